@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Worker-thread tests measure parallelism; keep test files from competing for the 2 cores.
+    fileParallelism: false,
+    reporters: ["default"],
+  },
+});
