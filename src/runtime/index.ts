@@ -1,0 +1,643 @@
+// smartasync/runtime: what generated code imports. Importing it does no work and starts
+// nothing; the blocking worker and the pool start on first use.
+import { availableParallelism } from "node:os";
+import {
+  isMainThread,
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+  workerData,
+} from "node:worker_threads";
+import {
+  attributeCloneFailure,
+  checkArgs,
+  decodeError,
+  encodeArgs,
+  normalizeUrl,
+  type Request,
+  type Response,
+  registry,
+  WORKER_KEY,
+  type WorkerInit,
+} from "./internal.js";
+
+// ---------------------------------------------------------------------------------------------
+// Markers and dispatch
+// ---------------------------------------------------------------------------------------------
+
+/** The key of the marker that generated code puts on each smartasync function. */
+export const SMARTASYNC: unique symbol = Symbol.for("smartasync") as never;
+
+export interface SmartAsyncMarker {
+  kind: "async" | "sync";
+  name: string;
+  sync?: Function;
+  async?: Function;
+}
+
+export interface MarkOptions {
+  kind: "async" | "sync";
+  sync?: Function;
+  async?: Function;
+  name?: string;
+}
+
+/** Puts the marker on `fn` (non-enumerable) and returns `fn`. */
+export function mark<F extends Function>(fn: F, opts: MarkOptions): F {
+  if (typeof fn !== "function") throw new TypeError("smartasync: mark() expects a function");
+  if (opts === null || typeof opts !== "object" || (opts.kind !== "async" && opts.kind !== "sync")) {
+    throw new TypeError('smartasync: mark() expects { kind: "async" | "sync", sync?, async?, name? }');
+  }
+  const marker: SmartAsyncMarker = {
+    kind: opts.kind,
+    name: opts.name ?? fn.name,
+    sync: opts.sync,
+    async: opts.async,
+  };
+  Object.defineProperty(fn, SMARTASYNC, {
+    value: Object.freeze(marker),
+    enumerable: false,
+    writable: false,
+    configurable: true,
+  });
+  return fn;
+}
+
+export function getMarker(value: unknown): SmartAsyncMarker | undefined {
+  if (typeof value !== "function") return undefined;
+  const m = (value as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
+  return m !== null && typeof m === "object" && (m.kind === "async" || m.kind === "sync") ? m : undefined;
+}
+
+export function isSmartAsync(value: unknown): boolean {
+  return getMarker(value) !== undefined;
+}
+
+type Obj = Record<PropertyKey, unknown>;
+
+function notAFunction(name: PropertyKey): TypeError {
+  return new TypeError(`obj.${String(name)} is not a function`);
+}
+
+/** `obj[name](...args)` where the value is used in sync code: the sync variant if there is one. */
+export function callSync(obj: unknown, name: PropertyKey, args: unknown[]): unknown {
+  const fn = (obj as Obj)[name] as Function;
+  if (typeof fn !== "function") throw notAFunction(name);
+  const m = (fn as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
+  if (m !== undefined && m.kind === "async" && m.sync !== undefined) return m.sync.apply(obj, args);
+  return fn.apply(obj, args);
+}
+
+/** `await obj[name](...args)`: the async variant of a sync smartasync function if there is one. */
+export function callAsync(obj: unknown, name: PropertyKey, args: unknown[]): unknown {
+  const fn = (obj as Obj)[name] as Function;
+  if (typeof fn !== "function") throw notAFunction(name);
+  const m = (fn as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
+  if (m !== undefined && m.kind === "sync" && m.async !== undefined) return m.async.apply(obj, args);
+  return fn.apply(obj, args);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Thread facts
+// ---------------------------------------------------------------------------------------------
+
+const init: WorkerInit | undefined =
+  !isMainThread && (workerData as WorkerInit | null)?.[WORKER_KEY] === true
+    ? (workerData as WorkerInit)
+    : undefined;
+
+/** True inside smartasync's own workers (guard entry code: `if (!isWorker) main()`). */
+export const isWorker: boolean = init !== undefined;
+const depth = init?.depth ?? 0;
+
+let probe: Int32Array | undefined;
+
+/** Whether this thread may block (Atomics.wait is refused on a browser's main thread). */
+export function canBlock(): boolean {
+  if (typeof SharedArrayBuffer !== "function" || typeof Atomics !== "object") return false;
+  try {
+    probe ??= new Int32Array(new SharedArrayBuffer(4));
+    return Atomics.wait(probe, 0, 1, 0) === "not-equal";
+  } catch {
+    return false;
+  }
+}
+
+let sleepCell: Int32Array | undefined;
+
+/** Blocking sleep: the sync twin of `timers/promises` `setTimeout(ms, value)`. */
+export function sleepSync<T = undefined>(ms: number, value?: T): T {
+  sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
+  const t = Number(ms);
+  Atomics.wait(sleepCell, 0, 0, Number.isNaN(t) || t < 0 ? 0 : t); // NaN would wait forever
+  return value as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------------------------
+
+export interface SmartAsyncOptions {
+  /** Limit for a blocking call (runSync), in ms. Default 30000. */
+  syncTimeoutMs?: number;
+  /** Limit for an offloaded call, in ms. Default 60000. */
+  offloadTimeoutMs?: number;
+  /** Pool size for offload. Default os.availableParallelism(). */
+  poolSize?: number;
+  /** Idle pool workers are terminated after this many ms. Default 1000. */
+  idleTimeoutMs?: number;
+  /** When this thread cannot block: "throw" (default) or "promise". */
+  onCannotBlock?: "throw" | "promise";
+  /** Maximum depth of workers started from workers. Default 4. */
+  maxNesting?: number;
+}
+
+interface Config {
+  syncTimeoutMs: number;
+  offloadTimeoutMs: number;
+  poolSize: number | undefined;
+  idleTimeoutMs: number;
+  onCannotBlock: "throw" | "promise";
+  maxNesting: number;
+}
+
+const config: Config = {
+  syncTimeoutMs: 30_000,
+  offloadTimeoutMs: 60_000,
+  poolSize: undefined,
+  idleTimeoutMs: 1_000,
+  onCannotBlock: "throw",
+  maxNesting: 4,
+  ...(init?.config as Partial<Config> | undefined),
+};
+
+const KEYS = [
+  "syncTimeoutMs",
+  "offloadTimeoutMs",
+  "poolSize",
+  "idleTimeoutMs",
+  "onCannotBlock",
+  "maxNesting",
+];
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+function suggest(key: string): string {
+  let best = "";
+  let dist = Number.POSITIVE_INFINITY;
+  for (const k of KEYS) {
+    const d = levenshtein(key.toLowerCase(), k.toLowerCase());
+    if (d < dist) [best, dist] = [k, d];
+  }
+  return dist <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${best}"?)` : "";
+}
+
+function checkMs(key: string, v: unknown, min0: boolean): number {
+  if (typeof v !== "number" || Number.isNaN(v)) {
+    throw new TypeError(
+      `smartasync: configure({ ${key} }) must be a number of milliseconds, got ${typeof v}`,
+    );
+  }
+  if (!Number.isFinite(v)) {
+    throw new TypeError(
+      `smartasync: configure({ ${key} }) must be finite, got ${v}: an unbounded wait could hang the ` +
+        `process; give a large finite number of milliseconds instead`,
+    );
+  }
+  if (min0 ? v < 0 : v <= 0) {
+    throw new TypeError(`smartasync: configure({ ${key} }) must be ${min0 ? ">= 0" : "> 0"} ms, got ${v}`);
+  }
+  return v;
+}
+
+function checkInt(key: string, v: unknown, min: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+    throw new TypeError(`smartasync: configure({ ${key} }) must be an integer >= ${min}, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** Sets runtime options; they apply to calls made after it (and to workers started after it). */
+export function configure(opts: SmartAsyncOptions): void {
+  if (opts === null || typeof opts !== "object")
+    throw new TypeError("smartasync: configure() expects an object");
+  const next = { ...config };
+  for (const [key, v] of Object.entries(opts)) {
+    if (v === undefined && KEYS.includes(key)) continue;
+    switch (key) {
+      case "syncTimeoutMs":
+      case "offloadTimeoutMs":
+        next[key] = checkMs(key, v, false);
+        break;
+      case "idleTimeoutMs":
+        next[key] = checkMs(key, v, true);
+        break;
+      case "poolSize":
+        next.poolSize = checkInt(key, v, 1);
+        break;
+      case "maxNesting":
+        next.maxNesting = checkInt(key, v, 0);
+        break;
+      case "onCannotBlock":
+        if (v !== "throw" && v !== "promise") {
+          throw new TypeError(
+            `smartasync: configure({ onCannotBlock }) must be "throw" or "promise", got ${JSON.stringify(v)}`,
+          );
+        }
+        next.onCannotBlock = v;
+        break;
+      default:
+        throw new TypeError(
+          `smartasync: configure() got an unknown option "${key}"${suggest(key)}; known options: ${KEYS.join(", ")}`,
+        );
+    }
+  }
+  Object.assign(config, next);
+}
+
+function poolSize(): number {
+  return config.poolSize ?? Math.max(1, availableParallelism());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registry
+// ---------------------------------------------------------------------------------------------
+
+/** Records the functions of a module that a worker may call (moduleUrl: import.meta.url or __filename). */
+export function register(moduleUrl: string, fns: Record<string, Function>): void {
+  const url = normalizeUrl(moduleUrl);
+  if (fns === null || typeof fns !== "object")
+    throw new TypeError("smartasync: register() expects an object of functions");
+  const reg = registry();
+  let m = reg.get(url);
+  if (m === undefined) {
+    m = new Map();
+    reg.set(url, m);
+  }
+  for (const [name, fn] of Object.entries(fns)) {
+    if (typeof fn !== "function") throw new TypeError(`smartasync: register(): ${name} is not a function`);
+    m.set(name, fn);
+  }
+}
+
+function registered(moduleUrl: string, name: string): { url: string; fn: Function } {
+  const url = normalizeUrl(moduleUrl);
+  const fn = registry().get(url)?.get(name);
+  if (fn === undefined) {
+    throw new Error(
+      `smartasync: ${name} is not registered by ${url}; a worker only runs functions that their module registered with register()`,
+    );
+  }
+  return { url, fn };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workers
+// ---------------------------------------------------------------------------------------------
+
+const WORKER_URL = new URL("./worker.js", import.meta.url);
+let seq = 0;
+
+function boundary(name: string, url: string): string {
+  return `    at <smartasync worker> ${name} (${url})`;
+}
+
+function timeoutError(name: string, url: string, ms: number, key: string, what: string): Error {
+  const err = new Error(
+    `smartasync: ${name} (${url}) did not settle within ${ms} ms; ${what}. ` +
+      `If it needs longer, raise the limit with configure({ ${key}: <ms> }).`,
+  );
+  err.name = "SmartAsyncTimeoutError";
+  (err as Error & { code: string }).code = "SMARTASYNC_TIMEOUT";
+  return err;
+}
+
+function spawn(
+  mode: "sync" | "pool",
+  name: string,
+  extra: Partial<WorkerInit>,
+  transfer: MessagePort[],
+): Worker {
+  if (depth + 1 > config.maxNesting) {
+    throw new Error(
+      `smartasync: cannot start a worker for ${name}: it would be nested ${depth + 1} deep, beyond ` +
+        `maxNesting (${config.maxNesting}). A worker function that needs another worker should await ` +
+        `the async function instead, or raise the bound with configure({ maxNesting }).`,
+    );
+  }
+  const data: WorkerInit = {
+    [WORKER_KEY]: true,
+    mode,
+    depth: depth + 1,
+    config: { ...config },
+    sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true,
+    ...extra,
+  };
+  return new Worker(WORKER_URL, { workerData: data, transferList: transfer });
+}
+
+function settleResponse(res: Response, name: string, url: string, callerStack?: string): unknown {
+  if (res.e === true) {
+    const err = decodeError(res.v as never, boundary(name, url), callerStack);
+    if (res.ok) return err;
+    throw err;
+  }
+  if (res.ok) return res.v;
+  throw res.v;
+}
+
+// --- the blocking channel (one per thread) -------------------------------------------------
+
+interface Channel {
+  worker: Worker;
+  port: MessagePort;
+  state: Int32Array;
+}
+let channel: Channel | undefined;
+
+function openChannel(name: string): Channel {
+  const { port1, port2 } = new MessageChannel();
+  const state = new Int32Array(new SharedArrayBuffer(8));
+  const worker = spawn("sync", name, { port: port2, state }, [port2]);
+  const ch: Channel = { worker, port: port1, state };
+  const drop = () => {
+    if (channel === ch) channel = undefined;
+  };
+  worker.on("error", drop);
+  worker.on("exit", () => {
+    drop();
+    port1.close();
+  });
+  worker.unref();
+  port1.unref();
+  channel = ch;
+  return ch;
+}
+
+function closeChannel(ch: Channel): Promise<unknown> {
+  if (channel === ch) channel = undefined;
+  ch.port.close();
+  return ch.worker.terminate();
+}
+
+/**
+ * Runs the registered async function `name` of `moduleUrl` in the blocking worker and waits
+ * for it: returns its value or throws its error.
+ */
+export function runSync(moduleUrl: string, name: string, args: unknown[]): unknown {
+  const { url, fn } = registered(moduleUrl, name);
+  if (!canBlock()) {
+    if (config.onCannotBlock === "promise") {
+      try {
+        return Promise.resolve(fn(...args));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    throw new Error(
+      `smartasync: cannot call ${name} synchronously here: this thread may not block (Atomics.wait is ` +
+        `not allowed, as on a browser's main thread). Await ${name}(...) instead, or call ` +
+        `configure({ onCannotBlock: "promise" }) to get a promise from such calls.`,
+    );
+  }
+  checkArgs(args, name);
+  let ch = channel;
+  if (ch === undefined || Atomics.load(ch.state, 1) !== 0) {
+    if (ch !== undefined) void closeChannel(ch);
+    ch = openChannel(name);
+  }
+  const id = ++seq;
+  const enc = encodeArgs(args);
+  const req: Request = { id, url, name, args: enc.args, e: enc.e };
+  const state = ch.state;
+  Atomics.store(state, 0, 0);
+  try {
+    ch.worker.postMessage(req);
+  } catch (err) {
+    throw attributeCloneFailure(args, name, err);
+  }
+  const limit = config.syncTimeoutMs;
+  const deadline = performance.now() + limit;
+  let remaining = limit;
+  for (;;) {
+    Atomics.wait(state, 0, 0, remaining);
+    const got = receiveMessageOnPort(ch.port);
+    if (got !== undefined) {
+      const res = got.message as Response;
+      if (res.id === id) {
+        return settleResponse(res, name, url, res.ok ? undefined : callerFrames());
+      }
+      continue; // a stale answer: keep reading
+    }
+    remaining = deadline - performance.now();
+    if (remaining <= 0) {
+      void closeChannel(ch);
+      throw timeoutError(
+        name,
+        url,
+        limit,
+        "syncTimeoutMs",
+        "its worker was terminated (a new one starts on the next call)",
+      );
+    }
+    if (Atomics.load(state, 0) !== 0) Atomics.store(state, 0, 0);
+  }
+}
+
+function callerFrames(): string {
+  const s = new Error().stack ?? "";
+  const i = s.indexOf("\n");
+  const j = s.indexOf("\n", i + 1); // drop "Error" and the callerFrames frame
+  return j < 0 ? "" : s.slice(j);
+}
+
+// --- the pool ------------------------------------------------------------------------------
+
+interface Task {
+  id: number;
+  url: string;
+  name: string;
+  req: Request;
+  args: unknown[];
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  task: Task | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  gone: boolean;
+}
+
+const workers = new Set<PoolWorker>();
+const idle: PoolWorker[] = [];
+const queue: Task[] = [];
+let qHead = 0;
+
+function startPoolWorker(name: string): PoolWorker {
+  const pw: PoolWorker = {
+    worker: spawn("pool", name, {}, []),
+    task: undefined,
+    timer: undefined,
+    gone: false,
+  };
+  const w = pw.worker;
+  w.on("message", (res: Response) => onReply(pw, res));
+  w.on("error", (err) => retire(pw, err));
+  w.on("exit", (code) =>
+    retire(pw, () => {
+      const err = new Error(
+        `smartasync: the worker exited with code ${code} while running ${pw.task?.name ?? "a task"}`,
+      );
+      (err as Error & { code: string }).code = "SMARTASYNC_WORKER_EXIT";
+      return err;
+    }),
+  );
+  workers.add(pw);
+  return pw;
+}
+
+/** Removes a worker from the pool; its task (if any) fails with `reason`. */
+function retire(pw: PoolWorker, reason: unknown | (() => unknown), terminate = false): void {
+  if (pw.gone) return;
+  pw.gone = true;
+  workers.delete(pw);
+  const i = idle.indexOf(pw);
+  if (i >= 0) idle.splice(i, 1);
+  if (pw.timer !== undefined) clearTimeout(pw.timer);
+  const t = pw.task;
+  pw.task = undefined;
+  if (t !== undefined) t.reject(typeof reason === "function" ? (reason as () => unknown)() : reason);
+  if (terminate) void pw.worker.terminate();
+  pw.worker.unref();
+  pump();
+}
+
+function dispatch(pw: PoolWorker, t: Task): void {
+  try {
+    pw.worker.postMessage(t.req);
+  } catch (err) {
+    t.reject(attributeCloneFailure(t.args, t.name, err));
+    goIdle(pw);
+    return;
+  }
+  pw.task = t;
+  if (pw.timer !== undefined) clearTimeout(pw.timer);
+  const limit = config.offloadTimeoutMs;
+  pw.timer = setTimeout(() => {
+    retire(
+      pw,
+      timeoutError(
+        t.name,
+        t.url,
+        limit,
+        "offloadTimeoutMs",
+        "its worker was terminated and will be replaced",
+      ),
+      true,
+    );
+  }, limit);
+  pw.worker.ref();
+}
+
+function goIdle(pw: PoolWorker): void {
+  if (qHead < queue.length) {
+    dispatch(pw, nextTask());
+    return;
+  }
+  pw.worker.unref();
+  if (pw.timer !== undefined) clearTimeout(pw.timer);
+  pw.timer = setTimeout(() => retire(pw, undefined, true), config.idleTimeoutMs);
+  pw.timer.unref();
+  idle.push(pw);
+}
+
+function nextTask(): Task {
+  const t = queue[qHead++]!;
+  if (qHead === queue.length) {
+    queue.length = 0;
+    qHead = 0;
+  }
+  return t;
+}
+
+function onReply(pw: PoolWorker, res: Response): void {
+  const t = pw.task;
+  if (t === undefined || t.id !== res.id) return;
+  pw.task = undefined;
+  try {
+    t.resolve(settleResponse(res, t.name, t.url));
+  } catch (err) {
+    t.reject(err);
+  }
+  goIdle(pw);
+}
+
+/** Starts workers for queued tasks while the pool has room. */
+function pump(): void {
+  while (qHead < queue.length) {
+    const pw = idle.pop();
+    if (pw !== undefined) {
+      if (pw.timer !== undefined) clearTimeout(pw.timer);
+      dispatch(pw, nextTask());
+    } else if (workers.size < poolSize()) {
+      const t = nextTask();
+      let fresh: PoolWorker;
+      try {
+        fresh = startPoolWorker(t.name);
+      } catch (err) {
+        t.reject(err);
+        continue;
+      }
+      dispatch(fresh, t);
+    } else return;
+  }
+}
+
+/** Runs the registered sync function `name` of `moduleUrl` in the worker pool. */
+export function offload(moduleUrl: string, name: string, args: unknown[]): Promise<unknown> {
+  let req: Request;
+  let url: string;
+  try {
+    url = registered(moduleUrl, name).url;
+    checkArgs(args, name);
+    const enc = encodeArgs(args);
+    req = { id: ++seq, url, name, args: enc.args, e: enc.e };
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return new Promise((resolve, reject) => {
+    queue.push({ id: req.id, url, name, req, args, resolve, reject });
+    pump();
+  });
+}
+
+/** Terminates every worker of this thread (blocking channel and pool); later calls start fresh ones. */
+export async function shutdown(): Promise<void> {
+  const waits: Promise<unknown>[] = [];
+  if (channel !== undefined) waits.push(closeChannel(channel));
+  const queued = queue.slice(qHead);
+  queue.length = 0;
+  qHead = 0;
+  for (const t of queued) t.reject(new Error("smartasync: shutdown() cancelled this task"));
+  const err = new Error("smartasync: shutdown() terminated the worker running this task");
+  for (const pw of [...workers]) {
+    waits.push(pw.worker.terminate());
+    retire(pw, err);
+  }
+  await Promise.allSettled(waits);
+}

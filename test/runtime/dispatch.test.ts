@@ -1,0 +1,148 @@
+import * as sa from "smartasync/runtime";
+import { describe, expect, it } from "vitest";
+
+describe("markers", () => {
+  it("mark() sets a non-enumerable marker and returns the function", () => {
+    async function load() {
+      return 1;
+    }
+    function loadSync() {
+      return 1;
+    }
+    expect(sa.mark(load, { kind: "async", sync: loadSync })).toBe(load);
+    expect(Object.keys(load)).toEqual([]);
+    expect(Object.getOwnPropertyDescriptor(load, sa.SMARTASYNC)?.enumerable).toBe(false);
+    expect(sa.SMARTASYNC).toBe(Symbol.for("smartasync"));
+    expect(sa.getMarker(load)).toMatchObject({ kind: "async", name: "load", sync: loadSync });
+    expect(sa.isSmartAsync(load)).toBe(true);
+    expect(sa.isSmartAsync(loadSync)).toBe(false);
+    expect(sa.isSmartAsync(42)).toBe(false);
+    expect(sa.getMarker(null)).toBeUndefined();
+    const g = sa.mark(() => 2, { kind: "sync", name: "custom" });
+    expect(sa.getMarker(g)?.name).toBe("custom");
+    expect(() => sa.mark(load, { kind: "maybe" } as never)).toThrow(TypeError);
+  });
+});
+
+describe("dispatch", () => {
+  class Repo {
+    prefix = "repo";
+    async find(id: number) {
+      return `${this.prefix}:async:${id}`;
+    }
+    findSync(id: number) {
+      return `${this.prefix}:sync:${id}`;
+    }
+    hash(x: string) {
+      return `${this.prefix}:hash:${x}`;
+    }
+    async hashAsync(x: string) {
+      return `${this.prefix}:offloaded:${x}`;
+    }
+    plain(a: number, b: number) {
+      return [this.prefix, a + b];
+    }
+  }
+  sa.mark(Repo.prototype.find, { kind: "async", sync: Repo.prototype.findSync });
+  sa.mark(Repo.prototype.hash, { kind: "sync", async: Repo.prototype.hashAsync });
+
+  it("callSync picks the sync variant of an async function, with this preserved", () => {
+    const r = new Repo();
+    expect(sa.callSync(r, "find", [7])).toBe("repo:sync:7");
+    expect(sa.callSync(r, "hash", ["x"])).toBe("repo:hash:x");
+    expect(sa.callSync(r, "plain", [1, 2])).toEqual(["repo", 3]);
+  });
+
+  it("callAsync picks the async variant of a sync function, with this preserved", async () => {
+    const r = new Repo();
+    expect(await sa.callAsync(r, "hash", ["x"])).toBe("repo:offloaded:x");
+    expect(await sa.callAsync(r, "find", [1])).toBe("repo:async:1");
+    expect(sa.callAsync(r, "plain", [1, 2])).toEqual(["repo", 3]);
+  });
+
+  it("plain functions and objects are called unchanged", () => {
+    const o = {
+      n: 5,
+      get(this: { n: number }, k: number) {
+        return this.n * k;
+      },
+    };
+    expect(sa.callSync(o, "get", [2])).toBe(10);
+    expect(sa.callAsync(o, "get", [3])).toBe(15);
+    const sym = Symbol("m");
+    const s = { [sym]: () => "sym" };
+    expect(sa.callSync(s, sym, [])).toBe("sym");
+  });
+
+  it("a property that is not a function throws the TypeError JS would", () => {
+    expect(() => sa.callSync({ x: 1 }, "x", [])).toThrow(new TypeError("obj.x is not a function"));
+    expect(() => sa.callAsync({}, "missing", [])).toThrow(TypeError);
+    expect(() => sa.callSync(null, "x", [])).toThrow(TypeError);
+  });
+});
+
+describe("thread facts", () => {
+  it("isWorker is false on the main thread; canBlock is true in Node", () => {
+    expect(sa.isWorker).toBe(false);
+    expect(sa.canBlock()).toBe(true);
+  });
+
+  it("canBlock follows a replaced Atomics.wait (not cached forever)", () => {
+    const real = Atomics.wait;
+    Atomics.wait = () => {
+      throw new TypeError("Atomics.wait cannot be called in this context");
+    };
+    try {
+      expect(sa.canBlock()).toBe(false);
+    } finally {
+      Atomics.wait = real;
+    }
+    expect(sa.canBlock()).toBe(true);
+  });
+
+  it("sleepSync blocks and returns its value", () => {
+    const t0 = performance.now();
+    expect(sa.sleepSync(30, "v")).toBe("v");
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
+    expect(sa.sleepSync(0)).toBeUndefined();
+    expect(sa.sleepSync(Number.NaN, 1)).toBe(1);
+    expect(sa.sleepSync(-5, 2)).toBe(2);
+  });
+});
+
+describe("configure", () => {
+  it("rejects unknown keys with a suggestion", () => {
+    expect(() => sa.configure({ syncTimeout: 5 } as never)).toThrow(
+      /unknown option "syncTimeout".*did you mean "syncTimeoutMs"/,
+    );
+    expect(() => sa.configure({ poolsize: 2 } as never)).toThrow(/did you mean "poolSize"/);
+    expect(() => sa.configure({ zzzzzzzzzz: 1 } as never)).toThrow(
+      /unknown option "zzzzzzzzzz"; known options/,
+    );
+  });
+
+  it("rejects wrong types and ranges, naming the key", () => {
+    expect(() => sa.configure({ syncTimeoutMs: "5" as never })).toThrow(/syncTimeoutMs.*number/);
+    expect(() => sa.configure({ syncTimeoutMs: 0 })).toThrow(/syncTimeoutMs.*> 0/);
+    expect(() => sa.configure({ offloadTimeoutMs: Number.POSITIVE_INFINITY })).toThrow(
+      /offloadTimeoutMs.*finite/,
+    );
+    expect(() => sa.configure({ syncTimeoutMs: Number.NaN })).toThrow(/syncTimeoutMs/);
+    expect(() => sa.configure({ poolSize: 0 })).toThrow(/poolSize.*integer >= 1/);
+    expect(() => sa.configure({ poolSize: 1.5 })).toThrow(/poolSize/);
+    expect(() => sa.configure({ idleTimeoutMs: -1 })).toThrow(/idleTimeoutMs/);
+    expect(() => sa.configure({ onCannotBlock: "ignore" as never })).toThrow(
+      /onCannotBlock.*"throw" or "promise"/,
+    );
+    expect(() => sa.configure({ maxNesting: -1 })).toThrow(/maxNesting/);
+    expect(() => sa.configure(null as never)).toThrow(TypeError);
+    for (const f of [() => sa.configure({ poolSize: 0 })]) expect(f).toThrow(TypeError);
+  });
+
+  it("accepts valid values (and a rejected call changes nothing)", () => {
+    expect(() => sa.configure({ syncTimeoutMs: 1000, poolSize: 3, maxNesting: 2 })).not.toThrow();
+    expect(() =>
+      sa.configure({ syncTimeoutMs: 30_000, poolSize: 2, maxNesting: 4, idleTimeoutMs: 1000 }),
+    ).not.toThrow();
+  });
+});
