@@ -584,7 +584,9 @@ function onReply(pw: PoolWorker, res: Response): void {
   } catch (err) {
     t.reject(err);
   }
-  goIdle(pw);
+  if (res.x === true)
+    retire(pw, undefined, true); // the worker is exiting: do not reuse it
+  else goIdle(pw);
 }
 
 /** Starts workers for queued tasks while the pool has room. */

@@ -53,7 +53,7 @@ export function describe(v: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Wire format.
 //   request  { id, url, name, args, e? }  e: indices of args that are encoded errors
-//   response { id, ok, v, e? }            e: v is an encoded error
+//   response { id, ok, v, e?, x? }        e: v is an encoded error; x: the worker is exiting
 // ---------------------------------------------------------------------------------------------
 
 export interface Request {
@@ -68,6 +68,7 @@ export interface Response {
   ok: boolean;
   v: unknown;
   e?: boolean;
+  x?: boolean;
 }
 
 const ERR_TAG = "__smartasyncError";

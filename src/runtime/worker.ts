@@ -28,6 +28,7 @@ const inflight = new Map<number, string>(); // id -> function name
 let dead = false;
 
 function send(msg: Response): void {
+  if (dead) msg.x = true;
   if (sync) {
     port!.postMessage(msg);
     Atomics.store(state!, 0, 1);

@@ -1,0 +1,159 @@
+import * as sa from "smartasync/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { esmPath, esmUrl as url } from "./helpers.js";
+
+type Mod = { cpu(n: number): number };
+let mod: Mod;
+
+beforeAll(async () => {
+  mod = (await import(esmPath)) as Mod;
+  sa.configure({ poolSize: 2 });
+});
+afterAll(async () => {
+  sa.configure({ poolSize: 2, offloadTimeoutMs: 60_000, idleTimeoutMs: 1000, maxNesting: 4 });
+  await sa.shutdown();
+});
+
+async function rejection(p: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error & Record<string, unknown>;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("offload", () => {
+  it("returns the result of a registered sync function, in a worker", async () => {
+    expect(await sa.offload(url, "cpu", [1000])).toBe(mod.cpu(1000));
+    expect(await sa.offload(url, "whoAmISync", [])).toMatchObject({ isWorker: true });
+  });
+
+  it("runs several calls in parallel while the main thread's timers keep ticking", async () => {
+    const N = 6e6; // roughly 100 ms of CPU each on this machine
+    // Start both workers and load the module in each before timing.
+    await Promise.all([sa.offload(url, "cpu", [N / 10]), sa.offload(url, "cpu", [N / 10])]);
+    const expected = mod.cpu(N);
+    let best = Number.POSITIVE_INFINITY;
+    let ticksSeen = 0;
+    let parallelMs = 0;
+    for (let attempt = 0; attempt < 3 && best >= 0.85; attempt++) {
+      const t0 = performance.now();
+      for (let i = 0; i < 4; i++) mod.cpu(N);
+      const sequential = performance.now() - t0;
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      const t1 = performance.now();
+      const results = await Promise.all([1, 2, 3, 4].map(() => sa.offload(url, "cpu", [N])));
+      parallelMs = performance.now() - t1;
+      clearInterval(timer);
+      expect(results).toEqual([expected, expected, expected, expected]);
+      best = Math.min(best, parallelMs / sequential);
+      ticksSeen = Math.max(ticksSeen, ticks);
+    }
+    expect(best).toBeLessThan(0.85); // ideal 0.5 on 2 cores
+    expect(ticksSeen).toBeGreaterThanOrEqual(Math.min(5, Math.floor(parallelMs / 40)));
+  });
+
+  it("queues beyond the pool size, first in first out", async () => {
+    const out = await Promise.all(Array.from({ length: 9 }, (_, i) => sa.offload(url, "cpu", [i * 10])));
+    expect(out).toEqual(Array.from({ length: 9 }, (_, i) => mod.cpu(i * 10)));
+  });
+
+  it("errors keep their class, code, cause and AggregateError members", async () => {
+    const t = await rejection(sa.offload(url, "failSync", ["type"]));
+    expect(t).toBeInstanceOf(TypeError);
+    expect(t.stack).toContain(`at <smartasync worker> failSync (${url})`);
+    const c = await rejection(sa.offload(url, "failSync", ["custom"]));
+    expect([c.name, c.code, c.constructor]).toEqual(["ValidationError", "E_INVALID", Error]);
+    const cause = await rejection(sa.offload(url, "failSync", ["cause"]));
+    expect(cause.cause).toBeInstanceOf(RangeError);
+    const agg = (await rejection(sa.offload(url, "failSync", ["aggregate"]))) as unknown as AggregateError;
+    expect(agg).toBeInstanceOf(AggregateError);
+    expect(agg.errors[0]).toBeInstanceOf(RangeError);
+    const arg = Object.assign(new TypeError("arg", { cause: "c" }), { code: "E_X" });
+    expect(await sa.offload(url, "inspectError", [arg])).toMatchObject({
+      ctor: "TypeError",
+      code: "E_X",
+      cause: "c",
+    });
+  });
+
+  it("refuses un-cloneable arguments and results, and unregistered functions", async () => {
+    const a = await rejection(sa.offload(url, "echo", ["x", Symbol("y")]));
+    expect([a.code, a.message]).toEqual([
+      "SMARTASYNC_UNCLONEABLE",
+      "smartasync: argument 2 of echo is a symbol and cannot be sent to a worker",
+    ]);
+    const nested = await rejection(sa.offload(url, "echo", [[() => 1]]));
+    expect(nested.message).toMatch(/argument 1 of echo contains a value that cannot be sent/);
+    expect((await rejection(sa.offload(url, "returnFunction", []))).message).toMatch(
+      /returnFunction .* its result is a function/,
+    );
+    expect((await rejection(sa.offload(url, "missing", []))).message).toMatch(/missing is not registered by/);
+    expect(await sa.offload(url, "cpu", [5])).toBe(mod.cpu(5));
+  });
+
+  it("a worker that exits or crashes fails its task and is replaced", async () => {
+    const e = await rejection(sa.offload(url, "exitWorker", [3]));
+    expect(e.message).toMatch(/the worker exited with code 3 while running exitWorker/);
+    const t = await rejection(sa.offload(url, "throwInTimer", []));
+    expect(t).toBeInstanceOf(RangeError);
+    expect(await sa.offload(url, "cpu", [7])).toBe(mod.cpu(7));
+  });
+
+  it("a task that does not settle within offloadTimeoutMs is rejected and its worker replaced", async () => {
+    sa.configure({ offloadTimeoutMs: 300 });
+    try {
+      const e = await rejection(sa.offload(url, "spin", []));
+      expect(e.name).toBe("SmartAsyncTimeoutError");
+      expect(e.code).toBe("SMARTASYNC_TIMEOUT");
+      expect(e.message).toContain("spin");
+      expect(e.message).toContain("300 ms");
+      expect(e.message).toContain("configure({ offloadTimeoutMs");
+    } finally {
+      sa.configure({ offloadTimeoutMs: 60_000 });
+    }
+    expect(await sa.offload(url, "cpu", [9])).toBe(mod.cpu(9));
+  });
+
+  it("idle workers are terminated after idleTimeoutMs", async () => {
+    sa.configure({ idleTimeoutMs: 50 });
+    try {
+      const a = (await sa.offload(url, "whoAmISync", [])) as { threadId: number };
+      await new Promise((r) => setTimeout(r, 400));
+      const b = (await sa.offload(url, "whoAmISync", [])) as { threadId: number };
+      expect(b.threadId).not.toBe(a.threadId);
+    } finally {
+      sa.configure({ idleTimeoutMs: 1000 });
+    }
+  });
+});
+
+describe("nesting", () => {
+  it("an offloaded function can make a blocking call inside its worker", async () => {
+    expect(await sa.offload(url, "cpuThenBlock", [20, 22])).toMatchObject({ sum: 42, isWorker: true });
+  });
+
+  it("blocking calls nest up to maxNesting, then fail clearly", async () => {
+    expect(typeof sa.runSync(url, "deep", [2])).toBe("number"); // main -> w1 -> w2 -> w3
+    await sa.shutdown();
+    sa.configure({ maxNesting: 2 });
+    try {
+      expect(typeof sa.runSync(url, "deep", [1])).toBe("number");
+      let err: Error | undefined;
+      try {
+        sa.runSync(url, "deep", [3]);
+      } catch (e) {
+        err = e as Error;
+      }
+      expect(err?.message).toMatch(
+        /cannot start a worker for deep: it would be nested 3 deep, beyond maxNesting \(2\)/,
+      );
+      expect(sa.runSync(url, "add", [1, 1])).toBe(2);
+    } finally {
+      await sa.shutdown();
+      sa.configure({ maxNesting: 4 });
+    }
+  });
+});

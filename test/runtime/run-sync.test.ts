@@ -1,0 +1,232 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import * as sa from "smartasync/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cjsPath, esmPath, esmUrl } from "./helpers.js";
+
+const url = esmUrl;
+
+beforeAll(async () => {
+  await import(esmPath);
+  createRequire(import.meta.url)(cjsPath);
+});
+afterAll(async () => {
+  sa.configure({ syncTimeoutMs: 30_000 });
+  await sa.shutdown();
+});
+
+function thrown(f: () => unknown): Error & Record<string, unknown> {
+  try {
+    f();
+  } catch (err) {
+    return err as Error & Record<string, unknown>;
+  }
+  throw new Error("expected a throw");
+}
+
+describe("runSync", () => {
+  it("returns the value of a registered async function (ESM, import.meta.url)", () => {
+    expect(sa.runSync(url, "add", [2, 40])).toBe(42);
+    expect(sa.runSync(url, "add", ["a", "b"])).toBe("ab");
+  });
+
+  it("runs in a smartasync worker, where isWorker is true", () => {
+    const r = sa.runSync(url, "whoAmI", []) as { isWorker: boolean; threadId: number };
+    expect(r.isWorker).toBe(true);
+    expect(r.threadId).toBeGreaterThan(0);
+  });
+
+  it("reaches a CommonJS module registered by __filename, by path or URL", () => {
+    expect(sa.runSync(cjsPath, "mul", [6, 7])).toBe(42);
+    expect(sa.runSync(pathToFileURL(cjsPath).href, "mul", [2, 3])).toBe(6);
+    expect(sa.runSync(cjsPath, "whereAmI", [])).toEqual({ isWorker: true, file: cjsPath });
+  });
+
+  it("register() merges several calls for the same module", async () => {
+    sa.register(esmPath, { extra: async () => "extra" });
+    // registered only here, not by the module itself: the worker refuses it
+    expect(thrown(() => sa.runSync(url, "extra", [])).message).toBe(
+      `smartasync: extra is not registered by ${url}`,
+    );
+    expect(sa.runSync(url, "add", [1, 1])).toBe(2);
+  });
+
+  it("refuses an unregistered URL or function on the calling side", () => {
+    const other = pathToFileURL("/nowhere/module.mjs").href;
+    expect(thrown(() => sa.runSync(other, "f", [])).message).toMatch(
+      /^smartasync: f is not registered by file:\/\/\/nowhere\/module\.mjs/,
+    );
+    expect(thrown(() => sa.runSync(url, "nope", [])).message).toMatch(/nope is not registered by/);
+    expect(() => sa.runSync("relative/path.mjs", "f", [])).toThrow();
+  });
+
+  it("rethrows the function's error", () => {
+    const err = thrown(() => sa.runSync(url, "fail", ["plain"]));
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toBe("plain");
+    expect(sa.runSync(url, "add", [1, 2])).toBe(3);
+  });
+
+  it("a thrown non-error value arrives as it was", () => {
+    expect(thrown(() => sa.runSync(url, "fail", ["string"]))).toBe("a plain string");
+  });
+});
+
+describe("errors cross the boundary intact", () => {
+  it("TypeError and RangeError keep their class, message and the worker's stack", () => {
+    const t = thrown(() => sa.runSync(url, "fail", ["type"]));
+    expect(t).toBeInstanceOf(TypeError);
+    expect(t.name).toBe("TypeError");
+    expect(t.message).toBe("bad type");
+    expect(t.stack).toMatch(/at fail \(.*esm\.mjs:\d+:\d+\)/);
+    expect(t.stack).toContain(`at <smartasync worker> fail (${url})`);
+    const r = thrown(() => sa.runSync(url, "fail", ["range"]));
+    expect(r).toBeInstanceOf(RangeError);
+  });
+
+  it("a user-defined class arrives as an Error named after it, with code and other own properties", () => {
+    const e = thrown(() => sa.runSync(url, "fail", ["custom"]));
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe("ValidationError");
+    expect(e.code).toBe("E_INVALID");
+    expect(e.details).toEqual({ field: "name" });
+    expect(Object.keys(e)).toEqual(["code", "details"]);
+  });
+
+  it("cause is carried recursively", () => {
+    const e = thrown(() => sa.runSync(url, "fail", ["cause"]));
+    expect(e.message).toBe("outer");
+    expect(e.cause).toBeInstanceOf(TypeError);
+    expect((e.cause as Error).message).toBe("inner");
+  });
+
+  it("AggregateError keeps its errors", () => {
+    const e = thrown(() => sa.runSync(url, "fail", ["aggregate"])) as unknown as AggregateError;
+    expect(e).toBeInstanceOf(AggregateError);
+    expect(e.errors).toHaveLength(2);
+    expect(e.errors[0]).toBeInstanceOf(RangeError);
+    expect(e.errors[1].message).toBe("two");
+  });
+
+  it("errors passed as arguments arrive intact, and returned errors come back intact", () => {
+    const arg = new RangeError("given", { cause: new Error("why") });
+    (arg as RangeError & { code: string }).code = "E_ARG";
+    const r = sa.runSync(url, "inspectError", [arg]) as Record<string, unknown>;
+    expect(r).toMatchObject({
+      isError: true,
+      ctor: "RangeError",
+      name: "RangeError",
+      message: "given",
+      code: "E_ARG",
+      cause: "Error: why",
+    });
+    expect(r.err).toBeInstanceOf(Error); // nested in an object: V8's own clone
+  });
+});
+
+describe("values that cannot cross", () => {
+  it("a function argument names the function and the position", () => {
+    const e = thrown(() => sa.runSync(url, "echo", [1, () => 2]));
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.code).toBe("SMARTASYNC_UNCLONEABLE");
+    expect(e.message).toBe("smartasync: argument 2 of echo is a function and cannot be sent to a worker");
+  });
+
+  it("a symbol, a class instance, and a nested function are refused", () => {
+    expect(thrown(() => sa.runSync(url, "echo", [Symbol("s")])).message).toMatch(
+      /argument 1 of echo is a symbol/,
+    );
+    class Money {
+      constructor(public cents: number) {}
+      format() {
+        return String(this.cents);
+      }
+    }
+    expect(thrown(() => sa.runSync(url, "echo", [1, 2, new Money(3)])).message).toMatch(
+      /argument 3 of echo is an instance of Money/,
+    );
+    const nested = thrown(() => sa.runSync(url, "echo", [{ ok: 1 }, { deep: { f() {} } }]));
+    expect(nested.code).toBe("SMARTASYNC_UNCLONEABLE");
+    expect(nested.message).toMatch(/argument 2 of echo contains a value that cannot be sent to a worker/);
+  });
+
+  it("cloneable built-ins pass", () => {
+    const d = new Date(0);
+    const r = sa.runSync(url, "echo", [
+      d,
+      new Map([[1, 2]]),
+      new Uint8Array([1, 2]),
+      /x/g,
+      null,
+      undefined,
+      1n,
+    ]) as unknown[];
+    expect(r[0]).toEqual(d);
+    expect(r[1]).toEqual(new Map([[1, 2]]));
+    expect(r[2]).toEqual(new Uint8Array([1, 2]));
+    expect(r.slice(4)).toEqual([null, undefined, 1n]);
+  });
+
+  it("a result that cannot be cloned back names the function and its result", () => {
+    const f = thrown(() => sa.runSync(url, "returnFunction", []));
+    expect(f.code).toBe("SMARTASYNC_UNCLONEABLE");
+    expect(f.message).toBe(
+      "smartasync: returnFunction returned a value that cannot be sent back from a worker: its result is a function",
+    );
+    expect(thrown(() => sa.runSync(url, "returnInstance", [])).message).toMatch(
+      /its result is an instance of Point/,
+    );
+    expect(thrown(() => sa.runSync(url, "returnNested", [])).message).toMatch(
+      /returnNested returned .* its result contains/,
+    );
+    expect(sa.runSync(url, "add", [1, 1])).toBe(2);
+  });
+});
+
+describe("worker failures", () => {
+  it("process.exit in the worker is an error in the caller; the next call works", () => {
+    const e = thrown(() => sa.runSync(url, "exitWorker", [7]));
+    expect(e.message).toBe("smartasync: the worker exited with code 7 while running exitWorker");
+    expect(e.code).toBe("SMARTASYNC_WORKER_EXIT");
+    expect(sa.runSync(url, "add", [1, 2])).toBe(3);
+  });
+
+  it("an uncaught throw in a timer fails the call with that error; the next call works", () => {
+    const e = thrown(() => sa.runSync(url, "throwInTimer", []));
+    expect(e).toBeInstanceOf(RangeError);
+    expect(e.message).toBe("thrown in a timer");
+    expect(sa.runSync(url, "add", [2, 2])).toBe(4);
+  });
+
+  it("an unhandled rejection fails the call; the next call works", () => {
+    expect(thrown(() => sa.runSync(url, "rejectUnhandled", [])).message).toBe("nobody handles me");
+    expect(sa.runSync(url, "add", [3, 3])).toBe(6);
+  });
+
+  it("a call that never settles times out, naming the function and the limit; the next call works", () => {
+    sa.runSync(url, "add", [0, 0]); // warm
+    sa.configure({ syncTimeoutMs: 300 });
+    try {
+      for (const fn of ["never", "spin"]) {
+        const e = thrown(() => sa.runSync(url, fn, []));
+        expect(e.name).toBe("SmartAsyncTimeoutError");
+        expect(e.code).toBe("SMARTASYNC_TIMEOUT");
+        expect(e.message).toContain(`${fn} (${url}) did not settle within 300 ms`);
+        expect(e.message).toContain("configure({ syncTimeoutMs");
+        sa.configure({ syncTimeoutMs: 20_000 });
+        expect(sa.runSync(url, "add", [4, 4])).toBe(8);
+        sa.configure({ syncTimeoutMs: 300 });
+        sa.runSync(url, "add", [0, 0]); // warm the replacement
+      }
+    } finally {
+      sa.configure({ syncTimeoutMs: 30_000 });
+    }
+  });
+
+  it("shutdown() terminates the worker; the next call starts a fresh one", async () => {
+    const a = (sa.runSync(url, "whoAmI", []) as { threadId: number }).threadId;
+    await sa.shutdown();
+    const b = (sa.runSync(url, "whoAmI", []) as { threadId: number }).threadId;
+    expect(b).not.toBe(a);
+  });
+});
