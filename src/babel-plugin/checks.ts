@@ -1,0 +1,87 @@
+import type { NodePath, types as t } from "@babel/core";
+import { MSG } from "../core/messages.js";
+import { type Ctx, fail, warn } from "./ctx.js";
+import type { SaFunction } from "./model.js";
+
+/** SA103: the variant's name must be free where it will be declared. */
+export function checkClash(ctx: Ctx, fn: SaFunction): void {
+  const option = fn.kind === "async" ? "syncSuffix" : "asyncSuffix";
+  const at = { loc: { start: { line: fn.loc.line, column: fn.loc.column - 1 } } } as t.Node;
+  if (fn.form === "function" || fn.form === "const") {
+    if (fn.stmt!.scope.getBinding(fn.variant))
+      fail(ctx, "SA103", at, MSG.clash(fn.variant, fn.display, option));
+    return;
+  }
+  const members =
+    fn.form === "class-method"
+      ? (fn.holder!.node as t.Class).body.body
+      : (fn.holder!.node as t.ObjectExpression).properties;
+  for (const m of members) {
+    const key = (m as { key?: t.Node; computed?: boolean }).key;
+    if (!key || (m as { computed?: boolean }).computed) continue;
+    const name = key.type === "Identifier" ? key.name : key.type === "StringLiteral" ? key.value : undefined;
+    if (name === fn.variant) fail(ctx, "SA103", m, MSG.clash(fn.variant, fn.display, option));
+  }
+}
+
+/** Module-level `let`/`var` a function reads or writes, or module-level objects it mutates (SA302). */
+export function sharedState(fn: SaFunction, program: NodePath<t.Program>): string[] {
+  const names = new Set<string>();
+  const top = program.scope;
+  fn.fn.traverse({
+    Identifier(p) {
+      if (!p.isReferencedIdentifier()) return;
+      const b = p.scope.getBinding(p.node.name);
+      if (b && b.scope === top && (b.kind === "let" || b.kind === "var"))
+        names.add(`\`${b.kind} ${p.node.name}\``);
+    },
+    "AssignmentExpression|UpdateExpression"(p) {
+      const node = p.node as t.AssignmentExpression | t.UpdateExpression;
+      let target: t.Node = node.type === "AssignmentExpression" ? node.left : node.argument;
+      if (target.type !== "MemberExpression") return;
+      while (target.type === "MemberExpression") target = target.object;
+      if (target.type !== "Identifier") return;
+      const b = p.scope.getBinding(target.name);
+      if (b && b.scope === top && b.kind === "const") names.add(`mutates \`${target.name}\``);
+    },
+  });
+  return [...names];
+}
+
+function mentionsIsWorker(node: t.Node, ctx: Ctx): boolean {
+  return node.start != null && /\bisWorker\b/.test(ctx.code.slice(node.start, node.end ?? node.start));
+}
+
+const QUIET = new Set([
+  "ImportDeclaration",
+  "ExportNamedDeclaration",
+  "ExportAllDeclaration",
+  "FunctionDeclaration",
+  "ClassDeclaration",
+  "VariableDeclaration",
+  "EmptyStatement",
+  "TSTypeAliasDeclaration",
+  "TSInterfaceDeclaration",
+  "TSEnumDeclaration",
+  "TSModuleDeclaration",
+  "TSDeclareFunction",
+  "TSImportEqualsDeclaration",
+  "TSExportAssignment",
+]);
+
+/**
+ * SA303: top-level statements with effects (DESIGN §3.6a). Declarations count as set-up a worker
+ * needs too (a database handle, a cache), so only statements that *do* something are listed.
+ */
+export function checkTopLevelEffects(ctx: Ctx, program: NodePath<t.Program>): void {
+  const lines: number[] = [];
+  let first: t.Node | undefined;
+  for (const s of program.node.body) {
+    if (QUIET.has(s.type)) continue;
+    if (s.type === "ExportDefaultDeclaration" && s.declaration.type !== "CallExpression") continue;
+    if (s.type === "IfStatement" && mentionsIsWorker(s.test, ctx)) continue;
+    first ??= s;
+    if (s.loc) lines.push(s.loc.start.line);
+  }
+  if (first) warn(ctx, "SA303", first, MSG.topLevelEffects(lines, ctx.options.runtime));
+}

@@ -1,0 +1,64 @@
+import type { types as t } from "@babel/core";
+
+const COMMENTS = new Set(["leadingComments", "trailingComments", "innerComments"]);
+
+function isNode(v: unknown): v is t.Node {
+  return typeof v === "object" && v !== null && typeof (v as { type?: unknown }).type === "string";
+}
+
+/**
+ * Deep-clones a Babel node and records original → copy for every node, so decisions made on
+ * the original tree (call edits, await facts) can be applied to the copy. Comments are not
+ * copied: the annotation stays on the original only.
+ */
+export function cloneWithMap<N extends t.Node>(node: N, map: Map<t.Node, t.Node>): N {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(node)) {
+    if (COMMENTS.has(key)) continue;
+    const v = (node as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(v)) out[key] = v.map((x) => (isNode(x) ? cloneWithMap(x, map) : x));
+    else if (isNode(v)) out[key] = cloneWithMap(v, map);
+    else if (key === "extra" && v && typeof v === "object") out[key] = { ...v };
+    else out[key] = v;
+  }
+  map.set(node, out as unknown as t.Node);
+  return out as unknown as N;
+}
+
+const FUNCTION_TYPES = new Set([
+  "FunctionDeclaration",
+  "FunctionExpression",
+  "ArrowFunctionExpression",
+  "ObjectMethod",
+  "ClassMethod",
+  "ClassPrivateMethod",
+]);
+
+export function isFunctionNode(n: t.Node): boolean {
+  return FUNCTION_TYPES.has(n.type);
+}
+
+/**
+ * Post-order rewrite of a detached tree: `visit` may return a replacement for a node. With
+ * `ownBody`, nested functions are not entered (their awaits belong to them).
+ */
+export function rewriteTree(
+  node: t.Node,
+  visit: (n: t.Node) => t.Node | undefined,
+  ownBody: boolean,
+): t.Node {
+  const rec = node as unknown as Record<string, unknown>;
+  for (const key of Object.keys(rec)) {
+    if (COMMENTS.has(key) || key === "loc" || key === "extra") continue;
+    const v = rec[key];
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (isNode(x) && !(ownBody && isFunctionNode(x))) v[i] = rewriteTree(x, visit, ownBody);
+      }
+    } else if (isNode(v) && !(ownBody && isFunctionNode(v))) {
+      rec[key] = rewriteTree(v, visit, ownBody);
+    }
+  }
+  return visit(node) ?? node;
+}

@@ -1,0 +1,285 @@
+import type { NodePath, types as t } from "@babel/core";
+import type { AwaitFact } from "../core/inline.js";
+import { RUNTIME_MODULE } from "../core/twins.js";
+import type { CallEdit } from "./calls.js";
+import { cloneWithMap, rewriteTree } from "./clone.js";
+import type { Ctx } from "./ctx.js";
+import type { Imports } from "./imports.js";
+import type { SaFunction } from "./model.js";
+
+type CallNode = t.CallExpression | t.OptionalCallExpression;
+
+/** Renames what a call reaches, by its shape (in place, so it works on originals and copies). */
+function rename(ctx: Ctx, call: CallNode, shapeKind: string, to: string): void {
+  const t = ctx.t;
+  const callee = call.callee;
+  if (shapeKind === "ident" && callee.type === "Identifier") {
+    call.callee = t.identifier(to);
+    return;
+  }
+  if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
+    if (shapeKind === "call-apply" && callee.object.type === "Identifier") {
+      callee.object = t.identifier(to);
+      return;
+    }
+    callee.property = t.identifier(to);
+    callee.computed = false;
+  }
+}
+
+/** `obj.m(a, b)` → `_sa.callSync(obj, "m", [a, b])`: the runtime picks by the marker (§3.3). */
+function toDispatch(ctx: Ctx, call: CallNode, helper: string, imports: Imports): void {
+  const t = ctx.t;
+  const callee = call.callee as t.MemberExpression;
+  const name = callee.computed
+    ? (callee.property as t.StringLiteral).value
+    : (callee.property as t.Identifier).name;
+  call.callee = t.memberExpression(t.identifier(imports.runtime()), t.identifier(helper));
+  call.arguments = [
+    callee.object as t.Expression,
+    t.stringLiteral(name),
+    t.arrayExpression(call.arguments as (t.Expression | t.SpreadElement)[]),
+  ];
+  if (call.type === "OptionalCallExpression") call.optional = false;
+}
+
+export function applyEdit(ctx: Ctx, call: CallNode, edit: CallEdit, imports: Imports): void {
+  if (edit.shape.kind === "dispatch") toDispatch(ctx, call, edit.to, imports);
+  else rename(ctx, call, edit.shape.kind, edit.to);
+}
+
+function runtimeCall(ctx: Ctx, imports: Imports, name: string, args: t.Expression[]): t.CallExpression {
+  const t = ctx.t;
+  return t.callExpression(t.memberExpression(t.identifier(imports.runtime()), t.identifier(name)), args);
+}
+
+const PASS_THROUGH = new Set([
+  "ParenthesizedExpression",
+  "TSAsExpression",
+  "TSSatisfiesExpression",
+  "TSNonNullExpression",
+  "TSTypeAssertion",
+  "TypeCastExpression",
+]);
+
+/**
+ * Builds the sync form of an awaited or returned expression in a copy, leaf by leaf, from the
+ * facts found on the original (DESIGN §3.4).
+ */
+class SyncMapper {
+  private readonly done = new WeakSet<t.Node>();
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly fn: SaFunction,
+    private readonly origOf: Map<t.Node, t.Node>,
+    private readonly imports: Imports,
+  ) {}
+
+  map(node: t.Expression): t.Expression {
+    const t = this.ctx.t;
+    if (this.done.has(node)) return node;
+    const rec = node as unknown as Record<string, t.Expression>;
+    if (PASS_THROUGH.has(node.type)) {
+      rec.expression = this.map(rec.expression);
+      return node;
+    }
+    if (node.type === "ConditionalExpression") {
+      node.consequent = this.map(node.consequent);
+      node.alternate = this.map(node.alternate);
+      return node;
+    }
+    if (node.type === "LogicalExpression") {
+      node.left = this.map(node.left);
+      node.right = this.map(node.right);
+      return node;
+    }
+    if (node.type === "SequenceExpression") {
+      const last = node.expressions.length - 1;
+      node.expressions[last] = this.map(node.expressions[last]);
+      return node;
+    }
+    const orig = this.origOf.get(node);
+    const fact: AwaitFact | undefined = orig ? this.fn.leaves.get(orig) : undefined;
+    if (!fact) return node;
+    this.done.add(node);
+    switch (fact.kind) {
+      case "smartasync": {
+        const r = this.fn.leafCallees.get(orig!)!;
+        const call = node as CallNode;
+        if (r.shape.kind === "dispatch") toDispatch(this.ctx, call, "callSync", this.imports);
+        else if (r.fn) rename(this.ctx, call, r.shape.kind, r.fn.kind === "async" ? r.fn.variant : r.fn.name);
+        return node;
+      }
+      case "twin": {
+        const call = node as CallNode;
+        const ns =
+          fact.twin.module === RUNTIME_MODULE
+            ? this.imports.runtime()
+            : this.imports.namespace(
+                fact.twin.module,
+                fact.twin.module.replace(/^node:/, "").replace(/\W+/g, "_"),
+              );
+        call.callee = t.memberExpression(t.identifier(ns), t.identifier(fact.twin.name));
+        return node;
+      }
+      case "combinator": {
+        const arr = (node as CallNode).arguments[0] as t.ArrayExpression;
+        const elements = (arr.elements as t.Expression[]).map((e) => this.map(e));
+        if (fact.name === "all") return t.arrayExpression(elements);
+        // allSettled: each element settles on its own, in order (the report says sequential).
+        return t.arrayExpression(
+          elements.map((e) =>
+            runtimeCall(this.ctx, this.imports, "settle", [t.arrowFunctionExpression([], e)]),
+          ),
+        );
+      }
+      case "returned-call":
+        return runtimeCall(this.ctx, this.imports, "expectValue", [node, t.stringLiteral(this.fn.variant)]);
+      default:
+        return node;
+    }
+  }
+}
+
+/** `Promise<T>` → `T` on a sync copy; any other declared return type is dropped. */
+function syncReturnType(fn: t.Function): void {
+  const rt = fn.returnType;
+  if (!rt) return;
+  if (rt.type === "TSTypeAnnotation" && rt.typeAnnotation.type === "TSTypeReference") {
+    const ref = rt.typeAnnotation;
+    const args =
+      (
+        ref as {
+          typeArguments?: t.TSTypeParameterInstantiation;
+          typeParameters?: t.TSTypeParameterInstantiation;
+        }
+      ).typeArguments ?? (ref as { typeParameters?: t.TSTypeParameterInstantiation }).typeParameters;
+    if (args?.params.length === 1) {
+      rt.typeAnnotation = args.params[0];
+      return;
+    }
+  }
+  fn.returnType = null;
+}
+
+/** The inline sync variant: a copy of the function with its colour removed (DESIGN §3.4). */
+export function inlineCopy(
+  ctx: Ctx,
+  fn: SaFunction,
+  edits: Map<t.Node, CallEdit>,
+  imports: Imports,
+  source: t.Node,
+): t.Node {
+  const map = new Map<t.Node, t.Node>();
+  const copy = cloneWithMap(source, map);
+  const origOf = new Map<t.Node, t.Node>();
+  for (const [o, c] of map) origOf.set(c, o);
+  // Calls keep the decisions made on the original, except the leaves mapped below.
+  rewriteTree(
+    copy,
+    (n) => {
+      const o = origOf.get(n);
+      const edit = o ? edits.get(o) : undefined;
+      if (edit && !fn.leaves.has(o!)) applyEdit(ctx, n as CallNode, edit, imports);
+      return undefined;
+    },
+    false,
+  );
+  const fnCopy = (copy.type === "ObjectProperty" ? copy.value : copy) as t.Function;
+  const mapper = new SyncMapper(ctx, fn, origOf, imports);
+  if (fnCopy.body.type !== "BlockStatement") {
+    fnCopy.body = mapper.map(fnCopy.body);
+  } else {
+    rewriteTree(
+      fnCopy.body,
+      (n) => {
+        if (n.type === "AwaitExpression") return mapper.map(n.argument);
+        if (n.type === "ReturnStatement" && n.argument) n.argument = mapper.map(n.argument);
+        return undefined;
+      },
+      true,
+    );
+  }
+  fnCopy.async = false;
+  syncReturnType(fnCopy);
+  return copy;
+}
+
+/** `(...args) => _sa.runSync(url, key, args)` and friends: the body of a worker/pool variant. */
+function wrapperBody(
+  ctx: Ctx,
+  fn: SaFunction,
+  imports: Imports,
+): { params: t.RestElement[]; body: t.BlockStatement; async: boolean } {
+  const t = ctx.t;
+  const args = t.identifier("args");
+  const params = [t.restElement(t.identifier("args"))];
+  let call: t.Expression;
+  let async = false;
+  if (fn.kind === "async") {
+    call = runtimeCall(ctx, imports, "runSync", [imports.moduleUrl(), t.stringLiteral(fn.registerKey), args]);
+  } else if (fn.asyncStrategy === "offload") {
+    call = runtimeCall(ctx, imports, "offload", [imports.moduleUrl(), t.stringLiteral(fn.registerKey), args]);
+  } else {
+    // Same thread (SA304): an async function runs it now and turns a throw into a rejection.
+    async = true;
+    const target =
+      fn.form === "class-method" || fn.form === "object-method"
+        ? t.memberExpression(t.thisExpression(), t.identifier(fn.name))
+        : t.identifier(fn.name);
+    call = t.callExpression(target, [t.spreadElement(t.identifier("args"))]);
+  }
+  return { params, body: t.blockStatement([t.returnStatement(call)]), async };
+}
+
+/** Builds the variant node of `fn` in the form of its declaration. */
+export function buildVariant(
+  ctx: Ctx,
+  fn: SaFunction,
+  edits: Map<t.Node, CallEdit>,
+  imports: Imports,
+): t.Node {
+  const t = ctx.t;
+  const id = t.identifier(fn.variant);
+  if (fn.kind === "async" && fn.syncPlan?.strategy === "inline") {
+    if (fn.form === "function") {
+      const c = inlineCopy(ctx, fn, edits, imports, fn.fn.node) as t.FunctionDeclaration;
+      c.id = id;
+      return c;
+    }
+    if (fn.form === "const") {
+      const c = inlineCopy(ctx, fn, edits, imports, fn.fn.node) as t.Expression;
+      return t.variableDeclaration("const", [t.variableDeclarator(id, c)]);
+    }
+    const c = inlineCopy(ctx, fn, edits, imports, fn.member!.node) as
+      | t.ClassMethod
+      | t.ObjectMethod
+      | t.ObjectProperty;
+    c.key = id;
+    c.computed = false;
+    return c;
+  }
+  const w = wrapperBody(ctx, fn, imports);
+  switch (fn.form) {
+    case "function":
+    case "const":
+      return t.functionDeclaration(id, w.params, w.body, false, w.async);
+    case "class-method":
+      return t.classMethod("method", id, w.params, w.body, false, fn.isStatic, false, w.async);
+    case "object-method":
+      return t.objectMethod("method", id, w.params, w.body, false, false, w.async);
+  }
+}
+
+/** `{ kind: "async", sync: loadSync }`: the marker's description for `mark()`. */
+export function markerSpec(ctx: Ctx, fn: SaFunction, variant: t.Expression): t.ObjectExpression {
+  const t = ctx.t;
+  return t.objectExpression([
+    t.objectProperty(t.identifier("kind"), t.stringLiteral(fn.kind)),
+    t.objectProperty(t.identifier(fn.kind === "async" ? "sync" : "async"), variant),
+  ]);
+}
+
+export function statementsAfter(path: NodePath<t.Statement>, nodes: t.Statement[]): void {
+  if (nodes.length) path.insertAfter(nodes);
+}

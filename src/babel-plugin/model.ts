@@ -1,0 +1,47 @@
+import type { NodePath, types as t } from "@babel/core";
+import type { Position } from "../core/diagnostics.js";
+import type { AwaitFact, LocatedAwait, SyncPlan } from "../core/inline.js";
+import type { FunctionKind } from "../core/strategy.js";
+
+export type Form = "function" | "const" | "class-method" | "object-method";
+
+/** One annotated function, as the Babel adapter found it. */
+export interface SaFunction {
+  /** Own name: the binding, or the method key. */
+  name: string;
+  /** Name in reports: `load`, `Store.get`, `api.load`. */
+  display: string;
+  kind: FunctionKind;
+  form: Form;
+  /** The function itself (for `const f = async () => …`, the arrow). */
+  fn: NodePath<t.Function>;
+  /** Statement after which variants of a function/const form are inserted. */
+  stmt: NodePath<t.Statement> | undefined;
+  /** The class method, object method or object property carrying a method. */
+  member: NodePath | undefined;
+  /** The class (declaration or expression) or object expression holding a method. */
+  holder: NodePath | undefined;
+  isStatic: boolean;
+  loc: Position;
+  variant: string;
+  /** Reachable from a fresh import of the module (DESIGN §3.4): module level, no `this`. */
+  reachable: boolean;
+  /** Why not reachable, for SA301/SA304. */
+  unreachableWhy: string | undefined;
+  /** Registration key for runSync/offload: `load`, `Store.get`, `api.load`. */
+  registerKey: string;
+  /** Names under which the function is exported (`export { f as g }` gives `g`). */
+  exportedAs: string[];
+  /** Exported through its own declaration (`export function`, `export const`). */
+  exportDecl: boolean;
+  syncPlan: SyncPlan | undefined;
+  /** Await/return leaves of the body with their facts (async functions only). */
+  leaves: Map<t.Node, AwaitFact>;
+  /** Callees of the smartasync calls among the leaves, resolved on the original tree. */
+  leafCallees: Map<t.Node, { fn: SaFunction | undefined; shape: { kind: string; name?: string } }>;
+  located: LocatedAwait[];
+  forAwaits: t.Node[];
+  asyncStrategy: "offload" | "same-thread" | undefined;
+  /** Generated variant node (filled by the emitter). */
+  variantNode: t.Node | undefined;
+}

@@ -1,0 +1,223 @@
+import { relative } from "node:path";
+import type { File, NodePath, types as t } from "@babel/core";
+import { mayContainAnnotation } from "../core/annotation.js";
+import { planSyncVariant } from "../core/inline.js";
+import { MSG } from "../core/messages.js";
+import type { Options } from "../core/options.js";
+import { emptyReport, finishReport, type Report } from "../core/report.js";
+import { buildIndex, planCalls } from "./calls.js";
+import { checkClash, checkTopLevelEffects, sharedState } from "./checks.js";
+import { collectFunctions } from "./collect.js";
+import { type Ctx, fail, locOf, warn } from "./ctx.js";
+import { applyEdit, buildVariant, markerSpec } from "./emit.js";
+import { Imports, moduleFacts } from "./imports.js";
+import { analyseBody } from "./leaves.js";
+import type { SaFunction } from "./model.js";
+
+export function reportPath(file: File, options: Options): string {
+  const filename = file.opts.filename;
+  if (!filename) return "<input>";
+  const root = options.root ?? file.opts.root ?? file.opts.cwd ?? process.cwd();
+  return relative(root, filename).split("\\").join("/");
+}
+
+function atFn(fn: SaFunction): t.Node {
+  return { loc: { start: { line: fn.loc.line, column: fn.loc.column - 1 } } } as t.Node;
+}
+
+/** Names under which `export { f as g }` / `export default f` export a function declared apart. */
+function exportsOf(
+  program: NodePath<t.Program>,
+  name: string,
+): { named: t.ExportNamedDeclaration[]; aliases: string[]; isDefault: boolean } {
+  const out = { named: [] as t.ExportNamedDeclaration[], aliases: [] as string[], isDefault: false };
+  for (const s of program.node.body) {
+    if (s.type === "ExportNamedDeclaration" && !s.source && !s.declaration) {
+      for (const sp of s.specifiers) {
+        if (sp.type === "ExportSpecifier" && sp.local.type === "Identifier" && sp.local.name === name) {
+          const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
+          out.aliases.push(exported);
+          if (!out.named.includes(s)) out.named.push(s);
+        }
+      }
+    }
+    if (
+      s.type === "ExportDefaultDeclaration" &&
+      s.declaration.type === "Identifier" &&
+      s.declaration.name === name
+    ) {
+      out.isDefault = true;
+    }
+  }
+  return out;
+}
+
+/** The whole pass: collect, decide, then edit (DESIGN §2–§4). */
+export function transformProgram(
+  t: typeof import("@babel/core").types,
+  program: NodePath<t.Program>,
+  file: File,
+  options: Options,
+): Report {
+  const report = emptyReport(reportPath(file, options));
+  const code = file.code;
+  if (!mayContainAnnotation(code)) return report;
+  const ctx: Ctx = { t, options, file, fileName: report.file, code, report };
+  const fns = collectFunctions(ctx, program);
+  if (fns.length === 0) return report;
+  const index = buildIndex(fns);
+
+  // Decide every variant before any call is classified: call strategies name them.
+  for (const fn of fns) {
+    checkClash(ctx, fn);
+    if (fn.kind === "async") {
+      analyseBody(ctx, index, fn);
+      fn.syncPlan = planSyncVariant(fn.located);
+      if (fn.syncPlan.strategy === "worker" && !fn.reachable) {
+        fail(ctx, "SA301", atFn(fn), MSG.needsWorker(fn.display, fn.unreachableWhy!, fn.syncPlan.reasons));
+      }
+    } else {
+      fn.asyncStrategy = fn.reachable ? "offload" : "same-thread";
+      if (!fn.reachable)
+        warn(ctx, "SA304", atFn(fn), MSG.notOffloadable(fn.display, fn.unreachableWhy!, fn.variant));
+    }
+  }
+  const inWorkers = fns.filter((f) => f.syncPlan?.strategy === "worker" || f.asyncStrategy === "offload");
+  for (const fn of inWorkers) {
+    const names = sharedState(fn, program);
+    if (names.length)
+      warn(
+        ctx,
+        "SA302",
+        atFn(fn),
+        MSG.sharedState(fn.display, names, fn.kind === "async" ? "worker" : "offloaded"),
+      );
+  }
+  if (inWorkers.length) checkTopLevelEffects(ctx, program);
+
+  const edits = planCalls(ctx, program, index);
+  const imports = new Imports(ctx, program, moduleFacts(ctx, program));
+
+  // Variants copy the original bodies, so build them before the originals' calls are edited.
+  const variants = new Map<SaFunction, t.Node>();
+  for (const fn of fns) variants.set(fn, buildVariant(ctx, fn, edits, imports));
+  for (const [node, edit] of edits) applyEdit(ctx, node as t.CallExpression, edit, imports);
+
+  const rt = () => t.identifier(imports.runtime());
+  const call = (name: string, args: t.Expression[]) =>
+    t.expressionStatement(t.callExpression(t.memberExpression(rt(), t.identifier(name)), args));
+  const holders = new Map<t.Node, SaFunction[]>();
+
+  for (const fn of fns) {
+    const variant = variants.get(fn)!;
+    const inWorker = inWorkers.includes(fn);
+    if (fn.form === "function" || fn.form === "const") {
+      const exp = exportsOf(program, fn.name);
+      const decl = variant as t.Statement;
+      const after: t.Statement[] = [
+        fn.exportDecl ? t.exportNamedDeclaration(decl as t.FunctionDeclaration, []) : decl,
+        call("mark", [t.identifier(fn.name), markerSpec(ctx, fn, t.identifier(fn.variant))]),
+      ];
+      if (inWorker) {
+        after.push(
+          call("register", [
+            imports.moduleUrl(),
+            t.objectExpression([t.objectProperty(t.identifier(fn.name), t.identifier(fn.name), false, true)]),
+          ]),
+        );
+      }
+      if (!fn.exportDecl) {
+        for (const named of exp.named) {
+          for (const alias of [...exp.aliases]) {
+            const suffix = fn.kind === "async" ? options.syncSuffix : options.asyncSuffix;
+            named.specifiers.push(t.exportSpecifier(t.identifier(fn.variant), t.identifier(alias + suffix)));
+          }
+        }
+        if (exp.isDefault)
+          after.push(
+            t.exportNamedDeclaration(null, [
+              t.exportSpecifier(t.identifier(fn.variant), t.identifier(fn.variant)),
+            ]),
+          );
+      }
+      fn.stmt!.insertAfter(after);
+      continue;
+    }
+    fn.member!.insertAfter(variant as t.ClassMethod);
+    const list = holders.get(fn.holder!.node) ?? [];
+    list.push(fn);
+    holders.set(fn.holder!.node, list);
+  }
+
+  // Methods are marked (and registered) where their class or object is created.
+  for (const list of holders.values()) {
+    const holder = list[0].holder!;
+    const isClass = list[0].form === "class-method";
+    const owner = (self: t.Expression, fn: SaFunction) =>
+      isClass && !fn.isStatic ? t.memberExpression(self, t.identifier("prototype")) : self;
+    const stmts = (self: () => t.Expression): t.Statement[] => {
+      const out: t.Statement[] = [];
+      const reg: t.ObjectProperty[] = [];
+      for (const fn of list) {
+        const o = () => owner(self(), fn);
+        out.push(
+          call("mark", [
+            t.memberExpression(o(), t.identifier(fn.name)),
+            markerSpec(ctx, fn, t.memberExpression(o(), t.identifier(fn.variant))),
+          ]),
+        );
+        if (inWorkers.includes(fn))
+          reg.push(
+            t.objectProperty(t.stringLiteral(fn.registerKey), t.memberExpression(o(), t.identifier(fn.name))),
+          );
+      }
+      if (reg.length) out.push(call("register", [imports.moduleUrl(), t.objectExpression(reg)]));
+      return out;
+    };
+    if (isClass) {
+      (holder.node as t.Class).body.body.push(t.staticBlock(stmts(() => t.thisExpression())));
+      continue;
+    }
+    const decl = holder.parentPath;
+    if (
+      decl?.isVariableDeclarator() &&
+      decl.node.id.type === "Identifier" &&
+      decl.parentPath.parentPath &&
+      (decl.parentPath.parentPath.isProgram() ||
+        decl.parentPath.parentPath.isBlockStatement() ||
+        decl.parentPath.parentPath.isExportNamedDeclaration())
+    ) {
+      const name = decl.node.id.name;
+      const stmt = decl.parentPath.parentPath.isExportNamedDeclaration()
+        ? decl.parentPath.parentPath
+        : decl.parentPath;
+      (stmt as NodePath<t.Statement>).insertAfter(stmts(() => t.identifier(name)));
+      continue;
+    }
+    // An object not bound to a name: mark it where it is created.
+    const o = program.scope.generateUidIdentifier("o");
+    const body = stmts(() => t.cloneNode(o)).map((s) => (s as t.ExpressionStatement).expression);
+    holder.replaceWith(
+      t.callExpression(t.arrowFunctionExpression([o], t.sequenceExpression([...body, t.cloneNode(o)])), [
+        holder.node as t.Expression,
+      ]),
+    );
+  }
+
+  imports.flush();
+  program.scope.crawl();
+
+  for (const fn of fns) {
+    report.functions.push({
+      name: fn.display,
+      loc: locOf(ctx, atFn(fn)),
+      kind: fn.kind,
+      variants: fn.kind === "async" ? { sync: fn.variant } : { async: fn.variant },
+      ...(fn.kind === "async"
+        ? { syncStrategy: fn.syncPlan!.strategy }
+        : { asyncStrategy: fn.asyncStrategy }),
+      reasons: fn.kind === "async" ? fn.syncPlan!.reasons : fn.reachable ? [] : [fn.unreachableWhy!],
+    });
+  }
+  return finishReport(report);
+}

@@ -1,0 +1,34 @@
+/**
+ * Recognises the annotation in a comment's text (DESIGN §2). Anchored like Babel's `@jsx`
+ * pragma: the tag must start the comment (or a JSDoc line) and end at whitespace or the end,
+ * so `@smartasyncfoo` is not an annotation and prose that mentions `@smartasync` mid-line is
+ * ignored.
+ */
+export type AnnotationParse =
+  | { kind: "none" }
+  | { kind: "annotation" }
+  | { kind: "malformed"; extra: string };
+
+const TAG = "@smartasync";
+
+export const ACCEPTED_FORMS = "`// @smartasync`, `/* @smartasync */`, or a JSDoc line `* @smartasync`";
+
+/** `value` is the comment's text without its delimiters, as Babel and SWC give it. */
+export function parseAnnotation(value: string, block: boolean): AnnotationParse {
+  const lines = block ? value.split(/\r\n|\r|\n/) : [value];
+  for (const raw of lines) {
+    // JSDoc continuation lines start with `*`; the JSDoc opener leaves one `*` in the value.
+    const line = raw.replace(/^\s*\*?\s*/, "").replace(/\s*\*?\s*$/, "");
+    if (!line.startsWith(TAG)) continue;
+    const rest = line.slice(TAG.length);
+    if (rest !== "" && !/^\s/.test(rest)) continue; // `@smartasyncfoo`: a different word
+    const extra = rest.trim();
+    return extra === "" ? { kind: "annotation" } : { kind: "malformed", extra };
+  }
+  return { kind: "none" };
+}
+
+/** Cheap pre-check on a whole file (the fast path): can it contain an annotation at all? */
+export function mayContainAnnotation(source: string): boolean {
+  return source.includes(TAG);
+}

@@ -1,0 +1,68 @@
+/**
+ * Every diagnostic smartasync can emit, in one table. Codes are stable: tests, CI configs
+ * (`smartasync check --deny SA201`) and docs/diagnostics.md refer to them.
+ * SA1xx annotation/config, SA2xx call sites, SA3xx strategy, SA9xx internal.
+ */
+export type Severity = "error" | "warning" | "hint";
+
+export interface CodeInfo {
+  severity: Severity;
+  title: string;
+}
+
+export const CODES = {
+  SA101: { severity: "error", title: "malformed @smartasync annotation" },
+  SA102: { severity: "error", title: "@smartasync on something that cannot be annotated" },
+  SA103: { severity: "error", title: "generated variant name is already taken" },
+  SA104: { severity: "error", title: "invalid smartasync options" },
+  SA105: { severity: "error", title: "an annotated function needs a name" },
+  SA106: { severity: "warning", title: "duplicate @smartasync annotation" },
+  SA201: { severity: "warning", title: "floating promise: async smartasync call neither awaited nor used" },
+  SA202: { severity: "warning", title: "call in a callback of an unknown function: context cannot be known" },
+  SA203: { severity: "hint", title: "blocking call in async code: await it to offload" },
+  SA301: { severity: "error", title: "sync variant needs a worker, but the function cannot run in one" },
+  SA302: { severity: "warning", title: "worker or offloaded function uses module-level mutable state" },
+  SA303: { severity: "warning", title: "module with worker or offloaded functions has top-level effects" },
+  SA304: {
+    severity: "warning",
+    title: "sync function cannot be offloaded; its async variant runs on the calling thread",
+  },
+  SA901: { severity: "error", title: "internal error" },
+} as const satisfies Record<string, CodeInfo>;
+
+export type Code = keyof typeof CODES;
+
+/** A 1-based line, 1-based column position in the original source. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Diagnostic {
+  code: Code;
+  severity: Severity;
+  message: string;
+  /** `path:line:column`, path relative to the root. */
+  loc: string;
+}
+
+/** An error that carries its code and source position, so adapters can attach a code frame. */
+export class SmartAsyncError extends Error {
+  readonly code: Code;
+  readonly position: Position | undefined;
+  constructor(code: Code, message: string, position?: Position) {
+    super(`${code}: ${message}`);
+    this.name = "SmartAsyncError";
+    this.code = code;
+    this.position = position;
+  }
+}
+
+export function severityOf(code: Code, strict: boolean): Severity {
+  const s: Severity = CODES[code].severity;
+  return strict && s === "warning" ? "error" : s;
+}
+
+export function formatLoc(file: string, pos: Position | undefined): string {
+  return pos ? `${file}:${pos.line}:${pos.column}` : file;
+}

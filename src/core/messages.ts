@@ -1,0 +1,41 @@
+import { ACCEPTED_FORMS } from "./annotation.js";
+
+/**
+ * The text of every diagnostic, written once so Babel and SWC print the same words. Each says
+ * what was found and what to write instead (DESIGN §4).
+ */
+export const MSG = {
+  malformed: (extra: string) =>
+    `unexpected \`${extra}\` after @smartasync. The annotation takes no arguments; write it alone, as ${ACCEPTED_FORMS}.`,
+  notAnnotatable: (what: string, instead: string) => `@smartasync cannot annotate ${what}. ${instead}`,
+  precedesNothing: (what: string) =>
+    `@smartasync must be the leading comment of a function, a \`const\` bound to a function, an exported function, a class method or an object method; here it precedes ${what}.`,
+  clash: (variant: string, fn: string, option: string) =>
+    `\`${fn}\` would gain the variant \`${variant}\`, but that name is already taken here. Rename the existing \`${variant}\`, or choose another suffix with the \`${option}\` option.`,
+  anonymous: () =>
+    "an annotated function needs a name, so its variant can be named after it: write `export default async function load() {}` rather than an anonymous default export.",
+  duplicate: () => "@smartasync appears more than once on the same function; keep one.",
+  floating: (call: string, variant: string) =>
+    `\`${call}\` is an async smartasync function called in async code without \`await\`: its promise floats and its errors are lost. Write \`await ${call}\` to wait, \`void ${call}\` to start it on purpose, or \`${variant}\` to block.`,
+  unknownContext: (call: string, variant: string | undefined) =>
+    `\`${call}\` is returned from a callback passed to a function smartasync does not know, so whether it will be awaited cannot be known; it stays a plain call.${variant ? ` Call \`${variant}\` for the value, or make the callback async and \`await\` it, to choose explicitly.` : ""}`,
+  blocking: (call: string, variant: string) =>
+    `\`${call}\` runs a blocking sync function on the event loop of async code. Write \`await ${call}\` to run it off the thread (it becomes \`${variant}\`), or keep it if blocking here is intended.`,
+  needsWorker: (fn: string, why: string, reasons: string[]) =>
+    `the sync variant of \`${fn}\` needs a worker (${reasons.join("; ")}), but ${why}, so a worker cannot reach it. Move the await that has no sync form into a module-level @smartasync function that takes plain arguments, and await that here: its own sync variant runs in the worker and this one stays inline.`,
+  sharedState: (fn: string, names: string[], where: "worker" | "offloaded") =>
+    `\`${fn}\` runs in a ${where === "worker" ? "worker (its sync variant)" : "worker pool (its async variant)"} but uses module-level mutable state (${names.join(", ")}). Each worker imports the module afresh, so it sees its own copy: changes are not shared with the main thread. Pass the state as arguments, or keep it in a store both can reach.`,
+  topLevelEffects: (lines: number[], runtime: string) =>
+    `this module holds functions that run in workers, and each worker imports it again, which re-runs its top-level code (line${lines.length > 1 ? "s" : ""} ${lines.join(", ")}). Guard entry code: \`import { isWorker } from "${runtime}"; if (!isWorker) main();\`.`,
+  notOffloadable: (fn: string, why: string, variant: string) =>
+    `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}; it runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Make \`${fn}\` a module-level function (or a method that does not use \`this\`) to offload it.`,
+} as const;
+
+/** Why a function cannot be reached from a fresh import of its module (SA301/SA304). */
+export const UNREACHABLE = {
+  closure: "it is declared inside another function",
+  usesThis: "it is a method that uses `this`",
+  usesSuper: "it is a method that uses `super`",
+  localClass: "its class is declared inside a function",
+  anonymousObject: "its object is not bound to a module-level `const`",
+} as const;

@@ -1,0 +1,18 @@
+import type { Options } from "./options.js";
+import type { FunctionKind } from "./strategy.js";
+
+/** `load` → `loadSync`, `hash` → `hashAsync` (DESIGN §1, Node's own naming). */
+export function variantName(name: string, kind: FunctionKind, options: Options): string {
+  return name + (kind === "async" ? options.syncSuffix : options.asyncSuffix);
+}
+
+/** Inverse of variantName: for a hand-written `loadSync()`, the function it is a variant of. */
+export function variantOf(name: string, options: Options): { base: string; kind: FunctionKind } | undefined {
+  if (name.endsWith(options.syncSuffix) && name.length > options.syncSuffix.length) {
+    return { base: name.slice(0, -options.syncSuffix.length), kind: "async" };
+  }
+  if (name.endsWith(options.asyncSuffix) && name.length > options.asyncSuffix.length) {
+    return { base: name.slice(0, -options.asyncSuffix.length), kind: "sync" };
+  }
+  return undefined;
+}

@@ -1,0 +1,53 @@
+/**
+ * The small window through which the rules of smartasync read syntax. Each compiler adapter
+ * (Babel paths, the SWC AST) implements it, so the context walk of DESIGN §3.2 is written and
+ * tested once, here in the core.
+ */
+export type ViewKind =
+  | "call" // a call or optional call
+  | "new"
+  | "await"
+  | "transparent" // parentheses; TS `as`, `satisfies`, `!`, `<T>x`
+  | "sequence"
+  | "conditional"
+  | "logical" // `&&`, `||`, `??`
+  | "member"
+  | "array"
+  | "expression-statement"
+  | "return"
+  | "function" // declaration, expression, arrow, method
+  | "program"
+  | "other";
+
+/** Where a child sits in its parent, in the terms the rules need. */
+export type Slot =
+  | "callee"
+  | "argument"
+  | "object" // of a member expression
+  | "test" // of a conditional
+  | "branch" // consequent or alternate of a conditional
+  | "last" // last expression of a sequence
+  | "not-last"
+  | "element" // of an array literal
+  | "concise-body" // expression body of an arrow function
+  | "other";
+
+export interface NodeView<N> {
+  kind(n: N): ViewKind;
+  parent(n: N): N | undefined;
+  slot(parent: N, child: N): Slot;
+  /** Index of `child` among the arguments of `call`. */
+  argIndex(call: N, child: N): number;
+  /** The callee of a call or new expression. */
+  callee(call: N): N;
+  /** The object of a member expression. */
+  memberObject(member: N): N;
+  /** The static property name of a member expression (`a.b`, `a["b"]`), else undefined. */
+  memberName(member: N): string | undefined;
+  /** Whether `n` is an identifier naming the global `name` (not shadowed by a local). */
+  isGlobal(n: N, name: string): boolean;
+  /** Colour of a function: `async`, or a declared `Promise`/`PromiseLike` return type. */
+  isAsyncFunction(fn: N): boolean;
+  /** The nearest function enclosing `n` (not `n` itself); undefined at module level. */
+  enclosingFunction(n: N): N | undefined;
+}

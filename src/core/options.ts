@@ -1,0 +1,133 @@
+import { didYouMean } from "./did-you-mean.js";
+
+/** A sync twin: the export `name` of `module` (default: the awaited API's own module). */
+export interface TwinTarget {
+  module?: string;
+  name: string;
+}
+
+/** `twins["my-lib"]["fetchThing"]` names the sync twin of `my-lib`'s export `fetchThing`. */
+export type TwinsOption = Record<string, Record<string, string | TwinTarget>>;
+
+export interface Options {
+  /** Suffix of the sync variant of an async function (`load` → `loadSync`). */
+  syncSuffix: string;
+  /** Suffix of the async variant of a sync function (`hash` → `hashAsync`). */
+  asyncSuffix: string;
+  /** Extra sync twins, merged over the built-in table (DESIGN §3.4). */
+  twins: TwinsOption;
+  /** Turn warnings into errors. */
+  strict: boolean;
+  /** Module specifier generated code imports the runtime from. */
+  runtime: string;
+  /** Directory report paths are relative to (default: the compiler's cwd/root). */
+  root: string | undefined;
+}
+
+export const DEFAULT_OPTIONS: Options = {
+  syncSuffix: "Sync",
+  asyncSuffix: "Async",
+  twins: {},
+  strict: false,
+  runtime: "smartasync/runtime",
+  root: undefined,
+};
+
+const KEYS = Object.keys(DEFAULT_OPTIONS) as (keyof Options)[];
+
+export class OptionsError extends Error {
+  readonly code = "SA104";
+  constructor(message: string) {
+    super(`SA104: ${message}`);
+    this.name = "OptionsError";
+  }
+}
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+function checkTwins(value: unknown): TwinsOption {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new OptionsError(
+      `\`twins\` must be an object mapping a module to { export: twin }, e.g. { "my-lib": { "get": { "module": "my-lib/sync", "name": "getSync" } } }`,
+    );
+  }
+  for (const [mod, table] of Object.entries(value)) {
+    if (typeof table !== "object" || table === null || Array.isArray(table)) {
+      throw new OptionsError(`\`twins[${JSON.stringify(mod)}]\` must be an object of { export: twin }`);
+    }
+    for (const [name, twin] of Object.entries(table)) {
+      const where = `\`twins[${JSON.stringify(mod)}][${JSON.stringify(name)}]\``;
+      if (typeof twin === "string") {
+        if (!IDENT.test(twin))
+          throw new OptionsError(`${where} must name an export, got ${JSON.stringify(twin)}`);
+        continue;
+      }
+      if (typeof twin !== "object" || twin === null) {
+        throw new OptionsError(`${where} must be an export name or { module, name }`);
+      }
+      const t = twin as Record<string, unknown>;
+      for (const k of Object.keys(t)) {
+        if (k !== "module" && k !== "name") throw new OptionsError(`${where} has unknown key \`${k}\``);
+      }
+      if (typeof t.name !== "string" || !IDENT.test(t.name)) {
+        throw new OptionsError(`${where}.name must name an export`);
+      }
+      if (t.module !== undefined && typeof t.module !== "string") {
+        throw new OptionsError(`${where}.module must be a module specifier string`);
+      }
+    }
+  }
+  return value as TwinsOption;
+}
+
+/** Validates user options before any traversal; unknown keys get a "did you mean". */
+export function validateOptions(input: unknown): Options {
+  if (input === undefined || input === null) return { ...DEFAULT_OPTIONS };
+  if (typeof input !== "object" || Array.isArray(input)) {
+    throw new OptionsError(
+      `options must be an object, got ${Array.isArray(input) ? "an array" : typeof input}`,
+    );
+  }
+  const out: Options = { ...DEFAULT_OPTIONS };
+  for (const [key, value] of Object.entries(input)) {
+    if (!(KEYS as string[]).includes(key)) {
+      const hint = didYouMean(key, KEYS);
+      throw new OptionsError(
+        `unknown option \`${key}\`${hint ? `; did you mean \`${hint}\`?` : ""} Known options: ${KEYS.join(", ")}.`,
+      );
+    }
+    switch (key as keyof Options) {
+      case "syncSuffix":
+      case "asyncSuffix":
+        if (typeof value !== "string" || !/^[\w$]+$/.test(value)) {
+          throw new OptionsError(
+            `\`${key}\` must be a non-empty identifier suffix like "Sync", got ${JSON.stringify(value)}`,
+          );
+        }
+        out[key as "syncSuffix" | "asyncSuffix"] = value;
+        break;
+      case "strict":
+        if (typeof value !== "boolean")
+          throw new OptionsError(`\`strict\` must be true or false, got ${JSON.stringify(value)}`);
+        out.strict = value;
+        break;
+      case "runtime":
+        if (typeof value !== "string" || value === "")
+          throw new OptionsError("`runtime` must be a module specifier string");
+        out.runtime = value;
+        break;
+      case "root":
+        if (value !== undefined && typeof value !== "string")
+          throw new OptionsError("`root` must be a directory path string");
+        out.root = value as string | undefined;
+        break;
+      case "twins":
+        out.twins = checkTwins(value);
+        break;
+    }
+  }
+  if (out.syncSuffix === out.asyncSuffix) {
+    throw new OptionsError(`\`syncSuffix\` and \`asyncSuffix\` must differ (both are "${out.syncSuffix}")`);
+  }
+  return out;
+}

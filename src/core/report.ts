@@ -1,0 +1,52 @@
+import type { Colour, Context } from "./context.js";
+import type { Diagnostic } from "./diagnostics.js";
+import type { FunctionKind, Strategy, SyncStrategy } from "./strategy.js";
+
+/** The report of DESIGN §1: versioned, identical from Babel and SWC for the same input. */
+export interface FunctionReport {
+  name: string;
+  loc: string;
+  kind: FunctionKind;
+  variants: { sync?: string; async?: string };
+  /** For async functions: how the sync variant works. For sync functions: how the async one does. */
+  syncStrategy?: SyncStrategy;
+  asyncStrategy?: "offload" | "same-thread";
+  reasons: string[];
+}
+
+export interface CallReport {
+  callee: string;
+  loc: string;
+  context: Context;
+  in: Colour;
+  strategy: Strategy;
+  target: string;
+  reason?: string;
+}
+
+export interface Report {
+  version: 1;
+  file: string;
+  functions: FunctionReport[];
+  calls: CallReport[];
+  diagnostics: Diagnostic[];
+}
+
+function byLoc(a: { loc: string }, b: { loc: string }): number {
+  const pa = a.loc.split(":");
+  const pb = b.loc.split(":");
+  const la = Number(pa[pa.length - 2]) - Number(pb[pb.length - 2]);
+  return la !== 0 ? la : Number(pa[pa.length - 1]) - Number(pb[pb.length - 1]);
+}
+
+/** Orders every list by source position so both adapters produce byte-identical JSON. */
+export function finishReport(report: Report): Report {
+  report.functions.sort(byLoc);
+  report.calls.sort(byLoc);
+  report.diagnostics.sort((a, b) => byLoc(a, b) || a.code.localeCompare(b.code));
+  return report;
+}
+
+export function emptyReport(file: string): Report {
+  return { version: 1, file, functions: [], calls: [], diagnostics: [] };
+}

@@ -1,0 +1,71 @@
+import type { CallContext } from "./context.js";
+import type { Code } from "./diagnostics.js";
+
+export type FunctionKind = "async" | "sync";
+export type SyncStrategy = "inline" | "worker";
+
+/** DESIGN §3.3: what a call site becomes. */
+export type Strategy = "direct" | "sync-inline" | "sync-worker" | "offload" | "dispatch" | "explicit";
+
+/** Which variant the rewritten call targets. */
+export type Target = "self" | "sync" | "async" | "dispatch-sync" | "dispatch-async";
+
+export interface Decision {
+  strategy: Strategy;
+  target: Target;
+  diagnostic?: Code;
+}
+
+/**
+ * The table of DESIGN §3.3 for a statically known callee. `syncStrategy` is the callee's sync
+ * variant strategy (only for async callees).
+ */
+export function decide(
+  kind: FunctionKind,
+  ctx: CallContext,
+  syncStrategy: SyncStrategy | undefined,
+): Decision {
+  const toSync = (): Decision => ({
+    strategy: syncStrategy === "worker" ? "sync-worker" : "sync-inline",
+    target: "sync",
+  });
+  if (kind === "async") {
+    switch (ctx.context) {
+      case "awaited":
+        return { strategy: "direct", target: "self" };
+      case "value":
+        return ctx.in === "sync" ? toSync() : { strategy: "direct", target: "self" };
+      case "discarded":
+        return ctx.in === "sync" ? toSync() : { strategy: "direct", target: "self", diagnostic: "SA201" };
+      case "unknown":
+        return { strategy: "direct", target: "self", diagnostic: "SA202" };
+    }
+  }
+  switch (ctx.context) {
+    case "awaited":
+      return { strategy: "offload", target: "async" };
+    case "discarded":
+      return { strategy: "direct", target: "self", diagnostic: ctx.in === "async" ? "SA203" : undefined };
+    default:
+      return { strategy: "direct", target: "self" };
+  }
+}
+
+/**
+ * A method call on a receiver the compiler does not follow (`obj.m()`): the runtime picks the
+ * variant by the marker on `obj.m`, where the choice depends on the callee's kind; elsewhere
+ * every kind is called directly. `kinds` are the kinds of the annotated methods named `m`.
+ */
+export function decideDispatch(kinds: ReadonlySet<FunctionKind>, ctx: CallContext): Decision {
+  if (ctx.context === "awaited" && kinds.has("sync"))
+    return { strategy: "dispatch", target: "dispatch-async" };
+  if ((ctx.context === "value" || ctx.context === "discarded") && ctx.in === "sync" && kinds.has("async")) {
+    return { strategy: "dispatch", target: "dispatch-sync" };
+  }
+  const only = kinds.size === 1 ? [...kinds][0] : undefined;
+  if (only !== undefined) {
+    const d = decide(only, ctx, "inline");
+    return { strategy: "direct", target: "self", diagnostic: d.diagnostic };
+  }
+  return { strategy: "direct", target: "self" };
+}

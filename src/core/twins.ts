@@ -1,0 +1,94 @@
+import type { Options } from "./options.js";
+
+/**
+ * The sync-twin table of DESIGN §3.4: an awaited call of a known promise API becomes a call of
+ * its blocking twin in the inline sync variant.
+ */
+
+/** Sentinel module: the twin lives in smartasync's runtime (`options.runtime`). */
+export const RUNTIME_MODULE = "\0smartasync-runtime";
+
+export interface ResolvedTwin {
+  module: string;
+  name: string;
+}
+
+/** An awaited callee as the adapter resolved it: an import of `module`, then member `path`. */
+export interface ImportedCallee {
+  module: string;
+  path: string[];
+}
+
+// fs/promises functions whose fs.*Sync twin takes the same arguments and returns the same
+// value. `open` is left out on purpose: it resolves to a FileHandle, openSync returns a number.
+const FS_PROMISES = [
+  "access",
+  "appendFile",
+  "chmod",
+  "chown",
+  "copyFile",
+  "cp",
+  "lchown",
+  "link",
+  "lstat",
+  "lutimes",
+  "mkdir",
+  "mkdtemp",
+  "opendir",
+  "readdir",
+  "readFile",
+  "readlink",
+  "realpath",
+  "rename",
+  "rm",
+  "rmdir",
+  "stat",
+  "statfs",
+  "symlink",
+  "truncate",
+  "unlink",
+  "utimes",
+  "writeFile",
+];
+
+const BUILTIN: Record<string, Record<string, ResolvedTwin>> = {
+  "fs/promises": Object.fromEntries(FS_PROMISES.map((n) => [n, { module: "node:fs", name: `${n}Sync` }])),
+  // `await setTimeout(ms, value)` resolves to `value` after `ms`: the runtime's blocking sleep.
+  "timers/promises": { setTimeout: { module: RUNTIME_MODULE, name: "sleepSync" } },
+};
+
+function normaliseModule(specifier: string): string {
+  return specifier.startsWith("node:") ? specifier.slice(5) : specifier;
+}
+
+/** Folds `fs.promises.x` and `promises.x` from `fs` into `fs/promises` `x`. */
+export function canonicalCallee(callee: ImportedCallee): { module: string; name: string } | undefined {
+  let module = normaliseModule(callee.module);
+  let path = callee.path;
+  if (module === "fs" && path[0] === "promises") {
+    module = "fs/promises";
+    path = path.slice(1);
+  }
+  if (path.length !== 1) return undefined;
+  return { module, name: path[0] };
+}
+
+export function findTwin(callee: ImportedCallee, options: Options): ResolvedTwin | undefined {
+  const c = canonicalCallee(callee);
+  if (!c) return undefined;
+  // User tables win over the built-in one and may name modules with or without `node:`.
+  const user = options.twins[c.module] ?? options.twins[`node:${c.module}`] ?? options.twins[callee.module];
+  const entry = user?.[c.name];
+  if (entry !== undefined) {
+    return typeof entry === "string"
+      ? { module: callee.module, name: entry }
+      : { module: entry.module ?? callee.module, name: entry.name };
+  }
+  return BUILTIN[c.module]?.[c.name];
+}
+
+/** Modules whose imports can lead to a twin; adapters only resolve callees from these. */
+export function isTwinModule(specifier: string, options: Options): boolean {
+  const m = normaliseModule(specifier);
+  return m === "fs" || m in BUILTIN || specifier in options.twins || m in options.twins;
+}

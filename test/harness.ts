@@ -1,0 +1,141 @@
+/**
+ * Runs the real compilers on fixture inputs: Babel 8 (the main dev dependency) and Babel 7 (an
+ * npm alias), each with its own preset-typescript and CommonJS transform.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename, dirname, extname, join } from "node:path";
+import * as babel8 from "@babel/core";
+import commonjs8 from "@babel/plugin-transform-modules-commonjs";
+import presetTs8 from "@babel/preset-typescript";
+import smartasync from "../src/babel-plugin/index.js";
+import type { Report } from "../src/core/report.js";
+
+const require = createRequire(import.meta.url);
+const babel7 = require("babel7-core") as typeof babel8;
+const presetTs7 = require("babel7-preset-typescript");
+const commonjs7 = require("babel7-plugin-transform-modules-commonjs");
+
+export const ROOT = join(import.meta.dirname, "..");
+export const FIXTURES = join(ROOT, "fixtures");
+export type BabelVersion = 7 | 8;
+
+export interface Harness {
+  /** Run Babel's CommonJS transform after smartasync. */
+  commonjs?: boolean;
+}
+
+export interface Case {
+  name: string;
+  dir: string;
+  input: string;
+  options: Record<string, unknown>;
+  harness: Harness;
+}
+
+export interface Outcome {
+  code?: string;
+  report?: Report;
+  error?: string;
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : undefined;
+}
+
+export function listCases(root = FIXTURES): Case[] {
+  const out: Case[] = [];
+  const walk = (dir: string): void => {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    const input = entries.find((e) => e.isFile() && /^input\.(js|mjs|cjs|ts|mts|cts|tsx)$/.test(e.name));
+    if (input) {
+      out.push({
+        name: dir
+          .slice(root.length + 1)
+          .split("\\")
+          .join("/"),
+        dir,
+        input: join(dir, input.name),
+        options: readJson(join(dir, "options.json")) ?? {},
+        harness: (readJson(join(dir, "harness.json")) ?? {}) as Harness,
+      });
+      return;
+    }
+    for (const e of entries) if (e.isDirectory()) walk(join(dir, e.name));
+  };
+  walk(root);
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function transformCase(c: Case, version: BabelVersion, source?: string): Outcome {
+  const core = version === 8 ? babel8 : babel7;
+  const ts = /\.[mc]?tsx?$/.test(c.input);
+  const plugins: babel8.PluginItem[] = [[smartasync, c.options]];
+  if (c.harness.commonjs) plugins.push(version === 8 ? commonjs8 : commonjs7);
+  try {
+    const r = core.transformSync(source ?? readFileSync(c.input, "utf8"), {
+      filename: c.input,
+      cwd: c.dir,
+      root: c.dir,
+      babelrc: false,
+      configFile: false,
+      highlightCode: false,
+      sourceType: /\.c[jt]s$/.test(c.input) ? "script" : "module",
+      plugins,
+      presets: ts ? [version === 8 ? presetTs8 : presetTs7] : [],
+    });
+    return {
+      code: r?.code ?? "",
+      report: (r?.metadata as unknown as { smartasync?: Report } | undefined)?.smartasync,
+    };
+  } catch (e) {
+    return { error: normaliseError((e as Error).message, c.dir) };
+  }
+}
+
+/** Error text without machine-specific paths, as kept in `error.txt`. */
+export function normaliseError(message: string, dir: string): string {
+  return message.split(`${dir}/`).join("").split(dir).join(".").trimEnd() + "\n";
+}
+
+/** Output file extension for executing a case: CommonJS output runs as `.cjs`. */
+export function execExtension(c: Case): string {
+  if (c.harness.commonjs || /\.c[jt]s$/.test(c.input)) return ".cjs";
+  return ".mjs";
+}
+
+/**
+ * Writes the transformed program (and any companion files of the case) under `.tmp/exec`, inside
+ * this package so `smartasync/runtime` resolves to the built runtime, and runs it with `node`.
+ */
+export function execCase(
+  c: Case,
+  code: string,
+  version: BabelVersion,
+): { stdout: string; stderr: string; status: number | null } {
+  const dir = join(ROOT, ".tmp", "exec", `babel${version}`, c.name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const e of readdirSync(c.dir, { withFileTypes: true })) {
+    if (
+      e.name.startsWith("input.") ||
+      /^(output\.|report\.json|stdout\.txt|stderr\.txt|error\.txt|options\.json|harness\.json)/.test(e.name)
+    )
+      continue;
+    cpSync(join(c.dir, e.name), join(dir, e.name), { recursive: true });
+  }
+  const file = join(dir, `main${execExtension(c)}`);
+  writeFileSync(file, code);
+  const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+export function buildOnce(): void {
+  execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs")], { stdio: "inherit" });
+}
+
+export const caseFile = (c: Case, name: string): string => join(c.dir, name);
+export const inputExt = (c: Case): string => extname(c.input);
+export const caseBase = (c: Case): string => basename(c.dir);
+export { dirname };
