@@ -1,0 +1,260 @@
+// Per-call costs of smartasync/runtime, side by side with their anchors, in one process.
+// Run: npm run bench:runtime (node bench/runtime.mjs). Needs dist/ (npm run build).
+// Contenders of a group are measured in interleaved rounds (A B C A B C ...) so that drift on a
+// noisy machine hits them alike; each round times a batch and the figure is the median of the
+// per-call times of all rounds.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Piscina } from "piscina";
+import { createSyncFn } from "synckit";
+import { Tinypool } from "tinypool";
+import * as sa from "../dist/runtime/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const funcsUrl = pathToFileURL(join(here, "workers/funcs.mjs")).href;
+await import(funcsUrl);
+const POOL = 2;
+sa.configure({ poolSize: POOL, idleTimeoutMs: 60_000 });
+
+let sink = 0;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** contenders: { name, batch(n) -> void|Promise } ; returns ns per call (median over rounds) */
+async function group(contenders, { rounds, n, warm = 3 }) {
+  const samples = contenders.map(() => []);
+  for (let r = -warm; r < rounds; r++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const t0 = process.hrtime.bigint();
+      const p = contenders[i].batch(n);
+      if (p) await p;
+      const ns = Number(process.hrtime.bigint() - t0) / n;
+      if (r >= 0) samples[i].push(ns);
+    }
+  }
+  return contenders.map((c, i) => ({ name: c.name, ns: median(samples[i]), samples: samples[i].length }));
+}
+
+// --- tiny functions ---------------------------------------------------------------------------
+function add(a, b) {
+  return a + b;
+}
+async function addAsync(a, b) {
+  return a + b;
+}
+const obj = {
+  k: 1,
+  async find(x) {
+    return x + this.k;
+  },
+  findSync(x) {
+    return x + this.k;
+  },
+  plain(x) {
+    return x + this.k;
+  },
+};
+sa.mark(obj.find, { kind: "async", sync: obj.findSync });
+
+const rows = [];
+function addRows(results, anchorName, goal) {
+  const anchor = results.find((r) => r.name === anchorName);
+  for (const r of results) {
+    rows.push({
+      path: r.name,
+      ns: r.ns,
+      anchor: r === anchor ? "" : anchorName,
+      ratio: r === anchor ? 1 : r.ns / anchor.ns,
+      overNs: r === anchor ? 0 : r.ns - anchor.ns,
+      goal: r === anchor ? "" : goal,
+    });
+  }
+}
+
+// 1. calls: direct, await, dispatch
+const N = 2_000_000;
+const calls = await group(
+  [
+    {
+      name: "direct sync call",
+      batch(n) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += add(i, 1);
+        sink += s;
+      },
+    },
+    {
+      name: "direct method call obj.findSync(x)",
+      batch(n) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += obj.findSync(i);
+        sink += s;
+      },
+    },
+    {
+      name: "callSync(obj, 'find', [x]) (dispatch)",
+      batch(n) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += sa.callSync(obj, "find", [i]);
+        sink += s;
+      },
+    },
+    {
+      name: "callSync(obj, 'plain', [x]) (unmarked)",
+      batch(n) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += sa.callSync(obj, "plain", [i]);
+        sink += s;
+      },
+    },
+  ],
+  { rounds: 25, n: N },
+);
+addRows(calls.slice(0, 1), "direct sync call");
+addRows(calls.slice(1), "direct method call obj.findSync(x)", "< 20 ns over direct");
+
+const awaited = await group(
+  [
+    {
+      name: "await of an async function",
+      async batch(n) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += await addAsync(i, 1);
+        sink += s;
+      },
+    },
+  ],
+  { rounds: 25, n: 200_000 },
+);
+addRows(awaited, "await of an async function");
+
+// 2. blocking worker call: smartasync runSync vs raw synckit
+const synckitInc = createSyncFn(join(here, "workers/synckit-worker.mjs"), { timeout: 30_000 });
+let t0 = performance.now();
+sink += synckitInc(1);
+const synckitFirst = performance.now() - t0;
+t0 = performance.now();
+sink += sa.runSync(funcsUrl, "inc", [1]);
+const runSyncFirst = performance.now() - t0;
+const blocking = await group(
+  [
+    {
+      name: "synckit createSyncFn round trip",
+      batch(n) {
+        for (let i = 0; i < n; i++) sink += synckitInc(i);
+      },
+    },
+    {
+      name: "runSync (smartasync worker, blocking)",
+      batch(n) {
+        for (let i = 0; i < n; i++) sink += sa.runSync(funcsUrl, "inc", [i]);
+      },
+    },
+  ],
+  { rounds: 40, n: 250 },
+);
+addRows(blocking, "synckit createSyncFn round trip", "<= 1.1x");
+
+// 3. pool: offload vs piscina vs tinypool, one awaited task at a time (latency) and 64 in flight
+const piscina = new Piscina({
+  filename: join(here, "workers/pool-worker.mjs"),
+  minThreads: POOL,
+  maxThreads: POOL,
+});
+const tinypool = new Tinypool({
+  filename: join(here, "workers/pool-worker.mjs"),
+  minThreads: POOL,
+  maxThreads: POOL,
+});
+await Promise.all([1, 2, 3, 4].map((i) => piscina.run(i)));
+await Promise.all([1, 2, 3, 4].map((i) => tinypool.run(i)));
+await Promise.all([1, 2, 3, 4].map((i) => sa.offload(funcsUrl, "incSync", [i])));
+const pool = await group(
+  [
+    {
+      name: "piscina run() round trip",
+      async batch(n) {
+        for (let i = 0; i < n; i++) sink += await piscina.run(i);
+      },
+    },
+    {
+      name: "tinypool run() round trip",
+      async batch(n) {
+        for (let i = 0; i < n; i++) sink += await tinypool.run(i);
+      },
+    },
+    {
+      name: "offload round trip (smartasync pool)",
+      async batch(n) {
+        for (let i = 0; i < n; i++) sink += await sa.offload(funcsUrl, "incSync", [i]);
+      },
+    },
+  ],
+  { rounds: 40, n: 200 },
+);
+addRows(pool, "piscina run() round trip", "<= 1.1x");
+
+const burst = (run) => async (n) => {
+  const ps = [];
+  for (let i = 0; i < n; i++) ps.push(run(i));
+  for (const v of await Promise.all(ps)) sink += v;
+};
+const throughput = await group(
+  [
+    { name: "piscina, 1000 in flight (per task)", batch: burst((i) => piscina.run(i)) },
+    { name: "tinypool, 1000 in flight (per task)", batch: burst((i) => tinypool.run(i)) },
+    { name: "offload, 1000 in flight (per task)", batch: burst((i) => sa.offload(funcsUrl, "incSync", [i])) },
+  ],
+  { rounds: 20, n: 1000 },
+);
+addRows(throughput, "piscina, 1000 in flight (per task)", "<= 1.1x");
+
+await piscina.destroy();
+await tinypool.destroy();
+await sa.shutdown();
+
+// --- report -----------------------------------------------------------------------------------
+const fmt = (ns) =>
+  ns >= 1e6
+    ? `${(ns / 1e6).toFixed(2)} ms`
+    : ns >= 1e3
+      ? `${(ns / 1e3).toFixed(2)} µs`
+      : `${ns.toFixed(1)} ns`;
+const table = rows.map((r) => ({
+  path: r.path,
+  "per call": fmt(r.ns),
+  "vs anchor": r.anchor ? `${r.ratio.toFixed(2)}x (${r.overNs >= 0 ? "+" : ""}${fmt(r.overNs)})` : "anchor",
+  goal: r.goal,
+}));
+const w = [0, 1, 2, 3].map((i) =>
+  Math.max(...[Object.keys(table[0])[i], ...table.map((t) => Object.values(t)[i])].map((s) => s.length)),
+);
+const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  ");
+console.log(
+  `smartasync runtime bench — node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), ${new Date().toISOString()}`,
+);
+console.log(line(Object.keys(table[0])));
+for (const t of table) console.log(line(Object.values(t)));
+console.log(
+  `first call (worker start): synckit ${synckitFirst.toFixed(1)} ms, runSync ${runSyncFirst.toFixed(1)} ms`,
+);
+
+const out = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cores: availableParallelism(),
+  cpu: cpus()[0]?.model,
+  command: "npm run bench:runtime",
+  poolSize: POOL,
+  firstCallMs: { synckit: synckitFirst, runSync: runSyncFirst },
+  rows,
+  sink: sink > 0,
+};
+mkdirSync(join(here, "results"), { recursive: true });
+writeFileSync(join(here, "results/runtime.json"), JSON.stringify(out, null, 2) + "\n");
+console.log("written bench/results/runtime.json");
