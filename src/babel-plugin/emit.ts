@@ -187,19 +187,13 @@ export function inlineCopy(
   );
   const fnCopy = (copy.type === "ObjectProperty" ? copy.value : copy) as t.Function;
   const mapper = new SyncMapper(ctx, fn, origOf, imports);
-  if (fnCopy.body.type !== "BlockStatement") {
-    fnCopy.body = mapper.map(fnCopy.body);
-  } else {
-    rewriteTree(
-      fnCopy.body,
-      (n) => {
-        if (n.type === "AwaitExpression") return mapper.map(n.argument);
-        if (n.type === "ReturnStatement" && n.argument) n.argument = mapper.map(n.argument);
-        return undefined;
-      },
-      true,
-    );
-  }
+  const own = (n: t.Node): t.Node | undefined => {
+    if (n.type === "AwaitExpression") return mapper.map(n.argument);
+    if (n.type === "ReturnStatement" && n.argument) n.argument = mapper.map(n.argument);
+    return undefined;
+  };
+  if (fnCopy.body.type === "BlockStatement") rewriteTree(fnCopy.body, own, true);
+  else fnCopy.body = mapper.map(rewriteTree(fnCopy.body, own, true) as t.Expression);
   fnCopy.async = false;
   syncReturnType(fnCopy);
   return copy;

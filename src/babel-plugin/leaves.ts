@@ -214,10 +214,9 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
     }
   };
   const body = f.get("body") as NodePath;
-  if (!body.isBlockStatement()) {
-    add(body, true);
-    return;
-  }
+  // A concise arrow body is both searched for awaits and returned (fixture
+  // annotations/const-arrow: `async (x) => (await 3) * x`).
+  if (!body.isBlockStatement()) add(body, true);
   body.traverse({
     Function(p) {
       p.skip();

@@ -25,31 +25,64 @@ function atFn(fn: SaFunction): t.Node {
   return { loc: { start: { line: fn.loc.line, column: fn.loc.column - 1 } } } as t.Node;
 }
 
-/** Names under which `export { f as g }` / `export default f` export a function declared apart. */
-function exportsOf(
-  program: NodePath<t.Program>,
-  name: string,
-): { named: t.ExportNamedDeclaration[]; aliases: string[]; isDefault: boolean } {
-  const out = { named: [] as t.ExportNamedDeclaration[], aliases: [] as string[], isDefault: false };
+interface ExportUse {
+  /** `export { f as g }`: the declaration and the exported name. */
+  specifiers: { decl: t.ExportNamedDeclaration; exported: string }[];
+  /** `export default f`. */
+  isDefault: boolean;
+}
+
+/** Indexes, once per file, how module-level names are exported apart from their declaration. */
+function indexExports(program: NodePath<t.Program>): Map<string, ExportUse> {
+  const out = new Map<string, ExportUse>();
+  const use = (name: string): ExportUse => {
+    let u = out.get(name);
+    if (!u) out.set(name, (u = { specifiers: [], isDefault: false }));
+    return u;
+  };
   for (const s of program.node.body) {
     if (s.type === "ExportNamedDeclaration" && !s.source && !s.declaration) {
       for (const sp of s.specifiers) {
-        if (sp.type === "ExportSpecifier" && sp.local.type === "Identifier" && sp.local.name === name) {
+        if (sp.type === "ExportSpecifier" && sp.local.type === "Identifier") {
           const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
-          out.aliases.push(exported);
-          if (!out.named.includes(s)) out.named.push(s);
+          use(sp.local.name).specifiers.push({ decl: s, exported });
         }
       }
     }
-    if (
-      s.type === "ExportDefaultDeclaration" &&
-      s.declaration.type === "Identifier" &&
-      s.declaration.name === name
-    ) {
-      out.isDefault = true;
-    }
+    if (s.type === "ExportDefaultDeclaration" && s.declaration.type === "Identifier")
+      use(s.declaration.name).isDefault = true;
   }
   return out;
+}
+
+/**
+ * Statements to insert after module-level statements, applied in one pass over the body: one
+ * `insertAfter` per function re-keys every later sibling, quadratic on large files.
+ */
+class ProgramInserts {
+  private readonly after = new Map<t.Node, t.Statement[]>();
+  constructor(private readonly program: NodePath<t.Program>) {}
+
+  add(stmt: NodePath<t.Statement>, nodes: t.Statement[]): void {
+    if (!stmt.parentPath?.isProgram()) {
+      stmt.insertAfter(nodes);
+      return;
+    }
+    const list = this.after.get(stmt.node) ?? [];
+    list.push(...nodes);
+    this.after.set(stmt.node, list);
+  }
+
+  flush(): void {
+    if (this.after.size === 0) return;
+    const body: t.Statement[] = [];
+    for (const s of this.program.node.body) {
+      body.push(s);
+      const extra = this.after.get(s);
+      if (extra) body.push(...extra);
+    }
+    this.program.node.body = body;
+  }
 }
 
 /** The whole pass: collect, decide, then edit (DESIGN §2–§4). */
@@ -82,7 +115,9 @@ export function transformProgram(
         warn(ctx, "SA304", atFn(fn), MSG.notOffloadable(fn.display, fn.unreachableWhy!, fn.variant));
     }
   }
-  const inWorkers = fns.filter((f) => f.syncPlan?.strategy === "worker" || f.asyncStrategy === "offload");
+  const inWorkers = new Set(
+    fns.filter((f) => f.syncPlan?.strategy === "worker" || f.asyncStrategy === "offload"),
+  );
   for (const fn of inWorkers) {
     const names = sharedState(fn, program);
     if (names.length)
@@ -93,7 +128,7 @@ export function transformProgram(
         MSG.sharedState(fn.display, names, fn.kind === "async" ? "worker" : "offloaded"),
       );
   }
-  if (inWorkers.length) checkTopLevelEffects(ctx, program);
+  if (inWorkers.size) checkTopLevelEffects(ctx, program);
 
   const edits = planCalls(ctx, program, index);
   const imports = new Imports(ctx, program, moduleFacts(ctx, program));
@@ -107,12 +142,13 @@ export function transformProgram(
   const call = (name: string, args: t.Expression[]) =>
     t.expressionStatement(t.callExpression(t.memberExpression(rt(), t.identifier(name)), args));
   const holders = new Map<t.Node, SaFunction[]>();
+  const exportIndex = indexExports(program);
+  const inserts = new ProgramInserts(program);
 
   for (const fn of fns) {
     const variant = variants.get(fn)!;
-    const inWorker = inWorkers.includes(fn);
+    const inWorker = inWorkers.has(fn);
     if (fn.form === "function" || fn.form === "const") {
-      const exp = exportsOf(program, fn.name);
       const decl = variant as t.Statement;
       const after: t.Statement[] = [
         fn.exportDecl ? t.exportNamedDeclaration(decl as t.FunctionDeclaration, []) : decl,
@@ -126,21 +162,21 @@ export function transformProgram(
           ]),
         );
       }
-      if (!fn.exportDecl) {
-        for (const named of exp.named) {
-          for (const alias of [...exp.aliases]) {
-            const suffix = fn.kind === "async" ? options.syncSuffix : options.asyncSuffix;
-            named.specifiers.push(t.exportSpecifier(t.identifier(fn.variant), t.identifier(alias + suffix)));
-          }
-        }
-        if (exp.isDefault)
-          after.push(
-            t.exportNamedDeclaration(null, [
-              t.exportSpecifier(t.identifier(fn.variant), t.identifier(fn.variant)),
-            ]),
-          );
+      const exp = fn.exportDecl ? undefined : exportIndex.get(fn.name);
+      const suffix = fn.kind === "async" ? options.syncSuffix : options.asyncSuffix;
+      for (const { decl, exported } of exp?.specifiers ?? []) {
+        // `export { f as default }` exports the variant under its own name.
+        const as = exported === "default" ? fn.variant : exported + suffix;
+        decl.specifiers.push(t.exportSpecifier(t.identifier(fn.variant), t.identifier(as)));
       }
-      fn.stmt!.insertAfter(after);
+      if (exp?.isDefault) {
+        after.push(
+          t.exportNamedDeclaration(null, [
+            t.exportSpecifier(t.identifier(fn.variant), t.identifier(fn.variant)),
+          ]),
+        );
+      }
+      inserts.add(fn.stmt!, after);
       continue;
     }
     fn.member!.insertAfter(variant as t.ClassMethod);
@@ -166,7 +202,7 @@ export function transformProgram(
             markerSpec(ctx, fn, t.memberExpression(o(), t.identifier(fn.variant))),
           ]),
         );
-        if (inWorkers.includes(fn))
+        if (inWorkers.has(fn))
           reg.push(
             t.objectProperty(t.stringLiteral(fn.registerKey), t.memberExpression(o(), t.identifier(fn.name))),
           );
@@ -191,7 +227,10 @@ export function transformProgram(
       const stmt = decl.parentPath.parentPath.isExportNamedDeclaration()
         ? decl.parentPath.parentPath
         : decl.parentPath;
-      (stmt as NodePath<t.Statement>).insertAfter(stmts(() => t.identifier(name)));
+      inserts.add(
+        stmt as NodePath<t.Statement>,
+        stmts(() => t.identifier(name)),
+      );
       continue;
     }
     // An object not bound to a name: mark it where it is created.
@@ -204,7 +243,10 @@ export function transformProgram(
     );
   }
 
+  inserts.flush();
   imports.flush();
+  // Other plugins (preset-typescript import elision, the CommonJS transform) read bindings: make
+  // the generated imports and variants known to them (fixture contexts/ts-wrappers, Babel 7).
   program.scope.crawl();
 
   for (const fn of fns) {

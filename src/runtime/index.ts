@@ -660,3 +660,4 @@ export async function shutdown(): Promise<void> {
   }
   await Promise.allSettled(waits);
 }
+export { expectValue, settle } from "./inline.js";

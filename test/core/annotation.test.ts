@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { parseAnnotation } from "../../src/core/annotation.js";
+
+describe("parseAnnotation (DESIGN §2)", () => {
+  it.each([
+    [" @smartasync", false],
+    [" @smartasync ", true],
+    ["@smartasync", false],
+    ["*\n * Loads the config.\n * @smartasync\n ", true],
+    ["*\n * @smartasync\n * @param path where\n ", true],
+  ])("accepts %j", (value, block) => {
+    expect(parseAnnotation(value, block)).toEqual({ kind: "annotation" });
+  });
+
+  it.each([
+    [" @smartasyncfoo", false],
+    [" see @smartasync docs", false],
+    [" TODO: @smartasync later", false],
+    ["* prose that mentions the @smartasync tag ", true],
+  ])("ignores %j (anchored match)", (value, block) => {
+    expect(parseAnnotation(value, block)).toEqual({ kind: "none" });
+  });
+
+  it("reports unknown words after the tag", () => {
+    expect(parseAnnotation(" @smartasync worker", false)).toEqual({ kind: "malformed", extra: "worker" });
+    expect(parseAnnotation("*\n * @smartasync sync\n ", true)).toEqual({ kind: "malformed", extra: "sync" });
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_OPTIONS, validateOptions } from "../../src/core/options.js";
+
+describe("validateOptions", () => {
+  it("fills defaults", () => {
+    expect(validateOptions(undefined)).toEqual(DEFAULT_OPTIONS);
+    expect(validateOptions({ strict: true }).strict).toBe(true);
+  });
+
+  it("rejects unknown keys with a suggestion", () => {
+    expect(() => validateOptions({ syncSufix: "X" })).toThrow(
+      /SA104: unknown option `syncSufix`; did you mean `syncSuffix`\?/,
+    );
+    expect(() => validateOptions({ stricts: true })).toThrow(/did you mean `strict`/);
+    expect(() => validateOptions({ zzzzzzzz: 1 })).toThrow(/unknown option `zzzzzzzz` Known options/);
+  });
+
+  it("rejects wrong types and equal suffixes", () => {
+    expect(() => validateOptions({ strict: "yes" })).toThrow(/`strict` must be true or false/);
+    expect(() => validateOptions({ syncSuffix: "" })).toThrow(/syncSuffix/);
+    expect(() => validateOptions({ syncSuffix: "X", asyncSuffix: "X" })).toThrow(/must differ/);
+    expect(() => validateOptions([])).toThrow(/options must be an object, got an array/);
+  });
+
+  it("validates the twins table", () => {
+    const twins = { "my-lib": { get: { module: "my-lib/sync", name: "getSync" }, put: "putSync" } };
+    expect(validateOptions({ twins }).twins).toEqual(twins);
+    expect(() => validateOptions({ twins: { "my-lib": { get: { name: "not an id" } } } })).toThrow(
+      /must name an export/,
+    );
+    expect(() => validateOptions({ twins: { "my-lib": { get: { nam: "x" } } } })).toThrow(
+      /unknown key `nam`/,
+    );
+    expect(() => validateOptions({ twins: [] })).toThrow(/`twins` must be an object/);
+  });
+});

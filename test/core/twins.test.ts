@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_OPTIONS } from "../../src/core/options.js";
+import { canonicalCallee, findTwin, RUNTIME_MODULE } from "../../src/core/twins.js";
+
+describe("twins (DESIGN §3.4)", () => {
+  it("folds every way of reaching fs/promises", () => {
+    for (const callee of [
+      { module: "fs/promises", path: ["readFile"] },
+      { module: "node:fs/promises", path: ["readFile"] },
+      { module: "fs", path: ["promises", "readFile"] },
+      { module: "node:fs", path: ["promises", "readFile"] },
+    ]) {
+      expect(canonicalCallee(callee)).toEqual({ module: "fs/promises", name: "readFile" });
+      expect(findTwin(callee, DEFAULT_OPTIONS)).toEqual({ module: "node:fs", name: "readFileSync" });
+    }
+  });
+
+  it("leaves out APIs whose twin differs (open gives a FileHandle)", () => {
+    expect(findTwin({ module: "fs/promises", path: ["open"] }, DEFAULT_OPTIONS)).toBeUndefined();
+  });
+
+  it("maps timers/promises setTimeout to the runtime's blocking sleep", () => {
+    expect(findTwin({ module: "node:timers/promises", path: ["setTimeout"] }, DEFAULT_OPTIONS)).toEqual({
+      module: RUNTIME_MODULE,
+      name: "sleepSync",
+    });
+  });
+
+  it("takes user tables over the built-in one", () => {
+    const options = {
+      ...DEFAULT_OPTIONS,
+      twins: { "my-lib": { get: { module: "my-lib/sync", name: "getSync" }, put: "putSync" } },
+    };
+    expect(findTwin({ module: "my-lib", path: ["get"] }, options)).toEqual({
+      module: "my-lib/sync",
+      name: "getSync",
+    });
+    expect(findTwin({ module: "my-lib", path: ["put"] }, options)).toEqual({
+      module: "my-lib",
+      name: "putSync",
+    });
+    expect(findTwin({ module: "my-lib", path: ["del"] }, options)).toBeUndefined();
+  });
+});
