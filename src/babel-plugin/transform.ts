@@ -36,8 +36,8 @@ interface ExportUse {
 function indexExports(program: NodePath<t.Program>): Map<string, ExportUse> {
   const out = new Map<string, ExportUse>();
   const use = (name: string): ExportUse => {
-    let u = out.get(name);
-    if (!u) out.set(name, (u = { specifiers: [], isDefault: false }));
+    const u = out.get(name) ?? { specifiers: [], isDefault: false };
+    out.set(name, u);
     return u;
   };
   for (const s of program.node.body) {
