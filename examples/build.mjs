@@ -1,0 +1,47 @@
+// Builds an example with the smartasync Babel plugin: each source file is transformed with
+// `@babel/core` `transformFileSync` and written to <example>/build/, and the plugin's report
+// (`result.metadata.smartasync`) is written next to it as build/smartasync-report.json.
+// The CLI (`smartasync build`) will do the same; the examples do not depend on it.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const pluginPath = join(root, "dist/babel-plugin/index.js");
+const runtimePath = join(root, "dist/runtime/index.js");
+
+/** Waits briefly for dist/ (another build may be replacing it); builds it if it stays absent. */
+export function ensureDist() {
+  const ready = () => existsSync(pluginPath) && existsSync(runtimePath);
+  for (let i = 0; i < 60 && !ready(); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  if (!ready()) execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
+}
+
+/**
+ * Transforms `files` (relative to `dir`) into `outDir` (default `dir/build`). With
+ * `plugin: false` the same Babel pipeline runs without smartasync (for the benchmark).
+ * Returns `{ outDir, reports }` (one report per file; empty when the plugin is off).
+ */
+export async function buildExample(dir, files, { outDir = join(dir, "build"), plugin = true } = {}) {
+  ensureDist();
+  const { transformFileSync } = await import("@babel/core");
+  const smartasync = plugin ? (await import(pathToFileURL(pluginPath).href)).default : null;
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const reports = [];
+  for (const file of files) {
+    const result = transformFileSync(join(dir, file), {
+      babelrc: false,
+      configFile: false,
+      cwd: dir,
+      sourceType: "module",
+      plugins: smartasync ? [[smartasync, { root: dir }]] : [],
+    });
+    writeFileSync(join(outDir, file), result.code + "\n");
+    if (smartasync) reports.push(result.metadata.smartasync);
+  }
+  if (smartasync)
+    writeFileSync(join(outDir, "smartasync-report.json"), JSON.stringify(reports, null, 2) + "\n");
+  return { outDir, reports };
+}

@@ -1,0 +1,91 @@
+// The two examples and `npm start`, run as a newcomer would: subprocesses of plain node, with
+// finite timeouts. They share examples/*/build and data, so the tests run one after another.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..");
+
+function run(cmd: string, args: string[], timeout = 40_000): { status: number | null; out: string } {
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    encoding: "utf8",
+    timeout,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** The row of a report table that starts with `name` (cells split on runs of spaces). */
+function rows(out: string, first: string): string[][] {
+  return out
+    .split("\n")
+    .map((l) => l.trim().split(/\s{2,}/))
+    .filter((cells) => cells[0] === first);
+}
+
+describe("examples/sync-cli", () => {
+  it("builds, runs as a sync program and reports inline and worker variants", () => {
+    const { status, out } = run(process.execPath, ["examples/sync-cli/run.mjs"]);
+    expect(out).not.toMatch(/Error/);
+    expect(status).toBe(0);
+    expect(out).toContain("notes: 3 lines, 31 words");
+    expect(out).toContain('  | const greet = (name, greeting = "hello") => {');
+    expect(out).toContain("  | export default { greet, answer: 6 * 7 };");
+    // functions: name, kind, sync variant, strategy
+    expect(rows(out, "readConfig")[0]).toEqual(["readConfig", "async", "readConfigSync", "inline"]);
+    expect(rows(out, "readText")[0]).toEqual(["readText", "async", "readTextSync", "inline"]);
+    expect(rows(out, "loadInputs")[0]).toEqual(["loadInputs", "async", "loadInputsSync", "inline"]);
+    expect(rows(out, "formatSnippet")[0]).toEqual(["formatSnippet", "async", "formatSnippetSync", "worker"]);
+    // calls in main(): value in sync
+    expect(rows(out, "loadInputs")[1]).toEqual(
+      expect.arrayContaining(["value", "sync", "sync-inline", "loadInputsSync"]),
+    );
+    expect(rows(out, "formatSnippet")[1]).toEqual(
+      expect.arrayContaining(["value", "sync", "sync-worker", "formatSnippetSync"]),
+    );
+  });
+});
+
+describe("examples/sqlite-server", () => {
+  it("runs the admin CLI directly and the server's awaited calls offloaded", () => {
+    const { status, out } = run(process.execPath, ["examples/sqlite-server/run.mjs"]);
+    expect(status, out).toBe(0);
+    expect(out).toMatch(/admin setup \(.* ms, thread 0\):\n {2}\{"users":1000,"orders":200000,/);
+    expect(out).toContain('{"id":3,"name":"user 3","email":"user3@example.com","country":"JP","orders":200,');
+    expect(out).toMatch(/admin report \(.* ms, thread 0\):\n {2}\{"country":"FR","orders":40000,/);
+    expect(out).toMatch(/server listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toMatch(/GET \/health +200 .*\{"ok":true\}/);
+    expect(out).toMatch(/GET \/users +200 .* 10 users/);
+    // Offloaded: the query ran on a worker thread (threadId > 0), not on the server's main thread.
+    expect(out).toMatch(
+      /GET \/users\/3 +200 .*user 3 <user3@example.com>, 200 orders, ran on worker thread [1-9]/,
+    );
+    expect(out).toMatch(
+      /GET \/report +200 .*5 countries \(top FR: 40000 orders\), query \d+ ms on worker thread [1-9]/,
+    );
+    expect(out).toContain("answered while /report was running");
+    expect(out).toContain("server stopped");
+    expect(out).toContain("server exited with code 0");
+  });
+
+  it("reports offload for the awaited calls and direct for the admin calls", () => {
+    const [report] = JSON.parse(
+      readFileSync(join(root, "examples/sqlite-server/build/smartasync-report.json"), "utf8"),
+    );
+    const calls = report.calls.map(
+      (c: Record<string, string>) => `${c.callee} ${c.in} ${c.context} ${c.strategy} ${c.target}`,
+    );
+    expect(calls).toEqual([
+      "listUsers async awaited offload listUsersAsync",
+      "getUser async awaited offload getUserAsync",
+      "heavyReport async awaited offload heavyReportAsync",
+      "listUsers sync value direct listUsers",
+      "getUser sync value direct getUser",
+      "heavyReport sync value direct heavyReport",
+    ]);
+    expect(report.diagnostics).toEqual([]);
+  });
+});
