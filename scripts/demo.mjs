@@ -1,95 +1,75 @@
-// `npm start`: a short tour of smartasync/runtime on scripts/demo/example.mjs.
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+// `npm start`: the first thing a newcomer sees. Builds the two examples with the smartasync
+// Babel plugin, shows what the plugin decided (the report, as tables), runs the sync CLI
+// example, then the SQLite example's admin CLI and a few requests against its server
+// (127.0.0.1, ephemeral port, started and stopped here). The steps are the examples' own
+// (examples/*/run.mjs), not a copy.
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { relative } from "node:path";
+import { ensureDist, root } from "../examples/build.mjs";
+import * as server from "../examples/sqlite-server/run.mjs";
+import * as cli from "../examples/sync-cli/run.mjs";
+import { painter, renderReport } from "./demo/report-table.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-if (!existsSync(join(root, "dist/runtime/index.js"))) {
-  execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
-}
-const sa = await import("../dist/runtime/index.js");
-const ex = await import("./demo/example.mjs");
-
-const tty = process.stdout.isTTY;
-const c = (code) => (s) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
-const bold = c(1);
-const dim = c(2);
-const green = c(32);
-const cyan = c(36);
-const ms = (t) => `${t.toFixed(1)} ms`;
-const step = (title) => console.log(`\n${bold(cyan("▸ " + title))}`);
-const row = (label, value, extra = "") => console.log(`  ${label.padEnd(34)} ${green(value)} ${dim(extra)}`);
-const time = (f) => {
-  const t0 = performance.now();
-  const v = f();
-  return [v, performance.now() - t0];
-};
-const timeAsync = async (f) => {
-  const t0 = performance.now();
-  const v = await f();
-  return [v, performance.now() - t0];
-};
+const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const p = painter(colour);
+const t0 = performance.now();
+const secs = (t) => `${((performance.now() - t) / 1000).toFixed(1)} s`;
+const indent = (prefix) => (line) => console.log(line ? `${prefix}${line}` : "");
+let n = 0;
+const step = (title, detail = "") =>
+  console.log(`\n${p.bold(p.cyan(`${++n}. ${title}`))}${detail ? `  ${p.dim(detail)}` : ""}`);
 
 console.log(
-  bold("smartasync runtime demo") + dim(`  node ${process.version}, ${availableParallelism()} cores`),
+  `${p.bold("smartasync")}  one function, two colours, decided at build time  ${p.dim(
+    `node ${process.version}, ${availableParallelism()} cores`,
+  )}`,
 );
-console.log(dim("  one function, two colours: the call site decides which one runs"));
+console.log(p.dim("  in sync code a call gives you the value; an awaited call never blocks the event loop"));
 
-step("markers and dispatch (callSync / callAsync)");
-const store = new ex.Store("cfg");
-row("marker on fetchGreeting", JSON.stringify({ ...sa.getMarker(ex.fetchGreeting), sync: "fn" }));
-row(
-  "callSync(store, 'load', ['db'])",
-  JSON.stringify(sa.callSync(store, "load", ["db"])),
-  "sync variant, `this` kept",
-);
-row(
-  "await callAsync(store, 'load', …)",
-  JSON.stringify(await sa.callAsync(store, "load", ["db"])),
-  "plain call",
-);
+ensureDist();
 
-step("sync variant of an async function (runSync: worker + Atomics.wait)");
-let [v, t] = time(() => ex.fetchGreetingSync("Ada"));
-row("fetchGreetingSync('Ada')  first", JSON.stringify(v), `${ms(t)} (starts the worker)`);
-[v, t] = time(() => ex.fetchGreetingSync("Grace"));
-row("fetchGreetingSync('Grace') again", JSON.stringify(v), `${ms(t)} (20 ms of it is the awaited delay)`);
-row("this thread", `isWorker=${sa.isWorker}`, `canBlock=${sa.canBlock()}`);
-
-step("async variant of a sync function (offload: worker pool)");
-sa.configure({ poolSize: 2 });
-const pws = ["correct", "horse", "battery", "staple"];
-const [seq, tSeq] = time(() => pws.map((p) => ex.hashPassword(p)));
-row("4 × hashPassword, on this thread", `${seq.length} hashes`, ms(tSeq));
-await ex.hashPasswordAsync("warm-up");
-let ticks = 0;
-const timer = setInterval(() => ticks++, 5);
-const [par, tPar] = await timeAsync(() => Promise.all(pws.map((p) => ex.hashPasswordAsync(p))));
-clearInterval(timer);
-row(
-  "4 × hashPasswordAsync, pool of 2",
-  `${par.length} hashes`,
-  `${ms(tPar)}; event loop ticked ${ticks}× meanwhile`,
-);
-row("same results", String(par.every((h, i) => h === seq[i])), par[0]);
-
-step("errors and limits");
-try {
-  sa.runSync(import.meta.url, "nothing", []);
-} catch (err) {
-  row("unregistered function", "refused", err.message.slice(0, 60) + "…");
-}
-try {
-  await sa.offload(new URL("./demo/example.mjs", import.meta.url).href, "hashPassword", [() => "pw"]);
-} catch (err) {
-  row("a function as an argument", err.code, err.message.replace("smartasync: ", ""));
-}
-try {
-  sa.configure({ syncTimeout: 5 });
-} catch (err) {
-  row("configure({ syncTimeout })", "TypeError", err.message.match(/did you mean "[^"]+"/)?.[0] ?? "");
+step("Build the examples with the Babel plugin", "@babel/core transformFileSync + smartasync/babel");
+const examples = [];
+for (const [ex, files] of [
+  [cli, ["cli.js"]],
+  [server, server.files],
+]) {
+  const t = performance.now();
+  const { reports, outDir } = await ex.build();
+  const fns = reports.reduce((k, r) => k + r.functions.length, 0);
+  const calls = reports.reduce((k, r) => k + r.calls.length, 0);
+  const name = relative(root, ex.dir);
+  examples.push({ name, reports });
+  console.log(
+    `  ${p.bold(name.padEnd(24))} ${files.join(", ").padEnd(28)} ${`${fns} functions, ${calls} calls`.padEnd(22)} ${p.dim(
+      `→ ${relative(root, outDir)}/  ${secs(t)}`,
+    )}`,
+  );
 }
 
-console.log(dim("\n  idle workers are unref'd: the process exits by itself."));
+step(
+  "What the plugin decided",
+  "result.metadata.smartasync, also in examples/*/build/smartasync-report.json",
+);
+console.log(
+  `  ${p.green("inline")} the body, colour removed · ${p.yellow("worker")} blocks on a worker thread · ${p.cyan(
+    "offload",
+  )} runs in the worker pool · ${p.dim("direct")} a plain call`,
+);
+for (const { name, reports } of examples) {
+  for (const report of reports) {
+    console.log("");
+    for (const line of renderReport(report, { colour, path: `${name}/${report.file}` })) console.log(line);
+  }
+}
+
+step("Run example 1: a sync program on async libraries", "node examples/sync-cli/build/cli.js");
+const status = cli.run({ log: indent(`  ${p.dim("│")} `) });
+if (status !== 0) throw new Error(`examples/sync-cli exited with ${status}`);
+
+step("Run example 2: one set of functions for a CLI and an HTTP server", "better-sqlite3, sync");
+await server.tour({ log: indent(`  ${p.dim("│")} `) });
+
+console.log(
+  `\n${p.green("✓")} done in ${secs(t0)}. ${p.dim("More: examples/*/README.md, docs/semantics.md, docs/performance.md")}`,
+);

@@ -89,3 +89,37 @@ describe("examples/sqlite-server", () => {
     expect(report.diagnostics).toEqual([]);
   });
 });
+
+describe("npm start", () => {
+  it("builds both examples, prints their reports, runs them and exits 0", () => {
+    const { status, out } = run("npm", ["start", "--silent"], 50_000);
+    expect(status, out).toBe(0);
+    expect(out).not.toContain("\x1b["); // no colour when stdout is not a TTY
+    expect(out).toMatch(/examples\/sync-cli +cli\.js +4 functions, 5 calls/);
+    expect(out).toMatch(/examples\/sqlite-server +db\.js, server\.js, admin\.js +3 functions, 6 calls/);
+    // The report tables: functions, then calls.
+    expect(rows(out, "formatSnippet")[0]).toEqual([
+      "formatSnippet",
+      "async",
+      "sync: formatSnippetSync",
+      "worker",
+      "awaits format(...) at cli.js:39:10, which has no sync twin",
+    ]);
+    expect(rows(out, "heavyReport")[0]).toEqual([
+      "heavyReport",
+      "sync",
+      "async: heavyReportAsync",
+      "offload",
+    ]);
+    expect(out).toMatch(/cli\.js:45:29 +loadInputs +value +sync +sync-inline +loadInputsSync/);
+    expect(out).toMatch(/db\.js:\d+:\d+ +heavyReport +awaited +async +offload +heavyReportAsync/);
+    expect(out).toMatch(/db\.js:\d+:\d+ +getUser +value +sync +direct +getUser/);
+    expect(out).toContain("examples/sqlite-server/server.js  no @smartasync functions or calls: unchanged");
+    // Example 1 ran, then example 2.
+    expect(out).toContain("│   | export default { greet, answer: 6 * 7 };");
+    expect(out).toMatch(/│ admin user 3 \(.* ms, thread 0\):/);
+    expect(out).toMatch(/│ {3}GET \/report +200 .* on worker thread [1-9]/);
+    expect(out).toContain("│   server exited with code 0");
+    expect(out).toMatch(/✓ done in \d+\.\d s/);
+  });
+});

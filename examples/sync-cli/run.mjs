@@ -11,10 +11,18 @@ export function build() {
   return buildExample(dir, ["cli.js"]);
 }
 
-/** Runs build/cli.js in a child process; returns its exit status. */
-export function run({ stdio = "inherit", timeout = 30_000 } = {}) {
-  const r = spawnSync(process.execPath, [join(dir, "build/cli.js")], { stdio, timeout });
+/**
+ * Runs build/cli.js in a child process with plain node; returns its exit status. With `log`,
+ * its output is captured and passed to `log` line by line instead of inherited.
+ */
+export function run({ log = null, timeout = 30_000 } = {}) {
+  const r = spawnSync(process.execPath, [join(dir, "build/cli.js")], {
+    stdio: log ? "pipe" : "inherit",
+    encoding: "utf8",
+    timeout,
+  });
   if (r.error) throw r.error;
+  if (log) for (const line of `${r.stdout}${r.stderr}`.trimEnd().split("\n")) log(line);
   return r.status ?? 1;
 }
 
