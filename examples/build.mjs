@@ -39,7 +39,11 @@ export async function buildExample(dir, files, { outDir = join(dir, "build"), pl
       plugins: smartasync ? [[smartasync, { root: dir }]] : [],
     });
     writeFileSync(join(outDir, file), result.code + "\n");
-    if (smartasync) reports.push(result.metadata.smartasync);
+    if (!smartasync) continue;
+    const report = result.metadata.smartasync;
+    reports.push(report);
+    // Warnings do not stop a build; show them, as `smartasync build` would.
+    for (const d of report.diagnostics) console.error(`${d.loc}: ${d.severity} ${d.code}: ${d.message}`);
   }
   if (smartasync)
     writeFileSync(join(outDir, "smartasync-report.json"), JSON.stringify(reports, null, 2) + "\n");
