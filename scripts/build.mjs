@@ -1,7 +1,9 @@
 // Builds dist/ from src/ with the project's own TypeScript. Runs on `npm ci` (prepare), so a
 // project that depends on this one through `file:` or a symlink gets plain JavaScript.
+// The new build is written beside the old one and swapped in, so a test or a worker that is
+// reading dist/ at that moment never finds it missing.
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,10 +18,21 @@ try {
   console.error("smartasync build: typescript is not installed (run `npm ci` in the repository first)");
   process.exit(1);
 }
-rmSync(join(root, "dist"), { recursive: true, force: true });
-execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], {
-  stdio: "inherit",
-  cwd: root,
-});
-const bin = join(root, "dist/cli/bin.js");
+const next = join(root, `.dist-${process.pid}`);
+const old = join(root, `.dist-old-${process.pid}`);
+rmSync(next, { recursive: true, force: true });
+try {
+  execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", next], {
+    stdio: "inherit",
+    cwd: root,
+  });
+} catch {
+  rmSync(next, { recursive: true, force: true });
+  process.exit(1);
+}
+const bin = join(next, "cli/bin.js");
 if (existsSync(bin)) chmodSync(bin, 0o755);
+const dist = join(root, "dist");
+if (existsSync(dist)) renameSync(dist, old);
+renameSync(next, dist);
+rmSync(old, { recursive: true, force: true });

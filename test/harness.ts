@@ -68,20 +68,20 @@ export function listCases(root = FIXTURES): Case[] {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export function transformCase(c: Case, version: BabelVersion, source?: string): Outcome {
+export function transformCase(c: Case, version: BabelVersion, source?: string, file = c.input): Outcome {
   const core = version === 8 ? babel8 : babel7;
-  const ts = /\.[mc]?tsx?$/.test(c.input);
+  const ts = /\.[mc]?tsx?$/.test(file);
   const plugins: babel8.PluginItem[] = [[smartasync, c.options]];
   if (c.harness.commonjs) plugins.push(version === 8 ? commonjs8 : commonjs7);
   try {
-    const r = core.transformSync(source ?? readFileSync(c.input, "utf8"), {
-      filename: c.input,
+    const r = core.transformSync(source ?? readFileSync(file, "utf8"), {
+      filename: file,
       cwd: c.dir,
       root: c.dir,
       babelrc: false,
       configFile: false,
       highlightCode: false,
-      sourceType: /\.c[jt]s$/.test(c.input) ? "script" : "module",
+      sourceType: /\.c[jt]s$/.test(file) ? "script" : "module",
       plugins,
       presets: ts ? [version === 8 ? presetTs8 : presetTs7] : [],
     });
@@ -125,6 +125,22 @@ export function execCase(
       continue;
     cpSync(join(c.dir, e.name), join(dir, e.name), { recursive: true });
   }
+  // Multi-file cases: every companion source (not under node_modules, which holds packages
+  // shipped already built) is compiled the same way; `.ts` becomes `.js` as a build would.
+  const companions = (base: string, rel = ""): void => {
+    for (const e of readdirSync(join(base, rel), { withFileTypes: true })) {
+      const r = join(rel, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== "node_modules") companions(base, r);
+        continue;
+      }
+      if (!/\.(m|c)?(j|t)s$/.test(e.name) || (rel === "" && /^(input|output)\./.test(e.name))) continue;
+      const out = transformCase(c, version, undefined, join(base, r));
+      if (out.error !== undefined) throw new Error(`companion ${r} failed: ${out.error}`);
+      writeFileSync(join(dir, r.replace(/\.ts$/, ".js").replace(/\.mts$/, ".mjs").replace(/\.cts$/, ".cjs")), out.code!);
+    }
+  };
+  companions(c.dir);
   const file = join(dir, `main${execExtension(c)}`);
   writeFileSync(file, code);
   const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: "utf8", timeout: 60_000 });

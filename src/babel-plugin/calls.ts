@@ -5,6 +5,7 @@ import { variantOf } from "../core/naming.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../core/strategy.js";
 import { babelView } from "./babel-view.js";
 import { type Ctx, callText, locOf, warn } from "./ctx.js";
+import type { ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 
 type CallNode = t.CallExpression | t.OptionalCallExpression;
@@ -25,6 +26,8 @@ export interface CallEdit {
 
 export interface Resolved {
   fn: SaFunction | undefined;
+  /** A smartasync function imported from another module (DESIGN §3.6). */
+  ext?: ImportedRef;
   shape: Shape;
   /** A hand-written variant call (`loadSync()`). */
   explicit: boolean;
@@ -101,6 +104,9 @@ export function resolveCallee(index: Index, call: NodePath<CallNode>, ctx: Ctx):
     const binding = callee.scope.getBinding(name);
     const fn = binding ? index.byBinding.get(binding) : undefined;
     if (fn) return { fn, shape: { kind: "ident" }, explicit: false };
+    const ext =
+      binding?.kind === "module" || binding?.kind === "const" ? ctx.imported?.resolve(callee) : undefined;
+    if (ext) return { fn: undefined, ext, shape: { kind: "ident" }, explicit: ext.explicit };
     const v = variantOf(name, ctx.options);
     const of = v ? index.byName.get(v.base) : undefined;
     if (of && of.kind === v!.kind && !binding) return { fn: of, shape: { kind: "ident" }, explicit: true };
@@ -115,6 +121,10 @@ export function resolveCallee(index: Index, call: NodePath<CallNode>, ctx: Ctx):
     const b = callee.scope.getBinding(object.name);
     const fn = b ? index.byBinding.get(b) : undefined;
     if (fn) return { fn, shape: { kind: "call-apply" }, explicit: false };
+  }
+  if (object.type === "Identifier") {
+    const ext = ctx.imported?.resolve(callee);
+    if (ext) return { fn: undefined, ext, shape: { kind: "member" }, explicit: ext.explicit };
   }
   let owner: t.Class | undefined;
   let isStatic = false;
@@ -160,12 +170,22 @@ export function planCalls(ctx: Ctx, program: NodePath<t.Program>, index: Index):
     const ctxt = classifyCall(babelView, call as NodePath);
     const text = callText(ctx, call.node);
     const loc = locOf(ctx, call.node);
-    const calleeName = r.fn?.display ?? (r.shape.kind === "dispatch" ? r.shape.name : "?");
+    const calleeName =
+      r.fn?.display ?? r.ext?.fact.name ?? (r.shape.kind === "dispatch" ? r.shape.name : "?");
+    const from = r.ext ? { from: r.ext.fact.from } : {};
     if (r.explicit) {
-      const written = r.shape.kind === "dispatch" ? r.shape.name : r.fn!.variant;
-      ctx.report.calls.push({ callee: r.fn!.display, loc, ...ctxt, strategy: "explicit", target: written });
+      const written = r.shape.kind === "dispatch" ? r.shape.name : (r.fn?.variant ?? r.ext!.fact.variant);
+      ctx.report.calls.push({
+        callee: calleeName,
+        loc,
+        ...ctxt,
+        strategy: "explicit",
+        target: written,
+        ...from,
+      });
       return;
     }
+    const kind = r.fn?.kind ?? r.ext?.fact.kind;
     let d: Decision;
     if (r.shape.kind === "dispatch") {
       d = decideDispatch(r.kinds!, ctxt);
@@ -174,7 +194,6 @@ export function planCalls(ctx: Ctx, program: NodePath<t.Program>, index: Index):
         (call.node.type === "OptionalCallExpression" || call.node.callee.type === "OptionalMemberExpression")
       ) {
         // `obj?.m()` keeps its short-circuit: a dispatch call would evaluate `obj.m` eagerly.
-        d = { strategy: "direct", target: "self" };
         ctx.report.calls.push({
           callee: calleeName,
           loc,
@@ -186,19 +205,21 @@ export function planCalls(ctx: Ctx, program: NodePath<t.Program>, index: Index):
         return;
       }
     } else {
-      d = decide(r.fn!.kind, ctxt, r.fn!.syncPlan?.strategy);
+      d = decide(kind!, ctxt, r.fn ? r.fn.syncPlan?.strategy : r.ext!.fact.syncStrategy);
     }
-    const variant = r.fn?.variant;
+    const variantName = r.fn?.variant ?? r.ext?.fact.variant;
     let target: string;
     switch (d.target) {
       case "self":
         target = r.fn?.name ?? calleeName;
         break;
       case "sync":
-      case "async":
-        target = variant!;
-        edits.set(call.node, { shape: r.shape, to: variant! });
+      case "async": {
+        const to = r.fn ? r.fn.variant : r.ext!.variantRef();
+        target = variantName!;
+        edits.set(call.node, { shape: r.shape, to });
         break;
+      }
       case "dispatch-sync":
       case "dispatch-async":
         target = d.target === "dispatch-sync" ? "callSync" : "callAsync";
@@ -211,16 +232,17 @@ export function planCalls(ctx: Ctx, program: NodePath<t.Program>, index: Index):
       ...ctxt,
       strategy: d.strategy,
       target,
+      ...from,
     };
     if (d.diagnostic) {
       const v =
-        variant ?? `${calleeName}${r.fn?.kind === "sync" ? ctx.options.asyncSuffix : ctx.options.syncSuffix}`;
+        variantName ?? `${calleeName}${kind === "sync" ? ctx.options.asyncSuffix : ctx.options.syncSuffix}`;
       const vcall = `${text.replace(/^[^(]*/, (m) => m.replace(/[\w$]+$/, v))}`;
       const message =
         d.diagnostic === "SA201"
           ? MSG.floating(text, vcall)
           : d.diagnostic === "SA202"
-            ? MSG.unknownContext(text, r.fn?.kind === "async" ? vcall : undefined)
+            ? MSG.unknownContext(text, kind === "async" ? vcall : undefined)
             : MSG.blocking(text, vcall);
       warn(ctx, d.diagnostic, call.node, message);
       entry.reason = d.diagnostic;

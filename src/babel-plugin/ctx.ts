@@ -14,6 +14,10 @@ export interface Ctx {
   fileName: string;
   code: string;
   report: Report;
+  /** Facts of imported modules (absent when a module is scanned on its own). */
+  graph?: import("./module-graph.js").ModuleGraph;
+  /** Smartasync functions imported into this file, by local binding. */
+  imported?: import("./imported.js").ImportedFns;
 }
 
 export function posOf(node: Located): Position | undefined {

@@ -108,6 +108,7 @@ class SyncMapper {
         const call = node as CallNode;
         if (r.shape.kind === "dispatch") toDispatch(this.ctx, call, "callSync", this.imports);
         else if (r.fn) rename(this.ctx, call, r.shape.kind, r.fn.kind === "async" ? r.fn.variant : r.fn.name);
+        else if (r.ext?.fact.kind === "async") rename(this.ctx, call, r.shape.kind, r.ext.variantRef());
         return node;
       }
       case "twin": {

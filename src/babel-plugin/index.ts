@@ -1,10 +1,18 @@
 import type { PluginAPI, PluginObject, PluginPass } from "@babel/core";
 import { validateOptions } from "../core/options.js";
 import type { Report } from "../core/report.js";
-import { transformProgram } from "./transform.js";
+import { ModuleGraph } from "./module-graph.js";
+import { rootOf, transformProgram } from "./transform.js";
 
 export type { Options } from "../core/options.js";
 export type { Report } from "../core/report.js";
+
+const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
+
+/** The module graph the plugin uses for these options (tests and tools read its counters). */
+export function moduleGraphFor(babelMajor: number, options: unknown): ModuleGraph | undefined {
+  return graphs.get(`${babelMajor}\0${JSON.stringify(validateOptions(options))}`)?.graph;
+}
 
 /**
  * `smartasync/babel`: gives every `@smartasync` function both colours and rewrites each call
@@ -14,11 +22,39 @@ export default function smartasync(api: PluginAPI, rawOptions: unknown): PluginO
   api.assertVersion("^7.22.0 || ^8.0.0");
   // Options are validated once, before any file is traversed (SA104 with "did you mean").
   const options = validateOptions(rawOptions);
+  // One module graph per Babel major and options, shared by every plugin instance: imported
+  // modules are read once per build (and per watch session), and re-read only when they change.
+  const key = `${api.version.split(".")[0]}\0${JSON.stringify(options)}`;
+  let entry = graphs.get(key);
+  if (!entry) {
+    const holder = { root: process.cwd(), graph: undefined as unknown as ModuleGraph };
+    holder.graph = new ModuleGraph(api, options, () => holder.root);
+    graphs.set(key, holder);
+    entry = holder;
+  }
+  const shared = entry;
   return {
     name: "smartasync",
     visitor: {
       Program(path, state) {
-        const report: Report = transformProgram(api.types, path, state.file, options);
+        let report: Report;
+        try {
+          shared.root = rootOf(state.file, options);
+          report = transformProgram(api.types, path, state.file, options, shared.graph);
+        } catch (e) {
+          if (
+            typeof (e as { code?: unknown }).code === "string" &&
+            /^SA\d{3}$/.test((e as { code: string }).code)
+          )
+            throw e;
+          // Never a bare crash: say it is ours, keep the original error as the cause.
+          const err = state.file.buildCodeFrameError(
+            null,
+            `SA901: internal error in smartasync: ${(e as Error)?.message ?? String(e)}. Please report it with this file.`,
+          );
+          Object.assign(err, { code: "SA901", cause: e });
+          throw err;
+        }
         (state.file.metadata as unknown as { smartasync: Report }).smartasync = report;
       },
     },

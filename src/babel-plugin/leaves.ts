@@ -135,10 +135,10 @@ function factOf(
     const call = path as NodePath<t.CallExpression>;
     const r = resolveCallee(index, call, ctx);
     if (r && !r.explicit) {
-      leafOwner.leafCallees.set(node, { fn: r.fn, shape: r.shape });
+      leafOwner.leafCallees.set(node, r);
       return {
         kind: "smartasync",
-        callee: r.fn?.display ?? (r.shape.kind === "dispatch" ? r.shape.name : "?"),
+        callee: r.fn?.display ?? r.ext?.fact.name ?? (r.shape.kind === "dispatch" ? r.shape.name : "?"),
       };
     }
     const callee = call.get("callee") as NodePath;

@@ -38,7 +38,7 @@ export interface SaFunction {
   /** Await/return leaves of the body with their facts (async functions only). */
   leaves: Map<t.Node, AwaitFact>;
   /** Callees of the smartasync calls among the leaves, resolved on the original tree. */
-  leafCallees: Map<t.Node, { fn: SaFunction | undefined; shape: { kind: string; name?: string } }>;
+  leafCallees: Map<t.Node, import("./calls.js").Resolved>;
   located: LocatedAwait[];
   forAwaits: t.Node[];
   asyncStrategy: "offload" | "same-thread" | undefined;

@@ -10,49 +10,25 @@ import { checkClash, checkTopLevelEffects, sharedState } from "./checks.js";
 import { collectFunctions } from "./collect.js";
 import { type Ctx, fail, locOf, warn } from "./ctx.js";
 import { applyEdit, buildVariant, markerSpec } from "./emit.js";
+import { indexExports } from "./exports-index.js";
+import { ImportedFns } from "./imported.js";
 import { Imports, moduleFacts } from "./imports.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
+import type { ModuleGraph } from "./module-graph.js";
+
+export function rootOf(file: File, options: Options): string {
+  return options.root ?? file.opts.root ?? file.opts.cwd ?? process.cwd();
+}
 
 export function reportPath(file: File, options: Options): string {
   const filename = file.opts.filename;
   if (!filename) return "<input>";
-  const root = options.root ?? file.opts.root ?? file.opts.cwd ?? process.cwd();
-  return relative(root, filename).split("\\").join("/");
+  return relative(rootOf(file, options), filename).split("\\").join("/");
 }
 
 function atFn(fn: SaFunction): t.Node {
   return { loc: { start: { line: fn.loc.line, column: fn.loc.column - 1 } } } as t.Node;
-}
-
-interface ExportUse {
-  /** `export { f as g }`: the declaration and the exported name. */
-  specifiers: { decl: t.ExportNamedDeclaration; exported: string }[];
-  /** `export default f`. */
-  isDefault: boolean;
-}
-
-/** Indexes, once per file, how module-level names are exported apart from their declaration. */
-function indexExports(program: NodePath<t.Program>): Map<string, ExportUse> {
-  const out = new Map<string, ExportUse>();
-  const use = (name: string): ExportUse => {
-    const u = out.get(name) ?? { specifiers: [], isDefault: false };
-    out.set(name, u);
-    return u;
-  };
-  for (const s of program.node.body) {
-    if (s.type === "ExportNamedDeclaration" && !s.source && !s.declaration) {
-      for (const sp of s.specifiers) {
-        if (sp.type === "ExportSpecifier" && sp.local.type === "Identifier") {
-          const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
-          use(sp.local.name).specifiers.push({ decl: s, exported });
-        }
-      }
-    }
-    if (s.type === "ExportDefaultDeclaration" && s.declaration.type === "Identifier")
-      use(s.declaration.name).isDefault = true;
-  }
-  return out;
 }
 
 /**
@@ -68,9 +44,14 @@ class ProgramInserts {
       stmt.insertAfter(nodes);
       return;
     }
-    const list = this.after.get(stmt.node) ?? [];
+    this.addAfterNode(stmt.node, nodes);
+  }
+
+  /** After a statement of the program body, known by its node. */
+  addAfterNode(node: t.Node, nodes: t.Statement[]): void {
+    const list = this.after.get(node) ?? [];
     list.push(...nodes);
-    this.after.set(stmt.node, list);
+    this.after.set(node, list);
   }
 
   flush(): void {
@@ -85,20 +66,54 @@ class ProgramInserts {
   }
 }
 
+/**
+ * A file that re-exports smartasync functions by name re-exports their variants too
+ * (`export { f } from "./a"` → `export { f, fSync } from "./a"`); `export *` needs nothing.
+ */
+function reExportVariants(ctx: Ctx, program: NodePath<t.Program>, imported: ImportedFns): void {
+  const t = ctx.t;
+  for (const s of program.node.body) {
+    if (s.type !== "ExportNamedDeclaration" || !s.source || s.exportKind === "type") continue;
+    const facts = imported.factsOf(s.source.value);
+    const names = new Set(
+      s.specifiers.map((sp) => (sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value)),
+    );
+    for (const sp of [...s.specifiers]) {
+      if (sp.type !== "ExportSpecifier") continue;
+      const local = sp.local.type === "Identifier" ? sp.local.name : sp.local.value;
+      const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
+      const fact = facts.exports.get(local);
+      if (!fact) continue;
+      const suffix = fact.kind === "async" ? ctx.options.syncSuffix : ctx.options.asyncSuffix;
+      const as = exported === local || exported === "default" ? fact.variant : exported + suffix;
+      if (names.has(as)) continue;
+      names.add(as);
+      s.specifiers.push(t.exportSpecifier(t.identifier(fact.variant), t.identifier(as)));
+    }
+  }
+}
+
 /** The whole pass: collect, decide, then edit (DESIGN §2–§4). */
 export function transformProgram(
   t: typeof import("@babel/core").types,
   program: NodePath<t.Program>,
   file: File,
   options: Options,
+  graph?: ModuleGraph,
 ): Report {
   const report = emptyReport(reportPath(file, options));
   const code = file.code;
-  if (!mayContainAnnotation(code)) return report;
-  const ctx: Ctx = { t, options, file, fileName: report.file, code, report };
-  const fns = collectFunctions(ctx, program);
-  if (fns.length === 0) return report;
+  const ctx: Ctx = { t, options, file, fileName: report.file, code, report, graph };
+  const imported = new ImportedFns(ctx, program);
+  ctx.imported = imported;
+  // Fast path: no annotation in the text and nothing smartasync imported → not traversed at all.
+  const annotated = mayContainAnnotation(code);
+  if (!annotated && !(graph && imported.any())) return report;
+  const fns = annotated ? collectFunctions(ctx, program) : [];
   const index = buildIndex(fns);
+  for (const [m, kinds] of imported.methodKinds()) {
+    index.methodKinds.set(m, new Set([...(index.methodKinds.get(m) ?? []), ...kinds]));
+  }
 
   // Decide every variant before any call is classified: call strategies name them.
   for (const fn of fns) {
@@ -176,6 +191,24 @@ export function transformProgram(
           ]),
         );
       }
+      for (const c of exp?.cjs ?? []) {
+        const as = c.exported === fn.name ? fn.variant : c.exported + suffix;
+        if (c.kind === "object") {
+          c.obj.properties.push(
+            t.objectProperty(t.identifier(as), t.identifier(fn.variant), false, as === fn.variant),
+          );
+        } else {
+          inserts.addAfterNode(c.stmt, [
+            t.expressionStatement(
+              t.assignmentExpression(
+                "=",
+                t.memberExpression(t.cloneNode(c.target), t.identifier(as)),
+                t.identifier(fn.variant),
+              ),
+            ),
+          ]);
+        }
+      }
       inserts.add(fn.stmt!, after);
       continue;
     }
@@ -243,7 +276,9 @@ export function transformProgram(
     );
   }
 
+  reExportVariants(ctx, program, imported);
   inserts.flush();
+  imported.flush();
   imports.flush();
   // Other plugins (preset-typescript import elision, the CommonJS transform) read bindings: make
   // the generated imports and variants known to them (fixture contexts/ts-wrappers, Babel 7).

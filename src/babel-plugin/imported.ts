@@ -1,0 +1,238 @@
+import type { NodePath, types as t } from "@babel/core";
+import type { ExportFact, ModuleFacts } from "../core/module-facts.js";
+import type { FunctionKind } from "../core/strategy.js";
+import { type Ctx, warn } from "./ctx.js";
+
+/** A smartasync function this file imports, as a call site reaches it. */
+export interface ImportedRef {
+  fact: ExportFact;
+  /** `f()` through a named/default import or `require` destructuring, or `ns.f()`. */
+  shape: "ident" | "member";
+  /** The hand-written variant itself was imported and called (`loadSync()`). */
+  explicit: boolean;
+  /** Local name to call for the variant; adds the import on first use. */
+  variantRef(): string;
+}
+
+type Holder = { kind: "import"; decl: t.ImportDeclaration } | { kind: "require"; pattern: t.ObjectPattern };
+
+const MODULE_KINDS = new Set(["module"]);
+
+function requireSource(node: t.Node | null | undefined): string | undefined {
+  if (
+    node?.type === "CallExpression" &&
+    node.callee.type === "Identifier" &&
+    node.callee.name === "require" &&
+    node.arguments[0]?.type === "StringLiteral"
+  ) {
+    return node.arguments[0].value;
+  }
+  return undefined;
+}
+
+/**
+ * Imports of smartasync functions (DESIGN §3.6): which local bindings lead to one, and the
+ * variant specifiers to add (`import { f, fSync } from "./lib"`) without duplicates or clashes.
+ */
+export class ImportedFns {
+  private readonly facts = new Map<string, ModuleFacts>();
+  private readonly locals = new Map<t.Node, Map<string, string>>();
+  private readonly pending: { holder: Holder; imported: string; local: string }[] = [];
+  private readonly reserved = new Set<string>();
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly program: NodePath<t.Program>,
+    /** A module scanned for its facts only needs the shapes of what it imports. */
+    private readonly phase: "shape" | "facts" = "facts",
+  ) {}
+
+  private readonly warned = new Set<string>();
+
+  factsOf(source: string): ModuleFacts {
+    let f = this.facts.get(source);
+    if (!f) {
+      const filename = this.ctx.file.opts.filename;
+      f =
+        filename && this.ctx.graph
+          ? this.ctx.graph.ofImport(source, filename)
+          : { exports: new Map(), methods: new Map() };
+      this.facts.set(source, f);
+    }
+    return f;
+  }
+
+  /** SA204, once per import, when a call goes through an import that could not be analysed. */
+  private problem(source: string, facts: ModuleFacts, at: t.Node): void {
+    if (!facts.problem || this.warned.has(source)) return;
+    this.warned.add(source);
+    warn(
+      this.ctx,
+      "SA204",
+      at,
+      `the imported module "${source}" ${facts.problem}, so calls of its functions stay plain calls here. Fix the import, or ignore this if it holds no smartasync functions.`,
+    );
+  }
+
+  /** Every import of the file, for the fast path and for method dispatch. */
+  *sources(): Generator<{ source: string }> {
+    for (const s of this.program.node.body) {
+      if (s.type === "ImportDeclaration" && s.importKind !== "type") yield { source: s.source.value };
+      else if (
+        (s.type === "ExportNamedDeclaration" || s.type === "ExportAllDeclaration") &&
+        s.source &&
+        s.exportKind !== "type"
+      ) {
+        yield { source: s.source.value };
+      } else if (s.type === "VariableDeclaration") {
+        for (const d of s.declarations) {
+          const src = requireSource(d.init);
+          if (src) yield { source: src };
+        }
+      }
+    }
+  }
+
+  /** Whether anything imported is smartasync (the fast path for files without annotations). */
+  any(): boolean {
+    for (const { source } of this.sources()) {
+      const f = this.factsOf(source);
+      if (f.exports.size || f.methods.size) return true;
+    }
+    return false;
+  }
+
+  methodKinds(): Map<string, Set<FunctionKind>> {
+    const out = new Map<string, Set<FunctionKind>>();
+    for (const { source } of this.sources()) {
+      for (const [m, kinds] of this.factsOf(source).methods)
+        out.set(m, new Set([...(out.get(m) ?? []), ...kinds]));
+    }
+    return out;
+  }
+
+  private localFor(holder: Holder, imported: string): string {
+    const key = holder.kind === "import" ? holder.decl : holder.pattern;
+    const table = this.locals.get(key) ?? new Map<string, string>();
+    this.locals.set(key, table);
+    const known = table.get(imported);
+    if (known) return known;
+    // Already imported by hand under some local name?
+    if (holder.kind === "import") {
+      for (const sp of holder.decl.specifiers) {
+        if (sp.type !== "ImportSpecifier") continue;
+        const name = sp.imported.type === "Identifier" ? sp.imported.name : sp.imported.value;
+        if (name === imported) {
+          table.set(imported, sp.local.name);
+          return sp.local.name;
+        }
+      }
+    }
+    const scope = this.program.scope;
+    const local =
+      scope.hasBinding(imported) || this.reserved.has(imported)
+        ? scope.generateUidIdentifier(imported).name
+        : imported;
+    this.reserved.add(local);
+    table.set(imported, local);
+    this.pending.push({ holder, imported, local });
+    return local;
+  }
+
+  /** The imported smartasync function a callee identifier or `ns.f` member leads to. */
+  resolve(callee: NodePath): ImportedRef | undefined {
+    let name: string;
+    let bindingName: string;
+    let shape: ImportedRef["shape"];
+    if (callee.isIdentifier()) {
+      bindingName = callee.node.name;
+      name = "";
+      shape = "ident";
+    } else if (
+      (callee.isMemberExpression() || callee.isOptionalMemberExpression()) &&
+      callee.node.object.type === "Identifier" &&
+      !callee.node.computed &&
+      callee.node.property.type === "Identifier"
+    ) {
+      bindingName = callee.node.object.name;
+      name = callee.node.property.name;
+      shape = "member";
+    } else {
+      return undefined;
+    }
+    const binding = callee.scope.getBinding(bindingName);
+    if (!binding) return undefined;
+    const b = binding.path;
+    let source: string | undefined;
+    let holder: Holder | undefined;
+    let at: t.Node | undefined;
+    if (
+      MODULE_KINDS.has(binding.kind) &&
+      (b.isImportSpecifier() || b.isImportDefaultSpecifier() || b.isImportNamespaceSpecifier())
+    ) {
+      const decl = b.parentPath!.node as t.ImportDeclaration;
+      source = decl.source.value;
+      at = decl;
+      if (b.isImportNamespaceSpecifier()) {
+        if (shape !== "member") return undefined;
+      } else {
+        if (shape !== "ident") return undefined;
+        holder = { kind: "import", decl };
+        name = b.isImportDefaultSpecifier()
+          ? "default"
+          : b.node.imported.type === "Identifier"
+            ? b.node.imported.name
+            : b.node.imported.value;
+      }
+    } else if (b.isVariableDeclarator() && binding.kind === "const") {
+      source = requireSource(b.node.init);
+      if (!source) return undefined;
+      at = b.node;
+      if (b.node.id.type === "Identifier") {
+        if (shape !== "member") return undefined;
+      } else if (b.node.id.type === "ObjectPattern" && shape === "ident") {
+        const pattern = b.node.id;
+        const prop = pattern.properties.find(
+          (p) => p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === bindingName,
+        ) as t.ObjectProperty | undefined;
+        if (!prop || prop.computed || prop.key.type !== "Identifier") return undefined;
+        name = prop.key.name;
+        holder = { kind: "require", pattern };
+      } else {
+        return undefined;
+      }
+    } else {
+      return undefined;
+    }
+    const facts = this.factsOf(source);
+    this.problem(source, facts, at!);
+    let fact = facts.exports.get(name);
+    let explicit = false;
+    if (!fact) {
+      fact = [...facts.exports.values()].find((f) => f.variant === name);
+      if (!fact) return undefined;
+      explicit = true;
+    }
+    const f = fact;
+    return {
+      fact: f,
+      shape,
+      explicit,
+      variantRef: () => (holder ? this.localFor(holder, f.variant) : f.variant),
+    };
+  }
+
+  /** Adds the variant specifiers that calls now use. */
+  flush(): void {
+    const t = this.ctx.t;
+    for (const { holder, imported, local } of this.pending.splice(0)) {
+      if (holder.kind === "import") {
+        holder.decl.specifiers.push(t.importSpecifier(t.identifier(local), t.identifier(imported)));
+      } else {
+        holder.pattern.properties.push(
+          t.objectProperty(t.identifier(imported), t.identifier(local), false, imported === local),
+        );
+      }
+    }
+  }
+}

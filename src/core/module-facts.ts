@@ -1,0 +1,154 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { FunctionKind, SyncStrategy } from "./strategy.js";
+
+/**
+ * What another module tells an importer about its smartasync functions (DESIGN §3.6): enough to
+ * pick and import the right variant, without re-deciding anything about its body.
+ */
+export interface ExportFact {
+  /** Name in reports (`load`, `Store.get`). */
+  name: string;
+  kind: FunctionKind;
+  /** Exported name of the generated variant (`export { f as g }` exports `gSync`). */
+  variant: string;
+  syncStrategy?: SyncStrategy;
+  asyncStrategy?: "offload" | "same-thread";
+  /** Where the function was found, for reports: a path relative to the root, or a package. */
+  from: string;
+}
+
+export interface ModuleFacts {
+  /** Exported name (or `default`) → the smartasync function behind it, re-exports followed. */
+  exports: Map<string, ExportFact>;
+  /** Kinds of annotated class and object methods by name, for `obj.m()` dispatch. */
+  methods: Map<string, Set<FunctionKind>>;
+  /** A located warning about this module (missing, unparsable), reported at the import. */
+  problem?: string;
+}
+
+export const EMPTY_FACTS: ModuleFacts = { exports: new Map(), methods: new Map() };
+
+/**
+ * Facts cached by path and modification time: repeated builds and watch mode re-read only what
+ * changed, and 500 files importing one module read it once (test cross-module/cache).
+ */
+export class FactsCache {
+  private readonly entries = new Map<string, { mtimeMs: number; size: number; facts: ModuleFacts }>();
+  /** How many times a file was actually read and analysed (for tests and benches). */
+  reads = 0;
+
+  get(path: string, compute: (source: string) => ModuleFacts): ModuleFacts {
+    let st: { mtimeMs: number; size: number };
+    try {
+      st = statSync(path);
+    } catch {
+      return { ...EMPTY_FACTS, problem: "cannot be read" };
+    }
+    const hit = this.entries.get(path);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.facts;
+    this.reads++;
+    const source = readFileSync(path, "utf8");
+    // Recursion guard: a module being computed counts as empty for cyclic imports of it.
+    this.entries.set(path, { mtimeMs: -1, size: -1, facts: EMPTY_FACTS });
+    const facts = compute(source);
+    this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts });
+    return facts;
+  }
+
+  /** Whether `path` is being computed right now (an import cycle reached it again). */
+  inProgress(path: string): boolean {
+    return this.entries.get(path)?.mtimeMs === -1;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** `export * from "x"`, `export { a, b as c } from "x"`, `export { default as f } from "x"`. */
+export interface ReExport {
+  from: string;
+  /** undefined for `export *`; else exported name → imported name. */
+  names?: Map<string, string>;
+}
+
+const RE_EXPORT = /\bexport\s*(\*|\{([^}]*)\})\s*from\s*(["'])([^"']+)\3/g;
+
+/**
+ * Re-exports found by scanning the text: enough for barrel files, which carry no annotation and
+ * so are never parsed (the fast path of DESIGN §9 depends on not parsing them).
+ */
+export function scanReExports(source: string): ReExport[] {
+  const out: ReExport[] = [];
+  for (const m of source.matchAll(RE_EXPORT)) {
+    if (m[1] === "*") {
+      out.push({ from: m[4] });
+      continue;
+    }
+    const names = new Map<string, string>();
+    for (const part of m[2].split(",")) {
+      const [imported, exported] = part
+        .trim()
+        .replace(/^type\s+/, "")
+        .split(/\s+as\s+/);
+      if (imported) names.set((exported ?? imported).trim(), imported.trim());
+    }
+    out.push({ from: m[4], names });
+  }
+  return out;
+}
+
+/** The package manifest a library ships (named by `"smartasync"` in its package.json). */
+export interface Manifest {
+  version: 1;
+  /** Package subpath (`"."`, `"./fs"`) → exported name → fact (without `from`). */
+  exports: Record<string, Record<string, Omit<ExportFact, "from">>>;
+  /** Method name → kinds, for dispatch on instances of the package's classes. */
+  methods?: Record<string, FunctionKind[]>;
+}
+
+export const MANIFEST_FIELD = "smartasync";
+export const MANIFEST_FILE = "smartasync.manifest.json";
+
+/** Facts of a package subpath from its manifest; a package without one is plain JavaScript. */
+export function factsFromManifest(
+  name: string,
+  dir: string,
+  subpath: string,
+  packageJson: Record<string, unknown>,
+): ModuleFacts {
+  const field = packageJson[MANIFEST_FIELD];
+  if (typeof field !== "string") return EMPTY_FACTS;
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, field), "utf8")) as Manifest;
+  } catch {
+    return { ...EMPTY_FACTS, problem: `names a smartasync manifest (${field}) that cannot be read` };
+  }
+  if (manifest.version !== 1 || typeof manifest.exports !== "object") {
+    return { ...EMPTY_FACTS, problem: `has a smartasync manifest of an unknown version` };
+  }
+  const exports = new Map<string, ExportFact>();
+  const from = subpath === "." ? name : `${name}${subpath.slice(1)}`;
+  for (const [exported, fact] of Object.entries(manifest.exports[subpath] ?? {}))
+    exports.set(exported, { ...fact, from });
+  const methods = new Map<string, Set<FunctionKind>>();
+  for (const [m, kinds] of Object.entries(manifest.methods ?? {})) methods.set(m, new Set(kinds));
+  return { exports, methods };
+}
+
+/** Builds a manifest from the facts of a package's entry modules (used by `smartasync build`). */
+export function buildManifest(entries: Record<string, ModuleFacts>): Manifest {
+  const manifest: Manifest = { version: 1, exports: {} };
+  const methods: Record<string, FunctionKind[]> = {};
+  for (const [subpath, facts] of Object.entries(entries)) {
+    const table: Record<string, Omit<ExportFact, "from">> = {};
+    for (const [exported, { from: _from, ...rest }] of facts.exports) table[exported] = rest;
+    manifest.exports[subpath] = table;
+    for (const [m, kinds] of facts.methods)
+      methods[m] = [...new Set([...(methods[m] ?? []), ...kinds])].sort();
+  }
+  if (Object.keys(methods).length) manifest.methods = methods;
+  return manifest;
+}
