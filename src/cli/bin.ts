@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * The `smartasync` command: inspect, check, build. Exit codes: 0 ok, 1 findings (errors, denied
+ * codes or strategies, files that could not be compiled), 2 usage or internal error.
+ */
+import { Command, CommanderError } from "commander";
+import { buildCommand } from "./build.js";
+import { checkCommand } from "./check.js";
+import { EXIT_USAGE, UsageError, UsageErrors } from "./errors.js";
+import { inspectCommand } from "./inspect.js";
+import { ownPackage } from "./package-info.js";
+
+function fail(lines: string[], code: number): void {
+  for (const line of lines) process.stderr.write(`smartasync: ${line}\n`);
+  process.exitCode = code;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("smartasync")
+    .description(
+      "One function, two colours: see and check what smartasync decides for every @smartasync function and call, and build a tree with it.",
+    )
+    .version(ownPackage().version, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  for (const cmd of [inspectCommand(), checkCommand(), buildCommand()]) {
+    cmd.exitOverride().showHelpAfterError("(run with --help for usage)");
+    program.addCommand(cmd);
+  }
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; every other parse error (already printed) is a usage error.
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
+    } else if (e instanceof UsageErrors) fail(e.messages, EXIT_USAGE);
+    else if (e instanceof UsageError) fail([e.message], e.exitCode);
+    else fail([`internal error: ${(e as Error)?.stack ?? String(e)}`], EXIT_USAGE);
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,181 @@
+/**
+ * `smartasync build <src> --out-dir <dir>`: compiles a source tree into another directory:
+ * TypeScript stripped, source maps beside each output, every other file copied unchanged.
+ * Never writes into the source tree; writes nothing for a file that fails (exit 1 at the end).
+ */
+import { realpathSync } from "node:fs";
+import { copyFile, mkdir, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
+import { Command } from "commander";
+import { colourEnabled } from "./colour.js";
+import {
+  addCommonOptions,
+  type CommonOptions,
+  checkCompiler,
+  EXIT_FINDINGS,
+  exitWith,
+  printFailure,
+  projectDir,
+  stdoutPaint,
+} from "./common.js";
+import { UsageError, UsageErrors } from "./errors.js";
+import { describeFsError, displayPath, walk } from "./files.js";
+import { formatSummary, summarise } from "./findings.js";
+import { type BuiltModule, writePackageManifest } from "./package-manifest.js";
+import { runFiles } from "./run-files.js";
+
+const OUT_EXTENSION: Record<string, string> = {
+  ".ts": ".js",
+  ".tsx": ".jsx",
+  ".mts": ".mjs",
+  ".cts": ".cjs",
+  ".js": ".js",
+  ".jsx": ".jsx",
+  ".mjs": ".mjs",
+  ".cjs": ".cjs",
+};
+
+/** `a/b.ts` → `a/b.js`, `.mts` → `.mjs`, `.cts` → `.cjs`, `.tsx` → `.jsx`; JavaScript names kept. */
+export function outputName(rel: string): string {
+  const ext = extname(rel);
+  return rel.slice(0, rel.length - ext.length) + (OUT_EXTENSION[ext] ?? ext);
+}
+
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    // Not there yet: resolve its nearest existing parent, so symlinks are seen through anyway.
+    const parent = dirname(p);
+    return parent === p ? p : join(real(parent), basename(p));
+  }
+}
+
+const inside = (child: string, parent: string): boolean =>
+  child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+
+/** Refuses an out-dir that is the source directory, inside it, or contains it. */
+export function checkDirs(srcDir: string, outDir: string, srcArg: string, outArg: string): void {
+  const s = real(srcDir);
+  const o = real(outDir);
+  if (s === o)
+    throw new UsageError(`--out-dir ${outArg}: is the source directory; it would overwrite the sources`);
+  if (inside(o, s))
+    throw new UsageError(
+      `--out-dir ${outArg}: is inside the source directory ${srcArg}; choose a directory outside it`,
+    );
+  if (inside(s, o))
+    throw new UsageError(
+      `--out-dir ${outArg}: contains the source directory ${srcArg}; choose a directory outside it`,
+    );
+}
+
+interface BuildOptions extends CommonOptions {
+  outDir: string;
+  sourceMaps: boolean;
+}
+
+export function buildCommand(): Command {
+  const cmd = new Command("build")
+    .description(
+      "compile a source tree into --out-dir: TypeScript stripped (.ts → .js, .mts → .mjs, .cts → .cjs, .tsx → .jsx), a .map source map beside each file, every other file copied unchanged",
+    )
+    .argument("<src>", "source directory")
+    .requiredOption(
+      "-o, --out-dir <dir>",
+      "output directory (not the source directory, not inside it, not containing it)",
+    )
+    .option("--no-source-maps", "do not write .map files");
+  addCommonOptions(cmd);
+  return cmd.action(async (srcArg: string, opts: BuildOptions) => {
+    checkCompiler(opts);
+    const cwd = projectDir(opts);
+    const srcDir = resolve(process.cwd(), srcArg);
+    const outDir = resolve(process.cwd(), opts.outDir);
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(srcDir);
+    } catch (e) {
+      throw new UsageError(`${srcArg}: ${describeFsError(e)}`);
+    }
+    if (!info.isDirectory())
+      throw new UsageError(`${srcArg}: not a directory (build compiles a source tree)`);
+    checkDirs(srcDir, outDir, srcArg, opts.outDir);
+    const tree = await walk(srcDir);
+    if (tree.code.length === 0)
+      throw new UsageError(`${srcArg}: no .js .mjs .cjs .jsx .ts .tsx .mts .cts files in this directory`);
+
+    const outFile = (file: string): string => join(outDir, outputName(relative(srcDir, file)));
+    const taken = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const f of [...tree.code, ...tree.other.map((o) => o)]) {
+      const target = tree.code.includes(f) ? outFile(f) : join(outDir, relative(srcDir, f));
+      const before = taken.get(target);
+      if (before !== undefined) {
+        clashes.push(
+          `${displayPath(f, process.cwd())}: would be written to ${displayPath(target, process.cwd())}, as ${displayPath(before, process.cwd())} is`,
+        );
+      } else taken.set(target, f);
+    }
+    if (clashes.length > 0) throw new UsageErrors(clashes);
+
+    const t0 = performance.now();
+    const outcomes = await runFiles(tree.code, {
+      jobs: opts.jobs,
+      label: "build",
+      options: { cwd },
+      optionsFor: (file) => ({
+        cwd,
+        sourceMaps: opts.sourceMaps,
+        sourceFileName: relative(dirname(outFile(file)), file)
+          .split(sep)
+          .join("/"),
+        highlightCode: colourEnabled(process.stderr),
+      }),
+    });
+    const modules: BuiltModule[] = [];
+    let written = 0;
+    for (const o of outcomes) {
+      if (!o.ok) {
+        printFailure(o);
+        continue;
+      }
+      const target = outFile(o.file);
+      await mkdir(dirname(target), { recursive: true });
+      let code = o.code.endsWith("\n") ? o.code : `${o.code}\n`;
+      if (o.map) {
+        const mapFile = `${target}.map`;
+        const map = { ...o.map, file: basename(target) };
+        await writeFile(mapFile, `${JSON.stringify(map)}\n`);
+        code += `//# sourceMappingURL=${encodeURI(basename(mapFile))}\n`;
+      }
+      await writeFile(target, code);
+      written++;
+      modules.push({
+        source: relative(srcDir, o.file).split(sep).join("/"),
+        output: relative(outDir, target).split(sep).join("/"),
+        report: o.report,
+      });
+    }
+    for (const f of tree.other) {
+      const target = join(outDir, relative(srcDir, f));
+      await mkdir(dirname(target), { recursive: true });
+      try {
+        await copyFile(f, target);
+      } catch (e) {
+        process.stderr.write(
+          `smartasync: ${displayPath(f, process.cwd())}: cannot copy: ${describeFsError(e)}\n`,
+        );
+        exitWith(EXIT_FINDINGS);
+      }
+    }
+    await writePackageManifest({ srcDir, outDir, modules });
+    const summary = summarise(outcomes, performance.now() - t0);
+    const paint = stdoutPaint();
+    const failed = outcomes.length - written;
+    process.stdout.write(
+      `smartasync build: ${written} compiled, ${tree.other.length} copied${failed > 0 ? paint("red", `, ${failed} failed (nothing written for them)`) : ""} → ${displayPath(outDir, process.cwd())} (${formatSummary(summary)})\n`,
+    );
+    if (failed > 0) exitWith(EXIT_FINDINGS);
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * `smartasync check <paths…>`: fails (exit 1) on any error diagnostic — a file that could not be
+ * compiled counts as one — and on whatever `--deny` names: diagnostic codes (`SA201`), call
+ * strategies (`sync-worker`), or `warnings`.
+ */
+import { Command, Option } from "commander";
+import { CODES } from "../core/diagnostics.js";
+import { didYouMean } from "../core/did-you-mean.js";
+import { colourEnabled } from "./colour.js";
+import {
+  addCommonOptions,
+  type CommonOptions,
+  checkCompiler,
+  EXIT_FINDINGS,
+  exitWith,
+  printFailure,
+  projectDir,
+  stdoutPaint,
+} from "./common.js";
+import { UsageError } from "./errors.js";
+import { collectFiles } from "./files.js";
+import { type Finding, formatSummary, summarise } from "./findings.js";
+import { formatGithub } from "./format-github.js";
+import { FAILURE_CODES } from "./format-sarif.js";
+import { runFiles } from "./run-files.js";
+import type { TransformOutcome } from "./transform-file.js";
+
+export const STRATEGIES = [
+  "direct",
+  "sync-inline",
+  "sync-worker",
+  "offload",
+  "dispatch",
+  "explicit",
+] as const;
+
+export interface DenyRules {
+  codes: Set<string>;
+  strategies: Set<string>;
+  warnings: boolean;
+}
+
+/** `--deny SA201,sync-worker --deny warnings` → the rules; an unknown word is a usage error. */
+export function parseDeny(values: string[]): DenyRules {
+  const rules: DenyRules = { codes: new Set(), strategies: new Set(), warnings: false };
+  const known = [...Object.keys(CODES), ...Object.keys(FAILURE_CODES), ...STRATEGIES, "warnings"];
+  for (const raw of values.flatMap((v) => v.split(","))) {
+    const word = raw.trim();
+    if (word === "") continue;
+    const upper = word.toUpperCase();
+    if (upper in CODES) rules.codes.add(upper);
+    else if (word in FAILURE_CODES) rules.codes.add(word);
+    else if ((STRATEGIES as readonly string[]).includes(word)) rules.strategies.add(word);
+    else if (word === "warnings" || word === "warning") rules.warnings = true;
+    else {
+      const guess = didYouMean(word, known);
+      throw new UsageError(
+        `--deny ${word}: not a diagnostic code, a strategy or "warnings"${guess ? ` (did you mean ${guess}?)` : ""}; known: SA101…SA901, ${STRATEGIES.join(", ")}, warnings`,
+      );
+    }
+  }
+  return rules;
+}
+
+export interface CheckFinding extends Finding {
+  /** Why it fails the check: `error`, or the --deny word that caught it; undefined when it does not. */
+  failsBy?: string;
+}
+
+/** Every diagnostic, plus one finding per call whose strategy is denied; each marked with what fails it. */
+export function checkFindings(outcomes: TransformOutcome[], deny: DenyRules): CheckFinding[] {
+  const out: CheckFinding[] = [];
+  for (const o of outcomes) {
+    if (!o.ok) {
+      out.push({ code: o.code, severity: "error", message: o.message, loc: o.loc, failsBy: "error" });
+      continue;
+    }
+    const items: CheckFinding[] = o.report.diagnostics.map((d) => ({
+      ...d,
+      failsBy:
+        d.severity === "error"
+          ? "error"
+          : deny.codes.has(d.code)
+            ? d.code
+            : deny.warnings && d.severity === "warning"
+              ? "warnings"
+              : undefined,
+    }));
+    for (const c of o.report.calls) {
+      if (!deny.strategies.has(c.strategy)) continue;
+      items.push({
+        code: c.strategy,
+        severity: "error",
+        message: `call of ${c.callee} uses ${c.strategy} (→ ${c.target}), denied by --deny ${c.strategy}`,
+        loc: c.loc,
+        failsBy: c.strategy,
+      });
+    }
+    out.push(...items);
+  }
+  return out;
+}
+
+interface CheckOptions extends CommonOptions {
+  deny: string[];
+  format: "text" | "github";
+}
+
+export function checkCommand(): Command {
+  const cmd = new Command("check")
+    .description(
+      "compile every file and fail (exit 1) on error diagnostics, files that cannot be compiled, and anything --deny names",
+    )
+    .argument("<paths...>", "files, directories or globs")
+    .option(
+      "-d, --deny <what>",
+      "also fail on these: diagnostic codes (SA201), call strategies (sync-worker, offload, dispatch, …) or `warnings`; repeatable or comma-separated",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .addOption(
+      new Option("-f, --format <format>", "how findings are printed")
+        .choices(["text", "github"])
+        .default("text"),
+    );
+  addCommonOptions(cmd);
+  return cmd.action(async (paths: string[], opts: CheckOptions) => {
+    checkCompiler(opts);
+    const deny = parseDeny(opts.deny ?? []);
+    const cwd = projectDir(opts);
+    const files = await collectFiles(paths, process.cwd());
+    const t0 = performance.now();
+    const outcomes = await runFiles(files, {
+      jobs: opts.jobs,
+      label: "check",
+      options: { cwd, highlightCode: colourEnabled(process.stderr) },
+    });
+    const summary = summarise(outcomes, performance.now() - t0);
+    for (const o of outcomes) if (!o.ok) printFailure(o);
+    const findings = checkFindings(outcomes, deny);
+    const failing = findings.filter((f) => f.failsBy !== undefined);
+    const paint = stdoutPaint();
+    if (opts.format === "github") {
+      const text = formatGithub(findings.map((f) => (f.failsBy ? { ...f, severity: "error" as const } : f)));
+      if (text) process.stdout.write(`${text}\n`);
+    } else {
+      for (const f of findings) {
+        const sev = f.failsBy
+          ? paint("red", f.failsBy === "error" ? "error" : `denied (${f.failsBy})`)
+          : f.severity === "warning"
+            ? paint("yellow", "warning")
+            : paint("cyan", f.severity);
+        const label =
+          f.failsBy && f.failsBy !== "error" && f.severity !== "error" ? `${f.severity}, ${sev}` : sev;
+        process.stdout.write(`${f.loc}: ${label} ${paint("bold", f.code)}: ${f.message}\n`);
+      }
+    }
+    const errors = failing.filter((f) => f.failsBy === "error").length;
+    const denied = failing.length - errors;
+    const verdict =
+      failing.length === 0
+        ? paint("green", "ok")
+        : paint("red", `failed: ${errors} error${errors === 1 ? "" : "s"}, ${denied} denied`);
+    process.stdout.write(`smartasync check: ${verdict} (${formatSummary(summary)})\n`);
+    if (failing.length > 0) exitWith(EXIT_FINDINGS);
+  });
+}

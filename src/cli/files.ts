@@ -1,0 +1,142 @@
+/**
+ * Turns the paths given on the command line (files, directories, globs) into a sorted list of
+ * absolute source files. Directories are walked for code files, skipping node_modules, dist,
+ * .git and every dot-folder; globs go through tinyglobby with the same folders ignored.
+ */
+import { existsSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { extname, join, relative, resolve, sep } from "node:path";
+import { glob, isDynamicPattern } from "tinyglobby";
+import { UsageErrors } from "./errors.js";
+
+export const CODE_EXTENSIONS = [".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"];
+const SKIPPED_DIRS = new Set(["node_modules", "dist", ".git"]);
+
+/** A file smartasync compiles: a code extension, and not a TypeScript declaration file. */
+export function isCodeFile(file: string): boolean {
+  return CODE_EXTENSIONS.includes(extname(file)) && !/\.d\.[mc]?ts$/.test(file);
+}
+
+export function isTypeScript(file: string): boolean {
+  return /\.[mc]?tsx?$/.test(file);
+}
+
+/** `path` relative to `cwd`, with `/` separators, for messages and reports. */
+export function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return (rel === "" ? "." : rel).split(sep).join("/");
+}
+
+function skippedDir(name: string): boolean {
+  return SKIPPED_DIRS.has(name) || name.startsWith(".");
+}
+
+export interface Tree {
+  /** Files smartasync compiles. */
+  code: string[];
+  /** Every other file (build copies them). */
+  other: string[];
+}
+
+/** Every file under `dir`, skipping node_modules, dist, .git and dot-folders. Symlinked folders are not followed. */
+export async function walk(dir: string): Promise<Tree> {
+  const tree: Tree = { code: [], other: [] };
+  const visit = async (d: string): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true });
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (!skippedDir(e.name)) await visit(p);
+      } else if (e.isFile() || e.isSymbolicLink()) {
+        if (e.isSymbolicLink()) {
+          // A link to a folder is not followed; a dangling link is kept so reading it reports why.
+          const target = await stat(p).catch(() => undefined);
+          if (target?.isDirectory()) continue;
+        }
+        (isCodeFile(p) ? tree.code : tree.other).push(p);
+      }
+    }
+  };
+  await visit(dir);
+  tree.code.sort();
+  tree.other.sort();
+  return tree;
+}
+
+/**
+ * The code files named by `args`. Every argument must name something: a missing path, a glob
+ * that matches nothing, a directory without code files or a file that is not code is a usage
+ * error (all of them are reported at once, before any work).
+ */
+export async function collectFiles(args: string[], cwd: string): Promise<string[]> {
+  const found = new Set<string>();
+  const problems: string[] = [];
+  for (const arg of args) {
+    const abs = resolve(cwd, arg);
+    if (!existsSync(abs) && isDynamicPattern(arg)) {
+      const matches = await glob([arg], {
+        cwd,
+        absolute: true,
+        dot: false,
+        onlyFiles: true,
+        ignore: ["**/node_modules/**", "**/dist/**", "**/.git/**"],
+      });
+      const code = matches.filter(isCodeFile);
+      if (code.length === 0) {
+        problems.push(
+          matches.length === 0
+            ? `${arg}: the pattern matches no files`
+            : `${arg}: the pattern matches no ${CODE_EXTENSIONS.join(" ")} files`,
+        );
+      }
+      for (const f of code) found.add(resolve(f));
+      continue;
+    }
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(abs);
+    } catch (e) {
+      problems.push(`${arg}: ${describeFsError(e)}`);
+      continue;
+    }
+    if (info.isDirectory()) {
+      let tree: Tree;
+      try {
+        tree = await walk(abs);
+      } catch (e) {
+        problems.push(`${arg}: ${describeFsError(e)}`);
+        continue;
+      }
+      if (tree.code.length === 0) {
+        problems.push(`${arg}: no ${CODE_EXTENSIONS.join(" ")} files in this directory`);
+      }
+      for (const f of tree.code) found.add(f);
+    } else if (isCodeFile(abs)) {
+      found.add(abs);
+    } else {
+      problems.push(`${arg}: not a JavaScript or TypeScript file (expected ${CODE_EXTENSIONS.join(" ")})`);
+    }
+  }
+  if (problems.length > 0) throw new UsageErrors(problems);
+  return [...found].sort();
+}
+
+/** `no such file or directory`, `permission denied`, … from a Node fs error. */
+export function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file or directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "is a directory";
+    case "ENOTDIR":
+      return "not a directory";
+    case "ELOOP":
+      return "too many levels of symbolic links";
+    default:
+      return (e as Error)?.message ?? String(e);
+  }
+}

@@ -1,0 +1,119 @@
+/** `smartasync inspect <paths…>`: what smartasync decided, per file, in the chosen format. */
+import { Command, Option } from "commander";
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
+import type { Paint } from "./colour.js";
+import { colourEnabled } from "./colour.js";
+import {
+  addCommonOptions,
+  type CommonOptions,
+  checkCompiler,
+  EXIT_FINDINGS,
+  exitWith,
+  printFailure,
+  projectDir,
+  stdoutPaint,
+} from "./common.js";
+import { UsageError } from "./errors.js";
+import { collectFiles } from "./files.js";
+import { findingsOf, formatSummary, reportOf, summarise } from "./findings.js";
+import { formatGithub } from "./format-github.js";
+import { sarifLog } from "./format-sarif.js";
+import { formatReportTable } from "./format-table.js";
+import { runFiles } from "./run-files.js";
+import type { TransformSuccess } from "./transform-file.js";
+
+interface InspectOptions extends CommonOptions {
+  format: "table" | "json" | "github" | "sarif";
+  diff?: boolean;
+}
+
+export function colourDiff(patch: string, paint: Paint): string {
+  return patch
+    .split("\n")
+    .map((l) =>
+      l.startsWith("+++") || l.startsWith("---")
+        ? paint("bold", l)
+        : l.startsWith("+")
+          ? paint("green", l)
+          : l.startsWith("-")
+            ? paint("red", l)
+            : l.startsWith("@@")
+              ? paint("cyan", l)
+              : l,
+    )
+    .join("\n");
+}
+
+/** The transformed code of one file as a unified diff against its input (empty when unchanged). */
+export function diffOf(r: TransformSuccess): string {
+  const before = r.source ?? "";
+  let after = r.code;
+  if (before.endsWith("\n") && !after.endsWith("\n")) after += "\n";
+  if (before === after) return "";
+  return createTwoFilesPatch(`a/${r.path}`, `b/${r.path}`, before, after, undefined, undefined, {
+    context: 3,
+    headerOptions: FILE_HEADERS_ONLY,
+  });
+}
+
+export function inspectCommand(): Command {
+  const cmd = new Command("inspect")
+    .description(
+      "show, per file, every call site smartasync rewrote (loc, callee, context, in, strategy, target, reason) and every function it gave two colours (kind, variants, strategy and why)",
+    )
+    .argument(
+      "<paths...>",
+      "files, directories (walked for .js .mjs .cjs .jsx .ts .tsx .mts .cts files) or globs",
+    )
+    .addOption(
+      new Option("-f, --format <format>", "output format")
+        .choices(["table", "json", "github", "sarif"])
+        .default("table"),
+    )
+    .option("--diff", "print the transformed code as a unified diff against the input instead of the tables");
+  addCommonOptions(cmd);
+  return cmd.action(async (paths: string[], opts: InspectOptions) => {
+    checkCompiler(opts);
+    if (opts.diff && opts.format !== "table")
+      throw new UsageError("--diff prints diffs; it cannot be combined with --format " + opts.format);
+    const cwd = projectDir(opts);
+    const files = await collectFiles(paths, process.cwd());
+    const t0 = performance.now();
+    const outcomes = await runFiles(files, {
+      jobs: opts.jobs,
+      label: "inspect",
+      options: { cwd, keepSource: opts.diff === true, highlightCode: colourEnabled(process.stderr) },
+    });
+    const summary = summarise(outcomes, performance.now() - t0);
+    for (const o of outcomes) if (!o.ok) printFailure(o);
+    const out: string[] = [];
+    const paint = stdoutPaint();
+    switch (opts.format) {
+      case "json":
+        out.push(JSON.stringify(outcomes.map(reportOf), null, 2));
+        break;
+      case "github": {
+        const text = formatGithub(outcomes.flatMap(findingsOf));
+        if (text) out.push(text);
+        break;
+      }
+      case "sarif":
+        out.push(JSON.stringify(sarifLog(outcomes.flatMap(findingsOf), cwd), null, 2));
+        break;
+      default:
+        for (const o of outcomes) {
+          if (!o.ok) continue;
+          if (opts.diff) {
+            const d = diffOf(o);
+            if (d) out.push(colourDiff(d.trimEnd(), paint));
+          } else out.push(formatReportTable(o.report, paint), "");
+        }
+    }
+    if (out.length > 0) process.stdout.write(out.join("\n").replace(/\n*$/, "\n"));
+    // Machine formats and diffs keep stdout clean: the summary goes to stderr.
+    const line = `smartasync inspect: ${formatSummary(summary)}\n`;
+    if (opts.format === "table" && !opts.diff) process.stdout.write(line);
+    else process.stderr.write(line);
+    if (summary.failed > 0) exitWith(EXIT_FINDINGS);
+  });
+}

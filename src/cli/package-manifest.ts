@@ -1,0 +1,27 @@
+/**
+ * HOOK for the package manifest of DESIGN §3.6 ("packages compiled with smartasync are consumed
+ * the same way: they export fSync/gAsync; a small manifest emitted by `smartasync build` names
+ * them"). The cross-module issue defines the manifest's format and fills this in; until then
+ * `smartasync build` calls it with everything it knows and it writes nothing.
+ */
+import type { Report } from "../core/report.js";
+
+export interface BuiltModule {
+  /** Source file, relative to the source directory, `/`-separated. */
+  source: string;
+  /** Output file, relative to the out-dir, `/`-separated. */
+  output: string;
+  report: Report;
+}
+
+export interface ManifestInput {
+  /** Absolute source directory. */
+  srcDir: string;
+  /** Absolute out-dir. */
+  outDir: string;
+  /** Every module compiled without error, in path order. */
+  modules: BuiltModule[];
+}
+
+/** Writes the package manifest into `outDir`. Not yet defined: writes nothing. */
+export async function writePackageManifest(_input: ManifestInput): Promise<void> {}

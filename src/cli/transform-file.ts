@@ -1,0 +1,247 @@
+/**
+ * The per-file step every command shares: read one file, compile it with Babel and the
+ * smartasync plugin under the project's own Babel config, and return `{ code, map, report }` or a
+ * structured error. Plain data in and out, so it can run in a worker (see transform-task.ts) and
+ * so the SWC path can later return the same shape.
+ */
+import { readFile } from "node:fs/promises";
+import { extname } from "node:path";
+import smartasyncPlugin from "../babel-plugin/index.js";
+import type { Report } from "../core/report.js";
+import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } from "./babel-loader.js";
+import { describeFsError, displayPath, isTypeScript } from "./files.js";
+
+export interface TransformOptions {
+  /** Project directory: Babel's `cwd` and `root` (config discovery, report paths). */
+  cwd: string;
+  /** Ask Babel for a source map. */
+  sourceMaps?: boolean;
+  /** `sources[0]` of the map (a path relative to where the map will be written). */
+  sourceFileName?: string;
+  /** Keep the input text in the result (for --diff). */
+  keepSource?: boolean;
+  /** Colour Babel's code frames. */
+  highlightCode?: boolean;
+}
+
+/** A source map, as plain JSON. */
+export interface SourceMapJson {
+  version: number;
+  sources: string[];
+  names: string[];
+  mappings: string;
+  file?: string;
+  sourcesContent?: (string | null)[];
+}
+
+export interface TransformSuccess {
+  ok: true;
+  /** Absolute path. */
+  file: string;
+  /** Path relative to the project directory, `/`-separated. */
+  path: string;
+  code: string;
+  map: SourceMapJson | null;
+  report: Report;
+  source?: string;
+  /** The project's Babel config ignores this file (`ignore`/`only`): nothing was transformed. */
+  ignored?: boolean;
+  /** Where the Babel config came from, if any. */
+  config?: string;
+}
+
+export type FailureKind = "read" | "syntax" | "smartasync" | "config" | "internal";
+
+export interface TransformFailure {
+  ok: false;
+  file: string;
+  path: string;
+  kind: FailureKind;
+  /** The SA code, or `syntax-error` / `read-error` / `config-error` / `internal-error`. */
+  code: string;
+  /** The message's first line, without the file name in front. */
+  message: string;
+  /** The whole message (with Babel's code frame where there is one), without the file name in front. */
+  detail: string;
+  /** `path:line:column` (1-based), or the path alone when no position is known. */
+  loc: string;
+}
+
+export type TransformOutcome = TransformSuccess | TransformFailure;
+
+const TS_PLUGIN = /(preset-typescript|plugin-transform-typescript|plugin-syntax-typescript)/;
+const OUR_PLUGIN = /smartasync[\\/](dist|src)[\\/]babel-plugin[\\/]index\.[jt]s$/;
+
+interface ItemLike {
+  value?: unknown;
+  name?: string;
+  file?: { request?: string; resolved?: string };
+}
+
+function isSmartasyncItem(item: ItemLike): boolean {
+  return (
+    item.value === smartasyncPlugin ||
+    item.file?.request === "smartasync/babel" ||
+    (item.file?.resolved !== undefined && OUR_PLUGIN.test(item.file.resolved))
+  );
+}
+
+function handlesTypescript(item: ItemLike): boolean {
+  return item.file?.resolved !== undefined && TS_PLUGIN.test(item.file.resolved);
+}
+
+/** Transforms one file. Never throws: every failure comes back as a `TransformFailure`. */
+export async function transformFile(file: string, opts: TransformOptions): Promise<TransformOutcome> {
+  const path = displayPath(file, opts.cwd);
+  const fail = (kind: FailureKind, code: string, detail: string, loc = path): TransformFailure => ({
+    ok: false,
+    file,
+    path,
+    kind,
+    code,
+    message: headline(detail, code),
+    detail,
+    loc,
+  });
+
+  let source: string;
+  try {
+    source = await readFile(file, "utf8");
+  } catch (e) {
+    return fail("read", "read-error", `cannot read: ${describeFsError(e)}`);
+  }
+
+  let babel: BabelCore;
+  let partial: Awaited<ReturnType<BabelCore["loadPartialConfigAsync"]>>;
+  try {
+    babel = await loadBabel(opts.cwd);
+    partial = await babel.loadPartialConfigAsync({
+      filename: file,
+      cwd: opts.cwd,
+      root: opts.cwd,
+    });
+  } catch (e) {
+    if (e instanceof MissingPackageError) return fail("config", "config-error", e.message);
+    return fail("config", "config-error", `cannot load the Babel config: ${stripFile(errorText(e), file)}`);
+  }
+  if (partial === null) {
+    const report: Report = { version: 1, file: path, functions: [], calls: [], diagnostics: [] };
+    return { ok: true, file, path, code: source, map: null, report, ignored: true, ...keep(opts, source) };
+  }
+
+  const options = { ...partial.options } as Record<string, unknown> & {
+    plugins?: ItemLike[];
+    presets?: ItemLike[];
+    parserOpts?: { plugins?: unknown[] };
+  };
+  const plugins: unknown[] = [...(options.plugins ?? [])];
+  const presets: unknown[] = [...(options.presets ?? [])];
+  if (!(options.plugins ?? []).some(isSmartasyncItem)) plugins.push(smartasyncPlugin);
+  const ext = extname(file);
+  if (
+    isTypeScript(file) &&
+    ![...(options.plugins ?? []), ...(options.presets ?? [])].some(handlesTypescript)
+  ) {
+    try {
+      presets.push(await loadPresetTypescript(opts.cwd));
+    } catch (e) {
+      return fail("config", "config-error", (e as Error).message);
+    }
+  }
+  const parserPlugins = [...(options.parserOpts?.plugins ?? [])];
+  if ((ext === ".jsx" || ext === ".js") && !parserPlugins.includes("jsx")) parserPlugins.push("jsx");
+
+  let result: Awaited<ReturnType<BabelCore["transformAsync"]>>;
+  try {
+    result = await babel.transformAsync(source, {
+      ...options,
+      babelrc: false,
+      configFile: false,
+      filename: file,
+      plugins: plugins as never,
+      presets: presets as never,
+      parserOpts: { ...(options.parserOpts ?? {}), plugins: parserPlugins as never },
+      sourceType:
+        (options.sourceType as "module" | "script" | undefined) ??
+        (/\.c[jt]s$/.test(ext) ? "script" : "module"),
+      sourceMaps: opts.sourceMaps ?? false,
+      sourceFileName: opts.sourceFileName ?? path,
+      highlightCode: opts.highlightCode ?? false,
+    });
+  } catch (e) {
+    return classify(e, file, path, fail);
+  }
+  const report = (result?.metadata as { smartasync?: Report } | undefined)?.smartasync ?? {
+    version: 1 as const,
+    file: path,
+    functions: [],
+    calls: [],
+    diagnostics: [],
+  };
+  const map = result?.map ? (JSON.parse(JSON.stringify(result.map)) as SourceMapJson) : null;
+  return {
+    ok: true,
+    file,
+    path,
+    code: result?.code ?? "",
+    map,
+    report: JSON.parse(JSON.stringify(report)) as Report,
+    ...(partial.config ? { config: displayPath(partial.config, opts.cwd) } : {}),
+    ...keep(opts, source),
+  };
+}
+
+/** The first line of a message, without its `SA101: ` prefix and the `(path:line:col)` the plugin appends. */
+function headline(detail: string, code: string): string {
+  let line = detail.split("\n")[0]!.trim();
+  if (line.startsWith(`${code}: `)) line = line.slice(code.length + 2);
+  return line.replace(/\s*\([^()]*:\d+:\d+\)$/, "");
+}
+
+function keep(opts: TransformOptions, source: string): { source?: string } {
+  return opts.keepSource ? { source } : {};
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Babel puts `<file>: ` (or `[BABEL] <file>: `) in front of its messages; the CLI names the file itself. */
+function stripFile(message: string, file: string): string {
+  for (const prefix of [`[BABEL] ${file}: `, `${file}: `]) {
+    if (message.startsWith(prefix)) return message.slice(prefix.length);
+  }
+  return message;
+}
+
+function classify(
+  e: unknown,
+  file: string,
+  path: string,
+  fail: (kind: FailureKind, code: string, detail: string, loc?: string) => TransformFailure,
+): TransformFailure {
+  const err = e as {
+    code?: unknown;
+    loc?: { line: number; column: number };
+    smartasync?: { code: string; loc?: string };
+  };
+  const detail = stripFile(errorText(e), file).trimEnd();
+  const code = typeof err.code === "string" ? err.code : undefined;
+  if (code !== undefined && /^SA\d{3}$/.test(code)) {
+    let loc = err.smartasync?.loc;
+    if (loc === undefined) {
+      // `... (src/app.js:3:1)` at the end of the first line, as the plugin writes it.
+      const m = /\(([^()]+:\d+:\d+)\)\s*$/.exec(detail.split("\n")[0]!);
+      loc = m ? m[1]! : path;
+    }
+    return fail("smartasync", code, detail, loc);
+  }
+  if (code === "BABEL_PARSE_ERROR" || (e instanceof SyntaxError && err.loc)) {
+    const loc = err.loc ? `${path}:${err.loc.line}:${err.loc.column + 1}` : path;
+    return fail("syntax", "syntax-error", detail, loc);
+  }
+  if (/^\[BABEL\]/.test(errorText(e)) || code === "BABEL_UNKNOWN_PLUGIN_PROPERTY") {
+    return fail("config", "config-error", detail);
+  }
+  return fail("internal", "internal-error", detail);
+}

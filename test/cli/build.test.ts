@@ -1,0 +1,111 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, MALFORMED, tree } from "./helpers.js";
+
+const MAIN_TS = `import { readFile } from "node:fs/promises";
+
+// @smartasync
+export async function readGreeting(file: URL): Promise<string> {
+  const text: string = await readFile(file, "utf8");
+  return \`hello \${text.trim()}\`;
+}
+
+interface Options {
+  loud: boolean;
+}
+
+export function main(options: Options): void {
+  const greeting = readGreeting(new URL("./name.txt", import.meta.url));
+  console.log(options.loud ? String(greeting).toUpperCase() : greeting);
+}
+
+main({ loud: false });
+`;
+
+describe("smartasync build", () => {
+  it("transforms a tree: TypeScript stripped, extensions mapped, maps written, other files copied", () => {
+    const dir = tree("build", {
+      "src/main.ts": MAIN_TS,
+      "src/name.txt": "world\n",
+      "src/lib/helper.mts": "export const twice = (n: number): number => n * 2;\n",
+      "src/lib/legacy.cts": "const x: number = 1;\nmodule.exports = { x };\n",
+      "src/lib/plain.js": "export const y = 2;\n",
+      "src/types.d.ts": "export type T = number;\n",
+    });
+    const r = cli(["build", "src", "--out-dir", "out"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /^smartasync build: 4 compiled, 2 copied → out \(4 files, 1 function, 1 call \(sync-inline 1\)/,
+    );
+    for (const f of [
+      "main.js",
+      "main.js.map",
+      "name.txt",
+      "lib/helper.mjs",
+      "lib/legacy.cjs",
+      "lib/plain.js",
+      "types.d.ts",
+    ]) {
+      expect(existsSync(join(dir, "out", f)), f).toBe(true);
+    }
+    expect(existsSync(join(dir, "out", "main.ts"))).toBe(false);
+    const main = readFileSync(join(dir, "out/main.js"), "utf8");
+    expect(main).not.toContain("interface Options");
+    expect(main).toContain("readGreetingSync(new URL");
+    expect(main.trimEnd().split("\n").at(-1)).toBe("//# sourceMappingURL=main.js.map");
+    // The map points at the source.
+    const map = JSON.parse(readFileSync(join(dir, "out/main.js.map"), "utf8"));
+    expect(map.file).toBe("main.js");
+    expect(map.sources).toEqual(["../src/main.ts"]);
+    expect(resolve(dir, "out", map.sources[0])).toBe(join(dir, "src/main.ts"));
+    expect(map.mappings.length).toBeGreaterThan(10);
+    // A sync caller of an annotated async function gets the value.
+    const run = spawnSync(process.execPath, [join(dir, "out/main.js")], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("hello world\n");
+    // Sources untouched.
+    expect(readFileSync(join(dir, "src/main.ts"), "utf8")).toBe(MAIN_TS);
+  });
+
+  it("writes nothing for a file that fails, builds the others, exit 1", () => {
+    const dir = tree("build-fail", { "src/bad.js": MALFORMED, "src/good.js": "export const a = 1;\n" });
+    const r = cli(["build", "src", "-o", "out"], dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("smartasync: src/bad.js: SA101: unexpected `inline`");
+    expect(existsSync(join(dir, "out/bad.js"))).toBe(false);
+    expect(existsSync(join(dir, "out/good.js"))).toBe(true);
+    expect(r.stdout).toMatch(/1 compiled, 0 copied, 1 failed \(nothing written for them\)/);
+  });
+
+  it("refuses an out-dir that is, is inside, or contains the source directory", () => {
+    const dir = tree("build-refuse", { "src/a.js": "export const a = 1;\n" });
+    const cases: [string[], string][] = [
+      [
+        ["build", "src", "--out-dir", "src"],
+        "smartasync: --out-dir src: is the source directory; it would overwrite the sources\n",
+      ],
+      [
+        ["build", "src", "--out-dir", "src/out"],
+        "smartasync: --out-dir src/out: is inside the source directory src; choose a directory outside it\n",
+      ],
+      [
+        ["build", "src", "--out-dir", "."],
+        "smartasync: --out-dir .: contains the source directory src; choose a directory outside it\n",
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args, dir);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
+    expect(existsSync(join(dir, "src/out"))).toBe(false);
+    expect(cli(["build", "src"], dir).status).toBe(2); // --out-dir is required
+    expect(cli(["build", "nope", "-o", "out"], dir)).toMatchObject({
+      status: 2,
+      stderr: "smartasync: nope: no such file or directory\n",
+    });
+  });
+});

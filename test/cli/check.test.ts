@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { APP, cli, MALFORMED, PLAIN, tree } from "./helpers.js";
+
+describe("smartasync check", () => {
+  const dir = tree("check", { "src/app.js": APP, "src/plain.js": PLAIN });
+  const clean = tree("check-clean", {
+    "lib.js": `// @smartasync\nexport async function one() {\n  return 1;\n}\nexport function main() {\n  return one();\n}\n`,
+  });
+
+  it("exit 0 with warnings only, and a summary line", () => {
+    const r = cli(["check", "src"], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      "src/app.js:21:3: warning SA201: `loadConfig(...)` is an async smartasync function",
+    );
+    expect(r.stdout).toMatch(/smartasync check: ok \(2 files, 2 functions, 3 calls .*\)\n$/);
+  });
+
+  it("--deny sync-worker fails on the worker call", () => {
+    const r = cli(["check", "src", "--deny", "sync-worker"], dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "src/app.js:17:10: denied (sync-worker) sync-worker: call of fetchJson uses sync-worker (→ fetchJsonSync), denied by --deny sync-worker",
+    );
+    expect(r.stdout).toMatch(/smartasync check: failed: 0 errors, 1 denied/);
+    // A tree without worker calls passes the same rule.
+    expect(cli(["check", ".", "--deny", "sync-worker"], clean).status).toBe(0);
+  });
+
+  it("--deny SA201 and --deny warnings fail on the floating promise; comma-separated and repeatable", () => {
+    for (const deny of [
+      ["--deny", "SA201"],
+      ["--deny", "warnings"],
+      ["--deny", "offload,sa201"],
+      ["-d", "dispatch", "-d", "SA201"],
+    ]) {
+      const r = cli(["check", "src", ...deny], dir);
+      expect(r.status, deny.join(" ")).toBe(1);
+      expect(r.stdout).toMatch(/src\/app\.js:21:3: warning, denied \((SA201|warnings)\) SA201: /);
+    }
+    expect(cli(["check", "src", "--deny", "SA303"], dir).status).toBe(0);
+  });
+
+  it("an unknown --deny word is a usage error with a suggestion", () => {
+    const r = cli(["check", "src", "--deny", "sync-wroker"], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^smartasync: --deny sync-wroker: not a diagnostic code, a strategy or "warnings" \(did you mean sync-worker\?\)/,
+    );
+  });
+
+  it("a thrown SA error counts as an error, with its code and location; the others are still checked", () => {
+    const t = tree("check-error", { "a.js": MALFORMED, "b.js": APP });
+    const r = cli(["check", "."], t);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("a.js:1:1: error SA101: unexpected `inline` after @smartasync.");
+    expect(r.stdout).toContain("b.js:21:3: warning SA201:");
+    expect(r.stderr).toContain("smartasync: a.js: SA101: unexpected `inline` after @smartasync.");
+    expect(r.stderr).toContain("> 1 | /* @smartasync inline */");
+    expect(r.stdout).toMatch(/smartasync check: failed: 1 error, 0 denied \(2 files \(1 failed\)/);
+    const gh = cli(["check", ".", "--format", "github"], t);
+    expect(gh.stdout).toContain("::error file=a.js,line=1,col=1,title=SA101::unexpected `inline`");
+  });
+
+  it("exit 2 for usage errors: a missing path, an unknown option, swc", () => {
+    expect(cli(["check", "missing"], dir)).toMatchObject({
+      status: 2,
+      stderr: "smartasync: missing: no such file or directory\n",
+    });
+    expect(cli(["check", "src", "--frobnicate"], dir).status).toBe(2);
+    expect(cli(["check", "src", "--compiler", "swc"], dir).status).toBe(2);
+  });
+
+  it("no progress bar when piped, nor in CI", () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) many[`f${i}.js`] = PLAIN;
+    const t = tree("check-many", many);
+    for (const env of [{}, { CI: "true" }]) {
+      const r = cli(["check", "."], t, env);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).not.toMatch(/[\r█░]/);
+    }
+  });
+});

@@ -1,0 +1,80 @@
+/** Runs the real built binary (`node dist/cli/bin.js`) on small trees under .tmp/cli-tests/. */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+export const BIN = join(ROOT, "dist", "cli", "bin.js");
+export const TMP = join(ROOT, ".tmp", "cli-tests");
+
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Run {
+  const base = { ...process.env };
+  // The tests decide about colour and CI themselves.
+  delete base.FORCE_COLOR;
+  delete base.NO_COLOR;
+  delete base.CI;
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...base, ...env },
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Writes `files` (path → content) into a fresh directory `.tmp/cli-tests/<name>` and returns it. */
+export function tree(name: string, files: Record<string, string>): string {
+  const dir = join(TMP, name);
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, content] of Object.entries(files)) {
+    const file = join(dir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** An app with an inline and a worker variant, an SA201 floating promise and an offload. */
+export const APP = `import { readFile } from "node:fs/promises";
+
+// @smartasync
+export async function loadConfig(path) {
+  const text = await readFile(path, "utf8");
+  return JSON.parse(text);
+}
+
+// @smartasync
+export async function fetchJson(url) {
+  const res = await fetch(url);
+  return res.json();
+}
+
+export function cli() {
+  const cfg = loadConfig("app.json");
+  return fetchJson(cfg.url);
+}
+
+export async function handler() {
+  loadConfig("again.json");
+  return 1;
+}
+`;
+
+/** A file with no annotation at all. */
+export const PLAIN = `export const answer = 42;\n`;
+
+/** SA101: words after the tag (a thrown error). */
+export const MALFORMED = `/* @smartasync inline */
+export async function load() {
+  return 1;
+}
+`;
+
+export const SYNTAX = `export const x = ;\n`;
