@@ -38,6 +38,7 @@ export async function buildExample(dir, files, { outDir = join(dir, "build"), pl
       sourceType: "module",
       plugins: smartasync ? [[smartasync, { root: dir }]] : [],
     });
+    mkdirSync(dirname(join(outDir, file)), { recursive: true });
     writeFileSync(join(outDir, file), result.code + "\n");
     if (!smartasync) continue;
     const report = result.metadata.smartasync;

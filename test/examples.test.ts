@@ -123,3 +123,17 @@ describe("npm start", () => {
     expect(out).toMatch(/✓ done in \d+\.\d s/);
   });
 });
+
+describe("examples/library", () => {
+  it("ships a compiled package with its manifest, and an app gets the right variants from it", () => {
+    const { status, out } = run(process.execPath, ["examples/library/run.mjs"]);
+    expect(status).toBe(0);
+    expect(out).toContain(
+      '"greet":{"name":"greet","kind":"async","variant":"greetSync","syncStrategy":"inline"}',
+    );
+    expect(out).toContain("greet (greet-lib)  value in sync -> sync-inline greetSync");
+    expect(out).toContain("wordCount (greet-lib)  awaited in async -> offload wordCountAsync");
+    expect(out).toContain("Bonjour, Ada! (2 words)");
+    expect(out).toContain("Ciao, Bob! (2 words, counted off the event loop)");
+  });
+});

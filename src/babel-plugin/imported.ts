@@ -55,7 +55,7 @@ export class ImportedFns {
       const filename = this.ctx.file.opts.filename;
       f =
         filename && this.ctx.graph
-          ? this.ctx.graph.ofImport(source, filename)
+          ? this.ctx.graph.ofImport(source, filename, this.phase)
           : { exports: new Map(), methods: new Map() };
       this.facts.set(source, f);
     }

@@ -4,8 +4,10 @@ import type { Report } from "../core/report.js";
 import { ModuleGraph } from "./module-graph.js";
 import { rootOf, transformProgram } from "./transform.js";
 
+export type { Manifest } from "../core/module-facts.js";
 export type { Options } from "../core/options.js";
 export type { Report } from "../core/report.js";
+export { createManifest } from "./manifest.js";
 
 const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
 

@@ -1,0 +1,11 @@
+// An application that uses greet-lib as an installed package: no source of it is read, only
+// its manifest, and calls get the variant their context needs.
+import { greet, wordCount, greetSync, wordCountAsync } from "greet-lib";
+export function cli() {
+  const line = greetSync("Ada", "fr"); // sync code: the value (greetSync)
+  console.log(line, `(${wordCount(line)} words)`);
+}
+export async function handler() {
+  const line = await greet("Bob", "it"); // awaited: the promise
+  console.log(line, `(${await wordCountAsync(line)} words, counted off the event loop)`);
+}

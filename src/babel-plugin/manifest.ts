@@ -1,0 +1,29 @@
+import { resolve } from "node:path";
+import type { PluginAPI } from "@babel/core";
+import { buildManifest, type Manifest, type ModuleFacts } from "../core/module-facts.js";
+import { validateOptions } from "../core/options.js";
+import { ModuleGraph } from "./module-graph.js";
+
+/**
+ * The manifest a library ships so that packages compiled with smartasync are consumed like
+ * sources (DESIGN §3.6): `entries` maps each package subpath (`"."`, `"./fs"`) to the *source*
+ * file behind it. Write the result next to the build and name it in package.json:
+ * `"smartasync": "./dist/smartasync.manifest.json"`.
+ *
+ * `babel` is `@babel/core` (7.22+ or 8) itself: its parser reads the sources.
+ */
+export function createManifest(
+  babel: Pick<PluginAPI, "parseSync" | "types" | "version"> & { File: unknown },
+  entries: Record<string, string>,
+  options: unknown = {},
+): Manifest {
+  const opts = validateOptions(options);
+  const graph = new ModuleGraph(babel as unknown as PluginAPI, opts, () => opts.root ?? process.cwd());
+  const facts: Record<string, ModuleFacts> = {};
+  for (const [subpath, file] of Object.entries(entries)) {
+    const f = graph.factsOf(resolve(file));
+    if (f.problem) throw new Error(`smartasync: ${file} ${f.problem}`);
+    facts[subpath] = f;
+  }
+  return buildManifest(facts);
+}

@@ -1,0 +1,120 @@
+/**
+ * Cross-module facts (DESIGN §3.6): cached by path and mtime, re-read when a file changes, read
+ * once for many importers; package manifests round-trip.
+ */
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as babel from "@babel/core";
+import { afterAll, describe, expect, it } from "vitest";
+import smartasync, { moduleGraphFor } from "../src/babel-plugin/index.js";
+import { buildManifest, factsFromManifest } from "../src/core/module-facts.js";
+import { resolveImport } from "../src/core/resolve.js";
+import { ROOT } from "./harness.js";
+
+const dir = join(ROOT, ".tmp", "modules-test");
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Calls = { strategy: string; target: string; from?: string }[];
+
+function transform(file: string, code: string, options: Record<string, unknown>) {
+  const r = babel.transformSync(code, {
+    filename: file,
+    cwd: dir,
+    babelrc: false,
+    configFile: false,
+    plugins: [[smartasync, options]],
+  })!;
+  return {
+    code: r.code!,
+    calls: (r.metadata as unknown as { smartasync: { calls: Calls } }).smartasync.calls,
+  };
+}
+
+describe("cross-module facts", () => {
+  it("re-reads an imported file when it changes (mtime), and only then", () => {
+    const options = { root: join(dir, "a") };
+    mkdirSync(join(dir, "a"), { recursive: true });
+    const lib = join(dir, "a/lib.js");
+    writeFileSync(lib, "// @smartasync\nexport async function f() { return 1 }\n");
+    const entry = join(dir, "a/main.js");
+    const src = 'import { f } from "./lib.js";\nexport const v = () => f();\n';
+    const first = transform(entry, src, options);
+    expect(first.calls).toMatchObject([{ strategy: "sync-inline", target: "fSync", from: "lib.js" }]);
+    const graph = moduleGraphFor(8, options)!;
+    expect(graph.facts.reads).toBe(1);
+    transform(entry, src, options);
+    expect(graph.facts.reads).toBe(1);
+
+    // The function becomes sync: the same call is now a direct call.
+    writeFileSync(lib, "// @smartasync\nexport function f() { return 1 }\n");
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(lib, later, later);
+    const second = transform(entry, src, options);
+    expect(second.calls).toMatchObject([{ strategy: "direct", target: "f" }]);
+    expect(second.code).not.toContain("fSync");
+    expect(graph.facts.reads).toBe(2);
+  });
+
+  it("reads a module once for 500 files that import it", () => {
+    const options = { root: join(dir, "b") };
+    mkdirSync(join(dir, "b"), { recursive: true });
+    writeFileSync(
+      join(dir, "b/shared.js"),
+      "// @smartasync\nexport async function load(x) { return await x }\n",
+    );
+    for (let i = 0; i < 500; i++) {
+      const r = transform(
+        join(dir, `b/f${i}.js`),
+        `import { load } from "./shared.js";\nexport function g() { return load(${i}); }\n`,
+        options,
+      );
+      expect(r.calls[0]).toMatchObject({ strategy: "sync-worker", target: "loadSync" });
+    }
+    expect(moduleGraphFor(8, options)!.facts.reads).toBe(1);
+  });
+
+  it("resolves like Node and TypeScript: extensions, index files, .js written for .ts", () => {
+    mkdirSync(join(dir, "c/pkg"), { recursive: true });
+    writeFileSync(join(dir, "c/a.ts"), "");
+    writeFileSync(join(dir, "c/pkg/index.mts"), "");
+    const from = join(dir, "c/main.ts");
+    expect(resolveImport("./a.js", from)).toEqual({ kind: "file", path: join(dir, "c/a.ts") });
+    expect(resolveImport("./a", from)).toEqual({ kind: "file", path: join(dir, "c/a.ts") });
+    expect(resolveImport("./pkg", from)).toEqual({ kind: "file", path: join(dir, "c/pkg/index.mts") });
+    expect(resolveImport("./missing", from)).toBeUndefined();
+    expect(resolveImport("node:fs", from)).toBeUndefined();
+  });
+
+  it("round-trips a package manifest", () => {
+    const facts = {
+      exports: new Map([
+        [
+          "greet",
+          {
+            name: "greet",
+            kind: "async" as const,
+            variant: "greetSync",
+            syncStrategy: "inline" as const,
+            from: "src/index.ts",
+          },
+        ],
+      ]),
+      methods: new Map([["get", new Set(["async" as const])]]),
+    };
+    const manifest = buildManifest({ ".": facts });
+    expect(manifest).toEqual({
+      version: 1,
+      exports: {
+        ".": { greet: { name: "greet", kind: "async", variant: "greetSync", syncStrategy: "inline" } },
+      },
+      methods: { get: ["async"] },
+    });
+    mkdirSync(join(dir, "d"), { recursive: true });
+    writeFileSync(join(dir, "d/m.json"), JSON.stringify(manifest));
+    const back = factsFromManifest("lib", join(dir, "d"), ".", { smartasync: "./m.json" });
+    expect(back.exports.get("greet")).toEqual({ ...facts.exports.get("greet"), from: "lib" });
+    expect(factsFromManifest("lib", join(dir, "d"), ".", {}).exports.size).toBe(0);
+  });
+});
