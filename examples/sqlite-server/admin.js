@@ -1,6 +1,24 @@
-// The admin CLI: the same functions as the server, called directly (sync, on this thread, no
-// worker). Usage: node build/admin.js setup | users [limit] | user <id> | report
-import { adminCommand } from "./db.js";
+// The admin CLI: the same functions as the server, imported from db.js and called in sync code,
+// so they stay direct calls (on this thread, no worker).
+// Usage: node build/admin.js setup | users [limit] | user <id> | report
+import { getUser, heavyReport, listUsers, setup } from "./db.js";
+
+function adminCommand(name, arg) {
+  switch (name) {
+    case "setup":
+      return setup();
+    case "users":
+      return listUsers(arg === undefined ? 10 : Number(arg));
+    case "user":
+      return getUser(Number(arg));
+    case "report":
+      return heavyReport();
+    default:
+      throw new Error(
+        `unknown command ${JSON.stringify(name)}; commands: setup, users [limit], user <id>, report`,
+      );
+  }
+}
 
 function main(argv) {
   const [name, arg] = argv;

@@ -1,4 +1,5 @@
-// One set of functions for two callers: an async HTTP server and a sync admin CLI.
+// One set of functions for two callers: an async HTTP server (server.js) and a sync admin CLI
+// (admin.js), each in its own file.
 //
 // The data-access functions are plain synchronous better-sqlite3 code, marked `// @smartasync`.
 // The plugin gives each an async variant (`listUsersAsync`, ...) that runs it in a worker pool,
@@ -82,40 +83,4 @@ export function setup({ users = 1000, orders = 200_000 } = {}) {
   ).run(orders, users);
   db.exec("CREATE INDEX orders_user ON orders (user_id)");
   return { users, orders, path: dbPath };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The callers. They live next to the functions because the plugin resolves calls within one
-// file today (cross-module resolution, DESIGN §3.6, is not implemented yet); server.js and
-// admin.js are the plumbing around them.
-
-// The HTTP API: async handlers. Each `await` of a sync function above becomes an offload.
-export async function usersHandler() {
-  return { users: await listUsers(10) };
-}
-
-export async function userHandler(id) {
-  return await getUser(id);
-}
-
-export async function reportHandler() {
-  return await heavyReport();
-}
-
-// The admin CLI: sync commands. The same functions, called directly on this thread.
-export function adminCommand(name, arg) {
-  switch (name) {
-    case "setup":
-      return setup();
-    case "users":
-      return listUsers(arg === undefined ? 10 : Number(arg));
-    case "user":
-      return getUser(Number(arg));
-    case "report":
-      return heavyReport();
-    default:
-      throw new Error(
-        `unknown command ${JSON.stringify(name)}; commands: setup, users [limit], user <id>, report`,
-      );
-  }
 }

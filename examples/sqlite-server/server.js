@@ -1,10 +1,11 @@
-// The HTTP face: node:http on 127.0.0.1 (port $PORT, or 0 for an ephemeral one). The handlers in
-// db.js await the sync database functions, which the plugin turned into offloads to the worker
-// pool: while /report runs its slow query in a worker, /health still answers at once.
+// The HTTP face: node:http on 127.0.0.1 (port $PORT, or 0 for an ephemeral one). The handlers
+// await the sync database functions imported from db.js; the plugin follows the import and turns
+// each awaited call into an offload to the worker pool (`await heavyReportAsync()`): while
+// /report runs its slow query in a worker, /health still answers at once.
 import { createServer } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { shutdown } from "smartasync/runtime";
-import { reportHandler, userHandler, usersHandler } from "./db.js";
+import { getUser, heavyReport, listUsers } from "./db.js";
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 const counts = { requests: 0 };
@@ -12,10 +13,10 @@ const ms = (ns) => Math.round(ns / 1e4) / 100;
 
 async function route(path) {
   if (path === "/health") return { ok: true };
-  if (path === "/users") return await usersHandler();
+  if (path === "/users") return { users: await listUsers(10) };
   const m = /^\/users\/(\d+)$/.exec(path);
-  if (m) return (await userHandler(Number(m[1]))) ?? { status: 404, error: `no user ${m[1]}` };
-  if (path === "/report") return await reportHandler();
+  if (m) return (await getUser(Number(m[1]))) ?? { status: 404, error: `no user ${m[1]}` };
+  if (path === "/report") return await heavyReport();
   if (path === "/stats") {
     const h = loopDelay;
     return {
