@@ -1,8 +1,10 @@
 /**
  * HOOK for the package manifest of DESIGN §3.6 ("packages compiled with smartasync are consumed
  * the same way: they export fSync/gAsync; a small manifest emitted by `smartasync build` names
- * them"). The cross-module issue defines the manifest's format and fills this in; until then
- * `smartasync build` calls it with everything it knows and it writes nothing.
+ * them"). The cross-module work defines the manifest (`createManifest` of smartasync/babel,
+ * docs/modules.md); wiring it here — which package subpaths, from which package.json, map to
+ * which sources — is left to that issue. Until then `smartasync build` calls this hook with
+ * everything it knows and it writes nothing.
  */
 import type { Report } from "../core/report.js";
 

@@ -3,16 +3,12 @@
  * offloaded to smartasync's own worker pool (`--jobs N`, N > 1), the pool sized N. Results come
  * back in input order whatever order they finish in.
  */
-import { availableParallelism } from "node:os";
 import { createProgress, progressWanted } from "./progress.js";
 import type { TransformOptions, TransformOutcome } from "./transform-file.js";
 import { transformFile } from "./transform-file.js";
 
-/** Below this many files the pool's start-up (a fresh Babel in each worker) costs more than it saves. */
-export const PARALLEL_MIN_FILES = 40;
-
 export interface RunOptions {
-  /** Parallel jobs; `undefined` picks by the number of files and cores (see defaultJobs). */
+  /** Parallel jobs; `undefined` means defaultJobs. */
   jobs?: number;
   /** Label of the progress bar. */
   label: string;
@@ -21,9 +17,13 @@ export interface RunOptions {
   optionsFor?: (file: string) => TransformOptions;
 }
 
-/** The default number of jobs: one per core for large trees, else 1 (measured: docs/cli.md). */
-export function defaultJobs(files: number): number {
-  return files >= PARALLEL_MIN_FILES ? Math.max(1, availableParallelism()) : 1;
+/**
+ * The default number of jobs: 1. Measured on 200-file trees (docs/cli.md), the worker pool never
+ * beat one thread on this 2-core machine: each worker warms up its own Babel, and that costs more
+ * than the second core gives back. `--jobs N` still offers the pool.
+ */
+export function defaultJobs(_files: number): number {
+  return 1;
 }
 
 export async function runFiles(files: string[], run: RunOptions): Promise<TransformOutcome[]> {
