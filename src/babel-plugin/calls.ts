@@ -13,6 +13,7 @@ type CallNode = t.CallExpression | t.OptionalCallExpression;
 /** How a call reaches its callee, which decides what a rewrite renames. */
 export type Shape =
   | { kind: "ident" } // f(), f?.()
+  | { kind: "choice" } // f.sync(), f.async(): the typed wrapper's explicit choices (DESIGN §6)
   | { kind: "call-apply" } // f.call(...), f.apply(...)
   | { kind: "member" } // this.m(), super.m(), C.m()
   | { kind: "dispatch"; name: string }; // obj.m()
@@ -31,6 +32,8 @@ export interface Resolved {
   shape: Shape;
   /** A hand-written variant call (`loadSync()`). */
   explicit: boolean;
+  /** For `f.sync()` / `f.async()`: whether the choice is `f` itself or its variant. */
+  choice?: "self" | "variant";
   kinds?: Set<FunctionKind>;
 }
 
@@ -117,6 +120,17 @@ export function resolveCallee(index: Index, call: NodePath<CallNode>, ctx: Ctx):
   const prop = memberName(node);
   if (prop === undefined) return undefined;
   const object = node.object;
+  if (object.type === "Identifier" && (prop === "sync" || prop === "async")) {
+    const b = callee.scope.getBinding(object.name);
+    const fn = b ? index.byBinding.get(b) : undefined;
+    const ext = fn ? undefined : ctx.imported?.resolve(callee.get("object") as NodePath);
+    const kind = fn?.kind ?? ext?.fact.kind;
+    if ((fn?.wrapper || ext) && kind) {
+      // `load.sync()` of an async function is its sync variant; `hash.sync()` of a sync one is itself.
+      const self = (prop === "sync") === (kind === "sync");
+      return { fn, ext, shape: { kind: "choice" }, explicit: true, choice: self ? "self" : "variant" };
+    }
+  }
   if (object.type === "Identifier" && (prop === "call" || prop === "apply")) {
     const b = callee.scope.getBinding(object.name);
     const fn = b ? index.byBinding.get(b) : undefined;
@@ -173,6 +187,14 @@ export function planCalls(ctx: Ctx, program: NodePath<t.Program>, index: Index):
     const calleeName =
       r.fn?.display ?? r.ext?.fact.name ?? (r.shape.kind === "dispatch" ? r.shape.name : "?");
     const from = r.ext ? { from: r.ext.fact.from } : {};
+    if (r.explicit && r.choice) {
+      const to =
+        r.choice === "self" ? (r.fn?.name ?? (call.node.callee as t.MemberExpression).object) : r.fn ? r.fn.variant : r.ext!.variantRef();
+      const name = typeof to === "string" ? to : (to as t.Identifier).name;
+      edits.set(call.node, { shape: r.shape, to: name });
+      ctx.report.calls.push({ callee: calleeName, loc, ...ctxt, strategy: "explicit", target: r.choice === "self" ? calleeName : (r.fn?.variant ?? r.ext!.fact.variant), ...from });
+      return;
+    }
     if (r.explicit) {
       const written = r.shape.kind === "dispatch" ? r.shape.name : (r.fn?.variant ?? r.ext!.fact.variant);
       ctx.report.calls.push({

@@ -326,6 +326,57 @@ function target(ctx: Ctx, path: NodePath, comment: Comment): SaFunction {
   return fail(ctx, "SA102", comment, MSG.precedesNothing(describe(decl.node)));
 }
 
+/** Local names of the runtime's `smartasync` wrapper (`import { smartasync as sa } from …`). */
+function wrapperNames(ctx: Ctx, program: NodePath<t.Program>): Set<string> {
+  const names = new Set<string>();
+  for (const s of program.node.body) {
+    if (s.type !== "ImportDeclaration" || s.source.value !== ctx.options.runtime) continue;
+    for (const sp of s.specifiers) {
+      if (sp.type !== "ImportSpecifier") continue;
+      const imported = sp.imported.type === "Identifier" ? sp.imported.name : sp.imported.value;
+      if (imported === "smartasync") names.add(sp.local.name);
+    }
+  }
+  return names;
+}
+
+/** `const load = smartasync(async (id) => ...)`: the typed form, recognised like the comment. */
+function wrapped(ctx: Ctx, decl: NodePath<t.VariableDeclaration>, names: Set<string>): SaFunction | undefined {
+  if (decl.node.declarations.length !== 1) return undefined;
+  const d = decl.node.declarations[0];
+  const init = d.init;
+  if (init?.type !== "CallExpression" || init.callee.type !== "Identifier" || !names.has(init.callee.name)) return undefined;
+  const binding = decl.scope.getBinding(init.callee.name);
+  if (!binding || binding.kind !== "module") return undefined;
+  const arg = decl.get("declarations.0.init.arguments.0") as NodePath;
+  const at = (decl.parentPath.isExportNamedDeclaration() ? decl.parentPath.node : decl.node) as t.Node;
+  if (!arg?.isArrowFunctionExpression() && !arg?.isFunctionExpression()) {
+    fail(ctx, "SA102", at, MSG.notAnnotatable("this `smartasync(...)` call", "Pass a function written in place: `smartasync(async (id) => ...)`."));
+  }
+  if (decl.node.kind !== "const" || d.id.type !== "Identifier") {
+    fail(ctx, "SA102", at, MSG.notAnnotatable(`a \`${decl.node.kind}\` binding`, "Bind the function with `const` so its variant stays paired with it."));
+  }
+  checkFunctionShape(ctx, arg, at);
+  const name = d.id.name;
+  const exportDecl = decl.parentPath.isExportNamedDeclaration();
+  const stmt = (exportDecl ? decl.parentPath : decl) as NodePath<t.Statement>;
+  const reachable = isModuleLevel(decl);
+  const fn = base(ctx, {
+    name,
+    display: name,
+    form: "const",
+    fn: arg,
+    stmt,
+    at,
+    reachable,
+    unreachableWhy: reachable ? undefined : UNREACHABLE.closure,
+    registerKey: name,
+    exportDecl,
+  });
+  fn.wrapper = init;
+  return fn;
+}
+
 /** Finds every annotation and the function it marks (DESIGN §2); fails on misuse. */
 export function collectFunctions(ctx: Ctx, program: NodePath<t.Program>): SaFunction[] {
   const comments = (ctx.file.ast.comments ?? []) as Comment[];
@@ -336,7 +387,8 @@ export function collectFunctions(ctx: Ctx, program: NodePath<t.Program>): SaFunc
     if (parsed.kind === "annotation") pending.set(c.start ?? -1, c);
   }
   const found: SaFunction[] = [];
-  if (pending.size === 0) return found;
+  const wrappers = wrapperNames(ctx, program);
+  if (pending.size === 0 && wrappers.size === 0) return found;
   const starts = new Set(pending.keys());
   program.traverse({
     enter(path) {
@@ -345,6 +397,17 @@ export function collectFunctions(ctx: Ctx, program: NodePath<t.Program>): SaFunc
       const trail = path.node.trailingComments;
       if (trail?.some((c) => starts.has(c.start ?? -1))) {
         path.node.trailingComments = trail.filter((c) => !starts.has(c.start ?? -1));
+      }
+      if (wrappers.size && path.isVariableDeclaration()) {
+        const fn = wrapped(ctx, path, wrappers);
+        if (fn) {
+          if (path.node.leadingComments?.some((c) => pending.has(c.start ?? -1))) {
+            for (const c of path.node.leadingComments) pending.delete(c.start ?? -1);
+            warn(ctx, "SA106", path.node, MSG.duplicate());
+          }
+          found.push(fn);
+          return;
+        }
       }
       const lead = path.node.leadingComments;
       if (!lead) return;

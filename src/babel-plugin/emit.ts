@@ -13,7 +13,7 @@ type CallNode = t.CallExpression | t.OptionalCallExpression;
 function rename(ctx: Ctx, call: CallNode, shapeKind: string, to: string): void {
   const t = ctx.t;
   const callee = call.callee;
-  if (shapeKind === "ident" && callee.type === "Identifier") {
+  if ((shapeKind === "ident" && callee.type === "Identifier") || shapeKind === "choice") {
     call.callee = t.identifier(to);
     return;
   }

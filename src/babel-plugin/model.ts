@@ -42,6 +42,8 @@ export interface SaFunction {
   located: LocatedAwait[];
   forAwaits: t.Node[];
   asyncStrategy: "offload" | "same-thread" | undefined;
+  /** The typed form `const f = smartasync(fn)` (DESIGN §6): the wrapper call to remove. */
+  wrapper?: t.CallExpression;
   /** Generated variant node (filled by the emitter). */
   variantNode: t.Node | undefined;
 }

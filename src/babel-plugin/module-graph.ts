@@ -140,7 +140,7 @@ export class ModuleGraph {
     const exports = new Map<string, ExportFact>();
     const methods = new Map<string, Set<FunctionKind>>();
     let problem: string | undefined;
-    if (mayContainAnnotation(source)) {
+    if (mayContainAnnotation(source, this.options.runtime)) {
       const s = this.scan(path, source);
       if (typeof s === "string") return { ...EMPTY_FACTS, problem: s };
       if (withStrategies) {

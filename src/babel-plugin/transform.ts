@@ -107,7 +107,7 @@ export function transformProgram(
   const imported = new ImportedFns(ctx, program);
   ctx.imported = imported;
   // Fast path: no annotation in the text and nothing smartasync imported → not traversed at all.
-  const annotated = mayContainAnnotation(code);
+  const annotated = mayContainAnnotation(code, options.runtime);
   if (!annotated && !(graph && imported.any())) return report;
   const fns = annotated ? collectFunctions(ctx, program) : [];
   const index = buildIndex(fns);
@@ -169,6 +169,21 @@ export function transformProgram(
         fn.exportDecl ? t.exportNamedDeclaration(decl as t.FunctionDeclaration, []) : decl,
         call("mark", [t.identifier(fn.name), markerSpec(ctx, fn, t.identifier(fn.variant))]),
       ];
+      if (fn.wrapper) {
+        // The typed form: the wrapper goes, its explicit choices stay for code not compiled.
+        const declarator = (fn.stmt!.isExportNamedDeclaration() ? fn.stmt!.node.declaration : fn.stmt!.node) as t.VariableDeclaration;
+        declarator.declarations[0].init = fn.wrapper.arguments[0] as t.Expression;
+        const [sync, async] = fn.kind === "async" ? [fn.variant, fn.name] : [fn.name, fn.variant];
+        after.push(
+          call("explicit", [
+            t.identifier(fn.name),
+            t.objectExpression([
+              t.objectProperty(t.identifier("sync"), t.identifier(sync)),
+              t.objectProperty(t.identifier("async"), t.identifier(async)),
+            ]),
+          ]),
+        );
+      }
       if (inWorker) {
         after.push(
           call("register", [

@@ -28,7 +28,10 @@ export function parseAnnotation(value: string, block: boolean): AnnotationParse 
   return { kind: "none" };
 }
 
-/** Cheap pre-check on a whole file (the fast path): can it contain an annotation at all? */
-export function mayContainAnnotation(source: string): boolean {
-  return source.includes(TAG);
+/**
+ * Cheap pre-check on a whole file (the fast path): can it contain an annotation, or the typed
+ * form `smartasync(...)` imported from the runtime, at all?
+ */
+export function mayContainAnnotation(source: string, runtime = "smartasync/runtime"): boolean {
+  return source.includes(TAG) || (source.includes(runtime) && /\bsmartasync\s*\(/.test(source));
 }

@@ -1,0 +1,119 @@
+/**
+ * The explicit, typed form of DESIGN §6: `export const load = smartasync(async (id) => ...)`.
+ * The compiler recognises it like the comment annotation and removes the wrapper; without the
+ * compiler it still works at run time, as documented in docs/typescript.md.
+ */
+import { mark, offload, register, runSync } from "./index.js";
+
+/**
+ * What a call gives. The type checker sees the source, not the compiled output, where a call in
+ * sync code returns the value and an awaited call the promise; the intersection lets both
+ * type-check (`const u: User = load(1)`, `await load(1)`, `load(1).then(...)`). `null` and
+ * `undefined` stay outside it, since `null & Promise<…>` would be `never` and lose them.
+ */
+export type Both<R> = (Exclude<R, null | undefined> & Promise<R>) | Extract<R, null | undefined>;
+
+/** A function of both colours, with the explicit choices `.sync()` and `.async()`. */
+export type SmartAsync<A extends unknown[], R> = ((...args: A) => Both<R>) & {
+  /** The value, blocking the caller if needed (the sync variant). */
+  sync(...args: A): R;
+  /** A promise; for a sync function the body runs in the worker pool (the async variant). */
+  async(...args: A): Promise<R>;
+};
+
+type SyncOf<F> = F extends (...args: infer A) => infer R ? SmartAsync<A, Awaited<R>> : never;
+
+const counters = new Map<string, number>();
+
+/** The URL of the module that called `smartasync()`, read from the stack (no compiler needed). */
+function callerUrl(): string | undefined {
+  const stack = new Error().stack?.split("\n") ?? [];
+  const self = import.meta.url;
+  for (const line of stack.slice(1)) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?\s*$/.exec(line);
+    if (!m) continue;
+    const url = m[1].startsWith("file:") ? m[1] : `file://${m[1]}`;
+    if (url !== self && !url.endsWith("/runtime/wrapper.js") && !url.endsWith("/runtime/index.js")) return url;
+  }
+  return undefined;
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function";
+}
+
+const PROMISE_KEYS = new Set<PropertyKey>(["then", "catch", "finally", "constructor"]);
+
+/**
+ * Without the compiler a plain call cannot know its context and returns a promise. Used as a
+ * value in sync code, that promise would silently be the wrong thing; instead any use other
+ * than awaiting it (`.then/.catch/.finally`) throws an error that says what happened.
+ */
+function guarded<T>(p: Promise<T>, name: string): Promise<T> {
+  return new Proxy(p, {
+    get(target, prop) {
+      if (PROMISE_KEYS.has(prop) || typeof prop === "symbol") {
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      }
+      const call = name ? `\`${name}(...)\`` : "a call of a smartasync function";
+      throw new TypeError(
+        `smartasync: ${call} returned a promise, and its .${String(prop)} was read as if it were the value. ` +
+          "This file was not compiled with the smartasync plugin, so a plain call cannot know it is in sync code: " +
+          "put `await` before the call, or call `.sync(...)` on the function for the value.",
+      );
+    },
+  });
+}
+
+/**
+ * Marks `fn` as a smartasync function, typed so that calls type-check in sync and async code.
+ * With the compiler the wrapper disappears; without it (a tool that does not apply the plugin):
+ * plain calls return a (guarded) promise, `.async()` returns a promise, and `.sync()` runs the
+ * function in a worker and blocks (async `fn`) or calls it directly (sync `fn`).
+ */
+export function smartasync<F extends (...args: never[]) => unknown>(fn: F): SyncOf<F> {
+  if (typeof fn !== "function") throw new TypeError("smartasync(): expects a function");
+  const url = callerUrl();
+  const index = url === undefined ? -1 : (counters.get(url) ?? 0);
+  if (url !== undefined) counters.set(url, index + 1);
+  // Workers find the function again by its module and its position among the module's
+  // smartasync() calls, which a fresh import of the module repeats in the same order.
+  const key = `smartasync#${index}`;
+  if (url !== undefined) register(url, { [key]: fn });
+  const name = fn.name;
+  const kind = fn.constructor?.name === "AsyncFunction" ? "async" : "sync";
+  const call = fn as unknown as (...args: unknown[]) => unknown;
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    const v = call.apply(this, args);
+    return isThenable(v) ? guarded(Promise.resolve(v), name) : v;
+  };
+  const syncVariant = function (this: unknown, ...args: unknown[]) {
+    const v = call.apply(this, args);
+    if (!isThenable(v)) return v;
+    // An async function: its value needs the worker path (the compiler would inline it).
+    Promise.resolve(v).catch(() => {});
+    if (url === undefined) {
+      throw new Error(
+        `smartasync: ${name || "this function"}.sync() cannot find its module to run it in a worker; compile with the smartasync plugin`,
+      );
+    }
+    return runSync(url, key, args);
+  };
+  const asyncVariant = function (this: unknown, ...args: unknown[]) {
+    return url === undefined ? Promise.resolve().then(() => call.apply(this, args)) : offload(url, key, args);
+  };
+  Object.defineProperty(wrapper, "name", { value: name });
+  Object.defineProperty(wrapper, "sync", { value: syncVariant });
+  Object.defineProperty(wrapper, "async", { value: asyncVariant });
+  mark(wrapper, kind === "async" ? { kind, sync: syncVariant, name } : { kind, async: asyncVariant, name });
+  return wrapper as unknown as SyncOf<F>;
+}
+
+/** Compiled code: the wrapper's explicit choices on a function the compiler unwrapped. */
+export function explicit<F extends Function>(fn: F, variants: { sync: Function; async: Function }): F {
+  Object.defineProperty(fn, "sync", { value: variants.sync, configurable: true });
+  Object.defineProperty(fn, "async", { value: variants.async, configurable: true });
+  return fn;
+}
+
