@@ -137,7 +137,16 @@ export function execCase(
       if (!/\.(m|c)?(j|t)s$/.test(e.name) || (rel === "" && /^(input|output)\./.test(e.name))) continue;
       const out = transformCase(c, version, undefined, join(base, r));
       if (out.error !== undefined) throw new Error(`companion ${r} failed: ${out.error}`);
-      writeFileSync(join(dir, r.replace(/\.ts$/, ".js").replace(/\.mts$/, ".mjs").replace(/\.cts$/, ".cjs")), out.code!);
+      writeFileSync(
+        join(
+          dir,
+          r
+            .replace(/\.ts$/, ".js")
+            .replace(/\.mts$/, ".mjs")
+            .replace(/\.cts$/, ".cjs"),
+        ),
+        out.code!,
+      );
     }
   };
   companions(c.dir);

@@ -189,10 +189,21 @@ export function planCalls(ctx: Ctx, program: NodePath<t.Program>, index: Index):
     const from = r.ext ? { from: r.ext.fact.from } : {};
     if (r.explicit && r.choice) {
       const to =
-        r.choice === "self" ? (r.fn?.name ?? (call.node.callee as t.MemberExpression).object) : r.fn ? r.fn.variant : r.ext!.variantRef();
+        r.choice === "self"
+          ? (r.fn?.name ?? (call.node.callee as t.MemberExpression).object)
+          : r.fn
+            ? r.fn.variant
+            : r.ext!.variantRef();
       const name = typeof to === "string" ? to : (to as t.Identifier).name;
       edits.set(call.node, { shape: r.shape, to: name });
-      ctx.report.calls.push({ callee: calleeName, loc, ...ctxt, strategy: "explicit", target: r.choice === "self" ? calleeName : (r.fn?.variant ?? r.ext!.fact.variant), ...from });
+      ctx.report.calls.push({
+        callee: calleeName,
+        loc,
+        ...ctxt,
+        strategy: "explicit",
+        target: r.choice === "self" ? calleeName : (r.fn?.variant ?? r.ext!.fact.variant),
+        ...from,
+      });
       return;
     }
     if (r.explicit) {

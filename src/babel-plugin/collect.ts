@@ -341,20 +341,41 @@ function wrapperNames(ctx: Ctx, program: NodePath<t.Program>): Set<string> {
 }
 
 /** `const load = smartasync(async (id) => ...)`: the typed form, recognised like the comment. */
-function wrapped(ctx: Ctx, decl: NodePath<t.VariableDeclaration>, names: Set<string>): SaFunction | undefined {
+function wrapped(
+  ctx: Ctx,
+  decl: NodePath<t.VariableDeclaration>,
+  names: Set<string>,
+): SaFunction | undefined {
   if (decl.node.declarations.length !== 1) return undefined;
   const d = decl.node.declarations[0];
   const init = d.init;
-  if (init?.type !== "CallExpression" || init.callee.type !== "Identifier" || !names.has(init.callee.name)) return undefined;
+  if (init?.type !== "CallExpression" || init.callee.type !== "Identifier" || !names.has(init.callee.name))
+    return undefined;
   const binding = decl.scope.getBinding(init.callee.name);
   if (!binding || binding.kind !== "module") return undefined;
   const arg = decl.get("declarations.0.init.arguments.0") as NodePath;
   const at = (decl.parentPath.isExportNamedDeclaration() ? decl.parentPath.node : decl.node) as t.Node;
   if (!arg?.isArrowFunctionExpression() && !arg?.isFunctionExpression()) {
-    fail(ctx, "SA102", at, MSG.notAnnotatable("this `smartasync(...)` call", "Pass a function written in place: `smartasync(async (id) => ...)`."));
+    fail(
+      ctx,
+      "SA102",
+      at,
+      MSG.notAnnotatable(
+        "this `smartasync(...)` call",
+        "Pass a function written in place: `smartasync(async (id) => ...)`.",
+      ),
+    );
   }
   if (decl.node.kind !== "const" || d.id.type !== "Identifier") {
-    fail(ctx, "SA102", at, MSG.notAnnotatable(`a \`${decl.node.kind}\` binding`, "Bind the function with `const` so its variant stays paired with it."));
+    fail(
+      ctx,
+      "SA102",
+      at,
+      MSG.notAnnotatable(
+        `a \`${decl.node.kind}\` binding`,
+        "Bind the function with `const` so its variant stays paired with it.",
+      ),
+    );
   }
   checkFunctionShape(ctx, arg, at);
   const name = d.id.name;

@@ -171,7 +171,9 @@ export function transformProgram(
       ];
       if (fn.wrapper) {
         // The typed form: the wrapper goes, its explicit choices stay for code not compiled.
-        const declarator = (fn.stmt!.isExportNamedDeclaration() ? fn.stmt!.node.declaration : fn.stmt!.node) as t.VariableDeclaration;
+        const declarator = (
+          fn.stmt!.isExportNamedDeclaration() ? fn.stmt!.node.declaration : fn.stmt!.node
+        ) as t.VariableDeclaration;
         declarator.declarations[0].init = fn.wrapper.arguments[0] as t.Expression;
         const [sync, async] = fn.kind === "async" ? [fn.variant, fn.name] : [fn.name, fn.variant];
         after.push(

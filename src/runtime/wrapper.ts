@@ -33,13 +33,18 @@ function callerUrl(): string | undefined {
     const m = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?\s*$/.exec(line);
     if (!m) continue;
     const url = m[1].startsWith("file:") ? m[1] : `file://${m[1]}`;
-    if (url !== self && !url.endsWith("/runtime/wrapper.js") && !url.endsWith("/runtime/index.js")) return url;
+    if (url !== self && !url.endsWith("/runtime/wrapper.js") && !url.endsWith("/runtime/index.js"))
+      return url;
   }
   return undefined;
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function";
+  return (
+    v !== null &&
+    (typeof v === "object" || typeof v === "function") &&
+    typeof (v as { then?: unknown }).then === "function"
+  );
 }
 
 const PROMISE_KEYS = new Set<PropertyKey>(["then", "catch", "finally", "constructor"]);
@@ -116,4 +121,3 @@ export function explicit<F extends Function>(fn: F, variants: { sync: Function; 
   Object.defineProperty(fn, "async", { value: variants.async, configurable: true });
   return fn;
 }
-

@@ -10,7 +10,9 @@ interface User {
 
 export const loadUser = smartasync(async (id: number): Promise<User> => ({ id, name: `user ${id}` }));
 export const hash = smartasync((s: string): number => s.length);
-export const findUser = smartasync(async (id: number): Promise<User | null> => (id > 0 ? { id, name: "x" } : null));
+export const findUser = smartasync(
+  async (id: number): Promise<User | null> => (id > 0 ? { id, name: "x" } : null),
+);
 
 export function syncContext(): string {
   const user: User = loadUser(1); // in sync code the compiled call gives the value
