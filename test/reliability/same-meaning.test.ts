@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type BabelVersion, fcParams, LONG, record, runNode, SEED, scratch, transform } from "./helpers.js";
+import { type BabelVersion, fcParams, record, runNode, SEED, scratch, transform } from "./helpers.js";
 
 type Mode = "await" | "value" | "discard" | "catch";
 type Step =
@@ -173,7 +173,7 @@ function source(p: Program): string {
 describe("same meaning: random call graphs run with plain node", () => {
   it("every printed value and error message matches the reference (Babel 8; Babel 7 on a third)", () => {
     const dir = scratch("same-meaning");
-    const params = fcParams("same-meaning", LONG ? 10 : 15);
+    const params = fcParams("same-meaning", 15);
     const stats = {
       programs: 0,
       babel7Runs: 0,
@@ -228,7 +228,7 @@ describe("same meaning: random call graphs run with plain node", () => {
         }
         k++;
       }),
-      { ...params, numRuns: LONG ? params.numRuns * 4 : params.numRuns },
+      params,
     );
     record("sameMeaning", { seed: SEED, ...stats });
   });
