@@ -1,5 +1,6 @@
 import type { NodePath, types as t } from "@babel/core";
 import { classifyCall } from "../core/context.js";
+import { SYNC_GLOBALS } from "../core/inline.js";
 import { MSG } from "../core/messages.js";
 import { variantOf } from "../core/naming.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../core/strategy.js";
@@ -75,6 +76,16 @@ export function buildIndex(fns: SaFunction[]): Index {
   }
   return index;
 }
+
+const BUILTIN_RECEIVERS = new Set([
+  ...SYNC_GLOBALS,
+  "console",
+  "Promise",
+  "process",
+  "globalThis",
+  "Atomics",
+  "Intl",
+]);
 
 function memberName(node: t.MemberExpression | t.OptionalMemberExpression): string | undefined {
   if (!node.computed && node.property.type === "Identifier") return node.property.name;
@@ -167,6 +178,15 @@ export function resolveCallee(index: Index, call: NodePath<CallNode>, ctx: Ctx):
     if (object.type === "Super") return undefined;
   }
   if (object.type === "Super") return undefined;
+  // Built-in globals are never instances of annotated classes: `JSON.parse(text)` stays as it
+  // is even where some annotated method is named `parse` (fixture strategies/dispatch-globals).
+  if (
+    object.type === "Identifier" &&
+    BUILTIN_RECEIVERS.has(object.name) &&
+    !callee.scope.getBinding(object.name)
+  ) {
+    return undefined;
+  }
   const kinds = index.methodKinds.get(prop);
   if (kinds) return { fn: undefined, shape: { kind: "dispatch", name: prop }, explicit: false, kinds };
   const variantOfMethod = index.methodVariants.get(prop);

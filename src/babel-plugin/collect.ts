@@ -352,7 +352,7 @@ function wrapped(
   if (init?.type !== "CallExpression" || init.callee.type !== "Identifier" || !names.has(init.callee.name))
     return undefined;
   const binding = decl.scope.getBinding(init.callee.name);
-  if (!binding || binding.kind !== "module") return undefined;
+  if (binding?.kind !== "module") return undefined;
   const arg = decl.get("declarations.0.init.arguments.0") as NodePath;
   const at = (decl.parentPath.isExportNamedDeclaration() ? decl.parentPath.node : decl.node) as t.Node;
   if (!arg?.isArrowFunctionExpression() && !arg?.isFunctionExpression()) {

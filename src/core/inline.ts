@@ -34,6 +34,7 @@ export interface LocatedAwait {
 
 export interface SyncPlan {
   strategy: "inline" | "worker";
+  /** Why a worker is needed; for an inline variant, what differs from the async one. */
   reasons: string[];
 }
 
@@ -55,12 +56,17 @@ function unmappable(fact: AwaitFact): string | undefined {
 /** Decides inline or worker for one function from the facts of its awaits. */
 export function planSyncVariant(awaits: readonly LocatedAwait[]): SyncPlan {
   const reasons: string[] = [];
+  const notes: string[] = [];
   for (const a of awaits) {
     const why = unmappable(a.fact);
-    if (why !== undefined)
+    if (why !== undefined) {
       reasons.push(why.includes(AT) ? why.replace(AT, ` at ${a.loc}`) : `${why} at ${a.loc}`);
+    } else if (a.fact.kind === "combinator") {
+      // DESIGN §3.4: the report says when concurrent awaits became sequential calls.
+      notes.push(WHY.sequential(a.fact.name, a.loc));
+    }
   }
-  return reasons.length === 0 ? { strategy: "inline", reasons } : { strategy: "worker", reasons };
+  return reasons.length === 0 ? { strategy: "inline", reasons: notes } : { strategy: "worker", reasons };
 }
 
 /**
@@ -108,4 +114,6 @@ export const WHY = {
   forAwait: () => `uses \`for await\`${AT}`,
   promiseLocal: (name: string) => `awaits \`${name}\`${AT}, which may hold a promise`,
   other: (text: string) => `awaits ${text}${AT}, which may be a promise`,
+  sequential: (name: string, loc: string) =>
+    `runs the calls of Promise.${name}([...]) at ${loc} one after another (sequentially) in the sync variant`,
 } as const;
