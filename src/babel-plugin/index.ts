@@ -1,8 +1,9 @@
 import type { PluginAPI, PluginObject, PluginPass } from "@babel/core";
+import type { ModuleFacts } from "../core/module-facts.js";
 import { validateOptions } from "../core/options.js";
 import type { Report } from "../core/report.js";
 import { ModuleGraph } from "./module-graph.js";
-import { rootOf, transformProgram } from "./transform.js";
+import { ownFacts, rootOf, transformProgram } from "./transform.js";
 
 export type { Manifest } from "../core/module-facts.js";
 export type { Options } from "../core/options.js";
@@ -57,7 +58,13 @@ export default function smartasync(api: PluginAPI, rawOptions: unknown): PluginO
           Object.assign(err, { code: "SA901", cause: e });
           throw err;
         }
-        (state.file.metadata as unknown as { smartasync: Report }).smartasync = report;
+        const meta = state.file.metadata as unknown as {
+          smartasync: Report;
+          smartasyncExports?: ModuleFacts;
+        };
+        meta.smartasync = report;
+        // Not part of the report: what the file exports, for package manifests.
+        if (ownFacts && (ownFacts.exports.size || ownFacts.methods.size)) meta.smartasyncExports = ownFacts;
       },
     },
   };

@@ -3,14 +3,16 @@ import type { File, NodePath, types as t } from "@babel/core";
 import { mayContainAnnotation } from "../core/annotation.js";
 import { planSyncVariant } from "../core/inline.js";
 import { MSG } from "../core/messages.js";
+import type { ExportFact, ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 import { emptyReport, finishReport, type Report } from "../core/report.js";
+import type { FunctionKind } from "../core/strategy.js";
 import { buildIndex, planCalls } from "./calls.js";
 import { checkClash, checkTopLevelEffects, sharedState } from "./checks.js";
 import { collectFunctions } from "./collect.js";
 import { type Ctx, fail, locOf, warn } from "./ctx.js";
 import { applyEdit, buildVariant, markerSpec } from "./emit.js";
-import { indexExports } from "./exports-index.js";
+import { exportedNames, indexExports } from "./exports-index.js";
 import { ImportedFns } from "./imported.js";
 import { Imports, moduleFacts } from "./imports.js";
 import { analyseBody } from "./leaves.js";
@@ -93,6 +95,65 @@ function reExportVariants(ctx: Ctx, program: NodePath<t.Program>, imported: Impo
   }
 }
 
+/** What this file exports that is smartasync, for manifests (`smartasync build`). */
+export let ownFacts: ModuleFacts | undefined;
+
+function factsOfFile(
+  ctx: Ctx,
+  program: NodePath<t.Program>,
+  fns: SaFunction[],
+  imported: ImportedFns,
+): ModuleFacts {
+  const { options } = ctx;
+  const exports = new Map<string, ExportFact>();
+  const methods = new Map<string, Set<FunctionKind>>();
+  const uses = indexExports(program);
+  for (const fn of fns) {
+    if (fn.form === "class-method" || fn.form === "object-method") {
+      methods.set(fn.name, new Set([...(methods.get(fn.name) ?? []), fn.kind]));
+      continue;
+    }
+    const suffix = fn.kind === "async" ? options.syncSuffix : options.asyncSuffix;
+    const names = exportedNames(uses.get(fn.name));
+    if (fn.exportDecl) names.push(fn.stmt!.isExportDefaultDeclaration() ? "default" : fn.name);
+    for (const name of names) {
+      exports.set(name, {
+        name: fn.display,
+        kind: fn.kind,
+        variant: name === "default" || name === fn.name ? fn.variant : name + suffix,
+        ...(fn.kind === "async"
+          ? { syncStrategy: fn.syncPlan!.strategy }
+          : { asyncStrategy: fn.asyncStrategy }),
+        from: ctx.fileName,
+      });
+    }
+  }
+  // Re-exports carry the facts of the modules they come from.
+  for (const s of program.node.body) {
+    if ((s.type !== "ExportNamedDeclaration" && s.type !== "ExportAllDeclaration") || !s.source) continue;
+    const facts = imported.factsOf(s.source.value);
+    for (const [m, kinds] of facts.methods) methods.set(m, new Set([...(methods.get(m) ?? []), ...kinds]));
+    if (s.type === "ExportAllDeclaration") {
+      for (const [name, fact] of facts.exports)
+        if (name !== "default" && !exports.has(name)) exports.set(name, fact);
+      continue;
+    }
+    for (const sp of s.specifiers) {
+      if (sp.type !== "ExportSpecifier") continue;
+      const local = sp.local.type === "Identifier" ? sp.local.name : sp.local.value;
+      const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
+      const fact = facts.exports.get(local);
+      if (!fact) continue;
+      const suffix = fact.kind === "async" ? options.syncSuffix : options.asyncSuffix;
+      exports.set(exported, {
+        ...fact,
+        variant: exported === local || exported === "default" ? fact.variant : exported + suffix,
+      });
+    }
+  }
+  return { exports, methods };
+}
+
 /** The whole pass: collect, decide, then edit (DESIGN §2–§4). */
 export function transformProgram(
   t: typeof import("@babel/core").types,
@@ -102,6 +163,7 @@ export function transformProgram(
   graph?: ModuleGraph,
 ): Report {
   const report = emptyReport(reportPath(file, options));
+  ownFacts = undefined;
   const code = file.code;
   const ctx: Ctx = { t, options, file, fileName: report.file, code, report, graph };
   const imported = new ImportedFns(ctx, program);
@@ -293,6 +355,7 @@ export function transformProgram(
     );
   }
 
+  ownFacts = factsOfFile(ctx, program, fns, imported);
   reExportVariants(ctx, program, imported);
   inserts.flush();
   imported.flush();

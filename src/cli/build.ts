@@ -155,6 +155,7 @@ export function buildCommand(): Command {
         source: relative(srcDir, o.file).split(sep).join("/"),
         output: relative(outDir, target).split(sep).join("/"),
         report: o.report,
+        exports: o.exports,
       });
     }
     for (const f of tree.other) {

@@ -1,11 +1,12 @@
 /**
- * HOOK for the package manifest of DESIGN §3.6 ("packages compiled with smartasync are consumed
- * the same way: they export fSync/gAsync; a small manifest emitted by `smartasync build` names
- * them"). The cross-module work defines the manifest (`createManifest` of smartasync/babel,
- * docs/modules.md); wiring it here — which package subpaths, from which package.json, map to
- * which sources — is left to that issue. Until then `smartasync build` calls this hook with
- * everything it knows and it writes nothing.
+ * The package manifest of DESIGN §3.6 that `smartasync build` writes beside its output:
+ * `<out-dir>/smartasync.manifest.json`, keyed by compiled file (relative to the out-dir). A
+ * package names it in its package.json (`"smartasync": "./dist/smartasync.manifest.json"`) and
+ * importers find each subpath's file through the package's own `exports` (docs/modules.md).
  */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { buildFileManifest, MANIFEST_FILE, type ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 
 export interface BuiltModule {
@@ -14,6 +15,7 @@ export interface BuiltModule {
   /** Output file, relative to the out-dir, `/`-separated. */
   output: string;
   report: Report;
+  exports?: ModuleFacts;
 }
 
 export interface ManifestInput {
@@ -25,5 +27,18 @@ export interface ManifestInput {
   modules: BuiltModule[];
 }
 
-/** Writes the package manifest into `outDir`. Not yet defined: writes nothing. */
-export async function writePackageManifest(_input: ManifestInput): Promise<void> {}
+/**
+ * Writes the manifest into `outDir` when any compiled module exports a smartasync function;
+ * returns its path (undefined when there was nothing to write).
+ */
+export async function writePackageManifest(input: ManifestInput): Promise<string | undefined> {
+  const files: Record<string, ModuleFacts> = {};
+  for (const m of input.modules) {
+    if (m.exports && (m.exports.exports.size || m.exports.methods.size)) files[m.output] = m.exports;
+  }
+  if (Object.keys(files).length === 0) return undefined;
+  const manifest = buildFileManifest(files);
+  const path = join(input.outDir, MANIFEST_FILE);
+  await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  return path;
+}

@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import smartasyncPlugin from "../babel-plugin/index.js";
+import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } from "./babel-loader.js";
 import { describeFsError, displayPath, isTypeScript } from "./files.js";
@@ -43,6 +44,8 @@ export interface TransformSuccess {
   code: string;
   map: SourceMapJson | null;
   report: Report;
+  /** What the file exports that is smartasync (for the package manifest). */
+  exports?: ModuleFacts;
   source?: string;
   /** The project's Babel config ignores this file (`ignore`/`only`): nothing was transformed. */
   ignored?: boolean;
@@ -186,6 +189,9 @@ export async function transformFile(file: string, opts: TransformOptions): Promi
     code: result?.code ?? "",
     map,
     report: JSON.parse(JSON.stringify(report)) as Report,
+    ...((result?.metadata as { smartasyncExports?: ModuleFacts } | undefined)?.smartasyncExports
+      ? { exports: (result!.metadata as unknown as { smartasyncExports: ModuleFacts }).smartasyncExports }
+      : {}),
     ...(partial.config ? { config: displayPath(partial.config, opts.cwd) } : {}),
     ...keep(opts, source),
   };

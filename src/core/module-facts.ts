@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
 
 /**
@@ -99,11 +99,18 @@ export function scanReExports(source: string): ReExport[] {
   return out;
 }
 
+type FactTable = Record<string, Omit<ExportFact, "from">>;
+
 /** The package manifest a library ships (named by `"smartasync"` in its package.json). */
 export interface Manifest {
   version: 1;
   /** Package subpath (`"."`, `"./fs"`) → exported name → fact (without `from`). */
-  exports: Record<string, Record<string, Omit<ExportFact, "from">>>;
+  exports?: Record<string, FactTable>;
+  /**
+   * Or by compiled file, relative to the manifest (what `smartasync build` writes): a subpath is
+   * found through the package's own `exports`/`main`.
+   */
+  files?: Record<string, FactTable>;
   /** Method name → kinds, for dispatch on instances of the package's classes. */
   methods?: Record<string, FunctionKind[]>;
 }
@@ -126,24 +133,68 @@ export function factsFromManifest(
   } catch {
     return { ...EMPTY_FACTS, problem: `names a smartasync manifest (${field}) that cannot be read` };
   }
-  if (manifest.version !== 1 || typeof manifest.exports !== "object") {
-    return { ...EMPTY_FACTS, problem: `has a smartasync manifest of an unknown version` };
+  if (
+    manifest.version !== 1 ||
+    (typeof manifest.exports !== "object" && typeof manifest.files !== "object")
+  ) {
+    return { ...EMPTY_FACTS, problem: "has a smartasync manifest of an unknown version" };
+  }
+  let table = manifest.exports?.[subpath];
+  if (!table && manifest.files) {
+    const target = packageTarget(packageJson, subpath);
+    if (target) {
+      const rel = relative(dirname(join(dir, field)), join(dir, target))
+        .split("\\")
+        .join("/");
+      table = manifest.files[rel];
+    }
   }
   const exports = new Map<string, ExportFact>();
   const from = subpath === "." ? name : `${name}${subpath.slice(1)}`;
-  for (const [exported, fact] of Object.entries(manifest.exports[subpath] ?? {}))
-    exports.set(exported, { ...fact, from });
+  for (const [exported, fact] of Object.entries(table ?? {})) exports.set(exported, { ...fact, from });
   const methods = new Map<string, Set<FunctionKind>>();
   for (const [m, kinds] of Object.entries(manifest.methods ?? {})) methods.set(m, new Set(kinds));
   return { exports, methods };
 }
 
+/** The file a package subpath leads to, through `exports` (ESM conditions first) or `main`. */
+export function packageTarget(packageJson: Record<string, unknown>, subpath: string): string | undefined {
+  const pick = (v: unknown): string | undefined => {
+    if (typeof v === "string") return v;
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      for (const c of ["import", "node", "default", "require"]) {
+        const hit = pick((v as Record<string, unknown>)[c]);
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  };
+  const exp = packageJson.exports;
+  if (exp !== undefined) {
+    if (
+      typeof exp === "string" ||
+      (typeof exp === "object" && exp && !Object.keys(exp).some((k) => k.startsWith(".")))
+    ) {
+      return subpath === "." ? pick(exp) : undefined;
+    }
+    return pick((exp as Record<string, unknown>)[subpath]);
+  }
+  if (subpath === ".") return typeof packageJson.main === "string" ? packageJson.main : "index.js";
+  return `${subpath}`;
+}
+
+/** A manifest keyed by compiled file, as `smartasync build` writes it. */
+export function buildFileManifest(files: Record<string, ModuleFacts>): Manifest {
+  const byFile = buildManifest(files);
+  return { version: 1, files: byFile.exports ?? {}, ...(byFile.methods ? { methods: byFile.methods } : {}) };
+}
+
 /** Builds a manifest from the facts of a package's entry modules (used by `smartasync build`). */
 export function buildManifest(entries: Record<string, ModuleFacts>): Manifest {
-  const manifest: Manifest = { version: 1, exports: {} };
+  const manifest: Manifest & { exports: Record<string, FactTable> } = { version: 1, exports: {} };
   const methods: Record<string, FunctionKind[]> = {};
   for (const [subpath, facts] of Object.entries(entries)) {
-    const table: Record<string, Omit<ExportFact, "from">> = {};
+    const table: FactTable = {};
     for (const [exported, { from: _from, ...rest }] of facts.exports) table[exported] = rest;
     manifest.exports[subpath] = table;
     for (const [m, kinds] of facts.methods)
