@@ -196,7 +196,12 @@ export function resolveCallee(index: Index, call: NodePath<CallNode>, ctx: Ctx):
 }
 
 /** Every call of an annotated function: decided, reported, and its edit planned. */
-export function planCalls(ctx: Ctx, program: NodePath<t.Program>, index: Index): Map<t.Node, CallEdit> {
+export function planCalls(
+  ctx: Ctx,
+  program: NodePath<t.Program>,
+  index: Index,
+  generated: Set<t.Node> = new Set(),
+): Map<t.Node, CallEdit> {
   const edits = new Map<t.Node, CallEdit>();
   const visit = (call: NodePath<CallNode>): void => {
     const r = resolveCallee(index, call, ctx);
@@ -302,9 +307,55 @@ export function planCalls(ctx: Ctx, program: NodePath<t.Program>, index: Index):
     }
     ctx.report.calls.push(entry);
   };
+  // Collect first: whether a call is in the reach of `with` or a sloppy direct `eval` depends on
+  // code that may come after it.
+  const calls: NodePath<CallNode>[] = [];
+  const evalScopes = new Set<t.Node>();
+  const sloppy =
+    program.node.sourceType === "script" &&
+    !program.node.directives.some((d) => d.value.value === "use strict");
   program.traverse({
-    CallExpression: visit,
-    OptionalCallExpression: visit,
+    CallExpression(p) {
+      calls.push(p);
+      if (
+        sloppy &&
+        p.node.callee.type === "Identifier" &&
+        p.node.callee.name === "eval" &&
+        !p.scope.getBinding("eval")
+      ) {
+        evalScopes.add((p.getFunctionParent() ?? program).node);
+      }
+    },
+    OptionalCallExpression(p) {
+      calls.push(p);
+    },
   });
+  for (const call of calls) {
+    // Variants a previous pass generated are smartasync's own code (idempotence).
+    if (generated.size && call.findParent((p) => generated.has(p.node))) continue;
+    if (sloppy && dynamicScope(call, evalScopes)) {
+      const r = resolveCallee(index, call, ctx);
+      if (r && (r.shape.kind === "ident" || r.shape.kind === "call-apply")) {
+        const ctxt = classifyCall(babelView, call as NodePath);
+        const name = r.fn?.display ?? r.ext?.fact.name ?? "?";
+        ctx.report.calls.push({
+          callee: name,
+          loc: locOf(ctx, call.node),
+          ...ctxt,
+          strategy: "direct",
+          target: name,
+          reason: "SA205",
+        });
+        warn(ctx, "SA205", call.node, MSG.dynamicScope(callText(ctx, call.node)));
+        continue;
+      }
+    }
+    visit(call);
+  }
   return edits;
+}
+
+/** Inside `with (…)`, or a function whose sloppy direct `eval` may declare any name. */
+function dynamicScope(call: NodePath, evalScopes: Set<t.Node>): boolean {
+  return call.findParent((p) => p.isWithStatement() || evalScopes.has(p.node)) !== null;
 }

@@ -435,6 +435,14 @@ export function collectFunctions(ctx: Ctx, program: NodePath<t.Program>): SaFunc
       const mine = lead.filter((c) => pending.has(c.start ?? -1));
       if (mine.length === 0) return;
       for (const c of mine) pending.delete(c.start ?? -1);
+      // The comments above an annotated function belong to it, not to the statement before it
+      // (Babel hangs them on both): variants go in between (fixture annotations/comment-placement).
+      const prev = path.getPrevSibling();
+      const prevTrail = prev.node?.trailingComments;
+      if (prevTrail) {
+        const own = new Set(lead.map((c) => c.start));
+        prev.node!.trailingComments = prevTrail.filter((c) => !own.has(c.start));
+      }
       const fn = target(ctx, path, mine[0]);
       if (mine.length > 1) warn(ctx, "SA106", mine[1], MSG.duplicate());
       found.push(fn);

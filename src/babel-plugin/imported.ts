@@ -93,6 +93,19 @@ export class ImportedFns {
     }
   }
 
+  /** SA204 for every import that could not be analysed (files that are otherwise left alone). */
+  reportProblems(): void {
+    for (const s of this.program.node.body) {
+      const source =
+        s.type === "ImportDeclaration" ||
+        s.type === "ExportNamedDeclaration" ||
+        s.type === "ExportAllDeclaration"
+          ? s.source?.value
+          : undefined;
+      if (source) this.problem(source, this.factsOf(source), s);
+    }
+  }
+
   /** Whether anything imported is smartasync (the fast path for files without annotations). */
   any(): boolean {
     for (const { source } of this.sources()) {

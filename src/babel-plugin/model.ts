@@ -44,6 +44,11 @@ export interface SaFunction {
   asyncStrategy: "offload" | "same-thread" | undefined;
   /** The typed form `const f = smartasync(fn)` (DESIGN §6): the wrapper call to remove. */
   wrapper?: t.CallExpression;
+  /**
+   * Already compiled: its variant and marker are in the file (a second pass over smartasync's
+   * own output), so nothing is generated again (idempotence).
+   */
+  processed?: boolean;
   /** Generated variant node (filled by the emitter). */
   variantNode: t.Node | undefined;
 }

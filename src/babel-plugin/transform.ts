@@ -8,7 +8,14 @@ import type { Options } from "../core/options.js";
 import { emptyReport, finishReport, type Report } from "../core/report.js";
 import type { FunctionKind } from "../core/strategy.js";
 import { buildIndex, planCalls } from "./calls.js";
-import { checkClash, checkTopLevelEffects, sharedState } from "./checks.js";
+import {
+  checkClash,
+  checkTopLevelEffects,
+  generatedVariant,
+  isProcessed,
+  markedTargets,
+  sharedState,
+} from "./checks.js";
 import { collectFunctions } from "./collect.js";
 import { type Ctx, fail, locOf, warn } from "./ctx.js";
 import { applyEdit, buildVariant, markerSpec } from "./emit.js";
@@ -170,16 +177,23 @@ export function transformProgram(
   ctx.imported = imported;
   // Fast path: no annotation in the text and nothing smartasync imported → not traversed at all.
   const annotated = mayContainAnnotation(code, options.runtime);
-  if (!annotated && !(graph && imported.any())) return report;
+  if (!annotated && !(graph && imported.any())) {
+    // Nothing to rewrite, but an import that cannot be analysed is still worth a warning.
+    if (graph) imported.reportProblems();
+    return finishReport(report);
+  }
   const fns = annotated ? collectFunctions(ctx, program) : [];
   const index = buildIndex(fns);
   for (const [m, kinds] of imported.methodKinds()) {
     index.methodKinds.set(m, new Set([...(index.methodKinds.get(m) ?? []), ...kinds]));
   }
 
+  const marked = markedTargets(ctx, program);
+  for (const fn of fns) fn.processed = isProcessed(fn, marked);
+
   // Decide every variant before any call is classified: call strategies name them.
   for (const fn of fns) {
-    checkClash(ctx, fn);
+    if (!fn.processed) checkClash(ctx, fn);
     if (fn.kind === "async") {
       analyseBody(ctx, index, fn);
       fn.syncPlan = planSyncVariant(fn.located);
@@ -207,12 +221,18 @@ export function transformProgram(
   }
   if (inWorkers.size) checkTopLevelEffects(ctx, program);
 
-  const edits = planCalls(ctx, program, index);
+  const generated = new Set(
+    fns
+      .filter((f) => f.processed)
+      .map(generatedVariant)
+      .filter((n) => n !== undefined),
+  );
+  const edits = planCalls(ctx, program, index, generated);
   const imports = new Imports(ctx, program, moduleFacts(ctx, program));
 
   // Variants copy the original bodies, so build them before the originals' calls are edited.
   const variants = new Map<SaFunction, t.Node>();
-  for (const fn of fns) variants.set(fn, buildVariant(ctx, fn, edits, imports));
+  for (const fn of fns) if (!fn.processed) variants.set(fn, buildVariant(ctx, fn, edits, imports));
   for (const [node, edit] of edits) applyEdit(ctx, node as t.CallExpression, edit, imports);
 
   const rt = () => t.identifier(imports.runtime());
@@ -223,6 +243,7 @@ export function transformProgram(
   const inserts = new ProgramInserts(program);
 
   for (const fn of fns) {
+    if (fn.processed) continue;
     const variant = variants.get(fn)!;
     const inWorker = inWorkers.has(fn);
     if (fn.form === "function" || fn.form === "const") {

@@ -21,6 +21,10 @@ export const CODES = {
   SA202: { severity: "warning", title: "call in a callback of an unknown function: context cannot be known" },
   SA203: { severity: "hint", title: "blocking call in async code: await it to offload" },
   SA204: { severity: "warning", title: "an imported module cannot be analysed" },
+  SA205: {
+    severity: "warning",
+    title: "call in the reach of `with` or a direct `eval`: left as a plain call",
+  },
   SA301: { severity: "error", title: "sync variant needs a worker, but the function cannot run in one" },
   SA302: { severity: "warning", title: "worker or offloaded function uses module-level mutable state" },
   SA303: { severity: "warning", title: "module with worker or offloaded functions has top-level effects" },

@@ -21,6 +21,8 @@ export const MSG = {
     `\`${call}\` is returned from a callback passed to a function smartasync does not know, so whether it will be awaited cannot be known; it stays a plain call.${variant ? ` Call \`${variant}\` for the value, or make the callback async and \`await\` it, to choose explicitly.` : ""}`,
   blocking: (call: string, variant: string) =>
     `\`${call}\` runs a blocking sync function on the event loop of async code. Write \`await ${call}\` to run it off the thread (it becomes \`${variant}\`), or keep it if blocking here is intended.`,
+  dynamicScope: (call: string) =>
+    `\`${call}\` is in the reach of \`with\` or a direct \`eval\`, so which function it calls is decided at run time; it stays a plain call. Move it out of the \`with\` block, or avoid \`eval\` declaring names here.`,
   needsWorker: (fn: string, why: string, reasons: string[]) =>
     `the sync variant of \`${fn}\` needs a worker (${reasons.join("; ")}), but ${why}, so a worker cannot reach it. Move the await that has no sync form into a module-level @smartasync function that takes plain arguments, and await that here: its own sync variant runs in the worker and this one stays inline.`,
   sharedState: (fn: string, names: string[], where: "worker" | "offloaded") =>

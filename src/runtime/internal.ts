@@ -36,7 +36,12 @@ export function normalizeUrl(moduleUrl: string): string {
   }
   if (moduleUrl.startsWith("file:")) u = new URL(moduleUrl).href;
   else if (isAbsolute(moduleUrl)) u = pathToFileURL(moduleUrl).href;
-  else u = new URL(moduleUrl).href; // throws on a relative path: refuse it clearly
+  else if (URL.canParse(moduleUrl)) u = new URL(moduleUrl).href;
+  else {
+    throw new TypeError(
+      `smartasync: moduleUrl must be import.meta.url or __filename (an absolute URL or path), got ${describe(moduleUrl)}`,
+    );
+  }
   urlCache.set(moduleUrl, u);
   return u;
 }

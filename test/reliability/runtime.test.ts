@@ -266,11 +266,8 @@ describe("security", () => {
     expect(JSON.parse(lines[1]!)).toEqual({ evilRan: false });
   });
 
-  // BUG (small): a relative path as moduleUrl is refused with a bare `TypeError: Invalid URL`
-  // that names neither smartasync nor the function; internal.ts means to "refuse it clearly"
-  // (the message for non-strings says "moduleUrl must be import.meta.url or __filename").
-  // Reproduction: runSync("./funcs.mjs", "add", [1, 2]) -> TypeError: Invalid URL.
-  it.fails("a relative moduleUrl is refused with a smartasync message", () => {
+  // Was a bare `TypeError: Invalid URL`; now refused with a message that says what to pass.
+  it("a relative moduleUrl is refused with a smartasync message", () => {
     const run = runNode([join(CHILD, "security.mjs")]);
     const r = JSON.parse(run.stdout.trim().split("\n")[0]!) as Record<string, { message?: string }>;
     expect(r["runSync.relativePath"]!.message).toMatch(/^smartasync: .*import\.meta\.url or __filename/);
