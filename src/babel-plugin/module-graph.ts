@@ -9,10 +9,11 @@ import {
   factsFromManifest,
   type ModuleFacts,
   scanReExports,
+  UNREADABLE,
 } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 import { emptyReport } from "../core/report.js";
-import { type Resolution, resolveImport } from "../core/resolve.js";
+import { forgetResolution, type Resolution, resolveImport } from "../core/resolve.js";
 import type { FunctionKind } from "../core/strategy.js";
 import { buildIndex } from "./calls.js";
 import { collectFunctions } from "./collect.js";
@@ -69,7 +70,17 @@ export class ModuleGraph {
     }
     if (!r) return specifier.startsWith(".") ? { ...EMPTY_FACTS, problem: "cannot be found" } : EMPTY_FACTS;
     if (r.kind === "package") return factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
-    return phase === "shape" ? this.shapeOf(r.path, 0) : this.factsOf(r.path);
+    const facts = phase === "shape" ? this.shapeOf(r.path, 0) : this.factsOf(r.path);
+    if (facts.problem === UNREADABLE) {
+      // A remembered resolution whose file is gone: resolve once more (the file may have moved).
+      forgetResolution(specifier, from);
+      const again = resolveImport(specifier, from);
+      if (again?.kind === "file" && again.path !== r.path)
+        return phase === "shape" ? this.shapeOf(again.path, 0) : this.factsOf(again.path);
+      if (!again)
+        return specifier.startsWith(".") ? { ...EMPTY_FACTS, problem: "cannot be found" } : EMPTY_FACTS;
+    }
+    return facts;
   }
 
   private report(path: string): string {

@@ -29,6 +29,9 @@ export interface ModuleFacts {
 
 export const EMPTY_FACTS: ModuleFacts = { exports: new Map(), methods: new Map() };
 
+/** The problem of a file that vanished or cannot be read. */
+export const UNREADABLE = "cannot be read";
+
 /**
  * Facts cached by path and modification time: repeated builds and watch mode re-read only what
  * changed, and 500 files importing one module read it once (test cross-module/cache).
@@ -39,12 +42,8 @@ export class FactsCache {
   reads = 0;
 
   get(path: string, compute: (source: string) => ModuleFacts): ModuleFacts {
-    let st: { mtimeMs: number; size: number };
-    try {
-      st = statSync(path);
-    } catch {
-      return { ...EMPTY_FACTS, problem: "cannot be read" };
-    }
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) return { ...EMPTY_FACTS, problem: UNREADABLE };
     const hit = this.entries.get(path);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.facts;
     this.reads++;

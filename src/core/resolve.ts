@@ -19,20 +19,13 @@ const JS_TO_TS: Record<string, string[]> = {
   ".jsx": [".tsx"],
 };
 
+// `throwIfNoEntry: false`: most probes miss, and a thrown ENOENT costs far more than the stat.
 function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
+  return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
+  return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 function asFile(base: string): string | undefined {
@@ -133,10 +126,28 @@ function findPackage(name: string, subpath: string, fromDir: string): PackageRes
   return pkg ? { ...pkg, subpath } : undefined;
 }
 
+const fileCache = new Map<string, string>();
+
 /** Resolves `specifier` as imported from the file `from`; undefined for built-ins and misses. */
 export function resolveImport(specifier: string, from: string): Resolution | undefined {
   if (specifier.startsWith("node:")) return undefined;
   const fromDir = dirname(from);
+  // Every file of a directory asks the same questions: remember hits, re-check that they exist.
+  const key = `${fromDir}\0${specifier}`;
+  // The caller stats the file anyway (FactsCache) and calls forgetResolution() if it is gone.
+  const known = fileCache.get(key);
+  if (known !== undefined) return { kind: "file", path: known };
+  const r = resolveUncached(specifier, fromDir);
+  if (r?.kind === "file") fileCache.set(key, r.path);
+  return r;
+}
+
+/** Drops a remembered resolution whose file has disappeared. */
+export function forgetResolution(specifier: string, from: string): void {
+  fileCache.delete(`${dirname(from)}\0${specifier}`);
+}
+
+function resolveUncached(specifier: string, fromDir: string): Resolution | undefined {
   if (specifier.startsWith(".") || isAbsolute(specifier)) {
     const path = asFile(resolvePath(fromDir, specifier));
     return path ? { kind: "file", path } : undefined;
@@ -153,6 +164,7 @@ export function resolveImport(specifier: string, from: string): Resolution | und
 export function clearResolveCache(): void {
   tsconfigCache.clear();
   packageCache.clear();
+  fileCache.clear();
 }
 
 export function fileExists(p: string): boolean {
