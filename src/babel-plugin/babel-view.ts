@@ -3,7 +3,8 @@ import type { NodeView, Slot, ViewKind } from "../core/node-view.js";
 
 type P = NodePath;
 
-const TRANSPARENT = new Set([
+/** Parentheses and TS wrappers: they change neither a value nor where it flows. */
+export const TRANSPARENT = new Set([
   "ParenthesizedExpression",
   "TSAsExpression",
   "TSSatisfiesExpression",

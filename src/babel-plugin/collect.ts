@@ -195,6 +195,45 @@ function methodFunction(
   });
 }
 
+/** A function declaration or a `const` bound to a function: named, reachable at module level. */
+function declared(
+  ctx: Ctx,
+  form: "function" | "const",
+  name: string,
+  fn: NodePath<t.Function>,
+  decl: NodePath,
+  stmt: NodePath<t.Statement>,
+  at: t.Node,
+  exportDecl: boolean,
+): SaFunction {
+  const reachable = isModuleLevel(decl);
+  return base(ctx, {
+    name,
+    display: name,
+    form,
+    fn,
+    stmt,
+    at,
+    reachable,
+    unreachableWhy: reachable ? undefined : UNREACHABLE.closure,
+    registerKey: name,
+    exportDecl,
+  });
+}
+
+/** `a \`let\` binding`: the SA102 for a function not bound with `const`. */
+function notConst(ctx: Ctx, at: t.Node, kind: string): never {
+  return fail(
+    ctx,
+    "SA102",
+    at,
+    MSG.notAnnotatable(
+      `a \`${kind}\` binding`,
+      "Bind the function with `const` so its variant stays paired with it.",
+    ),
+  );
+}
+
 /** Resolves the node an annotation comment leads to an annotated function, or fails. */
 function target(ctx: Ctx, path: NodePath, comment: Comment): SaFunction {
   let decl: NodePath = path;
@@ -209,21 +248,8 @@ function target(ctx: Ctx, path: NodePath, comment: Comment): SaFunction {
   if (decl.isFunctionDeclaration()) {
     checkFunctionShape(ctx, decl, at);
     if (!decl.node.id) fail(ctx, "SA105", at, MSG.anonymous());
-    const name = decl.node.id.name;
     const stmt = (exportDecl ? path : decl) as NodePath<t.Statement>;
-    const reachable = isModuleLevel(decl);
-    return base(ctx, {
-      name,
-      display: name,
-      form: "function",
-      fn: decl,
-      stmt,
-      at,
-      reachable,
-      unreachableWhy: reachable ? undefined : UNREACHABLE.closure,
-      registerKey: name,
-      exportDecl,
-    });
+    return declared(ctx, "function", decl.node.id.name, decl, decl, stmt, at, exportDecl);
   }
   if (decl.isVariableDeclaration()) {
     const d = decl.node.declarations;
@@ -231,33 +257,10 @@ function target(ctx: Ctx, path: NodePath, comment: Comment): SaFunction {
     if (!init?.isArrowFunctionExpression() && !init?.isFunctionExpression()) {
       fail(ctx, "SA102", comment, MSG.precedesNothing(describe(decl.node)));
     }
-    if (decl.node.kind !== "const" || d[0].id.type !== "Identifier") {
-      fail(
-        ctx,
-        "SA102",
-        at,
-        MSG.notAnnotatable(
-          `a \`${decl.node.kind}\` binding`,
-          "Bind the function with `const` so its variant stays paired with it.",
-        ),
-      );
-    }
+    if (decl.node.kind !== "const" || d[0].id.type !== "Identifier") notConst(ctx, at, decl.node.kind);
     checkFunctionShape(ctx, init, at);
-    const name = (d[0].id as t.Identifier).name;
     const stmt = (exportDecl ? path : decl) as NodePath<t.Statement>;
-    const reachable = isModuleLevel(decl);
-    return base(ctx, {
-      name,
-      display: name,
-      form: "const",
-      fn: init,
-      stmt,
-      at,
-      reachable,
-      unreachableWhy: reachable ? undefined : UNREACHABLE.closure,
-      registerKey: name,
-      exportDecl,
-    });
+    return declared(ctx, "const", (d[0].id as t.Identifier).name, init, decl, stmt, at, exportDecl);
   }
   if (decl.isFunctionExpression() || decl.isArrowFunctionExpression())
     fail(ctx, "SA105", at, MSG.anonymous());
@@ -366,34 +369,11 @@ function wrapped(
       ),
     );
   }
-  if (decl.node.kind !== "const" || d.id.type !== "Identifier") {
-    fail(
-      ctx,
-      "SA102",
-      at,
-      MSG.notAnnotatable(
-        `a \`${decl.node.kind}\` binding`,
-        "Bind the function with `const` so its variant stays paired with it.",
-      ),
-    );
-  }
+  if (decl.node.kind !== "const" || d.id.type !== "Identifier") notConst(ctx, at, decl.node.kind);
   checkFunctionShape(ctx, arg, at);
-  const name = d.id.name;
   const exportDecl = decl.parentPath.isExportNamedDeclaration();
   const stmt = (exportDecl ? decl.parentPath : decl) as NodePath<t.Statement>;
-  const reachable = isModuleLevel(decl);
-  const fn = base(ctx, {
-    name,
-    display: name,
-    form: "const",
-    fn: arg,
-    stmt,
-    at,
-    reachable,
-    unreachableWhy: reachable ? undefined : UNREACHABLE.closure,
-    registerKey: name,
-    exportDecl,
-  });
+  const fn = declared(ctx, "const", (d.id as t.Identifier).name, arg, decl, stmt, at, exportDecl);
   fn.wrapper = init;
   return fn;
 }

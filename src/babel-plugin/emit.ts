@@ -1,6 +1,7 @@
 import type { NodePath, types as t } from "@babel/core";
 import type { AwaitFact } from "../core/inline.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
+import { TRANSPARENT } from "./babel-view.js";
 import type { CallEdit } from "./calls.js";
 import { cloneWithMap, rewriteTree } from "./clone.js";
 import type { Ctx } from "./ctx.js";
@@ -53,15 +54,6 @@ function runtimeCall(ctx: Ctx, imports: Imports, name: string, args: t.Expressio
   return t.callExpression(t.memberExpression(t.identifier(imports.runtime()), t.identifier(name)), args);
 }
 
-const PASS_THROUGH = new Set([
-  "ParenthesizedExpression",
-  "TSAsExpression",
-  "TSSatisfiesExpression",
-  "TSNonNullExpression",
-  "TSTypeAssertion",
-  "TypeCastExpression",
-]);
-
 /**
  * Builds the sync form of an awaited or returned expression in a copy, leaf by leaf, from the
  * facts found on the original (DESIGN §3.4).
@@ -79,7 +71,7 @@ class SyncMapper {
     const t = this.ctx.t;
     if (this.done.has(node)) return node;
     const rec = node as unknown as Record<string, t.Expression>;
-    if (PASS_THROUGH.has(node.type)) {
+    if (TRANSPARENT.has(node.type)) {
       rec.expression = this.map(rec.expression);
       return node;
     }

@@ -1,18 +1,10 @@
 import type { NodePath, types as t } from "@babel/core";
 import { type AwaitFact, SYNC_GLOBALS, WHY } from "../core/inline.js";
 import { findTwin, type ImportedCallee, isTwinModule } from "../core/twins.js";
+import { TRANSPARENT } from "./babel-view.js";
 import { type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
-
-const WRAPPERS = new Set([
-  "ParenthesizedExpression",
-  "TSAsExpression",
-  "TSSatisfiesExpression",
-  "TSNonNullExpression",
-  "TSTypeAssertion",
-  "TypeCastExpression",
-]);
 
 /** Follows an identifier to an import (ESM or `require`) and collects the member path. */
 export function importedCallee(path: NodePath, ctx: Ctx): ImportedCallee | undefined {
@@ -98,28 +90,29 @@ function leavesOf(
   returned: boolean,
   strictReturns: boolean,
   out: Map<t.Node, AwaitFact>,
+  owner: SaFunction,
 ): void {
   const node = path.node;
-  if (WRAPPERS.has(node.type)) {
-    leavesOf(ctx, index, path.get("expression") as NodePath, returned, strictReturns, out);
+  if (TRANSPARENT.has(node.type)) {
+    leavesOf(ctx, index, path.get("expression") as NodePath, returned, strictReturns, out, owner);
     return;
   }
   if (node.type === "ConditionalExpression") {
-    leavesOf(ctx, index, path.get("consequent") as NodePath, returned, strictReturns, out);
-    leavesOf(ctx, index, path.get("alternate") as NodePath, returned, strictReturns, out);
+    leavesOf(ctx, index, path.get("consequent") as NodePath, returned, strictReturns, out, owner);
+    leavesOf(ctx, index, path.get("alternate") as NodePath, returned, strictReturns, out, owner);
     return;
   }
   if (node.type === "LogicalExpression") {
-    leavesOf(ctx, index, path.get("left") as NodePath, returned, strictReturns, out);
-    leavesOf(ctx, index, path.get("right") as NodePath, returned, strictReturns, out);
+    leavesOf(ctx, index, path.get("left") as NodePath, returned, strictReturns, out, owner);
+    leavesOf(ctx, index, path.get("right") as NodePath, returned, strictReturns, out, owner);
     return;
   }
   if (node.type === "SequenceExpression") {
     const exprs = path.get("expressions") as NodePath[];
-    leavesOf(ctx, index, exprs[exprs.length - 1], returned, strictReturns, out);
+    leavesOf(ctx, index, exprs[exprs.length - 1], returned, strictReturns, out, owner);
     return;
   }
-  out.set(node, factOf(ctx, index, path, returned, strictReturns));
+  out.set(node, factOf(ctx, index, path, returned, strictReturns, owner));
 }
 
 function factOf(
@@ -128,6 +121,7 @@ function factOf(
   path: NodePath,
   returned: boolean,
   strictReturns: boolean,
+  owner: SaFunction,
 ): AwaitFact {
   const node = path.node;
   const lenient = returned && !strictReturns;
@@ -135,7 +129,7 @@ function factOf(
     const call = path as NodePath<t.CallExpression>;
     const r = resolveCallee(index, call, ctx);
     if (r && !r.explicit) {
-      leafOwner.leafCallees.set(node, r);
+      owner.leafCallees.set(node, r);
       return {
         kind: "smartasync",
         callee: r.fn?.display ?? r.ext?.fact.name ?? (r.shape.kind === "dispatch" ? r.shape.name : "?"),
@@ -159,8 +153,9 @@ function factOf(
         }
         // Element leaves go into the function's own map too: the emitter maps them in place.
         const inner = new Map<t.Node, AwaitFact>();
-        for (const el of arg.get("elements") as NodePath[]) leavesOf(ctx, index, el, false, true, inner);
-        for (const [n, f] of inner) leafOwner.leaves.set(n, f);
+        for (const el of arg.get("elements") as NodePath[])
+          leavesOf(ctx, index, el, false, true, inner, owner);
+        for (const [n, f] of inner) owner.leaves.set(n, f);
         return { kind: "combinator", name: prop, elements: [...inner.values()] };
       }
       if (globalPromise && (prop === "race" || prop === "any"))
@@ -195,18 +190,15 @@ function factOf(
   return { kind: "not-promise" };
 }
 
-let leafOwner: SaFunction;
-
 /** Collects the await and return leaves of an async function's own body (not nested functions). */
 export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
-  leafOwner = fn;
   const f = fn.fn;
   // A function declared `: Promise<T>` without `async` returns the promise itself, so an
   // unknown returned call is most likely that promise (fixture inline/promise-typed-return).
   const strictReturns = !f.node.async;
   const add = (p: NodePath, returned: boolean) => {
     const mine = new Map<t.Node, AwaitFact>();
-    leavesOf(ctx, index, p, returned, strictReturns, mine);
+    leavesOf(ctx, index, p, returned, strictReturns, mine, fn);
     const loc = locOf(ctx, p.parentPath?.isAwaitExpression() ? p.parentPath.node : p.node);
     for (const [node, fact] of mine) {
       fn.leaves.set(node, fact);
