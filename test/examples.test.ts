@@ -137,3 +137,21 @@ describe("examples/library", () => {
     expect(out).toContain("Ciao, Bob! (2 words, counted off the event loop)");
   });
 });
+
+describe("examples/typescript", () => {
+  it("type-checks strictly, builds with .d.ts files that type the generated variants, and runs", () => {
+    const { status, out } = run(process.execPath, ["examples/typescript/run.mjs"], 90_000);
+    expect(status, out).toBe(0);
+    expect(out).toContain("tsc --noEmit (strict): ok");
+    expect(out).not.toContain("declarations:");
+    expect(out).toContain("export declare const loadUser: _sa.SmartAsync<[id: number], User>;");
+    expect(out).toContain("export declare const loadUserSync: (id: number) => User;");
+    expect(out).toContain("export declare function teamOfSync(id: number): string;");
+    expect(out).toContain(
+      "export declare function fingerprintAsync(...args: Parameters<typeof fingerprint>)",
+    );
+    expect(out).toContain("sync:  Ada (engines) score 30 fingerprint e1a308b5");
+    expect(out).toContain("async: Grace (compilers) score 50 fingerprint 73b6a765");
+    expect(out).toContain("error: RangeError: no user 9");
+  });
+});

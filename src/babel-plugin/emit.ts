@@ -247,15 +247,48 @@ export function buildVariant(
     return c;
   }
   const w = wrapperBody(ctx, fn, imports);
+  const typed = typeWrapper(ctx, fn, w.params[0]);
+  let out: t.Function;
   switch (fn.form) {
     case "function":
     case "const":
-      return t.functionDeclaration(id, w.params, w.body, false, w.async);
+      out = t.functionDeclaration(id, w.params, w.body, false, w.async);
+      break;
     case "class-method":
-      return t.classMethod("method", id, w.params, w.body, false, fn.isStatic, false, w.async);
+      out = t.classMethod("method", id, w.params, w.body, false, fn.isStatic, false, w.async);
+      break;
     case "object-method":
-      return t.objectMethod("method", id, w.params, w.body, false, false, w.async);
+      out = t.objectMethod("method", id, w.params, w.body, false, false, w.async);
+      break;
   }
+  if (typed) out.returnType = typed;
+  return out;
+}
+
+/**
+ * In TypeScript input, a wrapper variant is typed from its function (`...args: Parameters<typeof
+ * f>`, returning `Awaited<ReturnType<typeof f>>` or `Promise<ReturnType<typeof f>>`), so that
+ * declaration emit gives hand-written callers real types (docs/typescript.md).
+ */
+function typeWrapper(ctx: Ctx, fn: SaFunction, rest: t.RestElement): t.TSTypeAnnotation | undefined {
+  const t = ctx.t;
+  if (!/\.[cm]?tsx?$/.test(ctx.file.opts.filename ?? "")) return undefined;
+  let query: t.TSEntityName;
+  if (fn.form === "function" || fn.form === "const") query = t.identifier(fn.name);
+  else {
+    const owner = fn.registerKey.split(".")[0];
+    if (owner.startsWith("<")) return undefined;
+    query = t.identifier(owner);
+    if (fn.form === "class-method" && !fn.isStatic)
+      query = t.tsQualifiedName(query, t.identifier("prototype"));
+    query = t.tsQualifiedName(query, t.identifier(fn.name));
+  }
+  const of = (name: string, arg: t.TSType) =>
+    t.tsTypeReference(t.identifier(name), t.tsTypeParameterInstantiation([arg]));
+  const fnType = () => t.tsTypeQuery(t.cloneNode(query));
+  rest.typeAnnotation = t.tsTypeAnnotation(of("Parameters", fnType()));
+  const returns = of("ReturnType", fnType());
+  return t.tsTypeAnnotation(fn.kind === "async" ? of("Awaited", returns) : of("Promise", returns));
 }
 
 /** `{ kind: "async", sync: loadSync }`: the marker's description for `mark()`. */

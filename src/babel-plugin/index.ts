@@ -10,6 +10,9 @@ export type { Options } from "../core/options.js";
 export type { Report } from "../core/report.js";
 export { createManifest } from "./manifest.js";
 
+/** Babel `caller.name` of `smartasync build`'s declaration pass. */
+export const DECLARATIONS_CALLER = "smartasync-declarations";
+
 const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
 
 /** The module graph the plugin uses for these options (tests and tools read its counters). */
@@ -36,6 +39,10 @@ export default function smartasync(api: PluginAPI, rawOptions: unknown): PluginO
     entry = holder;
   }
   const shared = entry;
+  // `smartasync build` compiles TypeScript a second time, types kept, for TypeScript's own
+  // declaration emit; it says so through Babel's `caller` (not a user option).
+  const forDeclarations =
+    api.caller((c) => (c as { name?: string } | undefined)?.name === DECLARATIONS_CALLER) === true;
   return {
     name: "smartasync",
     visitor: {
@@ -43,7 +50,7 @@ export default function smartasync(api: PluginAPI, rawOptions: unknown): PluginO
         let report: Report;
         try {
           shared.root = rootOf(state.file, options);
-          report = transformProgram(api.types, path, state.file, options, shared.graph);
+          report = transformProgram(api.types, path, state.file, options, shared.graph, forDeclarations);
         } catch (e) {
           if (
             typeof (e as { code?: unknown }).code === "string" &&

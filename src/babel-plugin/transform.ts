@@ -66,11 +66,18 @@ class ProgramInserts {
   flush(): void {
     if (this.after.size === 0) return;
     const body: t.Statement[] = [];
-    for (const s of this.program.node.body) {
+    const old = this.program.node.body;
+    old.forEach((s, i) => {
       body.push(s);
       const extra = this.after.get(s);
-      if (extra) body.push(...extra);
-    }
+      if (!extra) return;
+      body.push(...extra);
+      // Babel hangs the next statement's leading comments on this one too: printed after the
+      // inserted variants they would document the wrong declaration.
+      const next = new Set((old[i + 1]?.leadingComments ?? []).map((c) => c.start));
+      if (s.trailingComments && next.size)
+        s.trailingComments = s.trailingComments.filter((c) => !next.has(c.start));
+    });
     this.program.node.body = body;
   }
 }
@@ -168,6 +175,8 @@ export function transformProgram(
   file: File,
   options: Options,
   graph?: ModuleGraph,
+  /** For `.d.ts` emit (`smartasync build`): keep `smartasync(...)` wrappers, whose type is the point. */
+  keepWrappers = false,
 ): Report {
   const report = emptyReport(reportPath(file, options));
   ownFacts = undefined;
@@ -252,7 +261,7 @@ export function transformProgram(
         fn.exportDecl ? t.exportNamedDeclaration(decl as t.FunctionDeclaration, []) : decl,
         call("mark", [t.identifier(fn.name), markerSpec(ctx, fn, t.identifier(fn.variant))]),
       ];
-      if (fn.wrapper) {
+      if (fn.wrapper && !keepWrappers) {
         // The typed form: the wrapper goes, its explicit choices stay for code not compiled.
         const declarator = (
           fn.stmt!.isExportNamedDeclaration() ? fn.stmt!.node.declaration : fn.stmt!.node

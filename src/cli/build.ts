@@ -18,6 +18,7 @@ import {
   projectDir,
   stdoutPaint,
 } from "./common.js";
+import { emitDeclarations } from "./declarations.js";
 import { UsageError, UsageErrors } from "./errors.js";
 import { describeFsError, displayPath, walk } from "./files.js";
 import { formatSummary, summarise } from "./findings.js";
@@ -73,6 +74,7 @@ export function checkDirs(srcDir: string, outDir: string, srcArg: string, outArg
 interface BuildOptions extends CommonOptions {
   outDir: string;
   sourceMaps: boolean;
+  declarations: boolean;
 }
 
 export function buildCommand(): Command {
@@ -85,7 +87,11 @@ export function buildCommand(): Command {
       "-o, --out-dir <dir>",
       "output directory (not the source directory, not inside it, not containing it)",
     )
-    .option("--no-source-maps", "do not write .map files");
+    .option("--no-source-maps", "do not write .map files")
+    .option(
+      "--no-declarations",
+      "do not write .d.ts files for TypeScript sources (by default they are emitted by TypeScript, generated variants included)",
+    );
   addCommonOptions(cmd);
   return cmd.action(async (srcArg: string, opts: BuildOptions) => {
     checkCompiler(opts);
@@ -171,6 +177,16 @@ export function buildCommand(): Command {
       }
     }
     await writePackageManifest({ srcDir, outDir, modules });
+    const tsSources = modules
+      .map((m) => join(srcDir, m.source))
+      .filter((f) => /\.[cm]?tsx?$/.test(f) && !f.endsWith(".d.ts"));
+    if (opts.declarations && tsSources.length > 0) {
+      const d = await emitDeclarations(tsSources, srcDir, outDir, cwd);
+      if (d.skipped) process.stderr.write(`smartasync build: ${d.skipped}\n`);
+      for (const p of d.problems.slice(0, 10)) process.stderr.write(`smartasync build: declarations: ${p}\n`);
+      if (d.problems.length > 10)
+        process.stderr.write(`smartasync build: declarations: ${d.problems.length - 10} more type errors\n`);
+    }
     const summary = summarise(outcomes, performance.now() - t0);
     const paint = stdoutPaint();
     const failed = outcomes.length - written;

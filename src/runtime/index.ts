@@ -408,6 +408,8 @@ function closeChannel(ch: Channel): Promise<unknown> {
  * Runs the registered async function `name` of `moduleUrl` in the blocking worker and waits
  * for it: returns its value or throws its error.
  */
+/** The value of the registered async function; `T` is for typed callers (generated TypeScript). */
+export function runSync<T = unknown>(moduleUrl: string, name: string, args: unknown[]): T;
 export function runSync(moduleUrl: string, name: string, args: unknown[]): unknown {
   const { url, fn } = registered(moduleUrl, name);
   if (!canBlock()) {
@@ -622,6 +624,8 @@ function pump(): void {
 }
 
 /** Runs the registered sync function `name` of `moduleUrl` in the worker pool. */
+/** A promise of the registered sync function's value; `T` is for typed callers (generated TypeScript). */
+export function offload<T = unknown>(moduleUrl: string, name: string, args: unknown[]): Promise<T>;
 export function offload(moduleUrl: string, name: string, args: unknown[]): Promise<unknown> {
   let req: Request;
   let url: string;
