@@ -151,9 +151,7 @@ function base(
     leaves: new Map(),
     leafCallees: new Map(),
     located: [],
-    forAwaits: [],
     asyncStrategy: undefined,
-    variantNode: undefined,
   };
 }
 

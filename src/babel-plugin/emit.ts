@@ -1,4 +1,4 @@
-import type { NodePath, types as t } from "@babel/core";
+import type { types as t } from "@babel/core";
 import type { AwaitFact } from "../core/inline.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
 import { TRANSPARENT } from "./babel-view.js";
@@ -298,8 +298,4 @@ export function markerSpec(ctx: Ctx, fn: SaFunction, variant: t.Expression): t.O
     t.objectProperty(t.identifier("kind"), t.stringLiteral(fn.kind)),
     t.objectProperty(t.identifier(fn.kind === "async" ? "sync" : "async"), variant),
   ]);
-}
-
-export function statementsAfter(path: NodePath<t.Statement>, nodes: t.Statement[]): void {
-  if (nodes.length) path.insertAfter(nodes);
 }

@@ -222,7 +222,6 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
     },
     ForOfStatement(p) {
       if (p.node.await) {
-        fn.forAwaits.push(p.node);
         fn.located.push({
           fact: { kind: "unmappable", why: WHY.forAwait() },
           loc: locOf(ctx, p.node),

@@ -40,7 +40,6 @@ export interface SaFunction {
   /** Callees of the smartasync calls among the leaves, resolved on the original tree. */
   leafCallees: Map<t.Node, import("./calls.js").Resolved>;
   located: LocatedAwait[];
-  forAwaits: t.Node[];
   asyncStrategy: "offload" | "same-thread" | undefined;
   /** The typed form `const f = smartasync(fn)` (DESIGN §6): the wrapper call to remove. */
   wrapper?: t.CallExpression;
@@ -49,6 +48,4 @@ export interface SaFunction {
    * own output), so nothing is generated again (idempotence).
    */
   processed?: boolean;
-  /** Generated variant node (filled by the emitter). */
-  variantNode: t.Node | undefined;
 }

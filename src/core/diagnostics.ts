@@ -51,18 +51,6 @@ export interface Diagnostic {
   loc: string;
 }
 
-/** An error that carries its code and source position, so adapters can attach a code frame. */
-export class SmartAsyncError extends Error {
-  readonly code: Code;
-  readonly position: Position | undefined;
-  constructor(code: Code, message: string, position?: Position) {
-    super(`${code}: ${message}`);
-    this.name = "SmartAsyncError";
-    this.code = code;
-    this.position = position;
-  }
-}
-
 export function severityOf(code: Code, strict: boolean): Severity {
   const s: Severity = CODES[code].severity;
   return strict && s === "warning" ? "error" : s;

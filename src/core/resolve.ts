@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve as resolvePath } from "node:path";
 
 /**
@@ -165,8 +165,4 @@ export function clearResolveCache(): void {
   tsconfigCache.clear();
   packageCache.clear();
   fileCache.clear();
-}
-
-export function fileExists(p: string): boolean {
-  return existsSync(p);
 }
