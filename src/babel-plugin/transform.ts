@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import type { File, NodePath, types as t } from "@babel/core";
-import { mayContainAnnotation } from "../core/annotation.js";
+import { mayContainAnnotation, mayContainMisspelling, misspelledTag } from "../core/annotation.js";
 import { planSyncVariant } from "../core/inline.js";
 import { MSG } from "../core/messages.js";
 import type { ExportFact, ModuleFacts } from "../core/module-facts.js";
@@ -184,6 +184,12 @@ export function transformProgram(
   const ctx: Ctx = { t, options, file, fileName: report.file, code, report, graph };
   const imported = new ImportedFns(ctx, program);
   ctx.imported = imported;
+  if (mayContainMisspelling(code)) {
+    for (const c of (file.ast.comments ?? []) as t.Comment[]) {
+      const word = misspelledTag(c.value, c.type === "CommentBlock");
+      if (word) warn(ctx, "SA107", c, MSG.misspelled(word));
+    }
+  }
   // Fast path: no annotation in the text and nothing smartasync imported → not traversed at all.
   const annotated = mayContainAnnotation(code, options.runtime);
   if (!annotated && !(graph && imported.any())) {

@@ -1,3 +1,5 @@
+import { editDistance } from "./did-you-mean.js";
+
 /**
  * Recognises the annotation in a comment's text (DESIGN §2). Anchored like Babel's `@jsx`
  * pragma: the tag must start the comment (or a JSDoc line) and end at whitespace or the end,
@@ -26,6 +28,27 @@ export function parseAnnotation(value: string, block: boolean): AnnotationParse 
     return extra === "" ? { kind: "annotation" } : { kind: "malformed", extra };
   }
   return { kind: "none" };
+}
+
+/**
+ * A tag that is probably a typo of `@smartasync` (`@smartasnyc`, `@smartAsync`, `@smart-async`):
+ * returned so it can be reported (SA107), never taken as an annotation. Longer words that merely
+ * start with the tag (`@smartasyncfoo`) are different words, as for `@jsx`.
+ */
+export function misspelledTag(value: string, block: boolean): string | undefined {
+  const lines = block ? value.split(/\r\n|\r|\n/) : [value];
+  for (const raw of lines) {
+    const word = /^\s*\*?\s*(@[\w-]+)/.exec(raw)?.[1];
+    if (!word || word === TAG) continue;
+    const norm = word.toLowerCase().replace(/[-_]/g, "");
+    if (norm === TAG || (editDistance(norm, TAG) <= 2 && !word.startsWith(TAG))) return word;
+  }
+  return undefined;
+}
+
+/** Cheap pre-check for misspelled tags: only files with `@smart…` in them are looked at. */
+export function mayContainMisspelling(source: string): boolean {
+  return /@smart/i.test(source);
 }
 
 /**

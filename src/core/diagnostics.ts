@@ -17,6 +17,7 @@ export const CODES = {
   SA104: { severity: "error", title: "invalid smartasync options" },
   SA105: { severity: "error", title: "an annotated function needs a name" },
   SA106: { severity: "warning", title: "duplicate @smartasync annotation" },
+  SA107: { severity: "warning", title: "a comment tag that looks like a misspelled @smartasync" },
   SA201: { severity: "warning", title: "floating promise: async smartasync call neither awaited nor used" },
   SA202: { severity: "warning", title: "call in a callback of an unknown function: context cannot be known" },
   SA203: { severity: "hint", title: "blocking call in async code: await it to offload" },

@@ -15,6 +15,8 @@ export const MSG = {
   anonymous: () =>
     "an annotated function needs a name, so its variant can be named after it: write `export default async function load() {}` rather than an anonymous default export.",
   duplicate: () => "@smartasync appears more than once on the same function; keep one.",
+  misspelled: (word: string) =>
+    `\`${word}\` looks like a misspelled annotation, so nothing here was given a second colour. Write \`@smartasync\` if you meant it.`,
   floating: (call: string, variant: string) =>
     `\`${call}\` is an async smartasync function called in async code without \`await\`: its promise floats and its errors are lost. Write \`await ${call}\` to wait, \`void ${call}\` to start it on purpose, or \`${variant}\` to block.`,
   unknownContext: (call: string, variant: string | undefined) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAnnotation } from "../../src/core/annotation.js";
+import { misspelledTag, parseAnnotation } from "../../src/core/annotation.js";
 
 describe("parseAnnotation (DESIGN §2)", () => {
   it.each([
@@ -25,4 +25,16 @@ describe("parseAnnotation (DESIGN §2)", () => {
     expect(parseAnnotation(" @smartasync worker", false)).toEqual({ kind: "malformed", extra: "worker" });
     expect(parseAnnotation("*\n * @smartasync sync\n ", true)).toEqual({ kind: "malformed", extra: "sync" });
   });
+});
+
+describe("misspelledTag (SA107)", () => {
+  it.each(["@smartasnyc", "@smartAsync", "@smart-async", "@smartasyn", "@smartsync"])("flags %s", (word) => {
+    expect(misspelledTag(` ${word}`, false)).toBe(word);
+  });
+  it.each([" @smartasync", " @smartasyncfoo", " @param x", " see @smartasnyc", " @jsx h"])(
+    "leaves %j alone",
+    (v) => {
+      expect(misspelledTag(v, false)).toBeUndefined();
+    },
+  );
 });

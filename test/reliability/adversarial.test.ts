@@ -37,14 +37,13 @@ function expectLocated(err: Error & { code?: string }, code: string, line: numbe
 }
 
 describe("annotations", () => {
-  it("misspelled tag (`// @smartasnyc`) is not an annotation: output as without the plugin, no diagnostic", () => {
-    // Documented (anchored match, like @jsx). Finding: there is no "did you mean" for a
-    // misspelled tag, so the typo is silent — see docs/reliability.md.
+  it("misspelled tag (`// @smartasnyc`) is not an annotation: output as without the plugin, warning SA107", () => {
+    // Anchored match, like @jsx: a typo annotates nothing, but it is no longer silent.
     const src = "// @smartasnyc\nasync function f() { return 1 }\nexport function m() { return f(); }\n";
     for (const v of [7, 8] as const) {
       const r = transform(src, v, { filename: FILE });
       expect(r.code).toBe(transform(src, v, { filename: FILE, plugin: false }).code);
-      expect(r.report?.diagnostics ?? []).toEqual([]);
+      expect((r.report?.diagnostics ?? []).map((d) => d.code)).toEqual(["SA107"]);
     }
   });
 
