@@ -11,6 +11,7 @@ import {
   scanReExports,
   UNREADABLE,
 } from "../core/module-facts.js";
+import { exportedVariant } from "../core/naming.js";
 import type { Options } from "../core/options.js";
 import { emptyReport } from "../core/report.js";
 import { forgetResolution, type Resolution, resolveImport } from "../core/resolve.js";
@@ -138,15 +139,6 @@ export class ModuleGraph {
     return out;
   }
 
-  /** The variant of a function exported under another name: `export { f as g }` → `gSync`. */
-  renamed(exported: string, kind: FunctionKind): string {
-    return exported + (kind === "async" ? this.options.syncSuffix : this.options.asyncSuffix);
-  }
-
-  private variantExportName(exported: string, f: SaFunction): string {
-    return exported === "default" ? f.variant : this.renamed(exported, f.kind);
-  }
-
   private compute(path: string, source: string, depth: number, withStrategies: boolean): ModuleFacts {
     const exports = new Map<string, ExportFact>();
     const methods = new Map<string, Set<FunctionKind>>();
@@ -167,7 +159,7 @@ export class ModuleGraph {
         exports.set(name, {
           name: f.display,
           kind: f.kind,
-          variant: this.variantExportName(name, f),
+          variant: exportedVariant(name, f.name, f.variant, f.kind, this.options),
           ...(withStrategies && f.kind === "async" ? { syncStrategy: f.syncPlan!.strategy } : {}),
           ...(withStrategies && f.kind === "sync"
             ? { asyncStrategy: f.reachable ? "offload" : "same-thread" }
@@ -207,10 +199,7 @@ export class ModuleGraph {
         for (const [exported, imported] of re.names) {
           const fact = target.exports.get(imported);
           if (!fact) continue;
-          const variant =
-            exported === imported || exported === "default"
-              ? fact.variant
-              : this.renamed(exported, fact.kind);
+          const variant = exportedVariant(exported, imported, fact.variant, fact.kind, this.options);
           exports.set(exported, { ...fact, variant });
         }
       }

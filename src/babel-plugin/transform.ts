@@ -4,6 +4,7 @@ import { mayContainAnnotation, mayContainMisspelling, misspelledTag } from "../c
 import { planSyncVariant } from "../core/inline.js";
 import { MSG } from "../core/messages.js";
 import type { ExportFact, ModuleFacts } from "../core/module-facts.js";
+import { exportedVariant } from "../core/naming.js";
 import type { Options } from "../core/options.js";
 import { emptyReport, finishReport, type Report } from "../core/report.js";
 import type { FunctionKind } from "../core/strategy.js";
@@ -100,8 +101,7 @@ function reExportVariants(ctx: Ctx, program: NodePath<t.Program>, imported: Impo
       const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
       const fact = facts.exports.get(local);
       if (!fact) continue;
-      const suffix = fact.kind === "async" ? ctx.options.syncSuffix : ctx.options.asyncSuffix;
-      const as = exported === local || exported === "default" ? fact.variant : exported + suffix;
+      const as = exportedVariant(exported, local, fact.variant, fact.kind, ctx.options);
       if (names.has(as)) continue;
       names.add(as);
       s.specifiers.push(t.exportSpecifier(t.identifier(fact.variant), t.identifier(as)));
@@ -127,14 +127,13 @@ function factsOfFile(
       methods.set(fn.name, new Set([...(methods.get(fn.name) ?? []), fn.kind]));
       continue;
     }
-    const suffix = fn.kind === "async" ? options.syncSuffix : options.asyncSuffix;
     const names = exportedNames(uses.get(fn.name));
     if (fn.exportDecl) names.push(fn.stmt!.isExportDefaultDeclaration() ? "default" : fn.name);
     for (const name of names) {
       exports.set(name, {
         name: fn.display,
         kind: fn.kind,
-        variant: name === "default" || name === fn.name ? fn.variant : name + suffix,
+        variant: exportedVariant(name, fn.name, fn.variant, fn.kind, options),
         ...(fn.kind === "async"
           ? { syncStrategy: fn.syncPlan!.strategy }
           : { asyncStrategy: fn.asyncStrategy }),
@@ -158,10 +157,9 @@ function factsOfFile(
       const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
       const fact = facts.exports.get(local);
       if (!fact) continue;
-      const suffix = fact.kind === "async" ? options.syncSuffix : options.asyncSuffix;
       exports.set(exported, {
         ...fact,
-        variant: exported === local || exported === "default" ? fact.variant : exported + suffix,
+        variant: exportedVariant(exported, local, fact.variant, fact.kind, options),
       });
     }
   }
@@ -293,10 +291,9 @@ export function transformProgram(
         );
       }
       const exp = fn.exportDecl ? undefined : exportIndex.get(fn.name);
-      const suffix = fn.kind === "async" ? options.syncSuffix : options.asyncSuffix;
       for (const { decl, exported } of exp?.specifiers ?? []) {
         // `export { f as default }` exports the variant under its own name.
-        const as = exported === "default" ? fn.variant : exported + suffix;
+        const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options);
         decl.specifiers.push(t.exportSpecifier(t.identifier(fn.variant), t.identifier(as)));
       }
       if (exp?.isDefault) {
@@ -307,7 +304,7 @@ export function transformProgram(
         );
       }
       for (const c of exp?.cjs ?? []) {
-        const as = c.exported === fn.name ? fn.variant : c.exported + suffix;
+        const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options);
         if (c.kind === "object") {
           c.obj.properties.push(
             t.objectProperty(t.identifier(as), t.identifier(fn.variant), false, as === fn.variant),

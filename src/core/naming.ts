@@ -16,3 +16,19 @@ export function variantOf(name: string, options: Options): { base: string; kind:
   }
   return undefined;
 }
+
+/**
+ * The name a variant is exported under, next to a function exported as `exported`:
+ * `export { f }` → `fSync`, `export { f as g }` → `gSync`, `export default f` (or `f as default`)
+ * → the variant's own name, `fSync`. One rule for declarations, re-exports, CommonJS exports and
+ * manifests.
+ */
+export function exportedVariant(
+  exported: string,
+  local: string,
+  variant: string,
+  kind: FunctionKind,
+  options: Options,
+): string {
+  return exported === "default" || exported === local ? variant : variantName(exported, kind, options);
+}
