@@ -57,17 +57,22 @@ export function renderReport(report, { colour = false, path = report.file } = {}
     fnRows.push([f.name, f.kind, variants, f.syncStrategy ?? f.asyncStrategy ?? "", f.reasons.join("; ")]);
   }
   if (fnRows.every((r, i) => i === 0 || r[4] === "")) for (const r of fnRows) r.pop();
-  out.push(
-    ...table(fnRows, {
-      header: p.dim,
-      paint: (i, cell) =>
-        i === 0 ? p.bold(cell) : i === 3 ? strat(cell, cell) : i === 4 ? p.dim(cell) : cell,
-    }),
-  );
+  // A file that only calls functions of other modules has no function table.
+  if (report.functions.length) {
+    out.push(
+      ...table(fnRows, {
+        header: p.dim,
+        paint: (i, cell) =>
+          i === 0 ? p.bold(cell) : i === 3 ? strat(cell, cell) : i === 4 ? p.dim(cell) : cell,
+      }),
+    );
+  }
   if (report.calls.length) {
-    out.push("");
-    const callRows = [["loc", "callee", "context", "in", "strategy", "target"]];
-    for (const c of report.calls) callRows.push([c.loc, c.callee, c.context, c.in, c.strategy, c.target]);
+    if (report.functions.length) out.push("");
+    const callRows = [["loc", "callee", "context", "in", "strategy", "target", "from"]];
+    for (const c of report.calls)
+      callRows.push([c.loc, c.callee, c.context, c.in, c.strategy, c.target, c.from ?? ""]);
+    if (callRows.every((r, i) => i === 0 || r[6] === "")) for (const r of callRows) r.pop();
     out.push(
       ...table(callRows, {
         header: p.dim,
