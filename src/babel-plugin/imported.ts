@@ -1,4 +1,5 @@
 import type { NodePath, types as t } from "@babel/core";
+import { MSG } from "../core/messages.js";
 import type { ExportFact, ModuleFacts } from "../core/module-facts.js";
 import type { FunctionKind } from "../core/strategy.js";
 import { type Ctx, warn } from "./ctx.js";
@@ -66,12 +67,7 @@ export class ImportedFns {
   private problem(source: string, facts: ModuleFacts, at: t.Node): void {
     if (!facts.problem || this.warned.has(source)) return;
     this.warned.add(source);
-    warn(
-      this.ctx,
-      "SA204",
-      at,
-      `the imported module "${source}" ${facts.problem}, so calls of its functions stay plain calls here. Fix the import, or ignore this if it holds no smartasync functions.`,
-    );
+    warn(this.ctx, "SA204", at, MSG.unanalysable(source, facts.problem));
   }
 
   /** Every import of the file, for the fast path and for method dispatch. */

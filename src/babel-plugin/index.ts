@@ -1,9 +1,10 @@
 import type { PluginAPI, PluginObject, PluginPass } from "@babel/core";
+import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import { validateOptions } from "../core/options.js";
 import type { Report } from "../core/report.js";
 import { ModuleGraph } from "./module-graph.js";
-import { ownFacts, rootOf, transformProgram } from "./transform.js";
+import { rootOf, transformProgram } from "./transform.js";
 
 export type { Manifest } from "../core/module-facts.js";
 export type { Options } from "../core/options.js";
@@ -47,10 +48,10 @@ export default function smartasync(api: PluginAPI, rawOptions: unknown): PluginO
     name: "smartasync",
     visitor: {
       Program(path, state) {
-        let report: Report;
+        let result: { report: Report; exports?: ModuleFacts };
         try {
           shared.root = rootOf(state.file, options);
-          report = transformProgram(api.types, path, state.file, options, shared.graph, forDeclarations);
+          result = transformProgram(api.types, path, state.file, options, shared.graph, forDeclarations);
         } catch (e) {
           if (
             typeof (e as { code?: unknown }).code === "string" &&
@@ -60,7 +61,7 @@ export default function smartasync(api: PluginAPI, rawOptions: unknown): PluginO
           // Never a bare crash: say it is ours, keep the original error as the cause.
           const err = state.file.buildCodeFrameError(
             null,
-            `SA901: internal error in smartasync: ${(e as Error)?.message ?? String(e)}. Please report it with this file.`,
+            `SA901: ${MSG.internal((e as Error)?.message ?? String(e))}`,
           );
           Object.assign(err, { code: "SA901", cause: e });
           throw err;
@@ -69,9 +70,10 @@ export default function smartasync(api: PluginAPI, rawOptions: unknown): PluginO
           smartasync: Report;
           smartasyncExports?: ModuleFacts;
         };
-        meta.smartasync = report;
+        meta.smartasync = result.report;
         // Not part of the report: what the file exports, for package manifests.
-        if (ownFacts && (ownFacts.exports.size || ownFacts.methods.size)) meta.smartasyncExports = ownFacts;
+        const own = result.exports;
+        if (own && (own.exports.size || own.methods.size)) meta.smartasyncExports = own;
       },
     },
   };

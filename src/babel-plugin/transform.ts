@@ -109,9 +109,6 @@ function reExportVariants(ctx: Ctx, program: NodePath<t.Program>, imported: Impo
   }
 }
 
-/** What this file exports that is smartasync, for manifests (`smartasync build`). */
-export let ownFacts: ModuleFacts | undefined;
-
 function factsOfFile(
   ctx: Ctx,
   program: NodePath<t.Program>,
@@ -175,9 +172,8 @@ export function transformProgram(
   graph?: ModuleGraph,
   /** For `.d.ts` emit (`smartasync build`): keep `smartasync(...)` wrappers, whose type is the point. */
   keepWrappers = false,
-): Report {
+): { report: Report; exports?: ModuleFacts } {
   const report = emptyReport(reportPath(file, options));
-  ownFacts = undefined;
   const code = file.code;
   const ctx: Ctx = { t, options, file, fileName: report.file, code, report, graph };
   const imported = new ImportedFns(ctx, program);
@@ -193,7 +189,7 @@ export function transformProgram(
   if (!annotated && !(graph && imported.any())) {
     // Nothing to rewrite, but an import that cannot be analysed is still worth a warning.
     if (graph) imported.reportProblems();
-    return finishReport(report);
+    return { report: finishReport(report) };
   }
   const fns = annotated ? collectFunctions(ctx, program) : [];
   const index = buildIndex(fns);
@@ -388,7 +384,7 @@ export function transformProgram(
     );
   }
 
-  ownFacts = factsOfFile(ctx, program, fns, imported);
+  const exports = factsOfFile(ctx, program, fns, imported);
   reExportVariants(ctx, program, imported);
   inserts.flush();
   imported.flush();
@@ -409,5 +405,5 @@ export function transformProgram(
       reasons: fn.kind === "async" ? fn.syncPlan!.reasons : fn.reachable ? [] : [fn.unreachableWhy!],
     });
   }
-  return finishReport(report);
+  return { report: finishReport(report), exports };
 }

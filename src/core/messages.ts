@@ -23,6 +23,9 @@ export const MSG = {
     `\`${call}\` is returned from a callback passed to a function smartasync does not know, so whether it will be awaited cannot be known; it stays a plain call.${variant ? ` Call \`${variant}\` for the value, or make the callback async and \`await\` it, to choose explicitly.` : ""}`,
   blocking: (call: string, variant: string) =>
     `\`${call}\` runs a blocking sync function on the event loop of async code. Write \`await ${call}\` to run it off the thread (it becomes \`${variant}\`), or keep it if blocking here is intended.`,
+  unanalysable: (source: string, problem: string) =>
+    `the imported module "${source}" ${problem}, so calls of its functions stay plain calls here. Fix the import, or ignore this if it holds no smartasync functions.`,
+  internal: (message: string) => `internal error in smartasync: ${message}. Please report it with this file.`,
   dynamicScope: (call: string) =>
     `\`${call}\` is in the reach of \`with\` or a direct \`eval\`, so which function it calls is decided at run time; it stays a plain call. Move it out of the \`with\` block, or avoid \`eval\` declaring names here.`,
   needsWorker: (fn: string, why: string, reasons: string[]) =>
