@@ -1,0 +1,209 @@
+import type { types as t } from "@babel/core";
+import { mayContainAnnotation, mayContainMisspelling, misspelledTag } from "../annotation.js";
+import { planSyncVariant } from "../inline.js";
+import { MSG } from "../messages.js";
+import type { ModuleFacts } from "../module-facts.js";
+import type { Options } from "../options.js";
+import { emptyReport, finishReport, type Report } from "../report.js";
+import { buildIndex, type CallEdit, planCalls } from "./calls.js";
+import {
+  checkClash,
+  checkTopLevelEffects,
+  generatedVariant,
+  isProcessed,
+  markedTargets,
+  sharedState,
+} from "./checks.js";
+import { collectFunctions } from "./collect.js";
+import { at, type Ctx, fail, type Located, locOf, warn } from "./ctx.js";
+import {
+  type ExportUse,
+  factsOfFile,
+  indexExports,
+  type ReExportVariant,
+  reExportVariants,
+} from "./exports.js";
+import { ImportedFns } from "./imported.js";
+import { analyseBody } from "./leaves.js";
+import type { SaFunction } from "./model.js";
+import type { ModuleGraph } from "./module-graph.js";
+import { Names } from "./names.js";
+import { Scopes } from "./scope.js";
+import { type Node, Tree } from "./tree.js";
+
+/** A parsed file in Babel's shape: the program and every comment, in source order. */
+export interface ParsedFile {
+  program: t.Program;
+  comments: readonly t.Comment[];
+}
+
+export interface AnalysisInput {
+  parsed: ParsedFile;
+  code: string;
+  /** Absolute path of the file, when there is one. */
+  filename: string | undefined;
+  /** Report path of the file. */
+  fileName: string;
+  options: Options;
+  graph?: ModuleGraph;
+  /** A CommonJS transform runs after smartasync (Babel's plugin, SWC's `module.type`). */
+  cjsTransform: boolean;
+  /** The compiler's located error for a diagnostic. */
+  error(message: string, node: Located | null): Error;
+}
+
+/** Module-system facts of the file, which decide how generated code imports and names itself. */
+export interface ModuleKind {
+  /** The input itself is a CommonJS script: generated imports are `require` calls. */
+  cjsInput: boolean;
+  /** The output will be CommonJS: the module's URL is `__filename` (DESIGN §10). */
+  cjsOutput: boolean;
+}
+
+/** Everything an emitter needs to apply the decisions; nodes are those of the parsed file. */
+export interface Plan {
+  ctx: Ctx;
+  fns: SaFunction[];
+  /** Functions that run in a worker (sync variant) or the pool (offloaded async variant). */
+  inWorkers: Set<SaFunction>;
+  /** Call node → its edit; copies of a body apply the edits of the calls they copy. */
+  edits: Map<Node, CallEdit>;
+  exportIndex: Map<string, ExportUse>;
+  reExports: ReExportVariant[];
+  imported: ImportedFns;
+  names: Names;
+  module: ModuleKind;
+}
+
+export interface Analysis {
+  report: Report;
+  exports?: ModuleFacts;
+  /** Absent when the file needs no change. */
+  plan?: Plan;
+}
+
+export function moduleKind(ctx: Ctx, cjsTransform: boolean): ModuleKind {
+  const program = ctx.tree.program;
+  const hasEsm = program.body.some(
+    (s) =>
+      s.type === "ImportDeclaration" ||
+      s.type === "ExportNamedDeclaration" ||
+      s.type === "ExportDefaultDeclaration" ||
+      s.type === "ExportAllDeclaration",
+  );
+  const cjsInput =
+    program.sourceType === "script" ||
+    /\.c[jt]s$/.test(ctx.filename ?? "") ||
+    (!hasEsm && /\b(require\s*\(|module\.exports|exports\.)/.test(ctx.code));
+  return { cjsInput, cjsOutput: cjsInput || cjsTransform };
+}
+
+/** The whole analysis of one file: collect, decide, plan (DESIGN §2–§4); no edits. */
+export function analyse(input: AnalysisInput): Analysis {
+  const { code, options, graph } = input;
+  const report = emptyReport(input.fileName);
+  const tree = new Tree(input.parsed.program);
+  const ctx: Ctx = {
+    options,
+    fileName: input.fileName,
+    filename: input.filename,
+    code,
+    report,
+    tree,
+    scopes: new Scopes(tree),
+    comments: input.parsed.comments,
+    graph,
+    error: input.error,
+  };
+  const names = new Names(tree);
+  const imported = new ImportedFns(ctx, names);
+  ctx.imported = imported;
+  if (mayContainMisspelling(code)) {
+    for (const c of ctx.comments) {
+      const word = misspelledTag(c.value, c.type === "CommentBlock");
+      if (word) warn(ctx, "SA107", c, MSG.misspelled(word));
+    }
+  }
+  // Fast path: no annotation in the text and nothing smartasync imported → nothing to plan.
+  const annotated = mayContainAnnotation(code, options.runtime);
+  if (!annotated && !(graph && imported.any())) {
+    // Nothing to rewrite, but an import that cannot be analysed is still worth a warning.
+    if (graph) imported.reportProblems();
+    return { report: finishReport(report) };
+  }
+  const fns = annotated ? collectFunctions(ctx) : [];
+  const index = buildIndex(ctx, fns);
+  for (const [m, kinds] of imported.methodKinds())
+    index.methodKinds.set(m, new Set([...(index.methodKinds.get(m) ?? []), ...kinds]));
+
+  const marked = markedTargets(ctx);
+  for (const fn of fns) fn.processed = isProcessed(ctx, fn, marked);
+
+  // Decide every variant before any call is classified: call strategies name them.
+  for (const fn of fns) {
+    if (!fn.processed) checkClash(ctx, fn);
+    if (fn.kind === "async") {
+      analyseBody(ctx, index, fn);
+      fn.syncPlan = planSyncVariant(fn.located);
+      if (fn.syncPlan.strategy === "worker" && !fn.reachable)
+        fail(ctx, "SA301", at(fn.loc), MSG.needsWorker(fn.display, fn.unreachableWhy!, fn.syncPlan.reasons));
+    } else {
+      fn.asyncStrategy = fn.reachable ? "offload" : "same-thread";
+      if (!fn.reachable)
+        warn(ctx, "SA304", at(fn.loc), MSG.notOffloadable(fn.display, fn.unreachableWhy!, fn.variant));
+    }
+  }
+  const inWorkers = new Set(
+    fns.filter((f) => f.syncPlan?.strategy === "worker" || f.asyncStrategy === "offload"),
+  );
+  for (const fn of inWorkers) {
+    const shared = sharedState(ctx, fn);
+    if (shared.length)
+      warn(
+        ctx,
+        "SA302",
+        at(fn.loc),
+        MSG.sharedState(fn.display, shared, fn.kind === "async" ? "worker" : "offloaded"),
+      );
+  }
+  if (inWorkers.size) checkTopLevelEffects(ctx);
+
+  const generated = new Set(
+    fns
+      .filter((f) => f.processed)
+      .map((f) => generatedVariant(ctx, f))
+      .filter((n) => n !== undefined),
+  );
+  const edits = planCalls(ctx, index, generated);
+  const exportIndex = indexExports(tree.program);
+  const exports = factsOfFile(ctx, fns, imported, exportIndex);
+  const reExports = reExportVariants(ctx, imported);
+
+  for (const fn of fns) {
+    report.functions.push({
+      name: fn.display,
+      loc: locOf(ctx, at(fn.loc)),
+      kind: fn.kind,
+      variants: fn.kind === "async" ? { sync: fn.variant } : { async: fn.variant },
+      ...(fn.kind === "async"
+        ? { syncStrategy: fn.syncPlan!.strategy }
+        : { asyncStrategy: fn.asyncStrategy }),
+      reasons: fn.kind === "async" ? fn.syncPlan!.reasons : fn.reachable ? [] : [fn.unreachableWhy!],
+    });
+  }
+  return {
+    report: finishReport(report),
+    exports,
+    plan: {
+      ctx,
+      fns,
+      inWorkers,
+      edits,
+      exportIndex,
+      reExports,
+      imported,
+      names,
+      module: moduleKind(ctx, input.cjsTransform),
+    },
+  };
+}

@@ -1,0 +1,415 @@
+import type { types as t } from "@babel/core";
+import { parseAnnotation } from "../annotation.js";
+import { MSG, UNREACHABLE } from "../messages.js";
+import { variantName } from "../naming.js";
+import { type Ctx, fail, keyName, posOf, warn } from "./ctx.js";
+import type { Form, SaFunction } from "./model.js";
+import { isFunction, type Node } from "./tree.js";
+import { isAsyncFunction } from "./view.js";
+
+type Comment = t.Comment;
+
+/** Whether a method body uses `this`/`super` (arrow functions see the method's own). */
+function thisUse(ctx: Ctx, fn: t.Function): "this" | "super" | undefined {
+  let found: "this" | "super" | undefined;
+  ctx.tree.walk(fn.body, (n) => {
+    if (found) return false;
+    if (isFunction(n) && n.type !== "ArrowFunctionExpression") return false;
+    if (n.type === "ThisExpression") found = "this";
+    else if (n.type === "Super") found = "super";
+    return undefined;
+  });
+  return found;
+}
+
+function isModuleLevel(ctx: Ctx, stmt: Node): boolean {
+  const p = ctx.tree.parent(stmt);
+  if (p?.type === "Program") return true;
+  return (
+    (p?.type === "ExportNamedDeclaration" || p?.type === "ExportDefaultDeclaration") &&
+    ctx.tree.parent(p)?.type === "Program"
+  );
+}
+
+function describe(node: Node): string {
+  switch (node.type) {
+    case "VariableDeclaration":
+      return "a variable declaration";
+    case "ClassDeclaration":
+      return "a class (annotate its methods instead)";
+    case "ImportDeclaration":
+      return "an import";
+    case "ExpressionStatement":
+      return "an expression statement";
+    case "ClassProperty":
+    case "ClassPrivateProperty":
+      return "a class field";
+    default:
+      return `a ${node.type.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}`;
+  }
+}
+
+function checkFunctionShape(ctx: Ctx, fn: t.Function, at: Node): void {
+  if (fn.generator) {
+    fail(
+      ctx,
+      "SA102",
+      at,
+      MSG.notAnnotatable(
+        fn.async ? "an async generator" : "a generator",
+        "Generators are not supported yet; annotate a plain function that collects their values.",
+      ),
+    );
+  }
+}
+
+interface HolderInfo {
+  holder: Node;
+  name: string | undefined;
+  moduleLevel: boolean;
+}
+
+/** The class a member belongs to and the name it is known by at module level, if any. */
+function classInfo(ctx: Ctx, member: Node): HolderInfo {
+  const holder = ctx.tree.parent(ctx.tree.parent(member)!)!;
+  let name = (holder as t.Class).id?.name;
+  let stmt: Node | undefined = holder;
+  if (holder.type === "ClassExpression") {
+    const decl = ctx.tree.parent(holder);
+    if (decl?.type === "VariableDeclarator" && decl.id.type === "Identifier") {
+      name ??= decl.id.name;
+      stmt = ctx.tree.parent(decl);
+    } else {
+      stmt = undefined;
+    }
+  }
+  return { holder, name, moduleLevel: stmt !== undefined && isModuleLevel(ctx, stmt) };
+}
+
+function objectInfo(ctx: Ctx, member: Node): HolderInfo {
+  const holder = ctx.tree.parent(member)!;
+  const decl = ctx.tree.parent(holder);
+  if (decl?.type === "VariableDeclarator" && decl.id.type === "Identifier") {
+    const stmt = ctx.tree.parent(decl) as t.VariableDeclaration;
+    return { holder, name: decl.id.name, moduleLevel: stmt.kind === "const" && isModuleLevel(ctx, stmt) };
+  }
+  return { holder, name: undefined, moduleLevel: false };
+}
+
+interface BaseInit {
+  name: string;
+  display: string;
+  form: Form;
+  fn: t.Function;
+  stmt?: t.Statement;
+  member?: Node;
+  holder?: Node;
+  isStatic?: boolean;
+  at: Node;
+  reachable: boolean;
+  unreachableWhy?: string;
+  registerKey: string;
+  exportDecl?: boolean;
+}
+
+function base(ctx: Ctx, init: BaseInit): SaFunction {
+  const kind = isAsyncFunction(init.fn) ? "async" : "sync";
+  return {
+    name: init.name,
+    display: init.display,
+    kind,
+    form: init.form,
+    fn: init.fn,
+    stmt: init.stmt,
+    member: init.member,
+    holder: init.holder,
+    isStatic: init.isStatic ?? false,
+    loc: posOf(init.at) ?? { line: 0, column: 0 },
+    variant: variantName(init.name, kind, ctx.options),
+    reachable: init.reachable,
+    unreachableWhy: init.unreachableWhy,
+    registerKey: init.registerKey,
+    exportDecl: init.exportDecl ?? false,
+    syncPlan: undefined,
+    leaves: new Map(),
+    leafCallees: new Map(),
+    located: [],
+    asyncStrategy: undefined,
+  };
+}
+
+function methodFunction(
+  ctx: Ctx,
+  member: Node,
+  fn: t.Function,
+  name: string,
+  isStatic: boolean,
+  at: Node,
+): SaFunction {
+  const isClass = ctx.tree.parent(member)?.type === "ClassBody";
+  const info = isClass ? classInfo(ctx, member) : objectInfo(ctx, member);
+  const owner = info.name ?? (isClass ? "<class>" : "<object>");
+  const key = isClass && !isStatic ? `${owner}.prototype.${name}` : `${owner}.${name}`;
+  const use = thisUse(ctx, fn);
+  let why: string | undefined;
+  if (!info.moduleLevel) why = isClass ? UNREACHABLE.localClass : UNREACHABLE.anonymousObject;
+  else if (use) why = use === "this" ? UNREACHABLE.usesThis : UNREACHABLE.usesSuper;
+  return base(ctx, {
+    name,
+    display: key,
+    form: isClass ? "class-method" : "object-method",
+    fn,
+    member,
+    holder: info.holder,
+    isStatic,
+    at,
+    reachable: why === undefined,
+    unreachableWhy: why,
+    registerKey: key,
+  });
+}
+
+/** A function declaration or a `const` bound to a function: named, reachable at module level. */
+function declared(
+  ctx: Ctx,
+  form: "function" | "const",
+  name: string,
+  fn: t.Function,
+  decl: Node,
+  stmt: t.Statement,
+  at: Node,
+  exportDecl: boolean,
+): SaFunction {
+  const reachable = isModuleLevel(ctx, decl);
+  return base(ctx, {
+    name,
+    display: name,
+    form,
+    fn,
+    stmt,
+    at,
+    reachable,
+    unreachableWhy: reachable ? undefined : UNREACHABLE.closure,
+    registerKey: name,
+    exportDecl,
+  });
+}
+
+/** The SA102 for a function not bound with `const`. */
+function notConst(ctx: Ctx, at: Node, kind: string): never {
+  return fail(
+    ctx,
+    "SA102",
+    at,
+    MSG.notAnnotatable(
+      `a \`${kind}\` binding`,
+      "Bind the function with `const` so its variant stays paired with it.",
+    ),
+  );
+}
+
+function isFunctionValue(n: Node | null | undefined): n is t.ArrowFunctionExpression | t.FunctionExpression {
+  return n?.type === "ArrowFunctionExpression" || n?.type === "FunctionExpression";
+}
+
+/** Resolves the node an annotation comment leads to an annotated function, or fails. */
+function target(ctx: Ctx, node: Node, comment: Comment): SaFunction {
+  let decl: Node = node;
+  let exportDecl = false;
+  if (node.type === "ExportNamedDeclaration" || node.type === "ExportDefaultDeclaration") {
+    if (!node.declaration) fail(ctx, "SA102", comment, MSG.precedesNothing("an export list"));
+    decl = node.declaration;
+    exportDecl = true;
+  }
+  const at = node;
+  if (decl.type === "FunctionDeclaration") {
+    checkFunctionShape(ctx, decl, at);
+    if (!decl.id) fail(ctx, "SA105", at, MSG.anonymous());
+    const stmt = (exportDecl ? node : decl) as t.Statement;
+    return declared(ctx, "function", decl.id.name, decl, decl, stmt, at, exportDecl);
+  }
+  if (decl.type === "VariableDeclaration") {
+    const d = decl.declarations;
+    const init = d.length === 1 ? d[0].init : undefined;
+    if (!isFunctionValue(init)) fail(ctx, "SA102", comment, MSG.precedesNothing(describe(decl)));
+    if (decl.kind !== "const" || d[0].id.type !== "Identifier") notConst(ctx, at, decl.kind);
+    checkFunctionShape(ctx, init, at);
+    const stmt = (exportDecl ? node : decl) as t.Statement;
+    return declared(ctx, "const", (d[0].id as t.Identifier).name, init, decl, stmt, at, exportDecl);
+  }
+  if (isFunctionValue(decl)) fail(ctx, "SA105", at, MSG.anonymous());
+  if (decl.type === "ClassMethod" || decl.type === "ObjectMethod") {
+    if (decl.kind === "get" || decl.kind === "set") {
+      fail(
+        ctx,
+        "SA102",
+        at,
+        MSG.notAnnotatable(`a ${decl.kind}ter`, "Annotate a method instead (`async load() {}`)."),
+      );
+    }
+    if (decl.kind === "constructor") {
+      fail(
+        ctx,
+        "SA102",
+        at,
+        MSG.notAnnotatable("a constructor", "Annotate a method or a static factory method instead."),
+      );
+    }
+    checkFunctionShape(ctx, decl, at);
+    const name = keyName(decl);
+    if (name === undefined) {
+      fail(
+        ctx,
+        "SA102",
+        at,
+        MSG.notAnnotatable("a method with a computed name", "Give the method a plain name."),
+      );
+    }
+    const isStatic = decl.type === "ClassMethod" && decl.static;
+    return methodFunction(ctx, decl, decl, name, isStatic, at);
+  }
+  if (decl.type === "ObjectProperty") {
+    const value = decl.value as Node;
+    const name = keyName(decl);
+    if (isFunctionValue(value) && name !== undefined) {
+      checkFunctionShape(ctx, value, at);
+      return methodFunction(ctx, decl, value, name, false, at);
+    }
+    fail(ctx, "SA102", comment, MSG.precedesNothing("an object property that is not a function"));
+  }
+  if (decl.type === "ClassPrivateMethod") {
+    fail(
+      ctx,
+      "SA102",
+      at,
+      MSG.notAnnotatable("a private method", "Use a public method name; variants are looked up by name."),
+    );
+  }
+  if (decl.type === "TSDeclareFunction" || decl.type === "TSDeclareMethod") {
+    fail(
+      ctx,
+      "SA102",
+      at,
+      MSG.notAnnotatable(
+        "an overload signature or a `declare` function",
+        "Put the annotation on the implementation, the signature that has a body.",
+      ),
+    );
+  }
+  if (decl.type === "ClassProperty" && /Function/.test(decl.value?.type ?? "")) {
+    fail(ctx, "SA102", at, MSG.notAnnotatable("a class field", "Write it as a method: `async load() {}`."));
+  }
+  return fail(ctx, "SA102", comment, MSG.precedesNothing(describe(decl)));
+}
+
+/** Local names of the runtime's `smartasync` wrapper (`import { smartasync as sa } from …`). */
+function wrapperNames(ctx: Ctx): Set<string> {
+  const names = new Set<string>();
+  for (const s of ctx.tree.program.body) {
+    if (s.type !== "ImportDeclaration" || s.source.value !== ctx.options.runtime) continue;
+    for (const sp of s.specifiers) {
+      if (sp.type !== "ImportSpecifier") continue;
+      const imported = sp.imported.type === "Identifier" ? sp.imported.name : sp.imported.value;
+      if (imported === "smartasync") names.add(sp.local.name);
+    }
+  }
+  return names;
+}
+
+/** `const load = smartasync(async (id) => ...)`: the typed form, recognised like the comment. */
+function wrapped(ctx: Ctx, decl: t.VariableDeclaration, names: Set<string>): SaFunction | undefined {
+  if (decl.declarations.length !== 1) return undefined;
+  const d = decl.declarations[0];
+  const init = d.init;
+  if (init?.type !== "CallExpression" || init.callee.type !== "Identifier" || !names.has(init.callee.name))
+    return undefined;
+  if (ctx.scopes.binding(init.callee, init.callee.name)?.kind !== "module") return undefined;
+  const arg = init.arguments[0] as Node | undefined;
+  const parent = ctx.tree.parent(decl);
+  const exportDecl = parent?.type === "ExportNamedDeclaration";
+  const at = exportDecl ? parent : decl;
+  if (!isFunctionValue(arg)) {
+    fail(
+      ctx,
+      "SA102",
+      at,
+      MSG.notAnnotatable(
+        "this `smartasync(...)` call",
+        "Pass a function written in place: `smartasync(async (id) => ...)`.",
+      ),
+    );
+  }
+  if (decl.kind !== "const" || d.id.type !== "Identifier") notConst(ctx, at, decl.kind);
+  checkFunctionShape(ctx, arg, at);
+  const stmt = (exportDecl ? parent : decl) as t.Statement;
+  const fn = declared(ctx, "const", (d.id as t.Identifier).name, arg, decl, stmt, at, exportDecl);
+  fn.wrapper = init;
+  return fn;
+}
+
+/** The offset of the first token after `end`, past whitespace and further comments. */
+function nextToken(code: string, comments: readonly Comment[], from: number, end: number): number {
+  let i = end;
+  let c = from + 1;
+  for (;;) {
+    while (i < code.length && /\s/.test(code[i])) i++;
+    while (c < comments.length && (comments[c].start ?? 0) < i) c++;
+    if (c < comments.length && comments[c].start === i) {
+      i = comments[c].end ?? i;
+      c++;
+      continue;
+    }
+    return i;
+  }
+}
+
+/**
+ * Finds every annotation and the function it marks (DESIGN §2); fails on misuse. A comment
+ * leads the outermost node that starts at the next token, which is the node Babel attaches it
+ * to as a leading comment (so both compilers read the same annotations).
+ */
+export function collectFunctions(ctx: Ctx): SaFunction[] {
+  const comments = ctx.comments;
+  const annotations: { comment: Comment; index: number }[] = [];
+  comments.forEach((c, index) => {
+    const parsed = parseAnnotation(c.value, c.type === "CommentBlock");
+    if (parsed.kind === "malformed") fail(ctx, "SA101", c, MSG.malformed(parsed.extra));
+    if (parsed.kind === "annotation") annotations.push({ comment: c, index });
+  });
+  const found: SaFunction[] = [];
+  const wrappers = wrapperNames(ctx);
+  if (annotations.length === 0 && wrappers.size === 0) return found;
+  // Offset of the next token → the annotations that lead whatever starts there.
+  const leading = new Map<number, Comment[]>();
+  for (const a of annotations) {
+    const next = nextToken(ctx.code, comments, a.index, a.comment.end ?? 0);
+    const list = leading.get(next) ?? [];
+    list.push(a.comment);
+    leading.set(next, list);
+  }
+  const claimed = new Set<Comment>();
+  ctx.tree.walk(ctx.tree.program, (n) => {
+    const mine = n.start != null && n !== ctx.tree.program ? leading.get(n.start) : undefined;
+    if (mine) leading.delete(n.start!);
+    if (wrappers.size && n.type === "VariableDeclaration") {
+      const fn = wrapped(ctx, n, wrappers);
+      if (fn) {
+        if (mine) {
+          for (const c of mine) claimed.add(c);
+          warn(ctx, "SA106", n, MSG.duplicate());
+        }
+        found.push(fn);
+        return undefined;
+      }
+    }
+    if (!mine) return undefined;
+    for (const c of mine) claimed.add(c);
+    found.push(target(ctx, n, mine[0]));
+    if (mine.length > 1) warn(ctx, "SA106", mine[1], MSG.duplicate());
+    return undefined;
+  });
+  for (const a of annotations)
+    if (!claimed.has(a.comment))
+      fail(ctx, "SA102", a.comment, MSG.precedesNothing("nothing it can attach to"));
+  return found;
+}

@@ -1,0 +1,50 @@
+import type { types as t } from "@babel/core";
+import type { Position } from "../diagnostics.js";
+import type { AwaitFact, LocatedAwait, SyncPlan } from "../inline.js";
+import type { FunctionKind } from "../strategy.js";
+import type { Node } from "./tree.js";
+
+export type Form = "function" | "const" | "class-method" | "object-method";
+
+/** One annotated function, as the core found it. Nodes are the compiler's own (or lowered) nodes. */
+export interface SaFunction {
+  /** Own name: the binding, or the method key. */
+  name: string;
+  /** Name in reports: `load`, `Store.get`, `api.load`. */
+  display: string;
+  kind: FunctionKind;
+  form: Form;
+  /** The function itself (for `const f = async () => …`, the arrow). */
+  fn: t.Function;
+  /** Statement after which variants of a function/const form are inserted (the export, if any). */
+  stmt: t.Statement | undefined;
+  /** The class method, object method or object property carrying a method. */
+  member: Node | undefined;
+  /** The class (declaration or expression) or object expression holding a method. */
+  holder: Node | undefined;
+  isStatic: boolean;
+  loc: Position;
+  variant: string;
+  /** Reachable from a fresh import of the module (DESIGN §3.4): module level, no `this`. */
+  reachable: boolean;
+  /** Why not reachable, for SA301/SA304. */
+  unreachableWhy: string | undefined;
+  /** Registration key for runSync/offload: `load`, `Store.get`, `api.load`. */
+  registerKey: string;
+  /** Exported through its own declaration (`export function`, `export const`). */
+  exportDecl: boolean;
+  syncPlan: SyncPlan | undefined;
+  /** Await/return leaves of the body with their facts (async functions only). */
+  leaves: Map<Node, AwaitFact>;
+  /** Callees of the smartasync calls among the leaves, resolved on the original tree. */
+  leafCallees: Map<Node, import("./calls.js").Resolved>;
+  located: LocatedAwait[];
+  asyncStrategy: "offload" | "same-thread" | undefined;
+  /** The typed form `const f = smartasync(fn)` (DESIGN §6): the wrapper call to remove. */
+  wrapper?: t.CallExpression;
+  /**
+   * Already compiled: its variant and marker are in the file (a second pass over smartasync's
+   * own output), so nothing is generated again (idempotence).
+   */
+  processed?: boolean;
+}

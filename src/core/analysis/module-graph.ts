@@ -1,0 +1,206 @@
+import { relative } from "node:path";
+import { mayContainAnnotation } from "../annotation.js";
+import { planSyncVariant } from "../inline.js";
+import {
+  EMPTY_FACTS,
+  type ExportFact,
+  FactsCache,
+  factsFromManifest,
+  type ModuleFacts,
+  scanReExports,
+  UNREADABLE,
+} from "../module-facts.js";
+import { exportedVariant } from "../naming.js";
+import type { Options } from "../options.js";
+import { emptyReport } from "../report.js";
+import { forgetResolution, type Resolution, resolveImport } from "../resolve.js";
+import type { FunctionKind } from "../strategy.js";
+import type { ParsedFile } from "./analyse.js";
+import { buildIndex } from "./calls.js";
+import { collectFunctions } from "./collect.js";
+import type { Ctx } from "./ctx.js";
+import { declaredExportName, exportedNames, indexExports } from "./exports.js";
+import { ImportedFns } from "./imported.js";
+import { analyseBody } from "./leaves.js";
+import type { SaFunction } from "./model.js";
+import { Names } from "./names.js";
+import { Scopes } from "./scope.js";
+import { Tree } from "./tree.js";
+
+/** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
+export const MAX_REEXPORT_DEPTH = 16;
+
+/** Parses an imported module with the compiler at hand (Babel's parser, or SWC lowered). */
+export type ParseModule = (source: string, path: string) => ParsedFile;
+
+/** A module read and analysed apart from the file being compiled. */
+interface Scanned {
+  ctx: Ctx;
+  fns: SaFunction[];
+  exported: Map<string, SaFunction>;
+}
+
+/**
+ * The facts of every module a compiled file imports (DESIGN §3.6), computed on demand and cached
+ * by path and mtime for the life of the graph (a whole build, or a watch session).
+ *
+ * Two phases keep import cycles harmless: the *shape* of a module (which exports are smartasync,
+ * their kinds and variant names) needs no other module except through re-exports; the *facts*
+ * (also each function's sync strategy) need only the shapes of what it imports.
+ */
+export class ModuleGraph {
+  readonly shapes = new FactsCache();
+  readonly facts = new FactsCache();
+  private readonly scanned = new Map<string, Scanned>();
+
+  constructor(
+    private readonly parse: ParseModule,
+    private readonly options: Options,
+    private readonly rootOf: (file: string) => string,
+  ) {}
+
+  /** Facts of whatever `specifier` imports from `from`, or a problem to report. */
+  ofImport(specifier: string, from: string, phase: "shape" | "facts" = "facts"): ModuleFacts {
+    let r: Resolution | undefined;
+    try {
+      r = resolveImport(specifier, from);
+    } catch {
+      r = undefined;
+    }
+    if (!r) return specifier.startsWith(".") ? { ...EMPTY_FACTS, problem: "cannot be found" } : EMPTY_FACTS;
+    if (r.kind === "package") return factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
+    const facts = phase === "shape" ? this.shapeOf(r.path, 0) : this.factsOf(r.path);
+    if (facts.problem === UNREADABLE) {
+      // A remembered resolution whose file is gone: resolve once more (the file may have moved).
+      forgetResolution(specifier, from);
+      const again = resolveImport(specifier, from);
+      if (again?.kind === "file" && again.path !== r.path)
+        return phase === "shape" ? this.shapeOf(again.path, 0) : this.factsOf(again.path);
+      if (!again)
+        return specifier.startsWith(".") ? { ...EMPTY_FACTS, problem: "cannot be found" } : EMPTY_FACTS;
+    }
+    return facts;
+  }
+
+  private report(path: string): string {
+    return relative(this.rootOf(path), path).split("\\").join("/");
+  }
+
+  private scan(path: string, source: string): Scanned | string {
+    const cached = this.scanned.get(path);
+    if (cached && cached.ctx.code === source) return cached;
+    let parsed: ParsedFile;
+    try {
+      parsed = this.parse(source, path);
+    } catch {
+      return "cannot be parsed";
+    }
+    const tree = new Tree(parsed.program);
+    const ctx: Ctx = {
+      options: this.options,
+      fileName: this.report(path),
+      filename: path,
+      code: source,
+      report: emptyReport(this.report(path)),
+      tree,
+      scopes: new Scopes(tree),
+      comments: parsed.comments,
+      graph: this,
+      error: (message) => new Error(message),
+    };
+    ctx.imported = new ImportedFns(ctx, new Names(tree), "shape");
+    let fns: SaFunction[];
+    try {
+      fns = collectFunctions(ctx);
+    } catch {
+      return "has smartasync errors of its own";
+    }
+    const exported = new Map<string, SaFunction>();
+    const byName = new Map(
+      fns.filter((f) => f.form === "function" || f.form === "const").map((f) => [f.name, f]),
+    );
+    for (const f of byName.values()) if (f.exportDecl) exported.set(declaredExportName(f), f);
+    const uses = indexExports(tree.program);
+    for (const [local, f] of byName) for (const name of exportedNames(uses.get(local))) exported.set(name, f);
+    const out = { ctx, fns, exported };
+    this.scanned.set(path, out);
+    return out;
+  }
+
+  private compute(path: string, source: string, depth: number, withStrategies: boolean): ModuleFacts {
+    const exports = new Map<string, ExportFact>();
+    const methods = new Map<string, Set<FunctionKind>>();
+    let problem: string | undefined;
+    if (mayContainAnnotation(source, this.options.runtime)) {
+      const s = this.scan(path, source);
+      if (typeof s === "string") return { ...EMPTY_FACTS, problem: s };
+      if (withStrategies) {
+        const index = buildIndex(s.ctx, s.fns);
+        for (const f of s.fns) {
+          if (f.kind === "async" && !f.syncPlan) {
+            analyseBody(s.ctx, index, f);
+            f.syncPlan = planSyncVariant(f.located);
+          }
+        }
+      }
+      for (const [name, f] of s.exported) {
+        exports.set(name, {
+          name: f.display,
+          kind: f.kind,
+          variant: exportedVariant(name, f.name, f.variant, f.kind, this.options),
+          ...(withStrategies && f.kind === "async" ? { syncStrategy: f.syncPlan!.strategy } : {}),
+          ...(withStrategies && f.kind === "sync"
+            ? { asyncStrategy: f.reachable ? "offload" : "same-thread" }
+            : {}),
+          from: s.ctx.fileName,
+        });
+      }
+      for (const f of s.fns) {
+        if (f.form !== "class-method" && f.form !== "object-method") continue;
+        const kinds = methods.get(f.name) ?? new Set<FunctionKind>();
+        kinds.add(f.kind);
+        methods.set(f.name, kinds);
+      }
+    }
+    if (depth < MAX_REEXPORT_DEPTH) {
+      for (const re of scanReExports(source)) {
+        const r = resolveImport(re.from, path);
+        let target: ModuleFacts = EMPTY_FACTS;
+        if (r?.kind === "file") {
+          target = this.shapes.inProgress(r.path)
+            ? EMPTY_FACTS
+            : withStrategies
+              ? this.factsOf(r.path)
+              : this.shapeOf(r.path, depth + 1);
+        } else if (r?.kind === "package") {
+          target = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
+        } else if (re.from.startsWith(".")) {
+          problem ??= `re-exports ${re.from}, which cannot be found`;
+        }
+        for (const [m, kinds] of target.methods)
+          methods.set(m, new Set([...(methods.get(m) ?? []), ...kinds]));
+        if (!re.names) {
+          for (const [name, fact] of target.exports)
+            if (name !== "default" && !exports.has(name)) exports.set(name, fact);
+          continue;
+        }
+        for (const [exported, imported] of re.names) {
+          const fact = target.exports.get(imported);
+          if (!fact) continue;
+          const variant = exportedVariant(exported, imported, fact.variant, fact.kind, this.options);
+          exports.set(exported, { ...fact, variant });
+        }
+      }
+    }
+    return { exports, methods, ...(problem ? { problem } : {}) };
+  }
+
+  shapeOf(path: string, depth: number): ModuleFacts {
+    return this.shapes.get(path, (source) => this.compute(path, source, depth, false));
+  }
+
+  factsOf(path: string): ModuleFacts {
+    if (this.facts.inProgress(path)) return this.shapeOf(path, 0);
+    return this.facts.get(path, (source) => this.compute(path, source, 0, true));
+  }
+}

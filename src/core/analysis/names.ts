@@ -1,0 +1,31 @@
+import type { Tree } from "./tree.js";
+
+/**
+ * Names generated code introduces (`_sa`, `_loadSync`), chosen like Babel's `generateUid`
+ * (`_x`, `_x2`, …) but checked against every identifier in the file, so a generated name never
+ * captures or shadows one the user wrote in any scope.
+ */
+export class Names {
+  private readonly taken = new Set<string>();
+  constructor(private readonly tree: Tree) {}
+
+  isFree(name: string): boolean {
+    return !this.tree.names.has(name) && !this.taken.has(name);
+  }
+
+  /** Claims `name` for generated code (it was free, or is the user's own to reuse). */
+  reserve(name: string): void {
+    this.taken.add(name);
+  }
+
+  uid(hint: string): string {
+    const base = hint.replace(/^_+/, "").replace(/\d+$/, "") || "ref";
+    for (let i = 1; ; i++) {
+      const name = `_${base}${i > 1 ? i : ""}`;
+      if (this.isFree(name)) {
+        this.taken.add(name);
+        return name;
+      }
+    }
+  }
+}

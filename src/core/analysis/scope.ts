@@ -1,0 +1,252 @@
+import type { types as t } from "@babel/core";
+import { forEachChild, isFunction, type Node, type Tree } from "./tree.js";
+
+/** Babel's binding kinds, which the rules test (`module` for imports, `hoisted` for functions). */
+export type BindingKind = "var" | "let" | "const" | "using" | "param" | "hoisted" | "module" | "local";
+
+export interface Binding {
+  name: string;
+  kind: BindingKind;
+  scope: Scope;
+  /**
+   * The declaring node, as Babel's `binding.path.node`: the `VariableDeclarator`, the function or
+   * class declaration, the import specifier, the parameter, the catch clause.
+   */
+  node: Node;
+  /** Writes after the declaration: assignments, updates, `for (x of …)` heads. */
+  violations: Node[];
+}
+
+export class Scope {
+  readonly bindings = new Map<string, Binding>();
+  constructor(
+    readonly node: Node,
+    readonly parent: Scope | undefined,
+  ) {}
+
+  /** This scope's binding of `name`, or the nearest enclosing one. */
+  lookup(name: string): Binding | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const b = s.bindings.get(name);
+      if (b) return b;
+    }
+    return undefined;
+  }
+
+  isProgram(): boolean {
+    return this.node.type === "Program";
+  }
+}
+
+/** Names a pattern binds (`{ a, b: [c] }` → a, c). */
+export function patternNames(p: Node | null | undefined, out: t.Identifier[] = []): t.Identifier[] {
+  if (!p) return out;
+  switch (p.type) {
+    case "Identifier":
+      out.push(p);
+      break;
+    case "ObjectPattern":
+      for (const prop of p.properties)
+        patternNames(prop.type === "RestElement" ? prop : (prop.value as Node), out);
+      break;
+    case "ArrayPattern":
+      for (const e of p.elements) patternNames(e, out);
+      break;
+    case "AssignmentPattern":
+      patternNames(p.left, out);
+      break;
+    case "RestElement":
+      patternNames(p.argument, out);
+      break;
+    case "TSParameterProperty":
+      patternNames(p.parameter, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Whether a block is the body of a function or catch clause, which own its declarations. */
+function ownsNoScope(n: Node, parent: Node | undefined): boolean {
+  return (
+    n.type === "BlockStatement" &&
+    parent !== undefined &&
+    (isFunction(parent) || parent.type === "CatchClause")
+  );
+}
+
+function createsScope(n: Node, parent: Node | undefined): boolean {
+  switch (n.type) {
+    case "Program":
+    case "CatchClause":
+    case "ForStatement":
+    case "ForInStatement":
+    case "ForOfStatement":
+    case "SwitchStatement":
+    case "ClassDeclaration":
+    case "ClassExpression":
+    case "StaticBlock":
+      return true;
+    case "BlockStatement":
+      return !ownsNoScope(n, parent);
+    default:
+      return isFunction(n);
+  }
+}
+
+const VAR_SCOPES = (n: Node): boolean => n.type === "Program" || n.type === "StaticBlock" || isFunction(n);
+
+/**
+ * The bindings of every scope of a file, with Babel's kinds and the same hoisting rules
+ * (`var` and function declarations to their function, `let`/`const`/`class` to their block).
+ */
+export class Scopes {
+  private readonly byNode = new Map<Node, Scope>();
+  readonly program: Scope;
+
+  constructor(private readonly tree: Tree) {
+    this.program = new Scope(tree.program, undefined);
+    this.byNode.set(tree.program, this.program);
+    const writes: { target: t.Identifier; at: Node; scope: Scope }[] = [];
+    const visit = (n: Node, parent: Node | undefined, scope: Scope, varScope: Scope): void => {
+      let inner = scope;
+      let innerVar = varScope;
+      if (n !== tree.program && createsScope(n, parent)) {
+        inner = new Scope(n, scope);
+        this.byNode.set(n, inner);
+        if (VAR_SCOPES(n)) innerVar = inner;
+      }
+      switch (n.type) {
+        case "VariableDeclaration": {
+          const kind =
+            n.kind === "var" ? "var" : n.kind === "let" ? "let" : n.kind === "const" ? "const" : "using";
+          const target = kind === "var" ? varScope : scope;
+          for (const d of n.declarations)
+            for (const id of patternNames(d.id)) this.declare(target, id.name, kind, d);
+          break;
+        }
+        case "FunctionDeclaration":
+        case "TSDeclareFunction":
+          // Babel binds a function in the block that holds it (its var scope at a body's top).
+          if (n.id && n.type === "FunctionDeclaration") this.declare(scope, n.id.name, "hoisted", n);
+          break;
+        case "ClassDeclaration":
+          if (n.id) this.declare(scope, n.id.name, "let", n);
+          break;
+        case "TSEnumDeclaration":
+          // A binding, but not mutable state: an enum is never SA302's `let` (fixture typescript/generics-and-enum).
+          this.declare(scope, n.id.name, "local", n);
+          break;
+        case "ImportDeclaration":
+          if (n.importKind === "type" || n.importKind === "typeof") break;
+          for (const sp of n.specifiers) {
+            if (sp.type === "ImportSpecifier" && (sp.importKind === "type" || sp.importKind === "typeof"))
+              continue;
+            this.declare(this.program, sp.local.name, "module", sp);
+          }
+          break;
+        case "CatchClause":
+          for (const id of patternNames(n.param)) this.declare(inner, id.name, "let", n);
+          break;
+        case "AssignmentExpression":
+          for (const id of patternNames(n.left as Node)) writes.push({ target: id, at: n, scope });
+          break;
+        case "UpdateExpression":
+          if (n.argument.type === "Identifier") writes.push({ target: n.argument, at: n, scope });
+          break;
+        case "ForInStatement":
+        case "ForOfStatement":
+          if (n.left.type !== "VariableDeclaration")
+            for (const id of patternNames(n.left as Node)) writes.push({ target: id, at: n, scope: inner });
+          break;
+        default:
+          break;
+      }
+      if (isFunction(n)) {
+        for (const p of n.params) for (const id of patternNames(p)) this.declare(inner, id.name, "param", p);
+        if (n.type === "FunctionExpression" && n.id && !inner.bindings.has(n.id.name))
+          this.declare(inner, n.id.name, "local", n);
+      }
+      if (n.type === "ClassExpression" && n.id) this.declare(inner, n.id.name, "local", n);
+      forEachChild(n, (c) => visit(c, n, inner, innerVar));
+    };
+    visit(tree.program, undefined, this.program, this.program);
+    for (const w of writes) w.scope.lookup(w.target.name)?.violations.push(w.at);
+  }
+
+  private declare(scope: Scope, name: string, kind: BindingKind, node: Node): void {
+    const known = scope.bindings.get(name);
+    // `var x; var x;` and a function redeclared by `var` stay one binding (the first).
+    if (known) return;
+    scope.bindings.set(name, { name, kind, scope, node, violations: [] });
+  }
+
+  /** The scope `n` is in (its own, for a node that creates one). */
+  scopeOf(n: Node): Scope {
+    for (let cur: Node | undefined = n; cur !== undefined; cur = this.tree.parent(cur)) {
+      const s = this.byNode.get(cur);
+      if (s) return s;
+    }
+    return this.program;
+  }
+
+  /** Babel's `path.scope.getBinding(name)` for the node at `n`. */
+  binding(n: Node, name: string): Binding | undefined {
+    return this.scopeOf(n).lookup(name);
+  }
+}
+
+/**
+ * Whether an identifier is a reference to a binding (Babel's `isReferencedIdentifier`): not a
+ * declaration's name, a property key, a member's property or a label.
+ */
+export function isReference(id: t.Identifier, tree: Tree): boolean {
+  const link = tree.link(id);
+  if (!link) return false;
+  const { parent, key } = link;
+  switch (parent.type) {
+    case "MemberExpression":
+    case "OptionalMemberExpression":
+      return key === "object" || parent.computed;
+    case "ObjectProperty":
+      return key === "value" || parent.computed;
+    case "ObjectMethod":
+    case "ClassMethod":
+    case "ClassPrivateMethod":
+    case "ClassProperty":
+    case "ClassAccessorProperty":
+    case "TSDeclareMethod":
+      return key !== "key" || parent.computed;
+    case "VariableDeclarator":
+      return key === "init";
+    case "FunctionDeclaration":
+    case "FunctionExpression":
+    case "ArrowFunctionExpression":
+    case "ClassDeclaration":
+    case "ClassExpression":
+      return key !== "id" && key !== "params";
+    case "ImportSpecifier":
+    case "ImportDefaultSpecifier":
+    case "ImportNamespaceSpecifier":
+    case "ExportNamespaceSpecifier":
+    case "ExportDefaultSpecifier":
+      return false;
+    case "ExportSpecifier":
+      return key === "local";
+    case "LabeledStatement":
+    case "BreakStatement":
+    case "ContinueStatement":
+    case "MetaProperty":
+    case "CatchClause":
+      return false;
+    case "AssignmentPattern":
+      return key === "right";
+    case "RestElement":
+    case "ArrayPattern":
+    case "ObjectPattern":
+      return false;
+    default:
+      return true;
+  }
+}

@@ -1,0 +1,109 @@
+import type { NodeView, Slot, ViewKind } from "../node-view.js";
+import type { Scopes } from "./scope.js";
+import { isFunction, type Node, type Tree } from "./tree.js";
+
+/** Parentheses and TS wrappers: they change neither a value nor where it flows. */
+export const TRANSPARENT = new Set([
+  "ParenthesizedExpression",
+  "TSAsExpression",
+  "TSSatisfiesExpression",
+  "TSNonNullExpression",
+  "TSTypeAssertion",
+  "TSInstantiationExpression",
+  "TypeCastExpression",
+]);
+
+const KIND: Record<string, ViewKind> = {
+  CallExpression: "call",
+  OptionalCallExpression: "call",
+  NewExpression: "new",
+  AwaitExpression: "await",
+  SequenceExpression: "sequence",
+  ConditionalExpression: "conditional",
+  LogicalExpression: "logical",
+  MemberExpression: "member",
+  OptionalMemberExpression: "member",
+  ArrayExpression: "array",
+  ExpressionStatement: "expression-statement",
+  ReturnStatement: "return",
+  Program: "program",
+};
+
+/** A declared `Promise<…>` / `PromiseLike<…>` return type makes a function async (DESIGN §3.1). */
+export function hasPromiseReturnType(fn: Node): boolean {
+  const rt = (fn as { returnType?: { type: string; typeAnnotation?: unknown } | null }).returnType;
+  if (rt?.type !== "TSTypeAnnotation") return false;
+  const ann = rt.typeAnnotation as { type: string; typeName?: { type: string; name?: string } };
+  return (
+    ann.type === "TSTypeReference" &&
+    ann.typeName?.type === "Identifier" &&
+    (ann.typeName.name === "Promise" || ann.typeName.name === "PromiseLike")
+  );
+}
+
+export function isAsyncFunction(fn: Node): boolean {
+  return (fn as { async?: boolean }).async === true || hasPromiseReturnType(fn);
+}
+
+/** The static name of a member expression's property (`a.b`, `a["b"]`), else undefined. */
+export function memberName(node: Node): string | undefined {
+  const m = node as { computed?: boolean; property?: Node };
+  if (!m.property) return undefined;
+  if (!m.computed && m.property.type === "Identifier") return m.property.name;
+  if (m.computed && m.property.type === "StringLiteral") return m.property.value;
+  return undefined;
+}
+
+/** The core's node view over the shared tree. */
+export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
+  return {
+    kind(n) {
+      if (TRANSPARENT.has(n.type)) return "transparent";
+      if (isFunction(n)) return "function";
+      return KIND[n.type] ?? "other";
+    },
+    parent(n) {
+      return tree.parent(n);
+    },
+    slot(parent, child): Slot {
+      const link = tree.link(child);
+      const key = link?.key;
+      switch (parent.type) {
+        case "CallExpression":
+        case "OptionalCallExpression":
+        case "NewExpression":
+          return key === "callee" ? "callee" : key === "arguments" ? "argument" : "other";
+        case "MemberExpression":
+        case "OptionalMemberExpression":
+          return key === "object" ? "object" : "other";
+        case "ConditionalExpression":
+          return key === "test" ? "test" : "branch";
+        case "SequenceExpression":
+          return link?.index === parent.expressions.length - 1 ? "last" : "not-last";
+        case "ArrayExpression":
+          return "element";
+        case "ArrowFunctionExpression":
+          return key === "body" && child.type !== "BlockStatement" ? "concise-body" : "other";
+        default:
+          return "other";
+      }
+    },
+    argIndex(_call, child) {
+      return tree.link(child)?.index ?? -1;
+    },
+    callee(call) {
+      return (call as { callee: Node }).callee;
+    },
+    memberObject(member) {
+      return (member as { object: Node }).object;
+    },
+    memberName,
+    isGlobal(n, name) {
+      return n.type === "Identifier" && n.name === name && !scopes.binding(n, name);
+    },
+    isAsyncFunction,
+    enclosingFunction(n) {
+      return tree.functionParent(n);
+    },
+  };
+}
