@@ -112,9 +112,11 @@ export function execExtension(c: Case): string {
 export function execCase(
   c: Case,
   code: string,
-  version: BabelVersion,
+  version: BabelVersion | "swc",
+  /** How companions are compiled (default: the same Babel). */
+  compile: (file: string) => Outcome = (file) => transformCase(c, version as BabelVersion, undefined, file),
 ): { stdout: string; stderr: string; status: number | null } {
-  const dir = join(ROOT, ".tmp", "exec", `babel${version}`, c.name);
+  const dir = join(ROOT, ".tmp", "exec", version === "swc" ? "swc" : `babel${version}`, c.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const e of readdirSync(c.dir, { withFileTypes: true })) {
@@ -135,7 +137,7 @@ export function execCase(
         continue;
       }
       if (!/\.(m|c)?(j|t)s$/.test(e.name) || (rel === "" && /^(input|output)\./.test(e.name))) continue;
-      const out = transformCase(c, version, undefined, join(base, r));
+      const out = compile(join(base, r));
       if (out.error !== undefined) throw new Error(`companion ${r} failed: ${out.error}`);
       writeFileSync(
         join(

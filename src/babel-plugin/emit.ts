@@ -1,17 +1,22 @@
 import type { types as t } from "@babel/core";
+import type { Plan } from "../core/analysis/analyse.js";
+import type { CallEdit, CallNode } from "../core/analysis/calls.js";
+import type { SaFunction } from "../core/analysis/model.js";
+import { TRANSPARENT } from "../core/analysis/view.js";
 import type { AwaitFact } from "../core/inline.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
-import { TRANSPARENT } from "./babel-view.js";
-import type { CallEdit } from "./calls.js";
 import { cloneWithMap, rewriteTree } from "./clone.js";
-import type { Ctx } from "./ctx.js";
 import type { Imports } from "./imports.js";
-import type { SaFunction } from "./model.js";
 
-type CallNode = t.CallExpression | t.OptionalCallExpression;
+/** What the Babel emitter works with: Babel's builders, the core's plan, the file's name. */
+export interface EmitCtx {
+  t: typeof import("@babel/core").types;
+  plan: Plan;
+  filename: string | undefined;
+}
 
 /** Renames what a call reaches, by its shape (in place, so it works on originals and copies). */
-function rename(ctx: Ctx, call: CallNode, shapeKind: string, to: string): void {
+function rename(ctx: EmitCtx, call: CallNode, shapeKind: string, to: string): void {
   const t = ctx.t;
   const callee = call.callee;
   if ((shapeKind === "ident" && callee.type === "Identifier") || shapeKind === "choice") {
@@ -29,7 +34,7 @@ function rename(ctx: Ctx, call: CallNode, shapeKind: string, to: string): void {
 }
 
 /** `obj.m(a, b)` → `_sa.callSync(obj, "m", [a, b])`: the runtime picks by the marker (§3.3). */
-function toDispatch(ctx: Ctx, call: CallNode, helper: string, imports: Imports): void {
+function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Imports): void {
   const t = ctx.t;
   const callee = call.callee as t.MemberExpression;
   const name = callee.computed
@@ -44,12 +49,12 @@ function toDispatch(ctx: Ctx, call: CallNode, helper: string, imports: Imports):
   if (call.type === "OptionalCallExpression") call.optional = false;
 }
 
-export function applyEdit(ctx: Ctx, call: CallNode, edit: CallEdit, imports: Imports): void {
+export function applyEdit(ctx: EmitCtx, call: CallNode, edit: CallEdit, imports: Imports): void {
   if (edit.shape.kind === "dispatch") toDispatch(ctx, call, edit.to, imports);
   else rename(ctx, call, edit.shape.kind, edit.to);
 }
 
-function runtimeCall(ctx: Ctx, imports: Imports, name: string, args: t.Expression[]): t.CallExpression {
+function runtimeCall(ctx: EmitCtx, imports: Imports, name: string, args: t.Expression[]): t.CallExpression {
   const t = ctx.t;
   return t.callExpression(t.memberExpression(t.identifier(imports.runtime()), t.identifier(name)), args);
 }
@@ -61,7 +66,7 @@ function runtimeCall(ctx: Ctx, imports: Imports, name: string, args: t.Expressio
 class SyncMapper {
   private readonly done = new WeakSet<t.Node>();
   constructor(
-    private readonly ctx: Ctx,
+    private readonly ctx: EmitCtx,
     private readonly fn: SaFunction,
     private readonly origOf: Map<t.Node, t.Node>,
     private readonly imports: Imports,
@@ -157,7 +162,7 @@ function syncReturnType(fn: t.Function): void {
 
 /** The inline sync variant: a copy of the function with its colour removed (DESIGN §3.4). */
 export function inlineCopy(
-  ctx: Ctx,
+  ctx: EmitCtx,
   fn: SaFunction,
   edits: Map<t.Node, CallEdit>,
   imports: Imports,
@@ -194,7 +199,7 @@ export function inlineCopy(
 
 /** `(...args) => _sa.runSync(url, key, args)` and friends: the body of a worker/pool variant. */
 function wrapperBody(
-  ctx: Ctx,
+  ctx: EmitCtx,
   fn: SaFunction,
   imports: Imports,
 ): { params: t.RestElement[]; body: t.BlockStatement; async: boolean } {
@@ -221,7 +226,7 @@ function wrapperBody(
 
 /** Builds the variant node of `fn` in the form of its declaration. */
 export function buildVariant(
-  ctx: Ctx,
+  ctx: EmitCtx,
   fn: SaFunction,
   edits: Map<t.Node, CallEdit>,
   imports: Imports,
@@ -230,15 +235,15 @@ export function buildVariant(
   const id = t.identifier(fn.variant);
   if (fn.kind === "async" && fn.syncPlan?.strategy === "inline") {
     if (fn.form === "function") {
-      const c = inlineCopy(ctx, fn, edits, imports, fn.fn.node) as t.FunctionDeclaration;
+      const c = inlineCopy(ctx, fn, edits, imports, fn.fn) as t.FunctionDeclaration;
       c.id = id;
       return c;
     }
     if (fn.form === "const") {
-      const c = inlineCopy(ctx, fn, edits, imports, fn.fn.node) as t.Expression;
+      const c = inlineCopy(ctx, fn, edits, imports, fn.fn) as t.Expression;
       return t.variableDeclaration("const", [t.variableDeclarator(id, c)]);
     }
-    const c = inlineCopy(ctx, fn, edits, imports, fn.member!.node) as
+    const c = inlineCopy(ctx, fn, edits, imports, fn.member!) as
       | t.ClassMethod
       | t.ObjectMethod
       | t.ObjectProperty;
@@ -270,9 +275,9 @@ export function buildVariant(
  * f>`, returning `Awaited<ReturnType<typeof f>>` or `Promise<ReturnType<typeof f>>`), so that
  * declaration emit gives hand-written callers real types (docs/typescript.md).
  */
-function typeWrapper(ctx: Ctx, fn: SaFunction, rest: t.RestElement): t.TSTypeAnnotation | undefined {
+function typeWrapper(ctx: EmitCtx, fn: SaFunction, rest: t.RestElement): t.TSTypeAnnotation | undefined {
   const t = ctx.t;
-  if (!/\.[cm]?tsx?$/.test(ctx.file.opts.filename ?? "")) return undefined;
+  if (!/\.[cm]?tsx?$/.test(ctx.filename ?? "")) return undefined;
   let query: t.TSEntityName;
   if (fn.form === "function" || fn.form === "const") query = t.identifier(fn.name);
   else {
@@ -292,7 +297,7 @@ function typeWrapper(ctx: Ctx, fn: SaFunction, rest: t.RestElement): t.TSTypeAnn
 }
 
 /** `{ kind: "async", sync: loadSync }`: the marker's description for `mark()`. */
-export function markerSpec(ctx: Ctx, fn: SaFunction, variant: t.Expression): t.ObjectExpression {
+export function markerSpec(ctx: EmitCtx, fn: SaFunction, variant: t.Expression): t.ObjectExpression {
   const t = ctx.t;
   return t.objectExpression([
     t.objectProperty(t.identifier("kind"), t.stringLiteral(fn.kind)),

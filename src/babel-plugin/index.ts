@@ -1,9 +1,10 @@
 import type { PluginAPI, PluginObject, PluginPass } from "@babel/core";
+import { ModuleGraph } from "../core/analysis/module-graph.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import { validateOptions } from "../core/options.js";
 import type { Report } from "../core/report.js";
-import { ModuleGraph } from "./module-graph.js";
+import { babelModuleParser } from "./parse.js";
 import { rootOf, transformProgram } from "./transform.js";
 
 export type { Manifest } from "../core/module-facts.js";
@@ -35,7 +36,7 @@ export default function smartasync(api: PluginAPI, rawOptions: unknown): PluginO
   let entry = graphs.get(key);
   if (!entry) {
     const holder = { root: process.cwd(), graph: undefined as unknown as ModuleGraph };
-    holder.graph = new ModuleGraph(api, options, () => holder.root);
+    holder.graph = new ModuleGraph(babelModuleParser(api), options, () => holder.root);
     graphs.set(key, holder);
     entry = holder;
   }

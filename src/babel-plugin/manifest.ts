@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
 import type { PluginAPI } from "@babel/core";
+import { ModuleGraph } from "../core/analysis/module-graph.js";
 import { buildManifest, type Manifest, type ModuleFacts } from "../core/module-facts.js";
 import { validateOptions } from "../core/options.js";
-import { ModuleGraph } from "./module-graph.js";
+import { babelModuleParser } from "./parse.js";
 
 /**
  * The manifest a library ships so that packages compiled with smartasync are consumed like
@@ -18,7 +19,11 @@ export function createManifest(
   options: unknown = {},
 ): Manifest {
   const opts = validateOptions(options);
-  const graph = new ModuleGraph(babel as unknown as PluginAPI, opts, () => opts.root ?? process.cwd());
+  const graph = new ModuleGraph(
+    babelModuleParser(babel as unknown as PluginAPI),
+    opts,
+    () => opts.root ?? process.cwd(),
+  );
   const facts: Record<string, ModuleFacts> = {};
   for (const [subpath, file] of Object.entries(entries)) {
     const f = graph.factsOf(resolve(file));

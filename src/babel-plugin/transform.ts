@@ -1,31 +1,15 @@
 import { relative } from "node:path";
 import type { File, NodePath, types as t } from "@babel/core";
-import { mayContainAnnotation, mayContainMisspelling, misspelledTag } from "../core/annotation.js";
-import { planSyncVariant } from "../core/inline.js";
-import { MSG } from "../core/messages.js";
-import type { ExportFact, ModuleFacts } from "../core/module-facts.js";
+import { analyse, type Plan } from "../core/analysis/analyse.js";
+import type { SaFunction } from "../core/analysis/model.js";
+import type { ModuleGraph } from "../core/analysis/module-graph.js";
+import { parseAnnotation } from "../core/annotation.js";
+import type { ModuleFacts } from "../core/module-facts.js";
 import { exportedVariant } from "../core/naming.js";
 import type { Options } from "../core/options.js";
-import { emptyReport, finishReport, type Report } from "../core/report.js";
-import type { FunctionKind } from "../core/strategy.js";
-import { buildIndex, planCalls } from "./calls.js";
-import {
-  checkClash,
-  checkTopLevelEffects,
-  generatedVariant,
-  isProcessed,
-  markedTargets,
-  sharedState,
-} from "./checks.js";
-import { collectFunctions } from "./collect.js";
-import { type Ctx, fail, locOf, warn } from "./ctx.js";
-import { applyEdit, buildVariant, markerSpec } from "./emit.js";
-import { exportedNames, indexExports } from "./exports-index.js";
-import { ImportedFns } from "./imported.js";
-import { Imports, moduleFacts } from "./imports.js";
-import { analyseBody } from "./leaves.js";
-import type { SaFunction } from "./model.js";
-import type { ModuleGraph } from "./module-graph.js";
+import type { Report } from "../core/report.js";
+import { applyEdit, buildVariant, type EmitCtx, markerSpec } from "./emit.js";
+import { Imports } from "./imports.js";
 
 export function rootOf(file: File, options: Options): string {
   return options.root ?? file.opts.root ?? file.opts.cwd ?? process.cwd();
@@ -37,31 +21,25 @@ export function reportPath(file: File, options: Options): string {
   return relative(rootOf(file, options), filename).split("\\").join("/");
 }
 
-function atFn(fn: SaFunction): t.Node {
-  return { loc: { start: { line: fn.loc.line, column: fn.loc.column - 1 } } } as t.Node;
-}
-
 /**
  * Statements to insert after module-level statements, applied in one pass over the body: one
  * `insertAfter` per function re-keys every later sibling, quadratic on large files.
  */
 class ProgramInserts {
   private readonly after = new Map<t.Node, t.Statement[]>();
-  constructor(private readonly program: NodePath<t.Program>) {}
+  constructor(
+    private readonly program: NodePath<t.Program>,
+    private readonly paths: Map<t.Node, NodePath>,
+  ) {}
 
-  add(stmt: NodePath<t.Statement>, nodes: t.Statement[]): void {
-    if (!stmt.parentPath?.isProgram()) {
-      stmt.insertAfter(nodes);
+  add(stmt: t.Node, nodes: t.Statement[]): void {
+    if (!this.program.node.body.includes(stmt as t.Statement)) {
+      this.paths.get(stmt)!.insertAfter(nodes);
       return;
     }
-    this.addAfterNode(stmt.node, nodes);
-  }
-
-  /** After a statement of the program body, known by its node. */
-  addAfterNode(node: t.Node, nodes: t.Statement[]): void {
-    const list = this.after.get(node) ?? [];
+    const list = this.after.get(stmt) ?? [];
     list.push(...nodes);
-    this.after.set(node, list);
+    this.after.set(stmt, list);
   }
 
   flush(): void {
@@ -83,190 +61,99 @@ class ProgramInserts {
   }
 }
 
+/** The paths of the nodes the emitter edits in place (statements inside blocks, members, holders). */
+function pathsOf(program: NodePath<t.Program>, nodes: Set<t.Node>): Map<t.Node, NodePath> {
+  const out = new Map<t.Node, NodePath>();
+  if (nodes.size === 0) return out;
+  program.traverse({
+    enter(p) {
+      if (nodes.has(p.node)) out.set(p.node, p);
+    },
+  });
+  return out;
+}
+
 /**
- * A file that re-exports smartasync functions by name re-exports their variants too
- * (`export { f } from "./a"` → `export { f, fSync } from "./a"`); `export *` needs nothing.
+ * Babel attaches a comment to the node before it (as trailing) and the node after it (as
+ * leading). Comments above an annotated function belong to it: variants go in between, so the
+ * copy on the statement before is dropped (fixture annotations/comment-placement).
  */
-function reExportVariants(ctx: Ctx, program: NodePath<t.Program>, imported: ImportedFns): void {
-  const t = ctx.t;
-  for (const s of program.node.body) {
-    if (s.type !== "ExportNamedDeclaration" || !s.source || s.exportKind === "type") continue;
-    const facts = imported.factsOf(s.source.value);
-    const names = new Set(
-      s.specifiers.map((sp) => (sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value)),
-    );
-    for (const sp of [...s.specifiers]) {
-      if (sp.type !== "ExportSpecifier") continue;
-      const local = sp.local.type === "Identifier" ? sp.local.name : sp.local.value;
-      const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
-      const fact = facts.exports.get(local);
-      if (!fact) continue;
-      const as = exportedVariant(exported, local, fact.variant, fact.kind, ctx.options);
-      if (names.has(as)) continue;
-      names.add(as);
-      s.specifiers.push(t.exportSpecifier(t.identifier(fact.variant), t.identifier(as)));
-    }
-  }
-}
-
-function factsOfFile(
-  ctx: Ctx,
+function keepCommentsWithFunctions(
+  plan: Plan,
+  paths: Map<t.Node, NodePath>,
   program: NodePath<t.Program>,
-  fns: SaFunction[],
-  imported: ImportedFns,
-): ModuleFacts {
-  const { options } = ctx;
-  const exports = new Map<string, ExportFact>();
-  const methods = new Map<string, Set<FunctionKind>>();
-  const uses = indexExports(program);
-  for (const fn of fns) {
-    if (fn.form === "class-method" || fn.form === "object-method") {
-      methods.set(fn.name, new Set([...(methods.get(fn.name) ?? []), fn.kind]));
-      continue;
-    }
-    const names = exportedNames(uses.get(fn.name));
-    if (fn.exportDecl) names.push(fn.stmt!.isExportDefaultDeclaration() ? "default" : fn.name);
-    for (const name of names) {
-      exports.set(name, {
-        name: fn.display,
-        kind: fn.kind,
-        variant: exportedVariant(name, fn.name, fn.variant, fn.kind, options),
-        ...(fn.kind === "async"
-          ? { syncStrategy: fn.syncPlan!.strategy }
-          : { asyncStrategy: fn.asyncStrategy }),
-        from: ctx.fileName,
-      });
-    }
-  }
-  // Re-exports carry the facts of the modules they come from.
-  for (const s of program.node.body) {
-    if ((s.type !== "ExportNamedDeclaration" && s.type !== "ExportAllDeclaration") || !s.source) continue;
-    const facts = imported.factsOf(s.source.value);
-    for (const [m, kinds] of facts.methods) methods.set(m, new Set([...(methods.get(m) ?? []), ...kinds]));
-    if (s.type === "ExportAllDeclaration") {
-      for (const [name, fact] of facts.exports)
-        if (name !== "default" && !exports.has(name)) exports.set(name, fact);
-      continue;
-    }
-    for (const sp of s.specifiers) {
-      if (sp.type !== "ExportSpecifier") continue;
-      const local = sp.local.type === "Identifier" ? sp.local.name : sp.local.value;
-      const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
-      const fact = facts.exports.get(local);
-      if (!fact) continue;
-      exports.set(exported, {
-        ...fact,
-        variant: exportedVariant(exported, local, fact.variant, fact.kind, options),
-      });
+): void {
+  const annotations = new Set(
+    plan.ctx.comments
+      .filter((c) => parseAnnotation(c.value, c.type === "CommentBlock").kind === "annotation")
+      .map((c) => c.start),
+  );
+  program.traverse({
+    enter(p) {
+      const trail = p.node.trailingComments;
+      if (trail?.some((c) => annotations.has(c.start))) {
+        p.node.trailingComments = trail.filter((c) => !annotations.has(c.start));
+      }
+    },
+  });
+  for (const fn of plan.fns) {
+    const annotated = fn.form === "function" || fn.form === "const" ? fn.stmt : fn.member;
+    const path = annotated && paths.get(annotated);
+    const lead = annotated?.leadingComments;
+    if (!path || !lead) continue;
+    const prev = path.getPrevSibling();
+    const prevTrail = prev.node?.trailingComments;
+    if (prevTrail) {
+      const own = new Set(lead.map((c) => c.start));
+      prev.node!.trailingComments = prevTrail.filter((c) => !own.has(c.start));
     }
   }
-  return { exports, methods };
 }
 
-/** The whole pass: collect, decide, then edit (DESIGN §2–§4). */
-export function transformProgram(
+/** Applies the core's plan to Babel's AST. */
+function emitPlan(
   t: typeof import("@babel/core").types,
+  plan: Plan,
   program: NodePath<t.Program>,
   file: File,
-  options: Options,
-  graph?: ModuleGraph,
-  /** For `.d.ts` emit (`smartasync build`): keep `smartasync(...)` wrappers, whose type is the point. */
-  keepWrappers = false,
-): { report: Report; exports?: ModuleFacts } {
-  const report = emptyReport(reportPath(file, options));
-  const code = file.code;
-  const ctx: Ctx = { t, options, file, fileName: report.file, code, report, graph };
-  const imported = new ImportedFns(ctx, program);
-  ctx.imported = imported;
-  if (mayContainMisspelling(code)) {
-    for (const c of (file.ast.comments ?? []) as t.Comment[]) {
-      const word = misspelledTag(c.value, c.type === "CommentBlock");
-      if (word) warn(ctx, "SA107", c, MSG.misspelled(word));
-    }
-  }
-  // Fast path: no annotation in the text and nothing smartasync imported → not traversed at all.
-  const annotated = mayContainAnnotation(code, options.runtime);
-  if (!annotated && !(graph && imported.any())) {
-    // Nothing to rewrite, but an import that cannot be analysed is still worth a warning.
-    if (graph) imported.reportProblems();
-    return { report: finishReport(report) };
-  }
-  const fns = annotated ? collectFunctions(ctx, program) : [];
-  const index = buildIndex(fns);
-  for (const [m, kinds] of imported.methodKinds()) {
-    index.methodKinds.set(m, new Set([...(index.methodKinds.get(m) ?? []), ...kinds]));
-  }
-
-  const marked = markedTargets(ctx, program);
-  for (const fn of fns) fn.processed = isProcessed(fn, marked);
-
-  // Decide every variant before any call is classified: call strategies name them.
-  for (const fn of fns) {
-    if (!fn.processed) checkClash(ctx, fn);
-    if (fn.kind === "async") {
-      analyseBody(ctx, index, fn);
-      fn.syncPlan = planSyncVariant(fn.located);
-      if (fn.syncPlan.strategy === "worker" && !fn.reachable) {
-        fail(ctx, "SA301", atFn(fn), MSG.needsWorker(fn.display, fn.unreachableWhy!, fn.syncPlan.reasons));
-      }
-    } else {
-      fn.asyncStrategy = fn.reachable ? "offload" : "same-thread";
-      if (!fn.reachable)
-        warn(ctx, "SA304", atFn(fn), MSG.notOffloadable(fn.display, fn.unreachableWhy!, fn.variant));
-    }
-  }
-  const inWorkers = new Set(
-    fns.filter((f) => f.syncPlan?.strategy === "worker" || f.asyncStrategy === "offload"),
+  keepWrappers: boolean,
+): void {
+  const { fns, options } = { fns: plan.fns, options: plan.ctx.options };
+  const paths = pathsOf(
+    program,
+    new Set(fns.flatMap((f) => [f.stmt, f.member, f.holder].filter((n): n is t.Node => n !== undefined))),
   );
-  for (const fn of inWorkers) {
-    const names = sharedState(fn, program);
-    if (names.length)
-      warn(
-        ctx,
-        "SA302",
-        atFn(fn),
-        MSG.sharedState(fn.display, names, fn.kind === "async" ? "worker" : "offloaded"),
-      );
-  }
-  if (inWorkers.size) checkTopLevelEffects(ctx, program);
-
-  const generated = new Set(
-    fns
-      .filter((f) => f.processed)
-      .map(generatedVariant)
-      .filter((n) => n !== undefined),
-  );
-  const edits = planCalls(ctx, program, index, generated);
-  const imports = new Imports(ctx, program, moduleFacts(ctx, program));
+  keepCommentsWithFunctions(plan, paths, program);
+  const imports = new Imports(t, plan, program);
+  const ectx: EmitCtx = { t, plan, filename: file.opts.filename ?? undefined };
 
   // Variants copy the original bodies, so build them before the originals' calls are edited.
   const variants = new Map<SaFunction, t.Node>();
-  for (const fn of fns) if (!fn.processed) variants.set(fn, buildVariant(ctx, fn, edits, imports));
-  for (const [node, edit] of edits) applyEdit(ctx, node as t.CallExpression, edit, imports);
+  for (const fn of fns) if (!fn.processed) variants.set(fn, buildVariant(ectx, fn, plan.edits, imports));
+  for (const [node, edit] of plan.edits) applyEdit(ectx, node as t.CallExpression, edit, imports);
 
   const rt = () => t.identifier(imports.runtime());
   const call = (name: string, args: t.Expression[]) =>
     t.expressionStatement(t.callExpression(t.memberExpression(rt(), t.identifier(name)), args));
   const holders = new Map<t.Node, SaFunction[]>();
-  const exportIndex = indexExports(program);
-  const inserts = new ProgramInserts(program);
+  const inserts = new ProgramInserts(program, paths);
 
   for (const fn of fns) {
     if (fn.processed) continue;
     const variant = variants.get(fn)!;
-    const inWorker = inWorkers.has(fn);
     if (fn.form === "function" || fn.form === "const") {
       const decl = variant as t.Statement;
       const after: t.Statement[] = [
         fn.exportDecl ? t.exportNamedDeclaration(decl as t.FunctionDeclaration, []) : decl,
-        call("mark", [t.identifier(fn.name), markerSpec(ctx, fn, t.identifier(fn.variant))]),
+        call("mark", [t.identifier(fn.name), markerSpec(ectx, fn, t.identifier(fn.variant))]),
       ];
       if (fn.wrapper && !keepWrappers) {
         // The typed form: the wrapper goes, its explicit choices stay for code not compiled.
-        const declarator = (
-          fn.stmt!.isExportNamedDeclaration() ? fn.stmt!.node.declaration : fn.stmt!.node
+        const stmt = fn.stmt!;
+        const declaration = (
+          stmt.type === "ExportNamedDeclaration" ? stmt.declaration : stmt
         ) as t.VariableDeclaration;
-        declarator.declarations[0].init = fn.wrapper.arguments[0] as t.Expression;
+        declaration.declarations[0].init = fn.wrapper.arguments[0] as t.Expression;
         const [sync, async] = fn.kind === "async" ? [fn.variant, fn.name] : [fn.name, fn.variant];
         after.push(
           call("explicit", [
@@ -278,7 +165,7 @@ export function transformProgram(
           ]),
         );
       }
-      if (inWorker) {
+      if (plan.inWorkers.has(fn)) {
         after.push(
           call("register", [
             imports.moduleUrl(),
@@ -286,27 +173,27 @@ export function transformProgram(
           ]),
         );
       }
-      const exp = fn.exportDecl ? undefined : exportIndex.get(fn.name);
-      for (const { decl, exported } of exp?.specifiers ?? []) {
+      const use = fn.exportDecl ? undefined : plan.exportIndex.get(fn.name);
+      for (const { decl, exported } of use?.specifiers ?? []) {
         // `export { f as default }` exports the variant under its own name.
         const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options);
         decl.specifiers.push(t.exportSpecifier(t.identifier(fn.variant), t.identifier(as)));
       }
-      if (exp?.isDefault) {
+      if (use?.isDefault) {
         after.push(
           t.exportNamedDeclaration(null, [
             t.exportSpecifier(t.identifier(fn.variant), t.identifier(fn.variant)),
           ]),
         );
       }
-      for (const c of exp?.cjs ?? []) {
+      for (const c of use?.cjs ?? []) {
         const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options);
         if (c.kind === "object") {
           c.obj.properties.push(
             t.objectProperty(t.identifier(as), t.identifier(fn.variant), false, as === fn.variant),
           );
         } else {
-          inserts.addAfterNode(c.stmt, [
+          inserts.add(c.stmt, [
             t.expressionStatement(
               t.assignmentExpression(
                 "=",
@@ -320,15 +207,15 @@ export function transformProgram(
       inserts.add(fn.stmt!, after);
       continue;
     }
-    fn.member!.insertAfter(variant as t.ClassMethod);
-    const list = holders.get(fn.holder!.node) ?? [];
+    paths.get(fn.member!)!.insertAfter(variant as t.ClassMethod);
+    const list = holders.get(fn.holder!) ?? [];
     list.push(fn);
-    holders.set(fn.holder!.node, list);
+    holders.set(fn.holder!, list);
   }
 
   // Methods are marked (and registered) where their class or object is created.
-  for (const list of holders.values()) {
-    const holder = list[0].holder!;
+  for (const [holderNode, list] of holders) {
+    const holder = paths.get(holderNode)!;
     const isClass = list[0].form === "class-method";
     const owner = (self: t.Expression, fn: SaFunction) =>
       isClass && !fn.isStatic ? t.memberExpression(self, t.identifier("prototype")) : self;
@@ -340,10 +227,10 @@ export function transformProgram(
         out.push(
           call("mark", [
             t.memberExpression(o(), t.identifier(fn.name)),
-            markerSpec(ctx, fn, t.memberExpression(o(), t.identifier(fn.variant))),
+            markerSpec(ectx, fn, t.memberExpression(o(), t.identifier(fn.variant))),
           ]),
         );
-        if (inWorkers.has(fn))
+        if (plan.inWorkers.has(fn))
           reg.push(
             t.objectProperty(t.stringLiteral(fn.registerKey), t.memberExpression(o(), t.identifier(fn.name))),
           );
@@ -368,14 +255,15 @@ export function transformProgram(
       const stmt = decl.parentPath.parentPath.isExportNamedDeclaration()
         ? decl.parentPath.parentPath
         : decl.parentPath;
+      if (!paths.has(stmt.node)) paths.set(stmt.node, stmt);
       inserts.add(
-        stmt as NodePath<t.Statement>,
+        stmt.node,
         stmts(() => t.identifier(name)),
       );
       continue;
     }
     // An object not bound to a name: mark it where it is created.
-    const o = program.scope.generateUidIdentifier("o");
+    const o = t.identifier(plan.names.uid("o"));
     const body = stmts(() => t.cloneNode(o)).map((s) => (s as t.ExpressionStatement).expression);
     holder.replaceWith(
       t.callExpression(t.arrowFunctionExpression([o], t.sequenceExpression([...body, t.cloneNode(o)])), [
@@ -384,26 +272,46 @@ export function transformProgram(
     );
   }
 
-  const exports = factsOfFile(ctx, program, fns, imported);
-  reExportVariants(ctx, program, imported);
+  // `export { f } from "./a"` → `export { f, fSync } from "./a"`.
+  for (const r of plan.reExports)
+    r.decl.specifiers.push(t.exportSpecifier(t.identifier(r.local), t.identifier(r.exported)));
+  for (const v of plan.imported.pending) {
+    if (v.holder.kind === "import") {
+      v.holder.decl.specifiers.push(t.importSpecifier(t.identifier(v.local), t.identifier(v.imported)));
+    } else {
+      v.holder.pattern.properties.push(
+        t.objectProperty(t.identifier(v.imported), t.identifier(v.local), false, v.imported === v.local),
+      );
+    }
+  }
   inserts.flush();
-  imported.flush();
   imports.flush();
   // Other plugins (preset-typescript import elision, the CommonJS transform) read bindings: make
   // the generated imports and variants known to them (fixture contexts/ts-wrappers, Babel 7).
   program.scope.crawl();
+}
 
-  for (const fn of fns) {
-    report.functions.push({
-      name: fn.display,
-      loc: locOf(ctx, atFn(fn)),
-      kind: fn.kind,
-      variants: fn.kind === "async" ? { sync: fn.variant } : { async: fn.variant },
-      ...(fn.kind === "async"
-        ? { syncStrategy: fn.syncPlan!.strategy }
-        : { asyncStrategy: fn.asyncStrategy }),
-      reasons: fn.kind === "async" ? fn.syncPlan!.reasons : fn.reachable ? [] : [fn.unreachableWhy!],
-    });
-  }
-  return { report: finishReport(report), exports };
+/** The whole pass: the core's analysis (collect, decide, plan), then Babel's edits. */
+export function transformProgram(
+  t: typeof import("@babel/core").types,
+  program: NodePath<t.Program>,
+  file: File,
+  options: Options,
+  graph?: ModuleGraph,
+  /** For `.d.ts` emit (`smartasync build`): keep `smartasync(...)` wrappers, whose type is the point. */
+  keepWrappers = false,
+): { report: Report; exports?: ModuleFacts } {
+  const plugins = (file.opts.plugins ?? []) as { key?: string }[];
+  const analysis = analyse({
+    parsed: { program: program.node, comments: (file.ast.comments ?? []) as t.Comment[] },
+    code: file.code,
+    filename: file.opts.filename ?? undefined,
+    fileName: reportPath(file, options),
+    options,
+    graph,
+    cjsTransform: plugins.some((p) => p.key === "transform-modules-commonjs"),
+    error: (message, node) => file.buildCodeFrameError(node as t.Node | null, message),
+  });
+  if (analysis.plan) emitPlan(t, analysis.plan, program, file, keepWrappers);
+  return { report: analysis.report, exports: analysis.exports };
 }

@@ -15,7 +15,7 @@ import {
   sharedState,
 } from "./checks.js";
 import { collectFunctions } from "./collect.js";
-import { at, type Ctx, fail, type Located, locOf, warn } from "./ctx.js";
+import { at, type Ctx, createCtx, fail, type Located, locOf, warn } from "./ctx.js";
 import {
   type ExportUse,
   factsOfFile,
@@ -28,8 +28,7 @@ import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
-import { Scopes } from "./scope.js";
-import { type Node, Tree } from "./tree.js";
+import type { Node } from "./tree.js";
 
 /** A parsed file in Babel's shape: the program and every comment, in source order. */
 export interface ParsedFile {
@@ -83,7 +82,7 @@ export interface Analysis {
 }
 
 export function moduleKind(ctx: Ctx, cjsTransform: boolean): ModuleKind {
-  const program = ctx.tree.program;
+  const program = ctx.program;
   const hasEsm = program.body.some(
     (s) =>
       s.type === "ImportDeclaration" ||
@@ -102,20 +101,18 @@ export function moduleKind(ctx: Ctx, cjsTransform: boolean): ModuleKind {
 export function analyse(input: AnalysisInput): Analysis {
   const { code, options, graph } = input;
   const report = emptyReport(input.fileName);
-  const tree = new Tree(input.parsed.program);
-  const ctx: Ctx = {
+  const ctx = createCtx({
     options,
     fileName: input.fileName,
     filename: input.filename,
     code,
     report,
-    tree,
-    scopes: new Scopes(tree),
+    program: input.parsed.program,
     comments: input.parsed.comments,
     graph,
     error: input.error,
-  };
-  const names = new Names(tree);
+  });
+  const names = new Names(ctx);
   const imported = new ImportedFns(ctx, names);
   ctx.imported = imported;
   if (mayContainMisspelling(code)) {
@@ -175,7 +172,7 @@ export function analyse(input: AnalysisInput): Analysis {
       .filter((n) => n !== undefined),
   );
   const edits = planCalls(ctx, index, generated);
-  const exportIndex = indexExports(tree.program);
+  const exportIndex = indexExports(ctx.program);
   const exports = factsOfFile(ctx, fns, imported, exportIndex);
   const reExports = reExportVariants(ctx, imported);
 

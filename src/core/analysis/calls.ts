@@ -293,7 +293,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
   };
   // Collect first: whether a call is in the reach of `with` or a sloppy direct `eval` depends on
   // code that may come after it.
-  const program = ctx.tree.program;
+  const program = ctx.program;
   const sloppy =
     program.sourceType === "script" && !program.directives.some((d) => d.value.value === "use strict");
   const evalScopes = new Set<Node>();

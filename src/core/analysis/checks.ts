@@ -8,7 +8,7 @@ import type { Node } from "./tree.js";
 /** Local names the file gives the runtime module (`import * as _sa`, `const _sa = require(…)`). */
 function runtimeLocals(ctx: Ctx): Set<string> {
   const locals = new Set<string>();
-  for (const s of ctx.tree.program.body) {
+  for (const s of ctx.program.body) {
     if (s.type === "ImportDeclaration" && s.source.value === ctx.options.runtime) {
       for (const sp of s.specifiers) if (sp.type === "ImportNamespaceSpecifier") locals.add(sp.local.name);
     }
@@ -159,7 +159,7 @@ const GENERATED_CALLS = new Set(["mark", "register", "explicit"]);
 export function checkTopLevelEffects(ctx: Ctx): void {
   const lines: number[] = [];
   let first: Node | undefined;
-  for (const s of ctx.tree.program.body) {
+  for (const s of ctx.program.body) {
     if (QUIET.has(s.type)) continue;
     if (s.type === "ExportDefaultDeclaration" && s.declaration.type !== "CallExpression") continue;
     if (s.type === "IfStatement" && /\bisWorker\b/.test(sourceOf(ctx, s.test))) continue;

@@ -305,7 +305,7 @@ function target(ctx: Ctx, node: Node, comment: Comment): SaFunction {
 /** Local names of the runtime's `smartasync` wrapper (`import { smartasync as sa } from …`). */
 function wrapperNames(ctx: Ctx): Set<string> {
   const names = new Set<string>();
-  for (const s of ctx.tree.program.body) {
+  for (const s of ctx.program.body) {
     if (s.type !== "ImportDeclaration" || s.source.value !== ctx.options.runtime) continue;
     for (const sp of s.specifiers) {
       if (sp.type !== "ImportSpecifier") continue;
@@ -388,8 +388,8 @@ export function collectFunctions(ctx: Ctx): SaFunction[] {
     leading.set(next, list);
   }
   const claimed = new Set<Comment>();
-  ctx.tree.walk(ctx.tree.program, (n) => {
-    const mine = n.start != null && n !== ctx.tree.program ? leading.get(n.start) : undefined;
+  ctx.tree.walk(ctx.program, (n) => {
+    const mine = n.start != null && n !== ctx.program ? leading.get(n.start) : undefined;
     if (mine) leading.delete(n.start!);
     if (wrappers.size && n.type === "VariableDeclaration") {
       const fn = wrapped(ctx, n, wrappers);

@@ -2,8 +2,8 @@ import type { types as t } from "@babel/core";
 import { type Code, formatLoc, type Position, severityOf } from "../diagnostics.js";
 import type { Options } from "../options.js";
 import type { Report } from "../report.js";
-import type { Scopes } from "./scope.js";
-import type { Node, Tree } from "./tree.js";
+import { Scopes } from "./scope.js";
+import { type Node, Tree } from "./tree.js";
 
 export type Located = { loc?: t.SourceLocation | null; start?: number | null; end?: number | null };
 
@@ -16,8 +16,11 @@ export interface Ctx {
   filename: string | undefined;
   code: string;
   report: Report;
-  tree: Tree;
-  scopes: Scopes;
+  program: t.Program;
+  /** Parent links, built on first use (files on the fast path never need them). */
+  readonly tree: Tree;
+  /** Bindings of every scope, built on first use. */
+  readonly scopes: Scopes;
   /** Every comment of the file, in source order. */
   comments: readonly t.Comment[];
   /** Facts of imported modules (absent when a module is scanned on its own). */
@@ -78,4 +81,20 @@ export function keyName(node: { key: Node; computed?: boolean }): string | undef
   if (node.key.type === "Identifier") return node.key.name;
   if (node.key.type === "StringLiteral") return node.key.value;
   return undefined;
+}
+
+/** A context whose tree and scopes are built on first use. */
+export function createCtx(init: Omit<Ctx, "tree" | "scopes">): Ctx {
+  let tree: Tree | undefined;
+  let scopes: Scopes | undefined;
+  return Object.assign(init, {
+    get tree(): Tree {
+      tree ??= new Tree(init.program);
+      return tree;
+    },
+    get scopes(): Scopes {
+      scopes ??= new Scopes(this.tree);
+      return scopes;
+    },
+  });
 }

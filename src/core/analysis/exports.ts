@@ -134,7 +134,7 @@ export function factsOfFile(
     }
   }
   // Re-exports carry the facts of the modules they come from.
-  for (const s of ctx.tree.program.body) {
+  for (const s of ctx.program.body) {
     if ((s.type !== "ExportNamedDeclaration" && s.type !== "ExportAllDeclaration") || !s.source) continue;
     const facts = imported.factsOf(s.source.value);
     for (const [m, kinds] of facts.methods) methods.set(m, new Set([...(methods.get(m) ?? []), ...kinds]));
@@ -170,7 +170,7 @@ export interface ReExportVariant {
  */
 export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVariant[] {
   const out: ReExportVariant[] = [];
-  for (const s of ctx.tree.program.body) {
+  for (const s of ctx.program.body) {
     if (s.type !== "ExportNamedDeclaration" || !s.source || s.exportKind === "type") continue;
     const facts = imported.factsOf(s.source.value);
     const names = new Set(

@@ -81,7 +81,7 @@ export class ImportedFns {
 
   /** Every import of the file, for the fast path and for method dispatch. */
   *sources(): Generator<string> {
-    for (const s of this.ctx.tree.program.body) {
+    for (const s of this.ctx.program.body) {
       if (s.type === "ImportDeclaration" && s.importKind !== "type") yield s.source.value;
       else if (
         (s.type === "ExportNamedDeclaration" || s.type === "ExportAllDeclaration") &&
@@ -100,7 +100,7 @@ export class ImportedFns {
 
   /** SA204 for every import that could not be analysed (files that are otherwise left alone). */
   reportProblems(): void {
-    for (const s of this.ctx.tree.program.body) {
+    for (const s of this.ctx.program.body) {
       const source =
         s.type === "ImportDeclaration" ||
         s.type === "ExportNamedDeclaration" ||

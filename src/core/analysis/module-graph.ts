@@ -18,14 +18,12 @@ import type { FunctionKind } from "../strategy.js";
 import type { ParsedFile } from "./analyse.js";
 import { buildIndex } from "./calls.js";
 import { collectFunctions } from "./collect.js";
-import type { Ctx } from "./ctx.js";
+import { type Ctx, createCtx } from "./ctx.js";
 import { declaredExportName, exportedNames, indexExports } from "./exports.js";
 import { ImportedFns } from "./imported.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
-import { Scopes } from "./scope.js";
-import { Tree } from "./tree.js";
 
 /** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
 export const MAX_REEXPORT_DEPTH = 16;
@@ -95,20 +93,18 @@ export class ModuleGraph {
     } catch {
       return "cannot be parsed";
     }
-    const tree = new Tree(parsed.program);
-    const ctx: Ctx = {
+    const ctx = createCtx({
       options: this.options,
       fileName: this.report(path),
       filename: path,
       code: source,
       report: emptyReport(this.report(path)),
-      tree,
-      scopes: new Scopes(tree),
+      program: parsed.program,
       comments: parsed.comments,
       graph: this,
       error: (message) => new Error(message),
-    };
-    ctx.imported = new ImportedFns(ctx, new Names(tree), "shape");
+    });
+    ctx.imported = new ImportedFns(ctx, new Names(ctx), "shape");
     let fns: SaFunction[];
     try {
       fns = collectFunctions(ctx);
@@ -120,7 +116,7 @@ export class ModuleGraph {
       fns.filter((f) => f.form === "function" || f.form === "const").map((f) => [f.name, f]),
     );
     for (const f of byName.values()) if (f.exportDecl) exported.set(declaredExportName(f), f);
-    const uses = indexExports(tree.program);
+    const uses = indexExports(parsed.program);
     for (const [local, f] of byName) for (const name of exportedNames(uses.get(local))) exported.set(name, f);
     const out = { ctx, fns, exported };
     this.scanned.set(path, out);

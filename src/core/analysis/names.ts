@@ -1,5 +1,10 @@
 import type { Tree } from "./tree.js";
 
+/** Where the file's identifiers are known (the tree is built only when a name is needed). */
+interface HasTree {
+  readonly tree: Tree;
+}
+
 /**
  * Names generated code introduces (`_sa`, `_loadSync`), chosen like Babel's `generateUid`
  * (`_x`, `_x2`, …) but checked against every identifier in the file, so a generated name never
@@ -7,10 +12,10 @@ import type { Tree } from "./tree.js";
  */
 export class Names {
   private readonly taken = new Set<string>();
-  constructor(private readonly tree: Tree) {}
+  constructor(private readonly ctx: HasTree) {}
 
   isFree(name: string): boolean {
-    return !this.tree.names.has(name) && !this.taken.has(name);
+    return !this.ctx.tree.names.has(name) && !this.taken.has(name);
   }
 
   /** Claims `name` for generated code (it was free, or is the user's own to reuse). */

@@ -1,0 +1,25 @@
+import type { PluginAPI, types as t } from "@babel/core";
+import type { ParsedFile } from "../core/analysis/analyse.js";
+import type { ParseModule } from "../core/analysis/module-graph.js";
+
+function parserPlugins(path: string): string[] {
+  if (/\.[cm]?tsx$/.test(path)) return ["typescript", "jsx"];
+  if (/\.[cm]?ts$/.test(path)) return ["typescript"];
+  if (/\.jsx$/.test(path)) return ["jsx"];
+  return [];
+}
+
+/** Parses a module the compiled file imports, with the Babel that compiles it. */
+export function babelModuleParser(api: Pick<PluginAPI, "parseSync">): ParseModule {
+  return (source, path): ParsedFile => {
+    const file = api.parseSync(source, {
+      babelrc: false,
+      configFile: false,
+      filename: path,
+      sourceType: "unambiguous",
+      parserOpts: { plugins: parserPlugins(path) as never },
+    }) as t.File | null;
+    if (!file) throw new Error(`${path} cannot be parsed`);
+    return { program: file.program, comments: file.comments ?? [] };
+  };
+}

@@ -1,0 +1,344 @@
+/**
+ * The configuration that applies to one file under `smartasync/swc`.
+ *
+ * SWC's part is *read* here, never applied: the user's options go to `@swc/core` unchanged and
+ * SWC finds and applies its `.swcrc` itself. smartasync reads the same configuration only to
+ * parse the file as SWC will (`jsc.parser`, `isModule`), to know whether the output is CommonJS
+ * and whether source maps are wanted. The rules below are those of `@swc/core` 1.16
+ * (crates/swc/src/config: `read_config`, `find_swcrc`, `Rc::into_config`, `Config::adjust`), each
+ * checked against the real binary by test/swc/api.test.ts; docs/swc.md states them for users.
+ *
+ * smartasync's own options come from `opts.smartasync` over the `"smartasync"` field of the
+ * nearest package.json (`.swcrc` rejects unknown keys, so they cannot live there).
+ */
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
+import type { ModuleConfig, ParserConfig, Options as SwcOptions } from "@swc/core";
+import { type Options, OptionsError, validateOptions } from "../core/options.js";
+
+/** SWC's `isModule`: `"commonjs"` parses a CommonJS script (top-level `return` allowed). */
+export type IsModule = boolean | "unknown" | "commonjs";
+
+export interface SwcFileConfig {
+  /** Absolute path of the file (relative names resolved as SWC does), when there is one. */
+  filename: string | undefined;
+  /** The `.swcrc` (or `configFile`) SWC reads for this file, if any. */
+  configFile: string | undefined;
+  /** The effective `jsc.parser`, after SWC's per-extension adjustment. */
+  parser: ParserConfig;
+  isModule: IsModule;
+  /** The output runs as CommonJS, where `import.meta` does not exist. */
+  cjsOutput: boolean;
+  /** SWC will produce a source map (`sourceMaps: true` or `"inline"`). */
+  sourceMaps: boolean;
+  /** SWC puts the sources into the map (`inlineSourcesContent`, default true). */
+  inlineSourcesContent: boolean;
+}
+
+/** The parts of a `.swcrc` entry this module reads; SWC validates the rest itself. */
+interface RcEntry {
+  test?: unknown;
+  exclude?: unknown;
+  jsc?: { parser?: Partial<ParserConfig> };
+  module?: ModuleConfig;
+  isModule?: IsModule;
+  sourceMaps?: boolean | string;
+  inlineSourcesContent?: boolean;
+}
+
+// ——— the file's name ———
+
+/**
+ * SWC resolves a relative `filename` against `root` (default: the working directory) before it
+ * looks for a `.swcrc`; smartasync uses the same absolute path for everything it reads.
+ */
+export function absoluteFilename(opts: SwcOptions): string | undefined {
+  if (!opts.filename) return undefined;
+  return resolve(opts.root ?? process.cwd(), opts.filename);
+}
+
+// ——— SWC's configuration ———
+
+/**
+ * What SWC will apply to this file. Throws when SWC itself would refuse the configuration (a
+ * `.swcrc` it cannot read, a file its `test`/`exclude` ignore, `rootMode: "upward"` finding
+ * nothing): the caller then lets SWC report it in its own words.
+ */
+export function readSwcConfig(opts: SwcOptions): SwcFileConfig {
+  const name = opts.filename || undefined;
+  const filename = absoluteFilename(opts);
+  // Top-level `test`/`exclude` in the programmatic options filter the file first.
+  if (name !== undefined && !entryMatches(opts as RcEntry, name)) {
+    throw new Error(`${name} is excluded by the \`test\`/\`exclude\` options`);
+  }
+  const configFile = locateConfigFile(opts, filename);
+  const entry = selectEntry(configFile === undefined ? undefined : loadRc(configFile), name);
+
+  // Programmatic options win over the `.swcrc`, each key as a whole: a `jsc.parser` given in
+  // the options replaces the `.swcrc`'s parser entirely (flags are not merged).
+  const own = opts.jsc?.parser;
+  let parser: ParserConfig;
+  if (own) {
+    // @swc/core's JavaScript wrapper defaults a programmatic parser's syntax to ecmascript.
+    parser = { ...own, syntax: own.syntax ?? "ecmascript" } as ParserConfig;
+  } else if (entry.jsc?.parser) {
+    parser = { ...entry.jsc.parser } as ParserConfig;
+  } else {
+    parser = { syntax: "ecmascript" };
+  }
+  if (name !== undefined) parser = adjustForExtension(parser, name);
+
+  const isModule: IsModule = (opts.isModule as IsModule | undefined) ?? entry.isModule ?? true;
+  const module = opts.module ?? entry.module;
+  const sourceMaps = opts.sourceMaps ?? entry.sourceMaps;
+  return {
+    filename,
+    configFile,
+    parser,
+    isModule,
+    cjsOutput: outputIsCommonJs(module, isModule, name),
+    // SWC takes any string here (not only "inline") as "on".
+    sourceMaps: sourceMaps === true || typeof sourceMaps === "string",
+    inlineSourcesContent: opts.inlineSourcesContent ?? entry.inlineSourcesContent ?? true,
+  };
+}
+
+/**
+ * `configFile: "<path>"` is read whatever `swcrc` says (a relative path from the working
+ * directory). Otherwise, when `swcrc` is not false and there is a filename, the nearest
+ * `.swcrc` above the file's *real* path (symlinks resolved; a file that does not exist on disk
+ * gets none); the walk stops after `root` (default: the working directory) when `rootMode` is
+ * "root" (the default), and goes to the filesystem root otherwise or when the file is not under
+ * `root`. `configFile: true/false` and `swcrcRoots` change nothing.
+ */
+function locateConfigFile(opts: SwcOptions, filename: string | undefined): string | undefined {
+  if (typeof opts.configFile === "string") return resolve(opts.configFile);
+  if (opts.swcrc === false || filename === undefined) return undefined;
+  const real = realPath(filename);
+  const mode = opts.rootMode ?? "root";
+  const root = opts.root ?? process.cwd();
+  if (real !== undefined) {
+    for (let dir = dirname(real); ; dir = dirname(dir)) {
+      const candidate = join(dir, ".swcrc");
+      if (existsSync(candidate)) return candidate;
+      if (mode === "root" && samePath(dir, root)) break;
+      if (dirname(dir) === dir) break;
+    }
+  }
+  if (mode === "upward") throw new Error(`no .swcrc found above ${filename} (rootMode "upward")`);
+  return undefined;
+}
+
+/** SWC canonicalizes the path first; when that fails (no such file) it looks for no `.swcrc`. */
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rust's `Path ==` compares components: trailing slashes and `.` do not count; a relative root matches nothing. */
+function samePath(dir: string, root: string): boolean {
+  if (!isAbsolute(root)) return false;
+  const strip = (p: string) => (p.length > 1 && p.endsWith(sep) ? p.slice(0, -1) : p);
+  return strip(normalize(dir)) === strip(normalize(root));
+}
+
+/** A `.swcrc` is JSON with comments and trailing commas, optionally led by a BOM; one entry or an array. */
+function loadRc(path: string): RcEntry | RcEntry[] {
+  const value = readParsed(path, (text) => JSON.parse(stripJsonComments(text.replace(/^\uFEFF+/, ""))));
+  if (typeof value !== "object" || value === null) throw new Error(`${path} is not a configuration object`);
+  // SWC rejects the whole file when any entry's parser lacks `syntax` (no default there).
+  for (const entry of Array.isArray(value) ? value : [value]) {
+    if ((entry as RcEntry)?.jsc?.parser && (entry as RcEntry).jsc?.parser?.syntax === undefined) {
+      throw new Error(`${path}: \`jsc.parser\` needs \`syntax\``);
+    }
+  }
+  return value as RcEntry | RcEntry[];
+}
+
+/** Removes comments and trailing commas outside strings, so JSON.parse reads JSONC. */
+function stripJsonComments(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      out += text.slice(start, i + 1);
+    } else if (c === "/" && text[i + 1] === "/") {
+      while (i < text.length && text[i] !== "\n") i++;
+      out += "\n";
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end === -1 ? text.length : end + 1;
+      out += " ";
+    } else {
+      out += c;
+    }
+  }
+  return out.replace(/,(\s*[}\]])/g, "$1");
+}
+
+/**
+ * Which `.swcrc` entry applies: with a filename, the first entry whose `test`/`exclude` accept
+ * it (none → SWC refuses the file); without a `.swcrc`, SWC's built-in entries by extension.
+ * Without a filename an object `.swcrc` applies as it is and an array one not at all.
+ */
+function selectEntry(rc: RcEntry | RcEntry[] | undefined, name: string | undefined): RcEntry {
+  if (name === undefined) return rc !== undefined && !Array.isArray(rc) ? rc : {};
+  const entries = rc === undefined ? DEFAULT_RC : Array.isArray(rc) ? rc : [rc];
+  const entry = entries.find((e) => entryMatches(e, name));
+  if (!entry) throw new Error(`no .swcrc entry applies to ${name}`);
+  return entry;
+}
+
+/**
+ * SWC's defaults when no `.swcrc` is read (`Rc::default`). The `.mts`/`.cts` entry is never
+ * reached (the first entry takes every name not ending in `.ts`/`.tsx`), so those files parse
+ * as plain ECMAScript unless configured — SWC's behaviour, kept.
+ */
+const DEFAULT_RC: RcEntry[] = [
+  { exclude: "\\.tsx?$", jsc: { parser: { syntax: "ecmascript" } } },
+  { test: "\\.tsx$", jsc: { parser: { syntax: "typescript", tsx: true } } },
+  { test: "\\.(cts|mts)$", jsc: { parser: { syntax: "typescript", tsx: false } } },
+  { test: "\\.ts$", jsc: { parser: { syntax: "typescript", tsx: false } } },
+];
+
+/** `exclude` first, then `test`; both match the filename as given (not resolved). */
+function entryMatches(entry: RcEntry, name: string): boolean {
+  const subject = sep === "\\" ? name.replaceAll("\\", "/") : name;
+  if (entry.exclude !== undefined && matcherMatches(entry.exclude, subject)) return false;
+  if (entry.test !== undefined) return matcherMatches(entry.test, subject);
+  return true;
+}
+
+/** A regex string, `null` (matches nothing) or a (nested) list of them. */
+function matcherMatches(matcher: unknown, subject: string): boolean {
+  if (matcher === null) return false;
+  if (Array.isArray(matcher)) return matcher.some((m) => matcherMatches(m, subject));
+  if (typeof matcher === "string") return rustRegex(matcher).test(subject);
+  throw new Error(`unexpected \`test\`/\`exclude\` value ${JSON.stringify(matcher)}`);
+}
+
+const regexCache = new Map<string, RegExp>();
+
+/**
+ * SWC's patterns are Rust regexes. For paths the two dialects agree, except Rust's leading
+ * inline flags (`(?i)…`), which Node 20 does not parse (they become JavaScript flags), and
+ * `(?P<name>…)`. A pattern JavaScript cannot read throws (the caller then defers to SWC).
+ */
+function rustRegex(source: string): RegExp {
+  let re = regexCache.get(source);
+  if (!re) {
+    const m = /^\(\?([ims]+)\)/.exec(source);
+    // Rust also spells a named group `(?P<name>…)`; JavaScript only `(?<name>…)`.
+    const body = (m ? source.slice(m[0].length) : source).replaceAll("(?P<", "(?<");
+    re = new RegExp(body, m?.[1]);
+    regexCache.set(source, re);
+  }
+  return re;
+}
+
+/** `Config::adjust`: for TypeScript, the extension decides `tsx` (`.tsx` on, `.ts` off). */
+function adjustForExtension(parser: ParserConfig, name: string): ParserConfig {
+  if (parser.syntax !== "typescript") return parser;
+  if (name.endsWith(".tsx")) return { ...parser, tsx: true };
+  if (name.endsWith(".ts")) return { ...parser, tsx: false };
+  return parser;
+}
+
+/**
+ * Whether `import.meta.url` is unusable in the output. SWC's `commonjs` transform rewrites it
+ * itself, `umd` leaves it (a syntax error in a script), `amd` and `systemjs` rewrite it to their
+ * own module URL. A `.cjs`/`.cts` file runs as CommonJS whatever SWC emits (SWC 1.16 does not
+ * change module type by extension, not even under `nodenext`), and `isModule: "commonjs"` is a
+ * CommonJS script.
+ */
+function outputIsCommonJs(
+  module: ModuleConfig | undefined,
+  isModule: IsModule,
+  name: string | undefined,
+): boolean {
+  const type = module?.type;
+  if (type === "commonjs" || type === "umd") return true;
+  if (type === "amd" || type === "systemjs") return false;
+  return isModule === "commonjs" || (name !== undefined && /\.c[jt]s$/.test(name));
+}
+
+// ——— smartasync's own options ———
+
+/**
+ * `opts.smartasync` over the `"smartasync"` field of the nearest package.json above the file,
+ * key by key (a key given in `opts.smartasync` replaces that key's whole value; `undefined`
+ * values count as not given). Each source is validated on its own first, so an SA104 names
+ * where the bad option came from. A relative `root` in package.json is relative to its folder.
+ */
+export function smartasyncOptions(fromOpts: unknown, filename: string | undefined): Options {
+  const pkg = filename === undefined ? undefined : packageField(dirname(filename));
+  if (pkg === undefined) return checked(fromOpts, "opts.smartasync");
+  const where = `the "smartasync" field of ${pkg.path}`;
+  const fileOptions = checked(pkg.field, where);
+  if (fromOpts === undefined || fromOpts === null) return fileOptions;
+  checked(fromOpts, "opts.smartasync");
+  // Both are plain objects now (validated); merge what each actually gives, then check the
+  // combination (e.g. equal suffixes can only appear together).
+  return checked(
+    { ...(givenKeys(pkg.field) as object), ...(givenKeys(fromOpts) as object) },
+    `opts.smartasync over ${where}`,
+  );
+}
+
+/** The keys an options object actually sets (`{ strict: undefined }` sets nothing). */
+function givenKeys(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+}
+
+function checked(raw: unknown, where: string): Options {
+  try {
+    return validateOptions(givenKeys(raw));
+  } catch (e) {
+    if (e instanceof OptionsError) throw new OptionsError(`${where}: ${e.message.replace(/^SA104: /, "")}`);
+    throw e;
+  }
+}
+
+/** The nearest package.json above `dir` that exists; its `"smartasync"` field, if it has one. */
+function packageField(dir: string): { path: string; field: unknown } | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    const path = join(d, "package.json");
+    if (statSync(path, { throwIfNoEntry: false })?.isFile()) {
+      let pkg: unknown;
+      try {
+        pkg = readParsed(path, (text) => JSON.parse(text.replace(/^\uFEFF/, "")));
+      } catch (e) {
+        throw new OptionsError(`cannot read ${path}: ${(e as Error).message}`);
+      }
+      if (typeof pkg !== "object" || pkg === null || !("smartasync" in pkg)) return undefined;
+      const field = (pkg as { smartasync: unknown }).smartasync;
+      // A relative root in a file means "from this file's folder", as for any path in package.json.
+      if (typeof field === "object" && field !== null && typeof (field as Options).root === "string") {
+        return { path, field: { ...field, root: resolve(d, (field as Options).root as string) } };
+      }
+      return { path, field };
+    }
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+const parsed = new Map<string, { mtimeMs: number; size: number; value: unknown }>();
+
+/**
+ * A configuration file's parsed content, parsed again only when the file changes (a build
+ * compiles many files under the same few config files; a watch session sees edits).
+ */
+function readParsed(path: string, parse: (text: string) => unknown): unknown {
+  const { mtimeMs, size } = statSync(path);
+  const hit = parsed.get(path);
+  if (hit && hit.mtimeMs === mtimeMs && hit.size === size) return hit.value;
+  const value = parse(readFileSync(path, "utf8"));
+  parsed.set(path, { mtimeMs, size, value });
+  return value;
+}

@@ -1,0 +1,498 @@
+import type { types as t } from "@babel/core";
+import MagicString from "magic-string";
+import type { Plan } from "../core/analysis/analyse.js";
+import type { CallEdit, CallNode } from "../core/analysis/calls.js";
+import type { SaFunction } from "../core/analysis/model.js";
+import { isFunction, type Node } from "../core/analysis/tree.js";
+import { TRANSPARENT } from "../core/analysis/view.js";
+import { exportedVariant } from "../core/naming.js";
+import { RUNTIME_MODULE } from "../core/twins.js";
+
+/**
+ * The SWC adapter's output side: the core's plan applied as text edits to the original source
+ * (magic-string keeps a map of every edit), so SWC then compiles the edited text and the final
+ * source map still points at what the user wrote. Nodes carry UTF-16 offsets into `code`.
+ */
+
+const s = (n: Node): number => n.start!;
+const e = (n: Node): number => n.end!;
+
+/** Generated namespace imports (`_sa`, `_fs`), one per module, reusing the file's own. */
+class TextImports {
+  private readonly spaces = new Map<string, string>();
+  private readonly added: string[] = [];
+
+  constructor(private readonly plan: Plan) {}
+
+  namespace(source: string, hint: string): string {
+    const known = this.spaces.get(source);
+    if (known) return known;
+    for (const st of this.plan.ctx.tree.program.body) {
+      if (st.type === "ImportDeclaration" && st.source.value === source && st.importKind !== "type") {
+        const ns = st.specifiers.find((x) => x.type === "ImportNamespaceSpecifier");
+        if (ns) {
+          this.spaces.set(source, ns.local.name);
+          return ns.local.name;
+        }
+      }
+    }
+    const id = this.plan.names.uid(hint);
+    const lit = JSON.stringify(source);
+    this.added.push(
+      this.plan.module.cjsInput ? `const ${id} = require(${lit});` : `import * as ${id} from ${lit};`,
+    );
+    this.spaces.set(source, id);
+    return id;
+  }
+
+  runtime(): string {
+    return this.namespace(this.plan.ctx.options.runtime, "sa");
+  }
+
+  /** `import.meta.url`, or `__filename` where the output is CommonJS (DESIGN §10). */
+  moduleUrl(): string {
+    return this.plan.module.cjsOutput ? "__filename" : "import.meta.url";
+  }
+
+  /** After the file's leading imports, else after its directives or hashbang, else at the top. */
+  flush(ms: MagicString, code: string): void {
+    if (this.added.length === 0) return;
+    const text = this.added.join("\n");
+    const program = this.plan.ctx.tree.program;
+    let last: Node | undefined;
+    for (const st of program.body) {
+      if (st.type === "ImportDeclaration") last = st;
+      else break;
+    }
+    last ??= program.directives.at(-1);
+    if (last) {
+      ms.appendLeft(e(last), `\n${text}`);
+      return;
+    }
+    if (code.startsWith("#!")) {
+      const nl = code.indexOf("\n");
+      ms.appendLeft(nl === -1 ? code.length : nl, `\n${text}`);
+      return;
+    }
+    ms.prepend(`${text}\n`);
+  }
+}
+
+/** The offset just after the `(` that opens a call's arguments. */
+function argsOpen(code: string, call: CallNode): number {
+  const typeArgs = (call as { typeArguments?: Node | null }).typeArguments;
+  let i = typeArgs?.end ?? e(call.callee);
+  while (i < e(call) && code[i] !== "(") i++;
+  return i + 1;
+}
+
+/** Where a parenthesised object ends: `(a || b).m()` → after the `)`. */
+function objectOuterEnd(code: string, call: CallNode, object: Node): number {
+  const opened = code.slice(s(call), s(object)).split("(").length - 1;
+  let i = e(object);
+  for (let k = 0; k < opened; ) {
+    if (code[i] === ")") k++;
+    else if (!/\s/.test(code[i])) break;
+    i++;
+  }
+  return i;
+}
+
+/** Applies edits to one MagicString: the file itself, or a scratch copy for a variant's body. */
+class Editor {
+  constructor(
+    readonly ms: MagicString,
+    private readonly code: string,
+    private readonly imports: TextImports,
+  ) {}
+
+  /** Renames what a call reaches, by its shape. */
+  rename(call: CallNode, shapeKind: string, to: string): void {
+    const callee = call.callee as Node;
+    if ((shapeKind === "ident" && callee.type === "Identifier") || shapeKind === "choice") {
+      this.ms.update(s(callee), e(callee), to);
+      return;
+    }
+    if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return;
+    if (shapeKind === "call-apply" && callee.object.type === "Identifier") {
+      this.ms.update(s(callee.object), e(callee.object), to);
+      return;
+    }
+    if (!callee.computed) {
+      this.ms.update(s(callee.property), e(callee.property), to);
+      return;
+    }
+    // `a["m"]()` → `a.to()`, `a?.["m"]()` → `a?.to()`
+    const from = objectOuterEnd(this.code, call, callee.object);
+    this.ms.update(from, e(callee), `${(callee as { optional?: boolean }).optional ? "?." : "."}${to}`);
+  }
+
+  /** `obj.m(a, b)` → `_sa.callSync(obj, "m", [a, b])`: the runtime picks by the marker (§3.3). */
+  dispatch(call: CallNode, helper: string): void {
+    const callee = call.callee as t.MemberExpression;
+    const name = callee.computed
+      ? (callee.property as t.StringLiteral).value
+      : (callee.property as t.Identifier).name;
+    this.ms.prependRight(s(call), `${this.imports.runtime()}.${helper}(`);
+    const from = objectOuterEnd(this.code, call, callee.object);
+    const open = argsOpen(this.code, call);
+    const tail = `, ${JSON.stringify(name)}, [`;
+    if (call.arguments.length === 0) {
+      this.ms.update(from, e(call), `${tail}])`);
+      return;
+    }
+    this.ms.update(from, open, tail);
+    this.ms.update(e(call) - 1, e(call), "])");
+  }
+
+  apply(call: CallNode, edit: CallEdit): void {
+    if (edit.shape.kind === "dispatch") this.dispatch(call, edit.to);
+    else this.rename(call, edit.shape.kind, edit.to);
+  }
+
+  wrap(n: Node, before: string, after: string): void {
+    this.ms.prependRight(s(n), before);
+    this.ms.appendLeft(e(n), after);
+  }
+}
+
+/**
+ * Builds the text of the inline sync variant: the function's own text with its colour removed
+ * (DESIGN §3.4), leaf by leaf from the facts found on the original.
+ */
+class SyncCopy {
+  private readonly ed: Editor;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly fn: SaFunction,
+    code: string,
+    private readonly imports: TextImports,
+  ) {
+    this.ed = new Editor(new MagicString(code), code, imports);
+  }
+
+  private map(node: Node): void {
+    if (TRANSPARENT.has(node.type)) {
+      this.map((node as { expression: Node }).expression);
+      return;
+    }
+    switch (node.type) {
+      case "ConditionalExpression":
+        this.map(node.consequent);
+        this.map(node.alternate);
+        return;
+      case "LogicalExpression":
+        this.map(node.left);
+        this.map(node.right);
+        return;
+      case "SequenceExpression":
+        this.map(node.expressions[node.expressions.length - 1]);
+        return;
+      default:
+        break;
+    }
+    const fact = this.fn.leaves.get(node);
+    if (!fact) return;
+    const rt = () => this.imports.runtime();
+    switch (fact.kind) {
+      case "smartasync": {
+        const r = this.fn.leafCallees.get(node)!;
+        const call = node as CallNode;
+        if (r.shape.kind === "dispatch") this.ed.dispatch(call, "callSync");
+        else if (r.fn) this.ed.rename(call, r.shape.kind, r.fn.kind === "async" ? r.fn.variant : r.fn.name);
+        else if (r.ext?.fact.kind === "async") this.ed.rename(call, r.shape.kind, r.ext.variantRef());
+        return;
+      }
+      case "twin": {
+        const call = node as CallNode;
+        const ns =
+          fact.twin.module === RUNTIME_MODULE
+            ? rt()
+            : this.imports.namespace(
+                fact.twin.module,
+                fact.twin.module.replace(/^node:/, "").replace(/\W+/g, "_"),
+              );
+        this.ed.ms.update(s(call.callee), e(call.callee), `${ns}.${fact.twin.name}`);
+        return;
+      }
+      case "combinator": {
+        const call = node as CallNode;
+        const arr = call.arguments[0] as t.ArrayExpression;
+        this.ed.ms.remove(s(call), s(arr));
+        this.ed.ms.remove(e(arr), e(call));
+        for (const el of arr.elements as Node[]) {
+          this.map(el);
+          // allSettled: each element settles on its own, in order (the report says sequential).
+          if (fact.name === "allSettled") this.ed.wrap(el, `${rt()}.settle(() => `, ")");
+        }
+        return;
+      }
+      case "returned-call":
+        this.ed.wrap(node, `${rt()}.expectValue(`, `, ${JSON.stringify(this.fn.variant)})`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The copy's text, from `from` to `to` of the original (the function or its member). */
+  build(from: number, to: number): string {
+    const { fn, plan } = this;
+    const f = fn.fn;
+    const ms = this.ed.ms;
+    // Calls keep the decisions made on the original, except the leaves mapped below.
+    for (const [call, edit] of plan.edits) {
+      if (s(call) >= from && e(call) <= to && !fn.leaves.has(call)) this.ed.apply(call as CallNode, edit);
+    }
+    const body = f.body as Node;
+    if (body.type !== "BlockStatement") this.map(body);
+    plan.ctx.tree.walk(body, (n) => {
+      if (isFunction(n)) return false;
+      if (n.type === "AwaitExpression") {
+        const text = plan.ctx.code.slice(s(n), s(n.argument));
+        const kw = /^await[ \t]*/.exec(text)?.[0].length ?? 5;
+        ms.remove(s(n), s(n) + kw);
+        this.map(n.argument);
+      } else if (n.type === "ReturnStatement" && n.argument) {
+        this.map(n.argument);
+      }
+      return undefined;
+    });
+    if (f.async) {
+      const limit =
+        (f as { key?: Node }).key && fn.member === f
+          ? s((f as { key: Node }).key)
+          : (f as { id?: Node | null }).id
+            ? s((f as { id: Node }).id)
+            : f.params.length
+              ? s(f.params[0])
+              : s(body);
+      const head = plan.ctx.code.slice(s(f), limit);
+      const m = /\basync\b\s*/.exec(head);
+      if (m) ms.remove(s(f) + m.index, s(f) + m.index + m[0].length);
+    }
+    const rt = f.returnType as t.TSTypeAnnotation | null | undefined;
+    if (rt?.type === "TSTypeAnnotation" && rt.start != null) {
+      const ann = rt.typeAnnotation as t.TSTypeReference;
+      const arg = ann.type === "TSTypeReference" ? ann.typeArguments?.params : undefined;
+      if (arg?.length === 1) ms.update(s(ann), e(ann), plan.ctx.code.slice(s(arg[0]), e(arg[0])));
+      else ms.remove(s(rt), e(rt));
+    }
+    return ms.slice(from, to);
+  }
+
+  /** Renames the copy: the declaration's id, or the method's key. */
+  rename(node: Node, to: string): void {
+    this.ed.ms.update(s(node), e(node), to);
+  }
+
+  renameKey(member: Node, to: string): void {
+    const key = (member as { key: Node }).key;
+    if (!(member as { computed?: boolean }).computed) {
+      this.rename(key, to);
+      return;
+    }
+    const code = this.plan.ctx.code;
+    const open = code.lastIndexOf("[", s(key));
+    const close = code.indexOf("]", e(key));
+    this.ed.ms.update(open, close + 1, to);
+  }
+}
+
+const isTs = (filename: string | undefined) => /\.[cm]?tsx?$/.test(filename ?? "");
+
+/** `(...args) => _sa.runSync(url, key, args)` and friends, as text. */
+function wrapperText(plan: Plan, fn: SaFunction, imports: TextImports, head: string): string {
+  let call: string;
+  let async = false;
+  if (fn.kind === "async") {
+    call = `${imports.runtime()}.runSync(${imports.moduleUrl()}, ${JSON.stringify(fn.registerKey)}, args)`;
+  } else if (fn.asyncStrategy === "offload") {
+    call = `${imports.runtime()}.offload(${imports.moduleUrl()}, ${JSON.stringify(fn.registerKey)}, args)`;
+  } else {
+    // Same thread (SA304): an async function runs it now and turns a throw into a rejection.
+    async = true;
+    const method = fn.form === "class-method" || fn.form === "object-method";
+    call = `${method ? "this." : ""}${fn.name}(...args)`;
+  }
+  let params = "...args";
+  let ret = "";
+  if (isTs(plan.ctx.filename)) {
+    // Typed from the function, so declaration emit gives hand-written callers real types.
+    let query: string | undefined = fn.name;
+    if (fn.form === "class-method" || fn.form === "object-method") {
+      const owner = fn.registerKey.split(".")[0];
+      query = owner.startsWith("<")
+        ? undefined
+        : `${owner}${fn.form === "class-method" && !fn.isStatic ? ".prototype" : ""}.${fn.name}`;
+    }
+    if (query) {
+      params += `: Parameters<typeof ${query}>`;
+      ret =
+        fn.kind === "async"
+          ? `: Awaited<ReturnType<typeof ${query}>>`
+          : `: Promise<ReturnType<typeof ${query}>>`;
+    }
+  }
+  return `${async ? "async " : ""}${head}(${params})${ret} {\n  return ${call};\n}`;
+}
+
+/** `{ kind: "async", sync: loadSync }`: the marker's description for `mark()`. */
+function markerSpec(fn: SaFunction, variant: string): string {
+  return `{ kind: ${JSON.stringify(fn.kind)}, ${fn.kind === "async" ? "sync" : "async"}: ${variant} }`;
+}
+
+/** The variant of `fn` as text in the form of its declaration. */
+function variantText(plan: Plan, fn: SaFunction, code: string, imports: TextImports): string {
+  const inline = fn.kind === "async" && fn.syncPlan?.strategy === "inline";
+  const exp = fn.exportDecl ? "export " : "";
+  switch (fn.form) {
+    case "function": {
+      if (!inline) return `${exp}${wrapperText(plan, fn, imports, `function ${fn.variant}`)}`;
+      const copy = new SyncCopy(plan, fn, code, imports);
+      copy.rename((fn.fn as t.FunctionDeclaration).id!, fn.variant);
+      return `${exp}${copy.build(s(fn.fn), e(fn.fn))}`;
+    }
+    case "const": {
+      if (!inline) return `${exp}${wrapperText(plan, fn, imports, `function ${fn.variant}`)}`;
+      const copy = new SyncCopy(plan, fn, code, imports);
+      return `${exp}const ${fn.variant} = ${copy.build(s(fn.fn), e(fn.fn))};`;
+    }
+    default: {
+      const member = fn.member!;
+      if (!inline) {
+        const head = `${fn.isStatic ? "static " : ""}${fn.variant}`;
+        return wrapperText(plan, fn, imports, head);
+      }
+      const copy = new SyncCopy(plan, fn, code, imports);
+      copy.renameKey(member, fn.variant);
+      return copy.build(s(member), e(member));
+    }
+  }
+}
+
+/** After a statement: a new line, then `text`. */
+function after(ms: MagicString, stmt: Node, text: string): void {
+  ms.appendLeft(e(stmt), `\n${text}`);
+}
+
+export interface Emitted {
+  code: string;
+  map: ReturnType<MagicString["generateMap"]>;
+}
+
+/** Applies the plan to the source text. */
+export function emit(plan: Plan, code: string, filename: string | undefined): Emitted {
+  const ms = new MagicString(code);
+  const imports = new TextImports(plan);
+  const main = new Editor(ms, code, imports);
+  const { ctx, fns, options } = { ...plan, options: plan.ctx.options };
+  const rt = () => imports.runtime();
+
+  // Variants copy the original text, so they are built from the original, before any edit.
+  const variants = new Map<SaFunction, string>();
+  for (const fn of fns) if (!fn.processed) variants.set(fn, variantText(plan, fn, code, imports));
+  for (const [call, edit] of plan.edits) main.apply(call as CallNode, edit);
+
+  const holders = new Map<Node, SaFunction[]>();
+  for (const fn of fns) {
+    if (fn.processed) continue;
+    const variant = variants.get(fn)!;
+    if (fn.form === "function" || fn.form === "const") {
+      const lines = [variant, `${rt()}.mark(${fn.name}, ${markerSpec(fn, fn.variant)});`];
+      if (fn.wrapper) {
+        // The typed form: the wrapper goes, its explicit choices stay for code not compiled.
+        const arg = fn.wrapper.arguments[0] as Node;
+        ms.remove(s(fn.wrapper), s(arg));
+        ms.remove(e(arg), e(fn.wrapper));
+        const [sync, async] = fn.kind === "async" ? [fn.variant, fn.name] : [fn.name, fn.variant];
+        lines.push(`${rt()}.explicit(${fn.name}, { sync: ${sync}, async: ${async} });`);
+      }
+      if (plan.inWorkers.has(fn)) lines.push(`${rt()}.register(${imports.moduleUrl()}, { ${fn.name} });`);
+      const use = fn.exportDecl ? undefined : plan.exportIndex.get(fn.name);
+      for (const { decl, exported } of use?.specifiers ?? []) {
+        // `export { f as default }` exports the variant under its own name.
+        const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options);
+        const last = decl.specifiers.at(-1)!;
+        ms.appendLeft(e(last), `, ${as === fn.variant ? fn.variant : `${fn.variant} as ${as}`}`);
+      }
+      if (use?.isDefault) lines.push(`export { ${fn.variant} };`);
+      for (const c of use?.cjs ?? []) {
+        const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options);
+        if (c.kind === "object") {
+          const lastProp = c.obj.properties.at(-1)!;
+          ms.appendLeft(e(lastProp), `, ${as === fn.variant ? as : `${as}: ${fn.variant}`}`);
+        } else {
+          after(ms, c.stmt, `${code.slice(s(c.target), e(c.target))}.${as} = ${fn.variant};`);
+        }
+      }
+      after(ms, fn.stmt!, lines.join("\n"));
+      continue;
+    }
+    ms.appendLeft(e(fn.member!), fn.form === "object-method" ? `, ${variant}` : `\n${variant}`);
+    const list = holders.get(fn.holder!) ?? [];
+    list.push(fn);
+    holders.set(fn.holder!, list);
+  }
+
+  // Methods are marked (and registered) where their class or object is created.
+  for (const [holder, list] of holders) {
+    const isClass = list[0].form === "class-method";
+    const stmts = (self: string): string[] => {
+      const out: string[] = [];
+      const reg: string[] = [];
+      for (const fn of list) {
+        const o = isClass && !fn.isStatic ? `${self}.prototype` : self;
+        out.push(`${rt()}.mark(${o}.${fn.name}, ${markerSpec(fn, `${o}.${fn.variant}`)})`);
+        if (plan.inWorkers.has(fn)) reg.push(`${JSON.stringify(fn.registerKey)}: ${o}.${fn.name}`);
+      }
+      if (reg.length) out.push(`${rt()}.register(${imports.moduleUrl()}, { ${reg.join(", ")} })`);
+      return out;
+    };
+    if (isClass) {
+      const body = (holder as t.Class).body;
+      ms.appendLeft(e(body) - 1, `\nstatic {\n${stmts("this").join(";\n")};\n}\n`);
+      continue;
+    }
+    const decl = ctx.tree.parent(holder);
+    const declaration = decl && ctx.tree.parent(decl);
+    const container = declaration && ctx.tree.parent(declaration);
+    if (
+      decl?.type === "VariableDeclarator" &&
+      decl.id.type === "Identifier" &&
+      container &&
+      (container.type === "Program" ||
+        container.type === "BlockStatement" ||
+        container.type === "ExportNamedDeclaration")
+    ) {
+      const stmt = container.type === "ExportNamedDeclaration" ? container : declaration!;
+      after(ms, stmt, `${stmts(decl.id.name).join(";\n")};`);
+      continue;
+    }
+    // An object not bound to a name: mark it where it is created.
+    const o = plan.names.uid("o");
+    main.wrap(holder, `((${o}) => (${[...stmts(o), o].join(", ")}))(`, ")");
+  }
+
+  for (const r of plan.reExports) {
+    const last = r.decl.specifiers.at(-1)!;
+    ms.appendLeft(e(last), `, ${r.local === r.exported ? r.local : `${r.local} as ${r.exported}`}`);
+  }
+  for (const v of plan.imported.pending) {
+    const alias = (sep: string) => (v.local === v.imported ? v.imported : `${v.imported}${sep}${v.local}`);
+    if (v.holder.kind === "require") {
+      ms.appendLeft(e(v.holder.pattern.properties.at(-1)!), `, ${alias(": ")}`);
+      continue;
+    }
+    const specs = v.holder.decl.specifiers;
+    const named = specs.filter((x) => x.type === "ImportSpecifier");
+    if (named.length) ms.appendLeft(e(named.at(-1)!), `, ${alias(" as ")}`);
+    else ms.appendLeft(e(specs.at(-1)!), `, { ${alias(" as ")} }`);
+  }
+  imports.flush(ms, code);
+  return {
+    code: ms.toString(),
+    map: ms.generateMap({ source: filename ?? "<input>", includeContent: true, hires: true }),
+  };
+}

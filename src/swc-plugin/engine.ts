@@ -1,0 +1,160 @@
+import { relative } from "node:path";
+import { analyse } from "../core/analysis/analyse.js";
+import type { Located } from "../core/analysis/ctx.js";
+import { ModuleGraph } from "../core/analysis/module-graph.js";
+import { mayContainAnnotation, mayContainMisspelling } from "../core/annotation.js";
+import { babelErrorMessage } from "../core/code-frame.js";
+import { MSG } from "../core/messages.js";
+import type { ModuleFacts } from "../core/module-facts.js";
+import type { Options } from "../core/options.js";
+import { emptyReport, finishReport, type Report } from "../core/report.js";
+import { emit } from "./emit.js";
+import { parseToBabelShape, type SwcParserConfig } from "./lower.js";
+
+/** What the SWC front end knows about one file before smartasync looks at it. */
+export interface EngineInput {
+  code: string;
+  /** Absolute path of the file, when there is one. */
+  filename: string | undefined;
+  /** Validated smartasync options (opts.smartasync over the package.json field). */
+  options: Options;
+  /** The effective `jsc.parser` for this file (from opts or `.swcrc`), as `@swc/core` takes it. */
+  parser: SwcParserConfig;
+  /** `true` for ES modules, `false` for scripts (`.cjs`, `isModule: false`), `"unknown"` to let the parser choose. */
+  isModule: boolean | "unknown";
+  /** SWC's `module.type` makes the output CommonJS (then the module URL is `__filename`). */
+  cjsOutput: boolean;
+  /** Directory report paths are relative to. */
+  root: string;
+}
+
+/** A source map as JSON (version 3), from the edits smartasync made to the input text. */
+export interface EditMap {
+  version: number;
+  sources: string[];
+  sourcesContent?: (string | null)[];
+  names: string[];
+  mappings: string;
+  file?: string;
+}
+
+export interface EngineResult {
+  /** The input with smartasync's edits applied (still TypeScript if the input was). */
+  code: string;
+  /** Maps `code` back to the input; chained by the front end as SWC's `inputSourceMap`. */
+  map: EditMap;
+  report: Report;
+  /** What the file exports that is smartasync (for manifests). */
+  exports?: ModuleFacts;
+}
+
+/** The parser an imported module needs, from its extension (as `@swc/core` would guess it). */
+export function parserFor(path: string): SwcParserConfig {
+  if (/\.[cm]?tsx$/.test(path)) return { syntax: "typescript", tsx: true };
+  if (/\.[cm]?ts$/.test(path)) return { syntax: "typescript" };
+  return { syntax: "ecmascript", jsx: /\.jsx$/.test(path) };
+}
+
+const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
+
+/**
+ * One module graph per options, shared by every file compiled in this process: imported modules
+ * are parsed once per build (and per watch session), and again only when they change.
+ */
+export function graphFor(options: Options, root: string): ModuleGraph {
+  const key = JSON.stringify(options);
+  let entry = graphs.get(key);
+  if (!entry) {
+    const holder = { root, graph: undefined as unknown as ModuleGraph };
+    holder.graph = new ModuleGraph(
+      (source, path) => {
+        const file = parseToBabelShape(source, { parser: parserFor(path), isModule: "unknown" });
+        return { program: file.program, comments: file.comments ?? [] };
+      },
+      options,
+      () => holder.root,
+    );
+    graphs.set(key, holder);
+    entry = holder;
+  }
+  entry.root = root;
+  return entry.graph;
+}
+
+/** Static import specifiers in the text (`import … from`, `export … from`, `require(…)`). */
+const IMPORT_RE = /\b(?:from|import)\s*(["'])([^"'\n]+)\1|\brequire\s*\(\s*(["'])([^"'\n]+)\3\s*\)/g;
+
+/**
+ * The fast path's question, answered without parsing: does anything this file imports hold
+ * smartasync functions, or fail to be analysed (worth an SA204)? A match inside a string or a
+ * comment only costs a parse, never a wrong answer.
+ */
+function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph): boolean {
+  if (!/\b(?:import|export|require)\b/.test(code)) return false;
+  for (const m of code.matchAll(IMPORT_RE)) {
+    const specifier = m[2] ?? m[4];
+    const facts = graph.ofImport(specifier, filename, "facts");
+    if (facts.exports.size || facts.methods.size || facts.problem) return true;
+  }
+  return false;
+}
+
+function isDiagnostic(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^SA\d{3}$/.test(code);
+}
+
+/**
+ * Analyses one file with the core's rules over the SWC AST and applies the plan as text edits.
+ * Returns `{ report }` alone when nothing in the file needs a change (the front end then hands
+ * the original text to SWC). Throws a `SmartAsyncError` (with `code` SAxxx and Babel's message
+ * format and code frame) for diagnostics that are errors; a syntax error is SWC's own.
+ */
+export function compile(
+  input: EngineInput,
+): EngineResult | { report: Report; code?: undefined; exports?: ModuleFacts } {
+  const { code, filename, options } = input;
+  const fileName = filename
+    ? relative(options.root ?? input.root, filename)
+        .split("\\")
+        .join("/")
+    : "<input>";
+  const graph = graphFor(options, options.root ?? input.root);
+  const annotated = mayContainAnnotation(code, options.runtime);
+  // Fast path: no annotation, no misspelt one, nothing smartasync imported → no parse at all.
+  if (
+    !annotated &&
+    !mayContainMisspelling(code) &&
+    !(filename !== undefined && importsAnythingKnown(code, filename, graph))
+  ) {
+    return { report: finishReport(emptyReport(fileName)) };
+  }
+  const file = parseToBabelShape(code, { parser: input.parser, isModule: input.isModule });
+  const error = (message: string, node: Located | null): Error =>
+    new Error(babelErrorMessage(filename, message, code, node?.loc ?? null));
+  try {
+    const analysis = analyse({
+      parsed: { program: file.program, comments: file.comments ?? [] },
+      code,
+      filename,
+      fileName,
+      options,
+      graph,
+      cjsTransform: input.cjsOutput,
+      error,
+    });
+    const plan = analysis.plan;
+    const changes =
+      plan && (plan.fns.some((f) => !f.processed) || plan.edits.size > 0 || plan.reExports.length > 0);
+    if (!plan || !changes) return { report: analysis.report, exports: analysis.exports };
+    const out = emit(plan, code, filename);
+    return { code: out.code, map: out.map, report: analysis.report, exports: analysis.exports };
+  } catch (e) {
+    if (isDiagnostic(e)) throw e;
+    // Never a bare crash: say it is ours, keep the original error as the cause.
+    const err = error(`SA901: ${MSG.internal((e as Error)?.message ?? String(e))}`, null);
+    Object.assign(err, { code: "SA901", cause: e });
+    err.name = "SmartAsyncError";
+    throw err;
+  }
+}

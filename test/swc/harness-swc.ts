@@ -1,0 +1,28 @@
+/**
+ * Runs `smartasync/swc` (the public front end, real `@swc/core`) on fixture inputs, configured as
+ * the Babel harness configures Babel: TypeScript stripped, ES modules kept unless the case asks
+ * for CommonJS output, no `.swcrc` from the repository.
+ */
+import { readFileSync } from "node:fs";
+import type { Report } from "../../src/core/report.js";
+import { parserFor } from "../../src/swc-plugin/engine.js";
+import { transformSync } from "../../src/swc-plugin/index.js";
+import { type Case, normaliseError, type Outcome } from "../harness.js";
+
+export function transformCaseSwc(c: Case, source?: string, file = c.input): Outcome {
+  try {
+    const r = transformSync(source ?? readFileSync(file, "utf8"), {
+      filename: file,
+      cwd: c.dir,
+      swcrc: false,
+      configFile: false,
+      isModule: !/\.c[jt]s$/.test(file),
+      jsc: { parser: parserFor(file), target: "esnext" },
+      ...(c.harness.commonjs ? { module: { type: "commonjs" } } : {}),
+      smartasync: { root: c.dir, ...c.options },
+    });
+    return { code: r.code, report: r.smartasync as Report };
+  } catch (e) {
+    return { error: normaliseError((e as Error).message, c.dir) };
+  }
+}
