@@ -31,6 +31,8 @@ export interface SwcFileConfig {
   cjsOutput: boolean;
   /** SWC will produce a source map (`sourceMaps: true` or `"inline"`). */
   sourceMaps: boolean;
+  /** The map goes into the code as a data URL (`sourceMaps: "inline"`) rather than `output.map`. */
+  inlineMap: boolean;
   /** SWC puts the sources into the map (`inlineSourcesContent`, default true). */
   inlineSourcesContent: boolean;
 }
@@ -99,6 +101,7 @@ export function readSwcConfig(opts: SwcOptions): SwcFileConfig {
     cjsOutput: outputIsCommonJs(module, isModule, name),
     // SWC takes any string here (not only "inline") as "on".
     sourceMaps: sourceMaps === true || typeof sourceMaps === "string",
+    inlineMap: sourceMaps === "inline",
     inlineSourcesContent: opts.inlineSourcesContent ?? entry.inlineSourcesContent ?? true,
   };
 }

@@ -10,7 +10,8 @@
  */
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import remapping from "@jridgewell/remapping";
 import swc, { type Options as SwcOptions, type Output as SwcOutput } from "@swc/core";
 import { MSG } from "../core/messages.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
@@ -47,7 +48,7 @@ export function transformSync(src: string, opts?: Options): Output {
     swc.transformSync(src, plan.original);
     throw internal(e);
   }
-  return { ...out, smartasync: plan.report };
+  return finish(out, plan);
 }
 
 export async function transform(src: string, opts?: Options): Promise<Output> {
@@ -64,7 +65,7 @@ export async function transform(src: string, opts?: Options): Promise<Output> {
     await swc.transform(src, plan.original);
     throw internal(e);
   }
-  return { ...out, smartasync: plan.report };
+  return finish(out, plan);
 }
 
 /** Like `transformSync` on the file's text (UTF-8), with `filename` set to `path` as `@swc/core` does. */
@@ -92,7 +93,7 @@ export async function transformFile(path: string, opts?: Options): Promise<Outpu
 
 type Plan =
   /** `code` goes to SWC with `swcOpts`; `original` are the options for the untouched source. */
-  | { ok: true; code: string; swcOpts: SwcOptions; original: SwcOptions; report: Report }
+  | { ok: true; code: string; swcOpts: SwcOptions; original: SwcOptions; report: Report; compose?: Compose }
   /** smartasync could not read the file or its configuration: SWC decides whose error it is. */
   | { ok: false; error: unknown; swcOpts: SwcOptions };
 
@@ -119,10 +120,72 @@ function prepare(src: string, opts: Options | undefined): Plan {
   }
   if (result.code === undefined)
     return { ok: true, code: src, swcOpts, original: swcOpts, report: result.report };
-  const edited = config.sourceMaps
-    ? { ...swcOpts, inputSourceMap: JSON.stringify(sourceMapFor(result.map, src, swcOpts, config)) }
-    : swcOpts;
-  return { ok: true, code: result.code, swcOpts: edited, original: swcOpts, report: result.report };
+  if (!config.sourceMaps)
+    return { ok: true, code: result.code, swcOpts, original: swcOpts, report: result.report };
+  // SWC chains an input map by the *output* column (measured: a call after a stripped type
+  // annotation mapped 8 columns early, test/source-maps.test.ts), so the maps are composed here:
+  // SWC maps its output to the edited text, ours maps that to the input, the user's (if any)
+  // maps the input to where it came from.
+  const compose: Compose = {
+    edit: sourceMapFor(result.map, src, swcOpts, config),
+    input: inputMapOf(src, swcOpts, filename),
+    inline: config.inlineMap,
+  };
+  const edited: SwcOptions = { ...swcOpts, sourceMaps: true, inputSourceMap: false };
+  return { ok: true, code: result.code, swcOpts: edited, original: swcOpts, report: result.report, compose };
+}
+
+/** How the final map is made from SWC's map of the edited text. */
+interface Compose {
+  edit: EditMap;
+  /** The map the input itself came with (`inputSourceMap`, or its `sourceMappingURL`). */
+  input: string | undefined;
+  /** The user asked for `sourceMaps: "inline"`: the map goes into the code. */
+  inline: boolean;
+}
+
+const DATA_URL = /\/\/[#@] sourceMappingURL=data:application\/json[^,]*?(;base64)?,(\S+)\s*$/;
+const FILE_URL = /\/\/[#@] sourceMappingURL=(?!data:)(\S+)\s*$/;
+
+/** The input's own map, as SWC would find it (`inputSourceMap` string, else the file's comment). */
+function inputMapOf(src: string, opts: SwcOptions, filename: string | undefined): string | undefined {
+  const given = opts.inputSourceMap;
+  if (typeof given === "string") return given;
+  if (given === false) return undefined;
+  const tail = src.slice(-100_000);
+  const data = DATA_URL.exec(tail);
+  if (data) return data[1] ? Buffer.from(data[2], "base64").toString("utf8") : decodeURIComponent(data[2]);
+  const file = FILE_URL.exec(tail);
+  if (file && filename) {
+    try {
+      return readFileSync(resolve(dirname(filename), file[1]), "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function finish(out: SwcOutput, plan: Extract<Plan, { ok: true }>): Output {
+  const c = plan.compose;
+  if (!c || !out.map) return { ...out, smartasync: plan.report };
+  const swcMap = JSON.parse(out.map) as { sourceRoot?: string };
+  // The loader is asked for every source down the chain: the input's map belongs to the first
+  // level only (the file we edited), not to the sources it names in turn.
+  let pending = c.input;
+  const loader = () => {
+    const map = pending ?? null;
+    pending = undefined;
+    return map;
+  };
+  const composed = remapping([swcMap as never, c.edit as never], loader, {
+    excludeContent: c.edit.sourcesContent === undefined,
+  });
+  if (swcMap.sourceRoot) composed.sourceRoot = swcMap.sourceRoot;
+  const map = JSON.stringify(composed);
+  if (!c.inline) return { ...out, map, smartasync: plan.report };
+  const url = `data:application/json;base64,${Buffer.from(map).toString("base64")}`;
+  return { code: `${out.code}\n//# sourceMappingURL=${url}`, map: undefined, smartasync: plan.report };
 }
 
 /** The user's options without `smartasync`: SWC rejects unknown keys. The caller's object is not changed. */
