@@ -6,7 +6,8 @@
  * and template-chunk literals, regular expressions and JSX text. A parent's own text between its
  * children (keywords, punctuation, operators) never can. So scanning the gaps between sibling
  * spans is the same as scanning the whole text with the leaf spans cut out, which is what this
- * does: one walk to collect the leaf spans, one linear pass over the text.
+ * does: the leaf spans (recorded by the lowering as it builds those nodes, or collected by
+ * leafRanges() from a raw SWC tree), then one linear pass over the text.
  */
 
 import { hashbangEnd, type LineIndex, type OffsetMap, type Position } from "./offsets.js";

@@ -321,6 +321,8 @@ function packageField(dir: string): { path: string; field: unknown } | undefined
       }
       if (typeof pkg !== "object" || pkg === null || !("smartasync" in pkg)) return undefined;
       const field = (pkg as { smartasync: unknown }).smartasync;
+      // A string names a compiled library's manifest (docs/modules.md), not options.
+      if (typeof field === "string") return undefined;
       // A relative root in a file means "from this file's folder", as for any path in package.json.
       if (typeof field === "object" && field !== null && typeof (field as Options).root === "string") {
         return { path, field: { ...field, root: resolve(d, (field as Options).root as string) } };

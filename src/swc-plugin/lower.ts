@@ -13,7 +13,7 @@
  */
 
 import type { types as t } from "@babel/core";
-import { parseSync } from "@swc/core";
+import { type Program, parseSync } from "@swc/core";
 import { hasHtmlComment, leafRanges, scanComments } from "./comments.js";
 import { hashbangEnd, LineIndex, OffsetMap, type Position, skipTrivia } from "./offsets.js";
 
@@ -183,9 +183,13 @@ export function cookLiteral(body: string, template: boolean): string | null {
   return out;
 }
 
-/** SWC's JSON value may encode lone surrogates (see cookLiteral); only then is it recomputed. */
+/**
+ * Whether SWC's value may have lost a lone surrogate: its JSON encodes one as `\uD800` text (see
+ * cookLiteral), and one in the source text itself reaches SWC as U+FFFD (the UTF-8 it is given
+ * cannot hold it). Only then is the value recomputed from the source.
+ */
 function suspect(value: string): boolean {
-  return value.includes("\\u");
+  return value.includes("\\u") || value.includes("\uFFFD");
 }
 
 class Lowerer {
@@ -467,7 +471,7 @@ class Lowerer {
       case "ExportDefaultExpression": {
         const node = this.at("ExportDefaultDeclaration", n);
         node.declaration = this.expr(n.expression);
-        this.exportKindValue(node);
+        if (this.typescript) node.exportKind = "value";
         return node;
       }
       case "ExportAllDeclaration": {
@@ -595,7 +599,7 @@ class Lowerer {
   private attributes(obj: Swc): BNode[] {
     if (!obj) return [];
     return obj.properties.map((p: Swc) => {
-      const attr = this.mk("ImportAttribute", this.keyStart(p.key), this.e(p.value));
+      const attr = this.mk("ImportAttribute", this.s(p.key), this.e(p.value));
       attr.key = p.key.type === "StringLiteral" ? this.str(p.key) : this.ident(p.key);
       attr.value = this.str(p.value);
       return attr;
@@ -604,10 +608,6 @@ class Lowerer {
 
   private moduleExportName(n: Swc): BNode {
     return n.type === "StringLiteral" ? this.str(n) : this.ident(n);
-  }
-
-  private exportKindValue(node: BNode): void {
-    if (this.typescript) node.exportKind = "value";
   }
 
   /** `@dec export class …`: Babel starts the export at the decorator too. */
@@ -675,7 +675,7 @@ class Lowerer {
       default:
         node.declaration = this.stmt(d);
     }
-    this.exportKindValue(node);
+    if (this.typescript) node.exportKind = "value";
     return node;
   }
 
@@ -938,11 +938,6 @@ class Lowerer {
     }
   }
 
-  /** Start of a property: a computed key starts at its `[`. */
-  private keyStart(k: Swc): number {
-    return this.s(k);
-  }
-
   private privateName(n: Swc): BNode {
     const node = this.at("PrivateName", n);
     const id = n.id ?? n;
@@ -1024,7 +1019,7 @@ class Lowerer {
     switch (p.type) {
       case "KeyValuePatternProperty": {
         const value = this.pat(p.value);
-        const node = this.mk("ObjectProperty", this.keyStart(p.key), this.e(p.value));
+        const node = this.mk("ObjectProperty", this.s(p.key), this.e(p.value));
         node.method = false;
         this.propKey(node, p.key);
         node.shorthand = false;
@@ -1055,11 +1050,23 @@ class Lowerer {
 
   // ---------------------------------------------------------------- expressions
 
+  /** The commonest node, built in one literal (no property store growing behind it). */
   private ident(n: Swc): BNode {
-    const node = this.at("Identifier", n);
-    node.name = n.value;
-    node.loc.identifierName = n.value;
-    return node;
+    const start = this.s(n);
+    const end = this.e(n);
+    const name: string = n.value;
+    return {
+      type: "Identifier",
+      start,
+      end,
+      loc: {
+        start: this.lines.position(start),
+        end: this.lines.position(end),
+        filename: undefined,
+        identifierName: name,
+      },
+      name,
+    };
   }
 
   private str(n: Swc): BNode {
@@ -1115,9 +1122,12 @@ class Lowerer {
       case "RegExpLiteral": {
         const node = this.at("RegExpLiteral", n);
         this.leaves.push(node.start, node.end);
-        node.pattern = n.pattern;
-        node.flags = n.flags;
-        node.extra = { raw: this.source.slice(node.start, node.end) };
+        // From the text, which keeps what SWC's UTF-8 copy cannot (a lone surrogate).
+        const raw = this.source.slice(node.start, node.end);
+        const slash = raw.lastIndexOf("/");
+        node.pattern = raw.slice(1, slash);
+        node.flags = raw.slice(slash + 1);
+        node.extra = { raw };
         return node;
       }
       case "TemplateLiteral":
@@ -1328,8 +1338,9 @@ class Lowerer {
   private templateElement(q: Swc): BNode {
     const el = this.at("TemplateElement", q);
     this.leaves.push(el.start, el.end);
-    // The template value's raw text has its line ends normalised to \n (like Babel's).
-    const raw = typeof q.raw === "string" ? q.raw : this.source.slice(el.start, el.end);
+    // The raw text comes from the source (SWC's UTF-8 copy loses lone surrogates), with its line
+    // ends normalised to \n as in Babel.
+    const raw = this.source.slice(el.start, el.end);
     let cooked: string | null = q.cooked ?? null;
     if (cooked !== null && suspect(cooked)) cooked = cookLiteral(this.source.slice(el.start, el.end), true);
     el.value = { raw: raw.includes("\r") ? raw.replace(/\r\n?/g, "\n") : raw, cooked };
@@ -1385,7 +1396,7 @@ class Lowerer {
       }
       case "KeyValueProperty": {
         const value = this.expr(p.value);
-        const node = this.mk("ObjectProperty", this.keyStart(p.key), this.e(p.value));
+        const node = this.mk("ObjectProperty", this.s(p.key), this.e(p.value));
         node.method = false;
         this.propKey(node, p.key);
         node.shorthand = false;
@@ -1719,7 +1730,7 @@ class Lowerer {
         node.source = this.str(n.argument);
         node.qualifier = n.qualifier ? this.entityName(n.qualifier) : null;
         if (n.typeArguments) node.typeArguments = this.typeArgs(n.typeArguments);
-        node.options = n.attributes ? this.expr(n.attributes) : null;
+        node.options = n.attributes ? this.importTypeOptions(n.attributes) : null;
         return node;
       }
       case "TsTypeLiteral": {
@@ -1808,8 +1819,47 @@ class Lowerer {
     }
   }
 
+  /** `import("x", { with: {…} })` in a type: SWC keeps only the inner object. */
+  private importTypeOptions(n: Swc): BNode {
+    if (n.type !== "TsImportCallOptions") return this.expr(n);
+    const obj = this.at("ObjectExpression", n);
+    const inner = this.expr(n.with);
+    const keyStart = this.next(obj.start + 1);
+    const quote = this.source[keyStart];
+    const keyEnd =
+      quote === '"' || quote === "'" ? this.source.indexOf(quote, keyStart + 1) + 1 : keyStart + 4;
+    const prop = this.mk("ObjectProperty", keyStart, this.e(n.with));
+    prop.method = false;
+    let key: BNode;
+    if (quote === '"' || quote === "'") {
+      key = this.mk("StringLiteral", keyStart, keyEnd);
+      this.leaves.push(keyStart, keyEnd);
+      key.value = "with";
+      key.extra = { rawValue: "with", raw: this.source.slice(keyStart, keyEnd) };
+    } else {
+      key = this.mk("Identifier", keyStart, keyEnd);
+      key.name = "with";
+      key.loc.identifierName = "with";
+    }
+    prop.key = key;
+    prop.computed = false;
+    prop.shorthand = false;
+    prop.value = inner;
+    obj.properties = [prop];
+    return obj;
+  }
+
   private literalType(n: Swc): BNode {
     const lit = n.literal;
+    if (lit.type === "TemplateLiteral" && lit.types.length === 0) {
+      // Without substitutions Babel keeps a plain template literal inside a literal type.
+      const node = this.at("TSLiteralType", n);
+      const tpl = this.at("TemplateLiteral", lit);
+      tpl.expressions = [];
+      tpl.quasis = lit.quasis.map((q: Swc) => this.templateElement(q));
+      node.literal = tpl;
+      return node;
+    }
     if (lit.type === "TemplateLiteral") {
       const node = this.at("TSTemplateLiteralType", lit);
       node.quasis = lit.quasis.map((q: Swc) => this.templateElement(q));
@@ -1886,7 +1936,7 @@ export interface LowerOptions {
 }
 
 /** Lowers an SWC `Module`/`Script` of `source` into a Babel 8 `File` (with comments). */
-export function lower(swcProgram: unknown, source: string, options: LowerOptions = {}): t.File {
+export function lower(swcProgram: Program, source: string, options: LowerOptions = {}): t.File {
   return new Lowerer(swcProgram, source, options.typescript ?? false).lowerFile() as unknown as t.File;
 }
 

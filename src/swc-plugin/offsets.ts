@@ -99,7 +99,7 @@ export class OffsetMap {
     readonly source: string,
     programSpanStart: number,
   ) {
-    const firstNonAscii = source.search(/[^\x00-\x7f]/);
+    const firstNonAscii = source.search(/[\u0080-\uffff]/);
     this.ascii = firstNonAscii === -1;
     if (!this.ascii) this.index(firstNonAscii);
     const hb = hashbangEnd(source);
@@ -110,7 +110,7 @@ export class OffsetMap {
 
   private index(from: number): void {
     const source = this.source;
-    const re = /[^\x00-\x7f]+/g;
+    const re = /[\u0080-\uffff]+/g;
     re.lastIndex = from;
     let extra = 0;
     for (let m = re.exec(source); m !== null; m = re.exec(source)) {
@@ -180,21 +180,17 @@ export class LineIndex {
   constructor(source: string) {
     const starts = this.starts;
     const lineAt = new Uint32Array(source.length + 1);
+    const breaks = /\r\n?|[\n\u2028\u2029]/g;
     let line = 0;
-    for (let i = 0; i < source.length; i++) {
-      lineAt[i] = line;
-      const c = source.charCodeAt(i);
-      if (c > 13 && c < 0x2028) continue;
-      if (c === 10 || c === 0x2028 || c === 0x2029) {
-        starts.push(i + 1);
-        line++;
-      } else if (c === 13) {
-        if (source.charCodeAt(i + 1) === 10) lineAt[++i] = line;
-        starts.push(i + 1);
-        line++;
-      }
+    let from = 0;
+    for (let m = breaks.exec(source); m !== null; m = breaks.exec(source)) {
+      const next = m.index + m[0].length;
+      lineAt.fill(line, from, next);
+      starts.push(next);
+      line++;
+      from = next;
     }
-    lineAt[source.length] = line;
+    lineAt.fill(line, from);
     this.lineAt = lineAt;
   }
 

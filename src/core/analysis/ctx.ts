@@ -83,18 +83,22 @@ export function keyName(node: { key: Node; computed?: boolean }): string | undef
   return undefined;
 }
 
-/** A context whose tree and scopes are built on first use. */
+/** A context whose tree and scopes are built on first use, by one walk. */
 export function createCtx(init: Omit<Ctx, "tree" | "scopes">): Ctx {
-  let tree: Tree | undefined;
-  let scopes: Scopes | undefined;
+  let built: { tree: Tree; scopes: Scopes } | undefined;
+  const build = () => {
+    if (!built) {
+      const tree = new Tree(init.program);
+      built = { tree, scopes: new Scopes(tree) };
+    }
+    return built;
+  };
   return Object.assign(init, {
     get tree(): Tree {
-      tree ??= new Tree(init.program);
-      return tree;
+      return build().tree;
     },
     get scopes(): Scopes {
-      scopes ??= new Scopes(this.tree);
-      return scopes;
+      return build().scopes;
     },
   });
 }

@@ -1,5 +1,5 @@
 import type { types as t } from "@babel/core";
-import { forEachChild, isFunction, type Node, type Tree } from "./tree.js";
+import { childKeys, holdsCode, isFunction, isNode, type Node, type Tree } from "./tree.js";
 
 /** Babel's binding kinds, which the rules test (`module` for imports, `hoisted` for functions). */
 export type BindingKind = "var" | "let" | "const" | "using" | "param" | "hoisted" | "module" | "local";
@@ -100,6 +100,7 @@ const VAR_SCOPES = (n: Node): boolean => n.type === "Program" || n.type === "Sta
 /**
  * The bindings of every scope of a file, with Babel's kinds and the same hoisting rules
  * (`var` and function declarations to their function, `let`/`const`/`class` to their block).
+ * Its walk also fills the tree's parent links.
  */
 export class Scopes {
   private readonly byNode = new Map<Node, Scope>();
@@ -169,7 +170,22 @@ export class Scopes {
           this.declare(inner, n.id.name, "local", n);
       }
       if (n.type === "ClassExpression" && n.id) this.declare(inner, n.id.name, "local", n);
-      forEachChild(n, (c) => visit(c, n, inner, innerVar));
+      const rec = n as unknown as Record<string, unknown>;
+      for (const key of childKeys(n)) {
+        const v = rec[key];
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) {
+            const c = v[i];
+            if (isNode(c) && holdsCode(c)) {
+              tree.add(c, n, key, i);
+              visit(c, n, inner, innerVar);
+            }
+          }
+        } else if (isNode(v) && holdsCode(v)) {
+          tree.add(v, n, key, -1);
+          visit(v, n, inner, innerVar);
+        }
+      }
     };
     visit(tree.program, undefined, this.program, this.program);
     for (const w of writes) w.scope.lookup(w.target.name)?.violations.push(w.at);
