@@ -94,7 +94,7 @@ export function buildCommand(): Command {
     );
   addCommonOptions(cmd);
   return cmd.action(async (srcArg: string, opts: BuildOptions) => {
-    checkCompiler(opts);
+    await checkCompiler(opts);
     const cwd = projectDir(opts);
     const srcDir = resolve(process.cwd(), srcArg);
     const outDir = resolve(process.cwd(), opts.outDir);
@@ -129,9 +129,11 @@ export function buildCommand(): Command {
     const outcomes = await runFiles(tree.code, {
       jobs: opts.jobs,
       label: "build",
-      options: { cwd },
+      options: { cwd, compiler: opts.compiler, moduleFacts: true },
       optionsFor: (file) => ({
         cwd,
+        compiler: opts.compiler,
+        moduleFacts: true,
         sourceMaps: opts.sourceMaps,
         sourceFileName: relative(dirname(outFile(file)), file)
           .split(sep)
@@ -181,7 +183,7 @@ export function buildCommand(): Command {
       .map((m) => join(srcDir, m.source))
       .filter((f) => /\.[cm]?tsx?$/.test(f) && !f.endsWith(".d.ts"));
     if (opts.declarations && tsSources.length > 0) {
-      const d = await emitDeclarations(tsSources, srcDir, outDir, cwd);
+      const d = await emitDeclarations(tsSources, srcDir, outDir, cwd, opts.compiler);
       if (d.skipped) process.stderr.write(`smartasync build: ${d.skipped}\n`);
       for (const p of d.problems.slice(0, 10)) process.stderr.write(`smartasync build: declarations: ${p}\n`);
       if (d.problems.length > 10)

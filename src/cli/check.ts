@@ -125,7 +125,7 @@ export function checkCommand(): Command {
     );
   addCommonOptions(cmd);
   return cmd.action(async (paths: string[], opts: CheckOptions) => {
-    checkCompiler(opts);
+    await checkCompiler(opts);
     const deny = parseDeny(opts.deny ?? []);
     const cwd = projectDir(opts);
     const files = await collectFiles(paths, process.cwd());
@@ -133,7 +133,7 @@ export function checkCommand(): Command {
     const outcomes = await runFiles(files, {
       jobs: opts.jobs,
       label: "check",
-      options: { cwd, highlightCode: colourEnabled(process.stderr) },
+      options: { cwd, compiler: opts.compiler, highlightCode: colourEnabled(process.stderr) },
     });
     const summary = summarise(outcomes, performance.now() - t0);
     for (const o of outcomes) if (!o.ok) printFailure(o);

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { colourEnabled, painter } from "./colour.js";
 import { EXIT_FINDINGS, UsageError } from "./errors.js";
+import { loadSwc } from "./swc-loader.js";
 import type { TransformFailure } from "./transform-file.js";
 
 export interface CommonOptions {
@@ -20,7 +21,10 @@ function parseJobs(value: string): number {
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option("--compiler <name>", "compiler to run smartasync in")
+      new Option(
+        "--compiler <name>",
+        "compiler to run smartasync in: babel (@babel/core, the project's Babel config) or swc (@swc/core through smartasync/swc, the project's .swcrc)",
+      )
         .choices(["babel", "swc"])
         .default("babel"),
     )
@@ -32,14 +36,22 @@ export function addCommonOptions(cmd: Command): Command {
     )
     .option(
       "--cwd <dir>",
-      "project directory: where the Babel config is looked up and what report paths are relative to (default: the current directory)",
+      "project directory: where the Babel config (or .swcrc) is looked up and what report paths are relative to (default: the current directory)",
     );
 }
 
-/** The SWC path is not there yet: a usage error, exit 2, one line. */
-export function checkCompiler(opts: CommonOptions): void {
-  if (opts.compiler === "swc") {
-    throw new UsageError("the SWC integration is not available yet; use --compiler babel");
+/**
+ * Makes sure the chosen compiler can run before any file is read. `--compiler swc` loads
+ * `smartasync/swc` here: `@swc/core` is an optional peer dependency, and without it the command
+ * stops with one line naming the package to install (a usage error, exit 2). Babel is found per
+ * project directory, file by file (transform-file.ts).
+ */
+export async function checkCompiler(opts: CommonOptions): Promise<void> {
+  if (opts.compiler !== "swc") return;
+  try {
+    await loadSwc();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
 }
 

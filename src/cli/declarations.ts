@@ -2,10 +2,18 @@
  * `.d.ts` files for `smartasync build`, through TypeScript's own declaration emit (DESIGN §6): the
  * TypeScript sources are compiled by the plugin with their types kept, so the declarations
  * include the generated variants (`loadSync`, `hashAsync`, methods) with real types.
+ *
+ * The same step serves `--compiler swc`: what it produces depends only on smartasync's options
+ * (the variants' names and which exist), not on the compiler that builds the JavaScript, so it
+ * runs the Babel plugin's types-kept pass with the options `smartasync/swc` reads for each file
+ * (the package.json field) instead of the Babel config's. It then needs `@babel/core`; without it
+ * the build skips the declarations with a note, as it does without `typescript`.
  */
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import smartasyncPlugin, { DECLARATIONS_CALLER } from "../babel-plugin/index.js";
+import { type BabelCore, loadBabel, MissingPackageError } from "./babel-loader.js";
+import { loadSwc } from "./swc-loader.js";
 
 type Ts = typeof import("typescript");
 
@@ -16,11 +24,7 @@ interface PluginItem {
 }
 
 /** The smartasync options of the project's Babel config for `file`, if it names the plugin. */
-async function pluginOptions(
-  babel: typeof import("@babel/core"),
-  file: string,
-  cwd: string,
-): Promise<unknown> {
+async function pluginOptions(babel: BabelCore, file: string, cwd: string): Promise<unknown> {
   const partial = await babel.loadPartialConfigAsync({ filename: file, cwd }).catch(() => null);
   const items = (partial?.options.plugins ?? []) as PluginItem[];
   const ours = items.find(
@@ -40,12 +44,17 @@ export interface DeclarationResult {
   skipped?: string;
 }
 
-/** Emits `.d.ts` files for `tsFiles` (absolute, under `srcDir`) into `outDir`. */
+/**
+ * Emits `.d.ts` files for `tsFiles` (absolute, under `srcDir`) into `outDir`, with the smartasync
+ * options the JavaScript was built with: the Babel config's (`babel`), or the package.json
+ * field's that `smartasync/swc` reads (`swc`).
+ */
 export async function emitDeclarations(
   tsFiles: string[],
   srcDir: string,
   outDir: string,
   cwd: string,
+  compiler: "babel" | "swc" = "babel",
 ): Promise<DeclarationResult> {
   const require = createRequire(join(cwd, "package.json"));
   let ts: Ts;
@@ -62,12 +71,26 @@ export async function emitDeclarations(
       };
     }
   }
-  const babel = await import("@babel/core");
+  let babel: BabelCore;
+  try {
+    babel = await loadBabel(cwd);
+  } catch (e) {
+    if (!(e instanceof MissingPackageError)) throw e;
+    return {
+      written: [],
+      problems: [],
+      skipped:
+        "@babel/core is not installed, so no .d.ts files were written (the declarations come from a types-kept pass of the Babel plugin; install @babel/core, or pass --no-declarations)",
+    };
+  }
+  const swcConfig = compiler === "swc" ? (await loadSwc()).config : undefined;
   const sources = new Map<string, string>();
   const problems: string[] = [];
   for (const file of tsFiles) {
-    const options = await pluginOptions(babel, file, cwd);
     try {
+      const options = swcConfig
+        ? swcConfig.smartasyncOptions(undefined, file)
+        : await pluginOptions(babel, file, cwd);
       const r = await babel.transformFileAsync(file, {
         cwd,
         babelrc: false,

@@ -14,7 +14,7 @@ import { docsUrl, ownPackage } from "./package-info.js";
 export const FAILURE_CODES = {
   "syntax-error": "the file could not be parsed",
   "read-error": "the file could not be read",
-  "config-error": "the Babel configuration could not be loaded or applied",
+  "config-error": "the compiler configuration (Babel config or .swcrc) could not be loaded or applied",
   "internal-error": "the compiler failed on this file",
 } as const;
 

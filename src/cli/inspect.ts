@@ -73,7 +73,7 @@ export function inspectCommand(): Command {
     .option("--diff", "print the transformed code as a unified diff against the input instead of the tables");
   addCommonOptions(cmd);
   return cmd.action(async (paths: string[], opts: InspectOptions) => {
-    checkCompiler(opts);
+    await checkCompiler(opts);
     if (opts.diff && opts.format !== "table")
       throw new UsageError("--diff prints diffs; it cannot be combined with --format " + opts.format);
     const cwd = projectDir(opts);
@@ -82,7 +82,12 @@ export function inspectCommand(): Command {
     const outcomes = await runFiles(files, {
       jobs: opts.jobs,
       label: "inspect",
-      options: { cwd, keepSource: opts.diff === true, highlightCode: colourEnabled(process.stderr) },
+      options: {
+        cwd,
+        compiler: opts.compiler,
+        keepSource: opts.diff === true,
+        highlightCode: colourEnabled(process.stderr),
+      },
     });
     const summary = summarise(outcomes, performance.now() - t0);
     for (const o of outcomes) if (!o.ok) printFailure(o);

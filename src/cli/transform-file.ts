@@ -1,8 +1,8 @@
 /**
- * The per-file step every command shares: read one file, compile it with Babel and the
- * smartasync plugin under the project's own Babel config, and return `{ code, map, report }` or a
- * structured error. Plain data in and out, so it can run in a worker (see transform-task.ts) and
- * so the SWC path can later return the same shape.
+ * The per-file step every command shares: read one file, compile it — with Babel and the
+ * smartasync plugin under the project's own Babel config, or with `smartasync/swc`
+ * (transform-swc.ts) — and return `{ code, map, report }` or a structured error. Plain data in
+ * and out, so it can run in a worker (see transform-task.ts), the same shape from both compilers.
  */
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
@@ -10,12 +10,18 @@ import smartasyncPlugin from "../babel-plugin/index.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } from "./babel-loader.js";
+import { errorText, type Fail, failer, smartasyncFailure, stripFile } from "./failure.js";
 import { describeFsError, displayPath, isTypeScript } from "./files.js";
+import { transformFileSwc } from "./transform-swc.js";
 
 export interface TransformOptions {
-  /** Project directory: Babel's `cwd` and `root` (config discovery, report paths). */
+  /** Project directory: Babel's `cwd` and `root`, SWC's `cwd` and `root` (config discovery, report paths). */
   cwd: string;
-  /** Ask Babel for a source map. */
+  /** `babel` (the default) or `swc` (`smartasync/swc`; the caller has checked that `@swc/core` loads). */
+  compiler?: "babel" | "swc";
+  /** Also return the file's export facts (for the package manifest): free under Babel, one more engine pass under SWC. */
+  moduleFacts?: boolean;
+  /** Ask the compiler for a source map. */
   sourceMaps?: boolean;
   /** `sources[0]` of the map (a path relative to where the map will be written). */
   sourceFileName?: string;
@@ -47,9 +53,9 @@ export interface TransformSuccess {
   /** What the file exports that is smartasync (for the package manifest). */
   exports?: ModuleFacts;
   source?: string;
-  /** The project's Babel config ignores this file (`ignore`/`only`): nothing was transformed. */
+  /** The project's Babel config (`ignore`/`only`) or `.swcrc` (`test`/`exclude`) ignores this file: nothing was transformed. */
   ignored?: boolean;
-  /** Where the Babel config came from, if any. */
+  /** Where the Babel config (or the `.swcrc`) came from, if any. */
   config?: string;
 }
 
@@ -93,19 +99,15 @@ function handlesTypescript(item: ItemLike): boolean {
   return item.file?.resolved !== undefined && TS_PLUGIN.test(item.file.resolved);
 }
 
-/** Transforms one file. Never throws: every failure comes back as a `TransformFailure`. */
-export async function transformFile(file: string, opts: TransformOptions): Promise<TransformOutcome> {
+/** Transforms one file with the chosen compiler. Never throws: every failure comes back as a `TransformFailure`. */
+export function transformFile(file: string, opts: TransformOptions): Promise<TransformOutcome> {
+  return opts.compiler === "swc" ? transformFileSwc(file, opts) : transformFileBabel(file, opts);
+}
+
+/** The Babel path: the project's `@babel/core` and Babel config, the plugin added if the config lacks it. */
+async function transformFileBabel(file: string, opts: TransformOptions): Promise<TransformOutcome> {
   const path = displayPath(file, opts.cwd);
-  const fail = (kind: FailureKind, code: string, detail: string, loc = path): TransformFailure => ({
-    ok: false,
-    file,
-    path,
-    kind,
-    code,
-    message: headline(detail, code),
-    detail,
-    loc,
-  });
+  const fail = failer(file, path);
 
   let source: string;
   try {
@@ -197,51 +199,16 @@ export async function transformFile(file: string, opts: TransformOptions): Promi
   };
 }
 
-/** The first line of a message, without its `SA101: ` prefix and the `(path:line:col)` the plugin appends. */
-function headline(detail: string, code: string): string {
-  let line = detail.split("\n")[0]!.trim();
-  if (line.startsWith(`${code}: `)) line = line.slice(code.length + 2);
-  return line.replace(/\s*\([^()]*:\d+:\d+\)$/, "");
-}
-
 function keep(opts: TransformOptions, source: string): { source?: string } {
   return opts.keepSource ? { source } : {};
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** Babel puts `<file>: ` (or `[BABEL] <file>: `) in front of its messages; the CLI names the file itself. */
-function stripFile(message: string, file: string): string {
-  for (const prefix of [`[BABEL] ${file}: `, `${file}: `]) {
-    if (message.startsWith(prefix)) return message.slice(prefix.length);
-  }
-  return message;
-}
-
-function classify(
-  e: unknown,
-  file: string,
-  path: string,
-  fail: (kind: FailureKind, code: string, detail: string, loc?: string) => TransformFailure,
-): TransformFailure {
-  const err = e as {
-    code?: unknown;
-    loc?: { line: number; column: number };
-    smartasync?: { code: string; loc?: string };
-  };
+function classify(e: unknown, file: string, path: string, fail: Fail): TransformFailure {
+  const own = smartasyncFailure(e, file, path, fail);
+  if (own) return own;
+  const err = e as { code?: unknown; loc?: { line: number; column: number } };
   const detail = stripFile(errorText(e), file).trimEnd();
   const code = typeof err.code === "string" ? err.code : undefined;
-  if (code !== undefined && /^SA\d{3}$/.test(code)) {
-    let loc = err.smartasync?.loc;
-    if (loc === undefined) {
-      // `... (src/app.js:3:1)` at the end of the first line, as the plugin writes it.
-      const m = /\(([^()]+:\d+:\d+)\)\s*$/.exec(detail.split("\n")[0]!);
-      loc = m ? m[1]! : path;
-    }
-    return fail("smartasync", code, detail, loc);
-  }
   if (code === "BABEL_PARSE_ERROR" || (e instanceof SyntaxError && err.loc)) {
     const loc = err.loc ? `${path}:${err.loc.line}:${err.loc.column + 1}` : path;
     return fail("syntax", "syntax-error", detail, loc);

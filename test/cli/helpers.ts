@@ -1,7 +1,7 @@
 /** Runs the real built binary (`node dist/cli/bin.js`) on small trees under .tmp/cli-tests/. */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const BIN = join(ROOT, "dist", "cli", "bin.js");
@@ -39,6 +39,27 @@ export function tree(name: string, files: Record<string, string>): string {
   }
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** Copies `paths` (relative to `from`, files or folders) into `to`; `build`, `dist` and `node_modules` folders are left out. */
+export function copyInto(from: string, paths: string[], to: string): void {
+  for (const p of paths) {
+    cpSync(join(from, p), join(to, p), {
+      recursive: true,
+      filter: (src) => !["build", "dist", "node_modules"].includes(basename(src)) || src === join(from, p),
+    });
+  }
+}
+
+/** Runs `node <file>` in `cwd`; stdout, stderr and the exit status. */
+export function node(file: string, cwd: string): Run {
+  const r = spawnSync(process.execPath, [file], { cwd, encoding: "utf8", timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Output with its timings masked (`0.42 s`, `12.3 ms`), so two runs compare equal. */
+export function untimed(text: string): string {
+  return text.replace(/\d+(\.\d+)? (m?s)\b/g, "N $2");
 }
 
 /** An app with an inline and a worker variant, an SA201 floating promise and an offload. */

@@ -93,10 +93,12 @@ describe("smartasync inspect", () => {
     expect(cli(["inspect", "src/plain.ts", "--diff"], dir).stdout).toBe("");
   });
 
-  it("--compiler swc: exit 2 with one line", () => {
-    const r = cli(["inspect", "src", "--compiler", "swc"], dir);
+  it("--compiler takes babel or swc (test/cli/swc.test.ts); anything else is a usage error", () => {
+    const r = cli(["inspect", "src", "--compiler", "tsc"], dir);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("smartasync: the SWC integration is not available yet; use --compiler babel\n");
+    expect(r.stderr).toContain(
+      "error: option '--compiler <name>' argument 'tsc' is invalid. Allowed choices are babel, swc.",
+    );
     expect(r.stdout).toBe("");
   });
 

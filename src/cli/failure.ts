@@ -1,0 +1,65 @@
+/**
+ * How a file that could not be compiled is described, whichever compiler failed: the pieces of a
+ * `TransformFailure` shared by the Babel path (transform-file.ts) and the SWC path
+ * (transform-swc.ts).
+ */
+import type { FailureKind, TransformFailure } from "./transform-file.js";
+
+export type Fail = (kind: FailureKind, code: string, detail: string, loc?: string) => TransformFailure;
+
+/** A `TransformFailure` maker for one file (`path` is the display path, the default `loc`). */
+export function failer(file: string, path: string): Fail {
+  return (kind, code, detail, loc = path) => ({
+    ok: false,
+    file,
+    path,
+    kind,
+    code,
+    message: headline(detail, code),
+    detail,
+    loc,
+  });
+}
+
+/** The first line of a message, without its `SA101: ` prefix and the `(path:line:col)` the plugin appends. */
+export function headline(detail: string, code: string): string {
+  let line = detail.split("\n")[0]!.trim();
+  if (line.startsWith(`${code}: `)) line = line.slice(code.length + 2);
+  return line.replace(/\s*\([^()]*:\d+:\d+\)$/, "");
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Compilers put `<file>: ` (or `[BABEL] <file>: `) in front of their messages; the CLI names the file itself. */
+export function stripFile(message: string, file: string): string {
+  for (const prefix of [`[BABEL] ${file}: `, `${file}: `]) {
+    if (message.startsWith(prefix)) return message.slice(prefix.length);
+  }
+  return message;
+}
+
+/**
+ * smartasync's own diagnostics (`code: "SA101"`, …), thrown by the Babel plugin and by
+ * `smartasync/swc` alike, with the location the plugin appends to the first line; undefined for
+ * any other error.
+ */
+export function smartasyncFailure(
+  e: unknown,
+  file: string,
+  path: string,
+  fail: Fail,
+): TransformFailure | undefined {
+  const err = e as { code?: unknown; smartasync?: { loc?: string } } | null;
+  const code = typeof err?.code === "string" ? err.code : undefined;
+  if (code === undefined || !/^SA\d{3}$/.test(code)) return undefined;
+  const detail = stripFile(errorText(e), file).trimEnd();
+  let loc = err?.smartasync?.loc;
+  if (loc === undefined) {
+    // `... (src/app.js:3:1)` at the end of the first line, as the plugin writes it.
+    const m = /\(([^()]+:\d+:\d+)\)\s*$/.exec(detail.split("\n")[0]!);
+    loc = m ? m[1]! : path;
+  }
+  return fail("smartasync", code, detail, loc);
+}

@@ -1,0 +1,251 @@
+/**
+ * The SWC path of the per-file step (`--compiler swc`): `smartasync/swc`'s `transform` — the same
+ * front end a build script calls — on the file's text, configured the way `@swc/core` configures
+ * itself: the project's `.swcrc` when SWC would find one for the file, else the CLI's defaults
+ * (`swcDefaults`), which compile as the Babel path does (TypeScript stripped, nothing else
+ * down-levelled, ES modules kept). The outcome has the Babel path's shape.
+ */
+import { readFile } from "node:fs/promises";
+import { extname, resolve } from "node:path";
+import type { ModuleFacts } from "../core/module-facts.js";
+import type { Report } from "../core/report.js";
+import type { EngineInput } from "../swc-plugin/engine.js";
+import type { Options as SwcOptions } from "../swc-plugin/index.js";
+import { errorText, type Fail, failer, smartasyncFailure } from "./failure.js";
+import { describeFsError, displayPath } from "./files.js";
+import { loadSwc, type SwcModules } from "./swc-loader.js";
+import type {
+  SourceMapJson,
+  TransformFailure,
+  TransformOptions,
+  TransformOutcome,
+} from "./transform-file.js";
+
+/**
+ * SWC's options when the project has no `.swcrc` for the file. SWC's own defaults would compile
+ * to ES5 (async functions become generators with inlined helpers), parse `.mts`/`.cts` as plain
+ * JavaScript and `.jsx` without JSX, turn JSX into `React.createElement` and drop import
+ * attributes; these mirror the Babel path instead: the parser by extension (JSX in `.js`/`.jsx`
+ * as the Babel path allows it), `esnext` (only types are stripped), JSX kept, import attributes
+ * kept, `.cjs`/`.cts` parsed as scripts.
+ */
+export function swcDefaults(file: string): SwcOptions {
+  const ext = extname(file);
+  const typescript = /^\.[cm]?tsx?$/.test(ext);
+  return {
+    swcrc: false,
+    isModule: !/^\.c[jt]s$/.test(ext),
+    jsc: {
+      parser: typescript
+        ? { syntax: "typescript", tsx: ext === ".tsx" }
+        : { syntax: "ecmascript", jsx: ext === ".js" || ext === ".jsx" },
+      target: "esnext",
+      transform: { react: { runtime: "preserve" } },
+      experimental: { keepImportAttributes: true },
+    },
+  };
+}
+
+/**
+ * The options one file is compiled with, and the `.swcrc` SWC will apply (if any). The project
+ * directory is SWC's `cwd` and `root` (the `.swcrc` lookup stops there, report paths are relative
+ * to it); source maps are the command's choice whatever the `.swcrc` says, as under Babel.
+ */
+export function swcOptionsFor(
+  file: string,
+  opts: TransformOptions,
+  config: SwcModules["config"],
+): { options: SwcOptions; swcrc?: string } {
+  const base: SwcOptions = {
+    filename: file,
+    cwd: opts.cwd,
+    root: opts.cwd,
+    sourceMaps: opts.sourceMaps ?? false,
+    ...(opts.sourceMaps && opts.sourceFileName !== undefined ? { sourceFileName: opts.sourceFileName } : {}),
+  };
+  let swcrc: string | undefined;
+  try {
+    swcrc = config.readSwcConfig(base).configFile;
+  } catch {
+    // A `.swcrc` SWC will refuse, or one that ignores this file: SWC says so in its own words.
+    return { options: base };
+  }
+  return swcrc === undefined ? { options: { ...base, ...swcDefaults(file) } } : { options: base, swcrc };
+}
+
+/** Transforms one file with `smartasync/swc`. Never throws: every failure comes back as a `TransformFailure`. */
+export async function transformFileSwc(file: string, opts: TransformOptions): Promise<TransformOutcome> {
+  const path = displayPath(file, opts.cwd);
+  const fail = failer(file, path);
+  let source: string;
+  try {
+    source = await readFile(file, "utf8");
+  } catch (e) {
+    return fail("read", "read-error", `cannot read: ${describeFsError(e)}`);
+  }
+  let swc: SwcModules;
+  try {
+    swc = await loadSwc();
+  } catch (e) {
+    return fail("config", "config-error", errorText(e));
+  }
+  const { options, swcrc } = swcOptionsFor(file, opts, swc.config);
+  const keep = opts.keepSource ? { source } : {};
+  let out: Awaited<ReturnType<SwcModules["frontEnd"]["transform"]>>;
+  try {
+    out = await swc.frontEnd.transform(source, options);
+  } catch (e) {
+    if (/ignored by \.swcrc/.test(errorText(e))) {
+      // As under a Babel `ignore`: nothing transformed, nothing reported.
+      const report: Report = { version: 1, file: path, functions: [], calls: [], diagnostics: [] };
+      return { ok: true, file, path, code: source, map: null, report, ignored: true, ...keep };
+    }
+    return classifySwc(e, file, path, source, fail);
+  }
+  const exports = opts.moduleFacts ? factsOf(swc, source, file, options, opts.cwd) : undefined;
+  return {
+    ok: true,
+    file,
+    path,
+    code: out.code,
+    map: out.map ? (JSON.parse(out.map) as SourceMapJson) : null,
+    report: JSON.parse(JSON.stringify(out.smartasync)) as Report,
+    ...(exports ? { exports } : {}),
+    ...(swcrc ? { config: displayPath(swcrc, opts.cwd) } : {}),
+    ...keep,
+  };
+}
+
+/**
+ * What the file exports that is smartasync, for the package manifest: `smartasync/swc`'s output
+ * does not carry it, so the engine is asked directly, with the input the front end gives it (the
+ * file's smartasync options, SWC's parser settings for it, the project directory as root). Only
+ * `build` asks, and only for a file the front end has just compiled, so this cannot fail
+ * differently; imported modules come from the engine's cache.
+ */
+function factsOf(
+  swc: SwcModules,
+  code: string,
+  file: string,
+  options: SwcOptions,
+  cwd: string,
+): ModuleFacts | undefined {
+  try {
+    const smartasync = swc.config.smartasyncOptions(undefined, file);
+    const config = swc.config.readSwcConfig(options);
+    const { exports } = swc.engine.compile({
+      code,
+      filename: file,
+      options: smartasync,
+      parser: config.parser as EngineInput["parser"],
+      isModule: config.isModule as EngineInput["isModule"],
+      cjsOutput: config.cjsOutput,
+      root: resolve(smartasync.root ?? cwd),
+    });
+    return exports && (exports.exports.size || exports.methods.size) ? exports : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ——— SWC's errors ———
+
+/** Colour codes, should SWC ever colour its report. */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
+/**
+ * smartasync's diagnostics as under Babel; SWC's own errors (`code: "GenericFailure"`, a
+ * rendered report with Rust's "Caused by:" chain and a backtrace) turned into a syntax error
+ * with its position and code frame, or a configuration error with the chain on one line.
+ */
+export function classifySwc(
+  e: unknown,
+  file: string,
+  path: string,
+  source: string,
+  fail: Fail,
+): TransformFailure {
+  const own = smartasyncFailure(e, file, path, fail);
+  if (own) return own;
+  let text = errorText(e).replace(ANSI, "");
+  const backtrace = text.indexOf("\nStack backtrace:");
+  if (backtrace >= 0) text = text.slice(0, backtrace);
+  text = text.split(file).join(path).trimEnd();
+  const diagnostic = /^\s*[x×] (.+)$/m.exec(text);
+  if (diagnostic) {
+    const at = diagnosticPosition(text, source);
+    const frame = frameOf(text, path, at);
+    const where = at ? ` (${at.line}:${at.column})` : "";
+    return fail(
+      "syntax",
+      "syntax-error",
+      `${diagnostic[1]!.trim()}${where}${frame ? `\n\n${frame}` : ""}`,
+      at ? `${path}:${at.line}:${at.column}` : path,
+    );
+  }
+  const causes = causesOf(text);
+  if (/\.swcrc|config/i.test(text)) {
+    return fail("config", "config-error", `cannot load the SWC config: ${causes.join(": ")}`);
+  }
+  return fail("internal", "internal-error", causes.length > 0 ? causes.join(": ") : text.trim());
+}
+
+/** The lines of Rust's `Caused by:` chain (`0: …`, `1: …`, or one unnumbered line), in order. */
+function causesOf(text: string): string[] {
+  const at = text.indexOf("Caused by:");
+  const lines = (at >= 0 ? text.slice(at + "Caused by:".length) : text).split("\n");
+  return lines.map((l) => l.trim().replace(/^\d+: /, "")).filter((l) => l !== "");
+}
+
+/**
+ * 1-based line and column of SWC's first diagnostic. The frame's header names the line (its
+ * column is always 1); the column is where the first `^` stands under the source line, mapped
+ * back through SWC's tab expansion (tab stops of 4) to a column of the real line.
+ */
+function diagnosticPosition(text: string, source: string): { line: number; column: number } | undefined {
+  const lines = text.split("\n");
+  const h = lines.findIndex((l) => /,-\[.*:\d+:\d+\]\s*$/.test(l));
+  if (h < 0) return undefined;
+  const header = /:(\d+):(\d+)\]\s*$/.exec(lines[h]!)!;
+  let line = Number(header[1]);
+  let column = Number(header[2]);
+  let current: { line: number; textStart: number } | undefined;
+  for (const l of lines.slice(h + 1)) {
+    if (/^\s*`-{2,}/.test(l)) break;
+    const src = /^(\s*(\d+) \|) ?/.exec(l);
+    if (src) {
+      current = { line: Number(src[2]), textStart: src[1]!.length + 1 };
+      continue;
+    }
+    const caret = l.indexOf("^");
+    if (current && /^\s*:/.test(l) && caret >= current.textStart) {
+      line = current.line;
+      column = realColumn(source.split(/\r\n|\r|\n/)[line - 1] ?? "", caret - current.textStart) + 1;
+      break;
+    }
+  }
+  return { line, column };
+}
+
+/** The index in `text` of the character SWC drew at display column `visual` (tabs to stops of 4). */
+function realColumn(text: string, visual: number): number {
+  let at = 0;
+  for (let i = 0; i < text.length; i++) {
+    const width = text[i] === "\t" ? 4 - (at % 4) : 1;
+    if (at + width > visual) return i;
+    at += width;
+  }
+  return text.length;
+}
+
+/** SWC's code frame of the first diagnostic (header to closing line), the header naming `path:line:column`. */
+function frameOf(text: string, path: string, at: { line: number; column: number } | undefined): string {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => /,-\[.*\]\s*$/.test(l));
+  if (start < 0) return "";
+  let end = lines.findIndex((l, i) => i > start && /^\s*`-{2,}/.test(l));
+  if (end < 0) end = lines.length - 1;
+  const frame = lines.slice(start, end + 1);
+  if (at) frame[0] = frame[0]!.replace(/\[.*\]\s*$/, `[${path}:${at.line}:${at.column}]`);
+  return frame.join("\n");
+}
