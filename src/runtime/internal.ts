@@ -8,6 +8,12 @@ import type { MessagePort } from "node:worker_threads";
 
 /** Key in workerData that marks smartasync's own workers (workerData is cloned: no symbols). */
 export const WORKER_KEY = "__smartasyncWorker";
+/**
+ * Environment variable naming a module (URL) that each smartasync worker imports before any
+ * function's module: module hooks that the worker would not get from `--import` in its
+ * `execArgv` (smartasync/jest and a `smartasync/register` imported in code set it).
+ */
+export const WORKER_IMPORT_ENV = "SMARTASYNC_WORKER_IMPORT";
 const REGISTRY = Symbol.for("smartasync.registry");
 
 export type Registry = Map<string, Map<string, Function>>;

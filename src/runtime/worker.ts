@@ -13,6 +13,7 @@ import {
   type Response,
   registry,
   resultError,
+  WORKER_IMPORT_ENV,
   type WorkerInit,
 } from "./internal.js";
 
@@ -112,8 +113,15 @@ function call(fn: Function, req: Request): void {
   settle(req.id, req.name, result);
 }
 
+/** Set when the module of SMARTASYNC_WORKER_IMPORT failed to load: each call fails with it. */
+let preloadError: unknown;
+
 function handle(req: Request): void {
   inflight.set(req.id, req.name);
+  if (preloadError !== undefined) {
+    fail(req.id, preloadError);
+    return;
+  }
   const fn = lookup(req.url, req.name);
   if (fn !== undefined) {
     call(fn, req);
@@ -191,6 +199,17 @@ function writeAll(fd: number, buf: Uint8Array): void {
       pause ??= new Int32Array(new SharedArrayBuffer(4));
       Atomics.wait(pause, 0, 0, 1);
     }
+  }
+}
+
+// Module hooks first (SMARTASYNC_WORKER_IMPORT, docs/register.md), so that function modules
+// load through them; requests wait in the port's queue meanwhile.
+const preload = process.env[WORKER_IMPORT_ENV];
+if (preload) {
+  try {
+    await import(preload);
+  } catch (e) {
+    preloadError = e ?? new Error(`smartasync: cannot import ${preload}`);
   }
 }
 

@@ -1,0 +1,105 @@
+/**
+ * The on-disk cache of compiled files. One file per entry, named by its key (a SHA-256 of the
+ * file's text, its dependencies, the options and the compiler versions: see compile.ts), so
+ * an entry never needs invalidating: a changed input is a different key. Writes go to a
+ * temporary file renamed into place, so a concurrent process reads a whole entry or none; an
+ * entry that does not parse, or names another key, is ignored and written again.
+ *
+ * Where: `SMARTASYNC_CACHE_DIR` if set; else `node_modules/.cache/smartasync` in the nearest
+ * folder above the working directory that has a `node_modules`; else
+ * `$XDG_CACHE_HOME/smartasync` (default `~/.cache/smartasync`). `SMARTASYNC_CACHE=0` turns the
+ * cache off. Clearing it is deleting that folder.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+
+export interface Entry {
+  /** The key this entry was written under (checked on read). */
+  key: string;
+  format: "module" | "commonjs";
+  /** The compiled code, or `null` when smartasync changes nothing in this JavaScript file. */
+  code: string | null;
+}
+
+const ENTRY_VERSION = 1;
+
+let dir: string | null | undefined;
+
+function isDir(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+/** The cache folder, or `null` when the cache is off. */
+export function cacheDir(): string | null {
+  if (dir === undefined) dir = findCacheDir();
+  return dir;
+}
+
+function findCacheDir(): string | null {
+  const off = process.env.SMARTASYNC_CACHE;
+  if (off === "0" || off === "false") return null;
+  const explicit = process.env.SMARTASYNC_CACHE_DIR;
+  if (explicit) return resolve(explicit);
+  for (let d = process.cwd(); ; d = dirname(d)) {
+    if (isDir(join(d, "node_modules"))) return join(d, "node_modules", ".cache", "smartasync");
+    if (dirname(d) === d) break;
+  }
+  const xdg = process.env.XDG_CACHE_HOME;
+  return join(xdg ? resolve(xdg) : join(homedir(), ".cache"), "smartasync");
+}
+
+/** For tests: read the environment again. */
+export function resetCacheDir(): void {
+  dir = undefined;
+}
+
+function entryPath(root: string, key: string): string {
+  return join(root, key.slice(0, 2), `${key.slice(2)}.json`);
+}
+
+/** The entry stored under `key`, or `undefined` (none, unreadable, corrupt, or another key's). */
+export function readEntry(key: string): Entry | undefined {
+  const root = cacheDir();
+  if (root === null) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(entryPath(root, key), "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const e = JSON.parse(text) as Entry & { v?: unknown };
+    if (
+      e.v !== ENTRY_VERSION ||
+      e.key !== key ||
+      (e.format !== "module" && e.format !== "commonjs") ||
+      (e.code !== null && typeof e.code !== "string")
+    ) {
+      return undefined;
+    }
+    return { key, format: e.format, code: e.code };
+  } catch {
+    return undefined; // corrupt (a disk full, a hand edit): compiled again and rewritten
+  }
+}
+
+/** Stores an entry; never throws (a read-only or full disk only costs the next compile). */
+export function writeEntry(entry: Entry): void {
+  const root = cacheDir();
+  if (root === null) return;
+  const path = entryPath(root, entry.key);
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, JSON.stringify({ v: ENTRY_VERSION, ...entry }));
+    renameSync(tmp, path);
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * One file compiled for Node by `smartasync/swc`, through the on-disk cache. Shared by the
+ * module hooks (both Node paths), the `require` hook of Node 20, and `smartasync/jest`.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { smartasyncOptions } from "../swc-plugin/config.js";
+import { type Entry, readEntry, writeEntry } from "./cache.js";
+import { dependencyFingerprint, hash } from "./deps.js";
+import { declaredFormat, type Format } from "./format.js";
+import type * as Transform from "./transform.js";
+
+/** Bump when the hook's output for the same inputs changes shape. */
+const KEY_VERSION = 1;
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** smartasync's own built files: never compiled by the hook (they are plain JavaScript). */
+export const OWN_DIST = fileURLToPath(new URL("../", import.meta.url));
+
+let compiler: typeof Transform | undefined;
+
+/**
+ * The compiler half (transform.ts), loaded on the first cache miss (`require` of an ES module:
+ * Node >= 20.19). A caller that cannot load modules at that moment (a synchronous module hook,
+ * which would run for the compiler's own modules) hands it over first.
+ */
+export function useCompiler(module: typeof Transform): void {
+  compiler = module;
+}
+
+function loadCompiler(): typeof Transform {
+  compiler ??= require("./transform.js") as typeof Transform;
+  return compiler;
+}
+
+let stamp: string | undefined;
+
+/**
+ * smartasync's version, `@swc/core`'s, and the build of the modules that decide the output
+ * (the newest modification time of the JavaScript in dist/core, dist/swc-plugin and
+ * dist/register): a rebuilt smartasync with an unchanged version number compiles anew.
+ */
+export function compilerStamp(): string {
+  if (stamp !== undefined) return stamp;
+  const pkg = JSON.parse(readFileSync(join(here, "../../package.json"), "utf8")) as { version: string };
+  let swcVersion = "unknown";
+  try {
+    swcVersion = (require("@swc/core/package.json") as { version: string }).version;
+  } catch {
+    // an @swc/core whose exports hide package.json: the path it is installed at
+    try {
+      swcVersion = require.resolve("@swc/core");
+    } catch {
+      // no @swc/core: the first compile says so
+    }
+  }
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".js")) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const part of ["core", "swc-plugin", "register"]) {
+    try {
+      walk(join(OWN_DIST, part));
+    } catch {
+      // an unusual install layout: the version numbers alone
+    }
+  }
+  stamp = `smartasync@${pkg.version}+${newest} @swc/core@${swcVersion} key${KEY_VERSION}`;
+  return stamp;
+}
+
+export interface CompileSettings {
+  /** Source maps: inline for Node (stack traces, `--enable-source-maps`), or a separate object for Jest. */
+  sourceMaps: "inline" | true;
+  /**
+   * Force one output format (Jest runs everything as CommonJS unless its ESM mode is on);
+   * otherwise the file's own format by Node's rules.
+   */
+  format?: Format;
+  /** Node's format for a JavaScript file, when the caller knows it (the load hook does). */
+  hint?: Format;
+  /**
+   * Check the dependencies' modification times against what this thread read before (a
+   * process that outlives edits: Jest's watch mode). The hook compiles each file once.
+   */
+  fresh?: boolean;
+  /** Use the on-disk cache (default true; Jest has its own, keyed by `cacheKey`). */
+  cache?: boolean;
+  /** For Jest: every file compiled (ES syntax to CommonJS), `jest.mock(…)` hoisted. */
+  jest?: boolean;
+}
+
+export interface Compiled {
+  format: Format;
+  /** `null`: a JavaScript file smartasync changes nothing in (run it as it is). */
+  code: string | null;
+  /** With `sourceMaps: true`: the map of `code`. */
+  map?: string;
+  fromCache: boolean;
+}
+
+/**
+ * The key of `path`'s compiled output: its text, what it imports (deps.ts), smartasync's
+ * options for it (throws SA104 for a bad `"smartasync"` field), the format rules' inputs, the
+ * settings, and the compilers' versions.
+ */
+export function cacheKey(path: string, text: string, settings: CompileSettings): string {
+  const options = smartasyncOptions(undefined, path);
+  return hash(
+    JSON.stringify([
+      compilerStamp(),
+      path,
+      settings.sourceMaps,
+      settings.jest === true,
+      settings.format ?? declaredFormat(path) ?? settings.hint ?? "detect",
+      hash(text),
+      options,
+      dependencyFingerprint(path, text, settings.fresh === true),
+    ]),
+  );
+}
+
+/**
+ * `path` compiled for Node (or Jest): from the cache when its text, its dependencies, the
+ * options and the compilers are unchanged; else compiled and stored. `source` is the file's
+ * text when the caller has read it. Throws smartasync's diagnostics (SAxxx) and SWC's syntax
+ * errors, with their code frames.
+ */
+export function compileFile(path: string, settings: CompileSettings, source?: string): Compiled {
+  const text = source ?? readFileSync(path, "utf8");
+  const useCache = settings.cache !== false;
+  const key = useCache ? cacheKey(path, text, settings) : "";
+  const hit = useCache ? readEntry(key) : undefined;
+  if (hit) return { format: hit.format, ...splitMap(hit.code, settings), fromCache: true };
+  const out = loadCompiler().compileUncached(path, text, settings);
+  const code = out.code !== null && out.map !== undefined ? joinMap(out.code, out.map) : out.code;
+  if (useCache) writeEntry({ key, format: out.format, code } satisfies Entry);
+  return { format: out.format, code: out.code, map: out.map, fromCache: false };
+}
+
+// A separate map is stored after the code, behind a marker line, so one entry holds both.
+const MAP_MARKER = "\n//# smartasync-map ";
+
+function joinMap(code: string, map: string): string {
+  return code + MAP_MARKER + map;
+}
+
+function splitMap(stored: string | null, settings: CompileSettings): { code: string | null; map?: string } {
+  if (stored === null || settings.sourceMaps !== true) return { code: stored };
+  const at = stored.lastIndexOf(MAP_MARKER);
+  if (at < 0) return { code: stored };
+  return { code: stored.slice(0, at), map: stored.slice(at + MAP_MARKER.length) };
+}

@@ -1,0 +1,141 @@
+/**
+ * What a file's compiled output depends on besides its own text: smartasync rewrites a call by
+ * the facts of the module it imports (is `load` a smartasync function, which variants does it
+ * have), and those facts can come through re-exports. So a cached output is keyed by the text
+ * of every local module the file reaches through its imports (the transitive closure, an
+ * over-approximation: any edit in it compiles the file again) and by the manifests of the
+ * packages it imports. Edit the annotation of an imported module and each importer is compiled
+ * again; it never keeps a stale variant choice.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { resolveImport } from "../core/resolve.js";
+
+/** Static and dynamic import specifiers, `export … from`, and `require(…)`, found by text. */
+const SPECIFIER_RE = /\b(?:from|import)\s*\(?\s*(["'])([^"'\n]+)\1|\brequire\s*\(\s*(["'])([^"'\n]+)\3\s*\)/g;
+
+export function hash(text: string | Buffer): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** The specifiers a file's text names (a match inside a comment or string only adds a dependency). */
+export function specifiersOf(source: string): string[] {
+  if (!/\b(?:import|export|require)\b/.test(source)) return [];
+  const out = new Set<string>();
+  for (const m of source.matchAll(SPECIFIER_RE)) {
+    const s = m[2] ?? m[4];
+    if (s !== undefined && !s.startsWith("node:")) out.add(s);
+  }
+  return [...out];
+}
+
+interface FileInfo {
+  hash: string;
+  /** `mtimeMs:size` when read, to notice an edit where the caller asks (Jest's watch mode). */
+  stamp: string;
+  /** What each specifier leads to: a local file, a package's fingerprint, or nothing. */
+  edges: { file?: string; pkg?: string }[];
+}
+
+/**
+ * Per thread: a file's hash and imports are read once, and read again only when `fresh` asks
+ * to look at the file's stamp. The hook compiles each file once per process, so the text it
+ * read first is the text it compiles; Jest keeps its workers across watch-mode runs and asks
+ * for fresh answers.
+ */
+const files = new Map<string, FileInfo | null>();
+const packages = new Map<string, string>();
+
+function packageFingerprint(name: string, dir: string, packageJson: Record<string, unknown>): string {
+  const key = `${dir}`;
+  let fp = packages.get(key);
+  if (fp === undefined) {
+    const field = packageJson.smartasync;
+    let manifest = "-";
+    if (typeof field === "string") {
+      try {
+        manifest = hash(readFileSync(join(dir, field)));
+      } catch {
+        manifest = "unreadable";
+      }
+    }
+    fp = `${name}@${String(packageJson.version)}:${dir}:${manifest}`;
+    packages.set(key, fp);
+  }
+  return fp;
+}
+
+function stampOf(path: string): string {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st ? `${st.mtimeMs}:${st.size}` : "missing";
+}
+
+function info(path: string, source: string | undefined, fresh: boolean): FileInfo | null {
+  let hit = files.get(path);
+  const stamp = fresh ? stampOf(path) : undefined;
+  if (hit !== undefined && (stamp === undefined || (hit?.stamp ?? "missing") === stamp)) return hit;
+  let text: string;
+  try {
+    text = source ?? readFileSync(path, "utf8");
+  } catch {
+    files.set(path, null);
+    return null;
+  }
+  const edges: FileInfo["edges"] = [];
+  for (const specifier of specifiersOf(text)) {
+    let r: ReturnType<typeof resolveImport>;
+    try {
+      r = resolveImport(specifier, path);
+    } catch {
+      r = undefined;
+    }
+    if (r?.kind === "file") edges.push({ file: r.path });
+    else if (r?.kind === "package") edges.push({ pkg: packageFingerprint(r.name, r.dir, r.packageJson) });
+    else edges.push({ pkg: `missing:${specifier}` });
+  }
+  hit = { hash: hash(text), stamp: stamp ?? stampOf(path), edges };
+  files.set(path, hit);
+  return hit;
+}
+
+/** The edges of the file being compiled, from the text the caller holds (never memoised stale). */
+function infoOfText(path: string, source: string): FileInfo {
+  const known = files.get(path);
+  if (known && known.hash === hash(source)) return known;
+  files.delete(path);
+  return info(path, source, false) as FileInfo;
+}
+
+/**
+ * A hash of everything `path`'s output depends on outside its own text: each local module it
+ * reaches (path and content) and each package it imports (version and manifest). `source` is
+ * the file's text when the caller has read it already; `fresh` checks each file's modification
+ * time and size against what was read before (for a process that outlives edits).
+ */
+export function dependencyFingerprint(path: string, source?: string, fresh = false): string {
+  const seen = new Set<string>([path]);
+  const parts: string[] = [];
+  const queue = [path];
+  for (let i = 0; i < queue.length; i++) {
+    // The file itself: its text is the caller's (it may be newer than what was read before).
+    const fi = i === 0 && source !== undefined ? infoOfText(path, source) : info(queue[i], undefined, fresh);
+    if (i > 0) parts.push(`${queue[i]}\0${fi?.hash ?? "unreadable"}`);
+    if (!fi) continue;
+    for (const e of fi.edges) {
+      if (e.pkg !== undefined) parts.push(e.pkg);
+      else if (e.file !== undefined && !seen.has(e.file)) {
+        seen.add(e.file);
+        queue.push(e.file);
+      }
+    }
+  }
+  parts.sort();
+  return hash(parts.join("\n"));
+}
+
+/** For tests and long-running tools (Jest's watch mode): read the files again. */
+export function clearDependencyCache(): void {
+  files.clear();
+  packages.clear();
+}

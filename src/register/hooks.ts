@@ -1,0 +1,173 @@
+/**
+ * The module hooks of `smartasync/register`, in both of Node's forms: synchronous, run in the
+ * importing thread (`module.registerHooks`, Node 22.15+; they also see `require`), and
+ * asynchronous, run on Node's hooks thread (`module.register`, the Node 20 path: this module
+ * is its URL). The logic is the same; only the calls to `next` differ.
+ */
+import { fileURLToPath } from "node:url";
+import { compileFile, OWN_DIST } from "./compile.js";
+import { type Format, inNodeModules, isJavaScript, isTypeScript } from "./format.js";
+
+// Node's hook types (the @types/node of Node 20 does not name the synchronous ones).
+export interface ResolveContext {
+  parentURL?: string;
+  conditions?: string[];
+  importAttributes?: Record<string, string>;
+}
+export interface ResolveResult {
+  url: string;
+  format?: string | null;
+  shortCircuit?: boolean;
+  importAttributes?: Record<string, string>;
+}
+export interface LoadContext {
+  format?: string | null;
+  conditions?: string[];
+  importAttributes?: Record<string, string>;
+}
+export interface LoadResult {
+  format: string;
+  source?: string | ArrayBuffer | Uint8Array | null;
+  shortCircuit?: boolean;
+}
+type Next<C, R> = (specifier: string, context?: C) => R;
+
+/** TypeScript's ESM convention: `./x.js` names the `./x.ts` on disk. */
+const JS_TO_TS: Record<string, string[]> = {
+  ".js": [".ts", ".tsx"],
+  ".mjs": [".mts"],
+  ".cjs": [".cts"],
+  ".jsx": [".tsx"],
+};
+
+/** The TypeScript names a relative, absolute or `file:` specifier may mean. */
+export function typeScriptAlternatives(specifier: string): string[] {
+  if (!/^(?:\.{1,2}\/|\/|file:)/.test(specifier)) return [];
+  const m = /^(.*?)(\.[cm]?jsx?)([?#].*)?$/.exec(specifier);
+  if (!m) return [];
+  return (JS_TO_TS[m[2]] ?? []).map((ts) => m[1] + ts + (m[3] ?? ""));
+}
+
+function notFound(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
+}
+
+/** The file the hook compiles for this URL, or `undefined` to leave it to Node. */
+function target(url: string): string | undefined {
+  if (!url.startsWith("file:")) return undefined;
+  const path = fileURLToPath(url);
+  if (path.startsWith(OWN_DIST)) return undefined;
+  if (isTypeScript(path)) return path;
+  if (isJavaScript(path) && !inNodeModules(path)) return path;
+  return undefined;
+}
+
+function toText(source: LoadResult["source"]): string | undefined {
+  if (source === null || source === undefined) return undefined;
+  if (typeof source === "string") return source;
+  return Buffer.from(source as Uint8Array).toString("utf8");
+}
+
+function asFormat(format: string | null | undefined): Format | undefined {
+  return format === "module" || format === "commonjs" ? format : undefined;
+}
+
+/**
+ * TypeScript: always compiled (Node 20 cannot run it). JavaScript: Node loads it first (its
+ * format is Node's own answer), then smartasync compiles it only if it changes something.
+ * `undefined`: Node's own result stands.
+ *
+ * A CommonJS source returned by a load hook may run under the ES loader's substitute
+ * `require` (on Node 20: the entry point and CommonJS files that an ES module imports), which
+ * cannot load an ES module (`smartasync/runtime` is one) and bypasses the CommonJS loader (and
+ * so the `require` hook). Such a source gets the real `require` first
+ * (`createRequire(__filename)`, on its first line so the source map's lines stay right); under
+ * Node's CommonJS loader that is the `require` it had.
+ */
+function loaded(path: string, node: LoadResult | undefined): LoadResult | undefined {
+  let c: ReturnType<typeof compileFile>;
+  if (node !== undefined) {
+    const format = asFormat(node.format);
+    if (format === undefined) return undefined; // JSON, WASM, …: not ours
+    c = compileFile(path, { sourceMaps: "inline", hint: format }, toText(node.source));
+    if (c.code === null) return undefined;
+  } else {
+    c = compileFile(path, { sourceMaps: "inline" });
+  }
+  const code = c.code as string;
+  const source = c.format === "commonjs" ? withRealRequire(code) : code;
+  return { format: c.format, source, shortCircuit: true };
+}
+
+const REAL_REQUIRE = 'require = require("node:module").createRequire(__filename);';
+
+/** Puts REAL_REQUIRE on the first line, after a leading "use strict" (which must stay first). */
+export function withRealRequire(code: string): string {
+  const m = /^(\s*(["'])use strict\2;?)/.exec(code);
+  return m ? m[1] + REAL_REQUIRE + code.slice(m[1].length) : REAL_REQUIRE + code;
+}
+
+// ——— synchronous (module.registerHooks) ———
+
+export function resolveSync(
+  specifier: string,
+  context: ResolveContext,
+  next: Next<ResolveContext, ResolveResult>,
+): ResolveResult {
+  try {
+    return next(specifier, context);
+  } catch (e) {
+    if (!notFound(e)) throw e;
+    for (const alt of typeScriptAlternatives(specifier)) {
+      try {
+        return next(alt, context);
+      } catch {
+        // try the next alternative
+      }
+    }
+    throw e;
+  }
+}
+
+export function loadSync(url: string, context: LoadContext, next: Next<LoadContext, LoadResult>): LoadResult {
+  const path = target(url);
+  if (path === undefined) return next(url, context);
+  if (isTypeScript(path)) return loaded(path, undefined) as LoadResult;
+  const node = next(url, context);
+  return loaded(path, node) ?? node;
+}
+
+// ——— asynchronous (module.register: Node's hooks thread) ———
+
+export async function resolve(
+  specifier: string,
+  context: ResolveContext,
+  next: Next<ResolveContext, Promise<ResolveResult>>,
+): Promise<ResolveResult> {
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    if (!notFound(e)) throw e;
+    for (const alt of typeScriptAlternatives(specifier)) {
+      try {
+        return await next(alt, context);
+      } catch {
+        // try the next alternative
+      }
+    }
+    throw e;
+  }
+}
+
+export async function load(
+  url: string,
+  context: LoadContext,
+  next: Next<LoadContext, Promise<LoadResult>>,
+): Promise<LoadResult> {
+  const path = target(url);
+  if (path === undefined) return next(url, context);
+  if (isTypeScript(path)) return loaded(path, undefined) as LoadResult;
+  const node = await next(url, context);
+  return loaded(path, node) ?? node;
+}

@@ -1,0 +1,102 @@
+/**
+ * The heavy half of compile.ts (`@swc/core` and smartasync's analysis), loaded only when a file
+ * is not in the cache: a warm start never loads the compiler.
+ */
+import swc from "@swc/core";
+import { smartasyncOptions } from "../swc-plugin/config.js";
+import { compile as engineCompile } from "../swc-plugin/engine.js";
+import { type Options, transformSync } from "../swc-plugin/index.js";
+import { declaredFormat, detectFormat, extensionOf, type Format, isTypeScript } from "./format.js";
+
+/** `@swc/core` options for one file; smartasync's own come from the nearest package.json. */
+export function swcOptionsFor(
+  path: string,
+  format: Format,
+  sourceMaps: "inline" | true,
+  jest = false,
+): Options {
+  const ext = extensionOf(path);
+  const ts = isTypeScript(path);
+  return {
+    filename: path,
+    swcrc: false,
+    configFile: false,
+    sourceMaps,
+    isModule: format === "module" ? true : "unknown",
+    jsc: {
+      parser: ts
+        ? { syntax: "typescript", tsx: ext === ".tsx" }
+        : { syntax: "ecmascript", jsx: ext === ".jsx" },
+      target: "es2022",
+      experimental: { keepImportAttributes: true },
+      // SWC's own hoisting of `jest.mock(…)` above the imports (what babel-jest does), as
+      // @swc/jest turns it on; @swc/core's types do not name it.
+      ...(jest ? { transform: { hidden: { jest: true } } as NonNullable<Options["jsc"]>["transform"] } : {}),
+    },
+    module:
+      format === "commonjs"
+        ? { type: "commonjs", ignoreDynamic: true, exportInteropAnnotation: true }
+        : { type: "es6" },
+  };
+}
+
+/** TypeScript without its types (no smartasync), to detect the format from the code as Node does. */
+function stripped(path: string, source: string): string {
+  const ext = extensionOf(path);
+  return swc.transformSync(source, {
+    filename: path,
+    swcrc: false,
+    configFile: false,
+    isModule: "unknown",
+    jsc: { parser: { syntax: "typescript", tsx: ext === ".tsx" }, target: "esnext" },
+  }).code;
+}
+
+/** The format `path` runs in: fixed by name and package, else detected from the code. */
+export function formatOf(path: string, source: string, hint?: Format): Format {
+  const declared = declaredFormat(path);
+  if (declared !== undefined) return declared;
+  if (hint !== undefined) return hint;
+  return detectFormat(isTypeScript(path) ? stripped(path, source) : source);
+}
+
+/** Does smartasync change this JavaScript file? (TypeScript is always compiled: Node cannot strip it.) */
+function smartasyncChanges(path: string, source: string, format: Format): boolean {
+  const ext = extensionOf(path);
+  const options = smartasyncOptions(undefined, path);
+  let result: ReturnType<typeof engineCompile>;
+  try {
+    result = engineCompile({
+      code: source,
+      filename: path,
+      options,
+      parser: { syntax: "ecmascript", jsx: ext === ".jsx" },
+      isModule: format === "module" ? true : "unknown",
+      cjsOutput: format === "commonjs",
+      root: options.root ?? process.cwd(),
+    });
+  } catch (e) {
+    const code = (e as { code?: unknown } | null)?.code;
+    if (typeof code === "string" && /^SA\d{3}$/.test(code)) throw e;
+    return false; // a syntax error: Node reports it in its own words
+  }
+  return result.code !== undefined;
+}
+
+/**
+ * Compiles `text` (the file at `path`) for Node in `format` (else the file's own), with source
+ * maps inline or as a separate map. `code: null`: JavaScript that smartasync leaves unchanged.
+ */
+export function compileUncached(
+  path: string,
+  text: string,
+  settings: { sourceMaps: "inline" | true; format?: Format; hint?: Format; jest?: boolean },
+): { format: Format; code: string | null; map?: string } {
+  const format = settings.format ?? formatOf(path, text, settings.hint);
+  // Jest needs every file it hands over in its format (ES syntax becomes CommonJS).
+  if (!settings.jest && !isTypeScript(path) && !smartasyncChanges(path, text, format)) {
+    return { format, code: null };
+  }
+  const out = transformSync(text, swcOptionsFor(path, format, settings.sourceMaps, settings.jest));
+  return { format, code: out.code, map: out.map };
+}

@@ -1,0 +1,116 @@
+// `smartasync/jest`, run as a user would: real Jest in child processes, on the example project,
+// on a copy installed the way npm installs it, and across an edit between two cached runs.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../..");
+const example = join(root, "examples/jest");
+const jest = createRequire(import.meta.url).resolve("jest/bin/jest");
+// Inside the repository (ignored by git), so that packages resolve from its node_modules.
+const scratch = join(root, ".tmp", `jest-integration-${process.pid}`);
+
+beforeAll(async () => {
+  mkdirSync(scratch, { recursive: true });
+  const { link } = (await import(join(example, "run.mjs"))) as { link: () => void };
+  link();
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function runJest(cwd: string, name: string, nodeOptions?: string): { status: number | null; out: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, SMARTASYNC_CACHE_DIR: join(scratch, `cache-${name}`) };
+  delete env.SMARTASYNC_WORKER_IMPORT;
+  delete env.NODE_OPTIONS;
+  if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
+  const r = spawnSync(process.execPath, [jest, "--ci", "--cacheDirectory", join(scratch, `jest-${name}`)], {
+    cwd,
+    encoding: "utf8",
+    timeout: 120_000,
+    env,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** A copy of the example's project files in the scratch folder. */
+function copyOfExample(name: string): string {
+  const dir = join(scratch, name);
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  for (const f of ["src", "package.json", "jest.config.js", "settings.json"]) {
+    cpSync(join(example, f), join(dir, f), { recursive: true });
+  }
+  return dir;
+}
+
+describe("smartasync/jest", () => {
+  it("runs the example's tests (a sync-context call of an async function, worker variant included)", () => {
+    const { status, out } = runJest(example, "example");
+    expect(out).toContain("✓ a sync-context call of an async @smartasync function returns the value");
+    expect(out).toContain("✓ an awaited call keeps the promise");
+    expect(out).toMatch(/Tests: +2 passed, 2 total/);
+    expect(status, out).toBe(0);
+  });
+
+  it("works with smartasync installed as a copy in node_modules (the README's transformIgnorePatterns)", () => {
+    const dir = copyOfExample("installed");
+    const pkg = join(dir, "node_modules/smartasync");
+    mkdirSync(pkg);
+    cpSync(join(root, "package.json"), join(pkg, "package.json"));
+    cpSync(join(root, "dist"), join(pkg, "dist"), { recursive: true });
+    const { status, out } = runJest(dir, "installed");
+    expect(out).toMatch(/Tests: +2 passed, 2 total/);
+    expect(status, out).toBe(0);
+  });
+
+  it("runs under Jest's ESM mode too (ES module output)", () => {
+    const dir = copyOfExample("esm");
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    const config = join(dir, "jest.config.js");
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8").replace("};", '  extensionsToTreatAsEsm: [".ts"],\n};'),
+    );
+    const { status, out } = runJest(dir, "esm", "--experimental-vm-modules --no-warnings");
+    expect(out).toMatch(/Tests: +2 passed, 2 total/);
+    expect(status, out).toBe(0);
+  });
+
+  it("transforms an importer again when an imported module's annotation changes (Jest's cache)", () => {
+    const dir = copyOfExample("edit");
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    // remoteName moves to its own module, which settings.ts imports.
+    const remote = join(dir, "src/remote.ts");
+    const remoteText = [
+      'import { threadId } from "node:worker_threads";',
+      "",
+      "// @smartasync",
+      "export async function remoteName(id: number): Promise<string> {",
+      "  await new Promise((resolve) => setTimeout(resolve, 10));",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source text
+      "  return `user-${id}@thread-${threadId}`;",
+      "}",
+      "",
+    ].join("\n");
+    writeFileSync(remote, remoteText);
+    const settings = join(dir, "src/settings.ts");
+    writeFileSync(
+      settings,
+      readFileSync(settings, "utf8")
+        .replace(/\/\/ @smartasync\nexport async function remoteName[\s\S]*?\n}\n/, "")
+        .replace(
+          'import { threadId } from "node:worker_threads";',
+          'import { remoteName } from "./remote.js";',
+        ),
+    );
+    const first = runJest(dir, "edit");
+    expect(first.status, first.out).toBe(0);
+    // Only remote.ts changes: summary() in settings.ts (unchanged text, cached by Jest) must now
+    // call remoteName directly (a promise in sync code), not keep the worker variant.
+    writeFileSync(remote, remoteText.replace("// @smartasync\n", ""));
+    const edited = runJest(dir, "edit");
+    expect(edited.out).toContain("owner=[object Promise]");
+    expect(edited.status).toBe(1);
+  });
+});

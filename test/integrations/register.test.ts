@@ -1,0 +1,293 @@
+// `node --import smartasync/register`, run as a user would: real node subprocesses on the
+// example project and on small projects written here, each with its own cache folder.
+import { spawn, spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import * as nodeModule from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../..");
+const example = join(root, "examples/node-register");
+/** The path this machine's Node takes (docs/register.md): 22.15+ has module.registerHooks. */
+const expectedPath =
+  typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function"
+    ? "registerHooks"
+    : "register";
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), "smartasync-register-"));
+  const { link } = (await import(join(example, "run.mjs"))) as { link: () => void };
+  link(); // examples/node-register/node_modules/smartasync -> the repository
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function env(cache: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env };
+  delete e.SMARTASYNC_WORKER_IMPORT;
+  delete e.SMARTASYNC_CACHE;
+  delete e.NODE_OPTIONS;
+  return { ...e, SMARTASYNC_CACHE_DIR: cache, ...extra };
+}
+
+function node(cwd: string, args: string[], cache: string, extra?: Record<string, string>): Run {
+  const r = spawnSync(process.execPath, args, {
+    cwd,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: env(cache, extra),
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function nodeAsync(cwd: string, args: string[], cache: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env: env(cache) });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** Every cache entry: path → [modification time, text]. */
+function entries(cache: string): Map<string, [number, string]> {
+  const out = new Map<string, [number, string]>();
+  if (!existsSync(cache)) return out;
+  for (const sub of readdirSync(cache)) {
+    for (const f of readdirSync(join(cache, sub))) {
+      const p = join(cache, sub, f);
+      out.set(p, [statSync(p).mtimeMs, readFileSync(p, "utf8")]);
+    }
+  }
+  return out;
+}
+
+const MAIN = ["--import", "smartasync/register", "src/main.ts"];
+
+/** The example's output, checked line by line. */
+function expectExampleOutput(r: Run): void {
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  const lines = r.stdout.trimEnd().split("\n");
+  expect(lines[0]).toBe("stats: 2 lines, 16 words (inline, thread 0)");
+  expect(lines[1]).toMatch(/^title: NOTES \(worker thread [1-9]\d*\)$/);
+  expect(lines[2]).toBe("first line: smartasync runs this project from its TypeScript sources,");
+  // Source maps: the TypeScript file's own line and column.
+  expect(lines[3]).toBe("error: only 16 words, thrown at src/text.ts:32:32");
+  expect(lines[4]).toMatch(/^digest: [0-9a-f]{12} \(pool thread [1-9]\d*\)$/);
+  expect(lines).toHaveLength(5);
+}
+
+/** A copy of the example (sources and package.json) with smartasync linked, to edit freely. */
+function copyOfExample(name: string): string {
+  const dir = join(scratch, name);
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  for (const f of ["src", "package.json", "notes.txt"])
+    cpSync(join(example, f), join(dir, f), { recursive: true });
+  symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+  return dir;
+}
+
+describe("node --import smartasync/register", () => {
+  it(`takes the ${expectedPath} path on Node ${process.versions.node}`, () => {
+    const r = node(
+      example,
+      [
+        "--import",
+        "smartasync/register",
+        "--input-type=module",
+        "-e",
+        'import { installed } from "smartasync/register"; console.log(installed());',
+      ],
+      join(scratch, "cache-path"),
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe(expectedPath);
+  });
+
+  it("runs the example from its TypeScript sources: inline, worker and pool variants, CommonJS, source maps", () => {
+    const cache = join(scratch, "cache-example");
+    const cold = node(example, MAIN, cache);
+    expectExampleOutput(cold);
+    const written = entries(cache);
+    // main.ts, text.ts, legacy.cts: once each, although the worker threads load them too.
+    expect(written.size).toBe(3);
+    for (const [, [, text]] of written)
+      expect(JSON.parse(text)).toMatchObject({ v: 1, format: expect.any(String) });
+
+    // Warm: the same entries, none written again.
+    const warm = node(example, MAIN, cache);
+    expectExampleOutput(warm);
+    expect(entries(cache)).toEqual(written);
+  });
+
+  it("compiles an importer again when an imported module's annotation changes", () => {
+    const dir = copyOfExample("edit");
+    const cache = join(scratch, "cache-edit");
+    expectExampleOutput(node(dir, MAIN, cache));
+    // slowTitle stops being a smartasync function: main.ts must now call it directly (a
+    // promise in sync code), not keep the worker variant of the cached main.ts.
+    const text = join(dir, "src/text.ts");
+    writeFileSync(
+      text,
+      readFileSync(text, "utf8").replace(
+        "// @smartasync\nexport async function slowTitle",
+        "export async function slowTitle",
+      ),
+    );
+    const r = node(dir, MAIN, cache);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("title: [object Promise]\n");
+    expect(r.stdout).toContain("stats: 2 lines, 16 words (inline, thread 0)\n");
+  });
+
+  it("ignores corrupt cache entries and writes them again", () => {
+    const cache = join(scratch, "cache-corrupt");
+    expectExampleOutput(node(example, MAIN, cache));
+    const before = entries(cache);
+    for (const [p, [, text]] of before) writeFileSync(p, text.slice(0, text.length / 2)); // a torn write
+    expectExampleOutput(node(example, MAIN, cache));
+    const after = entries(cache);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    for (const [p, [, text]] of after) expect(text).toBe(before.get(p)?.[1]);
+  });
+
+  it("lets concurrent processes fill one cache (atomic writes)", async () => {
+    const cache = join(scratch, "cache-concurrent");
+    const runs = await Promise.all([1, 2, 3].map(() => nodeAsync(example, MAIN, cache)));
+    for (const r of runs) expectExampleOutput(r);
+    const written = entries(cache);
+    expect(written.size).toBe(3);
+    for (const [p, [, text]] of written) {
+      expect(p.endsWith(".json")).toBe(true); // no temporary file left behind
+      expect(() => JSON.parse(text)).not.toThrow();
+    }
+  });
+
+  it("reaches smartasync's workers when imported by code instead of --import (SMARTASYNC_WORKER_IMPORT)", () => {
+    const dir = copyOfExample("programmatic");
+    writeFileSync(
+      join(dir, "start.mjs"),
+      'await import("smartasync/register");\nawait import("./src/main.ts");\n',
+    );
+    // No --import: the workers' execArgv has no hook; the runtime imports it from the variable.
+    expectExampleOutput(node(dir, ["start.mjs"], join(scratch, "cache-programmatic")));
+  });
+
+  it("fails each worker call with the error when SMARTASYNC_WORKER_IMPORT cannot be imported", () => {
+    const dir = join(scratch, "bad-preload");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(
+      join(dir, "main.mjs"),
+      [
+        'import { isWorker, register, runSync } from "smartasync/runtime";',
+        "async function f() { return 1; }",
+        "register(import.meta.url, { f });",
+        "if (!isWorker) {",
+        "  for (let i = 0; i < 2; i++) {",
+        '    try { runSync(import.meta.url, "f", []); } catch (e) { console.log(e.code, e.message.split("\\n")[0]); }',
+        "  }",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const missing = "file:///nonexistent/smartasync-hooks.mjs";
+    const r = node(dir, ["main.mjs"], join(scratch, "cache-bad"), { SMARTASYNC_WORKER_IMPORT: missing });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split("\n")).toEqual([
+      `ERR_MODULE_NOT_FOUND Cannot find module '/nonexistent/smartasync-hooks.mjs' imported from ${join(root, "dist/runtime/worker.js")}`,
+      expect.stringMatching(/^ERR_MODULE_NOT_FOUND /),
+    ]);
+  });
+
+  it("writes nothing with SMARTASYNC_CACHE=0", () => {
+    const cache = join(scratch, "cache-off");
+    expectExampleOutput(node(example, MAIN, cache, { SMARTASYNC_CACHE: "0" }));
+    expect(existsSync(cache)).toBe(false);
+  });
+
+  describe('module formats as Node decides them (a package without "type")', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = join(scratch, "formats");
+      mkdirSync(join(dir, "node_modules"), { recursive: true });
+      symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+      writeFileSync(join(dir, "package.json"), '{ "name": "formats", "private": true }\n');
+      const files: Record<string, string> = {
+        // CommonJS by extension, written with ES syntax (as TypeScript compiles it)
+        "lib.cts": [
+          'import { readFile } from "node:fs/promises";',
+          "// @smartasync",
+          "export async function readName(path: string): Promise<string> {",
+          '  return JSON.parse(await readFile(path, "utf8")).name;',
+          "}",
+          "// @smartasync",
+          "export async function later(n: number): Promise<number> {",
+          "  await new Promise((r) => setTimeout(r, 5));",
+          "  return n + 1;",
+          "}",
+          "",
+        ].join("\n"),
+        // no "type": CommonJS by its syntax; required as ./util.js
+        "util.ts": "const twice = (n: number): number => n * 2;\nmodule.exports = { twice };\n",
+        // no "type": an ES module by its syntax
+        "esm.ts": 'import { later } from "./lib.cjs";\nexport const eleven: number = later(10);\n',
+        "main.cts": [
+          'import { later, readName } from "./lib.cjs";',
+          'const { twice } = require("./util.js");',
+          'console.log("main.cts", readName(__dirname + "/package.json"), twice(later(1)), require.main === module);',
+          "",
+        ].join("\n"),
+        // plain JavaScript entry (Node's own CommonJS loader), compiled because it calls smartasync functions
+        "plain.cjs":
+          'const { later } = require("./lib.cts");\nfunction run() { return later(2); }\nconsole.log("plain.cjs", run());\n',
+        // an ES module importing CommonJS by name, and a detected ES module
+        "main.mts": [
+          'import { later, readName } from "./lib.cjs";',
+          'import { eleven } from "./esm.js";',
+          "const n: number = later(41);",
+          'console.log("main.mts", readName(new URL("./package.json", import.meta.url).pathname), n, eleven);',
+          "",
+        ].join("\n"),
+      };
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    });
+
+    const cases: [string, string][] = [
+      ["main.cts", "main.cts formats 4 true"],
+      ["plain.cjs", "plain.cjs 3"],
+      ["main.mts", "main.mts formats 42 11"],
+    ];
+    for (const [entry, expected] of cases) {
+      it(`runs ${entry}`, () => {
+        const r = node(dir, ["--import", "smartasync/register", entry], join(scratch, "cache-formats"));
+        expect(r.stderr).toBe("");
+        expect(r.stdout.trim()).toBe(expected);
+        expect(r.status).toBe(0);
+      });
+    }
+  });
+});
