@@ -1,10 +1,13 @@
 // `npm start`: the first thing a newcomer sees. Builds the two examples with the smartasync
-// Babel plugin, shows what the plugin decided (the report, as tables), runs the sync CLI
+// Babel plugin, shows what the plugin decided (the report, as tables), checks that
+// smartasync/swc decides the same on the same sources, runs the sync CLI
 // example, then the SQLite example's admin CLI and a few requests against its server
 // (127.0.0.1, ephemeral port, started and stopped here). The steps are the examples' own
 // (examples/*/run.mjs), not a copy.
 import { availableParallelism } from "node:os";
-import { relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ensureDist, root } from "../examples/build.mjs";
 import * as server from "../examples/sqlite-server/run.mjs";
 import * as cli from "../examples/sync-cli/run.mjs";
@@ -39,7 +42,7 @@ for (const [ex, files] of [
   const fns = reports.reduce((k, r) => k + r.functions.length, 0);
   const calls = reports.reduce((k, r) => k + r.calls.length, 0);
   const name = relative(root, ex.dir);
-  examples.push({ name, reports });
+  examples.push({ name, dir: ex.dir, files, reports });
   console.log(
     `  ${p.bold(name.padEnd(24))} ${files.join(", ").padEnd(28)} ${`${fns} functions, ${calls} calls`.padEnd(22)} ${p.dim(
       `→ ${relative(root, outDir)}/  ${secs(t)}`,
@@ -60,6 +63,26 @@ for (const { name, reports } of examples) {
   for (const report of reports) {
     console.log("");
     for (const line of renderReport(report, { colour, path: `${name}/${report.file}` })) console.log(line);
+  }
+}
+
+step("The same decisions from SWC", "smartasync/swc transformSync on the same sources");
+{
+  const swc = await import(pathToFileURL(join(root, "dist/swc-plugin/index.js")).href);
+  for (const { name, dir, files, reports } of examples) {
+    const t = performance.now();
+    const same = files.every((file, i) => {
+      const path = join(dir, file);
+      const out = swc.transformSync(readFileSync(path, "utf8"), {
+        filename: path,
+        swcrc: false,
+        jsc: { target: "esnext" },
+        smartasync: { root: dir },
+      });
+      return JSON.stringify(out.smartasync) === JSON.stringify(reports[i]);
+    });
+    if (!same) throw new Error(`${name}: SWC's report differs from Babel's`);
+    console.log(`  ${p.bold(name.padEnd(24))} ${p.green("✓ same report as Babel")} ${p.dim(secs(t))}`);
   }
 }
 
