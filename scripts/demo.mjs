@@ -4,8 +4,9 @@
 // example, then the SQLite example's admin CLI and a few requests against its server
 // (127.0.0.1, ephemeral port, started and stopped here). The steps are the examples' own
 // (examples/*/run.mjs), not a copy.
-import { availableParallelism } from "node:os";
+
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensureDist, root } from "../examples/build.mjs";

@@ -115,6 +115,9 @@ describe("npm start", () => {
     expect(out).toMatch(/cli\.js:45:29 +loadInputs +value +sync +sync-inline +loadInputsSync/);
     expect(out).toMatch(/server\.js:\d+:\d+ +heavyReport +awaited +async +offload +heavyReportAsync/);
     expect(out).toMatch(/admin\.js:\d+:\d+ +getUser +value +sync +direct +getUser/);
+    // smartasync/swc decided the same on the same sources.
+    expect(out).toMatch(/examples\/sync-cli +✓ same report as Babel/);
+    expect(out).toMatch(/examples\/sqlite-server +✓ same report as Babel/);
     // Example 1 ran, then example 2.
     expect(out).toContain("│   | export default { greet, answer: 6 * 7 };");
     expect(out).toMatch(/│ admin user 3 \(.* ms, thread 0\):/);
