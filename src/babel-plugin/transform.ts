@@ -5,7 +5,7 @@ import type { SaFunction } from "../core/analysis/model.js";
 import type { ModuleGraph } from "../core/analysis/module-graph.js";
 import { parseAnnotation } from "../core/annotation.js";
 import type { ModuleFacts } from "../core/module-facts.js";
-import { exportedVariant } from "../core/naming.js";
+import { exportedVariant, isIdentifierName } from "../core/naming.js";
 import type { Options } from "../core/options.js";
 import type { Report } from "../core/report.js";
 import { applyEdit, buildVariant, type EmitCtx, markerSpec } from "./emit.js";
@@ -125,6 +125,8 @@ function emitPlan(
   );
   keepCommentsWithFunctions(plan, paths, program);
   const imports = new Imports(t, plan, program);
+  // An exported name need not be an identifier (`export { f as "a-b" }`): then it is a string.
+  const nameNode = (name: string) => (isIdentifierName(name) ? t.identifier(name) : t.stringLiteral(name));
   const ectx: EmitCtx = { t, plan, filename: file.opts.filename ?? undefined };
 
   // Variants copy the original bodies, so build them before the originals' calls are edited.
@@ -177,7 +179,7 @@ function emitPlan(
       for (const { decl, exported } of use?.specifiers ?? []) {
         // `export { f as default }` exports the variant under its own name.
         const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options);
-        decl.specifiers.push(t.exportSpecifier(t.identifier(fn.variant), t.identifier(as)));
+        decl.specifiers.push(t.exportSpecifier(t.identifier(fn.variant), nameNode(as)));
       }
       if (use?.isDefault) {
         after.push(
@@ -190,14 +192,14 @@ function emitPlan(
         const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options);
         if (c.kind === "object") {
           c.obj.properties.push(
-            t.objectProperty(t.identifier(as), t.identifier(fn.variant), false, as === fn.variant),
+            t.objectProperty(nameNode(as), t.identifier(fn.variant), false, as === fn.variant),
           );
         } else {
           inserts.add(c.stmt, [
             t.expressionStatement(
               t.assignmentExpression(
                 "=",
-                t.memberExpression(t.cloneNode(c.target), t.identifier(as)),
+                t.memberExpression(t.cloneNode(c.target), nameNode(as), !isIdentifierName(as)),
                 t.identifier(fn.variant),
               ),
             ),
@@ -274,13 +276,13 @@ function emitPlan(
 
   // `export { f } from "./a"` → `export { f, fSync } from "./a"`.
   for (const r of plan.reExports)
-    r.decl.specifiers.push(t.exportSpecifier(t.identifier(r.local), t.identifier(r.exported)));
+    r.decl.specifiers.push(t.exportSpecifier(nameNode(r.local) as t.Identifier, nameNode(r.exported)));
   for (const v of plan.imported.pending) {
     if (v.holder.kind === "import") {
-      v.holder.decl.specifiers.push(t.importSpecifier(t.identifier(v.local), t.identifier(v.imported)));
+      v.holder.decl.specifiers.push(t.importSpecifier(t.identifier(v.local), nameNode(v.imported)));
     } else {
       v.holder.pattern.properties.push(
-        t.objectProperty(t.identifier(v.imported), t.identifier(v.local), false, v.imported === v.local),
+        t.objectProperty(nameNode(v.imported), t.identifier(v.local), false, v.imported === v.local),
       );
     }
   }

@@ -32,3 +32,19 @@ export function exportedVariant(
 ): string {
   return exported === "default" || exported === local ? variant : variantName(exported, kind, options);
 }
+
+const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
+
+/**
+ * Whether a name can be written as an identifier (`loadSync`), or must be quoted where the
+ * syntax allows a string (`export { f as "a-b" }`, `{ "a-b": f }`).
+ */
+export function isIdentifierName(name: string): boolean {
+  return IDENTIFIER.test(name);
+}
+
+/** A hint for a generated local name (`_a_bSync` for `"a-bSync"`). */
+export function identifierHint(name: string): string {
+  const cleaned = name.replace(/[^\p{ID_Continue}$]/gu, "_");
+  return isIdentifierName(cleaned) ? cleaned : `_${cleaned}`;
+}

@@ -93,7 +93,7 @@ export function validateOptions(input: unknown): Options {
     if (!(KEYS as string[]).includes(key)) {
       const hint = didYouMean(key, KEYS);
       throw new OptionsError(
-        `unknown option \`${key}\`${hint ? `; did you mean \`${hint}\`?` : ""} Known options: ${KEYS.join(", ")}.`,
+        `unknown option \`${key}\`${hint ? `; did you mean \`${hint}\`?` : "."} Known options: ${KEYS.join(", ")}.`,
       );
     }
     switch (key as keyof Options) {

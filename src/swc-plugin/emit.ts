@@ -5,8 +5,9 @@ import type { CallEdit, CallNode } from "../core/analysis/calls.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { isFunction, type Node } from "../core/analysis/tree.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
-import { exportedVariant } from "../core/naming.js";
+import { exportedVariant, isIdentifierName } from "../core/naming.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
+import { hashbangEnd } from "./offsets.js";
 
 /**
  * The SWC adapter's output side: the core's plan applied as text edits to the original source
@@ -69,9 +70,14 @@ class TextImports {
       ms.appendLeft(e(last), `\n${text}`);
       return;
     }
-    if (code.startsWith("#!")) {
-      const nl = code.indexOf("\n");
-      ms.appendLeft(nl === -1 ? code.length : nl, `\n${text}`);
+    // After a hashbang line, which a BOM may precede (test/reliability/adversarial-swc).
+    const bang = hashbangEnd(code);
+    if (bang > 0) {
+      ms.appendLeft(bang, `\n${text}`);
+      return;
+    }
+    if (code.charCodeAt(0) === 0xfeff) {
+      ms.appendLeft(1, `${text}\n`);
       return;
     }
     ms.prepend(`${text}\n`);
@@ -300,6 +306,9 @@ class SyncCopy {
   }
 }
 
+/** An exported name as written: an identifier, or a string where it is not one (`"a-b"`). */
+const quoted = (name: string): string => (isIdentifierName(name) ? name : JSON.stringify(name));
+
 const isTs = (filename: string | undefined) => /\.[cm]?tsx?$/.test(filename ?? "");
 
 /** `(...args) => _sa.runSync(url, key, args)` and friends, as text. */
@@ -415,16 +424,17 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
         // `export { f as default }` exports the variant under its own name.
         const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options);
         const last = decl.specifiers.at(-1)!;
-        ms.appendLeft(e(last), `, ${as === fn.variant ? fn.variant : `${fn.variant} as ${as}`}`);
+        ms.appendLeft(e(last), `, ${as === fn.variant ? fn.variant : `${fn.variant} as ${quoted(as)}`}`);
       }
       if (use?.isDefault) lines.push(`export { ${fn.variant} };`);
       for (const c of use?.cjs ?? []) {
         const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options);
         if (c.kind === "object") {
           const lastProp = c.obj.properties.at(-1)!;
-          ms.appendLeft(e(lastProp), `, ${as === fn.variant ? as : `${as}: ${fn.variant}`}`);
+          ms.appendLeft(e(lastProp), `, ${as === fn.variant ? as : `${quoted(as)}: ${fn.variant}`}`);
         } else {
-          after(ms, c.stmt, `${code.slice(s(c.target), e(c.target))}.${as} = ${fn.variant};`);
+          const member = isIdentifierName(as) ? `.${as}` : `[${JSON.stringify(as)}]`;
+          after(ms, c.stmt, `${code.slice(s(c.target), e(c.target))}${member} = ${fn.variant};`);
         }
       }
       after(ms, fn.stmt!, lines.join("\n"));
@@ -477,10 +487,14 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
 
   for (const r of plan.reExports) {
     const last = r.decl.specifiers.at(-1)!;
-    ms.appendLeft(e(last), `, ${r.local === r.exported ? r.local : `${r.local} as ${r.exported}`}`);
+    ms.appendLeft(
+      e(last),
+      `, ${r.local === r.exported ? quoted(r.local) : `${quoted(r.local)} as ${quoted(r.exported)}`}`,
+    );
   }
   for (const v of plan.imported.pending) {
-    const alias = (sep: string) => (v.local === v.imported ? v.imported : `${v.imported}${sep}${v.local}`);
+    const alias = (sep: string) =>
+      v.local === v.imported ? v.imported : `${quoted(v.imported)}${sep}${v.local}`;
     if (v.holder.kind === "require") {
       ms.appendLeft(e(v.holder.pattern.properties.at(-1)!), `, ${alias(": ")}`);
       continue;

@@ -289,3 +289,43 @@ export function annotatedProgram(ts: boolean): fc.Arbitrary<string> {
     return parts.filter((p) => p !== "").join("\n\n");
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Decorated programs: the same text in the clothes an SWC front end can get wrong
+// ---------------------------------------------------------------------------------------------
+
+export interface Decoration {
+  eol: "\n" | "\r\n" | "\r" | "\u2028" | "\u2029";
+  prefix: "" | "bom" | "hashbang";
+  /** Rename the annotated functions and the class to non-ASCII names. */
+  names: boolean;
+  /** Non-ASCII (emoji pairs, CJK, RTL mark, ZWJ) in a header comment, strings and block comments. */
+  text: boolean;
+}
+
+/**
+ * SWC counts UTF-8 bytes and returns no comments, so smartasync/swc rebuilds both from the text:
+ * this re-dresses a generated annotated program with other line terminators, a BOM or a hashbang,
+ * non-ASCII names, strings and comments (after every `{` that ends a line), keeping its meaning.
+ * (A BOM *and* a hashbang together is left out: Babel's parser rejects it.)
+ */
+export function decorate(src: string, d: Decoration): string {
+  let out = src;
+  if (d.names) out = out.replace(/\bfn(\d)\b/g, "fñ$1").replace(/\bStore\b/g, "Störe");
+  if (d.text) {
+    out = `// Grüße 😀 日本語 \u200F עִברִית 👨\u200D👩\u200D👧\n${out}`
+      .replace(/"x"/g, '"x é😀\u2028中"')
+      .replace(/\{\n/g, "{ /* é😀 中文 \u200F */\n");
+  }
+  out = out.replace(/\n/g, d.eol);
+  if (d.prefix === "bom") out = `\uFEFF${out}`;
+  else if (d.prefix === "hashbang") out = `#!/usr/bin/env node${d.eol}${out}`;
+  return out;
+}
+
+export const decoration: fc.Arbitrary<Decoration> = fc.record({
+  eol: fc.constantFrom("\n", "\r\n", "\r", "\u2028", "\u2029"),
+  prefix: fc.constantFrom("", "bom", "hashbang"),
+  names: fc.boolean(),
+  text: fc.boolean(),
+});

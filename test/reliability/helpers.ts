@@ -1,6 +1,7 @@
 /**
  * Shared helpers of the reliability suite: budgets (CI vs SMARTASYNC_LONG=1), the fixed seed,
- * Babel 7 / Babel 8 drivers with and without the plugin, a scratch directory inside the package
+ * Babel 7 / Babel 8 drivers with and without the plugin, an SWC driver (`smartasync/swc` or plain
+ * `@swc/core`, the same options either way), a scratch directory inside the package
  * (so `smartasync/runtime` resolves to dist/ by self-reference), child-process runs with hard
  * limits, and a figures file that docs/reliability.md is written from.
  */
@@ -11,8 +12,12 @@ import { join } from "node:path";
 import * as babel8 from "@babel/core";
 import commonjs8 from "@babel/plugin-transform-modules-commonjs";
 import presetTs8 from "@babel/preset-typescript";
+import swc, { type Options as SwcOptions } from "@swc/core";
+import { expect } from "vitest";
 import smartasync from "../../src/babel-plugin/index.js";
 import type { Report } from "../../src/core/report.js";
+import { parserFor } from "../../src/swc-plugin/engine.js";
+import * as smartasyncSwc from "../../src/swc-plugin/index.js";
 
 const require = createRequire(import.meta.url);
 const babel7 = require("babel7-core") as typeof babel8;
@@ -39,6 +44,8 @@ export interface TransformOptions {
   ts?: boolean;
   commonjs?: boolean;
   sourceType?: "module" | "script" | "unambiguous";
+  /** Parse JSX (Babel's parser option; no transform). */
+  jsx?: boolean;
 }
 
 export interface Result {
@@ -61,6 +68,7 @@ export function transform(src: string, version: BabelVersion, o: TransformOption
     configFile: false,
     highlightCode: false,
     sourceType: o.sourceType ?? (/\.c[jt]s$/.test(filename) ? "script" : "module"),
+    ...(o.jsx ? { parserOpts: { plugins: ["jsx"] } } : {}),
     plugins,
     presets: ts ? [version === 8 ? presetTs8 : presetTs7] : [],
   });
@@ -68,6 +76,63 @@ export function transform(src: string, version: BabelVersion, o: TransformOption
     code: r?.code ?? "",
     report: (r?.metadata as unknown as { smartasync?: Report } | undefined)?.smartasync,
   };
+}
+
+export interface SwcTransformOptions {
+  filename?: string;
+  /** false: plain `@swc/core` with the same options (the reference of the no-harm properties). */
+  plugin?: boolean;
+  /** smartasync's options (`opts.smartasync`). */
+  options?: Record<string, unknown>;
+  /** SWC options over the defaults below (shallow; `jsc` replaces the default `jsc` as a whole). */
+  swc?: SwcOptions;
+}
+
+export interface SwcResult extends Result {
+  map?: string;
+}
+
+/**
+ * The SWC options every SWC property starts from, configured as the Babel driver configures
+ * Babel: no `.swcrc` from the repository, the parser chosen by extension (TypeScript stripped),
+ * ES modules kept (`.cjs`/`.cts` read as scripts), `esnext` so nothing is down-levelled, and a
+ * source map so the no-harm properties compare maps as well as code.
+ */
+export function swcOptions(filename: string, extra: SwcOptions = {}): SwcOptions {
+  return {
+    filename,
+    cwd: ROOT,
+    swcrc: false,
+    configFile: false,
+    isModule: !/\.c[jt]s$/.test(filename),
+    jsc: { parser: parserFor(filename), target: "esnext" },
+    sourceMaps: true,
+    ...extra,
+  };
+}
+
+/** `smartasync/swc`'s `transformSync` (or plain `@swc/core`'s), with the report. */
+export function transformSwc(src: string, o: SwcTransformOptions = {}): SwcResult {
+  const filename = o.filename ?? join(ROOT, ".tmp/reliability/input.mjs");
+  const opts = swcOptions(filename, o.swc);
+  if (o.plugin === false) {
+    const r = swc.transformSync(src, opts);
+    return { code: r.code, map: r.map };
+  }
+  const r = smartasyncSwc.transformSync(src, { ...opts, smartasync: o.options ?? {} });
+  return { code: r.code, map: r.map, report: r.smartasync };
+}
+
+/** SWC's error text without the native backtrace it may append (addresses differ per call). */
+export const swcErrorText = (e: unknown): string =>
+  String((e as Error)?.message ?? e).replace(/\s*Stack backtrace:[\s\S]*$/, "");
+
+/** Parses with SWC's own parser (throws on a syntax error). */
+export function parsesSwc(code: string, ts = false): void {
+  swc.parseSync(
+    code,
+    ts ? { syntax: "typescript", target: "esnext" } : { syntax: "ecmascript", target: "esnext" },
+  );
 }
 
 /** Parses with Babel's own parser (throws on a syntax error). */
@@ -79,6 +144,19 @@ export function parses(code: string, version: BabelVersion, ts = false): void {
     sourceType: "module",
     presets: ts ? [version === 8 ? presetTs8 : presetTs7] : [],
   });
+}
+
+/** Input files of the adversarial cases (fixed paths, so messages and reports can be compared). */
+export const ADV_FILE = join(ROOT, ".tmp/reliability/adv/input.mjs");
+export const ADV_TS_FILE = join(ROOT, ".tmp/reliability/adv/input.ts");
+export const ADV_REL = ".tmp/reliability/adv/input";
+
+/** A located SAxxx error: code, file:line:col, and a code frame pointing at the line. */
+export function expectLocated(err: Error & { code?: string }, code: string, line: number, col: number): void {
+  expect(err.code).toBe(code);
+  expect(err.message).toContain(`${code}: `);
+  expect(err.message).toMatch(new RegExp(`${ADV_REL}\\.(mjs|ts|cjs):${line}:${col}\\)`));
+  expect(err.message).toMatch(new RegExp(`\\n> +${line} \\|`)); // the code frame marks that line
 }
 
 /** The thrown error of `fn`, or undefined. */

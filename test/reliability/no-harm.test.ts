@@ -1,13 +1,30 @@
 /**
  * No harm: a file without annotations comes out byte-identical to Babel without the plugin, and
- * the plugin never throws on it — for generated programs and for real-world npm sources.
+ * the plugin never throws on it — for generated programs and for real-world npm sources. The same
+ * through `smartasync/swc`: byte-identical `code` and `map` to plain `@swc/core` with the same
+ * options, and the same error where SWC itself refuses the file.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import type { Options as SwcOptions } from "@swc/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parserFor } from "../../src/swc-plugin/engine.js";
 import { plainProgram } from "./gen.js";
-import { type BabelVersion, fcParams, LONG, ROOT, record, runs, SEED, thrown, transform } from "./helpers.js";
+import {
+  type BabelVersion,
+  fcParams,
+  LONG,
+  ROOT,
+  record,
+  runs,
+  SEED,
+  type SwcResult,
+  swcErrorText,
+  thrown,
+  transform,
+  transformSwc,
+} from "./helpers.js";
 
 const VERSIONS: BabelVersion[] = [8, 7];
 
@@ -74,12 +91,22 @@ function sample<T>(xs: T[], n: number, seed: number): T[] {
   return a.slice(0, n);
 }
 
+/** The corpus sample both compilers walk: the same files, in the same order, with the same caps. */
+function corpus(): { all: string[]; files: string[]; want: number; maxSize: number } {
+  const all = corpusFiles();
+  const want = LONG ? runs(400) : 250;
+  const maxSize = LONG ? 1_000_000 : 150_000;
+  return { all, files: sample(all, Math.min(all.length, want * 2), SEED), want, maxSize };
+}
+
+const isAnnotated = (src: string): boolean => /@smartasync(\s|\*\/|$)/m.test(src);
+
+/** Filled by the Babel corpus test: the files it compared, which the SWC corpus test compares too. */
+let babelCompared: string[] | undefined;
+
 describe("no harm: real-world sources from node_modules", () => {
   it("byte-identical output under Babel 8 and Babel 7, never throws", () => {
-    const all = corpusFiles();
-    const want = LONG ? runs(400) : 250;
-    const maxSize = LONG ? 1_000_000 : 150_000;
-    const files = sample(all, Math.min(all.length, want * 2), SEED);
+    const { all, files, want, maxSize } = corpus();
     const stats = {
       available: all.length,
       tried: 0,
@@ -91,6 +118,7 @@ describe("no harm: real-world sources from node_modules", () => {
       bytes: 0,
     };
     const failures: string[] = [];
+    const compared: string[] = [];
     // preset-typescript warns on declaration files ("not declared in Babel's scope tracker"):
     // the same with and without the plugin, so keep it out of the test output.
     const warn = console.warn;
@@ -105,7 +133,7 @@ describe("no harm: real-world sources from node_modules", () => {
           continue;
         }
         const src = readFileSync(file, "utf8");
-        if (/@smartasync(\s|\*\/|$)/m.test(src)) {
+        if (isAnnotated(src)) {
           stats.skippedAnnotated++;
           continue;
         }
@@ -139,13 +167,165 @@ describe("no harm: real-world sources from node_modules", () => {
         if (ok) {
           stats.compared++;
           stats.bytes += size;
+          compared.push(file);
         }
       }
     } finally {
       console.warn = warn;
     }
+    babelCompared = compared;
     record("noHarm.corpus", { seed: SEED, ...stats, failures: failures.length });
     expect(failures).toEqual([]);
     expect(stats.compared).toBeGreaterThanOrEqual(Math.min(want, 100));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// SWC: `smartasync/swc` against plain `@swc/core` with the same options
+// ---------------------------------------------------------------------------------------------
+
+type SwcOutcome = { code: string; map?: string } | { error: string };
+
+/** The outcome of one compile, without the report: what a no-harm property compares. */
+function swcOutcome(run: () => SwcResult): SwcOutcome {
+  try {
+    const { code, map } = run();
+    return { code, map };
+  } catch (e) {
+    return { error: swcErrorText(e) };
+  }
+}
+
+const ES = { syntax: "ecmascript" } as const;
+/** The option sets the generated programs go through in turn: the fast path must hold for each. */
+const SWC_VARIANTS: { name: string; file: string; swc: SwcOptions }[] = [
+  { name: "ES module, esnext, source map", file: "gen.mjs", swc: {} },
+  {
+    name: "CommonJS output, es2019",
+    file: "gen.mjs",
+    swc: { module: { type: "commonjs" }, jsc: { parser: ES, target: "es2019" } },
+  },
+  {
+    name: "minified, inline map",
+    file: "gen.mjs",
+    swc: {
+      sourceMaps: "inline",
+      minify: true,
+      jsc: { parser: ES, target: "esnext", minify: { compress: true, mangle: true } },
+    },
+  },
+  {
+    name: "TypeScript parser, es5",
+    file: "gen.ts",
+    swc: { jsc: { parser: { syntax: "typescript" }, target: "es5" } },
+  },
+  { name: "isModule unknown, no map", file: "gen.js", swc: { isModule: "unknown", sourceMaps: false } },
+];
+
+describe("no harm through smartasync/swc: generated programs without annotations", () => {
+  it("byte-identical code and map to @swc/core with the same options; SWC's own error where SWC refuses", () => {
+    const params = fcParams("no-harm generated (SWC)", 200);
+    // Programs that mention the tag or import a relative file leave the no-parse fast path: they
+    // are parsed and analysed, and must still come out untouched.
+    const stats = {
+      parsedBySwc: 0,
+      refusedBySwc: 0,
+      mentionTagOrImport: 0,
+      byVariant: {} as Record<string, number>,
+    };
+    fc.assert(
+      fc.property(plainProgram, fc.nat(SWC_VARIANTS.length - 1), (src, k) => {
+        const variant = SWC_VARIANTS[k]!;
+        const o = { filename: join(ROOT, ".tmp/reliability", variant.file), swc: variant.swc };
+        const plain = swcOutcome(() => transformSwc(src, { ...o, plugin: false }));
+        const ours = swcOutcome(() => transformSwc(src, o));
+        expect(ours, variant.name).toEqual(plain);
+        if ("error" in plain) stats.refusedBySwc++;
+        else {
+          stats.parsedBySwc++;
+          if (/@smartasync|from "\.\//.test(src)) stats.mentionTagOrImport++;
+          stats.byVariant[variant.name] = (stats.byVariant[variant.name] ?? 0) + 1;
+        }
+      }),
+      params,
+    );
+    record("noHarm.generated.swc", { seed: SEED, runs: params.numRuns, ...stats });
+    expect(stats.parsedBySwc).toBeGreaterThan(params.numRuns / 2);
+  });
+});
+
+describe("no harm through smartasync/swc: real-world sources from node_modules", () => {
+  it("the files the Babel corpus test compared: byte-identical code and map to @swc/core, never throws", () => {
+    const { files: sampled, want, maxSize } = corpus();
+    let files = babelCompared;
+    if (files === undefined) {
+      // Run on its own (`-t swc`): pick the same files as the Babel test, by the same rules.
+      files = [];
+      const warn = console.warn;
+      console.warn = () => {};
+      try {
+        for (const file of sampled) {
+          if (files.length >= want) break;
+          if (statSync(file).size > maxSize) continue;
+          const src = readFileSync(file, "utf8");
+          if (isAnnotated(src)) continue;
+          const ts = /\.(m|c)?ts$/.test(file);
+          const sourceType = /\.c[jt]s$/.test(file)
+            ? "script"
+            : file.endsWith(".js")
+              ? "unambiguous"
+              : "module";
+          if (thrown(() => transform(src, 8, { filename: file, plugin: false, ts, sourceType }))) continue;
+          files.push(file);
+        }
+      } finally {
+        console.warn = warn;
+      }
+    }
+    const stats = {
+      files: files.length,
+      compared: 0,
+      bytes: 0,
+      swcCannotParse: 0,
+      sameError: 0,
+      commonjsCompared: 0,
+    };
+    const failures: string[] = [];
+    const COMMONJS: SwcOptions = { module: { type: "commonjs" }, jsc: { target: "es2019" } };
+    files.forEach((file, i) => {
+      const src = readFileSync(file, "utf8");
+      // Scripts for .cjs/.cts, the parser decides for .js (as Babel's "unambiguous"), else modules.
+      const isModule = /\.c[jt]s$/.test(file) ? false : file.endsWith(".js") ? "unknown" : true;
+      // Every file with the default options; every fourth also to CommonJS, es2019.
+      const extras: SwcOptions[] = i % 4 === 0 ? [{}, COMMONJS] : [{}];
+      for (const extra of extras) {
+        const base = { isModule, ...extra } as SwcOptions;
+        if (extra.jsc) base.jsc = { parser: parserFor(file), ...extra.jsc };
+        const o = { filename: file, swc: base };
+        const plain = swcOutcome(() => transformSwc(src, { ...o, plugin: false }));
+        const ours = swcOutcome(() => transformSwc(src, o));
+        const what = `${relative(ROOT, file)} (SWC${extra === COMMONJS ? ", CommonJS" : ""})`;
+        if ("error" in plain) {
+          if (extra !== COMMONJS) stats.swcCannotParse++;
+          if ("error" in ours && ours.error === plain.error) stats.sameError++;
+          else
+            failures.push(
+              `${what}: SWC refuses it, smartasync/swc gave ${"error" in ours ? "another error" : "output"}`,
+            );
+          break;
+        }
+        if ("error" in ours) failures.push(`${what}: threw ${ours.error.split("\n")[0]}`);
+        else if (ours.code !== plain.code) failures.push(`${what}: code differs`);
+        else if (ours.map !== plain.map) failures.push(`${what}: map differs`);
+        if (extra === COMMONJS) stats.commonjsCompared++;
+        else {
+          stats.compared++;
+          stats.bytes += statSync(file).size;
+        }
+      }
+    });
+    record("noHarm.corpus.swc", { seed: SEED, ...stats, failures: failures.length });
+    expect(failures).toEqual([]);
+    expect(stats.compared).toBeGreaterThanOrEqual(Math.min(want, 100) - stats.swcCannotParse);
   });
 });

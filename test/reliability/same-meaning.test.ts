@@ -4,13 +4,26 @@
  * an evaluator of the program's model in this test, giving smartasync's intended meaning: a
  * sync-context call gives the callee's value, an awaited call its settled value, a value-context
  * call in async code a promise, and effects within each function in source order (recorded in
- * the string each function returns, which also crosses worker threads).
+ * the string each function returns, which also crosses worker threads). The same programs go
+ * through `smartasync/swc` too (ES modules, `esnext` and `es2017` in turn; every third program
+ * re-dressed with other line ends, a BOM or a hashbang and non-ASCII comments), against the same
+ * reference.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type BabelVersion, fcParams, record, runNode, SEED, scratch, transform } from "./helpers.js";
+import { type Decoration, decorate } from "./gen.js";
+import {
+  type BabelVersion,
+  fcParams,
+  record,
+  runNode,
+  SEED,
+  scratch,
+  transform,
+  transformSwc,
+} from "./helpers.js";
 
 type Mode = "await" | "value" | "discard" | "catch";
 type Step =
@@ -231,5 +244,68 @@ describe("same meaning: random call graphs run with plain node", () => {
       params,
     );
     record("sameMeaning", { seed: SEED, ...stats });
+  });
+});
+
+describe("same meaning through smartasync/swc: the same call graphs", () => {
+  it("every printed value and error message matches the reference (SWC; esnext and es2017 in turn)", () => {
+    const dir = scratch("same-meaning-swc");
+    const params = fcParams("same-meaning (SWC)", 15);
+    const stats = {
+      programs: 0,
+      es2017: 0,
+      decorated: 0,
+      functions: 0,
+      workerVariants: 0,
+      offloads: 0,
+      lines: 0,
+      maxMs: 0,
+    };
+    const EOLS: Decoration["eol"][] = ["\r\n", "\u2028", "\r", "\u2029"];
+    let k = 0;
+    fc.assert(
+      fc.property(programArb, (p) => {
+        const plainSrc = source(p);
+        const d: Decoration | undefined =
+          k % 3 === 2
+            ? {
+                eol: EOLS[Math.floor(k / 3) % EOLS.length]!,
+                prefix: k % 2 ? "bom" : "hashbang",
+                names: false,
+                text: true,
+              }
+            : undefined;
+        const src = d ? decorate(plainSrc, d) : plainSrc;
+        const want = expected(p);
+        const pdir = join(dir, `p${k}-swc`);
+        mkdirSync(pdir, { recursive: true });
+        writeFileSync(join(pdir, "input.mjs"), src);
+        writeFileSync(join(pdir, "data.txt"), "R");
+        const target = k % 2 === 0 ? "esnext" : "es2017";
+        const { code, report } = transformSwc(src, {
+          filename: join(pdir, "input.mjs"),
+          swc: { jsc: { parser: { syntax: "ecmascript" }, target } },
+        });
+        writeFileSync(join(pdir, "main.mjs"), code);
+        const run = runNode([join(pdir, "main.mjs")], { cwd: pdir, timeout: 60_000 });
+        const context = `program p${k} (SWC, ${target}) in ${pdir}\n--- input\n${src}\n--- stderr\n${run.stderr}`;
+        expect(run.timedOut, context).toBe(false);
+        expect(run.stdout, context).toBe(want);
+        expect(run.status, context).toBe(0);
+        // The report is Babel's for the same input.
+        expect(report, context).toEqual(transform(src, 8, { filename: join(pdir, "input.mjs") }).report);
+        stats.maxMs = Math.max(stats.maxMs, Math.round(run.ms));
+        stats.programs++;
+        if (target === "es2017") stats.es2017++;
+        if (d) stats.decorated++;
+        stats.functions += p.fns.length;
+        stats.lines += want.split("\n").length - 1;
+        stats.workerVariants += report!.functions.filter((f) => f.syncStrategy === "worker").length;
+        stats.offloads += report!.calls.filter((c) => c.strategy === "offload").length;
+        k++;
+      }),
+      params,
+    );
+    record("sameMeaning.swc", { seed: SEED, ...stats });
   });
 });

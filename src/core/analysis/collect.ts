@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import { parseAnnotation } from "../annotation.js";
 import { MSG, UNREACHABLE } from "../messages.js";
-import { variantName } from "../naming.js";
+import { isIdentifierName, variantName } from "../naming.js";
 import { type Ctx, fail, keyName, posOf, warn } from "./ctx.js";
 import type { Form, SaFunction } from "./model.js";
 import { isFunction, type Node } from "./tree.js";
@@ -195,6 +195,20 @@ function declared(
   });
 }
 
+/** A method named by a string that is not an identifier (`'a-b'()`): its variant could not be named. */
+function notIdentifier(ctx: Ctx, name: string, at: Node): void {
+  if (isIdentifierName(name)) return;
+  fail(
+    ctx,
+    "SA102",
+    at,
+    MSG.notAnnotatable(
+      `a method named ${JSON.stringify(name)}`,
+      "Give the method a name that is an identifier, so its variant can be named after it.",
+    ),
+  );
+}
+
 /** The SA102 for a function not bound with `const`. */
 function notConst(ctx: Ctx, at: Node, kind: string): never {
   return fail(
@@ -265,6 +279,7 @@ function target(ctx: Ctx, node: Node, comment: Comment): SaFunction {
         MSG.notAnnotatable("a method with a computed name", "Give the method a plain name."),
       );
     }
+    notIdentifier(ctx, name, at);
     const isStatic = decl.type === "ClassMethod" && decl.static;
     return methodFunction(ctx, decl, decl, name, isStatic, at);
   }
@@ -272,6 +287,7 @@ function target(ctx: Ctx, node: Node, comment: Comment): SaFunction {
     const value = decl.value as Node;
     const name = keyName(decl);
     if (isFunctionValue(value) && name !== undefined) {
+      notIdentifier(ctx, name, at);
       checkFunctionShape(ctx, value, at);
       return methodFunction(ctx, decl, value, name, false, at);
     }

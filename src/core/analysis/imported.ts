@@ -1,6 +1,7 @@
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
 import type { ExportFact, ModuleFacts } from "../module-facts.js";
+import { identifierHint, isIdentifierName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
 import { type Ctx, warn } from "./ctx.js";
 import type { Names } from "./names.js";
@@ -146,7 +147,10 @@ export class ImportedFns {
         }
       }
     }
-    const local = this.names.isFree(imported) ? imported : this.names.uid(imported);
+    const local =
+      isIdentifierName(imported) && this.names.isFree(imported)
+        ? imported
+        : this.names.uid(identifierHint(imported));
     this.names.reserve(local);
     table.set(imported, local);
     this.pending.push({ holder, imported, local });
