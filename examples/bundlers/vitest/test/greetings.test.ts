@@ -1,0 +1,29 @@
+import { expect, test } from "vitest";
+import { checksum, greet, loadGreetings, shout } from "../src/greetings.js";
+
+const file = new URL("../greetings.json", import.meta.url);
+
+/** Sync code: smartasync rewrites the calls to the sync variants. */
+function greetNow(name: string): string {
+  return greet(name, file);
+}
+
+function shoutNow(text: string): string {
+  return shout(text);
+}
+
+test("a call in sync code gives the value", () => {
+  expect(greetNow("Vitest")).toBe("Hello, Vitest!");
+  // What Vitest ran is smartasync's output: the call became the sync variant.
+  expect(greetNow.toString()).toMatch(/\bgreetSync\b/);
+});
+
+test("an awaited call gives the same value, through a promise", async () => {
+  expect(await greet("async code", file)).toBe("Hello, async code!");
+  expect((await loadGreetings(file)).hello).toBe("Hello");
+});
+
+test("worker variants run too: a sync call that blocks on a worker, an awaited one in the pool", async () => {
+  expect(shoutNow("from a worker")).toBe("FROM A WORKER");
+  expect(await checksum("abc")).toBe("17862");
+});

@@ -1,0 +1,440 @@
+/**
+ * smartasync for build tools, through `unplugin`: one plugin for Vite (and so Vitest), Rollup,
+ * webpack and esbuild. Each tool's entry (`smartasync/vite`, …) is this plugin in that tool's
+ * shape; docs/integrations.md has a configuration per tool and what is supported.
+ *
+ * Per file: the id filter (`include`/`exclude`), then the chosen engine (engines.ts), which
+ * applies smartasync's edits and nothing else; the tool compiles the result like any other file.
+ * The report goes to `onReport` and `reportFile`; warnings to the tool's warning channel with
+ * their location; errors (SAxxx) fail the build with their code frame.
+ *
+ * The runtime (`smartasync/runtime`) is kept out of bundles (external): it is Node-only, starts
+ * workers from its own files and keeps per-thread state, so it is imported from the installed
+ * package at run time. Functions that run in workers (`runSync`, `offload`) are reached through
+ * the module URL of the output file that holds them; bundles.ts checks what that implies.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createUnplugin, type UnpluginContext, type UnpluginInstance } from "unplugin";
+import type { Report } from "../core/report.js";
+import { resolveImport } from "../core/resolve.js";
+import { WORKER_IMPORT_ENV } from "../runtime/internal.js";
+import { smartasyncOptions } from "../swc-plugin/config.js";
+import { type ChunkInfo, checkChunks, isGuarded, type WorkerModule, workerNames } from "./bundles.js";
+import { babelEngine, type Engine, swcEngine } from "./engines.js";
+import {
+  DEFAULT_INCLUDE,
+  type PluginOptions,
+  type ResolvedPluginOptions,
+  resolvePluginOptions,
+} from "./options.js";
+
+export type { Report } from "../core/report.js";
+export type {
+  BabelEngineOptions,
+  FilterPattern,
+  PluginOptions,
+  SwcEngineOptions,
+  SwcParserOptions,
+} from "./options.js";
+
+type Framework = "rollup" | "vite" | "webpack" | "esbuild" | "other";
+
+/** What one plugin instance knows across the files of a build (and the builds of a watch session). */
+class BuildState {
+  /** Directory of the report's paths and of the paths in messages: smartasync's `root`, else the tool's. */
+  root = process.cwd();
+  /** The tool's own root: Vite's `root`, webpack's `context`, esbuild's `absWorkingDir`, else the working directory. */
+  toolRoot = process.cwd();
+  /** Dev server or Vitest: modules are served from their source files, not from an output file. */
+  serve = false;
+  /** The module URL is `__filename` (webpack; esbuild's `cjs` and `iife` formats). */
+  cjsOutput = false;
+  /**
+   * Dev server and Vitest: smartasync's workers import a module's source file with plain Node, so
+   * they load `smartasync/register` first, which compiles it as it loads (docs/register.md).
+   */
+  workerHooks = false;
+  readonly reports = new Map<string, Report>();
+  readonly workers = new Map<string, WorkerModule>();
+  readonly engine: Engine;
+
+  constructor(
+    readonly options: ResolvedPluginOptions,
+    readonly framework: Framework,
+  ) {
+    this.engine = options.engine === "babel" ? babelEngine(options.babel) : swcEngine(options.swc);
+  }
+
+  /** The tool's root directory (Vite's `root`, webpack's `context`, …), unless smartasync's `root` is set. */
+  setRoot(toolRoot: string): void {
+    const own = this.options.smartasync.root;
+    this.toolRoot = toolRoot;
+    this.root = own ? resolve(own) : toolRoot;
+  }
+
+  /** `reportFile`: every report so far, ordered by file, as one JSON array. */
+  writeReports(): void {
+    const file = this.options.reportFile;
+    if (!file) return;
+    const path = isAbsolute(file) ? file : resolve(this.toolRoot, file);
+    const list = [...this.reports.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${JSON.stringify(list, null, 2)}\n`);
+  }
+}
+
+const QUERY = /[?#].*$/;
+
+function isEmpty(r: Report): boolean {
+  return r.functions.length === 0 && r.calls.length === 0 && r.diagnostics.length === 0;
+}
+
+/** `path:line:column` (1-based) of a diagnostic → its parts. */
+function splitLoc(loc: string): { line: number; column: number } | undefined {
+  const m = /:(\d+):(\d+)$/.exec(loc);
+  return m ? { line: Number(m[1]), column: Number(m[2]) } : undefined;
+}
+
+function codeOf(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * A failed file: smartasync's diagnostics (SAxxx) and SWC's parse errors are the user's to fix,
+ * shown with their code frame and without our stack; anything else keeps its stack.
+ */
+function fail(ctx: UnpluginContext, framework: Framework, e: unknown, filename: string, code: string) {
+  const c = codeOf(e);
+  const own = c !== undefined && (/^SA\d{3}$/.test(c) || c === "SMARTASYNC_PARSE");
+  const text = (e as Error)?.message ?? String(e);
+  if (framework === "rollup" || framework === "vite") {
+    // Rollup and Vite name the file themselves, then print the frame apart from the message.
+    const body = text.startsWith(`${filename}: `) ? text.slice(filename.length + 2) : text;
+    const [first, ...frame] = body.split("\n");
+    const pos = /:(\d+):(\d+)\)$/.exec(first);
+    // Rollup's log objects also take `frame`, which unplugin's type does not name.
+    (ctx.error as (log: object) => never)({
+      message: first,
+      id: filename,
+      ...(c ? { code: c } : {}),
+      ...(pos ? { loc: { file: filename, line: Number(pos[1]), column: Number(pos[2]) - 1 } } : {}),
+      ...(frame.length ? { frame: frame.join("\n") } : {}),
+      stack: own ? "" : (e as Error)?.stack,
+    });
+  }
+  if (framework === "esbuild") {
+    // Returned with the file's own text, so esbuild lists it as one of the build's errors.
+    ctx.error({ message: text });
+    return { code };
+  }
+  // webpack prints a loader error's stack (or its `details`) whenever the error has one.
+  const err = Object.assign(new Error(text, { cause: e }), { code: c });
+  if (own) err.stack = "";
+  throw err;
+}
+
+function warn(
+  ctx: UnpluginContext,
+  state: BuildState,
+  id: string,
+  code: string,
+  message: string,
+  loc?: string,
+) {
+  const pos = loc ? splitLoc(loc) : undefined;
+  const where = `${relative(state.root, id).split("\\").join("/")}${pos ? `:${pos.line}:${pos.column}` : ""}`;
+  if (state.framework === "rollup" || state.framework === "vite") {
+    // Rollup prints the file and position (0-based column) itself; Vite prints the message only.
+    ctx.warn({
+      message: `${state.framework === "vite" ? `${where}: ` : ""}${code}: ${message}`,
+      code,
+      id,
+      ...(pos ? { loc: { file: id, line: pos.line, column: pos.column - 1 } } : {}),
+    });
+    return;
+  }
+  // esbuild would show an empty source line for a location without its text, and webpack shows
+  // the module but no position: the position goes into the text.
+  ctx.warn(`${state.framework === "esbuild" ? "" : "smartasync: "}${where}: ${code}: ${message}`);
+}
+
+export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = createUnplugin<
+  PluginOptions | undefined,
+  false
+>((rawOptions, meta) => {
+  const options = resolvePluginOptions(rawOptions);
+  const framework: Framework =
+    meta.framework === "rollup" ||
+    meta.framework === "vite" ||
+    meta.framework === "webpack" ||
+    meta.framework === "esbuild"
+      ? meta.framework
+      : "other";
+  const state = new BuildState(options, framework);
+  state.setRoot(process.cwd());
+  if (framework === "webpack") state.cjsOutput = true;
+  const runtime = options.smartasync.runtime;
+  const bareRuntime = !/^[./]/.test(runtime) && !isAbsolute(runtime);
+  const escaped = runtime.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+  return {
+    name: "smartasync",
+    enforce: "pre",
+
+    // The runtime is kept external in builds (see the header); the dev server and Vitest resolve
+    // it as usual. webpack gets an ExternalsPlugin instead (below): unplugin's webpack resolver
+    // would turn an external id into a virtual module.
+    ...(framework === "webpack"
+      ? {}
+      : {
+          resolveId: {
+            filter: { id: new RegExp(`^${escaped}$`) },
+            handler(id: string) {
+              if (!bareRuntime || state.serve || id !== runtime) return null;
+              return { id, external: true };
+            },
+          },
+        }),
+
+    transform: {
+      filter: { id: { include: options.include, exclude: options.exclude } },
+      async handler(code, id) {
+        if (id.startsWith("\0") || id.includes("\0")) return null;
+        const filename = id.replace(QUERY, "");
+        let out: Awaited<ReturnType<Engine>>;
+        try {
+          // The plugin's `smartasync` over the "smartasync" field of the nearest package.json, key
+          // by key, as smartasync/swc, smartasync/register and smartasync/jest read them.
+          const fileOptions = smartasyncOptions(rawOptions?.smartasync, filename);
+          out = await state.engine({
+            code,
+            filename,
+            options: fileOptions,
+            cjsOutput: state.cjsOutput,
+            root: state.toolRoot,
+          });
+        } catch (e) {
+          return fail(this, framework, e, filename, code);
+        }
+        // A call's rewrite depends on what the modules it imports declare: compile this file
+        // again when one of them changes (watch mode, dev server).
+        for (const dep of localImports(code, filename)) this.addWatchFile(dep);
+        const { report } = out;
+        if (!isEmpty(report)) {
+          state.reports.set(filename, report);
+          options.onReport?.(report);
+          for (const d of report.diagnostics)
+            if (d.severity === "warning") warn(this, state, filename, d.code, d.message, d.loc);
+        }
+        const names = workerNames(report);
+        if (names.length) {
+          state.workers.set(filename, { file: filename, names });
+          if (state.serve && !state.workerHooks)
+            warn(
+              this,
+              state,
+              filename,
+              "SMARTASYNC_WORKER_IN_DEV",
+              `${names.join(", ")} run${names.length === 1 ? "s" : ""} in smartasync's workers, which import ${relative(state.root, filename)} with plain Node; ` +
+                "under Vite's dev server and Vitest, smartasync/register compiles it there, but it needs @swc/core, which is not installed, " +
+                "so those calls fail. Install @swc/core, or run the built output (docs/integrations.md#worker-strategies).",
+            );
+        } else state.workers.delete(filename);
+        if (out.code === undefined) return null;
+        return { code: out.code, map: out.map as never };
+      },
+    },
+
+    buildEnd() {
+      state.writeReports();
+    },
+
+    vite: {
+      configResolved(config) {
+        state.setRoot(config.root);
+        state.serve = config.command === "serve";
+        if (state.serve) state.workerHooks = useRegisterInWorkers();
+      },
+      generateBundle(_output, bundle) {
+        rollupChunks(this, state, bundle);
+      },
+    },
+
+    rollup: {
+      generateBundle(_output, bundle) {
+        rollupChunks(this, state, bundle);
+      },
+    },
+
+    webpack(compiler) {
+      state.setRoot(compiler.options.context ?? process.cwd());
+      const isModule = compiler.options.output?.module === true;
+      if (bareRuntime) {
+        new compiler.webpack.ExternalsPlugin(isModule ? "module" : "node-commonjs", [runtime]).apply(
+          compiler,
+        );
+      }
+      compiler.hooks.thisCompilation.tap("smartasync", (compilation) => {
+        compilation.hooks.afterSeal.tap("smartasync", () => {
+          if (state.workers.size === 0) return;
+          if (isModule) {
+            // Generated code names its module `__filename` under webpack (which would replace
+            // `import.meta.url` with the source file's URL); in ES module output that is undefined.
+            const names = [...state.workers.values()].flatMap((w) =>
+              w.names.map((n) => `${n} (${relative(state.root, w.file)})`),
+            );
+            compilation.errors.push(
+              new compiler.webpack.WebpackError(
+                `smartasync: ${names.join(", ")} run in workers, which smartasync supports in webpack's CommonJS output only ` +
+                  "(the default for target node): with output.module, the output file cannot name itself for a worker. " +
+                  "Remove output.module, or make these functions' variants inline (docs/integrations.md#worker-strategies).",
+              ),
+            );
+            return;
+          }
+          const chunks: ChunkInfo[] = [];
+          for (const chunk of compilation.chunks) {
+            const modules: string[] = [];
+            for (const m of compilation.chunkGraph.getChunkModulesIterable(chunk))
+              modules.push(...resources(m));
+            const entries: string[] = [];
+            for (const m of compilation.chunkGraph.getChunkEntryModulesIterable(chunk)) {
+              // A concatenated module (scope hoisting) starts with its root module.
+              const root = (m as { rootModule?: unknown }).rootModule ?? m;
+              entries.push(...resources(root));
+            }
+            chunks.push({ name: [...chunk.files][0] ?? String(chunk.name ?? chunk.id), modules, entries });
+          }
+          for (const p of checkChunks(chunks, state.workers, state.root, isGuarded)) {
+            const err = new compiler.webpack.WebpackError(`smartasync: ${p.message}`);
+            if (p.severity === "error") compilation.errors.push(err);
+            else compilation.warnings.push(err);
+          }
+        });
+      });
+    },
+
+    esbuild: {
+      // Only the runtime's import and the files `include` can match reach JavaScript.
+      onResolveFilter: new RegExp(`^${escaped}$`),
+      onLoadFilter: rawOptions?.include === undefined ? DEFAULT_INCLUDE : /.*/,
+      setup(build) {
+        const o = build.initialOptions;
+        state.setRoot(o.absWorkingDir ?? process.cwd());
+        // esbuild's `cjs` and `iife` output has no `import.meta`.
+        const format = o.format ?? (o.bundle && o.platform === "node" ? "cjs" : o.bundle ? "iife" : "esm");
+        state.cjsOutput = format !== "esm";
+        o.metafile = true;
+        build.onEnd((result) => {
+          if (state.workers.size === 0) return;
+          const outputs = result.metafile?.outputs ?? {};
+          const chunks: ChunkInfo[] = Object.entries(outputs).map(([name, out]) => ({
+            name,
+            modules: Object.keys(out.inputs).map((p) => resolve(state.toolRoot, p)),
+            entries: out.entryPoint ? [resolve(state.toolRoot, out.entryPoint)] : [],
+          }));
+          const problems = checkChunks(chunks, state.workers, state.root, isGuarded);
+          const as = (severity: string) =>
+            problems
+              .filter((p) => p.severity === severity)
+              .map((p) => ({ text: p.message, pluginName: "smartasync" }));
+          const errors = as("error");
+          const warnings = as("warning");
+          // esbuild puts what an on-end callback returns into the result without printing it:
+          // print it as esbuild prints its own messages, at the build's log level.
+          const level = o.logLevel ?? "warning";
+          const shown = [
+            ...(level === "silent" ? [] : errors.map((m) => ({ m, kind: "error" as const }))),
+            ...(level === "silent" || level === "error"
+              ? []
+              : warnings.map((m) => ({ m, kind: "warning" as const }))),
+          ];
+          for (const { m, kind } of shown) {
+            const [text] = build.esbuild.formatMessagesSync([m], {
+              kind,
+              color: o.color ?? process.stderr.isTTY,
+            });
+            process.stderr.write(text);
+          }
+          return { errors, warnings };
+        });
+      },
+    },
+  };
+});
+
+/**
+ * Has smartasync's workers load `smartasync/register` before a function's module (through the
+ * runtime's SMARTASYNC_WORKER_IMPORT), unless something else is set there. It compiles with
+ * SWC, so it needs `@swc/core`; without it, nothing is set and worker functions warn instead.
+ */
+function useRegisterInWorkers(): boolean {
+  if (process.env[WORKER_IMPORT_ENV]) return true;
+  const require = createRequire(import.meta.url);
+  let register: string;
+  try {
+    require.resolve("@swc/core");
+    register = require.resolve("smartasync/register");
+  } catch {
+    return false;
+  }
+  process.env[WORKER_IMPORT_ENV] = pathToFileURL(register).href;
+  return true;
+}
+
+/** Static import specifiers (`import … from`, `export … from`, `require(…)`), as the engines' fast path reads them. */
+const IMPORT_RE = /\b(?:from|import)\s*(["'])([^"'\n]+)\1|\brequire\s*\(\s*(["'])([^"'\n]+)\3\s*\)/g;
+
+/** The local files a module imports directly (relative specifiers that resolve to a file). */
+function localImports(code: string, filename: string): string[] {
+  const files = new Set<string>();
+  for (const m of code.matchAll(IMPORT_RE)) {
+    const specifier = m[2] ?? m[4];
+    if (!specifier.startsWith(".")) continue;
+    let r: ReturnType<typeof resolveImport>;
+    try {
+      r = resolveImport(specifier, filename);
+    } catch {
+      continue;
+    }
+    if (r?.kind === "file") files.add(r.path);
+  }
+  return [...files];
+}
+
+/** The files of a webpack module: its resource, or those of the modules a concatenated module joins. */
+function resources(m: unknown): string[] {
+  const inner = (m as { modules?: Iterable<unknown> }).modules;
+  if (inner && typeof inner[Symbol.iterator] === "function") return [...inner].flatMap(resources);
+  const resource = (m as { resource?: unknown }).resource;
+  return typeof resource === "string" ? [resource.replace(QUERY, "")] : [];
+}
+
+/** Rollup's and Vite's output chunks → the bundle checks. */
+function rollupChunks(
+  ctx: { warn: (m: string) => void; error: (m: string) => never },
+  state: BuildState,
+  bundle: Record<string, { type: string; moduleIds?: readonly string[]; facadeModuleId?: string | null }>,
+): void {
+  if (state.workers.size === 0) return;
+  const chunks: ChunkInfo[] = [];
+  for (const [name, out] of Object.entries(bundle)) {
+    if (out.type !== "chunk") continue;
+    chunks.push({
+      name,
+      modules: (out.moduleIds ?? []).map((m) => m.replace(QUERY, "")),
+      entries: out.facadeModuleId ? [out.facadeModuleId.replace(QUERY, "")] : [],
+    });
+  }
+  const problems = checkChunks(chunks, state.workers, state.root, isGuarded);
+  // Rollup and Vite put the plugin's name in front.
+  for (const p of problems) if (p.severity === "warning") ctx.warn(p.message);
+  const errors = problems.filter((p) => p.severity === "error");
+  if (errors.length) ctx.error(errors.map((p) => p.message).join("\n"));
+}
+
+export default unplugin;

@@ -1,0 +1,647 @@
+/**
+ * The build-tool plugin (`smartasync/vite`, `/rollup`, `/webpack`, `/esbuild`) with the real tools.
+ *
+ * 1. Each example under examples/bundlers/ is built by its tool as a user would (the CLI, or for
+ *    webpack and esbuild their Node API through the example's own build script), from the
+ *    built package (dist/), and its output runs under plain `node`: stdout checked, the runtime
+ *    kept external, the call in sync code rewritten, and its position in the output mapped back
+ *    to the source by the tool's source map.
+ * 2. The plugin's behaviour through the tools' JavaScript APIs, in this process, on small trees
+ *    under .tmp/bundlers-tests/: options, reports, warnings and errors in each tool's own
+ *    channel, what it does with functions that run in workers, the engines, the fast path.
+ */
+import { type SpawnOptions, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
+import * as esbuild from "esbuild";
+import { type RollupLog, rollup } from "rollup";
+import { beforeAll, describe, expect, it } from "vitest";
+import webpack from "webpack";
+import type { Report } from "../../src/core/report.js";
+import esbuildPlugin from "../../src/unplugin/esbuild.js";
+import { unplugin } from "../../src/unplugin/index.js";
+import { resolvePluginOptions } from "../../src/unplugin/options.js";
+import rollupPlugin from "../../src/unplugin/rollup.js";
+import webpackPlugin from "../../src/unplugin/webpack.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const EXAMPLES = join(ROOT, "examples", "bundlers");
+// Inside the repository, so that `smartasync/runtime` resolves to it (package self-reference).
+const TMP = join(ROOT, ".tmp", "bundlers-tests");
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function run(args: string[], cwd: string, opts: SpawnOptions = {}): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
+  delete env.VITEST;
+  delete env.VITEST_MODE;
+  delete env.NODE_OPTIONS;
+  const t = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env, timeout: 90_000, ...opts });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr?.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr, ms: performance.now() - t }));
+  });
+}
+
+function tree(name: string, files: Record<string, string>): string {
+  const dir = join(TMP, name);
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+// ——— 1. the examples, built by the real tools ———
+
+interface Example {
+  tool: string;
+  /** Node arguments that build it, run in its folder. */
+  build: string[];
+  /** The program the build writes. */
+  out: string;
+  /** Where `greet("sync code")` is in the source: 1-based line, 0-based column. */
+  source: { file: string; line: number; column: number };
+}
+
+const EXPECTED = "Hello, sync code!\nHELLO, SYNC CODE!\nHello, async code! a2152bca\n";
+
+const examples: Example[] = [
+  {
+    tool: "rollup",
+    build: [join(ROOT, "node_modules/rollup/dist/bin/rollup"), "-c"],
+    out: "dist/main.js",
+    source: { file: "src/main.js", line: 6, column: 15 },
+  },
+  {
+    tool: "vite",
+    build: [join(ROOT, "node_modules/vite/bin/vite.js"), "build"],
+    out: "dist/main.js",
+    source: { file: "src/main.ts", line: 6, column: 23 },
+  },
+  {
+    tool: "webpack",
+    build: ["build.mjs"],
+    out: "dist/main.cjs",
+    source: { file: "src/main.js", line: 6, column: 15 },
+  },
+  {
+    tool: "esbuild",
+    build: ["build.mjs"],
+    out: "dist/main.mjs",
+    source: { file: "src/main.ts", line: 6, column: 23 },
+  },
+];
+
+const builds = new Map<string, Run>();
+
+beforeAll(async () => {
+  // The four builds are independent: run them side by side.
+  await Promise.all(
+    examples.map(async (ex) => {
+      const dir = join(EXAMPLES, ex.tool);
+      rmSync(join(dir, "dist"), { recursive: true, force: true });
+      builds.set(ex.tool, await run(ex.build, dir));
+    }),
+  );
+}, 120_000);
+
+/** The map of an output file: its `.map` beside it. */
+function traceOf(file: string): TraceMap {
+  return new TraceMap(readFileSync(`${file}.map`, "utf8"));
+}
+
+/** 1-based line, 0-based column of `index` in `text`. */
+function position(text: string, index: number): { line: number; column: number } {
+  const before = text.slice(0, index).split("\n");
+  return { line: before.length, column: before[before.length - 1].length };
+}
+
+describe.each(examples)("examples/bundlers/$tool", (ex) => {
+  const dir = join(EXAMPLES, ex.tool);
+
+  it("is built by the tool, without warnings, and its output runs under plain node", async () => {
+    const b = builds.get(ex.tool)!;
+    expect(b.status, b.stdout + b.stderr).toBe(0);
+    expect(`${b.stdout}${b.stderr}`).not.toMatch(/warn|smartasync|SA\d{3}/i);
+    const r = await run([ex.out], dir);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(EXPECTED);
+    expect(r.status).toBe(0);
+  });
+
+  it("rewrote the call in sync code, and kept the runtime out of the bundle", () => {
+    const code = readFileSync(join(dir, ex.out), "utf8");
+    expect(code).toMatch(/(?:from\s*["']smartasync\/runtime["']|require\(["']smartasync\/runtime["']\))/);
+    // The runtime's own code (its worker start, its timeout message) is not in the output.
+    expect(code).not.toContain("did not settle within");
+    expect(code).not.toContain("worker_threads");
+    // Worker and pool variants reach their function through this output file.
+    expect(code).toMatch(/runSync\((?:import\.meta\.url|__filename),\s*"shout"/);
+    expect(code).toMatch(/offload\((?:import\.meta\.url|__filename),\s*"checksum"/);
+    if (ex.tool !== "webpack") expect(code).toContain('greetSync("sync code")');
+  });
+
+  it("maps the rewritten call in the output back to the call in the source", () => {
+    const file = join(dir, ex.out);
+    const code = readFileSync(file, "utf8");
+    // The callee of the call whose argument is "sync code" (webpack minifies: its name changes).
+    const arg = code.indexOf('("sync code")');
+    expect(arg).toBeGreaterThan(0);
+    let start = arg;
+    while (start > 0 && /[\w$]/.test(code[start - 1])) start--;
+    const at = originalPositionFor(traceOf(file), position(code, start));
+    expect(at.source).toMatch(new RegExp(`${ex.source.file.replace(".", "\\.")}$`));
+    expect({ line: at.line, column: at.column }).toEqual({ line: ex.source.line, column: ex.source.column });
+    // …which is indeed where the source calls greet.
+    const src = readFileSync(join(dir, ex.source.file), "utf8").split("\n")[ex.source.line - 1];
+    expect(src.slice(ex.source.column)).toMatch(/^greet\("sync code"\)/);
+  });
+});
+
+describe("docs/integrations.md", () => {
+  it("shows each example's configuration exactly, as the file it is in", () => {
+    const doc = readFileSync(join(ROOT, "docs/integrations.md"), "utf8");
+    const where: Record<string, string> = {
+      "vite.config.js": "vite",
+      "vitest.config.js": "vitest",
+      "rollup.config.mjs": "rollup",
+      "webpack.config.mjs": "webpack",
+      "build.mjs": "esbuild",
+    };
+    const shown = [...doc.matchAll(/```js\n\/\/ ([\w.]+)\n([\s\S]*?)```/g)];
+    expect(shown.map((m) => m[1])).toEqual(Object.keys(where));
+    for (const [, file, body] of shown) {
+      expect(body, file).toBe(readFileSync(join(EXAMPLES, where[file], file), "utf8"));
+    }
+  });
+});
+
+// ——— 2. the plugin through the tools' APIs ———
+
+const LIB = `import { readFile } from "node:fs/promises";
+
+// @smartasync
+export async function load(file) {
+  return JSON.parse(await readFile(file, "utf8"));
+}
+
+// @smartasync
+export async function slow(x) {
+  await new Promise((r) => setTimeout(r, 1));
+  return x * 2;
+}
+`;
+
+/** Only inline variants: no worker, so no bundle warning about workers. */
+const INLINE_LIB = LIB.slice(0, LIB.indexOf("\n// @smartasync\nexport async function slow"));
+
+async function rollupBuild(dir: string, input: string, options: object = {}, output: object = {}) {
+  const logs: RollupLog[] = [];
+  const bundle = await rollup({
+    input: join(dir, input),
+    external: [/^node:/],
+    plugins: [rollupPlugin(options)],
+    onLog: (level, log) => {
+      if (level === "warn") logs.push(log);
+    },
+  });
+  try {
+    const { output: chunks } = await bundle.write({ dir: join(dir, "dist"), format: "es", ...output });
+    return { logs, chunks };
+  } finally {
+    await bundle.close();
+  }
+}
+
+function webpackBuild(config: webpack.Configuration): Promise<webpack.Stats> {
+  return new Promise((resolve, reject) =>
+    webpack({ mode: "none", target: "node", devtool: false, ...config }, (err, stats) =>
+      err ? reject(err) : resolve(stats!),
+    ),
+  );
+}
+
+function thrown(fn: () => unknown): Error & { code?: string } {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error & { code?: string };
+  }
+  throw new Error("did not throw");
+}
+
+describe("options", () => {
+  it("are checked before anything runs: unknown keys get a did-you-mean", () => {
+    const e = thrown(() => resolvePluginOptions({ engin: "babel" }));
+    expect(e.code).toBe("SA104");
+    expect(e.message).toBe(
+      "SA104: smartasync plugin options: unknown option `engin`; did you mean `engine`? Known options: engine, include, exclude, smartasync, onReport, reportFile, swc, babel.",
+    );
+    expect(thrown(() => rollupPlugin({ reportFlie: "r.json" } as never)).message).toContain(
+      "did you mean `reportFile`?",
+    );
+  });
+
+  it("name the key and what it expects", () => {
+    expect(thrown(() => resolvePluginOptions({ engine: "tsc" })).message).toContain(
+      '`engine` must be "swc" or "babel", got "tsc"',
+    );
+    expect(thrown(() => resolvePluginOptions({ include: [1] })).message).toContain(
+      "`include` must be a glob string, a RegExp, or an array of them, got 1",
+    );
+    expect(thrown(() => resolvePluginOptions({ onReport: "x" })).message).toContain(
+      "`onReport` must be a function",
+    );
+    expect(thrown(() => resolvePluginOptions({ smartasync: { synSuffix: "S" } })).message).toBe(
+      "SA104: smartasync plugin options: `smartasync`: unknown option `synSuffix`; did you mean `syncSuffix`? Known options: syncSuffix, asyncSuffix, twins, strict, runtime, root.",
+    );
+    expect(thrown(() => resolvePluginOptions({ swc: { parsr: {} } })).message).toContain(
+      "did you mean `swc.parser`?",
+    );
+    expect(thrown(() => resolvePluginOptions({ swc: { jsc: {} } })).message).toContain(
+      "`swc.jsc` is not used: the SWC engine only parses",
+    );
+    expect(thrown(() => resolvePluginOptions({ swc: { parser: { syntax: "flow" } } })).message).toContain(
+      '`swc.parser.syntax` must be "ecmascript" or "typescript", got "flow"',
+    );
+    expect(thrown(() => resolvePluginOptions({ engine: "swc", babel: {} })).message).toContain(
+      '`babel` options are given but `engine` is not "babel"',
+    );
+  });
+
+  it("default to the SWC engine, JavaScript and TypeScript files outside node_modules", () => {
+    const o = resolvePluginOptions(undefined);
+    expect(o.engine).toBe("swc");
+    const [inc] = o.include as RegExp[];
+    const [exc] = o.exclude as RegExp[];
+    for (const f of ["a.js", "a.mjs", "a.cjs", "a.ts", "a.mts", "a.cts", "a.jsx", "a.tsx"])
+      expect(inc.test(f)).toBe(true);
+    for (const f of ["a.json", "a.css", "a.d.ts.map", "a.vue"]) expect(inc.test(f)).toBe(false);
+    expect(exc.test("/app/node_modules/x/index.js")).toBe(true);
+    expect(exc.test("/app/src/index.js")).toBe(false);
+  });
+});
+
+describe("reports", () => {
+  it("go to onReport per file and to reportFile at the end of the build, for both engines", async () => {
+    const outputs: string[] = [];
+    for (const engine of ["swc", "babel"] as const) {
+      const dir = tree(`reports-${engine}`, {
+        "src/lib.js": LIB,
+        "src/plain.js": "export const answer = 42;\n",
+        "src/main.js": `import { isWorker } from "smartasync/runtime";\nimport { load, slow } from "./lib.js";\nimport { answer } from "./plain.js";\nif (!isWorker) console.log(load("data.json").n + answer, slow(2));\n`,
+        "data.json": '{ "n": 1 }',
+      });
+      const seen: Report[] = [];
+      await rollupBuild(dir, "src/main.js", {
+        engine,
+        smartasync: { root: dir },
+        onReport: (r: Report) => seen.push(r),
+        reportFile: join(dir, "dist/smartasync-report.json"),
+      });
+      // Files smartasync found nothing in have no report.
+      expect(seen.map((r) => r.file).sort()).toEqual(["src/lib.js", "src/main.js"]);
+      const file = JSON.parse(readFileSync(join(dir, "dist/smartasync-report.json"), "utf8")) as Report[];
+      expect(file.map((r) => r.file)).toEqual(["src/lib.js", "src/main.js"]);
+      const calls = file[1].calls.map((c) => `${c.callee} ${c.in} ${c.strategy} ${c.target}`);
+      expect(calls).toEqual(["load sync sync-inline loadSync", "slow sync sync-worker slowSync"]);
+      const r = await run(["dist/main.js"], dir);
+      expect(r.stderr).toBe("");
+      outputs.push(r.stdout);
+    }
+    expect(outputs).toEqual(["43 4\n", "43 4\n"]);
+  });
+});
+
+describe("warnings and errors, in each tool's own channel", () => {
+  const files = {
+    "src/lib.js": INLINE_LIB,
+    "src/warn.js": `import { load } from "./lib.js";\n\nexport async function go() {\n  load("x.json");\n}\n`,
+    "src/error.js": "// @smartasync worker\nexport async function bad() {}\n",
+  };
+  const SA201 = "SA201: `load(...)` is an async smartasync function called in async code without `await`";
+
+  it("Rollup: this.warn with the position, this.error with the code frame", async () => {
+    const dir = tree("channels-rollup", files);
+    const { logs } = await rollupBuild(dir, "src/warn.js");
+    expect(logs).toHaveLength(1);
+    const w = logs[0];
+    expect(w.plugin).toBe("smartasync");
+    expect(w.message).toBe(
+      `[plugin smartasync] .tmp/bundlers-tests/channels-rollup/src/warn.js (4:2): ${SA201}: its promise floats and its errors are lost. Write \`await load(...)\` to wait, \`void load(...)\` to start it on purpose, or \`loadSync(...)\` to block.`,
+    );
+    expect(w.pluginCode).toBe("SA201");
+    expect(w.loc).toEqual({ file: join(dir, "src/warn.js"), line: 4, column: 2 });
+    const e = await rollupBuild(dir, "src/error.js").catch((x) => x);
+    expect(e.plugin).toBe("smartasync");
+    expect(e.pluginCode).toBe("SA101");
+    expect(e.id).toBe(join(dir, "src/error.js"));
+    expect(e.message).toContain("SA101: unexpected `worker` after @smartasync");
+    expect(e.frame).toContain("> 1 | // @smartasync worker");
+    expect(e.loc).toEqual({ file: join(dir, "src/error.js"), line: 1, column: 0 });
+  });
+
+  it("esbuild: warnings and errors of the build result", async () => {
+    const dir = tree("channels-esbuild", files);
+    const common = {
+      absWorkingDir: dir,
+      bundle: true,
+      platform: "node" as const,
+      format: "esm" as const,
+      write: false,
+      logLevel: "silent" as const,
+    };
+    const ok = await esbuild.build({
+      ...common,
+      entryPoints: [join(dir, "src/warn.js")],
+      plugins: [esbuildPlugin()],
+    });
+    expect(ok.warnings.map((w) => w.text)).toEqual([expect.stringContaining(`src/warn.js:4:3: ${SA201}`)]);
+    expect(ok.warnings[0].pluginName).toBe("smartasync");
+    const e = await esbuild
+      .build({ ...common, entryPoints: [join(dir, "src/error.js")], plugins: [esbuildPlugin()] })
+      .catch((x) => x);
+    expect(e.errors).toHaveLength(1);
+    expect(e.errors[0].pluginName).toBe("smartasync");
+    expect(e.errors[0].text).toContain("SA101: unexpected `worker` after @smartasync");
+    expect(e.errors[0].text).toContain("> 1 | // @smartasync worker");
+  });
+
+  it("webpack: module warnings with the position, a module build error with the frame and no stack", async () => {
+    const dir = tree("channels-webpack", files);
+    const stats = await webpackBuild({
+      context: dir,
+      entry: "./src/warn.js",
+      output: { path: join(dir, "dist") },
+      plugins: [webpackPlugin()],
+    });
+    const { warnings, errors } = stats.toJson({ all: false, warnings: true, errors: true });
+    expect(errors).toEqual([]);
+    expect(warnings!.map((w) => w.message)).toEqual([
+      expect.stringContaining(`smartasync: src/warn.js:4:3: ${SA201}`),
+    ]);
+    const bad = await webpackBuild({
+      context: dir,
+      entry: "./src/error.js",
+      output: { path: join(dir, "dist") },
+      plugins: [webpackPlugin()],
+    });
+    const [err] = bad.toJson({ all: false, errors: true }).errors!;
+    expect(err.message).toContain("SA101: unexpected `worker` after @smartasync");
+    expect(err.message).toContain("> 1 | // @smartasync worker");
+    expect(err.message).not.toMatch(/\n\s+at /);
+  });
+
+  it("a file SWC cannot parse names the parser and how to change it", async () => {
+    const dir = tree("parse-error", {
+      "src/app.js": "// @smartasync\nexport async function f() {\n  return <div />;\n}\n",
+    });
+    const e = await rollupBuild(dir, "src/app.js").catch((x) => x);
+    expect(e.pluginCode).toBe("SMARTASYNC_PARSE");
+    expect(e.message).toContain("SWC could not parse");
+    expect(e.frame).toContain("return <div />;");
+    expect(e.frame).not.toContain("Caused by");
+    expect(e.message).toContain('{"syntax":"ecmascript","jsx":false}');
+    expect(e.message).toContain("Set the plugin's `swc.parser`");
+    const ok = await rollupBuild(dir, "src/app.js", {
+      swc: { parser: { syntax: "ecmascript", jsx: true } },
+    }).catch((x) => x);
+    // smartasync parsed it; Rollup itself cannot read JSX (that is a JSX plugin's job).
+    expect(ok.code).toBe("PARSE_ERROR");
+    expect(ok.plugin).toBeUndefined();
+  });
+});
+
+describe("functions that run in workers, bundled", () => {
+  it("work when the entry is guarded: the worker imports the output file (Rollup, esbuild CommonJS, webpack)", async () => {
+    const dir = tree("workers", {
+      "src/lib.js": LIB,
+      "src/main.js": `import { isWorker } from "smartasync/runtime";\nimport { slow } from "./lib.js";\nif (!isWorker) console.log(slow(21));\n`,
+    });
+    await rollupBuild(dir, "src/main.js", {}, { format: "cjs", entryFileNames: "[name].cjs" });
+    await esbuild.build({
+      entryPoints: [join(dir, "src/main.js")],
+      bundle: true,
+      platform: "node",
+      outfile: join(dir, "dist/esbuild.cjs"),
+      plugins: [esbuildPlugin()],
+      logLevel: "silent",
+    });
+    const stats = await webpackBuild({
+      context: dir,
+      entry: "./src/main.js",
+      output: { path: join(dir, "dist"), filename: "webpack.cjs" },
+      plugins: [webpackPlugin()],
+    });
+    expect(stats.hasErrors()).toBe(false);
+    expect(readFileSync(join(dir, "dist/esbuild.cjs"), "utf8")).toContain('runSync(__filename, "slow"');
+    for (const out of ["dist/main.cjs", "dist/esbuild.cjs", "dist/webpack.cjs"]) {
+      const r = await run([out], dir);
+      expect(`${out}: ${r.stdout}${r.stderr}`).toBe(`${out}: 42\n`);
+    }
+  });
+
+  it("an unguarded entry is a warning that says what the worker will run again", async () => {
+    const dir = tree("unguarded", {
+      "src/lib.js": LIB,
+      "src/main.js": `import { slow } from "./lib.js";\nconsole.log(slow(21));\n`,
+    });
+    const { logs } = await rollupBuild(dir, "src/main.js", { smartasync: { root: dir } });
+    expect(logs.map((l) => l.message)).toEqual([
+      '[plugin smartasync] main.js holds slow (src/lib.js), which runs in workers. A worker imports main.js itself, so the top-level code of every module in it runs again in each worker, that of the entry src/main.js included. Guard the entry\'s effects: import { isWorker } from "smartasync/runtime"; if (!isWorker) main();',
+    ]);
+    const e = await esbuild.build({
+      absWorkingDir: dir,
+      entryPoints: ["src/main.js"],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outdir: "dist-esbuild",
+      plugins: [esbuildPlugin()],
+      logLevel: "silent",
+    });
+    expect(e.warnings.map((w) => w.text)).toEqual([
+      expect.stringContaining("holds slow (src/lib.js), which runs in workers"),
+    ]);
+  });
+
+  it("two functions of one name in one output file are an error (the worker could run the wrong one)", async () => {
+    const fn = (tag: string) =>
+      `// @smartasync\nexport async function work(x) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "${tag}" + x;\n}\n`;
+    const dir = tree("clash", {
+      "src/a.js": fn("a"),
+      "src/b.js": fn("b"),
+      "src/main.js": `import { isWorker } from "smartasync/runtime";\nimport { work as a } from "./a.js";\nimport { work as b } from "./b.js";\nif (!isWorker) console.log(a(1), b(2));\n`,
+    });
+    const e = await rollupBuild(dir, "src/main.js", { smartasync: { root: dir } }).catch((x) => x);
+    expect(e.message).toContain(
+      "main.js holds 2 functions named work that run in workers (src/a.js, src/b.js). A worker finds a function by the output file it is in and its name, so it could run the wrong one.",
+    );
+    // In separate output files they do not meet: Rollup's manualChunks puts each in its own.
+    const { logs } = await rollupBuild(
+      dir,
+      "src/main.js",
+      {},
+      { manualChunks: (id: string) => (/[ab]\.js$/.test(id) ? id.slice(-4, -3) : undefined) },
+    );
+    expect(logs).toEqual([]);
+    const r = await run(["dist/main.js"], dir);
+    expect(r.stdout).toBe("a1 b2\n");
+  });
+
+  it("webpack's ES module output cannot name itself for a worker: an error that says what to do", async () => {
+    const dir = tree("webpack-esm", {
+      "src/lib.js": LIB,
+      "src/main.js": `import { isWorker } from "smartasync/runtime";\nimport { slow } from "./lib.js";\nif (!isWorker) console.log(slow(21));\n`,
+    });
+    const stats = await webpackBuild({
+      context: dir,
+      entry: "./src/main.js",
+      experiments: { outputModule: true },
+      output: { path: join(dir, "dist"), filename: "main.mjs", module: true },
+      plugins: [webpackPlugin()],
+    });
+    const [err] = stats.toJson({ all: false, errors: true }).errors!;
+    expect(err.message).toContain(
+      "smartasync: slow (src/lib.js) run in workers, which smartasync supports in webpack's CommonJS output only",
+    );
+  });
+});
+
+describe("the transform", () => {
+  /** The plugin's transform hook, called as a tool would. */
+  function transformOf(options: object = {}) {
+    const plugin = unplugin.raw(options as never, { framework: "rollup", versions: {} });
+    const hook = plugin.transform as { handler: (code: string, id: string) => Promise<unknown> };
+    const warnings: unknown[] = [];
+    const watched: string[] = [];
+    const ctx = {
+      warn: (w: unknown) => warnings.push(w),
+      error: (e: unknown) => {
+        throw e;
+      },
+      addWatchFile: (f: string) => watched.push(f),
+    };
+    return { transform: (code: string, id: string) => hook.handler.call(ctx, code, id), warnings, watched };
+  }
+
+  it("watches the local modules a file imports: their annotations decide its rewrites", async () => {
+    const dir = tree("watch", { "src/lib.js": LIB, "src/plain.js": "export const x = 1;\n" });
+    const { transform, watched } = transformOf();
+    const main = `import { load } from "./lib.js";\nimport { x } from "./plain";\nimport { join } from "node:path";\nexport const y = x;\n`;
+    await transform(main, join(dir, "src/main.js"));
+    expect(watched).toEqual([join(dir, "src/lib.js"), join(dir, "src/plain.js")]);
+  });
+
+  it("does not parse a file without an annotation that imports nothing smartasync knows (both engines)", async () => {
+    const dir = tree("fast-path", { "src/lib.js": LIB, "src/plain.js": "export const x = 1;\n" });
+    // Not even valid JavaScript: only a parse would notice.
+    const broken = `import { x } from "./plain.js";\nexport const y = ((( x;\n`;
+    for (const engine of ["swc", "babel"]) {
+      const { transform } = transformOf({ engine });
+      await transform(LIB, join(dir, "src/lib.js")); // the Babel engine's graph exists after its first file
+      expect(await transform(broken, join(dir, "src/broken.js"))).toBeNull();
+      expect(await transform("export const z = 1;\n", join(dir, "src/plain.js"))).toBeNull();
+    }
+  });
+
+  it("changes only what smartasync changes: TypeScript and JSX stay for the tool (SWC engine)", async () => {
+    const dir = tree("only-smartasync", { "src/x.tsx": "" });
+    const { transform } = transformOf();
+    const src = `import { readFile } from "node:fs/promises";\n\n// @smartasync\nexport async function load(p: string): Promise<string> {\n  return await readFile(p, "utf8");\n}\n\nexport function View(): JSX.Element {\n  const text: string = load("a.txt");\n  return <p>{text}</p>;\n}\n`;
+    const out = (await transform(src, join(dir, "src/x.tsx"))) as {
+      code: string;
+      map: { sources: string[] };
+    };
+    expect(out.code).toContain("export function View(): JSX.Element {");
+    expect(out.code).toContain('const text: string = loadSync("a.txt");');
+    expect(out.code).toContain("return <p>{text}</p>;");
+    expect(out.code).toContain("export function loadSync(p: string)");
+    expect(out.map.sources).toEqual([join(dir, "src/x.tsx")]);
+  });
+
+  it("takes smartasync's options from the plugin over the nearest package.json's field, key by key", async () => {
+    const dir = tree("package-options", {
+      "package.json": JSON.stringify({
+        type: "module",
+        smartasync: { syncSuffix: "Blocking", strict: true },
+      }),
+      "src/lib.js": LIB,
+    });
+    const { transform } = transformOf({ smartasync: { strict: false } });
+    const out = (await transform(LIB, join(dir, "src/lib.js"))) as { code: string };
+    expect(out.code).toContain("function loadBlocking(file)");
+    const bad = tree("package-options-bad", {
+      "package.json": JSON.stringify({ smartasync: { synSuffix: "Blocking" } }),
+    });
+    const e = (await transformOf()
+      .transform(LIB, join(bad, "src/lib.js"))
+      .catch((x: Error) => x)) as Error;
+    expect(e.message).toContain(
+      `SA104: the "smartasync" field of ${join(bad, "package.json")}: unknown option \`synSuffix\`; did you mean \`syncSuffix\`?`,
+    );
+  });
+
+  it("reads each extension as its kind: CommonJS in .cjs, TypeScript in .mts/.cts (both engines)", async () => {
+    const dir = tree("extensions", { "src/x": "" });
+    const cjs = `const { readFile } = require("node:fs/promises");\n// @smartasync\nasync function load(p) {\n  return readFile(p, "utf8");\n}\n// @smartasync\nasync function slow() {\n  await new Promise((r) => setTimeout(r, 1));\n}\nmodule.exports = { load, slow };\nif (require.main === module) return;\n`;
+    const mts = `// @smartasync\nexport async function load<T>(p: string): Promise<T> {\n  return JSON.parse(await Promise.resolve(p)) as T;\n}\n`;
+    for (const engine of ["swc", "babel"]) {
+      const { transform } = transformOf({ engine });
+      const c = (await transform(cjs, join(dir, "src/lib.cjs"))) as { code: string };
+      expect(c.code).toMatch(/= require\("smartasync\/runtime"\)/);
+      expect(c.code).toMatch(/runSync\(__filename, "slow", args\)/);
+      expect(c.code).toContain("function loadSync(p)");
+      for (const ext of ["mts", "cts"]) {
+        const m = (await transform(mts, join(dir, `src/lib.${ext}`))) as { code: string };
+        // Types kept: the tool strips them.
+        expect(m.code).toContain("export async function load<T>(p: string): Promise<T> {");
+        expect(m.code).toContain("function loadSync(...args: Parameters<typeof load>)");
+        expect(m.code).toContain(
+          ext === "cts" ? 'runSync(__filename, "load"' : 'runSync(import.meta.url, "load"',
+        );
+      }
+    }
+  });
+
+  it("skips ids of virtual modules and reads the file behind a query", async () => {
+    const dir = tree("ids", { "src/lib.js": LIB });
+    const { transform } = transformOf();
+    expect(await transform(LIB, "\0virtual:lib.js")).toBeNull();
+    const out = (await transform(LIB, `${join(dir, "src/lib.js")}?v=123`)) as { code: string };
+    expect(out.code).toContain("function loadSync(file)");
+  });
+
+  it("Babel engine: the same program out of each tool as with SWC", async () => {
+    const dir = join(EXAMPLES, "rollup");
+    const out = join(TMP, "babel-engine");
+    rmSync(out, { recursive: true, force: true });
+    const bundle = await rollup({
+      input: join(dir, "src/main.js"),
+      external: [/^node:/],
+      plugins: [rollupPlugin({ engine: "babel" })],
+    });
+    await bundle.write({ dir: out, format: "es", sourcemap: true });
+    await bundle.close();
+    const r = await run([join(out, "main.js")], dir);
+    expect(r.stdout).toBe(EXPECTED);
+    expect(existsSync(join(out, "main.js.map"))).toBe(true);
+  });
+});

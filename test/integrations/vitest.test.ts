@@ -1,0 +1,89 @@
+/**
+ * Vitest with `smartasync/vite`: examples/bundlers/vitest is run by the real Vitest in a child
+ * process (`vitest run --root examples/bundlers/vitest`), as a user's CI would run it. Its test
+ * calls an annotated function from sync code and checks both the value and that the function it
+ * ran is smartasync's output, and calls functions whose variants run in workers. Then the same on
+ * Vite's dev server through its own API.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createServer, type Logger, type ViteDevServer } from "vite";
+import { describe, expect, it } from "vitest";
+import vitePlugin from "../../src/unplugin/vite.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const EXAMPLE = join(ROOT, "examples", "bundlers", "vitest");
+
+describe("examples/bundlers/vitest", () => {
+  it("runs under Vitest with smartasync/vite: the call in sync code gets its value", () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
+    // This file itself runs under Vitest: the child must not think it is one of its workers.
+    for (const k of Object.keys(env)) if (k.startsWith("VITEST") || k === "NODE_OPTIONS") delete env[k];
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--root", EXAMPLE, "--reporter", "verbose"],
+      { cwd: ROOT, encoding: "utf8", env, timeout: 90_000 },
+    );
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.status, out).toBe(0);
+    expect(out).toContain("✓ test/greetings.test.ts > a call in sync code gives the value");
+    expect(out).toContain(
+      "✓ test/greetings.test.ts > an awaited call gives the same value, through a promise",
+    );
+    expect(out).toContain(
+      "✓ test/greetings.test.ts > worker variants run too: a sync call that blocks on a worker, an awaited one in the pool",
+    );
+    expect(out).toMatch(/Tests\s+3 passed \(3\)/);
+    expect(out).not.toMatch(/warning|SMARTASYNC_|SA\d{3}/i);
+  });
+});
+
+describe("the dev server (Vite serve, Vitest)", () => {
+  const dir = join(ROOT, ".tmp", "bundlers-tests", "vite-dev");
+  const LIB = `// @smartasync\nexport async function slow(x) {\n  await new Promise((r) => setTimeout(r, 1));\n  return x * 2;\n}\n\n// @smartasync\nexport async function fast(x) {\n  return x + 1;\n}\n\nexport function useBoth() {\n  return [fast(1), slow(2)];\n}\n`;
+
+  async function devServer(): Promise<{ server: ViteDevServer; warnings: string[] }> {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, "src"), { recursive: true });
+    writeFileSync(join(dir, "src/lib.js"), LIB);
+    const warnings: string[] = [];
+    const logger: Logger = {
+      info() {},
+      warn: (m) => warnings.push(m),
+      warnOnce: (m) => warnings.push(m),
+      error() {},
+      clearScreen() {},
+      hasErrorLogged: () => false,
+      hasWarned: false,
+    };
+    const server = await createServer({
+      root: dir,
+      configFile: false,
+      logLevel: "warn",
+      customLogger: logger,
+      server: { middlewareMode: true, hmr: false, watch: null },
+      plugins: [vitePlugin()],
+    });
+    return { server, warnings };
+  }
+
+  it("compiles on the fly; worker variants run, their module compiled in the worker by smartasync/register", async () => {
+    const before = process.env.SMARTASYNC_WORKER_IMPORT;
+    delete process.env.SMARTASYNC_WORKER_IMPORT;
+    const { server, warnings } = await devServer();
+    try {
+      expect(process.env.SMARTASYNC_WORKER_IMPORT).toBe(
+        pathToFileURL(join(ROOT, "dist/register/index.js")).href,
+      );
+      const mod = await server.ssrLoadModule(join(dir, "src/lib.js"));
+      expect(mod.useBoth()).toEqual([2, 4]); // fastSync inline; slowSync on a worker
+      expect(warnings).toEqual([]);
+    } finally {
+      await server.close();
+      if (before === undefined) delete process.env.SMARTASYNC_WORKER_IMPORT;
+      else process.env.SMARTASYNC_WORKER_IMPORT = before;
+    }
+  });
+});
