@@ -38,9 +38,25 @@ function asFile(base: string): string | undefined {
     }
   }
   for (const e of EXTENSIONS) if (isFile(base + e)) return base + e;
-  if (isDir(base))
+  if (isDir(base)) {
+    // A directory is its package.json's `main` (`require("..")` from a package's bin/), else its index.
+    const main = packageMain(base);
+    const viaMain = main === undefined || resolvePath(base, main) === base ? undefined : asFile(resolvePath(base, main));
+    if (viaMain) return viaMain;
     for (const e of EXTENSIONS) if (isFile(join(base, `index${e}`))) return join(base, `index${e}`);
+  }
   return undefined;
+}
+
+function packageMain(dir: string): string | undefined {
+  const file = join(dir, "package.json");
+  if (!isFile(file)) return undefined;
+  try {
+    const main = (JSON.parse(readFileSync(file, "utf8")) as { main?: unknown }).main;
+    return typeof main === "string" ? main : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface TsPaths {

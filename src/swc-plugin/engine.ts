@@ -81,20 +81,30 @@ export function graphFor(options: Options, root: string): ModuleGraph {
   return entry.graph;
 }
 
-/** Static import specifiers in the text (`import … from`, `export … from`, `require(…)`). */
-const IMPORT_RE = /\b(?:from|import)\s*(["'])([^"'\n]+)\1|\brequire\s*\(\s*(["'])([^"'\n]+)\3\s*\)/g;
+/**
+ * `import … from "x"`, `import "x"`, `export … from "x"` at the start of a line. The clause
+ * before `from` holds no quote, so a side-effect import is never swallowed by the next line's
+ * `from` (code without semicolons); string-named specifiers (`import { "a-b" as x }`) are the
+ * one form this misses.
+ */
+const STATIC_IMPORT_RE = /^[ \t]*(?:import|export)\b(?:[^;"']*?\bfrom)?\s*(["'])([^"'\n]+)\1/gm;
+/** `require("x")` anywhere (the analysis looks at module-level `const … = require("x")`). */
+const REQUIRE_RE = /\brequire\s*\(\s*(["'])([^"'\n]+)\1\s*\)/g;
 
 /**
  * The fast path's question, answered without parsing: does anything this file imports hold
- * smartasync functions, or fail to be analysed (worth an SA204)? A match inside a string or a
- * comment only costs a parse, never a wrong answer.
+ * smartasync functions, or (for an import or re-export) fail to be analysed, which is worth an
+ * SA204? A match inside a string or a comment only costs a parse, never a wrong answer.
  */
 function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph): boolean {
   if (!/\b(?:import|export|require)\b/.test(code)) return false;
-  for (const m of code.matchAll(IMPORT_RE)) {
-    const specifier = m[2] ?? m[4];
-    const facts = graph.ofImport(specifier, filename, "facts");
+  for (const m of code.matchAll(STATIC_IMPORT_RE)) {
+    const facts = graph.ofImport(m[2], filename, "facts");
     if (facts.exports.size || facts.methods.size || facts.problem) return true;
+  }
+  for (const m of code.matchAll(REQUIRE_RE)) {
+    const facts = graph.ofImport(m[2], filename, "facts");
+    if (facts.exports.size || facts.methods.size) return true;
   }
   return false;
 }
