@@ -87,6 +87,17 @@ describe("cross-module facts", () => {
     expect(resolveImport("node:fs", from)).toBeUndefined();
   });
 
+  it('resolves a directory through its package.json main (`require("..")` from a package\'s bin/)', () => {
+    mkdirSync(join(dir, "d/bin"), { recursive: true });
+    mkdirSync(join(dir, "d/lib"), { recursive: true });
+    writeFileSync(join(dir, "d/package.json"), JSON.stringify({ main: "./lib/main" }));
+    writeFileSync(join(dir, "d/lib/main.js"), "");
+    expect(resolveImport("..", join(dir, "d/bin/cli.js"))).toEqual({
+      kind: "file",
+      path: join(dir, "d/lib/main.js"),
+    });
+  });
+
   it("round-trips a package manifest", () => {
     const facts = {
       exports: new Map([
