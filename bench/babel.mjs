@@ -3,34 +3,27 @@
 //  2. one annotated 5,000-line file: what the full pass costs;
 //  3. run time of a `sync-inline` call against a hand-written sync function.
 // Run: npm run bench (all) or node bench/babel.mjs
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as babel from "@babel/core";
 import smartasync from "../dist/babel-plugin/index.js";
-import { interleave, median, ROOT, table, writeResults } from "./lib.mjs";
+import {
+  ANNOTATED_FILE,
+  annotatedFile,
+  corpus,
+  interleaveSamples,
+  machine,
+  median,
+  pairedRatios,
+  ROOT,
+  summary,
+  table,
+  writeResults,
+} from "./lib.mjs";
 
 const quick = process.argv.includes("--quick");
-
-function corpus() {
-  const files = [];
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.(c|m)?js$/.test(e.name) && !e.name.endsWith(".min.js") && statSync(p).size < 400_000)
-        files.push(p);
-    }
-  };
-  for (const pkg of ["@babel", "piscina/dist", "tinypool/dist", "synckit/lib", "magic-string/dist"]) {
-    try {
-      walk(join(ROOT, "node_modules", pkg));
-    } catch {}
-  }
-  return files
-    .map((f) => ({ file: f, code: readFileSync(f, "utf8") }))
-    .filter((f) => !f.code.includes("@smartasync"));
-}
+const startMachine = machine();
 
 const base = { babelrc: false, configFile: false, sourceType: "unambiguous", compact: false };
 
@@ -58,9 +51,10 @@ function corpusRounds(n) {
     totals.babel.push(sum.babel);
     totals["babel+smartasync"].push(sum["babel+smartasync"]);
   }
-  return { babel: median(totals.babel), "babel+smartasync": median(totals["babel+smartasync"]) };
+  return totals;
 }
-const c = corpusRounds(rounds);
+const cSamples = corpusRounds(rounds);
+const c = { babel: median(cSamples.babel), "babel+smartasync": median(cSamples["babel+smartasync"]) };
 
 // The plugin's own time on the same corpus, measured inside its Program visitor: what the
 // fast path adds, free of the noise between two separate Babel runs.
@@ -89,54 +83,13 @@ for (let r = 0; r < (quick ? 3 : 9); r++) {
 const self = median(selfRounds);
 
 // 2. One annotated 5,000-line file: real-looking functions of every kind, with their callers.
-function annotatedFile() {
-  const parts = [
-    'import { readFile } from "node:fs/promises";',
-    'import { isWorker } from "smartasync/runtime";',
-  ];
-  let i = 0;
-  while (parts.join("\n").split("\n").length < 5000) {
-    parts.push(`
-// @smartasync
-export async function load${i}(path) {
-  const text = await readFile(path, "utf8");
-  const extra = await step${i}(text.length);
-  return JSON.parse(text).value + extra;
-}
-
-// @smartasync
-export async function step${i}(n) {
-  const doubled = n * 2;
-  return doubled + 1;
-}
-
-// @smartasync
-export function hash${i}(s) {
-  let h = 0;
-  for (let k = 0; k < s.length; k++) h = (h * 31 + s.charCodeAt(k)) | 0;
-  return h;
-}
-
-export function cli${i}(path) {
-  const v = load${i}(path);
-  const xs = [1, 2, 3].map((x) => step${i}(x));
-  return hash${i}(String(v)) + xs.length;
-}
-
-export async function handler${i}(path) {
-  const [a, b] = await Promise.all([load${i}(path), step${i}(3)]);
-  return (await hash${i}(String(a + b))) + 1;
-}`);
-    i++;
-  }
-  parts.push("if (!isWorker) cli0(process.argv[2]);");
-  return { code: parts.join("\n"), functions: i * 3 };
-}
 const big = annotatedFile();
-const bigFile = join(ROOT, "bench/.annotated-5000.js");
+const bigFile = ANNOTATED_FILE;
 const bigLines = big.code.split("\n").length;
 const one = (plugins) => () => babel.transformSync(big.code, { ...base, filename: bigFile, plugins });
-const b = interleave({ babel: one([]), "babel+smartasync": one([smartasync]) }, quick ? 3 : 7);
+const bRounds = quick ? 3 : 7;
+const bSamples = interleaveSamples({ babel: one([]), "babel+smartasync": one([smartasync]) }, bRounds);
+const b = { babel: median(bSamples.babel), "babel+smartasync": median(bSamples["babel+smartasync"]) };
 
 // 3. Run time of a sync-inline call against a hand-written sync function.
 const src = `
@@ -160,29 +113,45 @@ writeFileSync(modFile, out);
 const mod = await import(pathToFileURL(modFile).href);
 const N = 2_000_000;
 if (mod.viaPlugin(10) !== mod.direct(10)) throw new Error("inline variant computes something else");
-const r = interleave(
+const rRounds = quick ? 5 : 21;
+const rSamples = interleaveSamples(
   { "hand-written sync": () => mod.direct(N), "sync-inline (addSync)": () => mod.viaPlugin(N) },
-  quick ? 5 : 21,
+  rRounds,
 );
+const r = Object.fromEntries(Object.entries(rSamples).map(([k, xs]) => [k, median(xs)]));
 
 const results = {
+  machine: startMachine,
+  command: quick ? "node bench/babel.mjs --quick" : "node bench/babel.mjs",
+  babelVersion: babel.version,
   corpus: {
     files: files.length,
     lines,
+    rounds,
     medianMs: c,
     ratio: c["babel+smartasync"] / c.babel,
+    // Per-round ratio of the two arms (measured in the same round): its median and quartiles.
+    pairedRatio: summary(pairedRatios(cSamples["babel+smartasync"], cSamples.babel)),
+    spreadMs: { babel: summary(cSamples.babel), "babel+smartasync": summary(cSamples["babel+smartasync"]) },
     pluginSelfMs: self,
     pluginSelfShare: self / c.babel,
+    pluginSelfRounds: selfRounds.length,
   },
   annotated: {
     lines: bigLines,
     functions: big.functions,
+    rounds: bRounds,
     medianMs: b,
     ratio: b["babel+smartasync"] / b.babel,
+    pairedRatio: summary(pairedRatios(bSamples["babel+smartasync"], bSamples.babel)),
+    spreadMs: { babel: summary(bSamples.babel), "babel+smartasync": summary(bSamples["babel+smartasync"]) },
   },
   inlineCall: {
+    calls: N,
+    rounds: rRounds,
     nsPerCall: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, (v * 1e6) / N])),
     ratio: r["sync-inline (addSync)"] / r["hand-written sync"],
+    pairedRatio: summary(pairedRatios(rSamples["sync-inline (addSync)"], rSamples["hand-written sync"])),
   },
 };
 writeResults("babel", results);

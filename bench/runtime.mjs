@@ -4,13 +4,16 @@
 // noisy machine hits them alike; each round times a batch and the figure is the median of the
 // per-call times of all rounds.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { createSyncFn } from "synckit";
 import { Tinypool } from "tinypool";
 import * as sa from "../dist/runtime/index.js";
+import { machine, quantile } from "./lib.mjs";
+
+const startMachine = machine();
 
 const here = dirname(fileURLToPath(import.meta.url));
 const funcsUrl = pathToFileURL(join(here, "workers/funcs.mjs")).href;
@@ -37,7 +40,13 @@ async function group(contenders, { rounds, n, warm = 3 }) {
       if (r >= 0) samples[i].push(ns);
     }
   }
-  return contenders.map((c, i) => ({ name: c.name, ns: median(samples[i]), samples: samples[i].length }));
+  return contenders.map((c, i) => ({
+    name: c.name,
+    ns: median(samples[i]),
+    q1: quantile(samples[i], 0.25),
+    q3: quantile(samples[i], 0.75),
+    samples: samples[i].length,
+  }));
 }
 
 // --- tiny functions ---------------------------------------------------------------------------
@@ -68,6 +77,10 @@ function addRows(results, anchorName, goal) {
     rows.push({
       path: r.name,
       ns: r.ns,
+      // Spread: the quartiles of the per-round figures (the middle half of the rounds).
+      q1: r.q1,
+      q3: r.q3,
+      rounds: r.samples,
       anchor: r === anchor ? "" : anchorName,
       ratio: r === anchor ? 1 : r.ns / anchor.ns,
       overNs: r === anchor ? 0 : r.ns - anchor.ns,
@@ -220,9 +233,9 @@ await sa.shutdown();
 
 // --- report -----------------------------------------------------------------------------------
 const fmt = (ns) =>
-  ns >= 1e6
+  Math.abs(ns) >= 1e6
     ? `${(ns / 1e6).toFixed(2)} ms`
-    : ns >= 1e3
+    : Math.abs(ns) >= 1e3
       ? `${(ns / 1e3).toFixed(2)} µs`
       : `${ns.toFixed(1)} ns`;
 const table = rows.map((r) => ({
@@ -250,6 +263,7 @@ const out = {
   cores: availableParallelism(),
   cpu: cpus()[0]?.model,
   command: "npm run bench:runtime",
+  machine: { ...startMachine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
   poolSize: POOL,
   firstCallMs: { synckit: synckitFirst, runSync: runSyncFirst },
   rows,

@@ -135,7 +135,8 @@ const rows = [
   ],
 ];
 const setup = { duration, reportConnections, healthConnections, loadAverageAtStart: Number(load.toFixed(2)) };
-writeResults("server-load", { setup, results });
+const command = `node bench/server-load.mjs --duration ${duration} --report-connections ${reportConnections} --health-connections ${healthConnections}`;
+writeResults("server-load", { command, setup, results });
 
 console.log(table(rows));
 console.log(`\n${JSON.stringify({ ...machine(), ...setup })}`);

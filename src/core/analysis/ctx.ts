@@ -93,12 +93,10 @@ export function createCtx(init: Omit<Ctx, "tree" | "scopes">): Ctx {
     }
     return built;
   };
-  return Object.assign(init, {
-    get tree(): Tree {
-      return build().tree;
-    },
-    get scopes(): Scopes {
-      return build().scopes;
-    },
-  });
+  // defineProperties, not Object.assign: assign would call the getters and build the tree of
+  // every file, the fast path's included.
+  return Object.defineProperties(init, {
+    tree: { get: () => build().tree, enumerable: true },
+    scopes: { get: () => build().scopes, enumerable: true },
+  }) as Ctx;
 }
