@@ -48,7 +48,12 @@ export function misspelledTag(value: string, block: boolean): string | undefined
 
 /** Cheap pre-check for misspelled tags: only files with `@smart…` in them are looked at. */
 export function mayContainMisspelling(source: string): boolean {
-  return /@smart/i.test(source);
+  // indexOf per `@` beats a case-insensitive regex over the whole file (bench/swc.mjs corpus).
+  for (let i = source.indexOf("@"); i !== -1; i = source.indexOf("@", i + 1)) {
+    const c = source.charCodeAt(i + 1) | 0x20;
+    if (c === 0x73 /* s */ && source.slice(i + 1, i + 6).toLowerCase() === "smart") return true;
+  }
+  return false;
 }
 
 /**

@@ -24,3 +24,13 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   }
   return best;
 }
+
+/**
+ * The SA104 text for a key no schema knows, with "did you mean" when one is close. One wording
+ * for smartasync's options and every integration's (`where` prefixes nested keys: `swc.`).
+ */
+export function unknownOption(key: string, known: readonly string[], where = ""): string {
+  const hint = didYouMean(key, known);
+  const suggestion = hint ? `; did you mean \`${where}${hint}\`?` : ".";
+  return `unknown option \`${where}${key}\`${suggestion} Known options: ${known.map((k) => where + k).join(", ")}.`;
+}

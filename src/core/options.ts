@@ -1,4 +1,4 @@
-import { didYouMean } from "./did-you-mean.js";
+import { unknownOption } from "./did-you-mean.js";
 
 /** A sync twin: the export `name` of `module` (default: the awaited API's own module). */
 export interface TwinTarget {
@@ -91,10 +91,7 @@ export function validateOptions(input: unknown): Options {
   const out: Options = { ...DEFAULT_OPTIONS };
   for (const [key, value] of Object.entries(input)) {
     if (!(KEYS as string[]).includes(key)) {
-      const hint = didYouMean(key, KEYS);
-      throw new OptionsError(
-        `unknown option \`${key}\`${hint ? `; did you mean \`${hint}\`?` : "."} Known options: ${KEYS.join(", ")}.`,
-      );
+      throw new OptionsError(unknownOption(key, KEYS));
     }
     switch (key as keyof Options) {
       case "syncSuffix":

@@ -41,7 +41,8 @@ function asFile(base: string): string | undefined {
   if (isDir(base)) {
     // A directory is its package.json's `main` (`require("..")` from a package's bin/), else its index.
     const main = packageMain(base);
-    const viaMain = main === undefined || resolvePath(base, main) === base ? undefined : asFile(resolvePath(base, main));
+    const viaMain =
+      main === undefined || resolvePath(base, main) === base ? undefined : asFile(resolvePath(base, main));
     if (viaMain) return viaMain;
     for (const e of EXTENSIONS) if (isFile(join(base, `index${e}`))) return join(base, `index${e}`);
   }

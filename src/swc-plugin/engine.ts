@@ -82,12 +82,13 @@ export function graphFor(options: Options, root: string): ModuleGraph {
 }
 
 /**
- * `import … from "x"`, `import "x"`, `export … from "x"` at the start of a line. The clause
- * before `from` holds no quote, so a side-effect import is never swallowed by the next line's
- * `from` (code without semicolons); string-named specifiers (`import { "a-b" as x }`) are the
- * one form this misses.
+ * `import … from "x"`, `import "x"`, `export {…} from "x"`, `export * from "x"` at the start of a
+ * line. The clause before `from` holds names, braces, commas and `*` — no quote (so a
+ * side-effect import is never swallowed by the next line's `from` in code without semicolons),
+ * no `(` or `=` (so `export function …` and `import(…)` end the scan at once). String-named
+ * specifiers (`import { "a-b" as x }`) are the one form this misses.
  */
-const STATIC_IMPORT_RE = /^[ \t]*(?:import|export)\b(?:[^;"']*?\bfrom)?\s*(["'])([^"'\n]+)\1/gm;
+const STATIC_IMPORT_RE = /^[ \t]*(?:import\b|export\s*[*{])(?:[^;"'()=]*?\bfrom)?\s*(["'])([^"'\n]+)\1/gm;
 /** `require("x")` anywhere (the analysis looks at module-level `const … = require("x")`). */
 const REQUIRE_RE = /\brequire\s*\(\s*(["'])([^"'\n]+)\1\s*\)/g;
 

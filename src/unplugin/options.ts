@@ -3,7 +3,7 @@
  * checked strictly before any file is read: an unknown key is SA104 with "did you mean", as for
  * smartasync's own options (which are checked by the core, under `smartasync`).
  */
-import { didYouMean } from "../core/did-you-mean.js";
+import { unknownOption } from "../core/did-you-mean.js";
 import { type Options as CoreOptions, OptionsError, validateOptions } from "../core/options.js";
 import type { Report } from "../core/report.js";
 
@@ -83,10 +83,7 @@ function fail(message: string): never {
 }
 
 function unknownKey(key: string, known: readonly string[], where: string): never {
-  const hint = didYouMean(key, known);
-  fail(
-    `unknown option \`${where}${key}\`${hint ? `; did you mean \`${where}${hint}\`?` : ""} Known options: ${known.map((k) => where + k).join(", ")}.`,
-  );
+  fail(unknownOption(key, known, where));
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -12,7 +12,7 @@ describe("validateOptions", () => {
       /SA104: unknown option `syncSufix`; did you mean `syncSuffix`\?/,
     );
     expect(() => validateOptions({ stricts: true })).toThrow(/did you mean `strict`/);
-    expect(() => validateOptions({ zzzzzzzz: 1 })).toThrow(/unknown option `zzzzzzzz` Known options/);
+    expect(() => validateOptions({ zzzzzzzz: 1 })).toThrow(/unknown option `zzzzzzzz`. Known options/);
   });
 
   it("rejects wrong types and equal suffixes", () => {
