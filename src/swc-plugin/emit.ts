@@ -277,8 +277,16 @@ class SyncCopy {
       if (isFunction(n)) return false;
       if (n.type === "AwaitExpression") {
         const text = plan.ctx.code.slice(s(n), s(n.argument));
-        const kw = /^await[ \t]*/.exec(text)?.[0].length ?? 5;
+        // The line break after `await` goes too: `return await\n f()` must not become a bare
+        // `return` (fixture inline/await-line-break).
+        const kw = /^await\s*/.exec(text)?.[0].length ?? 5;
         ms.remove(s(n), s(n) + kw);
+        // A statement that now starts with `(`, `[` or a template would continue the line before
+        // it in code without semicolons (`f()\n[a, b]` indexes f()): guard it like a formatter
+        // does (fixture inline/await-statement-no-semicolons).
+        const fact = this.fn.leaves.get(n.argument);
+        const first = fact?.kind === "combinator" ? "[" : plan.ctx.code.slice(s(n) + kw, e(n)).trimStart()[0];
+        if ("([`+-/".includes(first ?? "") && startsStatement(plan, n)) ms.prependRight(s(n), ";");
         this.map(n.argument);
       } else if (n.type === "ReturnStatement" && n.argument) {
         this.map(n.argument);
@@ -328,6 +336,15 @@ class SyncCopy {
 
 /** An exported name as written: an identifier, or a string where it is not one (`"a-b"`). */
 const quoted = (name: string): string => (isIdentifierName(name) ? name : JSON.stringify(name));
+
+/** Whether `n` is the leftmost part of an expression statement (its text starts the statement). */
+function startsStatement(plan: Plan, n: Node): boolean {
+  for (let cur = n, p = plan.ctx.tree.parent(n); p !== undefined; cur = p, p = plan.ctx.tree.parent(p)) {
+    if (s(p) !== s(cur)) return false;
+    if (p.type === "ExpressionStatement") return true;
+  }
+  return false;
+}
 
 const isTs = (filename: string | undefined) => /\.[cm]?tsx?$/.test(filename ?? "");
 
