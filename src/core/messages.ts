@@ -25,7 +25,11 @@ export const MSG = {
     `\`${call}\` runs a blocking sync function on the event loop of async code. Write \`await ${call}\` to run it off the thread (it becomes \`${variant}\`), or keep it if blocking here is intended.`,
   unanalysable: (source: string, problem: string) =>
     `the imported module "${source}" ${problem}, so calls of its functions stay plain calls here. Fix the import, or ignore this if it holds no smartasync functions.`,
-  internal: (message: string) => `internal error in smartasync: ${message}. Please report it with this file.`,
+  internal: (message: string) =>
+    /Maximum call stack size exceeded/.test(message)
+      ? // A limit, not a bug: the analysis recurses, and V8's stack ends (test/reliability, depth).
+        `this file nests deeper than smartasync can analyse (${message}). Split the deepest expression into smaller ones; raising Node's stack (\`node --stack-size=…\`) also helps.`
+      : `internal error in smartasync: ${message}. Please report it with this file.`,
   dynamicScope: (call: string) =>
     `\`${call}\` is in the reach of \`with\` or a direct \`eval\`, so which function it calls is decided at run time; it stays a plain call. Move it out of the \`with\` block, or avoid \`eval\` declaring names here.`,
   needsWorker: (fn: string, why: string, reasons: string[]) =>
