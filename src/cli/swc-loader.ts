@@ -1,6 +1,6 @@
 /**
- * Loads the SWC path for `--compiler swc`: `smartasync/swc` (the public front end), its engine and
- * its configuration reader. They are imported only when asked for, because `smartasync/swc`
+ * Loads the SWC path for `--compiler swc`: `smartasync/swc` (the public front end) and its
+ * configuration reader. They are imported only when asked for, because `smartasync/swc`
  * imports `@swc/core`, an optional peer dependency: without it the Babel path must still work,
  * and `--compiler swc` must say what to install (a usage error, exit 2).
  */
@@ -9,8 +9,6 @@ import { MissingPackageError } from "./babel-loader.js";
 export interface SwcModules {
   /** `smartasync/swc`: `@swc/core`'s transform functions with smartasync in front. */
   frontEnd: typeof import("../swc-plugin/index.js");
-  /** The engine behind it (the CLI asks it for a file's export facts). */
-  engine: typeof import("../swc-plugin/engine.js");
   /** How `@swc/core` 1.16 finds and reads `.swcrc` (read, never applied). */
   config: typeof import("../swc-plugin/config.js");
 }
@@ -24,10 +22,9 @@ let loading: Promise<SwcModules> | undefined;
 export function loadSwc(): Promise<SwcModules> {
   loading ??= Promise.all([
     import("../swc-plugin/index.js"),
-    import("../swc-plugin/engine.js"),
     import("../swc-plugin/config.js"),
   ]).then(
-    ([frontEnd, engine, config]) => ({ frontEnd, engine, config }),
+    ([frontEnd, config]) => ({ frontEnd, config }),
     (e: unknown) => {
       throw loadError(e);
     },

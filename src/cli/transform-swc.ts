@@ -6,10 +6,9 @@
  * down-levelled, ES modules kept). The outcome has the Babel path's shape.
  */
 import { readFile } from "node:fs/promises";
-import { extname, resolve } from "node:path";
+import { extname } from "node:path";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
-import type { EngineInput } from "../swc-plugin/engine.js";
 import type { Options as SwcOptions } from "../swc-plugin/index.js";
 import { errorText, type Fail, failer, smartasyncFailure } from "./failure.js";
 import { describeFsError, displayPath } from "./files.js";
@@ -92,8 +91,9 @@ export async function transformFileSwc(file: string, opts: TransformOptions): Pr
   const { options, swcrc } = swcOptionsFor(file, opts, swc.config);
   const keep = opts.keepSource ? { source } : {};
   let out: Awaited<ReturnType<SwcModules["frontEnd"]["transform"]>>;
+  let facts: ModuleFacts | undefined;
   try {
-    out = await swc.frontEnd.transform(source, options);
+    ({ output: out, exports: facts } = await swc.frontEnd.transformWithFacts(source, options));
   } catch (e) {
     if (/ignored by \.swcrc/.test(errorText(e))) {
       // As under a Babel `ignore`: nothing transformed, nothing reported.
@@ -102,7 +102,7 @@ export async function transformFileSwc(file: string, opts: TransformOptions): Pr
     }
     return classifySwc(e, file, path, source, fail);
   }
-  const exports = opts.moduleFacts ? factsOf(swc, source, file, options, opts.cwd) : undefined;
+  const exports = opts.moduleFacts && facts && (facts.exports.size || facts.methods.size) ? facts : undefined;
   return {
     ok: true,
     file,
@@ -114,38 +114,6 @@ export async function transformFileSwc(file: string, opts: TransformOptions): Pr
     ...(swcrc ? { config: displayPath(swcrc, opts.cwd) } : {}),
     ...keep,
   };
-}
-
-/**
- * What the file exports that is smartasync, for the package manifest: `smartasync/swc`'s output
- * does not carry it, so the engine is asked directly, with the input the front end gives it (the
- * file's smartasync options, SWC's parser settings for it, the project directory as root). Only
- * `build` asks, and only for a file the front end has just compiled, so this cannot fail
- * differently; imported modules come from the engine's cache.
- */
-function factsOf(
-  swc: SwcModules,
-  code: string,
-  file: string,
-  options: SwcOptions,
-  cwd: string,
-): ModuleFacts | undefined {
-  try {
-    const smartasync = swc.config.smartasyncOptions(undefined, file);
-    const config = swc.config.readSwcConfig(options);
-    const { exports } = swc.engine.compile({
-      code,
-      filename: file,
-      options: smartasync,
-      parser: config.parser as EngineInput["parser"],
-      isModule: config.isModule as EngineInput["isModule"],
-      cjsOutput: config.cjsOutput,
-      root: resolve(smartasync.root ?? cwd),
-    });
-    return exports && (exports.exports.size || exports.methods.size) ? exports : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 // ——— SWC's errors ———

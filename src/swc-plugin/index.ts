@@ -14,6 +14,7 @@ import { dirname, resolve } from "node:path";
 import remapping from "@jridgewell/remapping";
 import swc, { type Options as SwcOptions, type Output as SwcOutput } from "@swc/core";
 import { MSG } from "../core/messages.js";
+import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
 import type { Report } from "../core/report.js";
 import { absoluteFilename, readSwcConfig, type SwcFileConfig, smartasyncOptions } from "./config.js";
@@ -52,6 +53,17 @@ export function transformSync(src: string, opts?: Options): Output {
 }
 
 export async function transform(src: string, opts?: Options): Promise<Output> {
+  return (await transformWithFacts(src, opts)).output;
+}
+
+/**
+ * `transform`, plus what the file exports that is smartasync (for a package manifest): for
+ * tools such as `smartasync build`, which would otherwise compile the file twice to learn it.
+ */
+export async function transformWithFacts(
+  src: string,
+  opts?: Options,
+): Promise<{ output: Output; exports: ModuleFacts | undefined }> {
   const plan = prepare(src, opts);
   if (!plan.ok) {
     await swc.transform(src, plan.swcOpts);
@@ -65,7 +77,7 @@ export async function transform(src: string, opts?: Options): Promise<Output> {
     await swc.transform(src, plan.original);
     throw internal(e);
   }
-  return finish(out, plan);
+  return { output: finish(out, plan), exports: plan.exports };
 }
 
 /** Like `transformSync` on the file's text (UTF-8), with `filename` set to `path` as `@swc/core` does. */
@@ -93,7 +105,15 @@ export async function transformFile(path: string, opts?: Options): Promise<Outpu
 
 type Plan =
   /** `code` goes to SWC with `swcOpts`; `original` are the options for the untouched source. */
-  | { ok: true; code: string; swcOpts: SwcOptions; original: SwcOptions; report: Report; compose?: Compose }
+  | {
+      ok: true;
+      code: string;
+      swcOpts: SwcOptions;
+      original: SwcOptions;
+      report: Report;
+      exports?: ModuleFacts;
+      compose?: Compose;
+    }
   /** smartasync could not read the file or its configuration: SWC decides whose error it is. */
   | { ok: false; error: unknown; swcOpts: SwcOptions };
 
@@ -118,10 +138,9 @@ function prepare(src: string, opts: Options | undefined): Plan {
     if (isOwnDiagnostic(error)) throw error;
     return { ok: false, error, swcOpts };
   }
-  if (result.code === undefined)
-    return { ok: true, code: src, swcOpts, original: swcOpts, report: result.report };
-  if (!config.sourceMaps)
-    return { ok: true, code: result.code, swcOpts, original: swcOpts, report: result.report };
+  const { report, exports } = result;
+  if (result.code === undefined) return { ok: true, code: src, swcOpts, original: swcOpts, report, exports };
+  if (!config.sourceMaps) return { ok: true, code: result.code, swcOpts, original: swcOpts, report, exports };
   // SWC chains an input map by the *output* column (measured: a call after a stripped type
   // annotation mapped 8 columns early, test/source-maps.test.ts), so the maps are composed here:
   // SWC maps its output to the edited text, ours maps that to the input, the user's (if any)
@@ -132,7 +151,7 @@ function prepare(src: string, opts: Options | undefined): Plan {
     inline: config.inlineMap,
   };
   const edited: SwcOptions = { ...swcOpts, sourceMaps: true, inputSourceMap: false };
-  return { ok: true, code: result.code, swcOpts: edited, original: swcOpts, report: result.report, compose };
+  return { ok: true, code: result.code, swcOpts: edited, original: swcOpts, report, exports, compose };
 }
 
 /** How the final map is made from SWC's map of the edited text. */
