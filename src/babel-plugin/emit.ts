@@ -4,6 +4,7 @@ import type { CallEdit, CallNode } from "../core/analysis/calls.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import type { AwaitFact } from "../core/inline.js";
+import { syntaxOf } from "../core/syntax.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
 import { cloneWithMap, rewriteTree } from "./clone.js";
 import type { Imports } from "./imports.js";
@@ -277,7 +278,7 @@ export function buildVariant(
  */
 function typeWrapper(ctx: EmitCtx, fn: SaFunction, rest: t.RestElement): t.TSTypeAnnotation | undefined {
   const t = ctx.t;
-  if (!/\.[cm]?tsx?$/.test(ctx.filename ?? "")) return undefined;
+  if (!syntaxOf(ctx.filename).typescript) return undefined;
   let query: t.TSEntityName;
   if (fn.form === "function" || fn.form === "const") query = t.identifier(fn.name);
   else {

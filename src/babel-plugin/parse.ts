@@ -1,12 +1,11 @@
 import type { PluginAPI, types as t } from "@babel/core";
 import type { ParsedFile } from "../core/analysis/analyse.js";
 import type { ParseModule } from "../core/analysis/module-graph.js";
+import { syntaxOf } from "../core/syntax.js";
 
 function parserPlugins(path: string): string[] {
-  if (/\.[cm]?tsx$/.test(path)) return ["typescript", "jsx"];
-  if (/\.[cm]?ts$/.test(path)) return ["typescript"];
-  if (/\.jsx$/.test(path)) return ["jsx"];
-  return [];
+  const { typescript, jsx } = syntaxOf(path);
+  return [...(typescript ? ["typescript"] : []), ...(jsx ? ["jsx"] : [])];
 }
 
 /** Parses a module the compiled file imports, with the Babel that compiles it. */

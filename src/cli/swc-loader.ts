@@ -20,10 +20,7 @@ let loading: Promise<SwcModules> | undefined;
 
 /** The SWC path's modules, loaded once per process (and once per worker of `--jobs N`). */
 export function loadSwc(): Promise<SwcModules> {
-  loading ??= Promise.all([
-    import("../swc-plugin/index.js"),
-    import("../swc-plugin/config.js"),
-  ]).then(
+  loading ??= Promise.all([import("../swc-plugin/index.js"), import("../swc-plugin/config.js")]).then(
     ([frontEnd, config]) => ({ frontEnd, config }),
     (e: unknown) => {
       throw loadError(e);

@@ -6,6 +6,7 @@ import type { SaFunction } from "../core/analysis/model.js";
 import { isFunction, type Node } from "../core/analysis/tree.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import { exportedVariant, isIdentifierName } from "../core/naming.js";
+import { syntaxOf } from "../core/syntax.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
 import { hashbangEnd } from "./offsets.js";
 
@@ -346,7 +347,7 @@ function startsStatement(plan: Plan, n: Node): boolean {
   return false;
 }
 
-const isTs = (filename: string | undefined) => /\.[cm]?tsx?$/.test(filename ?? "");
+const isTs = (filename: string | undefined) => syntaxOf(filename).typescript;
 
 /** `(...args) => _sa.runSync(url, key, args)` and friends, as text. */
 function wrapperText(plan: Plan, fn: SaFunction, imports: TextImports, head: string): string {

@@ -8,6 +8,7 @@ import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 import { emptyReport, finishReport, type Report } from "../core/report.js";
+import { syntaxOf } from "../core/syntax.js";
 import { emit } from "./emit.js";
 import { parseToBabelShape, type SwcParserConfig } from "./lower.js";
 
@@ -50,9 +51,8 @@ export interface EngineResult {
 
 /** The parser an imported module needs, from its extension (as `@swc/core` would guess it). */
 export function parserFor(path: string): SwcParserConfig {
-  if (/\.[cm]?tsx$/.test(path)) return { syntax: "typescript", tsx: true };
-  if (/\.[cm]?ts$/.test(path)) return { syntax: "typescript" };
-  return { syntax: "ecmascript", jsx: /\.jsx$/.test(path) };
+  const { typescript, jsx } = syntaxOf(path);
+  return typescript ? { syntax: "typescript", tsx: jsx } : { syntax: "ecmascript", jsx };
 }
 
 const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
