@@ -1,3 +1,4 @@
+import type { types as t } from "@babel/core";
 import type { NodeView, Slot, ViewKind } from "../node-view.js";
 import type { Scopes } from "./scope.js";
 import { isFunction, type Node, type Tree } from "./tree.js";
@@ -54,6 +55,24 @@ export function memberName(node: Node): string | undefined {
   return undefined;
 }
 
+/** Class members whose code runs when the class is created (or instantiated), not in a method. */
+const CLASS_FIELDS = new Set(["ClassProperty", "ClassPrivateProperty", "ClassAccessorProperty"]);
+
+/**
+ * The function whose code `n` runs in, or `undefined` for code that is synchronous whatever
+ * encloses it: the module, a class field initializer (instance or static) and a `static {}`
+ * block run as part of creating the class or the instance, never inside the enclosing
+ * function's `await`s (fixture contexts/class-fields-in-async).
+ */
+export function codeParent(tree: Tree, n: Node): t.Function | undefined {
+  for (let cur = n, p = tree.parent(n); p !== undefined; cur = p, p = tree.parent(p)) {
+    if (isFunction(p)) return p as t.Function;
+    if (p.type === "StaticBlock") return undefined;
+    if (CLASS_FIELDS.has(p.type) && tree.link(cur)?.key === "value") return undefined;
+  }
+  return undefined;
+}
+
 /** The core's node view over the shared tree. */
 export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
   return {
@@ -103,7 +122,7 @@ export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
     },
     isAsyncFunction,
     enclosingFunction(n) {
-      return tree.functionParent(n);
+      return codeParent(tree, n);
     },
   };
 }
