@@ -132,8 +132,13 @@ class SyncMapper {
           ),
         );
       }
-      case "returned-call":
-        return runtimeCall(this.ctx, this.imports, "expectValue", [node, t.stringLiteral(this.fn.variant)]);
+      case "guarded":
+        return runtimeCall(this.ctx, this.imports, "guard", [
+          node,
+          t.stringLiteral(this.fn.variant),
+          t.stringLiteral(fact.loc),
+          t.stringLiteral(fact.text),
+        ]);
       default:
         return node;
     }

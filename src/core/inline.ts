@@ -13,15 +13,19 @@ export type AwaitFact =
   | { kind: "twin"; twin: ResolvedTwin }
   /** `Promise.all([...])` / `Promise.allSettled([...])` over an array literal. */
   | { kind: "combinator"; name: "all" | "allSettled"; elements: AwaitFact[] }
-  /** A literal, an expression that is neither a call nor `new`, or a local only ever set to such. */
+  /**
+   * Proven never to be a promise or thenable: a literal, arithmetic, a value built only from
+   * proven values, a call of a global that returns plain data, or a local whose every assignment
+   * is proven (docs/semantics.md, "Proven or guarded").
+   */
   | { kind: "not-promise" }
   /**
-   * Only for returned values: a call the compiler knows nothing about. Returned calls are
-   * usually plain values (`return JSON.parse(text)`), so they stay, behind a run-time check
-   * that fails loudly if one does produce a promise.
+   * Not proven, and not known to be a promise either: a parameter, a caller's callback, a member
+   * or element, a call smartasync cannot see into. The inline copy keeps the value behind a
+   * run-time guard that throws a located SmartAsyncError if it is a promise after all.
    */
-  | { kind: "returned-call" }
-  /** Anything else: `await fetch(url)`, `await new Promise(...)`, `Promise.race`, `for await`. */
+  | { kind: "guarded"; loc: string; text: string }
+  /** A known asynchronous API: `await fetch(url)`, `await new Promise(...)`, `Promise.race`, `for await`. */
   | { kind: "unmappable"; why: string };
 
 export interface LocatedAwait {
@@ -36,15 +40,34 @@ export interface SyncPlan {
   strategy: "inline" | "worker";
   /** Why a worker is needed; for an inline variant, what differs from the async one. */
   reasons: string[];
+  /** The run-time guards of an inline variant, in source order (empty for a worker variant). */
+  guards: GuardSite[];
 }
 
-function unmappable(fact: AwaitFact): string | undefined {
+/** Where an inline variant checks at run time that a value is not a promise. */
+export interface GuardSite {
+  /** `path:line:column` of the guarded operand. */
+  loc: string;
+  /** The operand, as written (shortened). */
+  text: string;
+}
+
+/**
+ * What to do with an operand that is neither proven nor a known async API: `"guard"` (default)
+ * keeps the variant inline with a run-time check; `"worker"` treats it like a known async API, so
+ * the variant runs on a worker (or the build fails with SA301 where it cannot).
+ */
+export type Unproven = "guard" | "worker";
+
+function unmappable(fact: AwaitFact, unproven: Unproven): string | undefined {
   switch (fact.kind) {
     case "unmappable":
       return fact.why;
+    case "guarded":
+      return unproven === "worker" ? WHY.unproven(fact.text) : undefined;
     case "combinator":
       for (const e of fact.elements) {
-        const why = unmappable(e);
+        const why = unmappable(e, unproven);
         if (why !== undefined) return why;
       }
       return undefined;
@@ -53,20 +76,31 @@ function unmappable(fact: AwaitFact): string | undefined {
   }
 }
 
-/** Decides inline or worker for one function from the facts of its awaits. */
-export function planSyncVariant(awaits: readonly LocatedAwait[]): SyncPlan {
+function guardsOf(fact: AwaitFact, out: GuardSite[]): void {
+  if (fact.kind === "guarded") out.push({ loc: fact.loc, text: fact.text });
+  else if (fact.kind === "combinator") for (const e of fact.elements) guardsOf(e, out);
+}
+
+/** Decides inline or worker for one function from the facts of its awaits (and returns). */
+export function planSyncVariant(awaits: readonly LocatedAwait[], unproven: Unproven = "guard"): SyncPlan {
   const reasons: string[] = [];
   const notes: string[] = [];
+  const guards: GuardSite[] = [];
   for (const a of awaits) {
-    const why = unmappable(a.fact);
+    const why = unmappable(a.fact, unproven);
     if (why !== undefined) {
       reasons.push(why.includes(AT) ? why.replace(AT, ` at ${a.loc}`) : `${why} at ${a.loc}`);
-    } else if (a.fact.kind === "combinator") {
-      // DESIGN §3.4: the report says when concurrent awaits became sequential calls.
-      notes.push(WHY.sequential(a.fact.name, a.loc));
+      continue;
     }
+    // The report says when concurrent awaits became sequential calls.
+    if (a.fact.kind === "combinator") notes.push(WHY.sequential(a.fact.name, a.loc));
+    guardsOf(a.fact, guards);
   }
-  return reasons.length === 0 ? { strategy: "inline", reasons: notes } : { strategy: "worker", reasons };
+  if (reasons.length > 0) return { strategy: "worker", reasons, guards: [] };
+  // A guarded variant is never reported with empty reasons: each guard is a promise the build
+  // could not keep, moved to run time.
+  for (const g of guards) notes.push(WHY.guard(g.text, g.loc));
+  return { strategy: "inline", reasons: notes, guards };
 }
 
 /**
@@ -114,6 +148,10 @@ export const WHY = {
   forAwait: () => `uses \`for await\`${AT}`,
   promiseLocal: (name: string) => `awaits \`${name}\`${AT}, which may hold a promise`,
   other: (text: string) => `awaits ${text}${AT}, which may be a promise`,
+  unproven: (text: string) =>
+    `awaits ${text}${AT}, which smartasync cannot prove is not a promise (option unproven: "worker")`,
+  guard: (text: string, loc: string) =>
+    `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
   sequential: (name: string, loc: string) =>
     `runs the calls of Promise.${name}([...]) at ${loc} one after another (sequentially) in the sync variant`,
 } as const;

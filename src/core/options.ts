@@ -1,4 +1,5 @@
 import { unknownOption } from "./did-you-mean.js";
+import type { Unproven } from "./inline.js";
 
 /** A sync twin: the export `name` of `module` (default: the awaited API's own module). */
 export interface TwinTarget {
@@ -22,6 +23,11 @@ export interface Options {
   runtime: string;
   /** Directory report paths are relative to (default: the compiler's cwd/root). */
   root: string | undefined;
+  /**
+   * An awaited value the build cannot prove is not a promise: `"guard"` keeps the sync variant
+   * inline with a run-time check, `"worker"` runs the variant on a worker thread instead.
+   */
+  unproven: Unproven;
 }
 
 export const DEFAULT_OPTIONS: Options = {
@@ -31,6 +37,7 @@ export const DEFAULT_OPTIONS: Options = {
   strict: false,
   runtime: "smartasync/runtime",
   root: undefined,
+  unproven: "guard",
 };
 
 const KEYS = Object.keys(DEFAULT_OPTIONS) as (keyof Options)[];
@@ -120,6 +127,11 @@ export function validateOptions(input: unknown): Options {
         break;
       case "twins":
         out.twins = checkTwins(value);
+        break;
+      case "unproven":
+        if (value !== "guard" && value !== "worker")
+          throw new OptionsError(`\`unproven\` must be "guard" or "worker", got ${JSON.stringify(value)}`);
+        out.unproven = value;
         break;
     }
   }

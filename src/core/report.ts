@@ -1,5 +1,6 @@
 import type { Colour, Context } from "./context.js";
 import type { Diagnostic } from "./diagnostics.js";
+import type { GuardSite } from "./inline.js";
 import type { FunctionKind, Strategy, SyncStrategy } from "./strategy.js";
 
 /** The report of DESIGN §1: versioned, identical from Babel and SWC for the same input. */
@@ -12,6 +13,11 @@ export interface FunctionReport {
   syncStrategy?: SyncStrategy;
   asyncStrategy?: "offload" | "same-thread";
   reasons: string[];
+  /**
+   * Where an inline sync variant checks at run time that an awaited value is not a promise
+   * (`path:line:column` and the operand); absent when there is none.
+   */
+  guards?: GuardSite[];
 }
 
 export interface CallReport {

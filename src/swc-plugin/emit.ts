@@ -247,8 +247,12 @@ class SyncCopy {
         }
         return;
       }
-      case "returned-call":
-        this.ed.wrap(node, `${rt()}.expectValue(`, `, ${JSON.stringify(this.fn.variant)})`);
+      case "guarded":
+        this.ed.wrap(
+          node,
+          `${rt()}.guard(`,
+          `, ${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.loc)}, ${JSON.stringify(fact.text)})`,
+        );
         return;
       default:
         return;

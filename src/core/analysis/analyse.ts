@@ -141,7 +141,7 @@ export function analyse(input: AnalysisInput): Analysis {
     if (!fn.processed) checkClash(ctx, fn);
     if (fn.kind === "async") {
       analyseBody(ctx, index, fn);
-      fn.syncPlan = planSyncVariant(fn.located);
+      fn.syncPlan = planSyncVariant(fn.located, ctx.options.unproven);
       if (fn.syncPlan.strategy === "worker" && !fn.reachable)
         fail(ctx, "SA301", at(fn.loc), MSG.needsWorker(fn.display, fn.unreachableWhy!, fn.syncPlan.reasons));
     } else {
@@ -186,6 +186,8 @@ export function analyse(input: AnalysisInput): Analysis {
         ? { syncStrategy: fn.syncPlan!.strategy }
         : { asyncStrategy: fn.asyncStrategy }),
       reasons: fn.kind === "async" ? fn.syncPlan!.reasons : fn.reachable ? [] : [fn.unreachableWhy!],
+      // Only where there are guards, so CI can deny them (`check --deny guarded`).
+      ...(fn.kind === "async" && fn.syncPlan!.guards.length > 0 ? { guards: fn.syncPlan!.guards } : {}),
     });
   }
   return {

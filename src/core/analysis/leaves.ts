@@ -1,88 +1,13 @@
 import type { types as t } from "@babel/core";
-import { type AwaitFact, SYNC_GLOBALS, WHY } from "../inline.js";
-import { findTwin, type ImportedCallee, isTwinModule } from "../twins.js";
+import { type AwaitFact, WHY } from "../inline.js";
+import { findTwin } from "../twins.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
+import { proofOf } from "./prove.js";
 import { isFunction, type Node } from "./tree.js";
+import { importedCallee } from "./twin-callee.js";
 import { TRANSPARENT } from "./view.js";
-
-function requireSource(node: Node | null | undefined): string | undefined {
-  if (
-    node?.type === "CallExpression" &&
-    node.callee.type === "Identifier" &&
-    node.callee.name === "require" &&
-    node.arguments[0]?.type === "StringLiteral"
-  ) {
-    return node.arguments[0].value;
-  }
-  return undefined;
-}
-
-/** Follows an identifier to an import (ESM or `require`) and collects the member path. */
-export function importedCallee(ctx: Ctx, callee: Node): ImportedCallee | undefined {
-  const members: string[] = [];
-  let node = callee;
-  while (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
-    if (node.computed && node.property.type !== "StringLiteral") return undefined;
-    members.unshift(
-      node.property.type === "Identifier" ? node.property.name : (node.property as t.StringLiteral).value,
-    );
-    node = node.object;
-  }
-  if (node.type !== "Identifier") return undefined;
-  const binding = ctx.scopes.binding(callee, node.name);
-  if (!binding) return undefined;
-  const b = binding.node;
-  if (
-    b.type === "ImportSpecifier" ||
-    b.type === "ImportDefaultSpecifier" ||
-    b.type === "ImportNamespaceSpecifier"
-  ) {
-    const source = (ctx.tree.parent(b) as t.ImportDeclaration).source.value;
-    if (!isTwinModule(source, ctx.options)) return undefined;
-    if (b.type === "ImportSpecifier") {
-      const name = b.imported.type === "Identifier" ? b.imported.name : b.imported.value;
-      return { module: source, path: [name, ...members] };
-    }
-    return { module: source, path: members };
-  }
-  // const fs = require("fs"); const { readFile } = require("fs/promises")
-  if (b.type === "VariableDeclarator" && binding.kind === "const") {
-    const source = requireSource(b.init);
-    if (source === undefined || !isTwinModule(source, ctx.options)) return undefined;
-    if (b.id.type === "Identifier") return { module: source, path: members };
-    if (b.id.type === "ObjectPattern") {
-      for (const p of b.id.properties) {
-        if (p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === node.name) {
-          const key =
-            p.key.type === "Identifier"
-              ? p.key.name
-              : p.key.type === "StringLiteral"
-                ? p.key.value
-                : undefined;
-          if (key !== undefined) return { module: source, path: [key, ...members] };
-        }
-      }
-    }
-  }
-  return undefined;
-}
-
-/** A local that never holds a promise: every value assigned is neither a call nor `new`. */
-function isPlainLocal(ctx: Ctx, id: t.Identifier): boolean {
-  const binding = ctx.scopes.binding(id, id.name);
-  if (!binding || binding.kind === "param" || binding.kind === "module" || binding.kind === "hoisted")
-    return false;
-  if (binding.node.type !== "VariableDeclarator") return false;
-  const values: (Node | null | undefined)[] = [binding.node.init];
-  for (const v of binding.violations) {
-    if (v.type === "AssignmentExpression" && v.operator === "=") values.push(v.right);
-    else if (v.type === "UpdateExpression") continue;
-    else return false;
-  }
-  return values.every((v) => v == null || !/Call|New|Await|Yield/.test(v.type));
-}
 
 /**
  * Describes each promise-producing leaf of an awaited (or returned) expression. Conditionals,
@@ -119,6 +44,19 @@ function leavesOf(
   out.set(node, factOf(ctx, index, node, returned, strictReturns, owner));
 }
 
+/** How a guard names its operand: `load(...)`, `this.conn`, shortened to one line. */
+function guardText(ctx: Ctx, node: Node): string {
+  if (node.type === "CallExpression" || node.type === "OptionalCallExpression" || node.type === "NewExpression")
+    return callText(ctx, node);
+  const text = sourceOf(ctx, node).replace(/\s+/g, " ");
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/**
+ * The fact of one leaf: mapped (a smartasync call, a twin, `Promise.all` of those), proven not a
+ * promise, a known async API (a worker variant), or guarded at run time (docs/semantics.md,
+ * "Proven or guarded").
+ */
 function factOf(
   ctx: Ctx,
   index: Index,
@@ -127,7 +65,6 @@ function factOf(
   strictReturns: boolean,
   owner: SaFunction,
 ): AwaitFact {
-  const lenient = returned && !strictReturns;
   if (node.type === "CallExpression" || node.type === "OptionalCallExpression") {
     const call = node as CallNode;
     const r = resolveCallee(ctx, index, call);
@@ -142,11 +79,11 @@ function factOf(
     if (
       callee.type === "MemberExpression" &&
       callee.object.type === "Identifier" &&
-      callee.object.name === "Promise"
+      callee.object.name === "Promise" &&
+      !ctx.scopes.binding(callee, "Promise")
     ) {
-      const globalPromise = !ctx.scopes.binding(callee, "Promise");
       const prop = callee.property.type === "Identifier" ? callee.property.name : "";
-      if (globalPromise && (prop === "all" || prop === "allSettled")) {
+      if (prop === "all" || prop === "allSettled") {
         const arg = call.arguments[0] as Node | undefined;
         if (
           arg?.type !== "ArrayExpression" ||
@@ -160,36 +97,23 @@ function factOf(
         for (const [n, f] of inner) owner.leaves.set(n, f);
         return { kind: "combinator", name: prop, elements: [...inner.values()] };
       }
-      if (globalPromise && (prop === "race" || prop === "any"))
-        return { kind: "unmappable", why: WHY.combinator(prop) };
-    }
-    let root: Node = callee;
-    while (root.type === "MemberExpression") root = root.object;
-    if (root.type === "Identifier" && SYNC_GLOBALS.has(root.name) && !ctx.scopes.binding(callee, root.name)) {
-      return { kind: "not-promise" };
+      if (prop === "race" || prop === "any") return { kind: "unmappable", why: WHY.combinator(prop) };
     }
     const imported = importedCallee(ctx, callee);
     const twin = imported ? findTwin(imported, ctx.options) : undefined;
     if (twin) return { kind: "twin", twin };
-    if (lenient) return { kind: "returned-call" };
-    return { kind: "unmappable", why: WHY.unknownCall(callText(ctx, call)) };
   }
-  if (node.type === "NewExpression") {
-    const isPromise = node.callee.type === "Identifier" && node.callee.name === "Promise";
-    if (lenient && !isPromise) return { kind: "returned-call" };
-    return { kind: "unmappable", why: WHY.newExpression(callText(ctx, node)) };
+  const proof = proofOf(ctx, node);
+  if (proof === "proven") return { kind: "not-promise" };
+  // A function declared `: Promise<T>` without `async` returns the promise itself, so an
+  // unknown returned value is most likely that promise (fixture inline/promise-typed-return).
+  if (proof === "async" || (returned && strictReturns)) {
+    if (node.type === "CallExpression" || node.type === "OptionalCallExpression" || node.type === "NewExpression")
+      return { kind: "unmappable", why: node.type === "NewExpression" ? WHY.newExpression(callText(ctx, node)) : WHY.unknownCall(callText(ctx, node)) };
+    if (node.type === "Identifier") return { kind: "unmappable", why: WHY.promiseLocal(node.name) };
+    return { kind: "unmappable", why: WHY.other(sourceOf(ctx, node)) };
   }
-  if (node.type === "Identifier") {
-    if (node.name === "undefined" || isPlainLocal(ctx, node)) return { kind: "not-promise" };
-    if (lenient) return { kind: "returned-call" };
-    return { kind: "unmappable", why: WHY.promiseLocal(node.name) };
-  }
-  if (node.type === "AwaitExpression" || node.type === "YieldExpression") return { kind: "not-promise" };
-  if (node.type === "TaggedTemplateExpression" || node.type === "ImportExpression") {
-    return lenient ? { kind: "returned-call" } : { kind: "unmappable", why: WHY.other(sourceOf(ctx, node)) };
-  }
-  // Babel 7 parses `import(x)` as a call of `Import`: handled above as an unknown call.
-  return { kind: "not-promise" };
+  return { kind: "guarded", loc: locOf(ctx, node), text: guardText(ctx, node) };
 }
 
 /** Collects the await and return leaves of an async function's own body (not nested functions). */

@@ -135,7 +135,7 @@ export class ModuleGraph {
         for (const f of s.fns) {
           if (f.kind === "async" && !f.syncPlan) {
             analyseBody(s.ctx, index, f);
-            f.syncPlan = planSyncVariant(f.located);
+            f.syncPlan = planSyncVariant(f.located, this.options.unproven);
           }
         }
       }

@@ -1,0 +1,288 @@
+import type { types as t } from "@babel/core";
+import { isTwinModule } from "../twins.js";
+import type { Ctx } from "./ctx.js";
+import type { Node } from "./tree.js";
+import { importedCallee } from "./twin-callee.js";
+import { TRANSPARENT } from "./view.js";
+
+/**
+ * The "prove" pass of an inline sync variant (docs/semantics.md, "Proven or guarded"): what a
+ * value that the async function would have awaited (or adopted by returning it) is at run time.
+ *
+ * - `proven`: never a promise or thenable, so dropping the `await` changes nothing;
+ * - `async`: a known asynchronous API, certainly a promise (`fetch(...)`, `new Promise(...)`,
+ *   `x.then(...)`, a local async function), which an inline copy cannot wait for;
+ * - `unknown`: anything else (a parameter, a member, a call smartasync cannot see into).
+ *
+ * Nothing is assumed: a shape that is not listed below is `unknown`. Built-in prototypes are
+ * taken as unpatched (an `Array.prototype.then` would make every array a thenable).
+ */
+export type Proof = "proven" | "async" | "unknown";
+
+/**
+ * Global functions whose result is plain data (never a thenable), by receiver; `""` is a call of
+ * the global itself. `Object.assign`, `Object.create`, `Object.freeze`, `Reflect.get` and the like
+ * return (or copy from) an object they were given, so they are not here.
+ */
+const PLAIN_CALLS: Record<string, ReadonlySet<string> | "all"> = {
+  JSON: new Set(["parse", "stringify"]),
+  Math: "all",
+  String: "all",
+  Number: "all",
+  Boolean: "all",
+  BigInt: "all",
+  Symbol: "all",
+  Date: "all",
+  Array: new Set(["", "isArray", "from", "of"]),
+  Object: new Set([
+    "keys",
+    "values",
+    "entries",
+    "getOwnPropertyNames",
+    "getOwnPropertySymbols",
+    "is",
+    "isFrozen",
+    "isSealed",
+    "isExtensible",
+    "hasOwn",
+  ]),
+  Reflect: new Set(["has", "ownKeys", "isExtensible", "defineProperty", "deleteProperty"]),
+  RegExp: new Set([""]),
+  URL: new Set(["canParse", "createObjectURL"]),
+  Buffer: new Set(["from", "alloc", "allocUnsafe", "concat", "byteLength", "isBuffer", "compare", "isEncoding"]),
+  // A clone holds no functions (they cannot be cloned), so no callable `then`.
+  structuredClone: new Set([""]),
+  parseInt: new Set([""]),
+  parseFloat: new Set([""]),
+  isNaN: new Set([""]),
+  isFinite: new Set([""]),
+  encodeURIComponent: new Set([""]),
+  decodeURIComponent: new Set([""]),
+  encodeURI: new Set([""]),
+  decodeURI: new Set([""]),
+};
+
+/** Built-in constructors whose instances have no `then`. */
+const PLAIN_CONSTRUCTORS = new Set([
+  "Object",
+  "Array",
+  "Map",
+  "Set",
+  "WeakMap",
+  "WeakSet",
+  "Date",
+  "RegExp",
+  "URL",
+  "URLSearchParams",
+  "Error",
+  "TypeError",
+  "RangeError",
+  "SyntaxError",
+  "ReferenceError",
+  "EvalError",
+  "URIError",
+  "AggregateError",
+  "ArrayBuffer",
+  "SharedArrayBuffer",
+  "DataView",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Uint16Array",
+  "Uint32Array",
+  "Int8Array",
+  "Int16Array",
+  "Int32Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+  "TextEncoder",
+  "TextDecoder",
+]);
+
+/** Global functions that always return a promise. */
+const ASYNC_GLOBALS = new Set(["fetch"]);
+
+/** Methods whose call on anything is a promise (`p.then(...)`). */
+const PROMISE_METHODS = new Set(["then", "catch", "finally"]);
+
+/** A global name, not shadowed by any binding at `at`. */
+function isGlobal(ctx: Ctx, at: Node, name: string): boolean {
+  return !ctx.scopes.binding(at, name);
+}
+
+function memberName(node: Node): string | undefined {
+  if (node.type !== "MemberExpression" && node.type !== "OptionalMemberExpression") return undefined;
+  if (!node.computed && node.property.type === "Identifier") return node.property.name;
+  if (node.property.type === "StringLiteral") return node.property.value;
+  return undefined;
+}
+
+/** `JSON.parse(...)`, `Math.max(...)`, `String(x)`: a call of a global listed in PLAIN_CALLS. */
+export function isPlainGlobalCall(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): boolean {
+  const callee = unwrap(call.callee as Node);
+  let root: string | undefined;
+  let member = "";
+  if (callee.type === "Identifier") root = callee.name;
+  else {
+    const m = memberName(callee);
+    const obj = m === undefined ? undefined : unwrap((callee as t.MemberExpression).object as Node);
+    if (obj?.type === "Identifier") {
+      root = obj.name;
+      member = m!;
+    }
+  }
+  if (root === undefined || !Object.hasOwn(PLAIN_CALLS, root) || !isGlobal(ctx, callee, root)) return false;
+  const allowed = PLAIN_CALLS[root];
+  return allowed === "all" || allowed.has(member);
+}
+
+/** Why a call is certainly a promise, or undefined when it is not known to be one. */
+export function knownAsyncCall(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): boolean {
+  const callee = unwrap(call.callee as Node);
+  if (callee.type === "Import") return true;
+  if (callee.type === "Identifier") {
+    if (ASYNC_GLOBALS.has(callee.name) && isGlobal(ctx, callee, callee.name)) return true;
+    if (isLocalAsyncFunction(ctx, callee)) return true;
+  }
+  const m = memberName(callee);
+  if (m !== undefined && PROMISE_METHODS.has(m)) return true;
+  if (m !== undefined) {
+    const obj = unwrap((callee as t.MemberExpression).object as Node);
+    if (obj.type === "Identifier" && obj.name === "Promise" && isGlobal(ctx, obj, "Promise")) return true;
+  }
+  // `(async () => …)()`: an async IIFE.
+  if ((callee.type === "ArrowFunctionExpression" || callee.type === "FunctionExpression") && callee.async)
+    return true;
+  // A promise API of a module with sync twins that has no twin for this call (`fsp.open(...)`).
+  const imported = importedCallee(ctx, call.callee as Node);
+  return imported !== undefined && isTwinModule(imported.module, ctx.options);
+}
+
+/** A call of a function of this file declared `async` (and not a smartasync function). */
+function isLocalAsyncFunction(ctx: Ctx, id: t.Identifier): boolean {
+  const b = ctx.scopes.binding(id, id.name);
+  if (!b || b.violations.length > 0) return false;
+  const n = b.node;
+  if (n.type === "FunctionDeclaration") return n.async && !n.generator;
+  if (n.type === "VariableDeclarator" && b.kind === "const" && n.init) {
+    const init = unwrap(n.init as Node);
+    return (
+      (init.type === "ArrowFunctionExpression" || init.type === "FunctionExpression") &&
+      init.async &&
+      !init.generator
+    );
+  }
+  return false;
+}
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (TRANSPARENT.has(n.type)) n = (n as { expression: Node }).expression;
+  return n;
+}
+
+function hasKey(members: readonly Node[], name: string, onlyStatic: boolean): boolean {
+  for (const m of members) {
+    if (m.type === "SpreadElement") return true;
+    const k = m as { key?: Node; computed?: boolean; static?: boolean };
+    if (onlyStatic && !k.static) continue;
+    if (!k.key) continue;
+    if (k.computed && k.key.type !== "StringLiteral") return true;
+    const key = k.key.type === "Identifier" ? k.key.name : k.key.type === "StringLiteral" ? k.key.value : "";
+    if (key === name || key === "__proto__") return true;
+  }
+  return false;
+}
+
+/**
+ * What `node` is at run time, as a value the copy does not map (a local's initialiser, an
+ * operand of `?:`). Calls here are NOT rewritten in the copy: a call of a smartasync function in
+ * a value position of an async function is still its promise.
+ */
+export function proofOf(ctx: Ctx, node: Node, seen: Set<Node> = new Set()): Proof {
+  const n = unwrap(node);
+  switch (n.type) {
+    case "StringLiteral":
+    case "NumericLiteral":
+    case "BooleanLiteral":
+    case "NullLiteral":
+    case "BigIntLiteral":
+    case "RegExpLiteral":
+    case "TemplateLiteral":
+    case "UnaryExpression":
+    case "BinaryExpression":
+    case "UpdateExpression":
+    case "ArrayExpression":
+    case "FunctionExpression":
+    case "ArrowFunctionExpression":
+      return "proven";
+    // An awaited value inside the body is itself a leaf of the copy: mapped, proven or guarded.
+    case "AwaitExpression":
+      return "proven";
+    case "ObjectExpression":
+      return hasKey(n.properties as Node[], "then", false) ? "unknown" : "proven";
+    case "ClassExpression":
+      return hasKey(n.body.body as Node[], "then", true) ? "unknown" : "proven";
+    case "ConditionalExpression":
+      return join(proofOf(ctx, n.consequent, seen), proofOf(ctx, n.alternate, seen));
+    case "LogicalExpression":
+      return join(proofOf(ctx, n.left, seen), proofOf(ctx, n.right, seen));
+    case "SequenceExpression":
+      return proofOf(ctx, n.expressions[n.expressions.length - 1], seen);
+    case "AssignmentExpression":
+      if (n.operator === "=") return proofOf(ctx, n.right, seen);
+      if (n.operator === "||=" || n.operator === "&&=" || n.operator === "??=")
+        return join(proofOf(ctx, n.left, seen), proofOf(ctx, n.right, seen));
+      return "proven";
+    case "Identifier":
+      return identifierProof(ctx, n, seen);
+    case "CallExpression":
+    case "OptionalCallExpression":
+      if (isPlainGlobalCall(ctx, n)) return "proven";
+      return knownAsyncCall(ctx, n) ? "async" : "unknown";
+    case "NewExpression": {
+      const c = unwrap(n.callee as Node);
+      if (c.type === "Identifier" && isGlobal(ctx, c, c.name)) {
+        if (c.name === "Promise") return "async";
+        if (PLAIN_CONSTRUCTORS.has(c.name)) return "proven";
+      }
+      return "unknown";
+    }
+    default:
+      return "unknown";
+  }
+}
+
+function join(a: Proof, b: Proof): Proof {
+  if (a === "async" || b === "async") return "async";
+  return a === "proven" && b === "proven" ? "proven" : "unknown";
+}
+
+/**
+ * A local is proven when every value ever assigned to it is (fixture inline/not-promise-local);
+ * `undefined`, `NaN` and `Infinity` are proven unless shadowed. Parameters, imports, catch
+ * bindings, destructured names and loop variables are unknown.
+ */
+function identifierProof(ctx: Ctx, id: t.Identifier, seen: Set<Node>): Proof {
+  const b = ctx.scopes.binding(id, id.name);
+  if (!b) return id.name === "undefined" || id.name === "NaN" || id.name === "Infinity" ? "proven" : "unknown";
+  if (b.kind === "hoisted" || b.node.type === "FunctionDeclaration") return "proven";
+  if (b.node.type === "ClassDeclaration") return hasKey(b.node.body.body as Node[], "then", true) ? "unknown" : "proven";
+  if (b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier") return "unknown";
+  const parent = ctx.tree.parent(b.node);
+  const grand = parent && ctx.tree.parent(parent);
+  // `for (const x of xs)`: the declarator has no init, the loop assigns it.
+  if (grand && (grand.type === "ForOfStatement" || grand.type === "ForInStatement") && grand.left === parent)
+    return "unknown";
+  if (seen.has(b.node)) return "proven";
+  seen.add(b.node);
+  let proof: Proof = b.node.init ? proofOf(ctx, b.node.init as Node, seen) : "proven";
+  for (const v of b.violations) {
+    if (proof === "async") break;
+    if (v.type === "AssignmentExpression" && v.left.type === "Identifier") proof = join(proof, proofOf(ctx, v, seen));
+    else if (v.type === "UpdateExpression") continue;
+    else proof = join(proof, "unknown");
+  }
+  return proof;
+}
