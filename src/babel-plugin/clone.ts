@@ -62,3 +62,42 @@ export function rewriteTree(
   }
   return visit(node) ?? node;
 }
+
+/** Inserts `nodes` after `target` in the statement list of `root`'s subtree that holds it. */
+export function insertAfterIn(target: t.Node, nodes: t.Node[], root: t.Node): boolean {
+  const rec = root as unknown as Record<string, unknown>;
+  for (const key of Object.keys(rec)) {
+    if (COMMENTS.has(key) || key === "loc" || key === "extra") continue;
+    const v = rec[key];
+    if (Array.isArray(v)) {
+      const i = v.indexOf(target);
+      if (i >= 0) {
+        v.splice(i + 1, 0, ...nodes);
+        return true;
+      }
+      for (const x of v) if (isNode(x) && insertAfterIn(target, nodes, x)) return true;
+    } else if (isNode(v) && insertAfterIn(target, nodes, v)) return true;
+  }
+  return false;
+}
+
+/** Replaces `target` by `by` where `root`'s subtree holds it. */
+export function replaceIn(target: t.Node, by: t.Node, root: t.Node): boolean {
+  const rec = root as unknown as Record<string, unknown>;
+  for (const key of Object.keys(rec)) {
+    if (COMMENTS.has(key) || key === "loc" || key === "extra") continue;
+    const v = rec[key];
+    if (Array.isArray(v)) {
+      const i = v.indexOf(target);
+      if (i >= 0) {
+        v[i] = by;
+        return true;
+      }
+      for (const x of v) if (isNode(x) && x !== by && replaceIn(target, by, x)) return true;
+    } else if (v === target) {
+      rec[key] = by;
+      return true;
+    } else if (isNode(v) && v !== by && replaceIn(target, by, v)) return true;
+  }
+  return false;
+}

@@ -6,7 +6,7 @@ import { TRANSPARENT } from "../core/analysis/view.js";
 import type { AwaitFact } from "../core/inline.js";
 import { syntaxOf } from "../core/syntax.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
-import { cloneWithMap, rewriteTree } from "./clone.js";
+import { cloneWithMap, insertAfterIn, replaceIn, rewriteTree } from "./clone.js";
 import type { Imports } from "./imports.js";
 
 /** What the Babel emitter works with: Babel's builders, the core's plan, the file's name. */
@@ -200,7 +200,118 @@ export function inlineCopy(
   else fnCopy.body = mapper.map(rewriteTree(fnCopy.body, own, true) as t.Expression);
   fnCopy.async = false;
   syncReturnType(fnCopy);
+  nestedPairs(ctx, fn, edits, imports, map);
   return copy;
+}
+
+/**
+ * A function annotated inside the one being copied keeps its variant and marker in the copy:
+ * the copy's calls of `innerSync` need a declaration in the copy's own scope (fixture
+ * inline/nested-annotated).
+ */
+function nestedPairs(
+  ctx: EmitCtx,
+  outer: SaFunction,
+  edits: Map<t.Node, CallEdit>,
+  imports: Imports,
+  map: Map<t.Node, t.Node>,
+): void {
+  const t = ctx.t;
+  const root = map.get(outer.member ?? outer.fn)!;
+  const holders = new Map<t.Node, SaFunction[]>();
+  for (const inner of ctx.plan.fns) {
+    if (inner === outer || inner.processed) continue;
+    if (inner.form === "class-method" || inner.form === "object-method") {
+      const member = map.get(inner.member!);
+      if (!member) continue;
+      insertAfterIn(member, [buildVariant(ctx, inner, edits, imports)], root);
+      holders.set(inner.holder!, [...(holders.get(inner.holder!) ?? []), inner]);
+      continue;
+    }
+    const stmt = inner.stmt && map.get(inner.stmt);
+    if (!stmt) continue;
+    const pair: t.Statement[] = [
+      buildVariant(ctx, inner, edits, imports) as t.Statement,
+      ...pairStatements(ctx, inner, imports),
+    ];
+    if (inner.wrapper) {
+      // The typed form: the copy calls the function itself, as the original does once compiled.
+      const decl = (
+        stmt.type === "ExportNamedDeclaration" ? stmt.declaration : stmt
+      ) as t.VariableDeclaration;
+      decl.declarations[0].init = map.get(inner.wrapper.arguments[0]) as t.Expression;
+    }
+    insertAfterIn(stmt, pair, root);
+  }
+  // Methods are marked where their class or object is created, as in the original.
+  for (const [holder, list] of holders) {
+    const copy = map.get(holder)!;
+    const isClass = list[0].form === "class-method";
+    const marks = (self: () => t.Expression): t.ExpressionStatement[] =>
+      list.map((fn) => {
+        const o = () =>
+          isClass && !fn.isStatic ? t.memberExpression(self(), t.identifier("prototype")) : self();
+        return t.expressionStatement(
+          t.callExpression(t.memberExpression(t.identifier(imports.runtime()), t.identifier("mark")), [
+            t.memberExpression(o(), t.identifier(fn.name)),
+            markerSpec(ctx, fn, t.memberExpression(o(), t.identifier(fn.variant))),
+          ]),
+        );
+      });
+    if (isClass) {
+      (copy as t.Class).body.body.push(t.staticBlock(marks(() => t.thisExpression())));
+      continue;
+    }
+    const tree = ctx.plan.ctx.tree;
+    const decl = tree.parent(holder);
+    const declaration = decl && tree.parent(decl);
+    const container = declaration && tree.parent(declaration);
+    if (
+      decl?.type === "VariableDeclarator" &&
+      decl.id.type === "Identifier" &&
+      (container?.type === "BlockStatement" || container?.type === "SwitchCase")
+    ) {
+      const name = decl.id.name;
+      insertAfterIn(
+        map.get(declaration!)!,
+        marks(() => t.identifier(name)),
+        root,
+      );
+      continue;
+    }
+    const o = t.identifier(ctx.plan.names.uid("o"));
+    const body = marks(() => t.cloneNode(o)).map((m) => m.expression);
+    replaceIn(
+      copy,
+      t.callExpression(t.arrowFunctionExpression([o], t.sequenceExpression([...body, t.cloneNode(o)])), [
+        copy as t.Expression,
+      ]),
+      root,
+    );
+  }
+}
+
+/** The statements that follow a function/const variant: its marker (and, typed form, its choices). */
+export function pairStatements(ctx: EmitCtx, fn: SaFunction, imports: Imports): t.Statement[] {
+  const t = ctx.t;
+  const call = (name: string, args: t.Expression[]) =>
+    t.expressionStatement(
+      t.callExpression(t.memberExpression(t.identifier(imports.runtime()), t.identifier(name)), args),
+    );
+  const out = [call("mark", [t.identifier(fn.name), markerSpec(ctx, fn, t.identifier(fn.variant))])];
+  if (fn.wrapper) {
+    const [sync, async] = fn.kind === "async" ? [fn.variant, fn.name] : [fn.name, fn.variant];
+    out.push(
+      call("explicit", [
+        t.identifier(fn.name),
+        t.objectExpression([
+          t.objectProperty(t.identifier("sync"), t.identifier(sync)),
+          t.objectProperty(t.identifier("async"), t.identifier(async)),
+        ]),
+      ]),
+    );
+  }
+  return out;
 }
 
 /** `(...args) => _sa.runSync(url, key, args)` and friends: the body of a worker/pool variant. */

@@ -311,6 +311,7 @@ class SyncCopy {
       const m = /\basync\b\s*/.exec(head);
       if (m) ms.remove(s(f) + m.index, s(f) + m.index + m[0].length);
     }
+    this.nestedPairs(from, to);
     const rt = f.returnType as t.TSTypeAnnotation | null | undefined;
     if (rt?.type === "TSTypeAnnotation" && rt.start != null) {
       const ann = rt.typeAnnotation as t.TSTypeReference;
@@ -319,6 +320,61 @@ class SyncCopy {
       else ms.remove(s(rt), e(rt));
     }
     return ms.slice(from, to);
+  }
+
+  /**
+   * A function annotated inside the one being copied keeps its variant and marker in the copy:
+   * the copy's calls of `innerSync` need a declaration in the copy's own scope (fixture
+   * inline/nested-annotated).
+   */
+  private nestedPairs(from: number, to: number): void {
+    const { plan, fn } = this;
+    const ms = this.ed.ms;
+    const holders = new Map<Node, SaFunction[]>();
+    for (const inner of plan.fns) {
+      if (inner === fn || inner.processed) continue;
+      if (inner.form === "class-method" || inner.form === "object-method") {
+        const member = inner.member!;
+        if (s(member) < from || e(member) > to) continue;
+        const text = variantText(plan, inner, plan.ctx.code, this.imports);
+        ms.appendLeft(e(member), inner.form === "object-method" ? `, ${text}` : `\n${text}`);
+        holders.set(inner.holder!, [...(holders.get(inner.holder!) ?? []), inner]);
+        continue;
+      }
+      const stmt = inner.stmt;
+      if (!stmt || s(stmt) < from || e(stmt) > to) continue;
+      const text = variantText(plan, inner, plan.ctx.code, this.imports);
+      if (inner.wrapper) unwrap(this.ed.ms, inner.wrapper);
+      this.ed.ms.appendLeft(e(stmt), `\n${pairLines(inner, text, this.imports).join("\n")}`);
+    }
+    // Methods are marked where their class or object is created, as in the original.
+    const rt = this.imports.runtime();
+    for (const [holder, list] of holders) {
+      const isClass = list[0].form === "class-method";
+      const marks = (self: string) =>
+        list.map((m) => {
+          const o = isClass && !m.isStatic ? `${self}.prototype` : self;
+          return `${rt}.mark(${o}.${m.name}, ${markerSpec(m, `${o}.${m.variant}`)})`;
+        });
+      if (isClass) {
+        ms.appendLeft(e((holder as t.Class).body) - 1, `\nstatic {\n${marks("this").join(";\n")};\n}\n`);
+        continue;
+      }
+      const tree = plan.ctx.tree;
+      const decl = tree.parent(holder);
+      const declaration = decl && tree.parent(decl);
+      const container = declaration && tree.parent(declaration);
+      if (
+        decl?.type === "VariableDeclarator" &&
+        decl.id.type === "Identifier" &&
+        (container?.type === "BlockStatement" || container?.type === "SwitchCase")
+      ) {
+        ms.appendLeft(e(declaration!), `\n${marks(decl.id.name).join(";\n")};`);
+        continue;
+      }
+      const o = plan.names.uid("o");
+      this.ed.wrap(holder, `((${o}) => (${[...marks(o), o].join(", ")}))(`, ")");
+    }
   }
 
   /** Renames the copy: the declaration's id, or the method's key. */
@@ -423,6 +479,24 @@ function variantText(plan: Plan, fn: SaFunction, code: string, imports: TextImpo
   }
 }
 
+/** A function/const variant and the statements that mark it (and, typed form, its choices). */
+function pairLines(fn: SaFunction, variant: string, imports: TextImports): string[] {
+  const rt = imports.runtime();
+  const lines = [variant, `${rt}.mark(${fn.name}, ${markerSpec(fn, fn.variant)});`];
+  if (fn.wrapper) {
+    const [sync, async] = fn.kind === "async" ? [fn.variant, fn.name] : [fn.name, fn.variant];
+    lines.push(`${rt}.explicit(${fn.name}, { sync: ${sync}, async: ${async} });`);
+  }
+  return lines;
+}
+
+/** The typed form `smartasync(fn)`: the wrapper goes, its explicit choices stay (pairLines). */
+function unwrap(ms: MagicString, wrapper: t.CallExpression): void {
+  const arg = wrapper.arguments[0] as Node;
+  ms.remove(s(wrapper), s(arg));
+  ms.remove(e(arg), e(wrapper));
+}
+
 /** After a statement: a new line, then `text`. */
 function after(ms: MagicString, stmt: Node, text: string): void {
   ms.appendLeft(e(stmt), `\n${text}`);
@@ -451,15 +525,9 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
     if (fn.processed) continue;
     const variant = variants.get(fn)!;
     if (fn.form === "function" || fn.form === "const") {
-      const lines = [variant, `${rt()}.mark(${fn.name}, ${markerSpec(fn, fn.variant)});`];
-      if (fn.wrapper) {
-        // The typed form: the wrapper goes, its explicit choices stay for code not compiled.
-        const arg = fn.wrapper.arguments[0] as Node;
-        ms.remove(s(fn.wrapper), s(arg));
-        ms.remove(e(arg), e(fn.wrapper));
-        const [sync, async] = fn.kind === "async" ? [fn.variant, fn.name] : [fn.name, fn.variant];
-        lines.push(`${rt()}.explicit(${fn.name}, { sync: ${sync}, async: ${async} });`);
-      }
+      const lines = pairLines(fn, variant, imports);
+      // The typed form: the wrapper goes, its explicit choices stay for code not compiled.
+      if (fn.wrapper) unwrap(ms, fn.wrapper);
       if (plan.inWorkers.has(fn)) lines.push(`${rt()}.register(${imports.moduleUrl()}, { ${fn.name} });`);
       const use = fn.exportDecl ? undefined : plan.exportIndex.get(fn.name);
       for (const { decl, exported } of use?.specifiers ?? []) {
