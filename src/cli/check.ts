@@ -38,12 +38,14 @@ export interface DenyRules {
   codes: Set<string>;
   strategies: Set<string>;
   warnings: boolean;
+  /** Run-time guards in inline sync variants (each awaited value the build could not prove). */
+  guarded: boolean;
 }
 
 /** `--deny SA201,sync-worker --deny warnings` → the rules; an unknown word is a usage error. */
 export function parseDeny(values: string[]): DenyRules {
-  const rules: DenyRules = { codes: new Set(), strategies: new Set(), warnings: false };
-  const known = [...Object.keys(CODES), ...Object.keys(FAILURE_CODES), ...STRATEGIES, "warnings"];
+  const rules: DenyRules = { codes: new Set(), strategies: new Set(), warnings: false, guarded: false };
+  const known = [...Object.keys(CODES), ...Object.keys(FAILURE_CODES), ...STRATEGIES, "warnings", "guarded"];
   for (const raw of values.flatMap((v) => v.split(","))) {
     const word = raw.trim();
     if (word === "") continue;
@@ -52,10 +54,11 @@ export function parseDeny(values: string[]): DenyRules {
     else if (word in FAILURE_CODES) rules.codes.add(word);
     else if ((STRATEGIES as readonly string[]).includes(word)) rules.strategies.add(word);
     else if (word === "warnings" || word === "warning") rules.warnings = true;
+    else if (word === "guarded") rules.guarded = true;
     else {
       const guess = didYouMean(word, known);
       throw new UsageError(
-        `--deny ${word}: not a diagnostic code, a strategy or "warnings"${guess ? ` (did you mean ${guess}?)` : ""}; known: SA101…SA901, ${STRATEGIES.join(", ")}, warnings`,
+        `--deny ${word}: not a diagnostic code, a strategy, "guarded" or "warnings"${guess ? ` (did you mean ${guess}?)` : ""}; known: SA101…SA901, ${STRATEGIES.join(", ")}, guarded, warnings`,
       );
     }
   }
@@ -95,6 +98,19 @@ export function checkFindings(outcomes: TransformOutcome[], deny: DenyRules): Ch
         loc: c.loc,
         failsBy: c.strategy,
       });
+    }
+    if (deny.guarded) {
+      for (const f of o.report.functions) {
+        for (const g of f.guards ?? []) {
+          items.push({
+            code: "guarded",
+            severity: "error",
+            message: `${f.variants.sync} checks at run time that ${g.text} is not a promise, denied by --deny guarded (prove it, or build with unproven: "worker")`,
+            loc: g.loc,
+            failsBy: "guarded",
+          });
+        }
+      }
     }
     out.push(...items);
   }

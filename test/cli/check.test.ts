@@ -45,8 +45,22 @@ describe("smartasync check", () => {
     const r = cli(["check", "src", "--deny", "sync-wroker"], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(
-      /^smartasync: --deny sync-wroker: not a diagnostic code, a strategy or "warnings" \(did you mean sync-worker\?\)/,
+      /^smartasync: --deny sync-wroker: not a diagnostic code, a strategy, "guarded" or "warnings" \(did you mean sync-worker\?\)/,
     );
+  });
+
+  it("--deny guarded fails on each run-time guard of an inline variant, at the guarded value", () => {
+    const t = tree("check-guarded", {
+      "db.js": `// @smartasync\nexport async function query(conn, sql) {\n  const rows = await conn.run(sql);\n  return rows.length;\n}\n`,
+    });
+    expect(cli(["check", "."], t).status).toBe(0);
+    const r = cli(["check", ".", "--deny", "guarded"], t);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "db.js:3:22: denied (guarded) guarded: querySync checks at run time that conn.run(...) is not a promise, denied by --deny guarded",
+    );
+    expect(r.stdout).toContain("db.js:4:10: denied (guarded) guarded: querySync checks at run time that rows.length");
+    expect(cli(["check", ".", "--deny", "guarded"], clean).status).toBe(0);
   });
 
   it("a thrown SA error counts as an error, with its code and location; the others are still checked", () => {
