@@ -71,7 +71,9 @@ export function callText(
   ctx: Ctx,
   call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
 ): string {
-  const callee = sourceOf(ctx, call.callee);
+  const text = sourceOf(ctx, call.callee);
+  // `(async () => 3)()`, not `async () => 3()`.
+  const callee = /Function|Class/.test(call.callee.type) ? `(${text})` : text;
   return `${call.type === "NewExpression" ? "new " : ""}${callee}(${call.arguments.length ? "..." : ""})`;
 }
 

@@ -1,4 +1,3 @@
-import type { types as t } from "@babel/core";
 import { type AwaitFact, WHY } from "../inline.js";
 import { findTwin } from "../twins.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
@@ -46,7 +45,11 @@ function leavesOf(
 
 /** How a guard names its operand: `load(...)`, `this.conn`, shortened to one line. */
 function guardText(ctx: Ctx, node: Node): string {
-  if (node.type === "CallExpression" || node.type === "OptionalCallExpression" || node.type === "NewExpression")
+  if (
+    node.type === "CallExpression" ||
+    node.type === "OptionalCallExpression" ||
+    node.type === "NewExpression"
+  )
     return callText(ctx, node);
   const text = sourceOf(ctx, node).replace(/\s+/g, " ");
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
@@ -108,9 +111,21 @@ function factOf(
   // A function declared `: Promise<T>` without `async` returns the promise itself, so an
   // unknown returned value is most likely that promise (fixture inline/promise-typed-return).
   if (proof === "async" || (returned && strictReturns)) {
-    if (node.type === "CallExpression" || node.type === "OptionalCallExpression" || node.type === "NewExpression")
-      return { kind: "unmappable", why: node.type === "NewExpression" ? WHY.newExpression(callText(ctx, node)) : WHY.unknownCall(callText(ctx, node)) };
+    if (
+      node.type === "CallExpression" ||
+      node.type === "OptionalCallExpression" ||
+      node.type === "NewExpression"
+    )
+      return {
+        kind: "unmappable",
+        why:
+          node.type === "NewExpression"
+            ? WHY.newExpression(callText(ctx, node))
+            : WHY.unknownCall(callText(ctx, node)),
+      };
     if (node.type === "Identifier") return { kind: "unmappable", why: WHY.promiseLocal(node.name) };
+    // Babel 8's `import(x)`; Babel 7 parses it as a call of `Import`, quoted the same way above.
+    if (node.type === "ImportExpression") return { kind: "unmappable", why: WHY.unknownCall("import(...)") };
     return { kind: "unmappable", why: WHY.other(sourceOf(ctx, node)) };
   }
   return { kind: "guarded", loc: locOf(ctx, node), text: guardText(ctx, node) };

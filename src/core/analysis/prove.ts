@@ -49,7 +49,16 @@ const PLAIN_CALLS: Record<string, ReadonlySet<string> | "all"> = {
   Reflect: new Set(["has", "ownKeys", "isExtensible", "defineProperty", "deleteProperty"]),
   RegExp: new Set([""]),
   URL: new Set(["canParse", "createObjectURL"]),
-  Buffer: new Set(["from", "alloc", "allocUnsafe", "concat", "byteLength", "isBuffer", "compare", "isEncoding"]),
+  Buffer: new Set([
+    "from",
+    "alloc",
+    "allocUnsafe",
+    "concat",
+    "byteLength",
+    "isBuffer",
+    "compare",
+    "isEncoding",
+  ]),
   // A clone holds no functions (they cannot be cloned), so no callable `then`.
   structuredClone: new Set([""]),
   parseInt: new Set([""]),
@@ -237,6 +246,9 @@ export function proofOf(ctx: Ctx, node: Node, seen: Set<Node> = new Set()): Proo
       return "proven";
     case "Identifier":
       return identifierProof(ctx, n, seen);
+    // `import(x)` (Babel 7 parses it as a call of `Import`, handled in knownAsyncCall).
+    case "ImportExpression":
+      return "async";
     case "CallExpression":
     case "OptionalCallExpression":
       if (isPlainGlobalCall(ctx, n)) return "proven";
@@ -266,9 +278,11 @@ function join(a: Proof, b: Proof): Proof {
  */
 function identifierProof(ctx: Ctx, id: t.Identifier, seen: Set<Node>): Proof {
   const b = ctx.scopes.binding(id, id.name);
-  if (!b) return id.name === "undefined" || id.name === "NaN" || id.name === "Infinity" ? "proven" : "unknown";
+  if (!b)
+    return id.name === "undefined" || id.name === "NaN" || id.name === "Infinity" ? "proven" : "unknown";
   if (b.kind === "hoisted" || b.node.type === "FunctionDeclaration") return "proven";
-  if (b.node.type === "ClassDeclaration") return hasKey(b.node.body.body as Node[], "then", true) ? "unknown" : "proven";
+  if (b.node.type === "ClassDeclaration")
+    return hasKey(b.node.body.body as Node[], "then", true) ? "unknown" : "proven";
   if (b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier") return "unknown";
   const parent = ctx.tree.parent(b.node);
   const grand = parent && ctx.tree.parent(parent);
@@ -280,7 +294,8 @@ function identifierProof(ctx: Ctx, id: t.Identifier, seen: Set<Node>): Proof {
   let proof: Proof = b.node.init ? proofOf(ctx, b.node.init as Node, seen) : "proven";
   for (const v of b.violations) {
     if (proof === "async") break;
-    if (v.type === "AssignmentExpression" && v.left.type === "Identifier") proof = join(proof, proofOf(ctx, v, seen));
+    if (v.type === "AssignmentExpression" && v.left.type === "Identifier")
+      proof = join(proof, proofOf(ctx, v, seen));
     else if (v.type === "UpdateExpression") continue;
     else proof = join(proof, "unknown");
   }

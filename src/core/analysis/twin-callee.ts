@@ -53,4 +53,3 @@ export function importedCallee(ctx: Ctx, callee: Node): ImportedCallee | undefin
   }
   return undefined;
 }
-
