@@ -9,15 +9,14 @@ import {
   Worker,
   workerData,
 } from "node:worker_threads";
+import { errorLine, isError, receive, sendArgs, uncloneable } from "./clone.js";
 import {
-  attributeCloneFailure,
-  checkArgs,
-  decodeError,
-  encodeArgs,
+  importing,
   normalizeUrl,
   type Request,
   type Response,
   registry,
+  STATE,
   WORKER_KEY,
   type WorkerInit,
 } from "./internal.js";
@@ -329,10 +328,22 @@ function boundary(name: string, url: string): string {
 function timeoutError(name: string, url: string, ms: number, key: string, what: string): Error {
   const err = new Error(
     `smartasync: ${name} (${url}) did not settle within ${ms} ms; ${what}. ` +
+      (key === "syncTimeoutMs"
+        ? `The likely cause: ${name} waits on something only this thread can give (a server or a ` +
+          "timer of this thread, a message to it), which cannot happen while this thread is blocked " +
+          `waiting for ${name}; call it from async code with \`await ${name}(...)\` instead. `
+        : "") +
       `If it needs longer, raise the limit with configure({ ${key}: <ms> }).`,
   );
   err.name = "SmartAsyncTimeoutError";
   (err as Error & { code: string }).code = "SMARTASYNC_TIMEOUT";
+  return err;
+}
+
+/** A worker that cannot start fails the call at once (code SMARTASYNC_WORKER_START). */
+function startError(name: string, reason: string): Error {
+  const err = new Error(`smartasync: cannot start a worker for ${name}: ${reason}`);
+  (err as Error & { code: string }).code = "SMARTASYNC_WORKER_START";
   return err;
 }
 
@@ -342,6 +353,17 @@ function spawn(
   extra: Partial<WorkerInit>,
   transfer: MessagePort[],
 ): Worker {
+  // Workers inherit execArgv, and Node refuses --input-type for any worker (its entry is a
+  // file): the worker would die before running a line of ours, unseen by a blocked caller.
+  const inputType = process.execArgv.find((a) => a === "--input-type" || a.startsWith("--input-type="));
+  if (inputType !== undefined) {
+    throw startError(
+      name,
+      `Node refuses it: "--input-type can only be used with string input via --eval, --print, or STDIN" ` +
+        `(ERR_INPUT_TYPE_NOT_ALLOWED), and worker threads inherit ${inputType} from this process. ` +
+        "Run the program from a file (node main.mjs) instead of -e or standard input.",
+    );
+  }
   if (depth + 1 > config.maxNesting) {
     throw new Error(
       `smartasync: cannot start a worker for ${name}: it would be nested ${depth + 1} deep, beyond ` +
@@ -361,13 +383,62 @@ function spawn(
 }
 
 function settleResponse(res: Response, name: string, url: string, callerStack?: string): unknown {
-  if (res.e === true) {
-    const err = decodeError(res.v as never, boundary(name, url), callerStack);
-    if (res.ok) return err;
-    throw err;
+  const v = res.c === true ? receive(res.v) : res.v;
+  // The worker's stack of a thrown (or returned) error, then where it crossed, then the caller.
+  if (res.c === true && isError(v)) {
+    let stack = `${typeof v.stack === "string" ? v.stack : errorLine(v)}\n${boundary(name, url)}`;
+    if (callerStack !== undefined) stack += callerStack;
+    Object.defineProperty(v, "stack", {
+      value: stack,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
-  if (res.ok) return res.v;
-  throw res.v;
+  if (res.ok) return v;
+  throw v;
+}
+
+/** A re-entrant call from the top level of a module this worker is still importing. */
+function reentrantError(name: string, url: string): Error {
+  const err = new Error(
+    `smartasync: ${name} (${url}) was called through a worker while this worker was still importing ` +
+      `${url}: the module's own top-level code calls ${name}'s worker variant, and every worker that ` +
+      "imports the module to run it would call it again (one more worker each time). Move the call " +
+      `into a function run after the import, guard it with \`if (!isWorker)\`, or write \`await ${name}(...)\` ` +
+      "at the top level.",
+  );
+  (err as Error & { code: string }).code = "SMARTASYNC_REENTRANT";
+  return err;
+}
+
+/** Whether this thread itself listens on `port` (only this thread's own handles). */
+function ownServerOn(port: number): boolean {
+  const list = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles;
+  if (typeof list !== "function") return false;
+  for (const h of list.call(process)) {
+    try {
+      const s = h as { listening?: unknown; address?: () => unknown };
+      if (s.listening !== true || typeof s.address !== "function") continue;
+      const a = s.address();
+      if (a !== null && typeof a === "object" && (a as { port?: unknown }).port === port) return true;
+    } catch {
+      // not a server
+    }
+  }
+  return false;
+}
+
+function deadlockError(name: string, url: string, port: number): Error {
+  const err = new Error(
+    `smartasync: ${name} (${url}) connected to port ${port}, where a server of this very thread listens; ` +
+      `this thread is blocked until ${name} settles, so that server cannot answer and the call could ` +
+      `only time out. Call it from async code with \`await ${name}(...)\`, so this thread stays free to ` +
+      "serve. Its worker was terminated.",
+  );
+  err.name = "SmartAsyncDeadlockError";
+  (err as Error & { code: string }).code = "SMARTASYNC_DEADLOCK";
+  return err;
 }
 
 // --- the blocking channel (one per thread) -------------------------------------------------
@@ -381,7 +452,7 @@ let channel: Channel | undefined;
 
 function openChannel(name: string): Channel {
   const { port1, port2 } = new MessageChannel();
-  const state = new Int32Array(new SharedArrayBuffer(8));
+  const state = new Int32Array(new SharedArrayBuffer(4 * STATE.size));
   const worker = spawn("sync", name, { port: port2, state }, [port2]);
   const ch: Channel = { worker, port: port1, state };
   const drop = () => {
@@ -426,36 +497,44 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
         `configure({ onCannotBlock: "promise" }) to get a promise from such calls.`,
     );
   }
-  checkArgs(args, name);
+  if (!Array.isArray(args)) throw new TypeError(`smartasync: the arguments of ${name} must be an array`);
+  if (init !== undefined && importing().has(url)) throw reentrantError(name, url);
+  const sent = sendArgs(args, name);
   let ch = channel;
-  if (ch === undefined || Atomics.load(ch.state, 1) !== 0) {
+  if (ch === undefined || Atomics.load(ch.state, STATE.dead) !== 0) {
     if (ch !== undefined) void closeChannel(ch);
     ch = openChannel(name);
   }
   const id = ++seq;
-  const enc = encodeArgs(args);
-  const req: Request = { id, url, name, args: enc.args, e: enc.e };
+  const req: Request = { id, url, name, args: sent.args };
+  if (sent.c) req.c = true;
   const state = ch.state;
-  Atomics.store(state, 0, 0);
+  Atomics.store(state, STATE.wake, 0);
   try {
     ch.worker.postMessage(req);
   } catch (err) {
-    throw attributeCloneFailure(args, name, err);
+    throw postFailure(name, err);
   }
   const limit = config.syncTimeoutMs;
   const deadline = performance.now() + limit;
-  let remaining = limit;
   for (;;) {
-    Atomics.wait(state, 0, 0, remaining);
-    const got = receiveMessageOnPort(ch.port);
-    if (got !== undefined) {
+    // Clear the wake flag, then read: an answer posted after the read sets the flag again
+    // (the worker posts, then sets it), so the wait below returns at once.
+    Atomics.store(state, STATE.wake, 0);
+    for (let got = receiveMessageOnPort(ch.port); got !== undefined; got = receiveMessageOnPort(ch.port)) {
       const res = got.message as Response;
-      if (res.id === id) {
-        return settleResponse(res, name, url, res.ok ? undefined : callerFrames());
-      }
-      continue; // a stale answer: keep reading
+      if (res.id === id) return settleResponse(res, name, url, res.ok ? undefined : callerFrames());
+      // a stale answer (of a call that timed out): keep reading
     }
-    remaining = deadline - performance.now();
+    if (Atomics.load(state, STATE.connect) !== 0) {
+      // The worker opened a loopback connection: to a server of this (blocked) thread?
+      const port = Atomics.exchange(state, STATE.connect, 0);
+      if (ownServerOn(port)) {
+        void closeChannel(ch);
+        throw deadlockError(name, url, port);
+      }
+    }
+    const remaining = deadline - performance.now();
     if (remaining <= 0) {
       void closeChannel(ch);
       throw timeoutError(
@@ -463,11 +542,19 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
         url,
         limit,
         "syncTimeoutMs",
-        "its worker was terminated (a new one starts on the next call)",
+        Atomics.load(state, STATE.started) === 0
+          ? "its worker never started running (a flag or module hook the worker inherits may stop it: " +
+              "see the process's standard error), and was terminated"
+          : "its worker was terminated (a new one starts on the next call)",
       );
     }
-    if (Atomics.load(state, 0) !== 0) Atomics.store(state, 0, 0);
+    Atomics.wait(state, STATE.wake, 0, remaining);
   }
+}
+
+/** postMessage refused what the check let through (it should not): say so, located by name. */
+function postFailure(name: string, err: unknown): TypeError {
+  return uncloneable(`smartasync: the arguments of ${name} cannot be sent to a worker (${errorLine(err)})`);
 }
 
 function callerFrames(): string {
@@ -484,7 +571,6 @@ interface Task {
   url: string;
   name: string;
   req: Request;
-  args: unknown[];
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -544,7 +630,7 @@ function dispatch(pw: PoolWorker, t: Task): void {
   try {
     pw.worker.postMessage(t.req);
   } catch (err) {
-    t.reject(attributeCloneFailure(t.args, t.name, err));
+    t.reject(postFailure(t.name, err));
     goIdle(pw);
     return;
   }
@@ -631,14 +717,16 @@ export function offload(moduleUrl: string, name: string, args: unknown[]): Promi
   let url: string;
   try {
     url = registered(moduleUrl, name).url;
-    checkArgs(args, name);
-    const enc = encodeArgs(args);
-    req = { id: ++seq, url, name, args: enc.args, e: enc.e };
+    if (!Array.isArray(args)) throw new TypeError(`smartasync: the arguments of ${name} must be an array`);
+    if (init !== undefined && importing().has(url)) throw reentrantError(name, url);
+    const sent = sendArgs(args, name);
+    req = { id: ++seq, url, name, args: sent.args };
+    if (sent.c) req.c = true;
   } catch (err) {
     return Promise.reject(err);
   }
   return new Promise((resolve, reject) => {
-    queue.push({ id: req.id, url, name, req, args, resolve, reject });
+    queue.push({ id: req.id, url, name, req, resolve, reject });
     pump();
   });
 }

@@ -1,18 +1,17 @@
 // Worker entry for both the blocking channel (mode "sync": replies on a dedicated MessagePort,
 // then wakes the blocked caller through a shared Int32Array) and the pool (mode "pool": replies
 // on parentPort). It imports a module by URL, which registers its functions, and calls them.
+import { subscribe } from "node:diagnostics_channel";
 import { writeSync } from "node:fs";
+import type { Socket } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
+import { errorLine, receive, sendValue } from "./clone.js";
 import {
-  decodeArgs,
-  describeUncloneable,
-  encodeError,
-  encodeValue,
-  isError,
+  importing,
   type Request,
   type Response,
   registry,
-  resultError,
+  STATE,
   WORKER_IMPORT_ENV,
   type WorkerInit,
 } from "./internal.js";
@@ -23,52 +22,92 @@ const port = init.port;
 const state = init.state;
 if (init.sourceMaps) process.setSourceMapsEnabled(true);
 
+if (state !== undefined) Atomics.store(state, STATE.started, 1);
+
 const reg = registry();
 const loading = new Map<string, Promise<unknown>>();
 const inflight = new Map<number, string>(); // id -> function name
 let dead = false;
 
-function send(msg: Response): void {
-  if (dead) msg.x = true;
+const postToParent = parentPort!.postMessage.bind(parentPort!);
+
+function post(msg: Response): void {
   if (sync) {
     port!.postMessage(msg);
-    Atomics.store(state!, 0, 1);
-    Atomics.notify(state!, 0);
-  } else {
-    parentPort!.postMessage(msg);
-  }
+    Atomics.store(state!, STATE.wake, 1);
+    Atomics.notify(state!, STATE.wake);
+  } else postToParent(msg);
 }
 
+/**
+ * A pool worker's console output travels to the parent thread as messages of its own; the
+ * answer must not overtake it, or a program that ends right after its last offload loses the
+ * last lines. A write's callback runs once the parent has taken the text, so the answer waits
+ * for an empty write on each stream (only when something is pending: no cost otherwise). The
+ * blocking worker writes to the file descriptors directly (below), and a dying worker answers
+ * at once.
+ */
+function send(msg: Response): void {
+  if (dead) msg.x = true;
+  if (!sync && !dead && (process.stdout.writableLength > 0 || process.stderr.writableLength > 0)) {
+    let n = 2;
+    const done = () => {
+      if (--n === 0) post(msg);
+    };
+    process.stdout.write("", done);
+    process.stderr.write("", done);
+    return;
+  }
+  post(msg);
+}
+
+/** The thrown value as it goes back; a value that cannot go is replaced by the located error. */
 function fail(id: number, err: unknown): void {
+  const name = inflight.get(id) ?? "the function";
   inflight.delete(id);
-  const msg: Response = isError(err)
-    ? { id, ok: false, v: encodeError(err), e: true }
-    : { id, ok: false, v: encodeValue(err) };
+  let out: { v: unknown; c: boolean };
+  try {
+    out = sendValue(err, name, true);
+  } catch (refusal) {
+    out = sendValue(refusal, name, true);
+  }
+  const msg: Response = { id, ok: false, v: out.v };
+  if (out.c) msg.c = true;
   try {
     send(msg);
-  } catch {
-    send({ id, ok: false, v: encodeError(new Error(String(err))), e: true });
+  } catch (e) {
+    // postMessage refused what the check let through: send its reason, which always goes.
+    const plain = sendValue(
+      new Error(
+        `smartasync: ${name} failed with ${errorLine(err)}, which cannot be sent back (${errorLine(e)})`,
+      ),
+      name,
+      true,
+    );
+    send({ id, ok: false, v: plain.v, c: true });
   }
 }
 
 function succeed(id: number, name: string, value: unknown): void {
-  inflight.delete(id);
-  let msg: Response;
-  if (isError(value)) msg = { id, ok: true, v: encodeError(value), e: true };
-  else {
-    const why = describeUncloneable(value);
-    if (why !== undefined) {
-      fail(id, resultError(name, why));
-      return;
-    }
-    msg = { id, ok: true, v: value };
+  let out: { v: unknown; c: boolean };
+  try {
+    out = sendValue(value, name, false);
+  } catch (refusal) {
+    fail(id, refusal);
+    return;
   }
+  inflight.delete(id);
+  const msg: Response = { id, ok: true, v: out.v };
+  if (out.c) msg.c = true;
   try {
     send(msg);
-  } catch (err) {
+  } catch (e) {
+    inflight.set(id, name);
     fail(
       id,
-      resultError(name, `contains a value that cannot be cloned (${isError(err) ? err.message : err})`),
+      new TypeError(
+        `smartasync: ${name} returned a value that cannot be sent back from its worker (${errorLine(e)})`,
+      ),
     );
   }
 }
@@ -80,7 +119,14 @@ function lookup(url: string, name: string): Function | undefined {
 async function load(url: string, name: string): Promise<Function> {
   let p = loading.get(url);
   if (p === undefined) {
+    // While the module evaluates, a runSync/offload of it comes from its own top-level code.
+    const now = importing();
+    now.add(url);
     p = import(url);
+    p.then(
+      () => now.delete(url),
+      () => now.delete(url),
+    );
     loading.set(url, p);
   }
   await p;
@@ -105,7 +151,7 @@ function settle(id: number, name: string, result: unknown): void {
 function call(fn: Function, req: Request): void {
   let result: unknown;
   try {
-    result = fn(...decodeArgs(req));
+    result = fn(...(req.c === true ? receive(req.args) : req.args));
   } catch (err) {
     fail(req.id, err);
     return;
@@ -140,7 +186,7 @@ function failAll(make: (name: string) => unknown): void {
 }
 function markDead(): void {
   dead = true;
-  if (state !== undefined) Atomics.store(state, 1, 1);
+  if (state !== undefined) Atomics.store(state, STATE.dead, 1);
 }
 
 const realExit = process.exit.bind(process);
@@ -186,6 +232,35 @@ if (sync && process.env.SMARTASYNC_WORKER_STDIO !== "inherit") {
       return true;
     }) as typeof stream.write;
   }
+}
+
+// What a blocked caller cannot give (docs/runtime.md): the blocking worker's caller is parked in
+// Atomics.wait until the call settles. A message to the parent thread cannot be received there
+// (nothing listens: the worker is smartasync's own), so posting one fails at once; a loopback
+// connection is reported to the caller, which fails the call if it is to its own server.
+if (sync) {
+  parentPort!.postMessage = (() => {
+    const name = [...inflight.values()].pop() ?? "the function";
+    const err = new Error(
+      `smartasync: ${name} posted a message to its parent thread, which is blocked until ${name} ` +
+        "settles: nothing there can receive it, so an answer would never come. Call it from async " +
+        `code with \`await ${name}(...)\`, or pass what it needs as an argument.`,
+    );
+    err.name = "SmartAsyncDeadlockError";
+    (err as Error & { code: string }).code = "SMARTASYNC_DEADLOCK";
+    throw err;
+  }) as (typeof parentPort & object)["postMessage"];
+  subscribe("net.client.socket", (message) => {
+    const socket = (message as { socket: Socket }).socket;
+    socket.once("connect", () => {
+      const a = socket.remoteAddress ?? "";
+      const p = socket.remotePort;
+      if (p === undefined || !(a.startsWith("127.") || a === "::1" || a.startsWith("::ffff:127."))) return;
+      Atomics.store(state!, STATE.connect, p);
+      Atomics.store(state!, STATE.wake, 1);
+      Atomics.notify(state!, STATE.wake);
+    });
+  });
 }
 
 let pause: Int32Array | undefined;

@@ -185,24 +185,26 @@ describe("what crosses threads", () => {
     const r = lastJson<Record<string, { code?: string; message?: string; value?: unknown }>>(run.stdout);
     for (const via of ["runSync", "offload"]) {
       const fn = via === "runSync" ? "echo" : "echoSync";
+      const args = `smartasync: cannot send the arguments of ${fn} to a worker: `;
       expect(r[`${via}.arg.function`]).toMatchObject({
         code: "SMARTASYNC_UNCLONEABLE",
-        message: `smartasync: argument 2 of ${fn} is a function and cannot be sent to a worker`,
+        message: `${args}args[1] is a function: functions cannot be copied to another thread (pass the data it needs, or call it first)`,
       });
       expect(r[`${via}.arg.instance`]!.message).toBe(
-        `smartasync: argument 1 of ${fn} is an instance of Money (its prototype and methods would be lost) and cannot be sent to a worker`,
+        `${args}args[0] is an instance of Money: the copy would be a plain object without Money's prototype and methods (pass plain data, e.g. its fields, and rebuild it inside)`,
       );
       expect(r[`${via}.arg.symbol`]!.message).toBe(
-        `smartasync: argument 3 of ${fn} is a symbol and cannot be sent to a worker`,
+        `${args}args[2] is a symbol: symbols cannot be copied to another thread (pass a string)`,
       );
       expect(r[`${via}.arg.promise`]!.message).toBe(
-        `smartasync: argument 1 of ${fn} is a promise and cannot be sent to a worker`,
+        `${args}args[0] is a promise: await it first and pass its value`,
       );
       expect(r[`${via}.arg.nestedFunction`]!.message).toMatch(
-        new RegExp(`^smartasync: argument 1 of ${fn} contains a value that cannot be sent to a worker \\(`),
+        new RegExp(`^${args.replace(/[()]/g, "\\$&")}args\\[0\\]\\.f is a function`),
       );
+      const back = "returned a value that cannot be sent back from its worker: result";
       expect(r[`${via}.result.returnFunction`]!.message).toBe(
-        "smartasync: returnFunction returned a value that cannot be sent back from a worker: its result is a function",
+        `smartasync: returnFunction ${back} is a function: functions cannot be copied to another thread (pass the data it needs, or call it first)`,
       );
       expect(r[`${via}.result.returnInstance`]!.message).toMatch(
         /returnInstance returned .* is an instance of Point/,

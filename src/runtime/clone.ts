@@ -1,0 +1,615 @@
+// What crosses a thread (docs/runtime.md, "What crosses threads"). Every argument, result and
+// thrown value is walked once before postMessage: a value that the structured clone would
+// deliver changed (a class instance without its prototype, a getter turned into a plain value,
+// a dropped symbol key …) is refused with the path to it; a value with a faithful transfer that
+// the clone lacks (URL, Buffer, null-prototype object, error with its cause and code) is carried
+// by a small codec. The walk remembers what it saw, so shared and cyclic values cost one visit
+// and cross as shared and cyclic. Nothing here does work at import.
+import { types } from "node:util";
+
+/** Key of a codec placeholder: `{ [TAG]: kind, … }`. A user object with this key is wrapped. */
+const TAG = "@@smartasync";
+
+// ---------------------------------------------------------------------------------------------
+// Refusals
+// ---------------------------------------------------------------------------------------------
+
+/** Why a value cannot cross; `segs` is the path to it, innermost segment first. */
+class Refusal {
+  readonly segs: string[] = [];
+  constructor(readonly why: string) {}
+}
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+const key = (k: string): string => (IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
+const index = (i: number | string): string => `[${i}]`;
+
+/** Adds the segment of the child being walked to a refusal coming out of it. */
+function within(err: unknown, seg: string): Refusal {
+  const r =
+    err instanceof Refusal
+      ? err
+      : new Refusal(
+          err instanceof RangeError && /call stack/i.test(err.message)
+            ? "is nested too deeply to be copied to another thread (the stack ran out); pass a flatter value"
+            : `threw when it was read (${errorLine(err)})`,
+        );
+  r.segs.push(seg);
+  return r;
+}
+
+function pathOf(root: string, segs: string[]): string {
+  const s = segs.slice().reverse();
+  if (s.length > 12) s.splice(6, s.length - 11, "…");
+  return root + s.join("");
+}
+
+/** `TypeError: boom` for an error, the value itself for anything else; one line, clipped. */
+export function errorLine(v: unknown): string {
+  let s: string;
+  try {
+    if (v instanceof Error || types.isNativeError(v)) {
+      const e = v as Error;
+      s = `${typeof e.name === "string" ? e.name : "Error"}: ${String(e.message)}`;
+    } else s = typeof v === "string" ? JSON.stringify(v) : String(v);
+  } catch {
+    s = "a value that cannot be printed";
+  }
+  s = s.split("\n", 1)[0]!;
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+}
+
+const FUNCTION =
+  "is a function: functions cannot be copied to another thread (pass the data it needs, or call it first)";
+const SYMBOL = "is a symbol: symbols cannot be copied to another thread (pass a string)";
+const PROXY = "is a Proxy, which cannot be copied to another thread (pass plain data)";
+const PROMISE = "is a promise: await it first and pass its value";
+const ACCESSOR =
+  "is a getter/setter: the copy would hold only its current value (read it into a plain property first)";
+const HIDDEN =
+  "is a non-enumerable property, which the copy would drop (make it enumerable, or copy it to a plain property)";
+const symbolKey = (s: symbol) =>
+  `has the symbol-keyed property [${String(s)}], which the copy would drop (use a string key)`;
+
+function className(p: object): string {
+  try {
+    const c = (p as { constructor?: unknown }).constructor;
+    return typeof c === "function" && c.name ? c.name : "an anonymous class";
+  } catch {
+    return "an anonymous class";
+  }
+}
+
+/** The refusal for an object of a prototype the walk does not carry. */
+function instanceWhy(v: object, p: object): string {
+  if (types.isPromise(v)) return PROMISE;
+  if (types.isWeakMap(v) || types.isWeakSet(v) || Object.prototype.toString.call(v) === "[object WeakRef]")
+    return `is a ${className(p)}, which cannot be copied to another thread`;
+  const name = className(p);
+  const base = builtinBase(p);
+  if (base !== undefined)
+    return `is an instance of ${name} (a subclass of ${base}): the copy would be a plain ${base} without ${name}'s methods (pass a plain ${base})`;
+  if (className(p) === "Object" && Object.getPrototypeOf(p) === null)
+    return "is an object from another realm (vm context): its prototype would change (pass a plain object of this realm)";
+  return `is an instance of ${name}: the copy would be a plain object without ${name}'s prototype and methods (pass plain data, e.g. its fields, and rebuild it inside)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Built-ins the clone copies faithfully (the "leaves": no children to walk)
+// ---------------------------------------------------------------------------------------------
+
+let leaves: Map<object, string> | undefined;
+let bufferProto: object | undefined;
+
+function leafNames(): Map<object, string> {
+  if (leaves !== undefined) return leaves;
+  const m = new Map<object, string>();
+  const g = globalThis as unknown as Record<string, { prototype?: object } | undefined>;
+  for (const n of [
+    "Date",
+    "RegExp",
+    "Number",
+    "String",
+    "Boolean",
+    "BigInt",
+    "ArrayBuffer",
+    "SharedArrayBuffer",
+    "DataView",
+    "Int8Array",
+    "Uint8Array",
+    "Uint8ClampedArray",
+    "Int16Array",
+    "Uint16Array",
+    "Int32Array",
+    "Uint32Array",
+    "Float16Array",
+    "Float32Array",
+    "Float64Array",
+    "BigInt64Array",
+    "BigUint64Array",
+    "Blob",
+  ]) {
+    const p = g[n]?.prototype;
+    if (p !== undefined) m.set(p, n);
+  }
+  bufferProto = typeof Buffer === "function" ? Buffer.prototype : undefined;
+  leaves = m;
+  return m;
+}
+
+const CONTAINERS: [() => object, string][] = [
+  [() => Array.prototype, "Array"],
+  [() => Map.prototype, "Map"],
+  [() => Set.prototype, "Set"],
+  [() => URL.prototype, "URL"],
+];
+
+/** The built-in class a prototype derives from, if any (for the subclass message). */
+function builtinBase(p: object): string | undefined {
+  const l = leafNames();
+  for (let q: object | null = Object.getPrototypeOf(p); q !== null && q !== Object.prototype; ) {
+    const n = l.get(q) ?? CONTAINERS.find(([f]) => f() === q)?.[1];
+    if (n !== undefined) return n;
+    q = Object.getPrototypeOf(q);
+  }
+  return undefined;
+}
+
+/** Own properties a leaf may have without the clone dropping anything. */
+function leafExtra(v: object, name: string): string | undefined {
+  switch (name) {
+    case "ArrayBuffer":
+    case "SharedArrayBuffer":
+    case "DataView":
+    case "Blob":
+      return undefined;
+    case "RegExp": {
+      const last = (v as RegExp).lastIndex;
+      if (last !== 0)
+        return `is a RegExp whose lastIndex is ${last}: the copy would start at 0 (set lastIndex to 0 first)`;
+      break;
+    }
+    default:
+      if (ArrayBuffer.isView(v)) return undefined; // indices are its data (own properties: not checked)
+  }
+  const keys = Reflect.ownKeys(v);
+  const expected = name === "String" ? (v as unknown as string).length + 1 : name === "RegExp" ? 1 : 0;
+  if (keys.length === expected) return undefined;
+  for (const k of keys) {
+    if (name === "RegExp" && k === "lastIndex") continue;
+    if (name === "String" && (k === "length" || (typeof k === "string" && /^\d+$/.test(k)))) continue;
+    return `is a ${name} with its own property ${typeof k === "symbol" ? `[${String(k)}]` : JSON.stringify(k)}, which the copy would drop`;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The check: one walk, refusing what would change, noting what needs the codec
+// ---------------------------------------------------------------------------------------------
+
+interface Walk {
+  seen: Set<object> | undefined;
+  codec: boolean;
+}
+
+export function isError(v: unknown): v is Error {
+  return v instanceof Error || types.isNativeError(v);
+}
+
+function check(v: unknown, w: Walk): void {
+  if (typeof v !== "object" || v === null) {
+    if (typeof v === "function") throw new Refusal(FUNCTION);
+    if (typeof v === "symbol") throw new Refusal(SYMBOL);
+    return;
+  }
+  let seen = w.seen;
+  if (seen === undefined) {
+    seen = new Set();
+    w.seen = seen;
+  } else if (seen.has(v)) return;
+  seen.add(v);
+  if (types.isProxy(v)) throw new Refusal(PROXY);
+  const p = Object.getPrototypeOf(v) as object | null;
+  if (p === Object.prototype || p === null) {
+    if (p === null) w.codec = true;
+    checkProps(v as Record<string, unknown>, w);
+  } else if (p === Array.prototype) checkArray(v as unknown[], w);
+  else if (p === Map.prototype) {
+    const extra = leafExtra(v, "Map");
+    if (extra !== undefined) throw new Refusal(extra);
+    let i = 0;
+    for (const [k, x] of v as Map<unknown, unknown>) {
+      try {
+        check(k, w);
+      } catch (err) {
+        throw within(err, `.<key #${i}>`);
+      }
+      try {
+        check(x, w);
+      } catch (err) {
+        throw within(err, mapGet(k, i));
+      }
+      i++;
+    }
+  } else if (p === Set.prototype) {
+    const extra = leafExtra(v, "Set");
+    if (extra !== undefined) throw new Refusal(extra);
+    let i = 0;
+    for (const x of v as Set<unknown>) {
+      try {
+        check(x, w);
+      } catch (err) {
+        throw within(err, `.<member #${i}>`);
+      }
+      i++;
+    }
+  } else if (isError(v)) {
+    w.codec = true;
+    checkError(v, w);
+  } else if (p === URL.prototype) w.codec = true;
+  else {
+    const leaf = leafNames().get(p);
+    if (leaf !== undefined) {
+      const extra = leafExtra(v, leaf);
+      if (extra !== undefined) throw new Refusal(extra);
+    } else if (p === bufferProto) w.codec = true;
+    else throw new Refusal(instanceWhy(v, p));
+  }
+}
+
+function mapGet(k: unknown, i: number): string {
+  if (typeof k === "string") return `.get(${JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k)})`;
+  if (typeof k === "number" || typeof k === "boolean" || typeof k === "bigint" || k == null)
+    return `.get(${typeof k === "bigint" ? `${k}n` : String(k)})`;
+  return `.<value #${i}>`;
+}
+
+function checkProps(o: Record<string, unknown>, w: Walk): void {
+  const keys = Reflect.ownKeys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (typeof k === "symbol") throw new Refusal(symbolKey(k));
+    if (k === TAG) w.codec = true;
+    const d = Object.getOwnPropertyDescriptor(o, k)!;
+    if (d.get !== undefined || d.set !== undefined) throw within(new Refusal(ACCESSOR), key(k));
+    if (!d.enumerable) throw within(new Refusal(HIDDEN), key(k));
+    const x = d.value;
+    if (typeof x === "object" ? x !== null : typeof x === "function" || typeof x === "symbol") {
+      try {
+        check(x, w);
+      } catch (err) {
+        throw within(err, key(k));
+      }
+    }
+  }
+}
+
+function checkArray(a: unknown[], w: Walk): void {
+  const n = a.length;
+  const keys = Object.keys(a);
+  // Index keys come first, ascending: n keys ending with n-1 means no hole and no extra key.
+  if (keys.length === n && (n === 0 || keys[n - 1] === String(n - 1))) {
+    for (let i = 0; i < n; i++) {
+      const x = a[i];
+      if (typeof x === "object" ? x !== null : typeof x === "function" || typeof x === "symbol") {
+        try {
+          check(x, w);
+        } catch (err) {
+          throw within(err, index(i));
+        }
+      }
+    }
+  } else {
+    // Holes and extra keys (a RegExp match's index/input/groups) are copied: walk them.
+    for (const k of keys) {
+      const isIndex = /^(?:0|[1-9]\d*)$/.test(k);
+      if (!isIndex) {
+        const d = Object.getOwnPropertyDescriptor(a, k)!;
+        if (d.get !== undefined || d.set !== undefined) throw within(new Refusal(ACCESSOR), key(k));
+      }
+      try {
+        check((a as unknown as Record<string, unknown>)[k], w);
+      } catch (err) {
+        throw within(err, isIndex ? index(k) : key(k));
+      }
+    }
+  }
+  const syms = Object.getOwnPropertySymbols(a);
+  if (syms.length > 0) throw new Refusal(symbolKey(syms[0]!));
+}
+
+const ERROR_OWN = new Set(["stack", "message", "name", "cause"]);
+
+function checkError(e: Error, w: Walk): void {
+  for (const f of ["name", "message", "stack"] as const) {
+    let x: unknown;
+    try {
+      x = e[f];
+    } catch (err) {
+      throw within(err, key(f));
+    }
+    if (typeof x === "symbol" || (typeof x === "object" && x !== null) || typeof x === "function")
+      throw within(new Refusal(`is not a string (${typeof x}), which an error cannot carry across`), key(f));
+  }
+  if (Object.hasOwn(e, "cause")) field(e, "cause", w);
+  if (Object.hasOwn(e, "errors") && isAggregate(e)) field(e, "errors", w);
+  for (const k of Object.keys(e)) if (!ERROR_OWN.has(k)) field(e, k, w);
+}
+
+function isAggregate(e: Error): boolean {
+  return e instanceof AggregateError || (e as { name?: unknown }).name === "AggregateError";
+}
+
+function field(o: object, k: string, w: Walk): void {
+  const d = Object.getOwnPropertyDescriptor(o, k)!;
+  if (d.get !== undefined || d.set !== undefined) throw within(new Refusal(ACCESSOR), key(k));
+  try {
+    check(d.value, w);
+  } catch (err) {
+    throw within(err, key(k));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The codec (only when the check asked for it)
+// ---------------------------------------------------------------------------------------------
+
+interface EncodedError {
+  [TAG]: "e";
+  ctor: string;
+  name: string;
+  message: string;
+  stack: string | undefined;
+  hasCause: boolean;
+  cause: unknown;
+  errors: unknown;
+  props: Record<string, unknown>;
+}
+
+const BUILTIN_ERRORS: Record<string, ErrorConstructor | AggregateErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+  AggregateError,
+};
+const ERROR_ORDER = [
+  AggregateError,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+] as Function[];
+
+function builtinErrorName(err: Error): string {
+  for (const C of ERROR_ORDER) if (err instanceof C) return C.name;
+  // An error from another realm: trust its name when it names a built-in class.
+  const n = (err as { name?: unknown }).name;
+  if (!(err instanceof Error) && typeof n === "string" && n in BUILTIN_ERRORS) return n;
+  return "Error";
+}
+
+/** Defines `k` as an own data property (an own "__proto__" key stays a key, not a prototype). */
+function put(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === "__proto__")
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
+function encode(v: unknown, copies: Map<object, unknown>): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  const done = copies.get(v);
+  if (done !== undefined) return done;
+  const p = Object.getPrototypeOf(v) as object | null;
+  if (p === Object.prototype || p === null) {
+    const o: Record<string, unknown> = {};
+    const wrap = p === null || Object.hasOwn(v, TAG);
+    copies.set(v, wrap ? { [TAG]: "o", n: p === null, p: o } : o);
+    for (const k of Object.keys(v)) put(o, k, encode((v as Record<string, unknown>)[k], copies));
+    return copies.get(v);
+  }
+  if (p === Array.prototype) {
+    const a = new Array((v as unknown[]).length) as unknown[];
+    copies.set(v, a);
+    for (const k of Object.keys(v)) put(a as never, k, encode((v as Record<string, unknown>)[k], copies));
+    return a;
+  }
+  if (p === Map.prototype) {
+    const m = new Map();
+    copies.set(v, m);
+    for (const [k, x] of v as Map<unknown, unknown>) m.set(encode(k, copies), encode(x, copies));
+    return m;
+  }
+  if (p === Set.prototype) {
+    const s = new Set();
+    copies.set(v, s);
+    for (const x of v as Set<unknown>) s.add(encode(x, copies));
+    return s;
+  }
+  if (isError(v)) return encodeError(v, copies);
+  if (p === URL.prototype) {
+    const u = { [TAG]: "u", h: (v as URL).href };
+    copies.set(v, u);
+    return u;
+  }
+  if (p === bufferProto) {
+    const b = v as Buffer;
+    const u = { [TAG]: "b", v: new Uint8Array(b.buffer, b.byteOffset, b.length) };
+    copies.set(v, u);
+    return u;
+  }
+  return v; // a leaf the clone copies as it is
+}
+
+function encodeError(err: Error, copies: Map<object, unknown>): EncodedError {
+  const ctor = builtinErrorName(err);
+  let name = typeof err.name === "string" ? err.name : ctor;
+  const own = (err as { constructor?: Function }).constructor;
+  if (name === ctor && typeof own === "function" && own.name && !(own.name in BUILTIN_ERRORS))
+    name = own.name;
+  const hasCause = Object.hasOwn(err, "cause");
+  const out: EncodedError = {
+    [TAG]: "e",
+    ctor,
+    name,
+    message: err.message === undefined ? "" : String(err.message),
+    stack: typeof err.stack === "string" ? err.stack : undefined,
+    hasCause,
+    cause: undefined,
+    errors: undefined,
+    props: {},
+  };
+  copies.set(err, out);
+  if (hasCause) out.cause = encode(err.cause, copies);
+  if (Object.hasOwn(err, "errors") && isAggregate(err))
+    out.errors = encode((err as AggregateError).errors, copies);
+  for (const k of Object.keys(err)) {
+    if (!ERROR_OWN.has(k)) put(out.props, k, encode((err as unknown as Record<string, unknown>)[k], copies));
+  }
+  return out;
+}
+
+function tagOf(v: object): unknown {
+  return Object.hasOwn(v, TAG) ? (v as Record<string, unknown>)[TAG] : undefined;
+}
+
+function decode(v: unknown, memo: Map<object, unknown>): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  if (memo.has(v)) return memo.get(v);
+  const p = Object.getPrototypeOf(v) as object | null;
+  if (p === Object.prototype) {
+    const o = v as Record<string, unknown>;
+    switch (tagOf(o)) {
+      case "u": {
+        const u = new URL(o.h as string);
+        memo.set(v, u);
+        return u;
+      }
+      case "b": {
+        const u8 = o.v as Uint8Array;
+        const b = Buffer.from(u8.buffer, u8.byteOffset, u8.length);
+        memo.set(v, b);
+        return b;
+      }
+      case "e":
+        return decodeError(o as unknown as EncodedError, memo);
+      case "o": {
+        const out: Record<string, unknown> = o.n === true ? Object.create(null) : {};
+        memo.set(v, out);
+        const props = o.p as Record<string, unknown>;
+        for (const k of Object.keys(props)) put(out, k, decode(props[k], memo));
+        return out;
+      }
+    }
+    memo.set(v, v);
+    for (const k of Object.keys(o)) {
+      const x = o[k];
+      if (typeof x === "object" && x !== null) {
+        const d = decode(x, memo);
+        if (d !== x) put(o, k, d);
+      }
+    }
+    return v;
+  }
+  memo.set(v, v);
+  if (Array.isArray(v)) {
+    for (const k of Object.keys(v)) {
+      const x = (v as unknown as Record<string, unknown>)[k];
+      if (typeof x === "object" && x !== null) {
+        const d = decode(x, memo);
+        if (d !== x) put(v as never, k, d);
+      }
+    }
+  } else if (v instanceof Map) {
+    const entries = [...v].map(([k, x]) => [decode(k, memo), decode(x, memo)] as const);
+    v.clear();
+    for (const [k, x] of entries) v.set(k, x);
+  } else if (v instanceof Set) {
+    const members = [...v].map((x) => decode(x, memo));
+    v.clear();
+    for (const x of members) v.add(x);
+  }
+  return v;
+}
+
+const hidden = { writable: true, configurable: true, enumerable: false };
+
+function decodeError(enc: EncodedError, memo: Map<object, unknown>): Error {
+  const C = BUILTIN_ERRORS[enc.ctor] ?? Error;
+  const err: Error =
+    C === AggregateError ? new AggregateError([], enc.message) : new (C as ErrorConstructor)(enc.message);
+  memo.set(enc, err);
+  if (err.name !== enc.name) Object.defineProperty(err, "name", { ...hidden, value: enc.name });
+  Object.defineProperty(err, "stack", { ...hidden, value: enc.stack ?? `${enc.name}: ${enc.message}` });
+  if (enc.errors !== undefined)
+    Object.defineProperty(err, "errors", { ...hidden, value: decode(enc.errors, memo) });
+  if (enc.hasCause) Object.defineProperty(err, "cause", { ...hidden, value: decode(enc.cause, memo) });
+  for (const k of Object.keys(enc.props)) put(err as never, k, decode(enc.props[k], memo));
+  return err;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+// ---------------------------------------------------------------------------------------------
+
+/** A refusal as the error the caller gets (code SMARTASYNC_UNCLONEABLE, with the path). */
+export function uncloneable(message: string, valuePath?: string): TypeError {
+  const err = new TypeError(message);
+  (err as TypeError & { code: string }).code = "SMARTASYNC_UNCLONEABLE";
+  if (valuePath !== undefined) (err as TypeError & { valuePath: string }).valuePath = valuePath;
+  return err;
+}
+
+/**
+ * The arguments as they go on the wire: `args` itself when nothing needs the codec (the usual
+ * case: no copy, no allocation for primitive arguments), else an encoded copy. Throws the
+ * located error for a value that would arrive changed.
+ */
+export function sendArgs(args: unknown[], fn: string): { args: unknown[]; c: boolean } {
+  const w: Walk = { seen: undefined, codec: false };
+  for (let i = 0; i < args.length; i++) {
+    const x = args[i];
+    if (typeof x === "object" ? x === null : typeof x !== "function" && typeof x !== "symbol") continue;
+    try {
+      check(x, w);
+    } catch (err) {
+      const r = within(err, index(i));
+      const path = pathOf("args", r.segs);
+      throw uncloneable(`smartasync: cannot send the arguments of ${fn} to a worker: ${path} ${r.why}`, path);
+    }
+  }
+  if (!w.codec) return { args, c: false };
+  const copies = new Map<object, unknown>();
+  return { args: args.map((x) => encode(x, copies)), c: true };
+}
+
+/**
+ * A result (`thrown` false) or a thrown value (`thrown` true) as it goes back on the wire.
+ * Throws the located error (itself always sendable) when it would arrive changed.
+ */
+export function sendValue(v: unknown, fn: string, thrown: boolean): { v: unknown; c: boolean } {
+  const w: Walk = { seen: undefined, codec: false };
+  try {
+    check(v, w);
+  } catch (err) {
+    const r = within(err, "");
+    const path = pathOf(thrown ? "error" : "result", r.segs);
+    throw uncloneable(
+      thrown
+        ? `smartasync: ${fn} threw ${errorLine(v)}, which cannot be sent back from its worker: ${path} ${r.why}`
+        : `smartasync: ${fn} returned a value that cannot be sent back from its worker: ${path} ${r.why}`,
+      path,
+    );
+  }
+  return w.codec ? { v: encode(v, new Map()), c: true } : { v, c: false };
+}
+
+/** Rebuilds what the codec carried (only called for a message that used it). */
+export function receive<T>(v: T): T {
+  return decode(v, new Map()) as T;
+}
