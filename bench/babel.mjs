@@ -91,7 +91,9 @@ const bRounds = quick ? 3 : 7;
 const bSamples = interleaveSamples({ babel: one([]), "babel+smartasync": one([smartasync]) }, bRounds);
 const b = { babel: median(bSamples.babel), "babel+smartasync": median(bSamples["babel+smartasync"]) };
 
-// 3. Run time of a sync-inline call against a hand-written sync function.
+// 3. Run time of a sync-inline call against a hand-written sync function; and of an inline
+// variant with a run-time guard (an awaited callback result) against the same function written
+// by hand, which is what the guard costs per dropped await.
 const src = `
 // @smartasync
 export async function double(v) { return v * 2; }
@@ -101,6 +103,11 @@ function doubleH(v) { return v * 2; }
 export function handWritten(a, b) { const x = doubleH(a); return x + b; }
 export function viaPlugin(n) { let s = 0; for (let i = 0; i < n; i++) s += add(i, 1); return s; }
 export function direct(n) { let s = 0; for (let i = 0; i < n; i++) s += handWritten(i, 1); return s; }
+// @smartasync
+export async function addVia(cb, a, b) { const x = await cb(a); return x + b; }
+export function handVia(cb, a, b) { const x = cb(a); return x + b; }
+export function viaGuard(n) { let s = 0; for (let i = 0; i < n; i++) s += addVia(doubleH, i, 1); return s; }
+export function directVia(n) { let s = 0; for (let i = 0; i < n; i++) s += handVia(doubleH, i, 1); return s; }
 `;
 const out = babel.transformSync(src, {
   ...base,
@@ -113,9 +120,16 @@ writeFileSync(modFile, out);
 const mod = await import(pathToFileURL(modFile).href);
 const N = 2_000_000;
 if (mod.viaPlugin(10) !== mod.direct(10)) throw new Error("inline variant computes something else");
+if (mod.viaGuard(10) !== mod.directVia(10)) throw new Error("guarded variant computes something else");
+if (!out.includes(".guard(")) throw new Error("the guarded arm has no guard: the bench measures nothing");
 const rRounds = quick ? 5 : 21;
 const rSamples = interleaveSamples(
-  { "hand-written sync": () => mod.direct(N), "sync-inline (addSync)": () => mod.viaPlugin(N) },
+  {
+    "hand-written sync": () => mod.direct(N),
+    "sync-inline (addSync)": () => mod.viaPlugin(N),
+    "hand-written sync, callback": () => mod.directVia(N),
+    "sync-inline guarded (addViaSync)": () => mod.viaGuard(N),
+  },
   rRounds,
 );
 const r = Object.fromEntries(Object.entries(rSamples).map(([k, xs]) => [k, median(xs)]));
@@ -152,6 +166,14 @@ const results = {
     nsPerCall: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, (v * 1e6) / N])),
     ratio: r["sync-inline (addSync)"] / r["hand-written sync"],
     pairedRatio: summary(pairedRatios(rSamples["sync-inline (addSync)"], rSamples["hand-written sync"])),
+    guard: {
+      ratio: r["sync-inline guarded (addViaSync)"] / r["hand-written sync, callback"],
+      pairedRatio: summary(
+        pairedRatios(rSamples["sync-inline guarded (addViaSync)"], rSamples["hand-written sync, callback"]),
+      ),
+      // One guard per call: the difference of the medians is its cost.
+      overNs: ((r["sync-inline guarded (addViaSync)"] - r["hand-written sync, callback"]) * 1e6) / N,
+    },
   },
 };
 writeResults("babel", results);
@@ -194,6 +216,18 @@ console.log(
       fmt(results.inlineCall.nsPerCall["sync-inline (addSync)"]),
       `${fmt(results.inlineCall.ratio)}x`,
       "< 1.1x",
+    ],
+    [
+      "hand-written sync, callback",
+      fmt(results.inlineCall.nsPerCall["hand-written sync, callback"]),
+      "1.00x",
+      "anchor",
+    ],
+    [
+      "sync-inline guarded (addViaSync)",
+      fmt(results.inlineCall.nsPerCall["sync-inline guarded (addViaSync)"]),
+      `${fmt(results.inlineCall.guard.ratio)}x (+${fmt(results.inlineCall.guard.overNs)} ns)`,
+      "< 2 ns a guard",
     ],
   ]),
 );

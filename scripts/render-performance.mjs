@@ -615,6 +615,26 @@ function babelSection(results) {
           spread(ic.pairedRatio),
           `< 1.1×: ${status((ic.pairedRatio?.median ?? ic.ratio) < 1.1)}`,
         ],
+        ...(ic.guard
+          ? [
+              [
+                "hand-written sync function taking a callback",
+                String(ic.rounds ?? ""),
+                dur(ic.nsPerCall["hand-written sync, callback"]),
+                "anchor",
+                "",
+                "",
+              ],
+              [
+                `${code("sync-inline")} variant with a run-time guard (${code("addViaSync")})`,
+                String(ic.rounds ?? ""),
+                dur(ic.nsPerCall["sync-inline guarded (addViaSync)"]),
+                `${times(ic.guard.pairedRatio?.median ?? ic.guard.ratio)} (${ic.guard.overNs >= 0 ? "+" : ""}${ic.guard.overNs.toFixed(2)} ns a guard)`,
+                spread(ic.guard.pairedRatio),
+                `< 2 ns a guard: ${status(ic.guard.overNs < 2)}`,
+              ],
+            ]
+          : []),
       ],
       ["l", "r", "r", "r", "r", "l"],
     ),
