@@ -25,7 +25,10 @@ export function failer(file: string, path: string): Fail {
 export function headline(detail: string, code: string): string {
   let line = detail.split("\n")[0]!.trim();
   if (line.startsWith(`${code}: `)) line = line.slice(code.length + 2);
-  return line.replace(/\s*\([^()]*:\d+:\d+\)$/, "");
+  // The location is in the last parentheses: found by lastIndexOf, then one anchored match
+  // (an unanchored `…\)$` retries from every position: quadratic in a long line).
+  const open = line.lastIndexOf("(");
+  return open >= 0 && /^\([^()]*:\d+:\d+\)$/.test(line.slice(open)) ? line.slice(0, open).trimEnd() : line;
 }
 
 export function errorText(e: unknown): string {

@@ -114,11 +114,18 @@ export function inspectCommand(): Command {
           } else out.push(formatReportTable(o.report, paint), "");
         }
     }
-    if (out.length > 0) process.stdout.write(out.join("\n").replace(/\n*$/, "\n"));
+    if (out.length > 0) process.stdout.write(`${trimNewlines(out.join("\n"))}\n`);
     // Machine formats and diffs keep stdout clean: the summary goes to stderr.
     const line = `smartasync inspect: ${formatSummary(summary)}\n`;
     if (opts.format === "table" && !opts.diff) process.stdout.write(line);
     else process.stderr.write(line);
     if (summary.failed > 0) exitWith(EXIT_FINDINGS);
   });
+}
+
+/** `text` without its trailing line breaks (a scan from the end: `/\n*$/` is quadratic in a run of them). */
+function trimNewlines(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === "\n") end--;
+  return text.slice(0, end);
 }

@@ -22,7 +22,10 @@ export function ownPackage(): PackageJson {
 export function docsUrl(page: string, anchor?: string): string | undefined {
   const pkg = ownPackage();
   const repo = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
-  const m = repo ? /github\.com[/:]([^/]+\/[^/#]+?)(\.git)?$/.exec(repo) : null;
+  // Anchored after the host (an unanchored `…$` pattern retries from every position).
+  const at = repo ? repo.indexOf("github.com") : -1;
+  const tail = repo && at >= 0 ? repo.slice(at + "github.com".length) : "";
+  const m = /^[/:]([^/]+\/[^/#]+?)(\.git)?$/.exec(tail);
   if (!m) return undefined;
   return `https://github.com/${m[1]}/blob/main/docs/${page}${anchor ? `#${anchor}` : ""}`;
 }

@@ -139,7 +139,9 @@ export function classifySwc(
   const backtrace = text.indexOf("\nStack backtrace:");
   if (backtrace >= 0) text = text.slice(0, backtrace);
   text = text.split(file).join(path).trimEnd();
-  const diagnostic = /^\s*[x×] (.+)$/m.exec(text);
+  // Leading blanks of one line only: `\s*` after a multiline `^` would run over every
+  // following line break again from each line start (quadratic).
+  const diagnostic = /^[ \t]*[x×] (.+)$/m.exec(text);
   if (diagnostic) {
     const at = diagnosticPosition(text, source);
     const frame = frameOf(text, path, at);
@@ -172,7 +174,9 @@ function causesOf(text: string): string[] {
  */
 function diagnosticPosition(text: string, source: string): { line: number; column: number } | undefined {
   const lines = text.split("\n");
-  const h = lines.findIndex((l) => /,-\[.*:\d+:\d+\]\s*$/.test(l));
+  // The header `,-[file:line:col]`: found by indexOf, its end checked by a pattern anchored on
+  // `]` (an unanchored `,-\[.*…$` retries `.*` from every `,-[`: quadratic in a long line).
+  const h = lines.findIndex((l) => l.includes(",-[") && /:\d+:\d+\]\s*$/.test(l));
   if (h < 0) return undefined;
   const header = /:(\d+):(\d+)\]\s*$/.exec(lines[h]!)!;
   let line = Number(header[1]);
@@ -209,11 +213,11 @@ function realColumn(text: string, visual: number): number {
 /** SWC's code frame of the first diagnostic (header to closing line), the header naming `path:line:column`. */
 function frameOf(text: string, path: string, at: { line: number; column: number } | undefined): string {
   const lines = text.split("\n");
-  const start = lines.findIndex((l) => /,-\[.*\]\s*$/.test(l));
+  const start = lines.findIndex((l) => l.includes(",-[") && /\]\s*$/.test(l));
   if (start < 0) return "";
   let end = lines.findIndex((l, i) => i > start && /^\s*`-{2,}/.test(l));
   if (end < 0) end = lines.length - 1;
   const frame = lines.slice(start, end + 1);
-  if (at) frame[0] = frame[0]!.replace(/\[.*\]\s*$/, `[${path}:${at.line}:${at.column}]`);
+  if (at) frame[0] = `${frame[0]!.slice(0, frame[0]!.indexOf("["))}[${path}:${at.line}:${at.column}]`;
   return frame.join("\n");
 }

@@ -15,12 +15,40 @@ const TAG = "@smartasync";
 
 export const ACCEPTED_FORMS = "`// @smartasync`, `/* @smartasync */`, or a JSDoc line `* @smartasync`";
 
+/** Whitespace as `\s` means it; one character tested at a time, so every scan below is linear. */
+function isSpace(ch: string): boolean {
+  return /\s/.test(ch);
+}
+
+/**
+ * Where a line's text starts past the JSDoc margin (whitespace, one `*`, whitespace), and
+ * where it ends before a trailing `*` and whitespace. Hand-scanned: the regexes that said this
+ * (optional whitespace, star, whitespace, anchored at either end) backtrack over a run of
+ * whitespace, cubically at the end (a 3 KB comment took 13 s; test/security/redos.test.ts).
+ */
+function marginEnd(line: string): number {
+  let i = 0;
+  while (i < line.length && isSpace(line[i]!)) i++;
+  if (line[i] === "*") i++;
+  while (i < line.length && isSpace(line[i]!)) i++;
+  return i;
+}
+
+function trailerStart(line: string, from: number): number {
+  let j = line.length;
+  while (j > from && isSpace(line[j - 1]!)) j--;
+  if (j > from && line[j - 1] === "*") j--;
+  while (j > from && isSpace(line[j - 1]!)) j--;
+  return j;
+}
+
 /** `value` is the comment's text without its delimiters, as Babel and SWC give it. */
 export function parseAnnotation(value: string, block: boolean): AnnotationParse {
   const lines = block ? value.split(/\r\n|\r|\n/) : [value];
   for (const raw of lines) {
     // JSDoc continuation lines start with `*`; the JSDoc opener leaves one `*` in the value.
-    const line = raw.replace(/^\s*\*?\s*/, "").replace(/\s*\*?\s*$/, "");
+    const start = marginEnd(raw);
+    const line = raw.slice(start, trailerStart(raw, start));
     if (!line.startsWith(TAG)) continue;
     const rest = line.slice(TAG.length);
     if (rest !== "" && !/^\s/.test(rest)) continue; // `@smartasyncfoo`: a different word
@@ -38,7 +66,7 @@ export function parseAnnotation(value: string, block: boolean): AnnotationParse 
 export function misspelledTag(value: string, block: boolean): string | undefined {
   const lines = block ? value.split(/\r\n|\r|\n/) : [value];
   for (const raw of lines) {
-    const word = /^\s*\*?\s*(@[\w-]+)/.exec(raw)?.[1];
+    const word = /^@[\w-]+/.exec(raw.slice(marginEnd(raw)))?.[0];
     if (!word || word === TAG) continue;
     const norm = word.toLowerCase().replace(/[-_]/g, "");
     if (norm === TAG || (editDistance(norm, TAG) <= 2 && !word.startsWith(TAG))) return word;

@@ -72,7 +72,10 @@ export interface ReExport {
   names?: Map<string, string>;
 }
 
-const RE_EXPORT = /\bexport\s*(\*|\{([^}]*)\})\s*from\s*(["'])([^"']+)\3/g;
+// `[^{}]` (not `[^}]`) and one alternative per quote: a run of unclosed `export {` or quotes is
+// read once, not once per start; `[^\w$]` for `\b`, so recheck can prove it linear
+// (test/security/redos.test.ts).
+const RE_EXPORT = /(?:^|[^\w$])export\s*(\*|\{([^{}]*)\})\s*from\s*(?:"([^"]+)"|'([^']+)')/g;
 
 /**
  * Re-exports found by scanning the text: enough for barrel files, which carry no annotation and
@@ -81,19 +84,20 @@ const RE_EXPORT = /\bexport\s*(\*|\{([^}]*)\})\s*from\s*(["'])([^"']+)\3/g;
 export function scanReExports(source: string): ReExport[] {
   const out: ReExport[] = [];
   for (const m of source.matchAll(RE_EXPORT)) {
+    const from = m[3] ?? m[4];
     if (m[1] === "*") {
-      out.push({ from: m[4] });
+      out.push({ from });
       continue;
     }
     const names = new Map<string, string>();
     for (const part of m[2].split(",")) {
-      const [imported, exported] = part
-        .trim()
-        .replace(/^type\s+/, "")
-        .split(/\s+as\s+/);
+      // Words split on whitespace (`/\s+as\s+/` retries from every blank of a run: quadratic).
+      const words = part.trim().split(/\s+/);
+      if (words.length > 1 && words[0] === "type") words.shift();
+      const [imported, exported] = words[1] === "as" ? [words[0], words.slice(2).join(" ")] : [words.join(" ")];
       if (imported) names.set((exported ?? imported).trim(), imported.trim());
     }
-    out.push({ from: m[4], names });
+    out.push({ from, names });
   }
   return out;
 }

@@ -69,7 +69,9 @@ const tsconfigCache = new Map<string, TsPaths | null>();
 
 function stripJsonComments(text: string): string {
   return text
-    .replace(/\\"|"(?:\\"|[^"])*"|(\/\/.*|\/\*[\s\S]*?\*\/)/g, (m, c) => (c ? "" : m))
+    // A string is `\x` or a plain character at each step (one way only), and an unclosed string
+    // or comment runs to the end: no text is scanned from more than one start (linear).
+    .replace(/\\"|"(?:\\[\s\S]|[^"\\])*(?:"|$)|(\/\/.*|\/\*[\s\S]*?(?:\*\/|$))/g, (m, c) => (c ? "" : m))
     .replace(/,(\s*[}\]])/g, "$1");
 }
 

@@ -10,23 +10,21 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { scanImports } from "../core/import-scan.js";
 import { resolveImport } from "../core/resolve.js";
-
-/** Static and dynamic import specifiers, `export … from`, and `require(…)`, found by text. */
-const SPECIFIER_RE = /\b(?:from|import)\s*\(?\s*(["'])([^"'\n]+)\1|\brequire\s*\(\s*(["'])([^"'\n]+)\3\s*\)/g;
 
 export function hash(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** The specifiers a file's text names (a match inside a comment or string only adds a dependency). */
+/**
+ * The specifiers a file's text names: static and dynamic imports, `export … from`, `require(…)`,
+ * read by the same scanner the compilers' fast path uses to decide whether a file's imports
+ * matter (core/import-scan.ts), so every import the analysis can see is in the key.
+ */
 export function specifiersOf(source: string): string[] {
-  if (!/\b(?:import|export|require)\b/.test(source)) return [];
   const out = new Set<string>();
-  for (const m of source.matchAll(SPECIFIER_RE)) {
-    const s = m[2] ?? m[4];
-    if (s !== undefined && !s.startsWith("node:")) out.add(s);
-  }
+  for (const { specifier } of scanImports(source)) if (!specifier.startsWith("node:")) out.add(specifier);
   return [...out];
 }
 

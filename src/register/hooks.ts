@@ -43,7 +43,8 @@ const JS_TO_TS: Record<string, string[]> = {
 /** The TypeScript names a relative, absolute or `file:` specifier may mean. */
 export function typeScriptAlternatives(specifier: string): string[] {
   if (!/^(?:\.{1,2}\/|\/|file:)/.test(specifier)) return [];
-  const m = /^(.*?)(\.[cm]?jsx?)([?#].*)?$/.exec(specifier);
+  // `[\s\S]`, not `.`: a line break cannot make the lazy head retry each suffix (quadratic).
+  const m = /^([\s\S]*?)(\.[cm]?jsx?)([?#][\s\S]*)?$/.exec(specifier);
   if (!m) return [];
   return (JS_TO_TS[m[2]] ?? []).map((ts) => m[1] + ts + (m[3] ?? ""));
 }
@@ -104,7 +105,7 @@ const REAL_REQUIRE = 'require = require("node:module").createRequire(__filename)
 
 /** Puts REAL_REQUIRE on the first line, after a leading "use strict" (which must stay first). */
 export function withRealRequire(code: string): string {
-  const m = /^(\s*(["'])use strict\2;?)/.exec(code);
+  const m = /^(\s*(?:"use strict"|'use strict');?)/.exec(code);
   return m ? m[1] + REAL_REQUIRE + code.slice(m[1].length) : REAL_REQUIRE + code;
 }
 

@@ -25,14 +25,33 @@ type SyncOf<F> = F extends (...args: infer A) => infer R ? SmartAsync<A, Awaited
 
 const counters = new Map<string, number>();
 
+/**
+ * The `/path` or `file:///path` before the `:line:column` that ends a stack line (`at f (…)` or
+ * `at …`). Scanned from the end: the pattern that said this retried from every `/` of a long
+ * line (quadratic; test/security/redos.test.ts).
+ */
+function pathAtEnd(line: string): string | undefined {
+  const loc = /:\d+:\d+\)?\s*$/.exec(line);
+  if (!loc) return undefined;
+  const head = line.slice(0, loc.index);
+  let start = head.length;
+  while (start > 0 && !"():".includes(head[start - 1]!)) start--;
+  const segment = head.slice(start);
+  if (segment.length > 3 && segment.startsWith("///") && head.slice(0, start).endsWith("file:")) {
+    return `file:${segment}`;
+  }
+  const slash = segment.indexOf("/");
+  return slash >= 0 && slash < segment.length - 1 ? segment.slice(slash) : undefined;
+}
+
 /** The URL of the module that called `smartasync()`, read from the stack (no compiler needed). */
 function callerUrl(): string | undefined {
   const stack = new Error().stack?.split("\n") ?? [];
   const self = import.meta.url;
   for (const line of stack.slice(1)) {
-    const m = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?\s*$/.exec(line);
-    if (!m) continue;
-    const url = m[1].startsWith("file:") ? m[1] : `file://${m[1]}`;
+    const path = pathAtEnd(line);
+    if (path === undefined) continue;
+    const url = path.startsWith("file:") ? path : `file://${path}`;
     if (url !== self && !url.endsWith("/runtime/wrapper.js") && !url.endsWith("/runtime/index.js"))
       return url;
   }

@@ -4,6 +4,7 @@ import type { Located } from "../core/analysis/ctx.js";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
 import { mayContainAnnotation, mayContainMisspelling } from "../core/annotation.js";
 import { babelErrorMessage } from "../core/code-frame.js";
+import { scanImports } from "../core/import-scan.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
@@ -81,16 +82,6 @@ export function graphFor(options: Options, root: string): ModuleGraph {
   return entry.graph;
 }
 
-/**
- * `import … from "x"`, `import "x"`, `export {…} from "x"`, `export * from "x"` at the start of a
- * line. The clause before `from` holds names, braces, commas and `*` — no quote (so a
- * side-effect import is never swallowed by the next line's `from` in code without semicolons),
- * no `(` or `=` (so `export function …` and `import(…)` end the scan at once). String-named
- * specifiers (`import { "a-b" as x }`) are the one form this misses.
- */
-const STATIC_IMPORT_RE = /^[ \t]*(?:import\b|export\s*[*{])(?:[^;"'()=]*?\bfrom)?\s*(["'])([^"'\n]+)\1/gm;
-/** `require("x")` anywhere (the analysis looks at module-level `const … = require("x")`). */
-const REQUIRE_RE = /\brequire\s*\(\s*(["'])([^"'\n]+)\1\s*\)/g;
 
 /**
  * The fast path's question, answered without parsing: does anything this file imports hold
@@ -98,14 +89,12 @@ const REQUIRE_RE = /\brequire\s*\(\s*(["'])([^"'\n]+)\1\s*\)/g;
  * SA204? A match inside a string or a comment only costs a parse, never a wrong answer.
  */
 function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph): boolean {
-  if (!/\b(?:import|export|require)\b/.test(code)) return false;
-  for (const m of code.matchAll(STATIC_IMPORT_RE)) {
-    const facts = graph.ofImport(m[2], filename, "facts");
-    if (facts.exports.size || facts.methods.size || facts.problem) return true;
-  }
-  for (const m of code.matchAll(REQUIRE_RE)) {
-    const facts = graph.ofImport(m[2], filename, "facts");
-    if (facts.exports.size || facts.methods.size) return true;
+  // One scanner (core/import-scan.ts) for every import form, comments between the words
+  // included (`import x from /* c */ "./lib"`); `import("x")` is not analysed.
+  for (const { specifier, kind } of scanImports(code)) {
+    if (kind === "dynamic") continue;
+    const facts = graph.ofImport(specifier, filename, "facts");
+    if (facts.exports.size || facts.methods.size || (kind === "static" && facts.problem)) return true;
   }
   return false;
 }

@@ -163,21 +163,25 @@ interface Compose {
   inline: boolean;
 }
 
-const DATA_URL = /\/\/[#@] sourceMappingURL=data:application\/json[^,]*?(;base64)?,(\S+)\s*$/;
-const FILE_URL = /\/\/[#@] sourceMappingURL=(?!data:)(\S+)\s*$/;
+// The comment's URL first, then what kind it is (one pattern over the file's tail: linear).
+const MAP_URL = /\/\/[#@] sourceMappingURL=(\S+)\s*$/;
+const DATA_URL = /^data:application\/json[^,]*?(;base64)?,/;
 
 /** The input's own map, as SWC would find it (`inputSourceMap` string, else the file's comment). */
 function inputMapOf(src: string, opts: SwcOptions, filename: string | undefined): string | undefined {
   const given = opts.inputSourceMap;
   if (typeof given === "string") return given;
   if (given === false) return undefined;
-  const tail = src.slice(-100_000);
-  const data = DATA_URL.exec(tail);
-  if (data) return data[1] ? Buffer.from(data[2], "base64").toString("utf8") : decodeURIComponent(data[2]);
-  const file = FILE_URL.exec(tail);
-  if (file && filename) {
+  const url = MAP_URL.exec(src.slice(-100_000))?.[1];
+  if (url === undefined) return undefined;
+  const data = DATA_URL.exec(url);
+  if (data) {
+    const body = url.slice(data[0].length);
+    return data[1] ? Buffer.from(body, "base64").toString("utf8") : decodeURIComponent(body);
+  }
+  if (!url.startsWith("data:") && filename) {
     try {
-      return readFileSync(resolve(dirname(filename), file[1]), "utf8");
+      return readFileSync(resolve(dirname(filename), url), "utf8");
     } catch {
       return undefined;
     }

@@ -15,6 +15,7 @@
 import { createRequire } from "node:module";
 import type { ModuleGraph } from "../core/analysis/module-graph.js";
 import { mayContainAnnotation, mayContainMisspelling } from "../core/annotation.js";
+import { scanImports } from "../core/import-scan.js";
 import type { Options as CoreOptions } from "../core/options.js";
 import { emptyReport, type Report } from "../core/report.js";
 import type { BabelEngineOptions, SwcEngineOptions } from "./options.js";
@@ -112,7 +113,9 @@ function syntaxOrOwn(e: unknown, filename: string, parser: unknown): unknown {
   const code = (e as { code?: unknown } | null)?.code;
   if (typeof code === "string" && /^SA\d{3}$/.test(code)) return e;
   // SWC's message ends with "Caused by: Syntax Error" and a native stack trace: keep the frame.
-  const message = ((e as Error)?.message ?? String(e)).replace(/\n+Caused by:[\s\S]*$/, "").trimEnd();
+  const full = (e as Error)?.message ?? String(e);
+  const cause = full.indexOf("\nCaused by:");
+  const message = (cause >= 0 ? full.slice(0, cause) : full).trimEnd();
   const err = new Error(
     `smartasync: SWC could not parse ${filename} with ${JSON.stringify(parser)}. Set the plugin's \`swc.parser\` ` +
       'to the syntax this file uses (e.g. { syntax: "ecmascript", jsx: true } for JSX in .js files), or exclude the file.\n' +
@@ -127,13 +130,11 @@ function syntaxOrOwn(e: unknown, filename: string, parser: unknown): unknown {
 type BabelCore = typeof import("@babel/core");
 type BabelPluginModule = typeof import("../babel-plugin/index.js");
 
-/** Static import specifiers in the text (`import … from`, `export … from`, `require(…)`), as the SWC engine's fast path reads them. */
-const IMPORT_RE = /\b(?:from|import)\s*(["'])([^"'\n]+)\1|\brequire\s*\(\s*(["'])([^"'\n]+)\3\s*\)/g;
-
+/** Static imports, re-exports and `require(…)` (core/import-scan.ts, as the SWC engine's fast path reads them). */
 function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph): boolean {
-  if (!/\b(?:import|export|require)\b/.test(code)) return false;
-  for (const m of code.matchAll(IMPORT_RE)) {
-    const facts = graph.ofImport(m[2] ?? m[4], filename, "facts");
+  for (const { specifier, kind } of scanImports(code)) {
+    if (kind === "dynamic") continue;
+    const facts = graph.ofImport(specifier, filename, "facts");
     if (facts.exports.size || facts.methods.size || facts.problem) return true;
   }
   return false;

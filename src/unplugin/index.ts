@@ -18,6 +18,7 @@ import { createRequire } from "node:module";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createUnplugin, type UnpluginContext, type UnpluginInstance } from "unplugin";
+import { scanImports } from "../core/import-scan.js";
 import type { Report } from "../core/report.js";
 import { resolveImport } from "../core/resolve.js";
 import { WORKER_IMPORT_ENV } from "../runtime/internal.js";
@@ -86,7 +87,8 @@ class BuildState {
   }
 }
 
-const QUERY = /[?#].*$/;
+// `[\s\S]`, not `.`: every start succeeds at once (`.*$` retried from each `?`/`#` before a line break).
+const QUERY = /[?#][\s\S]*$/;
 
 function isEmpty(r: Report): boolean {
   return r.functions.length === 0 && r.calls.length === 0 && r.diagnostics.length === 0;
@@ -386,15 +388,11 @@ function useRegisterInWorkers(): boolean {
   return true;
 }
 
-/** Static import specifiers (`import … from`, `export … from`, `require(…)`), as the engines' fast path reads them. */
-const IMPORT_RE = /\b(?:from|import)\s*(["'])([^"'\n]+)\1|\brequire\s*\(\s*(["'])([^"'\n]+)\3\s*\)/g;
-
-/** The local files a module imports directly (relative specifiers that resolve to a file). */
+/** The local files a module imports directly (relative specifiers that resolve to a file; core/import-scan.ts). */
 function localImports(code: string, filename: string): string[] {
   const files = new Set<string>();
-  for (const m of code.matchAll(IMPORT_RE)) {
-    const specifier = m[2] ?? m[4];
-    if (!specifier.startsWith(".")) continue;
+  for (const { specifier, kind } of scanImports(code)) {
+    if (kind === "dynamic" || !specifier.startsWith(".")) continue;
     let r: ReturnType<typeof resolveImport>;
     try {
       r = resolveImport(specifier, filename);

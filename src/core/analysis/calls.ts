@@ -279,7 +279,12 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     if (d.diagnostic) {
       const v =
         variantName ?? `${calleeName}${kind === "sync" ? ctx.options.asyncSuffix : ctx.options.syncSuffix}`;
-      const vcall = `${text.replace(/^[^(]*/, (m) => m.replace(/[\w$]+$/, v))}`;
+      const vcall = `${text.replace(/^[^(]*/, (m) => {
+        // The callee's last name, found from the end (`/[\w$]+$/` retries from every letter).
+        let k = m.length;
+        while (k > 0 && /[\w$]/.test(m[k - 1]!)) k--;
+        return k < m.length ? m.slice(0, k) + v : m;
+      })}`;
       const message =
         d.diagnostic === "SA201"
           ? MSG.floating(text, vcall)

@@ -24,7 +24,10 @@ export class Names {
   }
 
   uid(hint: string): string {
-    const base = hint.replace(/^_+/, "").replace(/\d+$/, "") || "ref";
+    let end = hint.length;
+    // Trailing digits by a scan from the end (`/\d+$/` retries from every digit: quadratic).
+    while (end > 0 && hint.charCodeAt(end - 1) >= 48 && hint.charCodeAt(end - 1) <= 57) end--;
+    const base = hint.slice(0, end).replace(/^_+/, "") || "ref";
     for (let i = 1; ; i++) {
       const name = `_${base}${i > 1 ? i : ""}`;
       if (this.isFree(name)) {
