@@ -50,7 +50,12 @@ export function errorLine(v: unknown): string {
   try {
     if (v instanceof Error || types.isNativeError(v)) {
       const e = v as Error;
-      s = `${typeof e.name === "string" ? e.name : "Error"}: ${String(e.message)}`;
+      const name = typeof e.name === "string" ? e.name : "Error";
+      try {
+        s = `${name}: ${String(e.message)}`;
+      } catch {
+        s = `${name} (its message cannot be read)`;
+      }
     } else s = typeof v === "string" ? JSON.stringify(v) : String(v);
   } catch {
     s = "a value that cannot be printed";

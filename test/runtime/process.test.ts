@@ -49,6 +49,77 @@ describe("process lifetime", () => {
   });
 });
 
+describe("what a worker writes, and how it starts", () => {
+  it("output of offloaded functions is never lost when the program ends right after its last calls", () => {
+    // Was: the last lines dropped in 5 of 5 runs (the answer overtook the worker's output).
+    for (let run = 0; run < 5; run++) {
+      const r = runNode(["pool-output.mjs", "12"]);
+      expect(r.status, r.stderr).toBe(0);
+      const out = r.stdout.trim().split("\n");
+      expect(out.slice(0, -1).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `line ${i}`).sort());
+      expect(out.at(-1)).toBe("done");
+      expect(r.stderr.trim().split("\n").sort()).toEqual(
+        Array.from({ length: 12 }, (_, i) => `err line ${i}`).sort(),
+      );
+    }
+  });
+
+  it("output of blocking calls is never lost when the program ends right after them", () => {
+    for (let run = 0; run < 3; run++) {
+      const r = runNode(["sync-output.mjs"]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe(Array.from({ length: 5 }, (_, i) => `sync line ${i}\n`).join(""));
+    }
+  });
+
+  it("a worker that cannot start (--input-type inherited from -e) fails both paths at once with Node's reason", () => {
+    const code = [
+      'import { configure, offload, runSync } from "smartasync/runtime";',
+      'import "./esm.mjs";',
+      "configure({ syncTimeoutMs: 25000 });",
+      'const url = new URL("./esm.mjs", `file://${process.cwd()}/`).href;',
+      'try { runSync(url, "add", [1, 2]); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }',
+      'try { await offload(url, "cpu", [1]); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }',
+    ].join("\n");
+    const r = runNode(["--input-type=module", "-e", code]);
+    expect(r.status, r.stderr).toBe(0);
+    const [sync, pool] = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { code: string; message: string });
+    for (const [e, fn] of [
+      [sync, "add"],
+      [pool, "cpu"],
+    ] as const) {
+      expect(e!.code).toBe("SMARTASYNC_WORKER_START"); // not SMARTASYNC_TIMEOUT after 25 s
+      expect(e!.message).toBe(
+        `smartasync: cannot start a worker for ${fn}: Node refuses it: "--input-type can only be used with ` +
+          'string input via --eval, --print, or STDIN" (ERR_INPUT_TYPE_NOT_ALLOWED), and worker threads inherit ' +
+          "--input-type=module from this process. Run the program from a file (node main.mjs) instead of -e or standard input.",
+      );
+    }
+  });
+});
+
+describe("a module that calls its own worker variant at its top level", () => {
+  for (const via of ["sync", "offload"]) {
+    it(`fails on the first attempt, saying why (${via === "sync" ? "runSync" : "offload"})`, () => {
+      const r = runNode(["reentrant.mjs"], { env: { VIA: via } });
+      expect(r.signal).toBeNull();
+      expect(r.status, r.stderr).toBe(0);
+      const fn = via === "sync" ? "answer" : "answerNow";
+      const out = JSON.parse(r.stdout.trim()) as { code: string; message: string };
+      expect(out.code).toBe("SMARTASYNC_REENTRANT");
+      expect(out.message).toMatch(
+        new RegExp(
+          `^smartasync: ${fn} \\(file:.*reentrant\\.mjs\\) was called through a worker while this worker was still importing file:.*reentrant\\.mjs: the module's own top-level code calls ${fn}'s worker variant`,
+        ),
+      );
+      expect(out.message).toContain("guard it with `if (!isWorker)`");
+    });
+  }
+});
+
 describe("environment", () => {
   it("where Atomics.wait is refused, runSync throws a clear error, or returns a promise if configured", () => {
     const r = runNode(["cannot-block.mjs"]);

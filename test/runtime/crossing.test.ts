@@ -1,0 +1,336 @@
+// What crosses a thread (docs/runtime.md): the deep check, the codec, hostile errors (issue 17)
+// and what a blocked caller cannot give, through real workers on both paths.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import * as sa from "smartasync/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { esmPath, esmUrl as url } from "./helpers.js";
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+type Err = Error & { code?: string; valuePath?: string; cause?: unknown } & Record<string, unknown>;
+
+beforeAll(async () => {
+  await import(esmPath);
+  sa.configure({ poolSize: 2 });
+});
+afterAll(async () => {
+  sa.configure({ syncTimeoutMs: 30_000, offloadTimeoutMs: 60_000 });
+  await sa.shutdown();
+});
+
+/** Both paths: runSync on `echo`, offload on `echoSync`; the error (if any) or the value. */
+async function both(args: unknown[]): Promise<{ sync: unknown; pool: unknown }> {
+  let sync: unknown;
+  try {
+    sync = sa.runSync(url, "echo", args);
+  } catch (err) {
+    sync = err;
+  }
+  let pool: unknown;
+  try {
+    pool = await sa.offload(url, "echoSync", args);
+  } catch (err) {
+    pool = err;
+  }
+  return { sync, pool };
+}
+
+async function refused(args: unknown[]): Promise<{ path: string; message: string }> {
+  const { sync, pool } = await both(args);
+  for (const e of [sync, pool] as Err[]) {
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.code).toBe("SMARTASYNC_UNCLONEABLE");
+  }
+  const [s, p] = [sync, pool] as Err[];
+  expect(p!.valuePath).toBe(s!.valuePath);
+  expect(p!.message.replace("echoSync", "echo")).toBe(s!.message);
+  return { path: s!.valuePath!, message: s!.message };
+}
+
+async function roundTrip<T>(value: T): Promise<[T, T]> {
+  const { sync, pool } = await both([value]);
+  if (sync instanceof Error) throw sync;
+  if (pool instanceof Error) throw pool;
+  return [(sync as T[])[0]!, (pool as T[])[0]!];
+}
+
+describe("the deep check refuses what would arrive changed, naming the path", () => {
+  class Money {
+    constructor(public cents: number) {}
+  }
+  class Registry extends Map<string, number> {}
+
+  it("a getter, a symbol key, a hidden property", async () => {
+    const getter = {
+      opts: {
+        cwd: "/",
+        get home() {
+          return "/root";
+        },
+      },
+    };
+    const r1 = await refused([1, getter]);
+    expect(r1.path).toBe("args[1].opts.home");
+    expect(r1.message).toBe(
+      "smartasync: cannot send the arguments of echo to a worker: args[1].opts.home is a getter/setter: " +
+        "the copy would hold only its current value (read it into a plain property first)",
+    );
+    const sym = await refused([{ list: [{ [Symbol("id")]: 1 }] }]);
+    expect(sym.path).toBe("args[0].list[0]");
+    expect(sym.message).toContain("has the symbol-keyed property [Symbol(id)], which the copy would drop");
+    const hidden = Object.defineProperty({ a: 1 }, "secret", { value: 2, enumerable: false });
+    expect((await refused([{ hidden }])).path).toBe("args[0].hidden.secret");
+  });
+
+  it("class instances and built-in subclasses, wherever they are (Map values, Set members, keys)", async () => {
+    const r = await refused([{ prices: new Map([["a", { total: new Money(1) }]]) }]);
+    expect(r.path).toBe('args[0].prices.get("a").total');
+    expect(r.message).toContain(
+      "is an instance of Money: the copy would be a plain object without Money's prototype",
+    );
+    expect((await refused([new Set([1, new Money(2)])])).path).toBe("args[0].<member #1>");
+    expect((await refused([new Map([[new Money(3), 1]])])).path).toBe("args[0].<key #0>");
+    const sub = await refused([{ reg: new Registry() }]);
+    expect(sub.message).toContain(
+      "args[0].reg is an instance of Registry (a subclass of Map): the copy would be a plain Map without Registry's methods",
+    );
+    expect((await refused([{ "odd key": [0, () => 1] }])).path).toBe('args[0]["odd key"][1]');
+  });
+
+  it("promises, weak collections, proxies, a used RegExp, a Date with its own property", async () => {
+    expect((await refused([{ p: Promise.resolve(1) }])).message).toContain(
+      "args[0].p is a promise: await it first",
+    );
+    expect((await refused([[new WeakMap()]])).message).toContain(
+      "args[0][0] is a WeakMap, which cannot be copied",
+    );
+    expect((await refused([{ x: new Proxy({}, {}) }])).message).toContain("args[0].x is a Proxy");
+    const re = /a/g;
+    re.exec("aa");
+    expect((await refused([re])).message).toContain("is a RegExp whose lastIndex is 1");
+    const d = Object.assign(new Date(0), { tz: "UTC" });
+    expect((await refused([d])).message).toContain(
+      'is a Date with its own property "tz", which the copy would drop',
+    );
+  });
+
+  it("an array's extra keys and holes are walked too", async () => {
+    const arr: unknown[] = [1, , 3];
+    (arr as unknown as Record<string, unknown>).meta = { f() {} };
+    expect((await refused([arr])).path).toBe("args[0].meta.f");
+  });
+
+  it("a value nested beyond what can be copied is refused, not a crash", async () => {
+    let node: Record<string, unknown> = {};
+    const root = node;
+    for (let i = 0; i < 50_000; i++) {
+      node.next = {};
+      node = node.next as Record<string, unknown>;
+    }
+    const r = await refused([root]);
+    expect(r.message).toContain("is nested too deeply to be copied to another thread");
+    expect(r.path).toMatch(/^args\[0\]\.next\.next.*…/);
+  });
+});
+
+describe("the codec carries faithfully what the clone alone would change", () => {
+  it("URL, Buffer and null-prototype objects arrive as what they were", async () => {
+    const value = {
+      cwd: new URL("file:///tmp/dir/"),
+      buf: Buffer.from("héllo"),
+      dict: Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 }),
+      "@@smartasync": "a user key that looks like the codec's",
+    };
+    for (const got of await roundTrip(value)) {
+      expect(got.cwd).toBeInstanceOf(URL);
+      expect(got.cwd.href).toBe("file:///tmp/dir/");
+      expect(Buffer.isBuffer(got.buf)).toBe(true);
+      expect(got.buf.toString()).toBe("héllo");
+      expect(Object.getPrototypeOf(got.dict)).toBe(null);
+      expect({ ...got.dict }).toEqual({ a: 1 });
+      expect(got["@@smartasync"]).toBe(value["@@smartasync"]);
+    }
+  });
+
+  it("cycles and shared references keep their shape (objects, arrays, Map keys, Set members)", async () => {
+    const shared = { n: 1 };
+    const root: Record<string, unknown> = { a: shared, b: shared, url: new URL("http://x/") };
+    root.self = root;
+    root.list = [root, new Map([[root, new Set([root, shared])]])];
+    for (const got of await roundTrip(root)) {
+      expect(got.self).toBe(got);
+      expect(got.a).toBe(got.b);
+      const [first, map] = got.list as [unknown, Map<unknown, Set<unknown>>];
+      expect(first).toBe(got);
+      const [key, set] = [...map][0]!;
+      expect(key).toBe(got);
+      expect([...set]).toEqual([got, got.a]);
+      expect([...set][1]).toBe(got.a);
+    }
+  });
+
+  it("errors anywhere keep class, name, code and cause (nested ones too)", async () => {
+    const inner = Object.assign(new RangeError("inner"), { code: "E_IN" });
+    const value = { errors: [new TypeError("outer", { cause: inner })] };
+    for (const got of await roundTrip(value)) {
+      const e = got.errors[0] as Err;
+      expect(e).toBeInstanceOf(TypeError);
+      expect(e.message).toBe("outer");
+      expect(e.cause).toBeInstanceOf(RangeError);
+      expect((e.cause as Err).code).toBe("E_IN");
+    }
+  });
+
+  it("holes, extra array keys, -0, an own __proto__ key and shared typed-array buffers stay as they were", async () => {
+    const m = "abc".match(/(?<x>b)/)!;
+    const buf = new ArrayBuffer(8);
+    const value = {
+      m,
+      holes: [1, , 3],
+      zero: -0,
+      proto: JSON.parse('{"__proto__": {"x": 1}}') as object,
+      views: [new Uint8Array(buf, 0, 4), new Uint8Array(buf, 4, 4)],
+    };
+    for (const got of await roundTrip(value)) {
+      expect(got.m.index).toBe(1);
+      expect(got.m.groups!.x).toBe("b");
+      expect(Object.getPrototypeOf(got.m.groups)).toBe(null);
+      expect(1 in got.holes).toBe(false);
+      expect(Object.is(got.zero, -0)).toBe(true);
+      expect(Object.hasOwn(got.proto, "__proto__")).toBe(true);
+      expect(Object.getPrototypeOf(got.proto)).toBe(Object.prototype);
+      expect(got.views[0]!.buffer).toBe(got.views[1]!.buffer);
+    }
+  });
+});
+
+describe("hostile errors (issue 17): linear, bounded, never a dead worker", () => {
+  it("an error that refers to itself many times crosses at once, with its cycles", async () => {
+    const e = sa.runSync(url, "returnHostile", ["self"]) as { err: Err };
+    expect(e.err.cause).toBe(e.err);
+    expect(e.err.a).toBe(e.err);
+    expect((e.err.list as unknown[])[2]).toEqual({ e: e.err });
+    let thrown: Err | undefined;
+    try {
+      sa.runSync(url, "throwHostile", ["self"]);
+    } catch (err) {
+      thrown = err as Err;
+    }
+    expect(thrown!.message).toBe("refers to itself");
+    expect(thrown!.cause).toBe(thrown);
+    const agg = (await sa.offload(url, "throwHostileSync", ["aggregate"]).catch((x) => x)) as AggregateError;
+    expect(agg).toBeInstanceOf(AggregateError);
+    expect(agg.errors).toEqual([agg, agg]);
+    expect(agg.errors[0]).toBe(agg);
+    // and as an argument, the other way
+    const self = new Error("mine");
+    Object.assign(self, { me: self, again: self, also: self, cause: self });
+    for (const got of await roundTrip(self)) expect((got as Err).me).toBe(got);
+  });
+
+  it("a thrown error with a throwing getter fails the call at once, located; the worker lives on", async () => {
+    sa.configure({ syncTimeoutMs: 30_000, offloadTimeoutMs: 30_000 });
+    const kinds = [
+      ["getter", "error.detail is a getter/setter", "TypeError: has a throwing getter"],
+      [
+        "message",
+        "error.message threw when it was read (Error: no message for you)",
+        "Error (its message cannot be read)",
+      ],
+    ] as const;
+    for (const [kind, where, what] of kinds) {
+      let sync: Err | undefined;
+      try {
+        sa.runSync(url, "throwHostile", [kind]);
+      } catch (err) {
+        sync = err as Err;
+      }
+      const pool = (await sa.offload(url, "throwHostileSync", [kind]).catch((x) => x)) as Err;
+      for (const [e, fn] of [
+        [sync, "throwHostile"],
+        [pool, "throwHostileSync"],
+      ] as const) {
+        expect(e!.code).toBe("SMARTASYNC_UNCLONEABLE"); // not SMARTASYNC_TIMEOUT
+        expect(e!.message).toMatch(
+          new RegExp(
+            `^smartasync: ${fn} threw ${esc(what)}, which cannot be sent back from its worker: ${esc(where)}`,
+          ),
+        );
+      }
+    }
+    expect(sa.runSync(url, "add", [1, 2])).toBe(3);
+    expect(await sa.offload(url, "cpu", [3])).toBeTypeOf("number");
+  });
+});
+
+describe("what a blocked thread cannot give", () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    server = createServer((_, res) => res.end("served"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it("runSync of a function that connects to this thread's own server fails fast with the way out", async () => {
+    sa.configure({ syncTimeoutMs: 30_000 });
+    let e: Err | undefined;
+    try {
+      sa.runSync(url, "fetchOwn", [port]);
+    } catch (err) {
+      e = err as Err;
+    }
+    expect(e!.code).toBe("SMARTASYNC_DEADLOCK");
+    expect(e!.name).toBe("SmartAsyncDeadlockError");
+    expect(e!.message).toBe(
+      `smartasync: fetchOwn (${url}) connected to port ${port}, where a server of this very thread listens; ` +
+        "this thread is blocked until fetchOwn settles, so that server cannot answer and the call could only " +
+        "time out. Call it from async code with `await fetchOwn(...)`, so this thread stays free to serve. " +
+        "Its worker was terminated.",
+    );
+    // The same function awaited from async code (the pool path) is served.
+    expect(await sa.offload(url, "fetchOwn", [port])).toBe("served");
+    expect(sa.runSync(url, "add", [2, 2])).toBe(4);
+  });
+
+  it("a loopback connection to someone else's server is not mistaken for one", () => {
+    expect(sa.runSync(url, "fetchSelf", [])).toBe("self");
+  });
+
+  it("a message to the blocked parent fails the call at once", () => {
+    let e: Err | undefined;
+    try {
+      sa.runSync(url, "askParent", []);
+    } catch (err) {
+      e = err as Err;
+    }
+    expect(e!.code).toBe("SMARTASYNC_DEADLOCK");
+    expect(e!.message).toBe(
+      "smartasync: askParent posted a message to its parent thread, which is blocked until askParent settles: " +
+        "nothing there can receive it, so an answer would never come. Call it from async code with " +
+        "`await askParent(...)`, or pass what it needs as an argument.",
+    );
+  });
+
+  it("the timeout names the likely cause: something only the blocked thread can give", () => {
+    sa.configure({ syncTimeoutMs: 300 });
+    try {
+      let e: Err | undefined;
+      try {
+        sa.runSync(url, "never", []);
+      } catch (err) {
+        e = err as Err;
+      }
+      expect(e!.code).toBe("SMARTASYNC_TIMEOUT");
+      expect(e!.message).toContain(
+        "The likely cause: never waits on something only this thread can give (a server or a timer of this " +
+          "thread, a message to it), which cannot happen while this thread is blocked waiting for never; call " +
+          "it from async code with `await never(...)` instead.",
+      );
+    } finally {
+      sa.configure({ syncTimeoutMs: 30_000 });
+    }
+  });
+});
