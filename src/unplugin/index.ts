@@ -11,19 +11,34 @@
  * The runtime (`smartasync/runtime`) is kept out of bundles (external): it is Node-only, starts
  * workers from its own files and keeps per-thread state, so it is imported from the installed
  * package at run time. Functions that run in workers (`runSync`, `offload`) are reached through
- * the module URL of the output file that holds them; bundles.ts checks what that implies.
+ * the module URL of the output file that holds them: Rollup and Vite give each module that holds
+ * such functions an output file of its own (an added entry), and write that file's URL in the
+ * form its output format has; bundles.ts checks the rest.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import MagicString from "magic-string";
+import type { EmittedChunk } from "rollup";
 import { createUnplugin, type UnpluginContext, type UnpluginInstance } from "unplugin";
 import { scanImports } from "../core/import-scan.js";
 import type { Report } from "../core/report.js";
 import { resolveImport } from "../core/resolve.js";
 import { WORKER_IMPORT_ENV } from "../runtime/internal.js";
 import { smartasyncOptions } from "../swc-plugin/config.js";
-import { type ChunkInfo, checkChunks, isGuarded, type WorkerModule, workerNames } from "./bundles.js";
+import {
+  type BundleProblem,
+  type ChunkInfo,
+  checkChunks,
+  chunkDoesNotRun,
+  formatWithoutUrl,
+  isGuarded,
+  singleFileFormat,
+  type WorkerModule,
+  webpackModuleOutput,
+  workerFunctions,
+} from "./bundles.js";
 import { babelEngine, type Engine, swcEngine } from "./engines.js";
 import {
   DEFAULT_INCLUDE,
@@ -58,6 +73,15 @@ class BuildState {
    * they load `smartasync/register` first, which compiles it as it loads (docs/register.md).
    */
   workerHooks = false;
+  /**
+   * Rollup and Vite: each module with worker functions becomes an output file of its own (an
+   * entry the plugin adds), unless `workerChunks: false` or an output format that is one file.
+   */
+  workerChunks: boolean;
+  /** Why worker modules do not get output files of their own (for SA310), when they do not. */
+  noChunks = "";
+  /** The modules given output files of their own in this build. */
+  readonly emitted = new Set<string>();
   readonly reports = new Map<string, Report>();
   readonly workers = new Map<string, WorkerModule>();
   readonly engine: Engine;
@@ -67,6 +91,42 @@ class BuildState {
     readonly framework: Framework,
   ) {
     this.engine = options.engine === "babel" ? babelEngine(options.babel) : swcEngine(options.swc);
+    this.workerChunks = options.workerChunks;
+    if (!this.workerChunks) this.noChunks = " (the plugin's workerChunks is false)";
+  }
+
+  /**
+   * The output options the tool will use, when known before the build (Rollup's config file,
+   * Vite's configuration): a format that is one file (UMD, IIFE, inlined dynamic imports)
+   * cannot have the worker modules' output files.
+   */
+  outputs(list: readonly OutputShape[]): void {
+    if (!this.options.workerChunks) return;
+    for (const o of list) {
+      const single =
+        o.format === "umd" || o.format === "iife"
+          ? `the build has a ${o.format} output, which is one file`
+          : o.inlineDynamicImports === true || o.codeSplitting === false
+            ? "the build has an output that is one file (inlined dynamic imports)"
+            : undefined;
+      if (single) {
+        this.workerChunks = false;
+        this.noChunks = ` (${single}, so worker modules cannot have output files of their own)`;
+        return;
+      }
+    }
+    this.workerChunks = true;
+    this.noChunks = "";
+  }
+
+  /** The worker modules among these source modules. */
+  workersIn(modules: Iterable<string>): WorkerModule[] {
+    const found: WorkerModule[] = [];
+    for (const m of modules) {
+      const w = this.workers.get(m.replace(QUERY, ""));
+      if (w) found.push(w);
+    }
+    return found;
   }
 
   /** The tool's root directory (Vite's `root`, webpack's `context`, …), unless smartasync's `root` is set. */
@@ -89,6 +149,32 @@ class BuildState {
 
 // `[\s\S]`, not `.`: every start succeeds at once (`.*$` retried from each `?`/`#` before a line break).
 const QUERY = /[?#][\s\S]*$/;
+
+/** The output options the plugin reads (Rollup's, Rolldown's). */
+interface OutputShape {
+  format?: string;
+  inlineDynamicImports?: boolean;
+  /** Rolldown's: `false` is one file. */
+  codeSplitting?: unknown;
+}
+
+/**
+ * Rollup and Vite builds: the module URL in the calls and registrations the engines generate
+ * (`runSync(import.meta.url, …)`, `offload(…)`, `register(…)`) becomes this placeholder, of the
+ * same length so that the engine's source map stays true, until the output format is known
+ * (renderChunk): `import.meta.url` in ES modules, `__filename` in CommonJS, UMD and IIFE, where
+ * Rolldown (Vite) would otherwise turn `import.meta` into `{}`. A global name that no bundler
+ * renames. Fixture-like case: test/integrations/bundlers.test.ts, "Vite library formats".
+ */
+const URL_PLACEHOLDER = "__smartasyncUrl";
+const GENERATED_URL = /(\.(?:runSync|offload|register)\(\s*)import\.meta\.url\b/g;
+
+/** The module URL in an output format, or undefined where Node gives a file none. */
+function moduleUrlIn(format: string): string | undefined {
+  if (format === "es" || format === "esm" || format === "module") return "import.meta.url";
+  if (format === "cjs" || format === "commonjs" || format === "umd" || format === "iife") return "__filename";
+  return undefined;
+}
 
 function isEmpty(r: Report): boolean {
   return r.functions.length === 0 && r.calls.length === 0 && r.diagnostics.length === 0;
@@ -232,9 +318,20 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
           for (const d of report.diagnostics)
             if (d.severity === "warning") warn(this, state, filename, d.code, d.message, d.loc);
         }
-        const names = workerNames(report);
+        const { names, loc } = workerFunctions(report);
+        let result = out.code;
         if (names.length) {
-          state.workers.set(filename, { file: filename, names });
+          state.workers.set(filename, { file: filename, names, loc });
+          if ((framework === "rollup" || framework === "vite") && !state.serve && result !== undefined) {
+            result = result.replace(GENERATED_URL, `$1${URL_PLACEHOLDER}`);
+            if (state.workerChunks) {
+              // The module's own output file: a worker that imports it runs this module and its
+              // imports, not the program's entry. Its exports need not be kept as a facade.
+              const chunk: EmittedChunk = { type: "chunk", id, preserveSignature: false };
+              (this as unknown as { emitFile(f: EmittedChunk): string }).emitFile(chunk);
+              state.emitted.add(filename);
+            }
+          }
           if (state.serve && !state.workerHooks)
             warn(
               this,
@@ -245,9 +342,12 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
                 "under Vite's dev server and Vitest, smartasync/register compiles it there, but it needs @swc/core, which is not installed, " +
                 "so those calls fail. Install @swc/core, or run the built output (docs/integrations.md#worker-strategies).",
             );
-        } else state.workers.delete(filename);
-        if (out.code === undefined) return null;
-        return { code: out.code, map: out.map as never };
+        } else {
+          state.workers.delete(filename);
+          state.emitted.delete(filename);
+        }
+        if (result === undefined) return null;
+        return { code: result, map: out.map as never };
       },
     },
 
@@ -260,6 +360,10 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         state.setRoot(config.root);
         state.serve = config.command === "serve";
         if (state.serve) state.workerHooks = useRegisterInWorkers();
+        else state.outputs(viteOutputs(config.build));
+      },
+      renderChunk(code, chunk, output) {
+        return renderModuleUrl(this, state, code, chunk, output.format);
       },
       generateBundle(_output, bundle) {
         rollupChunks(this, state, bundle);
@@ -267,6 +371,26 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
     },
 
     rollup: {
+      options(input) {
+        // Rollup's config file (the CLI) passes its output options here too; the JavaScript
+        // API gives them only to generate/write, after the build (checked in renderStart).
+        const output = (input as { output?: OutputShape | OutputShape[] }).output;
+        if (output !== undefined) state.outputs(Array.isArray(output) ? output : [output]);
+        return null;
+      },
+      renderStart(output) {
+        if (state.emitted.size === 0) return;
+        const single =
+          output.format === "umd" || output.format === "iife"
+            ? output.format
+            : output.inlineDynamicImports
+              ? `${output.format} with inlineDynamicImports`
+              : undefined;
+        if (single) this.error(singleFileFormat(single, state.workersIn(state.emitted)).message);
+      },
+      renderChunk(code, chunk, output) {
+        return renderModuleUrl(this, state, code, chunk, output.format);
+      },
       generateBundle(_output, bundle) {
         rollupChunks(this, state, bundle);
       },
@@ -283,39 +407,42 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       compiler.hooks.thisCompilation.tap("smartasync", (compilation) => {
         compilation.hooks.afterSeal.tap("smartasync", () => {
           if (state.workers.size === 0) return;
-          if (isModule) {
-            // Generated code names its module `__filename` under webpack (which would replace
-            // `import.meta.url` with the source file's URL); in ES module output that is undefined.
-            const names = [...state.workers.values()].flatMap((w) =>
-              w.names.map((n) => `${n} (${relative(state.root, w.file)})`),
-            );
-            compilation.errors.push(
-              new compiler.webpack.WebpackError(
-                `smartasync: ${names.join(", ")} run in workers, which smartasync supports in webpack's CommonJS output only ` +
-                  "(the default for target node): with output.module, the output file cannot name itself for a worker. " +
-                  "Remove output.module, or make these functions' variants inline (docs/integrations.md#worker-strategies).",
-              ),
-            );
-            return;
-          }
+          const report = (p: BundleProblem) => {
+            const err = new compiler.webpack.WebpackError(`smartasync: ${p.message}`);
+            if (p.severity === "error") compilation.errors.push(err);
+            else compilation.warnings.push(err);
+          };
+          const used = new Set<string>();
           const chunks: ChunkInfo[] = [];
           for (const chunk of compilation.chunks) {
             const modules: string[] = [];
             for (const m of compilation.chunkGraph.getChunkModulesIterable(chunk))
               modules.push(...resources(m));
+            for (const m of modules) used.add(m);
             const entries: string[] = [];
             for (const m of compilation.chunkGraph.getChunkEntryModulesIterable(chunk)) {
               // A concatenated module (scope hoisting) starts with its root module.
               const root = (m as { rootModule?: unknown }).rootModule ?? m;
               entries.push(...resources(root));
             }
-            chunks.push({ name: [...chunk.files][0] ?? String(chunk.name ?? chunk.id), modules, entries });
+            const name = [...chunk.files][0] ?? String(chunk.name ?? chunk.id);
+            // Generated code names its module `__filename`, the file that holds the module's
+            // code; a chunk without an entry module (splitChunks, import()) only defines its
+            // modules when required, so a worker importing it would find nothing registered.
+            const held = state.workersIn(modules);
+            if (!isModule && held.length && entries.length === 0) report(chunkDoesNotRun(name, held));
+            chunks.push({ name, modules, entries });
           }
-          for (const p of checkChunks(chunks, state.workers, state.root, isGuarded)) {
-            const err = new compiler.webpack.WebpackError(`smartasync: ${p.message}`);
-            if (p.severity === "error") compilation.errors.push(err);
-            else compilation.warnings.push(err);
+          if (isModule) {
+            // Generated code names its module `__filename` under webpack (which would replace
+            // `import.meta.url` with the source file's URL); in ES module output that is undefined.
+            const held = state.workersIn(used);
+            if (held.length) report(webpackModuleOutput(held));
+            return;
           }
+          const why =
+            " (webpack: the plugin does not give worker modules output files of their own, as webpack's CommonJS output names a module's file `__filename`, the file its code is in)";
+          for (const p of checkChunks(chunks, state.workers, state.root, isGuarded, why)) report(p);
         });
       });
     },
@@ -339,7 +466,9 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             modules: Object.keys(out.inputs).map((p) => resolve(state.toolRoot, p)),
             entries: out.entryPoint ? [resolve(state.toolRoot, out.entryPoint)] : [],
           }));
-          const problems = checkChunks(chunks, state.workers, state.root, isGuarded);
+          const why =
+            " (esbuild: a plugin cannot add entry points once the build has started, and which modules hold worker functions is known only when they are loaded)";
+          const problems = checkChunks(chunks, state.workers, state.root, isGuarded, why);
           const as = (severity: string) =>
             problems
               .filter((p) => p.severity === severity)
@@ -412,9 +541,46 @@ function resources(m: unknown): string[] {
   return typeof resource === "string" ? [resource.replace(QUERY, "")] : [];
 }
 
+/** Vite's output formats, as far as its configuration says them before the build. */
+function viteOutputs(build: {
+  lib?: false | { formats?: readonly string[]; entry?: unknown };
+  rollupOptions?: { output?: unknown };
+  rolldownOptions?: { output?: unknown };
+}): OutputShape[] {
+  const output = (build.rolldownOptions?.output ?? build.rollupOptions?.output) as
+    | OutputShape
+    | OutputShape[]
+    | undefined;
+  const list = output === undefined ? [] : Array.isArray(output) ? output : [output];
+  if (list.some((o) => o.format !== undefined)) return list;
+  const lib = build.lib;
+  if (!lib) return list;
+  // Vite's default: es and umd for one entry, es and cjs for several.
+  const several = typeof lib.entry === "object" && lib.entry !== null && Object.keys(lib.entry).length > 1;
+  const formats = lib.formats ?? (several ? ["es", "cjs"] : ["es", "umd"]);
+  return formats.map((format) => ({ ...list[0], format }));
+}
+
+/** Rollup's and Vite's renderChunk: the module URL in the form the output format has. */
+function renderModuleUrl(
+  ctx: { error: (m: string) => never },
+  state: BuildState,
+  code: string,
+  chunk: { moduleIds: readonly string[] },
+  format: string,
+): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
+  if (!code.includes(URL_PLACEHOLDER)) return null;
+  const url = moduleUrlIn(format);
+  if (url === undefined) ctx.error(formatWithoutUrl(format, state.workersIn(chunk.moduleIds)).message);
+  const s = new MagicString(code);
+  for (let i = code.indexOf(URL_PLACEHOLDER); i !== -1; i = code.indexOf(URL_PLACEHOLDER, i + 1))
+    s.overwrite(i, i + URL_PLACEHOLDER.length, url);
+  return { code: s.toString(), map: s.generateMap({ hires: true }) };
+}
+
 /** Rollup's and Vite's output chunks → the bundle checks. */
 function rollupChunks(
-  ctx: { warn: (m: string) => void; error: (m: string) => never },
+  ctx: { warn: (m: { message: string; code: string }) => void; error: (m: string) => never },
   state: BuildState,
   bundle: Record<string, { type: string; moduleIds?: readonly string[]; facadeModuleId?: string | null }>,
 ): void {
@@ -428,9 +594,12 @@ function rollupChunks(
       entries: out.facadeModuleId ? [out.facadeModuleId.replace(QUERY, "")] : [],
     });
   }
-  const problems = checkChunks(chunks, state.workers, state.root, isGuarded);
+  const why =
+    state.noChunks ||
+    " (a module with worker functions imports it, directly or through other modules, so it is in that module's output file)";
+  const problems = checkChunks(chunks, state.workers, state.root, isGuarded, why);
   // Rollup and Vite put the plugin's name in front.
-  for (const p of problems) if (p.severity === "warning") ctx.warn(p.message);
+  for (const p of problems) if (p.severity === "warning") ctx.warn({ message: p.message, code: p.code });
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length) ctx.error(errors.map((p) => p.message).join("\n"));
 }

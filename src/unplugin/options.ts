@@ -49,6 +49,11 @@ export interface PluginOptions {
   swc?: SwcEngineOptions;
   /** Options of the Babel engine. */
   babel?: BabelEngineOptions;
+  /**
+   * Rollup and Vite: give each module that holds worker or offloaded functions an output file of
+   * its own, which the workers import (default `true`; docs/integrations.md#worker-strategies).
+   */
+  workerChunks?: boolean;
 }
 
 export interface ResolvedPluginOptions {
@@ -60,6 +65,7 @@ export interface ResolvedPluginOptions {
   reportFile: string | undefined;
   swc: SwcEngineOptions;
   babel: BabelEngineOptions;
+  workerChunks: boolean;
 }
 
 export const DEFAULT_INCLUDE: RegExp = /\.(?:[cm]?[jt]s|[jt]sx)$/;
@@ -74,6 +80,7 @@ const KEYS = [
   "reportFile",
   "swc",
   "babel",
+  "workerChunks",
 ] as const;
 const SWC_KEYS = ["parser"] as const;
 const PARSER_KEYS = ["syntax", "jsx", "tsx", "decorators"] as const;
@@ -153,6 +160,8 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
   if (o.babel !== undefined && engine !== "babel")
     fail('`babel` options are given but `engine` is not "babel"');
   if (o.swc !== undefined && engine !== "swc") fail('`swc` options are given but `engine` is "babel"');
+  if (o.workerChunks !== undefined && typeof o.workerChunks !== "boolean")
+    fail(`\`workerChunks\` must be true or false, got ${describe(o.workerChunks)}`);
   let smartasync: CoreOptions;
   try {
     smartasync = validateOptions(o.smartasync);
@@ -172,5 +181,6 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
     reportFile: o.reportFile,
     swc: o.swc === undefined ? {} : swcOptions(o.swc),
     babel: (o.babel as BabelEngineOptions | undefined) ?? {},
+    workerChunks: o.workerChunks ?? true,
   };
 }

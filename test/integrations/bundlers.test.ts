@@ -11,11 +11,12 @@
  *    channel, what it does with functions that run in workers, the engines, the fast path.
  */
 import { type SpawnOptions, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import * as esbuild from "esbuild";
 import { type RollupLog, rollup } from "rollup";
+import { build as viteBuild } from "vite";
 import { beforeAll, describe, expect, it } from "vitest";
 import webpack from "webpack";
 import type { Report } from "../../src/core/report.js";
@@ -23,6 +24,7 @@ import esbuildPlugin from "../../src/unplugin/esbuild.js";
 import { unplugin } from "../../src/unplugin/index.js";
 import { resolvePluginOptions } from "../../src/unplugin/options.js";
 import rollupPlugin from "../../src/unplugin/rollup.js";
+import vitePlugin from "../../src/unplugin/vite.js";
 import webpackPlugin from "../../src/unplugin/webpack.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -78,6 +80,11 @@ interface Example {
   out: string;
   /** Where `greet("sync code")` is in the source: 1-based line, 0-based column. */
   source: { file: string; line: number; column: number };
+  /**
+   * Rollup and Vite give the worker functions' module an output file of its own, so the entry
+   * needs no `isWorker` guard; webpack and esbuild keep it in the entry's file (SA310).
+   */
+  ownFile: boolean;
 }
 
 const EXPECTED = "Hello, sync code!\nHELLO, SYNC CODE!\nHello, async code! a2152bca\n";
@@ -87,25 +94,29 @@ const examples: Example[] = [
     tool: "rollup",
     build: [join(ROOT, "node_modules/rollup/dist/bin/rollup"), "-c"],
     out: "dist/main.js",
-    source: { file: "src/main.js", line: 6, column: 15 },
+    source: { file: "src/main.js", line: 5, column: 15 },
+    ownFile: true,
   },
   {
     tool: "vite",
     build: [join(ROOT, "node_modules/vite/bin/vite.js"), "build"],
     out: "dist/main.js",
-    source: { file: "src/main.ts", line: 6, column: 23 },
+    source: { file: "src/main.ts", line: 5, column: 23 },
+    ownFile: true,
   },
   {
     tool: "webpack",
     build: ["build.mjs"],
     out: "dist/main.cjs",
     source: { file: "src/main.js", line: 6, column: 15 },
+    ownFile: false,
   },
   {
     tool: "esbuild",
     build: ["build.mjs"],
     out: "dist/main.mjs",
     source: { file: "src/main.ts", line: 6, column: 23 },
+    ownFile: false,
   },
 ];
 
@@ -121,6 +132,14 @@ beforeAll(async () => {
     }),
   );
 }, 120_000);
+
+/** The JavaScript files a build wrote (paths relative to `dir`), maps left out. */
+function outputs(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => /\.[cm]?js$/.test(f))
+    .map((f) => f.split("\\").join("/"))
+    .sort();
+}
 
 /** The map of an output file: its `.map` beside it. */
 function traceOf(file: string): TraceMap {
@@ -147,7 +166,10 @@ describe.each(examples)("examples/bundlers/$tool", (ex) => {
   });
 
   it("rewrote the call in sync code, and kept the runtime out of the bundle", () => {
-    const code = readFileSync(join(dir, ex.out), "utf8");
+    const main = readFileSync(join(dir, ex.out), "utf8");
+    const code = outputs(join(dir, "dist"))
+      .map((f) => readFileSync(join(dir, "dist", f), "utf8"))
+      .join("\n");
     expect(code).toMatch(/(?:from\s*["']smartasync\/runtime["']|require\(["']smartasync\/runtime["']\))/);
     // The runtime's own code (its worker start, its timeout message) is not in the output.
     expect(code).not.toContain("did not settle within");
@@ -155,8 +177,34 @@ describe.each(examples)("examples/bundlers/$tool", (ex) => {
     // Worker and pool variants reach their function through this output file.
     expect(code).toMatch(/runSync\((?:import\.meta\.url|__filename),\s*"shout"/);
     expect(code).toMatch(/offload\((?:import\.meta\.url|__filename),\s*"checksum"/);
-    if (ex.tool !== "webpack") expect(code).toContain('greetSync("sync code")');
+    if (ex.tool !== "webpack") expect(main).toContain('greetSync("sync code")');
   });
+
+  it(
+    ex.ownFile
+      ? "runs unguarded: the worker functions' module is an output file of its own, which workers import"
+      : "guards its entry with isWorker: workers import the entry's output file (SA310 otherwise)",
+    () => {
+      const entry = readFileSync(join(dir, ex.source.file), "utf8");
+      const files = outputs(join(dir, "dist"));
+      const main = readFileSync(join(dir, ex.out), "utf8");
+      if (!ex.ownFile) {
+        expect(entry).toContain("if (!isWorker)");
+        expect(files).toEqual([ex.out.slice("dist/".length)]);
+        return;
+      }
+      expect(entry).not.toContain("if (!isWorker)");
+      expect(entry).not.toMatch(/import \{[^}]*\bisWorker\b/);
+      // The entry's file registers nothing; the file that does holds no code of the entry.
+      expect(main).not.toContain("register(");
+      const worker = files.filter((f) => readFileSync(join(dir, "dist", f), "utf8").includes("register("));
+      expect(worker).toHaveLength(1);
+      expect(worker[0]).not.toBe(ex.out.slice("dist/".length));
+      const text = readFileSync(join(dir, "dist", worker[0]), "utf8");
+      expect(text).toContain("register(import.meta.url, { shout })");
+      expect(text).not.toContain("console.log");
+    },
+  );
 
   it("maps the rewritten call in the output back to the call in the source", () => {
     const file = join(dir, ex.out);
@@ -252,7 +300,7 @@ describe("options", () => {
     const e = thrown(() => resolvePluginOptions({ engin: "babel" }));
     expect(e.code).toBe("SA104");
     expect(e.message).toBe(
-      "SA104: smartasync plugin options: unknown option `engin`; did you mean `engine`? Known options: engine, include, exclude, smartasync, onReport, reportFile, swc, babel.",
+      "SA104: smartasync plugin options: unknown option `engin`; did you mean `engine`? Known options: engine, include, exclude, smartasync, onReport, reportFile, swc, babel, workerChunks.",
     );
     expect(thrown(() => rollupPlugin({ reportFlie: "r.json" } as never)).message).toContain(
       "did you mean `reportFile`?",
@@ -269,8 +317,9 @@ describe("options", () => {
     expect(thrown(() => resolvePluginOptions({ onReport: "x" })).message).toContain(
       "`onReport` must be a function",
     );
-    expect(thrown(() => resolvePluginOptions({ smartasync: { synSuffix: "S" } })).message).toBe(
-      "SA104: smartasync plugin options: `smartasync`: unknown option `synSuffix`; did you mean `syncSuffix`? Known options: syncSuffix, asyncSuffix, twins, strict, runtime, root.",
+    // (The list of smartasync's own options that follows is the core's.)
+    expect(thrown(() => resolvePluginOptions({ smartasync: { synSuffix: "S" } })).message).toContain(
+      "SA104: smartasync plugin options: `smartasync`: unknown option `synSuffix`; did you mean `syncSuffix`? Known options: syncSuffix, asyncSuffix,",
     );
     expect(thrown(() => resolvePluginOptions({ swc: { parsr: {} } })).message).toContain(
       "did you mean `swc.parser`?",
@@ -280,6 +329,9 @@ describe("options", () => {
     );
     expect(thrown(() => resolvePluginOptions({ swc: { parser: { syntax: "flow" } } })).message).toContain(
       '`swc.parser.syntax` must be "ecmascript" or "typescript", got "flow"',
+    );
+    expect(thrown(() => resolvePluginOptions({ workerChunks: "no" })).message).toContain(
+      '`workerChunks` must be true or false, got "no"',
     );
     expect(thrown(() => resolvePluginOptions({ engine: "swc", babel: {} })).message).toContain(
       '`babel` options are given but `engine` is not "babel"',
@@ -430,12 +482,187 @@ describe("warnings and errors, in each tool's own channel", () => {
 });
 
 describe("functions that run in workers, bundled", () => {
+  /** A worker function and an offloaded one, in one module. */
+  const WORKER_LIB = `${LIB}
+// @smartasync
+export function sum(n) {
+  let s = 0;
+  for (let i = 1; i <= n; i++) s += i;
+  return s;
+}
+`;
+  /** An entry with no isWorker guard: it would run again in a worker that imported it. */
+  const UNGUARDED = `import { slow, sum } from "./lib.js";\nconsole.log("main", slow(21));\nsum(10).then((v) => console.log("sum", v));\n`;
+
+  it("Rollup: the module is an output file of its own, so an unguarded entry runs once (es and cjs)", async () => {
+    const dir = tree("own-file-rollup", { "src/lib.js": WORKER_LIB, "src/main.js": UNGUARDED });
+    const es = await rollupBuild(dir, "src/main.js", { smartasync: { root: dir } }, { dir: join(dir, "es") });
+    expect(es.logs).toEqual([]);
+    const cjs = await rollupBuild(
+      dir,
+      "src/main.js",
+      {},
+      {
+        dir: join(dir, "cjs"),
+        format: "cjs",
+        entryFileNames: "[name].cjs",
+        chunkFileNames: "[name]-[hash].cjs",
+      },
+    );
+    expect(cjs.logs).toEqual([]);
+    for (const [out, chunks] of [
+      ["es", es.chunks],
+      ["cjs", cjs.chunks],
+    ] as const) {
+      const files = chunks.filter((c) => c.type === "chunk");
+      expect(files.map((c) => c.isEntry)).toEqual([true, true]);
+      const lib = files.find((c) => c.facadeModuleId === join(dir, "src/lib.js"))!;
+      expect(lib.moduleIds).toEqual([join(dir, "src/lib.js")]);
+      expect(lib.code).toContain(
+        out === "es" ? "register(import.meta.url, { slow })" : "register(__filename, { slow })",
+      );
+      const main = files.find((c) => c.facadeModuleId === join(dir, "src/main.js"))!;
+      const r = await run([join(out, main.fileName)], dir);
+      expect(`${out}: ${r.stdout}${r.stderr}`).toBe(`${out}: main 42\nsum 55\n`);
+    }
+  });
+
+  it("Vite: the same in an SSR build, and a library's cjs and umd formats get a real module URL", async () => {
+    const dir = tree("own-file-vite", {
+      "src/lib.js": WORKER_LIB,
+      "src/main.js": UNGUARDED,
+      "use.cjs": `const lib = require(process.argv[2]);\nconsole.log(lib.slowSync(21));\nlib.sumAsync(10).then(console.log);\n`,
+      "use.mjs": `const lib = await import(process.argv[2]);\nconsole.log(lib.slowSync(21));\nconsole.log(await lib.sumAsync(10));\n`,
+    });
+    const common = {
+      root: dir,
+      configFile: false as const,
+      logLevel: "silent" as const,
+      plugins: [vitePlugin()],
+    };
+    await viteBuild({ ...common, build: { ssr: "src/main.js", outDir: "ssr" } });
+    const ssr = outputs(join(dir, "ssr"));
+    expect(ssr).toHaveLength(2);
+    const r = await run(["ssr/main.js"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("main 42\nsum 55\n");
+    // Library mode: the entry is the worker module itself (no file of its own needed); Rolldown
+    // would turn import.meta.url into {}.url in cjs and umd output, a library that throws on require.
+    await viteBuild({
+      ...common,
+      build: {
+        outDir: "lib",
+        minify: false,
+        lib: { entry: "src/lib.js", formats: ["es", "cjs", "umd"], name: "lib", fileName: "lib" },
+        rollupOptions: {
+          external: [/^node:/, "smartasync/runtime"],
+          output: { globals: { "smartasync/runtime": "smartasync" } },
+        },
+      },
+    });
+    const files = outputs(join(dir, "lib"));
+    expect(files).toEqual(["lib.cjs", "lib.js", "lib.umd.cjs"]);
+    for (const f of files) {
+      const text = readFileSync(join(dir, "lib", f), "utf8");
+      expect(text).not.toContain("{}.url");
+      expect(text).toContain(
+        f === "lib.js" ? 'runSync(import.meta.url, "slow"' : 'runSync(__filename, "slow"',
+      );
+      const r = await run([f === "lib.js" ? "use.mjs" : "use.cjs", `./lib/${f}`], dir);
+      expect(`${f}: ${r.stdout}${r.stderr}`).toBe(`${f}: 42\n55\n`);
+    }
+  });
+
+  it("a one-file format keeps the module in the entry's file: SA310 when the entry is unguarded", async () => {
+    const dir = tree("one-file", {
+      "src/lib.js": LIB,
+      "src/main.js": `import { slow } from "./lib.js";\nconsole.log(slow(21));\n`,
+    });
+    const { logs } = await rollupBuild(dir, "src/main.js", {
+      smartasync: { root: dir },
+      workerChunks: false,
+    });
+    expect(logs.map((l) => l.message)).toEqual([
+      "[plugin smartasync] SA310: main.js holds slow (src/lib.js:9:1), which runs in workers, and the entry src/main.js (the plugin's workerChunks is false). A worker imports main.js itself, so the top-level code of every module in it runs again in each worker, the entry's included. Guard the entry's effects: import { isWorker } from \"smartasync/runtime\"; if (!isWorker) main();",
+    ]);
+    expect(logs[0].pluginCode).toBe("SA310");
+    // Vite's library mode with umd (its default with es): one file, known before the build.
+    const vite: string[] = [];
+    await viteBuild({
+      root: dir,
+      configFile: false,
+      logLevel: "warn",
+      customLogger: {
+        info() {},
+        warn: (m: string) => vite.push(m),
+        warnOnce: (m: string) => vite.push(m),
+        error() {},
+        clearScreen() {},
+        hasErrorLogged: () => false,
+        hasWarned: false,
+      },
+      plugins: [vitePlugin({ smartasync: { root: dir } })],
+      build: {
+        outDir: "umd",
+        lib: { entry: "src/main.js", name: "main", fileName: "main" },
+        rollupOptions: {
+          external: [/^node:/, "smartasync/runtime"],
+          output: { globals: { "smartasync/runtime": "s" } },
+        },
+      },
+    });
+    const why =
+      "(the build has a umd output, which is one file, so worker modules cannot have output files of their own).";
+    expect(vite.filter((m) => m.includes("SA310"))).toEqual([
+      expect.stringContaining(
+        `SA310: main.js holds slow (src/lib.js:9:1), which runs in workers, and the entry src/main.js ${why}`,
+      ),
+      expect.stringContaining(
+        `SA310: main.umd.cjs holds slow (src/lib.js:9:1), which runs in workers, and the entry src/main.js ${why}`,
+      ),
+    ]);
+    // esbuild cannot add entry points once it has started.
+    const e = await esbuild.build({
+      absWorkingDir: dir,
+      entryPoints: ["src/main.js"],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outdir: "dist-esbuild",
+      plugins: [esbuildPlugin({ smartasync: { root: dir } })],
+      logLevel: "silent",
+    });
+    expect(e.warnings.map((w) => w.text)).toEqual([
+      expect.stringContaining(
+        "SA310: dist-esbuild/main.js holds slow (src/lib.js:9:1), which runs in workers, and the entry src/main.js (esbuild: a plugin cannot add entry points",
+      ),
+    ]);
+  });
+
+  it("an entry that a worker module imports stays in its file: SA310 names why", async () => {
+    const dir = tree("cycle", {
+      "src/lib.js": `import { prefix } from "./main.js";\n${LIB.replace("return x * 2;", "return prefix + x * 2;")}`,
+      "src/main.js": `import { slow } from "./lib.js";\nexport const prefix = "=";\nconsole.log(slow(21));\n`,
+    });
+    const { logs } = await rollupBuild(dir, "src/main.js", { smartasync: { root: dir } });
+    // (The module's own SA303 may name the cycle too: that is the analysis's, not the bundle's.)
+    const own = logs.filter((l) => l.plugin === "smartasync" && l.pluginCode === "SA310");
+    expect(own).toHaveLength(1);
+    expect(own[0].message).toContain(
+      "and the entry src/main.js (a module with worker functions imports it, directly or through other modules, so it is in that module's output file)",
+    );
+  });
+
   it("work when the entry is guarded: the worker imports the output file (Rollup, esbuild CommonJS, webpack)", async () => {
     const dir = tree("workers", {
       "src/lib.js": LIB,
       "src/main.js": `import { isWorker } from "smartasync/runtime";\nimport { slow } from "./lib.js";\nif (!isWorker) console.log(slow(21));\n`,
     });
-    await rollupBuild(dir, "src/main.js", {}, { format: "cjs", entryFileNames: "[name].cjs" });
+    await rollupBuild(
+      dir,
+      "src/main.js",
+      {},
+      { format: "cjs", entryFileNames: "[name].cjs", chunkFileNames: "[name]-[hash].cjs" },
+    );
     await esbuild.build({
       entryPoints: [join(dir, "src/main.js")],
       bundle: true,
@@ -458,31 +685,7 @@ describe("functions that run in workers, bundled", () => {
     }
   });
 
-  it("an unguarded entry is a warning that says what the worker will run again", async () => {
-    const dir = tree("unguarded", {
-      "src/lib.js": LIB,
-      "src/main.js": `import { slow } from "./lib.js";\nconsole.log(slow(21));\n`,
-    });
-    const { logs } = await rollupBuild(dir, "src/main.js", { smartasync: { root: dir } });
-    expect(logs.map((l) => l.message)).toEqual([
-      '[plugin smartasync] main.js holds slow (src/lib.js), which runs in workers. A worker imports main.js itself, so the top-level code of every module in it runs again in each worker, that of the entry src/main.js included. Guard the entry\'s effects: import { isWorker } from "smartasync/runtime"; if (!isWorker) main();',
-    ]);
-    const e = await esbuild.build({
-      absWorkingDir: dir,
-      entryPoints: ["src/main.js"],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      outdir: "dist-esbuild",
-      plugins: [esbuildPlugin()],
-      logLevel: "silent",
-    });
-    expect(e.warnings.map((w) => w.text)).toEqual([
-      expect.stringContaining("holds slow (src/lib.js), which runs in workers"),
-    ]);
-  });
-
-  it("two functions of one name in one output file are an error (the worker could run the wrong one)", async () => {
+  it("two functions of one name in one output file are SA311 (the worker could run the wrong one)", async () => {
     const fn = (tag: string) =>
       `// @smartasync\nexport async function work(x) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "${tag}" + x;\n}\n`;
     const dir = tree("clash", {
@@ -490,23 +693,74 @@ describe("functions that run in workers, bundled", () => {
       "src/b.js": fn("b"),
       "src/main.js": `import { isWorker } from "smartasync/runtime";\nimport { work as a } from "./a.js";\nimport { work as b } from "./b.js";\nif (!isWorker) console.log(a(1), b(2));\n`,
     });
-    const e = await rollupBuild(dir, "src/main.js", { smartasync: { root: dir } }).catch((x) => x);
+    const e = await rollupBuild(dir, "src/main.js", { smartasync: { root: dir }, workerChunks: false }).catch(
+      (x) => x,
+    );
     expect(e.message).toContain(
-      "main.js holds 2 functions named work that run in workers (src/a.js, src/b.js). A worker finds a function by the output file it is in and its name, so it could run the wrong one.",
+      "SA311: main.js holds 2 functions named work that run in workers (src/a.js, src/b.js). A worker finds a function by the output file it is in and its name, so it could run the wrong one.",
     );
-    // In separate output files they do not meet: Rollup's manualChunks puts each in its own.
-    const { logs } = await rollupBuild(
-      dir,
-      "src/main.js",
-      {},
-      { manualChunks: (id: string) => (/[ab]\.js$/.test(id) ? id.slice(-4, -3) : undefined) },
-    );
+    // In their own output files (the default) they do not meet.
+    const { logs } = await rollupBuild(dir, "src/main.js");
     expect(logs).toEqual([]);
     const r = await run(["dist/main.js"], dir);
     expect(r.stdout).toBe("a1 b2\n");
   });
 
-  it("webpack's ES module output cannot name itself for a worker: an error that says what to do", async () => {
+  it("an output that gives a worker no file to import is SA312, naming the functions and the format", async () => {
+    const dir = tree("no-url", {
+      "src/lib.js": LIB,
+      "src/main.js": `import { slow } from "./lib.js";\nconsole.log(slow(21));\n`,
+    });
+    const opts = { smartasync: { root: dir } };
+    // Rollup's JavaScript API shows the format only after the build gave lib.js a file of its own.
+    const umd = await rollupBuild(dir, "src/main.js", opts, { format: "umd", name: "x" }).catch((x) => x);
+    expect(umd.pluginCode ?? umd.code).not.toBe("INVALID_OPTION");
+    expect(umd.message).toContain(
+      'SA312: slow (src/lib.js:9:1) runs in workers, so smartasync put their modules in output files of their own, which output format "umd" cannot have (it is one file).',
+    );
+    expect(umd.message).toContain("`workerChunks: false`");
+    const amd = await rollupBuild(dir, "src/main.js", opts, { format: "amd" }).catch((x) => x);
+    expect(amd.message).toContain(
+      'SA312: slow (src/lib.js:9:1) runs in workers, which import the output file that holds them by its URL, and output format "amd" gives a file no URL of its own in Node.',
+    );
+  });
+
+  it("webpack: a worker module in a chunk that does not run its modules is SA312 (import(), splitChunks)", async () => {
+    const dir = tree("webpack-chunks", {
+      "src/lib.js": LIB,
+      "src/lazy.js": `import { isWorker } from "smartasync/runtime";\nif (!isWorker) import("./lib.js").then((m) => console.log(m.slowSync(21)));\n`,
+      "src/split.js": `import { isWorker } from "smartasync/runtime";\nimport { slow } from "./lib.js";\nif (!isWorker) console.log(slow(21));\n`,
+    });
+    const lazy = await webpackBuild({
+      context: dir,
+      entry: "./src/lazy.js",
+      output: { path: join(dir, "lazy"), filename: "main.cjs", chunkFilename: "[id].cjs" },
+      plugins: [webpackPlugin({ smartasync: { root: dir } })],
+    });
+    expect(lazy.toJson({ all: false, errors: true }).errors!.map((e) => e.message)).toEqual([
+      "smartasync: SA312: slow (src/lib.js:9:1) runs in workers, which import the output file that holds them, and webpack put its module in 1.cjs, a chunk that does not run its modules when imported (splitChunks or import()), so the worker would find nothing registered. Keep the module in an entry chunk: import it statically from the entry and exclude it from optimization.splitChunks (docs/integrations.md#worker-strategies).",
+    ]);
+    const split = await webpackBuild({
+      context: dir,
+      entry: "./src/split.js",
+      output: { path: join(dir, "split"), filename: "[name].cjs" },
+      optimization: {
+        splitChunks: {
+          chunks: "all",
+          minSize: 0,
+          cacheGroups: { lib: { test: /lib\.js$/, name: "lib", enforce: true } },
+        },
+      },
+      plugins: [webpackPlugin({ smartasync: { root: dir } })],
+    });
+    expect(split.toJson({ all: false, errors: true }).errors!.map((e) => e.message)).toEqual([
+      expect.stringContaining(
+        "smartasync: SA312: slow (src/lib.js:9:1) runs in workers, which import the output file that holds them, and webpack put its module in lib.cjs,",
+      ),
+    ]);
+  });
+
+  it("webpack's ES module output cannot name itself for a worker: SA312 says what to do", async () => {
     const dir = tree("webpack-esm", {
       "src/lib.js": LIB,
       "src/main.js": `import { isWorker } from "smartasync/runtime";\nimport { slow } from "./lib.js";\nif (!isWorker) console.log(slow(21));\n`,
@@ -516,11 +770,11 @@ describe("functions that run in workers, bundled", () => {
       entry: "./src/main.js",
       experiments: { outputModule: true },
       output: { path: join(dir, "dist"), filename: "main.mjs", module: true },
-      plugins: [webpackPlugin()],
+      plugins: [webpackPlugin({ smartasync: { root: dir } })],
     });
     const [err] = stats.toJson({ all: false, errors: true }).errors!;
     expect(err.message).toContain(
-      "smartasync: slow (src/lib.js) run in workers, which smartasync supports in webpack's CommonJS output only",
+      "smartasync: SA312: slow (src/lib.js:9:1) runs in workers, which smartasync supports in webpack's CommonJS output only",
     );
   });
 });
@@ -532,14 +786,25 @@ describe("the transform", () => {
     const hook = plugin.transform as { handler: (code: string, id: string) => Promise<unknown> };
     const warnings: unknown[] = [];
     const watched: string[] = [];
+    const emitted: string[] = [];
     const ctx = {
       warn: (w: unknown) => warnings.push(w),
       error: (e: unknown) => {
         throw e;
       },
       addWatchFile: (f: string) => watched.push(f),
+      // Rollup's: the plugin gives a module with worker functions an output file of its own.
+      emitFile: (f: { type: string; id: string }) => {
+        emitted.push(f.id);
+        return "ref";
+      },
     };
-    return { transform: (code: string, id: string) => hook.handler.call(ctx, code, id), warnings, watched };
+    return {
+      transform: (code: string, id: string) => hook.handler.call(ctx, code, id),
+      warnings,
+      watched,
+      emitted,
+    };
   }
 
   it("watches the local modules a file imports: their annotations decide its rewrites", async () => {
@@ -614,11 +879,30 @@ describe("the transform", () => {
         // Types kept: the tool strips them.
         expect(m.code).toContain("export async function load<T>(p: string): Promise<T> {");
         expect(m.code).toContain("function loadSync(...args: Parameters<typeof load>)");
+        // In a Rollup or Vite build, import.meta.url waits for the output format (renderChunk).
         expect(m.code).toContain(
-          ext === "cts" ? 'runSync(__filename, "load"' : 'runSync(import.meta.url, "load"',
+          ext === "cts" ? 'runSync(__filename, "load"' : 'runSync(__smartasyncUrl, "load"',
         );
       }
     }
+  });
+
+  it("Rollup: a module with worker functions becomes an output file of its own; its URL waits for the format", async () => {
+    const dir = tree("emit", { "src/lib.js": LIB });
+    const { transform, emitted } = transformOf();
+    const out = (await transform(LIB, join(dir, "src/lib.js"))) as {
+      code: string;
+      map: { mappings: string };
+    };
+    expect(emitted).toEqual([join(dir, "src/lib.js")]);
+    expect(out.code).toContain('return _sa.runSync(__smartasyncUrl, "slow", args);');
+    expect(out.code).toContain("_sa.register(__smartasyncUrl, { slow });");
+    expect(out.code).not.toContain("import.meta.url");
+    // The placeholder is as long as import.meta.url: the engine's map stays true.
+    expect("__smartasyncUrl".length).toBe("import.meta.url".length);
+    // Inline variants only: no file of its own.
+    await transform(INLINE_LIB, join(dir, "src/inline.js"));
+    expect(emitted).toEqual([join(dir, "src/lib.js")]);
   });
 
   it("skips ids of virtual modules and reads the file behind a query", async () => {
