@@ -3,6 +3,9 @@
  * call as written, for both compilers (Babel: its own AST edits keep locations; SWC: our text
  * edits' map is chained as SWC's input source map).
  */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as babel from "@babel/core";
 import presetTs from "@babel/preset-typescript";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
@@ -10,6 +13,7 @@ import MagicString from "magic-string";
 import { describe, expect, it } from "vitest";
 import smartasync from "../src/babel-plugin/index.js";
 import { transformSync as swcTransform } from "../src/swc-plugin/index.js";
+import { ROOT } from "./harness.js";
 
 // Non-ASCII text before the call: SWC's spans are UTF-8 bytes, maps count UTF-16 columns.
 const SOURCE = `const note: string = "café 🎉 日本";
@@ -91,5 +95,148 @@ describe("source maps point at the rewritten call as written", () => {
         ...CALL,
       });
     }
+  });
+});
+
+/**
+ * An error thrown inside each kind of variant points, through the map, at the line that threw:
+ * the inline copy `parseSync` (its own text, with mappings of its own under SWC: it used to
+ * point at the original's closing brace), the worker variant `slowSync` and the offloaded async
+ * variant `checkAsync` (both run the original in a worker, whose stack is kept). The program runs
+ * under plain node; its stack's `main.mjs:line:col` is traced back through the map here.
+ */
+const THROWING = `import { isWorker } from "smartasync/runtime";
+
+// @smartasync
+export async function parse(text) {
+  const n = Number(text);
+  if (Number.isNaN(n)) {
+    throw new Error("inline copy");
+  }
+  return n * (await twice(1));
+}
+
+// @smartasync
+export async function twice(x) {
+  return x * 2;
+}
+
+// @smartasync
+export async function slow(x) {
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  if (x > 1) throw new Error("worker variant");
+  return x;
+}
+
+// @smartasync
+export function check(x) {
+  if (x > 1) {
+    throw new Error("async variant");
+  }
+  return x;
+}
+
+function where(e) {
+  const m = /main\\.mjs:(\\d+):(\\d+)/.exec(e.stack);
+  return m ? \`\${m[1]}:\${m[2]}\` : "none";
+}
+
+if (!isWorker) {
+  const out = {};
+  try {
+    const v = parse("x");
+    out.inline = \`no error: \${v}\`;
+  } catch (e) {
+    out.inline = where(e);
+  }
+  try {
+    const v = slow(2);
+    out.worker = \`no error: \${v}\`;
+  } catch (e) {
+    out.worker = where(e);
+  }
+  try {
+    await check(2);
+  } catch (e) {
+    out.async = where(e);
+  }
+  out.copyLines = String(parseSync).split("\\n").length;
+  console.log(JSON.stringify(out));
+}
+`;
+/** 1-based lines of THROWING that throw, by variant. */
+const THROWS = { inline: 7, worker: 20, async: 27 };
+
+function runThrowing(name: string, code: string, map: string | object): Record<string, string> {
+  const dir = join(ROOT, ".tmp", "source-maps", name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "main.mjs");
+  writeFileSync(file, code);
+  const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+  expect(r.stderr).toBe("");
+  const out = JSON.parse(r.stdout) as Record<string, string>;
+  const trace = new TraceMap(map as string);
+  const traced: Record<string, string> = {};
+  for (const k of Object.keys(THROWS)) {
+    const [line, column] = out[k].split(":").map(Number);
+    expect(line, `${k}: ${out[k]}`).toBeGreaterThan(0);
+    traced[k] = String(originalPositionFor(trace, { line, column: column - 1 }).line);
+  }
+  return traced;
+}
+
+/** Every line of the inline copy `parseSync` maps to the line of `parse` it was copied from. */
+function copyLinesMapBack(code: string, map: string | object): void {
+  const trace = new TraceMap(map as string);
+  const lines = code.split("\n");
+  const start = lines.findIndex((l) => /function parseSync\(/.test(l));
+  expect(start).toBeGreaterThan(-1);
+  const original = THROWING.split("\n");
+  for (let i = start; i < lines.length && !/^}/.test(lines[i - 1] ?? "x"); i++) {
+    const text = lines[i].trim();
+    if (text === "" || text === "}") continue;
+    const col = lines[i].length - lines[i].trimStart().length;
+    const pos = originalPositionFor(trace, { line: i + 1, column: col });
+    expect(pos.line, `output line ${i + 1} \`${text}\` has a mapping`).not.toBeNull();
+    // The first word of the line is on the original line it maps to (`async` and `await` go).
+    const word = /[A-Za-z_$][\w$]*/.exec(text.replace(/^parseSync\b/, "parse"))?.[0] ?? "";
+    expect(original[pos.line! - 1], `output line ${i + 1} \`${text}\``).toContain(word);
+  }
+}
+
+describe("a throw inside each kind of variant maps to the line that threw", () => {
+  const expected = {
+    inline: String(THROWS.inline),
+    worker: String(THROWS.worker),
+    async: String(THROWS.async),
+  };
+
+  it("Babel", () => {
+    const r = babel.transformSync(THROWING, {
+      filename: join(ROOT, ".tmp", "source-maps", "app.mjs"),
+      babelrc: false,
+      configFile: false,
+      sourceMaps: true,
+      plugins: [[smartasync, {}]],
+    })!;
+    expect(r.code).toContain("function parseSync(");
+    expect(r.code).toContain("runSync(");
+    expect(runThrowing("babel", r.code!, r.map!)).toEqual(expected);
+    copyLinesMapBack(r.code!, r.map!);
+  });
+
+  it("SWC", () => {
+    const r = swcTransform(THROWING, {
+      filename: join(ROOT, ".tmp", "source-maps", "app.mjs"),
+      swcrc: false,
+      sourceMaps: true,
+      jsc: { parser: { syntax: "ecmascript" }, target: "es2022" },
+      smartasync: {},
+    });
+    expect(r.code).toContain("function parseSync(");
+    expect(r.code).toContain("runSync(");
+    expect(runThrowing("swc", r.code, r.map!)).toEqual(expected);
+    copyLinesMapBack(r.code, r.map!);
   });
 });

@@ -18,6 +18,10 @@ export const CODES = {
   SA105: { severity: "error", title: "an annotated function needs a name" },
   SA106: { severity: "warning", title: "duplicate @smartasync annotation" },
   SA107: { severity: "warning", title: "a comment tag that looks like a misspelled @smartasync" },
+  SA108: {
+    severity: "warning",
+    title: "declared return type may be a promise but cannot be resolved: the function is taken as sync",
+  },
   SA201: { severity: "warning", title: "floating promise: async smartasync call neither awaited nor used" },
   SA202: { severity: "warning", title: "call in a callback of an unknown function: context cannot be known" },
   SA203: { severity: "hint", title: "blocking call in async code: await it to offload" },

@@ -17,6 +17,8 @@ export const MSG = {
   duplicate: () => "@smartasync appears more than once on the same function; keep one.",
   misspelled: (word: string) =>
     `\`${word}\` looks like a misspelled annotation, so nothing here was given a second colour. Write \`@smartasync\` if you meant it.`,
+  unresolvedReturnType: (fn: string, type: string) =>
+    `\`${fn}\` declares the return type \`${type}\`, which smartasync cannot resolve in this file, so \`${fn}\` is taken as a sync function. If it can return a promise, declare \`Promise<…>\` (or a union with it) or write \`async\`; if it never does, declare the plain type.`,
   floating: (call: string, variant: string) =>
     `\`${call}\` is an async smartasync function called in async code without \`await\`: its promise floats and its errors are lost. Write \`await ${call}\` to wait, \`void ${call}\` to start it on purpose, or \`${variant}\` to block.`,
   unknownContext: (call: string, variant: string | undefined) =>

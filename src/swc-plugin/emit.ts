@@ -9,6 +9,7 @@ import { exportedVariant, isIdentifierName } from "../core/naming.js";
 import { syntaxOf } from "../core/syntax.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
 import { hashbangEnd } from "./offsets.js";
+import { encodeMappings, type Lines, Pieces } from "./splice.js";
 
 /**
  * The SWC adapter's output side: the core's plan applied as text edits to the original source
@@ -319,7 +320,8 @@ class SyncCopy {
       if (arg?.length === 1) ms.update(s(ann), e(ann), plan.ctx.code.slice(s(arg[0]), e(arg[0])));
       else ms.remove(s(rt), e(rt));
     }
-    return ms.slice(from, to);
+    // The copy keeps its own mappings: each line maps to the line it came from (splice.ts).
+    return piecesOf(plan).fromRange(ms, from, to, sourceName(plan));
   }
 
   /**
@@ -345,11 +347,14 @@ class SyncCopy {
       if (!stmt || s(stmt) < from || e(stmt) > to) continue;
       const text = variantText(plan, inner, plan.ctx.code, this.imports);
       if (inner.wrapper) unwrap(this.ed.ms, inner.wrapper);
-      this.ed.ms.appendLeft(e(stmt), `\n${pairLines(inner, text, this.imports).join("\n")}`);
+      this.ed.ms.appendLeft(
+        e(stmt),
+        `\n${atFunction(plan, inner, pairLines(inner, text, this.imports).join("\n"))}`,
+      );
     }
     // Methods are marked where their class or object is created, as in the original.
-    const rt = this.imports.runtime();
     for (const [holder, list] of holders) {
+      const rt = this.imports.runtime();
       const isClass = list[0].form === "class-method";
       const marks = (self: string) =>
         list.map((m) => {
@@ -442,7 +447,26 @@ function wrapperText(plan: Plan, fn: SaFunction, imports: TextImports, head: str
           : `: Promise<ReturnType<typeof ${query}>>`;
     }
   }
-  return `${async ? "async " : ""}${head}(${params})${ret} {\n  return ${call};\n}`;
+  return atFunction(plan, fn, `${async ? "async " : ""}${head}(${params})${ret} {\n  return ${call};\n}`);
+}
+
+const pieces = new WeakMap<Plan, Pieces>();
+
+/** The texts with maps of their own inserted by this emit (splice.ts). */
+function piecesOf(plan: Plan): Pieces {
+  let p = pieces.get(plan);
+  if (!p) {
+    p = new Pieces();
+    pieces.set(plan, p);
+  }
+  return p;
+}
+
+const sourceName = (plan: Plan): string => plan.ctx.filename ?? "<input>";
+
+/** Generated text for `fn` (a wrapper variant, its marker): each line maps to the function. */
+function atFunction(plan: Plan, fn: SaFunction, text: string): string {
+  return piecesOf(plan).generated(text, fn.loc.line - 1, Math.max(fn.loc.column - 1, 0));
 }
 
 /** `{ kind: "async", sync: loadSync }`: the marker's description for `mark()`. */
@@ -504,7 +528,8 @@ function after(ms: MagicString, stmt: Node, text: string): void {
 
 export interface Emitted {
   code: string;
-  map: ReturnType<MagicString["generateMap"]>;
+  /** A version 3 source map of `code` to the input. */
+  map: { version: number; sources: string[]; sourcesContent: string[]; names: string[]; mappings: string };
 }
 
 /** Applies the plan to the source text. */
@@ -547,7 +572,7 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
           after(ms, c.stmt, `${code.slice(s(c.target), e(c.target))}${member} = ${fn.variant};`);
         }
       }
-      after(ms, fn.stmt!, lines.join("\n"));
+      after(ms, fn.stmt!, atFunction(plan, fn, lines.join("\n")));
       continue;
     }
     ms.appendLeft(e(fn.member!), fn.form === "object-method" ? `, ${variant}` : `\n${variant}`);
@@ -616,11 +641,21 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
   }
   imports.flush(ms, code);
   let map: Emitted["map"] | undefined;
+  const text = ms.toString();
+  const all = piecesOf(plan);
   return {
-    code: ms.toString(),
+    code: all.expand(text),
     // Built on first use: a build without source maps never pays for one (about 40% of emit).
     get map() {
-      map ??= ms.generateMap({ source: filename ?? "<input>", includeContent: true, hires: true });
+      const source = filename ?? "<input>";
+      const own = ms.generateDecodedMap({ source, includeContent: true, hires: true });
+      map ??= {
+        version: 3,
+        sources: [source],
+        sourcesContent: [code],
+        names: [],
+        mappings: encodeMappings(all.splice(text, own.mappings as Lines)),
+      };
       return map;
     },
   };

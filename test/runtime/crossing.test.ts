@@ -116,7 +116,8 @@ describe("the deep check refuses what would arrive changed, naming the path", ()
   });
 
   it("an array's extra keys and holes are walked too", async () => {
-    const arr: unknown[] = [1, , 3];
+    const arr: unknown[] = [1, 2, 3];
+    delete arr[1]; // a hole
     (arr as unknown as Record<string, unknown>).meta = { f() {} };
     expect((await refused([arr])).path).toBe("args[0].meta.f");
   });
@@ -133,6 +134,13 @@ describe("the deep check refuses what would arrive changed, naming the path", ()
     expect(r.path).toMatch(/^args\[0\]\.next\.next.*…/);
   });
 });
+
+/** `[1, <hole>, 3]` */
+function holey(): unknown[] {
+  const a = [1, 2, 3];
+  delete a[1];
+  return a;
+}
 
 describe("the codec carries faithfully what the clone alone would change", () => {
   it("URL, Buffer and null-prototype objects arrive as what they were", async () => {
@@ -187,7 +195,7 @@ describe("the codec carries faithfully what the clone alone would change", () =>
     const buf = new ArrayBuffer(8);
     const value = {
       m,
-      holes: [1, , 3],
+      holes: holey(),
       zero: -0,
       proto: JSON.parse('{"__proto__": {"x": 1}}') as object,
       views: [new Uint8Array(buf, 0, 4), new Uint8Array(buf, 4, 4)],

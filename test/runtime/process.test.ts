@@ -77,7 +77,7 @@ describe("what a worker writes, and how it starts", () => {
       'import { configure, offload, runSync } from "smartasync/runtime";',
       'import "./esm.mjs";',
       "configure({ syncTimeoutMs: 25000 });",
-      'const url = new URL("./esm.mjs", `file://${process.cwd()}/`).href;',
+      'const url = new URL("./esm.mjs", "file://" + process.cwd() + "/").href;',
       'try { runSync(url, "add", [1, 2]); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }',
       'try { await offload(url, "cpu", [1]); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }',
     ].join("\n");

@@ -2,8 +2,9 @@ import type { types as t } from "@babel/core";
 import { parseAnnotation } from "../annotation.js";
 import { MSG, UNREACHABLE } from "../messages.js";
 import { isIdentifierName, variantName } from "../naming.js";
-import { type Ctx, fail, keyName, posOf, warn } from "./ctx.js";
+import { type Ctx, fail, keyName, posOf, sourceOf, warn } from "./ctx.js";
 import type { Form, SaFunction } from "./model.js";
+import { declaredReturnKind } from "./return-type.js";
 import { isFunction, type Node } from "./tree.js";
 import { isAsyncFunction } from "./view.js";
 
@@ -113,7 +114,21 @@ interface BaseInit {
 }
 
 function base(ctx: Ctx, init: BaseInit): SaFunction {
-  const kind = isAsyncFunction(init.fn) ? "async" : "sync";
+  const kind = isAsyncFunction(init.fn, ctx.program) ? "async" : "sync";
+  if (kind === "sync") {
+    // Never silently sync: a return type that may be a promise but names something this file
+    // cannot resolve (`Awaitable<T>` from another module) is said (fixture typescript/promise-aliases).
+    const declared = declaredReturnKind(init.fn, ctx.program);
+    if (typeof declared === "object") {
+      const rt = (init.fn.returnType as t.TSTypeAnnotation).typeAnnotation;
+      warn(
+        ctx,
+        "SA108",
+        rt,
+        MSG.unresolvedReturnType(init.display, sourceOf(ctx, rt) || declared.unresolved),
+      );
+    }
+  }
   return {
     name: init.name,
     display: init.display,

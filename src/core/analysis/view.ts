@@ -1,5 +1,6 @@
 import type { types as t } from "@babel/core";
 import type { NodeView, Slot, ViewKind } from "../node-view.js";
+import { declaredReturnKind } from "./return-type.js";
 import type { Scopes } from "./scope.js";
 import { isFunction, type Node, type Tree } from "./tree.js";
 
@@ -30,20 +31,17 @@ const KIND: Record<string, ViewKind> = {
   Program: "program",
 };
 
-/** A declared `Promise<…>` / `PromiseLike<…>` return type makes a function async (DESIGN §3.1). */
-export function hasPromiseReturnType(fn: Node): boolean {
-  const rt = (fn as { returnType?: { type: string; typeAnnotation?: unknown } | null }).returnType;
-  if (rt?.type !== "TSTypeAnnotation") return false;
-  const ann = rt.typeAnnotation as { type: string; typeName?: { type: string; name?: string } };
-  return (
-    ann.type === "TSTypeReference" &&
-    ann.typeName?.type === "Identifier" &&
-    (ann.typeName.name === "Promise" || ann.typeName.name === "PromiseLike")
-  );
+/**
+ * A declared return type that is (or may be) a promise makes a function async (DESIGN §3.1):
+ * `Promise<T>`, `PromiseLike<T>`, `globalThis.Promise<T>`, a local alias or interface of one, a
+ * union with one (return-type.ts). `program` resolves the file's own type names.
+ */
+export function hasPromiseReturnType(fn: Node, program?: Node): boolean {
+  return declaredReturnKind(fn, program) === "promise";
 }
 
-export function isAsyncFunction(fn: Node): boolean {
-  return (fn as { async?: boolean }).async === true || hasPromiseReturnType(fn);
+export function isAsyncFunction(fn: Node, program?: Node): boolean {
+  return (fn as { async?: boolean }).async === true || hasPromiseReturnType(fn, program);
 }
 
 /** The static name of a member expression's property (`a.b`, `a["b"]`), else undefined. */
@@ -120,7 +118,9 @@ export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
     isGlobal(n, name) {
       return n.type === "Identifier" && n.name === name && !scopes.binding(n, name);
     },
-    isAsyncFunction,
+    isAsyncFunction(fn) {
+      return isAsyncFunction(fn, tree.program);
+    },
     enclosingFunction(n) {
       return codeParent(tree, n);
     },

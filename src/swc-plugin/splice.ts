@@ -1,0 +1,143 @@
+import type MagicString from "magic-string";
+
+/**
+ * Text the SWC emitter inserts that has a source map of its own: an inline sync copy is the
+ * function's own text with edits (a scratch MagicString over the input), inserted next to the
+ * original. MagicString maps only the text it was given, so an inserted copy would have no
+ * mappings (an error thrown in `fSync` pointed at the original's closing brace). Each such text
+ * goes in as a token; the output replaces each token by its text, and the map splices in the
+ * text's own mappings at the token's place (test/source-maps.test.ts).
+ */
+
+/** A decoded mapping segment: generated column, source index, line (0-based), column. */
+export type Segment = [number] | [number, number, number, number] | [number, number, number, number, number];
+export type Lines = Segment[][];
+
+interface Piece {
+  code: string;
+  mappings: () => Lines;
+}
+
+/** Characters from Unicode's private use area: never in source text that SWC accepts as-is. */
+const OPEN = "\uE000";
+const CLOSE = "\uE001";
+const TOKEN = /\uE000(\d+)\uE001/g;
+
+export class Pieces {
+  private readonly list: Piece[] = [];
+
+  /** A token for `code`, whose own mappings (relative to its first character) come lazily. */
+  add(code: string, mappings: () => Lines): string {
+    this.list.push({ code, mappings });
+    return `${OPEN}${this.list.length - 1}${CLOSE}`;
+  }
+
+  /** A piece rendered from a MagicString over the whole input, keeping only `[from, to)`. */
+  fromRange(ms: MagicString, from: number, to: number, source: string): string {
+    ms.remove(0, from);
+    ms.remove(to, ms.original.length);
+    const text = ms.toString();
+    return this.add(this.expand(text), () =>
+      this.splice(text, ms.generateDecodedMap({ hires: true, source }).mappings as Lines),
+    );
+  }
+
+  /**
+   * Generated text (a worker variant's wrapper, a marker) that maps, line by line, to the
+   * position `line`:`column` (0-based) it was generated for; pieces inside keep their own maps.
+   */
+  generated(text: string, line: number, column: number): string {
+    return this.add(this.expand(text), () =>
+      this.splice(
+        text,
+        text.split("\n").map((): Segment[] => [[0, 0, line, column]]),
+      ),
+    );
+  }
+
+  /** `text` with every token replaced by its piece's text. */
+  expand(text: string): string {
+    return text.includes(OPEN) ? text.replace(TOKEN, (_, i: string) => this.list[Number(i)].code) : text;
+  }
+
+  /** The mappings of `text` (given as `lines`), with each token's piece spliced in. */
+  splice(text: string, lines: Lines): Lines {
+    if (!text.includes(OPEN)) return lines;
+    const rows = text.split("\n");
+    const out: Lines = [];
+    for (let r = 0; r < rows.length; r++) {
+      let row = rows[r];
+      let segs = lines[r] ?? [];
+      for (let m = /\uE000(\d+)\uE001/.exec(row); m; m = /\uE000(\d+)\uE001/.exec(row)) {
+        const piece = this.list[Number(m[1])];
+        const at = m.index;
+        const end = at + m[0].length;
+        const before = segs.filter((g) => g[0] < at);
+        const after = segs.filter((g) => g[0] >= end);
+        const inner = piece.mappings();
+        const texts = piece.code.split("\n");
+        const shift = (g: Segment, by: number): Segment =>
+          g.length === 1 ? [g[0] + by] : [g[0] + by, g[1], g[2], g[3]];
+        const last = texts.length - 1;
+        if (last === 0) {
+          segs = [
+            ...before,
+            ...(inner[0] ?? []).map((g) => shift(g, at)),
+            ...after.map((g) => shift(g, texts[0].length - m[0].length)),
+          ];
+          row = row.slice(0, at) + texts[0] + row.slice(end);
+          continue;
+        }
+        out.push([...before, ...(inner[0] ?? []).map((g) => shift(g, at))]);
+        for (let i = 1; i < last; i++) out.push((inner[i] ?? []).map((g) => shift(g, 0)));
+        segs = [
+          ...(inner[last] ?? []).map((g) => shift(g, 0)),
+          ...after.map((g) => shift(g, texts[last].length - end)),
+        ];
+        row = texts[last] + row.slice(end);
+      }
+      out.push(segs);
+    }
+    return out;
+  }
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** One base64 VLQ number, as source maps write them (sign in the lowest bit, 5 bits a digit). */
+function vlq(n: number): string {
+  let v = n < 0 ? (-n << 1) | 1 : n << 1;
+  let out = "";
+  do {
+    let digit = v & 31;
+    v >>>= 5;
+    if (v > 0) digit |= 32;
+    out += B64[digit];
+  } while (v > 0);
+  return out;
+}
+
+/** Decoded mappings → the `mappings` string of a version 3 map (names are not kept). */
+export function encodeMappings(lines: Lines): string {
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  const rows: string[] = [];
+  for (const segs of lines) {
+    let col = 0;
+    const parts: string[] = [];
+    for (const g of [...segs].sort((a, b) => a[0] - b[0])) {
+      let s = vlq(g[0] - col);
+      col = g[0];
+      if (g.length !== 1) {
+        s += vlq(g[1] - src) + vlq(g[2] - srcLine) + vlq(g[3] - srcCol);
+        src = g[1];
+        srcLine = g[2];
+        srcCol = g[3];
+      }
+      parts.push(s);
+    }
+    rows.push(parts.join(","));
+  }
+  return rows.join(";");
+}
