@@ -24,6 +24,8 @@ export type BabelVersion = 7 | 8;
 export interface Harness {
   /** Run Babel's CommonJS transform after smartasync. */
   commonjs?: boolean;
+  /** Extra SWC parser settings (`{ "explicitResourceManagement": true }` for `using`). */
+  swcParser?: Record<string, unknown>;
 }
 
 export interface Case {

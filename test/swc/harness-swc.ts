@@ -17,7 +17,7 @@ export function transformCaseSwc(c: Case, source?: string, file = c.input): Outc
       swcrc: false,
       configFile: false,
       isModule: !/\.c[jt]s$/.test(file),
-      jsc: { parser: parserFor(file), target: "esnext" },
+      jsc: { parser: { ...parserFor(file), ...c.harness.swcParser } as never, target: "esnext" },
       ...(c.harness.commonjs ? { module: { type: "commonjs" } } : {}),
       smartasync: { root: c.dir, ...c.options },
     });

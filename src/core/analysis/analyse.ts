@@ -24,6 +24,7 @@ import {
   reExportVariants,
 } from "./exports.js";
 import { ImportedFns } from "./imported.js";
+import { statementForms } from "./forms.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
@@ -141,6 +142,7 @@ export function analyse(input: AnalysisInput): Analysis {
     if (!fn.processed) checkClash(ctx, fn);
     if (fn.kind === "async") {
       analyseBody(ctx, index, fn);
+      statementForms(ctx, fn);
       fn.syncPlan = planSyncVariant(fn.located, ctx.options.unproven);
       if (fn.syncPlan.strategy === "worker" && !fn.reachable)
         fail(ctx, "SA301", at(fn.loc), MSG.needsWorker(fn.display, fn.unreachableWhy!, fn.syncPlan.reasons));

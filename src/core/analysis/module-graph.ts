@@ -21,6 +21,7 @@ import { collectFunctions } from "./collect.js";
 import { type Ctx, createCtx } from "./ctx.js";
 import { declaredExportName, exportedNames, indexExports } from "./exports.js";
 import { ImportedFns } from "./imported.js";
+import { statementForms } from "./forms.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
@@ -135,6 +136,7 @@ export class ModuleGraph {
         for (const f of s.fns) {
           if (f.kind === "async" && !f.syncPlan) {
             analyseBody(s.ctx, index, f);
+            statementForms(s.ctx, f);
             f.syncPlan = planSyncVariant(f.located, this.options.unproven);
           }
         }
