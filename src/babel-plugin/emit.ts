@@ -145,6 +145,23 @@ class SyncMapper {
   }
 }
 
+/**
+ * `catch (e) { … }` → `catch (e) { _sa.rethrowGuard(e); … }`: a guard's failure passes through
+ * the user's `catch` (a clause without a plain parameter gets one; a pattern moves into the body).
+ */
+function rethrowFirst(ctx: EmitCtx, fn: SaFunction, clause: t.CatchClause, imports: Imports): void {
+  const t = ctx.t;
+  const first: t.Statement[] = [];
+  let id = clause.param;
+  if (id?.type !== "Identifier") {
+    const name = t.identifier(fn.guardCatchName!);
+    if (id) first.push(t.variableDeclaration("let", [t.variableDeclarator(id, t.cloneNode(name))]));
+    clause.param = id = name;
+  }
+  first.unshift(t.expressionStatement(runtimeCall(ctx, imports, "rethrowGuard", [t.cloneNode(id)])));
+  clause.body.body.unshift(...first);
+}
+
 /** `Promise<T>` → `T` on a sync copy; any other declared return type is dropped. */
 function syncReturnType(fn: t.Function): void {
   const rt = fn.returnType;
@@ -194,6 +211,7 @@ export function inlineCopy(
   const own = (n: t.Node): t.Node | undefined => {
     if (n.type === "AwaitExpression") return mapper.map(n.argument);
     if (n.type === "ReturnStatement" && n.argument) n.argument = mapper.map(n.argument);
+    if (n.type === "CatchClause" && fn.guardCatches?.has(origOf.get(n)!)) rethrowFirst(ctx, fn, n, imports);
     return undefined;
   };
   if (fnCopy.body.type === "BlockStatement") rewriteTree(fnCopy.body, own, true);

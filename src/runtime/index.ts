@@ -752,5 +752,5 @@ export async function shutdown(): Promise<void> {
   }
   await Promise.allSettled(waits);
 }
-export { expectValue, guard, settle } from "./inline.js";
+export { expectValue, guard, rethrowGuard, settle } from "./inline.js";
 export { type Both, explicit, type SmartAsync, smartasync } from "./wrapper.js";

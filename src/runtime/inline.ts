@@ -38,6 +38,15 @@ function guardError(variant: string, loc: string, text: string): Error {
 }
 
 /**
+ * First statement of a `catch` whose `try` holds a guard, in an inline sync variant: the guard's
+ * failure is not an error of the user's code (the async function never raises it), so no user
+ * `catch` may turn it into a fallback value.
+ */
+export function rethrowGuard(err: unknown): void {
+  if (err instanceof Error && (err as { code?: unknown }).code === "SMARTASYNC_GUARD") throw err;
+}
+
+/**
  * Compiled by an earlier smartasync (before guards): a returned call it could not see into.
  * Kept so packages built with that version keep working; new output calls `guard`.
  */

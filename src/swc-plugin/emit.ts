@@ -260,6 +260,27 @@ class SyncCopy {
     }
   }
 
+  /**
+   * `catch (e) { … }` → `catch (e) { _sa.rethrowGuard(e); … }`: a guard's failure passes through
+   * the user's `catch` (a clause without a plain parameter gets one; a pattern moves into the body).
+   */
+  private rethrowFirst(clause: t.CatchClause): void {
+    const ms = this.ed.ms;
+    const code = this.plan.ctx.code;
+    const param = clause.param as Node | null;
+    let name: string;
+    let pattern = "";
+    if (param?.type === "Identifier") name = param.name;
+    else {
+      name = this.fn.guardCatchName!;
+      if (param) {
+        pattern = ` let ${code.slice(s(param), e(param))} = ${name};`;
+        ms.overwrite(s(param), e(param), name);
+      } else ms.appendLeft(s(clause.body), `(${name}) `);
+    }
+    ms.appendLeft(s(clause.body) + 1, ` ${this.imports.runtime()}.rethrowGuard(${name});${pattern}`);
+  }
+
   /** The copy's text, from `from` to `to` of the original (the function or its member). */
   build(from: number, to: number): string {
     const { fn, plan } = this;
@@ -296,6 +317,8 @@ class SyncCopy {
         this.map(n.argument);
       } else if (n.type === "ReturnStatement" && n.argument) {
         this.map(n.argument);
+      } else if (n.type === "CatchClause" && this.fn.guardCatches?.has(n)) {
+        this.rethrowFirst(n);
       }
       return undefined;
     });

@@ -163,4 +163,19 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
     }
     return undefined;
   });
+  for (const [node, fact] of fn.leaves) {
+    if (fact.kind !== "guarded") continue;
+    for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {
+      if (p.type === "TryStatement" && p.block === c && p.handler)
+        (fn.guardCatches ??= new Set()).add(p.handler);
+    }
+  }
+  if (fn.guardCatches) {
+    // A name for a catch clause that has no plain parameter; absent from the function's text,
+    // so it captures nothing and shadows nothing the body reads.
+    const text = sourceOf(ctx, f as Node);
+    let name = "_caught";
+    while (text.includes(name)) name += "_";
+    fn.guardCatchName = name;
+  }
 }

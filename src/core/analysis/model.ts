@@ -39,6 +39,14 @@ export interface SaFunction {
   /** Callees of the smartasync calls among the leaves, resolved on the original tree. */
   leafCallees: Map<Node, import("./calls.js").Resolved>;
   located: LocatedAwait[];
+  /**
+   * `catch` clauses of the body whose `try` block holds a guarded value: in the inline copy they
+   * rethrow the guard's error first, so user code cannot turn a located failure into a fallback
+   * value (test/reliability/differential.test.ts found `catch { v = -1 }` doing it).
+   */
+  guardCatches?: Set<Node>;
+  /** The parameter given to such a clause that has none (or a pattern). */
+  guardCatchName?: string;
   asyncStrategy: "offload" | "same-thread" | undefined;
   /** The typed form `const f = smartasync(fn)` (DESIGN §6): the wrapper call to remove. */
   wrapper?: t.CallExpression;
