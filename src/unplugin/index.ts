@@ -326,8 +326,11 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             result = result.replace(GENERATED_URL, `$1${URL_PLACEHOLDER}`);
             if (state.workerChunks) {
               // The module's own output file: a worker that imports it runs this module and its
-              // imports, not the program's entry. Its exports need not be kept as a facade.
-              const chunk: EmittedChunk = { type: "chunk", id, preserveSignature: false };
+              // imports, not the program's entry. "allow-extension": the file keeps the module's
+              // exports and may add others, so no facade file is needed; `false` would let
+              // Rolldown drop the exports of an entry that is itself a worker module (a Vite
+              // library: test "Vite: the same in an SSR build…").
+              const chunk: EmittedChunk = { type: "chunk", id, preserveSignature: "allow-extension" };
               (this as unknown as { emitFile(f: EmittedChunk): string }).emitFile(chunk);
               state.emitted.add(filename);
             }

@@ -545,20 +545,21 @@ export function sum(n) {
     expect(ssr).toHaveLength(2);
     const r = await run(["ssr/main.js"], dir);
     expect(`${r.stdout}${r.stderr}`).toBe("main 42\nsum 55\n");
-    // Library mode: the entry is the worker module itself (no file of its own needed); Rolldown
-    // would turn import.meta.url into {}.url in cjs and umd output, a library that throws on require.
-    await viteBuild({
-      ...common,
-      build: {
-        outDir: "lib",
-        minify: false,
-        lib: { entry: "src/lib.js", formats: ["es", "cjs", "umd"], name: "lib", fileName: "lib" },
-        rollupOptions: {
-          external: [/^node:/, "smartasync/runtime"],
-          output: { globals: { "smartasync/runtime": "smartasync" } },
+    // Library mode: the entry is the worker module itself, and keeps its exports. Rolldown
+    // would turn import.meta.url into {}.url in cjs and umd output (a library that throws on
+    // require); umd is one file, so it is a build of its own here (Vite builds all formats at once).
+    for (const formats of [["es", "cjs"], ["umd"]] as const) {
+      await viteBuild({
+        ...common,
+        build: {
+          outDir: "lib",
+          emptyOutDir: formats[0] === "es",
+          minify: false,
+          lib: { entry: "src/lib.js", formats: [...formats], name: "lib", fileName: "lib" },
+          rollupOptions: { output: { globals: { "smartasync/runtime": "smartasync" } } },
         },
-      },
-    });
+      });
+    }
     const files = outputs(join(dir, "lib"));
     expect(files).toEqual(["lib.cjs", "lib.js", "lib.umd.cjs"]);
     for (const f of files) {
@@ -570,6 +571,21 @@ export function sum(n) {
       const r = await run([f === "lib.js" ? "use.mjs" : "use.cjs", `./lib/${f}`], dir);
       expect(`${f}: ${r.stdout}${r.stderr}`).toBe(`${f}: 42\n55\n`);
     }
+  });
+
+  it("Rollup: an entry that is itself a worker module keeps its exports", async () => {
+    const dir = tree("entry-is-worker", {
+      "src/lib.js": WORKER_LIB,
+      "use.mjs": `const lib = await import(process.argv[2]);\nconsole.log(lib.slowSync(21), await lib.sumAsync(10));\n`,
+    });
+    const { logs, chunks } = await rollupBuild(dir, "src/lib.js");
+    expect(logs).toEqual([]);
+    expect(chunks.map((c) => c.fileName)).toEqual(["lib.js"]);
+    expect((chunks[0] as { exports: string[] }).exports).toEqual(
+      expect.arrayContaining(["slow", "slowSync", "sum", "sumAsync"]),
+    );
+    const r = await run(["use.mjs", "./dist/lib.js"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("42 55\n");
   });
 
   it("a one-file format keeps the module in the entry's file: SA310 when the entry is unguarded", async () => {
