@@ -30,6 +30,10 @@ export const CODES = {
     severity: "warning",
     title: "call in the reach of `with` or a direct `eval`: left as a plain call",
   },
+  SA207: {
+    severity: "warning",
+    title: "a discarded call in sync code blocks until a function that can run without bound ends",
+  },
   SA301: { severity: "error", title: "sync variant needs a worker, but the function cannot run in one" },
   SA302: { severity: "warning", title: "worker or offloaded function uses module-level mutable state" },
   SA303: { severity: "warning", title: "module with worker or offloaded functions has top-level effects" },
@@ -41,6 +45,10 @@ export const CODES = {
   SA310: { severity: "warning", title: "a worker imports an output file that holds the program's entry" },
   SA311: { severity: "error", title: "two functions of one name run in workers from one output file" },
   SA312: { severity: "error", title: "the output gives a worker no file to import" },
+  SA305: {
+    severity: "error",
+    title: "module-level code calls its own module's worker or offloaded variant",
+  },
   SA901: { severity: "error", title: "internal error" },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -38,11 +38,35 @@ export const MSG = {
     `the sync variant of \`${fn}\` needs a worker (${reasons.join("; ")}), but ${why}, so a worker cannot reach it. Move the await that has no sync form into a module-level @smartasync function that takes plain arguments, and await that here: its own sync variant runs in the worker and this one stays inline.`,
   sharedState: (fn: string, names: string[], where: "worker" | "offloaded") =>
     `\`${fn}\` runs in a ${where === "worker" ? "worker (its sync variant)" : "worker pool (its async variant)"} but uses module-level mutable state (${names.join(", ")}). Each worker imports the module afresh, so it sees its own copy: changes are not shared with the main thread. Pass the state as arguments, or keep it in a store both can reach.`,
-  topLevelEffects: (lines: number[], runtime: string) =>
-    `this module holds functions that run in workers, and each worker imports it again, which re-runs its top-level code (line${lines.length > 1 ? "s" : ""} ${lines.join(", ")}). Guard entry code: \`import { isWorker } from "${runtime}"; if (!isWorker) main();\`.`,
+  topLevelEffects: (lines: number[], runtime: string, cjs: boolean) =>
+    `this module holds functions that run in workers, and each worker imports it again, which re-runs its top-level code (line${lines.length > 1 ? "s" : ""} ${lines.join(", ")}). Guard entry code: \`${workerGuard(runtime, cjs)}\`.`,
+  importedEffects: (chain: string[], lines: number[], runtime: string, cjs: boolean) =>
+    `this module holds functions that run in workers, and each worker imports it again together with what it imports: ${chain.map((c) => `\`${c}\``).join(" → ")}, whose top-level code (line${lines.length > 1 ? "s" : ""} ${lines.join(", ")}) then runs again in every worker. Guard that code in \`${chain[chain.length - 1]}\`: \`${workerGuard(runtime, cjs)}\`.`,
+  moduleLevelWorkerCall: (
+    call: string,
+    fn: string,
+    variant: string,
+    kind: "async" | "sync",
+    runtime: string,
+    explicit: boolean,
+  ) =>
+    `\`${call}\` runs at module level and ${explicit ? "calls" : "becomes"} \`${variant}\`, which runs \`${fn}\` in a ${kind === "async" ? "worker" : "worker pool"}; a worker imports this module to reach \`${fn}\`, so this call runs again in every worker and starts another, without end. Call it from entry code behind \`if (!isWorker)\` (\`isWorker\` from "${runtime}"), or move it to the module that imports this one.`,
+  unboundedDiscard: (call: string, fn: string, variant: string, why: string) =>
+    `this call now blocks until \`${fn}\` finishes: \`${call}\` in sync code with its value unused runs \`${variant}\`, and \`${fn}\` can run without bound (${why}). Write \`void ${call}\` to start it in the background, or call \`${variant}\` by name if blocking is what you want.`,
+  offloadMutatesArgument: (fn: string, why: string, variant: string) =>
+    `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}: a worker changes its own copy, never the caller's object. It runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Return a new value instead of changing the argument (for example \`return [...list].sort()\`) to offload it.`,
+  workerMutatesArgument: (fn: string, why: string, reasons: string[]) =>
+    `the sync variant of \`${fn}\` needs a worker (${reasons.join("; ")}), but ${why}, and a worker changes its own copy, never the caller's object. Return the new value instead of changing the argument, or move the await that has no sync form into a module-level @smartasync function that takes plain arguments and await that here.`,
   notOffloadable: (fn: string, why: string, variant: string) =>
     `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}; it runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Make \`${fn}\` a module-level function (or a method that does not use \`this\`) to offload it.`,
 } as const;
+
+/** The `isWorker` guard in the file's own module syntax (SA303, SA305). */
+function workerGuard(runtime: string, cjs: boolean): string {
+  return cjs
+    ? `const { isWorker } = require("${runtime}"); if (!isWorker) main();`
+    : `import { isWorker } from "${runtime}"; if (!isWorker) main();`;
+}
 
 /** Why a function cannot be reached from a fresh import of its module (SA301/SA304). */
 export const UNREACHABLE = {

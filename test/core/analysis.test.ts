@@ -3,8 +3,9 @@
  * golden error's first line): the rules in `src/core/analysis` are the specification both
  * compilers share, checked here apart from any emitter.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { relative } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { parseSync, type types as t } from "@babel/core";
 import { describe, expect, it } from "vitest";
 import { analyse, type ParsedFile } from "../../src/core/analysis/analyse.js";
@@ -77,4 +78,238 @@ describe("core analysis over Babel's AST", () => {
       expect(`${JSON.stringify(report, null, 2)}\n`).toBe(readFileSync(`${c.dir}/report.json`, "utf8"));
     });
   }
+});
+
+/** Analyses `code` as the file `file` (in a temp dir with `companions`), with the module graph. */
+function analyseSource(
+  code: string,
+  companions: Record<string, string> = {},
+  file = "input.js",
+): { report?: import("../../src/core/report.js").Report; error?: string } {
+  const dir = mkdtempSync(join(tmpdir(), "sa-analysis-"));
+  try {
+    for (const [name, text] of Object.entries(companions)) writeFileSync(join(dir, name), text);
+    const path = join(dir, file);
+    writeFileSync(path, code);
+    const options = validateOptions({});
+    const graph = new ModuleGraph(
+      (src, p) => babelParse(src, p, "unambiguous"),
+      options,
+      () => dir,
+    );
+    try {
+      const report = analyse({
+        parsed: babelParse(code, path, /\.c[jt]s$/.test(file) ? "script" : "module"),
+        code,
+        filename: path,
+        fileName: file,
+        options,
+        graph,
+        cjsTransform: false,
+        error: (message) => new Error(message),
+      }).report;
+      return { report };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const codes = (r: ReturnType<typeof analyseSource>): string[] =>
+  (r.report?.diagnostics ?? []).map((d) => d.code);
+const strategyOf = (r: ReturnType<typeof analyseSource>, name: string): string | undefined =>
+  r.report?.functions.find((f) => f.name === name)?.asyncStrategy;
+
+describe("writes to arguments keep a function on the calling thread (SA304) or refuse a worker (SA301)", () => {
+  const writes: [string, string][] = [
+    ["a mutating method", "function f(list) { list.sort(); }"],
+    ["a member assignment", "function f(o) { o.x = 1; }"],
+    ["a compound assignment deep in the argument", "function f(o) { o.a.b += 1; }"],
+    ["an update", "function f(o) { o.n++; }"],
+    ["delete", "function f(o) { delete o.k; }"],
+    ["Object.assign", "function f(o) { Object.assign(o, { a: 1 }); }"],
+    ["Map.set on a destructured argument", "function f({ cache }) { cache.set(1, 2); }"],
+    ["an alias", "function f(list) { const a = list; a.reverse(); }"],
+    ["an element of a for-of", "function f(items) { for (const it of items) it.done = true; }"],
+    ["a forEach callback's element", "function f(items) { items.forEach((it) => { it.n = 1; }); }"],
+    ["a Date setter", "function f(d) { d.setFullYear(2000); }"],
+    ["an element of a rest argument", "function f(...xs) { xs[0].seen = true; }"],
+    [
+      "a helper of the module, two deep",
+      "function g(z) { z.push(1); }\nfunction h(y) { g(y); }\nfunction f(x) { h(x); }",
+    ],
+  ];
+  for (const [what, body] of writes) {
+    it(`sees ${what}`, () => {
+      const src = body.replace("function f(", "// @smartasync\nexport function f(");
+      const r = analyseSource(src);
+      expect(r.error).toBeUndefined();
+      expect(strategyOf(r, "f")).toBe("same-thread");
+      expect(codes(r)).toContain("SA304");
+    });
+  }
+
+  const reads: [string, string][] = [
+    ["a copy sorted", "function f(list) { return [...list].sort(); }"],
+    ["a reassigned argument", "function f(list) { list = list.slice(); list.sort(); return list; }"],
+    [
+      "a local object",
+      "function f(n) { const out = []; out.push(n); const o = {}; o.n = n; return [out, o]; }",
+    ],
+    ["the rest array itself", "function f(...xs) { xs.push(1); return xs; }"],
+    ["a read of the argument", "function f(m) { return m.get(1) + m.size; }"],
+    [
+      "a recursive helper that reads",
+      "function g(x, n) { return n ? g(x, n - 1) : x.a; }\nfunction f(x) { return g(x, 3); }",
+    ],
+  ];
+  for (const [what, body] of reads) {
+    it(`offloads ${what}`, () => {
+      const src = body.replace("function f(", "// @smartasync\nexport function f(");
+      const r = analyseSource(src);
+      expect(r.error).toBeUndefined();
+      expect(strategyOf(r, "f")).toBe("offload");
+      expect(codes(r)).not.toContain("SA304");
+    });
+  }
+
+  it("refuses a worker variant that writes to its argument, naming the write", () => {
+    const r = analyseSource(
+      "// @smartasync\nexport async function f(into) {\n  into.push(await fetch('x'));\n}\n",
+    );
+    expect(r.error).toMatch(/^SA301: .*`into\.push\(await fetch\('x'\)\)` at input\.js:3:3/);
+  });
+
+  it("leaves an inline sync variant that writes to its argument alone (it runs on the calling thread)", () => {
+    const r = analyseSource("// @smartasync\nexport async function f(into) {\n  into.push(await 1);\n}\n");
+    expect(r.error).toBeUndefined();
+    expect(r.report?.functions[0].syncStrategy).toBe("inline");
+  });
+});
+
+describe("SA302: module state", () => {
+  const state = (src: string) =>
+    analyseSource(`${src}\n// @smartasync\nexport function f(k) {\n  return use(k);\n}\n`)
+      .report?.diagnostics.filter((d) => d.code === "SA302")
+      .map((d) => d.message.replace(/^.*mutable state \((.*)\)\. Each.*$/, "$1"));
+
+  it("a class or function declaration that is never reassigned is not state", () => {
+    expect(
+      state("class C {}\nfunction helper() { return 1; }\nfunction use(k) { return new C(k) && helper(); }"),
+    ).toEqual([]);
+  });
+  it("a reassigned class is", () => {
+    expect(state("class C {}\nC = class {};\nfunction use(k) { return new C(k); }")).toEqual([
+      "`class C` through `use()`",
+    ]);
+  });
+  it("follows functions of the module, transitively", () => {
+    expect(state("let n = 0;\nfunction bump() { n++; }\nfunction use(k) { bump(); return k; }")).toEqual([
+      "`let n` through `use()`",
+    ]);
+  });
+  it("mutating methods and method calls on module objects are writes; readers are not", () => {
+    expect(state("const m = new Map();\nfunction use(k) { return m.get(k) ?? m.has(k); }")).toEqual([]);
+    expect(state("const m = new Map();\nfunction use(k) { m.set(k, 1); }")).toEqual([
+      "mutates `m` through `use()`",
+    ]);
+    expect(state("const c = makeCounter();\nfunction use(k) { return c.next(k); }")).toEqual([
+      "calls `c.next()` through `use()`",
+    ]);
+  });
+  it("a required module is not state", () => {
+    const r = analyseSource(
+      "const fs = require('fs');\n// @smartasync\nfunction f(p) { return fs.statSync(p).size; }\nmodule.exports = { f };\n",
+      {},
+      "input.cjs",
+    );
+    expect(codes(r)).not.toContain("SA302");
+  });
+});
+
+describe("SA303: what a worker imports", () => {
+  const fn = "// @smartasync\nexport function f(n) {\n  return n;\n}\n";
+
+  it("names the chain to an imported module with top-level effects", () => {
+    const r = analyseSource(`import "./a.js";\n${fn}`, {
+      "a.js": 'import "./b.js";\nexport const A = 1;\n',
+      "b.js": 'console.log("b");\n',
+    });
+    const d = r.report?.diagnostics.find((x) => x.code === "SA303");
+    expect(d?.loc).toBe("input.js:1:1");
+    expect(d?.message).toContain("`./a.js` → `./b.js`");
+  });
+  it("reaches the entry through a cycle", () => {
+    const r = analyseSource(`import { g } from "./util.js";\n${fn}`, {
+      "util.js": 'import "./main.js";\nexport function g() {}\n',
+      "main.js": 'import { f } from "./input.js";\nawait f(1);\n',
+    });
+    expect(r.report?.diagnostics.map((d) => d.message).join("\n")).toContain("`./util.js` → `./main.js`");
+  });
+  it("follows a top-level require and writes the guard with require in CommonJS", () => {
+    const r = analyseSource(
+      "const setup = require('./setup.cjs');\n// @smartasync\nfunction f(n) { return n; }\nmodule.exports = { f };\n",
+      { "setup.cjs": "exports.x = 1;\nmodule.exports.y = 2;\nprocess.title = 'app';\n" },
+      "input.cjs",
+    );
+    const msgs = r.report?.diagnostics.filter((d) => d.code === "SA303").map((d) => d.message) ?? [];
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toContain("`./setup.cjs`, whose top-level code (line 3)");
+    expect(msgs[0]).toContain('const { isWorker } = require("smartasync/runtime")');
+  });
+  it("takes CommonJS exports for declarations, not effects", () => {
+    const r = analyseSource(
+      '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n// @smartasync\nfunction f(n) { return n; }\nexports.f = f;\nmodule.exports.g = f;\nmodule.exports = { f };\n',
+      {},
+      "input.cjs",
+    );
+    expect(codes(r)).not.toContain("SA303");
+  });
+  it("does not follow packages or modules without effects", () => {
+    const r = analyseSource(`import { join } from "node:path";\nimport "./quiet.js";\n${fn}`, {
+      "quiet.js": "export function q() {}\nexport const T = [1];\n",
+    });
+    expect(codes(r)).not.toContain("SA303");
+  });
+});
+
+describe("SA305: module-level code calling its own worker variant", () => {
+  const worker = "// @smartasync\nexport async function load(u) {\n  return await fetch(u);\n}\n";
+  it("is an error at the call", () => {
+    expect(analyseSource(`${worker}export const v = load("x");\n`).error).toMatch(
+      /^SA305: .*\(input\.js:5:18\)$/,
+    );
+  });
+  it("is fine behind an isWorker guard, in a function, or awaited (the function itself runs)", () => {
+    for (const tail of [
+      'import { isWorker } from "smartasync/runtime";\nif (!isWorker) load("x");\n',
+      'export function main() { return load("x"); }\n',
+      'await load("x");\n',
+    ]) {
+      expect(analyseSource(`${worker}${tail}`).error).toBeUndefined();
+    }
+  });
+});
+
+describe("SA207: a discarded call that may block without bound", () => {
+  const sa207 = (body: string) =>
+    codes(
+      analyseSource(
+        `let on = true;\n// @smartasync\nasync function tick() { return 1; }\n// @smartasync\nasync function run(xs) {\n${body}\n}\nexport function main() {\n  run([1]);\n}\n`,
+      ),
+    ).filter((c) => c === "SA207").length;
+
+  it("warns for loops around awaits and loops without end", () => {
+    expect(sa207("  while (on) await tick();")).toBe(1);
+    expect(sa207("  for (;;) { await tick(); }")).toBe(1);
+    expect(sa207("  do { await tick(); } while (on);")).toBe(1);
+    expect(sa207("  while (true) { if (!on) break; }")).toBe(1);
+  });
+  it("does not warn for a loop over a collection, or awaits without a loop", () => {
+    expect(sa207("  for (const x of xs) await tick(x);")).toBe(0);
+    expect(sa207("  await tick();\n  await tick();")).toBe(0);
+    expect(sa207("  while (on) { on = false; }")).toBe(0);
+  });
 });

@@ -8,10 +8,14 @@ import { emptyReport, finishReport, type Report } from "../report.js";
 import { buildIndex, type CallEdit, planCalls } from "./calls.js";
 import {
   checkClash,
+  checkModuleLevelWorkerCalls,
   checkTopLevelEffects,
+  checkUnboundedDiscards,
+  decideOffload,
   generatedVariant,
   isProcessed,
   markedTargets,
+  refuseWorkerArgumentWrites,
   sharedState,
 } from "./checks.js";
 import { collectFunctions } from "./collect.js";
@@ -30,6 +34,8 @@ import type { SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
 import type { Node } from "./tree.js";
+import { checkWorkerImports, isCommonJsSource } from "./worker-imports.js";
+import { sameThreadWhy } from "./writes.js";
 
 /** A parsed file in Babel's shape: the program and every comment, in source order. */
 export interface ParsedFile {
@@ -83,18 +89,7 @@ export interface Analysis {
 }
 
 export function moduleKind(ctx: Ctx, cjsTransform: boolean): ModuleKind {
-  const program = ctx.program;
-  const hasEsm = program.body.some(
-    (s) =>
-      s.type === "ImportDeclaration" ||
-      s.type === "ExportNamedDeclaration" ||
-      s.type === "ExportDefaultDeclaration" ||
-      s.type === "ExportAllDeclaration",
-  );
-  const cjsInput =
-    program.sourceType === "script" ||
-    /\.c[jt]s$/.test(ctx.filename ?? "") ||
-    (!hasEsm && /\b(require\s*\(|module\.exports|exports\.)/.test(ctx.code));
+  const cjsInput = isCommonJsSource(ctx.program, ctx.filename, ctx.code);
   return { cjsInput, cjsOutput: cjsInput || cjsTransform };
 }
 
@@ -146,10 +141,9 @@ export function analyse(input: AnalysisInput): Analysis {
       fn.syncPlan = planSyncVariant(fn.located, ctx.options.unproven);
       if (fn.syncPlan.strategy === "worker" && !fn.reachable)
         fail(ctx, "SA301", at(fn.loc), MSG.needsWorker(fn.display, fn.unreachableWhy!, fn.syncPlan.reasons));
+      refuseWorkerArgumentWrites(ctx, fn);
     } else {
-      fn.asyncStrategy = fn.reachable ? "offload" : "same-thread";
-      if (!fn.reachable)
-        warn(ctx, "SA304", at(fn.loc), MSG.notOffloadable(fn.display, fn.unreachableWhy!, fn.variant));
+      fn.asyncStrategy = decideOffload(ctx, fn);
     }
   }
   const inWorkers = new Set(
@@ -165,7 +159,10 @@ export function analyse(input: AnalysisInput): Analysis {
         MSG.sharedState(fn.display, shared, fn.kind === "async" ? "worker" : "offloaded"),
       );
   }
-  if (inWorkers.size) checkTopLevelEffects(ctx);
+  if (inWorkers.size) {
+    checkTopLevelEffects(ctx, isCommonJsSource(ctx.program, ctx.filename, ctx.code));
+    checkWorkerImports(ctx);
+  }
 
   const generated = new Set(
     fns
@@ -174,6 +171,8 @@ export function analyse(input: AnalysisInput): Analysis {
       .filter((n) => n !== undefined),
   );
   const edits = planCalls(ctx, index, generated);
+  checkModuleLevelWorkerCalls(ctx, index, inWorkers, edits);
+  checkUnboundedDiscards(ctx, index, edits);
   const exportIndex = indexExports(ctx.program);
   const exports = factsOfFile(ctx, fns, imported, exportIndex);
   const reExports = reExportVariants(ctx, imported);
@@ -187,7 +186,8 @@ export function analyse(input: AnalysisInput): Analysis {
       ...(fn.kind === "async"
         ? { syncStrategy: fn.syncPlan!.strategy }
         : { asyncStrategy: fn.asyncStrategy }),
-      reasons: fn.kind === "async" ? fn.syncPlan!.reasons : fn.reachable ? [] : [fn.unreachableWhy!],
+      reasons:
+        fn.kind === "async" ? fn.syncPlan!.reasons : [sameThreadWhy(ctx, fn)].filter((w) => w !== undefined),
       // Only where there are guards, so CI can deny them (`check --deny guarded`).
       ...(fn.kind === "async" && fn.syncPlan!.guards.length > 0 ? { guards: fn.syncPlan!.guards } : {}),
     });

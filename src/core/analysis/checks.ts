@@ -1,9 +1,25 @@
 import type { types as t } from "@babel/core";
+import { classifyCall } from "../context.js";
 import { MSG } from "../messages.js";
-import { at as atPos, type Ctx, fail, keyName, sourceOf, warn } from "./ctx.js";
+import { type CallEdit, type Index, resolveCallee } from "./calls.js";
+import { at as atPos, type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import type { SaFunction } from "./model.js";
-import { isReference } from "./scope.js";
-import type { Node } from "./tree.js";
+import { type Binding, isReference } from "./scope.js";
+import { isFunction, type Node } from "./tree.js";
+import { memberName, TRANSPARENT, treeView } from "./view.js";
+import { topLevelEffects } from "./worker-imports.js";
+import {
+  argumentWrite,
+  describeArgumentWrite,
+  forEachWrite,
+  functionOf,
+  functionOfBinding,
+  isMutator,
+  isReader,
+  paramWrites,
+  rootOf,
+  sameThreadWhy,
+} from "./writes.js";
 
 /** Local names the file gives the runtime module (`import * as _sa`, `const _sa = require(…)`). */
 function runtimeLocals(ctx: Ctx): Set<string> {
@@ -107,75 +123,270 @@ export function checkClash(ctx: Ctx, fn: SaFunction): void {
   }
 }
 
-/** Module-level `let`/`var` a function reads or writes, or module-level objects it mutates (SA302). */
+/** What a module-level binding is, for SA302: mutable state, or a name for code or a created object. */
+function stateKind(b: Binding): "state" | "object" | "code" | "import" | "value" {
+  if (b.kind === "module") return "import";
+  if (b.kind === "local" || b.kind === "param") return "value";
+  const n = b.node;
+  // A class or function declaration that is never reassigned names code, not state.
+  if (n.type === "ClassDeclaration" || n.type === "FunctionDeclaration")
+    return b.violations.length ? "state" : "code";
+  if (n.type === "VariableDeclarator") {
+    const init = n.init ? stripped(n.init) : undefined;
+    const code = init !== undefined && (isFunction(init) || init.type === "ClassExpression");
+    if (b.kind === "let" || b.kind === "var") return code && b.violations.length === 0 ? "code" : "state";
+    if (code) return "code";
+    if (!init || n.id.type !== "Identifier") return "value";
+    if (isRequire(init)) return "import";
+    // A `const` holding an object the module created: calling its methods can change it.
+    return /^(Object|Array|New|Call|OptionalCall)Expression$/.test(init.type) ? "object" : "value";
+  }
+  return b.kind === "let" || b.kind === "var" ? "state" : "value";
+}
+
+function stripped(n: Node): Node {
+  let cur = n;
+  while (TRANSPARENT.has(cur.type)) cur = (cur as { expression: Node }).expression;
+  return cur;
+}
+
+/** `require("x")`, `require("x").y`: a CommonJS import, not the module's own object. */
+function isRequire(n: Node): boolean {
+  let cur = stripped(n);
+  while (cur.type === "MemberExpression") cur = stripped(cur.object);
+  return cur.type === "CallExpression" && cur.callee.type === "Identifier" && cur.callee.name === "require";
+}
+
+function declaredAs(b: Binding): string {
+  if (b.node.type === "ClassDeclaration") return "class";
+  if (b.node.type === "FunctionDeclaration") return "function";
+  return b.kind;
+}
+
+/**
+ * Module-level state a worker or offloaded function reads or writes (SA302): a `let`/`var` it
+ * uses, an object of the module it changes (a member assigned or deleted, a mutating method such
+ * as `set`/`push`/`clear`, any method call on an object the module created, passing it to a
+ * function of the module that writes to its parameter). Functions of the module it calls or
+ * passes on are followed, transitively. A class or function declaration that is never reassigned
+ * is code, not state (fixture diagnostics/sa302-class-not-state).
+ */
 export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
   const names = new Set<string>();
   const top = ctx.scopes.program;
-  ctx.tree.walk(fn.fn, (n) => {
-    if (n === fn.fn) return undefined;
-    if (n.type === "Identifier") {
-      if (!isReference(n, ctx.tree)) return undefined;
-      const b = ctx.scopes.binding(n, n.name);
-      if (b && b.scope === top && (b.kind === "let" || b.kind === "var"))
-        names.add(`\`${b.kind} ${n.name}\``);
+  const seen = new Set<t.Function>([fn.fn]);
+  const through = (via: string | undefined) => (via ? ` through \`${via}()\`` : "");
+  const visit = (f: t.Function, via: string | undefined): void => {
+    const body = f.body as Node;
+    const follow: { f: t.Function; name: string }[] = [];
+    ctx.tree.walk(body, (n) => {
+      if (n.type === "Identifier") {
+        if (!isReference(n, ctx.tree)) return undefined;
+        const b = ctx.scopes.binding(n, n.name);
+        if (!b || b.scope !== top) return undefined;
+        const kind = stateKind(b);
+        if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
+        const callee = kind === "code" ? functionOfBinding(b) : undefined;
+        if (callee && !seen.has(callee)) {
+          seen.add(callee);
+          follow.push({ f: callee, name: via ?? n.name });
+        }
+        return undefined;
+      }
+      if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+      // Any other method called on an object the module created may change it.
+      const callee = stripped(n.callee as Node);
+      const method = callee.type.endsWith("MemberExpression") ? memberName(callee) : undefined;
+      if (method !== undefined && !isMutator(method) && !isReader(method)) {
+        const r = rootOf((callee as t.MemberExpression).object);
+        const b = r && ctx.scopes.binding(r.id, r.id.name);
+        if (r && b && b.scope === top && stateKind(b) === "object")
+          names.add(`calls \`${r.id.name}${r.depth ? "…" : ""}.${method}()\`${through(via)}`);
+      }
+      // Module objects passed to a function of the module that writes to that parameter.
+      const target = functionOf(ctx, n.callee as Node);
+      if (target) {
+        const writes = paramWrites(ctx, target);
+        n.arguments.forEach((arg, i) => {
+          const r = arg.type === "SpreadElement" ? undefined : rootOf(arg as Node);
+          const b = r && ctx.scopes.binding(r.id, r.id.name);
+          if (!r || !b || b.scope !== top || !writes.has(i)) return;
+          const kind = stateKind(b);
+          if (kind === "object" || kind === "code" || kind === "value" || kind === "import")
+            names.add(`mutates \`${r.id.name}\`${through(via ?? sourceOf(ctx, stripped(n.callee as Node)))}`);
+        });
+      }
       return undefined;
-    }
-    if (n.type === "AssignmentExpression" || n.type === "UpdateExpression") {
-      let target: Node = n.type === "AssignmentExpression" ? n.left : n.argument;
-      if (target.type !== "MemberExpression") return undefined;
-      while (target.type === "MemberExpression") target = target.object;
-      if (target.type !== "Identifier") return undefined;
-      const b = ctx.scopes.binding(n, target.name);
-      if (b && b.scope === top && b.kind === "const") names.add(`mutates \`${target.name}\``);
-    }
-    return undefined;
-  });
+    });
+    forEachWrite(ctx, body, ({ node, target }) => {
+      const r = rootOf(target);
+      const b = r && ctx.scopes.binding(r.id, r.id.name);
+      if (!r || !b || b.scope !== top) return;
+      const kind = stateKind(b);
+      // `let`/`var` are listed as used already; an import's methods are its own business.
+      if (kind === "state" || (kind === "import" && node.type.endsWith("CallExpression"))) return;
+      names.add(`mutates \`${r.id.name}\`${through(via)}`);
+    });
+    for (const next of follow) visit(next.f, next.name);
+  };
+  visit(fn.fn, undefined);
   return [...names];
 }
 
-const QUIET = new Set([
-  "ImportDeclaration",
-  "ExportNamedDeclaration",
-  "ExportAllDeclaration",
-  "FunctionDeclaration",
-  "ClassDeclaration",
-  "VariableDeclaration",
-  "EmptyStatement",
-  "TSTypeAliasDeclaration",
-  "TSInterfaceDeclaration",
-  "TSEnumDeclaration",
-  "TSModuleDeclaration",
-  "TSDeclareFunction",
-  "TSImportEqualsDeclaration",
-  "TSExportAssignment",
-]);
+/** SA303 for the module's own top-level code (its imports: worker-imports.ts). */
+export function checkTopLevelEffects(ctx: Ctx, cjs: boolean): void {
+  const found = topLevelEffects(ctx.program, ctx.code);
+  if (found.length === 0) return;
+  const lines = found.map((s) => s.loc?.start.line).filter((l): l is number => l !== undefined);
+  warn(ctx, "SA303", found[0], MSG.topLevelEffects(lines, ctx.options.runtime, cjs));
+}
 
-const GENERATED_CALLS = new Set(["mark", "register", "explicit"]);
+/** Inside an `if`/`?:`/`&&`/`||` whose test names `isWorker` or `isMainThread`: entry code, guarded. */
+function guarded(ctx: Ctx, n: Node): boolean {
+  return (
+    ctx.tree.findParent(n, (p) => {
+      const test =
+        p.type === "IfStatement" || p.type === "ConditionalExpression"
+          ? p.test
+          : p.type === "LogicalExpression"
+            ? p.left
+            : undefined;
+      return test !== undefined && test !== n && /\b(isWorker|isMainThread)\b/.test(sourceOf(ctx, test));
+    }) !== undefined
+  );
+}
 
 /**
- * SA303: top-level statements with effects (DESIGN §3.6a). Declarations count as set-up a worker
- * needs too (a database handle, a cache), so only statements that *do* something are listed.
+ * SA305: module-level code that calls its own module's worker or pool variant. Each worker
+ * imports the module to reach the function, which runs that code again and starts another
+ * worker, without end (fixture diagnostics/sa305-module-level-worker-call).
  */
-export function checkTopLevelEffects(ctx: Ctx): void {
-  const lines: number[] = [];
-  let first: Node | undefined;
-  for (const s of ctx.program.body) {
-    if (QUIET.has(s.type)) continue;
-    if (s.type === "ExportDefaultDeclaration" && s.declaration.type !== "CallExpression") continue;
-    if (s.type === "IfStatement" && /\bisWorker\b/.test(sourceOf(ctx, s.test))) continue;
-    // What a previous pass generated (`_sa.mark(…)`, `_sa.register(…)`, `_sa.explicit(…)`).
-    if (
-      s.type === "ExpressionStatement" &&
-      s.expression.type === "CallExpression" &&
-      s.expression.callee.type === "MemberExpression" &&
-      s.expression.callee.object.type === "Identifier" &&
-      s.expression.callee.property.type === "Identifier" &&
-      GENERATED_CALLS.has(s.expression.callee.property.name)
-    ) {
-      continue;
-    }
-    first ??= s;
-    if (s.loc) lines.push(s.loc.start.line);
+export function checkModuleLevelWorkerCalls(
+  ctx: Ctx,
+  index: Index,
+  inWorkers: Set<SaFunction>,
+  edits: Map<Node, CallEdit>,
+): void {
+  if (inWorkers.size === 0) return;
+  for (const call of ctx.tree.calls) {
+    if (ctx.tree.functionParent(call)) continue;
+    // Instance field initialisers run when an object is made, not when the module is imported.
+    if (ctx.tree.findParent(call, (p) => p.type === "ClassProperty" && !p.static)) continue;
+    const r = resolveCallee(ctx, index, call);
+    const fn = r?.fn;
+    if (!r || !fn || !inWorkers.has(fn)) continue;
+    const rewritten = edits.get(call)?.to === fn.variant;
+    if (!rewritten && !(r.explicit && r.choice !== "self")) continue;
+    if (guarded(ctx, call)) continue;
+    fail(
+      ctx,
+      "SA305",
+      call,
+      MSG.moduleLevelWorkerCall(
+        callText(ctx, call),
+        fn.display,
+        fn.variant,
+        fn.kind,
+        ctx.options.runtime,
+        !rewritten,
+      ),
+    );
   }
-  if (first) warn(ctx, "SA303", first, MSG.topLevelEffects(lines, ctx.options.runtime));
+}
+
+/** Why an async function may never finish, if its body shows it (a loop around awaits …). */
+function unbounded(ctx: Ctx, fn: SaFunction, seen: Set<SaFunction> = new Set()): string | undefined {
+  seen.add(fn);
+  let why: string | undefined;
+  const hasAwait = (n: Node): boolean => {
+    let found = false;
+    ctx.tree.walk(n, (q) => {
+      if (found || (q !== n && isFunction(q))) return false;
+      if (q.type === "AwaitExpression") found = true;
+      return undefined;
+    });
+    return found;
+  };
+  ctx.tree.walk(fn.fn.body as Node, (n) => {
+    if (why || isFunction(n)) return false;
+    if (n.type === "ForOfStatement" && n.await) why = `a \`for await\` loop at ${locOf(ctx, n)}`;
+    if (n.type !== "WhileStatement" && n.type !== "DoWhileStatement" && n.type !== "ForStatement")
+      return undefined;
+    const test = n.test ? stripped(n.test) : undefined;
+    const forever =
+      !test ||
+      (test.type === "BooleanLiteral" && test.value) ||
+      (test.type === "NumericLiteral" && test.value !== 0);
+    const word = n.type === "ForStatement" ? "for" : n.type === "WhileStatement" ? "while" : "do … while";
+    if (forever) why = `\`${n.type === "ForStatement" ? "for (;;)" : `${word} (true)`}\` at ${locOf(ctx, n)}`;
+    else if (hasAwait(n)) why = `a \`${word}\` loop around its awaits at ${locOf(ctx, n)}`;
+    return undefined;
+  });
+  if (why) return why;
+  // Awaited smartasync functions of this module run to their end too.
+  for (const r of fn.leafCallees.values()) {
+    if (r.fn?.kind !== "async" || seen.has(r.fn)) continue;
+    const inner = unbounded(ctx, r.fn, seen);
+    if (inner) return `it awaits \`${r.fn.display}\`, which has ${inner}`;
+  }
+  return undefined;
+}
+
+/**
+ * SA207: a discarded call of an async function in sync code runs its sync variant, so it blocks
+ * until the function ends; where the function can run without bound, say so at the call
+ * (fixture diagnostics/sa207-unbounded-discarded-call).
+ */
+export function checkUnboundedDiscards(ctx: Ctx, index: Index, edits: Map<Node, CallEdit>): void {
+  let view: ReturnType<typeof treeView> | undefined;
+  const verdicts = new Map<SaFunction, string | undefined>();
+  for (const call of ctx.tree.calls) {
+    const edit = edits.get(call);
+    if (!edit) continue;
+    const r = resolveCallee(ctx, index, call);
+    const fn = r?.fn;
+    if (fn?.kind !== "async" || edit.to !== fn.variant) continue;
+    view ??= treeView(ctx.tree, ctx.scopes);
+    const c = classifyCall(view, call as Node);
+    if (c.context !== "discarded" || c.in !== "sync") continue;
+    if (!verdicts.has(fn)) verdicts.set(fn, unbounded(ctx, fn));
+    const why = verdicts.get(fn);
+    if (!why) continue;
+    // The call as written, when it is short enough to quote whole (`void drain(3)`).
+    const written = sourceOf(ctx, call).replace(/\s+/g, " ");
+    const quoted = written.length <= 40 ? written : callText(ctx, call);
+    warn(ctx, "SA207", call, MSG.unboundedDiscard(quoted, fn.display, fn.variant, why));
+  }
+}
+
+/** The async variant's strategy for a sync function, with SA304 where it stays on the calling thread. */
+export function decideOffload(ctx: Ctx, fn: SaFunction): "offload" | "same-thread" {
+  const why = sameThreadWhy(ctx, fn);
+  if (why === undefined) return "offload";
+  warn(
+    ctx,
+    "SA304",
+    atPos(fn.loc),
+    fn.reachable
+      ? MSG.offloadMutatesArgument(fn.display, why, fn.variant)
+      : MSG.notOffloadable(fn.display, why, fn.variant),
+  );
+  return "same-thread";
+}
+
+/**
+ * SA301 for a worker variant that writes to its arguments' objects: the caller would not see
+ * the writes, and no thread can run it both blocking and in place (fixture
+ * diagnostics/sa301-worker-mutates-argument).
+ */
+export function refuseWorkerArgumentWrites(ctx: Ctx, fn: SaFunction): void {
+  if (fn.syncPlan?.strategy !== "worker" || !fn.reachable) return;
+  const w = argumentWrite(ctx, fn.fn);
+  if (w)
+    fail(
+      ctx,
+      "SA301",
+      atPos(fn.loc),
+      MSG.workerMutatesArgument(fn.display, describeArgumentWrite(w), fn.syncPlan.reasons),
+    );
 }

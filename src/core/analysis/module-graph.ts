@@ -25,6 +25,7 @@ import { statementForms } from "./forms.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
+import { sameThreadWhy } from "./writes.js";
 
 /** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
 export const MAX_REEXPORT_DEPTH = 16;
@@ -53,7 +54,8 @@ export class ModuleGraph {
   private readonly scanned = new Map<string, Scanned>();
 
   constructor(
-    private readonly parse: ParseModule,
+    /** Also read by worker-imports.ts, which follows what a worker imports. */
+    readonly parse: ParseModule,
     private readonly options: Options,
     private readonly rootOf: (file: string) => string,
   ) {}
@@ -148,7 +150,7 @@ export class ModuleGraph {
           variant: exportedVariant(name, f.name, f.variant, f.kind, this.options),
           ...(withStrategies && f.kind === "async" ? { syncStrategy: f.syncPlan!.strategy } : {}),
           ...(withStrategies && f.kind === "sync"
-            ? { asyncStrategy: f.reachable ? "offload" : "same-thread" }
+            ? { asyncStrategy: sameThreadWhy(s.ctx, f) === undefined ? "offload" : "same-thread" }
             : {}),
           from: s.ctx.fileName,
         });

@@ -1,0 +1,263 @@
+import { readFileSync, statSync } from "node:fs";
+import { dirname, relative } from "node:path";
+import type { types as t } from "@babel/core";
+import { MSG } from "../messages.js";
+import { resolveImport } from "../resolve.js";
+import { type Ctx, warn } from "./ctx.js";
+import type { ModuleGraph } from "./module-graph.js";
+import { forEachChild, isFunction, type Node } from "./tree.js";
+
+/**
+ * A worker reaches a function by importing its module, and so everything that module imports
+ * (DESIGN §3.6a): each module on the way runs its top-level code again in every worker. This
+ * pass follows the static imports of a module that holds worker or offloaded functions and warns
+ * (SA303) at the import that leads to a module with top-level effects, naming the chain — the
+ * program's entry included, when a cycle leads back to it (fixture diagnostics/sa303-import-cycle).
+ */
+
+/** Declarations and types: set-up a worker needs, never listed as effects. */
+const QUIET = new Set([
+  "ImportDeclaration",
+  "ExportNamedDeclaration",
+  "ExportAllDeclaration",
+  "FunctionDeclaration",
+  "ClassDeclaration",
+  "VariableDeclaration",
+  "EmptyStatement",
+  "TSTypeAliasDeclaration",
+  "TSInterfaceDeclaration",
+  "TSEnumDeclaration",
+  "TSModuleDeclaration",
+  "TSDeclareFunction",
+  "TSImportEqualsDeclaration",
+  "TSExportAssignment",
+]);
+
+/** What a previous smartasync pass generated (`_sa.mark(…)`, `_sa.register(…)`, `_sa.explicit(…)`). */
+const GENERATED_CALLS = new Set(["mark", "register", "explicit"]);
+
+function unwrap(n: Node): Node {
+  let cur = n;
+  while (cur.type === "ParenthesizedExpression" || cur.type === "TSAsExpression")
+    cur = (cur as { expression: Node }).expression;
+  return cur;
+}
+
+/** `exports`, `module.exports`, or a member of either. */
+function isExportsTarget(n: Node): boolean {
+  let cur = unwrap(n);
+  while (cur.type === "MemberExpression") {
+    const o = unwrap(cur.object);
+    if (
+      o.type === "Identifier" &&
+      o.name === "module" &&
+      !cur.computed &&
+      cur.property.type === "Identifier" &&
+      cur.property.name === "exports"
+    )
+      return true;
+    cur = o;
+  }
+  return cur.type === "Identifier" && cur.name === "exports";
+}
+
+/**
+ * The CommonJS form of `export`: `module.exports = …`, `exports.x = …`, `module.exports.x = …`
+ * (chained too) and `Object.defineProperty(exports, …)`. Like an `export` declaration, it is
+ * set-up, not an effect (fixture diagnostics/sa303-commonjs-exports).
+ */
+function isCommonJsExport(e: Node): boolean {
+  const x = unwrap(e);
+  if (x.type === "SequenceExpression") return x.expressions.every((y) => isCommonJsExport(y as Node));
+  if (x.type === "AssignmentExpression") return x.operator === "=" && isExportsTarget(x.left as Node);
+  if (x.type === "CallExpression") {
+    const c = unwrap(x.callee as Node);
+    return (
+      c.type === "MemberExpression" &&
+      unwrap(c.object).type === "Identifier" &&
+      (unwrap(c.object) as t.Identifier).name === "Object" &&
+      c.property.type === "Identifier" &&
+      (c.property.name === "defineProperty" || c.property.name === "defineProperties") &&
+      x.arguments[0] !== undefined &&
+      isExportsTarget(x.arguments[0] as Node)
+    );
+  }
+  return false;
+}
+
+/**
+ * Top-level statements with effects, in source order: what a fresh import runs besides
+ * declarations. An `if` whose test names `isWorker` is the guard itself.
+ */
+export function topLevelEffects(program: t.Program, code: string): t.Statement[] {
+  const out: t.Statement[] = [];
+  for (const s of program.body) {
+    if (QUIET.has(s.type)) continue;
+    if (s.type === "ExportDefaultDeclaration" && s.declaration.type !== "CallExpression") continue;
+    if (
+      s.type === "IfStatement" &&
+      s.test.start != null &&
+      /\bisWorker\b/.test(code.slice(s.test.start, s.test.end ?? s.test.start))
+    )
+      continue;
+    if (s.type === "ExpressionStatement") {
+      const e = s.expression;
+      if (
+        e.type === "CallExpression" &&
+        e.callee.type === "MemberExpression" &&
+        e.callee.object.type === "Identifier" &&
+        e.callee.property.type === "Identifier" &&
+        GENERATED_CALLS.has(e.callee.property.name)
+      )
+        continue;
+      if (isCommonJsExport(e)) continue;
+      // A directive-like string (`"use client"` after the prologue) does nothing.
+      if (e.type === "StringLiteral") continue;
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** Whether a file's own syntax is CommonJS (generated imports are `require` calls there). */
+export function isCommonJsSource(program: t.Program, filename: string | undefined, code: string): boolean {
+  const hasEsm = program.body.some(
+    (s) =>
+      s.type === "ImportDeclaration" ||
+      s.type === "ExportNamedDeclaration" ||
+      s.type === "ExportDefaultDeclaration" ||
+      s.type === "ExportAllDeclaration",
+  );
+  return (
+    program.sourceType === "script" ||
+    /\.c[jt]s$/.test(filename ?? "") ||
+    (!hasEsm && /\b(require\s*\(|module\.exports|exports\.)/.test(code))
+  );
+}
+
+/** Specifiers a module imports when it is evaluated: static imports, re-exports, top-level `require`. */
+function staticImports(program: t.Program): { specifier: string; at: Node }[] {
+  const out: { specifier: string; at: Node }[] = [];
+  for (const s of program.body) {
+    if (s.type === "ImportDeclaration") {
+      if (s.importKind !== "type" && s.importKind !== "typeof")
+        out.push({ specifier: s.source.value, at: s });
+    } else if ((s.type === "ExportNamedDeclaration" || s.type === "ExportAllDeclaration") && s.source) {
+      if (s.exportKind !== "type") out.push({ specifier: s.source.value, at: s });
+    } else if (
+      s.type === "TSImportEqualsDeclaration" &&
+      s.importKind !== "type" &&
+      s.moduleReference.type === "TSExternalModuleReference"
+    ) {
+      out.push({ specifier: s.moduleReference.expression.value, at: s });
+    }
+  }
+  // `require(…)` outside functions runs at import time too.
+  for (const s of program.body) {
+    const walk = (n: Node): void => {
+      if (isFunction(n)) return;
+      if (
+        n.type === "CallExpression" &&
+        n.callee.type === "Identifier" &&
+        n.callee.name === "require" &&
+        n.arguments[0]?.type === "StringLiteral"
+      )
+        out.push({ specifier: n.arguments[0].value, at: s });
+      forEachChild(n, walk);
+    };
+    walk(s);
+  }
+  return out;
+}
+
+/** What this pass needs of a module it reads: its effects, its syntax, its imports. */
+interface ImportedModule {
+  lines: number[];
+  cjs: boolean;
+  imports: string[];
+}
+
+const caches = new WeakMap<
+  ModuleGraph,
+  Map<string, { mtimeMs: number; size: number; module: ImportedModule | undefined }>
+>();
+
+/** Reads and parses an imported module once per content (path, mtime, size) for the graph's life. */
+function moduleAt(graph: ModuleGraph, path: string): ImportedModule | undefined {
+  let cache = caches.get(graph);
+  if (!cache) {
+    cache = new Map();
+    caches.set(graph, cache);
+  }
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  const hit = cache.get(path);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.module;
+  let module: ImportedModule | undefined;
+  try {
+    const code = readFileSync(path, "utf8");
+    const parsed = graph.parse(code, path);
+    module = {
+      lines: topLevelEffects(parsed.program, code)
+        .map((s) => s.loc?.start.line)
+        .filter((l): l is number => l !== undefined),
+      cjs: isCommonJsSource(parsed.program, path, code),
+      imports: staticImports(parsed.program).map((i) => i.specifier),
+    };
+  } catch {
+    // A module that cannot be read or parsed: SA204 speaks of it where it matters.
+    module = undefined;
+  }
+  cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, module });
+  return module;
+}
+
+/** How many modules one file's imports are followed through, at most. */
+const MAX_MODULES = 2000;
+
+function fileOf(specifier: string, from: string, runtime: string): string | undefined {
+  if (specifier === runtime || specifier.startsWith(`${runtime}/`)) return undefined;
+  let r: ReturnType<typeof resolveImport>;
+  try {
+    r = resolveImport(specifier, from);
+  } catch {
+    return undefined;
+  }
+  if (r?.kind !== "file" || /[\\/]node_modules[\\/]/.test(r.path)) return undefined;
+  return r.path;
+}
+
+/**
+ * SA303 for what a worker imports along with the module (breadth first, so each module is named
+ * by its shortest chain; each is named once, at the import of this file that leads to it).
+ */
+export function checkWorkerImports(ctx: Ctx): void {
+  const graph = ctx.graph;
+  const self = ctx.filename;
+  if (!graph || !self) return;
+  const runtime = ctx.options.runtime;
+  const show = (path: string): string => {
+    const rel = relative(dirname(self), path).split("\\").join("/");
+    return rel.startsWith(".") ? rel : `./${rel}`;
+  };
+  const seen = new Set<string>([self]);
+  const queue: { path: string; chain: string[]; at: Node }[] = [];
+  for (const { specifier, at } of staticImports(ctx.program)) {
+    const path = fileOf(specifier, self, runtime);
+    if (!path || seen.has(path)) continue;
+    seen.add(path);
+    queue.push({ path, chain: [show(path)], at });
+  }
+  for (let i = 0; i < queue.length && i < MAX_MODULES; i++) {
+    const { path, chain, at } = queue[i];
+    const m = moduleAt(graph, path);
+    if (!m) continue;
+    if (m.lines.length) warn(ctx, "SA303", at, MSG.importedEffects(chain, m.lines, runtime, m.cjs));
+    for (const specifier of m.imports) {
+      const next = fileOf(specifier, path, runtime);
+      if (!next || seen.has(next)) continue;
+      seen.add(next);
+      queue.push({ path: next, chain: [...chain, show(next)], at });
+    }
+  }
+}

@@ -1,0 +1,395 @@
+import type { types as t } from "@babel/core";
+import { SYNC_ARRAY_METHODS } from "../context.js";
+import { type Ctx, locOf, sourceOf } from "./ctx.js";
+import type { SaFunction } from "./model.js";
+import { type Binding, patternNames } from "./scope.js";
+import { isFunction, type Node } from "./tree.js";
+import { memberName, TRANSPARENT } from "./view.js";
+
+/**
+ * What a function writes to objects it did not create: its arguments (a worker or a pool thread
+ * would change its own copy, never the caller's) and module-level state (SA302). The rules are
+ * syntactic and stay inside the module: a write the module does not show (through an imported
+ * function, a method of an unknown object, `arguments`) is not seen (docs/semantics.md says so).
+ */
+
+/** Methods that change their receiver in place (arrays, maps, sets, typed arrays, dates). */
+const MUTATORS = new Set([
+  "push",
+  "pop",
+  "shift",
+  "unshift",
+  "splice",
+  "sort",
+  "reverse",
+  "fill",
+  "copyWithin",
+  "set",
+  "add",
+  "delete",
+  "clear",
+]);
+const DATE_SETTER = /^set(UTC)?(FullYear|Month|Date|Hours|Minutes|Seconds|Milliseconds)$|^set(Time|Year)$/;
+
+/** Whether a method of this name changes its receiver. */
+export function isMutator(name: string): boolean {
+  return MUTATORS.has(name) || DATE_SETTER.test(name);
+}
+
+/** Methods that only read their receiver: a call of anything else on module state counts as a write. */
+const READERS = new Set([
+  "at",
+  "concat",
+  "entries",
+  "every",
+  "filter",
+  "find",
+  "findIndex",
+  "findLast",
+  "findLastIndex",
+  "flat",
+  "flatMap",
+  "forEach",
+  "get",
+  "has",
+  "hasOwnProperty",
+  "includes",
+  "indexOf",
+  "join",
+  "keys",
+  "lastIndexOf",
+  "map",
+  "reduce",
+  "reduceRight",
+  "slice",
+  "some",
+  "values",
+  "with",
+  "charAt",
+  "charCodeAt",
+  "codePointAt",
+  "startsWith",
+  "endsWith",
+  "padStart",
+  "padEnd",
+  "trim",
+  "trimStart",
+  "trimEnd",
+  "split",
+  "substring",
+  "replace",
+  "replaceAll",
+  "match",
+  "matchAll",
+  "search",
+  "repeat",
+  "normalize",
+  "localeCompare",
+  "valueOf",
+  "propertyIsEnumerable",
+  "isPrototypeOf",
+]);
+
+/** Whether a method of this name only reads its receiver (`get`, `map`, `toSorted`, `getTime` …). */
+export function isReader(name: string): boolean {
+  return READERS.has(name) || /^(get|has|is|to)[A-Z]/.test(name) || name === "toString";
+}
+
+/** `Object.assign(target, …)` and friends: they change their first argument. */
+const WRITING_STATICS: Record<string, Set<string>> = {
+  Object: new Set([
+    "assign",
+    "defineProperty",
+    "defineProperties",
+    "setPrototypeOf",
+    "freeze",
+    "seal",
+    "preventExtensions",
+  ]),
+  Reflect: new Set(["set", "defineProperty", "deleteProperty", "setPrototypeOf", "preventExtensions"]),
+};
+
+function strip(n: Node): Node {
+  let cur = n;
+  while (TRANSPARENT.has(cur.type)) cur = (cur as { expression: Node }).expression;
+  return cur;
+}
+
+/** The identifier a member chain starts from (`a.b[0].c` → `a`) and how many members lead to it. */
+export function rootOf(expr: Node): { id: t.Identifier; depth: number } | undefined {
+  let cur = strip(expr);
+  let depth = 0;
+  while (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression") {
+    cur = strip(cur.object);
+    depth++;
+  }
+  return cur.type === "Identifier" ? { id: cur, depth } : undefined;
+}
+
+/** One write found in a function: the node, quoted for messages, and where it is. */
+export interface Write {
+  /** The written expression as the source has it (`arr.sort()`), shortened. */
+  text: string;
+  loc: string;
+  /** The parameter written to, as messages name it (`\`list\``, or `its second argument`). */
+  name: string;
+  /** Functions the value was passed to on the way (`append` in `append(list, x)`). */
+  via: string[];
+}
+
+function quote(ctx: Ctx, n: Node): string {
+  const text = sourceOf(ctx, n).replace(/\s+/g, " ");
+  return text.length > 48 ? `${text.slice(0, 45)}...` : text;
+}
+
+/** Where a write goes: the expression whose object is changed. */
+export interface WriteSite {
+  node: Node;
+  /** The object that is changed. */
+  target: Node;
+}
+
+/**
+ * Every place in `root` (nested functions included: a callback runs with the same objects) that
+ * changes an object in place: a member assigned, updated or deleted, a mutating method called on
+ * it, `Object.assign(it, …)` and friends. Calls of functions that write to their parameters are
+ * found by the callers of this (they need to know which parameter).
+ */
+export function forEachWrite(ctx: Ctx, root: Node, visit: (site: WriteSite) => void): void {
+  ctx.tree.walk(root, (n) => {
+    if (n.type === "AssignmentExpression" && strip(n.left).type.endsWith("MemberExpression")) {
+      visit({ node: n, target: (strip(n.left) as t.MemberExpression).object });
+    } else if (n.type === "UpdateExpression" && strip(n.argument).type.endsWith("MemberExpression")) {
+      visit({ node: n, target: (strip(n.argument) as t.MemberExpression).object });
+    } else if (
+      n.type === "UnaryExpression" &&
+      n.operator === "delete" &&
+      strip(n.argument).type.endsWith("MemberExpression")
+    ) {
+      visit({ node: n, target: (strip(n.argument) as t.MemberExpression).object });
+    } else if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
+      const callee = strip(n.callee as Node);
+      if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return undefined;
+      const name = memberName(callee);
+      if (name === undefined) return undefined;
+      const object = strip(callee.object);
+      if (
+        object.type === "Identifier" &&
+        WRITING_STATICS[object.name]?.has(name) &&
+        !ctx.scopes.binding(object, object.name)
+      ) {
+        const first = n.arguments[0] as Node | undefined;
+        if (first && first.type !== "SpreadElement") visit({ node: n, target: first });
+      } else if (isMutator(name)) {
+        visit({ node: n, target: callee.object });
+      }
+    }
+    return undefined;
+  });
+}
+
+/** The function a callee names, when the module shows it: a declaration or a `const` bound to one. */
+export function functionOf(ctx: Ctx, callee: Node): t.Function | undefined {
+  const c = strip(callee);
+  if (c.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(c, c.name);
+  return b ? functionOfBinding(b) : undefined;
+}
+
+export function functionOfBinding(b: Binding): t.Function | undefined {
+  if (b.node.type === "FunctionDeclaration") return b.violations.length ? undefined : b.node;
+  if (b.node.type === "VariableDeclarator" && b.node.id.type === "Identifier" && b.violations.length === 0) {
+    const init = b.node.init ? strip(b.node.init) : undefined;
+    if (init && isFunction(init)) return init;
+  }
+  return undefined;
+}
+
+/** A binding that holds (part of) an argument; `fresh` when it is a new container of arguments (`...rest`). */
+interface Alias {
+  index: number;
+  fresh: boolean;
+}
+
+type ParamWrites = Map<number, Write>;
+
+const memo = new WeakMap<Ctx, Map<t.Function, ParamWrites | "pending">>();
+
+/**
+ * The first write each parameter's object receives in `fn` (index → write), through aliases
+ * (`const a = arr`, `for (const x of arr)`, `arr.forEach((x) => …)`, destructuring) and calls
+ * of functions of the module that write to theirs. A parameter reassigned by a statement of the
+ * body (`arr = [...arr]`) holds a copy after it; writes after that statement do not count.
+ */
+export function paramWrites(ctx: Ctx, fn: t.Function): ParamWrites {
+  let cache = memo.get(ctx);
+  if (!cache) {
+    cache = new Map();
+    memo.set(ctx, cache);
+  }
+  const hit = cache.get(fn);
+  if (hit === "pending") return new Map(); // recursion: the cycle adds nothing new
+  if (hit) return hit;
+  cache.set(fn, "pending");
+  const out = computeParamWrites(ctx, fn);
+  cache.set(fn, out);
+  return out;
+}
+
+function computeParamWrites(ctx: Ctx, fn: t.Function): ParamWrites {
+  const aliases = new Map<Binding, Alias>();
+  const bind = (id: t.Identifier, alias: Alias): boolean => {
+    const b = ctx.scopes.binding(id, id.name);
+    if (!b || aliases.has(b)) return false;
+    aliases.set(b, alias);
+    return true;
+  };
+  /** Names of a pattern: those under a rest element are fresh containers. */
+  const bindPattern = (p: Node, index: number, fresh: boolean): boolean => {
+    let changed = false;
+    const rests = new Set<t.Identifier>();
+    const walkRests = (q: Node | null | undefined): void => {
+      if (!q) return;
+      if (q.type === "RestElement") for (const id of patternNames(q.argument)) rests.add(id);
+      else if (q.type === "ObjectPattern")
+        for (const prop of q.properties) walkRests(prop.type === "RestElement" ? prop : (prop.value as Node));
+      else if (q.type === "ArrayPattern") for (const e of q.elements) walkRests(e);
+      else if (q.type === "AssignmentPattern") walkRests(q.left);
+    };
+    walkRests(p);
+    for (const id of patternNames(p)) changed = bind(id, { index, fresh: fresh || rests.has(id) }) || changed;
+    return changed;
+  };
+  fn.params.forEach((p, i) => {
+    if (p.type === "RestElement") bindPattern(p.argument, i, p.argument.type === "Identifier");
+    else bindPattern(p, i, false);
+  });
+  if (aliases.size === 0) return new Map();
+
+  // Where a reassigned parameter starts to hold a copy (end offset of the reassigning statement).
+  const copiedFrom = new Map<Binding, number>();
+  const body = fn.body as Node;
+  for (const b of aliases.keys()) {
+    if (b.kind !== "param") continue;
+    for (const v of b.violations) {
+      const stmt = ctx.tree.parent(v);
+      if (stmt?.type === "ExpressionStatement" && ctx.tree.parent(stmt) === body && stmt.end != null) {
+        copiedFrom.set(b, Math.min(copiedFrom.get(b) ?? Number.POSITIVE_INFINITY, stmt.end));
+      }
+    }
+  }
+
+  /** The argument an expression reaches into, if any; `fresh` for a rest array itself. */
+  const aliasOf = (expr: Node): (Alias & { name: string }) | undefined => {
+    const r = rootOf(expr);
+    if (!r) return undefined;
+    const b = ctx.scopes.binding(r.id, r.id.name);
+    const a = b ? aliases.get(b) : undefined;
+    if (!a || !b) return undefined;
+    const cut = copiedFrom.get(b);
+    if (cut !== undefined && (expr.start ?? 0) > cut) return undefined;
+    return { index: a.index, fresh: a.fresh && r.depth === 0, name: r.id.name };
+  };
+
+  // Aliases, to a fixed point (an alias of an alias declared before it is rare; three rounds suffice).
+  for (let round = 0; round < 3; round++) {
+    let changed = false;
+    ctx.tree.walk(body, (n) => {
+      if (n.type === "VariableDeclarator" && n.init) {
+        const a = aliasOf(n.init);
+        if (!a) return undefined;
+        // `const [first] = rest` takes an argument out of a fresh container: not fresh.
+        changed =
+          (n.id.type === "Identifier"
+            ? bind(n.id, { index: a.index, fresh: a.fresh })
+            : bindPattern(n.id, a.index, false)) || changed;
+      } else if (n.type === "AssignmentExpression" && n.operator === "=" && n.left.type === "Identifier") {
+        const a = aliasOf(n.right);
+        if (a) changed = bind(n.left, { index: a.index, fresh: a.fresh }) || changed;
+      } else if (n.type === "ForOfStatement") {
+        const a = aliasOf(n.right);
+        const left = n.left.type === "VariableDeclaration" ? n.left.declarations[0]?.id : n.left;
+        if (a && left) changed = bindPattern(left as Node, a.index, false) || changed;
+      } else if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
+        const callee = strip(n.callee as Node);
+        const name = callee.type.endsWith("MemberExpression") ? memberName(callee) : undefined;
+        if (name === undefined || !SYNC_ARRAY_METHODS.has(name)) return undefined;
+        const a = aliasOf((callee as t.MemberExpression).object);
+        const cb = n.arguments[0] as Node | undefined;
+        if (!a || !cb || !isFunction(cb)) return undefined;
+        const element = cb.params[name === "reduce" || name === "reduceRight" ? 1 : 0];
+        if (element) changed = bindPattern(element, a.index, false) || changed;
+      }
+      return undefined;
+    });
+    if (!changed) break;
+  }
+
+  const ORDINALS = ["first", "second", "third", "fourth", "fifth"];
+  const paramName = (index: number): string => {
+    let p = fn.params[index] as Node | undefined;
+    if (p?.type === "AssignmentPattern") p = p.left;
+    if (p?.type === "RestElement") p = p.argument;
+    if (p?.type === "Identifier") return `its argument \`${p.name}\``;
+    return `its ${ORDINALS[index] ?? `#${index + 1}`} argument`;
+  };
+  const out: ParamWrites = new Map();
+  const record = (index: number, w: Write): void => {
+    if (!out.has(index)) out.set(index, w);
+  };
+  forEachWrite(ctx, body, ({ node, target }) => {
+    const a = aliasOf(target);
+    if (a && !a.fresh)
+      record(a.index, { text: quote(ctx, node), loc: locOf(ctx, node), name: paramName(a.index), via: [] });
+  });
+  // Arguments passed on to functions of the module that write to theirs.
+  ctx.tree.walk(body, (n) => {
+    if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+    const callee = functionOf(ctx, n.callee as Node);
+    if (!callee || callee === fn) return undefined;
+    const restAt = callee.params.findIndex((p) => p.type === "RestElement");
+    n.arguments.forEach((arg, j) => {
+      if (arg.type === "SpreadElement") return;
+      const a = aliasOf(arg as Node);
+      if (!a || a.fresh) return;
+      const w = paramWrites(ctx, callee).get(restAt >= 0 && j >= restAt ? restAt : j);
+      if (w)
+        record(a.index, {
+          ...w,
+          name: paramName(a.index),
+          via: [sourceOf(ctx, strip(n.callee as Node)), ...w.via],
+        });
+    });
+    return undefined;
+  });
+  return out;
+}
+
+/** The first write `fn` makes to any of its arguments' objects, if the module shows one. */
+export function argumentWrite(ctx: Ctx, fn: t.Function): Write | undefined {
+  const writes = paramWrites(ctx, fn);
+  let first: Write | undefined;
+  for (const i of [...writes.keys()].sort((a, b) => a - b)) {
+    first = writes.get(i);
+    break;
+  }
+  return first;
+}
+
+/** The reason a report gives for a function that writes to its arguments. */
+export function describeArgumentWrite(w: Write): string {
+  const at = `\`${w.text}\` at ${w.loc}`;
+  if (w.via.length === 0) return `it writes to ${w.name} (${at})`;
+  return `it passes ${w.name} to \`${w.via[0]}\`, which writes to it (${at})`;
+}
+
+/**
+ * Why `gAsync` runs `g` on the calling thread instead of the pool, if it must: `g` cannot be
+ * reached from a fresh import of its module, or it writes to its arguments' objects (a pool
+ * thread would change its own copies; fixture worker/offload-mutates-argument).
+ */
+export function sameThreadWhy(ctx: Ctx, fn: SaFunction): string | undefined {
+  if (!fn.reachable) return fn.unreachableWhy;
+  const w = argumentWrite(ctx, fn.fn);
+  return w ? describeArgumentWrite(w) : undefined;
+}
