@@ -7,15 +7,31 @@ import { Command, CommanderError } from "commander";
 import { buildCommand } from "./build.js";
 import { checkCommand } from "./check.js";
 import { EXIT_USAGE, UsageError, UsageErrors } from "./errors.js";
+import { escapeControls } from "./escape.js";
 import { inspectCommand } from "./inspect.js";
 import { ownPackage } from "./package-info.js";
 
-function fail(lines: string[], code: number): void {
-  for (const line of lines) process.stderr.write(`smartasync: ${line}\n`);
+/** Each message on its own line; paths and names in it escaped (escape.ts), a stack trace keeps its lines. */
+function fail(lines: string[], code: number, multiline = false): void {
+  for (const line of lines)
+    process.stderr.write(`smartasync: ${escapeControls(line, { newlines: multiline })}\n`);
   process.exitCode = code;
 }
 
+/**
+ * A closed pipe (`smartasync check … | head`) ends the command quietly with the exit code it had
+ * so far: there is no one left to tell (Node would throw EPIPE from the next write).
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit((process.exitCode as number | undefined) ?? 0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const program = new Command("smartasync")
     .description(
       "One function, two colours: see and check what smartasync decides for every @smartasync function and call, and build a tree with it.",
@@ -35,7 +51,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
     } else if (e instanceof UsageErrors) fail(e.messages, EXIT_USAGE);
     else if (e instanceof UsageError) fail([e.message], e.exitCode);
-    else fail([`internal error: ${(e as Error)?.stack ?? String(e)}`], EXIT_USAGE);
+    else fail([`internal error: ${(e as Error)?.stack ?? String(e)}`], EXIT_USAGE, true);
   }
 }
 

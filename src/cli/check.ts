@@ -6,7 +6,7 @@
 import { Command, Option } from "commander";
 import { CODES } from "../core/diagnostics.js";
 import { didYouMean } from "../core/did-you-mean.js";
-import { colourEnabled } from "./colour.js";
+import { colourEnabled, type Paint } from "./colour.js";
 import {
   addCommonOptions,
   type CommonOptions,
@@ -18,6 +18,7 @@ import {
   stdoutPaint,
 } from "./common.js";
 import { UsageError } from "./errors.js";
+import { oneLine } from "./escape.js";
 import { collectFiles } from "./files.js";
 import { type Finding, formatSummary, summarise } from "./findings.js";
 import { formatGithub } from "./format-github.js";
@@ -117,6 +118,24 @@ export function checkFindings(outcomes: TransformOutcome[], deny: DenyRules): Ch
   return out;
 }
 
+/**
+ * `--format text`: one line per finding, `path:line:col: severity CODE: message`. The location,
+ * code and message are escaped (escape.ts): a line break or a terminal escape in a file name,
+ * an import specifier or a code excerpt is shown, never acted on, and never starts a line.
+ */
+export function formatCheckText(findings: CheckFinding[], paint: Paint): string[] {
+  return findings.map((f) => {
+    const sev = f.failsBy
+      ? paint("red", f.failsBy === "error" ? "error" : `denied (${oneLine(f.failsBy)})`)
+      : f.severity === "warning"
+        ? paint("yellow", "warning")
+        : paint("cyan", f.severity);
+    const label =
+      f.failsBy && f.failsBy !== "error" && f.severity !== "error" ? `${f.severity}, ${sev}` : sev;
+    return `${oneLine(f.loc)}: ${label} ${paint("bold", oneLine(f.code))}: ${oneLine(f.message)}`;
+  });
+}
+
 interface CheckOptions extends CommonOptions {
   deny: string[];
   format: "text" | "github";
@@ -160,16 +179,7 @@ export function checkCommand(): Command {
       const text = formatGithub(findings.map((f) => (f.failsBy ? { ...f, severity: "error" as const } : f)));
       if (text) process.stdout.write(`${text}\n`);
     } else {
-      for (const f of findings) {
-        const sev = f.failsBy
-          ? paint("red", f.failsBy === "error" ? "error" : `denied (${f.failsBy})`)
-          : f.severity === "warning"
-            ? paint("yellow", "warning")
-            : paint("cyan", f.severity);
-        const label =
-          f.failsBy && f.failsBy !== "error" && f.severity !== "error" ? `${f.severity}, ${sev}` : sev;
-        process.stdout.write(`${f.loc}: ${label} ${paint("bold", f.code)}: ${f.message}\n`);
-      }
+      for (const line of formatCheckText(findings, paint)) process.stdout.write(`${line}\n`);
     }
     const errors = failing.filter((f) => f.failsBy === "error").length;
     const denied = failing.length - errors;

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { colourEnabled, painter } from "./colour.js";
 import { EXIT_FINDINGS, UsageError } from "./errors.js";
+import { escapeControls, oneLine } from "./escape.js";
 import { loadSwc } from "./swc-loader.js";
 import type { TransformFailure } from "./transform-file.js";
 
@@ -62,10 +63,16 @@ export function projectDir(opts: CommonOptions): string {
 export const stdoutPaint = () => painter(colourEnabled(process.stdout));
 export const stderrPaint = () => painter(colourEnabled(process.stderr));
 
-/** `smartasync: src/app.js: SA301: ...` with the code frame, once, on stderr. */
+/**
+ * `smartasync: src/app.js: SA301: ...` with the code frame, once, on stderr. The path is one
+ * line; the message keeps its line breaks (the frame), every other control character escaped,
+ * colour codes only where the compiler coloured the frame itself (escape.ts).
+ */
 export function printFailure(f: TransformFailure): void {
-  const paint = stderrPaint();
-  process.stderr.write(`${paint("red", "smartasync")}: ${f.path}: ${f.detail}\n`);
+  const colour = colourEnabled(process.stderr);
+  const paint = painter(colour);
+  const detail = escapeControls(f.detail, { newlines: true, colours: colour && f.highlighted === true });
+  process.stderr.write(`${paint("red", "smartasync")}: ${oneLine(f.path)}: ${detail}\n`);
 }
 
 export function exitWith(code: number): void {

@@ -20,9 +20,9 @@ export interface Position {
   column?: number;
 }
 
-/** Splits `path:line:column` from the end (a path may itself hold colons). */
+/** Splits `path:line:column` from the end (a path may itself hold colons, or line breaks). */
 export function parseLoc(loc: string): Position {
-  const m = /^(.*):(\d+):(\d+)$/.exec(loc);
+  const m = /^([\s\S]*):(\d+):(\d+)$/.exec(loc);
   if (!m) return { path: loc };
   return { path: m[1]!, line: Number(m[2]), column: Number(m[3]) };
 }

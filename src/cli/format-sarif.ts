@@ -85,7 +85,9 @@ export function sarifLog(findings: Finding[], cwd: string): Record<string, unkno
         {
           physicalLocation: {
             artifactLocation: {
-              uri: p.path.split("/").map(encodeURIComponent).join("/"),
+              // Well-formed first (a UTF-8 round trip turns a lone surrogate into U+FFFD, as
+              // toWellFormed does): a lone surrogate would make encodeURIComponent throw.
+              uri: Buffer.from(p.path, "utf8").toString("utf8").split("/").map(encodeURIComponent).join("/"),
               uriBaseId: "%SRCROOT%",
             },
             region: { startLine: p.line ?? 1, ...(p.column !== undefined ? { startColumn: p.column } : {}) },

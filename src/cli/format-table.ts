@@ -1,6 +1,7 @@
 /** `--format table`: per file, the call-site table, the function table and the diagnostics. */
 import type { Report } from "../core/report.js";
 import { type Paint, visibleLength } from "./colour.js";
+import { oneLine } from "./escape.js";
 import { parseLoc } from "./findings.js";
 
 /** Aligned columns; the header dimmed. */
@@ -17,7 +18,7 @@ export function table(header: string[], rows: string[][], paint: Paint, indent =
 
 const lineCol = (loc: string): string => {
   const p = parseLoc(loc);
-  return p.line === undefined ? loc : `${p.line}:${p.column}`;
+  return p.line === undefined ? oneLine(loc) : `${p.line}:${p.column}`;
 };
 
 function strategyStyle(strategy: string): "red" | "yellow" | "green" | "cyan" | undefined {
@@ -37,12 +38,17 @@ function strategyStyle(strategy: string): "red" | "yellow" | "green" | "cyan" | 
   }
 }
 
+/**
+ * Every text cell comes from the sources (names, reasons quoting code, file names): each is one
+ * line with its control characters escaped (escape.ts), so a cell cannot break the table or act
+ * on the terminal.
+ */
 export function formatReportTable(report: Report, paint: Paint): string {
   const style = (s: string): string => {
     const st = strategyStyle(s);
-    return st ? paint(st, s) : s;
+    return st ? paint(st, oneLine(s)) : oneLine(s);
   };
-  const out: string[] = [paint("bold", report.file)];
+  const out: string[] = [paint("bold", oneLine(report.file))];
   if (report.functions.length === 0 && report.calls.length === 0 && report.diagnostics.length === 0) {
     out.push(paint("dim", "  no @smartasync functions or calls"));
     return out.join("\n");
@@ -54,12 +60,12 @@ export function formatReportTable(report: Report, paint: Paint): string {
         ["loc", "callee", "context", "in", "strategy", "target", "reason"],
         report.calls.map((c) => [
           lineCol(c.loc),
-          c.callee,
-          c.context,
-          c.in,
+          oneLine(c.callee),
+          oneLine(c.context),
+          oneLine(c.in),
           style(c.strategy),
-          c.target,
-          c.reason ?? "",
+          oneLine(c.target),
+          oneLine(c.reason ?? ""),
         ]),
         paint,
         "    ",
@@ -73,11 +79,11 @@ export function formatReportTable(report: Report, paint: Paint): string {
         ["loc", "name", "kind", "variants", "strategy", "why"],
         report.functions.map((f) => [
           lineCol(f.loc),
-          f.name,
-          f.kind,
-          [f.variants.sync, f.variants.async].filter(Boolean).join(", "),
+          oneLine(f.name),
+          oneLine(f.kind),
+          oneLine([f.variants.sync, f.variants.async].filter(Boolean).join(", ")),
           style(f.syncStrategy ?? f.asyncStrategy ?? ""),
-          f.reasons.join("; "),
+          oneLine(f.reasons.join("; ")),
         ]),
         paint,
         "    ",
@@ -93,7 +99,7 @@ export function formatReportTable(report: Report, paint: Paint): string {
           : d.severity === "warning"
             ? paint("yellow", d.severity)
             : paint("cyan", d.severity);
-      out.push(`    ${lineCol(d.loc)}  ${sev} ${paint("bold", d.code)}: ${d.message}`);
+      out.push(`    ${lineCol(d.loc)}  ${sev} ${paint("bold", oneLine(d.code))}: ${oneLine(d.message)}`);
     }
   }
   return out.join("\n");

@@ -14,6 +14,7 @@ import {
   stdoutPaint,
 } from "./common.js";
 import { UsageError } from "./errors.js";
+import { escapeControls, jsonForTerminal } from "./escape.js";
 import { collectFiles } from "./files.js";
 import { findingsOf, formatSummary, reportOf, summarise } from "./findings.js";
 import { formatGithub } from "./format-github.js";
@@ -27,9 +28,11 @@ interface InspectOptions extends CommonOptions {
   diff?: boolean;
 }
 
+/** The diff, each line's control characters escaped (the code is the file's own) and then coloured. */
 export function colourDiff(patch: string, paint: Paint): string {
   return patch
     .split("\n")
+    .map((line) => escapeControls(line))
     .map((l) =>
       l.startsWith("+++") || l.startsWith("---")
         ? paint("bold", l)
@@ -95,7 +98,7 @@ export function inspectCommand(): Command {
     const paint = stdoutPaint();
     switch (opts.format) {
       case "json":
-        out.push(JSON.stringify(outcomes.map(reportOf), null, 2));
+        out.push(jsonForTerminal(JSON.stringify(outcomes.map(reportOf), null, 2)));
         break;
       case "github": {
         const text = formatGithub(outcomes.flatMap(findingsOf));
@@ -103,7 +106,7 @@ export function inspectCommand(): Command {
         break;
       }
       case "sarif":
-        out.push(JSON.stringify(sarifLog(outcomes.flatMap(findingsOf), cwd), null, 2));
+        out.push(jsonForTerminal(JSON.stringify(sarifLog(outcomes.flatMap(findingsOf), cwd), null, 2)));
         break;
       default:
         for (const o of outcomes) {

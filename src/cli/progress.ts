@@ -3,6 +3,8 @@
  * `CI` variable is not set, and there are enough files for it to matter. Redrawn at most every
  * 50 ms and erased at the end, so the output that follows is unchanged.
  */
+import { oneLine } from "./escape.js";
+
 export const PROGRESS_MIN_FILES = 10;
 
 export interface Progress {
@@ -35,7 +37,7 @@ export function createProgress(
     const filled = Math.round((done / total) * width);
     const bar = "█".repeat(filled) + "░".repeat(width - filled);
     const columns = stream.columns ?? 80;
-    let line = `${label} ${bar} ${done}/${total} ${path}`;
+    let line = `${label} ${bar} ${done}/${total} ${oneLine(path)}`;
     if (line.length > columns - 1) line = line.slice(0, columns - 1);
     stream.write(`\r\u001b[2K${line}`);
   };

@@ -10,6 +10,7 @@ import smartasyncPlugin from "../babel-plugin/index.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } from "./babel-loader.js";
+import { hasTerminalControls } from "./escape.js";
 import { errorText, type Fail, failer, smartasyncFailure, stripFile } from "./failure.js";
 import { describeFsError, displayPath, isTypeScript } from "./files.js";
 import { transformFileSwc } from "./transform-swc.js";
@@ -74,6 +75,8 @@ export interface TransformFailure {
   detail: string;
   /** `path:line:column` (1-based), or the path alone when no position is known. */
   loc: string;
+  /** The compiler coloured `detail`'s code frame itself (its colour codes may be printed as they are). */
+  highlighted?: boolean;
 }
 
 export type TransformOutcome = TransformSuccess | TransformFailure;
@@ -156,6 +159,9 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
   const parserPlugins = [...(options.parserOpts?.plugins ?? [])];
   if ((ext === ".jsx" || ext === ".js") && !parserPlugins.includes("jsx")) parserPlugins.push("jsx");
 
+  // A frame is coloured only for a file with no control characters of its own: then every
+  // colour code in it is Babel's, and the rest of the text can be escaped (common.ts).
+  const highlight = (opts.highlightCode ?? false) && !hasTerminalControls(source);
   let result: Awaited<ReturnType<BabelCore["transformAsync"]>>;
   try {
     result = await babel.transformAsync(source, {
@@ -171,10 +177,11 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
         (/\.c[jt]s$/.test(ext) ? "script" : "module"),
       sourceMaps: opts.sourceMaps ?? false,
       sourceFileName: opts.sourceFileName ?? path,
-      highlightCode: opts.highlightCode ?? false,
+      highlightCode: highlight,
     });
   } catch (e) {
-    return classify(e, file, path, fail);
+    const failure = classify(e, file, path, fail);
+    return highlight ? { ...failure, highlighted: true } : failure;
   }
   const report = (result?.metadata as { smartasync?: Report } | undefined)?.smartasync ?? {
     version: 1 as const,
