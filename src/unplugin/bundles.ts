@@ -118,6 +118,18 @@ export function chunkDoesNotRun(chunk: string, mods: readonly WorkerModule[]): B
   };
 }
 
+/** SA312 for webpack's `node.__filename` other than "eval-only" or false: not the output file's path. */
+export function webpackFilename(mode: string, mods: readonly WorkerModule[]): BundleProblem {
+  return {
+    code: "SA312",
+    severity: "error",
+    message:
+      `SA312: ${describeWorkers(mods)} in workers, which find their output file by \`__filename\`, and webpack replaces it ` +
+      `(node.__filename is ${JSON.stringify(mode)}; "mock" is the default for targets other than node). ` +
+      'Build a Node program: target: "node" (or set node: { __filename: "eval-only" }) (docs/integrations.md#worker-strategies).',
+  };
+}
+
 /** SA312 for webpack's ES module output, where the output file cannot name itself. */
 export function webpackModuleOutput(mods: readonly WorkerModule[]): BundleProblem {
   return {

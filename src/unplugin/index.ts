@@ -36,6 +36,7 @@ import {
   isGuarded,
   singleFileFormat,
   type WorkerModule,
+  webpackFilename,
   webpackModuleOutput,
   workerFunctions,
 } from "./bundles.js";
@@ -441,6 +442,15 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             // `import.meta.url` with the source file's URL); in ES module output that is undefined.
             const held = state.workersIn(used);
             if (held.length) report(webpackModuleOutput(held));
+            return;
+          }
+          // webpack leaves `__filename` to Node only with node.__filename "eval-only" (its
+          // default for node targets) or false; "mock" (web targets) makes it "/index.js".
+          const node = compiler.options.node;
+          const filenameMode = node === false ? false : node?.__filename;
+          if (filenameMode !== false && filenameMode !== "eval-only") {
+            const held = state.workersIn(used);
+            if (held.length) report(webpackFilename(String(filenameMode), held));
             return;
           }
           const why =

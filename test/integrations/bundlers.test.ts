@@ -776,6 +776,23 @@ export function sum(n) {
     ]);
   });
 
+  it('webpack: a target whose __filename is not the output file\'s (web: "mock") is SA312', async () => {
+    const dir = tree("webpack-web", {
+      "src/lib.js": LIB.slice(LIB.indexOf("// @smartasync\nexport async function slow")),
+      "src/main.js": `import { isWorker } from "smartasync/runtime";\nimport { slow } from "./lib.js";\nif (!isWorker) console.log(slow(21));\n`,
+    });
+    const stats = await webpackBuild({
+      context: dir,
+      target: "web",
+      entry: "./src/main.js",
+      output: { path: join(dir, "dist"), filename: "main.cjs" },
+      plugins: [webpackPlugin({ smartasync: { root: dir } })],
+    });
+    expect(stats.toJson({ all: false, errors: true }).errors!.map((e) => e.message)).toEqual([
+      'smartasync: SA312: slow (src/lib.js:2:1) runs in workers, which find their output file by `__filename`, and webpack replaces it (node.__filename is "mock"; "mock" is the default for targets other than node). Build a Node program: target: "node" (or set node: { __filename: "eval-only" }) (docs/integrations.md#worker-strategies).',
+    ]);
+  });
+
   it("webpack's ES module output cannot name itself for a worker: SA312 says what to do", async () => {
     const dir = tree("webpack-esm", {
       "src/lib.js": LIB,
