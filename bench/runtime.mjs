@@ -173,6 +173,38 @@ const blocking = await group(
 );
 addRows(blocking, "synckit createSyncFn round trip", "<= 1.1x");
 
+// The same with an options object as the argument: what the deep check of what crosses a thread
+// (src/runtime/clone.ts) costs on a realistic argument, against the same object sent raw.
+const payload = {
+  id: 1,
+  name: "order-1",
+  tags: ["a", "b", "c"],
+  opts: { cwd: "/srv/app", retries: 3, flags: { dryRun: false, verbose: true } },
+  when: new Date(0),
+  items: [
+    { sku: "x1", qty: 2, price: 9.5 },
+    { sku: "y2", qty: 1, price: 20 },
+  ],
+};
+const blockingObject = await group(
+  [
+    {
+      name: "options object: synckit round trip",
+      batch(n) {
+        for (let i = 0; i < n; i++) sink += synckitInc(payload);
+      },
+    },
+    {
+      name: "options object: runSync round trip",
+      batch(n) {
+        for (let i = 0; i < n; i++) sink += sa.runSync(funcsUrl, "inc", [payload]);
+      },
+    },
+  ],
+  { rounds: 40, n: 250 },
+);
+addRows(blockingObject, "options object: synckit round trip", "<= 1.2x");
+
 // 3. pool: offload vs piscina vs tinypool, one awaited task at a time (latency) and 64 in flight
 const piscina = new Piscina({
   filename: join(here, "workers/pool-worker.mjs"),
@@ -211,6 +243,25 @@ const pool = await group(
   { rounds: 40, n: 200 },
 );
 addRows(pool, "piscina run() round trip", "<= 1.1x");
+
+const poolObject = await group(
+  [
+    {
+      name: "options object: piscina run() round trip",
+      async batch(n) {
+        for (let i = 0; i < n; i++) sink += await piscina.run(payload);
+      },
+    },
+    {
+      name: "options object: offload round trip",
+      async batch(n) {
+        for (let i = 0; i < n; i++) sink += await sa.offload(funcsUrl, "incSync", [payload]);
+      },
+    },
+  ],
+  { rounds: 40, n: 200 },
+);
+addRows(poolObject, "options object: piscina run() round trip", "<= 1.2x");
 
 const burst = (run) => async (n) => {
   const ps = [];

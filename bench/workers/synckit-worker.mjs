@@ -1,3 +1,4 @@
 import { runAsWorker } from "synckit";
 
-runAsWorker(async (x) => x + 1);
+// A number, or the options object of the payload rows (bench/runtime.mjs).
+runAsWorker(async (x) => (typeof x === "number" ? x + 1 : x.id + 1));

@@ -177,13 +177,15 @@ function leafExtra(v: object, name: string): string | undefined {
     default:
       if (ArrayBuffer.isView(v)) return undefined; // indices are its data (own properties: not checked)
   }
-  const keys = Reflect.ownKeys(v);
+  // String keys only: Reflect.ownKeys and getOwnPropertySymbols cost ~10x more on V8 (a
+  // symbol-keyed property on a Date, Map, Set or boxed primitive is not looked for).
+  const keys = Object.getOwnPropertyNames(v);
   const expected = name === "String" ? (v as unknown as string).length + 1 : name === "RegExp" ? 1 : 0;
   if (keys.length === expected) return undefined;
   for (const k of keys) {
     if (name === "RegExp" && k === "lastIndex") continue;
-    if (name === "String" && (k === "length" || (typeof k === "string" && /^\d+$/.test(k)))) continue;
-    return `is a ${name} with its own property ${typeof k === "symbol" ? `[${String(k)}]` : JSON.stringify(k)}, which the copy would drop`;
+    if (name === "String" && (k === "length" || /^\d+$/.test(k))) continue;
+    return `is a ${name} with its own property ${JSON.stringify(k)}, which the copy would drop`;
   }
   return undefined;
 }
@@ -195,6 +197,12 @@ function leafExtra(v: object, name: string): string | undefined {
 interface Walk {
   seen: Set<object> | undefined;
   codec: boolean;
+  /**
+   * Also look for proxies (util.types.isProxy costs ~50 ns an object). Off on the way out: a
+   * proxy of a plain object passes, postMessage refuses it, and the walk is redone with this on
+   * to say where it is (locate).
+   */
+  proxies: boolean;
 }
 
 export function isError(v: unknown): v is Error {
@@ -213,7 +221,7 @@ function check(v: unknown, w: Walk): void {
     w.seen = seen;
   } else if (seen.has(v)) return;
   seen.add(v);
-  if (types.isProxy(v)) throw new Refusal(PROXY);
+  if (w.proxies && types.isProxy(v)) throw new Refusal(PROXY);
   const p = Object.getPrototypeOf(v) as object | null;
   if (p === Object.prototype || p === null) {
     if (p === null) w.codec = true;
@@ -248,16 +256,15 @@ function check(v: unknown, w: Walk): void {
       }
       i++;
     }
-  } else if (isError(v)) {
-    w.codec = true;
-    checkError(v, w);
-  } else if (p === URL.prototype) w.codec = true;
-  else {
+  } else {
     const leaf = leafNames().get(p);
     if (leaf !== undefined) {
       const extra = leafExtra(v, leaf);
       if (extra !== undefined) throw new Refusal(extra);
-    } else if (p === bufferProto) w.codec = true;
+    } else if (isError(v)) {
+      w.codec = true;
+      checkError(v, w);
+    } else if (p === URL.prototype || p === bufferProto) w.codec = true;
     else throw new Refusal(instanceWhy(v, p));
   }
 }
@@ -269,11 +276,15 @@ function mapGet(k: unknown, i: number): string {
   return `.<value #${i}>`;
 }
 
+// getOwnPropertyNames and getOwnPropertySymbols cost several times less than Reflect.ownKeys on
+// V8, which matters on the round trip (docs/performance.md); a descriptor per key says whether
+// it is hidden or an accessor without calling anything.
 function checkProps(o: Record<string, unknown>, w: Walk): void {
-  const keys = Reflect.ownKeys(o);
+  const keys = Object.getOwnPropertyNames(o);
+  const syms = Object.getOwnPropertySymbols(o);
+  if (syms.length > 0) throw new Refusal(symbolKey(syms[0]!));
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
-    if (typeof k === "symbol") throw new Refusal(symbolKey(k));
     if (k === TAG) w.codec = true;
     const d = Object.getOwnPropertyDescriptor(o, k)!;
     if (d.get !== undefined || d.set !== undefined) throw within(new Refusal(ACCESSOR), key(k));
@@ -319,8 +330,8 @@ function checkArray(a: unknown[], w: Walk): void {
       }
     }
   }
-  const syms = Object.getOwnPropertySymbols(a);
-  if (syms.length > 0) throw new Refusal(symbolKey(syms[0]!));
+  // Not looked for on arrays (the cost of getOwnPropertySymbols per array, and of a descriptor
+  // per element): a symbol-keyed property, and a getter defined on an index.
 }
 
 const ERROR_OWN = new Set(["stack", "message", "name", "cause"]);
@@ -575,8 +586,8 @@ export function uncloneable(message: string, valuePath?: string): TypeError {
  * case: no copy, no allocation for primitive arguments), else an encoded copy. Throws the
  * located error for a value that would arrive changed.
  */
-export function sendArgs(args: unknown[], fn: string): { args: unknown[]; c: boolean } {
-  const w: Walk = { seen: undefined, codec: false };
+export function sendArgs(args: unknown[], fn: string, proxies = false): { args: unknown[]; c: boolean } {
+  const w: Walk = { seen: undefined, codec: false, proxies };
   for (let i = 0; i < args.length; i++) {
     const x = args[i];
     if (typeof x === "object" ? x === null : typeof x !== "function" && typeof x !== "symbol") continue;
@@ -597,8 +608,13 @@ export function sendArgs(args: unknown[], fn: string): { args: unknown[]; c: boo
  * A result (`thrown` false) or a thrown value (`thrown` true) as it goes back on the wire.
  * Throws the located error (itself always sendable) when it would arrive changed.
  */
-export function sendValue(v: unknown, fn: string, thrown: boolean): { v: unknown; c: boolean } {
-  const w: Walk = { seen: undefined, codec: false };
+export function sendValue(
+  v: unknown,
+  fn: string,
+  thrown: boolean,
+  proxies = false,
+): { v: unknown; c: boolean } {
+  const w: Walk = { seen: undefined, codec: false, proxies };
   try {
     check(v, w);
   } catch (err) {

@@ -513,7 +513,7 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
   try {
     ch.worker.postMessage(req);
   } catch (err) {
-    throw postFailure(name, err);
+    throw postFailure(args, name, err);
   }
   const limit = config.syncTimeoutMs;
   const deadline = performance.now() + limit;
@@ -552,8 +552,13 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
   }
 }
 
-/** postMessage refused what the check let through (it should not): say so, located by name. */
-function postFailure(name: string, err: unknown): TypeError {
+/**
+ * postMessage refused what the check let through: a proxy (not looked for on the hot path).
+ * The walk again, proxies included, says where (it throws the located error); failing that,
+ * postMessage's own reason.
+ */
+function postFailure(args: unknown[], name: string, err: unknown): TypeError {
+  sendArgs(args, name, true);
   return uncloneable(`smartasync: the arguments of ${name} cannot be sent to a worker (${errorLine(err)})`);
 }
 
@@ -571,6 +576,7 @@ interface Task {
   url: string;
   name: string;
   req: Request;
+  args: unknown[];
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -630,7 +636,11 @@ function dispatch(pw: PoolWorker, t: Task): void {
   try {
     pw.worker.postMessage(t.req);
   } catch (err) {
-    t.reject(postFailure(t.name, err));
+    try {
+      t.reject(postFailure(t.args, t.name, err));
+    } catch (located) {
+      t.reject(located);
+    }
     goIdle(pw);
     return;
   }
@@ -726,7 +736,7 @@ export function offload(moduleUrl: string, name: string, args: unknown[]): Promi
     return Promise.reject(err);
   }
   return new Promise((resolve, reject) => {
-    queue.push({ id: req.id, url, name, req, resolve, reject });
+    queue.push({ id: req.id, url, name, req, args, resolve, reject });
     pump();
   });
 }
@@ -753,4 +763,5 @@ export async function shutdown(): Promise<void> {
   await Promise.allSettled(waits);
 }
 export { expectValue, guard, rethrowGuard, settle } from "./inline.js";
+export { later, settled } from "./later.js";
 export { type Both, explicit, type SmartAsync, smartasync } from "./wrapper.js";

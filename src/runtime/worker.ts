@@ -76,15 +76,18 @@ function fail(id: number, err: unknown): void {
   try {
     send(msg);
   } catch (e) {
-    // postMessage refused what the check let through: send its reason, which always goes.
-    const plain = sendValue(
-      new Error(
+    // postMessage refused what the check let through (a proxy): the walk again, proxies
+    // included, says where; the error sent instead is plain and always goes.
+    let located: unknown;
+    try {
+      sendValue(err, name, true, true);
+      located = new Error(
         `smartasync: ${name} failed with ${errorLine(err)}, which cannot be sent back (${errorLine(e)})`,
-      ),
-      name,
-      true,
-    );
-    send({ id, ok: false, v: plain.v, c: true });
+      );
+    } catch (refusal) {
+      located = refusal;
+    }
+    send({ id, ok: false, v: sendValue(located, name, true).v, c: true });
   }
 }
 
@@ -102,13 +105,18 @@ function succeed(id: number, name: string, value: unknown): void {
   try {
     send(msg);
   } catch (e) {
+    // A proxy (not looked for on the hot path): the walk again, proxies included, says where.
     inflight.set(id, name);
-    fail(
-      id,
-      new TypeError(
+    let located: unknown;
+    try {
+      sendValue(value, name, false, true);
+      located = new TypeError(
         `smartasync: ${name} returned a value that cannot be sent back from its worker (${errorLine(e)})`,
-      ),
-    );
+      );
+    } catch (refusal) {
+      located = refusal;
+    }
+    fail(id, located);
   }
 }
 
