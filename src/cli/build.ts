@@ -4,7 +4,7 @@
  * Never writes into the source tree; writes nothing for a file that fails (exit 1 at the end).
  */
 import { realpathSync } from "node:fs";
-import { copyFile, mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { Command } from "commander";
 import { colourEnabled } from "./colour.js";
@@ -20,8 +20,17 @@ import {
 } from "./common.js";
 import { emitDeclarations } from "./declarations.js";
 import { UsageError, UsageErrors } from "./errors.js";
+import { oneLine } from "./escape.js";
 import { describeFsError, displayPath, walk } from "./files.js";
 import { formatSummary, summarise } from "./findings.js";
+import {
+  copyOutput,
+  linkedOutputFolders,
+  linksLeavingSrc,
+  replacedNote,
+  type Written,
+  writeOutput,
+} from "./out-dir.js";
 import { type BuiltModule, writePackageManifest } from "./package-manifest.js";
 import { runFiles } from "./run-files.js";
 
@@ -75,6 +84,7 @@ interface BuildOptions extends CommonOptions {
   outDir: string;
   sourceMaps: boolean;
   declarations: boolean;
+  followSymlinks?: boolean;
 }
 
 export function buildCommand(): Command {
@@ -91,6 +101,10 @@ export function buildCommand(): Command {
     .option(
       "--no-declarations",
       "do not write .d.ts files for TypeScript sources (by default they are emitted by TypeScript, generated variants included)",
+    )
+    .option(
+      "--follow-symlinks",
+      "read files in <src> that are symbolic links leading outside it (by default such a link is refused)",
     );
   addCommonOptions(cmd);
   return cmd.action(async (srcArg: string, opts: BuildOptions) => {
@@ -125,6 +139,34 @@ export function buildCommand(): Command {
     }
     if (clashes.length > 0) throw new UsageErrors(clashes);
 
+    // Read side: a link in <src> that leads outside it is read only when asked (out-dir.ts).
+    const cwdNow = process.cwd();
+    if (!opts.followSymlinks) {
+      const leaving = linksLeavingSrc(srcDir, [...tree.code, ...tree.other]);
+      if (leaving.length > 0) {
+        throw new UsageErrors(
+          leaving.map(
+            (l) =>
+              `${displayPath(l.file, cwdNow)}: a symbolic link to ${l.target}, outside ${srcArg}; build reads only files inside the source directory (pass --follow-symlinks to read it)`,
+          ),
+        );
+      }
+    }
+    // Write side: no folder of the output may be a link (it would lead out of the out-dir).
+    await mkdir(outDir, { recursive: true });
+    const linked = linkedOutputFolders(outDir, [...taken.keys()]);
+    if (linked.length > 0) {
+      throw new UsageErrors(
+        linked.map(
+          (d) =>
+            `${displayPath(d, cwdNow)}: a symbolic link inside --out-dir ${opts.outDir}; build never writes through one (remove it, or choose another out-dir)`,
+        ),
+      );
+    }
+    const noteLink = (w: Written, file: string): void => {
+      if (w.replacedLink) process.stderr.write(`smartasync build: ${oneLine(replacedNote(file))}\n`);
+    };
+
     const t0 = performance.now();
     const outcomes = await runFiles(tree.code, {
       jobs: opts.jobs,
@@ -149,15 +191,22 @@ export function buildCommand(): Command {
         continue;
       }
       const target = outFile(o.file);
-      await mkdir(dirname(target), { recursive: true });
       let code = o.code.endsWith("\n") ? o.code : `${o.code}\n`;
-      if (o.map) {
-        const mapFile = `${target}.map`;
-        const map = { ...o.map, file: basename(target) };
-        await writeFile(mapFile, `${JSON.stringify(map)}\n`);
-        code += `//# sourceMappingURL=${encodeURI(basename(mapFile))}\n`;
+      try {
+        if (o.map) {
+          const mapFile = `${target}.map`;
+          const map = { ...o.map, file: basename(target) };
+          noteLink(writeOutput(outDir, mapFile, `${JSON.stringify(map)}\n`), mapFile);
+          code += `//# sourceMappingURL=${encodeURI(basename(mapFile))}\n`;
+        }
+        noteLink(writeOutput(outDir, target, code), target);
+      } catch (e) {
+        process.stderr.write(
+          `smartasync: ${oneLine(displayPath(target, cwdNow))}: cannot write: ${oneLine(describeFsError(e))}\n`,
+        );
+        exitWith(EXIT_FINDINGS);
+        continue;
       }
-      await writeFile(target, code);
       written++;
       modules.push({
         source: relative(srcDir, o.file).split(sep).join("/"),
@@ -168,12 +217,11 @@ export function buildCommand(): Command {
     }
     for (const f of tree.other) {
       const target = join(outDir, relative(srcDir, f));
-      await mkdir(dirname(target), { recursive: true });
       try {
-        await copyFile(f, target);
+        noteLink(copyOutput(outDir, f, target), target);
       } catch (e) {
         process.stderr.write(
-          `smartasync: ${displayPath(f, process.cwd())}: cannot copy: ${describeFsError(e)}\n`,
+          `smartasync: ${oneLine(displayPath(f, cwdNow))}: cannot copy: ${oneLine(describeFsError(e))}\n`,
         );
         exitWith(EXIT_FINDINGS);
       }
@@ -184,8 +232,9 @@ export function buildCommand(): Command {
       .filter((f) => /\.[cm]?tsx?$/.test(f) && !f.endsWith(".d.ts"));
     if (opts.declarations && tsSources.length > 0) {
       const d = await emitDeclarations(tsSources, srcDir, outDir, cwd, opts.compiler);
-      if (d.skipped) process.stderr.write(`smartasync build: ${d.skipped}\n`);
-      for (const p of d.problems.slice(0, 10)) process.stderr.write(`smartasync build: declarations: ${p}\n`);
+      if (d.skipped) process.stderr.write(`smartasync build: ${oneLine(d.skipped)}\n`);
+      for (const p of d.problems.slice(0, 10))
+        process.stderr.write(`smartasync build: declarations: ${oneLine(p)}\n`);
       if (d.problems.length > 10)
         process.stderr.write(`smartasync build: declarations: ${d.problems.length - 10} more type errors\n`);
     }
@@ -193,7 +242,7 @@ export function buildCommand(): Command {
     const paint = stdoutPaint();
     const failed = outcomes.length - written;
     process.stdout.write(
-      `smartasync build: ${written} compiled, ${tree.other.length} copied${failed > 0 ? paint("red", `, ${failed} failed (nothing written for them)`) : ""} → ${displayPath(outDir, process.cwd())} (${formatSummary(summary)})\n`,
+      `smartasync build: ${written} compiled, ${tree.other.length} copied${failed > 0 ? paint("red", `, ${failed} failed (nothing written for them)`) : ""} → ${oneLine(displayPath(outDir, cwdNow))} (${formatSummary(summary)})\n`,
     );
     if (failed > 0) exitWith(EXIT_FINDINGS);
   });

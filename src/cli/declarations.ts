@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import smartasyncPlugin, { DECLARATIONS_CALLER } from "../babel-plugin/index.js";
 import { type BabelCore, loadBabel, MissingPackageError } from "./babel-loader.js";
+import { writeOutput } from "./out-dir.js";
 import { loadSwc } from "./swc-loader.js";
 
 type Ts = typeof import("typescript");
@@ -139,8 +140,13 @@ export async function emitDeclarations(
   };
   const written: string[] = [];
   host.writeFile = (f, text) => {
-    ts.sys.writeFile(f, text);
-    written.push(f);
+    // Into the out-dir without following a symbolic link (out-dir.ts).
+    try {
+      writeOutput(outDir, resolve(f), text);
+      written.push(f);
+    } catch (e) {
+      problems.push(`${relative(cwd, f)}: cannot write: ${(e as Error).message}`);
+    }
   };
   const program = ts.createProgram([...sources.keys()], compilerOptions, host);
   const result = program.emit(undefined, undefined, undefined, true);

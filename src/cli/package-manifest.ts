@@ -4,10 +4,10 @@
  * package names it in its package.json (`"smartasync": "./dist/smartasync.manifest.json"`) and
  * importers find each subpath's file through the package's own `exports` (docs/modules.md).
  */
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildFileManifest, MANIFEST_FILE, type ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
+import { writeOutput } from "./out-dir.js";
 
 export interface BuiltModule {
   /** Source file, relative to the source directory, `/`-separated. */
@@ -39,6 +39,7 @@ export async function writePackageManifest(input: ManifestInput): Promise<string
   if (Object.keys(files).length === 0) return undefined;
   const manifest = buildFileManifest(files);
   const path = join(input.outDir, MANIFEST_FILE);
-  await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  // Never through a symbolic link standing at the manifest's place (out-dir.ts).
+  writeOutput(input.outDir, path, `${JSON.stringify(manifest, null, 2)}\n`);
   return path;
 }
