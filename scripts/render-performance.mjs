@@ -95,6 +95,10 @@ const RUNTIME = [
   [/^piscina, 1000/, "piscina, 1000 in flight (per task)", "Offload, 1000 in flight"],
   [/^tinypool, 1000/, "tinypool, 1000 in flight (per task)", "Offload, 1000 in flight"],
   [/^offload, 1000/, "offload, 1000 in flight (per task)", "Offload, 1000 in flight"],
+  [/^options object: synckit/, "synckit round trip, an options object", "Blocking call, an options object"],
+  [/^options object: runSync/, "runSync round trip, an options object", "Blocking call, an options object"],
+  [/^options object: piscina/, "piscina run() round trip, an options object", "Offload, an options object"],
+  [/^options object: offload/, "offload round trip, an options object", "Offload, an options object"],
 ];
 
 function runtimeKind(row) {
