@@ -1,6 +1,6 @@
 import type { types as t } from "@babel/core";
 import type { Plan } from "../core/analysis/analyse.js";
-import type { CallEdit, CallNode } from "../core/analysis/calls.js";
+import { type CallEdit, type CallNode, referenceOf, type Shape } from "../core/analysis/calls.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import type { AwaitFact } from "../core/inline.js";
@@ -17,20 +17,18 @@ export interface EmitCtx {
 }
 
 /** Renames what a call reaches, by its shape (in place, so it works on originals and copies). */
-function rename(ctx: EmitCtx, call: CallNode, shapeKind: string, to: string): void {
+function rename(ctx: EmitCtx, call: CallNode, shapeKind: Shape["kind"], to: string): void {
   const t = ctx.t;
-  const callee = call.callee;
-  if ((shapeKind === "ident" && callee.type === "Identifier") || shapeKind === "choice") {
+  if (shapeKind === "choice") {
     call.callee = t.identifier(to);
     return;
   }
-  if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
-    if (shapeKind === "call-apply" && callee.object.type === "Identifier") {
-      callee.object = t.identifier(to);
-      return;
-    }
-    callee.property = t.identifier(to);
-    callee.computed = false;
+  // The core names the node (through `(0, f)`, `f!`, `.call`, `.bind(…)`, a template's tag).
+  const ref = referenceOf(call, shapeKind);
+  if (ref.type === "Identifier") ref.name = to;
+  else if (ref.type === "MemberExpression" || ref.type === "OptionalMemberExpression") {
+    ref.property = t.identifier(to);
+    ref.computed = false;
   }
 }
 

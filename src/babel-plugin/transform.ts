@@ -274,9 +274,31 @@ function emitPlan(
     );
   }
 
-  // `export { f } from "./a"` → `export { f, fSync } from "./a"`.
-  for (const r of plan.reExports)
-    r.decl.specifiers.push(t.exportSpecifier(nameNode(r.local) as t.Identifier, nameNode(r.exported)));
+  // `export { f } from "./a"` → `export { f, fSync } from "./a"`; exports of an imported `f`.
+  for (const r of plan.reExports) {
+    const local = () => nameNode(r.local) as t.Identifier;
+    if (r.kind === "specifier") {
+      // A string local (`export { "a-bSync" } from`) is valid syntax Babel 7's builder rejects.
+      const spec = t.exportSpecifier(t.identifier("_"), nameNode(r.exported));
+      spec.local = local();
+      r.decl.specifiers.push(spec);
+    } else if (r.kind === "statement")
+      inserts.add(r.after, [
+        t.exportNamedDeclaration(null, [t.exportSpecifier(local(), nameNode(r.exported))]),
+      ]);
+    else if (r.kind === "object")
+      r.obj.properties.push(t.objectProperty(nameNode(r.exported), local(), false, r.exported === r.local));
+    else
+      inserts.add(r.stmt, [
+        t.expressionStatement(
+          t.assignmentExpression(
+            "=",
+            t.memberExpression(t.cloneNode(r.target), nameNode(r.exported), !isIdentifierName(r.exported)),
+            local(),
+          ),
+        ),
+      ]);
+  }
   for (const v of plan.imported.pending) {
     if (v.holder.kind === "import") {
       v.holder.decl.specifiers.push(t.importSpecifier(t.identifier(v.local), nameNode(v.imported)));

@@ -30,6 +30,10 @@ export const CODES = {
     severity: "warning",
     title: "call in the reach of `with` or a direct `eval`: left as a plain call",
   },
+  SA206: {
+    severity: "warning",
+    title: "a smartasync function called by a route that is not followed: left as a plain call",
+  },
   SA207: {
     severity: "warning",
     title: "a discarded call in sync code blocks until a function that can run without bound ends",

@@ -32,6 +32,10 @@ export const MSG = {
       ? // A limit, not a bug: the analysis recurses, and V8's stack ends (test/reliability, depth).
         `this file nests deeper than smartasync can analyse (${message}). Split the deepest expression into smaller ones; raising Node's stack (\`node --stack-size=…\`) also helps.`
       : `internal error in smartasync: ${message}. Please report it with this file.`,
+  notFollowed: (call: string, why: string) =>
+    `\`${call}\` calls a smartasync function by a route smartasync does not follow (${why}), so it stays a plain call, which gives a promise where this code wants the value. Call the function by its own name, or call its variant explicitly.`,
+  captured: (name: string, call: string) =>
+    `this \`${name}\` would capture the generated call of \`${call}\`, which is rewritten to \`${name}(...)\` and must reach smartasync's variant. Rename this binding.`,
   dynamicScope: (call: string) =>
     `\`${call}\` is in the reach of \`with\` or a direct \`eval\`, so which function it calls is decided at run time; it stays a plain call. Move it out of the \`with\` block, or avoid \`eval\` declaring names here.`,
   needsWorker: (fn: string, why: string, reasons: string[]) =>

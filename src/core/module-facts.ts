@@ -25,9 +25,16 @@ export interface ModuleFacts {
   methods: Map<string, Set<FunctionKind>>;
   /** A located warning about this module (missing, unparsable), reported at the import. */
   problem?: string;
+  /** `export * as ns from "./x"`: the facts of `./x`, reached as `ns.f()` by importers. */
+  namespaces?: Map<string, ModuleFacts>;
 }
 
 export const EMPTY_FACTS: ModuleFacts = { exports: new Map(), methods: new Map() };
+
+/** Whether a module holds anything smartasync for an importer (the fast paths ask this). */
+export function hasFacts(facts: ModuleFacts): boolean {
+  return facts.exports.size > 0 || facts.methods.size > 0 || (facts.namespaces?.size ?? 0) > 0;
+}
 
 /** The problem of a file that vanished or cannot be read. */
 export const UNREADABLE = "cannot be read";
@@ -70,12 +77,15 @@ export interface ReExport {
   from: string;
   /** undefined for `export *`; else exported name → imported name. */
   names?: Map<string, string>;
+  /** `export * as ns from "x"`: the name of the namespace. */
+  namespace?: string;
 }
 
 // `[^{}]` (not `[^}]`) and one alternative per quote: a run of unclosed `export {` or quotes is
 // read once, not once per start; `[^\w$]` for `\b`, so recheck can prove it linear
 // (test/security/redos.test.ts).
-const RE_EXPORT = /(?:^|[^\w$])export\s*(\*|\{([^{}]*)\})\s*from\s*(?:"([^"]+)"|'([^']+)')/g;
+const RE_EXPORT =
+  /(?:^|[^\w$])export\s*(\*(?:\s*as\s+([\w$]+))?|\{([^{}]*)\})\s*from\s*(?:"([^"]+)"|'([^']+)')/g;
 
 /**
  * Re-exports found by scanning the text: enough for barrel files, which carry no annotation and
@@ -84,18 +94,24 @@ const RE_EXPORT = /(?:^|[^\w$])export\s*(\*|\{([^{}]*)\})\s*from\s*(?:"([^"]+)"|
 export function scanReExports(source: string): ReExport[] {
   const out: ReExport[] = [];
   for (const m of source.matchAll(RE_EXPORT)) {
-    const from = m[3] ?? m[4];
-    if (m[1] === "*") {
-      out.push({ from });
+    const from = m[4] ?? m[5];
+    if (m[1].startsWith("*")) {
+      out.push(m[2] === undefined ? { from } : { from, namespace: m[2] });
       continue;
     }
     const names = new Map<string, string>();
-    for (const part of m[2].split(",")) {
+    for (const part of m[3].split(",")) {
       // Words split on whitespace (`/\s+as\s+/` retries from every blank of a run: quadratic).
       const words = part.trim().split(/\s+/);
       if (words.length > 1 && words[0] === "type") words.shift();
-      const [imported, exported] = words[1] === "as" ? [words[0], words.slice(2).join(" ")] : [words.join(" ")];
-      if (imported) names.set((exported ?? imported).trim(), imported.trim());
+      const [imported, exported] =
+        words[1] === "as" ? [words[0], words.slice(2).join(" ")] : [words.join(" ")];
+      // String names (`export { "a-b" as ab } from`) are kept without their quotes.
+      const bare = (w: string) => {
+        const v = w.trim();
+        return v.length > 1 && (v[0] === '"' || v[0] === "'") && v.at(-1) === v[0] ? v.slice(1, -1) : v;
+      };
+      if (imported) names.set(bare(exported ?? imported), bare(imported));
     }
     out.push({ from, names });
   }

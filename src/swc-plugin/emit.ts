@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import MagicString from "magic-string";
 import type { Plan } from "../core/analysis/analyse.js";
-import type { CallEdit, CallNode } from "../core/analysis/calls.js";
+import { type CallEdit, type CallNode, referenceOf, type Shape } from "../core/analysis/calls.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { isFunction, type Node } from "../core/analysis/tree.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
@@ -127,23 +127,24 @@ class Editor {
   ) {}
 
   /** Renames what a call reaches, by its shape. */
-  rename(call: CallNode, shapeKind: string, to: string): void {
-    const callee = call.callee as Node;
-    if ((shapeKind === "ident" && callee.type === "Identifier") || shapeKind === "choice") {
+  rename(call: CallNode, shapeKind: Shape["kind"], to: string): void {
+    if (shapeKind === "choice") {
+      this.ms.update(s(call.callee), e(call.callee), to);
+      return;
+    }
+    // The core names the node (through `(0, f)`, `f!`, `.call`, `.bind(…)`, a template's tag).
+    const callee = referenceOf(call, shapeKind);
+    if (callee.type === "Identifier") {
       this.ms.update(s(callee), e(callee), to);
       return;
     }
     if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return;
-    if (shapeKind === "call-apply" && callee.object.type === "Identifier") {
-      this.ms.update(s(callee.object), e(callee.object), to);
-      return;
-    }
     if (!callee.computed) {
       this.ms.update(s(callee.property), e(callee.property), to);
       return;
     }
     // `a["m"]()` → `a.to()`, `a?.["m"]()` → `a?.to()`
-    const from = objectOuterEnd(this.code, call, callee.object);
+    const from = objectOuterEnd(this.code, callee as unknown as CallNode, callee.object);
     this.ms.update(from, e(callee), `${(callee as { optional?: boolean }).optional ? "?." : "."}${to}`);
   }
 
@@ -644,11 +645,18 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
   }
 
   for (const r of plan.reExports) {
-    const last = r.decl.specifiers.at(-1)!;
-    ms.appendLeft(
-      e(last),
-      `, ${r.local === r.exported ? quoted(r.local) : `${quoted(r.local)} as ${quoted(r.exported)}`}`,
-    );
+    const spec = r.local === r.exported ? quoted(r.local) : `${quoted(r.local)} as ${quoted(r.exported)}`;
+    if (r.kind === "specifier") ms.appendLeft(e(r.decl.specifiers.at(-1)!), `, ${spec}`);
+    else if (r.kind === "statement") after(ms, r.after, `export { ${spec} };`);
+    else if (r.kind === "object")
+      ms.appendLeft(
+        e(r.obj.properties.at(-1)!),
+        `, ${r.exported === r.local ? r.local : `${quoted(r.exported)}: ${r.local}`}`,
+      );
+    else {
+      const member = isIdentifierName(r.exported) ? `.${r.exported}` : `[${JSON.stringify(r.exported)}]`;
+      after(ms, r.stmt, `${code.slice(s(r.target), e(r.target))}${member} = ${r.local};`);
+    }
   }
   for (const v of plan.imported.pending) {
     const alias = (sep: string) =>

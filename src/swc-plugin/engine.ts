@@ -6,7 +6,7 @@ import { mayContainAnnotation, mayContainMisspelling } from "../core/annotation.
 import { babelErrorMessage } from "../core/code-frame.js";
 import { scanImports } from "../core/import-scan.js";
 import { MSG } from "../core/messages.js";
-import type { ModuleFacts } from "../core/module-facts.js";
+import { hasFacts, type ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 import { emptyReport, finishReport, type Report } from "../core/report.js";
 import { syntaxOf } from "../core/syntax.js";
@@ -94,7 +94,7 @@ function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph
   for (const { specifier, kind } of scanImports(code)) {
     if (kind === "dynamic") continue;
     const facts = graph.ofImport(specifier, filename, "facts");
-    if (facts.exports.size || facts.methods.size || (kind === "static" && facts.problem)) return true;
+    if (hasFacts(facts) || (kind === "static" && facts.problem)) return true;
   }
   return false;
 }

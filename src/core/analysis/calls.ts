@@ -5,22 +5,48 @@ import { MSG } from "../messages.js";
 import { variantOf } from "../naming.js";
 import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
-import { type Ctx, callText, locOf, warn } from "./ctx.js";
+import { type Ctx, callText, fail, locOf, sourceOf, warn } from "./ctx.js";
 import type { ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { memberName, treeView } from "./view.js";
+import { memberName, TRANSPARENT, treeView } from "./view.js";
 
 export type CallNode = t.CallExpression | t.OptionalCallExpression;
 
-/** How a call reaches its callee, which decides what a rewrite renames. */
+/**
+ * How a call reaches its callee, which decides what a rewrite renames: the reference found by
+ * `referenceOf` (an identifier, or a member whose property is renamed). Parentheses, TypeScript
+ * wrappers (`f!`, `f as T`, `<T>f`, `f satisfies T`) and `(0, f)` around a callee are seen
+ * through (docs/modules.md, "Routes").
+ */
 export type Shape =
-  | { kind: "ident" } // f(), f?.()
+  | { kind: "ident" } // f(), f?.(), (0, f)(), f!(), f`…`
   | { kind: "choice" } // f.sync(), f.async(): the typed wrapper's explicit choices (DESIGN §6)
-  | { kind: "call-apply" } // f.call(...), f.apply(...)
-  | { kind: "member" } // this.m(), super.m(), C.m()
+  | { kind: "call-apply" } // f.call(...), f.apply(...), ns.f.call(...)
+  | { kind: "bind" } // f.bind(t)(...)
+  | { kind: "member" } // this.m(), super.m(), C.m(), ns.f(), NS.f()
   | { kind: "dispatch"; name: string }; // obj.m()
+
+/** Parentheses, TypeScript wrappers and `(a, f)` sequences around a callee: what is called is `f`. */
+export function peelCallee(n: Node): Node {
+  for (;;) {
+    if (TRANSPARENT.has(n.type)) n = (n as { expression: Node }).expression;
+    else if (n.type === "SequenceExpression") n = n.expressions[n.expressions.length - 1] as Node;
+    else return n;
+  }
+}
+
+/**
+ * The node a rewrite of `call` renames, for its shape: an identifier (`f` → `fSync`) or a member
+ * (`ns.f` → `ns.fSync`). Both emitters rename through it, on the original and on copies alike.
+ */
+export function referenceOf(call: Node, shape: Shape["kind"]): Node {
+  let n = peelCallee(call.type === "TaggedTemplateExpression" ? call.tag : (call as { callee: Node }).callee);
+  if (shape === "bind") n = peelCallee((n as t.CallExpression).callee as Node);
+  if (shape === "call-apply" || shape === "bind") n = peelCallee((n as t.MemberExpression).object as Node);
+  return n;
+}
 
 /** A planned edit of one call, keyed by the original call node (applied to copies too). */
 export interface CallEdit {
@@ -49,6 +75,8 @@ export interface Index {
   methodKinds: Map<string, Set<FunctionKind>>;
   methodVariants: Map<string, SaFunction>;
   byName: Map<string, SaFunction>;
+  /** The binding of each function or const form (where its variant is declared). */
+  bindingOf: Map<SaFunction, Binding>;
 }
 
 export function buildIndex(ctx: Ctx, fns: SaFunction[]): Index {
@@ -58,12 +86,16 @@ export function buildIndex(ctx: Ctx, fns: SaFunction[]): Index {
     methodKinds: new Map(),
     methodVariants: new Map(),
     byName: new Map(),
+    bindingOf: new Map(),
   };
   for (const f of fns) {
     if (f.form === "function" || f.form === "const") {
       const from = f.form === "function" ? ctx.tree.parent(f.fn)! : f.stmt!;
       const binding = ctx.scopes.binding(from, f.name);
-      if (binding) index.byBinding.set(binding, f);
+      if (binding) {
+        index.byBinding.set(binding, f);
+        index.bindingOf.set(f, binding);
+      }
       index.byName.set(f.name, f);
       continue;
     }
@@ -107,26 +139,148 @@ function classOfBinding(ctx: Ctx, at: Node, name: string): t.Class | undefined {
   return undefined;
 }
 
+/** A call of a smartasync function through a route that is not followed: why, for SA206. */
+export interface Unfollowed {
+  unfollowed: string;
+  /** Name of the function in reports. */
+  name: string;
+  kind?: FunctionKind;
+  kinds?: Set<FunctionKind>;
+  syncStrategy?: import("../strategy.js").SyncStrategy;
+}
+
+type Lookup = Resolved | Unfollowed | undefined;
+
+const isMember = (n: Node): n is t.MemberExpression | t.OptionalMemberExpression =>
+  n.type === "MemberExpression" || n.type === "OptionalMemberExpression";
+
+/** The callee of a call, seen through wrappers, `.call`/`.apply` and `.bind(…)(…)`. */
 export function resolveCallee(ctx: Ctx, index: Index, call: CallNode): Resolved | undefined {
-  const callee = call.callee as Node;
+  const r = lookupCall(ctx, index, call);
+  return r && "unfollowed" in r ? undefined : r;
+}
+
+/** Like resolveCallee, and says why a call of a smartasync function is not followed. */
+export function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
+  const tagged = call.type === "TaggedTemplateExpression";
+  const raw = (tagged ? call.tag : (call as CallNode).callee) as Node;
+  const callee = peelCallee(raw);
+  if (!tagged && isMember(callee)) {
+    const prop = memberName(callee);
+    if (prop === "call" || prop === "apply") {
+      const r = lookupReference(ctx, index, peelCallee(callee.object as Node), false);
+      if (r && !("unfollowed" in r) && r.shape.kind !== "dispatch" && !r.choice)
+        return { ...r, shape: { kind: "call-apply" } };
+      if (r && "unfollowed" in r) return r;
+    }
+  }
+  if (callee.type === "CallExpression" || callee.type === "OptionalCallExpression") {
+    // `require("./only")(x)` of a module that is a smartasync function (`module.exports = f`).
+    if (!tagged && callee.type === "CallExpression" && ctx.imported) {
+      const whole = ctx.imported.lookup(callee);
+      if (whole) return "unfollowed" in whole ? whole : undefined;
+    }
+    // `f.bind(t)(x)`: the bound function is called at once, so its context is this call's.
+    const inner = peelCallee(callee.callee as Node);
+    if (tagged || !isMember(inner) || memberName(inner) !== "bind") return undefined;
+    const r = lookupReference(ctx, index, peelCallee(inner.object as Node), false);
+    if (r && !("unfollowed" in r) && r.shape.kind !== "dispatch" && !r.choice)
+      return { ...r, shape: { kind: "bind" } };
+    return r && "unfollowed" in r ? r : undefined;
+  }
+  return lookupReference(ctx, index, callee, callee === raw && !tagged);
+}
+
+/**
+ * Why a local binding may not hold the annotated function when a call runs (docs/modules.md,
+ * "Bindings"): it is assigned, declared again, or replaced by a sloppy-mode block function;
+ * `null` where the name at `at` is another function altogether (a nested Annex B `var`).
+ */
+export function rebound(ctx: Ctx, binding: Binding, at: Node): string | null | undefined {
+  const line = (n: Node) => n.loc?.start.line ?? 0;
+  if (binding.violations.length)
+    return `\`${binding.name}\` is assigned at line ${line(binding.violations[0])}`;
+  if (binding.redeclarations?.length)
+    return `\`${binding.name}\` is declared again at line ${line(binding.redeclarations[0])}`;
+  const annex = annexB(ctx).get(binding.name);
+  if (annex) {
+    const home = varScopeOf(ctx, binding.scope.node);
+    for (const d of annex) {
+      const v = varScopeOf(ctx, ctx.tree.parent(d)!);
+      if (!isWithin(ctx, at, v) || !isWithin(ctx, v, home)) continue;
+      // In a nested function the name is that function's own `var`: not this function at all.
+      if (v !== home) return null;
+      return `a block-level \`function ${binding.name}\` at line ${line(d)} replaces it in this sloppy-mode script`;
+    }
+  }
+  return undefined;
+}
+
+function varScopeOf(ctx: Ctx, n: Node): Node {
+  if (n.type === "Program" || isFunction(n)) return n;
+  return ctx.tree.findParent(n, (p) => p.type === "Program" || isFunction(p)) ?? ctx.program;
+}
+
+function isWithin(ctx: Ctx, n: Node, ancestor: Node): boolean {
+  for (let p: Node | undefined = n; p !== undefined; p = ctx.tree.parent(p)) if (p === ancestor) return true;
+  return false;
+}
+
+const annexCache = new WeakMap<Ctx, Map<string, Node[]>>();
+
+/**
+ * Block-level function declarations of a sloppy-mode script, by name: Annex B gives each a `var`
+ * binding in its function too, assigned when the block runs (fixture contexts/annex-b-block-function).
+ */
+function annexB(ctx: Ctx): Map<string, Node[]> {
+  let out = annexCache.get(ctx);
+  if (out) return out;
+  out = new Map();
+  annexCache.set(ctx, out);
+  const program = ctx.program;
+  if (program.sourceType !== "script" || program.directives.some((d) => d.value.value === "use strict"))
+    return out;
+  const found = out;
+  ctx.tree.walk(program, (n) => {
+    if (n.type !== "FunctionDeclaration" || !n.id) return undefined;
+    const parent = ctx.tree.parent(n);
+    const inBlock =
+      (parent?.type === "BlockStatement" && !isFunction(ctx.tree.parent(parent)!)) ||
+      parent?.type === "SwitchCase";
+    if (inBlock) found.set(n.id.name, [...(found.get(n.id.name) ?? []), n]);
+    return undefined;
+  });
+  return out;
+}
+
+function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, depth = 0): Lookup {
   const { scopes } = ctx;
   if (callee.type === "Identifier") {
     const name = callee.name;
     const binding = scopes.binding(callee, name);
     const fn = binding ? index.byBinding.get(binding) : undefined;
-    if (fn) return { fn, shape: { kind: "ident" }, explicit: false };
-    const ext =
-      binding?.kind === "module" || binding?.kind === "const" ? ctx.imported?.resolve(callee) : undefined;
-    if (ext) return { fn: undefined, ext, shape: { kind: "ident" }, explicit: ext.explicit };
+    if (fn) {
+      const why = rebound(ctx, binding!, callee);
+      if (why === null) return undefined;
+      if (why)
+        return { unfollowed: why, name: fn.display, kind: fn.kind, syncStrategy: fn.syncPlan?.strategy };
+      return { fn, shape: { kind: "ident" }, explicit: false };
+    }
+    const ext = binding ? ctx.imported?.lookup(callee) : undefined;
+    if (ext) {
+      if ("unfollowed" in ext) return ext;
+      return { fn: undefined, ext, shape: { kind: "ident" }, explicit: ext.explicit };
+    }
     const v = variantOf(name, ctx.options);
     const of = v ? index.byName.get(v.base) : undefined;
     if (of && of.kind === v!.kind && !binding) return { fn: of, shape: { kind: "ident" }, explicit: true };
+    if (binding && depth < 4) return aliasOf(ctx, index, binding, depth + 1);
     return undefined;
   }
-  if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return undefined;
+  if (!isMember(callee)) return undefined;
   const prop = memberName(callee);
   if (prop === undefined) return undefined;
-  const object = callee.object as Node;
+  const object = peelCallee(callee.object as Node);
   if (object.type === "Identifier" && (prop === "sync" || prop === "async")) {
     const b = scopes.binding(callee, object.name);
     const fn = b ? index.byBinding.get(b) : undefined;
@@ -138,14 +292,30 @@ export function resolveCallee(ctx: Ctx, index: Index, call: CallNode): Resolved 
       return { fn, ext, shape: { kind: "choice" }, explicit: true, choice: self ? "self" : "variant" };
     }
   }
-  if (object.type === "Identifier" && (prop === "call" || prop === "apply")) {
-    const b = scopes.binding(callee, object.name);
-    const fn = b ? index.byBinding.get(b) : undefined;
-    if (fn) return { fn, shape: { kind: "call-apply" }, explicit: false };
+  const ext = ctx.imported?.lookup(callee);
+  if (ext) {
+    if ("unfollowed" in ext) return ext;
+    if (ext.mutable) {
+      // A CommonJS module object whose member this file replaces (`lib.load = stub`): the
+      // runtime marker decides at each call (fixture cjs/mutated-module-object).
+      if (!plain) return { unfollowed: ext.mutable, name: ext.fact.name, kind: ext.fact.kind };
+      return {
+        fn: undefined,
+        ext,
+        shape: { kind: "dispatch", name: prop },
+        explicit: false,
+        kinds: new Set([ext.fact.kind]),
+      };
+    }
+    return { fn: undefined, ext, shape: { kind: "member" }, explicit: ext.explicit };
   }
   if (object.type === "Identifier") {
-    const ext = ctx.imported?.resolve(callee);
-    if (ext) return { fn: undefined, ext, shape: { kind: "member" }, explicit: ext.explicit };
+    // `NS.f()` of a function annotated inside `namespace NS { export … }` (fixture typescript/namespace).
+    const b = scopes.binding(callee, object.name);
+    if (b?.node.type === "TSModuleDeclaration") {
+      const inner = namespaceMember(ctx, index, b.node, prop);
+      if (inner) return { fn: inner, shape: { kind: "member" }, explicit: false };
+    }
   }
   let owner: t.Class | undefined;
   let isStatic = false;
@@ -182,11 +352,61 @@ export function resolveCallee(ctx: Ctx, index: Index, call: CallNode): Resolved 
   )
     return undefined;
   const kinds = index.methodKinds.get(prop);
-  if (kinds) return { fn: undefined, shape: { kind: "dispatch", name: prop }, explicit: false, kinds };
+  if (kinds) {
+    // A dispatch call passes the receiver itself: through `(0, obj.m)` or `(obj.m as T)` the
+    // receiver would change, so such a call is reported instead (fixture contexts/callee-shapes).
+    if (!plain)
+      return {
+        unfollowed: "a method called through parentheses, a sequence or a type assertion is not dispatched",
+        name: prop,
+        kinds,
+      };
+    return { fn: undefined, shape: { kind: "dispatch", name: prop }, explicit: false, kinds };
+  }
   const variantOfMethod = index.methodVariants.get(prop);
-  if (variantOfMethod)
+  if (variantOfMethod && plain)
     return { fn: variantOfMethod, shape: { kind: "dispatch", name: prop }, explicit: true };
   return undefined;
+}
+
+/** The annotated function `prop` exported from the body of `namespace NS { … }`. */
+function namespaceMember(
+  ctx: Ctx,
+  index: Index,
+  ns: t.TSModuleDeclaration,
+  prop: string,
+): SaFunction | undefined {
+  const body = ns.body as Node;
+  if (body.type !== "TSModuleBlock") return undefined;
+  const b = ctx.scopes.scopeOf(body).bindings.get(prop);
+  const fn = b ? index.byBinding.get(b) : undefined;
+  return fn?.exportDecl && !rebound(ctx, b!, body) ? fn : undefined;
+}
+
+/**
+ * `const g = f` (or `= ns.f`, `= f.bind(t)`): a second name for a smartasync function. Its calls
+ * are not followed; they are reported (fixture contexts/alias).
+ */
+function aliasOf(ctx: Ctx, index: Index, binding: Binding, depth: number): Unfollowed | undefined {
+  const d = binding.node;
+  if (d.type !== "VariableDeclarator" || d.id.type !== "Identifier" || !d.init) return undefined;
+  let init = peelCallee(d.init as Node);
+  if (init.type === "CallExpression") {
+    const c = peelCallee(init.callee as Node);
+    if (!isMember(c) || memberName(c) !== "bind") return undefined;
+    init = peelCallee(c.object as Node);
+  }
+  if (init.type !== "Identifier" && !isMember(init)) return undefined;
+  if (init.type === "Identifier" && init.name === binding.name) return undefined;
+  const r = lookupReference(ctx, index, init, false, depth);
+  if (r && "unfollowed" in r) return r;
+  if (!r || r.explicit || r.shape.kind === "dispatch") return undefined;
+  const name = r.fn?.display ?? r.ext!.fact.name;
+  return {
+    unfollowed: `\`${binding.name}\` is a second name for \`${name}\` (line ${d.loc?.start.line ?? 0}); call \`${name}\` itself so its variant can be chosen`,
+    name,
+    kind: r.fn?.kind ?? r.ext!.fact.kind,
+  };
 }
 
 /** Whether a call is an `obj?.m()`-style optional call (its short-circuit must stay). */
@@ -194,26 +414,72 @@ function isOptional(call: CallNode): boolean {
   return call.type === "OptionalCallExpression" || call.callee.type === "OptionalMemberExpression";
 }
 
+/** `f(...)`, or `` f`…` `` for a tagged template: a call as messages quote it. */
+function quoteCall(ctx: Ctx, call: Node): string {
+  if (call.type === "TaggedTemplateExpression") return `${sourceOf(ctx, call.tag as Node)}\`…\``;
+  const c = call as CallNode;
+  const callee = c.callee as Node;
+  if (peelCallee(callee) === callee || c.start == null) return callText(ctx, c);
+  // `(0, obj.m)(...)`: the callee as written, with its parentheses.
+  const end = c.arguments.length ? (c.arguments[0].start ?? 0) : (c.end ?? 0);
+  const head = ctx.code.slice(c.start, end).replace(/\(\s*(\)\s*)?$/, "");
+  return `${head}(${c.arguments.length ? "..." : ""})`;
+}
+
+/**
+ * SA103: a generated name a call is renamed to must reach the generated declaration, never a
+ * user binding nearer the call (`const loadSync = …` in the caller's scope would capture it;
+ * fixture contexts/captured-variant-name).
+ */
+function checkCapture(ctx: Ctx, index: Index, call: Node, r: Resolved, to: string): void {
+  if (r.choice === "self" || r.shape.kind === "dispatch") return;
+  if (r.shape.kind !== "choice" && referenceOf(call, r.shape.kind).type !== "Identifier") return;
+  const found = ctx.scopes.binding(call, to);
+  if (!found) return;
+  const home = r.fn ? index.bindingOf.get(r.fn)?.scope : ctx.scopes.program;
+  if (found.scope === home) return;
+  fail(ctx, "SA103", found.node, MSG.captured(to, quoteCall(ctx, call)));
+}
+
 /** Every call of an annotated function: decided, reported, and its edit planned. */
 export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set()): Map<Node, CallEdit> {
   const edits = new Map<Node, CallEdit>();
   const view = treeView(ctx.tree, ctx.scopes);
-  const visit = (call: CallNode): void => {
-    const r = resolveCallee(ctx, index, call);
-    if (!r) return;
-    const ctxt = classifyCall(view, call as Node);
-    const text = callText(ctx, call);
+  const visit = (call: Node, found: Lookup): void => {
+    if (!found) return;
+    const ctxt = classifyCall(view, call);
+    const text = quoteCall(ctx, call);
     const loc = locOf(ctx, call);
+    if ("unfollowed" in found) {
+      // Plain is right where the source's own call is wanted; where a variant is, say why not.
+      const d = found.kinds
+        ? decideDispatch(found.kinds, ctxt)
+        : decide(found.kind ?? "sync", ctxt, found.syncStrategy);
+      const entry: CallReport = { callee: found.name, loc, ...ctxt, strategy: "direct", target: found.name };
+      if (d.target === "sync" || d.target === "dispatch-sync") {
+        warn(ctx, "SA206", call, MSG.notFollowed(text, found.unfollowed));
+        entry.reason = "SA206";
+      }
+      ctx.report.calls.push(entry);
+      return;
+    }
+    const r = found;
     const calleeName =
       r.fn?.display ?? r.ext?.fact.name ?? (r.shape.kind === "dispatch" ? r.shape.name : "?");
     const from = r.ext ? { from: r.ext.fact.from } : {};
     if (r.explicit && r.choice) {
       const to =
         r.choice === "self"
-          ? (r.fn?.name ?? ((call.callee as t.MemberExpression).object as t.Identifier).name)
+          ? (r.fn?.name ??
+            (
+              peelCallee(
+                (peelCallee((call as CallNode).callee as Node) as t.MemberExpression).object as Node,
+              ) as t.Identifier
+            ).name)
           : r.fn
             ? r.fn.variant
             : r.ext!.variantRef();
+      checkCapture(ctx, index, call, r, to);
       edits.set(call, { shape: r.shape, to });
       ctx.report.calls.push({
         callee: calleeName,
@@ -241,7 +507,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     let d: Decision;
     if (r.shape.kind === "dispatch") {
       d = decideDispatch(r.kinds!, ctxt);
-      if (d.strategy === "dispatch" && isOptional(call)) {
+      if (d.strategy === "dispatch" && isOptional(call as CallNode)) {
         // `obj?.m()` keeps its short-circuit: a dispatch call would evaluate `obj.m` eagerly.
         ctx.report.calls.push({
           callee: calleeName,
@@ -265,6 +531,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
       case "sync":
       case "async": {
         const to = r.fn ? r.fn.variant : r.ext!.variantRef();
+        checkCapture(ctx, index, call, r, to);
         target = variantName!;
         edits.set(call, { shape: r.shape, to });
         break;
@@ -279,7 +546,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     if (d.diagnostic) {
       const v =
         variantName ?? `${calleeName}${kind === "sync" ? ctx.options.asyncSuffix : ctx.options.syncSuffix}`;
-      const vcall = `${text.replace(/^[^(]*/, (m) => {
+      const vcall = `${text.replace(/^[^(`]*/, (m) => {
         // The callee's last name, found from the end (`/[\w$]+$/` retries from every letter).
         let k = m.length;
         while (k > 0 && /[\w$]/.test(m[k - 1]!)) k--;
@@ -308,14 +575,16 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         evalScopes.add(ctx.tree.functionParent(c) ?? program);
     }
   }
-  for (const call of ctx.tree.calls) {
+  const calls: Node[] = ctx.tree.tagged.length ? [...ctx.tree.calls, ...ctx.tree.tagged] : ctx.tree.calls;
+  if (ctx.tree.tagged.length) calls.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+  for (const call of calls) {
     // Variants a previous pass generated are smartasync's own code (idempotence).
     if (generated.size && ctx.tree.findParent(call, (p) => generated.has(p))) continue;
-    if (sloppy && dynamicScope(ctx, call, evalScopes)) {
-      const r = resolveCallee(ctx, index, call);
-      if (r && (r.shape.kind === "ident" || r.shape.kind === "call-apply")) {
-        const ctxt = classifyCall(view, call as Node);
-        const name = r.fn?.display ?? r.ext?.fact.name ?? "?";
+    const r = lookupCall(ctx, index, call);
+    if (r && sloppy && dynamicScope(ctx, call, evalScopes)) {
+      if ("unfollowed" in r || r.shape.kind !== "dispatch") {
+        const ctxt = classifyCall(view, call);
+        const name = "unfollowed" in r ? r.name : (r.fn?.display ?? r.ext?.fact.name ?? "?");
         ctx.report.calls.push({
           callee: name,
           loc: locOf(ctx, call),
@@ -324,11 +593,11 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
           target: name,
           reason: "SA205",
         });
-        warn(ctx, "SA205", call, MSG.dynamicScope(callText(ctx, call)));
+        warn(ctx, "SA205", call, MSG.dynamicScope(quoteCall(ctx, call)));
         continue;
       }
     }
-    visit(call);
+    visit(call, r);
   }
   return edits;
 }

@@ -1,22 +1,28 @@
 import type { types as t } from "@babel/core";
 import type { ExportFact, ModuleFacts } from "../module-facts.js";
-import { exportedVariant } from "../naming.js";
+import { exportedVariant, variantName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
 import type { Ctx } from "./ctx.js";
-import type { ImportedFns } from "./imported.js";
+import type { ImportedFns, ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import type { Node } from "./tree.js";
+import { memberName } from "./view.js";
 
 /** How a module-level name is exported apart from its own declaration. */
 export interface ExportUse {
-  /** `export { f as g }`: the declaration and the exported name. */
-  specifiers: { decl: t.ExportNamedDeclaration; exported: string }[];
+  /** `export { f as g }`: the declaration, the exported name and the local reference. */
+  specifiers: { decl: t.ExportNamedDeclaration; exported: string; ref: t.Identifier }[];
   /** `export default f`. */
   isDefault: boolean;
-  /** CommonJS: `module.exports = { f }` (the object) or `exports.g = f` (the statement). */
+  /** The declaration of `export default f`. */
+  defaultDecl?: t.ExportDefaultDeclaration;
+  /**
+   * CommonJS: `module.exports = { f }`, `Object.assign(module.exports, { f })`, TypeScript's
+   * `export = { f }` (the object) or `exports.g = f` (the statement).
+   */
   cjs: (
-    | { kind: "object"; obj: t.ObjectExpression; exported: string }
-    | { kind: "assign"; stmt: t.Statement; exported: string; target: t.Expression }
+    | { kind: "object"; obj: t.ObjectExpression; exported: string; ref: t.Identifier }
+    | { kind: "assign"; stmt: t.Statement; exported: string; target: t.Expression; ref: t.Identifier }
   )[];
 }
 
@@ -50,26 +56,60 @@ export function indexExports(program: t.Program): Map<string, ExportUse> {
     out.set(name, u);
     return u;
   };
+  // module.exports = { f, g: h }
+  const object = (obj: t.ObjectExpression) => {
+    for (const p of obj.properties) {
+      if (p.type !== "ObjectProperty" || p.computed || p.value.type !== "Identifier") continue;
+      const key =
+        p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : undefined;
+      if (key !== undefined) use(p.value.name).cjs.push({ kind: "object", obj, exported: key, ref: p.value });
+    }
+  };
   for (const s of program.body) {
     if (s.type === "ExportNamedDeclaration" && !s.source && !s.declaration) {
       for (const sp of s.specifiers) {
         if (sp.type === "ExportSpecifier" && sp.local.type === "Identifier")
-          use(sp.local.name).specifiers.push({ decl: s, exported: specifierNames(sp).exported });
+          use(sp.local.name).specifiers.push({
+            decl: s,
+            exported: specifierNames(sp).exported,
+            ref: sp.local,
+          });
       }
     }
-    if (s.type === "ExportDefaultDeclaration" && s.declaration.type === "Identifier")
-      use(s.declaration.name).isDefault = true;
-    if (s.type !== "ExpressionStatement" || s.expression.type !== "AssignmentExpression") continue;
-    const { left, right } = s.expression;
-    // module.exports = { f, g: h }
-    if (isModuleExports(left) && right.type === "ObjectExpression") {
-      for (const p of right.properties) {
-        if (p.type !== "ObjectProperty" || p.computed || p.value.type !== "Identifier") continue;
-        const key =
-          p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : undefined;
-        if (key !== undefined) use(p.value.name).cjs.push({ kind: "object", obj: right, exported: key });
-      }
+    if (s.type === "ExportDefaultDeclaration" && s.declaration.type === "Identifier") {
+      const u = use(s.declaration.name);
+      u.isDefault = true;
+      u.defaultDecl = s;
     }
+    // TypeScript's `export = { f }` is `module.exports = { f }`.
+    if (s.type === "TSExportAssignment" && s.expression.type === "ObjectExpression") object(s.expression);
+    if (s.type !== "ExpressionStatement") continue;
+    const e = s.expression;
+    // Object.assign(module.exports, { f }), Object.assign(exports, { f })
+    if (
+      e.type === "CallExpression" &&
+      e.callee.type === "MemberExpression" &&
+      e.callee.object.type === "Identifier" &&
+      e.callee.object.name === "Object" &&
+      memberName(e.callee) === "assign" &&
+      e.arguments[0] &&
+      isExportsObject(e.arguments[0] as Node)
+    ) {
+      for (const a of e.arguments.slice(1)) if (a.type === "ObjectExpression") object(a);
+    }
+    if (e.type !== "AssignmentExpression") continue;
+    const { left, right } = e;
+    if (isModuleExports(left) && right.type === "ObjectExpression") object(right);
+    // module.exports = f: the module is the function, its ESM default; the variant goes on it
+    // as a property (`module.exports.fSync = fSync`), which Node's CommonJS export scan also sees.
+    if (isModuleExports(left) && right.type === "Identifier")
+      use(right.name).cjs.push({
+        kind: "assign",
+        stmt: s,
+        exported: "default",
+        target: left as t.Expression,
+        ref: right,
+      });
     // exports.g = f; module.exports.g = f
     if (
       left.type === "MemberExpression" &&
@@ -83,6 +123,7 @@ export function indexExports(program: t.Program): Map<string, ExportUse> {
         stmt: s,
         exported: left.property.name,
         target: left.object as t.Expression,
+        ref: right,
       });
     }
   }
@@ -133,7 +174,10 @@ export function factsOfFile(
       });
     }
   }
+  for (const e of exportedImports(ctx, imported, uses))
+    exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
   // Re-exports carry the facts of the modules they come from.
+  const namespaces = new Map<string, ModuleFacts>();
   for (const s of ctx.program.body) {
     if ((s.type !== "ExportNamedDeclaration" && s.type !== "ExportAllDeclaration") || !s.source) continue;
     const facts = imported.factsOf(s.source.value);
@@ -144,6 +188,11 @@ export function factsOfFile(
       continue;
     }
     for (const sp of s.specifiers) {
+      if (sp.type === "ExportNamespaceSpecifier" && (facts.exports.size || facts.namespaces?.size))
+        namespaces.set(
+          sp.exported.type === "Identifier" ? sp.exported.name : (sp.exported as t.StringLiteral).value,
+          facts,
+        );
       if (sp.type !== "ExportSpecifier") continue;
       const { local, exported } = specifierNames(sp);
       const fact = facts.exports.get(local);
@@ -154,19 +203,67 @@ export function factsOfFile(
       });
     }
   }
-  return { exports, methods };
+  return { exports, methods, ...(namespaces.size ? { namespaces } : {}) };
 }
 
-/** `export { f } from "./a"` gains `fSync`: a variant specifier to add to a re-export. */
-export interface ReExportVariant {
-  decl: t.ExportNamedDeclaration;
-  local: string;
+/**
+ * A variant export to add: `export { f } from "./a"` gains `fSync` (a specifier), and so does
+ * `export { f }` of an imported `f`; `export default f` of an imported `f` gains a statement
+ * `export { fSync }`; a CommonJS export of a required `f` gains its variant beside it.
+ */
+export type ReExportVariant = { local: string; exported: string } & (
+  | { kind: "specifier"; decl: t.ExportNamedDeclaration }
+  | { kind: "statement"; after: t.Statement }
+  | ExportUse["cjs"][number]
+);
+
+/** A smartasync function this file imports and exports again (`import { f } …; export { f }`). */
+export interface ExportedImport {
   exported: string;
+  /** Exported name of its variant: named after the local binding, as for a function's own. */
+  variant: string;
+  ref: ImportedRef;
+  via:
+    | { kind: "specifier"; decl: t.ExportNamedDeclaration }
+    | { kind: "statement"; after: t.Statement }
+    | ExportUse["cjs"][number];
+}
+
+/**
+ * Every export of an imported smartasync function (docs/modules.md, "Routes"): ESM export lists,
+ * `export default f`, and CommonJS exports of a required `f`. Facts and emitted exports both
+ * come from here.
+ */
+export function exportedImports(
+  ctx: Ctx,
+  imported: ImportedFns,
+  uses: Map<string, ExportUse>,
+): ExportedImport[] {
+  const out: ExportedImport[] = [];
+  for (const [local, use] of uses) {
+    const add = (exported: string, node: Node, via: ExportedImport["via"]) => {
+      const r = imported.resolve(node);
+      if (!r || r.explicit || r.shape !== "ident") return;
+      const own = variantName(local, r.fact.kind, ctx.options);
+      out.push({
+        exported,
+        variant: exportedVariant(exported, local, own, r.fact.kind, ctx.options),
+        ref: r,
+        via,
+      });
+    };
+    for (const sp of use.specifiers) add(sp.exported, sp.ref, { kind: "specifier", decl: sp.decl });
+    if (use.defaultDecl)
+      add("default", use.defaultDecl.declaration as Node, { kind: "statement", after: use.defaultDecl });
+    for (const c of use.cjs) add(c.exported, c.ref, c);
+  }
+  return out;
 }
 
 /**
  * A file that re-exports smartasync functions by name re-exports their variants too
- * (`export { f } from "./a"` → `export { f, fSync } from "./a"`); `export *` needs nothing.
+ * (`export { f } from "./a"` → `export { f, fSync } from "./a"`); `export *` needs nothing. So
+ * does a file that exports an imported one (`import { f } …; export { f }` → `export { f, fSync }`).
  */
 export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVariant[] {
   const out: ReExportVariant[] = [];
@@ -184,8 +281,19 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
       const as = exportedVariant(exported, local, fact.variant, fact.kind, ctx.options);
       if (names.has(as)) continue;
       names.add(as);
-      out.push({ decl: s, local: fact.variant, exported: as });
+      out.push({ kind: "specifier", decl: s, local: fact.variant, exported: as });
     }
+  }
+  const uses = indexExports(ctx.program);
+  const taken = new Set<string>();
+  for (const s of ctx.program.body) {
+    if (s.type !== "ExportNamedDeclaration" || s.source) continue;
+    for (const sp of s.specifiers) if (sp.type === "ExportSpecifier") taken.add(specifierNames(sp).exported);
+  }
+  for (const e of exportedImports(ctx, imported, uses)) {
+    // Exported by hand already (`export { f, fSync }`): nothing to add.
+    if (e.via.kind !== "object" && e.via.kind !== "assign" && taken.has(e.variant)) continue;
+    out.push({ ...e.via, local: e.ref.variantRef(), exported: e.variant });
   }
   return out;
 }

@@ -1,11 +1,15 @@
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
-import type { ExportFact, ModuleFacts } from "../module-facts.js";
+import { type ExportFact, hasFacts, type ModuleFacts } from "../module-facts.js";
 import { identifierHint, isIdentifierName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
+import type { Unfollowed } from "./calls.js";
+import { peelCallee } from "./calls.js";
 import { type Ctx, warn } from "./ctx.js";
 import type { Names } from "./names.js";
+import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
+import { memberName } from "./view.js";
 
 /** A smartasync function this file imports, as a call site reaches it. */
 export interface ImportedRef {
@@ -16,7 +20,32 @@ export interface ImportedRef {
   explicit: boolean;
   /** Local name to call for the variant; asks for the import on first use. */
   variantRef(): string;
+  /**
+   * A CommonJS module object whose member this file replaces or spies on (`lib.load = stub`):
+   * where, for the report. Its calls go through the runtime marker (dispatch).
+   */
+  mutable?: string;
 }
+
+/** A module object a file holds: `import * as ns`, `require("x")`, `import ns = require("x")`. */
+interface ModuleObject {
+  facts: ModuleFacts;
+  source: string;
+  at: Node;
+  /** The binding of a CommonJS module object, which code may mutate (`lib.load = stub`). */
+  cjs?: Binding;
+}
+
+/** Calls that replace or wrap a property of their first argument (`Object.assign`, `jest.spyOn`). */
+const MUTATORS = new Set([
+  "assign",
+  "defineProperty",
+  "defineProperties",
+  "spyOn",
+  "stub",
+  "replace",
+  "mock",
+]);
 
 /** Where a variant's import goes: beside the function's own import, or in its `require` pattern. */
 export type Holder =
@@ -115,8 +144,7 @@ export class ImportedFns {
   /** Whether anything imported is smartasync (the fast path for files without annotations). */
   any(): boolean {
     for (const source of this.sources()) {
-      const f = this.factsOf(source);
-      if (f.exports.size || f.methods.size) return true;
+      if (hasFacts(this.factsOf(source))) return true;
     }
     return false;
   }
@@ -159,73 +187,189 @@ export class ImportedFns {
 
   /** The imported smartasync function a callee identifier or `ns.f` member leads to. */
   resolve(callee: Node): ImportedRef | undefined {
-    let name: string;
-    let bindingName: string;
-    let shape: ImportedRef["shape"];
-    if (callee.type === "Identifier") {
-      bindingName = callee.name;
-      name = "";
-      shape = "ident";
-    } else if (
-      (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") &&
-      callee.object.type === "Identifier" &&
-      !callee.computed &&
-      callee.property.type === "Identifier"
-    ) {
-      bindingName = callee.object.name;
-      name = callee.property.name;
-      shape = "member";
-    } else {
+    const r = this.lookup(callee);
+    return r && !("unfollowed" in r) ? r : undefined;
+  }
+
+  /**
+   * The module object `n` is (docs/modules.md, "Routes"): a namespace import, a `require(…)` call
+   * or a `const` bound to one, `import x = require(…)`, or a namespace another module re-exports
+   * (`export * as ns from`), also as a member (`lib.ns`).
+   */
+  private moduleObject(node: Node, depth = 0): ModuleObject | undefined {
+    const n = peelCallee(node);
+    const src = requireSource(n);
+    if (src !== undefined) return { facts: this.factsOf(src), source: src, at: n };
+    if (depth > 4) return undefined;
+    if (n.type === "Identifier") {
+      const binding = this.ctx.scopes.binding(n, n.name);
+      const b = binding?.node;
+      if (!b) return undefined;
+      if (
+        b.type === "ImportNamespaceSpecifier" ||
+        b.type === "ImportSpecifier" ||
+        b.type === "ImportDefaultSpecifier"
+      ) {
+        const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
+        const source = decl.source.value;
+        const facts = this.factsOf(source);
+        if (b.type === "ImportNamespaceSpecifier") return { facts, source, at: decl };
+        const ns = facts.namespaces?.get(importedName(b));
+        return ns ? { facts: ns, source, at: decl } : undefined;
+      }
+      if (b.type === "TSImportEqualsDeclaration" && b.moduleReference.type === "TSExternalModuleReference") {
+        const source = b.moduleReference.expression.value;
+        return { facts: this.factsOf(source), source, at: b, cjs: binding };
+      }
+      if (
+        b.type === "VariableDeclarator" &&
+        b.id.type === "Identifier" &&
+        b.init &&
+        !binding!.violations.length
+      ) {
+        const inner = this.moduleObject(b.init as Node, depth + 1);
+        return (
+          inner && {
+            ...inner,
+            at: b,
+            cjs: inner.cjs ?? (requireSource(peelCallee(b.init as Node)) ? binding : undefined),
+          }
+        );
+      }
       return undefined;
     }
-    const binding = this.ctx.scopes.binding(callee, bindingName);
-    if (!binding) return undefined;
-    const b = binding.node;
-    let source: string | undefined;
-    let holder: Holder | undefined;
-    let at: Node;
-    if (
-      binding.kind === "module" &&
-      (b.type === "ImportSpecifier" ||
-        b.type === "ImportDefaultSpecifier" ||
-        b.type === "ImportNamespaceSpecifier")
-    ) {
-      const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
-      source = decl.source.value;
-      at = decl;
-      if (b.type === "ImportNamespaceSpecifier") {
-        if (shape !== "member") return undefined;
-      } else {
-        if (shape !== "ident") return undefined;
-        holder = { kind: "import", decl };
-        name =
-          b.type === "ImportDefaultSpecifier"
-            ? "default"
-            : b.imported.type === "Identifier"
-              ? b.imported.name
-              : b.imported.value;
-      }
-    } else if (b.type === "VariableDeclarator" && binding.kind === "const") {
-      source = requireSource(b.init);
-      if (!source) return undefined;
-      at = b;
-      if (b.id.type === "Identifier") {
-        if (shape !== "member") return undefined;
-      } else if (b.id.type === "ObjectPattern" && shape === "ident") {
-        const pattern = b.id;
-        const prop = pattern.properties.find(
-          (p) => p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === bindingName,
-        ) as t.ObjectProperty | undefined;
-        if (!prop || prop.computed || prop.key.type !== "Identifier") return undefined;
-        name = prop.key.name;
-        holder = { kind: "require", pattern };
-      } else {
+    if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
+      const prop = memberName(n);
+      const outer = prop === undefined ? undefined : this.moduleObject(n.object as Node, depth + 1);
+      const ns = outer?.facts.namespaces?.get(prop!);
+      return ns && outer ? { facts: ns, source: outer.source, at: outer.at } : undefined;
+    }
+    return undefined;
+  }
+
+  /** Members of CommonJS module objects this file writes (`lib.load = …`), by binding. */
+  private mutations?: Map<Binding, Map<string, Node>>;
+
+  private mutatedAt(b: Binding, prop: string): Node | undefined {
+    if (!this.mutations) {
+      const out = new Map<Binding, Map<string, Node>>();
+      const note = (obj: Node, key: string, at: Node) => {
+        const o = peelCallee(obj);
+        if (o.type !== "Identifier") return;
+        const ob = this.ctx.scopes.binding(o, o.name);
+        if (!ob) return;
+        const m = out.get(ob) ?? new Map<string, Node>();
+        out.set(ob, m);
+        if (!m.has(key)) m.set(key, at);
+      };
+      const member = (target: Node, at: Node) => {
+        const m = peelCallee(target);
+        if (m.type === "MemberExpression" || m.type === "OptionalMemberExpression")
+          note(m.object as Node, memberName(m) ?? "*", at);
+      };
+      this.ctx.tree.walk(this.ctx.program, (n) => {
+        if (n.type === "AssignmentExpression") member(n.left as Node, n);
+        else if (n.type === "UpdateExpression") member(n.argument as Node, n);
+        else if (n.type === "UnaryExpression" && n.operator === "delete") member(n.argument as Node, n);
+        else if (n.type === "CallExpression" && n.arguments.length) {
+          const c = peelCallee(n.callee as Node);
+          const name =
+            c.type === "MemberExpression" || c.type === "OptionalMemberExpression"
+              ? memberName(c)
+              : undefined;
+          if (name && MUTATORS.has(name)) {
+            const key = n.arguments[1];
+            note(n.arguments[0] as Node, key?.type === "StringLiteral" ? key.value : "*", n);
+          }
+        }
         return undefined;
-      }
-    } else {
-      return undefined;
+      });
+      this.mutations = out;
     }
-    const facts = this.factsOf(source);
+    const m = this.mutations.get(b);
+    return m?.get(prop) ?? m?.get("*");
+  }
+
+  /** Like resolve, and says why a call of an imported smartasync function is not followed. */
+  lookup(callee: Node): ImportedRef | Unfollowed | undefined {
+    if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
+      const name = memberName(callee);
+      if (name === undefined) return undefined;
+      const o = this.moduleObject(callee.object as Node);
+      if (!o) return undefined;
+      const ref = this.fromFacts(o.source, o.facts, o.at, name, "member", undefined);
+      const at = ref && o.cjs ? this.mutatedAt(o.cjs, name) : undefined;
+      if (ref && at)
+        ref.mutable = `\`${o.cjs!.name}.${name}\` is replaced at line ${at.loc?.start.line ?? 0}`;
+      return ref;
+    }
+    if (callee.type === "CallExpression") return this.wholeModule(callee);
+    if (callee.type !== "Identifier") return undefined;
+    const binding = this.ctx.scopes.binding(callee, callee.name);
+    const b = binding?.node;
+    if (!b) return undefined;
+    if (
+      b.type === "TSImportEqualsDeclaration" ||
+      (b.type === "VariableDeclarator" && b.id.type === "Identifier")
+    )
+      return this.wholeModule(callee);
+    if (binding!.kind === "module" && (b.type === "ImportSpecifier" || b.type === "ImportDefaultSpecifier")) {
+      const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
+      const source = decl.source.value;
+      return this.fromFacts(source, this.factsOf(source), decl, importedName(b), "ident", {
+        kind: "import",
+        decl,
+      });
+    }
+    // `const { f } = require("./lib")`, `const { f } = ns`, `let { f } = lib` (never assigned).
+    if (b.type !== "VariableDeclarator" || b.id.type !== "ObjectPattern" || !b.init) return undefined;
+    const pattern = b.id;
+    const prop = pattern.properties.find(
+      (p) => p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === callee.name,
+    ) as t.ObjectProperty | undefined;
+    if (!prop || prop.computed || (prop.key.type !== "Identifier" && prop.key.type !== "StringLiteral"))
+      return undefined;
+    const o = this.moduleObject(b.init as Node);
+    if (!o) return undefined;
+    const name = prop.key.type === "Identifier" ? prop.key.name : prop.key.value;
+    const ref = this.fromFacts(o.source, o.facts, b, name, "ident", { kind: "require", pattern });
+    if (ref && binding!.violations.length) {
+      return {
+        unfollowed: `\`${callee.name}\` is assigned at line ${binding!.violations[0].loc?.start.line ?? 0}`,
+        name: ref.fact.name,
+        kind: ref.fact.kind,
+        syncStrategy: ref.fact.syncStrategy,
+      };
+    }
+    return ref;
+  }
+
+  /**
+   * A CommonJS module that is itself a smartasync function (`module.exports = f`), called as
+   * such (`const f = require("./f"); f()`): its variant is a property of it, not followed.
+   */
+  private wholeModule(n: Node): Unfollowed | undefined {
+    const o = this.moduleObject(n);
+    const fact = o?.facts.exports.get("default");
+    if (!o || !fact || (n.type !== "CallExpression" && !o.cjs)) return undefined;
+    const self =
+      n.type === "CallExpression" ? `require(${JSON.stringify(o.source)})` : (n as t.Identifier).name;
+    return {
+      unfollowed: `"${o.source}" is itself the function (\`module.exports = ${fact.name}\`); call \`${self}.${fact.variant}()\` for the value`,
+      name: fact.name,
+      kind: fact.kind,
+      syncStrategy: fact.syncStrategy,
+    };
+  }
+
+  private fromFacts(
+    source: string,
+    facts: ModuleFacts,
+    at: Node,
+    name: string,
+    shape: ImportedRef["shape"],
+    holder: Holder | undefined,
+  ): ImportedRef | undefined {
     this.problem(source, facts, at);
     let fact = facts.exports.get(name);
     let explicit = false;
@@ -242,4 +386,10 @@ export class ImportedFns {
       variantRef: () => (holder ? this.localFor(holder, f.variant) : f.variant),
     };
   }
+}
+
+/** The name an import specifier imports (`default` for a default import). */
+function importedName(b: t.ImportSpecifier | t.ImportDefaultSpecifier): string {
+  if (b.type === "ImportDefaultSpecifier") return "default";
+  return b.imported.type === "Identifier" ? b.imported.name : b.imported.value;
 }

@@ -19,7 +19,13 @@ import type { ParsedFile } from "./analyse.js";
 import { buildIndex } from "./calls.js";
 import { collectFunctions } from "./collect.js";
 import { type Ctx, createCtx } from "./ctx.js";
-import { declaredExportName, exportedNames, indexExports } from "./exports.js";
+import {
+  declaredExportName,
+  type ExportUse,
+  exportedImports,
+  exportedNames,
+  indexExports,
+} from "./exports.js";
 import { ImportedFns } from "./imported.js";
 import { statementForms } from "./forms.js";
 import { analyseBody } from "./leaves.js";
@@ -38,6 +44,21 @@ interface Scanned {
   ctx: Ctx;
   fns: SaFunction[];
   exported: Map<string, SaFunction>;
+  uses: Map<string, ExportUse>;
+}
+
+/**
+ * A module without annotations is parsed only if it may export something it imports
+ * (`import { f } …; export { f }`, `module.exports = { f }`); plain re-exports are scanned as text.
+ */
+function mayExportImports(source: string): boolean {
+  return (
+    /(?:^|[^\w$])(?:import|require\s*\()/.test(source) &&
+    // Three simple patterns rather than one: each is proven linear (test/security/redos.test.ts).
+    (/(?:^|[^\w$])export\s*\{[^{}]*\}\s*(?:;|$)/m.test(source) ||
+      /(?:^|[^\w$])export\s+default\s+[\w$]+\s*(?:;|$)/m.test(source) ||
+      /(?:^|[^\w$])(?:export\s*=|module\.exports|exports\.[\w$]+\s*=)/.test(source))
+  );
 }
 
 /**
@@ -121,7 +142,7 @@ export class ModuleGraph {
     for (const f of byName.values()) if (f.exportDecl) exported.set(declaredExportName(f), f);
     const uses = indexExports(parsed.program);
     for (const [local, f] of byName) for (const name of exportedNames(uses.get(local))) exported.set(name, f);
-    const out = { ctx, fns, exported };
+    const out = { ctx, fns, exported, uses };
     this.scanned.set(path, out);
     return out;
   }
@@ -130,7 +151,8 @@ export class ModuleGraph {
     const exports = new Map<string, ExportFact>();
     const methods = new Map<string, Set<FunctionKind>>();
     let problem: string | undefined;
-    if (mayContainAnnotation(source, this.options.runtime)) {
+    const namespaces = new Map<string, ModuleFacts>();
+    if (mayContainAnnotation(source, this.options.runtime) || mayExportImports(source)) {
       const s = this.scan(path, source);
       if (typeof s === "string") return { ...EMPTY_FACTS, problem: s };
       if (withStrategies) {
@@ -155,6 +177,9 @@ export class ModuleGraph {
           from: s.ctx.fileName,
         });
       }
+      // `import { f } from "./a"; export { f }`: the facts of `./a`'s `f` (fixture modules/export-imported).
+      for (const e of exportedImports(s.ctx, s.ctx.imported!, s.uses))
+        if (!exports.has(e.exported)) exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
       for (const f of s.fns) {
         if (f.form !== "class-method" && f.form !== "object-method") continue;
         const kinds = methods.get(f.name) ?? new Set<FunctionKind>();
@@ -179,6 +204,10 @@ export class ModuleGraph {
         }
         for (const [m, kinds] of target.methods)
           methods.set(m, new Set([...(methods.get(m) ?? []), ...kinds]));
+        if (re.namespace !== undefined) {
+          if (target.exports.size || target.namespaces?.size) namespaces.set(re.namespace, target);
+          continue;
+        }
         if (!re.names) {
           for (const [name, fact] of target.exports)
             if (name !== "default" && !exports.has(name)) exports.set(name, fact);
@@ -192,7 +221,12 @@ export class ModuleGraph {
         }
       }
     }
-    return { exports, methods, ...(problem ? { problem } : {}) };
+    return {
+      exports,
+      methods,
+      ...(problem ? { problem } : {}),
+      ...(namespaces.size ? { namespaces } : {}),
+    };
   }
 
   shapeOf(path: string, depth: number): ModuleFacts {

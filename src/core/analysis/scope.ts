@@ -15,6 +15,8 @@ export interface Binding {
   node: Node;
   /** Writes after the declaration: assignments, updates, `for (x of …)` heads. */
   violations: Node[];
+  /** Later declarations of the same name in the same scope (`function f` twice, `var f = …`). */
+  redeclarations?: Node[];
 }
 
 export class Scope {
@@ -87,6 +89,7 @@ function createsScope(n: Node, parent: Node | undefined): boolean {
     case "ClassDeclaration":
     case "ClassExpression":
     case "StaticBlock":
+    case "TSModuleBlock":
       return true;
     case "BlockStatement":
       return !ownsNoScope(n, parent);
@@ -95,7 +98,8 @@ function createsScope(n: Node, parent: Node | undefined): boolean {
   }
 }
 
-const VAR_SCOPES = (n: Node): boolean => n.type === "Program" || n.type === "StaticBlock" || isFunction(n);
+const VAR_SCOPES = (n: Node): boolean =>
+  n.type === "Program" || n.type === "StaticBlock" || n.type === "TSModuleBlock" || isFunction(n);
 
 /**
  * The bindings of every scope of a file, with Babel's kinds and the same hoisting rules
@@ -147,6 +151,14 @@ export class Scopes {
             this.declare(this.program, sp.local.name, "module", sp);
           }
           break;
+        case "TSImportEqualsDeclaration":
+          // `import lib = require("./lib")`: a module object, like `const lib = require(…)`.
+          if (n.importKind !== "type") this.declare(scope, n.id.name, "module", n);
+          break;
+        case "TSModuleDeclaration":
+          // `namespace NS {}`: `NS.f()` reaches the functions it exports (fixture typescript/namespace).
+          if (n.id.type === "Identifier") this.declare(scope, n.id.name, "local", n);
+          break;
         case "CatchClause":
           for (const id of patternNames(n.param)) this.declare(inner, id.name, "let", n);
           break;
@@ -193,8 +205,13 @@ export class Scopes {
 
   private declare(scope: Scope, name: string, kind: BindingKind, node: Node): void {
     const known = scope.bindings.get(name);
-    // `var x; var x;` and a function redeclared by `var` stay one binding (the first).
-    if (known) return;
+    // `var x; var x;` and a function redeclared by `var` stay one binding (the first); a later
+    // declaration that gives it a value is remembered (fixture contexts/redeclared-function).
+    if (known) {
+      if (node.type === "FunctionDeclaration" || (node.type === "VariableDeclarator" && node.init))
+        known.redeclarations = [...(known.redeclarations ?? []), node];
+      return;
+    }
     scope.bindings.set(name, { name, kind, scope, node, violations: [] });
   }
 

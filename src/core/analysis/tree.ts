@@ -207,6 +207,8 @@ export class Tree {
   private readonly links = new Map<Node, Link>();
   /** Every call and optional call, in walk order (pre-order, source order). */
   readonly calls: (t.CallExpression | t.OptionalCallExpression)[] = [];
+  /** Every tagged template (`` f`…` `` calls `f`), in walk order. */
+  readonly tagged: t.TaggedTemplateExpression[] = [];
   /** Every identifier name that appears anywhere (for names generated code may introduce). */
   readonly names = new Set<string>();
 
@@ -217,6 +219,7 @@ export class Tree {
     this.links.set(child, { parent, key, index });
     if (child.type === "CallExpression" || child.type === "OptionalCallExpression") this.calls.push(child);
     else if (child.type === "Identifier") this.names.add(child.name);
+    else if (child.type === "TaggedTemplateExpression") this.tagged.push(child);
   }
 
   link(n: Node): Link | undefined {
