@@ -510,6 +510,7 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
   if (sent.c) req.c = true;
   const state = ch.state;
   Atomics.store(state, STATE.wake, 0);
+  Atomics.store(state, STATE.connect, 0); // a connection left over from an earlier call is not this one's
   try {
     ch.worker.postMessage(req);
   } catch (err) {
