@@ -163,6 +163,32 @@ describe("node --import smartasync/register", () => {
     expect(r.stdout).toContain("stats: 2 lines, 16 words (inline, thread 0)\n");
   });
 
+  it("compiles an importer again when a module it imports with a comment before the specifier changes", () => {
+    // `import … from /* c */ "./lib.ts"`: the cache key reads imports with the compilers' own
+    // import scanner (test/security/import-forms.test.ts has every form); a key that missed
+    // this one served the stale main.ts, which imports a loadSync that is gone.
+    const dir = join(scratch, "comment-import");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+    const lib = join(dir, "lib.ts");
+    writeFileSync(
+      lib,
+      '// @smartasync\nexport async function load(): Promise<string> {\n  return "v1";\n}\n',
+    );
+    writeFileSync(
+      join(dir, "main.ts"),
+      'import { load } from /* c */ "./lib.ts";\nfunction run(): void {\n  const v = load();\n  console.log(`value: ${v}`);\n}\nrun();\n',
+    );
+    const cache = join(scratch, "cache-comment-import");
+    const args = ["--import", "smartasync/register", "main.ts"];
+    expect(node(dir, args, cache).stdout).toBe("value: v1\n");
+    writeFileSync(lib, 'export async function load(): Promise<string> {\n  return "v2";\n}\n');
+    const r = node(dir, args, cache);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("value: [object Promise]\n");
+  });
+
   it("ignores corrupt cache entries and writes them again", () => {
     const cache = join(scratch, "cache-corrupt");
     expectExampleOutput(node(example, MAIN, cache));
