@@ -19,6 +19,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { PluginBuild } from "esbuild";
 import MagicString from "magic-string";
 import type { EmittedChunk } from "rollup";
 import { createUnplugin, type UnpluginContext, type UnpluginInstance } from "unplugin";
@@ -41,6 +42,15 @@ import {
   workerFunctions,
 } from "./bundles.js";
 import { babelEngine, type Engine, swcEngine } from "./engines.js";
+import {
+  finish,
+  layout,
+  pointAt,
+  WORKER_FILE,
+  type WorkerFileBuild,
+  WorkerFiles,
+  workerFileOptions,
+} from "./esbuild-workers.js";
 import {
   DEFAULT_INCLUDE,
   type PluginOptions,
@@ -83,6 +93,12 @@ class BuildState {
   noChunks = "";
   /** The modules given output files of their own in this build. */
   readonly emitted = new Set<string>();
+  /** esbuild: the build, and where its worker files go (esbuild-workers.ts), or why there are none. */
+  esbuild: PluginBuild | undefined;
+  workerFiles: WorkerFiles | undefined;
+  noWorkerFiles = "";
+  /** esbuild: this instance builds the worker file of one module, for the user's build. */
+  nested: WorkerFileBuild | undefined;
   readonly reports = new Map<string, Report>();
   readonly workers = new Map<string, WorkerModule>();
   readonly engine: Engine;
@@ -264,6 +280,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       ? meta.framework
       : "other";
   const state = new BuildState(options, framework);
+  state.nested = (rawOptions as { [WORKER_FILE]?: WorkerFileBuild } | undefined)?.[WORKER_FILE];
   state.setRoot(process.cwd());
   if (framework === "webpack") state.cjsOutput = true;
   const runtime = options.smartasync.runtime;
@@ -313,7 +330,9 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         // again when one of them changes (watch mode, dev server).
         for (const dep of localImports(code, filename)) this.addWatchFile(dep);
         const { report } = out;
-        if (!isEmpty(report)) {
+        // A worker file's build (esbuild) compiles modules the user's build compiles too: their
+        // reports and warnings come from that one.
+        if (!isEmpty(report) && !state.nested) {
           state.reports.set(filename, report);
           options.onReport?.(report);
           for (const d of report.diagnostics)
@@ -321,6 +340,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         }
         const { names, loc } = workerFunctions(report);
         let result = out.code;
+        let map = out.map;
         if (names.length) {
           state.workers.set(filename, { file: filename, names, loc });
           if ((framework === "rollup" || framework === "vite") && !state.serve && result !== undefined) {
@@ -350,8 +370,28 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
           state.workers.delete(filename);
           state.emitted.delete(filename);
         }
+        if (
+          framework === "esbuild" &&
+          names.length &&
+          result !== undefined &&
+          state.workerFiles &&
+          state.esbuild &&
+          filename !== state.nested?.self
+        ) {
+          // The module's calls and registrations name its worker file; its build starts now.
+          const files = state.workerFiles;
+          const build = state.esbuild;
+          ({ code: result, map } = pointAt(result, map, files.urlOf(files.nameOf(filename)), filename));
+          files.start(filename, () =>
+            build.esbuild.build(
+              workerFileOptions(build.initialOptions, filename, files, (o) =>
+                unplugin.esbuild({ ...rawOptions, ...o } as PluginOptions),
+              ),
+            ),
+          );
+        }
         if (result === undefined) return null;
-        return { code: result, map: out.map as never };
+        return { code: result, map: map as never };
       },
     },
 
@@ -470,23 +510,40 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         // esbuild's `cjs` and `iife` output has no `import.meta`.
         const format = o.format ?? (o.bundle && o.platform === "node" ? "cjs" : o.bundle ? "iife" : "esm");
         state.cjsOutput = format !== "esm";
+        state.esbuild = build;
+        if (state.nested) {
+          // A worker file's build: its modules' worker files are the user's build's.
+          state.workerFiles = state.nested.session;
+          return;
+        }
+        const files = layout(o, state.toolRoot, format === "esm");
+        if (files instanceof WorkerFiles) state.workerFiles = files;
+        else state.noWorkerFiles = files ?? "";
         o.metafile = true;
-        build.onEnd((result) => {
-          if (state.workers.size === 0) return;
+        build.onStart(() => {
+          state.workerFiles?.builds.clear();
+        });
+        build.onEnd(async (result) => {
+          const built = state.workerFiles ? await finish(state.workerFiles) : undefined;
+          if (built && result.outputFiles) result.outputFiles.push(...built.outputs);
+          const failed = (built?.errors ?? []).map((text) => ({ text, pluginName: "smartasync" }));
+          // Modules with a worker file of their own are reached there, whatever file holds them.
+          const workers = new Map(
+            [...state.workers].filter(([file]) => !state.workerFiles?.builds.has(file)),
+          );
+          if (workers.size === 0 && failed.length === 0) return;
           const outputs = result.metafile?.outputs ?? {};
           const chunks: ChunkInfo[] = Object.entries(outputs).map(([name, out]) => ({
             name,
             modules: Object.keys(out.inputs).map((p) => resolve(state.toolRoot, p)),
             entries: out.entryPoint ? [resolve(state.toolRoot, out.entryPoint)] : [],
           }));
-          const why =
-            " (esbuild: a plugin cannot add entry points once the build has started, and which modules hold worker functions is known only when they are loaded)";
-          const problems = checkChunks(chunks, state.workers, state.root, isGuarded, why);
+          const problems = checkChunks(chunks, workers, state.root, isGuarded, state.noWorkerFiles);
           const as = (severity: string) =>
             problems
               .filter((p) => p.severity === severity)
               .map((p) => ({ text: p.message, pluginName: "smartasync" }));
-          const errors = as("error");
+          const errors = [...failed, ...as("error")];
           const warnings = as("warning");
           // esbuild puts what an on-end callback returns into the result without printing it:
           // print it as esbuild prints its own messages, at the build's log level.

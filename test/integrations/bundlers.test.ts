@@ -81,8 +81,8 @@ interface Example {
   /** Where `greet("sync code")` is in the source: 1-based line, 0-based column. */
   source: { file: string; line: number; column: number };
   /**
-   * Rollup and Vite give the worker functions' module an output file of its own, so the entry
-   * needs no `isWorker` guard; webpack and esbuild keep it in the entry's file (SA310).
+   * Rollup, Vite and esbuild give the worker functions' module an output file of its own, so the
+   * entry needs no `isWorker` guard; webpack keeps it in the entry's file (SA310).
    */
   ownFile: boolean;
 }
@@ -115,8 +115,8 @@ const examples: Example[] = [
     tool: "esbuild",
     build: ["build.mjs"],
     out: "dist/main.mjs",
-    source: { file: "src/main.ts", line: 6, column: 23 },
-    ownFile: false,
+    source: { file: "src/main.ts", line: 5, column: 23 },
+    ownFile: true,
   },
 ];
 
@@ -195,14 +195,18 @@ describe.each(examples)("examples/bundlers/$tool", (ex) => {
       }
       expect(entry).not.toContain("if (!isWorker)");
       expect(entry).not.toMatch(/import \{[^}]*\bisWorker\b/);
-      // The entry's file registers nothing; the file that does holds no code of the entry.
-      expect(main).not.toContain("register(");
-      const worker = files.filter((f) => readFileSync(join(dir, "dist", f), "utf8").includes("register("));
+      // The file that registers the functions under its own URL holds no code of the entry;
+      // the entry's file registers nothing under its own (esbuild's has a copy of the module
+      // that registers under the worker file's URL).
+      expect(main).not.toContain("register(import.meta.url");
+      const worker = files.filter((f) =>
+        readFileSync(join(dir, "dist", f), "utf8").includes("register(import.meta.url, { shout })"),
+      );
       expect(worker).toHaveLength(1);
       expect(worker[0]).not.toBe(ex.out.slice("dist/".length));
-      const text = readFileSync(join(dir, "dist", worker[0]), "utf8");
-      expect(text).toContain("register(import.meta.url, { shout })");
-      expect(text).not.toContain("console.log");
+      expect(readFileSync(join(dir, "dist", worker[0]), "utf8")).not.toContain("console.log");
+      if (ex.tool === "esbuild")
+        expect(main).toContain(`register(new URL("./${worker[0]}", import.meta.url).href, { shout })`);
     },
   );
 
@@ -573,6 +577,42 @@ export function sum(n) {
     }
   });
 
+  it("esbuild: the module is built into a worker file beside the output, so an unguarded entry runs once (esm, cjs, write: false)", async () => {
+    const dir = tree("own-file-esbuild", { "src/lib.js": WORKER_LIB, "src/main.js": UNGUARDED });
+    const common = {
+      absWorkingDir: dir,
+      entryPoints: ["src/main.js"],
+      bundle: true,
+      platform: "node" as const,
+      plugins: [esbuildPlugin({ smartasync: { root: dir } })],
+      logLevel: "silent" as const,
+    };
+    for (const [format, outfile] of [
+      ["esm", "esm/main.mjs"],
+      ["cjs", "cjs/main.cjs"],
+    ] as const) {
+      const b = await esbuild.build({ ...common, format, outfile, sourcemap: true });
+      expect(b.warnings).toEqual([]);
+      const files = outputs(join(dir, format));
+      expect(files).toEqual([expect.stringMatching(/^lib-[0-9a-f]{8}\.[cm]js$/), outfile.slice(4)]);
+      const worker = readFileSync(join(dir, format, files[0]), "utf8");
+      expect(worker).not.toContain('console.log("main"');
+      expect(worker).toContain(
+        format === "esm" ? "register(import.meta.url, { slow })" : "register(__filename, { slow })",
+      );
+      expect(existsSync(join(dir, format, `${files[0]}.map`))).toBe(true);
+      const r = await run([outfile], dir);
+      expect(`${format}: ${r.stdout}${r.stderr}`).toBe(`${format}: main 42\nsum 55\n`);
+    }
+    // Not written: the worker file is among the result's output files.
+    const mem = await esbuild.build({ ...common, format: "esm", outfile: "mem/main.mjs", write: false });
+    expect(mem.outputFiles.map((f) => f.path.slice(dir.length + 1)).sort()).toEqual([
+      expect.stringMatching(/^mem\/lib-[0-9a-f]{8}\.mjs$/),
+      "mem/main.mjs",
+    ]);
+    expect(existsSync(join(dir, "mem"))).toBe(false);
+  });
+
   it("Rollup: an entry that is itself a worker module keeps its exports", async () => {
     const dir = tree("entry-is-worker", {
       "src/lib.js": WORKER_LIB,
@@ -636,10 +676,10 @@ export function sum(n) {
         `SA310: main.umd.cjs holds slow (src/lib.js:9:1), which runs in workers, and the entry src/main.js ${why}`,
       ),
     ]);
-    // esbuild cannot add entry points once it has started.
+    // esbuild: worker files go beside the one output file; with several, where is not known.
     const e = await esbuild.build({
       absWorkingDir: dir,
-      entryPoints: ["src/main.js"],
+      entryPoints: ["src/main.js", "src/lib.js"],
       bundle: true,
       platform: "node",
       format: "esm",
@@ -649,7 +689,7 @@ export function sum(n) {
     });
     expect(e.warnings.map((w) => w.text)).toEqual([
       expect.stringContaining(
-        "SA310: dist-esbuild/main.js holds slow (src/lib.js:9:1), which runs in workers, and the entry src/main.js (esbuild: a plugin cannot add entry points",
+        "SA310: dist-esbuild/main.js holds slow (src/lib.js:9:1), which runs in workers, and the entry src/main.js (esbuild: smartasync gives worker modules output files of their own only for a bundle with outfile, or with outdir and one entry point without splitting).",
       ),
     ]);
   });
@@ -694,7 +734,10 @@ export function sum(n) {
       plugins: [webpackPlugin()],
     });
     expect(stats.hasErrors()).toBe(false);
-    expect(readFileSync(join(dir, "dist/esbuild.cjs"), "utf8")).toContain('runSync(__filename, "slow"');
+    // esbuild's copy names the module's worker file, which names itself __filename.
+    expect(readFileSync(join(dir, "dist/esbuild.cjs"), "utf8")).toMatch(
+      /runSync\(require\("node:path"\)\.join\(__dirname, "lib-[0-9a-f]{8}\.cjs"\), "slow"/,
+    );
     for (const out of ["dist/main.cjs", "dist/esbuild.cjs", "dist/webpack.cjs"]) {
       const r = await run([out], dir);
       expect(`${out}: ${r.stdout}${r.stderr}`).toBe(`${out}: 42\n`);
