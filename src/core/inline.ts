@@ -9,8 +9,11 @@ import type { ResolvedTwin } from "./twins.js";
 export type AwaitFact =
   /** A call of a smartasync function or method: its sync variant. */
   | { kind: "smartasync"; callee: string }
-  /** A call of an API with a known sync twin. */
-  | { kind: "twin"; twin: ResolvedTwin }
+  /**
+   * A call of an API with a known sync twin; `checks` are the arguments the build could not
+   * prove mean the same to the twin, checked at run time like a guard.
+   */
+  | { kind: "twin"; twin: ResolvedTwin; checks: TwinCheck[] }
   /** `Promise.all([...])` / `Promise.allSettled([...])` over an array literal. */
   | { kind: "combinator"; name: "all" | "allSettled"; elements: AwaitFact[] }
   /**
@@ -27,6 +30,11 @@ export type AwaitFact =
   | { kind: "guarded"; loc: string; text: string }
   /** A known asynchronous API: `await fetch(url)`, `await new Promise(...)`, `Promise.race`, `for await`. */
   | { kind: "unmappable"; why: string };
+
+/** A run-time check of one argument of a twin call (docs/semantics.md, "Twins"). */
+export type TwinCheck =
+  | { kind: "options"; index: number; promiseOnly: readonly string[]; loc: string; text: string }
+  | { kind: "data"; index: number; loc: string; text: string };
 
 export interface LocatedAwait {
   fact: AwaitFact;
@@ -78,6 +86,7 @@ function unmappable(fact: AwaitFact, unproven: Unproven): string | undefined {
 
 function guardsOf(fact: AwaitFact, out: GuardSite[]): void {
   if (fact.kind === "guarded") out.push({ loc: fact.loc, text: fact.text });
+  else if (fact.kind === "twin") for (const c of fact.checks) out.push({ loc: c.loc, text: c.text });
   else if (fact.kind === "combinator") for (const e of fact.elements) guardsOf(e, out);
 }
 
@@ -148,10 +157,16 @@ export const WHY = {
   forAwait: () => `uses \`for await\`${AT}`,
   promiseLocal: (name: string) => `awaits \`${name}\`${AT}, which may hold a promise`,
   other: (text: string) => `awaits ${text}${AT}, which may be a promise`,
+  twinArgs: (text: string) =>
+    `awaits ${text}${AT} with spread arguments, which its sync twin may read otherwise`,
+  promiseOnly: (text: string, key: string) =>
+    `awaits ${text}${AT} with \`${key}\`, which only the promise API honours`,
   unproven: (text: string) =>
     `awaits ${text}${AT}, which smartasync cannot prove is not a promise (option unproven: "worker")`,
   guard: (text: string, loc: string) =>
-    `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
+    text.startsWith("the ")
+      ? `checks ${text} at ${loc}: the sync variant throws a SmartAsyncError there if its twin would read it otherwise`
+      : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
   sequential: (name: string, loc: string) =>
     `runs the calls of Promise.${name}([...]) at ${loc} one after another (sequentially) in the sync variant`,
 } as const;

@@ -11,7 +11,28 @@ export const RUNTIME_MODULE = "\0smartasync-runtime";
 export interface ResolvedTwin {
   module: string;
   name: string;
+  /** Arguments whose meaning differs between the promise API and its twin (built-in twins only). */
+  args?: ArgRules;
 }
+
+/**
+ * Where the promise API and its twin disagree on an argument (docs/semantics.md, "Twins"):
+ * `options` is the index of an options argument whose listed keys only the promise API honours
+ * (`{ signal }`; `cp`'s `filter`, which may be async there); `data` is the index of a data
+ * argument the promise API also takes as an iterable or stream, where the twin takes only a
+ * string or a buffer.
+ */
+export interface ArgRules {
+  options?: { index: number; promiseOnly: readonly string[] };
+  data?: number;
+}
+
+const RULES: Record<string, ArgRules> = {
+  readFile: { options: { index: 1, promiseOnly: ["signal"] } },
+  writeFile: { options: { index: 2, promiseOnly: ["signal"] }, data: 1 },
+  appendFile: { options: { index: 2, promiseOnly: ["signal"] }, data: 1 },
+  cp: { options: { index: 2, promiseOnly: ["filter"] } },
+};
 
 /** An awaited callee as the adapter resolved it: an import of `module`, then member `path`. */
 export interface ImportedCallee {
@@ -84,7 +105,21 @@ export function findTwin(callee: ImportedCallee, options: Options): ResolvedTwin
       ? { module: callee.module, name: entry }
       : { module: entry.module ?? callee.module, name: entry.name };
   }
-  return BUILTIN[c.module]?.[c.name];
+  const builtin = BUILTIN[c.module]?.[c.name];
+  if (!builtin) return undefined;
+  if (builtin.module === "node:fs") {
+    // The twin comes from the module the source named, spelled the same way (`fs` stays `fs`,
+    // `node:fs` stays `node:fs`), so `jest.mock("fs")` and bundler aliases cover both variants.
+    const rules = RULES[c.name];
+    return {
+      module: callee.module.startsWith("node:") ? "node:fs" : "fs",
+      name: builtin.name,
+      ...(rules ? { args: rules } : {}),
+    };
+  }
+  if (c.module === "timers/promises" && c.name === "setTimeout")
+    return { ...builtin, args: { options: { index: 2, promiseOnly: ["signal"] } } };
+  return builtin;
 }
 
 /** Modules whose imports can lead to a twin; adapters only resolve callees from these. */

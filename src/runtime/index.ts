@@ -763,6 +763,6 @@ export async function shutdown(): Promise<void> {
   }
   await Promise.allSettled(waits);
 }
-export { expectValue, guard, rethrowGuard, settle } from "./inline.js";
+export { expectValue, guard, rethrowGuard, settle, twinData, twinOptions } from "./inline.js";
 export { later, settled } from "./later.js";
 export { type Both, explicit, type SmartAsync, smartasync } from "./wrapper.js";

@@ -27,13 +27,52 @@ export function guard<T>(value: T, variant: string, loc: string, text: string): 
 }
 
 function guardError(variant: string, loc: string, text: string): Error {
-  const err = new TypeError(
+  return located(
     `smartasync: ${variant} got a promise from ${text} at ${loc}, where the async function awaits it. ` +
       `A sync variant cannot wait for a promise: pass a value or a sync callback here, mark the function that makes the promise @smartasync, ` +
       `or build with the option unproven: "worker" to run ${variant} on a worker thread.`,
+    "SMARTASYNC_GUARD",
+    loc,
   );
+}
+
+/**
+ * An options argument of a twin call the build could not see (`readFile(path, opts)`): the twin
+ * cannot honour keys only the promise API reads (`signal`; `cp`'s possibly async `filter`), so a
+ * value that sets one fails here, located, instead of being ignored.
+ */
+export function twinOptions<T>(value: T, promiseOnly: readonly string[], twin: string, loc: string): T {
+  if (value !== null && typeof value === "object") {
+    for (const key of promiseOnly) {
+      if ((value as Record<string, unknown>)[key] !== undefined) {
+        throw located(
+          `smartasync: ${twin} cannot honour \`${key}\`, which these options set at ${loc}; only the promise API does. Await the async function here, or leave \`${key}\` out of a call made from sync code.`,
+          "SMARTASYNC_TWIN_ARGUMENT",
+          loc,
+        );
+      }
+    }
+  }
+  return value;
+}
+
+/**
+ * The data argument of a twin write (`writeFile(path, data)`): the promise API also takes an
+ * iterable or a stream, the twin only a string or a buffer.
+ */
+export function twinData<T>(value: T, twin: string, loc: string): T {
+  if (typeof value === "string" || ArrayBuffer.isView(value)) return value;
+  throw located(
+    `smartasync: ${twin} takes a string or a buffer, and the data at ${loc} is ${value === null ? "null" : typeof value === "object" ? "an object (an iterable or a stream?)" : typeof value}; only the promise API reads iterables and streams. Await the async function here, or pass a string or a buffer.`,
+    "SMARTASYNC_TWIN_ARGUMENT",
+    loc,
+  );
+}
+
+function located(message: string, code: string, loc: string): Error {
+  const err = new TypeError(message);
   err.name = "SmartAsyncError";
-  Object.assign(err, { code: "SMARTASYNC_GUARD", loc });
+  Object.assign(err, { code, loc });
   return err;
 }
 

@@ -1,7 +1,7 @@
-import { type AwaitFact, WHY } from "../inline.js";
-import { findTwin } from "../twins.js";
+import { type AwaitFact, type TwinCheck, WHY } from "../inline.js";
+import { findTwin, type ResolvedTwin } from "../twins.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
-import { type Ctx, callText, locOf, sourceOf } from "./ctx.js";
+import { type Ctx, callText, keyName, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import { proofOf } from "./prove.js";
 import { isFunction, type Node } from "./tree.js";
@@ -41,6 +41,52 @@ function leavesOf(
     return;
   }
   out.set(node, factOf(ctx, index, node, returned, strictReturns, owner));
+}
+
+/**
+ * A twin call whose arguments mean the same to the twin (docs/semantics.md, "Twins"): an options
+ * literal with a key only the promise API honours (`{ signal }`) is not mapped; options and data
+ * the build cannot see are checked at run time.
+ */
+function twinFact(ctx: Ctx, call: CallNode, twin: ResolvedTwin): AwaitFact {
+  const rules = twin.args;
+  const checks: TwinCheck[] = [];
+  if (!rules) return { kind: "twin", twin, checks };
+  const args = call.arguments as Node[];
+  if (args.some((a) => a.type === "SpreadElement"))
+    return { kind: "unmappable", why: WHY.twinArgs(callText(ctx, call)) };
+  const name = callText(ctx, call);
+  if (rules.options) {
+    const { index, promiseOnly } = rules.options;
+    const arg = args[index];
+    const literal =
+      arg && (arg.type === "StringLiteral" || arg.type === "TemplateLiteral" || arg.type === "NullLiteral");
+    if (arg && !literal && !(arg.type === "Identifier" && arg.name === "undefined")) {
+      let unseen = arg.type !== "ObjectExpression";
+      if (arg.type === "ObjectExpression") {
+        for (const p of arg.properties as Node[]) {
+          const key =
+            p.type === "SpreadElement" ? undefined : keyName(p as { key: Node; computed?: boolean });
+          if (key === undefined) unseen = true;
+          else if (promiseOnly.includes(key)) return { kind: "unmappable", why: WHY.promiseOnly(name, key) };
+        }
+      }
+      if (unseen)
+        checks.push({
+          kind: "options",
+          index,
+          promiseOnly,
+          loc: locOf(ctx, arg),
+          text: `the options of ${name}`,
+        });
+    }
+  }
+  if (rules.data !== undefined) {
+    const arg = args[rules.data];
+    if (arg && arg.type !== "StringLiteral" && arg.type !== "TemplateLiteral")
+      checks.push({ kind: "data", index: rules.data, loc: locOf(ctx, arg), text: `the data of ${name}` });
+  }
+  return { kind: "twin", twin, checks };
 }
 
 /** How a guard names its operand: `load(...)`, `this.conn`, shortened to one line. */
@@ -104,7 +150,7 @@ function factOf(
     }
     const imported = importedCallee(ctx, callee);
     const twin = imported ? findTwin(imported, ctx.options) : undefined;
-    if (twin) return { kind: "twin", twin };
+    if (twin) return twinFact(ctx, call, twin);
   }
   const proof = proofOf(ctx, node);
   if (proof === "proven") return { kind: "not-promise" };

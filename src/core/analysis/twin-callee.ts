@@ -3,20 +3,43 @@ import { type ImportedCallee, isTwinModule } from "../twins.js";
 import type { Ctx } from "./ctx.js";
 import { requireSource } from "./imported.js";
 import type { Node } from "./tree.js";
+import { TRANSPARENT } from "./view.js";
 
-/** Follows an identifier to an import (ESM or `require`) and collects the member path. */
+/** How many `const` aliases are followed (`const a = fs.promises; const b = a; …`). */
+const MAX_ALIASES = 8;
+
+/**
+ * Follows a callee to a module that has sync twins and collects the member path: imports (named,
+ * default, namespace), `require(...)` and its destructuring, `require("fs").promises.x`, and
+ * `const` aliases of those (`const fsp = fs.promises`, `const { readFile } = fs.promises`).
+ * Anything else (a `let`, a conditional, a computed member) is not followed.
+ */
 export function importedCallee(ctx: Ctx, callee: Node): ImportedCallee | undefined {
-  const members: string[] = [];
-  let node = callee;
-  while (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
-    if (node.computed && node.property.type !== "StringLiteral") return undefined;
-    members.unshift(
-      node.property.type === "Identifier" ? node.property.name : (node.property as t.StringLiteral).value,
-    );
-    node = node.object;
+  return follow(ctx, callee, [], 0);
+}
+
+function follow(ctx: Ctx, expr: Node, after: string[], depth: number): ImportedCallee | undefined {
+  if (depth > MAX_ALIASES) return undefined;
+  const members = [...after];
+  let node = expr;
+  for (;;) {
+    if (TRANSPARENT.has(node.type)) node = (node as { expression: Node }).expression;
+    else if (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
+      if (node.computed && node.property.type !== "StringLiteral") return undefined;
+      members.unshift(
+        node.property.type === "Identifier" ? node.property.name : (node.property as t.StringLiteral).value,
+      );
+      node = node.object;
+    } else break;
+  }
+  const required = requireSource(node);
+  if (required !== undefined) {
+    return isTwinModule(required, ctx.options) && !ctx.scopes.binding(node, "require")
+      ? { module: required, path: members }
+      : undefined;
   }
   if (node.type !== "Identifier") return undefined;
-  const binding = ctx.scopes.binding(callee, node.name);
+  const binding = ctx.scopes.binding(node, node.name);
   if (!binding) return undefined;
   const b = binding.node;
   if (
@@ -32,22 +55,22 @@ export function importedCallee(ctx: Ctx, callee: Node): ImportedCallee | undefin
     }
     return { module: source, path: members };
   }
-  // const fs = require("fs"); const { readFile } = require("fs/promises")
-  if (b.type === "VariableDeclarator" && binding.kind === "const") {
-    const source = requireSource(b.init);
-    if (source === undefined || !isTwinModule(source, ctx.options)) return undefined;
-    if (b.id.type === "Identifier") return { module: source, path: members };
-    if (b.id.type === "ObjectPattern") {
-      for (const p of b.id.properties) {
-        if (p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === node.name) {
-          const key =
-            p.key.type === "Identifier"
+  if (b.type !== "VariableDeclarator" || binding.kind !== "const" || !b.init) return undefined;
+  // const fs = require("fs"); const fsp = fs.promises
+  if (b.id.type === "Identifier") return follow(ctx, b.init as Node, members, depth + 1);
+  // const { readFile } = require("fs/promises"); const { stat } = fs.promises
+  if (b.id.type === "ObjectPattern") {
+    for (const p of b.id.properties) {
+      if (p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === node.name) {
+        const key =
+          p.computed && p.key.type !== "StringLiteral"
+            ? undefined
+            : p.key.type === "Identifier"
               ? p.key.name
               : p.key.type === "StringLiteral"
                 ? p.key.value
                 : undefined;
-          if (key !== undefined) return { module: source, path: [key, ...members] };
-        }
+        if (key !== undefined) return follow(ctx, b.init as Node, [key, ...members], depth + 1);
       }
     }
   }
