@@ -516,7 +516,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
           state.workerFiles = state.nested.session;
           return;
         }
-        const files = layout(o, state.toolRoot, format === "esm");
+        const files = options.workerChunks ? layout(o, state.toolRoot, format === "esm") : state.noChunks;
         if (files instanceof WorkerFiles) state.workerFiles = files;
         else state.noWorkerFiles = files ?? "";
         o.metafile = true;

@@ -676,6 +676,20 @@ export function sum(n) {
         `SA310: main.umd.cjs holds slow (src/lib.js:9:1), which runs in workers, and the entry src/main.js ${why}`,
       ),
     ]);
+    const off = await esbuild.build({
+      absWorkingDir: dir,
+      entryPoints: ["src/main.js"],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: "dist-off/main.js",
+      plugins: [esbuildPlugin({ smartasync: { root: dir }, workerChunks: false })],
+      logLevel: "silent",
+    });
+    expect(off.warnings.map((w) => w.text)).toEqual([
+      expect.stringContaining("and the entry src/main.js (the plugin's workerChunks is false)."),
+    ]);
+    expect(outputs(join(dir, "dist-off"))).toEqual(["main.js"]);
     // esbuild: worker files go beside the one output file; with several, where is not known.
     const e = await esbuild.build({
       absWorkingDir: dir,
