@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import smartasync, { moduleGraphFor } from "../src/babel-plugin/index.js";
 import { buildManifest, factsFromManifest } from "../src/core/module-facts.js";
 import { resolveImport } from "../src/core/resolve.js";
-import { ROOT } from "./harness.js";
+import { type Case, listCases, ROOT, transformCase } from "./harness.js";
+import { transformCaseSwc } from "./swc/harness-swc.js";
 
 const dir = join(ROOT, ".tmp", "modules-test");
 rmSync(dir, { recursive: true, force: true });
@@ -129,4 +130,31 @@ describe("cross-module facts", () => {
     expect(back.exports.get("greet")).toEqual({ ...facts.exports.get("greet"), from: "lib" });
     expect(factsFromManifest("lib", join(dir, "d"), ".", {}).exports.size).toBe(0);
   });
+});
+
+describe("routes (docs/modules.md)", () => {
+  // Companion modules that export what they import: the fixtures compile them, but run only the
+  // first pass. A second pass over their output must add nothing (no `loadSync` twice).
+  const companions: [string, string][] = [
+    ["modules/export-imported", "barrel.js"],
+    ["modules/export-imported", "as-default.js"],
+    ["modules/string-export-names", "barrel.js"],
+    ["cjs/require-routes", "relay.cjs"],
+    ["cjs/require-routes", "lib.cjs"],
+    ["cjs/module-exports-function", "only.cjs"],
+  ];
+  const cases = new Map(listCases().map((c) => [c.name, c] as [string, Case]));
+  for (const [name, file] of companions) {
+    it(`a second pass over ${name}/${file} is a no-op (Babel and SWC)`, () => {
+      const c = cases.get(name)!;
+      const path = join(c.dir, file);
+      const babelOnce = transformCase(c, 8, undefined, path);
+      expect(babelOnce.error).toBeUndefined();
+      expect(babelOnce.code).toMatch(/Sync/);
+      expect(transformCase(c, 8, babelOnce.code, path).code).toBe(babelOnce.code);
+      const swcOnce = transformCaseSwc(c, undefined, path);
+      expect(swcOnce.error).toBeUndefined();
+      expect(transformCaseSwc(c, swcOnce.code, path).code).toBe(swcOnce.code);
+    });
+  }
 });

@@ -27,6 +27,8 @@ export interface ModuleFacts {
   problem?: string;
   /** `export * as ns from "./x"`: the facts of `./x`, reached as `ns.f()` by importers. */
   namespaces?: Map<string, ModuleFacts>;
+  /** A CommonJS module: its default import is `module.exports`, so `lib.f()` reaches `f`. */
+  commonjs?: boolean;
 }
 
 export const EMPTY_FACTS: ModuleFacts = { exports: new Map(), methods: new Map() };

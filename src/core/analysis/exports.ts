@@ -285,14 +285,11 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
     }
   }
   const uses = indexExports(ctx.program);
-  const taken = new Set<string>();
-  for (const s of ctx.program.body) {
-    if (s.type !== "ExportNamedDeclaration" || s.source) continue;
-    for (const sp of s.specifiers) if (sp.type === "ExportSpecifier") taken.add(specifierNames(sp).exported);
-  }
+  // Exported already (by hand, or by a previous pass: idempotence), as ESM or CommonJS.
+  const taken = new Set([...uses.values()].flatMap((u) => exportedNames(u)));
   for (const e of exportedImports(ctx, imported, uses)) {
-    // Exported by hand already (`export { f, fSync }`): nothing to add.
-    if (e.via.kind !== "object" && e.via.kind !== "assign" && taken.has(e.variant)) continue;
+    if (taken.has(e.variant)) continue;
+    taken.add(e.variant);
     out.push({ ...e.via, local: e.ref.variantRef(), exported: e.variant });
   }
   return out;

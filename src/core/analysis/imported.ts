@@ -164,7 +164,7 @@ export class ImportedFns {
     this.locals.set(key, table);
     const known = table.get(imported);
     if (known) return known;
-    // Already imported by hand under some local name?
+    // Already imported by hand (or by a previous pass) under some local name?
     if (holder.kind === "import") {
       for (const sp of holder.decl.specifiers) {
         if (sp.type !== "ImportSpecifier") continue;
@@ -172,6 +172,15 @@ export class ImportedFns {
         if (name === imported) {
           table.set(imported, sp.local.name);
           return sp.local.name;
+        }
+      }
+    } else {
+      for (const p of holder.pattern.properties) {
+        if (p.type !== "ObjectProperty" || p.computed || p.value.type !== "Identifier") continue;
+        const name = p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : "";
+        if (name === imported) {
+          table.set(imported, p.value.name);
+          return p.value.name;
         }
       }
     }
@@ -214,6 +223,8 @@ export class ImportedFns {
         const source = decl.source.value;
         const facts = this.factsOf(source);
         if (b.type === "ImportNamespaceSpecifier") return { facts, source, at: decl };
+        // `import lib from "./lib.cjs"`: the default of a CommonJS module is its `module.exports`.
+        if (facts.commonjs && importedName(b) === "default") return { facts, source, at: decl, cjs: binding };
         const ns = facts.namespaces?.get(importedName(b));
         return ns ? { facts: ns, source, at: decl } : undefined;
       }

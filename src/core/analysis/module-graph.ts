@@ -15,7 +15,7 @@ import type { Options } from "../options.js";
 import { emptyReport } from "../report.js";
 import { forgetResolution, type Resolution, resolveImport } from "../resolve.js";
 import type { FunctionKind } from "../strategy.js";
-import type { ParsedFile } from "./analyse.js";
+import { moduleKind, type ParsedFile } from "./analyse.js";
 import { buildIndex } from "./calls.js";
 import { collectFunctions } from "./collect.js";
 import { type Ctx, createCtx } from "./ctx.js";
@@ -152,9 +152,11 @@ export class ModuleGraph {
     const methods = new Map<string, Set<FunctionKind>>();
     let problem: string | undefined;
     const namespaces = new Map<string, ModuleFacts>();
+    let commonjs = false;
     if (mayContainAnnotation(source, this.options.runtime) || mayExportImports(source)) {
       const s = this.scan(path, source);
       if (typeof s === "string") return { ...EMPTY_FACTS, problem: s };
+      commonjs = moduleKind(s.ctx, false).cjsInput;
       if (withStrategies) {
         const index = buildIndex(s.ctx, s.fns);
         for (const f of s.fns) {
@@ -226,6 +228,7 @@ export class ModuleGraph {
       methods,
       ...(problem ? { problem } : {}),
       ...(namespaces.size ? { namespaces } : {}),
+      ...(commonjs ? { commonjs } : {}),
     };
   }
 
