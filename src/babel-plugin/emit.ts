@@ -2,6 +2,7 @@ import type { types as t } from "@babel/core";
 import type { Plan } from "../core/analysis/analyse.js";
 import { type CallEdit, type CallNode, referenceOf, type Shape } from "../core/analysis/calls.js";
 import type { SaFunction } from "../core/analysis/model.js";
+import { deferredReturns } from "../core/analysis/forms.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import type { AwaitFact } from "../core/inline.js";
 import { syntaxOf } from "../core/syntax.js";
@@ -117,18 +118,6 @@ class SyncMapper {
                 fact.twin.module.replace(/^node:/, "").replace(/\W+/g, "_"),
               );
         call.callee = t.memberExpression(t.identifier(ns), t.identifier(fact.twin.name));
-        for (const c of fact.checks) {
-          const arg = call.arguments[c.index] as t.Expression;
-          const where = [t.stringLiteral(fact.twin.name), t.stringLiteral(c.loc)];
-          call.arguments[c.index] =
-            c.kind === "options"
-              ? runtimeCall(this.ctx, this.imports, "twinOptions", [
-                  arg,
-                  t.arrayExpression(c.promiseOnly.map((k) => t.stringLiteral(k))),
-                  ...where,
-                ])
-              : runtimeCall(this.ctx, this.imports, "twinData", [arg, ...where]);
-        }
         return node;
       }
       case "combinator": {
@@ -218,8 +207,11 @@ export function inlineCopy(
   );
   const fnCopy = (copy.type === "ObjectProperty" ? copy.value : copy) as t.Function;
   const mapper = new SyncMapper(ctx, fn, origOf, imports);
+  const deferred = deferredReturns(ctx.plan.ctx, fn);
   const own = (n: t.Node): t.Node | undefined => {
     if (n.type === "AwaitExpression") return mapper.map(n.argument);
+    if (n.type === "ReturnStatement" && n.argument && deferred.size)
+      deferLeaves(ctx, fn, n, n.argument, deferred, origOf, mapper, imports);
     if (n.type === "ReturnStatement" && n.argument) n.argument = mapper.map(n.argument);
     if (n.type === "CatchClause" && fn.guardCatches?.has(origOf.get(n)!)) rethrowFirst(ctx, fn, n, imports);
     return undefined;
@@ -227,9 +219,58 @@ export function inlineCopy(
   if (fnCopy.body.type === "BlockStatement") rewriteTree(fnCopy.body, own, true);
   else fnCopy.body = mapper.map(rewriteTree(fnCopy.body, own, true) as t.Expression);
   fnCopy.async = false;
+  if (deferred.size && fnCopy.body.type === "BlockStatement") {
+    // The body runs in an arrow (same `this`, `arguments`, `super`), so that a deferred returned
+    // call is made once every `try` of the body is left (runtime/later.ts).
+    const t = ctx.t;
+    const run = t.callExpression(t.arrowFunctionExpression([], fnCopy.body), []);
+    fnCopy.body = t.blockStatement([t.returnStatement(runtimeCall(ctx, imports, "settled", [run]))]);
+  }
   syncReturnType(fnCopy);
   nestedPairs(ctx, fn, edits, imports, map);
   return copy;
+}
+
+/**
+ * A returned call that the async function returns as a promise from inside a `try` (forms.ts,
+ * deferredReturns) becomes `later(fSync, ...args)`: its arguments are evaluated in place, the
+ * call is made after the `try`, as the async function's promise settles after it
+ * (fixture inline/return-in-try).
+ */
+function deferLeaves(
+  ctx: EmitCtx,
+  fn: SaFunction,
+  ret: t.ReturnStatement,
+  node: t.Node,
+  deferred: Set<t.Node>,
+  origOf: Map<t.Node, t.Node>,
+  mapper: SyncMapper,
+  imports: Imports,
+): void {
+  const t = ctx.t;
+  const rec = node as unknown as Record<string, t.Node>;
+  if (TRANSPARENT.has(node.type))
+    return deferLeaves(ctx, fn, ret, rec.expression, deferred, origOf, mapper, imports);
+  if (node.type === "ConditionalExpression") {
+    deferLeaves(ctx, fn, ret, node.consequent, deferred, origOf, mapper, imports);
+    return deferLeaves(ctx, fn, ret, node.alternate, deferred, origOf, mapper, imports);
+  }
+  if (node.type === "LogicalExpression") {
+    deferLeaves(ctx, fn, ret, node.left, deferred, origOf, mapper, imports);
+    return deferLeaves(ctx, fn, ret, node.right, deferred, origOf, mapper, imports);
+  }
+  if (node.type === "SequenceExpression")
+    return deferLeaves(ctx, fn, ret, node.expressions.at(-1)!, deferred, origOf, mapper, imports);
+  const orig = origOf.get(node);
+  if (!orig || !deferred.has(orig)) return;
+  const mapped = mapper.map(node as t.Expression);
+  // A twin (`_fs.readFileSync`) is a plain function: it needs no receiver either.
+  const plain = (callee: t.Node) => callee.type === "Identifier" || fn.leaves.get(orig)?.kind === "twin";
+  const args =
+    mapped.type === "CallExpression" && plain(mapped.callee)
+      ? [mapped.callee as t.Expression, ...(mapped.arguments as t.Expression[])]
+      : [t.arrowFunctionExpression([], mapped)];
+  replaceIn(node, runtimeCall(ctx, imports, "later", args), ret);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
 
 /**
@@ -139,6 +139,31 @@ export interface Manifest {
 export const MANIFEST_FIELD = "smartasync";
 export const MANIFEST_FILE = "smartasync.manifest.json";
 
+/**
+ * Where a package's `"smartasync"` manifest path leads, if it stays inside the package: a
+ * dependency's package.json is not trusted to make smartasync open files elsewhere (`../../x`,
+ * an absolute path, or a symbolic link inside the package that leads out). Otherwise the problem,
+ * reported at the import (SECURITY.md; test/security/manifest-paths.test.ts).
+ */
+export function manifestPath(dir: string, field: string): string | { problem: string } {
+  const refuse = (why: string) => ({
+    problem: `names a smartasync manifest (${field}) ${why}; smartasync reads a manifest only inside its package`,
+  });
+  if (isAbsolute(field)) return refuse("by an absolute path");
+  const path = resolve(dir, field);
+  const inside = (p: string, root: string) => p.startsWith(root.endsWith(sep) ? root : root + sep);
+  if (!inside(path, resolve(dir))) return refuse("outside its package");
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return path; // missing: reading it reports that
+  }
+  if (!inside(real, realpathSync(dir)))
+    return refuse("that leads outside its package through a symbolic link");
+  return path;
+}
+
 /** Facts of a package subpath from its manifest; a package without one is plain JavaScript. */
 export function factsFromManifest(
   name: string,
@@ -150,7 +175,9 @@ export function factsFromManifest(
   if (typeof field !== "string") return EMPTY_FACTS;
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(readFileSync(join(dir, field), "utf8")) as Manifest;
+    const where = manifestPath(dir, field);
+    if (typeof where !== "string") return { ...EMPTY_FACTS, problem: where.problem };
+    manifest = JSON.parse(readFileSync(where, "utf8")) as Manifest;
   } catch {
     return { ...EMPTY_FACTS, problem: `names a smartasync manifest (${field}) that cannot be read` };
   }

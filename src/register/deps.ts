@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { scanImports } from "../core/import-scan.js";
+import { manifestPath } from "../core/module-facts.js";
 import { resolveImport } from "../core/resolve.js";
 
 export function hash(text: string | Buffer): string {
@@ -52,8 +53,10 @@ function packageFingerprint(name: string, dir: string, packageJson: Record<strin
     const field = packageJson.smartasync;
     let manifest = "-";
     if (typeof field === "string") {
+      // Only a manifest inside the package is read, as the analysis reads it (module-facts.ts).
+      const where = manifestPath(dir, field);
       try {
-        manifest = hash(readFileSync(join(dir, field)));
+        manifest = typeof where === "string" ? hash(readFileSync(where)) : "refused";
       } catch {
         manifest = "unreadable";
       }

@@ -4,6 +4,7 @@ import type { Plan } from "../core/analysis/analyse.js";
 import { type CallEdit, type CallNode, referenceOf, type Shape } from "../core/analysis/calls.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { isFunction, type Node } from "../core/analysis/tree.js";
+import { deferredReturns } from "../core/analysis/forms.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import { exportedVariant, isIdentifierName } from "../core/naming.js";
 import { syntaxOf } from "../core/syntax.js";
@@ -235,13 +236,6 @@ class SyncCopy {
                 fact.twin.module.replace(/^node:/, "").replace(/\W+/g, "_"),
               );
         this.ed.ms.update(s(call.callee), e(call.callee), `${ns}.${fact.twin.name}`);
-        for (const c of fact.checks) {
-          const where = `${JSON.stringify(fact.twin.name)}, ${JSON.stringify(c.loc)})`;
-          const arg = call.arguments[c.index] as Node;
-          if (c.kind === "options")
-            this.ed.wrap(arg, `${rt()}.twinOptions(`, `, ${JSON.stringify(c.promiseOnly)}, ${where}`);
-          else this.ed.wrap(arg, `${rt()}.twinData(`, `, ${where}`);
-        }
         return;
       }
       case "combinator": {
@@ -289,6 +283,40 @@ class SyncCopy {
     ms.appendLeft(s(clause.body) + 1, ` ${this.imports.runtime()}.rethrowGuard(${name});${pattern}`);
   }
 
+  /**
+   * A returned call that the async function returns as a promise from inside a `try` (forms.ts,
+   * deferredReturns) becomes `later(fSync, ...args)`: its arguments are evaluated in place, the
+   * call is made after the `try`, as the async function's promise settles after it
+   * (fixture inline/return-in-try).
+   */
+  private defer(node: Node, deferred: Set<Node>): void {
+    if (TRANSPARENT.has(node.type)) return this.defer((node as { expression: Node }).expression, deferred);
+    if (node.type === "ConditionalExpression") {
+      this.defer(node.consequent, deferred);
+      return this.defer(node.alternate, deferred);
+    }
+    if (node.type === "LogicalExpression") {
+      this.defer(node.left, deferred);
+      return this.defer(node.right, deferred);
+    }
+    if (node.type === "SequenceExpression") return this.defer(node.expressions.at(-1)!, deferred);
+    if (!deferred.has(node)) return;
+    const rt = this.imports.runtime();
+    const call = node as CallNode;
+    const fact = this.fn.leaves.get(node);
+    const r = fact?.kind === "smartasync" ? this.fn.leafCallees.get(node) : undefined;
+    // A twin (`_fs.readFileSync`) is a plain function: it needs no receiver either.
+    const plain = (call.callee.type === "Identifier" && r?.shape.kind === "ident") || fact?.kind === "twin";
+    if (call.type === "CallExpression" && plain) {
+      // `fSync(a, b)` → `later(fSync, a, b)`: the `(` becomes the separator.
+      const open = argsOpen(this.plan.ctx.code, call) - 1;
+      this.ed.ms.prependRight(s(call), `${rt}.later(`);
+      this.ed.ms.update(open, open + 1, call.arguments.length ? ", " : "");
+      return;
+    }
+    this.ed.wrap(node, `${rt}.later(() => `, ")");
+  }
+
   /** The copy's text, from `from` to `to` of the original (the function or its member). */
   build(from: number, to: number): string {
     const { fn, plan } = this;
@@ -307,6 +335,7 @@ class SyncCopy {
       if (e(call) <= to && !fn.leaves.has(call)) this.ed.apply(call as CallNode, edit);
     }
     const body = f.body as Node;
+    const deferred = deferredReturns(plan.ctx, fn);
     if (body.type !== "BlockStatement") this.map(body);
     plan.ctx.tree.walk(body, (n) => {
       if (isFunction(n)) return false;
@@ -325,6 +354,7 @@ class SyncCopy {
         this.map(n.argument);
       } else if (n.type === "ReturnStatement" && n.argument) {
         this.map(n.argument);
+        if (deferred.size) this.defer(n.argument, deferred);
       } else if (n.type === "CatchClause" && this.fn.guardCatches?.has(n)) {
         this.rethrowFirst(n);
       }
@@ -344,6 +374,12 @@ class SyncCopy {
       if (m) ms.remove(s(f) + m.index, s(f) + m.index + m[0].length);
     }
     this.nestedPairs(from, to);
+    if (deferred.size && body.type === "BlockStatement") {
+      // The body runs in an arrow (same `this`, `arguments`, `super`), so that a deferred
+      // returned call is made once every `try` of the body is left (runtime/later.ts).
+      ms.appendLeft(s(body) + 1, ` return ${this.imports.runtime()}.settled((() => {`);
+      ms.prependRight(e(body) - 1, "})()); ");
+    }
     const rt = f.returnType as t.TSTypeAnnotation | null | undefined;
     if (rt?.type === "TSTypeAnnotation" && rt.start != null) {
       const ann = rt.typeAnnotation as t.TSTypeReference;

@@ -2,6 +2,7 @@ import type { types as t } from "@babel/core";
 import { type Ctx, locOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import { isFunction, type Node } from "./tree.js";
+import { TRANSPARENT } from "./view.js";
 
 /**
  * Where `await` can appear in an async body, and what an inline sync copy does with each form
@@ -49,4 +50,53 @@ export function statementForms(ctx: Ctx, fn: SaFunction): void {
     return false;
   };
   ctx.tree.walk(fn.fn.body as Node, visit);
+}
+
+/**
+ * The returned leaves of `fn` (its calls that the sync copy maps) that an async function returns
+ * as a promise from inside a `try` with a `catch` or a `finally`: there the async function's
+ * `catch` never sees the call's failure, and its `finally` runs before the call settles. The
+ * inline copy makes these calls after the `try` is left, so both variants behave the same
+ * (docs/semantics.md, "A returned call inside try"; fixture inline/return-in-try).
+ * `return await f()` is not one: there the `catch` sees the failure in both variants.
+ */
+export function deferredReturns(ctx: Ctx, fn: SaFunction): Set<Node> {
+  const out = new Set<Node>();
+  const body = fn.fn.body as Node;
+  if (body.type !== "BlockStatement") return out;
+  const promised = (leaf: Node): boolean => {
+    const fact = fn.leaves.get(leaf);
+    if (!fact) return false;
+    if (fact.kind === "twin" || fact.kind === "combinator") return true;
+    if (fact.kind !== "smartasync") return false;
+    const r = fn.leafCallees.get(leaf);
+    return r?.fn?.kind === "async" || r?.ext?.fact.kind === "async" || r?.shape.kind === "dispatch";
+  };
+  const leaves = (n: Node): void => {
+    if (TRANSPARENT.has(n.type)) leaves((n as { expression: Node }).expression);
+    else if (n.type === "ConditionalExpression") {
+      leaves(n.consequent);
+      leaves(n.alternate);
+    } else if (n.type === "LogicalExpression") {
+      leaves(n.left);
+      leaves(n.right);
+    } else if (n.type === "SequenceExpression") leaves(n.expressions[n.expressions.length - 1]);
+    else if (promised(n)) out.add(n);
+  };
+  ctx.tree.walk(body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === "ReturnStatement" && n.argument && inTry(ctx, n, fn.fn)) leaves(n.argument);
+    return undefined;
+  });
+  return out;
+}
+
+/** Whether a `catch` or `finally` of `fn`'s own body protects `n`. */
+function inTry(ctx: Ctx, n: Node, fn: Node): boolean {
+  for (let cur = n, p = ctx.tree.parent(n); p !== undefined && cur !== fn; cur = p, p = ctx.tree.parent(p)) {
+    if (p.type !== "TryStatement") continue;
+    if (cur === p.block && (p.handler || p.finalizer)) return true;
+    if (cur === p.handler && p.finalizer) return true;
+  }
+  return false;
 }
