@@ -118,6 +118,18 @@ class SyncMapper {
                 fact.twin.module.replace(/^node:/, "").replace(/\W+/g, "_"),
               );
         call.callee = t.memberExpression(t.identifier(ns), t.identifier(fact.twin.name));
+        for (const c of fact.checks) {
+          const arg = call.arguments[c.index] as t.Expression;
+          const where = [t.stringLiteral(fact.twin.name), t.stringLiteral(c.loc)];
+          call.arguments[c.index] =
+            c.kind === "options"
+              ? runtimeCall(this.ctx, this.imports, "twinOptions", [
+                  arg,
+                  t.arrayExpression(c.promiseOnly.map((k) => t.stringLiteral(k))),
+                  ...where,
+                ])
+              : runtimeCall(this.ctx, this.imports, "twinData", [arg, ...where]);
+        }
         return node;
       }
       case "combinator": {

@@ -236,6 +236,13 @@ class SyncCopy {
                 fact.twin.module.replace(/^node:/, "").replace(/\W+/g, "_"),
               );
         this.ed.ms.update(s(call.callee), e(call.callee), `${ns}.${fact.twin.name}`);
+        for (const c of fact.checks) {
+          const where = `${JSON.stringify(fact.twin.name)}, ${JSON.stringify(c.loc)})`;
+          const arg = call.arguments[c.index] as Node;
+          if (c.kind === "options")
+            this.ed.wrap(arg, `${rt()}.twinOptions(`, `, ${JSON.stringify(c.promiseOnly)}, ${where}`);
+          else this.ed.wrap(arg, `${rt()}.twinData(`, `, ${where}`);
+        }
         return;
       }
       case "combinator": {
