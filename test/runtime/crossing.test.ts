@@ -115,6 +115,21 @@ describe("the deep check refuses what would arrive changed, naming the path", ()
     );
   });
 
+  it("a proxy in a result is located too (found when postMessage refuses it)", async () => {
+    let e: Err | undefined;
+    try {
+      sa.runSync(url, "returnProxy", []);
+    } catch (err) {
+      e = err as Err;
+    }
+    expect(e!.code).toBe("SMARTASYNC_UNCLONEABLE");
+    expect(e!.message).toBe(
+      "smartasync: returnProxy returned a value that cannot be sent back from its worker: result.list[0] " +
+        "is a Proxy, which cannot be copied to another thread (pass plain data)",
+    );
+    expect(sa.runSync(url, "add", [1, 1])).toBe(2);
+  });
+
   it("an array's extra keys and holes are walked too", async () => {
     const arr: unknown[] = [1, 2, 3];
     delete arr[1]; // a hole
