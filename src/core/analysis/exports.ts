@@ -177,7 +177,7 @@ export function factsOfFile(
   for (const e of exportedImports(ctx, imported, uses))
     exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
   // Re-exports carry the facts of the modules they come from.
-  const namespaces = new Map<string, ModuleFacts>();
+  const namespaces = exportedNamespaces(imported, uses);
   for (const s of ctx.program.body) {
     if ((s.type !== "ExportNamedDeclaration" && s.type !== "ExportAllDeclaration") || !s.source) continue;
     const facts = imported.factsOf(s.source.value);
@@ -227,6 +227,24 @@ export interface ExportedImport {
     | { kind: "specifier"; decl: t.ExportNamedDeclaration }
     | { kind: "statement"; after: t.Statement }
     | ExportUse["cjs"][number];
+}
+
+/**
+ * Module objects this file exports by name (`import * as ns from "./a"; export { ns }`,
+ * `module.exports = { ns }`): importers reach `ns.f()` through them (fixture modules/export-star-as).
+ */
+export function exportedNamespaces(
+  imported: ImportedFns,
+  uses: Map<string, ExportUse>,
+): Map<string, ModuleFacts> {
+  const out = new Map<string, ModuleFacts>();
+  for (const use of uses.values()) {
+    for (const { exported, ref } of [...use.specifiers, ...use.cjs]) {
+      const facts = imported.namespaceFacts(ref);
+      if (facts) out.set(exported, facts);
+    }
+  }
+  return out;
 }
 
 /**

@@ -177,7 +177,8 @@ export class ImportedFns {
     } else {
       for (const p of holder.pattern.properties) {
         if (p.type !== "ObjectProperty" || p.computed || p.value.type !== "Identifier") continue;
-        const name = p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : "";
+        const name =
+          p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : "";
         if (name === imported) {
           table.set(imported, p.value.name);
           return p.value.name;
@@ -256,6 +257,12 @@ export class ImportedFns {
       return ns && outer ? { facts: ns, source: outer.source, at: outer.at } : undefined;
     }
     return undefined;
+  }
+
+  /** The facts of the module object `node` is (`ns` of `import * as ns`), if it holds any. */
+  namespaceFacts(node: Node): ModuleFacts | undefined {
+    const o = this.moduleObject(node);
+    return o && hasFacts(o.facts) ? o.facts : undefined;
   }
 
   /** Members of CommonJS module objects this file writes (`lib.load = …`), by binding. */

@@ -24,6 +24,7 @@ import {
   type ExportUse,
   exportedImports,
   exportedNames,
+  exportedNamespaces,
   indexExports,
 } from "./exports.js";
 import { ImportedFns } from "./imported.js";
@@ -182,6 +183,7 @@ export class ModuleGraph {
       // `import { f } from "./a"; export { f }`: the facts of `./a`'s `f` (fixture modules/export-imported).
       for (const e of exportedImports(s.ctx, s.ctx.imported!, s.uses))
         if (!exports.has(e.exported)) exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
+      for (const [name, facts] of exportedNamespaces(s.ctx.imported!, s.uses)) namespaces.set(name, facts);
       for (const f of s.fns) {
         if (f.form !== "class-method" && f.form !== "object-method") continue;
         const kinds = methods.get(f.name) ?? new Set<FunctionKind>();
