@@ -2,8 +2,10 @@
 // and what a blocked caller cannot give, through real workers on both paths.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { serialize } from "node:v8";
 import * as sa from "smartasync/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sendValue } from "../../src/runtime/clone.js";
 import { esmPath, esmUrl as url } from "./helpers.js";
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -250,6 +252,21 @@ describe("hostile errors (issue 17): linear, bounded, never a dead worker", () =
     const self = new Error("mine");
     Object.assign(self, { me: self, again: self, also: self, cause: self });
     for (const got of await roundTrip(self)) expect((got as Err).me).toBe(got);
+  });
+
+  it("the encoding of a self-referencing error grows linearly with its references (a few bytes each)", () => {
+    const encodedSize = (refs: number) => {
+      const e = new Error("me", { cause: null });
+      e.cause = e;
+      for (let i = 0; i < refs; i++) Object.assign(e, { [`r${i}`]: e });
+      const out = sendValue(e, "f", true);
+      expect(out.c).toBe(true);
+      return serialize(out.v).length; // what postMessage carries
+    };
+    // Was exponential: three self-references froze the calling thread for over 40 s.
+    const [a, b, c] = [encodedSize(100), encodedSize(200), encodedSize(300)];
+    expect(Math.abs(c - b - (b - a))).toBeLessThan(16); // varints grow a byte now and then
+    expect((b - a) / 100).toBeLessThan(10); // the key ("r123") and a back reference
   });
 
   it("a thrown error with a throwing getter fails the call at once, located; the worker lives on", async () => {
