@@ -177,7 +177,7 @@ function leafExtra(v: object, name: string): string | undefined {
     default:
       if (ArrayBuffer.isView(v)) return undefined; // indices are its data (own properties: not checked)
   }
-  // String keys only: Reflect.ownKeys and getOwnPropertySymbols cost ~10x more on V8 (a
+  // String keys only: Reflect.ownKeys and getOwnPropertySymbols cost several times more (a
   // symbol-keyed property on a Date, Map, Set or boxed primitive is not looked for).
   const keys = Object.getOwnPropertyNames(v);
   const expected = name === "String" ? (v as unknown as string).length + 1 : name === "RegExp" ? 1 : 0;
