@@ -7,7 +7,7 @@ import { join } from "node:path";
 import * as babel from "@babel/core";
 import { afterAll, describe, expect, it } from "vitest";
 import smartasync, { moduleGraphFor } from "../src/babel-plugin/index.js";
-import { buildManifest, factsFromManifest } from "../src/core/module-facts.js";
+import { buildFileManifest, buildManifest, factsFromManifest } from "../src/core/module-facts.js";
 import { resolveImport } from "../src/core/resolve.js";
 import { type Case, listCases, ROOT, transformCase } from "./harness.js";
 import { transformCaseSwc } from "./swc/harness-swc.js";
@@ -133,6 +133,32 @@ describe("cross-module facts", () => {
 });
 
 describe("routes (docs/modules.md)", () => {
+  it("a package manifest carries `export * as ns` (both manifest forms)", () => {
+    const fact = {
+      name: "load",
+      kind: "async" as const,
+      variant: "loadSync",
+      syncStrategy: "inline" as const,
+    };
+    const inner = { exports: new Map([["load", { ...fact, from: "src/lib.ts" }]]), methods: new Map() };
+    const facts = { exports: new Map(), methods: new Map(), namespaces: new Map([["lib", inner]]) };
+    const byPath = buildManifest({ ".": facts });
+    expect(byPath.namespaces).toEqual({ ".": { lib: { load: fact } } });
+    const byFile = buildFileManifest({ "index.js": facts });
+    expect(byFile.namespaces).toEqual({ "index.js": { lib: { load: fact } } });
+    mkdirSync(join(dir, "ns/dist"), { recursive: true });
+    writeFileSync(join(dir, "ns/a.json"), JSON.stringify(byPath));
+    writeFileSync(join(dir, "ns/dist/b.json"), JSON.stringify(byFile));
+    for (const [field, pkg] of [
+      ["./a.json", {}],
+      ["./dist/b.json", { main: "./dist/index.js" }],
+    ] as const) {
+      const back = factsFromManifest("lib", join(dir, "ns"), ".", { ...pkg, smartasync: field });
+      expect(back.problem).toBeUndefined();
+      expect(back.namespaces?.get("lib")?.exports.get("load")).toEqual({ ...fact, from: "lib" });
+    }
+  });
+
   // Companion modules that export what they import: the fixtures compile them, but run only the
   // first pass. A second pass over their output must add nothing (no `loadSync` twice).
   const companions: [string, string][] = [

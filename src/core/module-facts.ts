@@ -134,6 +134,11 @@ export interface Manifest {
   files?: Record<string, FactTable>;
   /** Method name → kinds, for dispatch on instances of the package's classes. */
   methods?: Record<string, FunctionKind[]>;
+  /**
+   * `export * as ns from …` of a subpath (or of a file, beside `files`): namespace name → the
+   * table of what it holds, so importers follow `ns.f()` (docs/modules.md, "Routes").
+   */
+  namespaces?: Record<string, Record<string, FactTable>>;
 }
 
 export const MANIFEST_FIELD = "smartasync";
@@ -188,6 +193,7 @@ export function factsFromManifest(
     return { ...EMPTY_FACTS, problem: "has a smartasync manifest of an unknown version" };
   }
   let table = manifest.exports?.[subpath];
+  let key = subpath;
   if (!table && manifest.files) {
     const target = packageTarget(packageJson, subpath);
     if (target) {
@@ -195,14 +201,19 @@ export function factsFromManifest(
         .split("\\")
         .join("/");
       table = manifest.files[rel];
+      key = rel;
     }
   }
-  const exports = new Map<string, ExportFact>();
   const from = subpath === "." ? name : `${name}${subpath.slice(1)}`;
-  for (const [exported, fact] of Object.entries(table ?? {})) exports.set(exported, { ...fact, from });
+  const factsOf = (t: FactTable | undefined) =>
+    new Map(Object.entries(t ?? {}).map(([exported, fact]) => [exported, { ...fact, from }]));
   const methods = new Map<string, Set<FunctionKind>>();
   for (const [m, kinds] of Object.entries(manifest.methods ?? {})) methods.set(m, new Set(kinds));
-  return { exports, methods };
+  const nsTables = Object.entries(manifest.namespaces?.[key] ?? {});
+  const namespaces = new Map<string, ModuleFacts>(
+    nsTables.map(([ns, t]) => [ns, { exports: factsOf(t), methods: new Map() }]),
+  );
+  return { exports: factsOf(table), methods, ...(namespaces.size ? { namespaces } : {}) };
 }
 
 /** The file a package subpath leads to, through `exports` (ESM conditions first) or `main`. */
@@ -234,17 +245,31 @@ export function packageTarget(packageJson: Record<string, unknown>, subpath: str
 /** A manifest keyed by compiled file, as `smartasync build` writes it. */
 export function buildFileManifest(files: Record<string, ModuleFacts>): Manifest {
   const byFile = buildManifest(files);
-  return { version: 1, files: byFile.exports ?? {}, ...(byFile.methods ? { methods: byFile.methods } : {}) };
+  return {
+    version: 1,
+    files: byFile.exports ?? {},
+    ...(byFile.methods ? { methods: byFile.methods } : {}),
+    ...(byFile.namespaces ? { namespaces: byFile.namespaces } : {}),
+  };
 }
 
 /** Builds a manifest from the facts of a package's entry modules (used by `smartasync build`). */
 export function buildManifest(entries: Record<string, ModuleFacts>): Manifest {
   const manifest: Manifest & { exports: Record<string, FactTable> } = { version: 1, exports: {} };
   const methods: Record<string, FunctionKind[]> = {};
-  for (const [subpath, facts] of Object.entries(entries)) {
+  const tableOf = (facts: ModuleFacts): FactTable => {
     const table: FactTable = {};
     for (const [exported, { from: _from, ...rest }] of facts.exports) table[exported] = rest;
-    manifest.exports[subpath] = table;
+    return table;
+  };
+  for (const [subpath, facts] of Object.entries(entries)) {
+    manifest.exports[subpath] = tableOf(facts);
+    if (facts.namespaces?.size) {
+      manifest.namespaces ??= {};
+      manifest.namespaces[subpath] = Object.fromEntries(
+        [...facts.namespaces].map(([ns, f]) => [ns, tableOf(f)]),
+      );
+    }
     for (const [m, kinds] of facts.methods)
       methods[m] = [...new Set([...(methods[m] ?? []), ...kinds])].sort();
   }
