@@ -1,7 +1,7 @@
 import type { NodeView } from "./node-view.js";
 
 /** DESIGN §3.2: what the code around a call does with its value. */
-export type Context = "awaited" | "value" | "discarded" | "unknown";
+export type Context = "awaited" | "value" | "discarded" | "started" | "unknown";
 export type Colour = "sync" | "async";
 
 export interface CallContext {
@@ -151,6 +151,10 @@ export function classifyCall<N>(v: NodeView<N>, call: N): CallContext {
         return here();
       case "expression-statement":
         return { context: "discarded", in: colourOf(v, call) };
+      case "void":
+        // `void f()` starts a call on purpose and drops its promise: the call stays as written,
+        // in sync code too (the way out SA207 names; fixture strategies/void-operator).
+        return { context: "started", in: colourOf(v, call) };
       case "return": {
         const fn = v.enclosingFunction(p);
         return fn === undefined ? here() : returnedFrom(v, fn);

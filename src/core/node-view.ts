@@ -17,6 +17,7 @@ export type ViewKind =
   | "return"
   | "function" // declaration, expression, arrow, method
   | "program"
+  | "void" // the `void` operator: the value is dropped on purpose
   | "other";
 
 /** Where a child sits in its parent, in the terms the rules need. */

@@ -37,6 +37,8 @@ export function decide(
         return ctx.in === "sync" ? toSync() : { strategy: "direct", target: "self" };
       case "discarded":
         return ctx.in === "sync" ? toSync() : { strategy: "direct", target: "self", diagnostic: "SA201" };
+      case "started":
+        return { strategy: "direct", target: "self" };
       case "unknown":
         return { strategy: "direct", target: "self", diagnostic: "SA202" };
     }

@@ -215,9 +215,22 @@ describe("SA302: module state", () => {
     expect(state("const m = new Map();\nfunction use(k) { m.set(k, 1); }")).toEqual([
       "mutates `m` through `use()`",
     ]);
-    expect(state("const c = makeCounter();\nfunction use(k) { return c.next(k); }")).toEqual([
-      "calls `c.next()` through `use()`",
-    ]);
+    expect(
+      state(
+        "function makeCounter() { return { n: 0, next() { return ++this.n; } }; }\nconst c = makeCounter();\nfunction use(k) { return c.next(k); }",
+      ),
+    ).toEqual(["calls `c.next()` through `use()`"]);
+    // A library's handle keeps its data where every worker reaches it: not state.
+    expect(
+      state(
+        'import { DatabaseSync } from "node:sqlite";\nfunction open() { const c = new DatabaseSync(":memory:"); return c; }\nconst db = open();\nfunction use(k) { return db.prepare(k).get(); }',
+      ),
+    ).toEqual([]);
+    expect(
+      state(
+        'import { DatabaseSync } from "node:sqlite";\nconst db = new DatabaseSync(":memory:");\nfunction use(k) { return db.prepare(k).get(); }',
+      ),
+    ).toEqual([]);
   });
   it("a required module is not state", () => {
     const r = analyseSource(

@@ -123,8 +123,15 @@ export function checkClash(ctx: Ctx, fn: SaFunction): void {
   }
 }
 
+/**
+ * Globals whose `new` makes an object that lives in this thread's memory (a method call on one
+ * may change it). A handle a library makes (`new DatabaseSync(path)`) is left alone: its writes go
+ * to a store every worker reaches (examples/sqlite-server).
+ */
+const IN_MEMORY = new Set(["Object", "Array", "Map", "Set", "WeakMap", "WeakSet", "Date", "EventTarget"]);
+
 /** What a module-level binding is, for SA302: mutable state, or a name for code or a created object. */
-function stateKind(b: Binding): "state" | "object" | "code" | "import" | "value" {
+function stateKind(ctx: Ctx, b: Binding): "state" | "object" | "code" | "import" | "value" {
   if (b.kind === "module") return "import";
   if (b.kind === "local" || b.kind === "param") return "value";
   const n = b.node;
@@ -138,10 +145,56 @@ function stateKind(b: Binding): "state" | "object" | "code" | "import" | "value"
     if (code) return "code";
     if (!init || n.id.type !== "Identifier") return "value";
     if (isRequire(init)) return "import";
-    // A `const` holding an object the module created: calling its methods can change it.
-    return /^(Object|Array|New|Call|OptionalCall)Expression$/.test(init.type) ? "object" : "value";
+    // A `const` holding an object in this thread's memory: calling its methods can change it.
+    return inMemory(ctx, init) ? "object" : "value";
   }
   return b.kind === "let" || b.kind === "var" ? "state" : "value";
+}
+
+/**
+ * An object or array literal, `new` of a built-in collection or of a class of the module, a
+ * `const` holding one, or a call of a function of the module whose every `return` gives one
+ * (`createLog()` returning `{ lines: [] }`; not `openDatabase()` returning a library's handle).
+ */
+function inMemory(ctx: Ctx, expr: Node, depth = 0): boolean {
+  const init = stripped(expr);
+  if (depth > 4) return false;
+  if (init.type === "ObjectExpression" || init.type === "ArrayExpression") return true;
+  if (init.type === "Identifier") {
+    const b = ctx.scopes.binding(init, init.name);
+    return (
+      b?.kind === "const" &&
+      b.node.type === "VariableDeclarator" &&
+      b.node.init != null &&
+      inMemory(ctx, b.node.init, depth + 1)
+    );
+  }
+  if (init.type !== "NewExpression" && init.type !== "CallExpression") return false;
+  const callee = stripped(init.callee as Node);
+  if (callee.type !== "Identifier") return false;
+  const b = ctx.scopes.binding(callee, callee.name);
+  if (!b) return init.type === "NewExpression" && IN_MEMORY.has(callee.name);
+  if (b.scope !== ctx.scopes.program) return false;
+  if (init.type === "NewExpression")
+    return (
+      b.node.type === "ClassDeclaration" ||
+      (b.node.type === "VariableDeclarator" && b.node.init?.type === "ClassExpression")
+    );
+  const fn = functionOfBinding(b);
+  if (!fn) return false;
+  const body = fn.body as Node;
+  if (body.type !== "BlockStatement") return inMemory(ctx, body, depth + 1);
+  let returns = 0;
+  let all = true;
+  ctx.tree.walk(body, (n) => {
+    if (!all || isFunction(n)) return false;
+    if (n.type === "ReturnStatement") {
+      returns++;
+      all = n.argument != null && inMemory(ctx, n.argument, depth + 1);
+    }
+    return undefined;
+  });
+  return all && returns > 0;
 }
 
 function stripped(n: Node): Node {
@@ -184,7 +237,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
         if (!isReference(n, ctx.tree)) return undefined;
         const b = ctx.scopes.binding(n, n.name);
         if (!b || b.scope !== top) return undefined;
-        const kind = stateKind(b);
+        const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
         const callee = kind === "code" ? functionOfBinding(b) : undefined;
         if (callee && !seen.has(callee)) {
@@ -200,7 +253,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
       if (method !== undefined && !isMutator(method) && !isReader(method)) {
         const r = rootOf((callee as t.MemberExpression).object);
         const b = r && ctx.scopes.binding(r.id, r.id.name);
-        if (r && b && b.scope === top && stateKind(b) === "object")
+        if (r && b && b.scope === top && stateKind(ctx, b) === "object")
           names.add(`calls \`${r.id.name}${r.depth ? "…" : ""}.${method}()\`${through(via)}`);
       }
       // Module objects passed to a function of the module that writes to that parameter.
@@ -211,7 +264,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
           const r = arg.type === "SpreadElement" ? undefined : rootOf(arg as Node);
           const b = r && ctx.scopes.binding(r.id, r.id.name);
           if (!r || !b || b.scope !== top || !writes.has(i)) return;
-          const kind = stateKind(b);
+          const kind = stateKind(ctx, b);
           if (kind === "object" || kind === "code" || kind === "value" || kind === "import")
             names.add(`mutates \`${r.id.name}\`${through(via ?? sourceOf(ctx, stripped(n.callee as Node)))}`);
         });
@@ -222,7 +275,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
       const r = rootOf(target);
       const b = r && ctx.scopes.binding(r.id, r.id.name);
       if (!r || !b || b.scope !== top) return;
-      const kind = stateKind(b);
+      const kind = stateKind(ctx, b);
       // `let`/`var` are listed as used already; an import's methods are its own business.
       if (kind === "state" || (kind === "import" && node.type.endsWith("CallExpression"))) return;
       names.add(`mutates \`${r.id.name}\`${through(via)}`);

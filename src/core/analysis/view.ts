@@ -77,6 +77,7 @@ export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
     kind(n) {
       if (TRANSPARENT.has(n.type)) return "transparent";
       if (isFunction(n)) return "function";
+      if (n.type === "UnaryExpression" && n.operator === "void") return "void";
       return KIND[n.type] ?? "other";
     },
     parent(n) {

@@ -224,6 +224,8 @@ function fileOf(specifier: string, from: string, runtime: string): string | unde
     return undefined;
   }
   if (r?.kind !== "file" || /[\\/]node_modules[\\/]/.test(r.path)) return undefined;
+  // Only modules of code: `import "./style.css"` or a JSON file is for a bundler, not read here.
+  if (!/\.[cm]?[jt]sx?$/.test(r.path)) return undefined;
   return r.path;
 }
 
