@@ -1,8 +1,8 @@
 import type { types as t } from "@babel/core";
 import type { Plan } from "../core/analysis/analyse.js";
 import { type CallEdit, type CallNode, referenceOf, type Shape } from "../core/analysis/calls.js";
-import type { SaFunction } from "../core/analysis/model.js";
 import { deferredReturns } from "../core/analysis/forms.js";
+import type { SaFunction } from "../core/analysis/model.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import type { AwaitFact } from "../core/inline.js";
 import { syntaxOf } from "../core/syntax.js";
@@ -260,29 +260,32 @@ function deferLeaves(
   imports: Imports,
 ): void {
   const t = ctx.t;
-  const rec = node as unknown as Record<string, t.Node>;
-  if (TRANSPARENT.has(node.type))
-    return deferLeaves(ctx, fn, ret, rec.expression, deferred, origOf, mapper, imports);
-  if (node.type === "ConditionalExpression") {
-    deferLeaves(ctx, fn, ret, node.consequent, deferred, origOf, mapper, imports);
-    return deferLeaves(ctx, fn, ret, node.alternate, deferred, origOf, mapper, imports);
+  for (const leaf of returnedLeaves(node, [])) {
+    const orig = origOf.get(leaf);
+    if (!orig || !deferred.has(orig)) continue;
+    const mapped = mapper.map(leaf as t.Expression);
+    // A twin (`_fs.readFileSync`) is a plain function: it needs no receiver either.
+    const plain = (callee: t.Node) => callee.type === "Identifier" || fn.leaves.get(orig)?.kind === "twin";
+    const args =
+      mapped.type === "CallExpression" && plain(mapped.callee)
+        ? [mapped.callee as t.Expression, ...(mapped.arguments as t.Expression[])]
+        : [t.arrowFunctionExpression([], mapped)];
+    replaceIn(leaf, runtimeCall(ctx, imports, "later", args), ret);
   }
-  if (node.type === "LogicalExpression") {
-    deferLeaves(ctx, fn, ret, node.left, deferred, origOf, mapper, imports);
-    return deferLeaves(ctx, fn, ret, node.right, deferred, origOf, mapper, imports);
-  }
-  if (node.type === "SequenceExpression")
-    return deferLeaves(ctx, fn, ret, node.expressions.at(-1)!, deferred, origOf, mapper, imports);
-  const orig = origOf.get(node);
-  if (!orig || !deferred.has(orig)) return;
-  const mapped = mapper.map(node as t.Expression);
-  // A twin (`_fs.readFileSync`) is a plain function: it needs no receiver either.
-  const plain = (callee: t.Node) => callee.type === "Identifier" || fn.leaves.get(orig)?.kind === "twin";
-  const args =
-    mapped.type === "CallExpression" && plain(mapped.callee)
-      ? [mapped.callee as t.Expression, ...(mapped.arguments as t.Expression[])]
-      : [t.arrowFunctionExpression([], mapped)];
-  replaceIn(node, runtimeCall(ctx, imports, "later", args), ret);
+}
+
+/** The leaves of a returned value: through wrappers, `?:` branches, `&&`/`||`/`??`, a sequence's last. */
+function returnedLeaves(node: t.Node, out: t.Node[]): t.Node[] {
+  if (TRANSPARENT.has(node.type)) returnedLeaves((node as unknown as { expression: t.Node }).expression, out);
+  else if (node.type === "ConditionalExpression") {
+    returnedLeaves(node.consequent, out);
+    returnedLeaves(node.alternate, out);
+  } else if (node.type === "LogicalExpression") {
+    returnedLeaves(node.left, out);
+    returnedLeaves(node.right, out);
+  } else if (node.type === "SequenceExpression") returnedLeaves(node.expressions.at(-1)!, out);
+  else out.push(node);
+  return out;
 }
 
 /**
