@@ -118,6 +118,18 @@ export function chunkDoesNotRun(chunk: string, mods: readonly WorkerModule[]): B
   };
 }
 
+/** SA312 for webpack: a chunk holding a worker module in a subdirectory, where the worker file beside it is not. */
+export function webpackSubdirectory(chunk: string, mods: readonly WorkerModule[]): BundleProblem {
+  return {
+    code: "SA312",
+    severity: "error",
+    message:
+      `SA312: ${describeWorkers(mods)} in workers, from a worker file at the top of output.path, which the generated code ` +
+      `looks for beside the file that holds it, and webpack put ${mods.length === 1 ? "its module" : "their modules"} in ${chunk}, ` +
+      "a subdirectory. Keep output.filename and output.chunkFilename without directories (docs/integrations.md#worker-strategies).",
+  };
+}
+
 /** SA312 for webpack's `node.__filename` other than "eval-only" or false: not the output file's path. */
 export function webpackFilename(mode: string, mods: readonly WorkerModule[]): BundleProblem {
   return {

@@ -17,7 +17,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, extname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PluginBuild } from "esbuild";
 import MagicString from "magic-string";
@@ -39,6 +39,7 @@ import {
   type WorkerModule,
   webpackFilename,
   webpackModuleOutput,
+  webpackSubdirectory,
   workerFunctions,
 } from "./bundles.js";
 import { babelEngine, type Engine, swcEngine } from "./engines.js";
@@ -370,6 +371,12 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
           state.workers.delete(filename);
           state.emitted.delete(filename);
         }
+        if (framework === "webpack" && names.length && result !== undefined && state.workerFiles) {
+          // webpack: one module, one code for every chunk that holds it, the worker file's entry
+          // chunk included; both sit in output.path, so the same expression names the worker file.
+          const files = state.workerFiles;
+          ({ code: result, map } = pointAt(result, map, files.urlOf(files.nameOf(filename)), filename));
+        }
         if (
           framework === "esbuild" &&
           names.length &&
@@ -448,6 +455,45 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
           compiler,
         );
       }
+      // Worker files (esbuild-workers.ts explains them): an entry per worker module, its own
+      // file at the top of output.path, where the generated code of every chunk that holds the
+      // module looks for it (`__dirname`, which webpack leaves to Node for node targets).
+      // Read once webpack has applied its defaults (after the plugins), before modules are built.
+      compiler.hooks.afterEnvironment.tap("smartasync", () => {
+        const node = compiler.options.node;
+        const toNode = (mode: unknown) => mode === false || mode === "eval-only";
+        const plainNode = node === false || (toNode(node?.__filename) && toNode(node?.__dirname));
+        if (!options.workerChunks) state.noWorkerFiles = state.noChunks;
+        else if (!isModule && plainNode) {
+          const out = compiler.options.output?.filename;
+          const ext = typeof out === "string" ? extname(out) || ".js" : ".js";
+          state.workerFiles = new WorkerFiles(
+            compiler.options.output?.path ?? resolve(state.toolRoot, "dist"),
+            ext,
+            false,
+            state.toolRoot,
+          );
+        }
+      });
+      compiler.hooks.finishMake.tapAsync("smartasync", (compilation, done) => {
+        const files = state.workerFiles;
+        if (!files || state.workers.size === 0) return done();
+        const here = new Set<string>();
+        for (const m of compilation.modules) for (const r of resources(m)) here.add(r);
+        const add = [...state.workers.keys()].filter((f) => here.has(f));
+        if (add.length === 0) return done();
+        let left = add.length;
+        let failed: Error | undefined;
+        for (const file of add) {
+          const filename = files.nameOf(file);
+          const name = filename.slice(0, -extname(filename).length);
+          const dep = compiler.webpack.EntryPlugin.createDependency(file, { name });
+          compilation.addEntry(compiler.context, dep, { name, filename }, (err) => {
+            if (err) failed ??= err;
+            if (--left === 0) done(failed);
+          });
+        }
+      });
       compiler.hooks.thisCompilation.tap("smartasync", (compilation) => {
         compilation.hooks.afterSeal.tap("smartasync", () => {
           if (state.workers.size === 0) return;
@@ -474,7 +520,10 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             // code; a chunk without an entry module (splitChunks, import()) only defines its
             // modules when required, so a worker importing it would find nothing registered.
             const held = state.workersIn(modules);
-            if (!isModule && held.length && entries.length === 0) report(chunkDoesNotRun(name, held));
+            if (state.workerFiles && held.length && /[\\/]/.test(name))
+              report(webpackSubdirectory(name, held));
+            else if (!state.workerFiles && !isModule && held.length && entries.length === 0)
+              report(chunkDoesNotRun(name, held));
             chunks.push({ name, modules, entries });
           }
           if (isModule) {
@@ -493,9 +542,10 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             if (held.length) report(webpackFilename(String(filenameMode), held));
             return;
           }
-          const why =
-            " (webpack: the plugin does not give worker modules output files of their own, as webpack's CommonJS output names a module's file `__filename`, the file its code is in)";
-          for (const p of checkChunks(chunks, state.workers, state.root, isGuarded, why)) report(p);
+          // With worker files, a worker never imports a file that holds an entry.
+          if (state.workerFiles) return;
+          for (const p of checkChunks(chunks, state.workers, state.root, isGuarded, state.noWorkerFiles))
+            report(p);
         });
       });
     },

@@ -81,8 +81,8 @@ interface Example {
   /** Where `greet("sync code")` is in the source: 1-based line, 0-based column. */
   source: { file: string; line: number; column: number };
   /**
-   * Rollup, Vite and esbuild give the worker functions' module an output file of its own, so the
-   * entry needs no `isWorker` guard; webpack keeps it in the entry's file (SA310).
+   * Every tool's build gives the worker functions' module an output file of its own, so the
+   * entry needs no `isWorker` guard.
    */
   ownFile: boolean;
 }
@@ -108,8 +108,8 @@ const examples: Example[] = [
     tool: "webpack",
     build: ["build.mjs"],
     out: "dist/main.cjs",
-    source: { file: "src/main.js", line: 6, column: 15 },
-    ownFile: false,
+    source: { file: "src/main.js", line: 5, column: 15 },
+    ownFile: true,
   },
   {
     tool: "esbuild",
@@ -175,8 +175,12 @@ describe.each(examples)("examples/bundlers/$tool", (ex) => {
     expect(code).not.toContain("did not settle within");
     expect(code).not.toContain("worker_threads");
     // Worker and pool variants reach their function through this output file.
-    expect(code).toMatch(/runSync\((?:import\.meta\.url|__filename),\s*"shout"/);
-    expect(code).toMatch(/offload\((?:import\.meta\.url|__filename),\s*"checksum"/);
+    // (webpack: every copy names the worker file by the directory of the file it is in.)
+    const url =
+      /(?:import\.meta\.url|__filename|require\("node:path"\)\.join\(__dirname,"greetings-[0-9a-f]{8}\.cjs"\))/
+        .source;
+    expect(code).toMatch(new RegExp(`runSync\\(${url},\\s*"shout"`));
+    expect(code).toMatch(new RegExp(`offload\\(${url},\\s*"checksum"`));
     if (ex.tool !== "webpack") expect(main).toContain('greetSync("sync code")');
   });
 
@@ -195,18 +199,18 @@ describe.each(examples)("examples/bundlers/$tool", (ex) => {
       }
       expect(entry).not.toContain("if (!isWorker)");
       expect(entry).not.toMatch(/import \{[^}]*\bisWorker\b/);
-      // The file that registers the functions under its own URL holds no code of the entry;
-      // the entry's file registers nothing under its own (esbuild's has a copy of the module
-      // that registers under the worker file's URL).
-      expect(main).not.toContain("register(import.meta.url");
-      const worker = files.filter((f) =>
-        readFileSync(join(dir, "dist", f), "utf8").includes("register(import.meta.url, { shout })"),
-      );
+      // The worker functions' module has a file of its own, which registers them and holds no
+      // code of the entry; the entry's file registers nothing under its own URL (esbuild's and
+      // webpack's hold a copy of the module that registers under the worker file's URL).
+      const worker = files.filter((f) => /(?:^|\/)greetings-[\w-]+\.[cm]?js$/.test(f));
       expect(worker).toHaveLength(1);
-      expect(worker[0]).not.toBe(ex.out.slice("dist/".length));
-      expect(readFileSync(join(dir, "dist", worker[0]), "utf8")).not.toContain("console.log");
+      const text = readFileSync(join(dir, "dist", worker[0]), "utf8");
+      expect(text).toMatch(/register\([^;]*\{\s*shout\b/);
+      expect(text).not.toContain("console.log");
+      expect(main).not.toMatch(/register\((?:import\.meta\.url|__filename)\b/);
       if (ex.tool === "esbuild")
         expect(main).toContain(`register(new URL("./${worker[0]}", import.meta.url).href, { shout })`);
+      if (ex.tool === "webpack") expect(main).toContain(`.join(__dirname,"${worker[0]}")`);
     },
   );
 
@@ -798,38 +802,71 @@ export function sum(n) {
     );
   });
 
-  it("webpack: a worker module in a chunk that does not run its modules is SA312 (import(), splitChunks)", async () => {
+  it("webpack: the worker file serves a module in any chunk at the top of output.path (import(), splitChunks), unguarded", async () => {
     const dir = tree("webpack-chunks", {
       "src/lib.js": LIB,
-      "src/lazy.js": `import { isWorker } from "smartasync/runtime";\nif (!isWorker) import("./lib.js").then((m) => console.log(m.slowSync(21)));\n`,
-      "src/split.js": `import { isWorker } from "smartasync/runtime";\nimport { slow } from "./lib.js";\nif (!isWorker) console.log(slow(21));\n`,
+      "src/lazy.js": `import("./lib.js").then((m) => console.log("lazy", m.slowSync(21)));\n`,
+      "src/split.js": `import { slow } from "./lib.js";\nconsole.log("split", slow(21));\n`,
     });
-    const lazy = await webpackBuild({
+    const lazyConfig = {
       context: dir,
       entry: "./src/lazy.js",
       output: { path: join(dir, "lazy"), filename: "main.cjs", chunkFilename: "[id].cjs" },
-      plugins: [webpackPlugin({ smartasync: { root: dir } })],
-    });
-    expect(lazy.toJson({ all: false, errors: true }).errors!.map((e) => e.message)).toEqual([
-      "smartasync: SA312: slow (src/lib.js:9:1) runs in workers, which import the output file that holds them, and webpack put its module in 1.cjs, a chunk that does not run its modules when imported (splitChunks or import()), so the worker would find nothing registered. Keep the module in an entry chunk: import it statically from the entry and exclude it from optimization.splitChunks (docs/integrations.md#worker-strategies).",
-    ]);
-    const split = await webpackBuild({
+    };
+    const splitConfig = {
       context: dir,
       entry: "./src/split.js",
       output: { path: join(dir, "split"), filename: "[name].cjs" },
       optimization: {
         splitChunks: {
-          chunks: "all",
+          chunks: "all" as const,
           minSize: 0,
           cacheGroups: { lib: { test: /lib\.js$/, name: "lib", enforce: true } },
         },
       },
-      plugins: [webpackPlugin({ smartasync: { root: dir } })],
+    };
+    for (const [config, out] of [
+      [lazyConfig, "lazy/main.cjs"],
+      [splitConfig, "split/main.cjs"],
+    ] as const) {
+      const stats = await webpackBuild({
+        ...config,
+        plugins: [webpackPlugin({ smartasync: { root: dir } })],
+      });
+      expect(stats.toJson({ all: false, errors: true, warnings: true })).toMatchObject({
+        errors: [],
+        warnings: [],
+      });
+      expect(outputs(join(dir, dirname(out)))).toContain(
+        readdirSync(join(dir, dirname(out))).find((f) => /^lib-[0-9a-f]{8}\.cjs$/.test(f)),
+      );
+      const r = await run([out], dir);
+      expect(`${out}: ${r.stdout}${r.stderr}`).toBe(`${out}: ${dirname(out)} 42\n`);
+    }
+    // Without worker files, such a chunk is SA312: it only defines its modules when required.
+    const off = webpackPlugin({ smartasync: { root: dir }, workerChunks: false });
+    const lazy = await webpackBuild({ ...lazyConfig, plugins: [off] });
+    expect(lazy.toJson({ all: false, errors: true }).errors!.map((e) => e.message)).toEqual([
+      "smartasync: SA312: slow (src/lib.js:9:1) runs in workers, which import the output file that holds them, and webpack put its module in 1.cjs, a chunk that does not run its modules when imported (splitChunks or import()), so the worker would find nothing registered. Keep the module in an entry chunk: import it statically from the entry and exclude it from optimization.splitChunks (docs/integrations.md#worker-strategies).",
+    ]);
+    const split = await webpackBuild({
+      ...splitConfig,
+      plugins: [webpackPlugin({ smartasync: { root: dir }, workerChunks: false })],
     });
     expect(split.toJson({ all: false, errors: true }).errors!.map((e) => e.message)).toEqual([
       expect.stringContaining(
         "smartasync: SA312: slow (src/lib.js:9:1) runs in workers, which import the output file that holds them, and webpack put its module in lib.cjs,",
       ),
+    ]);
+    // A chunk in a subdirectory would look for the worker file beside it.
+    const sub = await webpackBuild({
+      context: dir,
+      entry: "./src/split.js",
+      output: { path: join(dir, "sub"), filename: "bin/main.cjs" },
+      plugins: [webpackPlugin({ smartasync: { root: dir } })],
+    });
+    expect(sub.toJson({ all: false, errors: true }).errors!.map((e) => e.message)).toEqual([
+      "smartasync: SA312: slow (src/lib.js:9:1) runs in workers, from a worker file at the top of output.path, which the generated code looks for beside the file that holds it, and webpack put its module in bin/main.cjs, a subdirectory. Keep output.filename and output.chunkFilename without directories (docs/integrations.md#worker-strategies).",
     ]);
   });
 

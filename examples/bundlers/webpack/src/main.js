@@ -1,4 +1,3 @@
-import { isWorker } from "smartasync/runtime";
 import { checksum, greet, shout } from "./greetings.js";
 
 /** Sync code: every call gives its value. */
@@ -14,8 +13,7 @@ async function handler() {
   console.log(`${text} ${await checksum(text)}`);
 }
 
-// Workers import this output file again to run shout and checksum: run the program once.
-if (!isWorker) {
-  cli();
-  handler();
-}
+// No isWorker guard: the plugin gives greetings' module an output file of its own beside this
+// one, and that file, not this one, is what smartasync's workers import to run shout and checksum.
+cli();
+handler();
