@@ -50,8 +50,8 @@ export interface PluginOptions {
   /** Options of the Babel engine. */
   babel?: BabelEngineOptions;
   /**
-   * Rollup, Vite and esbuild: give each module that holds worker or offloaded functions an output
-   * file of its own, which the workers import (default `true`; docs/integrations.md#worker-strategies).
+   * Give each module that holds worker or offloaded functions an output file of its own, which
+   * the workers import (default `true`; docs/integrations.md#worker-strategies).
    */
   workerChunks?: boolean;
 }
