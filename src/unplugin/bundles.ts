@@ -3,9 +3,9 @@
  *
  * Generated code registers such a function under its module's URL and a worker reaches it by
  * importing that URL. In a bundle the URL is the output file (chunk) that holds the module. So
- * Rollup and Vite put each module that holds worker functions in an output file of its own (an
- * entry the plugin adds), whose import runs that module and its imports, never the program's
- * entry; tools and formats where that cannot be done keep the module where the tool put it.
+ * each module that holds worker functions gets an output file of its own (index.ts,
+ * esbuild-workers.ts), whose import runs that module and its imports, never the program's entry;
+ * formats and options where that cannot be done keep the module where the tool put it.
  * What is checked at the end of a build:
  *
  * - an output file that holds worker functions and an entry module: the worker imports it, so

@@ -11,9 +11,10 @@
  * The runtime (`smartasync/runtime`) is kept out of bundles (external): it is Node-only, starts
  * workers from its own files and keeps per-thread state, so it is imported from the installed
  * package at run time. Functions that run in workers (`runSync`, `offload`) are reached through
- * the module URL of the output file that holds them: Rollup and Vite give each module that holds
- * such functions an output file of its own (an added entry), and write that file's URL in the
- * form its output format has; bundles.ts checks the rest.
+ * the module URL of the output file that holds them, so each module that holds such functions
+ * gets an output file of its own: Rollup and Vite an added entry (its URL written in the form
+ * the output format has), webpack an added entry at the top of output.path, esbuild a second
+ * build (esbuild-workers.ts); bundles.ts checks the rest.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
