@@ -170,6 +170,7 @@ export function buildCommand(): Command {
     const t0 = performance.now();
     const outcomes = await runFiles(tree.code, {
       jobs: opts.jobs,
+      fileTimeout: opts.fileTimeout,
       label: "build",
       options: { cwd, compiler: opts.compiler, moduleFacts: true },
       optionsFor: (file) => ({

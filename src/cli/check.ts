@@ -167,6 +167,7 @@ export function checkCommand(): Command {
     const t0 = performance.now();
     const outcomes = await runFiles(files, {
       jobs: opts.jobs,
+      fileTimeout: opts.fileTimeout,
       label: "check",
       options: { cwd, compiler: opts.compiler, highlightCode: colourEnabled(process.stderr) },
     });

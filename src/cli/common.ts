@@ -11,6 +11,15 @@ export interface CommonOptions {
   compiler: "babel" | "swc";
   jobs?: number;
   cwd?: string;
+  /** Seconds one file may take to compile (0: no budget). */
+  fileTimeout?: number;
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError("must be a number of seconds >= 0");
+  return n;
 }
 
 function parseJobs(value: string): number {
@@ -34,6 +43,12 @@ export function addCommonOptions(cmd: Command): Command {
         "-j, --jobs <n>",
         "files compiled in parallel: 1 compiles them one after another in this process (the default, measured faster here); N > 1 offloads them to smartasync's own worker pool of N workers",
       ).argParser(parseJobs),
+    )
+    .addOption(
+      new Option(
+        "--file-timeout <seconds>",
+        "time budget of one file: a file that takes longer is stopped and reported (timeout-error) while the others go on; files then compile in a worker (0: no budget, compiled in this thread)",
+      ).argParser(parseSeconds),
     )
     .option(
       "--cwd <dir>",

@@ -16,6 +16,7 @@ export const FAILURE_CODES = {
   "read-error": "the file could not be read",
   "config-error": "the compiler configuration (Babel config or .swcrc) could not be loaded or applied",
   "internal-error": "the compiler failed on this file",
+  "timeout-error": "the file took longer than the per-file budget (--file-timeout) to compile",
 } as const;
 
 const LEVEL = { error: "error", warning: "warning", hint: "note" } as const;

@@ -84,6 +84,7 @@ export function inspectCommand(): Command {
     const t0 = performance.now();
     const outcomes = await runFiles(files, {
       jobs: opts.jobs,
+      fileTimeout: opts.fileTimeout,
       label: "inspect",
       options: {
         cwd,

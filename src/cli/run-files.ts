@@ -1,17 +1,27 @@
 /**
- * Runs the per-file transform over many files: in this thread one after another (`--jobs 1`), or
- * offloaded to smartasync's own worker pool (`--jobs N`, N > 1), the pool sized N. Results come
- * back in input order whatever order they finish in.
+ * Runs the per-file transform over many files, in smartasync's own worker pool (`--jobs N`
+ * workers, default 1), each file within a time budget (`--file-timeout`, default 60 s): a file
+ * that takes longer has its worker terminated and becomes a located `timeout-error` while the
+ * other files go on (a compile is synchronous, so only another thread can be stopped; SECURITY.md).
+ * `--file-timeout 0` compiles in this thread one file after another, with no budget. Results
+ * come back in input order whatever order they finish in.
  */
+import { failer } from "./failure.js";
+import { displayPath } from "./files.js";
 import { createProgress, progressWanted } from "./progress.js";
 import type { TransformOptions, TransformOutcome } from "./transform-file.js";
 import { transformFile } from "./transform-file.js";
+
+/** The default per-file budget: far above any real file (the slowest fixture compiles in < 1 s). */
+export const DEFAULT_FILE_TIMEOUT_S = 60;
 
 export interface RunOptions {
   /** Parallel jobs; `undefined` means defaultJobs. */
   jobs?: number;
   /** Label of the progress bar. */
   label: string;
+  /** Seconds one file may take (0: no budget, compiled in this thread); default DEFAULT_FILE_TIMEOUT_S. */
+  fileTimeout?: number;
   /** Per-file options (the file's own `sourceFileName` is filled in by `optionsFor`). */
   options: TransformOptions;
   optionsFor?: (file: string) => TransformOptions;
@@ -28,11 +38,12 @@ export function defaultJobs(_files: number): number {
 
 export async function runFiles(files: string[], run: RunOptions): Promise<TransformOutcome[]> {
   const jobs = Math.min(run.jobs ?? defaultJobs(files.length), files.length) || 1;
+  const budget = run.fileTimeout ?? DEFAULT_FILE_TIMEOUT_S;
   const progress = createProgress(files.length, run.label, progressWanted(files.length));
   const optionsFor = run.optionsFor ?? (() => run.options);
   const out: TransformOutcome[] = new Array(files.length);
   try {
-    if (jobs <= 1) {
+    if (budget === 0 && jobs <= 1) {
       for (let i = 0; i < files.length; i++) {
         out[i] = await transformFile(files[i]!, optionsFor(files[i]!));
         progress.tick(out[i]!.path);
@@ -41,7 +52,7 @@ export async function runFiles(files: string[], run: RunOptions): Promise<Transf
     }
     const runtime = await import("../runtime/index.js");
     const { TASK_URL } = await import("./transform-task.js");
-    runtime.configure({ poolSize: jobs, offloadTimeoutMs: 600_000 });
+    runtime.configure({ poolSize: jobs, offloadTimeoutMs: budget === 0 ? 600_000 : budget * 1000 });
     await Promise.all(
       files.map(async (file, i) => {
         let r: TransformOutcome;
@@ -50,9 +61,14 @@ export async function runFiles(files: string[], run: RunOptions): Promise<Transf
             file,
             optionsFor(file),
           ])) as TransformOutcome;
-        } catch {
-          // The worker itself failed (crash, timeout): compile this file here instead.
-          r = await transformFile(file, optionsFor(file));
+        } catch (e) {
+          // Over the budget: its worker was terminated; the file is the error, the rest go on.
+          if (budget > 0 && (e as { code?: unknown } | null)?.code === "SMARTASYNC_TIMEOUT") {
+            r = overBudget(file, optionsFor(file).cwd, budget);
+          } else {
+            // The worker itself failed (crash): compile this file here instead.
+            r = await transformFile(file, optionsFor(file));
+          }
         }
         out[i] = r;
         progress.tick(r.path);
@@ -63,4 +79,14 @@ export async function runFiles(files: string[], run: RunOptions): Promise<Transf
   } finally {
     progress.done();
   }
+}
+
+/** The located error of a file that ran past its budget. */
+function overBudget(file: string, cwd: string, seconds: number): TransformOutcome {
+  const path = displayPath(file, cwd);
+  return failer(file, path)(
+    "timeout",
+    "timeout-error",
+    `took longer than ${seconds} s to compile (the per-file budget): stopped, nothing written for it; the other files went on. Split the file, or raise the budget with --file-timeout <seconds> (0: none)`,
+  );
 }

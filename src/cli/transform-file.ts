@@ -60,14 +60,14 @@ export interface TransformSuccess {
   config?: string;
 }
 
-export type FailureKind = "read" | "syntax" | "smartasync" | "config" | "internal";
+export type FailureKind = "read" | "syntax" | "smartasync" | "config" | "internal" | "timeout";
 
 export interface TransformFailure {
   ok: false;
   file: string;
   path: string;
   kind: FailureKind;
-  /** The SA code, or `syntax-error` / `read-error` / `config-error` / `internal-error`. */
+  /** The SA code, or `syntax-error` / `read-error` / `config-error` / `internal-error` / `timeout-error`. */
   code: string;
   /** The message's first line, without the file name in front. */
   message: string;
