@@ -133,6 +133,31 @@ describe("cross-module facts", () => {
 });
 
 describe("routes (docs/modules.md)", () => {
+  it("TypeScript's `export = f` is reported at importers' calls (SA206), in both compilers", () => {
+    // Not a fixture: Babel compiles `export =` only to CommonJS, and the fixture tree is also
+    // inspected by the CLI with its default (ESM) config.
+    const root = join(dir, "equals");
+    mkdirSync(root, { recursive: true });
+    writeFileSync(
+      join(root, "only.ts"),
+      "// @smartasync\nasync function only(x: number): Promise<number> {\n  return x + (await 1);\n}\nexport = only;\n",
+    );
+    const c: Case = { name: "equals", dir: root, input: join(root, "input.ts"), options: {}, harness: {} };
+    for (const [importer, at] of [
+      ['import only = require("./only.js");\nexport function main() {\n  return only(1);\n}\n', "3:10"],
+      ['import only from "./only.js";\nexport function main() {\n  return only(1);\n}\n', "3:10"],
+    ] as const) {
+      writeFileSync(c.input, importer);
+      const codes = (r: { report?: { diagnostics: { code: string; loc: string; message: string }[] } }) =>
+        r.report?.diagnostics.map((d) => `${d.code} ${d.loc} ${d.message.includes("export = only")}`);
+      const commonjs = { ...c, harness: { commonjs: true } };
+      const babel = transformCase(commonjs, 8);
+      expect(babel.error).toBeUndefined();
+      expect(codes(babel)).toEqual([`SA206 input.ts:${at} true`]);
+      expect(codes(transformCaseSwc(commonjs))).toEqual(codes(babel));
+    }
+  });
+
   it("a package manifest carries `export * as ns` (both manifest forms)", () => {
     const fact = {
       name: "load",

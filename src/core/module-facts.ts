@@ -16,6 +16,11 @@ export interface ExportFact {
   asyncStrategy?: "offload" | "same-thread";
   /** Where the function was found, for reports: a path relative to the root, or a package. */
   from: string;
+  /**
+   * Exported without its variant (TypeScript's `export = f`): importers' calls are not followed,
+   * and this says why (SA206).
+   */
+  unfollowed?: string;
 }
 
 export interface ModuleFacts {

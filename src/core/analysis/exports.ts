@@ -16,6 +16,8 @@ export interface ExportUse {
   isDefault: boolean;
   /** The declaration of `export default f`. */
   defaultDecl?: t.ExportDefaultDeclaration;
+  /** TypeScript's `export = f`: the module is `f`, exported without its variant. */
+  exportEquals?: boolean;
   /**
    * CommonJS: `module.exports = { f }`, `Object.assign(module.exports, { f })`, TypeScript's
    * `export = { f }` (the object) or `exports.g = f` (the statement).
@@ -83,6 +85,8 @@ export function indexExports(program: t.Program): Map<string, ExportUse> {
     }
     // TypeScript's `export = { f }` is `module.exports = { f }`.
     if (s.type === "TSExportAssignment" && s.expression.type === "ObjectExpression") object(s.expression);
+    if (s.type === "TSExportAssignment" && s.expression.type === "Identifier")
+      use(s.expression.name).exportEquals = true;
     if (s.type !== "ExpressionStatement") continue;
     const e = s.expression;
     // Object.assign(module.exports, { f }), Object.assign(exports, { f })
@@ -140,9 +144,24 @@ export function exportedNames(use: ExportUse | undefined): string[] {
   ];
 }
 
+/** Why `export = f` is not followed, for importers' SA206. */
+export const EXPORT_EQUALS = (name: string) =>
+  `\`export = ${name}\` exports it without its variant; write \`export = { ${name} }\``;
+
 /** The name a function is exported under by its own declaration (`export default function`). */
 export function declaredExportName(fn: SaFunction): string {
   return fn.stmt!.type === "ExportDefaultDeclaration" ? "default" : fn.name;
+}
+
+/** The fact of `export = f`: the module is `f`, and importers are told why it is not followed. */
+export function equalsFact(fn: SaFunction, ctx: { fileName: string }): ExportFact {
+  return {
+    name: fn.display,
+    kind: fn.kind,
+    variant: fn.variant,
+    from: ctx.fileName,
+    unfollowed: EXPORT_EQUALS(fn.name),
+  };
 }
 
 /** What this file exports that is smartasync, its own functions and what it re-exports. */
@@ -160,7 +179,9 @@ export function factsOfFile(
       methods.set(fn.name, new Set([...(methods.get(fn.name) ?? []), fn.kind]));
       continue;
     }
-    const names = exportedNames(uses.get(fn.name));
+    const use = uses.get(fn.name);
+    if (use?.exportEquals) exports.set("default", equalsFact(fn, ctx));
+    const names = exportedNames(use);
     if (fn.exportDecl) names.push(declaredExportName(fn));
     for (const name of names) {
       exports.set(name, {

@@ -124,6 +124,12 @@ export class ImportedFns {
           const src = requireSource(d.init);
           if (src) yield src;
         }
+      } else if (
+        s.type === "TSImportEqualsDeclaration" &&
+        s.importKind !== "type" &&
+        s.moduleReference.type === "TSExternalModuleReference"
+      ) {
+        yield s.moduleReference.expression.value;
       }
     }
   }
@@ -316,6 +322,7 @@ export class ImportedFns {
       const o = this.moduleObject(callee.object as Node);
       if (!o) return undefined;
       const ref = this.fromFacts(o.source, o.facts, o.at, name, "member", undefined);
+      if (ref && "unfollowed" in ref) return ref;
       const at = ref && o.cjs ? this.mutatedAt(o.cjs, name) : undefined;
       if (ref && at)
         ref.mutable = `\`${o.cjs!.name}.${name}\` is replaced at line ${at.loc?.start.line ?? 0}`;
@@ -351,6 +358,7 @@ export class ImportedFns {
     if (!o) return undefined;
     const name = prop.key.type === "Identifier" ? prop.key.name : prop.key.value;
     const ref = this.fromFacts(o.source, o.facts, b, name, "ident", { kind: "require", pattern });
+    if (ref && "unfollowed" in ref) return ref;
     if (ref && binding!.violations.length) {
       return {
         unfollowed: `\`${callee.name}\` is assigned at line ${binding!.violations[0].loc?.start.line ?? 0}`,
@@ -373,7 +381,9 @@ export class ImportedFns {
     const self =
       n.type === "CallExpression" ? `require(${JSON.stringify(o.source)})` : (n as t.Identifier).name;
     return {
-      unfollowed: `"${o.source}" is itself the function (\`module.exports = ${fact.name}\`); call \`${self}.${fact.variant}()\` for the value`,
+      unfollowed:
+        fact.unfollowed ??
+        `"${o.source}" is itself the function (\`module.exports = ${fact.name}\`); call \`${self}.${fact.variant}()\` for the value`,
       name: fact.name,
       kind: fact.kind,
       syncStrategy: fact.syncStrategy,
@@ -387,7 +397,7 @@ export class ImportedFns {
     name: string,
     shape: ImportedRef["shape"],
     holder: Holder | undefined,
-  ): ImportedRef | undefined {
+  ): ImportedRef | Unfollowed | undefined {
     this.problem(source, facts, at);
     let fact = facts.exports.get(name);
     let explicit = false;
@@ -397,6 +407,8 @@ export class ImportedFns {
       explicit = true;
     }
     const f = fact;
+    if (f.unfollowed && !explicit)
+      return { unfollowed: f.unfollowed, name: f.name, kind: f.kind, syncStrategy: f.syncStrategy };
     return {
       fact: f,
       shape,

@@ -21,6 +21,7 @@ import { collectFunctions } from "./collect.js";
 import { type Ctx, createCtx } from "./ctx.js";
 import {
   declaredExportName,
+  equalsFact,
   type ExportUse,
   exportedImports,
   exportedNames,
@@ -167,6 +168,12 @@ export class ModuleGraph {
             f.syncPlan = planSyncVariant(f.located, this.options.unproven);
           }
         }
+      }
+      for (const [local, use] of s.uses) {
+        const f = use.exportEquals
+          ? s.fns.find((g) => g.name === local && (g.form === "function" || g.form === "const"))
+          : undefined;
+        if (f) exports.set("default", equalsFact(f, s.ctx));
       }
       for (const [name, f] of s.exported) {
         exports.set(name, {
