@@ -163,6 +163,15 @@ if (!isWorker) {
   out.copyLines = String(parseSync).split("\\n").length;
   console.log(JSON.stringify(out));
 }
+
+// @smartasync
+export async function settle(x) {
+  try {
+    return twice(x);
+  } finally {
+    x = 0;
+  }
+}
 `;
 /** 1-based lines of THROWING that throw, by variant. */
 const THROWS = { inline: 7, worker: 20, async: 27 };
@@ -205,6 +214,29 @@ function copyLinesMapBack(code: string, map: string | object): void {
   }
 }
 
+/**
+ * Every line of each generated variant maps somewhere in the input (an inline copy to its own
+ * lines, a worker or offload wrapper to its function), the deferred return of `settleSync` too.
+ */
+function variantLinesMapped(code: string, map: string | object): void {
+  const trace = new TraceMap(map as string);
+  const lines = code.split("\n");
+  for (const name of ["parseSync", "slowSync", "checkAsync", "settleSync"]) {
+    const start = lines.findIndex((l) => new RegExp(`function ${name}\\(`).test(l));
+    expect(start, name).toBeGreaterThan(-1);
+    const indent = /^\s*/.exec(lines[start])![0];
+    for (let i = start; i < lines.length; i++) {
+      const text = lines[i].trim();
+      if (text !== "" && text !== "}") {
+        const col = lines[i].length - lines[i].trimStart().length;
+        const pos = originalPositionFor(trace, { line: i + 1, column: col });
+        expect(pos.line, `${name}: output line ${i + 1} \`${text}\` has a mapping`).not.toBeNull();
+      }
+      if (i > start && lines[i] === `${indent}}`) break;
+    }
+  }
+}
+
 describe("a throw inside each kind of variant maps to the line that threw", () => {
   const expected = {
     inline: String(THROWS.inline),
@@ -224,6 +256,7 @@ describe("a throw inside each kind of variant maps to the line that threw", () =
     expect(r.code).toContain("runSync(");
     expect(runThrowing("babel", r.code!, r.map!)).toEqual(expected);
     copyLinesMapBack(r.code!, r.map!);
+    variantLinesMapped(r.code!, r.map!);
   });
 
   it("SWC", () => {
@@ -238,5 +271,6 @@ describe("a throw inside each kind of variant maps to the line that threw", () =
     expect(r.code).toContain("runSync(");
     expect(runThrowing("swc", r.code, r.map!)).toEqual(expected);
     copyLinesMapBack(r.code, r.map!);
+    variantLinesMapped(r.code, r.map!);
   });
 });

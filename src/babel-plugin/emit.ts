@@ -235,8 +235,12 @@ export function inlineCopy(
     // The body runs in an arrow (same `this`, `arguments`, `super`), so that a deferred returned
     // call is made once every `try` of the body is left (runtime/later.ts).
     const t = ctx.t;
-    const run = t.callExpression(t.arrowFunctionExpression([], fnCopy.body), []);
-    fnCopy.body = t.blockStatement([t.returnStatement(runtimeCall(ctx, imports, "settled", [run]))]);
+    const body = fnCopy.body;
+    const run = t.callExpression(t.arrowFunctionExpression([], body), []);
+    fnCopy.body = located(
+      t.blockStatement([t.returnStatement(runtimeCall(ctx, imports, "settled", [run]))]),
+      body.loc,
+    );
   }
   syncReturnType(fnCopy);
   nestedPairs(ctx, fn, edits, imports, map);
@@ -270,7 +274,7 @@ function deferLeaves(
       mapped.type === "CallExpression" && plain(mapped.callee)
         ? [mapped.callee as t.Expression, ...(mapped.arguments as t.Expression[])]
         : [t.arrowFunctionExpression([], mapped)];
-    replaceIn(leaf, runtimeCall(ctx, imports, "later", args), ret);
+    replaceIn(leaf, located(runtimeCall(ctx, imports, "later", args), leaf.loc), ret);
   }
 }
 
@@ -468,7 +472,22 @@ export function buildVariant(
       break;
   }
   if (typed) out.returnType = typed;
-  return out;
+  // Every line of generated code maps to the function it was generated for (test/source-maps).
+  return located(out, fn.fn.loc);
+}
+
+/** Gives `loc` to every node of a generated subtree that has none, so the map covers its lines. */
+function located<N extends t.Node>(node: N, loc: t.SourceLocation | null | undefined): N {
+  if (!loc) return node;
+  rewriteTree(
+    node,
+    (n) => {
+      n.loc ??= loc;
+      return undefined;
+    },
+    false,
+  );
+  return node;
 }
 
 /**

@@ -2,9 +2,9 @@ import type { types as t } from "@babel/core";
 import MagicString from "magic-string";
 import type { Plan } from "../core/analysis/analyse.js";
 import { type CallEdit, type CallNode, referenceOf, type Shape } from "../core/analysis/calls.js";
+import { deferredReturns } from "../core/analysis/forms.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { isFunction, type Node } from "../core/analysis/tree.js";
-import { deferredReturns } from "../core/analysis/forms.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import { exportedVariant, isIdentifierName } from "../core/naming.js";
 import { syntaxOf } from "../core/syntax.js";
@@ -297,17 +297,18 @@ class SyncCopy {
    * (fixture inline/return-in-try).
    */
   private defer(node: Node, deferred: Set<Node>): void {
-    if (TRANSPARENT.has(node.type)) return this.defer((node as { expression: Node }).expression, deferred);
-    if (node.type === "ConditionalExpression") {
+    if (TRANSPARENT.has(node.type)) this.defer((node as { expression: Node }).expression, deferred);
+    else if (node.type === "ConditionalExpression") {
       this.defer(node.consequent, deferred);
-      return this.defer(node.alternate, deferred);
-    }
-    if (node.type === "LogicalExpression") {
+      this.defer(node.alternate, deferred);
+    } else if (node.type === "LogicalExpression") {
       this.defer(node.left, deferred);
-      return this.defer(node.right, deferred);
-    }
-    if (node.type === "SequenceExpression") return this.defer(node.expressions.at(-1)!, deferred);
-    if (!deferred.has(node)) return;
+      this.defer(node.right, deferred);
+    } else if (node.type === "SequenceExpression") this.defer(node.expressions.at(-1)!, deferred);
+    else if (deferred.has(node)) this.deferLeaf(node);
+  }
+
+  private deferLeaf(node: Node): void {
     const rt = this.imports.runtime();
     const call = node as CallNode;
     const fact = this.fn.leaves.get(node);
@@ -384,8 +385,12 @@ class SyncCopy {
     if (deferred.size && body.type === "BlockStatement") {
       // The body runs in an arrow (same `this`, `arguments`, `super`), so that a deferred
       // returned call is made once every `try` of the body is left (runtime/later.ts).
-      ms.appendLeft(s(body) + 1, ` return ${this.imports.runtime()}.settled((() => {`);
-      ms.prependRight(e(body) - 1, "})()); ");
+      const text = (at: number, generated: string) => {
+        const before = plan.ctx.code.slice(0, at).split("\n");
+        return piecesOf(plan).generated(generated, before.length - 1, before.at(-1)!.length);
+      };
+      ms.appendLeft(s(body) + 1, text(s(body), ` return ${this.imports.runtime()}.settled((() => {`));
+      ms.prependRight(e(body) - 1, text(e(body) - 1, "})()); "));
     }
     const rt = f.returnType as t.TSTypeAnnotation | null | undefined;
     if (rt?.type === "TSTypeAnnotation" && rt.start != null) {
