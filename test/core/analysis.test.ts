@@ -326,3 +326,27 @@ describe("SA207: a discarded call that may block without bound", () => {
     expect(sa207("  while (on) { on = false; }")).toBe(0);
   });
 });
+
+describe("void f(): started on purpose", () => {
+  it("stays a plain call in sync code too, with no warning", () => {
+    const r = analyseSource(
+      "// @smartasync\nasync function run() { while (globalThis.on) await 0; }\nexport function main() {\n  void run();\n}\n",
+    );
+    expect(r.report?.calls.map((c) => [c.context, c.in, c.strategy, c.target])).toEqual([
+      ["started", "sync", "direct", "run"],
+    ]);
+    expect(r.report?.diagnostics).toEqual([]);
+  });
+});
+
+describe("SA303 reads only modules of code", () => {
+  it("does not read a JSON or CSS import as a module with effects", () => {
+    const r = analyseSource(
+      'import data from "./data.json" with { type: "json" };\nimport "./style.css";\n// @smartasync\nexport function f(n) {\n  return n + data.length;\n}\n',
+      // A JSON array would parse as JavaScript, as an expression statement: an "effect".
+      { "data.json": "[1, 2, 3]\n", "style.css": "body { color: red }\n" },
+    );
+    expect(r.error).toBeUndefined();
+    expect(codes(r)).not.toContain("SA303");
+  });
+});
