@@ -11,9 +11,10 @@
  * the inputs are sized so that a quadratic or cubic scan would not finish within the test's
  * timeout, and a linear one takes milliseconds.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as babel8 from "@babel/core";
+import * as esbuild from "esbuild";
 import { checkSync } from "recheck";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -22,6 +23,7 @@ import { misspelledTag, parseAnnotation } from "../../src/core/annotation.js";
 import { scanImports } from "../../src/core/import-scan.js";
 import { scanReExports } from "../../src/core/module-facts.js";
 import { transformSync as swcTransform } from "../../src/swc-plugin/index.js";
+import esbuildPlugin from "../../src/unplugin/esbuild.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const SRC = join(ROOT, "src");
@@ -211,6 +213,30 @@ describe("hostile text through the real scanners and compilers", () => {
       // The annotated function got its variant; the misspelled tag was reported (SA107).
       expect(b!.code).toContain("loadSync");
       expect(JSON.stringify(report)).toContain("SA107");
+    }
+  });
+
+  it("the build-tool plugin (real esbuild, SWC and Babel engines) compiles it too", {
+    timeout: 60_000,
+  }, async () => {
+    const dir = join(ROOT, ".tmp", "redos", "esbuild");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "bomb.js"), whitespaceRunFile(RUN));
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+    for (const engine of ["swc", "babel"] as const) {
+      const out = await esbuild.build({
+        absWorkingDir: dir,
+        entryPoints: [join(dir, "bomb.js")],
+        bundle: true,
+        external: ["smartasync/runtime"],
+        platform: "node",
+        format: "esm",
+        write: false,
+        logLevel: "silent",
+        plugins: [esbuildPlugin({ engine })],
+      });
+      expect(out.outputFiles[0]!.text, engine).toContain("loadSync");
+      expect(out.warnings.map((w) => w.text).join("\n"), engine).toContain("SA107");
     }
   });
 
