@@ -350,3 +350,20 @@ describe("SA303 reads only modules of code", () => {
     expect(codes(r)).not.toContain("SA303");
   });
 });
+
+describe("entry guards", () => {
+  it("require.main === module and import.meta.main guard module-level calls (no SA305, no SA303)", () => {
+    const cjs = analyseSource(
+      "// @smartasync\nasync function load(u) {\n  return await fetch(u);\n}\nif (require.main === module) console.log(load('x'));\nmodule.exports = { load };\n",
+      {},
+      "input.cjs",
+    );
+    expect(cjs.error).toBeUndefined();
+    expect(codes(cjs)).not.toContain("SA303");
+    const esm = analyseSource(
+      "// @smartasync\nexport async function load(u) {\n  return await fetch(u);\n}\nif (import.meta.main) console.log(load('x'));\n",
+    );
+    expect(esm.error).toBeUndefined();
+    expect(codes(esm)).not.toContain("SA303");
+  });
+});

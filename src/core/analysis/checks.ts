@@ -7,7 +7,7 @@ import type { SaFunction } from "./model.js";
 import { type Binding, isReference } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, TRANSPARENT, treeView } from "./view.js";
-import { topLevelEffects } from "./worker-imports.js";
+import { topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
 import {
   argumentWrite,
   describeArgumentWrite,
@@ -294,7 +294,7 @@ export function checkTopLevelEffects(ctx: Ctx, cjs: boolean): void {
   warn(ctx, "SA303", found[0], MSG.topLevelEffects(lines, ctx.options.runtime, cjs));
 }
 
-/** Inside an `if`/`?:`/`&&`/`||` whose test names `isWorker` or `isMainThread`: entry code, guarded. */
+/** Inside an `if`/`?:`/`&&`/`||` whose test is an entry guard (`isWorker`, `require.main` …). */
 function guarded(ctx: Ctx, n: Node): boolean {
   return (
     ctx.tree.findParent(n, (p) => {
@@ -304,7 +304,7 @@ function guarded(ctx: Ctx, n: Node): boolean {
           : p.type === "LogicalExpression"
             ? p.left
             : undefined;
-      return test !== undefined && test !== n && /\b(isWorker|isMainThread)\b/.test(sourceOf(ctx, test));
+      return test !== undefined && test !== n && WORKER_GUARD.test(sourceOf(ctx, test));
     }) !== undefined
   );
 }

@@ -33,6 +33,13 @@ const QUIET = new Set([
   "TSExportAssignment",
 ]);
 
+/**
+ * A test that tells entry code from a worker's import: smartasync's `isWorker`, `isMainThread` of
+ * `node:worker_threads`, and the entry checks `require.main === module` and `import.meta.main`
+ * (in a worker, the main module is the worker's own script, never this one).
+ */
+export const WORKER_GUARD = /\b(isWorker|isMainThread)\b|\brequire\.main\b|\bimport\.meta\.main\b/;
+
 /** What a previous smartasync pass generated (`_sa.mark(…)`, `_sa.register(…)`, `_sa.explicit(…)`). */
 const GENERATED_CALLS = new Set(["mark", "register", "explicit"]);
 
@@ -87,7 +94,7 @@ function isCommonJsExport(e: Node): boolean {
 
 /**
  * Top-level statements with effects, in source order: what a fresh import runs besides
- * declarations. An `if` whose test names `isWorker` is the guard itself.
+ * declarations. An `if` whose test is an entry guard (WORKER_GUARD) is the guard itself.
  */
 export function topLevelEffects(program: t.Program, code: string): t.Statement[] {
   const out: t.Statement[] = [];
@@ -97,7 +104,7 @@ export function topLevelEffects(program: t.Program, code: string): t.Statement[]
     if (
       s.type === "IfStatement" &&
       s.test.start != null &&
-      /\bisWorker\b/.test(code.slice(s.test.start, s.test.end ?? s.test.start))
+      WORKER_GUARD.test(code.slice(s.test.start, s.test.end ?? s.test.start))
     )
       continue;
     if (s.type === "ExpressionStatement") {
