@@ -120,7 +120,11 @@ export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
       return n.type === "Identifier" && n.name === name && !scopes.binding(n, name);
     },
     isAsyncFunction(fn) {
-      return isAsyncFunction(fn, tree.program);
+      // The colour of code around a call: a return type that may be a promise but cannot be
+      // resolved (`Awaitable<T>` imported) keeps a returned call a promise, as written.
+      if ((fn as { async?: boolean }).async === true) return true;
+      const declared = declaredReturnKind(fn, tree.program);
+      return declared !== undefined && declared !== "plain";
     },
     enclosingFunction(n) {
       return codeParent(tree, n);
