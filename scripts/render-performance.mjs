@@ -639,6 +639,34 @@ function babelSection(results) {
               ],
             ]
           : []),
+        ...(ic.thisCall
+          ? [
+              [
+                `${code("this.getSync()")} written by hand`,
+                String(ic.rounds ?? ""),
+                dur(ic.nsPerCall["this.getSync() by hand"]),
+                "anchor",
+                "",
+                "",
+              ],
+              [
+                `${code("this.get()")} compiled: own-method check, then ${code("this.getSync()")}`,
+                String(ic.rounds ?? ""),
+                dur(ic.nsPerCall["this.get() compiled (own check)"]),
+                `${ic.thisCall.ownCheckOverNs >= 0 ? "+" : ""}${ic.thisCall.ownCheckOverNs.toFixed(2)} ns`,
+                "",
+                "",
+              ],
+              [
+                `${code("box.get()")} compiled: dispatch (${code("callSync")})`,
+                String(ic.rounds ?? ""),
+                dur(ic.nsPerCall["box.get() compiled (dispatch)"]),
+                `+${ic.thisCall.dispatchOverNs.toFixed(2)} ns`,
+                "",
+                `< 20 ns: ${status(ic.thisCall.dispatchOverNs < 20)}`,
+              ],
+            ]
+          : []),
       ],
       ["l", "r", "r", "r", "r", "l"],
     ),

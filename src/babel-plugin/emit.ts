@@ -1,6 +1,12 @@
 import type { types as t } from "@babel/core";
 import type { Plan } from "../core/analysis/analyse.js";
-import { type CallEdit, type CallNode, referenceOf, type Shape } from "../core/analysis/calls.js";
+import {
+  type CallEdit,
+  type CallNode,
+  type OwnCheck,
+  referenceOf,
+  type Shape,
+} from "../core/analysis/calls.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
@@ -18,8 +24,35 @@ export interface EmitCtx {
 }
 
 /** Renames what a call reaches, by its shape (in place, so it works on originals and copies). */
-function rename(ctx: EmitCtx, call: CallNode, shapeKind: Shape["kind"], to: string): void {
+function rename(
+  ctx: EmitCtx,
+  call: CallNode,
+  shapeKind: Shape["kind"],
+  to: string,
+  own?: { check: OwnCheck; imports: Imports },
+): void {
   const t = ctx.t;
+  if (own && to !== own.check.name) {
+    // `this.m()` → `(this.m === this.mSync[_sa.OF] ? this : _sa.via(this, "m", "mSync", "sync")).mSync()`:
+    // a subclass's override is dispatched (fixture methods/this-override).
+    const { check, imports } = own;
+    const ref = referenceOf(call, shapeKind) as t.MemberExpression;
+    const expected = t.memberExpression(
+      t.memberExpression(t.thisExpression(), t.identifier(to)),
+      t.memberExpression(t.identifier(imports.runtime()), t.identifier("OF")),
+      true,
+    );
+    ref.object = t.conditionalExpression(
+      t.binaryExpression("===", t.memberExpression(t.thisExpression(), t.identifier(check.name)), expected),
+      t.thisExpression(),
+      runtimeCall(ctx, imports, "via", [
+        t.thisExpression(),
+        t.stringLiteral(check.name),
+        t.stringLiteral(to),
+        t.stringLiteral(check.kind === "async" ? "sync" : "async"),
+      ]),
+    );
+  }
   if (shapeKind === "choice") {
     call.callee = t.identifier(to);
     return;
@@ -51,7 +84,14 @@ function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Impor
 
 export function applyEdit(ctx: EmitCtx, call: CallNode, edit: CallEdit, imports: Imports): void {
   if (edit.shape.kind === "dispatch") toDispatch(ctx, call, edit.to, imports);
-  else rename(ctx, call, edit.shape.kind, edit.to);
+  else
+    rename(
+      ctx,
+      call,
+      edit.shape.kind,
+      edit.to,
+      edit.shape.kind === "member" && edit.shape.own ? { check: edit.shape.own, imports } : undefined,
+    );
 }
 
 function runtimeCall(ctx: EmitCtx, imports: Imports, name: string, args: t.Expression[]): t.CallExpression {
@@ -104,7 +144,16 @@ class SyncMapper {
         const r = this.fn.leafCallees.get(orig!)!;
         const call = node as CallNode;
         if (r.shape.kind === "dispatch") toDispatch(this.ctx, call, "callSync", this.imports);
-        else if (r.fn) rename(this.ctx, call, r.shape.kind, r.fn.kind === "async" ? r.fn.variant : r.fn.name);
+        else if (r.fn)
+          rename(
+            this.ctx,
+            call,
+            r.shape.kind,
+            r.fn.kind === "async" ? r.fn.variant : r.fn.name,
+            r.shape.kind === "member" && r.shape.own
+              ? { check: r.shape.own, imports: this.imports }
+              : undefined,
+          );
         else if (r.ext?.fact.kind === "async") rename(this.ctx, call, r.shape.kind, r.ext.variantRef());
         return node;
       }

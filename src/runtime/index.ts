@@ -60,8 +60,17 @@ export function mark<F extends Function>(fn: F, opts: MarkOptions): F {
     writable: false,
     configurable: true,
   });
+  // Each variant points back at the function it is a variant of, so compiled `this.m()` can check
+  // that `this.m` is still that function (`this.m === this.mSync[OF]`) without naming the class.
+  for (const v of [opts.sync, opts.async]) {
+    if (typeof v === "function")
+      Object.defineProperty(v, OF, { value: fn, enumerable: false, configurable: true });
+  }
   return fn;
 }
+
+/** The key on a generated variant that holds the function it is a variant of (see `mark`). */
+export const OF: unique symbol = Symbol.for("smartasync.of");
 
 export function getMarker(value: unknown): SmartAsyncMarker | undefined {
   if (typeof value !== "function") return undefined;
@@ -98,6 +107,22 @@ export function callAsync(obj: unknown, name: PropertyKey, args: unknown[]): unk
   const m = (fn as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
   if (m !== undefined && m.kind === "sync" && m.async !== undefined) return Reflect.apply(m.async, obj, args);
   return Reflect.apply(fn, obj, args);
+}
+
+/**
+ * The receiver of a `this.m()` the compiler rewrote to `this.mSync()` when `this.m` is no longer
+ * the method `mSync` was made from (a subclass overrides it): an object whose `mSync` dispatches on
+ * `obj.m` as `callSync` (mode `"sync"`) or `callAsync` (mode `"async"`) would. Only this slow path
+ * allocates; the compiled code checks `this.m === this.mSync[OF]` first.
+ */
+export function via(
+  obj: unknown,
+  name: PropertyKey,
+  variant: string,
+  mode: "sync" | "async",
+): Record<string, Function> {
+  const call = mode === "sync" ? callSync : callAsync;
+  return { [variant]: (...args: unknown[]) => call(obj, name, args) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,13 @@
 import type { types as t } from "@babel/core";
 import MagicString from "magic-string";
 import type { Plan } from "../core/analysis/analyse.js";
-import { type CallEdit, type CallNode, referenceOf, type Shape } from "../core/analysis/calls.js";
+import {
+  type CallEdit,
+  type CallNode,
+  type OwnCheck,
+  referenceOf,
+  type Shape,
+} from "../core/analysis/calls.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { isFunction, type Node } from "../core/analysis/tree.js";
@@ -128,7 +134,19 @@ class Editor {
   ) {}
 
   /** Renames what a call reaches, by its shape. */
-  rename(call: CallNode, shapeKind: Shape["kind"], to: string): void {
+  rename(call: CallNode, shapeKind: Shape["kind"], to: string, own?: OwnCheck): void {
+    if (own && to !== own.name) {
+      // `this.m()` → `(this.m === this.mSync[_sa.OF] ? this : _sa.via(this, "m", "mSync", "sync")).mSync()`:
+      // a subclass's override is dispatched (fixture methods/this-override).
+      const object = (referenceOf(call, shapeKind) as t.MemberExpression).object as Node;
+      const rt = this.imports.runtime();
+      const mode = own.kind === "async" ? "sync" : "async";
+      this.ms.update(
+        s(object),
+        e(object),
+        `(this.${own.name} === this.${to}[${rt}.OF] ? this : ${rt}.via(this, ${JSON.stringify(own.name)}, ${JSON.stringify(to)}, "${mode}"))`,
+      );
+    }
     if (shapeKind === "choice") {
       this.ms.update(s(call.callee), e(call.callee), to);
       return;
@@ -169,7 +187,8 @@ class Editor {
 
   apply(call: CallNode, edit: CallEdit): void {
     if (edit.shape.kind === "dispatch") this.dispatch(call, edit.to);
-    else this.rename(call, edit.shape.kind, edit.to);
+    else
+      this.rename(call, edit.shape.kind, edit.to, edit.shape.kind === "member" ? edit.shape.own : undefined);
   }
 
   wrap(n: Node, before: string, after: string): void {
@@ -222,7 +241,13 @@ class SyncCopy {
         const r = this.fn.leafCallees.get(node)!;
         const call = node as CallNode;
         if (r.shape.kind === "dispatch") this.ed.dispatch(call, "callSync");
-        else if (r.fn) this.ed.rename(call, r.shape.kind, r.fn.kind === "async" ? r.fn.variant : r.fn.name);
+        else if (r.fn)
+          this.ed.rename(
+            call,
+            r.shape.kind,
+            r.fn.kind === "async" ? r.fn.variant : r.fn.name,
+            r.shape.kind === "member" ? r.shape.own : undefined,
+          );
         else if (r.ext?.fact.kind === "async") this.ed.rename(call, r.shape.kind, r.ext.variantRef());
         return;
       }

@@ -25,8 +25,21 @@ export type Shape =
   | { kind: "choice" } // f.sync(), f.async(): the typed wrapper's explicit choices (DESIGN §6)
   | { kind: "call-apply" } // f.call(...), f.apply(...), ns.f.call(...)
   | { kind: "bind" } // f.bind(t)(...)
-  | { kind: "member" } // this.m(), super.m(), C.m(), ns.f(), NS.f()
+  // this.m(), super.m(), C.m(), ns.f(), NS.f(). For `this.m()`, `own`: the emitted call checks
+  // that `this.m` is still the method and dispatches otherwise (fixture methods/this-override).
+  | { kind: "member"; own?: OwnCheck }
   | { kind: "dispatch"; name: string }; // obj.m()
+
+/**
+ * `this.m()` rewritten to `this.mSync()`: the method and its kind (an async method is renamed to
+ * its sync variant, a sync one to its async one). The emitted call checks
+ * `this.m === this.mSync[OF]` — the variant points back at the method it was made from — and
+ * dispatches otherwise, so a subclass's override (annotated or not) runs.
+ */
+export interface OwnCheck {
+  name: string;
+  kind: FunctionKind;
+}
 
 /** Parentheses, TypeScript wrappers and `(a, f)` sequences around a callee: what is called is `f`. */
 export function peelCallee(n: Node): Node {
@@ -337,6 +350,9 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     const table = index.byOwner.get(owner);
     const key = (isStatic ? "static:" : "") + prop;
     const fn = table?.get(key);
+    // `this` may be an instance of a subclass that overrides `m` (fixture methods/this-override).
+    if (fn && object.type === "ThisExpression")
+      return { fn, shape: { kind: "member", own: { name: prop, kind: fn.kind } }, explicit: false };
     if (fn) return { fn, shape: { kind: "member" }, explicit: false };
     const v = variantOf(prop, ctx.options);
     const of = v ? table?.get((isStatic ? "static:" : "") + v.base) : undefined;
