@@ -212,8 +212,10 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
   for (const [node, fact] of fn.leaves) {
     if (fact.kind !== "guarded") continue;
     for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {
-      if (p.type === "TryStatement" && p.block === c && p.handler)
-        (fn.guardCatches ??= new Set()).add(p.handler);
+      if (p.type === "TryStatement" && p.block === c && p.handler) {
+        fn.guardCatches ??= new Set();
+        fn.guardCatches.add(p.handler);
+      }
     }
   }
   if (fn.guardCatches) {
