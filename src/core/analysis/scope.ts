@@ -157,7 +157,9 @@ export class Scopes {
           break;
         case "TSModuleDeclaration":
           // `namespace NS {}`: `NS.f()` reaches the functions it exports (fixture typescript/namespace).
-          if (n.id.type === "Identifier") this.declare(scope, n.id.name, "local", n);
+          // `declare global {}` names no binding (Babel 7 marks it `global`, Babel 8 `kind`).
+          if (n.id.type === "Identifier" && !(n as { global?: boolean }).global && n.kind !== "global")
+            this.declare(scope, n.id.name, "local", n);
           break;
         case "CatchClause":
           for (const id of patternNames(n.param)) this.declare(inner, id.name, "let", n);
