@@ -135,6 +135,7 @@ describe("writes to arguments keep a function on the calling thread (SA304) or r
     ["an element of a for-of", "function f(items) { for (const it of items) it.done = true; }"],
     ["a forEach callback's element", "function f(items) { items.forEach((it) => { it.n = 1; }); }"],
     ["a Date setter", "function f(d) { d.setFullYear(2000); }"],
+    ["a Buffer writer", "function f(buf) { buf.writeUInt32LE(1, 0); }"],
     ["an element of a rest argument", "function f(...xs) { xs[0].seen = true; }"],
     [
       "a helper of the module, two deep",
