@@ -160,6 +160,8 @@ export interface Unfollowed {
   kind?: FunctionKind;
   kinds?: Set<FunctionKind>;
   syncStrategy?: import("../strategy.js").SyncStrategy;
+  /** Where an imported function was found, as reports say it. */
+  from?: string;
 }
 
 type Lookup = Resolved | Unfollowed | undefined;
@@ -311,7 +313,8 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     if (ext.mutable) {
       // A CommonJS module object whose member this file replaces (`lib.load = stub`): the
       // runtime marker decides at each call (fixture cjs/mutated-module-object).
-      if (!plain) return { unfollowed: ext.mutable, name: ext.fact.name, kind: ext.fact.kind };
+      if (!plain)
+        return { unfollowed: ext.mutable, name: ext.fact.name, kind: ext.fact.kind, from: ext.fact.from };
       return {
         fn: undefined,
         ext,
@@ -422,6 +425,7 @@ function aliasOf(ctx: Ctx, index: Index, binding: Binding, depth: number): Unfol
     unfollowed: `\`${binding.name}\` is a second name for \`${name}\` (line ${d.loc?.start.line ?? 0}); call \`${name}\` itself so its variant can be chosen`,
     name,
     kind: r.fn?.kind ?? r.ext!.fact.kind,
+    ...(r.ext ? { from: r.ext.fact.from } : {}),
   };
 }
 
@@ -471,7 +475,14 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
       const d = found.kinds
         ? decideDispatch(found.kinds, ctxt)
         : decide(found.kind ?? "sync", ctxt, found.syncStrategy);
-      const entry: CallReport = { callee: found.name, loc, ...ctxt, strategy: "direct", target: found.name };
+      const entry: CallReport = {
+        callee: found.name,
+        loc,
+        ...ctxt,
+        strategy: "direct",
+        target: found.name,
+        ...(found.from ? { from: found.from } : {}),
+      };
       if (d.target === "sync" || d.target === "dispatch-sync") {
         warn(ctx, "SA206", call, MSG.notFollowed(text, found.unfollowed));
         entry.reason = "SA206";

@@ -365,6 +365,7 @@ export class ImportedFns {
         name: ref.fact.name,
         kind: ref.fact.kind,
         syncStrategy: ref.fact.syncStrategy,
+        from: ref.fact.from,
       };
     }
     return ref;
@@ -387,6 +388,7 @@ export class ImportedFns {
       name: fact.name,
       kind: fact.kind,
       syncStrategy: fact.syncStrategy,
+      from: fact.from,
     };
   }
 
@@ -408,7 +410,13 @@ export class ImportedFns {
     }
     const f = fact;
     if (f.unfollowed && !explicit)
-      return { unfollowed: f.unfollowed, name: f.name, kind: f.kind, syncStrategy: f.syncStrategy };
+      return {
+        unfollowed: f.unfollowed,
+        name: f.name,
+        kind: f.kind,
+        syncStrategy: f.syncStrategy,
+        from: f.from,
+      };
     return {
       fact: f,
       shape,
