@@ -79,7 +79,15 @@ export function markedTargets(ctx: Ctx): Set<string> {
 
 function ownerName(ctx: Ctx, fn: SaFunction): string | undefined {
   const decl = ctx.tree.parent(fn.holder!);
-  return decl?.type === "VariableDeclarator" && decl.id.type === "Identifier" ? decl.id.name : undefined;
+  if (decl?.type === "VariableDeclarator" && decl.id.type === "Identifier") return decl.id.name;
+  // An object literal with no name is marked by a wrapper a previous pass added:
+  // `(_o => (_sa.mark(_o.load, …), _o))({ … })` (fixture methods/object-returned-idempotent).
+  if (decl?.type === "CallExpression" && decl.arguments[0] === fn.holder) {
+    const callee = decl.callee as Node;
+    if (callee.type === "ArrowFunctionExpression" && callee.params[0]?.type === "Identifier")
+      return callee.params[0].name;
+  }
+  return undefined;
 }
 
 /** Whether a previous pass compiled `fn` (see markedTargets). */
