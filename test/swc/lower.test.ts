@@ -83,7 +83,10 @@ function langFor(file: string, sourceType?: "module" | "script"): Lang {
       : [];
   return {
     babel: { sourceType: st, plugins, errorRecovery: false },
-    swc: ts ? { syntax: "typescript", tsx: ext === ".tsx" } : { syntax: "ecmascript", jsx },
+    // `using` declarations parse (fixture worker/await-using); nothing else changes meaning.
+    swc: ts
+      ? { syntax: "typescript", tsx: ext === ".tsx" }
+      : ({ syntax: "ecmascript", jsx, explicitResourceManagement: true } as SwcParserConfig),
     isModule: st === "module",
   };
 }

@@ -29,7 +29,7 @@ describe("SWC engine reports what Babel reports", () => {
           code,
           filename: c.input,
           options,
-          parser: parserFor(c.input),
+          parser: { ...parserFor(c.input), ...c.harness.swcParser } as never,
           isModule: !/\.c[jt]s$/.test(c.input),
           cjsOutput: c.harness.commonjs === true,
           root: c.dir,
