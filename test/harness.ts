@@ -26,6 +26,8 @@ export interface Harness {
   commonjs?: boolean;
   /** Extra SWC parser settings (`{ "explicitResourceManagement": true }` for `using`). */
   swcParser?: Record<string, unknown>;
+  /** Extra Babel parser plugins (`["decorators-legacy"]`). */
+  babelParser?: string[];
 }
 
 export interface Case {
@@ -84,6 +86,7 @@ export function transformCase(c: Case, version: BabelVersion, source?: string, f
       configFile: false,
       highlightCode: false,
       sourceType: /\.c[jt]s$/.test(file) ? "script" : "module",
+      ...(c.harness.babelParser ? { parserOpts: { plugins: c.harness.babelParser as never } } : {}),
       plugins,
       presets: ts ? [version === 8 ? presetTs8 : presetTs7] : [],
     });

@@ -284,6 +284,20 @@ function target(ctx: Ctx, node: Node, comment: Comment): SaFunction {
         MSG.notAnnotatable("a constructor", "Annotate a method or a static factory method instead."),
       );
     }
+    if ((decl as { decorators?: unknown[] | null }).decorators?.length) {
+      // A decorator may replace the method (TypeScript's and Babel's legacy decorators do, after
+      // the class body ran): the marker would sit on the replaced function and the generated
+      // variant would not go through the decorator (fixture diagnostics/sa102-decorated-method).
+      fail(
+        ctx,
+        "SA102",
+        at,
+        MSG.notAnnotatable(
+          "a decorated method",
+          "A decorator may replace the method, and the generated variant would not go through it. Annotate an undecorated method (or a module-level function) that the decorated one calls.",
+        ),
+      );
+    }
     checkFunctionShape(ctx, decl, at);
     const name = keyName(decl);
     if (name === undefined) {
