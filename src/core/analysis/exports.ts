@@ -50,8 +50,17 @@ export function specifierNames(sp: t.ExportSpecifier): { local: string; exported
   return { local, exported };
 }
 
-/** Indexes, once per file, how module-level names are exported apart from their declaration. */
-export function indexExports(program: t.Program): Map<string, ExportUse> {
+/** An export whose value is an expression, not a name (`module.exports = { save: lib.save }`). */
+export interface ValueExport {
+  exported: string;
+  value: Node;
+}
+
+/**
+ * Indexes, once per file, how module-level names are exported apart from their declaration;
+ * exports of other expressions go to `values` when asked for.
+ */
+export function indexExports(program: t.Program, values?: ValueExport[]): Map<string, ExportUse> {
   const out = new Map<string, ExportUse>();
   const use = (name: string): ExportUse => {
     const u = out.get(name) ?? { specifiers: [], isDefault: false, cjs: [] };
@@ -61,10 +70,13 @@ export function indexExports(program: t.Program): Map<string, ExportUse> {
   // module.exports = { f, g: h }
   const object = (obj: t.ObjectExpression) => {
     for (const p of obj.properties) {
-      if (p.type !== "ObjectProperty" || p.computed || p.value.type !== "Identifier") continue;
+      if (p.type !== "ObjectProperty" || p.computed) continue;
       const key =
         p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : undefined;
-      if (key !== undefined) use(p.value.name).cjs.push({ kind: "object", obj, exported: key, ref: p.value });
+      if (key === undefined) continue;
+      if (p.value.type === "Identifier")
+        use(p.value.name).cjs.push({ kind: "object", obj, exported: key, ref: p.value });
+      else values?.push({ exported: key, value: p.value as Node });
     }
   };
   for (const s of program.body) {
@@ -82,7 +94,8 @@ export function indexExports(program: t.Program): Map<string, ExportUse> {
       const u = use(s.declaration.name);
       u.isDefault = true;
       u.defaultDecl = s;
-    }
+    } else if (s.type === "ExportDefaultDeclaration" && s.declaration.type === "MemberExpression")
+      values?.push({ exported: "default", value: s.declaration });
     // TypeScript's `export = { f }` is `module.exports = { f }`.
     if (s.type === "TSExportAssignment" && s.expression.type === "ObjectExpression") object(s.expression);
     if (s.type === "TSExportAssignment" && s.expression.type === "Identifier")
@@ -114,6 +127,15 @@ export function indexExports(program: t.Program): Map<string, ExportUse> {
         target: left as t.Expression,
         ref: right,
       });
+    if (
+      values &&
+      left.type === "MemberExpression" &&
+      !left.computed &&
+      left.property.type === "Identifier" &&
+      isExportsObject(left.object) &&
+      right.type !== "Identifier"
+    )
+      values.push({ exported: left.property.name, value: right });
     // exports.g = f; module.exports.g = f
     if (
       left.type === "MemberExpression" &&
@@ -142,6 +164,23 @@ export function exportedNames(use: ExportUse | undefined): string[] {
     ...(use.isDefault ? ["default"] : []),
     ...use.cjs.map((c) => c.exported),
   ];
+}
+
+/**
+ * Smartasync functions exported as the value of an expression (`{ save: lib.save }`): importers
+ * get a fact that says why their calls are not followed (SA206), never silence.
+ */
+export function valueExportFacts(imported: ImportedFns, values: ValueExport[]): Map<string, ExportFact> {
+  const out = new Map<string, ExportFact>();
+  for (const { exported, value } of values) {
+    const r = imported.resolve(value);
+    if (!r || r.explicit || r.shape !== "member") continue;
+    out.set(exported, {
+      ...r.fact,
+      unfollowed: `it is exported as \`${exported}\`, the value of an expression, without its variant; export the function by its own name`,
+    });
+  }
+  return out;
 }
 
 /** Why `export = f` is not followed, for importers' SA206. */
@@ -197,6 +236,10 @@ export function factsOfFile(
   }
   for (const e of exportedImports(ctx, imported, uses))
     exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
+  const values: ValueExport[] = [];
+  indexExports(ctx.program, values);
+  for (const [name, fact] of valueExportFacts(imported, values))
+    if (!exports.has(name)) exports.set(name, fact);
   // Re-exports carry the facts of the modules they come from.
   const namespaces = exportedNamespaces(imported, uses);
   for (const s of ctx.program.body) {

@@ -27,6 +27,8 @@ import {
   exportedNames,
   exportedNamespaces,
   indexExports,
+  type ValueExport,
+  valueExportFacts,
 } from "./exports.js";
 import { ImportedFns } from "./imported.js";
 import { statementForms } from "./forms.js";
@@ -47,6 +49,7 @@ interface Scanned {
   fns: SaFunction[];
   exported: Map<string, SaFunction>;
   uses: Map<string, ExportUse>;
+  values: ValueExport[];
 }
 
 /**
@@ -58,7 +61,7 @@ function mayExportImports(source: string): boolean {
     /(?:^|[^\w$])(?:import|require\s*\()/.test(source) &&
     // Three simple patterns rather than one: each is proven linear (test/security/redos.test.ts).
     (/(?:^|[^\w$])export\s*\{[^{}]*\}\s*(?:;|$)/m.test(source) ||
-      /(?:^|[^\w$])export\s+default\s+[\w$]+\s*(?:;|$)/m.test(source) ||
+      /(?:^|[^\w$])export\s+default\s+[\w$.]+\s*(?:;|$)/m.test(source) ||
       /(?:^|[^\w$])(?:export\s*=|module\.exports|exports\.[\w$]+\s*=)/.test(source))
   );
 }
@@ -142,9 +145,10 @@ export class ModuleGraph {
       fns.filter((f) => f.form === "function" || f.form === "const").map((f) => [f.name, f]),
     );
     for (const f of byName.values()) if (f.exportDecl) exported.set(declaredExportName(f), f);
-    const uses = indexExports(parsed.program);
+    const values: ValueExport[] = [];
+    const uses = indexExports(parsed.program, values);
     for (const [local, f] of byName) for (const name of exportedNames(uses.get(local))) exported.set(name, f);
-    const out = { ctx, fns, exported, uses };
+    const out = { ctx, fns, exported, uses, values };
     this.scanned.set(path, out);
     return out;
   }
@@ -191,6 +195,8 @@ export class ModuleGraph {
       for (const e of exportedImports(s.ctx, s.ctx.imported!, s.uses))
         if (!exports.has(e.exported)) exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
       for (const [name, facts] of exportedNamespaces(s.ctx.imported!, s.uses)) namespaces.set(name, facts);
+      for (const [name, fact] of valueExportFacts(s.ctx.imported!, s.values))
+        if (!exports.has(name)) exports.set(name, fact);
       for (const f of s.fns) {
         if (f.form !== "class-method" && f.form !== "object-method") continue;
         const kinds = methods.get(f.name) ?? new Set<FunctionKind>();
