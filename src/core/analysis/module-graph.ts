@@ -30,8 +30,8 @@ import {
   type ValueExport,
   valueExportFacts,
 } from "./exports.js";
-import { ImportedFns } from "./imported.js";
 import { statementForms } from "./forms.js";
+import { ImportedFns } from "./imported.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
