@@ -9,7 +9,6 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { scanImports } from "../core/import-scan.js";
 import { manifestPath } from "../core/module-facts.js";
 import { resolveImport } from "../core/resolve.js";

@@ -75,6 +75,7 @@ function regexesInSrc(): { literals: Found[]; constructed: string[] } {
  */
 const CONSTRUCTED: { call: string; why: string; pattern?: string; flags?: string }[] = [
   {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the call's source text, quoted
     call: 'src/cli/transform-swc.ts: new RegExp(`${String.fromCharCode(27)}\\\\[[0-9;]*m`, "g")',
     why: "a fixed pattern (ANSI colour codes), written with the escape character built at run time",
     pattern: "\\u001b\\[[0-9;]*m",
@@ -85,6 +86,7 @@ const CONSTRUCTED: { call: string; why: string; pattern?: string; flags?: string
     why: "the `test`/`exclude` patterns of the user's own .swcrc, applied to file names as SWC applies them",
   },
   {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the call's source text, quoted
     call: "src/unplugin/index.ts: new RegExp(`^${escaped}$`)",
     why: "a glob of the plugin's own include/exclude options with every metacharacter escaped: a literal string, anchored",
   },
