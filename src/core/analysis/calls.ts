@@ -183,7 +183,23 @@ export function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
   if (!tagged && isMember(callee)) {
     const prop = memberName(callee);
     if (prop === "call" || prop === "apply") {
-      const r = lookupReference(ctx, index, peelCallee(callee.object as Node), false);
+      const target = peelCallee(callee.object as Node);
+      if (target.type === "CallExpression" || (isMember(target) && memberName(target) === "call")) {
+        // `f.bind(t).call(…)`, `f.call.call(f, …)`: shapes on shapes are reported, not followed.
+        const inner = target.type === "CallExpression" ? peelCallee(target.callee as Node) : target;
+        const base =
+          isMember(inner) && (target.type !== "CallExpression" || memberName(inner) === "bind")
+            ? lookupReference(ctx, index, peelCallee(inner.object as Node), false)
+            : undefined;
+        if (base && !("unfollowed" in base) && !base.explicit && base.shape.kind !== "dispatch")
+          return {
+            unfollowed: "a function called through two of `.bind`, `.call`, `.apply`",
+            name: base.fn?.display ?? base.ext!.fact.name,
+            kind: base.fn?.kind ?? base.ext!.fact.kind,
+            ...(base.ext ? { from: base.ext.fact.from } : {}),
+          };
+      }
+      const r = lookupReference(ctx, index, target, false);
       if (r && !("unfollowed" in r) && r.shape.kind !== "dispatch" && !r.choice)
         return { ...r, shape: { kind: "call-apply" } };
       if (r && "unfollowed" in r) return r;

@@ -349,8 +349,13 @@ export class ImportedFns {
     // `const { f } = require("./lib")`, `const { f } = ns`, `let { f } = lib` (never assigned).
     if (b.type !== "VariableDeclarator" || b.id.type !== "ObjectPattern" || !b.init) return undefined;
     const pattern = b.id;
+    // `{ f }`, `{ f: g }`, or with a default value (`{ f = other }`), which is not followed.
+    const local = (v: Node) => (v.type === "AssignmentPattern" ? v.left : v) as Node;
     const prop = pattern.properties.find(
-      (p) => p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === callee.name,
+      (p) =>
+        p.type === "ObjectProperty" &&
+        local(p.value as Node).type === "Identifier" &&
+        (local(p.value as Node) as t.Identifier).name === callee.name,
     ) as t.ObjectProperty | undefined;
     if (!prop || prop.computed || (prop.key.type !== "Identifier" && prop.key.type !== "StringLiteral"))
       return undefined;
@@ -359,6 +364,15 @@ export class ImportedFns {
     const name = prop.key.type === "Identifier" ? prop.key.name : prop.key.value;
     const ref = this.fromFacts(o.source, o.facts, b, name, "ident", { kind: "require", pattern });
     if (ref && "unfollowed" in ref) return ref;
+    if (ref && prop.value.type === "AssignmentPattern") {
+      return {
+        unfollowed: `\`${callee.name}\` has a default value in its pattern (line ${prop.loc?.start.line ?? 0})`,
+        name: ref.fact.name,
+        kind: ref.fact.kind,
+        syncStrategy: ref.fact.syncStrategy,
+        from: ref.fact.from,
+      };
+    }
     if (ref && binding!.violations.length) {
       return {
         unfollowed: `\`${callee.name}\` is assigned at line ${binding!.violations[0].loc?.start.line ?? 0}`,
