@@ -341,13 +341,13 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     }
     return { fn: undefined, ext, shape: { kind: "member" }, explicit: ext.explicit };
   }
-  if (object.type === "Identifier") {
-    // `NS.f()` of a function annotated inside `namespace NS { export … }` (fixture typescript/namespace).
-    const b = scopes.binding(callee, object.name);
-    if (b?.node.type === "TSModuleDeclaration") {
-      const inner = namespaceMember(ctx, index, b.node, prop);
-      if (inner) return { fn: inner, shape: { kind: "member" }, explicit: false };
-    }
+  // `NS.f()`, `A.B.f()` of a function annotated inside `namespace NS { export … }` (fixture
+  // typescript/namespace).
+  const path = dottedPath(object);
+  const nsBinding = path ? scopes.binding(callee, path[0]) : undefined;
+  if (path && nsBinding?.node.type === "TSModuleDeclaration") {
+    const inner = namespaceMember(ctx, index, nsBinding, path, prop);
+    if (inner) return { fn: inner, shape: { kind: "member" }, explicit: false };
   }
   let owner: t.Class | undefined;
   let isStatic = false;
@@ -404,18 +404,61 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   return undefined;
 }
 
-/** The annotated function `prop` exported from the body of `namespace NS { … }`. */
+/** `A.B` → ["A", "B"] (identifiers and non-computed members only). */
+function dottedPath(n: Node): string[] | undefined {
+  if (n.type === "Identifier") return [n.name];
+  if (n.type === "TSQualifiedName") {
+    const left = dottedPath(n.left as Node);
+    return left && [...left, n.right.name];
+  }
+  if (!isMember(n) || n.computed || n.property.type !== "Identifier") return undefined;
+  const left = dottedPath(n.object as Node);
+  return left && [...left, n.property.name];
+}
+
+/**
+ * The bodies `namespace` declarations give the path `names`: `namespace A.B {}` (one declaration
+ * named `A.B` in Babel 8, nested in Babel 7) and `namespace A { export namespace B {} }`.
+ */
+function namespaceBlocks(decl: t.TSModuleDeclaration, names: string[]): Node[] {
+  const ids = dottedPath(decl.id as Node) ?? [];
+  if (ids.some((id, i) => names[i] !== id)) return [];
+  const rest = names.slice(ids.length);
+  const body = decl.body as Node | null | undefined;
+  if (body?.type === "TSModuleDeclaration") return rest.length ? namespaceBlocks(body, rest) : [];
+  if (body?.type !== "TSModuleBlock") return [];
+  if (rest.length === 0) return [body];
+  return body.body.flatMap((st) => {
+    const d = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : undefined;
+    return d?.type === "TSModuleDeclaration" ? namespaceBlocks(d, rest) : [];
+  });
+}
+
+/**
+ * The annotated function `prop` exported from a namespace at `path`, looked for in every
+ * declaration of the namespace beside the one its name is bound to (namespaces merge).
+ */
 function namespaceMember(
   ctx: Ctx,
   index: Index,
-  ns: t.TSModuleDeclaration,
+  binding: Binding,
+  path: string[],
   prop: string,
 ): SaFunction | undefined {
-  const body = ns.body as Node;
-  if (body.type !== "TSModuleBlock") return undefined;
-  const b = ctx.scopes.scopeOf(body).bindings.get(prop);
-  const fn = b ? index.byBinding.get(b) : undefined;
-  return fn?.exportDecl && !rebound(ctx, b!, body) ? fn : undefined;
+  const holder = binding.scope.node as { body?: unknown };
+  const siblings = Array.isArray(holder.body)
+    ? (holder.body as Node[])
+    : ((holder.body as { body?: Node[] } | undefined)?.body ?? []);
+  for (const st of siblings) {
+    const d = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : st;
+    if (d?.type !== "TSModuleDeclaration") continue;
+    for (const block of namespaceBlocks(d, path)) {
+      const b = ctx.scopes.scopeOf(block).bindings.get(prop);
+      const fn = b ? index.byBinding.get(b) : undefined;
+      if (fn?.exportDecl && !rebound(ctx, b!, block)) return fn;
+    }
+  }
+  return undefined;
 }
 
 /**

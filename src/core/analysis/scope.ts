@@ -158,8 +158,12 @@ export class Scopes {
         case "TSModuleDeclaration":
           // `namespace NS {}`: `NS.f()` reaches the functions it exports (fixture typescript/namespace).
           // `declare global {}` names no binding (Babel 7 marks it `global`, Babel 8 `kind`).
-          if (n.id.type === "Identifier" && !(n as { global?: boolean }).global && n.kind !== "global")
-            this.declare(scope, n.id.name, "local", n);
+          if (!(n as { global?: boolean }).global && n.kind !== "global") {
+            // `namespace A.B {}` binds `A` (Babel 8 names the declaration by a qualified name).
+            let id = n.id as Node;
+            while (id.type === "TSQualifiedName") id = id.left as Node;
+            if (id.type === "Identifier") this.declare(scope, id.name, "local", n);
+          }
           break;
         case "CatchClause":
           for (const id of patternNames(n.param)) this.declare(inner, id.name, "let", n);
