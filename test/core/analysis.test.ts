@@ -18,10 +18,11 @@ function babelParse(
   filename: string,
   sourceType: "module" | "script" | "unambiguous",
 ): ParsedFile {
+  // TypeScript fixtures may carry legacy decorators (diagnostics/sa102-decorated-method).
   const plugins = /\.[cm]?tsx$/.test(filename)
-    ? ["typescript", "jsx"]
+    ? ["typescript", "jsx", "decorators-legacy"]
     : /\.[cm]?ts$/.test(filename)
-      ? ["typescript"]
+      ? ["typescript", "decorators-legacy"]
       : [];
   const file = parseSync(code, {
     babelrc: false,

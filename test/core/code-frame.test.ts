@@ -283,7 +283,7 @@ function transformOptions(source: Source, plugin: babel8.PluginItem, filename?: 
     highlightCode: false,
     ...(filename === undefined ? {} : { filename }),
     sourceType: parse.script ? "script" : "module",
-    parserOpts: { plugins: parse.typescript ? ["typescript"] : [] },
+    parserOpts: { plugins: parse.typescript ? ["typescript", "decorators-legacy"] : [] },
     plugins: [plugin],
   };
 }

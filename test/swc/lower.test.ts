@@ -74,10 +74,11 @@ function langFor(file: string, sourceType?: "module" | "script"): Lang {
   const st = sourceType ?? (scriptExt(file) || (input && scriptExt(input)) ? "script" : "module");
   const ts = ext === ".ts" || ext === ".mts" || ext === ".cts" || ext === ".tsx";
   const jsx = ext === ".tsx" || ext === ".jsx";
+  // TypeScript files may carry legacy decorators (fixture diagnostics/sa102-decorated-method).
   const plugins: ParserOptions["plugins"] = ts
     ? jsx
-      ? ["typescript", "jsx"]
-      : ["typescript"]
+      ? ["typescript", "jsx", "decorators-legacy"]
+      : ["typescript", "decorators-legacy"]
     : jsx
       ? ["jsx"]
       : [];
@@ -85,7 +86,7 @@ function langFor(file: string, sourceType?: "module" | "script"): Lang {
     babel: { sourceType: st, plugins, errorRecovery: false },
     // `using` declarations parse (fixture worker/await-using); nothing else changes meaning.
     swc: ts
-      ? { syntax: "typescript", tsx: ext === ".tsx" }
+      ? { syntax: "typescript", tsx: ext === ".tsx", decorators: true }
       : ({ syntax: "ecmascript", jsx, explicitResourceManagement: true } as SwcParserConfig),
     isModule: st === "module",
   };
