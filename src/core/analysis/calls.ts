@@ -512,10 +512,17 @@ function quoteCall(ctx: Ctx, call: Node): string {
  */
 function checkCapture(ctx: Ctx, index: Index, call: Node, r: Resolved, to: string): void {
   if (r.choice === "self" || r.shape.kind === "dispatch") return;
-  if (r.shape.kind !== "choice" && referenceOf(call, r.shape.kind).type !== "Identifier") return;
+  const ref = r.shape.kind === "choice" ? undefined : referenceOf(call, r.shape.kind);
+  if (ref && ref.type !== "Identifier") return;
   const found = ctx.scopes.binding(call, to);
   if (!found) return;
-  const home = r.fn ? index.bindingOf.get(r.fn)?.scope : ctx.scopes.program;
+  // The variant is declared beside the function, or imported beside the import the call uses
+  // (`const { load, loadSync } = require(…)` inside a function).
+  const home = r.fn
+    ? index.bindingOf.get(r.fn)?.scope
+    : ref?.type === "Identifier"
+      ? ctx.scopes.binding(ref, ref.name)?.scope
+      : ctx.scopes.program;
   if (found.scope === home) return;
   fail(ctx, "SA103", found.node, MSG.captured(to, quoteCall(ctx, call)));
 }

@@ -119,17 +119,20 @@ export class ImportedFns {
         s.exportKind !== "type"
       ) {
         yield s.source.value;
-      } else if (s.type === "VariableDeclaration") {
-        for (const d of s.declarations) {
-          const src = requireSource(d.init);
-          if (src) yield src;
-        }
       } else if (
         s.type === "TSImportEqualsDeclaration" &&
         s.importKind !== "type" &&
         s.moduleReference.type === "TSExternalModuleReference"
       ) {
         yield s.moduleReference.expression.value;
+      }
+    }
+    // `require(…)` anywhere: in a function, or called at once (`require("./lib").f()`); the text
+    // is checked first so that files without one never build their tree here.
+    if (/(?:^|[^\w$.])require\s*\(/.test(this.ctx.code)) {
+      for (const c of this.ctx.tree.calls) {
+        const src = requireSource(c);
+        if (src) yield src;
       }
     }
   }
