@@ -1,4 +1,5 @@
 import type { types as t } from "@babel/core";
+import { scanImports } from "../import-scan.js";
 import { MSG } from "../messages.js";
 import { type ExportFact, hasFacts, type ModuleFacts } from "../module-facts.js";
 import { identifierHint, isIdentifierName } from "../naming.js";
@@ -127,13 +128,10 @@ export class ImportedFns {
         yield s.moduleReference.expression.value;
       }
     }
-    // `require(…)` anywhere: in a function, or called at once (`require("./lib").f()`); the text
-    // is checked first so that files without one never build their tree here.
+    // `require(…)` anywhere: in a function, or called at once (`require("./lib").f()`). Found by
+    // the import scanner on the text, so the fast path builds no tree for it.
     if (/(?:^|[^\w$.])require\s*\(/.test(this.ctx.code)) {
-      for (const c of this.ctx.tree.calls) {
-        const src = requireSource(c);
-        if (src) yield src;
-      }
+      for (const { specifier, kind } of scanImports(this.ctx.code)) if (kind === "require") yield specifier;
     }
   }
 
