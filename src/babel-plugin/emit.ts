@@ -112,6 +112,17 @@ class SyncMapper {
     private readonly imports: Imports,
   ) {}
 
+  /** `_sa.guard(value, "fSync", "file:line:col", "text")`: the run-time check of an unproven value. */
+  private guardOf(node: t.Node, site: { loc: string; text: string }): t.Expression {
+    const t = this.ctx.t;
+    return runtimeCall(this.ctx, this.imports, "guard", [
+      node as t.Expression,
+      t.stringLiteral(this.fn.variant),
+      t.stringLiteral(site.loc),
+      t.stringLiteral(site.text),
+    ]);
+  }
+
   map(node: t.Expression): t.Expression {
     const t = this.ctx.t;
     if (this.done.has(node)) return node;
@@ -155,6 +166,7 @@ class SyncMapper {
               : undefined,
           );
         else if (r.ext?.fact.kind === "async") rename(this.ctx, call, r.shape.kind, r.ext.variantRef());
+        if (fact.guard) return this.guardOf(node, fact.guard);
         return node;
       }
       case "twin": {
@@ -193,12 +205,7 @@ class SyncMapper {
         );
       }
       case "guarded":
-        return runtimeCall(this.ctx, this.imports, "guard", [
-          node,
-          t.stringLiteral(this.fn.variant),
-          t.stringLiteral(fact.loc),
-          t.stringLiteral(fact.text),
-        ]);
+        return this.guardOf(node, fact);
       default:
         return node;
     }

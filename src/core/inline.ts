@@ -7,8 +7,13 @@ import type { ResolvedTwin } from "./twins.js";
  * rules below decide.
  */
 export type AwaitFact =
-  /** A call of a smartasync function or method: its sync variant. */
-  | { kind: "smartasync"; callee: string }
+  /**
+   * A call of a smartasync function or method: its sync variant. `guard` where the call may still
+   * give a promise — a dispatched method or `this.m()` (the object's method may be an
+   * unannotated async one), a sync-kind callee (it may return a promise) — checked like any
+   * unproven value.
+   */
+  | { kind: "smartasync"; callee: string; guard?: GuardSite }
   /**
    * A call of an API with a known sync twin; `checks` are the arguments the build could not
    * prove mean the same to the twin, checked at run time like a guard.
@@ -86,6 +91,7 @@ function unmappable(fact: AwaitFact, unproven: Unproven): string | undefined {
 
 function guardsOf(fact: AwaitFact, out: GuardSite[]): void {
   if (fact.kind === "guarded") out.push({ loc: fact.loc, text: fact.text });
+  else if (fact.kind === "smartasync" && fact.guard) out.push(fact.guard);
   else if (fact.kind === "twin") for (const c of fact.checks) out.push({ loc: c.loc, text: c.text });
   else if (fact.kind === "combinator") for (const e of fact.elements) guardsOf(e, out);
 }

@@ -8,6 +8,8 @@ export function settle<T>(run: () => T): PromiseSettledResult<T> {
   try {
     return { status: "fulfilled", value: run() };
   } catch (reason) {
+    // A guard's failure is not the element's rejection: the async function never sees it.
+    rethrowGuard(reason);
     return { status: "rejected", reason };
   }
 }
@@ -82,7 +84,10 @@ function located(message: string, code: string, loc: string): Error {
  * `catch` may turn it into a fallback value.
  */
 export function rethrowGuard(err: unknown): void {
-  if (err instanceof Error && (err as { code?: unknown }).code === "SMARTASYNC_GUARD") throw err;
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    if (code === "SMARTASYNC_GUARD" || code === "SMARTASYNC_TWIN_ARGUMENT") throw err;
+  }
 }
 
 /**

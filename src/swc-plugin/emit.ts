@@ -249,6 +249,7 @@ class SyncCopy {
             r.shape.kind === "member" ? r.shape.own : undefined,
           );
         else if (r.ext?.fact.kind === "async") this.ed.rename(call, r.shape.kind, r.ext.variantRef());
+        if (fact.guard) this.guardOf(node, fact.guard);
         return;
       }
       case "twin": {
@@ -283,11 +284,7 @@ class SyncCopy {
         return;
       }
       case "guarded":
-        this.ed.wrap(
-          node,
-          `${rt()}.guard(`,
-          `, ${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.loc)}, ${JSON.stringify(fact.text)})`,
-        );
+        this.guardOf(node, fact);
         return;
       default:
         return;
@@ -348,6 +345,15 @@ class SyncCopy {
       return;
     }
     this.ed.wrap(node, `${rt}.later(() => `, ")");
+  }
+
+  /** `_sa.guard(value, "fSync", "file:line:col", "text")`: the run-time check of an unproven value. */
+  private guardOf(node: Node, site: { loc: string; text: string }): void {
+    this.ed.wrap(
+      node,
+      `${this.imports.runtime()}.guard(`,
+      `, ${JSON.stringify(this.fn.variant)}, ${JSON.stringify(site.loc)}, ${JSON.stringify(site.text)})`,
+    );
   }
 
   /** The copy's text, from `from` to `to` of the original (the function or its member). */

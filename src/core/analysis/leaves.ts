@@ -119,9 +119,19 @@ function factOf(
     const r = resolveCallee(ctx, index, call);
     if (r && !r.explicit) {
       owner.leafCallees.set(node, r);
+      const kind = r.fn?.kind ?? r.ext?.fact.kind;
+      // What runs may not be a sync variant: a dispatched method or `this.m()` reaches whatever
+      // the object holds (an unannotated async override, a test fake), and a sync-kind function
+      // may return a promise itself — so the value is guarded (attack findings 1 and 3, fixture
+      // inline/guard-dispatched).
+      const mayBePromise =
+        r.shape.kind === "dispatch" ||
+        (r.shape.kind === "member" && r.shape.own !== undefined) ||
+        kind === "sync";
       return {
         kind: "smartasync",
         callee: r.fn?.display ?? r.ext?.fact.name ?? (r.shape.kind === "dispatch" ? r.shape.name : "?"),
+        ...(mayBePromise ? { guard: { loc: locOf(ctx, node), text: guardText(ctx, node) } } : {}),
       };
     }
     const callee = call.callee as Node;
@@ -209,8 +219,16 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
     }
     return undefined;
   });
+  // A guard's failure may come from this body (a guarded value, a twin's argument check) or from
+  // a sync variant it calls (a guard inside that one): a catch around either rethrows it
+  // (attack finding 2, fixture inline/guard-in-try-catch).
   for (const [node, fact] of fn.leaves) {
-    if (fact.kind !== "guarded") continue;
+    if (
+      fact.kind !== "guarded" &&
+      fact.kind !== "smartasync" &&
+      !(fact.kind === "twin" && fact.checks.length)
+    )
+      continue;
     for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {
       if (p.type === "TryStatement" && p.block === c && p.handler) {
         fn.guardCatches ??= new Set();

@@ -1,6 +1,7 @@
 import type { types as t } from "@babel/core";
 import { isTwinModule } from "../twins.js";
 import type { Ctx } from "./ctx.js";
+import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
 import { TRANSPARENT } from "./view.js";
@@ -72,8 +73,8 @@ const PLAIN_CALLS: Record<string, ReadonlySet<string> | "all"> = {
 };
 
 /** Built-in constructors whose instances have no `then`. */
+// Not `Object`: `new Object(t)` returns `t` itself (attack finding 7).
 const PLAIN_CONSTRUCTORS = new Set([
-  "Object",
   "Array",
   "Map",
   "Set",
@@ -142,6 +143,8 @@ export function isPlainGlobalCall(ctx: Ctx, call: t.CallExpression | t.OptionalC
     }
   }
   if (root === undefined || !Object.hasOwn(PLAIN_CALLS, root) || !isGlobal(ctx, callee, root)) return false;
+  // A reviver decides what `JSON.parse` returns.
+  if (root === "JSON" && member === "parse" && call.arguments.length > 1) return false;
   const allowed = PLAIN_CALLS[root];
   return allowed === "all" || allowed.has(member);
 }
@@ -280,9 +283,14 @@ function identifierProof(ctx: Ctx, id: t.Identifier, seen: Set<Node>): Proof {
   const b = ctx.scopes.binding(id, id.name);
   if (!b)
     return id.name === "undefined" || id.name === "NaN" || id.name === "Infinity" ? "proven" : "unknown";
-  if (b.kind === "hoisted" || b.node.type === "FunctionDeclaration") return "proven";
-  if (b.node.type === "ClassDeclaration")
-    return hasKey(b.node.body.body as Node[], "then", true) ? "unknown" : "proven";
+  // A direct `eval` can assign any local; a redeclared `var` has values the declarator does not show.
+  if (hasDirectEval(ctx) || b.redeclarations?.length) return "unknown";
+  // A function or class gains a `then` as easily as any object (`k.then = …`): proven only where
+  // the file never lets it out of sight (attack finding 7).
+  if (b.node.type === "ClassDeclaration" && hasKey(b.node.body.body as Node[], "then", true))
+    return "unknown";
+  if (b.kind === "hoisted" || b.node.type === "FunctionDeclaration" || b.node.type === "ClassDeclaration")
+    return objectStaysPlain(ctx, b) ? "proven" : "unknown";
   if (b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier") return "unknown";
   const parent = ctx.tree.parent(b.node);
   const grand = parent && ctx.tree.parent(parent);
@@ -291,13 +299,118 @@ function identifierProof(ctx: Ctx, id: t.Identifier, seen: Set<Node>): Proof {
     return "unknown";
   if (seen.has(b.node)) return "proven";
   seen.add(b.node);
-  let proof: Proof = b.node.init ? proofOf(ctx, b.node.init as Node, seen) : "proven";
+  const values: Node[] = b.node.init ? [b.node.init as Node] : [];
+  let proof: Proof = "proven";
   for (const v of b.violations) {
-    if (proof === "async") break;
-    if (v.type === "AssignmentExpression" && v.left.type === "Identifier")
-      proof = join(proof, proofOf(ctx, v, seen));
-    else if (v.type === "UpdateExpression") continue;
-    else proof = join(proof, "unknown");
+    if (v.type === "AssignmentExpression" && v.left.type === "Identifier") values.push(v);
+    else if (v.type !== "UpdateExpression") proof = "unknown";
   }
+  for (const v of values) proof = join(proof, proofOf(ctx, v, seen));
+  // An object held by a local (an array, an object literal, a function) may gain a `then` after it
+  // was made (`a.then = …`, `Object.assign(a, …)`): proven only where every use is a plain read.
+  if (proof === "proven" && !values.every((v) => isPrimitive(v)) && !objectStaysPlain(ctx, b))
+    return "unknown";
   return proof;
+}
+
+/** Values that are never objects: a literal other than a regular expression, a template, arithmetic. */
+function isPrimitive(node: Node): boolean {
+  const n = unwrap(node);
+  switch (n.type) {
+    case "StringLiteral":
+    case "NumericLiteral":
+    case "BooleanLiteral":
+    case "NullLiteral":
+    case "BigIntLiteral":
+    case "TemplateLiteral":
+    case "UnaryExpression":
+    case "BinaryExpression":
+    case "UpdateExpression":
+      return true;
+    case "Identifier":
+      return n.name === "undefined" || n.name === "NaN" || n.name === "Infinity";
+    case "ConditionalExpression":
+      return isPrimitive(n.consequent) && isPrimitive(n.alternate);
+    case "LogicalExpression":
+      return isPrimitive(n.left) && isPrimitive(n.right);
+    case "SequenceExpression":
+      return isPrimitive(n.expressions[n.expressions.length - 1]);
+    case "AssignmentExpression":
+      return n.operator === "=" || n.operator === "||=" || n.operator === "&&=" || n.operator === "??="
+        ? isPrimitive(n.right)
+        : true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Every reference to the binding is a plain read that cannot give the object a `then`: the operand
+ * of `await` or `return`, or the object of a member read (`a.length`, `a[0]`) that is neither
+ * written nor called. Passing it anywhere (an argument, an assignment, a property) lets it out of
+ * sight.
+ */
+const plainCache = new WeakMap<Binding, boolean>();
+
+function objectStaysPlain(ctx: Ctx, b: Binding): boolean {
+  const known = plainCache.get(b);
+  if (known !== undefined) return known;
+  let plain = true;
+  ctx.tree.walk(b.scope.node, (n) => {
+    if (!plain) return false;
+    if (n.type !== "Identifier" || n.name !== b.name) return undefined;
+    const parent = ctx.tree.parent(n);
+    if (!parent || parent === b.node || ctx.scopes.binding(n, b.name) !== b) return undefined;
+    if (parent.type === "AwaitExpression" || parent.type === "ReturnStatement") return undefined;
+    // Writes of the binding itself are its values (counted above); operators and tests only read.
+    if (
+      (parent.type === "AssignmentExpression" && parent.left === n) ||
+      parent.type === "UpdateExpression" ||
+      parent.type === "BinaryExpression" ||
+      (parent.type === "UnaryExpression" && parent.operator !== "delete") ||
+      parent.type === "TemplateLiteral" ||
+      ((parent.type === "IfStatement" ||
+        parent.type === "ConditionalExpression" ||
+        parent.type === "WhileStatement" ||
+        parent.type === "DoWhileStatement") &&
+        parent.test === n)
+    )
+      return undefined;
+    // Its own declaration's name (a function or class id) is not a use.
+    if ((parent.type === "FunctionDeclaration" || parent.type === "ClassDeclaration") && parent.id === n)
+      return undefined;
+    if (
+      (parent.type === "MemberExpression" || parent.type === "OptionalMemberExpression") &&
+      parent.object === n
+    ) {
+      const up = ctx.tree.parent(parent);
+      const written =
+        (up?.type === "AssignmentExpression" && up.left === parent) ||
+        (up?.type === "UpdateExpression" && up.argument === parent) ||
+        (up?.type === "UnaryExpression" && up.operator === "delete") ||
+        ((up?.type === "CallExpression" || up?.type === "OptionalCallExpression") && up.callee === parent);
+      if (!written) return undefined;
+    }
+    plain = false;
+    return false;
+  });
+  plainCache.set(b, plain);
+  return plain;
+}
+
+const evalCache = new WeakMap<Ctx, boolean>();
+
+/** Whether the file calls a direct `eval` (which may write any local in scope). */
+function hasDirectEval(ctx: Ctx): boolean {
+  let v = evalCache.get(ctx);
+  if (v === undefined) {
+    v =
+      ctx.code.includes("eval") &&
+      ctx.tree.calls.some(
+        (c) =>
+          c.callee.type === "Identifier" && c.callee.name === "eval" && !ctx.scopes.binding(c.callee, "eval"),
+      );
+    evalCache.set(ctx, v);
+  }
+  return v;
 }
