@@ -181,6 +181,10 @@ class SyncMapper {
         call.callee = t.memberExpression(t.identifier(ns), t.identifier(fact.twin.name));
         for (const c of fact.checks) {
           const arg = call.arguments[c.index] as t.Expression;
+          if (c.kind === "value") {
+            call.arguments[c.index] = this.guardOf(arg, c);
+            continue;
+          }
           const where = [t.stringLiteral(fact.twin.name), t.stringLiteral(c.loc)];
           call.arguments[c.index] =
             c.kind === "options"

@@ -39,7 +39,9 @@ export type AwaitFact =
 /** A run-time check of one argument of a twin call (docs/semantics.md, "Twins"). */
 export type TwinCheck =
   | { kind: "options"; index: number; promiseOnly: readonly string[]; loc: string; text: string }
-  | { kind: "data"; index: number; loc: string; text: string };
+  | { kind: "data"; index: number; loc: string; text: string }
+  /** A value the twin returns as it is, where the promise API would adopt a thenable: guarded. */
+  | { kind: "value"; index: number; loc: string; text: string };
 
 export interface LocatedAwait {
   fact: AwaitFact;
@@ -166,7 +168,7 @@ export const WHY = {
   twinArgs: (text: string) =>
     `awaits ${text}${AT} with spread arguments, which its sync twin may read otherwise`,
   promiseOnly: (text: string, key: string) =>
-    `awaits ${text}${AT} with \`${key}\`, which only the promise API honours`,
+    `awaits ${text}${AT} with \`${key}\`, which its sync twin reads otherwise`,
   unproven: (text: string) =>
     `awaits ${text}${AT}, which smartasync cannot prove is not a promise (option unproven: "worker")`,
   guard: (text: string, loc: string) =>

@@ -68,11 +68,13 @@ interface TsPaths {
 const tsconfigCache = new Map<string, TsPaths | null>();
 
 function stripJsonComments(text: string): string {
-  return text
-    // A string is `\x` or a plain character at each step (one way only), and an unclosed string
-    // or comment runs to the end: no text is scanned from more than one start (linear).
-    .replace(/\\"|"(?:\\[\s\S]|[^"\\])*(?:"|$)|(\/\/.*|\/\*[\s\S]*?(?:\*\/|$))/g, (m, c) => (c ? "" : m))
-    .replace(/,(\s*[}\]])/g, "$1");
+  return (
+    text
+      // A string is `\x` or a plain character at each step (one way only), and an unclosed string
+      // or comment runs to the end: no text is scanned from more than one start (linear).
+      .replace(/\\"|"(?:\\[\s\S]|[^"\\])*(?:"|$)|(\/\/.*|\/\*[\s\S]*?(?:\*\/|$))/g, (m, c) => (c ? "" : m))
+      .replace(/,(\s*[}\]])/g, "$1")
+  );
 }
 
 /** `compilerOptions.paths` of the nearest tsconfig.json (no `extends` chain: the common case). */

@@ -17,14 +17,17 @@ export interface ResolvedTwin {
 
 /**
  * Where the promise API and its twin disagree on an argument (docs/semantics.md, "Twins"):
- * `options` is the index of an options argument whose listed keys only the promise API honours
- * (`{ signal }`; `cp`'s `filter`, which may be async there); `data` is the index of a data
+ * `options` is the index of an options argument whose listed keys the two read differently
+ * (`{ signal }` and `cp`'s possibly async `filter`, honoured by the promise API only;
+ * `throwIfNoEntry`, honoured by `statSync`/`lstatSync` only); `data` is the index of a data
  * argument the promise API also takes as an iterable or stream, where the twin takes only a
- * string or a buffer.
+ * string or a buffer; `value` is the index of a value the promise API resolves (a thenable is
+ * adopted) and the twin returns as it is.
  */
 export interface ArgRules {
   options?: { index: number; promiseOnly: readonly string[] };
   data?: number;
+  value?: number;
 }
 
 const RULES: Record<string, ArgRules> = {
@@ -32,6 +35,8 @@ const RULES: Record<string, ArgRules> = {
   writeFile: { options: { index: 2, promiseOnly: ["signal"] }, data: 1 },
   appendFile: { options: { index: 2, promiseOnly: ["signal"] }, data: 1 },
   cp: { options: { index: 2, promiseOnly: ["filter"] } },
+  stat: { options: { index: 1, promiseOnly: ["throwIfNoEntry"] } },
+  lstat: { options: { index: 1, promiseOnly: ["throwIfNoEntry"] } },
 };
 
 /** An awaited callee as the adapter resolved it: an import of `module`, then member `path`. */
@@ -41,7 +46,9 @@ export interface ImportedCallee {
 }
 
 // fs/promises functions whose fs.*Sync twin takes the same arguments and returns the same
-// value. `open` is left out on purpose: it resolves to a FileHandle, openSync returns a number.
+// value. `open` is left out on purpose: it resolves to a FileHandle, openSync returns a number;
+// so is `realpath`: the promise API resolves with realpath(3), `realpathSync` in JavaScript, and
+// they differ on special files (`/dev/stdin`).
 const FS_PROMISES = [
   "access",
   "appendFile",
@@ -59,7 +66,6 @@ const FS_PROMISES = [
   "readdir",
   "readFile",
   "readlink",
-  "realpath",
   "rename",
   "rm",
   "rmdir",
@@ -118,7 +124,7 @@ export function findTwin(callee: ImportedCallee, options: Options): ResolvedTwin
     };
   }
   if (c.module === "timers/promises" && c.name === "setTimeout")
-    return { ...builtin, args: { options: { index: 2, promiseOnly: ["signal"] } } };
+    return { ...builtin, args: { options: { index: 2, promiseOnly: ["signal"] }, value: 1 } };
   return builtin;
 }
 

@@ -48,7 +48,7 @@ export function twinOptions<T>(value: T, promiseOnly: readonly string[], twin: s
     for (const key of promiseOnly) {
       if ((value as Record<string, unknown>)[key] !== undefined) {
         throw located(
-          `smartasync: ${twin} cannot honour \`${key}\`, which these options set at ${loc}; only the promise API does. Await the async function here, or leave \`${key}\` out of a call made from sync code.`,
+          `smartasync: ${twin} reads \`${key}\`, which these options set at ${loc}, otherwise than the promise API does. Await the async function here, or leave \`${key}\` out of a call made from sync code.`,
           "SMARTASYNC_TWIN_ARGUMENT",
           loc,
         );

@@ -265,7 +265,8 @@ class SyncCopy {
         for (const c of fact.checks) {
           const where = `${JSON.stringify(fact.twin.name)}, ${JSON.stringify(c.loc)})`;
           const arg = call.arguments[c.index] as Node;
-          if (c.kind === "options")
+          if (c.kind === "value") this.guardOf(arg, c);
+          else if (c.kind === "options")
             this.ed.wrap(arg, `${rt()}.twinOptions(`, `, ${JSON.stringify(c.promiseOnly)}, ${where}`);
           else this.ed.wrap(arg, `${rt()}.twinData(`, `, ${where}`);
         }

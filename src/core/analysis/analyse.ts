@@ -27,8 +27,8 @@ import {
   type ReExportVariant,
   reExportVariants,
 } from "./exports.js";
-import { ImportedFns } from "./imported.js";
 import { statementForms } from "./forms.js";
+import { ImportedFns } from "./imported.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";

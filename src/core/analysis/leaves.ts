@@ -86,6 +86,11 @@ function twinFact(ctx: Ctx, call: CallNode, twin: ResolvedTwin): AwaitFact {
     if (arg && arg.type !== "StringLiteral" && arg.type !== "TemplateLiteral")
       checks.push({ kind: "data", index: rules.data, loc: locOf(ctx, arg), text: `the data of ${name}` });
   }
+  if (rules.value !== undefined) {
+    const arg = args[rules.value];
+    if (arg && proofOf(ctx, arg) !== "proven")
+      checks.push({ kind: "value", index: rules.value, loc: locOf(ctx, arg), text: guardText(ctx, arg) });
+  }
   return { kind: "twin", twin, checks };
 }
 

@@ -21,8 +21,8 @@ import { collectFunctions } from "./collect.js";
 import { type Ctx, createCtx } from "./ctx.js";
 import {
   declaredExportName,
-  equalsFact,
   type ExportUse,
+  equalsFact,
   exportedImports,
   exportedNames,
   exportedNamespaces,

@@ -34,7 +34,8 @@ const DATE_SETTER = /^set(UTC)?(FullYear|Month|Date|Hours|Minutes|Seconds|Millis
  * `Buffer`'s typed in-place writers (`buf.writeUInt32LE(…)`, `buf.swap16()`); not a bare `write`,
  * which is a stream's too (a log stream writes to a file every worker reaches).
  */
-const BUFFER_WRITER = /^write((U?Int|BigU?Int)(8|16|32|64)(LE|BE)?|(Float|Double)(LE|BE)|U?Int(LE|BE))$|^swap(16|32|64)$/;
+const BUFFER_WRITER =
+  /^write((U?Int|BigU?Int)(8|16|32|64)(LE|BE)?|(Float|Double)(LE|BE)|U?Int(LE|BE))$|^swap(16|32|64)$/;
 
 /** Whether a method of this name changes its receiver. */
 export function isMutator(name: string): boolean {
