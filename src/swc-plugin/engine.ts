@@ -82,7 +82,6 @@ export function graphFor(options: Options, root: string): ModuleGraph {
   return entry.graph;
 }
 
-
 /**
  * The fast path's question, answered without parsing: does anything this file imports hold
  * smartasync functions, or (for an import or re-export) fail to be analysed, which is worth an

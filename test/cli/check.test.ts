@@ -59,7 +59,9 @@ describe("smartasync check", () => {
     expect(r.stdout).toContain(
       "db.js:3:22: denied (guarded) guarded: querySync checks at run time that conn.run(...) is not a promise, denied by --deny guarded",
     );
-    expect(r.stdout).toContain("db.js:4:10: denied (guarded) guarded: querySync checks at run time that rows.length");
+    expect(r.stdout).toContain(
+      "db.js:4:10: denied (guarded) guarded: querySync checks at run time that rows.length",
+    );
     expect(cli(["check", ".", "--deny", "guarded"], clean).status).toBe(0);
   });
 

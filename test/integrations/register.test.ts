@@ -178,6 +178,7 @@ describe("node --import smartasync/register", () => {
     );
     writeFileSync(
       join(dir, "main.ts"),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the written program's own template
       'import { load } from /* c */ "./lib.ts";\nfunction run(): void {\n  const v = load();\n  console.log(`value: ${v}`);\n}\nrun();\n',
     );
     const cache = join(scratch, "cache-comment-import");
