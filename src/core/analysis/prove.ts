@@ -214,17 +214,9 @@ function hasKey(members: readonly Node[], name: string, onlyStatic: boolean): bo
  */
 export function proofOf(ctx: Ctx, node: Node, seen: Set<Node> = new Set()): Proof {
   const n = unwrap(node);
+  if (PRIMITIVE_NODES.has(n.type)) return "proven";
   switch (n.type) {
-    case "StringLiteral":
-    case "NumericLiteral":
-    case "BooleanLiteral":
-    case "NullLiteral":
-    case "BigIntLiteral":
     case "RegExpLiteral":
-    case "TemplateLiteral":
-    case "UnaryExpression":
-    case "BinaryExpression":
-    case "UpdateExpression":
     case "ArrayExpression":
     case "FunctionExpression":
     case "ArrowFunctionExpression":
@@ -313,20 +305,24 @@ function identifierProof(ctx: Ctx, id: t.Identifier, seen: Set<Node>): Proof {
   return proof;
 }
 
+/** Expressions whose value is never an object: literals but regular expressions, templates, operators. */
+const PRIMITIVE_NODES = new Set([
+  "StringLiteral",
+  "NumericLiteral",
+  "BooleanLiteral",
+  "NullLiteral",
+  "BigIntLiteral",
+  "TemplateLiteral",
+  "UnaryExpression",
+  "BinaryExpression",
+  "UpdateExpression",
+]);
+
 /** Values that are never objects: a literal other than a regular expression, a template, arithmetic. */
 function isPrimitive(node: Node): boolean {
   const n = unwrap(node);
+  if (PRIMITIVE_NODES.has(n.type)) return true;
   switch (n.type) {
-    case "StringLiteral":
-    case "NumericLiteral":
-    case "BooleanLiteral":
-    case "NullLiteral":
-    case "BigIntLiteral":
-    case "TemplateLiteral":
-    case "UnaryExpression":
-    case "BinaryExpression":
-    case "UpdateExpression":
-      return true;
     case "Identifier":
       return n.name === "undefined" || n.name === "NaN" || n.name === "Infinity";
     case "ConditionalExpression":
