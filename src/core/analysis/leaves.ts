@@ -3,7 +3,7 @@ import { findTwin, type ResolvedTwin } from "../twins.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
-import { proofOf } from "./prove.js";
+import { isImportedCall, proofOf } from "./prove.js";
 import { isFunction, type Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
 import { TRANSPARENT } from "./view.js";
@@ -169,6 +169,13 @@ function factOf(
   }
   const proof = proofOf(ctx, node);
   if (proof === "proven") return { kind: "not-promise" };
+  if (
+    !returned &&
+    proof === "unknown" &&
+    (node.type === "CallExpression" || node.type === "OptionalCallExpression") &&
+    isImportedCall(ctx, node as CallNode)
+  )
+    return { kind: "unmappable", why: WHY.unknownCall(callText(ctx, node as CallNode)) };
   // A function declared `: Promise<T>` without `async` returns the promise itself, so an
   // unknown returned value is most likely that promise (fixture inline/promise-typed-return).
   if (proof === "async" || (returned && strictReturns)) {

@@ -1,6 +1,7 @@
 import type { types as t } from "@babel/core";
 import { isTwinModule } from "../twins.js";
 import type { Ctx } from "./ctx.js";
+import { requireSource } from "./imported.js";
 import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
@@ -169,6 +170,36 @@ export function knownAsyncCall(ctx: Ctx, call: t.CallExpression | t.OptionalCall
   // A promise API of a module with sync twins that has no twin for this call (`fsp.open(...)`).
   const imported = importedCallee(ctx, call.callee as Node);
   return imported !== undefined && isTwinModule(imported.module, ctx.options);
+}
+
+/**
+ * A call of a function imported from another module (an ES import, a `require`d binding or a
+ * TypeScript `import x = require()`), reached by name or through members (`ns.f()`, `lib.a.b()`).
+ * Awaited, such a call is taken as asynchronous — the `await` the author wrote is the evidence, as
+ * for `fetch` — so the sync variant runs on a worker rather than failing its guard on every call
+ * (fixture worker/unknown-import-awaited).
+ */
+export function isImportedCall(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): boolean {
+  let n = unwrap(call.callee as Node);
+  while (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") n = unwrap(n.object as Node);
+  if (requireSource(n) !== undefined) return true;
+  if (n.type !== "Identifier") return false;
+  const b = ctx.scopes.binding(n, n.name);
+  if (!b) return false;
+  const d = b.node;
+  if (
+    d.type === "ImportSpecifier" ||
+    d.type === "ImportDefaultSpecifier" ||
+    d.type === "ImportNamespaceSpecifier"
+  )
+    return (ctx.tree.parent(d) as t.ImportDeclaration).importKind !== "type";
+  if (d.type === "TSImportEqualsDeclaration") return d.moduleReference.type === "TSExternalModuleReference";
+  if (d.type === "VariableDeclarator" && b.kind === "const" && d.init) {
+    let init = unwrap(d.init as Node);
+    while (init.type === "MemberExpression") init = unwrap(init.object as Node);
+    return requireSource(init) !== undefined;
+  }
+  return false;
 }
 
 /** A call of a function of this file declared `async` (and not a smartasync function). */
