@@ -28,7 +28,7 @@ describe("twins (DESIGN §3.4)", () => {
     expect(findTwin({ module: "node:timers/promises", path: ["setTimeout"] }, DEFAULT_OPTIONS)).toEqual({
       module: RUNTIME_MODULE,
       name: "sleepSync",
-      args: { options: { index: 2, promiseOnly: ["signal"] } },
+      args: { options: { index: 2, promiseOnly: ["signal"] }, value: 1 },
     });
   });
 
