@@ -455,7 +455,9 @@ function encode(v: unknown, copies: Map<object, unknown>): unknown {
   }
   if (p === bufferProto) {
     const b = v as Buffer;
-    const u = { [TAG]: "b", v: new Uint8Array(b.buffer, b.byteOffset, b.length) };
+    // A copy of its own bytes: a small Buffer is a view of Node's shared 8 KB pool, and sending the
+    // view would send the whole pool (other data of this thread) with it.
+    const u = { [TAG]: "b", v: new Uint8Array(b) };
     copies.set(v, u);
     return u;
   }

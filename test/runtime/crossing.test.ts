@@ -172,6 +172,8 @@ describe("the codec carries faithfully what the clone alone would change", () =>
       expect(got.cwd.href).toBe("file:///tmp/dir/");
       expect(Buffer.isBuffer(got.buf)).toBe(true);
       expect(got.buf.toString()).toBe("héllo");
+      // Only its bytes cross, not the pool it was cut from (the security review's finding).
+      expect(got.buf.buffer.byteLength).toBe(got.buf.length);
       expect(Object.getPrototypeOf(got.dict)).toBe(null);
       expect({ ...got.dict }).toEqual({ a: 1 });
       expect(got["@@smartasync"]).toBe(value["@@smartasync"]);
