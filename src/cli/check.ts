@@ -18,7 +18,7 @@ import {
   stdoutPaint,
 } from "./common.js";
 import { UsageError } from "./errors.js";
-import { oneLine } from "./escape.js";
+import { noCommands, oneLine } from "./escape.js";
 import { collectFiles } from "./files.js";
 import { type Finding, formatSummary, summarise } from "./findings.js";
 import { formatGithub } from "./format-github.js";
@@ -180,7 +180,7 @@ export function checkCommand(): Command {
       const text = formatGithub(findings.map((f) => (f.failsBy ? { ...f, severity: "error" as const } : f)));
       if (text) process.stdout.write(`${text}\n`);
     } else {
-      for (const line of formatCheckText(findings, paint)) process.stdout.write(`${line}\n`);
+      for (const line of formatCheckText(findings, paint)) process.stdout.write(`${noCommands(line)}\n`);
     }
     const errors = failing.filter((f) => f.failsBy === "error").length;
     const denied = failing.length - errors;

@@ -72,3 +72,12 @@ export function jsonForTerminal(json: string): string {
     visibleEscape(c).replace("\\x", "\\u00"),
   );
 }
+
+/**
+ * A line of human-readable output never starts a GitHub workflow command: a path that begins
+ * with `::` (a file named `::error title=…::x.js` at the project's root) is shown as `./::…`,
+ * still the same path (security review: `check .` printed such a name at the start of a line).
+ */
+export function noCommands(text: string): string {
+  return text.replace(/^([ \t]*)::/gm, "$1./::");
+}

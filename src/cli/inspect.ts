@@ -14,7 +14,7 @@ import {
   stdoutPaint,
 } from "./common.js";
 import { UsageError } from "./errors.js";
-import { escapeControls, jsonForTerminal } from "./escape.js";
+import { escapeControls, jsonForTerminal, noCommands } from "./escape.js";
 import { collectFiles } from "./files.js";
 import { findingsOf, formatSummary, reportOf, summarise } from "./findings.js";
 import { formatGithub } from "./format-github.js";
@@ -114,8 +114,8 @@ export function inspectCommand(): Command {
           if (!o.ok) continue;
           if (opts.diff) {
             const d = diffOf(o);
-            if (d) out.push(colourDiff(d.trimEnd(), paint));
-          } else out.push(formatReportTable(o.report, paint), "");
+            if (d) out.push(noCommands(colourDiff(d.trimEnd(), paint)));
+          } else out.push(noCommands(formatReportTable(o.report, paint)), "");
         }
     }
     if (out.length > 0) process.stdout.write(`${trimNewlines(out.join("\n"))}\n`);

@@ -130,6 +130,20 @@ describe("hostile names and text through the real CLI", () => {
     });
   }
 
+  it("a file named like a workflow command at the project's root does not start a line (check ., inspect .)", () => {
+    const root = tree("security-root-names", {
+      "package.json": '{ "name": "r", "type": "module" }\n',
+      "::error title=Forged,file=README.md,line=1::Approved.js": "let = = ;\n",
+      "::warning::w.js": "// @smartasync\nexport async function load() {\n  return 1;\n}\nexport async function g() {\n  load();\n}\n",
+    });
+    for (const args of [["check", "."], ["inspect", "."], ["inspect", ".", "--diff"]]) {
+      const r = cli(args, root);
+      const lines = r.stdout.split("\n");
+      expect(lines.filter((l) => /^\s*::/.test(l)), args.join(" ")).toEqual([]);
+      if (!args.includes("--diff")) expect(r.stdout, args.join(" ")).toMatch(/\.\/::(error|warning)/);
+    }
+  });
+
   it("a closed pipe ends check quietly (check … | head -n 1)", () => {
     const many = tree("security-epipe", {
       // Thousands of floating calls: far more output than a pipe buffers.
