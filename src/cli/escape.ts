@@ -17,14 +17,16 @@
 
 /**
  * C0 controls but tab, DEL, C1 controls (U+0080–U+009F, which some terminals read as ESC
- * sequences), the Unicode line and paragraph separators, and the bidirectional overrides and
- * isolates that reorder what a reader sees ("Trojan Source").
+ * sequences), the Unicode line and paragraph separators, and every bidirectional control
+ * (Bidi_Control: the marks U+061C, U+200E, U+200F, the overrides and the isolates) that
+ * reorders what a reader sees ("Trojan Source").
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what it finds
-const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE =
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const TOKEN =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: an SGR colour code, or one unsafe character
-  /\u001b\[[0-9;]*m|[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+  /\u001b\[[0-9;]*m|[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** One character as a visible escape: `\n`, `\r`, `\x1b`, `\u2028`. */
 export function visibleEscape(ch: string): string {
@@ -56,7 +58,9 @@ export function escapeControls(text: string, opts: EscapeOptions = {}): string {
 /** Does `text` hold a control character besides tab, CR, LF and the line separators (ESC, BEL, C1, bidi)? */
 export function hasTerminalControls(text: string): boolean {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what it finds
-  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text);
+  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(
+    text,
+  );
 }
 
 /** One line of output: every control character escaped, line breaks included. */
@@ -68,7 +72,7 @@ export const oneLine = (text: string): string => escapeControls(text);
  * terminal or a log to act on.
  */
 export function jsonForTerminal(json: string): string {
-  return json.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
+  return json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
     visibleEscape(c).replace("\\x", "\\u00"),
   );
 }

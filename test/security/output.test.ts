@@ -134,12 +134,20 @@ describe("hostile names and text through the real CLI", () => {
     const root = tree("security-root-names", {
       "package.json": '{ "name": "r", "type": "module" }\n',
       "::error title=Forged,file=README.md,line=1::Approved.js": "let = = ;\n",
-      "::warning::w.js": "// @smartasync\nexport async function load() {\n  return 1;\n}\nexport async function g() {\n  load();\n}\n",
+      "::warning::w.js":
+        "// @smartasync\nexport async function load() {\n  return 1;\n}\nexport async function g() {\n  load();\n}\n",
     });
-    for (const args of [["check", "."], ["inspect", "."], ["inspect", ".", "--diff"]]) {
+    for (const args of [
+      ["check", "."],
+      ["inspect", "."],
+      ["inspect", ".", "--diff"],
+    ]) {
       const r = cli(args, root);
       const lines = r.stdout.split("\n");
-      expect(lines.filter((l) => /^\s*::/.test(l)), args.join(" ")).toEqual([]);
+      expect(
+        lines.filter((l) => /^\s*::/.test(l)),
+        args.join(" "),
+      ).toEqual([]);
       if (!args.includes("--diff")) expect(r.stdout, args.join(" ")).toMatch(/\.\/::(error|warning)/);
     }
   });
@@ -232,6 +240,15 @@ function shown(text: string): string {
   }
   return out;
 }
+
+describe("every bidirectional control is shown, not applied", () => {
+  it("the marks U+061C, U+200E, U+200F as well as the overrides and isolates (security review)", () => {
+    for (const c of ["\u061c", "\u200e", "\u200f", "\u202e", "\u2067"]) {
+      expect(escapeControls(`a${c}b`)).toBe(`a\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}b`);
+      expect(jsonForTerminal(JSON.stringify(`a${c}b`))).not.toContain(c);
+    }
+  });
+});
 
 describe("every format keeps its grammar whatever the text (property)", () => {
   it("github: one command per finding; properties and data decode to the text, controls shown", () => {
