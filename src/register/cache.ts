@@ -50,6 +50,18 @@ function findCacheDir(): string | null {
   return join(xdg ? resolve(xdg) : join(homedir(), ".cache"), "smartasync");
 }
 
+/**
+ * An entry is code this process will run, so it is used only where nobody else could have written
+ * it: a file owned by this user that neither group nor others may write (security review: a cache
+ * folder chosen from the working directory, or a shared SMARTASYNC_CACHE_DIR, let another local
+ * user plant an entry). Where the platform has no owners (Windows), the check is skipped.
+ */
+function ownedByMe(path: string): boolean {
+  if (typeof process.getuid !== "function") return true;
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st !== undefined && st.uid === process.getuid() && (st.mode & 0o022) === 0;
+}
+
 /** For tests: read the environment again. */
 export function resetCacheDir(): void {
   dir = undefined;
@@ -63,9 +75,11 @@ function entryPath(root: string, key: string): string {
 export function readEntry(key: string): Entry | undefined {
   const root = cacheDir();
   if (root === null) return undefined;
+  const path = entryPath(root, key);
+  if (!ownedByMe(path)) return undefined;
   let text: string;
   try {
-    text = readFileSync(entryPath(root, key), "utf8");
+    text = readFileSync(path, "utf8");
   } catch {
     return undefined;
   }
@@ -92,8 +106,9 @@ export function writeEntry(entry: Entry): void {
   const path = entryPath(root, entry.key);
   const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, JSON.stringify({ v: ENTRY_VERSION, ...entry }));
+    // Folders only this user can list and write; entries readable, writable by the owner only.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, JSON.stringify({ v: ENTRY_VERSION, ...entry }), { mode: 0o600 });
     renameSync(tmp, path);
   } catch {
     try {

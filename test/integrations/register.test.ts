@@ -2,6 +2,8 @@
 // example project and on small projects written here, each with its own cache folder.
 import { spawn, spawnSync } from "node:child_process";
 import {
+  chmodSync,
+  chownSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -199,6 +201,35 @@ describe("node --import smartasync/register", () => {
     const after = entries(cache);
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [p, [, text]] of after) expect(text).toBe(before.get(p)?.[1]);
+  });
+
+  it("ignores an entry somebody else could have written (another owner, or writable by group or others)", () => {
+    const cache = join(scratch, "cache-planted");
+    expectExampleOutput(node(example, MAIN, cache));
+    const planted = (p: string, text: string) => {
+      const e = JSON.parse(text) as { code: string | null };
+      if (typeof e.code === "string") e.code = `console.log("PLANTED");\n${e.code}`;
+      writeFileSync(p, JSON.stringify(e));
+    };
+    // Writable by others: ignored.
+    for (const [p, [, text]] of entries(cache)) {
+      planted(p, text);
+      chmodSync(p, 0o666);
+    }
+    let out = node(example, MAIN, cache);
+    expect(out.stdout).not.toContain("PLANTED");
+    expectExampleOutput(out);
+    // Owned by another user (root can give it away here): ignored too.
+    if (process.getuid?.() === 0) {
+      for (const [p, [, text]] of entries(cache)) {
+        planted(p, text);
+        chmodSync(p, 0o644);
+        chownSync(p, 65534, 65534);
+      }
+      out = node(example, MAIN, cache);
+      expect(out.stdout).not.toContain("PLANTED");
+      expectExampleOutput(out);
+    }
   });
 
   it("lets concurrent processes fill one cache (atomic writes)", async () => {
