@@ -8,6 +8,7 @@
  * as SWC's `inputSourceMap`, so the final map points at the original. SWC does everything else
  * (`.swcrc`, module transforms, minification, its error messages).
  */
+
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -18,6 +19,7 @@ import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
 import type { Report } from "../core/report.js";
 import { absoluteFilename, readSwcConfig, type SwcFileConfig, smartasyncOptions } from "./config.js";
+import { MAX_NESTING, tooDeep } from "./depth.js";
 import { compile, type EditMap, type EngineInput } from "./engine.js";
 
 export type { Report } from "../core/report.js";
@@ -127,6 +129,16 @@ function prepare(src: string, opts: Options | undefined): Plan {
   }
   const swcOpts = withoutOwn(opts);
   const filename = absoluteFilename(swcOpts);
+  const deep = tooDeep(src);
+  if (deep) {
+    const where = `${filename ?? "<input>"}:${deep.line}:${deep.column}`;
+    const err = new Error(
+      `SA901: brackets are nested deeper than ${MAX_NESTING} levels at ${where}; @swc/core ends the whole process on such input instead of returning an error, so smartasync/swc does not hand it over. Flatten the expression, or compile this file with Babel.`,
+    );
+    Object.assign(err, { code: "SA901", loc: where });
+    err.name = "SmartAsyncError";
+    throw err;
+  }
   // A bad option is reported whatever the file holds, so it comes first.
   const options = smartasyncOptions(opts?.smartasync, filename);
   let config: SwcFileConfig;
