@@ -21,8 +21,8 @@
  * (Bidi_Control: the marks U+061C, U+200E, U+200F, the overrides and the isolates) that
  * reorders what a reader sees ("Trojan Source").
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are what it finds
 const UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what it finds
   /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const TOKEN =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: an SGR colour code, or one unsafe character
