@@ -392,20 +392,19 @@ function wrapped(ctx: Ctx, decl: t.VariableDeclaration, names: Set<string>): SaF
   return fn;
 }
 
-/** The offset of the first token after `end`, past whitespace and further comments. */
-function nextToken(code: string, comments: readonly Comment[], from: number, end: number): number {
-  let i = end;
-  let c = from + 1;
-  for (;;) {
+/**
+ * For each comment, the offset of the first token after it, past whitespace and further
+ * comments. Computed once from the last comment back, so a run of N comments costs N steps, not
+ * N² (security review: 20,000 stray `// @smartasync` lines took 7.8 s).
+ */
+function tokensAfter(code: string, comments: readonly Comment[]): number[] {
+  const next = new Array<number>(comments.length);
+  for (let k = comments.length - 1; k >= 0; k--) {
+    let i = comments[k].end ?? 0;
     while (i < code.length && /\s/.test(code[i])) i++;
-    while (c < comments.length && (comments[c].start ?? 0) < i) c++;
-    if (c < comments.length && comments[c].start === i) {
-      i = comments[c].end ?? i;
-      c++;
-      continue;
-    }
-    return i;
+    next[k] = k + 1 < comments.length && comments[k + 1].start === i ? next[k + 1] : i;
   }
+  return next;
 }
 
 /**
@@ -426,8 +425,9 @@ export function collectFunctions(ctx: Ctx): SaFunction[] {
   if (annotations.length === 0 && wrappers.size === 0) return found;
   // Offset of the next token → the annotations that lead whatever starts there.
   const leading = new Map<number, Comment[]>();
+  const after = tokensAfter(ctx.code, comments);
   for (const a of annotations) {
-    const next = nextToken(ctx.code, comments, a.index, a.comment.end ?? 0);
+    const next = after[a.index];
     const list = leading.get(next) ?? [];
     list.push(a.comment);
     leading.set(next, list);
