@@ -1,5 +1,6 @@
 import type { NodePath, types as t } from "@babel/core";
 import type { Plan } from "../core/analysis/analyse.js";
+import { reusableNamespace } from "../core/analysis/namespaces.js";
 
 /** Generated namespace imports, one per module, reusing the file's own where it has one. */
 export class Imports {
@@ -17,14 +18,10 @@ export class Imports {
     const known = this.spaces.get(source);
     if (known) return known;
     const t = this.t;
-    for (const s of this.program.node.body) {
-      if (s.type === "ImportDeclaration" && s.source.value === source && s.importKind !== "type") {
-        const ns = s.specifiers.find((x) => x.type === "ImportNamespaceSpecifier");
-        if (ns) {
-          this.spaces.set(source, ns.local.name);
-          return ns.local.name;
-        }
-      }
+    const own = reusableNamespace(this.plan.ctx, source);
+    if (own) {
+      this.spaces.set(source, own);
+      return own;
     }
     const id = t.identifier(this.plan.names.uid(hint));
     const decl = this.plan.module.cjsInput

@@ -10,6 +10,7 @@ import {
 } from "../core/analysis/calls.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import type { SaFunction } from "../core/analysis/model.js";
+import { reusableNamespace } from "../core/analysis/namespaces.js";
 import { isFunction, type Node } from "../core/analysis/tree.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import { exportedVariant, isIdentifierName } from "../core/naming.js";
@@ -37,14 +38,10 @@ class TextImports {
   namespace(source: string, hint: string): string {
     const known = this.spaces.get(source);
     if (known) return known;
-    for (const st of this.plan.ctx.tree.program.body) {
-      if (st.type === "ImportDeclaration" && st.source.value === source && st.importKind !== "type") {
-        const ns = st.specifiers.find((x) => x.type === "ImportNamespaceSpecifier");
-        if (ns) {
-          this.spaces.set(source, ns.local.name);
-          return ns.local.name;
-        }
-      }
+    const own = reusableNamespace(this.plan.ctx, source);
+    if (own) {
+      this.spaces.set(source, own);
+      return own;
     }
     const id = this.plan.names.uid(hint);
     const lit = JSON.stringify(source);

@@ -222,6 +222,12 @@ export class Scopes {
   }
 
   /** The scope `n` is in (its own, for a node that creates one). */
+  /** Whether a scope other than the program's declares `name` (it shadows a module binding there). */
+  declaredBelowProgram(name: string): boolean {
+    for (const s of this.byNode.values()) if (s !== this.program && s.bindings.has(name)) return true;
+    return false;
+  }
+
   scopeOf(n: Node): Scope {
     for (let cur: Node | undefined = n; cur !== undefined; cur = this.tree.parent(cur)) {
       const s = this.byNode.get(cur);
