@@ -8,6 +8,7 @@ import {
   type Shape,
 } from "../core/analysis/calls.js";
 import { deferredReturns } from "../core/analysis/forms.js";
+import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import type { AwaitFact } from "../core/inline.js";
@@ -406,22 +407,15 @@ function nestedPairs(
           ]),
         );
       });
-    if (isClass) {
+    const place = markerPlace(ctx.plan.ctx.tree, holder);
+    if (place.kind === "class") {
       (copy as t.Class).body.body.push(t.staticBlock(marks(() => t.thisExpression())));
       continue;
     }
-    const tree = ctx.plan.ctx.tree;
-    const decl = tree.parent(holder);
-    const declaration = decl && tree.parent(decl);
-    const container = declaration && tree.parent(declaration);
-    if (
-      decl?.type === "VariableDeclarator" &&
-      decl.id.type === "Identifier" &&
-      (container?.type === "BlockStatement" || container?.type === "SwitchCase")
-    ) {
-      const name = decl.id.name;
+    if (place.kind === "after") {
+      const name = place.name;
       insertAfterIn(
-        map.get(declaration!)!,
+        map.get(place.statement)!,
         marks(() => t.identifier(name)),
         root,
       );

@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import type { File, NodePath, types as t } from "@babel/core";
 import { analyse, type Plan } from "../core/analysis/analyse.js";
+import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import type { ModuleGraph } from "../core/analysis/module-graph.js";
 import { parseAnnotation } from "../core/annotation.js";
@@ -240,23 +241,16 @@ function emitPlan(
       if (reg.length) out.push(call("register", [imports.moduleUrl(), t.objectExpression(reg)]));
       return out;
     };
-    if (isClass) {
+    const place = markerPlace(plan.ctx.tree, holderNode);
+    if (place.kind === "class") {
       (holder.node as t.Class).body.body.push(t.staticBlock(stmts(() => t.thisExpression())));
       continue;
     }
-    const decl = holder.parentPath;
-    if (
-      decl?.isVariableDeclarator() &&
-      decl.node.id.type === "Identifier" &&
-      decl.parentPath.parentPath &&
-      (decl.parentPath.parentPath.isProgram() ||
-        decl.parentPath.parentPath.isBlockStatement() ||
-        decl.parentPath.parentPath.isExportNamedDeclaration())
-    ) {
-      const name = decl.node.id.name;
-      const stmt = decl.parentPath.parentPath.isExportNamedDeclaration()
-        ? decl.parentPath.parentPath
-        : decl.parentPath;
+    if (place.kind === "after") {
+      // The declaration, or the `export` around it: one or two levels above the declarator.
+      const declaration = holder.parentPath!.parentPath!;
+      const stmt = declaration.node === place.statement ? declaration : declaration.parentPath!;
+      const name = place.name;
       if (!paths.has(stmt.node)) paths.set(stmt.node, stmt);
       inserts.add(
         stmt.node,

@@ -9,6 +9,7 @@ import {
   type Shape,
 } from "../core/analysis/calls.js";
 import { deferredReturns } from "../core/analysis/forms.js";
+import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { reusableNamespace } from "../core/analysis/namespaces.js";
 import { isFunction, type Node } from "../core/analysis/tree.js";
@@ -469,20 +470,13 @@ class SyncCopy {
           const o = isClass && !m.isStatic ? `${self}.prototype` : self;
           return `${rt}.mark(${o}.${m.name}, ${markerSpec(m, `${o}.${m.variant}`)})`;
         });
-      if (isClass) {
+      const place = markerPlace(plan.ctx.tree, holder);
+      if (place.kind === "class") {
         ms.appendLeft(e((holder as t.Class).body) - 1, `\nstatic {\n${marks("this").join(";\n")};\n}\n`);
         continue;
       }
-      const tree = plan.ctx.tree;
-      const decl = tree.parent(holder);
-      const declaration = decl && tree.parent(decl);
-      const container = declaration && tree.parent(declaration);
-      if (
-        decl?.type === "VariableDeclarator" &&
-        decl.id.type === "Identifier" &&
-        (container?.type === "BlockStatement" || container?.type === "SwitchCase")
-      ) {
-        ms.appendLeft(e(declaration!), `\n${marks(decl.id.name).join(";\n")};`);
+      if (place.kind === "after") {
+        ms.appendLeft(e(place.statement), `\n${marks(place.name).join(";\n")};`);
         continue;
       }
       const o = plan.names.uid("o");
@@ -703,24 +697,14 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
       if (reg.length) out.push(`${rt()}.register(${imports.moduleUrl()}, { ${reg.join(", ")} })`);
       return out;
     };
-    if (isClass) {
+    const place = markerPlace(ctx.tree, holder);
+    if (place.kind === "class") {
       const body = (holder as t.Class).body;
       ms.appendLeft(e(body) - 1, `\nstatic {\n${stmts("this").join(";\n")};\n}\n`);
       continue;
     }
-    const decl = ctx.tree.parent(holder);
-    const declaration = decl && ctx.tree.parent(decl);
-    const container = declaration && ctx.tree.parent(declaration);
-    if (
-      decl?.type === "VariableDeclarator" &&
-      decl.id.type === "Identifier" &&
-      container &&
-      (container.type === "Program" ||
-        container.type === "BlockStatement" ||
-        container.type === "ExportNamedDeclaration")
-    ) {
-      const stmt = container.type === "ExportNamedDeclaration" ? container : declaration!;
-      after(ms, stmt, `${stmts(decl.id.name).join(";\n")};`);
+    if (place.kind === "after") {
+      after(ms, place.statement, `${stmts(place.name).join(";\n")};`);
       continue;
     }
     // An object not bound to a name: mark it where it is created.
