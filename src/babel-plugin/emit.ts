@@ -434,14 +434,19 @@ function nestedPairs(
 }
 
 /** The statements that follow a function/const variant: its marker (and, typed form, its choices). */
-export function pairStatements(ctx: EmitCtx, fn: SaFunction, imports: Imports): t.Statement[] {
+export function pairStatements(
+  ctx: EmitCtx,
+  fn: SaFunction,
+  imports: Imports,
+  explicit = fn.wrapper !== undefined,
+): t.Statement[] {
   const t = ctx.t;
   const call = (name: string, args: t.Expression[]) =>
     t.expressionStatement(
       t.callExpression(t.memberExpression(t.identifier(imports.runtime()), t.identifier(name)), args),
     );
   const out = [call("mark", [t.identifier(fn.name), markerSpec(ctx, fn, t.identifier(fn.variant))])];
-  if (fn.wrapper) {
+  if (explicit) {
     const [sync, async] = fn.kind === "async" ? [fn.variant, fn.name] : [fn.name, fn.variant];
     out.push(
       call("explicit", [

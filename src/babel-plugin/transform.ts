@@ -9,7 +9,7 @@ import type { ModuleFacts } from "../core/module-facts.js";
 import { exportedVariant, isIdentifierName } from "../core/naming.js";
 import type { Options } from "../core/options.js";
 import type { Report } from "../core/report.js";
-import { applyEdit, buildVariant, type EmitCtx, markerSpec } from "./emit.js";
+import { applyEdit, buildVariant, type EmitCtx, markerSpec, pairStatements } from "./emit.js";
 import { Imports } from "./imports.js";
 
 export function rootOf(file: File, options: Options): string {
@@ -146,27 +146,18 @@ function emitPlan(
     const variant = variants.get(fn)!;
     if (fn.form === "function" || fn.form === "const") {
       const decl = variant as t.Statement;
+      const unwrap = fn.wrapper !== undefined && !keepWrappers;
       const after: t.Statement[] = [
         fn.exportDecl ? t.exportNamedDeclaration(decl as t.FunctionDeclaration, []) : decl,
-        call("mark", [t.identifier(fn.name), markerSpec(ectx, fn, t.identifier(fn.variant))]),
-      ];
-      if (fn.wrapper && !keepWrappers) {
         // The typed form: the wrapper goes, its explicit choices stay for code not compiled.
+        ...pairStatements(ectx, fn, imports, unwrap),
+      ];
+      if (unwrap) {
         const stmt = fn.stmt!;
         const declaration = (
           stmt.type === "ExportNamedDeclaration" ? stmt.declaration : stmt
         ) as t.VariableDeclaration;
-        declaration.declarations[0].init = fn.wrapper.arguments[0] as t.Expression;
-        const [sync, async] = fn.kind === "async" ? [fn.variant, fn.name] : [fn.name, fn.variant];
-        after.push(
-          call("explicit", [
-            t.identifier(fn.name),
-            t.objectExpression([
-              t.objectProperty(t.identifier("sync"), t.identifier(sync)),
-              t.objectProperty(t.identifier("async"), t.identifier(async)),
-            ]),
-          ]),
-        );
+        declaration.declarations[0].init = fn.wrapper!.arguments[0] as t.Expression;
       }
       if (plan.inWorkers.has(fn)) {
         after.push(
