@@ -80,6 +80,12 @@ function unmappable(fact: AwaitFact, unproven: Unproven): string | undefined {
       return fact.why;
     case "guarded":
       return unproven === "worker" ? WHY.unproven(fact.text) : undefined;
+    // Every other run-time check (a dispatched call, a twin's argument) is a guard too: with
+    // `unproven: "worker"` it makes a worker variant like a guarded value does.
+    case "smartasync":
+      return unproven === "worker" && fact.guard ? WHY.unproven(fact.guard.text) : undefined;
+    case "twin":
+      return unproven === "worker" && fact.checks.length ? WHY.unproven(fact.checks[0].text) : undefined;
     case "combinator":
       for (const e of fact.elements) {
         const why = unmappable(e, unproven);
