@@ -126,38 +126,6 @@ export function planSyncVariant(awaits: readonly LocatedAwait[], unproven: Unpro
   return { strategy: "inline", reasons: notes, guards };
 }
 
-/**
- * Globals whose calls never produce a promise: a returned `JSON.parse(text)` needs no run-time
- * check in an inline sync variant (fixture inline/return-json-parse).
- */
-export const SYNC_GLOBALS = new Set([
-  "JSON",
-  "Math",
-  "Object",
-  "Array",
-  "String",
-  "Number",
-  "Boolean",
-  "BigInt",
-  "Symbol",
-  "Reflect",
-  "Date",
-  "RegExp",
-  "Map",
-  "Set",
-  "URL",
-  "Buffer",
-  "structuredClone",
-  "parseInt",
-  "parseFloat",
-  "encodeURIComponent",
-  "decodeURIComponent",
-  "encodeURI",
-  "decodeURI",
-  "isNaN",
-  "isFinite",
-]);
-
 /** Where the location goes in a reason: "awaits fetch(...) at a.js:3:9, which has no sync twin". */
 const AT = "\u0000at";
 
