@@ -163,11 +163,6 @@ function builtinBase(p: object): string | undefined {
 /** Own properties a leaf may have without the clone dropping anything. */
 function leafExtra(v: object, name: string): string | undefined {
   switch (name) {
-    case "ArrayBuffer":
-    case "SharedArrayBuffer":
-    case "DataView":
-    case "Blob":
-      return undefined;
     case "RegExp": {
       const last = (v as RegExp).lastIndex;
       if (last !== 0)
@@ -175,7 +170,9 @@ function leafExtra(v: object, name: string): string | undefined {
       break;
     }
     default:
-      if (ArrayBuffer.isView(v)) return undefined; // indices are its data (own properties: not checked)
+      // Its indices are its data: listing its own keys costs a string per element, so the extra
+      // properties of typed arrays (and Buffers) are not looked for (docs/runtime.md, limits).
+      if (types.isTypedArray(v)) return undefined;
   }
   // String keys only: Reflect.ownKeys and getOwnPropertySymbols cost several times more (a
   // symbol-keyed property on a Date, Map, Set or boxed primitive is not looked for).
@@ -224,10 +221,13 @@ function check(v: unknown, w: Walk): void {
   if (w.proxies && types.isProxy(v)) throw new Refusal(PROXY);
   const p = Object.getPrototypeOf(v) as object | null;
   if (p === Object.prototype || p === null) {
-    if (p === null) w.codec = true;
+    // A frozen, sealed or non-extensible object would arrive unlocked: the codec re-locks it.
+    if (p === null || !Object.isExtensible(v)) w.codec = true;
     checkProps(v as Record<string, unknown>, w);
-  } else if (p === Array.prototype) checkArray(v as unknown[], w);
-  else if (p === Map.prototype) {
+  } else if (p === Array.prototype) {
+    if (!Object.isExtensible(v)) w.codec = true;
+    checkArray(v as unknown[], w);
+  } else if (p === Map.prototype) {
     const extra = leafExtra(v, "Map");
     if (extra !== undefined) throw new Refusal(extra);
     let i = 0;
@@ -264,7 +264,12 @@ function check(v: unknown, w: Walk): void {
     } else if (isError(v)) {
       w.codec = true;
       checkError(v, w);
-    } else if (p === URL.prototype || p === bufferProto) w.codec = true;
+    } else if (p === URL.prototype) {
+      // The codec carries a URL as its href: an own property would be dropped.
+      const extra = leafExtra(v, "URL");
+      if (extra !== undefined) throw new Refusal(extra);
+      w.codec = true;
+    } else if (p === bufferProto) w.codec = true;
     else throw new Refusal(instanceWhy(v, p));
   }
 }
@@ -289,6 +294,8 @@ function checkProps(o: Record<string, unknown>, w: Walk): void {
     const d = Object.getOwnPropertyDescriptor(o, k)!;
     if (d.get !== undefined || d.set !== undefined) throw within(new Refusal(ACCESSOR), key(k));
     if (!d.enumerable) throw within(new Refusal(HIDDEN), key(k));
+    // A read-only or non-configurable property would arrive writable (fixture: frozen config).
+    if (!d.writable || !d.configurable) w.codec = true;
     const x = d.value;
     if (typeof x === "object" ? x !== null : typeof x === "function" || typeof x === "symbol") {
       try {
@@ -348,8 +355,13 @@ function checkError(e: Error, w: Walk): void {
       throw within(new Refusal(`is not a string (${typeof x}), which an error cannot carry across`), key(f));
   }
   if (Object.hasOwn(e, "cause")) field(e, "cause", w);
-  if (Object.hasOwn(e, "errors") && isAggregate(e)) field(e, "errors", w);
-  for (const k of Object.keys(e)) if (!ERROR_OWN.has(k)) field(e, k, w);
+  const aggregate = Object.hasOwn(e, "errors") && isAggregate(e);
+  if (aggregate) field(e, "errors", w);
+  const syms = Object.getOwnPropertySymbols(e);
+  if (syms.length > 0) throw new Refusal(symbolKey(syms[0]!));
+  // Non-enumerable own properties too (the codec carries them as non-enumerable).
+  for (const k of Object.getOwnPropertyNames(e))
+    if (!ERROR_OWN.has(k) && !(aggregate && k === "errors")) field(e, k, w);
 }
 
 function isAggregate(e: Error): boolean {
@@ -380,6 +392,8 @@ interface EncodedError {
   cause: unknown;
   errors: unknown;
   props: Record<string, unknown>;
+  /** Non-enumerable own properties: name, value, writable, configurable. */
+  hidden: [string, unknown, boolean, boolean][] | undefined;
 }
 
 const BUILTIN_ERRORS: Record<string, ErrorConstructor | AggregateErrorConstructor> = {
@@ -403,6 +417,8 @@ const ERROR_ORDER = [
 ] as Function[];
 
 function builtinErrorName(err: Error): string {
+  // DOMException (AbortError, TimeoutError, DataCloneError …) keeps its class and `code`.
+  if (typeof DOMException === "function" && err instanceof DOMException) return "DOMException";
   for (const C of ERROR_ORDER) if (err instanceof C) return C.name;
   // An error from another realm: trust its name when it names a built-in class.
   const n = (err as { name?: unknown }).name;
@@ -424,16 +440,26 @@ function encode(v: unknown, copies: Map<object, unknown>): unknown {
   const p = Object.getPrototypeOf(v) as object | null;
   if (p === Object.prototype || p === null) {
     const o: Record<string, unknown> = {};
-    const wrap = p === null || Object.hasOwn(v, TAG);
-    copies.set(v, wrap ? { [TAG]: "o", n: p === null, p: o } : o);
-    for (const k of Object.keys(v)) put(o, k, encode((v as Record<string, unknown>)[k], copies));
+    const lock = lockOf(v);
+    // Read-only or non-configurable properties, as [key, writable, configurable].
+    const ro: [string, boolean, boolean][] = [];
+    const keys = Object.keys(v);
+    if (lock === undefined)
+      for (const k of keys) {
+        const d = Object.getOwnPropertyDescriptor(v, k)!;
+        if (!d.writable || !d.configurable) ro.push([k, d.writable === true, d.configurable === true]);
+      }
+    const wrap = p === null || lock !== undefined || ro.length > 0 || Object.hasOwn(v, TAG);
+    copies.set(v, wrap ? { [TAG]: "o", n: p === null, p: o, l: lock, r: ro.length > 0 ? ro : undefined } : o);
+    for (const k of keys) put(o, k, encode((v as Record<string, unknown>)[k], copies));
     return copies.get(v);
   }
   if (p === Array.prototype) {
     const a = new Array((v as unknown[]).length) as unknown[];
-    copies.set(v, a);
+    const lock = lockOf(v);
+    copies.set(v, lock === undefined ? a : { [TAG]: "a", p: a, l: lock });
     for (const k of Object.keys(v)) put(a as never, k, encode((v as Record<string, unknown>)[k], copies));
-    return a;
+    return copies.get(v);
   }
   if (p === Map.prototype) {
     const m = new Map();
@@ -481,15 +507,36 @@ function encodeError(err: Error, copies: Map<object, unknown>): EncodedError {
     cause: undefined,
     errors: undefined,
     props: {},
+    hidden: undefined,
   };
   copies.set(err, out);
   if (hasCause) out.cause = encode(err.cause, copies);
   if (Object.hasOwn(err, "errors") && isAggregate(err))
     out.errors = encode((err as AggregateError).errors, copies);
-  for (const k of Object.keys(err)) {
-    if (!ERROR_OWN.has(k)) put(out.props, k, encode((err as unknown as Record<string, unknown>)[k], copies));
+  const aggregate = out.errors !== undefined;
+  for (const k of Object.getOwnPropertyNames(err)) {
+    if (ERROR_OWN.has(k) || (aggregate && k === "errors")) continue;
+    const d = Object.getOwnPropertyDescriptor(err, k)!;
+    const x = encode(d.value, copies);
+    if (d.enumerable) put(out.props, k, x);
+    else {
+      out.hidden ??= [];
+      out.hidden.push([k, x, d.writable === true, d.configurable === true]);
+    }
   }
   return out;
+}
+
+/** How an object is locked, for the codec to lock its copy the same way. */
+function lockOf(v: object): "f" | "s" | "x" | undefined {
+  if (Object.isExtensible(v)) return undefined;
+  return Object.isFrozen(v) ? "f" : Object.isSealed(v) ? "s" : "x";
+}
+
+function relock(o: object, lock: unknown): void {
+  if (lock === "f") Object.freeze(o);
+  else if (lock === "s") Object.seal(o);
+  else if (lock === "x") Object.preventExtensions(o);
 }
 
 function tagOf(v: object): unknown {
@@ -521,7 +568,18 @@ function decode(v: unknown, memo: Map<object, unknown>): unknown {
         memo.set(v, out);
         const props = o.p as Record<string, unknown>;
         for (const k of Object.keys(props)) put(out, k, decode(props[k], memo));
+        if (Array.isArray(o.r))
+          for (const [k, writable, configurable] of o.r as [string, boolean, boolean][])
+            Object.defineProperty(out, k, { writable, configurable });
+        relock(out, o.l);
         return out;
+      }
+      case "a": {
+        const a = o.p as unknown[];
+        memo.set(v, a);
+        decode(a, memo);
+        relock(a, o.l);
+        return a;
       }
     }
     memo.set(v, v);
@@ -560,7 +618,11 @@ const hidden = { writable: true, configurable: true, enumerable: false };
 function decodeError(enc: EncodedError, memo: Map<object, unknown>): Error {
   const C = BUILTIN_ERRORS[enc.ctor] ?? Error;
   const err: Error =
-    C === AggregateError ? new AggregateError([], enc.message) : new (C as ErrorConstructor)(enc.message);
+    enc.ctor === "DOMException" && typeof DOMException === "function"
+      ? new DOMException(enc.message, enc.name)
+      : C === AggregateError
+        ? new AggregateError([], enc.message)
+        : new (C as ErrorConstructor)(enc.message);
   memo.set(enc, err);
   if (err.name !== enc.name) Object.defineProperty(err, "name", { ...hidden, value: enc.name });
   Object.defineProperty(err, "stack", { ...hidden, value: enc.stack ?? `${enc.name}: ${enc.message}` });
@@ -568,6 +630,9 @@ function decodeError(enc: EncodedError, memo: Map<object, unknown>): Error {
     Object.defineProperty(err, "errors", { ...hidden, value: decode(enc.errors, memo) });
   if (enc.hasCause) Object.defineProperty(err, "cause", { ...hidden, value: decode(enc.cause, memo) });
   for (const k of Object.keys(enc.props)) put(err as never, k, decode(enc.props[k], memo));
+  if (enc.hidden !== undefined)
+    for (const [k, x, writable, configurable] of enc.hidden)
+      Object.defineProperty(err, k, { value: decode(x, memo), enumerable: false, writable, configurable });
   return err;
 }
 

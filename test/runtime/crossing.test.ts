@@ -209,6 +209,70 @@ describe("the codec carries faithfully what the clone alone would change", () =>
     }
   });
 
+  it("frozen, sealed and non-extensible objects and arrays, and read-only properties, stay locked (issue 14)", async () => {
+    const ro = { id: 1, name: "x" };
+    Object.defineProperty(ro, "id", { writable: false });
+    const cyclic: Record<string, unknown> = { n: 1 };
+    cyclic.self = cyclic;
+    Object.freeze(cyclic);
+    const value = {
+      frozen: Object.freeze({ a: 1, nested: { b: 2 } }),
+      sealed: Object.seal({ s: 1 }),
+      closed: Object.preventExtensions({ c: 1 }),
+      list: Object.freeze([1, 2, 3]),
+      ro,
+      cyclic,
+      bare: Object.freeze(Object.assign(Object.create(null) as object, { k: 1 })),
+    };
+    for (const got of await roundTrip(value)) {
+      expect(Object.isFrozen(got.frozen)).toBe(true);
+      expect(Object.isFrozen(got.frozen.nested)).toBe(false);
+      expect(Object.isSealed(got.sealed) && !Object.isFrozen(got.sealed)).toBe(true);
+      expect(Object.isExtensible(got.closed) || Object.isSealed(got.closed)).toBe(false);
+      expect(Object.isFrozen(got.list) && Array.isArray(got.list)).toBe(true);
+      expect(got.list).toEqual([1, 2, 3]);
+      expect(Object.getOwnPropertyDescriptor(got.ro, "id")).toMatchObject({
+        writable: false,
+        configurable: true,
+      });
+      expect(Object.getOwnPropertyDescriptor(got.ro, "name")!.writable).toBe(true);
+      expect(got.cyclic.self).toBe(got.cyclic);
+      expect(Object.isFrozen(got.cyclic)).toBe(true);
+      expect(Object.getPrototypeOf(got.bare)).toBe(null);
+      expect(Object.isFrozen(got.bare)).toBe(true);
+    }
+  });
+
+  it("a DOMException keeps its class, name and code; an error's non-enumerable properties stay hidden (issue 14)", async () => {
+    const e = new Error("with hidden");
+    Object.defineProperty(e, "secret", { value: 42, enumerable: false, writable: false, configurable: true });
+    const value = { abort: new DOMException("stopped", "AbortError"), e };
+    for (const got of await roundTrip(value)) {
+      expect(got.abort).toBeInstanceOf(DOMException);
+      expect(got.abort.name).toBe("AbortError");
+      expect(got.abort.code).toBe(20);
+      expect(got.abort.message).toBe("stopped");
+      expect((got.e as Err).secret).toBe(42);
+      expect(Object.getOwnPropertyDescriptor(got.e, "secret")).toMatchObject({
+        enumerable: false,
+        writable: false,
+      });
+    }
+  });
+
+  it("extra properties of an ArrayBuffer, DataView or URL and symbol keys of an error are refused (issue 14)", async () => {
+    const ab = Object.assign(new ArrayBuffer(4), { tag: 1 });
+    expect((await refused([ab])).message).toContain('is a ArrayBuffer with its own property "tag"');
+    const dv = Object.assign(new DataView(new ArrayBuffer(2)), { tag: 1 });
+    expect((await refused([{ dv }])).message).toContain(
+      'args[0].dv is a DataView with its own property "tag"',
+    );
+    const u = Object.assign(new URL("https://example.com/"), { note: "x" });
+    expect((await refused([u])).message).toContain('is a URL with its own property "note"');
+    const err = Object.assign(new Error("e"), { [Symbol("k")]: 1 });
+    expect((await refused([err])).message).toContain("has the symbol-keyed property [Symbol(k)]");
+  });
+
   it("holes, extra array keys, -0, an own __proto__ key and shared typed-array buffers stay as they were", async () => {
     const m = "abc".match(/(?<x>b)/)!;
     const buf = new ArrayBuffer(8);
