@@ -31,11 +31,13 @@ const MUTATORS = new Set([
 ]);
 const DATE_SETTER = /^set(UTC)?(FullYear|Month|Date|Hours|Minutes|Seconds|Milliseconds)$|^set(Time|Year)$/;
 /**
- * `Buffer`'s typed in-place writers (`buf.writeUInt32LE(…)`, `buf.swap16()`); not a bare `write`,
- * which is a stream's too (a log stream writes to a file every worker reaches).
+ * `Buffer`'s in-place writers (`buf.write(s)`, `buf.writeUInt32LE(…)`, `buf.swap16()`). A bare
+ * `write` is a stream's too: a stream argument cannot cross to a worker anyway (a class
+ * instance), so treating its `write` as a write keeps the function on the calling thread where
+ * it works; a module-level stream is module state either way (SA302's rule for method calls).
  */
 const BUFFER_WRITER =
-  /^write((U?Int|BigU?Int)(8|16|32|64)(LE|BE)?|(Float|Double)(LE|BE)|U?Int(LE|BE))$|^swap(16|32|64)$/;
+  /^write((U?Int|BigU?Int)(8|16|32|64)(LE|BE)?|(Float|Double)(LE|BE)|U?Int(LE|BE))?$|^swap(16|32|64)$/;
 
 /** Whether a method of this name changes its receiver. */
 export function isMutator(name: string): boolean {
@@ -113,7 +115,31 @@ const WRITING_STATICS: Record<string, Set<string>> = {
     "preventExtensions",
   ]),
   Reflect: new Set(["set", "defineProperty", "deleteProperty", "setPrototypeOf", "preventExtensions"]),
+  // A typed array that is not over a SharedArrayBuffer is copied to a worker like any other.
+  Atomics: new Set(["store", "add", "sub", "and", "or", "xor", "exchange", "compareExchange"]),
 };
+
+/**
+ * Methods that write to their first argument rather than their receiver: `src.copy(target)` of
+ * `Buffer`. A `copy` method of another kind of object makes the rule cautious, never wrong: the
+ * function stays on the calling thread.
+ */
+const WRITES_FIRST_ARGUMENT = new Set(["copy"]);
+
+/** The member expressions a destructuring target writes (`[o.a, { k: o.b }] = …`). */
+function patternMembers(p: Node | null | undefined, out: t.MemberExpression[]): t.MemberExpression[] {
+  if (!p) return out;
+  const q = strip(p);
+  if (q.type === "MemberExpression" || q.type === "OptionalMemberExpression")
+    out.push(q as t.MemberExpression);
+  else if (q.type === "ObjectPattern")
+    for (const prop of q.properties)
+      patternMembers(prop.type === "RestElement" ? prop.argument : (prop.value as Node), out);
+  else if (q.type === "ArrayPattern") for (const e of q.elements) patternMembers(e, out);
+  else if (q.type === "RestElement") patternMembers(q.argument, out);
+  else if (q.type === "AssignmentPattern") patternMembers(q.left, out);
+  return out;
+}
 
 function strip(n: Node): Node {
   let cur = n;
@@ -165,6 +191,15 @@ export function forEachWrite(ctx: Ctx, root: Node, visit: (site: WriteSite) => v
   ctx.tree.walk(root, (n) => {
     if (n.type === "AssignmentExpression" && strip(n.left).type.endsWith("MemberExpression")) {
       visit({ node: n, target: (strip(n.left) as t.MemberExpression).object });
+    } else if (n.type === "AssignmentExpression" && n.left.type.endsWith("Pattern")) {
+      // `({ k: o.x } = src)`, `[o.a, ...o.rest] = xs` (fixture worker/argument-write-forms).
+      for (const m of patternMembers(n.left as Node, [])) visit({ node: n, target: m.object });
+    } else if (
+      (n.type === "ForOfStatement" || n.type === "ForInStatement") &&
+      n.left.type !== "VariableDeclaration"
+    ) {
+      // `for (o.x of xs)` assigns `o.x` on every round.
+      for (const m of patternMembers(n.left as Node, [])) visit({ node: n.left as Node, target: m.object });
     } else if (n.type === "UpdateExpression" && strip(n.argument).type.endsWith("MemberExpression")) {
       visit({ node: n, target: (strip(n.argument) as t.MemberExpression).object });
     } else if (
@@ -184,6 +219,9 @@ export function forEachWrite(ctx: Ctx, root: Node, visit: (site: WriteSite) => v
         WRITING_STATICS[object.name]?.has(name) &&
         !ctx.scopes.binding(object, object.name)
       ) {
+        const first = n.arguments[0] as Node | undefined;
+        if (first && first.type !== "SpreadElement") visit({ node: n, target: first });
+      } else if (WRITES_FIRST_ARGUMENT.has(name)) {
         const first = n.arguments[0] as Node | undefined;
         if (first && first.type !== "SpreadElement") visit({ node: n, target: first });
       } else if (isMutator(name)) {
