@@ -232,9 +232,48 @@ function declaredAs(b: Binding): string {
  * passes on are followed, transitively. A class or function declaration that is never reassigned
  * is code, not state (fixture diagnostics/sa302-class-not-state).
  */
+/**
+ * Module objects that some function of the module changes (`configure(o)` doing
+ * `Object.assign(config, o)`), each with the first such write. A worker imports the module
+ * afresh, so a worker function that only reads such an object reads the state before the change
+ * (fixture diagnostics/sa302-written-by-setter).
+ */
+const writtenByFunctions = new WeakMap<Ctx, Map<Binding, { by: string; loc: string }>>();
+
+function objectsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: string }> {
+  const hit = writtenByFunctions.get(ctx);
+  if (hit) return hit;
+  const out = new Map<Binding, { by: string; loc: string }>();
+  const top = ctx.scopes.program;
+  forEachWrite(ctx, ctx.program as Node, ({ node, target }) => {
+    const r = rootOf(target);
+    const b = r && ctx.scopes.binding(r.id, r.id.name);
+    if (!b || b.scope !== top || out.has(b) || stateKind(ctx, b) !== "object") return;
+    const inside = ctx.tree.findParent(node, (p) => isFunction(p));
+    if (inside === undefined) return; // top-level code runs in every worker too
+    out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node) });
+  });
+  writtenByFunctions.set(ctx, out);
+  return out;
+}
+
+/** `configure()` for a named function or a function bound to a name, else "a function". */
+function functionLabel(ctx: Ctx, fn: Node): string {
+  const f = fn as { id?: t.Identifier | null; key?: Node };
+  if (f.id) return `\`${f.id.name}()\``;
+  if (f.key?.type === "Identifier") return `\`${(f.key as t.Identifier).name}()\``;
+  const parent = ctx.tree.parent(fn);
+  if (parent?.type === "VariableDeclarator" && parent.id.type === "Identifier")
+    return `\`${parent.id.name}()\``;
+  return "a function";
+}
+
 export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
   const names = new Set<string>();
   const top = ctx.scopes.program;
+  const changed = objectsWrittenByFunctions(ctx);
+  /** Objects read here and changed elsewhere, by name (dropped when this function changes them). */
+  const readChanged = new Map<string, string>();
   const seen = new Set<t.Function>([fn.fn]);
   const through = (via: string | undefined) => (via ? ` through \`${via}()\`` : "");
   const visit = (f: t.Function, via: string | undefined): void => {
@@ -247,6 +286,12 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
         if (!b || b.scope !== top) return undefined;
         const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
+        const w = kind === "object" ? changed.get(b) : undefined;
+        if (w)
+          readChanged.set(
+            n.name,
+            `\`${declaredAs(b)} ${n.name}\`, which ${w.by} changes at ${w.loc}${through(via)}`,
+          );
         const callee = kind === "code" ? functionOfBinding(b) : undefined;
         if (callee && !seen.has(callee)) {
           seen.add(callee);
@@ -291,6 +336,8 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
     for (const next of follow) visit(next.f, next.name);
   };
   visit(fn.fn, undefined);
+  for (const [name, entry] of readChanged)
+    if (![...names].some((x) => x.startsWith(`mutates \`${name}\``))) names.add(entry);
   return [...names];
 }
 
