@@ -4,7 +4,8 @@ import { MSG } from "../messages.js";
 import { variantOf } from "../naming.js";
 import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
-import { type Ctx, callText, fail, locOf, sourceOf, warn } from "./ctx.js";
+import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
+import { addKinds, heldMembers } from "./held.js";
 import type { ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
@@ -120,6 +121,7 @@ export function buildIndex(ctx: Ctx, fns: SaFunction[]): Index {
     kinds.add(f.kind);
     index.methodVariants.set(f.variant, f);
   }
+  addKinds(index.methodKinds, heldMembers(ctx, fns));
   return index;
 }
 
@@ -337,7 +339,7 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     const v = variantOf(name, ctx.options);
     const of = v ? index.byName.get(v.base) : undefined;
     if (of && of.kind === v!.kind && !binding) return { fn: of, shape: { kind: "ident" }, explicit: true };
-    if (binding && depth < 4) return aliasOf(ctx, index, binding, depth + 1);
+    if (binding && depth < 4) return aliasOf(ctx, index, binding, depth + 1) ?? takenOut(index, binding);
     return undefined;
   }
   if (!isMember(callee)) return undefined;
@@ -518,6 +520,32 @@ function aliasOf(ctx: Ctx, index: Index, binding: Binding, depth: number): Unfol
     kind: r.fn?.kind ?? r.ext!.fact.kind,
     ...(r.ext ? { from: r.ext.fact.from } : {}),
   };
+}
+
+/**
+ * `const { load } = api` then `load()`, where `load` names a method that may be smartasync (an
+ * annotated method, or a function an object holds, analysis/held.ts): the object is gone at the
+ * call, so nothing can dispatch on it. Reported, never silently plain (fixture
+ * modules/object-held-functions).
+ */
+function takenOut(index: Index, binding: Binding): Unfollowed | undefined {
+  const d = binding.node;
+  if (d.type !== "VariableDeclarator" || d.id.type !== "ObjectPattern") return undefined;
+  for (const p of d.id.properties) {
+    if (p.type !== "ObjectProperty") continue;
+    let v = p.value as Node;
+    if (v.type === "AssignmentPattern") v = v.left as Node;
+    if (v.type !== "Identifier" || v.name !== binding.name) continue;
+    const key = keyName(p as { key: Node; computed?: boolean });
+    const kinds = key === undefined ? undefined : index.methodKinds.get(key);
+    if (!kinds) return undefined;
+    return {
+      unfollowed: `\`${binding.name}\` is taken out of an object (line ${d.loc?.start.line ?? 0}), and \`${key}\` may be a smartasync function; call it as a method (\`obj.${key}()\`) so its variant can be chosen`,
+      name: key!,
+      kinds,
+    };
+  }
+  return undefined;
 }
 
 /** Whether a call is an `obj?.m()`-style optional call (its short-circuit must stay). */

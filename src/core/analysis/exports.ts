@@ -3,6 +3,7 @@ import type { ExportFact, ModuleFacts } from "../module-facts.js";
 import { exportedVariant, variantName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
 import type { Ctx } from "./ctx.js";
+import { addKinds, heldMembers } from "./held.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import type { Node } from "./tree.js";
@@ -234,6 +235,7 @@ export function factsOfFile(
       });
     }
   }
+  addKinds(methods, heldMembers(ctx, fns));
   for (const e of exportedImports(ctx, imported, uses))
     exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
   const values: ValueExport[] = [];

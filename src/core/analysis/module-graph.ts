@@ -31,6 +31,7 @@ import {
   valueExportFacts,
 } from "./exports.js";
 import { statementForms } from "./forms.js";
+import { addKinds, heldMembers } from "./held.js";
 import { ImportedFns } from "./imported.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
@@ -197,6 +198,7 @@ export class ModuleGraph {
       for (const [name, facts] of exportedNamespaces(s.ctx.imported!, s.uses)) namespaces.set(name, facts);
       for (const [name, fact] of valueExportFacts(s.ctx.imported!, s.values))
         if (!exports.has(name)) exports.set(name, fact);
+      addKinds(methods, heldMembers(s.ctx, s.fns));
       for (const f of s.fns) {
         if (f.form !== "class-method" && f.form !== "object-method") continue;
         const kinds = methods.get(f.name) ?? new Set<FunctionKind>();

@@ -1,0 +1,47 @@
+import type { types as t } from "@babel/core";
+import type { FunctionKind } from "../strategy.js";
+import { type Ctx, keyName } from "./ctx.js";
+import type { SaFunction } from "./model.js";
+import type { Binding } from "./scope.js";
+import type { Node } from "./tree.js";
+
+/**
+ * Smartasync functions an object literal holds under a name (`export const api = { load }`,
+ * `export default { fetch: load }`, a factory's `return { load }`). A call `api.load()` reaches
+ * `load` although no annotation names the member, so these names join the annotated method
+ * names: such calls dispatch through the marker (`callSync(api, "load", …)` calls the sync variant
+ * of whatever `api.load` holds), in this file and in its importers (fixture
+ * modules/object-held-functions). Dispatch rather than a static rewrite, because an object's
+ * members can be replaced.
+ */
+export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<FunctionKind>> {
+  const out = new Map<string, Set<FunctionKind>>();
+  const byBinding = new Map<Binding, SaFunction>();
+  for (const f of fns) {
+    if (f.form !== "function" && f.form !== "const") continue;
+    const from = f.form === "function" ? ctx.tree.parent(f.fn) : f.stmt;
+    const b = from ? ctx.scopes.binding(from as Node, f.name) : undefined;
+    if (b) byBinding.set(b, f);
+  }
+  if (byBinding.size === 0) return out;
+  ctx.tree.walk(ctx.program as Node, (n) => {
+    if (n.type !== "ObjectProperty") return undefined;
+    const p = n as t.ObjectProperty;
+    const value = p.value as Node;
+    if (value.type !== "Identifier") return undefined;
+    const name = keyName(p as { key: Node; computed?: boolean });
+    const b = name === undefined ? undefined : ctx.scopes.binding(value, value.name);
+    const f = b ? byBinding.get(b) : undefined;
+    if (!f || name === undefined) return undefined;
+    const kinds = out.get(name) ?? new Set<FunctionKind>();
+    kinds.add(f.kind);
+    out.set(name, kinds);
+    return undefined;
+  });
+  return out;
+}
+
+/** Adds `more` to a table of method kinds by name. */
+export function addKinds(into: Map<string, Set<FunctionKind>>, more: Map<string, Set<FunctionKind>>): void {
+  for (const [m, kinds] of more) into.set(m, new Set([...(into.get(m) ?? []), ...kinds]));
+}
