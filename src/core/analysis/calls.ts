@@ -342,9 +342,11 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     if (binding && depth < 4) return aliasOf(ctx, index, binding, depth + 1) ?? takenOut(index, binding);
     return undefined;
   }
+  if (callee.type === "ConditionalExpression" || callee.type === "LogicalExpression")
+    return chosen(ctx, index, callee, depth);
   if (!isMember(callee)) return undefined;
   const prop = memberName(callee);
-  if (prop === undefined) return undefined;
+  if (prop === undefined) return computedMember(ctx, callee);
   const object = peelCallee(callee.object as Node);
   if (object.type === "Identifier" && (prop === "sync" || prop === "async")) {
     const b = scopes.binding(callee, object.name);
@@ -548,6 +550,58 @@ function takenOut(index: Index, binding: Binding): Unfollowed | undefined {
   return undefined;
 }
 
+/**
+ * `(c ? f : g)()`, `(f || g)()`: the callee is chosen at run time, so no one variant can be
+ * named; reported where a branch is a smartasync function (fixture contexts/chosen-callee).
+ */
+function chosen(
+  ctx: Ctx,
+  index: Index,
+  callee: t.ConditionalExpression | t.LogicalExpression,
+  depth: number,
+): Unfollowed | undefined {
+  if (depth > 4) return undefined;
+  const branches =
+    callee.type === "ConditionalExpression"
+      ? [callee.consequent, callee.alternate]
+      : [callee.left, callee.right];
+  for (const b of branches) {
+    const r = lookupReference(ctx, index, peelCallee(b as Node), false, depth + 1);
+    if (!r) continue;
+    if ("unfollowed" in r) return r;
+    const name =
+      r.fn?.display ?? r.ext?.fact.name ?? (r.shape.kind === "dispatch" ? r.shape.name : undefined);
+    if (name === undefined || r.explicit) continue;
+    return {
+      unfollowed: `the function called is chosen by an expression (\`${callee.type === "ConditionalExpression" ? "c ? f : g" : `f ${callee.operator} g`}\`); call each function by its name (\`c ? f() : g()\`)`,
+      name,
+      ...(r.kinds ? { kinds: r.kinds } : { kind: r.fn?.kind ?? r.ext!.fact.kind }),
+      ...(r.ext ? { from: r.ext.fact.from } : {}),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * `lib[name]()` of a module object holding smartasync functions: the key may name any export,
+ * so the call is reported (fixture contexts/chosen-callee).
+ */
+function computedMember(
+  ctx: Ctx,
+  callee: t.MemberExpression | t.OptionalMemberExpression,
+): Unfollowed | undefined {
+  const object = peelCallee(callee.object as Node);
+  const facts = ctx.imported?.namespaceFacts(object);
+  if (!facts || facts.exports.size === 0) return undefined;
+  const kinds = new Set<FunctionKind>([...facts.exports.values()].map((f) => f.kind));
+  const first = [...facts.exports.values()][0]!;
+  return {
+    unfollowed: `a member picked by a computed key (\`${sourceOf(ctx, callee).slice(0, 40)}\`) may be any export of the module, among them smartasync functions such as \`${first.name}\`; call the function by its name`,
+    name: first.name,
+    kinds,
+  };
+}
+
 /** Whether a call is an `obj?.m()`-style optional call (its short-circuit must stay). */
 function isOptional(call: CallNode): boolean {
   return call.type === "OptionalCallExpression" || call.callee.type === "OptionalMemberExpression";
@@ -558,8 +612,14 @@ function quoteCall(ctx: Ctx, call: Node): string {
   if (call.type === "TaggedTemplateExpression") return `${sourceOf(ctx, call.tag as Node)}\`…\``;
   const c = call as CallNode;
   const callee = c.callee as Node;
-  if (peelCallee(callee) === callee || c.start == null) return callText(ctx, c);
-  // `(0, obj.m)(...)`: the callee as written, with its parentheses.
+  const asWritten =
+    peelCallee(callee) !== callee ||
+    callee.type === "ConditionalExpression" ||
+    callee.type === "LogicalExpression" ||
+    c.type === "OptionalCallExpression";
+  if (!asWritten || c.start == null) return callText(ctx, c);
+  // `(0, obj.m)(...)`, `(c ? f : g)(...)`, `obj.m?.(...)`: the callee as written, with its
+  // parentheses (and `?.`).
   const end = c.arguments.length ? (c.arguments[0].start ?? 0) : (c.end ?? 0);
   const head = ctx.code.slice(c.start, end).replace(/\(\s*(\)\s*)?$/, "");
   return `${head}(${c.arguments.length ? "..." : ""})`;
@@ -662,14 +722,28 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
       d = decideDispatch(r.kinds!, ctxt);
       if (d.strategy === "dispatch" && isOptional(call as CallNode)) {
         // `obj?.m()` keeps its short-circuit: a dispatch call would evaluate `obj.m` eagerly.
-        ctx.report.calls.push({
+        // Where the value is wanted, that is a promise in sync code: say so (issue 13).
+        const entry: CallReport = {
           callee: calleeName,
           loc,
           ...ctxt,
           strategy: "direct",
           target: r.shape.name,
           reason: "optional call on an unknown receiver is not dispatched",
-        });
+        };
+        if (d.target === "dispatch-sync") {
+          warn(
+            ctx,
+            "SA206",
+            call,
+            MSG.notFollowed(
+              text,
+              `an optional call of a method that may be smartasync (\`${r.shape.name}\`) is not dispatched; check the receiver first (\`if (obj) obj.${r.shape.name}()\`)`,
+            ),
+          );
+          entry.reason = "SA206";
+        }
+        ctx.report.calls.push(entry);
         return;
       }
     } else {
