@@ -20,110 +20,25 @@ import {
   WORKER_KEY,
   type WorkerInit,
 } from "./internal.js";
+import { canBlock, resetCanBlock } from "./portable.js";
+import { type Config, DEFAULT_CONFIG, nextConfig, type SmartAsyncOptions } from "./settings.js";
+import { type TypedForm, typedForm } from "./wrapper.js";
 
-// ---------------------------------------------------------------------------------------------
-// Markers and dispatch
-// ---------------------------------------------------------------------------------------------
-
-/** The key of the marker that generated code puts on each smartasync function. */
-export const SMARTASYNC: unique symbol = Symbol.for("smartasync") as never;
-
-export interface SmartAsyncMarker {
-  kind: "async" | "sync";
-  name: string;
-  sync?: Function;
-  async?: Function;
-}
-
-export interface MarkOptions {
-  kind: "async" | "sync";
-  sync?: Function;
-  async?: Function;
-  name?: string;
-}
-
-/** Puts the marker on `fn` (non-enumerable) and returns `fn`. */
-export function mark<F extends Function>(fn: F, opts: MarkOptions): F {
-  if (typeof fn !== "function") throw new TypeError("smartasync: mark() expects a function");
-  if (opts === null || typeof opts !== "object" || (opts.kind !== "async" && opts.kind !== "sync")) {
-    throw new TypeError('smartasync: mark() expects { kind: "async" | "sync", sync?, async?, name? }');
-  }
-  const marker: SmartAsyncMarker = {
-    kind: opts.kind,
-    name: opts.name ?? fn.name,
-    sync: opts.sync,
-    async: opts.async,
-  };
-  Object.defineProperty(fn, SMARTASYNC, {
-    value: Object.freeze(marker),
-    enumerable: false,
-    writable: false,
-    configurable: true,
-  });
-  // Each variant points back at the function it is a variant of, so compiled `this.m()` can check
-  // that `this.m` is still that function (`this.m === this.mSync[OF]`) without naming the class.
-  for (const v of [opts.sync, opts.async]) {
-    if (typeof v === "function")
-      Object.defineProperty(v, OF, { value: fn, enumerable: false, configurable: true });
-  }
-  return fn;
-}
-
-/** The key on a generated variant that holds the function it is a variant of (see `mark`). */
-export const OF: unique symbol = Symbol.for("smartasync.of");
-
-export function getMarker(value: unknown): SmartAsyncMarker | undefined {
-  if (typeof value !== "function") return undefined;
-  const m = (value as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
-  return m !== null && typeof m === "object" && (m.kind === "async" || m.kind === "sync") ? m : undefined;
-}
-
-export function isSmartAsync(value: unknown): boolean {
-  return getMarker(value) !== undefined;
-}
-
-type Obj = Record<PropertyKey, unknown>;
-
-function notAFunction(name: PropertyKey): TypeError {
-  return new TypeError(`obj.${String(name)} is not a function`);
-}
-
-// Reflect.apply rather than fn.apply: TurboFan inlines it to a direct call (measured: ~1 ns over
-// a direct call, against ~25 ns for Function.prototype.apply here).
-
-/** `obj[name](...args)` where the value is used in sync code: the sync variant if there is one. */
-export function callSync(obj: unknown, name: PropertyKey, args: unknown[]): unknown {
-  const fn = (obj as Obj)[name] as Function;
-  if (typeof fn !== "function") throw notAFunction(name);
-  const m = (fn as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
-  if (m !== undefined && m.kind === "async" && m.sync !== undefined) return Reflect.apply(m.sync, obj, args);
-  return Reflect.apply(fn, obj, args);
-}
-
-/** `await obj[name](...args)`: the async variant of a sync smartasync function if there is one. */
-export function callAsync(obj: unknown, name: PropertyKey, args: unknown[]): unknown {
-  const fn = (obj as Obj)[name] as Function;
-  if (typeof fn !== "function") throw notAFunction(name);
-  const m = (fn as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
-  if (m !== undefined && m.kind === "sync" && m.async !== undefined) return Reflect.apply(m.async, obj, args);
-  return Reflect.apply(fn, obj, args);
-}
-
-/**
- * The receiver of a `this.m()` the compiler rewrote to `this.mSync()` when `this.m` is no longer
- * the method `mSync` was made from (a subclass overrides it): an object whose `mSync` dispatches on
- * `obj.m` as `callSync` (mode `"sync"`) or `callAsync` (mode `"async"`) would. Only this slow path
- * allocates; the compiled code checks `this.m === this.mSync[OF]` first.
- */
-export function via(
-  obj: unknown,
-  name: PropertyKey,
-  variant: string,
-  mode: "sync" | "async",
-): Record<string, Function> {
-  const call = mode === "sync" ? callSync : callAsync;
-  return { [variant]: (...args: unknown[]) => call(obj, name, args) };
-}
+// Markers, dispatch and canBlock need no Node (portable.ts, shared with the browser runtime).
+export {
+  callAsync,
+  callSync,
+  canBlock,
+  getMarker,
+  isSmartAsync,
+  type MarkOptions,
+  mark,
+  OF,
+  SMARTASYNC,
+  type SmartAsyncMarker,
+  sleepSync,
+  via,
+} from "./portable.js";
 
 // ---------------------------------------------------------------------------------------------
 // Thread facts
@@ -138,169 +53,18 @@ const init: WorkerInit | undefined =
 export const isWorker: boolean = init !== undefined;
 const depth = init?.depth ?? 0;
 
-let probe: Int32Array | undefined;
-// The answer is cached against the identity of Atomics.wait (so replacing it, as a test that
-// simulates a browser does, is noticed) and reset by configure().
-let probedWait: unknown;
-let probed = false;
-
-/** Whether this thread may block (Atomics.wait is refused on a browser's main thread). */
-export function canBlock(): boolean {
-  if (typeof SharedArrayBuffer !== "function" || typeof Atomics !== "object") return false;
-  if (probedWait === Atomics.wait) return probed;
-  probedWait = Atomics.wait;
-  try {
-    probe ??= new Int32Array(new SharedArrayBuffer(4));
-    probed = Atomics.wait(probe, 0, 1, 0) === "not-equal";
-  } catch {
-    probed = false;
-  }
-  return probed;
-}
-
-let sleepCell: Int32Array | undefined;
-
-/** Blocking sleep: the sync twin of `timers/promises` `setTimeout(ms, value)`. */
-export function sleepSync<T = undefined>(ms: number, value?: T): T {
-  sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
-  const t = Number(ms);
-  Atomics.wait(sleepCell, 0, 0, Number.isNaN(t) || t < 0 ? 0 : t); // NaN would wait forever
-  return value as T;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Configuration
+// Configuration (checked in settings.ts)
 // ---------------------------------------------------------------------------------------------
 
-export interface SmartAsyncOptions {
-  /** Limit for a blocking call (runSync), in ms. Default 30000. */
-  syncTimeoutMs?: number;
-  /** Limit for an offloaded call, in ms. Default 60000. */
-  offloadTimeoutMs?: number;
-  /** Pool size for offload. Default os.availableParallelism(). */
-  poolSize?: number;
-  /** Idle pool workers are terminated after this many ms. Default 1000. */
-  idleTimeoutMs?: number;
-  /** When this thread cannot block: "throw" (default) or "promise". */
-  onCannotBlock?: "throw" | "promise";
-  /** Maximum depth of workers started from workers. Default 4. */
-  maxNesting?: number;
-}
+export type { SmartAsyncOptions } from "./settings.js";
 
-interface Config {
-  syncTimeoutMs: number;
-  offloadTimeoutMs: number;
-  poolSize: number | undefined;
-  idleTimeoutMs: number;
-  onCannotBlock: "throw" | "promise";
-  maxNesting: number;
-}
-
-const config: Config = {
-  syncTimeoutMs: 30_000,
-  offloadTimeoutMs: 60_000,
-  poolSize: undefined,
-  idleTimeoutMs: 1_000,
-  onCannotBlock: "throw",
-  maxNesting: 4,
-  ...(init?.config as Partial<Config> | undefined),
-};
-
-const KEYS = [
-  "syncTimeoutMs",
-  "offloadTimeoutMs",
-  "poolSize",
-  "idleTimeoutMs",
-  "onCannotBlock",
-  "maxNesting",
-];
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
-function suggest(key: string): string {
-  let best = "";
-  let dist = Number.POSITIVE_INFINITY;
-  for (const k of KEYS) {
-    const d = levenshtein(key.toLowerCase(), k.toLowerCase());
-    if (d < dist) [best, dist] = [k, d];
-  }
-  return dist <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${best}"?)` : "";
-}
-
-function checkMs(key: string, v: unknown, min0: boolean): number {
-  if (typeof v !== "number" || Number.isNaN(v)) {
-    throw new TypeError(
-      `smartasync: configure({ ${key} }) must be a number of milliseconds, got ${typeof v}`,
-    );
-  }
-  if (!Number.isFinite(v)) {
-    throw new TypeError(
-      `smartasync: configure({ ${key} }) must be finite, got ${v}: an unbounded wait could hang the ` +
-        `process; give a large finite number of milliseconds instead`,
-    );
-  }
-  if (min0 ? v < 0 : v <= 0) {
-    throw new TypeError(`smartasync: configure({ ${key} }) must be ${min0 ? ">= 0" : "> 0"} ms, got ${v}`);
-  }
-  return v;
-}
-
-function checkInt(key: string, v: unknown, min: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
-    throw new TypeError(`smartasync: configure({ ${key} }) must be an integer >= ${min}, got ${String(v)}`);
-  }
-  return v;
-}
+const config: Config = { ...DEFAULT_CONFIG, ...(init?.config as Partial<Config> | undefined) };
 
 /** Sets runtime options; they apply to calls made after it (and to workers started after it). */
 export function configure(opts: SmartAsyncOptions): void {
-  if (opts === null || typeof opts !== "object")
-    throw new TypeError("smartasync: configure() expects an object");
-  const next = { ...config };
-  for (const [key, v] of Object.entries(opts)) {
-    if (v === undefined && KEYS.includes(key)) continue;
-    switch (key) {
-      case "syncTimeoutMs":
-      case "offloadTimeoutMs":
-        next[key] = checkMs(key, v, false);
-        break;
-      case "idleTimeoutMs":
-        next[key] = checkMs(key, v, true);
-        break;
-      case "poolSize":
-        next.poolSize = checkInt(key, v, 1);
-        break;
-      case "maxNesting":
-        next.maxNesting = checkInt(key, v, 0);
-        break;
-      case "onCannotBlock":
-        if (v !== "throw" && v !== "promise") {
-          throw new TypeError(
-            `smartasync: configure({ onCannotBlock }) must be "throw" or "promise", got ${JSON.stringify(v)}`,
-          );
-        }
-        next.onCannotBlock = v;
-        break;
-      default:
-        throw new TypeError(
-          `smartasync: configure() got an unknown option "${key}"${suggest(key)}; known options: ${KEYS.join(", ")}`,
-        );
-    }
-  }
-  Object.assign(config, next);
-  probedWait = undefined;
+  Object.assign(config, nextConfig(config, opts));
+  resetCanBlock();
 }
 
 function poolSize(): number {
@@ -790,4 +554,7 @@ export async function shutdown(): Promise<void> {
 }
 export { expectValue, guard, rethrowGuard, settle, twinData, twinOptions } from "./inline.js";
 export { later, settled } from "./later.js";
-export { type Both, explicit, type SmartAsync, smartasync } from "./wrapper.js";
+export { type Both, explicit, type SmartAsync, type TypedForm } from "./wrapper.js";
+
+/** The typed form (docs/typescript.md); uncompiled, `.sync()` and `.async()` use this runtime's workers. */
+export const smartasync: TypedForm = typedForm({ register, runSync, offload });

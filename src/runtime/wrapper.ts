@@ -2,8 +2,18 @@
  * The explicit, typed form of DESIGN §6: `export const load = smartasync(async (id) => ...)`.
  * The compiler recognises it like the comment annotation and removes the wrapper; without the
  * compiler it still works at run time, as documented in docs/typescript.md.
+ *
+ * Needs no Node itself: `typedForm` takes the worker paths of the runtime that exports it (the
+ * Node runtime's in index.ts, the browser runtime's in browser.ts).
  */
-import { mark, offload, register, runSync } from "./index.js";
+import { mark } from "./portable.js";
+
+/** What the uncompiled typed form needs from the runtime that exports it. */
+export interface WorkerPaths {
+  register(moduleUrl: string, fns: Record<string, Function>): void;
+  runSync(moduleUrl: string, name: string, args: unknown[]): unknown;
+  offload(moduleUrl: string, name: string, args: unknown[]): Promise<unknown>;
+}
 
 /**
  * What a call gives. The type checker sees the source, not the compiled output, where a call in
@@ -52,8 +62,7 @@ function callerUrl(): string | undefined {
     const path = pathAtEnd(line);
     if (path === undefined) continue;
     const url = path.startsWith("file:") ? path : `file://${path}`;
-    if (url !== self && !url.endsWith("/runtime/wrapper.js") && !url.endsWith("/runtime/index.js"))
-      return url;
+    if (url !== self && !/\/runtime\/(?:wrapper|index|browser)\.js$/.test(url)) return url;
   }
   return undefined;
 }
@@ -96,42 +105,49 @@ function guarded<T>(p: Promise<T>, name: string): Promise<T> {
  * plain calls return a (guarded) promise, `.async()` returns a promise, and `.sync()` runs the
  * function in a worker and blocks (async `fn`) or calls it directly (sync `fn`).
  */
-export function smartasync<F extends (...args: never[]) => unknown>(fn: F): SyncOf<F> {
-  if (typeof fn !== "function") throw new TypeError("smartasync(): expects a function");
-  const url = callerUrl();
-  const index = url === undefined ? -1 : (counters.get(url) ?? 0);
-  if (url !== undefined) counters.set(url, index + 1);
-  // Workers find the function again by its module and its position among the module's
-  // smartasync() calls, which a fresh import of the module repeats in the same order.
-  const key = `smartasync#${index}`;
-  if (url !== undefined) register(url, { [key]: fn });
-  const name = fn.name;
-  const kind = fn.constructor?.name === "AsyncFunction" ? "async" : "sync";
-  const call = fn as unknown as (...args: unknown[]) => unknown;
-  const wrapper = function (this: unknown, ...args: unknown[]) {
-    const v = call.apply(this, args);
-    return isThenable(v) ? guarded(Promise.resolve(v), name) : v;
+export type TypedForm = <F extends (...args: never[]) => unknown>(fn: F) => SyncOf<F>;
+
+/** `smartasync(fn)` over a runtime's worker paths (see the header). */
+export function typedForm({ register, runSync, offload }: WorkerPaths): TypedForm {
+  return function smartasync<F extends (...args: never[]) => unknown>(fn: F): SyncOf<F> {
+    if (typeof fn !== "function") throw new TypeError("smartasync(): expects a function");
+    const url = callerUrl();
+    const index = url === undefined ? -1 : (counters.get(url) ?? 0);
+    if (url !== undefined) counters.set(url, index + 1);
+    // Workers find the function again by its module and its position among the module's
+    // smartasync() calls, which a fresh import of the module repeats in the same order.
+    const key = `smartasync#${index}`;
+    if (url !== undefined) register(url, { [key]: fn });
+    const name = fn.name;
+    const kind = fn.constructor?.name === "AsyncFunction" ? "async" : "sync";
+    const call = fn as unknown as (...args: unknown[]) => unknown;
+    const wrapper = function (this: unknown, ...args: unknown[]) {
+      const v = call.apply(this, args);
+      return isThenable(v) ? guarded(Promise.resolve(v), name) : v;
+    };
+    const syncVariant = function (this: unknown, ...args: unknown[]) {
+      const v = call.apply(this, args);
+      if (!isThenable(v)) return v;
+      // An async function: its value needs the worker path (the compiler would inline it).
+      Promise.resolve(v).catch(() => {});
+      if (url === undefined) {
+        throw new Error(
+          `smartasync: ${name || "this function"}.sync() cannot find its module to run it in a worker; compile with the smartasync plugin`,
+        );
+      }
+      return runSync(url, key, args);
+    };
+    const asyncVariant = function (this: unknown, ...args: unknown[]) {
+      return url === undefined
+        ? Promise.resolve().then(() => call.apply(this, args))
+        : offload(url, key, args);
+    };
+    Object.defineProperty(wrapper, "name", { value: name });
+    Object.defineProperty(wrapper, "sync", { value: syncVariant });
+    Object.defineProperty(wrapper, "async", { value: asyncVariant });
+    mark(wrapper, kind === "async" ? { kind, sync: syncVariant, name } : { kind, async: asyncVariant, name });
+    return wrapper as unknown as SyncOf<F>;
   };
-  const syncVariant = function (this: unknown, ...args: unknown[]) {
-    const v = call.apply(this, args);
-    if (!isThenable(v)) return v;
-    // An async function: its value needs the worker path (the compiler would inline it).
-    Promise.resolve(v).catch(() => {});
-    if (url === undefined) {
-      throw new Error(
-        `smartasync: ${name || "this function"}.sync() cannot find its module to run it in a worker; compile with the smartasync plugin`,
-      );
-    }
-    return runSync(url, key, args);
-  };
-  const asyncVariant = function (this: unknown, ...args: unknown[]) {
-    return url === undefined ? Promise.resolve().then(() => call.apply(this, args)) : offload(url, key, args);
-  };
-  Object.defineProperty(wrapper, "name", { value: name });
-  Object.defineProperty(wrapper, "sync", { value: syncVariant });
-  Object.defineProperty(wrapper, "async", { value: asyncVariant });
-  mark(wrapper, kind === "async" ? { kind, sync: syncVariant, name } : { kind, async: asyncVariant, name });
-  return wrapper as unknown as SyncOf<F>;
 }
 
 /** Compiled code: the wrapper's explicit choices on a function the compiler unwrapped. */

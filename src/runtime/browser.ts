@@ -1,0 +1,110 @@
+/**
+ * smartasync/runtime in a browser build: what the build-tool plugin gives a Vite build for the
+ * browser (docs/integrations.md#browser-builds) in place of the Node runtime (index.ts), which
+ * needs `worker_threads` and cannot load in a page.
+ *
+ * It holds what inline variants need, markers, dispatch and the guards, from the modules that
+ * need no Node (portable.ts, inline.ts, later.ts, wrapper.ts, settings.ts), and has the Node
+ * runtime's exports, so that code written for either imports the same names. What needs
+ * smartasync's own workers does not exist here: a sync variant that blocks on a worker
+ * (`runSync`) cannot run on a page's main thread, which may not block (`Atomics.wait` throws
+ * there), and offloading to a pool (`offload`) would need web workers, which this runtime does
+ * not start. The plugin fails the build at each call that would use them (SA313); one reached at
+ * run time anyway (a dispatched call, code not compiled) throws a SmartAsyncError naming the
+ * function and the way out.
+ */
+import { resetCanBlock } from "./portable.js";
+import { type Config, DEFAULT_CONFIG, nextConfig, type SmartAsyncOptions } from "./settings.js";
+import { type TypedForm, typedForm } from "./wrapper.js";
+
+export { expectValue, guard, rethrowGuard, settle, twinData, twinOptions } from "./inline.js";
+export { later, settled } from "./later.js";
+export {
+  callAsync,
+  callSync,
+  canBlock,
+  getMarker,
+  isSmartAsync,
+  type MarkOptions,
+  mark,
+  OF,
+  SMARTASYNC,
+  type SmartAsyncMarker,
+  sleepSync,
+  via,
+} from "./portable.js";
+export type { SmartAsyncOptions } from "./settings.js";
+export { type Both, explicit, type SmartAsync, type TypedForm } from "./wrapper.js";
+
+/** Always false: nothing here runs in smartasync's workers (there are none). */
+export const isWorker: boolean = false;
+
+const DOCS = "docs/integrations.md#browser-builds";
+
+function unsupported(message: string): Error {
+  const err = new Error(`smartasync: ${message} (${DOCS})`);
+  err.name = "SmartAsyncError";
+  (err as Error & { code: string }).code = "SMARTASYNC_BROWSER";
+  return err;
+}
+
+function describe(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (v === null) return "null";
+  return typeof v === "object" ? "an object" : typeof v;
+}
+
+let config: Config = { ...DEFAULT_CONFIG };
+
+/**
+ * Checked as the Node runtime checks it, so shared code that configures smartasync loads in
+ * both; the options are about workers, so none of them changes anything here.
+ */
+export function configure(opts: SmartAsyncOptions): void {
+  config = nextConfig(config, opts);
+  resetCanBlock();
+}
+
+/**
+ * Generated code registers the functions a worker may run when their module loads. Checked as
+ * in Node; nothing is recorded, since no worker here ever runs them.
+ */
+export function register(moduleUrl: string, fns: Record<string, Function>): void {
+  if (typeof moduleUrl !== "string" || moduleUrl === "")
+    throw new TypeError(
+      `smartasync: moduleUrl must be import.meta.url or __filename, got ${describe(moduleUrl)}`,
+    );
+  if (fns === null || typeof fns !== "object")
+    throw new TypeError("smartasync: register() expects an object of functions");
+  for (const [name, fn] of Object.entries(fns))
+    if (typeof fn !== "function") throw new TypeError(`smartasync: register(): ${name} is not a function`);
+}
+
+/** A sync variant that needs a worker: not in a browser (see the header). */
+export function runSync<T = unknown>(moduleUrl: string, name: string, args: unknown[]): T;
+export function runSync(moduleUrl: string, name: string, _args: unknown[]): unknown {
+  throw unsupported(
+    `${name} (${moduleUrl}) was called for its value in sync code, and its sync variant runs it on a worker ` +
+      "thread while the caller blocks: a browser's main thread may not block (Atomics.wait), and smartasync's " +
+      `browser runtime starts no workers. Call it from async code with \`await ${name}(...)\`, or give each ` +
+      `await in ${name} a sync form so that its sync variant is inline`,
+  );
+}
+
+/** An offloaded async variant: not in a browser (see the header); a rejected promise, as offload's errors are. */
+export function offload<T = unknown>(moduleUrl: string, name: string, args: unknown[]): Promise<T>;
+export function offload(moduleUrl: string, name: string, _args: unknown[]): Promise<unknown> {
+  return Promise.reject(
+    unsupported(
+      `${name} (${moduleUrl}) was awaited, and its async variant runs it in smartasync's worker pool, which ` +
+        `smartasync's browser runtime does not have (it starts no web workers). Call ${name}(...) without await ` +
+        "(it then runs on this thread), or run it in a web worker of your own",
+    ),
+  );
+}
+
+/** Nothing to stop: this runtime starts no workers. */
+export async function shutdown(): Promise<void> {}
+
+/** The typed form (docs/typescript.md); uncompiled, `.sync()` of an async function and `.async()` of a sync one fail as above. */
+export const smartasync: TypedForm = typedForm({ register, runSync, offload });
