@@ -49,10 +49,15 @@ export const CODES = {
     severity: "error",
     title: "module-level code calls its own module's worker or offloaded variant",
   },
-  // SA310–SA312: build-tool plugin (src/unplugin/bundles.ts), about output files and workers.
+  // SA310–SA313: build-tool plugin (src/unplugin/bundles.ts, browser.ts), about output files and workers.
   SA310: { severity: "warning", title: "a worker imports an output file that holds the program's entry" },
   SA311: { severity: "error", title: "two functions of one name run in workers from one output file" },
   SA312: { severity: "error", title: "the output gives a worker no file to import" },
+  SA313: {
+    severity: "error",
+    title:
+      "a browser build would need a worker: a call that blocks on one, or a function offloaded to the pool",
+  },
   SA901: { severity: "error", title: "internal error" },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -106,5 +106,8 @@ export function offload(moduleUrl: string, name: string, _args: unknown[]): Prom
 /** Nothing to stop: this runtime starts no workers. */
 export async function shutdown(): Promise<void> {}
 
-/** The typed form (docs/typescript.md); uncompiled, `.sync()` of an async function and `.async()` of a sync one fail as above. */
-export const smartasync: TypedForm = typedForm({ register, runSync, offload });
+/**
+ * The typed form (docs/typescript.md); uncompiled, `.sync()` of an async function and `.async()`
+ * of a sync one fail as above. Pure: a bundle that never calls it (compiled code does not) drops it.
+ */
+export const smartasync: TypedForm = /* @__PURE__ */ typedForm({ register, runSync, offload });

@@ -10,7 +10,8 @@
  *
  * The runtime (`smartasync/runtime`) is kept out of bundles (external): it is Node-only, starts
  * workers from its own files and keeps per-thread state, so it is imported from the installed
- * package at run time. Functions that run in workers (`runSync`, `offload`) are reached through
+ * package at run time. Browser builds (Vite's client environment) get the browser runtime
+ * instead, bundled, and a build error where generated code would need a worker (browser.ts). Functions that run in workers (`runSync`, `offload`) are reached through
  * the module URL of the output file that holds them, so each module that holds such functions
  * gets an output file of its own: Rollup and Vite an added entry (its URL written in the form
  * the output format has), webpack an added entry at the top of output.path, esbuild a second
@@ -18,7 +19,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, extname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PluginBuild } from "esbuild";
 import MagicString from "magic-string";
@@ -29,6 +30,7 @@ import type { Report } from "../core/report.js";
 import { resolveImport } from "../core/resolve.js";
 import { WORKER_IMPORT_ENV } from "../runtime/internal.js";
 import { smartasyncOptions } from "../swc-plugin/config.js";
+import { browserError, browserProblems, browserRuntimeFile } from "./browser.js";
 import {
   type BundleProblem,
   type ChunkInfo,
@@ -79,6 +81,11 @@ class BuildState {
   toolRoot = process.cwd();
   /** Dev server or Vitest: modules are served from their source files, not from an output file. */
   serve = false;
+  /**
+   * Vite: the build is for the browser (no `build.ssr`), as far as the configuration says; each
+   * hook asks its environment first (`consumer`), since one dev server serves both.
+   */
+  client = false;
   /** The module URL is `__filename` (webpack; esbuild's `cjs` and `iife` formats). */
   cjsOutput = false;
   /**
@@ -195,6 +202,17 @@ function moduleUrlIn(format: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a Vite hook works for the browser: its environment's consumer (Vite 6 and later), else
+ * what the configuration said. Rollup, webpack and esbuild do not say; they build for Node here.
+ */
+function forBrowser(ctx: unknown, state: BuildState): boolean {
+  if (state.framework !== "vite") return false;
+  const consumer = (ctx as { environment?: { config?: { consumer?: unknown } } } | undefined)?.environment
+    ?.config?.consumer;
+  return consumer === undefined ? state.client : consumer === "client";
+}
+
 function isEmpty(r: Report): boolean {
   return r.functions.length === 0 && r.calls.length === 0 && r.diagnostics.length === 0;
 }
@@ -288,6 +306,11 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
   const runtime = options.smartasync.runtime;
   const bareRuntime = !/^[./]/.test(runtime) && !isAbsolute(runtime);
   const escaped = runtime.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // Browser builds: smartasync's own runtime gives way to its browser entry (browser.ts); a
+  // runtime of your own (the `runtime` option) is resolved and bundled as the tool does.
+  const ownRuntime = runtime === "smartasync/runtime";
+  const browserRuntime = ownRuntime ? browserRuntimeFile() : undefined;
+  const runtimeDir = browserRuntime === undefined ? undefined : dirname(browserRuntime) + sep;
 
   return {
     name: "smartasync",
@@ -302,7 +325,9 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
           resolveId: {
             filter: { id: new RegExp(`^${escaped}$`) },
             handler(id: string) {
-              if (!bareRuntime || state.serve || id !== runtime) return null;
+              if (id !== runtime) return null;
+              if (forBrowser(this, state)) return browserRuntime ?? null;
+              if (!bareRuntime || state.serve) return null;
               return { id, external: true };
             },
           },
@@ -313,6 +338,8 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       async handler(code, id) {
         if (id.startsWith("\0") || id.includes("\0")) return null;
         const filename = id.replace(QUERY, "");
+        // The browser runtime is bundled in browser builds: its files are smartasync's, not the user's.
+        if (runtimeDir !== undefined && filename.startsWith(runtimeDir)) return null;
         let out: Awaited<ReturnType<Engine>>;
         try {
           // The plugin's `smartasync` over the "smartasync" field of the nearest package.json, key
@@ -340,10 +367,21 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
           for (const d of report.diagnostics)
             if (d.severity === "warning") warn(this, state, filename, d.code, d.message, d.loc);
         }
+        const browser = forBrowser(this, state);
+        if (browser) {
+          const problems = browserProblems(report);
+          if (problems.length)
+            return fail(this, framework, browserError(problems, filename, code), filename, code);
+        }
         const { names, loc } = workerFunctions(report);
         let result = out.code;
         let map = out.map;
-        if (names.length) {
+        if (names.length && browser) {
+          // No worker imports anything in a browser: the module needs no output file of its own,
+          // and no bundle check. Its registrations still name the module's URL.
+          if (framework === "vite" && !state.serve && result !== undefined)
+            result = result.replace(GENERATED_URL, `$1${URL_PLACEHOLDER}`);
+        } else if (names.length) {
           state.workers.set(filename, { file: filename, names, loc });
           if ((framework === "rollup" || framework === "vite") && !state.serve && result !== undefined) {
             result = result.replace(GENERATED_URL, `$1${URL_PLACEHOLDER}`);
@@ -411,6 +449,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       configResolved(config) {
         state.setRoot(config.root);
         state.serve = config.command === "serve";
+        state.client = !config.build.ssr;
         if (state.serve) state.workerHooks = useRegisterInWorkers();
         else state.outputs(viteOutputs(config.build));
       },
