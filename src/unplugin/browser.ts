@@ -81,9 +81,9 @@ function order(loc: string): number {
  */
 export function browserError(problems: readonly BrowserProblem[], filename: string, source: string): Error {
   const [first, ...rest] = problems;
-  const more = rest.length ? `; also ${rest.map((p) => p.loc).join(", ")}` : "";
+  const more = rest.length ? `; the same at ${rest.map((p) => p.loc).join(", ")}` : "";
   const pos = position(first.loc);
   const frame = pos ? `\n${codeFrame(source, { line: pos.line, column: pos.column - 1 })}` : "";
-  const err = new Error(`${filename}: ${first.message} (${BROWSER_DOCS}${more}) (${first.loc})${frame}`);
+  const err = new Error(`${filename}: ${first.message}; see ${BROWSER_DOCS}${more} (${first.loc})${frame}`);
   return Object.assign(err, { code: "SA313" });
 }

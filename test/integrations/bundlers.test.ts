@@ -234,18 +234,20 @@ describe.each(examples)("examples/bundlers/$tool", (ex) => {
 describe("docs/integrations.md", () => {
   it("shows each example's configuration exactly, as the file it is in", () => {
     const doc = readFileSync(join(ROOT, "docs/integrations.md"), "utf8");
-    const where: Record<string, string> = {
-      "vite.config.js": "vite",
-      "vitest.config.js": "vitest",
-      "rollup.config.mjs": "rollup",
-      "webpack.config.mjs": "webpack",
-      "build.mjs": "esbuild",
-    };
+    // In the order the page shows them: [file, example].
+    const where = [
+      ["vite.config.js", "vite"],
+      ["vite.config.js", "vite-browser"],
+      ["vitest.config.js", "vitest"],
+      ["rollup.config.mjs", "rollup"],
+      ["webpack.config.mjs", "webpack"],
+      ["build.mjs", "esbuild"],
+    ];
     const shown = [...doc.matchAll(/```js\n\/\/ ([\w.]+)\n([\s\S]*?)```/g)];
-    expect(shown.map((m) => m[1])).toEqual(Object.keys(where));
-    for (const [, file, body] of shown) {
-      expect(body, file).toBe(readFileSync(join(EXAMPLES, where[file], file), "utf8"));
-    }
+    expect(shown.map((m) => m[1])).toEqual(where.map(([file]) => file));
+    shown.forEach(([, file, body], i) => {
+      expect(body, `${where[i][1]}/${file}`).toBe(readFileSync(join(EXAMPLES, where[i][1], file), "utf8"));
+    });
   });
 });
 

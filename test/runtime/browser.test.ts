@@ -1,0 +1,104 @@
+/**
+ * The browser runtime (dist/runtime/browser.js, what the Vite plugin bundles into a browser
+ * build) read in Node: the same exports as the Node runtime, no Node module in its import graph,
+ * inline helpers and dispatch that work, and a located SmartAsyncError where a worker would be
+ * needed. test/integrations/browser.test.ts runs it in Chromium.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import * as node from "smartasync/runtime";
+import { describe, expect, it } from "vitest";
+import * as browser from "../../dist/runtime/browser.js";
+import { scanImports } from "../../src/core/import-scan.js";
+import { ROOT } from "../harness.js";
+
+function thrown(fn: () => unknown): Error & { code?: string } {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error & { code?: string };
+  }
+  throw new Error("did not throw");
+}
+
+describe("the browser runtime", () => {
+  it("has every export of the Node runtime, so code written for either imports the same names", () => {
+    expect(Object.keys(browser).sort()).toEqual(Object.keys(node).sort());
+  });
+
+  it("imports no Node module, directly or through the files it imports", () => {
+    const seen = new Set<string>();
+    const bare: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const { specifier } of scanImports(readFileSync(file, "utf8"))) {
+        if (specifier.startsWith(".")) visit(resolve(dirname(file), specifier));
+        else bare.push(`${file}: ${specifier}`);
+      }
+    };
+    visit(join(ROOT, "dist/runtime/browser.js"));
+    expect(bare).toEqual([]);
+    // The files it is made of (and not the Node runtime, its workers or the codec).
+    expect([...seen].map((f) => f.slice(join(ROOT, "dist/runtime/").length)).sort()).toEqual([
+      "browser.js",
+      "inline.js",
+      "later.js",
+      "portable.js",
+      "settings.js",
+      "wrapper.js",
+    ]);
+  });
+
+  it("shares markers with the Node runtime: a function marked by one is dispatched by the other", () => {
+    async function load(x: number) {
+      return x;
+    }
+    const loadSync = (x: number) => x + 1;
+    node.mark(load, { kind: "async", sync: loadSync });
+    expect(browser.getMarker(load)?.sync).toBe(loadSync);
+    expect(browser.callSync({ load }, "load", [1])).toBe(2);
+    expect(browser.mark).toBe(node.mark);
+    expect(browser.guard(3, "fSync", "src/a.ts:1:1", "x")).toBe(3);
+    const guardError = thrown(() => browser.guard(Promise.resolve(3), "fSync", "src/a.ts:1:1", "x"));
+    expect(guardError.code).toBe("SMARTASYNC_GUARD");
+    expect(browser.isWorker).toBe(false);
+  });
+
+  it("fails a worker variant reached at run time with a SmartAsyncError naming the function and the way out", async () => {
+    const e = thrown(() => browser.runSync("https://example.test/assets/index.js", "shout", []));
+    expect(e.name).toBe("SmartAsyncError");
+    expect(e.code).toBe("SMARTASYNC_BROWSER");
+    expect(e.message).toBe(
+      "smartasync: shout (https://example.test/assets/index.js) was called for its value in sync code, and its sync variant runs it on a worker thread while the caller blocks: a browser's main thread may not block (Atomics.wait), and smartasync's browser runtime starts no workers. Call it from async code with `await shout(...)`, or give each await in shout a sync form so that its sync variant is inline (docs/integrations.md#browser-builds)",
+    );
+    const rejected: Error = await browser
+      .offload<never>("https://example.test/a.js", "checksum", [])
+      .catch((err: Error) => err);
+    expect(rejected).toMatchObject({ name: "SmartAsyncError", code: "SMARTASYNC_BROWSER" });
+    expect(rejected.message).toContain("checksum (https://example.test/a.js) was awaited");
+    expect(rejected.message).toContain("Call checksum(...) without await");
+  });
+
+  it("checks register() and configure() as the Node runtime does", () => {
+    expect(() => browser.register("https://example.test/a.js", { f: () => 1 })).not.toThrow();
+    expect(thrown(() => browser.register("", {})).message).toContain("moduleUrl must be import.meta.url");
+    expect(thrown(() => browser.register("x", { f: 1 } as never)).message).toBe(
+      "smartasync: register(): f is not a function",
+    );
+    expect(() => browser.configure({ syncTimeoutMs: 5 })).not.toThrow();
+    expect(thrown(() => browser.configure({ syncTimeoutMS: 5 } as never)).message).toBe(
+      thrown(() => node.configure({ syncTimeoutMS: 5 } as never)).message,
+    );
+  });
+
+  it("runs the typed form uncompiled: plain and awaited calls work, .sync() of an async function fails located", async () => {
+    const twice = browser.smartasync(async (x: number) => x * 2);
+    expect(await twice(2)).toBe(4);
+    const e = thrown(() => twice.sync(2));
+    expect(e.code).toBe("SMARTASYNC_BROWSER");
+    const length = browser.smartasync((s: string) => s.length);
+    expect(length("abc")).toBe(3);
+    await expect(length.async("abc")).rejects.toMatchObject({ code: "SMARTASYNC_BROWSER" });
+  });
+});
