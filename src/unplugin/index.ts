@@ -86,6 +86,11 @@ class BuildState {
    * hook asks its environment first (`consumer`), since one dev server serves both.
    */
   client = false;
+  /**
+   * Vite's library mode (`build.lib`): built in the client environment, but a library says
+   * nothing about where it runs, so it is built as before (for Node, the runtime external).
+   */
+  library = false;
   /** The module URL is `__filename` (webpack; esbuild's `cjs` and `iife` formats). */
   cjsOutput = false;
   /**
@@ -204,10 +209,11 @@ function moduleUrlIn(format: string): string | undefined {
 
 /**
  * Whether a Vite hook works for the browser: its environment's consumer (Vite 6 and later), else
- * what the configuration said. Rollup, webpack and esbuild do not say; they build for Node here.
+ * what the configuration said. A library (`build.lib`) may run anywhere: it is built for Node, as
+ * before. Rollup, webpack and esbuild do not say; they build for Node here.
  */
 function forBrowser(ctx: unknown, state: BuildState): boolean {
-  if (state.framework !== "vite") return false;
+  if (state.framework !== "vite" || state.library) return false;
   const consumer = (ctx as { environment?: { config?: { consumer?: unknown } } } | undefined)?.environment
     ?.config?.consumer;
   return consumer === undefined ? state.client : consumer === "client";
@@ -450,6 +456,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         state.setRoot(config.root);
         state.serve = config.command === "serve";
         state.client = !config.build.ssr;
+        state.library = Boolean(config.build.lib);
         if (state.serve) state.workerHooks = useRegisterInWorkers();
         else state.outputs(viteOutputs(config.build));
       },
