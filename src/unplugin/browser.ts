@@ -20,6 +20,13 @@ import type { Report } from "../core/report.js";
 export const BROWSER_DOCS = "docs/integrations.md#browser-builds";
 
 /**
+ * Warnings about what each worker's own import of a module does (its copy of module state, its
+ * top-level effects run again): in a browser build no worker imports anything, so the tool does
+ * not show them (the report keeps them).
+ */
+export const WORKER_ONLY: ReadonlySet<string> = new Set(["SA302", "SA303"]);
+
+/**
  * The browser runtime's file, beside the Node runtime of the same build of smartasync (dist), or
  * its source when the plugin itself runs from source (this repository's tests).
  */

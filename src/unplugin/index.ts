@@ -11,11 +11,12 @@
  * The runtime (`smartasync/runtime`) is kept out of bundles (external): it is Node-only, starts
  * workers from its own files and keeps per-thread state, so it is imported from the installed
  * package at run time. Browser builds (Vite's client environment) get the browser runtime
- * instead, bundled, and a build error where generated code would need a worker (browser.ts). Functions that run in workers (`runSync`, `offload`) are reached through
- * the module URL of the output file that holds them, so each module that holds such functions
- * gets an output file of its own: Rollup and Vite an added entry (its URL written in the form
- * the output format has), webpack an added entry at the top of output.path, esbuild a second
- * build (esbuild-workers.ts); bundles.ts checks the rest.
+ * instead, bundled, and a build error where generated code would need a worker (browser.ts).
+ * Functions that run in workers (`runSync`, `offload`) are reached through the module URL of
+ * the output file that holds them, so each module that holds such functions gets an output file
+ * of its own: Rollup and Vite an added entry (its URL written in the form the output format
+ * has), webpack an added entry at the top of output.path, esbuild a second build
+ * (esbuild-workers.ts); bundles.ts checks the rest.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -30,7 +31,7 @@ import type { Report } from "../core/report.js";
 import { resolveImport } from "../core/resolve.js";
 import { WORKER_IMPORT_ENV } from "../runtime/internal.js";
 import { smartasyncOptions } from "../swc-plugin/config.js";
-import { browserError, browserProblems, browserRuntimeFile } from "./browser.js";
+import { browserError, browserProblems, browserRuntimeFile, WORKER_ONLY } from "./browser.js";
 import {
   type BundleProblem,
   type ChunkInfo,
@@ -365,15 +366,16 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         // again when one of them changes (watch mode, dev server).
         for (const dep of localImports(code, filename)) this.addWatchFile(dep);
         const { report } = out;
+        const browser = forBrowser(this, state);
         // A worker file's build (esbuild) compiles modules the user's build compiles too: their
         // reports and warnings come from that one.
         if (!isEmpty(report) && !state.nested) {
           state.reports.set(filename, report);
           options.onReport?.(report);
           for (const d of report.diagnostics)
-            if (d.severity === "warning") warn(this, state, filename, d.code, d.message, d.loc);
+            if (d.severity === "warning" && !(browser && WORKER_ONLY.has(d.code)))
+              warn(this, state, filename, d.code, d.message, d.loc);
         }
-        const browser = forBrowser(this, state);
         if (browser) {
           const problems = browserProblems(report);
           if (problems.length)

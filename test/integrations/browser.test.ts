@@ -318,6 +318,41 @@ document.title = String(slow(1)) + slow(2);
     expect(e.message).toMatch(/; the same at src\/main\.js:3:36 \(src\/main\.js:3:25\)$/);
   });
 
+  it("warnings about what a worker's import of a module does are not shown (the report keeps them)", async () => {
+    const dir = tree("worker-only-warnings", {
+      "index.html": HTML,
+      "src/lib.js": `${LIB.slice(0, LIB.indexOf("\n// @smartasync\nexport function checksum"))}
+console.log("lib loaded");
+`,
+      "src/main.js": `import { slow } from "./lib.js";\ndocument.title = String(await slow(2));\n`,
+    });
+    const shown: string[] = [];
+    const codes: string[] = [];
+    await viteBuild({
+      root: dir,
+      configFile: false,
+      logLevel: "warn",
+      customLogger: {
+        info() {},
+        warn: (m: string) => shown.push(m),
+        warnOnce: (m: string) => shown.push(m),
+        error() {},
+        clearScreen() {},
+        hasErrorLogged: () => false,
+        hasWarned: false,
+      },
+      plugins: [
+        vitePlugin({
+          smartasync: { root: dir },
+          onReport: (r) => codes.push(...r.diagnostics.map((d) => d.code)),
+        }),
+      ],
+      build: { write: false, target: "esnext" },
+    });
+    expect(codes).toContain("SA303");
+    expect(shown.filter((m) => /SA\d{3}/.test(m))).toEqual([]);
+  });
+
   it("the same tree built for Node (build.ssr) builds, the runtime kept external", async () => {
     const dir = tree("ssr", {
       "src/lib.js": LIB,
