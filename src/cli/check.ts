@@ -15,14 +15,15 @@ import {
   exitWith,
   printFailure,
   projectDir,
+  stderrPaint,
   stdoutPaint,
 } from "./common.js";
 import { UsageError } from "./errors.js";
-import { noCommands, oneLine } from "./escape.js";
+import { jsonForTerminal, noCommands, oneLine } from "./escape.js";
 import { collectFiles } from "./files.js";
-import { type Finding, formatSummary, summarise } from "./findings.js";
+import { type Finding, formatSummary, reportOf, summarise } from "./findings.js";
 import { formatGithub } from "./format-github.js";
-import { FAILURE_CODES } from "./format-sarif.js";
+import { FAILURE_CODES, type SarifRule, sarifLog } from "./format-sarif.js";
 import { runFiles } from "./run-files.js";
 import type { TransformOutcome } from "./transform-file.js";
 
@@ -136,9 +137,62 @@ export function formatCheckText(findings: CheckFinding[], paint: Paint): string[
   });
 }
 
+/**
+ * SARIF rules for the findings `--deny` makes of things that are not diagnostics: a call
+ * strategy, a run-time guard. Their results are always level `error` (they fail the check).
+ */
+export function denyRules(): SarifRule[] {
+  const rule = (id: string, name: string, text: string, help: string): SarifRule => ({
+    id,
+    name,
+    shortDescription: { text },
+    fullDescription: { text: `${text} (a finding only when \`smartasync check --deny ${id}\` asks for it).` },
+    help: { text: help },
+    defaultConfiguration: { level: "error" },
+  });
+  return [
+    ...STRATEGIES.map((s) =>
+      rule(
+        s,
+        `DeniedStrategy${s
+          .split("-")
+          .map((w) => w[0]!.toUpperCase() + w.slice(1))
+          .join("")}`,
+        `a call uses the ${s} strategy`,
+        `The call's strategy is denied by --deny ${s}. docs/semantics.md in the smartasync package says when each strategy is chosen and how to get another one.`,
+      ),
+    ),
+    rule(
+      "guarded",
+      "DeniedRunTimeGuard",
+      "an inline sync variant checks at run time that an awaited value is not a promise",
+      'Denied by --deny guarded. Prove the value (docs/semantics.md, "Proven or guarded"), or build with unproven: "worker".',
+    ),
+  ];
+}
+
+/** `--format json`: the verdict, every finding (with what fails it), and the plugin's report of every file. */
+export function checkJson(findings: CheckFinding[], outcomes: TransformOutcome[]): Record<string, unknown> {
+  const failing = findings.filter((f) => f.failsBy !== undefined);
+  const errors = failing.filter((f) => f.failsBy === "error").length;
+  return {
+    version: 1,
+    ok: failing.length === 0,
+    errors,
+    denied: failing.length - errors,
+    findings: findings.map((f) => ({ ...f, failsBy: f.failsBy ?? null })),
+    reports: outcomes.map(reportOf),
+  };
+}
+
+/** A finding that fails the check is an error in the machine formats, whatever its own severity. */
+const asFailing = (f: CheckFinding): CheckFinding => (f.failsBy ? { ...f, severity: "error" } : f);
+
+type CheckFormat = "table" | "text" | "json" | "github" | "sarif";
+
 interface CheckOptions extends CommonOptions {
   deny: string[];
-  format: "text" | "github";
+  format: CheckFormat;
 }
 
 export function checkCommand(): Command {
@@ -154,9 +208,12 @@ export function checkCommand(): Command {
       [] as string[],
     )
     .addOption(
-      new Option("-f, --format <format>", "how findings are printed")
-        .choices(["text", "github"])
-        .default("text"),
+      new Option(
+        "-f, --format <format>",
+        "how findings are printed: table (one line per finding; `text` is the same), json, github or sarif",
+      )
+        .choices(["table", "text", "json", "github", "sarif"])
+        .default("table"),
     );
   addCommonOptions(cmd);
   return cmd.action(async (paths: string[], opts: CheckOptions) => {
@@ -176,19 +233,35 @@ export function checkCommand(): Command {
     const findings = checkFindings(outcomes, deny);
     const failing = findings.filter((f) => f.failsBy !== undefined);
     const paint = stdoutPaint();
-    if (opts.format === "github") {
-      const text = formatGithub(findings.map((f) => (f.failsBy ? { ...f, severity: "error" as const } : f)));
-      if (text) process.stdout.write(`${text}\n`);
-    } else {
-      for (const line of formatCheckText(findings, paint)) process.stdout.write(`${noCommands(line)}\n`);
-    }
     const errors = failing.filter((f) => f.failsBy === "error").length;
     const denied = failing.length - errors;
+    switch (opts.format) {
+      case "github": {
+        const text = formatGithub(findings.map(asFailing));
+        if (text) process.stdout.write(`${text}\n`);
+        break;
+      }
+      case "json":
+        process.stdout.write(`${jsonForTerminal(JSON.stringify(checkJson(findings, outcomes), null, 2))}\n`);
+        break;
+      case "sarif":
+        process.stdout.write(
+          `${jsonForTerminal(JSON.stringify(sarifLog(findings.map(asFailing), cwd, denyRules()), null, 2))}\n`,
+        );
+        break;
+      default:
+        for (const line of formatCheckText(findings, paint)) process.stdout.write(`${noCommands(line)}\n`);
+    }
+    // Machine formats keep stdout clean: the summary goes to stderr.
+    const machine = opts.format === "json" || opts.format === "sarif";
+    const paintSummary = machine ? stderrPaint() : paint;
     const verdict =
       failing.length === 0
-        ? paint("green", "ok")
-        : paint("red", `failed: ${errors} error${errors === 1 ? "" : "s"}, ${denied} denied`);
-    process.stdout.write(`smartasync check: ${verdict} (${formatSummary(summary)})\n`);
+        ? paintSummary("green", "ok")
+        : paintSummary("red", `failed: ${errors} error${errors === 1 ? "" : "s"}, ${denied} denied`);
+    (machine ? process.stderr : process.stdout).write(
+      `smartasync check: ${verdict} (${formatSummary(summary)})\n`,
+    );
     if (failing.length > 0) exitWith(EXIT_FINDINGS);
   });
 }

@@ -21,7 +21,7 @@ export const FAILURE_CODES = {
 
 const LEVEL = { error: "error", warning: "warning", hint: "note" } as const;
 
-interface SarifRule {
+export interface SarifRule {
   id: string;
   name: string;
   shortDescription: { text: string };
@@ -71,9 +71,17 @@ export function sarifRules(): SarifRule[] {
   return rules;
 }
 
-/** The SARIF log (as a JSON-ready object) of `findings`; `cwd` is the project directory that relative paths start from. */
-export function sarifLog(findings: Finding[], cwd: string): Record<string, unknown> {
-  const rules = sarifRules();
+/**
+ * The SARIF log (as a JSON-ready object) of `findings`; `cwd` is the project directory that
+ * relative paths start from; `extraRules` are rules for ids that are not diagnostic codes
+ * (`check`'s denied strategies).
+ */
+export function sarifLog(
+  findings: Finding[],
+  cwd: string,
+  extraRules: SarifRule[] = [],
+): Record<string, unknown> {
+  const rules = [...sarifRules(), ...extraRules];
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results = findings.map((d) => {
     const p = parseLoc(d.loc);

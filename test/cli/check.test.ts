@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { APP, cli, MALFORMED, PLAIN, tree } from "./helpers.js";
+import { APP, cli, MALFORMED, PLAIN, tree, untimed } from "./helpers.js";
 
 describe("smartasync check", () => {
   const dir = tree("check", { "src/app.js": APP, "src/plain.js": PLAIN });
@@ -97,5 +97,81 @@ describe("smartasync check", () => {
       expect(r.stderr).toBe("");
       expect(r.stdout).not.toMatch(/[\r█░]/);
     }
+  });
+
+  describe("--format: every format inspect has (table, json, github, sarif)", () => {
+    it("table is the default (one line per finding), text the same", () => {
+      const plain = cli(["check", "src", "--deny", "sync-worker"], dir);
+      for (const format of ["table", "text"]) {
+        const r = cli(["check", "src", "--deny", "sync-worker", "--format", format], dir);
+        expect(r.status).toBe(1);
+        expect(untimed(r.stdout)).toBe(untimed(plain.stdout));
+      }
+    });
+
+    it("json: the verdict, every finding with what fails it, every report; the summary on stderr", () => {
+      const r = cli(["check", "src", "--deny", "sync-worker", "--format", "json"], dir);
+      expect(r.status).toBe(1);
+      const out = JSON.parse(r.stdout);
+      expect(out).toMatchObject({ version: 1, ok: false, errors: 0, denied: 1 });
+      expect(out.findings).toEqual([
+        expect.objectContaining({
+          code: "SA201",
+          severity: "warning",
+          loc: "src/app.js:21:3",
+          failsBy: null,
+        }),
+        {
+          code: "sync-worker",
+          severity: "error",
+          message: "call of fetchJson uses sync-worker (→ fetchJsonSync), denied by --deny sync-worker",
+          loc: "src/app.js:17:10",
+          failsBy: "sync-worker",
+        },
+      ]);
+      expect(out.reports.map((x: { file: string }) => x.file)).toEqual(["src/app.js", "src/plain.js"]);
+      expect(r.stderr).toMatch(/^smartasync check: failed: 0 errors, 1 denied \(2 files/);
+      const ok = JSON.parse(cli(["check", ".", "-f", "json"], clean).stdout);
+      expect(ok).toMatchObject({ ok: true, errors: 0, denied: 0, findings: [] });
+    });
+
+    it("github: a denied call is an ::error annotation at its line", () => {
+      const r = cli(["check", "src", "--deny", "sync-worker", "--format", "github"], dir);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain(
+        "::error file=src/app.js,line=17,col=10,title=sync-worker::call of fetchJson uses sync-worker",
+      );
+      expect(r.stdout).toContain("::warning file=src/app.js,line=21,col=3,title=SA201::");
+    });
+
+    it("sarif: denied strategies are results of level error with their location and a rule", () => {
+      const r = cli(["check", "src", "--deny", "sync-worker,SA201", "--format", "sarif"], dir);
+      expect(r.status).toBe(1);
+      const run = JSON.parse(r.stdout).runs[0];
+      const rules = run.tool.driver.rules as { id: string; defaultConfiguration: { level: string } }[];
+      expect(rules.find((x) => x.id === "sync-worker")?.defaultConfiguration.level).toBe("error");
+      const results = run.results as {
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        locations: { physicalLocation: unknown }[];
+      }[];
+      expect(results.map((x) => [x.ruleId, x.level])).toEqual([
+        ["SA201", "error"], // a warning that --deny SA201 makes fail
+        ["sync-worker", "error"],
+      ]);
+      expect(results[1]!.locations[0]!.physicalLocation).toEqual({
+        artifactLocation: { uri: "src/app.js", uriBaseId: "%SRCROOT%" },
+        region: { startLine: 17, startColumn: 10 },
+      });
+      for (const x of results) expect(rules[x.ruleIndex]!.id).toBe(x.ruleId);
+      expect(r.stderr).toMatch(/^smartasync check: failed: 0 errors, 2 denied/);
+    });
+
+    it("an unknown format is a usage error naming the choices", () => {
+      const r = cli(["check", "src", "--format", "xml"], dir);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain("table, text, json, github, sarif");
+    });
   });
 });

@@ -61,3 +61,23 @@ describe("smartasync inspect --format sarif", () => {
     for (const x of results) expect(driver.rules[x.ruleIndex].id).toBe(x.ruleId);
   });
 });
+
+describe("smartasync check --format sarif", () => {
+  const dir = tree("check-sarif", { "src/app.js": APP, "src/bad.js": MALFORMED });
+  const r = cli(["check", "src", "--deny", "sync-worker,guarded", "--format", "sarif"], dir);
+  const log = JSON.parse(r.stdout);
+
+  it("is valid SARIF 2.1.0, with the denied call as an error result", () => {
+    const validate = sarifValidator();
+    const ok = validate(log);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    expect(r.status).toBe(1);
+    const results = log.runs[0].results as { ruleId: string; level: string }[];
+    expect(results.map((x) => [x.ruleId, x.level])).toEqual([
+      ["SA201", "warning"],
+      ["sync-worker", "error"],
+      ["SA101", "error"],
+    ]);
+  });
+});
