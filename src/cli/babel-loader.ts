@@ -6,6 +6,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { missingPeerMessage } from "../core/peers.js";
 
 export type BabelCore = typeof import("@babel/core");
 
@@ -50,7 +51,7 @@ export function loadBabel(projectDir: string): Promise<BabelCore> {
       file === undefined
         ? Promise.reject(
             new MissingPackageError(
-              "the Babel compiler is not installed: install it with `npm install --save-dev @babel/core`",
+              missingPeerMessage("@babel/core", "the smartasync CLI (--compiler babel)"),
             ),
           )
         : importDefaultish<BabelCore>(file);
@@ -69,7 +70,10 @@ export function loadPresetTypescript(projectDir: string): Promise<unknown> {
       file === undefined
         ? Promise.reject(
             new MissingPackageError(
-              "TypeScript files need @babel/preset-typescript (no Babel config here handles TypeScript): install it with `npm install --save-dev @babel/preset-typescript`",
+              missingPeerMessage(
+                "@babel/preset-typescript",
+                "TypeScript files (no Babel config here handles TypeScript)",
+              ),
             ),
           )
         : import(pathToFileURL(file).href).then((m: { default?: unknown }) => m.default ?? m);

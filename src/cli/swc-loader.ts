@@ -4,6 +4,7 @@
  * imports `@swc/core`, an optional peer dependency: without it the Babel path must still work,
  * and `--compiler swc` must say what to install (a usage error, exit 2).
  */
+import { isNotFound, MISSING_PEER, missingPeerMessage } from "../core/peers.js";
 import { MissingPackageError } from "./babel-loader.js";
 
 export interface SwcModules {
@@ -13,8 +14,7 @@ export interface SwcModules {
   config: typeof import("../swc-plugin/config.js");
 }
 
-export const SWC_MISSING =
-  "--compiler swc needs @swc/core (1.16 or later), which is not installed: install it with `npm install --save-dev @swc/core`";
+export const SWC_MISSING = missingPeerMessage("@swc/core", "--compiler swc");
 
 let loading: Promise<SwcModules> | undefined;
 
@@ -33,10 +33,7 @@ export function loadSwc(): Promise<SwcModules> {
 function loadError(e: unknown): MissingPackageError {
   const err = e as { code?: unknown; message?: unknown } | null;
   const message = typeof err?.message === "string" ? err.message : String(e);
-  if (
-    (err?.code === "ERR_MODULE_NOT_FOUND" || err?.code === "MODULE_NOT_FOUND") &&
-    /['"]@swc\/core['"]/.test(message)
-  ) {
+  if (err?.code === MISSING_PEER || isNotFound(e, "@swc/core")) {
     return new MissingPackageError(SWC_MISSING);
   }
   return new MissingPackageError(

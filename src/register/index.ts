@@ -13,6 +13,7 @@
  * hooks once.
  */
 import * as nodeModule from "node:module";
+import { assertPeer } from "../core/peers.js";
 import { WORKER_IMPORT_ENV } from "../runtime/internal.js";
 import { useCompiler } from "./compile.js";
 import { loadSync, resolveSync } from "./hooks.js";
@@ -31,6 +32,8 @@ export function install(): HookPath {
   const g = globalThis as unknown as Record<symbol, HookPath | undefined>;
   const done = g[INSTALLED];
   if (done !== undefined) return done;
+  // Every file this hook compiles goes through @swc/core: say so now, not at the first import.
+  assertPeer("@swc/core", "smartasync/register");
   const registerHooks = (nodeModule as unknown as { registerHooks?: RegisterHooks }).registerHooks;
   let path: HookPath;
   if (typeof registerHooks === "function") {

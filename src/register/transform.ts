@@ -2,11 +2,13 @@
  * The heavy half of compile.ts (`@swc/core` and smartasync's analysis), loaded only when a file
  * is not in the cache: a warm start never loads the compiler.
  */
-import swc from "@swc/core";
+import { requirePeer } from "../core/peers.js";
 import { smartasyncOptions } from "../swc-plugin/config.js";
 import { compile as engineCompile } from "../swc-plugin/engine.js";
 import { type Options, transformSync } from "../swc-plugin/index.js";
 import { declaredFormat, detectFormat, extensionOf, type Format, isTypeScript } from "./format.js";
+
+const swc = requirePeer<typeof import("@swc/core")>("@swc/core", "smartasync/register");
 
 /** `@swc/core` options for one file; smartasync's own come from the nearest package.json. */
 export function swcOptionsFor(

@@ -13,16 +13,20 @@ import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import remapping from "@jridgewell/remapping";
-import swc, { type Options as SwcOptions, type Output as SwcOutput } from "@swc/core";
+import type { Options as SwcOptions, Output as SwcOutput } from "@swc/core";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
+import { requirePeer } from "../core/peers.js";
 import type { Report } from "../core/report.js";
 import { absoluteFilename, readSwcConfig, type SwcFileConfig, smartasyncOptions } from "./config.js";
 import { MAX_NESTING, tooDeep } from "./depth.js";
 import { compile, type EditMap, type EngineInput } from "./engine.js";
 
 export type { Report } from "../core/report.js";
+
+// An optional peer: without it, importing smartasync/swc says what to install (core/peers.ts).
+const swc = requirePeer<typeof import("@swc/core")>("@swc/core");
 
 /** smartasync's own options, as a user writes them (every key optional; see docs/semantics.md#options). */
 export type SmartAsyncOptions = Partial<ResolvedOptions>;

@@ -13,9 +13,13 @@
  */
 
 import type { types as t } from "@babel/core";
-import { type Program, parseSync } from "@swc/core";
+import type { Program } from "@swc/core";
+import { requirePeer } from "../core/peers.js";
 import { hasHtmlComment, leafRanges, scanComments } from "./comments.js";
 import { hashbangEnd, LineIndex, OffsetMap, type Position, skipTrivia } from "./offsets.js";
+
+// An optional peer, loaded by name so that its absence is one clear error (core/peers.ts).
+const { parseSync } = requirePeer<typeof import("@swc/core")>("@swc/core");
 
 // biome-ignore lint/suspicious/noExplicitAny: the JSON AST of @swc/core 1.16 differs from @swc/types (FunctionBody, GetterProperty.function, PrivateName.value, …); fields are read as SWC actually emits them and the differential test pins that down.
 type Swc = any;

@@ -17,6 +17,7 @@ import type { ModuleGraph } from "../core/analysis/module-graph.js";
 import { mayContainAnnotation, mayContainMisspelling } from "../core/annotation.js";
 import { scanImports } from "../core/import-scan.js";
 import type { Options as CoreOptions } from "../core/options.js";
+import { missingPeerMessage } from "../core/peers.js";
 import { emptyReport, type Report } from "../core/report.js";
 import type { BabelEngineOptions, SwcEngineOptions } from "./options.js";
 
@@ -80,7 +81,7 @@ export function swcEngine(swc: SwcEngineOptions): Engine {
     if (!mod) {
       if (isPackageMissing("@swc/core"))
         throw new MissingPeerError(
-          'smartasync: the SWC engine (the default) needs @swc/core: `npm install --save-dev @swc/core`, or set `engine: "babel"` (with @babel/core installed).',
+          `smartasync: ${missingPeerMessage("@swc/core", "the SWC engine (the default)")}, or set \`engine: "babel"\` (with @babel/core installed)`,
         );
       mod = load<SwcEngineModule>("../swc-plugin/engine.js");
     }
@@ -160,9 +161,7 @@ export function babelEngine(babelOptions: BabelEngineOptions): Engine {
   return async (file) => {
     if (!mods) {
       if (isPackageMissing("@babel/core"))
-        throw new MissingPeerError(
-          "smartasync: the Babel engine needs @babel/core (7.22 or later): `npm install --save-dev @babel/core`.",
-        );
+        throw new MissingPeerError(`smartasync: ${missingPeerMessage("@babel/core", "the Babel engine")}`);
       mods = Promise.all([
         load<BabelCore>("@babel/core"),
         load<BabelPluginModule>("../babel-plugin/index.js"),

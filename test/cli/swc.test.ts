@@ -391,7 +391,7 @@ describe("without @swc/core", () => {
       );
       expect(probe.stdout.trim()).toBe("ERR_MODULE_NOT_FOUND");
       const message =
-        "smartasync: --compiler swc needs @swc/core (1.16 or later), which is not installed: install it with `npm install --save-dev @swc/core`\n";
+        "smartasync: --compiler swc needs @swc/core (1.16 or later), which is not installed: install it with `npm i -D @swc/core`\n";
       for (const args of [
         ["inspect", "src", ...SWC],
         ["check", "src", ...SWC],
