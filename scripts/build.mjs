@@ -1,5 +1,7 @@
-// Builds dist/ from src/ with the project's own TypeScript. Runs on `npm ci` (prepare), so a
-// project that depends on this one through `file:` or a symlink gets plain JavaScript.
+// Builds dist/ from src/ with the project's own TypeScript. Runs on `npm pack`/`npm publish`
+// (prepack), so the tarball holds plain JavaScript and the projects that install it run no
+// script; in a clone, `npm start` (scripts/demo.mjs) and `npm test` (test/global-setup.ts) build
+// dist/ when it is missing or older than src/.
 // The new build is written beside the old one and swapped in, so a test or a worker that is
 // reading dist/ at that moment never finds it missing.
 import { execFileSync } from "node:child_process";

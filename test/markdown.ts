@@ -1,0 +1,38 @@
+/** Small readers of the Markdown of README.md and docs/: headings' anchors, links, code blocks. */
+
+/** GitHub's anchor for a heading: lower case, punctuation other than `-` and `_` dropped, spaces as `-`, repeats numbered. */
+export function anchorsOf(markdown: string): Set<string> {
+  const out = new Set<string>();
+  const seen = new Map<string, number>();
+  let fence = false;
+  for (const line of markdown.split("\n")) {
+    if (/^\s*(```|~~~)/.test(line)) fence = !fence;
+    if (fence) continue;
+    const m = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!m) continue;
+    const text = m[1]!.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1"); // a link's text
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, "")
+      .replace(/\s/g, "-");
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    out.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return out;
+}
+
+/** The target of every `[text](target)` link outside code blocks (and outside code spans that hold no link). */
+export function linksOf(markdown: string): string[] {
+  const out: string[] = [];
+  let fence = false;
+  for (const line of markdown.split("\n")) {
+    if (/^\s*(```|~~~)/.test(line)) fence = !fence;
+    if (fence) continue;
+    const text = line.replace(/`[^`]*`/g, (code) => (code.includes("](") ? "" : code));
+    for (const m of text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) out.push(m[1]!);
+    const def = /^\s{0,3}\[[^\]]+\]:\s*(\S+)/.exec(line); // a reference definition, `[name]: target`
+    if (def) out.push(def[1]!);
+  }
+  return out;
+}
