@@ -19,6 +19,8 @@ export function anchorsOf(markdown: string): Set<string> {
     seen.set(base, n + 1);
     out.add(n === 0 ? base : `${base}-${n}`);
   }
+  // Explicit anchors: `<a id="sa201"></a>` (a table row has no heading to link to).
+  for (const m of markdown.matchAll(/<a id="([^"]+)"><\/a>/g)) out.add(m[1]!);
   return out;
 }
 
@@ -34,5 +36,22 @@ export function linksOf(markdown: string): string[] {
     const def = /^\s{0,3}\[[^\]]+\]:\s*(\S+)/.exec(line); // a reference definition, `[name]: target`
     if (def) out.push(def[1]!);
   }
+  return out;
+}
+
+export interface CodeBlock {
+  /** The info string after the opening fence (`js`, `sh`, or empty). */
+  lang: string;
+  /** The lines between the fences, each ending in a line break. */
+  body: string;
+  /** Where the opening fence starts in the page. */
+  offset: number;
+}
+
+/** Every fenced code block (```), in page order. */
+export function codeBlocks(markdown: string): CodeBlock[] {
+  const out: CodeBlock[] = [];
+  const re = /^```([^\n`]*)\n([\s\S]*?)^```[ \t]*$/gm;
+  for (const m of markdown.matchAll(re)) out.push({ lang: m[1]!.trim(), body: m[2]!, offset: m.index });
   return out;
 }

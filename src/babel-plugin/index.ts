@@ -2,13 +2,14 @@ import type { PluginAPI, PluginObject, PluginPass } from "@babel/core";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
-import { validateOptions } from "../core/options.js";
+import { type Options as ResolvedOptions, validateOptions } from "../core/options.js";
 import type { Report } from "../core/report.js";
 import { babelModuleParser } from "./parse.js";
 import { rootOf, transformProgram } from "./transform.js";
 
 export type { Manifest } from "../core/module-facts.js";
-export type { Options } from "../core/options.js";
+/** smartasync's options as a Babel config writes them: every key optional (docs/semantics.md#options). */
+export type Options = Partial<ResolvedOptions>;
 export type { Report } from "../core/report.js";
 export { createManifest } from "./manifest.js";
 
@@ -23,10 +24,30 @@ export function moduleGraphFor(babelMajor: number, options: unknown): ModuleGrap
 }
 
 /**
+ * What the declaration says of Babel's plugin API and of the plugin object. Babel 8's own types
+ * call them `PluginAPI` and `PluginObject`, Babel 7's (`@types/babel__core`) `ConfigAPI` and
+ * `PluginObj`: structural types of our own keep `smartasync/babel`'s declaration checking under
+ * either (with `skipLibCheck: false` too). Babel passes its real API; the body reads it as
+ * Babel 8's.
+ */
+export interface BabelApi {
+  version: string;
+  types: object;
+  assertVersion(range: string | number): unknown;
+}
+
+export interface BabelPlugin {
+  name: string;
+  // The visitor's own type differs between Babel 7's and 8's declarations; `{}` is assignable to both.
+  visitor: {};
+}
+
+/**
  * `smartasync/babel`: gives every `@smartasync` function both colours and rewrites each call
  * to the variant its context needs. The report lands at `result.metadata.smartasync`.
  */
-export default function smartasync(api: PluginAPI, rawOptions: unknown): PluginObject<PluginPass> {
+export default function smartasync(babelApi: BabelApi, rawOptions: unknown): BabelPlugin {
+  const api = babelApi as unknown as PluginAPI;
   api.assertVersion("^7.22.0 || ^8.0.0");
   // Options are validated once, before any file is traversed (SA104 with "did you mean").
   const options = validateOptions(rawOptions);
@@ -45,7 +66,7 @@ export default function smartasync(api: PluginAPI, rawOptions: unknown): PluginO
   // declaration emit; it says so through Babel's `caller` (not a user option).
   const forDeclarations =
     api.caller((c) => (c as { name?: string } | undefined)?.name === DECLARATIONS_CALLER) === true;
-  return {
+  const plugin = {
     name: "smartasync",
     visitor: {
       Program(path, state) {
@@ -77,5 +98,6 @@ export default function smartasync(api: PluginAPI, rawOptions: unknown): PluginO
         if (own && (own.exports.size || own.methods.size)) meta.smartasyncExports = own;
       },
     },
-  };
+  } satisfies PluginObject<PluginPass>;
+  return plugin;
 }

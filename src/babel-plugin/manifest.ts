@@ -3,18 +3,22 @@ import type { PluginAPI } from "@babel/core";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
 import { buildManifest, type Manifest, type ModuleFacts } from "../core/module-facts.js";
 import { validateOptions } from "../core/options.js";
+import type { BabelApi } from "./index.js";
 import { babelModuleParser } from "./parse.js";
 
 /**
  * The manifest a library ships so that packages compiled with smartasync are consumed like
- * sources (DESIGN §3.6): `entries` maps each package subpath (`"."`, `"./fs"`) to the *source*
+ * sources (docs/modules.md): `entries` maps each package subpath (`"."`, `"./fs"`) to the *source*
  * file behind it. Write the result next to the build and name it in package.json:
  * `"smartasync": "./dist/smartasync.manifest.json"`.
  *
  * `babel` is `@babel/core` (7.22+ or 8) itself: its parser reads the sources.
  */
 export function createManifest(
-  babel: Pick<PluginAPI, "parseSync" | "types" | "version"> & { File: unknown },
+  babel: Pick<BabelApi, "types" | "version"> & {
+    parseSync(code: string, options: never): unknown;
+    File: unknown;
+  },
   entries: Record<string, string>,
   options: unknown = {},
 ): Manifest {

@@ -15,7 +15,7 @@ export interface Options {
   syncSuffix: string;
   /** Suffix of the async variant of a sync function (`hash` → `hashAsync`). */
   asyncSuffix: string;
-  /** Extra sync twins, merged over the built-in table (DESIGN §3.4). */
+  /** Extra sync twins, merged over the built-in table (docs/semantics.md#twins-that-mean-the-same). */
   twins: TwinsOption;
   /** Turn warnings into errors. */
   strict: boolean;

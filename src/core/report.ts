@@ -3,7 +3,7 @@ import type { Diagnostic } from "./diagnostics.js";
 import type { GuardSite } from "./inline.js";
 import type { FunctionKind, Strategy, SyncStrategy } from "./strategy.js";
 
-/** The report of DESIGN §1: versioned, identical from Babel and SWC for the same input. */
+/** The report (docs/semantics.md#the-report): versioned, identical from Babel and SWC for the same input. */
 export interface FunctionReport {
   name: string;
   loc: string;
