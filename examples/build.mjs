@@ -3,7 +3,7 @@
 // (`result.metadata.smartasync`) is written next to it as build/smartasync-report.json.
 // The CLI (`smartasync build`) will do the same; the examples do not depend on it.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -11,10 +11,15 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pluginPath = join(root, "dist/babel-plugin/index.js");
 const runtimePath = join(root, "dist/runtime/index.js");
 
-/** Waits briefly for dist/ (another build may be replacing it); builds it if it stays absent. */
+/**
+ * Builds dist/ when it is absent (a fresh clone: `npm ci` does not build), after waiting for a
+ * build already under way (scripts/build.mjs writes `.dist-<pid>/` and swaps it in).
+ */
 export function ensureDist() {
   const ready = () => existsSync(pluginPath) && existsSync(runtimePath);
-  for (let i = 0; i < 60 && !ready(); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  const building = () => readdirSync(root).some((name) => name.startsWith(".dist-"));
+  for (let i = 0; i < 60 && !ready() && building(); i++)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
   if (!ready()) execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
 }
 
