@@ -126,7 +126,7 @@ describe("cross-module facts", () => {
     });
     mkdirSync(join(dir, "d"), { recursive: true });
     writeFileSync(join(dir, "d/m.json"), JSON.stringify(manifest));
-    const back = factsFromManifest("lib", join(dir, "d"), ".", { smartasync: "./m.json" });
+    const back = factsFromManifest("lib", join(dir, "d"), ".", { smartasync: { manifest: "./m.json" } });
     expect(back.exports.get("greet")).toEqual({ ...facts.exports.get("greet"), from: "lib" });
     expect(factsFromManifest("lib", join(dir, "d"), ".", {}).exports.size).toBe(0);
   });
@@ -178,7 +178,7 @@ describe("routes (docs/modules.md)", () => {
       ["./a.json", {}],
       ["./dist/b.json", { main: "./dist/index.js" }],
     ] as const) {
-      const back = factsFromManifest("lib", join(dir, "ns"), ".", { ...pkg, smartasync: field });
+      const back = factsFromManifest("lib", join(dir, "ns"), ".", { ...pkg, smartasync: { manifest: field } });
       expect(back.problem).toBeUndefined();
       expect(back.namespaces?.get("lib")?.exports.get("load")).toEqual({ ...fact, from: "lib" });
     }

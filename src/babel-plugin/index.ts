@@ -1,4 +1,5 @@
 import type { PluginAPI, PluginObject, PluginPass } from "@babel/core";
+import { resolveFileOptions } from "../compile/options.js";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
@@ -16,10 +17,14 @@ export { createManifest } from "./manifest.js";
 /** Babel `caller.name` of `smartasync build`'s declaration pass. */
 export const DECLARATIONS_CALLER = "smartasync-declarations";
 
+/** How messages name the plugin's own layer of options. */
+const PLUGIN_OPTIONS = "the Babel plugin's options";
+
 const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
 
 /** The module graph the plugin uses for these options (tests and tools read its counters). */
 export function moduleGraphFor(babelMajor: number, options: unknown): ModuleGraph | undefined {
+  // `options` as the plugin resolved them for a file (the project's file under its own).
   return graphs.get(`${babelMajor}\0${JSON.stringify(validateOptions(options))}`)?.graph;
 }
 
@@ -49,19 +54,23 @@ export interface BabelPlugin {
 export default function smartasync(babelApi: BabelApi, rawOptions: unknown): BabelPlugin {
   const api = babelApi as unknown as PluginAPI;
   api.assertVersion("^7.22.0 || ^8.0.0");
-  // Options are validated once, before any file is traversed (SA104 with "did you mean").
-  const options = validateOptions(rawOptions);
+  // The plugin's own options are validated once, before any file is traversed (SA104 with "did
+  // you mean"); each file's are the project's options file under them (compile/options.ts).
+  const base = validateOptions(rawOptions);
+  const major = api.version.split(".")[0];
   // One module graph per Babel major and options, shared by every plugin instance: imported
   // modules are read once per build (and per watch session), and re-read only when they change.
-  const key = `${api.version.split(".")[0]}\0${JSON.stringify(options)}`;
-  let entry = graphs.get(key);
-  if (!entry) {
-    const holder = { root: process.cwd(), graph: undefined as unknown as ModuleGraph };
-    holder.graph = new ModuleGraph(babelModuleParser(api), options, () => holder.root);
-    graphs.set(key, holder);
-    entry = holder;
-  }
-  const shared = entry;
+  const sharedFor = (options: ResolvedOptions) => {
+    const key = `${major}\0${JSON.stringify(options)}`;
+    let entry = graphs.get(key);
+    if (!entry) {
+      const holder = { root: process.cwd(), graph: undefined as unknown as ModuleGraph };
+      holder.graph = new ModuleGraph(babelModuleParser(api), options, () => holder.root);
+      graphs.set(key, holder);
+      entry = holder;
+    }
+    return entry;
+  };
   // `smartasync build` compiles TypeScript a second time, types kept, for TypeScript's own
   // declaration emit; it says so through Babel's `caller` (not a user option).
   const forDeclarations =
@@ -71,6 +80,9 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
     visitor: {
       Program(path, state) {
         let result: { report: Report; exports?: ModuleFacts };
+        const filename = state.filename ?? state.file.opts.filename ?? undefined;
+        const options = filename ? resolveFileOptions(filename, rawOptions, PLUGIN_OPTIONS) : base;
+        const shared = sharedFor(options);
         try {
           shared.root = rootOf(state.file, options);
           result = transformProgram(api.types, path, state.file, options, shared.graph, forDeclarations);

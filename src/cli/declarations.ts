@@ -6,7 +6,7 @@
  * The same step serves `--compiler swc`: what it produces depends only on smartasync's options
  * (the variants' names and which exist), not on the compiler that builds the JavaScript, so it
  * runs the Babel plugin's types-kept pass with the options `smartasync/swc` reads for each file
- * (the package.json field) instead of the Babel config's. It then needs `@babel/core`; without it
+ * (the project's options file) instead of the Babel config's. It then needs `@babel/core`; without it
  * the build skips the declarations with a note, as it does without `typescript`.
  */
 import { createRequire } from "node:module";
@@ -14,7 +14,6 @@ import { dirname, join, relative, resolve } from "node:path";
 import smartasyncPlugin, { DECLARATIONS_CALLER } from "../babel-plugin/index.js";
 import { type BabelCore, loadBabel, MissingPackageError } from "./babel-loader.js";
 import { writeOutput } from "./out-dir.js";
-import { loadSwc } from "./swc-loader.js";
 
 type Ts = typeof import("typescript");
 
@@ -84,19 +83,18 @@ export async function emitDeclarations(
         "@babel/core is not installed, so no .d.ts files were written (the declarations come from a types-kept pass of the Babel plugin; install @babel/core, or pass --no-declarations)",
     };
   }
-  const swcConfig = compiler === "swc" ? (await loadSwc()).config : undefined;
   const sources = new Map<string, string>();
   const problems: string[] = [];
   for (const file of tsFiles) {
     try {
-      const options = swcConfig
-        ? swcConfig.smartasyncOptions(undefined, file)
-        : await pluginOptions(babel, file, cwd);
+      // Under SWC, no options of the plugin's own: it reads the project's options file, as
+      // smartasync/swc does; under Babel, the Babel config's over that file.
+      const options = compiler === "swc" ? undefined : await pluginOptions(babel, file, cwd);
       const r = await babel.transformFileAsync(file, {
         cwd,
         babelrc: false,
         configFile: false,
-        plugins: [[smartasyncPlugin, options as object]],
+        plugins: [[smartasyncPlugin, (options ?? {}) as object]],
         parserOpts: { plugins: /\.[cm]?tsx$/.test(file) ? ["typescript", "jsx"] : ["typescript"] },
         caller: { name: DECLARATIONS_CALLER, supportsStaticESM: true },
       });

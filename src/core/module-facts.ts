@@ -127,7 +127,7 @@ export function scanReExports(source: string): ReExport[] {
 
 type FactTable = Record<string, Omit<ExportFact, "from">>;
 
-/** The package manifest a library ships (named by `"smartasync"` in its package.json). */
+/** The package manifest a library ships (named by `"smartasync": { "manifest": … }` in its package.json). */
 export interface Manifest {
   version: 1;
   /** Package subpath (`"."`, `"./fs"`) → exported name → fact (without `from`). */
@@ -148,6 +148,23 @@ export interface Manifest {
 
 export const MANIFEST_FIELD = "smartasync";
 export const MANIFEST_FILE = "smartasync.manifest.json";
+
+/**
+ * The manifest path a package.json names: `"smartasync": { "manifest": "./dist/…" }` (the field
+ * also holds the package's own options, which importers ignore). The old form, the field as a
+ * string, is refused with what to write instead (compile/options.ts refuses it in a project's
+ * own package.json); a field without `manifest` names none.
+ */
+export function manifestOf(packageJson: Record<string, unknown>): string | { problem: string } | undefined {
+  const field = packageJson[MANIFEST_FIELD];
+  if (typeof field === "string")
+    return {
+      problem: `names its smartasync manifest in the old form "smartasync": ${JSON.stringify(field)}; its package.json should say "smartasync": { "manifest": ${JSON.stringify(field)} }`,
+    };
+  if (typeof field !== "object" || field === null) return undefined;
+  const manifest = (field as { manifest?: unknown }).manifest;
+  return typeof manifest === "string" && manifest !== "" ? manifest : undefined;
+}
 
 /**
  * Where a package's `"smartasync"` manifest path leads, if it stays inside the package: a
@@ -181,8 +198,10 @@ export function factsFromManifest(
   subpath: string,
   packageJson: Record<string, unknown>,
 ): ModuleFacts {
-  const field = packageJson[MANIFEST_FIELD];
-  if (typeof field !== "string") return EMPTY_FACTS;
+  const named = manifestOf(packageJson);
+  if (named === undefined) return EMPTY_FACTS;
+  if (typeof named !== "string") return { ...EMPTY_FACTS, problem: named.problem };
+  const field = named;
   let manifest: Manifest;
   try {
     const where = manifestPath(dir, field);

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { smartasyncOptions } from "../swc-plugin/config.js";
+import { resolveFileOptions } from "../compile/options.js";
 import { type Entry, readEntry, writeEntry } from "./cache.js";
 import { dependencyFingerprint, hash } from "./deps.js";
 import { declaredFormat, type Format } from "./format.js";
@@ -113,7 +113,7 @@ export interface Compiled {
  * settings, and the compilers' versions.
  */
 export function cacheKey(path: string, text: string, settings: CompileSettings): string {
-  const options = smartasyncOptions(undefined, path);
+  const options = resolveFileOptions(path, undefined, "");
   return hash(
     JSON.stringify([
       compilerStamp(),

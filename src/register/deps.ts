@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { scanImports } from "../core/import-scan.js";
-import { manifestPath } from "../core/module-facts.js";
+import { manifestOf, manifestPath } from "../core/module-facts.js";
 import { resolveImport } from "../core/resolve.js";
 
 export function hash(text: string | Buffer): string {
@@ -49,8 +49,8 @@ function packageFingerprint(name: string, dir: string, packageJson: Record<strin
   const key = `${dir}`;
   let fp = packages.get(key);
   if (fp === undefined) {
-    const field = packageJson.smartasync;
-    let manifest = "-";
+    const field = manifestOf(packageJson);
+    let manifest = typeof field === "object" ? "old-form" : "-";
     if (typeof field === "string") {
       // Only a manifest inside the package is read, as the analysis reads it (module-facts.ts).
       const where = manifestPath(dir, field);

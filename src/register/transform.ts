@@ -2,8 +2,8 @@
  * The heavy half of compile.ts (`@swc/core` and smartasync's analysis), loaded only when a file
  * is not in the cache: a warm start never loads the compiler.
  */
+import { resolveFileOptions } from "../compile/options.js";
 import { requirePeer } from "../core/peers.js";
-import { smartasyncOptions } from "../swc-plugin/config.js";
 import { compile as engineCompile } from "../swc-plugin/engine.js";
 import { type Options, transformSync } from "../swc-plugin/index.js";
 import { declaredFormat, detectFormat, extensionOf, type Format, isTypeScript } from "./format.js";
@@ -65,7 +65,7 @@ export function formatOf(path: string, source: string, hint?: Format): Format {
 /** Does smartasync change this JavaScript file? (TypeScript is always compiled: Node cannot strip it.) */
 function smartasyncChanges(path: string, source: string, format: Format): boolean {
   const ext = extensionOf(path);
-  const options = smartasyncOptions(undefined, path);
+  const options = resolveFileOptions(path, undefined, "");
   let result: ReturnType<typeof engineCompile>;
   try {
     result = engineCompile({

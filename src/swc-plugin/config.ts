@@ -8,13 +8,12 @@
  * (crates/swc/src/config: `read_config`, `find_swcrc`, `Rc::into_config`, `Config::adjust`), each
  * checked against the real binary by test/swc/api.test.ts; docs/swc.md states them for users.
  *
- * smartasync's own options come from `opts.smartasync` over the `"smartasync"` field of the
- * nearest package.json (`.swcrc` rejects unknown keys, so they cannot live there).
+ * smartasync's own options come from `opts.smartasync` over the project's options file
+ * (compile/options.ts; `.swcrc` rejects unknown keys, so they cannot live there).
  */
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
 import type { ModuleConfig, ParserConfig, Options as SwcOptions } from "@swc/core";
-import { type Options, OptionsError, validateOptions } from "../core/options.js";
 
 /** SWC's `isModule`: `"commonjs"` parses a CommonJS script (top-level `return` allowed). */
 export type IsModule = boolean | "unknown" | "commonjs";
@@ -268,69 +267,6 @@ function outputIsCommonJs(
   if (type === "commonjs" || type === "umd") return true;
   if (type === "amd" || type === "systemjs") return false;
   return isModule === "commonjs" || (name !== undefined && /\.c[jt]s$/.test(name));
-}
-
-// ——— smartasync's own options ———
-
-/**
- * `opts.smartasync` over the `"smartasync"` field of the nearest package.json above the file,
- * key by key (a key given in `opts.smartasync` replaces that key's whole value; `undefined`
- * values count as not given). Each source is validated on its own first, so an SA104 names
- * where the bad option came from. A relative `root` in package.json is relative to its folder.
- */
-export function smartasyncOptions(fromOpts: unknown, filename: string | undefined): Options {
-  const pkg = filename === undefined ? undefined : packageField(dirname(filename));
-  if (pkg === undefined) return checked(fromOpts, "opts.smartasync");
-  const where = `the "smartasync" field of ${pkg.path}`;
-  const fileOptions = checked(pkg.field, where);
-  if (fromOpts === undefined || fromOpts === null) return fileOptions;
-  checked(fromOpts, "opts.smartasync");
-  // Both are plain objects now (validated); merge what each actually gives, then check the
-  // combination (e.g. equal suffixes can only appear together).
-  return checked(
-    { ...(givenKeys(pkg.field) as object), ...(givenKeys(fromOpts) as object) },
-    `opts.smartasync over ${where}`,
-  );
-}
-
-/** The keys an options object actually sets (`{ strict: undefined }` sets nothing). */
-function givenKeys(raw: unknown): unknown {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
-  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
-}
-
-function checked(raw: unknown, where: string): Options {
-  try {
-    return validateOptions(givenKeys(raw));
-  } catch (e) {
-    if (e instanceof OptionsError) throw new OptionsError(`${where}: ${e.message.replace(/^SA104: /, "")}`);
-    throw e;
-  }
-}
-
-/** The nearest package.json above `dir` that exists; its `"smartasync"` field, if it has one. */
-function packageField(dir: string): { path: string; field: unknown } | undefined {
-  for (let d = dir; ; d = dirname(d)) {
-    const path = join(d, "package.json");
-    if (statSync(path, { throwIfNoEntry: false })?.isFile()) {
-      let pkg: unknown;
-      try {
-        pkg = readParsed(path, (text) => JSON.parse(text.replace(/^\uFEFF/, "")));
-      } catch (e) {
-        throw new OptionsError(`cannot read ${path}: ${(e as Error).message}`);
-      }
-      if (typeof pkg !== "object" || pkg === null || !("smartasync" in pkg)) return undefined;
-      const field = (pkg as { smartasync: unknown }).smartasync;
-      // A string names a compiled library's manifest (docs/modules.md), not options.
-      if (typeof field === "string") return undefined;
-      // A relative root in a file means "from this file's folder", as for any path in package.json.
-      if (typeof field === "object" && field !== null && typeof (field as Options).root === "string") {
-        return { path, field: { ...field, root: resolve(d, (field as Options).root as string) } };
-      }
-      return { path, field };
-    }
-    if (dirname(d) === d) return undefined;
-  }
 }
 
 const parsed = new Map<string, { mtimeMs: number; size: number; value: unknown }>();

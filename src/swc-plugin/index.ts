@@ -14,12 +14,13 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import remapping from "@jridgewell/remapping";
 import type { Options as SwcOptions, Output as SwcOutput } from "@swc/core";
+import { resolveFileOptions } from "../compile/options.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
 import { requirePeer } from "../core/peers.js";
 import type { Report } from "../core/report.js";
-import { absoluteFilename, readSwcConfig, type SwcFileConfig, smartasyncOptions } from "./config.js";
+import { absoluteFilename, readSwcConfig, type SwcFileConfig } from "./config.js";
 import { MAX_NESTING, tooDeep } from "./depth.js";
 import { compile, type EditMap, type EngineInput } from "./engine.js";
 
@@ -144,7 +145,7 @@ function prepare(src: string, opts: Options | undefined): Plan {
     throw err;
   }
   // A bad option is reported whatever the file holds, so it comes first.
-  const options = smartasyncOptions(opts?.smartasync, filename);
+  const options = resolveFileOptions(filename, opts?.smartasync, "opts.smartasync");
   let config: SwcFileConfig;
   let result: ReturnType<typeof compile>;
   try {

@@ -26,11 +26,11 @@ import type { PluginBuild } from "esbuild";
 import MagicString from "magic-string";
 import type { EmittedChunk } from "rollup";
 import { createUnplugin, type UnpluginContext, type UnpluginInstance } from "unplugin";
+import { resolveFileOptions } from "../compile/options.js";
 import { scanImports } from "../core/import-scan.js";
 import type { Report } from "../core/report.js";
 import { resolveImport } from "../core/resolve.js";
 import { WORKER_IMPORT_ENV } from "../runtime/internal.js";
-import { smartasyncOptions } from "../swc-plugin/config.js";
 import { browserError, browserProblems, browserRuntimeFile, WORKER_ONLY } from "./browser.js";
 import {
   type BundleProblem,
@@ -351,7 +351,11 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         try {
           // The plugin's `smartasync` over the "smartasync" field of the nearest package.json, key
           // by key, as smartasync/swc, smartasync/register and smartasync/jest read them.
-          const fileOptions = smartasyncOptions(rawOptions?.smartasync, filename);
+          const fileOptions = resolveFileOptions(
+            filename,
+            rawOptions?.smartasync,
+            "the plugin's `smartasync`",
+          );
           out = await state.engine({
             code,
             filename,

@@ -29,7 +29,7 @@ it("smartasync build writes the package manifest, and importers read it through 
   const pkg = {
     name: "lib",
     exports: { ".": "./dist/index.js", "./count": { import: "./dist/count.js" } },
-    smartasync: "./dist/smartasync.manifest.json",
+    smartasync: { manifest: "./dist/smartasync.manifest.json" },
   };
   const root = factsFromManifest("lib", dir, ".", pkg);
   expect([...root.exports.keys()].sort()).toEqual(["count", "greet"]);

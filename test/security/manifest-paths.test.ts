@@ -44,7 +44,7 @@ function project(name: string, field: string, place: "inside" | "link" | "none")
   writeFileSync(join(dep, "index.js"), "export async function f() {}\nexport function fSync() {}\n");
   writeFileSync(
     join(dep, "package.json"),
-    JSON.stringify({ name: "dep", main: "index.js", smartasync: field }),
+    JSON.stringify({ name: "dep", main: "index.js", smartasync: { manifest: field } }),
   );
   if (place === "inside") writeFileSync(join(dep, field), MANIFEST);
   if (place === "link") symlinkSync(join(dir, "outside.json"), join(dep, field));

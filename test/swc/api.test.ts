@@ -9,7 +9,8 @@ import { dirname, join, relative } from "node:path";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import swc, { type Options as SwcOptions } from "@swc/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { readSwcConfig, smartasyncOptions } from "../../src/swc-plugin/config.js";
+import { resolveFileOptions } from "../../src/compile/options.js";
+import { readSwcConfig } from "../../src/swc-plugin/config.js";
 import * as sa from "../../src/swc-plugin/index.js";
 
 const TMP = realpathSync(mkdtempSync(join(tmpdir(), "smartasync-swc-")));
@@ -162,25 +163,29 @@ describe('smartasync options: opts.smartasync over the nearest package.json\'s "
 
   it("the field is found from a file deep below and merged key by key, opts winning", () => {
     const file = join(dir, "src/deep/a.js");
-    expect(smartasyncOptions(undefined, file)).toMatchObject({
+    expect(resolveFileOptions(file, undefined, "opts.smartasync")).toMatchObject({
       syncSuffix: "Blocking",
       strict: true,
       asyncSuffix: "Async",
       // A relative root in package.json is relative to the package.json's folder.
       root: join(dir, "src"),
     });
-    expect(smartasyncOptions({ strict: false, asyncSuffix: "Offloaded" }, file)).toMatchObject({
+    expect(
+      resolveFileOptions(file, { strict: false, asyncSuffix: "Offloaded" }, "opts.smartasync"),
+    ).toMatchObject({
       syncSuffix: "Blocking",
       strict: false,
       asyncSuffix: "Offloaded",
     });
     // A key given as undefined is not given.
-    expect(smartasyncOptions({ strict: undefined }, file).strict).toBe(true);
+    expect(resolveFileOptions(file, { strict: undefined }, "opts.smartasync").strict).toBe(true);
   });
 
   it("only the nearest package.json counts, field or not; no filename, no package.json", () => {
-    expect(smartasyncOptions(undefined, join(dir, "nested/b.js")).syncSuffix).toBe("Sync");
-    expect(smartasyncOptions(undefined, undefined).syncSuffix).toBe("Sync");
+    expect(resolveFileOptions(join(dir, "nested/b.js"), undefined, "opts.smartasync").syncSuffix).toBe(
+      "Sync",
+    );
+    expect(resolveFileOptions(undefined, undefined, "opts.smartasync").syncSuffix).toBe("Sync");
   });
 
   it("SA104 for an unknown key in opts.smartasync: did you mean, and where it came from", async () => {
@@ -201,13 +206,13 @@ describe('smartasync options: opts.smartasync over the nearest package.json\'s "
     const e = thrown(() => sa.transformFileSync(join(bad, "a.js")));
     expect(e.code).toBe("SA104");
     expect(e.message).toContain(
-      `the "smartasync" field of ${join(bad, "package.json")}: unknown option \`stirct\`; did you mean \`strict\`?`,
+      `the "smartasync" field of ${join(bad, "package.json")}:1:16: unknown option \`stirct\`; did you mean \`strict\`?`,
     );
   });
 
   it("SA104 for a combination only the merge makes, naming both sources", () => {
     const file = join(dir, "src/deep/a.js");
-    const e = thrown(() => smartasyncOptions({ asyncSuffix: "Blocking" }, file));
+    const e = thrown(() => resolveFileOptions(file, { asyncSuffix: "Blocking" }, "opts.smartasync"));
     expect(e.message).toMatch(
       /opts\.smartasync over the "smartasync" field of .*package\.json: `syncSuffix` and `asyncSuffix` must differ/,
     );

@@ -1,0 +1,247 @@
+/**
+ * Where a project's smartasync options live, read the same way by every host (the Babel plugin,
+ * `smartasync/swc`, the bundler plugins, `smartasync/register`, `smartasync/jest` and the CLI),
+ * so that `inspect` and `check` report what the build does (docs/semantics.md#options).
+ *
+ * The project file is the first of these found from the compiled file's folder upward; the
+ * first folder that holds either ends the search (a package's own settings, never a parent's):
+ *
+ * - `smartasync.config.json`: the options object (JSON, so no code runs to read it);
+ * - `package.json`, its `"smartasync"` field: the options object, plus `manifest` (the path of
+ *   the library's package manifest, which importers read; it is not an option).
+ *
+ * Both in one folder, with options in both, is SA104: one source, never a silent choice. A
+ * host's own options (the Babel plugin's, `opts.smartasync`, the bundler plugin's `smartasync`)
+ * are layered on top, key by key. Each layer is validated on its own by the strict schema
+ * (core/options.ts), so an SA104 names the file, line and column the bad key came from.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { type Options, OptionsError, validateOptions } from "../core/options.js";
+
+export const CONFIG_FILE = "smartasync.config.json";
+
+/** The project's options layer for one folder. */
+export interface ProjectOptions {
+  /** The file the options came from (`…/smartasync.config.json` or `…/package.json`), if any. */
+  file: string | undefined;
+  /** How to name that source in a message: `the "smartasync" field of /p/package.json`. */
+  where: string;
+  /** The keys the file sets (a relative `root` resolved from the file's folder); validated. */
+  given: Partial<Options>;
+}
+
+const NONE: ProjectOptions = { file: undefined, where: "", given: {} };
+
+/**
+ * The project options that apply to files in `dir`: the nearest `smartasync.config.json` or
+ * package.json above it (see the header). Throws SA104 (`OptionsError`), located, for a file
+ * that cannot be read, a bad key, the old string form of the package.json field, or options
+ * in both files of one folder.
+ */
+export function loadProjectOptions(dir: string): ProjectOptions {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const config = join(d, CONFIG_FILE);
+    const pkg = join(d, "package.json");
+    const hasConfig = isFile(config);
+    const hasPkg = isFile(pkg);
+    if (hasConfig || hasPkg)
+      return cached(d, () => readFolder(d, hasConfig ? config : undefined, hasPkg ? pkg : undefined));
+    if (dirname(d) === d) return NONE;
+  }
+}
+
+/**
+ * smartasync's options for one file: the project's (`loadProjectOptions` of its folder; none
+ * without a filename), then the host's own on top, key by key (a key the host gives replaces
+ * that key's whole value; `undefined` values count as not given). `host` names the host's
+ * layer in messages (`opts.smartasync`, `the Babel plugin's options`).
+ */
+export function resolveFileOptions(
+  filename: string | undefined,
+  hostOptions: unknown,
+  host: string,
+): Options {
+  const project = filename === undefined ? NONE : loadProjectOptions(dirname(filename));
+  if (project.file === undefined) return checked(hostOptions, host);
+  if (hostOptions === undefined || hostOptions === null) return checked(project.given, project.where);
+  checked(hostOptions, host);
+  // Both are plain objects now (validated); merge what each actually gives, then check the
+  // combination (e.g. equal suffixes can only appear together).
+  return checked(
+    { ...project.given, ...(givenKeys(hostOptions) as object) },
+    `${host} over ${project.where}`,
+  );
+}
+
+/** The keys an options object actually sets (`{ strict: undefined }` sets nothing). */
+function givenKeys(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return raw;
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+}
+
+function checked(raw: unknown, where: string): Options {
+  try {
+    return validateOptions(givenKeys(raw));
+  } catch (e) {
+    if (e instanceof OptionsError) throw new OptionsError(`${where}: ${e.message.replace(/^SA104: /, "")}`);
+    throw e;
+  }
+}
+
+// ——— reading the files ———
+
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+const folders = new Map<string, { stamp: string; value: ProjectOptions }>();
+
+/**
+ * A folder's answer, read again only when one of its two files changes (a build compiles many
+ * files under the same folder; a watch session or Jest's watch mode sees edits).
+ */
+function cached(dir: string, read: () => ProjectOptions): ProjectOptions {
+  const stamp = [CONFIG_FILE, "package.json"]
+    .map((f) => {
+      const s = statSync(join(dir, f), { throwIfNoEntry: false });
+      return s ? `${s.mtimeMs}:${s.size}` : "-";
+    })
+    .join("|");
+  const hit = folders.get(dir);
+  if (hit && hit.stamp === stamp) return hit.value;
+  const value = read();
+  folders.set(dir, { stamp, value });
+  return value;
+}
+
+function readFolder(dir: string, config: string | undefined, pkg: string | undefined): ProjectOptions {
+  const fromPkg = pkg === undefined ? undefined : packageField(pkg);
+  const fromConfig = config === undefined ? undefined : configFile(config);
+  if (fromConfig && fromPkg && Object.keys(fromPkg.given).length > 0) {
+    throw new OptionsError(
+      `${fromPkg.where} and ${config} both set smartasync options; keep them in one place (move the field's options into ${CONFIG_FILE}, or delete ${CONFIG_FILE})`,
+    );
+  }
+  const chosen = fromConfig ?? fromPkg;
+  if (!chosen) return NONE;
+  return { ...chosen, given: withRoot(chosen.given, dir) };
+}
+
+/** A relative `root` in a file means "from this file's folder", as for any path in package.json. */
+function withRoot(given: Partial<Options>, dir: string): Partial<Options> {
+  return typeof given.root === "string" ? { ...given, root: resolve(dir, given.root) } : given;
+}
+
+function parseJson(path: string): { text: string; value: unknown } {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+  } catch (e) {
+    throw new OptionsError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return { text, value: JSON.parse(text) };
+  } catch (e) {
+    throw new OptionsError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** `smartasync.config.json`: an options object, nothing else. */
+function configFile(path: string): ProjectOptions {
+  const { text, value } = parseJson(path);
+  const where = path;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new OptionsError(`${path}:1:1: must hold an options object like { "syncSuffix": "Blocking" }`);
+  }
+  if ("manifest" in value) {
+    throw new OptionsError(
+      `${at(path, text, "manifest")}: \`manifest\` belongs in package.json, where importers look for it: "smartasync": { "manifest": ${JSON.stringify((value as { manifest: unknown }).manifest)} }`,
+    );
+  }
+  return { file: path, where, given: validatedLayer(value, path, text, where) };
+}
+
+/** The `"smartasync"` field of a package.json: options, plus `manifest`. */
+function packageField(path: string): ProjectOptions | undefined {
+  const { text, value } = parseJson(path);
+  if (typeof value !== "object" || value === null || !("smartasync" in value)) return undefined;
+  const field = (value as { smartasync: unknown }).smartasync;
+  const where = `the "smartasync" field of ${path}`;
+  if (typeof field === "string") {
+    throw new OptionsError(
+      `${at(path, text, "smartasync")}: the "smartasync" field is a string (the old form, which could not also hold options); a manifest now has its own key: "smartasync": { "manifest": ${JSON.stringify(field)} }`,
+    );
+  }
+  if (typeof field !== "object" || field === null || Array.isArray(field)) {
+    throw new OptionsError(
+      `${at(path, text, "smartasync")}: the "smartasync" field must be an object of options (and \`manifest\`), like { "syncSuffix": "Blocking", "manifest": "./dist/smartasync.manifest.json" }`,
+    );
+  }
+  const { manifest, ...options } = field as Record<string, unknown>;
+  if (manifest !== undefined && (typeof manifest !== "string" || manifest === "")) {
+    throw new OptionsError(
+      `${at(path, text, "manifest", "smartasync")}: \`manifest\` must be the path of the package's manifest, like "./dist/smartasync.manifest.json"`,
+    );
+  }
+  return { file: path, where, given: validatedLayer(options, path, text, where, "smartasync") };
+}
+
+/**
+ * One file's options, validated on their own; a bad key is named with its line and column in
+ * the file (`where` then says which file and field).
+ */
+function validatedLayer(
+  raw: object,
+  path: string,
+  text: string,
+  where: string,
+  field?: string,
+): Partial<Options> {
+  const given = givenKeys(raw) as Record<string, unknown>;
+  try {
+    validateOptions(given);
+  } catch (e) {
+    if (!(e instanceof OptionsError)) throw e;
+    const message = e.message.replace(/^SA104: /, "");
+    const key = /`([^`.[]+)/.exec(message)?.[1];
+    const loc = key !== undefined && key in given ? at(path, text, key, field).slice(path.length) : "";
+    throw new OptionsError(`${where}${loc}: ${message}`);
+  }
+  return given as Partial<Options>;
+}
+
+/**
+ * `path:line:column` (1-based) of `key` in the file's JSON text: a key of the top-level object,
+ * or with `field`, a key of that top-level key's object (a dependency named "smartasync" is not
+ * the field). The path alone when not found.
+ */
+function at(path: string, text: string, key: string, field?: string): string {
+  const top = keyOffset(text, field ?? key, 0);
+  const offset = field === undefined || top < 0 ? top : keyOffset(text, key, top);
+  if (offset < 0) return path;
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return `${path}:${line}:${offset - before.lastIndexOf("\n")}`;
+}
+
+/**
+ * Offset of the first string `key` used as a key of the first object that starts at or after
+ * `from` (its own keys only, not those of objects inside it); -1 if none.
+ */
+function keyOffset(text: string, key: string, from: number): number {
+  let level = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{" || c === "[") level++;
+    else if (c === "}" || c === "]") {
+      if (--level <= 0) return -1;
+    } else if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      if (level === 1 && text.slice(start + 1, i) === key && /^\s*:/.test(text.slice(i + 1, i + 40)))
+        return start;
+    }
+  }
+  return -1;
+}
