@@ -178,7 +178,10 @@ describe("routes (docs/modules.md)", () => {
       ["./a.json", {}],
       ["./dist/b.json", { main: "./dist/index.js" }],
     ] as const) {
-      const back = factsFromManifest("lib", join(dir, "ns"), ".", { ...pkg, smartasync: { manifest: field } });
+      const back = factsFromManifest("lib", join(dir, "ns"), ".", {
+        ...pkg,
+        smartasync: { manifest: field },
+      });
       expect(back.problem).toBeUndefined();
       expect(back.namespaces?.get("lib")?.exports.get("load")).toEqual({ ...fact, from: "lib" });
     }
