@@ -1,4 +1,5 @@
 import type { PluginAPI, types as t } from "@babel/core";
+import { checkLimits } from "../compile/limits.js";
 import type { ParsedFile } from "../core/analysis/analyse.js";
 import type { ParseModule } from "../core/analysis/module-graph.js";
 import { syntaxOf } from "../core/syntax.js";
@@ -11,6 +12,9 @@ function parserPlugins(path: string): string[] {
 /** Parses a module the compiled file imports, with the Babel that compiles it. */
 export function babelModuleParser(api: Pick<PluginAPI, "parseSync">): ParseModule {
   return (source, path): ParsedFile => {
+    // The limits the SWC engine's module graph applies (an imported module past them "cannot be
+    // parsed" under both compilers: the same report).
+    checkLimits(source, path);
     const file = api.parseSync(source, {
       babelrc: false,
       configFile: false,

@@ -41,7 +41,7 @@ let stamp: string | undefined;
 
 /**
  * smartasync's version, `@swc/core`'s, and the build of the modules that decide the output
- * (the newest modification time of the JavaScript in dist/core, dist/swc-plugin and
+ * (the newest modification time of the JavaScript in dist/core, dist/compile, dist/swc-plugin and
  * dist/register): a rebuilt smartasync with an unchanged version number compiles anew.
  */
 export function compilerStamp(): string {
@@ -66,7 +66,7 @@ export function compilerStamp(): string {
       else if (e.name.endsWith(".js")) newest = Math.max(newest, statSync(p).mtimeMs);
     }
   };
-  for (const part of ["core", "swc-plugin", "register"]) {
+  for (const part of ["core", "compile", "swc-plugin", "register"]) {
     try {
       walk(join(OWN_DIST, part));
     } catch {

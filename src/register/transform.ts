@@ -1,10 +1,11 @@
 /**
- * The heavy half of compile.ts (`@swc/core` and smartasync's analysis), loaded only when a file
- * is not in the cache: a warm start never loads the compiler.
+ * The heavy half of compile.ts (`@swc/core` and smartasync's analysis, through the compile
+ * service of src/compile), loaded only when a file is not in the cache: a warm start never
+ * loads the compiler.
  */
-import { resolveFileOptions } from "../compile/options.js";
+import { compileFileSync } from "../compile/swc.js";
+import type { CompileResult } from "../compile/types.js";
 import { requirePeer } from "../core/peers.js";
-import { compile as engineCompile } from "../swc-plugin/engine.js";
 import { type Options, transformSync } from "../swc-plugin/index.js";
 import { declaredFormat, detectFormat, extensionOf, type Format, isTypeScript } from "./format.js";
 
@@ -65,17 +66,18 @@ export function formatOf(path: string, source: string, hint?: Format): Format {
 /** Does smartasync change this JavaScript file? (TypeScript is always compiled: Node cannot strip it.) */
 function smartasyncChanges(path: string, source: string, format: Format): boolean {
   const ext = extensionOf(path);
-  const options = resolveFileOptions(path, undefined, "");
-  let result: ReturnType<typeof engineCompile>;
+  let result: CompileResult;
   try {
-    result = engineCompile({
+    // The compile service (src/compile): the project's options, the per-file limits (SA901 for
+    // a file nested past what SWC survives), the fast path, the SWC engine.
+    result = compileFileSync({
       code: source,
       filename: path,
-      options,
+      engine: "swc",
       parser: { syntax: "ecmascript", jsx: ext === ".jsx" },
       isModule: format === "module" ? true : "unknown",
       cjsOutput: format === "commonjs",
-      root: options.root ?? process.cwd(),
+      root: process.cwd(),
     });
   } catch (e) {
     const code = (e as { code?: unknown } | null)?.code;

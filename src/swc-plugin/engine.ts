@@ -1,15 +1,15 @@
 import { relative } from "node:path";
+import { nothingToDo } from "../compile/fast-path.js";
+import { checkLimits } from "../compile/limits.js";
+import { parserFor } from "../compile/parser.js";
 import { analyse } from "../core/analysis/analyse.js";
 import type { Located } from "../core/analysis/ctx.js";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
-import { mayContainAnnotation, mayContainMisspelling } from "../core/annotation.js";
 import { babelErrorMessage } from "../core/code-frame.js";
-import { scanImports } from "../core/import-scan.js";
 import { MSG } from "../core/messages.js";
-import { hasFacts, type ModuleFacts } from "../core/module-facts.js";
+import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 import { emptyReport, finishReport, type Report } from "../core/report.js";
-import { syntaxOf } from "../core/syntax.js";
 import { emit } from "./emit.js";
 import { parseToBabelShape, type SwcParserConfig } from "./lower.js";
 
@@ -28,6 +28,8 @@ export interface EngineInput {
   cjsOutput: boolean;
   /** Directory report paths are relative to. */
   root: string;
+  /** `checkLimits` was applied to `code` already. */
+  limitsChecked?: boolean;
 }
 
 /** A source map as JSON (version 3), from the edits smartasync made to the input text. */
@@ -50,11 +52,8 @@ export interface EngineResult {
   exports?: ModuleFacts;
 }
 
-/** The parser an imported module needs, from its extension (as `@swc/core` would guess it). */
-export function parserFor(path: string): SwcParserConfig {
-  const { typescript, jsx } = syntaxOf(path);
-  return typescript ? { syntax: "typescript", tsx: jsx } : { syntax: "ecmascript", jsx };
-}
+/** The parser an imported module needs, from its extension (compile/parser.ts). */
+export { parserFor };
 
 const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
 
@@ -69,6 +68,9 @@ export function graphFor(options: Options, root: string): ModuleGraph {
     const holder = { root, graph: undefined as unknown as ModuleGraph };
     holder.graph = new ModuleGraph(
       (source, path) => {
+        // An imported module past the limits is "cannot be parsed" (SA204 at the import), never
+        // handed to SWC's parser, which would end the process (compile/limits.ts).
+        checkLimits(source, path);
         const file = parseToBabelShape(source, { parser: parserFor(path), isModule: "unknown" });
         return { program: file.program, comments: file.comments ?? [] };
       },
@@ -80,22 +82,6 @@ export function graphFor(options: Options, root: string): ModuleGraph {
   }
   entry.root = root;
   return entry.graph;
-}
-
-/**
- * The fast path's question, answered without parsing: does anything this file imports hold
- * smartasync functions, or (for an import or re-export) fail to be analysed, which is worth an
- * SA204? A match inside a string or a comment only costs a parse, never a wrong answer.
- */
-function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph): boolean {
-  // One scanner (core/import-scan.ts) for every import form, comments between the words
-  // included (`import x from /* c */ "./lib"`); `import("x")` is not analysed.
-  for (const { specifier, kind } of scanImports(code)) {
-    if (kind === "dynamic") continue;
-    const facts = graph.ofImport(specifier, filename, "facts");
-    if (hasFacts(facts) || (kind === "static" && facts.problem)) return true;
-  }
-  return false;
 }
 
 function isDiagnostic(e: unknown): boolean {
@@ -119,15 +105,11 @@ export function compile(
         .join("/")
     : "<input>";
   const graph = graphFor(options, options.root ?? input.root);
-  const annotated = mayContainAnnotation(code, options.runtime);
-  // Fast path: no annotation, no misspelt one, nothing smartasync imported → no parse at all.
-  if (
-    !annotated &&
-    !mayContainMisspelling(code) &&
-    !(filename !== undefined && importsAnythingKnown(code, filename, graph))
-  ) {
-    return { report: finishReport(emptyReport(fileName)) };
-  }
+  // Fast path (compile/fast-path.ts): nothing to do → no parse at all.
+  if (nothingToDo(code, filename, options, graph)) return { report: finishReport(emptyReport(fileName)) };
+  // A file that must be parsed is held to the per-file limits first (SA901, located), unless
+  // the caller held it to them already (smartasync/swc, which also hands it to SWC).
+  if (!input.limitsChecked) checkLimits(code, filename);
   const file = parseToBabelShape(code, { parser: input.parser, isModule: input.isModule });
   const error = (message: string, node: Located | null): Error =>
     new Error(babelErrorMessage(filename, message, code, node?.loc ?? null));

@@ -14,15 +14,17 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import remapping from "@jridgewell/remapping";
 import type { Options as SwcOptions, Output as SwcOutput } from "@swc/core";
+import { checkLimits } from "../compile/limits.js";
 import { resolveFileOptions } from "../compile/options.js";
+import { compileFileSync } from "../compile/swc.js";
+import type { CompileRequest, CompileResult } from "../compile/types.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
 import { requirePeer } from "../core/peers.js";
 import type { Report } from "../core/report.js";
 import { absoluteFilename, readSwcConfig, type SwcFileConfig } from "./config.js";
-import { MAX_NESTING, tooDeep } from "./depth.js";
-import { compile, type EditMap, type EngineInput } from "./engine.js";
+import type { EditMap } from "./engine.js";
 
 export type { Report } from "../core/report.js";
 
@@ -134,23 +136,16 @@ function prepare(src: string, opts: Options | undefined): Plan {
   }
   const swcOpts = withoutOwn(opts);
   const filename = absoluteFilename(swcOpts);
-  const deep = tooDeep(src);
-  if (deep) {
-    const where = `${filename ?? "<input>"}:${deep.line}:${deep.column}`;
-    const err = new Error(
-      `SA901: brackets are nested deeper than ${MAX_NESTING} levels at ${where}; @swc/core ends the whole process on such input instead of returning an error, so smartasync/swc does not hand it over. Flatten the expression, or compile this file with Babel.`,
-    );
-    Object.assign(err, { code: "SA901", loc: where });
-    err.name = "SmartAsyncError";
-    throw err;
-  }
+  // The per-file limits first: SWC itself must never see a file past them (compile/limits.ts).
+  checkLimits(src, filename);
   // A bad option is reported whatever the file holds, so it comes first.
   const options = resolveFileOptions(filename, opts?.smartasync, "opts.smartasync");
   let config: SwcFileConfig;
-  let result: ReturnType<typeof compile>;
+  let result: CompileResult;
   try {
     config = readSwcConfig(swcOpts);
-    result = compile(engineInput(src, filename, options, config, swcOpts));
+    // The compile service's SWC engine (src/compile), with the options and limits settled here.
+    result = compileFileSync(engineInput(src, filename, options, config, swcOpts));
   } catch (error) {
     if (isOwnDiagnostic(error)) throw error;
     return { ok: false, error, swcOpts };
@@ -163,7 +158,7 @@ function prepare(src: string, opts: Options | undefined): Plan {
   // SWC maps its output to the edited text, ours maps that to the input, the user's (if any)
   // maps the input to where it came from.
   const compose: Compose = {
-    edit: sourceMapFor(result.map, src, swcOpts, config),
+    edit: sourceMapFor(result.map as EditMap, src, swcOpts, config),
     input: inputMapOf(src, swcOpts, filename),
     inline: config.inlineMap,
   };
@@ -241,16 +236,17 @@ function engineInput(
   options: ResolvedOptions,
   config: SwcFileConfig,
   swcOpts: SwcOptions,
-): EngineInput {
+): CompileRequest {
   return {
     code,
     filename,
-    options,
+    engine: "swc",
+    resolved: options,
+    limitsChecked: true,
     // SWC's parser settings as they are: the engine parses with them so it reads the file as
-    // SWC will. EngineInput's type does not yet name SWC's `flow` syntax nor `isModule:
-    // "commonjs"`, which `@swc/core`'s parseSync accepts; they are passed through unchanged.
-    parser: config.parser as EngineInput["parser"],
-    isModule: config.isModule as EngineInput["isModule"],
+    // SWC will (SWC's `flow` syntax too, which `@swc/core`'s parseSync accepts).
+    parser: config.parser as CompileRequest["parser"],
+    isModule: config.isModule,
     cjsOutput: config.cjsOutput,
     // As in the Babel plugin: smartasync's `root`, else the compiler's root or cwd.
     root: resolve(options.root ?? swcOpts.root ?? swcOpts.cwd ?? process.cwd()),

@@ -18,7 +18,7 @@ import { basename, dirname, extname, relative, resolve } from "node:path";
 import remapping from "@jridgewell/remapping";
 import type { BuildOptions, BuildResult, OutputFile, Plugin } from "esbuild";
 import MagicString from "magic-string";
-import type { SourceMapJson } from "./engines.js";
+import type { SourceMapJson } from "../compile/index.js";
 
 /** The plugin option (not a public one: a symbol key) that makes an instance build one worker file. */
 export const WORKER_FILE: unique symbol = Symbol.for("smartasync.esbuild.workerFile");

@@ -26,7 +26,8 @@ import type { PluginBuild } from "esbuild";
 import MagicString from "magic-string";
 import type { EmittedChunk } from "rollup";
 import { createUnplugin, type UnpluginContext, type UnpluginInstance } from "unplugin";
-import { resolveFileOptions } from "../compile/options.js";
+import { type CompileResult, compileFile } from "../compile/index.js";
+import { parserFor } from "../compile/parser.js";
 import { scanImports } from "../core/import-scan.js";
 import type { Report } from "../core/report.js";
 import { resolveImport } from "../core/resolve.js";
@@ -46,7 +47,6 @@ import {
   webpackSubdirectory,
   workerFunctions,
 } from "./bundles.js";
-import { babelEngine, type Engine, swcEngine } from "./engines.js";
 import {
   finish,
   layout,
@@ -116,13 +116,11 @@ class BuildState {
   nested: WorkerFileBuild | undefined;
   readonly reports = new Map<string, Report>();
   readonly workers = new Map<string, WorkerModule>();
-  readonly engine: Engine;
 
   constructor(
     readonly options: ResolvedPluginOptions,
     readonly framework: Framework,
   ) {
-    this.engine = options.engine === "babel" ? babelEngine(options.babel) : swcEngine(options.swc);
     this.workerChunks = options.workerChunks;
     if (!this.workerChunks) this.noChunks = " (the plugin's workerChunks is false)";
   }
@@ -222,6 +220,32 @@ function forBrowser(ctx: unknown, state: BuildState): boolean {
 
 function isEmpty(r: Report): boolean {
   return r.functions.length === 0 && r.calls.length === 0 && r.diagnostics.length === 0;
+}
+
+/**
+ * SWC's parse errors say nothing about smartasync: add which parser was used and how to change
+ * it. smartasync's own diagnostics and the Babel engine's errors pass unchanged.
+ */
+function syntaxOrOwn(e: unknown, filename: string, options: ResolvedPluginOptions): unknown {
+  const code = codeOf(e);
+  if (
+    options.engine !== "swc" ||
+    (code !== undefined && /^SA\d{3}$/.test(code)) ||
+    code === "SMARTASYNC_MISSING_PEER"
+  )
+    return e;
+  const parser = options.swc.parser ?? parserFor(filename);
+  // SWC's message ends with "Caused by: Syntax Error" and a native stack trace: keep the frame.
+  const full = (e as Error)?.message ?? String(e);
+  const cause = full.indexOf("\nCaused by:");
+  const message = (cause >= 0 ? full.slice(0, cause) : full).trimEnd();
+  const err = new Error(
+    `smartasync: SWC could not parse ${filename} with ${JSON.stringify(parser)}. Set the plugin's \`swc.parser\` ` +
+      'to the syntax this file uses (e.g. { syntax: "ecmascript", jsx: true } for JSX in .js files), or exclude the file.\n' +
+      message,
+    { cause: e },
+  );
+  return Object.assign(err, { code: "SMARTASYNC_PARSE" });
 }
 
 /** `path:line:column` (1-based) of a diagnostic → its parts. */
@@ -347,24 +371,23 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         const filename = id.replace(QUERY, "");
         // The browser runtime is bundled in browser builds: its files are smartasync's, not the user's.
         if (runtimeDir !== undefined && filename.startsWith(runtimeDir)) return null;
-        let out: Awaited<ReturnType<Engine>>;
+        let out: CompileResult;
         try {
-          // The plugin's `smartasync` over the "smartasync" field of the nearest package.json, key
-          // by key, as smartasync/swc, smartasync/register and smartasync/jest read them.
-          const fileOptions = resolveFileOptions(
-            filename,
-            rawOptions?.smartasync,
-            "the plugin's `smartasync`",
-          );
-          out = await state.engine({
+          // The compile service (src/compile): the plugin's `smartasync` over the project's
+          // options file, key by key, as every other host reads them; the same per-file limits.
+          out = await compileFile({
             code,
             filename,
-            options: fileOptions,
+            engine: options.engine,
+            options: rawOptions?.smartasync,
+            host: "the plugin's `smartasync`",
             cjsOutput: state.cjsOutput,
             root: state.toolRoot,
+            ...(options.swc.parser ? { parser: options.swc.parser } : {}),
+            babel: options.babel,
           });
         } catch (e) {
-          return fail(this, framework, e, filename, code);
+          return fail(this, framework, syntaxOrOwn(e, filename, options), filename, code);
         }
         // A call's rewrite depends on what the modules it imports declare: compile this file
         // again when one of them changes (watch mode, dev server).

@@ -989,7 +989,7 @@ describe("the transform", () => {
       .transform(LIB, join(bad, "src/lib.js"))
       .catch((x: Error) => x)) as Error;
     expect(e.message).toContain(
-      `SA104: the "smartasync" field of ${join(bad, "package.json")}: unknown option \`synSuffix\`; did you mean \`syncSuffix\`?`,
+      `SA104: the "smartasync" field of ${join(bad, "package.json")}:1:16: unknown option \`synSuffix\`; did you mean \`syncSuffix\`?`,
     );
   });
 

@@ -1,0 +1,84 @@
+/**
+ * The Babel engine of the compile service: `@babel/core` parses and prints with only the
+ * smartasync plugin (and the syntax plugins the extension needs), so the output is Babel's
+ * printing of the same code. Loaded by index.ts when the Babel engine is asked for.
+ */
+import type { ModuleFacts } from "../core/module-facts.js";
+import type { Options } from "../core/options.js";
+import { emptyReport, type Report } from "../core/report.js";
+import { nothingToDo } from "./fast-path.js";
+import { checkLimits } from "./limits.js";
+import { type CompileRequest, type CompileResult, result, type SourceMapJson } from "./types.js";
+
+type BabelCore = typeof import("@babel/core");
+type BabelPluginModule = typeof import("../babel-plugin/index.js");
+let babelModules: Promise<[BabelCore, BabelPluginModule]> | undefined;
+
+/** A no-op plugin that tells the smartasync plugin the output is CommonJS, as Babel's own transform would. */
+function commonJsSignal(): { name: string; visitor: Record<string, never> } {
+  return { name: "transform-modules-commonjs", visitor: {} };
+}
+
+export async function compileBabel(req: CompileRequest, options: Options): Promise<CompileResult> {
+  const filename = req.filename ?? "";
+  if (!babelModules) {
+    babelModules = Promise.all([
+      import("@babel/core") as Promise<BabelCore>,
+      import("../babel-plugin/index.js") as Promise<BabelPluginModule>,
+    ]);
+  }
+  const [babel, plugin] = await babelModules;
+  const major = Number(babel.version.split(".")[0]);
+  // The plugin's module graph exists once Babel has run it for these options.
+  if (nothingToDo(req.code, req.filename, options, plugin.moduleGraphFor(major, options)))
+    return result(options, { report: emptyReport("") });
+  // The same per-file limits as the SWC engine, for a file that must be parsed.
+  if (!req.limitsChecked) checkLimits(req.code, req.filename);
+  const {
+    plugins: userPlugins = [],
+    presets: userPresets = [],
+    parserOpts: userParserOpts = {},
+    ...rest
+  } = (req.babel ?? {}) as {
+    plugins?: unknown[];
+    presets?: unknown[];
+    parserOpts?: { plugins?: unknown[] } & Record<string, unknown>;
+  } & Record<string, unknown>;
+  const syntax: unknown[] = [];
+  if (/\.[cm]?tsx?$/.test(filename)) syntax.push("typescript");
+  if (/\.[jt]sx$/.test(filename)) syntax.push("jsx");
+  const out = await babel.transformAsync(req.code, {
+    babelrc: false,
+    configFile: false,
+    sourceType: "unambiguous",
+    ...rest,
+    filename: filename,
+    cwd: (rest.cwd as string | undefined) ?? req.root,
+    sourceMaps: true,
+    parserOpts: {
+      // As Node allows in CommonJS (and the SWC engine parses `.cjs`).
+      ...(/\.cjs$/.test(filename) ? { allowReturnOutsideFunction: true } : {}),
+      ...userParserOpts,
+      plugins: [...syntax, ...(userParserOpts.plugins ?? [])],
+    },
+    // The plugin gets the resolved options: the project's file is already under them.
+    plugins: [[plugin.default, options], ...(req.cjsOutput ? [commonJsSignal] : []), ...userPlugins] as never,
+    presets: userPresets as never,
+    caller: {
+      name: "smartasync-compile",
+      supportsStaticESM: true,
+      supportsDynamicImport: true,
+      supportsTopLevelAwait: true,
+    },
+  } as never);
+  const meta = out?.metadata as { smartasync?: Report; smartasyncExports?: ModuleFacts } | undefined;
+  const report = meta?.smartasync ?? emptyReport("");
+  const exports = meta?.smartasyncExports;
+  if (!out || out.code == null || !meta?.smartasync) return result(options, { report, exports });
+  return result(options, {
+    report,
+    code: out.code,
+    map: (out.map ?? undefined) as SourceMapJson | undefined,
+    exports,
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * The one answer to "is there anything to do in this file?", asked before any parse by every
+ * engine (the SWC engine's `compile`, the Babel engine of compileFile): no annotation, no
+ * misspelt one, and nothing imported that holds smartasync functions (or fails to be analysed,
+ * which is worth an SA204) → the file is left as it is, with an empty report. A match inside a
+ * string or a comment only costs a parse, never a wrong answer.
+ */
+import type { ModuleGraph } from "../core/analysis/module-graph.js";
+import { mayContainAnnotation, mayContainMisspelling } from "../core/annotation.js";
+import { scanImports } from "../core/import-scan.js";
+import { hasFacts } from "../core/module-facts.js";
+import type { Options } from "../core/options.js";
+
+/**
+ * True when smartasync has nothing to do in `code`. Without a module graph yet (the Babel
+ * plugin's is made on its first run), only a file that imports nothing can be skipped.
+ */
+export function nothingToDo(
+  code: string,
+  filename: string | undefined,
+  options: Options,
+  graph: ModuleGraph | undefined,
+): boolean {
+  if (mayContainAnnotation(code, options.runtime) || mayContainMisspelling(code)) return false;
+  if (filename === undefined) return true;
+  if (!graph) return !/\b(?:import|export|require)\b/.test(code);
+  return !importsAnythingKnown(code, filename, graph);
+}
+
+/**
+ * Does anything this file imports hold smartasync functions, or (for an import or re-export)
+ * fail to be analysed? One scanner (core/import-scan.ts) for every import form, comments
+ * between the words included; `import("x")` is not analysed.
+ */
+function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph): boolean {
+  for (const { specifier, kind } of scanImports(code)) {
+    if (kind === "dynamic") continue;
+    const facts = graph.ofImport(specifier, filename, "facts");
+    if (hasFacts(facts) || (kind === "static" && facts.problem)) return true;
+  }
+  return false;
+}

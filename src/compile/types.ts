@@ -1,0 +1,85 @@
+/** The compile service's request and result (index.ts explains the service). */
+import type { ModuleFacts } from "../core/module-facts.js";
+import type { Options } from "../core/options.js";
+import type { Report } from "../core/report.js";
+import type { SwcParserConfig } from "../swc-plugin/lower.js";
+import { resolveFileOptions } from "./options.js";
+
+/** A source map, as plain JSON (version 3). */
+export interface SourceMapJson {
+  version: number;
+  sources: string[];
+  sourcesContent?: (string | null)[];
+  names: string[];
+  mappings: string;
+  file?: string;
+}
+
+export type EngineName = "swc" | "babel";
+
+export interface CompileRequest {
+  /** The file's text. */
+  code: string;
+  /**
+   * Absolute path, without query. Only `smartasync/swc` compiles text without one (then no
+   * project options, no imports read, the report names `<input>`).
+   */
+  filename: string | undefined;
+  engine: EngineName;
+  /**
+   * The host's own smartasync options (the Babel plugin's, `opts.smartasync`, the bundler
+   * plugin's `smartasync`), layered over the project's file; `host` names them in messages.
+   */
+  options?: unknown;
+  host?: string;
+  /** The options already resolved by the caller (`resolveFileOptions`): used as they are. */
+  resolved?: Options;
+  /** The module URL in the output is `__filename` (the output runs as CommonJS). */
+  cjsOutput: boolean;
+  /** Directory the report's paths are relative to, unless smartasync's `root` says otherwise. */
+  root: string;
+  /** SWC engine: how to parse (default: by extension). */
+  parser?: SwcParserConfig;
+  /** SWC engine: `true` ES module, `false` script, `"unknown"` let the parser choose, `"commonjs"` a CommonJS script (default: by extension). */
+  isModule?: boolean | "unknown" | "commonjs";
+  /** Babel engine: `@babel/core` options merged over the service's own (docs/integrations.md). */
+  babel?: Record<string, unknown>;
+  /** The caller has applied `checkLimits` to this text already. */
+  limitsChecked?: boolean;
+}
+
+export interface CompileResult {
+  /** The options the file was compiled with. */
+  options: Options;
+  report: Report;
+  /** The report's diagnostics (warnings and notes; an error is thrown instead). */
+  diagnostics: Report["diagnostics"];
+  /** The edited text; absent when nothing changed. */
+  code?: string;
+  /** Maps `code` back to the input (made on first read under SWC). */
+  map?: SourceMapJson;
+  /** What the file exports that is smartasync (for package manifests). */
+  exports?: ModuleFacts;
+}
+
+export class MissingPeerError extends Error {
+  readonly code = "SMARTASYNC_MISSING_PEER";
+}
+
+/** The request's options: resolved by the caller, or the project's file under the host's. */
+export function optionsOf(req: CompileRequest): Options {
+  return req.resolved ?? resolveFileOptions(req.filename, req.options, req.host ?? "the host's options");
+}
+
+export function result(
+  options: Options,
+  out: { report: Report; code?: string; map?: SourceMapJson; exports?: ModuleFacts },
+): CompileResult {
+  const r: CompileResult = { options, report: out.report, diagnostics: out.report.diagnostics };
+  if (out.exports) r.exports = out.exports;
+  if (out.code === undefined) return r;
+  r.code = out.code;
+  // The SWC engine makes its map when it is read: keep that for callers that never read it.
+  Object.defineProperty(r, "map", { get: () => out.map, enumerable: true });
+  return r;
+}
