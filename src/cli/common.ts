@@ -1,14 +1,18 @@
 /** Options and helpers shared by the commands. */
 import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { loadProjectOptions } from "../compile/options.js";
 import { colourEnabled, painter } from "./colour.js";
-import { EXIT_FINDINGS, UsageError } from "./errors.js";
+import { EXIT_FINDINGS } from "./errors.js";
 import { escapeControls, oneLine } from "./escape.js";
-import { loadSwc } from "./swc-loader.js";
+import { pickCompiler } from "./pick-compiler.js";
 import type { TransformFailure } from "./transform-file.js";
 
 export interface CommonOptions {
+  /** `--compiler`; after `checkCompiler`, the compiler picked for the project. */
   compiler: "babel" | "swc";
+  /** `--verbose`: say on stderr which compiler was picked and why, and where the options come from. */
+  verbose?: boolean;
   jobs?: number;
   cwd?: string;
   /** Seconds one file may take to compile (0: no budget). */
@@ -33,10 +37,12 @@ export function addCommonOptions(cmd: Command): Command {
     .addOption(
       new Option(
         "--compiler <name>",
-        "compiler to run smartasync in: babel (@babel/core, the project's Babel config) or swc (@swc/core through smartasync/swc, the project's .swcrc)",
-      )
-        .choices(["babel", "swc"])
-        .default("babel"),
+        "compiler to run smartasync in: babel (@babel/core, the project's Babel config) or swc (@swc/core through smartasync/swc, the project's .swcrc); default: the one the project uses (a Babel config → babel; @swc/core listed without @babel/core, or a .swcrc → swc; see --verbose)",
+      ).choices(["babel", "swc"]),
+    )
+    .option(
+      "-v, --verbose",
+      "say on stderr which compiler was picked and why, and where smartasync's options come from",
     )
     .addOption(
       new Option(
@@ -57,18 +63,28 @@ export function addCommonOptions(cmd: Command): Command {
 }
 
 /**
- * Makes sure the chosen compiler can run before any file is read. `--compiler swc` loads
- * `smartasync/swc` here: `@swc/core` is an optional peer dependency, and without it the command
- * stops with one line naming the package to install (a usage error, exit 2). Babel is found per
- * project directory, file by file (transform-file.ts).
+ * Picks the compiler (`--compiler`, else the one the project uses: pick-compiler.ts) and makes
+ * sure it loads before any file is read: both are optional peer dependencies, and a missing one
+ * stops the command with one line naming the package to install (a usage error, exit 2), not
+ * one failure per file. Sets `opts.compiler`; with `--verbose`, says what and why on stderr.
  */
 export async function checkCompiler(opts: CommonOptions): Promise<void> {
-  if (opts.compiler !== "swc") return;
+  const dir = projectDir(opts);
+  const pick = await pickCompiler(dir, opts.compiler as CommonOptions["compiler"] | undefined);
+  opts.compiler = pick.compiler;
+  if (!opts.verbose) return;
+  const say = (line: string) => process.stderr.write(`smartasync: ${oneLine(line)}\n`);
+  say(`compiler: ${pick.compiler} (${pick.why === "--compiler" ? "--compiler" : `picked: ${pick.why}`})`);
+  let options: string;
   try {
-    await loadSwc();
+    const p = loadProjectOptions(dir);
+    options = p.file
+      ? `${p.where}, for files under ${dir} (a closer options file wins for the files under it)`
+      : "none found from the project directory (the defaults)";
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    options = `cannot be read: ${(e as Error).message}`;
   }
+  say(`options: ${options}`);
 }
 
 export function projectDir(opts: CommonOptions): string {

@@ -342,7 +342,7 @@ export function main() {
     const bad = cli(["check", "src", ...SWC], dir);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(
-      /smartasync: src\/load\.ts: SA104: the "smartasync" field of .*package\.json: unknown option `synSuffix`; did you mean `syncSuffix`\?/,
+      /smartasync: src\/load\.ts: SA104: the "smartasync" field of .*package\.json:\d+:\d+: unknown option `synSuffix`; did you mean `syncSuffix`\?/,
     );
   });
 });
