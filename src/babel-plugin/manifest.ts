@@ -10,7 +10,7 @@ import { babelModuleParser } from "./parse.js";
  * The manifest a library ships so that packages compiled with smartasync are consumed like
  * sources (docs/modules.md): `entries` maps each package subpath (`"."`, `"./fs"`) to the *source*
  * file behind it. Write the result next to the build and name it in package.json:
- * `"smartasync": "./dist/smartasync.manifest.json"`.
+ * `"smartasync": { "manifest": "./dist/smartasync.manifest.json" }`.
  *
  * `babel` is `@babel/core` (7.22+ or 8) itself: its parser reads the sources.
  */

@@ -1,7 +1,7 @@
 /**
  * The package manifest of DESIGN §3.6 that `smartasync build` writes beside its output:
  * `<out-dir>/smartasync.manifest.json`, keyed by compiled file (relative to the out-dir). A
- * package names it in its package.json (`"smartasync": "./dist/smartasync.manifest.json"`) and
+ * package names it in its package.json (`"smartasync": { "manifest": "./dist/…" }`) and
  * importers find each subpath's file through the package's own `exports` (docs/modules.md).
  */
 import { join } from "node:path";

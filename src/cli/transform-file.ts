@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import smartasyncPlugin from "../babel-plugin/index.js";
+import type { SourceMapJson } from "../compile/types.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } from "./babel-loader.js";
@@ -32,15 +33,8 @@ export interface TransformOptions {
   highlightCode?: boolean;
 }
 
-/** A source map, as plain JSON. */
-export interface SourceMapJson {
-  version: number;
-  sources: string[];
-  names: string[];
-  mappings: string;
-  file?: string;
-  sourcesContent?: (string | null)[];
-}
+/** A source map, as plain JSON (the compile service's type). */
+export type { SourceMapJson } from "../compile/types.js";
 
 export interface TransformSuccess {
   ok: true;
