@@ -12,6 +12,7 @@ import { build as viteBuild } from "vite";
 import { describe, expect, it } from "vitest";
 import smartasyncBabel from "../../src/babel-plugin/index.js";
 import { loadProjectOptions, resolveFileOptions } from "../../src/compile/options.js";
+import { factsFromManifest } from "../../src/core/module-facts.js";
 import type { Report } from "../../src/core/report.js";
 import { transformSync as swcTransform } from "../../src/swc-plugin/index.js";
 import vitePlugin from "../../src/unplugin/vite.js";
@@ -126,6 +127,34 @@ describe("the project's options, read by every host", () => {
     });
     expect(b!.code).toContain("function loadNow(");
   });
+});
+
+describe("smartasync build with options and a manifest at once", () => {
+  for (const compiler of ["babel", "swc"]) {
+    it(`${compiler}: the options apply, the manifest is written where the field names it`, () => {
+      const dir = project(`library-${compiler}`, {
+        "package.json": JSON.stringify({
+          name: "lib",
+          type: "module",
+          exports: { ".": "./dist/lib.js" },
+          smartasync: { manifest: "./dist/smartasync.manifest.json", syncSuffix: "Blocking" },
+        }),
+      });
+      const r = cli(["build", "src", "-o", "dist", "--compiler", compiler], dir);
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, "dist/lib.js"), "utf8")).toContain("loadBlocking");
+      const manifest = JSON.parse(readFileSync(join(dir, "dist/smartasync.manifest.json"), "utf8"));
+      expect(manifest.files["lib.js"].load).toMatchObject({ variant: "loadBlocking" });
+      // An importer reads the manifest through the field's `manifest` key.
+      const facts = factsFromManifest(
+        "lib",
+        dir,
+        ".",
+        JSON.parse(readFileSync(join(dir, "package.json"), "utf8")),
+      );
+      expect(facts.exports.get("load")).toMatchObject({ variant: "loadBlocking", from: "lib" });
+    });
+  }
 });
 
 describe("the project file", () => {
