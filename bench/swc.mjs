@@ -14,8 +14,13 @@ import * as babel from "@babel/core";
 import presetTypescript from "@babel/preset-typescript";
 import swc from "@swc/core";
 import smartasync from "../dist/babel-plugin/index.js";
+import { resolveFileOptions } from "../dist/compile/options.js";
 import { analyse } from "../dist/core/analysis/analyse.js";
-import { readSwcConfig, smartasyncOptions } from "../dist/swc-plugin/config.js";
+import { readSwcConfig } from "../dist/swc-plugin/config.js";
+
+/** The options step of the front end (the compile service's, src/compile/options.ts). */
+const smartasyncOptions = (given, file) => resolveFileOptions(file, given, "opts.smartasync");
+
 import { emit } from "../dist/swc-plugin/emit.js";
 import { compile, graphFor } from "../dist/swc-plugin/engine.js";
 import * as smartasyncSwc from "../dist/swc-plugin/index.js";

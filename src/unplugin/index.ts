@@ -3,8 +3,9 @@
  * webpack and esbuild. Each tool's entry (`smartasync/vite`, …) is this plugin in that tool's
  * shape; docs/integrations.md has a configuration per tool and what is supported.
  *
- * Per file: the id filter (`include`/`exclude`), then the chosen engine (engines.ts), which
- * applies smartasync's edits and nothing else; the tool compiles the result like any other file.
+ * Per file: the id filter (`include`/`exclude`), then the chosen engine through the compile
+ * service (src/compile: options, limits, fast path), which applies smartasync's edits and
+ * nothing else; the tool compiles the result like any other file.
  * The report goes to `onReport` and `reportFile`; warnings to the tool's warning channel with
  * their location; errors (SAxxx) fail the build with their code frame.
  *
