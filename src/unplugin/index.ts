@@ -21,13 +21,13 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PluginBuild } from "esbuild";
 import MagicString from "magic-string";
 import type { EmittedChunk } from "rollup";
 import { createUnplugin, type UnpluginContext, type UnpluginInstance } from "unplugin";
-import { type CompileResult, compileFile } from "../compile/index.js";
+import { type CompileResult, compileFile, resolveFileOptions } from "../compile/index.js";
 import { parserFor } from "../compile/parser.js";
 import { scanImports } from "../core/import-scan.js";
 import type { Report } from "../core/report.js";
@@ -72,6 +72,9 @@ export type {
   SwcEngineOptions,
   SwcParserOptions,
 } from "./options.js";
+
+/** How messages name the plugin's own layer of smartasync's options. */
+const HOST = "the plugin's `smartasync`";
 
 type Framework = "rollup" | "vite" | "webpack" | "esbuild" | "other";
 
@@ -324,6 +327,14 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
   false
 >((rawOptions, meta) => {
   const options = resolvePluginOptions(rawOptions);
+  // What the plugin decides once per build (the runtime kept external, the report's root) comes
+  // from the project's options file, found from the working directory, under the plugin's
+  // `smartasync`, as each file's options do (compileFile). A bad file is reported per file.
+  try {
+    options.smartasync = resolveFileOptions(join(process.cwd(), "_"), rawOptions?.smartasync, HOST);
+  } catch {
+    // the plugin's own options (already validated) stand; every file reports the file's SA104
+  }
   const framework: Framework =
     meta.framework === "rollup" ||
     meta.framework === "vite" ||
@@ -381,7 +392,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             filename,
             engine: options.engine,
             options: rawOptions?.smartasync,
-            host: "the plugin's `smartasync`",
+            host: HOST,
             cjsOutput: state.cjsOutput,
             root: state.toolRoot,
             ...(options.swc.parser ? { parser: options.swc.parser } : {}),

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import * as babel from "@babel/core";
+import { type RollupLog, rollup } from "rollup";
 import { build as viteBuild } from "vite";
 import { describe, expect, it } from "vitest";
 import smartasyncBabel from "../../src/babel-plugin/index.js";
@@ -15,6 +16,7 @@ import { loadProjectOptions, resolveFileOptions } from "../../src/compile/option
 import { factsFromManifest } from "../../src/core/module-facts.js";
 import type { Report } from "../../src/core/report.js";
 import { transformSync as swcTransform } from "../../src/swc-plugin/index.js";
+import rollupPlugin from "../../src/unplugin/rollup.js";
 import vitePlugin from "../../src/unplugin/vite.js";
 import { cli, ROOT, tree } from "../cli/helpers.js";
 
@@ -126,6 +128,34 @@ describe("the project's options, read by every host", () => {
       plugins: [[smartasyncBabel, { syncSuffix: "Now" }]],
     });
     expect(b!.code).toContain("function loadNow(");
+  });
+});
+
+describe("what a bundler plugin decides once per build", () => {
+  it("keeps the runtime the project's file names out of the bundle (Rollup)", async () => {
+    const dir = project("runtime", {
+      "package.json": '{ "name": "opts-app", "type": "module", "smartasync": { "runtime": "my-runtime" } }\n',
+    });
+    const logs: RollupLog[] = [];
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const bundle = await rollup({
+        input: join(dir, "src/lib.js"),
+        external: [/^node:/],
+        plugins: [rollupPlugin()],
+        onLog: (_level, log) => {
+          logs.push(log);
+        },
+      });
+      const { output } = await bundle.generate({ format: "es" });
+      await bundle.close();
+      expect(output[0].code).toMatch(/from ["']my-runtime["']/);
+    } finally {
+      process.chdir(cwd);
+    }
+    // Kept external by the plugin, not left unresolved.
+    expect(logs.filter((l) => l.code === "UNRESOLVED_IMPORT")).toEqual([]);
   });
 });
 
