@@ -14,6 +14,12 @@
  *
  * Both compilers are optional peer dependencies, loaded on first use; a missing one is a
  * `MissingPeerError` naming the package to install.
+ *
+ * Caches, for whoever adds one: the project options per folder (options.ts, checked against
+ * the files' stamps); the module graph per options, which holds the facts of imported modules
+ * (swc-plugin/engine.ts `graphFor`; the Babel plugin's own, which `moduleGraphFor` exposes);
+ * register's on-disk cache of whole outputs (register/compile.ts). The fast path's question
+ * is asked in fast-path.ts only.
  */
 import { createRequire } from "node:module";
 import type { CompileRequest, CompileResult } from "./types.js";
