@@ -40,6 +40,9 @@ const FORMS: Record<string, string> = {
   "dynamic import": `const lib = await import(/* lazy */ "./lib.js");\nconst load = lib.load;`,
   require: `const { load } = require( /* c */ "./lib.js" );`,
   "through a barrel": `import { load } from "./barrel.js";`,
+  // String-named specifiers (ES2022): the quoted name is a string the scanner passes over whole.
+  "string-named import": `import { "load" as load } from "./lib.js";`,
+  "string-named, braces and quotes in the names, minified": `import{"}{"as a,'"'as b,"load"as load}from"./lib.js";`,
 };
 
 const LIB_V1 = "// @smartasync\nexport async function load() {\n  return 1;\n}\n";
@@ -115,6 +118,14 @@ describe("smartasync/swc's fast path sees the imports Babel's analysis sees", ()
       expect(JSON.parse(JSON.stringify(swc.smartasync))).toEqual(babelReport(main(form), file));
     });
   }
+
+  it("a string-named import of a smartasync function is rewritten, not skipped by the fast path", () => {
+    const form = FORMS["string-named, braces and quotes in the names, minified"]!;
+    expect(scanImports(form)).toEqual([{ specifier: "./lib.js", kind: "static" }]);
+    const dir = write("swc-string-named", { "main.js": main(form), "lib.js": LIB_V1 });
+    const out = swcTransform(main(form), { filename: join(dir, "main.js"), swcrc: false, configFile: false });
+    expect(JSON.stringify(out.smartasync.calls)).toContain('"callee":"load"');
+  });
 
   it("the comment form is rewritten, not skipped (the stale-output case)", () => {
     const dir = write("swc-comment", {
