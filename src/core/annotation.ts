@@ -59,17 +59,44 @@ export function parseAnnotation(value: string, block: boolean): AnnotationParse 
 }
 
 /**
- * A tag that is probably a typo of `@smartasync` (`@smartasnyc`, `@smartAsync`, `@smart-async`):
- * returned so it can be reported (SA107), never taken as an annotation. Longer words that merely
- * start with the tag (`@smartasyncfoo`) are different words, as for `@jsx`.
+ * An invisible format character (Unicode category Cf: the zero-width space, joiners and word
+ * joiner, the soft hyphen, the bidirectional marks): next to the tag it cannot be seen, but
+ * `@smartasync\u200b` is not `@smartasync` to the parser, nor to a reader's search. The BOM
+ * (U+FEFF) is whitespace to JavaScript's `\s`, so the tag beside it already is an annotation.
+ */
+export function isInvisible(ch: string): boolean {
+  return /\p{Cf}/u.test(ch) && !isSpace(ch);
+}
+
+/** The invisible format characters (isInvisible) in `text`, in order. */
+export function invisibleIn(text: string): string[] {
+  return [...text].filter(isInvisible);
+}
+
+/**
+ * A tag that is probably a typo of `@smartasync` (`@smartasnyc`, `@smartAsync`, `@smart-async`),
+ * or the tag itself with an invisible format character right before or after it
+ * (`@smartasync\u200b`, often pasted along): returned so it can be reported (SA107), never taken
+ * as an annotation. Longer words that merely start with the tag (`@smartasyncfoo`) are different
+ * words, as for `@jsx`. The word comes back with the invisible characters it was written with.
  */
 export function misspelledTag(value: string, block: boolean): string | undefined {
   const lines = block ? value.split(/\r\n|\r|\n/) : [value];
   for (const raw of lines) {
-    const word = /^@[\w-]+/.exec(raw.slice(marginEnd(raw)))?.[0];
-    if (!word || word === TAG) continue;
+    let from = marginEnd(raw);
+    const start = from;
+    while (from < raw.length && isInvisible(raw[from]!)) from++;
+    const word = /^@[\w-]+/.exec(raw.slice(from))?.[0];
+    if (!word) continue;
+    let end = from + word.length;
+    while (end < raw.length && isInvisible(raw[end]!)) end++;
+    const hidden = from > start || end > from + word.length;
+    if (word === TAG) {
+      if (hidden) return raw.slice(start, end);
+      continue;
+    }
     const norm = word.toLowerCase().replace(/[-_]/g, "");
-    if (norm === TAG || (editDistance(norm, TAG) <= 2 && !word.startsWith(TAG))) return word;
+    if (norm === TAG || (editDistance(norm, TAG) <= 2 && !word.startsWith(TAG))) return raw.slice(start, end);
   }
   return undefined;
 }

@@ -1,4 +1,17 @@
-import { ACCEPTED_FORMS } from "./annotation.js";
+import { ACCEPTED_FORMS, isInvisible } from "./annotation.js";
+import { visibleEscape } from "./escape.js";
+
+/** `text` with its invisible format characters written as escapes (`@smartasync\u200b`). */
+const showInvisible = (text: string): string =>
+  [...text]
+    .map((ch) =>
+      !isInvisible(ch) ? ch : ch.length > 1 ? `\\u{${ch.codePointAt(0)!.toString(16)}}` : visibleEscape(ch),
+    )
+    .join("");
+
+/** `U+200B`. */
+const codePoint = (ch: string): string =>
+  `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 
 /**
  * The text of every diagnostic, written once so Babel and SWC print the same words. Each says
@@ -17,6 +30,8 @@ export const MSG = {
   duplicate: () => "@smartasync appears more than once on the same function; keep one.",
   misspelled: (word: string) =>
     `\`${word}\` looks like a misspelled annotation, so nothing here was given a second colour. Write \`@smartasync\` if you meant it.`,
+  invisibleInTag: (word: string, hidden: readonly string[]) =>
+    `\`${showInvisible(word)}\` holds ${hidden.length === 1 ? "an invisible character" : "invisible characters"} (${[...new Set(hidden)].map(codePoint).join(", ")}) next to the tag, so it is not an annotation and nothing here was given a second colour. Delete ${hidden.length === 1 ? "it" : "them"} and write \`@smartasync\` if you meant it.`,
   unresolvedReturnType: (fn: string, type: string) =>
     `\`${fn}\` declares the return type \`${type}\`, which smartasync cannot resolve in this file, so \`${fn}\` is taken as a sync function. If it can return a promise, declare \`Promise<…>\` (or a union with it) or write \`async\`; if it never does, declare the plain type.`,
   floating: (call: string, variant: string) =>

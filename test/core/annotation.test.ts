@@ -31,10 +31,24 @@ describe("misspelledTag (SA107)", () => {
   it.each(["@smartasnyc", "@smartAsync", "@smart-async", "@smartasyn", "@smartsync"])("flags %s", (word) => {
     expect(misspelledTag(` ${word}`, false)).toBe(word);
   });
-  it.each([" @smartasync", " @smartasyncfoo", " @param x", " see @smartasnyc", " @jsx h"])(
-    "leaves %j alone",
-    (v) => {
-      expect(misspelledTag(v, false)).toBeUndefined();
-    },
-  );
+  it.each([
+    [" @smartasync\u200b", "@smartasync\u200b"],
+    [" \u2060@smartasync", "\u2060@smartasync"],
+    [" @smartasync\u200d\u200b worker", "@smartasync\u200d\u200b"],
+    ["*\n * @smartasync\u00ad\n ", "@smartasync\u00ad"],
+  ])("flags the tag next to an invisible format character: %j", (v, word) => {
+    expect(misspelledTag(v, v.startsWith("*"))).toBe(word);
+    expect(parseAnnotation(v, v.startsWith("*"))).toEqual({ kind: "none" });
+  });
+  it.each([
+    " @smartasync",
+    " @smartasyncfoo",
+    " @param x",
+    " see @smartasnyc",
+    " @jsx h",
+    " @smartasync\u00a0",
+    " \ufeff@smartasync\ufeff",
+  ])("leaves %j alone", (v) => {
+    expect(misspelledTag(v, false)).toBeUndefined();
+  });
 });

@@ -1,5 +1,5 @@
 import type { types as t } from "@babel/core";
-import { mayContainAnnotation, mayContainMisspelling, misspelledTag } from "../annotation.js";
+import { invisibleIn, mayContainAnnotation, mayContainMisspelling, misspelledTag } from "../annotation.js";
 import { planSyncVariant } from "../inline.js";
 import { MSG } from "../messages.js";
 import type { ModuleFacts } from "../module-facts.js";
@@ -114,7 +114,9 @@ export function analyse(input: AnalysisInput): Analysis {
   if (mayContainMisspelling(code)) {
     for (const c of ctx.comments) {
       const word = misspelledTag(c.value, c.type === "CommentBlock");
-      if (word) warn(ctx, "SA107", c, MSG.misspelled(word));
+      if (!word) continue;
+      const hidden = invisibleIn(word);
+      warn(ctx, "SA107", c, hidden.length > 0 ? MSG.invisibleInTag(word, hidden) : MSG.misspelled(word));
     }
   }
   // Fast path: no annotation in the text and nothing smartasync imported → nothing to plan.
