@@ -1,6 +1,5 @@
 /** `smartasync inspect <paths…>`: what smartasync decided, per file, in the chosen format. */
 import { Command, Option } from "commander";
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import type { Paint } from "./colour.js";
 import { colourEnabled } from "./colour.js";
 import {
@@ -13,6 +12,7 @@ import {
   projectDir,
   stdoutPaint,
 } from "./common.js";
+import { omittedText } from "./diff.js";
 import { UsageError } from "./errors.js";
 import { escapeControls, jsonForTerminal, noCommands } from "./escape.js";
 import { collectFiles } from "./files.js";
@@ -21,7 +21,6 @@ import { formatGithub } from "./format-github.js";
 import { sarifLog } from "./format-sarif.js";
 import { formatReportTable } from "./format-table.js";
 import { runFiles } from "./run-files.js";
-import type { TransformSuccess } from "./transform-file.js";
 
 interface InspectOptions extends CommonOptions {
   format: "table" | "json" | "github" | "sarif";
@@ -45,18 +44,6 @@ export function colourDiff(patch: string, paint: Paint): string {
               : l,
     )
     .join("\n");
-}
-
-/** The transformed code of one file as a unified diff against its input (empty when unchanged). */
-export function diffOf(r: TransformSuccess): string {
-  const before = r.source ?? "";
-  let after = r.code;
-  if (before.endsWith("\n") && !after.endsWith("\n")) after += "\n";
-  if (before === after) return "";
-  return createTwoFilesPatch(`a/${r.path}`, `b/${r.path}`, before, after, undefined, undefined, {
-    context: 3,
-    headerOptions: FILE_HEADERS_ONLY,
-  });
 }
 
 export function inspectCommand(): Command {
@@ -86,10 +73,11 @@ export function inspectCommand(): Command {
       jobs: opts.jobs,
       fileTimeout: opts.fileTimeout,
       label: "inspect",
+      // Each file is diffed where it is compiled, within its budget (diff.ts).
+      diff: opts.diff === true,
       options: {
         cwd,
         compiler: opts.compiler,
-        keepSource: opts.diff === true,
         highlightCode: colourEnabled(process.stderr),
       },
     });
@@ -113,8 +101,9 @@ export function inspectCommand(): Command {
         for (const o of outcomes) {
           if (!o.ok) continue;
           if (opts.diff) {
-            const d = diffOf(o);
-            if (d) out.push(noCommands(colourDiff(d.trimEnd(), paint)));
+            const d = o.diff;
+            if (d && "patch" in d) out.push(noCommands(colourDiff(d.patch.trimEnd(), paint)));
+            else if (d) out.push(noCommands(colourDiff(omittedText(o.path, d.omitted), paint)));
           } else out.push(noCommands(formatReportTable(o.report, paint)), "");
         }
     }

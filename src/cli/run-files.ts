@@ -6,11 +6,11 @@
  * `--file-timeout 0` compiles in this thread one file after another, with no budget. Results
  * come back in input order whatever order they finish in.
  */
+import { type DiffedOutcome, transformAndDiff } from "./diff.js";
 import { failer } from "./failure.js";
 import { displayPath } from "./files.js";
 import { createProgress, progressWanted } from "./progress.js";
 import type { TransformOptions, TransformOutcome } from "./transform-file.js";
-import { transformFile } from "./transform-file.js";
 
 /** The default per-file budget: far above any real file (the slowest fixture compiles in < 1 s). */
 export const DEFAULT_FILE_TIMEOUT_S = 60;
@@ -25,6 +25,8 @@ export interface RunOptions {
   /** Per-file options (the file's own `sourceFileName` is filled in by `optionsFor`). */
   options: TransformOptions;
   optionsFor?: (file: string) => TransformOptions;
+  /** Also diff each file against its input (`inspect --diff`), in the file's budget (diff.ts). */
+  diff?: boolean;
 }
 
 /**
@@ -36,16 +38,17 @@ export function defaultJobs(_files: number): number {
   return 1;
 }
 
-export async function runFiles(files: string[], run: RunOptions): Promise<TransformOutcome[]> {
+export async function runFiles(files: string[], run: RunOptions): Promise<DiffedOutcome[]> {
   const jobs = Math.min(run.jobs ?? defaultJobs(files.length), files.length) || 1;
   const budget = run.fileTimeout ?? DEFAULT_FILE_TIMEOUT_S;
   const progress = createProgress(files.length, run.label, progressWanted(files.length));
   const optionsFor = run.optionsFor ?? (() => run.options);
-  const out: TransformOutcome[] = new Array(files.length);
+  const diff = run.diff === true;
+  const out: DiffedOutcome[] = new Array(files.length);
   try {
     if (budget === 0 && jobs <= 1) {
       for (let i = 0; i < files.length; i++) {
-        out[i] = await transformFile(files[i]!, optionsFor(files[i]!));
+        out[i] = await transformAndDiff(files[i]!, optionsFor(files[i]!), diff);
         progress.tick(out[i]!.path);
       }
       return out;
@@ -55,19 +58,20 @@ export async function runFiles(files: string[], run: RunOptions): Promise<Transf
     runtime.configure({ poolSize: jobs, offloadTimeoutMs: budget === 0 ? 600_000 : budget * 1000 });
     await Promise.all(
       files.map(async (file, i) => {
-        let r: TransformOutcome;
+        let r: DiffedOutcome;
         try {
           r = (await runtime.offload(TASK_URL, "transformTask", [
             file,
             optionsFor(file),
-          ])) as TransformOutcome;
+            diff,
+          ])) as DiffedOutcome;
         } catch (e) {
           // Over the budget: its worker was terminated; the file is the error, the rest go on.
           if (budget > 0 && (e as { code?: unknown } | null)?.code === "SMARTASYNC_TIMEOUT") {
             r = overBudget(file, optionsFor(file).cwd, budget);
           } else {
             // The worker itself failed (crash): compile this file here instead.
-            r = await transformFile(file, optionsFor(file));
+            r = await transformAndDiff(file, optionsFor(file), diff);
           }
         }
         out[i] = r;

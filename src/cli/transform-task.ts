@@ -1,13 +1,15 @@
 /**
  * The per-file transform, registered with smartasync's own runtime so that the CLI can offload it
- * to the runtime's worker pool (`offload(import.meta.url, "transformTask", [file, options])`).
+ * to the runtime's worker pool (`offload(import.meta.url, "transformTask", [file, options, diff])`).
+ * With `diff` (`inspect --diff`) the file is diffed in the same task, inside its budget.
  * A worker imports this module afresh: it has no top-level effects besides the registration.
  */
 import { register } from "../runtime/index.js";
-import { type TransformOptions, type TransformOutcome, transformFile } from "./transform-file.js";
+import { type DiffedOutcome, transformAndDiff } from "./diff.js";
+import type { TransformOptions } from "./transform-file.js";
 
-export function transformTask(file: string, options: TransformOptions): Promise<TransformOutcome> {
-  return transformFile(file, options);
+export function transformTask(file: string, options: TransformOptions, diff = false): Promise<DiffedOutcome> {
+  return transformAndDiff(file, options, diff);
 }
 
 export const TASK_URL = import.meta.url;
