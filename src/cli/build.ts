@@ -7,6 +7,7 @@ import { realpathSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { Command } from "commander";
+import { MANIFEST_FILE } from "../core/module-facts.js";
 import { colourEnabled } from "./colour.js";
 import {
   addCommonOptions,
@@ -44,6 +45,12 @@ const OUT_EXTENSION: Record<string, string> = {
   ".mjs": ".mjs",
   ".cjs": ".cjs",
 };
+
+/** The `.d.ts` TypeScript's declaration emit writes for a TypeScript source (`.mts` → `.d.mts`), else `undefined`. */
+export function declarationName(rel: string): string | undefined {
+  const m = /\.([cm]?)tsx?$/.exec(rel);
+  return m ? `${rel.slice(0, m.index)}.d.${m[1]}ts` : undefined;
+}
 
 /** `a/b.ts` → `a/b.js`, `.mts` → `.mjs`, `.cts` → `.cjs`, `.tsx` → `.jsx`; JavaScript names kept. */
 export function outputName(rel: string): string {
@@ -136,6 +143,37 @@ export function buildCommand(): Command {
           `${displayPath(f, process.cwd())}: would be written to ${displayPath(target, process.cwd())}, as ${displayPath(before, process.cwd())} is`,
         );
       } else taken.set(target, f);
+    }
+    // A copied file where build writes a file of its own (a source map, a declaration file, the
+    // package manifest) would silently replace it or be replaced by it, whichever came last:
+    // refused before anything is written, naming both (docs/cli.md).
+    const own = new Map<string, { what: string; instead: string }>();
+    for (const f of tree.code) {
+      const shown = displayPath(f, process.cwd());
+      if (opts.sourceMaps)
+        own.set(`${outFile(f)}.map`, {
+          what: `the source map of ${shown}`,
+          instead: "or pass --no-source-maps",
+        });
+      const decl = declarationName(relative(srcDir, f));
+      if (opts.declarations && decl !== undefined)
+        own.set(join(outDir, decl), {
+          what: `the declarations of ${shown}`,
+          instead: "or pass --no-declarations",
+        });
+    }
+    own.set(join(outDir, MANIFEST_FILE), {
+      what: "the package manifest (when a compiled module exports a smartasync function)",
+      instead: "build writes that name itself",
+    });
+    for (const f of tree.other) {
+      const target = join(outDir, relative(srcDir, f));
+      const clash = own.get(target);
+      if (clash) {
+        clashes.push(
+          `${displayPath(f, process.cwd())}: would be copied to ${displayPath(target, process.cwd())}, where build writes ${clash.what}; rename or remove it, ${clash.instead}`,
+        );
+      }
     }
     if (clashes.length > 0) throw new UsageErrors(clashes);
 
