@@ -5,6 +5,7 @@ import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import { type Options as ResolvedOptions, validateOptions } from "../core/options.js";
 import type { Report } from "../core/report.js";
+import { codeFrameError } from "./errors.js";
 import { babelModuleParser } from "./parse.js";
 import { rootOf, transformProgram } from "./transform.js";
 
@@ -93,7 +94,8 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
           )
             throw e;
           // Never a bare crash: say it is ours, keep the original error as the cause.
-          const err = state.file.buildCodeFrameError(
+          const err = codeFrameError(
+            state.file,
             null,
             `SA901: ${MSG.internal((e as Error)?.message ?? String(e))}`,
           );

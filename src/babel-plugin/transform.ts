@@ -10,6 +10,7 @@ import { exportedVariant, isIdentifierName } from "../core/naming.js";
 import type { Options } from "../core/options.js";
 import type { Report } from "../core/report.js";
 import { applyEdit, buildVariant, type EmitCtx, markerSpec, pairStatements } from "./emit.js";
+import { codeFrameError } from "./errors.js";
 import { Imports } from "./imports.js";
 
 export function rootOf(file: File, options: Options): string {
@@ -319,7 +320,7 @@ export function transformProgram(
     options,
     graph,
     cjsTransform: plugins.some((p) => p.key === "transform-modules-commonjs"),
-    error: (message, node) => file.buildCodeFrameError(node as t.Node | null, message),
+    error: (message, node) => codeFrameError(file, node as t.Node | null, message),
   });
   if (analysis.plan) emitPlan(t, analysis.plan, program, file, keepWrappers);
   return { report: analysis.report, exports: analysis.exports };

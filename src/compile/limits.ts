@@ -8,6 +8,7 @@
  * file past MAX_NESTING (far deeper than anything written by hand) is SA901 at the place it
  * first passes the limit (swc-plugin/depth.ts measures it in one linear pass).
  */
+import { escapeControls } from "../core/escape.js";
 import { MAX_NESTING, tooDeep } from "../swc-plugin/depth.js";
 
 /** Throws SA901, located (`file:line:column`), for a file nested deeper than MAX_NESTING. */
@@ -16,7 +17,7 @@ export function checkLimits(code: string, filename: string | undefined): void {
   if (!deep) return;
   const where = `${filename ?? "<input>"}:${deep.line}:${deep.column}`;
   const err = new Error(
-    `SA901: brackets are nested deeper than ${MAX_NESTING} levels at ${where}; @swc/core ends the whole process on such input instead of returning an error, so smartasync does not compile the file (the same limit in every host). Flatten the expression.`,
+    `SA901: brackets are nested deeper than ${MAX_NESTING} levels at ${escapeControls(where)}; @swc/core ends the whole process on such input instead of returning an error, so smartasync does not compile the file (the same limit in every host). Flatten the expression.`,
   );
   Object.assign(err, { code: "SA901", loc: where });
   err.name = "SmartAsyncError";

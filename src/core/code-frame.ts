@@ -12,6 +12,8 @@
  * code-frame took 1-based columns and its core added 1; the printed frames come out the same.)
  */
 
+import { escapeControls, escapeMessage } from "./escape.js";
+
 /** A point in the source: `line` 1-based, `column` 0-based in UTF-16 code units. */
 export interface Position {
   line: number;
@@ -145,6 +147,10 @@ export function babelErrorMessage(
   loc: NodeLocation | null | undefined,
 ): string {
   const frame = frameForNode(source, loc);
+  // The name and the message are shown on one line whatever they hold, the frame's source lines
+  // with their escapes and carets realigned (core/escape.ts); text without control characters
+  // is unchanged, so this is Babel's message byte for byte. (Babel itself prefixes the name raw.)
+  const head = `${escapeControls(filename ?? "unknown file")}: ${escapeControls(message)}`;
   // An empty frame (a location past the end of the source) still gets its newline, as in Babel.
-  return `${filename ?? "unknown file"}: ${message}${frame === undefined ? "" : `\n${frame}`}`;
+  return frame === undefined ? head : `${head}\n${escapeMessage(frame)}`;
 }

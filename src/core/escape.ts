@@ -59,18 +59,78 @@ export function hasTerminalControls(text: string): boolean {
 }
 
 /**
- * An error's `message` with every control character shown as an escape, its line breaks kept (a
- * message and its code frame are several lines) but CR, U+2028/9 and the rest escaped, so a
- * file name or a quoted excerpt cannot start a line. `stack`, which Node prints for an uncaught
- * error and which copied the message when the error was made, is rewritten to match. The same
- * error is returned (its class, `code`, `loc` and `cause` kept); `loc` and other fields stay
- * data, unescaped. Colour codes are kept only when `colours` says the text's own were made by a
- * tool (never for a message quoting a file that holds ESC itself).
+ * Is `line` a caret row of a code frame as Babel and smartasync's own frames draw it (`    | ^^^`):
+ * a gutter, then blanks and carets? Its carets stand under the row above, one column per UTF-16
+ * unit. (SWC's rows, `   : ^^^`, measure a line holding control characters by rules of their
+ * own, often misplaced already: they are escaped and left where SWC drew them.) Scanned by hand
+ * (a pattern with two runs of blanks backtracks over a long one).
  */
-export function escapeErrorMessage<T>(error: T, opts: { colours?: boolean } = {}): T {
+function isCaretRow(line: string): boolean {
+  let i = 0;
+  while (line[i] === " " || line[i] === ">") i++;
+  while (line[i] !== undefined && line[i]! >= "0" && line[i]! <= "9") i++;
+  while (line[i] === " ") i++;
+  if (line[i] !== "|") return false;
+  i++;
+  while (line[i] === " " || line[i] === "\t") i++;
+  return line[i] === "^";
+}
+
+/**
+ * `text` — a message, often with a code frame under it — with every control character shown as
+ * an escape and its line breaks kept; where a source line of a frame grows by its escapes, the
+ * caret row under it is widened to match, so the carets still stand under what they marked
+ * (`const s = "\x1b[2J";` with the carets under the string, not four columns early).
+ */
+export function escapeMessage(text: string, opts: { colours?: boolean } = {}): string {
+  const esc = (t: string) => escapeControls(t, { colours: opts.colours === true });
+  if (!UNSAFE.test(text)) return text;
+  const lines = text.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const shown = esc(line);
+    out.push(shown);
+    const next = lines[i + 1];
+    if (shown === line || next === undefined || !isCaretRow(next)) continue;
+    // Carets at [from, to) of the row above: each column moved by the escapes before it.
+    const from = next.indexOf("^");
+    let to = from;
+    while (next[to] === "^") to++;
+    const start = esc(line.slice(0, from)).length;
+    const end = Math.max(start + 1, esc(line.slice(0, to)).length);
+    out.push(esc(next.slice(0, from) + " ".repeat(start - from) + "^".repeat(end - start) + next.slice(to)));
+    i++;
+  }
+  return out.join("\n");
+}
+
+/**
+ * An error's `message` through `escapeMessage` (each of `names` — the file's path — first escaped
+ * whole, line breaks too; with `fields`, its string fields too): control characters escaped, line breaks kept (a
+ * message and its code frame are several lines) but CR, U+2028/9 and the rest escaped, so a file
+ * name or a quoted excerpt cannot start a line or act on a terminal; carets realigned. `stack`,
+ * which Node prints for an uncaught error and which copied the message when the error was made,
+ * is rewritten to match. The same error comes back (its class, `code`, `loc` and `cause` kept;
+ * `loc` and other fields stay data, unescaped). Colour codes are kept only with `colours` (text a
+ * tool coloured, never a message quoting a file that holds ESC itself).
+ */
+export function escapeErrorMessage<T>(
+  error: T,
+  opts: { colours?: boolean; names?: readonly string[]; fields?: boolean } = {},
+): T {
   if (!(error instanceof Error)) return error;
+  // Node prints an uncaught error's own fields too (`loc`, `smartasync: { loc }`), escaping C0
+  // there but not C1 or the bidirectional controls: for a host that only prints, they are text.
+  if (opts.fields) escapeFields(error as unknown as Record<string, unknown>, 2);
   const message = error.message;
-  const safe = escapeControls(message, { newlines: true, colours: opts.colours === true });
+  // A known name (the file's path) first, as one escaped piece: its own line breaks are not
+  // the message's (SWC writes the path inside its frame's header).
+  let named = message;
+  for (const name of opts.names ?? []) {
+    if (name && UNSAFE.test(name)) named = named.split(name).join(escapeControls(name));
+  }
+  const safe = escapeMessage(named, opts);
   if (safe === message) return error;
   error.message = safe;
   const stack = error.stack;
@@ -82,4 +142,21 @@ export function escapeErrorMessage<T>(error: T, opts: { colours?: boolean } = {}
         : escapeControls(stack, { newlines: true });
   }
   return error;
+}
+
+/** String fields of `o` (and of the plain objects it holds, `depth` levels down) escaped in place. */
+function escapeFields(o: Record<string, unknown>, depth: number): void {
+  for (const key of Object.keys(o)) {
+    const v = o[key];
+    if (typeof v === "string") {
+      if (UNSAFE.test(v)) o[key] = escapeControls(v);
+    } else if (
+      depth > 1 &&
+      v !== null &&
+      typeof v === "object" &&
+      Object.getPrototypeOf(v) === Object.prototype
+    ) {
+      escapeFields(v as Record<string, unknown>, depth - 1);
+    }
+  }
 }

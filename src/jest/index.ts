@@ -13,6 +13,7 @@
  * hooks (this module asks the runtime to load them in its workers).
  */
 import { fileURLToPath } from "node:url";
+import { escapeErrorMessage } from "../core/escape.js";
 import { cacheKey, compileFile, useCompiler } from "../register/compile.js";
 import type { Format } from "../register/format.js";
 import * as transform from "../register/transform.js";
@@ -52,7 +53,12 @@ function settings(options: JestTransformOptions) {
 const transformer: SmartAsyncJestTransformer = {
   canInstrument: false,
   getCacheKey(sourceText, sourcePath, options) {
-    return `${cacheKey(sourcePath, sourceText, settings(options))}:${options.instrument ? 1 : 0}`;
+    try {
+      return `${cacheKey(sourcePath, sourceText, settings(options))}:${options.instrument ? 1 : 0}`;
+    } catch (e) {
+      // An invalid "smartasync" field (SA104), as compileFile's errors: nothing raw (core/escape.ts).
+      throw escapeErrorMessage(e, { names: [sourcePath], fields: true });
+    }
   },
   process(sourceText, sourcePath, options) {
     const c = compileFile(sourcePath, settings(options), sourceText);

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveFileOptions } from "../compile/options.js";
+import { escapeErrorMessage } from "../core/escape.js";
 import { type Entry, readEntry, writeEntry } from "./cache.js";
 import { dependencyFingerprint, hash } from "./deps.js";
 import { declaredFormat, type Format } from "./format.js";
@@ -135,6 +136,15 @@ export function cacheKey(path: string, text: string, settings: CompileSettings):
  * errors, with their code frames.
  */
 export function compileFile(path: string, settings: CompileSettings, source?: string): Compiled {
+  try {
+    return compileOrThrow(path, settings, source);
+  } catch (e) {
+    // Node or Jest prints the message: nothing raw from the file's name or text (core/escape.ts).
+    throw escapeErrorMessage(e, { names: [path], fields: true });
+  }
+}
+
+function compileOrThrow(path: string, settings: CompileSettings, source?: string): Compiled {
   const text = source ?? readFileSync(path, "utf8");
   const useCache = settings.cache !== false;
   const key = useCache ? cacheKey(path, text, settings) : "";

@@ -18,6 +18,7 @@ import { checkLimits } from "../compile/limits.js";
 import { resolveFileOptions } from "../compile/options.js";
 import { compileFileSync } from "../compile/swc.js";
 import type { CompileRequest, CompileResult } from "../compile/types.js";
+import { escapeControls } from "../core/escape.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
@@ -275,7 +276,9 @@ function isOwnDiagnostic(e: unknown): boolean {
 /** SWC accepted the original, so a failure on our side is ours to own: SA901, the cause kept. */
 function internal(e: unknown): Error {
   if (isOwnDiagnostic(e)) return e as Error;
-  const err = new Error(`SA901: ${MSG.internal((e as Error)?.message ?? String(e))}`, { cause: e });
+  const err = new Error(`SA901: ${escapeControls(MSG.internal((e as Error)?.message ?? String(e)))}`, {
+    cause: e,
+  });
   err.name = "SmartAsyncError";
   return Object.assign(err, { code: "SA901" });
 }
