@@ -7,6 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
+import { escapeControls } from "../core/escape.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 import type { Options as SwcOptions } from "../swc-plugin/index.js";
@@ -135,16 +136,19 @@ export function classifySwc(
 ): TransformFailure {
   const own = smartasyncFailure(e, file, path, fail);
   if (own) return own;
-  let text = errorText(e).replace(ANSI, "");
+  // The file's name first, escaped (core/escape.ts): a line break in it would split the frame's
+  // header (losing the position), and colour stripping would eat an escape sequence in it.
+  const shown = escapeControls(path);
+  let text = errorText(e).split(file).join(shown).replace(ANSI, "");
   const backtrace = text.indexOf("\nStack backtrace:");
   if (backtrace >= 0) text = text.slice(0, backtrace);
-  text = text.split(file).join(path).trimEnd();
+  text = text.trimEnd();
   // Leading blanks of one line only: `\s*` after a multiline `^` would run over every
   // following line break again from each line start (quadratic).
   const diagnostic = /^[ \t]*[x×] (.+)$/m.exec(text);
   if (diagnostic) {
     const at = diagnosticPosition(text, source);
-    const frame = frameOf(text, path, at);
+    const frame = frameOf(text, shown, at);
     const where = at ? ` (${at.line}:${at.column})` : "";
     return fail(
       "syntax",
