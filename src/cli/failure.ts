@@ -3,6 +3,7 @@
  * `TransformFailure` shared by the Babel path (transform-file.ts) and the SWC path
  * (transform-swc.ts).
  */
+import { escapeControls } from "../core/escape.js";
 import type { FailureKind, TransformFailure } from "./transform-file.js";
 
 export type Fail = (kind: FailureKind, code: string, detail: string, loc?: string) => TransformFailure;
@@ -35,9 +36,13 @@ export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Compilers put `<file>: ` (or `[BABEL] <file>: `) in front of their messages; the CLI names the file itself. */
+/**
+ * Compilers put `<file>: ` (or `[BABEL] <file>: `) in front of their messages; the CLI names the
+ * file itself. smartasync/swc writes the name escaped (core/escape.ts), Babel raw.
+ */
 export function stripFile(message: string, file: string): string {
-  for (const prefix of [`[BABEL] ${file}: `, `${file}: `]) {
+  const shown = escapeControls(file);
+  for (const prefix of [`[BABEL] ${file}: `, `${file}: `, `${shown}: `]) {
     if (message.startsWith(prefix)) return message.slice(prefix.length);
   }
   return message;

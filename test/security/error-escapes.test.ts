@@ -172,6 +172,7 @@ describe("the CLI keeps a syntax error's position when the file's name holds a l
     "package.json": '{ "type": "module" }\n',
     "x\ny.js": "const a = 1;\nlet = (;\n",
     [`${EVIL}.js`]: "const a = 1;\nlet = (;\n",
+    [`${EVIL}-sa101.js`]: SA101_SOURCE,
   });
   for (const compiler of ["babel", "swc"]) {
     it(`--compiler ${compiler}: text and github formats`, () => {
@@ -181,6 +182,11 @@ describe("the CLI keeps a syntax error's position when the file's name holds a l
       expect(text.stdout).toContain(`${SHOWN}.js:2:1: error syntax-error: `);
       expect(text.stderr).toMatch(/^smartasync: x\\ny\.js: .+ \(2:[01]\)$/m);
       expect(text.stdout + text.stderr).not.toMatch(RAW);
+      // The SA error: named once, by its path (the compiler's own prefix taken off), the same frame.
+      expect(text.stderr).toContain(
+        `smartasync: ${SHOWN}-sa101.js: SA101: unexpected \`sync\` after @smartasync.`,
+      );
+      expect(text.stderr).toContain(`(${SHOWN}-sa101.js:1:21)\n${SA101_FRAME}`);
       const github = cli(["check", ".", "--compiler", compiler, "--format", "github"], dir);
       expect(github.stdout).toContain("::error file=x%0Ay.js,line=2,col=1,title=syntax-error::");
     });
