@@ -22,6 +22,7 @@
  * is asked in fast-path.ts only.
  */
 import { createRequire } from "node:module";
+import { missingPeerMessage } from "../core/peers.js";
 import type { CompileRequest, CompileResult } from "./types.js";
 import { MissingPeerError, optionsOf } from "./types.js";
 
@@ -47,10 +48,9 @@ function isPackageMissing(name: string): boolean {
   }
 }
 
-const SWC_MISSING =
-  'smartasync: the SWC engine needs @swc/core: `npm install --save-dev @swc/core`, or use the Babel engine (`engine: "babel"`, with @babel/core installed).';
-const BABEL_MISSING =
-  "smartasync: the Babel engine needs @babel/core (7.22 or later): `npm install --save-dev @babel/core`.";
+// One wording for a missing peer everywhere (core/peers.ts), plus the engine's own way out.
+const SWC_MISSING = `smartasync: ${missingPeerMessage("@swc/core", "the SWC engine (the default)")}, or set \`engine: "babel"\` (with @babel/core installed)`;
+const BABEL_MISSING = `smartasync: ${missingPeerMessage("@babel/core", "the Babel engine")}`;
 
 let swc: Promise<typeof import("./swc.js")> | undefined;
 let babel: Promise<typeof import("./babel.js")> | undefined;
