@@ -117,14 +117,15 @@ export async function pickCompiler(dir: string, given: CompilerName | undefined)
   const pick: Pick | undefined = given ? { compiler: given, why: "--compiler" } : detectCompiler(dir);
   if (!pick)
     throw new UsageError(
-      "no compiler to run smartasync in: install @babel/core (`npm install --save-dev @babel/core`) or @swc/core (`npm install --save-dev @swc/core`), then run again (or name one with --compiler)",
+      "no compiler to run smartasync in: install @babel/core (`npm i -D @babel/core`) or @swc/core (`npm i -D @swc/core`), then run again (or name one with --compiler)",
     );
   try {
     if (pick.compiler === "swc") await loadSwc();
     else await loadBabel(dir);
   } catch (e) {
     const message = (e as Error).message;
-    if (given) throw new UsageError(pick.compiler === "swc" ? message : `--compiler babel: ${message}`);
+    // The loaders' messages name the CLI and the option already (core/peers.ts wording).
+    if (given) throw new UsageError(message);
     throw new UsageError(
       `${pick.compiler === "swc" ? SWC_MISSING.replace(/^--compiler swc/, "SWC") : `Babel: ${message}`} (picked because ${pick.why}; name the other with --compiler ${pick.compiler === "swc" ? "babel" : "swc"})`,
     );

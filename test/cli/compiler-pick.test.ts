@@ -98,7 +98,7 @@ describe("a compiler that is not installed", () => {
     const { base, bin, project } = installWithout(["@swc", "@babel"]);
     try {
       const message =
-        "smartasync: no compiler to run smartasync in: install @babel/core (`npm install --save-dev @babel/core`) or @swc/core (`npm install --save-dev @swc/core`), then run again (or name one with --compiler)\n";
+        "smartasync: no compiler to run smartasync in: install @babel/core (`npm i -D @babel/core`) or @swc/core (`npm i -D @swc/core`), then run again (or name one with --compiler)\n";
       for (const args of [
         ["check", "src"],
         ["inspect", "src"],
@@ -110,7 +110,7 @@ describe("a compiler that is not installed", () => {
         status: 2,
         stdout: "",
         stderr:
-          "smartasync: --compiler babel: the Babel compiler is not installed: install it with `npm install --save-dev @babel/core`\n",
+          "smartasync: the smartasync CLI (--compiler babel) needs @babel/core (7.22 or later, or 8), which is not installed: install it with `npm i -D @babel/core`\n",
       });
     } finally {
       rmSync(base, { recursive: true, force: true });
@@ -128,7 +128,7 @@ describe("a compiler that is not installed", () => {
       expect(r.status).toBe(2);
       expect(r.stdout).toBe("");
       expect(r.stderr.trimEnd().split("\n")).toEqual([
-        `smartasync: SWC needs @swc/core (1.16 or later), which is not installed: install it with \`npm install --save-dev @swc/core\` (picked because ${join(project, "package.json")} lists @swc/core (devDependencies) and not @babel/core, and there is no Babel config; name the other with --compiler babel)`,
+        `smartasync: SWC needs @swc/core (1.16 or later), which is not installed: install it with \`npm i -D @swc/core\` (picked because ${join(project, "package.json")} lists @swc/core (devDependencies) and not @babel/core, and there is no Babel config; name the other with --compiler babel)`,
       ]);
       expect(run(bin, project, ["check", "src", "--compiler", "babel"]).status).toBe(0);
     } finally {
