@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The generated sections, in page order. */
-export const SECTIONS = ["run", "goals", "chart", "runtime", "babel", "swc", "server-load"];
+export const SECTIONS = ["run", "goals", "chart", "runtime", "babel", "swc", "real-files", "server-load"];
 
 // ——— numbers ———
 
@@ -425,6 +425,7 @@ function sectionRun(results) {
     ["runtime", results.runtime, "npm run bench:runtime", "bench/results/runtime.json"],
     ["Babel plugin", results.babel, "node bench/babel.mjs", "bench/results/babel.json"],
     ["SWC integration", results.swc, "npm run bench:swc", "bench/results/swc.json"],
+    ["real files", results.realFiles, "node bench/real-files.mjs", "bench/results/real-files.json"],
     ["server under load", results.serverLoad, "node bench/server-load.mjs", "bench/results/server-load.json"],
   ];
   for (const [name, r, fallback, file] of entries) {
@@ -494,6 +495,15 @@ function goals(results) {
         : `≤ ${g.limit}×${g.stretch ? ` (stretch ${g.stretch}×)` : ""}`;
     const met = g.stretch ? `${status(g.met)}; stretch ${g.stretchMet ? "met" : "not met"}` : status(g.met);
     rows.push([label ?? g.what, times(g.figure), limit, met]);
+  }
+  for (const g of results.realFiles?.goals ?? []) {
+    const label = {
+      "real-swc-plain": "real files as they are: smartasync/swc ÷ plain SWC",
+      "real-swc-annotated": "real files, one annotated function appended: smartasync/swc ÷ plain SWC",
+      "real-babel-plain": "real files as they are: Babel + smartasync ÷ Babel",
+      "real-babel-annotated": "real files, one annotated function appended: Babel + smartasync ÷ Babel",
+    }[g.id];
+    rows.push([label ?? g.what, times(g.figure), `≤ ${g.limit}×`, status(g.met)]);
   }
   if (!rows.length) return missing("npm run bench");
   return mdTable(["goal", "measured", "limit", "status"], rows);
@@ -798,6 +808,64 @@ function swcSection(results) {
   return lines.join("\n");
 }
 
+function realFiles(results) {
+  const r = results.realFiles;
+  if (!r?.swc || !r?.babel) return missing("node bench/real-files.mjs");
+  const m = machineOf(r);
+  const sp = (x) => `${durMs(x.q1)} – ${durMs(x.q3)}`;
+  const ratio = (x) => `${times(x.median)} (${times(x.q1)} – ${times(x.q3)})`;
+  const variant = { plain: "as they are", annotated: "one annotated function appended" };
+  const rows = [];
+  for (const [pair, [a, b]] of [
+    ["swc", ["swc", "smartasync/swc"]],
+    ["babel", ["babel", "babel+smartasync"]],
+  ]) {
+    for (const v of ["plain", "annotated"]) {
+      const x = r[pair][v];
+      rows.push([
+        variant[v],
+        ARM_LABEL[a],
+        durMs(x.totalMs[a].median),
+        sp(x.totalMs[a]),
+        ARM_LABEL[b],
+        durMs(x.totalMs[b].median),
+        sp(x.totalMs[b]),
+        ratio(x.ratio),
+      ]);
+    }
+  }
+  const top = [...(r.perFile ?? [])].sort((p, q) => q.swcRatio.plain - p.swcRatio.plain).slice(0, 10);
+  const diag = (d) => [...new Set([...(d?.swc ?? []), ...(d?.babel ?? [])])].join(", ") || "none";
+  return [
+    `Command: ${code(r.command ?? "node bench/real-files.mjs")}, ${stamp(m.date)}, @swc/core ${r.versions?.swc ?? "?"}, Babel ${r.versions?.babel ?? "?"}; ${r.files} files, ${fixed(r.bytes / 1024 / 1024, 2)} MiB, ${r.lines} lines; ${r.rounds} rounds after ${r.warm} warm-up rounds; load average ${load(m.loadStart)} at the start, ${load(m.loadEnd)} at the end. Raw figures: ${code("bench/results/real-files.json")}.`,
+    "",
+    mdTable(
+      ["files", "anchor", "total", "spread", "with smartasync", "total", "spread", "ratio (quartiles)"],
+      rows,
+      ["l", "l", "r", "r", "l", "r", "r", "r"],
+    ),
+    "",
+    "The ten files with the highest `smartasync/swc` ÷ SWC ratio as they are (median of the per-round ratios of each file; one file's ratio is far noisier than the totals'), and the diagnostics either compiler reports for them:",
+    "",
+    mdTable(
+      ["file", "KiB", "SWC, as is", "SWC, annotated", "Babel, as is", "Babel, annotated", "diagnostics"],
+      top.map((f) => [
+        code(f.file),
+        fixed(f.bytes / 1024, 0),
+        times(f.swcRatio.plain),
+        times(f.swcRatio.annotated),
+        times(f.babelRatio.plain),
+        times(f.babelRatio.annotated),
+        diag(f.diagnostics?.plain),
+      ]),
+      ["l", "r", "r", "r", "r", "r", "l"],
+    ),
+    ...(r.skipped?.length
+      ? ["", `Skipped: ${r.skipped.map((s) => `${code(s.file)} (${s.why})`).join(", ")}.`]
+      : []),
+  ].join("\n");
+}
+
 const STAGE_WHAT = {
   parseSync: "@swc/core parseSync (native parse, AST as JSON, JSON.parse)",
   lower: "lower.ts: SWC AST to Babel's shape, UTF-8 spans to offsets, comments",
@@ -843,6 +911,7 @@ const RENDER = {
   runtime,
   babel: babelSection,
   swc: swcSection,
+  "real-files": realFiles,
   "server-load": serverLoad,
 };
 
@@ -877,6 +946,7 @@ export function loadResults(dir = join(ROOT, "bench/results")) {
     runtime: read("runtime"),
     babel: read("babel"),
     swc: read("swc"),
+    realFiles: read("real-files"),
     serverLoad: read("server-load"),
   };
 }

@@ -224,6 +224,49 @@ const SAMPLE = {
       { id: "swc-vs-babel", what: "vs Babel", figure: 0.4, limit: 1, met: true },
     ],
   },
+  realFiles: {
+    machine,
+    command: "node bench/real-files.mjs --rounds 5",
+    versions: { swc: "1.16.22", babel: "8.1.2" },
+    files: 2,
+    bytes: 2 * 1024 * 1024,
+    lines: 40000,
+    skipped: [{ file: "node_modules/lodash-es/lodash.js", why: "not installed" }],
+    rounds: 5,
+    warm: 2,
+    swc: {
+      plain: { totalMs: { swc: s(110), "smartasync/swc": s(121) }, ratio: s(1.1, 0.05) },
+      annotated: { totalMs: { swc: s(130), "smartasync/swc": s(520) }, ratio: s(4, 0.05) },
+    },
+    babel: {
+      plain: { totalMs: { babel: s(2000), "babel+smartasync": s(2040) }, ratio: s(1.02, 0.05) },
+      annotated: { totalMs: { babel: s(2100), "babel+smartasync": s(2520) }, ratio: s(1.2, 0.05) },
+    },
+    perFile: [
+      {
+        file: "node_modules/v/a.js",
+        bytes: 1024 * 1024,
+        lines: 30000,
+        swcRatio: { plain: 1.5, annotated: 5 },
+        babelRatio: { plain: 1.1, annotated: 1.3 },
+        diagnostics: { plain: { swc: ["SA204"], babel: ["SA204"] }, annotated: { swc: [], babel: [] } },
+      },
+      {
+        file: "node_modules/v/b.js",
+        bytes: 1024 * 1024,
+        lines: 10000,
+        swcRatio: { plain: 1.01, annotated: 3 },
+        babelRatio: { plain: 1, annotated: 1.1 },
+        diagnostics: { plain: { swc: [], babel: [] }, annotated: { swc: [], babel: [] } },
+      },
+    ],
+    goals: [
+      { id: "real-swc-plain", what: "plain", figure: 1.1, limit: 1.05, met: false },
+      { id: "real-swc-annotated", what: "annotated", figure: 4, limit: 3, met: false },
+      { id: "real-babel-plain", what: "babel plain", figure: 1.02, limit: 1.3, met: true },
+      { id: "real-babel-annotated", what: "babel annotated", figure: 1.2, limit: 1.3, met: true },
+    ],
+  },
   serverLoad: {
     machine,
     command: "node bench/server-load.mjs --duration 8 --report-connections 4 --health-connections 10",
@@ -397,6 +440,17 @@ describe("render-performance", () => {
     expect(line("smartasync/swc on the annotated file")).toContain("6.50×");
     expect(line("smartasync/swc on the annotated file")).toContain("**not met**; stretch not met");
     expect(line("smartasync/swc on files with no annotation")).toMatch(/1\.03×.*\| met +\|$/);
+    expect(line("real files as they are: smartasync/swc")).toMatch(/1\.10×.*\*\*not met\*\*/);
+    expect(line("real files, one annotated function appended: Babel")).toMatch(/1\.20×.*\| met +\|$/);
+    const real = md.slice(
+      md.indexOf("<!-- render:real-files -->"),
+      md.indexOf("<!-- /render:real-files -->"),
+    );
+    // Highest ratio first; the skipped file is named; the per-round ratio with its quartiles.
+    expect(real.indexOf("node_modules/v/a.js")).toBeLessThan(real.indexOf("node_modules/v/b.js"));
+    expect(real).toContain("`node_modules/lodash-es/lodash.js` (not installed)");
+    expect(real).toContain("4.00× (3.80× – 4.20×)");
+    expect(real).toContain("load average 0.50 / 0.60 / 0.70 at the start");
     // Another library's ratio is shown, never judged against our goals.
     expect(goals).not.toContain("tinypool");
     // Machine, date and command come from the results.

@@ -1,0 +1,336 @@
+// Real files, as a build meets them: about 40 built sources of installed npm packages (vite's
+// dist chunks, @babel/core and @babel/traverse, postcss, rolldown, lodash-es when installed),
+// each compiled twice — as it is, and with one small annotated function appended (plus a call of
+// it from sync code) — through
+//   plain `@swc/core` transformSync  vs  `smartasync/swc` transformSync, and
+//   Babel (the same preset-less config)  vs  Babel + smartasync.
+// Each pair runs file by file in a balanced order (A B, then B A for the next file and round),
+// in its own pass (Babel's garbage would otherwise land on the SWC arm that runs after it); each
+// round sums each arm's time per variant, and the figures are per-round ratios and medians.
+// The files keep their real paths, so their imports are followed as a bundler would follow them
+// (`./node.js` of vite's chunks, and so on).
+//
+// Run: node bench/real-files.mjs [--quick] [--rounds N] (part of `npm run bench`). Needs dist/.
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import * as babel from "@babel/core";
+import swc from "@swc/core";
+import smartasync from "../dist/babel-plugin/index.js";
+import * as smartasyncSwc from "../dist/swc-plugin/index.js";
+import {
+  balancedOrder,
+  lineCount,
+  machine,
+  median,
+  pairedRatios,
+  ROOT,
+  summary,
+  table,
+  writeResults,
+} from "./lib.mjs";
+
+const quick = process.argv.includes("--quick");
+const roundsArg = process.argv.indexOf("--rounds");
+const startMachine = machine();
+const require = createRequire(import.meta.url);
+
+/**
+ * The files, by path under node_modules. Packages that are not installed, and files a new
+ * version renamed (rolldown's chunk names carry a hash), are skipped and listed when the bench
+ * runs and in its results.
+ */
+export const FILES = [
+  // vite 8: the dist chunks (build.js imports ./node.js, 1.4 MB, which holds template literals
+  // such as `import initWasm from "${wasmHelperId}"` and comments naming `export * from '...'`).
+  "vite/dist/node/chunks/build.js",
+  "vite/dist/node/chunks/dist.js",
+  "vite/dist/node/chunks/lib.js",
+  "vite/dist/node/chunks/postcss-import.js",
+  "vite/dist/node/cli.js",
+  "vite/dist/node/index.js",
+  "vite/dist/node/module-runner.js",
+  // @babel/core and @babel/traverse 8 (bundled into a few files).
+  "@babel/core/lib/index-shared.js",
+  "@babel/core/lib/caching-shared.js",
+  "@babel/traverse/lib/index.js",
+  // @babel/core and @babel/traverse 7 (one file per module, CommonJS).
+  "babel7-core/lib/index.js",
+  "babel7-core/lib/transform.js",
+  "babel7-core/lib/parse.js",
+  "babel7-core/lib/transformation/index.js",
+  "babel7-core/lib/transformation/normalize-file.js",
+  "babel7-core/lib/transformation/file/file.js",
+  "babel7-core/lib/config/full.js",
+  "babel7-core/lib/config/partial.js",
+  "babel7-core/lib/config/config-chain.js",
+  "babel7-core/lib/config/config-descriptors.js",
+  "babel7-core/lib/config/caching.js",
+  "babel7-core/node_modules/@babel/traverse/lib/index.js",
+  "babel7-core/node_modules/@babel/traverse/lib/context.js",
+  "babel7-core/node_modules/@babel/traverse/lib/path/index.js",
+  "babel7-core/node_modules/@babel/traverse/lib/path/conversion.js",
+  "babel7-core/node_modules/@babel/traverse/lib/path/modification.js",
+  "babel7-core/node_modules/@babel/traverse/lib/scope/index.js",
+  // postcss 8 (CommonJS).
+  "postcss/lib/lazy-result.js",
+  "postcss/lib/parser.js",
+  "postcss/lib/node.js",
+  "postcss/lib/container.js",
+  "postcss/lib/stringifier.js",
+  "postcss/lib/map-generator.js",
+  "postcss/lib/input.js",
+  "postcss/lib/tokenize.js",
+  "postcss/lib/processor.js",
+  // rolldown (ES modules, hashed chunk names).
+  "rolldown/dist/index.mjs",
+  "rolldown/dist/utils-index.mjs",
+  "rolldown/dist/shared/logger-LvdykevT.mjs",
+  "rolldown/dist/shared/bindingify-input-options-BjFSnI07.mjs",
+  // lodash-es (ES modules, one function a file).
+  "lodash-es/lodash.js",
+  "lodash-es/template.js",
+  "lodash-es/_baseClone.js",
+  "lodash-es/debounce.js",
+];
+
+/** What the annotated variant appends: one small smartasync function and a sync caller. */
+export const APPENDED = `
+// @smartasync
+async function smartasyncBenchStep(n) {
+  const doubled = n * 2;
+  return doubled + 1;
+}
+function smartasyncBenchRun() {
+  return smartasyncBenchStep(20);
+}
+`;
+
+// Both SWC arms get the same options (smartasync's own are removed before SWC sees them);
+// `isModule: "unknown"` is SWC's counterpart of Babel's "unambiguous".
+const swcOptions = (filename) => ({
+  filename,
+  swcrc: false,
+  isModule: "unknown",
+  jsc: { parser: { syntax: "ecmascript" }, target: "es2022" },
+});
+const babelOptions = { babelrc: false, configFile: false, sourceType: "unambiguous", compact: false };
+
+const plainSwc = swc.transformSync;
+const ARMS = {
+  swc: (code, filename) => plainSwc(code, swcOptions(filename)),
+  "smartasync/swc": (code, filename) =>
+    smartasyncSwc.transformSync(code, { ...swcOptions(filename), smartasync: {} }),
+  babel: (code, filename) => babel.transformSync(code, { ...babelOptions, filename }),
+  "babel+smartasync": (code, filename) =>
+    babel.transformSync(code, { ...babelOptions, filename, plugins: [smartasync] }),
+};
+const PAIRS = {
+  swc: ["swc", "smartasync/swc"],
+  babel: ["babel", "babel+smartasync"],
+};
+const VARIANTS = ["plain", "annotated"];
+
+// ——— the files ———
+const skipped = [];
+const files = [];
+for (const rel of FILES) {
+  const file = join(ROOT, "node_modules", rel);
+  if (!existsSync(file)) {
+    skipped.push({ file: `node_modules/${rel}`, why: "not installed" });
+    continue;
+  }
+  const code = readFileSync(file, "utf8");
+  const variants = { plain: code, annotated: `${code}${code.endsWith("\n") ? "" : "\n"}${APPENDED}` };
+  // Every arm must accept both variants (else the arms would compile different sets), and the
+  // annotated variant must really be analysed: its report lists the appended function.
+  const problem = (() => {
+    try {
+      for (const v of VARIANTS) for (const arm of Object.keys(ARMS)) ARMS[arm](variants[v], file);
+      const report = ARMS["smartasync/swc"](variants.annotated, file).smartasync;
+      if (!report.functions.some((f) => f.name === "smartasyncBenchStep"))
+        return "the appended function is not in the report";
+    } catch (e) {
+      return String(e?.message ?? e).split("\n")[0];
+    }
+    return undefined;
+  })();
+  if (problem) skipped.push({ file: `node_modules/${rel}`, why: problem });
+  else files.push({ rel: `node_modules/${rel}`, file, variants });
+}
+for (const s of skipped) console.warn(`skipped ${s.file}: ${s.why}`);
+if (!files.length) throw new Error("real-files: none of the listed files is installed");
+const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.variants.plain), 0);
+const lines = files.reduce((n, f) => n + lineCount(f.variants.plain), 0);
+
+// ——— the rounds ———
+/**
+ * One pass over the files for a pair of arms: per file and variant, both arms in a balanced
+ * order that changes from file to file and round to round. Returns, per variant and arm, each
+ * round's total, and per file each round's ratio (second arm ÷ first).
+ */
+function pass(pair, rounds, warm) {
+  const totals = Object.fromEntries(VARIANTS.map((v) => [v, { [pair[0]]: [], [pair[1]]: [] }]));
+  const perFile = files.map(() => Object.fromEntries(VARIANTS.map((v) => [v, []])));
+  for (let r = -warm; r < rounds; r++) {
+    const sum = Object.fromEntries(VARIANTS.map((v) => [v, { [pair[0]]: 0, [pair[1]]: 0 }]));
+    files.forEach(({ file, variants }, i) => {
+      VARIANTS.forEach((v, k) => {
+        const t = {};
+        for (const a of balancedOrder(2, i + r + k)) {
+          const t0 = performance.now();
+          ARMS[pair[a]](variants[v], file);
+          t[pair[a]] = performance.now() - t0;
+        }
+        sum[v][pair[0]] += t[pair[0]];
+        sum[v][pair[1]] += t[pair[1]];
+        if (r >= 0) perFile[i][v].push(t[pair[1]] / t[pair[0]]);
+      });
+    });
+    if (r >= 0) for (const v of VARIANTS) for (const a of pair) totals[v][a].push(sum[v][a]);
+  }
+  return { totals, perFile };
+}
+
+const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : quick ? 3 : 9;
+const warm = quick ? 1 : 2;
+const t0 = performance.now();
+const swcPass = pass(PAIRS.swc, rounds, warm);
+const babelPass = pass(PAIRS.babel, rounds, warm);
+const seconds = (performance.now() - t0) / 1000;
+
+// What each file's report says (diagnostics of smartasync/swc and of Babel, by variant).
+const diagnostics = files.map(({ file, variants }) =>
+  Object.fromEntries(
+    VARIANTS.map((v) => {
+      const s = ARMS["smartasync/swc"](variants[v], file).smartasync.diagnostics.map((d) => d.code);
+      const b = ARMS["babel+smartasync"](variants[v], file).metadata.smartasync.diagnostics.map(
+        (d) => d.code,
+      );
+      return [v, { swc: s, babel: b }];
+    }),
+  ),
+);
+
+// ——— results ———
+const pairSummary = (p, pair) =>
+  Object.fromEntries(
+    VARIANTS.map((v) => [
+      v,
+      {
+        totalMs: { [pair[0]]: summary(p.totals[v][pair[0]]), [pair[1]]: summary(p.totals[v][pair[1]]) },
+        ratio: summary(pairedRatios(p.totals[v][pair[1]], p.totals[v][pair[0]])),
+      },
+    ]),
+  );
+const swcResult = pairSummary(swcPass, PAIRS.swc);
+const babelResult = pairSummary(babelPass, PAIRS.babel);
+const perFile = files.map((f, i) => ({
+  file: f.rel,
+  bytes: Buffer.byteLength(f.variants.plain),
+  lines: lineCount(f.variants.plain),
+  swcRatio: Object.fromEntries(VARIANTS.map((v) => [v, median(swcPass.perFile[i][v])])),
+  babelRatio: Object.fromEntries(VARIANTS.map((v) => [v, median(babelPass.perFile[i][v])])),
+  diagnostics: diagnostics[i],
+}));
+const goal = (id, what, figure, limit) => ({ id, what, figure, limit, met: figure <= limit });
+const command = `node bench/real-files.mjs${quick ? " --quick" : ""}${roundsArg > 0 ? ` --rounds ${rounds}` : ""}`;
+const results = {
+  machine: startMachine,
+  command,
+  versions: { swc: require("@swc/core/package.json").version, babel: babel.version },
+  setup: {
+    swcOptions: { ...swcOptions("<file>"), smartasync: {} },
+    babelOptions,
+    appended: APPENDED,
+  },
+  files: files.length,
+  bytes,
+  lines,
+  skipped,
+  rounds,
+  warm,
+  seconds,
+  swc: swcResult,
+  babel: babelResult,
+  perFile,
+  goals: [
+    goal(
+      "real-swc-plain",
+      "smartasync/swc ÷ @swc/core, files as they are",
+      swcResult.plain.ratio.median,
+      1.05,
+    ),
+    goal(
+      "real-swc-annotated",
+      "smartasync/swc ÷ @swc/core, one annotated function appended",
+      swcResult.annotated.ratio.median,
+      3,
+    ),
+    goal(
+      "real-babel-plain",
+      "Babel + smartasync ÷ Babel, files as they are",
+      babelResult.plain.ratio.median,
+      1.3,
+    ),
+    goal(
+      "real-babel-annotated",
+      "Babel + smartasync ÷ Babel, one annotated function appended",
+      babelResult.annotated.ratio.median,
+      1.3,
+    ),
+  ],
+};
+writeResults("real-files", results);
+
+// ——— console ———
+const ms = (x) => `${x.toFixed(1)} ms`;
+const x = (s) => `${s.median.toFixed(2)}x (${s.q1.toFixed(2)}–${s.q3.toFixed(2)})`;
+console.log(
+  `\nReal files: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB, ${lines} lines; ${rounds} rounds (+${warm} warm-up), ${seconds.toFixed(0)} s; medians of per-round totals and ratios\n`,
+);
+console.log(
+  table([
+    ["variant", "swc", "smartasync/swc", "ratio", "babel", "babel+smartasync", "ratio"],
+    ...VARIANTS.map((v) => [
+      v,
+      ms(swcResult[v].totalMs.swc.median),
+      ms(swcResult[v].totalMs["smartasync/swc"].median),
+      x(swcResult[v].ratio),
+      ms(babelResult[v].totalMs.babel.median),
+      ms(babelResult[v].totalMs["babel+smartasync"].median),
+      x(babelResult[v].ratio),
+    ]),
+  ]),
+);
+console.log(
+  "\nper file (median of per-round ratios), highest smartasync/swc ratio on the file as it is first\n",
+);
+console.log(
+  table([
+    [
+      "file",
+      "KiB",
+      "swc plain",
+      "swc annotated",
+      "babel plain",
+      "babel annotated",
+      "diagnostics (swc, plain)",
+    ],
+    ...[...perFile]
+      .sort((p, q) => q.swcRatio.plain - p.swcRatio.plain)
+      .map((f) => [
+        f.file,
+        (f.bytes / 1024).toFixed(0),
+        f.swcRatio.plain.toFixed(2),
+        f.swcRatio.annotated.toFixed(2),
+        f.babelRatio.plain.toFixed(2),
+        f.babelRatio.annotated.toFixed(2),
+        f.diagnostics.plain.swc.join(" "),
+      ]),
+  ]),
+);
+console.log("");
+for (const g of results.goals)
+  console.log(`goal ${g.id}: ${g.figure.toFixed(2)}x vs ${g.limit}x: ${g.met ? "met" : "NOT met"}`);
+console.log("written bench/results/real-files.json");
