@@ -8,7 +8,7 @@
 import type { ModuleGraph } from "../core/analysis/module-graph.js";
 import { mayContainAnnotation, mayContainMisspelling } from "../core/annotation.js";
 import { scanImports } from "../core/import-scan.js";
-import { hasFacts } from "../core/module-facts.js";
+import { hasFacts, hasProblem, quietProblems } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 
 /**
@@ -24,19 +24,25 @@ export function nothingToDo(
   if (mayContainAnnotation(code, options.runtime) || mayContainMisspelling(code)) return false;
   if (filename === undefined) return true;
   if (!graph) return !/\b(?:import|export|require)\b/.test(code);
-  return !importsAnythingKnown(code, filename, graph);
+  return !importsAnythingKnown(code, filename, graph, options.runtime);
 }
 
 /**
- * Does anything this file imports hold smartasync functions, or (for an import or re-export)
- * fail to be analysed? One scanner (core/import-scan.ts) for every import form, comments
- * between the words included; `import("x")` is not analysed.
+ * Does anything this file imports hold smartasync functions, or (for a static import) fail to
+ * be analysed, which is worth an SA204 if a call goes through it? The scan (core/import-scan.ts)
+ * reads the file as a tokenizer does, so an import written inside a string, a template literal,
+ * a comment or JSX text is none; `import("x")` is not analysed.
  */
-function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph): boolean {
+function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph, runtime: string): boolean {
+  let quiet: boolean | undefined;
   for (const { specifier, kind } of scanImports(code)) {
     if (kind === "dynamic") continue;
     const facts = graph.ofImport(specifier, filename, "facts");
-    if (hasFacts(facts) || (kind === "static" && facts.problem)) return true;
+    if (hasFacts(facts)) return true;
+    if (kind !== "static" || !hasProblem(facts)) continue;
+    // Third-party code that never asked for smartasync gets no SA204: no parse to look for one.
+    quiet ??= quietProblems(filename, code, runtime);
+    if (!quiet) return true;
   }
   return false;
 }

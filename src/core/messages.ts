@@ -40,8 +40,8 @@ export const MSG = {
     `\`${call}\` is returned from a callback passed to a function smartasync does not know, so whether it will be awaited cannot be known; it stays a plain call.${variant ? ` Call \`${variant}\` for the value, or make the callback async and \`await\` it, to choose explicitly.` : ""}`,
   blocking: (call: string, variant: string) =>
     `\`${call}\` runs a blocking sync function on the event loop of async code. Write \`await ${call}\` to run it off the thread (it becomes \`${variant}\`), or keep it if blocking here is intended.`,
-  unanalysable: (source: string, problem: string) =>
-    `the imported module "${source}" ${problem}, so calls of its functions stay plain calls here. Fix the import, or ignore this if it holds no smartasync functions.`,
+  unanalysable: (source: string, problem: string, call: string, line: number) =>
+    `\`${call}\` (line ${line}) is called through the imported module "${source}", which ${problem}, so its calls stay plain calls here. Fix the import, or ignore this if it holds no smartasync functions.`,
   internal: (message: string) =>
     /Maximum call stack size exceeded/.test(message)
       ? // A limit, not a bug: the analysis recurses, and V8's stack ends (test/reliability, depth).

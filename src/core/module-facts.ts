@@ -1,5 +1,7 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { mayContainAnnotation } from "./annotation.js";
+import { type ScannedReExport, scanModule } from "./import-scan.js";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
 
 /**
@@ -28,8 +30,13 @@ export interface ModuleFacts {
   exports: Map<string, ExportFact>;
   /** Kinds of annotated class and object methods by name, for `obj.m()` dispatch. */
   methods: Map<string, Set<FunctionKind>>;
-  /** A located warning about this module (missing, unparsable), reported at the import. */
+  /**
+   * What keeps this module from being analysed (missing, unparsable, a re-export of `*` from a
+   * missing module), for a call through it of any name it is not known to export (SA204).
+   */
   problem?: string;
+  /** Exported name → why it cannot be followed (`export { f } from "./missing"`), for calls of that name. */
+  problems?: Map<string, string>;
   /** `export * as ns from "./x"`: the facts of `./x`, reached as `ns.f()` by importers. */
   namespaces?: Map<string, ModuleFacts>;
   /** A CommonJS module: its default import is `module.exports`, so `lib.f()` reaches `f`. */
@@ -41,6 +48,38 @@ export const EMPTY_FACTS: ModuleFacts = { exports: new Map(), methods: new Map()
 /** Whether a module holds anything smartasync for an importer (the fast paths ask this). */
 export function hasFacts(facts: ModuleFacts): boolean {
   return facts.exports.size > 0 || facts.methods.size > 0 || (facts.namespaces?.size ?? 0) > 0;
+}
+
+/**
+ * Why a call of `name` through this module is not followed, if something about the module
+ * keeps it from being known (SA204): a problem of that name, or of the whole module for a name
+ * it is not known to export (`name` undefined: any call through it).
+ */
+export function problemOf(facts: ModuleFacts, name: string | undefined): string | undefined {
+  const own = name === undefined ? undefined : facts.problems?.get(name);
+  if (own) return own;
+  return name !== undefined && facts.exports.has(name) ? undefined : facts.problem;
+}
+
+/** Whether a call through this module may be worth an SA204 (the fast paths ask this). */
+export function hasProblem(facts: ModuleFacts): boolean {
+  return facts.problem !== undefined || (facts.problems?.size ?? 0) > 0;
+}
+
+/** Whether `path` lies in an installed package (a `node_modules` directory on its way). */
+export function inNodeModules(path: string | undefined): boolean {
+  return path !== undefined && /[\\/]node_modules[\\/]/.test(path);
+}
+
+/**
+ * Third-party code that never asked for smartasync — a file under `node_modules` with no
+ * annotation — has no problem worth an SA204: not about its own imports when it is compiled
+ * (a bundler that compiles dependencies), not about its re-exports or its syntax when another
+ * file imports it. A package that ships smartasync functions says so in a manifest, which is
+ * read instead of its files.
+ */
+export function quietProblems(path: string | undefined, source: string, runtime?: string): boolean {
+  return inNodeModules(path) && !mayContainAnnotation(source, runtime);
 }
 
 /** The problem of a file that vanished or cannot be read. */
@@ -80,49 +119,15 @@ export class FactsCache {
 }
 
 /** `export * from "x"`, `export { a, b as c } from "x"`, `export { default as f } from "x"`. */
-export interface ReExport {
-  from: string;
-  /** undefined for `export *`; else exported name → imported name. */
-  names?: Map<string, string>;
-  /** `export * as ns from "x"`: the name of the namespace. */
-  namespace?: string;
-}
-
-// `[^{}]` (not `[^}]`) and one alternative per quote: a run of unclosed `export {` or quotes is
-// read once, not once per start; `[^\w$]` for `\b`, so recheck can prove it linear
-// (test/security/redos.test.ts).
-const RE_EXPORT =
-  /(?:^|[^\w$])export\s*(\*(?:\s*as\s+([\w$]+))?|\{([^{}]*)\})\s*from\s*(?:"([^"]+)"|'([^']+)')/g;
+export type ReExport = ScannedReExport;
 
 /**
- * Re-exports found by scanning the text: enough for barrel files, which carry no annotation and
- * so are never parsed (the fast path of DESIGN §9 depends on not parsing them).
+ * Re-exports found by scanning the text (core/import-scan.ts): enough for barrel files, which
+ * carry no annotation and so are never parsed (the fast path of DESIGN §9 depends on not parsing
+ * them). A re-export written inside a comment, a string or a template literal is not one.
  */
 export function scanReExports(source: string): ReExport[] {
-  const out: ReExport[] = [];
-  for (const m of source.matchAll(RE_EXPORT)) {
-    const from = m[4] ?? m[5];
-    if (m[1].startsWith("*")) {
-      out.push(m[2] === undefined ? { from } : { from, namespace: m[2] });
-      continue;
-    }
-    const names = new Map<string, string>();
-    for (const part of m[3].split(",")) {
-      // Words split on whitespace (`/\s+as\s+/` retries from every blank of a run: quadratic).
-      const words = part.trim().split(/\s+/);
-      if (words.length > 1 && words[0] === "type") words.shift();
-      const [imported, exported] =
-        words[1] === "as" ? [words[0], words.slice(2).join(" ")] : [words.join(" ")];
-      // String names (`export { "a-b" as ab } from`) are kept without their quotes.
-      const bare = (w: string) => {
-        const v = w.trim();
-        return v.length > 1 && (v[0] === '"' || v[0] === "'") && v.at(-1) === v[0] ? v.slice(1, -1) : v;
-      };
-      if (imported) names.set(bare(exported ?? imported), bare(imported));
-    }
-    out.push({ from, names });
-  }
-  return out;
+  return scanModule(source).reExports;
 }
 
 type FactTable = Record<string, Omit<ExportFact, "from">>;

@@ -699,6 +699,35 @@ describe("modules (SWC)", () => {
     expect([r.code, r.map]).toEqual([plain.code, plain.map]);
   });
 
+  it("an import of a missing file that nothing is called through: no SA204, in either compiler", () => {
+    const src = 'import { load } from "./does-not-exist.js";\nexport function m() { return typeof load; }\n';
+    expect(both(src).report!.diagnostics).toEqual([]);
+    const annotated = `${src}// @smartasync\nasync function f() { return 1 }\nexport const g = () => f();\n`;
+    expect(both(annotated).report!.diagnostics).toEqual([]);
+  });
+
+  it("the SA204 message names the import, its problem and the call through it", () => {
+    const src =
+      'import * as lib from "./does-not-exist.js";\nexport function m() {\n  return lib.load(1);\n}\n';
+    const r = both(src);
+    expect(r.report!.diagnostics.map((d) => d.message)).toEqual([
+      '`lib.load()` (line 3) is called through the imported module "./does-not-exist.js", which cannot be found, so its calls stay plain calls here. Fix the import, or ignore this if it holds no smartasync functions.',
+    ]);
+  });
+
+  it("a file under node_modules with no annotation gets no SA204 (third-party code never asked)", () => {
+    const dir = join(ROOT, ".tmp", "adversarial-swc", "node_modules", "vendor");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "index.js");
+    const src = 'import { load } from "./does-not-exist.js";\nexport function m() { return load(); }\n';
+    writeFileSync(file, src);
+    const r = both(src, file);
+    expect(r.report!.diagnostics).toEqual([]);
+    // The same file, annotated, asked for smartasync: the warning is back.
+    const annotated = `${src}// @smartasync\nasync function f() { return 1 }\nexport const g = () => f();\n`;
+    expect(both(annotated, file).report!.diagnostics.map((d) => d.code)).toEqual(["SA204"]);
+  });
+
   it("output of a first pass, compiled again: nothing generated (plain SWC's output of it)", () => {
     const once = both("// @smartasync\nasync function f() { return 1 }\n").code;
     parses(once, 8);

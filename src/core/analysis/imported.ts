@@ -1,7 +1,14 @@
 import type { types as t } from "@babel/core";
 import { scanImports } from "../import-scan.js";
 import { MSG } from "../messages.js";
-import { type ExportFact, hasFacts, type ModuleFacts } from "../module-facts.js";
+import {
+  type ExportFact,
+  hasFacts,
+  hasProblem,
+  type ModuleFacts,
+  problemOf,
+  quietProblems,
+} from "../module-facts.js";
 import { identifierHint, isIdentifierName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
 import type { Unfollowed } from "./calls.js";
@@ -9,7 +16,7 @@ import { peelCallee } from "./calls.js";
 import { type Ctx, warn } from "./ctx.js";
 import type { Names } from "./names.js";
 import type { Binding } from "./scope.js";
-import type { Node } from "./tree.js";
+import { forEachChild, type Node } from "./tree.js";
 import { memberName } from "./view.js";
 
 /** A smartasync function this file imports, as a call site reaches it. */
@@ -60,6 +67,20 @@ export interface VariantImport {
   local: string;
 }
 
+/** How a callee reads in a message: `load()`, `lib.load()`, `require("./x").load()`. */
+function calleeText(callee: Node): string {
+  const n = peelCallee(callee);
+  if (n.type === "Identifier") return `${n.name}()`;
+  if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
+    const o = peelCallee(n.object as Node);
+    const src = requireSource(o);
+    const obj =
+      o.type === "Identifier" ? o.name : src !== undefined ? `require(${JSON.stringify(src)})` : "…";
+    return `${obj}.${memberName(n) ?? "[…]"}()`;
+  }
+  return "…()";
+}
+
 export function requireSource(node: Node | null | undefined): string | undefined {
   if (
     node?.type === "CallExpression" &&
@@ -103,12 +124,21 @@ export class ImportedFns {
     return f;
   }
 
-  /** SA204, once per import, when a call goes through an import that could not be analysed. */
-  private problem(source: string, facts: ModuleFacts, at: Node): void {
-    if (!facts.problem || this.warned.has(source)) return;
+  /**
+   * SA204, once per import, when a call goes through an import that could not be analysed: the
+   * warning names the import, what is wrong with it and the first call through it (the route).
+   * Never in third-party code that did not ask for smartasync (module-graph.ts `quietProblems`).
+   */
+  private problem(source: string, facts: ModuleFacts, at: Node, call: Node, name: string | undefined): void {
+    const why = problemOf(facts, name);
+    if (!why || this.warned.has(source)) return;
     this.warned.add(source);
-    warn(this.ctx, "SA204", at, MSG.unanalysable(source, facts.problem));
+    this.quiet ??= quietProblems(this.ctx.filename, this.ctx.code, this.ctx.options.runtime);
+    if (this.quiet) return;
+    warn(this.ctx, "SA204", at, MSG.unanalysable(source, why, calleeText(call), call.loc?.start.line ?? 0));
   }
+
+  private quiet?: boolean;
 
   /** Every import of the file, for the fast path and for method dispatch. */
   *sources(): Generator<string> {
@@ -135,16 +165,59 @@ export class ImportedFns {
     }
   }
 
-  /** SA204 for every import that could not be analysed (files that are otherwise left alone). */
+  /**
+   * SA204 in a file that is otherwise left alone (no annotation, nothing smartasync imported):
+   * only for an import with a problem that some call goes through (`load()` of
+   * `import { load }`, `lib.load()` of `import * as lib`). The calls are found by one walk, and
+   * only when an import has a problem; an import nothing is called through stays silent.
+   */
   reportProblems(): void {
+    // Local name → its import; `imported` is undefined for a module object (`ns.f()` names f).
+    const through = new Map<
+      string,
+      { source: string; decl: Node; facts: ModuleFacts; imported: string | undefined }
+    >();
     for (const s of this.ctx.program.body) {
-      const source =
-        s.type === "ImportDeclaration" ||
-        s.type === "ExportNamedDeclaration" ||
-        s.type === "ExportAllDeclaration"
-          ? s.source?.value
-          : undefined;
-      if (source) this.problem(source, this.factsOf(source), s);
+      if (s.type !== "ImportDeclaration" || s.importKind === "type" || !s.specifiers.length) continue;
+      const facts = this.factsOf(s.source.value);
+      if (!hasProblem(facts)) continue;
+      for (const sp of s.specifiers) {
+        if (sp.type === "ImportSpecifier" && sp.importKind === "type") continue;
+        const imported =
+          sp.type === "ImportNamespaceSpecifier" || (sp.type === "ImportDefaultSpecifier" && facts.commonjs)
+            ? undefined
+            : importedName(sp);
+        through.set(sp.local.name, { source: s.source.value, decl: s, facts, imported });
+      }
+    }
+    if (!through.size) return;
+    const stack: Node[] = [this.ctx.program as Node];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (
+        n.type === "CallExpression" ||
+        n.type === "OptionalCallExpression" ||
+        n.type === "TaggedTemplateExpression"
+      ) {
+        const callee = peelCallee((n.type === "TaggedTemplateExpression" ? n.tag : n.callee) as Node);
+        const base =
+          callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression"
+            ? peelCallee(callee.object as Node)
+            : callee;
+        const hit = base.type === "Identifier" ? through.get(base.name) : undefined;
+        if (hit) {
+          // `f()` of `import { f }` names f; `ns.f()` of `import * as ns` names f too.
+          const name =
+            base === callee ? hit.imported : hit.imported === undefined ? memberName(callee) : hit.imported;
+          this.problem(hit.source, hit.facts, hit.decl, callee, name);
+        }
+      }
+      const children: Node[] = [];
+      forEachChild(n, (c) => {
+        children.push(c);
+      });
+      // Source order: the first call through an import is the one the warning names.
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     }
   }
 
@@ -322,7 +395,7 @@ export class ImportedFns {
       if (name === undefined) return undefined;
       const o = this.moduleObject(callee.object as Node);
       if (!o) return undefined;
-      const ref = this.fromFacts(o.source, o.facts, o.at, name, "member", undefined);
+      const ref = this.fromFacts(o.source, o.facts, o.at, name, "member", undefined, callee);
       if (ref && "unfollowed" in ref) return ref;
       const at = ref && o.cjs ? this.mutatedAt(o.cjs, name) : undefined;
       if (ref && at)
@@ -342,10 +415,15 @@ export class ImportedFns {
     if (binding!.kind === "module" && (b.type === "ImportSpecifier" || b.type === "ImportDefaultSpecifier")) {
       const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
       const source = decl.source.value;
-      return this.fromFacts(source, this.factsOf(source), decl, importedName(b), "ident", {
-        kind: "import",
+      return this.fromFacts(
+        source,
+        this.factsOf(source),
         decl,
-      });
+        importedName(b),
+        "ident",
+        { kind: "import", decl },
+        callee,
+      );
     }
     // `const { f } = require("./lib")`, `const { f } = ns`, `let { f } = lib` (never assigned).
     if (b.type !== "VariableDeclarator" || b.id.type !== "ObjectPattern" || !b.init) return undefined;
@@ -363,7 +441,7 @@ export class ImportedFns {
     const o = this.moduleObject(b.init as Node);
     if (!o) return undefined;
     const name = prop.key.type === "Identifier" ? prop.key.name : prop.key.value;
-    const ref = this.fromFacts(o.source, o.facts, b, name, "ident", { kind: "require", pattern });
+    const ref = this.fromFacts(o.source, o.facts, b, name, "ident", { kind: "require", pattern }, callee);
     if (ref && "unfollowed" in ref) return ref;
     if (ref && prop.value.type === "AssignmentPattern") {
       return {
@@ -414,8 +492,9 @@ export class ImportedFns {
     name: string,
     shape: ImportedRef["shape"],
     holder: Holder | undefined,
+    callee: Node,
   ): ImportedRef | Unfollowed | undefined {
-    this.problem(source, facts, at);
+    this.problem(source, facts, at, callee, name);
     let fact = facts.exports.get(name);
     let explicit = false;
     if (!fact) {

@@ -1,13 +1,15 @@
 import { relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
+import { type ScannedImport, scanModule } from "../import-scan.js";
 import { planSyncVariant } from "../inline.js";
 import {
   EMPTY_FACTS,
   type ExportFact,
   FactsCache,
   factsFromManifest,
+  hasFacts,
+  inNodeModules,
   type ModuleFacts,
-  scanReExports,
   UNREADABLE,
 } from "../module-facts.js";
 import { exportedVariant } from "../naming.js";
@@ -51,20 +53,6 @@ interface Scanned {
   exported: Map<string, SaFunction>;
   uses: Map<string, ExportUse>;
   values: ValueExport[];
-}
-
-/**
- * A module without annotations is parsed only if it may export something it imports
- * (`import { f } …; export { f }`, `module.exports = { f }`); plain re-exports are scanned as text.
- */
-function mayExportImports(source: string): boolean {
-  return (
-    /(?:^|[^\w$])(?:import|require\s*\()/.test(source) &&
-    // Three simple patterns rather than one: each is proven linear (test/security/redos.test.ts).
-    (/(?:^|[^\w$])export\s*\{[^{}]*\}\s*(?:;|$)/m.test(source) ||
-      /(?:^|[^\w$])export\s+default\s+[\w$.]+\s*(?:;|$)/m.test(source) ||
-      /(?:^|[^\w$])(?:export\s*=|module\.exports|exports\.[\w$]+\s*=)/.test(source))
-  );
 }
 
 /**
@@ -158,11 +146,21 @@ export class ModuleGraph {
     const exports = new Map<string, ExportFact>();
     const methods = new Map<string, Set<FunctionKind>>();
     let problem: string | undefined;
+    const problems = new Map<string, string>();
     const namespaces = new Map<string, ModuleFacts>();
     let commonjs = false;
-    if (mayContainAnnotation(source, this.options.runtime) || mayExportImports(source)) {
-      const s = this.scan(path, source);
-      if (typeof s === "string") return { ...EMPTY_FACTS, problem: s };
+    const annotated = mayContainAnnotation(source, this.options.runtime);
+    // Third-party code that never asked for smartasync has no problem to report (SA204).
+    const quiet = !annotated && inNodeModules(path);
+    const text = scanModule(source);
+    // A module without annotations is parsed only if it may export something it imports and
+    // something it imports is smartasync; plain re-exports are read from the text.
+    const s =
+      annotated || (text.mayExportBindings && this.importsAnything(text.imports, path))
+        ? this.scan(path, source)
+        : undefined;
+    if (typeof s === "string" && !quiet) return { ...EMPTY_FACTS, problem: s };
+    if (s !== undefined && typeof s !== "string") {
       commonjs = moduleKind(s.ctx, false).cjsInput;
       if (withStrategies) {
         const index = buildIndex(s.ctx, s.fns);
@@ -207,7 +205,7 @@ export class ModuleGraph {
       }
     }
     if (depth < MAX_REEXPORT_DEPTH) {
-      for (const re of scanReExports(source)) {
+      for (const re of text.reExports) {
         const r = resolveImport(re.from, path);
         let target: ModuleFacts = EMPTY_FACTS;
         if (r?.kind === "file") {
@@ -218,8 +216,14 @@ export class ModuleGraph {
               : this.shapeOf(r.path, depth + 1);
         } else if (r?.kind === "package") {
           target = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
-        } else if (re.from.startsWith(".")) {
-          problem ??= `re-exports ${re.from}, which cannot be found`;
+        } else if (re.from.startsWith(".") && !quiet) {
+          // Named re-exports concern their names only; `export *` any name not found elsewhere.
+          if (re.names)
+            for (const [exported, imported] of re.names)
+              problems.set(exported, `re-exports ${imported} from ${re.from}, which cannot be found`);
+          else if (re.namespace !== undefined)
+            problems.set(re.namespace, `re-exports ${re.namespace} from ${re.from}, which cannot be found`);
+          else problem ??= `re-exports * from ${re.from}, which cannot be found`;
         }
         for (const [m, kinds] of target.methods)
           methods.set(m, new Set([...(methods.get(m) ?? []), ...kinds]));
@@ -244,9 +248,35 @@ export class ModuleGraph {
       exports,
       methods,
       ...(problem ? { problem } : {}),
+      ...(problems.size ? { problems } : {}),
       ...(namespaces.size ? { namespaces } : {}),
       ...(commonjs ? { commonjs } : {}),
     };
+  }
+
+  /**
+   * Whether an import (static or `require`) of the module at `from` leads to anything
+   * smartasync. A module in the middle of being computed (an import cycle) counts as yes: the
+   * parse then decides, as it always did.
+   */
+  private importsAnything(imports: readonly ScannedImport[], from: string): boolean {
+    for (const { specifier, kind } of imports) {
+      if (kind === "dynamic") continue;
+      let r: Resolution | undefined;
+      try {
+        r = resolveImport(specifier, from);
+      } catch {
+        r = undefined;
+      }
+      if (!r) continue;
+      if (r.kind === "package") {
+        if (hasFacts(factsFromManifest(r.name, r.dir, r.subpath, r.packageJson))) return true;
+        continue;
+      }
+      if (this.shapes.inProgress(r.path) || this.facts.inProgress(r.path)) return true;
+      if (hasFacts(this.shapeOf(r.path, 0))) return true;
+    }
+    return false;
   }
 
   shapeOf(path: string, depth: number): ModuleFacts {

@@ -1,0 +1,198 @@
+/**
+ * The import scanner (src/core/import-scan.ts) reads a file as a tokenizer does: what it reports
+ * is what a parser would call an import or a re-export, and nothing written inside a string, a
+ * template literal, a comment, a regex literal or JSX text. Each case is checked against the
+ * real parser (@babel/parser through @babel/core) where the text is a whole module.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import * as babel from "@babel/core";
+import { describe, expect, it } from "vitest";
+import { scanImports, scanModule } from "../../src/core/import-scan.js";
+
+const specifiers = (code: string) => scanImports(code).map((i) => `${i.kind} ${i.specifier}`);
+
+/** The imports Babel's parser sees in `code` (static, re-exports, `import()`, `require()`). */
+function parsed(code: string, jsx = false): string[] {
+  const out: string[] = [];
+  const ast = babel.parseSync(code, {
+    babelrc: false,
+    configFile: false,
+    sourceType: "module",
+    parserOpts: { plugins: jsx ? ["jsx"] : [] },
+  })!;
+  babel.traverse(ast, {
+    ImportDeclaration: (p) => void out.push(`static ${p.node.source.value}`),
+    ExportNamedDeclaration: (p) => void (p.node.source && out.push(`static ${p.node.source.value}`)),
+    ExportAllDeclaration: (p) => void out.push(`static ${p.node.source.value}`),
+    CallExpression: (p) => {
+      const arg = p.node.arguments[0];
+      if (arg?.type !== "StringLiteral") return;
+      if (p.node.callee.type === "Import") out.push(`dynamic ${arg.value}`);
+      else if (p.node.callee.type === "Identifier" && p.node.callee.name === "require")
+        out.push(`require ${arg.value}`);
+    },
+    ImportExpression: (p) => {
+      const arg = p.node.source;
+      if (arg.type === "StringLiteral") out.push(`dynamic ${arg.value}`);
+    },
+  });
+  return out;
+}
+
+const CASES: Record<string, { code: string; jsx?: boolean }> = {
+  "a template literal holding an import line (vite's chunks/node.js)": {
+    code: [
+      'import { a } from "./a.js";',
+      "const wasmHelperId = 'x';",
+      "const code = `",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the text of a template literal
+      'import initWasm from "${wasmHelperId}"',
+      "export default initWasm",
+      "`;",
+      'export { a } from "./b.js";',
+    ].join("\n"),
+  },
+  "nested ${} in templates, with braces and strings inside": {
+    code: [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the text of a template literal
+      "const t = `a ${ `b ${ { k: \"import x from './no.js'\" }.k } c` } ${'}'} import y from \"./no2.js\"`;",
+      'import z from "./yes.js";',
+    ].join("\n"),
+  },
+  "a comment naming a re-export (vite's chunks/node.js)": {
+    code: [
+      "/**",
+      " * Note that es-module-lexer treats `export * from '...'` as an import as well,",
+      " */",
+      'export * from "./real.js";',
+    ].join("\n"),
+  },
+  "regex literals holding quotes and slashes": {
+    code: [
+      "const r = /\"'/g;",
+      "const s = x.replace(/[/'\"]/, '');",
+      'const d = a / 2; const e = b / 3; import q from "./after-division.js";',
+      'function f() { return /import x from "y"/.test(s); }',
+      'import w from "./after-regex.js";',
+    ].join("\n"),
+  },
+  "string-named import and export specifiers": {
+    code: [
+      'import { "a-b" as ab, "from" as f } from "./string-names.js";',
+      'export { "c-d" as cd } from "./string-reexport.js";',
+      'export { ab as "e-f" };',
+    ].join("\n"),
+  },
+  "dynamic import and require, with comments between": {
+    code: [
+      'const m = await import(/* lazy */ "./lazy.js");',
+      'const r = require( // why\n "./req.js" );',
+      'const notOne = require("./x" + y);',
+    ].join("\n"),
+  },
+  "JSX text with comment openers, quotes and import-like lines": {
+    jsx: true,
+    code: [
+      'import React from "react";',
+      "export const A = () => (",
+      '  <p title="it\'s">',
+      '    Don\'t write /* here, or import x from "./no.js"',
+      "    {/* a real comment */}",
+      '    <b>{`import y from "./no2.js"`}</b>',
+      "    <>fragment's text</>",
+      "    <br />",
+      "  </p>",
+      ");",
+      'import B from "./after-jsx.js";',
+    ].join("\n"),
+  },
+  "JSX text opening a comment or a template that a later line would close": {
+    jsx: true,
+    code: [
+      "const A = () => <p>a /* b, and a backtick ` here</p>;",
+      'import B from "./between.js";',
+      "const C = () => <p>c */ d ` e</p>;",
+      'import D from "./after.js";',
+    ].join("\n"),
+  },
+  "many sibling elements": {
+    jsx: true,
+    code: `const list = <ul>${"<li>it's /* x</li>".repeat(20_000)}</ul>;\nimport z from "./after-list.js";`,
+  },
+};
+
+describe("the import scanner finds what the parser finds", () => {
+  for (const [name, { code, jsx }] of Object.entries(CASES)) {
+    it(name, () => {
+      expect(specifiers(code)).toEqual(parsed(code, jsx));
+      expect(specifiers(code).some((s) => s.includes("no"))).toBe(false);
+    });
+  }
+
+  it("vite's built chunks: only the imports the parser sees", () => {
+    const req = createRequire(import.meta.url);
+    let dir: string;
+    try {
+      dir = join(req.resolve("vite/package.json"), "..", "dist", "node", "chunks");
+    } catch {
+      return; // vite is a devDependency; without it there is nothing to read
+    }
+    for (const file of ["node.js", "build.js"]) {
+      const code = readFileSync(join(dir, file), "utf8");
+      const got = specifiers(code);
+      expect(got).toEqual(parsed(code));
+      expect(scanModule(code).reExports.map((r) => r.from)).not.toContain("...");
+    }
+  });
+
+  it("TypeScript assertions `<T>x` stay code (no closing tag of that name)", () => {
+    const code = 'const a = <T>b;\nconst c = <Map<string, number>>d;\nimport e from "./e.js";\n';
+    expect(specifiers(code)).toEqual(["static ./e.js"]);
+  });
+});
+
+describe("the module scan: re-exports and bindings a module may export", () => {
+  it("reads every re-export form, string names unquoted, `type` modifiers dropped", () => {
+    const { reExports } = scanModule(
+      [
+        'export * from "./all.js";',
+        'export * as ns from "./ns.js";',
+        'export * as "a-b" from "./ns2.js";',
+        'export { a, b as c, default as d, "e-f" as g, type T, h as "i-j" } from "./names.js";',
+        "export {\n  // a comment\n  k,\n} from './multi.js'",
+      ].join("\n"),
+    );
+    expect(reExports).toEqual([
+      { from: "./all.js" },
+      { from: "./ns.js", namespace: "ns" },
+      { from: "./ns2.js", namespace: "a-b" },
+      {
+        from: "./names.js",
+        names: new Map([
+          ["a", "a"],
+          ["c", "b"],
+          ["d", "default"],
+          ["g", "e-f"],
+          ["T", "T"],
+          ["i-j", "h"],
+        ]),
+      },
+      { from: "./multi.js", names: new Map([["k", "k"]]) },
+    ]);
+  });
+
+  it("says whether a module may export a binding (an imported one, then, is worth a parse)", () => {
+    const may = (code: string) => scanModule(code).mayExportBindings;
+    expect(may("import { f } from './a';\nexport { f };")).toBe(true);
+    expect(may("import f from './a';\nexport default f;")).toBe(true);
+    expect(may("const f = require('./a');\nmodule.exports = { f };")).toBe(true);
+    expect(may("const f = require('./a');\nexports.f = f;")).toBe(true);
+    expect(may("import f = require('./a');\nexport = f;")).toBe(true);
+    expect(may("export * from './a';\nexport { g } from './b';")).toBe(false);
+    expect(may("export default function f() {}\nexport const x = 1;")).toBe(false);
+    expect(may("const s = `export { f }`;\n// module.exports = f\nconst t = 'exports.f = f';")).toBe(false);
+    expect(may("if (exports.f == null) g();")).toBe(false);
+  });
+});
