@@ -140,6 +140,8 @@ export class ImportedFns {
 
   private quiet?: boolean;
 
+  private required?: string[];
+
   /** Every import of the file, for the fast path and for method dispatch. */
   *sources(): Generator<string> {
     for (const s of this.ctx.program.body) {
@@ -160,9 +162,13 @@ export class ImportedFns {
     }
     // `require(…)` anywhere: in a function, or called at once (`require("./lib").f()`). Found by
     // the import scanner on the text, so the fast path builds no tree for it.
-    if (/(?:^|[^\w$.])require\s*\(/.test(this.ctx.code)) {
-      for (const { specifier, kind } of scanImports(this.ctx.code)) if (kind === "require") yield specifier;
-    }
+    // Scanned once per file: the fast path and method dispatch both ask.
+    this.required ??= /(?:^|[^\w$.])require\s*\(/.test(this.ctx.code)
+      ? scanImports(this.ctx.code)
+          .filter((i) => i.kind === "require")
+          .map((i) => i.specifier)
+      : [];
+    yield* this.required;
   }
 
   /**
