@@ -16,6 +16,11 @@ describe("nesting SWC would crash on", () => {
   it("is found where it first passes the limit, with its line and column", () => {
     expect(tooDeep(`\n  ${"(".repeat(MAX_NESTING + 1)}`)).toEqual({ line: 2, column: 3 + MAX_NESTING });
     expect(tooDeep("[".repeat(MAX_NESTING))).toBeUndefined();
+    // Lines continued inside a string, and a regex holding a quote, still count.
+    expect(tooDeep(`const s = "a\\\n b";\nconst r = /"/;\n${"{".repeat(MAX_NESTING + 1)}`)).toEqual({
+      line: 4,
+      column: 1 + MAX_NESTING,
+    });
     // Template substitutions nest too.
     expect(tooDeep("`${`".repeat(MAX_NESTING + 1))).toBeDefined();
   });
