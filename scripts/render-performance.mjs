@@ -845,6 +845,12 @@ function realFiles(results) {
       ["l", "l", "r", "r", "l", "r", "r", "r"],
     ),
     "",
+    ...(r.swcOwn
+      ? [
+          `smartasync's own time inside ${code("smartasync/swc")} (the whole call minus the time spent in ${code("@swc/core")}'s ${code("transformSync")}, measured inside each call, so much less exposed to the load than the ratio of two calls), over SWC's time in the same calls: as they are ${durMs(r.swcOwn.plain.ownMs.median)}, +${pct(r.swcOwn.plain.shareOfSwc.median)} (quartiles ${pct(r.swcOwn.plain.shareOfSwc.q1)} – ${pct(r.swcOwn.plain.shareOfSwc.q3)}); with the annotated function ${durMs(r.swcOwn.annotated.ownMs.median)}, +${pct(r.swcOwn.annotated.shareOfSwc.median)} (quartiles ${pct(r.swcOwn.annotated.shareOfSwc.q1)} – ${pct(r.swcOwn.annotated.shareOfSwc.q3)}).`,
+          "",
+        ]
+      : []),
     "The ten files with the highest `smartasync/swc` ÷ SWC ratio as they are (median of the per-round ratios of each file; one file's ratio is far noisier than the totals'), and the diagnostics either compiler reports for them:",
     "",
     mdTable(

@@ -238,6 +238,10 @@ const SAMPLE = {
       plain: { totalMs: { swc: s(110), "smartasync/swc": s(121) }, ratio: s(1.1, 0.05) },
       annotated: { totalMs: { swc: s(130), "smartasync/swc": s(520) }, ratio: s(4, 0.05) },
     },
+    swcOwn: {
+      plain: { ownMs: s(12), shareOfSwc: s(0.1) },
+      annotated: { ownMs: s(400), shareOfSwc: s(3) },
+    },
     babel: {
       plain: { totalMs: { babel: s(2000), "babel+smartasync": s(2040) }, ratio: s(1.02, 0.05) },
       annotated: { totalMs: { babel: s(2100), "babel+smartasync": s(2520) }, ratio: s(1.2, 0.05) },
@@ -450,6 +454,7 @@ describe("render-performance", () => {
     expect(real.indexOf("node_modules/v/a.js")).toBeLessThan(real.indexOf("node_modules/v/b.js"));
     expect(real).toContain("`node_modules/lodash-es/lodash.js` (not installed)");
     expect(real).toContain("4.00× (3.80× – 4.20×)");
+    expect(real).toContain("as they are 12.0 ms, +10.00% (quartiles 9.00% – 11.00%)");
     expect(real).toContain("load average 0.50 / 0.60 / 0.70 at the start");
     // Another library's ratio is shown, never judged against our goals.
     expect(goals).not.toContain("tinypool");
