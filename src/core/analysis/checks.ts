@@ -115,19 +115,43 @@ export function generatedVariant(ctx: Ctx, fn: SaFunction): Node | undefined {
   });
 }
 
+/**
+ * A name bound to a function (a declaration, or a `const` of a function): most likely the
+ * hand-written twin the annotation replaces, so SA103 suggests deleting it (the migration step).
+ */
+function isFunctionBinding(node: Node): boolean {
+  if (node.type === "FunctionDeclaration") return true;
+  if (node.type !== "VariableDeclarator" || !node.init) return false;
+  const init = node.init as Node;
+  return init.type === "ArrowFunctionExpression" || init.type === "FunctionExpression";
+}
+
+/** A method, or a property holding a function, of a class or an object. */
+function isMethodLike(m: Node): boolean {
+  if (m.type === "ClassMethod" || m.type === "ObjectMethod") return true;
+  const value = (m as { value?: Node | null }).value;
+  return !!value && (value.type === "ArrowFunctionExpression" || value.type === "FunctionExpression");
+}
+
 /** SA103: the variant's name must be free where it will be declared. */
 export function checkClash(ctx: Ctx, fn: SaFunction): void {
   const option = fn.kind === "async" ? "syncSuffix" : "asyncSuffix";
   if (fn.form === "function" || fn.form === "const") {
-    if (ctx.scopes.binding(fn.stmt!, fn.variant))
-      fail(ctx, "SA103", atPos(fn.loc), MSG.clash(fn.variant, fn.display, option));
+    const taken = ctx.scopes.binding(fn.stmt!, fn.variant);
+    if (taken)
+      fail(
+        ctx,
+        "SA103",
+        atPos(fn.loc),
+        MSG.clash(fn.variant, fn.display, option, isFunctionBinding(taken.node)),
+      );
     return;
   }
   for (const m of members(fn)) {
     const member = m as { key?: Node; computed?: boolean };
     if (!member.key || member.computed) continue;
     if (keyName(member as { key: Node }) === fn.variant)
-      fail(ctx, "SA103", m, MSG.clash(fn.variant, fn.display, option));
+      fail(ctx, "SA103", m, MSG.clash(fn.variant, fn.display, option, isMethodLike(m)));
   }
 }
 
