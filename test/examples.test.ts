@@ -104,7 +104,7 @@ describe("npm start", () => {
       "async",
       "sync: formatSnippetSync",
       "worker",
-      "awaits format(...) at cli.js:39:10, which has no sync twin",
+      'awaits format(...) at cli.js:39:10, which has no sync twin; name one with the `twins` option: { "prettier": { "format": { "module": "…", "name": "…" } } }',
     ]);
     expect(rows(out, "heavyReport")[0]).toEqual([
       "heavyReport",

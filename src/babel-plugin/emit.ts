@@ -196,6 +196,8 @@ class SyncMapper {
                 ])
               : runtimeCall(this.ctx, this.imports, "twinData", [arg, ...where]);
         }
+        // A twin by name: its result is checked like any unproven value.
+        if (fact.guard) return this.guardOf(node, fact.guard);
         return node;
       }
       case "combinator": {

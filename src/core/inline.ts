@@ -18,7 +18,21 @@ export type AwaitFact =
    * A call of an API with a known sync twin; `checks` are the arguments the build could not
    * prove mean the same to the twin, checked at run time like a guard.
    */
-  | { kind: "twin"; twin: ResolvedTwin; checks: TwinCheck[] }
+  | {
+      kind: "twin";
+      twin: ResolvedTwin;
+      checks: TwinCheck[];
+      /**
+       * A twin by name (docs/modules.md, "Twins by name"): the module as imported, which exports
+       * both the awaited function and `twin.name`; the report says so.
+       */
+      byName?: string;
+      /**
+       * The twin's result, checked like any unproven value: a hand-written twin found by its name
+       * is trusted to be synchronous, never assumed to be.
+       */
+      guard?: GuardSite;
+    }
   /** `Promise.all([...])` / `Promise.allSettled([...])` over an array literal. */
   | { kind: "combinator"; name: "all" | "allSettled"; elements: AwaitFact[] }
   /**
@@ -85,7 +99,9 @@ function unmappable(fact: AwaitFact, unproven: Unproven): string | undefined {
     case "smartasync":
       return unproven === "worker" && fact.guard ? WHY.unproven(fact.guard.text) : undefined;
     case "twin":
-      return unproven === "worker" && fact.checks.length ? WHY.unproven(fact.checks[0].text) : undefined;
+      if (unproven !== "worker") return undefined;
+      if (fact.checks.length) return WHY.unproven(fact.checks[0].text);
+      return fact.guard ? WHY.unproven(fact.guard.text) : undefined;
     case "combinator":
       for (const e of fact.elements) {
         const why = unmappable(e, unproven);
@@ -100,8 +116,17 @@ function unmappable(fact: AwaitFact, unproven: Unproven): string | undefined {
 function guardsOf(fact: AwaitFact, out: GuardSite[]): void {
   if (fact.kind === "guarded") out.push({ loc: fact.loc, text: fact.text });
   else if (fact.kind === "smartasync" && fact.guard) out.push(fact.guard);
-  else if (fact.kind === "twin") for (const c of fact.checks) out.push({ loc: c.loc, text: c.text });
-  else if (fact.kind === "combinator") for (const e of fact.elements) guardsOf(e, out);
+  else if (fact.kind === "twin") {
+    for (const c of fact.checks) out.push({ loc: c.loc, text: c.text });
+    if (fact.guard) out.push(fact.guard);
+  } else if (fact.kind === "combinator") for (const e of fact.elements) guardsOf(e, out);
+}
+
+function byNameTwins(fact: AwaitFact): { module: string; name: string }[] {
+  if (fact.kind === "twin" && fact.byName !== undefined)
+    return [{ module: fact.byName, name: fact.twin.name }];
+  if (fact.kind === "combinator") return fact.elements.flatMap(byNameTwins);
+  return [];
 }
 
 /** Decides inline or worker for one function from the facts of its awaits (and returns). */
@@ -117,6 +142,8 @@ export function planSyncVariant(awaits: readonly LocatedAwait[], unproven: Unpro
     }
     // The report says when concurrent awaits became sequential calls.
     if (a.fact.kind === "combinator") notes.push(WHY.sequential(a.fact.name, a.loc));
+    // And which twins it found by name rather than in a table.
+    for (const t of byNameTwins(a.fact)) notes.push(WHY.byName(t.module, t.name, a.text, a.loc));
     guardsOf(a.fact, guards);
   }
   if (reasons.length > 0) return { strategy: "worker", reasons, guards: [] };
@@ -132,6 +159,16 @@ const AT = "\u0000at";
 /** Wording for the common unmappable cases, shared by both adapters so reports match. */
 export const WHY = {
   unknownCall: (text: string) => `awaits ${text}${AT}, which has no sync twin`,
+  /**
+   * An imported function with no twin: the `twins` entry that would name one, and the module's
+   * own sync-named export when it has one (twins by name being off for it).
+   */
+  unknownImport: (text: string, entry: string, sameModule: string | undefined) =>
+    `awaits ${text}${AT}, which has no sync twin; name one with the \`twins\` option: ${entry}${
+      sameModule ? ` (${sameModule})` : ""
+    }`,
+  byName: (module: string, name: string, text: string, loc: string) =>
+    `twin by name: ${module} exports ${name}, called for ${text} at ${loc}`,
   newExpression: (text: string) => `awaits ${text}${AT}, which cannot be made synchronous`,
   combinator: (name: string) => `awaits Promise.${name}(...)${AT}, which has no sync equivalent`,
   combinatorArg: (name: string) =>

@@ -10,6 +10,13 @@ export interface TwinTarget {
 /** `twins["my-lib"]["fetchThing"]` names the sync twin of `my-lib`'s export `fetchThing`. */
 export type TwinsOption = Record<string, Record<string, string | TwinTarget>>;
 
+/**
+ * Twins by name: `true` (default) maps an awaited `x(…)` of a plain module that exports both `x`
+ * and `x` + `syncSuffix` to the latter; `false` turns it off; `exclude` lists the modules (as
+ * imported, or a package name) it is off for.
+ */
+export type TwinsByNameOption = boolean | { exclude: string[] };
+
 export interface Options {
   /** Suffix of the sync variant of an async function (`load` → `loadSync`). */
   syncSuffix: string;
@@ -17,6 +24,8 @@ export interface Options {
   asyncSuffix: string;
   /** Extra sync twins, merged over the built-in table (docs/semantics.md#twins-that-mean-the-same). */
   twins: TwinsOption;
+  /** Hand-written twins of plain modules, found by name (docs/modules.md, "Twins by name"). */
+  twinsByName: TwinsByNameOption;
   /** Turn warnings into errors. */
   strict: boolean;
   /** Module specifier generated code imports the runtime from. */
@@ -34,6 +43,7 @@ export const DEFAULT_OPTIONS: Options = {
   syncSuffix: "Sync",
   asyncSuffix: "Async",
   twins: {},
+  twinsByName: true,
   strict: false,
   runtime: "smartasync/runtime",
   root: undefined,
@@ -87,6 +97,21 @@ function checkTwins(value: unknown): TwinsOption {
   return value as TwinsOption;
 }
 
+function checkTwinsByName(value: unknown): TwinsByNameOption {
+  if (typeof value === "boolean") return value;
+  const shape = `\`twinsByName\` must be true, false or { "exclude": ["module", …] }, got ${JSON.stringify(value)}`;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new OptionsError(shape);
+  for (const k of Object.keys(value)) {
+    if (k !== "exclude") throw new OptionsError(`\`twinsByName\` has unknown key \`${k}\`; ${shape}`);
+  }
+  const exclude = (value as { exclude?: unknown }).exclude;
+  if (!Array.isArray(exclude) || exclude.some((m) => typeof m !== "string" || m === ""))
+    throw new OptionsError(
+      `\`twinsByName.exclude\` must be an array of module specifiers, got ${JSON.stringify(exclude)}`,
+    );
+  return { exclude: [...exclude] as string[] };
+}
+
 /** Validates user options before any traversal; unknown keys get a "did you mean". */
 export function validateOptions(input: unknown): Options {
   if (input === undefined || input === null) return { ...DEFAULT_OPTIONS };
@@ -127,6 +152,9 @@ export function validateOptions(input: unknown): Options {
         break;
       case "twins":
         out.twins = checkTwins(value);
+        break;
+      case "twinsByName":
+        out.twinsByName = checkTwinsByName(value);
         break;
       case "unproven":
         if (value !== "guard" && value !== "worker")

@@ -43,6 +43,11 @@ const RULES: Record<string, ArgRules> = {
 export interface ImportedCallee {
   module: string;
   path: string[];
+  /**
+   * How the module was reached: a default import leads to `module.exports` of a CommonJS module
+   * only, where an ES module's default export is one value (twins by name read this).
+   */
+  via?: "default";
 }
 
 // fs/promises functions whose fs.*Sync twin takes the same arguments and returns the same

@@ -268,6 +268,8 @@ class SyncCopy {
             this.ed.wrap(arg, `${rt()}.twinOptions(`, `, ${JSON.stringify(c.promiseOnly)}, ${where}`);
           else this.ed.wrap(arg, `${rt()}.twinData(`, `, ${where}`);
         }
+        // A twin by name: its result is checked like any unproven value.
+        if (fact.guard) this.guardOf(node, fact.guard);
         return;
       }
       case "combinator": {

@@ -33,4 +33,20 @@ describe("validateOptions", () => {
     );
     expect(() => validateOptions({ twins: [] })).toThrow(/`twins` must be an object/);
   });
+
+  it("validates twinsByName", () => {
+    expect(validateOptions(undefined).twinsByName).toBe(true);
+    expect(validateOptions({ twinsByName: false }).twinsByName).toBe(false);
+    expect(validateOptions({ twinsByName: { exclude: ["locate-path"] } }).twinsByName).toEqual({
+      exclude: ["locate-path"],
+    });
+    expect(() => validateOptions({ twinsByName: "no" })).toThrow(
+      /SA104: `twinsByName` must be true, false or \{ "exclude"/,
+    );
+    expect(() => validateOptions({ twinsByName: { exclud: [] } })).toThrow(/unknown key `exclud`/);
+    expect(() => validateOptions({ twinsByName: { exclude: "locate-path" } })).toThrow(
+      /`twinsByName.exclude` must be an array of module specifiers/,
+    );
+    expect(() => validateOptions({ twinsByName: { exclude: [""] } })).toThrow(/module specifiers/);
+  });
 });

@@ -1,10 +1,11 @@
 import { type AwaitFact, type TwinCheck, WHY } from "../inline.js";
-import { findTwin, type ResolvedTwin } from "../twins.js";
+import { findTwin, isTwinModule, type ResolvedTwin } from "../twins.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import { isImportedCall, proofOf } from "./prove.js";
 import { isFunction, type Node } from "./tree.js";
+import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { importedCallee } from "./twin-callee.js";
 import { TRANSPARENT } from "./view.js";
 
@@ -163,9 +164,19 @@ function factOf(
       }
       if (prop === "race" || prop === "any") return { kind: "unmappable", why: WHY.combinator(prop) };
     }
-    const imported = importedCallee(ctx, callee);
-    const twin = imported ? findTwin(imported, ctx.options) : undefined;
+    const imported = importedCallee(ctx, callee, true);
+    const twin =
+      imported && isTwinModule(imported.module, ctx.options) ? findTwin(imported, ctx.options) : undefined;
     if (twin) return twinFact(ctx, call, twin);
+    const byName = imported ? twinByName(ctx, imported) : undefined;
+    if (byName)
+      return {
+        kind: "twin",
+        twin: byName,
+        checks: [],
+        byName: byName.module,
+        guard: { loc: locOf(ctx, node), text: `${byName.name}(${call.arguments.length ? "..." : ""})` },
+      };
   }
   const proof = proofOf(ctx, node);
   if (proof === "proven") return { kind: "not-promise" };
@@ -174,8 +185,15 @@ function factOf(
     proof === "unknown" &&
     (node.type === "CallExpression" || node.type === "OptionalCallExpression") &&
     isImportedCall(ctx, node as CallNode)
-  )
-    return { kind: "unmappable", why: WHY.unknownCall(callText(ctx, node as CallNode)) };
+  ) {
+    const text = callText(ctx, node as CallNode);
+    const imported = importedCallee(ctx, (node as CallNode).callee as Node, true);
+    const hint = imported ? twinSuggestion(ctx, imported) : undefined;
+    return {
+      kind: "unmappable",
+      why: hint ? WHY.unknownImport(text, hint.entry, hint.sameModule) : WHY.unknownCall(text),
+    };
+  }
   // A function declared `: Promise<T>` without `async` returns the promise itself, so an
   // unknown returned value is most likely that promise (fixture inline/promise-typed-return).
   if (proof === "async" || (returned && strictReturns)) {
@@ -238,7 +256,7 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
     if (
       fact.kind !== "guarded" &&
       fact.kind !== "smartasync" &&
-      !(fact.kind === "twin" && fact.checks.length)
+      !(fact.kind === "twin" && (fact.checks.length || fact.guard))
     )
       continue;
     for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {

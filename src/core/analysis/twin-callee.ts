@@ -14,11 +14,17 @@ const MAX_ALIASES = 8;
  * `const` aliases of those (`const fsp = fs.promises`, `const { readFile } = fs.promises`).
  * Anything else (a `let`, a conditional, a computed member) is not followed.
  */
-export function importedCallee(ctx: Ctx, callee: Node): ImportedCallee | undefined {
-  return follow(ctx, callee, [], 0);
+export function importedCallee(ctx: Ctx, callee: Node, anyModule = false): ImportedCallee | undefined {
+  return follow(ctx, callee, [], 0, anyModule ? () => true : (m) => isTwinModule(m, ctx.options));
 }
 
-function follow(ctx: Ctx, expr: Node, after: string[], depth: number): ImportedCallee | undefined {
+function follow(
+  ctx: Ctx,
+  expr: Node,
+  after: string[],
+  depth: number,
+  wanted: (module: string) => boolean,
+): ImportedCallee | undefined {
   if (depth > MAX_ALIASES) return undefined;
   const members = [...after];
   let node = expr;
@@ -34,7 +40,7 @@ function follow(ctx: Ctx, expr: Node, after: string[], depth: number): ImportedC
   }
   const required = requireSource(node);
   if (required !== undefined) {
-    return isTwinModule(required, ctx.options) && !ctx.scopes.binding(node, "require")
+    return wanted(required) && !ctx.scopes.binding(node, "require")
       ? { module: required, path: members }
       : undefined;
   }
@@ -48,16 +54,19 @@ function follow(ctx: Ctx, expr: Node, after: string[], depth: number): ImportedC
     b.type === "ImportNamespaceSpecifier"
   ) {
     const source = (ctx.tree.parent(b) as t.ImportDeclaration).source.value;
-    if (!isTwinModule(source, ctx.options)) return undefined;
+    if (!wanted(source)) return undefined;
+    if ((ctx.tree.parent(b) as t.ImportDeclaration).importKind === "type") return undefined;
     if (b.type === "ImportSpecifier") {
       const name = b.imported.type === "Identifier" ? b.imported.name : b.imported.value;
       return { module: source, path: [name, ...members] };
     }
-    return { module: source, path: members };
+    return b.type === "ImportDefaultSpecifier"
+      ? { module: source, path: members, via: "default" }
+      : { module: source, path: members };
   }
   if (b.type !== "VariableDeclarator" || binding.kind !== "const" || !b.init) return undefined;
   // const fs = require("fs"); const fsp = fs.promises
-  if (b.id.type === "Identifier") return follow(ctx, b.init as Node, members, depth + 1);
+  if (b.id.type === "Identifier") return follow(ctx, b.init as Node, members, depth + 1, wanted);
   // const { readFile } = require("fs/promises"); const { stat } = fs.promises
   if (b.id.type === "ObjectPattern") {
     for (const p of b.id.properties) {
@@ -70,7 +79,7 @@ function follow(ctx: Ctx, expr: Node, after: string[], depth: number): ImportedC
               : p.key.type === "StringLiteral"
                 ? p.key.value
                 : undefined;
-        if (key !== undefined) return follow(ctx, b.init as Node, [key, ...members], depth + 1);
+        if (key !== undefined) return follow(ctx, b.init as Node, [key, ...members], depth + 1, wanted);
       }
     }
   }

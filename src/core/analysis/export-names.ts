@@ -1,0 +1,188 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { MANIFEST_FIELD, packageTarget } from "../module-facts.js";
+import { resolveImport } from "../resolve.js";
+import type { ParseModule } from "./module-graph.js";
+import type { Node } from "./tree.js";
+
+/**
+ * The names a plain JavaScript module exports, read from its text (docs/modules.md, "Twins by
+ * name"): enough to see that a dependency ships a hand-written `xSync` next to `x`. Only names
+ * the text proves exported are listed; a module whose exports cannot be read (a UMD wrapper, an
+ * `exports` object built at run time) lists what it can prove, often nothing — never a guess.
+ */
+export interface ExportNames {
+  names: ReadonlySet<string>;
+  /** CommonJS: a default import is `module.exports`, so `lib.x` reaches the export `x`. */
+  commonjs: boolean;
+}
+
+/** How deep `export * from "./x"` chains inside a package are followed. */
+const MAX_DEPTH = 8;
+
+const cache = new Map<string, { mtimeMs: number; size: number; names: ExportNames | undefined }>();
+
+/**
+ * The exports of what `specifier` imports from the file `from`, or undefined when they cannot be
+ * read (not found, a built-in, unparsable) or the module is smartasync's own business (a package
+ * with a manifest: its facts say what it holds).
+ */
+export function exportNamesOf(parse: ParseModule, specifier: string, from: string): ExportNames | undefined {
+  let r: ReturnType<typeof resolveImport>;
+  try {
+    r = resolveImport(specifier, from);
+  } catch {
+    return undefined;
+  }
+  if (!r) return undefined;
+  let path: string;
+  if (r.kind === "package") {
+    if (r.packageJson[MANIFEST_FIELD] !== undefined) return undefined;
+    const target = packageTarget(r.packageJson, r.subpath);
+    if (target === undefined) return undefined;
+    const file = resolveImport(join(r.dir, target), from);
+    if (file?.kind !== "file") return undefined;
+    path = file.path;
+  } else path = r.path;
+  return namesOfFile(parse, path, 0);
+}
+
+function namesOfFile(parse: ParseModule, path: string, depth: number): ExportNames | undefined {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st?.isFile()) return undefined;
+  const hit = cache.get(path);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.names;
+  // A cycle of `export *` reads as nothing more from the module being read.
+  cache.set(path, { mtimeMs: -1, size: -1, names: undefined });
+  let names: ExportNames | undefined;
+  try {
+    const source = readFileSync(path, "utf8");
+    names = read(parse, parse(source, path).program as unknown as { body: Node[] }, path, depth);
+  } catch {
+    names = undefined;
+  }
+  cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, names });
+  return names;
+}
+
+function keyOf(key: Node, computed: boolean | undefined): string | undefined {
+  if (key.type === "Identifier" && !computed) return key.name;
+  if (key.type === "StringLiteral") return key.value;
+  return undefined;
+}
+
+/** `exports` or `module.exports` (the CommonJS export object as the module starts with it). */
+function exportsObject(n: Node): "exports" | "module.exports" | undefined {
+  if (n.type === "Identifier" && n.name === "exports") return "exports";
+  if (
+    n.type === "MemberExpression" &&
+    !n.computed &&
+    n.object.type === "Identifier" &&
+    n.object.name === "module" &&
+    n.property.type === "Identifier" &&
+    n.property.name === "exports"
+  )
+    return "module.exports";
+  return undefined;
+}
+
+function read(parse: ParseModule, program: { body: Node[] }, path: string, depth: number): ExportNames {
+  const names = new Set<string>();
+  let commonjs = false;
+  // After `module.exports = …`, the `exports` binding still points at the old object: its
+  // assignments no longer export anything.
+  let replaced = false;
+  for (const stmt of program.body) {
+    switch (stmt.type) {
+      case "ExportNamedDeclaration": {
+        if (stmt.exportKind === "type") break;
+        const d = stmt.declaration as Node | null | undefined;
+        if (d?.type === "FunctionDeclaration" || d?.type === "ClassDeclaration") {
+          if (d.id) names.add(d.id.name);
+        } else if (d?.type === "VariableDeclaration") {
+          for (const v of d.declarations) if (v.id.type === "Identifier") names.add(v.id.name);
+        }
+        for (const s of stmt.specifiers as Node[]) {
+          if (s.type === "ExportSpecifier" && s.exportKind !== "type") {
+            const e = s.exported as Node;
+            names.add(e.type === "Identifier" ? e.name : (e as { value: string }).value);
+          } else if (s.type === "ExportNamespaceSpecifier") names.add((s.exported as { name: string }).name);
+        }
+        break;
+      }
+      case "ExportDefaultDeclaration":
+        names.add("default");
+        break;
+      case "ExportAllDeclaration": {
+        const exported = (stmt as { exported?: Node | null }).exported;
+        if (exported) {
+          names.add(exported.type === "Identifier" ? exported.name : (exported as { value: string }).value);
+          break;
+        }
+        if (depth >= MAX_DEPTH || !stmt.source.value.startsWith(".")) break;
+        const r = resolveImport(stmt.source.value, path);
+        const inner = r?.kind === "file" ? namesOfFile(parse, r.path, depth + 1) : undefined;
+        // `export *` leaves out the default export.
+        for (const n of inner?.names ?? []) if (n !== "default") names.add(n);
+        break;
+      }
+      case "ExpressionStatement": {
+        const e = stmt.expression as Node;
+        if (e.type === "AssignmentExpression" && e.operator === "=") {
+          const left = e.left as Node;
+          const whole = exportsObject(left);
+          if (whole === "module.exports") {
+            commonjs = true;
+            replaced = true;
+            names.clear();
+            const right = e.right as Node;
+            if (right.type === "ObjectExpression") {
+              for (const p of right.properties as Node[]) {
+                if (p.type !== "ObjectProperty" && p.type !== "ObjectMethod") continue;
+                const k = keyOf(p.key as Node, p.computed);
+                if (k !== undefined) names.add(k);
+              }
+            }
+            break;
+          }
+          if (left.type === "MemberExpression") {
+            const obj = exportsObject(left.object as Node);
+            const k = keyOf(left.property as Node, left.computed);
+            if (obj && k !== undefined && (obj === "module.exports" || !replaced)) {
+              commonjs = true;
+              names.add(k);
+            }
+          }
+        } else if (e.type === "CallExpression") {
+          // Object.defineProperty(exports, "x", { get … }): how compilers write re-exports.
+          const c = e.callee as Node;
+          const [target, key] = e.arguments as Node[];
+          if (
+            c.type === "MemberExpression" &&
+            c.object.type === "Identifier" &&
+            c.object.name === "Object" &&
+            c.property.type === "Identifier" &&
+            c.property.name === "defineProperty" &&
+            target &&
+            key?.type === "StringLiteral"
+          ) {
+            const obj = exportsObject(target);
+            if (obj && (obj === "module.exports" || !replaced)) {
+              commonjs = true;
+              if (key.value !== "__esModule") names.add(key.value);
+            }
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return { names, commonjs };
+}
+
+/** For tests and watch mode. */
+export function clearExportNames(): void {
+  cache.clear();
+}

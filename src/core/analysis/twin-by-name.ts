@@ -1,0 +1,70 @@
+import { isBuiltin } from "node:module";
+import type { ImportedCallee, ResolvedTwin } from "../twins.js";
+import { isTwinModule } from "../twins.js";
+import type { Ctx } from "./ctx.js";
+import { type ExportNames, exportNamesOf } from "./export-names.js";
+
+/**
+ * Twins by name (docs/modules.md, "Twins by name"): a plain module (no smartasync manifest, not
+ * a built-in with a twin table) that exports both `x` and `x` + `syncSuffix` ships a hand-written
+ * twin, and an awaited `x(…)` becomes a call of it in the inline sync variant. Both names must be
+ * read from the module's own text; a module whose exports cannot be read has no twin by name.
+ */
+
+/** The package a specifier names (`@scope/pkg/sub` → `@scope/pkg`), for `exclude` entries. */
+function packageName(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+function enabledFor(ctx: Ctx, module: string): boolean {
+  const option = ctx.options.twinsByName;
+  if (option === false) return false;
+  if (option === true) return true;
+  return !option.exclude.some((m) => m === module || m === packageName(module));
+}
+
+/** The export an imported callee names, and what the module exports, when both can be read. */
+function exportsOf(ctx: Ctx, imported: ImportedCallee): { name: string; exports: ExportNames } | undefined {
+  const m = imported.module;
+  if (imported.path.length !== 1 || m.startsWith("node:") || isBuiltin(m)) return undefined;
+  if (isTwinModule(m, ctx.options)) return undefined; // the tables decide for these
+  if (!ctx.graph || !ctx.filename) return undefined;
+  const exports = exportNamesOf(ctx.graph.parse, m, ctx.filename);
+  if (!exports) return undefined;
+  // `import lib from "esm"`: `lib.x` is a property of one exported value, not an export.
+  if (imported.via === "default" && !exports.commonjs) return undefined;
+  return { name: imported.path[0]!, exports };
+}
+
+/** The hand-written twin of an imported callee, found by name; undefined when not proven. */
+export function twinByName(ctx: Ctx, imported: ImportedCallee): ResolvedTwin | undefined {
+  if (!enabledFor(ctx, imported.module)) return undefined;
+  const found = exportsOf(ctx, imported);
+  if (!found) return undefined;
+  const twin = `${found.name}${ctx.options.syncSuffix}`;
+  if (!found.exports.names.has(found.name) || !found.exports.names.has(twin)) return undefined;
+  return { module: imported.module, name: twin };
+}
+
+/**
+ * What to tell the author of an awaited imported call with no twin: the `twins` entry to add,
+ * filled in with the module's own sync-named export when it has one.
+ */
+export function twinSuggestion(
+  ctx: Ctx,
+  imported: ImportedCallee,
+): { entry: string; sameModule: string | undefined } | undefined {
+  if (imported.path.length !== 1) return undefined;
+  const name = imported.path[0]!;
+  const twin = `${name}${ctx.options.syncSuffix}`;
+  const found = exportsOf(ctx, imported);
+  const has = found?.exports.names.has(twin) ?? false;
+  const target = has ? JSON.stringify(twin) : `{ "module": "…", "name": "…" }`;
+  const entry = `{ ${JSON.stringify(imported.module)}: { ${JSON.stringify(name)}: ${target} } }`;
+  if (!has) return { entry, sameModule: undefined };
+  const why = enabledFor(ctx, imported.module)
+    ? `it is not a twin by name because ${imported.module} does not export ${name} itself`
+    : "twins by name are off for it";
+  return { entry, sameModule: `${imported.module} exports ${twin}; ${why}` };
+}
