@@ -289,6 +289,18 @@ export function inlineCopy(
       deferLeaves(ctx, fn, n, n.argument, deferred, origOf, mapper, imports);
     if (n.type === "ReturnStatement" && n.argument) n.argument = mapper.map(n.argument);
     if (n.type === "CatchClause" && fn.guardCatches?.has(origOf.get(n)!)) rethrowFirst(ctx, fn, n, imports);
+    // `for await` over an array: a plain `for … of` over its elements, each guarded.
+    const loop = n.type === "ForOfStatement" && n.await ? fn.forAwaits?.get(origOf.get(n)!) : undefined;
+    if (loop && n.type === "ForOfStatement") {
+      const t = ctx.t;
+      n.await = false;
+      n.right = runtimeCall(ctx, imports, "syncElements", [
+        n.right,
+        t.stringLiteral(fn.variant),
+        t.stringLiteral(loop.loc),
+        t.stringLiteral(loop.text),
+      ]);
+    }
     return undefined;
   };
   if (fnCopy.body.type === "BlockStatement") rewriteTree(fnCopy.body, own, true);

@@ -79,6 +79,32 @@ function located(message: string, code: string, loc: string): Error {
 }
 
 /**
+ * `for await (const x of xs)` in a sync copy, where the build saw an array (docs/semantics.md,
+ * "Every form of `await`"): `for (const x of syncElements(xs, …))` takes the elements in order,
+ * each guarded as the loop awaits it. An async iterable (a stream, an async generator) given
+ * after all cannot be iterated without an event loop: it fails here, located, before any element.
+ */
+export function syncElements<T>(iterable: Iterable<T>, variant: string, loc: string, text: string): Iterable<T> {
+  if (
+    iterable !== null &&
+    iterable !== undefined &&
+    typeof (iterable as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function"
+  ) {
+    throw located(
+      `smartasync: ${variant} got an async iterable from ${text.replace(/^each element of /, "")} at ${loc}, where the async function loops over it with \`for await\`. ` +
+        `A sync variant cannot wait for its elements: pass an array, or build with the option unproven: "worker" to run ${variant} on a worker thread.`,
+      "SMARTASYNC_GUARD",
+      loc,
+    );
+  }
+  return guarded(iterable, variant, loc, text);
+}
+
+function* guarded<T>(iterable: Iterable<T>, variant: string, loc: string, text: string): Generator<T> {
+  for (const v of iterable) yield guard(v, variant, loc, text);
+}
+
+/**
  * First statement of a `catch` whose `try` holds a guard, in an inline sync variant: the guard's
  * failure is not an error of the user's code (the async function never raises it), so no user
  * `catch` may turn it into a fallback value.

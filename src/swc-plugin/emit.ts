@@ -397,6 +397,16 @@ class SyncCopy {
         if (deferred.size) this.defer(n.argument, deferred);
       } else if (n.type === "CatchClause" && this.fn.guardCatches?.has(n)) {
         this.rethrowFirst(n);
+      } else if (n.type === "ForOfStatement" && n.await && this.fn.forAwaits?.has(n)) {
+        // `for await` over an array: a plain `for … of` over its elements, each guarded.
+        const site = this.fn.forAwaits.get(n)!;
+        const m = /\bawait\s*/.exec(plan.ctx.code.slice(s(n), s(n.left)));
+        if (m) ms.remove(s(n) + m.index, s(n) + m.index + m[0].length);
+        this.ed.wrap(
+          n.right,
+          `${this.imports.runtime()}.syncElements(`,
+          `, ${JSON.stringify(this.fn.variant)}, ${JSON.stringify(site.loc)}, ${JSON.stringify(site.text)})`,
+        );
       }
       return undefined;
     });

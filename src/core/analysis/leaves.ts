@@ -217,6 +217,32 @@ function factOf(
   return { kind: "guarded", loc: locOf(ctx, node), text: guardText(ctx, node) };
 }
 
+/**
+ * Whether a `for await` operand is an array: a parameter of the function itself (a stream or an
+ * async generator cannot cross to a worker either, so nothing that worked stops working; the
+ * run-time check fails loudly for one), or an array literal of plain values, written in place or
+ * held by a `const`.
+ * Anything else (a stream, `readline`, an async generator's call) keeps the worker variant.
+ */
+function arrayOperand(ctx: Ctx, fn: SaFunction, operand: Node): boolean {
+  let n = operand;
+  while (TRANSPARENT.has(n.type)) n = (n as { expression: Node }).expression;
+  // A literal's elements are taken only when each is proven a plain value: an element that is a
+  // call may well be a promise (`[fetch(a), fetch(b)]`), which the worker variant awaits.
+  const plainArray = (a: Node): boolean =>
+    a.type === "ArrayExpression" &&
+    (a.elements as (Node | null)[]).every((e) => e !== null && e.type !== "SpreadElement" && proofOf(ctx, e) === "proven");
+  if (n.type === "ArrayExpression") return plainArray(n);
+  if (n.type !== "Identifier") return false;
+  const b = ctx.scopes.binding(n, n.name);
+  if (!b) return false;
+  if (b.kind === "param") return (fn.fn.params as Node[]).includes(b.node);
+  if (b.kind !== "const" || b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier") return false;
+  let init = b.node.init as Node | null | undefined;
+  while (init && TRANSPARENT.has(init.type)) init = (init as { expression: Node }).expression;
+  return !!init && plainArray(init);
+}
+
 /** Collects the await and return leaves of an async function's own body (not nested functions). */
 export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
   const f = fn.fn;
@@ -240,7 +266,14 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
     if (isFunction(n)) return false;
     if (n.type === "AwaitExpression") add(n.argument, false, n);
     else if (n.type === "ReturnStatement" && n.argument) add(n.argument, true, n.argument);
-    else if (n.type === "ForOfStatement" && n.await) {
+    else if (n.type === "ForOfStatement" && n.await && arrayOperand(ctx, fn, n.right as Node)) {
+      // Over an array, `for await` takes each element in order, awaiting it: the copy iterates the
+      // array with each element guarded (an async iterable given after all fails, located).
+      const site = { loc: locOf(ctx, n.right), text: `each element of ${guardText(ctx, n.right as Node)}` };
+      fn.forAwaits ??= new Map();
+      fn.forAwaits.set(n, site);
+      fn.located.push({ fact: { kind: "guarded", ...site }, loc: locOf(ctx, n), text: "for await" });
+    } else if (n.type === "ForOfStatement" && n.await) {
       fn.located.push({
         fact: { kind: "unmappable", why: WHY.forAwait() },
         loc: locOf(ctx, n),
@@ -259,6 +292,14 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
       !(fact.kind === "twin" && (fact.checks.length || fact.guard))
     )
       continue;
+    for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {
+      if (p.type === "TryStatement" && p.block === c && p.handler) {
+        fn.guardCatches ??= new Set();
+        fn.guardCatches.add(p.handler);
+      }
+    }
+  }
+  for (const node of fn.forAwaits?.keys() ?? []) {
     for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {
       if (p.type === "TryStatement" && p.block === c && p.handler) {
         fn.guardCatches ??= new Set();

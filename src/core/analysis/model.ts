@@ -45,6 +45,11 @@ export interface SaFunction {
    * value (test/reliability/differential.test.ts found `catch { v = -1 }` doing it).
    */
   guardCatches?: Set<Node>;
+  /**
+   * `for await` loops over an array (a literal, a parameter, a `const` of an array literal): the
+   * inline copy iterates the array with each element guarded (runtime `syncElements`).
+   */
+  forAwaits?: Map<Node, import("../inline.js").GuardSite>;
   /** The parameter given to such a clause that has none (or a pattern). */
   guardCatchName?: string;
   asyncStrategy: "offload" | "same-thread" | undefined;
