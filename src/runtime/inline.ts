@@ -84,7 +84,12 @@ function located(message: string, code: string, loc: string): Error {
  * each guarded as the loop awaits it. An async iterable (a stream, an async generator) given
  * after all cannot be iterated without an event loop: it fails here, located, before any element.
  */
-export function syncElements<T>(iterable: Iterable<T>, variant: string, loc: string, text: string): Iterable<T> {
+export function syncElements<T>(
+  iterable: Iterable<T>,
+  variant: string,
+  loc: string,
+  text: string,
+): Iterable<T> {
   if (
     iterable !== null &&
     iterable !== undefined &&

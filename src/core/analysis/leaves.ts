@@ -231,13 +231,16 @@ function arrayOperand(ctx: Ctx, fn: SaFunction, operand: Node): boolean {
   // call may well be a promise (`[fetch(a), fetch(b)]`), which the worker variant awaits.
   const plainArray = (a: Node): boolean =>
     a.type === "ArrayExpression" &&
-    (a.elements as (Node | null)[]).every((e) => e !== null && e.type !== "SpreadElement" && proofOf(ctx, e) === "proven");
+    (a.elements as (Node | null)[]).every(
+      (e) => e !== null && e.type !== "SpreadElement" && proofOf(ctx, e) === "proven",
+    );
   if (n.type === "ArrayExpression") return plainArray(n);
   if (n.type !== "Identifier") return false;
   const b = ctx.scopes.binding(n, n.name);
   if (!b) return false;
   if (b.kind === "param") return (fn.fn.params as Node[]).includes(b.node);
-  if (b.kind !== "const" || b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier") return false;
+  if (b.kind !== "const" || b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier")
+    return false;
   let init = b.node.init as Node | null | undefined;
   while (init && TRANSPARENT.has(init.type)) init = (init as { expression: Node }).expression;
   return !!init && plainArray(init);
