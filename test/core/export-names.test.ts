@@ -1,0 +1,132 @@
+/**
+ * Twins by name read a plain module's exports from its text (src/core/analysis/export-names.ts):
+ * only names the text proves exported, with both compilers' parsers, never a guess.
+ */
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseSync, type types as t } from "@babel/core";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ParsedFile } from "../../src/core/analysis/analyse.js";
+import { clearExportNames, exportNamesOf } from "../../src/core/analysis/export-names.js";
+import { clearResolveCache } from "../../src/core/resolve.js";
+import { parserFor } from "../../src/swc-plugin/engine.js";
+import { parseToBabelShape } from "../../src/swc-plugin/lower.js";
+
+const babel = (source: string, path: string): ParsedFile => {
+  const file = parseSync(source, {
+    filename: path,
+    sourceType: "unambiguous",
+    configFile: false,
+    babelrc: false,
+    parserOpts: { plugins: ["typescript"] },
+  }) as t.File;
+  return { program: file.program, comments: file.comments ?? [] };
+};
+const swc = (source: string, path: string): ParsedFile => {
+  const file = parseToBabelShape(source, { parser: parserFor(path), isModule: "unknown" });
+  return { program: file.program, comments: file.comments ?? [] };
+};
+
+const root = mkdtempSync(join(tmpdir(), "sa-export-names-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function write(rel: string, text: string): string {
+  const file = join(root, rel);
+  mkdirSync(join(file, ".."), { recursive: true });
+  writeFileSync(file, text);
+  return file;
+}
+
+const from = write("app.js", "");
+write(
+  "node_modules/esm-lib/package.json",
+  JSON.stringify({ name: "esm-lib", type: "module", exports: "./index.js" }),
+);
+write(
+  "node_modules/esm-lib/index.js",
+  `export async function find() {}
+export function findSync() {}
+export const a = 1, b = 2;
+const c = 3; export { c as renamed };
+export * from "./more.js";
+export * as ns from "./more.js";
+export default function () {}`,
+);
+write("node_modules/esm-lib/more.js", "export function more() {} export default 1;");
+write("node_modules/cjs-lib/package.json", JSON.stringify({ name: "cjs-lib", main: "lib/main.js" }));
+write(
+  "node_modules/cjs-lib/lib/main.js",
+  `exports.lost = 1;
+module.exports = { probe, probeSync: probe, "quoted": 1, [computed]: 2, ...spread };
+exports.stale = 2;
+module.exports.added = 3;
+Object.defineProperty(module.exports, "defined", { get() {} });
+Object.defineProperty(module.exports, "__esModule", { value: true });`,
+);
+write("node_modules/umd-lib/package.json", JSON.stringify({ name: "umd-lib" }));
+write(
+  "node_modules/umd-lib/index.js",
+  `(function (root, f) { if (typeof module === "object") module.exports = f(); })(this, function () { return { x: 1, xSync: 2 }; });`,
+);
+write(
+  "node_modules/with-manifest/package.json",
+  JSON.stringify({ name: "with-manifest", smartasync: "./m.json" }),
+);
+write("node_modules/with-manifest/index.js", "export function x() {} export function xSync() {}");
+write("node_modules/broken/package.json", JSON.stringify({ name: "broken" }));
+write("node_modules/broken/index.js", "export function x( {");
+const local = write(
+  "local.ts",
+  "export async function load(): Promise<number> { return 1 } export function loadSync() { return 1 }",
+);
+
+for (const [name, parse] of [
+  ["babel", babel],
+  ["swc", swc],
+] as const) {
+  describe(`export names (${name})`, () => {
+    const names = (specifier: string) => {
+      clearExportNames();
+      clearResolveCache();
+      const r = exportNamesOf(parse, specifier, from);
+      return r && { names: [...r.names].sort(), commonjs: r.commonjs };
+    };
+
+    it("reads ES exports, `export *` of the package's own files without their default", () => {
+      expect(names("esm-lib")).toEqual({
+        names: ["a", "b", "default", "find", "findSync", "more", "ns", "renamed"],
+        commonjs: false,
+      });
+    });
+
+    it("reads CommonJS exports; `module.exports =` drops what came before and stales `exports`", () => {
+      expect(names("cjs-lib")).toEqual({
+        names: ["added", "defined", "probe", "probeSync", "quoted"],
+        commonjs: true,
+      });
+    });
+
+    it("knows nothing of exports made at run time, of a package with a manifest, of built-ins", () => {
+      expect(names("umd-lib")).toEqual({ names: [], commonjs: false });
+      expect(names("with-manifest")).toBeUndefined();
+      expect(names("broken")).toBeUndefined();
+      expect(names("fs")).toBeUndefined();
+      expect(names("node:fs")).toBeUndefined();
+      expect(names("./missing.js")).toBeUndefined();
+    });
+
+    it("reads a relative TypeScript file, and again once it changes", () => {
+      expect(names("./local.js")?.names).toEqual(["load", "loadSync"]);
+      clearResolveCache();
+      writeFileSync(local, "export async function load(): Promise<number> { return 1 }");
+      const later = new Date(Date.now() + 5000);
+      utimesSync(local, later, later);
+      expect(exportNamesOf(parse, "./local.js", from)?.names).toEqual(new Set(["load"]));
+      writeFileSync(
+        local,
+        "export async function load(): Promise<number> { return 1 } export function loadSync() { return 1 }",
+      );
+    });
+  });
+}
