@@ -47,6 +47,8 @@ write(
   "node_modules/esm-lib/index.js",
   `export async function find() {}
 export function findSync() {}
+export async function lateSync() {}
+export const arrowSync = async () => {};
 export const a = 1, b = 2;
 const c = 3; export { c as renamed };
 export * from "./more.js";
@@ -90,12 +92,13 @@ for (const [name, parse] of [
       clearExportNames();
       clearResolveCache();
       const r = exportNamesOf(parse, specifier, from);
-      return r && { names: [...r.names].sort(), commonjs: r.commonjs };
+      return r && { names: [...r.names].sort(), async: [...r.async].sort(), commonjs: r.commonjs };
     };
 
     it("reads ES exports, `export *` of the package's own files without their default", () => {
       expect(names("esm-lib")).toEqual({
-        names: ["a", "b", "default", "find", "findSync", "more", "ns", "renamed"],
+        names: ["a", "arrowSync", "b", "default", "find", "findSync", "lateSync", "more", "ns", "renamed"],
+        async: ["arrowSync", "find", "lateSync"],
         commonjs: false,
       });
     });
@@ -103,12 +106,13 @@ for (const [name, parse] of [
     it("reads CommonJS exports; `module.exports =` drops what came before and stales `exports`", () => {
       expect(names("cjs-lib")).toEqual({
         names: ["added", "defined", "probe", "probeSync", "quoted"],
+        async: [],
         commonjs: true,
       });
     });
 
     it("knows nothing of exports made at run time, of a package with a manifest, of built-ins", () => {
-      expect(names("umd-lib")).toEqual({ names: [], commonjs: false });
+      expect(names("umd-lib")).toEqual({ names: [], async: [], commonjs: false });
       expect(names("with-manifest")).toBeUndefined();
       expect(names("broken")).toBeUndefined();
       expect(names("fs")).toBeUndefined();

@@ -13,6 +13,8 @@ import type { Node } from "./tree.js";
  */
 export interface ExportNames {
   names: ReadonlySet<string>;
+  /** Exports the text declares `async` (`export async function xSync`): never a sync twin. */
+  async: ReadonlySet<string>;
   /** CommonJS: a default import is `module.exports`, so `lib.x` reaches the export `x`. */
   commonjs: boolean;
 }
@@ -88,6 +90,7 @@ function exportsObject(n: Node): "exports" | "module.exports" | undefined {
 
 function read(parse: ParseModule, program: { body: Node[] }, path: string, depth: number): ExportNames {
   const names = new Set<string>();
+  const async = new Set<string>();
   let commonjs = false;
   // After `module.exports = …`, the `exports` binding still points at the old object: its
   // assignments no longer export anything.
@@ -99,8 +102,18 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
         const d = stmt.declaration as Node | null | undefined;
         if (d?.type === "FunctionDeclaration" || d?.type === "ClassDeclaration") {
           if (d.id) names.add(d.id.name);
+          if (d.type === "FunctionDeclaration" && d.async && d.id) async.add(d.id.name);
         } else if (d?.type === "VariableDeclaration") {
-          for (const v of d.declarations) if (v.id.type === "Identifier") names.add(v.id.name);
+          for (const v of d.declarations) {
+            if (v.id.type !== "Identifier") continue;
+            names.add(v.id.name);
+            const init = v.init as Node | null | undefined;
+            if (
+              (init?.type === "ArrowFunctionExpression" || init?.type === "FunctionExpression") &&
+              init.async
+            )
+              async.add(v.id.name);
+          }
         }
         for (const s of stmt.specifiers as Node[]) {
           if (s.type === "ExportSpecifier" && s.exportKind !== "type") {
@@ -124,6 +137,7 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
         const inner = r?.kind === "file" ? namesOfFile(parse, r.path, depth + 1) : undefined;
         // `export *` leaves out the default export.
         for (const n of inner?.names ?? []) if (n !== "default") names.add(n);
+        for (const n of inner?.async ?? []) if (n !== "default") async.add(n);
         break;
       }
       case "ExpressionStatement": {
@@ -179,7 +193,7 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
         break;
     }
   }
-  return { names, commonjs };
+  return { names, async, commonjs };
 }
 
 /** For tests and watch mode. */

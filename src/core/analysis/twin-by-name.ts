@@ -44,6 +44,8 @@ export function twinByName(ctx: Ctx, imported: ImportedCallee): ResolvedTwin | u
   if (!found) return undefined;
   const twin = `${found.name}${ctx.options.syncSuffix}`;
   if (!found.exports.names.has(found.name) || !found.exports.names.has(twin)) return undefined;
+  // `export async function xSync`: named like a twin, visibly not one.
+  if (found.exports.async.has(twin)) return undefined;
   return { module: imported.module, name: twin };
 }
 
@@ -59,7 +61,7 @@ export function twinSuggestion(
   const name = imported.path[0]!;
   const twin = `${name}${ctx.options.syncSuffix}`;
   const found = exportsOf(ctx, imported);
-  const has = found?.exports.names.has(twin) ?? false;
+  const has = (found?.exports.names.has(twin) ?? false) && !found?.exports.async.has(twin);
   const target = has ? JSON.stringify(twin) : `{ "module": "…", "name": "…" }`;
   const entry = `{ ${JSON.stringify(imported.module)}: { ${JSON.stringify(name)}: ${target} } }`;
   if (!has) return { entry, sameModule: undefined };
