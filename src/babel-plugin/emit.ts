@@ -211,6 +211,17 @@ class SyncMapper {
           ),
         );
       }
+      case "mapAll": {
+        // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(cbSync), …)`: the map runs the sync
+        // callback element by element; each result is checked.
+        const t = this.ctx.t;
+        return runtimeCall(this.ctx, this.imports, "allSync", [
+          (node as CallNode).arguments[0] as t.Expression,
+          t.stringLiteral(this.fn.variant),
+          t.stringLiteral(fact.guard.loc),
+          t.stringLiteral(fact.guard.text),
+        ]);
+      }
       case "guarded":
         return this.guardOf(node, fact);
       default:
@@ -303,6 +314,15 @@ export function inlineCopy(
     }
     return undefined;
   };
+  // The callbacks of `await Promise.all(xs.map(async …))` become sync callbacks, their bodies
+  // rewritten like the function's own (each apart: the walks below skip nested functions).
+  for (const cb of fn.mapCallbacks ?? []) {
+    const c = map.get(cb) as t.ArrowFunctionExpression | t.FunctionExpression | undefined;
+    if (!c) continue;
+    c.async = false;
+    if (c.body.type === "BlockStatement") rewriteTree(c.body, own, true);
+    else c.body = mapper.map(rewriteTree(c.body, own, true) as t.Expression);
+  }
   if (fnCopy.body.type === "BlockStatement") rewriteTree(fnCopy.body, own, true);
   else fnCopy.body = mapper.map(rewriteTree(fnCopy.body, own, true) as t.Expression);
   fnCopy.async = false;

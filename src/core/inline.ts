@@ -33,6 +33,12 @@ export type AwaitFact =
        */
       guard?: GuardSite;
     }
+  /**
+   * `await Promise.all(xs.map(async (x) => …))`: the callback's own awaits and returns are leaves
+   * of the function too, and the copy maps with a sync callback, one element after another;
+   * `guard` checks each result (`xs.map` may not be the array method).
+   */
+  | { kind: "mapAll"; variant: string; text: string; guard: GuardSite }
   /** `Promise.all([...])` / `Promise.allSettled([...])` over an array literal. */
   | { kind: "combinator"; name: "all" | "allSettled"; elements: AwaitFact[] }
   /**
@@ -98,6 +104,8 @@ function unmappable(fact: AwaitFact, unproven: Unproven): string | undefined {
     // `unproven: "worker"` it makes a worker variant like a guarded value does.
     case "smartasync":
       return unproven === "worker" && fact.guard ? WHY.unproven(fact.guard.text) : undefined;
+    case "mapAll":
+      return unproven === "worker" ? WHY.unproven(fact.guard.text) : undefined;
     case "twin":
       if (unproven !== "worker") return undefined;
       if (fact.checks.length) return WHY.unproven(fact.checks[0].text);
@@ -120,6 +128,7 @@ function guardsOf(fact: AwaitFact, out: GuardSite[]): void {
     for (const c of fact.checks) out.push({ loc: c.loc, text: c.text });
     if (fact.guard) out.push(fact.guard);
   } else if (fact.kind === "combinator") for (const e of fact.elements) guardsOf(e, out);
+  else if (fact.kind === "mapAll") out.push(fact.guard);
 }
 
 function byNameTwins(fact: AwaitFact): { module: string; name: string }[] {
@@ -142,6 +151,7 @@ export function planSyncVariant(awaits: readonly LocatedAwait[], unproven: Unpro
     }
     // The report says when concurrent awaits became sequential calls.
     if (a.fact.kind === "combinator") notes.push(WHY.sequential(a.fact.name, a.loc));
+    if (a.fact.kind === "mapAll") notes.push(WHY.sequentialMap(a.fact.text, a.loc, a.fact.variant));
     // And which twins it found by name rather than in a table.
     for (const t of byNameTwins(a.fact)) notes.push(WHY.byName(t.module, t.name, a.text, a.loc));
     guardsOf(a.fact, guards);
@@ -186,6 +196,8 @@ export const WHY = {
     text.startsWith("the ")
       ? `checks ${text} at ${loc}: the sync variant throws a SmartAsyncError there if its twin would read it otherwise`
       : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
+  sequentialMap: (text: string, loc: string, variant: string) =>
+    `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}): the first error in index order is thrown, where Promise.all rejects with the first to fail in time`,
   sequential: (name: string, loc: string) =>
     `runs the calls of Promise.${name}([...]) at ${loc} one after another (sequentially) in the sync variant`,
 } as const;

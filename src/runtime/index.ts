@@ -552,7 +552,16 @@ export async function shutdown(): Promise<void> {
   }
   await Promise.allSettled(waits);
 }
-export { expectValue, guard, rethrowGuard, settle, syncElements, twinData, twinOptions } from "./inline.js";
+export {
+  allSync,
+  expectValue,
+  guard,
+  rethrowGuard,
+  settle,
+  syncElements,
+  twinData,
+  twinOptions,
+} from "./inline.js";
 export { later, settled } from "./later.js";
 export { type Both, explicit, type SmartAsync, type TypedForm } from "./wrapper.js";
 

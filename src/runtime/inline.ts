@@ -79,6 +79,18 @@ function located(message: string, code: string, loc: string): Error {
 }
 
 /**
+ * `await Promise.all(xs.map(async (x) => …))` in a sync copy: `allSync(xs.map((x) => …), …)`.
+ * The callbacks have already run, one after another; like `Promise.all`, the value is a new
+ * array of the results, and a result that is still a promise (a `map` that is not the array
+ * method) fails its guard.
+ */
+export function allSync<T>(values: Iterable<T>, variant: string, loc: string, text: string): T[] {
+  const out = Array.isArray(values) ? (values as T[]) : Array.from(values);
+  for (let i = 0; i < out.length; i++) guard(out[i], variant, loc, text);
+  return out;
+}
+
+/**
  * `for await (const x of xs)` in a sync copy, where the build saw an array (docs/semantics.md,
  * "Every form of `await`"): `for (const x of syncElements(xs, …))` takes the elements in order,
  * each guarded as the loop awaits it. An async iterable (a stream, an async generator) given

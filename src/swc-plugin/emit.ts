@@ -284,6 +284,19 @@ class SyncCopy {
         }
         return;
       }
+      case "mapAll": {
+        // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(cbSync), …)`: the map runs the sync
+        // callback element by element; each result is checked.
+        const call = node as CallNode;
+        const arg = call.arguments[0] as Node;
+        this.ed.ms.overwrite(s(call), s(arg), `${rt()}.allSync(`);
+        this.ed.ms.overwrite(
+          e(arg),
+          e(call),
+          `, ${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.guard.loc)}, ${JSON.stringify(fact.guard.text)})`,
+        );
+        return;
+      }
       case "guarded":
         this.guardOf(node, fact);
         return;
@@ -378,7 +391,17 @@ class SyncCopy {
     const deferred = deferredReturns(plan.ctx, fn);
     if (body.type !== "BlockStatement") this.map(body);
     plan.ctx.tree.walk(body, (n) => {
-      if (isFunction(n)) return false;
+      if (isFunction(n)) {
+        // The callback of `await Promise.all(xs.map(async …))` becomes a sync callback: its
+        // `async` goes, and its body is rewritten like the function's own.
+        if (!fn.mapCallbacks?.has(n)) return false;
+        const cb = n as t.ArrowFunctionExpression | t.FunctionExpression;
+        const upTo = cb.params.length ? s(cb.params[0] as Node) : s(cb.body as Node);
+        const kw = /\basync\b\s*/.exec(plan.ctx.code.slice(s(cb), upTo));
+        if (kw) ms.remove(s(cb) + kw.index, s(cb) + kw.index + kw[0].length);
+        if (cb.body.type !== "BlockStatement") this.map(cb.body as Node);
+        return undefined;
+      }
       if (n.type === "AwaitExpression") {
         const text = plan.ctx.code.slice(s(n), s(n.argument));
         // The line break after `await` goes too: `return await\n f()` must not become a bare

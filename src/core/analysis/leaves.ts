@@ -1,3 +1,4 @@
+import type { types as t } from "@babel/core";
 import { type AwaitFact, type TwinCheck, WHY } from "../inline.js";
 import { findTwin, isTwinModule, type ResolvedTwin } from "../twins.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
@@ -148,6 +149,19 @@ function factOf(
       !ctx.scopes.binding(callee, "Promise")
     ) {
       const prop = callee.property.type === "Identifier" ? callee.property.name : "";
+      const cb = prop === "all" && !returned ? mapCallback(ctx, call.arguments as Node[]) : undefined;
+      if (cb) {
+        const mapCall = call.arguments[0] as CallNode;
+        owner.mapCallbacks ??= new Set();
+        owner.mapCallbacks.add(cb);
+        const list = guardText(ctx, (mapCall.callee as t.MemberExpression).object as Node);
+        return {
+          kind: "mapAll",
+          variant: owner.variant,
+          text: `Promise.all(${list}.map(async ...))`,
+          guard: { loc: locOf(ctx, mapCall), text: `each result of ${list}.map(...)` },
+        };
+      }
       if (prop === "all" || prop === "allSettled") {
         const arg = call.arguments[0] as Node | undefined;
         if (
@@ -218,6 +232,38 @@ function factOf(
 }
 
 /**
+ * The async callback of `Promise.all(xs.map(async (x) => …))`, when the inline copy can make it
+ * sync: one plain callback argument, and no form in its body that the copy of a body cannot
+ * keep (`try`, whose `catch` would see a returned call's failure; `for await`; `await using`; a
+ * method with a computed key) — those keep the worker variant.
+ */
+function mapCallback(ctx: Ctx, args: Node[]): Node | undefined {
+  if (args.length !== 1) return undefined;
+  const m = args[0]!;
+  if (m.type !== "CallExpression" || m.arguments.length !== 1) return undefined;
+  const callee = m.callee as Node;
+  if (callee.type !== "MemberExpression" || callee.computed) return undefined;
+  if (callee.property.type !== "Identifier" || callee.property.name !== "map") return undefined;
+  const cb = m.arguments[0] as Node;
+  if (cb.type !== "ArrowFunctionExpression" && cb.type !== "FunctionExpression") return undefined;
+  if (!cb.async || cb.generator) return undefined;
+  let plain = true;
+  ctx.tree.walk(cb.body as Node, (n) => {
+    if (!plain) return false;
+    if (
+      n.type === "TryStatement" ||
+      (n.type === "ForOfStatement" && n.await) ||
+      (n.type === "VariableDeclaration" && (n.kind as string) === "await using") ||
+      ((n.type === "ClassMethod" || n.type === "ObjectMethod" || n.type === "ClassPrivateMethod") &&
+        (n as t.ClassMethod).computed)
+    )
+      plain = false;
+    return isFunction(n) ? false : undefined;
+  });
+  return plain ? cb : undefined;
+}
+
+/**
  * Whether a `for await` operand is an array: a parameter of the function itself (a stream or an
  * async generator cannot cross to a worker either, so nothing that worked stops working; the
  * run-time check fails loudly for one), or an array literal of plain values, written in place or
@@ -266,7 +312,14 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
   // annotations/const-arrow: `async (x) => (await 3) * x`).
   if (body.type !== "BlockStatement") add(body, true, body);
   ctx.tree.walk(body, (n) => {
-    if (isFunction(n)) return false;
+    if (isFunction(n)) {
+      // The callback of `await Promise.all(xs.map(async …))`: its body is searched too (the
+      // await around the call was visited first, which registered it).
+      if (!fn.mapCallbacks?.has(n)) return false;
+      const cbBody = (n as t.ArrowFunctionExpression).body as Node;
+      if (cbBody.type !== "BlockStatement") add(cbBody, true, cbBody);
+      return undefined;
+    }
     if (n.type === "AwaitExpression") add(n.argument, false, n);
     else if (n.type === "ReturnStatement" && n.argument) add(n.argument, true, n.argument);
     else if (n.type === "ForOfStatement" && n.await && arrayOperand(ctx, fn, n.right as Node)) {

@@ -50,6 +50,11 @@ export interface SaFunction {
    * inline copy iterates the array with each element guarded (runtime `syncElements`).
    */
   forAwaits?: Map<Node, import("../inline.js").GuardSite>;
+  /**
+   * Async callbacks of `await Promise.all(xs.map(async (x) => …))`: their bodies are part of the
+   * function's own body for the leaves and the inline copy, which makes them sync.
+   */
+  mapCallbacks?: Set<Node>;
   /** The parameter given to such a clause that has none (or a pattern). */
   guardCatchName?: string;
   asyncStrategy: "offload" | "same-thread" | undefined;
