@@ -171,7 +171,7 @@ function emitPlan(
       const use = fn.exportDecl ? undefined : plan.exportIndex.get(fn.name);
       for (const { decl, exported } of use?.specifiers ?? []) {
         // `export { f as default }` exports the variant under its own name.
-        const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options);
+        const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
         decl.specifiers.push(t.exportSpecifier(t.identifier(fn.variant), nameNode(as)));
       }
       if (use?.isDefault) {
@@ -182,7 +182,7 @@ function emitPlan(
         );
       }
       for (const c of use?.cjs ?? []) {
-        const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options);
+        const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
         if (c.kind === "object") {
           c.obj.properties.push(
             t.objectProperty(nameNode(as), t.identifier(fn.variant), false, as === fn.variant),

@@ -8,8 +8,34 @@ import { editDistance } from "./did-you-mean.js";
  */
 export type AnnotationParse =
   | { kind: "none" }
-  | { kind: "annotation" }
+  | { kind: "annotation"; names?: VariantNames }
   | { kind: "malformed"; extra: string };
+
+/**
+ * Explicit variant names, for APIs whose names do not follow the suffix:
+ * `// @smartasync sync=readBlocking` names the sync variant of an async function,
+ * `async=hashInPool` the async variant of a sync one (docs/semantics.md, "Kinds and variants").
+ */
+export interface VariantNames {
+  sync?: string;
+  async?: string;
+}
+
+// One word: `sync=` or `async=` and an identifier (ASCII, as the suffix options are).
+const NAME_WORD = /^(sync|async)=([A-Za-z_$][\w$]*)$/;
+
+/** The words after the tag, as variant names; undefined when any word is not one (SA101). */
+function variantNames(extra: string): VariantNames | undefined {
+  const names: VariantNames = {};
+  for (const word of extra.split(/\s+/)) {
+    const m = NAME_WORD.exec(word);
+    if (!m) return undefined;
+    const key = m[1] as "sync" | "async";
+    if (names[key] !== undefined) return undefined;
+    names[key] = m[2];
+  }
+  return names;
+}
 
 const TAG = "@smartasync";
 
@@ -53,7 +79,9 @@ export function parseAnnotation(value: string, block: boolean): AnnotationParse 
     const rest = line.slice(TAG.length);
     if (rest !== "" && !/^\s/.test(rest)) continue; // `@smartasyncfoo`: a different word
     const extra = rest.trim();
-    return extra === "" ? { kind: "annotation" } : { kind: "malformed", extra };
+    if (extra === "") return { kind: "annotation" };
+    const names = variantNames(extra);
+    return names ? { kind: "annotation", names } : { kind: "malformed", extra };
   }
   return { kind: "none" };
 }

@@ -19,7 +19,8 @@ const codePoint = (ch: string): string =>
  */
 export const MSG = {
   malformed: (extra: string) =>
-    `unexpected \`${extra}\` after @smartasync. The annotation takes no arguments; write it alone, as ${ACCEPTED_FORMS}.`,
+    `unexpected \`${extra}\` after @smartasync. Write the annotation alone, as ${ACCEPTED_FORMS}; the only words it takes name a variant explicitly: \`sync=readBlocking\` (an async function's sync variant) or \`async=hashInPool\` (a sync function's async variant), once each.`,
+  variantWord: (fn: string, why: string) => `@smartasync on \`${fn}\`: ${why}`,
   notAnnotatable: (what: string, instead: string) => `@smartasync cannot annotate ${what}. ${instead}`,
   precedesNothing: (what: string) =>
     `@smartasync must be the leading comment of a function, a \`const\` bound to a function, an exported function, a class method or an object method; here it precedes ${what}.`,

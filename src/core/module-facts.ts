@@ -14,6 +14,8 @@ export interface ExportFact {
   kind: FunctionKind;
   /** Exported name of the generated variant (`export { f as g }` exports `gSync`). */
   variant: string;
+  /** Named by the annotation (`sync=readBlocking`): the same name under every export. */
+  explicit?: true;
   syncStrategy?: SyncStrategy;
   asyncStrategy?: "offload" | "same-thread";
   /** Where the function was found, for reports: a path relative to the root, or a package. */

@@ -20,8 +20,9 @@ export function variantOf(name: string, options: Options): { base: string; kind:
 /**
  * The name a variant is exported under, next to a function exported as `exported`:
  * `export { f }` → `fSync`, `export { f as g }` → `gSync`, `export default f` (or `f as default`)
- * → the variant's own name, `fSync`. One rule for declarations, re-exports, CommonJS exports and
- * manifests.
+ * → the variant's own name, `fSync`. A variant named by the annotation (`sync=readBlocking`)
+ * keeps its name under every export. One rule for declarations, re-exports, CommonJS exports
+ * and manifests.
  */
 export function exportedVariant(
   exported: string,
@@ -29,8 +30,11 @@ export function exportedVariant(
   variant: string,
   kind: FunctionKind,
   options: Options,
+  explicit = false,
 ): string {
-  return exported === "default" || exported === local ? variant : variantName(exported, kind, options);
+  return explicit || exported === "default" || exported === local
+    ? variant
+    : variantName(exported, kind, options);
 }
 
 const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;

@@ -694,13 +694,13 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
       const use = fn.exportDecl ? undefined : plan.exportIndex.get(fn.name);
       for (const { decl, exported } of use?.specifiers ?? []) {
         // `export { f as default }` exports the variant under its own name.
-        const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options);
+        const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
         const last = decl.specifiers.at(-1)!;
         ms.appendLeft(e(last), `, ${as === fn.variant ? fn.variant : `${fn.variant} as ${quoted(as)}`}`);
       }
       if (use?.isDefault) lines.push(`export { ${fn.variant} };`);
       for (const c of use?.cjs ?? []) {
-        const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options);
+        const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
         if (c.kind === "object") {
           const lastProp = c.obj.properties.at(-1)!;
           ms.appendLeft(e(lastProp), `, ${as === fn.variant ? as : `${quoted(as)}: ${fn.variant}`}`);

@@ -21,6 +21,19 @@ describe("parseAnnotation (DESIGN §2)", () => {
     expect(parseAnnotation(value, block)).toEqual({ kind: "none" });
   });
 
+  it("reads sync= and async= words as explicit variant names", () => {
+    expect(parseAnnotation(" @smartasync sync=readBlocking", false)).toEqual({
+      kind: "annotation",
+      names: { sync: "readBlocking" },
+    });
+    expect(parseAnnotation("*\n * @smartasync async=hashInPool  sync=$x_1\n ", true)).toEqual({
+      kind: "annotation",
+      names: { async: "hashInPool", sync: "$x_1" },
+    });
+    for (const bad of ["sync=", "sync=1x", "sync=a-b", "sync=a sync=b", "Sync=a", "sync = a", "worker=a"])
+      expect(parseAnnotation(` @smartasync ${bad}`, false)).toEqual({ kind: "malformed", extra: bad });
+  });
+
   it("reports unknown words after the tag", () => {
     expect(parseAnnotation(" @smartasync worker", false)).toEqual({ kind: "malformed", extra: "worker" });
     expect(parseAnnotation("*\n * @smartasync sync\n ", true)).toEqual({ kind: "malformed", extra: "sync" });

@@ -1,5 +1,5 @@
 import type { types as t } from "@babel/core";
-import { parseAnnotation } from "../annotation.js";
+import { parseAnnotation, type VariantNames } from "../annotation.js";
 import { MSG, UNREACHABLE } from "../messages.js";
 import { isIdentifierName, variantName } from "../naming.js";
 import { type Ctx, fail, keyName, posOf, sourceOf, warn } from "./ctx.js";
@@ -408,6 +408,49 @@ function tokensAfter(code: string, comments: readonly Comment[]): number[] {
 }
 
 /**
+ * `sync=` / `async=` on the annotation (SA101 when it cannot apply): the variant of a function or
+ * `const` function takes that name. A method's variant keeps the suffix: a call on an object of
+ * unknown class finds it by name (`callSync`).
+ */
+function nameVariant(ctx: Ctx, fn: SaFunction, names: VariantNames, comment: Comment): void {
+  const want = fn.kind === "async" ? "sync" : "async";
+  const other = want === "sync" ? "async" : "sync";
+  if (names[other] !== undefined)
+    fail(
+      ctx,
+      "SA101",
+      comment,
+      MSG.variantWord(
+        fn.display,
+        `\`${other}=${names[other]}\` names ${other === "async" ? "an" : "a"} ${other} variant, but \`${fn.display}\` is ${fn.kind}: its variant is the ${want} one. Write \`${want}=${names[other]}\`.`,
+      ),
+    );
+  if (fn.form !== "function" && fn.form !== "const")
+    fail(
+      ctx,
+      "SA101",
+      comment,
+      MSG.variantWord(
+        fn.display,
+        `a method's variant keeps the \`${want === "sync" ? "syncSuffix" : "asyncSuffix"}\` (a call on an object of unknown class finds it by that name). Remove \`${want}=${names[want]}\`, or name the variant with the suffix option.`,
+      ),
+    );
+  const name = names[want]!;
+  if (name === fn.name)
+    fail(
+      ctx,
+      "SA101",
+      comment,
+      MSG.variantWord(
+        fn.display,
+        `\`${want}=${name}\` names the function itself; a variant needs a name of its own.`,
+      ),
+    );
+  fn.variant = name;
+  fn.explicitVariant = true;
+}
+
+/**
  * Finds every annotation and the function it marks (DESIGN §2); fails on misuse. A comment
  * leads the outermost node that starts at the next token, which is the node Babel attaches it
  * to as a leading comment (so both compilers read the same annotations).
@@ -415,10 +458,14 @@ function tokensAfter(code: string, comments: readonly Comment[]): number[] {
 export function collectFunctions(ctx: Ctx): SaFunction[] {
   const comments = ctx.comments;
   const annotations: { comment: Comment; index: number }[] = [];
+  const named = new Map<Comment, VariantNames>();
   comments.forEach((c, index) => {
     const parsed = parseAnnotation(c.value, c.type === "CommentBlock");
     if (parsed.kind === "malformed") fail(ctx, "SA101", c, MSG.malformed(parsed.extra));
-    if (parsed.kind === "annotation") annotations.push({ comment: c, index });
+    if (parsed.kind === "annotation") {
+      annotations.push({ comment: c, index });
+      if (parsed.names) named.set(c, parsed.names);
+    }
   });
   const found: SaFunction[] = [];
   const wrappers = wrapperNames(ctx);
@@ -449,7 +496,10 @@ export function collectFunctions(ctx: Ctx): SaFunction[] {
     }
     if (!mine) return undefined;
     for (const c of mine) claimed.add(c);
-    found.push(target(ctx, n, mine[0]));
+    const fn = target(ctx, n, mine[0]);
+    const names = named.get(mine[0]);
+    if (names) nameVariant(ctx, fn, names, mine[0]);
+    found.push(fn);
     if (mine.length > 1) warn(ctx, "SA106", mine[1], MSG.duplicate());
     return undefined;
   });

@@ -227,7 +227,8 @@ export function factsOfFile(
       exports.set(name, {
         name: fn.display,
         kind: fn.kind,
-        variant: exportedVariant(name, fn.name, fn.variant, fn.kind, options),
+        variant: exportedVariant(name, fn.name, fn.variant, fn.kind, options, fn.explicitVariant),
+        ...(fn.explicitVariant ? { explicit: true as const } : {}),
         ...(fn.kind === "async"
           ? { syncStrategy: fn.syncPlan!.strategy }
           : { asyncStrategy: fn.asyncStrategy }),
@@ -265,7 +266,7 @@ export function factsOfFile(
       if (!fact) continue;
       exports.set(exported, {
         ...fact,
-        variant: exportedVariant(exported, local, fact.variant, fact.kind, options),
+        variant: exportedVariant(exported, local, fact.variant, fact.kind, options, fact.explicit),
       });
     }
   }
@@ -328,10 +329,10 @@ export function exportedImports(
     const add = (exported: string, node: Node, via: ExportedImport["via"]) => {
       const r = imported.resolve(node);
       if (!r || r.explicit || r.shape !== "ident") return;
-      const own = variantName(local, r.fact.kind, ctx.options);
+      const own = r.fact.explicit ? r.fact.variant : variantName(local, r.fact.kind, ctx.options);
       out.push({
         exported,
-        variant: exportedVariant(exported, local, own, r.fact.kind, ctx.options),
+        variant: exportedVariant(exported, local, own, r.fact.kind, ctx.options, r.fact.explicit),
         ref: r,
         via,
       });
@@ -362,7 +363,7 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
       const { local, exported } = specifierNames(sp);
       const fact = facts.exports.get(local);
       if (!fact) continue;
-      const as = exportedVariant(exported, local, fact.variant, fact.kind, ctx.options);
+      const as = exportedVariant(exported, local, fact.variant, fact.kind, ctx.options, fact.explicit);
       if (names.has(as)) continue;
       names.add(as);
       out.push({ kind: "specifier", decl: s, local: fact.variant, exported: as });

@@ -34,6 +34,8 @@ export interface SaFunction {
   /** Exported through its own declaration (`export function`, `export const`). */
   exportDecl: boolean;
   syncPlan: SyncPlan | undefined;
+  /** The variant's name comes from the annotation (`sync=readBlocking`), not the suffix. */
+  explicitVariant?: true;
   /** Await/return leaves of the body with their facts (async functions only). */
   leaves: Map<Node, AwaitFact>;
   /** Callees of the smartasync calls among the leaves, resolved on the original tree. */

@@ -182,7 +182,8 @@ export class ModuleGraph {
         exports.set(name, {
           name: f.display,
           kind: f.kind,
-          variant: exportedVariant(name, f.name, f.variant, f.kind, this.options),
+          variant: exportedVariant(name, f.name, f.variant, f.kind, this.options, f.explicitVariant),
+          ...(f.explicitVariant ? { explicit: true as const } : {}),
           ...(withStrategies && f.kind === "async" ? { syncStrategy: f.syncPlan!.strategy } : {}),
           ...(withStrategies && f.kind === "sync"
             ? { asyncStrategy: sameThreadWhy(s.ctx, f) === undefined ? "offload" : "same-thread" }
@@ -239,7 +240,14 @@ export class ModuleGraph {
         for (const [exported, imported] of re.names) {
           const fact = target.exports.get(imported);
           if (!fact) continue;
-          const variant = exportedVariant(exported, imported, fact.variant, fact.kind, this.options);
+          const variant = exportedVariant(
+            exported,
+            imported,
+            fact.variant,
+            fact.kind,
+            this.options,
+            fact.explicit,
+          );
           exports.set(exported, { ...fact, variant });
         }
       }
