@@ -169,12 +169,17 @@ function emitPlan(
         );
       }
       const use = fn.exportDecl ? undefined : plan.exportIndex.get(fn.name);
+      // Each name once: `export { f, f as default }`, or a variant named by the annotation, give
+      // the same name twice (a duplicate export is a SyntaxError).
+      const exportedAs = new Set<string>();
       for (const { decl, exported } of use?.specifiers ?? []) {
         // `export { f as default }` exports the variant under its own name.
         const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
+        if (exportedAs.has(as)) continue;
+        exportedAs.add(as);
         decl.specifiers.push(t.exportSpecifier(t.identifier(fn.variant), nameNode(as)));
       }
-      if (use?.isDefault) {
+      if (use?.isDefault && !exportedAs.has(fn.variant)) {
         after.push(
           t.exportNamedDeclaration(null, [
             t.exportSpecifier(t.identifier(fn.variant), t.identifier(fn.variant)),

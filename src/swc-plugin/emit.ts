@@ -692,13 +692,18 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
       if (fn.wrapper) unwrap(ms, fn.wrapper);
       if (plan.inWorkers.has(fn)) lines.push(`${rt()}.register(${imports.moduleUrl()}, { ${fn.name} });`);
       const use = fn.exportDecl ? undefined : plan.exportIndex.get(fn.name);
+      // Each name once: `export { f, f as default }`, or a variant named by the annotation, give
+      // the same name twice (a duplicate export is a SyntaxError).
+      const exportedAs = new Set<string>();
       for (const { decl, exported } of use?.specifiers ?? []) {
         // `export { f as default }` exports the variant under its own name.
         const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
+        if (exportedAs.has(as)) continue;
+        exportedAs.add(as);
         const last = decl.specifiers.at(-1)!;
         ms.appendLeft(e(last), `, ${as === fn.variant ? fn.variant : `${fn.variant} as ${quoted(as)}`}`);
       }
-      if (use?.isDefault) lines.push(`export { ${fn.variant} };`);
+      if (use?.isDefault && !exportedAs.has(fn.variant)) lines.push(`export { ${fn.variant} };`);
       for (const c of use?.cjs ?? []) {
         const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
         if (c.kind === "object") {
