@@ -289,7 +289,42 @@ function arrayOperand(ctx: Ctx, fn: SaFunction, operand: Node): boolean {
     return false;
   let init = b.node.init as Node | null | undefined;
   while (init && TRANSPARENT.has(init.type)) init = (init as { expression: Node }).expression;
-  return !!init && plainArray(init);
+  return !!init && plainArray(init) && onlyLooped(ctx, b.scope.node, n.name, b.node);
+}
+
+/**
+ * Every reference to a `const` array is a loop operand or a member read that is not called or
+ * written (`list.length`, `list[0]`): nothing can have put a promise into it since its literal
+ * (`list.push(fetch(u))`, passing it to a function, would).
+ */
+function onlyLooped(ctx: Ctx, scope: Node, name: string, decl: Node): boolean {
+  let plain = true;
+  ctx.tree.walk(scope, (r) => {
+    if (!plain) return false;
+    if (r.type !== "Identifier" || r.name !== name) return undefined;
+    const parent = ctx.tree.parent(r);
+    if (!parent || parent === decl || ctx.scopes.binding(r, name)?.node !== decl) return undefined;
+    if (parent.type === "ForOfStatement" && parent.right === r) return undefined;
+    if (parent.type === "MemberExpression" && parent.object === r) {
+      const up = ctx.tree.parent(parent);
+      const called =
+        (up?.type === "CallExpression" || up?.type === "OptionalCallExpression") && up.callee === parent;
+      const written =
+        (up?.type === "AssignmentExpression" && up.left === parent) ||
+        (up?.type === "UpdateExpression" && up.argument === parent) ||
+        (up?.type === "UnaryExpression" && up.operator === "delete");
+      if (!called && !written) return undefined;
+    }
+    // A property key (`{ list: 1 }`, `o.list`) is not a reference.
+    if (
+      (parent.type === "ObjectProperty" && parent.key === r && !parent.computed) ||
+      (parent.type === "MemberExpression" && parent.property === r && !parent.computed)
+    )
+      return undefined;
+    plain = false;
+    return false;
+  });
+  return plain;
 }
 
 /** Collects the await and return leaves of an async function's own body (not nested functions). */
