@@ -284,7 +284,8 @@ function arrayOperand(ctx: Ctx, fn: SaFunction, operand: Node): boolean {
   if (n.type !== "Identifier") return false;
   const b = ctx.scopes.binding(n, n.name);
   if (!b) return false;
-  if (b.kind === "param") return (fn.fn.params as Node[]).includes(b.node);
+  if (b.kind === "param")
+    return (fn.fn.params as Node[]).includes(b.node) && onlyLooped(ctx, fn.fn as Node, n.name, b.node);
   if (b.kind !== "const" || b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier")
     return false;
   let init = b.node.init as Node | null | undefined;
@@ -293,7 +294,7 @@ function arrayOperand(ctx: Ctx, fn: SaFunction, operand: Node): boolean {
 }
 
 /**
- * Every reference to a `const` array is a loop operand or a member read that is not called or
+ * Every reference to a `const` array (or a parameter) is a loop operand or a member read that is not called or
  * written (`list.length`, `list[0]`): nothing can have put a promise into it since its literal
  * (`list.push(fetch(u))`, passing it to a function, would).
  */
@@ -303,7 +304,8 @@ function onlyLooped(ctx: Ctx, scope: Node, name: string, decl: Node): boolean {
     if (!plain) return false;
     if (r.type !== "Identifier" || r.name !== name) return undefined;
     const parent = ctx.tree.parent(r);
-    if (!parent || parent === decl || ctx.scopes.binding(r, name)?.node !== decl) return undefined;
+    if (!parent || r === decl || parent === decl || ctx.scopes.binding(r, name)?.node !== decl)
+      return undefined;
     if (parent.type === "ForOfStatement" && parent.right === r) return undefined;
     if (parent.type === "MemberExpression" && parent.object === r) {
       const up = ctx.tree.parent(parent);
