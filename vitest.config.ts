@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The runtime's CommonJS sources are `.cts` (src/runtime): tests import them like the rest.
+  oxc: { include: /\.[cm]?tsx?$/ },
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],

@@ -4,11 +4,15 @@
 // dist/ when it is missing or older than src/.
 // The new build is written beside the old one and swapped in, so a test or a worker that is
 // reading dist/ at that moment never finds it missing.
+// The Node runtime is CommonJS (src/runtime/*.cts → dist/runtime/*.cjs, with an ES module face);
+// the browser runtime (src/runtime/browser.ts) imports some of the same files, and a browser
+// bundler should not need a CommonJS plugin for it, so esbuild bundles it and those files into
+// one self-contained ES module, dist/runtime/browser.js (its declarations stay tsc's).
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -27,6 +31,21 @@ try {
   execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", next], {
     stdio: "inherit",
     cwd: root,
+  });
+  const esbuild = await import(pathToFileURL(require.resolve("esbuild")).href);
+  await esbuild.build({
+    entryPoints: [join(root, "src/runtime/browser.ts")],
+    outfile: join(next, "runtime/browser.js"),
+    allowOverwrite: true,
+    bundle: true,
+    format: "esm",
+    // "neutral": no Node built-in resolves, so an import of one fails the build here.
+    platform: "neutral",
+    target: "es2022",
+    logLevel: "warning",
+    banner: {
+      js: "// smartasync/runtime for browser builds: src/runtime/browser.ts and the files it imports, bundled\n// by esbuild into one ES module (scripts/build.mjs).",
+    },
   });
 } catch {
   rmSync(next, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import { escapeErrorMessage } from "../core/escape.js";
 import { cacheKey, compileFile, useCompiler } from "../register/compile.js";
 import type { Format } from "../register/format.js";
 import * as transform from "../register/transform.js";
-import { WORKER_IMPORT_ENV } from "../runtime/internal.js";
+import { WORKER_IMPORT_ENV } from "../runtime/internal.cjs";
 
 /** The part of Jest's `TransformOptions` this transformer reads. */
 export interface JestTransformOptions {

@@ -14,7 +14,7 @@
  */
 import * as nodeModule from "node:module";
 import { assertPeer } from "../core/peers.js";
-import { WORKER_IMPORT_ENV } from "../runtime/internal.js";
+import { WORKER_IMPORT_ENV } from "../runtime/internal.cjs";
 import { useCompiler } from "./compile.js";
 import { loadSync, resolveSync } from "./hooks.js";
 import { installRequireHook } from "./require-hook.js";

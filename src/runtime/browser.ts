@@ -1,10 +1,10 @@
 /**
  * smartasync/runtime in a browser build: what the build-tool plugin gives a Vite build for the
- * browser (docs/integrations.md#browser-builds) in place of the Node runtime (index.ts), which
+ * browser (docs/integrations.md#browser-builds) in place of the Node runtime (index.cts), which
  * needs `worker_threads` and cannot load in a page.
  *
  * It holds what inline variants need, markers, dispatch and the guards, from the modules that
- * need no Node (portable.ts, inline.ts, later.ts, wrapper.ts, settings.ts), and has the Node
+ * need no Node (portable.cts, inline.cts, later.cts, wrapper.cts, settings.cts), and has the Node
  * runtime's exports, so that code written for either imports the same names. What needs
  * smartasync's own workers does not exist here: a sync variant that blocks on a worker
  * (`runSync`) cannot run on a page's main thread, which may not block (`Atomics.wait` throws
@@ -12,13 +12,26 @@
  * not start. The plugin fails the build at each call that would use them (SA313); one reached at
  * run time anyway (a dispatched call, code not compiled) throws a SmartAsyncError naming the
  * function and the way out.
+ *
+ * Those shared files are the Node runtime's CommonJS sources (.cts); the build (scripts/build.mjs)
+ * bundles this file and them into one ES module without imports, dist/runtime/browser.js, so a
+ * browser bundler needs no CommonJS support to take it in.
  */
-import { resetCanBlock } from "./portable.js";
-import { type Config, DEFAULT_CONFIG, nextConfig, type SmartAsyncOptions } from "./settings.js";
-import { type TypedForm, typedForm } from "./wrapper.js";
+import { resetCanBlock } from "./portable.cjs";
+import { type Config, DEFAULT_CONFIG, nextConfig, type SmartAsyncOptions } from "./settings.cjs";
+import { type TypedForm, typedForm } from "./wrapper.cjs";
 
-export { expectValue, guard, rethrowGuard, settle, twinData, twinOptions } from "./inline.js";
-export { later, settled } from "./later.js";
+export {
+  allSync,
+  expectValue,
+  guard,
+  rethrowGuard,
+  settle,
+  syncElements,
+  twinData,
+  twinOptions,
+} from "./inline.cjs";
+export { later, settled } from "./later.cjs";
 export {
   callAsync,
   callSync,
@@ -32,9 +45,9 @@ export {
   type SmartAsyncMarker,
   sleepSync,
   via,
-} from "./portable.js";
-export type { SmartAsyncOptions } from "./settings.js";
-export { type Both, explicit, type SmartAsync, type TypedForm } from "./wrapper.js";
+} from "./portable.cjs";
+export type { SmartAsyncOptions } from "./settings.cjs";
+export { type Both, explicit, type SmartAsync, type TypedForm } from "./wrapper.cjs";
 
 /** Always false: nothing here runs in smartasync's workers (there are none). */
 export const isWorker: boolean = false;

@@ -5,7 +5,7 @@ import { subscribe } from "node:diagnostics_channel";
 import { writeSync } from "node:fs";
 import type { Socket } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
-import { errorLine, receive, sendValue } from "./clone.js";
+import { errorLine, receive, sendValue } from "./clone.cjs";
 import {
   importing,
   type Request,
@@ -14,7 +14,7 @@ import {
   STATE,
   WORKER_IMPORT_ENV,
   type WorkerInit,
-} from "./internal.js";
+} from "./internal.cjs";
 
 const init = workerData as WorkerInit;
 const sync = init.mode === "sync";

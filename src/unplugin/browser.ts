@@ -27,13 +27,17 @@ export const BROWSER_DOCS = "docs/integrations.md#browser-builds";
 export const WORKER_ONLY: ReadonlySet<string> = new Set(["SA302", "SA303"]);
 
 /**
- * The browser runtime's file, beside the Node runtime of the same build of smartasync (dist), or
- * its source when the plugin itself runs from source (this repository's tests).
+ * The browser runtime's file: one ES module, bundled by scripts/build.mjs from browser.ts and the
+ * runtime files it shares with the Node runtime (which are CommonJS sources, .cts), beside the
+ * Node runtime of the same build of smartasync (dist), or the repository's build (`npm run build`)
+ * when the plugin itself runs from source (this repository's tests).
  */
 export function browserRuntimeFile(): string {
   const built = fileURLToPath(new URL("../runtime/browser.js", import.meta.url));
   if (existsSync(built)) return built;
-  return fileURLToPath(new URL("../runtime/browser.ts", import.meta.url));
+  const repository = fileURLToPath(new URL("../../dist/runtime/browser.js", import.meta.url));
+  // Neither: a clone that was never built; the bundler names the missing file.
+  return existsSync(repository) ? repository : built;
 }
 
 export interface BrowserProblem {

@@ -32,7 +32,7 @@ import { parserFor } from "../compile/parser.js";
 import { scanImports } from "../core/import-scan.js";
 import type { Report } from "../core/report.js";
 import { resolveImport } from "../core/resolve.js";
-import { WORKER_IMPORT_ENV } from "../runtime/internal.js";
+import { WORKER_IMPORT_ENV } from "../runtime/internal.cjs";
 import { browserError, browserProblems, browserRuntimeFile, WORKER_ONLY } from "./browser.js";
 import {
   type BundleProblem,

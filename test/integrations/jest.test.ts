@@ -53,8 +53,11 @@ describe("smartasync/jest", () => {
     expect(status, out).toBe(0);
   });
 
-  it("works with smartasync installed as a copy in node_modules (the README's transformIgnorePatterns)", () => {
+  it("loads the runtime as shipped from node_modules in a CommonJS Jest project (no transformIgnorePatterns)", () => {
     const dir = copyOfExample("installed");
+    // Jest's default transformIgnorePatterns leave node_modules alone: Jest's CommonJS mode
+    // requires smartasync/runtime as shipped (index.cjs), which an ES module runtime could not be.
+    expect(readFileSync(join(dir, "jest.config.js"), "utf8")).not.toMatch(/transformIgnorePatterns\s*:/);
     const pkg = join(dir, "node_modules/smartasync");
     mkdirSync(pkg);
     cpSync(join(root, "package.json"), join(pkg, "package.json"));

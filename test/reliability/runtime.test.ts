@@ -277,7 +277,7 @@ describe("security", () => {
 
   it("the runtime evaluates no code strings: no eval, new Function, or eval: true workers", () => {
     const dir = join(ROOT, "src/runtime");
-    const files = readdirSync(dir).filter((f) => f.endsWith(".ts"));
+    const files = readdirSync(dir).filter((f) => /\.c?ts$/.test(f));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
       const text = readFileSync(join(dir, f), "utf8");
@@ -286,7 +286,7 @@ describe("security", () => {
       expect(text, f).not.toMatch(/eval\s*:\s*true/);
       expect(text, f).not.toMatch(/\bvm\.|node:vm|from "vm"/);
     }
-    for (const f of readdirSync(join(ROOT, "dist/runtime")).filter((x) => x.endsWith(".js"))) {
+    for (const f of readdirSync(join(ROOT, "dist/runtime")).filter((x) => /\.c?js$/.test(x))) {
       const text = readFileSync(join(ROOT, "dist/runtime", f), "utf8");
       expect(text, f).not.toMatch(/\beval\s*\(|new\s+Function\b|eval\s*:\s*true/);
     }

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { serialize } from "node:v8";
 import * as sa from "smartasync/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendValue } from "../../src/runtime/clone.js";
+import { sendValue } from "../../src/runtime/clone.cjs";
 import { esmPath, esmUrl as url } from "./helpers.js";
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -1,16 +1,44 @@
 // Whole-process behaviour, checked on plain `node` subprocesses.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runNode } from "./helpers.js";
 
 describe("process lifetime", () => {
-  it("importing the runtime starts nothing and the process exits at once", () => {
-    const r = runNode(["import-only.mjs"]);
-    expect(r.status).toBe(0);
-    const { before, after, exports } = JSON.parse(r.stdout);
-    expect(after).toEqual(before);
-    expect(after).not.toContain("Worker");
-    expect(exports).toBeGreaterThan(10);
-  });
+  // The Node modules the runtime loads when it is loaded (the worker entry is not), and how:
+  // the ES module face imports, the CommonJS files require (how a module is loaded matters:
+  // import() reads every export of node:util, require does not). Read from the build, so that a
+  // new one joins the baseline by itself.
+  const builtins = (): string[] => {
+    const dir = join(import.meta.dirname, "../../dist/runtime");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".cjs") || f === "index.js");
+    const found = files.flatMap((f) =>
+      [...readFileSync(join(dir, f), "utf8").matchAll(/(require\(|from )"(node:[\w/]+)"/g)].map(
+        (m) => `${m[1] === "from " ? "import" : "require"}:${m[2]}`,
+      ),
+    );
+    return [...new Set(found)].sort();
+  };
+
+  for (const face of ["import", "require"]) {
+    it(`${face === "import" ? "importing" : "requiring"} the runtime starts nothing and the process exits at once`, () => {
+      const mods = builtins();
+      expect(mods).toEqual(
+        expect.arrayContaining(["require:node:worker_threads", "require:node:util", "import:node:module"]),
+      );
+      const base = runNode(["import-only.mjs", "baseline", ...mods]);
+      expect(base.status, base.stderr).toBe(0);
+      const r = runNode(["import-only.mjs", face]);
+      expect(r.status, r.stderr).toBe(0);
+      const { before, after, exports } = JSON.parse(r.stdout);
+      const baseline = JSON.parse(base.stdout);
+      // Nothing beyond what loading the same Node modules leaves: no worker, port, timer.
+      expect(before).toEqual(baseline.before);
+      expect(after).toEqual(baseline.after);
+      for (const kind of ["Worker", "MessagePort", "Timeout", "Immediate"]) expect(after).not.toContain(kind);
+      expect(exports).toBeGreaterThan(10);
+    });
+  }
 
   for (const mode of ["sync", "offload", "both"]) {
     it(`a script that used ${mode === "sync" ? "runSync" : mode === "offload" ? "offload" : "both"} exits by itself promptly`, () => {

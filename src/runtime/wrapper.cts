@@ -4,9 +4,9 @@
  * compiler it still works at run time, as documented in docs/typescript.md.
  *
  * Needs no Node itself: `typedForm` takes the worker paths of the runtime that exports it (the
- * Node runtime's in index.ts, the browser runtime's in browser.ts).
+ * Node runtime's in index.cts, the browser runtime's in browser.ts).
  */
-import { mark } from "./portable.js";
+import { mark } from "./portable.cjs";
 
 /** What the uncompiled typed form needs from the runtime that exports it. */
 export interface WorkerPaths {
@@ -57,12 +57,13 @@ function pathAtEnd(line: string): string | undefined {
 /** The URL of the module that called `smartasync()`, read from the stack (no compiler needed). */
 function callerUrl(): string | undefined {
   const stack = new Error().stack?.split("\n") ?? [];
-  const self = import.meta.url;
   for (const line of stack.slice(1)) {
     const path = pathAtEnd(line);
     if (path === undefined) continue;
     const url = path.startsWith("file:") ? path : `file://${path}`;
-    if (url !== self && !/\/runtime\/(?:wrapper|index|browser)\.js$/.test(url)) return url;
+    // The runtime's own frames: this CommonJS file, the Node runtime (index.cjs) and its ES
+    // module face (index.js), the browser runtime (browser.js, which bundles this file).
+    if (!/\/runtime\/(?:wrapper|index|browser)\.c?js$/.test(url)) return url;
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 /**
- * The options of `configure()` and how they are checked: one rule for the Node runtime (index.ts)
+ * The options of `configure()` and how they are checked: one rule for the Node runtime (index.cts)
  * and the browser runtime (browser.ts), which check the same keys the same way.
  */
 

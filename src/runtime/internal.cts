@@ -1,4 +1,4 @@
-// Shared by the public runtime (index.ts) and the worker entry (worker.ts): the registry, the
+// Shared by the public runtime (index.cts) and the worker entry (worker.ts): the registry, the
 // wire format, error (de)serialisation and the top-level cloneability check. Nothing here does
 // any work at import.
 import { isAbsolute } from "node:path";
@@ -61,7 +61,7 @@ export function describe(v: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Wire format (values go through clone.ts: checked, and encoded when `c` is set).
+// Wire format (values go through clone.cts: checked, and encoded when `c` is set).
 //   request  { id, url, name, args, c? }  c: args use the codec
 //   response { id, ok, v, c?, x? }        c: v uses the codec; x: the worker is exiting
 // ---------------------------------------------------------------------------------------------

@@ -30,7 +30,11 @@ function within(err: unknown, seg: string): Refusal {
     err instanceof Refusal
       ? err
       : new Refusal(
-          err instanceof RangeError && /call stack/i.test(err.message)
+          // No regular expression here: at the edge of the stack, compiling one overflows too
+          // (Node 24: "SyntaxError: Invalid regular expression: …: Stack overflow"), and that
+          // error was reported as the value's own. A RangeError thrown by this check itself
+          // reaches the caller's frame, which has more room, and is classified there.
+          err instanceof RangeError && err.message.includes("call stack")
             ? "is nested too deeply to be copied to another thread (the stack ran out); pass a flatter value"
             : `threw when it was read (${errorLine(err)})`,
         );

@@ -1,6 +1,6 @@
 /**
  * The part of smartasync/runtime that needs no Node: the marker on each smartasync function, the
- * dispatch of method calls, and whether this thread may block. The Node runtime (index.ts) and
+ * dispatch of method calls, and whether this thread may block. The Node runtime (index.cts) and
  * the browser runtime (browser.ts) both re-export it, so a function marked by one is read by the
  * other and neither has a copy of these rules.
  */
