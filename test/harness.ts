@@ -13,18 +13,9 @@ import smartasync from "../src/babel-plugin/index.js";
 import type { Report } from "../src/core/report.js";
 
 const require = createRequire(import.meta.url);
-// Babel 7 is loaded when a Babel 7 case runs: its TypeScript preset requires `@babel/core`,
-// which resolves to Babel 8 (an ES module), and Node 22.0–22.11 cannot require that; CI runs the
-// Babel 8 cases of CommonJS output there (.ci/run).
-let babel7Parts:
-  | { core: typeof babel8; presetTs: babel8.PluginItem; commonjs: babel8.PluginItem }
-  | undefined;
-const babel7 = () =>
-  (babel7Parts ??= {
-    core: require("babel7-core") as typeof babel8,
-    presetTs: require("babel7-preset-typescript"),
-    commonjs: require("babel7-plugin-transform-modules-commonjs"),
-  });
+const babel7 = require("babel7-core") as typeof babel8;
+const presetTs7 = require("babel7-preset-typescript");
+const commonjs7 = require("babel7-plugin-transform-modules-commonjs");
 
 export const ROOT = join(import.meta.dirname, "..");
 export const FIXTURES = join(ROOT, "fixtures");
@@ -82,10 +73,10 @@ export function listCases(root = FIXTURES): Case[] {
 }
 
 export function transformCase(c: Case, version: BabelVersion, source?: string, file = c.input): Outcome {
-  const core = version === 8 ? babel8 : babel7().core;
+  const core = version === 8 ? babel8 : babel7;
   const ts = /\.[mc]?tsx?$/.test(file);
   const plugins: babel8.PluginItem[] = [[smartasync, c.options]];
-  if (c.harness.commonjs) plugins.push(version === 8 ? commonjs8 : babel7().commonjs);
+  if (c.harness.commonjs) plugins.push(version === 8 ? commonjs8 : commonjs7);
   try {
     const r = core.transformSync(source ?? readFileSync(file, "utf8"), {
       filename: file,
@@ -97,7 +88,7 @@ export function transformCase(c: Case, version: BabelVersion, source?: string, f
       sourceType: /\.c[jt]s$/.test(file) ? "script" : "module",
       ...(c.harness.babelParser ? { parserOpts: { plugins: c.harness.babelParser as never } } : {}),
       plugins,
-      presets: ts ? [version === 8 ? presetTs8 : babel7().presetTs] : [],
+      presets: ts ? [version === 8 ? presetTs8 : presetTs7] : [],
     });
     return {
       code: r?.code ?? "",

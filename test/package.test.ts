@@ -141,6 +141,9 @@ describe("the packed tarball", () => {
       "docs/diagnostics.md",
       "dist/runtime/index.js",
       "dist/runtime/index.d.ts",
+      "dist/runtime/index.cjs",
+      "dist/runtime/index.d.cts",
+      "dist/runtime/browser.js",
       "dist/cli/bin.js",
     ])
       expect(files, f).toContain(f);
