@@ -349,7 +349,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
   const runtime = options.smartasync.runtime;
   const bareRuntime = !/^[./]/.test(runtime) && !isAbsolute(runtime);
   const escaped = runtime.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  // Browser builds: smartasync's own runtime gives way to its browser entry (browser.ts); a
+  // Browser builds: smartasync's own runtime gives way to its browser entry (browser.js); a
   // runtime of your own (the `runtime` option) is resolved and bundled as the tool does.
   const ownRuntime = runtime === "smartasync/runtime";
   const browserRuntime = ownRuntime ? browserRuntimeFile() : undefined;

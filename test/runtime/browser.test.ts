@@ -1,6 +1,6 @@
 /**
  * The browser runtime (dist/runtime/browser.js, what the Vite plugin bundles into a browser
- * build) read in Node: the same exports as the Node runtime, no Node module in its import graph,
+ * build) read in Node: the same exports as the Node runtime, one ES module without imports,
  * inline helpers and dispatch that work, and a located SmartAsyncError where a worker would be
  * needed. test/integrations/browser.test.ts runs it in Chromium.
  */
@@ -10,7 +10,10 @@ import * as node from "smartasync/runtime";
 import { describe, expect, it } from "vitest";
 import * as browser from "../../dist/runtime/browser.js";
 import { scanImports } from "../../src/core/import-scan.js";
-import { ROOT } from "../harness.js";
+
+// Not from test/harness.ts, which loads Babel 7 (its TypeScript preset requires Babel 8, an ES
+// module, which Node 22.11 cannot require: CI runs the runtime's tests there, .ci/run).
+const ROOT = join(import.meta.dirname, "../..");
 
 function thrown(fn: () => unknown): Error & { code?: string } {
   try {
