@@ -2,6 +2,7 @@ import { relative } from "node:path";
 import { nothingToDo } from "../compile/fast-path.js";
 import { checkLimits } from "../compile/limits.js";
 import { parserFor } from "../compile/parser.js";
+import type { SourceMapJson } from "../compile/types.js";
 import { analyse } from "../core/analysis/analyse.js";
 import type { Located } from "../core/analysis/ctx.js";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
@@ -33,14 +34,7 @@ export interface EngineInput {
 }
 
 /** A source map as JSON (version 3), from the edits smartasync made to the input text. */
-export interface EditMap {
-  version: number;
-  sources: string[];
-  sourcesContent?: (string | null)[];
-  names: string[];
-  mappings: string;
-  file?: string;
-}
+export type EditMap = SourceMapJson;
 
 export interface EngineResult {
   /** The input with smartasync's edits applied (still TypeScript if the input was). */
