@@ -408,6 +408,21 @@ function tokensAfter(code: string, comments: readonly Comment[]): number[] {
 }
 
 /**
+ * Names a declared variant can never take: reserved words (the declaration would not parse) and
+ * the names strict code cannot bind. Globals (`String`, `undefined`) are refused beside these, as
+ * `name in globalThis`: the variant would hide them in the module (the adversarial review's
+ * `sync=undefined` made `v === undefined` false).
+ */
+const UNUSABLE_NAMES = new Set(
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false " +
+    "finally for function if import in instanceof new null return super switch this throw true try " +
+    "typeof var void while with await yield let static implements interface package private protected " +
+    "public arguments eval"
+  ).split(" "),
+);
+
+/**
  * `sync=` / `async=` on the annotation (SA101 when it cannot apply): the variant of a function or
  * `const` function takes that name. A method's variant keeps the suffix: a call on an object of
  * unknown class finds it by name (`callSync`).
@@ -436,6 +451,16 @@ function nameVariant(ctx: Ctx, fn: SaFunction, names: VariantNames, comment: Com
       ),
     );
   const name = names[want]!;
+  if (UNUSABLE_NAMES.has(name) || name in globalThis)
+    fail(
+      ctx,
+      "SA101",
+      comment,
+      MSG.variantWord(
+        fn.display,
+        `\`${want}=${name}\` is ${UNUSABLE_NAMES.has(name) ? "a reserved word" : "a global of JavaScript or Node"}: a variant of that name would ${UNUSABLE_NAMES.has(name) ? "not parse" : `hide the global \`${name}\` in this module`}. Choose another name.`,
+      ),
+    );
   if (name === fn.name)
     fail(
       ctx,
@@ -506,5 +531,25 @@ export function collectFunctions(ctx: Ctx): SaFunction[] {
   for (const a of annotations)
     if (!claimed.has(a.comment))
       fail(ctx, "SA102", a.comment, MSG.precedesNothing("nothing it can attach to"));
+  // Two functions of one scope whose generated variants take one name (`sync=bSync` on `a`
+  // beside an annotated `b`): the second declaration would replace the first, so a call would
+  // silently run the other body (adversarial review). SA103 at the second.
+  const taken = new Map<unknown, Map<string, SaFunction>>();
+  for (const fn of found) {
+    if (fn.form !== "function" && fn.form !== "const") continue;
+    const scope = ctx.scopes.scopeOf(
+      fn.form === "function" ? (ctx.tree.parent(fn.fn) ?? fn.fn) : (fn.stmt as Node),
+    );
+    const names = taken.get(scope) ?? new Map<string, SaFunction>();
+    taken.set(scope, names);
+    if (names.has(fn.variant))
+      fail(
+        ctx,
+        "SA103",
+        fn.fn,
+        MSG.clash(fn.variant, fn.display, fn.kind === "async" ? "syncSuffix" : "asyncSuffix", false),
+      );
+    names.set(fn.variant, fn);
+  }
   return found;
 }

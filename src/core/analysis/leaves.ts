@@ -9,6 +9,7 @@ import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { importedCallee } from "./twin-callee.js";
 import { TRANSPARENT } from "./view.js";
+import { forEachWrite, rootOf } from "./writes.js";
 
 /**
  * Describes each promise-producing leaf of an awaited (or returned) expression. Conditionals,
@@ -260,7 +261,42 @@ function mapCallback(ctx: Ctx, args: Node[]): Node | undefined {
       plain = false;
     return isFunction(n) ? false : undefined;
   });
-  return plain ? cb : undefined;
+  return plain && !writesOutside(ctx, cb as t.Function) ? cb : undefined;
+}
+
+/**
+ * Whether an async callback changes anything it did not create (an outer `let`, a shared array,
+ * an object it was not given in its own body): run one after another, such callbacks see and
+ * leave that state in another order than under `Promise.all`, so the value the function computes
+ * may differ (adversarial review: `total = before + v` summed to 60 instead of 30; a shared log
+ * came out as start1,end1,start2,end2). Such a map keeps the worker variant.
+ */
+function writesOutside(ctx: Ctx, cb: t.Function): boolean {
+  const outer = (id: t.Identifier): boolean => {
+    const b = ctx.scopes.binding(id, id.name);
+    // An unbound name is a global: changing it is outer state too.
+    return !b || !isWithinNode(ctx, b.node as Node, cb as Node);
+  };
+  let found = false;
+  ctx.tree.walk(cb.body as Node, (n) => {
+    if (found) return false;
+    if (n.type === "AssignmentExpression" || n.type === "UpdateExpression") {
+      const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
+      if (target.type === "Identifier" && outer(target)) found = true;
+    }
+    return undefined;
+  });
+  if (found) return true;
+  forEachWrite(ctx, cb.body as Node, ({ target }) => {
+    const r = rootOf(target);
+    if (!r || outer(r.id)) found = true;
+  });
+  return found;
+}
+
+function isWithinNode(ctx: Ctx, n: Node, ancestor: Node): boolean {
+  for (let p: Node | undefined = n; p !== undefined; p = ctx.tree.parent(p)) if (p === ancestor) return true;
+  return false;
 }
 
 /**

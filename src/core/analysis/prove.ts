@@ -239,6 +239,18 @@ function hasKey(members: readonly Node[], name: string, onlyStatic: boolean): bo
 }
 
 /**
+ * A class that may be a thenable: a static `then` of its own, one it inherits (`extends` any
+ * class: its statics are the class's too), or a `static {}` block, which can assign `this.then`
+ * (adversarial review: `class C extends Base {}` with `Base.then` was taken for proven).
+ */
+function classMayHaveThen(cls: t.Class): boolean {
+  const members = cls.body.body as Node[];
+  return (
+    cls.superClass != null || hasKey(members, "then", true) || members.some((m) => m.type === "StaticBlock")
+  );
+}
+
+/**
  * What `node` is at run time, as a value the copy does not map (a local's initialiser, an
  * operand of `?:`). Calls here are NOT rewritten in the copy: a call of a smartasync function in
  * a value position of an async function is still its promise.
@@ -258,7 +270,7 @@ export function proofOf(ctx: Ctx, node: Node, seen: Set<Node> = new Set()): Proo
     case "ObjectExpression":
       return hasKey(n.properties as Node[], "then", false) ? "unknown" : "proven";
     case "ClassExpression":
-      return hasKey(n.body.body as Node[], "then", true) ? "unknown" : "proven";
+      return classMayHaveThen(n) ? "unknown" : "proven";
     case "ConditionalExpression":
       return join(proofOf(ctx, n.consequent, seen), proofOf(ctx, n.alternate, seen));
     case "LogicalExpression":
@@ -310,8 +322,7 @@ function identifierProof(ctx: Ctx, id: t.Identifier, seen: Set<Node>): Proof {
   if (hasDirectEval(ctx) || b.redeclarations?.length) return "unknown";
   // A function or class gains a `then` as easily as any object (`k.then = …`): proven only where
   // the file never lets it out of sight (attack finding 7).
-  if (b.node.type === "ClassDeclaration" && hasKey(b.node.body.body as Node[], "then", true))
-    return "unknown";
+  if (b.node.type === "ClassDeclaration" && classMayHaveThen(b.node)) return "unknown";
   if (b.kind === "hoisted" || b.node.type === "FunctionDeclaration" || b.node.type === "ClassDeclaration")
     return objectStaysPlain(ctx, b) ? "proven" : "unknown";
   if (b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier") return "unknown";
