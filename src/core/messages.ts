@@ -24,9 +24,9 @@ export const MSG = {
   notAnnotatable: (what: string, instead: string) => `@smartasync cannot annotate ${what}. ${instead}`,
   precedesNothing: (what: string) =>
     `@smartasync must be the leading comment of a function, a \`const\` bound to a function, an exported function, a class method or an object method; here it precedes ${what}.`,
-  clash: (variant: string, fn: string, option: string, handWritten: boolean) =>
+  clash: (variant: string, fn: string, option: string, handWritten: boolean, exported = false) =>
     handWritten
-      ? `\`${fn}\` would gain the variant \`${variant}\`, but a function of that name is already declared here. If it is a hand-written twin of \`${fn}\`, delete it: the annotation generates \`${variant}\` from \`${fn}\` (docs/migrating.md). Otherwise rename it, or choose another suffix with the \`${option}\` option.`
+      ? `\`${fn}\` would gain the variant \`${variant}\`, but ${exported ? "the module already exports that name" : "a function of that name is already declared here"}. If it is a hand-written twin of \`${fn}\`, delete it: the annotation generates \`${variant}\` from \`${fn}\` (docs/migrating.md). Otherwise rename it, or choose another suffix with the \`${option}\` option.`
       : `\`${fn}\` would gain the variant \`${variant}\`, but that name is already taken here. Rename the existing \`${variant}\`, or choose another suffix with the \`${option}\` option.`,
   anonymous: () =>
     "an annotated function needs a name, so its variant can be named after it: write `export default async function load() {}` rather than an anonymous default export.",

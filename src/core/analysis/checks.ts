@@ -3,6 +3,7 @@ import { classifyCall } from "../context.js";
 import { MSG } from "../messages.js";
 import { type CallEdit, type Index, resolveCallee } from "./calls.js";
 import { at as atPos, type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
+import { ownExportNames } from "./export-names.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, isReference } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -145,6 +146,13 @@ export function checkClash(ctx: Ctx, fn: SaFunction): void {
         atPos(fn.loc),
         MSG.clash(fn.variant, fn.display, option, isFunctionBinding(taken.node)),
       );
+    // A hand-written export of the variant's name with no binding of it (`exports.readSync =
+    // function …`, `export { legacy as readSync }`): the generated export would replace it, or
+    // be a duplicate export (adversarial review). Only where the function itself is exported,
+    // since only then is its variant.
+    const exported = ownExportNames(ctx.program as unknown as { body: Node[] }, ctx.fileName);
+    if (exported.has(fn.variant) && (fn.exportDecl || exported.has(fn.name)))
+      fail(ctx, "SA103", atPos(fn.loc), MSG.clash(fn.variant, fn.display, option, true, true));
     return;
   }
   for (const m of members(fn)) {

@@ -197,6 +197,17 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
 }
 
 /** For tests and watch mode. */
+/**
+ * The names this file's own text exports (ES and CommonJS forms), without following
+ * `export *`: for SA103, a hand-written export that a generated variant's export would replace.
+ */
+export function ownExportNames(program: { body: Node[] }, path: string): ReadonlySet<string> {
+  const noParse: ParseModule = () => {
+    throw new Error("not followed");
+  };
+  return read(noParse, program, path, MAX_DEPTH).names;
+}
+
 export function clearExportNames(): void {
   cache.clear();
 }
