@@ -272,7 +272,7 @@ export function rebound(ctx: Ctx, binding: Binding, at: Node): string | null | u
     const home = varScopeOf(ctx, binding.scope.node);
     for (const d of annex) {
       const v = varScopeOf(ctx, ctx.tree.parent(d)!);
-      if (!isWithin(ctx, at, v) || !isWithin(ctx, v, home)) continue;
+      if (!ctx.tree.within(at, v) || !ctx.tree.within(v, home)) continue;
       // In a nested function the name is that function's own `var`: not this function at all.
       if (v !== home) return null;
       return `a block-level \`function ${binding.name}\` at line ${line(d)} replaces it in this sloppy-mode script`;
@@ -284,11 +284,6 @@ export function rebound(ctx: Ctx, binding: Binding, at: Node): string | null | u
 function varScopeOf(ctx: Ctx, n: Node): Node {
   if (n.type === "Program" || isFunction(n)) return n;
   return ctx.tree.findParent(n, (p) => p.type === "Program" || isFunction(p)) ?? ctx.program;
-}
-
-function isWithin(ctx: Ctx, n: Node, ancestor: Node): boolean {
-  for (let p: Node | undefined = n; p !== undefined; p = ctx.tree.parent(p)) if (p === ancestor) return true;
-  return false;
 }
 
 const annexCache = new WeakMap<Ctx, Map<string, Node[]>>();

@@ -275,7 +275,7 @@ function writesOutside(ctx: Ctx, cb: t.Function): boolean {
   const outer = (id: t.Identifier): boolean => {
     const b = ctx.scopes.binding(id, id.name);
     // An unbound name is a global: changing it is outer state too.
-    return !b || !isWithinNode(ctx, b.node as Node, cb as Node);
+    return !b || !ctx.tree.within(b.node as Node, cb as Node);
   };
   let found = false;
   ctx.tree.walk(cb.body as Node, (n) => {
@@ -292,11 +292,6 @@ function writesOutside(ctx: Ctx, cb: t.Function): boolean {
     if (!r || outer(r.id)) found = true;
   });
   return found;
-}
-
-function isWithinNode(ctx: Ctx, n: Node, ancestor: Node): boolean {
-  for (let p: Node | undefined = n; p !== undefined; p = ctx.tree.parent(p)) if (p === ancestor) return true;
-  return false;
 }
 
 /**

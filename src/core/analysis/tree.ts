@@ -241,6 +241,12 @@ export class Tree {
     return undefined;
   }
 
+  /** Whether `n` is `ancestor` or lies inside it. */
+  within(n: Node, ancestor: Node): boolean {
+    for (let p: Node | undefined = n; p !== undefined; p = this.parent(p)) if (p === ancestor) return true;
+    return false;
+  }
+
   /** Babel's `getFunctionParent`: the nearest enclosing function. */
   functionParent(n: Node): t.Function | undefined {
     return this.findParent(n, isFunction) as t.Function | undefined;
