@@ -28,6 +28,7 @@ import {
   reExportVariants,
 } from "./exports.js";
 import { statementForms } from "./forms.js";
+import { addKinds } from "./held.js";
 import { ImportedFns } from "./imported.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
@@ -128,8 +129,7 @@ export function analyse(input: AnalysisInput): Analysis {
   }
   const fns = annotated ? collectFunctions(ctx) : [];
   const index = buildIndex(ctx, fns);
-  for (const [m, kinds] of imported.methodKinds())
-    index.methodKinds.set(m, new Set([...(index.methodKinds.get(m) ?? []), ...kinds]));
+  addKinds(index.methodKinds, imported.methodKinds());
 
   const marked = markedTargets(ctx);
   for (const fn of fns) fn.processed = isProcessed(ctx, fn, marked);

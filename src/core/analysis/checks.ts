@@ -135,6 +135,17 @@ function isMethodLike(m: Node): boolean {
 }
 
 /** SA103: the variant's name must be free where it will be declared. */
+/** The file's own export names, read once per file (checkClash asks for each function). */
+const exportNamesCache = new WeakMap<Ctx, ReadonlySet<string>>();
+function fileExportNames(ctx: Ctx): ReadonlySet<string> {
+  let names = exportNamesCache.get(ctx);
+  if (!names) {
+    names = ownExportNames(ctx.program as unknown as { body: Node[] }, ctx.fileName);
+    exportNamesCache.set(ctx, names);
+  }
+  return names;
+}
+
 export function checkClash(ctx: Ctx, fn: SaFunction): void {
   const option = fn.kind === "async" ? "syncSuffix" : "asyncSuffix";
   if (fn.form === "function" || fn.form === "const") {
@@ -150,7 +161,7 @@ export function checkClash(ctx: Ctx, fn: SaFunction): void {
     // function …`, `export { legacy as readSync }`): the generated export would replace it, or
     // be a duplicate export (adversarial review). Only where the function itself is exported,
     // since only then is its variant.
-    const exported = ownExportNames(ctx.program as unknown as { body: Node[] }, ctx.fileName);
+    const exported = fileExportNames(ctx);
     if (exported.has(fn.variant) && (fn.exportDecl || exported.has(fn.name)))
       fail(ctx, "SA103", atPos(fn.loc), MSG.clash(fn.variant, fn.display, option, true, true));
     return;

@@ -248,7 +248,7 @@ export function factsOfFile(
   for (const s of ctx.program.body) {
     if ((s.type !== "ExportNamedDeclaration" && s.type !== "ExportAllDeclaration") || !s.source) continue;
     const facts = imported.factsOf(s.source.value);
-    for (const [m, kinds] of facts.methods) methods.set(m, new Set([...(methods.get(m) ?? []), ...kinds]));
+    addKinds(methods, facts.methods);
     if (s.type === "ExportAllDeclaration") {
       for (const [name, fact] of facts.exports)
         if (name !== "default" && !exports.has(name)) exports.set(name, fact);

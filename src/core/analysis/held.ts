@@ -4,6 +4,9 @@ import { type Ctx, keyName } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
+import { TRANSPARENT } from "./view.js";
+
+const cache = new WeakMap<Ctx, { fns: SaFunction[]; out: Map<string, Set<FunctionKind>> }>();
 
 /**
  * Smartasync functions an object literal holds under a name (`export const api = { load }`,
@@ -15,7 +18,11 @@ import type { Node } from "./tree.js";
  * members can be replaced.
  */
 export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<FunctionKind>> {
+  // Asked by the call index and by the file's facts: one walk a file.
+  const hit = cache.get(ctx);
+  if (hit && hit.fns === fns) return hit.out;
   const out = new Map<string, Set<FunctionKind>>();
+  cache.set(ctx, { fns, out });
   const byBinding = new Map<Binding, SaFunction>();
   for (const f of fns) {
     if (f.form !== "function" && f.form !== "const") continue;
@@ -27,7 +34,9 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
   ctx.tree.walk(ctx.program as Node, (n) => {
     if (n.type !== "ObjectProperty") return undefined;
     const p = n as t.ObjectProperty;
-    const value = p.value as Node;
+    // Through type-only wrappers too (`{ load: load as Loader }`, `{ load: load! }`).
+    let value = p.value as Node;
+    while (TRANSPARENT.has(value.type)) value = (value as { expression: Node }).expression;
     if (value.type !== "Identifier") return undefined;
     const name = keyName(p as { key: Node; computed?: boolean });
     const b = name === undefined ? undefined : ctx.scopes.binding(value, value.name);

@@ -14,6 +14,7 @@ import type { FunctionKind } from "../strategy.js";
 import type { Unfollowed } from "./calls.js";
 import { peelCallee } from "./calls.js";
 import { type Ctx, warn } from "./ctx.js";
+import { addKinds } from "./held.js";
 import type { Names } from "./names.js";
 import type { Binding } from "./scope.js";
 import { forEachChild, type Node } from "./tree.js";
@@ -238,8 +239,7 @@ export class ImportedFns {
   methodKinds(): Map<string, Set<FunctionKind>> {
     const out = new Map<string, Set<FunctionKind>>();
     for (const source of this.sources()) {
-      for (const [m, kinds] of this.factsOf(source).methods)
-        out.set(m, new Set([...(out.get(m) ?? []), ...kinds]));
+      addKinds(out, this.factsOf(source).methods);
     }
     return out;
   }

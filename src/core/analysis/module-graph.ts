@@ -226,8 +226,7 @@ export class ModuleGraph {
             problems.set(re.namespace, `re-exports ${re.namespace} from ${re.from}, which cannot be found`);
           else problem ??= `re-exports * from ${re.from}, which cannot be found`;
         }
-        for (const [m, kinds] of target.methods)
-          methods.set(m, new Set([...(methods.get(m) ?? []), ...kinds]));
+        addKinds(methods, target.methods);
         if (re.namespace !== undefined) {
           if (target.exports.size || target.namespaces?.size) namespaces.set(re.namespace, target);
           continue;
