@@ -6,10 +6,10 @@
  * Nesting: `@swc/core` ends the whole process (a segmentation fault, nothing to catch) on
  * brackets nested a few thousand deep, and the analysis recurses as deep as the code nests; a
  * file past MAX_NESTING (far deeper than anything written by hand) is SA901 at the place it
- * first passes the limit (swc-plugin/depth.ts measures it in one linear pass).
+ * first passes the limit (depth.ts measures it in one linear pass).
  */
 import { escapeControls } from "../core/escape.js";
-import { MAX_NESTING, tooDeep } from "../swc-plugin/depth.js";
+import { MAX_NESTING, tooDeep } from "./depth.js";
 
 /** Throws SA901, located (`file:line:column`), for a file nested deeper than MAX_NESTING. */
 export function checkLimits(code: string, filename: string | undefined): void {

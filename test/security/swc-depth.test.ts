@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { MAX_NESTING, tooDeep } from "../../src/swc-plugin/depth.js";
+import { MAX_NESTING, tooDeep } from "../../src/compile/depth.js";
 import { transformSync } from "../../src/swc-plugin/index.js";
 import { cli, tree } from "../cli/helpers.js";
 import { listCases } from "../harness.js";
