@@ -1,5 +1,6 @@
 // Executed fixtures and package tests run built JavaScript under plain `node`, so dist/ must
-// match src/. Rebuild once per test run when any source is newer than the build.
+// match src/. Rebuild once per test run when any source, or the build script itself, is newer
+// than the build.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +18,11 @@ function newest(dir: string): number {
 
 export default function setup(): void {
   const marker = join(root, "dist/runtime/index.js");
-  if (existsSync(marker) && statSync(marker).mtimeMs >= newest(join(root, "src"))) return;
+  if (
+    existsSync(marker) &&
+    statSync(marker).mtimeMs >=
+      Math.max(newest(join(root, "src")), statSync(join(root, "scripts/build.mjs")).mtimeMs)
+  )
+    return;
   execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
 }

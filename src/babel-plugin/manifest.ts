@@ -32,6 +32,10 @@ export function createManifest(
   for (const [subpath, file] of Object.entries(entries)) {
     const f = graph.factsOf(resolve(file));
     if (f.problem) throw new Error(`smartasync: ${file} ${f.problem}`);
+    // A name that cannot be followed would be left out of the manifest, and importers would
+    // take it for plain JavaScript: the same refusal as for the whole module.
+    const [name, why] = f.problems?.entries().next().value ?? [];
+    if (name !== undefined) throw new Error(`smartasync: ${file} ${why} (export "${name}")`);
     facts[subpath] = f;
   }
   return buildManifest(facts);
