@@ -150,7 +150,14 @@ function factOf(
       !ctx.scopes.binding(callee, "Promise")
     ) {
       const prop = callee.property.type === "Identifier" ? callee.property.name : "";
-      const cb = prop === "all" && !returned ? mapCallback(ctx, call.arguments as Node[]) : undefined;
+      const mapped = prop === "all" && !returned ? mapCallback(ctx, call.arguments as Node[]) : undefined;
+      if (mapped?.write) {
+        return {
+          kind: "unmappable",
+          why: WHY.mapWritesOutside(guardText(ctx, mapped.write), locOf(ctx, mapped.write)),
+        };
+      }
+      const cb = mapped?.cb;
       if (cb) {
         const mapCall = call.arguments[0] as CallNode;
         owner.mapCallbacks ??= new Set();
@@ -238,7 +245,7 @@ function factOf(
  * keep (`try`, whose `catch` would see a returned call's failure; `for await`; `await using`; a
  * method with a computed key) — those keep the worker variant.
  */
-function mapCallback(ctx: Ctx, args: Node[]): Node | undefined {
+function mapCallback(ctx: Ctx, args: Node[]): { cb: Node; write?: Node } | undefined {
   if (args.length !== 1) return undefined;
   const m = args[0]!;
   if (m.type !== "CallExpression" || m.arguments.length !== 1) return undefined;
@@ -261,7 +268,9 @@ function mapCallback(ctx: Ctx, args: Node[]): Node | undefined {
       plain = false;
     return isFunction(n) ? false : undefined;
   });
-  return plain && !writesOutside(ctx, cb as t.Function) ? cb : undefined;
+  if (!plain) return undefined;
+  const write = writeOutside(ctx, cb as t.Function);
+  return write ? { cb, write } : { cb };
 }
 
 /**
@@ -271,25 +280,25 @@ function mapCallback(ctx: Ctx, args: Node[]): Node | undefined {
  * may differ (adversarial review: `total = before + v` summed to 60 instead of 30; a shared log
  * came out as start1,end1,start2,end2). Such a map keeps the worker variant.
  */
-function writesOutside(ctx: Ctx, cb: t.Function): boolean {
+function writeOutside(ctx: Ctx, cb: t.Function): Node | undefined {
   const outer = (id: t.Identifier): boolean => {
     const b = ctx.scopes.binding(id, id.name);
     // An unbound name is a global: changing it is outer state too.
     return !b || !ctx.tree.within(b.node as Node, cb as Node);
   };
-  let found = false;
+  let found: Node | undefined;
   ctx.tree.walk(cb.body as Node, (n) => {
     if (found) return false;
     if (n.type === "AssignmentExpression" || n.type === "UpdateExpression") {
       const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
-      if (target.type === "Identifier" && outer(target)) found = true;
+      if (target.type === "Identifier" && outer(target)) found = n;
     }
     return undefined;
   });
-  if (found) return true;
-  forEachWrite(ctx, cb.body as Node, ({ target }) => {
+  if (found) return found;
+  forEachWrite(ctx, cb.body as Node, ({ node, target }) => {
     const r = rootOf(target);
-    if (!r || outer(r.id)) found = true;
+    if (!found && (!r || outer(r.id))) found = node;
   });
   return found;
 }
