@@ -9,8 +9,10 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { scanImports } from "../core/import-scan.js";
-import { manifestOf, manifestPath } from "../core/module-facts.js";
+import { join } from "node:path";
+import { MAX_EXPORT_DEPTH } from "../core/analysis/export-names.js";
+import { scanImports, scanModule } from "../core/import-scan.js";
+import { MANIFEST_FIELD, manifestOf, manifestPath, packageTarget } from "../core/module-facts.js";
 import { resolveImport } from "../core/resolve.js";
 
 export function hash(text: string | Buffer): string {
@@ -66,6 +68,70 @@ function packageFingerprint(name: string, dir: string, packageJson: Record<strin
   return fp;
 }
 
+/** Per thread: a package file's text hash and the relative modules it re-exports from. */
+const reExporters = new Map<string, { stamp: string; hash: string; next: string[] } | null>();
+
+/**
+ * A package without a manifest still decides a compile: twins by name read the exports of the
+ * file its subpath leads to and of the `export *` chains behind it
+ * (core/analysis/export-names.ts). Its name and version miss an edit that keeps the version (an
+ * `npm link`ed package changed in place), so the key holds the text of those files: the target
+ * and, as deep as the analysis reads, every relative module it re-exports from (any form, a
+ * superset of what the analysis follows).
+ */
+function exportText(
+  r: { dir: string; subpath: string; packageJson: Record<string, unknown> },
+  from: string,
+  fresh: boolean,
+): string {
+  if (r.packageJson[MANIFEST_FIELD] !== undefined) return "";
+  const target = packageTarget(r.packageJson, r.subpath);
+  if (target === undefined) return ":no-target";
+  let start: ReturnType<typeof resolveImport>;
+  try {
+    start = resolveImport(join(r.dir, target), from);
+  } catch {
+    start = undefined;
+  }
+  if (start?.kind !== "file") return ":no-file";
+  const parts: string[] = [];
+  const seen = new Set<string>();
+  let level = [start.path];
+  for (let depth = 0; depth <= MAX_EXPORT_DEPTH && level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const file of level) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const e = reExporter(file, fresh);
+      parts.push(e?.hash ?? "unreadable");
+      if (e) next.push(...e.next);
+    }
+    level = next;
+  }
+  return `:${hash(parts.join("\n"))}`;
+}
+
+function reExporter(path: string, fresh: boolean): { hash: string; next: string[] } | null {
+  const hit = reExporters.get(path);
+  if (hit !== undefined && (!fresh || (hit?.stamp ?? "missing") === stampOf(path))) return hit;
+  let entry: { stamp: string; hash: string; next: string[] } | null = null;
+  try {
+    const stamp = stampOf(path);
+    const text = readFileSync(path, "utf8");
+    const next: string[] = [];
+    for (const re of scanModule(text).reExports) {
+      if (!re.from.startsWith(".")) continue;
+      const f = resolveImport(re.from, path);
+      if (f?.kind === "file") next.push(f.path);
+    }
+    entry = { stamp, hash: hash(text), next };
+  } catch {
+    entry = null;
+  }
+  reExporters.set(path, entry);
+  return entry;
+}
+
 function stampOf(path: string): string {
   const st = statSync(path, { throwIfNoEntry: false });
   return st ? `${st.mtimeMs}:${st.size}` : "missing";
@@ -91,7 +157,8 @@ function info(path: string, source: string | undefined, fresh: boolean): FileInf
       r = undefined;
     }
     if (r?.kind === "file") edges.push({ file: r.path });
-    else if (r?.kind === "package") edges.push({ pkg: packageFingerprint(r.name, r.dir, r.packageJson) });
+    else if (r?.kind === "package")
+      edges.push({ pkg: `${packageFingerprint(r.name, r.dir, r.packageJson)}${exportText(r, path, fresh)}` });
     else edges.push({ pkg: `missing:${specifier}` });
   }
   hit = { hash: hash(text), stamp: stamp ?? stampOf(path), edges };
@@ -138,4 +205,5 @@ export function dependencyFingerprint(path: string, source?: string, fresh = fal
 export function clearDependencyCache(): void {
   files.clear();
   packages.clear();
+  reExporters.clear();
 }

@@ -9,7 +9,7 @@
  * always analyses) give the same report.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as babel8 from "@babel/core";
 import { describe, expect, it } from "vitest";
 import smartasync from "../../src/babel-plugin/index.js";
@@ -53,7 +53,10 @@ function write(name: string, files: Record<string, string>): string {
   const dir = join(DIR, name.replace(/[^a-z0-9]+/gi, "-"));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
-  for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
   return dir;
 }
 
@@ -94,6 +97,68 @@ describe("the cache key follows every import form", () => {
     writeFileSync(join(dir, "lib.js"), LIB_V2);
     clearDependencyCache();
     expect(cacheKey(join(dir, "main.js"), text, SETTINGS)).toBe(before);
+  });
+});
+
+describe("the cache key follows a package without a manifest (twins by name read its text)", () => {
+  const PKG = JSON.stringify({ name: "dep", version: "1.0.0", type: "module", main: "index.js" });
+  const TEXT = `import { read } from "dep";\n// @smartasync\nexport async function run() {\n  return await read();\n}\n`;
+  const layout = (index: string, more: Record<string, string> = {}) => ({
+    "main.js": TEXT,
+    "node_modules/dep/package.json": PKG,
+    "node_modules/dep/index.js": index,
+    ...more,
+  });
+  const keyAfter = (dir: string, edit: () => void): [string, string, string, string] => {
+    const file = join(dir, "main.js");
+    clearDependencyCache();
+    const before = cacheKey(file, TEXT, SETTINGS);
+    const jestBefore = jest.getCacheKey(TEXT, file, {});
+    edit();
+    clearDependencyCache();
+    return [before, cacheKey(file, TEXT, SETTINGS), jestBefore, jest.getCacheKey(TEXT, file, {})];
+  };
+
+  it("an edit of the entry that keeps the version (an npm link) changes the key", () => {
+    const dir = write("pkg-entry", layout("export async function read() {}\n"));
+    const [a, b, ja, jb] = keyAfter(dir, () =>
+      writeFileSync(
+        join(dir, "node_modules/dep/index.js"),
+        "export async function read() {}\nexport function readSync() {}\n",
+      ),
+    );
+    expect(b).not.toBe(a);
+    expect(jb).not.toBe(ja);
+  });
+
+  it("an edit behind the entry's export * chain changes the key", () => {
+    const dir = write(
+      "pkg-chain",
+      layout('export * from "./lib/read.js";\n', {
+        "node_modules/dep/lib/read.js": 'export * from "./impl.js";\n',
+        "node_modules/dep/lib/impl.js": "export async function read() {}\n",
+      }),
+    );
+    const [a, b] = keyAfter(dir, () =>
+      writeFileSync(
+        join(dir, "node_modules/dep/lib/impl.js"),
+        "export async function read() {}\nexport function readSync() {}\n",
+      ),
+    );
+    expect(b).not.toBe(a);
+  });
+
+  it("an edit of a package file the entry does not re-export from leaves the key", () => {
+    const dir = write(
+      "pkg-other",
+      layout('import "./side.js";\nexport async function read() {}\n', {
+        "node_modules/dep/side.js": "globalThis.x = 1;\n",
+      }),
+    );
+    const [a, b] = keyAfter(dir, () =>
+      writeFileSync(join(dir, "node_modules/dep/side.js"), "globalThis.x = 2;\n"),
+    );
+    expect(b).toBe(a);
   });
 });
 

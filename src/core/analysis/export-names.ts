@@ -20,7 +20,7 @@ export interface ExportNames {
 }
 
 /** How deep `export * from "./x"` chains inside a package are followed. */
-const MAX_DEPTH = 8;
+export const MAX_EXPORT_DEPTH = 8;
 
 const cache = new Map<string, { mtimeMs: number; size: number; names: ExportNames | undefined }>();
 
@@ -132,7 +132,7 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
           names.add(exported.type === "Identifier" ? exported.name : (exported as { value: string }).value);
           break;
         }
-        if (depth >= MAX_DEPTH || !stmt.source.value.startsWith(".")) break;
+        if (depth >= MAX_EXPORT_DEPTH || !stmt.source.value.startsWith(".")) break;
         const r = resolveImport(stmt.source.value, path);
         const inner = r?.kind === "file" ? namesOfFile(parse, r.path, depth + 1) : undefined;
         // `export *` leaves out the default export.
@@ -205,7 +205,7 @@ export function ownExportNames(program: { body: Node[] }, path: string): Readonl
   const noParse: ParseModule = () => {
     throw new Error("not followed");
   };
-  return read(noParse, program, path, MAX_DEPTH).names;
+  return read(noParse, program, path, MAX_EXPORT_DEPTH).names;
 }
 
 export function clearExportNames(): void {
