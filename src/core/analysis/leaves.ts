@@ -9,7 +9,8 @@ import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { importedCallee } from "./twin-callee.js";
 import { TRANSPARENT } from "./view.js";
-import { forEachWrite, rootOf } from "./writes.js";
+import { isReference } from "./scope.js";
+import { forEachWrite, functionOf, functionOfBinding, paramWrites, rootOf } from "./writes.js";
 
 /**
  * Describes each promise-producing leaf of an awaited (or returned) expression. Conditionals,
@@ -281,26 +282,51 @@ function mapCallback(ctx: Ctx, args: Node[]): { cb: Node; write?: Node } | undef
  * came out as start1,end1,start2,end2). Such a map keeps the worker variant.
  */
 function writeOutside(ctx: Ctx, cb: t.Function): Node | undefined {
-  const outer = (id: t.Identifier): boolean => {
-    const b = ctx.scopes.binding(id, id.name);
-    // An unbound name is a global: changing it is outer state too.
-    return !b || !ctx.tree.within(b.node as Node, cb as Node);
-  };
-  let found: Node | undefined;
-  ctx.tree.walk(cb.body as Node, (n) => {
-    if (found) return false;
-    if (n.type === "AssignmentExpression" || n.type === "UpdateExpression") {
-      const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
-      if (target.type === "Identifier" && outer(target)) found = n;
-    }
-    return undefined;
-  });
-  if (found) return found;
-  forEachWrite(ctx, cb.body as Node, ({ node, target }) => {
-    const r = rootOf(target);
-    if (!found && (!r || outer(r.id))) found = node;
-  });
-  return found;
+  // Functions the callback calls by name (a helper of the module or of the function around it)
+  // run inside it: their writes count too, judged against the callback and the helper itself
+  // (fixture inline/promise-all-map-helper-writes).
+  const queue: t.Function[] = [cb];
+  const seen = new Set<t.Function>(queue);
+  for (const f of queue) {
+    const outer = (id: t.Identifier): boolean => {
+      const b = ctx.scopes.binding(id, id.name);
+      // An unbound name is a global: changing it is outer state too.
+      return (
+        !b || !(ctx.tree.within(b.node as Node, cb as Node) || ctx.tree.within(b.node as Node, f as Node))
+      );
+    };
+    let found: Node | undefined;
+    ctx.tree.walk(f.body as Node, (n) => {
+      if (found) return false;
+      if (n.type === "AssignmentExpression" || n.type === "UpdateExpression") {
+        const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
+        if (target.type === "Identifier" && outer(target)) found = n;
+      } else if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
+        // An outer object handed to a helper that changes that parameter (`fill(shared, v)`).
+        const callee = functionOf(ctx, n.callee as Node);
+        const writes = callee ? paramWrites(ctx, callee) : undefined;
+        n.arguments.forEach((arg, i) => {
+          const r = arg.type === "SpreadElement" ? undefined : rootOf(arg as Node);
+          if (!found && r && writes?.has(i) && outer(r.id)) found = n;
+        });
+      } else if (n.type === "Identifier" && isReference(n, ctx.tree)) {
+        const b = ctx.scopes.binding(n, n.name);
+        const callee = b ? functionOfBinding(b) : undefined;
+        if (callee && !seen.has(callee)) {
+          seen.add(callee);
+          queue.push(callee);
+        }
+      }
+      return undefined;
+    });
+    if (found) return found;
+    forEachWrite(ctx, f.body as Node, ({ node, target }) => {
+      const r = rootOf(target);
+      if (!found && (!r || outer(r.id))) found = node;
+    });
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
