@@ -5,11 +5,11 @@ import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import { isImportedCall, proofOf } from "./prove.js";
+import { isReference } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { importedCallee } from "./twin-callee.js";
 import { TRANSPARENT } from "./view.js";
-import { isReference } from "./scope.js";
 import { forEachWrite, functionOf, functionOfBinding, paramWrites, rootOf } from "./writes.js";
 
 /**
