@@ -409,8 +409,8 @@ function tokensAfter(code: string, comments: readonly Comment[]): number[] {
 
 /**
  * Names a declared variant can never take: reserved words (the declaration would not parse) and
- * the names strict code cannot bind. Globals (`String`, `undefined`) are refused beside these, as
- * `name in globalThis`: the variant would hide them in the module (the adversarial review's
+ * the names strict code cannot bind. Globals (`String`, `undefined`) are refused beside these
+ * (GLOBAL_NAMES): the variant would hide them in the module (the adversarial review's
  * `sync=undefined` made `v === undefined` false).
  */
 const UNUSABLE_NAMES = new Set(
@@ -419,6 +419,29 @@ const UNUSABLE_NAMES = new Set(
     "finally for function if import in instanceof new null return super switch this throw true try " +
     "typeof var void while with await yield let static implements interface package private protected " +
     "public arguments eval"
+  ).split(" "),
+);
+
+/**
+ * The globals a variant name may not hide: the ECMAScript global object's properties, and the
+ * names Node and browsers both give every module (or CommonJS gives each file). A fixed list,
+ * not `name in globalThis`, so a report does not depend on the Node version that built it.
+ */
+const GLOBAL_NAMES = new Set(
+  (
+    "globalThis Infinity NaN undefined eval isFinite isNaN parseFloat parseInt decodeURI " +
+    "decodeURIComponent encodeURI encodeURIComponent escape unescape AggregateError Array " +
+    "ArrayBuffer Atomics BigInt BigInt64Array BigUint64Array Boolean DataView Date Error EvalError " +
+    "FinalizationRegistry Float16Array Float32Array Float64Array Function Int8Array Int16Array " +
+    "Int32Array Iterator JSON Map Math Number Object Promise Proxy RangeError ReferenceError " +
+    "Reflect RegExp Set SharedArrayBuffer String Symbol SyntaxError TypeError Uint8Array " +
+    "Uint8ClampedArray Uint16Array Uint32Array URIError WeakMap WeakRef WeakSet " +
+    "console process Buffer global require module exports __dirname __filename setTimeout " +
+    "clearTimeout setInterval clearInterval setImmediate clearImmediate queueMicrotask " +
+    "structuredClone fetch Request Response Headers FormData URL URLSearchParams TextEncoder " +
+    "TextDecoder AbortController AbortSignal Event EventTarget Blob File performance crypto atob " +
+    "btoa navigator WebAssembly BroadcastChannel MessageChannel MessagePort Worker window self " +
+    "document location"
   ).split(" "),
 );
 
@@ -451,7 +474,7 @@ function nameVariant(ctx: Ctx, fn: SaFunction, names: VariantNames, comment: Com
       ),
     );
   const name = names[want]!;
-  if (UNUSABLE_NAMES.has(name) || name in globalThis)
+  if (UNUSABLE_NAMES.has(name) || GLOBAL_NAMES.has(name))
     fail(
       ctx,
       "SA101",
