@@ -526,23 +526,52 @@ function aliasOf(ctx: Ctx, index: Index, binding: Binding, depth: number): Unfol
  * modules/object-held-functions).
  */
 function takenOut(index: Index, binding: Binding): Unfollowed | undefined {
+  // Every place the name is bound from a pattern: a declaration (`const { a: { load } } = x`), a
+  // parameter (`function f({ load })`), an assignment (`({ load } = api)`) (fixture
+  // contexts/taken-out-forms).
   const d = binding.node;
-  if (d.type !== "VariableDeclarator" || d.id.type !== "ObjectPattern") return undefined;
-  for (const p of d.id.properties) {
-    if (p.type !== "ObjectProperty") continue;
-    let v = p.value as Node;
-    if (v.type === "AssignmentPattern") v = v.left as Node;
-    if (v.type !== "Identifier" || v.name !== binding.name) continue;
-    const key = keyName(p as { key: Node; computed?: boolean });
+  const patterns: Node[] = [d.type === "VariableDeclarator" ? (d.id as Node) : d];
+  for (const v of binding.violations) if (v.type === "AssignmentExpression") patterns.push(v.left as Node);
+  for (const pattern of patterns) {
+    const key = keyOfName(pattern, binding.name);
     const kinds = key === undefined ? undefined : index.methodKinds.get(key);
-    if (!kinds) return undefined;
+    if (!kinds) continue;
     return {
-      unfollowed: `\`${binding.name}\` is taken out of an object (line ${d.loc?.start.line ?? 0}), and \`${key}\` may be a smartasync function; call it as a method (\`obj.${key}()\`) so its variant can be chosen`,
+      unfollowed: `\`${binding.name}\` is taken out of an object (line ${pattern.loc?.start.line ?? 0}), and \`${key}\` may be a smartasync function; call it as a method (\`obj.${key}()\`) so its variant can be chosen`,
       name: key!,
       kinds,
     };
   }
   return undefined;
+}
+
+/** The property key under which `pattern` binds `name`, at any depth (`{ a: { [k]: name } }`: undefined). */
+function keyOfName(pattern: Node, name: string): string | undefined {
+  switch (pattern.type) {
+    case "AssignmentPattern":
+      return keyOfName(pattern.left as Node, name);
+    case "ArrayPattern":
+      for (const e of pattern.elements) {
+        const k = e ? keyOfName((e.type === "RestElement" ? e.argument : e) as Node, name) : undefined;
+        if (k !== undefined) return k;
+      }
+      return undefined;
+    case "ObjectPattern":
+      for (const p of pattern.properties) {
+        if (p.type !== "ObjectProperty") continue;
+        let v = p.value as Node;
+        if (v.type === "AssignmentPattern") v = v.left as Node;
+        if (v.type === "Identifier") {
+          if (v.name === name) return keyName(p as { key: Node; computed?: boolean });
+          continue;
+        }
+        const k = keyOfName(v, name);
+        if (k !== undefined) return k;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
 }
 
 /**
