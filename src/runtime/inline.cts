@@ -85,7 +85,16 @@ function located(message: string, code: string, loc: string): Error {
  * method) fails its guard.
  */
 export function allSync<T>(values: Iterable<T>, variant: string, loc: string, text: string): T[] {
-  const out = Array.isArray(values) ? (values as T[]) : Array.from(values);
+  // A typed array's map stores each promise of the async callback as a number (NaN → 0), so
+  // `Promise.all` sees zeros where the sync callbacks give values: no faithful copy exists.
+  if (ArrayBuffer.isView(values))
+    throw located(
+      `smartasync: ${variant} got a typed array from ${text.replace(/^each result of /, "")} at ${loc}: its map() turns each promise of the async callback into a number, which the sync variant cannot reproduce. Map an ordinary array (\`Array.from(xs).map(…)\`).`,
+      "SMARTASYNC_GUARD",
+      loc,
+    );
+  // Always a new, dense array, as from `Promise.all`: a hole of a sparse array becomes undefined.
+  const out = Array.from(values);
   for (let i = 0; i < out.length; i++) guard(out[i], variant, loc, text);
   return out;
 }
