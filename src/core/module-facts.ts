@@ -247,12 +247,34 @@ export function factsFromManifest(
   return { exports: factsOf(table), methods, ...(namespaces.size ? { namespaces } : {}) };
 }
 
+const IMPORT_FIRST = ["import", "node", "default", "require"];
+const REQUIRE_FIRST = ["require", "node", "default", "import"];
+
+/**
+ * Every file a package subpath may lead to at run time: what `import` reaches and what
+ * `require` reaches (one file, or two for a dual package). The build cannot know which one a
+ * call will meet — an `import` compiled to CommonJS later is a `require` — so a fact read from
+ * the package's text must hold in each (twins by name, analysis/export-names.ts).
+ */
+export function packageTargets(packageJson: Record<string, unknown>, subpath: string): string[] {
+  const out = new Set<string>();
+  for (const order of [IMPORT_FIRST, REQUIRE_FIRST]) {
+    const t = packageTarget(packageJson, subpath, order);
+    if (t !== undefined) out.add(t);
+  }
+  return [...out];
+}
+
 /** The file a package subpath leads to, through `exports` (ESM conditions first) or `main`. */
-export function packageTarget(packageJson: Record<string, unknown>, subpath: string): string | undefined {
+export function packageTarget(
+  packageJson: Record<string, unknown>,
+  subpath: string,
+  conditions: readonly string[] = IMPORT_FIRST,
+): string | undefined {
   const pick = (v: unknown): string | undefined => {
     if (typeof v === "string") return v;
     if (v && typeof v === "object" && !Array.isArray(v)) {
-      for (const c of ["import", "node", "default", "require"]) {
+      for (const c of conditions) {
         const hit = pick((v as Record<string, unknown>)[c]);
         if (hit) return hit;
       }

@@ -12,7 +12,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_EXPORT_DEPTH } from "../core/analysis/export-names.js";
 import { scanImports, scanModule } from "../core/import-scan.js";
-import { MANIFEST_FIELD, manifestOf, manifestPath, packageTarget } from "../core/module-facts.js";
+import { MANIFEST_FIELD, manifestOf, manifestPath, packageTargets } from "../core/module-facts.js";
 import { resolveImport } from "../core/resolve.js";
 
 export function hash(text: string | Buffer): string {
@@ -85,18 +85,20 @@ function exportText(
   fresh: boolean,
 ): string {
   if (r.packageJson[MANIFEST_FIELD] !== undefined) return "";
-  const target = packageTarget(r.packageJson, r.subpath);
-  if (target === undefined) return ":no-target";
-  let start: ReturnType<typeof resolveImport>;
-  try {
-    start = resolveImport(join(r.dir, target), from);
-  } catch {
-    start = undefined;
-  }
-  if (start?.kind !== "file") return ":no-file";
   const parts: string[] = [];
   const seen = new Set<string>();
-  let level = [start.path];
+  let level: string[] = [];
+  // Each entry a call may meet (`import` and `require` ones of a dual package).
+  for (const target of packageTargets(r.packageJson, r.subpath)) {
+    let start: ReturnType<typeof resolveImport>;
+    try {
+      start = resolveImport(join(r.dir, target), from);
+    } catch {
+      start = undefined;
+    }
+    if (start?.kind === "file") level.push(start.path);
+    else parts.push(`no-file:${target}`);
+  }
   for (let depth = 0; depth <= MAX_EXPORT_DEPTH && level.length > 0; depth++) {
     const next: string[] = [];
     for (const file of level) {

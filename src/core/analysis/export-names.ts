@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { MANIFEST_FIELD, packageTarget } from "../module-facts.js";
+import { MANIFEST_FIELD, packageTargets } from "../module-facts.js";
 import { resolveImport } from "../resolve.js";
 import type { ParseModule } from "./module-graph.js";
 import type { Node } from "./tree.js";
@@ -37,16 +37,28 @@ export function exportNamesOf(parse: ParseModule, specifier: string, from: strin
     return undefined;
   }
   if (!r) return undefined;
-  let path: string;
-  if (r.kind === "package") {
-    if (r.packageJson[MANIFEST_FIELD] !== undefined) return undefined;
-    const target = packageTarget(r.packageJson, r.subpath);
-    if (target === undefined) return undefined;
+  if (r.kind !== "package") return namesOfFile(parse, r.path, 0);
+  if (r.packageJson[MANIFEST_FIELD] !== undefined) return undefined;
+  // A dual package: what `import` reaches and what `require` reaches may differ, and the build
+  // cannot tell which one the call meets, so only what both export counts (fixture
+  // twins/by-name-dual-package).
+  let all: ExportNames | undefined;
+  for (const target of packageTargets(r.packageJson, r.subpath)) {
     const file = resolveImport(join(r.dir, target), from);
-    if (file?.kind !== "file") return undefined;
-    path = file.path;
-  } else path = r.path;
-  return namesOfFile(parse, path, 0);
+    const names = file?.kind === "file" ? namesOfFile(parse, file.path, 0) : undefined;
+    if (!names) return undefined;
+    all = all ? both(all, names) : names;
+  }
+  return all;
+}
+
+/** The exports two entries of one package share (async if either says so). */
+function both(a: ExportNames, b: ExportNames): ExportNames {
+  return {
+    names: new Set([...a.names].filter((n) => b.names.has(n))),
+    async: new Set([...a.async, ...b.async]),
+    commonjs: a.commonjs && b.commonjs,
+  };
 }
 
 function namesOfFile(parse: ParseModule, path: string, depth: number): ExportNames | undefined {
