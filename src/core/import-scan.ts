@@ -203,9 +203,10 @@ export interface ModuleScan {
   imports: ScannedImport[];
   reExports: ScannedReExport[];
   /**
-   * It may export something it imports: a local export list (`export { f }`), `export default
-   * name`, `export = …`, or CommonJS exports (`module.exports`, `exports.f =`). Without that, a
-   * module with no annotation can export nothing smartasync but what its re-exports carry.
+   * It may export something it imports, directly or held by a value: a local export list
+   * (`export { f }`), any `export default`, `export const/let/var/function/class`, `export = …`,
+   * or CommonJS exports (`module.exports`, `exports.f =`). Without that, a module with no
+   * annotation can export nothing smartasync but what its re-exports carry.
    */
   mayExportBindings: boolean;
 }
@@ -412,20 +413,17 @@ function exportAt(st: State, at: number, before: number, after: number): number 
     st.mayExportBindings = true; // TypeScript's `export = …`
     return next;
   }
-  if (wordAt(s, j, "default")) {
-    // `export default name;` or `export default a.b` at the end of a statement.
-    let k = skipTrivia(s, j + 7);
-    const start = k;
-    while (k < s.length && (isIdentPart(s.charCodeAt(k)) || s.charCodeAt(k) === DOT)) k++;
-    if (k === start) return next;
-    const word = s.slice(start, k);
-    if (word === "function" || word === "class" || word === "async") return next;
-    while (k < s.length && (s.charCodeAt(k) === 0x20 || s.charCodeAt(k) === 0x09)) k++;
-    const end = s.charCodeAt(k);
-    if (k >= s.length || end === SEMI || isLineEnd(end) || end === SLASH) st.mayExportBindings = true;
-  }
+  // Any other export declares a value, and a value may hold an imported function: `export default
+  // { load }`, `export const api = { fetchIt: load }`, `export class C { get = load }`, a factory
+  // `export function make() { return { load } }` (fixture modules/object-held-imported). Only
+  // TypeScript's type-only declarations cannot.
+  const word = nameAt(s, j);
+  if (!(word?.word && TYPE_ONLY.has(word.value))) st.mayExportBindings = true;
   return next;
 }
+
+/** `export type …`, `export interface …`, `export declare …`: nothing that exists at run time. */
+const TYPE_ONLY = new Set(["type", "interface", "declare"]);
 
 // ——— JSX ———
 

@@ -191,7 +191,12 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     expect(may("const f = require('./a');\nexports.f = f;")).toBe(true);
     expect(may("import f = require('./a');\nexport = f;")).toBe(true);
     expect(may("export * from './a';\nexport { g } from './b';")).toBe(false);
-    expect(may("export default function f() {}\nexport const x = 1;")).toBe(false);
+    // A declared value may hold an imported function (fixture modules/object-held-imported).
+    expect(may("export default function f() {}")).toBe(true);
+    expect(may("export const api = { fetchIt: load };")).toBe(true);
+    expect(may("export class C {\n  get = load;\n}")).toBe(true);
+    expect(may("export default { load };")).toBe(true);
+    expect(may("export type T = string;\nexport interface I {}\nexport declare const x: T;")).toBe(false);
     expect(may("const s = `export { f }`;\n// module.exports = f\nconst t = 'exports.f = f';")).toBe(false);
     expect(may("if (exports.f == null) g();")).toBe(false);
   });

@@ -30,20 +30,32 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
     const b = from ? ctx.scopes.binding(from as Node, f.name) : undefined;
     if (b) byBinding.set(b, f);
   }
-  if (byBinding.size === 0) return out;
+  if (byBinding.size === 0 && !ctx.imported) return out;
+  // An imported smartasync function held the same way counts too (fixture
+  // modules/object-held-imported): the marker travels with the function.
+  const kindOf = (value: Node): FunctionKind | undefined => {
+    if (value.type !== "Identifier") return undefined;
+    const b = ctx.scopes.binding(value, value.name);
+    if (!b) return undefined;
+    const f = byBinding.get(b);
+    if (f) return f.kind;
+    if (b.kind !== "module" || !ctx.imported) return undefined;
+    const ref = ctx.imported.lookup(value);
+    return ref && !("unfollowed" in ref) && !ref.explicit ? ref.fact.kind : undefined;
+  };
   ctx.tree.walk(ctx.program as Node, (n) => {
-    if (n.type !== "ObjectProperty") return undefined;
-    const p = n as t.ObjectProperty;
+    // `{ load }`, `{ fetch: load }`, and class fields `load = load`, `static fetch = load`.
+    if (n.type !== "ObjectProperty" && n.type !== "ClassProperty") return undefined;
+    const p = n as t.ObjectProperty | t.ClassProperty;
+    if (!p.value) return undefined;
     // Through type-only wrappers too (`{ load: load as Loader }`, `{ load: load! }`).
     let value = p.value as Node;
     while (TRANSPARENT.has(value.type)) value = (value as { expression: Node }).expression;
-    if (value.type !== "Identifier") return undefined;
     const name = keyName(p as { key: Node; computed?: boolean });
-    const b = name === undefined ? undefined : ctx.scopes.binding(value, value.name);
-    const f = b ? byBinding.get(b) : undefined;
-    if (!f || name === undefined) return undefined;
+    const kind = name === undefined ? undefined : kindOf(value);
+    if (kind === undefined || name === undefined) return undefined;
     const kinds = out.get(name) ?? new Set<FunctionKind>();
-    kinds.add(f.kind);
+    kinds.add(kind);
     out.set(name, kinds);
     return undefined;
   });
