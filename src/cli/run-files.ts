@@ -6,6 +6,7 @@
  * `--file-timeout 0` compiles in this thread one file after another, with no budget. Results
  * come back in input order whatever order they finish in.
  */
+import { DEFAULT_FILE_TIMEOUT_MS, OverBudget, TIMEOUT_CODE, withinBudget } from "../compile/budget.js";
 import { type DiffedOutcome, transformAndDiff } from "./diff.js";
 import { failer } from "./failure.js";
 import { displayPath } from "./files.js";
@@ -13,7 +14,7 @@ import { createProgress, progressWanted } from "./progress.js";
 import type { TransformOptions, TransformOutcome } from "./transform-file.js";
 
 /** The default per-file budget: far above any real file (the slowest fixture compiles in < 1 s). */
-export const DEFAULT_FILE_TIMEOUT_S = 60;
+export const DEFAULT_FILE_TIMEOUT_S = DEFAULT_FILE_TIMEOUT_MS / 1000;
 
 export interface RunOptions {
   /** Parallel jobs; `undefined` means defaultJobs. */
@@ -55,19 +56,23 @@ export async function runFiles(files: string[], run: RunOptions): Promise<Diffed
     }
     const runtime = await import("../runtime/index.js");
     const { TASK_URL } = await import("./transform-task.js");
-    runtime.configure({ poolSize: jobs, offloadTimeoutMs: budget === 0 ? 600_000 : budget * 1000 });
+    // The CLI's process is its own: its pool has one worker per job. The budget is each task's
+    // own limit (compile/budget.ts, shared with the build-tool plugins).
+    runtime.configure({ poolSize: jobs });
+    const limitMs = budget === 0 ? 600_000 : budget * 1000;
     await Promise.all(
       files.map(async (file, i) => {
         let r: DiffedOutcome;
         try {
-          r = (await runtime.offload(TASK_URL, "transformTask", [
-            file,
-            optionsFor(file),
-            diff,
-          ])) as DiffedOutcome;
+          r = await withinBudget<DiffedOutcome>(
+            TASK_URL,
+            "transformTask",
+            [file, optionsFor(file), diff],
+            limitMs,
+          );
         } catch (e) {
           // Over the budget: its worker was terminated; the file is the error, the rest go on.
-          if (budget > 0 && (e as { code?: unknown } | null)?.code === "SMARTASYNC_TIMEOUT") {
+          if (budget > 0 && e instanceof OverBudget) {
             r = overBudget(file, optionsFor(file).cwd, budget);
           } else {
             // The worker itself failed (crash): compile this file here instead.
@@ -90,7 +95,7 @@ function overBudget(file: string, cwd: string, seconds: number): TransformOutcom
   const path = displayPath(file, cwd);
   return failer(file, path)(
     "timeout",
-    "timeout-error",
+    TIMEOUT_CODE,
     `took longer than ${seconds} s to compile (the per-file budget): stopped, nothing written for it; the other files went on. Split the file, or raise the budget with --file-timeout <seconds> (0: none)`,
   );
 }

@@ -369,6 +369,8 @@ interface Task {
   name: string;
   req: Request;
   args: unknown[];
+  /** This task's own limit in ms (offload's internal 4th argument), else offloadTimeoutMs. */
+  limit: number | undefined;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -438,7 +440,7 @@ function dispatch(pw: PoolWorker, t: Task): void {
   }
   pw.task = t;
   if (pw.timer !== undefined) clearTimeout(pw.timer);
-  const limit = config.offloadTimeoutMs;
+  const limit = t.limit ?? config.offloadTimeoutMs;
   pw.timer = setTimeout(() => {
     retire(
       pw,
@@ -514,10 +516,22 @@ function pump(): void {
 /** Runs the registered sync function `name` of `moduleUrl` in the worker pool. */
 /** A promise of the registered sync function's value; `T` is for typed callers (generated TypeScript). */
 export function offload<T = unknown>(moduleUrl: string, name: string, args: unknown[]): Promise<T>;
-export function offload(moduleUrl: string, name: string, args: unknown[]): Promise<unknown> {
+/**
+ * `limitMs` is internal: smartasync's own per-file compile budget (src/compile/budget.ts) gives
+ * its tasks their own limit without changing `offloadTimeoutMs`, which belongs to the program
+ * whose process the compiler runs in (a bundler's, a dev server's). Generated code never passes it.
+ */
+export function offload(
+  moduleUrl: string,
+  name: string,
+  args: unknown[],
+  limitMs?: number,
+): Promise<unknown> {
   let req: Request;
   let url: string;
   try {
+    if (limitMs !== undefined && !(Number.isFinite(limitMs) && limitMs > 0))
+      throw new TypeError(`smartasync: an offload limit must be a finite number of ms > 0, got ${limitMs}`);
     url = registered(moduleUrl, name).url;
     if (!Array.isArray(args)) throw new TypeError(`smartasync: the arguments of ${name} must be an array`);
     if (init !== undefined && importing().has(url)) throw reentrantError(name, url);
@@ -528,7 +542,7 @@ export function offload(moduleUrl: string, name: string, args: unknown[]): Promi
     return Promise.reject(err);
   }
   return new Promise((resolve, reject) => {
-    queue.push({ id: req.id, url, name, req, args, resolve, reject });
+    queue.push({ id: req.id, url, name, req, args, limit: limitMs, resolve, reject });
     pump();
   });
 }

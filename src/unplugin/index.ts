@@ -27,8 +27,11 @@ import type { PluginBuild } from "esbuild";
 import MagicString from "magic-string";
 import type { EmittedChunk } from "rollup";
 import { createUnplugin, type UnpluginContext, type UnpluginInstance } from "unplugin";
-import { type CompileResult, compileFile, resolveFileOptions } from "../compile/index.js";
+import { Gate, OverBudget, seconds, TIMEOUT_CODE, withinBudget } from "../compile/budget.js";
+import { type CompileRequest, compileFile, resolveFileOptions } from "../compile/index.js";
 import { parserFor } from "../compile/parser.js";
+import type { TaskOutcome, TaskResult } from "../compile/task.js";
+import { escapeControls } from "../core/escape.js";
 import { scanImports } from "../core/import-scan.js";
 import type { Report } from "../core/report.js";
 import { resolveImport } from "../core/resolve.js";
@@ -269,7 +272,7 @@ function codeOf(e: unknown): string | undefined {
  */
 function fail(ctx: UnpluginContext, framework: Framework, e: unknown, filename: string, code: string) {
   const c = codeOf(e);
-  const own = c !== undefined && (/^SA\d{3}$/.test(c) || c === "SMARTASYNC_PARSE");
+  const own = c !== undefined && (/^SA\d{3}$/.test(c) || c === "SMARTASYNC_PARSE" || c === TIMEOUT_CODE);
   const text = (e as Error)?.message ?? String(e);
   if (framework === "rollup" || framework === "vite") {
     // Rollup and Vite name the file themselves, then print the frame apart from the message.
@@ -322,6 +325,62 @@ function warn(
   ctx.warn(`${state.framework === "esbuild" ? "" : "smartasync: "}${where}: ${code}: ${message}`);
 }
 
+/** What the transform hook reads of a compile, in this thread or from the budget's worker. */
+type Compiled = Pick<TaskResult, "report" | "code" | "map">;
+
+/**
+ * The per-file budget (`fileTimeout`; SECURITY.md, "How long one file may take"): each file is
+ * compiled by the compile service in a worker of smartasync's own pool (compile/task.ts), one
+ * file at a time (compile/budget.ts); a file past its budget has its worker terminated and fails
+ * with a located `timeout-error`. A worker that fails for another reason (a crash) does not
+ * fail the file: it is compiled in this thread instead, as the CLI does.
+ */
+class FileBudget {
+  // One gate for every plugin instance of the process (Vite's environments, a watch session's
+  // rebuilds): one compile in flight, in one warm worker.
+  private static readonly gate = new Gate(1);
+
+  private constructor(private readonly ms: number) {}
+
+  /**
+   * The budget for these options, or undefined where the request cannot cross to a worker: a
+   * Babel plugin or preset given as a function (`babel.plugins: [myPlugin]`) has no copy in
+   * another thread, so such a build compiles in the tool's thread, without a budget (documented
+   * in docs/integrations.md).
+   */
+  static for(options: ResolvedPluginOptions): FileBudget | undefined {
+    try {
+      structuredClone([options.smartasync, options.babel, options.swc]);
+    } catch {
+      return undefined;
+    }
+    return new FileBudget(options.fileTimeout);
+  }
+
+  async compile(req: CompileRequest): Promise<Compiled> {
+    const { TASK_URL, thrownAgain } = await import("../compile/task.js");
+    let outcome: TaskOutcome;
+    try {
+      outcome = await FileBudget.gate.run(() => withinBudget(TASK_URL, "compileTask", [req], this.ms));
+    } catch (e) {
+      if (e instanceof OverBudget) throw overBudget(req.filename ?? "<input>", this.ms);
+      // The worker itself failed (it crashed, or could not start): compile the file here.
+      return compileFile(req);
+    }
+    if (!outcome.ok) throw thrownAgain(outcome.error);
+    return outcome.value;
+  }
+}
+
+/** The located error of a file past its budget: the file's name, the budget, the way out. */
+function overBudget(filename: string, ms: number): Error {
+  const err = new Error(
+    `${escapeControls(filename)}: took longer than ${seconds(ms)} to compile (the per-file budget): stopped, ` +
+      "its worker terminated. Split the file, exclude it, or raise the plugin's `fileTimeout` (milliseconds; 0: no budget).",
+  );
+  return Object.assign(err, { code: TIMEOUT_CODE });
+}
+
 export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = createUnplugin<
   PluginOptions | undefined,
   false
@@ -343,6 +402,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       ? meta.framework
       : "other";
   const state = new BuildState(options, framework);
+  const budget = options.fileTimeout > 0 ? FileBudget.for(options) : undefined;
   state.nested = (rawOptions as { [WORKER_FILE]?: WorkerFileBuild } | undefined)?.[WORKER_FILE];
   state.setRoot(process.cwd());
   if (framework === "webpack") state.cjsOutput = true;
@@ -383,11 +443,11 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         const filename = id.replace(QUERY, "");
         // The browser runtime is bundled in browser builds: its files are smartasync's, not the user's.
         if (runtimeDir !== undefined && filename.startsWith(runtimeDir)) return null;
-        let out: CompileResult;
+        let out: Compiled;
         try {
           // The compile service (src/compile): the plugin's `smartasync` over the project's
           // options file, key by key, as every other host reads them; the same per-file limits.
-          out = await compileFile({
+          const req: CompileRequest = {
             code,
             filename,
             engine: options.engine,
@@ -397,7 +457,8 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             root: state.toolRoot,
             ...(options.swc.parser ? { parser: options.swc.parser } : {}),
             babel: options.babel,
-          });
+          };
+          out = budget ? await budget.compile(req) : await compileFile(req);
         } catch (e) {
           return fail(this, framework, syntaxOrOwn(e, filename, options), filename, code);
         }

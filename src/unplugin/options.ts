@@ -54,6 +54,14 @@ export interface PluginOptions {
    * the workers import (default `true`; docs/integrations.md#worker-strategies).
    */
   workerChunks?: boolean;
+  /**
+   * Milliseconds one file's compile may take (default `0`: no budget, compiled in the tool's
+   * thread). With a budget, files compile in a worker of smartasync's own pool; one past it has
+   * its worker terminated and fails the build with a located `timeout-error` (SECURITY.md, "How
+   * long one file may take"). Off by default: the worker cost 0.2–1.2 s a build, measured by
+   * bench/file-budget.mjs (docs/integrations.md#a-time-budget-per-file).
+   */
+  fileTimeout?: number;
 }
 
 export interface ResolvedPluginOptions {
@@ -66,6 +74,8 @@ export interface ResolvedPluginOptions {
   swc: SwcEngineOptions;
   babel: BabelEngineOptions;
   workerChunks: boolean;
+  /** ms; 0 is no budget (compiled in the tool's thread). */
+  fileTimeout: number;
 }
 
 export const DEFAULT_INCLUDE: RegExp = /\.(?:[cm]?[jt]s|[jt]sx)$/;
@@ -81,6 +91,7 @@ const KEYS = [
   "swc",
   "babel",
   "workerChunks",
+  "fileTimeout",
 ] as const;
 const SWC_KEYS = ["parser"] as const;
 const PARSER_KEYS = ["syntax", "jsx", "tsx", "decorators"] as const;
@@ -162,6 +173,11 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
   if (o.swc !== undefined && engine !== "swc") fail('`swc` options are given but `engine` is "babel"');
   if (o.workerChunks !== undefined && typeof o.workerChunks !== "boolean")
     fail(`\`workerChunks\` must be true or false, got ${describe(o.workerChunks)}`);
+  const ft = o.fileTimeout;
+  if (ft !== undefined && !(typeof ft === "number" && Number.isFinite(ft) && ft >= 0))
+    fail(
+      `\`fileTimeout\` must be a number of milliseconds >= 0 (0: no budget), got ${describe(ft)}; the budget must be finite`,
+    );
   let smartasync: CoreOptions;
   try {
     smartasync = validateOptions(o.smartasync);
@@ -182,5 +198,7 @@ export function resolvePluginOptions(raw: unknown): ResolvedPluginOptions {
     swc: o.swc === undefined ? {} : swcOptions(o.swc),
     babel: (o.babel as BabelEngineOptions | undefined) ?? {},
     workerChunks: o.workerChunks ?? true,
+    // Off unless asked: see the option's comment for the measured cost.
+    fileTimeout: ft ?? 0,
   };
 }

@@ -1,0 +1,77 @@
+/**
+ * The compile service as a task of smartasync's own runtime pool, for hosts that give each file
+ * a time budget (budget.ts): the build-tool plugins. A worker imports this module afresh (it has
+ * no top-level effects besides the registration) and keeps its caches between files: the
+ * project options per folder and the imported modules' facts (index.ts).
+ *
+ * Plain data in and out. A failure is returned, not thrown, so that the caller can tell the
+ * compile's own errors (SAxxx, a syntax error, a missing peer: thrown again in its thread as
+ * they are) from the worker's (a crash), which budget.ts leaves to the caller.
+ */
+
+import type { Report } from "../core/report.js";
+import { register } from "../runtime/index.js";
+import { compileFile } from "./index.js";
+import type { CompileRequest, SourceMapJson } from "./types.js";
+
+/** What the plugins read of a compile. */
+export interface TaskResult {
+  report: Report;
+  code?: string;
+  map?: SourceMapJson;
+}
+
+/** A thrown error as plain data: what the hosts read of it (its code, location, frame, stack). */
+export interface TaskError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  loc?: unknown;
+}
+
+export type TaskOutcome = { ok: true; value: TaskResult } | { ok: false; error: TaskError };
+
+export async function compileTask(req: CompileRequest): Promise<TaskOutcome> {
+  try {
+    const out = await compileFile(req);
+    const value: TaskResult = { report: out.report };
+    if (out.code !== undefined) {
+      value.code = out.code;
+      // The SWC engine makes its map when read; the plugins always read it.
+      if (out.map) value.map = out.map;
+    }
+    return { ok: true, value };
+  } catch (e) {
+    return { ok: false, error: plainError(e) };
+  }
+}
+
+function plainError(e: unknown): TaskError {
+  if (!(e instanceof Error)) return { name: "Error", message: String(e) };
+  const err: TaskError = { name: e.name, message: e.message };
+  if (e.stack !== undefined) err.stack = e.stack;
+  const { code, loc } = e as { code?: unknown; loc?: unknown };
+  if (typeof code === "string") err.code = code;
+  // Babel's `{ line, column }` or smartasync's `file:line:column`: plain values only.
+  if (typeof loc === "string") err.loc = loc;
+  else if (loc && typeof loc === "object") {
+    const { line, column } = loc as { line?: unknown; column?: unknown };
+    if (typeof line === "number" && typeof column === "number") err.loc = { line, column };
+  }
+  return err;
+}
+
+/** The error again, in the caller's thread: the same name, message, code, location and stack. */
+export function thrownAgain(error: TaskError): Error {
+  const e = new Error(error.message);
+  e.name = error.name;
+  if (error.stack !== undefined) e.stack = error.stack;
+  if (error.code !== undefined) Object.assign(e, { code: error.code });
+  if (error.loc !== undefined) Object.assign(e, { loc: error.loc });
+  return e;
+}
+
+export const TASK_URL = import.meta.url;
+
+register(import.meta.url, { compileTask });
