@@ -7,55 +7,12 @@
  * itself (the driver is a process of its own, so a worker left running would keep it alive
  * until the spawn's limit). Real Rollup, Vite, webpack and esbuild, the built plugin (dist/).
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolvePluginOptions } from "../../src/unplugin/options.js";
 import { tree } from "../cli/helpers.js";
-
-export const DRIVER = join(import.meta.dirname, "bundler-driver.mjs");
-export const TOOLS = ["rollup", "vite", "webpack", "esbuild"] as const;
-
-export interface Message {
-  message?: string;
-  text?: string;
-  frame?: string;
-  details?: string;
-  code?: string;
-  pluginCode?: string;
-  id?: string;
-}
-export interface Built {
-  errors: Message[];
-  warnings: Message[];
-  ms: number;
-  /** The driver process's own wall time and how it ended. */
-  wall: number;
-  status: number | null;
-  signal: string | null;
-  stderr: string;
-}
-
-/** One build by the real tool in a process of its own (bundler-driver.mjs). */
-export function build(tool: string, dir: string, entry: string, options: object): Built {
-  const t = performance.now();
-  const r = spawnSync(process.execPath, [DRIVER, tool, dir, entry, JSON.stringify(options)], {
-    cwd: dir,
-    encoding: "utf8",
-    timeout: 60_000,
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-  });
-  const wall = performance.now() - t;
-  const out = r.stdout.trim().split("\n").at(-1) ?? "";
-  const parsed = out.startsWith("{") ? JSON.parse(out) : { errors: [], warnings: [], ms: -1 };
-  return { ...parsed, wall, status: r.status, signal: r.signal, stderr: r.stderr };
-}
-
-/** Everything a message says, as one text. */
-export function said(m: Message): string {
-  return [m.message, m.text, m.frame, m.details].filter(Boolean).join("\n");
-}
+import { build, said, TOOLS } from "./bundlers.js";
 
 const HANG_PLUGIN = `module.exports = () => ({
   visitor: {
@@ -73,7 +30,8 @@ const FILES: Record<string, string> = {
   "a.js": "// @smartasync\nexport async function load() {\n  return 1;\n}\n",
   // Something to do for smartasync (a call of an annotated function), so the file is compiled.
   "hang.js": 'import { load } from "./a.js";\nexport const never = () => load();\n',
-  "main.js": 'import { load } from "./a.js";\nimport { never } from "./hang.js";\nexport function run() {\n  return load() + never;\n}\n',
+  "main.js":
+    'import { load } from "./a.js";\nimport { never } from "./hang.js";\nexport function run() {\n  return load() + never;\n}\n',
   "good.js": 'import { load } from "./a.js";\nexport function run() {\n  return load();\n}\n',
 };
 
