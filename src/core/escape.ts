@@ -106,6 +106,24 @@ export function escapeMessage(text: string, opts: { colours?: boolean } = {}): s
 }
 
 /**
+ * A message (lines, a code frame) through `escapeMessage`, each of `names` (a file's path, as the
+ * message quotes it) first escaped whole, line breaks too: a name's own line breaks are not the
+ * message's (SWC writes the path inside its frame's header; a bundler's error names the module).
+ */
+export function escapeNamed(
+  text: string,
+  names: readonly string[],
+  opts: { colours?: boolean } = {},
+): string {
+  let named = text;
+  // Longest first: an absolute path holds its relative form.
+  for (const name of [...names].sort((a, b) => b.length - a.length)) {
+    if (name && UNSAFE.test(name)) named = named.split(name).join(escapeControls(name));
+  }
+  return escapeMessage(named, opts);
+}
+
+/**
  * An error's `message` through `escapeMessage` (each of `names` — the file's path — first escaped
  * whole, line breaks too; with `fields`, its string fields too): control characters escaped, line breaks kept (a
  * message and its code frame are several lines) but CR, U+2028/9 and the rest escaped, so a file
@@ -124,13 +142,7 @@ export function escapeErrorMessage<T>(
   // there but not C1 or the bidirectional controls: for a host that only prints, they are text.
   if (opts.fields) escapeFields(error as unknown as Record<string, unknown>, 2);
   const message = error.message;
-  // A known name (the file's path) first, as one escaped piece: its own line breaks are not
-  // the message's (SWC writes the path inside its frame's header).
-  let named = message;
-  for (const name of opts.names ?? []) {
-    if (name && UNSAFE.test(name)) named = named.split(name).join(escapeControls(name));
-  }
-  const safe = escapeMessage(named, opts);
+  const safe = escapeNamed(message, opts.names ?? [], opts);
   if (safe === message) return error;
   error.message = safe;
   const stack = error.stack;

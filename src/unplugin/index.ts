@@ -31,7 +31,7 @@ import { Gate, OverBudget, seconds, TIMEOUT_CODE, withinBudget } from "../compil
 import { type CompileRequest, compileFile, resolveFileOptions } from "../compile/index.js";
 import { parserFor } from "../compile/parser.js";
 import type { TaskOutcome, TaskResult } from "../compile/task.js";
-import { escapeControls } from "../core/escape.js";
+import { escapeControls, escapeNamed, hasTerminalControls } from "../core/escape.js";
 import { scanImports } from "../core/import-scan.js";
 import type { Report } from "../core/report.js";
 import { resolveImport } from "../core/resolve.js";
@@ -173,6 +173,12 @@ class BuildState {
     this.root = own ? resolve(own) : toolRoot;
   }
 
+  /** How messages may quote a module's file: its path, and relative to either root. */
+  namesOf(filename: string): string[] {
+    const rel = (from: string) => relative(from, filename).split("\\").join("/");
+    return [filename, rel(this.root), rel(this.toolRoot)];
+  }
+
   /** `reportFile`: every report so far, ordered by file, as one JSON array. */
   writeReports(): void {
     const file = this.options.reportFile;
@@ -270,13 +276,20 @@ function codeOf(e: unknown): string | undefined {
  * A failed file: smartasync's diagnostics (SAxxx) and SWC's parse errors are the user's to fix,
  * shown with their code frame and without our stack; anything else keeps its stack.
  */
-function fail(ctx: UnpluginContext, framework: Framework, e: unknown, filename: string, code: string) {
+function fail(ctx: UnpluginContext, state: BuildState, e: unknown, filename: string, code: string) {
+  const { framework } = state;
   const c = codeOf(e);
   const own = c !== undefined && (/^SA\d{3}$/.test(c) || c === "SMARTASYNC_PARSE" || c === TIMEOUT_CODE);
-  const text = (e as Error)?.message ?? String(e);
+  // What the tool prints: the file's name, quoted specifiers, its lines in a frame, never a raw
+  // control character (core/escape.ts); colour codes only where the compiler drew them on a
+  // file with none of its own (SECURITY.md, "What the build-tool plugins print").
+  const text = escapeNamed((e as Error)?.message ?? String(e), state.namesOf(filename), {
+    colours: !hasTerminalControls(code),
+  });
+  const shownName = escapeControls(filename);
   if (framework === "rollup" || framework === "vite") {
     // Rollup and Vite name the file themselves, then print the frame apart from the message.
-    const body = text.startsWith(`${filename}: `) ? text.slice(filename.length + 2) : text;
+    const body = text.startsWith(`${shownName}: `) ? text.slice(shownName.length + 2) : text;
     const [first, ...frame] = body.split("\n");
     const pos = /:(\d+):(\d+)\)$/.exec(first);
     // Rollup's log objects also take `frame`, which unplugin's type does not name.
@@ -286,7 +299,7 @@ function fail(ctx: UnpluginContext, framework: Framework, e: unknown, filename: 
       ...(c ? { code: c } : {}),
       ...(pos ? { loc: { file: filename, line: Number(pos[1]), column: Number(pos[2]) - 1 } } : {}),
       ...(frame.length ? { frame: frame.join("\n") } : {}),
-      stack: own ? "" : (e as Error)?.stack,
+      stack: own ? "" : escapeControls(String((e as Error)?.stack ?? ""), { newlines: true }),
     });
   }
   if (framework === "esbuild") {
@@ -309,7 +322,12 @@ function warn(
   loc?: string,
 ) {
   const pos = loc ? splitLoc(loc) : undefined;
-  const where = `${relative(state.root, id).split("\\").join("/")}${pos ? `:${pos.line}:${pos.column}` : ""}`;
+  // One line each, every control character escaped (a name or specifier from the sources).
+  const where = escapeControls(
+    `${relative(state.root, id).split("\\").join("/")}${pos ? `:${pos.line}:${pos.column}` : ""}`,
+  );
+  message = escapeControls(message);
+  code = escapeControls(code);
   if (state.framework === "rollup" || state.framework === "vite") {
     // Rollup prints the file and position (0-based column) itself; Vite prints the message only.
     ctx.warn({
@@ -460,7 +478,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
           };
           out = budget ? await budget.compile(req) : await compileFile(req);
         } catch (e) {
-          return fail(this, framework, syntaxOrOwn(e, filename, options), filename, code);
+          return fail(this, state, syntaxOrOwn(e, filename, options), filename, code);
         }
         // A call's rewrite depends on what the modules it imports declare: compile this file
         // again when one of them changes (watch mode, dev server).
@@ -479,7 +497,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         if (browser) {
           const problems = browserProblems(report);
           if (problems.length)
-            return fail(this, framework, browserError(problems, filename, code), filename, code);
+            return fail(this, state, browserError(problems, filename, code), filename, code);
         }
         const { names, loc } = workerFunctions(report);
         let result = out.code;
@@ -586,7 +604,8 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             : output.inlineDynamicImports
               ? `${output.format} with inlineDynamicImports`
               : undefined;
-        if (single) this.error(singleFileFormat(single, state.workersIn(state.emitted)).message);
+        if (single)
+          this.error(escapeControls(singleFileFormat(single, state.workersIn(state.emitted)).message));
       },
       renderChunk(code, chunk, output) {
         return renderModuleUrl(this, state, code, chunk, output.format);
@@ -647,7 +666,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         compilation.hooks.afterSeal.tap("smartasync", () => {
           if (state.workers.size === 0) return;
           const report = (p: BundleProblem) => {
-            const err = new compiler.webpack.WebpackError(`smartasync: ${p.message}`);
+            const err = new compiler.webpack.WebpackError(`smartasync: ${escapeControls(p.message)}`);
             if (p.severity === "error") compilation.errors.push(err);
             else compilation.warnings.push(err);
           };
@@ -725,7 +744,10 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         build.onEnd(async (result) => {
           const built = state.workerFiles ? await finish(state.workerFiles) : undefined;
           if (built && result.outputFiles) result.outputFiles.push(...built.outputs);
-          const failed = (built?.errors ?? []).map((text) => ({ text, pluginName: "smartasync" }));
+          const failed = (built?.errors ?? []).map((text) => ({
+            text: escapeControls(text),
+            pluginName: "smartasync",
+          }));
           // Modules with a worker file of their own are reached there, whatever file holds them.
           const workers = new Map(
             [...state.workers].filter(([file]) => !state.workerFiles?.builds.has(file)),
@@ -741,7 +763,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
           const as = (severity: string) =>
             problems
               .filter((p) => p.severity === severity)
-              .map((p) => ({ text: p.message, pluginName: "smartasync" }));
+              .map((p) => ({ text: escapeControls(p.message), pluginName: "smartasync" }));
           const errors = [...failed, ...as("error")];
           const warnings = as("warning");
           // esbuild puts what an on-end callback returns into the result without printing it:
@@ -840,7 +862,8 @@ function renderModuleUrl(
 ): { code: string; map: ReturnType<MagicString["generateMap"]> } | null {
   if (!code.includes(URL_PLACEHOLDER)) return null;
   const url = moduleUrlIn(format);
-  if (url === undefined) ctx.error(formatWithoutUrl(format, state.workersIn(chunk.moduleIds)).message);
+  if (url === undefined)
+    ctx.error(escapeControls(formatWithoutUrl(format, state.workersIn(chunk.moduleIds)).message));
   const s = new MagicString(code);
   for (let i = code.indexOf(URL_PLACEHOLDER); i !== -1; i = code.indexOf(URL_PLACEHOLDER, i + 1))
     s.overwrite(i, i + URL_PLACEHOLDER.length, url);
@@ -867,10 +890,11 @@ function rollupChunks(
     state.noChunks ||
     " (a module with worker functions imports it, directly or through other modules, so it is in that module's output file)";
   const problems = checkChunks(chunks, state.workers, state.root, isGuarded, why);
-  // Rollup and Vite put the plugin's name in front.
-  for (const p of problems) if (p.severity === "warning") ctx.warn({ message: p.message, code: p.code });
+  // Rollup and Vite put the plugin's name in front. Each message one line, its names escaped.
+  for (const p of problems)
+    if (p.severity === "warning") ctx.warn({ message: escapeControls(p.message), code: p.code });
   const errors = problems.filter((p) => p.severity === "error");
-  if (errors.length) ctx.error(errors.map((p) => p.message).join("\n"));
+  if (errors.length) ctx.error(errors.map((p) => escapeControls(p.message)).join("\n"));
 }
 
 export default unplugin;

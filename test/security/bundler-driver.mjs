@@ -4,7 +4,7 @@
 // and warnings, esbuild's messages). Used by test/security/bundler-*.test.ts:
 //   node bundler-driver.mjs <tool> <project dir> <entry> '<plugin options as JSON>'
 // The process must end by itself: a worker left running would keep it alive (the test's limit).
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const [tool, dir, entry, json] = process.argv.slice(2);
@@ -23,13 +23,15 @@ const text = (m) =>
           .map((k) => [k, m[k]]),
       );
 const started = Date.now();
+// Packages (bare specifiers) stay imports of the output, as the runtime does: none is installed.
+const bare = (id) => !id.startsWith(".") && !isAbsolute(id);
 
 try {
   if (tool === "rollup") {
     const { rollup } = await import("rollup");
     const bundle = await rollup({
       input: join(dir, entry),
-      external: [/^node:/, /^smartasync/],
+      external: bare,
       plugins: [plugin],
       onLog: (level, log) => {
         if (level === "warn") warnings.push(text(log));
@@ -53,7 +55,7 @@ try {
         hasWarned: false,
       },
       plugins: [plugin],
-      build: { ssr: entry, outDir: "dist-vite", minify: false },
+      build: { ssr: entry, outDir: "dist-vite", minify: false, rollupOptions: { external: bare } },
     });
   } else if (tool === "webpack") {
     const webpack = (await import("webpack")).default;
@@ -66,6 +68,7 @@ try {
           context: dir,
           entry: `./${entry}`,
           output: { path: join(dir, "dist-webpack") },
+          externals: [({ request }, done) => (bare(request) ? done(null, `commonjs ${request}`) : done())],
           plugins: [plugin],
         },
         (err, s) => (err ? reject(err) : resolve(s)),
@@ -82,7 +85,7 @@ try {
       platform: "node",
       format: "esm",
       outdir: join(dir, "dist-esbuild"),
-      external: ["smartasync/*"],
+      packages: "external",
       logLevel: "silent",
       write: false,
       plugins: [plugin],
