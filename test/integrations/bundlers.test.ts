@@ -310,7 +310,7 @@ describe("options", () => {
     const e = thrown(() => resolvePluginOptions({ engin: "babel" }));
     expect(e.code).toBe("SA104");
     expect(e.message).toBe(
-      "SA104: smartasync plugin options: unknown option `engin`; did you mean `engine`? Known options: engine, include, exclude, smartasync, onReport, reportFile, swc, babel, workerChunks.",
+      "SA104: smartasync plugin options: unknown option `engin`; did you mean `engine`? Known options: engine, include, exclude, smartasync, onReport, reportFile, swc, babel, workerChunks, fileTimeout.",
     );
     expect(thrown(() => rollupPlugin({ reportFlie: "r.json" } as never)).message).toContain(
       "did you mean `reportFile`?",
