@@ -58,7 +58,7 @@ export interface PluginOptions {
    * Milliseconds one file's compile may take (default `0`: no budget, compiled in the tool's
    * thread). With a budget, files compile in a worker of smartasync's own pool; one past it has
    * its worker terminated and fails the build with a located `timeout-error` (SECURITY.md, "How
-   * long one file may take"). Off by default: the worker cost 0.2–1.2 s a build, measured by
+   * long one file may take"). Off by default: the worker added up to 1.2 s a build, measured by
    * bench/file-budget.mjs (docs/integrations.md#a-time-budget-per-file).
    */
   fileTimeout?: number;
