@@ -135,6 +135,20 @@ describe("offload", () => {
     expect(await sa.offload(url, "cpu", [9])).toBe(mod.cpu(9));
   });
 
+  it("a task given its own limit (offload's internal 4th argument, the compile budget's) keeps to it, not offloadTimeoutMs", async () => {
+    // Not in offload's public type: smartasync's per-file compile budget (src/compile/budget.ts).
+    const within = sa.offload as (u: string, n: string, a: unknown[], ms?: number) => Promise<unknown>;
+    const e = await rejection(within(url, "spin", [], 300));
+    expect(e.code).toBe("SMARTASYNC_TIMEOUT");
+    expect(e.message).toContain("300 ms");
+    // The program's own limit is untouched, and other tasks run.
+    expect(await within(url, "cpu", [9], 10_000)).toBe(mod.cpu(9));
+    for (const bad of [0, -1, Number.POSITIVE_INFINITY, Number.NaN])
+      expect((await rejection(within(url, "cpu", [1], bad))).message).toMatch(
+        /an offload limit must be a finite number of ms > 0/,
+      );
+  });
+
   it("idle workers are terminated after idleTimeoutMs", async () => {
     sa.configure({ idleTimeoutMs: 50 });
     try {
