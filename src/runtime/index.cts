@@ -124,7 +124,10 @@ function timeoutError(name: string, url: string, ms: number, key: string, what: 
           "timer of this thread, a message to it), which cannot happen while this thread is blocked " +
           `waiting for ${name}; call it from async code with \`await ${name}(...)\` instead. `
         : "") +
-      `If it needs longer, raise the limit with configure({ ${key}: <ms> }).`,
+      // A task given its own limit (offload's internal argument) has no setting to raise here.
+      (key
+        ? `If it needs longer, raise the limit with configure({ ${key}: <ms> }).`
+        : "The limit was the task's own, set by its caller."),
   );
   err.name = "SmartAsyncTimeoutError";
   (err as Error & { code: string }).code = "SMARTASYNC_TIMEOUT";
@@ -448,7 +451,7 @@ function dispatch(pw: PoolWorker, t: Task): void {
         t.name,
         t.url,
         limit,
-        "offloadTimeoutMs",
+        t.limit === undefined ? "offloadTimeoutMs" : "",
         "its worker was terminated and will be replaced",
       ),
       true,

@@ -141,6 +141,8 @@ describe("offload", () => {
     const e = await rejection(within(url, "spin", [], 300));
     expect(e.code).toBe("SMARTASYNC_TIMEOUT");
     expect(e.message).toContain("300 ms");
+    expect(e.message).toContain("The limit was the task's own, set by its caller.");
+    expect(e.message).not.toContain("configure(");
     // The program's own limit is untouched, and other tasks run.
     expect(await within(url, "cpu", [9], 10_000)).toBe(mod.cpu(9));
     for (const bad of [0, -1, Number.POSITIVE_INFINITY, Number.NaN])
