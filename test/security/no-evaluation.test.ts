@@ -4,10 +4,10 @@
  * level, in a getter of its exports, in a `Symbol.toPrimitive` — are compiled by Babel 8 with the
  * plugin, by smartasync/swc, by the CLI under both compilers, and by the build-tool plugin in
  * real Rollup (both engines): the imported module's facts are read (the call is rewritten), and
- * no marker exists afterwards.
+ * no marker exists afterwards; the compilers and `check` leave the project's files as they were.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import * as babel8 from "@babel/core";
 import { describe, expect, it } from "vitest";
@@ -43,6 +43,16 @@ module.exports = { run };
 describe("nothing the compilers read is run", () => {
   const dir = tree("security-no-evaluation", FILES);
   const markers = () => readdirSync(dir).filter((f) => f.startsWith("marker-"));
+  /** Every entry under the project (a bundler's output folder aside) with its size and time. */
+  const listing = () =>
+    readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => !f.startsWith("dist-"))
+      .sort()
+      .map((f) => {
+        const st = statSync(join(dir, f));
+        return `${f} ${st.size} ${st.mtimeMs}`;
+      });
+  const before = listing();
   const main = join(dir, "main.js");
   const code = FILES["main.js"]!;
 
@@ -57,6 +67,8 @@ describe("nothing the compilers read is run", () => {
     const s = swcTransform(code, { filename: main, swcrc: false, configFile: false });
     expect(s.code).toContain("loadSync()");
     expect(markers()).toEqual([]);
+    // Nor do they write anything (SECURITY.md: the compilers do not write files).
+    expect(listing()).toEqual(before);
   });
 
   for (const compiler of ["babel", "swc"]) {
@@ -65,6 +77,7 @@ describe("nothing the compilers read is run", () => {
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/1 function, 1 call/);
       expect(markers()).toEqual([]);
+      expect(listing()).toEqual(before);
     });
   }
 
