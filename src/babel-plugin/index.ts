@@ -22,11 +22,17 @@ export const DECLARATIONS_CALLER = "smartasync-declarations";
 const PLUGIN_OPTIONS = "the Babel plugin's options";
 
 const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
+/** Per Babel major and host options: the graphs by options, which read each other's modules (module-graph.ts). */
+const families = new Map<string, Map<string, ModuleGraph>>();
 
 /** The module graph the plugin uses for these options (tests and tools read its counters). */
 export function moduleGraphFor(babelMajor: number, options: unknown): ModuleGraph | undefined {
   // `options` as the plugin resolved them for a file (the project's file under its own).
-  return graphs.get(`${babelMajor}\0${JSON.stringify(validateOptions(options))}`)?.graph;
+  // (whatever the host layer it came under).
+  const suffix = `\0${JSON.stringify(validateOptions(options))}`;
+  for (const [key, entry] of graphs)
+    if (key.startsWith(`${babelMajor}\0`) && key.endsWith(suffix)) return entry.graph;
+  return undefined;
 }
 
 /**
@@ -61,12 +67,22 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
   const major = api.version.split(".")[0];
   // One module graph per Babel major and options, shared by every plugin instance: imported
   // modules are read once per build (and per watch session), and re-read only when they change.
+  // Each file's imports are read with the options that file is compiled with here: its own
+  // project's under this plugin's (modules/options-per-package).
+  const ownOptions = (file: string) => resolveFileOptions(file, rawOptions, PLUGIN_OPTIONS);
+  // The graphs of one host layer form a family; a graph is never shared with another layer,
+  // which would read imported files with that layer's options.
+  const layer = `${major}\0${JSON.stringify(rawOptions ?? null)}`;
   const sharedFor = (options: ResolvedOptions) => {
-    const key = `${major}\0${JSON.stringify(options)}`;
+    const key = `${layer}\0${JSON.stringify(options)}`;
     let entry = graphs.get(key);
     if (!entry) {
       const holder = { root: process.cwd(), graph: undefined as unknown as ModuleGraph };
-      holder.graph = new ModuleGraph(babelModuleParser(api), options, () => holder.root);
+      const family = families.get(layer) ?? new Map<string, ModuleGraph>();
+      families.set(layer, family);
+      holder.graph =
+        family.get(JSON.stringify(options)) ??
+        new ModuleGraph(babelModuleParser(api), options, () => holder.root, ownOptions, family);
       graphs.set(key, holder);
       entry = holder;
     }

@@ -7,6 +7,7 @@
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 import { compile } from "../swc-plugin/engine.js";
+import { resolveFileOptions } from "./options.js";
 import { parserFor } from "./parser.js";
 import { type CompileRequest, type CompileResult, optionsOf, result, type SourceMapJson } from "./types.js";
 
@@ -31,6 +32,12 @@ export function compileFileSync(req: CompileRequest): CompileResult {
     // The engine holds the file to the limits after its fast path: a file smartasync does not
     // parse is left alone however it nests.
     limitsChecked: req.limitsChecked === true,
+    // An imported file is read with the options it is compiled with: its own project's under
+    // the host's (modules/options-per-package).
+    ownOptions: {
+      layer: JSON.stringify(req.options ?? null),
+      of: (file) => resolveFileOptions(file, req.options, req.host ?? "the host's options"),
+    },
   });
   return result(
     options,

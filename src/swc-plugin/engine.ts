@@ -31,6 +31,8 @@ export interface EngineInput {
   root: string;
   /** `checkLimits` was applied to `code` already. */
   limitsChecked?: boolean;
+  /** The options another file is compiled with in this build (module-graph.ts `ownOptions`). */
+  ownOptions?: OwnOptions;
 }
 
 /** A source map as JSON (version 3), from the edits smartasync made to the input text. */
@@ -50,27 +52,44 @@ export interface EngineResult {
 export { parserFor };
 
 const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
+/** Per host layer: the graphs by options, which read each other's modules (core/analysis/module-graph.ts). */
+const families = new Map<string, Map<string, ModuleGraph>>();
+
+/** How another file of the build gets its options: the host's layer (as JSON) over its project's. */
+export interface OwnOptions {
+  layer: string;
+  of: (file: string) => Options;
+}
 
 /**
  * One module graph per options, shared by every file compiled in this process: imported modules
  * are parsed once per build (and per watch session), and again only when they change.
  */
-export function graphFor(options: Options, root: string): ModuleGraph {
-  const key = JSON.stringify(options);
+export function graphFor(options: Options, root: string, own?: OwnOptions): ModuleGraph {
+  // The graphs of one host layer form a family; a graph is never shared with another layer,
+  // which would read imported files with that layer's options.
+  const layer = own?.layer ?? "";
+  const key = `${layer}\0${JSON.stringify(options)}`;
   let entry = graphs.get(key);
   if (!entry) {
     const holder = { root, graph: undefined as unknown as ModuleGraph };
-    holder.graph = new ModuleGraph(
-      (source, path) => {
-        // An imported module past the limits is "cannot be parsed" (SA204 at the import), never
-        // handed to SWC's parser, which would end the process (compile/limits.ts).
-        checkLimits(source, path);
-        const file = parseToBabelShape(source, { parser: parserFor(path), isModule: "unknown" });
-        return { program: file.program, comments: file.comments ?? [] };
-      },
-      options,
-      () => holder.root,
-    );
+    const family = families.get(layer) ?? new Map<string, ModuleGraph>();
+    families.set(layer, family);
+    holder.graph =
+      family.get(JSON.stringify(options)) ??
+      new ModuleGraph(
+        (source, path) => {
+          // An imported module past the limits is "cannot be parsed" (SA204 at the import), never
+          // handed to SWC's parser, which would end the process (compile/limits.ts).
+          checkLimits(source, path);
+          const file = parseToBabelShape(source, { parser: parserFor(path), isModule: "unknown" });
+          return { program: file.program, comments: file.comments ?? [] };
+        },
+        options,
+        () => holder.root,
+        own?.of,
+        family,
+      );
     graphs.set(key, holder);
     entry = holder;
   }
@@ -98,7 +117,7 @@ export function compile(
         .split("\\")
         .join("/")
     : "<input>";
-  const graph = graphFor(options, options.root ?? input.root);
+  const graph = graphFor(options, options.root ?? input.root, input.ownOptions);
   // Fast path (compile/fast-path.ts): nothing to do → no parse at all.
   if (nothingToDo(code, filename, options, graph)) return { report: finishReport(emptyReport(fileName)) };
   // A file that must be parsed is held to the per-file limits first (SA901, located), unless

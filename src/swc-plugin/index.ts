@@ -146,7 +146,7 @@ function prepare(src: string, opts: Options | undefined): Plan {
   try {
     config = readSwcConfig(swcOpts);
     // The compile service's SWC engine (src/compile), with the options and limits settled here.
-    result = compileFileSync(engineInput(src, filename, options, config, swcOpts));
+    result = compileFileSync(engineInput(src, filename, options, opts?.smartasync, config, swcOpts));
   } catch (error) {
     if (isOwnDiagnostic(error)) throw error;
     return { ok: false, error, swcOpts };
@@ -235,6 +235,7 @@ function engineInput(
   code: string,
   filename: string | undefined,
   options: ResolvedOptions,
+  swcOwn: unknown,
   config: SwcFileConfig,
   swcOpts: SwcOptions,
 ): CompileRequest {
@@ -243,6 +244,9 @@ function engineInput(
     filename,
     engine: "swc",
     resolved: options,
+    // The host's layer, for the files this one imports (each under its own project's options).
+    options: swcOwn,
+    host: "opts.smartasync",
     limitsChecked: true,
     // SWC's parser settings as they are: the engine parses with them so it reads the file as
     // SWC will (SWC's `flow` syntax too, which `@swc/core`'s parseSync accepts).

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { resolveFileOptions } from "../../src/compile/options.js";
 import { validateOptions } from "../../src/core/options.js";
 import { compile, parserFor } from "../../src/swc-plugin/engine.js";
 import { listCases, normaliseError } from "../harness.js";
@@ -33,6 +34,11 @@ describe("SWC engine reports what Babel reports", () => {
           isModule: !/\.c[jt]s$/.test(c.input),
           cjsOutput: c.harness.commonjs === true,
           root: c.dir,
+          // As the compile service does: an imported file under its own project's options.
+          ownOptions: {
+            layer: JSON.stringify(c.options ?? null),
+            of: (file) => resolveFileOptions(file, c.options, "options.json"),
+          },
         });
       } catch (e) {
         error = normaliseError((e as Error).message, c.dir);

@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { dirname, relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
 import { type ScannedImport, scanModule } from "../import-scan.js";
 import { planSyncVariant } from "../inline.js";
@@ -68,12 +68,53 @@ export class ModuleGraph {
   readonly facts = new FactsCache();
   private readonly scanned = new Map<string, Scanned>();
 
+  /**
+   * Graphs of one build by options (JSON), this one included: a module compiled with other
+   * options than the importer's is read by the graph of its own options, so import cycles across
+   * them still meet the same graph (and its in-progress marks).
+   */
+  private readonly family: Map<string, ModuleGraph>;
+  /** A folder's options key and graph, once asked (options are per folder). */
+  private readonly byFolder = new Map<string, ModuleGraph | string>();
+  private readonly key: string;
+
   constructor(
     /** Also read by worker-imports.ts, which follows what a worker imports. */
     readonly parse: ParseModule,
     private readonly options: Options,
     private readonly rootOf: (file: string) => string,
-  ) {}
+    /**
+     * The options a file is compiled with in this build (its own project's file under the host's
+     * options, compile/options.ts): an imported module's variant names and strategies are those
+     * of its own options, which may differ from the importer's (another package's `"smartasync"`
+     * field, fixture modules/options-per-package). Without it, every file has `options`.
+     */
+    private readonly ownOptions?: (file: string) => Options,
+    family?: Map<string, ModuleGraph>,
+  ) {
+    this.key = JSON.stringify(options);
+    this.family = family ?? new Map();
+    this.family.set(this.key, this);
+  }
+
+  /** The graph that reads `path`: this one, one of other options, or why the options fail. */
+  private graphOf(path: string): ModuleGraph | string {
+    if (!this.ownOptions) return this;
+    const dir = dirname(path);
+    let hit = this.byFolder.get(dir);
+    if (hit === undefined) {
+      try {
+        const own = this.ownOptions(path);
+        const key = JSON.stringify(own);
+        hit =
+          this.family.get(key) ?? new ModuleGraph(this.parse, own, this.rootOf, this.ownOptions, this.family);
+      } catch (e) {
+        hit = `has smartasync options that cannot be used (${(e as Error).message.split("\n")[0]})`;
+      }
+      this.byFolder.set(dir, hit);
+    }
+    return hit;
+  }
 
   /** Facts of whatever `specifier` imports from `from`, or a problem to report. */
   ofImport(specifier: string, from: string, phase: "shape" | "facts" = "facts"): ModuleFacts {
@@ -287,10 +328,16 @@ export class ModuleGraph {
   }
 
   shapeOf(path: string, depth: number): ModuleFacts {
+    const g = this.graphOf(path);
+    if (typeof g === "string") return { ...EMPTY_FACTS, problem: g };
+    if (g !== this) return g.shapeOf(path, depth);
     return this.shapes.get(path, (source) => this.compute(path, source, depth, false));
   }
 
   factsOf(path: string): ModuleFacts {
+    const g = this.graphOf(path);
+    if (typeof g === "string") return { ...EMPTY_FACTS, problem: g };
+    if (g !== this) return g.factsOf(path);
     if (this.facts.inProgress(path)) return this.shapeOf(path, 0);
     return this.facts.get(path, (source) => this.compute(path, source, 0, true));
   }
