@@ -30,7 +30,7 @@ function rename(
   call: CallNode,
   shapeKind: Shape["kind"],
   to: string,
-  own?: { check: OwnCheck; imports: Imports },
+  own?: { check: OwnCheck; imports: Imports; loc?: string },
 ): void {
   const t = ctx.t;
   if (own && to !== own.check.name) {
@@ -51,6 +51,8 @@ function rename(
         t.stringLiteral(check.name),
         t.stringLiteral(to),
         t.stringLiteral(check.kind === "async" ? "sync" : "async"),
+        // The call's place: the fallback throws there if the override gives a promise.
+        ...(own.loc !== undefined ? [t.stringLiteral(own.loc)] : []),
       ]),
     );
   }
@@ -68,7 +70,7 @@ function rename(
 }
 
 /** `obj.m(a, b)` → `_sa.callSync(obj, "m", [a, b])`: the runtime picks by the marker (§3.3). */
-function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Imports): void {
+function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Imports, loc?: string): void {
   const t = ctx.t;
   const callee = call.callee as t.MemberExpression;
   const name = callee.computed
@@ -79,19 +81,24 @@ function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Impor
     callee.object as t.Expression,
     t.stringLiteral(name),
     t.arrayExpression(call.arguments as (t.Expression | t.SpreadElement)[]),
+    // The call's place: the fallback throws there if the function has no sync variant and
+    // gives a promise (a copy's dispatch passes none: the copy's guard is around it).
+    ...(loc !== undefined ? [t.stringLiteral(loc)] : []),
   ];
   if (call.type === "OptionalCallExpression") call.optional = false;
 }
 
 export function applyEdit(ctx: EmitCtx, call: CallNode, edit: CallEdit, imports: Imports): void {
-  if (edit.shape.kind === "dispatch") toDispatch(ctx, call, edit.to, imports);
+  if (edit.shape.kind === "dispatch") toDispatch(ctx, call, edit.to, imports, edit.loc);
   else
     rename(
       ctx,
       call,
       edit.shape.kind,
       edit.to,
-      edit.shape.kind === "member" && edit.shape.own ? { check: edit.shape.own, imports } : undefined,
+      edit.shape.kind === "member" && edit.shape.own
+        ? { check: edit.shape.own, imports, loc: edit.loc }
+        : undefined,
     );
 }
 

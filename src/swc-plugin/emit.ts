@@ -132,17 +132,19 @@ class Editor {
   ) {}
 
   /** Renames what a call reaches, by its shape. */
-  rename(call: CallNode, shapeKind: Shape["kind"], to: string, own?: OwnCheck): void {
+  rename(call: CallNode, shapeKind: Shape["kind"], to: string, own?: OwnCheck, loc?: string): void {
     if (own && to !== own.name) {
       // `this.m()` → `(this.m === this.mSync[_sa.OF] ? this : _sa.via(this, "m", "mSync", "sync")).mSync()`:
       // a subclass's override is dispatched (fixture methods/this-override).
       const object = (referenceOf(call, shapeKind) as t.MemberExpression).object as Node;
       const rt = this.imports.runtime();
       const mode = own.kind === "async" ? "sync" : "async";
+      // The call's place: the fallback throws there if the override gives a promise.
+      const at = loc !== undefined ? `, ${JSON.stringify(loc)}` : "";
       this.ms.update(
         s(object),
         e(object),
-        `(this.${own.name} === this.${to}[${rt}.OF] ? this : ${rt}.via(this, ${JSON.stringify(own.name)}, ${JSON.stringify(to)}, "${mode}"))`,
+        `(this.${own.name} === this.${to}[${rt}.OF] ? this : ${rt}.via(this, ${JSON.stringify(own.name)}, ${JSON.stringify(to)}, "${mode}"${at}))`,
       );
     }
     if (shapeKind === "choice") {
@@ -166,7 +168,7 @@ class Editor {
   }
 
   /** `obj.m(a, b)` → `_sa.callSync(obj, "m", [a, b])`: the runtime picks by the marker (§3.3). */
-  dispatch(call: CallNode, helper: string): void {
+  dispatch(call: CallNode, helper: string, loc?: string): void {
     const callee = call.callee as t.MemberExpression;
     const name = callee.computed
       ? (callee.property as t.StringLiteral).value
@@ -175,18 +177,27 @@ class Editor {
     const from = objectOuterEnd(this.code, call, callee.object);
     const open = argsOpen(this.code, call);
     const tail = `, ${JSON.stringify(name)}, [`;
+    // The call's place: the fallback throws there if the function has no sync variant and gives
+    // a promise (a copy's dispatch passes none: the copy's guard is around it).
+    const end = loc !== undefined ? `], ${JSON.stringify(loc)})` : "])";
     if (call.arguments.length === 0) {
-      this.ms.update(from, e(call), `${tail}])`);
+      this.ms.update(from, e(call), `${tail}${end}`);
       return;
     }
     this.ms.update(from, open, tail);
-    this.ms.update(e(call) - 1, e(call), "])");
+    this.ms.update(e(call) - 1, e(call), end);
   }
 
   apply(call: CallNode, edit: CallEdit): void {
-    if (edit.shape.kind === "dispatch") this.dispatch(call, edit.to);
+    if (edit.shape.kind === "dispatch") this.dispatch(call, edit.to, edit.loc);
     else
-      this.rename(call, edit.shape.kind, edit.to, edit.shape.kind === "member" ? edit.shape.own : undefined);
+      this.rename(
+        call,
+        edit.shape.kind,
+        edit.to,
+        edit.shape.kind === "member" ? edit.shape.own : undefined,
+        edit.loc,
+      );
   }
 
   wrap(n: Node, before: string, after: string): void {

@@ -79,6 +79,45 @@ describe("dispatch", () => {
     expect(() => sa.callAsync({}, "missing", [])).toThrow(TypeError);
     expect(() => sa.callSync(null, "x", [])).toThrow(TypeError);
   });
+
+  it("with the call's place, a function without a sync variant that gives a promise fails located", () => {
+    const stub = { load: async (x: number) => x };
+    const err = (() => {
+      try {
+        sa.callSync(stub, "load", [1], "src/app.js:4:13");
+      } catch (e) {
+        return e as Error & { code?: string; loc?: string };
+      }
+    })();
+    expect(err?.name).toBe("SmartAsyncError");
+    expect(err?.code).toBe("SMARTASYNC_GUARD");
+    expect(err?.loc).toBe("src/app.js:4:13");
+    expect(err?.message).toMatch(/obj\.load\(…\) at src\/app\.js:4:13 is called from sync code/);
+    expect(err?.message).toMatch(/not a smartasync function/);
+    expect(err?.message).toMatch(/Promise\.resolve\(obj\.load\(…\)\)/);
+    // A marked async function without a sync variant, a sync-kind function returning a thenable.
+    const bare = sa.mark(async () => 1, { kind: "async", name: "bare" });
+    expect(() => sa.callSync({ bare }, "bare", [], "a.js:1:1")).toThrow(
+      /\(bare, async\) has no sync variant/,
+    );
+    // biome-ignore lint/suspicious/noThenProperty: a thenable that is not a Promise, on purpose
+    const thenable = { then: () => undefined };
+    const odd = sa.mark(() => thenable, { kind: "sync", name: "odd" });
+    expect(() => sa.callSync({ odd }, "odd", [], "a.js:2:1")).toThrow(/a\.js:2:1/);
+    // A value passes; the marked path still calls the sync variant; without a place (code
+    // compiled before, a hand-written call) the result is returned as it is.
+    expect(sa.callSync({ load: (x: number) => x + 1 }, "load", [1], "a.js:3:1")).toBe(2);
+    expect(sa.callSync(new Repo(), "find", [7], "a.js:4:1")).toBe("repo:sync:7");
+    expect(sa.callSync(stub, "load", [1])).toBeInstanceOf(Promise);
+  });
+
+  it("via() passes the call's place to the fallback of an overridden this.m()", () => {
+    const self = { find: async () => "override" };
+    const viaSync = sa.via(self, "find", "findSync", "sync", "lib.js:9:5") as { findSync: () => unknown };
+    expect(() => viaSync.findSync()).toThrow(expect.objectContaining({ loc: "lib.js:9:5" }));
+    const viaAsync = sa.via(self, "find", "findAsync", "async", "lib.js:9:5") as { findAsync: () => unknown };
+    expect(viaAsync.findAsync()).toBeInstanceOf(Promise);
+  });
 });
 
 describe("thread facts", () => {

@@ -66,6 +66,12 @@ export interface CallEdit {
   shape: Shape;
   /** New callee name, or the runtime dispatcher (`callSync`/`callAsync`) for `dispatch`. */
   to: string;
+  /**
+   * `file:line:col` of a call whose value sync code wants and that may reach, at run time, a
+   * function without a sync variant (`callSync`, and the `via` fallback of `this.m()`): the
+   * runtime throws a located error there rather than hand sync code a promise.
+   */
+  loc?: string;
 }
 
 export interface Resolved {
@@ -784,13 +790,17 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         const to = r.fn ? r.fn.variant : r.ext!.variantRef();
         checkCapture(ctx, index, call, r, to);
         target = variantName!;
-        edits.set(call, { shape: r.shape, to });
+        const own = r.shape.kind === "member" && r.shape.own !== undefined && d.target === "sync";
+        edits.set(call, own ? { shape: r.shape, to, loc } : { shape: r.shape, to });
         break;
       }
       case "dispatch-sync":
       case "dispatch-async":
         target = d.target === "dispatch-sync" ? "callSync" : "callAsync";
-        edits.set(call, { shape: r.shape, to: target });
+        edits.set(
+          call,
+          d.target === "dispatch-sync" ? { shape: r.shape, to: target, loc } : { shape: r.shape, to: target },
+        );
         break;
     }
     const entry: CallReport = { callee: calleeName, loc, ...ctxt, strategy: d.strategy, target, ...from };
