@@ -28,8 +28,8 @@ export type AwaitFact =
        */
       byName?: string;
       /**
-       * The twin's result, checked like any unproven value: a hand-written twin found by its name
-       * is trusted to be synchronous, never assumed to be.
+       * The twin's result, checked like any unproven value: a hand-written twin found by its name,
+       * or one the `twins` option names, is trusted to be synchronous, never assumed to be.
        */
       guard?: GuardSite;
     }
@@ -109,7 +109,9 @@ function unmappable(fact: AwaitFact, unproven: Unproven): string | undefined {
     case "twin":
       if (unproven !== "worker") return undefined;
       if (fact.checks.length) return WHY.unproven(fact.checks[0].text);
-      return fact.guard ? WHY.unproven(fact.guard.text) : undefined;
+      // A `twins` entry is the project's own word that the twin is sync: a worker would undo the
+      // option, so it stays mapped, its result still checked (docs/semantics.md, "Twins").
+      return fact.guard && !fact.twin.configured ? WHY.unproven(fact.guard.text) : undefined;
     case "combinator":
       for (const e of fact.elements) {
         const why = unmappable(e, unproven);

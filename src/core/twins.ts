@@ -13,6 +13,11 @@ export interface ResolvedTwin {
   name: string;
   /** Arguments whose meaning differs between the promise API and its twin (built-in twins only). */
   args?: ArgRules;
+  /**
+   * Named by the `twins` option rather than the built-in table: smartasync has not seen the
+   * twin, so its result is guarded like a twin found by name (docs/semantics.md, "Twins").
+   */
+  configured?: true;
 }
 
 /**
@@ -113,8 +118,8 @@ export function findTwin(callee: ImportedCallee, options: Options): ResolvedTwin
   const entry = user?.[c.name];
   if (entry !== undefined) {
     return typeof entry === "string"
-      ? { module: callee.module, name: entry }
-      : { module: entry.module ?? callee.module, name: entry.name };
+      ? { module: callee.module, name: entry, configured: true }
+      : { module: entry.module ?? callee.module, name: entry.name, configured: true };
   }
   const builtin = BUILTIN[c.module]?.[c.name];
   if (!builtin) return undefined;

@@ -40,11 +40,15 @@ describe("twins (DESIGN §3.4)", () => {
     expect(findTwin({ module: "my-lib", path: ["get"] }, options)).toEqual({
       module: "my-lib/sync",
       name: "getSync",
+      configured: true,
     });
     expect(findTwin({ module: "my-lib", path: ["put"] }, options)).toEqual({
       module: "my-lib",
       name: "putSync",
+      configured: true,
     });
     expect(findTwin({ module: "my-lib", path: ["del"] }, options)).toBeUndefined();
+    // A built-in twin is known to be sync: not `configured`, so its result is not guarded.
+    expect(findTwin({ module: "fs/promises", path: ["mkdir"] }, options)?.configured).toBeUndefined();
   });
 });

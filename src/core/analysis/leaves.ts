@@ -55,7 +55,12 @@ function leavesOf(
 function twinFact(ctx: Ctx, call: CallNode, twin: ResolvedTwin): AwaitFact {
   const rules = twin.args;
   const checks: TwinCheck[] = [];
-  if (!rules) return { kind: "twin", twin, checks };
+  // A `twins` entry names a function smartasync has not seen: like a twin found by name, its
+  // result is checked, not assumed sync (a built-in twin such as `readFileSync` is known to be).
+  const guard = twin.configured
+    ? { loc: locOf(ctx, call), text: `${twin.name}(${call.arguments.length ? "..." : ""})` }
+    : undefined;
+  if (!rules) return guard ? { kind: "twin", twin, checks, guard } : { kind: "twin", twin, checks };
   const args = call.arguments as Node[];
   if (args.some((a) => a.type === "SpreadElement"))
     return { kind: "unmappable", why: WHY.twinArgs(callText(ctx, call)) };
@@ -95,7 +100,7 @@ function twinFact(ctx: Ctx, call: CallNode, twin: ResolvedTwin): AwaitFact {
     if (arg && proofOf(ctx, arg) !== "proven")
       checks.push({ kind: "value", index: rules.value, loc: locOf(ctx, arg), text: guardText(ctx, arg) });
   }
-  return { kind: "twin", twin, checks };
+  return guard ? { kind: "twin", twin, checks, guard } : { kind: "twin", twin, checks };
 }
 
 /** How a guard names its operand: `load(...)`, `this.conn`, shortened to one line. */
