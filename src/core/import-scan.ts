@@ -209,6 +209,13 @@ export interface ModuleScan {
    * annotation can export nothing smartasync but what its re-exports carry.
    */
   mayExportBindings: boolean;
+  /**
+   * The names the module exports itself, at its top level (`export function f`, `export const
+   * f`, `export class C`, `export { a as b }`, `export default` as "default"): in ES semantics
+   * they win over a name an `export *` would carry. A destructuring `export const { a } = …`
+   * and every declarator after the first are not read.
+   */
+  ownExports: Set<string>;
 }
 
 /** What an open brace is: code (`{`), a template's `${`, or a JSX attribute's or child's `{`. */
@@ -227,6 +234,7 @@ interface State {
   imports: ScannedImport[];
   reExports: ScannedReExport[] | undefined;
   mayExportBindings: boolean;
+  ownExports: Set<string>;
 }
 
 /** Every module specifier `source` names in an import, re-export, `import(…)` or `require(…)`, in order. */
@@ -244,9 +252,14 @@ export function scanImports(source: string): ScannedImport[] {
  */
 export function scanModule(source: string): ModuleScan {
   if (!source.includes("import") && !source.includes("export") && !source.includes("require"))
-    return { imports: [], reExports: [], mayExportBindings: false };
+    return { imports: [], reExports: [], mayExportBindings: false, ownExports: new Set() };
   const st = scan(source, true);
-  return { imports: st.imports, reExports: st.reExports!, mayExportBindings: st.mayExportBindings };
+  return {
+    imports: st.imports,
+    reExports: st.reExports!,
+    mayExportBindings: st.mayExportBindings,
+    ownExports: st.ownExports,
+  };
 }
 
 function scan(source: string, exports: boolean): State {
@@ -257,6 +270,7 @@ function scan(source: string, exports: boolean): State {
     imports: [],
     reExports: exports ? [] : undefined,
     mayExportBindings: false,
+    ownExports: new Set(),
   };
   const s = source;
   const n = s.length;
@@ -404,6 +418,7 @@ function exportAt(st: State, at: number, before: number, after: number): number 
     if (!from) {
       // `export { f }`: a local export list, which may hold an imported binding.
       st.mayExportBindings = true;
+      if (st.frames.length === 0) for (const exported of names.keys()) st.ownExports.add(exported);
       return j + 1;
     }
     reExports.push({ from: from.value, names });
@@ -413,6 +428,7 @@ function exportAt(st: State, at: number, before: number, after: number): number 
     st.mayExportBindings = true; // TypeScript's `export = …`
     return next;
   }
+  if (st.frames.length === 0) ownDeclaration(st, j);
   // Any other export declares a value, and a value may hold an imported function: `export default
   // { load }`, `export const api = { fetchIt: load }`, `export class C { get = load }`, a factory
   // `export function make() { return { load } }` (fixture modules/object-held-imported). Only
@@ -420,6 +436,32 @@ function exportAt(st: State, at: number, before: number, after: number): number 
   const word = nameAt(s, j);
   if (!(word?.word && TYPE_ONLY.has(word.value))) st.mayExportBindings = true;
   return next;
+}
+
+/** Declaration keywords that may come between `export` and the declared name (TypeScript too). */
+const DECLARES = new Set(["function", "class", "const", "let", "var", "enum"]);
+const MODIFIERS = new Set(["async", "abstract"]);
+
+/**
+ * After a top-level `export` at `j`: the name an `export function f` / `export async function* f`
+ * / `export class C` / `export const f` / `export enum E` declares, or "default", goes into
+ * `ownExports`. Types (`export type`, `export interface`) have no value at run time.
+ */
+function ownDeclaration(st: State, j: number): void {
+  const s = st.s;
+  if (wordAt(s, j, "default")) {
+    st.ownExports.add("default");
+    return;
+  }
+  let word = nameAt(s, j);
+  while (word?.word && MODIFIERS.has(word.value)) word = nameAt(s, skipTrivia(s, word.end));
+  if (!word?.word || !DECLARES.has(word.value)) return;
+  let k = skipTrivia(s, word.end);
+  if (word.value === "function" && s.charCodeAt(k) === STAR) k = skipTrivia(s, k + 1);
+  // `export const enum E` (TypeScript)
+  if (word.value === "const" && wordAt(s, k, "enum")) k = skipTrivia(s, k + 4);
+  const name = nameAt(s, k);
+  if (name?.word) st.ownExports.add(name.value);
 }
 
 /** `export type …`, `export interface …`, `export declare …`: nothing that exists at run time. */

@@ -200,4 +200,35 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     expect(may("const s = `export { f }`;\n// module.exports = f\nconst t = 'exports.f = f';")).toBe(false);
     expect(may("if (exports.f == null) g();")).toBe(false);
   });
+
+  it("lists the names a module exports itself, which win over what an `export *` carries", () => {
+    const own = (code: string) => [...scanModule(code).ownExports].sort();
+    expect(
+      own(
+        [
+          'export * from "./a.js";',
+          "export function load() {}",
+          "export async function save() {}",
+          "export function* gen() {}",
+          "export async function* agen() {}",
+          "export class C {}",
+          "export abstract class D {}",
+          "export const k = 1, notRead = 2;",
+          "export let l;",
+          "export var v;",
+          "export const enum E {}",
+          "export enum F {}",
+          "export { x as y, z };",
+          'export { r } from "./r.js";',
+          "export default 1;",
+          "export type T = number;",
+          "export interface I {}",
+          "export declare const d: number;",
+          "export const { a, b } = o;",
+          "namespace NS { export function inner() {} }",
+          "const s = `export function fake() {}`; // export const comment = 1",
+        ].join("\n"),
+      ),
+    ).toEqual(["C", "D", "E", "F", "agen", "default", "gen", "k", "l", "load", "save", "v", "y", "z"]);
+  });
 });

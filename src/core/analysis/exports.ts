@@ -1,4 +1,5 @@
 import type { types as t } from "@babel/core";
+import { scanModule } from "../import-scan.js";
 import type { ExportFact, ModuleFacts } from "../module-facts.js";
 import { exportedVariant, variantName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
@@ -352,6 +353,14 @@ export function exportedImports(
  */
 export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVariant[] {
   const out: ReExportVariant[] = [];
+  // A variant name the module declares itself (`export function loadSync() {}` beside
+  // `export { load } from "./a"`) is not added: a second export of it would not load. Importers
+  // are told the variant cannot be reached through this module (module-graph.ts, SA204).
+  let own: Set<string> | undefined;
+  const declared = (name: string): boolean => {
+    own ??= scanModule(ctx.code).ownExports;
+    return own.has(name);
+  };
   for (const s of ctx.program.body) {
     if (s.type !== "ExportNamedDeclaration" || !s.source || s.exportKind === "type") continue;
     const facts = imported.factsOf(s.source.value);
@@ -364,7 +373,7 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
       const fact = facts.exports.get(local);
       if (!fact) continue;
       const as = exportedVariant(exported, local, fact.variant, fact.kind, ctx.options, fact.explicit);
-      if (names.has(as)) continue;
+      if (names.has(as) || declared(as)) continue;
       names.add(as);
       out.push({ kind: "specifier", decl: s, local: fact.variant, exported: as });
     }
@@ -373,7 +382,7 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
   // Exported already (by hand, or by a previous pass: idempotence), as ESM or CommonJS.
   const taken = new Set([...uses.values()].flatMap((u) => exportedNames(u)));
   for (const e of exportedImports(ctx, imported, uses)) {
-    if (taken.has(e.variant)) continue;
+    if (taken.has(e.variant) || declared(e.variant)) continue;
     taken.add(e.variant);
     out.push({ ...e.via, local: e.ref.variantRef(), exported: e.variant });
   }

@@ -189,6 +189,8 @@ export class ModuleGraph {
     let problem: string | undefined;
     const problems = new Map<string, string>();
     const namespaces = new Map<string, ModuleFacts>();
+    /** Exported names of the module's own annotated functions (their variants are its own too). */
+    const local = new Set<string>();
     let commonjs = false;
     const annotated = mayContainAnnotation(source, this.options.runtime);
     // Third-party code that never asked for smartasync has no problem to report (SA204).
@@ -220,6 +222,7 @@ export class ModuleGraph {
         if (f) exports.set("default", equalsFact(f, s.ctx));
       }
       for (const [name, f] of s.exported) {
+        local.add(name);
         exports.set(name, {
           name: f.display,
           kind: f.kind,
@@ -245,6 +248,13 @@ export class ModuleGraph {
         kinds.add(f.kind);
         methods.set(f.name, kinds);
       }
+    }
+    // Names the module exports itself or by name: an `export *` carries none of them (ES
+    // semantics: the module's own `load` wins over the one `export * from "./a"` would carry).
+    const shadowing = new Set(text.ownExports);
+    for (const re of text.reExports) {
+      if (re.names) for (const exported of re.names.keys()) shadowing.add(exported);
+      else if (re.namespace !== undefined) shadowing.add(re.namespace);
     }
     if (depth < MAX_REEXPORT_DEPTH) {
       for (const re of text.reExports) {
@@ -274,11 +284,18 @@ export class ModuleGraph {
         }
         if (!re.names) {
           for (const [name, fact] of target.exports)
-            if (name !== "default" && !exports.has(name)) exports.set(name, fact);
+            if (name !== "default" && !exports.has(name) && !shadowing.has(name)) exports.set(name, fact);
+          // A name the target cannot give its variant for stays unfollowable through this module.
+          for (const [name, why] of target.problems ?? [])
+            if (name !== "default" && !exports.has(name) && !shadowing.has(name) && !problems.has(name))
+              problems.set(name, `re-exports * from ${re.from}, which ${why}`);
           continue;
         }
         for (const [exported, imported] of re.names) {
           const fact = target.exports.get(imported);
+          const why = fact ? undefined : target.problems?.get(imported);
+          if (why !== undefined)
+            problems.set(exported, `re-exports ${imported} from ${re.from}, which ${why}`);
           if (!fact) continue;
           const variant = exportedVariant(
             exported,
@@ -291,6 +308,18 @@ export class ModuleGraph {
           exports.set(exported, { ...fact, variant });
         }
       }
+    }
+    // A re-exported smartasync function whose variant name the module also declares itself
+    // (`export * from "./a"; export function loadSync() {}`): importers would reach that
+    // unrelated function for the variant, so the name is not followed through this module, and
+    // a call of it is SA204 at the import.
+    for (const [name, fact] of exports) {
+      if (local.has(name) || !fact.variant || !text.ownExports.has(fact.variant)) continue;
+      exports.delete(name);
+      problems.set(
+        name,
+        `exports a ${fact.variant} of its own beside ${name}, so the variant of ${name} (from ${fact.from}) cannot be reached through it; import ${name} from where it is defined, or rename that ${fact.variant}`,
+      );
     }
     return {
       exports,
