@@ -18,7 +18,7 @@ import { emptyReport } from "../report.js";
 import { forgetResolution, type Resolution, resolveImport } from "../resolve.js";
 import type { FunctionKind } from "../strategy.js";
 import { moduleKind, type ParsedFile } from "./analyse.js";
-import { buildIndex } from "./calls.js";
+import { buildIndex, rebound } from "./calls.js";
 import { collectFunctions } from "./collect.js";
 import { type Ctx, createCtx } from "./ctx.js";
 import {
@@ -39,6 +39,20 @@ import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
 import { sameThreadWhy } from "./writes.js";
+
+/**
+ * Why an exported annotated function of an ES module may not be the value importers see when
+ * they call it: its module assigns the binding (`load = stub`) or declares it again. An ES export
+ * is a live binding, so each importer sees the new value; the importer's calls are then not
+ * rewritten to the original's variant (SA206 where a value is wanted), as in the module itself.
+ * (A CommonJS export copies the value: reassigning the local later does not reach importers.)
+ */
+function reboundExport(ctx: Ctx, f: SaFunction): string | undefined {
+  if (f.form !== "function" && f.form !== "const") return undefined;
+  const binding = ctx.scopes.binding(ctx.program, f.name);
+  const why = binding ? rebound(ctx, binding, ctx.program) : undefined;
+  return why ? `${why} of ${ctx.fileName}, which exports it as a live binding` : undefined;
+}
 
 /** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
 export const MAX_REEXPORT_DEPTH = 16;
@@ -223,7 +237,9 @@ export class ModuleGraph {
       }
       for (const [name, f] of s.exported) {
         local.add(name);
+        const rebound = commonjs ? undefined : reboundExport(s.ctx, f);
         exports.set(name, {
+          ...(rebound ? { unfollowed: rebound } : {}),
           name: f.display,
           kind: f.kind,
           variant: exportedVariant(name, f.name, f.variant, f.kind, this.options, f.explicitVariant),
