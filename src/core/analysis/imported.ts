@@ -56,6 +56,9 @@ const MUTATORS = new Set([
   "mock",
 ]);
 
+/** `Reflect` calls that replace or remove a property of their first argument. */
+const REFLECT_MUTATORS = new Set(["set", "deleteProperty"]);
+
 /** Where a variant's import goes: beside the function's own import, or in its `require` pattern. */
 export type Holder =
   | { kind: "import"; decl: t.ImportDeclaration }
@@ -351,20 +354,41 @@ export class ImportedFns {
     return o && hasFacts(o.facts) ? o.facts : undefined;
   }
 
-  /** Members of CommonJS module objects this file writes (`lib.load = …`), by binding. */
-  private mutations?: Map<Binding, Map<string, Node>>;
+  /**
+   * Members of CommonJS module objects this file writes (`lib.load = …`), by binding, and by
+   * specifier (`src:./lib.cjs`) for a write through another name of the same `module.exports`
+   * (`ns.default` of `import * as ns`, `const alias = lib`).
+   */
+  private mutations?: Map<Binding | string, Map<string, Node>>;
 
-  private mutatedAt(b: Binding, prop: string): Node | undefined {
+  private mutatedAt(b: Binding, prop: string, source?: string): Node | undefined {
     if (!this.mutations) {
-      const out = new Map<Binding, Map<string, Node>>();
+      const out = new Map<Binding | string, Map<string, Node>>();
+      const record = (k: Binding | string, key: string, at: Node) => {
+        const m = out.get(k) ?? new Map<string, Node>();
+        out.set(k, m);
+        if (!m.has(key)) m.set(key, at);
+      };
       const note = (obj: Node, key: string, at: Node) => {
         const o = peelCallee(obj);
+        if (o.type === "MemberExpression" && memberName(o) === "default") {
+          // `ns.default.load = …`: `ns.default` of a CommonJS module is its `module.exports`.
+          const ns = peelCallee(o.object as Node);
+          const nb = ns.type === "Identifier" ? this.ctx.scopes.binding(ns, ns.name)?.node : undefined;
+          if (nb?.type === "ImportNamespaceSpecifier") {
+            const source = (this.ctx.tree.parent(nb) as t.ImportDeclaration).source.value;
+            if (this.factsOf(source).commonjs) record(`src:${source}`, key, at);
+          }
+          return;
+        }
         if (o.type !== "Identifier") return;
         const ob = this.ctx.scopes.binding(o, o.name);
         if (!ob) return;
-        const m = out.get(ob) ?? new Map<string, Node>();
-        out.set(ob, m);
-        if (!m.has(key)) m.set(key, at);
+        record(ob, key, at);
+        // `const alias = lib; alias.load = …` writes `lib`'s object too.
+        const mo = this.moduleObject(o);
+        if (mo?.cjs && mo.cjs !== ob) record(mo.cjs, key, at);
+        if (mo?.cjs) record(`src:${mo.source}`, key, at);
       };
       const member = (target: Node, at: Node) => {
         const m = peelCallee(target);
@@ -381,7 +405,14 @@ export class ImportedFns {
             c.type === "MemberExpression" || c.type === "OptionalMemberExpression"
               ? memberName(c)
               : undefined;
-          if (name && MUTATORS.has(name)) {
+          const reflect =
+            name !== undefined &&
+            REFLECT_MUTATORS.has(name) &&
+            c.type === "MemberExpression" &&
+            (c.object as Node).type === "Identifier" &&
+            (c.object as t.Identifier).name === "Reflect" &&
+            !this.ctx.scopes.binding(c, "Reflect");
+          if (name && (MUTATORS.has(name) || reflect)) {
             const key = n.arguments[1];
             note(n.arguments[0] as Node, key?.type === "StringLiteral" ? key.value : "*", n);
           }
@@ -391,7 +422,8 @@ export class ImportedFns {
       this.mutations = out;
     }
     const m = this.mutations.get(b);
-    return m?.get(prop) ?? m?.get("*");
+    const bySource = source === undefined ? undefined : this.mutations.get(`src:${source}`);
+    return m?.get(prop) ?? m?.get("*") ?? bySource?.get(prop) ?? bySource?.get("*");
   }
 
   /** Like resolve, and says why a call of an imported smartasync function is not followed. */
@@ -403,7 +435,7 @@ export class ImportedFns {
       if (!o) return undefined;
       const ref = this.fromFacts(o.source, o.facts, o.at, name, "member", undefined, callee);
       if (ref && "unfollowed" in ref) return ref;
-      const at = ref && o.cjs ? this.mutatedAt(o.cjs, name) : undefined;
+      const at = ref && o.cjs ? this.mutatedAt(o.cjs, name, o.source) : undefined;
       if (ref && at)
         ref.mutable = `\`${o.cjs!.name}.${name}\` is replaced at line ${at.loc?.start.line ?? 0}`;
       return ref;
