@@ -38,6 +38,7 @@ import { ImportedFns } from "./imported.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
+import type { Node } from "./tree.js";
 import { sameThreadWhy } from "./writes.js";
 
 /**
@@ -52,6 +53,44 @@ function reboundExport(ctx: Ctx, f: SaFunction): string | undefined {
   const binding = ctx.scopes.binding(ctx.program, f.name);
   const why = binding ? rebound(ctx, binding, ctx.program) : undefined;
   return why ? `${why} of ${ctx.fileName}, which exports it as a live binding` : undefined;
+}
+
+/**
+ * Where a CommonJS module uses `module` as a value (`const m = module`, `Reflect.set(module,
+ * "exports", …)`, `f(module)`) rather than reading a member of it: the object it exports may be
+ * replaced there, so no export read from its text can be trusted to be the one importers get
+ * (their calls stay plain, SA206 where a value is wanted).
+ */
+function moduleAsValue(ctx: Ctx): string | undefined {
+  let found: Node | undefined;
+  ctx.tree.walk(ctx.program, (n) => {
+    if (found) return false;
+    if (n.type !== "Identifier" || n.name !== "module") return undefined;
+    const p = ctx.tree.parent(n);
+    if (!p) return undefined;
+    // `module.exports`, `module.id`: a member read or written through `module` itself.
+    if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === n)
+      return p.computed ? void (found = n) : undefined;
+    // Not a reference: a property key or a member's name (`x.module`, `{ module: 1 }`).
+    if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.property === n)
+      return undefined;
+    if (
+      (p.type === "ObjectProperty" ||
+        p.type === "ClassProperty" ||
+        p.type === "ObjectMethod" ||
+        p.type === "ClassMethod") &&
+      p.key === n &&
+      !p.computed
+    )
+      return undefined;
+    if (p.type === "UnaryExpression" && p.operator === "typeof") return undefined;
+    if (ctx.scopes.binding(n, "module")) return undefined;
+    found = n;
+    return undefined;
+  });
+  if (!found) return undefined;
+  const line = found.loc?.start.line ?? 0;
+  return `${ctx.fileName} uses \`module\` as a value at line ${line}, so what it exports at run time is not what its text says`;
 }
 
 /** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
@@ -235,9 +274,10 @@ export class ModuleGraph {
           : undefined;
         if (f) exports.set("default", equalsFact(f, s.ctx));
       }
+      const replaced = commonjs ? moduleAsValue(s.ctx) : undefined;
       for (const [name, f] of s.exported) {
         local.add(name);
-        const rebound = commonjs ? undefined : reboundExport(s.ctx, f);
+        const rebound = commonjs ? replaced : reboundExport(s.ctx, f);
         exports.set(name, {
           ...(rebound ? { unfollowed: rebound } : {}),
           name: f.display,
