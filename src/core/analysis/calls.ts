@@ -222,6 +222,25 @@ export function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
   const callee = peelCallee(raw);
   if (!tagged && isMember(callee)) {
     const prop = memberName(callee);
+    // `Reflect.apply(f, t, args)`: `f.apply(t, args)` is the spelling that is followed.
+    const reflect = peelCallee(callee.object as Node);
+    const first = (call as CallNode).arguments[0] as Node | undefined;
+    if (
+      prop === "apply" &&
+      first &&
+      reflect.type === "Identifier" &&
+      reflect.name === "Reflect" &&
+      !ctx.scopes.binding(reflect, "Reflect")
+    ) {
+      const r = lookupReference(ctx, index, peelCallee(first), false);
+      if (r && "unfollowed" in r) return r;
+      const held = r && heldName(r);
+      if (held)
+        return {
+          ...held,
+          unfollowed: `a function called through \`Reflect.apply\`; write \`${held.name}.apply(thisArg, args)\`, which is followed`,
+        };
+    }
     if (prop === "call" || prop === "apply") {
       const target = peelCallee(callee.object as Node);
       if (target.type === "CallExpression" || (isMember(target) && memberName(target) === "call")) {
@@ -250,6 +269,17 @@ export function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
     if (!tagged && callee.type === "CallExpression" && ctx.imported) {
       const whole = ctx.imported.lookup(callee);
       if (whole) return "unfollowed" in whole ? whole : undefined;
+    }
+    // `(() => f)()(x)`: a function that returns a smartasync function, called at once.
+    if (!tagged) {
+      const returned = returnedBy(peelCallee(callee.callee as Node));
+      const r = returned ? lookupReference(ctx, index, peelCallee(returned), false, 1) : undefined;
+      const held = r && heldName(r);
+      if (held)
+        return {
+          ...held,
+          unfollowed: "the function called is the result of another call; call the function by its name",
+        };
     }
     // `f.bind(t)(x)`: the bound function is called at once, so its context is this call's.
     const inner = peelCallee(callee.callee as Node);
@@ -347,8 +377,14 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     return chosen(ctx, index, callee, depth);
   if (!isMember(callee)) return undefined;
   const prop = memberName(callee);
-  if (prop === undefined) return computedMember(ctx, callee);
   const object = peelCallee(callee.object as Node);
+  // `[f][0]()`, `list[i]()`, `table[k]()` of an array or object literal of the file holding a
+  // smartasync function: which element is called is not followed (a named member is: dispatch).
+  if (prop === undefined || callee.computed) {
+    const held = heldBy(ctx, index, object, prop, depth);
+    if (held) return held;
+  }
+  if (prop === undefined) return computedMember(ctx, callee);
   if (object.type === "Identifier" && (prop === "sync" || prop === "async")) {
     const b = scopes.binding(callee, object.name);
     const fn = b ? index.byBinding.get(b) : undefined;
@@ -608,6 +644,67 @@ function chosen(
       ...(r.kinds ? { kinds: r.kinds } : { kind: r.fn?.kind ?? r.ext!.fact.kind }),
       ...(r.ext ? { from: r.ext.fact.from } : {}),
     };
+  }
+  return undefined;
+}
+
+/** The name and kind of a resolved smartasync reference, for a report of a route not followed. */
+function heldName(r: Resolved | Unfollowed): Omit<Unfollowed, "unfollowed"> | undefined {
+  if ("unfollowed" in r || r.explicit || r.shape.kind === "dispatch") return undefined;
+  const name = r.fn?.display ?? r.ext?.fact.name;
+  const kind = r.fn?.kind ?? r.ext?.fact.kind;
+  if (name === undefined || kind === undefined) return undefined;
+  return { name, kind, ...(r.ext ? { from: r.ext.fact.from } : {}) };
+}
+
+/** What a function returns when that is one expression: `() => f`, `function () { return f; }`. */
+function returnedBy(fn: Node): Node | undefined {
+  if (fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression") return undefined;
+  const body = fn.body as Node;
+  if (body.type !== "BlockStatement") return body;
+  const only = body.body.length === 1 ? (body.body[0] as Node) : undefined;
+  return only?.type === "ReturnStatement" ? ((only.argument as Node | null) ?? undefined) : undefined;
+}
+
+/**
+ * An element of an array literal (`[f][0]`, `const list = [f, g]; list[i]`) or a member picked
+ * by a computed key from an object literal (`const table = { f, g }; table[k]`) that holds a
+ * smartasync function: reported, since which function is called is not followed.
+ */
+function heldBy(
+  ctx: Ctx,
+  index: Index,
+  object: Node,
+  prop: string | undefined,
+  depth: number,
+): Unfollowed | undefined {
+  let literal: Node | undefined = object;
+  let name = sourceOf(ctx, object).slice(0, 30);
+  if (object.type === "Identifier") {
+    const b = ctx.scopes.binding(object, object.name);
+    const d = b?.node;
+    literal =
+      d?.type === "VariableDeclarator" && d.id.type === "Identifier" && d.init && !b!.violations.length
+        ? peelCallee(d.init as Node)
+        : undefined;
+    name = object.name;
+  }
+  if (literal?.type !== "ArrayExpression" && literal?.type !== "ObjectExpression") return undefined;
+  // `table["load"]()` names its member: that is a dispatch like `table.load()`.
+  if (literal.type === "ObjectExpression" && prop !== undefined) return undefined;
+  const values =
+    literal.type === "ArrayExpression"
+      ? (literal.elements as (Node | null)[])
+      : (literal.properties as Node[]).map((p) => (p.type === "ObjectProperty" ? (p.value as Node) : null));
+  for (const v of values) {
+    if (!v || v.type === "SpreadElement") continue;
+    const r = lookupReference(ctx, index, peelCallee(v), false, depth + 1);
+    const held = r && heldName(r);
+    if (held)
+      return {
+        ...held,
+        unfollowed: `\`${name}\` holds \`${held.name}\` among other values, and the one called is picked at run time (\`${name}[…]\`); call the function by its name`,
+      };
   }
   return undefined;
 }
