@@ -69,8 +69,11 @@ function moduleAsValue(ctx: Ctx): string | undefined {
     const p = ctx.tree.parent(n);
     if (!p) return undefined;
     // `module.exports`, `module.id`: a member read or written through `module` itself.
-    if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === n)
-      return p.computed ? void (found = n) : undefined;
+    if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === n) {
+      // `module[key]` may be `module["exports"]`: counted as a value use (a literal key is not).
+      if (p.computed && (p.property as Node).type !== "StringLiteral") found = n;
+      return undefined;
+    }
     // Not a reference: a property key or a member's name (`x.module`, `{ module: 1 }`).
     if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.property === n)
       return undefined;
