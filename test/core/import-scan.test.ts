@@ -201,6 +201,17 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     expect(may("if (exports.f == null) g();")).toBe(false);
   });
 
+  it("a re-export written in a comment or a string is not one (a barrel is not misread)", () => {
+    const code = [
+      '// export * from "./a.js"',
+      'const s = "export { load } from \\"./b.js\\"";',
+      '/* export { x } from "./c.js" */',
+      "const t = `export * from './e.js'`;",
+      'export * from "./d.js";',
+    ].join("\n");
+    expect(scanModule(code).reExports).toEqual([{ from: "./d.js" }]);
+  });
+
   it("lists the names a module exports itself, which win over what an `export *` carries", () => {
     const own = (code: string) => [...scanModule(code).ownExports].sort();
     expect(
