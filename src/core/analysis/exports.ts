@@ -358,7 +358,12 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
   // are told the variant cannot be reached through this module (module-graph.ts, SA204).
   let own: Set<string> | undefined;
   const declared = (name: string): boolean => {
-    own ??= scanModule(ctx.code).ownExports;
+    if (!own) {
+      const text = scanModule(ctx.code);
+      own = new Set(text.ownExports);
+      // …or re-exports by name from another declaration (`export { loadSync } from "./other"`).
+      for (const re of text.reExports) if (re.names) for (const n of re.names.keys()) own.add(n);
+    }
     return own.has(name);
   };
   for (const s of ctx.program.body) {

@@ -247,6 +247,8 @@ export class ModuleGraph {
     const namespaces = new Map<string, ModuleFacts>();
     /** Exported names of the module's own annotated functions (their variants are its own too). */
     const local = new Set<string>();
+    /** Names re-exported by name from a module where they are not a variant (`export { loadSync } from "./other"`). */
+    const foreign = new Set<string>();
     let commonjs = false;
     const annotated = mayContainAnnotation(source, this.options.runtime);
     // Third-party code that never asked for smartasync has no problem to report (SA204).
@@ -351,6 +353,8 @@ export class ModuleGraph {
           continue;
         }
         for (const [exported, imported] of re.names) {
+          // A name re-exported from a module where it is no function's variant.
+          if (![...target.exports.values()].some((f) => f.variant === imported)) foreign.add(exported);
           const fact = target.exports.get(imported);
           const why = fact ? undefined : target.problems?.get(imported);
           if (why !== undefined)
@@ -369,11 +373,13 @@ export class ModuleGraph {
       }
     }
     // A re-exported smartasync function whose variant name the module also declares itself
-    // (`export * from "./a"; export function loadSync() {}`): importers would reach that
+    // (`export * from "./a"; export function loadSync() {}`) or re-exports from a module where
+    // it is no variant (`export { loadSync } from "./other"`): importers would reach that
     // unrelated function for the variant, so the name is not followed through this module, and
     // a call of it is SA204 at the import.
     for (const [name, fact] of exports) {
-      if (local.has(name) || !fact.variant || !text.ownExports.has(fact.variant)) continue;
+      if (local.has(name) || !fact.variant) continue;
+      if (!text.ownExports.has(fact.variant) && !foreign.has(fact.variant)) continue;
       exports.delete(name);
       problems.set(
         name,
