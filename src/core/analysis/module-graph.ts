@@ -96,6 +96,23 @@ function moduleAsValue(ctx: Ctx): string | undefined {
   return `${ctx.fileName} uses \`module\` as a value at line ${line}, so what it exports at run time is not what its text says`;
 }
 
+/**
+ * A CommonJS export name the module also writes with another value (`module.exports = { load }`
+ * then `Object.assign(module.exports, { load: other })` or `exports.load = other`): which one
+ * importers get depends on the order the statements run in, so their calls stay plain (SA206).
+ */
+function writtenTwice(s: Scanned, name: string, f: SaFunction): string | undefined {
+  const value = s.values.find((v) => v.exported === name);
+  let other: string | undefined = value
+    ? `another value at line ${value.value.loc?.start.line ?? 0}`
+    : undefined;
+  if (other === undefined)
+    for (const [local, use] of s.uses)
+      if (local !== f.name && use.cjs.some((c) => c.exported === name)) other = `\`${local}\``;
+  if (other === undefined) return undefined;
+  return `${s.ctx.fileName} exports \`${name}\` twice (\`${f.name}\` and ${other}), so which one importers get depends on the order its statements run in`;
+}
+
 /** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
 export const MAX_REEXPORT_DEPTH = 16;
 
@@ -282,7 +299,7 @@ export class ModuleGraph {
       const replaced = commonjs ? moduleAsValue(s.ctx) : undefined;
       for (const [name, f] of s.exported) {
         local.add(name);
-        const rebound = commonjs ? replaced : reboundExport(s.ctx, f);
+        const rebound = commonjs ? (replaced ?? writtenTwice(s, name, f)) : reboundExport(s.ctx, f);
         exports.set(name, {
           ...(rebound ? { unfollowed: rebound } : {}),
           name: f.display,
