@@ -87,6 +87,8 @@ function moduleAsValue(ctx: Ctx): string | undefined {
     )
       return undefined;
     if (p.type === "UnaryExpression" && p.operator === "typeof") return undefined;
+    // `require.main === module`: compared, not changed.
+    if (p.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(p.operator)) return undefined;
     if (ctx.scopes.binding(n, "module")) return undefined;
     found = n;
     return undefined;
