@@ -195,8 +195,17 @@ function leafExtra(v: object, name: string): string | undefined {
 // The check: one walk, refusing what would change, noting what needs the codec
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * How many walked objects a Walk keeps in a plain list before it moves them to a Set: an argument
+ * is usually a handful of objects, and a linear search of a short list costs a fraction of a
+ * Set's identity hashing (the first hash of an object is stored on it) on the round trip.
+ */
+const SEEN_LIST = 24;
+
 interface Walk {
-  seen: Set<object> | undefined;
+  /** The objects walked so far while they are few (see SEEN_LIST); then `seenSet`. */
+  seen: object[] | undefined;
+  seenSet: Set<object> | undefined;
   codec: boolean;
   /**
    * Also look for proxies (util.types.isProxy costs ~50 ns an object). Off on the way out: a
@@ -210,18 +219,36 @@ export function isError(v: unknown): v is Error {
   return v instanceof Error || types.isNativeError(v);
 }
 
+/** Whether `v` was walked before (shared or cyclic); records it if not. */
+function visited(v: object, w: Walk): boolean {
+  const set = w.seenSet;
+  if (set !== undefined) {
+    if (set.has(v)) return true;
+    set.add(v);
+    return false;
+  }
+  const list = w.seen;
+  if (list === undefined) {
+    w.seen = [v];
+    return false;
+  }
+  if (list.includes(v)) return true;
+  if (list.length < SEEN_LIST) list.push(v);
+  else {
+    const moved = new Set(list);
+    moved.add(v);
+    w.seenSet = moved;
+  }
+  return false;
+}
+
 function check(v: unknown, w: Walk): void {
   if (typeof v !== "object" || v === null) {
     if (typeof v === "function") throw new Refusal(FUNCTION);
     if (typeof v === "symbol") throw new Refusal(SYMBOL);
     return;
   }
-  let seen = w.seen;
-  if (seen === undefined) {
-    seen = new Set();
-    w.seen = seen;
-  } else if (seen.has(v)) return;
-  seen.add(v);
+  if (visited(v, w)) return;
   if (w.proxies && types.isProxy(v)) throw new Refusal(PROXY);
   const p = Object.getPrototypeOf(v) as object | null;
   if (p === Object.prototype || p === null) {
@@ -658,7 +685,7 @@ export function uncloneable(message: string, valuePath?: string): TypeError {
  * located error for a value that would arrive changed.
  */
 export function sendArgs(args: unknown[], fn: string, proxies = false): { args: unknown[]; c: boolean } {
-  const w: Walk = { seen: undefined, codec: false, proxies };
+  const w: Walk = { seen: undefined, seenSet: undefined, codec: false, proxies };
   for (let i = 0; i < args.length; i++) {
     const x = args[i];
     if (typeof x === "object" ? x === null : typeof x !== "function" && typeof x !== "symbol") continue;
@@ -685,7 +712,7 @@ export function sendValue(
   thrown: boolean,
   proxies = false,
 ): { v: unknown; c: boolean } {
-  const w: Walk = { seen: undefined, codec: false, proxies };
+  const w: Walk = { seen: undefined, seenSet: undefined, codec: false, proxies };
   try {
     check(v, w);
   } catch (err) {

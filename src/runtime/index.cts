@@ -28,6 +28,7 @@ import {
   registry,
   STATE,
   WORKER_KEY,
+  type WireRequest,
   type WorkerInit,
 } from "./internal.cjs";
 import * as deferred from "./later.cjs";
@@ -111,6 +112,8 @@ function registered(moduleUrl: string, name: string): { url: string; fn: Functio
 // The worker entry is an ES module (worker.js): it imports function modules by URL.
 const WORKER_URL = pathToFileURL(join(__dirname, "worker.js"));
 let seq = 0;
+/** Keys of functions on the blocking channel (WireRequest); unique in this thread. */
+let keyCount = 0;
 
 function boundary(name: string, url: string): string {
   return `    at <smartasync worker> ${name} (${url})`;
@@ -241,6 +244,8 @@ interface Channel {
   worker: Worker;
   port: MessagePort;
   state: Int32Array;
+  /** Functions this channel's worker knows by key: url -> name -> key (WireRequest). */
+  keys: Map<string, Map<string, number>>;
 }
 let channel: Channel | undefined;
 
@@ -248,7 +253,7 @@ function openChannel(name: string): Channel {
   const { port1, port2 } = new MessageChannel();
   const state = new Int32Array(new SharedArrayBuffer(4 * STATE.size));
   const worker = spawn("sync", name, { port: port2, state }, [port2]);
-  const ch: Channel = { worker, port: port1, state };
+  const ch: Channel = { worker, port: port1, state, keys: new Map() };
   const drop = () => {
     if (channel === ch) channel = undefined;
   };
@@ -300,7 +305,11 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
     ch = openChannel(name);
   }
   const id = ++seq;
-  const req: Request = { id, url, name, args: sent.args };
+  let names = ch.keys.get(url);
+  const known = names?.get(name);
+  const key = known ?? keyCount++;
+  const req: WireRequest =
+    known === undefined ? { id, k: key, url, name, args: sent.args } : { id, k: key, args: sent.args };
   if (sent.c) req.c = true;
   const state = ch.state;
   Atomics.store(state, STATE.wake, 0);
@@ -310,11 +319,20 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
   } catch (err) {
     throw postFailure(args, name, err);
   }
+  if (known === undefined) {
+    // Only once the worker has the message that names it.
+    if (names === undefined) ch.keys.set(url, (names = new Map()));
+    names.set(name, key);
+  }
   const limit = config.syncTimeoutMs;
   const deadline = performance.now() + limit;
+  let remaining = limit;
   for (;;) {
-    // Clear the wake flag, then read: an answer posted after the read sets the flag again
-    // (the worker posts, then sets it), so the wait below returns at once.
+    // Wait first: the worker posts its answer, then sets the wake flag (cleared before the
+    // post above), so the wait returns at once for an answer already there. The flag is cleared
+    // before each read: an answer posted after the read sets it again, and the next wait
+    // returns at once. Reading before the first wait cost an empty read on every call.
+    Atomics.wait(state, STATE.wake, 0, remaining);
     Atomics.store(state, STATE.wake, 0);
     for (let got = receiveMessageOnPort(ch.port); got !== undefined; got = receiveMessageOnPort(ch.port)) {
       const res = got.message as Response;
@@ -329,7 +347,7 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
         throw deadlockError(name, url, port);
       }
     }
-    const remaining = deadline - performance.now();
+    remaining = deadline - performance.now();
     if (remaining <= 0) {
       void closeChannel(ch);
       throw timeoutError(
@@ -343,7 +361,6 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
           : "its worker was terminated (a new one starts on the next call)",
       );
     }
-    Atomics.wait(state, STATE.wake, 0, remaining);
   }
 }
 

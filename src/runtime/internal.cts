@@ -63,7 +63,12 @@ export function describe(v: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Wire format (values go through clone.cts: checked, and encoded when `c` is set).
 //   request  { id, url, name, args, c? }  c: args use the codec
+//            { id, k, url, name, args, c? } (blocking channel: the first call of a function)
+//            { id, k, args, c? }            (blocking channel: later calls, by its key)
 //   response { id, ok, v, c?, x? }        c: v uses the codec; x: the worker is exiting
+// The blocking channel names a function by a number once its worker has been told its URL and
+// name: copying those two strings to the worker and back into strings there was ~5% of a
+// round trip (docs/performance.md).
 // ---------------------------------------------------------------------------------------------
 
 export interface Request {
@@ -72,7 +77,12 @@ export interface Request {
   name: string;
   args: unknown[];
   c?: true;
+  /** The function's key on the blocking channel (see above). */
+  k?: number;
 }
+
+/** A request as posted: on the blocking channel, `url` and `name` only with a new key. */
+export type WireRequest = Omit<Request, "url" | "name"> & { url?: string; name?: string };
 export interface Response {
   id: number;
   ok: boolean;

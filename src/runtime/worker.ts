@@ -13,6 +13,7 @@ import {
   registry,
   STATE,
   WORKER_IMPORT_ENV,
+  type WireRequest,
   type WorkerInit,
 } from "./internal.cjs";
 
@@ -167,10 +168,28 @@ function call(fn: Function, req: Request): void {
   settle(req.id, req.name, result);
 }
 
+/** The request with its function's URL and name, from its key when it came without them. */
+function named(msg: WireRequest): Request {
+  const k = msg.k;
+  if (k === undefined) return msg as Request;
+  if (msg.url !== undefined && msg.name !== undefined) {
+    callees.set(k, [msg.url, msg.name]);
+    return msg as Request;
+  }
+  const [url, name] = callees.get(k)!;
+  msg.url = url;
+  msg.name = name;
+  return msg as Request;
+}
+
 /** Set when the module of SMARTASYNC_WORKER_IMPORT failed to load: each call fails with it. */
 let preloadError: unknown;
 
-function handle(req: Request): void {
+/** The blocking channel's function keys: key -> [url, name] (internal.cts, wire format). */
+const callees = new Map<number, [string, string]>();
+
+function handle(msg: WireRequest): void {
+  const req = named(msg);
   inflight.set(req.id, req.name);
   if (preloadError !== undefined) {
     fail(req.id, preloadError);

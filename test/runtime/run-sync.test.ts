@@ -42,6 +42,20 @@ describe("runSync", () => {
     expect(sa.runSync(cjsPath, "whereAmI", [])).toEqual({ isWorker: true, file: cjsPath });
   });
 
+  it("names each function by its key once the worker knows it, across modules and a fresh worker", async () => {
+    // The blocking channel sends a function's URL and name with its first call only (a key
+    // after that): interleaved functions of two modules, then the same after a new worker.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 3; i++) {
+        expect(sa.runSync(url, "add", [i, 1])).toBe(i + 1);
+        expect(sa.runSync(cjsPath, "mul", [i, 2])).toBe(i * 2);
+        expect((sa.runSync(url, "whoAmI", []) as { isWorker: boolean }).isWorker).toBe(true);
+        expect(sa.runSync(pathToFileURL(cjsPath).href, "mul", [i, 3])).toBe(i * 3);
+      }
+      await sa.shutdown();
+    }
+  });
+
   it("register() merges several calls for the same module", async () => {
     sa.register(esmPath, { extra: async () => "extra" });
     // registered only here, not by the module itself: the worker refuses it
