@@ -27,8 +27,8 @@ import {
   type Response,
   registry,
   STATE,
-  WORKER_KEY,
   type WireRequest,
+  WORKER_KEY,
   type WorkerInit,
 } from "./internal.cjs";
 import * as deferred from "./later.cjs";
@@ -321,7 +321,10 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
   }
   if (known === undefined) {
     // Only once the worker has the message that names it.
-    if (names === undefined) ch.keys.set(url, (names = new Map()));
+    if (names === undefined) {
+      names = new Map();
+      ch.keys.set(url, names);
+    }
     names.set(name, key);
   }
   const limit = config.syncTimeoutMs;

@@ -12,8 +12,8 @@ import {
   type Response,
   registry,
   STATE,
-  WORKER_IMPORT_ENV,
   type WireRequest,
+  WORKER_IMPORT_ENV,
   type WorkerInit,
 } from "./internal.cjs";
 
