@@ -4,11 +4,12 @@ import { MSG } from "../messages.js";
 import { type CallEdit, type Index, resolveCallee } from "./calls.js";
 import { at as atPos, type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { ownExportNames } from "./export-names.js";
+import { specifierNames } from "./exports.js";
 import type { SaFunction } from "./model.js";
-import { type Binding, isReference } from "./scope.js";
+import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, TRANSPARENT, treeView } from "./view.js";
-import { topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
+import { fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
 import {
   argumentWrite,
   describeArgumentWrite,
@@ -311,6 +312,92 @@ function functionLabel(ctx: Ctx, fn: Node): string {
   return "a function";
 }
 
+/** The local name a module exports as `name` (ES module syntax), if any. */
+function exportedLocal(program: t.Program, name: string): string | undefined {
+  for (const s of program.body) {
+    if (s.type === "ExportNamedDeclaration" && !s.source) {
+      const d = s.declaration;
+      if (d?.type === "VariableDeclaration") {
+        for (const v of d.declarations)
+          if (patternNames(v.id as Node).some((id) => id.name === name)) return name;
+      } else if ((d?.type === "FunctionDeclaration" || d?.type === "ClassDeclaration") && d.id?.name === name)
+        return name;
+      for (const sp of s.specifiers)
+        if (
+          sp.type === "ExportSpecifier" &&
+          specifierNames(sp).exported === name &&
+          sp.local.type === "Identifier"
+        )
+          return sp.local.name;
+    }
+    if (name === "default" && s.type === "ExportDefaultDeclaration" && s.declaration.type === "Identifier")
+      return s.declaration.name;
+  }
+  return undefined;
+}
+
+/** Imports of this module that a function of this module changes, each with the first such write. */
+const importsWrittenHere = new WeakMap<Ctx, Map<Binding, { by: string; loc: string }>>();
+
+function importsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: string }> {
+  const hit = importsWrittenHere.get(ctx);
+  if (hit) return hit;
+  const out = new Map<Binding, { by: string; loc: string }>();
+  forEachWrite(ctx, ctx.program as Node, ({ node, target }) => {
+    const r = rootOf(target);
+    const b = r === undefined ? undefined : ctx.scopes.binding(r.id, r.id.name);
+    if (b?.kind !== "module" || out.has(b)) return;
+    const inside = ctx.tree.findParent(node, (p) => isFunction(p));
+    if (inside !== undefined) out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node) });
+  });
+  importsWrittenHere.set(ctx, out);
+  return out;
+}
+
+/**
+ * SA302 one import deep: `ref` names a binding imported from another module of the program
+ * (followed one module deep, ES module imports) that is state there and changed on the calling
+ * side — a `let`/`var` a function of that module assigns, or an object of that module's memory
+ * that a function of that module or of this one changes. A worker imports that module afresh and
+ * reads its own, unchanged copy (fixtures diagnostics/sa302-imported-let, sa302-imported-object).
+ */
+function importedState(ctx: Ctx, ref: t.Identifier, b: Binding): string | undefined {
+  const spec = b.node;
+  const decl = ctx.tree.parent(spec);
+  if (!ctx.filename || decl?.type !== "ImportDeclaration" || decl.importKind === "type") return undefined;
+  let name: string | undefined;
+  let shown = ref.name;
+  if (spec.type === "ImportSpecifier") {
+    if (spec.importKind === "type") return undefined;
+    name = spec.imported.type === "Identifier" ? spec.imported.name : spec.imported.value;
+  } else if (spec.type === "ImportDefaultSpecifier") name = "default";
+  else if (spec.type === "ImportNamespaceSpecifier") {
+    // `ns.cache`: the member is the imported binding.
+    const parent = ctx.tree.parent(ref);
+    if (parent?.type === "MemberExpression" && parent.object === ref) name = memberName(parent);
+    if (name !== undefined) shown = `${ref.name}.${name}`;
+  }
+  if (name === undefined) return undefined;
+  const path = fileOf(decl.source.value, ctx.filename, ctx.options.runtime);
+  const other = path === undefined ? undefined : importedCtx(ctx, path);
+  if (!other) return undefined;
+  const local = exportedLocal(other.program, name);
+  const there = local === undefined ? undefined : other.scopes.program.bindings.get(local);
+  if (!there) return undefined;
+  const from = `\`${shown}\` imported from \`${decl.source.value}\``;
+  if (there.kind === "let" || there.kind === "var") {
+    // Assigned by top-level code only, it is the same in every worker's import.
+    const v = there.violations.find((w) => other.tree.findParent(w, (p) => isFunction(p)) !== undefined);
+    if (!v) return undefined;
+    const by = functionLabel(other, other.tree.findParent(v, (p) => isFunction(p))!);
+    return `${from}, a \`${there.kind}\` there that ${by} assigns at ${locOf(other, v)}`;
+  }
+  if (stateKind(other, there) !== "object") return undefined;
+  const w = objectsWrittenByFunctions(other).get(there) ?? importsWrittenByFunctions(ctx).get(b);
+  if (!w) return undefined;
+  return `${from}, an object there that ${w.by} changes at ${w.loc}`;
+}
+
 export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
   const names = new Set<string>();
   const top = ctx.scopes.program;
@@ -329,6 +416,8 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
         if (!b || b.scope !== top) return undefined;
         const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
+        const imported = b.kind === "module" ? importedState(ctx, n, b) : undefined;
+        if (imported) readChanged.set(n.name, `${imported}${through(via)}`);
         const w = kind === "object" ? changed.get(b) : undefined;
         if (w)
           readChanged.set(

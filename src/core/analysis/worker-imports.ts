@@ -1,9 +1,10 @@
 import { readFileSync, statSync } from "node:fs";
-import { dirname, relative } from "node:path";
+import { dirname, posix, relative } from "node:path";
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
+import { emptyReport } from "../report.js";
 import { resolveImport } from "../resolve.js";
-import { type Ctx, warn } from "./ctx.js";
+import { type Ctx, createCtx, warn } from "./ctx.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { forEachChild, isFunction, type Node } from "./tree.js";
 
@@ -219,10 +220,58 @@ function moduleAt(graph: ModuleGraph, path: string): ImportedModule | undefined 
   return module;
 }
 
+const ctxCaches = new WeakMap<
+  ModuleGraph,
+  Map<string, { mtimeMs: number; size: number; ctx: Ctx | undefined }>
+>();
+
+/**
+ * An imported module of the program as a context of its own (its tree and scopes, for the rules
+ * that look one module deep: SA302 across an import), read and parsed once per content for the
+ * graph's life. Its locations are named as `from`'s are (relative to the same root).
+ */
+export function importedCtx(from: Ctx, path: string): Ctx | undefined {
+  const graph = from.graph;
+  if (!graph || !from.filename) return undefined;
+  let cache = ctxCaches.get(graph);
+  if (!cache) {
+    cache = new Map();
+    ctxCaches.set(graph, cache);
+  }
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  const hit = cache.get(path);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.ctx;
+  let ctx: Ctx | undefined;
+  try {
+    const code = readFileSync(path, "utf8");
+    const parsed = graph.parse(code, path);
+    const rel = relative(dirname(from.filename), path).split("\\").join("/");
+    const fileName = posix.normalize(posix.join(posix.dirname(from.fileName), rel));
+    ctx = createCtx({
+      options: from.options,
+      fileName,
+      filename: path,
+      code,
+      report: emptyReport(fileName),
+      program: parsed.program,
+      comments: parsed.comments,
+      graph,
+      error: (message) => new Error(message),
+    });
+  } catch {
+    // A module that cannot be read or parsed: SA204 speaks of it where it matters.
+    ctx = undefined;
+  }
+  cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, ctx });
+  return ctx;
+}
+
 /** How many modules one file's imports are followed through, at most. */
 const MAX_MODULES = 2000;
 
-function fileOf(specifier: string, from: string, runtime: string): string | undefined {
+/** The program's own module file an import names (not a package, not the runtime), if any. */
+export function fileOf(specifier: string, from: string, runtime: string): string | undefined {
   if (specifier === runtime || specifier.startsWith(`${runtime}/`)) return undefined;
   let r: ReturnType<typeof resolveImport>;
   try {
