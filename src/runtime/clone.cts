@@ -712,6 +712,9 @@ export function sendValue(
   thrown: boolean,
   proxies = false,
 ): { v: unknown; c: boolean } {
+  // A primitive result (the usual case) needs no walk.
+  if (typeof v !== "object" ? typeof v !== "function" && typeof v !== "symbol" : v === null)
+    return { v, c: false };
   const w: Walk = { seen: undefined, seenSet: undefined, codec: false, proxies };
   try {
     check(v, w);
