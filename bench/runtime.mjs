@@ -46,6 +46,7 @@ async function group(contenders, { rounds, n, warm = 3 }) {
     q1: quantile(samples[i], 0.25),
     q3: quantile(samples[i], 0.75),
     samples: samples[i].length,
+    perRound: samples[i],
   }));
 }
 
@@ -74,6 +75,11 @@ const rows = [];
 function addRows(results, anchorName, goal) {
   const anchor = results.find((r) => r.name === anchorName);
   for (const r of results) {
+    // Ratios and differences per round (both arms measured in the same round), then their
+    // median, as the rest of docs/performance.md reads them: a drift of the machine between
+    // rounds moves both arms of a round alike.
+    const ratios = r.perRound.map((x, i) => x / anchor.perRound[i]);
+    const diffs = r.perRound.map((x, i) => x - anchor.perRound[i]);
     rows.push({
       path: r.name,
       ns: r.ns,
@@ -82,8 +88,10 @@ function addRows(results, anchorName, goal) {
       q3: r.q3,
       rounds: r.samples,
       anchor: r === anchor ? "" : anchorName,
-      ratio: r === anchor ? 1 : r.ns / anchor.ns,
-      overNs: r === anchor ? 0 : r.ns - anchor.ns,
+      ratio: r === anchor ? 1 : median(ratios),
+      ratioQuartiles: r === anchor ? undefined : [quantile(ratios, 0.25), quantile(ratios, 0.75)],
+      ratioOfMedians: r === anchor ? 1 : r.ns / anchor.ns,
+      overNs: r === anchor ? 0 : median(diffs),
       goal: r === anchor ? "" : goal,
     });
   }
