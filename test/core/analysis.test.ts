@@ -244,6 +244,52 @@ describe("SA302: module state", () => {
   });
 });
 
+describe("SA302: state of an imported module (one import deep)", () => {
+  const state = (src: string, companions: Record<string, string>) =>
+    analyseSource(`${src}\n// @smartasync\nexport function f(k) {\n  return use(k);\n}\n`, companions)
+      .report?.diagnostics.filter((d) => d.code === "SA302")
+      .map((d) => d.message.replace(/^.*mutable state \((.*)\)\. Each.*$/, "$1"));
+  const store = {
+    "store.js":
+      "export let hits = 0;\nexport let fixed = 1;\nfixed = 2;\nexport const cache = new Map();\nexport const table = { a: 1 };\nexport function bump() { hits++; }\nexport function remember(k, v) { cache.set(k, v); }\nexport function recall(k) { return cache.get(k); }\nexport function look(k) { return table[k]; }\nexport function mark(k) { table[k] = 1; }\nexport default cache;\nexport const limits = { max: 1 };\nexport function cap(k) { return Math.min(k, limits.max); }\n",
+  };
+
+  it("a named, default or namespace import of a let a function assigns, or of an object a function changes", () => {
+    expect(state('import { hits } from "./store.js";\nfunction use() { return hits; }', store)).toEqual([
+      "`hits` imported from `./store.js`, a `let` there that `bump()` assigns at store.js:6:26 through `use()`",
+    ]);
+    expect(state('import c from "./store.js";\nfunction use(k) { return c.get(k); }', store)).toEqual([
+      "`c` imported from `./store.js`, an object there that `remember()` changes at store.js:7:34 through `use()`",
+    ]);
+    expect(
+      state('import * as s from "./store.js";\nfunction use(k) { return s.cache.get(k); }', store),
+    ).toEqual([
+      "`s.cache` imported from `./store.js`, an object there that `remember()` changes at store.js:7:34 through `use()`",
+    ]);
+  });
+  it("an imported function that reads such state, or writes its module's state", () => {
+    expect(
+      state('import { recall } from "./store.js";\nfunction use(k) { return recall(k); }', store),
+    ).toEqual([
+      "`recall` imported from `./store.js`, which uses `cache`, an object there that `remember()` changes at store.js:7:34 through `use()`",
+    ]);
+    expect(state('import { mark } from "./store.js";\nfunction use(k) { mark(k); }', store)).toEqual([
+      "`mark` imported from `./store.js`, which uses `table`, an object there that `mark()` changes at store.js:10:27 through `use()`",
+    ]);
+  });
+  it("not state: a let assigned by top-level code only, an object no function changes, a function reading it", () => {
+    expect(
+      state(
+        'import { fixed, limits, cap } from "./store.js";\nfunction use(k) { return fixed + limits.max + cap(k); }',
+        store,
+      ),
+    ).toEqual([]);
+    expect(state('import { join } from "node:path";\nfunction use(k) { return join(k); }', store)).toEqual(
+      [],
+    );
+  });
+});
+
 describe("SA303: what a worker imports", () => {
   const fn = "// @smartasync\nexport function f(n) {\n  return n;\n}\n";
 

@@ -361,7 +361,15 @@ function importsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: st
  * that a function of that module or of this one changes. A worker imports that module afresh and
  * reads its own, unchanged copy (fixtures diagnostics/sa302-imported-let, sa302-imported-object).
  */
-function importedState(ctx: Ctx, ref: t.Identifier, b: Binding): string | undefined {
+/** What an imported binding is in its module: that module's context and its binding there. */
+interface ImportTarget {
+  other: Ctx;
+  there: Binding;
+  /** `` `cache` imported from `./state.js` ``, as messages name it. */
+  from: string;
+}
+
+function importTarget(ctx: Ctx, ref: t.Identifier, b: Binding): ImportTarget | undefined {
   const spec = b.node;
   const decl = ctx.tree.parent(spec);
   if (!ctx.filename || decl?.type !== "ImportDeclaration" || decl.importKind === "type") return undefined;
@@ -384,18 +392,74 @@ function importedState(ctx: Ctx, ref: t.Identifier, b: Binding): string | undefi
   const local = exportedLocal(other.program, name);
   const there = local === undefined ? undefined : other.scopes.program.bindings.get(local);
   if (!there) return undefined;
-  const from = `\`${shown}\` imported from \`${decl.source.value}\``;
+  return { other, there, from: `\`${shown}\` imported from \`${decl.source.value}\`` };
+}
+
+/**
+ * How a module-level binding of `other` is changed by the calling side: a `let`/`var` a function
+ * of that module assigns, or an in-memory object a function of that module (or, for an import,
+ * `written` of the importer) changes; undefined for anything a fresh import gives every worker
+ * alike (a `let` assigned only by top-level code, code, a library's handle).
+ */
+function changedBy(other: Ctx, there: Binding, written?: { by: string; loc: string }): string | undefined {
   if (there.kind === "let" || there.kind === "var") {
     // Assigned by top-level code only, it is the same in every worker's import.
     const v = there.violations.find((w) => other.tree.findParent(w, (p) => isFunction(p)) !== undefined);
     if (!v) return undefined;
     const by = functionLabel(other, other.tree.findParent(v, (p) => isFunction(p))!);
-    return `${from}, a \`${there.kind}\` there that ${by} assigns at ${locOf(other, v)}`;
+    return `a \`${there.kind}\` there that ${by} assigns at ${locOf(other, v)}`;
   }
   if (stateKind(other, there) !== "object") return undefined;
-  const w = objectsWrittenByFunctions(other).get(there) ?? importsWrittenByFunctions(ctx).get(b);
-  if (!w) return undefined;
-  return `${from}, an object there that ${w.by} changes at ${w.loc}`;
+  const w = objectsWrittenByFunctions(other).get(there) ?? written;
+  return w ? `an object there that ${w.by} changes at ${w.loc}` : undefined;
+}
+
+/**
+ * SA302 one import deep: `ref` names a binding imported from another module of the program
+ * (followed one module deep, ES module imports) that is state there and changed on the calling
+ * side. A worker imports that module afresh and reads its own, unchanged copy (fixtures
+ * diagnostics/sa302-imported-let, sa302-imported-object, sa302-imported-written-here).
+ */
+function importedState(ctx: Ctx, target: ImportTarget, b: Binding): string | undefined {
+  const how = changedBy(target.other, target.there, importsWrittenByFunctions(ctx).get(b));
+  return how === undefined ? undefined : `${target.from}, ${how}`;
+}
+
+const importedFunctionMemo = new WeakMap<t.Function, string | null>();
+
+/**
+ * SA302 through an imported function (its module's functions followed within that module): the
+ * state of its module it uses that a function there changes — its own writes included, which
+ * stay in the worker's copy. Fixture diagnostics/sa302-imported-function.
+ */
+function importedFunctionState(target: ImportTarget): string | undefined {
+  const { other } = target;
+  const start = functionOfBinding(target.there);
+  if (!start) return undefined;
+  const hit = importedFunctionMemo.get(start);
+  if (hit !== undefined) return hit === null ? undefined : `${target.from}, which uses ${hit}`;
+  const top = other.scopes.program;
+  const found: string[] = [];
+  const seen = new Set<t.Function>([start]);
+  const queue: t.Function[] = [start];
+  for (let i = 0; i < queue.length && found.length === 0; i++) {
+    const body = queue[i]!.body as Node;
+    other.tree.walk(body, (n) => {
+      if (found.length || n.type !== "Identifier" || !isReference(n, other.tree)) return undefined;
+      const b = other.scopes.binding(n, n.name);
+      if (!b || b.scope !== top) return undefined;
+      const how = changedBy(other, b);
+      if (how !== undefined) found.push(`\`${n.name}\`, ${how}`);
+      const next = stateKind(other, b) === "code" ? functionOfBinding(b) : undefined;
+      if (next && !seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+      return undefined;
+    });
+  }
+  importedFunctionMemo.set(start, found[0] ?? null);
+  return found.length ? `${target.from}, which uses ${found[0]}` : undefined;
 }
 
 export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
@@ -416,7 +480,8 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
         if (!b || b.scope !== top) return undefined;
         const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
-        const imported = b.kind === "module" ? importedState(ctx, n, b) : undefined;
+        const target = b.kind === "module" ? importTarget(ctx, n, b) : undefined;
+        const imported = target && (importedState(ctx, target, b) ?? importedFunctionState(target));
         if (imported) readChanged.set(n.name, `${imported}${through(via)}`);
         const w = kind === "object" ? changed.get(b) : undefined;
         if (w)
