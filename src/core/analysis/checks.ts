@@ -468,6 +468,17 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
   const changed = objectsWrittenByFunctions(ctx);
   /** Objects read here and changed elsewhere, by name (dropped when this function changes them). */
   const readChanged = new Map<string, string>();
+  /** What an import is, once per binding (its module is resolved and stat'ed once a function). */
+  const importMemo = new Map<Binding, string | undefined>();
+  const importedOnce = (n: t.Identifier, b: Binding): string | undefined => {
+    // `ns.a` and `ns.b` are different bindings of one namespace import.
+    const ns = b.node.type === "ImportNamespaceSpecifier";
+    if (!ns && importMemo.has(b)) return importMemo.get(b);
+    const target = importTarget(ctx, n, b);
+    const out = target && (importedState(ctx, target, b) ?? importedFunctionState(target));
+    if (!ns) importMemo.set(b, out);
+    return out;
+  };
   const seen = new Set<t.Function>([fn.fn]);
   const through = (via: string | undefined) => (via ? ` through \`${via}()\`` : "");
   const visit = (f: t.Function, via: string | undefined): void => {
@@ -480,8 +491,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
         if (!b || b.scope !== top) return undefined;
         const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
-        const target = b.kind === "module" ? importTarget(ctx, n, b) : undefined;
-        const imported = target && (importedState(ctx, target, b) ?? importedFunctionState(target));
+        const imported = b.kind === "module" ? importedOnce(n, b) : undefined;
         if (imported) readChanged.set(n.name, `${imported}${through(via)}`);
         const w = kind === "object" ? changed.get(b) : undefined;
         if (w)
