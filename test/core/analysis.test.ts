@@ -277,6 +277,30 @@ describe("SA302: state of an imported module (one import deep)", () => {
       "`mark` imported from `./store.js`, which uses `table`, an object there that `mark()` changes at store.js:10:27 through `use()`",
     ]);
   });
+  it("CommonJS: a module required whole, destructured, or one member of it", () => {
+    const lib = {
+      "lib.cjs":
+        "const cache = new Map();\nfunction remember(k, v) { cache.set(k, v); }\nfunction recall(k) { return cache.get(k); }\nmodule.exports = { cache, remember, recall };\n",
+    };
+    const cjs = (src: string) =>
+      analyseSource(
+        `${src}\n// @smartasync\nfunction f(k) {\n  return use(k);\n}\nmodule.exports = { f };\n`,
+        lib,
+        "input.cjs",
+      )
+        .report?.diagnostics.filter((d) => d.code === "SA302")
+        .map((d) => d.message.replace(/^.*mutable state \((.*)\)\. Each.*$/, "$1"));
+    const changed = "an object there that `remember()` changes at lib.cjs:2:27 through `use()`";
+    expect(cjs('const lib = require("./lib.cjs");\nfunction use(k) { return lib.cache.get(k); }')).toEqual([
+      `\`lib.cache\` imported from \`./lib.cjs\`, ${changed}`,
+    ]);
+    expect(cjs('const { cache } = require("./lib.cjs");\nfunction use(k) { return cache.get(k); }')).toEqual([
+      `\`cache\` imported from \`./lib.cjs\`, ${changed}`,
+    ]);
+    expect(cjs('const recall = require("./lib.cjs").recall;\nfunction use(k) { return recall(k); }')).toEqual(
+      [`\`recall\` imported from \`./lib.cjs\`, which uses \`cache\`, ${changed}`],
+    );
+  });
   it("not state: a let assigned by top-level code only, an object no function changes, a function reading it", () => {
     expect(
       state(

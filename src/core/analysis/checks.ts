@@ -4,7 +4,7 @@ import { MSG } from "../messages.js";
 import { type CallEdit, type Index, resolveCallee } from "./calls.js";
 import { at as atPos, type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { ownExportNames } from "./export-names.js";
-import { specifierNames } from "./exports.js";
+import { exportedNames, indexExports, specifierNames } from "./exports.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -333,7 +333,66 @@ function exportedLocal(program: t.Program, name: string): string | undefined {
     if (name === "default" && s.type === "ExportDefaultDeclaration" && s.declaration.type === "Identifier")
       return s.declaration.name;
   }
+  // CommonJS: `module.exports = { cache }`, `exports.cache = cache`.
+  for (const [local, use] of indexExports(program)) if (exportedNames(use).includes(name)) return local;
   return undefined;
+}
+
+/** The `require("…")` a module-level binding is taken from, and the member it names, if any. */
+function requiredFrom(
+  ctx: Ctx,
+  ref: t.Identifier,
+  b: Binding,
+): { source: string; name: string; shown: string } | undefined {
+  const d = b.node;
+  if (d.type !== "VariableDeclarator" || !d.init) return undefined;
+  let init = stripped(d.init);
+  let member: string | undefined;
+  if (init.type === "MemberExpression") {
+    // `const cache = require("./state").cache`
+    member = memberName(init);
+    init = stripped(init.object);
+  }
+  if (
+    init.type !== "CallExpression" ||
+    init.callee.type !== "Identifier" ||
+    init.callee.name !== "require" ||
+    init.arguments[0]?.type !== "StringLiteral"
+  )
+    return undefined;
+  const source = init.arguments[0].value;
+  if (member !== undefined)
+    return d.id.type === "Identifier" ? { source, name: member, shown: ref.name } : undefined;
+  if (d.id.type === "ObjectPattern") {
+    // `const { cache } = require("./state")`
+    for (const p of d.id.properties) {
+      if (p.type !== "ObjectProperty" || p.value.type !== "Identifier" || p.value.name !== ref.name) continue;
+      const key = keyName(p as { key: Node; computed?: boolean });
+      return key === undefined ? undefined : { source, name: key, shown: ref.name };
+    }
+    return undefined;
+  }
+  if (d.id.type !== "Identifier") return undefined;
+  // `const state = require("./state")`: `state.cache` names the binding.
+  const parent = ctx.tree.parent(ref);
+  if (parent?.type === "MemberExpression" && parent.object === ref) {
+    const name = memberName(parent);
+    return name === undefined ? undefined : { source, name, shown: `${ref.name}.${name}` };
+  }
+  return undefined;
+}
+
+/** An ES module import, or a module-level `const` taken from `require("…")`. */
+function isImportBinding(ctx: Ctx, b: Binding): boolean {
+  if (b.kind === "module") return true;
+  const d = b.node;
+  return (
+    b.kind === "const" &&
+    b.scope === ctx.scopes.program &&
+    d.type === "VariableDeclarator" &&
+    d.init != null &&
+    isRequire(d.init)
+  );
 }
 
 /** Imports of this module that a function of this module changes, each with the first such write. */
@@ -346,7 +405,7 @@ function importsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: st
   forEachWrite(ctx, ctx.program as Node, ({ node, target }) => {
     const r = rootOf(target);
     const b = r === undefined ? undefined : ctx.scopes.binding(r.id, r.id.name);
-    if (b?.kind !== "module" || out.has(b)) return;
+    if (b === undefined || !isImportBinding(ctx, b) || out.has(b)) return;
     const inside = ctx.tree.findParent(node, (p) => isFunction(p));
     if (inside !== undefined) out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node) });
   });
@@ -370,9 +429,15 @@ interface ImportTarget {
 }
 
 function importTarget(ctx: Ctx, ref: t.Identifier, b: Binding): ImportTarget | undefined {
+  if (!ctx.filename) return undefined;
+  if (b.kind !== "module") {
+    const r = requiredFrom(ctx, ref, b);
+    if (!r) return undefined;
+    return targetIn(ctx, r.source, r.name, r.shown);
+  }
   const spec = b.node;
   const decl = ctx.tree.parent(spec);
-  if (!ctx.filename || decl?.type !== "ImportDeclaration" || decl.importKind === "type") return undefined;
+  if (decl?.type !== "ImportDeclaration" || decl.importKind === "type") return undefined;
   let name: string | undefined;
   let shown = ref.name;
   if (spec.type === "ImportSpecifier") {
@@ -386,13 +451,17 @@ function importTarget(ctx: Ctx, ref: t.Identifier, b: Binding): ImportTarget | u
     if (name !== undefined) shown = `${ref.name}.${name}`;
   }
   if (name === undefined) return undefined;
-  const path = fileOf(decl.source.value, ctx.filename, ctx.options.runtime);
+  return targetIn(ctx, decl.source.value, name, shown);
+}
+
+function targetIn(ctx: Ctx, source: string, name: string, shown: string): ImportTarget | undefined {
+  const path = fileOf(source, ctx.filename!, ctx.options.runtime);
   const other = path === undefined ? undefined : importedCtx(ctx, path);
   if (!other) return undefined;
   const local = exportedLocal(other.program, name);
   const there = local === undefined ? undefined : other.scopes.program.bindings.get(local);
   if (!there) return undefined;
-  return { other, there, from: `\`${shown}\` imported from \`${decl.source.value}\`` };
+  return { other, there, from: `\`${shown}\` imported from \`${source}\`` };
 }
 
 /**
@@ -471,8 +540,10 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
   /** What an import is, once per binding (its module is resolved and stat'ed once a function). */
   const importMemo = new Map<Binding, string | undefined>();
   const importedOnce = (n: t.Identifier, b: Binding): string | undefined => {
-    // `ns.a` and `ns.b` are different bindings of one namespace import.
-    const ns = b.node.type === "ImportNamespaceSpecifier";
+    // `ns.a` and `ns.b` (or `state.a` of `const state = require(…)`) are different bindings.
+    const ns =
+      b.node.type === "ImportNamespaceSpecifier" ||
+      (b.node.type === "VariableDeclarator" && b.node.id.type === "Identifier");
     if (!ns && importMemo.has(b)) return importMemo.get(b);
     const target = importTarget(ctx, n, b);
     const out = target && (importedState(ctx, target, b) ?? importedFunctionState(target));
@@ -491,7 +562,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
         if (!b || b.scope !== top) return undefined;
         const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
-        const imported = b.kind === "module" ? importedOnce(n, b) : undefined;
+        const imported = isImportBinding(ctx, b) ? importedOnce(n, b) : undefined;
         if (imported) readChanged.set(n.name, `${imported}${through(via)}`);
         const w = kind === "object" ? changed.get(b) : undefined;
         if (w)
