@@ -10,8 +10,10 @@
  * and runs that module and its imports, never the program's entry.
  *
  * Done where the main output's directory is known before the build: `bundle` with `outfile`, or
- * with `outdir`, one entry point, no `splitting` and entry names without a directory. Elsewhere
- * the module stays in the entry's output file (SA310 when the entry is unguarded).
+ * with `outdir` when every output file lands in it (one entry point without `splitting`, or
+ * several entry points and `splitting` with entries of one directory and entry and chunk names
+ * without a directory: see `flat`). Elsewhere the module stays in the entry's output file (SA310
+ * when the entry is unguarded).
  */
 import { createHash } from "node:crypto";
 import { basename, dirname, extname, relative, resolve } from "node:path";
@@ -84,9 +86,31 @@ export function layout(o: BuildOptions, root: string, esm: boolean): WorkerFiles
     (typeof out === "object" && out !== null && /[\\/]/.test(out.out)) ||
     (!Array.isArray(entries) && typeof out === "string" && /[\\/]/.test(out)) ||
     /[\\/]/.test(o.entryNames ?? "");
-  if (o.outdir && !o.splitting && count === 1 && !nested && !o.stdin)
+  if (o.outdir && !nested && !o.stdin && (count === 1 ? !o.splitting : flat(o, entries, root)))
     return new WorkerFiles(resolve(root, o.outdir), o.outExtension?.[".js"] ?? ".js", esm, root);
-  return " (esbuild: smartasync gives worker modules output files of their own only for a bundle with outfile, or with outdir and one entry point without splitting)";
+  return " (esbuild: smartasync gives worker modules output files of their own only for a bundle with outfile, or with outdir when every output file lands in it: entry points of one directory, entry and chunk names without a directory)";
+}
+
+/**
+ * Whether every output file of a build with several entry points (or `splitting`) lands in
+ * `outdir` itself, where the worker files go: a module's code may be in any of them (an entry's
+ * file or a shared chunk), and its worker file's URL is written relative to the file it is in.
+ * The default entry names are `[dir]/[name]`, `[dir]` being the entry's directory under `outbase`
+ * (by default the entries' nearest common directory): flat when all entries share one directory.
+ */
+function flat(o: BuildOptions, entries: BuildOptions["entryPoints"], root: string): boolean {
+  if (/[\\/]/.test(o.chunkNames ?? "")) return false;
+  // Entry names without `[dir]` (and without a directory, see `nested`) put every entry in outdir.
+  if (o.entryNames !== undefined && !o.entryNames.includes("[dir]")) return true;
+  const ins: string[] = Array.isArray(entries)
+    ? entries.map((e) => (typeof e === "string" ? e : e.in))
+    : entries
+      ? Object.values(entries)
+      : [];
+  if (ins.length === 0 || ins.some((e) => /[*?]/.test(e))) return false;
+  const dirs = new Set(ins.map((e) => dirname(resolve(root, e))));
+  if (dirs.size !== 1) return false;
+  return o.outbase === undefined || resolve(root, o.outbase) === [...dirs][0];
 }
 
 /** The module URL in the calls and registrations the engines generate. */

@@ -696,21 +696,49 @@ export function sum(n) {
       expect.stringContaining("and the entry src/main.js (the plugin's workerChunks is false)."),
     ]);
     expect(outputs(join(dir, "dist-off"))).toEqual(["main.js"]);
-    // esbuild: worker files go beside the one output file; with several, where is not known.
+    // esbuild: worker files go beside the output files when all of them land in outdir (several
+    // entry points of one directory, with or without splitting); where else, is not known.
+    for (const splitting of [false, true]) {
+      const out = splitting ? "dist-split" : "dist-esbuild";
+      const e = await esbuild.build({
+        absWorkingDir: dir,
+        entryPoints: ["src/main.js", "src/lib.js"],
+        bundle: true,
+        splitting,
+        platform: "node",
+        format: "esm",
+        outdir: out,
+        plugins: [esbuildPlugin({ smartasync: { root: dir } })],
+        logLevel: "silent",
+      });
+      expect(e.warnings).toEqual([]);
+      const files = outputs(join(dir, out));
+      expect(files).toContainEqual(expect.stringMatching(/^lib-[0-9a-f]{8}\.js$/));
+      if (splitting) expect(files).toContainEqual(expect.stringMatching(/^chunk-[0-9A-Z]{8}\.js$/));
+      // The unguarded entry runs once: the worker imports the worker file, not main.js.
+      const r = await run([`${out}/main.js`], dir);
+      expect(`${out}: ${r.stdout}${r.stderr}`).toBe(`${out}: 42\n`);
+    }
+    mkdirSync(join(dir, "src/tools"), { recursive: true });
+    writeFileSync(
+      join(dir, "src/tools/tool.js"),
+      `import { slow } from "../lib.js";\nconsole.log(slow(1));\n`,
+    );
     const e = await esbuild.build({
       absWorkingDir: dir,
-      entryPoints: ["src/main.js", "src/lib.js"],
+      entryPoints: ["src/main.js", "src/tools/tool.js"],
       bundle: true,
       platform: "node",
       format: "esm",
-      outdir: "dist-esbuild",
+      outdir: "dist-nested",
       plugins: [esbuildPlugin({ smartasync: { root: dir } })],
       logLevel: "silent",
     });
     expect(e.warnings.map((w) => w.text)).toEqual([
       expect.stringContaining(
-        "SA310: dist-esbuild/main.js holds slow (src/lib.js:9:1), which runs in workers, and the entry src/main.js (esbuild: smartasync gives worker modules output files of their own only for a bundle with outfile, or with outdir and one entry point without splitting).",
+        "SA310: dist-nested/main.js holds slow (src/lib.js:9:1), which runs in workers, and the entry src/main.js (esbuild: smartasync gives worker modules output files of their own only for a bundle with outfile, or with outdir when every output file lands in it: entry points of one directory, entry and chunk names without a directory).",
       ),
+      expect.stringContaining("SA310: dist-nested/tools/tool.js holds slow"),
     ]);
   });
 
