@@ -312,7 +312,7 @@ function functionLabel(ctx: Ctx, fn: Node): string {
   return "a function";
 }
 
-/** The local name a module exports as `name` (ES module syntax), if any. */
+/** The local name a module exports as `name` (ES module or CommonJS syntax), if any. */
 function exportedLocal(program: t.Program, name: string): string | undefined {
   for (const s of program.body) {
     if (s.type === "ExportNamedDeclaration" && !s.source) {
@@ -413,13 +413,6 @@ function importsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: st
   return out;
 }
 
-/**
- * SA302 one import deep: `ref` names a binding imported from another module of the program
- * (followed one module deep, ES module imports) that is state there and changed on the calling
- * side — a `let`/`var` a function of that module assigns, or an object of that module's memory
- * that a function of that module or of this one changes. A worker imports that module afresh and
- * reads its own, unchanged copy (fixtures diagnostics/sa302-imported-let, sa302-imported-object).
- */
 /** What an imported binding is in its module: that module's context and its binding there. */
 interface ImportTarget {
   other: Ctx;
@@ -484,10 +477,10 @@ function changedBy(other: Ctx, there: Binding, written?: { by: string; loc: stri
 }
 
 /**
- * SA302 one import deep: `ref` names a binding imported from another module of the program
- * (followed one module deep, ES module imports) that is state there and changed on the calling
- * side. A worker imports that module afresh and reads its own, unchanged copy (fixtures
- * diagnostics/sa302-imported-let, sa302-imported-object, sa302-imported-written-here).
+ * SA302 one import deep: a binding imported (or required) from another module of the program
+ * that is state there and changed on the calling side. A worker imports that module afresh and
+ * reads its own, unchanged copy (fixtures diagnostics/sa302-imported-let, sa302-imported-object,
+ * sa302-imported-written-here, sa302-required-object).
  */
 function importedState(ctx: Ctx, target: ImportTarget, b: Binding): string | undefined {
   const how = changedBy(target.other, target.there, importsWrittenByFunctions(ctx).get(b));
