@@ -2,8 +2,8 @@
 // `@babel/core` `transformFileSync` and written to <example>/build/, and the plugin's report
 // (`result.metadata.smartasync`) is written next to it as build/smartasync-report.json.
 // The CLI (`smartasync build`) will do the same; the examples do not depend on it.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -54,4 +54,50 @@ export async function buildExample(dir, files, { outDir = join(dir, "build"), pl
   if (smartasync)
     writeFileSync(join(outDir, "smartasync-report.json"), JSON.stringify(reports, null, 2) + "\n");
   return { outDir, reports };
+}
+
+/** Runs the smartasync CLI as a user would (`node dist/cli/bin.js …`) in `cwd`. */
+export function cli(args, cwd) {
+  ensureDist();
+  return execFileSync(process.execPath, [join(root, "dist/cli/bin.js"), ...args], {
+    cwd,
+    encoding: "utf8",
+    timeout: 60_000,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/**
+ * A library example (`examples/find-up`, `examples/config-loader`) built by each compiler and
+ * tested on its build: `smartasync check src --deny sync-worker` (the sync API stays inline),
+ * then `smartasync build src --out-dir build/<compiler>/src --compiler <compiler>`, the test
+ * folder copied beside it (its imports of ../src/ reach the build), and `node --test` on it.
+ * Returns the test runs' outputs; throws on the first failure.
+ */
+export function testLibrary(dir, { compilers = ["babel", "swc"], quiet = false } = {}) {
+  const say = (text) => quiet || process.stdout.write(text);
+  // The compiled code imports smartasync/runtime: the library depends on smartasync.
+  const modules = join(dir, "node_modules");
+  rmSync(join(modules, "smartasync"), { recursive: true, force: true });
+  mkdirSync(modules, { recursive: true });
+  symlinkSync(root, join(modules, "smartasync"), "dir");
+  say(cli(["check", "src", "--deny", "sync-worker"], dir));
+  const outputs = {};
+  for (const compiler of compilers) {
+    const out = join(dir, "build", compiler);
+    rmSync(out, { recursive: true, force: true });
+    cli(["build", "src", "--out-dir", join(out, "src"), "--compiler", compiler], dir);
+    cpSync(join(dir, "test"), join(out, "test"), { recursive: true });
+    const r = spawnSync(process.execPath, ["--test", "--test-reporter=spec", join(out, "test")], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    });
+    if (r.error) throw r.error;
+    outputs[compiler] = `${r.stdout}${r.stderr}`;
+    say(`\n--- node --test on the ${compiler} build\n${outputs[compiler]}`);
+    if (r.status !== 0) throw new Error(`the tests failed on the ${compiler} build:\n${outputs[compiler]}`);
+  }
+  return outputs;
 }
