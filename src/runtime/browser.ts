@@ -43,7 +43,9 @@ export {
   OF,
   SMARTASYNC,
   type SmartAsyncMarker,
+  type SyncMethods,
   sleepSync,
+  syncMethods,
   via,
 } from "./portable.cjs";
 export type { SmartAsyncOptions } from "./settings.cjs";

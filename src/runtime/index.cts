@@ -40,7 +40,7 @@ import { type TypedForm, typedForm } from "./wrapper.cjs";
 
 // Markers, dispatch and canBlock need no Node (portable.cts, shared with the browser runtime);
 // they are exported with the other files' helpers at the end of this file.
-export type { MarkOptions, SmartAsyncMarker } from "./portable.cjs";
+export type { MarkOptions, SmartAsyncMarker, SyncMethods } from "./portable.cjs";
 
 // ---------------------------------------------------------------------------------------------
 // Thread facts
@@ -612,6 +612,7 @@ export const isSmartAsync = portable.isSmartAsync;
 export const callSync = portable.callSync;
 export const callAsync = portable.callAsync;
 export const via = portable.via;
+export const syncMethods = portable.syncMethods;
 export const canBlock = portable.canBlock;
 export const sleepSync = portable.sleepSync;
 export const allSync = inline.allSync;

@@ -15,6 +15,7 @@ export type {
   SmartAsync,
   SmartAsyncMarker,
   SmartAsyncOptions,
+  SyncMethods,
   TypedForm,
 } from "./index.cjs";
 
@@ -28,6 +29,7 @@ export const {
   callSync,
   callAsync,
   via,
+  syncMethods,
   canBlock,
   sleepSync,
   configure,

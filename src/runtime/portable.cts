@@ -136,6 +136,49 @@ export function via(
   return { [variant]: (...args: unknown[]) => callSync(obj, name, args, loc) };
 }
 
+/**
+ * The sync face of an object of methods, for a factory's sync twin
+ * (`export const createLoaderSync = (...a) => syncMethods(createLoader(...a))`): a new object with
+ * the same keys, where each annotated async method is its generated sync variant under the
+ * method's own name (`search` is `searchSync`), and the generated `searchSync` keys themselves are
+ * left out. Every method is bound to `obj`, so it behaves as `obj.searchSync(...)` would (its
+ * `this.load()` still reaches `obj`'s methods); other values are copied. Only own enumerable
+ * string keys are read, as by spread. One object per factory call, no cost per method call.
+ */
+export function syncMethods<T extends object>(obj: T): SyncMethods<T> {
+  if (obj === null || (typeof obj !== "object" && typeof obj !== "function"))
+    throw new TypeError(
+      `smartasync: syncMethods() expects an object of methods, got ${obj === null ? "null" : typeof obj}`,
+    );
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj)) {
+    const value = (obj as Obj)[key];
+    if (typeof value !== "function") {
+      out[key] = value;
+      continue;
+    }
+    // A generated sync variant (its OF names the method it was made from): it appears under
+    // that method's name instead.
+    const of = (value as unknown as Record<symbol, unknown>)[OF];
+    if (getMarker(of)?.sync === value) continue;
+    const m = getMarker(value);
+    const fn = m !== undefined && m.kind === "async" && m.sync !== undefined ? m.sync : value;
+    out[key] = fn.bind(obj);
+  }
+  return out as SyncMethods<T>;
+}
+
+/**
+ * The type of `syncMethods(obj)` as TypeScript can know it from the source: each method that
+ * returns a promise returns its value instead. (The source does not say which methods are
+ * annotated; an unannotated async method stays async at run time.)
+ */
+export type SyncMethods<T> = {
+  [K in keyof T as K extends `${string}` ? K : never]: T[K] extends (...args: infer A) => PromiseLike<infer R>
+    ? (...args: A) => R
+    : T[K];
+};
+
 // ---------------------------------------------------------------------------------------------
 // Whether this thread may block
 // ---------------------------------------------------------------------------------------------
