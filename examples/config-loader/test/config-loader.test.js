@@ -36,7 +36,7 @@ before(() => {
 after(() => rmSync(root, { recursive: true, force: true }));
 
 /** A tiny `key: value` format, for a custom loader. */
-const loadYamlish = (filepath, content) =>
+const loadYamlish = (_filepath, content) =>
   Object.fromEntries(
     content
       .trim()
