@@ -13,7 +13,17 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The generated sections, in page order. */
-export const SECTIONS = ["run", "goals", "chart", "runtime", "babel", "swc", "real-files", "server-load"];
+export const SECTIONS = [
+  "run",
+  "goals",
+  "chart",
+  "runtime",
+  "babel",
+  "swc",
+  "real-files",
+  "server-load",
+  "libraries",
+];
 
 // ——— numbers ———
 
@@ -427,6 +437,7 @@ function sectionRun(results) {
     ["SWC integration", results.swc, "npm run bench:swc", "bench/results/swc.json"],
     ["real files", results.realFiles, "node bench/real-files.mjs", "bench/results/real-files.json"],
     ["server under load", results.serverLoad, "node bench/server-load.mjs", "bench/results/server-load.json"],
+    ["library examples", results.libraries, "node bench/libraries.mjs", "bench/results/libraries.json"],
   ];
   for (const [name, r, fallback, file] of entries) {
     if (!r) continue;
@@ -910,6 +921,37 @@ function serverLoad(results) {
   ].join("\n");
 }
 
+// The library examples (bench/libraries.mjs): generated sync API ÷ the same API written by hand.
+const LIBRARY_GOAL = 1.05;
+
+function libraries(results) {
+  const l = results.libraries;
+  if (!l?.examples) return missing("node bench/libraries.mjs");
+  const m = machineOf(l);
+  const rows = [];
+  for (const [name, cases] of Object.entries(l.examples)) {
+    for (const c of cases)
+      rows.push([
+        code(`examples/${name}`),
+        code(c.name),
+        dur(c.generatedNs),
+        dur(c.handNs),
+        times(c.ratio),
+        `${times(c.q1)} – ${times(c.q3)}`,
+        c.ratio <= LIBRARY_GOAL ? "met" : "**not met**",
+      ]);
+  }
+  return [
+    `Command: ${code(l.command ?? "node bench/libraries.mjs")}, ${stamp(m.date)}; load average ${load(m.loadStart)} at the start, ${load(m.loadEnd)} at the end. Raw figures: ${code("bench/results/libraries.json")}.`,
+    "",
+    mdTable(
+      ["library", "call", "generated", "hand-written", "ratio", "quartiles", `≤ ${times(LIBRARY_GOAL)}`],
+      rows,
+      ["l", "l", "r", "r", "r", "r", "l"],
+    ),
+  ].join("\n");
+}
+
 const RENDER = {
   run: sectionRun,
   goals,
@@ -919,6 +961,7 @@ const RENDER = {
   swc: swcSection,
   "real-files": realFiles,
   "server-load": serverLoad,
+  libraries,
 };
 
 const BLOCK = /<!-- render:([\w-]+) -->[\s\S]*?<!-- \/render:\1 -->/g;
@@ -954,6 +997,7 @@ export function loadResults(dir = join(ROOT, "bench/results")) {
     swc: read("swc"),
     realFiles: read("real-files"),
     serverLoad: read("server-load"),
+    libraries: read("libraries"),
   };
 }
 

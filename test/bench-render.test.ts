@@ -290,6 +290,18 @@ const SAMPLE = {
       },
     ],
   },
+  libraries: {
+    machine,
+    command: "node bench/libraries.mjs",
+    examples: {
+      "find-up": [
+        { name: "findUpSync(name)", generatedNs: 131_000, handNs: 127_000, ratio: 1.031, q1: 0.98, q3: 1.09 },
+      ],
+      "config-loader": [
+        { name: "createLoaderSync()", generatedNs: 3100, handNs: 320, ratio: 9.4, q1: 8.1, q3: 10.2 },
+      ],
+    },
+  },
 };
 
 const sectionsTemplate = () =>
@@ -431,6 +443,15 @@ describe("render-performance", () => {
     const rendered = mod.renderMarkdown(SAMPLE, page);
     expect(strip(rendered)).toBe(strip(page));
     for (const name of mod.SECTIONS) expect(page).toContain(`<!-- render:${name} -->`);
+  });
+
+  it("renders each library example's ratio with its goal (≤ 1.05×) met or not", () => {
+    const md = mod.renderMarkdown(SAMPLE, sectionsTemplate());
+    const block = md.slice(md.indexOf("<!-- render:libraries -->"), md.indexOf("<!-- /render:libraries -->"));
+    const row = (call: string) => block.split("\n").find((l) => l.includes(`\`${call}\``)) ?? "";
+    expect(row("findUpSync(name)")).toMatch(/131 µs \| +127 µs \| +1\.03× \| +0\.98× – 1\.09× \| met/);
+    expect(row("createLoaderSync()")).toMatch(/9\.40× .*\*\*not met\*\*/);
+    expect(block).toContain("Command: `node bench/libraries.mjs`");
   });
 
   it("states each goal as met or not from the figures", () => {
