@@ -6,6 +6,8 @@ import {
   type OwnCheck,
   referenceOf,
   type Shape,
+  type ViaMarker,
+  viaMarker,
 } from "../core/analysis/calls.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
@@ -88,8 +90,22 @@ function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Impor
   if (call.type === "OptionalCallExpression") call.optional = false;
 }
 
+/** `f(a)` → `_sa.callVariant(f, "sync", [a], "file:line:col")` (the `mockable` option, core/calls.ts). */
+function toVariantCall(ctx: EmitCtx, call: CallNode, via: ViaMarker, imports: Imports): void {
+  const t = ctx.t;
+  const callee = call.callee as t.Expression;
+  call.callee = t.memberExpression(t.identifier(imports.runtime()), t.identifier("callVariant"));
+  call.arguments = [
+    callee,
+    t.stringLiteral(via.mode),
+    t.arrayExpression(call.arguments as (t.Expression | t.SpreadElement)[]),
+    t.stringLiteral(via.loc),
+  ];
+}
+
 export function applyEdit(ctx: EmitCtx, call: CallNode, edit: CallEdit, imports: Imports): void {
-  if (edit.shape.kind === "dispatch") toDispatch(ctx, call, edit.to, imports, edit.loc);
+  if (edit.via) toVariantCall(ctx, call, edit.via, imports);
+  else if (edit.shape.kind === "dispatch") toDispatch(ctx, call, edit.to, imports, edit.loc);
   else
     rename(
       ctx,
@@ -173,7 +189,11 @@ class SyncMapper {
               ? { check: r.shape.own, imports: this.imports }
               : undefined,
           );
-        else if (r.ext?.fact.kind === "async") rename(this.ctx, call, r.shape.kind, r.ext.variantRef());
+        else if (r.ext?.fact.kind === "async") {
+          const via = viaMarker(this.ctx.plan.ctx, orig!, r, "sync");
+          if (via) toVariantCall(this.ctx, call, via, this.imports);
+          else rename(this.ctx, call, r.shape.kind, r.ext.variantRef());
+        }
         if (fact.guard) return this.guardOf(node, fact.guard);
         return node;
       }

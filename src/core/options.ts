@@ -37,6 +37,12 @@ export interface Options {
    * inline with a run-time check, `"worker"` runs the variant on a worker thread instead.
    */
   unproven: Unproven;
+  /**
+   * Calls of imported smartasync functions find the variant through the callee's marker at run
+   * time (`callVariant`), so that a test runner's mock of the module (which has no marker, and
+   * may lack `fSync`) is called itself. `smartasync/jest` turns it on; off elsewhere.
+   */
+  mockable: boolean;
 }
 
 export const DEFAULT_OPTIONS: Options = {
@@ -48,6 +54,7 @@ export const DEFAULT_OPTIONS: Options = {
   runtime: "smartasync/runtime",
   root: undefined,
   unproven: "guard",
+  mockable: false,
 };
 
 const KEYS = Object.keys(DEFAULT_OPTIONS) as (keyof Options)[];
@@ -136,9 +143,10 @@ export function validateOptions(input: unknown): Options {
         out[key as "syncSuffix" | "asyncSuffix"] = value;
         break;
       case "strict":
+      case "mockable":
         if (typeof value !== "boolean")
-          throw new OptionsError(`\`strict\` must be true or false, got ${JSON.stringify(value)}`);
-        out.strict = value;
+          throw new OptionsError(`\`${key}\` must be true or false, got ${JSON.stringify(value)}`);
+        out[key as "strict" | "mockable"] = value;
         break;
       case "runtime":
         if (typeof value !== "string" || value === "")

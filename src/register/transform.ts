@@ -3,6 +3,8 @@
  * service of src/compile), loaded only when a file is not in the cache: a warm start never
  * loads the compiler.
  */
+import { dirname } from "node:path";
+import { loadProjectOptions } from "../compile/options.js";
 import { compileFileSync } from "../compile/swc.js";
 import type { CompileResult } from "../compile/types.js";
 import { requirePeer } from "../core/peers.js";
@@ -24,6 +26,10 @@ export function swcOptionsFor(
     filename: path,
     swcrc: false,
     configFile: false,
+    // Under Jest, calls of imported smartasync functions go through the callee's marker, so that
+    // `jest.mock` of their module is honoured (core/analysis/calls.ts, viaMarker); a project can
+    // still say `"mockable": false`.
+    ...(jest ? { smartasync: { mockable: loadProjectOptions(dirname(path)).given.mockable ?? true } } : {}),
     sourceMaps,
     isModule: format === "module" ? true : "unknown",
     jsc: {

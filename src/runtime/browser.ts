@@ -32,6 +32,7 @@ export {
   twinOptions,
 } from "./inline.cjs";
 export { later, settled } from "./later.cjs";
+export { callVariant } from "./mockable.cjs";
 export {
   callAsync,
   callSync,

@@ -32,6 +32,7 @@ import {
   type WorkerInit,
 } from "./internal.cjs";
 import * as deferred from "./later.cjs";
+import * as mockable from "./mockable.cjs";
 import * as portable from "./portable.cjs";
 import { resetCanBlock } from "./portable.cjs";
 import { type Config, DEFAULT_CONFIG, nextConfig, type SmartAsyncOptions } from "./settings.cjs";
@@ -613,6 +614,7 @@ export const callSync = portable.callSync;
 export const callAsync = portable.callAsync;
 export const via = portable.via;
 export const syncMethods = portable.syncMethods;
+export const callVariant = mockable.callVariant;
 export const canBlock = portable.canBlock;
 export const sleepSync = portable.sleepSync;
 export const allSync = inline.allSync;

@@ -30,6 +30,7 @@ export const {
   callAsync,
   via,
   syncMethods,
+  callVariant,
   canBlock,
   sleepSync,
   configure,

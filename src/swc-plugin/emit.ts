@@ -7,6 +7,8 @@ import {
   type OwnCheck,
   referenceOf,
   type Shape,
+  type ViaMarker,
+  viaMarker,
 } from "../core/analysis/calls.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
@@ -188,8 +190,27 @@ class Editor {
     this.ms.update(e(call) - 1, e(call), end);
   }
 
+  /** `f(a)` → `_sa.callVariant(f, "sync", [a], "file:line:col")` (the `mockable` option, core/calls.ts). */
+  variantCall(call: CallNode, via: ViaMarker): void {
+    this.ms.prependRight(s(call), `${this.imports.runtime()}.callVariant(`);
+    const open = argsOpen(this.code, call);
+    // From the type arguments (dropped: a value is passed now) or the `(`; the callee's text,
+    // parentheses included (`(0, f)(a)`), stays as it is.
+    const typeArgs = (call as { typeArguments?: Node | null }).typeArguments;
+    const from = typeArgs ? s(typeArgs) : open - 1;
+    const head = `, ${JSON.stringify(via.mode)}, [`;
+    const tail = `], ${JSON.stringify(via.loc)})`;
+    if (call.arguments.length === 0) {
+      this.ms.update(from, e(call), `${head}${tail}`);
+      return;
+    }
+    this.ms.update(from, open, head);
+    this.ms.update(e(call) - 1, e(call), tail);
+  }
+
   apply(call: CallNode, edit: CallEdit): void {
-    if (edit.shape.kind === "dispatch") this.dispatch(call, edit.to, edit.loc);
+    if (edit.via) this.variantCall(call, edit.via);
+    else if (edit.shape.kind === "dispatch") this.dispatch(call, edit.to, edit.loc);
     else
       this.rename(
         call,
@@ -257,7 +278,11 @@ class SyncCopy {
             r.fn.kind === "async" ? r.fn.variant : r.fn.name,
             r.shape.kind === "member" ? r.shape.own : undefined,
           );
-        else if (r.ext?.fact.kind === "async") this.ed.rename(call, r.shape.kind, r.ext.variantRef());
+        else if (r.ext?.fact.kind === "async") {
+          const via = viaMarker(this.plan.ctx, node, r, "sync");
+          if (via) this.ed.variantCall(call, via);
+          else this.ed.rename(call, r.shape.kind, r.ext.variantRef());
+        }
         if (fact.guard) this.guardOf(node, fact.guard);
         return;
       }

@@ -43,6 +43,7 @@ describe("the browser runtime", () => {
       "browser.ts",
       "inline.cts",
       "later.cts",
+      "mockable.cts",
       "portable.cts",
       "settings.cts",
       "wrapper.cts",

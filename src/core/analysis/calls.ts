@@ -72,6 +72,31 @@ export interface CallEdit {
    * runtime throws a located error there rather than hand sync code a promise.
    */
   loc?: string;
+  /** Under `mockable`: `_sa.callVariant(f, mode, [args], loc)` instead of renaming (see viaMarker). */
+  via?: ViaMarker;
+}
+
+/** `f(a)` → `_sa.callVariant(f, mode, [a], loc)`: the variant found through `f`'s marker at run time. */
+export interface ViaMarker {
+  mode: "sync" | "async";
+  loc: string;
+}
+
+/**
+ * Under the `mockable` option (smartasync/jest), a call of an IMPORTED smartasync function that
+ * would be renamed to its variant finds the variant through the callee's marker at run time
+ * instead: a test's mock of that module (`jest.mock`: no marker, and maybe no `fSync`) is then
+ * called itself. Only the plain shapes `f(…)` and `ns.f(…)`, not optional, not a tagged template;
+ * the others keep the rename. Local functions keep it too: a module mock cannot reach them.
+ */
+export function viaMarker(ctx: Ctx, call: Node, r: Resolved, mode: "sync" | "async"): ViaMarker | undefined {
+  if (!ctx.options.mockable || r.fn || !r.ext || r.explicit) return undefined;
+  if (r.shape.kind !== "ident" && r.shape.kind !== "member") return undefined;
+  if (call.type !== "CallExpression") return undefined;
+  const callee = peelCallee((call as t.CallExpression).callee as Node);
+  if (callee.type !== "Identifier" && !(callee.type === "MemberExpression" && !callee.computed))
+    return undefined;
+  return { mode, loc: locOf(ctx, call) };
 }
 
 export interface Resolved {
@@ -884,9 +909,14 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         break;
       case "sync":
       case "async": {
+        target = variantName!;
+        const via = viaMarker(ctx, call, r, d.target);
+        if (via) {
+          edits.set(call, { shape: r.shape, to: target, via });
+          break;
+        }
         const to = r.fn ? r.fn.variant : r.ext!.variantRef();
         checkCapture(ctx, index, call, r, to);
-        target = variantName!;
         const own = r.shape.kind === "member" && r.shape.own !== undefined && d.target === "sync";
         edits.set(call, own ? { shape: r.shape, to, loc } : { shape: r.shape, to });
         break;
