@@ -74,13 +74,14 @@ export function cli(args, cwd) {
  * folder copied beside it (its imports of ../src/ reach the build), and `node --test` on it.
  * Returns the test runs' outputs; throws on the first failure.
  */
-export function testLibrary(dir, { compilers = ["babel", "swc"], quiet = false } = {}) {
+export function testLibrary(dir, { compilers = ["babel", "swc"], quiet = false, packages = {} } = {}) {
   const say = (text) => quiet || process.stdout.write(text);
   // The compiled code imports smartasync/runtime: the library depends on smartasync.
   const modules = join(dir, "node_modules");
   rmSync(join(modules, "smartasync"), { recursive: true, force: true });
   mkdirSync(modules, { recursive: true });
   symlinkSync(root, join(modules, "smartasync"), "dir");
+  for (const [name, version] of Object.entries(packages)) installPackage(modules, name, version);
   say(cli(["check", "src", "--deny", "sync-worker"], dir));
   const outputs = {};
   for (const compiler of compilers) {
@@ -100,4 +101,35 @@ export function testLibrary(dir, { compilers = ["babel", "swc"], quiet = false }
     if (r.status !== 0) throw new Error(`the tests failed on the ${compiler} build:\n${outputs[compiler]}`);
   }
   return outputs;
+}
+
+/**
+ * A package the example uses and the repository does not (`p-map` for examples/find-up),
+ * installed by npm from the registry into `.tmp/example-packages/<name>@<version>` (once) and
+ * linked into the example's node_modules — never into the repository's own node_modules.
+ */
+function installPackage(modules, name, version) {
+  const link = join(modules, name);
+  if (existsSync(join(link, "package.json"))) return;
+  const prefix = join(root, ".tmp/example-packages", `${name}@${version}`);
+  if (!existsSync(join(prefix, "node_modules", name, "package.json"))) {
+    mkdirSync(prefix, { recursive: true });
+    execFileSync(
+      "npm",
+      [
+        "install",
+        `${name}@${version}`,
+        "--prefix",
+        prefix,
+        "--no-audit",
+        "--no-fund",
+        "--ignore-scripts",
+        "--no-package-lock",
+        "--no-save",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 },
+    );
+  }
+  rmSync(link, { recursive: true, force: true });
+  symlinkSync(join(prefix, "node_modules", name), link, "dir");
 }

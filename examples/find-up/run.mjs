@@ -6,7 +6,8 @@ import { root, testLibrary } from "../build.mjs";
 export const here = join(root, "examples/find-up");
 
 export function run(options) {
-  return testLibrary(here, options);
+  // locatePath uses p-map (its own dependency, installed beside the example).
+  return testLibrary(here, { packages: { "p-map": "7.1.1" }, ...options });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) run();

@@ -239,9 +239,26 @@ class SyncMapper {
         );
       }
       case "mapAll": {
+        const t = this.ctx.t;
+        if (fact.pMap) {
+          // `pMap(xs, cb, opts)` → `_sa.mapSync(xs, cbSync, opts, …, _p_map.pMapSkip)`: the
+          // callback (made sync with the function's body) runs element by element, in order.
+          const args = (node as CallNode).arguments as t.Expression[];
+          return runtimeCall(this.ctx, this.imports, "mapSync", [
+            args[0]!,
+            args[1]!,
+            args[2] ?? t.identifier("undefined"),
+            t.stringLiteral(this.fn.variant),
+            t.stringLiteral(fact.guard.loc),
+            t.stringLiteral(fact.guard.text),
+            t.memberExpression(
+              t.identifier(this.imports.namespace("p-map", "p_map")),
+              t.identifier("pMapSkip"),
+            ),
+          ]);
+        }
         // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(cbSync), …)`: the map runs the sync
         // callback element by element; each result is checked.
-        const t = this.ctx.t;
         return runtimeCall(this.ctx, this.imports, "allSync", [
           (node as CallNode).arguments[0] as t.Expression,
           t.stringLiteral(this.fn.variant),

@@ -38,7 +38,17 @@ export type AwaitFact =
    * of the function too, and the copy maps with a sync callback, one element after another;
    * `guard` checks each result (`xs.map` may not be the array method).
    */
-  | { kind: "mapAll"; variant: string; text: string; guard: GuardSite }
+  | {
+      kind: "mapAll";
+      variant: string;
+      text: string;
+      guard: GuardSite;
+      /**
+       * `await pMap(xs, async (x, i) => …, { concurrency })` (the p-map package): the copy calls
+       * `_sa.mapSync(xs, cbSync, options, …)`, element by element; `concurrency` is ignored.
+       */
+      pMap?: true;
+    }
   /** `Promise.all([...])` / `Promise.allSettled([...])` over an array literal. */
   | { kind: "combinator"; name: "all" | "allSettled"; elements: AwaitFact[] }
   /**
@@ -153,7 +163,12 @@ export function planSyncVariant(awaits: readonly LocatedAwait[], unproven: Unpro
     }
     // The report says when concurrent awaits became sequential calls.
     if (a.fact.kind === "combinator") notes.push(WHY.sequential(a.fact.name, a.loc));
-    if (a.fact.kind === "mapAll") notes.push(WHY.sequentialMap(a.fact.text, a.loc, a.fact.variant));
+    if (a.fact.kind === "mapAll")
+      notes.push(
+        a.fact.pMap
+          ? WHY.sequentialPMap(a.fact.text, a.loc, a.fact.variant)
+          : WHY.sequentialMap(a.fact.text, a.loc, a.fact.variant),
+      );
     // And which twins it found by name rather than in a table.
     for (const t of byNameTwins(a.fact)) notes.push(WHY.byName(t.module, t.name, a.text, a.loc));
     guardsOf(a.fact, guards);
@@ -202,6 +217,8 @@ export const WHY = {
       : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
   sequentialMap: (text: string, loc: string, variant: string) =>
     `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}): the first error in index order is thrown, where Promise.all rejects with the first to fail in time`,
+  sequentialPMap: (text: string, loc: string, variant: string) =>
+    `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}; \`concurrency\` is ignored): the first error in index order is thrown, where pMap rejects with the first to fail in time`,
   sequential: (name: string, loc: string) =>
     `runs the calls of Promise.${name}([...]) at ${loc} one after another (sequentially) in the sync variant`,
 } as const;

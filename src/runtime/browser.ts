@@ -25,6 +25,7 @@ export {
   allSync,
   expectValue,
   guard,
+  mapSync,
   rethrowGuard,
   settle,
   syncElements,

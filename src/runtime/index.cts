@@ -618,6 +618,7 @@ export const callVariant = mockable.callVariant;
 export const canBlock = portable.canBlock;
 export const sleepSync = portable.sleepSync;
 export const allSync = inline.allSync;
+export const mapSync = inline.mapSync;
 export const expectValue = inline.expectValue;
 export const guard = inline.guard;
 export const rethrowGuard = inline.rethrowGuard;

@@ -39,6 +39,7 @@ export const {
   offload,
   shutdown,
   allSync,
+  mapSync,
   expectValue,
   guard,
   rethrowGuard,

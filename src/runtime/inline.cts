@@ -100,6 +100,44 @@ export function allSync<T>(values: Iterable<T>, variant: string, loc: string, te
 }
 
 /**
+ * `await pMap(xs, async (x, i) => …, options)` (the p-map package) in a sync copy:
+ * `mapSync(xs, (x, i) => …, options, variant, loc, text, pMapSkip)`. As pMap does: each element
+ * of the iterable (a promise element is refused, located: pMap would await it), the callback
+ * called with the element and its index, the results in input order, `pMapSkip` results left
+ * out (`skip` is p-map's symbol; older versions have none). One element after another:
+ * `options.concurrency` only schedules, so it is ignored. An async iterable, which pMap also
+ * takes, cannot be read without waiting: refused, located.
+ */
+export function mapSync<T, R>(
+  input: Iterable<T>,
+  cb: (value: T, index: number) => R,
+  _options: unknown,
+  variant: string,
+  loc: string,
+  text: string,
+  skip: unknown,
+): R[] {
+  if (input === null || input === undefined || typeof (input as Iterable<T>)[Symbol.iterator] !== "function")
+    throw located(
+      `smartasync: ${variant} got ${input === null ? "null" : typeof input === "object" ? "an object that is not iterable (an async iterable?)" : typeof input} as the input of ${text.replace(/^each result of /, "")} at ${loc}: the sync variant reads a sync iterable (an array, a Set, …); an async iterable needs the async function.`,
+      "SMARTASYNC_GUARD",
+      loc,
+    );
+  const out: R[] = [];
+  let i = 0;
+  for (const x of input) {
+    const v = guard(
+      cb(guard(x, variant, loc, `an element of the input of ${text.replace(/^each result of /, "")}`), i++),
+      variant,
+      loc,
+      text,
+    );
+    if (typeof skip !== "symbol" || v !== skip) out.push(v);
+  }
+  return out;
+}
+
+/**
  * `for await (const x of xs)` in a sync copy, where the build saw an array (docs/semantics.md,
  * "Every form of `await`"): `for (const x of syncElements(xs, …))` takes the elements in order,
  * each guarded as the loop awaits it. An async iterable (a stream, an async generator) given

@@ -321,9 +321,23 @@ class SyncCopy {
         return;
       }
       case "mapAll": {
+        const call = node as CallNode;
+        if (fact.pMap) {
+          // `pMap(xs, cb, opts)` → `_sa.mapSync(xs, cbSync, opts, …, _p_map.pMapSkip)`: the
+          // callback (made sync by the walk) runs element by element, in order.
+          const args = call.arguments as Node[];
+          const skip = `${this.imports.namespace("p-map", "p_map")}.pMapSkip`;
+          const where = `${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.guard.loc)}, ${JSON.stringify(fact.guard.text)}, ${skip})`;
+          this.ed.ms.overwrite(s(call), s(args[0]!), `${rt()}.mapSync(`);
+          this.ed.ms.overwrite(
+            e(args.at(-1)!),
+            e(call),
+            `${args.length === 2 ? ", undefined" : ""}, ${where}`,
+          );
+          return;
+        }
         // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(cbSync), …)`: the map runs the sync
         // callback element by element; each result is checked.
-        const call = node as CallNode;
         const arg = call.arguments[0] as Node;
         this.ed.ms.overwrite(s(call), s(arg), `${rt()}.allSync(`);
         this.ed.ms.overwrite(

@@ -3,6 +3,7 @@
 import { stat } from "node:fs/promises";
 import { dirname, join, parse, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import pMap from "p-map";
 
 /** Returned by a matcher to end the walk without a result. */
 export const findUpStop = Symbol("findUpStop");
@@ -36,12 +37,13 @@ export async function pathExists(path) {
 
 /**
  * The first of `names` that exists in `cwd` with the given `type`, in the order of `names`.
- * Every name is checked at once (the sync variant checks them one after another).
+ * Up to `concurrency` names are checked at once (p-map); the sync variant checks them one after
+ * another, and ignores `concurrency`.
  * @smartasync
  */
-export async function locatePath(names, { cwd = process.cwd(), type = "file" } = {}) {
+export async function locatePath(names, { cwd = process.cwd(), type = "file", concurrency = 8 } = {}) {
   const dir = resolve(toPath(cwd));
-  const kinds = await Promise.all(names.map(async (name) => kindOf(join(dir, name))));
+  const kinds = await pMap(names, async (name) => kindOf(join(dir, name)), { concurrency });
   const i = kinds.indexOf(type);
   return i === -1 ? undefined : join(dir, names[i]);
 }

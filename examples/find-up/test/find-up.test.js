@@ -91,6 +91,12 @@ for (const [mode, api] of Object.entries(apis)) {
         join(root, "a/b"),
       );
       assert.equal(await api.locatePath(["x", "y"], { cwd: root }), undefined);
+      // `concurrency` schedules the async API's checks (p-map); the sync API takes and ignores it.
+      const names = ["a", "b", "package.json", "c"];
+      assert.equal(
+        await api.locatePath(names, { cwd: join(root, "a"), concurrency: 1 }),
+        join(root, "a/package.json"),
+      );
     });
 
     test("a matcher decides per directory, may stop the walk, may use pathExists", async () => {

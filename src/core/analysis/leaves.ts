@@ -192,6 +192,19 @@ function factOf(
       }
       if (prop === "race" || prop === "any") return { kind: "unmappable", why: WHY.combinator(prop) };
     }
+    const pMapped = returned ? undefined : pMapCallback(ctx, call);
+    if (pMapped) {
+      owner.mapCallbacks ??= new Set();
+      owner.mapCallbacks.add(pMapped);
+      const list = guardText(ctx, call.arguments[0] as Node);
+      return {
+        kind: "mapAll",
+        variant: owner.variant,
+        text: `pMap(${list}, async ...)`,
+        guard: { loc: locOf(ctx, node), text: `each result of pMap(${list}, ...)` },
+        pMap: true,
+      };
+    }
     const imported = importedCallee(ctx, callee, true);
     const twin =
       imported && isTwinModule(imported.module, ctx.options) ? findTwin(imported, ctx.options) : undefined;
@@ -258,7 +271,15 @@ function mapCallback(ctx: Ctx, args: Node[]): { cb: Node; write?: Node } | undef
   const callee = m.callee as Node;
   if (callee.type !== "MemberExpression" || callee.computed) return undefined;
   if (callee.property.type !== "Identifier" || callee.property.name !== "map") return undefined;
-  const cb = m.arguments[0] as Node;
+  return plainAsyncCallback(ctx, m.arguments[0] as Node);
+}
+
+/**
+ * An async callback written in place that can run one call after another in a sync copy: no
+ * `try`, `for await`, `await using` or computed method inside, and nothing changed that it did
+ * not create (writesOutside). `Promise.all(xs.map(cb))` and `pMap(xs, cb)` take the same.
+ */
+function plainAsyncCallback(ctx: Ctx, cb: Node): Node | undefined {
   if (cb.type !== "ArrowFunctionExpression" && cb.type !== "FunctionExpression") return undefined;
   if (!cb.async || cb.generator) return undefined;
   let plain = true;
@@ -277,6 +298,34 @@ function mapCallback(ctx: Ctx, args: Node[]): { cb: Node; write?: Node } | undef
   if (!plain) return undefined;
   const write = writeOutside(ctx, cb as t.Function);
   return write ? { cb, write } : { cb };
+}
+
+/**
+ * `await pMap(xs, async (x, i) => …, { concurrency })` of the `p-map` package (its default
+ * export, imported or required): the callback when the sync copy can run it element by element
+ * — written in place and plain (plainAsyncCallback), and options absent or an object literal that
+ * sets only `concurrency`, which changes the order things run in and nothing else. `stopOnError`
+ * and `signal` change what the call returns or when it ends: such a call is not mapped.
+ */
+function pMapCallback(ctx: Ctx, call: CallNode): Node | undefined {
+  const args = call.arguments as Node[];
+  if (call.type !== "CallExpression" || args.length < 2 || args.length > 3) return undefined;
+  if (args.some((a) => a.type === "SpreadElement")) return undefined;
+  const imported = importedCallee(ctx, call.callee as Node, true);
+  if (imported?.module !== "p-map") return undefined;
+  const { path } = imported;
+  if (!(path.length === 0 || (path.length === 1 && path[0] === "default"))) return undefined;
+  const options = args[2];
+  if (options !== undefined) {
+    if (options.type !== "ObjectExpression") return undefined;
+    for (const p of options.properties) {
+      if (p.type !== "ObjectProperty" || p.computed) return undefined;
+      const key =
+        p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : "";
+      if (key !== "concurrency") return undefined;
+    }
+  }
+  return plainAsyncCallback(ctx, args[1]!);
 }
 
 /**
