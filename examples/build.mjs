@@ -81,7 +81,7 @@ export function testLibrary(dir, { compilers = ["babel", "swc"], quiet = false, 
   rmSync(join(modules, "smartasync"), { recursive: true, force: true });
   mkdirSync(modules, { recursive: true });
   symlinkSync(root, join(modules, "smartasync"), "dir");
-  for (const [name, version] of Object.entries(packages)) installPackage(modules, name, version);
+  ensurePackages(dir, packages);
   say(cli(["check", "src", "--deny", "sync-worker"], dir));
   const outputs = {};
   for (const compiler of compilers) {
@@ -108,6 +108,12 @@ export function testLibrary(dir, { compilers = ["babel", "swc"], quiet = false, 
  * installed by npm from the registry into `.tmp/example-packages/<name>@<version>` (once) and
  * linked into the example's node_modules — never into the repository's own node_modules.
  */
+export function ensurePackages(dir, packages) {
+  const modules = join(dir, "node_modules");
+  mkdirSync(modules, { recursive: true });
+  for (const [name, version] of Object.entries(packages)) installPackage(modules, name, version);
+}
+
 function installPackage(modules, name, version) {
   const link = join(modules, name);
   if (existsSync(join(link, "package.json"))) return;

@@ -7,12 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { benchPair, buildForBench } from "../../bench-lib.mjs";
-import { root } from "../../build.mjs";
+import { ensurePackages, root } from "../../build.mjs";
+import { packages } from "../run.mjs";
 
 const here = join(root, "examples/find-up");
 const quick = process.argv.includes("--quick");
 
 export async function bench({ quick = false, quiet = false } = {}) {
+  ensurePackages(here, packages);
   const built = buildForBench(here);
   const gen = await import(pathToFileURL(join(built, "index.js")).href);
   const hand = await import(pathToFileURL(join(here, "bench/hand-written.js")).href);

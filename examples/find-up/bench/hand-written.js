@@ -49,6 +49,6 @@ export function findUpSync(name, { cwd = process.cwd(), stopAt, type = "file" } 
   }
 }
 
-export function findUpEachSync(names, options) {
+export function findUpEachSync(names, { concurrency, ...options } = {}) {
   return names.map((name) => findUpSync(name, options));
 }

@@ -37,13 +37,12 @@ export async function pathExists(path) {
 
 /**
  * The first of `names` that exists in `cwd` with the given `type`, in the order of `names`.
- * Up to `concurrency` names are checked at once (p-map); the sync variant checks them one after
- * another, and ignores `concurrency`.
+ * Every name is checked at once (the sync variant checks them one after another).
  * @smartasync
  */
-export async function locatePath(names, { cwd = process.cwd(), type = "file", concurrency = 8 } = {}) {
+export async function locatePath(names, { cwd = process.cwd(), type = "file" } = {}) {
   const dir = resolve(toPath(cwd));
-  const kinds = await pMap(names, async (name) => kindOf(join(dir, name)), { concurrency });
+  const kinds = await Promise.all(names.map(async (name) => kindOf(join(dir, name))));
   const i = kinds.indexOf(type);
   return i === -1 ? undefined : join(dir, names[i]);
 }
@@ -75,9 +74,11 @@ export async function findUp(name, { cwd = process.cwd(), stopAt, type = "file" 
 }
 
 /**
- * Several searches at once: the path found for each of `names` (undefined where none).
+ * Several searches at once: the path found for each of `names` (undefined where none), up to
+ * `concurrency` searches at a time (p-map). The sync variant searches one name after another and
+ * ignores `concurrency`.
  * @smartasync
  */
-export async function findUpEach(names, options) {
-  return await Promise.all(names.map(async (name) => findUp(name, options)));
+export async function findUpEach(names, { concurrency = 4, ...options } = {}) {
+  return await pMap(names, async (name) => findUp(name, options), { concurrency });
 }

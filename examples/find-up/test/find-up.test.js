@@ -91,12 +91,6 @@ for (const [mode, api] of Object.entries(apis)) {
         join(root, "a/b"),
       );
       assert.equal(await api.locatePath(["x", "y"], { cwd: root }), undefined);
-      // `concurrency` schedules the async API's checks (p-map); the sync API takes and ignores it.
-      const names = ["a", "b", "package.json", "c"];
-      assert.equal(
-        await api.locatePath(names, { cwd: join(root, "a"), concurrency: 1 }),
-        join(root, "a/package.json"),
-      );
     });
 
     test("a matcher decides per directory, may stop the walk, may use pathExists", async () => {
@@ -117,6 +111,13 @@ for (const [mode, api] of Object.entries(apis)) {
     test("searches several names at once", async () => {
       const found = await api.findUpEach(["package.json", "notes.txt", "nope"], { cwd: deep, stopAt: root });
       assert.deepEqual(found, [join(root, "a/package.json"), join(deep, "notes.txt"), undefined]);
+      // `concurrency` schedules the async API's searches (p-map); the sync API takes and ignores it.
+      const one = await api.findUpEach([".git", "package.json"], {
+        cwd: deep,
+        type: "directory",
+        concurrency: 1,
+      });
+      assert.deepEqual(one, [join(root, "a/.git"), undefined]);
     });
 
     test("pathExists: any type", async () => {
