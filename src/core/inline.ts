@@ -186,6 +186,8 @@ const AT = "\u0000at";
 /** Wording for the common unmappable cases, shared by both adapters so reports match. */
 export const WHY = {
   unknownCall: (text: string) => `awaits ${text}${AT}, which has no sync twin`,
+  pMapNotMapped: (text: string) =>
+    `awaits ${text}${AT}, which the sync variant runs element by element only with an async callback written in place that changes no outer state, and options that set only \`concurrency\` (\`stopOnError\` and \`signal\` change what pMap returns)`,
   /**
    * An imported function with no twin: the `twins` entry that would name one, and the module's
    * own sync-named export when it has one (twins by name being off for it).

@@ -1,6 +1,6 @@
 import type { types as t } from "@babel/core";
 import { type AwaitFact, type TwinCheck, WHY } from "../inline.js";
-import { findTwin, isTwinModule, type ResolvedTwin } from "../twins.js";
+import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
@@ -206,6 +206,8 @@ function factOf(
       };
     }
     const imported = importedCallee(ctx, callee, true);
+    if (!returned && isPMap(imported))
+      return { kind: "unmappable", why: WHY.pMapNotMapped(callText(ctx, call)) };
     const twin =
       imported && isTwinModule(imported.module, ctx.options) ? findTwin(imported, ctx.options) : undefined;
     if (twin) return twinFact(ctx, call, twin);
@@ -311,10 +313,7 @@ function pMapCallback(ctx: Ctx, call: CallNode): Node | undefined {
   const args = call.arguments as Node[];
   if (call.type !== "CallExpression" || args.length < 2 || args.length > 3) return undefined;
   if (args.some((a) => a.type === "SpreadElement")) return undefined;
-  const imported = importedCallee(ctx, call.callee as Node, true);
-  if (imported?.module !== "p-map") return undefined;
-  const { path } = imported;
-  if (!(path.length === 0 || (path.length === 1 && path[0] === "default"))) return undefined;
+  if (!isPMap(importedCallee(ctx, call.callee as Node, true))) return undefined;
   const options = args[2];
   if (options !== undefined) {
     if (options.type !== "ObjectExpression") return undefined;
@@ -326,6 +325,13 @@ function pMapCallback(ctx: Ctx, call: CallNode): Node | undefined {
     }
   }
   return plainAsyncCallback(ctx, args[1]!);
+}
+
+/** p-map's default export (`import pMap from "p-map"`, `require("p-map")`, `….default`). */
+function isPMap(imported: ImportedCallee | undefined): boolean {
+  if (imported?.module !== "p-map") return false;
+  const { path } = imported;
+  return path.length === 0 || (path.length === 1 && path[0] === "default");
 }
 
 /**
