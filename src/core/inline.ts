@@ -202,8 +202,8 @@ export const WHY = {
   combinator: (name: string) => `awaits Promise.${name}(...)${AT}, which has no sync equivalent`,
   combinatorArg: (name: string) =>
     `awaits Promise.${name}(...)${AT} of something other than an array literal`,
-  mapWritesOutside: (write: string, loc: string) =>
-    `awaits Promise.all(...)${AT} of callbacks that change state they did not create (${write} at ${loc}): run one after another, as the sync variant would, they could compute another value`,
+  mapWritesOutside: (write: string, loc: string, combinator = "Promise.all") =>
+    `awaits ${combinator}(...)${AT} of callbacks that change state they did not create (${write} at ${loc}): run one after another, as the sync variant would, they could compute another value`,
   forAwait: () => `uses \`for await\`${AT}`,
   promiseLocal: (name: string) => `awaits \`${name}\`${AT}, which may hold a promise`,
   other: (text: string) => `awaits ${text}${AT}, which may be a promise`,

@@ -192,7 +192,13 @@ function factOf(
       }
       if (prop === "race" || prop === "any") return { kind: "unmappable", why: WHY.combinator(prop) };
     }
-    const pMapped = returned ? undefined : pMapCallback(ctx, call);
+    const pMappedCb = returned ? undefined : pMapCallback(ctx, call);
+    if (pMappedCb?.write)
+      return {
+        kind: "unmappable",
+        why: WHY.mapWritesOutside(guardText(ctx, pMappedCb.write), locOf(ctx, pMappedCb.write), "pMap"),
+      };
+    const pMapped = pMappedCb?.cb;
     if (pMapped) {
       owner.mapCallbacks ??= new Set();
       owner.mapCallbacks.add(pMapped);
@@ -281,7 +287,7 @@ function mapCallback(ctx: Ctx, args: Node[]): { cb: Node; write?: Node } | undef
  * `try`, `for await`, `await using` or computed method inside, and nothing changed that it did
  * not create (writesOutside). `Promise.all(xs.map(cb))` and `pMap(xs, cb)` take the same.
  */
-function plainAsyncCallback(ctx: Ctx, cb: Node): Node | undefined {
+function plainAsyncCallback(ctx: Ctx, cb: Node): { cb: Node; write?: Node } | undefined {
   if (cb.type !== "ArrowFunctionExpression" && cb.type !== "FunctionExpression") return undefined;
   if (!cb.async || cb.generator) return undefined;
   let plain = true;
@@ -309,7 +315,7 @@ function plainAsyncCallback(ctx: Ctx, cb: Node): Node | undefined {
  * sets only `concurrency`, which changes the order things run in and nothing else. `stopOnError`
  * and `signal` change what the call returns or when it ends: such a call is not mapped.
  */
-function pMapCallback(ctx: Ctx, call: CallNode): Node | undefined {
+function pMapCallback(ctx: Ctx, call: CallNode): { cb: Node; write?: Node } | undefined {
   const args = call.arguments as Node[];
   if (call.type !== "CallExpression" || args.length < 2 || args.length > 3) return undefined;
   if (args.some((a) => a.type === "SpreadElement")) return undefined;
