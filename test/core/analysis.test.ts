@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseSync, type types as t } from "@babel/core";
 import { describe, expect, it } from "vitest";
+import { resolveFileOptions } from "../../src/compile/options.js";
 import { analyse, type ParsedFile } from "../../src/core/analysis/analyse.js";
 import { ModuleGraph } from "../../src/core/analysis/module-graph.js";
 import { validateOptions } from "../../src/core/options.js";
@@ -50,6 +51,8 @@ describe("core analysis over Babel's AST", () => {
         (src, path) => babelParse(src, path, "unambiguous"),
         options,
         () => c.dir,
+        // As every host does: an imported file under its own project's options.
+        (file) => resolveFileOptions(file, c.options, "options.json"),
       );
       const sourceType = /\.c[jt]s$/.test(c.input) ? "script" : "module";
       let report: unknown;
