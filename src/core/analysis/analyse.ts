@@ -30,6 +30,7 @@ import {
 import { statementForms } from "./forms.js";
 import { addKinds } from "./held.js";
 import { ImportedFns } from "./imported.js";
+import { closingFor, exactOnClosed } from "./lazy.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
@@ -94,8 +95,54 @@ export function moduleKind(ctx: Ctx, cjsTransform: boolean): ModuleKind {
   return { cjsInput, cjsOutput: cjsInput || cjsTransform };
 }
 
-/** The whole analysis of one file: collect, decide, plan (DESIGN §2–§4); no edits. */
+let lazyTrees = true;
+
+/**
+ * Whether the analysis may leave functions that mention nothing smartasync closed (lazy.ts); on
+ * by default. Off, every file is analysed on its whole tree: test/lazy-analysis.test.ts compares
+ * the two on the fixtures and on real files.
+ */
+export function setLazyAnalysis(on: boolean): void {
+  lazyTrees = on;
+}
+
+/**
+ * Files whose analysis left functions closed, and files analysed again on the whole tree (with
+ * the last reason): for the tests and benches.
+ */
+export const lazyStats = { lazy: 0, again: 0, lastWhy: undefined as string | undefined };
+
+/**
+ * The whole analysis of one file: collect, decide, plan (DESIGN §2–§4); no edits. The tree may
+ * leave closed the functions that mention nothing smartasync (lazy.ts); the result is always the
+ * one of the whole tree: where the analysis used something a closed function could hold, or
+ * failed, it is done again on the whole tree.
+ */
 export function analyse(input: AnalysisInput): Analysis {
+  if (!lazyTrees) return analyseOnce(input, false).analysis;
+  let first: ReturnType<typeof analyseOnce>;
+  try {
+    first = analyseOnce(input, true);
+  } catch {
+    // Whatever failed, the whole tree says it (or succeeds).
+    lazyStats.again++;
+    lazyStats.lastWhy = "an error on the partial tree";
+    return analyseOnce(input, false).analysis;
+  }
+  const why = first.check?.();
+  if (why === undefined) {
+    if (first.partial?.()) lazyStats.lazy++;
+    return first.analysis;
+  }
+  lazyStats.again++;
+  lazyStats.lastWhy = why;
+  return analyseOnce(input, false).analysis;
+}
+
+function analyseOnce(
+  input: AnalysisInput,
+  lazy: boolean,
+): { analysis: Analysis; check?: () => string | undefined; partial?: () => boolean } {
   const { code, options, graph } = input;
   const report = emptyReport(input.fileName);
   const ctx = createCtx({
@@ -112,6 +159,8 @@ export function analyse(input: AnalysisInput): Analysis {
   const names = new Names(ctx);
   const imported = new ImportedFns(ctx, names);
   ctx.imported = imported;
+  const closing = lazy ? closingFor(ctx, imported) : undefined;
+  ctx.closing = closing;
   if (mayContainMisspelling(code)) {
     for (const c of ctx.comments) {
       const word = misspelledTag(c.value, c.type === "CommentBlock");
@@ -125,7 +174,7 @@ export function analyse(input: AnalysisInput): Analysis {
   if (!annotated && !(graph && imported.any())) {
     // Nothing to rewrite, but an import that cannot be analysed is still worth a warning.
     if (graph) imported.reportProblems();
-    return { report: finishReport(report) };
+    return { analysis: { report: finishReport(report) } };
   }
   const fns = annotated ? collectFunctions(ctx) : [];
   const index = buildIndex(ctx, fns);
@@ -194,7 +243,7 @@ export function analyse(input: AnalysisInput): Analysis {
       ...(fn.kind === "async" && fn.syncPlan!.guards.length > 0 ? { guards: fn.syncPlan!.guards } : {}),
     });
   }
-  return {
+  const analysis: Analysis = {
     report: finishReport(report),
     exports,
     plan: {
@@ -208,5 +257,10 @@ export function analyse(input: AnalysisInput): Analysis {
       names,
       module: moduleKind(ctx, input.cjsTransform),
     },
+  };
+  return {
+    analysis,
+    check: closing ? () => exactOnClosed(ctx, closing, fns, index) : undefined,
+    partial: () => ctx.tree.partial,
   };
 }

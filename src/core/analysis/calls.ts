@@ -362,15 +362,21 @@ function annexB(ctx: Ctx): Map<string, Node[]> {
   if (program.sourceType !== "script" || program.directives.some((d) => d.value.value === "use strict"))
     return out;
   const found = out;
-  ctx.tree.walk(program, (n) => {
-    if (n.type !== "FunctionDeclaration" || !n.id) return undefined;
-    const parent = ctx.tree.parent(n);
-    const inBlock =
-      (parent?.type === "BlockStatement" && !isFunction(ctx.tree.parent(parent)!)) ||
-      parent?.type === "SwitchCase";
-    if (inBlock) found.set(n.id.name, [...(found.get(n.id.name) ?? []), n]);
-    return undefined;
-  });
+  ctx.tree.walk(
+    program,
+    (n) => {
+      if (n.type !== "FunctionDeclaration" || !n.id) return undefined;
+      const parent = ctx.tree.parent(n);
+      const inBlock =
+        (parent?.type === "BlockStatement" && !isFunction(ctx.tree.parent(parent)!)) ||
+        parent?.type === "SwitchCase";
+      if (inBlock) found.set(n.id.name, [...(found.get(n.id.name) ?? []), n]);
+      return undefined;
+      // A block function in a closed function binds its name in that function only, which no
+      // looked-up call is inside.
+    },
+    true,
+  );
   return out;
 }
 

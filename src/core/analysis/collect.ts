@@ -397,7 +397,7 @@ function wrapped(ctx: Ctx, decl: t.VariableDeclaration, names: Set<string>): SaF
  * comments. Computed once from the last comment back, so a run of N comments costs N steps, not
  * N² (security review: 20,000 stray `// @smartasync` lines took 7.8 s).
  */
-function tokensAfter(code: string, comments: readonly Comment[]): number[] {
+export function tokensAfter(code: string, comments: readonly Comment[]): number[] {
   const next = new Array<number>(comments.length);
   for (let k = comments.length - 1; k >= 0; k--) {
     let i = comments[k].end ?? 0;
@@ -528,29 +528,34 @@ export function collectFunctions(ctx: Ctx): SaFunction[] {
     leading.set(next, list);
   }
   const claimed = new Set<Comment>();
-  ctx.tree.walk(ctx.program, (n) => {
-    const mine = n.start != null && n !== ctx.program ? leading.get(n.start) : undefined;
-    if (mine) leading.delete(n.start!);
-    if (wrappers.size && n.type === "VariableDeclaration") {
-      const fn = wrapped(ctx, n, wrappers);
-      if (fn) {
-        if (mine) {
-          for (const c of mine) claimed.add(c);
-          warn(ctx, "SA106", n, MSG.duplicate());
+  ctx.tree.walk(
+    ctx.program,
+    (n) => {
+      const mine = n.start != null && n !== ctx.program ? leading.get(n.start) : undefined;
+      if (mine) leading.delete(n.start!);
+      if (wrappers.size && n.type === "VariableDeclaration") {
+        const fn = wrapped(ctx, n, wrappers);
+        if (fn) {
+          if (mine) {
+            for (const c of mine) claimed.add(c);
+            warn(ctx, "SA106", n, MSG.duplicate());
+          }
+          found.push(fn);
+          return undefined;
         }
-        found.push(fn);
-        return undefined;
       }
-    }
-    if (!mine) return undefined;
-    for (const c of mine) claimed.add(c);
-    const fn = target(ctx, n, mine[0]);
-    const names = named.get(mine[0]);
-    if (names) nameVariant(ctx, fn, names, mine[0]);
-    found.push(fn);
-    if (mine.length > 1) warn(ctx, "SA106", mine[1], MSG.duplicate());
-    return undefined;
-  });
+      if (!mine) return undefined;
+      for (const c of mine) claimed.add(c);
+      const fn = target(ctx, n, mine[0]);
+      const names = named.get(mine[0]);
+      if (names) nameVariant(ctx, fn, names, mine[0]);
+      found.push(fn);
+      if (mine.length > 1) warn(ctx, "SA106", mine[1], MSG.duplicate());
+      return undefined;
+      // Annotated statements are never closed; a wrapper call may be anywhere.
+    },
+    wrappers.size === 0,
+  );
   for (const a of annotations)
     if (!claimed.has(a.comment))
       fail(ctx, "SA102", a.comment, MSG.precedesNothing("nothing it can attach to"));

@@ -3,7 +3,7 @@ import { type Code, formatLoc, type Position, severityOf } from "../diagnostics.
 import type { Options } from "../options.js";
 import type { Report } from "../report.js";
 import { Scopes } from "./scope.js";
-import { type Node, Tree } from "./tree.js";
+import { type Closing, type Node, Tree } from "./tree.js";
 
 export type Located = { loc?: t.SourceLocation | null; start?: number | null; end?: number | null };
 
@@ -29,6 +29,8 @@ export interface Ctx {
   imported?: import("./imported.js").ImportedFns;
   /** The compiler's located error (message plus code frame) for `node`. */
   error(message: string, node: Located | null): Error;
+  /** Functions the tree may leave closed (tree.ts `Closing`); absent: the whole tree. */
+  closing?: Closing;
 }
 
 export function posOf(node: Located): Position | undefined {
@@ -90,7 +92,7 @@ export function createCtx(init: Omit<Ctx, "tree" | "scopes">): Ctx {
   let built: { tree: Tree; scopes: Scopes } | undefined;
   const build = () => {
     if (!built) {
-      const tree = new Tree(init.program);
+      const tree = new Tree(init.program, init.closing);
       built = { tree, scopes: new Scopes(tree) };
     }
     return built;

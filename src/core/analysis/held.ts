@@ -43,22 +43,27 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
     const ref = ctx.imported.lookup(value);
     return ref && !("unfollowed" in ref) && !ref.explicit ? ref.fact.kind : undefined;
   };
-  ctx.tree.walk(ctx.program as Node, (n) => {
-    // `{ load }`, `{ fetch: load }`, and class fields `load = load`, `static fetch = load`.
-    if (n.type !== "ObjectProperty" && n.type !== "ClassProperty") return undefined;
-    const p = n as t.ObjectProperty | t.ClassProperty;
-    if (!p.value) return undefined;
-    // Through type-only wrappers too (`{ load: load as Loader }`, `{ load: load! }`).
-    let value = p.value as Node;
-    while (TRANSPARENT.has(value.type)) value = (value as { expression: Node }).expression;
-    const name = keyName(p as { key: Node; computed?: boolean });
-    const kind = name === undefined ? undefined : kindOf(value);
-    if (kind === undefined || name === undefined) return undefined;
-    const kinds = out.get(name) ?? new Set<FunctionKind>();
-    kinds.add(kind);
-    out.set(name, kinds);
-    return undefined;
-  });
+  ctx.tree.walk(
+    ctx.program as Node,
+    (n) => {
+      // `{ load }`, `{ fetch: load }`, and class fields `load = load`, `static fetch = load`.
+      if (n.type !== "ObjectProperty" && n.type !== "ClassProperty") return undefined;
+      const p = n as t.ObjectProperty | t.ClassProperty;
+      if (!p.value) return undefined;
+      // Through type-only wrappers too (`{ load: load as Loader }`, `{ load: load! }`).
+      let value = p.value as Node;
+      while (TRANSPARENT.has(value.type)) value = (value as { expression: Node }).expression;
+      const name = keyName(p as { key: Node; computed?: boolean });
+      const kind = name === undefined ? undefined : kindOf(value);
+      if (kind === undefined || name === undefined) return undefined;
+      const kinds = out.get(name) ?? new Set<FunctionKind>();
+      kinds.add(kind);
+      out.set(name, kinds);
+      return undefined;
+      // A holding property names the function (or an imported one): a closed function mentions none.
+    },
+    true,
+  );
   return out;
 }
 

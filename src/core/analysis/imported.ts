@@ -395,32 +395,38 @@ export class ImportedFns {
         if (m.type === "MemberExpression" || m.type === "OptionalMemberExpression")
           note(m.object as Node, memberName(m) ?? "*", at);
       };
-      this.ctx.tree.walk(this.ctx.program, (n) => {
-        if (n.type === "AssignmentExpression") member(n.left as Node, n);
-        else if (n.type === "UpdateExpression") member(n.argument as Node, n);
-        else if (n.type === "UnaryExpression" && n.operator === "delete") member(n.argument as Node, n);
-        else if (n.type === "CallExpression" && n.arguments.length) {
-          const c = peelCallee(n.callee as Node);
-          const name =
-            c.type === "MemberExpression" || c.type === "OptionalMemberExpression"
-              ? memberName(c)
-              : undefined;
-          const reflect =
-            name !== undefined &&
-            REFLECT_MUTATORS.has(name) &&
-            c.type === "MemberExpression" &&
-            (c.object as Node).type === "Identifier" &&
-            (c.object as t.Identifier).name === "Reflect" &&
-            !this.ctx.scopes.binding(c, "Reflect");
-          if (name && (MUTATORS.has(name) || reflect)) {
-            const key = n.arguments[1];
-            note(n.arguments[0] as Node, key?.type === "StringLiteral" ? key.value : "*", n);
+      this.ctx.tree.walk(
+        this.ctx.program,
+        (n) => {
+          if (n.type === "AssignmentExpression") member(n.left as Node, n);
+          else if (n.type === "UpdateExpression") member(n.argument as Node, n);
+          else if (n.type === "UnaryExpression" && n.operator === "delete") member(n.argument as Node, n);
+          else if (n.type === "CallExpression" && n.arguments.length) {
+            const c = peelCallee(n.callee as Node);
+            const name =
+              c.type === "MemberExpression" || c.type === "OptionalMemberExpression"
+                ? memberName(c)
+                : undefined;
+            const reflect =
+              name !== undefined &&
+              REFLECT_MUTATORS.has(name) &&
+              c.type === "MemberExpression" &&
+              (c.object as Node).type === "Identifier" &&
+              (c.object as t.Identifier).name === "Reflect" &&
+              !this.ctx.scopes.binding(c, "Reflect");
+            if (name && (MUTATORS.has(name) || reflect)) {
+              const key = n.arguments[1];
+              note(n.arguments[0] as Node, key?.type === "StringLiteral" ? key.value : "*", n);
+            }
           }
-        }
-        return undefined;
-      });
+          return undefined;
+          // Module objects are named by interesting words; `b` is watched below.
+        },
+        true,
+      );
       this.mutations = out;
     }
+    this.ctx.tree.watched.add(b.name);
     const m = this.mutations.get(b);
     const bySource = source === undefined ? undefined : this.mutations.get(`src:${source}`);
     return m?.get(prop) ?? m?.get("*") ?? bySource?.get(prop) ?? bySource?.get("*");

@@ -15,7 +15,7 @@ export class Names {
   constructor(private readonly ctx: HasTree) {}
 
   isFree(name: string): boolean {
-    return !this.ctx.tree.names.has(name) && !this.taken.has(name);
+    return !this.taken.has(name) && !this.ctx.tree.mentions(name);
   }
 
   /** Claims `name` for generated code (it was free, or is the user's own to reuse). */

@@ -182,6 +182,11 @@ export class Scopes {
         default:
           break;
       }
+      if (n !== tree.program && isFunction(n) && tree.shouldClose(n)) {
+        // Mentions nothing that matters: linked, its own name bound above, not entered.
+        tree.close(n);
+        return;
+      }
       if (isFunction(n)) {
         for (const p of n.params) for (const id of patternNames(p)) this.declare(inner, id.name, "param", p);
         if (n.type === "FunctionExpression" && n.id && !inner.bindings.has(n.id.name))
@@ -206,8 +211,14 @@ export class Scopes {
       }
     };
     visit(tree.program, undefined, this.program, this.program);
-    for (const w of writes) w.scope.lookup(w.target.name)?.violations.push(w.at);
+    for (const w of writes) {
+      const b = w.scope.lookup(w.target.name);
+      if (b) (this.writes.get(b) ?? b.violations).push(w.at);
+    }
   }
+
+  /** A tree with closed functions: the writes of each binding, read through a watching getter. */
+  private readonly writes = new Map<Binding, Node[]>();
 
   private declare(scope: Scope, name: string, kind: BindingKind, node: Node): void {
     const known = scope.bindings.get(name);
@@ -218,14 +229,35 @@ export class Scopes {
         known.redeclarations = [...(known.redeclarations ?? []), node];
       return;
     }
-    scope.bindings.set(name, { name, kind, scope, node, violations: [] });
+    const binding: Binding = { name, kind, scope, node, violations: [] };
+    if (this.tree.closing) {
+      // A closed function may write the binding: whoever reads its writes is remembered, and
+      // the analysis is redone on the whole tree if a closed function mentions the name.
+      const writes: Node[] = [];
+      this.writes.set(binding, writes);
+      const watched = this.tree.watchedWrites;
+      Object.defineProperty(binding, "violations", {
+        get: () => {
+          watched.add(name);
+          return writes;
+        },
+        enumerable: true,
+      });
+    }
+    scope.bindings.set(name, binding);
   }
 
   /** The scope `n` is in (its own, for a node that creates one). */
   /** Whether a scope other than the program's declares `name` (it shadows a module binding there). */
   declaredBelowProgram(name: string): boolean {
+    this.tree.watched.add(name);
     for (const s of this.byNode.values()) if (s !== this.program && s.bindings.has(name)) return true;
     return false;
+  }
+
+  /** Every binding of every scope the walk entered. */
+  *all(): Generator<Binding> {
+    for (const s of this.byNode.values()) yield* s.bindings.values();
   }
 
   scopeOf(n: Node): Scope {
@@ -294,4 +326,30 @@ export function isReference(id: t.Identifier, tree: Tree): boolean {
     default:
       return true;
   }
+}
+
+/** Whether `n` writes an identifier named `name` (an assignment, an update, a `for … in/of` head). */
+function writesName(n: Node, name: string): boolean {
+  switch (n.type) {
+    case "AssignmentExpression":
+      return patternNames(n.left as Node).some((id) => id.name === name);
+    case "UpdateExpression":
+      return n.argument.type === "Identifier" && n.argument.name === name;
+    case "ForInStatement":
+    case "ForOfStatement":
+      return (
+        n.left.type !== "VariableDeclaration" && patternNames(n.left as Node).some((id) => id.name === name)
+      );
+    default:
+      return false;
+  }
+}
+
+/**
+ * The first of `names` that a closed function may write (it writes an identifier of that name,
+ * whichever binding it is): the writes the partial tree counted for it may be incomplete.
+ */
+export function closedWrite(tree: Tree, names: Iterable<string>): string | undefined {
+  for (const name of names) if (tree.closedFind(name, (n) => writesName(n, name))) return name;
+  return undefined;
 }

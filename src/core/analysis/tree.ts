@@ -200,6 +200,59 @@ export function isFunction(n: Node): n is t.Function {
 }
 
 /**
+ * Which functions a tree leaves closed (docs/performance.md, "Analysis proportional to what
+ * matters"): a function whose text mentions none of the words that can reach a smartasync
+ * function is linked as a node, but its parameters and body are not walked, bound or indexed.
+ * The analysis that reads such a tree checks afterwards that nothing it asked about could lie in
+ * a closed function (`Tree.broken`, `Tree.closedMention`) and is run again on the whole tree when
+ * it could, so the answer is always the whole tree's.
+ */
+export interface Closing {
+  /** The file's text (node offsets index it). */
+  code: string;
+  /** Offsets of every occurrence of an interesting word, ascending. */
+  hits: number[];
+  /** Spans `[start, end)` a function overlapping which is never closed (annotated statements). */
+  forced: [number, number][];
+}
+
+/** Whether the character code may continue an identifier (ASCII, `$`, `_`, `\`, and non-ASCII). */
+function identChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 36 ||
+    c === 95 ||
+    c === 92 ||
+    c > 0x7f
+  );
+}
+
+/** Offsets where `word` occurs in `code` as a whole word (in code, strings or comments alike). */
+export function wordHits(code: string, word: string, out: number[] = []): number[] {
+  if (!word) return out;
+  for (let i = code.indexOf(word); i >= 0; i = code.indexOf(word, i + 1)) {
+    const before = i > 0 ? code.charCodeAt(i - 1) : 32;
+    const after = i + word.length < code.length ? code.charCodeAt(i + word.length) : 32;
+    if (!identChar(before) && !identChar(after)) out.push(i);
+  }
+  return out;
+}
+
+/** Index of the first element of the ascending `list` that is `>= value`. */
+function lowerBound(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
  * Parent links for a whole file. They are filled by the one walk that also finds the bindings
  * (`Scopes`): a 5,000-line file is walked once, not once per question.
  */
@@ -211,8 +264,26 @@ export class Tree {
   readonly tagged: t.TaggedTemplateExpression[] = [];
   /** Every identifier name that appears anywhere (for names generated code may introduce). */
   readonly names = new Set<string>();
+  /** Functions left closed (see `Closing`), and their spans, in the order they were met. */
+  private readonly closed = new Set<Node>();
+  private closedStarts: number[] = [];
+  private closedEnds: number[] = [];
+  private closedNodes: Node[] = [];
+  private sorted = true;
+  /**
+   * Why an answer read from this tree may differ from the whole tree's (a walk that would have
+   * entered a closed function, a question about a node inside one), or undefined.
+   */
+  broken: string | undefined;
+  /** Binding names whose declarations a rule read: a closed function must not mention them. */
+  readonly watched = new Set<string>();
+  /** Binding names whose writes a rule read: a closed function must not write such a name. */
+  readonly watchedWrites = new Set<string>();
 
-  constructor(readonly program: t.Program) {}
+  constructor(
+    readonly program: t.Program,
+    readonly closing?: Closing,
+  ) {}
 
   /** Records `child` under `parent` (called by the walk in `Scopes`). */
   add(child: Node, parent: Node, key: string, index: number): void {
@@ -222,17 +293,114 @@ export class Tree {
     else if (child.type === "TaggedTemplateExpression") this.tagged.push(child);
   }
 
+  /**
+   * Whether the walk in `Scopes` leaves the function `n` closed: no interesting word in its text,
+   * no annotated statement overlapping it, no decorator (which Babel may place before its start).
+   */
+  shouldClose(n: Node): boolean {
+    const c = this.closing;
+    if (!c || n.start == null || n.end == null) return false;
+    if ((n as { decorators?: unknown[] | null }).decorators?.length) return false;
+    const k = lowerBound(c.hits, n.start);
+    if (k < c.hits.length && c.hits[k]! < n.end) return false;
+    for (const [s, e] of c.forced) if (s < n.end && n.start < e) return false;
+    return true;
+  }
+
+  /** Marks `n` closed (called by the walk in `Scopes`). */
+  close(n: Node): void {
+    this.closed.add(n);
+    const start = n.start ?? 0;
+    if (this.closedStarts.length && start < this.closedStarts[this.closedStarts.length - 1]!)
+      this.sorted = false;
+    this.closedStarts.push(start);
+    this.closedEnds.push(n.end ?? start);
+    this.closedNodes.push(n);
+  }
+
+  /** Whether any function was left closed. */
+  get partial(): boolean {
+    return this.closed.size > 0;
+  }
+
+  private sortClosed(): void {
+    if (this.sorted) return;
+    const order = this.closedStarts
+      .map((_, i) => i)
+      .sort((a, b) => this.closedStarts[a]! - this.closedStarts[b]!);
+    this.closedStarts = order.map((i) => this.closedStarts[i]!);
+    this.closedEnds = order.map((i) => this.closedEnds[i]!);
+    this.closedNodes = order.map((i) => this.closedNodes[i]!);
+    this.sorted = true;
+  }
+
+  /** The closed function whose span holds `offset`, if any (closed spans never nest). */
+  private closedAt(offset: number): Node | undefined {
+    if (!this.closed.size) return undefined;
+    this.sortClosed();
+    const k = lowerBound(this.closedStarts, offset + 1) - 1;
+    return k >= 0 && offset < this.closedEnds[k]! ? this.closedNodes[k] : undefined;
+  }
+
+  /** The first of `words` that occurs (as a word, anywhere in its text) in a closed function. */
+  closedMention(words: Iterable<string>): string | undefined {
+    if (!this.closed.size || !this.closing) return undefined;
+    for (const w of words) {
+      for (const at of wordHits(this.closing.code, w)) if (this.closedAt(at)) return w;
+    }
+    return undefined;
+  }
+
+  /** The closed functions whose text mentions `word`. */
+  closedMentioning(word: string): Node[] {
+    const out: Node[] = [];
+    if (!this.closed.size || !this.closing) return out;
+    for (const at of wordHits(this.closing.code, word)) {
+      const fn = this.closedAt(at);
+      if (fn && out[out.length - 1] !== fn) out.push(fn);
+    }
+    return out;
+  }
+
+  /** Whether a node of a closed function mentioning `word` passes `test` (a walk on demand). */
+  closedFind(word: string, test: (n: Node) => boolean): boolean {
+    for (const fn of this.closedMentioning(word)) {
+      const stack: Node[] = [fn];
+      while (stack.length) {
+        const n = stack.pop()!;
+        if (test(n)) return true;
+        forEachChild(n, (c) => {
+          stack.push(c);
+        });
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether an identifier named `name` appears anywhere in the file (`names`, plus the closed
+   * functions whose text holds the word, walked on demand: the answer is the whole tree's).
+   */
+  mentions(name: string): boolean {
+    if (this.names.has(name)) return true;
+    return this.closedFind(name, (n) => n.type === "Identifier" && n.name === name);
+  }
+
   link(n: Node): Link | undefined {
-    return this.links.get(n);
+    const l = this.links.get(n);
+    // A node inside a closed function has no link here, though it has one in the whole tree.
+    if (!l && this.closed.size && n !== this.program && n.start != null && this.closedAt(n.start))
+      this.broken ??= `a question about a node at offset ${n.start}, inside a closed function`;
+    return l;
   }
 
   parent(n: Node): Node | undefined {
-    return this.links.get(n)?.parent;
+    return this.link(n)?.parent;
   }
 
   /** Whether `n` is part of the tree (nodes inside types are not). */
   has(n: Node): boolean {
-    return n === this.program || this.links.has(n);
+    return n === this.program || this.link(n) !== undefined;
   }
 
   /** The nearest ancestor (not `n` itself) satisfying `test`. */
@@ -252,12 +420,21 @@ export class Tree {
     return this.findParent(n, isFunction) as t.Function | undefined;
   }
 
-  /** Pre-order walk of `root`'s subtree; `visit` returning `false` skips a node's children. */
-  walk(root: Node, visit: (n: Node) => boolean | undefined): void {
+  /**
+   * Pre-order walk of `root`'s subtree; `visit` returning `false` skips a node's children. A
+   * closed function is visited but not entered: unless the caller says it looks for nothing a
+   * closed function can hold (`closedOk`, a walk for what mentions an interesting word), a walk
+   * that would enter one marks the tree `broken`.
+   */
+  walk(root: Node, visit: (n: Node) => boolean | undefined, closedOk = false): void {
     const stack: Node[] = [root];
     while (stack.length) {
       const n = stack.pop()!;
       if (visit(n) === false) continue;
+      if (this.closed.has(n)) {
+        if (!closedOk) this.broken ??= `a walk from a ${root.type} entered a closed function`;
+        continue;
+      }
       const children: Node[] = [];
       forEachChild(n, (c) => {
         children.push(c);

@@ -1,0 +1,224 @@
+/**
+ * Analysis proportional to what matters (docs/performance.md): the tree of a file is built
+ * without entering the functions whose text mentions none of the words through which code can
+ * reach a smartasync function (tree.ts `Closing`). One small annotated function in a 5,000-line
+ * file then costs the scopes of that function, its callers and the module's top level, not of
+ * every function in the file.
+ *
+ * The answer must be the whole tree's. So the words are chosen before the tree is built (the
+ * names of the annotated statements and their variants, the imported smartasync functions and
+ * methods, `eval`, `with`), and after the analysis `exactOnClosed` checks what it actually used:
+ * every name a call can reach a smartasync function through (functions, methods, variants,
+ * imports, and the bindings that alias them, closed over), every binding whose writes or
+ * declarations a rule read, and no walk or question that needed the inside of a closed function.
+ * When any of these lies in a closed function, the file is analysed again on the whole tree.
+ */
+import type { types as t } from "@babel/core";
+import { parseAnnotation } from "../annotation.js";
+import { hasFacts, hasProblem } from "../module-facts.js";
+import type { Index } from "./calls.js";
+import { peelCallee } from "./calls.js";
+import { tokensAfter } from "./collect.js";
+import { type Ctx, keyName } from "./ctx.js";
+import type { ImportedFns } from "./imported.js";
+import type { SaFunction } from "./model.js";
+import { closedWrite } from "./scope.js";
+import { type Closing, forEachChild, type Node, wordHits } from "./tree.js";
+
+/** A `Closing` plus the words it was made from (checked again after the analysis). */
+export interface LazyClosing extends Closing {
+  words: Set<string>;
+}
+
+/** The outermost node that starts at `offset` (what an annotation there leads), if any. */
+function nodeAt(program: Node, offset: number): Node | undefined {
+  let cur: Node = program;
+  for (;;) {
+    let inside: Node | undefined;
+    forEachChild(cur, (c) => {
+      if (!inside && c.start != null && c.end != null && c.start <= offset && offset < c.end) inside = c;
+    });
+    if (!inside) return undefined;
+    if (inside.start === offset) return inside;
+    cur = inside;
+  }
+}
+
+/** The names an annotated statement declares (function, `const`s, method or property key). */
+function headNames(n: Node | undefined, out: string[]): void {
+  if (!n) return;
+  switch (n.type) {
+    case "ExportNamedDeclaration":
+    case "ExportDefaultDeclaration":
+      headNames(n.declaration as Node | undefined, out);
+      return;
+    case "FunctionDeclaration":
+      if (n.id) out.push(n.id.name);
+      return;
+    case "VariableDeclaration":
+      for (const d of n.declarations) if (d.id.type === "Identifier") out.push(d.id.name);
+      return;
+    case "ClassMethod":
+    case "ObjectMethod":
+    case "ObjectProperty":
+    case "ClassProperty": {
+      const name = keyName(n as { key: Node; computed?: boolean });
+      if (name !== undefined) out.push(name);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/**
+ * The closing of a file's tree, or undefined where the whole tree is wanted: a file that names
+ * the runtime (already compiled, the typed wrapper, hand-written dispatch) is analysed whole.
+ */
+export function closingFor(ctx: Ctx, imported: ImportedFns): LazyClosing | undefined {
+  const { code, options, program } = ctx;
+  if (code.includes(options.runtime)) return undefined;
+  const words = new Set<string>(["eval"]);
+  const sloppy =
+    program.sourceType === "script" && !program.directives.some((d) => d.value.value === "use strict");
+  if (sloppy) words.add("with");
+  const withVariants = (name: string) => {
+    words.add(name);
+    words.add(name + options.syncSuffix);
+    words.add(name + options.asyncSuffix);
+  };
+  const forced: [number, number][] = [];
+  const comments = ctx.comments;
+  let after: number[] | undefined;
+  comments.forEach((c, i) => {
+    const parsed = parseAnnotation(c.value, c.type === "CommentBlock");
+    if (parsed.kind === "none") return;
+    after ??= tokensAfter(code, comments);
+    const next = after[i]!;
+    const node = nodeAt(program as Node, next);
+    forced.push([c.start ?? next, Math.max(node?.end ?? next + 1, next + 1)]);
+    const names: string[] = [];
+    headNames(node, names);
+    for (const n of names) withVariants(n);
+    if (parsed.kind === "annotation" && parsed.names) {
+      if (parsed.names.sync) words.add(parsed.names.sync);
+      if (parsed.names.async) words.add(parsed.names.async);
+    }
+  });
+  // Imports that hold smartasync functions (or could not be analysed: SA204 names the calls).
+  let anyFacts = false;
+  for (const s of program.body) {
+    if (s.type === "ImportDeclaration" && s.importKind !== "type") {
+      const facts = imported.factsOf(s.source.value);
+      if (!hasFacts(facts) && !hasProblem(facts)) continue;
+      anyFacts = true;
+      for (const sp of s.specifiers) words.add(sp.local.name);
+    } else if (
+      s.type === "TSImportEqualsDeclaration" &&
+      s.moduleReference.type === "TSExternalModuleReference"
+    ) {
+      const facts = imported.factsOf(s.moduleReference.expression.value);
+      if (!hasFacts(facts) && !hasProblem(facts)) continue;
+      anyFacts = true;
+      words.add(s.id.name);
+    }
+  }
+  if (!anyFacts) {
+    for (const source of imported.sources()) {
+      const facts = imported.factsOf(source);
+      if (hasFacts(facts) || hasProblem(facts)) anyFacts = true;
+    }
+  }
+  if (anyFacts) words.add("require");
+  for (const m of imported.methodKinds().keys()) withVariants(m);
+  const hits: number[] = [];
+  for (const w of words) wordHits(code, w, hits);
+  hits.sort((a, b) => a - b);
+  return { code, hits, forced, words };
+}
+
+const REQUIRE = new Set(["require"]);
+
+/** Whether the text of `n` mentions any of `words` as a word. */
+function mentions(code: string, n: Node, words: Set<string>): boolean {
+  if (n.start == null || n.end == null) return true;
+  const text = code.slice(n.start, n.end);
+  for (const w of words) if (wordHits(text, w).length) return true;
+  return false;
+}
+
+/**
+ * Whether a declarator may make its names a route to a smartasync function: a second name
+ * (`const f = load`, `load.bind(x)`, a member), a module object or destructured import
+ * (`require(…)`), or a method taken out of an object (`const { load } = api`).
+ */
+function aliasLike(code: string, d: t.VariableDeclarator, index: Index, words: Set<string>): boolean {
+  if (!d.init) return false;
+  if (d.id.type === "ObjectPattern") {
+    for (const p of d.id.properties) {
+      if (p.type !== "ObjectProperty") continue;
+      const key = keyName(p as { key: Node; computed?: boolean });
+      if (key !== undefined && index.methodKinds.has(key)) return true;
+    }
+  }
+  let init = peelCallee(d.init as Node);
+  if (init.type === "CallExpression") {
+    // A module object (`require(…)`, however wrapped) when a required module is smartasync.
+    if (words.has("require") && mentions(code, init, REQUIRE)) return true;
+    const c = peelCallee(init.callee as Node);
+    const bind =
+      (c.type === "MemberExpression" || c.type === "OptionalMemberExpression") &&
+      !c.computed &&
+      c.property.type === "Identifier" &&
+      c.property.name === "bind";
+    // Any other call's result is a value, not a second name of the function it calls.
+    if (!bind) return d.id.type !== "Identifier" && mentions(code, init, words);
+    init = peelCallee((c as t.MemberExpression).object as Node);
+  }
+  return mentions(code, init, words);
+}
+
+/**
+ * Undefined when the analysis on a tree with closed functions gave the whole tree's answer;
+ * else why not (the caller analyses the file again on the whole tree).
+ */
+export function exactOnClosed(
+  ctx: Ctx,
+  closing: LazyClosing,
+  fns: readonly SaFunction[],
+  index: Index,
+): string | undefined {
+  const tree = ctx.tree;
+  if (!tree.partial) return undefined;
+  if (tree.broken) return tree.broken;
+  const { options, code } = ctx;
+  const words = new Set(closing.words);
+  const withVariants = (name: string) => {
+    words.add(name);
+    words.add(name + options.syncSuffix);
+    words.add(name + options.asyncSuffix);
+  };
+  for (const fn of fns) {
+    withVariants(fn.name);
+    words.add(fn.variant);
+  }
+  for (const name of index.byName.keys()) withVariants(name);
+  for (const name of index.methodKinds.keys()) withVariants(name);
+  for (const name of index.methodVariants.keys()) words.add(name);
+  // Second names of these, closed over (`const f = load; const g = f`).
+  const decls: { name: string; node: t.VariableDeclarator }[] = [];
+  for (const b of ctx.scopes.all())
+    if (b.node.type === "VariableDeclarator") decls.push({ name: b.name, node: b.node });
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const d of decls) {
+      if (words.has(d.name) || !aliasLike(code, d.node, index, words)) continue;
+      words.add(d.name);
+      grew = true;
+    }
+  }
+  const hit = tree.closedMention(words) ?? tree.closedMention(tree.watched);
+  if (hit !== undefined) return `a closed function mentions \`${hit}\``;
+  const written = closedWrite(tree, tree.watchedWrites);
+  return written === undefined ? undefined : `a closed function writes \`${written}\``;
+}

@@ -1,0 +1,104 @@
+/**
+ * The analysis may leave closed the functions that mention nothing smartasync (core/analysis/
+ * lazy.ts); its answer must be the whole tree's. Each input here goes through `smartasync/swc`
+ * (real `@swc/core`) twice, with closed functions allowed and with the whole tree, and the two
+ * outcomes (code, report, or error) must be the same: every fixture, and real files of installed
+ * packages with functions of their own annotated (their callers, aliases and writes are spread
+ * over thousands of lines, where closing matters).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { lazyStats, setLazyAnalysis } from "../src/core/analysis/analyse.js";
+import { transformSync } from "../src/swc-plugin/index.js";
+import { type Case, listCases, type Outcome, ROOT } from "./harness.js";
+import { transformCaseSwc } from "./swc/harness-swc.js";
+
+function both(run: () => Outcome): { lazy: Outcome; whole: Outcome } {
+  setLazyAnalysis(true);
+  const lazy = run();
+  setLazyAnalysis(false);
+  try {
+    return { lazy, whole: run() };
+  } finally {
+    setLazyAnalysis(true);
+  }
+}
+
+afterAll(() => setLazyAnalysis(true));
+
+describe("closed functions change no fixture's outcome", () => {
+  for (const c of listCases() as Case[]) {
+    it(c.name, () => {
+      const { lazy, whole } = both(() => transformCaseSwc(c));
+      expect(lazy).toEqual(whole);
+    });
+  }
+});
+
+/** Real files (installed packages; a missing one is skipped) with functions of their own annotated. */
+const REAL = [
+  "vite/dist/node/chunks/build.js",
+  "vite/dist/node/module-runner.js",
+  "@babel/traverse/lib/index.js",
+  "babel7-core/lib/config/config-chain.js",
+  "babel7-core/lib/transformation/index.js",
+  "babel7-core/node_modules/@babel/traverse/lib/scope/index.js",
+  "babel7-core/node_modules/@babel/traverse/lib/path/modification.js",
+  "postcss/lib/lazy-result.js",
+  "postcss/lib/parser.js",
+  "rolldown/dist/shared/bindingify-input-options-BjFSnI07.mjs",
+];
+
+/** Offsets of module-level function declarations (`function f(`, `async function f(`). */
+function topLevelFunctions(code: string): number[] {
+  const out: number[] = [];
+  for (const m of code.matchAll(/^(?:export )?(?:async )?function\*? ?[\w$]+\s*\(/gm)) out.push(m.index);
+  return out;
+}
+
+function outcome(code: string, filename: string): Outcome {
+  try {
+    const r = transformSync(code, {
+      filename,
+      swcrc: false,
+      isModule: "unknown",
+      jsc: { parser: { syntax: "ecmascript" }, target: "es2022" },
+      smartasync: {},
+    });
+    return { code: r.code, report: r.smartasync };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+describe("closed functions change no real file's outcome", () => {
+  const files = REAL.map((rel) => join(ROOT, "node_modules", rel)).filter((f) => existsSync(f));
+  let lazyBefore = 0;
+  it("the real files are installed", () => {
+    expect(files.length).toBeGreaterThan(4);
+    lazyBefore = lazyStats.lazy;
+  });
+  for (const file of files) {
+    it(file.slice(file.indexOf("node_modules/") + 13), () => {
+      const code = readFileSync(file, "utf8");
+      const fns = topLevelFunctions(code);
+      // The first, a middle and the last function, each annotated on its own, then all three.
+      const picks = [...new Set([fns[0], fns[fns.length >> 1], fns[fns.length - 1]])].filter(
+        (i) => i !== undefined,
+      );
+      const variants = [
+        ...picks.map((i) => `${code.slice(0, i)}// @smartasync\n${code.slice(i)}`),
+        picks.reduceRight((text, i) => `${text.slice(0, i)}// @smartasync\n${text.slice(i)}`, code),
+        `${code}\n// @smartasync\nasync function appendedStep(n) {\n  return n * 2;\n}\nfunction appendedRun() {\n  return appendedStep(20);\n}\n`,
+      ];
+      for (const text of variants) {
+        const { lazy, whole } = both(() => outcome(text, file));
+        expect(lazy).toEqual(whole);
+      }
+    });
+  }
+  it("left functions closed in most of them (else this test proves nothing)", () => {
+    expect(lazyStats.lazy - lazyBefore).toBeGreaterThanOrEqual(files.length);
+  });
+});
