@@ -767,20 +767,53 @@ class Lowerer {
     });
   }
 
+  /**
+   * `node[key]` lowered from `swc` on first read. A function's parameters and body are lowered
+   * only when something reads them: the analysis does not enter a function that mentions nothing
+   * smartasync (core/analysis/lazy.ts), so most of a large file is never lowered. The leaves of
+   * `swc` are noted now, for the comment scan at the end of the file.
+   */
+  private deferred(node: BNode, key: string, swc: unknown, make: () => unknown): void {
+    leafRanges(swc, this.offsets, this.leaves);
+    let value: unknown;
+    let done = false;
+    Object.defineProperty(node, key, {
+      get: () => {
+        if (!done) {
+          // Its leaves are noted already: the ones lowering notes again are dropped.
+          const noted = this.leaves.length;
+          value = make();
+          done = true;
+          this.leaves.length = noted;
+        }
+        return value;
+      },
+      set: (v: unknown) => {
+        value = v;
+        done = true;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+  }
+
   /** Shared fields of every function-like node, from SWC's `Fn` shape. */
   private fnFields(node: BNode, f: Swc): void {
     node.generator = !!f.generator;
     node.async = !!f.async;
-    node.params = this.params(f.params);
-    if (f.thisParam) {
-      // SWC keeps `this: T` apart from the parameters; Babel has it as the first one.
-      const tp = f.thisParam;
-      const id = this.at("Identifier", tp);
-      id.name = "this";
-      id.loc.identifierName = "this";
-      if (tp.typeAnnotation) id.typeAnnotation = this.typeAnn(tp.typeAnnotation);
-      (node.params as BNode[]).unshift(id);
-    }
+    this.deferred(node, "params", [f.params, f.thisParam], () => {
+      const params = this.params(f.params);
+      if (f.thisParam) {
+        // SWC keeps `this: T` apart from the parameters; Babel has it as the first one.
+        const tp = f.thisParam;
+        const id = this.at("Identifier", tp);
+        id.name = "this";
+        id.loc.identifierName = "this";
+        if (tp.typeAnnotation) id.typeAnnotation = this.typeAnn(tp.typeAnnotation);
+        params.unshift(id);
+      }
+      return params;
+    });
     if (f.typeParameters) node.typeParameters = this.typeParamsDecl(f.typeParameters);
     if (f.returnType) node.returnType = this.typeAnn(f.returnType);
   }
@@ -789,7 +822,7 @@ class Lowerer {
     const node = this.at(n.body ? "FunctionDeclaration" : "TSDeclareFunction", n);
     node.id = n.identifier ? this.ident(n.identifier) : null;
     this.fnFields(node, n);
-    if (n.body) node.body = this.block(n.body, true);
+    if (n.body) this.deferred(node, "body", n.body, () => this.block(n.body, true));
     if (n.declare) node.declare = true;
     return node;
   }
@@ -848,8 +881,8 @@ class Lowerer {
         node.id = null;
         node.generator = false;
         node.async = false;
-        node.params = this.params(m.params);
-        if (m.body) node.body = this.block(m.body, true);
+        this.deferred(node, "params", m.params, () => this.params(m.params));
+        if (m.body) this.deferred(node, "body", m.body, () => this.block(m.body, true));
         if (m.accessibility) node.accessibility = m.accessibility;
         if (m.isOptional) node.optional = true;
         return node;
@@ -868,7 +901,7 @@ class Lowerer {
         node.kind = m.kind === "getter" ? "get" : m.kind === "setter" ? "set" : "method";
         node.id = null;
         this.fnFields(node, f);
-        if (f.body) node.body = this.block(f.body, true);
+        if (f.body) this.deferred(node, "body", f.body, () => this.block(f.body, true));
         this.decorators(node, f.decorators);
         this.memberFlags(node, m);
         return node;
@@ -1165,7 +1198,7 @@ class Lowerer {
         const node = this.at("FunctionExpression", n);
         node.id = n.identifier ? this.ident(n.identifier) : null;
         this.fnFields(node, n);
-        node.body = this.block(n.body, true);
+        this.deferred(node, "body", n.body, () => this.block(n.body, true));
         return node;
       }
       case "ArrowFunctionExpression": {
@@ -1173,13 +1206,14 @@ class Lowerer {
         node.id = null;
         node.generator = false;
         node.async = !!n.async;
-        node.params = this.params(n.params);
+        this.deferred(node, "params", n.params, () => this.params(n.params));
         if (n.typeParameters) node.typeParameters = this.typeParamsDecl(n.typeParameters);
         if (n.returnType) node.returnType = this.typeAnn(n.returnType);
-        node.body =
+        this.deferred(node, "body", n.body, () =>
           n.body.type === "BlockStatement" || n.body.type === "FunctionBody"
             ? this.block(n.body, true)
-            : this.expr(n.body);
+            : this.expr(n.body),
+        );
         return node;
       }
       case "ClassExpression":
@@ -1444,7 +1478,7 @@ class Lowerer {
           node.params = p.param ? [this.pat(p.param)] : [];
           if (p.typeAnnotation) node.returnType = this.typeAnn(p.typeAnnotation);
         }
-        node.body = this.block(f.body, true);
+        this.deferred(node, "body", f.body, () => this.block(f.body, true));
         return node;
       }
       default:
