@@ -63,10 +63,44 @@ class ProgramInserts {
   }
 }
 
-/** The paths of the nodes the emitter edits in place (statements inside blocks, members, holders). */
-function pathsOf(program: NodePath<t.Program>, nodes: Set<t.Node>): Map<t.Node, NodePath> {
+/**
+ * The paths of the nodes the emitter edits in place (statements inside blocks, members, holders).
+ * Each is reached from the program down its parent links in the core's tree (the nodes are
+ * Babel's own): no traversal of the whole file, which costs more than the rest of the plugin on
+ * a large file. A node the tree does not link falls back to that traversal.
+ */
+function pathsOf(program: NodePath<t.Program>, nodes: Set<t.Node>, plan: Plan): Map<t.Node, NodePath> {
   const out = new Map<t.Node, NodePath>();
   if (nodes.size === 0) return out;
+  const tree = plan.ctx.tree;
+  const down = (node: t.Node): NodePath | undefined => {
+    const steps: { key: string; index: number }[] = [];
+    for (let cur = node; cur !== program.node; ) {
+      const link = tree.link(cur);
+      if (!link) return undefined;
+      steps.push(link);
+      cur = link.parent;
+    }
+    let path: NodePath = program;
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const { key, index } = steps[i]!;
+      // No traversal context (`false`, which Babel 7 and 8 accept though their types do not):
+      // the paths are Babel's cached ones, as a traversal would find them.
+      const get = path.get as unknown as (this: NodePath, key: string, context: false) => NodePath;
+      path = get.call(path, index >= 0 ? `${key}.${index}` : key, false);
+    }
+    return path.node === node ? path : undefined;
+  };
+  for (const n of nodes) {
+    const path = down(n);
+    if (!path) return pathsByTraversal(program, nodes);
+    out.set(n, path);
+  }
+  return out;
+}
+
+function pathsByTraversal(program: NodePath<t.Program>, nodes: Set<t.Node>): Map<t.Node, NodePath> {
+  const out = new Map<t.Node, NodePath>();
   program.traverse({
     enter(p) {
       if (nodes.has(p.node)) out.set(p.node, p);
@@ -76,28 +110,68 @@ function pathsOf(program: NodePath<t.Program>, nodes: Set<t.Node>): Map<t.Node, 
 }
 
 /**
+ * The nodes that may carry `comment` as a trailing comment: Babel gives a comment to the node
+ * that ends where the whitespace (and comments) before it start, so only the nodes ending at the
+ * previous token's end, found by descending through the nodes around that offset.
+ */
+function trailingCarriers(
+  t: typeof import("@babel/core").types,
+  program: t.Program,
+  comment: t.Comment,
+  commentEnds: Map<number, t.Comment>,
+  code: string,
+): t.Node[] {
+  let i = comment.start ?? 0;
+  for (;;) {
+    while (i > 0 && /\s/.test(code[i - 1]!)) i--;
+    const before = commentEnds.get(i);
+    if (!before || before.start == null || before.start >= i) break;
+    i = before.start;
+  }
+  const out: t.Node[] = [];
+  const stack: t.Node[] = [program];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.end === i) out.push(n);
+    const rec = n as unknown as Record<string, unknown>;
+    for (const key of t.VISITOR_KEYS[n.type] ?? []) {
+      const v = rec[key];
+      for (const c of Array.isArray(v) ? v : [v]) {
+        const child = c as t.Node | null | undefined;
+        if (child && typeof child.type === "string" && child.start != null && child.end != null)
+          if (child.start < i && i <= child.end) stack.push(child);
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Babel attaches a comment to the node before it (as trailing) and the node after it (as
  * leading). Comments above an annotated function belong to it: variants go in between, so the
  * copy on the statement before is dropped (fixture annotations/comment-placement).
  */
 function keepCommentsWithFunctions(
+  t: typeof import("@babel/core").types,
   plan: Plan,
   paths: Map<t.Node, NodePath>,
   program: NodePath<t.Program>,
 ): void {
-  const annotations = new Set(
-    plan.ctx.comments
-      .filter((c) => parseAnnotation(c.value, c.type === "CommentBlock").kind === "annotation")
-      .map((c) => c.start),
+  const comments = plan.ctx.comments;
+  const annotationList = comments.filter(
+    (c) => parseAnnotation(c.value, c.type === "CommentBlock").kind === "annotation",
   );
-  program.traverse({
-    enter(p) {
-      const trail = p.node.trailingComments;
-      if (trail?.some((c) => annotations.has(c.start))) {
-        p.node.trailingComments = trail.filter((c) => !annotations.has(c.start));
+  const annotations = new Set(annotationList.map((c) => c.start));
+  const commentEnds = new Map<number, t.Comment>();
+  for (const c of comments) if (c.end != null) commentEnds.set(c.end, c);
+  for (const c of annotationList) {
+    for (const node of trailingCarriers(t, program.node, c, commentEnds, plan.ctx.code)) {
+      const trail = node.trailingComments;
+      if (trail?.some((x) => annotations.has(x.start))) {
+        node.trailingComments = trail.filter((x) => !annotations.has(x.start));
       }
-    },
-  });
+    }
+  }
   for (const fn of plan.fns) {
     const annotated = fn.form === "function" || fn.form === "const" ? fn.stmt : fn.member;
     const path = annotated && paths.get(annotated);
@@ -124,8 +198,9 @@ function emitPlan(
   const paths = pathsOf(
     program,
     new Set(fns.flatMap((f) => [f.stmt, f.member, f.holder].filter((n): n is t.Node => n !== undefined))),
+    plan,
   );
-  keepCommentsWithFunctions(plan, paths, program);
+  keepCommentsWithFunctions(t, plan, paths, program);
   const imports = new Imports(t, plan, program);
   // An exported name need not be an identifier (`export { f as "a-b" }`): then it is a string.
   const nameNode = (name: string) => (isIdentifierName(name) ? t.identifier(name) : t.stringLiteral(name));
