@@ -72,6 +72,9 @@ const KEYWORD_TYPES: Record<string, string> = {
 
 const LOGICAL = new Set(["||", "&&", "??"]);
 
+/** How far before a function an `@smartasync` still marks it as annotated (its head: `export const f = async`). */
+const NEAR = 300;
+
 function isIdentChar(c: number): boolean {
   return (
     (c >= 97 && c <= 122) ||
@@ -774,6 +777,11 @@ class Lowerer {
    * `swc` are noted now, for the comment scan at the end of the file.
    */
   private deferred(node: BNode, key: string, swc: unknown, make: () => unknown): void {
+    if (this.nearAnnotation(node.start, node.end)) {
+      // What is annotated (or right by it) is read anyway: lowered at once, no accessor.
+      node[key] = make();
+      return;
+    }
     leafRanges(swc, this.offsets, this.leaves);
     let value: unknown;
     let done = false;
@@ -795,6 +803,28 @@ class Lowerer {
       enumerable: true,
       configurable: true,
     });
+  }
+
+  /** Offsets of `@smartasync` in the text (in comments or not: this only decides what is lowered at once). */
+  private tags: number[] | undefined;
+
+  /** Whether an `@smartasync` lies inside `[start, end)` or shortly before it. */
+  private nearAnnotation(start: number, end: number): boolean {
+    if (!this.tags) {
+      this.tags = [];
+      for (let i = this.source.indexOf("@smartasync"); i >= 0; i = this.source.indexOf("@smartasync", i + 1))
+        this.tags.push(i);
+    }
+    const tags = this.tags;
+    if (!tags.length) return false;
+    let lo = 0;
+    let hi = tags.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tags[mid]! < start - NEAR) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < tags.length && tags[lo]! < end;
   }
 
   /** Shared fields of every function-like node, from SWC's `Fn` shape. */

@@ -289,14 +289,20 @@ function objectsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: st
   if (hit) return hit;
   const out = new Map<Binding, { by: string; loc: string }>();
   const top = ctx.scopes.program;
-  forEachWrite(ctx, ctx.program as Node, ({ node, target }) => {
-    const r = rootOf(target);
-    const b = r && ctx.scopes.binding(r.id, r.id.name);
-    if (!b || b.scope !== top || out.has(b) || stateKind(ctx, b) !== "object") return;
-    const inside = ctx.tree.findParent(node, (p) => isFunction(p));
-    if (inside === undefined) return; // top-level code runs in every worker too
-    out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node) });
-  });
+  // A closed function writes an object only through its name, which `sharedState` watches.
+  forEachWrite(
+    ctx,
+    ctx.program as Node,
+    ({ node, target }) => {
+      const r = rootOf(target);
+      const b = r && ctx.scopes.binding(r.id, r.id.name);
+      if (!b || b.scope !== top || out.has(b) || stateKind(ctx, b) !== "object") return;
+      const inside = ctx.tree.findParent(node, (p) => isFunction(p));
+      if (inside === undefined) return; // top-level code runs in every worker too
+      out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node) });
+    },
+    true,
+  );
   writtenByFunctions.set(ctx, out);
   return out;
 }
@@ -555,6 +561,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
         if (!b || b.scope !== top) return undefined;
         const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
+        if (kind === "object") ctx.tree.watched.add(b.name);
         const imported = isImportBinding(ctx, b) ? importedOnce(n, b) : undefined;
         if (imported) readChanged.set(n.name, `${imported}${through(via)}`);
         const w = kind === "object" ? changed.get(b) : undefined;

@@ -23,7 +23,7 @@ import { type Ctx, keyName } from "./ctx.js";
 import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { closedWrite } from "./scope.js";
-import { type Closing, forEachChild, type Node, wordHits } from "./tree.js";
+import { type Closing, forEachChild, type Node, wordsIn } from "./tree.js";
 
 /** A `Closing` plus the words it was made from (checked again after the analysis). */
 export interface LazyClosing extends Closing {
@@ -31,8 +31,25 @@ export interface LazyClosing extends Closing {
 }
 
 /** The outermost node that starts at `offset` (what an annotation there leads), if any. */
-function nodeAt(program: Node, offset: number): Node | undefined {
-  let cur: Node = program;
+function nodeAt(program: t.Program, offset: number): Node | undefined {
+  // The program's statements by binary search (a file may hold thousands), then down the tree.
+  const body = program.body;
+  let lo = 0;
+  let hi = body.length - 1;
+  let top: Node | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const st = body[mid]!;
+    if ((st.end ?? 0) <= offset) lo = mid + 1;
+    else if ((st.start ?? 0) > offset) hi = mid - 1;
+    else {
+      top = st;
+      break;
+    }
+  }
+  if (!top) return undefined;
+  if (top.start === offset) return top;
+  let cur: Node = top;
   for (;;) {
     let inside: Node | undefined;
     forEachChild(cur, (c) => {
@@ -95,7 +112,7 @@ export function closingFor(ctx: Ctx, imported: ImportedFns): LazyClosing | undef
     if (parsed.kind === "none") return;
     after ??= tokensAfter(code, comments);
     const next = after[i]!;
-    const node = nodeAt(program as Node, next);
+    const node = nodeAt(program, next);
     forced.push([c.start ?? next, Math.max(node?.end ?? next + 1, next + 1)]);
     const names: string[] = [];
     headNames(node, names);
@@ -131,9 +148,7 @@ export function closingFor(ctx: Ctx, imported: ImportedFns): LazyClosing | undef
   }
   if (anyFacts) words.add("require");
   for (const m of imported.methodKinds().keys()) withVariants(m);
-  const hits: number[] = [];
-  for (const w of words) wordHits(code, w, hits);
-  hits.sort((a, b) => a - b);
+  const hits = wordsIn(code, words).map((h) => h.at);
   return { code, hits, forced, words };
 }
 
@@ -142,9 +157,7 @@ const REQUIRE = new Set(["require"]);
 /** Whether the text of `n` mentions any of `words` as a word. */
 function mentions(code: string, n: Node, words: Set<string>): boolean {
   if (n.start == null || n.end == null) return true;
-  const text = code.slice(n.start, n.end);
-  for (const w of words) if (wordHits(text, w).length) return true;
-  return false;
+  return wordsIn(code.slice(n.start, n.end), words).length > 0;
 }
 
 /**

@@ -350,6 +350,7 @@ function writesName(n: Node, name: string): boolean {
  * whichever binding it is): the writes the partial tree counted for it may be incomplete.
  */
 export function closedWrite(tree: Tree, names: Iterable<string>): string | undefined {
-  for (const name of names) if (tree.closedFind(name, (n) => writesName(n, name))) return name;
+  for (const [name, fns] of tree.closedMentions(names))
+    if (tree.closedFind(name, (n) => writesName(n, name), fns)) return name;
   return undefined;
 }

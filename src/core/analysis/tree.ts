@@ -240,6 +240,27 @@ export function wordHits(code: string, word: string, out: number[] = []): number
   return out;
 }
 
+/** Maximal runs of identifier characters (as `identChar` counts them). */
+const WORD_RUNS = /[A-Za-z0-9$_\\\u0080-\uffff]+/g;
+
+/**
+ * Every occurrence of any of `words` in `code` as a whole word, in ascending order, each with
+ * its word. Few words: one `indexOf` scan each; many (a file where most functions are
+ * annotated): one pass over the identifier-like runs of the text, whatever the count.
+ */
+export function wordsIn(code: string, words: Iterable<string>): { at: number; word: string }[] {
+  const set = words instanceof Set ? (words as Set<string>) : new Set(words);
+  const out: { at: number; word: string }[] = [];
+  if (set.size <= 16) {
+    for (const w of set) for (const at of wordHits(code, w)) out.push({ at, word: w });
+    return out.sort((a, b) => a.at - b.at);
+  }
+  WORD_RUNS.lastIndex = 0;
+  for (let m = WORD_RUNS.exec(code); m !== null; m = WORD_RUNS.exec(code))
+    if (set.has(m[0])) out.push({ at: m.index, word: m[0] });
+  return out;
+}
+
 /** Index of the first element of the ascending `list` that is `>= value`. */
 function lowerBound(list: readonly number[], value: number): number {
   let lo = 0;
@@ -345,9 +366,7 @@ export class Tree {
   /** The first of `words` that occurs (as a word, anywhere in its text) in a closed function. */
   closedMention(words: Iterable<string>): string | undefined {
     if (!this.closed.size || !this.closing) return undefined;
-    for (const w of words) {
-      for (const at of wordHits(this.closing.code, w)) if (this.closedAt(at)) return w;
-    }
+    for (const { at, word } of wordsIn(this.closing.code, words)) if (this.closedAt(at)) return word;
     return undefined;
   }
 
@@ -362,9 +381,23 @@ export class Tree {
     return out;
   }
 
+  /** For each of `words` that closed functions mention, those functions (one pass over the text). */
+  closedMentions(words: Iterable<string>): Map<string, Node[]> {
+    const out = new Map<string, Node[]>();
+    if (!this.closed.size || !this.closing) return out;
+    for (const { at, word } of wordsIn(this.closing.code, words)) {
+      const fn = this.closedAt(at);
+      if (!fn) continue;
+      const list = out.get(word) ?? [];
+      if (list[list.length - 1] !== fn) list.push(fn);
+      out.set(word, list);
+    }
+    return out;
+  }
+
   /** Whether a node of a closed function mentioning `word` passes `test` (a walk on demand). */
-  closedFind(word: string, test: (n: Node) => boolean): boolean {
-    for (const fn of this.closedMentioning(word)) {
+  closedFind(word: string, test: (n: Node) => boolean, fns = this.closedMentioning(word)): boolean {
+    for (const fn of fns) {
       const stack: Node[] = [fn];
       while (stack.length) {
         const n = stack.pop()!;

@@ -104,20 +104,22 @@ export function isReader(name: string): boolean {
 }
 
 /** `Object.assign(target, …)` and friends: they change their first argument. */
-const WRITING_STATICS: Record<string, Set<string>> = {
-  Object: new Set([
-    "assign",
-    "defineProperty",
-    "defineProperties",
-    "setPrototypeOf",
-    "freeze",
-    "seal",
-    "preventExtensions",
-  ]),
-  Reflect: new Set(["set", "defineProperty", "deleteProperty", "setPrototypeOf", "preventExtensions"]),
-  // A typed array that is not over a SharedArrayBuffer is copied to a worker like any other.
-  Atomics: new Set(["store", "add", "sub", "and", "or", "xor", "exchange", "compareExchange"]),
-};
+const WRITING_STATICS = new Map<string, Set<string>>(
+  Object.entries({
+    Object: new Set([
+      "assign",
+      "defineProperty",
+      "defineProperties",
+      "setPrototypeOf",
+      "freeze",
+      "seal",
+      "preventExtensions",
+    ]),
+    Reflect: new Set(["set", "defineProperty", "deleteProperty", "setPrototypeOf", "preventExtensions"]),
+    // A typed array that is not over a SharedArrayBuffer is copied to a worker like any other.
+    Atomics: new Set(["store", "add", "sub", "and", "or", "xor", "exchange", "compareExchange"]),
+  }),
+);
 
 /**
  * Methods that write to their first argument rather than their receiver: `src.copy(target)` of
@@ -187,49 +189,61 @@ export interface WriteSite {
  * it, `Object.assign(it, …)` and friends. Calls of functions that write to their parameters are
  * found by the callers of this (they need to know which parameter).
  */
-export function forEachWrite(ctx: Ctx, root: Node, visit: (site: WriteSite) => void): void {
-  ctx.tree.walk(root, (n) => {
-    if (n.type === "AssignmentExpression" && strip(n.left).type.endsWith("MemberExpression")) {
-      visit({ node: n, target: (strip(n.left) as t.MemberExpression).object });
-    } else if (n.type === "AssignmentExpression" && n.left.type.endsWith("Pattern")) {
-      // `({ k: o.x } = src)`, `[o.a, ...o.rest] = xs` (fixture worker/argument-write-forms).
-      for (const m of patternMembers(n.left as Node, [])) visit({ node: n, target: m.object });
-    } else if (
-      (n.type === "ForOfStatement" || n.type === "ForInStatement") &&
-      n.left.type !== "VariableDeclaration"
-    ) {
-      // `for (o.x of xs)` assigns `o.x` on every round.
-      for (const m of patternMembers(n.left as Node, [])) visit({ node: n.left as Node, target: m.object });
-    } else if (n.type === "UpdateExpression" && strip(n.argument).type.endsWith("MemberExpression")) {
-      visit({ node: n, target: (strip(n.argument) as t.MemberExpression).object });
-    } else if (
-      n.type === "UnaryExpression" &&
-      n.operator === "delete" &&
-      strip(n.argument).type.endsWith("MemberExpression")
-    ) {
-      visit({ node: n, target: (strip(n.argument) as t.MemberExpression).object });
-    } else if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
-      const callee = strip(n.callee as Node);
-      if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return undefined;
-      const name = memberName(callee);
-      if (name === undefined) return undefined;
-      const object = strip(callee.object);
-      if (
-        object.type === "Identifier" &&
-        WRITING_STATICS[object.name]?.has(name) &&
-        !ctx.scopes.binding(object, object.name)
+export function forEachWrite(
+  ctx: Ctx,
+  root: Node,
+  visit: (site: WriteSite) => void,
+  /** The caller watches the names it asks about (tree.ts `watched`): closed functions may stay closed. */
+  closedOk = false,
+): void {
+  ctx.tree.walk(
+    root,
+    (n) => {
+      if (n.type === "AssignmentExpression" && strip(n.left).type.endsWith("MemberExpression")) {
+        visit({ node: n, target: (strip(n.left) as t.MemberExpression).object });
+      } else if (n.type === "AssignmentExpression" && n.left.type.endsWith("Pattern")) {
+        // `({ k: o.x } = src)`, `[o.a, ...o.rest] = xs` (fixture worker/argument-write-forms).
+        for (const m of patternMembers(n.left as Node, [])) visit({ node: n, target: m.object });
+      } else if (
+        (n.type === "ForOfStatement" || n.type === "ForInStatement") &&
+        n.left.type !== "VariableDeclaration"
       ) {
-        const first = n.arguments[0] as Node | undefined;
-        if (first && first.type !== "SpreadElement") visit({ node: n, target: first });
-      } else if (WRITES_FIRST_ARGUMENT.has(name)) {
-        const first = n.arguments[0] as Node | undefined;
-        if (first && first.type !== "SpreadElement") visit({ node: n, target: first });
-      } else if (isMutator(name)) {
-        visit({ node: n, target: callee.object });
+        // `for (o.x of xs)` assigns `o.x` on every round.
+        for (const m of patternMembers(n.left as Node, [])) visit({ node: n.left as Node, target: m.object });
+      } else if (n.type === "UpdateExpression" && strip(n.argument).type.endsWith("MemberExpression")) {
+        visit({ node: n, target: (strip(n.argument) as t.MemberExpression).object });
+      } else if (
+        n.type === "UnaryExpression" &&
+        n.operator === "delete" &&
+        strip(n.argument).type.endsWith("MemberExpression")
+      ) {
+        visit({ node: n, target: (strip(n.argument) as t.MemberExpression).object });
+      } else if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
+        const callee = strip(n.callee as Node);
+        if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression")
+          return undefined;
+        const name = memberName(callee);
+        if (name === undefined) return undefined;
+        const object = strip(callee.object);
+        if (
+          object.type === "Identifier" &&
+          // A Map, not an object literal: `constructor.x(…)` must not find Object.prototype's.
+          WRITING_STATICS.get(object.name)?.has(name) &&
+          !ctx.scopes.binding(object, object.name)
+        ) {
+          const first = n.arguments[0] as Node | undefined;
+          if (first && first.type !== "SpreadElement") visit({ node: n, target: first });
+        } else if (WRITES_FIRST_ARGUMENT.has(name)) {
+          const first = n.arguments[0] as Node | undefined;
+          if (first && first.type !== "SpreadElement") visit({ node: n, target: first });
+        } else if (isMutator(name)) {
+          visit({ node: n, target: callee.object });
+        }
       }
-    }
-    return undefined;
-  });
+      return undefined;
+    },
+    closedOk,
+  );
 }
 
 /** The function a callee names, when the module shows it: a declaration or a `const` bound to one. */
