@@ -324,8 +324,28 @@ export class Tree {
     if ((n as { decorators?: unknown[] | null }).decorators?.length) return false;
     const k = lowerBound(c.hits, n.start);
     if (k < c.hits.length && c.hits[k]! < n.end) return false;
-    for (const [s, e] of c.forced) if (s < n.end && n.start < e) return false;
-    return true;
+    return !this.overlapsForced(n.start, n.end);
+  }
+
+  /** Ends of the forced spans, each the largest so far (their starts ascend): one search a function. */
+  private forcedMaxEnd: number[] | undefined;
+  private forcedStarts: number[] | undefined;
+
+  private overlapsForced(start: number, end: number): boolean {
+    const forced = this.closing?.forced ?? [];
+    if (!forced.length) return false;
+    if (!this.forcedStarts || !this.forcedMaxEnd) {
+      const sorted = [...forced].sort((a, b) => a[0] - b[0]);
+      this.forcedStarts = sorted.map((f) => f[0]);
+      let max = -1;
+      this.forcedMaxEnd = sorted.map((f) => {
+        max = Math.max(max, f[1]);
+        return max;
+      });
+    }
+    // The last forced span starting before `end`: overlap iff some span up to it ends after `start`.
+    const k = lowerBound(this.forcedStarts, end) - 1;
+    return k >= 0 && this.forcedMaxEnd[k]! > start;
   }
 
   /** Marks `n` closed (called by the walk in `Scopes`). */
