@@ -11,7 +11,7 @@ import type { SourceMapJson } from "../compile/types.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } from "./babel-loader.js";
-import { hasTerminalControls } from "./escape.js";
+import { escapeControls, hasTerminalControls } from "./escape.js";
 import { errorText, type Fail, failer, smartasyncFailure, stripFile } from "./failure.js";
 import { describeFsError, displayPath, isTypeScript } from "./files.js";
 import { transformFileSwc } from "./transform-swc.js";
@@ -124,7 +124,13 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
     });
   } catch (e) {
     if (e instanceof MissingPackageError) return fail("config", "config-error", e.message);
-    return fail("config", "config-error", `cannot load the Babel config: ${stripFile(errorText(e), file)}`);
+    // One line, every control character escaped: Babel quotes a malformed package.json's text
+    // in its JSON error, line breaks and all (a `::error` line on a CI log).
+    return fail(
+      "config",
+      "config-error",
+      `cannot load the Babel config: ${escapeControls(stripFile(errorText(e), file))}`,
+    );
   }
   if (partial === null) {
     const report: Report = { version: 1, file: path, functions: [], calls: [], diagnostics: [] };
@@ -172,6 +178,7 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
       sourceMaps: opts.sourceMaps ?? false,
       sourceFileName: opts.sourceFileName ?? path,
       highlightCode: highlight,
+      compact: compactFor(options, source),
     });
   } catch (e) {
     const failure = classify(e, file, path, fail);
@@ -198,6 +205,19 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
     ...(partial.config ? { config: displayPath(partial.config, opts.cwd) } : {}),
     ...keep(opts, source),
   };
+}
+
+/**
+ * Babel's `compact: "auto"` (its default) compacts a file over 500 KB and says so itself, on
+ * stderr, with the file's name raw ("[BABEL] Note: The code generator has deoptimised the styling
+ * of <file>"): a name holding a line break or ESC would reach the CLI's output unescaped. The
+ * same decision made here — true past 500,000 characters, as @babel/generator does — gives the
+ * same output without the note; a config's own `compact` (true or false) stands.
+ */
+function compactFor(options: Record<string, unknown>, source: string): boolean {
+  const given = options.compact;
+  if (typeof given === "boolean") return given;
+  return source.length > 500_000;
 }
 
 function keep(opts: TransformOptions, source: string): { source?: string } {

@@ -17,6 +17,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { escapeControls } from "../core/escape.js";
 import { type Options, OptionsError, validateOptions } from "../core/options.js";
 
 export const CONFIG_FILE = "smartasync.config.json";
@@ -204,8 +205,14 @@ function validatedLayer(
   } catch (e) {
     if (!(e instanceof OptionsError)) throw e;
     const message = e.message.replace(/^SA104: /, "");
-    const key = /`([^`.[]+)/.exec(message)?.[1];
-    const loc = key !== undefined && key in given ? at(path, text, key, field).slice(path.length) : "";
+    // The message quotes the key escaped (OptionsError), maybe with a nested part after it
+    // (`twins["m"]`): the key is the given one whose escaped form the quote is or starts with.
+    const quoted = /`([^`]+)`/.exec(message)?.[1] ?? "";
+    const key = Object.keys(given).find((k) => {
+      const shown = escapeControls(k);
+      return quoted === shown || (quoted.startsWith(shown) && /^[.[]/.test(quoted.slice(shown.length)));
+    });
+    const loc = key !== undefined ? at(path, text, key, field).slice(path.length) : "";
     throw new OptionsError(`${where}${loc}: ${message}`);
   }
   return given as Partial<Options>;
@@ -229,6 +236,17 @@ function at(path: string, text: string, key: string, field?: string): string {
  * Offset of the first string `key` used as a key of the first object that starts at or after
  * `from` (its own keys only, not those of objects inside it); -1 if none.
  */
+/** The value of the JSON string from `start` (its `"`) to `end` (the closing `"`), escapes read. */
+function jsonString(text: string, start: number, end: number): string | undefined {
+  const inner = text.slice(start + 1, end);
+  if (!inner.includes("\\")) return inner;
+  try {
+    return JSON.parse(`"${inner}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
 function keyOffset(text: string, key: string, from: number): number {
   let level = 0;
   for (let i = from; i < text.length; i++) {
@@ -239,7 +257,7 @@ function keyOffset(text: string, key: string, from: number): number {
     } else if (c === '"') {
       const start = i;
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      if (level === 1 && text.slice(start + 1, i) === key && /^\s*:/.test(text.slice(i + 1, i + 40)))
+      if (level === 1 && jsonString(text, start, i) === key && /^\s*:/.test(text.slice(i + 1, i + 40)))
         return start;
     }
   }

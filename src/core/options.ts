@@ -1,4 +1,5 @@
 import { unknownOption } from "./did-you-mean.js";
+import { escapeControls } from "./escape.js";
 import type { Unproven } from "./inline.js";
 
 /** A sync twin: the export `name` of `module` (default: the awaited API's own module). */
@@ -59,10 +60,16 @@ export const DEFAULT_OPTIONS: Options = {
 
 const KEYS = Object.keys(DEFAULT_OPTIONS) as (keyof Options)[];
 
+/**
+ * SA104. Its message quotes what nobody vetted — an unknown key, the path of the file it came
+ * from, JSON.parse's excerpt of a malformed file — and every host prints it (the CLI on stderr,
+ * Node for register, Jest, a bundler): it is one line, each control character shown as an escape
+ * (core/escape.ts), so a key holding `\n::error …` cannot start a line of a CI log.
+ */
 export class OptionsError extends Error {
   readonly code = "SA104";
   constructor(message: string) {
-    super(`SA104: ${message}`);
+    super(`SA104: ${escapeControls(message)}`);
     this.name = "OptionsError";
   }
 }
