@@ -12,10 +12,13 @@
  * `import { "a-b" as x } from "./f"`, across lines, with or without semicolons, and nothing
  * inside text is taken for one: `` `import x from "${id}"` `` in a template, `export * from '...'`
  * in a comment, `<p>Use /* here</p>` in JSX. It errs on the side of more: `from "x"` anywhere
- * in code counts, a computed `require(x)` does not (no module to name). Its blind spots are a
- * regex literal right after `)` or `}` (`if (a) /"/.test(s)`, read as a division) and a division
- * right after a comment (`a /* c *\/ / b`, read as a regex): either way what is misread ends at
- * the line's end (strings and regex literals do not span lines), so only that line is misread.
+ * in code counts, a computed `require(x)` does not (no module to name). A `/` after `)` starts a
+ * regex only when the `(` it closes follows `if`, `while`, `for` or `with` (`if (a) /"/.test(s)`),
+ * and after `}` only when the `}` ends a block (`{ … } /"/`), as a tokenizer decides: read the other
+ * way, the quote inside such a regex would open a string and hide an import written after it on
+ * that line (security review 17, finding 7). Its one blind spot is a division right after a
+ * comment (`a /* c *\/ / b`, read as a regex): what is misread ends at the line's end (strings and
+ * regex literals do not span lines), so only that line is misread.
  * A `<` starts JSX only where an expression can start and when a closing tag of that name (or
  * `</>`) appears in the file, so TypeScript's `<T>x` assertions stay code.
  *
@@ -182,12 +185,20 @@ function stringAt(s: string, i: number): { value: string; end: number } | undefi
 
 /**
  * Where the scanner stops: a character that changes what follows (a quote, a backtick, a slash,
- * a brace, a `<` that may open a JSX element) or one of the three words. Everything between two
+ * a brace, a `<` that may open a JSX element), one of the three words, or a statement keyword
+ * whose `(…)` may be followed by a regex (`if`, `while`, `for`, `with`). Everything between two
  * stops is plain code, passed over by the regex engine (one forward search, no backtracking:
- * linear). The module scan also stops at `export` (and `exports`).
+ * linear). The module scan also stops at `export` (and `exports`). Inside such a keyword's
+ * parentheses the scanner also stops at `(` and `)`, to find the one that closes them (the
+ * `…_PARENS` forms); elsewhere parentheses are plain code.
  */
-const STOP = /["'`/{}<]|import|from|require/g;
-const STOP_EXPORTS = /["'`/{}<]|import|from|require|export/g;
+const STOP = /["'`/{}<]|import|from|require|\b(?:if|while|for|with)\b/g;
+const STOP_EXPORTS = /["'`/{}<]|import|from|require|export|\b(?:if|while|for|with)\b/g;
+const STOP_PARENS = /["'`/{}<()]|import|from|require|\b(?:if|while|for|with)\b/g;
+const STOP_EXPORTS_PARENS = /["'`/{}<()]|import|from|require|export|\b(?:if|while|for|with)\b/g;
+
+/** Statement keywords whose parenthesised head may be followed by a regex literal. */
+const HEAD_KEYWORDS = new Set(["if", "while", "for", "with"]);
 
 /** `export * from "x"`, `export { a, b as c } from "x"`, `export * as ns from "x"`, as written. */
 export interface ScannedReExport {
@@ -218,11 +229,16 @@ export interface ModuleScan {
   ownExports: Set<string>;
 }
 
-/** What an open brace is: code (`{`), a template's `${`, or a JSX attribute's or child's `{`. */
+/**
+ * What an open brace is: code (`{` of an expression: an object literal), a template's `${`, a
+ * JSX attribute's or child's `{`, or a block (`{` where a statement can start: after `)`, `;`,
+ * `{`, `}`, `=>`, a name such as `else` or `class X`, or at the start).
+ */
 const CODE = 0;
 const TEMPLATE = 1;
 const JSX_ATTR = 2;
 const JSX_CHILD = 3;
+const BLOCK = 4;
 
 /** The scanner's state: open braces (innermost last) and, for JSX ones, the element depth. */
 interface State {
@@ -235,6 +251,13 @@ interface State {
   reExports: ScannedReExport[] | undefined;
   mayExportBindings: boolean;
   ownExports: Set<string>;
+  /** Parentheses open inside the head of an `if`/`while`/`for`/`with` (0: not inside one). */
+  parens: number;
+  /** For each open keyword head (innermost last), the `parens` count its `)` brings back. */
+  heads: number[];
+  /** Index of the last `)` that closed a keyword head, of the last `}` that closed a block (-1: none). */
+  headClose: number;
+  blockClose: number;
 }
 
 /** Every module specifier `source` names in an import, re-export, `import(…)` or `require(…)`, in order. */
@@ -271,13 +294,18 @@ function scan(source: string, exports: boolean): State {
     reExports: exports ? [] : undefined,
     mayExportBindings: false,
     ownExports: new Set(),
+    parens: 0,
+    heads: [],
+    headClose: -1,
+    blockClose: -1,
   };
   const s = source;
   const n = s.length;
-  const stop = exports ? STOP_EXPORTS : STOP;
   let i = 0;
   if (s.startsWith("#!")) while (i < n && !isLineEnd(s.charCodeAt(i))) i++;
   while (i < n) {
+    const stop =
+      st.heads.length > 0 ? (exports ? STOP_EXPORTS_PARENS : STOP_PARENS) : exports ? STOP_EXPORTS : STOP;
     stop.lastIndex = i;
     const m = stop.exec(s);
     if (m === null) break;
@@ -293,15 +321,25 @@ function scan(source: string, exports: boolean): State {
       const depth = st.depths.pop()!;
       i = jsx(st, at + 1, top === JSX_ATTR, depth);
     } else if (c === LBRACE) {
-      st.frames.push(CODE);
+      st.frames.push(blockStartsAt(s, at) ? BLOCK : CODE);
       i = at + 1;
     } else if (c === RBRACE) {
-      st.frames.pop();
+      if (st.frames.pop() === BLOCK) st.blockClose = at;
+      i = at + 1;
+    } else if (c === LPAREN) {
+      st.parens++;
+      i = at + 1;
+    } else if (c === RPAREN) {
+      st.parens--;
+      if (st.parens === st.heads[st.heads.length - 1]) {
+        st.heads.pop();
+        st.headClose = at;
+      }
       i = at + 1;
     } else if (c === SLASH) {
       const next = s.charCodeAt(at + 1);
       if (next === SLASH || next === STAR) i = skipTrivia(s, at);
-      else i = regexAllowedBefore(s, at) ? skipRegex(s, at) : at + 1;
+      else i = regexAllowedBefore(st, at) ? skipRegex(s, at) : at + 1;
     } else if (c === LT) {
       i = jsxStartsAt(st, at) ? jsx(st, at + 1, true, 0) : at + 1;
     } else {
@@ -314,6 +352,19 @@ function scan(source: string, exports: boolean): State {
         continue;
       }
       const whole = !isIdentPart(before) && before !== DOT && !isIdentPart(after);
+      if (HEAD_KEYWORDS.has(word)) {
+        i = at + word.length;
+        if (!whole) continue;
+        let j = skipTrivia(s, i);
+        if (word === "for" && wordAt(s, j, "await")) j = skipTrivia(s, j + 5);
+        if (s.charCodeAt(j) === LPAREN) {
+          // The head's own `(`: its matching `)` is where a regex may follow.
+          st.heads.push(st.parens);
+          st.parens++;
+          i = j + 1;
+        }
+        continue;
+      }
       const found = whole ? importAfter(s, word, at + word.length) : undefined;
       if (found) st.imports.push(found.item);
       i = found ? found.end : at + word.length;
@@ -479,7 +530,7 @@ function jsxStartsAt(st: State, at: number): boolean {
   const s = st.s;
   const c = s.charCodeAt(at + 1);
   if (!(c === GT || (c < 0x80 ? CLASS[c] === WORD && !(c >= 0x30 && c <= 0x39) : !isSpace(c)))) return false;
-  if (!regexAllowedBefore(s, at)) return false;
+  if (!regexAllowedBefore(st, at)) return false;
   let j = at + 1;
   while (j < s.length && (isIdentPart(s.charCodeAt(j)) || isJsxNamePart(s.charCodeAt(j)))) j++;
   st.closers ??= closingTags(s);
@@ -547,18 +598,48 @@ function jsx(st: State, i: number, inTag: boolean, depth: number): number {
 /**
  * Can a `/` at `at` start a regex literal? Decided by the token before it, found by looking
  * back over whitespace (each stretch of it is looked at once, by the `/` that follows it): not
- * after a name, a number, `)`, `]` or `}` — unless the name is a keyword such as `return`.
+ * after a name, a number, `]`, a `)` or a `}` — unless the name is a keyword such as `return`,
+ * the `)` closes the head of an `if`/`while`/`for`/`with`, or the `}` closes a block.
  */
-function regexAllowedBefore(s: string, at: number): boolean {
+function regexAllowedBefore(st: State, at: number): boolean {
+  const s = st.s;
   let j = at - 1;
   while (j >= 0 && isSpace(s.charCodeAt(j))) j--;
   if (j < 0) return true;
   const c = s.charCodeAt(j);
-  if (c === RPAREN || c === RBRACKET || c === RBRACE) return false;
+  if (c === RPAREN) return j === st.headClose;
+  if (c === RBRACE) return j === st.blockClose;
+  if (c === RBRACKET) return false;
   if (!isIdentPart(c)) return true;
+  return BEFORE_REGEX.has(wordBefore(s, j));
+}
+
+/** The name ending at `j` (at most 11 characters: enough for any keyword). */
+function wordBefore(s: string, j: number): string {
   let k = j;
   while (k > 0 && isIdentPart(s.charCodeAt(k - 1)) && j - k < 10) k--;
-  return BEFORE_REGEX.has(s.slice(k, j + 1));
+  return s.slice(k, j + 1);
+}
+
+/** Names after which a `{` opens a block (`else {`, `do {`), though a `/` after them starts a regex. */
+const BEFORE_BLOCK = new Set(["else", "do", "try", "finally"]);
+
+/**
+ * Does the `{` at `at` open a block (a statement) rather than an object literal? Decided by the
+ * token before it, as for a regex: a block after `)` (an `if`'s head, a function's parameters),
+ * `;`, `{`, `}`, `=>`, a name (`class X {`, `else {`) or at the start; an object after an operator,
+ * `(`, `,`, `:`, `[` or a keyword that takes an expression (`return {`).
+ */
+function blockStartsAt(s: string, at: number): boolean {
+  let j = at - 1;
+  while (j >= 0 && isSpace(s.charCodeAt(j))) j--;
+  if (j < 0) return true;
+  const c = s.charCodeAt(j);
+  if (c === RPAREN || c === SEMI || c === LBRACE || c === RBRACE) return true;
+  if (c === GT) return s.charCodeAt(j - 1) === EQ;
+  if (!isIdentPart(c)) return false;
+  const word = wordBefore(s, j);
+  return BEFORE_BLOCK.has(word) || !BEFORE_REGEX.has(word);
 }
 
 /** `from "x"`, `import "x"`, `import("x")`, `require("x")` right after the keyword ending at `i`. */

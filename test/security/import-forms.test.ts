@@ -43,6 +43,17 @@ const FORMS: Record<string, string> = {
   // String-named specifiers (ES2022): the quoted name is a string the scanner passes over whole.
   "string-named import": `import { "load" as load } from "./lib.js";`,
   "string-named, braces and quotes in the names, minified": `import{"}{"as a,'"'as b,"load"as load}from"./lib.js";`,
+  // A regex right after the `)` of `if (…)`/`while (…)`/`for (…)` or a block's `}`, holding a
+  // quote: read as a division, the quote hid the import after it (security review 17, finding 7).
+  "regex after if (…)": `if (1) /"/.test("x"); import { load } from "./lib.js"; //"`,
+  "regex after while (…), nested parentheses": `while ((0)) /'/.test("x"); import { load } from "./lib.js"; //'`,
+  "regex after for (…)": `for (;false;) /"/.test("x"); import { load } from "./lib.js"; //"`,
+  "regex after for await (…)": `for await (const x of []) /"/.test(x); import { load } from "./lib.js"; //"`,
+  "regex after a block's }": `{}\n/"/.test("x"); import { load } from "./lib.js"; //"`,
+  "regex after an if's block }": `if (1) {} /"/.test("x"); import { load } from "./lib.js"; //"`,
+  // And the other way: a division after a call's `)` or an object's `}` is not a regex.
+  "division after a call's )": `const n = Number(4) / 2; import { load } from "./lib.js"; const m = n / 2;`,
+  "division after an object's }": `const n = {} / 2; import { load } from "./lib.js"; const m = n / 2;`,
 };
 
 const LIB_V1 = "// @smartasync\nexport async function load() {\n  return 1;\n}\n";
