@@ -55,4 +55,20 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
+/**
+ * The command's work is done: end the process once what it wrote has been handed to the OS,
+ * whatever else is still alive. A worker thread stuck in a system call (a read that blocks: it
+ * can be terminated but not interrupted) or a handle some project plugin left open would keep
+ * Node running after the result was printed, and the exit code would never reach CI (security
+ * review 17, finding 5).
+ */
+async function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  await new Promise<void>((done) => {
+    if (stream.destroyed || !stream.writable) done();
+    else stream.write("", () => done());
+  });
+}
+
 await main(process.argv);
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit((process.exitCode as number | undefined) ?? 0);

@@ -3,8 +3,8 @@
  * absolute source files. Directories are walked for code files, skipping node_modules, dist,
  * .git and every dot-folder; globs go through tinyglobby with the same folders ignored.
  */
-import { existsSync } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { constants, existsSync } from "node:fs";
+import { open, readdir, stat } from "node:fs/promises";
 import { extname, join, relative, resolve, sep } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { UsageErrors } from "./errors.js";
@@ -121,8 +121,46 @@ export async function collectFiles(args: string[], cwd: string): Promise<string[
   return [...found].sort();
 }
 
+/** A source that is not a regular file: reported as a read-error, never read. */
+export class NotRegularFileError extends Error {
+  constructor(readonly what: string) {
+    super(`not a regular file (${what}): not read`);
+  }
+}
+
+/**
+ * A source file's text, read only if it is a regular file. A FIFO, a device or a socket — a link
+ * to `/dev/stdin` can be committed to git, and `check` follows links — would block the read for
+ * as long as its writer keeps it open (the worker stuck, the process never ending) or never end
+ * (`/dev/zero`). The path is checked first, then opened without blocking (opening a FIFO with no
+ * writer would block too) and the open descriptor checked again, so what is read is what was
+ * checked even if the path changed in between.
+ */
+export async function readSource(file: string): Promise<string> {
+  // Checked before opening (a socket cannot even be opened: ENXIO), and again on the descriptor.
+  const before = await stat(file);
+  if (!before.isFile()) throw new NotRegularFileError(fileKind(before));
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new NotRegularFileError(fileKind(info));
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+function fileKind(info: Awaited<ReturnType<typeof stat>>): string {
+  if (info.isFIFO()) return "a named pipe";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  if (info.isSocket()) return "a socket";
+  if (info.isDirectory()) return "a directory";
+  return "not a file";
+}
+
 /** `no such file or directory`, `permission denied`, … from a Node fs error. */
 export function describeFsError(e: unknown): string {
+  if (e instanceof NotRegularFileError) return e.message;
   const code = (e as NodeJS.ErrnoException)?.code;
   switch (code) {
     case "ENOENT":

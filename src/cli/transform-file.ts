@@ -4,7 +4,6 @@
  * (transform-swc.ts) — and return `{ code, map, report }` or a structured error. Plain data in
  * and out, so it can run in a worker (see transform-task.ts), the same shape from both compilers.
  */
-import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import smartasyncPlugin from "../babel-plugin/index.js";
 import type { SourceMapJson } from "../compile/types.js";
@@ -13,7 +12,7 @@ import type { Report } from "../core/report.js";
 import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } from "./babel-loader.js";
 import { escapeControls, hasTerminalControls } from "./escape.js";
 import { errorText, type Fail, failer, smartasyncFailure, stripFile } from "./failure.js";
-import { describeFsError, displayPath, isTypeScript } from "./files.js";
+import { describeFsError, displayPath, isTypeScript, readSource } from "./files.js";
 import { transformFileSwc } from "./transform-swc.js";
 
 export interface TransformOptions {
@@ -108,7 +107,7 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
 
   let source: string;
   try {
-    source = await readFile(file, "utf8");
+    source = await readSource(file);
   } catch (e) {
     return fail("read", "read-error", `cannot read: ${describeFsError(e)}`);
   }

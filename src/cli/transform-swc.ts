@@ -5,14 +5,13 @@
  * (`swcDefaults`), which compile as the Babel path does (TypeScript stripped, nothing else
  * down-levelled, ES modules kept). The outcome has the Babel path's shape.
  */
-import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { escapeControls } from "../core/escape.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 import type { Options as SwcOptions } from "../swc-plugin/index.js";
 import { errorText, type Fail, failer, smartasyncFailure } from "./failure.js";
-import { describeFsError, displayPath } from "./files.js";
+import { describeFsError, displayPath, readSource } from "./files.js";
 import { loadSwc, type SwcModules } from "./swc-loader.js";
 import type {
   SourceMapJson,
@@ -79,7 +78,7 @@ export async function transformFileSwc(file: string, opts: TransformOptions): Pr
   const fail = failer(file, path);
   let source: string;
   try {
-    source = await readFile(file, "utf8");
+    source = await readSource(file);
   } catch (e) {
     return fail("read", "read-error", `cannot read: ${describeFsError(e)}`);
   }
