@@ -36,8 +36,8 @@ function run(args: string[], cwd: string, limitMs = 30_000): Promise<Ended> {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: [stdin, "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       closeSync(stdin);
