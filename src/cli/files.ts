@@ -1,9 +1,10 @@
 /**
  * Turns the paths given on the command line (files, directories, globs) into a sorted list of
  * absolute source files. Directories are walked for code files, skipping node_modules, dist,
- * .git and every dot-folder; globs go through tinyglobby with the same folders ignored.
+ * .git and every dot-folder; globs go through tinyglobby with the same folders ignored. Neither
+ * follows a link to a folder; both keep links to files.
  */
-import { constants, existsSync } from "node:fs";
+import { constants, existsSync, type Stats, stat as statCallback, statSync } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import { extname, join, relative, resolve, sep } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
@@ -64,6 +65,32 @@ export async function walk(dir: string): Promise<Tree> {
 }
 
 /**
+ * The glob's file system: as Node's, but a link's target that is a folder is not reported (a
+ * folder link is then skipped, never walked). tinyglobby follows links through `fs.stat` of the
+ * link's target; its `followSymbolicLinks: false` would drop links to files too. So the two forms
+ * of a command read the same files: a link to a file is kept (as the directory walk keeps it), a
+ * link to a folder — `src/ext -> ../outside`, `src/root -> /` — is not followed out of the tree
+ * (security review 17, finding 11). test/security/glob-links.test.ts.
+ */
+const NO_FOLDER_LINKS = {
+  stat: ((path: string, done: (e: NodeJS.ErrnoException | null, s?: Stats) => void) =>
+    statCallback(path, (e, info) => {
+      if (e) done(e);
+      else if (info.isDirectory()) done(folderLink(path));
+      else done(null, info);
+    })) as unknown as typeof statCallback,
+  statSync: ((path: string) => {
+    const info = statSync(path);
+    if (info.isDirectory()) throw folderLink(path);
+    return info;
+  }) as typeof statSync,
+};
+
+function folderLink(path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${path}: a link to a folder is not followed`), { code: "ENOTDIR" });
+}
+
+/**
  * The code files named by `args`. Every argument must name something: a missing path, a glob
  * that matches nothing, a directory without code files or a file that is not code is a usage
  * error (all of them are reported at once, before any work).
@@ -80,6 +107,7 @@ export async function collectFiles(args: string[], cwd: string): Promise<string[
         dot: false,
         onlyFiles: true,
         ignore: ["**/node_modules/**", "**/dist/**", "**/.git/**"],
+        fs: NO_FOLDER_LINKS,
       });
       const code = matches.filter(isCodeFile);
       if (code.length === 0) {
