@@ -3,7 +3,16 @@
  * npm alias), each with its own preset-typescript and CommonJS transform.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, extname, join } from "node:path";
 import * as babel8 from "@babel/core";
@@ -157,6 +166,13 @@ export function execCase(
     }
   };
   companions(c.dir);
+  if (existsSync(join(c.dir, "package.json"))) {
+    // A case with its own package.json (its "imports", fixture modules/subpath-imports) is its own
+    // package scope: `smartasync/runtime` is no longer a self-reference of this package, so it is
+    // installed, as in a user's project, by a link to this package.
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(ROOT, join(dir, "node_modules", "smartasync"), "dir");
+  }
   const file = join(dir, `main${execExtension(c)}`);
   writeFileSync(file, code);
   const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: "utf8", timeout: 60_000 });

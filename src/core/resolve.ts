@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve as resolvePath } from "node:path";
+import { dirname, isAbsolute, join, resolve as resolvePath, sep } from "node:path";
 
 /**
  * Where an import leads (DESIGN §3.6): a source file, resolved like Node and TypeScript do, or
@@ -168,7 +168,110 @@ export function forgetResolution(specifier: string, from: string): void {
   fileCache.delete(`${dirname(from)}\0${specifier}`);
 }
 
+/**
+ * A specifier of the project's own files, which must resolve (a miss is a problem worth SA204
+ * when a call goes through it): relative, or a package.json `"imports"` subpath (`#lib/x.js`).
+ */
+export function isLocalSpecifier(specifier: string): boolean {
+  return specifier.startsWith(".") || specifier.startsWith("#");
+}
+
+/** The conditions smartasync follows in `"imports"` targets, as Node does for import and require. */
+const CONDITIONS = new Set(["import", "node", "default", "require"]);
+
+const importsCache = new Map<string, { dir: string; imports: Record<string, unknown> } | null>();
+
+/**
+ * The `"imports"` field of the package scope of `dir`: the nearest package.json above it (a
+ * package.json without the field ends the search too, as in Node).
+ */
+function packageImports(dir: string): { dir: string; imports: Record<string, unknown> } | null {
+  const cached = importsCache.get(dir);
+  if (cached !== undefined) return cached;
+  let found: { dir: string; imports: Record<string, unknown> } | null = null;
+  const file = join(dir, "package.json");
+  if (isFile(file)) {
+    try {
+      const imports = (JSON.parse(readFileSync(file, "utf8")) as { imports?: unknown }).imports;
+      if (typeof imports === "object" && imports !== null && !Array.isArray(imports))
+        found = { dir, imports: imports as Record<string, unknown> };
+    } catch {
+      found = null;
+    }
+  } else {
+    const up = dirname(dir);
+    found = up === dir ? null : packageImports(up);
+  }
+  importsCache.set(dir, found);
+  return found;
+}
+
+/**
+ * `#name` through the package scope's `"imports"`, as Node resolves it: an exact key, else the
+ * `*` pattern with the longest prefix; a target is a `./` path inside the package (`*` replaced),
+ * a bare package name, an array (the first that resolves) or an object of conditions (import,
+ * node, default, require: the first in the object's order that resolves). A target leaving the
+ * package (`../`, an absolute path) or `null` resolves to nothing, as in Node.
+ */
+function viaImports(specifier: string, fromDir: string): Resolution | undefined {
+  const scope = packageImports(fromDir);
+  if (!scope || specifier === "#" || specifier.startsWith("#/")) return undefined;
+  const { imports, dir } = scope;
+  if (Object.hasOwn(imports, specifier) && !specifier.includes("*"))
+    return importTarget(imports[specifier], undefined, dir);
+  let best: { key: string; rest: string } | undefined;
+  for (const key of Object.keys(imports)) {
+    const star = key.indexOf("*");
+    if (star < 0 || key.indexOf("*", star + 1) >= 0) continue;
+    const prefix = key.slice(0, star);
+    const suffix = key.slice(star + 1);
+    if (specifier.length < key.length - 1 || !specifier.startsWith(prefix) || !specifier.endsWith(suffix))
+      continue;
+    if (best && best.key.indexOf("*") >= prefix.length) continue;
+    best = { key, rest: specifier.slice(prefix.length, specifier.length - suffix.length) };
+  }
+  return best ? importTarget(imports[best.key], best.rest, dir) : undefined;
+}
+
+function importTarget(target: unknown, rest: string | undefined, dir: string): Resolution | undefined {
+  if (typeof target === "string") {
+    const filled = rest === undefined ? target : target.split("*").join(rest);
+    if (filled.startsWith("./")) {
+      const path = resolvePath(dir, filled);
+      // Never outside the package (`./x/../../y`), as Node refuses `..` segments.
+      if (!path.startsWith(dir + sep) || filled.split(/[\\/]/).includes("..")) return undefined;
+      const file = asFile(path);
+      return file ? { kind: "file", path: file } : undefined;
+    }
+    if (
+      filled.startsWith("/") ||
+      filled.startsWith("../") ||
+      filled.startsWith("#") ||
+      /^[a-z][\w+.-]*:/i.test(filled)
+    )
+      return undefined;
+    // A bare package name (`"#dep": "some-package"`): found like any import of it.
+    return resolveUncached(filled, dir);
+  }
+  if (Array.isArray(target)) {
+    for (const t of target) {
+      const r = importTarget(t, rest, dir);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  if (typeof target === "object" && target !== null) {
+    for (const [condition, t] of Object.entries(target)) {
+      if (!CONDITIONS.has(condition)) continue;
+      const r = importTarget(t, rest, dir);
+      if (r) return r;
+    }
+  }
+  return undefined;
+}
+
 function resolveUncached(specifier: string, fromDir: string): Resolution | undefined {
+  if (specifier.startsWith("#")) return viaImports(specifier, fromDir);
   if (specifier.startsWith(".") || isAbsolute(specifier)) {
     const path = asFile(resolvePath(fromDir, specifier));
     return path ? { kind: "file", path } : undefined;
@@ -184,6 +287,7 @@ function resolveUncached(specifier: string, fromDir: string): Resolution | undef
 /** For tests and watch mode: forget what the file system said. */
 export function clearResolveCache(): void {
   tsconfigCache.clear();
+  importsCache.clear();
   packageCache.clear();
   fileCache.clear();
 }

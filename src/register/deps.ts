@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { MAX_EXPORT_DEPTH } from "../core/analysis/export-names.js";
 import { scanImports, scanModule } from "../core/import-scan.js";
 import { MANIFEST_FIELD, manifestOf, manifestPath, packageTargets } from "../core/module-facts.js";
-import { resolveImport } from "../core/resolve.js";
+import { isLocalSpecifier, resolveImport } from "../core/resolve.js";
 
 export function hash(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
@@ -122,7 +122,7 @@ function reExporter(path: string, fresh: boolean): { hash: string; next: string[
     const text = readFileSync(path, "utf8");
     const next: string[] = [];
     for (const re of scanModule(text).reExports) {
-      if (!re.from.startsWith(".")) continue;
+      if (!isLocalSpecifier(re.from)) continue;
       const f = resolveImport(re.from, path);
       if (f?.kind === "file") next.push(f.path);
     }

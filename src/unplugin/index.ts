@@ -34,7 +34,7 @@ import type { TaskOutcome, TaskResult } from "../compile/task.js";
 import { escapeControls, escapeNamed, hasTerminalControls } from "../core/escape.js";
 import { scanImports } from "../core/import-scan.js";
 import type { Report } from "../core/report.js";
-import { resolveImport } from "../core/resolve.js";
+import { isLocalSpecifier, resolveImport } from "../core/resolve.js";
 import { WORKER_IMPORT_ENV } from "../runtime/internal.cjs";
 import { browserError, browserProblems, browserRuntimeFile, WORKER_ONLY } from "./browser.js";
 import {
@@ -812,7 +812,7 @@ function useRegisterInWorkers(): boolean {
 function localImports(code: string, filename: string): string[] {
   const files = new Set<string>();
   for (const { specifier, kind } of scanImports(code)) {
-    if (kind === "dynamic" || !specifier.startsWith(".")) continue;
+    if (kind === "dynamic" || !isLocalSpecifier(specifier)) continue;
     let r: ReturnType<typeof resolveImport>;
     try {
       r = resolveImport(specifier, filename);

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FIELD, packageTargets } from "../module-facts.js";
-import { resolveImport } from "../resolve.js";
+import { isLocalSpecifier, resolveImport } from "../resolve.js";
 import type { ParseModule } from "./module-graph.js";
 import type { Node } from "./tree.js";
 
@@ -144,7 +144,7 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
           names.add(exported.type === "Identifier" ? exported.name : (exported as { value: string }).value);
           break;
         }
-        if (depth >= MAX_EXPORT_DEPTH || !stmt.source.value.startsWith(".")) break;
+        if (depth >= MAX_EXPORT_DEPTH || !isLocalSpecifier(stmt.source.value)) break;
         const r = resolveImport(stmt.source.value, path);
         const inner = r?.kind === "file" ? namesOfFile(parse, r.path, depth + 1) : undefined;
         // `export *` leaves out the default export.

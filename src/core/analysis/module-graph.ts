@@ -15,7 +15,7 @@ import {
 import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
 import { emptyReport } from "../report.js";
-import { forgetResolution, type Resolution, resolveImport } from "../resolve.js";
+import { forgetResolution, isLocalSpecifier, type Resolution, resolveImport } from "../resolve.js";
 import type { FunctionKind } from "../strategy.js";
 import { moduleKind, type ParsedFile } from "./analyse.js";
 import { buildIndex, rebound } from "./calls.js";
@@ -199,7 +199,7 @@ export class ModuleGraph {
     } catch {
       r = undefined;
     }
-    if (!r) return specifier.startsWith(".") ? { ...EMPTY_FACTS, problem: "cannot be found" } : EMPTY_FACTS;
+    if (!r) return isLocalSpecifier(specifier) ? { ...EMPTY_FACTS, problem: "cannot be found" } : EMPTY_FACTS;
     if (r.kind === "package") return factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
     const facts = phase === "shape" ? this.shapeOf(r.path, 0) : this.factsOf(r.path);
     if (facts.problem === UNREADABLE) {
@@ -209,7 +209,7 @@ export class ModuleGraph {
       if (again?.kind === "file" && again.path !== r.path)
         return phase === "shape" ? this.shapeOf(again.path, 0) : this.factsOf(again.path);
       if (!again)
-        return specifier.startsWith(".") ? { ...EMPTY_FACTS, problem: "cannot be found" } : EMPTY_FACTS;
+        return isLocalSpecifier(specifier) ? { ...EMPTY_FACTS, problem: "cannot be found" } : EMPTY_FACTS;
     }
     return facts;
   }
@@ -348,7 +348,7 @@ export class ModuleGraph {
               : this.shapeOf(r.path, depth + 1);
         } else if (r?.kind === "package") {
           target = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
-        } else if (re.from.startsWith(".") && !quiet) {
+        } else if (isLocalSpecifier(re.from) && !quiet) {
           // Named re-exports concern their names only; `export *` any name not found elsewhere.
           if (re.names)
             for (const [exported, imported] of re.names)
