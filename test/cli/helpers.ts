@@ -24,6 +24,8 @@ export function cli(args: string[], cwd: string, env: Record<string, string | un
     encoding: "utf8",
     env: { ...base, ...env },
     timeout: 60_000,
+    // `inspect fixtures -f json` prints more than spawnSync's default 1 MB (which cuts it short).
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
