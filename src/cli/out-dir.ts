@@ -26,7 +26,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
-import { displayPath } from "./files.js";
+import { displayPath, NotRegularFileError } from "./files.js";
 
 /** `child` is `parent` or lies under it (both absolute, normalised). */
 export function within(child: string, parent: string): boolean {
@@ -123,7 +123,11 @@ export function writeOutput(outDir: string, file: string, data: string | Buffer,
 
 /** Copies a source file's bytes (and permission bits) to `file` under `outDir`, as writeOutput. */
 export function copyOutput(outDir: string, from: string, file: string): Written {
-  const mode = statSync(from).mode & 0o777;
+  const info = statSync(from);
+  // Only a regular file's bytes are copied: a link (inside <src>) to a FIFO or a device would
+  // block the read or never end (files.ts, readSource).
+  if (!info.isFile()) throw new NotRegularFileError(info.isFIFO() ? "a named pipe" : "not a file");
+  const mode = info.mode & 0o777;
   return writeOutput(outDir, file, readFileSync(from), mode);
 }
 

@@ -77,3 +77,17 @@ describe.each(["babel", "swc"])("check --compiler %s reads only regular files", 
     expect(r.ms).toBeLessThan(15_000);
   }, 40_000);
 });
+
+describe("build copies only regular files", () => {
+  it("a link inside <src> to a FIFO inside <src> is a located cannot-copy, and the build ends", async () => {
+    const dir = tree("blocking-build-fifo", { "src/good.js": ANNOTATED, "src/notes.txt": "n\n" });
+    execFileSync("mkfifo", [join(dir, "pipe.fifo")]);
+    // The FIFO itself is not a file the walk lists; a link to it is (it stays inside <src>).
+    execFileSync("mv", [join(dir, "pipe.fifo"), join(dir, "src", "pipe.fifo")]);
+    symlinkSync("pipe.fifo", join(dir, "src", "data.txt"));
+    const r = await run(["build", "src", "--out-dir", "out", "--file-timeout", "20"], dir);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain("src/data.txt: cannot copy: not a regular file (a named pipe)");
+    expect(r.ms).toBeLessThan(15_000);
+  }, 40_000);
+});
