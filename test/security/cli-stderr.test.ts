@@ -7,12 +7,14 @@
  * a line of its own — a forged `::error`/`::add-mask::` workflow command, which GitHub's runner
  * reads on stderr too — and ESC/OSC would act on the terminal.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadProjectOptions } from "../../src/compile/options.js";
 import { OptionsError, validateOptions } from "../../src/core/options.js";
-import { cli, tree } from "../cli/helpers.js";
+import { cli, ROOT, tree } from "../cli/helpers.js";
 
 /** What no line of stderr may hold raw: C0 but tab and LF, DEL, C1, U+2028/9, the bidi controls. */
 const RAW =
@@ -56,6 +58,33 @@ describe("SA104 messages quote keys and paths escaped (every host prints them)",
       // Located at the key's line and column, though the key is quoted escaped.
       expect(message, message).toMatch(/package\.json:4:5: unknown option `k\\n::error/);
     }
+  });
+});
+
+describe("smartasync/register on a dependency's package.json", () => {
+  it('an unknown key of its "smartasync" field is thrown escaped: no line of Node\'s stderr starts a command', () => {
+    const dir = tree("stderr-register-dep", {
+      "package.json": '{"name":"r","type":"module"}',
+      "node_modules/dep/package.json": JSON.stringify({
+        name: "dep",
+        version: "1.0.0",
+        type: "module",
+        exports: "./index.ts",
+        smartasync: { [`k${FORGED}`]: 1 },
+      }),
+      "node_modules/dep/index.ts": "export const x: number = 1;\n",
+      "main.ts": 'import { x } from "dep";\nconsole.log(x);\n',
+    });
+    const register = pathToFileURL(join(ROOT, "dist", "register", "index.js")).href;
+    const r = spawnSync(process.execPath, ["--import", register, "main.ts"], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, SMARTASYNC_CACHE: "0", NODE_OPTIONS: "" },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("unknown option `k\\n::error file=src/a.js");
+    expectClean(r.stderr);
   });
 });
 
