@@ -598,7 +598,7 @@ function jsx(st: State, i: number, inTag: boolean, depth: number): number {
 /**
  * Can a `/` at `at` start a regex literal? Decided by the token before it, found by looking
  * back over whitespace (each stretch of it is looked at once, by the `/` that follows it): not
- * after a name, a number, `]`, a `)` or a `}` — unless the name is a keyword such as `return`,
+ * after a name, a number, a string, a template, `]`, a `)` or a `}` — unless the name is a keyword such as `return`,
  * the `)` closes the head of an `if`/`while`/`for`/`with`, or the `}` closes a block.
  */
 function regexAllowedBefore(st: State, at: number): boolean {
@@ -609,7 +609,8 @@ function regexAllowedBefore(st: State, at: number): boolean {
   const c = s.charCodeAt(j);
   if (c === RPAREN) return j === st.headClose;
   if (c === RBRACE) return j === st.blockClose;
-  if (c === RBRACKET) return false;
+  // After `]`, or the closing quote of a string or a template (`${a}` / 2): a value, so a division.
+  if (c === RBRACKET || c === BACKTICK || c === DQUOTE || c === SQUOTE) return false;
   if (!isIdentPart(c)) return true;
   return BEFORE_REGEX.has(wordBefore(s, j));
 }

@@ -243,3 +243,45 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     ).toEqual(["C", "D", "E", "F", "agen", "default", "gen", "k", "l", "load", "save", "v", "y", "z"]);
   });
 });
+
+describe("a regex or a division after `)` and `}` (security review 17, finding 7)", () => {
+  const cases = [
+    'if (1) /"/.test("x"); import { a } from "./a.js"; //"',
+    "while (f(1, (2))) /'/.exec(s); import b from './b.js'; //'",
+    'for (const k in o) /"/.test(k); export * from "./c.js"; //"',
+    'for await (const k of o) /"/.test(k); import "./d.js"; //"',
+    'with (o) /"/.test(k);', // sloppy-mode only: not parsed below
+    'function f() {}\n/"/.test("x"); import { e } from "./e.js"; //"',
+    'class K {}\n/"/.test("x"); import { e } from "./e.js"; //"',
+    'if (a) {} else {} /"/.test("x"); import { e } from "./e.js"; //"',
+    'const n = g(4) / 2; import { h } from "./h.js"; const m = n / 2;',
+    'const o = { a: 1 } / 2; import { i } from "./i.js"; const p = o / 2;',
+    'const q = (() => {})() / 2; import { j } from "./j.js"; const r = q / 2;',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal inside the code under test
+    'x = `${y}` / 2; import { k } from "./k.js"; z = x / 2;',
+    "if (a) (b) / 2; import { l } from './l.js'; c / 2;",
+  ];
+  for (const code of cases) {
+    it(code.split("\n").join("⏎"), () => {
+      if (code.startsWith("with")) {
+        expect(specifiers(code)).toEqual([]);
+        return;
+      }
+      expect(specifiers(code)).toEqual(parsed(code));
+      expect(specifiers(code)).toHaveLength(1);
+    });
+  }
+
+  it("stays linear with keyword heads nested and never closed", () => {
+    for (const code of [
+      "if (".repeat(100_000),
+      `if (${"(".repeat(100_000)}${")".repeat(100_000)}) /"/;`,
+      `${"while (x) /a/;".repeat(30_000)}import "./z.js";`,
+      `${"{} /a/;".repeat(50_000)}import "./z.js";`,
+    ]) {
+      const start = performance.now();
+      scanImports(code);
+      expect(performance.now() - start).toBeLessThan(1000);
+    }
+  });
+});
