@@ -11,9 +11,19 @@
  * cache off. Clearing it is deleting that folder.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { escapeControls } from "../core/escape.js";
 
 export interface Entry {
   /** The key this entry was written under (checked on read). */
@@ -57,14 +67,52 @@ function findCacheDir(): string | null {
  * user plant an entry). Where the platform has no owners (Windows), the check is skipped.
  */
 function ownedByMe(path: string): boolean {
+  return mine(statSync(path, { throwIfNoEntry: false }));
+}
+
+function mine(st: Stats | undefined): boolean {
+  if (st === undefined) return false;
   if (typeof process.getuid !== "function") return true;
-  const st = statSync(path, { throwIfNoEntry: false });
-  return st !== undefined && st.uid === process.getuid() && (st.mode & 0o022) === 0;
+  return st.uid === process.getuid() && (st.mode & 0o022) === 0;
+}
+
+/**
+ * The cache root is used only when it is this user's own folder that neither group nor others
+ * may write (checked once per process, where it exists): in somebody else's folder, or one
+ * anybody may write, another user could replace a shard folder by a link and have this
+ * process write its entries wherever the link leads (security review). Otherwise the cache is
+ * off for the process, with one note on stderr saying why. The root itself may be a link the
+ * user made (followed); what lies below it is never followed (see shardDir).
+ */
+let rootChecked = false;
+
+function rootUsable(root: string): boolean {
+  if (rootChecked) return dir !== null;
+  const st = statSync(root, { throwIfNoEntry: false });
+  if (st === undefined) return true; // made by writeEntry (0700), checked then
+  rootChecked = true;
+  if (st.isDirectory() && mine(st)) return true;
+  dir = null;
+  process.stderr.write(
+    `smartasync: not using the compile cache ${escapeControls(JSON.stringify(root))}: it is ${st.isDirectory() ? "a folder another user owns or group or others may write" : "not a folder"}; compiling without a cache (point SMARTASYNC_CACHE_DIR at a folder of your own, or set SMARTASYNC_CACHE=0)\n`,
+  );
+  return false;
+}
+
+/**
+ * A shard folder is used only when it is a real folder (not a symbolic link) of this user's
+ * that neither group nor others may write: a link planted there would have the entry written
+ * outside the cache, and `build` never writes through a folder link either.
+ */
+function shardUsable(shard: string): boolean {
+  const st = lstatSync(shard, { throwIfNoEntry: false });
+  return st?.isDirectory() === true && mine(st);
 }
 
 /** For tests: read the environment again. */
 export function resetCacheDir(): void {
   dir = undefined;
+  rootChecked = false;
 }
 
 function entryPath(root: string, key: string): string {
@@ -75,8 +123,9 @@ function entryPath(root: string, key: string): string {
 export function readEntry(key: string): Entry | undefined {
   const root = cacheDir();
   if (root === null) return undefined;
+  if (!rootUsable(root)) return undefined;
   const path = entryPath(root, key);
-  if (!ownedByMe(path)) return undefined;
+  if (!shardUsable(dirname(path)) || !ownedByMe(path)) return undefined;
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -107,8 +156,17 @@ export function writeEntry(entry: Entry): void {
   const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     // Folders only this user can list and write; entries readable, writable by the owner only.
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, JSON.stringify({ v: ENTRY_VERSION, ...entry }), { mode: 0o600 });
+    mkdirSync(root, { recursive: true, mode: 0o700 });
+    if (!rootUsable(root)) return;
+    rootChecked = true;
+    try {
+      mkdirSync(dirname(path), { mode: 0o700 });
+    } catch {
+      // it exists (or cannot be made): checked next
+    }
+    if (!shardUsable(dirname(path))) return;
+    // `wx`: never through a file planted under the temporary name.
+    writeFileSync(tmp, JSON.stringify({ v: ENTRY_VERSION, ...entry }), { mode: 0o600, flag: "wx" });
     renameSync(tmp, path);
   } catch {
     try {
