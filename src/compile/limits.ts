@@ -3,21 +3,25 @@
  * smartasync/swc): one rule, so a file the CLI refuses is refused by the bundler plugins,
  * register and jest alike, with the same located error.
  *
- * Nesting: `@swc/core` ends the whole process (a segmentation fault, nothing to catch) on
- * brackets nested a few thousand deep, and the analysis recurses as deep as the code nests; a
- * file past MAX_NESTING (far deeper than anything written by hand) is SA901 at the place it
- * first passes the limit (depth.ts measures it in one linear pass).
+ * Nesting: `@swc/core` ends the whole process (a segmentation fault, nothing to catch) on code
+ * nested a few thousand deep — brackets, or a bracket-free chain such as `a => a => …`,
+ * `if (x) if (x) …` or `1 + 1 + …` — and the analysis recurses as deep as the code nests; a file
+ * past the limit (far deeper than anything written by hand: depth.ts) is SA901 at the place it
+ * first passes it (depth.ts measures it in one linear pass).
  */
 import { escapeControls } from "../core/escape.js";
 import { MAX_NESTING, tooDeep } from "./depth.js";
 
-/** Throws SA901, located (`file:line:column`), for a file nested deeper than MAX_NESTING. */
+/** Throws SA901, located (`file:line:column`), for a file nested past the limit (depth.ts). */
 export function checkLimits(code: string, filename: string | undefined): void {
   const deep = tooDeep(code);
   if (!deep) return;
   const where = `${filename ?? "<input>"}:${deep.line}:${deep.column}`;
+  const what = deep.brackets
+    ? `brackets are nested deeper than ${MAX_NESTING} levels`
+    : "the code is nested deeper than smartasync allows (brackets, and the operators and keywords of one unbroken expression or statement: an arrow, `if`, a JSX tag, a unary or binary operator, a call)";
   const err = new Error(
-    `SA901: brackets are nested deeper than ${MAX_NESTING} levels at ${escapeControls(where)}; @swc/core ends the whole process on such input instead of returning an error, so smartasync does not compile the file (the same limit in every host). Flatten the expression.`,
+    `SA901: ${what} at ${escapeControls(where)}; @swc/core ends the whole process on such input instead of returning an error, so smartasync does not compile the file (the same limit in every host). Split the expression or statement.`,
   );
   Object.assign(err, { code: "SA901", loc: where });
   err.name = "SmartAsyncError";

@@ -46,7 +46,7 @@ describe("a file nested past the limit", () => {
       expect(r.signal).toBeNull();
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain(
-        `SA901: brackets are nested deeper than 1000 levels at ${join(dir, `src/bomb.${ext}`)}:5:1018;`,
+        `SA901: brackets are nested deeper than 500 levels at ${join(dir, `src/bomb.${ext}`)}:5:518;`,
       );
     });
   }
@@ -63,7 +63,7 @@ describe("a file nested past the limit", () => {
       }).catch((x: unknown) => x)) as Error & { code?: string };
       expect(e).toBeInstanceOf(Error);
       expect(e.message).toContain(
-        `SA901: brackets are nested deeper than 1000 levels at ${join(dir, "src/bomb.js")}:5:1018;`,
+        `SA901: brackets are nested deeper than 500 levels at ${join(dir, "src/bomb.js")}:5:518;`,
       );
     });
   }

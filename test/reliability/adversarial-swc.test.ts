@@ -298,12 +298,12 @@ describe("sizes and shapes (SWC)", () => {
         // measures the nesting first and refuses the file with a located SA901 instead
         // (test/security/swc-depth.test.ts), so one such file cannot end a whole build.
         expect(ours.out?.code).toBe("SA901");
-        expect(ours.out?.message).toMatch(/nested deeper than 1000 levels/);
+        expect(ours.out?.message).toMatch(/nested deeper than/);
       } else if (!ours.out?.ok) {
         // Past the depth limit, or past the V8 stack (the lowering and the analysis recurse in
         // JavaScript, as Babel 8 itself fails with "Maximum call stack size exceeded"): a clear SA901.
         expect(ours.out?.code).toBe("SA901");
-        expect(ours.out?.message).toMatch(/nested deeper than 1000 levels|Maximum call stack size exceeded/);
+        expect(ours.out?.message).toMatch(/nested deeper than|Maximum call stack size exceeded/);
       } else expect(ours.out.target).toBe("fSync");
       const found: Record<string, unknown> = {
         fixedDepthOk: ok,

@@ -14,12 +14,17 @@ const BOMB = `let x = ${"(".repeat(3000)}1${")".repeat(3000)};\n`;
 
 describe("nesting SWC would crash on", () => {
   it("is found where it first passes the limit, with its line and column", () => {
-    expect(tooDeep(`\n  ${"(".repeat(MAX_NESTING + 1)}`)).toEqual({ line: 2, column: 3 + MAX_NESTING });
+    expect(tooDeep(`\n  ${"(".repeat(MAX_NESTING + 1)}`)).toEqual({
+      line: 2,
+      column: 3 + MAX_NESTING,
+      brackets: true,
+    });
     expect(tooDeep("[".repeat(MAX_NESTING))).toBeUndefined();
     // Lines continued inside a string, and a regex holding a quote, still count.
     expect(tooDeep(`const s = "a\\\n b";\nconst r = /"/;\n${"{".repeat(MAX_NESTING + 1)}`)).toEqual({
       line: 4,
       column: 1 + MAX_NESTING,
+      brackets: true,
     });
     // Template substitutions nest too.
     expect(tooDeep("`${`".repeat(MAX_NESTING + 1))).toBeDefined();
@@ -27,9 +32,17 @@ describe("nesting SWC would crash on", () => {
 
   it("does not count brackets in comments, strings and template text", () => {
     const text = "(".repeat(5000);
-    for (const src of [`// ${text}\n`, `/* ${text} */`, `"${text}"`, `'${text}'`, `\`${text}\``]) {
+    for (const src of [`// ${text}\n`, `/* ${text} */`, `\`${text}\``]) {
       expect(tooDeep(src), src.slice(0, 8)).toBeUndefined();
     }
+    // In a string, up to the bracket limit; past it, one literal holding them is refused too:
+    // a quote misread in JSX text (\`<a>'</a>\`) would otherwise hide the rest of its line.
+    const some = "(".repeat(MAX_NESTING - 1);
+    for (const src of [`"${some}"`, `'${some}'`, `"${text.replaceAll("(", "()")}"`]) {
+      expect(tooDeep(src), src.slice(0, 8)).toBeUndefined();
+    }
+    expect(tooDeep(`"${text}"`)?.brackets).toBe(true);
+    expect(tooDeep(`x = <a>'</a>; v = ${text}1${")".repeat(5000)}; //'`)).toBeDefined();
   });
 
   it("finds nothing in any fixture input (real code passes untouched)", () => {
@@ -38,7 +51,7 @@ describe("nesting SWC would crash on", () => {
 
   it("smartasync/swc refuses the file with a located SA901 instead of crashing", () => {
     expect(() => transformSync(BOMB, { filename: "/tmp/bomb.js", swcrc: false })).toThrow(
-      /^SA901: brackets are nested deeper than 1000 levels at \/tmp\/bomb\.js:1:1009;/,
+      /^SA901: brackets are nested deeper than 500 levels at \/tmp\/bomb\.js:1:509;/,
     );
   });
 
