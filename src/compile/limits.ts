@@ -8,14 +8,22 @@
  * `if (x) if (x) …` or `1 + 1 + …` — and the analysis recurses as deep as the code nests; a file
  * past the limit (far deeper than anything written by hand: depth.ts) is SA901 at the place it
  * first passes it (depth.ts measures it in one linear pass).
+ *
+ * Long lines: `@swc/core` aborts the process when it reports a syntax error past column 65,535;
+ * a file with a line that long is parsed first (long-lines.ts), and a syntax error in it is
+ * SA901 at the error's place, so only files that parse reach SWC.
  */
 import { escapeControls } from "../core/escape.js";
 import { MAX_NESTING, tooDeep } from "./depth.js";
+import { checkSyntax, longLine, MAX_LINE } from "./long-lines.js";
 
 /** Throws SA901, located (`file:line:column`), for a file nested past the limit (depth.ts). */
 export function checkLimits(code: string, filename: string | undefined): void {
   const deep = tooDeep(code);
-  if (!deep) return;
+  if (!deep) {
+    checkLongLines(code, filename);
+    return;
+  }
   const where = `${filename ?? "<input>"}:${deep.line}:${deep.column}`;
   const what = deep.brackets
     ? `brackets are nested deeper than ${MAX_NESTING} levels`
@@ -23,6 +31,29 @@ export function checkLimits(code: string, filename: string | undefined): void {
   const err = new Error(
     `SA901: ${what} at ${escapeControls(where)}; @swc/core ends the whole process on such input instead of returning an error, so smartasync does not compile the file (the same limit in every host). Split the expression or statement.`,
   );
+  Object.assign(err, { code: "SA901", loc: where });
+  err.name = "SmartAsyncError";
+  throw err;
+}
+
+/** SA901 for a syntax error in a file with a line longer than MAX_LINE (see long-lines.ts). */
+function checkLongLines(code: string, filename: string | undefined): void {
+  const line = longLine(code);
+  if (line === undefined) return;
+  const check = checkSyntax(code, filename);
+  if (check.ok) return;
+  const file = filename ?? "<input>";
+  const why = `@swc/core ends the whole process when it reports a syntax error past column ${MAX_LINE.toLocaleString("en-US")} of a line`;
+  let where: string;
+  let message: string;
+  if ("noParser" in check) {
+    where = `${file}:${line}:1`;
+    message = `SA901: line ${line} of ${escapeControls(file)} is longer than ${MAX_LINE.toLocaleString("en-US")} characters, and ${why}, so smartasync checks such a file's syntax with @babel/parser first; it is not installed. Install @babel/parser (or @babel/core), or break the line.`;
+  } else {
+    where = `${file}:${check.line}:${check.column}`;
+    message = `SA901: syntax error at ${escapeControls(where)}: ${escapeControls(check.message)} (found by @babel/parser: the file has a line longer than ${MAX_LINE.toLocaleString("en-US")} characters, and ${why}, so smartasync checks such a file first and does not compile it). Fix the syntax error.`;
+  }
+  const err = new Error(message);
   Object.assign(err, { code: "SA901", loc: where });
   err.name = "SmartAsyncError";
   throw err;

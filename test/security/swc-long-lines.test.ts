@@ -1,0 +1,101 @@
+/**
+ * A syntax error past column 65,535 of a line made `@swc/core` abort the process while drawing
+ * its message (finding 4 of the adversarial review: `let a = "a…70,000…" @;` ended
+ * smartasync/swc, `check --compiler swc` and register with SIGABRT). A file with a line that
+ * long is parsed first by @babel/parser (src/compile/long-lines.ts); its syntax error is a
+ * located SA901 and only files that parse reach SWC. Child processes: an abort fails the test.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { longLine } from "../../src/compile/long-lines.js";
+import { cli, tree } from "../cli/helpers.js";
+
+const root = join(import.meta.dirname, "../..");
+const LONG_ERROR = `let a = "${"a".repeat(70000)}" @;\n`;
+const QUOTES = "'\\".repeat(40000);
+const LONG_VALID = `// @smartasync\nexport async function f() { return "${"a".repeat(70000)}".length; }\nexport function g() { return f(); }\n`;
+
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), "smartasync-long-lines-"));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** smartasync/swc's transformSync on each input, in a child process: what it threw, or "compiled". */
+function swcChild(inputs: Record<string, string>): Record<string, string> {
+  const file = join(scratch, "inputs.json");
+  writeFileSync(file, JSON.stringify(inputs));
+  const script = `
+    import { readFileSync } from "node:fs";
+    import { transformSync } from ${JSON.stringify(join(root, "dist/swc-plugin/index.js"))};
+    const out = {};
+    for (const [name, src] of Object.entries(JSON.parse(readFileSync(process.argv[1], "utf8")))) {
+      try { const r = transformSync(src, { filename: "/tmp/" + name, swcrc: false }); out[name] = "compiled " + r.smartasync.functions.length; }
+      catch (e) { out[name] = String(e.message).slice(0, 600); }
+    }
+    console.log(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script, file], {
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  expect(r.signal).toBeNull();
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, string>;
+}
+
+describe("a syntax error on a line longer than 65,535 characters", () => {
+  it("finds the first such line, as SWC counts lines", () => {
+    expect(longLine(LONG_ERROR)).toBe(1);
+    expect(longLine(`a;\r\nb;\u2028${"x".repeat(65536)}`)).toBe(3);
+    expect(longLine(`${"x".repeat(65535)}\n${"y".repeat(65535)}`)).toBeUndefined();
+  });
+
+  it("smartasync/swc throws a located SA901 instead of aborting; a valid long line compiles", () => {
+    const out = swcChild({
+      "long.js": LONG_ERROR,
+      "quotes.js": QUOTES,
+      "long.ts": LONG_ERROR,
+      "valid.js": LONG_VALID,
+    });
+    expect(out["long.js"]).toMatch(
+      /^SA901: syntax error at \/tmp\/long\.js:1:70011: Missing semicolon\. \(found by @babel\/parser/,
+    );
+    expect(out["long.ts"]).toMatch(/^SA901: syntax error at \/tmp\/long\.ts:1:\d+: /);
+    expect(out["quotes.js"]).toMatch(/^SA901: syntax error at \/tmp\/quotes\.js:1:\d+: /);
+    expect(out["valid.js"]).toBe("compiled 1");
+  });
+
+  it("check --compiler swc reports it and goes on with the other files", () => {
+    const dir = tree("security-swc-long-lines", {
+      "package.json": '{ "name": "long", "type": "module" }\n',
+      "src/good.js":
+        "// @smartasync\nexport async function a() { return 1; }\nexport async function h() { a(); }\n",
+      "src/long.js": LONG_ERROR,
+    });
+    const r = cli(["check", "src", "--compiler", "swc", "--format", "github"], dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^::error file=src\/long\.js,.*SA901.*long\.js:1:70011/m);
+    expect(r.stdout).toMatch(/smartasync check: failed: 1 error.*2 files/);
+  });
+
+  it("register: the importing program ends with the located error, not a signal", () => {
+    const dir = join(scratch, "reg");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "package.json"), '{"name":"reg","type":"module"}\n');
+    writeFileSync(join(dir, "long.ts"), `let a: string = "${"a".repeat(70000)}" @;\n`);
+    writeFileSync(join(dir, "main.ts"), 'import "./long.ts";\n');
+    const r = spawnSync(process.execPath, ["--import", "smartasync/register", "main.ts"], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, SMARTASYNC_CACHE: "0" },
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`SA901: syntax error at ${join(dir, "long.ts")}:1:`);
+  });
+});
