@@ -220,6 +220,8 @@ export function buildCommand(): Command {
           .split(sep)
           .join("/"),
         highlightCode: colourEnabled(process.stderr),
+        inputMapRoot: srcDir,
+        followSymlinks: opts.followSymlinks ?? false,
       }),
     });
     const modules: BuiltModule[] = [];
@@ -229,6 +231,8 @@ export function buildCommand(): Command {
         printFailure(o);
         continue;
       }
+      for (const note of o.notes ?? [])
+        process.stderr.write(`smartasync build: ${oneLine(`${displayPath(o.file, cwdNow)}: ${note}`)}\n`);
       const target = outFile(o.file);
       let code = o.code.endsWith("\n") ? o.code : `${o.code}\n`;
       try {

@@ -13,6 +13,7 @@ import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } 
 import { escapeControls, hasTerminalControls } from "./escape.js";
 import { errorText, type Fail, failer, smartasyncFailure, stripFile } from "./failure.js";
 import { describeFsError, displayPath, isTypeScript, readSource } from "./files.js";
+import { inputMapNote } from "./input-map.js";
 import { transformFileSwc } from "./transform-swc.js";
 
 export interface TransformOptions {
@@ -26,6 +27,14 @@ export interface TransformOptions {
   sourceMaps?: boolean;
   /** `sources[0]` of the map (a path relative to where the map will be written). */
   sourceFileName?: string;
+  /**
+   * `build`: the source folder. The input map a file names (`//# sourceMappingURL=`) is read
+   * only when it is a regular file inside it (input-map.ts); otherwise it is not read, and the
+   * result says why in `notes`.
+   */
+  inputMapRoot?: string;
+  /** With `inputMapRoot`: a link inside it leading out may be read (`build --follow-symlinks`). */
+  followSymlinks?: boolean;
   /** Keep the input text in the result (for --diff). */
   keepSource?: boolean;
   /** Colour Babel's code frames. */
@@ -51,6 +60,8 @@ export interface TransformSuccess {
   ignored?: boolean;
   /** Where the Babel config (or the `.swcrc`) came from, if any. */
   config?: string;
+  /** What the caller should tell the user about this file (not diagnostics: an input map not read). */
+  notes?: string[];
 }
 
 export type FailureKind = "read" | "syntax" | "smartasync" | "config" | "internal" | "timeout";
@@ -161,6 +172,7 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
   // A frame is coloured only for a file with no control characters of its own: then every
   // colour code in it is Babel's, and the rest of the text can be escaped (common.ts).
   const highlight = (opts.highlightCode ?? false) && !hasTerminalControls(source);
+  const mapNote = inputMapNote(source, file, opts);
   let result: Awaited<ReturnType<BabelCore["transformAsync"]>>;
   try {
     result = await babel.transformAsync(source, {
@@ -178,6 +190,7 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
       sourceFileName: opts.sourceFileName ?? path,
       highlightCode: highlight,
       compact: compactFor(options, source),
+      ...(mapNote ? { inputSourceMap: false } : {}),
     });
   } catch (e) {
     const failure = classify(e, file, path, fail);
@@ -202,6 +215,7 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
       ? { exports: (result!.metadata as unknown as { smartasyncExports: ModuleFacts }).smartasyncExports }
       : {}),
     ...(partial.config ? { config: displayPath(partial.config, opts.cwd) } : {}),
+    ...(mapNote ? { notes: [mapNote] } : {}),
     ...keep(opts, source),
   };
 }

@@ -12,6 +12,7 @@ import type { Report } from "../core/report.js";
 import type { Options as SwcOptions } from "../swc-plugin/index.js";
 import { errorText, type Fail, failer, smartasyncFailure } from "./failure.js";
 import { describeFsError, displayPath, readSource } from "./files.js";
+import { inputMapNote } from "./input-map.js";
 import { loadSwc, type SwcModules } from "./swc-loader.js";
 import type {
   SourceMapJson,
@@ -89,6 +90,8 @@ export async function transformFileSwc(file: string, opts: TransformOptions): Pr
     return fail("config", "config-error", errorText(e));
   }
   const { options, swcrc } = swcOptionsFor(file, opts, swc.config);
+  const mapNote = inputMapNote(source, file, opts);
+  if (mapNote) options.inputSourceMap = false;
   const keep = opts.keepSource ? { source } : {};
   let out: Awaited<ReturnType<SwcModules["frontEnd"]["transform"]>>;
   let facts: ModuleFacts | undefined;
@@ -112,6 +115,7 @@ export async function transformFileSwc(file: string, opts: TransformOptions): Pr
     report: JSON.parse(JSON.stringify(out.smartasync)) as Report,
     ...(exports ? { exports } : {}),
     ...(swcrc ? { config: displayPath(swcrc, opts.cwd) } : {}),
+    ...(mapNote ? { notes: [mapNote] } : {}),
     ...keep,
   };
 }
