@@ -82,3 +82,53 @@ describe("what the plugins hand the tool is escaped", () => {
     }
   }
 });
+
+/**
+ * The adversarial review's inputs (finding 6): a warning-only build — an SA204 quoting an import
+ * specifier that holds OSC, BEL, a line break starting `::error` and U+202E — and the same from
+ * a dependency's package.json (its manifest path leaving the package). Fixed before this test
+ * was written; it keeps the exact inputs.
+ */
+describe("the review's warning inputs are escaped (finding 6)", () => {
+  const SPEC = "./\u001b]0;PWNED-TITLE\u0007\n::error file=src/main.js,line=1::forged by an import specifier\u202e.js";
+  const MANIFEST =
+    "../../\u001b]0;PWNED-BY-DEP\u0007\n::error file=src/main.js,line=1::forged by a dependency manifest path.json";
+  const dir = tree("security-bundler-escapes-f6", {
+    "package.json": '{ "name": "p6", "type": "module" }\n',
+    "main.js": `import { q } from ${JSON.stringify(SPEC)};\nexport async function h2() { q(); }\n// @smartasync\nexport async function z() { return 1; }\n`,
+    "dep-main.js": 'import { d } from "dep";\nexport function u() { return d(); }\n',
+    "node_modules/dep/package.json": JSON.stringify({
+      name: "dep",
+      version: "1.0.0",
+      type: "module",
+      main: "index.js",
+      smartasync: { manifest: MANIFEST },
+    }),
+    "node_modules/dep/index.js": "export async function d() { return 1; }\n",
+  });
+  /** What the plugin said (an SAxxx): the tools' own "cannot resolve" errors are theirs. */
+  const check = (messages: Message[]) => {
+    const ours = messages.map(said).filter((t) => /SA\d{3}/.test(t));
+    expect(ours.length).toBeGreaterThanOrEqual(1);
+    for (const text of ours) {
+      expect(text, JSON.stringify(text)).not.toMatch(RAW);
+      expect(text.split("\n").filter((l) => l.startsWith("::"))).toEqual([]);
+    }
+  };
+  for (const tool of TOOLS) {
+    for (const engine of ["swc", "babel"]) {
+      it(`${tool}, ${engine} engine`, () => {
+        const a = build(tool, dir, "main.js", { engine });
+        check([...a.errors, ...a.warnings]);
+        expect([...a.errors, ...a.warnings].map(said).join("\n")).toContain(
+          'imported module "./\\x1b]0;PWNED-TITLE\\x07\\n::error file=src/main.js,line=1::forged by an import specifier\\u202e.js"',
+        );
+        const b = build(tool, dir, "dep-main.js", { engine });
+        check([...b.errors, ...b.warnings]);
+        expect([...b.errors, ...b.warnings].map(said).join("\n")).toContain(
+          "names a smartasync manifest (../../\\x1b]0;PWNED-BY-DEP\\x07\\n::error file=src/main.js,line=1::forged by a dependency manifest path.json) outside its package",
+        );
+      });
+    }
+  }
+});
