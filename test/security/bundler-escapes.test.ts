@@ -90,7 +90,8 @@ describe("what the plugins hand the tool is escaped", () => {
  * was written; it keeps the exact inputs.
  */
 describe("the review's warning inputs are escaped (finding 6)", () => {
-  const SPEC = "./\u001b]0;PWNED-TITLE\u0007\n::error file=src/main.js,line=1::forged by an import specifier\u202e.js";
+  const SPEC =
+    "./\u001b]0;PWNED-TITLE\u0007\n::error file=src/main.js,line=1::forged by an import specifier\u202e.js";
   const MANIFEST =
     "../../\u001b]0;PWNED-BY-DEP\u0007\n::error file=src/main.js,line=1::forged by a dependency manifest path.json";
   const dir = tree("security-bundler-escapes-f6", {
