@@ -7,7 +7,7 @@
  * so that a crash fails the test instead of ending vitest.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -85,6 +85,44 @@ describe("bracket-free nesting SWC would crash on", () => {
     for (const f of ["plus", "tern", "byp"])
       expect(r.stdout).toMatch(new RegExp(`^::error file=src/${f}\\.js,.*SA901`, "m"));
     expect(r.stdout).toMatch(/smartasync check: failed: 3 errors.*4 files/);
+  });
+
+  it("register and jest refuse the finding's .ts file (a real `node --import`, the real transformer)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "smartasync-chains-hosts-"));
+    try {
+      mkdirSync(join(dir, "node_modules"));
+      symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+      writeFileSync(join(dir, "package.json"), '{"name":"p2","type":"module"}\n');
+      const deep = `export const v = ${"x ? 1 : ".repeat(40000)}1;\nvar x = 0;\n`;
+      writeFileSync(join(dir, "deep3.ts"), deep);
+      writeFileSync(join(dir, "main3.ts"), 'import { v } from "./deep3.ts";\nconsole.log("loaded", v);\n');
+      const reg = spawnSync(process.execPath, ["--import", "smartasync/register", "main3.ts"], {
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...process.env, SMARTASYNC_CACHE: "0" },
+      });
+      expect(reg.signal).toBeNull();
+      expect(reg.status).not.toBe(0);
+      expect(reg.stderr).toContain(`SA901: the code is nested deeper than smartasync allows`);
+      expect(reg.stderr).toContain(`${join(dir, "deep3.ts")}:1:`);
+      writeFileSync(
+        join(dir, "jest.mjs"),
+        `import { readFileSync } from "node:fs";
+import * as J from "smartasync/jest";
+const t = J.default ?? J;
+const src = readFileSync("deep3.ts", "utf8");
+const config = { config: { cwd: process.cwd(), rootDir: process.cwd() }, supportsStaticESM: false, cacheFS: new Map(), transformerConfig: {} };
+try { t.process(src, process.cwd() + "/deep.ts", config); console.log("returned"); }
+catch (e) { console.log(String(e.message).slice(0, 120)); }
+`,
+      );
+      const j = spawnSync(process.execPath, ["jest.mjs"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+      expect(j.signal).toBeNull();
+      expect(j.stdout).toMatch(/SA901: the code is nested deeper than smartasync allows/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses nothing written by hand: the fixtures and the real-file bench's installed files", () => {
