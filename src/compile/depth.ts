@@ -141,6 +141,10 @@ const CONTINUING = new Set([
 ]);
 const HEADER_WORDS = new Set(["if", "while", "for", "with"]);
 
+/** A word (name, keyword, number), and a run of spaces and tabs: passed over by native searches. */
+const WORD = /[\w$\\\u0080-\uffff]+/y;
+const BLANKS = /[ \t]+/y;
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff;
 }
@@ -251,6 +255,13 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
 
   while (i < n) {
     const c = src.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      // A run of blanks at once (indentation is most of some files).
+      BLANKS.lastIndex = i;
+      BLANKS.test(src);
+      i = BLANKS.lastIndex;
+      continue;
+    }
     if (isSpace(c)) {
       i++;
       continue;
@@ -329,9 +340,15 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
     }
     if (isWordChar(c)) {
       const start = i;
-      while (i < n && isWordChar(src.charCodeAt(i))) i++;
+      WORD.lastIndex = i;
+      WORD.test(src);
+      i = WORD.lastIndex;
       // A number's `.5` or `e+3` is read as a word, a `.`, a sign: at worst over-counted.
-      const word = src.slice(start, i);
+      // Only a keyword matters, and none is shorter than 2 or longer than 10 letters or starts
+      // with anything but a lower-case letter: other words are not sliced out (the pass's cost).
+      const first = src.charCodeAt(start);
+      const word =
+        i - start >= 2 && i - start <= 10 && first >= 97 && first <= 122 ? src.slice(start, i) : "";
       before(!CONTINUING.has(word), word);
       // `else if` nests one level per `else`, not two.
       const cost = word === "if" && prevWord === "else" && prev === KEYWORD ? 6 : (WORD_COST.get(word) ?? 0);
