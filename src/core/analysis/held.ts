@@ -34,6 +34,17 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
   // An imported smartasync function held the same way counts too (fixture
   // modules/object-held-imported): the marker travels with the function.
   const kindOf = (value: Node): FunctionKind | undefined => {
+    // `load.bind(t, …)`: a new function without the marker, so a dispatched call of it in sync
+    // code meets the runtime's check (a promise there fails, located) instead of passing as a
+    // plain call that gives a promise.
+    if (
+      value.type === "CallExpression" &&
+      value.callee.type === "MemberExpression" &&
+      !value.callee.computed &&
+      value.callee.property.type === "Identifier" &&
+      value.callee.property.name === "bind"
+    )
+      return kindOf(value.callee.object as Node);
     if (value.type !== "Identifier") return undefined;
     const b = ctx.scopes.binding(value, value.name);
     if (!b) return undefined;
