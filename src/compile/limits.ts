@@ -42,19 +42,32 @@ function checkLongLines(code: string, filename: string | undefined): void {
   if (line === undefined) return;
   const check = checkSyntax(code, filename);
   if (check.ok) return;
+  // Without @babel/parser (an SWC-only install), or with an error on a line SWC draws safely (a
+  // short one: measured, it reports those), the file goes on to SWC as any other: refusing it
+  // would turn valid minified files into errors wherever Babel lacks a syntax plugin SWC has.
+  if ("noParser" in check || lineLength(code, check.line) <= MAX_LINE) return;
   const file = filename ?? "<input>";
   const why = `@swc/core ends the whole process when it reports a syntax error past column ${MAX_LINE.toLocaleString("en-US")} of a line`;
-  let where: string;
-  let message: string;
-  if ("noParser" in check) {
-    where = `${file}:${line}:1`;
-    message = `SA901: line ${line} of ${escapeControls(file)} is longer than ${MAX_LINE.toLocaleString("en-US")} characters, and ${why}, so smartasync checks such a file's syntax with @babel/parser first; it is not installed. Install @babel/parser (or @babel/core), or break the line.`;
-  } else {
-    where = `${file}:${check.line}:${check.column}`;
-    message = `SA901: syntax error at ${escapeControls(where)}: ${escapeControls(check.message)} (found by @babel/parser: the file has a line longer than ${MAX_LINE.toLocaleString("en-US")} characters, and ${why}, so smartasync checks such a file first and does not compile it). Fix the syntax error.`;
-  }
+  const where = `${file}:${check.line}:${check.column}`;
+  const message = `SA901: syntax error at ${escapeControls(where)}: ${escapeControls(check.message)} (found by @babel/parser: the file has a line longer than ${MAX_LINE.toLocaleString("en-US")} characters, and ${why}, so smartasync checks such a file first and does not compile it). Fix the syntax error.`;
   const err = new Error(message);
   Object.assign(err, { code: "SA901", loc: where });
   err.name = "SmartAsyncError";
   throw err;
+}
+
+/** Length of the 1-based line `n` of `code` (as longLine counts lines). */
+function lineLength(code: string, n: number): number {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) {
+      if (line === n) return i - start;
+      if (c === 13 && code.charCodeAt(i + 1) === 10) i++;
+      line++;
+      start = i + 1;
+    }
+  }
+  return line === n ? code.length - start : 0;
 }

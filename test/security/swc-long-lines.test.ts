@@ -68,6 +68,16 @@ describe("a syntax error on a line longer than 65,535 characters", () => {
     expect(out["valid.js"]).toBe("compiled 1");
   });
 
+  it("an error on a short line beside a long one is SWC's own (it draws those safely), not SA901", () => {
+    const out = swcChild({
+      "beside.js": `const s = "${"a".repeat(70000)}";
+let b = @;
+`,
+    });
+    expect(out["beside.js"]).not.toMatch(/SA901/);
+    expect(out["beside.js"]).toMatch(/beside\.js:2:/);
+  });
+
   it("check --compiler swc reports it and goes on with the other files", () => {
     const dir = tree("security-swc-long-lines", {
       "package.json": '{ "name": "long", "type": "module" }\n',
