@@ -21,6 +21,7 @@ import { moduleKind, type ParsedFile } from "./analyse.js";
 import { buildIndex, rebound } from "./calls.js";
 import { collectFunctions } from "./collect.js";
 import { type Ctx, createCtx } from "./ctx.js";
+import { ownExportNames } from "./export-names.js";
 import {
   declaredExportName,
   type ExportUse,
@@ -332,6 +333,14 @@ export class ModuleGraph {
     // Names the module exports itself or by name: an `export *` carries none of them (ES
     // semantics: the module's own `load` wins over the one `export * from "./a"` would carry).
     const shadowing = new Set(text.ownExports);
+    // The text scan reads the first name of a declaration; a parsed module gives every name
+    // (`export const version = 1, load = …`: fixture modules/barrel-shadow-second-declarator).
+    // A module that was not parsed is, when an `export *` sits beside its own value exports.
+    const star = text.reExports.some((re) => !re.names && re.namespace === undefined);
+    const parsed = s ?? (star && text.mayExportBindings ? this.scan(path, source) : undefined);
+    if (parsed !== undefined && typeof parsed !== "string")
+      for (const n of ownExportNames(parsed.ctx.program as unknown as { body: Node[] }, path))
+        shadowing.add(n);
     for (const re of text.reExports) {
       if (re.names) for (const exported of re.names.keys()) shadowing.add(exported);
       else if (re.namespace !== undefined) shadowing.add(re.namespace);
