@@ -27,6 +27,8 @@
  * separate while that rule is being extended; both read `)` of `if (…)`/`while (…)`/`for (…)`/
  * `with (…)` and a block's `}` as allowing a regex).
  */
+import { isIdentChar } from "../core/chars.js";
+import { BEFORE_REGEX } from "../core/import-scan.js";
 
 /** Units the whole file may nest (brackets plus the chains at each level). */
 export const MAX_DEPTH = 8000;
@@ -82,20 +84,9 @@ const SUBST = 5;
 
 /** Words after which a `/` starts a regex and an expression is still to come. */
 const BEFORE_EXPRESSION = new Set([
-  "return",
-  "typeof",
-  "instanceof",
-  "in",
-  "of",
-  "new",
-  "delete",
-  "void",
-  "throw",
-  "case",
-  "do",
-  "else",
-  "yield",
-  "await",
+  // The import scanner's words (one list: both read `/` after them as a regex)…
+  ...BEFORE_REGEX,
+  // …and TypeScript's operators and the keyword heads, after which an expression follows too.
   "extends",
   "as",
   "satisfies",
@@ -150,17 +141,6 @@ function isSpace(c: number): boolean {
 }
 function isLineEnd(c: number): boolean {
   return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
-}
-function isWordChar(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 48 && c <= 57) ||
-    c === 36 ||
-    c === 95 ||
-    c === 92 ||
-    c >= 0x80
-  );
 }
 
 /**
@@ -298,7 +278,7 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
           else if (r === 93) inClass = false;
           else if (r === 47 && !inClass) {
             i++;
-            while (i < n && isWordChar(src.charCodeAt(i))) i++;
+            while (i < n && isIdentChar(src.charCodeAt(i))) i++;
             break;
           }
         }
@@ -338,7 +318,7 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
       if (!inTemplate()) break;
       continue;
     }
-    if (isWordChar(c)) {
+    if (isIdentChar(c)) {
       const start = i;
       WORD.lastIndex = i;
       WORD.test(src);

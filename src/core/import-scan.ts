@@ -67,7 +67,7 @@ const SEMI = 0x3b;
 const COMMA = 0x2c;
 
 /** Keywords after which a `/` starts a regex literal, not a division. */
-const BEFORE_REGEX = new Set([
+export const BEFORE_REGEX: ReadonlySet<string> = new Set([
   "return",
   "typeof",
   "instanceof",

@@ -14,6 +14,7 @@
 
 import type { types as t } from "@babel/core";
 import type { Program } from "@swc/core";
+import { isIdentChar } from "../core/chars.js";
 import { requirePeer } from "../core/peers.js";
 import { hasHtmlComment, leafRanges, scanComments } from "./comments.js";
 import { hashbangEnd, LineIndex, OffsetMap, type Position, skipTrivia } from "./offsets.js";
@@ -74,18 +75,6 @@ const LOGICAL = new Set(["||", "&&", "??"]);
 
 /** How far before a function an `@smartasync` still marks it as annotated (its head: `export const f = async`). */
 const NEAR = 300;
-
-function isIdentChar(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 48 && c <= 57) ||
-    c === 36 ||
-    c === 95 ||
-    c === 92 ||
-    c > 0x7f
-  );
-}
 
 /**
  * Cooks the body of a string literal (between its quotes) or of a template chunk, exactly as the

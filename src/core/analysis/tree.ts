@@ -1,4 +1,5 @@
 import type { types as t } from "@babel/core";
+import { isIdentChar } from "../chars.js";
 
 /**
  * The syntax tree the core's rules read: plain nodes in the shape of Babel's AST (Babel's own
@@ -216,26 +217,13 @@ export interface Closing {
   forced: [number, number][];
 }
 
-/** Whether the character code may continue an identifier (ASCII, `$`, `_`, `\`, and non-ASCII). */
-function identChar(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 48 && c <= 57) ||
-    c === 36 ||
-    c === 95 ||
-    c === 92 ||
-    c > 0x7f
-  );
-}
-
 /** Offsets where `word` occurs in `code` as a whole word (in code, strings or comments alike). */
 export function wordHits(code: string, word: string, out: number[] = []): number[] {
   if (!word) return out;
   for (let i = code.indexOf(word); i >= 0; i = code.indexOf(word, i + 1)) {
     const before = i > 0 ? code.charCodeAt(i - 1) : 32;
     const after = i + word.length < code.length ? code.charCodeAt(i + word.length) : 32;
-    if (!identChar(before) && !identChar(after)) out.push(i);
+    if (!isIdentChar(before) && !isIdentChar(after)) out.push(i);
   }
   return out;
 }
