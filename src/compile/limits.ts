@@ -15,7 +15,7 @@
  */
 import { escapeControls } from "../core/escape.js";
 import { MAX_NESTING, tooDeep } from "./depth.js";
-import { checkSyntax, longLine, MAX_LINE } from "./long-lines.js";
+import { checkSyntax, lineLength, longLine, MAX_LINE } from "./long-lines.js";
 
 /** Throws SA901, located (`file:line:column`), for a file nested past the limit (depth.ts). */
 export function checkLimits(code: string, filename: string | undefined): void {
@@ -54,20 +54,4 @@ function checkLongLines(code: string, filename: string | undefined): void {
   Object.assign(err, { code: "SA901", loc: where });
   err.name = "SmartAsyncError";
   throw err;
-}
-
-/** Length of the 1-based line `n` of `code` (as longLine counts lines). */
-function lineLength(code: string, n: number): number {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < code.length; i++) {
-    const c = code.charCodeAt(i);
-    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) {
-      if (line === n) return i - start;
-      if (c === 13 && code.charCodeAt(i + 1) === 10) i++;
-      line++;
-      start = i + 1;
-    }
-  }
-  return line === n ? code.length - start : 0;
 }

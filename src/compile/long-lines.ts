@@ -14,21 +14,41 @@ import { join } from "node:path";
 /** SWC draws an error's column in 16 bits. */
 export const MAX_LINE = 65_535;
 
-/** 1-based number of the first line longer than MAX_LINE characters (as SWC counts lines), or undefined. */
-export function longLine(src: string): number | undefined {
-  if (src.length <= MAX_LINE) return undefined;
+/** Calls `visit(line, length)` for each line as SWC counts lines (1-based), until it returns true. */
+function eachLine(src: string, visit: (line: number, length: number) => boolean): void {
   let line = 1;
   let start = 0;
   for (let i = 0; i < src.length; i++) {
     const c = src.charCodeAt(i);
     if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) {
-      if (i - start > MAX_LINE) return line;
+      if (visit(line, i - start)) return;
       if (c === 13 && src.charCodeAt(i + 1) === 10) i++;
       line++;
       start = i + 1;
     }
   }
-  return src.length - start > MAX_LINE ? line : undefined;
+  visit(line, src.length - start);
+}
+
+/** 1-based number of the first line longer than MAX_LINE characters (as SWC counts lines), or undefined. */
+export function longLine(src: string): number | undefined {
+  if (src.length <= MAX_LINE) return undefined;
+  let found: number | undefined;
+  eachLine(src, (line, length) => {
+    if (length > MAX_LINE) found = line;
+    return found !== undefined;
+  });
+  return found;
+}
+
+/** Length of the 1-based line `n` of `src` (0 past the end). */
+export function lineLength(src: string, n: number): number {
+  let out = 0;
+  eachLine(src, (line, length) => {
+    if (line === n) out = length;
+    return line >= n;
+  });
+  return out;
 }
 
 export type SyntaxCheck =
