@@ -57,14 +57,27 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
   ctx.tree.walk(
     ctx.program as Node,
     (n) => {
-      // `{ load }`, `{ fetch: load }`, and class fields `load = load`, `static fetch = load`.
-      if (n.type !== "ObjectProperty" && n.type !== "ClassProperty") return undefined;
-      const p = n as t.ObjectProperty | t.ClassProperty;
-      if (!p.value) return undefined;
+      // `{ load }`, `{ fetch: load }`, class fields `load = load`, `static fetch = load`, and a
+      // member assigned later (`api.later = load`).
+      let held: Node | null | undefined;
+      let name: string | undefined;
+      if (n.type === "ObjectProperty" || n.type === "ClassProperty") {
+        held = n.value as Node | null;
+        name = keyName(n as { key: Node; computed?: boolean });
+      } else if (
+        n.type === "AssignmentExpression" &&
+        n.operator === "=" &&
+        n.left.type === "MemberExpression" &&
+        // `exports.f = f`, `module.exports.f = f` are exports, which the export rules follow.
+        !isExportsObject(n.left.object as Node)
+      ) {
+        held = n.right as Node;
+        name = keyName({ key: n.left.property as Node, computed: n.left.computed });
+      }
+      if (!held) return undefined;
       // Through type-only wrappers too (`{ load: load as Loader }`, `{ load: load! }`).
-      let value = p.value as Node;
+      let value = held;
       while (TRANSPARENT.has(value.type)) value = (value as { expression: Node }).expression;
-      const name = keyName(p as { key: Node; computed?: boolean });
       const kind = name === undefined ? undefined : kindOf(value);
       if (kind === undefined || name === undefined) return undefined;
       const kinds = out.get(name) ?? new Set<FunctionKind>();
@@ -81,4 +94,16 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
 /** Adds `more` to a table of method kinds by name. */
 export function addKinds(into: Map<string, Set<FunctionKind>>, more: Map<string, Set<FunctionKind>>): void {
   for (const [m, kinds] of more) into.set(m, new Set([...(into.get(m) ?? []), ...kinds]));
+}
+
+/** `exports` or `module.exports` (CommonJS's export object). */
+function isExportsObject(n: Node): boolean {
+  if (n.type === "Identifier") return n.name === "exports";
+  return (
+    n.type === "MemberExpression" &&
+    n.object.type === "Identifier" &&
+    n.object.name === "module" &&
+    n.property.type === "Identifier" &&
+    n.property.name === "exports"
+  );
 }
