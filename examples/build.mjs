@@ -3,7 +3,7 @@
 // (`result.metadata.smartasync`) is written next to it as build/smartasync-report.json.
 // The CLI (`smartasync build`) will do the same; the examples do not depend on it.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -104,38 +104,27 @@ export function testLibrary(dir, { compilers = ["babel", "swc"], quiet = false, 
 }
 
 /**
- * A package the example uses and the repository does not (`p-map` for examples/find-up),
- * installed by npm from the registry into `.tmp/example-packages/<name>@<version>` (once) and
- * linked into the example's node_modules — never into the repository's own node_modules.
+ * A package an example uses (`p-map` for examples/find-up): a devDependency of the repository,
+ * so `npm ci` installs it from the lockfile; linked from the repository's node_modules into the
+ * example's own, at the version the example asks for (a mismatch or a missing install is an
+ * error saying what to run, never a registry install during a test).
  */
 export function ensurePackages(dir, packages) {
   const modules = join(dir, "node_modules");
   mkdirSync(modules, { recursive: true });
-  for (const [name, version] of Object.entries(packages)) installPackage(modules, name, version);
+  for (const [name, version] of Object.entries(packages)) linkPackage(modules, name, version);
 }
 
-function installPackage(modules, name, version) {
-  const link = join(modules, name);
-  if (existsSync(join(link, "package.json"))) return;
-  const prefix = join(root, ".tmp/example-packages", `${name}@${version}`);
-  if (!existsSync(join(prefix, "node_modules", name, "package.json"))) {
-    mkdirSync(prefix, { recursive: true });
-    execFileSync(
-      "npm",
-      [
-        "install",
-        `${name}@${version}`,
-        "--prefix",
-        prefix,
-        "--no-audit",
-        "--no-fund",
-        "--ignore-scripts",
-        "--no-package-lock",
-        "--no-save",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 },
+function linkPackage(modules, name, version) {
+  const installed = join(root, "node_modules", name);
+  const manifest = join(installed, "package.json");
+  const found = existsSync(manifest) ? JSON.parse(readFileSync(manifest, "utf8")).version : undefined;
+  if (found !== version) {
+    throw new Error(
+      `${name}@${version} is needed by ${modules}: ${found ? `found ${found}` : "not installed"} in ${join(root, "node_modules")}. Run \`npm ci\` in the repository (it is a devDependency).`,
     );
   }
+  const link = join(modules, name);
   rmSync(link, { recursive: true, force: true });
-  symlinkSync(join(prefix, "node_modules", name), link, "dir");
+  symlinkSync(installed, link, "dir");
 }
