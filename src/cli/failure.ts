@@ -59,11 +59,15 @@ export function smartasyncFailure(
   path: string,
   fail: Fail,
 ): TransformFailure | undefined {
-  const err = e as { code?: unknown; smartasync?: { loc?: string } } | null;
+  const err = e as { code?: unknown; loc?: unknown; smartasync?: { loc?: string } } | null;
   const code = typeof err?.code === "string" ? err.code : undefined;
   if (code === undefined || !/^SA\d{3}$/.test(code)) return undefined;
   const detail = stripFile(errorText(e), file).trimEnd();
   let loc = err?.smartasync?.loc;
+  // The per-file limits (SA901, compile/limits.ts) carry `loc` as `<file as compiled>:line:col`:
+  // the place in this file's name as the CLI shows it, so tables, GitHub and SARIF point at it.
+  const limit = typeof err?.loc === "string" ? /:(\d+):(\d+)$/.exec(err.loc) : null;
+  if (loc === undefined && limit) loc = `${path}:${limit[1]}:${limit[2]}`;
   if (loc === undefined) {
     // `... (src/app.js:3:1)` at the end of the first line, as the plugin writes it.
     const m = /\(([^()]+:\d+:\d+)\)\s*$/.exec(detail.split("\n")[0]!);

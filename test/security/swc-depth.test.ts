@@ -65,6 +65,8 @@ describe("nesting SWC would crash on", () => {
     const r = cli(["check", "src", "--compiler", "swc", "--format", "github"], dir);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("SA901");
+    // The annotation points at the place, not only the file (the error's own loc).
+    expect(r.stdout).toMatch(/::error file=src\/bomb\.js,line=\d+,col=\d+,title=SA901::/);
     expect(r.stdout).toMatch(/smartasync check: failed: 1 error.*2 files/);
   });
 });
