@@ -70,6 +70,8 @@ export type AwaitFact =
 export type TwinCheck =
   | { kind: "options"; index: number; promiseOnly: readonly string[]; loc: string; text: string }
   | { kind: "data"; index: number; loc: string; text: string }
+  /** A path the twin would also take as a file descriptor (the promise API refuses one). */
+  | { kind: "path"; index: number; loc: string; text: string }
   /** A value the twin returns as it is, where the promise API would adopt a thenable: guarded. */
   | { kind: "value"; index: number; loc: string; text: string };
 
@@ -214,7 +216,9 @@ export const WHY = {
   unproven: (text: string) =>
     `awaits ${text}${AT}, which smartasync cannot prove is not a promise (option unproven: "worker")`,
   guard: (text: string, loc: string) =>
-    text.startsWith("the ")
+    text.startsWith("the path of ")
+      ? `checks ${text} at ${loc}: a file descriptor there fails as the promise API fails (ERR_INVALID_ARG_TYPE), where its sync twin would use it`
+      : text.startsWith("the ")
       ? `checks ${text} at ${loc}: the sync variant throws a SmartAsyncError there if its twin would read it otherwise`
       : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
   sequentialMap: (text: string, loc: string, variant: string) =>

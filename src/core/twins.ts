@@ -26,19 +26,23 @@ export interface ResolvedTwin {
  * (`{ signal }` and `cp`'s possibly async `filter`, honoured by the promise API only;
  * `throwIfNoEntry`, honoured by `statSync`/`lstatSync` only); `data` is the index of a data
  * argument the promise API also takes as an iterable or stream, where the twin takes only a
- * string or a buffer; `value` is the index of a value the promise API resolves (a thenable is
+ * string or a buffer; `path` is the index of a path the `*Sync` twin also takes as a file
+ * descriptor (a number), which the promise API rejects; `value` is the index of a value the promise API resolves (a thenable is
  * adopted) and the twin returns as it is.
  */
 export interface ArgRules {
   options?: { index: number; promiseOnly: readonly string[] };
+  /** The index of a path the twin also takes as a file descriptor, which the promise API refuses. */
+  path?: number;
   data?: number;
   value?: number;
 }
 
 const RULES: Record<string, ArgRules> = {
-  readFile: { options: { index: 1, promiseOnly: ["signal"] } },
-  writeFile: { options: { index: 2, promiseOnly: ["signal"] }, data: 1 },
-  appendFile: { options: { index: 2, promiseOnly: ["signal"] }, data: 1 },
+  readFile: { options: { index: 1, promiseOnly: ["signal"] }, path: 0 },
+  writeFile: { options: { index: 2, promiseOnly: ["signal"] }, data: 1, path: 0 },
+  appendFile: { options: { index: 2, promiseOnly: ["signal"] }, data: 1, path: 0 },
+  truncate: { path: 0 },
   cp: { options: { index: 2, promiseOnly: ["filter"] } },
   stat: { options: { index: 1, promiseOnly: ["throwIfNoEntry"] } },
   lstat: { options: { index: 1, promiseOnly: ["throwIfNoEntry"] } },

@@ -30,6 +30,7 @@ export {
   settle,
   syncElements,
   twinData,
+  twinPath,
   twinOptions,
 } from "./inline.cjs";
 export { later, settled } from "./later.cjs";

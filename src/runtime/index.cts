@@ -625,6 +625,7 @@ export const rethrowGuard = inline.rethrowGuard;
 export const settle = inline.settle;
 export const syncElements = inline.syncElements;
 export const twinData = inline.twinData;
+export const twinPath = inline.twinPath;
 export const twinOptions = inline.twinOptions;
 export const later = deferred.later;
 export const settled = deferred.settled;

@@ -46,6 +46,7 @@ export const {
   settle,
   syncElements,
   twinData,
+  twinPath,
   twinOptions,
   later,
   settled,

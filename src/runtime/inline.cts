@@ -2,6 +2,7 @@
  * Helpers that inline sync variants call (DESIGN §3.4). Kept tiny: they run on the hot path of
  * every such variant.
  */
+import { invalidArgType } from "./portable.cjs";
 
 /** `await Promise.allSettled([a(), b()])` in a sync copy: each element settles on its own, in order. */
 export function settle<T>(run: () => T): PromiseSettledResult<T> {
@@ -55,6 +56,24 @@ export function twinOptions<T>(value: T, promiseOnly: readonly string[], twin: s
       }
     }
   }
+  return value;
+}
+
+/**
+ * The path argument of `readFile`/`writeFile`/`appendFile`/`truncate` (fixture
+ * twins/path-argument-rules): their `*Sync` twins also take a file descriptor, which the promise
+ * API refuses — so a number gets the promise API's own ERR_INVALID_ARG_TYPE here (the same
+ * `catch` sees it) instead of reading or writing that descriptor; a FileHandle, which only the
+ * promise API reads through, fails located.
+ */
+export function twinPath<T>(value: T, twin: string, loc: string): T {
+  if (typeof value === "number") throw invalidArgType("path", "of type string or an instance of Buffer or URL", value);
+  if (value !== null && typeof value === "object" && (value as { constructor?: { name?: unknown } }).constructor?.name === "FileHandle")
+    throw located(
+      `smartasync: ${twin} cannot read through the FileHandle at ${loc}; only the promise API does. Await the async function here, or pass a path.`,
+      "SMARTASYNC_TWIN_ARGUMENT",
+      loc,
+    );
   return value;
 }
 

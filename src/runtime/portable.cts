@@ -213,7 +213,59 @@ let sleepCell: Int32Array | undefined;
 /** Blocking sleep: the sync twin of `timers/promises` `setTimeout(ms, value)`. */
 export function sleepSync<T = undefined>(ms: number, value?: T): T {
   sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
-  const t = Number(ms);
-  Atomics.wait(sleepCell, 0, 0, Number.isNaN(t) || t < 0 ? 0 : t); // NaN would wait forever
+  Atomics.wait(sleepCell, 0, 0, timerDelay(ms));
   return value as T;
+}
+
+/** Node's largest timer delay (2^31 - 1 ms); a longer one fires after 1 ms, with a warning. */
+const TIMEOUT_MAX = 2 ** 31 - 1;
+
+/**
+ * The delay `timers/promises` `setTimeout(delay)` waits, so its twin means the same (fixture
+ * twins/sleep-delay-rules): anything but a number or undefined is the promise API's own
+ * ERR_INVALID_ARG_TYPE (thrown here, where the promise would reject, so the same `catch` sees
+ * it); undefined, NaN, and anything below 1 or above 2^31 - 1 wait 1 ms — the last with Node's
+ * TimeoutOverflowWarning — instead of blocking forever (`Atomics.wait` takes Infinity at its word).
+ */
+function timerDelay(ms: unknown): number {
+  if (ms === undefined) return 1;
+  if (typeof ms !== "number") {
+    throw invalidArgType("delay", "of type number", ms);
+  }
+  if (ms >= 1 && ms <= TIMEOUT_MAX) return ms;
+  if (ms > TIMEOUT_MAX) {
+    const warn = (globalThis as { process?: { emitWarning?: (m: string, t: string) => void } }).process;
+    warn?.emitWarning?.(
+      `${ms} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.`,
+      "TimeoutOverflowWarning",
+    );
+  }
+  return 1;
+}
+
+/**
+ * Node's own ERR_INVALID_ARG_TYPE, for a twin that must refuse an argument where the promise API
+ * rejects it: the same class, code and wording, so the caller's `catch` takes the same path.
+ */
+export function invalidArgType(name: string, expected: string, value: unknown): TypeError {
+  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${received(value)}`);
+  Object.assign(err, { code: "ERR_INVALID_ARG_TYPE" });
+  return err;
+}
+
+/** How Node's argument errors name a value they refuse ("Received type string ('200')"). */
+function received(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "function") return `function ${value.name || "<anonymous>"}`;
+  if (typeof value === "object") {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === "string" && name ? `an instance of ${name}` : "an object";
+  }
+  const shown =
+    typeof value === "string"
+      ? `'${value.length > 25 ? `${value.slice(0, 25)}...` : value}'`
+      : typeof value === "bigint"
+        ? `${value}n`
+        : String(value);
+  return `type ${typeof value} (${shown})`;
 }

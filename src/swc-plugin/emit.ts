@@ -302,7 +302,7 @@ class SyncCopy {
           if (c.kind === "value") this.guardOf(arg, c);
           else if (c.kind === "options")
             this.ed.wrap(arg, `${rt()}.twinOptions(`, `, ${JSON.stringify(c.promiseOnly)}, ${where}`);
-          else this.ed.wrap(arg, `${rt()}.twinData(`, `, ${where}`);
+          else this.ed.wrap(arg, `${rt()}.${c.kind === "path" ? "twinPath" : "twinData"}(`, `, ${where}`);
         }
         // A twin by name: its result is checked like any unproven value.
         if (fact.guard) this.guardOf(node, fact.guard);

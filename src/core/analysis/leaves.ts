@@ -90,6 +90,11 @@ function twinFact(ctx: Ctx, call: CallNode, twin: ResolvedTwin): AwaitFact {
         });
     }
   }
+  if (rules.path !== undefined) {
+    const arg = args[rules.path];
+    if (arg && !plainPath(arg))
+      checks.push({ kind: "path", index: rules.path, loc: locOf(ctx, arg), text: `the path of ${name}` });
+  }
   if (rules.data !== undefined) {
     const arg = args[rules.data];
     if (arg && arg.type !== "StringLiteral" && arg.type !== "TemplateLiteral")
@@ -101,6 +106,24 @@ function twinFact(ctx: Ctx, call: CallNode, twin: ResolvedTwin): AwaitFact {
       checks.push({ kind: "value", index: rules.value, loc: locOf(ctx, arg), text: guardText(ctx, arg) });
   }
   return guard ? { kind: "twin", twin, checks, guard } : { kind: "twin", twin, checks };
+}
+
+/**
+ * A path argument that is neither a file descriptor nor a FileHandle, seen in the text: a string,
+ * a template, `new URL(...)` (the usual `new URL("./x", import.meta.url)`), or a string joined
+ * with `+`. Anything else is checked at run time (fixture twins/path-argument-rules).
+ */
+function plainPath(node: Node): boolean {
+  if (node.type === "StringLiteral" || node.type === "TemplateLiteral") return true;
+  if (node.type === "NewExpression") {
+    const callee = (node as { callee: Node }).callee;
+    return callee.type === "Identifier" && (callee as { name: string }).name === "URL";
+  }
+  if (node.type === "BinaryExpression" && (node as { operator: string }).operator === "+") {
+    const { left, right } = node as unknown as { left: Node; right: Node };
+    return plainPath(left) || plainPath(right);
+  }
+  return false;
 }
 
 /** How a guard names its operand: `load(...)`, `this.conn`, shortened to one line. */
