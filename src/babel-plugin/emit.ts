@@ -221,7 +221,10 @@ class SyncMapper {
                   t.arrayExpression(c.promiseOnly.map((k) => t.stringLiteral(k))),
                   ...where,
                 ])
-              : runtimeCall(this.ctx, this.imports, c.kind === "path" ? "twinPath" : "twinData", [arg, ...where]);
+              : runtimeCall(this.ctx, this.imports, c.kind === "path" ? "twinPath" : "twinData", [
+                  arg,
+                  ...where,
+                ]);
         }
         // A twin by name: its result is checked like any unproven value.
         if (fact.guard) return this.guardOf(node, fact.guard);

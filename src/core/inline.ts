@@ -219,8 +219,8 @@ export const WHY = {
     text.startsWith("the path of ")
       ? `checks ${text} at ${loc}: a file descriptor there fails as the promise API fails (ERR_INVALID_ARG_TYPE), where its sync twin would use it`
       : text.startsWith("the ")
-      ? `checks ${text} at ${loc}: the sync variant throws a SmartAsyncError there if its twin would read it otherwise`
-      : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
+        ? `checks ${text} at ${loc}: the sync variant throws a SmartAsyncError there if its twin would read it otherwise`
+        : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
   sequentialMap: (text: string, loc: string, variant: string) =>
     `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}): the first error in index order is thrown, where Promise.all rejects with the first to fail in time`,
   sequentialPMap: (text: string, loc: string, variant: string) =>

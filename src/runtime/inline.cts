@@ -67,8 +67,13 @@ export function twinOptions<T>(value: T, promiseOnly: readonly string[], twin: s
  * promise API reads through, fails located.
  */
 export function twinPath<T>(value: T, twin: string, loc: string): T {
-  if (typeof value === "number") throw invalidArgType("path", "of type string or an instance of Buffer or URL", value);
-  if (value !== null && typeof value === "object" && (value as { constructor?: { name?: unknown } }).constructor?.name === "FileHandle")
+  if (typeof value === "number")
+    throw invalidArgType("path", "of type string or an instance of Buffer or URL", value);
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    (value as { constructor?: { name?: unknown } }).constructor?.name === "FileHandle"
+  )
     throw located(
       `smartasync: ${twin} cannot read through the FileHandle at ${loc}; only the promise API does. Await the async function here, or pass a path.`,
       "SMARTASYNC_TWIN_ARGUMENT",
