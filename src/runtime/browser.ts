@@ -30,8 +30,8 @@ export {
   settle,
   syncElements,
   twinData,
-  twinPath,
   twinOptions,
+  twinPath,
 } from "./inline.cjs";
 export { later, settled } from "./later.cjs";
 export { callVariant } from "./mockable.cjs";
