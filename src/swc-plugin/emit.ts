@@ -175,7 +175,11 @@ class Editor {
     const name = callee.computed
       ? (callee.property as t.StringLiteral).value
       : (callee.property as t.Identifier).name;
-    this.ms.prependRight(s(call), `${this.imports.runtime()}.${helper}(`);
+    const head = `${this.imports.runtime()}.${helper}(`;
+    // A callee in parentheses (`(api.load)(x)`, fixture contexts/parenthesized-member-callee):
+    // its `(` goes with it, the `)` falls in the range replaced after the object below.
+    if (s(callee) > s(call)) this.ms.update(s(call), s(callee), head);
+    else this.ms.prependRight(s(call), head);
     const from = objectOuterEnd(this.code, call, callee.object);
     const open = argsOpen(this.code, call);
     const tail = `, ${JSON.stringify(name)}, [`;
