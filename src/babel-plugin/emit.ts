@@ -10,6 +10,7 @@ import {
   viaMarker,
 } from "../core/analysis/calls.js";
 import { deferredReturns } from "../core/analysis/forms.js";
+import { inheritedChecks } from "../core/analysis/inherited.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
@@ -121,6 +122,27 @@ export function applyEdit(ctx: EmitCtx, call: CallNode, edit: CallEdit, imports:
 function runtimeCall(ctx: EmitCtx, imports: Imports, name: string, args: t.Expression[]): t.CallExpression {
   const t = ctx.t;
   return t.callExpression(t.memberExpression(t.identifier(imports.runtime()), t.identifier(name)), args);
+}
+
+/** The class's run-time checks that its variants replace nothing it inherits (core/analysis/inherited.ts). */
+export function ownVariantStatements(
+  ctx: EmitCtx,
+  imports: Imports,
+  list: readonly SaFunction[],
+  self: () => t.Expression,
+): t.ExpressionStatement[] {
+  const t = ctx.t;
+  return inheritedChecks(ctx.plan.ctx, list).map((c) =>
+    t.expressionStatement(
+      runtimeCall(ctx, imports, "ownVariant", [
+        self(),
+        t.stringLiteral(c.name),
+        t.stringLiteral(c.variant),
+        t.booleanLiteral(c.isStatic),
+        t.stringLiteral(c.loc),
+      ]),
+    ),
+  );
 }
 
 /**
@@ -477,8 +499,9 @@ function nestedPairs(
   for (const [holder, list] of holders) {
     const copy = map.get(holder)!;
     const isClass = list[0].form === "class-method";
-    const marks = (self: () => t.Expression): t.ExpressionStatement[] =>
-      list.map((fn) => {
+    const marks = (self: () => t.Expression): t.ExpressionStatement[] => [
+      ...ownVariantStatements(ctx, imports, list, self),
+      ...list.map((fn) => {
         const o = () =>
           isClass && !fn.isStatic ? t.memberExpression(self(), t.identifier("prototype")) : self();
         return t.expressionStatement(
@@ -487,7 +510,8 @@ function nestedPairs(
             markerSpec(ctx, fn, t.memberExpression(o(), t.identifier(fn.variant))),
           ]),
         );
-      });
+      }),
+    ];
     const place = markerPlace(ctx.plan.ctx.tree, holder);
     if (place.kind === "class") {
       (copy as t.Class).body.body.push(t.staticBlock(marks(() => t.thisExpression())));

@@ -9,7 +9,14 @@ import type { ModuleFacts } from "../core/module-facts.js";
 import { exportedVariant, isIdentifierName } from "../core/naming.js";
 import type { Options } from "../core/options.js";
 import type { Report } from "../core/report.js";
-import { applyEdit, buildVariant, type EmitCtx, markerSpec, pairStatements } from "./emit.js";
+import {
+  applyEdit,
+  buildVariant,
+  type EmitCtx,
+  markerSpec,
+  ownVariantStatements,
+  pairStatements,
+} from "./emit.js";
 import { codeFrameError } from "./errors.js";
 import { Imports } from "./imports.js";
 
@@ -295,7 +302,7 @@ function emitPlan(
     const owner = (self: t.Expression, fn: SaFunction) =>
       isClass && !fn.isStatic ? t.memberExpression(self, t.identifier("prototype")) : self;
     const stmts = (self: () => t.Expression): t.Statement[] => {
-      const out: t.Statement[] = [];
+      const out: t.Statement[] = ownVariantStatements(ectx, imports, list, self);
       const reg: t.ObjectProperty[] = [];
       for (const fn of list) {
         const o = () => owner(self(), fn);

@@ -28,6 +28,8 @@ export const MSG = {
     handWritten
       ? `\`${fn}\` would gain the variant \`${variant}\`, but ${exported ? "the module already exports that name" : "a function of that name is already declared here"}. If it is a hand-written twin of \`${fn}\`, delete it: the annotation generates \`${variant}\` from \`${fn}\` (docs/migrating.md). Otherwise rename it, or choose another suffix with the \`${option}\` option.`
       : `\`${fn}\` would gain the variant \`${variant}\`, but that name is already taken here. Rename the existing \`${variant}\`, or choose another suffix with the \`${option}\` option.`,
+  inheritedClash: (variant: string, fn: string, base: string) =>
+    `\`${fn}\` would gain the method \`${variant}\`, which would replace the \`${variant}\` it inherits from \`${base}\` (whose own code calling \`this.${variant}()\` would then run \`${fn}\`). Rename one of them, or name the variant explicitly with a word of the annotation (\`// @smartasync sync=…\`).`,
   anonymous: () =>
     "an annotated function needs a name, so its variant can be named after it: write `export default async function load() {}` rather than an anonymous default export.",
   duplicate: () => "@smartasync appears more than once on the same function; keep one.",

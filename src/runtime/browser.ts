@@ -44,6 +44,7 @@ export {
   type MarkOptions,
   mark,
   OF,
+  ownVariant,
   SMARTASYNC,
   type SmartAsyncMarker,
   type SyncMethods,

@@ -613,6 +613,7 @@ export const isSmartAsync = portable.isSmartAsync;
 export const callSync = portable.callSync;
 export const callAsync = portable.callAsync;
 export const via = portable.via;
+export const ownVariant = portable.ownVariant;
 export const syncMethods = portable.syncMethods;
 export const callVariant = mockable.callVariant;
 export const canBlock = portable.canBlock;

@@ -29,6 +29,7 @@ export const {
   callSync,
   callAsync,
   via,
+  ownVariant,
   syncMethods,
   callVariant,
   canBlock,

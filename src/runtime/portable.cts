@@ -110,6 +110,30 @@ function dispatchError(name: PropertyKey, loc: string, m: SmartAsyncMarker | und
   return err;
 }
 
+/**
+ * A class whose annotated method `name` gains the method `variant`, checked once when the class is
+ * created, where the build could not read its base (an imported class, an expression): the
+ * variant must not replace a hand-written `variant` the class inherits without `name` beside it
+ * (the base's own `this.variant()` would run the subclass's method). A pair the base declares
+ * together (`get` and `getSync`, or a generated variant) is overridden together, as in the source.
+ * Descriptors are read, never getters run.
+ */
+export function ownVariant(cls: Function, name: string, variant: string, isStatic: boolean, loc: string): void {
+  let o: object | null = Object.getPrototypeOf(isStatic ? cls : cls.prototype);
+  for (; o !== null && o !== Object.prototype && o !== Function.prototype; o = Object.getPrototypeOf(o)) {
+    const has = Object.prototype.hasOwnProperty.call(o, variant);
+    if (Object.prototype.hasOwnProperty.call(o, name)) return;
+    if (!has) continue;
+    const base = (isStatic ? o : (o as { constructor?: { name?: string } }).constructor) as { name?: string } | undefined;
+    const err = new TypeError(
+      `smartasync: the method ${name} at ${loc} gains the variant ${variant}, which would replace the ${variant} its class inherits from ${base?.name || "its base class"} (whose own this.${variant}() would then run ${name}). Rename one of them, or name the variant explicitly with a word of the annotation (// @smartasync sync=…).`,
+    );
+    err.name = "SmartAsyncError";
+    Object.assign(err, { code: "SMARTASYNC_VARIANT_NAME", loc });
+    throw err;
+  }
+}
+
 /** `await obj[name](...args)`: the async variant of a sync smartasync function if there is one. */
 export function callAsync(obj: unknown, name: PropertyKey, args: unknown[]): unknown {
   const fn = (obj as Obj)[name] as Function;

@@ -11,6 +11,7 @@ import {
   viaMarker,
 } from "../core/analysis/calls.js";
 import { deferredReturns } from "../core/analysis/forms.js";
+import { inheritedChecks } from "../core/analysis/inherited.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { reusableNamespace } from "../core/analysis/namespaces.js";
@@ -554,11 +555,13 @@ class SyncCopy {
     for (const [holder, list] of holders) {
       const rt = this.imports.runtime();
       const isClass = list[0].form === "class-method";
-      const marks = (self: string) =>
-        list.map((m) => {
+      const marks = (self: string) => [
+        ...ownVariants(plan, list, rt, self),
+        ...list.map((m) => {
           const o = isClass && !m.isStatic ? `${self}.prototype` : self;
           return `${rt}.mark(${o}.${m.name}, ${markerSpec(m, `${o}.${m.variant}`)})`;
-        });
+        }),
+      ];
       const place = markerPlace(plan.ctx.tree, holder);
       if (place.kind === "class") {
         ms.appendLeft(e((holder as t.Class).body) - 1, `\nstatic {\n${marks("this").join(";\n")};\n}\n`);
@@ -589,6 +592,14 @@ class SyncCopy {
     const close = code.indexOf("]", e(key));
     this.ed.ms.update(open, close + 1, to);
   }
+}
+
+/** The class's run-time checks that its variants replace nothing it inherits (core/analysis/inherited.ts). */
+function ownVariants(plan: Plan, list: readonly SaFunction[], rt: string, self: string): string[] {
+  return inheritedChecks(plan.ctx, list).map(
+    (c) =>
+      `${rt}.ownVariant(${self}, ${JSON.stringify(c.name)}, ${JSON.stringify(c.variant)}, ${c.isStatic}, ${JSON.stringify(c.loc)})`,
+  );
 }
 
 /** An exported name as written: an identifier, or a string where it is not one (`"a-b"`). */
@@ -781,7 +792,7 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
   for (const [holder, list] of holders) {
     const isClass = list[0].form === "class-method";
     const stmts = (self: string): string[] => {
-      const out: string[] = [];
+      const out: string[] = ownVariants(plan, list, rt(), self);
       const reg: string[] = [];
       for (const fn of list) {
         const o = isClass && !fn.isStatic ? `${self}.prototype` : self;

@@ -33,6 +33,7 @@ import { ImportedFns } from "./imported.js";
 import { closingFor, exactOnClosed } from "./lazy.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
+import { checkInherited } from "./inherited.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
 import type { Node } from "./tree.js";
@@ -185,7 +186,10 @@ function analyseOnce(
 
   // Decide every variant before any call is classified: call strategies name them.
   for (const fn of fns) {
-    if (!fn.processed) checkClash(ctx, fn);
+    if (!fn.processed) {
+      checkClash(ctx, fn);
+      checkInherited(ctx, fn);
+    }
     if (fn.kind === "async") {
       analyseBody(ctx, index, fn);
       statementForms(ctx, fn);
