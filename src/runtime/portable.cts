@@ -118,13 +118,21 @@ function dispatchError(name: PropertyKey, loc: string, m: SmartAsyncMarker | und
  * together (`get` and `getSync`, or a generated variant) is overridden together, as in the source.
  * Descriptors are read, never getters run.
  */
-export function ownVariant(cls: Function, name: string, variant: string, isStatic: boolean, loc: string): void {
+export function ownVariant(
+  cls: Function,
+  name: string,
+  variant: string,
+  isStatic: boolean,
+  loc: string,
+): void {
   let o: object | null = Object.getPrototypeOf(isStatic ? cls : cls.prototype);
   for (; o !== null && o !== Object.prototype && o !== Function.prototype; o = Object.getPrototypeOf(o)) {
-    const has = Object.prototype.hasOwnProperty.call(o, variant);
-    if (Object.prototype.hasOwnProperty.call(o, name)) return;
+    const has = Object.hasOwn(o, variant);
+    if (Object.hasOwn(o, name)) return;
     if (!has) continue;
-    const base = (isStatic ? o : (o as { constructor?: { name?: string } }).constructor) as { name?: string } | undefined;
+    const base = (isStatic ? o : (o as { constructor?: { name?: string } }).constructor) as
+      | { name?: string }
+      | undefined;
     const err = new TypeError(
       `smartasync: the method ${name} at ${loc} gains the variant ${variant}, which would replace the ${variant} its class inherits from ${base?.name || "its base class"} (whose own this.${variant}() would then run ${name}). Rename one of them, or name the variant explicitly with a word of the annotation (// @smartasync sync=…).`,
     );

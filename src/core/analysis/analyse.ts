@@ -30,10 +30,10 @@ import {
 import { statementForms } from "./forms.js";
 import { addKinds } from "./held.js";
 import { ImportedFns } from "./imported.js";
+import { checkInherited } from "./inherited.js";
 import { closingFor, exactOnClosed } from "./lazy.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
-import { checkInherited } from "./inherited.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
 import type { Node } from "./tree.js";
