@@ -132,9 +132,113 @@ const CONTINUING = new Set([
 ]);
 const HEADER_WORDS = new Set(["if", "while", "for", "with"]);
 
-/** A word (name, keyword, number), and a run of spaces and tabs: passed over by native searches. */
-const WORD = /[\w$\\\u0080-\uffff]+/y;
-const BLANKS = /[ \t]+/y;
+/** Keywords after which `{` opens a block (the others take an expression: an object). */
+const BLOCK_KEYWORDS = new Set(["else", "do", "try", "finally"]);
+
+// ——— tables for the scan loop ———
+// The loop reads char codes only: it slices no word and no operator out of the text (a string
+// per token was most of the pass's cost). Every keyword any of the sets above names gets a
+// number, and what the sets say of it is read from arrays by that number.
+
+/** Keyword number → its word (index 0: no keyword). */
+const KEYWORDS: string[] = [
+  "",
+  ...new Set([...BEFORE_EXPRESSION, ...WORD_COST.keys(), ...CONTINUING, ...HEADER_WORDS, ...BLOCK_KEYWORDS]),
+];
+const KW_COST = Int32Array.from(KEYWORDS, (w) => WORD_COST.get(w) ?? 0);
+const KW_CONTINUING = Uint8Array.from(KEYWORDS, (w) => (CONTINUING.has(w) ? 1 : 0));
+const KW_EXPRESSION = Uint8Array.from(KEYWORDS, (w) => (BEFORE_EXPRESSION.has(w) ? 1 : 0));
+const KW_HEADER = Uint8Array.from(KEYWORDS, (w) => (HEADER_WORDS.has(w) ? 1 : 0));
+const KW_BLOCK = Uint8Array.from(KEYWORDS, (w) => (BLOCK_KEYWORDS.has(w) ? 1 : 0));
+const KW_IF = KEYWORDS.indexOf("if");
+const KW_ELSE = KEYWORDS.indexOf("else");
+/** Shortest and longest keyword; every one is lower-case ASCII letters. */
+const KW_MIN = 2;
+const KW_MAX = 10;
+/** Keyword numbers by length and first letter (`length * 26 + letter`), for the words of that shape. */
+const KW_BUCKETS: number[][] = [];
+for (let k = 1; k < KEYWORDS.length; k++) {
+  const w = KEYWORDS[k]!;
+  if (w.length < KW_MIN || w.length > KW_MAX || !/^[a-z]+$/.test(w))
+    throw new Error(`depth.ts: keyword ${w} is outside the shape the scan looks up`);
+  const key = w.length * 26 + w.charCodeAt(0) - 97;
+  const bucket = KW_BUCKETS[key] ?? [];
+  bucket.push(k);
+  KW_BUCKETS[key] = bucket;
+}
+
+/** The keyword spelt by `src[start, end)` (its number), or 0. */
+function keywordAt(src: string, start: number, end: number): number {
+  const len = end - start;
+  if (len < KW_MIN || len > KW_MAX) return 0;
+  const first = src.charCodeAt(start);
+  if (first < 97 || first > 122) return 0;
+  const bucket = KW_BUCKETS[len * 26 + first - 97];
+  if (bucket === undefined) return 0;
+  next: for (const k of bucket) {
+    const w = KEYWORDS[k]!;
+    for (let j = 1; j < len; j++) if (w.charCodeAt(j) !== src.charCodeAt(start + j)) continue next;
+    return k;
+  }
+  return 0;
+}
+
+/** What an ASCII character is to the scan (a character past ASCII: see `classOf`). */
+const C_OTHER = 0; // no token of ours (`#`, `@`, a control character): an operator of its own
+const C_BLANK = 1; // space, tab
+const C_SPACE = 2; // vertical tab, form feed (and U+00A0, U+FEFF)
+const C_LINE = 3; // \n, \r (and U+2028, U+2029)
+const C_SLASH = 4;
+const C_QUOTE = 5;
+const C_BACKTICK = 6;
+const C_IDENT = 7; // letters, digits, `$`, `_`, `\` (and any other character past ASCII)
+const C_OPEN = 8; // ( [ {
+const C_CLOSE = 9; // ) ] }
+const C_SEP = 10; // ; ,
+const C_OP = 11; // ! % & * + - . : < = > ? ^ | ~
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  CLASS[c] = isIdentChar(c)
+    ? C_IDENT
+    : c === 32 || c === 9
+      ? C_BLANK
+      : c === 11 || c === 12
+        ? C_SPACE
+        : c === 10 || c === 13
+          ? C_LINE
+          : c === 47
+            ? C_SLASH
+            : c === 34 || c === 39
+              ? C_QUOTE
+              : c === 96
+                ? C_BACKTICK
+                : c === 40 || c === 91 || c === 123
+                  ? C_OPEN
+                  : c === 41 || c === 93 || c === 125
+                    ? C_CLOSE
+                    : c === 59 || c === 44
+                      ? C_SEP
+                      : isOperatorChar(c)
+                        ? C_OP
+                        : C_OTHER;
+}
+function classOf(c: number): number {
+  if (c < 128) return CLASS[c]!;
+  if (c === 0xa0 || c === 0xfeff) return C_SPACE;
+  if (c === 0x2028 || c === 0x2029) return C_LINE;
+  return C_IDENT;
+}
+
+/** An operator run of up to three characters as one number (length, then the char codes). */
+function packOperator(a: number, b: number, c: number, length: number): number {
+  return length | (a << 2) | (b << 9) | (c << 16);
+}
+/** BINARY, packed. */
+const BINARY_PACKED = new Set(
+  [...BINARY].map((op) =>
+    packOperator(op.charCodeAt(0), op.charCodeAt(1) || 0, op.charCodeAt(2) || 0, op.length),
+  ),
+);
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff;
@@ -147,15 +251,23 @@ function isLineEnd(c: number): boolean {
  * Where the file first nests deeper than `max` units or `nesting` brackets (see above), or
  * undefined (a string holding more than `nesting` open brackets counts too: see there). Linear in the
  * text's length: each character is looked at a bounded number of times.
+ *
+ * One loop over char codes with every piece of state in a local (no closure, no string per
+ * token): the pass runs before every file SWC compiles, so its speed is the wrapper's floor.
  */
 export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): TooDeep | undefined {
   const n = src.length;
-  // One entry per open level; index 0 is the file itself (a block).
-  const kinds: number[] = [BLOCK];
-  const chains: number[] = [0];
+  // One entry per open level; index 0 is the file itself (a block). A level past `nesting + 1`
+  // is never pushed: the pass stops there.
+  const size = Math.max(0, Math.floor(nesting)) + 2;
+  const kinds = new Uint8Array(size);
+  const chains = new Float64Array(size);
+  kinds[0] = BLOCK;
+  let depth = 1;
   let total = 0;
   let prev = START;
-  let prevWord = "";
+  // The keyword the last word was (0: none); read only while `prev` is KEYWORD.
+  let prevKw = 0;
   // A line break or a block's `}` was passed: a token that starts a statement ends the chain.
   let mayEnd = false;
   // A `;` or `,` was passed: the chain ends at the next token (see there).
@@ -163,95 +275,88 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
   let i = 0;
   let failedAt = -1;
   let onlyBrackets = false;
+  // Template text is read from `i` when set (after a backtick, or the `}` closing a `${`).
+  let template = false;
 
-  const at = (index: number): TooDeep => {
-    let line = 1;
-    for (let k = src.indexOf("\n"); k !== -1 && k < index; k = src.indexOf("\n", k + 1)) line++;
-    const lineStart = src.lastIndexOf("\n", index - 1) + 1;
-    return { line, column: index - lineStart + 1, brackets: onlyBrackets };
-  };
-  /** Ends the chain of the current level. */
-  const endChain = (): void => {
-    const top = chains.length - 1;
-    total -= chains[top]!;
-    chains[top] = 0;
-  };
-  /** Adds a chain token's units at `index`; false once past the limit. */
-  const add = (units: number, index: number): boolean => {
-    if (units === 0) return true;
-    chains[chains.length - 1]! += units;
-    total += units;
-    if (total > max) {
-      failedAt = index;
-      return false;
-    }
-    return true;
-  };
-  const open = (kind: number, index: number): boolean => {
-    kinds.push(kind);
-    chains.push(0);
-    total += BRACKET;
-    if (kinds.length - 1 > nesting) {
-      onlyBrackets = true;
-      failedAt = index;
-      return false;
-    }
-    if (total > max) {
-      failedAt = index;
-      return false;
-    }
-    return true;
-  };
-  /** Closes the innermost level; returns its kind (or -1 for a stray closer). */
-  const close = (): number => {
-    if (kinds.length === 1) return -1;
-    total -= chains.pop()! + BRACKET;
-    return kinds.pop()!;
-  };
-  /** In template text from `i`: up to the closing backtick, or a `${` (a level opens). */
-  const inTemplate = (): boolean => {
-    for (; i < n; i++) {
-      const c = src.charCodeAt(i);
-      if (c === 92 /* \ */) i++;
-      else if (c === 96 /* ` */) {
-        i++;
-        prev = OPERAND;
-        return true;
-      } else if (c === 36 /* $ */ && src.charCodeAt(i + 1) === 123) {
-        if (!open(SUBST, i)) return false;
-        i += 2;
-        prev = START;
-        return true;
+  while (i < n || template) {
+    if (template) {
+      // In template text: up to the closing backtick, or a `${` (a level opens).
+      template = false;
+      for (; i < n; i++) {
+        const t = src.charCodeAt(i);
+        if (t === 92 /* \ */) i++;
+        else if (t === 96 /* ` */) {
+          i++;
+          prev = OPERAND;
+          break;
+        } else if (t === 36 /* $ */ && src.charCodeAt(i + 1) === 123) {
+          kinds[depth] = SUBST;
+          chains[depth] = 0;
+          depth++;
+          total += BRACKET;
+          if (depth - 1 > nesting) {
+            onlyBrackets = true;
+            failedAt = i;
+          } else if (total > max) failedAt = i;
+          i += 2;
+          prev = START;
+          break;
+        }
       }
-    }
-    return true;
-  };
-  /** Before a token: ends the chain if a statement starts with it (ASI, or after a block). */
-  const before = (startsStatement: boolean, word = ""): void => {
-    if ((mayEnd && startsStatement) || (endsAtNext && word !== "else")) endChain();
-    mayEnd = false;
-    endsAtNext = false;
-  };
-
-  while (i < n) {
-    const c = src.charCodeAt(i);
-    if (c === 32 || c === 9) {
-      // A run of blanks at once (indentation is most of some files).
-      BLANKS.lastIndex = i;
-      BLANKS.test(src);
-      i = BLANKS.lastIndex;
+      if (failedAt >= 0) break;
       continue;
     }
-    if (isSpace(c)) {
+    const c = src.charCodeAt(i);
+    const cls = c < 128 ? CLASS[c]! : classOf(c);
+    if (cls === C_BLANK) {
+      // A run of blanks at once (indentation is most of some files).
+      i++;
+      for (let b = src.charCodeAt(i); b === 32 || b === 9; b = src.charCodeAt(i)) i++;
+      continue;
+    }
+    if (cls === C_SPACE) {
       i++;
       continue;
     }
-    if (isLineEnd(c)) {
+    if (cls === C_LINE) {
       if (prev === OPERAND || prev === BLOCK_END) mayEnd = true;
       i++;
       continue;
     }
-    if (c === 47 /* / */) {
+    if (cls === C_IDENT) {
+      const start = i;
+      for (i++; i < n; i++) {
+        const w = src.charCodeAt(i);
+        // Past ASCII, every character continues a word (U+00A0 and U+2028 too): a word runs
+        // to the next ASCII character that is no identifier's.
+        if (w < 128 && CLASS[w] !== C_IDENT) break;
+      }
+      // A number's `.5` or `e+3` is read as a word, a `.`, a sign: at worst over-counted.
+      // Only a keyword matters (keywordAt: no string is made for the others).
+      const kw = keywordAt(src, start, i);
+      // Before the token: it ends the chain if a statement starts with it (ASI, after a block),
+      // or after a `;`/`,` unless it is an `else` (see there).
+      if ((mayEnd && KW_CONTINUING[kw] === 0) || (endsAtNext && kw !== KW_ELSE)) {
+        total -= chains[depth - 1]!;
+        chains[depth - 1] = 0;
+      }
+      mayEnd = false;
+      endsAtNext = false;
+      // `else if` nests one level per `else`, not two.
+      const cost = kw === KW_IF && prev === KEYWORD && prevKw === KW_ELSE ? 6 : KW_COST[kw]!;
+      if (cost !== 0) {
+        chains[depth - 1]! += cost;
+        total += cost;
+        if (total > max) {
+          failedAt = start;
+          break;
+        }
+      }
+      prevKw = kw;
+      prev = KW_EXPRESSION[kw] === 1 ? KEYWORD : OPERAND;
+      continue;
+    }
+    if (cls === C_SLASH) {
       const next = src.charCodeAt(i + 1);
       if (next === 47) {
         const end = src.indexOf("\n", i);
@@ -261,14 +366,23 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
       if (next === 42 /* * */) {
         const end = src.indexOf("*/", i + 2);
         const stop = end < 0 ? n : end + 2;
-        if ((prev === OPERAND || prev === BLOCK_END) && /[\n\r\u2028\u2029]/.test(src.slice(i, stop)))
-          mayEnd = true;
+        if (prev === OPERAND || prev === BLOCK_END)
+          for (let k = i + 2; k < stop; k++)
+            if (isLineEnd(src.charCodeAt(k))) {
+              mayEnd = true;
+              break;
+            }
         i = stop;
         continue;
       }
       if (prev !== OPERAND) {
         // A regex literal: to its closing `/` (outside a class) or the line's end, then flags.
-        before(prev === BLOCK_END);
+        if ((mayEnd && prev === BLOCK_END) || endsAtNext) {
+          total -= chains[depth - 1]!;
+          chains[depth - 1] = 0;
+        }
+        mayEnd = false;
+        endsAtNext = false;
         let inClass = false;
         for (i++; i < n; i++) {
           const r = src.charCodeAt(i);
@@ -286,9 +400,13 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
         continue;
       }
       // A division: an operator like the others (below).
-    }
-    if (c === 34 || c === 39 /* " ' */) {
-      before(true);
+    } else if (cls === C_QUOTE) {
+      if (mayEnd || endsAtNext) {
+        total -= chains[depth - 1]!;
+        chains[depth - 1] = 0;
+      }
+      mayEnd = false;
+      endsAtNext = false;
       let raw = 0;
       for (i++; i < n; i++) {
         const s = src.charCodeAt(i);
@@ -300,7 +418,7 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
         else if (s === 40 || s === 91 || s === 123) {
           // A quote misread (in JSX text, say) hides the rest of its line: brackets nested
           // past the limit inside one literal are refused as well (no real string holds them).
-          if (++raw + kinds.length > nesting + 1) {
+          if (++raw + depth > nesting + 1) {
             onlyBrackets = true;
             failedAt = i;
             break;
@@ -310,66 +428,87 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
       if (failedAt >= 0) break;
       prev = OPERAND;
       continue;
-    }
-    if (c === 96 /* ` */) {
-      before(false); // a template after a line break is tagged: the chain goes on
-      if (!add(2, i)) break;
+    } else if (cls === C_BACKTICK) {
+      // A template after a line break is tagged: the chain goes on.
+      if (endsAtNext) {
+        total -= chains[depth - 1]!;
+        chains[depth - 1] = 0;
+      }
+      mayEnd = false;
+      endsAtNext = false;
+      chains[depth - 1]! += 2;
+      total += 2;
+      if (total > max) {
+        failedAt = i;
+        break;
+      }
       i++;
-      if (!inTemplate()) break;
+      template = true;
       continue;
-    }
-    if (isIdentChar(c)) {
-      const start = i;
-      WORD.lastIndex = i;
-      WORD.test(src);
-      i = WORD.lastIndex;
-      // A number's `.5` or `e+3` is read as a word, a `.`, a sign: at worst over-counted.
-      // Only a keyword matters, and none is shorter than 2 or longer than 10 letters or starts
-      // with anything but a lower-case letter: other words are not sliced out (the pass's cost).
-      const first = src.charCodeAt(start);
-      const word =
-        i - start >= 2 && i - start <= 10 && first >= 97 && first <= 122 ? src.slice(start, i) : "";
-      before(!CONTINUING.has(word), word);
-      // `else if` nests one level per `else`, not two.
-      const cost = word === "if" && prevWord === "else" && prev === KEYWORD ? 6 : (WORD_COST.get(word) ?? 0);
-      if (!add(cost, start)) break;
-      prevWord = word;
-      prev = BEFORE_EXPRESSION.has(word) ? KEYWORD : OPERAND;
-      continue;
-    }
-    if (c === 40 || c === 91 || c === 123 /* ( [ { */) {
-      before(c === 123);
+    } else if (cls === C_OPEN) {
+      if ((mayEnd && c === 123) || endsAtNext) {
+        total -= chains[depth - 1]!;
+        chains[depth - 1] = 0;
+      }
+      mayEnd = false;
+      endsAtNext = false;
       let kind = c === 40 ? PAREN : SQUARE;
-      if (c === 40 && prev === KEYWORD && HEADER_WORDS.has(prevWord)) kind = HEADER;
+      if (c === 40 && prev === KEYWORD && KW_HEADER[prevKw] === 1) kind = HEADER;
       // A `{` opens a block after a statement's end, a `)` (a function body, an `if (…)`), `=>`,
       // a name (`class A {`) or `else`/`do`; an object after an operator or another keyword.
       if (c === 123) {
         if (prev === START) kind = afterOperator(src, i) ? OBJECT : BLOCK;
-        else if (prev === KEYWORD) kind = BLOCK_KEYWORDS.has(prevWord) ? BLOCK : OBJECT;
+        else if (prev === KEYWORD) kind = KW_BLOCK[prevKw] === 1 ? BLOCK : OBJECT;
         else kind = BLOCK;
       }
-      if (!open(kind, i)) break;
+      kinds[depth] = kind;
+      chains[depth] = 0;
+      depth++;
+      total += BRACKET;
+      if (depth - 1 > nesting) {
+        onlyBrackets = true;
+        failedAt = i;
+        break;
+      }
+      if (total > max) {
+        failedAt = i;
+        break;
+      }
       i++;
       prev = START;
       continue;
-    }
-    if (c === 41 || c === 93 || c === 125 /* ) ] } */) {
-      before(false);
-      const kind = close();
+    } else if (cls === C_CLOSE) {
+      if (endsAtNext) {
+        total -= chains[depth - 1]!;
+        chains[depth - 1] = 0;
+      }
+      mayEnd = false;
+      endsAtNext = false;
+      // Closes the innermost level (a stray closer closes nothing).
+      let kind = -1;
+      if (depth > 1) {
+        depth--;
+        total -= chains[depth]! + BRACKET;
+        kind = kinds[depth]!;
+      }
       i++;
       if (kind === SUBST) {
-        if (!inTemplate()) break;
+        template = true;
         continue;
       }
       // The group is one token of the chain it sits in (a call, an index, a header, a body).
-      if (!add(2, i - 1)) break;
+      chains[depth - 1]! += 2;
+      total += 2;
+      if (total > max) {
+        failedAt = i - 1;
+        break;
+      }
       if (kind === BLOCK) {
         prev = BLOCK_END;
         mayEnd = true;
       } else prev = kind === HEADER ? HEADER_END : OPERAND;
       continue;
-    }
-    if (c === 59 || c === 44 /* ; , */) {
+    } else if (cls === C_SEP) {
       // The chain ends here, unless an `else` follows (`if (x) a; else if (y) b; else …` is
       // one statement nesting as deep as it is long): decided at the next token.
       mayEnd = false;
@@ -382,32 +521,68 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
     // (SWC survives the longest chains of those); any other run 2, a prefix run (`!!!`, `- -`)
     // 2 per sign; `=>` and a `<`/`>` that is no comparison or shift (JSX tags, type arguments:
     // `<a><a>`) ARROW units, for they nest what follows.
-    before(false);
+    if (endsAtNext) {
+      total -= chains[depth - 1]!;
+      chains[depth - 1] = 0;
+    }
+    mayEnd = false;
+    endsAtNext = false;
     const start = i;
     let signs = 0;
     let angle = false;
     let other = false;
+    // A `<<` or `>>` in the run (a shift, not a tag).
+    let shift = false;
+    let last = 0;
     while (i < n) {
       const p = src.charCodeAt(i);
-      if (!isOperatorChar(p) || (p === 47 && (src.charCodeAt(i + 1) === 47 || src.charCodeAt(i + 1) === 42)))
-        break;
-      if (p === 60 || p === 62) angle = true;
-      else if (p === 33 || p === 126 || p === 43 || p === 45) signs++;
+      if (p >= 128 || CLASS[p] !== (p === 47 ? C_SLASH : C_OP)) break;
+      if (p === 47) {
+        const q = src.charCodeAt(i + 1);
+        if (q === 47 || q === 42) break;
+      }
+      if (p === 60 || p === 62) {
+        angle = true;
+        if (last === p) shift = true;
+      } else if (p === 33 || p === 126 || p === 43 || p === 45) signs++;
       else other = true;
+      last = p;
       i++;
     }
-    const run = src.slice(start, i);
-    let units = BINARY.has(run) ? 1 : Math.max(2, 2 * signs);
-    if (run === "=>" || (angle && !other && !run.includes("<<") && !run.includes(">>"))) units = ARROW;
-    if (i === start) i++; // a character that is no token of ours (`#`, `@`): passed over
-    if (!add(units, start)) break;
+    const length = i - start;
+    let units =
+      length <= 3 &&
+      length > 0 &&
+      BINARY_PACKED.has(
+        packOperator(
+          src.charCodeAt(start),
+          length > 1 ? src.charCodeAt(start + 1) : 0,
+          length > 2 ? src.charCodeAt(start + 2) : 0,
+          length,
+        ),
+      )
+        ? 1
+        : Math.max(2, 2 * signs);
+    if (
+      (length === 2 && src.charCodeAt(start) === 61 && src.charCodeAt(start + 1) === 62) ||
+      (angle && !other && !shift)
+    )
+      units = ARROW;
+    if (length === 0) i++; // a character that is no token of ours (`#`, `@`): passed over
+    chains[depth - 1]! += units;
+    total += units;
+    if (total > max) {
+      failedAt = start;
+      break;
+    }
     prev = START;
   }
-  return failedAt < 0 ? undefined : at(failedAt);
+  if (failedAt < 0) return undefined;
+  let line = 1;
+  for (let k = src.indexOf("\n"); k !== -1 && k < failedAt; k = src.indexOf("\n", k + 1)) line++;
+  const lineStart = src.lastIndexOf("\n", failedAt - 1) + 1;
+  return { line, column: failedAt - lineStart + 1, brackets: onlyBrackets };
 }
-
-/** Keywords after which `{` opens a block (the others take an expression: an object). */
-const BLOCK_KEYWORDS = new Set(["else", "do", "try", "finally"]);
 
 /** `{` with START before it: an object when an operator or `(`/`[`/`,`/`:` precedes it. */
 function afterOperator(src: string, i: number): boolean {
