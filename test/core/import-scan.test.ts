@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as babel from "@babel/core";
 import { describe, expect, it } from "vitest";
-import { scanImports, scanModule } from "../../src/core/import-scan.js";
+import { importCandidates, scanImports, scanModule } from "../../src/core/import-scan.js";
 
 const specifiers = (code: string) => scanImports(code).map((i) => `${i.kind} ${i.specifier}`);
 
@@ -150,6 +150,52 @@ describe("the import scanner finds what the parser finds", () => {
   it("TypeScript assertions `<T>x` stay code (no closing tag of that name)", () => {
     const code = 'const a = <T>b;\nconst c = <Map<string, number>>d;\nimport e from "./e.js";\n';
     expect(specifiers(code)).toEqual(["static ./e.js"]);
+  });
+});
+
+describe("the import candidates: every import the scan finds, and the words written in text", () => {
+  /** `inner` as a multiset is contained in `outer`. */
+  const within = (inner: string[], outer: string[]) => {
+    const left = [...outer];
+    for (const x of inner) {
+      const k = left.indexOf(x);
+      expect(k, x).toBeGreaterThanOrEqual(0);
+      left.splice(k, 1);
+    }
+  };
+  const candidates = (code: string) => importCandidates(code).map((i) => `${i.kind} ${i.specifier}`);
+
+  it("holds every import of every case above (the fast path skips the scan on them alone)", () => {
+    for (const [name, { code }] of Object.entries(CASES)) {
+      expect(specifiers(code).length, name).toBeLessThanOrEqual(candidates(code).length);
+      within(specifiers(code), candidates(code));
+    }
+  });
+
+  it("reads text too: an import in a template, a comment or a string is a candidate, not an import", () => {
+    const code =
+      'const t = `import x from "./in-template.js"`;\n// require("./in-comment.js")\nconst s = \'from "./in-string.js"\';\nimport y from "./real.js";\nx.require("./property.js");\n';
+    expect(specifiers(code)).toEqual(["static ./real.js"]);
+    expect(candidates(code)).toEqual([
+      "static ./in-template.js",
+      "require ./in-comment.js",
+      "static ./in-string.js",
+      "static ./real.js",
+    ]);
+  });
+
+  it("vite's built chunks: every import among the candidates", () => {
+    const req = createRequire(import.meta.url);
+    let dir: string;
+    try {
+      dir = join(req.resolve("vite/package.json"), "..", "dist", "node", "chunks");
+    } catch {
+      return; // vite is a devDependency; without it there is nothing to read
+    }
+    for (const file of ["node.js", "build.js"]) {
+      const code = readFileSync(join(dir, file), "utf8");
+      within(specifiers(code), candidates(code));
+    }
   });
 });
 

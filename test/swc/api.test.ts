@@ -10,6 +10,7 @@ import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import swc, { type Options as SwcOptions } from "@swc/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveFileOptions } from "../../src/compile/options.js";
+import { compileFileSync } from "../../src/compile/swc.js";
 import { readSwcConfig } from "../../src/swc-plugin/config.js";
 import * as sa from "../../src/swc-plugin/index.js";
 
@@ -111,6 +112,20 @@ describe("results are @swc/core's where smartasync changes nothing", () => {
     const theirs = swc.transformSync(src, { ...opts });
     expect({ code: ours.code, map: ours.map }).toEqual({ code: theirs.code, map: theirs.map });
     expect(ours.smartasync.functions).toEqual([]);
+  });
+
+  it("the fast path: an import written only in text leads nowhere and costs no parse; a real one is followed", () => {
+    const lib = "// @smartasync\nexport async function load() {\n  return 1;\n}\n";
+    const fast = tree("fast-path-text", { "lib.js": lib });
+    const compile = (code: string, name: string) =>
+      compileFileSync({ code, filename: join(fast, name), engine: "swc", cjsOutput: false, root: fast });
+    // Not valid JavaScript: only a parse would notice. The smartasync module is named in a
+    // template, a comment and a string only (import candidates, which the scan then rules out).
+    const textOnly =
+      'const doc = `import { load } from "./lib.js"`;\n// require("./lib.js")\nconst s = \'from "./lib.js"\';\nexport const y = ((( doc;\n';
+    expect(compile(textOnly, "text.js").report.functions).toEqual([]);
+    const real = 'import { load } from "./lib.js";\nexport const y = ((( load;\n';
+    expect(() => compile(real, "real.js")).toThrow();
   });
 
   it("the report is at result.smartasync", async () => {
