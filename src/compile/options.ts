@@ -15,7 +15,7 @@
  * are layered on top, key by key. Each layer is validated on its own by the strict schema
  * (core/options.ts), so an SA104 names the file, line and column the bad key came from.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, type Stats, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { escapeControls } from "../core/escape.js";
 import { type Options, OptionsError, validateOptions } from "../core/options.js";
@@ -44,10 +44,16 @@ export function loadProjectOptions(dir: string): ProjectOptions {
   for (let d = resolve(dir); ; d = dirname(d)) {
     const config = join(d, CONFIG_FILE);
     const pkg = join(d, "package.json");
-    const hasConfig = isFile(config);
-    const hasPkg = isFile(pkg);
+    const configStat = statSync(config, { throwIfNoEntry: false });
+    const pkgStat = statSync(pkg, { throwIfNoEntry: false });
+    const hasConfig = configStat?.isFile() === true;
+    const hasPkg = pkgStat?.isFile() === true;
+    // The stats just taken stamp the folder's cached answer (no second stat of either file:
+    // this walk runs for every compiled file, and its stats are most of what a small file costs).
     if (hasConfig || hasPkg)
-      return cached(d, () => readFolder(d, hasConfig ? config : undefined, hasPkg ? pkg : undefined));
+      return cached(d, stamp(configStat, pkgStat), () =>
+        readFolder(d, hasConfig ? config : undefined, hasPkg ? pkg : undefined),
+      );
     if (dirname(d) === d) return NONE;
   }
 }
@@ -92,8 +98,9 @@ function checked(raw: unknown, where: string): Options {
 
 // ——— reading the files ———
 
-function isFile(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+/** What a folder's two files were when read (modification time and size of each, or absent). */
+function stamp(...stats: (Stats | undefined)[]): string {
+  return stats.map((s) => (s ? `${s.mtimeMs}:${s.size}` : "-")).join("|");
 }
 
 const folders = new Map<string, { stamp: string; value: ProjectOptions }>();
@@ -102,13 +109,7 @@ const folders = new Map<string, { stamp: string; value: ProjectOptions }>();
  * A folder's answer, read again only when one of its two files changes (a build compiles many
  * files under the same folder; a watch session or Jest's watch mode sees edits).
  */
-function cached(dir: string, read: () => ProjectOptions): ProjectOptions {
-  const stamp = [CONFIG_FILE, "package.json"]
-    .map((f) => {
-      const s = statSync(join(dir, f), { throwIfNoEntry: false });
-      return s ? `${s.mtimeMs}:${s.size}` : "-";
-    })
-    .join("|");
+function cached(dir: string, stamp: string, read: () => ProjectOptions): ProjectOptions {
   const hit = folders.get(dir);
   if (hit && hit.stamp === stamp) return hit.value;
   const value = read();
