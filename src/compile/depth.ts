@@ -247,6 +247,10 @@ function isLineEnd(c: number): boolean {
   return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 }
 
+/** The open levels' kinds and chain units (see `tooDeep`), grown when a call needs more. */
+let levelKinds = new Uint8Array(MAX_NESTING + 2);
+let levelChains = new Float64Array(MAX_NESTING + 2);
+
 /**
  * Where the file first nests deeper than `max` units or `nesting` brackets (see above), or
  * undefined (a string holding more than `nesting` open brackets counts too: see there). Linear in the
@@ -258,11 +262,18 @@ function isLineEnd(c: number): boolean {
 export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): TooDeep | undefined {
   const n = src.length;
   // One entry per open level; index 0 is the file itself (a block). A level past `nesting + 1`
-  // is never pushed: the pass stops there.
+  // is never pushed: the pass stops there. The arrays are the module's, reused from call to
+  // call (a level's entries are written when it opens, before any read), as allocating two
+  // typed arrays cost more than the whole pass over a small file.
   const size = Math.max(0, Math.floor(nesting)) + 2;
-  const kinds = new Uint8Array(size);
-  const chains = new Float64Array(size);
+  if (levelKinds.length < size) {
+    levelKinds = new Uint8Array(size);
+    levelChains = new Float64Array(size);
+  }
+  const kinds = levelKinds;
+  const chains = levelChains;
   kinds[0] = BLOCK;
+  chains[0] = 0;
   let depth = 1;
   let total = 0;
   let prev = START;
