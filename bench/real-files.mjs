@@ -10,7 +10,9 @@
 // The files keep their real paths, so their imports are followed as a bundler would follow them
 // (`./node.js` of vite's chunks, and so on).
 //
-// Run: node bench/real-files.mjs [--quick] [--rounds N] (part of `npm run bench`). Needs dist/.
+// Run: node bench/real-files.mjs [--quick] [--rounds N] [--only babel|swc] (part of `npm run bench`).
+// Needs dist/. `--only` runs one pair of arms and prints its figures without writing the results
+// file (the rendered page needs both pairs): a quicker check while working on one path.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -32,6 +34,10 @@ import {
 
 const quick = process.argv.includes("--quick");
 const roundsArg = process.argv.indexOf("--rounds");
+const onlyArg = process.argv.indexOf("--only");
+const only = onlyArg > 0 ? process.argv[onlyArg + 1] : undefined;
+if (only !== undefined && only !== "babel" && only !== "swc")
+  throw new Error(`real-files: --only takes "babel" or "swc", not ${JSON.stringify(only)}`);
 const startMachine = machine();
 const require = createRequire(import.meta.url);
 
@@ -195,6 +201,22 @@ function pass(pair, rounds, warm) {
 const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : quick ? 3 : 9;
 const warm = quick ? 1 : 2;
 const t0 = performance.now();
+if (only) {
+  // One pair only: its per-round totals and ratios on the console, no results file.
+  const p = pass(PAIRS[only], rounds, warm);
+  const pair = PAIRS[only];
+  const f = (s) => `${s.median.toFixed(2)} (${s.q1.toFixed(2)}–${s.q3.toFixed(2)})`;
+  console.log(
+    `\nReal files, ${only} arms only: ${files.length} files; ${rounds} rounds (+${warm} warm-up), ${((performance.now() - t0) / 1000).toFixed(0)} s; load average ${startMachine.loadAverageAtStart.join(" / ")} → ${machine().loadAverageAtStart.join(" / ")}`,
+  );
+  for (const v of VARIANTS) {
+    const ratios = pairedRatios(p.totals[v][pair[1]], p.totals[v][pair[0]]);
+    console.log(
+      `${v}: ${pair[0]} ${f(summary(p.totals[v][pair[0]]))} ms, ${pair[1]} ${f(summary(p.totals[v][pair[1]]))} ms, ratio ${f(summary(ratios))}; per round ${ratios.map((r) => r.toFixed(2)).join(" ")}`,
+    );
+  }
+  process.exit(0);
+}
 const swcPass = pass(PAIRS.swc, rounds, warm);
 const babelPass = pass(PAIRS.babel, rounds, warm);
 

@@ -81,10 +81,17 @@ export function listCases(root = FIXTURES): Case[] {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export function transformCase(c: Case, version: BabelVersion, source?: string, file = c.input): Outcome {
+export function transformCase(
+  c: Case,
+  version: BabelVersion,
+  source?: string,
+  file = c.input,
+  /** Plugins to run right after smartasync (test/babel-scopes.test.ts reads Babel's scopes there). */
+  after: babel8.PluginItem[] = [],
+): Outcome {
   const core = version === 8 ? babel8 : babel7;
   const ts = /\.[mc]?tsx?$/.test(file);
-  const plugins: babel8.PluginItem[] = [[smartasync, c.options]];
+  const plugins: babel8.PluginItem[] = [[smartasync, c.options], ...after];
   if (c.harness.commonjs) plugins.push(version === 8 ? commonjs8 : commonjs7);
   try {
     const r = core.transformSync(source ?? readFileSync(file, "utf8"), {

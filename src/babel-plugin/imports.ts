@@ -49,9 +49,9 @@ export class Imports {
       : t.memberExpression(t.metaProperty(t.identifier("import"), t.identifier("meta")), t.identifier("url"));
   }
 
-  /** Inserts the generated imports after the file's leading imports and directives. */
-  flush(): void {
-    if (this.added.length === 0) return;
+  /** Inserts the generated imports after the file's leading imports and directives; returns them. */
+  flush(): t.Statement[] {
+    if (this.added.length === 0) return [];
     const body = this.program.get("body") as NodePath<t.Statement>[];
     let last: NodePath<t.Statement> | undefined;
     for (const s of body) {
@@ -61,5 +61,6 @@ export class Imports {
     const nodes = this.added.splice(0);
     if (last) last.insertAfter(nodes);
     else this.program.unshiftContainer("body", nodes);
+    return nodes;
   }
 }

@@ -19,6 +19,7 @@ import {
 } from "./emit.js";
 import { codeFrameError } from "./errors.js";
 import { Imports } from "./imports.js";
+import { ScopeSync } from "./scope-sync.js";
 
 export function rootOf(file: File, options: Options): string {
   return options.root ?? file.opts.root ?? file.opts.cwd ?? process.cwd();
@@ -39,11 +40,13 @@ class ProgramInserts {
   constructor(
     private readonly program: NodePath<t.Program>,
     private readonly paths: Map<t.Node, NodePath>,
+    private readonly sync: ScopeSync | undefined,
   ) {}
 
   add(stmt: t.Node, nodes: t.Statement[]): void {
     if (!this.program.node.body.includes(stmt as t.Statement)) {
-      this.paths.get(stmt)!.insertAfter(nodes);
+      const added = this.paths.get(stmt)!.insertAfter(nodes);
+      this.sync?.inserted(added);
       return;
     }
     const list = this.after.get(stmt) ?? [];
@@ -60,6 +63,7 @@ class ProgramInserts {
       const extra = this.after.get(s);
       if (!extra) return;
       body.push(...extra);
+      this.sync?.insertedTopLevel(extra);
       // Babel hangs the next statement's leading comments on this one too: printed after the
       // inserted variants they would document the wrong declaration.
       const next = new Set((old[i + 1]?.leadingComments ?? []).map((c) => c.start));
@@ -200,13 +204,27 @@ function emitPlan(
   program: NodePath<t.Program>,
   file: File,
   keepWrappers: boolean,
+  syncScopes: boolean,
 ): void {
   const { fns, options } = { fns: plan.fns, options: plan.ctx.options };
-  const paths = pathsOf(
-    program,
-    new Set(fns.flatMap((f) => [f.stmt, f.member, f.holder].filter((n): n is t.Node => n !== undefined))),
-    plan,
+  const wanted = new Set(
+    fns.flatMap((f) => [f.stmt, f.member, f.holder].filter((n): n is t.Node => n !== undefined)),
   );
+  // With other plugins in the pass, Babel's scopes are kept true to the edits (scope-sync.ts):
+  // the original nodes that change, or receive new children, are found before any edit.
+  const sync = syncScopes ? new ScopeSync(t, program, plan.ctx.code) : undefined;
+  if (sync) for (const n of nodesToSync(plan)) wanted.add(n);
+  const paths = pathsOf(program, wanted, plan);
+  if (sync) {
+    for (const call of plan.edits.keys()) sync.changing(paths.get(call as t.Node)!);
+    for (const fn of fns) {
+      if (fn.processed) continue;
+      if ((fn.form === "function" || fn.form === "const") && fn.wrapper && !keepWrappers)
+        sync.changing(declaratorOf(paths.get(fn.stmt!)!));
+    }
+    for (const holder of new Set(fns.filter((f) => !f.processed && f.holder).map((f) => f.holder!)))
+      if (markerPlace(plan.ctx.tree, holder).kind === "wrap") sync.changing(paths.get(holder)!);
+  }
   keepCommentsWithFunctions(t, plan, paths, program);
   const imports = new Imports(t, plan, program);
   // An exported name need not be an identifier (`export { f as "a-b" }`): then it is a string.
@@ -222,7 +240,7 @@ function emitPlan(
   const call = (name: string, args: t.Expression[]) =>
     t.expressionStatement(t.callExpression(t.memberExpression(rt(), t.identifier(name)), args));
   const holders = new Map<t.Node, SaFunction[]>();
-  const inserts = new ProgramInserts(program, paths);
+  const inserts = new ProgramInserts(program, paths, sync);
 
   for (const fn of fns) {
     if (fn.processed) continue;
@@ -259,7 +277,9 @@ function emitPlan(
         const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
         if (exportedAs.has(as)) continue;
         exportedAs.add(as);
-        decl.specifiers.push(t.exportSpecifier(t.identifier(fn.variant), nameNode(as)));
+        const spec = t.exportSpecifier(t.identifier(fn.variant), nameNode(as));
+        decl.specifiers.push(spec);
+        if (sync) sync.pushedInto(paths.get(decl)!, "specifiers", spec);
       }
       if (use?.isDefault && !exportedAs.has(fn.variant)) {
         after.push(
@@ -271,9 +291,9 @@ function emitPlan(
       for (const c of use?.cjs ?? []) {
         const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
         if (c.kind === "object") {
-          c.obj.properties.push(
-            t.objectProperty(nameNode(as), t.identifier(fn.variant), false, as === fn.variant),
-          );
+          const prop = t.objectProperty(nameNode(as), t.identifier(fn.variant), false, as === fn.variant);
+          c.obj.properties.push(prop);
+          if (sync) sync.pushedInto(paths.get(c.obj)!, "properties", prop);
         } else {
           inserts.add(c.stmt, [
             t.expressionStatement(
@@ -289,7 +309,8 @@ function emitPlan(
       inserts.add(fn.stmt!, after);
       continue;
     }
-    paths.get(fn.member!)!.insertAfter(variant as t.ClassMethod);
+    const added = paths.get(fn.member!)!.insertAfter(variant as t.ClassMethod);
+    sync?.inserted(added);
     const list = holders.get(fn.holder!) ?? [];
     list.push(fn);
     holders.set(fn.holder!, list);
@@ -322,7 +343,9 @@ function emitPlan(
     };
     const place = markerPlace(plan.ctx.tree, holderNode);
     if (place.kind === "class") {
-      (holder.node as t.Class).body.body.push(t.staticBlock(stmts(() => t.thisExpression())));
+      const block = t.staticBlock(stmts(() => t.thisExpression()));
+      (holder.node as t.Class).body.body.push(block);
+      sync?.pushedInto(holder, "body.body", block);
       continue;
     }
     if (place.kind === "after") {
@@ -355,13 +378,16 @@ function emitPlan(
       const spec = t.exportSpecifier(t.identifier("_"), nameNode(r.exported));
       spec.local = local();
       r.decl.specifiers.push(spec);
+      if (sync) sync.pushedInto(paths.get(r.decl)!, "specifiers", spec);
     } else if (r.kind === "statement")
       inserts.add(r.after, [
         t.exportNamedDeclaration(null, [t.exportSpecifier(local(), nameNode(r.exported))]),
       ]);
-    else if (r.kind === "object")
-      r.obj.properties.push(t.objectProperty(nameNode(r.exported), local(), false, r.exported === r.local));
-    else
+    else if (r.kind === "object") {
+      const prop = t.objectProperty(nameNode(r.exported), local(), false, r.exported === r.local);
+      r.obj.properties.push(prop);
+      if (sync) sync.pushedInto(paths.get(r.obj)!, "properties", prop);
+    } else
       inserts.add(r.stmt, [
         t.expressionStatement(
           t.assignmentExpression(
@@ -374,18 +400,63 @@ function emitPlan(
   }
   for (const v of plan.imported.pending) {
     if (v.holder.kind === "import") {
-      v.holder.decl.specifiers.push(t.importSpecifier(t.identifier(v.local), nameNode(v.imported)));
+      const spec = t.importSpecifier(t.identifier(v.local), nameNode(v.imported));
+      v.holder.decl.specifiers.push(spec);
+      if (sync) sync.pushedInto(paths.get(v.holder.decl)!, "specifiers", spec);
     } else {
-      v.holder.pattern.properties.push(
-        t.objectProperty(nameNode(v.imported), t.identifier(v.local), false, v.imported === v.local),
+      const prop = t.objectProperty(
+        nameNode(v.imported),
+        t.identifier(v.local),
+        false,
+        v.imported === v.local,
       );
+      v.holder.pattern.properties.push(prop);
+      // The new name is bound by the declaration the pattern is in.
+      if (sync) sync.redeclared(paths.get(v.holder.pattern)!, v.local);
     }
   }
   inserts.flush();
-  imports.flush();
-  // Other plugins (preset-typescript import elision, the CommonJS transform) read bindings: make
-  // the generated imports and variants known to them (fixture contexts/ts-wrappers, Babel 7).
-  program.scope.crawl();
+  const generated = imports.flush();
+  sync?.insertedTopLevel(generated);
+  // Other plugins (preset-typescript import elision, the CommonJS transform) read bindings: the
+  // generated imports and variants are made known to them (fixture contexts/ts-wrappers, Babel 7).
+  sync?.finish();
+}
+
+/**
+ * The original nodes that get new children, beside those of the functions: export lists,
+ * CommonJS export objects, import declarations and `require` patterns that gain a variant.
+ */
+function nodesToSync(plan: Plan): t.Node[] {
+  const out: t.Node[] = [];
+  for (const use of plan.exportIndex.values()) {
+    for (const s of use.specifiers ?? []) out.push(s.decl);
+    for (const c of use.cjs ?? []) if (c.kind === "object") out.push(c.obj);
+  }
+  for (const r of plan.reExports) {
+    if (r.kind === "specifier") out.push(r.decl);
+    else if (r.kind === "object") out.push(r.obj);
+  }
+  for (const v of plan.imported.pending)
+    out.push(v.holder.kind === "import" ? v.holder.decl : v.holder.pattern);
+  for (const call of plan.edits.keys()) out.push(call as t.Node);
+  return out;
+}
+
+/** The declarator of `const f = smartasync(...)` (or `export const ...`). */
+function declaratorOf(stmt: NodePath): NodePath {
+  const decl = stmt.isExportNamedDeclaration() ? (stmt.get("declaration") as NodePath) : stmt;
+  return decl.get("declarations.0") as NodePath;
+}
+
+/**
+ * Whether another plugin runs in the same traversal as smartasync (before or after it: every
+ * plugin of a pass visits the nodes after `Program` enters), or in a later pass. `opts.plugins`
+ * is the first pass, presets' plugins included; with `passPerPreset` there are more.
+ */
+function othersInPass(file: File): boolean {
+  const opts = file.opts as { plugins?: unknown[]; passPerPreset?: boolean };
+  return opts.passPerPreset === true || (opts.plugins?.length ?? 0) !== 1;
 }
 
 /** The whole pass: the core's analysis (collect, decide, plan), then Babel's edits. */
@@ -409,6 +480,8 @@ export function transformProgram(
     cjsTransform: plugins.some((p) => p.key === "transform-modules-commonjs"),
     error: (message, node) => codeFrameError(file, node as t.Node | null, message),
   });
-  if (analysis.plan) emitPlan(t, analysis.plan, program, file, keepWrappers);
+  // Alone in its pass nothing reads Babel's scopes after this visitor (the generator does not):
+  // they are then left as they are.
+  if (analysis.plan) emitPlan(t, analysis.plan, program, file, keepWrappers, othersInPass(file));
   return { report: analysis.report, exports: analysis.exports };
 }
