@@ -27,6 +27,22 @@ export interface ExportFact {
   unfollowed?: string;
 }
 
+/**
+ * A smartasync function an exported array or object literal holds at a place a call picks at
+ * run time: an element (`export const handlers = [load]`) or a computed key (`{ [k]: load }`).
+ */
+export interface PickedHolder {
+  /** The function, as reports name it. */
+  name: string;
+  kind: FunctionKind;
+  /** Where the literal is, for reports. */
+  from: string;
+  /** An array (its elements) rather than an object (its computed keys). */
+  array: boolean;
+  /** Named keys written after the last computed one that holds it: their calls cannot reach it. */
+  keys: string[];
+}
+
 export interface ModuleFacts {
   /** Exported name (or `default`) → the smartasync function behind it, re-exports followed. */
   exports: Map<string, ExportFact>;
@@ -43,13 +59,20 @@ export interface ModuleFacts {
   namespaces?: Map<string, ModuleFacts>;
   /** A CommonJS module: its default import is `module.exports`, so `lib.f()` reaches `f`. */
   commonjs?: boolean;
+  /** Exported name → the smartasync function its literal holds at a place picked at run time. */
+  picked?: Map<string, PickedHolder>;
 }
 
 export const EMPTY_FACTS: ModuleFacts = { exports: new Map(), methods: new Map() };
 
 /** Whether a module holds anything smartasync for an importer (the fast paths ask this). */
 export function hasFacts(facts: ModuleFacts): boolean {
-  return facts.exports.size > 0 || facts.methods.size > 0 || (facts.namespaces?.size ?? 0) > 0;
+  return (
+    facts.exports.size > 0 ||
+    facts.methods.size > 0 ||
+    (facts.namespaces?.size ?? 0) > 0 ||
+    (facts.picked?.size ?? 0) > 0
+  );
 }
 
 /**

@@ -5,7 +5,7 @@ import { variantOf } from "../naming.js";
 import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
-import { addKinds, heldMembers } from "./held.js";
+import { addKinds, heldMembers, pickedFrom } from "./held.js";
 import type { ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
@@ -411,10 +411,8 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   const object = peelCallee(callee.object as Node);
   // `[f][0]()`, `list[i]()`, `table[k]()` of an array or object literal of the file holding a
   // smartasync function: which element is called is not followed (a named member is: dispatch).
-  if (prop === undefined || callee.computed) {
-    const held = heldBy(ctx, index, object, prop, depth);
-    if (held) return held;
-  }
+  const held = heldBy(ctx, index, object, prop, callee.computed, depth);
+  if (held) return held;
   if (prop === undefined) return computedMember(ctx, callee);
   if (object.type === "Identifier" && (prop === "sync" || prop === "async")) {
     const b = scopes.binding(callee, object.name);
@@ -700,13 +698,17 @@ function returnedBy(fn: Node): Node | undefined {
 /**
  * An element of an array literal (`[f][0]`, `const list = [f, g]; list[i]`) or a member picked
  * by a computed key from an object literal (`const table = { f, g }; table[k]`) that holds a
- * smartasync function: reported, since which function is called is not followed.
+ * smartasync function: reported, since which function is called is not followed. So is a named
+ * member of an object that holds one under a computed key (`{ [k]: f }.name()`: the key may be
+ * that name), and the same through a literal another module exports (`import { handlers }` of
+ * `export const handlers = [load]`; fixture modules/element-held-imported).
  */
 function heldBy(
   ctx: Ctx,
   index: Index,
   object: Node,
   prop: string | undefined,
+  computed: boolean,
   depth: number,
 ): Unfollowed | undefined {
   let literal: Node | undefined = object;
@@ -720,24 +722,48 @@ function heldBy(
         : undefined;
     name = object.name;
   }
-  if (literal?.type !== "ArrayExpression" && literal?.type !== "ObjectExpression") return undefined;
-  // `table["load"]()` names its member: that is a dispatch like `table.load()`.
-  if (literal.type === "ObjectExpression" && prop !== undefined) return undefined;
+  const byName = prop !== undefined && !computed;
+  if (literal?.type !== "ArrayExpression" && literal?.type !== "ObjectExpression") {
+    const picked = ctx.imported?.pickedHolder(object);
+    if (!picked || (byName && picked.array)) return undefined;
+    if (!picked.array && prop !== undefined && picked.keys.includes(prop)) return undefined;
+    return {
+      name: picked.name,
+      kind: picked.kind,
+      from: picked.from,
+      unfollowed: pickedWhy(name, picked.name, picked.array),
+    };
+  }
+  const find = (v: Node) => {
+    const r = lookupReference(ctx, index, peelCallee(v), false, depth + 1);
+    const held = r && heldName(r);
+    return held?.kind ? { ...held, kind: held.kind } : undefined;
+  };
+  if (literal.type === "ObjectExpression" && prop !== undefined) {
+    // `table["load"]()`, `table.load()` name their member: a dispatch — unless a computed key
+    // written after the last such name may give it too.
+    const picked = pickedFrom(literal, find);
+    if (!picked || picked.keys.includes(prop)) return undefined;
+    return { ...picked, unfollowed: pickedWhy(name, picked.name, false) };
+  }
+  if (byName) return undefined;
   const values =
     literal.type === "ArrayExpression"
       ? (literal.elements as (Node | null)[])
       : (literal.properties as Node[]).map((p) => (p.type === "ObjectProperty" ? (p.value as Node) : null));
   for (const v of values) {
     if (!v || v.type === "SpreadElement") continue;
-    const r = lookupReference(ctx, index, peelCallee(v), false, depth + 1);
-    const held = r && heldName(r);
-    if (held)
-      return {
-        ...held,
-        unfollowed: `\`${name}\` holds \`${held.name}\` among other values, and the one called is picked at run time (\`${name}[…]\`); call the function by its name`,
-      };
+    const held = find(v);
+    if (held) return { ...held, unfollowed: pickedWhy(name, held.name, true) };
   }
   return undefined;
+}
+
+/** Why a call through a literal that holds `fn` at a place picked at run time is not followed. */
+function pickedWhy(holder: string, fn: string, array: boolean): string {
+  return array
+    ? `\`${holder}\` holds \`${fn}\` among other values, and the one called is picked at run time (\`${holder}[…]\`); call the function by its name`
+    : `\`${holder}\` holds \`${fn}\` under a computed key, which may be the name called; call \`${fn}\` by its name, or hold it under its own name (\`{ ${fn} }\`), then \`${holder}.${fn}()\` is followed`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { types as t } from "@babel/core";
+import type { PickedHolder } from "../module-facts.js";
 import type { FunctionKind } from "../strategy.js";
 import { type Ctx, keyName } from "./ctx.js";
 import type { SaFunction } from "./model.js";
@@ -23,37 +24,9 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
   if (hit && hit.fns === fns) return hit.out;
   const out = new Map<string, Set<FunctionKind>>();
   cache.set(ctx, { fns, out });
-  const byBinding = new Map<Binding, SaFunction>();
-  for (const f of fns) {
-    if (f.form !== "function" && f.form !== "const") continue;
-    const from = f.form === "function" ? ctx.tree.parent(f.fn) : f.stmt;
-    const b = from ? ctx.scopes.binding(from as Node, f.name) : undefined;
-    if (b) byBinding.set(b, f);
-  }
+  const byBinding = bindingsOf(ctx, fns);
   if (byBinding.size === 0 && !ctx.imported) return out;
-  // An imported smartasync function held the same way counts too (fixture
-  // modules/object-held-imported): the marker travels with the function.
-  const kindOf = (value: Node): FunctionKind | undefined => {
-    // `load.bind(t, …)`: a new function without the marker, so a dispatched call of it in sync
-    // code meets the runtime's check (a promise there fails, located) instead of passing as a
-    // plain call that gives a promise.
-    if (
-      value.type === "CallExpression" &&
-      value.callee.type === "MemberExpression" &&
-      !value.callee.computed &&
-      value.callee.property.type === "Identifier" &&
-      value.callee.property.name === "bind"
-    )
-      return kindOf(value.callee.object as Node);
-    if (value.type !== "Identifier") return undefined;
-    const b = ctx.scopes.binding(value, value.name);
-    if (!b) return undefined;
-    const f = byBinding.get(b);
-    if (f) return f.kind;
-    if (b.kind !== "module" || !ctx.imported) return undefined;
-    const ref = ctx.imported.lookup(value);
-    return ref && !("unfollowed" in ref) && !ref.explicit ? ref.fact.kind : undefined;
-  };
+  const kindOf = (value: Node) => heldFunction(ctx, byBinding, value)?.kind;
   ctx.tree.walk(
     ctx.program as Node,
     (n) => {
@@ -106,4 +79,129 @@ function isExportsObject(n: Node): boolean {
     n.property.type === "Identifier" &&
     n.property.name === "exports"
   );
+}
+
+/** The file's own function/const smartasync functions by their binding. */
+function bindingsOf(ctx: Ctx, fns: SaFunction[]): Map<Binding, SaFunction> {
+  const byBinding = new Map<Binding, SaFunction>();
+  for (const f of fns) {
+    if (f.form !== "function" && f.form !== "const") continue;
+    const from = f.form === "function" ? ctx.tree.parent(f.fn) : f.stmt;
+    const b = from ? ctx.scopes.binding(from as Node, f.name) : undefined;
+    if (b) byBinding.set(b, f);
+  }
+  return byBinding;
+}
+
+/**
+ * The smartasync function a held value is (`load`, `load as Loader`, `load.bind(t)`), the
+ * file's own or an imported one (fixture modules/object-held-imported): the marker travels with
+ * the function.
+ */
+function heldFunction(
+  ctx: Ctx,
+  byBinding: Map<Binding, SaFunction>,
+  held: Node,
+): { name: string; kind: FunctionKind } | undefined {
+  let value = held;
+  while (TRANSPARENT.has(value.type)) value = (value as { expression: Node }).expression;
+  // `load.bind(t, …)`: a new function without the marker, so a dispatched call of it in sync
+  // code meets the runtime's check (a promise there fails, located) instead of passing as a
+  // plain call that gives a promise.
+  if (
+    value.type === "CallExpression" &&
+    value.callee.type === "MemberExpression" &&
+    !value.callee.computed &&
+    value.callee.property.type === "Identifier" &&
+    value.callee.property.name === "bind"
+  )
+    return heldFunction(ctx, byBinding, value.callee.object as Node);
+  if (value.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(value, value.name);
+  if (!b) return undefined;
+  const f = byBinding.get(b);
+  if (f) return { name: f.display, kind: f.kind };
+  if (b.kind !== "module" || !ctx.imported) return undefined;
+  const ref = ctx.imported.lookup(value);
+  return ref && !("unfollowed" in ref) && !ref.explicit
+    ? { name: ref.fact.name, kind: ref.fact.kind }
+    : undefined;
+}
+
+/**
+ * A literal that holds a smartasync function where the call picks it at run time: an array
+ * element (`[load]`, called as `list[i]()`) or a member under a computed key (`{ [k]: load }`,
+ * called as `api[k]()` or `api.name()`, any name the key may give). `keys` are the named keys
+ * written after the last such member: a call of one of those cannot reach it.
+ */
+export function pickedFrom(
+  literal: Node,
+  find: (value: Node) => { name: string; kind: FunctionKind } | undefined,
+): Omit<PickedHolder, "from"> | undefined {
+  if (literal.type === "ArrayExpression") {
+    for (const el of literal.elements as (Node | null)[]) {
+      const f = el && el.type !== "SpreadElement" ? find(el) : undefined;
+      if (f) return { ...f, array: true, keys: [] };
+    }
+    return undefined;
+  }
+  if (literal.type !== "ObjectExpression") return undefined;
+  let found: { name: string; kind: FunctionKind } | undefined;
+  let keys: string[] = [];
+  for (const p of literal.properties as Node[]) {
+    if (p.type !== "ObjectProperty") continue;
+    const key = keyName(p as { key: Node; computed?: boolean });
+    if (key !== undefined) {
+      keys.push(key);
+      continue;
+    }
+    const f = find(p.value as Node);
+    if (f) {
+      found = f;
+      keys = [];
+    }
+  }
+  return found && { ...found, array: false, keys };
+}
+
+/**
+ * Exported literals holding a smartasync function at a place a call picks at run time
+ * (`export const handlers = [load]`, `export default { [k]: load }`, `export { api }` of
+ * `const api = { [k]: load }`): importers' calls through them are reported like the file's own
+ * (SA206), never left plain in silence (fixture modules/element-held-imported).
+ */
+export function pickedHolders(
+  ctx: Ctx,
+  fns: SaFunction[],
+  exportedAs: (local: string) => string[],
+): Map<string, PickedHolder> {
+  const out = new Map<string, PickedHolder>();
+  const byBinding = bindingsOf(ctx, fns);
+  if (byBinding.size === 0 && !ctx.imported) return out;
+  const find = (v: Node) => heldFunction(ctx, byBinding, v);
+  const literalOf = (n: Node | null | undefined): Node | undefined => {
+    let v = n ?? undefined;
+    while (v && TRANSPARENT.has(v.type)) v = (v as { expression: Node }).expression;
+    return v?.type === "ArrayExpression" || v?.type === "ObjectExpression" ? v : undefined;
+  };
+  for (const s of ctx.program.body as Node[]) {
+    if (s.type === "ExportDefaultDeclaration") {
+      const lit = literalOf(s.declaration as Node);
+      const p = lit && pickedFrom(lit, find);
+      if (p) out.set("default", { ...p, from: ctx.fileName });
+      continue;
+    }
+    const decl = s.type === "ExportNamedDeclaration" ? (s.declaration as Node | null) : s;
+    if (decl?.type !== "VariableDeclaration") continue;
+    for (const d of decl.declarations) {
+      if (d.id.type !== "Identifier") continue;
+      const lit = literalOf(d.init as Node | null);
+      const p = lit && pickedFrom(lit, find);
+      if (!p) continue;
+      const names = exportedAs(d.id.name);
+      if (s.type === "ExportNamedDeclaration") names.push(d.id.name);
+      for (const name of names) out.set(name, { ...p, from: ctx.fileName });
+    }
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import {
   hasFacts,
   hasProblem,
   type ModuleFacts,
+  type PickedHolder,
   problemOf,
   quietProblems,
 } from "../module-facts.js";
@@ -352,6 +353,31 @@ export class ImportedFns {
   namespaceFacts(node: Node): ModuleFacts | undefined {
     const o = this.moduleObject(node);
     return o && hasFacts(o.facts) ? o.facts : undefined;
+  }
+
+  /**
+   * The smartasync function an imported array or object literal holds at a place a call picks
+   * at run time (`handlers` of `import { handlers }` for `export const handlers = [load]`, also
+   * `ns.handlers` of `import * as ns`): calls through it are reported (fixture
+   * modules/element-held-imported).
+   */
+  pickedHolder(node: Node): PickedHolder | undefined {
+    const n = peelCallee(node);
+    if (n.type === "Identifier") {
+      const binding = this.ctx.scopes.binding(n, n.name);
+      const b = binding?.node;
+      if (
+        binding?.kind !== "module" ||
+        (b?.type !== "ImportSpecifier" && b?.type !== "ImportDefaultSpecifier")
+      )
+        return undefined;
+      const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
+      return this.factsOf(decl.source.value).picked?.get(importedName(b));
+    }
+    if (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") return undefined;
+    const prop = memberName(n);
+    const o = prop === undefined ? undefined : this.moduleObject(n.object as Node);
+    return o?.facts.picked?.get(prop!);
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   hasFacts,
   inNodeModules,
   type ModuleFacts,
+  type PickedHolder,
   UNREADABLE,
 } from "../module-facts.js";
 import { exportedVariant } from "../naming.js";
@@ -34,7 +35,7 @@ import {
   valueExportFacts,
 } from "./exports.js";
 import { statementForms } from "./forms.js";
-import { addKinds, heldMembers } from "./held.js";
+import { addKinds, heldMembers, pickedHolders } from "./held.js";
 import { ImportedFns } from "./imported.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
@@ -265,6 +266,7 @@ export class ModuleGraph {
     let problem: string | undefined;
     const problems = new Map<string, string>();
     const namespaces = new Map<string, ModuleFacts>();
+    const picked = new Map<string, PickedHolder>();
     /** Exported names of the module's own annotated functions (their variants are its own too). */
     const local = new Set<string>();
     /** Names re-exported by name from a module where they are not a variant (`export { loadSync } from "./other"`). */
@@ -323,6 +325,8 @@ export class ModuleGraph {
       for (const [name, fact] of valueExportFacts(s.ctx.imported!, s.values))
         if (!exports.has(name)) exports.set(name, fact);
       addKinds(methods, heldMembers(s.ctx, s.fns));
+      for (const [name, p] of pickedHolders(s.ctx, s.fns, (l) => exportedNames(s.uses.get(l))))
+        picked.set(name, p);
       for (const f of s.fns) {
         if (f.form !== "class-method" && f.form !== "object-method") continue;
         const kinds = methods.get(f.name) ?? new Set<FunctionKind>();
@@ -374,6 +378,8 @@ export class ModuleGraph {
         if (!re.names) {
           for (const [name, fact] of target.exports)
             if (name !== "default" && !exports.has(name) && !shadowing.has(name)) exports.set(name, fact);
+          for (const [name, p] of target.picked ?? [])
+            if (name !== "default" && !picked.has(name) && !shadowing.has(name)) picked.set(name, p);
           // A name the target cannot give its variant for stays unfollowable through this module.
           for (const [name, why] of target.problems ?? [])
             if (name !== "default" && !exports.has(name) && !shadowing.has(name) && !problems.has(name))
@@ -381,6 +387,8 @@ export class ModuleGraph {
           continue;
         }
         for (const [exported, imported] of re.names) {
+          const p = target.picked?.get(imported);
+          if (p) picked.set(exported, p);
           // A name re-exported from a module where it is no function's variant.
           if (![...target.exports.values()].some((f) => f.variant === imported)) foreign.add(exported);
           const fact = target.exports.get(imported);
@@ -421,6 +429,7 @@ export class ModuleGraph {
       ...(problems.size ? { problems } : {}),
       ...(namespaces.size ? { namespaces } : {}),
       ...(commonjs ? { commonjs } : {}),
+      ...(picked.size ? { picked } : {}),
     };
   }
 
