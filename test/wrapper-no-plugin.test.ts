@@ -10,7 +10,7 @@ import { join } from "node:path";
 import * as babel from "@babel/core";
 import presetTs from "@babel/preset-typescript";
 import { expect, it } from "vitest";
-import { ROOT } from "./harness.js";
+import { execCase, listCases, ROOT, transformCase } from "./harness.js";
 
 it("runs the typed form with types stripped and no smartasync plugin", () => {
   const src = join(ROOT, "test/wrapper-no-plugin/program.ts");
@@ -34,5 +34,28 @@ it("runs the typed form with types stripped and no smartasync plugin", () => {
       "",
     ].join("\n"),
   );
+  expect(r.status).toBe(0);
+});
+
+it("keeps the guard in compiled output for a caller that was not compiled (compiled is never less safe)", () => {
+  // lib.ts compiled with the plugin (fixture typescript/typed-wrapper-guard); this program only
+  // has its types stripped, as a tool without the plugin would run it.
+  const c = listCases().find((k) => k.name === "typescript/typed-wrapper-guard")!;
+  const program = [
+    'import { loadUser, hash } from "./lib.js";',
+    "try {",
+    "  console.log(loadUser(1).name);",
+    "} catch (e) {",
+    "  console.log(e.name, e.message.includes('did not rewrite this call'));",
+    "}",
+    "console.log((await loadUser(2)).name, await loadUser(3).then((u) => u.name), hash('abc'));",
+    "const p = loadUser.async(4);",
+    "console.log(p instanceof Promise, (await p).name, loadUser.sync(5).name, loadUser.name);",
+  ].join("\n");
+  const lib = transformCase(c, 8, undefined, join(c.dir, "lib.ts"));
+  expect(lib.code).toContain("_sa.typed(async");
+  const r = execCase(c, program, 8);
+  expect(r.stderr).toBe("");
+  expect(r.stdout).toBe(["TypeError true", "user 2 user 3 21", "true user 4 user 5 loadUser", ""].join("\n"));
   expect(r.status).toBe(0);
 });

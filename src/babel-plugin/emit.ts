@@ -491,7 +491,10 @@ function nestedPairs(
       const decl = (
         stmt.type === "ExportNamedDeclaration" ? stmt.declaration : stmt
       ) as t.VariableDeclaration;
-      decl.declarations[0].init = map.get(inner.wrapper.arguments[0]) as t.Expression;
+      decl.declarations[0].init = runtimeCall(ctx, imports, "typed", [
+        map.get(inner.wrapper.arguments[0]) as t.Expression,
+        t.stringLiteral(inner.name),
+      ]);
     }
     insertAfterIn(stmt, pair, root);
   }

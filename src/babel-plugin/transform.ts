@@ -258,7 +258,11 @@ function emitPlan(
         const declaration = (
           stmt.type === "ExportNamedDeclaration" ? stmt.declaration : stmt
         ) as t.VariableDeclaration;
-        declaration.declarations[0].init = fn.wrapper!.arguments[0] as t.Expression;
+        // The binding holds the function behind a guard for calls not rewritten, as uncompiled.
+        declaration.declarations[0].init = t.callExpression(t.memberExpression(rt(), t.identifier("typed")), [
+          fn.wrapper!.arguments[0] as t.Expression,
+          t.stringLiteral(fn.name),
+        ]);
       }
       if (plan.inWorkers.has(fn)) {
         after.push(

@@ -53,7 +53,7 @@ export {
   via,
 } from "./portable.cjs";
 export type { SmartAsyncOptions } from "./settings.cjs";
-export { type Both, explicit, type SmartAsync, type TypedForm } from "./wrapper.cjs";
+export { type Both, explicit, type SmartAsync, type TypedForm, typed } from "./wrapper.cjs";
 
 /** Always false: nothing here runs in smartasync's workers (there are none). */
 export const isWorker: boolean = false;

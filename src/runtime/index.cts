@@ -631,6 +631,7 @@ export const twinOptions = inline.twinOptions;
 export const later = deferred.later;
 export const settled = deferred.settled;
 export const explicit = wrapper.explicit;
+export const typed = wrapper.typed;
 export type { Both, SmartAsync, TypedForm } from "./wrapper.cjs";
 
 /** The typed form (docs/typescript.md) over this runtime's worker paths. */

@@ -52,5 +52,6 @@ export const {
   later,
   settled,
   explicit,
+  typed,
   smartasync,
 } = rt;

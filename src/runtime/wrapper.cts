@@ -78,12 +78,18 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 
 const PROMISE_KEYS = new Set<PropertyKey>(["then", "catch", "finally", "constructor"]);
 
+/** Why a plain call gave a promise: the uncompiled form, or compiled code that was not rewritten. */
+const NOT_COMPILED =
+  "This file was not compiled with the smartasync plugin, so a plain call cannot know it is in sync code";
+const NOT_REWRITTEN =
+  "The smartasync compiler did not rewrite this call (code it did not compile, a call it reported with SA206, or a promise used as a value in async code)";
+
 /**
  * Without the compiler a plain call cannot know its context and returns a promise. Used as a
  * value in sync code, that promise would silently be the wrong thing; instead any use other
  * than awaiting it (`.then/.catch/.finally`) throws an error that says what happened.
  */
-function guarded<T>(p: Promise<T>, name: string): Promise<T> {
+function guarded<T>(p: Promise<T>, name: string, why = NOT_COMPILED): Promise<T> {
   return new Proxy(p, {
     get(target, prop) {
       if (PROMISE_KEYS.has(prop) || typeof prop === "symbol") {
@@ -93,8 +99,7 @@ function guarded<T>(p: Promise<T>, name: string): Promise<T> {
       const call = name ? `\`${name}(...)\`` : "a call of a smartasync function";
       throw new TypeError(
         `smartasync: ${call} returned a promise, and its .${String(prop)} was read as if it were the value. ` +
-          "This file was not compiled with the smartasync plugin, so a plain call cannot know it is in sync code: " +
-          "put `await` before the call, or call `.sync(...)` on the function for the value.",
+          `${why}: put \`await\` before the call, or call \`.sync(...)\` on the function for the value.`,
       );
     },
   });
@@ -151,9 +156,34 @@ export function typedForm({ register, runSync, offload }: WorkerPaths): TypedFor
   };
 }
 
+/** The function a compiled typed form's binding wraps (`typed`), for `explicit`'s `.async`. */
+const RAW = new WeakMap<Function, Function>();
+
+/**
+ * Compiled code: what the typed form's binding holds once the compiler has taken the wrapper off
+ * (`const load = _sa.typed(async (id) => …, "load")`). Calls the compiler rewrote go to the
+ * variants; a call it did not rewrite — code it did not compile, a route it reported (SA206), a
+ * call in async code whose promise is read as the value (`load(1).name`, which the type allows) —
+ * gets the same guarded promise the uncompiled form gives, never a bare promise taken for the
+ * value: compiled output is never less safe than uncompiled (fixture typescript/typed-wrapper-guard).
+ */
+export function typed<F extends Function>(fn: F, name: string): F {
+  const call = fn as unknown as (...args: unknown[]) => unknown;
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    const v = call.apply(this, args);
+    return isThenable(v) ? guarded(Promise.resolve(v), name, NOT_REWRITTEN) : v;
+  };
+  Object.defineProperty(wrapper, "name", { value: name });
+  Object.defineProperty(wrapper, "length", { value: fn.length });
+  RAW.set(wrapper, fn);
+  return wrapper as unknown as F;
+}
+
 /** Compiled code: the wrapper's explicit choices on a function the compiler unwrapped. */
 export function explicit<F extends Function>(fn: F, variants: { sync: Function; async: Function }): F {
   Object.defineProperty(fn, "sync", { value: variants.sync, configurable: true });
-  Object.defineProperty(fn, "async", { value: variants.async, configurable: true });
+  // `.async()` wants the promise itself: the function `typed` wraps, not its guarded call.
+  const async = variants.async === fn ? (RAW.get(fn) ?? fn) : variants.async;
+  Object.defineProperty(fn, "async", { value: async, configurable: true });
   return fn;
 }

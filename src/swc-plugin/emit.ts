@@ -545,7 +545,7 @@ class SyncCopy {
       const stmt = inner.stmt;
       if (!stmt || s(stmt) < from || e(stmt) > to) continue;
       const text = variantText(plan, inner, plan.ctx.code, this.imports);
-      if (inner.wrapper) unwrap(this.ed.ms, inner.wrapper);
+      if (inner.wrapper) unwrap(this.ed.ms, inner.wrapper, this.imports.runtime(), inner.name);
       this.ed.ms.appendLeft(
         e(stmt),
         `\n${atFunction(plan, inner, pairLines(inner, text, this.imports).join("\n"))}`,
@@ -716,11 +716,15 @@ function pairLines(fn: SaFunction, variant: string, imports: TextImports): strin
   return lines;
 }
 
-/** The typed form `smartasync(fn)`: the wrapper goes, its explicit choices stay (pairLines). */
-function unwrap(ms: MagicString, wrapper: t.CallExpression): void {
+/**
+ * The typed form `smartasync(fn)`: the wrapper goes, its explicit choices stay (pairLines), and
+ * the binding holds the function behind the runtime's guard for calls not rewritten
+ * (`_sa.typed(fn, "name")`), as uncompiled.
+ */
+function unwrap(ms: MagicString, wrapper: t.CallExpression, rt: string, name: string): void {
   const arg = wrapper.arguments[0] as Node;
-  ms.remove(s(wrapper), s(arg));
-  ms.remove(e(arg), e(wrapper));
+  ms.overwrite(s(wrapper), s(arg), `${rt}.typed(`);
+  ms.overwrite(e(arg), e(wrapper), `, ${JSON.stringify(name)})`);
 }
 
 /** After a statement: a new line, then `text`. */
@@ -754,7 +758,7 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
     if (fn.form === "function" || fn.form === "const") {
       const lines = pairLines(fn, variant, imports);
       // The typed form: the wrapper goes, its explicit choices stay for code not compiled.
-      if (fn.wrapper) unwrap(ms, fn.wrapper);
+      if (fn.wrapper) unwrap(ms, fn.wrapper, rt(), fn.name);
       if (plan.inWorkers.has(fn)) lines.push(`${rt()}.register(${imports.moduleUrl()}, { ${fn.name} });`);
       const use = fn.exportDecl ? undefined : plan.exportIndex.get(fn.name);
       // Each name once: `export { f, f as default }`, or a variant named by the annotation, give
