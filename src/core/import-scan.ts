@@ -223,8 +223,9 @@ export interface ModuleScan {
   /**
    * The names the module exports itself, at its top level (`export function f`, `export const
    * f`, `export class C`, `export { a as b }`, `export default` as "default"): in ES semantics
-   * they win over a name an `export *` would carry. A destructuring `export const { a } = …`
-   * and every declarator after the first are not read.
+   * they win over a name an `export *` would carry. Every declarator of `export const a = 1,
+   * b = 2` is read, up to one whose end the text alone cannot tell (`declaratorNames`); a
+   * destructuring `export const { a } = …` is not.
    */
   ownExports: Set<string>;
 }
@@ -542,8 +543,137 @@ function ownDeclaration(st: State, j: number): void {
   if (word.value === "function" && s.charCodeAt(k) === STAR) k = skipTrivia(s, k + 1);
   // `export const enum E` (TypeScript)
   if (word.value === "const" && wordAt(s, k, "enum")) k = skipTrivia(s, k + 4);
+  if (word.value === "const" || word.value === "let" || word.value === "var") {
+    for (const n of declaratorNames(s, k)) st.ownExports.add(n);
+    return;
+  }
   const name = nameAt(s, k);
   if (name?.word) st.ownExports.add(name.value);
+}
+
+/**
+ * The names of `export const a = 1, b = f(x), c` from just after the keyword: every declarator,
+ * each initializer passed over to the `,` that ends it. Exact or short, never wrong: where the
+ * text alone cannot say where an initializer ends — a `/` (regex or division), a `<` (JSX, type
+ * arguments or a comparison), a template with `${`, a `++`/`--` on a new line, a TypeScript type
+ * annotation, a destructuring pattern — reading stops there, and the names after it are not
+ * listed (the module graph parses a module whose own exports decide what an `export *` carries).
+ * Linear: each character is looked at once.
+ */
+function declaratorNames(s: string, k: number): string[] {
+  const names: string[] = [];
+  for (;;) {
+    const name = nameAt(s, k);
+    if (!name?.word) return names;
+    names.push(name.value);
+    let j = skipTrivia(s, name.end);
+    if (s.charCodeAt(j) === EQ && s.charCodeAt(j + 1) !== EQ) j = initializerEnd(s, j + 1);
+    if (j < 0 || s.charCodeAt(j) !== COMMA) return names;
+    k = skipTrivia(s, j + 1);
+  }
+}
+
+/** Words that join two operands (`a in b`, `x as T`): after a complete expression, one goes on with it. */
+const BINARY_WORDS = new Set(["in", "instanceof", "as", "satisfies"]);
+/** Words that take an operand after them (`typeof x`, `new C`): an expression goes on after them. */
+const UNARY_WORDS = new Set(["typeof", "void", "delete", "new", "await", "yield"]);
+
+/**
+ * Index of the `,` or `;` that ends the initializer starting at `i`, or of the first token of the
+ * next statement when a line break ends it (automatic semicolon insertion), or -1 where the text
+ * alone cannot tell (see `declaratorNames`). Where it stops early, the names after are not read;
+ * it never reads past the statement's end, since a line break after a complete expression ends
+ * it unless the next token can only go on with it (an operator, `(`, `[`, `.`, a template,
+ * `in`/`instanceof`).
+ */
+function initializerEnd(s: string, i: number): number {
+  const n = s.length;
+  let depth = 0;
+  /** The last token can end an expression (a name, a literal, a closing bracket). */
+  let ends = false;
+  /** The last token was `=>`: a `{` now opens an arrow function's body. */
+  let arrow = false;
+  /** An arrow function's block body just closed at depth 0: only `,`, `;` or a line break may follow. */
+  let arrowDone = false;
+  let newline = false;
+  /** Depths of the open `{` that are arrow bodies. */
+  const arrows: number[] = [];
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (isSpace(c)) {
+      if (isLineEnd(c)) newline = true;
+      i++;
+      continue;
+    }
+    if (c === SLASH && (s.charCodeAt(i + 1) === SLASH || s.charCodeAt(i + 1) === STAR)) {
+      const end = skipTrivia(s, i);
+      for (let k = i; k < end && !newline; k++) if (isLineEnd(s.charCodeAt(k))) newline = true;
+      i = end;
+      continue;
+    }
+    if (depth === 0) {
+      if (c === COMMA || c === SEMI) return i;
+      if (arrowDone) return newline ? i : -1;
+      if (newline && ends) {
+        if ((c === 0x2b || c === 0x2d) && s.charCodeAt(i + 1) === c) return -1; // `a \n ++b`
+        if (isIdentPart(c) && !(c >= 0x30 && c <= 0x39)) {
+          // TypeScript reads `as`/`satisfies` on a new line as the next statement too.
+          const w = nameAt(s, i)!.value;
+          if (w !== "in" && w !== "instanceof") return i;
+        } else if (c === DQUOTE || c === SQUOTE || c === LBRACE || (c >= 0x30 && c <= 0x39)) return i;
+        else if (
+          (c === 0x21 /* ! */ && s.charCodeAt(i + 1) !== EQ) ||
+          c === 0x7e /* ~ */ ||
+          c === 0x40 /* @ */
+        )
+          return i;
+      }
+    }
+    newline = false;
+    const afterArrow = arrow;
+    arrow = false;
+    if (c === SLASH || c === LT) return -1;
+    if (c === DQUOTE || c === SQUOTE) {
+      i = skipString(s, i);
+      ends = true;
+    } else if (c === BACKTICK) {
+      let j = i + 1;
+      for (; j < n; j++) {
+        const d = s.charCodeAt(j);
+        if (d === BACKSLASH) j++;
+        else if (d === BACKTICK) break;
+        else if (d === DOLLAR && s.charCodeAt(j + 1) === LBRACE) return -1;
+      }
+      i = j + 1;
+      ends = true;
+    } else if (c === LPAREN || c === LBRACKET || c === LBRACE) {
+      if (c === LBRACE && afterArrow) arrows.push(depth);
+      depth++;
+      i++;
+      ends = false;
+    } else if (c === RPAREN || c === RBRACKET || c === RBRACE) {
+      if (depth === 0) return -1;
+      depth--;
+      if (c === RBRACE && arrows[arrows.length - 1] === depth) {
+        arrows.pop();
+        if (depth === 0) arrowDone = true;
+      }
+      i++;
+      ends = true;
+    } else if (isIdentPart(c)) {
+      const w = nameAt(s, i)!;
+      i = w.end;
+      ends = ends ? !BINARY_WORDS.has(w.value) : !UNARY_WORDS.has(w.value);
+    } else if ((c === 0x2b || c === 0x2d) && s.charCodeAt(i + 1) === c) {
+      // `a++` still ends an expression; `++a` does not yet.
+      i += 2;
+    } else {
+      arrow = c === EQ && s.charCodeAt(i + 1) === GT;
+      i += arrow ? 2 : 1;
+      ends = false;
+    }
+  }
+  return i;
 }
 
 /** `export type …`, `export interface …`, `export declare …`: nothing that exists at run time. */

@@ -1,4 +1,3 @@
-import type { types as t } from "@babel/core";
 import type { PickedHolder } from "../module-facts.js";
 import type { FunctionKind } from "../strategy.js";
 import { type Ctx, keyName } from "./ctx.js";
