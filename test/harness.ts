@@ -136,8 +136,10 @@ export function execCase(
   version: BabelVersion | "swc",
   /** How companions are compiled (default: the same Babel). */
   compile: (file: string) => Outcome = (file) => transformCase(c, version as BabelVersion, undefined, file),
+  /** A folder of its own under `.tmp/exec` for a test that runs the same case differently. */
+  tag = "",
 ): { stdout: string; stderr: string; status: number | null } {
-  const dir = join(ROOT, ".tmp", "exec", version === "swc" ? "swc" : `babel${version}`, c.name);
+  const dir = join(ROOT, ".tmp", "exec", `${tag}${version === "swc" ? "swc" : `babel${version}`}`, c.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const e of readdirSync(c.dir, { withFileTypes: true })) {

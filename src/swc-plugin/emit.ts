@@ -15,7 +15,7 @@ import { inheritedChecks } from "../core/analysis/inherited.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { reusableNamespace } from "../core/analysis/namespaces.js";
-import { isFunction, type Node } from "../core/analysis/tree.js";
+import { isFunction, type Node, type Tree } from "../core/analysis/tree.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import { exportedVariant, isIdentifierName } from "../core/naming.js";
 import { syntaxOf } from "../core/syntax.js";
@@ -126,13 +126,68 @@ function editsByStart(plan: Plan): [Node, CallEdit][] {
   return list;
 }
 
+/**
+ * What a statement may not start with in code without semicolons: after a line that does not
+ * end in `;`, ASI does not end that line before these, so `x = foo\n(this.m === …)` calls `foo`
+ * (`<` for a TypeScript assertion, `.` for a number such as `.5`).
+ */
+const CONTINUES = "([`+-/<.";
+
+/** Where a statement follows the line before it: a list of statements, not an `if`'s body. */
+const STATEMENT_LISTS = new Set(["Program", "BlockStatement", "StaticBlock", "SwitchCase", "TSModuleBlock"]);
+
 /** Applies edits to one MagicString: the file itself, or a scratch copy for a variant's body. */
 class Editor {
+  /** Statements whose first token an edit replaced or preceded (see `begins`). */
+  private readonly heads = new Set<Node>();
+
   constructor(
     readonly ms: MagicString,
     private readonly code: string,
     private readonly imports: TextImports,
+    private readonly tree: Tree,
   ) {}
+
+  /**
+   * Notes an edit at the start of `n`: if `n` begins a statement of a statement list, the edited
+   * statement may now begin with a token that continues the line before it (`finish`).
+   */
+  begins(n: Node): void {
+    for (let cur = n, p = this.tree.parent(n); p !== undefined; cur = p, p = this.tree.parent(p)) {
+      if (s(p) !== s(cur)) return;
+      if (p.type === "ExpressionStatement") {
+        // The first statement of a list follows `{`, `:` or the file's start (or a directive,
+        // which a `(` would turn into a call): nothing else to join.
+        const link = this.tree.link(p);
+        if (!link || !STATEMENT_LISTS.has(link.parent.type)) return;
+        const directives = (link.parent as { directives?: unknown[] }).directives?.length ?? 0;
+        if (link.index > 0 || directives > 0) this.heads.add(p);
+        return;
+      }
+    }
+  }
+
+  /**
+   * A `;` before each noted statement whose edited text starts with a token that would continue
+   * the line before it in code without semicolons, as a formatter writes it
+   * (fixture methods/this-override-no-semicolons). Decided on the final text, so edits that meet
+   * at one place (`_sa.guard(` around `(this.m === …)`) are seen together; an `if`'s body is
+   * never given one (`if (c) ;x` would make the `;` the body).
+   */
+  finish(): void {
+    for (const st of this.heads) {
+      let text: string;
+      try {
+        text = this.ms.slice(s(st), e(st));
+      } catch {
+        // The statement's start lies in text an enclosing edit replaced: nothing of it starts a line.
+        continue;
+      }
+      const first = text.trimStart()[0];
+      if (first !== undefined && CONTINUES.includes(first)) this.ms.prependLeft(s(st), ";");
+    }
+    this.heads.clear();
+  }
 
   /** Renames what a call reaches, by its shape. */
   rename(call: CallNode, shapeKind: Shape["kind"], to: string, own?: OwnCheck, loc?: string): void {
@@ -144,6 +199,7 @@ class Editor {
       const mode = own.kind === "async" ? "sync" : "async";
       // The call's place: the fallback throws there if the override gives a promise.
       const at = loc !== undefined ? `, ${JSON.stringify(loc)}` : "";
+      this.begins(object);
       this.ms.update(
         s(object),
         e(object),
@@ -176,6 +232,7 @@ class Editor {
     const name = callee.computed
       ? (callee.property as t.StringLiteral).value
       : (callee.property as t.Identifier).name;
+    this.begins(call);
     const head = `${this.imports.runtime()}.${helper}(`;
     // A callee in parentheses (`(api.load)(x)`, fixture contexts/parenthesized-member-callee):
     // its `(` goes with it, the `)` falls in the range replaced after the object below.
@@ -197,6 +254,7 @@ class Editor {
 
   /** `f(a)` → `_sa.callVariant(f, "sync", [a], "file:line:col")` (the `mockable` option, core/calls.ts). */
   variantCall(call: CallNode, via: ViaMarker): void {
+    this.begins(call);
     this.ms.prependRight(s(call), `${this.imports.runtime()}.callVariant(`);
     const open = argsOpen(this.code, call);
     // From the type arguments (dropped: a value is passed now) or the `(`; the callee's text,
@@ -227,6 +285,7 @@ class Editor {
   }
 
   wrap(n: Node, before: string, after: string): void {
+    this.begins(n);
     this.ms.prependRight(s(n), before);
     this.ms.appendLeft(e(n), after);
   }
@@ -245,7 +304,7 @@ class SyncCopy {
     code: string,
     private readonly imports: TextImports,
   ) {
-    this.ed = new Editor(new MagicString(code), code, imports);
+    this.ed = new Editor(new MagicString(code), code, imports, plan.ctx.tree);
   }
 
   private map(node: Node): void {
@@ -300,6 +359,7 @@ class SyncCopy {
                 fact.twin.module,
                 fact.twin.module.replace(/^node:/, "").replace(/\W+/g, "_"),
               );
+        this.ed.begins(call);
         this.ed.ms.update(s(call.callee), e(call.callee), `${ns}.${fact.twin.name}`);
         for (const c of fact.checks) {
           const where = `${JSON.stringify(fact.twin.name)}, ${JSON.stringify(c.loc)})`;
@@ -316,6 +376,7 @@ class SyncCopy {
       case "combinator": {
         const call = node as CallNode;
         const arr = call.arguments[0] as t.ArrayExpression;
+        this.ed.begins(call);
         this.ed.ms.remove(s(call), s(arr));
         this.ed.ms.remove(e(arr), e(call));
         for (const el of arr.elements as Node[]) {
@@ -327,6 +388,7 @@ class SyncCopy {
       }
       case "mapAll": {
         const call = node as CallNode;
+        this.ed.begins(call);
         if (fact.pMap) {
           // `pMap(xs, cb, opts)` → `_sa.mapSync(xs, cbSync, opts, …, _p_map.pMapSkip)`: the
           // callback (made sync by the walk) runs element by element, in order.
@@ -409,6 +471,7 @@ class SyncCopy {
     if (call.type === "CallExpression" && plain) {
       // `fSync(a, b)` → `later(fSync, a, b)`: the `(` becomes the separator.
       const open = argsOpen(this.plan.ctx.code, call) - 1;
+      this.ed.begins(call);
       this.ed.ms.prependRight(s(call), `${rt}.later(`);
       this.ed.ms.update(open, open + 1, call.arguments.length ? ", " : "");
       return;
@@ -464,11 +527,9 @@ class SyncCopy {
         const kw = /^await\s*/.exec(text)?.[0].length ?? 5;
         ms.remove(s(n), s(n) + kw);
         // A statement that now starts with `(`, `[` or a template would continue the line before
-        // it in code without semicolons (`f()\n[a, b]` indexes f()): guard it like a formatter
-        // does (fixture inline/await-statement-no-semicolons).
-        const fact = this.fn.leaves.get(n.argument);
-        const first = fact?.kind === "combinator" ? "[" : plan.ctx.code.slice(s(n) + kw, e(n)).trimStart()[0];
-        if ("([`+-/".includes(first ?? "") && startsStatement(plan, n)) ms.prependRight(s(n), ";");
+        // it in code without semicolons (`f()\n[a, b]` indexes f()): `finish` guards it like a
+        // formatter does (fixture inline/await-statement-no-semicolons).
+        this.ed.begins(n);
         this.map(n.argument);
       } else if (n.type === "ReturnStatement" && n.argument) {
         this.map(n.argument);
@@ -519,6 +580,7 @@ class SyncCopy {
       if (arg?.length === 1) ms.update(s(ann), e(ann), plan.ctx.code.slice(s(arg[0]), e(arg[0])));
       else ms.remove(s(rt), e(rt));
     }
+    this.ed.finish();
     // The copy keeps its own mappings: each line maps to the line it came from (splice.ts).
     return piecesOf(plan).fromRange(ms, from, to, sourceName(plan));
   }
@@ -604,15 +666,6 @@ function ownVariants(plan: Plan, list: readonly SaFunction[], rt: string, self: 
 
 /** An exported name as written: an identifier, or a string where it is not one (`"a-b"`). */
 const quoted = (name: string): string => (isIdentifierName(name) ? name : JSON.stringify(name));
-
-/** Whether `n` is the leftmost part of an expression statement (its text starts the statement). */
-function startsStatement(plan: Plan, n: Node): boolean {
-  for (let cur = n, p = plan.ctx.tree.parent(n); p !== undefined; cur = p, p = plan.ctx.tree.parent(p)) {
-    if (s(p) !== s(cur)) return false;
-    if (p.type === "ExpressionStatement") return true;
-  }
-  return false;
-}
 
 const isTs = (filename: string | undefined) => syntaxOf(filename).typescript;
 
@@ -742,8 +795,8 @@ export interface Emitted {
 export function emit(plan: Plan, code: string, filename: string | undefined): Emitted {
   const ms = new MagicString(code);
   const imports = new TextImports(plan);
-  const main = new Editor(ms, code, imports);
   const { ctx, fns, options } = { ...plan, options: plan.ctx.options };
+  const main = new Editor(ms, code, imports, ctx.tree);
   const rt = () => imports.runtime();
 
   // Variants copy the original text, so they are built from the original, before any edit.
@@ -847,6 +900,7 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
     if (named.length) ms.appendLeft(e(named.at(-1)!), `, ${alias(" as ")}`);
     else ms.appendLeft(e(specs.at(-1)!), `, { ${alias(" as ")} }`);
   }
+  main.finish();
   imports.flush(ms, code);
   let map: Emitted["map"] | undefined;
   const text = ms.toString();
