@@ -30,6 +30,8 @@ export const MSG = {
       : `\`${fn}\` would gain the variant \`${variant}\`, but that name is already taken here. Rename the existing \`${variant}\`, or choose another suffix with the \`${option}\` option.`,
   inheritedClash: (variant: string, fn: string, base: string) =>
     `\`${fn}\` would gain the method \`${variant}\`, which would replace the \`${variant}\` it inherits from \`${base}\` (whose own code calling \`this.${variant}()\` would then run \`${fn}\`). Rename one of them, or name the variant explicitly with a word of the annotation (\`// @smartasync sync=…\`).`,
+  exportClash: (fn: string, exported: string, as: string, option: string) =>
+    `\`${fn}\` is exported as \`${exported}\`, so its variant is exported as \`${as}\`, but the module already exports that name (an ES module that exports a name twice does not load; in CommonJS one export would replace the other). If that export is a hand-written twin of \`${fn}\`, delete it: the annotation exports \`${as}\` from \`${fn}\` (docs/migrating.md). Otherwise rename one of the exports, or choose another suffix with the \`${option}\` option.`,
   anonymous: () =>
     "an annotated function needs a name, so its variant can be named after it: write `export default async function load() {}` rather than an anonymous default export.",
   duplicate: () => "@smartasync appears more than once on the same function; keep one.",

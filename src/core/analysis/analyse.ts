@@ -8,6 +8,7 @@ import { emptyReport, finishReport, type Report } from "../report.js";
 import { buildIndex, type CallEdit, planCalls } from "./calls.js";
 import {
   checkClash,
+  checkExportClash,
   checkModuleLevelWorkerCalls,
   checkTopLevelEffects,
   checkUnboundedDiscards,
@@ -229,6 +230,7 @@ function analyseOnce(
   checkModuleLevelWorkerCalls(ctx, index, inWorkers, edits);
   checkUnboundedDiscards(ctx, index, edits);
   const exportIndex = indexExports(ctx.program);
+  for (const fn of fns) checkExportClash(ctx, fn, exportIndex.get(fn.name));
   const exports = factsOfFile(ctx, fns, imported, exportIndex);
   const reExports = reExportVariants(ctx, imported);
 

@@ -1,10 +1,11 @@
 import type { types as t } from "@babel/core";
 import { classifyCall } from "../context.js";
 import { MSG } from "../messages.js";
+import { exportedVariant } from "../naming.js";
 import { type CallEdit, type Index, resolveCallee } from "./calls.js";
 import { at as atPos, type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { ownExportNames } from "./export-names.js";
-import { exportedNames, indexExports, specifierNames } from "./exports.js";
+import { type ExportUse, exportedNames, indexExports, specifierNames } from "./exports.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -173,6 +174,25 @@ export function checkClash(ctx: Ctx, fn: SaFunction): void {
     if (keyName(member as { key: Node }) === fn.variant)
       fail(ctx, "SA103", m, MSG.clash(fn.variant, fn.display, option, isMethodLike(m)));
   }
+}
+
+/**
+ * SA103 for the names the variant is exported under: `export { f as g }` exports it as `gSync`,
+ * `export default f` as `fSync`, `module.exports = { g: f }` as `gSync`. A hand-written export of
+ * that name beside it would make the module export one name twice (a module Node refuses to
+ * load) or be replaced (fixture diagnostics/sa103-export-alias).
+ */
+export function checkExportClash(ctx: Ctx, fn: SaFunction, use: ExportUse | undefined): void {
+  if (!use || fn.processed || (fn.form !== "function" && fn.form !== "const")) return;
+  const exported = fileExportNames(ctx);
+  const option = fn.kind === "async" ? "syncSuffix" : "asyncSuffix";
+  const check = (name: string, ref: Node, shown: string): void => {
+    const as = exportedVariant(name, fn.name, fn.variant, fn.kind, ctx.options, fn.explicitVariant);
+    if (exported.has(as)) fail(ctx, "SA103", ref, MSG.exportClash(fn.display, shown, as, option));
+  };
+  for (const s of use.specifiers) check(s.exported, s.ref, s.exported);
+  if (use.isDefault && use.defaultDecl) check("default", use.defaultDecl, "default");
+  for (const c of use.cjs) check(c.exported, c.ref, c.exported);
 }
 
 /**
