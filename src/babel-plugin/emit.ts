@@ -15,6 +15,7 @@ import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import type { AwaitFact } from "../core/inline.js";
+import { isIdentifierName } from "../core/naming.js";
 import { syntaxOf } from "../core/syntax.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
 import { cloneWithMap, insertAfterIn, replaceIn, rewriteTree } from "./clone.js";
@@ -37,25 +38,54 @@ function rename(
 ): void {
   const t = ctx.t;
   if (own && to !== own.check.name) {
-    // `this.m()` → `(this.m === this.mSync[_sa.OF] ? this : _sa.via(this, "m", "mSync", "sync")).mSync()`:
-    // a subclass's override is dispatched (fixture methods/this-override).
+    // `this.m()` → `(this.mSync[_sa.OF] === (_obj = this.m) ? this : _sa.viaOf(this, _obj, "m",
+    // "mSync", "sync")).mSync()`: a subclass's override is dispatched (fixture
+    // methods/this-override), and `this.m` is read once, before the arguments, as the call reads
+    // it (an accessor runs once; fixture strategies/dispatch-evaluation-order). `C.m()` checks `C`
+    // the same way, and `super.m()` the parent's method (fixture methods/replaced-class-methods).
     const { check, imports } = own;
     const ref = referenceOf(call, shapeKind) as t.MemberExpression;
+    const object = ref.object;
+    const self = (): t.Expression =>
+      object.type === "ThisExpression" ? t.thisExpression() : t.cloneNode(object as t.Identifier);
+    const base = (): t.Expression | t.Super => (object.type === "Super" ? t.super() : self());
     const expected = t.memberExpression(
-      t.memberExpression(t.thisExpression(), t.identifier(to)),
+      t.memberExpression(base(), t.identifier(to)),
       t.memberExpression(t.identifier(imports.runtime()), t.identifier("OF")),
       true,
     );
+    const tmp = imports.temp();
+    const read = t.assignmentExpression(
+      "=",
+      t.identifier(tmp),
+      t.memberExpression(base(), t.identifier(check.name)),
+    );
+    const mode = t.stringLiteral(check.kind === "async" ? "sync" : "async");
+    // The call's place: the fallback throws there if the override gives a promise.
+    const at = own.loc !== undefined ? [t.stringLiteral(own.loc)] : [];
+    if (object.type === "Super") {
+      // `super` is no value to pick: `super.m(a)` → `(super.mSync[_sa.OF] === (_obj = super.m)
+      // ? super.mSync : _sa.viaFn(_obj, "m", "sync")).call(this, a)`.
+      ref.object = t.conditionalExpression(
+        t.binaryExpression("===", expected, read),
+        t.memberExpression(t.super(), t.identifier(to)),
+        runtimeCall(ctx, imports, "viaFn", [t.identifier(tmp), t.stringLiteral(check.name), mode, ...at]),
+      );
+      ref.property = t.identifier("call");
+      ref.computed = false;
+      call.arguments.unshift(t.thisExpression());
+      return;
+    }
     ref.object = t.conditionalExpression(
-      t.binaryExpression("===", t.memberExpression(t.thisExpression(), t.identifier(check.name)), expected),
-      t.thisExpression(),
-      runtimeCall(ctx, imports, "via", [
-        t.thisExpression(),
+      t.binaryExpression("===", expected, read),
+      self(),
+      runtimeCall(ctx, imports, "viaOf", [
+        self(),
+        t.identifier(tmp),
         t.stringLiteral(check.name),
         t.stringLiteral(to),
-        t.stringLiteral(check.kind === "async" ? "sync" : "async"),
-        // The call's place: the fallback throws there if the override gives a promise.
-        ...(own.loc !== undefined ? [t.stringLiteral(own.loc)] : []),
+        mode,
+        ...at,
       ]),
     );
   }
@@ -72,16 +102,24 @@ function rename(
   }
 }
 
-/** `obj.m(a, b)` → `_sa.callSync(obj, "m", [a, b])`: the runtime picks by the marker (§3.3). */
+/**
+ * `obj.m(a, b)` → `_sa.callSyncOf(_obj = obj, _obj.m, "m", [a, b])`: the runtime picks by the
+ * marker (§3.3). The receiver runs once and `obj.m` is read before the arguments, as the call it
+ * replaces reads it (fixture strategies/dispatch-evaluation-order).
+ */
 function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Imports, loc?: string): void {
   const t = ctx.t;
   const callee = call.callee as t.MemberExpression;
   const name = callee.computed
     ? (callee.property as t.StringLiteral).value
     : (callee.property as t.Identifier).name;
-  call.callee = t.memberExpression(t.identifier(imports.runtime()), t.identifier(helper));
+  const tmp = imports.temp();
+  call.callee = t.memberExpression(t.identifier(imports.runtime()), t.identifier(`${helper}Of`));
   call.arguments = [
-    callee.object as t.Expression,
+    t.assignmentExpression("=", t.identifier(tmp), callee.object as t.Expression),
+    isIdentifierName(name)
+      ? t.memberExpression(t.identifier(tmp), t.identifier(name))
+      : t.memberExpression(t.identifier(tmp), t.stringLiteral(name), true),
     t.stringLiteral(name),
     t.arrayExpression(call.arguments as (t.Expression | t.SpreadElement)[]),
     // The call's place: the fallback throws there if the function has no sync variant and

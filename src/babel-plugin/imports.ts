@@ -38,6 +38,23 @@ export class Imports {
     return this.namespace(this.plan.ctx.options.runtime, "sa");
   }
 
+  private tempName: string | undefined;
+
+  /**
+   * A module-level `var` that a rewritten call stores its receiver in for one step
+   * (`_sa.callSyncOf(_obj = a.b(), _obj.m, …)`), so the receiver's expression runs once and the
+   * member is read before the arguments. It is read right after it is set, before any user code,
+   * so one per module serves every call, nested and recursive ones included; a `var`, so a call
+   * made while the module is still evaluating (an import cycle) finds it.
+   */
+  temp(): string {
+    if (this.tempName) return this.tempName;
+    const t = this.t;
+    this.tempName = this.plan.names.uid("obj");
+    this.added.push(t.variableDeclaration("var", [t.variableDeclarator(t.identifier(this.tempName))]));
+    return this.tempName;
+  }
+
   /**
    * `import.meta.url`, or `__filename` where the output is CommonJS: Babel's CommonJS transform
    * leaves `import.meta.url` in place (DESIGN §10, fixtures cjs/*).

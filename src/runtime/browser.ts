@@ -37,7 +37,9 @@ export { later, settled } from "./later.cjs";
 export { callVariant } from "./mockable.cjs";
 export {
   callAsync,
+  callAsyncOf,
   callSync,
+  callSyncOf,
   canBlock,
   getMarker,
   isSmartAsync,
@@ -51,6 +53,8 @@ export {
   sleepSync,
   syncMethods,
   via,
+  viaFn,
+  viaOf,
 } from "./portable.cjs";
 export type { SmartAsyncOptions } from "./settings.cjs";
 export { type Both, explicit, type SmartAsync, type TypedForm, typed } from "./wrapper.cjs";

@@ -28,8 +28,15 @@ export const {
   isSmartAsync,
   callSync,
   callAsync,
+  callSyncOf,
+  callAsyncOf,
   via,
+<<<<<<< ours
   ownVariant,
+=======
+  viaOf,
+  viaFn,
+>>>>>>> theirs
   syncMethods,
   callVariant,
   canBlock,

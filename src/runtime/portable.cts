@@ -80,10 +80,25 @@ function notAFunction(name: PropertyKey): TypeError {
  * Compiled calls pass `loc` (the call's `file:line:col`): then a function without a sync variant
  * that gives a thenable after all (a test stub, a replaced export, an automock) fails there,
  * located, instead of handing sync code a promise. Only this fallback pays the check: the marked
- * path returns before it.
+ * path returns before it. (Compiled code calls `callSyncOf`, which reads the member in its place.)
  */
 export function callSync(obj: unknown, name: PropertyKey, args: unknown[], loc?: string): unknown {
-  const fn = (obj as Obj)[name] as Function;
+  return callSyncOf(obj, (obj as Obj)[name], name, args, loc);
+}
+
+/**
+ * `callSync` with the member already read: `obj.m(a)` compiles to
+ * `_sa.callSyncOf(_t = obj, _t.m, "m", [a], loc)`, so `obj.m` is read once, after `obj` and before
+ * the arguments, as the call it replaces reads it (a getter or a Proxy sees the same reads in the
+ * same order; fixture strategies/dispatch-evaluation-order). `name` is for messages.
+ */
+export function callSyncOf(
+  obj: unknown,
+  fn: unknown,
+  name: PropertyKey,
+  args: unknown[],
+  loc?: string,
+): unknown {
   if (typeof fn !== "function") throw notAFunction(name);
   const m = (fn as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
   if (m !== undefined && m.kind === "async" && m.sync !== undefined) return Reflect.apply(m.sync, obj, args);
@@ -144,7 +159,11 @@ export function ownVariant(
 
 /** `await obj[name](...args)`: the async variant of a sync smartasync function if there is one. */
 export function callAsync(obj: unknown, name: PropertyKey, args: unknown[]): unknown {
-  const fn = (obj as Obj)[name] as Function;
+  return callAsyncOf(obj, (obj as Obj)[name], name, args);
+}
+
+/** `callAsync` with the member already read (see `callSyncOf`). */
+export function callAsyncOf(obj: unknown, fn: unknown, name: PropertyKey, args: unknown[]): unknown {
   if (typeof fn !== "function") throw notAFunction(name);
   const m = (fn as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
   if (m !== undefined && m.kind === "sync" && m.async !== undefined) return Reflect.apply(m.async, obj, args);
@@ -155,7 +174,8 @@ export function callAsync(obj: unknown, name: PropertyKey, args: unknown[]): unk
  * The receiver of a `this.m()` the compiler rewrote to `this.mSync()` when `this.m` is no longer
  * the method `mSync` was made from (a subclass overrides it): an object whose `mSync` dispatches on
  * `obj.m` as `callSync` (mode `"sync"`) or `callAsync` (mode `"async"`) would. Only this slow path
- * allocates; the compiled code checks `this.m === this.mSync[OF]` first.
+ * allocates; the compiled code checks `this.m === this.mSync[OF]` first. (Compiled code calls
+ * `viaOf`, with the member it read for the check.)
  */
 export function via(
   obj: unknown,
@@ -166,6 +186,40 @@ export function via(
 ): Record<string, Function> {
   if (mode === "async") return { [variant]: (...args: unknown[]) => callAsync(obj, name, args) };
   return { [variant]: (...args: unknown[]) => callSync(obj, name, args, loc) };
+}
+
+/**
+ * `via` with the member already read: the check reads `this.m` once
+ * (`this.mSync[_sa.OF] === (_t = this.m) ? this : _sa.viaOf(this, _t, "m", "mSync", "sync", loc)`)
+ * and the fallback calls what it read, so an accessor `m` runs once, before the arguments, as in
+ * the call the compiler rewrote (fixture strategies/dispatch-evaluation-order).
+ */
+export function viaOf(
+  obj: unknown,
+  fn: unknown,
+  name: PropertyKey,
+  variant: string,
+  mode: "sync" | "async",
+  loc?: string,
+): Record<string, Function> {
+  if (mode === "async") return { [variant]: (...args: unknown[]) => callAsyncOf(obj, fn, name, args) };
+  return { [variant]: (...args: unknown[]) => callSyncOf(obj, fn, name, args, loc) };
+}
+
+/**
+ * The method a compiled `super.m()` calls when `super.m` is no longer the method `mSync` was made
+ * from (the parent's prototype was patched, `Parent.prototype.m = …`): a function that, called
+ * with the receiver (`.call(this, …args)`), dispatches on `fn` as `callSyncOf` or `callAsyncOf`
+ * would. Only this slow path allocates (fixture methods/replaced-class-methods).
+ */
+export function viaFn(fn: unknown, name: PropertyKey, mode: "sync" | "async", loc?: string): Function {
+  if (mode === "async")
+    return function (this: unknown, ...args: unknown[]) {
+      return callAsyncOf(this, fn, name, args);
+    };
+  return function (this: unknown, ...args: unknown[]) {
+    return callSyncOf(this, fn, name, args, loc);
+  };
 }
 
 /**

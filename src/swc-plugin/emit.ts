@@ -60,6 +60,20 @@ class TextImports {
     return this.namespace(this.plan.ctx.options.runtime, "sa");
   }
 
+  private tempName: string | undefined;
+
+  /**
+   * A module-level `var` that a rewritten call stores its receiver in for one step, so the
+   * receiver's expression runs once and the member is read before the arguments (as the Babel
+   * adapter's `Imports.temp`, which says why one per module is enough).
+   */
+  temp(): string {
+    if (this.tempName) return this.tempName;
+    this.tempName = this.plan.names.uid("obj");
+    this.added.push(`var ${this.tempName};`);
+    return this.tempName;
+  }
+
   /** `import.meta.url`, or `__filename` where the output is CommonJS (DESIGN §10). */
   moduleUrl(): string {
     return this.plan.module.cjsOutput ? "__filename" : "import.meta.url";
@@ -192,18 +206,35 @@ class Editor {
   /** Renames what a call reaches, by its shape. */
   rename(call: CallNode, shapeKind: Shape["kind"], to: string, own?: OwnCheck, loc?: string): void {
     if (own && to !== own.name) {
-      // `this.m()` → `(this.m === this.mSync[_sa.OF] ? this : _sa.via(this, "m", "mSync", "sync")).mSync()`:
-      // a subclass's override is dispatched (fixture methods/this-override).
-      const object = (referenceOf(call, shapeKind) as t.MemberExpression).object as Node;
+      // `this.m()` → `(this.mSync[_sa.OF] === (_obj = this.m) ? this : _sa.viaOf(this, _obj, "m",
+      // "mSync", "sync")).mSync()`: a subclass's override is dispatched (fixture
+      // methods/this-override), and `this.m` is read once, before the arguments. `C.m()` checks
+      // `C` the same way (fixture methods/replaced-class-methods).
+      const ref = referenceOf(call, shapeKind) as t.MemberExpression;
+      const object = ref.object as Node;
       const rt = this.imports.runtime();
+      const tmp = this.imports.temp();
       const mode = own.kind === "async" ? "sync" : "async";
       // The call's place: the fallback throws there if the override gives a promise.
       const at = loc !== undefined ? `, ${JSON.stringify(loc)}` : "";
+      const name = JSON.stringify(own.name);
       this.begins(object);
+      if (object.type === "Super") {
+        // `super` is no value to pick: `super.m(a)` → `(super.mSync[_sa.OF] === (_obj = super.m)
+        // ? super.mSync : _sa.viaFn(_obj, "m", "sync")).call(this, a)`.
+        this.ms.update(
+          s(ref),
+          e(ref),
+          `(super.${to}[${rt}.OF] === (${tmp} = super.${own.name}) ? super.${to} : ${rt}.viaFn(${tmp}, ${name}, "${mode}"${at})).call`,
+        );
+        this.ms.appendLeft(argsOpen(this.code, call), call.arguments.length ? "this, " : "this");
+        return;
+      }
+      const self = object.type === "ThisExpression" ? "this" : this.code.slice(s(object), e(object));
       this.ms.update(
         s(object),
         e(object),
-        `(this.${own.name} === this.${to}[${rt}.OF] ? this : ${rt}.via(this, ${JSON.stringify(own.name)}, ${JSON.stringify(to)}, "${mode}"${at}))`,
+        `(${self}.${to}[${rt}.OF] === (${tmp} = ${self}.${own.name}) ? ${self} : ${rt}.viaOf(${self}, ${tmp}, ${name}, ${JSON.stringify(to)}, "${mode}"${at}))`,
       );
     }
     if (shapeKind === "choice") {
@@ -226,21 +257,31 @@ class Editor {
     this.ms.update(from, e(callee), `${(callee as { optional?: boolean }).optional ? "?." : "."}${to}`);
   }
 
-  /** `obj.m(a, b)` → `_sa.callSync(obj, "m", [a, b])`: the runtime picks by the marker (§3.3). */
+  /**
+   * `obj.m(a, b)` → `_sa.callSyncOf(_obj = obj, _obj.m, "m", [a, b])`: the runtime picks by the
+   * marker (§3.3); the receiver runs once and `obj.m` is read before the arguments, as the call
+   * it replaces reads it (fixture strategies/dispatch-evaluation-order).
+   */
   dispatch(call: CallNode, helper: string, loc?: string): void {
     const callee = call.callee as t.MemberExpression;
     const name = callee.computed
       ? (callee.property as t.StringLiteral).value
       : (callee.property as t.Identifier).name;
+    const tmp = this.imports.temp();
     this.begins(call);
+<<<<<<< ours
     const head = `${this.imports.runtime()}.${helper}(`;
     // A callee in parentheses (`(api.load)(x)`, fixture contexts/parenthesized-member-callee):
     // its `(` goes with it, the `)` falls in the range replaced after the object below.
     if (s(callee) > s(call)) this.ms.update(s(call), s(callee), head);
     else this.ms.prependRight(s(call), head);
+=======
+    this.ms.prependRight(s(call), `${this.imports.runtime()}.${helper}Of(${tmp} = `);
+>>>>>>> theirs
     const from = objectOuterEnd(this.code, call, callee.object);
     const open = argsOpen(this.code, call);
-    const tail = `, ${JSON.stringify(name)}, [`;
+    const member = isIdentifierName(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+    const tail = `, ${tmp}${member}, ${JSON.stringify(name)}, [`;
     // The call's place: the fallback throws there if the function has no sync variant and gives
     // a promise (a copy's dispatch passes none: the copy's guard is around it).
     const end = loc !== undefined ? `], ${JSON.stringify(loc)})` : "])";

@@ -25,16 +25,19 @@ export type Shape =
   | { kind: "choice" } // f.sync(), f.async(): the typed wrapper's explicit choices (DESIGN §6)
   | { kind: "call-apply" } // f.call(...), f.apply(...), ns.f.call(...)
   | { kind: "bind" } // f.bind(t)(...)
-  // this.m(), super.m(), C.m(), ns.f(), NS.f(). For `this.m()`, `own`: the emitted call checks
-  // that `this.m` is still the method and dispatches otherwise (fixture methods/this-override).
+  // this.m(), super.m(), C.m(), ns.f(), NS.f(). For `this.m()`, `super.m()`, `C.m()`, `own`: the
+  // emitted call checks that the member is still the method and dispatches otherwise (fixtures
+  // methods/this-override, methods/replaced-class-methods).
   | { kind: "member"; own?: OwnCheck }
   | { kind: "dispatch"; name: string }; // obj.m()
 
 /**
  * `this.m()` rewritten to `this.mSync()`: the method and its kind (an async method is renamed to
  * its sync variant, a sync one to its async one). The emitted call checks
- * `this.m === this.mSync[OF]` — the variant points back at the method it was made from — and
- * dispatches otherwise, so a subclass's override (annotated or not) runs.
+ * `this.mSync[OF] === this.m` — the variant points back at the method it was made from — and
+ * dispatches otherwise, so a subclass's override (annotated or not) runs. `C.m()` checks `C`'s,
+ * and `super.m()` the parent's (`super.mSync[OF] === super.m`), so a method replaced from
+ * another module runs too.
  */
 export interface OwnCheck {
   name: string;
@@ -471,10 +474,11 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     const table = index.byOwner.get(owner);
     const key = (isStatic ? "static:" : "") + prop;
     const fn = table?.get(key);
-    // `this` may be an instance of a subclass that overrides `m` (fixture methods/this-override).
-    if (fn && object.type === "ThisExpression")
-      return { fn, shape: { kind: "member", own: { name: prop, kind: fn.kind } }, explicit: false };
-    if (fn) return { fn, shape: { kind: "member" }, explicit: false };
+    // `this` may be an instance of a subclass that overrides `m` (fixture methods/this-override);
+    // and a class's methods, static or on its prototype, are writable from any module
+    // (`C.m = …`, `C.prototype.m = …`), so `C.m()` and `super.m()` check too (fixture
+    // methods/replaced-class-methods).
+    if (fn) return { fn, shape: { kind: "member", own: { name: prop, kind: fn.kind } }, explicit: false };
     const v = variantOf(prop, ctx.options);
     const of = v ? table?.get((isStatic ? "static:" : "") + v.base) : undefined;
     if (of && of.kind === v!.kind) return { fn: of, shape: { kind: "member" }, explicit: true };
