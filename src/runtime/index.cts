@@ -7,9 +7,10 @@
 // cannot `require` an ES module without a flag, and a dual build would give a program that
 // does both two runtimes (docs/runtime.md, "How it ships"). Browser builds get browser.ts
 // instead, bundled into one ES module by scripts/build.mjs.
+import { findSourceMap } from "node:module";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   isMainThread,
   MessageChannel,
@@ -97,13 +98,91 @@ export function register(moduleUrl: string, fns: Record<string, Function>): void
 
 function registered(moduleUrl: string, name: string): { url: string; fn: Function } {
   const url = normalizeUrl(moduleUrl);
-  const fn = registry().get(url)?.get(name);
-  if (fn === undefined) {
-    throw new Error(
+  const fns = registry().get(url);
+  const fn = fns?.get(name);
+  if (fn === undefined) throw notRegistered(name, url, fns === undefined);
+  return { url, fn };
+}
+
+/**
+ * A worker variant called before its module registered it. A compiled module registers its
+ * functions in its own body, so where it registered none yet the call comes from code that ran
+ * while the module was still being evaluated: a module it imports, at its top level (an import
+ * cycle; fixture worker/import-cycle-early-call). Located at the call (the first frame past the
+ * variant's own module: the source's place where the program runs with source maps).
+ */
+function notRegistered(name: string, url: string, none: boolean): Error {
+  const file = url.startsWith("file:") ? fileURLToPath(url) : url;
+  // Called from the module's own code (its generated variant): the module is loaded, not yet run.
+  const site = none ? callSiteOutside(file) : undefined;
+  if (site === undefined) {
+    const err = new Error(
       `smartasync: ${name} is not registered by ${url}; a worker only runs functions that their module registered with register()`,
     );
+    Object.assign(err, { code: "SMARTASYNC_NOT_REGISTERED" });
+    return err;
   }
-  return { url, fn };
+  const at = site.loc === undefined ? "" : ` at ${site.loc}`;
+  const err = new Error(
+    `smartasync: ${name}${at} was called while its module ${relative(process.cwd(), file) || file} was still ` +
+      `being evaluated, before it registered its functions for the worker (a module it imports calls ${name} ` +
+      `at its top level: an import cycle). Call ${name} once the modules have loaded (from a function that ` +
+      `runs later), write \`await ${name}(...)\` there, or break the cycle.`,
+  );
+  err.name = "SmartAsyncError";
+  Object.assign(err, {
+    code: "SMARTASYNC_NOT_REGISTERED",
+    ...(site.loc === undefined ? {} : { loc: site.loc }),
+  });
+  return err;
+}
+
+/**
+ * Whether the stack passes through `file` (the variant's generated wrapper), and the
+ * `file:line:col` of the first frame after it: the call. Read from the raw call sites (a stack
+ * Node maps to the sources names the sources, not `file`), then mapped to the source where the
+ * program runs with source maps (`--enable-source-maps`).
+ */
+function callSiteOutside(file: string): { loc?: string } | undefined {
+  const prepare = Error.prepareStackTrace;
+  const holder: { stack?: unknown } = {};
+  let stack: unknown;
+  try {
+    Error.prepareStackTrace = (_e, sites) => sites;
+    Error.captureStackTrace(holder, callSiteOutside);
+    stack = holder.stack; // formatted when first read: here, by the function above
+  } finally {
+    Error.prepareStackTrace = prepare;
+  }
+  const sites = Array.isArray(stack) ? (stack as NodeJS.CallSite[]) : [];
+  let seen = false;
+  for (const site of sites) {
+    const name = site.getFileName() ?? "";
+    const frame = name.startsWith("file:") ? fileURLToPath(name) : name;
+    if (frame === file) seen = true;
+    else if (seen && frame !== "")
+      return { loc: sourcePlace(name, frame, site.getLineNumber() ?? 0, site.getColumnNumber() ?? 0) };
+  }
+  return seen ? {} : undefined;
+}
+
+/** `file:line:col` (relative to the working directory), in the source where a map says. */
+function sourcePlace(name: string, frame: string, line: number, column: number): string {
+  const rel = (p: string) => relative(process.cwd(), p) || p;
+  try {
+    const entry = (findSourceMap(name) ?? findSourceMap(frame))?.findEntry(line - 1, column - 1) as
+      | { originalSource?: string; originalLine?: number; originalColumn?: number }
+      | undefined;
+    if (entry?.originalSource !== undefined && entry.originalLine !== undefined) {
+      const src = entry.originalSource.startsWith("file:")
+        ? fileURLToPath(entry.originalSource)
+        : entry.originalSource;
+      return `${rel(src)}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;
+    }
+  } catch {
+    // No map, or one that does not parse: the generated place.
+  }
+  return `${rel(frame)}:${line}:${column}`;
 }
 
 // ---------------------------------------------------------------------------------------------
