@@ -31,12 +31,9 @@ export const {
   callSyncOf,
   callAsyncOf,
   via,
-<<<<<<< ours
   ownVariant,
-=======
   viaOf,
   viaFn,
->>>>>>> theirs
   syncMethods,
   callVariant,
   canBlock,

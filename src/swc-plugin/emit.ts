@@ -269,15 +269,11 @@ class Editor {
       : (callee.property as t.Identifier).name;
     const tmp = this.imports.temp();
     this.begins(call);
-<<<<<<< ours
-    const head = `${this.imports.runtime()}.${helper}(`;
+    const head = `${this.imports.runtime()}.${helper}Of(${tmp} = `;
     // A callee in parentheses (`(api.load)(x)`, fixture contexts/parenthesized-member-callee):
     // its `(` goes with it, the `)` falls in the range replaced after the object below.
     if (s(callee) > s(call)) this.ms.update(s(call), s(callee), head);
     else this.ms.prependRight(s(call), head);
-=======
-    this.ms.prependRight(s(call), `${this.imports.runtime()}.${helper}Of(${tmp} = `);
->>>>>>> theirs
     const from = objectOuterEnd(this.code, call, callee.object);
     const open = argsOpen(this.code, call);
     const member = isIdentifierName(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
