@@ -247,7 +247,7 @@ describe("SA302: module state", () => {
   });
 });
 
-describe("SA302: state of an imported module (one import deep)", () => {
+describe("SA302: state of an imported module", () => {
   const state = (src: string, companions: Record<string, string>) =>
     analyseSource(`${src}\n// @smartasync\nexport function f(k) {\n  return use(k);\n}\n`, companions)
       .report?.diagnostics.filter((d) => d.code === "SA302")
@@ -314,6 +314,106 @@ describe("SA302: state of an imported module (one import deep)", () => {
     expect(state('import { join } from "node:path";\nfunction use(k) { return join(k); }', store)).toEqual(
       [],
     );
+  });
+});
+
+describe("SA302: through re-exports and imports of imported modules", () => {
+  const state = (src: string, companions: Record<string, string>) =>
+    analyseSource(`${src}\n// @smartasync\nexport function f(k) {\n  return use(k);\n}\n`, companions)
+      .report?.diagnostics.filter((d) => d.code === "SA302")
+      .map((d) => d.message.replace(/^.*mutable state \((.*)\)\. Each.*$/, "$1"));
+  const store =
+    "export let hits = 0;\nexport function bump() { hits++; }\nexport const cache = new Map();\nexport function remember(k, v) { cache.set(k, v); }\nexport default cache;\n";
+
+  it("a binding re-exported by name, by export *, as default, or imported and exported again", () => {
+    const use = (names: string, via: Record<string, string>, read = "hits") =>
+      state(`import { ${names} } from "./barrel.js";\nfunction use() { return ${read}; }`, {
+        "store.js": store,
+        ...via,
+      });
+    const hits = "a `let` there that `bump()` assigns at store.js:2:26 through `use()`";
+    expect(use("hits", { "barrel.js": 'export { hits } from "./store.js";\n' })).toEqual([
+      `\`hits\` imported from \`./barrel.js\` (re-exported from \`./store.js\`), ${hits}`,
+    ]);
+    expect(use("n", { "barrel.js": 'export { hits as n } from "./store.js";\n' }, "n")).toEqual([
+      `\`n\` imported from \`./barrel.js\` (re-exported from \`./store.js\`), ${hits}`,
+    ]);
+    expect(use("hits", { "barrel.js": 'export * from "./store.js";\n' })).toEqual([
+      `\`hits\` imported from \`./barrel.js\` (re-exported from \`./store.js\`), ${hits}`,
+    ]);
+    expect(
+      use("hits", {
+        "barrel.js": 'export * from "./mid.js";\n',
+        "mid.js": 'import { hits } from "./store.js";\nexport { hits };\n',
+      }),
+    ).toEqual([
+      `\`hits\` imported from \`./barrel.js\` (re-exported from \`./mid.js\`, then \`./store.js\`), ${hits}`,
+    ]);
+    expect(use("c", { "barrel.js": 'export { default as c } from "./store.js";\n' }, "c.get(1)")).toEqual([
+      "`c` imported from `./barrel.js` (re-exported from `./store.js`), an object there that `remember()` changes at store.js:4:34 through `use()`",
+    ]);
+    // `export *` never carries a default export.
+    expect(
+      state('import c from "./barrel.js";\nfunction use() { return c.get(1); }', {
+        "store.js": store,
+        "barrel.js": 'export * from "./store.js";\n',
+      }),
+    ).toEqual([]);
+  });
+
+  it("imported functions followed from module to module, their imported state too", () => {
+    expect(
+      state('import { top } from "./a.js";\nfunction use() { return top(); }', {
+        "a.js": 'import { mid } from "./b.js";\nexport function top() { return mid(); }\n',
+        "b.js": 'import { cache } from "./store.js";\nexport function mid() { return cache.get(1); }\n',
+        "store.js": store,
+      }),
+    ).toEqual([
+      "`top` imported from `./a.js`, which uses `mid` imported from `./b.js`, which uses `cache` imported from `./store.js`, an object there that `remember()` changes at store.js:4:34 through `use()`",
+    ]);
+  });
+
+  it("cycles end: a re-export cycle, and functions of two modules calling each other", () => {
+    expect(
+      state('import { x } from "./a.js";\nfunction use() { return x; }', {
+        "a.js": 'export * from "./b.js";\n',
+        "b.js": 'export * from "./a.js";\n',
+      }),
+    ).toEqual([]);
+    const ping = {
+      "a.js": 'import { g } from "./b.js";\nexport function f() { return g(); }\n',
+      "b.js": 'import { f } from "./a.js";\nexport function g() { return f(); }\n',
+    };
+    expect(state('import { f as h } from "./a.js";\nfunction use() { return h(); }', ping)).toEqual([]);
+    // The same cycle with state at its far end: found whichever way it is entered.
+    const withState = {
+      ...ping,
+      "b.js":
+        'import { f } from "./a.js";\nlet n = 0;\nexport function bump() { n++; }\nexport function g() { return f() + n; }\n',
+    };
+    expect(state('import { f as h } from "./a.js";\nfunction use() { return h(); }', withState)).toEqual([
+      "`h` imported from `./a.js`, which uses `g` imported from `./b.js`, which uses `n`, a `let` there that `bump()` assigns at b.js:3:26 through `use()`",
+    ]);
+    expect(state('import { g } from "./b.js";\nfunction use() { return g(); }', withState)).toEqual([
+      "`g` imported from `./b.js`, which uses `n`, a `let` there that `bump()` assigns at b.js:3:26 through `use()`",
+    ]);
+  });
+
+  it("bounded: eight modules from the worker function's own, not nine", () => {
+    const chain = (n: number): Record<string, string> => {
+      const files: Record<string, string> = {
+        [`m${n}.js`]: store.replace(
+          "export function bump",
+          `export function m${n}() { return hits; }\nexport function bump`,
+        ),
+      };
+      for (let i = 1; i < n; i++)
+        files[`m${i}.js`] =
+          `import { m${i + 1} } from "./m${i + 1}.js";\nexport function m${i}() { return m${i + 1}(); }\n`;
+      return files;
+    };
+    expect(state('import { m1 } from "./m1.js";\nfunction use() { return m1(); }', chain(8))).toHaveLength(1);
+    expect(state('import { m1 } from "./m1.js";\nfunction use() { return m1(); }', chain(9))).toEqual([]);
   });
 });
 

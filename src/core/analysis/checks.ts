@@ -7,6 +7,7 @@ import { at as atPos, type Ctx, callText, fail, keyName, locOf, sourceOf, warn }
 import { ownExportNames } from "./export-names.js";
 import { type ExportUse, exportedNames, indexExports, specifierNames } from "./exports.js";
 import type { SaFunction } from "./model.js";
+import { MAX_REEXPORT_DEPTH } from "./module-graph.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, TRANSPARENT, treeView } from "./view.js";
@@ -443,17 +444,24 @@ function importsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: st
 interface ImportTarget {
   other: Ctx;
   there: Binding;
-  /** `` `cache` imported from `./state.js` ``, as messages name it. */
+  /** `` `cache` imported from `./state.js` ``, as messages name it (re-exports included). */
   from: string;
 }
 
-function importTarget(ctx: Ctx, ref: t.Identifier, b: Binding): ImportTarget | undefined {
-  if (!ctx.filename) return undefined;
-  if (b.kind !== "module") {
-    const r = requiredFrom(ctx, ref, b);
-    if (!r) return undefined;
-    return targetIn(ctx, r.source, r.name, r.shown);
-  }
+/**
+ * How many modules SA302 follows from a worker function's own, through imported functions that
+ * use imported state (`recall()` of ./helper.js calling `lookup()` of ./store.js …). Each step
+ * reads one more module; the chain is named in the message, so a longer one would not be read.
+ */
+const MAX_STATE_DEPTH = 8;
+
+/** The binding an import names: its module's specifier and the exported name, if any. */
+function importedFrom(
+  ctx: Ctx,
+  ref: t.Identifier,
+  b: Binding,
+): { source: string; name: string; shown: string } | undefined {
+  if (b.kind !== "module") return requiredFrom(ctx, ref, b);
   const spec = b.node;
   const decl = ctx.tree.parent(spec);
   if (decl?.type !== "ImportDeclaration" || decl.importKind === "type") return undefined;
@@ -469,18 +477,93 @@ function importTarget(ctx: Ctx, ref: t.Identifier, b: Binding): ImportTarget | u
     if (parent?.type === "MemberExpression" && parent.object === ref) name = memberName(parent);
     if (name !== undefined) shown = `${ref.name}.${name}`;
   }
-  if (name === undefined) return undefined;
-  return targetIn(ctx, decl.source.value, name, shown);
+  return name === undefined ? undefined : { source: decl.source.value, name, shown };
+}
+
+function importTarget(ctx: Ctx, ref: t.Identifier, b: Binding): ImportTarget | undefined {
+  if (!ctx.filename) return undefined;
+  const r = importedFrom(ctx, ref, b);
+  return r === undefined ? undefined : targetIn(ctx, r.source, r.name, r.shown);
 }
 
 function targetIn(ctx: Ctx, source: string, name: string, shown: string): ImportTarget | undefined {
-  const path = fileOf(source, ctx.filename!, ctx.options.runtime);
-  const other = path === undefined ? undefined : importedCtx(ctx, path);
-  if (!other) return undefined;
+  const found = exportTarget(ctx, source, name, new Set(), 0);
+  if (!found) return undefined;
+  const through = found.via.length
+    ? ` (re-exported from ${found.via.map((v) => `\`${v}\``).join(", then ")})`
+    : "";
+  return {
+    other: found.other,
+    there: found.there,
+    from: `\`${shown}\` imported from \`${source}\`${through}`,
+  };
+}
+
+/**
+ * The module and binding that `name` exported by the module `source` of `from` is, followed
+ * through re-exports: `export { x } from`, `export *`, and an imported binding exported again
+ * (`import { x } from "./a"; export { x }`), up to MAX_REEXPORT_DEPTH modules, each module and
+ * name once (a re-export cycle ends). `via` lists the specifiers passed on the way, as each
+ * barrel writes them. A name no module defines, or a namespace (`export * as ns`), is not followed.
+ */
+function exportTarget(
+  from: Ctx,
+  source: string,
+  name: string,
+  seen: Set<string>,
+  depth: number,
+): { other: Ctx; there: Binding; via: string[] } | undefined {
+  if (depth > MAX_REEXPORT_DEPTH || !from.filename) return undefined;
+  const path = fileOf(source, from.filename, from.options.runtime);
+  const other = path === undefined ? undefined : importedCtx(from, path);
+  if (!other || seen.has(`${path}\0${name}`)) return undefined;
+  seen.add(`${path}\0${name}`);
+  const onward = (next: string, nextName: string) => {
+    const r = exportTarget(other, next, nextName, seen, depth + 1);
+    return r && { ...r, via: [next, ...r.via] };
+  };
   const local = exportedLocal(other.program, name);
-  const there = local === undefined ? undefined : other.scopes.program.bindings.get(local);
-  if (!there) return undefined;
-  return { other, there, from: `\`${shown}\` imported from \`${source}\`` };
+  if (local !== undefined) {
+    const there = other.scopes.program.bindings.get(local);
+    if (!there) return undefined;
+    if (!isImportBinding(other, there)) return { other, there, via: [] };
+    // Imported there and exported again: the binding lives one module on.
+    const spec = there.node;
+    if (spec.type === "ImportNamespaceSpecifier") return undefined;
+    const decl = other.tree.parent(spec);
+    if (decl?.type === "ImportDeclaration") {
+      if (spec.type === "ImportDefaultSpecifier") return onward(decl.source.value, "default");
+      if (spec.type === "ImportSpecifier")
+        return onward(
+          decl.source.value,
+          spec.imported.type === "Identifier" ? spec.imported.name : spec.imported.value,
+        );
+      return undefined;
+    }
+    const ref =
+      there.node.type === "VariableDeclarator"
+        ? patternNames(there.node.id as Node).find((id) => id.name === local)
+        : undefined;
+    const req = ref ? requiredFrom(other, ref, there) : undefined;
+    return req ? onward(req.source, req.name) : undefined;
+  }
+  for (const s of other.program.body) {
+    if (s.type !== "ExportNamedDeclaration" || !s.source || s.exportKind === "type") continue;
+    for (const sp of s.specifiers) {
+      if (sp.type !== "ExportSpecifier" || sp.exportKind === "type" || specifierNames(sp).exported !== name)
+        continue;
+      return onward(s.source.value, specifierNames(sp).local);
+    }
+  }
+  // `export *` never carries `default`; the first module that has the name gives it (ES modules
+  // make a name two of them export ambiguous, and an import of it a link error).
+  if (name === "default") return undefined;
+  for (const s of other.program.body) {
+    if (s.type !== "ExportAllDeclaration" || s.exportKind === "type") continue;
+    const r = onward(s.source.value, name);
+    if (r) return r;
+  }
+  return undefined;
 }
 
 /**
@@ -503,41 +586,83 @@ function changedBy(other: Ctx, there: Binding, written?: { by: string; loc: stri
 }
 
 /**
- * SA302 one import deep: a binding imported (or required) from another module of the program
+ * SA302 across an import: a binding imported (or required) from another module of the program
  * that is state there and changed on the calling side. A worker imports that module afresh and
  * reads its own, unchanged copy (fixtures diagnostics/sa302-imported-let, sa302-imported-object,
- * sa302-imported-written-here, sa302-required-object).
+ * sa302-imported-written-here, sa302-required-object, sa302-reexported-state).
  */
 function importedState(ctx: Ctx, target: ImportTarget, b: Binding): string | undefined {
   const how = changedBy(target.other, target.there, importsWrittenByFunctions(ctx).get(b));
   return how === undefined ? undefined : `${target.from}, ${how}`;
 }
 
-const importedFunctionMemo = new WeakMap<t.Function, string | null>();
+/** What an imported function uses (see importedFunctionState), by function; "pending" while it is followed. */
+const importedFunctionMemo = new WeakMap<t.Function, string | null | "pending">();
 
 /**
- * SA302 through an imported function (its module's functions followed within that module): the
- * state of its module it uses that a function there changes — its own writes included, which
- * stay in the worker's copy. Fixture diagnostics/sa302-imported-function.
+ * SA302 through an imported function: the state of its module it uses (through the functions of
+ * that module it calls) that a function there changes — its own writes included, which stay in
+ * the worker's copy — and, up to MAX_STATE_DEPTH modules on, the same through what that module
+ * imports: its imported state, and its imported functions in turn (./helper.js calling
+ * ./store.js, which writes its own `Map`). Each function is followed once; a cycle of imports
+ * adds nothing. Fixtures diagnostics/sa302-imported-function, sa302-two-imports-deep.
  */
-function importedFunctionState(target: ImportTarget): string | undefined {
-  const { other } = target;
+function importedFunctionState(target: ImportTarget, depth = 1): string | undefined {
   const start = functionOfBinding(target.there);
   if (!start) return undefined;
   const hit = importedFunctionMemo.get(start);
+  if (hit === "pending") {
+    cutShort = true; // a cycle: what it finds is found where it started
+    return undefined;
+  }
   if (hit !== undefined) return hit === null ? undefined : `${target.from}, which uses ${hit}`;
+  importedFunctionMemo.set(start, "pending");
+  const outer = cutShort;
+  cutShort = false;
+  const found = functionStateIn(target.other, start, depth);
+  // A finding is final, and so is "nothing" when no cycle or depth bound cut the search short
+  // (from another start, such a search may go further).
+  if (found !== undefined || !cutShort) importedFunctionMemo.set(start, found ?? null);
+  else importedFunctionMemo.delete(start);
+  cutShort ||= outer;
+  return found === undefined ? undefined : `${target.from}, which uses ${found}`;
+}
+
+/** Set when a search of importedFunctionState met a cycle or the depth bound (its "nothing" is not final). */
+let cutShort = false;
+
+/** The first changed state `start` (and the functions of `other` it calls) uses, as SA302 words it. */
+function functionStateIn(other: Ctx, start: t.Function, depth: number): string | undefined {
   const top = other.scopes.program;
-  const found: string[] = [];
+  let found: string | undefined;
   const seen = new Set<t.Function>([start]);
   const queue: t.Function[] = [start];
-  for (let i = 0; i < queue.length && found.length === 0; i++) {
+  /** Imports of `other` asked about once each (a namespace import names a member each time). */
+  const asked = new Set<Binding>();
+  for (let i = 0; i < queue.length && found === undefined; i++) {
     const body = queue[i]!.body as Node;
     other.tree.walk(body, (n) => {
-      if (found.length || n.type !== "Identifier" || !isReference(n, other.tree)) return undefined;
+      if (found !== undefined || n.type !== "Identifier" || !isReference(n, other.tree)) return undefined;
       const b = other.scopes.binding(n, n.name);
       if (!b || b.scope !== top) return undefined;
       const how = changedBy(other, b);
-      if (how !== undefined) found.push(`\`${n.name}\`, ${how}`);
+      if (how !== undefined) {
+        found = `\`${n.name}\`, ${how}`;
+        return undefined;
+      }
+      if (isImportBinding(other, b)) {
+        if (depth >= MAX_STATE_DEPTH) {
+          cutShort = true;
+          return undefined;
+        }
+        const ns = b.node.type === "ImportNamespaceSpecifier" || b.node.type === "VariableDeclarator";
+        if (ns || !asked.has(b)) {
+          asked.add(b);
+          const t2 = importTarget(other, n, b);
+          found = t2 && (importedState(other, t2, b) ?? importedFunctionState(t2, depth + 1));
+        }
+        return undefined;
+      }
       const next = stateKind(other, b) === "code" ? functionOfBinding(b) : undefined;
       if (next && !seen.has(next)) {
         seen.add(next);
@@ -546,8 +671,7 @@ function importedFunctionState(target: ImportTarget): string | undefined {
       return undefined;
     });
   }
-  importedFunctionMemo.set(start, found[0] ?? null);
-  return found.length ? `${target.from}, which uses ${found[0]}` : undefined;
+  return found;
 }
 
 export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
