@@ -100,7 +100,13 @@ function registered(moduleUrl: string, name: string): { url: string; fn: Functio
   const url = normalizeUrl(moduleUrl);
   const fns = registry().get(url);
   const fn = fns?.get(name);
-  if (fn === undefined) throw notRegistered(name, url, fns === undefined);
+  if (fn === undefined) {
+    // In a worker still importing that module, the call comes from top-level code the import
+    // runs before the module registered its functions: a module it imports, through an import
+    // cycle (fixture worker/reentrant-through-import). "Not registered" would mislead.
+    if (init !== undefined && importing().has(url)) throw reentrantError(name, url, true);
+    throw notRegistered(name, url, fns === undefined);
+  }
   return { url, fn };
 }
 
@@ -279,10 +285,13 @@ function settleResponse(res: Response, name: string, url: string, callerStack?: 
 }
 
 /** A re-entrant call from the top level of a module this worker is still importing. */
-function reentrantError(name: string, url: string): Error {
+function reentrantError(name: string, url: string, cycle = false): Error {
+  const who = cycle
+    ? `top-level code this import runs (a module it imports, through an import cycle back to it) calls ${name}'s worker variant before the module registered ${name}`
+    : `the module's own top-level code calls ${name}'s worker variant`;
   const err = new Error(
     `smartasync: ${name} (${url}) was called through a worker while this worker was still importing ` +
-      `${url}: the module's own top-level code calls ${name}'s worker variant, and every worker that ` +
+      `${url}: ${who}, and every worker that ` +
       "imports the module to run it would call it again (one more worker each time). Move the call " +
       `into a function run after the import, guard it with \`if (!isWorker)\`, or write \`await ${name}(...)\` ` +
       "at the top level.",
