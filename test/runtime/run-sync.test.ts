@@ -1,8 +1,9 @@
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as sa from "smartasync/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cjsPath, esmPath, esmUrl } from "./helpers.js";
+import { cjsPath, esmPath, esmUrl, fixtures } from "./helpers.js";
 
 const url = esmUrl;
 
@@ -238,6 +239,46 @@ describe("worker failures", () => {
     } finally {
       sa.configure({ syncTimeoutMs: 30_000 });
     }
+  });
+
+  it("the timeout counts from the call even when a loopback connection wakes the caller early", async () => {
+    const hang = pathToFileURL(join(fixtures, "connect-then-hang.mjs")).href;
+    await import(hang);
+    const limit = 200;
+    /** Per call: when the worker connected (ms after the call) and how late the timeout came. */
+    const trials: { connected: number; over: number }[] = [];
+    // A deadline counted from the wake a connection causes in the call's first milliseconds is
+    // late by at least the time of that connection, every time. Counted from the call, it is
+    // late only by scheduling delays (up to ~20 ms at a load of 15 on two cores). A call is
+    // telling when its worker connected within 19 ms (on a busy machine a worker thread may not
+    // run that soon): one telling call that ends sooner after its limit than its connection came
+    // after its start shows the deadline counts from the call; three telling calls without one
+    // show it does not (measured: late by at least the connection's time every time with the
+    // deadline counted from the wake, within a millisecond from the call on most telling calls).
+    const telling = () => trials.filter((t) => t.connected < 19);
+    const shown = () => trials.map((t) => `${t.connected.toFixed(1)}/${t.over.toFixed(1)}`).join(", ");
+    try {
+      for (let i = 0; i < 16 && telling().length < 3; i++) {
+        sa.configure({ syncTimeoutMs: 20_000 });
+        expect(sa.runSync(hang, "ready", [])).toBe(true); // a warm worker: the start does not count
+        sa.configure({ syncTimeoutMs: limit });
+        const at = new Float64Array(new SharedArrayBuffer(8));
+        const t0 = performance.timeOrigin + performance.now();
+        const e = thrown(() => sa.runSync(hang, "connectThenHang", [6, at]));
+        const over = performance.timeOrigin + performance.now() - t0 - limit;
+        expect(e.code).toBe("SMARTASYNC_TIMEOUT");
+        expect(over, shown()).toBeGreaterThanOrEqual(-1); // never early
+        trials.push({ connected: at[0]! - t0, over });
+        if (telling().some((t) => t.over < t.connected - 1)) break;
+      }
+    } finally {
+      sa.configure({ syncTimeoutMs: 30_000 });
+    }
+    if (telling().length >= 3)
+      expect(
+        telling().some((t) => t.over < t.connected - 1),
+        `connected/over the limit (ms): ${shown()}`,
+      ).toBe(true);
   });
 
   it("shutdown() terminates the worker; the next call starts a fresh one", async () => {
