@@ -26,31 +26,40 @@ export interface MarkOptions {
   name?: string;
 }
 
-/** Puts the marker on `fn` (non-enumerable) and returns `fn`. */
+/**
+ * Puts the marker on `fn` and returns `fn`. Plain assignments, not `Object.defineProperty`: a
+ * factory's object literal marks its annotated methods on every call, and on a function
+ * `defineProperty` is a runtime call of ~0.25 µs where a plain store is ~10 ns (a factory with two
+ * annotated methods cost 4.7× the hand-written one). The keys are symbols, so `Object.keys`,
+ * `for…in` and `JSON.stringify` still do not see them; the marker object is not frozen either
+ * (~0.07 µs each): it is read, never written, by the runtime.
+ */
 export function mark<F extends Function>(fn: F, opts: MarkOptions): F {
   if (typeof fn !== "function") throw new TypeError("smartasync: mark() expects a function");
   if (opts === null || typeof opts !== "object" || (opts.kind !== "async" && opts.kind !== "sync")) {
     throw new TypeError('smartasync: mark() expects { kind: "async" | "sync", sync?, async?, name? }');
   }
-  const marker: SmartAsyncMarker = {
-    kind: opts.kind,
-    name: opts.name ?? fn.name,
-    sync: opts.sync,
-    async: opts.async,
-  };
-  Object.defineProperty(fn, SMARTASYNC, {
-    value: Object.freeze(marker),
-    enumerable: false,
-    writable: false,
-    configurable: true,
-  });
+  const sync = opts.sync;
+  const async = opts.async;
+  const marker: SmartAsyncMarker = { kind: opts.kind, name: opts.name ?? fn.name, sync, async };
+  put(fn, SMARTASYNC, marker);
   // Each variant points back at the function it is a variant of, so compiled `this.m()` can check
   // that `this.m` is still that function (`this.m === this.mSync[OF]`) without naming the class.
-  for (const v of [opts.sync, opts.async]) {
-    if (typeof v === "function")
-      Object.defineProperty(v, OF, { value: fn, enumerable: false, configurable: true });
-  }
+  if (typeof sync === "function") put(sync, OF, fn);
+  if (typeof async === "function") put(async, OF, fn);
   return fn;
+}
+
+/**
+ * `target[key] = value`; where the store is refused (the key was defined read-only, e.g. by an
+ * older runtime's `mark`), redefined. A non-extensible function still fails, as it must.
+ */
+function put(target: Function, key: symbol, value: unknown): void {
+  try {
+    (target as unknown as Record<symbol, unknown>)[key] = value;
+  } catch {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: false, configurable: true });
+  }
 }
 
 /** The key on a generated variant that holds the function it is a variant of (see `mark`). */

@@ -2,7 +2,7 @@ import * as sa from "smartasync/runtime";
 import { describe, expect, it } from "vitest";
 
 describe("markers", () => {
-  it("mark() sets a non-enumerable marker and returns the function", () => {
+  it("mark() sets a marker that Object.keys, for…in and JSON do not see, and returns the function", () => {
     async function load() {
       return 1;
     }
@@ -11,7 +11,11 @@ describe("markers", () => {
     }
     expect(sa.mark(load, { kind: "async", sync: loadSync })).toBe(load);
     expect(Object.keys(load)).toEqual([]);
-    expect(Object.getOwnPropertyDescriptor(load, sa.SMARTASYNC)?.enumerable).toBe(false);
+    expect(JSON.stringify({ load, ...load })).toBe("{}");
+    const seen: string[] = [];
+    for (const key in load) seen.push(key);
+    expect(seen).toEqual([]);
+    expect((loadSync as unknown as Record<symbol, unknown>)[Symbol.for("smartasync.of")]).toBe(load);
     expect(sa.SMARTASYNC).toBe(Symbol.for("smartasync"));
     expect(sa.getMarker(load)).toMatchObject({ kind: "async", name: "load", sync: loadSync });
     expect(sa.isSmartAsync(load)).toBe(true);
@@ -21,6 +25,21 @@ describe("markers", () => {
     const g = sa.mark(() => 2, { kind: "sync", name: "custom" });
     expect(sa.getMarker(g)?.name).toBe("custom");
     expect(() => sa.mark(load, { kind: "maybe" } as never)).toThrow(TypeError);
+  });
+
+  it("mark() re-marks a function whose marker was defined read-only, and refuses a frozen one", () => {
+    function f() {
+      return 1;
+    }
+    Object.defineProperty(f, sa.SMARTASYNC, { value: { kind: "sync", name: "old" }, configurable: true });
+    sa.mark(f, { kind: "sync", name: "new" });
+    expect(sa.getMarker(f)?.name).toBe("new");
+    expect(() =>
+      sa.mark(
+        Object.freeze(() => 1),
+        { kind: "sync" },
+      ),
+    ).toThrow(TypeError);
   });
 });
 
