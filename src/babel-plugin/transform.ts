@@ -2,13 +2,14 @@ import { relative } from "node:path";
 import type { File, NodePath, types as t } from "@babel/core";
 import { analyse, type Plan } from "../core/analysis/analyse.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
-import type { SaFunction } from "../core/analysis/model.js";
+import type { SaFactory, SaFunction } from "../core/analysis/model.js";
 import type { ModuleGraph } from "../core/analysis/module-graph.js";
 import { parseAnnotation } from "../core/annotation.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import { exportedVariant, isIdentifierName } from "../core/naming.js";
 import type { Options } from "../core/options.js";
 import type { Report } from "../core/report.js";
+import { cloneWithMap, replaceIn } from "./clone.js";
 import {
   applyEdit,
   buildVariant,
@@ -207,9 +208,10 @@ function emitPlan(
   syncScopes: boolean,
 ): void {
   const { fns, options } = { fns: plan.fns, options: plan.ctx.options };
-  const wanted = new Set(
-    fns.flatMap((f) => [f.stmt, f.member, f.holder].filter((n): n is t.Node => n !== undefined)),
-  );
+  const wanted = new Set([
+    ...fns.flatMap((f) => [f.stmt, f.member, f.holder].filter((n): n is t.Node => n !== undefined)),
+    ...plan.factories.map((f) => f.stmt),
+  ]  );
   // With other plugins in the pass, Babel's scopes are kept true to the edits (scope-sync.ts):
   // the original nodes that change, or receive new children, are found before any edit.
   const sync = syncScopes ? new ScopeSync(t, program, plan.ctx.code) : undefined;
@@ -241,6 +243,9 @@ function emitPlan(
     t.expressionStatement(t.callExpression(t.memberExpression(rt(), t.identifier(name)), args));
   const holders = new Map<t.Node, SaFunction[]>();
   const inserts = new ProgramInserts(program, paths, sync);
+  // The wrapper that marks the methods of an object not bound to a name, by object: a factory's
+  // twin leaves it out (factoryTwin).
+  const wrappers = new Map<t.Node, t.Node>();
 
   for (const fn of fns) {
     if (fn.processed) continue;
@@ -367,11 +372,18 @@ function emitPlan(
     // An object not bound to a name: mark it where it is created.
     const o = t.identifier(plan.names.uid("o"));
     const body = stmts(() => t.cloneNode(o)).map((s) => (s as t.ExpressionStatement).expression);
-    holder.replaceWith(
-      t.callExpression(t.arrowFunctionExpression([o], t.sequenceExpression([...body, t.cloneNode(o)])), [
-        holder.node as t.Expression,
-      ]),
+    const wrapper = t.callExpression(
+      t.arrowFunctionExpression([o], t.sequenceExpression([...body, t.cloneNode(o)])),
+      [holder.node as t.Expression],
     );
+    wrappers.set(holder.node, wrapper);
+    holder.replaceWith(wrapper);
+  }
+
+  // `// @smartasync factory`: its sync twin, a copy of the factory as compiled above.
+  for (const factory of plan.factories) {
+    if (factory.processed) continue;
+    inserts.add(factory.stmt, [factoryTwin(t, factory, variants, wrappers)]);
   }
 
   // `export { f } from "./a"` → `export { f, fSync } from "./a"`; exports of an imported `f`.
@@ -461,6 +473,52 @@ function declaratorOf(stmt: NodePath): NodePath {
 function othersInPass(file: File): boolean {
   const opts = file.opts as { plugins?: unknown[]; passPerPreset?: boolean };
   return opts.passPerPreset === true || (opts.plugins?.length ?? 0) !== 1;
+}
+
+/**
+ * The sync twin of a factory (core: factories.ts): a copy of the factory, already compiled,
+ * named after the twin, in which each returned object holds its annotated async methods' sync
+ * variants under the methods' own keys, its annotated sync methods without their async variants,
+ * and no wrapper marking them: a plain object of sync methods, as a hand-written twin returns.
+ * The copy has no comments (an annotation copied into it would annotate the twin's methods).
+ */
+function factoryTwin(
+  t: typeof import("@babel/core").types,
+  factory: SaFactory,
+  variants: Map<SaFunction, t.Node>,
+  wrappers: Map<t.Node, t.Node>,
+): t.Statement {
+  const map = new Map<t.Node, t.Node>();
+  const copy = cloneWithMap(factory.fn, map);
+  for (const [holder, list] of factory.holders) {
+    const object = map.get(holder) as t.ObjectExpression;
+    const wrapper = wrappers.get(holder);
+    if (wrapper) replaceIn(map.get(wrapper)!, object, copy);
+    const drop = new Set<t.Node>();
+    for (const fn of list) {
+      const variant = map.get(variants.get(fn)!) as t.ObjectMethod;
+      if (fn.kind === "sync") {
+        drop.add(variant);
+        continue;
+      }
+      const method = map.get(fn.member!) as t.ObjectMethod;
+      variant.key = method.key;
+      variant.computed = method.computed;
+      drop.add(method);
+    }
+    object.properties = object.properties.filter((p) => !drop.has(p));
+  }
+  // The factory's return type describes the async methods.
+  copy.returnType = null;
+  if (factory.form === "function") {
+    const decl = copy as t.FunctionDeclaration;
+    decl.id = t.identifier(factory.variant);
+    return factory.exportDecl ? t.exportNamedDeclaration(decl, []) : decl;
+  }
+  const decl = t.variableDeclaration("const", [
+    t.variableDeclarator(t.identifier(factory.variant), copy as t.Expression),
+  ]);
+  return factory.exportDecl ? t.exportNamedDeclaration(decl, []) : decl;
 }
 
 /** The whole pass: the core's analysis (collect, decide, plan), then Babel's edits. */

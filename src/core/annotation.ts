@@ -8,7 +8,7 @@ import { editDistance } from "./did-you-mean.js";
  */
 export type AnnotationParse =
   | { kind: "none" }
-  | { kind: "annotation"; names?: VariantNames }
+  | { kind: "annotation"; names?: VariantNames; factory?: true }
   | { kind: "malformed"; extra: string };
 
 /**
@@ -24,17 +24,29 @@ export interface VariantNames {
 // One word: `sync=` or `async=` and an identifier (ASCII, as the suffix options are).
 const NAME_WORD = /^(sync|async)=([A-Za-z_$][\w$]*)$/;
 
-/** The words after the tag, as variant names; undefined when any word is not one (SA101). */
-function variantNames(extra: string): VariantNames | undefined {
+/**
+ * The words after the tag: variant names, and `factory` (a function returning an object of
+ * annotated methods gets a sync twin, docs/semantics.md, "Factories"); undefined when any word is
+ * neither, or comes twice (SA101).
+ */
+function annotationWords(extra: string): { names?: VariantNames; factory?: true } | undefined {
   const names: VariantNames = {};
+  let factory: true | undefined;
+  let named = false;
   for (const word of extra.split(/\s+/)) {
+    if (word === "factory") {
+      if (factory) return undefined;
+      factory = true;
+      continue;
+    }
     const m = NAME_WORD.exec(word);
     if (!m) return undefined;
+    named = true;
     const key = m[1] as "sync" | "async";
     if (names[key] !== undefined) return undefined;
     names[key] = m[2];
   }
-  return names;
+  return { ...(named ? { names } : {}), ...(factory ? { factory } : {}) };
 }
 
 const TAG = "@smartasync";
@@ -80,8 +92,8 @@ export function parseAnnotation(value: string, block: boolean): AnnotationParse 
     if (rest !== "" && !/^\s/.test(rest)) continue; // `@smartasyncfoo`: a different word
     const extra = rest.trim();
     if (extra === "") return { kind: "annotation" };
-    const names = variantNames(extra);
-    return names ? { kind: "annotation", names } : { kind: "malformed", extra };
+    const words = annotationWords(extra);
+    return words ? { kind: "annotation", ...words } : { kind: "malformed", extra };
   }
   return { kind: "none" };
 }

@@ -19,7 +19,7 @@ const codePoint = (ch: string): string =>
  */
 export const MSG = {
   malformed: (extra: string) =>
-    `unexpected \`${extra}\` after @smartasync. Write the annotation alone, as ${ACCEPTED_FORMS}; the only words it takes name a variant explicitly: \`sync=readBlocking\` (an async function's sync variant) or \`async=hashInPool\` (a sync function's async variant), once each.`,
+    `unexpected \`${extra}\` after @smartasync. Write the annotation alone, as ${ACCEPTED_FORMS}; the only words it takes name a variant explicitly: \`sync=readBlocking\` (an async function's sync variant) or \`async=hashInPool\` (a sync function's async variant), once each, and \`factory\` (a function returning an object of annotated methods gets a sync twin).`,
   variantWord: (fn: string, why: string) => `@smartasync on \`${fn}\`: ${why}`,
   notAnnotatable: (what: string, instead: string) => `@smartasync cannot annotate ${what}. ${instead}`,
   precedesNothing: (what: string) =>
@@ -34,6 +34,14 @@ export const MSG = {
     `\`${fn}\` is exported as \`${exported}\`, so its variant is exported as \`${as}\`, but the module already exports that name (an ES module that exports a name twice does not load; in CommonJS one export would replace the other). If that export is a hand-written twin of \`${fn}\`, delete it: the annotation exports \`${as}\` from \`${fn}\` (docs/migrating.md). Otherwise rename one of the exports, or choose another suffix with the \`${option}\` option.`,
   anonymous: () =>
     "an annotated function needs a name, so its variant can be named after it: write `export default async function load() {}` rather than an anonymous default export.",
+  factoryInner: (factory: string, fn: string) =>
+    `\`${fn}\` is annotated inside the factory \`${factory}\`, but not as a method of an object it returns (\`return { … }\`): the factory's sync twin is a copy of it, which would need a pair of its own. Move \`${fn}\` out of the factory (to module level), or make it a method of the returned object.`,
+  factoryEmpty: (factory: string) =>
+    `\`@smartasync factory\` on \`${factory}\`: it returns no object literal with an annotated async method, so its twin would be the same function. Annotate the methods of the object it returns (\`return { /* @smartasync */ async load() {…} }\`), or remove \`factory\`.`,
+  factoryClash: (twin: string, factory: string, handWritten: boolean) =>
+    handWritten
+      ? `the factory \`${factory}\` would gain the sync twin \`${twin}\`, but a function of that name is already declared here. If it is the hand-written twin (\`syncMethods(${factory}(…))\`, or the same factory with sync methods), delete it: \`@smartasync factory\` generates \`${twin}\` (docs/migrating.md). Otherwise rename it, or name the twin on the annotation: \`// @smartasync factory sync=otherName\`.`
+      : `the factory \`${factory}\` would gain the sync twin \`${twin}\`, but that name is already taken here. Rename the existing \`${twin}\`, or name the twin on the annotation: \`// @smartasync factory sync=otherName\`.`,
   duplicate: () => "@smartasync appears more than once on the same function; keep one.",
   misspelled: (word: string) =>
     `\`${word}\` looks like a misspelled annotation, so nothing here was given a second colour. Write \`@smartasync\` if you meant it.`,

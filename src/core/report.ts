@@ -30,10 +30,21 @@ export interface CallReport {
   reason?: string;
 }
 
+/** A `// @smartasync factory` and its generated sync twin (only in reports of files that have one). */
+export interface FactoryReport {
+  name: string;
+  loc: string;
+  /** The twin's name (`createLoaderSync`). */
+  twin: string;
+  /** The methods whose sync variants the twin's objects hold under their own names. */
+  methods: string[];
+}
+
 export interface Report {
   version: 1;
   file: string;
   functions: FunctionReport[];
+  factories?: FactoryReport[];
   calls: CallReport[];
   diagnostics: Diagnostic[];
 }
@@ -48,6 +59,7 @@ function byLoc(a: { loc: string }, b: { loc: string }): number {
 /** Orders every list by source position so both adapters produce byte-identical JSON. */
 export function finishReport(report: Report): Report {
   report.functions.sort(byLoc);
+  report.factories?.sort(byLoc);
   report.calls.sort(byLoc);
   report.diagnostics.sort((a, b) => byLoc(a, b) || a.code.localeCompare(b.code));
   return report;

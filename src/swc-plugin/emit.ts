@@ -13,10 +13,11 @@ import {
 import { deferredReturns } from "../core/analysis/forms.js";
 import { inheritedChecks } from "../core/analysis/inherited.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
-import type { SaFunction } from "../core/analysis/model.js";
+import type { SaFactory, SaFunction } from "../core/analysis/model.js";
 import { reusableNamespace } from "../core/analysis/namespaces.js";
 import { isFunction, type Node, type Tree } from "../core/analysis/tree.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
+import { parseAnnotation } from "../core/annotation.js";
 import { exportedVariant, isIdentifierName } from "../core/naming.js";
 import { syntaxOf } from "../core/syntax.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
@@ -795,6 +796,60 @@ function variantText(plan: Plan, fn: SaFunction, code: string, imports: TextImpo
   }
 }
 
+/**
+ * The sync twin of a factory (core: factories.ts), as text: a scratch copy of the factory with
+ * the calls of its body edited as in the original, named after the twin, in which each returned
+ * object holds its annotated async methods' sync variants under the methods' own keys (its
+ * annotated sync methods as written, without their async variants), and no wrapper marking them:
+ * a plain object of sync methods, as a hand-written twin returns. Annotations inside are removed
+ * (copied into the twin, they would annotate its methods).
+ */
+function factoryTwinText(plan: Plan, factory: SaFactory, code: string, imports: TextImports): string {
+  const f = factory.fn;
+  const from = s(f);
+  const to = e(f);
+  const ms = new MagicString(code);
+  const ed = new Editor(ms, code, imports, plan.ctx.tree);
+  const replaced = [...factory.holders.values()].flat().filter((fn) => fn.kind === "async");
+  const inReplaced = (a: number, b: number) =>
+    replaced.some((fn) => a >= s(fn.member!) && b <= e(fn.member!));
+  for (const [call, edit] of editsByStart(plan)) {
+    if (s(call) < from || e(call) > to || inReplaced(s(call), e(call))) continue;
+    ed.apply(call as CallNode, edit);
+  }
+  for (const fn of replaced) {
+    const member = fn.member!;
+    let text: string;
+    if (fn.syncPlan?.strategy === "inline")
+      text = new SyncCopy(plan, fn, code, imports).build(s(member), e(member));
+    else {
+      const key = (member as { key: Node }).key;
+      const head = (member as { computed?: boolean }).computed
+        ? `[${code.slice(s(key), e(key))}]`
+        : code.slice(s(key), e(key));
+      text = wrapperText(plan, fn, imports, head);
+    }
+    ms.overwrite(s(member), e(member), text);
+  }
+  for (const c of plan.ctx.comments) {
+    if (c.start! < from || c.end! > to || inReplaced(c.start!, c.end!)) continue;
+    if (parseAnnotation(c.value, c.type === "CommentBlock").kind !== "none") ms.remove(c.start!, c.end!);
+  }
+  if (factory.form === "function") {
+    const id = (f as t.FunctionDeclaration).id as Node;
+    ms.overwrite(s(id), e(id), factory.variant);
+  }
+  // The factory's return type describes the async methods.
+  const rt = f.returnType as Node | null | undefined;
+  if (rt?.start != null) ms.remove(s(rt), e(rt));
+  // Semicolon-less bodies: a rewritten statement must not join the line before (fixture
+  // methods/this-override-no-semicolons).
+  ed.finish();
+  const body = piecesOf(plan).fromRange(ms, from, to, sourceName(plan));
+  const exp = factory.exportDecl ? "export " : "";
+  return factory.form === "function" ? `${exp}${body}` : `${exp}const ${factory.variant} = ${body};`;
+}
+
 /** A function/const variant and the statements that mark it (and, typed form, its choices). */
 function pairLines(fn: SaFunction, variant: string, imports: TextImports): string[] {
   const rt = imports.runtime();
@@ -910,6 +965,10 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
     const o = plan.names.uid("o");
     main.wrap(holder, `((${o}) => (${[...stmts(o), o].join(", ")}))(`, ")");
   }
+
+  // `// @smartasync factory`: its sync twin after it. Built from the original text, as variants are.
+  for (const factory of plan.factories)
+    if (!factory.processed) after(ms, factory.stmt, factoryTwinText(plan, factory, code, imports));
 
   for (const r of plan.reExports) {
     const spec = r.local === r.exported ? quoted(r.local) : `${quoted(r.local)} as ${quoted(r.exported)}`;

@@ -28,13 +28,14 @@ import {
   type ReExportVariant,
   reExportVariants,
 } from "./exports.js";
+import { factoryReport, resolveFactories } from "./factories.js";
 import { statementForms } from "./forms.js";
 import { addKinds } from "./held.js";
 import { ImportedFns } from "./imported.js";
 import { checkInherited } from "./inherited.js";
 import { closingFor, exactOnClosed } from "./lazy.js";
 import { analyseBody } from "./leaves.js";
-import type { SaFunction } from "./model.js";
+import type { SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
 import type { Node } from "./tree.js";
@@ -74,6 +75,8 @@ export interface ModuleKind {
 export interface Plan {
   ctx: Ctx;
   fns: SaFunction[];
+  /** `// @smartasync factory` functions: each gets a sync twin (a copy with sync methods). */
+  factories: SaFactory[];
   /** Functions that run in a worker (sync variant) or the pool (offloaded async variant). */
   inWorkers: Set<SaFunction>;
   /** Call node → its edit; copies of a body apply the edits of the calls they copy. */
@@ -178,12 +181,14 @@ function analyseOnce(
     if (graph) imported.reportProblems();
     return { analysis: { report: finishReport(report) } };
   }
-  const fns = annotated ? collectFunctions(ctx) : [];
+  const factories: SaFactory[] = [];
+  const fns = annotated ? collectFunctions(ctx, factories) : [];
   const index = buildIndex(ctx, fns);
   addKinds(index.methodKinds, imported.methodKinds());
 
   const marked = markedTargets(ctx);
   for (const fn of fns) fn.processed = isProcessed(ctx, fn, marked);
+  resolveFactories(ctx, factories, fns);
 
   // Decide every variant before any call is classified: call strategies name them.
   for (const fn of fns) {
@@ -249,12 +254,14 @@ function analyseOnce(
       ...(fn.kind === "async" && fn.syncPlan!.guards.length > 0 ? { guards: fn.syncPlan!.guards } : {}),
     });
   }
+  if (factories.length) report.factories = factories.map((f) => factoryReport(ctx, f));
   const analysis: Analysis = {
     report: finishReport(report),
     exports,
     plan: {
       ctx,
       fns,
+      factories,
       inWorkers,
       edits,
       exportIndex,

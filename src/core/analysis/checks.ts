@@ -123,7 +123,7 @@ export function generatedVariant(ctx: Ctx, fn: SaFunction): Node | undefined {
  * A name bound to a function (a declaration, or a `const` of a function): most likely the
  * hand-written twin the annotation replaces, so SA103 suggests deleting it (the migration step).
  */
-function isFunctionBinding(node: Node): boolean {
+export function isFunctionBinding(node: Node): boolean {
   if (node.type === "FunctionDeclaration") return true;
   if (node.type !== "VariableDeclarator" || !node.init) return false;
   const init = node.init as Node;

@@ -3,7 +3,7 @@ import { parseAnnotation, type VariantNames } from "../annotation.js";
 import { MSG, UNREACHABLE } from "../messages.js";
 import { isIdentifierName, variantName } from "../naming.js";
 import { type Ctx, fail, keyName, posOf, sourceOf, warn } from "./ctx.js";
-import type { Form, SaFunction } from "./model.js";
+import type { Form, SaFactory, SaFunction } from "./model.js";
 import { declaredReturnKind } from "./return-type.js";
 import { isFunction, type Node } from "./tree.js";
 import { isAsyncFunction } from "./view.js";
@@ -445,6 +445,110 @@ const GLOBAL_NAMES = new Set(
   ).split(" "),
 );
 
+/** Why `name` cannot name a generated function (a reserved word, a global), or undefined. */
+function unusableName(name: string): string | undefined {
+  if (UNUSABLE_NAMES.has(name)) return "a reserved word: a function of that name would not parse";
+  if (GLOBAL_NAMES.has(name))
+    return `a global of JavaScript or Node: a function of that name would hide the global \`${name}\` in this module`;
+  return undefined;
+}
+
+/**
+ * `// @smartasync factory`: a function declaration or a `const` bound to a function, not async,
+ * exported through its own declaration or not at all (the twin goes right after it, exported the
+ * same way). Fails with SA101/SA102 on anything else.
+ */
+function factoryTarget(ctx: Ctx, node: Node, comment: Comment, names: VariantNames | undefined): SaFactory {
+  const refuse = (what: string): never =>
+    fail(
+      ctx,
+      "SA102",
+      comment,
+      MSG.notAnnotatable(
+        `${what} as a factory`,
+        "`@smartasync factory` goes on a function declaration or a `const` bound to a function that returns an object of annotated methods (`return { /* @smartasync */ async load() {…} }`).",
+      ),
+    );
+  let decl: Node = node;
+  const exportDecl = node.type === "ExportNamedDeclaration";
+  if (node.type === "ExportDefaultDeclaration")
+    fail(
+      ctx,
+      "SA102",
+      comment,
+      MSG.notAnnotatable(
+        "a default export as a factory",
+        "Its twin would need a name of its own to be exported by: declare the factory with a name and export it by its declaration (`export function createLoader`).",
+      ),
+    );
+  if (exportDecl) {
+    if (!node.declaration) refuse("an export list");
+    decl = node.declaration!;
+  }
+  let name: string;
+  let fn: t.Function;
+  let form: SaFactory["form"];
+  if (decl.type === "FunctionDeclaration" && decl.id) {
+    name = decl.id.name;
+    fn = decl;
+    form = "function";
+  } else if (
+    decl.type === "VariableDeclaration" &&
+    decl.kind === "const" &&
+    decl.declarations.length === 1 &&
+    decl.declarations[0].id.type === "Identifier" &&
+    isFunctionValue(decl.declarations[0].init)
+  ) {
+    name = decl.declarations[0].id.name;
+    fn = decl.declarations[0].init;
+    form = "const";
+  } else return refuse(describe(decl));
+  if (fn.async || fn.generator)
+    fail(
+      ctx,
+      "SA102",
+      comment,
+      MSG.notAnnotatable(
+        `${fn.async ? "an async function" : "a generator"} as a factory`,
+        `A factory returns its object of methods as it is made; its twin gives the same object with sync methods. Make \`${name}\` a plain function, or annotate it \`// @smartasync\` without \`factory\`.`,
+      ),
+    );
+  if (names?.async !== undefined)
+    fail(
+      ctx,
+      "SA101",
+      comment,
+      MSG.variantWord(
+        name,
+        `\`async=${names.async}\` names an async variant, but the twin of a factory is its sync face. Write \`sync=${names.async}\`.`,
+      ),
+    );
+  const variant = names?.sync ?? variantName(name, "async", ctx.options);
+  const bad = unusableName(variant);
+  if (bad)
+    fail(ctx, "SA101", comment, MSG.variantWord(name, `\`sync=${variant}\` is ${bad}. Choose another name.`));
+  if (variant === name)
+    fail(
+      ctx,
+      "SA101",
+      comment,
+      MSG.variantWord(
+        name,
+        `\`sync=${variant}\` names the factory itself; its twin needs a name of its own.`,
+      ),
+    );
+  return {
+    name,
+    form,
+    fn,
+    stmt: node as t.Statement,
+    exportDecl,
+    loc: posOf(node) ?? { line: 0, column: 0 },
+    variant,
+    holders: new Map(),
+  };
+}
+
 /**
  * `sync=` / `async=` on the annotation (SA101 when it cannot apply): the variant of a function or
  * `const` function takes that name. A method's variant keeps the suffix: a call on an object of
@@ -503,16 +607,18 @@ function nameVariant(ctx: Ctx, fn: SaFunction, names: VariantNames, comment: Com
  * leads the outermost node that starts at the next token, which is the node Babel attaches it
  * to as a leading comment (so both compilers read the same annotations).
  */
-export function collectFunctions(ctx: Ctx): SaFunction[] {
+export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunction[] {
   const comments = ctx.comments;
   const annotations: { comment: Comment; index: number }[] = [];
   const named = new Map<Comment, VariantNames>();
+  const factoryWords = new Set<Comment>();
   comments.forEach((c, index) => {
     const parsed = parseAnnotation(c.value, c.type === "CommentBlock");
     if (parsed.kind === "malformed") fail(ctx, "SA101", c, MSG.malformed(parsed.extra));
     if (parsed.kind === "annotation") {
       annotations.push({ comment: c, index });
       if (parsed.names) named.set(c, parsed.names);
+      if (parsed.factory) factoryWords.add(c);
     }
   });
   const found: SaFunction[] = [];
@@ -546,6 +652,12 @@ export function collectFunctions(ctx: Ctx): SaFunction[] {
       }
       if (!mine) return undefined;
       for (const c of mine) claimed.add(c);
+      if (factoryWords.has(mine[0])) {
+        factories.push(factoryTarget(ctx, n, mine[0], named.get(mine[0])));
+        if (mine.length > 1) warn(ctx, "SA106", mine[1], MSG.duplicate());
+        // Its body is walked on: the methods of the objects it returns are annotated there.
+        return undefined;
+      }
       const fn = target(ctx, n, mine[0]);
       const names = named.get(mine[0]);
       if (names) nameVariant(ctx, fn, names, mine[0]);

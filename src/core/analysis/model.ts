@@ -68,3 +68,26 @@ export interface SaFunction {
    */
   processed?: boolean;
 }
+
+/**
+ * A function annotated `// @smartasync factory`: it returns object literals of annotated methods,
+ * and gets a sync twin (`createLoaderSync`), a copy of itself whose returned objects hold each
+ * annotated async method's sync variant under the method's own name (docs/semantics.md,
+ * "Factories"). Not a smartasync function: it has no marker and no variant of its own kind.
+ */
+export interface SaFactory {
+  name: string;
+  form: "function" | "const";
+  /** The factory (for `const f = (…) => …`, the arrow or function expression). */
+  fn: t.Function;
+  /** The statement after which the twin goes (the export, if any). */
+  stmt: t.Statement;
+  exportDecl: boolean;
+  loc: Position;
+  /** The twin's name: the suffix, or `sync=` on the annotation. */
+  variant: string;
+  /** The object literals the factory returns, each with its annotated methods (resolved later). */
+  holders: Map<Node, SaFunction[]>;
+  /** The twin is already in the file (a second pass over smartasync's output). */
+  processed?: boolean;
+}

@@ -1,0 +1,84 @@
+import type { types as t } from "@babel/core";
+import { MSG } from "../messages.js";
+import { isFunctionBinding } from "./checks.js";
+import { at, type Ctx, fail, locOf } from "./ctx.js";
+import type { SaFactory, SaFunction } from "./model.js";
+import { isFunction, type Node } from "./tree.js";
+import { TRANSPARENT } from "./view.js";
+
+/**
+ * `return (x as T)` → `x`: what a return gives, through parentheses and type assertions, and
+ * through the wrapper that marks the methods of a returned object, which a previous pass added
+ * (`(_o => (_sa.mark(_o.load, …), _o))({ … })`, see checks.ts `ownerName`).
+ */
+function returned(n: Node | null | undefined): Node | undefined {
+  let cur = n ?? undefined;
+  while (cur && TRANSPARENT.has(cur.type)) cur = (cur as { expression: Node }).expression;
+  if (
+    cur?.type === "CallExpression" &&
+    cur.callee.type === "ArrowFunctionExpression" &&
+    cur.arguments.length === 1 &&
+    cur.arguments[0]!.type === "ObjectExpression"
+  )
+    return cur.arguments[0] as Node;
+  return cur;
+}
+
+/**
+ * The objects a factory returns, with their annotated methods, and the checks its twin needs
+ * (docs/semantics.md, "Factories"). The twin is a copy of the factory in which each returned
+ * object literal holds its annotated async methods' sync variants under the methods' own names:
+ * so every annotated function inside the factory must be such a method (another would need its
+ * own pair in the copy), and at least one must be there. The twin's name must be free, unless a
+ * previous pass generated it (every method already marked): SA103 names a hand-written twin.
+ */
+export function resolveFactories(ctx: Ctx, factories: SaFactory[], fns: SaFunction[]): void {
+  for (const factory of factories) {
+    const f = factory.fn;
+    const own: Node[] = [];
+    if (f.body.type !== "BlockStatement") own.push(f.body);
+    ctx.tree.walk(f.body, (n) => {
+      if (isFunction(n)) return false;
+      if (n.type === "ReturnStatement") own.push((n as t.ReturnStatement).argument as Node);
+      return undefined;
+    });
+    const objects = new Set<Node | undefined>(
+      own.map(returned).filter((n) => n?.type === "ObjectExpression"),
+    );
+    for (const fn of fns) {
+      if (fn.fn.start! < f.start! || fn.fn.end! > f.end!) continue;
+      if (fn.form === "object-method" && objects.has(fn.holder)) {
+        const list = factory.holders.get(fn.holder!) ?? [];
+        list.push(fn);
+        factory.holders.set(fn.holder!, list);
+        continue;
+      }
+      fail(ctx, "SA102", at(fn.loc), MSG.factoryInner(factory.name, fn.display));
+    }
+    if (![...factory.holders.values()].some((list) => list.some((fn) => fn.kind === "async")))
+      fail(ctx, "SA102", at(factory.loc), MSG.factoryEmpty(factory.name));
+    const taken = ctx.scopes.binding(factory.stmt, factory.variant);
+    if (!taken) continue;
+    if ([...factory.holders.values()].every((list) => list.every((fn) => fn.processed))) {
+      factory.processed = true;
+      continue;
+    }
+    fail(
+      ctx,
+      "SA103",
+      at(factory.loc),
+      MSG.factoryClash(factory.variant, factory.name, isFunctionBinding(taken.node)),
+    );
+  }
+}
+
+/** The report's entry for a factory: its twin and the methods the twin makes sync. */
+export function factoryReport(ctx: Ctx, factory: SaFactory) {
+  const methods = [...factory.holders.values()].flat().filter((fn) => fn.kind === "async");
+  return {
+    name: factory.name,
+    loc: locOf(ctx, at(factory.loc)),
+    twin: factory.variant,
+    methods: methods.map((fn) => fn.name),
+  };
+}
