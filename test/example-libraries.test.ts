@@ -40,12 +40,13 @@ describe.each([
   },
   {
     example: "config-loader",
-    tests: 24,
+    tests: 25,
     mustPass: [
       "sync loader",
       "a custom loader per extension, with its search place",
       "results are cached until clearCaches()",
       "the sync loader refuses an async loader, located, instead of returning a promise as the config",
+      "the sync loader is a plain object of sync methods, under the async loader's names",
     ],
   },
 ])("examples/$example", ({ example, tests, mustPass }) => {

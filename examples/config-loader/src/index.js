@@ -1,10 +1,10 @@
 // A config loader written once: `createLoader(name, options)` returns `{ search, load, … }` whose
-// `search` and `load` are async and annotated; `createLoaderSync` returns the same object with
-// their generated sync variants under the same names. Loaders are pluggable per extension.
+// `search` and `load` are async and annotated; `createLoaderSync`, generated from the factory
+// (`@smartasync factory`), returns the same object with their sync variants under the same names.
+// Loaders are pluggable per extension.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, extname, join, parse, resolve } from "node:path";
-import { syncMethods } from "smartasync/runtime";
 
 const require = createRequire(import.meta.url);
 
@@ -126,8 +126,11 @@ async function loadFile(state, filepath) {
  * A loader for the config of `name` (`.namerc`, `name.config.js`, a `name` key in package.json…).
  * Options: `searchPlaces`, `loaders` (merged over `defaultLoaders`, by extension or `noExt`),
  * `packageProp`, `stopDir` (default: the root), `cache` (default true),
- * `ignoreEmptySearchPlaces` (default true).
+ * `ignoreEmptySearchPlaces` (default true). `createLoaderSync(name, options)` is the same loader
+ * with a sync `search` and `load`: generated, a copy of this factory with the methods' sync variants
+ * under their own names.
  */
+// @smartasync factory
 export function createLoader(name, options = {}) {
   const cache = options.cache ?? true;
   const state = {
@@ -169,9 +172,4 @@ export function createLoader(name, options = {}) {
       state.loadCache?.clear();
     },
   };
-}
-
-/** The same loader with a sync `search` and `load` (the generated variants, under those names). */
-export function createLoaderSync(name, options) {
-  return syncMethods(createLoader(name, options));
 }

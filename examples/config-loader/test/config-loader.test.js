@@ -180,6 +180,13 @@ test("the async methods return promises, the sync ones values", async () => {
   assert.deepEqual(createLoaderSync("demo").load(path), await pending);
 });
 
+test("the sync loader is a plain object of sync methods, under the async loader's names", () => {
+  const sync = createLoaderSync("demo");
+  assert.deepEqual(Object.keys(sync), ["search", "load", "clearSearchCache", "clearLoadCache", "clearCaches"]);
+  assert.equal(sync.search.constructor.name, "Function");
+  assert.equal(createLoader("demo").search.constructor.name, "AsyncFunction");
+});
+
 test("the default loaders are exported for reuse", () => {
   assert.deepEqual(Object.keys(defaultLoaders), [".json", ".js", ".cjs", ".mjs", "noExt"]);
 });
