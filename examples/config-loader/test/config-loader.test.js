@@ -182,7 +182,13 @@ test("the async methods return promises, the sync ones values", async () => {
 
 test("the sync loader is a plain object of sync methods, under the async loader's names", () => {
   const sync = createLoaderSync("demo");
-  assert.deepEqual(Object.keys(sync), ["search", "load", "clearSearchCache", "clearLoadCache", "clearCaches"]);
+  assert.deepEqual(Object.keys(sync), [
+    "search",
+    "load",
+    "clearSearchCache",
+    "clearLoadCache",
+    "clearCaches",
+  ]);
   assert.equal(sync.search.constructor.name, "Function");
   assert.equal(createLoader("demo").search.constructor.name, "AsyncFunction");
 });
