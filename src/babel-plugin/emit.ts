@@ -293,7 +293,17 @@ class SyncMapper {
       case "combinator": {
         const arr = (node as CallNode).arguments[0] as t.ArrayExpression;
         const elements = (arr.elements as t.Expression[]).map((e) => this.map(e));
-        if (fact.name === "all") return t.arrayExpression(elements);
+        // all: every element runs, an error is held until the others have (`attempt`), and
+        // `allOf` throws the first by index, as the array is evaluated before Promise.all sees
+        // a rejection.
+        if (fact.name === "all")
+          return runtimeCall(this.ctx, this.imports, "allOf", [
+            t.arrayExpression(
+              elements.map((e) =>
+                runtimeCall(this.ctx, this.imports, "attempt", [t.arrowFunctionExpression([], e)]),
+              ),
+            ),
+          ]);
         // allSettled: each element settles on its own, in order (the report says sequential).
         return t.arrayExpression(
           elements.map((e) =>
@@ -320,8 +330,13 @@ class SyncMapper {
             ),
           ]);
         }
-        // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(cbSync), …)`: the map runs the sync
-        // callback element by element; each result is checked.
+        // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(_sa.caught(cbSync)), …)`: the map runs
+        // the sync callback element by element, each to its end (an error is held until all have
+        // run); the first error by index is thrown, each result is checked.
+        const mapCall = (node as CallNode).arguments[0] as t.CallExpression;
+        mapCall.arguments[0] = runtimeCall(this.ctx, this.imports, "caught", [
+          mapCall.arguments[0] as t.Expression,
+        ]);
         return runtimeCall(this.ctx, this.imports, "allSync", [
           (node as CallNode).arguments[0] as t.Expression,
           t.stringLiteral(this.fn.variant),

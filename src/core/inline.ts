@@ -222,7 +222,7 @@ export const WHY = {
         ? `checks ${text} at ${loc}: the sync variant throws a SmartAsyncError there if its twin would read it otherwise`
         : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
   sequentialMap: (text: string, loc: string, variant: string) =>
-    `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}): the first error in index order is thrown, where Promise.all rejects with the first to fail in time`,
+    `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}), each to its end: then the first error in index order is thrown, where Promise.all rejects with the first to fail in time`,
   sequentialPMap: (text: string, loc: string, variant: string) =>
     `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}; \`concurrency\` is ignored): the first error in index order is thrown, where pMap rejects with the first to fail in time`,
   sequential: (name: string, loc: string) =>

@@ -22,7 +22,10 @@ import { type Config, DEFAULT_CONFIG, nextConfig, type SmartAsyncOptions } from 
 import { type TypedForm, typedForm } from "./wrapper.cjs";
 
 export {
+  allOf,
   allSync,
+  attempt,
+  caught,
   expectValue,
   guard,
   mapSync,

@@ -103,10 +103,58 @@ function located(message: string, code: string, loc: string): Error {
 }
 
 /**
- * `await Promise.all(xs.map(async (x) => …))` in a sync copy: `allSync(xs.map((x) => …), …)`.
- * The callbacks have already run, one after another; like `Promise.all`, the value is a new
- * array of the results, and a result that is still a promise (a `map` that is not the array
- * method) fails its guard.
+ * A callback's or an element's failure in a sequential copy of `Promise.all`, held until every
+ * other one has run (`caught`, `attempt`; thrown by `allSync`, `allOf`). Private: user code cannot
+ * make one.
+ */
+class Failed {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * The callback of `Promise.all(xs.map(async (x) => …))` in a sync copy: `xs.map(caught((x) => …))`.
+ * `Promise.all` over `map` starts every callback, and a rejection stops none of the others, so a
+ * callback's error is held (a `Failed`) and the next callback runs; `allSync` throws the first
+ * error by index once all have run. A guard's failure is not a rejection: it passes at once.
+ */
+export function caught<A extends unknown[], R>(cb: (...args: A) => R): (...args: A) => R | Failed {
+  return (...args: A) => {
+    try {
+      return cb(...args);
+    } catch (error) {
+      rethrowGuard(error);
+      return new Failed(error);
+    }
+  };
+}
+
+/**
+ * One element of `Promise.all([a(), b()])` in a sync copy: `allOf([attempt(() => aSync()), …])`.
+ * The array evaluates every element before `Promise.all` sees a rejection, so an element's error
+ * is held until the others have run (`caught`).
+ */
+export function attempt<T>(run: () => T): T | Failed {
+  try {
+    return run();
+  } catch (error) {
+    rethrowGuard(error);
+    return new Failed(error);
+  }
+}
+
+/** `await Promise.all([a(), b()])` in a sync copy: the values, or the first error by index. */
+export function allOf<T>(values: (T | Failed)[]): T[] {
+  for (const v of values) if (v instanceof Failed) throw v.error;
+  return values as T[];
+}
+
+/**
+ * `await Promise.all(xs.map(async (x) => …))` in a sync copy:
+ * `allSync(xs.map(caught((x) => …)), …)`. The callbacks have already run, one after another, each
+ * to its end (`caught`); the first error by index is thrown, as the one `Promise.all` rejects with
+ * when the callbacks fail before their first wait. Like `Promise.all`, the value is a new array of
+ * the results, and a result that is still a promise (a `map` that is not the array method) fails
+ * its guard.
  */
 export function allSync<T>(values: Iterable<T>, variant: string, loc: string, text: string): T[] {
   // A typed array's map stores each promise of the async callback as a number (NaN → 0), so
@@ -119,7 +167,11 @@ export function allSync<T>(values: Iterable<T>, variant: string, loc: string, te
     );
   // Always a new, dense array, as from `Promise.all`: a hole of a sparse array becomes undefined.
   const out = Array.from(values);
-  for (let i = 0; i < out.length; i++) guard(out[i], variant, loc, text);
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i];
+    if (v instanceof Failed) throw v.error;
+    guard(v, variant, loc, text);
+  }
   return out;
 }
 

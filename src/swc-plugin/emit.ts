@@ -420,8 +420,11 @@ class SyncCopy {
         for (const el of arr.elements as Node[]) {
           this.map(el);
           // allSettled: each element settles on its own, in order (the report says sequential).
-          if (fact.name === "allSettled") this.ed.wrap(el, `${rt()}.settle(() => `, ")");
+          // all: every element runs, an error is held until the others have (`attempt`), and
+          // `allOf` throws the first by index.
+          this.ed.wrap(el, `${rt()}.${fact.name === "allSettled" ? "settle" : "attempt"}(() => `, ")");
         }
+        if (fact.name === "all") this.ed.wrap(arr, `${rt()}.allOf(`, ")");
         return;
       }
       case "mapAll": {
@@ -444,6 +447,8 @@ class SyncCopy {
         // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(cbSync), …)`: the map runs the sync
         // callback element by element; each result is checked.
         const arg = call.arguments[0] as Node;
+        // Each callback runs to its end, an error held until all have run (`caught`).
+        this.ed.wrap((arg as CallNode).arguments[0] as Node, `${rt()}.caught(`, ")");
         this.ed.ms.overwrite(s(call), s(arg), `${rt()}.allSync(`);
         this.ed.ms.overwrite(
           e(arg),

@@ -62,3 +62,44 @@ describe("mapSync", () => {
     );
   });
 });
+
+// allSync(xs.map(caught(cb))) and allOf([attempt(() => …)]): `Promise.all` over a map or an
+// array literal in a sync copy (fixtures inline/promise-all-map, inline/promise-all-runs-every-element).
+describe("sequential Promise.all (attack 13, F8)", () => {
+  const at = ["fSync", "a.js:4:9", "each result of xs.map(...)"] as const;
+
+  it("runs every callback of a map to its end, then throws the first error by index", () => {
+    const ran: number[] = [];
+    const cb = sa.caught((x: number) => {
+      ran.push(x);
+      if (x % 2 === 0) throw new Error(`bad ${x}`);
+      return x * 10;
+    });
+    expect(() => sa.allSync([1, 2, 3, 4].map(cb), ...at)).toThrow("bad 2");
+    expect(ran).toEqual([1, 2, 3, 4]);
+    expect(sa.allSync([1, 3].map(cb), ...at)).toEqual([10, 30]);
+  });
+
+  it("runs every element of an array literal, then throws the first error by index", () => {
+    const ran: string[] = [];
+    const fail = (name: string) => {
+      ran.push(name);
+      throw new Error(name);
+    };
+    expect(() =>
+      sa.allOf([sa.attempt(() => ran.push("a")), sa.attempt(() => fail("b")), sa.attempt(() => fail("c"))]),
+    ).toThrow("b");
+    expect(ran).toEqual(["a", "b", "c"]);
+    expect(sa.allOf([sa.attempt(() => 1), sa.attempt(() => "two")])).toEqual([1, "two"]);
+  });
+
+  it("lets a guard's failure through at once: it is smartasync's refusal, not a rejection", () => {
+    const ran: number[] = [];
+    const cb = sa.caught((x: number) => {
+      ran.push(x);
+      return sa.guard(x === 1 ? Promise.resolve(x) : x, ...at);
+    });
+    expect(() => [0, 1, 2].map(cb)).toThrow(expect.objectContaining({ code: "SMARTASYNC_GUARD" }));
+    expect(ran).toEqual([0, 1]);
+  });
+});
