@@ -97,6 +97,30 @@ describe("Babel's scopes after smartasync, with other plugins in the pass", () =
     });
   }
 
+  it("keeps scopes only when another plugin could read them (a visitor or a hook), not for syntax-only ones", () => {
+    const src =
+      "// @smartasync\nexport async function load(x) { return x + 1; }\nexport const v = () => load(1);\n";
+    const importBound = (plugins: babel8.PluginItem[]) => {
+      const r = babel8.transformSync(src, {
+        babelrc: false,
+        configFile: false,
+        filename: join(ROOT, "src/app.js"),
+        cwd: ROOT,
+        ast: true,
+        plugins: [smartasync, ...plugins],
+      });
+      const cache = traverse8.cache as unknown as { scope: WeakMap<object, Scope> };
+      // The generated runtime import: no scope of its own, so Babel's traversal never registers it.
+      return cache.scope.get(r!.ast!.program)!.getBinding("_sa") !== undefined;
+    };
+    // Alone (or with a plugin that visits nothing), nothing reads Babel's scopes afterwards: the
+    // edits are not registered, which is what saves the work.
+    expect(importBound([])).toBe(false);
+    expect(importBound([() => ({ name: "inert", visitor: {} })])).toBe(false);
+    expect(importBound([() => ({ name: "visits", visitor: { Identifier() {} } })])).toBe(true);
+    expect(importBound([() => ({ name: "hook", visitor: {}, post() {} })])).toBe(true);
+  });
+
   it("a later plugin finds the variants, the runtime import and the renamed calls (Babel 8 and 7)", () => {
     const src = [
       "// @smartasync",

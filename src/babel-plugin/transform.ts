@@ -466,13 +466,23 @@ function declaratorOf(stmt: NodePath): NodePath {
 }
 
 /**
- * Whether another plugin runs in the same traversal as smartasync (before or after it: every
- * plugin of a pass visits the nodes after `Program` enters), or in a later pass. `opts.plugins`
- * is the first pass, presets' plugins included; with `passPerPreset` there are more.
+ * Whether another plugin could read Babel's scopes after smartasync's visitor: one with a visitor
+ * (every plugin of a pass visits the nodes after `Program` enters, before or after smartasync in
+ * the list) or a `pre`/`post` hook, in this pass or a later one. `opts.plugins` is the first
+ * pass, presets' plugins included; with `passPerPreset` there are more. A plugin with neither
+ * (a syntax plugin, the compile service's CommonJS signal) reads nothing.
  */
 function othersInPass(file: File): boolean {
-  const opts = file.opts as { plugins?: unknown[]; passPerPreset?: boolean };
-  return opts.passPerPreset === true || (opts.plugins?.length ?? 0) !== 1;
+  const opts = file.opts as {
+    plugins?: { visitor?: object; pre?: unknown; post?: unknown }[];
+    passPerPreset?: boolean;
+  };
+  if (opts.passPerPreset === true) return true;
+  // Babel marks a visitor it has prepared with `_exploded`/`_verified` keys.
+  const active = (opts.plugins ?? []).filter(
+    (p) => p.pre || p.post || Object.keys(p.visitor ?? {}).some((k) => !k.startsWith("_")),
+  );
+  return active.length !== 1;
 }
 
 /**
