@@ -266,14 +266,16 @@ function* guarded<T>(iterable: Iterable<T>, variant: string, loc: string, text: 
 }
 
 /**
- * First statement of a `catch` whose `try` holds a guard, in an inline sync variant: the guard's
- * failure is not an error of the user's code (the async function never raises it), so no user
- * `catch` may turn it into a fallback value.
+ * First statement of a `catch` whose `try` holds a guard or a call of another sync variant, in an
+ * inline sync variant: a failure of smartasync itself (a guard, a twin's argument check, a
+ * worker's clone refusal, timeout, deadlock, nesting or start failure — every `SMARTASYNC_*`
+ * code) is not an error of the user's code (the async function never raises it), so no user
+ * `catch` may turn it into a fallback value (attack 13, F24).
  */
 export function rethrowGuard(err: unknown): void {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    if (code === "SMARTASYNC_GUARD" || code === "SMARTASYNC_TWIN_ARGUMENT") throw err;
+    if (typeof code === "string" && code.startsWith("SMARTASYNC_")) throw err;
   }
 }
 
