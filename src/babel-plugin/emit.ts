@@ -9,6 +9,7 @@ import {
   type ViaMarker,
   viaMarker,
 } from "../core/analysis/calls.js";
+import { passesReceiver } from "../core/analysis/collect.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import { inheritedChecks } from "../core/analysis/inherited.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
@@ -644,7 +645,12 @@ function wrapperBody(
       fn.form === "class-method" || fn.form === "object-method"
         ? t.memberExpression(t.thisExpression(), t.identifier(fn.name))
         : t.identifier(fn.name);
-    call = t.callExpression(target, [t.spreadElement(t.identifier("args"))]);
+    call = passesReceiver(fn)
+      ? t.callExpression(t.memberExpression(target, t.identifier("apply")), [
+          t.thisExpression(),
+          t.identifier("args"),
+        ])
+      : t.callExpression(target, [t.spreadElement(t.identifier("args"))]);
   }
   return { params, body: t.blockStatement([t.returnStatement(call)]), async };
 }

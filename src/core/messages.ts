@@ -92,7 +92,7 @@ export const MSG = {
   workerMutatesArgument: (fn: string, why: string, reasons: string[]) =>
     `the sync variant of \`${fn}\` needs a worker (${reasons.join("; ")}), but ${why}, and a worker changes its own copy, never the caller's object. Return the new value instead of changing the argument, or move the await that has no sync form into a module-level @smartasync function that takes plain arguments and await that here.`,
   notOffloadable: (fn: string, why: string, variant: string) =>
-    `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}; it runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Make \`${fn}\` a module-level function (or a method that does not use \`this\`) to offload it.`,
+    `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}; it runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Make \`${fn}\` a module-level function that does not use \`this\` (pass what it reads from \`this\` as an argument) to offload it.`,
 } as const;
 
 /** The `isWorker` guard in the file's own module syntax (SA303, SA305). */
@@ -107,6 +107,9 @@ export const UNREACHABLE = {
   closure: "it is declared inside another function",
   usesThis: "it is a method that uses `this`",
   usesSuper: "it is a method that uses `super`",
+  /** A plain function reading `this` (`f.call(ctx, …)`): a worker call carries no receiver. */
+  functionUsesThis:
+    "it reads `this`, which a call on another thread cannot carry (`f.call(obj, …)` would lose `obj`)",
   localClass: "its class is declared inside a function",
   anonymousObject: "its object is not bound to a module-level `const`",
 } as const;

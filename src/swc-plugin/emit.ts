@@ -10,6 +10,7 @@ import {
   type ViaMarker,
   viaMarker,
 } from "../core/analysis/calls.js";
+import { passesReceiver } from "../core/analysis/collect.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import { inheritedChecks } from "../core/analysis/inherited.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
@@ -724,7 +725,9 @@ function wrapperText(plan: Plan, fn: SaFunction, imports: TextImports, head: str
     // Same thread (SA304): an async function runs it now and turns a throw into a rejection.
     async = true;
     const method = fn.form === "class-method" || fn.form === "object-method";
-    call = `${method ? "this." : ""}${fn.name}(...args)`;
+    call = passesReceiver(fn)
+      ? `${fn.name}.apply(this, args)`
+      : `${method ? "this." : ""}${fn.name}(...args)`;
   }
   let params = "...args";
   let ret = "";

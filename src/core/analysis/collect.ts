@@ -184,6 +184,16 @@ function methodFunction(
   });
 }
 
+/**
+ * Whether the same-thread wrapper of a plain function must pass its own `this` on
+ * (`f.apply(this, args)`): the function reads `this`, so `fAsync.call(ctx, …)` must reach it.
+ */
+export function passesReceiver(fn: SaFunction): boolean {
+  return (
+    (fn.form === "function" || fn.form === "const") && fn.unreachableWhy === UNREACHABLE.functionUsesThis
+  );
+}
+
 /** A function declaration or a `const` bound to a function: named, reachable at module level. */
 function declared(
   ctx: Ctx,
@@ -195,7 +205,14 @@ function declared(
   at: Node,
   exportDecl: boolean,
 ): SaFunction {
-  const reachable = isModuleLevel(ctx, decl);
+  // A function (not an arrow) that reads `this` gets its receiver from the call
+  // (`f.call(ctx, …)`, `f.bind(ctx)`): a worker or pool thread would run it without one, so it
+  // stays off other threads like a method that uses `this` (attack 13, F21).
+  const why = !isModuleLevel(ctx, decl)
+    ? UNREACHABLE.closure
+    : fn.type !== "ArrowFunctionExpression" && thisUse(ctx, fn) === "this"
+      ? UNREACHABLE.functionUsesThis
+      : undefined;
   return base(ctx, {
     name,
     display: name,
@@ -203,8 +220,8 @@ function declared(
     fn,
     stmt,
     at,
-    reachable,
-    unreachableWhy: reachable ? undefined : UNREACHABLE.closure,
+    reachable: why === undefined,
+    unreachableWhy: why,
     registerKey: name,
     exportDecl,
   });
