@@ -10,9 +10,11 @@
 // The files keep their real paths, so their imports are followed as a bundler would follow them
 // (`./node.js` of vite's chunks, and so on).
 //
-// Run: node bench/real-files.mjs [--quick] [--rounds N] [--only babel|swc] (part of `npm run bench`).
-// Needs dist/. `--only` runs one pair of arms and prints its figures without writing the results
-// file (the rendered page needs both pairs): a quicker check while working on one path.
+// Run: node bench/real-files.mjs [--quick] [--rounds N] [--only babel|swc] [--swc-annotated]
+// (part of `npm run bench`). Needs dist/. `--only` runs one pair of arms and prints its figures
+// without writing the results file (the rendered page needs both pairs); `--swc-annotated` runs
+// only the SWC pair on the annotated files and prints its per-round ratios — quicker checks while
+// working on one path.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -33,6 +35,7 @@ import {
 } from "./lib.mjs";
 
 const quick = process.argv.includes("--quick");
+const swcAnnotatedOnly = process.argv.includes("--swc-annotated");
 const roundsArg = process.argv.indexOf("--rounds");
 const onlyArg = process.argv.indexOf("--only");
 const only = onlyArg > 0 ? process.argv[onlyArg + 1] : undefined;
@@ -135,7 +138,8 @@ const PAIRS = {
   swc: ["swc", "smartasync/swc"],
   babel: ["babel", "babel+smartasync"],
 };
-const VARIANTS = ["plain", "annotated"];
+const VARIANTS = swcAnnotatedOnly ? ["annotated"] : ["plain", "annotated"];
+const CHECKED_ARMS = swcAnnotatedOnly ? PAIRS.swc : Object.keys(ARMS);
 
 // ——— the files ———
 const skipped = [];
@@ -152,7 +156,7 @@ for (const rel of FILES) {
   // annotated variant must really be analysed: its report lists the appended function.
   const problem = (() => {
     try {
-      for (const v of VARIANTS) for (const arm of Object.keys(ARMS)) ARMS[arm](variants[v], file);
+      for (const v of VARIANTS) for (const arm of CHECKED_ARMS) ARMS[arm](variants[v], file);
       const report = ARMS["smartasync/swc"](variants.annotated, file).smartasync;
       if (!report.functions.some((f) => f.name === "smartasyncBenchStep"))
         return "the appended function is not in the report";
@@ -218,6 +222,14 @@ if (only) {
   process.exit(0);
 }
 const swcPass = pass(PAIRS.swc, rounds, warm);
+if (swcAnnotatedOnly) {
+  const ratios = pairedRatios(swcPass.totals.annotated[PAIRS.swc[1]], swcPass.totals.annotated.swc);
+  const s = summary(ratios);
+  console.log(
+    `smartasync/swc ÷ @swc/core, ${files.length} annotated files, ${rounds} rounds: per round ${ratios.map((r) => r.toFixed(2)).join(" ")}; median ${s.median.toFixed(2)}x (${s.q1.toFixed(2)}–${s.q3.toFixed(2)}); load ${startMachine.loadAverageAtStart.join(" ")} → ${machine().loadAverageAtStart.join(" ")}`,
+  );
+  process.exit(0);
+}
 const babelPass = pass(PAIRS.babel, rounds, warm);
 
 // smartasync's own time inside `smartasync/swc`: the whole call minus the time spent in

@@ -46,6 +46,12 @@ export interface CompileRequest {
   babel?: Record<string, unknown>;
   /** The caller has applied `checkLimits` to this text already. */
   limitsChecked?: boolean;
+  /**
+   * SWC engine: the caller compiles this text with `@swc/core` afterwards, which reports any
+   * syntax error in it, so the engine may leave unparsed the function bodies that cannot matter
+   * (swc-plugin/skim.ts). Off: every syntax error of the file is the engine's to throw.
+   */
+  skimBodies?: boolean;
 }
 
 export interface CompileResult {

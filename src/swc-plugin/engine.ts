@@ -3,7 +3,7 @@ import { nothingToDo } from "../compile/fast-path.js";
 import { checkLimits } from "../compile/limits.js";
 import { parserFor } from "../compile/parser.js";
 import type { SourceMapJson } from "../compile/types.js";
-import { analyse } from "../core/analysis/analyse.js";
+import { analyse, type ParsedFile } from "../core/analysis/analyse.js";
 import type { Located } from "../core/analysis/ctx.js";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
 import { babelErrorMessage } from "../core/code-frame.js";
@@ -13,6 +13,7 @@ import type { Options } from "../core/options.js";
 import { emptyReport, finishReport, type Report } from "../core/report.js";
 import { emit } from "./emit.js";
 import { parseToBabelShape, type SwcParserConfig } from "./lower.js";
+import { skim } from "./skim.js";
 
 /** What the SWC front end knows about one file before smartasync looks at it. */
 export interface EngineInput {
@@ -33,6 +34,8 @@ export interface EngineInput {
   limitsChecked?: boolean;
   /** The options another file is compiled with in this build (module-graph.ts `ownOptions`). */
   ownOptions?: OwnOptions;
+  /** SWC compiles `code` afterwards (its syntax errors are reported there): see skim.ts. */
+  skimBodies?: boolean;
 }
 
 /** A source map as JSON (version 3), from the edits smartasync made to the input text. */
@@ -97,6 +100,56 @@ export function graphFor(options: Options, root: string, own?: OwnOptions): Modu
   return entry.graph;
 }
 
+/**
+ * The file parsed for the analysis: with the bodies that cannot matter left out when the caller
+ * allows it (skim.ts), the full parse then made only if the analysis asks for it.
+ */
+function parse(input: EngineInput, graph: ModuleGraph, importFacts: Map<string, ModuleFacts>): ParsedFile {
+  const { code, filename } = input;
+  const opts = { parser: input.parser, isModule: input.isModule };
+  const full = (): ParsedFile => {
+    const file = parseToBabelShape(code, opts);
+    return { program: file.program, comments: file.comments ?? [] };
+  };
+  // JSX text is not read by the scan (nor skipped).
+  const skimmed =
+    input.skimBodies && !input.parser.jsx && !input.parser.tsx
+      ? skim({
+          code,
+          options: input.options,
+          isModule: input.isModule,
+          factsOf: filename
+            ? (specifier) => {
+                let facts = importFacts.get(specifier);
+                if (!facts) {
+                  facts = graph.ofImport(specifier, filename, "facts");
+                  importFacts.set(specifier, facts);
+                }
+                return facts;
+              }
+            : undefined,
+        })
+      : undefined;
+  if (!skimmed) return full();
+  let file: ReturnType<typeof parseToBabelShape>;
+  try {
+    file = parseToBabelShape(skimmed.text, opts);
+  } catch {
+    // What the blanked text fails on, the file itself says (or parses).
+    return full();
+  }
+  let whole: ParsedFile | undefined;
+  return {
+    program: file.program,
+    comments: file.comments ?? [],
+    skipped: { starts: skimmed.starts, ends: skimmed.ends },
+    whole: () => {
+      whole ??= full();
+      return whole;
+    },
+  };
+}
+
 function isDiagnostic(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === "string" && /^SA\d{3}$/.test(code);
@@ -123,12 +176,15 @@ export function compile(
   // A file that must be parsed is held to the per-file limits first (SA901, located), unless
   // the caller held it to them already (smartasync/swc, which also hands it to SWC).
   if (!input.limitsChecked) checkLimits(code, filename);
-  const file = parseToBabelShape(code, { parser: input.parser, isModule: input.isModule });
+  // Facts of imports, read once for the skim and the analysis.
+  const importFacts = new Map<string, ModuleFacts>();
+  const parsed = parse(input, graph, importFacts);
   const error = (message: string, node: Located | null): Error =>
     new Error(babelErrorMessage(filename, message, code, node?.loc ?? null));
   try {
     const analysis = analyse({
-      parsed: { program: file.program, comments: file.comments ?? [] },
+      parsed,
+      importFacts,
       code,
       filename,
       fileName,
@@ -152,6 +208,8 @@ export function compile(
       exports: analysis.exports,
     };
   } catch (e) {
+    // A syntax error in a skipped body is the file's first problem, as on a full parse.
+    parsed.whole?.();
     if (isDiagnostic(e)) throw e;
     // Never a bare crash: say it is ours, keep the original error as the cause.
     const err = error(`SA901: ${MSG.internal((e as Error)?.message ?? String(e))}`, null);

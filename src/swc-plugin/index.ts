@@ -248,6 +248,9 @@ function engineInput(
     options: swcOwn,
     host: "opts.smartasync",
     limitsChecked: true,
+    // SWC compiles the text next and reports any syntax error in it (the original's, when
+    // smartasync's edits fail to compile): bodies that cannot matter need not be parsed here.
+    skimBodies: true,
     // SWC's parser settings as they are: the engine parses with them so it reads the file as
     // SWC will (SWC's `flow` syntax too, which `@swc/core`'s parseSync accepts).
     parser: config.parser as CompileRequest["parser"],

@@ -46,6 +46,13 @@ import { sameThreadWhy } from "./writes.js";
 export interface ParsedFile {
   program: t.Program;
   comments: readonly t.Comment[];
+  /**
+   * Function bodies the parser was not given (swc-plugin/skim.ts): the program is the file's
+   * with those bodies empty. Only the analysis with closed functions may read such a program;
+   * `whole` parses the file in full for the analysis on the whole tree.
+   */
+  skipped?: { starts: number[]; ends: number[] };
+  whole?: () => ParsedFile;
 }
 
 export interface AnalysisInput {
@@ -57,6 +64,8 @@ export interface AnalysisInput {
   fileName: string;
   options: Options;
   graph?: ModuleGraph;
+  /** Facts of imports (by specifier) the caller read from `graph` already, for this file. */
+  importFacts?: Map<string, ModuleFacts>;
   /** A CommonJS transform runs after smartasync (Babel's plugin, SWC's `module.type`). */
   cjsTransform: boolean;
   /** The compiler's located error for a diagnostic. */
@@ -115,7 +124,18 @@ export function setLazyAnalysis(on: boolean): void {
  * Files whose analysis left functions closed, and files analysed again on the whole tree (with
  * the last reason): for the tests and benches.
  */
-export const lazyStats = { lazy: 0, again: 0, lastWhy: undefined as string | undefined };
+export const lazyStats = {
+  lazy: 0,
+  again: 0,
+  /** Files whose analysis was answered from a parse with function bodies skipped. */
+  skimmed: 0,
+  lastWhy: undefined as string | undefined,
+};
+
+/** The input with the file parsed in full, for the analysis on the whole tree. */
+function wholeOf(input: AnalysisInput): AnalysisInput {
+  return input.parsed.whole ? { ...input, parsed: input.parsed.whole() } : input;
+}
 
 /**
  * The whole analysis of one file: collect, decide, plan (DESIGN §2–§4); no edits. The tree may
@@ -124,7 +144,7 @@ export const lazyStats = { lazy: 0, again: 0, lastWhy: undefined as string | und
  * failed, it is done again on the whole tree.
  */
 export function analyse(input: AnalysisInput): Analysis {
-  if (!lazyTrees) return analyseOnce(input, false).analysis;
+  if (!lazyTrees) return analyseOnce(wholeOf(input), false).analysis;
   let first: ReturnType<typeof analyseOnce>;
   try {
     first = analyseOnce(input, true);
@@ -132,16 +152,17 @@ export function analyse(input: AnalysisInput): Analysis {
     // Whatever failed, the whole tree says it (or succeeds).
     lazyStats.again++;
     lazyStats.lastWhy = "an error on the partial tree";
-    return analyseOnce(input, false).analysis;
+    return analyseOnce(wholeOf(input), false).analysis;
   }
   const why = first.check?.();
   if (why === undefined) {
     if (first.partial?.()) lazyStats.lazy++;
+    if (input.parsed.skipped) lazyStats.skimmed++;
     return first.analysis;
   }
   lazyStats.again++;
   lazyStats.lastWhy = why;
-  return analyseOnce(input, false).analysis;
+  return analyseOnce(wholeOf(input), false).analysis;
 }
 
 function analyseOnce(
@@ -162,9 +183,11 @@ function analyseOnce(
     error: input.error,
   });
   const names = new Names(ctx);
-  const imported = new ImportedFns(ctx, names);
+  const imported = new ImportedFns(ctx, names, "facts", input.importFacts);
   ctx.imported = imported;
-  const closing = lazy ? closingFor(ctx, imported) : undefined;
+  const closing = lazy ? closingFor(ctx, imported, input.parsed.skipped) : undefined;
+  // A program with skipped bodies is read only with closed functions (analyse: whole tree).
+  if (!closing && input.parsed.skipped) throw new Error("a skimmed parse needs closed functions");
   ctx.closing = closing;
   if (mayContainMisspelling(code)) {
     for (const c of ctx.comments) {

@@ -103,7 +103,7 @@ export function requireSource(node: Node | null | undefined): string | undefined
  * variant specifiers to add (`import { f, fSync } from "./lib"`) without duplicates or clashes.
  */
 export class ImportedFns {
-  private readonly facts = new Map<string, ModuleFacts>();
+  private readonly facts: Map<string, ModuleFacts>;
   private readonly locals = new Map<Node, Map<string, string>>();
   /** Variant imports calls now use, for the emitter to add. */
   readonly pending: VariantImport[] = [];
@@ -114,7 +114,11 @@ export class ImportedFns {
     private readonly names: Names,
     /** A module scanned for its facts only needs the shapes of what it imports. */
     private readonly phase: "shape" | "facts" = "facts",
-  ) {}
+    /** Facts the caller read already (phase "facts"), by specifier: not asked of the graph again. */
+    known?: Map<string, ModuleFacts>,
+  ) {
+    this.facts = new Map(known);
+  }
 
   factsOf(source: string): ModuleFacts {
     let f = this.facts.get(source);

@@ -92,7 +92,11 @@ function headNames(n: Node | undefined, out: string[]): void {
  * The closing of a file's tree, or undefined where the whole tree is wanted: a file that names
  * the runtime (already compiled, the typed wrapper, hand-written dispatch) is analysed whole.
  */
-export function closingFor(ctx: Ctx, imported: ImportedFns): LazyClosing | undefined {
+export function closingFor(
+  ctx: Ctx,
+  imported: ImportedFns,
+  skipped?: Closing["skipped"],
+): LazyClosing | undefined {
   const { code, options, program } = ctx;
   if (code.includes(options.runtime)) return undefined;
   const words = new Set<string>(["eval"]);
@@ -149,7 +153,7 @@ export function closingFor(ctx: Ctx, imported: ImportedFns): LazyClosing | undef
   if (anyFacts) words.add("require");
   for (const m of imported.methodKinds().keys()) withVariants(m);
   const hits = wordsIn(code, words).map((h) => h.at);
-  return { code, hits, forced, words };
+  return { code, hits, forced, words, skipped };
 }
 
 const REQUIRE = new Set(["require"]);
@@ -202,6 +206,8 @@ export function exactOnClosed(
   index: Index,
 ): string | undefined {
   const tree = ctx.tree;
+  const unskipped = tree.unskipped();
+  if (unskipped) return unskipped;
   if (!tree.partial) return undefined;
   if (tree.broken) return tree.broken;
   const { options, code } = ctx;
@@ -233,5 +239,7 @@ export function exactOnClosed(
   const hit = tree.closedMention(words) ?? tree.closedMention(tree.watched);
   if (hit !== undefined) return `a closed function mentions \`${hit}\``;
   const written = closedWrite(tree, tree.watchedWrites);
-  return written === undefined ? undefined : `a closed function writes \`${written}\``;
+  if (written !== undefined) return `a closed function writes \`${written}\``;
+  // A walk into a skipped body (closedFind) above.
+  return tree.broken;
 }

@@ -1,5 +1,5 @@
 import type { types as t } from "@babel/core";
-import { childKeys, holdsCode, isFunction, isNode, type Node, type Tree } from "./tree.js";
+import { childKeys, holdsCode, isFunction, isNode, mayWriteText, type Node, type Tree } from "./tree.js";
 
 /** Babel's binding kinds, which the rules test (`module` for imports, `hoisted` for functions). */
 export type BindingKind = "var" | "let" | "const" | "using" | "param" | "hoisted" | "module" | "local";
@@ -350,7 +350,17 @@ function writesName(n: Node, name: string): boolean {
  * whichever binding it is): the writes the partial tree counted for it may be incomplete.
  */
 export function closedWrite(tree: Tree, names: Iterable<string>): string | undefined {
+  const code = tree.closing?.code ?? "";
+  const patterns = tree.closing?.skipped?.patterns ?? [];
   for (const [name, fns] of tree.closedMentions(names))
-    if (tree.closedFind(name, (n) => writesName(n, name), fns)) return name;
+    if (
+      tree.closedFind(
+        name,
+        (n) => writesName(n, name),
+        fns,
+        (from, to) => mayWriteText(code, name, from, to, patterns),
+      )
+    )
+      return name;
   return undefined;
 }

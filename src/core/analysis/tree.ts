@@ -215,6 +215,59 @@ export interface Closing {
   hits: number[];
   /** Spans `[start, end)` a function overlapping which is never closed (annotated statements). */
   forced: [number, number][];
+  /**
+   * Function bodies the parser was not given (their text blanked: swc-plugin/skim.ts), by the
+   * offsets of their braces, ascending: each must lie in a closed function (`Tree.unskipped`),
+   * and a walk on demand into one (`closedFind`) cannot be answered from this tree.
+   */
+  skipped?: { starts: number[]; ends: number[]; patterns?: number[] };
+}
+
+/** `=` or a compound assignment operator (not `==`, `=>`), or `++`/`--`, at the start. */
+const WRITE_AFTER = /^(?:=(?![=>])|(?:\*\*|<<|>>>|>>|&&|\|\||\?\?|[-+*/%&|^])=|\+\+|--)/;
+
+/**
+ * Whether the text of a skipped body (`[from, to)` of `code`) may write an identifier named
+ * `name`, read from the text around each occurrence of the word: an assignment or update after
+ * it (past closing parentheses: `(x) = 1`), an update before it, `in`/`of` after it (a
+ * `for (x in …)` head), or a place in a destructuring target (`patterns`, found by the scan that
+ * skipped the body). Errs towards "may": an occurrence in a string or comment counts too.
+ */
+export function mayWriteText(
+  code: string,
+  name: string,
+  from: number,
+  to: number,
+  patterns: readonly number[],
+): boolean {
+  for (const at of wordHits(code.slice(from, to), name)) {
+    const p = from + at;
+    let k = p - 1;
+    while (k >= 0 && /\s/.test(code[k]!)) k--;
+    // A property (`this.x = …`) and a declaration (`const x = …`) write no binding of that name.
+    if (code[k] === "." && code[k - 1] !== ".") continue;
+    if (/(?:^|[^\w$])(?:const|let|var)$/.test(code.slice(Math.max(0, k - 5), k + 1))) continue;
+    if ((code[k] === "+" || code[k] === "-") && code[k - 1] === code[k]) return true;
+    if (code[k] === "/" && code[k - 1] === "*") return true;
+    let j = p + name.length;
+    for (;;) {
+      while (j < code.length && /\s/.test(code[j]!)) j++;
+      if (code[j] !== ")") break;
+      j++;
+    }
+    const next = code.slice(j, j + 10);
+    // A comment, or TypeScript's `x!`, `x as T`, `x satisfies T`, may stand before the operator.
+    if (WRITE_AFTER.test(next) || /^(?:as|satisfies)(?![\w$])|^\/[/*]|^!(?!=)/.test(next)) return true;
+    // `for (x in …)`, `for (x of …)`.
+    if (
+      code[k] === "(" &&
+      /^(?:in|of)(?![\w$])/.test(next) &&
+      /(?:^|[^\w$])(?:for|await)\s*$/.test(code.slice(Math.max(0, k - 12), k))
+    )
+      return true;
+    for (let q = 0; q < patterns.length && patterns[q]! <= p; q += 2) if (p < patterns[q + 1]!) return true;
+  }
+  return false;
 }
 
 /** Offsets where `word` occurs in `code` as a whole word (in code, strings or comments alike). */
@@ -403,9 +456,47 @@ export class Tree {
     return out;
   }
 
-  /** Whether a node of a closed function mentioning `word` passes `test` (a walk on demand). */
-  closedFind(word: string, test: (n: Node) => boolean, fns = this.closedMentioning(word)): boolean {
+  /**
+   * A skipped body (see `Closing.skipped`) that lies in no closed function: the tree walked an
+   * empty body where the file has code, so it is not the whole file's.
+   */
+  unskipped(): string | undefined {
+    const sk = this.closing?.skipped;
+    if (!sk) return undefined;
+    for (const at of sk.starts)
+      if (!this.closedAt(at)) return `a skipped function body at offset ${at} is not in a closed function`;
+    return undefined;
+  }
+
+  /** The indices of the skipped bodies in `[start, end)`. */
+  private skippedIn(start: number, end: number): number[] {
+    const starts = this.closing?.skipped?.starts;
+    const out: number[] = [];
+    if (!starts) return out;
+    for (let k = lowerBound(starts, start); k < starts.length && starts[k]! < end; k++) out.push(k);
+    return out;
+  }
+
+  /**
+   * Whether a node of a closed function mentioning `word` passes `test` (a walk on demand). A
+   * skipped body in one (see `Closing.skipped`) is answered by `text` from its text, if given;
+   * else only the whole file can answer (the tree is marked broken).
+   */
+  closedFind(
+    word: string,
+    test: (n: Node) => boolean,
+    fns = this.closedMentioning(word),
+    text?: (from: number, to: number) => boolean,
+  ): boolean {
     for (const fn of fns) {
+      const skipped = this.skippedIn(fn.start ?? 0, fn.end ?? Number.POSITIVE_INFINITY);
+      if (skipped.length && !text) {
+        // Its text was not parsed: only the whole file can answer.
+        this.broken ??= `a walk into a skipped function body (offset ${fn.start})`;
+        return true;
+      }
+      for (const k of skipped)
+        if (text!(this.closing!.skipped!.starts[k]!, this.closing!.skipped!.ends[k]!)) return true;
       const stack: Node[] = [fn];
       while (stack.length) {
         const n = stack.pop()!;

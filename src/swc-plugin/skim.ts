@@ -1,0 +1,755 @@
+/**
+ * Parse only what can matter (docs/performance.md, "Real files"). Most of `smartasync/swc`'s time
+ * on a large file with one small annotated function went to `@swc/core` parsing the whole file
+ * and decoding its JSON AST, though the analysis then leaves closed every function whose text
+ * names nothing that can reach a smartasync function (core/analysis/lazy.ts). This module finds
+ * such functions before the parse, from the text, and hands SWC a copy of the file in which
+ * their bodies are blanked: every character between the braces replaced by a space, line
+ * terminators kept, so every offset, line and column of the rest is unchanged.
+ *
+ * Why the rest of the tree is the same: a function body is a balanced brace group whose tokens
+ * cannot change how the tokens around it parse (what a `{` after `=>` or after a method head is
+ * depends only on what precedes it), and its declarations are its own (`var` and function
+ * declarations hoist to the function, not past it). So the scan below must tokenise exactly:
+ * comments, strings, template literals and regex literals are skipped as a tokenizer does, and
+ * where the text alone cannot say whether a `/` starts a regex (after a block's `}`, after a
+ * contextual word such as `await` or `of`), or holds something else the scan does not read
+ * (HTML-like comments, decorators, a line terminator inside a name), nothing is skipped.
+ *
+ * Which bodies: those of functions whose text (head and body) holds none of the words a
+ * closed function must not mention — the names after `@smartasync` annotations and their
+ * variants, the explicit `sync=`/`async=` names, `eval`, `with` in a sloppy script, and, when an
+ * import leads to smartasync code (or cannot be analysed), `require`, every name in the import
+ * clauses and the methods the imported modules dispatch — outside the statements annotations
+ * lead, holding no `@smart…` text. These words approximate the analysis' own (lazy.ts
+ * `closingFor`). They need not be exact: the analysis checks that every skipped body lies in a
+ * function its tree left closed and never walks into one (tree.ts), else it parses the whole
+ * file and analyses it again (analyse.ts), so the answer is always the whole file's.
+ */
+
+import { wordsIn } from "../core/analysis/tree.js";
+import { type AnnotationParse, mayContainMisspelling, parseAnnotation } from "../core/annotation.js";
+import { scanImports } from "../core/import-scan.js";
+import { hasFacts, hasProblem, type ModuleFacts } from "../core/module-facts.js";
+import type { Options } from "../core/options.js";
+
+/** A copy of the file with function bodies blanked, and where they were. */
+export interface Skim {
+  text: string;
+  /** Offsets of the `{` of each blanked body, ascending (bodies never nest). */
+  starts: number[];
+  /** Offsets just past its `}`. */
+  ends: number[];
+  /**
+   * Destructuring targets: `[start, end)` of every bracket or brace group followed by `=` or by
+   * `in`/`of` (`[a, b] = …`, `({ a } = …)`, `for ([k, v] of …)`), ascending by start: a name
+   * in one may be written (tree.ts `mayWriteText`).
+   */
+  patterns: number[];
+}
+
+export interface SkimInput {
+  code: string;
+  options: Pick<Options, "syncSuffix" | "asyncSuffix" | "runtime">;
+  /** `true` for an ES module; otherwise a sloppy script may use `with`. */
+  isModule: boolean | "unknown" | "commonjs";
+  /** The facts of a module this file imports (`undefined`: none can be known). */
+  factsOf: ((specifier: string) => ModuleFacts) | undefined;
+}
+
+/** Bodies shorter than this are not worth a blank (nor the check that follows it). */
+const MIN_BODY = 48;
+
+// Token kinds, for the regex-or-division choice and for what a `{` opens.
+const START = 0; // start, an operator, an opening bracket, `,`, `;`: a regex may follow
+const OPERAND = 1; // a number, string, template, regex, `]`, `++`/`--`: a division follows
+const WORD = 2;
+const CLOSE_PAREN = 3;
+const CLOSE_BRACE = 4;
+const ARROW = 5;
+const DOT = 6;
+const STAR = 7;
+const STRING = 8;
+const CLOSE_BRACKET = 9;
+
+// Frame kinds.
+const PAREN = 0;
+const BRACKET = 1;
+const BRACE = 2;
+const SUBST = 3;
+
+/** Reserved words after which a `/` starts a regex. */
+const REGEX_AFTER = new Set([
+  "return",
+  "typeof",
+  "instanceof",
+  "in",
+  "new",
+  "delete",
+  "void",
+  "throw",
+  "case",
+  "do",
+  "else",
+  "extends",
+  "default",
+]);
+/** Words that are a keyword or a name by context: a `/` after one is not read (nothing skipped). */
+const CONTEXTUAL = new Set([
+  "yield",
+  "await",
+  "of",
+  "let",
+  "async",
+  "get",
+  "set",
+  "static",
+  "as",
+  "satisfies",
+  "keyof",
+  "type",
+]);
+/** Reserved words: a `(…) {` after one of these (but `function`) is not a function's body. */
+const RESERVED = new Set([
+  "break",
+  "case",
+  "catch",
+  "class",
+  "const",
+  "continue",
+  "debugger",
+  "default",
+  "delete",
+  "do",
+  "else",
+  "export",
+  "extends",
+  "finally",
+  "for",
+  "if",
+  "import",
+  "in",
+  "instanceof",
+  "new",
+  "return",
+  "super",
+  "switch",
+  "this",
+  "throw",
+  "try",
+  "typeof",
+  "var",
+  "void",
+  "while",
+  "with",
+  "yield",
+  "await",
+  "let",
+  "static",
+  "enum",
+  "null",
+  "true",
+  "false",
+]);
+/** Statement heads whose `(…)` may be followed by a regex. */
+const HEADERS = new Set(["if", "while", "for", "with"]);
+/** Words before an annotated statement's name. */
+const MODIFIERS = new Set([
+  "export",
+  "default",
+  "async",
+  "function",
+  "static",
+  "get",
+  "set",
+  "const",
+  "let",
+  "var",
+  "public",
+  "private",
+  "protected",
+  "readonly",
+  "override",
+  "abstract",
+  "declare",
+  "accessor",
+]);
+
+/** A name, keyword or number: ASCII word characters, and any other character that is not white space. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: `\x00-\x7f` is the ASCII range, excluded here (its word characters are the first alternative).
+const WORD_RE = /(?:[\w$\\]|[^\x00-\x7f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff])+/y;
+/** ASCII characters that start a word. */
+const WORD_START = new Uint8Array(128);
+for (let c = 0; c < 128; c++) WORD_START[c] = /[\w$\\]/.test(String.fromCharCode(c)) ? 1 : 0;
+const DQ = /(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"/y;
+const SQ = /(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'/y;
+const TEMPLATE_TEXT = /(?:[^`\\$]|\\[\s\S]|\$(?!\{))*/y;
+const REGEX_BODY =
+  /(?:[^\\/[\n\r\u2028\u2029]|\\[^\n\r\u2028\u2029]|\[(?:[^\]\\\n\r\u2028\u2029]|\\[^\n\r\u2028\u2029])*\])+\/[\w$]*/y;
+const LINE_REST = /[^\n\r\u2028\u2029]*/y;
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+interface Frame {
+  kind: number;
+  open: number;
+  /** BRACE: the function head's start when the brace opens a function's body, else -1. */
+  head: number;
+  /** PAREN: the token before `(`. */
+  beforeKind: number;
+  beforeWord: string;
+  beforeStart: number;
+  beforeAfterDot: boolean;
+  /** BRACE of a body: its index in `bodies`. */
+  body: number;
+}
+
+interface Body {
+  open: number;
+  close: number;
+  head: number;
+}
+
+interface Annotated {
+  start: number;
+  depth: number;
+  /** End of what the annotation leads, once known. */
+  end: number;
+  /** The bracket group whose close ends it. */
+  group: Frame | undefined;
+}
+
+interface Scan {
+  bodies: Body[];
+  patterns: number[];
+  annotated: Annotated[];
+  /** Names after annotations, and explicit variant names. */
+  names: string[];
+  /** Every name written in an import clause (`import a, { b as c } from …`, `import x = require(…)`). */
+  importNames: string[];
+  /** An `import`/`export` statement at the top level. */
+  moduleSyntax: boolean;
+  /** The first statement is a `"use strict"` directive. */
+  strict: boolean;
+}
+
+/**
+ * A group followed by `=` that is no destructuring target: one right after `const`, `let` or
+ * `var` declares its names, and a `[` after an operand is a member access (`a[k] = v`).
+ */
+function declares(f: Frame): boolean {
+  if (f.beforeKind === WORD && !f.beforeAfterDot)
+    return (
+      f.beforeWord === "const" ||
+      f.beforeWord === "let" ||
+      f.beforeWord === "var" ||
+      (f.kind === BRACKET && !RESERVED.has(f.beforeWord))
+    );
+  return (
+    f.kind === BRACKET &&
+    (f.beforeKind === WORD ||
+      f.beforeKind === CLOSE_PAREN ||
+      f.beforeKind === CLOSE_BRACKET ||
+      f.beforeKind === OPERAND ||
+      f.beforeKind === STRING)
+  );
+}
+
+/** Reads `code` as a tokenizer does; undefined where it cannot say for sure. */
+function scan(code: string): Scan | undefined {
+  const n = code.length;
+  const bodies: Body[] = [];
+  const patterns: number[] = [];
+  const annotated: Annotated[] = [];
+  const pending: Annotated[] = [];
+  const names: string[] = [];
+  const importNames: string[] = [];
+  const frames: Frame[] = [];
+  let moduleSyntax = false;
+  let strict = false;
+  let first = true;
+  let i = 0;
+  if (code.startsWith("#!")) {
+    LINE_REST.lastIndex = 2;
+    LINE_REST.test(code);
+    i = LINE_REST.lastIndex;
+  }
+  let prev = START;
+  let prevWord = "";
+  let prevStart = 0;
+  let prevAfterDot = false;
+  /** For CLOSE_PAREN: the frame of the group it closed; for CLOSE_BRACKET: the `[`. */
+  let prevFrame: Frame | undefined;
+  /** A line terminator since the previous token. */
+  let newline = false;
+  /** An annotation waiting for its name. */
+  let naming: Annotated | undefined;
+  /** Inside an import clause at the top level. */
+  let importing = false;
+  /** Where the head of an arrow starts (set at `=>`). */
+  let arrowHead = -1;
+  /** The bracket depth of a `class` whose body has not opened yet (`extends f(x) {` is no method). */
+  let classAt = -1;
+
+  const endPending = (at: number, depth: number, group: Frame) => {
+    for (let k = pending.length - 1; k >= 0; k--) {
+      const a = pending[k]!;
+      if (a.group === group || a.depth > depth) {
+        a.end = at;
+        pending.splice(k, 1);
+      }
+    }
+  };
+  const push = (f: Frame) => {
+    for (const a of pending)
+      if (a.group === undefined && a.depth === frames.length && f.kind === BRACE) a.group = f;
+    frames.push(f);
+  };
+  const frame = (kind: number, open: number): Frame => ({
+    kind,
+    open,
+    head: -1,
+    beforeKind: prev,
+    beforeWord: prevWord,
+    beforeStart: prevStart,
+    beforeAfterDot: prevAfterDot,
+    body: -1,
+  });
+
+  while (i < n) {
+    const c = code.charCodeAt(i);
+    // White space and line terminators.
+    if (c === 32 || c === 9 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff) {
+      i++;
+      continue;
+    }
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) {
+      newline = true;
+      i++;
+      continue;
+    }
+    if (c === 47 /* / */) {
+      const d = code.charCodeAt(i + 1);
+      if (d === 47 || d === 42) {
+        let end: number;
+        if (d === 47) {
+          LINE_REST.lastIndex = i + 2;
+          LINE_REST.test(code);
+          end = LINE_REST.lastIndex;
+        } else {
+          const close = code.indexOf("*/", i + 2);
+          if (close < 0) return undefined;
+          end = close + 2;
+          if (LINE_BREAK.test(code.slice(i + 2, close))) newline = true;
+        }
+        const value = code.slice(i + 2, d === 47 ? end : end - 2);
+        if (value.includes("@smartasync")) {
+          const parsed: AnnotationParse = parseAnnotation(value, d === 42);
+          if (parsed.kind !== "none") {
+            const a: Annotated = { start: i, depth: frames.length, end: -1, group: undefined };
+            annotated.push(a);
+            pending.push(a);
+            naming = a;
+            if (parsed.kind === "annotation" && parsed.names) {
+              if (parsed.names.sync) names.push(parsed.names.sync);
+              if (parsed.names.async) names.push(parsed.names.async);
+            }
+          }
+        }
+        i = end;
+        continue;
+      }
+      // A regex or a division: by the token before.
+      let regex: boolean;
+      switch (prev) {
+        case START:
+        case ARROW:
+          regex = true;
+          break;
+        case CLOSE_PAREN: {
+          const f = prevFrame!;
+          if (f.beforeKind === WORD && !f.beforeAfterDot && f.beforeWord === "await") return undefined;
+          regex = f.beforeKind === WORD && !f.beforeAfterDot && HEADERS.has(f.beforeWord);
+          break;
+        }
+        case CLOSE_BRACE:
+          return undefined;
+        case WORD:
+          if (prevAfterDot) regex = false;
+          else if (CONTEXTUAL.has(prevWord)) return undefined;
+          else regex = REGEX_AFTER.has(prevWord);
+          break;
+        case DOT:
+        case STAR:
+          regex = prev === STAR;
+          break;
+        default:
+          regex = false;
+      }
+      if (regex) {
+        REGEX_BODY.lastIndex = i + 1;
+        if (!REGEX_BODY.test(code)) return undefined;
+        i = REGEX_BODY.lastIndex;
+        prev = OPERAND;
+      } else {
+        i += code.charCodeAt(i + 1) === 61 ? 2 : 1;
+        prev = START;
+      }
+      naming = undefined;
+      newline = false;
+      first = false;
+      continue;
+    }
+    const start = i;
+    if (c === 34 || c === 39) {
+      const re = c === 34 ? DQ : SQ;
+      re.lastIndex = i + 1;
+      if (!re.test(code)) return undefined;
+      i = re.lastIndex;
+      if (first && frames.length === 0) {
+        const v = code.slice(start + 1, i - 1);
+        strict = v === "use strict";
+      }
+      prev = STRING;
+      prevStart = start;
+    } else if (c === 96 /* ` */) {
+      TEMPLATE_TEXT.lastIndex = i + 1;
+      TEMPLATE_TEXT.test(code);
+      i = TEMPLATE_TEXT.lastIndex;
+      if (i >= n) return undefined;
+      if (code.charCodeAt(i) === 96) {
+        i++;
+        prev = OPERAND;
+      } else {
+        // `${`
+        const f = frame(SUBST, i);
+        push(f);
+        i += 2;
+        prev = START;
+      }
+    } else if (c >= 0x80 || WORD_START[c] === 1) {
+      WORD_RE.lastIndex = i;
+      if (!WORD_RE.test(code)) {
+        // White space outside ASCII (U+2000…, U+3000): a separator.
+        i++;
+        continue;
+      }
+      i = WORD_RE.lastIndex;
+      const word = code.slice(start, i);
+      const afterDot = prev === DOT;
+      if (naming && !MODIFIERS.has(word)) {
+        names.push(word);
+        naming = undefined;
+      }
+      if (importing) importNames.push(word);
+      if (word === "class" && !afterDot) classAt = frames.length;
+      if (
+        (word === "in" || word === "of") &&
+        (prev === CLOSE_BRACKET || prev === CLOSE_BRACE) &&
+        !declares(prevFrame!)
+      )
+        patterns.push(prevFrame!.open, start);
+      if (frames.length === 0 && !afterDot) {
+        if (word === "import" || word === "export") {
+          // `import(…)` and `import.meta` are expressions; the rest are module syntax.
+          let j = i;
+          while (j < n && (code.charCodeAt(j) === 32 || code.charCodeAt(j) === 9)) j++;
+          const next = code.charCodeAt(j);
+          if (word === "export" || (next !== 40 && next !== 46)) {
+            moduleSyntax = true;
+            if (word === "import") importing = true;
+          }
+        } else if (word === "from" && importing) importing = false;
+      }
+      prev = WORD;
+      prevWord = word;
+      prevStart = start;
+      prevAfterDot = afterDot;
+      newline = false;
+      first = false;
+      continue;
+    } else if (c === 35 /* # */) {
+      // A private name (`#x`), as one word; `#!` was read above.
+      WORD_RE.lastIndex = i + 1;
+      WORD_RE.test(code);
+      i = Math.max(WORD_RE.lastIndex, i + 1);
+      if (naming) {
+        names.push(code.slice(start + 1, i));
+        naming = undefined;
+      }
+      prev = WORD;
+      prevWord = code.slice(start, i);
+      prevStart = start;
+      prevAfterDot = false;
+      newline = false;
+      first = false;
+      continue;
+    } else {
+      // Punctuators.
+      switch (c) {
+        case 40 /* ( */:
+          push(frame(PAREN, i));
+          i++;
+          prev = START;
+          break;
+        case 91 /* [ */:
+          push(frame(BRACKET, i));
+          i++;
+          prev = START;
+          break;
+        case 123 /* { */:
+          {
+            const f = frame(BRACE, i);
+            if (classAt === frames.length) classAt = -1;
+            else if (prev === ARROW) f.head = arrowHead;
+            else if (prev === CLOSE_PAREN && !newline) {
+              const p = prevFrame!;
+              if (p.beforeKind === WORD && !p.beforeAfterDot) {
+                if (p.beforeWord === "function" || !RESERVED.has(p.beforeWord)) f.head = p.beforeStart;
+              } else if (p.beforeKind === STRING || p.beforeKind === STAR || p.beforeKind === CLOSE_BRACKET) {
+                f.head = p.beforeStart;
+              }
+            }
+            if (f.head >= 0) {
+              f.body = bodies.length;
+              bodies.push({ open: i, close: -1, head: f.head });
+            }
+            push(f);
+            i++;
+            prev = START;
+            break;
+          }
+        case 41 /* ) */:
+        case 93 /* ] */:
+          {
+            const f = frames.pop();
+            if (!f || f.kind !== (c === 41 ? PAREN : BRACKET)) return undefined;
+            endPending(i + 1, frames.length, f);
+            i++;
+            prevFrame = f;
+            prevStart = f.open;
+            prev = c === 41 ? CLOSE_PAREN : CLOSE_BRACKET;
+            break;
+          }
+        case 125 /* } */:
+          {
+            const f = frames.pop();
+            if (!f) return undefined;
+            if (f.kind === SUBST) {
+              TEMPLATE_TEXT.lastIndex = i + 1;
+              TEMPLATE_TEXT.test(code);
+              i = TEMPLATE_TEXT.lastIndex;
+              if (i >= n) return undefined;
+              if (code.charCodeAt(i) === 96) {
+                i++;
+                prev = OPERAND;
+              } else {
+                push(frame(SUBST, i));
+                i += 2;
+                prev = START;
+              }
+              break;
+            }
+            if (f.kind !== BRACE) return undefined;
+            if (f.body >= 0) bodies[f.body]!.close = i;
+            endPending(i + 1, frames.length, f);
+            i++;
+            prevFrame = f;
+            prev = CLOSE_BRACE;
+            break;
+          }
+        case 61 /* = */:
+          if (code.charCodeAt(i + 1) === 62) {
+            // `=>`: the head is the parameter list (or the one parameter) before it.
+            arrowHead = prev === CLOSE_PAREN ? prevFrame!.open : prev === WORD ? prevStart : i;
+            if (prev === CLOSE_PAREN) {
+              const p = prevFrame!;
+              if (p.beforeKind === WORD && p.beforeWord === "async") arrowHead = p.beforeStart;
+            }
+            i += 2;
+            prev = ARROW;
+          } else {
+            // `=` after a group (not `==`): the group is a destructuring target.
+            if (
+              (prev === CLOSE_BRACKET || prev === CLOSE_BRACE) &&
+              code.charCodeAt(i + 1) !== 61 &&
+              !declares(prevFrame!)
+            )
+              patterns.push(prevFrame!.open, i);
+            i++;
+            prev = START;
+          }
+          break;
+        case 46 /* . */:
+          if (code.charCodeAt(i + 1) === 46 && code.charCodeAt(i + 2) === 46) {
+            i += 3;
+            prev = START;
+          } else {
+            i++;
+            prev = DOT;
+          }
+          break;
+        case 63 /* ? */:
+          if (code.charCodeAt(i + 1) === 46 && !/[0-9]/.test(code[i + 2] ?? "")) {
+            i += 2;
+            prev = DOT;
+          } else {
+            i++;
+            prev = START;
+          }
+          break;
+        case 43 /* + */:
+        case 45 /* - */:
+          if (code.charCodeAt(i + 1) === c) {
+            // `-->` may be an HTML-like comment (Annex B): not read.
+            if (c === 45 && code.charCodeAt(i + 2) === 62) return undefined;
+            i += 2;
+            prev = OPERAND;
+          } else {
+            i++;
+            prev = START;
+          }
+          break;
+        case 60 /* < */:
+          // `<!--` (an HTML-like comment) is not read.
+          if (code.startsWith("<!--", i)) return undefined;
+          i++;
+          prev = START;
+          break;
+        case 64 /* @ */:
+          // A decorator: its function is never closed (tree.ts), nothing to gain.
+          return undefined;
+        case 42 /* * */:
+          i++;
+          prev = STAR;
+          prevStart = start;
+          break;
+        case 59 /* ; */:
+        case 44 /* , */:
+          for (let k = pending.length - 1; k >= 0; k--) {
+            const a = pending[k]!;
+            if (a.depth === frames.length && a.group === undefined) {
+              a.end = i + 1;
+              pending.splice(k, 1);
+            }
+          }
+          if (c === 59) importing = false;
+          i++;
+          prev = START;
+          break;
+        default:
+          i++;
+          prev = START;
+      }
+    }
+    if (prev !== STAR) naming = undefined;
+    newline = false;
+    first = false;
+  }
+  if (frames.length) return undefined;
+  for (const a of pending) a.end = n;
+  return { bodies, patterns, annotated, names, importNames, moduleSyntax, strict };
+}
+
+/** Index of the first element of the ascending `list` that is `>= value`. */
+function lowerBound(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Offsets of every `@smart…` (any case): a body holding one is never blanked (annotations, SA107). */
+function smartTags(code: string): number[] {
+  const out: number[] = [];
+  for (let i = code.indexOf("@"); i !== -1; i = code.indexOf("@", i + 1))
+    if (mayContainMisspelling(code.slice(i, i + 6))) out.push(i);
+  return out;
+}
+
+/** The words a skipped function must not mention (see the module comment). */
+function wordsOf(s: Scan, input: SkimInput): Set<string> {
+  const { options } = input;
+  const words = new Set<string>(["eval"]);
+  if (input.isModule !== true && !s.moduleSyntax && !s.strict) words.add("with");
+  const withVariants = (name: string) => {
+    words.add(name);
+    words.add(name + options.syncSuffix);
+    words.add(name + options.asyncSuffix);
+  };
+  for (const name of s.names) withVariants(name);
+  if (input.factsOf) {
+    let any = false;
+    for (const { specifier, kind } of scanImports(input.code)) {
+      if (kind === "dynamic") continue;
+      const facts = input.factsOf(specifier);
+      if (!hasFacts(facts) && !hasProblem(facts)) continue;
+      any = true;
+      for (const m of facts.methods.keys()) withVariants(m);
+    }
+    if (any) {
+      words.add("require");
+      for (const name of s.importNames) words.add(name);
+    }
+  }
+  return words;
+}
+
+/**
+ * The file with the bodies of functions that cannot matter blanked, or undefined when none
+ * can be skipped (or the text holds something the scan does not read).
+ */
+export function skim(input: SkimInput): Skim | undefined {
+  const { code } = input;
+  // A file that names the runtime is analysed on its whole tree (lazy.ts `closingFor`).
+  if (code.includes(input.options.runtime)) return undefined;
+  const s = scan(code);
+  if (!s || s.bodies.length === 0) return undefined;
+  const words = wordsOf(s, input);
+  const hits = wordsIn(code, words).map((h) => h.at);
+  const tags = smartTags(code);
+  const allHits = tags.length ? [...hits, ...tags].sort((a, b) => a - b) : hits;
+  const forced = s.annotated.map((a) => [a.start, a.end] as const).sort((a, b) => a[0] - b[0]);
+  let max = -1;
+  const forcedMaxEnd = forced.map((f) => {
+    max = Math.max(max, f[1]);
+    return max;
+  });
+  const forcedStarts = forced.map((f) => f[0]);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let last = -1;
+  for (const b of s.bodies) {
+    if (b.open < last || b.close < 0 || b.close - b.open < MIN_BODY) continue;
+    const k = lowerBound(allHits, b.head);
+    if (k < allHits.length && allHits[k]! <= b.close) continue;
+    const f = lowerBound(forcedStarts, b.close + 1) - 1;
+    if (f >= 0 && forcedMaxEnd[f]! > b.head) continue;
+    starts.push(b.open);
+    ends.push(b.close + 1);
+    last = b.close;
+  }
+  if (!starts.length) return undefined;
+  const parts: string[] = [];
+  let pos = 0;
+  for (let k = 0; k < starts.length; k++) {
+    const from = starts[k]! + 1;
+    const to = ends[k]! - 1;
+    parts.push(code.slice(pos, from));
+    const region = code.slice(from, to);
+    parts.push(
+      LINE_BREAK.test(region)
+        ? region.replace(/[^\n\r\u2028\u2029]+/g, (m) => " ".repeat(m.length))
+        : " ".repeat(region.length),
+    );
+    pos = to;
+  }
+  parts.push(code.slice(pos));
+  const pairs: [number, number][] = [];
+  for (let k = 0; k < s.patterns.length; k += 2) pairs.push([s.patterns[k]!, s.patterns[k + 1]!]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  return { text: parts.join(""), starts, ends, patterns: pairs.flat() };
+}

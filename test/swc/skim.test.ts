@@ -1,0 +1,220 @@
+// Skipped function bodies (src/swc-plugin/skim.ts): the SWC engine may parse a copy of the file
+// whose function bodies that cannot matter are blanked. What that parse gives must be the full
+// parse's tree everywhere but inside those bodies — every node, position and comment — over the
+// fixtures, real npm files and inline samples of what a tokenizer can trip on (regex or
+// division, templates, comments, ASI). The analysis' answers on such a parse are compared with
+// the whole file's in test/lazy-analysis.test.ts.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { transformSync as swcTransformSync } from "@swc/core";
+import { describe, expect, it } from "vitest";
+import { lazyStats } from "../../src/core/analysis/analyse.js";
+import { mayWriteText } from "../../src/core/analysis/tree.js";
+import { transformSync } from "../../src/swc-plugin/index.js";
+import { parseToBabelShape, type SwcParserConfig } from "../../src/swc-plugin/lower.js";
+import { type Skim, skim } from "../../src/swc-plugin/skim.js";
+import { ROOT } from "../harness.js";
+
+const OPTIONS = { syncSuffix: "Sync", asyncSuffix: "Async", runtime: "smartasync/runtime" };
+
+function skimOf(code: string, isModule: boolean | "unknown" = "unknown"): Skim | undefined {
+  return skim({ code, options: OPTIONS, isModule, factsOf: undefined });
+}
+
+/** The tree as JSON, a skipped body reduced to its type and span. */
+function shape(node: unknown, skipped: Set<number>): string {
+  return JSON.stringify(node, (_key, value: unknown) => {
+    const v = value as { type?: string; start?: number; end?: number; loc?: unknown } | null;
+    if (v && typeof v === "object" && v.type === "BlockStatement" && skipped.has(v.start ?? -1))
+      return { type: v.type, start: v.start, end: v.end, loc: v.loc };
+    return value;
+  });
+}
+
+/** Offsets of every function body's `{` in a Babel-shaped tree. */
+function bodyStarts(node: unknown, out = new Set<number>()): Set<number> {
+  if (Array.isArray(node)) for (const c of node) bodyStarts(c, out);
+  else if (node && typeof node === "object") {
+    const n = node as { type?: string; body?: { type?: string; start?: number } };
+    if (/Function|Method/.test(n.type ?? "") && n.body?.type === "BlockStatement")
+      out.add(n.body.start ?? -1);
+    for (const [k, v] of Object.entries(node)) if (k !== "loc" && typeof v === "object") bodyStarts(v, out);
+  }
+  return out;
+}
+
+/**
+ * The skimmed parse equals the full one outside the skipped bodies, each skipped body is a
+ * function's (and empty in the skimmed tree). Returns how many bodies were skipped.
+ */
+function checkSame(code: string, parser: SwcParserConfig, isModule: boolean | "unknown"): number {
+  const sk = skimOf(code, isModule);
+  if (!sk) return 0;
+  expect(sk.text.length).toBe(code.length);
+  const full = parseToBabelShape(code, { parser, isModule });
+  const part = parseToBabelShape(sk.text, { parser, isModule });
+  const starts = new Set(sk.starts);
+  expect(shape(part.program, starts)).toBe(shape(full.program, starts));
+  const outside = (c: { start?: number | null }) =>
+    !sk.starts.some((s, k) => (c.start ?? 0) > s && (c.start ?? 0) < sk.ends[k]!);
+  expect(JSON.stringify(part.comments)).toBe(JSON.stringify((full.comments ?? []).filter(outside)));
+  const bodies = bodyStarts(full.program);
+  for (const s of sk.starts) expect(bodies.has(s), `offset ${s} is a function body`).toBe(true);
+  return sk.starts.length;
+}
+
+function sources(dir: string, out: string[] = []): string[] {
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) {
+      if (e.name !== "node_modules") sources(join(dir, e.name), out);
+    } else if (/^input\.(js|mjs|cjs|ts|mts|cts)$/.test(e.name)) out.push(join(dir, e.name));
+  }
+  return out.sort();
+}
+
+const REAL = [
+  "vite/dist/node/chunks/build.js",
+  "vite/dist/node/chunks/dist.js",
+  "vite/dist/node/module-runner.js",
+  "@babel/traverse/lib/index.js",
+  "@babel/core/lib/index-shared.js",
+  "babel7-core/lib/config/config-chain.js",
+  "postcss/lib/tokenize.js",
+  "postcss/lib/parser.js",
+  "rolldown/dist/shared/bindingify-input-options-BjFSnI07.mjs",
+  "lodash-es/template.js",
+  "semver/semver.js",
+  "magic-string/dist/index.mjs",
+  "picomatch/lib/parse.js",
+  "json5/dist/index.mjs",
+];
+
+describe("a skimmed parse is the full parse outside the skipped bodies", () => {
+  it("fixtures", () => {
+    let skipped = 0;
+    for (const file of sources(join(ROOT, "fixtures"))) {
+      const ts = /\.[mc]?ts$/.test(file);
+      const code = readFileSync(file, "utf8");
+      const parser: SwcParserConfig = ts ? { syntax: "typescript" } : { syntax: "ecmascript" };
+      try {
+        parseToBabelShape(code, { parser, isModule: "unknown" });
+      } catch {
+        continue; // fixtures of syntax errors
+      }
+      skipped += checkSame(code, parser, "unknown");
+    }
+    expect(skipped).toBeGreaterThan(10);
+  });
+  for (const rel of REAL) {
+    const file = join(ROOT, "node_modules", rel);
+    it.skipIf(!existsSync(file))(rel, () => {
+      const code = readFileSync(file, "utf8");
+      expect(checkSame(code, { syntax: "ecmascript" }, "unknown")).toBeGreaterThan(0);
+    });
+  }
+
+  const pad = "\n  const padding = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];\n";
+  const SAMPLES: Record<string, string> = {
+    "braces in strings, templates, regexes and comments": `function a() {${pad}  const s = "}{", t = '{'; const r = /[}]\\/}/g; // }\n  /* { */ return \`\${ { x: "}" }.x }}\`;\n}\nfunction b() {${pad}}\n`,
+    "regex after a header's parenthesis": `function a() {${pad}  if (x) /}/.test(y);\n  while (x) /{/g.exec(y);\n}\nconst z = 1;\n`,
+    "division after a call's parenthesis": `function a() {${pad}  return f(x) / 2 / g(y);\n}\n`,
+    "arrows, methods, getters, generators": `const f = (a) => {${pad}};\nconst g = async x => {${pad}};\nconst o = { m(a) {${pad}}, get p() {${pad}}, *gen() {${pad}}, ["k"](x) {${pad}} };\nclass C { constructor(a) {${pad}} static s() {${pad}} #p() {${pad}} }\nfunction* h() {${pad}}\nconst i = function* () {${pad}};\n`,
+    "a class extending a call": `class A extends mix(B) {\n  m() {${pad}}\n  n() {${pad}}\n}\n`,
+    "a call, a line break, a block (no method)": `f(x)\n{${pad}}\n`,
+    "nested templates": `const t = \`a\${\`b\${ (() => {${pad}})() }\`}\`;\nfunction q() {${pad}}\n`,
+    "non-ASCII names and white space": `function é() {${pad}  const ñ = 1;\u2003return ñ / 2;\n}\n`,
+    directives: `"use strict";\nfunction a() {${pad}  "use strict";\n}\n`,
+    hashbang: `#!/usr/bin/env node\nfunction a() {${pad}}\n`,
+    "a line terminator in a string continuation": `function a() {${pad}  return "a\\\r\nb";\n}\n`,
+    "a body holding an annotation is kept": `function outer() {${pad}  // @smartasync\n  async function inner() {${pad}}\n}\n`,
+  };
+  for (const [name, code] of Object.entries(SAMPLES)) {
+    it(name, () => {
+      checkSame(code, { syntax: "ecmascript" }, "unknown");
+    });
+  }
+
+  it("skips what it should and reads nothing it cannot", () => {
+    expect(skimOf(SAMPLES["arrows, methods, getters, generators"]!)?.starts.length).toBe(11);
+    expect(skimOf(SAMPLES["braces in strings, templates, regexes and comments"]!)?.starts.length).toBe(2);
+    // A class body is no function body, even after \`extends f(x)\`.
+    expect(skimOf(SAMPLES["a class extending a call"]!)?.starts.length).toBe(2);
+    // The annotated function's body and its enclosing function are parsed.
+    expect(skimOf(SAMPLES["a body holding an annotation is kept"]!)).toBeUndefined();
+    // A `/` after a block's `}` may be either: nothing is skipped.
+    expect(skimOf(`function a() {${pad}}\n/x/.test(y);\n`)).toBeUndefined();
+    // HTML-like comments and decorators are not read.
+    expect(skimOf(`function a() {${pad}}\n<!-- x\n`)).toBeUndefined();
+    expect(skimOf(`class A { @dec m() {${pad}} }\n`)).toBeUndefined();
+    // A function naming an annotated function (or its variants) is parsed.
+    const calls = `// @smartasync\nasync function load() {${pad}}\nfunction run() {${pad}  return loadSync();\n}\nfunction other() {${pad}}\n`;
+    const sk = skimOf(calls)!;
+    expect(sk.starts).toEqual([calls.indexOf("{", calls.indexOf("function other"))]);
+    // `with` matters in a sloppy script only.
+    const withs = `function a() {${pad}  with (o) { f(); }\n}\n`;
+    expect(skimOf(withs, "unknown")).toBeUndefined();
+    expect(skimOf(withs, true)?.starts.length).toBe(1);
+  });
+});
+
+describe("writes read from the text of a skipped body", () => {
+  const cases: [string, boolean][] = [
+    ["x = 1", true],
+    ["x += 1", true],
+    ["x ??= 1", true],
+    ["x++", true],
+    ["--x", true],
+    ["(x) = 1", true],
+    ["[a, x] = arr", true],
+    ["({ a: x } = o)", true],
+    ["for (x of xs) f()", true],
+    ["for ([k, x] of m) f()", true],
+    ["x /* why */ = 1", true],
+    ["this.x = 1", false],
+    ["const x = 1", false],
+    ["const { x } = o", false],
+    ["if (x == 1) f()", false],
+    ["f(x, y)", false],
+    ["a[x] = 1", false],
+    ["if (x in o) f()", false],
+    ["g(x => 1)", false],
+  ];
+  for (const [stmt, writes] of cases) {
+    it(`${stmt}: ${writes ? "may write" : "no write"}`, () => {
+      const code = `function a() {\n  const padding = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];\n  ${stmt};\n}\n`;
+      const sk = skimOf(code, true)!;
+      expect(sk.starts.length).toBe(1);
+      expect(mayWriteText(code, "x", sk.starts[0]!, sk.ends[0]!, sk.patterns)).toBe(writes);
+    });
+  }
+});
+
+describe("smartasync/swc with skipped bodies", () => {
+  const pad = "\n  const padding = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];\n";
+  const opts = {
+    filename: join(ROOT, "skim-sample.js"),
+    swcrc: false,
+    isModule: true,
+    jsc: { parser: { syntax: "ecmascript" as const }, target: "es2022" as const },
+  };
+  it("a syntax error in a skipped body is SWC's own error", () => {
+    const code = `// @smartasync\nasync function load() { return 1; }\nfunction other() {${pad}  let = ;\n}\nexport function run() { return loadSync(); }\n`;
+    let swcError = "";
+    try {
+      swcTransformSync(code, opts);
+    } catch (e) {
+      swcError = (e as Error).message ?? String(e);
+    }
+    expect(swcError).not.toBe("");
+    expect(() => transformSync(code, { ...opts, smartasync: {} })).toThrow(swcError.slice(0, 40));
+  });
+  it("a file with skipped bodies is answered from the skimmed parse", () => {
+    const before = lazyStats.skimmed;
+    const code = `// @smartasync\nasync function load() { return 1; }\nfunction other() {${pad}  return 2;\n}\nexport function run() { return load(); }\n`;
+    const out = transformSync(code, { ...opts, smartasync: {} });
+    expect(out.smartasync.functions.map((f) => f.name)).toEqual(["load"]);
+    expect(out.code).toContain("loadSync()");
+    expect(lazyStats.skimmed).toBe(before + 1);
+  });
+});
