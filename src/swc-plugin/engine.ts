@@ -142,7 +142,7 @@ function parse(input: EngineInput, graph: ModuleGraph, importFacts: Map<string, 
   return {
     program: file.program,
     comments: file.comments ?? [],
-    skipped: { starts: skimmed.starts, ends: skimmed.ends },
+    skipped: skimmed,
     whole: () => {
       whole ??= full();
       return whole;

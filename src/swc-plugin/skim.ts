@@ -46,6 +46,13 @@ export interface Skim {
    * in one may be written (tree.ts `mayWriteText`).
    */
   patterns: number[];
+  /**
+   * `[start, end)` pairs, ascending, of every comment, string, regex and template text: a name
+   * there is no identifier.
+   */
+  leaves: number[];
+  /** Offsets of names given a default in a `const`/`let`/`var` pattern (`const { a = 1 } = o`): no write. */
+  defaults: number[];
 }
 
 export interface SkimInput {
@@ -221,6 +228,8 @@ interface Annotated {
 interface Scan {
   bodies: Body[];
   patterns: number[];
+  leaves: number[];
+  defaults: number[];
   annotated: Annotated[];
   /** Names after annotations, and explicit variant names. */
   names: string[];
@@ -259,6 +268,8 @@ function scan(code: string): Scan | undefined {
   const n = code.length;
   const bodies: Body[] = [];
   const patterns: number[] = [];
+  const leaves: number[] = [];
+  const defaults: number[] = [];
   const annotated: Annotated[] = [];
   const pending: Annotated[] = [];
   const names: string[] = [];
@@ -285,6 +296,10 @@ function scan(code: string): Scan | undefined {
   let naming: Annotated | undefined;
   /** Inside an import clause at the top level. */
   let importing = false;
+  /** The punctuator before the last word (`{`, `[`, `,` …), else 0. */
+  let wordBefore = 0;
+  /** The last punctuator read, while `prev` is START. */
+  let lastPunct = 0;
   /** Where the head of an arrow starts (set at `=>`). */
   let arrowHead = -1;
   /** The bracket depth of a `class` whose body has not opened yet (`extends f(x) {` is no method). */
@@ -341,6 +356,7 @@ function scan(code: string): Scan | undefined {
           end = close + 2;
           if (LINE_BREAK.test(code.slice(i + 2, close))) newline = true;
         }
+        leaves.push(i, end);
         const value = code.slice(i + 2, d === 47 ? end : end - 2);
         if (value.includes("@smartasync")) {
           const parsed: AnnotationParse = parseAnnotation(value, d === 42);
@@ -388,11 +404,13 @@ function scan(code: string): Scan | undefined {
       if (regex) {
         REGEX_BODY.lastIndex = i + 1;
         if (!REGEX_BODY.test(code)) return undefined;
+        leaves.push(i, REGEX_BODY.lastIndex);
         i = REGEX_BODY.lastIndex;
         prev = OPERAND;
       } else {
         i += code.charCodeAt(i + 1) === 61 ? 2 : 1;
         prev = START;
+        lastPunct = 47;
       }
       naming = undefined;
       newline = false;
@@ -405,6 +423,7 @@ function scan(code: string): Scan | undefined {
       re.lastIndex = i + 1;
       if (!re.test(code)) return undefined;
       i = re.lastIndex;
+      leaves.push(start, i);
       if (first && frames.length === 0) {
         const v = code.slice(start + 1, i - 1);
         strict = v === "use strict";
@@ -416,6 +435,7 @@ function scan(code: string): Scan | undefined {
       TEMPLATE_TEXT.test(code);
       i = TEMPLATE_TEXT.lastIndex;
       if (i >= n) return undefined;
+      leaves.push(start, i + 1);
       if (code.charCodeAt(i) === 96) {
         i++;
         prev = OPERAND;
@@ -460,6 +480,7 @@ function scan(code: string): Scan | undefined {
           }
         } else if (word === "from" && importing) importing = false;
       }
+      wordBefore = prev === START ? lastPunct : 0;
       prev = WORD;
       prevWord = word;
       prevStart = start;
@@ -485,6 +506,7 @@ function scan(code: string): Scan | undefined {
       continue;
     } else {
       // Punctuators.
+      lastPunct = c;
       switch (c) {
         case 40 /* ( */:
           push(frame(PAREN, i));
@@ -535,10 +557,12 @@ function scan(code: string): Scan | undefined {
             const f = frames.pop();
             if (!f) return undefined;
             if (f.kind === SUBST) {
+              const from = i;
               TEMPLATE_TEXT.lastIndex = i + 1;
               TEMPLATE_TEXT.test(code);
               i = TEMPLATE_TEXT.lastIndex;
               if (i >= n) return undefined;
+              leaves.push(from, i + 1);
               if (code.charCodeAt(i) === 96) {
                 i++;
                 prev = OPERAND;
@@ -568,6 +592,20 @@ function scan(code: string): Scan | undefined {
             i += 2;
             prev = ARROW;
           } else {
+            // `{ a = 1 }`, `[a = 1]` right in a `const`/`let`/`var` pattern: a default, no write.
+            const top = frames[frames.length - 1];
+            if (
+              prev === WORD &&
+              !prevAfterDot &&
+              code.charCodeAt(i + 1) !== 61 &&
+              (wordBefore === 123 || wordBefore === 91 || wordBefore === 44) &&
+              top !== undefined &&
+              (top.kind === BRACE || top.kind === BRACKET) &&
+              top.beforeKind === WORD &&
+              !top.beforeAfterDot &&
+              (top.beforeWord === "const" || top.beforeWord === "let" || top.beforeWord === "var")
+            )
+              defaults.push(prevStart);
             // `=` after a group (not `==`): the group is a destructuring target.
             if (
               (prev === CLOSE_BRACKET || prev === CLOSE_BRACE) &&
@@ -647,7 +685,7 @@ function scan(code: string): Scan | undefined {
   }
   if (frames.length) return undefined;
   for (const a of pending) a.end = n;
-  return { bodies, patterns, annotated, names, importNames, moduleSyntax, strict };
+  return { bodies, patterns, leaves, defaults, annotated, names, importNames, moduleSyntax, strict };
 }
 
 /** Index of the first element of the ascending `list` that is `>= value`. */
@@ -751,5 +789,12 @@ export function skim(input: SkimInput): Skim | undefined {
   const pairs: [number, number][] = [];
   for (let k = 0; k < s.patterns.length; k += 2) pairs.push([s.patterns[k]!, s.patterns[k + 1]!]);
   pairs.sort((a, b) => a[0] - b[0]);
-  return { text: parts.join(""), starts, ends, patterns: pairs.flat() };
+  return {
+    text: parts.join(""),
+    starts,
+    ends,
+    patterns: pairs.flat(),
+    leaves: s.leaves,
+    defaults: s.defaults,
+  };
 }

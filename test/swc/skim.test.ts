@@ -179,13 +179,24 @@ describe("writes read from the text of a skipped body", () => {
     ["a[x] = 1", false],
     ["if (x in o) f()", false],
     ["g(x => 1)", false],
+    ['f("x = 1")', false],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the sample is source text with a template literal.
+    ["f(`x = ${y}`)", false],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the sample is source text with a template literal.
+    ["f(`${(x = 1)}`)", true],
+    ["f(); // x = 1", false],
+    ["const { a, x = 1 } = o", false],
+    ["const [a = x = 1] = arr", true],
+    ["const { a = (x = 1) } = o", true],
   ];
   for (const [stmt, writes] of cases) {
     it(`${stmt}: ${writes ? "may write" : "no write"}`, () => {
       const code = `function a() {\n  const padding = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];\n  ${stmt};\n}\n`;
       const sk = skimOf(code, true)!;
       expect(sk.starts.length).toBe(1);
-      expect(mayWriteText(code, "x", sk.starts[0]!, sk.ends[0]!, sk.patterns)).toBe(writes);
+      expect(mayWriteText(code, "x", sk.starts[0]!, sk.ends[0]!, sk.patterns, sk.leaves, sk.defaults)).toBe(
+        writes,
+      );
     });
   }
 });

@@ -351,14 +351,15 @@ function writesName(n: Node, name: string): boolean {
  */
 export function closedWrite(tree: Tree, names: Iterable<string>): string | undefined {
   const code = tree.closing?.code ?? "";
-  const patterns = tree.closing?.skipped?.patterns ?? [];
+  const skipped = tree.closing?.skipped;
+  const patterns = skipped?.patterns ?? [];
   for (const [name, fns] of tree.closedMentions(names))
     if (
       tree.closedFind(
         name,
         (n) => writesName(n, name),
         fns,
-        (from, to) => mayWriteText(code, name, from, to, patterns),
+        (from, to) => mayWriteText(code, name, from, to, patterns, skipped?.leaves, skipped?.defaults),
       )
     )
       return name;

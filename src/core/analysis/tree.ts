@@ -220,7 +220,7 @@ export interface Closing {
    * offsets of their braces, ascending: each must lie in a closed function (`Tree.unskipped`),
    * and a walk on demand into one (`closedFind`) cannot be answered from this tree.
    */
-  skipped?: { starts: number[]; ends: number[]; patterns?: number[] };
+  skipped?: { starts: number[]; ends: number[]; patterns?: number[]; leaves?: number[]; defaults?: number[] };
 }
 
 /** `=` or a compound assignment operator (not `==`, `=>`), or `++`/`--`, at the start. */
@@ -239,9 +239,16 @@ export function mayWriteText(
   from: number,
   to: number,
   patterns: readonly number[],
+  leaves: readonly number[] = [],
+  defaults: readonly number[] = [],
 ): boolean {
   for (const at of wordHits(code.slice(from, to), name)) {
     const p = from + at;
+    // In a comment, a string, a regex or template text; a default in a declaration pattern.
+    const leaf = lowerBoundPairs(leaves, p);
+    if (leaf >= 0 && p < leaves[leaf + 1]!) continue;
+    const d = lowerBound(defaults, p);
+    if (d < defaults.length && defaults[d] === p) continue;
     let k = p - 1;
     while (k >= 0 && /\s/.test(code[k]!)) k--;
     // A property (`this.x = …`) and a declaration (`const x = …`) write no binding of that name.
@@ -268,6 +275,18 @@ export function mayWriteText(
     for (let q = 0; q < patterns.length && patterns[q]! <= p; q += 2) if (p < patterns[q + 1]!) return true;
   }
   return false;
+}
+
+/** Index (even) of the last `[start, end)` pair of the ascending `pairs` starting at or before `value`, or -1. */
+function lowerBoundPairs(pairs: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = pairs.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pairs[mid * 2]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return (lo - 1) * 2;
 }
 
 /** Offsets where `word` occurs in `code` as a whole word (in code, strings or comments alike). */
