@@ -211,7 +211,7 @@ function emitPlan(
   const wanted = new Set([
     ...fns.flatMap((f) => [f.stmt, f.member, f.holder].filter((n): n is t.Node => n !== undefined)),
     ...plan.factories.map((f) => f.stmt),
-  ]  );
+  ]);
   // With other plugins in the pass, Babel's scopes are kept true to the edits (scope-sync.ts):
   // the original nodes that change, or receive new children, are found before any edit.
   const sync = syncScopes ? new ScopeSync(t, program, plan.ctx.code) : undefined;
