@@ -21,7 +21,8 @@
  * variants, the explicit `sync=`/`async=` names, `eval`, `with` in a sloppy script, and, when an
  * import leads to smartasync code (or cannot be analysed), `require`, every name in the import
  * clauses and the methods the imported modules dispatch — outside the statements annotations
- * lead, holding no `@smart…` text. These words approximate the analysis' own (lazy.ts
+ * lead, holding no `@smart…` text nor `import.meta` (SWC reads a file of unknown kind holding
+ * it as a module). These words approximate the analysis' own (lazy.ts
  * `closingFor`). They need not be exact: the analysis checks that every skipped body lies in a
  * function its tree left closed and never walks into one (tree.ts), else it parses the whole
  * file and analyses it again (analyse.ts), so the answer is always the whole file's.
@@ -227,6 +228,8 @@ interface Annotated {
 
 interface Scan {
   bodies: Body[];
+  /** Offsets of `import.meta`: it makes SWC read a file of unknown kind as a module, so it stays. */
+  metas: number[];
   patterns: number[];
   leaves: number[];
   defaults: number[];
@@ -268,6 +271,7 @@ function scan(code: string): Scan | undefined {
   const n = code.length;
   const bodies: Body[] = [];
   const patterns: number[] = [];
+  const metas: number[] = [];
   const leaves: number[] = [];
   const defaults: number[] = [];
   const annotated: Annotated[] = [];
@@ -461,6 +465,7 @@ function scan(code: string): Scan | undefined {
         naming = undefined;
       }
       if (importing) importNames.push(word);
+      if (word === "import" && !afterDot && code.charCodeAt(i) === 46) metas.push(start);
       if (word === "class" && !afterDot) classAt = frames.length;
       if (
         (word === "in" || word === "of") &&
@@ -685,7 +690,7 @@ function scan(code: string): Scan | undefined {
   }
   if (frames.length) return undefined;
   for (const a of pending) a.end = n;
-  return { bodies, patterns, leaves, defaults, annotated, names, importNames, moduleSyntax, strict };
+  return { bodies, metas, patterns, leaves, defaults, annotated, names, importNames, moduleSyntax, strict };
 }
 
 /** Index of the first element of the ascending `list` that is `>= value`. */
@@ -749,7 +754,8 @@ export function skim(input: SkimInput): Skim | undefined {
   const words = wordsOf(s, input);
   const hits = wordsIn(code, words).map((h) => h.at);
   const tags = smartTags(code);
-  const allHits = tags.length ? [...hits, ...tags].sort((a, b) => a - b) : hits;
+  const extra = [...tags, ...s.metas];
+  const allHits = extra.length ? [...hits, ...extra].sort((a, b) => a - b) : hits;
   const forced = s.annotated.map((a) => [a.start, a.end] as const).sort((a, b) => a[0] - b[0]);
   let max = -1;
   const forcedMaxEnd = forced.map((f) => {

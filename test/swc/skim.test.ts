@@ -127,6 +127,7 @@ describe("a skimmed parse is the full parse outside the skipped bodies", () => {
     directives: `"use strict";\nfunction a() {${pad}  "use strict";\n}\n`,
     hashbang: `#!/usr/bin/env node\nfunction a() {${pad}}\n`,
     "a line terminator in a string continuation": `function a() {${pad}  return "a\\\r\nb";\n}\n`,
+    "import.meta in a body (SWC then reads the file as a module)": `function a() {${pad}  return import.meta.url;\n}\nfunction b() {${pad}}\n`,
     "a body holding an annotation is kept": `function outer() {${pad}  // @smartasync\n  async function inner() {${pad}}\n}\n`,
   };
   for (const [name, code] of Object.entries(SAMPLES)) {
@@ -142,6 +143,9 @@ describe("a skimmed parse is the full parse outside the skipped bodies", () => {
     expect(skimOf(SAMPLES["a class extending a call"]!)?.starts.length).toBe(2);
     // The annotated function's body and its enclosing function are parsed.
     expect(skimOf(SAMPLES["a body holding an annotation is kept"]!)).toBeUndefined();
+    // \`import.meta\` makes a file of unknown kind a module to SWC: its body stays.
+    const meta = SAMPLES["import.meta in a body (SWC then reads the file as a module)"]!;
+    expect(skimOf(meta)?.starts).toEqual([meta.indexOf("{", meta.indexOf("function b"))]);
     // A `/` after a block's `}` may be either: nothing is skipped.
     expect(skimOf(`function a() {${pad}}\n/x/.test(y);\n`)).toBeUndefined();
     // HTML-like comments and decorators are not read.
