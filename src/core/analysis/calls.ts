@@ -452,6 +452,19 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   const nsBinding = path ? scopes.binding(callee, path[0]) : undefined;
   if (path && nsBinding?.node.type === "TSModuleDeclaration") {
     const inner = namespaceMember(ctx, index, nsBinding, path, prop);
+    // A member the file replaces (`(NS as any).f = …`): whichever function is there is called,
+    // through the marker (adversarial finding F10).
+    const at = inner && path.length === 1 ? ctx.imported?.memberWrittenAt(nsBinding, prop) : undefined;
+    if (inner && at) {
+      const why = `\`${path[0]}.${prop}\` is replaced at line ${at.loc?.start.line ?? 0}`;
+      if (!plain) return { unfollowed: why, name: inner.display, kind: inner.kind };
+      return {
+        fn: undefined,
+        shape: { kind: "dispatch", name: prop },
+        explicit: false,
+        kinds: new Set([inner.kind]),
+      };
+    }
     if (inner) return { fn: inner, shape: { kind: "member" }, explicit: false };
   }
   let owner: t.Class | undefined;

@@ -19,7 +19,7 @@ import { addKinds } from "./held.js";
 import type { Names } from "./names.js";
 import type { Binding } from "./scope.js";
 import { forEachChild, type Node } from "./tree.js";
-import { memberName } from "./view.js";
+import { memberName, writtenTargets } from "./view.js";
 
 /** A smartasync function this file imports, as a call site reaches it. */
 export interface ImportedRef {
@@ -428,9 +428,10 @@ export class ImportedFns {
       this.ctx.tree.walk(
         this.ctx.program,
         (n) => {
-          if (n.type === "AssignmentExpression") member(n.left as Node, n);
-          else if (n.type === "UpdateExpression") member(n.argument as Node, n);
-          else if (n.type === "UnaryExpression" && n.operator === "delete") member(n.argument as Node, n);
+          // Every write place (`lib.f = …`, `[lib.f] = …`, `({ k: lib.f } = …)`, `for (lib.f of …)`,
+          // `delete lib.f`: adversarial finding F11), as the proof of values reads them too.
+          const targets = writtenTargets(n);
+          if (targets.length) for (const target of targets) member(target, n);
           else if (n.type === "CallExpression" && n.arguments.length) {
             const c = peelCallee(n.callee as Node);
             const name =
@@ -460,6 +461,15 @@ export class ImportedFns {
     const m = this.mutations.get(b);
     const bySource = source === undefined ? undefined : this.mutations.get(`src:${source}`);
     return m?.get(prop) ?? m?.get("*") ?? bySource?.get(prop) ?? bySource?.get("*");
+  }
+
+  /**
+   * Where the file replaces member `prop` of the object bound to `b` (`(NS as any).f = …`,
+   * `Object.assign(NS, …)`), if it does: a TypeScript namespace's functions are dispatched then,
+   * like a CommonJS module object's (adversarial finding F10).
+   */
+  memberWrittenAt(b: Binding, prop: string): Node | undefined {
+    return this.mutatedAt(b, prop);
   }
 
   /** Like resolve, and says why a call of an imported smartasync function is not followed. */

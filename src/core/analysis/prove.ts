@@ -5,7 +5,7 @@ import { requireSource } from "./imported.js";
 import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
-import { TRANSPARENT } from "./view.js";
+import { isWritten, TRANSPARENT } from "./view.js";
 
 /**
  * The "prove" pass of an inline sync variant (docs/semantics.md, "Proven or guarded"): what a
@@ -393,6 +393,14 @@ const plainCache = new WeakMap<Binding, boolean>();
 function objectStaysPlain(ctx: Ctx, b: Binding): boolean {
   const known = plainCache.get(b);
   if (known !== undefined) return known;
+  // An exported binding is any importer's to change (`L.cfg.then = …` in another module:
+  // adversarial finding F3); `export { cfg }`, `export default cfg` are references, seen below.
+  const decl = b.node.type === "VariableDeclarator" ? ctx.tree.parent(b.node) : b.node;
+  const holder = decl && ctx.tree.parent(decl);
+  if (holder?.type === "ExportNamedDeclaration" || holder?.type === "ExportDefaultDeclaration") {
+    plainCache.set(b, false);
+    return false;
+  }
   let plain = true;
   ctx.tree.walk(b.scope.node, (n) => {
     if (!plain) return false;
@@ -422,10 +430,10 @@ function objectStaysPlain(ctx: Ctx, b: Binding): boolean {
       parent.object === n
     ) {
       const up = ctx.tree.parent(parent);
+      // Every write place counts: `o.then = …`, `({ t: o.then } = …)`, `for (o.then of …)`,
+      // `delete o.then` (adversarial finding F16), and a call of a member (`o.m()` has `this`).
       const written =
-        (up?.type === "AssignmentExpression" && up.left === parent) ||
-        (up?.type === "UpdateExpression" && up.argument === parent) ||
-        (up?.type === "UnaryExpression" && up.operator === "delete") ||
+        isWritten(ctx.tree, parent) ||
         ((up?.type === "CallExpression" || up?.type === "OptionalCallExpression") && up.callee === parent);
       if (!written) return undefined;
     }

@@ -268,9 +268,25 @@ export class Scopes {
     return this.program;
   }
 
-  /** Babel's `path.scope.getBinding(name)` for the node at `n`. */
+  /**
+   * Babel's `path.scope.getBinding(name)` for the node at `n` — except from a function's
+   * parameters: there the body's `var` and function declarations are not in scope (with
+   * parameter expressions the body has an environment of its own, ES §10.2.11), so
+   * `function h(v = load()) { var load = stub }` calls the outer `load` (adversarial finding F9).
+   */
   binding(n: Node, name: string): Binding | undefined {
-    return this.scopeOf(n).lookup(name);
+    let prev: Node | undefined;
+    for (let cur: Node | undefined = n; cur !== undefined; prev = cur, cur = this.tree.parent(cur)) {
+      const s = this.byNode.get(cur);
+      if (!s) continue;
+      if (prev !== undefined && isFunction(cur) && this.tree.link(prev)?.key === "params") {
+        const own = s.bindings.get(name);
+        if (own && (own.kind === "param" || own.node === cur)) return own;
+        return s.parent?.lookup(name);
+      }
+      return s.lookup(name);
+    }
+    return this.program.lookup(name);
   }
 }
 

@@ -131,3 +131,65 @@ export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
     },
   };
 }
+
+/**
+ * What a node writes, when it writes: an assignment's target (any operator: `=`, `+=`, `||=`),
+ * `++`/`--`'s operand, `delete`'s operand, a `for…of`/`for…in` head that is not a declaration —
+ * and every target inside a destructuring pattern there (`[o.a] = …`, `({ k: o.b = 1 } = …)`,
+ * `[...o.c] = …`, `for ({ k: o.d } of …)`). Targets come out of type-only wrappers
+ * (`(o.f as any) = …`). The one list of the language's write places: whether an object may gain
+ * a `then` (prove.ts) and whether a module object's member is replaced (imported.ts) both ask it
+ * (adversarial findings F11, F16).
+ */
+export function writtenTargets(n: Node): Node[] {
+  let root: Node | null | undefined;
+  if (n.type === "AssignmentExpression") root = n.left as Node;
+  else if (n.type === "UpdateExpression") root = n.argument as Node;
+  else if (n.type === "UnaryExpression" && n.operator === "delete") root = n.argument as Node;
+  else if (
+    (n.type === "ForOfStatement" || n.type === "ForInStatement") &&
+    n.left.type !== "VariableDeclaration"
+  )
+    root = n.left as Node;
+  const out: Node[] = [];
+  const add = (p: Node | null | undefined): void => {
+    if (!p) return;
+    while (TRANSPARENT.has(p.type)) p = (p as { expression: Node }).expression;
+    switch (p.type) {
+      case "ArrayPattern":
+        for (const e of p.elements) add(e as Node | null);
+        return;
+      case "ObjectPattern":
+        for (const prop of p.properties as Node[])
+          add(prop.type === "ObjectProperty" ? (prop.value as Node) : (prop as Node));
+        return;
+      case "AssignmentPattern":
+        add(p.left as Node);
+        return;
+      case "RestElement":
+        add(p.argument as Node);
+        return;
+      default:
+        out.push(p);
+    }
+  };
+  add(root);
+  return out;
+}
+
+/** Nodes that may stand between a write target and the node that writes it (`writtenTargets`). */
+const PATTERN_PARTS = new Set([
+  "ArrayPattern",
+  "ObjectPattern",
+  "ObjectProperty",
+  "AssignmentPattern",
+  "RestElement",
+  ...TRANSPARENT,
+]);
+
+/** Whether `target` is written by the node that holds it (`writtenTargets` of that node). */
+export function isWritten(tree: Tree, target: Node): boolean {
+  let up = tree.parent(target);
+  while (up && PATTERN_PARTS.has(up.type)) up = tree.parent(up);
+  return up !== undefined && up !== null && writtenTargets(up).includes(target);
+}
