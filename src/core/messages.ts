@@ -55,15 +55,26 @@ export const MSG = {
     `\`${call}\` is returned from a callback passed to a function smartasync does not know, so whether it will be awaited cannot be known; it stays a plain call.${variant ? ` Call \`${variant}\` for the value, or make the callback async and \`await\` it, to choose explicitly.` : ""}`,
   blocking: (call: string, variant: string) =>
     `\`${call}\` runs a blocking sync function on the event loop of async code. Write \`await ${call}\` to run it off the thread (it becomes \`${variant}\`), or keep it if blocking here is intended.`,
-  unanalysable: (source: string, problem: string, call: string, line: number) =>
-    `\`${call}\` (line ${line}) is called through the imported module "${source}", which ${problem}, so its calls stay plain calls here. Fix the import, or ignore this if it holds no smartasync functions.`,
+  unanalysable: (source: string, problem: string, call: string, line: number) => {
+    const { reason, advice } = splitAdvice(problem);
+    const instead = advice
+      ? `Instead, ${advice}.`
+      : /^re-exports /.test(reason)
+        ? `Fix that re-export in "${source}", or import the function from the module that defines it.`
+        : /smartasync errors of its own/.test(reason)
+          ? `Build "${source}" on its own to see its errors, and fix them.`
+          : "Fix the import, or ignore this if it holds no smartasync functions.";
+    return `\`${call}\` (line ${line}) is called through the imported module "${source}", which ${reason}, so its calls stay plain calls here. ${instead}`;
+  },
   internal: (message: string) =>
     /Maximum call stack size exceeded/.test(message)
       ? // A limit, not a bug: the analysis recurses, and V8's stack ends (test/reliability, depth).
         `this file nests deeper than smartasync can analyse (${message}). Split the deepest expression into smaller ones; raising Node's stack (\`node --stack-size=…\`) also helps.`
       : `internal error in smartasync: ${message}. Please report it with this file.`,
-  notFollowed: (call: string, why: string) =>
-    `\`${call}\` calls a smartasync function by a route smartasync does not follow (${why}), so it stays a plain call, which gives a promise where this code wants the value. Call the function by its own name, or call its variant explicitly.`,
+  notFollowed: (call: string, why: string) => {
+    const { reason, advice } = splitAdvice(why);
+    return `\`${call}\` calls a smartasync function by a route smartasync does not follow (${reason}), so it stays a plain call, which gives a promise where this code wants the value. ${advice ? `Instead, ${advice}.` : "Call the function by its own name, or call its variant explicitly."}`;
+  },
   captured: (name: string, call: string) =>
     `this \`${name}\` would capture the generated call of \`${call}\`, which is rewritten to \`${name}(...)\` and must reach smartasync's variant. Rename this binding.`,
   dynamicScope: (call: string) =>
@@ -113,3 +124,15 @@ export const UNREACHABLE = {
   localClass: "its class is declared inside a function",
   anonymousObject: "its object is not bound to a module-level `const`",
 } as const;
+
+/**
+ * A route's reason and what to write instead, where the reason names it after a `; `
+ * (`` `g` is a second name for `f`; call `f` itself ``): SA204 and SA206 end with that advice, the
+ * one for their case, rather than a generic ending.
+ */
+function splitAdvice(why: string): { reason: string; advice?: string } {
+  const m = /^(.*?); ((?:call|write|export|hold|import|destructure|rename|fix|build|have|move)\b.*)$/s.exec(
+    why,
+  );
+  return m ? { reason: m[1]!, advice: m[2]! } : { reason: why };
+}

@@ -280,7 +280,8 @@ export function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
             : undefined;
         if (base && !("unfollowed" in base) && !base.explicit && base.shape.kind !== "dispatch")
           return {
-            unfollowed: "a function called through two of `.bind`, `.call`, `.apply`",
+            unfollowed:
+              "a function called through two of `.bind`, `.call`, `.apply`; call it through one (`f.call(t, …)`, `f.bind(t)(…)`), which is followed",
             name: base.fn?.display ?? base.ext!.fact.name,
             kind: base.fn?.kind ?? base.ext!.fact.kind,
             ...(base.ext ? { from: base.ext.fact.from } : {}),
@@ -393,7 +394,12 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
       const why = rebound(ctx, binding!, callee);
       if (why === null) return undefined;
       if (why)
-        return { unfollowed: why, name: fn.display, kind: fn.kind, syncStrategy: fn.syncPlan?.strategy };
+        return {
+          unfollowed: `${why}; call the function through a name that is never assigned or declared again`,
+          name: fn.display,
+          kind: fn.kind,
+          syncStrategy: fn.syncPlan?.strategy,
+        };
       return { fn, shape: { kind: "ident" }, explicit: false };
     }
     const ext = binding ? ctx.imported?.lookup(callee) : undefined;
@@ -435,7 +441,12 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
       // A CommonJS module object whose member this file replaces (`lib.load = stub`): the
       // runtime marker decides at each call (fixture cjs/mutated-module-object).
       if (!plain)
-        return { unfollowed: ext.mutable, name: ext.fact.name, kind: ext.fact.kind, from: ext.fact.from };
+        return {
+          unfollowed: `${ext.mutable}; call the member itself (\`obj.${prop}(…)\`), which is dispatched`,
+          name: ext.fact.name,
+          kind: ext.fact.kind,
+          from: ext.fact.from,
+        };
       return {
         fn: undefined,
         ext,
@@ -457,7 +468,12 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     const at = inner && path.length === 1 ? ctx.imported?.memberWrittenAt(nsBinding, prop) : undefined;
     if (inner && at) {
       const why = `\`${path[0]}.${prop}\` is replaced at line ${at.loc?.start.line ?? 0}`;
-      if (!plain) return { unfollowed: why, name: inner.display, kind: inner.kind };
+      if (!plain)
+        return {
+          unfollowed: `${why}; call \`${path[0]}.${prop}(…)\` itself, which is dispatched`,
+          name: inner.display,
+          kind: inner.kind,
+        };
       return {
         fn: undefined,
         shape: { kind: "dispatch", name: prop },
@@ -511,7 +527,8 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     // receiver would change, so such a call is reported instead (fixture contexts/callee-shapes).
     if (!plain)
       return {
-        unfollowed: "a method called through parentheses, a sequence or a type assertion is not dispatched",
+        unfollowed:
+          "a method called through parentheses, a sequence or a type assertion is not dispatched; call it as a method (`obj.m(…)`), which is dispatched",
         name: prop,
         kinds,
       };
@@ -779,7 +796,7 @@ function heldBy(
 /** Why a call through a literal that holds `fn` at a place picked at run time is not followed. */
 function pickedWhy(holder: string, fn: string, array: boolean): string {
   return array
-    ? `\`${holder}\` holds \`${fn}\` among other values, and the one called is picked at run time (\`${holder}[…]\`); call the function by its name`
+    ? `\`${holder}\` holds \`${fn}\` among other values, and the one called is picked at run time (\`${holder}[…]\`); call \`${fn}\` by its name`
     : `\`${holder}\` holds \`${fn}\` under a computed key, which may be the name called; call \`${fn}\` by its name, or hold it under its own name (\`{ ${fn} }\`), then \`${holder}.${fn}()\` is followed`;
 }
 

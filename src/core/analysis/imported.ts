@@ -529,7 +529,7 @@ export class ImportedFns {
     if (ref && "unfollowed" in ref) return ref;
     if (ref && prop.value.type === "AssignmentPattern") {
       return {
-        unfollowed: `\`${callee.name}\` has a default value in its pattern (line ${prop.loc?.start.line ?? 0})`,
+        unfollowed: `\`${callee.name}\` has a default value in its pattern (line ${prop.loc?.start.line ?? 0}); destructure it without a default, or call it as a member of the module object`,
         name: ref.fact.name,
         kind: ref.fact.kind,
         syncStrategy: ref.fact.syncStrategy,
@@ -538,7 +538,7 @@ export class ImportedFns {
     }
     if (ref && binding!.violations.length) {
       return {
-        unfollowed: `\`${callee.name}\` is assigned at line ${binding!.violations[0].loc?.start.line ?? 0}`,
+        unfollowed: `\`${callee.name}\` is assigned at line ${binding!.violations[0].loc?.start.line ?? 0}; call the function through a name that is never assigned`,
         name: ref.fact.name,
         kind: ref.fact.kind,
         syncStrategy: ref.fact.syncStrategy,

@@ -54,7 +54,9 @@ function reboundExport(ctx: Ctx, f: SaFunction): string | undefined {
   if (f.form !== "function" && f.form !== "const") return undefined;
   const binding = ctx.scopes.binding(ctx.program, f.name);
   const why = binding ? rebound(ctx, binding, ctx.program) : undefined;
-  return why ? `${why} of ${ctx.fileName}, which exports it as a live binding` : undefined;
+  return why
+    ? `${why} of ${ctx.fileName}, which exports it as a live binding; call a function its module never reassigns`
+    : undefined;
 }
 
 /**
