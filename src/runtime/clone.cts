@@ -6,6 +6,7 @@
 // by a small codec. The walk remembers what it saw, so shared and cyclic values cost one visit
 // and cross as shared and cyclic. Nothing here does work at import.
 import { types } from "node:util";
+import { registry } from "./internal.cjs";
 
 /** Key of a codec placeholder: `{ [TAG]: kind, … }`. A user object with this key is wrapped. */
 const TAG = "@@smartasync";
@@ -425,6 +426,8 @@ interface EncodedError {
   props: Record<string, unknown>;
   /** Non-enumerable own properties: name, value, writable, configurable. */
   hidden: [string, unknown, boolean, boolean][] | undefined;
+  /** The module URL and name its class is registered under (register()), if it is. */
+  k?: [string, string];
 }
 
 const BUILTIN_ERRORS: Record<string, ErrorConstructor | AggregateErrorConstructor> = {
@@ -540,6 +543,10 @@ function encodeError(err: Error, copies: Map<object, unknown>): EncodedError {
     props: {},
     hidden: undefined,
   };
+  if (typeof own === "function" && !(own.name in BUILTIN_ERRORS)) {
+    const at = registeredAs(own);
+    if (at !== undefined) out.k = at;
+  }
   copies.set(err, out);
   if (hasCause) out.cause = encode(err.cause, copies);
   if (Object.hasOwn(err, "errors") && isAggregate(err))
@@ -556,6 +563,16 @@ function encodeError(err: Error, copies: Map<object, unknown>): EncodedError {
     }
   }
   return out;
+}
+
+/**
+ * Where a class is registered (`register(import.meta.url, { NotFound })`): the module URL and
+ * name the other thread finds its own copy of the class under. Only for errors of user classes,
+ * off the hot path.
+ */
+function registeredAs(cls: Function): [string, string] | undefined {
+  for (const [url, fns] of registry()) for (const [name, fn] of fns) if (fn === cls) return [url, name];
+  return undefined;
 }
 
 /** How an object is locked, for the codec to lock its copy the same way. */
@@ -654,6 +671,10 @@ function decodeError(enc: EncodedError, memo: Map<object, unknown>): Error {
       : C === AggregateError
         ? new AggregateError([], enc.message)
         : new (C as ErrorConstructor)(enc.message);
+  // A user class registered on this side too: the error is an instance of it again, so
+  // `instanceof NotFound` in the caller's catch holds (fixture worker/error-class-registered).
+  const own = enc.k === undefined ? undefined : registry().get(enc.k[0])?.get(enc.k[1]);
+  if (typeof own === "function" && own.prototype instanceof Error) Object.setPrototypeOf(err, own.prototype);
   memo.set(enc, err);
   if (err.name !== enc.name) Object.defineProperty(err, "name", { ...hidden, value: enc.name });
   Object.defineProperty(err, "stack", { ...hidden, value: enc.stack ?? `${enc.name}: ${enc.message}` });

@@ -16,6 +16,7 @@ import {
   MessageChannel,
   type MessagePort,
   receiveMessageOnPort,
+  SHARE_ENV,
   Worker,
   workerData,
 } from "node:worker_threads";
@@ -267,9 +268,13 @@ function spawn(
     depth: depth + 1,
     config: { ...config },
     sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true,
+    argv: [...process.argv],
     ...extra,
   };
-  return new Worker(WORKER_URL, { workerData: data, transferList: transfer });
+  // The function runs in the same process as its caller: it sees the same command line and the
+  // same environment, changes made after the worker started included (SHARE_ENV; by default a
+  // worker gets a copy taken when it starts). Fixture worker/what-a-worker-sees.
+  return new Worker(WORKER_URL, { workerData: data, transferList: transfer, env: SHARE_ENV });
 }
 
 function settleResponse(res: Response, name: string, url: string, callerStack?: string): unknown {

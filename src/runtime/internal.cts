@@ -121,6 +121,8 @@ export interface WorkerInit {
   depth: number;
   config: Record<string, unknown>;
   sourceMaps: boolean;
+  /** The starting thread's `process.argv`, which the worker takes as its own (docs/runtime.md). */
+  argv: string[];
   port?: MessagePort;
   state?: Int32Array;
 }

@@ -22,6 +22,9 @@ const sync = init.mode === "sync";
 const port = init.port;
 const state = init.state;
 if (init.sourceMaps) process.setSourceMapsEnabled(true);
+// The caller's command line, not this worker's own ([node, worker.js]): a function reading
+// `process.argv` sees what it would see on the calling thread.
+if (Array.isArray(init.argv)) process.argv.splice(0, process.argv.length, ...init.argv);
 
 if (state !== undefined) Atomics.store(state, STATE.started, 1);
 

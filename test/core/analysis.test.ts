@@ -399,6 +399,32 @@ describe("SA302: through re-exports and imports of imported modules", () => {
     ]);
   });
 
+  it("an exported in-memory object the function reads: any importer may change it", () => {
+    const own = (src: string) =>
+      analyseSource(`${src}\n// @smartasync\nexport function f(k) {\n  return use(k);\n}\n`, {
+        "config.js":
+          'import { settings } from "./input.js";\nexport function configure(m) { settings.mode = m; }\n',
+      })
+        .report?.diagnostics.filter((d) => d.code === "SA302")
+        .map((d) => d.message.replace(/^.*mutable state \((.*)\)\. Each.*$/, "$1"));
+    expect(own("export const settings = { mode: 1 };\nfunction use() { return settings.mode; }")).toEqual([
+      "`const settings`, which this module exports, so other modules may change it through `use()`",
+    ]);
+    expect(
+      own(
+        "const settings = new Map();\nexport { settings as config };\nfunction use() { return settings.size; }",
+      ),
+    ).toEqual([
+      "`const settings`, which this module exports, so other modules may change it through `use()`",
+    ]);
+    // Not exported, frozen, or a primitive: nothing another module can change in place.
+    expect(own("const settings = { mode: 1 };\nfunction use() { return settings.mode; }")).toEqual([]);
+    expect(
+      own("export const settings = Object.freeze({ mode: 1 });\nfunction use() { return settings.mode; }"),
+    ).toEqual([]);
+    expect(own("export const mode = 1;\nfunction use() { return mode; }")).toEqual([]);
+  });
+
   it("bounded: eight modules from the worker function's own, not nine", () => {
     const chain = (n: number): Record<string, string> => {
       const files: Record<string, string> = {

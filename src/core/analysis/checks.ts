@@ -339,6 +339,73 @@ function functionLabel(ctx: Ctx, fn: Node): string {
   return "a function";
 }
 
+/** Names of the global object itself. */
+const GLOBAL_OBJECTS = new Set(["globalThis", "global", "self", "window"]);
+
+/**
+ * Globals every thread has: JavaScript's and Node.js's (read from the running Node, so a new
+ * built-in is known without a list to keep), CommonJS's module-scope names, and `arguments`.
+ */
+let knownGlobals: Set<string> | undefined;
+function isKnownGlobal(name: string): boolean {
+  knownGlobals ??= new Set([
+    ...Object.getOwnPropertyNames(globalThis),
+    "arguments",
+    "require",
+    "module",
+    "exports",
+    "__dirname",
+    "__filename",
+    "undefined",
+    "NaN",
+    "Infinity",
+    // Globals of newer Node versions and of browsers' workers, so a report does not depend on
+    // the Node that builds it.
+    "navigator",
+    "Navigator",
+    "Iterator",
+    "CustomEvent",
+    "WebSocket",
+    "CloseEvent",
+    "File",
+    "localStorage",
+    "sessionStorage",
+    "Storage",
+    "window",
+    "self",
+    "importScripts",
+    "postMessage",
+    "onmessage",
+    "close",
+    "location",
+    "document",
+  ]);
+  return knownGlobals.has(name);
+}
+
+/** Module-level names a module exports (ES module or CommonJS syntax), once per file. */
+const exportedLocalsMemo = new WeakMap<Ctx, Set<string>>();
+
+function exportedLocals(ctx: Ctx): Set<string> {
+  const hit = exportedLocalsMemo.get(ctx);
+  if (hit) return hit;
+  const out = new Set<string>();
+  for (const s of ctx.program.body) {
+    if (s.type === "ExportNamedDeclaration" && !s.source) {
+      if (s.declaration?.type === "VariableDeclaration")
+        for (const v of s.declaration.declarations)
+          for (const id of patternNames(v.id as Node)) out.add(id.name);
+      for (const sp of s.specifiers)
+        if (sp.type === "ExportSpecifier" && sp.local.type === "Identifier") out.add(sp.local.name);
+    }
+    if (s.type === "ExportDefaultDeclaration" && s.declaration.type === "Identifier")
+      out.add(s.declaration.name);
+  }
+  for (const [local, use] of indexExports(ctx.program)) if (exportedNames(use).length) out.add(local);
+  exportedLocalsMemo.set(ctx, out);
+  return out;
+}
+
 /** The local name a module exports as `name` (ES module or CommonJS syntax), if any. */
 function exportedLocal(program: t.Program, name: string): string | undefined {
   for (const s of program.body) {
@@ -699,9 +766,30 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
     const body = f.body as Node;
     const follow: { f: t.Function; name: string }[] = [];
     ctx.tree.walk(body, (n) => {
+      if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
+        // `globalThis.appConfig`: a global of this thread (below).
+        const o = stripped(n.object);
+        if (
+          o.type === "Identifier" &&
+          GLOBAL_OBJECTS.has(o.name) &&
+          !ctx.scopes.binding(o, o.name) &&
+          !isKnownGlobal(n.property.name)
+        )
+          names.add(
+            `the global \`${o.name}.${n.property.name}\`, which a worker's own globalThis lacks${through(via)}`,
+          );
+        return undefined;
+      }
       if (n.type === "Identifier") {
         if (!isReference(n, ctx.tree)) return undefined;
         const b = ctx.scopes.binding(n, n.name);
+        if (!b && !isKnownGlobal(n.name)) {
+          // Not declared anywhere the module shows, nor a JavaScript or Node.js global: set on
+          // this thread's globalThis by some code, which a worker's own globalThis lacks (fixture
+          // worker/what-a-worker-sees).
+          names.add(`the global \`${n.name}\`, which a worker's own globalThis lacks${through(via)}`);
+          return undefined;
+        }
         if (!b || b.scope !== top) return undefined;
         const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
@@ -713,6 +801,13 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
           readChanged.set(
             n.name,
             `\`${declaredAs(b)} ${n.name}\`, which ${w.by} changes at ${w.loc}${through(via)}`,
+          );
+        else if (kind === "object" && !readChanged.has(n.name) && exportedLocals(ctx).has(n.name))
+          // Exported: any importer may change it (`settings.mode = …` in config.mjs), and no
+          // build of one file can prove none does (fixture diagnostics/sa302-exported-object).
+          readChanged.set(
+            n.name,
+            `\`${declaredAs(b)} ${n.name}\`, which this module exports, so other modules may change it${through(via)}`,
           );
         const callee = kind === "code" ? functionOfBinding(b) : undefined;
         if (callee && !seen.has(callee)) {
@@ -765,7 +860,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
 
 /** SA303 for the module's own top-level code (its imports: worker-imports.ts). */
 export function checkTopLevelEffects(ctx: Ctx, cjs: boolean): void {
-  const found = topLevelEffects(ctx.program, ctx.code);
+  const found = topLevelEffects(ctx.program, ctx.code, ctx.options.runtime);
   if (found.length === 0) return;
   const lines = found.map((s) => s.loc?.start.line).filter((l): l is number => l !== undefined);
   warn(ctx, "SA303", found[0], MSG.topLevelEffects(lines, ctx.options.runtime, cjs));

@@ -97,8 +97,23 @@ function isCommonJsExport(e: Node): boolean {
  * Top-level statements with effects, in source order: what a fresh import runs besides
  * declarations. An `if` whose test is an entry guard (WORKER_GUARD) is the guard itself.
  */
-export function topLevelEffects(program: t.Program, code: string): t.Statement[] {
+export function topLevelEffects(
+  program: t.Program,
+  code: string,
+  runtime = "smartasync/runtime",
+): t.Statement[] {
   const out: t.Statement[] = [];
+  // `register(import.meta.url, { NotFound })` written by hand (a class registered like the
+  // functions, docs/runtime.md) is set-up too.
+  const registers = new Set<string>();
+  for (const s of program.body)
+    if (s.type === "ImportDeclaration" && s.source.value === runtime)
+      for (const sp of s.specifiers)
+        if (
+          sp.type === "ImportSpecifier" &&
+          (sp.imported.type === "Identifier" ? sp.imported.name : sp.imported.value) === "register"
+        )
+          registers.add(sp.local.name);
   for (const s of program.body) {
     if (QUIET.has(s.type)) continue;
     if (s.type === "ExportDefaultDeclaration" && s.declaration.type !== "CallExpression") continue;
@@ -119,6 +134,8 @@ export function topLevelEffects(program: t.Program, code: string): t.Statement[]
       )
         continue;
       if (isCommonJsExport(e)) continue;
+      if (e.type === "CallExpression" && e.callee.type === "Identifier" && registers.has(e.callee.name))
+        continue;
       // A directive-like string (`"use client"` after the prologue) does nothing.
       if (e.type === "StringLiteral") continue;
     }
