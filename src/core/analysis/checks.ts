@@ -345,42 +345,44 @@ const GLOBAL_OBJECTS = new Set(["globalThis", "global", "self", "window"]);
 /**
  * Globals every thread has: JavaScript's and Node.js's (read from the running Node, so a new
  * built-in is known without a list to keep), CommonJS's module-scope names, and `arguments`.
+ * Read when this module loads, before a program run under `smartasync/register` sets globals
+ * of its own, so the report does not depend on when a file is compiled.
  */
-let knownGlobals: Set<string> | undefined;
+const KNOWN_GLOBALS = new Set([
+  ...Object.getOwnPropertyNames(globalThis),
+  "arguments",
+  "require",
+  "module",
+  "exports",
+  "__dirname",
+  "__filename",
+  "undefined",
+  "NaN",
+  "Infinity",
+  // Globals of newer Node versions and of browsers' workers, so a report does not depend on
+  // the Node that builds it.
+  "navigator",
+  "Navigator",
+  "Iterator",
+  "CustomEvent",
+  "WebSocket",
+  "CloseEvent",
+  "File",
+  "localStorage",
+  "sessionStorage",
+  "Storage",
+  "window",
+  "self",
+  "importScripts",
+  "postMessage",
+  "onmessage",
+  "close",
+  "location",
+  "document",
+]);
+
 function isKnownGlobal(name: string): boolean {
-  knownGlobals ??= new Set([
-    ...Object.getOwnPropertyNames(globalThis),
-    "arguments",
-    "require",
-    "module",
-    "exports",
-    "__dirname",
-    "__filename",
-    "undefined",
-    "NaN",
-    "Infinity",
-    // Globals of newer Node versions and of browsers' workers, so a report does not depend on
-    // the Node that builds it.
-    "navigator",
-    "Navigator",
-    "Iterator",
-    "CustomEvent",
-    "WebSocket",
-    "CloseEvent",
-    "File",
-    "localStorage",
-    "sessionStorage",
-    "Storage",
-    "window",
-    "self",
-    "importScripts",
-    "postMessage",
-    "onmessage",
-    "close",
-    "location",
-    "document",
-  ]);
-  return knownGlobals.has(name);
+  return KNOWN_GLOBALS.has(name);
 }
 
 /** Module-level names a module exports (ES module or CommonJS syntax), once per file. */
