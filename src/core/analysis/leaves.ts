@@ -1,6 +1,6 @@
 import type { types as t } from "@babel/core";
 import { type AwaitFact, type TwinCheck, WHY } from "../inline.js";
-import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
+import { canonicalCallee, findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
@@ -377,12 +377,25 @@ function writeOutside(ctx: Ctx, cb: t.Function): Node | undefined {
   const queue: t.Function[] = [cb];
   const seen = new Set<t.Function>(queue);
   for (const f of queue) {
-    const outer = (id: t.Identifier): boolean => {
+    const outer = (id: t.Identifier, depth = 0): boolean => {
       const b = ctx.scopes.binding(id, id.name);
       // An unbound name is a global: changing it is outer state too.
-      return (
-        !b || !(ctx.tree.within(b.node as Node, cb as Node) || ctx.tree.within(b.node as Node, f as Node))
-      );
+      if (!b) return true;
+      if (!(ctx.tree.within(b.node as Node, cb as Node) || ctx.tree.within(b.node as Node, f as Node)))
+        return true;
+      // The callback's own parameters hold the elements, which other calls may share
+      // (`xs.map(async (x) => x.log.push(…))` with one `log` for all): writing into one is
+      // outer state too (attack 13, F2). Rebinding the parameter itself is not.
+      if (b.kind === "param" && depth > 0) return true;
+      // A name the callback binds to an outer object is that object (`const a = acc;
+      // a.order.push(…)`, attack 13, F2).
+      const decl = b.node as Node;
+      if (depth > 0 && decl.type === "VariableDeclarator" && decl.init) {
+        const init = rootOf(decl.init as Node);
+        if (init && init.id !== id && (init.depth > 0 || decl.init.type === "Identifier"))
+          return outer(init.id, 1);
+      }
+      return false;
     };
     let found: Node | undefined;
     ctx.tree.walk(f.body as Node, (n) => {
@@ -391,6 +404,10 @@ function writeOutside(ctx: Ctx, cb: t.Function): Node | undefined {
         const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
         if (target.type === "Identifier" && outer(target)) found = n;
       } else if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
+        if (effectfulCall(ctx, n as CallNode, cb)) {
+          found = n;
+          return false;
+        }
         // An outer object handed to a helper that changes that parameter (`fill(shared, v)`).
         const callee = functionOf(ctx, n.callee as Node);
         const writes = callee ? paramWrites(ctx, callee) : undefined;
@@ -411,11 +428,63 @@ function writeOutside(ctx: Ctx, cb: t.Function): Node | undefined {
     if (found) return found;
     forEachWrite(ctx, f.body as Node, ({ node, target }) => {
       const r = rootOf(target);
-      if (!found && (!r || outer(r.id))) found = node;
+      if (!found && (!r || outer(r.id, r.depth))) found = node;
     });
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * Modules whose functions change nothing outside (paths, URLs, facts about the system), but for
+ * the ones listed as writing.
+ */
+const PURE_MODULES = new Map<string, Set<string>>([
+  ["path", new Set()],
+  ["path/posix", new Set()],
+  ["path/win32", new Set()],
+  ["url", new Set()],
+  ["os", new Set(["setPriority"])],
+]);
+
+/** File system calls that only read (`fs/promises` and `fs`): any other one writes. */
+const FS_READS = new Set(
+  "access exists lstat opendir readdir readFile readlink realpath stat statfs"
+    .split(" ")
+    .flatMap((n) => [n, `${n}Sync`]),
+);
+
+/**
+ * Whether a call inside a callback that `Promise.all` or pMap would run concurrently has effects
+ * outside it that the sequential copy would put in another order (attack 13, F2 and F7): output
+ * (`console.*`), a file system call that is not a read, a function of another module whose
+ * effects this file cannot see (a path or URL helper excepted), or a function the caller handed
+ * in (a parameter of a function around the callback). Such a map keeps the worker variant.
+ */
+function effectfulCall(ctx: Ctx, call: CallNode, cb: t.Function): boolean {
+  const callee = call.callee as Node;
+  if (
+    callee.type === "MemberExpression" &&
+    callee.object.type === "Identifier" &&
+    callee.object.name === "console" &&
+    !ctx.scopes.binding(callee, "console")
+  )
+    return true;
+  const imported = importedCallee(ctx, callee, true);
+  if (imported) {
+    const module = imported.module.replace(/^node:/, "");
+    const except = PURE_MODULES.get(module);
+    if (except) return imported.path.some((name) => except.has(name));
+    if (module === "timers/promises") return false;
+    const c = canonicalCallee(imported);
+    if (c && (c.module === "fs" || c.module === "fs/promises")) return !FS_READS.has(c.name);
+    return true;
+  }
+  if (callee.type === "Identifier") {
+    const b = ctx.scopes.binding(callee, callee.name);
+    if (b?.kind === "param" && !ctx.tree.within(b.node as Node, cb as Node)) return true;
+  }
+  return false;
 }
 
 /**
