@@ -404,7 +404,7 @@ function writeOutside(ctx: Ctx, cb: t.Function): Node | undefined {
         const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
         if (target.type === "Identifier" && outer(target)) found = n;
       } else if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
-        if (effectfulCall(ctx, n as CallNode, cb)) {
+        if (effectfulCall(ctx, n as CallNode, cb, f)) {
           found = n;
           return false;
         }
@@ -461,7 +461,7 @@ const FS_READS = new Set(
  * effects this file cannot see (a path or URL helper excepted), or a function the caller handed
  * in (a parameter of a function around the callback). Such a map keeps the worker variant.
  */
-function effectfulCall(ctx: Ctx, call: CallNode, cb: t.Function): boolean {
+function effectfulCall(ctx: Ctx, call: CallNode, cb: t.Function, f: t.Function): boolean {
   const callee = call.callee as Node;
   if (
     callee.type === "MemberExpression" &&
@@ -481,8 +481,16 @@ function effectfulCall(ctx: Ctx, call: CallNode, cb: t.Function): boolean {
     return true;
   }
   if (callee.type === "Identifier") {
+    // A parameter of the callback or of a helper it calls gets what the callback hands it (its
+    // element: data, as `findUpEach(names)` passes names to `findUp`); a parameter of the
+    // function around the callback is the caller's own function.
     const b = ctx.scopes.binding(callee, callee.name);
-    if (b?.kind === "param" && !ctx.tree.within(b.node as Node, cb as Node)) return true;
+    if (
+      b?.kind === "param" &&
+      !ctx.tree.within(b.node as Node, cb as Node) &&
+      !ctx.tree.within(b.node as Node, f as Node)
+    )
+      return true;
   }
   return false;
 }
