@@ -38,6 +38,8 @@ export const MSG = {
     `\`${fn}\` is annotated inside the factory \`${factory}\`, but not as a method of an object it returns (\`return { … }\`): the factory's sync twin is a copy of it, which would need a pair of its own. Move \`${fn}\` out of the factory (to module level), or make it a method of the returned object.`,
   factoryEmpty: (factory: string) =>
     `\`@smartasync factory\` on \`${factory}\`: it returns no object literal with an annotated async method, so its twin would be the same function. Annotate the methods of the object it returns (\`return { /* @smartasync */ async load() {…} }\`), or remove \`factory\`.`,
+  factoryExportList: (factory: string, twin: string) =>
+    `\`@smartasync factory\` on \`${factory}\`, which is exported by an export list: its twin \`${twin}\` goes right after the factory and would not be exported. Export the factory by its declaration (\`export function ${factory}\`), and \`${twin}\` is exported with it.`,
   factoryClash: (twin: string, factory: string, handWritten: boolean) =>
     handWritten
       ? `the factory \`${factory}\` would gain the sync twin \`${twin}\`, but a function of that name is already declared here. If it is the hand-written twin (\`syncMethods(${factory}(…))\`, or the same factory with sync methods), delete it: \`@smartasync factory\` generates \`${twin}\` (docs/migrating.md). Otherwise rename it, or name the twin on the annotation: \`// @smartasync factory sync=otherName\`.`

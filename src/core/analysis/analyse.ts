@@ -259,6 +259,10 @@ function analyseOnce(
   checkUnboundedDiscards(ctx, index, edits);
   const exportIndex = indexExports(ctx.program);
   for (const fn of fns) checkExportClash(ctx, fn, exportIndex.get(fn.name));
+  // A factory exported by a list (`export { createLoader }`) would leave its twin unexported.
+  for (const f of factories)
+    if (!f.processed && !f.exportDecl && exportIndex.has(f.name))
+      fail(ctx, "SA102", at(f.loc), MSG.factoryExportList(f.name, f.variant));
   const exports = factsOfFile(ctx, fns, imported, exportIndex);
   const reExports = reExportVariants(ctx, imported);
 
