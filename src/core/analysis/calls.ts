@@ -209,6 +209,21 @@ function enclosingClass(ctx: Ctx, n: Node): { cls: t.Class; isStatic: boolean } 
   return { cls: ctx.tree.parent(ctx.tree.parent(fn)!) as t.Class, isStatic: fn.static };
 }
 
+/**
+ * Whether `n` runs while `cls` is being defined: in a static field's initializer or a static block
+ * of `cls` itself, not inside a function there. Nothing else can have replaced the class's methods
+ * yet, and its variants are marked only at the end of its body, so `C.m()` there is `C.mSync()`
+ * without the check (fixture methods/replaced-class-methods).
+ */
+function duringDefinition(ctx: Ctx, n: Node, cls: t.Class): boolean {
+  for (let p = ctx.tree.parent(n); p !== undefined && p !== cls; p = ctx.tree.parent(p)) {
+    if (isFunction(p)) return false;
+    const element = p.type === "StaticBlock" || ((p as { static?: boolean }).static === true && !isFunction(p));
+    if (element) return ctx.tree.parent(ctx.tree.parent(p)!) === cls;
+  }
+  return false;
+}
+
 function classOfBinding(ctx: Ctx, at: Node, name: string): t.Class | undefined {
   const b = ctx.scopes.binding(at, name);
   if (!b) return undefined;
@@ -507,6 +522,8 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     // and a class's methods, static or on its prototype, are writable from any module
     // (`C.m = …`, `C.prototype.m = …`), so `C.m()` and `super.m()` check too (fixture
     // methods/replaced-class-methods).
+    if (fn && object.type === "Identifier" && duringDefinition(ctx, callee, owner))
+      return { fn, shape: { kind: "member" }, explicit: false };
     if (fn) return { fn, shape: { kind: "member", own: { name: prop, kind: fn.kind } }, explicit: false };
     const v = variantOf(prop, ctx.options);
     const of = v ? table?.get((isStatic ? "static:" : "") + v.base) : undefined;
