@@ -173,11 +173,12 @@ class Editor {
       if (s(p) !== s(cur)) return;
       if (p.type === "ExpressionStatement") {
         // The first statement of a list follows `{`, `:` or the file's start (or a directive,
-        // which a `(` would turn into a call): nothing else to join.
+        // which a `(` would turn into a call), and one after a `;` starts afresh: nothing to join.
         const link = this.tree.link(p);
         if (!link || !STATEMENT_LISTS.has(link.parent.type)) return;
-        const directives = (link.parent as { directives?: unknown[] }).directives?.length ?? 0;
-        if (link.index > 0 || directives > 0) this.heads.add(p);
+        const list = link.parent as unknown as Record<string, Node[] | undefined>;
+        const before = link.index > 0 ? list[link.key]?.[link.index - 1] : list.directives?.at(-1);
+        if (before && this.code[e(before) - 1] !== ";") this.heads.add(p);
         return;
       }
     }

@@ -218,7 +218,8 @@ function enclosingClass(ctx: Ctx, n: Node): { cls: t.Class; isStatic: boolean } 
 function duringDefinition(ctx: Ctx, n: Node, cls: t.Class): boolean {
   for (let p = ctx.tree.parent(n); p !== undefined && p !== cls; p = ctx.tree.parent(p)) {
     if (isFunction(p)) return false;
-    const element = p.type === "StaticBlock" || ((p as { static?: boolean }).static === true && !isFunction(p));
+    const element =
+      p.type === "StaticBlock" || ((p as { static?: boolean }).static === true && !isFunction(p));
     if (element) return ctx.tree.parent(ctx.tree.parent(p)!) === cls;
   }
   return false;
