@@ -16,6 +16,16 @@ function thisUse(ctx: Ctx, fn: t.Function): "this" | "super" | undefined {
   ctx.tree.walk(fn.body, (n) => {
     if (found) return false;
     if (isFunction(n) && n.type !== "ArrowFunctionExpression") return false;
+    // A class's fields, static blocks and methods have their own `this` (fixture
+    // inline/nested-annotated: a nested class's `static { this.x }`); only its computed keys
+    // (and its `extends`, outside the body) read the enclosing one.
+    if (n.type === "ClassBody") {
+      for (const m of (n as t.ClassBody).body as Node[]) {
+        const member = m as { computed?: boolean; key?: Node };
+        if (member.computed && member.key && !found) found = thisUse(ctx, { body: member.key } as never);
+      }
+      return false;
+    }
     if (n.type === "ThisExpression") found = "this";
     else if (n.type === "Super") found = "super";
     return undefined;
