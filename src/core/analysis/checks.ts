@@ -1008,7 +1008,9 @@ export function decideOffload(ctx: Ctx, fn: SaFunction): "offload" | "same-threa
  */
 export function refuseWorkerArgumentWrites(ctx: Ctx, fn: SaFunction): void {
   if (fn.syncPlan?.strategy !== "worker" || !fn.reachable) return;
-  const w = argumentWrite(ctx, fn.fn);
+  // A call of a function the analysis cannot see into is not refused here (docs/semantics.md,
+  // "Writes to arguments"): the worker variant's own await is usually that call.
+  const w = argumentWrite(ctx, fn.fn, false);
   if (w)
     fail(
       ctx,

@@ -1,5 +1,6 @@
 import type { types as t } from "@babel/core";
 import { SYNC_ARRAY_METHODS } from "../context.js";
+import { argumentEscapes } from "./arg-escape.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, patternNames } from "./scope.js";
@@ -169,6 +170,17 @@ export interface Write {
   name: string;
   /** Functions the value was passed to on the way (`append` in `append(list, x)`). */
   via: string[];
+  /**
+   * Set for a use that is not proven a read (arg-escape.ts): what the function does with the
+   * argument (`passes it to \`helper\``), so the write is possible, not shown.
+   */
+  may?: string;
+  /**
+   * The possible write is a call of a function the analysis cannot see into (an import, a
+   * callback): enough to keep an offloaded function on the calling thread (SA304), not to refuse a
+   * worker variant (its await usually is that very call: `await format(code, opts)`).
+   */
+  unknownCall?: boolean;
 }
 
 function quote(ctx: Ctx, n: Node): string {
@@ -423,20 +435,27 @@ function computeParamWrites(ctx: Ctx, fn: t.Function): ParamWrites {
   return out;
 }
 
-/** The first write `fn` makes to any of its arguments' objects, if the module shows one. */
-export function argumentWrite(ctx: Ctx, fn: t.Function): Write | undefined {
+/**
+ * The first write `fn` makes to any of its arguments' objects, if the module shows one; else the
+ * first use of an argument that is not proven a read (arg-escape.ts: the value handed to code the
+ * analysis cannot see into, stored where it cannot follow): a function that runs on another
+ * thread must be proven to leave its arguments alone.
+ */
+export function argumentWrite(ctx: Ctx, fn: t.Function, unknownCalls = true): Write | undefined {
   const writes = paramWrites(ctx, fn);
-  let first: Write | undefined;
-  for (const i of [...writes.keys()].sort((a, b) => a - b)) {
-    first = writes.get(i);
-    break;
+  for (const i of [...writes.keys()].sort((a, b) => a - b)) return writes.get(i);
+  const escapes = argumentEscapes(ctx, fn);
+  for (const i of [...escapes.keys()].sort((a, b) => a - b)) {
+    const w = escapes.get(i)!;
+    if (unknownCalls || !w.unknownCall) return w;
   }
-  return first;
+  return undefined;
 }
 
 /** The reason a report gives for a function that writes to its arguments. */
 export function describeArgumentWrite(w: Write): string {
   const at = `\`${w.text}\` at ${w.loc}`;
+  if (w.may !== undefined) return `it may write to ${w.name}: it ${w.may} (${at})`;
   if (w.via.length === 0) return `it writes to ${w.name} (${at})`;
   return `it passes ${w.name} to \`${w.via[0]}\`, which writes to it (${at})`;
 }

@@ -1,0 +1,594 @@
+import { isBuiltin } from "node:module";
+import type { types as t } from "@babel/core";
+import { type Ctx, locOf, sourceOf } from "./ctx.js";
+import { type Binding, isReference, patternNames } from "./scope.js";
+import { isFunction, type Node } from "./tree.js";
+import { memberName, TRANSPARENT } from "./view.js";
+import { functionOf, isMutator, isReader, type Write } from "./writes.js";
+
+/**
+ * Every place an argument's object may be written, the other way round from `paramWrites`
+ * (attack 13, F4): a worker or pool thread changes its own copy of the arguments, so a function
+ * that runs there is PROVEN to leave them alone only when every use of a parameter, and of every
+ * value derived from one (a member, an alias, an array or object literal holding it, a reader
+ * method's result, a callback's element), is a use this analysis understands as a read. Anything
+ * else — the value handed to a function or method it cannot see into, stored where it cannot
+ * follow, used as the receiver of a method that is not a known reader (`.call`/`.apply` included)
+ * — "may write", and the function is kept off other threads (SA301 / SA304) with that use named.
+ *
+ * (Helper h13c plans one "every write target" helper in the core; this file is kept separate
+ * so the two can be merged into one.)
+ */
+
+/** Globals whose functions only read their arguments (`JSON.stringify(o)`, `Math.max(...xs)`). */
+const PURE_GLOBALS = new Set([
+  "JSON",
+  "Math",
+  "console",
+  "String",
+  "Number",
+  "Boolean",
+  "BigInt",
+  "Symbol",
+  "parseInt",
+  "parseFloat",
+  "isNaN",
+  "isFinite",
+  "encodeURIComponent",
+  "decodeURIComponent",
+  "encodeURI",
+  "decodeURI",
+  "structuredClone",
+  "Date",
+  "RegExp",
+  "Error",
+  "TypeError",
+  "RangeError",
+  "URL",
+  "URLSearchParams",
+  "TextEncoder",
+  "TextDecoder",
+  "Intl",
+]);
+/** Static readers of `Object`, `Array`, `Promise`, `Buffer`, `Reflect`. */
+const PURE_STATICS: Record<string, Set<string>> = {
+  Object: new Set([
+    "keys",
+    "values",
+    "entries",
+    "fromEntries",
+    "getOwnPropertyNames",
+    "getOwnPropertyDescriptor",
+    "getOwnPropertyDescriptors",
+    "getPrototypeOf",
+    "is",
+    "isFrozen",
+    "isSealed",
+    "isExtensible",
+    "hasOwn",
+    "groupBy",
+  ]),
+  Array: new Set(["isArray", "from", "of"]),
+  Promise: new Set(["resolve", "all", "allSettled", "race", "any"]),
+  Buffer: new Set(["from", "byteLength", "isBuffer", "concat", "compare"]),
+  Reflect: new Set(["get", "has", "ownKeys", "getPrototypeOf", "getOwnPropertyDescriptor"]),
+  Number: new Set(["isInteger", "isFinite", "isNaN", "isSafeInteger", "parseInt", "parseFloat"]),
+};
+/** Calls whose result holds the argument itself (or its members): the result is derived too. */
+const PASSES_ON = new Set([
+  "Array.from",
+  "Array.of",
+  "Object.values",
+  "Object.entries",
+  "Object.fromEntries",
+  "Object.groupBy",
+  "Promise.resolve",
+  "Promise.all",
+  "Promise.allSettled",
+  "Promise.race",
+  "Promise.any",
+  "Reflect.get",
+]);
+/** Reader methods that return a new array or string (`slice`, `map`, `filter`, `toSorted` …). */
+const COPIES = new Set([
+  "slice",
+  "map",
+  "filter",
+  "concat",
+  "flat",
+  "flatMap",
+  "toSorted",
+  "toReversed",
+  "toSpliced",
+  "with",
+]);
+/** Methods whose function arguments are called with the receiver's elements (or its value). */
+const CALLBACKS = new Set([
+  "forEach",
+  "map",
+  "filter",
+  "find",
+  "findIndex",
+  "findLast",
+  "findLastIndex",
+  "some",
+  "every",
+  "reduce",
+  "reduceRight",
+  "flatMap",
+  "then",
+  "catch",
+  "finally",
+]);
+/** A promise's own methods: they read it, and their callbacks get its value. */
+const PROMISE_METHODS = new Set(["then", "catch", "finally"]);
+/** Constructors of containers that hold what they are given (`new Set([o])`). */
+const CONTAINERS = new Set(["Set", "Map", "WeakMap", "WeakSet", "WeakRef", "Array"]);
+/** Functions of Node's own modules that write into an argument (a buffer they fill). */
+const BUILTIN_WRITERS = new Set([
+  "read",
+  "readSync",
+  "readv",
+  "readvSync",
+  "randomFill",
+  "randomFillSync",
+  "getRandomValues",
+]);
+
+/** A use that is a write, not only a possible one (`xs[0].n = 1`). */
+const WRITES = "writes to it";
+
+function strip(n: Node): Node {
+  let cur = n;
+  while (TRANSPARENT.has(cur.type)) cur = (cur as { expression: Node }).expression;
+  return cur;
+}
+
+/** What a use of a derived value does. */
+type Use =
+  | { kind: "read" }
+  | { kind: "derived"; node: Node }
+  | { kind: "bind"; pattern: Node; container?: true }
+  | { kind: "callee-param"; fn: t.Function; index: number; call: Node }
+  | { kind: "may-write"; node: Node; how: string; unknownCall?: true };
+
+type Escapes = Map<number, Write>;
+const memo = new WeakMap<Ctx, Map<t.Function, Escapes | "pending">>();
+
+/** The first use of each parameter's object (index → use) that is not proven a read. */
+export function argumentEscapes(ctx: Ctx, fn: t.Function): Escapes {
+  let cache = memo.get(ctx);
+  if (!cache) {
+    cache = new Map();
+    memo.set(ctx, cache);
+  }
+  const hit = cache.get(fn);
+  if (hit === "pending") return new Map(); // recursion: the cycle adds nothing new
+  if (hit) return hit;
+  cache.set(fn, "pending");
+  const out = compute(ctx, fn);
+  cache.set(fn, out);
+  return out;
+}
+
+/** The root binding of a member chain (`a.b[0]` → `a`), if it is an identifier. */
+function rootBinding(ctx: Ctx, n: Node): Binding | undefined {
+  let cur = strip(n);
+  while (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression") cur = strip(cur.object);
+  return cur.type === "Identifier" ? ctx.scopes.binding(cur, cur.name) : undefined;
+}
+
+/** `JSON.stringify`, `Object.keys`, `path.join`: a callee that only reads what it is given. */
+function calleeKind(ctx: Ctx, callee: Node, isNew: boolean): "pure" | "passes-on" | "container" | "unknown" {
+  const c = strip(callee);
+  if (c.type === "Identifier") {
+    const b = ctx.scopes.binding(c, c.name);
+    if (!b) {
+      if (isNew && CONTAINERS.has(c.name)) return "container";
+      return PURE_GLOBALS.has(c.name) ? "pure" : "unknown";
+    }
+    return builtinImport(ctx, b) && !BUILTIN_WRITERS.has(importedName(b) ?? c.name) ? "pure" : "unknown";
+  }
+  if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return "unknown";
+  const name = memberName(c);
+  const obj = strip(c.object);
+  if (name === undefined || obj.type !== "Identifier") return "unknown";
+  const b = ctx.scopes.binding(obj, obj.name);
+  if (!b) {
+    if (PASSES_ON.has(`${obj.name}.${name}`)) return "passes-on";
+    if (PURE_STATICS[obj.name]?.has(name)) return "pure";
+    return obj.name === "console" || obj.name === "JSON" || obj.name === "Math" ? "pure" : "unknown";
+  }
+  // `path.join(o.dir)`, `fs.statSync(o.file)`: Node's own modules read their arguments.
+  return builtinImport(ctx, b) && !BUILTIN_WRITERS.has(name) ? "pure" : "unknown";
+}
+
+function importedName(b: Binding): string | undefined {
+  const n = b.node as { type: string; imported?: { type: string; name?: string; value?: string } };
+  if (n.type !== "ImportSpecifier" || !n.imported) return undefined;
+  return n.imported.type === "Identifier" ? n.imported.name : n.imported.value;
+}
+
+/** Whether a binding is an import (or `require`) of one of Node's built-in modules. */
+function builtinImport(ctx: Ctx, b: Binding): boolean {
+  if (b.kind === "module") {
+    const decl = ctx.tree.parent(b.node);
+    const src = (decl as { source?: { value?: unknown } } | undefined)?.source?.value;
+    return typeof src === "string" && isBuiltin(src);
+  }
+  if (b.node.type === "VariableDeclarator" && b.violations.length === 0 && b.node.init) {
+    const init = strip(b.node.init);
+    if (
+      init.type === "CallExpression" &&
+      init.callee.type === "Identifier" &&
+      init.callee.name === "require" &&
+      init.arguments[0]?.type === "StringLiteral"
+    )
+      return isBuiltin(init.arguments[0].value);
+  }
+  return false;
+}
+
+function compute(ctx: Ctx, fn: t.Function): Escapes {
+  const tainted = new Map<Binding, number>();
+  const fresh = new Set<Binding>(); // `...rest` itself: a new array, its elements are arguments
+  const bindPattern = (p: Node, index: number): boolean => {
+    let changed = false;
+    for (const id of patternNames(p)) {
+      const b = ctx.scopes.binding(id, id.name);
+      if (b && !tainted.has(b)) {
+        tainted.set(b, index);
+        changed = true;
+      }
+    }
+    return changed;
+  };
+  fn.params.forEach((p, i) => {
+    if (primitiveParam(p as Node)) return;
+    bindPattern(p as Node, i);
+    if (p.type === "RestElement" && p.argument.type === "Identifier") {
+      const b = ctx.scopes.binding(p.argument, p.argument.name);
+      if (b) fresh.add(b);
+    }
+  });
+  if (tainted.size === 0) return new Map();
+  // Where a reassigned parameter starts to hold a copy (`list = [...list]` as a statement of the
+  // body), as paramWrites has it: uses after that statement are of the copy.
+  const copiedFrom = new Map<Binding, number>();
+  for (const b of tainted.keys()) {
+    if (b.kind !== "param") continue;
+    for (const v of b.violations) {
+      const stmt = ctx.tree.parent(v);
+      if (stmt?.type === "ExpressionStatement" && ctx.tree.parent(stmt) === fn.body && stmt.end != null)
+        copiedFrom.set(b, Math.min(copiedFrom.get(b) ?? Number.POSITIVE_INFINITY, stmt.end));
+    }
+  }
+  const body = fn.body as Node;
+  const inside = (b: Binding): boolean =>
+    ctx.tree.within(b.node, body) || ctx.tree.within(b.node, fn as Node);
+
+  /** What the parent of a derived value does with it. */
+  const useOf = (cur: Node, depth: number, rest: boolean): Use => {
+    // A member of a container the function made (`err.input = input; err.code = 1`, `xs[0] = 5`)
+    // is the function's own; a member of what it holds (`xs[0].n = 1`) is the caller's.
+    const writesThrough = (n: Node): boolean => n.type.endsWith("MemberExpression") && !(rest && depth === 1);
+    const p = ctx.tree.parent(cur);
+    if (!p) return { kind: "read" };
+    if (TRANSPARENT.has(p.type)) return { kind: "derived", node: p };
+    switch (p.type) {
+      case "MemberExpression":
+      case "OptionalMemberExpression": {
+        if (p.object !== cur) return { kind: "read" }; // `x[o.k]`: a key
+        const q = ctx.tree.parent(p);
+        if (q && (q.type === "CallExpression" || q.type === "OptionalCallExpression") && q.callee === p) {
+          const name = memberName(p);
+          if (name !== undefined && (isReader(name) || PROMISE_METHODS.has(name)))
+            return { kind: "derived", node: q };
+          // The rest array itself is new: `args.push(x)`, `args.shift()` change no argument.
+          if (rest && depth === 0 && name !== undefined && isMutator(name))
+            return { kind: "derived", node: q };
+          return { kind: "may-write", node: q, how: `calls \`${name ?? "[…]"}\` on it` };
+        }
+        return { kind: "derived", node: p };
+      }
+      case "AssignmentExpression":
+        if (p.left === cur) {
+          return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
+        }
+        if (p.left.type === "Identifier" || p.left.type.endsWith("Pattern"))
+          return { kind: "bind", pattern: p.left as Node };
+        {
+          const r = rootBinding(ctx, p.left as Node);
+          if (r && inside(r))
+            return { kind: "bind", pattern: rootId(p.left as Node) ?? (p.left as Node), container: true };
+        }
+        // Stored in module state (`cache[k] = v`): SA302's business, not a write to the argument.
+        return { kind: "read" };
+      case "UpdateExpression":
+        return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
+      case "UnaryExpression":
+        return p.operator === "delete" && writesThrough(cur)
+          ? { kind: "may-write", node: p, how: WRITES }
+          : { kind: "read" };
+      case "VariableDeclarator":
+        return p.init === cur ? { kind: "bind", pattern: p.id as Node } : { kind: "read" };
+      case "ForOfStatement":
+        if (p.right === cur) {
+          const left = p.left.type === "VariableDeclaration" ? p.left.declarations[0]?.id : p.left;
+          return left ? { kind: "bind", pattern: left as Node } : { kind: "read" };
+        }
+        return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
+      case "ForInStatement":
+        return p.left === cur && writesThrough(cur)
+          ? { kind: "may-write", node: p, how: WRITES }
+          : { kind: "read" };
+      case "ArrayPattern":
+      case "ObjectPattern":
+      case "RestElement":
+      case "AssignmentPattern":
+      case "ObjectProperty":
+        if (p.type === "ObjectProperty" && ctx.tree.parent(p)?.type === "ObjectExpression")
+          return (p as t.ObjectProperty).value === cur
+            ? { kind: "derived", node: ctx.tree.parent(p)! }
+            : { kind: "read" };
+        if (p.type === "AssignmentPattern" && (p as t.AssignmentPattern).right === cur)
+          return { kind: "bind", pattern: (p as t.AssignmentPattern).left as Node };
+        return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
+      case "SpreadElement":
+      case "ArrayExpression":
+      case "ObjectExpression":
+      case "AwaitExpression":
+      case "SequenceExpression":
+        if (p.type === "SequenceExpression" && p.expressions[p.expressions.length - 1] !== cur)
+          return { kind: "read" };
+        return { kind: "derived", node: p };
+      case "LogicalExpression":
+        return { kind: "derived", node: p };
+      case "ConditionalExpression":
+        return p.test === cur ? { kind: "read" } : { kind: "derived", node: p };
+      case "CallExpression":
+      case "OptionalCallExpression":
+      case "NewExpression": {
+        const call = p as t.CallExpression;
+        if (call.callee === cur) return { kind: "read" }; // calling it: a function cannot cross anyway
+        let arg = cur;
+        while (ctx.tree.parent(arg) !== p) arg = ctx.tree.parent(arg)!;
+        const index = call.arguments.indexOf(arg as t.Expression);
+        const spread = arg.type === "SpreadElement";
+        const callee = strip(call.callee as Node);
+        if (isFunction(callee) && !spread) return { kind: "callee-param", fn: callee, index, call: p };
+        const local = functionOf(ctx, callee);
+        if (local && !spread) return { kind: "callee-param", fn: local, index, call: p };
+        // A reader method of another receiver (`seen.includes(o)`, `map.get(o.k)`): a read.
+        if (callee.type.endsWith("MemberExpression")) {
+          const name = memberName(callee);
+          const recv = rootBinding(ctx, (callee as t.MemberExpression).object);
+          const bySelf = calleeKind(ctx, callee, p.type === "NewExpression");
+          if (bySelf === "pure") return { kind: "read" };
+          if (bySelf === "passes-on") return { kind: "derived", node: p };
+          if (name !== undefined && isReader(name) && !isFunctionArg(call)) return { kind: "read" };
+          // `out.push(o)`: a local container now holds it.
+          if (name !== undefined && isMutator(name) && recv && inside(recv))
+            return {
+              kind: "bind",
+              pattern: rootId((callee as t.MemberExpression).object) ?? callee,
+              container: true,
+            };
+          // `Array.prototype.push.call(o.list, 9)`, `Object.assign(...[o], …)`: built-ins that may write.
+          if (builtinStatic(ctx, callee))
+            return { kind: "may-write", node: p, how: `passes it to \`${short(ctx, callee)}\`` };
+          // A method of another object (`cache.set(k, v)`, `log.info(o)`): not followed (docs).
+          return { kind: "read" };
+        }
+        const kind = calleeKind(ctx, callee, p.type === "NewExpression");
+        if (kind === "pure") return { kind: "read" };
+        if (kind === "passes-on" || kind === "container") return { kind: "derived", node: p };
+        // A callback the caller passed in (`stamp(o)`): it cannot cross to a worker anyway, and
+        // whatever it does to the argument the caller expects to see.
+        const b = callee.type === "Identifier" ? ctx.scopes.binding(callee, callee.name) : undefined;
+        if (b?.kind === "param")
+          return {
+            kind: "may-write",
+            node: p,
+            how: `passes it to \`${short(ctx, callee)}\``,
+            unknownCall: true,
+          };
+        // An import, a class, a global the build does not know: not followed (docs/semantics.md).
+        return { kind: "read" };
+      }
+      default:
+        // Tests, operators, templates, `return`, `throw`, `typeof`, `in`, statements: reads.
+        return { kind: "read" };
+    }
+  };
+
+  const out: Escapes = new Map();
+  const record = (index: number, node: Node, how: string, unknownCall = false): void => {
+    // The first use of each argument, but a sure one before a call it cannot see into.
+    const had = out.get(index);
+    if (had && (unknownCall || !had.unknownCall)) return;
+    const text = sourceOf(ctx, node).replace(/\s+/g, " ");
+    out.set(index, {
+      text: text.length > 48 ? `${text.slice(0, 45)}...` : text,
+      loc: locOf(ctx, node),
+      name: paramName(fn, index),
+      via: [],
+      ...(how === WRITES ? {} : { may: how }),
+      ...(unknownCall ? { unknownCall } : {}),
+    });
+  };
+
+  /** Binds the parameters of the callbacks a reader method on a derived value is given. */
+  const callbacks = (call: t.CallExpression, index: number): boolean => {
+    let changed = false;
+    for (const a of call.arguments) {
+      const cb = strip(a as Node);
+      if (isFunction(cb))
+        for (const param of cb.params) changed = bindPattern(param as Node, index) || changed;
+      else if (cb.type === "Identifier") {
+        const f = functionOf(ctx, cb);
+        const first = f ? [...argumentEscapes(ctx, f).values()][0] : undefined;
+        if (first)
+          record(
+            index,
+            call,
+            `passes its elements to \`${cb.name}\`, which ${first.may ?? "writes to them"}`,
+          );
+        else if (!f && ctx.scopes.binding(cb, cb.name) && calleeKind(ctx, cb, false) !== "pure")
+          record(index, call, `passes its elements to \`${cb.name}\``);
+      }
+    }
+    return changed;
+  };
+
+  for (let round = 0; round < 4; round++) {
+    let changed = false;
+    ctx.tree.walk(body, (n) => {
+      if (n.type !== "Identifier" || !isReference(n, ctx.tree)) return undefined;
+      const b = ctx.scopes.binding(n, n.name);
+      const index = b ? tainted.get(b) : undefined;
+      if (!b || index === undefined) return undefined;
+      let rest = fresh.has(b);
+      const cut = copiedFrom.get(b);
+      if (cut !== undefined && (n.start ?? 0) > cut) return undefined;
+      let cur: Node = n;
+      let depth = 0;
+      for (let guard = 0; guard < 64; guard++) {
+        const use = useOf(cur, depth, rest);
+        if (use.kind === "read") break;
+        if (use.kind === "derived") {
+          const d = use.node;
+          // A reader method's callbacks get the receiver's elements (`o.list.slice().forEach(x => …)`).
+          const readerCall =
+            d.type.endsWith("CallExpression") &&
+            strip((d as t.CallExpression).callee as Node).type.endsWith("MemberExpression") &&
+            strip(((d as t.CallExpression).callee as t.MemberExpression).object) === strip(cur);
+          if (readerCall && CALLBACKS.has(memberName(strip((d as t.CallExpression).callee as Node)) ?? ""))
+            changed = callbacks(d as t.CallExpression, index) || changed;
+          if (d.type.endsWith("MemberExpression")) depth++;
+          else if (
+            d.type === "ArrayExpression" ||
+            d.type === "ObjectExpression" ||
+            d.type === "NewExpression" ||
+            (readerCall && COPIES.has(memberName(strip((d as t.CallExpression).callee as Node)) ?? "")) ||
+            (d.type === "CallExpression" &&
+              !readerCall &&
+              !/^Promise\./.test(sourceOf(ctx, (d as t.CallExpression).callee as Node)))
+          ) {
+            // A new container holding the argument (`[o]`, `{ o }`, `new Set([o])`, `xs.slice()`,
+            // `Array.from(xs)`): changing the container itself changes nothing of the caller's.
+            rest = true;
+            depth = 0;
+          } else if (!TRANSPARENT.has(d.type) && d.type !== "SpreadElement") {
+            rest = false;
+            depth = 1;
+          }
+          cur = use.node;
+          continue;
+        }
+        if (use.kind === "bind") {
+          const before = tainted.size;
+          changed = bindPattern(use.pattern, index) || changed;
+          // A container the function made (`const xs = [o]`, `out.push(o)` into a local `out`).
+          // (A loop over a fresh container binds its elements: those are the caller's.)
+          const loop = ctx.tree.parent(cur)?.type === "ForOfStatement";
+          if (tainted.size > before && !loop && ((rest && depth === 0) || use.container))
+            for (const id of patternNames(use.pattern)) {
+              const nb = ctx.scopes.binding(id, id.name);
+              if (nb) fresh.add(nb);
+            }
+          // `(t = o).n = 1`: the assignment's value is the argument too.
+          const p = ctx.tree.parent(cur);
+          if (p?.type === "AssignmentExpression") {
+            cur = p;
+            continue;
+          }
+          break;
+        }
+        if (use.kind === "callee-param") {
+          if (use.index < 0) break;
+          const param = paramAt(use.fn, use.index);
+          if (!param) break;
+          if (ctx.tree.within(use.fn as Node, body)) {
+            changed = bindPattern(param.node, index) || changed;
+          } else {
+            const w = argumentEscapes(ctx, use.fn).get(param.index);
+            if (w)
+              record(
+                index,
+                use.call,
+                `passes it to \`${short(ctx, use.call.type === "CallExpression" ? (use.call.callee as Node) : use.call)}\`, which ${w.may ?? WRITES} (\`${w.text}\` at ${w.loc})`,
+              );
+          }
+          break;
+        }
+        record(index, use.node, use.how, use.unknownCall);
+        break;
+      }
+      // Callbacks of a reader method on a derived value get its elements (`o.list.forEach(x => …)`).
+      return undefined;
+    });
+    if (!changed) break;
+  }
+  return out;
+}
+
+function rootId(n: Node): t.Identifier | undefined {
+  let cur = strip(n);
+  while (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression") cur = strip(cur.object);
+  return cur.type === "Identifier" ? cur : undefined;
+}
+
+function isFunctionArg(call: t.CallExpression): boolean {
+  return call.arguments.some((a) => isFunction(strip(a as Node)));
+}
+
+function paramAt(fn: t.Function, index: number): { node: Node; index: number } | undefined {
+  const restAt = fn.params.findIndex((p) => p.type === "RestElement");
+  if (restAt >= 0 && index >= restAt) return { node: fn.params[restAt] as Node, index: restAt };
+  const p = fn.params[index];
+  return p ? { node: p as Node, index } : undefined;
+}
+
+function short(ctx: Ctx, n: Node): string {
+  const text = sourceOf(ctx, n).replace(/\s+/g, " ");
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+const ORDINALS = ["first", "second", "third", "fourth", "fifth"];
+function paramName(fn: t.Function, index: number): string {
+  let p = fn.params[index] as Node | undefined;
+  if (p?.type === "AssignmentPattern") p = p.left;
+  if (p?.type === "RestElement") p = p.argument;
+  if (p?.type === "Identifier") return `its argument \`${p.name}\``;
+  return `its ${ORDINALS[index] ?? `#${index + 1}`} argument`;
+}
+
+/**
+ * A parameter that says it holds a primitive (`limit = 10`, `text: string`): nothing of the
+ * caller's can be changed through it, so its uses need no proof.
+ */
+function primitiveParam(p: Node): boolean {
+  const q = p as {
+    type: string;
+    typeAnnotation?: { typeAnnotation?: { type: string } };
+    right?: Node;
+    left?: Node;
+  };
+  const ann = (q.type === "AssignmentPattern" ? (q.left as typeof q | undefined) : q)?.typeAnnotation
+    ?.typeAnnotation;
+  if (ann && /^TS(String|Number|Boolean|BigInt)Keyword$|^TSLiteralType$/.test(ann.type)) return true;
+  if (q.type === "AssignmentPattern" && q.right)
+    return /^(String|Numeric|Boolean|BigInt)Literal$|^TemplateLiteral$/.test(q.right.type);
+  return false;
+}
+
+/** `Object.assign`, `Array.prototype.push.call`, `Reflect.set`: a built-in the analysis knows writes or may. */
+function builtinStatic(ctx: Ctx, callee: Node): boolean {
+  const id = rootId(callee);
+  return (
+    id !== undefined &&
+    !ctx.scopes.binding(id, id.name) &&
+    /^(Object|Array|Reflect|Atomics|Map|Set|String)$/.test(id.name)
+  );
+}
