@@ -104,6 +104,9 @@ export const MSG = {
     `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}: a worker changes its own copy, never the caller's object. It runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Return a new value instead of changing the argument (for example \`return [...list].sort()\`) to offload it.`,
   workerMutatesArgument: (fn: string, why: string, reasons: string[]) =>
     `the sync variant of \`${fn}\` needs a worker (${reasons.join("; ")}), but ${why}, and a worker changes its own copy, never the caller's object. Return the new value instead of changing the argument, or move the await that has no sync form into a module-level @smartasync function that takes plain arguments and await that here.`,
+  /** A `reason` of an offloaded call in `Promise.all([...])` (attack 13, F14). */
+  parallelOffload: (fn: string) =>
+    `offloaded in Promise.all: runs in parallel with the other elements, so effects of \`${fn}\` outside JS memory (files, network, console) may come in another order than the plain program's calls one after another`,
   notOffloadable: (fn: string, why: string, variant: string) =>
     `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}; it runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Make \`${fn}\` a module-level function that does not use \`this\` (pass what it reads from \`this\` as an argument) to offload it.`,
 } as const;

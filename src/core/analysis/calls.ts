@@ -1015,6 +1015,8 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         break;
     }
     const entry: CallReport = { callee: calleeName, loc, ...ctxt, strategy: d.strategy, target, ...from };
+    if (d.strategy === "offload" && r.fn?.asyncStrategy !== "same-thread" && inPromiseAllLiteral(ctx, call))
+      entry.reason = MSG.parallelOffload(calleeName);
     if (d.diagnostic) {
       const v =
         variantName ?? `${calleeName}${kind === "sync" ? ctx.options.asyncSuffix : ctx.options.syncSuffix}`;
@@ -1077,4 +1079,30 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
 /** Inside `with (…)`, or a function whose sloppy direct `eval` may declare any name. */
 function dynamicScope(ctx: Ctx, call: Node, evalScopes: Set<Node>): boolean {
   return ctx.tree.findParent(call, (p) => p.type === "WithStatement" || evalScopes.has(p)) !== undefined;
+}
+
+/**
+ * Whether a call is an element of the array literal given to `Promise.all`/`allSettled`: offloaded
+ * there, it runs in parallel with its siblings, so its effects outside JS memory (a file append,
+ * a request, console output) are not ordered as the plain program's calls one after another are
+ * (attack 13, F14; docs/semantics.md, "The async variant of a sync function").
+ */
+function inPromiseAllLiteral(ctx: Ctx, call: Node): boolean {
+  let c = call;
+  let p = ctx.tree.parent(c);
+  while (p && TRANSPARENT.has(p.type)) {
+    c = p;
+    p = ctx.tree.parent(p);
+  }
+  if (p?.type !== "ArrayExpression") return false;
+  const all = ctx.tree.parent(p);
+  if (all?.type !== "CallExpression" || all.arguments[0] !== p) return false;
+  const callee = all.callee as Node;
+  if (callee.type !== "MemberExpression" || callee.object.type !== "Identifier") return false;
+  const name = memberName(callee);
+  return (
+    callee.object.name === "Promise" &&
+    !ctx.scopes.binding(callee.object, "Promise") &&
+    (name === "all" || name === "allSettled")
+  );
 }
