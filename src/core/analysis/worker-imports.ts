@@ -115,6 +115,11 @@ export function topLevelEffects(
         )
           registers.add(sp.local.name);
   for (const s of program.body) {
+    // A class `static {}` block is statements that run at import, like any other (attack 13, F32).
+    if (hasStaticBlock(s)) {
+      out.push(s);
+      continue;
+    }
     if (QUIET.has(s.type)) continue;
     if (s.type === "ExportDefaultDeclaration" && s.declaration.type !== "CallExpression") continue;
     if (
@@ -142,6 +147,14 @@ export function topLevelEffects(
     out.push(s);
   }
   return out;
+}
+
+/** Whether a module-level class declaration (exported or not) has a non-empty `static {}` block. */
+function hasStaticBlock(s: t.Statement): boolean {
+  const decl =
+    s.type === "ExportNamedDeclaration" || s.type === "ExportDefaultDeclaration" ? s.declaration : s;
+  if (decl?.type !== "ClassDeclaration") return false;
+  return decl.body.body.some((m) => m.type === "StaticBlock" && m.body.length > 0);
 }
 
 /** Whether a file's own syntax is CommonJS (generated imports are `require` calls there). */
