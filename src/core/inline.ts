@@ -120,7 +120,7 @@ function unmappable(fact: AwaitFact, unproven: Unproven): string | undefined {
       return unproven === "worker" ? WHY.unproven(fact.guard.text) : undefined;
     case "twin":
       if (unproven !== "worker") return undefined;
-      if (fact.checks.length) return WHY.unproven(fact.checks[0].text);
+      for (const c of fact.checks) if (c.kind !== "path") return WHY.unproven(c.text);
       // A `twins` entry is the project's own word that the twin is sync: a worker would undo the
       // option, so it stays mapped, its result still checked (docs/semantics.md, "Twins").
       return fact.guard && !fact.twin.configured ? WHY.unproven(fact.guard.text) : undefined;
@@ -139,7 +139,9 @@ function guardsOf(fact: AwaitFact, out: GuardSite[]): void {
   if (fact.kind === "guarded") out.push({ loc: fact.loc, text: fact.text });
   else if (fact.kind === "smartasync" && fact.guard) out.push(fact.guard);
   else if (fact.kind === "twin") {
-    for (const c of fact.checks) out.push({ loc: c.loc, text: c.text });
+    // A path check never fails where the promise API would not (a descriptor is refused as the
+    // promise API refuses it, a FileHandle passed on as its descriptor): no guard to report.
+    for (const c of fact.checks) if (c.kind !== "path") out.push({ loc: c.loc, text: c.text });
     if (fact.guard) out.push(fact.guard);
   } else if (fact.kind === "combinator") for (const e of fact.elements) guardsOf(e, out);
   else if (fact.kind === "mapAll") out.push(fact.guard);
@@ -216,9 +218,7 @@ export const WHY = {
   unproven: (text: string) =>
     `awaits ${text}${AT}, which smartasync cannot prove is not a promise (option unproven: "worker")`,
   guard: (text: string, loc: string) =>
-    text.startsWith("the path of ")
-      ? `checks ${text} at ${loc}: a file descriptor there fails as the promise API fails (ERR_INVALID_ARG_TYPE), where its sync twin would use it`
-      : text.startsWith("the ")
+    text.startsWith("the ")
         ? `checks ${text} at ${loc}: the sync variant throws a SmartAsyncError there if its twin would read it otherwise`
         : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
   sequentialMap: (text: string, loc: string, variant: string) =>

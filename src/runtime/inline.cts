@@ -63,24 +63,26 @@ export function twinOptions<T>(value: T, promiseOnly: readonly string[], twin: s
  * The path argument of `readFile`/`writeFile`/`appendFile`/`truncate` (fixture
  * twins/path-argument-rules): their `*Sync` twins also take a file descriptor, which the promise
  * API refuses — so a number gets the promise API's own ERR_INVALID_ARG_TYPE here (the same
- * `catch` sees it) instead of reading or writing that descriptor; a FileHandle, which only the
- * promise API reads through, fails located.
+ * `catch` sees it) instead of reading or writing that descriptor. A FileHandle, which the promise
+ * API reads and writes through, is passed on as its descriptor (the same file, from the same
+ * position); `truncate`'s promise API refuses one, and so does this. Never a failure the async
+ * function would not have, so not a guard in the report.
  */
-export function twinPath<T>(value: T, twin: string, loc: string): T {
-  if (typeof value === "number")
-    throw invalidArgType("path", "of type string or an instance of Buffer or URL", value);
+export function twinPath<T>(value: T, twin: string, _loc: string): T {
+  if (typeof value === "number") throw invalidArgType("path", PATH_TYPES, value);
   if (
     value !== null &&
     typeof value === "object" &&
-    (value as { constructor?: { name?: unknown } }).constructor?.name === "FileHandle"
-  )
-    throw located(
-      `smartasync: ${twin} cannot read through the FileHandle at ${loc}; only the promise API does. Await the async function here, or pass a path.`,
-      "SMARTASYNC_TWIN_ARGUMENT",
-      loc,
-    );
+    (value as { constructor?: { name?: unknown } }).constructor?.name === "FileHandle" &&
+    typeof (value as { fd?: unknown }).fd === "number"
+  ) {
+    if (twin === "truncateSync") throw invalidArgType("path", PATH_TYPES, value);
+    return (value as unknown as { fd: T }).fd;
+  }
   return value;
 }
+
+const PATH_TYPES = "of type string or an instance of Buffer or URL";
 
 /**
  * The data argument of a twin write (`writeFile(path, data)`): the promise API also takes an

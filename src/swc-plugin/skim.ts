@@ -191,7 +191,20 @@ const WORD_START = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORD_START[c] = /[\w$\\]/.test(String.fromCharCode(c)) ? 1 : 0;
 const DQ = /(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"/y;
 const SQ = /(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'/y;
-const TEMPLATE_TEXT = /(?:[^`\\$]|\\[\s\S]|\$(?!\{))*/y;
+/**
+ * Where the text of a template chunk that starts at `i` ends: at its closing backtick, at the
+ * `${` of a substitution, or at the end of the file (a loop, not a regex: `$` not before `{`
+ * needs a lookahead, which the linear-regex check of every pattern cannot prove).
+ */
+function templateTextEnd(code: string, i: number): number {
+  for (; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 96 /* ` */) return i;
+    if (c === 92 /* \ */) i++;
+    else if (c === 36 /* $ */ && code.charCodeAt(i + 1) === 123 /* { */) return i;
+  }
+  return code.length;
+}
 const REGEX_BODY =
   /(?:[^\\/[\n\r\u2028\u2029]|\\[^\n\r\u2028\u2029]|\[(?:[^\]\\\n\r\u2028\u2029]|\\[^\n\r\u2028\u2029])*\])+\/[\w$]*/y;
 const LINE_REST = /[^\n\r\u2028\u2029]*/y;
@@ -435,9 +448,7 @@ function scan(code: string): Scan | undefined {
       prev = STRING;
       prevStart = start;
     } else if (c === 96 /* ` */) {
-      TEMPLATE_TEXT.lastIndex = i + 1;
-      TEMPLATE_TEXT.test(code);
-      i = TEMPLATE_TEXT.lastIndex;
+      i = templateTextEnd(code, i + 1);
       if (i >= n) return undefined;
       leaves.push(start, i + 1);
       if (code.charCodeAt(i) === 96) {
@@ -563,9 +574,7 @@ function scan(code: string): Scan | undefined {
             if (!f) return undefined;
             if (f.kind === SUBST) {
               const from = i;
-              TEMPLATE_TEXT.lastIndex = i + 1;
-              TEMPLATE_TEXT.test(code);
-              i = TEMPLATE_TEXT.lastIndex;
+              i = templateTextEnd(code, i + 1);
               if (i >= n) return undefined;
               leaves.push(from, i + 1);
               if (code.charCodeAt(i) === 96) {

@@ -15,7 +15,7 @@ describe("twins (DESIGN §3.4)", () => {
       expect(findTwin(callee, DEFAULT_OPTIONS)).toEqual({
         module: callee.module.startsWith("node:") ? "node:fs" : "fs",
         name: "readFileSync",
-        args: { options: { index: 1, promiseOnly: ["signal"] } },
+        args: { options: { index: 1, promiseOnly: ["signal"] }, path: 0 },
       });
     }
   });
