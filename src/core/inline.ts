@@ -219,8 +219,8 @@ export const WHY = {
     `awaits ${text}${AT}, which smartasync cannot prove is not a promise (option unproven: "worker")`,
   guard: (text: string, loc: string) =>
     text.startsWith("the ")
-        ? `checks ${text} at ${loc}: the sync variant throws a SmartAsyncError there if its twin would read it otherwise`
-        : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
+      ? `checks ${text} at ${loc}: the sync variant throws a SmartAsyncError there if its twin would read it otherwise`
+      : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
   sequentialMap: (text: string, loc: string, variant: string) =>
     `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}), each to its end: then the first error in index order is thrown, where Promise.all rejects with the first to fail in time`,
   sequentialPMap: (text: string, loc: string, variant: string) =>
