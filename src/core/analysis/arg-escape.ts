@@ -1,6 +1,8 @@
 import { isBuiltin } from "node:module";
 import type { types as t } from "@babel/core";
+import { SYNC_ARRAY_METHODS } from "../context.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
+import { memoByFunction } from "./memo.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, TRANSPARENT } from "./view.js";
@@ -104,23 +106,11 @@ const COPIES = new Set([
 ]);
 /** Methods whose function arguments are called with the receiver's elements (or its value). */
 const CALLBACKS = new Set([
-  "forEach",
-  "map",
-  "filter",
-  "find",
-  "findIndex",
-  "findLast",
-  "findLastIndex",
-  "some",
-  "every",
-  "reduce",
-  "reduceRight",
-  "flatMap",
+  ...SYNC_ARRAY_METHODS,
   "then",
   "catch",
   "finally",
-]);
-/** A promise's own methods: they read it, and their callbacks get its value. */
+]); /** A promise's own methods: they read it, and their callbacks get its value. */
 const PROMISE_METHODS = new Set(["then", "catch", "finally"]);
 /** Constructors of containers that hold what they are given (`new Set([o])`). */
 const CONTAINERS = new Set(["Set", "Map", "WeakMap", "WeakSet", "WeakRef", "Array"]);
@@ -153,23 +143,12 @@ type Use =
   | { kind: "may-write"; node: Node; how: string; unknownCall?: true };
 
 type Escapes = Map<number, Write>;
-const memo = new WeakMap<Ctx, Map<t.Function, Escapes | "pending">>();
 
 /** The first use of each parameter's object (index → use) that is not proven a read. */
-export function argumentEscapes(ctx: Ctx, fn: t.Function): Escapes {
-  let cache = memo.get(ctx);
-  if (!cache) {
-    cache = new Map();
-    memo.set(ctx, cache);
-  }
-  const hit = cache.get(fn);
-  if (hit === "pending") return new Map(); // recursion: the cycle adds nothing new
-  if (hit) return hit;
-  cache.set(fn, "pending");
-  const out = compute(ctx, fn);
-  cache.set(fn, out);
-  return out;
-}
+export const argumentEscapes: (ctx: Ctx, fn: t.Function) => Escapes = memoByFunction(
+  (ctx, fn) => compute(ctx, fn),
+  () => new Map(),
+);
 
 /** The root binding of a member chain (`a.b[0]` → `a`), if it is an identifier. */
 function rootBinding(ctx: Ctx, n: Node): Binding | undefined {

@@ -2,6 +2,7 @@ import type { types as t } from "@babel/core";
 import { SYNC_ARRAY_METHODS } from "../context.js";
 import { argumentEscapes } from "./arg-escape.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
+import { memoByFunction } from "./memo.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -283,28 +284,16 @@ interface Alias {
 
 type ParamWrites = Map<number, Write>;
 
-const memo = new WeakMap<Ctx, Map<t.Function, ParamWrites | "pending">>();
-
 /**
  * The first write each parameter's object receives in `fn` (index → write), through aliases
  * (`const a = arr`, `for (const x of arr)`, `arr.forEach((x) => …)`, destructuring) and calls
  * of functions of the module that write to theirs. A parameter reassigned by a statement of the
  * body (`arr = [...arr]`) holds a copy after it; writes after that statement do not count.
  */
-export function paramWrites(ctx: Ctx, fn: t.Function): ParamWrites {
-  let cache = memo.get(ctx);
-  if (!cache) {
-    cache = new Map();
-    memo.set(ctx, cache);
-  }
-  const hit = cache.get(fn);
-  if (hit === "pending") return new Map(); // recursion: the cycle adds nothing new
-  if (hit) return hit;
-  cache.set(fn, "pending");
-  const out = computeParamWrites(ctx, fn);
-  cache.set(fn, out);
-  return out;
-}
+export const paramWrites: (ctx: Ctx, fn: t.Function) => ParamWrites = memoByFunction(
+  (ctx, fn) => computeParamWrites(ctx, fn),
+  () => new Map(),
+);
 
 function computeParamWrites(ctx: Ctx, fn: t.Function): ParamWrites {
   const aliases = new Map<Binding, Alias>();
