@@ -151,9 +151,10 @@ export function ownVariant(
 ): void {
   let o: object | null = Object.getPrototypeOf(isStatic ? cls : cls.prototype);
   for (; o !== null && o !== Object.prototype && o !== Function.prototype; o = Object.getPrototypeOf(o)) {
-    const has = Object.hasOwn(o, variant);
+    // A level with only `name` goes on up: a `variant` further up, without its `name`, would
+    // still be replaced (the same walk as core/analysis/inherited.ts).
+    if (!Object.hasOwn(o, variant)) continue;
     if (Object.hasOwn(o, name)) return;
-    if (!has) continue;
     const base = (isStatic ? o : (o as { constructor?: { name?: string } }).constructor) as
       | { name?: string }
       | undefined;

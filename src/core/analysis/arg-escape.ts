@@ -52,30 +52,35 @@ const PURE_GLOBALS = new Set([
   "TextDecoder",
   "Intl",
 ]);
-/** Static readers of `Object`, `Array`, `Promise`, `Buffer`, `Reflect`. */
-const PURE_STATICS: Record<string, Set<string>> = {
-  Object: new Set([
-    "keys",
-    "values",
-    "entries",
-    "fromEntries",
-    "getOwnPropertyNames",
-    "getOwnPropertyDescriptor",
-    "getOwnPropertyDescriptors",
-    "getPrototypeOf",
-    "is",
-    "isFrozen",
-    "isSealed",
-    "isExtensible",
-    "hasOwn",
-    "groupBy",
-  ]),
-  Array: new Set(["isArray", "from", "of"]),
-  Promise: new Set(["resolve", "all", "allSettled", "race", "any"]),
-  Buffer: new Set(["from", "byteLength", "isBuffer", "concat", "compare"]),
-  Reflect: new Set(["get", "has", "ownKeys", "getPrototypeOf", "getOwnPropertyDescriptor"]),
-  Number: new Set(["isInteger", "isFinite", "isNaN", "isSafeInteger", "parseInt", "parseFloat"]),
-};
+/**
+ * Static readers of `Object`, `Array`, `Promise`, `Buffer`, `Reflect`. A Map, not an object
+ * literal: a global named `toString` or `constructor` must not find `Object.prototype`'s.
+ */
+const PURE_STATICS = new Map<string, Set<string>>(
+  Object.entries({
+    Object: new Set([
+      "keys",
+      "values",
+      "entries",
+      "fromEntries",
+      "getOwnPropertyNames",
+      "getOwnPropertyDescriptor",
+      "getOwnPropertyDescriptors",
+      "getPrototypeOf",
+      "is",
+      "isFrozen",
+      "isSealed",
+      "isExtensible",
+      "hasOwn",
+      "groupBy",
+    ]),
+    Array: new Set(["isArray", "from", "of"]),
+    Promise: new Set(["resolve", "all", "allSettled", "race", "any"]),
+    Buffer: new Set(["from", "byteLength", "isBuffer", "concat", "compare"]),
+    Reflect: new Set(["get", "has", "ownKeys", "getPrototypeOf", "getOwnPropertyDescriptor"]),
+    Number: new Set(["isInteger", "isFinite", "isNaN", "isSafeInteger", "parseInt", "parseFloat"]),
+  }),
+);
 /** Calls whose result holds the argument itself (or its members): the result is derived too. */
 const PASSES_ON = new Set([
   "Array.from",
@@ -175,7 +180,7 @@ function calleeKind(ctx: Ctx, callee: Node, isNew: boolean): "pure" | "passes-on
   const b = ctx.scopes.binding(obj, obj.name);
   if (!b) {
     if (PASSES_ON.has(`${obj.name}.${name}`)) return "passes-on";
-    if (PURE_STATICS[obj.name]?.has(name)) return "pure";
+    if (PURE_STATICS.get(obj.name)?.has(name)) return "pure";
     return obj.name === "console" || obj.name === "JSON" || obj.name === "Math" ? "pure" : "unknown";
   }
   // `path.join(o.dir)`, `fs.statSync(o.file)`: Node's own modules read their arguments.

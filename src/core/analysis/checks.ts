@@ -447,6 +447,8 @@ function requiredFrom(
   if (init.type === "MemberExpression") {
     // `const cache = require("./state").cache`
     member = memberName(init);
+    // `require("./state")[k]`: some member, not the whole module.
+    if (member === undefined) return undefined;
     init = stripped(init.object);
   }
   if (

@@ -70,6 +70,8 @@ function readBase(ctx: Ctx, fn: SaFunction): "free" | "unknown" | { clash: strin
       else if (key === fn.name) method = true;
     }
     if (variant && !method) return { clash: (cls as t.ClassDeclaration).id?.name ?? "the base class" };
-    if (variant || method) return "free";
+    // The pair declared together is overridden together; a base with only the method goes on
+    // up: a `getSync` further up, without its `get`, would still be replaced.
+    if (variant && method) return "free";
   }
 }

@@ -392,8 +392,10 @@ function writeOutside(ctx: Ctx, cb: t.Function): Node | undefined {
       const decl = b.node as Node;
       if (depth > 0 && decl.type === "VariableDeclarator" && decl.init) {
         const init = rootOf(decl.init as Node);
+        // `var a = b.x; var b = a.y` names each other: past a few links, the safe answer.
+        if (depth > 16) return true;
         if (init && init.id !== id && (init.depth > 0 || decl.init.type === "Identifier"))
-          return outer(init.id, 1);
+          return outer(init.id, depth + 1);
       }
       return false;
     };
