@@ -15,8 +15,9 @@ import { inheritedChecks } from "../core/analysis/inherited.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
-import type { AwaitFact } from "../core/inline.js";
+import { type AwaitFact, twinCheckHelper } from "../core/inline.js";
 import { isIdentifierName } from "../core/naming.js";
+import { variantKind } from "../core/strategy.js";
 import { syntaxOf } from "../core/syntax.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
 import { cloneWithMap, insertAfterIn, replaceIn, rewriteTree } from "./clone.js";
@@ -61,7 +62,7 @@ function rename(
       t.identifier(tmp),
       t.memberExpression(base(), t.identifier(check.name)),
     );
-    const mode = t.stringLiteral(check.kind === "async" ? "sync" : "async");
+    const mode = t.stringLiteral(variantKind(check.kind));
     // The call's place: the fallback throws there if the override gives a promise.
     const at = own.loc !== undefined ? [t.stringLiteral(own.loc)] : [];
     if (object.type === "Super") {
@@ -135,6 +136,10 @@ function toVariantCall(ctx: EmitCtx, call: CallNode, via: ViaMarker, imports: Im
   const t = ctx.t;
   const callee = call.callee as t.Expression;
   call.callee = t.memberExpression(t.identifier(imports.runtime()), t.identifier("callVariant"));
+  // The call's type arguments were `f`'s, not `callVariant`'s (the SWC edit drops them too).
+  const typed = call as { typeParameters?: unknown; typeArguments?: unknown };
+  typed.typeParameters = null;
+  typed.typeArguments = null;
   call.arguments = [
     callee,
     t.stringLiteral(via.mode),
@@ -275,17 +280,13 @@ class SyncMapper {
             continue;
           }
           const where = [t.stringLiteral(fact.twin.name), t.stringLiteral(c.loc)];
-          call.arguments[c.index] =
-            c.kind === "options"
-              ? runtimeCall(this.ctx, this.imports, "twinOptions", [
-                  arg,
-                  t.arrayExpression(c.promiseOnly.map((k) => t.stringLiteral(k))),
-                  ...where,
-                ])
-              : runtimeCall(this.ctx, this.imports, c.kind === "path" ? "twinPath" : "twinData", [
-                  arg,
-                  ...where,
-                ]);
+          const promiseOnly =
+            c.kind === "options" ? [t.arrayExpression(c.promiseOnly.map((k) => t.stringLiteral(k)))] : [];
+          call.arguments[c.index] = runtimeCall(this.ctx, this.imports, twinCheckHelper(c.kind), [
+            arg,
+            ...promiseOnly,
+            ...where,
+          ]);
         }
         // A twin by name: its result is checked like any unproven value.
         if (fact.guard) return this.guardOf(node, fact.guard);
@@ -747,6 +748,6 @@ export function markerSpec(ctx: EmitCtx, fn: SaFunction, variant: t.Expression):
   const t = ctx.t;
   return t.objectExpression([
     t.objectProperty(t.identifier("kind"), t.stringLiteral(fn.kind)),
-    t.objectProperty(t.identifier(fn.kind === "async" ? "sync" : "async"), variant),
+    t.objectProperty(t.identifier(variantKind(fn.kind)), variant),
   ]);
 }

@@ -66,6 +66,11 @@ export type AwaitFact =
   /** A known asynchronous API: `await fetch(url)`, `await new Promise(...)`, `Promise.race`, `for await`. */
   | { kind: "unmappable"; why: string };
 
+/** The runtime helper that checks a twin's options, data or path argument (a value is guarded). */
+export function twinCheckHelper(kind: "options" | "data" | "path"): string {
+  return kind === "options" ? "twinOptions" : kind === "path" ? "twinPath" : "twinData";
+}
+
 /** A run-time check of one argument of a twin call (docs/semantics.md, "Twins"). */
 export type TwinCheck =
   | { kind: "options"; index: number; promiseOnly: readonly string[]; loc: string; text: string }

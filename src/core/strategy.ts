@@ -2,6 +2,11 @@ import type { CallContext } from "./context.js";
 import type { Code } from "./diagnostics.js";
 
 export type FunctionKind = "async" | "sync";
+
+/** The variant a function of this kind gains: an async function's is sync, a sync one's async. */
+export function variantKind(kind: FunctionKind): FunctionKind {
+  return kind === "async" ? "sync" : "async";
+}
 export type SyncStrategy = "inline" | "worker";
 
 /** DESIGN §3.3: what a call site becomes. */

@@ -19,7 +19,9 @@ import { reusableNamespace } from "../core/analysis/namespaces.js";
 import { isFunction, type Node, type Tree } from "../core/analysis/tree.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import { parseAnnotation } from "../core/annotation.js";
+import { twinCheckHelper } from "../core/inline.js";
 import { exportedVariant, isIdentifierName } from "../core/naming.js";
+import { variantKind } from "../core/strategy.js";
 import { syntaxOf } from "../core/syntax.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
 import { hashbangEnd } from "./offsets.js";
@@ -217,7 +219,7 @@ class Editor {
       const object = ref.object as Node;
       const rt = this.imports.runtime();
       const tmp = this.imports.temp();
-      const mode = own.kind === "async" ? "sync" : "async";
+      const mode = variantKind(own.kind);
       // The call's place: the fallback throws there if the override gives a promise.
       const at = loc !== undefined ? `, ${JSON.stringify(loc)}` : "";
       const name = JSON.stringify(own.name);
@@ -405,9 +407,12 @@ class SyncCopy {
           const where = `${JSON.stringify(fact.twin.name)}, ${JSON.stringify(c.loc)})`;
           const arg = call.arguments[c.index] as Node;
           if (c.kind === "value") this.guardOf(arg, c);
-          else if (c.kind === "options")
-            this.ed.wrap(arg, `${rt()}.twinOptions(`, `, ${JSON.stringify(c.promiseOnly)}, ${where}`);
-          else this.ed.wrap(arg, `${rt()}.${c.kind === "path" ? "twinPath" : "twinData"}(`, `, ${where}`);
+          else
+            this.ed.wrap(
+              arg,
+              `${rt()}.${twinCheckHelper(c.kind)}(`,
+              c.kind === "options" ? `, ${JSON.stringify(c.promiseOnly)}, ${where}` : `, ${where}`,
+            );
         }
         // A twin by name: its result is checked like any unproven value.
         if (fact.guard) this.guardOf(node, fact.guard);
@@ -773,7 +778,7 @@ function atFunction(plan: Plan, fn: SaFunction, text: string): string {
 
 /** `{ kind: "async", sync: loadSync }`: the marker's description for `mark()`. */
 function markerSpec(fn: SaFunction, variant: string): string {
-  return `{ kind: ${JSON.stringify(fn.kind)}, ${fn.kind === "async" ? "sync" : "async"}: ${variant} }`;
+  return `{ kind: ${JSON.stringify(fn.kind)}, ${variantKind(fn.kind)}: ${variant} }`;
 }
 
 /** The variant of `fn` as text in the form of its declaration. */

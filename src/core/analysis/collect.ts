@@ -2,6 +2,7 @@ import type { types as t } from "@babel/core";
 import { parseAnnotation, type VariantNames } from "../annotation.js";
 import { MSG, UNREACHABLE } from "../messages.js";
 import { isIdentifierName, variantName } from "../naming.js";
+import { variantKind } from "../strategy.js";
 import { type Ctx, fail, keyName, posOf, sourceOf, warn } from "./ctx.js";
 import type { Form, SaFactory, SaFunction } from "./model.js";
 import { declaredReturnKind } from "./return-type.js";
@@ -582,7 +583,7 @@ function factoryTarget(ctx: Ctx, node: Node, comment: Comment, names: VariantNam
  * unknown class finds it by name (`callSync`).
  */
 function nameVariant(ctx: Ctx, fn: SaFunction, names: VariantNames, comment: Comment): void {
-  const want = fn.kind === "async" ? "sync" : "async";
+  const want = variantKind(fn.kind);
   const other = want === "sync" ? "async" : "sync";
   if (names[other] !== undefined)
     fail(
