@@ -5,7 +5,7 @@ import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import { memoByFunction } from "./memo.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { memberName, TRANSPARENT } from "./view.js";
+import { memberName, strip, TRANSPARENT } from "./view.js";
 import { functionOf, isMutator, isReader, type Write } from "./writes.js";
 
 /**
@@ -132,12 +132,6 @@ const BUILTIN_WRITERS = new Set([
 
 /** A use that is a write, not only a possible one (`xs[0].n = 1`). */
 const WRITES = "writes to it";
-
-function strip(n: Node): Node {
-  let cur = n;
-  while (TRANSPARENT.has(cur.type)) cur = (cur as { expression: Node }).expression;
-  return cur;
-}
 
 /** What a use of a derived value does. */
 type Use =

@@ -10,7 +10,7 @@ import type { SaFunction } from "./model.js";
 import { MAX_REEXPORT_DEPTH } from "./module-graph.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { memberName, TRANSPARENT, treeView } from "./view.js";
+import { memberName, strip, treeView } from "./view.js";
 import { fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
 import {
   argumentWrite,
@@ -212,7 +212,7 @@ function stateKind(ctx: Ctx, b: Binding): "state" | "object" | "code" | "import"
   if (n.type === "ClassDeclaration" || n.type === "FunctionDeclaration")
     return b.violations.length ? "state" : "code";
   if (n.type === "VariableDeclarator") {
-    const init = n.init ? stripped(n.init) : undefined;
+    const init = n.init ? strip(n.init) : undefined;
     const code = init !== undefined && (isFunction(init) || init.type === "ClassExpression");
     if (b.kind === "let" || b.kind === "var") return code && b.violations.length === 0 ? "code" : "state";
     if (code) return "code";
@@ -230,7 +230,7 @@ function stateKind(ctx: Ctx, b: Binding): "state" | "object" | "code" | "import"
  * (`createLog()` returning `{ lines: [] }`; not `openDatabase()` returning a library's handle).
  */
 function inMemory(ctx: Ctx, expr: Node, depth = 0): boolean {
-  const init = stripped(expr);
+  const init = strip(expr);
   if (depth > 4) return false;
   if (init.type === "ObjectExpression" || init.type === "ArrayExpression") return true;
   if (init.type === "Identifier") {
@@ -243,7 +243,7 @@ function inMemory(ctx: Ctx, expr: Node, depth = 0): boolean {
     );
   }
   if (init.type !== "NewExpression" && init.type !== "CallExpression") return false;
-  const callee = stripped(init.callee as Node);
+  const callee = strip(init.callee as Node);
   if (callee.type !== "Identifier") return false;
   const b = ctx.scopes.binding(callee, callee.name);
   if (!b) return init.type === "NewExpression" && IN_MEMORY.has(callee.name);
@@ -270,16 +270,10 @@ function inMemory(ctx: Ctx, expr: Node, depth = 0): boolean {
   return all && returns > 0;
 }
 
-function stripped(n: Node): Node {
-  let cur = n;
-  while (TRANSPARENT.has(cur.type)) cur = (cur as { expression: Node }).expression;
-  return cur;
-}
-
 /** `require("x")`, `require("x").y`: a CommonJS import, not the module's own object. */
 function isRequire(n: Node): boolean {
-  let cur = stripped(n);
-  while (cur.type === "MemberExpression") cur = stripped(cur.object);
+  let cur = strip(n);
+  while (cur.type === "MemberExpression") cur = strip(cur.object);
   return cur.type === "CallExpression" && cur.callee.type === "Identifier" && cur.callee.name === "require";
 }
 
@@ -442,14 +436,14 @@ function requiredFrom(
 ): { source: string; name: string; shown: string } | undefined {
   const d = b.node;
   if (d.type !== "VariableDeclarator" || !d.init) return undefined;
-  let init = stripped(d.init);
+  let init = strip(d.init);
   let member: string | undefined;
   if (init.type === "MemberExpression") {
     // `const cache = require("./state").cache`
     member = memberName(init);
     // `require("./state")[k]`: some member, not the whole module.
     if (member === undefined) return undefined;
-    init = stripped(init.object);
+    init = strip(init.object);
   }
   if (
     init.type !== "CallExpression" ||
@@ -772,7 +766,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
     ctx.tree.walk(body, (n) => {
       if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
         // `globalThis.appConfig`: a global of this thread (below).
-        const o = stripped(n.object);
+        const o = strip(n.object);
         if (
           o.type === "Identifier" &&
           GLOBAL_OBJECTS.has(o.name) &&
@@ -822,7 +816,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
       }
       if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
       // Any other method called on an object the module created may change it.
-      const callee = stripped(n.callee as Node);
+      const callee = strip(n.callee as Node);
       const method = callee.type.endsWith("MemberExpression") ? memberName(callee) : undefined;
       if (method !== undefined && !isMutator(method) && !isReader(method)) {
         const r = rootOf((callee as t.MemberExpression).object);
@@ -840,7 +834,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
           if (!r || !b || b.scope !== top || !writes.has(i)) return;
           const kind = stateKind(ctx, b);
           if (kind === "object" || kind === "code" || kind === "value" || kind === "import")
-            names.add(`mutates \`${r.id.name}\`${through(via ?? sourceOf(ctx, stripped(n.callee as Node)))}`);
+            names.add(`mutates \`${r.id.name}\`${through(via ?? sourceOf(ctx, strip(n.callee as Node)))}`);
         });
       }
       return undefined;
@@ -941,7 +935,7 @@ function unbounded(ctx: Ctx, fn: SaFunction, seen: Set<SaFunction> = new Set()):
     if (n.type === "ForOfStatement" && n.await) why = `a \`for await\` loop at ${locOf(ctx, n)}`;
     if (n.type !== "WhileStatement" && n.type !== "DoWhileStatement" && n.type !== "ForStatement")
       return undefined;
-    const test = n.test ? stripped(n.test) : undefined;
+    const test = n.test ? strip(n.test) : undefined;
     const forever =
       !test ||
       (test.type === "BooleanLiteral" && test.value) ||

@@ -5,7 +5,7 @@ import { requireSource } from "./imported.js";
 import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
-import { isWritten, TRANSPARENT } from "./view.js";
+import { isWritten, strip } from "./view.js";
 
 /**
  * The "prove" pass of an inline sync variant (docs/semantics.md, "Proven or guarded"): what a
@@ -131,13 +131,13 @@ function memberName(node: Node): string | undefined {
 
 /** `JSON.parse(...)`, `Math.max(...)`, `String(x)`: a call of a global listed in PLAIN_CALLS. */
 export function isPlainGlobalCall(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): boolean {
-  const callee = unwrap(call.callee as Node);
+  const callee = strip(call.callee as Node);
   let root: string | undefined;
   let member = "";
   if (callee.type === "Identifier") root = callee.name;
   else {
     const m = memberName(callee);
-    const obj = m === undefined ? undefined : unwrap((callee as t.MemberExpression).object as Node);
+    const obj = m === undefined ? undefined : strip((callee as t.MemberExpression).object as Node);
     if (obj?.type === "Identifier") {
       root = obj.name;
       member = m!;
@@ -152,7 +152,7 @@ export function isPlainGlobalCall(ctx: Ctx, call: t.CallExpression | t.OptionalC
 
 /** Why a call is certainly a promise, or undefined when it is not known to be one. */
 export function knownAsyncCall(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): boolean {
-  const callee = unwrap(call.callee as Node);
+  const callee = strip(call.callee as Node);
   if (callee.type === "Import") return true;
   if (callee.type === "Identifier") {
     if (ASYNC_GLOBALS.has(callee.name) && isGlobal(ctx, callee, callee.name)) return true;
@@ -161,7 +161,7 @@ export function knownAsyncCall(ctx: Ctx, call: t.CallExpression | t.OptionalCall
   const m = memberName(callee);
   if (m !== undefined && PROMISE_METHODS.has(m)) return true;
   if (m !== undefined) {
-    const obj = unwrap((callee as t.MemberExpression).object as Node);
+    const obj = strip((callee as t.MemberExpression).object as Node);
     if (obj.type === "Identifier" && obj.name === "Promise" && isGlobal(ctx, obj, "Promise")) return true;
   }
   // `(async () => …)()`: an async IIFE.
@@ -180,8 +180,8 @@ export function knownAsyncCall(ctx: Ctx, call: t.CallExpression | t.OptionalCall
  * (fixture worker/unknown-import-awaited).
  */
 export function isImportedCall(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): boolean {
-  let n = unwrap(call.callee as Node);
-  while (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") n = unwrap(n.object as Node);
+  let n = strip(call.callee as Node);
+  while (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") n = strip(n.object as Node);
   if (requireSource(n) !== undefined) return true;
   if (n.type !== "Identifier") return false;
   const b = ctx.scopes.binding(n, n.name);
@@ -195,8 +195,8 @@ export function isImportedCall(ctx: Ctx, call: t.CallExpression | t.OptionalCall
     return (ctx.tree.parent(d) as t.ImportDeclaration).importKind !== "type";
   if (d.type === "TSImportEqualsDeclaration") return d.moduleReference.type === "TSExternalModuleReference";
   if (d.type === "VariableDeclarator" && b.kind === "const" && d.init) {
-    let init = unwrap(d.init as Node);
-    while (init.type === "MemberExpression") init = unwrap(init.object as Node);
+    let init = strip(d.init as Node);
+    while (init.type === "MemberExpression") init = strip(init.object as Node);
     return requireSource(init) !== undefined;
   }
   return false;
@@ -209,7 +209,7 @@ function isLocalAsyncFunction(ctx: Ctx, id: t.Identifier): boolean {
   const n = b.node;
   if (n.type === "FunctionDeclaration") return n.async && !n.generator;
   if (n.type === "VariableDeclarator" && b.kind === "const" && n.init) {
-    const init = unwrap(n.init as Node);
+    const init = strip(n.init as Node);
     return (
       (init.type === "ArrowFunctionExpression" || init.type === "FunctionExpression") &&
       init.async &&
@@ -217,12 +217,6 @@ function isLocalAsyncFunction(ctx: Ctx, id: t.Identifier): boolean {
     );
   }
   return false;
-}
-
-function unwrap(node: Node): Node {
-  let n = node;
-  while (TRANSPARENT.has(n.type)) n = (n as { expression: Node }).expression;
-  return n;
 }
 
 function hasKey(members: readonly Node[], name: string, onlyStatic: boolean): boolean {
@@ -256,7 +250,7 @@ function classMayHaveThen(cls: t.Class): boolean {
  * a value position of an async function is still its promise.
  */
 export function proofOf(ctx: Ctx, node: Node, seen: Set<Node> = new Set()): Proof {
-  const n = unwrap(node);
+  const n = strip(node);
   if (PRIMITIVE_NODES.has(n.type)) return "proven";
   switch (n.type) {
     case "RegExpLiteral":
@@ -292,7 +286,7 @@ export function proofOf(ctx: Ctx, node: Node, seen: Set<Node> = new Set()): Proo
       if (isPlainGlobalCall(ctx, n)) return "proven";
       return knownAsyncCall(ctx, n) ? "async" : "unknown";
     case "NewExpression": {
-      const c = unwrap(n.callee as Node);
+      const c = strip(n.callee as Node);
       if (c.type === "Identifier" && isGlobal(ctx, c, c.name)) {
         if (c.name === "Promise") return "async";
         if (PLAIN_CONSTRUCTORS.has(c.name)) return "proven";
@@ -362,7 +356,7 @@ const PRIMITIVE_NODES = new Set([
 
 /** Values that are never objects: a literal other than a regular expression, a template, arithmetic. */
 function isPrimitive(node: Node): boolean {
-  const n = unwrap(node);
+  const n = strip(node);
   if (PRIMITIVE_NODES.has(n.type)) return true;
   switch (n.type) {
     case "Identifier":

@@ -15,6 +15,13 @@ export const TRANSPARENT = new Set([
   "TypeCastExpression",
 ]);
 
+/** The expression inside type-only wrappers and parentheses (`(f as T)` → `f`). */
+export function strip(n: Node): Node {
+  let cur = n;
+  while (TRANSPARENT.has(cur.type)) cur = (cur as { expression: Node }).expression;
+  return cur;
+}
+
 const KIND: Record<string, ViewKind> = {
   CallExpression: "call",
   OptionalCallExpression: "call",

@@ -6,7 +6,7 @@ import { memoByFunction } from "./memo.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { memberName, TRANSPARENT } from "./view.js";
+import { memberName, strip } from "./view.js";
 
 /**
  * What a function writes to objects it did not create: its arguments (a worker or a pool thread
@@ -143,12 +143,6 @@ function patternMembers(p: Node | null | undefined, out: t.MemberExpression[]): 
   else if (q.type === "RestElement") patternMembers(q.argument, out);
   else if (q.type === "AssignmentPattern") patternMembers(q.left, out);
   return out;
-}
-
-function strip(n: Node): Node {
-  let cur = n;
-  while (TRANSPARENT.has(cur.type)) cur = (cur as { expression: Node }).expression;
-  return cur;
 }
 
 /** The identifier a member chain starts from (`a.b[0].c` → `a`) and how many members lead to it. */
