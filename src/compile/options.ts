@@ -233,10 +233,6 @@ function at(path: string, text: string, key: string, field?: string): string {
   return `${path}:${line}:${offset - before.lastIndexOf("\n")}`;
 }
 
-/**
- * Offset of the first string `key` used as a key of the first object that starts at or after
- * `from` (its own keys only, not those of objects inside it); -1 if none.
- */
 /** The value of the JSON string from `start` (its `"`) to `end` (the closing `"`), escapes read. */
 function jsonString(text: string, start: number, end: number): string | undefined {
   const inner = text.slice(start + 1, end);
@@ -248,6 +244,10 @@ function jsonString(text: string, start: number, end: number): string | undefine
   }
 }
 
+/**
+ * Offset of the first string `key` used as a key of the first object that starts at or after
+ * `from` (its own keys only, not those of objects inside it); -1 if none.
+ */
 function keyOffset(text: string, key: string, from: number): number {
   let level = 0;
   for (let i = from; i < text.length; i++) {
