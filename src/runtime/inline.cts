@@ -2,7 +2,7 @@
  * Helpers that inline sync variants call (DESIGN §3.4). Kept tiny: they run on the hot path of
  * every such variant.
  */
-import { invalidArgType } from "./portable.cjs";
+import { invalidArgType, located } from "./portable.cjs";
 
 /** `await Promise.allSettled([a(), b()])` in a sync copy: each element settles on its own, in order. */
 export function settle<T>(run: () => T): PromiseSettledResult<T> {
@@ -95,13 +95,6 @@ export function twinData<T>(value: T, twin: string, loc: string): T {
     "SMARTASYNC_TWIN_ARGUMENT",
     loc,
   );
-}
-
-function located(message: string, code: string, loc: string): Error {
-  const err = new TypeError(message);
-  err.name = "SmartAsyncError";
-  Object.assign(err, { code, loc });
-  return err;
 }
 
 /**

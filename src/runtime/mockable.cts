@@ -6,13 +6,10 @@
  * at all — is called itself, as the test wrote it. Only compiled this way under the `mockable`
  * option (docs/semantics.md, "Options"); production builds call `fSync` directly.
  */
-import { SMARTASYNC, type SmartAsyncMarker } from "./portable.cjs";
+import { located, SMARTASYNC, type SmartAsyncMarker } from "./portable.cjs";
 
 function mockError(message: string, loc: string): Error {
-  const err = new TypeError(message);
-  err.name = "SmartAsyncError";
-  Object.assign(err, { code: "SMARTASYNC_MOCK", loc });
-  return err;
+  return located(message, "SMARTASYNC_MOCK", loc);
 }
 
 /**

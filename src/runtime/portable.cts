@@ -118,20 +118,30 @@ export function callSyncOf(
   return value;
 }
 
+/**
+ * The TypeError every located failure of a helper of compiled code throws: named
+ * `SmartAsyncError`, with its `code` (`SMARTASYNC_GUARD`, …) and the `file:line:col` it names.
+ */
+export function located(message: string, code: string, loc: string): Error {
+  const err = new TypeError(message);
+  err.name = "SmartAsyncError";
+  Object.assign(err, { code, loc });
+  return err;
+}
+
 function dispatchError(name: PropertyKey, loc: string, m: SmartAsyncMarker | undefined): Error {
   const key = typeof name === "symbol" ? `[${String(name)}]` : `.${String(name)}`;
   const what =
     m === undefined
       ? `the function obj${key} holds is not a smartasync function (no marker: a stub, a replacement, a mock?)`
       : `the smartasync function obj${key} holds (${m.name}, ${m.kind}) has no sync variant to call`;
-  const err = new TypeError(
+  return located(
     `smartasync: obj${key}(…) at ${loc} is called from sync code, which wants its value, and ${what}: it returned a promise. ` +
       `Give it a sync variant (mark it @smartasync, or mark(fn, { kind: "async", sync }) by hand for a stub), ` +
       `or, where this code wants the promise, write Promise.resolve(obj${key}(…)) or obj${key}(…).then(…).`,
+    "SMARTASYNC_GUARD",
+    loc,
   );
-  err.name = "SmartAsyncError";
-  Object.assign(err, { code: "SMARTASYNC_GUARD", loc });
-  return err;
 }
 
 /**
@@ -158,12 +168,11 @@ export function ownVariant(
     const base = (isStatic ? o : (o as { constructor?: { name?: string } }).constructor) as
       | { name?: string }
       | undefined;
-    const err = new TypeError(
+    throw located(
       `smartasync: the method ${name} at ${loc} gains the variant ${variant}, which would replace the ${variant} its class inherits from ${base?.name || "its base class"} (whose own this.${variant}() would then run ${name}). Rename one of them, or name the variant explicitly with a word of the annotation (// @smartasync sync=…).`,
+      "SMARTASYNC_VARIANT_NAME",
+      loc,
     );
-    err.name = "SmartAsyncError";
-    Object.assign(err, { code: "SMARTASYNC_VARIANT_NAME", loc });
-    throw err;
   }
 }
 

@@ -260,7 +260,7 @@ export function resolveCallee(ctx: Ctx, index: Index, call: CallNode): Resolved 
 }
 
 /** Like resolveCallee, and says why a call of a smartasync function is not followed. */
-export function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
+function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
   const tagged = call.type === "TaggedTemplateExpression";
   const raw = (tagged ? call.tag : (call as CallNode).callee) as Node;
   const callee = peelCallee(raw);

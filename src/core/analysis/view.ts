@@ -43,7 +43,7 @@ const KIND: Record<string, ViewKind> = {
  * `Promise<T>`, `PromiseLike<T>`, `globalThis.Promise<T>`, a local alias or interface of one, a
  * union with one (return-type.ts). `program` resolves the file's own type names.
  */
-export function hasPromiseReturnType(fn: Node, program?: Node): boolean {
+function hasPromiseReturnType(fn: Node, program?: Node): boolean {
   return declaredReturnKind(fn, program) === "promise";
 }
 
@@ -69,7 +69,7 @@ const CLASS_FIELDS = new Set(["ClassProperty", "ClassPrivateProperty", "ClassAcc
  * block run as part of creating the class or the instance, never inside the enclosing
  * function's `await`s (fixture contexts/class-fields-in-async).
  */
-export function codeParent(tree: Tree, n: Node): t.Function | undefined {
+function codeParent(tree: Tree, n: Node): t.Function | undefined {
   for (let cur = n, p = tree.parent(n); p !== undefined; cur = p, p = tree.parent(p)) {
     if (isFunction(p)) return p as t.Function;
     if (p.type === "StaticBlock") return undefined;
