@@ -21,9 +21,12 @@ import { formatReportTable } from "../../src/cli/format-table.js";
 import type { Report } from "../../src/core/report.js";
 import { BIN, cli, tree } from "../cli/helpers.js";
 
+/** A fixed seed, so CI is repeatable (SMARTASYNC_SEED explores others; seed 702693410 found U+061C). */
+const SEED = Number(process.env.SMARTASYNC_SEED ?? 20_240_601);
 /** What no human-readable output may hold raw: C0 but tab and LF, DEL, C1, U+2028/9, bidi controls. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: what the test looks for
-const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const RAW =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: what the test looks for
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: SGR colour codes, the CLI's own
 const SGR = /\u001b\[[0-9;]*m/g;
 
@@ -232,11 +235,18 @@ function shown(text: string): string {
     const unsafe =
       (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) ||
       (c >= 0x7f && c <= 0x9f) ||
+      c === 0x061c ||
+      c === 0x200e ||
+      c === 0x200f ||
       c === 0x2028 ||
       c === 0x2029 ||
       (c >= 0x202a && c <= 0x202e) ||
       (c >= 0x2066 && c <= 0x2069);
-    out += unsafe ? (c < 0x100 ? `\\x${c.toString(16).padStart(2, "0")}` : `\\u${c.toString(16)}`) : ch;
+    out += unsafe
+      ? c < 0x100
+        ? `\\x${c.toString(16).padStart(2, "0")}`
+        : `\\u${c.toString(16).padStart(4, "0")}`
+      : ch;
   }
   return out;
 }
@@ -271,7 +281,7 @@ describe("every format keeps its grammar whatever the text (property)", () => {
           expect(decode(m![6]!)).toBe(shown(f.message));
         });
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: SEED },
     );
   });
 
@@ -283,7 +293,7 @@ describe("every format keeps its grammar whatever the text (property)", () => {
         expect(out.replace(SGR, "")).not.toMatch(RAW);
         expect(out.replace(SGR, "")).not.toContain("\u001b");
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: SEED },
     );
   });
 
@@ -314,7 +324,7 @@ describe("every format keeps its grammar whatever the text (property)", () => {
         expect(out.split("\n")).toHaveLength(9);
         expect(out).not.toMatch(RAW);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: SEED },
     );
   });
 
@@ -335,7 +345,7 @@ describe("every format keeps its grammar whatever the text (property)", () => {
           expect(log.runs[0]!.results[i]!.locations[0]!.physicalLocation.region.startLine).toBe(line ?? 1);
         });
       }),
-      { numRuns: 200 },
+      { numRuns: 200, seed: SEED },
     );
   });
 
