@@ -272,7 +272,17 @@ class SyncMapper {
                 fact.twin.module,
                 fact.twin.module.replace(/^node:/, "").replace(/\W+/g, "_"),
               );
-        call.callee = t.memberExpression(t.identifier(ns), t.identifier(fact.twin.name));
+        const twin = t.memberExpression(t.identifier(ns), t.identifier(fact.twin.name));
+        call.callee = fact.replaced
+          ? runtimeCall(this.ctx, this.imports, "twinVia", [
+              call.callee as t.Expression,
+              t.stringLiteral(fact.replaced.promise),
+              twin,
+              t.stringLiteral(this.fn.variant),
+              t.stringLiteral(fact.replaced.loc),
+              t.stringLiteral(fact.replaced.text),
+            ])
+          : twin;
         for (const c of fact.checks) {
           const arg = call.arguments[c.index] as t.Expression;
           if (c.kind === "value") {

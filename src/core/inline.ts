@@ -32,6 +32,12 @@ export type AwaitFact =
        * or one the `twins` option names, is trusted to be synchronous, never assumed to be.
        */
       guard?: GuardSite;
+      /**
+       * Where the awaited call is, for `twin.promise`: if the program has put another function in
+       * place of the promise API, that one is called and its answer checked like a guarded value.
+       * Not reported as a guard: it can only fail where the program replaced the API.
+       */
+      replaced?: GuardSite & { promise: string };
     }
   /**
    * `await Promise.all(xs.map(async (x) => …))`: the callback's own awaits and returns are leaves

@@ -18,6 +18,13 @@ export interface ResolvedTwin {
    * twin, so its result is guarded like a twin found by name (docs/semantics.md, "Twins").
    */
   configured?: true;
+  /**
+   * The promise API function (a key of `fs.promises`) this twin stands for. The twin is used
+   * only while the source's callee is still that function as the runtime found it; a function
+   * the program put in its place (a test's mock or spy, a module alias) is called instead and
+   * its answer checked (`_sa.twinVia`; fixture twins/promise-api-replaced).
+   */
+  promise?: string;
 }
 
 /**
@@ -134,6 +141,7 @@ export function findTwin(callee: ImportedCallee, options: Options): ResolvedTwin
     return {
       module: callee.module.startsWith("node:") ? "node:fs" : "fs",
       name: builtin.name,
+      promise: c.name,
       ...(rules ? { args: rules } : {}),
     };
   }

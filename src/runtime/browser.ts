@@ -35,6 +35,7 @@ export {
   twinData,
   twinOptions,
   twinPath,
+  twinVia,
 } from "./inline.cjs";
 export { later, settled } from "./later.cjs";
 export { callVariant } from "./mockable.cjs";

@@ -7,6 +7,7 @@
 // cannot `require` an ES module without a flag, and a dual build would give a program that
 // does both two runtimes (docs/runtime.md, "How it ships"). Browser builds get browser.ts
 // instead, bundled into one ES module by scripts/build.mjs.
+import { promises as fsPromises } from "node:fs";
 import { findSourceMap } from "node:module";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
@@ -732,6 +733,9 @@ export const settle = inline.settle;
 export const syncElements = inline.syncElements;
 export const twinData = inline.twinData;
 export const twinPath = inline.twinPath;
+export const twinVia = inline.twinVia;
+// Twins stand for these functions; recorded now, before the program can replace one (twinVia).
+inline.usePromiseApi(fsPromises);
 export const twinOptions = inline.twinOptions;
 export const later = deferred.later;
 export const settled = deferred.settled;

@@ -55,6 +55,7 @@ export const {
   syncElements,
   twinData,
   twinPath,
+  twinVia,
   twinOptions,
   later,
   settled,

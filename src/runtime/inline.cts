@@ -84,6 +84,35 @@ export function twinPath<T>(value: T, twin: string, _loc: string): T {
 
 const PATH_TYPES = "of type string or an instance of Buffer or URL";
 
+/** `fs.promises` as the Node runtime found it when it loaded (`usePromiseApi`); none in a browser. */
+let promiseApi: Readonly<Record<string, unknown>> | undefined;
+
+/** Called once by the Node runtime as it loads, before the program can replace a member. */
+export function usePromiseApi(api: object): void {
+  promiseApi = { ...api };
+}
+
+/**
+ * The callee of a twin call whose source awaited `fs.promises` function `promise` (fixture
+ * twins/promise-api-replaced): the twin while the source's callee is still the function the
+ * runtime found; otherwise the program has replaced it (a test's mock or spy, a module alias
+ * of `fs/promises`), and the replacement is called with the same arguments, as the async
+ * function calls it, its answer checked like a guarded value — never the real disk behind a
+ * mock's back.
+ */
+export function twinVia<F>(
+  replacement: unknown,
+  promise: string,
+  twin: F,
+  variant: string,
+  loc: string,
+  text: string,
+): F {
+  if (promiseApi !== undefined && replacement === promiseApi[promise]) return twin;
+  return ((...args: unknown[]) =>
+    guard((replacement as (...a: unknown[]) => unknown)(...args), variant, loc, text)) as F;
+}
+
 /**
  * The data argument of a twin write (`writeFile(path, data)`): the promise API also takes an
  * iterable or a stream, the twin only a string or a buffer.

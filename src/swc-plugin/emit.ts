@@ -402,7 +402,13 @@ class SyncCopy {
                 fact.twin.module.replace(/^node:/, "").replace(/\W+/g, "_"),
               );
         this.ed.begins(call);
-        this.ed.ms.update(s(call.callee), e(call.callee), `${ns}.${fact.twin.name}`);
+        if (fact.replaced)
+          this.ed.wrap(
+            call.callee as Node,
+            `${rt()}.twinVia(`,
+            `, ${JSON.stringify(fact.replaced.promise)}, ${ns}.${fact.twin.name}, ${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.replaced.loc)}, ${JSON.stringify(fact.replaced.text)})`,
+          );
+        else this.ed.ms.update(s(call.callee), e(call.callee), `${ns}.${fact.twin.name}`);
         for (const c of fact.checks) {
           const where = `${JSON.stringify(fact.twin.name)}, ${JSON.stringify(c.loc)})`;
           const arg = call.arguments[c.index] as Node;

@@ -15,6 +15,8 @@ describe("twins (DESIGN §3.4)", () => {
       expect(findTwin(callee, DEFAULT_OPTIONS)).toEqual({
         module: callee.module.startsWith("node:") ? "node:fs" : "fs",
         name: "readFileSync",
+        // The promise API it stands for: a replaced `readFile` is called instead (twinVia).
+        promise: "readFile",
         args: { options: { index: 1, promiseOnly: ["signal"] }, path: 0 },
       });
     }

@@ -60,7 +60,11 @@ function twinFact(ctx: Ctx, call: CallNode, twin: ResolvedTwin): AwaitFact {
   const guard = twin.configured
     ? { loc: locOf(ctx, call), text: `${twin.name}(${call.arguments.length ? "..." : ""})` }
     : undefined;
-  if (!rules) return guard ? { kind: "twin", twin, checks, guard } : { kind: "twin", twin, checks };
+  const fact: AwaitFact & { kind: "twin" } = { kind: "twin", twin, checks };
+  if (guard) fact.guard = guard;
+  if (twin.promise !== undefined)
+    fact.replaced = { loc: locOf(ctx, call), text: callText(ctx, call), promise: twin.promise };
+  if (!rules) return fact;
   const args = call.arguments as Node[];
   if (args.some((a) => a.type === "SpreadElement"))
     return { kind: "unmappable", why: WHY.twinArgs(callText(ctx, call)) };
@@ -105,7 +109,7 @@ function twinFact(ctx: Ctx, call: CallNode, twin: ResolvedTwin): AwaitFact {
     if (arg && proofOf(ctx, arg) !== "proven")
       checks.push({ kind: "value", index: rules.value, loc: locOf(ctx, arg), text: guardText(ctx, arg) });
   }
-  return guard ? { kind: "twin", twin, checks, guard } : { kind: "twin", twin, checks };
+  return fact;
 }
 
 /**
@@ -616,7 +620,7 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
     if (
       fact.kind !== "guarded" &&
       fact.kind !== "smartasync" &&
-      !(fact.kind === "twin" && (fact.checks.length || fact.guard))
+      !(fact.kind === "twin" && (fact.checks.length || fact.guard || fact.replaced))
     )
       continue;
     for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {
