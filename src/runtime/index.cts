@@ -279,6 +279,7 @@ function spawn(
 }
 
 function settleResponse(res: Response, name: string, url: string, callerStack?: string): unknown {
+  if (res.e !== undefined) process.exitCode = res.e;
   const v = res.c === true ? receive(res.v) : res.v;
   // The worker's stack of a thrown (or returned) error, then where it crossed, then the caller.
   if (res.c === true && isError(v)) {

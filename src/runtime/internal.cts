@@ -89,6 +89,11 @@ export interface Response {
   v: unknown;
   c?: true;
   x?: boolean;
+  /**
+   * `process.exitCode` as the function left it in its worker (set there since the last answer):
+   * the calling thread takes it, so a CLI that reports failure through it still exits with it.
+   */
+  e?: number | string;
 }
 
 /**

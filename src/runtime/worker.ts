@@ -53,6 +53,11 @@ function post(msg: Response): void {
  */
 function send(msg: Response): void {
   if (dead) msg.x = true;
+  // A worker's own exit code is nobody's: the function meant the process's (attack 14, #4).
+  if (process.exitCode !== undefined) {
+    msg.e = process.exitCode;
+    process.exitCode = undefined;
+  }
   if (!sync && !dead && (process.stdout.writableLength > 0 || process.stderr.writableLength > 0)) {
     let n = 2;
     const done = () => {
