@@ -3,10 +3,11 @@
 // project's own benches (bench/lib.mjs).
 import { join } from "node:path";
 import { balancedOrder, pairedRatios, summary } from "../bench/lib.mjs";
-import { cli } from "./build.mjs";
+import { cli, linkSmartasync } from "./build.mjs";
 
 /** Builds `dir/src` with the Babel plugin (the CLI's default) into `dir/build/bench`. */
 export function buildForBench(dir) {
+  linkSmartasync(dir);
   const out = join(dir, "build/bench");
   cli(["build", "src", "--out-dir", out], dir);
   return out;

@@ -85,11 +85,7 @@ export function cli(args, cwd) {
  */
 export function testLibrary(dir, { compilers = ["babel", "swc"], quiet = false, packages = {} } = {}) {
   const say = (text) => quiet || process.stdout.write(text);
-  // The compiled code imports smartasync/runtime: the library depends on smartasync.
-  const modules = join(dir, "node_modules");
-  rmSync(join(modules, "smartasync"), { recursive: true, force: true });
-  mkdirSync(modules, { recursive: true });
-  symlinkSync(root, join(modules, "smartasync"), "dir");
+  linkSmartasync(dir);
   ensurePackages(dir, packages);
   say(cli(["check", "src", "--deny", "sync-worker"], dir));
   const outputs = {};
@@ -110,6 +106,18 @@ export function testLibrary(dir, { compilers = ["babel", "swc"], quiet = false, 
     if (r.status !== 0) throw new Error(`the tests failed on the ${compiler} build:\n${outputs[compiler]}`);
   }
   return outputs;
+}
+
+/**
+ * The compiled code of a library example imports smartasync/runtime (the library depends on
+ * smartasync): this repository, linked into the example's node_modules. Its tests and its bench
+ * (bench-lib.mjs) each link it, so either runs on a fresh clone.
+ */
+export function linkSmartasync(dir) {
+  const modules = join(dir, "node_modules");
+  rmSync(join(modules, "smartasync"), { recursive: true, force: true });
+  mkdirSync(modules, { recursive: true });
+  symlinkSync(root, join(modules, "smartasync"), "dir");
 }
 
 /**

@@ -342,13 +342,11 @@ class SyncMapper {
             ),
           ]);
         }
-        // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(_sa.caught(cbSync)), …)`: the map runs
-        // the sync callback element by element, each to its end (an error is held until all have
-        // run); the first error by index is thrown, each result is checked.
+        // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(cbSync), …)`: the map runs the sync
+        // callback element by element, each to its end (the callback holds its error until all
+        // have run: holdError); the first error by index is thrown, each result is checked.
         const mapCall = (node as CallNode).arguments[0] as t.CallExpression;
-        mapCall.arguments[0] = runtimeCall(this.ctx, this.imports, "caught", [
-          mapCall.arguments[0] as t.Expression,
-        ]);
+        holdError(this.ctx, this.imports, mapCall.arguments[0] as t.ArrowFunctionExpression);
         return runtimeCall(this.ctx, this.imports, "allSync", [
           (node as CallNode).arguments[0] as t.Expression,
           t.stringLiteral(this.fn.variant),
@@ -362,6 +360,33 @@ class SyncMapper {
         return node;
     }
   }
+}
+
+/**
+ * The sync callback of `Promise.all(xs.map(async …))` (a function written in place: core
+ * leaves.ts, plainAsyncCallback) holds its error for `allSync`, which throws the first by index
+ * once every callback has run: `(x) => body` → `(x) => { try { return body; } catch (error) {
+ * return _sa.failed(error); } }`. The `try` goes inside the callback, not around it (`caught`):
+ * no closure and no spread of the arguments per call (docs/performance.md, examples/find-up).
+ * The body holds no `try` of its own (plainAsyncCallback), so nothing it catches changes.
+ */
+function holdError(
+  ctx: EmitCtx,
+  imports: Imports,
+  cb: t.ArrowFunctionExpression | t.FunctionExpression,
+): void {
+  const t = ctx.t;
+  const body = cb.body;
+  const block = body.type === "BlockStatement";
+  const error = t.identifier("error");
+  const handler = t.catchClause(
+    error,
+    t.blockStatement([t.returnStatement(runtimeCall(ctx, imports, "failed", [t.cloneNode(error)]))]),
+  );
+  cb.body = t.blockStatement(
+    [t.tryStatement(t.blockStatement(block ? body.body : [t.returnStatement(body)]), handler)],
+    block ? body.directives : [],
+  );
 }
 
 /**

@@ -27,6 +27,7 @@ export {
   attempt,
   caught,
   expectValue,
+  failed,
   guard,
   mapSync,
   rethrowGuard,

@@ -724,6 +724,7 @@ export const canBlock = portable.canBlock;
 export const sleepSync = portable.sleepSync;
 export const allSync = inline.allSync;
 export const caught = inline.caught;
+export const failed = inline.failed;
 export const attempt = inline.attempt;
 export const allOf = inline.allOf;
 export const mapSync = inline.mapSync;

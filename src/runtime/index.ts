@@ -45,6 +45,7 @@ export const {
   shutdown,
   allSync,
   caught,
+  failed,
   attempt,
   allOf,
   mapSync,

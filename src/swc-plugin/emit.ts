@@ -339,6 +339,8 @@ class Editor {
  */
 class SyncCopy {
   private readonly ed: Editor;
+  /** Callbacks of `Promise.all(xs.map(async …))` whose errors are held (holdError). */
+  private readonly held: (t.ArrowFunctionExpression | t.FunctionExpression)[] = [];
 
   constructor(
     private readonly plan: Plan,
@@ -460,8 +462,9 @@ class SyncCopy {
         // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(cbSync), …)`: the map runs the sync
         // callback element by element; each result is checked.
         const arg = call.arguments[0] as Node;
-        // Each callback runs to its end, an error held until all have run (`caught`).
-        this.ed.wrap((arg as CallNode).arguments[0] as Node, `${rt()}.caught(`, ")");
+        // Each callback runs to its end, an error held until all have run (holdError, once the
+        // callback's own edits are made).
+        this.held.push((arg as CallNode).arguments[0] as t.ArrowFunctionExpression);
         this.ed.ms.overwrite(s(call), s(arg), `${rt()}.allSync(`);
         this.ed.ms.overwrite(
           e(arg),
@@ -476,6 +479,31 @@ class SyncCopy {
       default:
         return;
     }
+  }
+
+  /**
+   * The sync callback of `Promise.all(xs.map(async …))` holds its error for `allSync`, which
+   * throws the first by index once every callback has run: `(x) => body` → `(x) => { try {
+   * return body; } catch (error) { return _sa.failed(error); } }` (Babel's holdError). Made after
+   * the callback's own edits, so that the `try` encloses them: an edit at the same place made
+   * later lands outside the ones made before it (a guard of the whole body ends where it does).
+   */
+  private holdError(cb: t.ArrowFunctionExpression | t.FunctionExpression): void {
+    const ms = this.ed.ms;
+    const handler = ` catch (error) { return ${this.imports.runtime()}.failed(error); }`;
+    const body = cb.body as Node;
+    if (body.type === "BlockStatement") {
+      // After the directives (`"use strict"` stays one), ending the last if it has no `;`.
+      const last = (body as t.BlockStatement).directives?.at(-1) as Node | undefined;
+      const semi = last && this.plan.ctx.code[e(last) - 1] !== ";" ? ";" : "";
+      ms.appendLeft(last ? e(last) : s(body) + 1, `${semi} try {`);
+      ms.prependRight(e(body) - 1, `}${handler} `);
+      return;
+    }
+    // An expression body in parentheses (`(x) => ({ … })`) keeps them, inside the `return`.
+    const from = (body.extra?.parenStart as number | undefined) ?? s(body);
+    ms.prependRight(from, "{ try { return ");
+    ms.appendLeft(e(cb), `; }${handler} }`);
   }
 
   /**
@@ -605,6 +633,7 @@ class SyncCopy {
       }
       return undefined;
     });
+    for (const cb of this.held) this.holdError(cb);
     if (f.async) {
       const limit =
         (f as { key?: Node }).key && fn.member === f

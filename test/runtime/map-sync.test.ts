@@ -63,10 +63,43 @@ describe("mapSync", () => {
   });
 });
 
-// allSync(xs.map(caught(cb))) and allOf([attempt(() => …)]): `Promise.all` over a map or an
-// array literal in a sync copy (fixtures inline/promise-all-map, inline/promise-all-runs-every-element).
+// allSync(xs.map((x) => { try { … } catch (e) { return failed(e); } })) and
+// allOf([attempt(() => …)]): `Promise.all` over a map or an array literal in a sync copy (fixtures
+// inline/promise-all-map, inline/promise-all-map-held-errors, inline/promise-all-runs-every-element).
 describe("sequential Promise.all (attack 13, F8)", () => {
   const at = ["fSync", "a.js:4:9", "each result of xs.map(...)"] as const;
+
+  it("runs every callback of a map to its end, each holding its error, then throws the first by index", () => {
+    const ran: number[] = [];
+    const cb = (x: number) => {
+      try {
+        ran.push(x);
+        if (x % 2 === 0) throw new Error(`bad ${x}`);
+        return x * 10;
+      } catch (error) {
+        return sa.failed(error);
+      }
+    };
+    expect(() => sa.allSync([1, 2, 3, 4].map(cb), ...at)).toThrow("bad 2");
+    expect(ran).toEqual([1, 2, 3, 4]);
+    expect(sa.allSync([1, 3].map(cb), ...at)).toEqual([10, 30]);
+  });
+
+  it("lets a guard's failure out of failed at once: it is smartasync's refusal, not a rejection", () => {
+    const ran: number[] = [];
+    const cb = (x: number) => {
+      try {
+        ran.push(x);
+        return sa.guard(x === 1 ? Promise.resolve(x) : x, ...at);
+      } catch (error) {
+        return sa.failed(error);
+      }
+    };
+    expect(() => [0, 1, 2].map(cb)).toThrow(expect.objectContaining({ code: "SMARTASYNC_GUARD" }));
+    expect(ran).toEqual([0, 1]);
+  });
+
+  // `caught` is what builds before `failed` emitted; packages built with them keep working.
 
   it("runs every callback of a map to its end, then throws the first error by index", () => {
     const ran: number[] = [];
