@@ -196,6 +196,8 @@ function callIn(g: G, f: Fn, inAsync: boolean, ts: boolean): string {
     `const ${fresh("v")} = await ${wrap};`,
     `await Promise.all([${wrap}, ${wrap}]);`,
     `await Promise.all(xs.map((x) => ${wrap}));`,
+    `await Promise.all(xs.map(async (x) => ${wrap}));`,
+    `const ${fresh("v")} = await Promise.all(xs.map(async (x) => ({ k: await ${wrap} })));`,
     `const ${fresh("v")} = await (cond ? ${wrap} : ${wrap});`,
     `return ${wrap};`,
     `xs.map(async (x) => await ${wrap});`,
