@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { transformSync as swcTransformSync } from "@swc/core";
 import { describe, expect, it } from "vitest";
-import { lazyStats } from "../../src/core/analysis/analyse.js";
+import { lazyStats, setLazyAnalysis } from "../../src/core/analysis/analyse.js";
 import { mayWriteText } from "../../src/core/analysis/tree.js";
 import { transformSync } from "../../src/swc-plugin/index.js";
 import { parseToBabelShape, type SwcParserConfig } from "../../src/swc-plugin/lower.js";
@@ -231,5 +231,24 @@ describe("smartasync/swc with skipped bodies", () => {
     expect(out.smartasync.functions.map((f) => f.name)).toEqual(["load"]);
     expect(out.code).toContain("loadSync()");
     expect(lazyStats.skimmed).toBe(before + 1);
+  });
+  it("a skipped body that reassigns its own function (Babel's lazy require) needs no second analysis", () => {
+    // `_gensync()(…)` is looked up; with no annotated method anywhere, nothing about the writes
+    // of `_gensync` can change the answer, so its skipped body's write is not asked about.
+    const code = `"use strict";\nfunction _gensync() {\n  const data = require("gensync");\n  _gensync = function () {\n    return data;\n  };\n  return data;\n}\nconst runner = _gensync()(function* parse(code) {\n  return code;\n});\n// @smartasync\nasync function load() { return 1; }\nexports.run = function run() { return load(); };\n`;
+    const cjs = { ...opts, isModule: "unknown" as const };
+    const again = lazyStats.again;
+    const skimmed = lazyStats.skimmed;
+    const out = transformSync(code, { ...cjs, smartasync: {} });
+    expect(lazyStats.skimmed).toBe(skimmed + 1);
+    expect(lazyStats.again).toBe(again);
+    expect(out.code).toContain("loadSync()");
+    setLazyAnalysis(false);
+    try {
+      const whole = transformSync(code, { ...cjs, smartasync: {} });
+      expect({ code: out.code, report: out.smartasync }).toEqual({ code: whole.code, report: whole.smartasync });
+    } finally {
+      setLazyAnalysis(true);
+    }
   });
 });

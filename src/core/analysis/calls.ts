@@ -652,6 +652,10 @@ function takenOut(index: Index, binding: Binding): Unfollowed | undefined {
   // Every place the name is bound from a pattern: a declaration (`const { a: { load } } = x`), a
   // parameter (`function f({ load })`), an assignment (`({ load } = api)`) (fixture
   // contexts/taken-out-forms).
+  // With no method of that kind anywhere, no key can match: the answer needs none of the writes,
+  // and not reading them keeps a closed function's write from forcing the analysis of the whole
+  // tree (lazy.ts; `_gensync = function () {…}` in Babel's CommonJS output).
+  if (index.methodKinds.size === 0) return undefined;
   const d = binding.node;
   const patterns: Node[] = [d.type === "VariableDeclarator" ? (d.id as Node) : d];
   for (const v of binding.violations) if (v.type === "AssignmentExpression") patterns.push(v.left as Node);
