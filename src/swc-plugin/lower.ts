@@ -17,7 +17,7 @@ import type { Program } from "@swc/core";
 import { isIdentChar } from "../core/chars.js";
 import { requirePeer } from "../core/peers.js";
 import { hasHtmlComment, leafRanges, scanComments } from "./comments.js";
-import { hashbangEnd, LineIndex, OffsetMap, type Position, skipTrivia } from "./offsets.js";
+import { Gaps, hashbangEnd, LineIndex, OffsetMap, type Position, skipTrivia } from "./offsets.js";
 
 // An optional peer, loaded by name so that its absence is one clear error (core/peers.ts).
 const { parseSync } = requirePeer<typeof import("@swc/core")>("@swc/core");
@@ -201,8 +201,12 @@ class Lowerer {
     private readonly source: string,
     /** Babel only writes `importKind`/`exportKind` when its typescript plugin is on. */
     private readonly typescript: boolean,
+    /** SWC parsed `source` with these cuts (skipped bodies), not `source` itself. */
+    parsed?: { text: string; gaps: Gaps },
   ) {
-    this.offsets = new OffsetMap(source, program.span.start);
+    this.offsets = parsed
+      ? new OffsetMap(parsed.text, program.span.start, parsed.gaps)
+      : new OffsetMap(source, program.span.start);
     this.lines = new LineIndex(source);
     this.html = program.type === "Script" && hasHtmlComment(source);
   }
@@ -1990,20 +1994,45 @@ class Lowerer {
 export interface LowerOptions {
   /** The source was parsed as TypeScript: adds Babel's `importKind`/`exportKind` fields. */
   typescript?: boolean;
+  /** SWC parsed this text, `source` with the gaps cut out, rather than `source`. */
+  parsed?: { text: string; gaps: Gaps };
 }
 
 /** Lowers an SWC `Module`/`Script` of `source` into a Babel 8 `File` (with comments). */
 export function lower(swcProgram: Program, source: string, options: LowerOptions = {}): t.File {
-  return new Lowerer(swcProgram, source, options.typescript ?? false).lowerFile() as unknown as t.File;
+  return new Lowerer(
+    swcProgram,
+    source,
+    options.typescript ?? false,
+    options.parsed,
+  ).lowerFile() as unknown as t.File;
 }
 
-/** Parses with `@swc/core` and lowers the result; throws SWC's syntax error as is. */
-export function parseToBabelShape(source: string, options: ParseToBabelShapeOptions): t.File {
-  const program = parseSync(source, {
+/**
+ * Parses with `@swc/core` and lowers the result; throws SWC's syntax error as is. With `blank`
+ * (blanked function bodies of `source`, swc-plugin/skim.ts: `[starts[k], ends[k])` is each body,
+ * braces included, all blank inside), SWC is given `source` with each body reduced to `{}`: the
+ * blanks cost SWC a read, a copy into its AST's JSON (which carries the text) and a decode in
+ * JavaScript, for nothing. Positions are mapped back, so the tree is the one of `source`.
+ */
+export function parseToBabelShape(
+  source: string,
+  options: ParseToBabelShapeOptions,
+  blank?: { starts: readonly number[]; ends: readonly number[] },
+): t.File {
+  const parsed =
+    blank?.starts.length
+      ? Gaps.cut(
+          source,
+          blank.starts.map((s) => s + 1),
+          blank.ends.map((e) => e - 1),
+        )
+      : undefined;
+  const program = parseSync(parsed?.text ?? source, {
     ...options.parser,
     target: "esnext",
     comments: false,
     isModule: options.isModule,
   } as Parameters<typeof parseSync>[1]);
-  return lower(program, source, { typescript: options.parser.syntax === "typescript" });
+  return lower(program, source, { typescript: options.parser.syntax === "typescript", parsed });
 }

@@ -98,6 +98,11 @@ export class OffsetMap {
   constructor(
     readonly source: string,
     programSpanStart: number,
+    /**
+     * Text cut out of what SWC parsed (the skipped bodies, swc-plugin/skim.ts): SWC was given
+     * `source` and indices are shifted back into the text the caller lowers from.
+     */
+    private readonly gaps?: Gaps,
   ) {
     const firstNonAscii = source.search(/[\u0080-\uffff]/);
     this.ascii = firstNonAscii === -1;
@@ -142,8 +147,14 @@ export class OffsetMap {
     return bytes;
   }
 
-  /** UTF-16 index of an SWC span position. */
+  /** UTF-16 index of an SWC span position (in the uncut text, when there are gaps). */
   toIndex(pos: number): number {
+    const index = this.inSource(pos);
+    return this.gaps ? this.gaps.widen(index) : index;
+  }
+
+  /** UTF-16 index into `source` of an SWC span position. */
+  private inSource(pos: number): number {
     const byte = pos - this.base;
     if (this.ascii) return byte;
     const at = this.charByte;
@@ -164,6 +175,61 @@ export class OffsetMap {
       this.cursor = k;
     }
     return byte - this.extraAfter[k];
+  }
+}
+
+/**
+ * Where text was cut out of a longer text: each cut leaves its two ends side by side (`{}` of a
+ * skipped body), and an index in the shorter text at or after a cut lies that much further on
+ * in the longer one. Lookups start from the last answer (the lowering asks in roughly source
+ * order) and fall back to a binary search.
+ */
+export class Gaps {
+  /** Index in the shorter text where each cut is (the character after it), ascending. */
+  private readonly at: number[] = [];
+  /** Characters cut up to and including each cut. */
+  private readonly removed: number[] = [];
+  private cursor = 0;
+
+  /**
+   * Cuts `[from, to)` of `longer`, ascending and apart; returns the shorter text and its gaps.
+   */
+  static cut(longer: string, from: readonly number[], to: readonly number[]): { text: string; gaps: Gaps } {
+    const gaps = new Gaps();
+    const parts: string[] = [];
+    let pos = 0;
+    let removed = 0;
+    for (let k = 0; k < from.length; k++) {
+      parts.push(longer.slice(pos, from[k]));
+      removed += to[k]! - from[k]!;
+      gaps.at.push(from[k]! - (removed - (to[k]! - from[k]!)));
+      gaps.removed.push(removed);
+      pos = to[k]!;
+    }
+    parts.push(longer.slice(pos));
+    return { text: parts.join(""), gaps };
+  }
+
+  /** Index in the longer text of `index` in the shorter one. */
+  widen(index: number): number {
+    const at = this.at;
+    let k = this.cursor;
+    // Last cut at or before `index` (k = -1: none).
+    if (!(k < at.length && at[k]! <= index && (k + 1 >= at.length || at[k + 1]! > index))) {
+      let lo = 0;
+      let hi = at.length - 1;
+      k = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (at[mid]! <= index) {
+          k = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      if (k < 0) return index;
+      this.cursor = k;
+    }
+    return index + this.removed[k]!;
   }
 }
 
