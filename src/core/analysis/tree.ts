@@ -300,6 +300,31 @@ export function wordHits(code: string, word: string, out: number[] = []): number
   return out;
 }
 
+/**
+ * Word hits in the last large text asked about, by word. One file's text is searched for the
+ * same few words several times (the skim, the closing, the checks after the analysis: lazy.ts,
+ * swc-plugin/skim.ts); on a large file each search is a scan of the whole text. Only the last
+ * text is kept (a string is compared by identity first, so asking again costs nothing).
+ */
+let memoText: string | undefined;
+const memoHits = new Map<string, readonly number[]>();
+const MEMO_MIN = 4096;
+
+/** `wordHits` of `code`, remembered for the last large text (the result must not be changed). */
+function hitsOf(code: string, word: string): readonly number[] {
+  if (code.length < MEMO_MIN) return wordHits(code, word);
+  if (memoText !== code) {
+    memoText = code;
+    memoHits.clear();
+  }
+  let hits = memoHits.get(word);
+  if (!hits) {
+    hits = wordHits(code, word);
+    memoHits.set(word, hits);
+  }
+  return hits;
+}
+
 /** Maximal runs of identifier characters (as `identChar` counts them). */
 const WORD_RUNS = /[A-Za-z0-9$_\\\u0080-\uffff]+/g;
 
@@ -312,7 +337,7 @@ export function wordsIn(code: string, words: Iterable<string>): { at: number; wo
   const set = words instanceof Set ? (words as Set<string>) : new Set(words);
   const out: { at: number; word: string }[] = [];
   if (set.size <= 16) {
-    for (const w of set) for (const at of wordHits(code, w)) out.push({ at, word: w });
+    for (const w of set) for (const at of hitsOf(code, w)) out.push({ at, word: w });
     return out.sort((a, b) => a.at - b.at);
   }
   WORD_RUNS.lastIndex = 0;
@@ -454,7 +479,7 @@ export class Tree {
   closedMentioning(word: string): Node[] {
     const out: Node[] = [];
     if (!this.closed.size || !this.closing) return out;
-    for (const at of wordHits(this.closing.code, word)) {
+    for (const at of hitsOf(this.closing.code, word)) {
       const fn = this.closedAt(at);
       if (fn && out[out.length - 1] !== fn) out.push(fn);
     }
