@@ -5,7 +5,8 @@
 // measured in the same rounds compare with each other far better than two runs do. Also reports
 // smartasync's own time inside each (the whole call minus the time in @swc/core's transformSync).
 //
-// Run: node bench/real-files-baseline.mjs --baseline <dist dir> [--rounds N]
+// Run: node bench/real-files-baseline.mjs --baseline <dist dir> [--rounds N] [--annotated]
+// (`--annotated`: the files with bench/real-files.mjs's annotated function appended)
 // e.g. build a commit in a spare worktree (`npm run build` there) and pass its dist/.
 // Prints only; bench/results is not written (the real-file table is bench/real-files.mjs's).
 import { existsSync, readFileSync } from "node:fs";
@@ -33,6 +34,13 @@ const files = [...list.slice(0, list.indexOf("];")).matchAll(/^\s*"([^"]+)",/gm)
   .map((m) => join(ROOT, "node_modules", m[1]))
   .filter((file) => existsSync(file))
   .map((file) => ({ file, code: readFileSync(file, "utf8") }));
+// `--annotated`: each file with the same annotated function appended as the real-file bench's.
+const annotated = process.argv.includes("--annotated");
+if (annotated) {
+  const appended = /export const APPENDED = `([^`]*)`;/.exec(text)?.[1];
+  if (appended === undefined) throw new Error("real-files-baseline: APPENDED not found in bench/real-files.mjs");
+  for (const f of files) f.code = `${f.code}${f.code.endsWith("\n") ? "" : "\n"}${appended}`;
+}
 
 const options = (filename) => ({
   filename,
@@ -85,7 +93,7 @@ try {
 const ratio = (a, b) => median(totals[a].map((x, i) => x / totals[b][i]));
 const end = machine();
 console.log(
-  `\n${files.length} files as they are, ${rounds} rounds (+${warm} warm-up); load average ${start.loadAverageAtStart.join(" / ")} → ${end.loadAverageAtStart.join(" / ")}\n`,
+  `\n${files.length} files ${annotated ? "with one annotated function appended" : "as they are"}, ${rounds} rounds (+${warm} warm-up); load average ${start.loadAverageAtStart.join(" / ")} → ${end.loadAverageAtStart.join(" / ")}\n`,
 );
 console.log(
   table([
