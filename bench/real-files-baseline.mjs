@@ -38,7 +38,8 @@ const files = [...list.slice(0, list.indexOf("];")).matchAll(/^\s*"([^"]+)",/gm)
 const annotated = process.argv.includes("--annotated");
 if (annotated) {
   const appended = /export const APPENDED = `([^`]*)`;/.exec(text)?.[1];
-  if (appended === undefined) throw new Error("real-files-baseline: APPENDED not found in bench/real-files.mjs");
+  if (appended === undefined)
+    throw new Error("real-files-baseline: APPENDED not found in bench/real-files.mjs");
   for (const f of files) f.code = `${f.code}${f.code.endsWith("\n") ? "" : "\n"}${appended}`;
 }
 

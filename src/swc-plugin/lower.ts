@@ -2020,14 +2020,13 @@ export function parseToBabelShape(
   options: ParseToBabelShapeOptions,
   blank?: { starts: readonly number[]; ends: readonly number[] },
 ): t.File {
-  const parsed =
-    blank?.starts.length
-      ? Gaps.cut(
-          source,
-          blank.starts.map((s) => s + 1),
-          blank.ends.map((e) => e - 1),
-        )
-      : undefined;
+  const parsed = blank?.starts.length
+    ? Gaps.cut(
+        source,
+        blank.starts.map((s) => s + 1),
+        blank.ends.map((e) => e - 1),
+      )
+    : undefined;
   const program = parseSync(parsed?.text ?? source, {
     ...options.parser,
     target: "esnext",

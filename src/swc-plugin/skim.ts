@@ -3,9 +3,11 @@
  * on a large file with one small annotated function went to `@swc/core` parsing the whole file
  * and decoding its JSON AST, though the analysis then leaves closed every function whose text
  * names nothing that can reach a smartasync function (core/analysis/lazy.ts). This module finds
- * such functions before the parse, from the text, and hands SWC a copy of the file in which
- * their bodies are blanked: every character between the braces replaced by a space, line
- * terminators kept, so every offset, line and column of the rest is unchanged.
+ * such functions before the parse, from the text, and makes a copy of the file in which their
+ * bodies are blanked: every character between the braces replaced by a space, line terminators
+ * kept, so every offset, line and column of the rest is unchanged. The lowering reads that copy;
+ * SWC is given it with each blanked body cut to `{}` (lower.ts `parseToBabelShape`), and the
+ * positions it reports are mapped back (offsets.ts `Gaps`).
  *
  * Why the rest of the tree is the same: a function body is a balanced brace group whose tokens
  * cannot change how the tokens around it parse (what a `{` after `=>` or after a method head is

@@ -248,7 +248,10 @@ describe("smartasync/swc with skipped bodies", () => {
     setLazyAnalysis(false);
     try {
       const whole = transformSync(code, { ...cjs, smartasync: {} });
-      expect({ code: out.code, report: out.smartasync }).toEqual({ code: whole.code, report: whole.smartasync });
+      expect({ code: out.code, report: out.smartasync }).toEqual({
+        code: whole.code,
+        report: whole.smartasync,
+      });
     } finally {
       setLazyAnalysis(true);
     }
