@@ -403,7 +403,35 @@ function emitPlan(
       const prop = t.objectProperty(nameNode(r.exported), local(), false, r.exported === r.local);
       r.obj.properties.push(prop);
       if (sync) sync.pushedInto(paths.get(r.obj)!, "properties", prop);
-    } else
+    } else if (r.kind === "getter")
+      inserts.add(r.stmt, [
+        t.expressionStatement(
+          t.callExpression(t.memberExpression(t.identifier("Object"), t.identifier("defineProperty")), [
+            t.cloneNode(r.target),
+            t.stringLiteral(r.exported),
+            t.objectExpression([
+              t.objectProperty(t.identifier("enumerable"), t.booleanLiteral(true)),
+              t.objectProperty(
+                t.identifier("get"),
+                t.functionExpression(
+                  null,
+                  [],
+                  t.blockStatement([
+                    t.returnStatement(
+                      t.memberExpression(
+                        t.identifier(r.object),
+                        nameNode(r.local),
+                        !isIdentifierName(r.local),
+                      ),
+                    ),
+                  ]),
+                ),
+              ),
+            ]),
+          ]),
+        ),
+      ]);
+    else
       inserts.add(r.stmt, [
         t.expressionStatement(
           t.assignmentExpression(

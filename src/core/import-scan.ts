@@ -295,7 +295,9 @@ export function importCandidates(source: string): ScannedImport[] {
 /** The word at `at` is a whole one and no property: not `x.import`, `reimport`, `fromX`, `$from`. */
 function standsAlone(s: string, at: number, length: number): boolean {
   const before = at > 0 ? s.charCodeAt(at - 1) : 0;
-  return !isIdentPart(before) && before !== DOT && !isIdentPart(s.charCodeAt(at + length));
+  // A spread (`{ ...require("./a") }`) is no member access: its dot is the third of three.
+  const spread = before === DOT && at >= 3 && s.charCodeAt(at - 2) === DOT && s.charCodeAt(at - 3) === DOT;
+  return !isIdentPart(before) && (before !== DOT || spread) && !isIdentPart(s.charCodeAt(at + length));
 }
 
 /**
@@ -450,7 +452,15 @@ function exportAt(st: State, at: number, before: number, after: number): number 
       const name = nameAt(s, skipTrivia(s, j + 1));
       j = name?.word ? skipTrivia(s, name.end) : -1;
       if (j >= 0 && s.charCodeAt(j) === EQ && s.charCodeAt(j + 1) !== EQ) st.mayExportBindings = true;
-    }
+    } else if (
+      s.charCodeAt(j) === 0x2c /* , */ ||
+      s.charCodeAt(j) === RPAREN ||
+      s.charCodeAt(j) === 0x5b /* [ */
+    )
+      // `exports` handed to a helper (`__exportStar(require("./a"), exports)`,
+      // `Object.defineProperty(exports, "f", …)`) or written by key (`exports[key] = …`): a
+      // CommonJS re-export (analysis/exports.ts `cjsReExports`).
+      st.mayExportBindings = true;
     return next;
   }
   if (isIdentPart(after)) return next;

@@ -1028,7 +1028,14 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
         e(r.obj.properties.at(-1)!),
         `, ${r.exported === r.local ? r.local : `${quoted(r.exported)}: ${r.local}`}`,
       );
-    else {
+    else if (r.kind === "getter") {
+      const member = isIdentifierName(r.local) ? `.${r.local}` : `[${JSON.stringify(r.local)}]`;
+      after(
+        ms,
+        r.stmt,
+        `Object.defineProperty(${code.slice(s(r.target), e(r.target))}, ${JSON.stringify(r.exported)}, { enumerable: true, get: function () { return ${r.object}${member}; } });`,
+      );
+    } else {
       const member = isIdentifierName(r.exported) ? `.${r.exported}` : `[${JSON.stringify(r.exported)}]`;
       after(ms, r.stmt, `${code.slice(s(r.target), e(r.target))}${member} = ${r.local};`);
     }

@@ -5,9 +5,9 @@ import { exportedVariant, variantName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
 import type { Ctx } from "./ctx.js";
 import { addKinds, heldMembers } from "./held.js";
-import type { ImportedFns, ImportedRef } from "./imported.js";
+import { type ImportedFns, type ImportedRef, requireSource } from "./imported.js";
 import type { SaFunction } from "./model.js";
-import type { Node } from "./tree.js";
+import { forEachChild, type Node } from "./tree.js";
 import { memberName } from "./view.js";
 
 /** How a module-level name is exported apart from its own declaration. */
@@ -158,6 +158,187 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
   return out;
 }
 
+/**
+ * The CommonJS form of `export * from` / `export { x } from` (docs/modules.md, "Routes"): a
+ * module that hands on another module's exports without naming a function of its own.
+ */
+export interface CjsReExport {
+  from: string;
+  /** Exported name → the other module's name; undefined: every name but `default` (a star). */
+  names?: Map<string, string>;
+  /** `module.exports = require("x")`: the module *is* the other one, its `default` included. */
+  whole?: boolean;
+  /**
+   * A getter re-export (`Object.defineProperty(exports, "x", { get: … return lib_1.x })`): the
+   * variant needs a getter of its own beside it (`reExportVariants`).
+   */
+  getter?: { stmt: t.Statement; target: t.Expression; object: string };
+}
+
+/**
+ * Helpers compilers wrap a `require` in without changing what its members are: tsc's
+ * `__importStar`, Babel's `_interopRequireWildcard` (a copy of the exports, own names kept).
+ */
+const NAMESPACE_WRAPPERS = new Set(["__importStar", "_interopRequireWildcard"]);
+
+/** Helpers that copy every export of their first argument onto the module's exports. */
+const STAR_HELPERS = new Set(["__exportStar", "__export"]);
+
+/** The name a callee is called by (`f`, `tslib_1.f`, `(0, tslib_1.f)`). */
+function calleeName(n: Node): string | undefined {
+  const c = n.type === "SequenceExpression" ? (n.expressions.at(-1) as Node) : n;
+  if (c.type === "Identifier") return c.name;
+  if (c.type === "MemberExpression") return memberName(c);
+  return undefined;
+}
+
+/**
+ * Every CommonJS re-export of a parsed module, as written by hand (`module.exports =
+ * require("./lib")`, `{ ...require("./lib") }`, `Object.assign(module.exports, require(…))`) and
+ * by compilers: tsc's `__exportStar(require("./lib"), exports)` and getter re-exports, Babel's
+ * `Object.keys(_lib).forEach(…)` and `Object.defineProperty(exports, "x", { get … })`. Only
+ * top-level statements count, and a `require` held by a name only through a binding that is
+ * never assigned again: anything else is not a re-export the text proves.
+ */
+export function cjsReExports(ctx: Ctx): CjsReExport[] {
+  const out: CjsReExport[] = [];
+  const body = ctx.program.body as Node[];
+  // `var lib_1 = require("./lib")`, also through a namespace helper.
+  const held = new Map<string, string>();
+  const requireOf = (n: Node | null | undefined): string | undefined => {
+    if (!n) return undefined;
+    const direct = requireSource(n);
+    if (direct !== undefined) return direct;
+    if (
+      n.type === "CallExpression" &&
+      n.arguments.length === 1 &&
+      NAMESPACE_WRAPPERS.has(calleeName(n.callee as Node) ?? "")
+    )
+      return requireSource(n.arguments[0] as Node);
+    return undefined;
+  };
+  for (const s of body) {
+    if (s.type !== "VariableDeclaration") continue;
+    for (const d of s.declarations) {
+      const from = requireOf(d.init as Node);
+      if (from === undefined || d.id.type !== "Identifier") continue;
+      const b = ctx.scopes.binding(d.id, d.id.name);
+      if (b && !b.violations.length) held.set(d.id.name, from);
+    }
+  }
+  /** The module a value is: `require("x")`, or a name holding one. */
+  const moduleOf = (n: Node | null | undefined): string | undefined =>
+    n?.type === "Identifier" ? held.get(n.name) : requireOf(n);
+  const star = (n: Node | null | undefined) => {
+    const from = moduleOf(n);
+    if (from !== undefined) out.push({ from });
+  };
+  for (const s of body) {
+    if (s.type !== "ExpressionStatement") continue;
+    const e = s.expression as Node;
+    if (e.type === "AssignmentExpression" && e.operator === "=" && isModuleExports(e.left as Node)) {
+      const right = e.right as Node;
+      const from = moduleOf(right);
+      if (from !== undefined) out.push({ from, whole: true });
+      else if (right.type === "ObjectExpression")
+        for (const p of right.properties) if (p.type === "SpreadElement") star(p.argument as Node);
+      continue;
+    }
+    if (e.type !== "CallExpression") continue;
+    const callee = e.callee as Node;
+    const args = e.arguments as Node[];
+    const name = calleeName(callee);
+    // __exportStar(require("./lib"), exports), tslib_1.__exportStar(…), __export(require(…))
+    if (name !== undefined && STAR_HELPERS.has(name)) {
+      if (name === "__export" || (args[1] && isExportsObject(args[1]))) star(args[0]);
+      continue;
+    }
+    if (callee.type !== "MemberExpression") continue;
+    const base = callee.object as Node;
+    // Object.assign(module.exports, require("./lib"))
+    if (base.type === "Identifier" && base.name === "Object" && name === "assign") {
+      if (args[0] && isExportsObject(args[0])) for (const a of args.slice(1)) star(a);
+      continue;
+    }
+    // Object.defineProperty(exports, "x", { enumerable: true, get: function () { return lib_1.x; } })
+    if (base.type === "Identifier" && base.name === "Object" && name === "defineProperty") {
+      const [target, key, desc] = args;
+      if (!target || !isExportsObject(target) || key?.type !== "StringLiteral") continue;
+      const got = getterMember(desc);
+      const from = got && held.get(got.object);
+      if (got && from !== undefined)
+        out.push({
+          from,
+          names: new Map([[key.value, got.name]]),
+          getter: { stmt: s as t.Statement, target: target as t.Expression, object: got.object },
+        });
+      continue;
+    }
+    // Object.keys(_lib).forEach(function (key) { … exports … }): Babel's `export *` of `_lib`.
+    if (
+      name === "forEach" &&
+      base.type === "CallExpression" &&
+      calleeText(base.callee as Node) === "Object.keys" &&
+      base.arguments.length === 1 &&
+      args[0] &&
+      (args[0].type === "FunctionExpression" || args[0].type === "ArrowFunctionExpression") &&
+      mentionsExports(args[0])
+    )
+      star(base.arguments[0] as Node);
+  }
+  return out;
+}
+
+/** `Object.keys` for a member callee of two names. */
+function calleeText(n: Node): string | undefined {
+  if (n.type !== "MemberExpression" || n.computed || (n.object as Node).type !== "Identifier")
+    return undefined;
+  return `${(n.object as t.Identifier).name}.${memberName(n)}`;
+}
+
+/** Whether a function's body names the `exports` object (it writes re-exports there). */
+function mentionsExports(fn: Node): boolean {
+  let found = false;
+  const visit = (n: Node): void => {
+    if (found) return;
+    if (isExportsObject(n)) {
+      found = true;
+      return;
+    }
+    forEachChild(n, visit);
+  };
+  visit(fn);
+  return found;
+}
+
+/** `{ get: function () { return lib.x; } }`, `{ get() { return lib.x } }`, `{ get: () => lib.x }`. */
+function getterMember(desc: Node | undefined): { object: string; name: string } | undefined {
+  if (desc?.type !== "ObjectExpression") return undefined;
+  let value: Node | undefined;
+  for (const p of desc.properties as Node[]) {
+    const key =
+      (p.type === "ObjectProperty" || p.type === "ObjectMethod") && !p.computed && p.key.type === "Identifier"
+        ? p.key.name
+        : undefined;
+    if (key !== "get") continue;
+    const fn = p.type === "ObjectMethod" ? p : p.type === "ObjectProperty" ? (p.value as Node) : undefined;
+    if (
+      !fn ||
+      (fn.type !== "ObjectMethod" &&
+        fn.type !== "FunctionExpression" &&
+        fn.type !== "ArrowFunctionExpression")
+    )
+      return undefined;
+    const b = fn.body as Node;
+    if (b.type !== "BlockStatement") value = b;
+    else if (b.body.length === 1 && b.body[0]!.type === "ReturnStatement")
+      value = b.body[0]!.argument as Node;
+  }
+  if (value?.type !== "MemberExpression" || (value.object as Node).type !== "Identifier") return undefined;
+  const name = memberName(value);
+  return name === undefined ? undefined : { object: (value.object as t.Identifier).name, name };
+}
+
 /** Every name under which `local` is exported, ESM and CommonJS alike. */
 export function exportedNames(use: ExportUse | undefined): string[] {
   if (!use) return [];
@@ -271,6 +452,20 @@ export function factsOfFile(
       });
     }
   }
+  // CommonJS barrels, as module-graph.ts reads them for importers.
+  for (const re of cjsReExports(ctx)) {
+    const facts = imported.factsOf(re.from);
+    addKinds(methods, facts.methods);
+    for (const [name, fact] of facts.exports) {
+      const exported = re.names ? [...re.names].find(([, n]) => n === name)?.[0] : name;
+      if (exported === undefined || (!re.whole && !re.names && name === "default") || exports.has(exported))
+        continue;
+      exports.set(exported, {
+        ...fact,
+        variant: exportedVariant(exported, name, fact.variant, fact.kind, options, fact.explicit),
+      });
+    }
+  }
   return { exports, methods, ...(namespaces.size ? { namespaces } : {}) };
 }
 
@@ -283,6 +478,8 @@ export type ReExportVariant = { local: string; exported: string } & (
   | { kind: "specifier"; decl: t.ExportNamedDeclaration }
   | { kind: "statement"; after: t.Statement }
   | ExportUse["cjs"][number]
+  /** `Object.defineProperty(<target>, "<exported>", { enumerable: true, get: function () { return <object>.<local>; } })` after `stmt`. */
+  | ({ kind: "getter" } & NonNullable<CjsReExport["getter"]>)
 );
 
 /** A smartasync function this file imports and exports again (`import { f } …; export { f }`). */
@@ -386,6 +583,22 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
   const uses = indexExports(ctx.program);
   // Exported already (by hand, or by a previous pass: idempotence), as ESM or CommonJS.
   const taken = new Set([...uses.values()].flatMap((u) => exportedNames(u)));
+  // A getter re-export (`Object.defineProperty(exports, "load", { get … lib_1.load })`) hands on
+  // one name: its variant gets a getter of its own, read as late as the name's.
+  const cjs = cjsReExports(ctx);
+  for (const re of cjs) for (const n of re.names?.keys() ?? []) taken.add(n);
+  for (const re of cjs) {
+    if (!re.getter || !re.names) continue;
+    const facts = imported.factsOf(re.from);
+    for (const [exported, name] of re.names) {
+      const fact = facts.exports.get(name);
+      if (!fact || fact.unfollowed) continue;
+      const as = exportedVariant(exported, name, fact.variant, fact.kind, ctx.options, fact.explicit);
+      if (taken.has(as)) continue;
+      taken.add(as);
+      out.push({ kind: "getter", ...re.getter, local: fact.variant, exported: as });
+    }
+  }
   for (const e of exportedImports(ctx, imported, uses)) {
     if (taken.has(e.variant) || declared(e.variant)) continue;
     taken.add(e.variant);

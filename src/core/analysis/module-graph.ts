@@ -1,6 +1,6 @@
 import { dirname, relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
-import { type ScannedImport, scanModule } from "../import-scan.js";
+import { type ScannedImport, type ScannedReExport, scanModule } from "../import-scan.js";
 import { planSyncVariant } from "../inline.js";
 import {
   EMPTY_FACTS,
@@ -24,6 +24,7 @@ import { collectFunctions } from "./collect.js";
 import { type Ctx, createCtx } from "./ctx.js";
 import { ownExportNames } from "./export-names.js";
 import {
+  cjsReExports,
   declaredExportName,
   type ExportUse,
   equalsFact,
@@ -347,12 +348,18 @@ export class ModuleGraph {
     if (parsed !== undefined && typeof parsed !== "string")
       for (const n of ownExportNames(parsed.ctx.program as unknown as { body: Node[] }, path))
         shadowing.add(n);
-    for (const re of text.reExports) {
+    // CommonJS barrels (`module.exports = require("./lib")`, tsc's `__exportStar` and getters,
+    // Babel's `Object.keys(_lib).forEach`) are re-exports as `export … from` are.
+    const reExports: (ScannedReExport & { whole?: boolean })[] = [
+      ...text.reExports,
+      ...(commonjs && s !== undefined && typeof s !== "string" ? cjsReExports(s.ctx) : []),
+    ];
+    for (const re of reExports) {
       if (re.names) for (const exported of re.names.keys()) shadowing.add(exported);
       else if (re.namespace !== undefined) shadowing.add(re.namespace);
     }
     if (depth < MAX_REEXPORT_DEPTH) {
-      for (const re of text.reExports) {
+      for (const re of reExports) {
         const r = resolveImport(re.from, path);
         let target: ModuleFacts = EMPTY_FACTS;
         if (r?.kind === "file") {
@@ -378,14 +385,21 @@ export class ModuleGraph {
           continue;
         }
         if (!re.names) {
+          // `module.exports = require("./lib")` is the other module itself, `default` and all.
+          const carried = (name: string) => (re.whole || name !== "default") && !shadowing.has(name);
           for (const [name, fact] of target.exports)
-            if (name !== "default" && !exports.has(name) && !shadowing.has(name)) exports.set(name, fact);
+            if (carried(name) && !exports.has(name)) exports.set(name, fact);
           for (const [name, p] of target.picked ?? [])
-            if (name !== "default" && !picked.has(name) && !shadowing.has(name)) picked.set(name, p);
+            if (carried(name) && !picked.has(name)) picked.set(name, p);
+          if (re.whole)
+            for (const [name, ns] of target.namespaces ?? [])
+              if (!namespaces.has(name)) namespaces.set(name, ns);
           // A name the target cannot give its variant for stays unfollowable through this module.
           for (const [name, why] of target.problems ?? [])
-            if (name !== "default" && !exports.has(name) && !shadowing.has(name) && !problems.has(name))
+            if (carried(name) && !exports.has(name) && !problems.has(name))
               problems.set(name, `re-exports * from ${re.from}, which ${why}`);
+          if (re.whole && target.problem && !quiet)
+            problem ??= `re-exports ${re.from}, which ${target.problem}`;
           continue;
         }
         for (const [exported, imported] of re.names) {
