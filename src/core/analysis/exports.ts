@@ -28,6 +28,8 @@ export interface ExportUse {
     | { kind: "object"; obj: t.ObjectExpression; exported: string; ref: t.Identifier }
     | { kind: "assign"; stmt: t.Statement; exported: string; target: t.Expression; ref: t.Identifier }
   )[];
+  /** `export const { f } = ns` (or `= require("./a")`): the pattern that binds and exports it. */
+  patterns: { pattern: t.ObjectPattern; exported: string; ref: t.Identifier }[];
 }
 
 function isModuleExports(n: Node): boolean {
@@ -65,7 +67,7 @@ export interface ValueExport {
 export function indexExports(program: t.Program, values?: ValueExport[]): Map<string, ExportUse> {
   const out = new Map<string, ExportUse>();
   const use = (name: string): ExportUse => {
-    const u = out.get(name) ?? { specifiers: [], isDefault: false, cjs: [] };
+    const u = out.get(name) ?? { specifiers: [], isDefault: false, cjs: [], patterns: [] };
     out.set(name, u);
     return u;
   };
@@ -82,6 +84,15 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
     }
   };
   for (const s of program.body) {
+    // `export const { load } = ns`: each name the pattern binds is exported (a rest element, whose
+    // object gains no property, is not).
+    if (s.type === "ExportNamedDeclaration" && s.declaration?.type === "VariableDeclaration")
+      for (const d of s.declaration.declarations) {
+        if (d.id.type !== "ObjectPattern" || !d.init) continue;
+        for (const p of d.id.properties)
+          if (p.type === "ObjectProperty" && !p.computed && p.value.type === "Identifier")
+            use(p.value.name).patterns.push({ pattern: d.id, exported: p.value.name, ref: p.value });
+      }
     if (s.type === "ExportNamedDeclaration" && !s.source && !s.declaration) {
       for (const sp of s.specifiers) {
         if (sp.type === "ExportSpecifier" && sp.local.type === "Identifier")
@@ -346,6 +357,7 @@ export function exportedNames(use: ExportUse | undefined): string[] {
     ...use.specifiers.map((s) => s.exported),
     ...(use.isDefault ? ["default"] : []),
     ...use.cjs.map((c) => c.exported),
+    ...use.patterns.map((p) => p.exported),
   ];
 }
 
@@ -491,6 +503,7 @@ export interface ExportedImport {
   via:
     | { kind: "specifier"; decl: t.ExportNamedDeclaration }
     | { kind: "statement"; after: t.Statement }
+    | { kind: "pattern"; pattern: t.ObjectPattern }
     | ExportUse["cjs"][number];
 }
 
@@ -508,6 +521,9 @@ export function exportedNamespaces(
       const facts = imported.namespaceFacts(ref);
       if (facts) out.set(exported, facts);
     }
+    // `import lib from "./lib.cjs"; export default lib` (adversarial finding F39).
+    const facts = use.defaultDecl && imported.namespaceFacts(use.defaultDecl.declaration as Node);
+    if (facts) out.set("default", facts);
   }
   return out;
 }
@@ -539,6 +555,7 @@ export function exportedImports(
     if (use.defaultDecl)
       add("default", use.defaultDecl.declaration as Node, { kind: "statement", after: use.defaultDecl });
     for (const c of use.cjs) add(c.exported, c.ref, c);
+    for (const p of use.patterns) add(p.exported, p.ref, { kind: "pattern", pattern: p.pattern });
   }
   return out;
 }
@@ -602,7 +619,10 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
   for (const e of exportedImports(ctx, imported, uses)) {
     if (taken.has(e.variant) || declared(e.variant)) continue;
     taken.add(e.variant);
-    out.push({ ...e.via, local: e.ref.variantRef(), exported: e.variant });
+    // `export const { load } = ns` exports what its pattern binds: the variant joins the pattern
+    // (`{ load, loadSync }`), added the way a variant import is (adversarial finding F26).
+    if (e.via.kind === "pattern") imported.bindInPattern(e.via.pattern, e.ref.fact.variant, e.variant);
+    else out.push({ ...e.via, local: e.ref.variantRef(), exported: e.variant });
   }
   return out;
 }

@@ -289,6 +289,19 @@ export class ImportedFns {
     return local;
   }
 
+  /**
+   * `export const { load } = ns`: the pattern binds (and so exports) the variant under `local`
+   * too. A pattern that binds it already (a previous pass) is left alone; a `local` the file
+   * binds otherwise is not taken (the variant is then not exported through this pattern).
+   */
+  bindInPattern(pattern: t.ObjectPattern, imported: string, local: string): void {
+    for (const p of pattern.properties)
+      if (p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === local) return;
+    if (pattern.properties.some((p) => p.type === "RestElement") || !this.names.isFree(local)) return;
+    this.names.reserve(local);
+    this.pending.push({ holder: { kind: "require", pattern }, imported, local });
+  }
+
   /** The imported smartasync function a callee identifier or `ns.f` member leads to. */
   resolve(callee: Node): ImportedRef | undefined {
     const r = this.lookup(callee);
