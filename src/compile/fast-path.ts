@@ -7,7 +7,12 @@
  */
 import type { ModuleGraph } from "../core/analysis/module-graph.js";
 import { mayContainAnnotation, mayContainMisspelling } from "../core/annotation.js";
-import { importCandidates, type ScannedImport, scanImports } from "../core/import-scan.js";
+import {
+  importCandidates,
+  mayRequireOpaquely,
+  type ScannedImport,
+  scanImports,
+} from "../core/import-scan.js";
 import { hasFacts, hasProblem, quietProblems } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 
@@ -23,6 +28,9 @@ export function nothingToDo(
 ): boolean {
   if (mayContainAnnotation(code, options.runtime) || mayContainMisspelling(code)) return false;
   if (filename === undefined) return true;
+  // A module required by a computed path may hold smartasync functions: its calls are checked
+  // (SA206 where sync code wants a value) — not in third-party code that never asked for it.
+  if (mayRequireOpaquely(code) && !quietProblems(filename, code, options.runtime)) return false;
   if (!graph) return !/\b(?:import|export|require)\b/.test(code);
   return !importsAnythingKnown(code, filename, graph, options.runtime);
 }

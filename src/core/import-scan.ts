@@ -845,3 +845,16 @@ function templateRest(s: string, i: number, frames: number[]): number {
   }
   return i;
 }
+
+/**
+ * Whether the text may `require` a module by anything but a string literal
+ * (`require(path.join(__dirname, "lib"))`, `` require(`./${name}`) ``, `module.require(x)`):
+ * such a file is analysed even without annotations or smartasync imports, since a call through
+ * that module may reach a smartasync function, which is reported where sync code wants its value
+ * (analysis/opaque.ts). A match in a comment or a string only costs a parse.
+ */
+export function mayRequireOpaquely(source: string): boolean {
+  return source.includes("require") && OPAQUE_REQUIRE.test(source);
+}
+
+const OPAQUE_REQUIRE = /(?:^|[^\w$.])require\s*\(\s*[^\s"')]|\bmodule\s*\.\s*require\s*\(/;

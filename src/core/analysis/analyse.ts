@@ -2,7 +2,8 @@ import type { types as t } from "@babel/core";
 import { invisibleIn, mayContainAnnotation, mayContainMisspelling, misspelledTag } from "../annotation.js";
 import { planSyncVariant } from "../inline.js";
 import { MSG } from "../messages.js";
-import type { ModuleFacts } from "../module-facts.js";
+import { mayRequireOpaquely } from "../import-scan.js";
+import { type ModuleFacts, quietProblems } from "../module-facts.js";
 import type { Options } from "../options.js";
 import { emptyReport, finishReport, type Report } from "../report.js";
 import { buildIndex, type CallEdit, planCalls } from "./calls.js";
@@ -199,7 +200,11 @@ function analyseOnce(
   }
   // Fast path: no annotation in the text and nothing smartasync imported → nothing to plan.
   const annotated = mayContainAnnotation(code, options.runtime);
-  if (!annotated && !(graph && imported.any())) {
+  // A module required by a computed path may hold smartasync functions (opaque.ts), outside
+  // third-party code that never asked for smartasync.
+  const opaque =
+    graph !== undefined && mayRequireOpaquely(code) && !quietProblems(ctx.filename, code, options.runtime);
+  if (!annotated && !opaque && !(graph && imported.any())) {
     // Nothing to rewrite, but an import that cannot be analysed is still worth a warning.
     if (graph) imported.reportProblems();
     return { analysis: { report: finishReport(report) } };

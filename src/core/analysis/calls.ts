@@ -4,6 +4,7 @@ import { MSG } from "../messages.js";
 import { variantOf } from "../naming.js";
 import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
+import { opaqueRoute, type HeldName, storedFunction } from "./opaque.js";
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { addKinds, heldMembers, pickedFrom } from "./held.js";
 import type { ImportedRef } from "./imported.js";
@@ -246,6 +247,11 @@ export interface Unfollowed {
   syncStrategy?: import("../strategy.js").SyncStrategy;
   /** Where an imported function was found, as reports say it. */
   from?: string;
+  /**
+   * The callee may be no smartasync function at all (opaque.ts: a module required by a computed
+   * path, a function looked up at run time): reported only where sync code uses its value.
+   */
+  maybe?: true;
 }
 
 type Lookup = Resolved | Unfollowed | undefined;
@@ -328,13 +334,26 @@ function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
     }
     // `f.bind(t)(x)`: the bound function is called at once, so its context is this call's.
     const inner = peelCallee(callee.callee as Node);
-    if (tagged || !isMember(inner) || memberName(inner) !== "bind") return undefined;
+    if (tagged || !isMember(inner) || memberName(inner) !== "bind")
+      return opaqueRoute(ctx, callee, held(ctx, index));
     const r = lookupReference(ctx, index, peelCallee(inner.object as Node), false);
     if (r && !("unfollowed" in r) && r.shape.kind !== "dispatch" && !r.choice)
       return { ...r, shape: { kind: "bind" } };
     return r && "unfollowed" in r ? r : undefined;
   }
-  return lookupReference(ctx, index, callee, callee === raw && !tagged);
+  return (
+    lookupReference(ctx, index, callee, callee === raw && !tagged) ??
+    opaqueRoute(ctx, callee, held(ctx, index))
+  );
+}
+
+/** The smartasync function a stored value names, for opaque.ts. */
+function held(ctx: Ctx, index: Index): HeldName {
+  return (v) => {
+    const r = lookupReference(ctx, index, v, false, 1);
+    const h = r && heldName(r);
+    return h?.kind ? { ...h, kind: h.kind } : undefined;
+  };
 }
 
 /**
@@ -890,6 +909,9 @@ function checkCapture(ctx: Ctx, index: Index, call: Node, r: Resolved, to: strin
 /** Every call of an annotated function: decided, reported, and its edit planned. */
 export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set()): Map<Node, CallEdit> {
   const edits = new Map<Node, CallEdit>();
+  // Containers holding a smartasync function are found first: their names are watched, so a
+  // lookup through one in a closed function opens the tree (opaque.ts).
+  storedFunction(ctx, held(ctx, index));
   const view = treeView(ctx.tree, ctx.scopes);
   const visit = (call: Node, found: Lookup): void => {
     if (!found) return;
@@ -897,6 +919,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     const text = quoteCall(ctx, call);
     const loc = locOf(ctx, call);
     if ("unfollowed" in found) {
+      if (found.maybe && (ctxt.context !== "value" || ctxt.in !== "sync")) return;
       // Plain is right where the source's own call is wanted; where a variant is, say why not.
       const d = found.kinds
         ? decideDispatch(found.kinds, ctxt)

@@ -15,6 +15,7 @@
  */
 import type { types as t } from "@babel/core";
 import { parseAnnotation } from "../annotation.js";
+import { mayRequireOpaquely } from "../import-scan.js";
 import { hasFacts, hasProblem } from "../module-facts.js";
 import type { Index } from "./calls.js";
 import { peelCallee } from "./calls.js";
@@ -150,7 +151,8 @@ export function closingFor(
       if (hasFacts(facts) || hasProblem(facts)) anyFacts = true;
     }
   }
-  if (anyFacts) words.add("require");
+  // A module required by a computed path may be smartasync too (opaque.ts): its calls are seen.
+  if (anyFacts || mayRequireOpaquely(code)) words.add("require");
   for (const m of imported.methodKinds().keys()) withVariants(m);
   const hits = wordsIn(code, words).map((h) => h.at);
   return { code, hits, forced, words, skipped };
