@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as babel from "@babel/core";
 import { describe, expect, it } from "vitest";
-import { importCandidates, scanImports, scanModule } from "../../src/core/import-scan.js";
+import { importCandidates, mayRequireOpaquely, scanImports, scanModule } from "../../src/core/import-scan.js";
 
 const specifiers = (code: string) => scanImports(code).map((i) => `${i.kind} ${i.specifier}`);
 
@@ -245,6 +245,29 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     expect(may("export type T = string;\nexport interface I {}\nexport declare const x: T;")).toBe(false);
     expect(may("const s = `export { f }`;\n// module.exports = f\nconst t = 'exports.f = f';")).toBe(false);
     expect(may("if (exports.f == null) g();")).toBe(false);
+    // CommonJS re-exports hand `exports` to a helper or write it by key (fixture modules/cjs-barrels).
+    expect(may('__exportStar(require("./a"), exports);')).toBe(true);
+    expect(may('Object.defineProperty(exports, "f", { get: () => a.f });')).toBe(true);
+    expect(may("Object.keys(a).forEach((k) => { exports[k] = a[k]; });")).toBe(true);
+  });
+
+  it("reads a `require` after a spread (`{ ...require(\"./a\") }`), not after a member dot", () => {
+    expect(scanModule('module.exports = { ...require("./a") };').imports).toEqual([
+      { specifier: "./a", kind: "require" },
+    ]);
+    expect(importCandidates('module.exports = { ...require("./a") };')).toEqual([
+      { specifier: "./a", kind: "require" },
+    ]);
+    expect(scanModule('x.require("./a");').imports).toEqual([]);
+  });
+
+  it("says whether a module may be required by a computed path (worth an analysis: SA206)", () => {
+    expect(mayRequireOpaquely('require(path.join(__dirname, "a"));')).toBe(true);
+    expect(mayRequireOpaquely("require(`./a`);")).toBe(true);
+    expect(mayRequireOpaquely("const m = require(name);")).toBe(true);
+    expect(mayRequireOpaquely('module.require("./a");')).toBe(true);
+    expect(mayRequireOpaquely('require("./a"); require(\'./b\');')).toBe(false);
+    expect(mayRequireOpaquely("x.require(a); createRequire(import.meta.url); require.resolve(a);")).toBe(false);
   });
 
   it("a re-export written in a comment or a string is not one (a barrel is not misread)", () => {

@@ -1,15 +1,18 @@
 import type { types as t } from "@babel/core";
 import { classifyCall } from "../context.js";
 import { MSG } from "../messages.js";
+import { EMPTY_FACTS, hasFacts } from "../module-facts.js";
 import { variantOf } from "../naming.js";
 import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
-import { opaqueRoute, type HeldName, storedFunction } from "./opaque.js";
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { addKinds, heldMembers, pickedFrom } from "./held.js";
 import type { ImportedRef } from "./imported.js";
+import { requireSource } from "./imported.js";
 import type { SaFunction } from "./model.js";
+import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
 import type { Binding } from "./scope.js";
+import { patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, TRANSPARENT, treeView } from "./view.js";
 
@@ -347,9 +350,29 @@ function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
   );
 }
 
-/** The smartasync function a stored value names, for opaque.ts. */
+/**
+ * The smartasync function a stored value names, for opaque.ts. Only names that may lead to one
+ * are looked up (the file's annotated functions, imports of smartasync modules, top-level
+ * `require`s): a binding lookup watches its name, which would reopen closed functions (lazy.ts).
+ */
 function held(ctx: Ctx, index: Index): HeldName {
+  let names = rootNames.get(ctx);
+  if (!names) {
+    names = new Set(index.byName.keys());
+    for (const s of ctx.program.body as Node[]) {
+      if (s.type === "ImportDeclaration" && hasFacts(ctx.imported?.factsOf(s.source.value) ?? EMPTY_FACTS))
+        for (const sp of s.specifiers) names.add(sp.local.name);
+      if (s.type === "VariableDeclaration")
+        for (const d of s.declarations)
+          if (d.init && requireSource(peelCallee(d.init as Node)) !== undefined)
+            for (const id of patternNames(d.id as Node)) names.add(id.name);
+    }
+    rootNames.set(ctx, names);
+  }
+  const known = names;
   return (v) => {
+    const root = v.type === "MemberExpression" ? peelCallee(v.object as Node) : v;
+    if (root.type !== "Identifier" || !known.has(root.name)) return undefined;
     const r = lookupReference(ctx, index, v, false, 1);
     const h = r && heldName(r);
     return h?.kind ? { ...h, kind: h.kind } : undefined;
@@ -907,6 +930,9 @@ function checkCapture(ctx: Ctx, index: Index, call: Node, r: Resolved, to: strin
 }
 
 /** Every call of an annotated function: decided, reported, and its edit planned. */
+/** Names through which a stored value may be a smartasync function, once per file (`held`). */
+const rootNames = new WeakMap<Ctx, Set<string>>();
+
 export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set()): Map<Node, CallEdit> {
   const edits = new Map<Node, CallEdit>();
   // Containers holding a smartasync function are found first: their names are watched, so a

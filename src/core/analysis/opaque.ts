@@ -1,4 +1,5 @@
 import type { types as t } from "@babel/core";
+import { mayRequireOpaquely } from "../import-scan.js";
 import { quietProblems } from "../module-facts.js";
 import type { FunctionKind } from "../strategy.js";
 import type { Unfollowed } from "./calls.js";
@@ -13,6 +14,9 @@ import { memberName, strip } from "./view.js";
  * smartasync function in a container (F29). A call through one is plain, and where sync code
  * wants its value it is SA206 — never a silent promise.
  */
+
+/** Whether a file may `require` a module by a computed path (and is no quiet third-party code). */
+const opaqueFiles = new WeakMap<Ctx, boolean>();
 
 /** The smartasync function a value names (a reference the call analysis resolves), if any. */
 export type HeldName = (value: Node) => { name: string; kind: FunctionKind; from?: string } | undefined;
@@ -66,6 +70,13 @@ function opaqueRequire(ctx: Ctx, value: Node): string | undefined {
  * never asked for smartasync under node_modules stays quiet (as SA204 does).
  */
 function throughOpaqueRequire(ctx: Ctx, callee: Node): Unfollowed | undefined {
+  // Binding lookups watch their names (lazy.ts): none in a file with no such `require`.
+  let any = opaqueFiles.get(ctx);
+  if (any === undefined) {
+    any = mayRequireOpaquely(ctx.code) && !quietProblems(ctx.filename, ctx.code, ctx.options.runtime);
+    opaqueFiles.set(ctx, any);
+  }
+  if (!any) return undefined;
   let via: string | undefined;
   let name = "?";
   if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
@@ -82,7 +93,7 @@ function throughOpaqueRequire(ctx: Ctx, callee: Node): Unfollowed | undefined {
       name = callee.name;
     }
   }
-  if (via === undefined || quietProblems(ctx.filename, ctx.code, ctx.options.runtime)) return undefined;
+  if (via === undefined) return undefined;
   return {
     unfollowed: `it goes through \`${via}\`, a module the build cannot name, so it may be a smartasync function; require the module by a string literal (\`require("./lib.js")\`), which is followed`,
     name,
@@ -175,24 +186,30 @@ export function storedFunction(ctx: Ctx, held: HeldName) {
     const root = containerName(ctx, container);
     if (root !== undefined) ctx.tree.watched.add(root);
   };
-  ctx.tree.walk(ctx.program, (n) => {
-    if (n.type === "ArrayExpression") for (const e of n.elements) note(e as Node | null, "an array", n, n);
-    else if (n.type === "ObjectExpression" && !isExportsLiteral(ctx, n)) {
-      for (const p of n.properties) if (p.type === "ObjectProperty") note(p.value as Node, "an object", n, n);
-    } else if (n.type === "CallExpression") {
-      const c = peel(n.callee as Node);
-      const name = c.type === "MemberExpression" ? memberName(c) : undefined;
-      if (name !== undefined && STORING.has(name))
-        for (const a of n.arguments)
-          note(
-            a as Node,
-            `\`${sourceOf(ctx, c).slice(0, 30)}(…)\``,
-            n,
-            (c as t.MemberExpression).object as Node,
-          );
-    }
-    return undefined;
-  });
+  ctx.tree.walk(
+    ctx.program,
+    (n) => {
+      if (n.type === "ArrayExpression") for (const e of n.elements) note(e as Node | null, "an array", n, n);
+      else if (n.type === "ObjectExpression" && !isExportsLiteral(ctx, n)) {
+        for (const p of n.properties)
+          if (p.type === "ObjectProperty") note(p.value as Node, "an object", n, n);
+      } else if (n.type === "CallExpression") {
+        const c = peel(n.callee as Node);
+        const name = c.type === "MemberExpression" ? memberName(c) : undefined;
+        if (name !== undefined && STORING.has(name))
+          for (const a of n.arguments)
+            note(
+              a as Node,
+              `\`${sourceOf(ctx, c).slice(0, 30)}(…)\``,
+              n,
+              (c as t.MemberExpression).object as Node,
+            );
+      }
+      return undefined;
+      // A function the lazy tree left closed mentions no smartasync function, so it stores none.
+    },
+    true,
+  );
   stores.set(ctx, found);
   return found;
 }
