@@ -251,7 +251,7 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     expect(may("Object.keys(a).forEach((k) => { exports[k] = a[k]; });")).toBe(true);
   });
 
-  it("reads a `require` after a spread (`{ ...require(\"./a\") }`), not after a member dot", () => {
+  it('reads a `require` after a spread (`{ ...require("./a") }`), not after a member dot', () => {
     expect(scanModule('module.exports = { ...require("./a") };').imports).toEqual([
       { specifier: "./a", kind: "require" },
     ]);
@@ -266,8 +266,10 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     expect(mayRequireOpaquely("require(`./a`);")).toBe(true);
     expect(mayRequireOpaquely("const m = require(name);")).toBe(true);
     expect(mayRequireOpaquely('module.require("./a");')).toBe(true);
-    expect(mayRequireOpaquely('require("./a"); require(\'./b\');')).toBe(false);
-    expect(mayRequireOpaquely("x.require(a); createRequire(import.meta.url); require.resolve(a);")).toBe(false);
+    expect(mayRequireOpaquely("require(\"./a\"); require('./b');")).toBe(false);
+    expect(mayRequireOpaquely("x.require(a); createRequire(import.meta.url); require.resolve(a);")).toBe(
+      false,
+    );
   });
 
   it("a re-export written in a comment or a string is not one (a barrel is not misread)", () => {

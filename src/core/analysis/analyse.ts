@@ -1,8 +1,8 @@
 import type { types as t } from "@babel/core";
 import { invisibleIn, mayContainAnnotation, mayContainMisspelling, misspelledTag } from "../annotation.js";
+import { mayRequireOpaquely } from "../import-scan.js";
 import { planSyncVariant } from "../inline.js";
 import { MSG } from "../messages.js";
-import { mayRequireOpaquely } from "../import-scan.js";
 import { type ModuleFacts, quietProblems } from "../module-facts.js";
 import type { Options } from "../options.js";
 import { emptyReport, finishReport, type Report } from "../report.js";
