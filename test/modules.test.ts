@@ -212,3 +212,31 @@ describe("routes (docs/modules.md)", () => {
     });
   }
 });
+
+describe("a module required by a computed path (docs/modules.md, CommonJS routes)", () => {
+  const diagnostics = (file: string, code: string) =>
+    (
+      babel.transformSync(code, {
+        filename: file,
+        cwd: dir,
+        babelrc: false,
+        configFile: false,
+        plugins: [[smartasync, { root: join(dir, "opaque") }]],
+      })!.metadata as unknown as { smartasync: { diagnostics: { code: string; loc: string }[] } }
+    ).smartasync.diagnostics;
+  const src =
+    'const lib = require(require("node:path").join(__dirname, "lib.cjs"));\nfunction main() {\n  return lib.load(1);\n}\nmodule.exports = { main };\n';
+
+  it("is SA206 at a call whose value sync code uses, in a file with no annotation", () => {
+    mkdirSync(join(dir, "opaque"), { recursive: true });
+    const found = diagnostics(join(dir, "opaque/main.cjs"), src);
+    expect(found.map((d) => `${d.code} ${d.loc}`)).toEqual(["SA206 main.cjs:3:10"]);
+  });
+
+  it("is quiet where the value is not used, and in third-party code that never asked for smartasync", () => {
+    const discarded = src.replace("return lib.load(1);", "lib.load(1);");
+    expect(diagnostics(join(dir, "opaque/discarded.cjs"), discarded)).toEqual([]);
+    mkdirSync(join(dir, "opaque/node_modules/dep"), { recursive: true });
+    expect(diagnostics(join(dir, "opaque/node_modules/dep/index.js"), src)).toEqual([]);
+  });
+});
