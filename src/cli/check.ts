@@ -32,6 +32,7 @@ export const STRATEGIES = [
   "sync-inline",
   "sync-worker",
   "offload",
+  "same-thread",
   "dispatch",
   "explicit",
 ] as const;

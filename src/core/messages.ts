@@ -85,10 +85,10 @@ export const MSG = {
     `the sync variant of \`${fn}\` needs a worker (${reasons.join("; ")}), but ${why}, so a worker cannot reach it. Move the await that has no sync form into a module-level @smartasync function that takes plain arguments, and await that here: its own sync variant runs in the worker and this one stays inline.`,
   sharedState: (fn: string, names: string[], where: "worker" | "offloaded") =>
     `\`${fn}\` runs in a ${where === "worker" ? "worker (its sync variant)" : "worker pool (its async variant)"} but uses module-level mutable state (${names.join(", ")}). Each worker imports the module afresh, so it sees its own copy: changes are not shared with the main thread. Pass the state as arguments, or keep it in a store both can reach.`,
-  topLevelEffects: (lines: number[], runtime: string, cjs: boolean) =>
-    `this module holds functions that run in workers, and each worker imports it again, which re-runs its top-level code (line${lines.length > 1 ? "s" : ""} ${lines.join(", ")}). Guard entry code: \`${workerGuard(runtime, cjs)}\`.`,
-  importedEffects: (chain: string[], lines: number[], runtime: string, cjs: boolean) =>
-    `this module holds functions that run in workers, and each worker imports it again together with what it imports: ${chain.map((c) => `\`${c}\``).join(" → ")}, whose top-level code (line${lines.length > 1 ? "s" : ""} ${lines.join(", ")}) then runs again in every worker. Guard that code in \`${chain[chain.length - 1]}\`: \`${workerGuard(runtime, cjs)}\`.`,
+  topLevelEffects: (lines: number[], runtime: string, cjs: boolean, declarations = false) =>
+    `this module holds functions that run in workers, and each worker imports it again, which re-runs its top-level code (line${lines.length > 1 ? "s" : ""} ${lines.join(", ")}). Guard entry code: \`${workerGuard(runtime, cjs)}\`.${declarations ? DECLARATION_GUARD : ""}`,
+  importedEffects: (chain: string[], lines: number[], runtime: string, cjs: boolean, declarations = false) =>
+    `this module holds functions that run in workers, and each worker imports it again together with what it imports: ${chain.map((c) => `\`${c}\``).join(" → ")}, whose top-level code (line${lines.length > 1 ? "s" : ""} ${lines.join(", ")}) then runs again in every worker. Guard that code in \`${chain[chain.length - 1]}\`: \`${workerGuard(runtime, cjs)}\`.${declarations ? DECLARATION_GUARD : ""}`,
   moduleLevelWorkerCall: (
     call: string,
     fn: string,
@@ -107,9 +107,14 @@ export const MSG = {
   /** A `reason` of an offloaded call in `Promise.all([...])` (attack 13, F14). */
   parallelOffload: (fn: string) =>
     `offloaded in Promise.all: runs in parallel with the other elements, so effects of \`${fn}\` outside JS memory (files, network, console) may come in another order than the plain program's calls one after another`,
+  offloadHeldBack: (why: string) => `called on this thread, not offloaded: ${why}`,
   notOffloadable: (fn: string, why: string, variant: string) =>
     `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}; it runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Make \`${fn}\` a module-level function that does not use \`this\` (pass what it reads from \`this\` as an argument) to offload it.`,
 } as const;
+
+/** SA303's advice for a declaration whose initializer acts outside the module. */
+const DECLARATION_GUARD =
+  " A declaration whose initializer acts (a file written, output) is guarded in the initializer: `const x = isWorker ? undefined : effect();`.";
 
 /** The `isWorker` guard in the file's own module syntax (SA303, SA305). */
 function workerGuard(runtime: string, cjs: boolean): string {

@@ -9,8 +9,21 @@ export function variantKind(kind: FunctionKind): FunctionKind {
 }
 export type SyncStrategy = "inline" | "worker";
 
-/** DESIGN §3.3: what a call site becomes. */
-export type Strategy = "direct" | "sync-inline" | "sync-worker" | "offload" | "dispatch" | "explicit";
+/** The async variant's strategy for a sync function: the pool, or at once on the calling thread (SA304). */
+export type AsyncStrategy = "offload" | "same-thread";
+
+/**
+ * DESIGN §3.3: what a call site becomes. `same-thread` is an awaited call of a sync function
+ * whose async variant runs it on the calling thread (SA304): `gAsync()`, not a pool thread.
+ */
+export type Strategy =
+  | "direct"
+  | "sync-inline"
+  | "sync-worker"
+  | "offload"
+  | "same-thread"
+  | "dispatch"
+  | "explicit";
 
 /** Which variant the rewritten call targets. */
 export type Target = "self" | "sync" | "async" | "dispatch-sync" | "dispatch-async";
@@ -23,12 +36,14 @@ export interface Decision {
 
 /**
  * The table of DESIGN §3.3 for a statically known callee. `syncStrategy` is the callee's sync
- * variant strategy (only for async callees).
+ * variant strategy (only for async callees), `asyncStrategy` its async variant's (only for sync
+ * callees; where it is `same-thread` the awaited call says so instead of `offload`).
  */
 export function decide(
   kind: FunctionKind,
   ctx: CallContext,
   syncStrategy: SyncStrategy | undefined,
+  asyncStrategy?: AsyncStrategy,
 ): Decision {
   const toSync = (): Decision => ({
     strategy: syncStrategy === "worker" ? "sync-worker" : "sync-inline",
@@ -50,7 +65,7 @@ export function decide(
   }
   switch (ctx.context) {
     case "awaited":
-      return { strategy: "offload", target: "async" };
+      return { strategy: asyncStrategy === "same-thread" ? "same-thread" : "offload", target: "async" };
     case "discarded":
       return { strategy: "direct", target: "self", diagnostic: ctx.in === "async" ? "SA203" : undefined };
     default:

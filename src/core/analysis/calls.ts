@@ -11,6 +11,7 @@ import type { ImportedRef } from "./imported.js";
 import { requireSource } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
+import { offloadHeldBack } from "./offload-order.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -1036,7 +1037,15 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         return;
       }
     } else {
-      d = decide(kind!, ctxt, r.fn ? r.fn.syncPlan?.strategy : r.ext!.fact.syncStrategy);
+      d = r.fn
+        ? decide(kind!, ctxt, r.fn.syncPlan?.strategy, r.fn.asyncStrategy)
+        : decide(kind!, ctxt, r.ext!.fact.syncStrategy, r.ext!.fact.asyncStrategy);
+    }
+    // An offloaded call throws later than the plain one: keep it plain where that can be seen.
+    let heldBack: string | undefined;
+    if (d.target === "async" || d.target === "dispatch-async") {
+      heldBack = offloadHeldBack(ctx, call, calleeName, (n) => offloadedCall(ctx, index, view, n));
+      if (heldBack) d = { strategy: "direct", target: "self" };
     }
     const variantName = r.fn?.variant ?? r.ext?.fact.variant;
     let target: string;
@@ -1068,8 +1077,9 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         break;
     }
     const entry: CallReport = { callee: calleeName, loc, ...ctxt, strategy: d.strategy, target, ...from };
-    if (d.strategy === "offload" && r.fn?.asyncStrategy !== "same-thread" && inPromiseAllLiteral(ctx, call))
+    if (d.strategy === "offload" && inPromiseAllLiteral(ctx, call))
       entry.reason = MSG.parallelOffload(calleeName);
+    if (heldBack) entry.reason = MSG.offloadHeldBack(heldBack);
     if (d.diagnostic) {
       const v =
         variantName ?? `${calleeName}${kind === "sync" ? ctx.options.asyncSuffix : ctx.options.syncSuffix}`;
@@ -1127,6 +1137,19 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     visit(call, r);
   }
   return edits;
+}
+
+/**
+ * A call the rewrite offloads to the pool (an awaited call of a sync smartasync function whose
+ * async variant does not run on the calling thread): for offloadHeldBack, such a later element
+ * runs on a pool thread, in parallel, as every offloaded element does.
+ */
+function offloadedCall(ctx: Ctx, index: Index, view: ReturnType<typeof treeView>, n: Node): boolean {
+  const r = lookupCall(ctx, index, n);
+  if (!r || "unfollowed" in r || r.explicit || r.shape.kind === "dispatch") return false;
+  const kind = r.fn?.kind ?? r.ext?.fact.kind;
+  const strategy = r.fn ? r.fn.asyncStrategy : r.ext?.fact.asyncStrategy;
+  return kind === "sync" && strategy !== "same-thread" && classifyCall(view, n).context === "awaited";
 }
 
 /** Inside `with (…)`, or a function whose sloppy direct `eval` may declare any name. */

@@ -11,7 +11,7 @@ import { MAX_REEXPORT_DEPTH } from "./module-graph.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, strip, treeView } from "./view.js";
-import { fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
+import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
 import {
   argumentWrite,
   describeArgumentWrite,
@@ -861,7 +861,8 @@ export function checkTopLevelEffects(ctx: Ctx, cjs: boolean): void {
   const found = topLevelEffects(ctx.program, ctx.code, ctx.options.runtime);
   if (found.length === 0) return;
   const lines = found.map((s) => s.loc?.start.line).filter((l): l is number => l !== undefined);
-  warn(ctx, "SA303", found[0], MSG.topLevelEffects(lines, ctx.options.runtime, cjs));
+  const declarations = found.some((s) => declarationOf(s)?.type === "VariableDeclaration");
+  warn(ctx, "SA303", found[0], MSG.topLevelEffects(lines, ctx.options.runtime, cjs, declarations));
 }
 
 /** Inside an `if`/`?:`/`&&`/`||` whose test is an entry guard (`isWorker`, `require.main` …). */

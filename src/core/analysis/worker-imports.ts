@@ -114,10 +114,18 @@ export function topLevelEffects(
           (sp.imported.type === "Identifier" ? sp.imported.name : sp.imported.value) === "register"
         )
           registers.add(sp.local.name);
+  let effects: OutsideEffects | undefined;
   for (const s of program.body) {
     // A class `static {}` block is statements that run at import, like any other (attack 13, F32).
     if (hasStaticBlock(s)) {
       out.push(s);
+      continue;
+    }
+    // A declaration is set-up a worker needs, unless what its initializer calls acts outside the
+    // module: a file written, output, a process started … (attack 13, F32; declaredEffect).
+    if (declarationOf(s)) {
+      effects ??= new OutsideEffects(program, code);
+      if (effects.inDeclaration(s)) out.push(s);
       continue;
     }
     if (QUIET.has(s.type)) continue;
@@ -147,6 +155,205 @@ export function topLevelEffects(
     out.push(s);
   }
   return out;
+}
+
+/** The variable or class declaration a top-level statement is (exported or not). */
+export function declarationOf(s: t.Statement): t.VariableDeclaration | t.ClassDeclaration | undefined {
+  const decl =
+    s.type === "ExportNamedDeclaration" || s.type === "ExportDefaultDeclaration" ? s.declaration : s;
+  return decl?.type === "VariableDeclaration" || decl?.type === "ClassDeclaration" ? decl : undefined;
+}
+
+/** An entry guard as a test: names `isWorker` (WORKER_GUARD) and calls nothing (`!isWorker`, `isMainThread`). */
+function isGuardTest(test: Node, code: string): boolean {
+  if (test.start == null || !WORKER_GUARD.test(code.slice(test.start, test.end ?? test.start))) return false;
+  let calls = false;
+  const visit = (c: Node): void => {
+    if (c.type === "CallExpression" || c.type === "NewExpression") calls = true;
+    else forEachChild(c, visit);
+  };
+  visit(test);
+  return !calls;
+}
+
+/** `fs` calls that only read (`fs/promises` and `fs`): any other one writes (as leaves.ts counts). */
+const FS_READS = new Set(
+  "access exists lstat opendir readdir readFile readlink realpath stat statfs createReadStream"
+    .split(" ")
+    .flatMap((n) => [n, `${n}Sync`]),
+);
+
+/** Node modules every function of which acts outside the module (starts a process, a server, a connection). */
+const ACTING_MODULES = new Set(["child_process", "cluster", "http", "https", "http2", "net", "tls", "dgram"]);
+
+/** Methods of `process` that act (a listener, an exit, a signal, a message, a directory change). */
+const PROCESS_ACTS = new Set([
+  "on",
+  "once",
+  "addListener",
+  "exit",
+  "kill",
+  "chdir",
+  "send",
+  "abort",
+  "emitWarning",
+]);
+
+/** Globals whose call acts outside: output, a request, a timer that runs code later. */
+const ACTING_GLOBALS = new Set(["fetch", "setTimeout", "setInterval", "setImmediate", "queueMicrotask"]);
+
+/**
+ * SA303 for declarations (attack 13, F32): a top-level `const`/`let`/`var` initializer, or a class's
+ * static field, whose code calls something that acts outside the module — `console.*`,
+ * `process.stdout.write`, a `fs` call that is not a read (`appendFileSync`), a function of
+ * `child_process`/`http`/`net`…, `fetch`, a timer, `process.on`/`exit` — directly or through
+ * functions of the module it calls (followed four deep). Such an initializer runs again in every
+ * worker, and its effect with it. Anything else an initializer calls — a package's
+ * `openDatabase(path)`, a `new Map()`, the module's own pure helpers — is the set-up a worker needs
+ * to run the function, and is not listed (fixture diagnostics/sa303-call-in-initializer). Code behind
+ * an entry guard (`isWorker ? … : …`) is not listed either. No scopes here (imported modules are
+ * read from their parse alone), so a local that shadows `console` counts as the global.
+ */
+class OutsideEffects {
+  /** Local name → the Node module and the export it names (`""` for the module object). */
+  private readonly imports = new Map<string, { module: string; name: string }>();
+  private readonly functions = new Map<string, Node>();
+  private readonly memo = new Map<Node, boolean>();
+
+  constructor(
+    program: t.Program,
+    private readonly code: string,
+  ) {
+    const node = (spec: string): string | undefined => {
+      const m = spec.replace(/^node:/, "");
+      return m === "fs" || m === "fs/promises" || m === "process" || ACTING_MODULES.has(m) ? m : undefined;
+    };
+    for (const st of program.body) {
+      if (st.type === "ImportDeclaration") {
+        const m = node(st.source.value);
+        if (!m) continue;
+        for (const sp of st.specifiers) {
+          const name =
+            sp.type === "ImportSpecifier"
+              ? sp.imported.type === "Identifier"
+                ? sp.imported.name
+                : sp.imported.value
+              : "";
+          this.imports.set(sp.local.name, { module: m, name });
+        }
+        continue;
+      }
+      const decl = declarationOf(st);
+      if (st.type === "FunctionDeclaration" && st.id) this.functions.set(st.id.name, st);
+      if (decl?.type !== "VariableDeclaration") continue;
+      for (const d of decl.declarations) {
+        const init = d.init ? unwrap(d.init) : undefined;
+        if (!init) continue;
+        if (d.id.type === "Identifier" && isFunction(init)) this.functions.set(d.id.name, init);
+        const m = init.type === "CallExpression" && isRequireOf(init) ? node(isRequireOf(init)!) : undefined;
+        if (!m) continue;
+        if (d.id.type === "Identifier") this.imports.set(d.id.name, { module: m, name: "" });
+        else if (d.id.type === "ObjectPattern")
+          for (const pr of d.id.properties)
+            if (
+              pr.type === "ObjectProperty" &&
+              pr.key.type === "Identifier" &&
+              pr.value.type === "Identifier"
+            )
+              this.imports.set(pr.value.name, { module: m, name: pr.key.name });
+      }
+    }
+  }
+
+  /** Whether the declaration's code that runs at import acts outside the module. */
+  inDeclaration(s: t.Statement): boolean {
+    const decl = declarationOf(s)!;
+    if (decl.type === "VariableDeclaration")
+      return decl.declarations.some((d) => d.init != null && this.acts(d.init as Node, 0));
+    return decl.body.body.some(
+      (m) =>
+        (m.type === "ClassProperty" || m.type === "ClassPrivateProperty") &&
+        m.static &&
+        m.value != null &&
+        this.acts(m.value as Node, 0),
+    );
+  }
+
+  /** Whether evaluating `n` (not the functions it only makes) calls something that acts outside. */
+  private acts(n: Node, depth: number): boolean {
+    let found = false;
+    const visit = (c: Node): void => {
+      if (found || isFunction(c)) return;
+      // `isWorker ? undefined : boot()`, `isMainThread && boot()`: the entry guard.
+      const test =
+        c.type === "ConditionalExpression"
+          ? c.test
+          : c.type === "LogicalExpression" && c.operator !== "??"
+            ? c.left
+            : undefined;
+      if (test && isGuardTest(test as Node, this.code)) return;
+      if ((c.type === "CallExpression" || c.type === "NewExpression") && this.acting(c, depth)) {
+        found = true;
+        return;
+      }
+      forEachChild(c, visit);
+    };
+    visit(n);
+    return found;
+  }
+
+  private acting(call: t.CallExpression | t.NewExpression, depth: number): boolean {
+    const callee = unwrap(call.callee as Node);
+    if (callee.type === "Identifier") {
+      const imp = this.imports.get(callee.name);
+      if (imp) return actingExport(imp.module, imp.name);
+      if (ACTING_GLOBALS.has(callee.name)) return true;
+      const fn = this.functions.get(callee.name);
+      if (!fn || depth >= 4 || call.type === "NewExpression") return false;
+      const hit = this.memo.get(fn);
+      if (hit !== undefined) return hit;
+      this.memo.set(fn, false); // a cycle of the module's functions adds nothing
+      const body = (fn as t.Function).body as Node;
+      const out = this.acts(body, depth + 1);
+      this.memo.set(fn, out);
+      return out;
+    }
+    if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier")
+      return false;
+    const method = callee.property.name;
+    const object = unwrap(callee.object as Node);
+    if (object.type === "Identifier") {
+      if (object.name === "console") return true;
+      if (object.name === "process") return PROCESS_ACTS.has(method);
+      const imp = this.imports.get(object.name);
+      if (imp && imp.name === "") return actingExport(imp.module, method);
+      if (imp) return actingExport(imp.module, imp.name);
+    }
+    // `process.stdout.write(…)`, `process.stderr.write(…)`.
+    return (
+      object.type === "MemberExpression" &&
+      unwrap(object.object as Node).type === "Identifier" &&
+      (unwrap(object.object as Node) as t.Identifier).name === "process" &&
+      object.property.type === "Identifier" &&
+      (object.property.name === "stdout" || object.property.name === "stderr")
+    );
+  }
+}
+
+/** Whether `name` of Node's `module` acts outside (`""`: the module object itself, not a call). */
+function actingExport(module: string, name: string): boolean {
+  if (name === "") return false;
+  if (module === "fs" || module === "fs/promises") return !FS_READS.has(name);
+  if (module === "process") return PROCESS_ACTS.has(name);
+  return ACTING_MODULES.has(module);
+}
+
+/** `require("x")` → "x". */
+function isRequireOf(call: t.CallExpression): string | undefined {
+  const a = call.arguments[0];
+  return call.callee.type === "Identifier" && call.callee.name === "require" && a?.type === "StringLiteral"
+    ? a.value
+    : undefined;
 }
 
 /** Whether a module-level class declaration (exported or not) has a non-empty `static {}` block. */
@@ -211,6 +418,8 @@ function staticImports(program: t.Program): { specifier: string; at: Node }[] {
 /** What this pass needs of a module it reads: its effects, its syntax, its imports. */
 interface ImportedModule {
   lines: number[];
+  /** Some of those lines are declarations (their guard goes in the initializer). */
+  declarations: boolean;
   cjs: boolean;
   imports: string[];
 }
@@ -235,10 +444,10 @@ function moduleAt(graph: ModuleGraph, path: string): ImportedModule | undefined 
   try {
     const code = readFileSync(path, "utf8");
     const parsed = graph.parse(code, path);
+    const found = topLevelEffects(parsed.program, code);
     module = {
-      lines: topLevelEffects(parsed.program, code)
-        .map((s) => s.loc?.start.line)
-        .filter((l): l is number => l !== undefined),
+      lines: found.map((s) => s.loc?.start.line).filter((l): l is number => l !== undefined),
+      declarations: found.some((s) => declarationOf(s)?.type === "VariableDeclaration"),
       cjs: isCommonJsSource(parsed.program, path, code),
       imports: staticImports(parsed.program).map((i) => i.specifier),
     };
@@ -340,7 +549,8 @@ export function checkWorkerImports(ctx: Ctx): void {
     const { path, chain, at } = queue[i];
     const m = moduleAt(graph, path);
     if (!m) continue;
-    if (m.lines.length) warn(ctx, "SA303", at, MSG.importedEffects(chain, m.lines, runtime, m.cjs));
+    if (m.lines.length)
+      warn(ctx, "SA303", at, MSG.importedEffects(chain, m.lines, runtime, m.cjs, m.declarations));
     for (const specifier of m.imports) {
       const next = fileOf(specifier, path, runtime);
       if (!next || seen.has(next)) continue;
