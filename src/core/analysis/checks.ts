@@ -203,8 +203,17 @@ export function checkExportClash(ctx: Ctx, fn: SaFunction, use: ExportUse | unde
  */
 const IN_MEMORY = new Set(["Object", "Array", "Map", "Set", "WeakMap", "WeakSet", "Date", "EventTarget"]);
 
-/** What a module-level binding is, for SA302: mutable state, or a name for code or a created object. */
-function stateKind(ctx: Ctx, b: Binding): "state" | "object" | "code" | "import" | "value" {
+/**
+ * What a module-level binding is, for SA302: mutable state, a name for code, an object the module
+ * made in memory, or a `handle` — an object a package or Node made (`new LRU(100)`,
+ * `new DatabaseSync(file)`, `createClient()`), which may live in memory or be a handle onto a store
+ * every thread reaches: its other methods are the library's business, but a mutating method
+ * (`set`, `add`, `delete`, `clear` …) called on it by another function of the module, or by the
+ * worker function itself, is a change the worker's own copy does not see (attack 13, F36).
+ */
+type StateKind = "state" | "object" | "handle" | "code" | "import" | "value";
+
+function stateKind(ctx: Ctx, b: Binding): StateKind {
   if (b.kind === "module") return "import";
   if (b.kind === "local" || b.kind === "param") return "value";
   const n = b.node;
@@ -219,7 +228,8 @@ function stateKind(ctx: Ctx, b: Binding): "state" | "object" | "code" | "import"
     if (!init || n.id.type !== "Identifier") return "value";
     if (isRequire(init)) return "import";
     // A `const` holding an object in this thread's memory: calling its methods can change it.
-    return inMemory(ctx, init) ? "object" : "value";
+    if (inMemory(ctx, init)) return "object";
+    return madeByImport(ctx, init) ? "handle" : "value";
   }
   return b.kind === "let" || b.kind === "var" ? "state" : "value";
 }
@@ -270,6 +280,19 @@ function inMemory(ctx: Ctx, expr: Node, depth = 0): boolean {
   return all && returns > 0;
 }
 
+/** `new LRU(…)`, `createClient(…)`, `new lib.Cache()`: made by an import (or a `require`d name). */
+function madeByImport(ctx: Ctx, expr: Node): boolean {
+  const init = strip(expr);
+  if (init.type !== "NewExpression" && init.type !== "CallExpression") return false;
+  let callee = strip(init.callee as Node);
+  while (callee.type === "MemberExpression") callee = strip(callee.object as Node);
+  if (callee.type !== "Identifier") return false;
+  const b = ctx.scopes.binding(callee, callee.name);
+  if (!b || b.scope !== ctx.scopes.program) return false;
+  if (b.kind === "module") return true;
+  return b.node.type === "VariableDeclarator" && b.node.init != null && isRequire(b.node.init as Node);
+}
+
 /** `require("x")`, `require("x").y`: a CommonJS import, not the module's own object. */
 function isRequire(n: Node): boolean {
   let cur = strip(n);
@@ -311,7 +334,8 @@ function objectsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: st
     ({ node, target }) => {
       const r = rootOf(target);
       const b = r && ctx.scopes.binding(r.id, r.id.name);
-      if (!b || b.scope !== top || out.has(b) || stateKind(ctx, b) !== "object") return;
+      const kind = b && b.scope === top && !out.has(b) ? stateKind(ctx, b) : undefined;
+      if (!b || (kind !== "object" && kind !== "handle")) return;
       const inside = ctx.tree.findParent(node, (p) => isFunction(p));
       if (inside === undefined) return; // top-level code runs in every worker too
       out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node) });
@@ -791,10 +815,10 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
         if (!b || b.scope !== top) return undefined;
         const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
-        if (kind === "object") ctx.tree.watched.add(b.name);
+        if (kind === "object" || kind === "handle") ctx.tree.watched.add(b.name);
         const imported = isImportBinding(ctx, b) ? importedOnce(n, b) : undefined;
         if (imported) readChanged.set(n.name, `${imported}${through(via)}`);
-        const w = kind === "object" ? changed.get(b) : undefined;
+        const w = kind === "object" || kind === "handle" ? changed.get(b) : undefined;
         if (w)
           readChanged.set(
             n.name,

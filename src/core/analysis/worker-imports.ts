@@ -304,6 +304,8 @@ class OutsideEffects {
 
   private acting(call: t.CallExpression | t.NewExpression, depth: number): boolean {
     const callee = unwrap(call.callee as Node);
+    // `mkdirSync(dir, { recursive: true })` is set-up that does nothing the second time.
+    if (recursiveMkdir(call)) return false;
     if (callee.type === "Identifier") {
       const imp = this.imports.get(callee.name);
       if (imp) return actingExport(imp.module, imp.name);
@@ -338,6 +340,30 @@ class OutsideEffects {
       (object.property.name === "stdout" || object.property.name === "stderr")
     );
   }
+}
+
+/** `mkdir(…)`/`mkdirSync(…)`/`fs.mkdirSync(…)` with `{ recursive: true }`: the same on every run. */
+function recursiveMkdir(call: t.CallExpression | t.NewExpression): boolean {
+  const callee = unwrap(call.callee as Node);
+  const name =
+    callee.type === "Identifier"
+      ? callee.name
+      : callee.type === "MemberExpression" && callee.property.type === "Identifier"
+        ? callee.property.name
+        : undefined;
+  const options = call.arguments[1];
+  return (
+    (name === "mkdir" || name === "mkdirSync") &&
+    options?.type === "ObjectExpression" &&
+    options.properties.some(
+      (p) =>
+        p.type === "ObjectProperty" &&
+        p.key.type === "Identifier" &&
+        p.key.name === "recursive" &&
+        p.value.type === "BooleanLiteral" &&
+        p.value.value,
+    )
+  );
 }
 
 /** Whether `name` of Node's `module` acts outside (`""`: the module object itself, not a call). */
