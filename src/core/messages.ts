@@ -107,6 +107,8 @@ export const MSG = {
   /** A `reason` of an offloaded call in `Promise.all([...])` (attack 13, F14). */
   parallelOffload: (fn: string) =>
     `offloaded in Promise.all: runs in parallel with the other elements, so effects of \`${fn}\` outside JS memory (files, network, console) may come in another order than the plain program's calls one after another`,
+  threadBound: (fn: string, items: string[], where: "worker" | "offloaded") =>
+    `\`${fn}\` runs in a ${where === "worker" ? "worker (its sync variant)" : "worker pool (its async variant)"} but depends on what does not cross a thread: ${items.join("; ")}. Arguments and results cross as copies, and an AsyncLocalStorage store belongs to the thread that called \`run()\`: read the store on the calling thread and pass what it holds, compare plain values (an id, a name), return plain data — or keep the function on the calling thread.`,
   offloadHeldBack: (why: string) => `called on this thread, not offloaded: ${why}`,
   notOffloadable: (fn: string, why: string, variant: string) =>
     `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}; it runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Make \`${fn}\` a module-level function that does not use \`this\` (pass what it reads from \`this\` as an argument) to offload it.`,

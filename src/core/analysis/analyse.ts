@@ -39,6 +39,7 @@ import { analyseBody } from "./leaves.js";
 import type { SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
+import { threadBound } from "./thread-bound.js";
 import type { Node } from "./tree.js";
 import { checkWorkerImports, isCommonJsSource } from "./worker-imports.js";
 import { sameThreadWhy } from "./writes.js";
@@ -246,6 +247,16 @@ function analyseOnce(
         "SA302",
         at(fn.loc),
         MSG.sharedState(fn.display, shared, fn.kind === "async" ? "worker" : "offloaded"),
+      );
+  }
+  for (const fn of inWorkers) {
+    const bound = threadBound(ctx, fn);
+    if (bound.length)
+      warn(
+        ctx,
+        "SA306",
+        at(fn.loc),
+        MSG.threadBound(fn.display, bound, fn.kind === "async" ? "worker" : "offloaded"),
       );
   }
   if (inWorkers.size) {

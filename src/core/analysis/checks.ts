@@ -213,7 +213,7 @@ const IN_MEMORY = new Set(["Object", "Array", "Map", "Set", "WeakMap", "WeakSet"
  */
 type StateKind = "state" | "object" | "handle" | "code" | "import" | "value";
 
-function stateKind(ctx: Ctx, b: Binding): StateKind {
+export function stateKind(ctx: Ctx, b: Binding): StateKind {
   if (b.kind === "module") return "import";
   if (b.kind === "local" || b.kind === "param") return "value";
   const n = b.node;
@@ -499,7 +499,7 @@ function requiredFrom(
 }
 
 /** An ES module import, or a module-level `const` taken from `require("…")`. */
-function isImportBinding(ctx: Ctx, b: Binding): boolean {
+export function isImportBinding(ctx: Ctx, b: Binding): boolean {
   if (b.kind === "module") return true;
   const d = b.node;
   return (
@@ -530,7 +530,7 @@ function importsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: st
 }
 
 /** What an imported binding is in its module: that module's context and its binding there. */
-interface ImportTarget {
+export interface ImportTarget {
   other: Ctx;
   there: Binding;
   /** `` `cache` imported from `./state.js` ``, as messages name it (re-exports included). */
@@ -569,7 +569,7 @@ function importedFrom(
   return name === undefined ? undefined : { source: decl.source.value, name, shown };
 }
 
-function importTarget(ctx: Ctx, ref: t.Identifier, b: Binding): ImportTarget | undefined {
+export function importTarget(ctx: Ctx, ref: t.Identifier, b: Binding): ImportTarget | undefined {
   if (!ctx.filename) return undefined;
   const r = importedFrom(ctx, ref, b);
   return r === undefined ? undefined : targetIn(ctx, r.source, r.name, r.shown);
