@@ -92,6 +92,22 @@ export function checkFindings(outcomes: TransformOutcome[], deny: DenyRules): Ch
               ? "warnings"
               : undefined,
     }));
+    // A function whose sync variant runs on a worker is denied where it is declared, not only
+    // where it is called: a library's exported function may have no caller in the checked tree,
+    // and it is the library's sync API that must stay inline (docs/migrating.md).
+    if (deny.strategies.has("sync-worker")) {
+      for (const f of o.report.functions) {
+        if (f.syncStrategy !== "worker") continue;
+        const why = f.reasons.length > 0 ? ` (${f.reasons.join("; ")})` : "";
+        items.push({
+          code: "sync-worker",
+          severity: "error",
+          message: `${f.name}'s sync variant ${f.variants.sync} runs on a worker${why}, denied by --deny sync-worker`,
+          loc: f.loc,
+          failsBy: "sync-worker",
+        });
+      }
+    }
     for (const c of o.report.calls) {
       if (!deny.strategies.has(c.strategy)) continue;
       items.push({

@@ -16,15 +16,36 @@ describe("smartasync check", () => {
     expect(r.stdout).toMatch(/smartasync check: ok \(2 files, 2 functions, 3 calls .*\)\n$/);
   });
 
-  it("--deny sync-worker fails on the worker call", () => {
+  it("--deny sync-worker fails on the worker function and on the worker call", () => {
     const r = cli(["check", "src", "--deny", "sync-worker"], dir);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(
+      "src/app.js:10:1: denied (sync-worker) sync-worker: fetchJson's sync variant fetchJsonSync runs on a worker (awaits fetch(...) at src/app.js:11:15, which has no sync twin), denied by --deny sync-worker",
+    );
+    expect(r.stdout).toContain(
       "src/app.js:17:10: denied (sync-worker) sync-worker: call of fetchJson uses sync-worker (→ fetchJsonSync), denied by --deny sync-worker",
     );
-    expect(r.stdout).toMatch(/smartasync check: failed: 0 errors, 1 denied/);
+    expect(r.stdout).toMatch(/smartasync check: failed: 0 errors, 2 denied/);
     // A tree without worker calls passes the same rule.
     expect(cli(["check", ".", "--deny", "sync-worker"], clean).status).toBe(0);
+  });
+
+  it("--deny sync-worker fails on a library's worker function that nothing in the tree calls", () => {
+    // The migration guard (docs/migrating.md): a library's sync API must stay inline even where
+    // the library itself never calls it. The inline function next to it is no finding.
+    const lib = tree("check-worker-lib", {
+      "index.js": `import { readFile } from "node:fs/promises";\n\n// @smartasync\nexport async function readJson(path) {\n  return JSON.parse(await readFile(path, "utf8"));\n}\n\n// @smartasync\nexport async function remote(url) {\n  const res = await fetch(url);\n  return res.text();\n}\n`,
+    });
+    expect(cli(["check", "."], lib).status).toBe(0);
+    const r = cli(["check", ".", "--deny", "sync-worker"], lib);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "index.js:9:1: denied (sync-worker) sync-worker: remote's sync variant remoteSync runs on a worker (awaits fetch(...) at index.js:10:15, which has no sync twin), denied by --deny sync-worker",
+    );
+    expect(r.stdout).not.toContain("readJson");
+    expect(r.stdout).toMatch(/smartasync check: failed: 0 errors, 1 denied \(1 file, 2 functions, 0 calls/);
+    // The other strategies stay about calls: no call here, so nothing to deny.
+    expect(cli(["check", ".", "--deny", "sync-inline"], lib).status).toBe(0);
   });
 
   it("--deny SA201 and --deny warnings fail on the floating promise; comma-separated and repeatable", () => {
@@ -113,7 +134,7 @@ describe("smartasync check", () => {
       const r = cli(["check", "src", "--deny", "sync-worker", "--format", "json"], dir);
       expect(r.status).toBe(1);
       const out = JSON.parse(r.stdout);
-      expect(out).toMatchObject({ version: 1, ok: false, errors: 0, denied: 1 });
+      expect(out).toMatchObject({ version: 1, ok: false, errors: 0, denied: 2 });
       expect(out.findings).toEqual([
         expect.objectContaining({
           code: "SA201",
@@ -121,6 +142,7 @@ describe("smartasync check", () => {
           loc: "src/app.js:21:3",
           failsBy: null,
         }),
+        expect.objectContaining({ code: "sync-worker", loc: "src/app.js:10:1", failsBy: "sync-worker" }),
         {
           code: "sync-worker",
           severity: "error",
@@ -130,7 +152,7 @@ describe("smartasync check", () => {
         },
       ]);
       expect(out.reports.map((x: { file: string }) => x.file)).toEqual(["src/app.js", "src/plain.js"]);
-      expect(r.stderr).toMatch(/^smartasync check: failed: 0 errors, 1 denied \(2 files/);
+      expect(r.stderr).toMatch(/^smartasync check: failed: 0 errors, 2 denied \(2 files/);
       const ok = JSON.parse(cli(["check", ".", "-f", "json"], clean).stdout);
       expect(ok).toMatchObject({ ok: true, errors: 0, denied: 0, findings: [] });
     });
@@ -158,14 +180,19 @@ describe("smartasync check", () => {
       }[];
       expect(results.map((x) => [x.ruleId, x.level])).toEqual([
         ["SA201", "error"], // a warning that --deny SA201 makes fail
-        ["sync-worker", "error"],
+        ["sync-worker", "error"], // the worker function
+        ["sync-worker", "error"], // its call
       ]);
       expect(results[1]!.locations[0]!.physicalLocation).toEqual({
+        artifactLocation: { uri: "src/app.js", uriBaseId: "%SRCROOT%" },
+        region: { startLine: 10, startColumn: 1 },
+      });
+      expect(results[2]!.locations[0]!.physicalLocation).toEqual({
         artifactLocation: { uri: "src/app.js", uriBaseId: "%SRCROOT%" },
         region: { startLine: 17, startColumn: 10 },
       });
       for (const x of results) expect(rules[x.ruleIndex]!.id).toBe(x.ruleId);
-      expect(r.stderr).toMatch(/^smartasync check: failed: 0 errors, 2 denied/);
+      expect(r.stderr).toMatch(/^smartasync check: failed: 0 errors, 3 denied/);
     });
 
     it("an unknown format is a usage error naming the choices", () => {

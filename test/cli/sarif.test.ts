@@ -67,7 +67,7 @@ describe("smartasync check --format sarif", () => {
   const r = cli(["check", "src", "--deny", "sync-worker,guarded", "--format", "sarif"], dir);
   const log = JSON.parse(r.stdout);
 
-  it("is valid SARIF 2.1.0, with the denied call as an error result", () => {
+  it("is valid SARIF 2.1.0, with the denied function and call as error results", () => {
     const validate = sarifValidator();
     const ok = validate(log);
     expect(validate.errors ?? []).toEqual([]);
@@ -76,7 +76,8 @@ describe("smartasync check --format sarif", () => {
     const results = log.runs[0].results as { ruleId: string; level: string }[];
     expect(results.map((x) => [x.ruleId, x.level])).toEqual([
       ["SA201", "warning"],
-      ["sync-worker", "error"],
+      ["sync-worker", "error"], // the worker function
+      ["sync-worker", "error"], // its call
       ["SA101", "error"],
     ]);
   });
