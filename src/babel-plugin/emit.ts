@@ -5,6 +5,7 @@ import {
   type CallNode,
   type OwnCheck,
   referenceOf,
+  referenceSlot,
   type Shape,
   type ViaMarker,
   viaMarker,
@@ -132,8 +133,26 @@ function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Impor
 }
 
 /** `f(a)` → `_sa.callVariant(f, "sync", [a], "file:line:col")` (the `mockable` option, core/calls.ts). */
-function toVariantCall(ctx: EmitCtx, call: CallNode, via: ViaMarker, imports: Imports): void {
+function toVariantCall(
+  ctx: EmitCtx,
+  call: CallNode,
+  shape: Shape["kind"],
+  via: ViaMarker,
+  imports: Imports,
+): void {
   const t = ctx.t;
+  if (via.pick) {
+    // `f.call(t, a)` → `_sa.pickVariant(f, "sync", "file:line:col").call(t, a)`: only the
+    // reference is replaced, the call keeps its shape (the core names where it is held).
+    const slot = referenceSlot(call, shape);
+    slot.holder[slot.key] = runtimeCall(ctx, imports, "pickVariant", [
+      slot.holder[slot.key] as t.Expression,
+      t.stringLiteral(via.mode),
+      t.stringLiteral(via.loc),
+      ...(via.pick.optional ? [t.booleanLiteral(true)] : []),
+    ]);
+    return;
+  }
   const callee = call.callee as t.Expression;
   call.callee = t.memberExpression(t.identifier(imports.runtime()), t.identifier("callVariant"));
   // The call's type arguments were `f`'s, not `callVariant`'s (the SWC edit drops them too).
@@ -149,7 +168,7 @@ function toVariantCall(ctx: EmitCtx, call: CallNode, via: ViaMarker, imports: Im
 }
 
 export function applyEdit(ctx: EmitCtx, call: CallNode, edit: CallEdit, imports: Imports): void {
-  if (edit.via) toVariantCall(ctx, call, edit.via, imports);
+  if (edit.via) toVariantCall(ctx, call, edit.shape.kind, edit.via, imports);
   else if (edit.shape.kind === "dispatch") toDispatch(ctx, call, edit.to, imports, edit.loc);
   else
     rename(
@@ -257,7 +276,7 @@ class SyncMapper {
           );
         else if (r.ext?.fact.kind === "async") {
           const via = viaMarker(this.ctx.plan.ctx, orig!, r, "sync");
-          if (via) toVariantCall(this.ctx, call, via, this.imports);
+          if (via) toVariantCall(this.ctx, call, r.shape.kind, via, this.imports);
           else rename(this.ctx, call, r.shape.kind, r.ext.variantRef());
         }
         if (fact.guard) return this.guardOf(node, fact.guard);

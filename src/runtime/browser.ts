@@ -39,7 +39,7 @@ export {
   twinVia,
 } from "./inline.cjs";
 export { later, settled } from "./later.cjs";
-export { callVariant } from "./mockable.cjs";
+export { callVariant, pickVariant } from "./mockable.cjs";
 export {
   callAsync,
   callAsyncOf,

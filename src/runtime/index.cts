@@ -720,6 +720,7 @@ export const viaOf = portable.viaOf;
 export const viaFn = portable.viaFn;
 export const syncMethods = portable.syncMethods;
 export const callVariant = mockable.callVariant;
+export const pickVariant = mockable.pickVariant;
 export const canBlock = portable.canBlock;
 export const sleepSync = portable.sleepSync;
 export const allSync = inline.allSync;

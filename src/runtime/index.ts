@@ -36,6 +36,7 @@ export const {
   viaFn,
   syncMethods,
   callVariant,
+  pickVariant,
   canBlock,
   sleepSync,
   configure,

@@ -295,7 +295,17 @@ class Editor {
   }
 
   /** `f(a)` → `_sa.callVariant(f, "sync", [a], "file:line:col")` (the `mockable` option, core/calls.ts). */
-  variantCall(call: CallNode, via: ViaMarker): void {
+  variantCall(call: CallNode, shape: Shape["kind"], via: ViaMarker): void {
+    if (via.pick) {
+      // `f.call(t, a)` → `_sa.pickVariant(f, "sync", "file:line:col").call(t, a)`: only the
+      // reference is replaced, the call keeps its shape.
+      const ref = referenceOf(call, shape);
+      this.begins(ref);
+      const optional = via.pick.optional ? ", true" : "";
+      this.ms.prependRight(s(ref), `${this.imports.runtime()}.pickVariant(`);
+      this.ms.appendLeft(e(ref), `, ${JSON.stringify(via.mode)}, ${JSON.stringify(via.loc)}${optional})`);
+      return;
+    }
     this.begins(call);
     this.ms.prependRight(s(call), `${this.imports.runtime()}.callVariant(`);
     const open = argsOpen(this.code, call);
@@ -314,7 +324,7 @@ class Editor {
   }
 
   apply(call: CallNode, edit: CallEdit): void {
-    if (edit.via) this.variantCall(call, edit.via);
+    if (edit.via) this.variantCall(call, edit.shape.kind, edit.via);
     else if (edit.shape.kind === "dispatch") this.dispatch(call, edit.to, edit.loc);
     else
       this.rename(
@@ -388,7 +398,7 @@ class SyncCopy {
           );
         else if (r.ext?.fact.kind === "async") {
           const via = viaMarker(this.plan.ctx, node, r, "sync");
-          if (via) this.ed.variantCall(call, via);
+          if (via) this.ed.variantCall(call, r.shape.kind, via);
           else this.ed.rename(call, r.shape.kind, r.ext.variantRef());
         }
         if (fact.guard) this.guardOf(node, fact.guard);

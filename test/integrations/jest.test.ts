@@ -59,7 +59,19 @@ describe("smartasync/jest", () => {
     expect(out).toContain("✓ the sync variant of a local function calls the mock too");
     expect(out).toContain("✓ a mock that returns a promise where sync code takes the value fails, located");
     expect(out).toContain("✓ a sync-context call reaches the factory's function");
-    expect(out).toMatch(/Tests: +8 passed, 8 total/);
+    // Every spelling of the call (`.call`, `.apply`, `.bind(…)(…)`, `f?.()`, `ns.f?.()`, a tagged
+    // template) reaches the mock too, and an optional call of a function a factory left out
+    // short-circuits (src/shapes.ts).
+    expect(out).toContain("✓ every call spelling of a mocked smartasync function calls the mock");
+    expect(out).toContain("✓ a tagged template calls the mock with the template's strings and values");
+    expect(out).toContain(
+      "✓ the sync variant's copy of a local function keeps the spellings and calls the mock",
+    );
+    expect(out).toContain(
+      "✓ every call spelling reaches the factory's function, with the receiver the call gave",
+    );
+    expect(out).toContain("✓ an optional call of a function the factory does not provide short-circuits");
+    expect(out).toMatch(/Tests: +17 passed, 17 total/);
     expect(status, out).toBe(0);
   });
 
@@ -73,14 +85,20 @@ describe("smartasync/jest", () => {
     cpSync(join(root, "package.json"), join(pkg, "package.json"));
     cpSync(join(root, "dist"), join(pkg, "dist"), { recursive: true });
     const { status, out } = runJest(dir, "installed");
-    expect(out).toMatch(/Tests: +8 passed, 8 total/);
+    expect(out).toMatch(/Tests: +17 passed, 17 total/);
     expect(status, out).toBe(0);
   });
 
   it("runs under Jest's ESM mode too (ES module output)", () => {
     const dir = copyOfExample("esm");
     // `jest.mock` does not apply to ES modules (Jest's ESM mode has jest.unstable_mockModule).
-    for (const f of ["greeting.automock.test.ts", "greeting.factory.test.ts"]) rmSync(join(dir, "src", f));
+    for (const f of [
+      "greeting.automock.test.ts",
+      "greeting.factory.test.ts",
+      "shapes.automock.test.ts",
+      "shapes.factory.test.ts",
+    ])
+      rmSync(join(dir, "src", f));
     symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
     const config = join(dir, "jest.config.js");
     writeFileSync(

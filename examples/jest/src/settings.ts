@@ -23,3 +23,8 @@ export function summary(path: string, id: number): string {
   const settings = loadSettings(path);
   return `${settings.name} retries=${settings.retries} owner=${remoteName(id)}`;
 }
+
+// @smartasync
+export async function settingsAt(strings: TemplateStringsArray, ...values: unknown[]): Promise<Settings> {
+  return loadSettings(String.raw(strings, ...values)); // a template tag: `settingsAt`${dir}/settings.json``
+}

@@ -63,10 +63,38 @@ export function peelCallee(n: Node): Node {
  * (`ns.f` → `ns.fSync`). Both emitters rename through it, on the original and on copies alike.
  */
 export function referenceOf(call: Node, shape: Shape["kind"]): Node {
-  let n = peelCallee(call.type === "TaggedTemplateExpression" ? call.tag : (call as { callee: Node }).callee);
-  if (shape === "bind") n = peelCallee((n as t.CallExpression).callee as Node);
-  if (shape === "call-apply" || shape === "bind") n = peelCallee((n as t.MemberExpression).object as Node);
-  return n;
+  const slot = referenceSlot(call, shape);
+  return slot.holder[slot.key] as Node;
+}
+
+/** Where a node is held: its parent (or the parent's list) and the key, for replacing it. */
+export interface Slot {
+  holder: Record<string | number, unknown>;
+  key: string | number;
+}
+
+/**
+ * Where `referenceOf(call, shape)` is held, for an emitter that replaces the reference itself
+ * rather than renaming it (`pickVariant(f, …)` in `f`'s place, the `mockable` option).
+ */
+export function referenceSlot(call: Node, shape: Shape["kind"]): Slot {
+  const holder = call as unknown as Slot["holder"];
+  let slot = peelSlot({ holder, key: call.type === "TaggedTemplateExpression" ? "tag" : "callee" });
+  if (shape === "bind") slot = peelSlot({ holder: slot.holder[slot.key] as Slot["holder"], key: "callee" });
+  if (shape === "call-apply" || shape === "bind")
+    slot = peelSlot({ holder: slot.holder[slot.key] as Slot["holder"], key: "object" });
+  return slot;
+}
+
+/** `peelCallee`, keeping where the peeled node is held. */
+function peelSlot(slot: Slot): Slot {
+  for (;;) {
+    const n = slot.holder[slot.key] as Node;
+    if (TRANSPARENT.has(n.type)) slot = { holder: n as unknown as Slot["holder"], key: "expression" };
+    else if (n.type === "SequenceExpression")
+      slot = { holder: n.expressions as unknown as Slot["holder"], key: n.expressions.length - 1 };
+    else return slot;
+  }
 }
 
 /** A planned edit of one call, keyed by the original call node (applied to copies too). */
@@ -84,27 +112,39 @@ export interface CallEdit {
   via?: ViaMarker;
 }
 
-/** `f(a)` → `_sa.callVariant(f, mode, [a], loc)`: the variant found through `f`'s marker at run time. */
+/**
+ * The variant found through `f`'s marker at run time. `f(a)`, `ns.f(a)`: the call becomes
+ * `_sa.callVariant(f, mode, [a], loc)`. With `pick` — a call whose shape carries more than the
+ * callee and its arguments (`f.call(t, a)`, `f.apply(t, xs)`, `f.bind(t)(a)`, `f?.(a)`,
+ * `ns.f?.(a)`, a tagged template) — the reference alone is replaced, by
+ * `_sa.pickVariant(f, mode, loc[, true])`, and the call keeps its shape: its receiver, its
+ * arguments' order, its `?.` short-circuit (`optional`), its template's strings object.
+ */
 export interface ViaMarker {
   mode: "sync" | "async";
   loc: string;
+  pick?: { optional: boolean };
 }
 
 /**
  * Under the `mockable` option (smartasync/jest), a call of an IMPORTED smartasync function that
  * would be renamed to its variant finds the variant through the callee's marker at run time
  * instead: a test's mock of that module (`jest.mock`: no marker, and maybe no `fSync`) is then
- * called itself. Only the plain shapes `f(…)` and `ns.f(…)`, not optional, not a tagged template;
- * the others keep the rename. Local functions keep it too: a module mock cannot reach them.
+ * called itself. Every spelling of the call does (fixture strategies/mockable-shapes); a
+ * computed member (`ns["f"]()`) and an optional member (`ns?.f()`) keep the rename, as do local
+ * functions: a module mock cannot reach them.
  */
 export function viaMarker(ctx: Ctx, call: Node, r: Resolved, mode: "sync" | "async"): ViaMarker | undefined {
   if (!ctx.options.mockable || r.fn || !r.ext || r.explicit) return undefined;
-  if (r.shape.kind !== "ident" && r.shape.kind !== "member") return undefined;
-  if (call.type !== "CallExpression") return undefined;
-  const callee = peelCallee((call as t.CallExpression).callee as Node);
-  if (callee.type !== "Identifier" && !(callee.type === "MemberExpression" && !callee.computed))
-    return undefined;
-  return { mode, loc: locOf(ctx, call) };
+  const kind = r.shape.kind;
+  if (kind !== "ident" && kind !== "member" && kind !== "call-apply" && kind !== "bind") return undefined;
+  if (kind === "member" && r.shape.kind === "member" && r.shape.own) return undefined;
+  const ref = referenceOf(call, kind);
+  if (ref.type !== "Identifier" && !(ref.type === "MemberExpression" && !ref.computed)) return undefined;
+  const loc = locOf(ctx, call);
+  const plain = call.type === "CallExpression" && (kind === "ident" || kind === "member");
+  if (plain) return { mode, loc };
+  return { mode, loc, pick: { optional: call.type === "OptionalCallExpression" } };
 }
 
 export interface Resolved {
