@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import type { File, NodePath, types as t } from "@babel/core";
 import { analyse, type Plan } from "../core/analysis/analyse.js";
+import { twinObjects } from "../core/analysis/factories.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFactory, SaFunction } from "../core/analysis/model.js";
 import type { ModuleGraph } from "../core/analysis/module-graph.js";
@@ -528,17 +529,14 @@ function factoryTwin(
 ): t.Statement {
   const map = new Map<t.Node, t.Node>();
   const copy = cloneWithMap(factory.fn, map);
-  for (const [holder, list] of factory.holders) {
+  for (const { holder, replaced, kept } of twinObjects(factory)) {
     const object = map.get(holder) as t.ObjectExpression;
     const wrapper = wrappers.get(holder);
     if (wrapper) replaceIn(map.get(wrapper)!, object, copy);
     const drop = new Set<t.Node>();
-    for (const fn of list) {
+    for (const fn of kept) drop.add(map.get(variants.get(fn)!)!);
+    for (const fn of replaced) {
       const variant = map.get(variants.get(fn)!) as t.ObjectMethod;
-      if (fn.kind === "sync") {
-        drop.add(variant);
-        continue;
-      }
       const method = map.get(fn.member!) as t.ObjectMethod;
       variant.key = method.key;
       variant.computed = method.computed;

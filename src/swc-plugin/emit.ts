@@ -11,6 +11,7 @@ import {
   viaMarker,
 } from "../core/analysis/calls.js";
 import { passesReceiver } from "../core/analysis/collect.js";
+import { replacedMethods } from "../core/analysis/factories.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import { inheritedChecks } from "../core/analysis/inherited.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
@@ -869,7 +870,7 @@ function factoryTwinText(plan: Plan, factory: SaFactory, code: string, imports: 
   const to = e(f);
   const ms = new MagicString(code);
   const ed = new Editor(ms, code, imports, plan.ctx.tree);
-  const replaced = [...factory.holders.values()].flat().filter((fn) => fn.kind === "async");
+  const replaced = replacedMethods(factory);
   const inReplaced = (a: number, b: number) =>
     replaced.some((fn) => a >= s(fn.member!) && b <= e(fn.member!));
   for (const [call, edit] of editsByStart(plan)) {

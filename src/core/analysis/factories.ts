@@ -55,7 +55,7 @@ export function resolveFactories(ctx: Ctx, factories: SaFactory[], fns: SaFuncti
       }
       fail(ctx, "SA102", at(fn.loc), MSG.factoryInner(factory.name, fn.display));
     }
-    if (![...factory.holders.values()].some((list) => list.some((fn) => fn.kind === "async")))
+    if (replacedMethods(factory).length === 0)
       fail(ctx, "SA102", at(factory.loc), MSG.factoryEmpty(factory.name));
     const taken = ctx.scopes.binding(factory.stmt, factory.variant);
     if (!taken) continue;
@@ -72,9 +72,34 @@ export function resolveFactories(ctx: Ctx, factories: SaFactory[], fns: SaFuncti
   }
 }
 
+/**
+ * What the twin does with the annotated methods of one returned object (both emitters build the
+ * twin from this): each `replaced` method — an async one — is replaced by its sync variant under
+ * the method's own key; each `kept` method — a sync one — stays as written, and its async
+ * variant is left out (the twin's objects are plain objects of sync methods).
+ */
+export interface TwinObject {
+  holder: Node;
+  replaced: SaFunction[];
+  kept: SaFunction[];
+}
+
+export function twinObjects(factory: SaFactory): TwinObject[] {
+  return [...factory.holders].map(([holder, list]) => ({
+    holder,
+    replaced: list.filter((fn) => fn.kind === "async"),
+    kept: list.filter((fn) => fn.kind !== "async"),
+  }));
+}
+
+/** Every method the twin replaces by its sync variant, over all the returned objects. */
+export function replacedMethods(factory: SaFactory): SaFunction[] {
+  return twinObjects(factory).flatMap((o) => o.replaced);
+}
+
 /** The report's entry for a factory: its twin and the methods the twin makes sync. */
 export function factoryReport(ctx: Ctx, factory: SaFactory) {
-  const methods = [...factory.holders.values()].flat().filter((fn) => fn.kind === "async");
+  const methods = replacedMethods(factory);
   return {
     name: factory.name,
     loc: locOf(ctx, at(factory.loc)),
