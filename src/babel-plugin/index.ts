@@ -125,7 +125,7 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
         meta.smartasync = result.report;
         // Not part of the report: what the file exports, for package manifests.
         const own = result.exports;
-        if (own && (own.exports.size || own.methods.size)) meta.smartasyncExports = own;
+        if (own && (own.exports.size || own.methods.size || own.picked?.size)) meta.smartasyncExports = own;
       },
     },
   } satisfies PluginObject<PluginPass>;

@@ -34,7 +34,8 @@ export interface ManifestInput {
 export async function writePackageManifest(input: ManifestInput): Promise<string | undefined> {
   const files: Record<string, ModuleFacts> = {};
   for (const m of input.modules) {
-    if (m.exports && (m.exports.exports.size || m.exports.methods.size)) files[m.output] = m.exports;
+    if (m.exports && (m.exports.exports.size || m.exports.methods.size || m.exports.picked?.size))
+      files[m.output] = m.exports;
   }
   if (Object.keys(files).length === 0) return undefined;
   const manifest = buildFileManifest(files);

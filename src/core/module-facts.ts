@@ -174,6 +174,12 @@ export interface Manifest {
    * table of what it holds, so importers follow `ns.f()` (docs/modules.md, "Routes").
    */
   namespaces?: Record<string, Record<string, FactTable>>;
+  /**
+   * Of a subpath (or of a file, beside `files`): exported name → the smartasync function its
+   * array or object literal holds at a place a call picks at run time, so importers' calls
+   * through it are reported (SA206) as for the package's source.
+   */
+  picked?: Record<string, Record<string, Omit<PickedHolder, "from">>>;
 }
 
 export const MANIFEST_FIELD = "smartasync";
@@ -267,7 +273,19 @@ export function factsFromManifest(
   const namespaces = new Map<string, ModuleFacts>(
     nsTables.map(([ns, t]) => [ns, { exports: factsOf(t), methods: new Map() }]),
   );
-  return { exports: factsOf(table), methods, ...(namespaces.size ? { namespaces } : {}) };
+  const picked = new Map<string, PickedHolder>();
+  for (const [exported, p] of Object.entries(manifest.picked?.[key] ?? {})) {
+    // A manifest is a dependency's file: only well-formed entries are taken.
+    if (typeof p?.name !== "string" || (p.kind !== "sync" && p.kind !== "async")) continue;
+    const keys = Array.isArray(p.keys) ? p.keys.filter((k): k is string => typeof k === "string") : [];
+    picked.set(exported, { name: p.name, kind: p.kind, array: p.array === true, keys, from });
+  }
+  return {
+    exports: factsOf(table),
+    methods,
+    ...(namespaces.size ? { namespaces } : {}),
+    ...(picked.size ? { picked } : {}),
+  };
 }
 
 const IMPORT_FIRST = ["import", "node", "default", "require"];
@@ -326,6 +344,7 @@ export function buildFileManifest(files: Record<string, ModuleFacts>): Manifest 
     files: byFile.exports ?? {},
     ...(byFile.methods ? { methods: byFile.methods } : {}),
     ...(byFile.namespaces ? { namespaces: byFile.namespaces } : {}),
+    ...(byFile.picked ? { picked: byFile.picked } : {}),
   };
 }
 
@@ -344,6 +363,12 @@ export function buildManifest(entries: Record<string, ModuleFacts>): Manifest {
       manifest.namespaces ??= {};
       manifest.namespaces[subpath] = Object.fromEntries(
         [...facts.namespaces].map(([ns, f]) => [ns, tableOf(f)]),
+      );
+    }
+    if (facts.picked?.size) {
+      manifest.picked ??= {};
+      manifest.picked[subpath] = Object.fromEntries(
+        [...facts.picked].map(([exported, { from: _from, ...rest }]) => [exported, rest]),
       );
     }
     for (const [m, kinds] of facts.methods)

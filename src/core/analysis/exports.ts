@@ -1,10 +1,10 @@
 import type { types as t } from "@babel/core";
 import { scanModule } from "../import-scan.js";
-import type { ExportFact, ModuleFacts } from "../module-facts.js";
+import type { ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant, variantName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
 import type { Ctx } from "./ctx.js";
-import { addKinds, heldMembers } from "./held.js";
+import { addKinds, heldMembers, pickedHolders } from "./held.js";
 import { type ImportedFns, type ImportedRef, requireSource } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { forEachChild, type Node } from "./tree.js";
@@ -437,6 +437,9 @@ export function factsOfFile(
   indexExports(ctx.program, values);
   for (const [name, fact] of valueExportFacts(imported, values))
     if (!exports.has(name)) exports.set(name, fact);
+  // Literals holding a smartasync function at a place picked at run time: a built package's
+  // manifest carries them, so its importers get SA206 as importers of its source do.
+  const picked: Map<string, PickedHolder> = pickedHolders(ctx, fns, (l) => exportedNames(uses.get(l)));
   // Re-exports carry the facts of the modules they come from.
   const namespaces = exportedNamespaces(imported, uses);
   for (const s of ctx.program.body) {
@@ -446,6 +449,8 @@ export function factsOfFile(
     if (s.type === "ExportAllDeclaration") {
       for (const [name, fact] of facts.exports)
         if (name !== "default" && !exports.has(name)) exports.set(name, fact);
+      for (const [name, p] of facts.picked ?? [])
+        if (name !== "default" && !exports.has(name) && !picked.has(name)) picked.set(name, p);
       continue;
     }
     for (const sp of s.specifiers) {
@@ -456,6 +461,8 @@ export function factsOfFile(
         );
       if (sp.type !== "ExportSpecifier") continue;
       const { local, exported } = specifierNames(sp);
+      const held = facts.picked?.get(local);
+      if (held) picked.set(exported, held);
       const fact = facts.exports.get(local);
       if (!fact) continue;
       exports.set(exported, {
@@ -478,7 +485,12 @@ export function factsOfFile(
       });
     }
   }
-  return { exports, methods, ...(namespaces.size ? { namespaces } : {}) };
+  return {
+    exports,
+    methods,
+    ...(namespaces.size ? { namespaces } : {}),
+    ...(picked.size ? { picked } : {}),
+  };
 }
 
 /**
