@@ -202,7 +202,7 @@ const AT = "\u0000at";
 export const WHY = {
   unknownCall: (text: string) => `awaits ${text}${AT}, which has no sync twin`,
   pMapNotMapped: (text: string) =>
-    `awaits ${text}${AT}, which the sync variant runs element by element only with an async callback written in place that changes no outer state, and options that set only \`concurrency\` (\`stopOnError\` and \`signal\` change what pMap returns)`,
+    `awaits ${text}${AT}, which the sync variant runs element by element only with an async callback written in place that changes no outer state, and options that set only \`concurrency\` and \`stopOnError\` (\`signal\` changes when pMap ends, which a sync loop cannot follow)`,
   /**
    * An imported function with no twin: the `twins` entry that would name one, and the module's
    * own sync-named export when it has one (twins by name being off for it).
@@ -235,7 +235,7 @@ export const WHY = {
   sequentialMap: (text: string, loc: string, variant: string) =>
     `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}), each to its end: then the first error in index order is thrown, where Promise.all rejects with the first to fail in time`,
   sequentialPMap: (text: string, loc: string, variant: string) =>
-    `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}; \`concurrency\` is ignored): the first error in index order is thrown, where pMap rejects with the first to fail in time`,
+    `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}; \`concurrency\` is ignored): with \`stopOnError\` (the default) the first error in index order is thrown and no later callback runs, where pMap rejects with the first to fail in time; with \`stopOnError: false\` every callback runs and the errors are thrown together as an AggregateError in index order, as pMap does`,
   sequential: (name: string, loc: string) =>
     `runs the calls of Promise.${name}([...]) at ${loc} one after another (sequentially) in the sync variant`,
 } as const;

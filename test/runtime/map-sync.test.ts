@@ -135,4 +135,54 @@ describe("sequential Promise.all (attack 13, F8)", () => {
     expect(() => [0, 1, 2].map(cb)).toThrow(expect.objectContaining({ code: "SMARTASYNC_GUARD" }));
     expect(ran).toEqual([0, 1]);
   });
+  it("stopOnError: stops at the first error when true or absent; collects them as pMap does when falsy", () => {
+    const run = (options: unknown) => {
+      const seen: number[] = [];
+      try {
+        return {
+          value: sa.mapSync(
+            [1, -1, 2, -3, 4],
+            (x: number, i: number) => {
+              seen.push(i);
+              if (x < 0) throw new Error(`bad ${x}`);
+              return x;
+            },
+            options,
+            ...where,
+            undefined,
+          ),
+          seen,
+        };
+      } catch (e) {
+        return { error: e, seen };
+      }
+    };
+    for (const options of [
+      undefined,
+      null,
+      {},
+      { stopOnError: true },
+      { stopOnError: undefined },
+      { stopOnError: 1 },
+    ]) {
+      const r = run(options);
+      expect(r.seen, JSON.stringify(options)).toEqual([0, 1]);
+      expect((r.error as Error).message).toBe("bad -1");
+    }
+    for (const options of [
+      { stopOnError: false },
+      { stopOnError: 0 },
+      { stopOnError: null },
+      { stopOnError: "" },
+    ]) {
+      const r = run(options);
+      expect(r.seen, JSON.stringify(options)).toEqual([0, 1, 2, 3, 4]);
+      expect(r.error).toBeInstanceOf(AggregateError);
+      expect((r.error as AggregateError).errors.map((e: Error) => e.message)).toEqual(["bad -1", "bad -3"]);
+    }
+    // No error: the results, nothing thrown.
+    expect(sa.mapSync([1, 2], (x: number) => x * 2, { stopOnError: false }, ...where, undefined)).toEqual([
+      2, 4,
+    ]);
+  });
 });

@@ -336,11 +336,12 @@ function plainAsyncCallback(ctx: Ctx, cb: Node): { cb: Node; write?: Node } | un
 }
 
 /**
- * `await pMap(xs, async (x, i) => …, { concurrency })` of the `p-map` package (its default
- * export, imported or required): the callback when the sync copy can run it element by element
- * — written in place and plain (plainAsyncCallback), and options absent or an object literal that
- * sets only `concurrency`, which changes the order things run in and nothing else. `stopOnError`
- * and `signal` change what the call returns or when it ends: such a call is not mapped.
+ * `await pMap(xs, async (x, i) => …, { concurrency, stopOnError })` of the `p-map` package (its
+ * default export, imported or required): the callback when the sync copy can run it element by
+ * element — written in place and plain (plainAsyncCallback), and options absent or an object
+ * literal that sets only `concurrency` (which changes the order things run in and nothing else)
+ * and `stopOnError` (which mapSync follows: docs/semantics.md). `signal` changes when the call
+ * ends, which no sync loop can follow: such a call is not mapped.
  */
 function pMapCallback(ctx: Ctx, call: CallNode): { cb: Node; write?: Node } | undefined {
   const args = call.arguments as Node[];
@@ -354,7 +355,8 @@ function pMapCallback(ctx: Ctx, call: CallNode): { cb: Node; write?: Node } | un
       if (p.type !== "ObjectProperty" || p.computed) return undefined;
       const key =
         p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : "";
-      if (key !== "concurrency") return undefined;
+      // `stopOnError` is read by mapSync at run time (the value may be any expression).
+      if (key !== "concurrency" && key !== "stopOnError") return undefined;
     }
   }
   return plainAsyncCallback(ctx, args[1]!);
