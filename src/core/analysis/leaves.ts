@@ -155,6 +155,21 @@ function factOf(
   strictReturns: boolean,
   owner: SaFunction,
 ): AwaitFact {
+  // A tagged template of a smartasync function (`` await load`…` ``): mapped as its call is,
+  // when the tag is the function itself or a namespace member (a dispatched method as a tag is
+  // left to the guard).
+  if (node.type === "TaggedTemplateExpression") {
+    const r = resolveCallee(ctx, index, node as unknown as CallNode);
+    if (r && !r.explicit && (r.shape.kind === "ident" || (r.shape.kind === "member" && !r.shape.own))) {
+      owner.leafCallees.set(node, r);
+      const kind = r.fn?.kind ?? r.ext?.fact.kind;
+      return {
+        kind: "smartasync",
+        callee: r.fn?.display ?? r.ext?.fact.name ?? "?",
+        ...(kind === "sync" ? { guard: { loc: locOf(ctx, node), text: guardText(ctx, node) } } : {}),
+      };
+    }
+  }
   if (node.type === "CallExpression" || node.type === "OptionalCallExpression") {
     const call = node as CallNode;
     const r = resolveCallee(ctx, index, call);
