@@ -67,6 +67,17 @@ export interface TooDeep {
   brackets: boolean;
 }
 
+/**
+ * What the pass saw of line lengths, for the long-line guard (limits.ts), which then needs no
+ * pass of its own: `longest` is the longest stretch between two line feeds the loop met in code
+ * (and the file's ends). The feeds inside comments, strings and templates are passed over, which
+ * only joins stretches: every stretch between two line feeds of the file lies within one the
+ * pass measured, so when `longest` is short, every line is.
+ */
+export interface LineBound {
+  longest: number;
+}
+
 // What the last token was, for the regex-or-division choice and for where a chain ends.
 const START = 0; // start of file, `;`, `,`, an opening bracket or operator: a regex may follow
 const OPERAND = 1; // a name, number, string, regex, template, `)`, `]`, an object's `}`
@@ -228,6 +239,8 @@ function classOf(c: number): number {
   if (c === 0x2028 || c === 0x2029) return C_LINE;
   return C_IDENT;
 }
+/** The single-character operators BINARY names (`*`, `/`, `%`, `|`, `&`, `^`): read without a Set lookup. */
+const BINARY1 = Uint8Array.from({ length: 128 }, (_, c) => (BINARY.has(String.fromCharCode(c)) ? 1 : 0));
 
 /** An operator run of up to three characters as one number (length, then the char codes). */
 function packOperator(a: number, b: number, c: number, length: number): number {
@@ -259,8 +272,16 @@ let levelChains = new Float64Array(MAX_NESTING + 2);
  * One loop over char codes with every piece of state in a local (no closure, no string per
  * token): the pass runs before every file SWC compiles, so its speed is the wrapper's floor.
  */
-export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): TooDeep | undefined {
+export function tooDeep(
+  src: string,
+  max = MAX_DEPTH,
+  nesting = MAX_NESTING,
+  lines?: LineBound,
+): TooDeep | undefined {
   const n = src.length;
+  // The longest stretch between two line feeds the loop passed in code (see LineBound).
+  let longest = 0;
+  let lineFrom = 0;
   // One entry per open level; index 0 is the file itself (a block). A level past `nesting + 1`
   // is never pushed: the pass stops there. The arrays are the module's, reused from call to
   // call (a level's entries are written when it opens, before any read), as allocating two
@@ -331,15 +352,19 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
     }
     if (cls === C_LINE) {
       if (prev === OPERAND || prev === BLOCK_END) mayEnd = true;
+      if (c === 10) {
+        if (i - lineFrom > longest) longest = i - lineFrom;
+        lineFrom = i + 1;
+      }
       i++;
       continue;
     }
     if (cls === C_IDENT) {
       const start = i;
+      // Past ASCII, every character continues a word (U+00A0 and U+2028 too): a word runs
+      // to the next ASCII character that is no identifier's.
       for (i++; i < n; i++) {
         const w = src.charCodeAt(i);
-        // Past ASCII, every character continues a word (U+00A0 and U+2028 too): a word runs
-        // to the next ASCII character that is no identifier's.
         if (w < 128 && CLASS[w] !== C_IDENT) break;
       }
       // A number's `.5` or `e+3` is read as a word, a `.`, a sign: at worst over-counted.
@@ -562,18 +587,22 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
     }
     const length = i - start;
     let units =
-      length <= 3 &&
-      length > 0 &&
-      BINARY_PACKED.has(
-        packOperator(
-          src.charCodeAt(start),
-          length > 1 ? src.charCodeAt(start + 1) : 0,
-          length > 2 ? src.charCodeAt(start + 2) : 0,
-          length,
-        ),
-      )
-        ? 1
-        : Math.max(2, 2 * signs);
+      length === 1
+        ? BINARY1[src.charCodeAt(start)] === 1
+          ? 1
+          : Math.max(2, 2 * signs)
+        : length <= 3 &&
+            length > 0 &&
+            BINARY_PACKED.has(
+              packOperator(
+                src.charCodeAt(start),
+                length > 1 ? src.charCodeAt(start + 1) : 0,
+                length > 2 ? src.charCodeAt(start + 2) : 0,
+                length,
+              ),
+            )
+          ? 1
+          : Math.max(2, 2 * signs);
     if (
       (length === 2 && src.charCodeAt(start) === 61 && src.charCodeAt(start + 1) === 62) ||
       (angle && !other && !shift)
@@ -588,7 +617,11 @@ export function tooDeep(src: string, max = MAX_DEPTH, nesting = MAX_NESTING): To
     }
     prev = START;
   }
-  if (failedAt < 0) return undefined;
+  if (failedAt < 0) {
+    if (lines) lines.longest = Math.max(longest, n - lineFrom);
+    return undefined;
+  }
+  if (lines) lines.longest = n;
   let line = 1;
   for (let k = src.indexOf("\n"); k !== -1 && k < failedAt; k = src.indexOf("\n", k + 1)) line++;
   const lineStart = src.lastIndexOf("\n", failedAt - 1) + 1;

@@ -26,18 +26,29 @@ export function nothingToDo(
   options: Options,
   graph: ModuleGraph | undefined,
 ): boolean {
-  if (mayContainAnnotation(code, options.runtime) || mayContainMisspelling(code)) return false;
-  if (filename === undefined) return true;
+  // Every `@smart…` word (the tag itself among them: one search for the rare `@`, no search
+  // for the tag of its own).
+  if (mayContainMisspelling(code)) return false;
+  if (filename === undefined || !graph) {
+    if (mayContainAnnotation(code, options.runtime)) return false;
+    if (filename === undefined) return true;
+    return !/\b(?:import|export|require)\b/.test(code);
+  }
   // A module required by a computed path may hold smartasync functions: its calls are checked
   // (SA206 where sync code wants a value) — not in third-party code that never asked for it.
   if (mayRequireOpaquely(code) && !quietProblems(filename, code, options.runtime)) return false;
-  if (!graph) return !/\b(?:import|export|require)\b/.test(code);
+  // The typed form, `smartasync(…)` imported from the runtime, is asked with the imports: the
+  // analysis reads it only through an import of the runtime, which is among the candidates.
   return !importsAnythingKnown(code, filename, graph, options.runtime);
 }
 
+/** The typed form's call, as core/annotation.ts `mayContainAnnotation` looks for it. */
+const WRAPPER_CALL = /\bsmartasync\s*\(/;
+
 /**
  * Does anything this file imports hold smartasync functions, or (for a static import) fail to
- * be analysed, which is worth an SA204 if a call goes through it? The scan (core/import-scan.ts)
+ * be analysed, which is worth an SA204 if a call goes through it? Or does it import the
+ * runtime and call `smartasync(…)` (the typed form)? The scan (core/import-scan.ts)
  * reads the file as a tokenizer does, so an import written inside a string, a template literal,
  * a comment or JSX text is none; `import("x")` is not analysed.
  *
@@ -50,6 +61,10 @@ function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph
   let quiet: boolean | undefined;
   const leadAnywhere = (imports: readonly ScannedImport[]): boolean => {
     for (const { specifier, kind } of imports) {
+      if (specifier === runtime) {
+        if (WRAPPER_CALL.test(code)) return true;
+        continue;
+      }
       if (kind === "dynamic") continue;
       const facts = graph.ofImport(specifier, filename, "facts");
       if (hasFacts(facts)) return true;

@@ -14,14 +14,19 @@
  * SA901 at the error's place, so only files that parse reach SWC.
  */
 import { escapeControls } from "../core/escape.js";
-import { MAX_NESTING, tooDeep } from "./depth.js";
+import { type LineBound, MAX_DEPTH, MAX_NESTING, tooDeep } from "./depth.js";
 import { checkSyntax, lineLength, longLine, MAX_LINE } from "./long-lines.js";
+
+// Reused from call to call (read right after the pass that writes it).
+const lines: LineBound = { longest: 0 };
 
 /** Throws SA901, located (`file:line:column`), for a file nested past the limit (depth.ts). */
 export function checkLimits(code: string, filename: string | undefined): void {
-  const deep = tooDeep(code);
+  const deep = tooDeep(code, MAX_DEPTH, MAX_NESTING, lines);
   if (!deep) {
-    checkLongLines(code, filename);
+    // The nesting pass bounds the line lengths: only a file where it met a long stretch is
+    // measured line by line (long-lines.ts).
+    if (lines.longest > MAX_LINE) checkLongLines(code, filename);
     return;
   }
   const where = `${filename ?? "<input>"}:${deep.line}:${deep.column}`;

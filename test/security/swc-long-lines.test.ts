@@ -10,7 +10,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { longLine } from "../../src/compile/long-lines.js";
+import { type LineBound, MAX_DEPTH, MAX_NESTING, tooDeep } from "../../src/compile/depth.js";
+import { checkLimits } from "../../src/compile/limits.js";
+import { longLine, MAX_LINE } from "../../src/compile/long-lines.js";
 import { cli, tree } from "../cli/helpers.js";
 
 const root = join(import.meta.dirname, "../..");
@@ -51,6 +53,35 @@ describe("a syntax error on a line longer than 65,535 characters", () => {
     expect(longLine(LONG_ERROR)).toBe(1);
     expect(longLine(`a;\r\nb;\u2028${"x".repeat(65536)}`)).toBe(3);
     expect(longLine(`${"x".repeat(65535)}\n${"y".repeat(65535)}`)).toBeUndefined();
+  });
+
+  it("the nesting pass bounds the line lengths: a long line hidden in a comment, string or template is still checked", () => {
+    const long = "x".repeat(MAX_LINE + 10);
+    const short = "y".repeat(MAX_LINE - 10);
+    // Each: a syntax error past column MAX_LINE of a line whose start the pass passes over (in
+    // a comment, a template, a string continued over a line break) or reads in code.
+    const hidden = {
+      block: `a;\n/* c\n${long} */ b @;`,
+      line: `// c\n${long} @;`,
+      template: `t = \`\n${long}\` @;`,
+      string: `s = "a\\\n${long}" @;`,
+      regex: `r = /${long}/ @;`,
+      crlf: `a;\r\n${long} @;\r\nb;`,
+    };
+    for (const [name, src] of Object.entries(hidden)) {
+      const lines: LineBound = { longest: 0 };
+      expect(tooDeep(src, MAX_DEPTH, MAX_NESTING, lines), name).toBeUndefined();
+      // Never shorter than the longest stretch between two line feeds of the file.
+      const truth = Math.max(...src.split("\n").map((l) => l.length));
+      expect(lines.longest, name).toBeGreaterThanOrEqual(truth);
+      expect(() => checkLimits(src, `/p/${name}.js`), name).toThrow(/^SA901: syntax error at \/p\//);
+    }
+    // Short lines (some just under the limit) are not parsed again: no SA901 for the error.
+    const lines: LineBound = { longest: 0 };
+    const ok = `a;\n${short}\n/* ${short} */\nb @;`;
+    expect(tooDeep(ok, MAX_DEPTH, MAX_NESTING, lines)).toBeUndefined();
+    expect(lines.longest).toBeLessThanOrEqual(MAX_LINE);
+    expect(() => checkLimits(ok, "/p/ok.js")).not.toThrow();
   });
 
   it("smartasync/swc throws a located SA901 instead of aborting; a valid long line compiles", () => {

@@ -128,6 +128,22 @@ describe("results are @swc/core's where smartasync changes nothing", () => {
     expect(() => compile(real, "real.js")).toThrow();
   });
 
+  it("the fast path: the typed form is found through the runtime's import, not through the runtime's name in text", () => {
+    const fast = tree("fast-path-typed", {});
+    const compile = (code: string, name: string) =>
+      compileFileSync({ code, filename: join(fast, name), engine: "swc", cjsOutput: false, root: fast });
+    // Not valid JavaScript after the first line: only a parse would notice.
+    const mentioned =
+      '// see "smartasync/runtime" for smartasync(fn)\nconst s = "smartasync/runtime";\nexport const y = ((( smartasync(s);\n';
+    expect(compile(mentioned, "mentioned.js").report.functions).toEqual([]);
+    const typed =
+      'import { smartasync } from "smartasync/runtime";\nexport const load = smartasync(async () => 1);\n';
+    expect(compile(typed, "typed.js").report.functions).toMatchObject([{ name: "load" }]);
+    const broken =
+      'import { smartasync } from\n  "smartasync/runtime";\nexport const y = ((( smartasync(s);\n';
+    expect(() => compile(broken, "broken.js")).toThrow();
+  });
+
   it("the report is at result.smartasync", async () => {
     for (const r of [
       sa.transformSync(PLAIN_TS, { filename: file }),
