@@ -28,7 +28,7 @@
  * `with (…)` and a block's `}` as allowing a regex).
  */
 import { isIdentChar } from "../core/chars.js";
-import { BEFORE_REGEX } from "../core/import-scan.js";
+import { BEFORE_REGEX, importAt, type ScannedImport } from "../core/import-scan.js";
 
 /** Units the whole file may nest (brackets plus the chains at each level). */
 export const MAX_DEPTH = 8000;
@@ -68,14 +68,29 @@ export interface TooDeep {
 }
 
 /**
- * What the pass saw of line lengths, for the long-line guard (limits.ts), which then needs no
- * pass of its own: `longest` is the longest stretch between two line feeds the loop met in code
- * (and the file's ends). The feeds inside comments, strings and templates are passed over, which
- * only joins stretches: every stretch between two line feeds of the file lies within one the
- * pass measured, so when `longest` is short, every line is.
+ * What the pass noted on its way, for the checks that would otherwise each read the file again
+ * (limits.ts, the fast path of compile/fast-path.ts).
  */
-export interface LineBound {
+export interface PassNotes {
+  /**
+   * The longest stretch between two line feeds the loop met in code (and the file's ends), for
+   * the long-line guard. The feeds inside comments, strings and templates are passed over,
+   * which only joins stretches: every stretch between two line feeds of the file lies within one
+   * the pass measured, so when `longest` is short, every line is.
+   */
   longest: number;
+  /**
+   * The imports written in code (`import`, `from` or `require` standing alone, then what
+   * import-scan.ts `importAt` reads after it, as `importCandidates` reads every such word), or
+   * undefined when the pass cannot be sure its reading of the file is the parser's: a `/` whose
+   * meaning it guesses (after `}`, after the `)` of a keyword head, after `++`, `!`, `>` or `.`
+   * that follow an operand, after a keyword that may be a name, a division after `default` or an
+   * object's `}`, a `/` inside a run of operators), a string, regex, template or comment left
+   * open, `for await (…)`, or a hashbang. JSX text is not read at all: the caller ignores this
+   * for a file that may hold JSX. Where the pass is sure, every import a tokenizer finds is a
+   * word it met in code (test/compile/pass-imports.test.ts compares them).
+   */
+  imports: ScannedImport[] | undefined;
 }
 
 // What the last token was, for the regex-or-division choice and for where a chain ends.
@@ -152,17 +167,40 @@ const BLOCK_KEYWORDS = new Set(["else", "do", "try", "finally"]);
 // number, and what the sets say of it is read from arrays by that number.
 
 /** Keyword number → its word (index 0: no keyword). */
+/**
+ * Words the pass only notes (they nest nothing and read as names): the three that may start an
+ * import (`import`, `from`, `require`), and `default`, after which a `/` starts a regex though
+ * the pass reads it as a division (see PassNotes).
+ */
+const NOTED = ["import", "from", "require", "default"];
+/** Contextual keywords that may also be names (`of`, `await`, …): a `/` after one may be a division. */
+const CONTEXTUAL = new Set(["of", "await", "yield", "as", "satisfies", "keyof"]);
 const KEYWORDS: string[] = [
   "",
-  ...new Set([...BEFORE_EXPRESSION, ...WORD_COST.keys(), ...CONTINUING, ...HEADER_WORDS, ...BLOCK_KEYWORDS]),
+  ...new Set([
+    ...BEFORE_EXPRESSION,
+    ...WORD_COST.keys(),
+    ...CONTINUING,
+    ...HEADER_WORDS,
+    ...BLOCK_KEYWORDS,
+    ...NOTED,
+  ]),
 ];
 const KW_COST = Int32Array.from(KEYWORDS, (w) => WORD_COST.get(w) ?? 0);
 const KW_CONTINUING = Uint8Array.from(KEYWORDS, (w) => (CONTINUING.has(w) ? 1 : 0));
 const KW_EXPRESSION = Uint8Array.from(KEYWORDS, (w) => (BEFORE_EXPRESSION.has(w) ? 1 : 0));
 const KW_HEADER = Uint8Array.from(KEYWORDS, (w) => (HEADER_WORDS.has(w) ? 1 : 0));
 const KW_BLOCK = Uint8Array.from(KEYWORDS, (w) => (BLOCK_KEYWORDS.has(w) ? 1 : 0));
+const KW_CONTEXTUAL = Uint8Array.from(KEYWORDS, (w) => (CONTEXTUAL.has(w) ? 1 : 0));
 const KW_IF = KEYWORDS.indexOf("if");
 const KW_ELSE = KEYWORDS.indexOf("else");
+const KW_FOR = KEYWORDS.indexOf("for");
+const KW_AWAIT = KEYWORDS.indexOf("await");
+const KW_DEFAULT = KEYWORDS.indexOf("default");
+/** `import`, `from`, `require`: the words an import starts with (importAt reads what follows). */
+const KW_IMPORT_WORD = Uint8Array.from(KEYWORDS, (w) =>
+  w === "import" || w === "from" || w === "require" ? 1 : 0,
+);
 /** Shortest and longest keyword; every one is lower-case ASCII letters. */
 const KW_MIN = 2;
 const KW_MAX = 10;
@@ -276,10 +314,21 @@ export function tooDeep(
   src: string,
   max = MAX_DEPTH,
   nesting = MAX_NESTING,
-  lines?: LineBound,
+  notes?: PassNotes,
 ): TooDeep | undefined {
   const n = src.length;
-  // The longest stretch between two line feeds the loop passed in code (see LineBound).
+  // The imports met in code (PassNotes), while the pass's reading is sure.
+  const imports: ScannedImport[] | undefined = notes ? [] : undefined;
+  // A hashbang line is read as code: not sure.
+  let sure = !(src.charCodeAt(0) === 35 && src.charCodeAt(1) === 33);
+  // The last keyword met was written after a `.` (a property: `a.return / 2`).
+  let kwDot = false;
+  // The last operand was an object's `}` (a `/` after it is a division only if it was one).
+  let objectEnd = false;
+  // The last operator run followed an operand and ended in `+`, `-`, `!`, `>` or `.`: a `/`
+  // after it may be a division (`a++ / 2`, TypeScript's `a! / 2`, `1./2`).
+  let ambiguousRun = false;
+  // The longest stretch between two line feeds the loop passed in code (see PassNotes).
   let longest = 0;
   let lineFrom = 0;
   // One entry per open level; index 0 is the file itself (a block). A level past `nesting + 1`
@@ -314,12 +363,15 @@ export function tooDeep(
     if (template) {
       // In template text: up to the closing backtick, or a `${` (a level opens).
       template = false;
+      let closed = false;
       for (; i < n; i++) {
         const t = src.charCodeAt(i);
         if (t === 92 /* \ */) i++;
         else if (t === 96 /* ` */) {
           i++;
           prev = OPERAND;
+          objectEnd = false;
+          closed = true;
           break;
         } else if (t === 36 /* $ */ && src.charCodeAt(i + 1) === 123) {
           kinds[depth] = SUBST;
@@ -332,9 +384,12 @@ export function tooDeep(
           } else if (total > max) failedAt = i;
           i += 2;
           prev = START;
+          ambiguousRun = false;
+          closed = true;
           break;
         }
       }
+      if (!closed) sure = false;
       if (failedAt >= 0) break;
       continue;
     }
@@ -370,6 +425,16 @@ export function tooDeep(
       // A number's `.5` or `e+3` is read as a word, a `.`, a sign: at worst over-counted.
       // Only a keyword matters (keywordAt: no string is made for the others).
       const kw = keywordAt(src, start, i);
+      if (kw !== 0) {
+        kwDot = start > 0 && src.charCodeAt(start - 1) === 46;
+        if (KW_IMPORT_WORD[kw] === 1) {
+          // Standing alone (`x.require(…)` is a method): what follows it, as importCandidates reads it.
+          if (imports !== undefined && !kwDot) {
+            const found = importAt(src, KEYWORDS[kw]!, i);
+            if (found) imports.push(found);
+          }
+        } else if (kw === KW_AWAIT && prev === KEYWORD && prevKw === KW_FOR) sure = false;
+      }
       // Before the token: it ends the chain if a statement starts with it (ASI, after a block),
       // or after a `;`/`,` unless it is an `else` (see there).
       if ((mayEnd && KW_CONTINUING[kw] === 0) || (endsAtNext && kw !== KW_ELSE)) {
@@ -390,6 +455,7 @@ export function tooDeep(
       }
       prevKw = kw;
       prev = KW_EXPRESSION[kw] === 1 ? KEYWORD : OPERAND;
+      objectEnd = false;
       continue;
     }
     if (cls === C_SLASH) {
@@ -401,6 +467,7 @@ export function tooDeep(
       }
       if (next === 42 /* * */) {
         const end = src.indexOf("*/", i + 2);
+        if (end < 0) sure = false;
         const stop = end < 0 ? n : end + 2;
         if (prev === OPERAND || prev === BLOCK_END)
           for (let k = i + 2; k < stop; k++)
@@ -413,6 +480,13 @@ export function tooDeep(
       }
       if (prev !== OPERAND) {
         // A regex literal: to its closing `/` (outside a class) or the line's end, then flags.
+        if (
+          prev === BLOCK_END ||
+          prev === HEADER_END ||
+          (prev === KEYWORD && (kwDot || KW_CONTEXTUAL[prevKw] === 1 || KW_HEADER[prevKw] === 1)) ||
+          (prev === START && ambiguousRun)
+        )
+          sure = false;
         if ((mayEnd && prev === BLOCK_END) || endsAtNext) {
           total -= chains[depth - 1]!;
           chains[depth - 1] = 0;
@@ -420,6 +494,7 @@ export function tooDeep(
         mayEnd = false;
         endsAtNext = false;
         let inClass = false;
+        let closed = false;
         for (i++; i < n; i++) {
           const r = src.charCodeAt(i);
           if (r === 92) i++;
@@ -429,13 +504,17 @@ export function tooDeep(
           else if (r === 47 && !inClass) {
             i++;
             while (i < n && isIdentChar(src.charCodeAt(i))) i++;
+            closed = true;
             break;
           }
         }
+        if (!closed) sure = false;
         prev = OPERAND;
+        objectEnd = false;
         continue;
       }
       // A division: an operator like the others (below).
+      if (objectEnd || prevKw === KW_DEFAULT) sure = false;
     } else if (cls === C_QUOTE) {
       if (mayEnd || endsAtNext) {
         total -= chains[depth - 1]!;
@@ -444,11 +523,13 @@ export function tooDeep(
       mayEnd = false;
       endsAtNext = false;
       let raw = 0;
+      let closed = false;
       for (i++; i < n; i++) {
         const s = src.charCodeAt(i);
         if (s === 92) i++;
         else if (s === c) {
           i++;
+          closed = true;
           break;
         } else if (s === 10 || s === 13) break;
         else if (s === 40 || s === 91 || s === 123) {
@@ -462,7 +543,9 @@ export function tooDeep(
         } else if ((s === 41 || s === 93 || s === 125) && raw > 0) raw--;
       }
       if (failedAt >= 0) break;
+      if (!closed) sure = false;
       prev = OPERAND;
+      objectEnd = false;
       continue;
     } else if (cls === C_BACKTICK) {
       // A template after a line break is tagged: the chain goes on.
@@ -512,6 +595,7 @@ export function tooDeep(
       }
       i++;
       prev = START;
+      ambiguousRun = false;
       continue;
     } else if (cls === C_CLOSE) {
       if (endsAtNext) {
@@ -527,6 +611,10 @@ export function tooDeep(
         total -= chains[depth]! + BRACKET;
         kind = kinds[depth]!;
       }
+      // A closer that is not the innermost opener's (or closes nothing): not a reading of a
+      // program the parser accepts, so not sure.
+      if (c === 41 ? kind !== PAREN && kind !== HEADER : c === 93 ? kind !== SQUARE : kind < BLOCK)
+        sure = false;
       i++;
       if (kind === SUBST) {
         template = true;
@@ -543,6 +631,7 @@ export function tooDeep(
         prev = BLOCK_END;
         mayEnd = true;
       } else prev = kind === HEADER ? HEADER_END : OPERAND;
+      objectEnd = kind === OBJECT;
       continue;
     } else if (cls === C_SEP) {
       // The chain ends here, unless an `else` follows (`if (x) a; else if (y) b; else …` is
@@ -551,6 +640,7 @@ export function tooDeep(
       endsAtNext = true;
       i++;
       prev = START;
+      ambiguousRun = false;
       continue;
     }
     // An operator: a run of punctuation. A binary operator that cannot be a prefix costs 1
@@ -563,6 +653,7 @@ export function tooDeep(
     }
     mayEnd = false;
     endsAtNext = false;
+    const afterOperand = prev === OPERAND;
     const start = i;
     let signs = 0;
     let angle = false;
@@ -576,6 +667,8 @@ export function tooDeep(
       if (p === 47) {
         const q = src.charCodeAt(i + 1);
         if (q === 47 || q === 42) break;
+        // `=/re/` without a space: a regex the run reads as operators.
+        if (i > start) sure = false;
       }
       if (p === 60 || p === 62) {
         angle = true;
@@ -609,6 +702,13 @@ export function tooDeep(
     )
       units = ARROW;
     if (length === 0) i++; // a character that is no token of ours (`#`, `@`): passed over
+    ambiguousRun =
+      afterOperand &&
+      length > 0 &&
+      (last === 33 ||
+        last === 62 ||
+        last === 46 ||
+        ((last === 43 || last === 45) && length > 1 && src.charCodeAt(i - 2) === last));
     chains[depth - 1]! += units;
     total += units;
     if (total > max) {
@@ -616,12 +716,14 @@ export function tooDeep(
       break;
     }
     prev = START;
+    objectEnd = false;
   }
-  if (failedAt < 0) {
-    if (lines) lines.longest = Math.max(longest, n - lineFrom);
-    return undefined;
+  if (notes) {
+    notes.longest = failedAt < 0 ? Math.max(longest, n - lineFrom) : n;
+    // Brackets or a template left open at the end: not sure either.
+    notes.imports = sure && failedAt < 0 && depth === 1 && !template ? imports : undefined;
   }
-  if (lines) lines.longest = n;
+  if (failedAt < 0) return undefined;
   let line = 1;
   for (let k = src.indexOf("\n"); k !== -1 && k < failedAt; k = src.indexOf("\n", k + 1)) line++;
   const lineStart = src.lastIndexOf("\n", failedAt - 1) + 1;

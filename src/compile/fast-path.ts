@@ -25,6 +25,7 @@ export function nothingToDo(
   filename: string | undefined,
   options: Options,
   graph: ModuleGraph | undefined,
+  codeImports?: readonly ScannedImport[],
 ): boolean {
   // Every `@smart…` word (the tag itself among them: one search for the rare `@`, no search
   // for the tag of its own).
@@ -39,7 +40,7 @@ export function nothingToDo(
   if (mayRequireOpaquely(code) && !quietProblems(filename, code, options.runtime)) return false;
   // The typed form, `smartasync(…)` imported from the runtime, is asked with the imports: the
   // analysis reads it only through an import of the runtime, which is among the candidates.
-  return !importsAnythingKnown(code, filename, graph, options.runtime);
+  return !importsAnythingKnown(code, filename, graph, options.runtime, codeImports);
 }
 
 /** The typed form's call, as core/annotation.ts `mayContainAnnotation` looks for it. */
@@ -55,9 +56,17 @@ const WRAPPER_CALL = /\bsmartasync\s*\(/;
  * The imports the scan would find are among `importCandidates` (the same reading at the same
  * places, and the words written in text too), found by one native search at a fraction of the
  * scan's cost: when none of those leads anywhere, neither does any import, and the scan is not
- * run. When one does, it may be text, and the scan decides.
+ * run. When one does, it may be text, and the scan decides. When the caller's nesting pass
+ * already met every import written in code (`codeImports`, compile/depth.ts `PassNotes`), those
+ * stand in for the candidates: no search of the text at all.
  */
-function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph, runtime: string): boolean {
+function importsAnythingKnown(
+  code: string,
+  filename: string,
+  graph: ModuleGraph,
+  runtime: string,
+  codeImports: readonly ScannedImport[] | undefined,
+): boolean {
   let quiet: boolean | undefined;
   const leadAnywhere = (imports: readonly ScannedImport[]): boolean => {
     for (const { specifier, kind } of imports) {
@@ -75,5 +84,5 @@ function importsAnythingKnown(code: string, filename: string, graph: ModuleGraph
     }
     return false;
   };
-  return leadAnywhere(importCandidates(code)) && leadAnywhere(scanImports(code));
+  return leadAnywhere(codeImports ?? importCandidates(code)) && leadAnywhere(scanImports(code));
 }

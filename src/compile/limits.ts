@@ -14,20 +14,28 @@
  * SA901 at the error's place, so only files that parse reach SWC.
  */
 import { escapeControls } from "../core/escape.js";
-import { type LineBound, MAX_DEPTH, MAX_NESTING, tooDeep } from "./depth.js";
+import type { ScannedImport } from "../core/import-scan.js";
+import { MAX_DEPTH, MAX_NESTING, type PassNotes, tooDeep } from "./depth.js";
 import { checkSyntax, lineLength, longLine, MAX_LINE } from "./long-lines.js";
 
 // Reused from call to call (read right after the pass that writes it).
-const lines: LineBound = { longest: 0 };
+const notes: PassNotes = { longest: 0, imports: undefined };
 
-/** Throws SA901, located (`file:line:column`), for a file nested past the limit (depth.ts). */
-export function checkLimits(code: string, filename: string | undefined): void {
-  const deep = tooDeep(code, MAX_DEPTH, MAX_NESTING, lines);
+/**
+ * Throws SA901, located (`file:line:column`), for a file nested past the limit (depth.ts).
+ * Returns the imports the pass met in code (depth.ts `PassNotes`: every import of the file when
+ * the file holds no JSX), or undefined when the pass could not be sure of its reading: what the
+ * fast path would otherwise search the whole text for (compile/fast-path.ts).
+ */
+export function checkLimits(code: string, filename: string | undefined): ScannedImport[] | undefined {
+  const deep = tooDeep(code, MAX_DEPTH, MAX_NESTING, notes);
+  const imports = notes.imports;
+  notes.imports = undefined;
   if (!deep) {
     // The nesting pass bounds the line lengths: only a file where it met a long stretch is
     // measured line by line (long-lines.ts).
-    if (lines.longest > MAX_LINE) checkLongLines(code, filename);
-    return;
+    if (notes.longest > MAX_LINE) checkLongLines(code, filename);
+    return imports;
   }
   const where = `${filename ?? "<input>"}:${deep.line}:${deep.column}`;
   const what = deep.brackets

@@ -32,6 +32,7 @@ export function compileFileSync(req: CompileRequest): CompileResult {
     // The engine holds the file to the limits after its fast path: a file smartasync does not
     // parse is left alone however it nests.
     limitsChecked: req.limitsChecked === true,
+    codeImports: req.limitsChecked === true ? req.codeImports : undefined,
     skimBodies: req.skimBodies === true,
     // An imported file is read with the options it is compiled with: its own project's under
     // the host's (modules/options-per-package).

@@ -1,4 +1,5 @@
 /** The compile service's request and result (index.ts explains the service). */
+import type { ScannedImport } from "../core/import-scan.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 import type { Report } from "../core/report.js";
@@ -46,6 +47,12 @@ export interface CompileRequest {
   babel?: Record<string, unknown>;
   /** The caller has applied `checkLimits` to this text already. */
   limitsChecked?: boolean;
+  /**
+   * SWC engine: what `checkLimits` returned for this text, when the caller applied it and the
+   * file cannot hold JSX (the pass reads no JSX text): every import written in code, so the
+   * fast path need not search the text for them (compile/fast-path.ts).
+   */
+  codeImports?: readonly ScannedImport[];
   /**
    * SWC engine: the caller compiles this text with `@swc/core` afterwards, which reports any
    * syntax error in it, so the engine may leave unparsed the function bodies that cannot matter

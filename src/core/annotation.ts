@@ -156,5 +156,12 @@ export function mayContainMisspelling(source: string): boolean {
  * form `smartasync(...)` imported from the runtime, at all?
  */
 export function mayContainAnnotation(source: string, runtime = "smartasync/runtime"): boolean {
-  return source.includes(TAG) || (source.includes(runtime) && /\bsmartasync\s*\(/.test(source));
+  return hasTag(source) || (source.includes(runtime) && /\bsmartasync\s*\(/.test(source));
+}
+
+/** `source.includes(TAG)`, by the native search for the rare `@` (several times faster on real files). */
+function hasTag(source: string): boolean {
+  for (let i = source.indexOf("@"); i !== -1; i = source.indexOf("@", i + 1))
+    if (source.startsWith(TAG, i)) return true;
+  return false;
 }

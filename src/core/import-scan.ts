@@ -292,6 +292,15 @@ export function importCandidates(source: string): ScannedImport[] {
   return out;
 }
 
+/**
+ * The import that `word` (`import`, `from` or `require`, standing alone and ending at `i`)
+ * starts, as importCandidates reads it: the nesting pass of compile/depth.ts reads the words it
+ * meets in code with it.
+ */
+export function importAt(source: string, word: string, i: number): ScannedImport | undefined {
+  return importAfter(source, word, i)?.item;
+}
+
 /** The word at `at` is a whole one and no property: not `x.import`, `reimport`, `fromX`, `$from`. */
 function standsAlone(s: string, at: number, length: number): boolean {
   const before = at > 0 ? s.charCodeAt(at - 1) : 0;

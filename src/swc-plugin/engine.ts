@@ -7,6 +7,7 @@ import { analyse, type ParsedFile } from "../core/analysis/analyse.js";
 import type { Located } from "../core/analysis/ctx.js";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
 import { babelErrorMessage } from "../core/code-frame.js";
+import type { ScannedImport } from "../core/import-scan.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
@@ -32,6 +33,8 @@ export interface EngineInput {
   root: string;
   /** `checkLimits` was applied to `code` already. */
   limitsChecked?: boolean;
+  /** The imports that pass met in code, for the fast path (compile/types.ts `codeImports`). */
+  codeImports?: readonly ScannedImport[];
   /** The options another file is compiled with in this build (module-graph.ts `ownOptions`). */
   ownOptions?: OwnOptions;
   /** SWC compiles `code` afterwards (its syntax errors are reported there): see skim.ts. */
@@ -172,7 +175,8 @@ export function compile(
     : "<input>";
   const graph = graphFor(options, options.root ?? input.root, input.ownOptions);
   // Fast path (compile/fast-path.ts): nothing to do → no parse at all.
-  if (nothingToDo(code, filename, options, graph)) return { report: finishReport(emptyReport(fileName)) };
+  if (nothingToDo(code, filename, options, graph, input.codeImports))
+    return { report: finishReport(emptyReport(fileName)) };
   // A file that must be parsed is held to the per-file limits first (SA901, located), unless
   // the caller held it to them already (smartasync/swc, which also hands it to SWC).
   if (!input.limitsChecked) checkLimits(code, filename);

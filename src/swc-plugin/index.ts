@@ -19,6 +19,7 @@ import { resolveFileOptions } from "../compile/options.js";
 import { compileFileSync } from "../compile/swc.js";
 import type { CompileRequest, CompileResult } from "../compile/types.js";
 import { escapeControls } from "../core/escape.js";
+import type { ScannedImport } from "../core/import-scan.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
@@ -138,7 +139,8 @@ function prepare(src: string, opts: Options | undefined): Plan {
   const swcOpts = withoutOwn(opts);
   const filename = absoluteFilename(swcOpts);
   // The per-file limits first: SWC itself must never see a file past them (compile/limits.ts).
-  checkLimits(src, filename);
+  // The same pass notes the imports written in code, for the fast path.
+  const codeImports = checkLimits(src, filename);
   // A bad option is reported whatever the file holds, so it comes first.
   const options = resolveFileOptions(filename, opts?.smartasync, "opts.smartasync");
   let config: SwcFileConfig;
@@ -146,7 +148,9 @@ function prepare(src: string, opts: Options | undefined): Plan {
   try {
     config = readSwcConfig(swcOpts);
     // The compile service's SWC engine (src/compile), with the options and limits settled here.
-    result = compileFileSync(engineInput(src, filename, options, opts?.smartasync, config, swcOpts));
+    result = compileFileSync(
+      engineInput(src, filename, options, opts?.smartasync, config, swcOpts, codeImports),
+    );
   } catch (error) {
     if (isOwnDiagnostic(error)) throw error;
     return { ok: false, error, swcOpts };
@@ -238,7 +242,14 @@ function engineInput(
   swcOwn: unknown,
   config: SwcFileConfig,
   swcOpts: SwcOptions,
+  codeImports: readonly ScannedImport[] | undefined,
 ): CompileRequest {
+  const parser = config.parser as { syntax: string; jsx?: boolean; tsx?: boolean };
+  // The nesting pass reads no JSX text: its imports stand for the file's only where the parser
+  // reads none (ECMAScript without `jsx`, TypeScript without `tsx`).
+  const noJsx =
+    (parser.syntax === "ecmascript" && parser.jsx !== true) ||
+    (parser.syntax === "typescript" && parser.tsx !== true);
   return {
     code,
     filename,
@@ -248,6 +259,7 @@ function engineInput(
     options: swcOwn,
     host: "opts.smartasync",
     limitsChecked: true,
+    codeImports: noJsx ? codeImports : undefined,
     // SWC compiles the text next and reports any syntax error in it (the original's, when
     // smartasync's edits fail to compile): bodies that cannot matter need not be parsed here.
     skimBodies: true,

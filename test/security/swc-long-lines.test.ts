@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LineBound, MAX_DEPTH, MAX_NESTING, tooDeep } from "../../src/compile/depth.js";
+import { MAX_DEPTH, MAX_NESTING, type PassNotes, tooDeep } from "../../src/compile/depth.js";
 import { checkLimits } from "../../src/compile/limits.js";
 import { longLine, MAX_LINE } from "../../src/compile/long-lines.js";
 import { cli, tree } from "../cli/helpers.js";
@@ -69,7 +69,7 @@ describe("a syntax error on a line longer than 65,535 characters", () => {
       crlf: `a;\r\n${long} @;\r\nb;`,
     };
     for (const [name, src] of Object.entries(hidden)) {
-      const lines: LineBound = { longest: 0 };
+      const lines: PassNotes = { longest: 0, imports: undefined };
       expect(tooDeep(src, MAX_DEPTH, MAX_NESTING, lines), name).toBeUndefined();
       // Never shorter than the longest stretch between two line feeds of the file.
       const truth = Math.max(...src.split("\n").map((l) => l.length));
@@ -77,7 +77,7 @@ describe("a syntax error on a line longer than 65,535 characters", () => {
       expect(() => checkLimits(src, `/p/${name}.js`), name).toThrow(/^SA901: syntax error at \/p\//);
     }
     // Short lines (some just under the limit) are not parsed again: no SA901 for the error.
-    const lines: LineBound = { longest: 0 };
+    const lines: PassNotes = { longest: 0, imports: undefined };
     const ok = `a;\n${short}\n/* ${short} */\nb @;`;
     expect(tooDeep(ok, MAX_DEPTH, MAX_NESTING, lines)).toBeUndefined();
     expect(lines.longest).toBeLessThanOrEqual(MAX_LINE);
