@@ -65,6 +65,8 @@ const GT = 0x3e;
 const EQ = 0x3d;
 const SEMI = 0x3b;
 const COMMA = 0x2c;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
 
 /** Keywords after which a `/` starts a regex literal, not a division. */
 export const BEFORE_REGEX: ReadonlySet<string> = new Set([
@@ -778,7 +780,7 @@ function jsx(st: State, i: number, inTag: boolean, depth: number): number {
 /**
  * Can a `/` at `at` start a regex literal? Decided by the token before it, found by looking
  * back over whitespace (each stretch of it is looked at once, by the `/` that follows it): not
- * after a name, a number, a string, a template, `]`, a `)` or a `}` — unless the name is a keyword such as `return`,
+ * after a name, a number, a string, a template, `]`, `++`, `--`, a `)` or a `}` — unless the name is a keyword such as `return`,
  * the `)` closes the head of an `if`/`while`/`for`/`with`, or the `}` closes a block.
  */
 function regexAllowedBefore(st: State, at: number): boolean {
@@ -791,6 +793,8 @@ function regexAllowedBefore(st: State, at: number): boolean {
   if (c === RBRACE) return j === st.blockClose;
   // After `]`, or the closing quote of a string or a template (`${a}` / 2): a value, so a division.
   if (c === RBRACKET || c === BACKTICK || c === DQUOTE || c === SQUOTE) return false;
+  // After `++` or `--`: a postfix one (`a++ / 2`), as a prefix one cannot take a regex literal.
+  if ((c === PLUS || c === MINUS) && j > 0 && s.charCodeAt(j - 1) === c) return false;
   if (!isIdentPart(c)) return true;
   return BEFORE_REGEX.has(wordBefore(s, j));
 }

@@ -225,7 +225,7 @@ describe("the imports the nesting pass notes", () => {
     expect(sure).toBeGreaterThan(files.length * 0.8);
   });
 
-  it("smartasync/swc follows an import the pass could have misread (a regex after `for await (…)`)", () => {
+  it("smartasync/swc follows an import the pass could have misread (a regex after `for await (…)`, a division after `a++`)", () => {
     const lib = "// @smartasync\nexport async function load() {\n  return 1;\n}\n";
     const dir = tree("pass-imports-e2e", { "lib.js": lib });
     // Read as a division, the `/` after the loop's head would start a string at its quote that
@@ -235,6 +235,15 @@ describe("the imports the nesting pass notes", () => {
     expect(noted(code)).toBeUndefined();
     expect(parsed(code)).toEqual(["static ./lib.js"]);
     const out = transformSync(code, { filename: join(dir, "main.js"), swcrc: false });
+    // The call is analysed (followed into ./lib.js), not left alone by the fast path.
     expect(out.smartasync.calls).toMatchObject([{ callee: "load" }]);
+    // Read as a regex, the `/` after `a++` would start a literal whose quotes hide the import
+    // (the import scanner read it so until this test was written).
+    const postfix =
+      'let a = 1;\nconst z = a++ / 2 + "/" + \'x\'; import { load } from "./lib.js"; const y = "\'" + "";\nexport function run() { return load(); }\n';
+    expect(noted(postfix)).toBeUndefined();
+    expect(parsed(postfix)).toEqual(["static ./lib.js"]);
+    const again = transformSync(postfix, { filename: join(dir, "postfix.js"), swcrc: false });
+    expect(again.smartasync.calls).toMatchObject([{ callee: "load" }]);
   });
 });

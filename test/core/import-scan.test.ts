@@ -428,6 +428,9 @@ describe("a regex or a division after `)` and `}` (security review 17, finding 7
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal inside the code under test
     'x = `${y}` / 2; import { k } from "./k.js"; z = x / 2;',
     "if (a) (b) / 2; import { l } from './l.js'; c / 2;",
+    // A division after a postfix `++`/`--`, whose quotes would otherwise hide the import.
+    'let a = 1; const z = a++ / 2 + "/" + \'x\'; import { m } from "./m.js"; const y = "\'" + "";',
+    'let b = 1; const w = b-- / 2 + "/" + \'x\'; import { n } from "./n.js"; const v = "\'" + "";',
   ];
   for (const code of cases) {
     it(code.split("\n").join("⏎"), () => {
