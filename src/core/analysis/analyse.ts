@@ -6,6 +6,7 @@ import { MSG } from "../messages.js";
 import { type ModuleFacts, quietProblems } from "../module-facts.js";
 import type { Options } from "../options.js";
 import { emptyReport, finishReport, type Report } from "../report.js";
+import { sameThreadWhy } from "./arg-escape.js";
 import { buildIndex, type CallEdit, planCalls } from "./calls.js";
 import {
   checkClash,
@@ -42,7 +43,6 @@ import { Names } from "./names.js";
 import { threadBound } from "./thread-bound.js";
 import type { Node } from "./tree.js";
 import { checkWorkerImports, isCommonJsSource } from "./worker-imports.js";
-import { sameThreadWhy } from "./writes.js";
 
 /** A parsed file in Babel's shape: the program and every comment, in source order. */
 export interface ParsedFile {

@@ -2,19 +2,23 @@ import type { types as t } from "@babel/core";
 import { classifyCall } from "../context.js";
 import { MSG } from "../messages.js";
 import { exportedVariant } from "../naming.js";
+import { argumentWrite, describeArgumentWrite, sameThreadWhy } from "./arg-escape.js";
 import { type CallEdit, type Index, resolveCallee } from "./calls.js";
 import { at as atPos, type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { ownExportNames } from "./export-names.js";
-import { type ExportUse, exportedNames, indexExports, specifierNames } from "./exports.js";
+import {
+  type ExportUse,
+  exportedNames,
+  indexExports,
+  MAX_REEXPORT_DEPTH,
+  specifierNames,
+} from "./exports.js";
 import type { SaFunction } from "./model.js";
-import { MAX_REEXPORT_DEPTH } from "./module-graph.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, strip, treeView } from "./view.js";
 import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
 import {
-  argumentWrite,
-  describeArgumentWrite,
   forEachWrite,
   functionOf,
   functionOfBinding,
@@ -22,7 +26,6 @@ import {
   isReader,
   paramWrites,
   rootOf,
-  sameThreadWhy,
 } from "./writes.js";
 
 /** Local names the file gives the runtime module (`import * as _sa`, `const _sa = require(…)`). */

@@ -10,6 +10,9 @@ import type { SaFunction } from "./model.js";
 import { forEachChild, type Node } from "./tree.js";
 import { memberName } from "./view.js";
 
+/** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
+export const MAX_REEXPORT_DEPTH = 16;
+
 /** How a module-level name is exported apart from its own declaration. */
 export interface ExportUse {
   /** `export { f as g }`: the declaration, the exported name and the local reference. */

@@ -18,7 +18,8 @@ import type { Options } from "../options.js";
 import { emptyReport } from "../report.js";
 import { forgetResolution, isLocalSpecifier, type Resolution, resolveImport } from "../resolve.js";
 import type { FunctionKind } from "../strategy.js";
-import { moduleKind, type ParsedFile } from "./analyse.js";
+import type { ParsedFile } from "./analyse.js";
+import { sameThreadWhy } from "./arg-escape.js";
 import { buildIndex, rebound } from "./calls.js";
 import { collectFunctions } from "./collect.js";
 import { type Ctx, createCtx } from "./ctx.js";
@@ -32,6 +33,7 @@ import {
   exportedNames,
   exportedNamespaces,
   indexExports,
+  MAX_REEXPORT_DEPTH,
   type ValueExport,
   valueExportFacts,
 } from "./exports.js";
@@ -42,7 +44,7 @@ import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
 import type { Node } from "./tree.js";
-import { sameThreadWhy } from "./writes.js";
+import { isCommonJsSource } from "./worker-imports.js";
 
 /**
  * Why an exported annotated function of an ES module may not be the value importers see when
@@ -119,9 +121,6 @@ function writtenTwice(s: Scanned, name: string, f: SaFunction): string | undefin
   if (other === undefined) return undefined;
   return `${s.ctx.fileName} exports \`${name}\` twice (\`${f.name}\` and ${other}), so which one importers get depends on the order its statements run in`;
 }
-
-/** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
-export const MAX_REEXPORT_DEPTH = 16;
 
 /** Parses an imported module with the compiler at hand (Babel's parser, or SWC lowered). */
 export type ParseModule = (source: string, path: string) => ParsedFile;
@@ -287,7 +286,7 @@ export class ModuleGraph {
         : undefined;
     if (typeof s === "string" && !quiet) return { ...EMPTY_FACTS, problem: s };
     if (s !== undefined && typeof s !== "string") {
-      commonjs = moduleKind(s.ctx, false).cjsInput;
+      commonjs = isCommonJsSource(s.ctx.program, s.ctx.filename, s.ctx.code);
       if (withStrategies) {
         const index = buildIndex(s.ctx, s.fns);
         for (const f of s.fns) {

@@ -1,9 +1,7 @@
 import type { types as t } from "@babel/core";
 import { SYNC_ARRAY_METHODS } from "../context.js";
-import { argumentEscapes } from "./arg-escape.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import { memoByFunction } from "./memo.js";
-import type { SaFunction } from "./model.js";
 import { type Binding, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, strip } from "./view.js";
@@ -416,40 +414,4 @@ function computeParamWrites(ctx: Ctx, fn: t.Function): ParamWrites {
     return undefined;
   });
   return out;
-}
-
-/**
- * The first write `fn` makes to any of its arguments' objects, if the module shows one; else the
- * first use of an argument that is not proven a read (arg-escape.ts: the value handed to code the
- * analysis cannot see into, stored where it cannot follow): a function that runs on another
- * thread must be proven to leave its arguments alone.
- */
-export function argumentWrite(ctx: Ctx, fn: t.Function, unknownCalls = true): Write | undefined {
-  const writes = paramWrites(ctx, fn);
-  for (const i of [...writes.keys()].sort((a, b) => a - b)) return writes.get(i);
-  const escapes = argumentEscapes(ctx, fn);
-  for (const i of [...escapes.keys()].sort((a, b) => a - b)) {
-    const w = escapes.get(i)!;
-    if (unknownCalls || !w.unknownCall) return w;
-  }
-  return undefined;
-}
-
-/** The reason a report gives for a function that writes to its arguments. */
-export function describeArgumentWrite(w: Write): string {
-  const at = `\`${w.text}\` at ${w.loc}`;
-  if (w.may !== undefined) return `it may write to ${w.name}: it ${w.may} (${at})`;
-  if (w.via.length === 0) return `it writes to ${w.name} (${at})`;
-  return `it passes ${w.name} to \`${w.via[0]}\`, which writes to it (${at})`;
-}
-
-/**
- * Why `gAsync` runs `g` on the calling thread instead of the pool, if it must: `g` cannot be
- * reached from a fresh import of its module, or it writes to its arguments' objects (a pool
- * thread would change its own copies; fixture worker/offload-mutates-argument).
- */
-export function sameThreadWhy(ctx: Ctx, fn: SaFunction): string | undefined {
-  if (!fn.reachable) return fn.unreachableWhy;
-  const w = argumentWrite(ctx, fn.fn);
-  return w ? describeArgumentWrite(w) : undefined;
 }
