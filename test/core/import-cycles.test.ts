@@ -37,7 +37,7 @@ function valueImports(file: string): string[] {
       s.type !== "ExportAllDeclaration"
     )
       continue;
-    if (!s.source || !s.source.value.startsWith(".")) continue;
+    if (!s.source?.value.startsWith(".")) continue;
     if ((s as { importKind?: string; exportKind?: string }).importKind === "type") continue;
     if ((s as { exportKind?: string }).exportKind === "type") continue;
     const specs = (s as { specifiers?: { importKind?: string; exportKind?: string }[] }).specifiers ?? [];
