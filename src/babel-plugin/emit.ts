@@ -167,8 +167,29 @@ function toVariantCall(
   ];
 }
 
+/**
+ * `this.m.bind(this)` → `_sa.bound(_obj = this.m, _obj.bind(this), this)`: the bound function
+ * keeps the method's marker (the autobind idiom, core/analysis/autobind.ts).
+ */
+function toBound(ctx: EmitCtx, call: CallNode, imports: Imports): void {
+  const t = ctx.t;
+  const callee = call.callee as t.MemberExpression;
+  const tmp = imports.temp();
+  const bind = t.callExpression(
+    t.memberExpression(t.identifier(tmp), callee.property as t.Expression, callee.computed),
+    call.arguments,
+  );
+  call.callee = t.memberExpression(t.identifier(imports.runtime()), t.identifier("bound"));
+  call.arguments = [
+    t.assignmentExpression("=", t.identifier(tmp), callee.object as t.Expression),
+    bind,
+    t.thisExpression(),
+  ];
+}
+
 export function applyEdit(ctx: EmitCtx, call: CallNode, edit: CallEdit, imports: Imports): void {
-  if (edit.via) toVariantCall(ctx, call, edit.shape.kind, edit.via, imports);
+  if (edit.shape.kind === "autobind") toBound(ctx, call, imports);
+  else if (edit.via) toVariantCall(ctx, call, edit.shape.kind, edit.via, imports);
   else if (edit.shape.kind === "dispatch") toDispatch(ctx, call, edit.to, imports, edit.loc);
   else
     rename(

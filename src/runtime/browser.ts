@@ -41,6 +41,7 @@ export {
 export { later, settled } from "./later.cjs";
 export { callVariant, pickVariant } from "./mockable.cjs";
 export {
+  bound,
   callAsync,
   callAsyncOf,
   callSync,

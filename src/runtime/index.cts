@@ -718,6 +718,7 @@ export const via = portable.via;
 export const ownVariant = portable.ownVariant;
 export const viaOf = portable.viaOf;
 export const viaFn = portable.viaFn;
+export const bound = portable.bound;
 export const syncMethods = portable.syncMethods;
 export const callVariant = mockable.callVariant;
 export const pickVariant = mockable.pickVariant;

@@ -34,6 +34,7 @@ export const {
   ownVariant,
   viaOf,
   viaFn,
+  bound,
   syncMethods,
   callVariant,
   pickVariant,

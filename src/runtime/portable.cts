@@ -225,6 +225,26 @@ export function viaOf(
   return { [variant]: (...args: unknown[]) => callSyncOf(obj, fn, name, args, loc) };
 }
 
+const FUNCTION_BIND = Function.prototype.bind;
+
+/**
+ * The autobind idiom compiled (`this.load = this.load.bind(this)` in a constructor, or the field
+ * `load = this.load.bind(this)`; core/analysis/autobind.ts): `_sa.bound(_t = this.load,
+ * _t.bind(this), this)`. The source's reads and call run as written; `b`, the bound function,
+ * gets a marker whose variants are `fn`'s bound to the same `self`, so a sync-code call of
+ * `this.load()` or `obj.load()` reaches `loadSync` through it (docs/semantics.md, "Methods").
+ * Exact, never guessed: only when `fn` is marked and `b` is what the built-in `bind` made of it;
+ * an unmarked `fn` (a subclass's unannotated override) gives `b` as it is.
+ */
+export function bound(fn: unknown, b: unknown, self: unknown): unknown {
+  if (typeof fn !== "function" || typeof b !== "function" || b === fn) return b;
+  const m = getMarker(fn);
+  if (m === undefined || fn.bind !== FUNCTION_BIND) return b;
+  const bindTo = (v: Function | undefined) =>
+    typeof v === "function" ? Reflect.apply(FUNCTION_BIND, v, [self]) : v;
+  return mark(b as Function, { kind: m.kind, name: m.name, sync: bindTo(m.sync), async: bindTo(m.async) });
+}
+
 /**
  * The method a compiled `super.m()` calls when `super.m` is no longer the method `mSync` was made
  * from (the parent's prototype was patched, `Parent.prototype.m = …`): a function that, called

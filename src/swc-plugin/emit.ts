@@ -324,8 +324,22 @@ class Editor {
     this.ms.update(e(call) - 1, e(call), tail);
   }
 
+  /**
+   * `this.m.bind(this)` → `_sa.bound(_obj = this.m, _obj.bind(this), this)`: the bound function
+   * keeps the method's marker (the autobind idiom, core/analysis/autobind.ts).
+   */
+  bound(call: CallNode): void {
+    const callee = call.callee as t.MemberExpression;
+    const tmp = this.imports.temp();
+    this.begins(call);
+    this.ms.prependRight(s(call), `${this.imports.runtime()}.bound(${tmp} = `);
+    this.ms.appendLeft(objectOuterEnd(this.code, call, callee.object), `, ${tmp}`);
+    this.ms.appendLeft(e(call), ", this)");
+  }
+
   apply(call: CallNode, edit: CallEdit): void {
-    if (edit.via) this.variantCall(call, edit.shape.kind, edit.via);
+    if (edit.shape.kind === "autobind") this.bound(call);
+    else if (edit.via) this.variantCall(call, edit.shape.kind, edit.via);
     else if (edit.shape.kind === "dispatch") this.dispatch(call, edit.to, edit.loc);
     else
       this.rename(

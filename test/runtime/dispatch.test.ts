@@ -137,6 +137,34 @@ describe("dispatch", () => {
     const viaAsync = sa.via(self, "find", "findAsync", "async", "lib.js:9:5") as { findAsync: () => unknown };
     expect(viaAsync.findAsync()).toBeInstanceOf(Promise);
   });
+
+  it("bound() gives what bind made of a marked function the marker, variants bound alike; nothing else", () => {
+    const self = { tag: "me" };
+    const load = async function (this: { tag: string }, k: string) {
+      return `${this.tag}:${k}`;
+    };
+    const loadSync = function (this: { tag: string }, k: string) {
+      return `${this.tag}:sync:${k}`;
+    };
+    sa.mark(load, { kind: "async", sync: loadSync });
+    const b = sa.bound(load, load.bind(self), self) as typeof load;
+    expect(sa.getMarker(b)?.name).toBe("load");
+    // Dispatch from any receiver reaches the sync variant with the bound instance.
+    expect(sa.callSync({ load: b }, "load", ["x"], "a.js:1:1")).toBe("me:sync:x");
+    expect(sa.getMarker(b)?.sync?.[sa.OF as never]).toBe(b);
+    // The method itself keeps its own marker and variant.
+    expect(sa.getMarker(load)?.sync).toBe(loadSync);
+    // An unmarked function, a function whose `bind` is not the built-in one, a non-function:
+    // the result as it is, unmarked.
+    const plain = async () => 1;
+    expect(sa.getMarker(sa.bound(plain, plain.bind(null), null))).toBeUndefined();
+    const odd = sa.mark(async () => 1, { kind: "async", sync: () => 1 });
+    const fake = () => 2;
+    Object.defineProperty(odd, "bind", { value: () => fake });
+    expect(sa.bound(odd, odd.bind(null), null)).toBe(fake);
+    expect(sa.getMarker(fake)).toBeUndefined();
+    expect(sa.bound(load, undefined, self)).toBeUndefined();
+  });
 });
 
 describe("thread facts", () => {

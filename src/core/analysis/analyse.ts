@@ -7,6 +7,7 @@ import { type ModuleFacts, quietProblems } from "../module-facts.js";
 import type { Options } from "../options.js";
 import { emptyReport, finishReport, type Report } from "../report.js";
 import { sameThreadWhy } from "./arg-escape.js";
+import { planAutobinds } from "./autobind.js";
 import { buildIndex, type CallEdit, planCalls } from "./calls.js";
 import {
   checkClash,
@@ -271,6 +272,7 @@ function analyseOnce(
       .filter((n) => n !== undefined),
   );
   const edits = planCalls(ctx, index, generated);
+  planAutobinds(ctx, index, edits);
   checkModuleLevelWorkerCalls(ctx, index, inWorkers, edits);
   checkUnboundedDiscards(ctx, index, edits);
   const exportIndex = indexExports(ctx.program);

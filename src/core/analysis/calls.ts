@@ -34,7 +34,10 @@ export type Shape =
   // emitted call checks that the member is still the method and dispatches otherwise (fixtures
   // methods/this-override, methods/replaced-class-methods).
   | { kind: "member"; own?: OwnCheck }
-  | { kind: "dispatch"; name: string }; // obj.m()
+  | { kind: "dispatch"; name: string } // obj.m()
+  // `this.m.bind(this)` stored as `this.m` (the autobind idiom, autobind.ts): not a call of `m`,
+  // an edit that gives the bound function the method's marker (`_sa.bound(…)`).
+  | { kind: "autobind" };
 
 /**
  * `this.m()` rewritten to `this.mSync()`: the method and its kind (an async method is renamed to
