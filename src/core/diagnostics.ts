@@ -54,6 +54,10 @@ export const CODES = {
     title:
       "worker or offloaded function depends on what does not cross a thread: an AsyncLocalStorage store, a module object's identity",
   },
+  SA307: {
+    severity: "warning",
+    title: "calls of Promise.all([...]) may interleave, and the function cannot take the worker variant",
+  },
   // SA310–SA313: build-tool plugin (src/unplugin/bundles.ts, browser.ts), about output files and workers.
   SA310: { severity: "warning", title: "a worker imports an output file that holds the program's entry" },
   SA311: { severity: "error", title: "two functions of one name run in workers from one output file" },

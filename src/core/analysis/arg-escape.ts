@@ -24,7 +24,7 @@ import { functionOf, isMutator, isReader, paramWrites, type Write } from "./writ
  */
 
 /** Globals whose functions only read their arguments (`JSON.stringify(o)`, `Math.max(...xs)`). */
-const PURE_GLOBALS = new Set([
+export const PURE_GLOBALS = new Set([
   "JSON",
   "Math",
   "console",
@@ -57,7 +57,7 @@ const PURE_GLOBALS = new Set([
  * Static readers of `Object`, `Array`, `Promise`, `Buffer`, `Reflect`. A Map, not an object
  * literal: a global named `toString` or `constructor` must not find `Object.prototype`'s.
  */
-const PURE_STATICS = new Map<string, Set<string>>(
+export const PURE_STATICS = new Map<string, Set<string>>(
   Object.entries({
     Object: new Set([
       "keys",

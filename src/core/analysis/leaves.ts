@@ -1,16 +1,17 @@
 import type { types as t } from "@babel/core";
 import { type AwaitFact, type TwinCheck, WHY } from "../inline.js";
-import { canonicalCallee, findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
+import { MSG } from "../messages.js";
+import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
+import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
-import { type Ctx, callText, keyName, locOf, sourceOf } from "./ctx.js";
+import { type Ctx, callText, keyName, locOf, sourceOf, warn } from "./ctx.js";
+import { interleaving, writeOutside } from "./effects.js";
 import type { SaFunction } from "./model.js";
 import { isImportedCall, proofOf } from "./prove.js";
-import { isReference } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { importedCallee } from "./twin-callee.js";
 import { TRANSPARENT } from "./view.js";
-import { forEachWrite, functionOf, functionOfBinding, paramWrites, rootOf } from "./writes.js";
 
 /**
  * Describes each promise-producing leaf of an awaited (or returned) expression. Conditionals,
@@ -228,9 +229,39 @@ function factOf(
         }
         // Element leaves go into the function's own map too: the emitter maps them in place.
         const inner = new Map<Node, AwaitFact>();
-        for (const el of arg.elements as Node[]) leavesOf(ctx, index, el, false, true, inner, owner);
+        const elements: { node: Node; leaves: Map<Node, AwaitFact> }[] = [];
+        for (const el of arg.elements as Node[]) {
+          const mine = new Map<Node, AwaitFact>();
+          leavesOf(ctx, index, el, false, true, mine, owner);
+          elements.push({ node: el, leaves: mine });
+          for (const [n, f] of mine) inner.set(n, f);
+        }
         for (const [n, f] of inner) owner.leaves.set(n, f);
-        return { kind: "combinator", name: prop, elements: [...inner.values()] };
+        const facts = [...inner.values()];
+        // Run one after another, the elements' effects may come in another order than in the
+        // plain program, where they interleave at their awaits (attack 13, F1; effects.ts).
+        const mixed = facts.some((f) => f.kind === "unmappable")
+          ? undefined
+          : interleaving(ctx, index, owner, prop, elements);
+        if (mixed) {
+          // "`a()` (a.js:3:4) may pause …, and it has effects" or "…, and `b()` (a.js:3:10) has effects".
+          const quoted = (n: Node) => `\`${guardText(ctx, n)}\` (${locOf(ctx, n)})`;
+          const paused = quoted(mixed.paused);
+          const effect = mixed.effect === mixed.paused ? "it" : quoted(mixed.effect);
+          const blocked = owner.reachable ? argumentWrite(ctx, owner.fn, false) : undefined;
+          if (owner.reachable && !blocked)
+            return { kind: "unmappable", why: WHY.interleaved(prop, paused, effect) };
+          // No worker either (a method, a closure, a function that writes to its arguments):
+          // the sequential form stays, and the build says where (SA307).
+          const why = blocked ? describeArgumentWrite(blocked) : owner.unreachableWhy!;
+          warn(
+            ctx,
+            "SA307",
+            call,
+            MSG.interleavedInline(owner.display, `Promise.${prop}`, paused, effect, why),
+          );
+        }
+        return { kind: "combinator", name: prop, elements: facts };
       }
       if (prop === "race" || prop === "any") return { kind: "unmappable", why: WHY.combinator(prop) };
     }
@@ -382,140 +413,6 @@ function isPMap(imported: ImportedCallee | undefined): boolean {
   if (imported?.module !== "p-map") return false;
   const { path } = imported;
   return path.length === 0 || (path.length === 1 && path[0] === "default");
-}
-
-/**
- * Whether an async callback changes anything it did not create (an outer `let`, a shared array,
- * an object it was not given in its own body): run one after another, such callbacks see and
- * leave that state in another order than under `Promise.all`, so the value the function computes
- * may differ (adversarial review: `total = before + v` summed to 60 instead of 30; a shared log
- * came out as start1,end1,start2,end2). Such a map keeps the worker variant.
- */
-function writeOutside(ctx: Ctx, cb: t.Function): Node | undefined {
-  // Functions the callback calls by name (a helper of the module or of the function around it)
-  // run inside it: their writes count too, judged against the callback and the helper itself
-  // (fixture inline/promise-all-map-helper-writes).
-  const queue: t.Function[] = [cb];
-  const seen = new Set<t.Function>(queue);
-  for (const f of queue) {
-    const outer = (id: t.Identifier, depth = 0): boolean => {
-      const b = ctx.scopes.binding(id, id.name);
-      // An unbound name is a global: changing it is outer state too.
-      if (!b) return true;
-      if (!(ctx.tree.within(b.node as Node, cb as Node) || ctx.tree.within(b.node as Node, f as Node)))
-        return true;
-      // The callback's own parameters hold the elements, which other calls may share
-      // (`xs.map(async (x) => x.log.push(…))` with one `log` for all): writing into one is
-      // outer state too (attack 13, F2). Rebinding the parameter itself is not.
-      if (b.kind === "param" && depth > 0) return true;
-      // A name the callback binds to an outer object is that object (`const a = acc;
-      // a.order.push(…)`, attack 13, F2).
-      const decl = b.node as Node;
-      if (depth > 0 && decl.type === "VariableDeclarator" && decl.init) {
-        const init = rootOf(decl.init as Node);
-        // `var a = b.x; var b = a.y` names each other: past a few links, the safe answer.
-        if (depth > 16) return true;
-        if (init && init.id !== id && (init.depth > 0 || decl.init.type === "Identifier"))
-          return outer(init.id, depth + 1);
-      }
-      return false;
-    };
-    let found: Node | undefined;
-    ctx.tree.walk(f.body as Node, (n) => {
-      if (found) return false;
-      if (n.type === "AssignmentExpression" || n.type === "UpdateExpression") {
-        const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
-        if (target.type === "Identifier" && outer(target)) found = n;
-      } else if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
-        if (effectfulCall(ctx, n as CallNode, cb, f)) {
-          found = n;
-          return false;
-        }
-        // An outer object handed to a helper that changes that parameter (`fill(shared, v)`).
-        const callee = functionOf(ctx, n.callee as Node);
-        const writes = callee ? paramWrites(ctx, callee) : undefined;
-        n.arguments.forEach((arg, i) => {
-          const r = arg.type === "SpreadElement" ? undefined : rootOf(arg as Node);
-          if (!found && r && writes?.has(i) && outer(r.id)) found = n;
-        });
-      } else if (n.type === "Identifier" && isReference(n, ctx.tree)) {
-        const b = ctx.scopes.binding(n, n.name);
-        const callee = b ? functionOfBinding(b) : undefined;
-        if (callee && !seen.has(callee)) {
-          seen.add(callee);
-          queue.push(callee);
-        }
-      }
-      return undefined;
-    });
-    if (found) return found;
-    forEachWrite(ctx, f.body as Node, ({ node, target }) => {
-      const r = rootOf(target);
-      if (!found && (!r || outer(r.id, r.depth))) found = node;
-    });
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/**
- * Modules whose functions change nothing outside (paths, URLs, facts about the system), but for
- * the ones listed as writing.
- */
-const PURE_MODULES = new Map<string, Set<string>>([
-  ["path", new Set()],
-  ["path/posix", new Set()],
-  ["path/win32", new Set()],
-  ["url", new Set()],
-  ["os", new Set(["setPriority"])],
-]);
-
-/** File system calls that only read (`fs/promises` and `fs`): any other one writes. */
-const FS_READS = new Set(
-  "access exists lstat opendir readdir readFile readlink realpath stat statfs"
-    .split(" ")
-    .flatMap((n) => [n, `${n}Sync`]),
-);
-
-/**
- * Whether a call inside a callback that `Promise.all` or pMap would run concurrently has effects
- * outside it that the sequential copy would put in another order (attack 13, F2 and F7): output
- * (`console.*`), a file system call that is not a read, a function of another module whose
- * effects this file cannot see (a path or URL helper excepted), or a function the caller handed
- * in (a parameter of a function around the callback). Such a map keeps the worker variant.
- */
-function effectfulCall(ctx: Ctx, call: CallNode, cb: t.Function, f: t.Function): boolean {
-  const callee = call.callee as Node;
-  if (
-    callee.type === "MemberExpression" &&
-    callee.object.type === "Identifier" &&
-    callee.object.name === "console" &&
-    !ctx.scopes.binding(callee, "console")
-  )
-    return true;
-  const imported = importedCallee(ctx, callee, true);
-  if (imported) {
-    const module = imported.module.replace(/^node:/, "");
-    const except = PURE_MODULES.get(module);
-    if (except) return imported.path.some((name) => except.has(name));
-    if (module === "timers/promises") return false;
-    const c = canonicalCallee(imported);
-    if (c && (c.module === "fs" || c.module === "fs/promises")) return !FS_READS.has(c.name);
-    return true;
-  }
-  if (callee.type === "Identifier") {
-    // A parameter of the callback or of a helper it calls gets what the callback hands it (its
-    // element: data, as `findUpEach(names)` passes names to `findUp`); a parameter of the
-    // function around the callback is the caller's own function.
-    const b = ctx.scopes.binding(callee, callee.name);
-    if (
-      b?.kind === "param" &&
-      !ctx.tree.within(b.node as Node, cb as Node) &&
-      !ctx.tree.within(b.node as Node, f as Node)
-    )
-      return true;
-  }
-  return false;
 }
 
 /**

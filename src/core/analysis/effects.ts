@@ -1,0 +1,346 @@
+import type { types as t } from "@babel/core";
+import type { AwaitFact } from "../inline.js";
+import { canonicalCallee } from "../twins.js";
+import { PURE_GLOBALS, PURE_STATICS } from "./arg-escape.js";
+import { type CallNode, type Index, resolveCallee } from "./calls.js";
+import type { Ctx } from "./ctx.js";
+import { memoByFunction } from "./memo.js";
+import type { SaFunction } from "./model.js";
+import { isImportedCall } from "./prove.js";
+import { type Binding, isReference } from "./scope.js";
+import { isFunction, type Node } from "./tree.js";
+import { importedCallee } from "./twin-callee.js";
+import { memberName, strip, TRANSPARENT } from "./view.js";
+import { forEachWrite, functionOf, functionOfBinding, isReader, paramWrites, rootOf } from "./writes.js";
+
+/**
+ * Effects a function or callback has outside itself, as far as the order of concurrent calls
+ * goes: the rule of `Promise.all(xs.map(async …))` (a callback that changes outer state keeps the
+ * worker variant) and of `Promise.all([a(), b()])` (calls that may interleave; `interleaving`).
+ */
+
+/**
+ * Whether an async callback changes anything it did not create (an outer `let`, a shared array,
+ * an object it was not given in its own body): run one after another, such callbacks see and
+ * leave that state in another order than under `Promise.all`, so the value the function computes
+ * may differ (adversarial review: `total = before + v` summed to 60 instead of 30; a shared log
+ * came out as start1,end1,start2,end2). Such a map keeps the worker variant.
+ */
+export function writeOutside(ctx: Ctx, cb: t.Function, strict = false): Node | undefined {
+  // Functions the callback calls by name (a helper of the module or of the function around it)
+  // run inside it: their writes count too, judged against the callback and the helper itself
+  // (fixture inline/promise-all-map-helper-writes).
+  const queue: t.Function[] = [cb];
+  const seen = new Set<t.Function>(queue);
+  for (const f of queue) {
+    const outer = (id: t.Identifier, depth = 0): boolean => {
+      const b = ctx.scopes.binding(id, id.name);
+      // An unbound name is a global: changing it is outer state too.
+      if (!b) return true;
+      if (!(ctx.tree.within(b.node as Node, cb as Node) || ctx.tree.within(b.node as Node, f as Node)))
+        return true;
+      // The callback's own parameters hold the elements, which other calls may share
+      // (`xs.map(async (x) => x.log.push(…))` with one `log` for all): writing into one is
+      // outer state too (attack 13, F2). Rebinding the parameter itself is not.
+      if (b.kind === "param" && depth > 0) return true;
+      // A name the callback binds to an outer object is that object (`const a = acc;
+      // a.order.push(…)`, attack 13, F2).
+      const decl = b.node as Node;
+      if (depth > 0 && decl.type === "VariableDeclarator" && decl.init) {
+        const init = rootOf(decl.init as Node);
+        // `var a = b.x; var b = a.y` names each other: past a few links, the safe answer.
+        if (depth > 16) return true;
+        if (init && init.id !== id && (init.depth > 0 || decl.init.type === "Identifier"))
+          return outer(init.id, depth + 1);
+      }
+      return false;
+    };
+    let found: Node | undefined;
+    ctx.tree.walk(f.body as Node, (n) => {
+      if (found) return false;
+      if (n.type === "AssignmentExpression" || n.type === "UpdateExpression") {
+        const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
+        if (target.type === "Identifier" && outer(target)) found = n;
+      } else if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
+        if (effectfulCall(ctx, n as CallNode, cb, f, strict)) {
+          found = n;
+          return false;
+        }
+        // An outer object handed to a helper that changes that parameter (`fill(shared, v)`).
+        const callee = functionOf(ctx, n.callee as Node);
+        const writes = callee ? paramWrites(ctx, callee) : undefined;
+        n.arguments.forEach((arg, i) => {
+          const r = arg.type === "SpreadElement" ? undefined : rootOf(arg as Node);
+          if (!found && r && writes?.has(i) && outer(r.id)) found = n;
+        });
+      } else if (n.type === "Identifier" && isReference(n, ctx.tree)) {
+        const b = ctx.scopes.binding(n, n.name);
+        const callee = b ? functionOfBinding(b) : undefined;
+        if (callee && !seen.has(callee)) {
+          seen.add(callee);
+          queue.push(callee);
+        }
+      }
+      return undefined;
+    });
+    if (found) return found;
+    forEachWrite(ctx, f.body as Node, ({ node, target }) => {
+      const r = rootOf(target);
+      if (!found && (!r || outer(r.id, r.depth))) found = node;
+    });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Modules whose functions change nothing outside (paths, URLs, facts about the system), but for
+ * the ones listed as writing.
+ */
+const PURE_MODULES = new Map<string, Set<string>>([
+  ["path", new Set()],
+  ["path/posix", new Set()],
+  ["path/win32", new Set()],
+  ["url", new Set()],
+  ["os", new Set(["setPriority"])],
+]);
+
+/** File system calls that only read (`fs/promises` and `fs`): any other one writes. */
+const FS_READS = new Set(
+  "access exists lstat opendir readdir readFile readlink realpath stat statfs"
+    .split(" ")
+    .flatMap((n) => [n, `${n}Sync`]),
+);
+
+/**
+ * Whether a call inside a callback that `Promise.all` or pMap would run concurrently has effects
+ * outside it that the sequential copy would put in another order (attack 13, F2 and F7): output
+ * (`console.*`), a file system call that is not a read, a function of another module whose
+ * effects this file cannot see (a path or URL helper excepted), or a function the caller handed
+ * in (a parameter of a function around the callback). Such a map keeps the worker variant.
+ */
+function effectfulCall(ctx: Ctx, call: CallNode, cb: t.Function, f: t.Function, strict: boolean): boolean {
+  const callee = call.callee as Node;
+  if (
+    callee.type === "MemberExpression" &&
+    callee.object.type === "Identifier" &&
+    callee.object.name === "console" &&
+    !ctx.scopes.binding(callee, "console")
+  )
+    return true;
+  const imported = importedCallee(ctx, callee, true);
+  if (imported) return importedEffect(imported);
+  if (callee.type === "Identifier") {
+    // A parameter of the callback or of a helper it calls gets what the callback hands it (its
+    // element: data, as `findUpEach(names)` passes names to `findUp`); a parameter of the
+    // function around the callback is the caller's own function.
+    const b = ctx.scopes.binding(callee, callee.name);
+    if (
+      b?.kind === "param" &&
+      !ctx.tree.within(b.node as Node, cb as Node) &&
+      !ctx.tree.within(b.node as Node, f as Node)
+    )
+      return true;
+  }
+  return strict && unseenCall(ctx, callee, cb, f);
+}
+
+/**
+ * Strict mode (a whole function, not a callback over elements): a call whose effects the file
+ * does not show is an effect too — a function the caller passed in (any parameter), a global
+ * that is not a known pure one, a method that is not a known reader of an object the function
+ * did not create (`db.insert(row)`, `emitter.emit(…)`, `this.save()`). Local functions are
+ * followed by writeOutside itself.
+ */
+function unseenCall(ctx: Ctx, callee: Node, cb: t.Function, f: t.Function): boolean {
+  const c = strip(callee);
+  const local = (b: Binding) =>
+    ctx.tree.within(b.node as Node, cb as Node) || ctx.tree.within(b.node as Node, f as Node);
+  if (c.type === "Identifier") {
+    const b = ctx.scopes.binding(c, c.name);
+    if (!b) return !PURE_GLOBALS.has(c.name) || c.name === "console";
+    if (b.kind === "param") return true;
+    // A function of the module is followed (its body is checked); anything else is unseen.
+    return functionOfBinding(b) === undefined && !local(b);
+  }
+  if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return true;
+  const name = memberName(c);
+  if (name !== undefined && isReader(name)) return false;
+  const object = strip(c.object as Node);
+  if (object.type === "Identifier" && !ctx.scopes.binding(object, object.name))
+    return !(
+      name !== undefined &&
+      (PURE_STATICS.get(object.name)?.has(name) || object.name === "Math" || object.name === "JSON")
+    );
+  const root = rootOf(object);
+  const b = root ? ctx.scopes.binding(root.id, root.id.name) : undefined;
+  // A method of an object the function made (`const seen = new Set(); seen.add(x)`).
+  return !(b && local(b) && b.kind !== "param");
+}
+
+/** The first effect a function has outside itself, in the strict sense (`unseenCall`), memoised. */
+const effectOf: (ctx: Ctx, fn: t.Function) => Node | null = memoByFunction(
+  (ctx, fn) => writeOutside(ctx, fn, true) ?? null,
+  () => null,
+);
+
+/**
+ * Whether a call of `fn` runs it to its end before it returns: no `await` (or `for await`) in its
+ * own body, and every value it returns is one that runs to its end too — a call of a smartasync
+ * function of the module that does, a plain value, or a call the sync variant guards (if that
+ * gives a promise after all, the sync variant throws, located: loud, not reordered). A returned
+ * call of an import (`return readFile(p)`), a `new` expression (`new Promise(…)`) or anything
+ * the module does not show may finish later.
+ */
+const runsToEndMemo = new WeakMap<Ctx, Map<t.Function, boolean | "pending">>();
+
+function runsToEnd(ctx: Ctx, fn: t.Function, index: Index): boolean {
+  let memo = runsToEndMemo.get(ctx);
+  if (!memo) {
+    memo = new Map();
+    runsToEndMemo.set(ctx, memo);
+  }
+  const hit = memo.get(fn);
+  // Recursion (`a` returns `b()`, which returns `a()`): not proven to end.
+  if (hit !== undefined) return hit === true;
+  memo.set(fn, "pending");
+  const out = computeRunsToEnd(ctx, fn, index);
+  memo.set(fn, out);
+  return out;
+}
+
+function computeRunsToEnd(ctx: Ctx, fn: t.Function, index: Index): boolean {
+  let pauses = false;
+  const returned: Node[] = [];
+  const body = fn.body as Node;
+  if (body.type !== "BlockStatement") returned.push(body);
+  ctx.tree.walk(body, (n) => {
+    if (pauses) return false;
+    if (isFunction(n)) return false;
+    if (n.type === "AwaitExpression" || (n.type === "ForOfStatement" && n.await)) pauses = true;
+    else if (n.type === "ReturnStatement" && n.argument) returned.push(n.argument as Node);
+    return undefined;
+  });
+  if (pauses) return false;
+  const leaves: Node[] = [];
+  const peel = (n: Node): void => {
+    if (TRANSPARENT.has(n.type)) peel((n as { expression: Node }).expression);
+    else if (n.type === "ConditionalExpression") {
+      peel(n.consequent);
+      peel(n.alternate);
+    } else if (n.type === "LogicalExpression") {
+      peel(n.left);
+      peel(n.right);
+    } else if (n.type === "SequenceExpression") peel(n.expressions[n.expressions.length - 1] as Node);
+    else leaves.push(n);
+  };
+  for (const r of returned) peel(r);
+  return leaves.every((leaf) => {
+    if (leaf.type === "NewExpression" || leaf.type === "ImportExpression") return false;
+    if (leaf.type !== "CallExpression" && leaf.type !== "OptionalCallExpression") return true;
+    const r = resolveCallee(ctx, index, leaf as CallNode);
+    if (r) {
+      if (r.explicit) return true;
+      if (!r.fn || r.shape.kind === "dispatch" || (r.shape.kind === "member" && r.shape.own)) return false;
+      return r.fn.kind === "sync" || runsToEnd(ctx, r.fn.fn, index);
+    }
+    if (isImportedCall(ctx, leaf as CallNode)) return false;
+    const callee = strip((leaf as CallNode).callee as Node);
+    // `return Promise.all(…)`, `return fetch(…)`: a global's promise.
+    if (callee.type === "Identifier" && !ctx.scopes.binding(callee, callee.name))
+      return PURE_GLOBALS.has(callee.name);
+    if (callee.type === "MemberExpression") {
+      const o = strip(callee.object as Node);
+      if (o.type === "Identifier" && o.name === "Promise" && !ctx.scopes.binding(o, "Promise")) return false;
+    }
+    const local = functionOf(ctx, callee);
+    return local ? !local.async && runsToEnd(ctx, local, index) : true;
+  });
+}
+
+/** What one element of `Promise.all([...])` does, for the order of its effects against the others'. */
+interface Conduct {
+  /** It may stop at an `await` and go on later, after the elements that follow it have started. */
+  pauses: boolean;
+  /** Its first effect the others or the caller could see; undefined where it only reads. */
+  effect: Node | undefined;
+}
+
+function conductOf(ctx: Ctx, index: Index, owner: SaFunction, node: Node, fact: AwaitFact): Conduct {
+  const isCall =
+    node.type === "CallExpression" || node.type === "OptionalCallExpression" || node.type === "NewExpression";
+  const unknown: Conduct = { pauses: true, effect: node };
+  switch (fact.kind) {
+    case "not-promise":
+    case "guarded":
+      // A value, or a call that gives one (else the guard throws): done when the array is built.
+      return { pauses: false, effect: isCall ? node : undefined };
+    case "smartasync": {
+      const r = owner.leafCallees.get(node);
+      // A dispatched call or `this.m()` may reach an override the build cannot see.
+      if (!r?.fn || r.shape.kind === "dispatch" || (r.shape.kind === "member" && r.shape.own)) return unknown;
+      const effect = effectOf(ctx, r.fn.fn) ? node : undefined;
+      if (r.fn.kind === "sync") return { pauses: false, effect };
+      return { pauses: !runsToEnd(ctx, r.fn.fn, index), effect };
+    }
+    case "twin": {
+      // The promise API does its work after the call returns; a read (`readFile`, `stat`), a
+      // path helper or a timer changes nothing another element could see.
+      const callee = (node as CallNode).callee as Node;
+      const imported = fact.byName === undefined ? importedCallee(ctx, callee, true) : undefined;
+      return { pauses: true, effect: imported && !importedEffect(imported) ? undefined : node };
+    }
+    default:
+      return unknown;
+  }
+}
+
+/**
+ * Where `await Promise.all([e0, e1, …])` (or `allSettled`) run one element after another, as the
+ * inline sync variant runs it, may change the order of effects (attack 13, F1): the plain program
+ * runs each element until its first `await`, then the next one, and the rest of each interleaves
+ * with the others. The sequential form is the same program when the elements before the first
+ * that may pause run to their end within their call, and that element and every one after it
+ * has no effect another could see (it changes no state it did not create, writes no file,
+ * prints nothing, calls nothing the build cannot see into): then whatever order the rests run
+ * in, each reads what it would have read, and the caller finds the same state — also when one
+ * element fails early and `Promise.all` rejects before the others end. The last element may
+ * have effects after its pause where nothing else can run meanwhile: under `allSettled`, or when
+ * it is the only element (docs/semantics.md, "Promise.all over an array literal"). Returns the element that may pause and the effect
+ * that may come in another order, or undefined when the sequential form is exact.
+ */
+export function interleaving(
+  ctx: Ctx,
+  index: Index,
+  owner: SaFunction,
+  combinator: "all" | "allSettled",
+  elements: { node: Node; leaves: Map<Node, AwaitFact> }[],
+): { paused: Node; effect: Node } | undefined {
+  let paused: number | undefined;
+  for (let i = 0; i < elements.length; i++) {
+    const el = elements[i]!;
+    const conducts = [...el.leaves].map(([n, f]) => conductOf(ctx, index, owner, n, f));
+    if (paused === undefined && conducts.some((c) => c.pauses)) paused = i;
+    if (paused === undefined) continue;
+    const effect = conducts.find((c) => c.effect)?.effect;
+    if (!effect) continue;
+    // The last element pausing is alone after its pause: under allSettled, and for a single
+    // element, the caller resumes once it has ended, as after the sequential form. Under
+    // Promise.all, an element before it that throws rejects the whole at once, and the caller's
+    // `catch` may run before the rest of the last one (the sequential form runs it first).
+    if (paused === i && i === elements.length - 1 && (combinator === "allSettled" || i === 0)) continue;
+    return { paused: elements[paused]!.node, effect };
+  }
+  return undefined;
+}
+
+/** Whether a where-it-ends-up effect follows a call of an imported function (see effectfulCall). */
+function importedEffect(imported: NonNullable<ReturnType<typeof importedCallee>>): boolean {
+  const module = imported.module.replace(/^node:/, "");
+  const except = PURE_MODULES.get(module);
+  if (except) return imported.path.some((name) => except.has(name));
+  if (module === "timers/promises") return false;
+  const c = canonicalCallee(imported);
+  if (c && (c.module === "fs" || c.module === "fs/promises")) return !FS_READS.has(c.name);
+  return true;
+}
