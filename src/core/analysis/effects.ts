@@ -306,7 +306,7 @@ function conductOf(ctx: Ctx, index: Index, owner: SaFunction, node: Node, fact: 
  * in, each reads what it would have read, and the caller finds the same state — also when one
  * element fails early and `Promise.all` rejects before the others end. The last element may
  * have effects after its pause where nothing else can run meanwhile: under `allSettled`, or when
- * it is the only element (docs/semantics.md, "Promise.all over an array literal"). Returns the element that may pause and the effect
+ * it is the only element (docs/semantics.md, "The sync variant", `Promise.all([...])`). Returns the element that may pause and the effect
  * that may come in another order, or undefined when the sequential form is exact.
  */
 export function interleaving(
