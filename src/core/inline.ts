@@ -221,7 +221,7 @@ export const WHY = {
     `awaits ${combinator}(...)${AT} of callbacks that change state they did not create (${write} at ${loc}): run one after another, as the sync variant would, they could compute another value`,
   /** Calls of `Promise.all([...])` that may interleave (attack 13, F1; core/analysis/effects.ts). */
   interleaved: (name: string, paused: string, effect: string) =>
-    `awaits Promise.${name}([...])${AT} whose calls may interleave: ${paused} may pause at an await while the calls after it run, and ${effect} has effects another call or the caller may see; run one after another, as an inline sync variant would, they could come in another order`,
+    `awaits Promise.${name}([...])${AT} whose calls may interleave: ${paused} may pause at an await and go on later, and ${effect} has effects another call or the caller may see; run one after another, as an inline sync variant would, they could come in another order`,
   forAwait: () => `uses \`for await\`${AT}`,
   promiseLocal: (name: string) => `awaits \`${name}\`${AT}, which may hold a promise`,
   other: (text: string) => `awaits ${text}${AT}, which may be a promise`,

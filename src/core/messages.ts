@@ -112,7 +112,7 @@ export const MSG = {
   offloadHeldBack: (why: string) => `called on this thread, not offloaded: ${why}`,
   /** SA307: `Promise.all([...])` whose calls may interleave, in a function that cannot take a worker. */
   interleavedInline: (fn: string, combinator: string, paused: string, effect: string, why: string) =>
-    `the sync variant of \`${fn}\` runs the calls of ${combinator}([...]) one after another, but in the plain program they interleave: ${paused} may pause at an await while the calls after it run, and ${effect} has effects another call or the caller may see, so they may come in another order. A worker variant would keep the order, but ${why}. Await the calls one by one where their order matters, or make the calls after the first that pauses free of effects.`,
+    `the sync variant of \`${fn}\` runs the calls of ${combinator}([...]) one after another, but in the plain program they interleave: ${paused} may pause at an await and go on later, and ${effect} has effects another call or the caller may see, so they may come in another order. A worker variant would keep the order, but ${why}. Await the calls one by one where their order matters, or make the calls after the first that pauses free of effects.`,
   notOffloadable: (fn: string, why: string, variant: string) =>
     `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}; it runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Make \`${fn}\` a module-level function that does not use \`this\` (pass what it reads from \`this\` as an argument) to offload it.`,
 } as const;
