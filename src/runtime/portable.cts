@@ -236,13 +236,14 @@ const FUNCTION_BIND = Function.prototype.bind;
  * Exact, never guessed: only when `fn` is marked and `b` is what the built-in `bind` made of it;
  * an unmarked `fn` (a subclass's unannotated override) gives `b` as it is.
  */
-export function bound(fn: unknown, b: unknown, self: unknown): unknown {
+export function bound<B>(fn: unknown, b: B, self: unknown): B {
   if (typeof fn !== "function" || typeof b !== "function" || b === fn) return b;
   const m = getMarker(fn);
   if (m === undefined || fn.bind !== FUNCTION_BIND) return b;
   const bindTo = (v: Function | undefined) =>
     typeof v === "function" ? Reflect.apply(FUNCTION_BIND, v, [self]) : v;
-  return mark(b as Function, { kind: m.kind, name: m.name, sync: bindTo(m.sync), async: bindTo(m.async) });
+  mark(b, { kind: m.kind, name: m.name, sync: bindTo(m.sync), async: bindTo(m.async) });
+  return b;
 }
 
 /**
