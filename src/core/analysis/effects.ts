@@ -272,9 +272,14 @@ function conductOf(ctx: Ctx, index: Index, owner: SaFunction, node: Node, fact: 
   const unknown: Conduct = { pauses: true, effect: node };
   switch (fact.kind) {
     case "not-promise":
-    case "guarded":
+    case "guarded": {
       // A value, or a call that gives one (else the guard throws): done when the array is built.
-      return { pauses: false, effect: isCall ? node : undefined };
+      // A call of a plain function of the module has the effects its body shows.
+      if (!isCall) return { pauses: false, effect: undefined };
+      const local =
+        node.type === "NewExpression" ? undefined : functionOf(ctx, (node as CallNode).callee as Node);
+      return { pauses: false, effect: local && !local.async && !effectOf(ctx, local) ? undefined : node };
+    }
     case "smartasync": {
       const r = owner.leafCallees.get(node);
       // A dispatched call or `this.m()` may reach an override the build cannot see.
