@@ -85,8 +85,115 @@ function returnedFrom<N>(v: NodeView<N>, fn: N): CallContext {
  * the context and the colour of the code around it (DESIGN §3.2, first match wins).
  */
 export function classifyCall<N>(v: NodeView<N>, call: N): CallContext {
+  return classify(v, call, 0);
+}
+
+/**
+ * How many names a value is followed through (`const p = f(); const q = p; use(q)`, a parameter
+ * of a function it is passed to): beyond that the first name's context is `value`.
+ */
+const MAX_HOPS = 3;
+
+/** The consumer of `n`'s value: the first node up from it that is not a see-through wrapper. */
+function consumer<N>(v: NodeView<N>, n: N): { cur: N; p: N | undefined } {
+  let cur = n;
+  for (;;) {
+    const p = v.parent(cur);
+    if (p === undefined) return { cur, p };
+    const k = v.kind(p);
+    const slot = v.slot(p, cur);
+    if (
+      k === "transparent" ||
+      k === "logical" ||
+      (k === "sequence" && slot === "last") ||
+      (k === "conditional" && slot === "branch")
+    ) {
+      cur = p;
+      continue;
+    }
+    return { cur, p };
+  }
+}
+
+/**
+ * A read of a local that holds a call's value, which is not a promise use: `escapes` where the
+ * value is parked where other code reads it later, out of the build's sight (an object's
+ * property, an element, an assignment, an export); `value` for every other read — an operand,
+ * a member, an argument, a `return`, which are `value` uses written at the call too.
+ */
+function readKind<N>(v: NodeView<N>, use: N): "value" | "escapes" {
+  const { cur, p } = consumer(v, use);
+  if (p === undefined) return "value";
+  switch (v.kind(p)) {
+    case "array":
+      // An element is parked where the array is (`return [a, b]` is a value use).
+      return readKind(v, p);
+    case "store":
+      return "escapes";
+    case "declarator":
+      return v.slot(p, cur) === "init" ? "escapes" : "value";
+    default:
+      return "value";
+  }
+}
+
+/**
+ * What the code does with a local's value: uses it only as a promise, reads it, only parks it
+ * out of the build's sight, or uses it both as a promise and as a value (`mixed`).
+ */
+function localVerdict<N>(
+  v: NodeView<N>,
+  local: { uses: N[] },
+  hops: number,
+): "promise" | "value" | "escapes" | "mixed" {
+  let promise = 0;
+  let escapes = false;
+  let reads = false;
+  for (const u of local.uses) {
+    if (classify(v, u, hops + 1).context === "awaited") promise++;
+    else if (readKind(v, u) === "escapes") escapes = true;
+    else reads = true;
+  }
+  if (promise > 0) return promise === local.uses.length ? "promise" : "mixed";
+  return escapes && !reads ? "escapes" : "value";
+}
+
+/**
+ * Why the build cannot tell whether the code wants a sync-code call's value or its promise, when
+ * the call's value is kept under a name (SA208): the local is exported, or every read of it
+ * parks it out of the build's sight (`this.pending = p`, `{ p }`) — `parked` —, or the code uses
+ * it both as a promise and as a value — `mixed`. Undefined otherwise.
+ */
+export function heldUnclear<N>(
+  v: NodeView<N>,
+  call: N,
+): { name: string; why: "parked" | "mixed" } | undefined {
+  const { cur, p } = consumer(v, call);
+  if (p === undefined || v.kind(p) !== "declarator" || v.slot(p, cur) !== "init") return undefined;
+  const local = v.localUses?.(p);
+  if (!local) return undefined;
+  const verdict = localVerdict(v, local, 0);
+  if (verdict === "mixed") return { name: local.name, why: "mixed" };
+  // An exported local is read by other modules, whatever this file does with it.
+  if (verdict === "escapes" || (local.exported && verdict !== "promise"))
+    return { name: local.name, why: "parked" };
+  return undefined;
+}
+
+function classify<N>(v: NodeView<N>, call: N, hops: number): CallContext {
   let cur = call;
   const here = (): CallContext => ({ context: "value", in: colourOf(v, call) });
+  // A name the value is kept under (a local, or the parameter of a function it is passed to)
+  // that the code uses as a promise (`p.then(…)`, `await p`, `Promise.allSettled([p])`): the
+  // call keeps its promise, as written (adversarial finding 11; docs/semantics.md).
+  // Only in sync code: there a value use would become the sync variant; in async code a value
+  // use keeps the promise already.
+  const heldAsPromise = (local: { uses: N[] } | undefined): boolean =>
+    local !== undefined &&
+    local.uses.length > 0 &&
+    hops < MAX_HOPS &&
+    colourOf(v, call) === "sync" &&
+    localVerdict(v, local, hops) === "promise";
   for (;;) {
     const p = v.parent(cur);
     if (p === undefined) return here();
@@ -148,6 +255,12 @@ export function classifyCall<N>(v: NodeView<N>, call: N): CallContext {
         ) {
           return { context: "awaited", in: colourOf(v, call) };
         }
+        if (slot === "argument" && heldAsPromise(v.parameterUses?.(p, v.argIndex(p, cur))))
+          return { context: "awaited", in: colourOf(v, call) };
+        return here();
+      case "declarator":
+        if (slot === "init" && heldAsPromise(v.localUses?.(p)))
+          return { context: "awaited", in: colourOf(v, call) };
         return here();
       case "expression-statement":
         return { context: "discarded", in: colourOf(v, call) };

@@ -38,6 +38,11 @@ export const CODES = {
     severity: "warning",
     title: "a discarded call in sync code blocks until a function that can run without bound ends",
   },
+  SA208: {
+    severity: "warning",
+    title:
+      "a call's value kept under a name that is only handed on: the build cannot see whether a promise is wanted",
+  },
   SA301: { severity: "error", title: "sync variant needs a worker, but the function cannot run in one" },
   SA302: { severity: "warning", title: "worker or offloaded function uses module-level mutable state" },
   SA303: { severity: "warning", title: "module with worker or offloaded functions has top-level effects" },

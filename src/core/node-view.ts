@@ -18,6 +18,8 @@ export type ViewKind =
   | "function" // declaration, expression, arrow, method
   | "program"
   | "void" // the `void` operator: the value is dropped on purpose
+  | "declarator" // `const p = …`: the value gets a name
+  | "store" // kept where other code reads it later: an object's property, an assignment, an export
   | "other";
 
 /** Where a child sits in its parent, in the terms the rules need. */
@@ -31,6 +33,7 @@ export type Slot =
   | "not-last"
   | "element" // of an array literal
   | "concise-body" // expression body of an arrow function
+  | "init" // of a variable declarator
   | "other";
 
 export interface NodeView<N> {
@@ -51,4 +54,16 @@ export interface NodeView<N> {
   isAsyncFunction(fn: N): boolean;
   /** The nearest function enclosing `n` (not `n` itself); undefined at module level. */
   enclosingFunction(n: N): N | undefined;
+  /**
+   * The local a declarator names (`const p = …`, one identifier, never written again) and every
+   * read of it; undefined when the name is written again or may be read where the view cannot
+   * look. Lets the context walk follow a call's value through the name it is kept under.
+   */
+  localUses?(declarator: N): { name: string; uses: N[]; exported?: boolean } | undefined;
+  /**
+   * For argument `index` of `call`, when the callee is a function this file declares under a
+   * name never written again and the parameter there is a plain name: that parameter, as a
+   * local (its name and every read of it in the function).
+   */
+  parameterUses?(call: N, index: number): { name: string; uses: N[] } | undefined;
 }

@@ -1,5 +1,5 @@
 import type { types as t } from "@babel/core";
-import { classifyCall } from "../context.js";
+import { classifyCall, heldUnclear } from "../context.js";
 import { MSG } from "../messages.js";
 import { EMPTY_FACTS, hasFacts } from "../module-facts.js";
 import { variantOf } from "../naming.js";
@@ -1120,6 +1120,16 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         break;
     }
     const entry: CallReport = { callee: calleeName, loc, ...ctxt, strategy: d.strategy, target, ...from };
+    if ((d.target === "sync" || d.target === "dispatch-sync") && ctxt.in === "sync") {
+      // The safe form where the analysis cannot see every use of the name the value is kept
+      // under: the value (a promise use then fails loudly, `p.then is not a function`), and a
+      // warning naming the local (adversarial finding 11; docs/semantics.md).
+      const held = heldUnclear(view, call);
+      if (held !== undefined) {
+        warn(ctx, "SA208", call, MSG.heldUnclear(text, held.name, held.why, variantName ?? target));
+        entry.reason = "SA208";
+      }
+    }
     if (d.strategy === "offload" && inPromiseAllLiteral(ctx, call))
       entry.reason = MSG.parallelOffload(calleeName);
     if (heldBack) entry.reason = MSG.offloadHeldBack(heldBack);

@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import type { NodeView, Slot, ViewKind } from "../node-view.js";
 import { declaredReturnKind } from "./return-type.js";
-import type { Scopes } from "./scope.js";
+import { type Binding, isReference, type Scopes } from "./scope.js";
 import { isFunction, type Node, type Tree } from "./tree.js";
 
 /** Parentheses and TS wrappers: they change neither a value nor where it flows. */
@@ -36,6 +36,14 @@ const KIND: Record<string, ViewKind> = {
   ExpressionStatement: "expression-statement",
   ReturnStatement: "return",
   Program: "program",
+  VariableDeclarator: "declarator",
+  ObjectProperty: "store",
+  AssignmentExpression: "store",
+  AssignmentPattern: "store",
+  ExportSpecifier: "store",
+  ExportDefaultDeclaration: "store",
+  ClassProperty: "store",
+  SpreadElement: "store",
 };
 
 /**
@@ -109,6 +117,8 @@ export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
           return "element";
         case "ArrowFunctionExpression":
           return key === "body" && child.type !== "BlockStatement" ? "concise-body" : "other";
+        case "VariableDeclarator":
+          return key === "init" ? "init" : "other";
         default:
           return "other";
       }
@@ -136,7 +146,68 @@ export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
     enclosingFunction(n) {
       return codeParent(tree, n);
     },
+    localUses(declarator) {
+      const d = declarator as t.VariableDeclarator;
+      if (d.id.type !== "Identifier") return undefined;
+      const b = scopes.binding(d.id, d.id.name);
+      if (!b || b.node !== declarator) return undefined;
+      const reads = readsOf(tree, scopes, b);
+      // `export const p = load(1)`: other modules read it (an `export { p }` is a read, a store).
+      const exported = tree.parent(tree.parent(declarator) ?? declarator)?.type === "ExportNamedDeclaration";
+      return reads && { ...reads, exported };
+    },
+    parameterUses(call, index) {
+      const c = call as t.CallExpression;
+      if (
+        c.type !== "CallExpression" ||
+        c.arguments.slice(0, index + 1).some((a) => a.type === "SpreadElement")
+      )
+        return undefined;
+      const callee = strip(c.callee as Node);
+      if (callee.type !== "Identifier") return undefined;
+      const b = scopes.binding(callee, callee.name);
+      if (!b || b.violations.length || b.redeclarations?.length) return undefined;
+      const decl = b.node;
+      const fn =
+        decl.type === "FunctionDeclaration"
+          ? decl
+          : decl.type === "VariableDeclarator" && b.kind === "const" && decl.init
+            ? strip(decl.init as Node)
+            : undefined;
+      if (!fn || !isFunction(fn) || fn.type === "ObjectMethod" || fn.type === "ClassMethod") return undefined;
+      const param = fn.params[index] as Node | undefined;
+      if (param?.type !== "Identifier" || fn.params.slice(0, index).some((q) => q.type === "RestElement"))
+        return undefined;
+      const pb = scopes.binding(fn.body as Node, param.name);
+      return pb && pb.node === param ? readsOf(tree, scopes, pb) : undefined;
+    },
   };
+}
+
+/**
+ * Every read of a binding never written again (undefined if it is): the identifiers under its
+ * scope that name it. Closed functions are not entered, but the name is watched, so the file is
+ * analysed whole if one mentions it.
+ */
+function readsOf(tree: Tree, scopes: Scopes, b: Binding): { name: string; uses: Node[] } | undefined {
+  if (b.violations.length || b.redeclarations?.length) return undefined;
+  tree.watched.add(b.name);
+  const uses: Node[] = [];
+  tree.walk(
+    b.scope.node,
+    (n) => {
+      if (
+        n.type === "Identifier" &&
+        n.name === b.name &&
+        isReference(n, tree) &&
+        scopes.binding(n, b.name) === b
+      )
+        uses.push(n);
+      return undefined;
+    },
+    true,
+  );
+  return { name: b.name, uses };
 }
 
 /**
