@@ -702,30 +702,150 @@ function namespaceMember(
 }
 
 /**
- * `const g = f` (or `= ns.f`, `= f.bind(t)`): a second name for a smartasync function. Its calls
- * are not followed; they are reported (fixture contexts/alias).
+ * A value a name may be given: an expression, or the member `key` of an expression (a pattern
+ * `{ key: name }` over it), or any element of one (`for (name of xs)`).
+ */
+type Written = { expr: Node } | { of: Node; key: string } | { elementOf: Node };
+
+/**
+ * Every value `name` is given where `pattern` (a declaration's or an assignment's target, a
+ * `for…of` head) receives `from`: `g`, `[c]` from `[load]`, `{ load: a }` from `ns`, a default
+ * (`{ d = load }`), nested patterns. The one walk every write form goes through, so each gives
+ * the answer `const g = f` gives (adversarial finding 10).
+ */
+function writtenTo(pattern: Node, from: Written | undefined, name: string, out: Written[]): void {
+  switch (pattern.type) {
+    case "Identifier":
+      if (pattern.name === name && from) out.push(from);
+      return;
+    case "AssignmentPattern":
+      writtenTo(pattern.left as Node, { expr: pattern.right as Node }, name, out);
+      writtenTo(pattern.left as Node, from, name, out);
+      return;
+    case "ArrayPattern": {
+      const arr = from && "expr" in from ? peelCallee(from.expr) : undefined;
+      pattern.elements.forEach((e, k) => {
+        if (!e) return;
+        const target = (e.type === "RestElement" ? e.argument : e) as Node;
+        const el = arr?.type === "ArrayExpression" ? (arr.elements[k] as Node | null | undefined) : undefined;
+        writtenTo(
+          target,
+          el && el.type !== "SpreadElement"
+            ? { expr: el }
+            : from
+              ? { elementOf: from && "expr" in from ? from.expr : pattern }
+              : undefined,
+          name,
+          out,
+        );
+      });
+      return;
+    }
+    case "ObjectPattern":
+      for (const prop of pattern.properties) {
+        if (prop.type !== "ObjectProperty") continue;
+        const key = keyName(prop as { key: Node; computed?: boolean });
+        const obj = from && "expr" in from ? from.expr : undefined;
+        writtenTo(prop.value as Node, key !== undefined && obj ? { of: obj, key } : undefined, name, out);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+/** The values a binding is given after (or instead of) a plain `const g = f`. */
+function writtenValues(binding: Binding): { w: Written; at: Node }[] {
+  const out: { w: Written; at: Node }[] = [];
+  const add = (pattern: Node, from: Written | undefined, at: Node): void => {
+    const got: Written[] = [];
+    writtenTo(pattern, from, binding.name, got);
+    for (const w of got) out.push({ w, at });
+  };
+  const d = binding.node;
+  if (d.type === "VariableDeclarator" && d.id.type !== "Identifier") {
+    const decl = (d as { init?: Node | null }).init;
+    if (decl) add(d.id as Node, { expr: decl }, d);
+  }
+  for (const v of binding.violations) {
+    if (v.type === "AssignmentExpression") add(v.left as Node, { expr: v.right as Node }, v);
+    else if (v.type === "ForOfStatement") add(v.left as Node, { elementOf: v.right as Node }, v);
+  }
+  return out;
+}
+
+/** The smartasync function a written value may be, as `lookupReference` finds it. */
+function writtenRef(ctx: Ctx, index: Index, w: Written, depth: number): Resolved | Unfollowed | undefined {
+  const refOf = (n: Node): Resolved | Unfollowed | undefined => {
+    let e = peelCallee(n);
+    if (e.type === "CallExpression") {
+      const c = peelCallee(e.callee as Node);
+      if (!isMember(c) || memberName(c) !== "bind") return undefined;
+      e = peelCallee(c.object as Node);
+    }
+    if (e.type !== "Identifier" && !isMember(e)) return undefined;
+    const r = lookupReference(ctx, index, e, false, depth);
+    return r ?? undefined;
+  };
+  if ("expr" in w) return refOf(w.expr);
+  if ("elementOf" in w) {
+    const arr = peelCallee(w.elementOf);
+    if (arr.type !== "ArrayExpression") return undefined;
+    for (const el of arr.elements) {
+      const r = el && el.type !== "SpreadElement" ? refOf(el as Node) : undefined;
+      if (r) return r;
+    }
+    return undefined;
+  }
+  const obj = peelCallee(w.of);
+  if (obj.type === "ObjectExpression") {
+    for (const prop of obj.properties) {
+      if (prop.type === "ObjectProperty" && keyName(prop as { key: Node; computed?: boolean }) === w.key)
+        return refOf(prop.value as Node);
+    }
+    return undefined;
+  }
+  // `({ load: a } = ns)`, `= require("./lib")`: what `ns.load` would call. The member is made
+  // here for the question only; its object is the real node, which the lookup reads.
+  const member = {
+    type: "MemberExpression",
+    object: w.of,
+    property: { type: "Identifier", name: w.key },
+    computed: false,
+  } as unknown as Node;
+  const r = lookupReference(ctx, index, member, false, depth);
+  return r ?? undefined;
+}
+
+/**
+ * `const g = f` (or `= ns.f`, `= f.bind(t)`), and every other way a name is given a smartasync
+ * function: `g = f`, `g ??= f`, `({ f: g } = ns)`, `[g] = [f]`, `({ g = f } = {})`,
+ * `for (g of [f])`, `const [g] = [f]`. A second name: its calls are not followed; they are
+ * reported (fixtures contexts/alias, contexts/alias-by-assignment).
  */
 function aliasOf(ctx: Ctx, index: Index, binding: Binding, depth: number): Unfollowed | undefined {
   const d = binding.node;
-  if (d.type !== "VariableDeclarator" || d.id.type !== "Identifier" || !d.init) return undefined;
-  let init = peelCallee(d.init as Node);
-  if (init.type === "CallExpression") {
-    const c = peelCallee(init.callee as Node);
-    if (!isMember(c) || memberName(c) !== "bind") return undefined;
-    init = peelCallee(c.object as Node);
+  const values: { w: Written; at: Node }[] = [];
+  if (d.type === "VariableDeclarator" && d.id.type === "Identifier" && d.init)
+    values.push({ w: { expr: d.init as Node }, at: d });
+  values.push(...writtenValues(binding));
+  for (const { w, at } of values) {
+    if ("expr" in w) {
+      const e = peelCallee(w.expr);
+      if (e.type === "Identifier" && e.name === binding.name) continue;
+    }
+    const r = writtenRef(ctx, index, w, depth);
+    if (r && "unfollowed" in r) return r;
+    if (!r || r.explicit || r.shape.kind === "dispatch") continue;
+    const name = r.fn?.display ?? r.ext!.fact.name;
+    return {
+      unfollowed: `\`${binding.name}\` is a second name for \`${name}\` (line ${at.loc?.start.line ?? 0}); call \`${name}\` itself so its variant can be chosen`,
+      name,
+      kind: r.fn?.kind ?? r.ext!.fact.kind,
+      ...(r.ext ? { from: r.ext.fact.from } : {}),
+    };
   }
-  if (init.type !== "Identifier" && !isMember(init)) return undefined;
-  if (init.type === "Identifier" && init.name === binding.name) return undefined;
-  const r = lookupReference(ctx, index, init, false, depth);
-  if (r && "unfollowed" in r) return r;
-  if (!r || r.explicit || r.shape.kind === "dispatch") return undefined;
-  const name = r.fn?.display ?? r.ext!.fact.name;
-  return {
-    unfollowed: `\`${binding.name}\` is a second name for \`${name}\` (line ${d.loc?.start.line ?? 0}); call \`${name}\` itself so its variant can be chosen`,
-    name,
-    kind: r.fn?.kind ?? r.ext!.fact.kind,
-    ...(r.ext ? { from: r.ext.fact.from } : {}),
-  };
+  return undefined;
 }
 
 /**
