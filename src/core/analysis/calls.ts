@@ -814,7 +814,9 @@ function writtenRef(ctx: Ctx, index: Index, w: Written, depth: number): Resolved
     computed: false,
   } as unknown as Node;
   const r = lookupReference(ctx, index, member, false, depth);
-  return r ?? undefined;
+  // Only a function of a module object: a method that may be smartasync is `takenOut`'s, and
+  // the made member has no parent for the lookup's other answers to be about.
+  return r && !("unfollowed" in r) && r.shape.kind !== "dispatch" ? r : undefined;
 }
 
 /**
