@@ -6,7 +6,7 @@
  * at all — is called itself, as the test wrote it. Only compiled this way under the `mockable`
  * option (docs/semantics.md, "Options"); production builds call `fSync` directly.
  */
-import { located, SMARTASYNC, type SmartAsyncMarker } from "./portable.cjs";
+import { located, ofFn, SMARTASYNC, type SmartAsyncMarker } from "./portable.cjs";
 
 function mockError(message: string, loc: string): Error {
   return located(message, "SMARTASYNC_MOCK", loc);
@@ -62,13 +62,10 @@ function callable(fn: unknown, loc: string): (...args: unknown[]) => unknown {
 function markedVariant(f: (...args: unknown[]) => unknown, mode: "sync" | "async"): Function | undefined {
   const m = (f as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
   if (m === undefined) return undefined;
-  return mode === "sync"
-    ? m.kind === "async"
-      ? m.sync
-      : undefined
-    : m.kind === "sync"
-      ? m.async
-      : undefined;
+  const variant =
+    mode === "sync" ? (m.kind === "async" ? m.sync : undefined) : m.kind === "sync" ? m.async : undefined;
+  // Only a marker of `f` itself: a copy on a wrapper would bypass the wrapper (see callSyncOf).
+  return variant !== undefined && ofFn(variant) === f ? variant : undefined;
 }
 
 /** Sync code takes the value: a promise from an unmarked function (a mock) fails here, located. */

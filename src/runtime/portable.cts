@@ -65,6 +65,11 @@ function put(target: Function, key: symbol, value: unknown): void {
 /** The key on a generated variant that holds the function it is a variant of (see `mark`). */
 export const OF: unique symbol = Symbol.for("smartasync.of");
 
+/** The function a variant was made from (`mark` sets it), which a copied marker does not match. */
+export function ofFn(variant: Function): unknown {
+  return (variant as unknown as Record<symbol, unknown>)[OF];
+}
+
 export function getMarker(value: unknown): SmartAsyncMarker | undefined {
   if (typeof value !== "function") return undefined;
   const m = (value as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
@@ -110,7 +115,12 @@ export function callSyncOf(
 ): unknown {
   if (typeof fn !== "function") throw notAFunction(name);
   const m = (fn as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
-  if (m !== undefined && m.kind === "async" && m.sync !== undefined) return Reflect.apply(m.sync, obj, args);
+  // The variant must point back at `fn` itself: a wrapper that copied the original's own
+  // properties (`Object.assign(wrapper, fn)`) carries its marker too, and its variant would run
+  // the original and bypass the wrapper (adversarial run 14, finding 8). Then the wrapper runs,
+  // and a promise it gives is the located error below.
+  if (m !== undefined && m.kind === "async" && m.sync !== undefined && ofFn(m.sync) === fn)
+    return Reflect.apply(m.sync, obj, args);
   const value = Reflect.apply(fn, obj, args);
   if (loc !== undefined && value !== null && (typeof value === "object" || typeof value === "function")) {
     if (typeof (value as { then?: unknown }).then === "function") throw dispatchError(name, loc, m);
@@ -185,7 +195,8 @@ export function callAsync(obj: unknown, name: PropertyKey, args: unknown[]): unk
 export function callAsyncOf(obj: unknown, fn: unknown, name: PropertyKey, args: unknown[]): unknown {
   if (typeof fn !== "function") throw notAFunction(name);
   const m = (fn as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
-  if (m !== undefined && m.kind === "sync" && m.async !== undefined) return Reflect.apply(m.async, obj, args);
+  if (m !== undefined && m.kind === "sync" && m.async !== undefined && ofFn(m.async) === fn)
+    return Reflect.apply(m.async, obj, args);
   return Reflect.apply(fn, obj, args);
 }
 

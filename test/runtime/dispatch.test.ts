@@ -232,3 +232,51 @@ describe("configure", () => {
     ).not.toThrow();
   });
 });
+
+describe("a marker copied onto a wrapper", () => {
+  // Adversarial run 14, finding 8: `Object.assign(wrapper, fn)` copies fn's marker; dispatch
+  // must run the wrapper, not fn's variant, and a promise it gives in sync code is located.
+  it("callSyncOf and callAsyncOf run the wrapper, whose promise is a located SMARTASYNC_GUARD", async () => {
+    const calls: string[] = [];
+    async function load(x: number) {
+      calls.push("load");
+      return x * 10;
+    }
+    function loadSync(x: number) {
+      calls.push("loadSync");
+      return x * 10;
+    }
+    sa.mark(load, { kind: "async", sync: loadSync });
+    const copied = Object.assign(function wrapper(this: unknown, x: number) {
+      calls.push("wrapper");
+      return load(x);
+    }, load);
+    const described = function described(x: number) {
+      calls.push("described");
+      return load(x);
+    };
+    Object.defineProperties(described, Object.getOwnPropertyDescriptors(load));
+    for (const w of [copied, described]) {
+      expect(sa.getMarker(w)).toBeDefined(); // the copy is there …
+      let err: { code?: string; loc?: string } | undefined;
+      try {
+        sa.callSyncOf({}, w, "load", [1], "main.js:3:5");
+      } catch (e) {
+        err = e as typeof err;
+      }
+      expect(err).toMatchObject({ code: "SMARTASYNC_GUARD", loc: "main.js:3:5" }); // … but not used
+    }
+    expect(calls).toEqual(["wrapper", "load", "described", "load"]);
+    // The function's own marker still dispatches.
+    expect(sa.callSyncOf({}, load, "load", [2], "main.js:4:5")).toBe(20);
+
+    function sq(x: number) {
+      return x * x;
+    }
+    const sqAsync = async (x: number) => x * x + 1;
+    sa.mark(sq, { kind: "sync", async: sqAsync });
+    const sqWrapper = Object.assign((x: number) => sq(x), sq);
+    expect(await sa.callAsyncOf({}, sqWrapper, "sq", [3])).toBe(9);
+    expect(await sa.callAsyncOf({}, sq, "sq", [3])).toBe(10);
+  });
+});
