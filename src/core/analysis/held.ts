@@ -46,6 +46,43 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
         held = n.right as Node;
         name = keyName({ key: n.left.property as Node, computed: n.left.computed });
       }
+      // A getter that returns one (`get fetch() { return load }`, on an object or a class,
+      // static too) and `Object.defineProperty(o, "fetch", { value: load })` (or `get`): the
+      // member holds the function as surely (adversarial run 14, finding 5).
+      else if (
+        (n.type === "ObjectMethod" || n.type === "ClassMethod") &&
+        n.kind === "get" &&
+        n.body.body.length === 1 &&
+        n.body.body[0]!.type === "ReturnStatement"
+      ) {
+        held = n.body.body[0]!.argument as Node | null;
+        name = keyName(n as { key: Node; computed?: boolean });
+      } else if (
+        n.type === "CallExpression" &&
+        n.arguments.length >= 3 &&
+        isDefineProperty(n.callee as Node)
+      ) {
+        const key = n.arguments[1] as Node;
+        const desc = n.arguments[2] as Node;
+        if (key.type === "StringLiteral" && desc.type === "ObjectExpression") {
+          name = key.value;
+          for (const p of desc.properties as Node[]) {
+            const k =
+              p.type === "ObjectProperty" || p.type === "ObjectMethod"
+                ? keyName(p as { key: Node; computed?: boolean })
+                : undefined;
+            if (k === "value" && p.type === "ObjectProperty") held = p.value as Node;
+            else if (k === "get" && p.type === "ObjectProperty") {
+              const fn = p.value as Node;
+              if (fn.type === "ArrowFunctionExpression" && fn.body.type !== "BlockStatement")
+                held = fn.body as Node;
+            } else if (k === "get" && p.type === "ObjectMethod" && p.body.body.length === 1) {
+              const r = p.body.body[0]!;
+              if (r.type === "ReturnStatement") held = r.argument as Node | null;
+            }
+          }
+        }
+      }
       if (!held) return undefined;
       // Through type-only wrappers too (`{ load: load as Loader }`, `{ load: load! }`).
       let value = held;
@@ -66,6 +103,18 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
 /** Adds `more` to a table of method kinds by name. */
 export function addKinds(into: Map<string, Set<FunctionKind>>, more: Map<string, Set<FunctionKind>>): void {
   for (const [m, kinds] of more) into.set(m, new Set([...(into.get(m) ?? []), ...kinds]));
+}
+
+/** `Object.defineProperty` or `Reflect.defineProperty`, as globals. */
+function isDefineProperty(callee: Node): boolean {
+  return (
+    callee.type === "MemberExpression" &&
+    !callee.computed &&
+    callee.object.type === "Identifier" &&
+    (callee.object.name === "Object" || callee.object.name === "Reflect") &&
+    callee.property.type === "Identifier" &&
+    callee.property.name === "defineProperty"
+  );
 }
 
 /** `exports` or `module.exports` (CommonJS's export object). */
