@@ -30,6 +30,7 @@ import {
   type Response,
   registry,
   STATE,
+  type TtyFacts,
   type WireRequest,
   WORKER_KEY,
   type WorkerInit,
@@ -244,7 +245,7 @@ function spawn(
   name: string,
   extra: Partial<WorkerInit>,
   transfer: MessagePort[],
-): Worker {
+): { worker: Worker; data: WorkerInit } {
   // Workers inherit execArgv, and Node refuses --input-type for any worker (its entry is a
   // file): the worker would die before running a line of ours, unseen by a blocked caller.
   const inputType = process.execArgv.find((a) => a === "--input-type" || a.startsWith("--input-type="));
@@ -263,6 +264,10 @@ function spawn(
         `the async function instead, or raise the bound with configure({ maxNesting }).`,
     );
   }
+  if (!waitsForWorkers) {
+    waitsForWorkers = true;
+    process.on("beforeExit", keepAliveForWork);
+  }
   const data: WorkerInit = {
     [WORKER_KEY]: true,
     mode,
@@ -270,12 +275,89 @@ function spawn(
     config: { ...config },
     sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true,
     argv: [...process.argv],
+    busy: new Int32Array(new SharedArrayBuffer(4)),
+    tty: [ttyFacts(process.stdout), ttyFacts(process.stderr)],
     ...extra,
   };
   // The function runs in the same process as its caller: it sees the same command line and the
   // same environment, changes made after the worker started included (SHARE_ENV; by default a
   // worker gets a copy taken when it starts). Fixture worker/what-a-worker-sees.
-  return new Worker(WORKER_URL, { workerData: data, transferList: transfer, env: SHARE_ENV });
+  return {
+    worker: new Worker(WORKER_URL, { workerData: data, transferList: transfer, env: SHARE_ENV }),
+    data,
+  };
+}
+
+function ttyFacts(stream: NodeJS.WriteStream): TtyFacts | undefined {
+  return stream.isTTY === true ? { columns: stream.columns, rows: stream.rows } : undefined;
+}
+
+/** Whether a worker has work left running that a function started (worker.ts, `busy`). */
+function isBusy(data: WorkerInit): boolean {
+  return Atomics.load(data.busy, 0) !== 0;
+}
+
+let waitsForWorkers = false;
+let keeping = false;
+
+/**
+ * The calling thread's event loop is empty, but a worker may still run work a function left
+ * running (an un-awaited request, a timer): on one thread that work would keep the process
+ * alive. Keep the busy workers ref'd (and look every few ms) until none is; then the loop
+ * empties again and the process ends as it would have (attack 14, #16). A crash of that work
+ * reaches this thread as its own (reportBackground).
+ */
+function keepAliveForWork(): void {
+  if (keeping) return;
+  const held = busyWorkers();
+  if (held.length === 0) return;
+  keeping = true;
+  for (const w of held) w.ref();
+  const look = () => {
+    if (busyWorkers().length > 0) {
+      setTimeout(look, 5);
+      return;
+    }
+    keeping = false;
+    for (const w of held) if (!running(w)) w.unref();
+  };
+  setTimeout(look, 5);
+}
+
+function busyWorkers(): Worker[] {
+  const out: Worker[] = [];
+  // A worker that is dying stays here until its exit: its last message may be the error.
+  if (channel !== undefined && isBusy(channel.data)) out.push(channel.worker);
+  for (const pw of workers) if (!pw.gone && isBusy(pw.data)) out.push(pw.worker);
+  return out;
+}
+
+/** A pool worker running a task stays ref'd (dispatch); any other is unref'd when idle. */
+function running(w: Worker): boolean {
+  for (const pw of workers) if (pw.worker === w) return pw.task !== undefined;
+  return false;
+}
+
+/**
+ * An error of work a function left running in its worker after it answered: this thread's own
+ * uncaught exception or unhandled rejection, with the worker's stack and where it ran, as on
+ * one thread (the process fails with it unless the program handles such errors).
+ */
+function reportBackground(res: Response): void {
+  const v = res.c === true ? receive(res.v) : res.v;
+  if (isError(v) && res.f !== undefined) {
+    Object.defineProperty(v, "stack", {
+      value: `${typeof v.stack === "string" ? v.stack : errorLine(v)}\n${boundary(res.f[1], res.f[0])}`,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+  if (res.u === 2) void Promise.reject(v);
+  else
+    process.nextTick(() => {
+      throw v;
+    });
 }
 
 function settleResponse(res: Response, name: string, url: string, callerStack?: string): unknown {
@@ -347,6 +429,7 @@ interface Channel {
   worker: Worker;
   port: MessagePort;
   state: Int32Array;
+  data: WorkerInit;
   /** Functions this channel's worker knows by key: url -> name -> key (WireRequest). */
   keys: Map<string, Map<string, number>>;
 }
@@ -355,8 +438,12 @@ let channel: Channel | undefined;
 function openChannel(name: string): Channel {
   const { port1, port2 } = new MessageChannel();
   const state = new Int32Array(new SharedArrayBuffer(4 * STATE.size));
-  const worker = spawn("sync", name, { port: port2, state }, [port2]);
-  const ch: Channel = { worker, port: port1, state, keys: new Map() };
+  const { worker, data } = spawn("sync", name, { port: port2, state }, [port2]);
+  const ch: Channel = { worker, port: port1, state, data, keys: new Map() };
+  // Its answers come on port1; on the worker's own port only an error of work left running.
+  worker.on("message", (res: Response) => {
+    if (res.u !== undefined) reportBackground(res);
+  });
   const drop = () => {
     if (channel === ch) channel = undefined;
   };
@@ -509,6 +596,7 @@ interface Task {
 
 interface PoolWorker {
   worker: Worker;
+  data: WorkerInit;
   task: Task | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   gone: boolean;
@@ -520,8 +608,10 @@ const queue: Task[] = [];
 let qHead = 0;
 
 function startPoolWorker(name: string): PoolWorker {
+  const { worker, data } = spawn("pool", name, {}, []);
   const pw: PoolWorker = {
-    worker: spawn("pool", name, {}, []),
+    worker,
+    data,
     task: undefined,
     timer: undefined,
     gone: false,
@@ -596,9 +686,17 @@ function goIdle(pw: PoolWorker): void {
   }
   pw.worker.unref();
   if (pw.timer !== undefined) clearTimeout(pw.timer);
-  pw.timer = setTimeout(() => retire(pw, undefined, true), config.idleTimeoutMs);
-  pw.timer.unref();
+  retireWhenIdle(pw);
   idle.push(pw);
+}
+
+/** An idle worker ends after idleTimeoutMs, unless work a function left running is not done. */
+function retireWhenIdle(pw: PoolWorker): void {
+  pw.timer = setTimeout(() => {
+    if (isBusy(pw.data)) retireWhenIdle(pw);
+    else retire(pw, undefined, true);
+  }, config.idleTimeoutMs);
+  pw.timer.unref();
 }
 
 function nextTask(): Task {
@@ -611,6 +709,10 @@ function nextTask(): Task {
 }
 
 function onReply(pw: PoolWorker, res: Response): void {
+  if (res.u !== undefined) {
+    reportBackground(res);
+    return;
+  }
   const t = pw.task;
   if (t === undefined || t.id !== res.id) return;
   pw.task = undefined;

@@ -66,6 +66,8 @@ export function describe(v: unknown): string {
 //            { id, k, url, name, args, c? } (blocking channel: the first call of a function)
 //            { id, k, args, c? }            (blocking channel: later calls, by its key)
 //   response { id, ok, v, c?, x? }        c: v uses the codec; x: the worker is exiting
+//            { id: 0, ok: false, v, c?, u, f } on parentPort: background work of an answered
+//                                   call threw (u 1) or rejected (u 2); f: [url, name] it ran in
 // The blocking channel names a function by a number once its worker has been told its URL and
 // name: copying those two strings to the worker and back into strings there was ~5% of a
 // round trip (docs/performance.md).
@@ -94,6 +96,10 @@ export interface Response {
    * the calling thread takes it, so a CLI that reports failure through it still exits with it.
    */
   e?: number | string;
+  /** An error of work left running after its call answered: 1 uncaught exception, 2 unhandled rejection. */
+  u?: 1 | 2;
+  /** With `u`: the URL and name of the function that ran last in that worker. */
+  f?: [string, string];
 }
 
 /**
@@ -130,4 +136,19 @@ export interface WorkerInit {
   argv: string[];
   port?: MessagePort;
   state?: Int32Array;
+  /**
+   * One slot the worker sets after each answer: 1 while it has not yet looked, 2 while work a
+   * function left running (a timer, a request, a promise) keeps it busy, 0 when it has none. The
+   * calling thread reads it when its own event loop empties (beforeExit) and stays alive while
+   * it is not 0, as it would for that work on its own thread.
+   */
+  busy: Int32Array;
+  /** The calling thread's stdout and stderr when they are terminals (what a worker sees). */
+  tty: [TtyFacts | undefined, TtyFacts | undefined];
+}
+
+/** What a function may read of a terminal stream. */
+export interface TtyFacts {
+  columns: number | undefined;
+  rows: number | undefined;
 }

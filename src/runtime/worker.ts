@@ -4,6 +4,7 @@
 import { subscribe } from "node:diagnostics_channel";
 import { writeSync } from "node:fs";
 import type { Socket } from "node:net";
+import { WriteStream } from "node:tty";
 import { parentPort, workerData } from "node:worker_threads";
 import { errorLine, receive, sendValue } from "./clone.cjs";
 import {
@@ -12,6 +13,7 @@ import {
   type Response,
   registry,
   STATE,
+  type TtyFacts,
   type WireRequest,
   WORKER_IMPORT_ENV,
   type WorkerInit,
@@ -28,6 +30,39 @@ if (Array.isArray(init.argv)) process.argv.splice(0, process.argv.length, ...ini
 
 if (state !== undefined) Atomics.store(state, STATE.started, 1);
 
+// --- What a worker sees of its process (docs/runtime.md; attack 14, #18 and #19) -------------
+
+// A terminal stays one: a worker's stdout/stderr are pipes to the calling thread, so a function
+// that picks colours or a width from them (`isTTY`, `columns`, `getColorDepth()`) would format
+// for "not a terminal". The sizes are those when the worker started.
+function asTerminal(stream: NodeJS.WriteStream, facts: TtyFacts | undefined): void {
+  if (facts === undefined) return;
+  const tty = WriteStream.prototype;
+  Object.assign(stream, {
+    isTTY: true,
+    columns: facts.columns,
+    rows: facts.rows,
+    getColorDepth: (env?: object) => tty.getColorDepth.call(stream as unknown as WriteStream, env),
+    hasColors: (count?: number | object, env?: object) =>
+      tty.hasColors.call(stream as unknown as WriteStream, count as number, env),
+    getWindowSize: () => [facts.columns ?? 80, facts.rows ?? 24],
+  });
+}
+asTerminal(process.stdout, init.tty?.[0]);
+asTerminal(process.stderr, init.tty?.[1]);
+
+// The environment is shared (SHARE_ENV), but Node resets a thread's time-zone cache only when
+// TZ is assigned in that thread: a TZ the caller changed between calls would leave this thread's
+// Date on the old zone while Intl follows the new one. Read once per call (~0.7 µs).
+let zone = process.env.TZ;
+function followZone(): void {
+  const now = process.env.TZ;
+  if (now === zone) return;
+  zone = now;
+  if (now === undefined) delete process.env.TZ;
+  else process.env.TZ = now;
+}
+
 const reg = registry();
 const loading = new Map<string, Promise<unknown>>();
 const inflight = new Map<number, string>(); // id -> function name
@@ -36,11 +71,43 @@ let dead = false;
 const postToParent = parentPort!.postMessage.bind(parentPort!);
 
 function post(msg: Response): void {
+  // Not yet looked at (below): set before the caller can see the answer.
+  Atomics.store(busy, 0, 1);
   if (sync) {
     port!.postMessage(msg);
     Atomics.store(state!, STATE.wake, 1);
     Atomics.notify(state!, STATE.wake);
   } else postToParent(msg);
+  if (!looking) {
+    looking = true;
+    setImmediate(look);
+  }
+}
+
+// --- Work a function leaves running (attack 14, #16) ------------------------------------------
+// On one thread, a timer or request a function started and did not await keeps the process
+// alive until it is done. Here it runs in the worker, which the caller does not wait for: after
+// each answer the worker looks at what it has running (off the caller's path, in the next check
+// phase, after this turn's unhandled rejections were reported) and says so in `busy`; the
+// caller, when its own event loop empties, stays alive while a worker is busy (index.cts).
+const busy = init.busy;
+let looking = false;
+let watch: ReturnType<typeof setInterval> | undefined;
+function look(): void {
+  looking = false;
+  // What keeps this worker's loop alive besides its own message ports (unref'd timers, as the
+  // watch below, are not listed).
+  const running = process.getActiveResourcesInfo().some((r) => r !== "MessagePort" && r !== "CloseReq");
+  Atomics.store(busy, 0, running ? 2 : 0);
+  if (running) {
+    if (watch === undefined) {
+      watch = setInterval(look, 10);
+      watch.unref();
+    }
+  } else if (watch !== undefined) {
+    clearInterval(watch);
+    watch = undefined;
+  }
 }
 
 /**
@@ -198,6 +265,9 @@ const callees = new Map<number, [string, string]>();
 
 function handle(msg: WireRequest): void {
   const req = named(msg);
+  followZone();
+  lastUrl = req.url;
+  lastName = req.name;
   inflight.set(req.id, req.name);
   if (preloadError !== undefined) {
     fail(req.id, preloadError);
@@ -238,15 +308,43 @@ process.exit = ((code?: number | string | null) => {
   return realExit(code as number | undefined);
 }) as typeof process.exit;
 
-function crash(err: unknown): void {
-  if (!dead) {
-    markDead();
-    failAll(() => err);
-  }
-  realExit(1);
+/** The function that ran last here: where background work that fails later came from. */
+let lastUrl: string | undefined;
+let lastName: string | undefined;
+
+/**
+ * An error no code of the worker caught. During a call, the call fails with it. After the call
+ * answered (work it left running: attack 14, #17), the calling thread gets it as its own uncaught
+ * exception or unhandled rejection, as it would on one thread: the process fails with it.
+ */
+function crash(kind: 1 | 2): (err: unknown) => void {
+  return (err) => {
+    if (!dead) {
+      markDead();
+      if (inflight.size > 0) failAll(() => err);
+      else {
+        const name = lastName ?? "a function";
+        let out: { v: unknown; c: boolean };
+        try {
+          out = sendValue(err, name, true);
+        } catch (refusal) {
+          out = sendValue(refusal, name, true);
+        }
+        const msg: Response = { id: 0, ok: false, v: out.v, u: kind };
+        if (out.c) msg.c = true;
+        if (lastUrl !== undefined) msg.f = [lastUrl, name];
+        try {
+          postToParent(msg);
+        } catch {
+          postToParent({ id: 0, ok: false, v: new Error(`${errorLine(err)}`), u: kind });
+        }
+      }
+    }
+    realExit(1);
+  };
 }
-process.on("uncaughtException", crash);
-process.on("unhandledRejection", crash);
+process.on("uncaughtException", crash(1));
+process.on("unhandledRejection", crash(2));
 
 // Output of the blocking channel's worker goes straight to the process's file descriptors:
 // the default route passes through the caller's event loop, which is blocked, so the text
