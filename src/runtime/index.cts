@@ -25,6 +25,7 @@ import { errorLine, isError, receive, sendArgs, uncloneable } from "./clone.cjs"
 import * as inline from "./inline.cjs";
 import {
   importing,
+  LOOK,
   normalizeUrl,
   type Request,
   type Response,
@@ -308,27 +309,35 @@ let keeping = false;
  * reaches this thread as its own (reportBackground).
  */
 function keepAliveForWork(): void {
-  if (keeping) return;
-  const held = busyWorkers();
-  if (held.length === 0) return;
+  if (keeping || unsettled().length === 0) return;
   keeping = true;
-  for (const w of held) w.ref();
+  const held: Worker[] = [];
   const look = () => {
-    if (busyWorkers().length > 0) {
-      setTimeout(look, 5);
+    const now = unsettled();
+    if (now.length === 0) {
+      keeping = false;
+      for (const w of held) if (!running(w)) w.unref();
       return;
     }
-    keeping = false;
-    for (const w of held) if (!running(w)) w.unref();
+    for (const [w, data] of now) {
+      if (!held.includes(w)) {
+        held.push(w);
+        w.ref();
+      }
+      // Not asked since its last answer (a call made meanwhile answers too): ask.
+      if (Atomics.load(data.busy, 0) === 1) w.postMessage(LOOK);
+    }
+    setTimeout(look, 5);
   };
-  setTimeout(look, 5);
+  look();
 }
 
-function busyWorkers(): Worker[] {
-  const out: Worker[] = [];
+/** Workers whose slot is not 0: not asked since their last answer (1), or with work running (2). */
+function unsettled(): [Worker, WorkerInit][] {
+  const out: [Worker, WorkerInit][] = [];
   // A worker that is dying stays here until its exit: its last message may be the error.
-  if (channel !== undefined && isBusy(channel.data)) out.push(channel.worker);
-  for (const pw of workers) if (!pw.gone && isBusy(pw.data)) out.push(pw.worker);
+  if (channel !== undefined && isBusy(channel.data)) out.push([channel.worker, channel.data]);
+  for (const pw of workers) if (!pw.gone && isBusy(pw.data)) out.push([pw.worker, pw.data]);
   return out;
 }
 
@@ -693,8 +702,10 @@ function goIdle(pw: PoolWorker): void {
 /** An idle worker ends after idleTimeoutMs, unless work a function left running is not done. */
 function retireWhenIdle(pw: PoolWorker): void {
   pw.timer = setTimeout(() => {
-    if (isBusy(pw.data)) retireWhenIdle(pw);
-    else retire(pw, undefined, true);
+    if (isBusy(pw.data)) {
+      pw.worker.postMessage(LOOK);
+      retireWhenIdle(pw);
+    } else retire(pw, undefined, true);
   }, config.idleTimeoutMs);
   pw.timer.unref();
 }

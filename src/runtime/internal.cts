@@ -85,6 +85,9 @@ export interface Request {
 
 /** A request as posted: on the blocking channel, `url` and `name` only with a new key. */
 export type WireRequest = Omit<Request, "url" | "name"> & { url?: string; name?: string };
+/** Asks a worker to look whether work a function left running is still going (worker.ts). */
+export const LOOK = { look: true } as const;
+
 export interface Response {
   id: number;
   ok: boolean;

@@ -1,8 +1,9 @@
 // Whole-process behaviour, checked on plain `node` subprocesses.
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runNode } from "./helpers.js";
+import { fixtures, runNode } from "./helpers.js";
 
 describe("process lifetime", () => {
   // The Node modules the runtime loads when it is loaded (the worker entry is not), and how:
@@ -177,5 +178,56 @@ describe("environment", () => {
     expect(r.stdout).toMatch(
       /^nested \{"sum":5,"isWorker":true,"threadId":\d+\}\ndeep number\nbound smartasync: cannot start a worker for deep: it would be nested 3 deep, beyond maxNesting \(2\)/,
     );
+  });
+});
+
+describe("work a function leaves running in its worker (attack 14, #16, #17)", () => {
+  for (const where of ["sync", "pool"]) {
+    for (const how of ["reject", "throw"]) {
+      it(`${where === "sync" ? "runSync" : "offload"}: ${how === "reject" ? "an unhandled rejection" : "an uncaught exception"} after the answer fails the process`, () => {
+        const r = runNode(["background-error.mjs", where, how], { timeout: 20_000 });
+        expect(r.signal).toBeNull();
+        const ev = where === "sync" ? "e1" : "e2";
+        // The caller ran on, then the process failed with the worker's error as its own.
+        expect(r.stdout).toBe(`recorded ${ev}\ncaller finished\n`);
+        expect(r.status).toBe(1);
+        const line = how === "reject" ? `Error: upload of ${ev} failed` : `TypeError: timer of ${ev} threw`;
+        expect(r.stderr).toContain(line);
+        // Where it crossed: the function that left the work running.
+        const fn = where === "sync" ? "record" : "recordNow";
+        expect(r.stderr).toMatch(
+          new RegExp(`at <smartasync worker> ${fn} \\(file:///.*background-error\\.mjs\\)`),
+        );
+      });
+    }
+  }
+});
+
+describe("a terminal (attack 14, #19)", () => {
+  // `script` gives the program a pseudo-terminal (util-linux; skipped where it is missing).
+  const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }).status === 0;
+  it.skipIf(!hasScript)(
+    "a worker function sees stdout as the terminal it is: isTTY, columns, colour depth",
+    () => {
+      const r = spawnSync(
+        "script",
+        ["-qec", `stty cols 93 rows 31; "${process.execPath}" terminal.mjs`, "/dev/null"],
+        { cwd: fixtures, encoding: "utf8", timeout: 30_000, env: { ...process.env, TERM: "xterm-256color" } },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const lines = r.stdout.replace(/\r/g, "").trim().split("\n");
+      const [here, sync, pool] = lines.map((l) => l.slice(5));
+      expect(lines.map((l) => l.slice(0, 5))).toEqual(["here ", "sync ", "pool "]);
+      expect(JSON.parse(here!)).toEqual({ isTTY: true, columns: 93, depth: 8, colors: true });
+      expect(sync).toBe(here);
+      expect(pool).toBe(here);
+    },
+  );
+
+  it("where stdout is not a terminal, a worker function sees none either", () => {
+    const r = runNode(["terminal.mjs"], { timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const none = JSON.stringify({ isTTY: false, depth: null, colors: null });
+    expect(r.stdout).toBe(`here ${none}\nsync ${none}\npool ${none}\n`);
   });
 });
