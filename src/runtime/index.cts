@@ -268,6 +268,7 @@ function spawn(
   if (!waitsForWorkers) {
     waitsForWorkers = true;
     process.on("beforeExit", keepAliveForWork);
+    process.on("exit", exitListenersOfWorkers);
   }
   const data: WorkerInit = {
     [WORKER_KEY]: true,
@@ -276,7 +277,7 @@ function spawn(
     config: { ...config },
     sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true,
     argv: [...process.argv],
-    busy: new Int32Array(new SharedArrayBuffer(4)),
+    busy: new Int32Array(new SharedArrayBuffer(8)),
     tty: [ttyFacts(process.stdout), ttyFacts(process.stderr)],
     ...extra,
   };
@@ -331,6 +332,28 @@ function keepAliveForWork(): void {
   };
   look();
 }
+
+/**
+ * The process exits: exit listeners a function registered in a worker run now, as they would
+ * have on this thread (attack 14, #14). Each worker that has some (its second slot is 1) is told
+ * to run them, and this thread waits until it has (at most EXIT_LISTENERS_MS each: a listener
+ * that hangs cannot hold the exit).
+ */
+function exitListenersOfWorkers(code: number): void {
+  const all: [Worker, WorkerInit][] = [];
+  if (channel !== undefined) all.push([channel.worker, channel.data]);
+  for (const pw of workers) if (!pw.gone) all.push([pw.worker, pw.data]);
+  for (const [w, data] of all) {
+    if (Atomics.load(data.busy, 1) !== 1) continue;
+    try {
+      w.postMessage({ exit: code });
+    } catch {
+      continue;
+    }
+    Atomics.wait(data.busy, 1, 1, EXIT_LISTENERS_MS);
+  }
+}
+const EXIT_LISTENERS_MS = 2000;
 
 /** Workers whose slot is not 0: not asked since their last answer (1), or with work running (2). */
 function unsettled(): [Worker, WorkerInit][] {

@@ -140,10 +140,12 @@ export interface WorkerInit {
   port?: MessagePort;
   state?: Int32Array;
   /**
-   * One slot the worker sets after each answer: 1 while it has not yet looked, 2 while work a
+   * Slot 0, set by the worker after each answer: 1 until the caller asked, 2 while work a
    * function left running (a timer, a request, a promise) keeps it busy, 0 when it has none. The
    * calling thread reads it when its own event loop empties (beforeExit) and stays alive while
-   * it is not 0, as it would for that work on its own thread.
+   * it is not 0, as it would for that work on its own thread. Slot 1: 1 once a function
+   * registered `process.on("exit")` listeners in the worker, 2 once the worker ran them at the
+   * caller's exit.
    */
   busy: Int32Array;
   /** The calling thread's stdout and stderr when they are terminals (what a worker sees). */

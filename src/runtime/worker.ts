@@ -75,6 +75,7 @@ function post(msg: Response): void {
   // Work the function left running is not known yet (below): set before the caller can see
   // the answer, so the caller asks before it lets the process end.
   Atomics.store(busy, 0, 1);
+  if (exitListenersAdded) noteExitListeners();
   if (sync) {
     port!.postMessage(msg);
     Atomics.store(state!, STATE.wake, 1);
@@ -260,6 +261,11 @@ let preloadError: unknown;
 const callees = new Map<number, [string, string]>();
 
 function handle(msg: WireRequest | typeof LOOK): void {
+  const exit = (msg as { exit?: number }).exit;
+  if (exit !== undefined) {
+    runExitListeners(exit);
+    return;
+  }
   if ((msg as { look?: unknown }).look === true) {
     look();
     return;
@@ -412,6 +418,37 @@ function writeAll(fd: number, buf: Uint8Array): void {
 
 // Module hooks first (SMARTASYNC_WORKER_IMPORT, docs/register.md), so that function modules
 // load through them; requests wait in the port's queue meanwhile.
+// --- Exit listeners a function registers (attack 14, #14) --------------------------------------
+// `process.on("exit", cleanup)` in a function that runs here registers on the worker's process,
+// which ends with the program without emitting it. The caller, when the process exits, asks each
+// worker that has such listeners to run them and waits for it (index.cts, a bounded wait).
+// Those the worker had before its first call (Node's, the hooks module's) are not the program's.
+let ownExitListeners = new Set(process.listeners("exit"));
+// Set when an exit listener is added (by anyone: looked at with the next answer).
+let exitListenersAdded = false;
+process.on("newListener", (event) => {
+  if (event === "exit") exitListenersAdded = true;
+});
+function programExitListeners(): ((code: number) => void)[] {
+  return (process.listeners("exit") as ((code: number) => void)[]).filter((l) => !ownExitListeners.has(l));
+}
+function noteExitListeners(): void {
+  exitListenersAdded = false;
+  if (programExitListeners().length > 0) Atomics.store(busy, 1, 1);
+}
+function runExitListeners(code: number): void {
+  for (const listener of programExitListeners()) {
+    process.removeListener("exit", listener);
+    try {
+      listener.call(process, code);
+    } catch (err) {
+      writeAll(2, Buffer.from(`${err instanceof Error && err.stack ? err.stack : String(err)}\n`));
+    }
+  }
+  Atomics.store(busy, 1, 2);
+  Atomics.notify(busy, 1);
+}
+
 const preload = process.env[WORKER_IMPORT_ENV];
 if (preload) {
   try {
@@ -419,6 +456,8 @@ if (preload) {
   } catch (e) {
     preloadError = e ?? new Error(`smartasync: cannot import ${preload}`);
   }
+  ownExitListeners = new Set(process.listeners("exit"));
+  exitListenersAdded = false;
 }
 
 parentPort!.on("message", handle);
