@@ -8,14 +8,13 @@ import { type Decision, decide, decideDispatch, type FunctionKind } from "../str
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { addKinds, heldMembers, pickedFrom } from "./held.js";
 import type { ImportedRef } from "./imported.js";
-import { requireSource } from "./imported.js";
 import type { SaFunction } from "./model.js";
-import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
 import { offloadHeldBack } from "./offload-order.js";
+import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { memberName, TRANSPARENT, treeView } from "./view.js";
+import { memberName, requireSource, TRANSPARENT, treeView } from "./view.js";
 
 export type CallNode = t.CallExpression | t.OptionalCallExpression;
 

@@ -5,10 +5,10 @@ import { exportedVariant, variantName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
 import type { Ctx } from "./ctx.js";
 import { addKinds, heldMembers, pickedHolders } from "./held.js";
-import { type ImportedFns, type ImportedRef, requireSource } from "./imported.js";
+import type { ImportedFns, ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { forEachChild, type Node } from "./tree.js";
-import { memberName } from "./view.js";
+import { memberName, requireSource } from "./view.js";
 
 /** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
 export const MAX_REEXPORT_DEPTH = 16;

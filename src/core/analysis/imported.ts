@@ -19,7 +19,7 @@ import { addKinds } from "./held.js";
 import type { Names } from "./names.js";
 import type { Binding } from "./scope.js";
 import { forEachChild, type Node } from "./tree.js";
-import { memberName, writtenTargets } from "./view.js";
+import { memberName, requireSource, writtenTargets } from "./view.js";
 
 /** A smartasync function this file imports, as a call site reaches it. */
 export interface ImportedRef {
@@ -84,18 +84,6 @@ function calleeText(callee: Node): string {
     return `${obj}.${memberName(n) ?? "[…]"}()`;
   }
   return "…()";
-}
-
-export function requireSource(node: Node | null | undefined): string | undefined {
-  if (
-    node?.type === "CallExpression" &&
-    node.callee.type === "Identifier" &&
-    node.callee.name === "require" &&
-    node.arguments[0]?.type === "StringLiteral"
-  ) {
-    return node.arguments[0].value;
-  }
-  return undefined;
 }
 
 /**

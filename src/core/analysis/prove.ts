@@ -1,11 +1,10 @@
 import type { types as t } from "@babel/core";
 import { isTwinModule } from "../twins.js";
 import type { Ctx } from "./ctx.js";
-import { requireSource } from "./imported.js";
 import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
-import { isWritten, strip } from "./view.js";
+import { isWritten, requireSource, strip } from "./view.js";
 
 /**
  * The "prove" pass of an inline sync variant (docs/semantics.md, "Proven or guarded"): what a

@@ -1,9 +1,8 @@
 import type { types as t } from "@babel/core";
 import { type ImportedCallee, isTwinModule } from "../twins.js";
 import type { Ctx } from "./ctx.js";
-import { requireSource } from "./imported.js";
 import type { Node } from "./tree.js";
-import { TRANSPARENT } from "./view.js";
+import { requireSource, TRANSPARENT } from "./view.js";
 
 /** How many `const` aliases are followed (`const a = fs.promises; const b = a; …`). */
 const MAX_ALIASES = 8;

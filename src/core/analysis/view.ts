@@ -271,3 +271,16 @@ export function isWritten(tree: Tree, target: Node): boolean {
   while (up && PATTERN_PARTS.has(up.type)) up = tree.parent(up);
   return up !== undefined && up !== null && writtenTargets(up).includes(target);
 }
+
+/** The module of `require("x")` (a string literal), else undefined. */
+export function requireSource(node: Node | null | undefined): string | undefined {
+  if (
+    node?.type === "CallExpression" &&
+    node.callee.type === "Identifier" &&
+    node.callee.name === "require" &&
+    node.arguments[0]?.type === "StringLiteral"
+  ) {
+    return node.arguments[0].value;
+  }
+  return undefined;
+}
