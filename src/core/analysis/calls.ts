@@ -754,7 +754,7 @@ function writtenTo(pattern: Node, from: Written | undefined, name: string, out: 
 }
 
 /** The values a binding is given after (or instead of) a plain `const g = f`. */
-function writtenValues(binding: Binding): { w: Written; at: Node }[] {
+function writtenValues(ctx: Ctx, binding: Binding): { w: Written; at: Node }[] {
   const out: { w: Written; at: Node }[] = [];
   const add = (pattern: Node, from: Written | undefined, at: Node): void => {
     const got: Written[] = [];
@@ -766,7 +766,7 @@ function writtenValues(binding: Binding): { w: Written; at: Node }[] {
     const decl = (d as { init?: Node | null }).init;
     if (decl) add(d.id as Node, { expr: decl }, d);
   }
-  for (const v of binding.violations) {
+  for (const v of ctx.scopes.openWrites(binding)) {
     if (v.type === "AssignmentExpression") add(v.left as Node, { expr: v.right as Node }, v);
     else if (v.type === "ForOfStatement") add(v.left as Node, { elementOf: v.right as Node }, v);
   }
@@ -829,7 +829,7 @@ function aliasOf(ctx: Ctx, index: Index, binding: Binding, depth: number): Unfol
   const values: { w: Written; at: Node }[] = [];
   if (d.type === "VariableDeclarator" && d.id.type === "Identifier" && d.init)
     values.push({ w: { expr: d.init as Node }, at: d });
-  values.push(...writtenValues(binding));
+  values.push(...writtenValues(ctx, binding));
   for (const { w, at } of values) {
     if ("expr" in w) {
       const e = peelCallee(w.expr);

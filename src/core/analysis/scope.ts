@@ -220,6 +220,17 @@ export class Scopes {
   /** A tree with closed functions: the writes of each binding, read through a watching getter. */
   private readonly writes = new Map<Binding, Node[]>();
 
+  /**
+   * The writes of `b` in the open code, without asking about closed functions' writes. Only for
+   * a reader looking for a smartasync function written to `b`: a closed function's body names
+   * no smartasync function (nor, checked after the analysis, a second name of one), so what it
+   * writes cannot be one (skim test: Babel's lazy `_gensync = function () {…}` needs no second
+   * analysis).
+   */
+  openWrites(b: Binding): readonly Node[] {
+    return this.writes.get(b) ?? b.violations;
+  }
+
   private declare(scope: Scope, name: string, kind: BindingKind, node: Node): void {
     const known = scope.bindings.get(name);
     // `var x; var x;` and a function redeclared by `var` stay one binding (the first); a later
