@@ -352,7 +352,12 @@ function mapCallback(ctx: Ctx, args: Node[]): { cb: Node; write?: Node } | undef
   const callee = m.callee as Node;
   if (callee.type !== "MemberExpression" || callee.computed) return undefined;
   if (callee.property.type !== "Identifier" || callee.property.name !== "map") return undefined;
-  return plainAsyncCallback(ctx, m.arguments[0] as Node);
+  // The copy holds a callback's error with a `try` inside its body, which a parameter that fails
+  // to bind (`async ({ id }) => …` over a null element, a default that throws) is outside of:
+  // only plain names, so every callback runs as under Promise.all (review of the held-error form).
+  const cb = m.arguments[0] as Node;
+  if (isFunction(cb) && (cb as t.Function).params.some((p) => p.type !== "Identifier")) return undefined;
+  return plainAsyncCallback(ctx, cb);
 }
 
 /**
