@@ -70,6 +70,18 @@ export function ofFn(variant: Function): unknown {
   return (variant as unknown as Record<symbol, unknown>)[OF];
 }
 
+/**
+ * `fn`'s marker when it is `fn`'s own: a marker copied onto a wrapper (`Object.assign(w, fn)`)
+ * names variants made from another function, which must not stand for the wrapper (fixture
+ * methods/wrapper-copies-marker; `callSyncOf`, `callAsyncOf` and `callVariant` check the same).
+ */
+export function ownMarker(fn: unknown): SmartAsyncMarker | undefined {
+  const m = getMarker(fn);
+  if (m === undefined) return undefined;
+  const variant = m.kind === "async" ? m.sync : m.async;
+  return variant === undefined || ofFn(variant) === fn ? m : undefined;
+}
+
 export function getMarker(value: unknown): SmartAsyncMarker | undefined {
   if (typeof value !== "function") return undefined;
   const m = (value as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
@@ -249,7 +261,7 @@ const FUNCTION_BIND = Function.prototype.bind;
  */
 export function bound<B>(fn: unknown, b: B, self: unknown): B {
   if (typeof fn !== "function" || typeof b !== "function" || b === fn) return b;
-  const m = getMarker(fn);
+  const m = ownMarker(fn);
   if (m === undefined || fn.bind !== FUNCTION_BIND) return b;
   const bindTo = (v: Function | undefined) =>
     typeof v === "function" ? Reflect.apply(FUNCTION_BIND, v, [self]) : v;
@@ -298,7 +310,7 @@ export function syncMethods<T extends object>(obj: T): SyncMethods<T> {
     // that method's name instead.
     const of = (value as unknown as Record<symbol, unknown>)[OF];
     if (getMarker(of)?.sync === value) continue;
-    const m = getMarker(value);
+    const m = ownMarker(value);
     const fn = m !== undefined && m.kind === "async" && m.sync !== undefined ? m.sync : value;
     out[key] = fn.bind(obj);
   }

@@ -279,4 +279,31 @@ describe("a marker copied onto a wrapper", () => {
     expect(await sa.callAsyncOf({}, sqWrapper, "sq", [3])).toBe(9);
     expect(await sa.callAsyncOf({}, sq, "sq", [3])).toBe(10);
   });
+
+  it("bound() and syncMethods() do not make a copied marker the wrapper's own (review)", () => {
+    const calls: string[] = [];
+    async function load(x: number) {
+      calls.push("load");
+      return x;
+    }
+    function loadSync(x: number) {
+      calls.push("loadSync");
+      return x;
+    }
+    sa.mark(load, { kind: "async", sync: loadSync });
+    const wrapper = Object.assign(function wrapper(x: number) {
+      calls.push("wrapper");
+      return load(x);
+    }, load);
+    // The autobind idiom over the wrapper: the bound function gets no marker, so its call in
+    // sync code runs the wrapper (whose promise is refused, located) rather than loadSync.
+    const b = sa.bound(wrapper, wrapper.bind(null), null);
+    expect(() => sa.callSyncOf({}, b, "load", [1], "main.js:9:1")).toThrow(
+      expect.objectContaining({ code: "SMARTASYNC_GUARD" }),
+    );
+    // syncMethods keeps the wrapper under its name instead of load's sync variant.
+    const face = sa.syncMethods({ load: wrapper }) as unknown as { load: (x: number) => unknown };
+    void face.load(2);
+    expect(calls).toEqual(["wrapper", "load", "wrapper", "load"]);
+  });
 });
