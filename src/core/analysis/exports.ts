@@ -619,6 +619,11 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
   // one name: its variant gets a getter of its own, read as late as the name's.
   const cjs = cjsReExports(ctx);
   for (const re of cjs) for (const n of re.names?.keys() ?? []) taken.add(n);
+  // A star of the same module (`__exportStar(require("./lib"))`) hands its variants on already,
+  // as getters that cannot be redefined: a getter of our own there throws at load (review;
+  // tsc's output for `export * from "./lib"; export { load } from "./lib"`, fixture
+  // modules/cjs-barrels).
+  const stars = new Set(cjs.filter((re) => !re.names && !re.whole).map((re) => re.from));
   for (const re of cjs) {
     if (!re.getter || !re.names) continue;
     const facts = imported.factsOf(re.from);
@@ -626,6 +631,7 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
       const fact = facts.exports.get(name);
       if (!fact || fact.unfollowed) continue;
       const as = exportedVariant(exported, name, fact.variant, fact.kind, ctx.options, fact.explicit);
+      if (as === fact.variant && stars.has(re.from) && facts.exports.has(name)) continue;
       if (taken.has(as)) continue;
       taken.add(as);
       out.push({ kind: "getter", ...re.getter, local: fact.variant, exported: as });
