@@ -722,14 +722,27 @@ function goIdle(pw: PoolWorker): void {
   idle.push(pw);
 }
 
-/** An idle worker ends after idleTimeoutMs, unless work a function left running is not done. */
-function retireWhenIdle(pw: PoolWorker): void {
+/**
+ * An idle worker ends after idleTimeoutMs, unless work a function left running is not done, or
+ * a function registered `process.on("exit")` listeners there: `terminate()` would not run them,
+ * so that worker stays (unref'd) to run them at the caller's exit (review). A worker not yet
+ * asked about left work (slot 0 is 1 after every answer) is asked now and looked at again soon,
+ * not a whole idleTimeoutMs later (review: idle workers lived twice as long).
+ */
+function retireWhenIdle(pw: PoolWorker, delay: number = config.idleTimeoutMs): void {
   pw.timer = setTimeout(() => {
-    if (isBusy(pw.data)) {
-      pw.worker.postMessage(LOOK);
-      retireWhenIdle(pw);
-    } else retire(pw, undefined, true);
-  }, config.idleTimeoutMs);
+    if (Atomics.load(pw.data.busy, 1) === 1) {
+      pw.timer = undefined;
+      return;
+    }
+    const busy = Atomics.load(pw.data.busy, 0);
+    if (busy === 0) {
+      retire(pw, undefined, true);
+      return;
+    }
+    pw.worker.postMessage(LOOK);
+    retireWhenIdle(pw, busy === 1 ? Math.min(config.idleTimeoutMs, 10) : config.idleTimeoutMs);
+  }, delay);
   pw.timer.unref();
 }
 
