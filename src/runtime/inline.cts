@@ -226,7 +226,8 @@ export function allSync<T>(values: Iterable<T>, variant: string, loc: string, te
  * with more, pMap has already started later callbacks, which the sequential form never runs, so
  * no error of theirs can go unseen. When false, every callback runs and their errors are thrown
  * together, in index order, as an `AggregateError`, as pMap rejects (fixture
- * inline/p-map-stop-on-error runs both against the real package).
+ * inline/p-map-stop-on-error runs both against the real package) — except a failure of
+ * smartasync itself (a guard in the callback's inline copy), which ends the call at once.
  */
 export function mapSync<T, R>(
   input: Iterable<T>,
@@ -273,6 +274,9 @@ export function mapSync<T, R>(
       try {
         v = cb(x, i++);
       } catch (e) {
+        // A guard inside the callback's inline copy is smartasync's refusal, not an error of the
+        // callback: it must pass at once, not be gathered with the callback's own failures.
+        rethrowGuard(e);
         errors.push(e);
         continue;
       }

@@ -185,4 +185,30 @@ describe("sequential Promise.all (attack 13, F8)", () => {
       2, 4,
     ]);
   });
+
+  it("stopOnError: false lets a guard's failure in the callback through at once, not inside an AggregateError", () => {
+    // The callback's inline copy guards an `await` that met a promise: smartasync cannot compute
+    // what the plain program does, so a caller's `catch (e) { if (e instanceof AggregateError) … }`
+    // must not take it for one element's ordinary failure.
+    const seen: number[] = [];
+    let error: unknown;
+    try {
+      sa.mapSync(
+        [1, -1, 2, 3],
+        (x: number, i: number) => {
+          seen.push(i);
+          if (x < 0) throw new Error(`bad ${x}`);
+          return sa.guard(x === 2 ? Promise.resolve(x) : x, "fSync", "a.js:4:5", "the await of fetchOne(x)");
+        },
+        { stopOnError: false },
+        ...where,
+        undefined,
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).not.toBeInstanceOf(AggregateError);
+    expect(error).toMatchObject({ code: "SMARTASYNC_GUARD" });
+    expect(seen).toEqual([0, 1, 2]);
+  });
 });
