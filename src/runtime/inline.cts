@@ -96,9 +96,11 @@ export function usePromiseApi(api: object): void {
  * The callee of a twin call whose source awaited `fs.promises` function `promise` (fixture
  * twins/promise-api-replaced): the twin while the source's callee is still the function the
  * runtime found; otherwise the program has replaced it (a test's mock or spy, a module alias
- * of `fs/promises`), and the replacement is called with the same arguments, as the async
- * function calls it, its answer checked like a guarded value — never the real disk behind a
- * mock's back.
+ * of `fs/promises`), and the replacement is called instead, its answer checked like a guarded
+ * value — never the real disk behind a mock's back. The compiled call applies the twin's
+ * argument checks (`twinPath`, `twinData`, `twinOptions`) to the arguments before this callee
+ * is called, whichever function it is: a replacement gets a FileHandle as its descriptor, and a
+ * numeric path, an iterable or stream as data, or a `signal` fails as it does for the twin.
  */
 export function twinVia<F>(
   replacement: unknown,
