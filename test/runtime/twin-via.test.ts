@@ -30,11 +30,13 @@ describe("twinVia", () => {
       seen.push(p);
       return typeof p === "number" ? "fd" : "path";
     };
+    // Compiled code is untyped: the arguments are whatever the program passes.
+    type Untyped = (...args: unknown[]) => unknown;
     const call = (path: unknown) =>
       sa.twinVia(
         mock,
         "readFile",
-        readFileSync,
+        readFileSync as Untyped,
         ...where,
       )(sa.twinPath(path, "readFileSync", "a.js:2:18"), "utf8");
     // A FileHandle reaches the replacement as its numeric descriptor, not as the handle.
@@ -50,7 +52,7 @@ describe("twinVia", () => {
     expect(() => call(3)).toThrow(expect.objectContaining({ code: "ERR_INVALID_ARG_TYPE" }));
     expect(seen).toHaveLength(1);
     // Data and options checks run the same way.
-    const write = sa.twinVia(mock, "writeFile", writeFileSync, ...where);
+    const write = sa.twinVia(mock, "writeFile", writeFileSync as Untyped, ...where);
     expect(() => write("a.txt", sa.twinData(["a", "b"], "writeFileSync", "a.js:3:20"))).toThrow(
       expect.objectContaining({ code: "SMARTASYNC_TWIN_ARGUMENT" }),
     );
