@@ -166,7 +166,6 @@ const BLOCK_KEYWORDS = new Set(["else", "do", "try", "finally"]);
 // per token was most of the pass's cost). Every keyword any of the sets above names gets a
 // number, and what the sets say of it is read from arrays by that number.
 
-/** Keyword number → its word (index 0: no keyword). */
 /**
  * Words the pass only notes (they nest nothing and read as names): the three that may start an
  * import (`import`, `from`, `require`), and `default`, after which a `/` starts a regex though
@@ -175,6 +174,7 @@ const BLOCK_KEYWORDS = new Set(["else", "do", "try", "finally"]);
 const NOTED = ["import", "from", "require", "default"];
 /** Contextual keywords that may also be names (`of`, `await`, …): a `/` after one may be a division. */
 const CONTEXTUAL = new Set(["of", "await", "yield", "as", "satisfies", "keyof"]);
+/** Keyword number → its word (index 0: no keyword). */
 const KEYWORDS: string[] = [
   "",
   ...new Set([
