@@ -119,9 +119,11 @@ function consumer<N>(v: NodeView<N>, n: N): { cur: N; p: N | undefined } {
  * A read of a local that holds a call's value, which is not a promise use: `escapes` where the
  * value is parked where other code reads it later, out of the build's sight (an object's
  * property, an element, an assignment, an export); `value` for every other read — an operand,
- * a member, an argument, a `return`, which are `value` uses written at the call too.
+ * a member, an argument, a spread (`f(...s)`, `[...s]` read it at once), a `return`, which are
+ * `value` uses written at the call too. `another` is the init of a declarator: the build
+ * follows that name (localVerdict).
  */
-function readKind<N>(v: NodeView<N>, use: N): "value" | "escapes" {
+function readKind<N>(v: NodeView<N>, use: N): "value" | "escapes" | { another: N } {
   const { cur, p } = consumer(v, use);
   if (p === undefined) return "value";
   switch (v.kind(p)) {
@@ -129,9 +131,9 @@ function readKind<N>(v: NodeView<N>, use: N): "value" | "escapes" {
       // An element is parked where the array is (`return [a, b]` is a value use).
       return readKind(v, p);
     case "store":
-      return "escapes";
+      return v.isSpread?.(p) ? "value" : "escapes";
     case "declarator":
-      return v.slot(p, cur) === "init" ? "escapes" : "value";
+      return v.slot(p, cur) === "init" ? { another: p } : "value";
     default:
       return "value";
   }
@@ -139,7 +141,9 @@ function readKind<N>(v: NodeView<N>, use: N): "value" | "escapes" {
 
 /**
  * What the code does with a local's value: uses it only as a promise, reads it, only parks it
- * out of the build's sight, or uses it both as a promise and as a value (`mixed`).
+ * out of the build's sight, or uses it both as a promise and as a value (`mixed`). A name the
+ * value is handed to (`const alias = e`) counts as what the code does with that name, up to
+ * MAX_HOPS names deep; beyond, or where that name is exported, the value is parked.
  */
 function localVerdict<N>(
   v: NodeView<N>,
@@ -150,8 +154,23 @@ function localVerdict<N>(
   let escapes = false;
   let reads = false;
   for (const u of local.uses) {
-    if (classify(v, u, hops + 1).context === "awaited") promise++;
-    else if (readKind(v, u) === "escapes") escapes = true;
+    if (classify(v, u, hops + 1).context === "awaited") {
+      promise++;
+      continue;
+    }
+    const kind = readKind(v, u);
+    if (typeof kind === "string") {
+      if (kind === "escapes") escapes = true;
+      else reads = true;
+      continue;
+    }
+    // A name used only as a promise was counted above (classify followed it); one never read
+    // drops the value.
+    const next = hops + 1 < MAX_HOPS ? v.localUses?.(kind.another) : undefined;
+    const verdict =
+      next === undefined ? "escapes" : next.uses.length > 0 ? localVerdict(v, next, hops + 1) : "value";
+    if (verdict === "mixed") return "mixed";
+    if (verdict === "escapes" || next?.exported) escapes = true;
     else reads = true;
   }
   if (promise > 0) return promise === local.uses.length ? "promise" : "mixed";
@@ -186,13 +205,15 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): CallContext {
   // A name the value is kept under (a local, or the parameter of a function it is passed to)
   // that the code uses as a promise (`p.then(…)`, `await p`, `Promise.allSettled([p])`): the
   // call keeps its promise, as written (adversarial finding 11; docs/semantics.md).
-  // Only in sync code: there a value use would become the sync variant; in async code a value
-  // use keeps the promise already.
+  // Only where the original call is in sync code: there a value use would become the sync
+  // variant; in async code a value use keeps the promise already. On a hop, `call` is a use of
+  // the name, and the colour around it does not matter (`const q = p` in an async callback
+  // hands on the sync code's value: review-core finding 3).
   const heldAsPromise = (local: { uses: N[] } | undefined): boolean =>
     local !== undefined &&
     local.uses.length > 0 &&
     hops < MAX_HOPS &&
-    colourOf(v, call) === "sync" &&
+    (hops > 0 || colourOf(v, call) === "sync") &&
     localVerdict(v, local, hops) === "promise";
   for (;;) {
     const p = v.parent(cur);

@@ -60,6 +60,8 @@ export interface NodeView<N> {
    * look. Lets the context walk follow a call's value through the name it is kept under.
    */
   localUses?(declarator: N): { name: string; uses: N[]; exported?: boolean } | undefined;
+  /** A spread of an iterable or object (`f(...s)`, `[...s]`, `{ ...s }`): it reads it at once. */
+  isSpread?(n: N): boolean;
   /**
    * For argument `index` of `call`, when the callee is a function this file declares under a
    * name never written again and the parameter there is a plain name: that parameter, as a

@@ -1103,7 +1103,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
   // Containers holding a smartasync function are found first: their names are watched, so a
   // lookup through one in a closed function opens the tree (opaque.ts).
   storedFunction(ctx, held(ctx, index));
-  const view = treeView(ctx.tree, ctx.scopes);
+  const view = treeView(ctx.tree, ctx.scopes, index.byBinding);
   const visit = (call: Node, found: Lookup): void => {
     if (!found) return;
     const ctxt = classifyCall(view, call);

@@ -86,8 +86,16 @@ function codeParent(tree: Tree, n: Node): t.Function | undefined {
   return undefined;
 }
 
-/** The core's node view over the shared tree. */
-export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
+/**
+ * The core's node view over the shared tree. `annotated` holds the bindings of the file's
+ * smartasync functions: a call of one from sync code runs its sync variant, whose body is not
+ * the one written (`await x` there wants the value), so its parameters are not followed.
+ */
+export function treeView(
+  tree: Tree,
+  scopes: Scopes,
+  annotated: ReadonlyMap<Binding, unknown> = new Map(),
+): NodeView<Node> {
   return {
     kind(n) {
       if (TRANSPARENT.has(n.type)) return "transparent";
@@ -156,6 +164,9 @@ export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
       const exported = tree.parent(tree.parent(declarator) ?? declarator)?.type === "ExportNamedDeclaration";
       return reads && { ...reads, exported };
     },
+    isSpread(n) {
+      return n.type === "SpreadElement";
+    },
     parameterUses(call, index) {
       const c = call as t.CallExpression;
       if (
@@ -166,7 +177,7 @@ export function treeView(tree: Tree, scopes: Scopes): NodeView<Node> {
       const callee = strip(c.callee as Node);
       if (callee.type !== "Identifier") return undefined;
       const b = scopes.binding(callee, callee.name);
-      if (!b || b.violations.length || b.redeclarations?.length) return undefined;
+      if (!b || b.violations.length || b.redeclarations?.length || annotated.has(b)) return undefined;
       const decl = b.node;
       const fn =
         decl.type === "FunctionDeclaration"
