@@ -60,7 +60,10 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
       } else if (
         n.type === "CallExpression" &&
         n.arguments.length >= 3 &&
-        isDefineProperty(n.callee as Node)
+        isDefineProperty(n.callee as Node) &&
+        // `Object.defineProperty(exports, "f", …)` is an export like `exports.f = f` above
+        // (review-core finding 5).
+        !isExportsObject(n.arguments[0] as Node)
       ) {
         const key = n.arguments[1] as Node;
         const desc = n.arguments[2] as Node;

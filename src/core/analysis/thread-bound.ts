@@ -19,6 +19,8 @@ import { functionOfBinding } from "./writes.js";
  *   found;
  * - `return` of a module-level object (`return registry`): the caller gets a copy, and what it
  *   changes there the module's object never sees.
+ * The comparison, the lookup and the `return` count in the function itself only: a helper of its
+ * module that returns `registry` to it, or compares with it, runs on the same thread as it.
  * Not seen: identity the caller checks on the result (`getRegistry() === registry` in another
  * module), a store read through a package, objects reached through members.
  */
@@ -31,6 +33,9 @@ export function threadBound(ctx: Ctx, fn: SaFunction): string[] {
     const top = here.scopes.program;
     const through = via ? ` through ${via}` : "";
     const own = here === ctx;
+    // Identity and the result only cross the thread at the worker function itself: a helper that
+    // returns `registry` to it, or compares with it, stays on one thread (review-core finding 9).
+    const crossing = f === fn.fn;
     here.tree.walk(f.body as Node, (n) => {
       if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
         const callee = strip(n.callee as Node);
@@ -39,7 +44,7 @@ export function threadBound(ctx: Ctx, fn: SaFunction): string[] {
           items.push(
             `reads \`${sourceOf(here, n)}\` at ${locOf(here, n)}${through} (an AsyncLocalStorage store: undefined in a worker, outside the caller's \`run()\`)`,
           );
-        if (own && name !== undefined && (name === "has" || name === "get" || name === "delete")) {
+        if (crossing && name !== undefined && (name === "has" || name === "get" || name === "delete")) {
           const o = strip((callee as t.MemberExpression).object as Node);
           const b = o.type === "Identifier" ? here.scopes.binding(o, o.name) : undefined;
           if (b && b.scope === top && weakCollection(b))
@@ -49,7 +54,7 @@ export function threadBound(ctx: Ctx, fn: SaFunction): string[] {
         }
         return undefined;
       }
-      if (own && n.type === "BinaryExpression" && /^[!=]==?$/.test(n.operator)) {
+      if (crossing && n.type === "BinaryExpression" && /^[!=]==?$/.test(n.operator)) {
         const side = [n.left, n.right].map((x) => strip(x as Node)).find((x) => moduleObject(here, x));
         if (side)
           items.push(
@@ -57,7 +62,7 @@ export function threadBound(ctx: Ctx, fn: SaFunction): string[] {
           );
         return undefined;
       }
-      if (own && n.type === "ReturnStatement" && n.argument && here.tree.functionParent(n) === f) {
+      if (crossing && n.type === "ReturnStatement" && n.argument && here.tree.functionParent(n) === f) {
         const arg = strip(n.argument as Node);
         if (moduleObject(here, arg))
           items.push(
