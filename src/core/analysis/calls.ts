@@ -761,14 +761,30 @@ function writtenValues(ctx: Ctx, binding: Binding): { w: Written; at: Node }[] {
     writtenTo(pattern, from, binding.name, got);
     for (const w of got) out.push({ w, at });
   };
+  // A loop head receives each element of a written array in turn, through its pattern too
+  // (`for (const [g] of [[f]])`, `for (const { f: g } of [ns])`).
+  const eachOf = (head: Node, right: Node, at: Node): void => {
+    const arr = peelCallee(right);
+    if (arr.type !== "ArrayExpression") return add(head, { elementOf: right }, at);
+    for (const el of arr.elements)
+      if (el && el.type !== "SpreadElement") add(head, { expr: el as Node }, at);
+  };
   const d = binding.node;
   if (d.type === "VariableDeclarator" && d.id.type !== "Identifier") {
     const decl = (d as { init?: Node | null }).init;
     if (decl) add(d.id as Node, { expr: decl }, d);
   }
+  // A declared loop head (`for (const g of [f])`, `for (const [g] of [[f]])`) is written by each
+  // element, as the undeclared `for (g of [f])` below is (review-core finding 7).
+  if (d.type === "VariableDeclarator") {
+    const decl = ctx.tree.parent(d);
+    const loop = decl && ctx.tree.parent(decl);
+    if (loop?.type === "ForOfStatement" && loop.left === decl)
+      eachOf(d.id as Node, loop.right as Node, d);
+  }
   for (const v of ctx.scopes.openWrites(binding)) {
     if (v.type === "AssignmentExpression") add(v.left as Node, { expr: v.right as Node }, v);
-    else if (v.type === "ForOfStatement") add(v.left as Node, { elementOf: v.right as Node }, v);
+    else if (v.type === "ForOfStatement") eachOf(v.left as Node, v.right as Node, v);
   }
   return out;
 }
@@ -821,7 +837,7 @@ function writtenRef(ctx: Ctx, index: Index, w: Written, depth: number): Resolved
 /**
  * `const g = f` (or `= ns.f`, `= f.bind(t)`), and every other way a name is given a smartasync
  * function: `g = f`, `g ??= f`, `({ f: g } = ns)`, `[g] = [f]`, `({ g = f } = {})`,
- * `for (g of [f])`, `const [g] = [f]`. A second name: its calls are not followed; they are
+ * `for (g of [f])`, `for (const g of [f])`, `const [g] = [f]`. A second name: its calls are not followed; they are
  * reported (fixtures contexts/alias, contexts/alias-by-assignment).
  */
 function aliasOf(ctx: Ctx, index: Index, binding: Binding, depth: number): Unfollowed | undefined {
