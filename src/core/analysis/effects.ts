@@ -327,7 +327,7 @@ export function interleaving(
     const conducts = [...el.leaves].map(([n, f]) => conductOf(ctx, index, owner, n, f));
     if (paused === undefined && conducts.some((c) => c.pauses)) paused = i;
     if (paused === undefined) continue;
-    const effect = conducts.find((c) => c.effect)?.effect;
+    const effect = conducts.find((c) => c.effect)?.effect ?? ownEffect(ctx, owner, el.node, el.leaves);
     if (!effect) continue;
     // The last element pausing is alone after its pause: under allSettled, and for a single
     // element, the caller resumes once it has ended, as after the sequential form. Under
@@ -337,6 +337,35 @@ export function interleaving(
     return { paused: elements[paused]!.node, effect };
   }
   return undefined;
+}
+
+/**
+ * What an element's expression does itself, outside its leaf calls' bodies (review-core finding
+ * 2): an update or assignment (`counter++`, `o.x = 1`), a `delete`, or a call that is not a leaf
+ * (`id(bump())`'s `bump()`, `(log(), v)`'s `log()`) with an effect of its own. Nested functions
+ * are only created here, not run.
+ */
+function ownEffect(ctx: Ctx, owner: SaFunction, node: Node, leaves: Map<Node, AwaitFact>): Node | undefined {
+  let found: Node | undefined;
+  ctx.tree.walk(node, (n) => {
+    if (found) return false;
+    if (n !== node && isFunction(n)) return false;
+    if (
+      n.type === "AssignmentExpression" ||
+      n.type === "UpdateExpression" ||
+      (n.type === "UnaryExpression" && n.operator === "delete")
+    )
+      found = n;
+    else if ((n.type === "CallExpression" || n.type === "OptionalCallExpression") && !leaves.has(n)) {
+      const local = functionOf(ctx, n.callee as Node);
+      const acts = local
+        ? local.async || effectOf(ctx, local) !== null
+        : effectfulCall(ctx, n as CallNode, owner.fn, owner.fn, true);
+      if (acts) found = n;
+    } else if (n.type === "NewExpression" && !leaves.has(n)) found = n;
+    return found ? false : undefined;
+  });
+  return found;
 }
 
 /** Whether a where-it-ends-up effect follows a call of an imported function (see effectfulCall). */
