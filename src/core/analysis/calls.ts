@@ -765,9 +765,11 @@ function writtenValues(ctx: Ctx, binding: Binding): { w: Written; at: Node }[] {
   // (`for (const [g] of [[f]])`, `for (const { f: g } of [ns])`).
   const eachOf = (head: Node, right: Node, at: Node): void => {
     const arr = peelCallee(right);
-    if (arr.type !== "ArrayExpression") return add(head, { elementOf: right }, at);
-    for (const el of arr.elements)
-      if (el && el.type !== "SpreadElement") add(head, { expr: el as Node }, at);
+    if (arr.type !== "ArrayExpression") {
+      add(head, { elementOf: right }, at);
+      return;
+    }
+    for (const el of arr.elements) if (el && el.type !== "SpreadElement") add(head, { expr: el as Node }, at);
   };
   const d = binding.node;
   if (d.type === "VariableDeclarator" && d.id.type !== "Identifier") {
@@ -779,8 +781,7 @@ function writtenValues(ctx: Ctx, binding: Binding): { w: Written; at: Node }[] {
   if (d.type === "VariableDeclarator") {
     const decl = ctx.tree.parent(d);
     const loop = decl && ctx.tree.parent(decl);
-    if (loop?.type === "ForOfStatement" && loop.left === decl)
-      eachOf(d.id as Node, loop.right as Node, d);
+    if (loop?.type === "ForOfStatement" && loop.left === decl) eachOf(d.id as Node, loop.right as Node, d);
   }
   for (const v of ctx.scopes.openWrites(binding)) {
     if (v.type === "AssignmentExpression") add(v.left as Node, { expr: v.right as Node }, v);

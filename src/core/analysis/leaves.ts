@@ -5,8 +5,9 @@ import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "
 import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, sourceOf, warn } from "./ctx.js";
-import { interleaving, writeOutside } from "./effects.js";
+import { interleaving } from "./effects.js";
 import type { SaFunction } from "./model.js";
+import { writeOutside } from "./outside.js";
 import { isImportedCall, proofOf } from "./prove.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";

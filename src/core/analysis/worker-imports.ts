@@ -6,6 +6,7 @@ import { emptyReport } from "../report.js";
 import { resolveImport } from "../resolve.js";
 import { type Ctx, createCtx, warn } from "./ctx.js";
 import type { ModuleGraph } from "./module-graph.js";
+import { FS_READS } from "./outside.js";
 import { forEachChild, isFunction, type Node } from "./tree.js";
 
 /**
@@ -175,13 +176,6 @@ function isGuardTest(test: Node, code: string): boolean {
   visit(test);
   return !calls;
 }
-
-/** `fs` calls that only read (`fs/promises` and `fs`): any other one writes (as leaves.ts counts). */
-const FS_READS = new Set(
-  "access exists lstat opendir readdir readFile readlink realpath stat statfs createReadStream"
-    .split(" ")
-    .flatMap((n) => [n, `${n}Sync`]),
-);
 
 /** Node modules every function of which acts outside the module (starts a process, a server, a connection). */
 const ACTING_MODULES = new Set(["child_process", "cluster", "http", "https", "http2", "net", "tls", "dgram"]);

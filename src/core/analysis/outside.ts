@@ -1,0 +1,202 @@
+import type { types as t } from "@babel/core";
+import { canonicalCallee } from "../twins.js";
+import { PURE_GLOBALS, PURE_STATICS } from "./arg-escape.js";
+import type { CallNode } from "./calls.js";
+import type { Ctx } from "./ctx.js";
+import { memoByFunction } from "./memo.js";
+import { type Binding, isReference } from "./scope.js";
+import type { Node } from "./tree.js";
+import { importedCallee } from "./twin-callee.js";
+import { memberName, strip } from "./view.js";
+import { forEachWrite, functionOf, functionOfBinding, isReader, paramWrites, rootOf } from "./writes.js";
+
+/**
+ * Effects a function or callback has outside itself: the walk the Promise.all / map rules
+ * (effects.ts) and the offloaded-call order rule (offload-order.ts, through calls.ts) share. It
+ * resolves no smartasync callee, so calls.ts may use it without an import cycle.
+ */
+
+/**
+ * Whether an async callback changes anything it did not create (an outer `let`, a shared array,
+ * an object it was not given in its own body): run one after another, such callbacks see and
+ * leave that state in another order than under `Promise.all`, so the value the function computes
+ * may differ (adversarial review: `total = before + v` summed to 60 instead of 30; a shared log
+ * came out as start1,end1,start2,end2). Such a map keeps the worker variant.
+ */
+export function writeOutside(ctx: Ctx, cb: t.Function, strict = false): Node | undefined {
+  // Functions the callback calls by name (a helper of the module or of the function around it)
+  // run inside it: their writes count too, judged against the callback and the helper itself
+  // (fixture inline/promise-all-map-helper-writes).
+  const queue: t.Function[] = [cb];
+  const seen = new Set<t.Function>(queue);
+  for (const f of queue) {
+    const outer = (id: t.Identifier, depth = 0): boolean => {
+      const b = ctx.scopes.binding(id, id.name);
+      // An unbound name is a global: changing it is outer state too.
+      if (!b) return true;
+      if (!(ctx.tree.within(b.node as Node, cb as Node) || ctx.tree.within(b.node as Node, f as Node)))
+        return true;
+      // The callback's own parameters hold the elements, which other calls may share
+      // (`xs.map(async (x) => x.log.push(…))` with one `log` for all): writing into one is
+      // outer state too (attack 13, F2). Rebinding the parameter itself is not.
+      if (b.kind === "param" && depth > 0) return true;
+      // A name the callback binds to an outer object is that object (`const a = acc;
+      // a.order.push(…)`, attack 13, F2).
+      const decl = b.node as Node;
+      if (depth > 0 && decl.type === "VariableDeclarator" && decl.init) {
+        const init = rootOf(decl.init as Node);
+        // `var a = b.x; var b = a.y` names each other: past a few links, the safe answer.
+        if (depth > 16) return true;
+        if (init && init.id !== id && (init.depth > 0 || decl.init.type === "Identifier"))
+          return outer(init.id, depth + 1);
+      }
+      return false;
+    };
+    let found: Node | undefined;
+    ctx.tree.walk(f.body as Node, (n) => {
+      if (found) return false;
+      if (n.type === "AssignmentExpression" || n.type === "UpdateExpression") {
+        const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
+        if (target.type === "Identifier" && outer(target)) found = n;
+      } else if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
+        if (effectfulCall(ctx, n as CallNode, cb, f, strict)) {
+          found = n;
+          return false;
+        }
+        // An outer object handed to a helper that changes that parameter (`fill(shared, v)`).
+        const callee = functionOf(ctx, n.callee as Node);
+        const writes = callee ? paramWrites(ctx, callee) : undefined;
+        n.arguments.forEach((arg, i) => {
+          const r = arg.type === "SpreadElement" ? undefined : rootOf(arg as Node);
+          if (!found && r && writes?.has(i) && outer(r.id)) found = n;
+        });
+      } else if (n.type === "Identifier" && isReference(n, ctx.tree)) {
+        const b = ctx.scopes.binding(n, n.name);
+        const callee = b ? functionOfBinding(b) : undefined;
+        if (callee && !seen.has(callee)) {
+          seen.add(callee);
+          queue.push(callee);
+        }
+      }
+      return undefined;
+    });
+    if (found) return found;
+    forEachWrite(ctx, f.body as Node, ({ node, target }) => {
+      const r = rootOf(target);
+      if (!found && (!r || outer(r.id, r.depth))) found = node;
+    });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Modules whose functions change nothing outside (paths, URLs, facts about the system), but for
+ * the ones listed as writing.
+ */
+const PURE_MODULES = new Map<string, Set<string>>([
+  ["path", new Set()],
+  ["path/posix", new Set()],
+  ["path/win32", new Set()],
+  ["url", new Set()],
+  ["os", new Set(["setPriority"])],
+]);
+
+/**
+ * File system calls that only read (`fs/promises` and `fs`): any other one writes. The one list:
+ * the Promise.all / map rules here and SA303's acting initialisers (worker-imports.ts) read it.
+ */
+export const FS_READS = new Set(
+  "access exists lstat opendir readdir readFile readlink realpath stat statfs createReadStream"
+    .split(" ")
+    .flatMap((n) => [n, `${n}Sync`]),
+);
+
+/**
+ * Whether a call inside a callback that `Promise.all` or pMap would run concurrently has effects
+ * outside it that the sequential copy would put in another order (attack 13, F2 and F7): output
+ * (`console.*`), a file system call that is not a read, a function of another module whose
+ * effects this file cannot see (a path or URL helper excepted), or a function the caller handed
+ * in (a parameter of a function around the callback). Such a map keeps the worker variant.
+ */
+export function effectfulCall(
+  ctx: Ctx,
+  call: CallNode,
+  cb: t.Function,
+  f: t.Function,
+  strict: boolean,
+): boolean {
+  const callee = call.callee as Node;
+  if (
+    callee.type === "MemberExpression" &&
+    callee.object.type === "Identifier" &&
+    callee.object.name === "console" &&
+    !ctx.scopes.binding(callee, "console")
+  )
+    return true;
+  const imported = importedCallee(ctx, callee, true);
+  if (imported) return importedEffect(imported);
+  if (callee.type === "Identifier") {
+    // A parameter of the callback or of a helper it calls gets what the callback hands it (its
+    // element: data, as `findUpEach(names)` passes names to `findUp`); a parameter of the
+    // function around the callback is the caller's own function.
+    const b = ctx.scopes.binding(callee, callee.name);
+    if (
+      b?.kind === "param" &&
+      !ctx.tree.within(b.node as Node, cb as Node) &&
+      !ctx.tree.within(b.node as Node, f as Node)
+    )
+      return true;
+  }
+  return strict && unseenCall(ctx, callee, cb, f);
+}
+
+/**
+ * Strict mode (a whole function, not a callback over elements): a call whose effects the file
+ * does not show is an effect too — a function the caller passed in (any parameter), a global
+ * that is not a known pure one, a method that is not a known reader of an object the function
+ * did not create (`db.insert(row)`, `emitter.emit(…)`, `this.save()`). Local functions are
+ * followed by writeOutside itself.
+ */
+function unseenCall(ctx: Ctx, callee: Node, cb: t.Function, f: t.Function): boolean {
+  const c = strip(callee);
+  const local = (b: Binding) =>
+    ctx.tree.within(b.node as Node, cb as Node) || ctx.tree.within(b.node as Node, f as Node);
+  if (c.type === "Identifier") {
+    const b = ctx.scopes.binding(c, c.name);
+    if (!b) return !PURE_GLOBALS.has(c.name) || c.name === "console";
+    if (b.kind === "param") return true;
+    // A function of the module is followed (its body is checked); anything else is unseen.
+    return functionOfBinding(b) === undefined && !local(b);
+  }
+  if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return true;
+  const name = memberName(c);
+  if (name !== undefined && isReader(name)) return false;
+  const object = strip(c.object as Node);
+  if (object.type === "Identifier" && !ctx.scopes.binding(object, object.name))
+    return !(
+      name !== undefined &&
+      (PURE_STATICS.get(object.name)?.has(name) || object.name === "Math" || object.name === "JSON")
+    );
+  const root = rootOf(object);
+  const b = root ? ctx.scopes.binding(root.id, root.id.name) : undefined;
+  // A method of an object the function made (`const seen = new Set(); seen.add(x)`).
+  return !(b && local(b) && b.kind !== "param");
+}
+
+/** The first effect a function has outside itself, in the strict sense (`unseenCall`), memoised. */
+export const effectOf: (ctx: Ctx, fn: t.Function) => Node | null = memoByFunction(
+  (ctx, fn) => writeOutside(ctx, fn, true) ?? null,
+  () => null,
+);
+
+/** Whether a where-it-ends-up effect follows a call of an imported function (see effectfulCall). */
+export function importedEffect(imported: NonNullable<ReturnType<typeof importedCallee>>): boolean {
+  const module = imported.module.replace(/^node:/, "");
+  const except = PURE_MODULES.get(module);
+  if (except) return imported.path.some((name) => except.has(name));
+  if (module === "timers/promises") return false;
+  const c = canonicalCallee(imported);
+  if (c && (c.module === "fs" || c.module === "fs/promises")) return !FS_READS.has(c.name);
+  return true;
+}
