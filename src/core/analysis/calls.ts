@@ -11,6 +11,7 @@ import type { ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { offloadHeldBack } from "./offload-order.js";
 import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
+import { effectOf } from "./outside.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -1332,15 +1333,22 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
 
 /**
  * A call the rewrite offloads to the pool (an awaited call of a sync smartasync function whose
- * async variant does not run on the calling thread): for offloadHeldBack, such a later element
- * runs on a pool thread, in parallel, as every offloaded element does.
+ * async variant does not run on the calling thread) of a function with no effect outside it: for
+ * offloadHeldBack, such a later element runs on a pool thread, in parallel, as every offloaded
+ * element does, and running it where the plain program would not changes nothing it could see.
  */
 function offloadedCall(ctx: Ctx, index: Index, view: ReturnType<typeof treeView>, n: Node): boolean {
   const r = lookupCall(ctx, index, n);
   if (!r || "unfollowed" in r || r.explicit || r.shape.kind === "dispatch") return false;
   const kind = r.fn?.kind ?? r.ext?.fact.kind;
   const strategy = r.fn ? r.fn.asyncStrategy : r.ext?.fact.asyncStrategy;
-  return kind === "sync" && strategy !== "same-thread" && classifyCall(view, n).context === "awaited";
+  // It runs even where an earlier element throws, which the plain program's call never does: inert
+  // only when its function's body shows no effect outside it (review-core finding 4); a function
+  // of another module shows none here.
+  const quiet = r.fn !== undefined && ctx.tree.has(r.fn.fn as Node) && effectOf(ctx, r.fn.fn) === null;
+  return (
+    kind === "sync" && strategy !== "same-thread" && quiet && classifyCall(view, n).context === "awaited"
+  );
 }
 
 /** Inside `with (…)`, or a function whose sloppy direct `eval` may declare any name. */

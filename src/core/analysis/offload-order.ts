@@ -25,7 +25,8 @@ import { isAsyncFunction, memberName, TRANSPARENT } from "./view.js";
  * Inert: a literal, a name, `this`, a function or arrow expression (made, not run), a member read,
  * operators, templates, array and object literals of inert parts, and a call that is itself
  * offloaded (its function then runs on a pool thread, in parallel, as docs/semantics.md says of
- * every offloaded element) with inert arguments. Not looked into: a getter a member read runs,
+ * every offloaded element) with inert arguments, when its function has no effect outside it (a
+ * `charge` that writes a file keeps the earlier call plain). Not looked into: a getter a member read runs,
  * `valueOf`/`toString` an operator runs, the iterator a spread runs, a name read in its temporal
  * dead zone (each counted as a read).
  */
