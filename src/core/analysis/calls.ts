@@ -11,7 +11,7 @@ import type { ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { offloadHeldBack } from "./offload-order.js";
 import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
-import { effectOf } from "./outside.js";
+import { writeOutside } from "./outside.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -1343,9 +1343,11 @@ function offloadedCall(ctx: Ctx, index: Index, view: ReturnType<typeof treeView>
   const kind = r.fn?.kind ?? r.ext?.fact.kind;
   const strategy = r.fn ? r.fn.asyncStrategy : r.ext?.fact.asyncStrategy;
   // It runs even where an earlier element throws, which the plain program's call never does: inert
-  // only when its function's body shows no effect outside it (review-core finding 4); a function
-  // of another module shows none here.
-  const quiet = r.fn !== undefined && ctx.tree.has(r.fn.fn as Node) && effectOf(ctx, r.fn.fn) === null;
+  // only when its function's body shows no effect outside it (review-core finding 4: output, a
+  // file write, a Node API that acts, state it did not create). A function of another module is
+  // not looked into here (its body is not this file's): taken as quiet, a documented limit.
+  const local = r.fn !== undefined && ctx.tree.has(r.fn.fn as Node) ? r.fn.fn : undefined;
+  const quiet = local === undefined || writeOutside(ctx, local) === undefined;
   return (
     kind === "sync" && strategy !== "same-thread" && quiet && classifyCall(view, n).context === "awaited"
   );

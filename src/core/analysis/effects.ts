@@ -160,7 +160,8 @@ export function interleaving(
     const conducts = [...el.leaves].map(([n, f]) => conductOf(ctx, index, owner, n, f));
     if (paused === undefined && conducts.some((c) => c.pauses)) paused = i;
     if (paused === undefined) continue;
-    const effect = conducts.find((c) => c.effect)?.effect ?? ownEffect(ctx, owner, el.node, el.leaves);
+    const effect =
+      conducts.find((c) => c.effect)?.effect ?? ownEffect(ctx, owner, el.node, el.leaves, paused === i);
     if (!effect) continue;
     // The last element pausing is alone after its pause: under allSettled, and for a single
     // element, the caller resumes once it has ended, as after the sequential form. Under
@@ -174,28 +175,39 @@ export function interleaving(
 
 /**
  * What an element's expression does itself, outside its leaf calls' bodies (review-core finding
- * 2): an update or assignment (`counter++`, `o.x = 1`), a `delete`, or a call that is not a leaf
- * (`id(bump())`'s `bump()`, `(log(), v)`'s `log()`) with an effect of its own. Nested functions
- * are only created here, not run.
+ * 2): an update or assignment (`counter++`, `o.x = 1`), a `delete`, or a call or `new` that is
+ * not a leaf (`id(bump())`'s `bump()`, `(log(), v)`'s `log()`) with an effect of its own. In the
+ * element that pauses, a leaf call's callee and arguments run before it starts, in both orders,
+ * so only what comes after it counts. Nested functions are only created here, not run.
  */
-function ownEffect(ctx: Ctx, owner: SaFunction, node: Node, leaves: Map<Node, AwaitFact>): Node | undefined {
+function ownEffect(
+  ctx: Ctx,
+  owner: SaFunction,
+  node: Node,
+  leaves: Map<Node, AwaitFact>,
+  pausing: boolean,
+): Node | undefined {
   let found: Node | undefined;
   ctx.tree.walk(node, (n) => {
     if (found) return false;
     if (n !== node && isFunction(n)) return false;
+    if (pausing && leaves.has(n)) return false;
     if (
       n.type === "AssignmentExpression" ||
       n.type === "UpdateExpression" ||
       (n.type === "UnaryExpression" && n.operator === "delete")
     )
       found = n;
-    else if ((n.type === "CallExpression" || n.type === "OptionalCallExpression") && !leaves.has(n)) {
+    else if (
+      (n.type === "CallExpression" || n.type === "OptionalCallExpression" || n.type === "NewExpression") &&
+      !leaves.has(n)
+    ) {
       const local = functionOf(ctx, n.callee as Node);
       const acts = local
         ? local.async || effectOf(ctx, local) !== null
         : effectfulCall(ctx, n as CallNode, owner.fn, owner.fn, true);
       if (acts) found = n;
-    } else if (n.type === "NewExpression" && !leaves.has(n)) found = n;
+    }
     return found ? false : undefined;
   });
   return found;
