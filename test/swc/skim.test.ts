@@ -256,4 +256,24 @@ describe("smartasync/swc with skipped bodies", () => {
       setLazyAnalysis(true);
     }
   });
+  it("a closed getter needs no second analysis (the index of @babel/core)", () => {
+    // A getter whose skipped body returns a name cannot return a smartasync function, so it is
+    // not asked about (it forced a whole-tree analysis once getters were followed).
+    const code = `"use strict";\nclass Lazy {\n  static register(c) {${pad}  return c;\n  }\n}\nconst api = Object.defineProperty({\n  __proto__: null,\n  get Lazy () {${pad}  return Lazy;\n  },\n}, Symbol.toStringTag, { value: "Module" });\n// @smartasync\nasync function load() { return 1; }\nexports.run = function run() { return load(); };\nexports.api = api;\n`;
+    const cjs = { ...opts, isModule: "unknown" as const };
+    const again = lazyStats.again;
+    const out = transformSync(code, { ...cjs, smartasync: {} });
+    expect(lazyStats.again).toBe(again);
+    expect(out.code).toContain("loadSync()");
+    setLazyAnalysis(false);
+    try {
+      const whole = transformSync(code, { ...cjs, smartasync: {} });
+      expect({ code: out.code, report: out.smartasync }).toEqual({
+        code: whole.code,
+        report: whole.smartasync,
+      });
+    } finally {
+      setLazyAnalysis(true);
+    }
+  });
 });

@@ -236,13 +236,21 @@ export function cjsReExports(ctx: Ctx): CjsReExport[] {
     for (const d of s.declarations) {
       const from = requireOf(d.init as Node);
       if (from === undefined || d.id.type !== "Identifier") continue;
-      const b = ctx.scopes.binding(d.id, d.id.name);
-      if (b && !b.violations.length) held.set(d.id.name, from);
+      held.set(d.id.name, from);
     }
   }
+  // Whether the name was assigned again is asked only for a name a re-export uses: reading a
+  // binding's writes in a lazy tree watches them, and a closed function writing one of the
+  // file's many `const x = require(…)` names then forced a second analysis (postcss).
+  const heldModule = (name: string): string | undefined => {
+    const from = held.get(name);
+    if (from === undefined) return undefined;
+    const b = ctx.scopes.binding(ctx.program as Node, name);
+    return b && !b.violations.length ? from : undefined;
+  };
   /** The module a value is: `require("x")`, or a name holding one. */
   const moduleOf = (n: Node | null | undefined): string | undefined =>
-    n?.type === "Identifier" ? held.get(n.name) : requireOf(n);
+    n?.type === "Identifier" ? heldModule(n.name) : requireOf(n);
   const star = (n: Node | null | undefined) => {
     const from = moduleOf(n);
     if (from !== undefined) out.push({ from });
@@ -279,7 +287,7 @@ export function cjsReExports(ctx: Ctx): CjsReExport[] {
       const [target, key, desc] = args;
       if (!target || !isExportsObject(target) || key?.type !== "StringLiteral") continue;
       const got = getterMember(desc);
-      const from = got && held.get(got.object);
+      const from = got && heldModule(got.object);
       if (got && from !== undefined)
         out.push({
           from,

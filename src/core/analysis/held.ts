@@ -49,9 +49,12 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
       // A getter that returns one (`get fetch() { return load }`, on an object or a class,
       // static too) and `Object.defineProperty(o, "fetch", { value: load })` (or `get`): the
       // member holds the function as surely (adversarial run 14, finding 5).
+      // A closed getter's body names nothing smartasync, so it returns none: not read (its nodes
+      // are not in a lazy tree; asking about them forced a second analysis of the file).
       else if (
         (n.type === "ObjectMethod" || n.type === "ClassMethod") &&
         n.kind === "get" &&
+        !ctx.tree.isClosed(n) &&
         n.body.body.length === 1 &&
         n.body.body[0]!.type === "ReturnStatement"
       ) {
@@ -77,9 +80,18 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
             if (k === "value" && p.type === "ObjectProperty") held = p.value as Node;
             else if (k === "get" && p.type === "ObjectProperty") {
               const fn = p.value as Node;
-              if (fn.type === "ArrowFunctionExpression" && fn.body.type !== "BlockStatement")
+              if (
+                fn.type === "ArrowFunctionExpression" &&
+                fn.body.type !== "BlockStatement" &&
+                !ctx.tree.isClosed(fn)
+              )
                 held = fn.body as Node;
-            } else if (k === "get" && p.type === "ObjectMethod" && p.body.body.length === 1) {
+            } else if (
+              k === "get" &&
+              p.type === "ObjectMethod" &&
+              !ctx.tree.isClosed(p) &&
+              p.body.body.length === 1
+            ) {
               const r = p.body.body[0]!;
               if (r.type === "ReturnStatement") held = r.argument as Node | null;
             }

@@ -460,6 +460,14 @@ export class Tree {
     this.sorted = true;
   }
 
+  /**
+   * Whether `fn` is a closed function: its body, skipped, names nothing smartasync (so, for
+   * instance, a closed getter cannot return a smartasync function).
+   */
+  isClosed(fn: Node): boolean {
+    return this.closed.has(fn);
+  }
+
   /** The closed function whose span holds `offset`, if any (closed spans never nest). */
   private closedAt(offset: number): Node | undefined {
     if (!this.closed.size) return undefined;
