@@ -8,7 +8,7 @@ import { addKinds, heldMembers, pickedHolders } from "./held.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { forEachChild, type Node } from "./tree.js";
-import { memberName, requireSource } from "./view.js";
+import { isExportsObject, isModuleExports, memberName, requireSource } from "./view.js";
 
 /** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
 export const MAX_REEXPORT_DEPTH = 16;
@@ -33,22 +33,6 @@ export interface ExportUse {
   )[];
   /** `export const { f } = ns` (or `= require("./a")`): the pattern that binds and exports it. */
   patterns: { pattern: t.ObjectPattern; exported: string; ref: t.Identifier }[];
-}
-
-function isModuleExports(n: Node): boolean {
-  return (
-    n.type === "MemberExpression" &&
-    n.object.type === "Identifier" &&
-    n.object.name === "module" &&
-    !n.computed &&
-    n.property.type === "Identifier" &&
-    n.property.name === "exports"
-  );
-}
-
-/** `exports` or `module.exports`, the object CommonJS exports hang on. */
-function isExportsObject(n: Node): boolean {
-  return (n.type === "Identifier" && n.name === "exports") || isModuleExports(n);
 }
 
 export function specifierNames(sp: t.ExportSpecifier): { local: string; exported: string } {

@@ -4,7 +4,7 @@ import { type Ctx, keyName } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
-import { TRANSPARENT } from "./view.js";
+import { isExportsObject, TRANSPARENT } from "./view.js";
 
 const cache = new WeakMap<Ctx, { fns: SaFunction[]; out: Map<string, Set<FunctionKind>> }>();
 
@@ -129,18 +129,6 @@ function isDefineProperty(callee: Node): boolean {
     (callee.object.name === "Object" || callee.object.name === "Reflect") &&
     callee.property.type === "Identifier" &&
     callee.property.name === "defineProperty"
-  );
-}
-
-/** `exports` or `module.exports` (CommonJS's export object). */
-function isExportsObject(n: Node): boolean {
-  if (n.type === "Identifier") return n.name === "exports";
-  return (
-    n.type === "MemberExpression" &&
-    n.object.type === "Identifier" &&
-    n.object.name === "module" &&
-    n.property.type === "Identifier" &&
-    n.property.name === "exports"
   );
 }
 

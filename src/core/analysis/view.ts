@@ -295,3 +295,19 @@ export function requireSource(node: Node | null | undefined): string | undefined
   }
   return undefined;
 }
+
+export function isModuleExports(n: Node): boolean {
+  return (
+    n.type === "MemberExpression" &&
+    n.object.type === "Identifier" &&
+    n.object.name === "module" &&
+    !n.computed &&
+    n.property.type === "Identifier" &&
+    n.property.name === "exports"
+  );
+}
+
+/** `exports` or `module.exports`, the object CommonJS exports hang on. */
+export function isExportsObject(n: Node): boolean {
+  return (n.type === "Identifier" && n.name === "exports") || isModuleExports(n);
+}
