@@ -5,7 +5,6 @@
 // return-type references): the lowering matches them, so any drift there is a regression.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { performance } from "node:perf_hooks";
 import { traverse } from "@babel/core";
 import { parse as babelParse, type ParserOptions } from "@babel/parser";
 import { parseSync } from "@swc/core";
@@ -636,47 +635,6 @@ function compareSample(sample: Sample): void {
   compareSource(sample.source, lang);
 }
 
-/** A ~5,000-line TypeScript module of the kind smartasync reads. */
-function bigTypeScript(): string {
-  const parts = ['import { readFile } from "node:fs/promises";'];
-  for (let i = 0; parts.length < 5000; i++) {
-    parts.push(
-      ...code`
-/** Loads an entry — café ☕. */
-// @smartasync
-export async function load(path: string, opts?: { encoding?: BufferEncoding }): Promise<Map<string, number>> {
-  const text = await readFile(path, opts?.encoding ?? "utf8");
-  const extra: number = await step(text.length);
-  return new Map([[\`k\${extra}\`, JSON.parse(text).value as number]]);
-}
-interface Shape<T extends object = {}> { id: number; data?: T; readonly tags: string[] }
-type Alias = Shape<{ a: 1 }> | null;
-export class Store<T> implements Shape {
-  id = 1;
-  tags: string[] = [];
-  #cache = new Map<string, T>();
-  constructor(private readonly root: string) {}
-  get size(): number { return this.#cache.size; }
-  async get(key: string): Promise<T | undefined> {
-    /* block comment */
-    return this.#cache.get(key) ?? (await this.load(key));
-  }
-  private async load(key: string): Promise<T | undefined> { return undefined; }
-}
-export function cli(path: string): number {
-  const xs = [1, 2, 3].map((x) => x * 2).filter(Boolean);
-  let h = 0;
-  for (let k = 0; k < path.length; k++) h = (h * 31 + path.charCodeAt(k)) | 0;
-  return h + xs.length;
-}
-async function step(n: number): Promise<number> { return n * 2 + 1; }`
-        .replace(/\b(load|Shape|Alias|Store|cli|step)\b/g, `$1${i}`)
-        .split("\n"),
-    );
-  }
-  return parts.join("\n");
-}
-
 /** Every `{ start, end }` span of an SWC tree moved by `delta` (a copy: SWC never sees it). */
 function shiftSpans(value: unknown, delta: number): unknown {
   if (Array.isArray(value)) return value.map((v) => shiftSpans(v, delta));
@@ -691,34 +649,6 @@ function shiftSpans(value: unknown, delta: number): unknown {
 }
 
 // ------------------------------------------------------------------------------ the tests
-
-// First, while the heap is small: later tests leave garbage that makes each collection dearer.
-describe("speed", () => {
-  it("lowering (with the comment scan) costs well under parseSync itself on ~5,000 lines of TypeScript", () => {
-    const source = bigTypeScript();
-    expect(source.split("\n").length).toBeGreaterThanOrEqual(5000);
-    const parseMs: number[] = [];
-    const lowerMs: number[] = [];
-    for (let round = 0; round < 11; round++) {
-      const t0 = performance.now();
-      const program = parseSync(source, { syntax: "typescript", target: "esnext", comments: false });
-      const t1 = performance.now();
-      lower(program, source, { typescript: true });
-      lowerMs.push(performance.now() - t1);
-      parseMs.push(t1 - t0);
-    }
-    const median = (xs: number[]) => xs.slice().sort((x, y) => x - y)[xs.length >> 1];
-    const fastest = (xs: number[]) => Math.min(...xs);
-    console.log(
-      `lower: ${source.split("\n").length} lines; parseSync median ${median(parseMs).toFixed(1)} ms ` +
-        `(fastest ${fastest(parseMs).toFixed(1)}), lower median ${median(lowerMs).toFixed(1)} ms ` +
-        `(fastest ${fastest(lowerMs).toFixed(1)})`,
-    );
-    // The fastest round is the least disturbed by other processes on a shared machine; idle, the
-    // lowering takes about a fifth of parseSync, so this bound only trips on a real regression.
-    expect(fastest(lowerMs)).toBeLessThan(fastest(parseMs));
-  });
-});
 
 describe("lower(): SWC AST → Babel 8 shape", () => {
   it("finds the sources", () => {
