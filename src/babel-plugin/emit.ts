@@ -53,16 +53,12 @@ function rename(
       object.type === "ThisExpression" ? t.thisExpression() : t.cloneNode(object as t.Identifier);
     const base = (): t.Expression | t.Super => (object.type === "Super" ? t.super() : self());
     const expected = t.memberExpression(
-      t.memberExpression(base(), t.identifier(to)),
+      member(t, base(), to),
       t.memberExpression(t.identifier(imports.runtime()), t.identifier("OF")),
       true,
     );
     const tmp = imports.temp();
-    const read = t.assignmentExpression(
-      "=",
-      t.identifier(tmp),
-      t.memberExpression(base(), t.identifier(check.name)),
-    );
+    const read = t.assignmentExpression("=", t.identifier(tmp), member(t, base(), check.name));
     const mode = t.stringLiteral(variantKind(check.kind));
     // The call's place: the fallback throws there if the override gives a promise.
     const at = own.loc !== undefined ? [t.stringLiteral(own.loc)] : [];
@@ -71,7 +67,7 @@ function rename(
       // ? super.mSync : _sa.viaFn(_obj, "m", "sync")).call(this, a)`.
       ref.object = t.conditionalExpression(
         t.binaryExpression("===", expected, read),
-        t.memberExpression(t.super(), t.identifier(to)),
+        member(t, t.super(), to),
         runtimeCall(ctx, imports, "viaFn", [t.identifier(tmp), t.stringLiteral(check.name), mode, ...at]),
       );
       ref.property = t.identifier("call");
@@ -100,9 +96,19 @@ function rename(
   const ref = referenceOf(call, shapeKind);
   if (ref.type === "Identifier") ref.name = to;
   else if (ref.type === "MemberExpression" || ref.type === "OptionalMemberExpression") {
-    ref.property = t.identifier(to);
-    ref.computed = false;
+    // A variant of a string-named export or method (`ns["fetch-it"]()` → `ns["fetch-itSync"]()`,
+    // fixture modules/string-named-member-call) stays computed.
+    const named = isIdentifierName(to);
+    ref.property = named ? t.identifier(to) : t.stringLiteral(to);
+    ref.computed = !named;
   }
+}
+
+/** `object.name`, or `object["a-b"]` where the name is no identifier. */
+function member(t: EmitCtx["t"], object: t.Expression | t.Super, name: string): t.MemberExpression {
+  return isIdentifierName(name)
+    ? t.memberExpression(object, t.identifier(name))
+    : t.memberExpression(object, t.stringLiteral(name), true);
 }
 
 /**

@@ -231,7 +231,7 @@ class Editor {
         this.ms.update(
           s(ref),
           e(ref),
-          `(super.${to}[${rt}.OF] === (${tmp} = super.${own.name}) ? super.${to} : ${rt}.viaFn(${tmp}, ${name}, "${mode}"${at})).call`,
+          `(super${dot(to)}[${rt}.OF] === (${tmp} = super${dot(own.name)}) ? super${dot(to)} : ${rt}.viaFn(${tmp}, ${name}, "${mode}"${at})).call`,
         );
         this.ms.appendLeft(argsOpen(this.code, call), call.arguments.length ? "this, " : "this");
         return;
@@ -240,7 +240,7 @@ class Editor {
       this.ms.update(
         s(object),
         e(object),
-        `(${self}.${to}[${rt}.OF] === (${tmp} = ${self}.${own.name}) ? ${self} : ${rt}.viaOf(${self}, ${tmp}, ${name}, ${JSON.stringify(to)}, "${mode}"${at}))`,
+        `(${self}${dot(to)}[${rt}.OF] === (${tmp} = ${self}${dot(own.name)}) ? ${self} : ${rt}.viaOf(${self}, ${tmp}, ${name}, ${JSON.stringify(to)}, "${mode}"${at}))`,
       );
     }
     if (shapeKind === "choice") {
@@ -254,13 +254,20 @@ class Editor {
       return;
     }
     if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return;
-    if (!callee.computed) {
+    if (!callee.computed && isIdentifierName(to)) {
       this.ms.update(s(callee.property), e(callee.property), to);
       return;
     }
-    // `a["m"]()` → `a.to()`, `a?.["m"]()` → `a?.to()`
+    // `a["m"]()` → `a.to()`, `a?.["m"]()` → `a?.to()`; a variant of a string-named export or
+    // method stays computed: `ns["fetch-it"]()` → `ns["fetch-itSync"]()` (fixture
+    // modules/string-named-member-call).
     const from = objectOuterEnd(this.code, callee as unknown as CallNode, callee.object);
-    this.ms.update(from, e(callee), `${(callee as { optional?: boolean }).optional ? "?." : "."}${to}`);
+    const optional = (callee as { optional?: boolean }).optional;
+    this.ms.update(
+      from,
+      e(callee),
+      isIdentifierName(to) ? `${optional ? "?." : "."}${to}` : `${optional ? "?." : ""}${dot(to)}`,
+    );
   }
 
   /**
@@ -1098,4 +1105,9 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
       return map;
     },
   };
+}
+
+/** `.name`, or `["a-b"]` where the name is no identifier. */
+function dot(name: string): string {
+  return isIdentifierName(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
 }
