@@ -323,6 +323,26 @@ function declaredAs(b: Binding): string {
  * afresh, so a worker function that only reads such an object reads the state before the change
  * (fixture diagnostics/sa302-written-by-setter).
  */
+/**
+ * The binding a member chain is rooted at, through local `const` names for module objects
+ * (`const alias = settings; alias.rate = r`, `const inner = s.inner; inner.rate = r`: attack 15,
+ * F8): a write through such a name is a write to the module's object.
+ */
+function moduleRoot(ctx: Ctx, expr: Node): Binding | undefined {
+  let r = rootOf(expr);
+  for (let hops = 0; r && hops < 8; hops++) {
+    const b = ctx.scopes.binding(r.id, r.id.name);
+    if (!b || b.scope === ctx.scopes.program) return b;
+    if (b.kind !== "const" || b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier")
+      return b;
+    const init = b.node.init ? strip(b.node.init as Node) : undefined;
+    const next = init && rootOf(init);
+    if (!next) return b;
+    r = next;
+  }
+  return undefined;
+}
+
 const writtenByFunctions = new WeakMap<Ctx, Map<Binding, { by: string; loc: string }>>();
 
 function objectsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: string }> {
@@ -335,10 +355,11 @@ function objectsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: st
     ctx,
     ctx.program as Node,
     ({ node, target }) => {
-      const r = rootOf(target);
-      const b = r && ctx.scopes.binding(r.id, r.id.name);
+      const b = moduleRoot(ctx, target);
       const kind = b && b.scope === top && !out.has(b) ? stateKind(ctx, b) : undefined;
-      if (!b || (kind !== "object" && kind !== "handle")) return;
+      // A function or class declaration is an object too: `cfg.rate = r`, `Settings.rate = r`
+      // in `configure()` (attack 15, F1).
+      if (!b || (kind !== "object" && kind !== "handle" && kind !== "code")) return;
       const inside = ctx.tree.findParent(node, (p) => isFunction(p));
       if (inside === undefined) return; // top-level code runs in every worker too
       out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node) });
@@ -401,6 +422,72 @@ const KNOWN_GLOBALS = new Set([
   "location",
   "document",
 ]);
+
+/**
+ * What `process` has in every thread (read from the running Node, its prototype chain included,
+ * plus names of newer Nodes): anything else read on it was put there by the program.
+ */
+const PROCESS_PROPERTIES = (() => {
+  const out = new Set<string>([
+    "getBuiltinModule",
+    "features",
+    "finalization",
+    "loadEnvFile",
+    "permission",
+    "sourceMapsEnabled",
+    "setSourceMapsEnabled",
+    "availableMemory",
+    "constrainedMemory",
+    "report",
+    "ref",
+    "unref",
+    "execve",
+    "threadCpuUsage",
+  ]);
+  for (let o: object | null = process; o !== null; o = Object.getPrototypeOf(o))
+    for (const k of Object.getOwnPropertyNames(o)) out.add(k);
+  return out;
+})();
+
+/**
+ * Calls whose answer differs from one run (and so from one thread's import) to the next: a
+ * module-level `const` computed with one is another value in each worker.
+ */
+const VARYING = new Set([
+  "randomUUID",
+  "random",
+  "randomBytes",
+  "randomInt",
+  "getRandomValues",
+  "now",
+  "hrtime",
+  "bigint",
+  "Symbol",
+  "Date",
+  "uptime",
+  "cpuUsage",
+  "memoryUsage",
+]);
+
+/** The varying call a module-level `const`'s initializer makes (outside nested functions), if any. */
+function variesPerThread(ctx: Ctx, b: Binding): string | undefined {
+  if (b.node.type !== "VariableDeclarator" || !b.node.init) return undefined;
+  let found: string | undefined;
+  ctx.tree.walk(b.node.init as Node, (n) => {
+    if (found !== undefined || isFunction(n)) return false;
+    if (n.type !== "CallExpression" && n.type !== "NewExpression") return undefined;
+    const callee = strip(n.callee as Node);
+    const name =
+      callee.type === "Identifier"
+        ? callee.name
+        : callee.type.endsWith("MemberExpression")
+          ? memberName(callee)
+          : undefined;
+    if (name !== undefined && VARYING.has(name)) found = callText(ctx, n);
+    return undefined;
+  });
+  return found;
+}
 
 function isKnownGlobal(name: string): boolean {
   return KNOWN_GLOBALS.has(name);
@@ -790,7 +877,37 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
   const visit = (f: t.Function, via: string | undefined): void => {
     const body = f.body as Node;
     const follow: { f: t.Function; name: string }[] = [];
-    ctx.tree.walk(body, (n) => {
+    const look = (n: Node): false | undefined => {
+      if (n.type === "MemberExpression" && n.computed) {
+        // `globalThis["appMode"]`, `globalThis[Symbol.for("app.config")]`: a global of this
+        // thread read by key (attack 15, F2); a key naming a built-in is every thread's.
+        const o = strip(n.object);
+        const key = n.property.type === "StringLiteral" ? n.property.value : undefined;
+        if (
+          o.type === "Identifier" &&
+          GLOBAL_OBJECTS.has(o.name) &&
+          !ctx.scopes.binding(o, o.name) &&
+          (key === undefined || !isKnownGlobal(key))
+        )
+          names.add(
+            `the global \`${o.name}[${sourceOf(ctx, n.property as Node)}]\`, which a worker's own globalThis lacks${through(via)}`,
+          );
+        return undefined;
+      }
+      if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
+        const o = strip(n.object);
+        // `process.appConfig`: a property the program put on this thread's `process`; a worker
+        // has its own process object (attack 15, F19).
+        if (
+          o.type === "Identifier" &&
+          o.name === "process" &&
+          !ctx.scopes.binding(o, o.name) &&
+          !PROCESS_PROPERTIES.has(n.property.name)
+        )
+          names.add(
+            `\`process.${n.property.name}\`, a property the program set on this thread's process object, which a worker's own lacks${through(via)}`,
+          );
+      }
       if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
         // `globalThis.appConfig`: a global of this thread (below).
         const o = strip(n.object);
@@ -818,10 +935,17 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
         if (!b || b.scope !== top) return undefined;
         const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
-        if (kind === "object" || kind === "handle") ctx.tree.watched.add(b.name);
+        if (kind === "object" || kind === "handle" || kind === "code") ctx.tree.watched.add(b.name);
+        const varies = kind === "value" || kind === "handle" ? variesPerThread(ctx, b) : undefined;
+        if (varies)
+          // `const instanceId = randomUUID()`: each worker imports the module and computes its own
+          // (attack 15, F15).
+          names.add(
+            `\`const ${n.name}\`, computed at import by \`${varies}\`, which gives each worker another value${through(via)}`,
+          );
         const imported = isImportBinding(ctx, b) ? importedOnce(n, b) : undefined;
         if (imported) readChanged.set(n.name, `${imported}${through(via)}`);
-        const w = kind === "object" || kind === "handle" ? changed.get(b) : undefined;
+        const w = kind === "object" || kind === "handle" || kind === "code" ? changed.get(b) : undefined;
         if (w)
           readChanged.set(
             n.name,
@@ -865,15 +989,17 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
         });
       }
       return undefined;
-    });
+    };
+    // Default parameters run in the worker too (attack 15, F14).
+    for (const p of f.params) ctx.tree.walk(p as Node, look);
+    ctx.tree.walk(body, look);
     forEachWrite(ctx, body, ({ node, target }) => {
-      const r = rootOf(target);
-      const b = r && ctx.scopes.binding(r.id, r.id.name);
-      if (!r || !b || b.scope !== top) return;
+      const b = moduleRoot(ctx, target);
+      if (!b || b.scope !== top) return;
       const kind = stateKind(ctx, b);
       // `let`/`var` are listed as used already; an import's methods are its own business.
       if (kind === "state" || (kind === "import" && node.type.endsWith("CallExpression"))) return;
-      names.add(`mutates \`${r.id.name}\`${through(via)}`);
+      names.add(`mutates \`${b.name}\`${through(via)}`);
     });
     for (const next of follow) visit(next.f, next.name);
   };
