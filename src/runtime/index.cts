@@ -202,13 +202,6 @@ function sourcePlace(name: string, frame: string, line: number, column: number):
 // The worker entry is an ES module (worker.js): it imports function modules by URL.
 const WORKER_URL = pathToFileURL(join(__dirname, "worker.js"));
 let seq = 0;
-/**
- * How long runSync's first wait lasts at most before it reads the clock (see runSync): also how
- * late a call woken early without its answer (a loopback connection) may time out. One
- * millisecond, the unit of syncTimeoutMs; a call that lasts longer pays one more wake and clock
- * read, a few microseconds against at least a millisecond.
- */
-const FIRST_WAIT_MS = 1;
 /** Keys of functions on the blocking channel (WireRequest); unique in this thread. */
 let keyCount = 0;
 
@@ -550,18 +543,19 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
     names.set(name, key);
   }
   const limit = config.syncTimeoutMs;
-  // The clock is read only when a wait ends without the answer (a connection to look at, or a
-  // long call): the first wait is bounded by FIRST_WAIT_MS, so that when it times out its length
-  // is known, and a wake before it costs the deadline at most that much (1 ms). A clock read per
-  // call was ~0.7% of a round trip (~0.2 µs a read on this machine, measured).
-  let deadline: number | undefined;
-  let remaining = Math.min(limit, FIRST_WAIT_MS);
+  // One clock read per call, then a wait as long as the time left. A short first wait (it was
+  // 1 ms, to skip this read) cost far more than the read: a kernel timer due sooner than the
+  // next scheduler tick (4 ms at HZ=250) is armed and cancelled by reprogramming the CPU's timer
+  // device, a few µs of system time a call on a virtual machine, and the round trip with an
+  // options object measured 1.4-1.6x synckit's instead of ~1.0x (docs/performance.md).
+  const deadline = performance.now() + limit;
+  let remaining = limit;
   for (;;) {
     // Wait first: the worker posts its answer, then sets the wake flag (cleared before the
     // post above), so the wait returns at once for an answer already there. The flag is cleared
     // before each read: an answer posted after the read sets it again, and the next wait
     // returns at once. Reading before the first wait cost an empty read on every call.
-    const waited = Atomics.wait(state, STATE.wake, 0, remaining);
+    Atomics.wait(state, STATE.wake, 0, remaining);
     Atomics.store(state, STATE.wake, 0);
     for (let got = receiveMessageOnPort(ch.port); got !== undefined; got = receiveMessageOnPort(ch.port)) {
       const res = got.message as Response;
@@ -576,9 +570,7 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
         throw deadlockError(name, url, port);
       }
     }
-    const now = performance.now();
-    deadline ??= now + limit - (waited === "timed-out" ? remaining : 0);
-    remaining = deadline - now;
+    remaining = deadline - performance.now();
     if (remaining <= 0) {
       void closeChannel(ch);
       throw timeoutError(
