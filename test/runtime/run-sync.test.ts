@@ -281,6 +281,30 @@ describe("worker failures", () => {
       ).toBe(true);
   });
 
+  it("waits for the answer as long as the time left, not in short slices", () => {
+    // A wait shorter than the kernel's scheduler tick arms a timer by reprogramming the CPU's
+    // timer device on every call: a first wait of at most 1 ms put the round trip with an options
+    // object at 1.4–1.6× synckit's (docs/performance.md, "runSync vs synckit"). The waits of the
+    // blocked caller, seen through Atomics.wait itself (canBlock's probe waits 0 ms: not counted).
+    sa.configure({ syncTimeoutMs: 30_000 });
+    expect(sa.runSync(url, "add", [0, 0])).toBe(0); // a warm worker
+    const real = Atomics.wait;
+    const waits: number[] = [];
+    const spy = (ta: Int32Array, i: number, v: number, t?: number) => {
+      if (t !== 0) waits.push(t ?? Number.POSITIVE_INFINITY);
+      return real(ta, i, v, t);
+    };
+    (Atomics as { wait: typeof Atomics.wait }).wait = spy as typeof Atomics.wait;
+    try {
+      for (let i = 0; i < 5; i++) expect(sa.runSync(url, "add", [i, 1])).toBe(i + 1);
+    } finally {
+      (Atomics as { wait: typeof Atomics.wait }).wait = real;
+    }
+    expect(waits.length).toBeGreaterThanOrEqual(5);
+    // Each wait is the limit less the time already spent: far over any tick (4 ms at HZ=250).
+    expect(Math.min(...waits)).toBeGreaterThan(29_000);
+  });
+
   it("shutdown() terminates the worker; the next call starts a fresh one", async () => {
     const a = (sa.runSync(url, "whoAmI", []) as { threadId: number }).threadId;
     await sa.shutdown();
