@@ -426,7 +426,12 @@ export function tooDeep(
       // Only a keyword matters (keywordAt: no string is made for the others).
       const kw = keywordAt(src, start, i);
       if (kw !== 0) {
-        kwDot = start > 0 && src.charCodeAt(start - 1) === 46;
+        // After a `.` a keyword is a property (`x.require(…)`, `a.return / 2`), but not after the
+        // third dot of a spread (`{ ...require("./a") }`), as import-scan.ts `standsAlone` reads it.
+        kwDot =
+          start > 0 &&
+          src.charCodeAt(start - 1) === 46 &&
+          !(start >= 3 && src.charCodeAt(start - 2) === 46 && src.charCodeAt(start - 3) === 46);
         if (KW_IMPORT_WORD[kw] === 1) {
           // Standing alone (`x.require(…)` is a method): what follows it, as importCandidates reads it.
           if (imports !== undefined && !kwDot) {

@@ -137,6 +137,7 @@ const PIECES = [
   "new Foo / 2;",
   "x = a?.b / 2 / 3;",
   'x = a++ / 2 + "/" + \'x\'; import b1 from "m6"; y = "\'" + "";',
+  'o = { ...require("m7"), ...import("m8") }; p = [...typeof /"/];',
 ];
 
 describe("the imports the nesting pass notes", () => {
@@ -146,6 +147,13 @@ describe("the imports the nesting pass notes", () => {
       'import a from "a";\nexport * from "b";\nconst c = require("c");\nconst t = `import x from "no" ${import("d")}`;\n// require("no")\nconst r = /import "no"/;\nx.require("no");\n';
     expect(noted(code)).toEqual(parsed(code));
     expect(noted(code)).toEqual(["static a", "static b", "require c", "dynamic d"]);
+  });
+
+  it("count a spread `...require(…)` as an import, as the scanner does (its dots make no member)", () => {
+    const code = 'const o = { ...require("a"), b: x.require("no") };\nconst p = [...import("c")];\n';
+    expect(noted(code)).toEqual(parsed(code));
+    expect(noted(code)).toEqual(scanImports(code).map((i) => `${i.kind} ${i.specifier}`));
+    expect(noted(code)).toEqual(["require a", "dynamic c"]);
   });
 
   it("say they are not sure where a `/`, a bracket or a literal could be read two ways", () => {
