@@ -867,7 +867,60 @@ function templateRest(s: string, i: number, frames: number[]): number {
  * (analysis/opaque.ts). A match in a comment or a string only costs a parse.
  */
 export function mayRequireOpaquely(source: string): boolean {
-  return source.includes("require") && OPAQUE_REQUIRE.test(source);
+  // Exactly `OPAQUE_REQUIRE.test(source)`, read at each `require` the native `indexOf` finds
+  // (every match holds the word): the pattern's unanchored alternatives cost a regex step at
+  // every character of the file, the whole file's cost for the files as they are, where the
+  // fast path asks this of each one (test/core/import-scan.test.ts compares the two).
+  for (let at = source.indexOf("require"); at !== -1; at = source.indexOf("require", at + 7)) {
+    const after = skipRegexSpace(source, at + 7);
+    if (source.charCodeAt(after) !== LPAREN) continue;
+    // `require(` with no word character, `$` or `.` before it, then an argument that is no string.
+    const before = at > 0 ? source.charCodeAt(at - 1) : -1;
+    if (!(before >= 0 && (isRegexWord(before) || before === DOLLAR || before === DOT))) {
+      const arg = skipRegexSpace(source, after + 1);
+      const c = source.charCodeAt(arg);
+      if (arg < source.length && !isRegexSpace(c) && c !== DQUOTE && c !== SQUOTE && c !== RPAREN)
+        return true;
+    }
+    // `module . require (`, `module` a whole word on its left.
+    let j = at - 1;
+    while (j >= 0 && isRegexSpace(source.charCodeAt(j))) j--;
+    if (source.charCodeAt(j) !== DOT) continue;
+    j--;
+    while (j >= 0 && isRegexSpace(source.charCodeAt(j))) j--;
+    if (j >= 5 && source.startsWith("module", j - 5) && (j < 6 || !isRegexWord(source.charCodeAt(j - 6))))
+      return true;
+  }
+  return false;
 }
 
-const OPAQUE_REQUIRE = /(?:^|[^\w$.])require\s*\(\s*[^\s"')]|\bmodule\s*\.\s*require\s*\(/;
+/** The pattern `mayRequireOpaquely` reads, kept for its test. */
+export const OPAQUE_REQUIRE = /(?:^|[^\w$.])require\s*\(\s*[^\s"')]|\bmodule\s*\.\s*require\s*\(/;
+
+/** A regex's `\w`: ASCII letters, digits, `_`. */
+function isRegexWord(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+}
+
+/** A regex's `\s` (ECMAScript's WhiteSpace and LineTerminator). */
+function isRegexSpace(c: number): boolean {
+  return (
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0x20 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** Index after the `\s*` run starting at `i`. */
+function skipRegexSpace(s: string, i: number): number {
+  while (i < s.length && isRegexSpace(s.charCodeAt(i))) i++;
+  return i;
+}

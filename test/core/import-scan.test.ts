@@ -9,7 +9,13 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as babel from "@babel/core";
 import { describe, expect, it } from "vitest";
-import { importCandidates, mayRequireOpaquely, scanImports, scanModule } from "../../src/core/import-scan.js";
+import {
+  importCandidates,
+  mayRequireOpaquely,
+  OPAQUE_REQUIRE,
+  scanImports,
+  scanModule,
+} from "../../src/core/import-scan.js";
 
 const specifiers = (code: string) => scanImports(code).map((i) => `${i.kind} ${i.specifier}`);
 
@@ -270,6 +276,64 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     expect(mayRequireOpaquely("x.require(a); createRequire(import.meta.url); require.resolve(a);")).toBe(
       false,
     );
+  });
+
+  it("says so exactly where its pattern matches (the native search reads what the regex reads)", () => {
+    // Pieces around the places the pattern looks at: what precedes `require`, the spaces of `\s`
+    // (a line feed, U+00A0, U+2028, U+3000, a BOM), `module . require`, the argument's first character.
+    const pieces = [
+      "require",
+      "require(",
+      "module.require(",
+      " require (",
+      "module",
+      ".",
+      "$",
+      "_",
+      "x",
+      "3",
+      " ",
+      "\n",
+      "\u00a0",
+      "\u2028",
+      "\u3000",
+      "\ufeff",
+      "\u00e9",
+      "(",
+      ")",
+      '"',
+      "'",
+      "`",
+      "a",
+      ";",
+      "/",
+      "\\",
+      "re",
+      "quire",
+      "mod",
+      "ule",
+    ];
+    let seed = Number(process.env.SMARTASYNC_SEED ?? 20_261_205) | 1;
+    const next = () => {
+      seed ^= seed << 13;
+      seed >>>= 0;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      seed >>>= 0;
+      return seed / 4_294_967_296;
+    };
+    let yes = 0;
+    for (let k = 0; k < 20_000; k++) {
+      let code = "";
+      const count = 1 + Math.floor(next() * 10);
+      for (let j = 0; j < count; j++) code += pieces[Math.floor(next() * pieces.length)];
+      const want = OPAQUE_REQUIRE.test(code);
+      expect(mayRequireOpaquely(code), JSON.stringify(code)).toBe(want);
+      if (want) yes++;
+    }
+    // Both answers are exercised.
+    expect(yes).toBeGreaterThan(500);
+    expect(yes).toBeLessThan(19_500);
   });
 
   it("a re-export written in a comment or a string is not one (a barrel is not misread)", () => {
