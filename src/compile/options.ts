@@ -41,7 +41,40 @@ const NONE: ProjectOptions = { file: undefined, where: "", given: {} };
  * in both files of one folder.
  */
 export function loadProjectOptions(dir: string): ProjectOptions {
-  for (let d = resolve(dir); ; d = dirname(d)) {
+  const start = resolve(dir);
+  const remembered = burst?.get(start);
+  if (remembered) return remembered;
+  const walked: string[] = [];
+  const value = walk(start, walked);
+  if (!burst) {
+    burst = new Map();
+    queueMicrotask(endBurst);
+  }
+  // Every folder the walk passed has the same answer.
+  for (const d of walked) burst.set(d, value);
+  return value;
+}
+
+/**
+ * The walk's answers by folder, for one synchronous run of JavaScript (a burst: a loop of
+ * `transformSync` calls, a `require` tree loaded through register's hook, Babel's
+ * `transformSync` over many files): the folders' `stat`s are taken once a burst instead of once
+ * a file (for a small file they cost about as much as the nesting pass). The answers are
+ * forgotten when the run ends — a microtask, which runs before any timer, I/O or file-watcher
+ * callback — so an edit made between two compiles that are not in the same synchronous run
+ * (a watch session, an `await` between two files) is always seen; within one run, a file
+ * written after the first compile of its folder is seen from the next run on.
+ */
+let burst: Map<string, ProjectOptions> | undefined;
+
+function endBurst(): void {
+  burst = undefined;
+}
+
+/** The walk itself (see `loadProjectOptions`); the folders it looked in go into `walked`. */
+function walk(start: string, walked: string[]): ProjectOptions {
+  for (let d = start; ; d = dirname(d)) {
+    walked.push(d);
     const config = join(d, CONFIG_FILE);
     const pkg = join(d, "package.json");
     const configStat = statSync(config, { throwIfNoEntry: false });

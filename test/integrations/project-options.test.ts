@@ -5,7 +5,7 @@
  * the same thing. Real tools on a tiny project in .tmp/.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as babel from "@babel/core";
 import { type RollupLog, rollup } from "rollup";
@@ -273,5 +273,31 @@ describe("the project file", () => {
       given: { strict: true, root: join(dir, "src") },
     });
     expect(loadProjectOptions(join(dir, "pkg")).given).toEqual({});
+  });
+
+  it("the walk is made once a synchronous run; an edit is seen from the next run on (a watch session)", async () => {
+    const dir = tree("project-options/burst", {
+      "package.json": '{ "smartasync": { "syncSuffix": "Blocking" } }\n',
+      "lib/deep/a.js": "1;\n",
+      "lib/b.js": "1;\n",
+    });
+    const file = join(dir, "lib/deep/a.js");
+    expect(resolveFileOptions(file, undefined, "opts.smartasync").syncSuffix).toBe("Blocking");
+    writeFileSync(join(dir, "package.json"), '{ "smartasync": { "syncSuffix": "Waits" } }\n');
+    // Within the same run, this folder and those the walk passed keep the run's answer.
+    expect(resolveFileOptions(file, undefined, "opts.smartasync").syncSuffix).toBe("Blocking");
+    expect(resolveFileOptions(join(dir, "lib/b.js"), undefined, "opts.smartasync").syncSuffix).toBe(
+      "Blocking",
+    );
+    // The run ends (a microtask runs): the edit is seen, by the same files and by smartasync/swc.
+    await Promise.resolve();
+    expect(resolveFileOptions(file, undefined, "opts.smartasync").syncSuffix).toBe("Waits");
+    writeFileSync(join(dir, "package.json"), '{ "smartasync": { "syncSuffix": "Blocks" } }\n');
+    await new Promise((done) => setImmediate(done));
+    const out = swcTransform("// @smartasync\nexport async function f() {}\n", {
+      filename: file,
+      swcrc: false,
+    });
+    expect(out.code).toContain("fBlocks");
   });
 });
