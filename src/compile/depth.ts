@@ -277,6 +277,10 @@ function classOf(c: number): number {
   if (c === 0x2028 || c === 0x2029) return C_LINE;
   return C_IDENT;
 }
+/** What a string literal's loop must look at: `\`, quotes, line ends, brackets (ASCII only). */
+const IN_STRING = Uint8Array.from({ length: 128 }, (_, c) =>
+  "\\\"'\n\r()[]{}".includes(String.fromCharCode(c)) ? 1 : 0,
+);
 /** The single-character operators BINARY names (`*`, `/`, `%`, `|`, `&`, `^`): read without a Set lookup. */
 const BINARY1 = Uint8Array.from({ length: 128 }, (_, c) => (BINARY.has(String.fromCharCode(c)) ? 1 : 0));
 
@@ -531,6 +535,8 @@ export function tooDeep(
       let closed = false;
       for (i++; i < n; i++) {
         const s = src.charCodeAt(i);
+        // Most characters of a string are none of those below: one lookup passes them.
+        if (s >= 128 || IN_STRING[s] === 0) continue;
         if (s === 92) i++;
         else if (s === c) {
           i++;
