@@ -63,11 +63,14 @@ export function absoluteFilename(opts: SwcOptions): string | undefined {
 /**
  * What SWC will apply to this file. Throws when SWC itself would refuse the configuration (a
  * `.swcrc` it cannot read, a file its `test`/`exclude` ignore, `rootMode: "upward"` finding
- * nothing): the caller then lets SWC report it in its own words.
+ * nothing): the caller then lets SWC report it in its own words. `filename` is
+ * `absoluteFilename(opts)`, for a caller that has it already (it is resolved once a file).
  */
-export function readSwcConfig(opts: SwcOptions): SwcFileConfig {
+export function readSwcConfig(
+  opts: SwcOptions,
+  filename: string | undefined = absoluteFilename(opts),
+): SwcFileConfig {
   const name = opts.filename || undefined;
-  const filename = absoluteFilename(opts);
   // Top-level `test`/`exclude` in the programmatic options filter the file first.
   if (name !== undefined && !entryMatches(opts as RcEntry, name)) {
     throw new Error(`${name} is excluded by the \`test\`/\`exclude\` options`);

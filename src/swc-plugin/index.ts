@@ -146,7 +146,7 @@ function prepare(src: string, opts: Options | undefined): Plan {
   let config: SwcFileConfig;
   let result: CompileResult;
   try {
-    config = readSwcConfig(swcOpts);
+    config = readSwcConfig(swcOpts, filename);
     // The compile service's SWC engine (src/compile), with the options and limits settled here.
     result = compileFileSync(
       engineInput(src, filename, options, opts?.smartasync, config, swcOpts, codeImports),
