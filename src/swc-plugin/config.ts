@@ -123,15 +123,42 @@ function locateConfigFile(opts: SwcOptions, filename: string | undefined): strin
   const mode = opts.rootMode ?? "root";
   const root = opts.root ?? process.cwd();
   if (real !== undefined) {
-    for (let dir = dirname(real); ; dir = dirname(dir)) {
-      const candidate = join(dir, ".swcrc");
-      if (existsSync(candidate)) return candidate;
-      if (mode === "root" && samePath(dir, root)) break;
-      if (dirname(dir) === dir) break;
+    const start = dirname(real);
+    const key = `${mode}\0${root}\0${start}`;
+    let found = rcBurst?.get(key);
+    if (found === undefined) {
+      found = nearestRc(start, mode, root);
+      if (!rcBurst) {
+        rcBurst = new Map();
+        queueMicrotask(endRcBurst);
+      }
+      rcBurst.set(key, found);
     }
+    if (found !== null) return found;
   }
   if (mode === "upward") throw new Error(`no .swcrc found above ${filename} (rootMode "upward")`);
   return undefined;
+}
+
+/** The nearest `.swcrc` from `start` upward (see `locateConfigFile`), or null. */
+function nearestRc(start: string, mode: string, root: string): string | null {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, ".swcrc");
+    if (existsSync(candidate)) return candidate;
+    if (mode === "root" && samePath(dir, root)) return null;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/**
+ * The `.swcrc` searches' answers for one synchronous run of JavaScript, by folder, `rootMode` and
+ * `root`: the same rule as the project options' (compile/options.ts): forgotten at the next
+ * microtask, so a `.swcrc` added or removed between two runs is seen at once.
+ */
+let rcBurst: Map<string, string | null> | undefined;
+
+function endRcBurst(): void {
+  rcBurst = undefined;
 }
 
 /** SWC canonicalizes the path first; when that fails (no such file) it looks for no `.swcrc`. */

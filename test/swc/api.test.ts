@@ -309,6 +309,21 @@ describe("errors SWC raises come out unchanged", () => {
     expect(readSwcConfig({ filename: join(dir, "a.ts") }).parser.syntax).toBe("typescript");
   });
 
+  it("the .swcrc search is made once a synchronous run; one added is seen from the next run on", async () => {
+    const dir = realpathSync(tree("swcrc-burst", { "src/a.js": "1;\n", "src/b.js": "2;\n" }));
+    const file = join(dir, "src/a.js");
+    expect(readSwcConfig({ filename: file, root: dir }).configFile).toBeUndefined();
+    writeFileSync(join(dir, ".swcrc"), JSON.stringify({ jsc: { parser: { syntax: "typescript" } } }));
+    // The same run keeps its answer for the folder, for any file in it.
+    expect(readSwcConfig({ filename: join(dir, "src/b.js"), root: dir }).configFile).toBeUndefined();
+    await Promise.resolve();
+    const config = readSwcConfig({ filename: file, root: dir });
+    expect(config.configFile).toBe(join(dir, ".swcrc"));
+    expect(config.parser.syntax).toBe("typescript");
+    // SWC, asked then, reads the same file.
+    expect(() => swc.transformSync("let x: number = 1;", { filename: file, root: dir })).not.toThrow();
+  });
+
   it("configuration errors are SWC's: unreadable .swcrc, ignored file, rootMode upward finding nothing", () => {
     const cases: [Record<string, string | object>, SwcOptions][] = [
       [{ ".swcrc": "{ not json", "a.js": "1;" }, {}],
