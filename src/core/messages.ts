@@ -85,6 +85,8 @@ export const MSG = {
     `the sync variant of \`${fn}\` needs a worker (${reasons.join("; ")}), but ${why}, so a worker cannot reach it. Move the await that has no sync form into a module-level @smartasync function that takes plain arguments, and await that here: its own sync variant runs in the worker and this one stays inline.`,
   sharedState: (fn: string, names: string[], where: "worker" | "offloaded") =>
     `\`${fn}\` runs in a ${where === "worker" ? "worker (its sync variant)" : "worker pool (its async variant)"} but uses module-level mutable state (${names.join(", ")}). Each worker imports the module afresh, so it sees its own copy: changes are not shared with the main thread. Pass the state as arguments, or keep it in a store both can reach.`,
+  callerState: (call: string, fn: string, from: string, where: "worker" | "offloaded", changes: string[]) =>
+    `\`${call}\` runs \`${fn}\` of \`${from}\` in a ${where === "worker" ? "worker (its sync variant)" : "worker pool (its async variant)"}, and it reads what this module changes: ${changes.join("; ")}. The worker imports \`${from}\` afresh and never runs this code, so it sees the value from before the change. Pass the value as an argument, or make the change where the worker's own import makes it.`,
   topLevelEffects: (lines: number[], runtime: string, cjs: boolean, declarations = false) =>
     `this module holds functions that run in workers, and each worker imports it again, which re-runs its top-level code (line${lines.length > 1 ? "s" : ""} ${lines.join(", ")}). Guard entry code: \`${workerGuard(runtime, cjs)}\`.${declarations ? DECLARATION_GUARD : ""}`,
   importedEffects: (chain: string[], lines: number[], runtime: string, cjs: boolean, declarations = false) =>

@@ -8,6 +8,7 @@ import type { Options } from "../options.js";
 import { emptyReport, finishReport, type Report } from "../report.js";
 import { sameThreadWhy } from "./arg-escape.js";
 import { planAutobinds } from "./autobind.js";
+import { checkCallerState } from "./caller-state.js";
 import { buildIndex, type CallEdit, planCalls } from "./calls.js";
 import {
   checkClash,
@@ -275,6 +276,7 @@ function analyseOnce(
   planAutobinds(ctx, index, edits);
   checkModuleLevelWorkerCalls(ctx, index, inWorkers, edits);
   checkUnboundedDiscards(ctx, index, edits);
+  checkCallerState(ctx, index, edits);
   const exportIndex = indexExports(ctx.program);
   for (const fn of fns) checkExportClash(ctx, fn, exportIndex.get(fn.name));
   // A factory exported by a list (`export { createLoader }`) would leave its twin unexported.

@@ -137,18 +137,50 @@ const WRITES = "writes to it";
 /** What a use of a derived value does. */
 type Use =
   | { kind: "read" }
-  | { kind: "derived"; node: Node }
+  /** `opaque`: the value of a call the analysis cannot see into, which may be the argument itself. */
+  | { kind: "derived"; node: Node; opaque?: true }
+  | { kind: "returned" }
   | { kind: "bind"; pattern: Node; container?: true }
   | { kind: "callee-param"; fn: t.Function; index: number; call: Node }
   | { kind: "may-write"; node: Node; how: string; unknownCall?: true };
 
 type Escapes = Map<number, Write>;
 
-/** The first use of each parameter's object (index → use) that is not proven a read. */
-export const argumentEscapes: (ctx: Ctx, fn: t.Function) => Escapes = memoByFunction(
+/** A parameter the function's result may be (or hold): `opaque` when only a call it cannot see into says so. */
+interface Returned {
+  opaque: boolean;
+  /** Every such return is a new container holding the argument (`[...list]`): its own members are the callee's. */
+  container: boolean;
+}
+
+interface ArgumentUses {
+  escapes: Escapes;
+  /** Parameters (by index) whose object the function may return, or hold in what it returns. */
+  returned: Map<number, Returned>;
+  /** Set while the function is being analysed (recursion): its result may be any argument. */
+  any?: Returned;
+}
+
+const argumentUses: (ctx: Ctx, fn: t.Function) => ArgumentUses = memoByFunction<ArgumentUses>(
   (ctx, fn) => compute(ctx, fn),
-  () => new Map(),
+  () => ({ escapes: new Map(), returned: new Map(), any: { opaque: false, container: false } }),
 );
+
+/** The first use of each parameter's object (index → use) that is not proven a read. */
+export function argumentEscapes(ctx: Ctx, fn: t.Function): Escapes {
+  return argumentUses(ctx, fn).escapes;
+}
+
+/**
+ * Whether what `fn` returns may be (or hold) the object of its parameter `index`: it returns the
+ * parameter, a member or element of it, a container holding it, or what a call it cannot see into
+ * made of it (issue 14, #6: `const item = findItem(todos, id); item.done = true` writes to the
+ * caller's `todos`). A recursive call answers "may" for every parameter.
+ */
+function returnsArgument(ctx: Ctx, fn: t.Function, index: number): Returned | undefined {
+  const uses = argumentUses(ctx, fn);
+  return uses.any ?? uses.returned.get(index);
+}
 
 /** The root binding of a member chain (`a.b[0]` → `a`), if it is an identifier. */
 function rootBinding(ctx: Ctx, n: Node): Binding | undefined {
@@ -208,7 +240,7 @@ function builtinImport(ctx: Ctx, b: Binding): boolean {
   return false;
 }
 
-function compute(ctx: Ctx, fn: t.Function): Escapes {
+function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
   const tainted = new Map<Binding, number>();
   const fresh = new Set<Binding>(); // `...rest` itself: a new array, its elements are arguments
   const bindPattern = (p: Node, index: number): boolean => {
@@ -230,7 +262,7 @@ function compute(ctx: Ctx, fn: t.Function): Escapes {
       if (b) fresh.add(b);
     }
   });
-  if (tainted.size === 0) return new Map();
+  if (tainted.size === 0) return { escapes: new Map(), returned: new Map() };
   // Where a reassigned parameter starts to hold a copy (`list = [...list]` as a statement of the
   // body), as paramWrites has it: uses after that statement are of the copy.
   const copiedFrom = new Map<Binding, number>();
@@ -254,6 +286,11 @@ function compute(ctx: Ctx, fn: t.Function): Escapes {
     const p = ctx.tree.parent(cur);
     if (!p) return { kind: "read" };
     if (TRANSPARENT.has(p.type)) return { kind: "derived", node: p };
+    // What the function returns: its callers' business (`returnsArgument`). A `return` of a
+    // nested function gives its value to that function's caller, and is a read here.
+    if (p === fn && (p as t.ArrowFunctionExpression).body === cur) return { kind: "returned" };
+    if (p.type === "ReturnStatement" && p.argument === cur && ctx.tree.functionParent(p) === fn)
+      return { kind: "returned" };
     switch (p.type) {
       case "MemberExpression":
       case "OptionalMemberExpression": {
@@ -356,8 +393,9 @@ function compute(ctx: Ctx, fn: t.Function): Escapes {
           // `Array.prototype.push.call(o.list, 9)`, `Object.assign(...[o], …)`: built-ins that may write.
           if (builtinStatic(ctx, callee))
             return { kind: "may-write", node: p, how: `passes it to \`${short(ctx, callee)}\`` };
-          // A method of another object (`cache.set(k, v)`, `log.info(o)`): not followed (docs).
-          return { kind: "read" };
+          // A method of another object (`cache.set(k, v)`, `log.info(o)`): not followed (docs),
+          // but what it gives back may be the argument (`registry.wrap(o)` returning `o`).
+          return { kind: "derived", node: p, opaque: true };
         }
         const kind = calleeKind(ctx, callee, p.type === "NewExpression");
         if (kind === "pure") return { kind: "read" };
@@ -372,8 +410,13 @@ function compute(ctx: Ctx, fn: t.Function): Escapes {
             how: `passes it to \`${short(ctx, callee)}\``,
             unknownCall: true,
           };
-        // An import, a class, a global the build does not know: not followed (docs/semantics.md).
-        return { kind: "read" };
+        // A built-in global (`new Int32Array(buf)`: a view a `SharedArrayBuffer` shares with the
+        // caller, docs/semantics.md) is read as before.
+        if (callee.type === "Identifier" && !b && Object.hasOwn(globalThis, callee.name))
+          return { kind: "read" };
+        // An import, a class, a global the build does not know: not followed (docs/semantics.md),
+        // but what it gives back may be the argument (`const item = lookup(list, id)`).
+        return { kind: "derived", node: p, opaque: true };
       }
       default:
         // Tests, operators, templates, `return`, `throw`, `typeof`, `in`, statements: reads.
@@ -382,6 +425,9 @@ function compute(ctx: Ctx, fn: t.Function): Escapes {
   };
 
   const out: Escapes = new Map();
+  const returned = new Map<number, Returned>();
+  /** Names bound to what a call gives back that may be the argument, with that call. */
+  const viaOf = new Map<Binding, { text: string; opaque: boolean }>();
   const record = (index: number, node: Node, how: string, unknownCall = false): void => {
     // The first use of each argument, but a sure one before a call it cannot see into.
     const had = out.get(index);
@@ -432,9 +478,28 @@ function compute(ctx: Ctx, fn: t.Function): Escapes {
       if (cut !== undefined && (n.start ?? 0) > cut) return undefined;
       let cur: Node = n;
       let depth = 0;
+      // Set where the value is what a call gives back that may be the argument (`returnsArgument`).
+      let via = viaOf.get(b);
       for (let guard = 0; guard < 64; guard++) {
         const use = useOf(cur, depth, rest);
         if (use.kind === "read") break;
+        if (use.kind === "returned") {
+          const had = returned.get(index);
+          const container = rest && depth === 0 && !via;
+          returned.set(index, {
+            opaque: (had?.opaque ?? true) && (via?.opaque ?? false),
+            container: (had?.container ?? true) && container,
+          });
+          break;
+        }
+        if (use.kind === "derived" && use.opaque) {
+          // What a call the analysis cannot see into gives back: it may be the argument itself.
+          via = { text: `what \`${short(ctx, use.node)}\` returns`, opaque: true };
+          rest = false;
+          depth = 0;
+          cur = use.node;
+          continue;
+        }
         if (use.kind === "derived") {
           const d = use.node;
           // A reader method's callbacks get the receiver's elements (`o.list.slice().forEach(x => …)`).
@@ -468,6 +533,11 @@ function compute(ctx: Ctx, fn: t.Function): Escapes {
         if (use.kind === "bind") {
           const before = tainted.size;
           changed = bindPattern(use.pattern, index) || changed;
+          if (via && tainted.size > before)
+            for (const id of patternNames(use.pattern)) {
+              const nb = ctx.scopes.binding(id, id.name);
+              if (nb && !viaOf.has(nb)) viaOf.set(nb, via);
+            }
           // A container the function made (`const xs = [o]`, `out.push(o)` into a local `out`).
           // (A loop over a fresh container binds its elements: those are the caller's.)
           const loop = ctx.tree.parent(cur)?.type === "ForOfStatement";
@@ -499,9 +569,31 @@ function compute(ctx: Ctx, fn: t.Function): Escapes {
                 `passes it to \`${short(ctx, use.call.type === "CallExpression" ? (use.call.callee as Node) : use.call)}\`, which ${w.may ?? WRITES} (\`${w.text}\` at ${w.loc})`,
               );
           }
+          // What the function gives back may be the argument (`findItem(todos, id)` returning an
+          // element of `todos`): its uses are the argument's (issue 14, #6).
+          const back = returnsArgument(ctx, use.fn, param.index);
+          if (back) {
+            via = {
+              text: `what \`${short(ctx, use.call)}\` returns`,
+              opaque: back.opaque || (via?.opaque ?? false),
+            };
+            rest = back.container;
+            depth = 0;
+            cur = use.call;
+            continue;
+          }
           break;
         }
-        record(index, use.node, use.how, use.unknownCall);
+        if (via)
+          record(
+            index,
+            use.node,
+            use.how === WRITES
+              ? `writes to ${via.text}, which may be it or part of it`
+              : `${use.how}: ${via.text}, which may be it or part of it`,
+            use.unknownCall || via.opaque,
+          );
+        else record(index, use.node, use.how, use.unknownCall);
         break;
       }
       // Callbacks of a reader method on a derived value get its elements (`o.list.forEach(x => …)`).
@@ -509,7 +601,7 @@ function compute(ctx: Ctx, fn: t.Function): Escapes {
     });
     if (!changed) break;
   }
-  return out;
+  return { escapes: out, returned };
 }
 
 function rootId(n: Node): t.Identifier | undefined {

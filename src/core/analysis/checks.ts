@@ -257,6 +257,9 @@ function inMemory(ctx: Ctx, expr: Node, depth = 0): boolean {
   }
   if (init.type !== "NewExpression" && init.type !== "CallExpression") return false;
   const callee = strip(init.callee as Node);
+  // The module pattern: `(() => { let n = 0; return { inc: () => n++ }; })()` makes, once per
+  // import, an object whose methods keep state of their own (issue 14, #7).
+  if (init.type === "CallExpression" && isFunction(callee)) return returnsInMemory(ctx, callee, depth);
   if (callee.type !== "Identifier") return false;
   const b = ctx.scopes.binding(callee, callee.name);
   if (!b) return init.type === "NewExpression" && IN_MEMORY.has(callee.name);
@@ -267,7 +270,11 @@ function inMemory(ctx: Ctx, expr: Node, depth = 0): boolean {
       (b.node.type === "VariableDeclarator" && b.node.init?.type === "ClassExpression")
     );
   const fn = functionOfBinding(b);
-  if (!fn) return false;
+  return fn !== undefined && returnsInMemory(ctx, fn, depth);
+}
+
+/** Whether every `return` of `fn` gives an in-memory object (see inMemory). */
+function returnsInMemory(ctx: Ctx, fn: t.Function, depth: number): boolean {
   const body = fn.body as Node;
   if (body.type !== "BlockStatement") return inMemory(ctx, body, depth + 1);
   let returns = 0;
@@ -323,51 +330,166 @@ function declaredAs(b: Binding): string {
  * afresh, so a worker function that only reads such an object reads the state before the change
  * (fixture diagnostics/sa302-written-by-setter).
  */
-/**
- * The binding a member chain is rooted at, through local `const` names for module objects
- * (`const alias = settings; alias.rate = r`, `const inner = s.inner; inner.rate = r`: attack 15,
- * F8): a write through such a name is a write to the module's object.
- */
-function moduleRoot(ctx: Ctx, expr: Node): Binding | undefined {
-  let r = rootOf(expr);
-  for (let hops = 0; r && hops < 8; hops++) {
-    const b = ctx.scopes.binding(r.id, r.id.name);
-    if (!b || b.scope === ctx.scopes.program) return b;
-    if (b.kind !== "const" || b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier")
-      return b;
-    const init = b.node.init ? strip(b.node.init as Node) : undefined;
-    const next = init && rootOf(init);
-    if (!next) return b;
-    r = next;
-  }
-  return undefined;
+const writtenByFunctions = new WeakMap<Ctx, Map<Binding, { by: string; loc: string }>>();
+
+/** Whether a module binding is a class (declared, or a `const` bound to a class expression). */
+function isClassBinding(b: Binding): boolean {
+  return (
+    b.node.type === "ClassDeclaration" ||
+    (b.node.type === "VariableDeclarator" &&
+      b.node.init != null &&
+      strip(b.node.init).type === "ClassExpression")
+  );
 }
 
-const writtenByFunctions = new WeakMap<Ctx, Map<Binding, { by: string; loc: string }>>();
+/** What a module binding is, as an object a function of the module may change (a class's static fields included). */
+function changeableKind(ctx: Ctx, b: Binding): "object" | "handle" | "class" | undefined {
+  const kind = stateKind(ctx, b);
+  if (kind === "object" || kind === "handle") return kind;
+  // A function declaration carries properties as a class carries static fields (attack 15, F1).
+  return kind === "code" && (isClassBinding(b) || b.node.type === "FunctionDeclaration")
+    ? "class"
+    : undefined;
+}
 
 function objectsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: string }> {
   const hit = writtenByFunctions.get(ctx);
   if (hit) return hit;
   const out = new Map<Binding, { by: string; loc: string }>();
   const top = ctx.scopes.program;
-  // A closed function writes an object only through its name, which `sharedState` watches.
+  const note = (node: Node, b: Binding | undefined): void => {
+    if (!b || b.scope !== top || out.has(b)) return;
+    const inside = ctx.tree.findParent(node, (p) => isFunction(p));
+    if (inside === undefined) return; // top-level code runs in every worker too
+    out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node) });
+  };
+  // A closed function writes an object only through its name, or through a function that
+  // returns it: `sharedState` watches both (`watchState`).
   forEachWrite(
     ctx,
     ctx.program as Node,
     ({ node, target }) => {
-      const b = moduleRoot(ctx, target);
-      const kind = b && b.scope === top && !out.has(b) ? stateKind(ctx, b) : undefined;
-      // A function or class declaration is an object too: `cfg.rate = r`, `Settings.rate = r`
-      // in `configure()` (attack 15, F1).
-      if (!b || (kind !== "object" && kind !== "handle" && kind !== "code")) return;
-      const inside = ctx.tree.findParent(node, (p) => isFunction(p));
-      if (inside === undefined) return; // top-level code runs in every worker too
-      out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node) });
+      const r = stateRoot(ctx, target, "skip");
+      if (r && changeableKind(ctx, r.b) !== undefined) note(node, r.b);
+    },
+    true,
+  );
+  // Any other method called on an object the module made may change it (`counter.inc()` of an
+  // object a module-pattern IIFE returns: issue 14, #7), as for the worker function itself; a
+  // library's handle is changed only by its mutating methods (above).
+  ctx.tree.walk(
+    ctx.program as Node,
+    (n) => {
+      if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+      const callee = strip(n.callee as Node);
+      const method = callee.type.endsWith("MemberExpression") ? memberName(callee) : undefined;
+      if (method === undefined || isMutator(method) || isReader(method)) return undefined;
+      const r = stateRoot(ctx, (callee as t.MemberExpression).object, "skip");
+      if (r && stateKind(ctx, r.b) === "object") note(n, r.b);
+      return undefined;
     },
     true,
   );
   writtenByFunctions.set(ctx, out);
   return out;
+}
+
+/**
+ * The module-level binding an expression changes when it is written to (`cache.x` → `cache`),
+ * also through what a function of the module returns (`getCache().set(k, v)`, where `getCache`
+ * returns the module's `cache`: issue 14, #7) and `this` in a static method of a module class
+ * (`static bump() { this.count++ }`). A function left closed by the lazy analysis is not read:
+ * `skip` leaves its result unknown (whoever reads the object watches the names that reach it,
+ * `watchState`), `break` makes the analysis run again on the whole tree.
+ */
+export function stateRoot(
+  ctx: Ctx,
+  expr: Node,
+  closed: "skip" | "break",
+  depth = 0,
+): { id: t.Identifier; b: Binding; via?: string } | undefined {
+  let cur = strip(expr);
+  while (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression") cur = strip(cur.object);
+  const top = ctx.scopes.program;
+  if (cur.type === "Identifier") {
+    const b = ctx.scopes.binding(cur, cur.name);
+    if (b && b.scope === top) return { id: cur, b };
+    // A local `const` name for a module object (`const alias = settings; alias.rate = r`,
+    // `const inner = s.inner; inner.rate = r`): a write through it is a write to the module's
+    // object (attack 15, F8).
+    if (
+      b?.kind === "const" &&
+      b.node.type === "VariableDeclarator" &&
+      b.node.id.type === "Identifier" &&
+      b.node.init &&
+      depth < 4
+    )
+      return stateRoot(ctx, b.node.init as Node, closed, depth + 1);
+    return undefined;
+  }
+  if (cur.type === "ThisExpression") {
+    const method = ctx.tree.findParent(cur, (p) => isFunction(p) && p.type !== "ArrowFunctionExpression");
+    if (method?.type !== "ClassMethod" || !method.static) return undefined;
+    const cls = ctx.tree.parent(ctx.tree.parent(method)!);
+    const id = cls?.type === "ClassDeclaration" ? cls.id : undefined;
+    const holder = cls?.type === "ClassExpression" ? ctx.tree.parent(cls) : undefined;
+    const name =
+      id ??
+      (holder?.type === "VariableDeclarator" && holder.id.type === "Identifier" ? holder.id : undefined);
+    const b = name ? top.bindings.get(name.name) : undefined;
+    return b && name ? { id: name, b } : undefined;
+  }
+  if ((cur.type !== "CallExpression" && cur.type !== "OptionalCallExpression") || depth >= 4)
+    return undefined;
+  const fn = functionOf(ctx, cur.callee as Node);
+  if (!fn) return undefined;
+  if (ctx.tree.isClosed(fn)) {
+    if (closed === "break") ctx.tree.broken ??= "a write through the result of a closed function";
+    return undefined;
+  }
+  const r = returnedState(ctx, fn, closed, depth + 1);
+  return r && { ...r, via: sourceOf(ctx, strip(cur.callee as Node)) };
+}
+
+/** The first module-level binding a `return` of `fn` gives (see stateRoot). */
+function returnedState(
+  ctx: Ctx,
+  fn: t.Function,
+  closed: "skip" | "break",
+  depth: number,
+): { id: t.Identifier; b: Binding } | undefined {
+  const body = fn.body as Node;
+  if (body.type !== "BlockStatement") return stateRoot(ctx, body, closed, depth);
+  let found: { id: t.Identifier; b: Binding } | undefined;
+  ctx.tree.walk(body, (n) => {
+    if (found || isFunction(n)) return false;
+    if (n.type === "ReturnStatement" && n.argument) found = stateRoot(ctx, n.argument, closed, depth);
+    return undefined;
+  });
+  return found;
+}
+
+/**
+ * Module functions (open ones) that return a module-level binding, by that binding: a closed
+ * function that changes the object through one of them (`getCache().set(…)`) mentions its name,
+ * so these names are watched with the object's (lazy.ts `exactOnClosed`).
+ */
+const accessorsMemo = new WeakMap<Ctx, Map<Binding, string[]>>();
+
+function watchState(ctx: Ctx, b: Binding): void {
+  ctx.tree.watched.add(b.name);
+  let byState = accessorsMemo.get(ctx);
+  if (!byState) {
+    byState = new Map();
+    for (const f of ctx.scopes.program.bindings.values()) {
+      const fn = functionOfBinding(f);
+      if (!fn || ctx.tree.isClosed(fn)) continue;
+      const r = returnedState(ctx, fn, "skip", 1);
+      if (r) byState.set(r.b, [...(byState.get(r.b) ?? []), f.name]);
+    }
+    accessorsMemo.set(ctx, byState);
+  }
+  for (const name of byState.get(b) ?? []) ctx.tree.watched.add(name);
 }
 
 /** `configure()` for a named function or a function bound to a name, else "a function". */
@@ -382,7 +504,52 @@ function functionLabel(ctx: Ctx, fn: Node): string {
 }
 
 /** Names of the global object itself. */
-const GLOBAL_OBJECTS = new Set(["globalThis", "global", "self", "window"]);
+export const GLOBAL_OBJECTS = new Set(["globalThis", "global", "self", "window"]);
+
+/** `globalThis.x = …` (or `global.`, `window.`, `self.`, compound and logical forms) in a file's text. */
+const GLOBAL_ASSIGN =
+  /(?<![\w$.])(globalThis|global|window|self)\s*\.\s*([A-Za-z_$][\w$]*)\s*(?:=(?![=>])|(?:\*\*|<<|>>>|>>|&&|\|\||\?\?|[-+*/%&|^])=)/g;
+
+/** A place the program replaces a global (`globalThis.fetch = stub`), and the function doing it, if any. */
+export interface GlobalWrite {
+  loc: string;
+  text: string;
+  /** `installStub()`; undefined at the module's top level. */
+  by?: string;
+}
+
+/**
+ * The first assignment of each of `names` as a property of the global object (`globalThis.fetch
+ * = stub`, `global.x =`, `window.x =`, `self.x =`) in the module, found from its text first, so
+ * that only a file that writes such a global is walked (issue 14, #20). The walk enters every
+ * function: where one was left closed, the analysis runs again on the whole tree.
+ */
+export function globalWrites(ctx: Ctx, names: ReadonlySet<string>): Map<string, GlobalWrite> {
+  const out = new Map<string, GlobalWrite>();
+  if (names.size === 0) return out;
+  const wanted = new Set<string>();
+  for (const m of ctx.code.matchAll(GLOBAL_ASSIGN)) if (names.has(m[2]!)) wanted.add(m[2]!);
+  if (wanted.size === 0) return out;
+  ctx.tree.walk(ctx.program as Node, (n) => {
+    if (n.type !== "AssignmentExpression") return undefined;
+    const left = strip(n.left as Node);
+    if (left.type !== "MemberExpression") return undefined;
+    const name = memberName(left);
+    const o = strip(left.object);
+    if (name === undefined || !wanted.has(name) || out.has(name)) return undefined;
+    if (o.type !== "Identifier" || !GLOBAL_OBJECTS.has(o.name) || ctx.scopes.binding(o, o.name))
+      return undefined;
+    const inside = ctx.tree.findParent(n, (p) => isFunction(p));
+    const text = sourceOf(ctx, n).replace(/\s+/g, " ");
+    out.set(name, {
+      loc: locOf(ctx, n),
+      text: text.length > 48 ? `${text.slice(0, 45)}...` : text,
+      ...(inside ? { by: functionLabel(ctx, inside) } : {}),
+    });
+    return undefined;
+  });
+  return out;
+}
 
 /**
  * Globals every thread has: JavaScript's and Node.js's (read from the running Node, so a new
@@ -489,7 +656,7 @@ function variesPerThread(ctx: Ctx, b: Binding): string | undefined {
   return found;
 }
 
-function isKnownGlobal(name: string): boolean {
+export function isKnownGlobal(name: string): boolean {
   return KNOWN_GLOBALS.has(name);
 }
 
@@ -755,13 +922,25 @@ function changedBy(other: Ctx, there: Binding, written?: { by: string; loc: stri
   if (there.kind === "let" || there.kind === "var") {
     // Assigned by top-level code only, it is the same in every worker's import.
     const v = there.violations.find((w) => other.tree.findParent(w, (p) => isFunction(p)) !== undefined);
+    // A class declaration binds a `let`: one never assigned may still have its static fields changed.
+    if (!v && there.node.type === "ClassDeclaration") return changedObject(other, there, written);
     if (!v) return undefined;
     const by = functionLabel(other, other.tree.findParent(v, (p) => isFunction(p))!);
     return `a \`${there.kind}\` there that ${by} assigns at ${locOf(other, v)}`;
   }
-  if (stateKind(other, there) !== "object") return undefined;
+  return changedObject(other, there, written);
+}
+
+function changedObject(
+  other: Ctx,
+  there: Binding,
+  written?: { by: string; loc: string },
+): string | undefined {
+  const kind = changeableKind(other, there);
+  if (kind !== "object" && kind !== "class") return undefined;
   const w = objectsWrittenByFunctions(other).get(there) ?? written;
-  return w ? `an object there that ${w.by} changes at ${w.loc}` : undefined;
+  if (!w) return undefined;
+  return `${kind === "class" ? "a class there whose static fields" : "an object there that"} ${w.by} changes at ${w.loc}`;
 }
 
 /**
@@ -786,15 +965,20 @@ const importedFunctionMemo = new WeakMap<t.Function, string | null | "pending">(
  * ./store.js, which writes its own `Map`). Each function is followed once; a cycle of imports
  * adds nothing. Fixtures diagnostics/sa302-imported-function, sa302-two-imports-deep.
  */
-function importedFunctionState(target: ImportTarget, depth = 1): string | undefined {
-  const start = functionOfBinding(target.there);
+function importedFunctionState(
+  target: ImportTarget,
+  depth = 1,
+  start = functionOfBinding(target.there),
+  /** How the message names what runs: the function itself, or `whose \`bump()\`` for a method. */
+  which = "which",
+): string | undefined {
   if (!start) return undefined;
   const hit = importedFunctionMemo.get(start);
   if (hit === "pending") {
     cutShort = true; // a cycle: what it finds is found where it started
     return undefined;
   }
-  if (hit !== undefined) return hit === null ? undefined : `${target.from}, which uses ${hit}`;
+  if (hit !== undefined) return hit === null ? undefined : `${target.from}, ${which} uses ${hit}`;
   importedFunctionMemo.set(start, "pending");
   const outer = cutShort;
   cutShort = false;
@@ -804,7 +988,7 @@ function importedFunctionState(target: ImportTarget, depth = 1): string | undefi
   if (found !== undefined || !cutShort) importedFunctionMemo.set(start, found ?? null);
   else importedFunctionMemo.delete(start);
   cutShort ||= outer;
-  return found === undefined ? undefined : `${target.from}, which uses ${found}`;
+  return found === undefined ? undefined : `${target.from}, ${which} uses ${found}`;
 }
 
 /** Set when a search of importedFunctionState met a cycle or the depth bound (its "nothing" is not final). */
@@ -842,7 +1026,15 @@ function functionStateIn(other: Ctx, start: t.Function, depth: number): string |
         }
         return undefined;
       }
-      const next = stateKind(other, b) === "code" ? functionOfBinding(b) : undefined;
+      const method = methodCalled(other, n);
+      const kind = stateKind(other, b);
+      const next =
+        kind === "code"
+          ? ((method !== undefined ? methodOf(other, b, method, "static") : undefined) ??
+            functionOfBinding(b))
+          : kind === "object" && method !== undefined
+            ? methodOf(other, b, method, "object")
+            : undefined;
       if (next && !seen.has(next)) {
         seen.add(next);
         queue.push(next);
@@ -851,6 +1043,63 @@ function functionStateIn(other: Ctx, start: t.Function, depth: number): string |
     });
   }
   return found;
+}
+
+/** `m` where `n` is the receiver of a call `n.m(…)`. */
+export function methodCalled(ctx: Ctx, n: t.Identifier): string | undefined {
+  const p = ctx.tree.parent(n);
+  if (p?.type !== "MemberExpression" && p?.type !== "OptionalMemberExpression") return undefined;
+  if (p.object !== n) return undefined;
+  const q = ctx.tree.parent(p);
+  if ((q?.type !== "CallExpression" && q?.type !== "OptionalCallExpression") || q.callee !== p)
+    return undefined;
+  return memberName(p);
+}
+
+/** Whether `n` is read as the object of a member (`Settings.rate`, not a call of one of its methods). */
+function memberRead(ctx: Ctx, n: t.Identifier): boolean {
+  const p = ctx.tree.parent(n);
+  return (p?.type === "MemberExpression" || p?.type === "OptionalMemberExpression") && p.object === n;
+}
+
+/**
+ * The function `b.m` names where the module shows it: a static method of a class (or a static
+ * field holding a function), a method or a property holding a function (or naming a function of
+ * the module: `{ bump: inc }`) of a `const` object literal. Undefined when the object is replaced.
+ */
+export function methodOf(
+  ctx: Ctx,
+  b: Binding,
+  m: string,
+  kind: "static" | "object" | "any" = "any",
+): t.Function | undefined {
+  const n = b.node;
+  const init = n.type === "VariableDeclarator" && n.init ? strip(n.init) : undefined;
+  const cls = n.type === "ClassDeclaration" ? n : init?.type === "ClassExpression" ? init : undefined;
+  const fromValue = (v: Node | null | undefined): t.Function | undefined => {
+    if (!v) return undefined;
+    const value = strip(v);
+    if (isFunction(value)) return value;
+    return value.type === "Identifier" ? functionOf(ctx, value) : undefined;
+  };
+  if (cls && kind !== "object") {
+    if (b.violations.length) return undefined;
+    for (const member of cls.body.body) {
+      const key = (member as { key?: Node; computed?: boolean; static?: boolean }).key;
+      if (!(member as { static?: boolean }).static || !key) continue;
+      if (keyName(member as { key: Node; computed?: boolean }) !== m) continue;
+      if (member.type === "ClassMethod" && member.kind === "method") return member;
+      if (member.type === "ClassProperty") return fromValue(member.value as Node | null);
+    }
+    return undefined;
+  }
+  if (init?.type !== "ObjectExpression" || b.kind !== "const" || kind === "static") return undefined;
+  for (const p of init.properties) {
+    if (p.type === "SpreadElement" || keyName(p as { key: Node; computed?: boolean }) !== m) continue;
+    if (p.type === "ObjectMethod") return p.kind === "method" ? p : undefined;
+    return fromValue(p.value as Node);
+  }
+  return undefined;
 }
 
 export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
@@ -872,6 +1121,22 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
     if (!ns) importMemo.set(b, out);
     return out;
   };
+  /** What a method of an import does (`tools.bump()`), once per binding and method. */
+  const methodMemo = new Map<string, string | undefined>();
+  const importedMethodOnce = (n: t.Identifier, b: Binding, method: string): string | undefined => {
+    const key = `${n.name}\0${method}`;
+    if (methodMemo.has(key)) return methodMemo.get(key);
+    const target = importTarget(ctx, n, b);
+    const start = target && methodOf(target.other, target.there, method);
+    const out =
+      target &&
+      (importedState(ctx, target, b) ??
+        (start ? importedFunctionState(target, 1, start, `whose \`${method}()\``) : undefined));
+    methodMemo.set(key, out);
+    return out;
+  };
+  /** Built-in globals the function (or a function of the module it calls) reads, with the way to them. */
+  const globalsRead = new Map<string, string | undefined>();
   const seen = new Set<t.Function>([fn.fn]);
   const through = (via: string | undefined) => (via ? ` through \`${via}()\`` : "");
   const visit = (f: t.Function, via: string | undefined): void => {
@@ -911,15 +1176,13 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
       if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
         // `globalThis.appConfig`: a global of this thread (below).
         const o = strip(n.object);
-        if (
-          o.type === "Identifier" &&
-          GLOBAL_OBJECTS.has(o.name) &&
-          !ctx.scopes.binding(o, o.name) &&
-          !isKnownGlobal(n.property.name)
-        )
-          names.add(
-            `the global \`${o.name}.${n.property.name}\`, which a worker's own globalThis lacks${through(via)}`,
-          );
+        if (o.type === "Identifier" && GLOBAL_OBJECTS.has(o.name) && !ctx.scopes.binding(o, o.name)) {
+          if (!isKnownGlobal(n.property.name))
+            names.add(
+              `the global \`${o.name}.${n.property.name}\`, which a worker's own globalThis lacks${through(via)}`,
+            );
+          else if (!globalsRead.has(n.property.name)) globalsRead.set(n.property.name, via);
+        }
         return undefined;
       }
       if (n.type === "Identifier") {
@@ -932,10 +1195,25 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
           names.add(`the global \`${n.name}\`, which a worker's own globalThis lacks${through(via)}`);
           return undefined;
         }
+        if (!b) {
+          // A built-in the program may replace (`globalThis.fetch = stub`): see globalWrites.
+          if (!globalsRead.has(n.name)) globalsRead.set(n.name, via);
+          return undefined;
+        }
         if (!b || b.scope !== top) return undefined;
         const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
-        if (kind === "object" || kind === "handle" || kind === "code") ctx.tree.watched.add(b.name);
+        // `X.m()` of a class or an object of the module: its static method or its method runs
+        // here, and what it uses is followed like a function's (issue 14, #9).
+        const method = methodCalled(ctx, n);
+        // A class's static field (`Settings.rate`) is state where a function changes it (#13).
+        // A function declaration's property (`cfg.rate`) likewise (attack 15, F1).
+        const member =
+          kind === "code" &&
+          (isClassBinding(b) || b.node.type === "FunctionDeclaration") &&
+          method === undefined &&
+          memberRead(ctx, n);
+        if (kind === "object" || kind === "handle" || member) watchState(ctx, b);
         const varies = kind === "value" || kind === "handle" ? variesPerThread(ctx, b) : undefined;
         if (varies)
           // `const instanceId = randomUUID()`: each worker imports the module and computes its own
@@ -943,9 +1221,17 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
           names.add(
             `\`const ${n.name}\`, computed at import by \`${varies}\`, which gives each worker another value${through(via)}`,
           );
-        const imported = isImportBinding(ctx, b) ? importedOnce(n, b) : undefined;
+        // A namespace (`ns.f()`, `lib.f()` of `const lib = require(…)`) names the binding itself.
+        const namespace =
+          b.node.type === "ImportNamespaceSpecifier" ||
+          (b.node.type === "VariableDeclarator" && b.node.id.type === "Identifier");
+        const imported = isImportBinding(ctx, b)
+          ? method !== undefined && !namespace
+            ? importedMethodOnce(n, b, method)
+            : importedOnce(n, b)
+          : undefined;
         if (imported) readChanged.set(n.name, `${imported}${through(via)}`);
-        const w = kind === "object" || kind === "handle" || kind === "code" ? changed.get(b) : undefined;
+        const w = kind === "object" || kind === "handle" || member ? changed.get(b) : undefined;
         if (w)
           readChanged.set(
             n.name,
@@ -958,10 +1244,16 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
             n.name,
             `\`${declaredAs(b)} ${n.name}\`, which this module exports, so other modules may change it${through(via)}`,
           );
-        const callee = kind === "code" ? functionOfBinding(b) : undefined;
+        const callee =
+          kind === "code"
+            ? ((method !== undefined ? methodOf(ctx, b, method, "static") : undefined) ??
+              functionOfBinding(b))
+            : kind === "object" && method !== undefined
+              ? methodOf(ctx, b, method, "object")
+              : undefined;
         if (callee && !seen.has(callee)) {
           seen.add(callee);
-          follow.push({ f: callee, name: via ?? n.name });
+          follow.push({ f: callee, name: via ?? (method !== undefined ? `${n.name}.${method}` : n.name) });
         }
         return undefined;
       }
@@ -970,10 +1262,13 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
       const callee = strip(n.callee as Node);
       const method = callee.type.endsWith("MemberExpression") ? memberName(callee) : undefined;
       if (method !== undefined && !isMutator(method) && !isReader(method)) {
-        const r = rootOf((callee as t.MemberExpression).object);
-        const b = r && ctx.scopes.binding(r.id, r.id.name);
-        if (r && b && b.scope === top && stateKind(ctx, b) === "object")
-          names.add(`calls \`${r.id.name}${r.depth ? "…" : ""}.${method}()\`${through(via)}`);
+        const object = (callee as t.MemberExpression).object;
+        const r = stateRoot(ctx, object, "break");
+        if (r && stateKind(ctx, r.b) === "object") {
+          const deep = strip(object).type.endsWith("MemberExpression") ? "…" : "";
+          const shown = r.via ? `${r.via}()${deep}` : `${r.id.name}${deep}`;
+          names.add(`calls \`${shown}.${method}()\`${through(via)}`);
+        }
       }
       // Module objects passed to a function of the module that writes to that parameter.
       const target = functionOf(ctx, n.callee as Node);
@@ -994,18 +1289,29 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
     for (const p of f.params) ctx.tree.walk(p as Node, look);
     ctx.tree.walk(body, look);
     forEachWrite(ctx, body, ({ node, target }) => {
-      const b = moduleRoot(ctx, target);
-      if (!b || b.scope !== top) return;
+      const r = stateRoot(ctx, target, "break");
+      const b = r?.b;
+      if (!r || !b || b.scope !== top) return;
       const kind = stateKind(ctx, b);
-      // `let`/`var` are listed as used already; an import's methods are its own business.
-      if (kind === "state" || (kind === "import" && node.type.endsWith("CallExpression"))) return;
-      names.add(`mutates \`${b.name}\`${through(via)}`);
+      // `let`/`var` are listed as used already, unless written through what a function returns;
+      // an import's methods are its own business.
+      if ((kind === "state" && !r.via) || (kind === "import" && node.type.endsWith("CallExpression"))) return;
+      const what = r.via ? ` (what \`${r.via}()\` returns)` : "";
+      names.add(`mutates \`${r.id.name}\`${what}${through(via)}`);
     });
     for (const next of follow) visit(next.f, next.name);
   };
   visit(fn.fn, undefined);
+  // A built-in a function of the module replaces (`globalThis.fetch = stub` in `installStub()`):
+  // the worker's globalThis keeps its own (issue 14, #20). Top-level code runs in the worker too.
+  for (const [name, w] of globalWrites(ctx, new Set(globalsRead.keys())))
+    if (w.by)
+      names.add(
+        `the global \`${name}\`${through(globalsRead.get(name))}, which ${w.by} replaces at ${w.loc} (\`${w.text}\`); a worker's own globalThis keeps the original`,
+      );
   for (const [name, entry] of readChanged)
-    if (![...names].some((x) => x.startsWith(`mutates \`${name}\``))) names.add(entry);
+    if (![...names].some((x) => x.startsWith(`mutates \`${name}\``) || x.startsWith(`calls \`${name}.`)))
+      names.add(entry);
   return [...names];
 }
 

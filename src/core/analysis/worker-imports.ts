@@ -526,6 +526,30 @@ export function importedCtx(from: Ctx, path: string): Ctx | undefined {
   return ctx;
 }
 
+/**
+ * Whether the module at `start` imports the module at `target` when it is evaluated (static
+ * imports, re-exports, top-level `require`, followed through the program's own modules): then a
+ * worker's import of `start` runs `target`'s top-level code too.
+ */
+export function importsReach(from: Ctx, start: string, target: string): boolean {
+  const graph = from.graph;
+  if (!graph) return false;
+  const seen = new Set<string>([start]);
+  const queue = [start];
+  for (let i = 0; i < queue.length && i < MAX_MODULES; i++) {
+    const path = queue[i]!;
+    if (path === target) return true;
+    for (const spec of moduleAt(graph, path)?.imports ?? []) {
+      const next = fileOf(spec, path, from.options.runtime);
+      if (next !== undefined && !seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return false;
+}
+
 /** How many modules one file's imports are followed through, at most. */
 const MAX_MODULES = 2000;
 

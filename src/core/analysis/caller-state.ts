@@ -1,0 +1,168 @@
+import type { types as t } from "@babel/core";
+import { MSG } from "../messages.js";
+import { type CallEdit, type Index, peelCallee, resolveCallee } from "./calls.js";
+import {
+  GLOBAL_OBJECTS,
+  globalWrites,
+  importTarget,
+  isImportBinding,
+  isKnownGlobal,
+  methodCalled,
+  methodOf,
+  stateKind,
+  stateRoot,
+} from "./checks.js";
+import { type Ctx, callText, locOf, sourceOf, warn } from "./ctx.js";
+import { type Binding, isReference } from "./scope.js";
+import type { Node } from "./tree.js";
+import { memberName, strip } from "./view.js";
+import { importsReach } from "./worker-imports.js";
+import { forEachWrite, functionOfBinding } from "./writes.js";
+
+/**
+ * SA302 at a call of another module's worker or offloaded function (issue 14, #15 and #20): the
+ * worker imports that module afresh and never runs the calling module, so what the calling module
+ * changes — an object it imports from a third module (`config.debug = true` in the app's entry,
+ * `config` of ./cfg.js, which the worker function reads), or a built-in global it replaces
+ * (`globalThis.fetch = stub`, as a test set-up does, where the worker function calls `fetch`) —
+ * is not what the worker sees. Its top-level code counts too, unless the worker's module imports
+ * this one (then the worker runs it as well). Followed: the worker function and the functions of
+ * its module it calls; not the functions of further modules.
+ */
+export function checkCallerState(ctx: Ctx, index: Index, edits: Map<Node, CallEdit>): void {
+  if (!ctx.filename || !ctx.graph) return;
+  const done = new Set<t.Function>();
+  for (const call of ctx.tree.calls) {
+    const edit = edits.get(call);
+    if (!edit || edit.to === "callSync" || edit.to === "callAsync") continue;
+    const r = resolveCallee(ctx, index, call);
+    const fact = r?.ext?.fact;
+    if (!fact) continue;
+    const where =
+      fact.kind === "async" && fact.syncStrategy === "worker"
+        ? "worker"
+        : fact.kind === "sync" && fact.asyncStrategy === "offload"
+          ? "offloaded"
+          : undefined;
+    if (!where) continue;
+    const callee = peelCallee(call.callee as Node);
+    const id =
+      callee.type === "Identifier"
+        ? callee
+        : callee.type === "MemberExpression" && strip(callee.object).type === "Identifier"
+          ? (strip(callee.object) as t.Identifier)
+          : undefined;
+    const b = id && ctx.scopes.binding(id, id.name);
+    if (!id || !b || !isImportBinding(ctx, b)) continue;
+    const target = importTarget(ctx, id, b);
+    const start = target && functionOfBinding(target.there);
+    if (!target || !start || done.has(start)) continue;
+    done.add(start);
+    const uses = usesOf(target.other, start);
+    // The worker runs this module's top-level code too where its module imports this one.
+    const topCounts = !importsReach(ctx, target.other.filename!, ctx.filename);
+    const changes: string[] = [];
+    for (const [name, w] of globalWrites(ctx, uses.globals))
+      if (w.by || topCounts)
+        changes.push(
+          `the global \`${name}\`, which ${w.by ?? "this module's top-level code"} replaces at ${w.loc} (\`${w.text}\`); a worker's own globalThis keeps the original`,
+        );
+    if (uses.bindings.size) {
+      // A closed function writes an import through its name: watched (lazy.ts `exactOnClosed`).
+      for (const imp of ctx.scopes.program.bindings.values())
+        if (isImportBinding(ctx, imp)) ctx.tree.watched.add(imp.name);
+      const seen = new Set<Binding>();
+      forEachWrite(
+        ctx,
+        ctx.program as Node,
+        ({ node, target: written }) => {
+          const root = stateRoot(ctx, written, "skip");
+          if (!root || !isImportBinding(ctx, root.b)) return;
+          const there = importTarget(ctx, root.id, root.b);
+          if (!there || seen.has(there.there) || !uses.bindings.has(there.there)) return;
+          const inside = ctx.tree.functionParent(node);
+          if (!inside && !topCounts) return;
+          seen.add(there.there);
+          const text = sourceOf(ctx, node).replace(/\s+/g, " ");
+          changes.push(
+            `${there.from}, which ${inside ? "a function of this module" : "this module's top-level code"} changes at ${locOf(ctx, node)} (\`${text.length > 48 ? `${text.slice(0, 45)}...` : text}\`)`,
+          );
+        },
+        true,
+      );
+    }
+    if (changes.length)
+      warn(
+        ctx,
+        "SA302",
+        call,
+        MSG.callerState(callText(ctx, call), fact.name, importSource(ctx, b) ?? fact.from, where, changes),
+      );
+  }
+}
+
+/** The specifier an import binding names (`./worker.js`). */
+function importSource(ctx: Ctx, b: Binding): string | undefined {
+  const decl = ctx.tree.parent(b.node);
+  if (decl?.type === "ImportDeclaration") return decl.source.value;
+  const init = b.node.type === "VariableDeclarator" && b.node.init ? strip(b.node.init) : undefined;
+  let cur = init;
+  while (cur && (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression"))
+    cur = strip(cur.object);
+  if (cur?.type === "CallExpression" && cur.arguments[0]?.type === "StringLiteral")
+    return cur.arguments[0].value;
+  return undefined;
+}
+
+/**
+ * What a function of another module reads that a caller may change: built-in globals it uses
+ * free (`fetch`, `globalThis.fetch`), and bindings — its module's own, and those it imports,
+ * as the bindings of the modules that declare them — through the functions of its module it
+ * calls (static methods and object methods included).
+ */
+function usesOf(other: Ctx, start: t.Function): { globals: Set<string>; bindings: Set<Binding> } {
+  const globals = new Set<string>();
+  const bindings = new Set<Binding>();
+  const top = other.scopes.program;
+  const seen = new Set<t.Function>([start]);
+  const queue: t.Function[] = [start];
+  for (let i = 0; i < queue.length && i < 64; i++) {
+    other.tree.walk(queue[i]!.body as Node, (n) => {
+      if (n.type === "MemberExpression" && !n.computed) {
+        const o = strip(n.object);
+        const name = memberName(n);
+        if (o.type === "Identifier" && GLOBAL_OBJECTS.has(o.name) && !other.scopes.binding(o, o.name) && name)
+          globals.add(name);
+        return undefined;
+      }
+      if (n.type !== "Identifier" || !isReference(n, other.tree)) return undefined;
+      const b = other.scopes.binding(n, n.name);
+      if (!b) {
+        if (isKnownGlobal(n.name)) globals.add(n.name);
+        return undefined;
+      }
+      if (b.scope !== top) return undefined;
+      if (isImportBinding(other, b)) {
+        const target = importTarget(other, n, b);
+        if (target) bindings.add(target.there);
+        return undefined;
+      }
+      bindings.add(b);
+      const method = methodCalled(other, n);
+      const kind = stateKind(other, b);
+      const next =
+        kind === "code"
+          ? ((method !== undefined ? methodOf(other, b, method, "static") : undefined) ??
+            functionOfBinding(b))
+          : kind === "object" && method !== undefined
+            ? methodOf(other, b, method, "object")
+            : undefined;
+      if (next && !seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+      return undefined;
+    });
+  }
+  return { globals, bindings };
+}
