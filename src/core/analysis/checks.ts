@@ -1310,7 +1310,11 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
         `the global \`${name}\`${through(globalsRead.get(name))}, which ${w.by} replaces at ${w.loc} (\`${w.text}\`); a worker's own globalThis keeps the original`,
       );
   for (const [name, entry] of readChanged)
-    if (![...names].some((x) => x.startsWith(`mutates \`${name}\``) || x.startsWith(`calls \`${name}.`)))
+    if (
+      ![...names].some((x) => x.startsWith(`mutates \`${name}\``)) &&
+      // Changed by the function itself (`calls \`counter.inc()\`` says so already).
+      !entry.includes(`, which \`${fn.name}()\` changes at`)
+    )
       names.add(entry);
   return [...names];
 }
