@@ -145,6 +145,31 @@ describe("writes to arguments keep a function on the calling thread (SA304) or r
       "a helper of the module, two deep",
       "function g(z) { z.push(1); }\nfunction h(y) { g(y); }\nfunction f(x) { h(x); }",
     ],
+    // Issue 14, #6: what a call gives back may be the argument.
+    [
+      "a write to an element a helper returns",
+      "function find(xs, id) { return xs.find((x) => x.id === id); }\nfunction f(xs) { find(xs, 1).done = true; }",
+    ],
+    [
+      "a write to what a helper returns from a loop",
+      "function first(xs) { for (const x of xs) return x; }\nfunction f(xs) { const a = first(xs); a.n = 1; }",
+    ],
+    [
+      "a write to what a recursive helper returns",
+      "function at(xs, i) { return i ? at(xs, i - 1) : xs[0]; }\nfunction f(xs) { at(xs, 2).n = 1; }",
+    ],
+    [
+      "a write to what an import gives back",
+      'import { pick } from "./pick.js";\nfunction f(xs) { const a = pick(xs); a.n = 1; }',
+    ],
+    [
+      "a write to what a helper returns of an import's result",
+      'import { pick } from "./pick.js";\nfunction g(xs) { return pick(xs); }\nfunction f(xs) { g(xs).n = 1; }',
+    ],
+    [
+      "a write to an element of a copy",
+      "function copy(xs) { return [...xs]; }\nfunction f(xs) { copy(xs)[0].n = 1; }",
+    ],
   ];
   for (const [what, body] of writes) {
     it(`sees ${what}`, () => {
@@ -169,6 +194,15 @@ describe("writes to arguments keep a function on the calling thread (SA304) or r
       "a recursive helper that reads",
       "function g(x, n) { return n ? g(x, n - 1) : x.a; }\nfunction f(x) { return g(x, 3); }",
     ],
+    [
+      "a write to a new array a helper returns",
+      "function copy(xs) { return [...xs]; }\nfunction f(xs) { const c = copy(xs); c.push(1); return c; }",
+    ],
+    [
+      "a helper that gives back nothing of the argument",
+      "function count(xs) { return xs.filter((x) => x.done).length; }\nfunction f(xs) { return count(xs) + 1; }",
+    ],
+    ["a built-in's view of it", "function f(buf) { const v = new Int32Array(buf); return v[0]; }"],
   ];
   for (const [what, body] of reads) {
     it(`offloads ${what}`, () => {
@@ -236,6 +270,50 @@ describe("SA302: module state", () => {
         'import { DatabaseSync } from "node:sqlite";\nconst db = new DatabaseSync(":memory:");\nfunction use(k) { return db.prepare(k).get(); }',
       ),
     ).toEqual([]);
+  });
+  it("state reached through what a function returns, a module-pattern IIFE, methods and static fields (issue 14)", () => {
+    expect(
+      state(
+        "const cache = new Map();\nfunction getCache() { return cache; }\nfunction use(k) { getCache().set(k, 1); }",
+      ),
+    ).toEqual(["mutates `cache` (what `getCache()` returns) through `use()`"]);
+    expect(
+      state(
+        "const cache = new Map();\nfunction getCache() { return cache; }\nexport function put(k) { getCache().set(k, 1); }\nfunction use(k) { return getCache().get(k); }",
+      ),
+    ).toEqual(["`const cache`, which `put()` changes at input.js:3:26 through `use()`"]);
+    expect(
+      state(
+        "const counter = (() => { let n = 0; return { inc: () => ++n, value: () => n }; })();\nexport function tick() { counter.inc(); }\nfunction use() { return counter.value(); }",
+      ),
+    ).toEqual([
+      "calls `counter.value()` through `use()`, `const counter`, which `tick()` changes at input.js:2:26 through `use()`",
+    ]);
+    expect(state("let n = 0;\nclass C { static bump() { n++; } }\nfunction use() { C.bump(); }")).toEqual([
+      "`let n` through `use()`",
+    ]);
+    expect(state("let n = 0;\nconst tools = { bump() { n++; } };\nfunction use() { tools.bump(); }")).toEqual(
+      ["calls `tools.bump()` through `use()`, `let n` through `use()`"],
+    );
+    expect(
+      state(
+        "class S { static rate = 1; }\nexport function set(r) { S.rate = r; }\nfunction use(k) { return k * S.rate; }",
+      ),
+    ).toEqual(["`class S`, which `set()` changes at input.js:2:26 through `use()`"]);
+    expect(
+      state(
+        "class S { static rate = 1; static set(r) { this.rate = r; } }\nfunction use(k) { return k * S.rate; }",
+      ),
+    ).toEqual(["`class S`, which `set()` changes at input.js:1:44 through `use()`"]);
+    // Statics nothing changes: code, not state.
+    expect(state("class S { static rate = 1; }\nfunction use(k) { return k * S.rate; }")).toEqual([]);
+    expect(
+      state("export function stub() { globalThis.btoa = () => 'x'; }\nfunction use(k) { return btoa(k); }"),
+    ).toEqual([
+      "the global `btoa` through `use()`, which `stub()` replaces at input.js:1:26 (`globalThis.btoa = () => 'x'`); a worker's own globalThis keeps the original",
+    ]);
+    // Replaced by top-level code: the worker's import runs it too.
+    expect(state("globalThis.btoa = () => 'x';\nfunction use(k) { return btoa(k); }")).toEqual([]);
   });
   it("a required module is not state", () => {
     const r = analyseSource(

@@ -68,9 +68,18 @@ export function checkCallerState(ctx: Ctx, index: Index, edits: Map<Node, CallEd
           `the global \`${name}\`, which ${w.by ?? "this module's top-level code"} replaces at ${w.loc} (\`${w.text}\`); a worker's own globalThis keeps the original`,
         );
     if (uses.bindings.size) {
-      // A closed function writes an import through its name: watched (lazy.ts `exactOnClosed`).
-      for (const imp of ctx.scopes.program.bindings.values())
-        if (isImportBinding(ctx, imp)) ctx.tree.watched.add(imp.name);
+      // A closed function writes an import through its name: the names of those the function
+      // reads are watched (lazy.ts `exactOnClosed`), and module objects (`ns.config`), whose
+      // members are told apart only where they are used.
+      for (const imp of ctx.scopes.program.bindings.values()) {
+        if (!isImportBinding(ctx, imp)) continue;
+        const local =
+          imp.node.type === "ImportSpecifier" || imp.node.type === "ImportDefaultSpecifier"
+            ? imp.node.local
+            : undefined;
+        const there = local ? importTarget(ctx, local, imp) : undefined;
+        if (!local || (there && uses.bindings.has(there.there))) ctx.tree.watched.add(imp.name);
+      }
       const seen = new Set<Binding>();
       forEachWrite(
         ctx,

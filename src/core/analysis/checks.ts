@@ -1312,8 +1312,8 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
   for (const [name, entry] of readChanged)
     if (
       ![...names].some((x) => x.startsWith(`mutates \`${name}\``)) &&
-      // Changed by the function itself (`calls \`counter.inc()\`` says so already).
-      !entry.includes(`, which \`${fn.name}()\` changes at`)
+      // Changed by the function itself or one it calls (`calls \`counter.inc()\`` says so already).
+      ![...seen].some((f) => entry.includes(`, which ${functionLabel(ctx, f)} changes at`))
     )
       names.add(entry);
   return [...names];
