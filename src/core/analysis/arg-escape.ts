@@ -494,7 +494,10 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
         }
         if (use.kind === "derived" && use.opaque) {
           // What a call the analysis cannot see into gives back: it may be the argument itself.
-          via = { text: `what \`${short(ctx, use.node)}\` returns`, opaque: true };
+          via = {
+            text: `what \`${short(ctx, use.node)}\` returns (a call the build cannot see into)`,
+            opaque: true,
+          };
           rest = false;
           depth = 0;
           cur = use.node;
@@ -574,7 +577,7 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
           const back = returnsArgument(ctx, use.fn, param.index);
           if (back) {
             via = {
-              text: `what \`${short(ctx, use.call)}\` returns`,
+              text: `what \`${short(ctx, use.call)}\` returns${back.opaque ? " (made by a call the build cannot see into)" : ""}`,
               opaque: back.opaque || (via?.opaque ?? false),
             };
             rest = back.container;
