@@ -305,6 +305,12 @@ describe("SA302: module state", () => {
         "class S { static rate = 1; static set(r) { this.rate = r; } }\nfunction use(k) { return k * S.rate; }",
       ),
     ).toEqual(["`class S`, which `set()` changes at input.js:1:44 through `use()`"]);
+    // A module object passed to a helper that writes to what another helper gives back of it.
+    expect(
+      state(
+        "const todos = [{ id: 1 }];\nfunction find(xs, id) { return xs.find((x) => x.id === id); }\nfunction mark(xs, id) { find(xs, id).done = true; }\nfunction use(id) { mark(todos, id); }",
+      ),
+    ).toEqual(["mutates `todos` through `use()`"]);
     // Statics nothing changes: code, not state.
     expect(state("class S { static rate = 1; }\nfunction use(k) { return k * S.rate; }")).toEqual([]);
     expect(

@@ -2,7 +2,7 @@ import type { types as t } from "@babel/core";
 import { classifyCall } from "../context.js";
 import { MSG } from "../messages.js";
 import { exportedVariant } from "../naming.js";
-import { argumentWrite, describeArgumentWrite, sameThreadWhy } from "./arg-escape.js";
+import { argumentEscapes, argumentWrite, describeArgumentWrite, sameThreadWhy } from "./arg-escape.js";
 import { type CallEdit, type Index, resolveCallee } from "./calls.js";
 import { at as atPos, type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { ownExportNames } from "./export-names.js";
@@ -1274,10 +1274,19 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
       const target = functionOf(ctx, n.callee as Node);
       if (target) {
         const writes = paramWrites(ctx, target);
+        // Also a write through what a call gives back that may be the parameter (issue 14, #6:
+        // `findItem(todos, id).done = true` in the helper), where the build sees that call.
+        const escapes = argumentEscapes(ctx, target);
+        const throughResult = (i: number): boolean => {
+          const e = escapes.get(i);
+          return (
+            e !== undefined && !e.unknownCall && (e.may?.includes("which may be it or part of it") ?? false)
+          );
+        };
         n.arguments.forEach((arg, i) => {
           const r = arg.type === "SpreadElement" ? undefined : rootOf(arg as Node);
           const b = r && ctx.scopes.binding(r.id, r.id.name);
-          if (!r || !b || b.scope !== top || !writes.has(i)) return;
+          if (!r || !b || b.scope !== top || !(writes.has(i) || throughResult(i))) return;
           const kind = stateKind(ctx, b);
           if (kind === "object" || kind === "code" || kind === "value" || kind === "import")
             names.add(`mutates \`${r.id.name}\`${through(via ?? sourceOf(ctx, strip(n.callee as Node)))}`);
