@@ -437,7 +437,8 @@ export function stateRoot(
       id ??
       (holder?.type === "VariableDeclarator" && holder.id.type === "Identifier" ? holder.id : undefined);
     const b = name ? top.bindings.get(name.name) : undefined;
-    return b && name ? { id: name, b } : undefined;
+    // The module-level binding of this very class (not another of the same name).
+    return b && name && (b.node === cls || b.node === holder) ? { id: name, b } : undefined;
   }
   if ((cur.type !== "CallExpression" && cur.type !== "OptionalCallExpression") || depth >= 4)
     return undefined;
