@@ -63,6 +63,11 @@ export const CODES = {
     severity: "warning",
     title: "calls of Promise.all([...]) may interleave, and the function cannot take the worker variant",
   },
+  SA308: {
+    severity: "hint",
+    title:
+      "an awaited import has no sync twin, so the sync variant runs on a worker: the `twins` entry that would map it",
+  },
   // SA310–SA313: build-tool plugin (src/unplugin/bundles.ts, browser.ts), about output files and workers.
   SA310: { severity: "warning", title: "a worker imports an output file that holds the program's entry" },
   SA311: { severity: "error", title: "two functions of one name run in workers from one output file" },

@@ -69,8 +69,24 @@ export type AwaitFact =
    * run-time guard that throws a located SmartAsyncError if it is a promise after all.
    */
   | { kind: "guarded"; loc: string; text: string }
-  /** A known asynchronous API: `await fetch(url)`, `await new Promise(...)`, `Promise.race`, `for await`. */
-  | { kind: "unmappable"; why: string };
+  /**
+   * A known asynchronous API: `await fetch(url)`, `await new Promise(...)`, `Promise.race`, `for await`.
+   * `suggest`: an awaited call of an imported function with no twin, where a `twins` entry would
+   * map it; where it makes the variant a worker one, the build says so at the call (SA308).
+   */
+  | { kind: "unmappable"; why: string; suggest?: TwinSuggestion };
+
+/** The `twins` entry that would map an awaited imported call (SA308), and where the call is. */
+export interface TwinSuggestion {
+  /** 1-based position of the call. */
+  pos: { line: number; column: number };
+  /** The call, as messages quote it: `lib.slow(...)`. */
+  text: string;
+  /** The entry, in the option's own shape: `{ "./lib.js": { "slow": { "module": "…", "name": "…" } } }`. */
+  entry: string;
+  /** The module's own sync-named export, when it has one, and why it is not used by name. */
+  sameModule?: string;
+}
 
 /** The runtime helper that checks a twin's options, data or path argument (a value is guarded). */
 export function twinCheckHelper(kind: "options" | "data" | "path"): string {

@@ -117,6 +117,11 @@ export const MSG = {
   /** SA307: `Promise.all([...])` whose calls may interleave, in a function that cannot take a worker. */
   interleavedInline: (fn: string, combinator: string, paused: string, effect: string, why: string) =>
     `the sync variant of \`${fn}\` runs the calls of ${combinator}([...]) one after another, but in the plain program they interleave: ${paused} may pause at an await and go on later, and ${effect} has effects another call or the caller may see, so they may come in another order. A worker variant would keep the order, but ${why}. Await the calls one by one where their order matters, or make the calls after the first that pauses free of effects.`,
+  /** SA308: an awaited import without a twin made the variant a worker one. */
+  noTwin: (call: string, fn: string, variant: string, entry: string, sameModule: string | undefined) =>
+    `\`${call}\` has no sync twin smartasync knows, so \`${variant}\` runs \`${fn}\` on a worker thread (blocking on it). If the module has a sync function that does the same, name it in the \`twins\` option and \`${variant}\` calls it inline: "twins": ${entry}${
+      sameModule ? ` (${sameModule})` : ""
+    }. Otherwise nothing needs to change.`,
   notOffloadable: (fn: string, why: string, variant: string) =>
     `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}; it runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Make \`${fn}\` a module-level function that does not use \`this\` (pass what it reads from \`this\` as an argument) to offload it.`,
 } as const;

@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import { invisibleIn, mayContainAnnotation, mayContainMisspelling, misspelledTag } from "../annotation.js";
 import { mayRequireOpaquely } from "../import-scan.js";
-import { planSyncVariant } from "../inline.js";
+import { type AwaitFact, planSyncVariant } from "../inline.js";
 import { MSG } from "../messages.js";
 import { type ModuleFacts, quietProblems } from "../module-facts.js";
 import type { Options } from "../options.js";
@@ -233,6 +233,7 @@ function analyseOnce(
       fn.syncPlan = planSyncVariant(fn.located, ctx.options.unproven);
       if (fn.syncPlan.strategy === "worker" && !fn.reachable)
         fail(ctx, "SA301", at(fn.loc), MSG.needsWorker(fn.display, fn.unreachableWhy!, fn.syncPlan.reasons));
+      if (fn.syncPlan.strategy === "worker") suggestTwins(ctx, fn);
       refuseWorkerArgumentWrites(ctx, fn);
     } else {
       fn.asyncStrategy = decideOffload(ctx, fn);
@@ -323,4 +324,24 @@ function analyseOnce(
     check: closing ? () => exactOnClosed(ctx, closing, fns, index) : undefined,
     partial: () => ctx.tree.partial,
   };
+}
+
+/**
+ * SA308: each awaited call of an imported function that has no twin and so makes the sync
+ * variant a worker one, with the `twins` entry that would map it (issue 15). Only where the
+ * variant is a worker one: in an inline variant the call was mapped or guarded, and nothing needs
+ * saying. Each call once, in source order (a `Promise.all` element is one too).
+ */
+function suggestTwins(ctx: Ctx, fn: SaFunction): void {
+  const seen = new Set<string>();
+  const visit = (fact: AwaitFact): void => {
+    if (fact.kind === "combinator") for (const e of fact.elements) visit(e);
+    if (fact.kind !== "unmappable" || !fact.suggest) return;
+    const s = fact.suggest;
+    const key = `${s.pos.line}:${s.pos.column}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    warn(ctx, "SA308", at(s.pos), MSG.noTwin(s.text, fn.display, fn.variant, s.entry, s.sameModule));
+  };
+  for (const a of fn.located) visit(a.fact);
 }

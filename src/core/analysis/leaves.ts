@@ -4,7 +4,7 @@ import { MSG } from "../messages.js";
 import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
 import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
-import { type Ctx, callText, keyName, locOf, sourceOf, warn } from "./ctx.js";
+import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
 import { interleaving } from "./effects.js";
 import type { SaFunction } from "./model.js";
 import { writeOutside } from "./outside.js";
@@ -312,9 +312,21 @@ function factOf(
     const text = callText(ctx, node as CallNode);
     const imported = importedCallee(ctx, (node as CallNode).callee as Node, true);
     const hint = imported ? twinSuggestion(ctx, imported) : undefined;
+    if (!hint) return { kind: "unmappable", why: WHY.unknownCall(text) };
+    const pos = posOf(node);
     return {
       kind: "unmappable",
-      why: hint ? WHY.unknownImport(text, hint.entry, hint.sameModule) : WHY.unknownCall(text),
+      why: WHY.unknownImport(text, hint.entry, hint.sameModule),
+      ...(pos
+        ? {
+            suggest: {
+              pos,
+              text,
+              entry: hint.entry,
+              ...(hint.sameModule ? { sameModule: hint.sameModule } : {}),
+            },
+          }
+        : {}),
     };
   }
   // A function declared `: Promise<T>` without `async` returns the promise itself, so an
