@@ -388,10 +388,33 @@ class SyncMapper {
             ),
           ]);
         }
+        if (fact.asyncLimit) {
+          // `mapLimit(xs, n, cb)` → `_sa.mapLimitSync(xs, n, cbSync, each, …)`: the callback
+          // (made sync with the function's body) runs element by element, in order.
+          const args = (node as CallNode).arguments as t.Expression[];
+          return runtimeCall(this.ctx, this.imports, "mapLimitSync", [
+            args[0]!,
+            args[1]!,
+            args[2]!,
+            t.booleanLiteral(fact.asyncLimit === "each"),
+            t.stringLiteral(this.fn.variant),
+            t.stringLiteral(fact.guard.loc),
+            t.stringLiteral(fact.guard.text),
+          ]);
+        }
         // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(cbSync), …)`: the map runs the sync
         // callback element by element, each to its end (the callback holds its error until all
         // have run: holdError); the first error by index is thrown, each result is checked.
         const mapCall = (node as CallNode).arguments[0] as t.CallExpression;
+        if (fact.limited) {
+          // `(x) => limit(fn)` → `(x) => _sa.limited(fn)`: the function the limiter would run in
+          // its turn runs now (fn, made sync, is one of the function's map callbacks).
+          const outer = mapCall.arguments[0] as t.ArrowFunctionExpression;
+          const limiterCall = outer.body as t.CallExpression;
+          outer.body = runtimeCall(this.ctx, this.imports, "limited", [
+            limiterCall.arguments[0] as t.Expression,
+          ]);
+        }
         holdError(this.ctx, this.imports, mapCall.arguments[0] as t.ArrowFunctionExpression);
         return runtimeCall(this.ctx, this.imports, "allSync", [
           (node as CallNode).arguments[0] as t.Expression,

@@ -74,6 +74,8 @@ function returnedFrom<N>(v: NodeView<N>, fn: N): CallContext {
           return classifyCall(v, p);
         }
       }
+      // p-limit's `limit(() => f(x))`: the limiter awaits what the function returns.
+      if (v.kind(p) === "call" && v.adoptsCallback?.(p, index)) return { context: "awaited", in: "sync" };
       return { context: "unknown", in: "sync" };
     }
   }

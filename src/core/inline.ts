@@ -54,6 +54,16 @@ export type AwaitFact =
        * `_sa.mapSync(xs, cbSync, options, …)`, element by element; `concurrency` is ignored.
        */
       pMap?: true;
+      /**
+       * `await Promise.all(xs.map((x) => limit(() => …)))` with p-limit's `limit`: the copy runs
+       * the function handed to the limiter at once (`_sa.limited(fn)`), inside `allSync`.
+       */
+      limited?: true;
+      /**
+       * `await mapLimit(xs, n, async (x) => …)` / `eachLimit` of the async package: the copy calls
+       * `_sa.mapLimitSync(xs, n, cbSync, each, …)`, element by element; `n` is ignored.
+       */
+      asyncLimit?: "map" | "each";
     }
   /** `Promise.all([...])` / `Promise.allSettled([...])` over an array literal. */
   | { kind: "combinator"; name: "all" | "allSettled"; elements: AwaitFact[] }
@@ -198,7 +208,11 @@ export function planSyncVariant(awaits: readonly LocatedAwait[], unproven: Unpro
       notes.push(
         a.fact.pMap
           ? WHY.sequentialPMap(a.fact.text, a.loc, a.fact.variant)
-          : WHY.sequentialMap(a.fact.text, a.loc, a.fact.variant),
+          : a.fact.asyncLimit
+            ? WHY.sequentialAsyncLimit(a.fact.text, a.loc, a.fact.variant)
+            : a.fact.limited
+              ? WHY.sequentialLimited(a.fact.text, a.loc, a.fact.variant)
+              : WHY.sequentialMap(a.fact.text, a.loc, a.fact.variant),
       );
     // And which twins it found by name rather than in a table.
     for (const t of byNameTwins(a.fact)) notes.push(WHY.byName(t.module, t.name, a.text, a.loc));
@@ -255,6 +269,12 @@ export const WHY = {
     `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}), each to its end: then the first error in index order is thrown, where Promise.all rejects with the first to fail in time`,
   sequentialPMap: (text: string, loc: string, variant: string) =>
     `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}; \`concurrency\` is ignored): with \`stopOnError\` (the default) the first error in index order is thrown and no later callback runs, where pMap rejects with the first to fail in time; with \`stopOnError: false\` every callback runs and the errors are thrown together as an AggregateError in index order, as pMap does`,
+  sequentialLimited: (text: string, loc: string, variant: string) =>
+    `runs the functions handed to p-limit's limiter in ${text} at ${loc} one after another (sequential in ${variant}; the limiter's concurrency is ignored), each to its end, as p-limit runs every queued function: then the first error in index order is thrown, where Promise.all rejects with the first to fail in time`,
+  sequentialAsyncLimit: (text: string, loc: string, variant: string) =>
+    `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}; \`limit\` is ignored): the first error ends the call and no later callback runs, as async's mapLimit/eachLimit starts none after a failure; with a \`limit\` above 1 async has already started some later ones, and rejects with the first to fail in time`,
+  asyncLimitNotMapped: (text: string) =>
+    `awaits ${text}${AT}, which the sync variant runs element by element only with an async callback written in place that changes no outer state`,
   sequential: (name: string, loc: string) =>
     `runs the calls of Promise.${name}([...]) at ${loc} one after another (sequentially) in the sync variant`,
 } as const;

@@ -60,6 +60,11 @@ export interface NodeView<N> {
    * look. Lets the context walk follow a call's value through the name it is kept under.
    */
   localUses?(declarator: N): { name: string; uses: N[]; exported?: boolean } | undefined;
+  /**
+   * Whether `call` adopts the value its function argument at `index` returns into the promise
+   * it returns, as p-limit's `limit(fn)` does: a call returned from that function is awaited.
+   */
+  adoptsCallback?(call: N, index: number): boolean;
   /** A spread of an iterable or object (`f(...s)`, `[...s]`, `{ ...s }`): it reads it at once. */
   isSpread?(n: N): boolean;
   /**

@@ -29,6 +29,8 @@ export {
   expectValue,
   failed,
   guard,
+  limited,
+  mapLimitSync,
   mapSync,
   rethrowGuard,
   settle,

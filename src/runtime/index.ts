@@ -51,6 +51,8 @@ export const {
   attempt,
   allOf,
   mapSync,
+  mapLimitSync,
+  limited,
   expectValue,
   guard,
   rethrowGuard,

@@ -290,6 +290,70 @@ export function mapSync<T, R>(
   return out;
 }
 
+/**
+ * `limit(fn)` of p-limit (`const limit = pLimit(n)`) inside `await Promise.all(xs.map((x) =>
+ * limit(() => …)))`, in a sync copy: the function the limiter would run when its turn comes is
+ * called now, in order (`allSync` runs the map's callbacks one after another and holds each
+ * error until all have run, as `Promise.all` over the limiter's promises does: p-limit runs every
+ * queued function even after one failed). Its result is checked by `allSync`.
+ */
+export function limited<R>(fn: () => R): R {
+  return fn();
+}
+
+/**
+ * `await mapLimit(xs, limit, async (x) => …)` / `eachLimit` of the async package (v3), in a sync
+ * copy: `mapLimitSync(xs, limit, cb, each, variant, loc, text)`. As async does: a falsy input is
+ * no element; an array-like input is read by index, an iterable by its iterator, any other
+ * object by its own keys' values; the callback gets the element only; a `limit` below 1 is a
+ * `RangeError`; the first callback to fail ends the call and no later one starts (async starts
+ * none after a failure; with `limit` above 1 it has started up to `limit - 1` later ones, which the
+ * sequential form never runs); a failure that is not an `Error` and has no `message` is wrapped
+ * in one, as async's promise glue does (`new Error(err)`). Results in input order (`eachLimit`:
+ * none), each checked; an async iterable is refused, located. `limit` only schedules otherwise:
+ * the callbacks run one after another.
+ */
+export function mapLimitSync<T, R>(
+  input: unknown,
+  limit: unknown,
+  cb: (value: T) => R,
+  each: boolean,
+  variant: string,
+  loc: string,
+  text: string,
+): R[] | undefined {
+  if ((limit as number) <= 0) throw new RangeError("concurrency limit cannot be less than 1");
+  const out: R[] = [];
+  if (!input) return each ? undefined : out;
+  const values = limitValues<T>(input, variant, loc, text);
+  for (let i = 0; i < values.length; i++) {
+    let v: R;
+    try {
+      v = cb(values[i]!);
+    } catch (e) {
+      rethrowGuard(e);
+      throw e && (e instanceof Error || (e as { message?: unknown }).message) ? e : new Error(e as string);
+    }
+    if (isThenable(v)) guard(v, variant, loc, text);
+    if (!each) out.push(v);
+  }
+  return each ? undefined : out;
+}
+
+/** The elements async's collection functions read from `input` (its `iterator`), in order. */
+function limitValues<T>(input: unknown, variant: string, loc: string, text: string): ArrayLike<T> {
+  const o = input as { length?: unknown; [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown };
+  if (typeof o.length === "number" && o.length >= 0 && o.length % 1 === 0) return o as ArrayLike<T>;
+  if (typeof o[Symbol.asyncIterator] === "function")
+    throw located(
+      `smartasync: ${variant} got an async iterable as the input of ${text.replace(/^each result of /, "")} at ${loc}: the sync variant reads an array, a sync iterable or an object; an async iterable needs the async function.`,
+      "SMARTASYNC_GUARD",
+      loc,
+    );
+  if (typeof o[Symbol.iterator] === "function") return Array.from(input as Iterable<T>);
+  return Object.keys(input as object).map((k) => (input as Record<string, T>)[k]!);
+}
+
 function isThenable(x: unknown): boolean {
   return (
     x !== null &&

@@ -491,9 +491,28 @@ class SyncCopy {
           );
           return;
         }
+        if (fact.asyncLimit) {
+          // `mapLimit(xs, n, cb)` → `_sa.mapLimitSync(xs, n, cbSync, each, …)`: the callback
+          // (made sync by the walk) runs element by element, in order.
+          const args = call.arguments as Node[];
+          this.ed.ms.overwrite(s(call), s(args[0]!), `${rt()}.mapLimitSync(`);
+          this.ed.ms.overwrite(
+            e(args[2]!),
+            e(call),
+            `, ${fact.asyncLimit === "each"}, ${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.guard.loc)}, ${JSON.stringify(fact.guard.text)})`,
+          );
+          return;
+        }
         // `Promise.all(xs.map(cb))` → `_sa.allSync(xs.map(cbSync), …)`: the map runs the sync
         // callback element by element; each result is checked.
         const arg = call.arguments[0] as Node;
+        if (fact.limited) {
+          // `(x) => limit(fn)` → `(x) => _sa.limited(fn)`: the function the limiter would run in
+          // its turn runs now (fn, made sync by the walk, is one of the function's map callbacks).
+          const outer = (arg as CallNode).arguments[0] as t.ArrowFunctionExpression;
+          const limiter = (outer.body as CallNode).callee as Node;
+          this.ed.ms.overwrite(s(limiter), e(limiter), `${rt()}.limited`);
+        }
         // Each callback runs to its end, an error held until all have run (holdError, once the
         // callback's own edits are made).
         this.held.push((arg as CallNode).arguments[0] as t.ArrowFunctionExpression);
@@ -626,6 +645,8 @@ class SyncCopy {
     if (body.type !== "BlockStatement") this.map(body);
     plan.ctx.tree.walk(body, (n) => {
       if (isFunction(n)) {
+        // The map's callback around p-limit's limiter: walked through to the function it hands on.
+        if (fn.limitCallbacks?.has(n)) return undefined;
         // The callback of `await Promise.all(xs.map(async …))` becomes a sync callback: its
         // `async` goes, and its body is rewritten like the function's own.
         if (!fn.mapCallbacks?.has(n)) return false;

@@ -212,3 +212,70 @@ describe("sequential Promise.all (attack 13, F8)", () => {
     expect(seen).toEqual([0, 1, 2]);
   });
 });
+
+// mapLimitSync(): `await mapLimit(xs, n, async (x) => …)` / `eachLimit` of the async package (v3)
+// in a sync copy (fixture inline/async-map-limit). The package is not installed here: each rule
+// below is async's own (lib/internal/eachOfLimit.js, iterator.js, asyncify.js), written down.
+describe("mapLimitSync", () => {
+  const at = ["fSync", "a.js:3:9", "each result of mapLimit(xs, ...)"] as const;
+
+  it("calls the callback with the element only, in order, and keeps the results in order", () => {
+    const seen: unknown[][] = [];
+    const out = sa.mapLimitSync(
+      ["a", "b"],
+      4,
+      (...args: unknown[]) => {
+        seen.push(args);
+        return String(args[0]).toUpperCase();
+      },
+      false,
+      ...at,
+    );
+    expect(out).toEqual(["A", "B"]);
+    expect(seen).toEqual([["a"], ["b"]]);
+    expect(sa.mapLimitSync(["a"], 1, (x) => x, true, ...at)).toBeUndefined();
+  });
+
+  it("reads inputs as async does: array-likes by index, iterables, an object's values, nothing for a falsy one", () => {
+    const id = (x: unknown) => x;
+    expect(sa.mapLimitSync({ length: 2, 0: "x", 1: "y" }, 2, id, false, ...at)).toEqual(["x", "y"]);
+    expect(sa.mapLimitSync(new Set([1, 2]), 2, id, false, ...at)).toEqual([1, 2]);
+    expect(sa.mapLimitSync({ a: 1, b: 2 }, 2, id, false, ...at)).toEqual([1, 2]);
+    expect(sa.mapLimitSync(null, 2, id, false, ...at)).toEqual([]);
+    expect(sa.mapLimitSync(undefined, 2, id, true, ...at)).toBeUndefined();
+  });
+
+  it("stops at the first error, wraps a thrown value that is no error, and refuses a limit below 1", () => {
+    const ran: number[] = [];
+    const cb = (x: number) => {
+      ran.push(x);
+      if (x === 2) throw new Error("bad 2");
+      if (x === 3) throw "plain";
+      return x;
+    };
+    expect(() => sa.mapLimitSync([1, 2, 3], 2, cb, false, ...at)).toThrow("bad 2");
+    expect(ran).toEqual([1, 2]);
+    expect(() => sa.mapLimitSync([3], 2, cb, false, ...at)).toThrow(
+      expect.objectContaining({ name: "Error", message: "plain" }),
+    );
+    expect(() => sa.mapLimitSync([1], 0, cb, false, ...at)).toThrow(RangeError);
+  });
+
+  it("refuses, located, a promise as a result and an async iterable as the input", () => {
+    const guard = expect.objectContaining({ code: "SMARTASYNC_GUARD", loc: "a.js:3:9" });
+    expect(() => sa.mapLimitSync([1], 1, async (x: number) => x, false, ...at)).toThrow(guard);
+    const asyncIterable = { async *[Symbol.asyncIterator]() {} };
+    expect(() => sa.mapLimitSync(asyncIterable, 1, (x) => x, false, ...at)).toThrow(guard);
+  });
+});
+
+describe("limited", () => {
+  it("runs the function a p-limit limiter would run in its turn, now, and gives its result or error", () => {
+    expect(sa.limited(() => 42)).toBe(42);
+    expect(() =>
+      sa.limited(() => {
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+  });
+});

@@ -8,6 +8,7 @@ import { type Decision, decide, decideDispatch, type FunctionKind } from "../str
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { addKinds, heldMembers, pickedFrom } from "./held.js";
 import type { ImportedRef } from "./imported.js";
+import { isLimiter } from "./limiters.js";
 import type { SaFunction } from "./model.js";
 import { offloadHeldBack } from "./offload-order.js";
 import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
@@ -1121,7 +1122,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
   // Containers holding a smartasync function are found first: their names are watched, so a
   // lookup through one in a closed function opens the tree (opaque.ts).
   storedFunction(ctx, held(ctx, index));
-  const view = treeView(ctx.tree, ctx.scopes, index.byBinding);
+  const view = treeView(ctx.tree, ctx.scopes, index.byBinding, (c) => isLimiter(ctx, c));
   const visit = (call: Node, found: Lookup): void => {
     if (!found) return;
     const ctxt = classifyCall(view, call);

@@ -13,6 +13,7 @@ import {
   MAX_REEXPORT_DEPTH,
   specifierNames,
 } from "./exports.js";
+import { isLimiter } from "./limiters.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -1443,7 +1444,7 @@ export function checkUnboundedDiscards(ctx: Ctx, index: Index, edits: Map<Node, 
     const r = resolveCallee(ctx, index, call);
     const fn = r?.fn;
     if (fn?.kind !== "async" || edit.to !== fn.variant) continue;
-    view ??= treeView(ctx.tree, ctx.scopes, index.byBinding);
+    view ??= treeView(ctx.tree, ctx.scopes, index.byBinding, (c) => isLimiter(ctx, c));
     const c = classifyCall(view, call as Node);
     if (c.context !== "discarded" || c.in !== "sync") continue;
     if (!verdicts.has(fn)) verdicts.set(fn, unbounded(ctx, fn));

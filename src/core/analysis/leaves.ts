@@ -6,6 +6,7 @@ import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
 import { interleaving } from "./effects.js";
+import { asyncLimitKind, limitedMap } from "./limiters.js";
 import type { SaFunction } from "./model.js";
 import { writeOutside } from "./outside.js";
 import { isImportedCall, proofOf } from "./prove.js";
@@ -220,6 +221,36 @@ function factOf(
           guard: { loc: locOf(ctx, mapCall), text: `each result of ${list}.map(...)` },
         };
       }
+      // `Promise.all(xs.map((x) => limit(() => …)))` with p-limit's limiter: the function handed
+      // to the limiter is the callback whose body the copy makes sync (limiters.ts).
+      const limitedShape =
+        prop === "all" && !returned && !mapped ? limitedMap(ctx, call.arguments as Node[]) : undefined;
+      const limitedCb = limitedShape ? plainAsyncCallback(ctx, limitedShape.inner, true) : undefined;
+      // What the function changes is judged from the map's callback, whose parameters are its
+      // own (the element), as for a callback of `Promise.all(xs.map(async (x) => …))`.
+      const limitedWrite =
+        limitedShape && limitedCb ? writeOutside(ctx, limitedShape.outer as t.Function) : undefined;
+      if (limitedWrite)
+        return {
+          kind: "unmappable",
+          why: WHY.mapWritesOutside(guardText(ctx, limitedWrite), locOf(ctx, limitedWrite)),
+        };
+      if (limitedShape && limitedCb) {
+        const mapCall = call.arguments[0] as CallNode;
+        owner.mapCallbacks ??= new Set();
+        owner.mapCallbacks.add(limitedShape.inner);
+        owner.limitCallbacks ??= new Set();
+        owner.limitCallbacks.add(limitedShape.outer);
+        const list = guardText(ctx, (mapCall.callee as t.MemberExpression).object as Node);
+        const limiter = sourceOf(ctx, limitedShape.call.callee as Node);
+        return {
+          kind: "mapAll",
+          variant: owner.variant,
+          text: `Promise.all(${list}.map((…) => ${limiter}(…)))`,
+          guard: { loc: locOf(ctx, mapCall), text: `each result of ${list}.map(...)` },
+          limited: true,
+        };
+      }
       if (prop === "all" || prop === "allSettled") {
         const arg = call.arguments[0] as Node | undefined;
         if (
@@ -283,6 +314,28 @@ function factOf(
         text: `pMap(${list}, async ...)`,
         guard: { loc: locOf(ctx, node), text: `each result of pMap(${list}, ...)` },
         pMap: true,
+      };
+    }
+    // `await mapLimit(xs, n, async (x) => …)` / `eachLimit` of the async package (limiters.ts).
+    const asyncLimit = returned ? undefined : asyncLimitKind(ctx, call);
+    if (asyncLimit) {
+      const name = asyncLimit === "map" ? "mapLimit" : "eachLimit";
+      const cb = plainAsyncCallback(ctx, call.arguments[2] as Node);
+      if (cb?.write)
+        return {
+          kind: "unmappable",
+          why: WHY.mapWritesOutside(guardText(ctx, cb.write), locOf(ctx, cb.write), name),
+        };
+      if (!cb) return { kind: "unmappable", why: WHY.asyncLimitNotMapped(callText(ctx, call)) };
+      owner.mapCallbacks ??= new Set();
+      owner.mapCallbacks.add(cb.cb);
+      const list = guardText(ctx, call.arguments[0] as Node);
+      return {
+        kind: "mapAll",
+        variant: owner.variant,
+        text: `${name}(${list}, …, async ...)`,
+        guard: { loc: locOf(ctx, node), text: `each result of ${name}(${list}, ...)` },
+        asyncLimit,
       };
     }
     const imported = importedCallee(ctx, callee, true);
@@ -378,9 +431,11 @@ function mapCallback(ctx: Ctx, args: Node[]): { cb: Node; write?: Node } | undef
  * `try`, `for await`, `await using` or computed method inside, and nothing changed that it did
  * not create (writesOutside). `Promise.all(xs.map(cb))` and `pMap(xs, cb)` take the same.
  */
-function plainAsyncCallback(ctx: Ctx, cb: Node): { cb: Node; write?: Node } | undefined {
+function plainAsyncCallback(ctx: Ctx, cb: Node, orSync = false): { cb: Node; write?: Node } | undefined {
   if (cb.type !== "ArrowFunctionExpression" && cb.type !== "FunctionExpression") return undefined;
-  if (!cb.async || cb.generator) return undefined;
+  // `orSync`: p-limit's function may be a plain one (`limit(() => f(x))`): the limiter adopts
+  // what it returns, as an async callback's own promise would.
+  if ((!cb.async && !orSync) || cb.generator) return undefined;
   let plain = true;
   ctx.tree.walk(cb.body as Node, (n) => {
     if (!plain) return false;
@@ -520,6 +575,9 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
   if (body.type !== "BlockStatement") add(body, true, body);
   ctx.tree.walk(body, (n) => {
     if (isFunction(n)) {
+      // The map's callback around p-limit's limiter call: walked through to the function handed
+      // to the limiter, its own body holds no leaf (limiters.ts).
+      if (fn.limitCallbacks?.has(n)) return undefined;
       // The callback of `await Promise.all(xs.map(async …))`: its body is searched too (the
       // await around the call was visited first, which registered it).
       if (!fn.mapCallbacks?.has(n)) return false;

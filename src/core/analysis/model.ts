@@ -57,6 +57,11 @@ export interface SaFunction {
    * function's own body for the leaves and the inline copy, which makes them sync.
    */
   mapCallbacks?: Set<Node>;
+  /**
+   * The map's callbacks around p-limit's limiter in `await Promise.all(xs.map((x) => limit(fn)))`
+   * (limiters.ts): walked through to `fn` (one of mapCallbacks); their own body is no leaf.
+   */
+  limitCallbacks?: Set<Node>;
   /** The parameter given to such a clause that has none (or a pattern). */
   guardCatchName?: string;
   asyncStrategy: "offload" | "same-thread" | undefined;

@@ -95,8 +95,12 @@ export function treeView(
   tree: Tree,
   scopes: Scopes,
   annotated: ReadonlyMap<Binding, unknown> = new Map(),
+  limiter?: (callee: Node) => boolean,
 ): NodeView<Node> {
   return {
+    adoptsCallback(call, index) {
+      return index === 0 && limiter !== undefined && limiter((call as { callee: Node }).callee);
+    },
     kind(n) {
       if (TRANSPARENT.has(n.type)) return "transparent";
       if (isFunction(n)) return "function";
@@ -200,7 +204,7 @@ export function treeView(
  * scope that name it. Closed functions are not entered, but the name is watched, so the file is
  * analysed whole if one mentions it.
  */
-function readsOf(tree: Tree, scopes: Scopes, b: Binding): { name: string; uses: Node[] } | undefined {
+export function readsOf(tree: Tree, scopes: Scopes, b: Binding): { name: string; uses: Node[] } | undefined {
   if (b.violations.length || b.redeclarations?.length) return undefined;
   tree.watched.add(b.name);
   const uses: Node[] = [];
