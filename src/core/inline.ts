@@ -233,6 +233,9 @@ export const WHY = {
   unknownCall: (text: string) => `awaits ${text}${AT}, which has no sync twin`,
   pMapNotMapped: (text: string) =>
     `awaits ${text}${AT}, which the sync variant runs element by element only with an async callback written in place that changes no outer state, and options that set only \`concurrency\` and \`stopOnError\` (\`signal\` changes when pMap ends, which a sync loop cannot follow)`,
+  /** `pMap(…, { stopOnError })` where the installed p-map gathers errors another way (leaves.ts). */
+  pMapAggregate: (text: string, why: string) =>
+    `awaits ${text}${AT} with \`stopOnError\`, which the sync variant follows only for p-map 6 and later: ${why}`,
   /**
    * An imported function with no twin: the `twins` entry that would name one, and the module's
    * own sync-named export when it has one (twins by name being off for it).

@@ -1,6 +1,7 @@
 import type { types as t } from "@babel/core";
 import { type AwaitFact, type TwinCheck, WHY } from "../inline.js";
 import { MSG } from "../messages.js";
+import { resolveImport } from "../resolve.js";
 import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
 import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
@@ -297,6 +298,10 @@ function factOf(
       }
       if (prop === "race" || prop === "any") return { kind: "unmappable", why: WHY.combinator(prop) };
     }
+    // `stopOnError: false` is followed only where the installed p-map rejects with the class the
+    // copy throws, the native AggregateError (p-map 6 and later; pMapAggregate).
+    const oldPMap = returned ? undefined : pMapAggregate(ctx, call);
+    if (oldPMap) return { kind: "unmappable", why: WHY.pMapAggregate(callText(ctx, call), oldPMap) };
     const pMappedCb = returned ? undefined : pMapCallback(ctx, call);
     if (pMappedCb?.write)
       return {
@@ -479,6 +484,37 @@ function pMapCallback(ctx: Ctx, call: CallNode): { cb: Node; write?: Node } | un
     }
   }
   return plainAsyncCallback(ctx, args[1]!);
+}
+
+/**
+ * Why `pMap(xs, cb, { stopOnError })` cannot follow `stopOnError` in the copy, or undefined when
+ * it can: mapSync throws the native `AggregateError` when the callbacks' errors are gathered,
+ * which is what p-map 6 and later reject with; p-map 3 to 5 reject with the class of the
+ * aggregate-error package (another class, whose `message` lists the errors' stacks), and p-map 1
+ * and 2 have no such option (they stop at the first error). Read from the p-map the file resolves
+ * at build time; where it cannot be read, the copy is not made. A literal `stopOnError: true`
+ * (the default) gathers nothing: every version agrees.
+ */
+function pMapAggregate(ctx: Ctx, call: CallNode): string | undefined {
+  const options = call.arguments[2] as Node | undefined;
+  if (options?.type !== "ObjectExpression") return undefined;
+  const stop = (options.properties as Node[]).find(
+    (p) =>
+      p.type === "ObjectProperty" &&
+      !p.computed &&
+      ((p.key.type === "Identifier" && p.key.name === "stopOnError") ||
+        (p.key.type === "StringLiteral" && p.key.value === "stopOnError")),
+  ) as t.ObjectProperty | undefined;
+  if (!stop || (stop.value.type === "BooleanLiteral" && stop.value.value)) return undefined;
+  if (!isPMap(importedCallee(ctx, call.callee as Node, true))) return undefined;
+  const found = ctx.filename ? resolveImport("p-map", ctx.filename) : undefined;
+  const version = found?.kind === "package" ? found.packageJson.version : undefined;
+  if (typeof version !== "string") return `the version of p-map cannot be read from ${ctx.fileName}`;
+  const major = Number.parseInt(version, 10);
+  if (major >= 6) return undefined;
+  return major >= 3
+    ? `p-map ${version} rejects with the AggregateError class of the aggregate-error package, where the sync variant would throw the native one`
+    : `p-map ${version} has no \`stopOnError\` option and stops at the first error`;
 }
 
 /** p-map's default export (`import pMap from "p-map"`, `require("p-map")`, `….default`). */
