@@ -13,6 +13,7 @@ import {
 import { passesReceiver } from "../core/analysis/collect.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import { inheritedChecks } from "../core/analysis/inherited.js";
+import type { LoopCopy } from "../core/analysis/loop-copy.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
@@ -241,6 +242,8 @@ export function ownVariantStatements(
  */
 class SyncMapper {
   private readonly done = new WeakSet<t.Node>();
+  /** Loops to write before a statement of the copy (core loop-copy.ts), by original statement. */
+  readonly loops = new Map<t.Node, t.Statement[]>();
   constructor(
     private readonly ctx: EmitCtx,
     private readonly fn: SaFunction,
@@ -257,6 +260,58 @@ class SyncMapper {
       t.stringLiteral(site.loc),
       t.stringLiteral(site.text),
     ]);
+  }
+
+  /** The loop of core loop-copy.ts, before its statement: the callback's body in a `for`. */
+  private loopStatements(loop: LoopCopy, body: t.Expression): t.Statement[] {
+    const t = this.ctx.t;
+    const id = (name: string) => t.identifier(name);
+    const list = () => id(loop.list);
+    const push = (value: t.Expression) =>
+      t.expressionStatement(t.callExpression(t.memberExpression(id(loop.results), id("push")), [value]));
+    // The callback's parameters: the element, its index, the array.
+    const params: t.Expression[] = [t.memberExpression(list(), id(loop.index), true), id(loop.index), list()];
+    const each: t.Statement[] = [
+      t.ifStatement(
+        t.unaryExpression("!", t.binaryExpression("in", id(loop.index), list())),
+        t.blockStatement([push(id("undefined")), t.continueStatement()]),
+      ),
+    ];
+    if (loop.params.length)
+      each.push(
+        t.variableDeclaration(
+          "const",
+          loop.params.map((p, i) => t.variableDeclarator(id(p), params[i]!)),
+        ),
+      );
+    each.push(
+      t.tryStatement(
+        t.blockStatement([push(body)]),
+        t.catchClause(
+          id("error"),
+          t.blockStatement([push(runtimeCall(this.ctx, this.imports, "failed", [id("error")]))]),
+        ),
+      ),
+    );
+    const loopStatement = t.forStatement(
+      t.variableDeclaration("let", [
+        t.variableDeclarator(id(loop.index), t.numericLiteral(0)),
+        t.variableDeclarator(id(loop.count), t.memberExpression(list(), id("length"))),
+      ]),
+      t.binaryExpression("<", id(loop.index), id(loop.count)),
+      t.updateExpression("++", id(loop.index)),
+      t.blockStatement(each),
+    );
+    return [
+      t.variableDeclaration("let", [t.variableDeclarator(id(loop.results))]),
+      t.ifStatement(
+        runtimeCall(this.ctx, this.imports, "plainArray", [list()]),
+        t.blockStatement([
+          t.expressionStatement(t.assignmentExpression("=", id(loop.results), t.arrayExpression([]))),
+          loopStatement,
+        ]),
+      ),
+    ];
   }
 
   map(node: t.Expression): t.Expression {
@@ -406,6 +461,13 @@ class SyncMapper {
         // callback element by element, each to its end (the callback holds its error until all
         // have run: holdError); the first error by index is thrown, each result is checked.
         const mapCall = (node as CallNode).arguments[0] as t.CallExpression;
+        const orig = this.origOf.get(node);
+        const loop = orig ? this.fn.loopCopies?.get(orig) : undefined;
+        // The loop form (core loop-copy.ts) needs the callback's body as mapped, before
+        // holdError wraps it; the callback form stays beside it for inputs that are not arrays.
+        const loopBody = loop
+          ? t.cloneNode((mapCall.arguments[0] as t.ArrowFunctionExpression).body as t.Expression, true)
+          : undefined;
         if (fact.limited) {
           // `(x) => limit(fn)` → `(x) => _sa.limited(fn)`: the function the limiter would run in
           // its turn runs now (fn, made sync, is one of the function's map callbacks).
@@ -416,12 +478,26 @@ class SyncMapper {
           ]);
         }
         holdError(this.ctx, this.imports, mapCall.arguments[0] as t.ArrowFunctionExpression);
-        return runtimeCall(this.ctx, this.imports, "allSync", [
-          (node as CallNode).arguments[0] as t.Expression,
+        const where = [
           t.stringLiteral(this.fn.variant),
           t.stringLiteral(fact.guard.loc),
           t.stringLiteral(fact.guard.text),
+        ];
+        const all = runtimeCall(this.ctx, this.imports, "allSync", [
+          (node as CallNode).arguments[0] as t.Expression,
+          ...where,
         ]);
+        if (!loop || !loopBody) return all;
+        this.loops.set(loop.statement as t.Node, this.loopStatements(loop, loopBody));
+        // `_r !== undefined ? _sa.allDone(_r, …) : _sa.allSync(xs.map(…), …)`
+        return t.conditionalExpression(
+          t.binaryExpression("!==", t.identifier(loop.results), t.identifier("undefined")),
+          runtimeCall(this.ctx, this.imports, "allDone", [
+            t.identifier(loop.results),
+            ...where.map((w) => t.cloneNode(w)),
+          ]),
+          all,
+        );
       }
       case "guarded":
         return this.guardOf(node, fact);
@@ -565,9 +641,37 @@ export function inlineCopy(
       body.loc,
     );
   }
+  // Each loop of the loop form goes right before its statement (core loop-copy.ts).
+  for (const [statement, loop] of mapper.loops) {
+    const at = map.get(statement);
+    if (at) insertBefore(fnCopy.body, at, loop);
+  }
   syncReturnType(fnCopy);
   nestedPairs(ctx, fn, edits, imports, map);
   return copy;
+}
+
+/** Puts `statements` right before `target`, in the block of `root` that holds it. */
+function insertBefore(root: t.Node, target: t.Node, statements: t.Statement[]): boolean {
+  const stack: t.Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === "BlockStatement") {
+      const i = n.body.indexOf(target as t.Statement);
+      if (i >= 0) {
+        n.body.splice(i, 0, ...statements);
+        return true;
+      }
+    }
+    for (const v of Object.values(n)) {
+      if (Array.isArray(v)) {
+        for (const c of v)
+          if (c && typeof c === "object" && typeof (c as t.Node).type === "string") stack.push(c);
+      } else if (v && typeof v === "object" && typeof (v as t.Node).type === "string")
+        stack.push(v as t.Node);
+    }
+  }
+  return false;
 }
 
 /**

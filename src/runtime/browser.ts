@@ -22,6 +22,7 @@ import { type Config, DEFAULT_CONFIG, nextConfig, type SmartAsyncOptions } from 
 import { type TypedForm, typedForm } from "./wrapper.cjs";
 
 export {
+  allDone,
   allOf,
   allSync,
   attempt,
@@ -32,6 +33,7 @@ export {
   limited,
   mapLimitSync,
   mapSync,
+  plainArray,
   rethrowGuard,
   settle,
   syncElements,

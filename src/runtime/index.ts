@@ -53,6 +53,8 @@ export const {
   mapSync,
   mapLimitSync,
   limited,
+  plainArray,
+  allDone,
   expectValue,
   guard,
   rethrowGuard,

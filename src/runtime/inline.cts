@@ -214,6 +214,33 @@ export function allSync<T>(values: Iterable<T>, variant: string, loc: string, te
   return out;
 }
 
+const ARRAY_MAP = Array.prototype.map;
+
+/**
+ * The loop form of `await Promise.all(xs.map(async (x) => …))` in a sync copy (core
+ * loop-copy.ts): the callback's body written as a loop in the variant itself, so that no callback
+ * frame stands between the variant and what the body calls (an error's stack trace is captured
+ * through fewer frames: examples/find-up, docs/performance.md). Taken only where `xs` is an
+ * array whose `map` is the array method, which that loop reproduces (holes skipped, the length
+ * read once); anything else goes through the callback and `allSync`, as before.
+ */
+export function plainArray(xs: unknown): boolean {
+  return Array.isArray(xs) && xs.map === ARRAY_MAP;
+}
+
+/**
+ * The end of that loop: the results, each to its end, a held error a `Failed`; the first error
+ * by index is thrown, each other result checked, as `allSync` does.
+ */
+export function allDone<T>(values: (T | Failed)[], variant: string, loc: string, text: string): T[] {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v instanceof Failed) throw v.error;
+    guard(v, variant, loc, text);
+  }
+  return values as T[];
+}
+
 /**
  * `await pMap(xs, async (x, i) => …, options)` (the p-map package) in a sync copy:
  * `mapSync(xs, (x, i) => …, options, variant, loc, text, pMapSkip)`. As pMap does: each element

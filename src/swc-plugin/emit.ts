@@ -14,6 +14,7 @@ import { passesReceiver } from "../core/analysis/collect.js";
 import { replacedMethods } from "../core/analysis/factories.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import { inheritedChecks } from "../core/analysis/inherited.js";
+import type { LoopCopy } from "../core/analysis/loop-copy.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFactory, SaFunction } from "../core/analysis/model.js";
 import { reusableNamespace } from "../core/analysis/namespaces.js";
@@ -373,6 +374,8 @@ class SyncCopy {
   private readonly ed: Editor;
   /** Callbacks of `Promise.all(xs.map(async …))` whose errors are held (holdError). */
   private readonly held: (t.ArrowFunctionExpression | t.FunctionExpression)[] = [];
+  /** Loops of the loop form (core loop-copy.ts), written once the walk has mapped their bodies. */
+  private readonly loops: { loop: LoopCopy; where: string }[] = [];
 
   constructor(
     private readonly plan: Plan,
@@ -516,12 +519,15 @@ class SyncCopy {
         // Each callback runs to its end, an error held until all have run (holdError, once the
         // callback's own edits are made).
         this.held.push((arg as CallNode).arguments[0] as t.ArrowFunctionExpression);
-        this.ed.ms.overwrite(s(call), s(arg), `${rt()}.allSync(`);
-        this.ed.ms.overwrite(
-          e(arg),
-          e(call),
-          `, ${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.guard.loc)}, ${JSON.stringify(fact.guard.text)})`,
-        );
+        const where = `${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.guard.loc)}, ${JSON.stringify(fact.guard.text)}`;
+        // The loop form (core loop-copy.ts): the loop's results where it ran, else the callback form.
+        const loop = this.fn.loopCopies?.get(call);
+        if (loop) this.loops.push({ loop, where });
+        const first = loop
+          ? `${loop.results} !== undefined ? ${rt()}.allDone(${loop.results}, ${where}) : `
+          : "";
+        this.ed.ms.overwrite(s(call), s(arg), `${first}${rt()}.allSync(`);
+        this.ed.ms.overwrite(e(arg), e(call), `, ${where})`);
         return;
       }
       case "guarded":
@@ -614,6 +620,23 @@ class SyncCopy {
     this.ed.wrap(node, `${rt}.later(() => `, ")");
   }
 
+  /** The loop of core loop-copy.ts, written before its statement: the callback's body in a `for`. */
+  private writeLoop(loop: LoopCopy): void {
+    const rt = this.imports.runtime();
+    const body = loop.cb.body as Node;
+    const value = this.ed.ms.slice(s(body), e(body));
+    const { results: r, index: i, count: n, list } = loop;
+    const values = [`${list}[${i}]`, i, list];
+    const params = loop.params.length
+      ? ` const ${loop.params.map((p, k) => `${p} = ${values[k]}`).join(", ")};`
+      : "";
+    const text =
+      `let ${r}; if (${rt}.plainArray(${list})) { ${r} = []; for (let ${i} = 0, ${n} = ${list}.length; ${i} < ${n}; ${i}++) {` +
+      ` if (!(${i} in ${list})) { ${r}.push(undefined); continue; }${params}` +
+      ` try { ${r}.push(${value}); } catch (error) { ${r}.push(${rt}.failed(error)); } } } `;
+    this.ed.ms.prependLeft(s(loop.statement), text);
+  }
+
   /** `_sa.guard(value, "fSync", "file:line:col", "text")`: the run-time check of an unproven value. */
   private guardOf(node: Node, site: { loc: string; text: string }): void {
     this.ed.wrap(
@@ -686,6 +709,8 @@ class SyncCopy {
       }
       return undefined;
     });
+    // Each loop copies its callback's body as mapped, before holdError wraps it.
+    for (const { loop } of this.loops) this.writeLoop(loop);
     for (const cb of this.held) this.holdError(cb);
     if (f.async) {
       const limit =

@@ -8,6 +8,7 @@ import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
 import { interleaving } from "./effects.js";
 import { asyncLimitKind, limitedMap } from "./limiters.js";
+import { planLoopCopies } from "./loop-copy.js";
 import type { SaFunction } from "./model.js";
 import { writeOutside } from "./outside.js";
 import { isImportedCall, proofOf } from "./prove.js";
@@ -664,6 +665,7 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
       }
     }
   }
+  planLoopCopies(ctx, fn);
   if (fn.guardCatches) {
     // A name for a catch clause that has no plain parameter; absent from the function's text,
     // so it captures nothing and shadows nothing the body reads.

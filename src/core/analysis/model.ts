@@ -62,6 +62,11 @@ export interface SaFunction {
    * (limiters.ts): walked through to `fn` (one of mapCallbacks); their own body is no leaf.
    */
   limitCallbacks?: Set<Node>;
+  /**
+   * `Promise.all(xs.map(async …))` leaves whose copy takes the loop form (loop-copy.ts), by the
+   * `Promise.all` call.
+   */
+  loopCopies?: Map<Node, import("./loop-copy.js").LoopCopy>;
   /** The parameter given to such a clause that has none (or a pattern). */
   guardCatchName?: string;
   asyncStrategy: "offload" | "same-thread" | undefined;
