@@ -624,6 +624,7 @@ class SyncCopy {
   private writeLoop(loop: LoopCopy): void {
     const rt = this.imports.runtime();
     const body = loop.cb.body as Node;
+    // In parentheses: a sequence body (`(a, b)`, its parentheses outside the node) is one value.
     const value = this.ed.ms.slice(s(body), e(body));
     const { results: r, index: i, count: n, list } = loop;
     const values = [`${list}[${i}]`, i, list];
@@ -633,7 +634,7 @@ class SyncCopy {
     const text =
       `let ${r}; if (${rt}.plainArray(${list})) { ${r} = []; for (let ${i} = 0, ${n} = ${list}.length; ${i} < ${n}; ${i}++) {` +
       ` if (!(${i} in ${list})) { ${r}.push(undefined); continue; }${params}` +
-      ` try { ${r}.push(${value}); } catch (error) { ${r}.push(${rt}.failed(error)); } } } `;
+      ` try { ${r}.push((${value})); } catch (error) { ${r}.push(${rt}.failed(error)); } } } `;
     this.ed.ms.prependLeft(s(loop.statement), text);
   }
 
