@@ -39,10 +39,15 @@ import type { Options } from "../core/options.js";
 /** A copy of the file with function bodies blanked, and where they were. */
 export interface Skim {
   text: string;
-  /** Offsets of the `{` of each blanked body, ascending (bodies never nest). */
+  /** Offsets of the `{` (or `[`) of each blanked body or literal, ascending (they never nest). */
   starts: number[];
-  /** Offsets just past its `}`. */
+  /** Offsets just past its `}` (or `]`). */
   ends: number[];
+  /**
+   * The starts of those that are object or array literals rather than function bodies (see
+   * `literalValue`): the tree closes the literal node that starts there (core/analysis/tree.ts).
+   */
+  literals: number[];
   /**
    * Destructuring targets: `[start, end)` of every bracket or brace group followed by `=` or by
    * `in`/`of` (`[a, b] = …`, `({ a } = …)`, `for ([k, v] of …)`), ascending by start: a name
@@ -161,6 +166,8 @@ const RESERVED = new Set([
   "true",
   "false",
 ]);
+/** Words that continue an expression after a line break (a literal before one is not a whole value). */
+const CONTINUES = new Set(["in", "instanceof", "of", "as", "satisfies"]);
 /** Statement heads whose `(…)` may be followed by a regex. */
 const HEADERS = new Set(["if", "while", "for", "with"]);
 /** Words before an annotated statement's name. */
@@ -230,6 +237,8 @@ interface Body {
   open: number;
   close: number;
   head: number;
+  /** An object or array literal (a declaration's or assignment's value), not a function body. */
+  literal: boolean;
 }
 
 interface Annotated {
@@ -323,6 +332,17 @@ function scan(code: string): Scan | undefined {
   let arrowHead = -1;
   /** The bracket depth of a `class` whose body has not opened yet (`extends f(x) {` is no method). */
   let classAt = -1;
+  /** The last token was an `=` after a plain name (`NAME = `): a `{`/`[` now opens its value. */
+  let eqPending = false;
+  /** The word before the last word, when two words met (`type T = {…}` is a type, not a value). */
+  let wordBeforePrev = "";
+  /** A literal just closed (its index in `bodies`, its closer): kept if the next token ends the value. */
+  let litPending = -1;
+  let litClose = -1;
+  const settle = (ends: boolean) => {
+    if (litPending >= 0 && ends) bodies[litPending]!.close = litClose;
+    litPending = -1;
+  };
 
   const endPending = (at: number, depth: number, group: Frame) => {
     for (let k = pending.length - 1; k >= 0; k--) {
@@ -393,6 +413,8 @@ function scan(code: string): Scan | undefined {
         i = end;
         continue;
       }
+      settle(false);
+      eqPending = false;
       // A regex or a division: by the token before.
       let regex: boolean;
       switch (prev) {
@@ -437,7 +459,10 @@ function scan(code: string): Scan | undefined {
       continue;
     }
     const start = i;
+    const eq = eqPending;
+    eqPending = false;
     if (c === 34 || c === 39) {
+      settle(false);
       const re = c === 34 ? DQ : SQ;
       re.lastIndex = i + 1;
       if (!re.test(code)) return undefined;
@@ -450,6 +475,7 @@ function scan(code: string): Scan | undefined {
       prev = STRING;
       prevStart = start;
     } else if (c === 96 /* ` */) {
+      settle(false);
       i = templateTextEnd(code, i + 1);
       if (i >= n) return undefined;
       leaves.push(start, i + 1);
@@ -473,6 +499,9 @@ function scan(code: string): Scan | undefined {
       i = WORD_RE.lastIndex;
       const word = code.slice(start, i);
       const afterDot = prev === DOT;
+      // After a newline a word starts the next statement, unless it is an operator.
+      settle(newline && !CONTINUES.has(word));
+      wordBeforePrev = prev === WORD ? prevWord : "";
       if (naming && !MODIFIERS.has(word)) {
         names.push(word);
         naming = undefined;
@@ -507,6 +536,7 @@ function scan(code: string): Scan | undefined {
       first = false;
       continue;
     } else if (c === 35 /* # */) {
+      settle(false);
       // A private name (`#x`), as one word; `#!` was read above.
       WORD_RE.lastIndex = i + 1;
       WORD_RE.test(code);
@@ -523,7 +553,8 @@ function scan(code: string): Scan | undefined {
       first = false;
       continue;
     } else {
-      // Punctuators.
+      // Punctuators. A literal's value ends at `;` `,` and at a closing bracket.
+      settle(c === 59 || c === 44 || c === 41 || c === 93 || c === 125);
       lastPunct = c;
       switch (c) {
         case 40 /* ( */:
@@ -532,10 +563,17 @@ function scan(code: string): Scan | undefined {
           prev = START;
           break;
         case 91 /* [ */:
-          push(frame(BRACKET, i));
-          i++;
-          prev = START;
-          break;
+          {
+            const f = frame(BRACKET, i);
+            if (eq && prev === START) {
+              f.body = bodies.length;
+              bodies.push({ open: i, close: -1, head: i, literal: true });
+            }
+            push(f);
+            i++;
+            prev = START;
+            break;
+          }
         case 123 /* { */:
           {
             const f = frame(BRACE, i);
@@ -551,7 +589,10 @@ function scan(code: string): Scan | undefined {
             }
             if (f.head >= 0) {
               f.body = bodies.length;
-              bodies.push({ open: i, close: -1, head: f.head });
+              bodies.push({ open: i, close: -1, head: f.head, literal: false });
+            } else if (eq && prev === START) {
+              f.body = bodies.length;
+              bodies.push({ open: i, close: -1, head: i, literal: true });
             }
             push(f);
             i++;
@@ -563,6 +604,10 @@ function scan(code: string): Scan | undefined {
           {
             const f = frames.pop();
             if (!f || f.kind !== (c === 41 ? PAREN : BRACKET)) return undefined;
+            if (f.body >= 0) {
+              litPending = f.body;
+              litClose = i;
+            }
             endPending(i + 1, frames.length, f);
             i++;
             prevFrame = f;
@@ -590,7 +635,12 @@ function scan(code: string): Scan | undefined {
               break;
             }
             if (f.kind !== BRACE) return undefined;
-            if (f.body >= 0) bodies[f.body]!.close = i;
+            if (f.body >= 0) {
+              if (bodies[f.body]!.literal) {
+                litPending = f.body;
+                litClose = i;
+              } else bodies[f.body]!.close = i;
+            }
             endPending(i + 1, frames.length, f);
             i++;
             prevFrame = f;
@@ -629,6 +679,13 @@ function scan(code: string): Scan | undefined {
               !declares(prevFrame!)
             )
               patterns.push(prevFrame!.open, i);
+            // `NAME = ` (not `==`, not `a.b =`, not TypeScript's `type T =`): a value follows.
+            eqPending =
+              prev === WORD &&
+              !prevAfterDot &&
+              code.charCodeAt(i + 1) !== 61 &&
+              !RESERVED.has(prevWord) &&
+              wordBeforePrev !== "type";
             i++;
             prev = START;
           }
@@ -700,6 +757,7 @@ function scan(code: string): Scan | undefined {
     first = false;
   }
   if (frames.length) return undefined;
+  settle(true);
   for (const a of pending) a.end = n;
   return { bodies, metas, patterns, leaves, defaults, annotated, names, importNames, moduleSyntax, strict };
 }
@@ -776,6 +834,7 @@ export function skim(input: SkimInput): Skim | undefined {
   const forcedStarts = forced.map((f) => f[0]);
   const starts: number[] = [];
   const ends: number[] = [];
+  const literals: number[] = [];
   let last = -1;
   for (const b of s.bodies) {
     if (b.open < last || b.close < 0 || b.close - b.open < MIN_BODY) continue;
@@ -785,6 +844,7 @@ export function skim(input: SkimInput): Skim | undefined {
     if (f >= 0 && forcedMaxEnd[f]! > b.head) continue;
     starts.push(b.open);
     ends.push(b.close + 1);
+    if (b.literal) literals.push(b.open);
     last = b.close;
   }
   if (!starts.length) return undefined;
@@ -810,6 +870,7 @@ export function skim(input: SkimInput): Skim | undefined {
     text: parts.join(""),
     starts,
     ends,
+    literals,
     patterns: pairs.flat(),
     leaves: s.leaves,
     defaults: s.defaults,

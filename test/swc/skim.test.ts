@@ -21,14 +21,28 @@ function skimOf(code: string, isModule: boolean | "unknown" = "unknown"): Skim |
   return skim({ code, options: OPTIONS, isModule, factsOf: undefined });
 }
 
-/** The tree as JSON, a skipped body reduced to its type and span. */
+const CUT = new Set(["BlockStatement", "ObjectExpression", "ArrayExpression"]);
+
+/** The tree as JSON, a skipped body or literal reduced to its type and span. */
 function shape(node: unknown, skipped: Set<number>): string {
   return JSON.stringify(node, (_key, value: unknown) => {
     const v = value as { type?: string; start?: number; end?: number; loc?: unknown } | null;
-    if (v && typeof v === "object" && v.type === "BlockStatement" && skipped.has(v.start ?? -1))
+    if (v && typeof v === "object" && CUT.has(v.type ?? "") && skipped.has(v.start ?? -1))
       return { type: v.type, start: v.start, end: v.end, loc: v.loc };
     return value;
   });
+}
+
+/** Offsets of every object and array literal in a Babel-shaped tree. */
+function literalStarts(node: unknown, out = new Set<number>()): Set<number> {
+  if (Array.isArray(node)) for (const c of node) literalStarts(c, out);
+  else if (node && typeof node === "object") {
+    const n = node as { type?: string; start?: number };
+    if (n.type === "ObjectExpression" || n.type === "ArrayExpression") out.add(n.start ?? -1);
+    for (const [k, v] of Object.entries(node))
+      if (k !== "loc" && typeof v === "object") literalStarts(v, out);
+  }
+  return out;
 }
 
 /** Offsets of every function body's `{` in a Babel-shaped tree. */
@@ -60,7 +74,11 @@ function checkSame(code: string, parser: SwcParserConfig, isModule: boolean | "u
     !sk.starts.some((s, k) => (c.start ?? 0) > s && (c.start ?? 0) < sk.ends[k]!);
   expect(JSON.stringify(part.comments)).toBe(JSON.stringify((full.comments ?? []).filter(outside)));
   const bodies = bodyStarts(full.program);
-  for (const s of sk.starts) expect(bodies.has(s), `offset ${s} is a function body`).toBe(true);
+  const literals = literalStarts(full.program);
+  const cutLiterals = new Set(sk.literals);
+  for (const s of sk.starts)
+    if (cutLiterals.has(s)) expect(literals.has(s), `offset ${s} is an object or array literal`).toBe(true);
+    else expect(bodies.has(s), `offset ${s} is a function body`).toBe(true);
   return sk.starts.length;
 }
 
@@ -139,7 +157,9 @@ describe("a skimmed parse is the full parse outside the skipped bodies", () => {
   }
 
   it("skips what it should and reads nothing it cannot", () => {
-    expect(skimOf(SAMPLES["arrows, methods, getters, generators"]!)?.starts.length).toBe(11);
+    // Eleven bodies, four of them in the object literal `o`, which is cut whole.
+    expect(skimOf(SAMPLES["arrows, methods, getters, generators"]!)?.starts.length).toBe(8);
+    expect(skimOf(SAMPLES["arrows, methods, getters, generators"]!)?.literals.length).toBe(1);
     expect(skimOf(SAMPLES["braces in strings, templates, regexes and comments"]!)?.starts.length).toBe(2);
     // A class body is no function body, even after \`extends f(x)\`.
     expect(skimOf(SAMPLES["a class extending a call"]!)?.starts.length).toBe(2);
@@ -161,6 +181,42 @@ describe("a skimmed parse is the full parse outside the skipped bodies", () => {
     const withs = `function a() {${pad}  with (o) { f(); }\n}\n`;
     expect(skimOf(withs, "unknown")).toBeUndefined();
     expect(skimOf(withs, true)?.starts.length).toBe(1);
+  });
+
+  it("cuts an object or array literal only where it is a whole value after `NAME =`", () => {
+    const table = "{\n  a: 1, b: [2, 3], c: 'four', d: { e: 5 }, f: /six/g, g: `seven`,\n}";
+    const list = "[\n  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,\n]";
+    const cut = (code: string) => skimOf(code)?.literals.length ?? 0;
+    expect(cut(`const t = ${table};\n`)).toBe(1);
+    expect(cut(`let t = ${list}, u = 1;\n`)).toBe(1);
+    expect(cut(`var t = ${table}\nfoo();\n`)).toBe(1);
+    expect(cut(`t = ${list}\n`)).toBe(1);
+    expect(cut(`class A { static t = ${table}; }\n`)).toBe(1);
+    checkSame(
+      `const t = ${table};\nlet u = ${list}\nexport const v = ${table}, w = 2;\n`,
+      { syntax: "ecmascript" },
+      true,
+    );
+    // Not a whole value: a member, a call, a line break before \`(\`, \`[\`, \`.\` or an operator word.
+    expect(cut(`const t = ${table}.a;\n`)).toBe(0);
+    expect(cut(`const t = ${list}.map(f);\n`)).toBe(0);
+    expect(cut(`const t = ${table}\n(f)\n`)).toBe(0);
+    expect(cut(`const t = ${table}\ninstanceof X\n`)).toBe(0);
+    expect(cut(`const t = ${list} + 1;\n`)).toBe(0);
+    // Not after a plain name: a member (\`module.exports = {…}\` is read for the exports), a
+    // comparison, a compound assignment, a destructuring target, a call's argument.
+    expect(cut(`module.exports = ${table};\n`)).toBe(0);
+    expect(cut(`if (t == ${table}) f();\n`)).toBe(0);
+    expect(cut(`t += ${list};\n`)).toBe(0);
+    expect(cut(`({ a, b } = ${table});\n`)).toBe(0);
+    expect(cut(`[a, b] = ${list};\n`)).toBe(0);
+    expect(cut(`f(${table});\n`)).toBe(0);
+    // TypeScript's \`type T = {…}\` is a type, not a value.
+    expect(cut(`type T = { a: string; b: number; c: boolean; d: string[]; e: null };\n`)).toBe(0);
+    // A literal naming an annotated function (or its variants) is parsed.
+    expect(
+      cut(`// @smartasync\nasync function load() { return 1; }\nconst t = { pad: ${list}, load };\n`),
+    ).toBe(0);
   });
 });
 
@@ -255,6 +311,50 @@ describe("smartasync/swc with skipped bodies", () => {
     } finally {
       setLazyAnalysis(true);
     }
+  });
+  /** The report and code of `code` with skipped bodies and literals, checked against the whole file's. */
+  const sameAsWhole = (code: string) => {
+    const again = lazyStats.again;
+    const out = transformSync(code, { ...opts, smartasync: {} });
+    setLazyAnalysis(false);
+    try {
+      const whole = transformSync(code, { ...opts, smartasync: {} });
+      expect({ code: out.code, report: out.smartasync }).toEqual({
+        code: whole.code,
+        report: whole.smartasync,
+      });
+    } finally {
+      setLazyAnalysis(true);
+    }
+    return { again: lazyStats.again - again, why: lazyStats.lastWhy, out };
+  };
+  const list = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]";
+  it("a cut literal that names nothing smartasync needs no second analysis", () => {
+    const skimmed = lazyStats.skimmed;
+    const code = `// @smartasync\nasync function load() { return 1; }\nconst TABLE = { a: ${list}, b: "two" };\nexport function run() { return load() + TABLE.a.length; }\n`;
+    expect(skimOf(code)?.literals.length).toBe(1);
+    expect(sameAsWhole(code).again).toBe(0);
+    expect(lazyStats.skimmed).toBe(skimmed + 1);
+  });
+  it("a cut literal holding a second name of a smartasync function is read in full", () => {
+    // `alias` is not among the words before the parse; the check after the analysis finds it.
+    const code = `// @smartasync\nasync function load() { return 1; }\nconst alias = load;\nconst TABLE = { pad: ${list}, alias };\nexport function run() { return TABLE.alias(); }\n`;
+    expect(skimOf(code)?.literals.length).toBe(1);
+    const r = sameAsWhole(code);
+    expect(r.again).toBe(1);
+    expect(r.why).toContain("alias");
+  });
+  it("a cut literal writing a binding whose writes a rule read is read in full", () => {
+    const code = `// @smartasync\nasync function load() { return 1; }\nlet pick = load;\nconst TABLE = { pad: ${list}, reset: (pick = other) };\nfunction other() { return 2; }\nexport function run() { return pick(); }\n`;
+    expect(skimOf(code)?.literals.length).toBe(1);
+    expect(sameAsWhole(code).again).toBe(1);
+  });
+  it("a function that runs in workers reads the top-level code in full (SA303 through a skipped body)", () => {
+    const code = `// @smartasync\nexport function crunch(n) { return n * 2; }\nfunction announce(what) {\n  console.log(what + " is announced once per import, once per worker too");\n  return what;\n}\nexport const started = announce("started");\nconst TABLE = { pad: ${list} };\nexport async function main() { return (await crunch(21)) + TABLE.pad.length; }\n`;
+    const r = sameAsWhole(code);
+    expect(r.again).toBe(1);
+    expect(r.why).toContain("workers");
+    expect(r.out.smartasync.diagnostics.map((d) => d.code)).toContain("SA303");
   });
   it("a closed getter needs no second analysis (the index of @babel/core)", () => {
     // A getter whose skipped body returns a name cannot return a smartasync function, so it is

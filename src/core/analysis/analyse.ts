@@ -242,6 +242,12 @@ function analyseOnce(
   const inWorkers = new Set(
     fns.filter((f) => f.syncPlan?.strategy === "worker" || f.asyncStrategy === "offload"),
   );
+  // The rules of functions that run in workers read the module's top-level code as a fresh import
+  // runs it (SA303 follows the functions a declaration calls into their bodies, the worker imports
+  // take every top-level `require`, SA302 the objects the module makes), straight from the parsed
+  // program: a parse with skipped bodies or literals (swc-plugin/skim.ts) would show them empty.
+  if (inWorkers.size && input.parsed.skipped)
+    ctx.tree.broken ??= "a function runs in workers: its rules read the module's top-level code in full";
   for (const fn of inWorkers) {
     const shared = sharedState(ctx, fn);
     if (shared.length)

@@ -182,6 +182,11 @@ export class Scopes {
         default:
           break;
       }
+      if ((n.type === "ObjectExpression" || n.type === "ArrayExpression") && tree.isCutLiteral(n)) {
+        // Its text was not parsed (swc-plugin/skim.ts) and mentions nothing that matters.
+        tree.close(n);
+        return;
+      }
       if (n !== tree.program && isFunction(n) && tree.shouldClose(n)) {
         // Mentions nothing that matters: linked, its own name bound above, not entered.
         tree.close(n);

@@ -220,7 +220,18 @@ export interface Closing {
    * offsets of their braces, ascending: each must lie in a closed function (`Tree.unskipped`),
    * and a walk on demand into one (`closedFind`) cannot be answered from this tree.
    */
-  skipped?: { starts: number[]; ends: number[]; patterns?: number[]; leaves?: number[]; defaults?: number[] };
+  skipped?: {
+    starts: number[];
+    ends: number[];
+    /**
+     * The starts (ascending) of those that are object or array literals rather than function
+     * bodies: the literal node starting there is closed like a function (`Tree.isCutLiteral`).
+     */
+    literals?: number[];
+    patterns?: number[];
+    leaves?: number[];
+    defaults?: number[];
+  };
 }
 
 /** `=` or a compound assignment operator (not `==`, `=>`), or `++`/`--`, at the start. */
@@ -410,6 +421,17 @@ export class Tree {
     const k = lowerBound(c.hits, n.start);
     if (k < c.hits.length && c.hits[k]! < n.end) return false;
     return !this.overlapsForced(n.start, n.end);
+  }
+
+  /**
+   * Whether `n` is an object or array literal whose text the parser was not given (`skipped.literals`):
+   * the walk in `Scopes` links it but leaves it closed, as it leaves a function (see `Closing`).
+   */
+  isCutLiteral(n: Node): boolean {
+    const lits = this.closing?.skipped?.literals;
+    if (!lits?.length || n.start == null) return false;
+    const k = lowerBound(lits, n.start);
+    return k < lits.length && lits[k] === n.start;
   }
 
   /** Ends of the forced spans, each the largest so far (their starts ascend): one search a function. */
