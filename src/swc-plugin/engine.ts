@@ -136,7 +136,7 @@ function parse(input: EngineInput, graph: ModuleGraph, importFacts: Map<string, 
   if (!skimmed) return full();
   let file: ReturnType<typeof parseToBabelShape>;
   try {
-    file = parseToBabelShape(skimmed.text, opts, skimmed);
+    file = parseToBabelShape(code, opts, skimmed);
   } catch {
     // What the blanked text fails on, the file itself says (or parses).
     return full();

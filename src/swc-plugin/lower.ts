@@ -202,11 +202,13 @@ class Lowerer {
     /** Babel only writes `importKind`/`exportKind` when its typescript plugin is on. */
     private readonly typescript: boolean,
     /** SWC parsed `source` with these cuts (skipped bodies), not `source` itself. */
-    parsed?: { text: string; gaps: Gaps },
+    parsed?: { text: string; gaps: Gaps; cuts?: number[] },
   ) {
     this.offsets = parsed
       ? new OffsetMap(parsed.text, program.span.start, parsed.gaps)
       : new OffsetMap(source, program.span.start);
+    // What was cut is opaque to the comment scan, like a string: its comments are not the tree's.
+    if (parsed?.cuts) for (const c of parsed.cuts) this.leaves.push(c);
     this.lines = new LineIndex(source);
     this.html = program.type === "Script" && hasHtmlComment(source);
   }
@@ -1994,8 +1996,11 @@ class Lowerer {
 export interface LowerOptions {
   /** The source was parsed as TypeScript: adds Babel's `importKind`/`exportKind` fields. */
   typescript?: boolean;
-  /** SWC parsed this text, `source` with the gaps cut out, rather than `source`. */
-  parsed?: { text: string; gaps: Gaps };
+  /**
+   * SWC parsed this text, `source` with the gaps cut out, rather than `source`; `cuts` are the
+   * `[from, to)` pairs cut, which the comment scan steps over.
+   */
+  parsed?: { text: string; gaps: Gaps; cuts?: number[] };
 }
 
 /** Lowers an SWC `Module`/`Script` of `source` into a Babel 8 `File` (with comments). */
@@ -2009,24 +2014,26 @@ export function lower(swcProgram: Program, source: string, options: LowerOptions
 }
 
 /**
- * Parses with `@swc/core` and lowers the result; throws SWC's syntax error as is. With `blank`
- * (blanked function bodies of `source`, swc-plugin/skim.ts: `[starts[k], ends[k])` is each body,
- * braces included, all blank inside), SWC is given `source` with each body reduced to `{}`: the
- * blanks cost SWC a read, a copy into its AST's JSON (which carries the text) and a decode in
- * JavaScript, for nothing. Positions are mapped back, so the tree is the one of `source`.
+ * Parses with `@swc/core` and lowers the result; throws SWC's syntax error as is. With `cut`
+ * (function bodies and literals of `source` that cannot matter, swc-plugin/skim.ts:
+ * `[starts[k], ends[k])` is each, brackets included), SWC is given `source` with each reduced to
+ * `{}` or `[]`. Positions are mapped back and the comment scan steps over what was cut, so the
+ * tree is the one of `source` with those bodies and literals empty; the text the lowering reads
+ * (literals' raw text, comments) is `source` itself, never a blanked copy of it.
  */
 export function parseToBabelShape(
   source: string,
   options: ParseToBabelShapeOptions,
-  blank?: { starts: readonly number[]; ends: readonly number[] },
+  cut?: { starts: readonly number[]; ends: readonly number[] },
 ): t.File {
-  const parsed = blank?.starts.length
-    ? Gaps.cut(
-        source,
-        blank.starts.map((s) => s + 1),
-        blank.ends.map((e) => e - 1),
-      )
-    : undefined;
+  let parsed: { text: string; gaps: Gaps; cuts: number[] } | undefined;
+  if (cut?.starts.length) {
+    const from = cut.starts.map((s) => s + 1);
+    const to = cut.ends.map((e) => e - 1);
+    const cuts: number[] = [];
+    for (let k = 0; k < from.length; k++) cuts.push(from[k]!, to[k]!);
+    parsed = { ...Gaps.cut(source, from, to), cuts };
+  }
   const program = parseSync(parsed?.text ?? source, {
     ...options.parser,
     target: "esnext",

@@ -233,31 +233,45 @@ export class Gaps {
   }
 }
 
+/** Line terminators other than `\n` (a `\r` alone or before `\n` counts once). */
+const OTHER_BREAKS = /[\r\u2028\u2029]/;
+
 /** Line starts for Babel-style `loc` positions (line 1-based, column 0-based UTF-16). */
 export class LineIndex {
   private readonly starts: number[] = [0];
-  /**
-   * Line (0-based) of every UTF-16 index: O(1) lookups for the lowering, which asks about a
-   * node's end before its children's starts, so a search from the last answer rarely helps.
-   */
-  private readonly lineAt: Uint32Array;
+  /** The line of the last answer: the lowering asks about nearby places in turn. */
+  private cursor = 0;
   private readonly recent: (Position | undefined)[] = new Array(1024);
 
+  /**
+   * Only the line starts, found by the engine's own search for `\n` where the text has no other
+   * line terminator: the text may be a large file of which the lowering reads a small part (the
+   * rest skipped: skim.ts), so nothing is built per character.
+   */
   constructor(source: string) {
     const starts = this.starts;
-    const lineAt = new Uint32Array(source.length + 1);
-    const breaks = /\r\n?|[\n\u2028\u2029]/g;
-    let line = 0;
-    let from = 0;
-    for (let m = breaks.exec(source); m !== null; m = breaks.exec(source)) {
-      const next = m.index + m[0].length;
-      lineAt.fill(line, from, next);
-      starts.push(next);
-      line++;
-      from = next;
+    if (!OTHER_BREAKS.test(source)) {
+      for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) starts.push(i + 1);
+      return;
     }
-    lineAt.fill(line, from);
-    this.lineAt = lineAt;
+    const breaks = /\r\n?|[\n\u2028\u2029]/g;
+    for (let m = breaks.exec(source); m !== null; m = breaks.exec(source)) starts.push(m.index + m[0].length);
+  }
+
+  /** The 0-based line holding `index`: the last one whose start is at or before it. */
+  private lineOf(index: number): number {
+    const starts = this.starts;
+    const c = this.cursor;
+    if (starts[c]! <= index && (c + 1 >= starts.length || starts[c + 1]! > index)) return c;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    this.cursor = lo;
+    return lo;
   }
 
   /**
@@ -269,8 +283,8 @@ export class LineIndex {
     const slot = index & 1023;
     const hit = this.recent[slot];
     if (hit !== undefined && hit.index === index) return hit;
-    const line = this.lineAt[index] ?? this.starts.length - 1;
-    const pos = { line: line + 1, column: index - this.starts[line], index };
+    const line = this.lineOf(index);
+    const pos = { line: line + 1, column: index - this.starts[line]!, index };
     this.recent[slot] = pos;
     return pos;
   }

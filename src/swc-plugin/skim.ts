@@ -3,11 +3,33 @@
  * on a large file with one small annotated function went to `@swc/core` parsing the whole file
  * and decoding its JSON AST, though the analysis then leaves closed every function whose text
  * names nothing that can reach a smartasync function (core/analysis/lazy.ts). This module finds
- * such functions before the parse, from the text, and makes a copy of the file in which their
- * bodies are blanked: every character between the braces replaced by a space, line terminators
- * kept, so every offset, line and column of the rest is unchanged. The lowering reads that copy;
- * SWC is given it with each blanked body cut to `{}` (lower.ts `parseToBabelShape`), and the
- * positions it reports are mapped back (offsets.ts `Gaps`).
+ * such functions before the parse, from the text, and where they are: SWC is given the file
+ * with each such body cut to `{}` (lower.ts `parseToBabelShape`), the positions it reports are
+ * mapped back (offsets.ts `Gaps`), and the lowering reads the file's own text around them.
+ *
+ * Module-level data too: an object or array literal that is a whole value right after `NAME =`
+ * (`const TABLE = {…};`, `let list = […]`, `static defaults = {…}`, `x = […]` — never after a
+ * member such as `module.exports =`, which the export rules read) and whose text names none of
+ * the words below is cut to `{}`/`[]` the same way; the tree closes that literal node as it
+ * closes a function (core/analysis/tree.ts `isCutLiteral`). Unlike a function body, a literal's
+ * code runs where it stands, so why the analysis' answer stays the whole file's, rule by rule:
+ * - *Calls*: a call in it is not among the tree's calls. A call the analysis rewrites or checks
+ *   (SA305, unbounded discards) reaches a smartasync function through a word or a second name
+ *   of one, which the check after the analysis looks for in closed spans (lazy.ts).
+ * - *Aliases and holders*: a literal holding a smartasync function (`{ load }`, `[alias]`) names
+ *   it; the node keeps its type, so `const t = {…}` is still an object for SA302 and the readers
+ *   of held functions find none in it, as in the whole tree.
+ * - *Writes*: `{ a: (x = 1) }` writes `x`; bindings whose writes a rule read are looked for in
+ *   the cut text (tree.ts `mayWriteText`), as in a skipped body.
+ * - *Shadowing*: a literal declares nothing in the scope around it (its functions and class
+ *   expressions have their own scopes, and are closed with it).
+ * - *Exports*: only literals after a plain name are cut; `module.exports = {…}`,
+ *   `Object.assign(exports, {…})`, `export default {…}` stay, and an exported `const` keeps its
+ *   name and its node type.
+ * - *SA302, SA303, worker imports*: these read what a fresh import runs — every top-level call,
+ *   `require` and effect, into the bodies of the functions it calls — straight from the parsed
+ *   program; a file with a function that runs in workers is analysed again on the whole tree
+ *   (analyse.ts), skipped bodies included.
  *
  * Why the rest of the tree is the same: a function body is a balanced brace group whose tokens
  * cannot change how the tokens around it parse (what a `{` after `=>` or after a method head is
@@ -16,9 +38,12 @@
  * comments, strings, template literals and regex literals are skipped as a tokenizer does, and
  * where the text alone cannot say whether a `/` starts a regex (after a block's `}`, after a
  * contextual word such as `await` or `of`), or holds something else the scan does not read
- * (HTML-like comments, decorators, a line terminator inside a name), nothing is skipped.
+ * (HTML-like comments, decorators, a line terminator inside a name), nothing is skipped. A
+ * literal is cut only when the token after its closer ends the value (`;`, `,`, a closing
+ * bracket, or a line break before a word that is no operator): `{…}.x`, `[…].map(f)` and
+ * `{…}\n(f)` are not whole values, and stay.
  *
- * Which bodies: those of functions whose text (head and body) holds none of the words a
+ * Which bodies (and literals): those of functions whose text (head and body) holds none of the words a
  * closed function must not mention — the names after `@smartasync` annotations and their
  * variants, the explicit `sync=`/`async=` names, `eval`, `with` in a sloppy script, and, when an
  * import leads to smartasync code (or cannot be analysed), `require`, every name in the import
@@ -26,8 +51,8 @@
  * lead, holding no `@smart…` text nor `import.meta` (SWC reads a file of unknown kind holding
  * it as a module). These words approximate the analysis' own (lazy.ts
  * `closingFor`). They need not be exact: the analysis checks that every skipped body lies in a
- * function its tree left closed and never walks into one (tree.ts), else it parses the whole
- * file and analyses it again (analyse.ts), so the answer is always the whole file's.
+ * function (or literal) its tree left closed and never walks into one (tree.ts), else it parses
+ * the whole file and analyses it again (analyse.ts), so the answer is always the whole file's.
  */
 
 import { wordsIn } from "../core/analysis/tree.js";
@@ -36,10 +61,9 @@ import { scanImports } from "../core/import-scan.js";
 import { hasFacts, hasProblem, type ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 
-/** A copy of the file with function bodies blanked, and where they were. */
+/** Where the function bodies and literals SWC need not read are, and what the scan noted. */
 export interface Skim {
-  text: string;
-  /** Offsets of the `{` (or `[`) of each blanked body or literal, ascending (they never nest). */
+  /** Offsets of the `{` (or `[`) of each skipped body or literal, ascending (they never nest). */
   starts: number[];
   /** Offsets just past its `}` (or `]`). */
   ends: number[];
@@ -848,26 +872,10 @@ export function skim(input: SkimInput): Skim | undefined {
     last = b.close;
   }
   if (!starts.length) return undefined;
-  const parts: string[] = [];
-  let pos = 0;
-  for (let k = 0; k < starts.length; k++) {
-    const from = starts[k]! + 1;
-    const to = ends[k]! - 1;
-    parts.push(code.slice(pos, from));
-    const region = code.slice(from, to);
-    parts.push(
-      LINE_BREAK.test(region)
-        ? region.replace(/[^\n\r\u2028\u2029]+/g, (m) => " ".repeat(m.length))
-        : " ".repeat(region.length),
-    );
-    pos = to;
-  }
-  parts.push(code.slice(pos));
   const pairs: [number, number][] = [];
   for (let k = 0; k < s.patterns.length; k += 2) pairs.push([s.patterns[k]!, s.patterns[k + 1]!]);
   pairs.sort((a, b) => a[0] - b[0]);
   return {
-    text: parts.join(""),
     starts,
     ends,
     literals,
