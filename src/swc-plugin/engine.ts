@@ -146,6 +146,7 @@ function parse(input: EngineInput, graph: ModuleGraph, importFacts: Map<string, 
     program: file.program,
     comments: file.comments ?? [],
     skipped: skimmed,
+    imports: skimmed.imports,
     whole: () => {
       whole ??= full();
       return whole;
@@ -189,6 +190,7 @@ export function compile(
     const analysis = analyse({
       parsed,
       importFacts,
+      scannedImports: parsed.imports,
       code,
       filename,
       fileName,

@@ -57,7 +57,7 @@
 
 import { wordsIn } from "../core/analysis/tree.js";
 import { type AnnotationParse, mayContainMisspelling, parseAnnotation } from "../core/annotation.js";
-import { scanImports } from "../core/import-scan.js";
+import { type ScannedImport, scanImports } from "../core/import-scan.js";
 import { hasFacts, hasProblem, type ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 
@@ -85,6 +85,8 @@ export interface Skim {
   leaves: number[];
   /** Offsets of names given a default in a `const`/`let`/`var` pattern (`const { a = 1 } = o`): no write. */
   defaults: number[];
+  /** `scanImports` of the file, when the skim made it (the analysis needs it too). */
+  imports?: ScannedImport[];
 }
 
 export interface SkimInput {
@@ -807,7 +809,7 @@ function smartTags(code: string): number[] {
 }
 
 /** The words a skipped function must not mention (see the module comment). */
-function wordsOf(s: Scan, input: SkimInput): Set<string> {
+function wordsOf(s: Scan, input: SkimInput): { words: Set<string>; imports?: ScannedImport[] } {
   const { options } = input;
   const words = new Set<string>(["eval"]);
   if (input.isModule !== true && !s.moduleSyntax && !s.strict) words.add("with");
@@ -817,9 +819,11 @@ function wordsOf(s: Scan, input: SkimInput): Set<string> {
     words.add(name + options.asyncSuffix);
   };
   for (const name of s.names) withVariants(name);
+  let imports: ScannedImport[] | undefined;
   if (input.factsOf) {
     let any = false;
-    for (const { specifier, kind } of scanImports(input.code)) {
+    imports = scanImports(input.code);
+    for (const { specifier, kind } of imports) {
       if (kind === "dynamic") continue;
       const facts = input.factsOf(specifier);
       if (!hasFacts(facts) && !hasProblem(facts)) continue;
@@ -831,7 +835,7 @@ function wordsOf(s: Scan, input: SkimInput): Set<string> {
       for (const name of s.importNames) words.add(name);
     }
   }
-  return words;
+  return { words, imports };
 }
 
 /**
@@ -844,7 +848,7 @@ export function skim(input: SkimInput): Skim | undefined {
   if (code.includes(input.options.runtime)) return undefined;
   const s = scan(code);
   if (!s || s.bodies.length === 0) return undefined;
-  const words = wordsOf(s, input);
+  const { words, imports } = wordsOf(s, input);
   const hits = wordsIn(code, words).map((h) => h.at);
   const tags = smartTags(code);
   const extra = [...tags, ...s.metas];
@@ -882,5 +886,6 @@ export function skim(input: SkimInput): Skim | undefined {
     patterns: pairs.flat(),
     leaves: s.leaves,
     defaults: s.defaults,
+    imports,
   };
 }

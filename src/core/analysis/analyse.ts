@@ -1,6 +1,6 @@
 import type { types as t } from "@babel/core";
 import { invisibleIn, mayContainAnnotation, mayContainMisspelling, misspelledTag } from "../annotation.js";
-import { mayRequireOpaquely } from "../import-scan.js";
+import type { ScannedImport } from "../import-scan.js";
 import { type AwaitFact, planSyncVariant } from "../inline.js";
 import { MSG } from "../messages.js";
 import { type ModuleFacts, quietProblems } from "../module-facts.js";
@@ -43,7 +43,7 @@ import type { SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
 import { threadBound } from "./thread-bound.js";
-import type { Node } from "./tree.js";
+import { type Node, requiresOpaquely } from "./tree.js";
 import { checkWorkerImports, isCommonJsSource } from "./worker-imports.js";
 
 /** A parsed file in Babel's shape: the program and every comment, in source order. */
@@ -55,7 +55,9 @@ export interface ParsedFile {
    * with those bodies empty. Only the analysis with closed functions may read such a program;
    * `whole` parses the file in full for the analysis on the whole tree.
    */
-  skipped?: { starts: number[]; ends: number[] };
+  skipped?: { starts: number[]; ends: number[]; literals?: number[] };
+  /** `scanImports` of the file's text, when the parser's caller made it already. */
+  imports?: readonly ScannedImport[];
   whole?: () => ParsedFile;
 }
 
@@ -70,6 +72,8 @@ export interface AnalysisInput {
   graph?: ModuleGraph;
   /** Facts of imports (by specifier) the caller read from `graph` already, for this file. */
   importFacts?: Map<string, ModuleFacts>;
+  /** `scanImports(code)`, when the caller made it already (swc-plugin/skim.ts). */
+  scannedImports?: readonly ScannedImport[];
   /** A CommonJS transform runs after smartasync (Babel's plugin, SWC's `module.type`). */
   cjsTransform: boolean;
   /** The compiler's located error for a diagnostic. */
@@ -187,7 +191,7 @@ function analyseOnce(
     error: input.error,
   });
   const names = new Names(ctx);
-  const imported = new ImportedFns(ctx, names, "facts", input.importFacts);
+  const imported = new ImportedFns(ctx, names, "facts", input.importFacts, input.scannedImports);
   ctx.imported = imported;
   const closing = lazy ? closingFor(ctx, imported, input.parsed.skipped) : undefined;
   // A program with skipped bodies is read only with closed functions (analyse: whole tree).
@@ -206,7 +210,7 @@ function analyseOnce(
   // A module required by a computed path may hold smartasync functions (opaque.ts), outside
   // third-party code that never asked for smartasync.
   const opaque =
-    graph !== undefined && mayRequireOpaquely(code) && !quietProblems(ctx.filename, code, options.runtime);
+    graph !== undefined && requiresOpaquely(code) && !quietProblems(ctx.filename, code, options.runtime);
   if (!annotated && !opaque && !(graph && imported.any())) {
     // Nothing to rewrite, but an import that cannot be analysed is still worth a warning.
     if (graph) imported.reportProblems();

@@ -1,5 +1,5 @@
 import type { types as t } from "@babel/core";
-import { scanImports } from "../import-scan.js";
+import { type ScannedImport, scanImports } from "../import-scan.js";
 import { MSG } from "../messages.js";
 import {
   type ExportFact,
@@ -104,6 +104,8 @@ export class ImportedFns {
     private readonly phase: "shape" | "facts" = "facts",
     /** Facts the caller read already (phase "facts"), by specifier: not asked of the graph again. */
     known?: Map<string, ModuleFacts>,
+    /** `scanImports` of the file's text, when the caller made it already. */
+    private readonly scanned?: readonly ScannedImport[],
   ) {
     this.facts = new Map(known);
   }
@@ -161,7 +163,7 @@ export class ImportedFns {
     // the import scanner on the text, so the fast path builds no tree for it.
     // Scanned once per file: the fast path and method dispatch both ask.
     this.required ??= /(?:^|[^\w$.])require\s*\(/.test(this.ctx.code)
-      ? scanImports(this.ctx.code)
+      ? (this.scanned ?? scanImports(this.ctx.code))
           .filter((i) => i.kind === "require")
           .map((i) => i.specifier)
       : [];

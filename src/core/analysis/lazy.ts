@@ -15,7 +15,6 @@
  */
 import type { types as t } from "@babel/core";
 import { parseAnnotation } from "../annotation.js";
-import { mayRequireOpaquely } from "../import-scan.js";
 import { hasFacts, hasProblem } from "../module-facts.js";
 import type { Index } from "./calls.js";
 import { peelCallee } from "./calls.js";
@@ -24,7 +23,7 @@ import { type Ctx, keyName } from "./ctx.js";
 import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { closedWrite } from "./scope.js";
-import { type Closing, forEachChild, type Node, wordsIn } from "./tree.js";
+import { type Closing, forEachChild, type Node, requiresOpaquely, wordsIn } from "./tree.js";
 
 /** A `Closing` plus the words it was made from (checked again after the analysis). */
 export interface LazyClosing extends Closing {
@@ -152,13 +151,14 @@ export function closingFor(
     }
   }
   // A module required by a computed path may be smartasync too (opaque.ts): its calls are seen.
-  if (anyFacts || mayRequireOpaquely(code)) words.add("require");
+  if (anyFacts || requiresOpaquely(code)) words.add("require");
   for (const m of imported.methodKinds().keys()) withVariants(m);
   const hits = wordsIn(code, words).map((h) => h.at);
   return { code, hits, forced, words, skipped };
 }
 
 const REQUIRE = new Set(["require"]);
+
 
 /** Whether the text of `n` mentions any of `words` as a word. */
 function mentions(code: string, n: Node, words: Set<string>): boolean {

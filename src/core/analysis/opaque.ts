@@ -1,10 +1,9 @@
 import type { types as t } from "@babel/core";
-import { mayRequireOpaquely } from "../import-scan.js";
 import { quietProblems } from "../module-facts.js";
 import type { FunctionKind } from "../strategy.js";
 import type { Unfollowed } from "./calls.js";
 import { type Ctx, sourceOf } from "./ctx.js";
-import type { Node } from "./tree.js";
+import { type Node, requiresOpaquely } from "./tree.js";
 import { memberName, strip } from "./view.js";
 
 /**
@@ -73,7 +72,7 @@ function throughOpaqueRequire(ctx: Ctx, callee: Node): Unfollowed | undefined {
   // Binding lookups watch their names (lazy.ts): none in a file with no such `require`.
   let any = opaqueFiles.get(ctx);
   if (any === undefined) {
-    any = mayRequireOpaquely(ctx.code) && !quietProblems(ctx.filename, ctx.code, ctx.options.runtime);
+    any = requiresOpaquely(ctx.code) && !quietProblems(ctx.filename, ctx.code, ctx.options.runtime);
     opaqueFiles.set(ctx, any);
   }
   if (!any) return undefined;

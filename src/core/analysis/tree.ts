@@ -1,5 +1,6 @@
 import type { types as t } from "@babel/core";
 import { isIdentChar } from "../chars.js";
+import { mayRequireOpaquely } from "../import-scan.js";
 
 /**
  * The syntax tree the core's rules read: plain nodes in the shape of Babel's AST (Babel's own
@@ -334,6 +335,21 @@ function hitsOf(code: string, word: string): readonly number[] {
     memoHits.set(word, hits);
   }
   return hits;
+}
+
+let opaqueText: string | undefined;
+let opaqueAnswer = false;
+
+/**
+ * `mayRequireOpaquely` of the last text asked about: one file's analysis asks it three times
+ * (the closing, the plan's fast path, the opaque requires), each a search of the whole text.
+ */
+export function requiresOpaquely(code: string): boolean {
+  if (code !== opaqueText) {
+    opaqueText = code;
+    opaqueAnswer = mayRequireOpaquely(code);
+  }
+  return opaqueAnswer;
 }
 
 /** Maximal runs of identifier characters (as `identChar` counts them). */
