@@ -159,7 +159,6 @@ export function closingFor(
 
 const REQUIRE = new Set(["require"]);
 
-
 /** Whether the text of `n` mentions any of `words` as a word. */
 function mentions(code: string, n: Node, words: Set<string>): boolean {
   if (n.start == null || n.end == null) return true;
