@@ -348,6 +348,13 @@ describe("smartasync/swc with skipped bodies", () => {
     expect(skimOf(code)?.literals.length).toBe(1);
     expect(sameAsWhole(code).again).toBe(1);
   });
+  it("a rule reading the members of a cut literal reads the file in full (a `then` key: a thenable)", () => {
+    const code = `const RESULT = {\n  then(resolve) {\n    resolve(1);\n  },\n  pad: ${list},\n};\n// @smartasync\nasync function load() {\n  return RESULT;\n}\nexport function run() {\n  return load();\n}\n`;
+    expect(skimOf(code)?.literals.length).toBe(1);
+    const r = sameAsWhole(code);
+    expect(r.again).toBe(1);
+    expect(r.why).toContain("members of a literal");
+  });
   it("a function that runs in workers reads the top-level code in full (SA303 through a skipped body)", () => {
     const code = `// @smartasync\nexport function crunch(n) { return n * 2; }\nfunction announce(what) {\n  console.log(what + " is announced once per import, once per worker too");\n  return what;\n}\nexport const started = announce("started");\nconst TABLE = { pad: ${list} };\nexport async function main() { return (await crunch(21)) + TABLE.pad.length; }\n`;
     const r = sameAsWhole(code);

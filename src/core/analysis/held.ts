@@ -233,6 +233,9 @@ export function pickedHolders(
   const literalOf = (n: Node | null | undefined): Node | undefined => {
     let v = n ?? undefined;
     while (v && TRANSPARENT.has(v.type)) v = (v as { expression: Node }).expression;
+    // A closed literal (its text skipped by the parse) holds no smartasync function: its text
+    // names none, nor a second name of one (lazy.ts checks after the analysis).
+    if (v && ctx.tree.isClosed(v)) return undefined;
     return v?.type === "ArrayExpression" || v?.type === "ObjectExpression" ? v : undefined;
   };
   for (const s of ctx.program.body as Node[]) {

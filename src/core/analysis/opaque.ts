@@ -188,6 +188,9 @@ export function storedFunction(ctx: Ctx, held: HeldName) {
   ctx.tree.walk(
     ctx.program,
     (n) => {
+      // A closed literal (its text skipped by the parse) names no smartasync function, nor a
+      // second name of one (lazy.ts checks its text after the analysis): nothing to note.
+      if (ctx.tree.isClosed(n)) return false;
       if (n.type === "ArrayExpression") for (const e of n.elements) note(e as Node | null, "an array", n, n);
       else if (n.type === "ObjectExpression" && !isExportsLiteral(ctx, n)) {
         for (const p of n.properties)

@@ -184,7 +184,7 @@ export class Scopes {
       }
       if ((n.type === "ObjectExpression" || n.type === "ArrayExpression") && tree.isCutLiteral(n)) {
         // Its text was not parsed (swc-plugin/skim.ts) and mentions nothing that matters.
-        tree.close(n);
+        tree.closeLiteral(n);
         return;
       }
       if (n !== tree.program && isFunction(n) && tree.shouldClose(n)) {

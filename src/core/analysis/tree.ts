@@ -450,6 +450,26 @@ export class Tree {
     return k < lits.length && lits[k] === n.start;
   }
 
+  /**
+   * Closes a cut literal (`isCutLiteral`): linked, not entered, and its members guarded. A rule
+   * that reads them (`properties`, `elements`) straight from the node — a `then` key that makes
+   * an object a thenable, the values of a table — would read an empty literal where the file has
+   * members: such a read marks the tree broken, and the file is analysed again on the whole tree.
+   */
+  closeLiteral(n: Node): void {
+    this.close(n);
+    const key = n.type === "ObjectExpression" ? "properties" : "elements";
+    const members = (n as unknown as Record<string, unknown>)[key];
+    Object.defineProperty(n, key, {
+      get: () => {
+        this.broken ??= `a rule read the members of a literal the parse skipped (offset ${n.start})`;
+        return members;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+  }
+
   /** Ends of the forced spans, each the largest so far (their starts ascend): one search a function. */
   private forcedMaxEnd: number[] | undefined;
   private forcedStarts: number[] | undefined;
@@ -587,6 +607,11 @@ export class Tree {
       }
       for (const k of skipped)
         if (text!(this.closing!.skipped!.starts[k]!, this.closing!.skipped!.ends[k]!)) return true;
+      // A cut literal holds nothing but its text, answered above.
+      if (this.isCutLiteral(fn)) {
+        if (test(fn)) return true;
+        continue;
+      }
       const stack: Node[] = [fn];
       while (stack.length) {
         const n = stack.pop()!;
