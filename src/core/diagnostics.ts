@@ -68,6 +68,11 @@ export const CODES = {
     title:
       "an awaited import has no sync twin, so the sync variant runs on a worker: the `twins` entry that would map it",
   },
+  SA309: {
+    severity: "warning",
+    title:
+      "the inline sync variant polls a condition only other code on this thread changes, which cannot run while it sleeps",
+  },
   // SA310–SA313: build-tool plugin (src/unplugin/bundles.ts, browser.ts), about output files and workers.
   SA310: { severity: "warning", title: "a worker imports an output file that holds the program's entry" },
   SA311: { severity: "error", title: "two functions of one name run in workers from one output file" },

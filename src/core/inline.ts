@@ -255,6 +255,9 @@ export const WHY = {
   /** Calls of `Promise.all([...])` that may interleave (attack 13, F1; core/analysis/effects.ts). */
   interleaved: (name: string, paused: string, effect: string) =>
     `awaits Promise.${name}([...])${AT} whose calls may interleave: ${paused} may pause at an await and go on later, and ${effect} has effects another call or the caller may see; run one after another, as an inline sync variant would, they could come in another order`,
+  /** A polling loop over the sleep whose condition only the function's own callbacks change (analysis/polling.ts). */
+  polling: (parts: string, sleep: string) =>
+    `polls ${parts} around ${sleep}${AT}, which only a callback of the function changes: the inline copy would sleep on the calling thread, where that callback cannot run, so it runs on a worker, whose event loop runs it`,
   forAwait: () => `uses \`for await\`${AT}`,
   promiseLocal: (name: string) => `awaits \`${name}\`${AT}, which may hold a promise`,
   other: (text: string) => `awaits ${text}${AT}, which may be a promise`,

@@ -42,6 +42,7 @@ import { analyseBody } from "./leaves.js";
 import type { SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
+import { pollingLoops } from "./polling.js";
 import { threadBound } from "./thread-bound.js";
 import { type Node, requiresOpaquely } from "./tree.js";
 import { checkWorkerImports, isCommonJsSource } from "./worker-imports.js";
@@ -234,6 +235,7 @@ function analyseOnce(
     if (fn.kind === "async") {
       analyseBody(ctx, index, fn);
       statementForms(ctx, fn);
+      pollingLoops(ctx, fn);
       fn.syncPlan = planSyncVariant(fn.located, ctx.options.unproven);
       if (fn.syncPlan.strategy === "worker" && !fn.reachable)
         fail(ctx, "SA301", at(fn.loc), MSG.needsWorker(fn.display, fn.unreachableWhy!, fn.syncPlan.reasons));

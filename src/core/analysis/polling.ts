@@ -1,0 +1,247 @@
+import { isBuiltin } from "node:module";
+import type { types as t } from "@babel/core";
+import { WHY } from "../inline.js";
+import { MSG } from "../messages.js";
+import { RUNTIME_MODULE } from "../twins.js";
+import { argumentWrite } from "./arg-escape.js";
+import { type Ctx, locOf, sourceOf, warn } from "./ctx.js";
+import type { SaFunction } from "./model.js";
+import { type Binding, isReference, patternNames } from "./scope.js";
+import { isFunction, type Node } from "./tree.js";
+import { importedCallee } from "./twin-callee.js";
+import { TRANSPARENT } from "./view.js";
+
+/**
+ * A polling loop over the blocking sleep (docs/semantics.md, "Polling loops"; attack finding 12):
+ * `while (!done) await setTimeout(10)` waits in the async function for a callback of this
+ * thread to set `done`. The inline copy sleeps with `sleepSync`, which blocks the thread: no
+ * callback runs until the copy returns, so a condition only other code changes is never seen
+ * changed — a hang, or a different result, with nothing said. Found in the text, the rule is:
+ *
+ * - a loop (`while`, `do … while`, `for`) of the function's own body awaits the sleep twin;
+ * - none of its exit conditions (the loop's test, and the tests of the `if`s and `?:`s around
+ *   a `break`, `return` or `throw` that leaves it) can change by what the loop itself runs: the
+ *   loop writes none of the names they read, and calls nothing but the sleep (a call may run any
+ *   code, callbacks included);
+ * - and a condition can change by other code: a name another function (a callback, another
+ *   function of the module) assigns, or a member or a call the loop cannot see into (a call of a
+ *   Node built-in module, `Date.now()`, `performance.now()` or `Atomics.load()` reads the world
+ *   outside the thread, which a blocking sleep lets change, and is fine).
+ *
+ * Where every such name is a local of the function (its callbacks are made in the function,
+ * which a worker runs with an event loop of its own), the function takes the worker variant
+ * with the reason; elsewhere (module state, members, calls: a worker has its own copy of the
+ * module, so it would not see them change either) the copy stays inline and the build warns
+ * SA309 at the await.
+ */
+export function pollingLoops(ctx: Ctx, fn: SaFunction): void {
+  const seen = new Set<Node>();
+  for (const [leaf, fact] of fn.leaves) {
+    if (fact.kind !== "twin" || fact.twin.module !== RUNTIME_MODULE || fact.twin.name !== "sleepSync")
+      continue;
+    const loop = enclosingLoop(ctx, fn, leaf);
+    if (!loop || seen.has(loop)) continue;
+    seen.add(loop);
+    const verdict = pollVerdict(ctx, fn, loop);
+    if (!verdict) continue;
+    let site = ctx.tree.parent(leaf);
+    while (site && TRANSPARENT.has(site.type)) site = ctx.tree.parent(site);
+    const awaitNode = site?.type === "AwaitExpression" ? site : leaf;
+    const sleep = sourceOf(ctx, awaitNode).replace(/\s+/g, " ");
+    const quoted = sleep.length <= 40 ? sleep : "the sleep";
+    const what = verdict.parts.join(", ");
+    if (verdict.localsOnly && fn.reachable && !argumentWrite(ctx, fn.fn, false)) {
+      fn.located.push({
+        fact: { kind: "unmappable", why: WHY.polling(what, quoted) },
+        loc: locOf(ctx, awaitNode),
+        text: quoted,
+      });
+    } else {
+      warn(ctx, "SA309", awaitNode, MSG.pollingLoop(fn.display, quoted, what, locOf(ctx, loop)));
+    }
+  }
+}
+
+type Loop = t.WhileStatement | t.DoWhileStatement | t.ForStatement;
+
+/** The innermost `while`/`do`/`for` of the function's own body around `leaf`. */
+function enclosingLoop(ctx: Ctx, fn: SaFunction, leaf: Node): Loop | undefined {
+  for (let n = ctx.tree.parent(leaf); n && n !== fn.fn; n = ctx.tree.parent(n)) {
+    if (isFunction(n)) return undefined;
+    if (n.type === "WhileStatement" || n.type === "DoWhileStatement" || n.type === "ForStatement") return n;
+  }
+  return undefined;
+}
+
+interface Verdict {
+  /** What the conditions read that other code changes: `` `done` ``, `` `this.ready` ``. */
+  parts: string[];
+  /** Every such part is a name declared in the function (a parameter or a local). */
+  localsOnly: boolean;
+}
+
+/** Whether `loop` polls a condition that only other code changes (see pollingLoops). */
+function pollVerdict(ctx: Ctx, fn: SaFunction, loop: Loop): Verdict | undefined {
+  const tests: Node[] = [];
+  const test = loop.test as Node | null | undefined;
+  if (test && !alwaysTrue(test)) tests.push(test);
+  const label = ctx.tree.parent(loop)?.type === "LabeledStatement" ? ctx.tree.parent(loop) : undefined;
+  const labelName = label ? (label as t.LabeledStatement).label.name : undefined;
+  // What the loop itself runs: a call other than the sleep, or a write of a name or a member.
+  let calls = false;
+  let memberWrites = false;
+  const written = new Set<Binding>();
+  // The test is read below as a condition; what runs each time round is the body and the update.
+  const runs = [
+    loop.body as Node,
+    ...(loop.type === "ForStatement" && loop.update ? [loop.update as Node] : []),
+  ];
+  for (const r of runs)
+    ctx.tree.walk(r, (n) => {
+      if (isFunction(n)) return false;
+      if (n.type === "CallExpression" || n.type === "OptionalCallExpression" || n.type === "NewExpression") {
+        if (!isSleep(fn, n)) calls = true;
+      } else if (n.type === "TaggedTemplateExpression") calls = true;
+      else if (n.type === "AssignmentExpression" || n.type === "UpdateExpression") {
+        const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
+        for (const id of patternNames(target)) {
+          const b = ctx.scopes.binding(id, id.name);
+          if (b) written.add(b);
+        }
+        if (target.type !== "Identifier") memberWrites = true;
+      } else if (n.type === "UnaryExpression" && n.operator === "delete") memberWrites = true;
+      else if (n.type === "BreakStatement" || n.type === "ReturnStatement" || n.type === "ThrowStatement") {
+        if (leaves(ctx, loop, n, labelName)) tests.push(...guardsOf(ctx, loop, n));
+      } else if (n.type === "ForInStatement" || n.type === "ForOfStatement") {
+        if (n.left.type !== "VariableDeclaration")
+          for (const id of patternNames(n.left as Node)) {
+            const b = ctx.scopes.binding(id, id.name);
+            if (b) written.add(b);
+          }
+        else calls = true; // an iterator runs code
+      }
+      return undefined;
+    });
+  // A loop that calls anything may change anything (a call runs code, callbacks included).
+  if (calls || tests.length === 0) return undefined;
+  // Each part of a condition that other code may change while the loop runs: one such part is
+  // enough for another result (`while (!done && i < 10)` runs ten times where the async
+  // function stops when a callback sets `done`).
+  const parts: string[] = [];
+  let localsOnly = true;
+  const add = (text: string, local: boolean) => {
+    const quoted = `\`${text}\``;
+    if (!parts.includes(quoted)) parts.push(quoted);
+    if (!local) localsOnly = false;
+  };
+  for (const c of tests) {
+    ctx.tree.walk(c, (n) => {
+      if (isFunction(n)) return false;
+      if (n.type === "Identifier" && isReference(n, ctx.tree)) {
+        const b = ctx.scopes.binding(n, n.name);
+        if (b && !written.has(b) && changedElsewhere(ctx, fn, b)) add(n.name, declaredIn(ctx, fn, b));
+        return undefined;
+      }
+      // A member the loop writes to none of may be changed by other code (a member write in the
+      // loop is taken as the one that changes it: members are not told apart).
+      if ((n.type === "MemberExpression" || n.type === "OptionalMemberExpression") && !memberWrites)
+        add(shortText(ctx, n), false);
+      if (
+        n.type === "CallExpression" ||
+        n.type === "OptionalCallExpression" ||
+        n.type === "NewExpression" ||
+        n.type === "TaggedTemplateExpression" ||
+        n.type === "AwaitExpression"
+      ) {
+        if (!readsOutside(ctx, n)) add(shortText(ctx, n), false);
+        return false;
+      }
+      return undefined;
+    });
+  }
+  if (parts.length === 0) return undefined;
+  return { parts, localsOnly };
+}
+
+function alwaysTrue(test: Node): boolean {
+  let n = test;
+  while (TRANSPARENT.has(n.type)) n = (n as { expression: Node }).expression;
+  return (n.type === "BooleanLiteral" && n.value) || (n.type === "NumericLiteral" && n.value !== 0);
+}
+
+/** An awaited call of the sleep twin: a leaf of the function mapped to `sleepSync`. */
+function isSleep(fn: SaFunction, n: Node): boolean {
+  const fact = fn.leaves.get(n);
+  return fact?.kind === "twin" && fact.twin.module === RUNTIME_MODULE && fact.twin.name === "sleepSync";
+}
+
+/** Whether `exit` (a `break`, `return` or `throw` inside `loop`) leaves `loop`. */
+function leaves(ctx: Ctx, loop: Loop, exit: Node, label: string | undefined): boolean {
+  if (exit.type !== "BreakStatement") return true;
+  const target = exit.label?.name;
+  if (target !== undefined) return target === label;
+  for (let n = ctx.tree.parent(exit); n && n !== loop; n = ctx.tree.parent(n))
+    if (
+      n.type === "SwitchStatement" ||
+      n.type === "WhileStatement" ||
+      n.type === "DoWhileStatement" ||
+      n.type === "ForStatement" ||
+      n.type === "ForInStatement" ||
+      n.type === "ForOfStatement"
+    )
+      return false;
+  return true;
+}
+
+/** The tests of the `if`s, `?:`s and `&&`/`||` that decide whether `exit` runs. */
+function guardsOf(ctx: Ctx, loop: Loop, exit: Node): Node[] {
+  const out: Node[] = [];
+  let child = exit;
+  for (let n = ctx.tree.parent(exit); n && n !== loop; child = n, n = ctx.tree.parent(n)) {
+    if ((n.type === "IfStatement" || n.type === "ConditionalExpression") && n.test !== child)
+      out.push(n.test as Node);
+    else if (n.type === "LogicalExpression" && n.right === child) out.push(n.left as Node);
+  }
+  return out;
+}
+
+/** Whether a function other than `fn` (a callback, another function of the module) writes `b`. */
+function changedElsewhere(ctx: Ctx, fn: SaFunction, b: Binding): boolean {
+  for (const w of b.violations) {
+    for (let n = ctx.tree.parent(w); n; n = ctx.tree.parent(n)) {
+      if (n === fn.fn) break;
+      if (isFunction(n)) return true;
+    }
+  }
+  return false;
+}
+
+/** `b` is a parameter or a local of `fn` (its callbacks are made by `fn` itself). */
+function declaredIn(ctx: Ctx, fn: SaFunction, b: Binding): boolean {
+  for (let n: Node | undefined = b.scope.node; n; n = ctx.tree.parent(n)) if (n === fn.fn) return true;
+  return false;
+}
+
+/**
+ * A call that reads the world outside the thread, which a blocking sleep lets change: a function
+ * of a Node built-in module (`existsSync(file)`), the clock, `Atomics.load` of shared memory.
+ */
+function readsOutside(ctx: Ctx, call: Node): boolean {
+  if (call.type !== "CallExpression" && call.type !== "OptionalCallExpression") return false;
+  const callee = (call as t.CallExpression).callee as Node;
+  const text = sourceOf(ctx, callee);
+  if (
+    text === "Date.now" ||
+    text === "performance.now" ||
+    text === "Atomics.load" ||
+    text === "process.hrtime"
+  )
+    return !ctx.scopes.binding(callee, text.split(".")[0]!);
+  const imported = importedCallee(ctx, callee, true);
+  return imported !== undefined && isBuiltin(imported.module);
+}
+
+function shortText(ctx: Ctx, n: Node): string {
+  const text = sourceOf(ctx, n).replace(/\s+/g, " ");
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
