@@ -185,6 +185,18 @@ function stringAt(s: string, i: number): { value: string; end: number } | undefi
   return undefined;
 }
 
+/** A template literal without `${` or escapes at `i` (`` `./lib.js` ``): its text, else undefined. */
+function plainTemplateAt(s: string, i: number): { value: string; end: number } | undefined {
+  if (s.charCodeAt(i) !== BACKTICK) return undefined;
+  for (let j = i + 1; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (c === BACKTICK) return j > i + 1 ? { value: s.slice(i + 1, j), end: j + 1 } : undefined;
+    if (c === BACKSLASH || c === NEWLINE || c === CR || (c === DOLLAR && s.charCodeAt(j + 1) === LBRACE))
+      return undefined;
+  }
+  return undefined;
+}
+
 /**
  * Where the scanner stops: a character that changes what follows (a quote, a backtick, a slash,
  * a brace, a `<` that may open a JSX element), one of the three words, or a statement keyword
@@ -836,7 +848,8 @@ function importAfter(s: string, word: string, i: number): { item: ScannedImport;
   }
   if (word === "from" || s.charCodeAt(j) !== LPAREN) return undefined;
   j = skipTrivia(s, j + 1);
-  const str = stringAt(s, j);
+  // `` require(`./x`) ``: a template without substitutions names its module as a string does.
+  const str = stringAt(s, j) ?? plainTemplateAt(s, j);
   if (!str) return undefined;
   const close = skipTrivia(s, str.end);
   // `require("x")` names a module; `require("x" + y)` does not. `import("x", { with })` does.

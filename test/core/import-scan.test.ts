@@ -19,6 +19,14 @@ import {
 
 const specifiers = (code: string) => scanImports(code).map((i) => `${i.kind} ${i.specifier}`);
 
+/** A string literal's value, or a template literal's without substitutions (`` require(`./a`) ``). */
+function plain(arg: babel.types.Node | undefined): string | undefined {
+  if (arg?.type === "StringLiteral") return arg.value;
+  if (arg?.type === "TemplateLiteral" && arg.expressions.length === 0)
+    return arg.quasis[0]?.value.cooked ?? undefined;
+  return undefined;
+}
+
 /** The imports Babel's parser sees in `code` (static, re-exports, `import()`, `require()`). */
 function parsed(code: string, jsx = false): string[] {
   const out: string[] = [];
@@ -33,21 +41,25 @@ function parsed(code: string, jsx = false): string[] {
     ExportNamedDeclaration: (p) => void (p.node.source && out.push(`static ${p.node.source.value}`)),
     ExportAllDeclaration: (p) => void out.push(`static ${p.node.source.value}`),
     CallExpression: (p) => {
-      const arg = p.node.arguments[0];
-      if (arg?.type !== "StringLiteral") return;
-      if (p.node.callee.type === "Import") out.push(`dynamic ${arg.value}`);
+      const value = plain(p.node.arguments[0]);
+      if (value === undefined) return;
+      if (p.node.callee.type === "Import") out.push(`dynamic ${value}`);
       else if (p.node.callee.type === "Identifier" && p.node.callee.name === "require")
-        out.push(`require ${arg.value}`);
+        out.push(`require ${value}`);
     },
     ImportExpression: (p) => {
-      const arg = p.node.source;
-      if (arg.type === "StringLiteral") out.push(`dynamic ${arg.value}`);
+      const value = plain(p.node.source);
+      if (value !== undefined) out.push(`dynamic ${value}`);
     },
   });
   return out;
 }
 
 const CASES: Record<string, { code: string; jsx?: boolean }> = {
+  "a template literal without substitutions names a module, one with them does not": {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the text of a template literal
+    code: 'const a = require(`./tpl.js`);\nconst b = import(`./dyn.js`);\nconst c = require(`./${"x"}.js`);\n',
+  },
   "a template literal holding an import line (vite's chunks/node.js)": {
     code: [
       'import { a } from "./a.js";',

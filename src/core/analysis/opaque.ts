@@ -4,7 +4,7 @@ import type { FunctionKind } from "../strategy.js";
 import type { Unfollowed } from "./calls.js";
 import { type Ctx, sourceOf } from "./ctx.js";
 import { type Node, requiresOpaquely } from "./tree.js";
-import { memberName, strip } from "./view.js";
+import { memberName, staticString, strip } from "./view.js";
 
 /**
  * Routes to a function that the build cannot follow and that are not a named route of their
@@ -36,7 +36,8 @@ function opaqueRequireCall(ctx: Ctx, n: Node): string | undefined {
   const callee = peel(n.callee as Node);
   const first = n.arguments[0] as Node | undefined;
   if (callee.type === "Identifier" && callee.name === "require") {
-    if (!first || first.type === "StringLiteral" || ctx.scopes.binding(callee, "require")) return undefined;
+    if (!first || staticString(first) !== undefined || ctx.scopes.binding(callee, "require"))
+      return undefined;
     return `require(${sourceOf(ctx, first).slice(0, 40)})`;
   }
   if (

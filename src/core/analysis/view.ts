@@ -287,16 +287,21 @@ export function isWritten(tree: Tree, target: Node): boolean {
   return up !== undefined && up !== null && writtenTargets(up).includes(target);
 }
 
-/** The module of `require("x")` (a string literal), else undefined. */
+/**
+ * The module of `require("x")`, else undefined. A template literal without substitutions
+ * (`` require(`./x`) ``) names its module as plainly as a string does (docs/modules.md, routes).
+ */
 export function requireSource(node: Node | null | undefined): string | undefined {
-  if (
-    node?.type === "CallExpression" &&
-    node.callee.type === "Identifier" &&
-    node.callee.name === "require" &&
-    node.arguments[0]?.type === "StringLiteral"
-  ) {
-    return node.arguments[0].value;
-  }
+  if (node?.type === "CallExpression" && node.callee.type === "Identifier" && node.callee.name === "require")
+    return staticString(node.arguments[0] as Node | undefined);
+  return undefined;
+}
+
+/** The value of a string literal, or of a template literal without substitutions, else undefined. */
+export function staticString(node: Node | null | undefined): string | undefined {
+  if (node?.type === "StringLiteral") return node.value;
+  if (node?.type === "TemplateLiteral" && node.expressions.length === 0)
+    return node.quasis[0]?.value.cooked ?? undefined;
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import { type Ctx, createCtx, warn } from "./ctx.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { FS_READS } from "./outside.js";
 import { forEachChild, isFunction, type Node } from "./tree.js";
+import { requireSource } from "./view.js";
 
 /**
  * A worker reaches a function by importing its module, and so everything that module imports
@@ -370,10 +371,7 @@ function actingExport(module: string, name: string): boolean {
 
 /** `require("x")` → "x". */
 function isRequireOf(call: t.CallExpression): string | undefined {
-  const a = call.arguments[0];
-  return call.callee.type === "Identifier" && call.callee.name === "require" && a?.type === "StringLiteral"
-    ? a.value
-    : undefined;
+  return requireSource(call as Node);
 }
 
 /** Whether a module-level class declaration (exported or not) has a non-empty `static {}` block. */
