@@ -889,7 +889,9 @@ export function mayRequireOpaquely(source: string): boolean {
     if (source.charCodeAt(after) !== LPAREN) continue;
     // `require(` with no word character, `$` or `.` before it, then an argument that is no string.
     const before = at > 0 ? source.charCodeAt(at - 1) : -1;
-    if (!(before >= 0 && (isRegexWord(before) || before === DOLLAR || before === DOT))) {
+    // `...require(` (a spread) is a call too; `x.require(` is not.
+    const spread = at >= 3 && source.startsWith("...", at - 3);
+    if (spread || !(before >= 0 && (isRegexWord(before) || before === DOLLAR || before === DOT))) {
       const arg = skipRegexSpace(source, after + 1);
       const c = source.charCodeAt(arg);
       if (arg < source.length && !isRegexSpace(c) && c !== DQUOTE && c !== SQUOTE && c !== RPAREN)
@@ -908,7 +910,7 @@ export function mayRequireOpaquely(source: string): boolean {
 }
 
 /** The pattern `mayRequireOpaquely` reads, kept for its test. */
-export const OPAQUE_REQUIRE = /(?:^|[^\w$.])require\s*\(\s*[^\s"')]|\bmodule\s*\.\s*require\s*\(/;
+export const OPAQUE_REQUIRE = /(?:^|[^\w$.]|\.\.\.)require\s*\(\s*[^\s"')]|\bmodule\s*\.\s*require\s*\(/;
 
 /** A regex's `\w`: ASCII letters, digits, `_`. */
 function isRegexWord(c: number): boolean {

@@ -90,3 +90,50 @@ it("a built package's manifest carries its element-held exports: importers get S
   expect(warnings(built.stdout).map((l) => l.slice(0, 8))).toEqual(["3:11: wa", "3:27: wa", "3:42: wa"]);
   expect(warnings(built.stdout)).toEqual(warnings(source.stdout));
 });
+
+it("the manifest of a CommonJS barrel lists what importers of its source see: functions, element-held literals, namespaces", () => {
+  // One rule carries a re-export's facts (core/analysis/exports.ts, carryReExport) for importers
+  // and for the manifest; the manifest once dropped a barrel's `picked` and `namespaces`.
+  const lib = {
+    "src/load.cjs": `// @smartasync\nasync function load(x) {\n  return x;\n}\nmodule.exports = { load };\n`,
+    "src/held.cjs": `const { load } = require("./load.cjs");\nconst ns = require("./load.cjs");\n// @smartasync\nasync function own(x) {\n  return x;\n}\nconst handlers = [own];\nmodule.exports = { load, handlers, ns };\n`,
+    "src/index.cjs": `module.exports = require("./held.cjs");\n`,
+    "src/star.cjs": `module.exports = { ...require("./held.cjs") };\n`,
+  };
+  const main = (from: string) =>
+    `const lib = require("${from}");\nfunction main() {\n  return [lib.load(1), lib.handlers[0](2), lib.ns.load(3)];\n}\nmodule.exports = { main };\n`;
+  const dir = tree("build-manifest-cjs-barrel", {
+    ...lib,
+    "app/src/main.cjs": main("lib"),
+    "app/node_modules/lib/package.json": JSON.stringify({
+      name: "lib",
+      exports: { ".": "./dist/index.cjs" },
+      smartasync: { manifest: "./dist/smartasync.manifest.json" },
+    }),
+    "source/main.cjs": main("../src/index.cjs"),
+  });
+  const r = cli(["build", "src", "--out-dir", "app/node_modules/lib/dist"], dir);
+  expect(r.status, r.stderr).toBe(0);
+  const manifest = JSON.parse(
+    readFileSync(join(dir, "app/node_modules/lib/dist/smartasync.manifest.json"), "utf8"),
+  );
+  const load = { name: "load", kind: "async", variant: "loadSync" };
+  for (const barrel of ["held.cjs", "index.cjs", "star.cjs"]) {
+    expect(manifest.files[barrel], barrel).toEqual({ load: expect.objectContaining(load) });
+    expect(manifest.picked?.[barrel], barrel).toEqual({
+      handlers: { name: "own", kind: "async", array: true, keys: [] },
+    });
+    expect(manifest.namespaces?.[barrel], barrel).toEqual({ ns: { load: expect.objectContaining(load) } });
+  }
+  // Importers of the build and of the source see the same: `lib.load(1)` and `lib.ns.load(3)`
+  // rewritten, `lib.handlers[0](2)` (it holds `own`) warned (SA206).
+  const built = cli(["inspect", "src", "-f", "json"], join(dir, "app"));
+  const source = cli(["inspect", "source", "-f", "json"], dir);
+  expect(built.status, built.stderr).toBe(0);
+  const calls = (out: string) =>
+    (JSON.parse(out) as { calls: { loc: string; target: string; reason?: string }[] }[])
+      .flatMap((f) => f.calls)
+      .map((c) => `${c.loc.replace(/^.*?:/, "")} ${c.target}${c.reason ? ` ${c.reason}` : ""}`);
+  expect(calls(built.stdout)).toEqual(["3:11 loadSync", "3:24 own SA206", "3:44 loadSync"]);
+  expect(calls(built.stdout)).toEqual(calls(source.stdout));
+});

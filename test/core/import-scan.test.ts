@@ -283,6 +283,7 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     expect(mayRequireOpaquely('require(path.join(__dirname, "a"));')).toBe(true);
     expect(mayRequireOpaquely("require(`./a`);")).toBe(true);
     expect(mayRequireOpaquely("const m = require(name);")).toBe(true);
+    expect(mayRequireOpaquely("module.exports = { ...require(name) };")).toBe(true);
     expect(mayRequireOpaquely('module.require("./a");')).toBe(true);
     expect(mayRequireOpaquely("require(\"./a\"); require('./b');")).toBe(false);
     expect(mayRequireOpaquely("x.require(a); createRequire(import.meta.url); require.resolve(a);")).toBe(

@@ -1,7 +1,8 @@
 import type { types as t } from "@babel/core";
-import { scanModule } from "../import-scan.js";
+import { type ScannedReExport, scanModule } from "../import-scan.js";
 import type { ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant, variantName } from "../naming.js";
+import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
 import type { Ctx } from "./ctx.js";
 import { addKinds, heldMembers, pickedHolders } from "./held.js";
@@ -435,57 +436,117 @@ export function factsOfFile(
   // Literals holding a smartasync function at a place picked at run time: a built package's
   // manifest carries them, so its importers get SA206 as importers of its source do.
   const picked: Map<string, PickedHolder> = pickedHolders(ctx, fns, (l) => exportedNames(uses.get(l)));
-  // Re-exports carry the facts of the modules they come from.
+  // Re-exports carry the facts of the modules they come from, by the rule importers read them
+  // with (carryReExport): ES `export … from` first, then the CommonJS barrels.
   const namespaces = exportedNamespaces(imported, uses);
-  for (const s of ctx.program.body) {
-    if ((s.type !== "ExportNamedDeclaration" && s.type !== "ExportAllDeclaration") || !s.source) continue;
-    const facts = imported.factsOf(s.source.value);
-    addKinds(methods, facts.methods);
-    if (s.type === "ExportAllDeclaration") {
-      for (const [name, fact] of facts.exports)
-        if (name !== "default" && !exports.has(name)) exports.set(name, fact);
-      for (const [name, p] of facts.picked ?? [])
-        if (name !== "default" && !exports.has(name) && !picked.has(name)) picked.set(name, p);
-      continue;
-    }
-    for (const sp of s.specifiers) {
-      if (sp.type === "ExportNamespaceSpecifier" && (facts.exports.size || facts.namespaces?.size))
-        namespaces.set(
-          sp.exported.type === "Identifier" ? sp.exported.name : (sp.exported as t.StringLiteral).value,
-          facts,
-        );
-      if (sp.type !== "ExportSpecifier") continue;
-      const { local, exported } = specifierNames(sp);
-      const held = facts.picked?.get(local);
-      if (held) picked.set(exported, held);
-      const fact = facts.exports.get(local);
-      if (!fact) continue;
-      exports.set(exported, {
-        ...fact,
-        variant: exportedVariant(exported, local, fact.variant, fact.kind, options, fact.explicit),
-      });
-    }
-  }
-  // CommonJS barrels, as module-graph.ts reads them for importers.
-  for (const re of cjsReExports(ctx)) {
-    const facts = imported.factsOf(re.from);
-    addKinds(methods, facts.methods);
-    for (const [name, fact] of facts.exports) {
-      const exported = re.names ? [...re.names].find(([, n]) => n === name)?.[0] : name;
-      if (exported === undefined || (!re.whole && !re.names && name === "default") || exports.has(exported))
-        continue;
-      exports.set(exported, {
-        ...fact,
-        variant: exportedVariant(exported, name, fact.variant, fact.kind, options, fact.explicit),
-      });
-    }
-  }
+  const into: Carrying = { exports, methods, picked, namespaces };
+  const own = (name: string) => exports.has(name);
+  for (const re of esReExports(ctx.program)) carryReExport(into, re, imported.factsOf(re.from), options, own);
+  for (const re of cjsReExports(ctx)) carryReExport(into, re, imported.factsOf(re.from), options, own);
   return {
     exports,
     methods,
     ...(namespaces.size ? { namespaces } : {}),
     ...(picked.size ? { picked } : {}),
   };
+}
+
+/** A re-export, ES or CommonJS, as the rule below reads it. */
+export type ReExportRule = ScannedReExport & { whole?: boolean };
+
+/** The facts a module is being given: its own exports, then what its re-exports carry. */
+export interface Carrying {
+  exports: Map<string, ExportFact>;
+  methods: Map<string, Set<FunctionKind>>;
+  picked: Map<string, PickedHolder>;
+  namespaces: Map<string, ModuleFacts>;
+  /** Exported name → why it cannot be followed; absent where none is kept (a manifest). */
+  problems?: Map<string, string>;
+  /** Names re-exported from a module where they are no function's variant. */
+  foreign?: Set<string>;
+}
+
+/**
+ * What one re-export carries from the module it names (`target`) — the one rule for importers
+ * (module-graph.ts) and for the manifest a build writes (factsOfFile), so both list the same:
+ * `export * as ns` a namespace (when `ns` holds anything); `export *` and a CommonJS star
+ * (`__exportStar`, `{ ...require() }`) every export, element-held literal (`picked`), namespace
+ * and problem but `default` and names the module exports itself (`shadowed`);
+ * `module.exports = require()` (whole) the same with `default`; and
+ * a named re-export each name under its exported name, with its variant named for it.
+ */
+export function carryReExport(
+  into: Carrying,
+  re: ReExportRule,
+  target: ModuleFacts,
+  options: Options,
+  shadowed: (name: string) => boolean,
+): void {
+  addKinds(into.methods, target.methods);
+  if (re.namespace !== undefined) {
+    if (target.exports.size || target.namespaces?.size) into.namespaces.set(re.namespace, target);
+    return;
+  }
+  if (!re.names) {
+    // `module.exports = require("./lib")` is the other module itself, `default` and all.
+    const carried = (name: string) => (re.whole || name !== "default") && !shadowed(name);
+    for (const [name, fact] of target.exports)
+      if (carried(name) && !into.exports.has(name)) into.exports.set(name, fact);
+    for (const [name, p] of target.picked ?? [])
+      if (carried(name) && !into.picked.has(name)) into.picked.set(name, p);
+    // A namespace the target exports by name (`export * as ns`, `module.exports = { ns }`) is
+    // one of its names, which a star carries too (ES: `export *` re-exports it).
+    for (const [name, ns] of target.namespaces ?? [])
+      if (carried(name) && !into.namespaces.has(name)) into.namespaces.set(name, ns);
+    // A name the target cannot give its variant for stays unfollowable through this module.
+    if (into.problems)
+      for (const [name, why] of target.problems ?? [])
+        if (carried(name) && !into.exports.has(name) && !into.problems.has(name))
+          into.problems.set(name, `re-exports * from ${re.from}, which ${why}`);
+    return;
+  }
+  for (const [exported, imported] of re.names) {
+    const p = target.picked?.get(imported);
+    if (p) into.picked.set(exported, p);
+    // A name re-exported from a module where it is no function's variant.
+    if (into.foreign && ![...target.exports.values()].some((f) => f.variant === imported))
+      into.foreign.add(exported);
+    const fact = target.exports.get(imported);
+    const why = fact ? undefined : target.problems?.get(imported);
+    if (why !== undefined)
+      into.problems?.set(exported, `re-exports ${imported} from ${re.from}, which ${why}`);
+    if (!fact) continue;
+    const variant = exportedVariant(exported, imported, fact.variant, fact.kind, options, fact.explicit);
+    into.exports.set(exported, { ...fact, variant });
+  }
+}
+
+/** The ES re-exports of a parsed program (`export * from`, `export * as ns from`, `export { a as b } from`). */
+function esReExports(program: t.Program): ReExportRule[] {
+  const out: ReExportRule[] = [];
+  for (const s of program.body) {
+    if ((s.type !== "ExportNamedDeclaration" && s.type !== "ExportAllDeclaration") || !s.source) continue;
+    const from = s.source.value;
+    if (s.type === "ExportAllDeclaration") {
+      out.push({ from });
+      continue;
+    }
+    const names = new Map<string, string>();
+    for (const sp of s.specifiers) {
+      if (sp.type === "ExportNamespaceSpecifier")
+        out.push({
+          from,
+          namespace:
+            sp.exported.type === "Identifier" ? sp.exported.name : (sp.exported as t.StringLiteral).value,
+        });
+      else if (sp.type === "ExportSpecifier") {
+        const { local, exported } = specifierNames(sp);
+        names.set(exported, local);
+      }
+    }
+    if (names.size) out.push({ from, names });
+  }
+  return out;
 }
 
 /**

@@ -162,7 +162,8 @@ export class ImportedFns {
     // `require(…)` anywhere: in a function, or called at once (`require("./lib").f()`). Found by
     // the import scanner on the text, so the fast path builds no tree for it.
     // Scanned once per file: the fast path and method dispatch both ask.
-    this.required ??= /(?:^|[^\w$.])require\s*\(/.test(this.ctx.code)
+    // `...require(` (a spread: `{ ...require("./lib") }`) is a call too; `x.require(` is not.
+    this.required ??= /(?:^|[^\w$.]|\.\.\.)require\s*\(/.test(this.ctx.code)
       ? (this.scanned ?? scanImports(this.ctx.code))
           .filter((i) => i.kind === "require")
           .map((i) => i.specifier)

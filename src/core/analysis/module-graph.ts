@@ -1,6 +1,6 @@
 import { dirname, relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
-import { type ScannedImport, type ScannedReExport, scanModule } from "../import-scan.js";
+import { type ScannedImport, scanModule } from "../import-scan.js";
 import { planSyncVariant } from "../inline.js";
 import {
   EMPTY_FACTS,
@@ -25,6 +25,7 @@ import { collectFunctions } from "./collect.js";
 import { type Ctx, createCtx } from "./ctx.js";
 import { ownExportNames } from "./export-names.js";
 import {
+  carryReExport,
   cjsReExports,
   declaredExportName,
   type ExportUse,
@@ -34,6 +35,7 @@ import {
   exportedNamespaces,
   indexExports,
   MAX_REEXPORT_DEPTH,
+  type ReExportRule,
   type ValueExport,
   valueExportFacts,
 } from "./exports.js";
@@ -349,7 +351,7 @@ export class ModuleGraph {
         shadowing.add(n);
     // CommonJS barrels (`module.exports = require("./lib")`, tsc's `__exportStar` and getters,
     // Babel's `Object.keys(_lib).forEach`) are re-exports as `export … from` are.
-    const reExports: (ScannedReExport & { whole?: boolean })[] = [
+    const reExports: ReExportRule[] = [
       ...text.reExports,
       ...(commonjs && s !== undefined && typeof s !== "string" ? cjsReExports(s.ctx) : []),
     ];
@@ -378,49 +380,15 @@ export class ModuleGraph {
             problems.set(re.namespace, `re-exports ${re.namespace} from ${re.from}, which cannot be found`);
           else problem ??= `re-exports * from ${re.from}, which cannot be found`;
         }
-        addKinds(methods, target.methods);
-        if (re.namespace !== undefined) {
-          if (target.exports.size || target.namespaces?.size) namespaces.set(re.namespace, target);
-          continue;
-        }
-        if (!re.names) {
-          // `module.exports = require("./lib")` is the other module itself, `default` and all.
-          const carried = (name: string) => (re.whole || name !== "default") && !shadowing.has(name);
-          for (const [name, fact] of target.exports)
-            if (carried(name) && !exports.has(name)) exports.set(name, fact);
-          for (const [name, p] of target.picked ?? [])
-            if (carried(name) && !picked.has(name)) picked.set(name, p);
-          if (re.whole)
-            for (const [name, ns] of target.namespaces ?? [])
-              if (!namespaces.has(name)) namespaces.set(name, ns);
-          // A name the target cannot give its variant for stays unfollowable through this module.
-          for (const [name, why] of target.problems ?? [])
-            if (carried(name) && !exports.has(name) && !problems.has(name))
-              problems.set(name, `re-exports * from ${re.from}, which ${why}`);
-          if (re.whole && target.problem && !quiet)
-            problem ??= `re-exports ${re.from}, which ${target.problem}`;
-          continue;
-        }
-        for (const [exported, imported] of re.names) {
-          const p = target.picked?.get(imported);
-          if (p) picked.set(exported, p);
-          // A name re-exported from a module where it is no function's variant.
-          if (![...target.exports.values()].some((f) => f.variant === imported)) foreign.add(exported);
-          const fact = target.exports.get(imported);
-          const why = fact ? undefined : target.problems?.get(imported);
-          if (why !== undefined)
-            problems.set(exported, `re-exports ${imported} from ${re.from}, which ${why}`);
-          if (!fact) continue;
-          const variant = exportedVariant(
-            exported,
-            imported,
-            fact.variant,
-            fact.kind,
-            this.options,
-            fact.explicit,
-          );
-          exports.set(exported, { ...fact, variant });
-        }
+        carryReExport(
+          { exports, methods, picked, namespaces, problems, foreign },
+          re,
+          target,
+          this.options,
+          (name) => shadowing.has(name),
+        );
+        if (!re.names && re.namespace === undefined && re.whole && target.problem && !quiet)
+          problem ??= `re-exports ${re.from}, which ${target.problem}`;
       }
     }
     // A re-exported smartasync function whose variant name the module also declares itself
