@@ -30,6 +30,12 @@ export interface EmitCtx {
   t: typeof import("@babel/core").types;
   plan: Plan;
   filename: string | undefined;
+  /**
+   * The output is TypeScript read by TypeScript's checker (`smartasync build`'s declarations
+   * pass): generated code must type-check where the source does, so the `this.m()` check reads
+   * the variant as `(this.mSync as any)[_sa.OF]` (a method's type has no `OF` member).
+   */
+  typed?: boolean;
 }
 
 /** Renames what a call reaches, by its shape (in place, so it works on originals and copies). */
@@ -53,8 +59,9 @@ function rename(
     const self = (): t.Expression =>
       object.type === "ThisExpression" ? t.thisExpression() : t.cloneNode(object as t.Identifier);
     const base = (): t.Expression | t.Super => (object.type === "Super" ? t.super() : self());
+    const variant = member(t, base(), to);
     const expected = t.memberExpression(
-      member(t, base(), to),
+      ctx.typed ? t.tsAsExpression(variant, t.tsAnyKeyword()) : variant,
       t.memberExpression(t.identifier(imports.runtime()), t.identifier("OF")),
       true,
     );

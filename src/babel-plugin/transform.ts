@@ -232,7 +232,8 @@ function emitPlan(
   const imports = new Imports(t, plan, program);
   // An exported name need not be an identifier (`export { f as "a-b" }`): then it is a string.
   const nameNode = (name: string) => (isIdentifierName(name) ? t.identifier(name) : t.stringLiteral(name));
-  const ectx: EmitCtx = { t, plan, filename: file.opts.filename ?? undefined };
+  // The declarations pass (keepWrappers) writes TypeScript for TypeScript's checker.
+  const ectx: EmitCtx = { t, plan, filename: file.opts.filename ?? undefined, typed: keepWrappers };
 
   // Variants copy the original bodies, so build them before the originals' calls are edited.
   const variants = new Map<SaFunction, t.Node>();

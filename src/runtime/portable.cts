@@ -124,7 +124,8 @@ export function callSyncOf(
   name: PropertyKey,
   args: unknown[],
   loc?: string,
-): unknown {
+  // biome-ignore lint/suspicious/noExplicitAny: whatever the object's method gives; compiled TypeScript (the declarations pass of `smartasync build`) uses it where the source used the call's value, typed by the source
+): any {
   if (typeof fn !== "function") throw notAFunction(name);
   const m = (fn as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
   // The variant must point back at `fn` itself: a wrapper that copied the original's own
@@ -204,7 +205,13 @@ export function callAsync(obj: unknown, name: PropertyKey, args: unknown[]): unk
 }
 
 /** `callAsync` with the member already read (see `callSyncOf`). */
-export function callAsyncOf(obj: unknown, fn: unknown, name: PropertyKey, args: unknown[]): unknown {
+export function callAsyncOf(
+  obj: unknown,
+  fn: unknown,
+  name: PropertyKey,
+  args: unknown[],
+  // biome-ignore lint/suspicious/noExplicitAny: as callSyncOf's: typed by the source at the call
+): any {
   if (typeof fn !== "function") throw notAFunction(name);
   const m = (fn as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
   if (m !== undefined && m.kind === "sync" && m.async !== undefined && ofFn(m.async) === fn)

@@ -70,6 +70,62 @@ describe("smartasync build", () => {
     expect(readFileSync(join(dir, "src/main.ts"), "utf8")).toBe(MAIN_TS);
   });
 
+  it("declarations of a class whose methods call this.m(), C.m() and other receivers come out clean", () => {
+    // The compiled `this.m()` checks the variant's marker (`this.mSync[_sa.OF]`), which a method's
+    // type does not declare, and a dispatched call's result is the runtime's: the declarations
+    // pass must type-check them where the source type-checks (no "Element implicitly has an
+    // 'any' type" from TypeScript, no `unknown` result).
+    const dir = tree("build-declarations-this-call", {
+      "src/store.ts": `export class Store {
+  // @smartasync
+  async load(key: string): Promise<string> {
+    return \`v:\${key}\`;
+  }
+  // @smartasync
+  async twice(key: string): Promise<string> {
+    const a = await this.load(key);
+    return a + a;
+  }
+  // @smartasync
+  static async make(): Promise<Store> {
+    return new Store();
+  }
+  // @smartasync
+  static async again(): Promise<Store> {
+    return Store.make();
+  }
+}
+
+export class Cache extends Store {
+  // @smartasync
+  async get(key: string): Promise<string> {
+    return (await super.load(key)) + (await this.twice(key));
+  }
+}
+
+export async function both(s: Store): Promise<string> {
+  return (await s.load("a")) + (await s.twice("b"));
+}
+`,
+      "tsconfig.json": JSON.stringify({
+        compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022" },
+      }),
+    });
+    const r = cli(["build", "src", "--out-dir", "out", "--no-source-maps"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const dts = readFileSync(join(dir, "out/store.d.ts"), "utf8");
+    for (const line of [
+      "loadSync(key: string): string;",
+      "twiceSync(key: string): string;",
+      "static againSync(): Store;",
+      "getSync(key: string): string;",
+    ])
+      expect(dts).toContain(line);
+    // The JavaScript keeps the plain check (no cast: types are stripped there anyway).
+    expect(readFileSync(join(dir, "out/store.js"), "utf8")).toContain("this.loadSync[_sa.OF] ===");
+  });
+
   it("writes nothing for a file that fails, builds the others, exit 1", () => {
     const dir = tree("build-fail", { "src/bad.js": MALFORMED, "src/good.js": "export const a = 1;\n" });
     const r = cli(["build", "src", "-o", "out"], dir);
