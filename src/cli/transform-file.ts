@@ -183,9 +183,12 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
       plugins: plugins as never,
       presets: presets as never,
       parserOpts: { ...(options.parserOpts ?? {}), plugins: parserPlugins as never },
+      // `.cjs` is a script; `.cts` too, unless it uses TypeScript's CommonJS module forms
+      // (`import x = require()`, `export =`), which the parser reads only in a module, and which
+      // the TypeScript preset compiles to `require`/`module.exports` (docs/modules.md, routes).
       sourceType:
-        (options.sourceType as "module" | "script" | undefined) ??
-        (/\.c[jt]s$/.test(ext) ? "script" : "module"),
+        (options.sourceType as "module" | "script" | "unambiguous" | undefined) ??
+        (ext === ".cjs" ? "script" : ext === ".cts" ? "unambiguous" : "module"),
       sourceMaps: opts.sourceMaps ?? false,
       sourceFileName: opts.sourceFileName ?? path,
       highlightCode: highlight,

@@ -27,14 +27,19 @@ import type {
  * JavaScript and `.jsx` without JSX, turn JSX into `React.createElement` and drop import
  * attributes; these mirror the Babel path instead: the parser by extension (JSX in `.js`/`.jsx`
  * as the Babel path allows it), `esnext` (only types are stripped), JSX kept, import attributes
- * kept, `.cjs`/`.cts` parsed as scripts.
+ * kept, `.cjs` parsed as a script, `.cts` compiled to CommonJS as TypeScript compiles it.
  */
 export function swcDefaults(file: string): SwcOptions {
   const ext = extname(file);
   const typescript = /^\.[cm]?tsx?$/.test(ext);
+  // A `.cts` is CommonJS that may be written with TypeScript's module forms (`import x =
+  // require()`, `export =`) or ES ones: parsed as a module where it has them, and compiled to
+  // `require`/`module.exports` as TypeScript compiles a `.cts` (docs/modules.md, routes).
+  const cts = ext === ".cts";
   return {
     swcrc: false,
-    isModule: !/^\.c[jt]s$/.test(ext),
+    isModule: cts ? "unknown" : ext !== ".cjs",
+    ...(cts ? { module: { type: "commonjs" as const } } : {}),
     jsc: {
       parser: typescript
         ? { syntax: "typescript", tsx: ext === ".tsx" }

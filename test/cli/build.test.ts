@@ -126,6 +126,33 @@ export async function both(s: Store): Promise<string> {
     expect(readFileSync(join(dir, "out/store.js"), "utf8")).toContain("this.loadSync[_sa.OF] ===");
   });
 
+  it(".cts with `import x = require()` and `export =` builds without a Babel config or .swcrc, under either compiler", () => {
+    // docs/modules.md lists the route as followed; the CLI's defaults parsed a `.cts` as a
+    // script, where TypeScript's module forms do not parse. Now a `.cts` that has them is read
+    // as a module and compiled to CommonJS, as TypeScript compiles a `.cts`.
+    const dir = tree("build-cts-import-equals", {
+      "src/lib.cts": `// @smartasync\nasync function load(x: number): Promise<number> {\n  return x + 1;\n}\nexport = { load };\n`,
+      "src/main.cts": `import lib = require("./lib.cjs");\nconst plain: number = require("./plain.cjs").two;\nexport function main(): number {\n  return (lib.load(1) as unknown as number) + plain;\n}\nconsole.log(main(), typeof lib.load(2));\n`,
+      "src/plain.cts": `module.exports = { two: 2 };\n`,
+    });
+    for (const compiler of ["babel", "swc"]) {
+      const out = `out-${compiler}`;
+      const r = cli(["build", "src", "--out-dir", out, "--compiler", compiler], dir);
+      expect(r.stderr, compiler).toBe("");
+      expect(r.status, compiler).toBe(0);
+      const main = readFileSync(join(dir, out, "main.cjs"), "utf8");
+      expect(main, compiler).toContain("lib.loadSync(1)");
+      expect(readFileSync(join(dir, out, "lib.cjs"), "utf8"), compiler).toMatch(
+        /module\.exports = \{\s*load,\s*loadSync\s*\}/,
+      );
+      expect(readFileSync(join(dir, out, "lib.d.cts"), "utf8"), compiler).toContain("loadSync");
+      const run = spawnSync(process.execPath, [join(dir, out, "main.cjs")], { encoding: "utf8" });
+      expect(run.stderr, compiler).toBe("");
+      // `main()` is sync code: the value; `lib.load(2)` is a value use too (an argument of log).
+      expect(run.stdout, compiler).toBe("4 number\n");
+    }
+  });
+
   it("writes nothing for a file that fails, builds the others, exit 1", () => {
     const dir = tree("build-fail", { "src/bad.js": MALFORMED, "src/good.js": "export const a = 1;\n" });
     const r = cli(["build", "src", "-o", "out"], dir);
