@@ -1,3 +1,4 @@
+import type { types as t } from "@babel/core";
 import type { PickedHolder } from "../module-facts.js";
 import type { FunctionKind } from "../strategy.js";
 import { type Ctx, keyName } from "./ctx.js";
@@ -5,6 +6,9 @@ import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
 import { isExportsObject, TRANSPARENT } from "./view.js";
+
+/** Methods that put their argument into the container they are called on (opaque.ts reads them too). */
+export const FILLING = new Set(["set", "add", "push", "unshift", "splice", "fill"]);
 
 const cache = new WeakMap<Ctx, { fns: SaFunction[]; out: Map<string, Set<FunctionKind>> }>();
 
@@ -238,6 +242,31 @@ export function pickedHolders(
     if (v && ctx.tree.isClosed(v)) return undefined;
     return v?.type === "ArrayExpression" || v?.type === "ObjectExpression" ? v : undefined;
   };
+  // A module-level container a function of the module fills (`registry.set("load", load)`,
+  // `handlers.push(load)`): importers look the function up at run time (`registry.get(k)()`),
+  // a place picked at run time like an array's element (docs/modules.md, looked-up functions).
+  const filled = new Map<Binding, { name: string; kind: FunctionKind }>();
+  ctx.tree.walk(
+    ctx.program as Node,
+    (n) => {
+      if (n.type !== "CallExpression") return undefined;
+      const c = n.callee as Node;
+      if (c.type !== "MemberExpression" || c.computed || c.property.type !== "Identifier") return undefined;
+      if (!FILLING.has(c.property.name) || (c.object as Node).type !== "Identifier") return undefined;
+      const o = c.object as t.Identifier;
+      const b = ctx.scopes.binding(o, o.name);
+      if (!b?.scope.isProgram() || b.node.type !== "VariableDeclarator" || filled.has(b)) return undefined;
+      for (const a of n.arguments as Node[]) {
+        const f = a.type === "SpreadElement" ? undefined : find(a);
+        if (f) {
+          filled.set(b, f);
+          break;
+        }
+      }
+      return undefined;
+    },
+    true,
+  );
   for (const s of ctx.program.body as Node[]) {
     if (s.type === "ExportDefaultDeclaration") {
       const lit = literalOf(s.declaration as Node);
@@ -250,7 +279,9 @@ export function pickedHolders(
     for (const d of decl.declarations) {
       if (d.id.type !== "Identifier") continue;
       const lit = literalOf(d.init as Node | null);
-      const p = lit && pickedFrom(lit, find);
+      const b = ctx.scopes.program.bindings.get(d.id.name);
+      const fill = b?.node === d ? filled.get(b) : undefined;
+      const p = (lit && pickedFrom(lit, find)) || (fill && { ...fill, array: true, keys: [] });
       if (!p) continue;
       const names = exportedAs(d.id.name);
       if (s.type === "ExportNamedDeclaration") names.push(d.id.name);

@@ -217,13 +217,47 @@ export function storedFunction(ctx: Ctx, held: HeldName) {
   return found;
 }
 
+/**
+ * A lookup through a container another module exports and fills with a smartasync function
+ * (`registry.get("load")(x)` of `import { registry } from "./registry.js"`, where that module
+ * calls `registry.set("load", load)`): its facts list the container under `picked`.
+ */
+function importedContainer(ctx: Ctx, callee: Node): Unfollowed | undefined {
+  let n = peel(callee);
+  // Down the lookup to the name it starts from: `registry.get("load")` → `registry`,
+  // `handlers.onLoad[0]` → `handlers`, `lib.registry.get(k)` → `lib.registry`.
+  for (;;) {
+    if (n.type === "CallExpression" || n.type === "OptionalCallExpression") n = peel(n.callee as Node);
+    else if ((n.type === "MemberExpression" || n.type === "OptionalMemberExpression") && ctx.imported) {
+      const holder = ctx.imported.pickedHolder(n);
+      if (holder) return containerWhy(ctx, callee, holder);
+      n = peel(n.object as Node);
+    } else break;
+  }
+  const holder = n.type === "Identifier" ? ctx.imported?.pickedHolder(n) : undefined;
+  return holder ? containerWhy(ctx, callee, holder) : undefined;
+}
+
+function containerWhy(
+  ctx: Ctx,
+  callee: Node,
+  holder: { name: string; kind: FunctionKind; from: string },
+): Unfollowed {
+  return {
+    unfollowed: `the function called is looked up at run time (\`${sourceOf(ctx, callee).slice(0, 40)}\`) in a container that ${holder.from} fills with \`${holder.name}\`, whose calls cannot be followed there; call \`${holder.name}\` by its name`,
+    name: holder.name,
+    kinds: new Set([holder.kind]),
+    maybe: true,
+  };
+}
+
 /** Why a call the other routes do not resolve is not followed, if it may reach a smartasync function. */
 export function opaqueRoute(ctx: Ctx, callee: Node, held: HeldName): Unfollowed | undefined {
   const viaRequire = throughOpaqueRequire(ctx, callee);
   if (viaRequire) return viaRequire;
   if (!lookedUp(callee)) return undefined;
   const stored = storedFunction(ctx, held);
-  if (!stored) return undefined;
+  if (!stored) return importedContainer(ctx, callee);
   return {
     unfollowed: `the function called is looked up at run time (\`${sourceOf(ctx, callee).slice(0, 40)}\`), and this file stores \`${stored.name}\` where its calls cannot be followed (${stored.where}); call \`${stored.name}\` by its name`,
     name: stored.name,
