@@ -80,9 +80,13 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
       const holder = { root: process.cwd(), graph: undefined as unknown as ModuleGraph };
       const family = families.get(layer) ?? new Map<string, ModuleGraph>();
       families.set(layer, family);
-      holder.graph =
-        family.get(JSON.stringify(options)) ??
-        new ModuleGraph(babelModuleParser(api), options, () => holder.root, ownOptions, family);
+      let graph = family.get(JSON.stringify(options));
+      if (!graph) {
+        graph = new ModuleGraph(babelModuleParser(api), options, () => holder.root, ownOptions, family);
+        // Facts read by this Babel's parser, should the host keep them on disk (compile/facts-store.ts).
+        graph.cacheTag = `babel${major}`;
+      }
+      holder.graph = graph;
       graphs.set(key, holder);
       entry = holder;
     }

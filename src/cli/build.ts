@@ -24,16 +24,10 @@ import { UsageError, UsageErrors } from "./errors.js";
 import { oneLine } from "./escape.js";
 import { describeFsError, displayPath, walk } from "./files.js";
 import { formatSummary, summarise } from "./findings.js";
-import {
-  copyOutput,
-  linkedOutputFolders,
-  linksLeavingSrc,
-  replacedNote,
-  type Written,
-  writeOutput,
-} from "./out-dir.js";
+import { copyOutput, linkedOutputFolders, linksLeavingSrc, replacedNote, type Written } from "./out-dir.js";
 import { type BuiltModule, writePackageManifest } from "./package-manifest.js";
 import { runFiles } from "./run-files.js";
+import type { WriteResult } from "./write-built.js";
 
 const OUT_EXTENSION: Record<string, string> = {
   ".ts": ".js",
@@ -135,8 +129,9 @@ export function buildCommand(): Command {
     const outFile = (file: string): string => join(outDir, outputName(relative(srcDir, file)));
     const taken = new Map<string, string>();
     const clashes: string[] = [];
-    for (const f of [...tree.code, ...tree.other.map((o) => o)]) {
-      const target = tree.code.includes(f) ? outFile(f) : join(outDir, relative(srcDir, f));
+    const isCode = new Set(tree.code);
+    for (const f of [...tree.code, ...tree.other]) {
+      const target = isCode.has(f) ? outFile(f) : join(outDir, relative(srcDir, f));
       const before = taken.get(target);
       if (before !== undefined) {
         clashes.push(
@@ -223,6 +218,8 @@ export function buildCommand(): Command {
         inputMapRoot: srcDir,
         followSymlinks: opts.followSymlinks ?? false,
       }),
+      // Each file is written where it is compiled (a worker under --jobs / the budget).
+      outputFor: (file) => ({ outDir, target: outFile(file) }),
     });
     const modules: BuiltModule[] = [];
     let written = 0;
@@ -234,18 +231,12 @@ export function buildCommand(): Command {
       for (const note of o.notes ?? [])
         process.stderr.write(`smartasync build: ${oneLine(`${displayPath(o.file, cwdNow)}: ${note}`)}\n`);
       const target = outFile(o.file);
-      let code = o.code.endsWith("\n") ? o.code : `${o.code}\n`;
-      try {
-        if (o.map) {
-          const mapFile = `${target}.map`;
-          const map = { ...o.map, file: basename(target) };
-          noteLink(writeOutput(outDir, mapFile, `${JSON.stringify(map)}\n`), mapFile);
-          code += `//# sourceMappingURL=${encodeURI(basename(mapFile))}\n`;
-        }
-        noteLink(writeOutput(outDir, target, code), target);
-      } catch (e) {
+      const w = (o as { written?: WriteResult }).written;
+      for (const link of w?.replacedLinks ?? []) noteLink({ replacedLink: true }, link);
+      if (!w?.ok) {
+        const reason = w?.error?.reason ?? "not written";
         process.stderr.write(
-          `smartasync: ${oneLine(displayPath(target, cwdNow))}: cannot write: ${oneLine(describeFsError(e))}\n`,
+          `smartasync: ${oneLine(displayPath(target, cwdNow))}: cannot write: ${oneLine(reason)}\n`,
         );
         exitWith(EXIT_FINDINGS);
         continue;

@@ -89,7 +89,19 @@ function ensureFolder(outDir: string, dir: string): void {
     if (st?.isSymbolicLink()) {
       throw new LinkedFolderError(`${at}: a symbolic link inside --out-dir; build does not write through it`);
     }
-    if (!st) mkdirSync(at);
+    if (!st) {
+      try {
+        mkdirSync(at);
+      } catch (e) {
+        // Made meanwhile by another worker writing beside it (`--jobs`): checked like any other.
+        if ((e as { code?: unknown }).code !== "EEXIST") throw e;
+        const now = lstatSync(at);
+        if (now.isSymbolicLink())
+          throw new LinkedFolderError(
+            `${at}: a symbolic link inside --out-dir; build does not write through it`,
+          );
+      }
+    }
   }
 }
 

@@ -1,17 +1,18 @@
 /**
- * Runs the per-file transform over many files, in smartasync's own worker pool (`--jobs N`
- * workers, default 1), each file within a time budget (`--file-timeout`, default 60 s): a file
+ * Runs the per-file transform over many files, in the CLI's own pool of worker threads (pool.ts:
+ * `--jobs N` workers, default 1), each file within a time budget (`--file-timeout`, default 60 s): a file
  * that takes longer has its worker terminated and becomes a located `timeout-error` while the
  * other files go on (a compile is synchronous, so only another thread can be stopped; SECURITY.md).
  * `--file-timeout 0` compiles in this thread one file after another, with no budget. Results
  * come back in input order whatever order they finish in.
  */
-import { DEFAULT_FILE_TIMEOUT_MS, OverBudget, TIMEOUT_CODE, withinBudget } from "../compile/budget.js";
+import { DEFAULT_FILE_TIMEOUT_MS, TIMEOUT_CODE } from "../compile/budget.js";
 import { type DiffedOutcome, transformAndDiff } from "./diff.js";
 import { failer } from "./failure.js";
 import { displayPath } from "./files.js";
 import { createProgress, progressWanted } from "./progress.js";
 import type { TransformOptions, TransformOutcome } from "./transform-file.js";
+import { type OutputPlan, writeBuilt } from "./write-built.js";
 
 /** The default per-file budget: far above any real file (the slowest fixture compiles in < 1 s). */
 export const DEFAULT_FILE_TIMEOUT_S = DEFAULT_FILE_TIMEOUT_MS / 1000;
@@ -28,6 +29,11 @@ export interface RunOptions {
   optionsFor?: (file: string) => TransformOptions;
   /** Also diff each file against its input (`inspect --diff`), in the file's budget (diff.ts). */
   diff?: boolean;
+  /**
+   * `build`: where each file's output goes. The file is then written where it was compiled (a
+   * worker), and its outcome comes back without code or map (write-built.ts).
+   */
+  outputFor?: (file: string) => OutputPlan;
 }
 
 /**
@@ -45,45 +51,43 @@ export async function runFiles(files: string[], run: RunOptions): Promise<Diffed
   const progress = createProgress(files.length, run.label, progressWanted(files.length));
   const optionsFor = run.optionsFor ?? (() => run.options);
   const diff = run.diff === true;
+  const here = async (file: string): Promise<DiffedOutcome> => {
+    const r = await transformAndDiff(file, optionsFor(file), diff);
+    return run.outputFor ? writeBuilt(r, run.outputFor(file)) : r;
+  };
   const out: DiffedOutcome[] = new Array(files.length);
   try {
     if (budget === 0 && jobs <= 1) {
       for (let i = 0; i < files.length; i++) {
-        out[i] = await transformAndDiff(files[i]!, optionsFor(files[i]!), diff);
+        out[i] = await here(files[i]!);
         progress.tick(out[i]!.path);
       }
       return out;
     }
-    const runtime = await import("../runtime/index.js");
-    const { TASK_URL } = await import("./transform-task.js");
-    // The CLI's process is its own: its pool has one worker per job. The budget is each task's
-    // own limit (compile/budget.ts, shared with the build-tool plugins).
-    runtime.configure({ poolSize: jobs });
+    const { runPool } = await import("./pool.js");
     const limitMs = budget === 0 ? 600_000 : budget * 1000;
-    await Promise.all(
-      files.map(async (file, i) => {
-        let r: DiffedOutcome;
-        try {
-          r = await withinBudget<DiffedOutcome>(
-            TASK_URL,
-            "transformTask",
-            [file, optionsFor(file), diff],
-            limitMs,
-          );
-        } catch (e) {
-          // Over the budget: its worker was terminated; the file is the error, the rest go on.
-          if (budget > 0 && e instanceof OverBudget) {
-            r = overBudget(file, optionsFor(file).cwd, budget);
-          } else {
-            // The worker itself failed (crash): compile this file here instead.
-            r = await transformAndDiff(file, optionsFor(file), diff);
-          }
-        }
+    await runPool(files.length, {
+      jobs,
+      limitMs,
+      job: (i) => {
+        const file = files[i]!;
+        return {
+          i,
+          file,
+          options: optionsFor(file),
+          diff,
+          ...(run.outputFor ? { plan: run.outputFor(file) } : {}),
+        };
+      },
+      // Over the budget: its worker was terminated; the file is the error, the rest go on.
+      overBudget: (i) => overBudget(files[i]!, optionsFor(files[i]!).cwd, budget === 0 ? 600 : budget),
+      // The worker itself failed (crash): compile this file here instead.
+      fallback: (i) => here(files[i]!),
+      done: (i, r) => {
         out[i] = r;
         progress.tick(r.path);
-      }),
-    );
-    await runtime.shutdown();
+      },
+    });
     return out;
   } finally {
     progress.done();

@@ -6,6 +6,7 @@
  */
 import { extname } from "node:path";
 import smartasyncPlugin from "../babel-plugin/index.js";
+import { enableFactsStore } from "../compile/facts-store.js";
 import type { SourceMapJson } from "../compile/types.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
@@ -108,6 +109,8 @@ function handlesTypescript(item: ItemLike): boolean {
 
 /** Transforms one file with the chosen compiler. Never throws: every failure comes back as a `TransformFailure`. */
 export function transformFile(file: string, opts: TransformOptions): Promise<TransformOutcome> {
+  // Imported modules' facts kept on disk: for the other workers of this run and the next run.
+  enableFactsStore();
   return opts.compiler === "swc" ? transformFileSwc(file, opts) : transformFileBabel(file, opts);
 }
 

@@ -7,9 +7,20 @@
 import { register } from "../runtime/index.js";
 import { type DiffedOutcome, transformAndDiff } from "./diff.js";
 import type { TransformOptions } from "./transform-file.js";
+import { type OutputPlan, writeBuilt } from "./write-built.js";
 
-export function transformTask(file: string, options: TransformOptions, diff = false): Promise<DiffedOutcome> {
-  return transformAndDiff(file, options, diff);
+/**
+ * With `plan` (`build`), the compiled file is written here (write-built.ts) and only its report
+ * goes back.
+ */
+export async function transformTask(
+  file: string,
+  options: TransformOptions,
+  diff = false,
+  plan?: OutputPlan,
+): Promise<DiffedOutcome> {
+  const r = await transformAndDiff(file, options, diff);
+  return plan ? writeBuilt(r, plan) : r;
 }
 
 export const TASK_URL = import.meta.url;

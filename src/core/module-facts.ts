@@ -119,16 +119,37 @@ export class FactsCache {
   /** How many times a file was actually read and analysed (for tests and benches). */
   reads = 0;
 
-  get(path: string, compute: (source: string) => ModuleFacts): ModuleFacts {
+  /**
+   * The facts of `path`: this cache's if the file is unchanged since, else `stored` (a host's
+   * on-disk cache, module-graph.ts `FactsStore`: facts of an unchanged file computed by an
+   * earlier build or another worker, its text not read), else `compute` on its text.
+   */
+  get(
+    path: string,
+    compute: (source: string, st: FileStamp) => ModuleFacts,
+    stored?: (st: FileStamp) => ModuleFacts | undefined,
+  ): ModuleFacts {
     const st = statSync(path, { throwIfNoEntry: false });
     if (!st) return { ...EMPTY_FACTS, problem: UNREADABLE };
     const hit = this.entries.get(path);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.facts;
+    // Not for a file being computed right now (an import cycle): its caller's guard decides.
+    if (stored && hit?.mtimeMs !== -1) {
+      this.entries.set(path, { mtimeMs: -1, size: -1, facts: EMPTY_FACTS });
+      let facts: ModuleFacts | undefined;
+      try {
+        facts = stored(st);
+      } finally {
+        if (facts) this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts });
+        else this.entries.delete(path);
+      }
+      if (facts) return facts;
+    }
     this.reads++;
     const source = readFileSync(path, "utf8");
     // Recursion guard: a module being computed counts as empty for cyclic imports of it.
     this.entries.set(path, { mtimeMs: -1, size: -1, facts: EMPTY_FACTS });
-    const facts = compute(source);
+    const facts = compute(source, st);
     this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts });
     return facts;
   }
@@ -141,6 +162,50 @@ export class FactsCache {
   clear(): void {
     this.entries.clear();
   }
+}
+
+/** What identifies a file's content without reading it (a stamp, as `git status` uses). */
+export interface FileStamp {
+  mtimeMs: number;
+  ctimeMs: number;
+  size: number;
+  ino: number;
+  dev: number;
+}
+
+/** ModuleFacts as plain JSON (Maps and Sets as arrays), for an on-disk cache. */
+export interface FactsJson {
+  e: [string, ExportFact][];
+  m: [string, FunctionKind[]][];
+  p?: string;
+  ps?: [string, string][];
+  ns?: [string, FactsJson][];
+  c?: true;
+  pk?: [string, PickedHolder][];
+}
+
+export function factsToJson(f: ModuleFacts): FactsJson {
+  return {
+    e: [...f.exports],
+    m: [...f.methods].map(([k, v]) => [k, [...v]]),
+    ...(f.problem !== undefined ? { p: f.problem } : {}),
+    ...(f.problems ? { ps: [...f.problems] } : {}),
+    ...(f.namespaces ? { ns: [...f.namespaces].map(([k, v]) => [k, factsToJson(v)]) } : {}),
+    ...(f.commonjs ? { c: true as const } : {}),
+    ...(f.picked ? { pk: [...f.picked] } : {}),
+  };
+}
+
+export function factsFromJson(j: FactsJson): ModuleFacts {
+  return {
+    exports: new Map(j.e),
+    methods: new Map(j.m.map(([k, v]) => [k, new Set(v)])),
+    ...(j.p !== undefined ? { problem: j.p } : {}),
+    ...(j.ps ? { problems: new Map(j.ps) } : {}),
+    ...(j.ns ? { namespaces: new Map(j.ns.map(([k, v]) => [k, factsFromJson(v)])) } : {}),
+    ...(j.c ? { commonjs: true } : {}),
+    ...(j.pk ? { picked: new Map(j.pk) } : {}),
+  };
 }
 
 /** `export * from "x"`, `export { a, b as c } from "x"`, `export { default as f } from "x"`. */

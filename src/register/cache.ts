@@ -119,8 +119,13 @@ function entryPath(root: string, key: string): string {
   return join(root, key.slice(0, 2), `${key.slice(2)}.json`);
 }
 
-/** The entry stored under `key`, or `undefined` (none, unreadable, corrupt, or another key's). */
-export function readEntry(key: string): Entry | undefined {
+/**
+ * The JSON record stored under `key` (a hex hash), with the same checks as a compiled entry (a
+ * folder and file of this user's that nobody else may write), or `undefined`. Other users of
+ * the folder: the facts of imported modules (compile/facts-store.ts), whose records say their
+ * own `v`.
+ */
+export function readRecord(key: string): Record<string, unknown> | undefined {
   const root = cacheDir();
   if (root === null) return undefined;
   if (!rootUsable(root)) return undefined;
@@ -133,26 +138,39 @@ export function readEntry(key: string): Entry | undefined {
     return undefined;
   }
   try {
-    const e = JSON.parse(text) as Entry & { v?: unknown };
-    if (
-      e.v !== ENTRY_VERSION ||
-      e.key !== key ||
-      (e.format !== "module" && e.format !== "commonjs") ||
-      (e.code !== null && typeof e.code !== "string")
-    ) {
-      return undefined;
-    }
-    return { key, format: e.format, code: e.code };
+    const e = JSON.parse(text) as unknown;
+    return typeof e === "object" && e !== null && !Array.isArray(e) && (e as { key?: unknown }).key === key
+      ? (e as Record<string, unknown>)
+      : undefined;
   } catch {
-    return undefined; // corrupt (a disk full, a hand edit): compiled again and rewritten
+    return undefined; // corrupt (a disk full, a hand edit): made again and rewritten
   }
+}
+
+/** The entry stored under `key`, or `undefined` (none, unreadable, corrupt, or another key's). */
+export function readEntry(key: string): Entry | undefined {
+  const e = readRecord(key) as (Entry & { v?: unknown }) | undefined;
+  if (
+    e === undefined ||
+    e.v !== ENTRY_VERSION ||
+    (e.format !== "module" && e.format !== "commonjs") ||
+    (e.code !== null && typeof e.code !== "string")
+  ) {
+    return undefined;
+  }
+  return { key, format: e.format, code: e.code };
 }
 
 /** Stores an entry; never throws (a read-only or full disk only costs the next compile). */
 export function writeEntry(entry: Entry): void {
+  writeRecord(entry.key, { v: ENTRY_VERSION, ...entry });
+}
+
+/** Stores a JSON record under `key` (a hex hash, which it holds as `key`); never throws. */
+export function writeRecord(key: string, record: Record<string, unknown> & { key: string }): void {
   const root = cacheDir();
   if (root === null) return;
-  const path = entryPath(root, entry.key);
+  const path = entryPath(root, key);
   const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     // Folders only this user can list and write; entries readable, writable by the owner only.
@@ -166,7 +184,7 @@ export function writeEntry(entry: Entry): void {
     }
     if (!shardUsable(dirname(path))) return;
     // `wx`: never through a file planted under the temporary name.
-    writeFileSync(tmp, JSON.stringify({ v: ENTRY_VERSION, ...entry }), { mode: 0o600, flag: "wx" });
+    writeFileSync(tmp, JSON.stringify(record), { mode: 0o600, flag: "wx" });
     renameSync(tmp, path);
   } catch {
     try {

@@ -81,9 +81,9 @@ export function graphFor(options: Options, root: string, own?: OwnOptions): Modu
     const holder = { root, graph: undefined as unknown as ModuleGraph };
     const family = families.get(layer) ?? new Map<string, ModuleGraph>();
     families.set(layer, family);
-    holder.graph =
-      family.get(JSON.stringify(options)) ??
-      new ModuleGraph(
+    let graph = family.get(JSON.stringify(options));
+    if (!graph) {
+      graph = new ModuleGraph(
         (source, path) => {
           // An imported module past the limits is "cannot be parsed" (SA204 at the import), never
           // handed to SWC's parser, which would end the process (compile/limits.ts).
@@ -96,6 +96,10 @@ export function graphFor(options: Options, root: string, own?: OwnOptions): Modu
         own?.of,
         family,
       );
+      // Facts read by SWC's parser, should the host keep them on disk (compile/facts-store.ts).
+      graph.cacheTag = "swc";
+    }
+    holder.graph = graph;
     graphs.set(key, holder);
     entry = holder;
   }

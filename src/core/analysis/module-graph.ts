@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { dirname, relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
 import { type ScannedImport, scanModule } from "../import-scan.js";
@@ -6,7 +7,11 @@ import {
   EMPTY_FACTS,
   type ExportFact,
   FactsCache,
+  type FactsJson,
+  type FileStamp,
+  factsFromJson,
   factsFromManifest,
+  factsToJson,
   hasFacts,
   inNodeModules,
   type ModuleFacts,
@@ -124,6 +129,108 @@ function writtenTwice(s: Scanned, name: string, f: SaFunction): string | undefin
   return `${s.ctx.fileName} exports \`${name}\` twice (\`${f.name}\` and ${other}), so which one importers get depends on the order its statements run in`;
 }
 
+// ——— Facts kept across processes (a host's on-disk cache) ———
+
+/**
+ * Where a host keeps the facts of imported modules between processes (compile/facts-store.ts:
+ * the CLI's workers and builds, `smartasync/register`, the bundler plugins). An entry is keyed by
+ * the module's text (its hash), the graph's options and parser, the report root and
+ * smartasync's build; it holds the facts and what computing them read of other modules, which
+ * is checked before the entry is used (`Dep`).
+ */
+export interface FactsStore {
+  /** The hash of a file's text, from its stamp, when that stamp was seen with that text before. */
+  textHash(path: string, st: FileStamp): string | undefined;
+  /** Remembers a file's text hash under its stamp (a stamp too recent to trust is not kept). */
+  rememberText(path: string, st: FileStamp, hash: string): void;
+  hash(text: string): string;
+  read(key: string): StoredFacts | undefined;
+  write(key: string, entry: StoredFacts): void;
+}
+
+/**
+ * What computing a module's facts read besides its text: a resolution (`r`: specifier, importer,
+ * outcome), another module's facts (`f`: path, `s`hape or `f`acts, digest), a package's manifest
+ * facts (`p`: specifier, importer, digest). The facts are a function of these and the text.
+ */
+export type Dep =
+  | { r: [string, string, string] }
+  | { f: [string, "s" | "f", string] }
+  | { p: [string, string, string] };
+
+export interface StoredFacts {
+  facts: FactsJson;
+  deps: Dep[];
+}
+
+let store: FactsStore | undefined;
+
+/** The host's store (or none): used by the graphs that have a `cacheTag`. */
+export function useFactsStore(s: FactsStore | undefined): void {
+  store = s;
+}
+
+/**
+ * The computations running now, innermost last, each collecting what it reads. One that met
+ * something the store cannot check again — a module in the middle of being computed (an import
+ * cycle: the result depends on where the build entered it), a re-export chain cut at its depth
+ * limit, a file read outside the graph — is *unclean*: kept in memory as always, never stored,
+ * and whatever is computed from it is unclean too.
+ */
+interface Recorder {
+  deps: Dep[];
+  unclean: boolean;
+}
+const recording: Recorder[] = [];
+const uncleanFacts = new WeakSet<ModuleFacts>();
+const digests = new WeakMap<ModuleFacts, string>();
+
+function observe(dep: Dep): void {
+  recording[recording.length - 1]?.deps.push(dep);
+}
+
+/** The computation running now read something the store cannot check (see Recorder). */
+export function taintFacts(): void {
+  const r = recording[recording.length - 1];
+  if (r) r.unclean = true;
+}
+
+function digest(f: ModuleFacts): string {
+  let d = digests.get(f);
+  if (d === undefined) {
+    d = createHash("sha1")
+      .update(JSON.stringify(factsToJson(f)))
+      .digest("base64");
+    digests.set(f, d);
+  }
+  return d;
+}
+
+function outcome(r: Resolution | undefined): string {
+  if (!r) return "-";
+  return r.kind === "file" ? `f:${r.path}` : `p:${r.dir}\0${r.subpath}`;
+}
+
+/** `resolveImport`, noted for the computation running now. */
+function resolveSeen(specifier: string, from: string): Resolution | undefined {
+  let r: Resolution | undefined;
+  try {
+    r = resolveImport(specifier, from);
+  } catch (e) {
+    taintFacts();
+    throw e;
+  }
+  if (recording.length > 0) observe({ r: [specifier, from, outcome(r)] });
+  return r;
+}
+
+/** A package's facts from its manifest, noted for the computation running now. */
+function packageSeen(specifier: string, from: string, r: Resolution & { kind: "package" }): ModuleFacts {
+  const f = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
+  if (recording.length > 0) observe({ p: [specifier, from, digest(f)] });
+  return f;
+}
+
 /** Parses an imported module with the compiler at hand (Babel's parser, or SWC lowered). */
 export type ParseModule = (source: string, path: string) => ParsedFile;
 
@@ -158,6 +265,11 @@ export class ModuleGraph {
   /** A folder's options key and graph, once asked (options are per folder). */
   private readonly byFolder = new Map<string, ModuleGraph | string>();
   private readonly key: string;
+  /**
+   * Which parser reads modules (`swc`, `babel7`, …): set by a host whose facts may be kept in the
+   * store (`useFactsStore`); a graph without one never uses it.
+   */
+  cacheTag: string | undefined;
 
   constructor(
     /** Also read by worker-imports.ts, which follows what a worker imports. */
@@ -187,8 +299,12 @@ export class ModuleGraph {
       try {
         const own = this.ownOptions(path);
         const key = JSON.stringify(own);
-        hit =
-          this.family.get(key) ?? new ModuleGraph(this.parse, own, this.rootOf, this.ownOptions, this.family);
+        let g = this.family.get(key);
+        if (!g) {
+          g = new ModuleGraph(this.parse, own, this.rootOf, this.ownOptions, this.family);
+          g.cacheTag = this.cacheTag;
+        }
+        hit = g;
       } catch (e) {
         hit = `has smartasync options that cannot be used (${(e as Error).message.split("\n")[0]})`;
       }
@@ -201,15 +317,16 @@ export class ModuleGraph {
   ofImport(specifier: string, from: string, phase: "shape" | "facts" = "facts"): ModuleFacts {
     let r: Resolution | undefined;
     try {
-      r = resolveImport(specifier, from);
+      r = resolveSeen(specifier, from);
     } catch {
       r = undefined;
     }
     if (!r) return isLocalSpecifier(specifier) ? { ...EMPTY_FACTS, problem: "cannot be found" } : EMPTY_FACTS;
-    if (r.kind === "package") return factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
+    if (r.kind === "package") return packageSeen(specifier, from, r);
     const facts = phase === "shape" ? this.shapeOf(r.path, 0) : this.factsOf(r.path);
     if (facts.problem === UNREADABLE) {
       // A remembered resolution whose file is gone: resolve once more (the file may have moved).
+      taintFacts();
       forgetResolution(specifier, from);
       const again = resolveImport(specifier, from);
       if (again?.kind === "file" && again.path !== r.path)
@@ -359,18 +476,21 @@ export class ModuleGraph {
       if (re.names) for (const exported of re.names.keys()) shadowing.add(exported);
       else if (re.namespace !== undefined) shadowing.add(re.namespace);
     }
+    // A chain cut here would read differently entered elsewhere: not kept in the store.
+    if (depth >= MAX_REEXPORT_DEPTH && reExports.length > 0) taintFacts();
     if (depth < MAX_REEXPORT_DEPTH) {
       for (const re of reExports) {
-        const r = resolveImport(re.from, path);
+        const r = resolveSeen(re.from, path);
         let target: ModuleFacts = EMPTY_FACTS;
         if (r?.kind === "file") {
+          if (this.shapes.inProgress(r.path)) taintFacts();
           target = this.shapes.inProgress(r.path)
             ? EMPTY_FACTS
             : withStrategies
               ? this.factsOf(r.path)
               : this.shapeOf(r.path, depth + 1);
         } else if (r?.kind === "package") {
-          target = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
+          target = packageSeen(re.from, path, r);
         } else if (isLocalSpecifier(re.from) && !quiet) {
           // Named re-exports concern their names only; `export *` any name not found elsewhere.
           if (re.names)
@@ -426,16 +546,19 @@ export class ModuleGraph {
       if (kind === "dynamic") continue;
       let r: Resolution | undefined;
       try {
-        r = resolveImport(specifier, from);
+        r = resolveSeen(specifier, from);
       } catch {
         r = undefined;
       }
       if (!r) continue;
       if (r.kind === "package") {
-        if (hasFacts(factsFromManifest(r.name, r.dir, r.subpath, r.packageJson))) return true;
+        if (hasFacts(packageSeen(specifier, from, r))) return true;
         continue;
       }
-      if (this.shapes.inProgress(r.path) || this.facts.inProgress(r.path)) return true;
+      if (this.shapes.inProgress(r.path) || this.facts.inProgress(r.path)) {
+        taintFacts();
+        return true;
+      }
       if (hasFacts(this.shapeOf(r.path, 0))) return true;
     }
     return false;
@@ -443,16 +566,124 @@ export class ModuleGraph {
 
   shapeOf(path: string, depth: number): ModuleFacts {
     const g = this.graphOf(path);
-    if (typeof g === "string") return { ...EMPTY_FACTS, problem: g };
+    if (typeof g === "string") return this.seen(path, "s", { ...EMPTY_FACTS, problem: g });
     if (g !== this) return g.shapeOf(path, depth);
-    return this.shapes.get(path, (source) => this.compute(path, source, depth, false));
+    if (this.shapes.inProgress(path)) taintFacts();
+    const facts = this.shapes.get(
+      path,
+      (source, st) => this.computeKept(path, source, st, depth, false),
+      this.kept(path, false),
+    );
+    return this.seen(path, "s", facts);
   }
 
   factsOf(path: string): ModuleFacts {
     const g = this.graphOf(path);
-    if (typeof g === "string") return { ...EMPTY_FACTS, problem: g };
+    if (typeof g === "string") return this.seen(path, "f", { ...EMPTY_FACTS, problem: g });
     if (g !== this) return g.factsOf(path);
-    if (this.facts.inProgress(path)) return this.shapeOf(path, 0);
-    return this.facts.get(path, (source) => this.compute(path, source, 0, true));
+    if (this.facts.inProgress(path)) {
+      taintFacts();
+      return this.shapeOf(path, 0);
+    }
+    const facts = this.facts.get(
+      path,
+      (source, st) => this.computeKept(path, source, st, 0, true),
+      this.kept(path, true),
+    );
+    return this.seen(path, "f", facts);
+  }
+
+  /** Notes a module's facts read by the computation running now (and its uncleanness). */
+  private seen(path: string, phase: "s" | "f", facts: ModuleFacts): ModuleFacts {
+    if (recording.length > 0) {
+      if (uncleanFacts.has(facts)) taintFacts();
+      observe({ f: [path, phase, digest(facts)] });
+    }
+    return facts;
+  }
+
+  private storeKey(path: string, textHash: string, withStrategies: boolean): string {
+    return `${this.cacheTag}\0${this.key}\0${this.rootOf(path)}\0${path}\0${withStrategies ? "f" : "s"}\0${textHash}`;
+  }
+
+  /** The store's facts of an unchanged file, found by its stamp (its text not read). */
+  private kept(
+    path: string,
+    withStrategies: boolean,
+  ): ((st: FileStamp) => ModuleFacts | undefined) | undefined {
+    const s = store;
+    if (!s || this.cacheTag === undefined) return undefined;
+    return (st) => {
+      const h = s.textHash(path, st);
+      return h === undefined ? undefined : this.fromStore(s, this.storeKey(path, h, withStrategies));
+    };
+  }
+
+  /** A stored entry whose dependencies still read as they did; `undefined` if none or changed. */
+  private fromStore(s: FactsStore, key: string): ModuleFacts | undefined {
+    const entry = s.read(key);
+    if (!entry) return undefined;
+    const check: Recorder = { deps: [], unclean: false };
+    recording.push(check);
+    let holds = true;
+    try {
+      for (const d of entry.deps) {
+        if (!this.stillHolds(d)) {
+          holds = false;
+          break;
+        }
+      }
+    } catch {
+      holds = false;
+    } finally {
+      recording.pop();
+    }
+    return holds && !check.unclean ? factsFromJson(entry.facts) : undefined;
+  }
+
+  private stillHolds(d: Dep): boolean {
+    if ("r" in d) {
+      const [specifier, from, was] = d.r;
+      return outcome(resolveSeen(specifier, from)) === was;
+    }
+    if ("p" in d) {
+      const [specifier, from, was] = d.p;
+      const r = resolveSeen(specifier, from);
+      return r?.kind === "package" && digest(packageSeen(specifier, from, r)) === was;
+    }
+    const [path, phase, was] = d.f;
+    return digest(phase === "s" ? this.shapeOf(path, 0) : this.factsOf(path)) === was;
+  }
+
+  /** `compute`, its result kept in the host's store when nothing unclean went into it. */
+  private computeKept(
+    path: string,
+    source: string,
+    st: FileStamp,
+    depth: number,
+    withStrategies: boolean,
+  ): ModuleFacts {
+    const s = this.cacheTag === undefined ? undefined : store;
+    let key: string | undefined;
+    if (s) {
+      const h = s.hash(source);
+      s.rememberText(path, st, h);
+      key = this.storeKey(path, h, withStrategies);
+      const hit = this.fromStore(s, key);
+      if (hit) return hit;
+    }
+    const rec: Recorder = { deps: [], unclean: false };
+    recording.push(rec);
+    let facts: ModuleFacts;
+    try {
+      facts = this.compute(path, source, depth, withStrategies);
+    } finally {
+      recording.pop();
+    }
+    if (rec.unclean) {
+      uncleanFacts.add(facts);
+      taintFacts();
+    } else if (s && key !== undefined) s.write(key, { facts: factsToJson(facts), deps: rec.deps });
+    return facts;
   }
 }

@@ -1,0 +1,55 @@
+/**
+ * `build`'s write of one compiled file — its code, and its source map beside it — done where the
+ * file was compiled: in the worker that compiled it under `--jobs`/the per-file budget, so that
+ * writing is spread over the workers like compiling, and only the file's report crosses back
+ * to the CLI's thread (its code and map never do). The CLI's thread prints what comes back, in
+ * input order.
+ */
+import { basename } from "node:path";
+import { describeFsError } from "./files.js";
+import { writeOutput } from "./out-dir.js";
+import type { TransformOutcome } from "./transform-file.js";
+
+/** Where a compiled file goes: its output path (the map beside it) under the out-dir. */
+export interface OutputPlan {
+  outDir: string;
+  target: string;
+}
+
+/** What became of a compiled file's outputs. */
+export interface WriteResult {
+  /** Written (code and map). */
+  ok: boolean;
+  /** Files written in place of a symbolic link (its target untouched). */
+  replacedLinks: string[];
+  /** Why the write failed: the output file, and the file system's reason. */
+  error?: { file: string; reason: string };
+}
+
+/**
+ * Writes `o`'s code (and map) and returns the outcome without them: the code becomes `""` and
+ * the map `null` (build reads only the report, the exports and the notes afterwards).
+ */
+export function writeBuilt(
+  o: TransformOutcome,
+  plan: OutputPlan,
+): TransformOutcome & { written?: WriteResult } {
+  if (!o.ok) return o;
+  const { target, outDir } = plan;
+  const written: WriteResult = { ok: false, replacedLinks: [] };
+  let code = o.code.endsWith("\n") ? o.code : `${o.code}\n`;
+  try {
+    if (o.map) {
+      const mapFile = `${target}.map`;
+      const map = { ...o.map, file: basename(target) };
+      if (writeOutput(outDir, mapFile, `${JSON.stringify(map)}\n`).replacedLink)
+        written.replacedLinks.push(mapFile);
+      code += `//# sourceMappingURL=${encodeURI(basename(mapFile))}\n`;
+    }
+    if (writeOutput(outDir, target, code).replacedLink) written.replacedLinks.push(target);
+    written.ok = true;
+  } catch (e) {
+    written.error = { file: target, reason: describeFsError(e) };
+  }
+  return { ...o, code: "", map: null, written };
+}

@@ -1,0 +1,83 @@
+/**
+ * The facts of imported modules on disk, for the hosts that compile many files or run again:
+ * the CLI (each worker of `--jobs`, and the next build), `smartasync/register` and the bundler
+ * plugins. The module graph (core/analysis/module-graph.ts) asks it before parsing an imported
+ * module; what it stores is checked there against what the facts were computed from.
+ *
+ * In the compile cache's folder (register/cache.ts: `SMARTASYNC_CACHE_DIR`, else
+ * `node_modules/.cache/smartasync`, …; `SMARTASYNC_CACHE=0` turns it off), with its checks
+ * (folders and files of this user's that nobody else may write). Two kinds of record:
+ *
+ * - a module's facts, keyed by a SHA-256 of its text, the graph's options and parser, the report
+ *   root, its path and smartasync's build (`compilerStamp`): an edit is a new key;
+ * - a file's text hash, keyed by its stamp (path, modification and change times, size, inode):
+ *   an unchanged file is not even read. A stamp younger than `RACY_MS` is not kept: a second
+ *   write within the file system's clock tick could keep the stamp and change the text.
+ */
+import { createHash } from "node:crypto";
+import type { FactsStore, StoredFacts } from "../core/analysis/module-graph.js";
+import { useFactsStore } from "../core/analysis/module-graph.js";
+import type { FileStamp } from "../core/module-facts.js";
+import { cacheDir, readRecord, writeRecord } from "../register/cache.js";
+import { compilerStamp } from "../register/compile.js";
+
+/** Bump when the facts' shape or the graph's rules change in a way the build stamp misses. */
+const FACTS_VERSION = "facts1";
+
+/** A stamp this recent (ms) is not trusted to name one text. */
+export const RACY_MS = 1000;
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+class DiskFactsStore implements FactsStore {
+  private readonly stamp = compilerStamp();
+
+  hash(text: string): string {
+    return sha256(text);
+  }
+
+  private stampKey(path: string, st: FileStamp): string {
+    return sha256(
+      `${FACTS_VERSION}\0text\0${path}\0${st.mtimeMs}\0${st.ctimeMs}\0${st.size}\0${st.ino}\0${st.dev}`,
+    );
+  }
+
+  textHash(path: string, st: FileStamp): string | undefined {
+    const r = readRecord(this.stampKey(path, st));
+    return typeof r?.h === "string" ? r.h : undefined;
+  }
+
+  rememberText(path: string, st: FileStamp, hash: string): void {
+    if (Date.now() - Math.max(st.mtimeMs, st.ctimeMs) < RACY_MS) return;
+    const key = this.stampKey(path, st);
+    writeRecord(key, { key, h: hash });
+  }
+
+  private fileKey(key: string): string {
+    return sha256(`${FACTS_VERSION}\0${this.stamp}\0${key}`);
+  }
+
+  read(key: string): StoredFacts | undefined {
+    const r = readRecord(this.fileKey(key));
+    if (r?.v !== FACTS_VERSION || typeof r.facts !== "object" || !Array.isArray(r.deps)) return undefined;
+    return { facts: r.facts as StoredFacts["facts"], deps: r.deps as StoredFacts["deps"] };
+  }
+
+  write(key: string, entry: StoredFacts): void {
+    const k = this.fileKey(key);
+    writeRecord(k, { key: k, v: FACTS_VERSION, facts: entry.facts, deps: entry.deps });
+  }
+}
+
+let enabled = false;
+
+/**
+ * Gives the module graphs of this thread the on-disk store, once; nothing when the cache is off.
+ * A host calls it before its first compile.
+ */
+export function enableFactsStore(): void {
+  if (enabled) return;
+  enabled = true;
+  if (cacheDir() === null) return;
+  useFactsStore(new DiskFactsStore());
+}
