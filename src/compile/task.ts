@@ -11,6 +11,7 @@
 
 import type { Report } from "../core/report.js";
 import { register } from "../runtime/index.js";
+import { enableFactsStore } from "./facts-store.js";
 import { compileFile } from "./index.js";
 import type { CompileRequest, SourceMapJson } from "./types.js";
 
@@ -33,6 +34,8 @@ export interface TaskError {
 export type TaskOutcome = { ok: true; value: TaskResult } | { ok: false; error: TaskError };
 
 export async function compileTask(req: CompileRequest): Promise<TaskOutcome> {
+  // The plugins' hosts keep imported modules' facts on disk (facts-store.ts), in their workers too.
+  enableFactsStore();
   try {
     const out = await compileFile(req);
     const value: TaskResult = { report: out.report };

@@ -4,6 +4,7 @@
  * loads the compiler.
  */
 import { dirname } from "node:path";
+import { enableFactsStore } from "../compile/facts-store.js";
 import { loadProjectOptions } from "../compile/options.js";
 import { compileFileSync } from "../compile/swc.js";
 import type { CompileResult } from "../compile/types.js";
@@ -12,6 +13,10 @@ import { type Options, transformSync } from "../swc-plugin/index.js";
 import { declaredFormat, detectFormat, extensionOf, type Format, isTypeScript } from "./format.js";
 
 const swc = requirePeer<typeof import("@swc/core")>("@swc/core", "smartasync/register");
+
+// Imported modules' facts kept on disk beside the compiled files: the next run (and the other
+// processes of a test runner) read no unchanged dependency again (compile/facts-store.ts).
+enableFactsStore();
 
 /** `@swc/core` options for one file; smartasync's own come from the nearest package.json. */
 export function swcOptionsFor(

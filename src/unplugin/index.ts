@@ -28,6 +28,7 @@ import MagicString from "magic-string";
 import type { EmittedChunk } from "rollup";
 import { createUnplugin, type UnpluginContext, type UnpluginInstance } from "unplugin";
 import { Gate, OverBudget, seconds, TIMEOUT_CODE, withinBudget } from "../compile/budget.js";
+import { enableFactsStore } from "../compile/facts-store.js";
 import { type CompileRequest, compileFile, resolveFileOptions } from "../compile/index.js";
 import { parserFor } from "../compile/parser.js";
 import type { TaskOutcome, TaskResult } from "../compile/task.js";
@@ -476,6 +477,8 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             ...(options.swc.parser ? { parser: options.swc.parser } : {}),
             babel: options.babel,
           };
+          // Imported modules' facts kept on disk for the next build (compile/facts-store.ts).
+          enableFactsStore();
           out = budget ? await budget.compile(req) : await compileFile(req);
         } catch (e) {
           return fail(this, state, syntaxOrOwn(e, filename, options), filename, code);

@@ -1,0 +1,106 @@
+/**
+ * Imported modules' facts kept on disk (src/compile/facts-store.ts): a second build — here a
+ * fresh module graph, as a new process or another worker has — reads no unchanged dependency's
+ * text (the graph's own read counters), and an edited dependency is seen (a new text is a new
+ * key; an edit behind a re-export fails the entry's dependency check).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { enableFactsStore } from "../../src/compile/facts-store.js";
+import { parserFor } from "../../src/compile/parser.js";
+import { ModuleGraph, useFactsStore } from "../../src/core/analysis/module-graph.js";
+import { factsToJson } from "../../src/core/module-facts.js";
+import { validateOptions } from "../../src/core/options.js";
+import { resetCacheDir } from "../../src/register/cache.js";
+import { parseToBabelShape } from "../../src/swc-plugin/lower.js";
+
+const dir = mkdtempSync(join(tmpdir(), "sa-facts-store-"));
+const project = join(dir, "project");
+const lib = join(project, "lib.js");
+const barrel = join(project, "barrel.js");
+const before = { dir: process.env.SMARTASYNC_CACHE_DIR, off: process.env.SMARTASYNC_CACHE };
+
+/** Modules parsed, by every graph of this file. */
+let parses = 0;
+
+function graph(): ModuleGraph {
+  const g = new ModuleGraph(
+    (source, path) => {
+      parses++;
+      const file = parseToBabelShape(source, { parser: parserFor(path), isModule: "unknown" });
+      return { program: file.program, comments: file.comments ?? [] };
+    },
+    validateOptions({}),
+    () => project,
+  );
+  g.cacheTag = "swc";
+  return g;
+}
+
+const reads = (g: ModuleGraph) => g.facts.reads + g.shapes.reads;
+const exported = (g: ModuleGraph) => factsToJson(g.factsOf(barrel)).e.map(([name, f]) => [name, f.variant]);
+/** A stamp younger than the store's racy window is not trusted (facts-store.ts): let it age. */
+const settle = () => new Promise((r) => setTimeout(r, 1100));
+
+beforeAll(async () => {
+  process.env.SMARTASYNC_CACHE_DIR = join(dir, "cache");
+  delete process.env.SMARTASYNC_CACHE;
+  resetCacheDir();
+  enableFactsStore();
+  mkdirSync(project, { recursive: true });
+  writeFileSync(lib, "// @smartasync\nexport async function load(p) {\n  return p;\n}\n");
+  writeFileSync(barrel, 'export * from "./lib.js";\nexport const version = 1;\n');
+  await settle();
+});
+
+afterAll(() => {
+  useFactsStore(undefined);
+  for (const [k, v] of [
+    ["SMARTASYNC_CACHE_DIR", before.dir],
+    ["SMARTASYNC_CACHE", before.off],
+  ] as const)
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  resetCacheDir();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the facts store", () => {
+  it("a second graph reads no unchanged dependency (neither the barrel nor what it re-exports)", () => {
+    const first = graph();
+    expect(exported(first)).toEqual([["load", "loadSync"]]);
+    expect(reads(first)).toBeGreaterThanOrEqual(2);
+    const parsed = parses;
+    const second = graph();
+    expect(exported(second)).toEqual([["load", "loadSync"]]);
+    expect(reads(second)).toBe(0);
+    expect(parses).toBe(parsed);
+  });
+
+  it("an edited dependency behind the re-export is seen, and read again", async () => {
+    writeFileSync(lib, "// @smartasync\nexport async function fetchIt(p) {\n  return p;\n}\n");
+    const third = graph();
+    expect(exported(third)).toEqual([["fetchIt", "fetchItSync"]]);
+    // The barrel is unchanged (its entry is found by its stamp) but its check met the new lib.
+    expect(third.facts.reads + third.shapes.reads).toBeGreaterThanOrEqual(1);
+    await settle();
+    // lib.js was read while its stamp was too recent to keep: read once more, to hash it, and
+    // its facts found by its text — nothing parsed.
+    const parsed = parses;
+    const fourth = graph();
+    expect(exported(fourth)).toEqual([["fetchIt", "fetchItSync"]]);
+    expect(reads(fourth)).toBe(1);
+    expect(parses).toBe(parsed);
+    // From now on its stamp names its text: nothing read.
+    const fifth = graph();
+    expect(exported(fifth)).toEqual([["fetchIt", "fetchItSync"]]);
+    expect(reads(fifth)).toBe(0);
+  });
+
+  it("an annotation taken away is seen too", () => {
+    writeFileSync(lib, "export async function fetchIt(p) {\n  return p;\n}\n");
+    expect(exported(graph())).toEqual([]);
+  });
+});
