@@ -47,7 +47,7 @@ export function addCommonOptions(cmd: Command): Command {
     .addOption(
       new Option(
         "-j, --jobs <n>",
-        "files compiled in parallel: 1 compiles them one after another in this process (the default, measured faster here); N > 1 offloads them to smartasync's own worker pool of N workers",
+        "files compiled in parallel: 1 (the default) compiles them one after another; N > 1 runs N worker threads, each compiling (and, for build, writing) a contiguous part of the tree",
       ).argParser(parseJobs),
     )
     .addOption(

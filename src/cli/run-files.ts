@@ -37,9 +37,8 @@ export interface RunOptions {
 }
 
 /**
- * The default number of jobs: 1. Measured on 200-file trees (docs/cli.md), the worker pool never
- * beat one thread on this 2-core machine: each worker warms up its own Babel, and that costs more
- * than the second core gives back. `--jobs N` still offers the pool.
+ * The default number of jobs: 1. Whether more pay depends on the machine's free cores and the
+ * tree (docs/cli.md, "Parallelism"): `--jobs N` asks for them.
  */
 export function defaultJobs(_files: number): number {
   return 1;

@@ -4,7 +4,7 @@
  * plugins. The module graph (core/analysis/module-graph.ts) asks it before parsing an imported
  * module; what it stores is checked there against what the facts were computed from.
  *
- * In the compile cache's folder (register/cache.ts: `SMARTASYNC_CACHE_DIR`, else
+ * In the `facts` folder of the compile cache's folder (register/cache.ts: `SMARTASYNC_CACHE_DIR`, else
  * `node_modules/.cache/smartasync`, …; `SMARTASYNC_CACHE=0` turns it off), with its checks
  * (folders and files of this user's that nobody else may write). Two kinds of record:
  *
@@ -27,6 +27,9 @@ const FACTS_VERSION = "facts1";
 /** A stamp this recent (ms) is not trusted to name one text. */
 export const RACY_MS = 1000;
 
+/** The folder below the cache's root that holds the facts (the compiled files are beside it). */
+const AREA = "facts";
+
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 class DiskFactsStore implements FactsStore {
@@ -43,14 +46,14 @@ class DiskFactsStore implements FactsStore {
   }
 
   textHash(path: string, st: FileStamp): string | undefined {
-    const r = readRecord(this.stampKey(path, st));
+    const r = readRecord(this.stampKey(path, st), AREA);
     return typeof r?.h === "string" ? r.h : undefined;
   }
 
   rememberText(path: string, st: FileStamp, hash: string): void {
     if (Date.now() - Math.max(st.mtimeMs, st.ctimeMs) < RACY_MS) return;
     const key = this.stampKey(path, st);
-    writeRecord(key, { key, h: hash });
+    writeRecord(key, { key, h: hash }, AREA);
   }
 
   private fileKey(key: string): string {
@@ -58,14 +61,14 @@ class DiskFactsStore implements FactsStore {
   }
 
   read(key: string): StoredFacts | undefined {
-    const r = readRecord(this.fileKey(key));
+    const r = readRecord(this.fileKey(key), AREA);
     if (r?.v !== FACTS_VERSION || typeof r.facts !== "object" || !Array.isArray(r.deps)) return undefined;
     return { facts: r.facts as StoredFacts["facts"], deps: r.deps as StoredFacts["deps"] };
   }
 
   write(key: string, entry: StoredFacts): void {
     const k = this.fileKey(key);
-    writeRecord(k, { key: k, v: FACTS_VERSION, facts: entry.facts, deps: entry.deps });
+    writeRecord(k, { key: k, v: FACTS_VERSION, facts: entry.facts, deps: entry.deps }, AREA);
   }
 }
 

@@ -115,21 +115,22 @@ export function resetCacheDir(): void {
   rootChecked = false;
 }
 
-function entryPath(root: string, key: string): string {
-  return join(root, key.slice(0, 2), `${key.slice(2)}.json`);
+function entryPath(root: string, key: string, area?: string): string {
+  return join(area === undefined ? root : join(root, area), key.slice(0, 2), `${key.slice(2)}.json`);
 }
 
 /**
  * The JSON record stored under `key` (a hex hash), with the same checks as a compiled entry (a
  * folder and file of this user's that nobody else may write), or `undefined`. Other users of
- * the folder: the facts of imported modules (compile/facts-store.ts), whose records say their
- * own `v`.
+ * the folder: the facts of imported modules (compile/facts-store.ts), in their own `area` (a
+ * folder below the root), whose records say their own `v`.
  */
-export function readRecord(key: string): Record<string, unknown> | undefined {
+export function readRecord(key: string, area?: string): Record<string, unknown> | undefined {
   const root = cacheDir();
   if (root === null) return undefined;
   if (!rootUsable(root)) return undefined;
-  const path = entryPath(root, key);
+  const path = entryPath(root, key, area);
+  if (area !== undefined && !shardUsable(join(root, area))) return undefined;
   if (!shardUsable(dirname(path)) || !ownedByMe(path)) return undefined;
   let text: string;
   try {
@@ -167,16 +168,29 @@ export function writeEntry(entry: Entry): void {
 }
 
 /** Stores a JSON record under `key` (a hex hash, which it holds as `key`); never throws. */
-export function writeRecord(key: string, record: Record<string, unknown> & { key: string }): void {
+export function writeRecord(
+  key: string,
+  record: Record<string, unknown> & { key: string },
+  area?: string,
+): void {
   const root = cacheDir();
   if (root === null) return;
-  const path = entryPath(root, key);
+  const path = entryPath(root, key, area);
   const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     // Folders only this user can list and write; entries readable, writable by the owner only.
     mkdirSync(root, { recursive: true, mode: 0o700 });
     if (!rootUsable(root)) return;
     rootChecked = true;
+    if (area !== undefined) {
+      // A folder of its own below the root (the facts of imported modules), checked like a shard.
+      try {
+        mkdirSync(join(root, area), { mode: 0o700 });
+      } catch {
+        // it exists (or cannot be made): checked next
+      }
+      if (!shardUsable(join(root, area))) return;
+    }
     try {
       mkdirSync(dirname(path), { mode: 0o700 });
     } catch {

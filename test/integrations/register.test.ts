@@ -78,6 +78,8 @@ function entries(cache: string): Map<string, [number, string]> {
   const out = new Map<string, [number, string]>();
   if (!existsSync(cache)) return out;
   for (const sub of readdirSync(cache)) {
+    // The compiled files' entries; imported modules' facts have their folder (compile/facts-store.ts).
+    if (sub === "facts") continue;
     for (const f of readdirSync(join(cache, sub))) {
       const p = join(cache, sub, f);
       out.set(p, [statSync(p).mtimeMs, readFileSync(p, "utf8")]);
