@@ -2,7 +2,7 @@
  * The per-file step every command shares: read one file, compile it — with Babel and the
  * smartasync plugin under the project's own Babel config, or with `smartasync/swc`
  * (transform-swc.ts) — and return `{ code, map, report }` or a structured error. Plain data in
- * and out, so it can run in a worker (see transform-task.ts), the same shape from both compilers.
+ * and out, so it can run in a worker (the CLI's pool, pool-worker.ts), the same shape from both compilers.
  */
 import { extname } from "node:path";
 import smartasyncPlugin from "../babel-plugin/index.js";
