@@ -27,6 +27,7 @@ import {
   importing,
   LOOK,
   normalizeUrl,
+  type ProcessUpdate,
   type Request,
   type Response,
   registry,
@@ -239,7 +240,7 @@ function spawn(
   name: string,
   extra: Partial<WorkerInit>,
   transfer: MessagePort[],
-): { worker: Worker; data: WorkerInit } {
+): { worker: Worker; data: WorkerInit; heard: Heard } {
   // Workers inherit execArgv, and Node refuses --input-type for any worker (its entry is a
   // file): the worker would die before running a line of ours, unseen by a blocked caller.
   const inputType = process.execArgv.find((a) => a === "--input-type" || a.startsWith("--input-type="));
@@ -270,6 +271,7 @@ function spawn(
     config: { ...config },
     sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true,
     argv: [...process.argv],
+    deprecation: deprecationFlags(),
     busy: new Int32Array(new SharedArrayBuffer(8)),
     tty: [ttyFacts(process.stdout), ttyFacts(process.stderr)],
     ...extra,
@@ -280,7 +282,76 @@ function spawn(
   return {
     worker: new Worker(WORKER_URL, { workerData: data, transferList: transfer, env: SHARE_ENV }),
     data,
+    heard: heardNow(),
   };
+}
+
+/**
+ * What a worker last heard of this thread's process (ProcessUpdate, internal.cts). Looked at
+ * before each call; on the common path (nothing changed) an identity and length compare of
+ * `process.argv`, its few strings, the identity of `process.env` and three flags.
+ */
+interface Heard {
+  argvRef: string[];
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  flags: number;
+}
+
+/** `process.env` as this module found it: the object Node gives, shared with workers (SHARE_ENV). */
+const ORIGINAL_ENV = process.env;
+/** `process` read once: the global is an accessor, read per call it cost more than the check. */
+const proc = process as NodeJS.Process & {
+  noDeprecation?: boolean;
+  throwDeprecation?: boolean;
+  traceDeprecation?: boolean;
+};
+
+function deprecationFlags(): number {
+  return (
+    (proc.noDeprecation === true ? 1 : 0) |
+    (proc.throwDeprecation === true ? 2 : 0) |
+    (proc.traceDeprecation === true ? 4 : 0)
+  );
+}
+
+function heardNow(): Heard {
+  return { argvRef: proc.argv, argv: [...proc.argv], env: ORIGINAL_ENV, flags: deprecationFlags() };
+}
+
+/** The update a worker needs before its next call, or undefined when it has heard it all. */
+function processUpdate(heard: Heard): ProcessUpdate | undefined {
+  let update: ProcessUpdate | undefined;
+  const argv = proc.argv;
+  let same = argv === heard.argvRef && argv.length === heard.argv.length;
+  for (let i = 0; same && i < argv.length; i++) same = argv[i] === heard.argv[i];
+  if (!same) {
+    heard.argvRef = argv;
+    heard.argv = Array.isArray(argv) ? [...argv] : [];
+    update = { a: heard.argv };
+  }
+  const env = proc.env;
+  if (env !== ORIGINAL_ENV) {
+    // A replaced environment is the program's own object, which it may change at any time:
+    // its entries go with every call while it is in place (test setups, not hot paths).
+    const entries: Record<string, string> = {};
+    if (env !== null && typeof env === "object")
+      for (const k of Object.keys(env)) {
+        const v = env[k];
+        if (v !== undefined) entries[k] = String(v);
+      }
+    heard.env = env;
+    update = { ...update, v: entries };
+  } else if (heard.env !== ORIGINAL_ENV) {
+    heard.env = ORIGINAL_ENV;
+    update = { ...update, v: null };
+  }
+  const flags = deprecationFlags();
+  if (flags !== heard.flags) {
+    heard.flags = flags;
+    update = { ...update, d: flags };
+  }
+  return update;
 }
 
 function ttyFacts(stream: NodeJS.WriteStream): TtyFacts | undefined {
@@ -455,6 +526,7 @@ interface Channel {
   port: MessagePort;
   state: Int32Array;
   data: WorkerInit;
+  heard: Heard;
   /** Functions this channel's worker knows by key: url -> name -> key (WireRequest). */
   keys: Map<string, Map<string, number>>;
 }
@@ -463,8 +535,8 @@ let channel: Channel | undefined;
 function openChannel(name: string): Channel {
   const { port1, port2 } = new MessageChannel();
   const state = new Int32Array(new SharedArrayBuffer(4 * STATE.size));
-  const { worker, data } = spawn("sync", name, { port: port2, state }, [port2]);
-  const ch: Channel = { worker, port: port1, state, data, keys: new Map() };
+  const { worker, data, heard } = spawn("sync", name, { port: port2, state }, [port2]);
+  const ch: Channel = { worker, port: port1, state, data, heard, keys: new Map() };
   // Its answers come on port1; on the worker's own port only an error of work left running.
   worker.on("message", (res: Response) => {
     if (res.u !== undefined) reportBackground(res);
@@ -526,6 +598,8 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
   const req: WireRequest =
     known === undefined ? { id, k: key, url, name, args: sent.args } : { id, k: key, args: sent.args };
   if (sent.c) req.c = true;
+  const update = processUpdate(ch.heard);
+  if (update !== undefined) req.p = update;
   const state = ch.state;
   Atomics.store(state, STATE.wake, 0);
   Atomics.store(state, STATE.connect, 0); // a connection left over from an earlier call is not this one's
@@ -621,6 +695,7 @@ interface Task {
 interface PoolWorker {
   worker: Worker;
   data: WorkerInit;
+  heard: Heard;
   task: Task | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   gone: boolean;
@@ -632,10 +707,11 @@ const queue: Task[] = [];
 let qHead = 0;
 
 function startPoolWorker(name: string): PoolWorker {
-  const { worker, data } = spawn("pool", name, {}, []);
+  const { worker, data, heard } = spawn("pool", name, {}, []);
   const pw: PoolWorker = {
     worker,
     data,
+    heard,
     task: undefined,
     timer: undefined,
     gone: false,
@@ -673,6 +749,10 @@ function retire(pw: PoolWorker, reason: unknown | (() => unknown), terminate = f
 }
 
 function dispatch(pw: PoolWorker, t: Task): void {
+  // The process as it is when the task starts (a queued task: when a worker takes it).
+  const update = processUpdate(pw.heard);
+  if (update !== undefined) t.req.p = update;
+  else if (t.req.p !== undefined) delete t.req.p;
   try {
     pw.worker.postMessage(t.req);
   } catch (err) {

@@ -81,6 +81,23 @@ export interface Request {
   c?: true;
   /** The function's key on the blocking channel (see above). */
   k?: number;
+  /** What changed of the calling thread's process since this worker last heard (ProcessUpdate). */
+  p?: ProcessUpdate;
+}
+
+/**
+ * What a worker takes of its caller's process before a call, sent only when it changed since
+ * that worker's last call (docs/runtime.md, "What a worker sees of its process"):
+ * - `a`: `process.argv`, changed or replaced after the worker started;
+ * - `v`: the entries of a `process.env` the program REPLACED by an object of its own
+ *   (`process.env = { ...OLD, X: "y" }`), or `null` once the original is back: the worker
+ *   otherwise reads the shared OS environment, which a replacement does not change;
+ * - `d`: `process.noDeprecation | throwDeprecation << 1 | traceDeprecation << 2`.
+ */
+export interface ProcessUpdate {
+  a?: string[];
+  v?: Record<string, string> | null;
+  d?: number;
 }
 
 /** A request as posted: on the blocking channel, `url` and `name` only with a new key. */
@@ -137,6 +154,8 @@ export interface WorkerInit {
   sourceMaps: boolean;
   /** The starting thread's `process.argv`, which the worker takes as its own (docs/runtime.md). */
   argv: string[];
+  /** The starting thread's deprecation flags (ProcessUpdate `d`). */
+  deprecation: number;
   port?: MessagePort;
   state?: Int32Array;
   /**

@@ -10,6 +10,7 @@ import { errorLine, receive, sendValue } from "./clone.cjs";
 import {
   importing,
   type LOOK,
+  type ProcessUpdate,
   type Request,
   type Response,
   registry,
@@ -28,6 +29,7 @@ if (init.sourceMaps) process.setSourceMapsEnabled(true);
 // The caller's command line, not this worker's own ([node, worker.js]): a function reading
 // `process.argv` sees what it would see on the calling thread.
 if (Array.isArray(init.argv)) process.argv.splice(0, process.argv.length, ...init.argv);
+setDeprecation(init.deprecation ?? 0);
 
 if (state !== undefined) Atomics.store(state, STATE.started, 1);
 
@@ -62,6 +64,27 @@ function followZone(): void {
   zone = now;
   if (now === undefined) delete process.env.TZ;
   else process.env.TZ = now;
+}
+
+// --- The caller's process as it is at each call (ProcessUpdate, internal.cts; attack 15) -------
+/** The shared environment (SHARE_ENV), to go back to when the caller restores its own. */
+const sharedEnv = process.env;
+
+function setDeprecation(flags: number): void {
+  const p = process as { noDeprecation?: boolean; throwDeprecation?: boolean; traceDeprecation?: boolean };
+  p.noDeprecation = (flags & 1) !== 0;
+  p.throwDeprecation = (flags & 2) !== 0;
+  p.traceDeprecation = (flags & 4) !== 0;
+}
+
+function takeProcess(u: ProcessUpdate): void {
+  // The array stays the worker's own (a function may have kept it): its contents follow.
+  if (u.a !== undefined) process.argv.splice(0, process.argv.length, ...u.a);
+  // A replaced environment is the caller's own object: the worker gets a copy of its entries
+  // (what the function sets there stays in the worker), and the shared one back once the
+  // caller's original is back.
+  if (u.v !== undefined) process.env = u.v === null ? sharedEnv : { ...u.v };
+  if (u.d !== undefined) setDeprecation(u.d);
 }
 
 const reg = registry();
@@ -271,6 +294,7 @@ function handle(msg: WireRequest | typeof LOOK): void {
     return;
   }
   const req = named(msg as WireRequest);
+  if (req.p !== undefined) takeProcess(req.p);
   followZone();
   lastUrl = req.url;
   lastName = req.name;
