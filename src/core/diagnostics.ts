@@ -82,6 +82,12 @@ export const CODES = {
     title:
       "a browser build would need a worker: a call that blocks on one, or a function offloaded to the pool",
   },
+  // SA314 (after the build-tool block, which took SA310–SA313 first).
+  SA314: {
+    severity: "warning",
+    title:
+      "worker or offloaded function uses what only the process's main thread has: stdin, the IPC channel, the main module, signal handlers",
+  },
   SA901: { severity: "error", title: "internal error" },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -265,14 +265,10 @@ function analyseOnce(
       );
   }
   for (const fn of inWorkers) {
-    const bound = threadBound(ctx, fn);
-    if (bound.length)
-      warn(
-        ctx,
-        "SA306",
-        at(fn.loc),
-        MSG.threadBound(fn.display, bound, fn.kind === "async" ? "worker" : "offloaded"),
-      );
+    const { bound, processOnly } = threadBound(ctx, fn);
+    const where = fn.kind === "async" ? "worker" : "offloaded";
+    if (bound.length) warn(ctx, "SA306", at(fn.loc), MSG.threadBound(fn.display, bound, where));
+    if (processOnly.length) warn(ctx, "SA314", at(fn.loc), MSG.processOnly(fn.display, processOnly, where));
   }
   if (inWorkers.size) {
     checkTopLevelEffects(ctx, isCommonJsSource(ctx.program, ctx.filename, ctx.code));

@@ -21,11 +21,31 @@ import { functionOfBinding } from "./writes.js";
  *   changes there the module's object never sees.
  * The comparison, the lookup and the `return` count in the function itself only: a helper of its
  * module that returns `registry` to it, or compares with it, runs on the same thread as it.
+ * - `throw` of a module-level object (`throw NOT_FOUND`, a sentinel the caller compares with
+ *   `===`), in the function or a function it calls (a throw crosses back unless caught): the
+ *   caller catches a copy (attack 15, F5);
+ * A module-level object is one of this module or one imported from another module of the program
+ * (followed through re-exports), as written or inside the literal returned or thrown
+ * (`return { prefs: DEFAULTS }`, `ROLES.admin` of a literal `ROLES`) (F6). An ARGUMENT returned as
+ * is (`return cfg`, also inside a literal) comes back a copy as well (F10) when the function
+ * uses it as an object (reads a member no string, number or boolean has: `cfg.port`) and its type
+ * annotation does not say it is a primitive. A warning, not a function kept on the calling
+ * thread: the build cannot tell an object from a string, and most functions that hand back what
+ * they were given hand back a string or a number.
  * Not seen: identity the caller checks on the result (`getRegistry() === registry` in another
- * module), a store read through a package, objects reached through members.
+ * module), a store read through a package, objects reached through members of members.
+ *
+ * SA308 (`processOnly`, attack 15, F27, F28, F31, F32): what only the calling thread's process has
+ * — `process.stdin` (a worker's is empty), the IPC channel of a forked child (`process.send`,
+ * `process.connected`, `process.disconnect`, `process.channel`, `process.on("message")`),
+ * the main module (`require.main`, `process.mainModule`: undefined in a worker), a handler for a
+ * signal (`process.on("SIGTERM", …)`), for `uncaughtException`/`unhandledRejection` or for
+ * `beforeExit` (the process delivers them to the main thread) — in the function or a function it
+ * calls (same walk as the store above).
  */
-export function threadBound(ctx: Ctx, fn: SaFunction): string[] {
+export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; processOnly: string[] } {
   const items: string[] = [];
+  const processOnly: string[] = [];
   const seen = new Set<t.Function>([fn.fn]);
   const queue: { ctx: Ctx; f: t.Function; via: string | undefined }[] = [{ ctx, f: fn.fn, via: undefined }];
   for (let i = 0; i < queue.length && i < 64; i++) {
@@ -37,6 +57,8 @@ export function threadBound(ctx: Ctx, fn: SaFunction): string[] {
     // returns `registry` to it, or compares with it, stays on one thread (review-core finding 9).
     const crossing = f === fn.fn;
     here.tree.walk(f.body as Node, (n) => {
+      const only = processUse(here, n);
+      if (only !== undefined) processOnly.push(`${only.what} at ${locOf(here, n)}${through} (${only.why})`);
       if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
         const callee = strip(n.callee as Node);
         const name = callee.type.endsWith("MemberExpression") ? memberName(callee) : undefined;
@@ -55,19 +77,38 @@ export function threadBound(ctx: Ctx, fn: SaFunction): string[] {
         return undefined;
       }
       if (crossing && n.type === "BinaryExpression" && /^[!=]==?$/.test(n.operator)) {
-        const side = [n.left, n.right].map((x) => strip(x as Node)).find((x) => moduleObject(here, x));
-        if (side)
-          items.push(
-            `compares with \`${(side as t.Identifier).name}\` at ${locOf(here, n)}${through} (a module object: what arrives from the caller is a copy, never this object)`,
-          );
+        for (const x of [n.left, n.right]) {
+          const side = moduleObject(here, strip(x as Node));
+          if (side)
+            items.push(
+              `compares with \`${side}\` at ${locOf(here, n)}${through} (a module object: what arrives from the caller is a copy, never this object)`,
+            );
+        }
         return undefined;
       }
       if (crossing && n.type === "ReturnStatement" && n.argument && here.tree.functionParent(n) === f) {
-        const arg = strip(n.argument as Node);
-        if (moduleObject(here, arg))
-          items.push(
-            `returns \`${(arg as t.Identifier).name}\` at ${locOf(here, n)}${through} (a module object: the caller gets a copy, and what it changes there this object never sees)`,
-          );
+        for (const part of crossingParts(strip(n.argument as Node))) {
+          const object = moduleObject(here, part);
+          if (object)
+            items.push(
+              `returns \`${object}\` at ${locOf(here, n)}${through} (a module object: the caller gets a copy, and what it changes there this object never sees)`,
+            );
+          const param = ownParameter(here, f, part);
+          if (param)
+            items.push(
+              `returns its argument \`${param}\` as is at ${locOf(here, n)}${through} (if it is an object, the caller gets a copy: what it then changes on the result never reaches its own object)`,
+            );
+        }
+        return undefined;
+      }
+      if (n.type === "ThrowStatement" && n.argument) {
+        for (const part of crossingParts(strip(n.argument as Node))) {
+          const object = moduleObject(here, part);
+          if (object)
+            items.push(
+              `throws \`${object}\` at ${locOf(here, n)}${through} (a module object: the caller catches a copy, so \`e === ${object}\` is false there)`,
+            );
+        }
         return undefined;
       }
       if (n.type !== "Identifier") return undefined;
@@ -96,17 +137,194 @@ export function threadBound(ctx: Ctx, fn: SaFunction): string[] {
       return undefined;
     });
   }
-  return [...new Set(items)];
+  return { bound: [...new Set(items)], processOnly: [...new Set(processOnly)] };
 }
 
-/** A module-level `const` holding an object: a literal, `new …`, `Object.freeze(…)` of one. */
-function moduleObject(ctx: Ctx, n: Node): boolean {
-  if (n.type !== "Identifier") return false;
-  const b = ctx.scopes.binding(n, n.name);
-  if (!b || b.scope !== ctx.scopes.program || b.kind !== "const" || b.node.type !== "VariableDeclarator")
-    return false;
+/**
+ * The values a returned or thrown expression hands over as they are: the expression, the values
+ * of a literal object or array (not spread: a spread copies), both arms of `?:`, `&&`, `||`, `??`,
+ * the last of a sequence.
+ */
+function crossingParts(n: Node): Node[] {
+  const out: Node[] = [];
+  const todo: Node[] = [n];
+  while (todo.length && out.length < 256) {
+    const x = strip(todo.pop()!);
+    out.push(x);
+    if (x.type === "ObjectExpression") {
+      for (const p of x.properties) if (p.type === "ObjectProperty") todo.push(p.value as Node);
+    } else if (x.type === "ArrayExpression") {
+      for (const e of x.elements) if (e && e.type !== "SpreadElement") todo.push(e as Node);
+    } else if (x.type === "ConditionalExpression") todo.push(x.consequent as Node, x.alternate as Node);
+    else if (x.type === "LogicalExpression") todo.push(x.left as Node, x.right as Node);
+    else if (x.type === "SequenceExpression" && x.expressions.length)
+      todo.push(x.expressions[x.expressions.length - 1] as Node);
+  }
+  return out;
+}
+
+/**
+ * `n` as written when it is a module-level object: a `const` of this module holding a literal,
+ * `new …` or a frozen one; such a `const` imported from another module of the program; or a
+ * member of a literal one whose value is itself such an object (`ROLES.admin`).
+ */
+function moduleObject(ctx: Ctx, n: Node): string | undefined {
+  if (n.type === "Identifier") {
+    const b = ctx.scopes.binding(n, n.name);
+    if (!b || b.scope !== ctx.scopes.program) return undefined;
+    if (objectBinding(ctx, b) !== undefined) return n.name;
+    if (isImportBinding(ctx, b)) {
+      const target = importTarget(ctx, n, b);
+      if (target && objectBinding(target.other, target.there) !== undefined) return n.name;
+    }
+    return undefined;
+  }
+  if (n.type !== "MemberExpression") return undefined;
+  const o = strip(n.object as Node);
+  const key = memberName(n);
+  if (o.type !== "Identifier" || key === undefined) return undefined;
+  const b = ctx.scopes.binding(o, o.name);
+  const init = b && b.scope === ctx.scopes.program ? objectBinding(ctx, b) : undefined;
+  const literal = init && literalOf(init);
+  if (!literal) return undefined;
+  for (const p of literal.properties) {
+    if (p.type !== "ObjectProperty" || p.computed) continue;
+    const k =
+      p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : undefined;
+    if (k === key && madeObject(strip(p.value as Node))) return `${o.name}.${key}`;
+  }
+  return undefined;
+}
+
+/** The initializer of a module-level `const` holding an object, else undefined. */
+function objectBinding(ctx: Ctx, b: Binding): Node | undefined {
+  if (b.scope !== ctx.scopes.program || b.kind !== "const" || b.node.type !== "VariableDeclarator")
+    return undefined;
   const init = b.node.init ? strip(b.node.init as Node) : undefined;
-  return init !== undefined && madeObject(init);
+  return init !== undefined && madeObject(init) ? init : undefined;
+}
+
+/** The object literal an initializer is, through `Object.freeze(…)` and the like. */
+function literalOf(init: Node): t.ObjectExpression | undefined {
+  if (init.type === "ObjectExpression") return init;
+  if (init.type === "CallExpression" && init.arguments[0]) return literalOf(strip(init.arguments[0] as Node));
+  return undefined;
+}
+
+/** A parameter of `f` returned as is, by name, unless annotated as a primitive. */
+function ownParameter(ctx: Ctx, f: t.Function, n: Node): string | undefined {
+  if (n.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(n, n.name);
+  if (b?.kind !== "param" || b.scope.node !== f) return undefined;
+  const annotation = (b.node as { typeAnnotation?: { typeAnnotation?: Node } }).typeAnnotation
+    ?.typeAnnotation;
+  if (annotation && PRIMITIVE_TYPES.has(annotation.type)) return undefined;
+  // Used as an object: a member read that no string, number or boolean has (`cfg.port`). A
+  // parameter only passed through (`return name`) is most often a string: not warned.
+  let object = false;
+  ctx.tree.walk(
+    f.body as Node,
+    (x) => {
+      if (object) return false;
+      if (x.type !== "MemberExpression" && x.type !== "OptionalMemberExpression") return undefined;
+      const o = strip(x.object as Node);
+      const key = memberName(x);
+      if (
+        o.type === "Identifier" &&
+        ctx.scopes.binding(o, o.name) === b &&
+        (key === undefined || !PRIMITIVE_MEMBERS.has(key))
+      )
+        object = true;
+      return undefined;
+    },
+    true,
+  );
+  return object ? n.name : undefined;
+}
+const PRIMITIVE_MEMBERS = new Set(
+  [String.prototype, Number.prototype, Boolean.prototype, Object.prototype].flatMap((p) =>
+    Object.getOwnPropertyNames(p),
+  ),
+);
+const PRIMITIVE_TYPES = new Set([
+  "TSStringKeyword",
+  "TSNumberKeyword",
+  "TSBooleanKeyword",
+  "TSBigIntKeyword",
+  "TSSymbolKeyword",
+  "TSLiteralType",
+  "TSUndefinedKeyword",
+  "TSNullKeyword",
+]);
+
+/** Events the process delivers to its main thread only (SA308). */
+const MAIN_THREAD_EVENTS = new Set([
+  "uncaughtException",
+  "unhandledRejection",
+  "beforeExit",
+  "message",
+  "disconnect",
+]);
+const LISTEN = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
+const IPC = new Set(["send", "connected", "disconnect", "channel"]);
+
+/** What `n` uses that only the calling thread's process has (SA308), or undefined. */
+function processUse(ctx: Ctx, n: Node): { what: string; why: string } | undefined {
+  if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
+    const callee = strip(n.callee as Node);
+    if (!callee.type.endsWith("MemberExpression")) return undefined;
+    const o = strip((callee as t.MemberExpression).object as Node);
+    const method = memberName(callee);
+    const event = n.arguments[0] ? strip(n.arguments[0] as Node) : undefined;
+    if (
+      !isGlobal(ctx, o, "process") ||
+      method === undefined ||
+      !LISTEN.has(method) ||
+      event?.type !== "StringLiteral"
+    )
+      return undefined;
+    const name = event.value;
+    if (!/^SIG[A-Z0-9]+$/.test(name) && !MAIN_THREAD_EVENTS.has(name)) return undefined;
+    return {
+      what: `registers \`process.${method}("${name}", …)\``,
+      why:
+        name === "message" || name === "disconnect"
+          ? "the IPC channel of a forked child is the main thread's: a worker's process never gets the event"
+          : name.startsWith("SIG")
+            ? "the process delivers signals to its main thread: a handler registered in a worker never runs"
+            : `the process emits \`${name}\` on its main thread: a handler registered in a worker never runs for it`,
+    };
+  }
+  if (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") return undefined;
+  const o = strip(n.object as Node);
+  const key = memberName(n);
+  if (key === undefined) return undefined;
+  if (isGlobal(ctx, o, "require") && key === "main")
+    return {
+      what: "reads `require.main`",
+      why: "undefined in a worker: its main module is smartasync's worker",
+    };
+  if (!isGlobal(ctx, o, "process")) return undefined;
+  if (key === "mainModule")
+    return {
+      what: "reads `process.mainModule`",
+      why: "undefined in a worker: its main module is smartasync's worker",
+    };
+  if (key === "stdin")
+    return {
+      what: "reads `process.stdin`",
+      why: "a worker's standard input is empty: what is piped to the process goes to the main thread",
+    };
+  if (IPC.has(key))
+    return {
+      what: `uses \`process.${key}\``,
+      why: "the IPC channel of a forked child is the main thread's: a worker's process has none",
+    };
+  return undefined;
+}
+
+function isGlobal(ctx: Ctx, n: Node, name: string): boolean {
+  return n.type === "Identifier" && n.name === name && ctx.scopes.binding(n, name) === undefined;
 }
 
 function madeObject(init: Node): boolean {
