@@ -38,7 +38,16 @@ export interface ChunkInfo {
   modules: string[];
   /** Absolute paths of the entry modules it starts with (none for a shared chunk). */
   entries: string[];
+  /**
+   * Entries whose code is in this file although another file is their facade (Rollup's
+   * `output.manualChunks` grouping the entry with a worker module): SA310 says so.
+   */
+  moved?: ReadonlySet<string>;
 }
+
+/** SA310's reason for an entry whose code the output's chunking moved into a worker module's file. */
+const MOVED =
+  " (the output's chunking put the entry's code in this file, its own file only imports it: output.manualChunks or the like)";
 
 export interface BundleProblem {
   code: "SA310" | "SA311" | "SA312";
@@ -193,7 +202,7 @@ export function checkChunks(
         code: "SA310",
         severity: "warning",
         message:
-          `SA310: ${chunk.name} holds ${workerList(held)}, which run${one ? "s" : ""} in workers, and the entry ${rel(entry)}${why}. ` +
+          `SA310: ${chunk.name} holds ${workerList(held)}, which run${one ? "s" : ""} in workers, and the entry ${rel(entry)}${chunk.moved?.has(entry) ? MOVED : why}. ` +
           `A worker imports ${chunk.name} itself, so the top-level code of every module in it runs again in each worker, ` +
           `the entry's included. Guard the entry's effects: ` +
           `import { isWorker } from "smartasync/runtime"; if (!isWorker) main();`,

@@ -881,12 +881,21 @@ function rollupChunks(
 ): void {
   if (state.workers.size === 0) return;
   const chunks: ChunkInfo[] = [];
+  // An entry's code may sit in another output file than its facade (output.manualChunks
+  // grouping it with a worker module: the facade only imports that file), attack 15 F13.
+  const facades = new Set<string>();
+  for (const out of Object.values(bundle))
+    if (out.type === "chunk" && out.facadeModuleId) facades.add(out.facadeModuleId.replace(QUERY, ""));
   for (const [name, out] of Object.entries(bundle)) {
     if (out.type !== "chunk") continue;
+    const modules = (out.moduleIds ?? []).map((m) => m.replace(QUERY, ""));
+    const own = out.facadeModuleId ? out.facadeModuleId.replace(QUERY, "") : undefined;
+    const moved = new Set(modules.filter((m) => m !== own && facades.has(m)));
     chunks.push({
       name,
-      modules: (out.moduleIds ?? []).map((m) => m.replace(QUERY, "")),
-      entries: out.facadeModuleId ? [out.facadeModuleId.replace(QUERY, "")] : [],
+      modules,
+      entries: [...(own === undefined ? [] : [own]), ...moved],
+      moved,
     });
   }
   const why =

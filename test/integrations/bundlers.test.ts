@@ -756,6 +756,29 @@ export function sum(n) {
     );
   });
 
+  it("Rollup: output.manualChunks grouping the entry with a worker module gives SA310, and the entry re-runs as it says", async () => {
+    const dir = tree("manual-chunks", {
+      "src/lib.js": LIB,
+      "src/main.js": `import { appendFileSync } from "node:fs";\nimport { isMainThread } from "node:worker_threads";\nimport { slow } from "./lib.js";\nappendFileSync(new URL("../runs.log", import.meta.url), "entry ran\\n");\nif (isMainThread) console.log(slow(21));\n`,
+    });
+    const { logs } = await rollupBuild(
+      dir,
+      "src/main.js",
+      { smartasync: { root: dir } },
+      { manualChunks: () => "app" },
+    );
+    const own = logs.filter((l) => l.plugin === "smartasync" && l.pluginCode === "SA310");
+    expect(own.map((l) => l.message)).toEqual([
+      expect.stringMatching(
+        /^\[plugin smartasync\] SA310: lib-[\w-]+\.js holds slow \(src\/lib\.js:9:1\), which runs in workers, and the entry src\/main\.js \(the output's chunking put the entry's code in this file, its own file only imports it: output\.manualChunks or the like\)\. /,
+      ),
+    ]);
+    // What the warning says happens: the worker's import of app-….js runs the entry again.
+    const r = await run(["dist/main.js"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("42\n");
+    expect(readFileSync(join(dir, "runs.log"), "utf8")).toBe("entry ran\nentry ran\n");
+  });
+
   it("work when the entry is guarded: the worker imports the output file (Rollup, esbuild CommonJS, webpack)", async () => {
     const dir = tree("workers", {
       "src/lib.js": LIB,
