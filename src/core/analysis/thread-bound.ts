@@ -215,7 +215,8 @@ function literalOf(init: Node): t.ObjectExpression | undefined {
 function ownParameter(ctx: Ctx, f: t.Function, n: Node): string | undefined {
   if (n.type !== "Identifier") return undefined;
   const b = ctx.scopes.binding(n, n.name);
-  if (b?.kind !== "param" || b.scope.node !== f) return undefined;
+  // A parameter assigned in the function (`list = [...list]`) may no longer hold the argument.
+  if (b?.kind !== "param" || b.scope.node !== f || b.violations.length > 0) return undefined;
   const annotation = (b.node as { typeAnnotation?: { typeAnnotation?: Node } }).typeAnnotation
     ?.typeAnnotation;
   if (annotation && PRIMITIVE_TYPES.has(annotation.type)) return undefined;
