@@ -56,7 +56,11 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
     // Identity and the result only cross the thread at the worker function itself: a helper that
     // returns `registry` to it, or compares with it, stays on one thread (review-core finding 9).
     const crossing = f === fn.fn;
-    here.tree.walk(f.body as Node, (n) => {
+    // A helper the lazy tree left closed (its text names nothing smartasync; under SWC its body
+    // may be blanked before the parse) is walked from the function itself: the walk marks the
+    // tree broken and the file is analysed again on its whole tree (tree.ts), so a
+    // `require.main` or `getStore()` in such a helper is seen by both compilers.
+    here.tree.walk((f !== fn.fn && here.tree.isClosed(f) ? f : f.body) as Node, (n) => {
       const only = processUse(here, n);
       if (only !== undefined) processOnly.push(`${only.what} at ${locOf(here, n)}${through} (${only.why})`);
       if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
