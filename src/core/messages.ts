@@ -115,7 +115,7 @@ export const MSG = {
     `offloaded in Promise.all: runs in parallel with the other elements, so effects of \`${fn}\` outside JS memory (files, network, console) may come in another order than the plain program's calls one after another`,
   threadBound: (fn: string, items: string[], where: "worker" | "offloaded") =>
     `\`${fn}\` runs in a ${where === "worker" ? "worker (its sync variant)" : "worker pool (its async variant)"} but depends on what does not cross a thread: ${items.join("; ")}. Arguments and results cross as copies, and an AsyncLocalStorage store belongs to the thread that called \`run()\`: read the store on the calling thread and pass what it holds, compare plain values (an id, a name), return plain data — or keep the function on the calling thread.`,
-  /** SA308: what only the calling thread's process has (thread-bound.ts, processUse). */
+  /** SA314: what only the calling thread's process has (thread-bound.ts, processUse). */
   processOnly: (fn: string, items: string[], where: "worker" | "offloaded") =>
     `\`${fn}\` runs in a ${where === "worker" ? "worker (its sync variant)" : "worker pool (its async variant)"} but uses what only the main thread of the process has: ${items.join("; ")}. Read it on the calling thread and pass what the function needs as an argument (the input read, the main module's path, a callback's result), register handlers there, or keep the function on the calling thread (no annotation, or an inline variant).`,
   offloadHeldBack: (why: string) => `called on this thread, not offloaded: ${why}`,

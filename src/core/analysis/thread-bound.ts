@@ -35,7 +35,7 @@ import { functionOfBinding } from "./writes.js";
  * Not seen: identity the caller checks on the result (`getRegistry() === registry` in another
  * module), a store read through a package, objects reached through members of members.
  *
- * SA308 (`processOnly`, attack 15, F27, F28, F31, F32): what only the calling thread's process has
+ * SA314 (`processOnly`, attack 15, F27, F28, F31, F32): what only the calling thread's process has
  * — `process.stdin` (a worker's is empty), the IPC channel of a forked child (`process.send`,
  * `process.connected`, `process.disconnect`, `process.channel`, `process.on("message")`),
  * the main module (`require.main`, `process.mainModule`: undefined in a worker), a handler for a
@@ -262,7 +262,7 @@ const PRIMITIVE_TYPES = new Set([
   "TSNullKeyword",
 ]);
 
-/** Events the process delivers to its main thread only (SA308). */
+/** Events the process delivers to its main thread only (SA314). */
 const MAIN_THREAD_EVENTS = new Set([
   "uncaughtException",
   "unhandledRejection",
@@ -273,7 +273,7 @@ const MAIN_THREAD_EVENTS = new Set([
 const LISTEN = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
 const IPC = new Set(["send", "connected", "disconnect", "channel"]);
 
-/** What `n` uses that only the calling thread's process has (SA308), or undefined. */
+/** What `n` uses that only the calling thread's process has (SA314), or undefined. */
 function processUse(ctx: Ctx, n: Node): { what: string; why: string } | undefined {
   if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
     const callee = strip(n.callee as Node);
