@@ -259,7 +259,7 @@ describe("sizes and shapes (SWC)", () => {
     // Babel's report for the same text (in long mode only: Babel takes ~8 s on it).
     if (LONG) expect(r.report).toEqual(transform(src, 8, { filename: FILE }).report);
     record("adversarial.swc.longFile", { lines: 50_000, functions: fns, ms, swcAloneMs: swcMs });
-  });
+  }, 240_000); // finite, and past the 60 s default that a loaded machine reached
 
   it("a very long line (minified style: 1,000 annotated functions on one line, ~110 kB; long mode 5,000): Babel's report, and it runs", () => {
     const n = LONG ? 5000 : 1000;
