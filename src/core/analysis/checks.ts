@@ -612,6 +612,16 @@ const PROCESS_PROPERTIES = (() => {
     "unref",
     "execve",
     "threadCpuUsage",
+    // Set by Node only in some processes (a forked child's IPC, flags, the main module): what
+    // a worker gets of them is the runtime's business (forwarded) or SA314's, not program state.
+    "send",
+    "connected",
+    "disconnect",
+    "channel",
+    "mainModule",
+    "noDeprecation",
+    "throwDeprecation",
+    "traceDeprecation",
   ]);
   for (let o: object | null = process; o !== null; o = Object.getPrototypeOf(o))
     for (const k of Object.getOwnPropertyNames(o)) out.add(k);
