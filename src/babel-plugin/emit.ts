@@ -379,18 +379,29 @@ class SyncMapper {
             : this.imports.namespace(
                 fact.twin.module,
                 fact.twin.module.replace(/^node:/, "").replace(/\W+/g, "_"),
+                fact.replacedByName !== undefined,
               );
         const twin = t.memberExpression(t.identifier(ns), t.identifier(fact.twin.name));
-        call.callee = fact.replaced
-          ? runtimeCall(this.ctx, this.imports, "twinVia", [
+        const byName = fact.replacedByName;
+        call.callee = byName
+          ? runtimeCall(this.ctx, this.imports, "twinSame", [
               call.callee as t.Expression,
-              t.stringLiteral(fact.replaced.promise),
+              t.memberExpression(t.identifier(ns), t.stringLiteral(byName.name), true),
               twin,
               t.stringLiteral(this.fn.variant),
-              t.stringLiteral(fact.replaced.loc),
-              t.stringLiteral(fact.replaced.text),
+              t.stringLiteral(byName.loc),
+              t.stringLiteral(byName.text),
             ])
-          : twin;
+          : fact.replaced
+            ? runtimeCall(this.ctx, this.imports, "twinVia", [
+                call.callee as t.Expression,
+                t.stringLiteral(fact.replaced.promise),
+                twin,
+                t.stringLiteral(this.fn.variant),
+                t.stringLiteral(fact.replaced.loc),
+                t.stringLiteral(fact.replaced.text),
+              ])
+            : twin;
         for (const c of fact.checks) {
           const arg = call.arguments[c.index] as t.Expression;
           if (c.kind === "value") {

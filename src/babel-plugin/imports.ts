@@ -13,24 +13,30 @@ export class Imports {
     private readonly program: NodePath<t.Program>,
   ) {}
 
-  /** The local name of a namespace import of `source` (added on first use). */
-  namespace(source: string, hint: string): string {
-    const known = this.spaces.get(source);
+  /**
+   * The local name of a namespace import of `source` (added on first use). `loaded`: the module's
+   * exports as they were when this module loaded, as an ES namespace of a CommonJS module holds
+   * them — under CommonJS a copy of `require(source)` — for `twinSame` to tell a replaced export.
+   */
+  namespace(source: string, hint: string, loaded = false): string {
+    const key = loaded && this.plan.module.cjsInput ? `${source}\0loaded` : source;
+    const known = this.spaces.get(key);
     if (known) return known;
     const t = this.t;
     const own = reusableNamespace(this.plan.ctx, source);
     if (own) {
-      this.spaces.set(source, own);
+      this.spaces.set(key, own);
       return own;
     }
     const id = t.identifier(this.plan.names.uid(hint));
+    const required = t.callExpression(t.identifier("require"), [t.stringLiteral(source)]);
     const decl = this.plan.module.cjsInput
       ? t.variableDeclaration("const", [
-          t.variableDeclarator(id, t.callExpression(t.identifier("require"), [t.stringLiteral(source)])),
+          t.variableDeclarator(id, loaded ? t.objectExpression([t.spreadElement(required)]) : required),
         ])
       : t.importDeclaration([t.importNamespaceSpecifier(id)], t.stringLiteral(source));
     this.added.push(decl);
-    this.spaces.set(source, id.name);
+    this.spaces.set(key, id.name);
     return id.name;
   }
 

@@ -108,6 +108,21 @@ export function checkFindings(outcomes: TransformOutcome[], deny: DenyRules): Ch
         });
       }
     }
+    // An inline variant that calls another module's worker variant blocks on that worker too:
+    // the package case a full `check src` cannot see from the package's declaration (F3).
+    if (deny.strategies.has("sync-worker")) {
+      for (const f of o.report.functions) {
+        for (const w of f.workerCalls ?? []) {
+          items.push({
+            code: "sync-worker",
+            severity: "error",
+            message: `${f.name}'s ${f.variants.sync} calls ${w.callee}, whose sync variant ${w.variant} runs on a worker, denied by --deny sync-worker`,
+            loc: w.loc,
+            failsBy: "sync-worker",
+          });
+        }
+      }
+    }
     for (const c of o.report.calls) {
       if (!deny.strategies.has(c.strategy)) continue;
       items.push({

@@ -56,14 +56,27 @@ function outermost<N>(v: NodeView<N>, n: N): N {
   return cur;
 }
 
+/**
+ * Why the build cannot tell whether a plain function's returned value is wanted as a promise
+ * (SA209): its callers are not all in sight (`unseen`: exported, passed around, a method), or
+ * some use it as a promise and others as a value (`mixed`).
+ */
+export interface HandedOn {
+  name: string;
+  why: "unseen" | "mixed";
+}
+
+/** A context, with why a value returned by a plain function was taken as a value (SA209). */
+type Walked = CallContext & { handedOn?: HandedOn };
+
 /** Context of a value returned from `fn` (a `return` in it, or its concise arrow body). */
-function returnedFrom<N>(v: NodeView<N>, fn: N): CallContext {
+function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number): Walked {
   if (v.isAsyncFunction(fn)) return { context: "awaited", in: "async" };
   const self = outermost(v, fn);
   const p = v.parent(self);
   if (p !== undefined && (v.kind(p) === "call" || v.kind(p) === "new")) {
     const slot = v.slot(p, self);
-    if (slot === "callee" && v.kind(p) === "call") return classifyCall(v, p); // IIFE
+    if (slot === "callee" && v.kind(p) === "call") return classify(v, p, hops); // IIFE
     if (slot === "argument") {
       const callee = v.callee(p);
       const index = v.argIndex(p, self);
@@ -71,7 +84,7 @@ function returnedFrom<N>(v: NodeView<N>, fn: N): CallContext {
         const name = v.memberName(callee);
         const fromArray = name === "from" && index === 1 && v.isGlobal(v.memberObject(callee), "Array");
         if ((name !== undefined && SYNC_ARRAY_METHODS.has(name) && index === 0) || fromArray) {
-          return classifyCall(v, p);
+          return classify(v, p, hops);
         }
       }
       // p-limit's `limit(() => f(x))`: the limiter awaits what the function returns.
@@ -79,7 +92,32 @@ function returnedFrom<N>(v: NodeView<N>, fn: N): CallContext {
       return { context: "unknown", in: "sync" };
     }
   }
-  return { context: "value", in: "sync" };
+  return handedOn(v, fn, hops);
+}
+
+/**
+ * A plain function hands the value it returns on to its callers (adversarial finding F4:
+ * `function getUser(id) { return load(id) }` awaited as `Promise.all([getUser(1), getUser(2)])`
+ * must keep the calls' promises, or the calls run one after another). Where the build sees
+ * every caller: all use it as a promise — `awaited`, the call stays plain; none does — `value`,
+ * as written. Otherwise `value` with the reason (SA209), the form that fails loudly.
+ */
+function handedOn<N>(v: NodeView<N>, fn: N, hops: number): Walked {
+  const value: CallContext = { context: "value", in: "sync" };
+  const callers = v.functionCalls?.(fn);
+  if (callers === undefined) return { ...value, handedOn: { name: "", why: "unseen" } };
+  if (!callers.complete || hops >= MAX_HOPS)
+    return { ...value, handedOn: { name: callers.name, why: "unseen" } };
+  let awaited = 0;
+  let inner: HandedOn | undefined;
+  for (const c of callers.calls) {
+    const got = classify(v, c, hops + 1);
+    if (got.context === "awaited") awaited++;
+    else inner ??= got.handedOn;
+  }
+  if (awaited > 0 && awaited === callers.calls.length) return { context: "awaited", in: "sync" };
+  if (awaited > 0) return { ...value, handedOn: { name: callers.name, why: "mixed" } };
+  return inner ? { ...value, handedOn: inner } : value;
 }
 
 /**
@@ -87,7 +125,16 @@ function returnedFrom<N>(v: NodeView<N>, fn: N): CallContext {
  * the context and the colour of the code around it (DESIGN §3.2, first match wins).
  */
 export function classifyCall<N>(v: NodeView<N>, call: N): CallContext {
-  return classify(v, call, 0);
+  const { context, in: colour } = classify(v, call, 0);
+  return { context, in: colour };
+}
+
+/**
+ * Why a sync-code call's value, returned by a plain function, is taken as a value where code
+ * may want its promise (SA209); undefined where the build sees what every caller wants.
+ */
+export function handedOnUnclear<N>(v: NodeView<N>, call: N): HandedOn | undefined {
+  return classify(v, call, 0).handedOn;
 }
 
 /**
@@ -203,7 +250,7 @@ export function heldUnclear<N>(
   return undefined;
 }
 
-function classify<N>(v: NodeView<N>, call: N, hops: number): CallContext {
+function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
   let cur = call;
   const here = (): CallContext => ({ context: "value", in: colourOf(v, call) });
   // A name the value is kept under (a local, or the parameter of a function it is passed to)
@@ -295,10 +342,10 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): CallContext {
         return { context: "started", in: colourOf(v, call) };
       case "return": {
         const fn = v.enclosingFunction(p);
-        return fn === undefined ? here() : returnedFrom(v, fn);
+        return fn === undefined ? here() : returnedFrom(v, fn, hops);
       }
       case "function":
-        return slot === "concise-body" ? returnedFrom(v, p) : here();
+        return slot === "concise-body" ? returnedFrom(v, p, hops) : here();
       default:
         return here();
     }

@@ -43,6 +43,11 @@ export const CODES = {
     title:
       "a call's value kept under a name that is only handed on: the build cannot see whether a promise is wanted",
   },
+  SA209: {
+    severity: "warning",
+    title:
+      "a call's value returned by a plain function whose callers the build cannot all see, or that use it both as a promise and as a value",
+  },
   SA301: { severity: "error", title: "sync variant needs a worker, but the function cannot run in one" },
   SA302: { severity: "warning", title: "worker or offloaded function uses module-level mutable state" },
   SA303: { severity: "warning", title: "module with worker or offloaded functions has top-level effects" },

@@ -13,7 +13,7 @@ export type AwaitFact =
    * unannotated async one), a sync-kind callee (it may return a promise) — checked like any
    * unproven value.
    */
-  | { kind: "smartasync"; callee: string; guard?: GuardSite }
+  | { kind: "smartasync"; callee: string; guard?: GuardSite; worker?: WorkerCall }
   /**
    * A call of an API with a known sync twin; `checks` are the arguments the build could not
    * prove mean the same to the twin, checked at run time like a guard.
@@ -38,6 +38,14 @@ export type AwaitFact =
        * Not reported as a guard: it can only fail where the program replaced the API.
        */
       replaced?: GuardSite & { promise: string };
+      /**
+       * A twin by name whose callee is read from a module's live exports object (a CommonJS
+       * module's `module.exports` through a default import or `require`), which a test double
+       * replaces (`store.find = async …`, `sinon.stub(store, "find")`): the twin only while the
+       * member is still the function the module exported when this module loaded; a
+       * replacement is called instead and its answer checked (attack 15, F20).
+       */
+      replacedByName?: GuardSite & { name: string };
     }
   /**
    * `await Promise.all(xs.map(async (x) => …))`: the callback's own awaits and returns are leaves
@@ -126,6 +134,22 @@ export interface SyncPlan {
   reasons: string[];
   /** The run-time guards of an inline variant, in source order (empty for a worker variant). */
   guards: GuardSite[];
+  /** The calls of an inline variant that block on another function's worker (absent when none). */
+  workerCalls?: WorkerCall[];
+}
+
+/**
+ * A call in an inline variant of a function of another module (a package's manifest, another
+ * file of the program) whose own sync variant runs on a worker: the inline copy blocks on that
+ * worker (adversarial finding F3), so the report says so and `check --deny sync-worker` denies it.
+ */
+export interface WorkerCall {
+  /** `path:line:column` of the call. */
+  loc: string;
+  /** The callee, as the report names it. */
+  callee: string;
+  /** Its sync variant. */
+  variant: string;
 }
 
 /** Where an inline variant checks at run time that a value is not a promise. */
@@ -184,6 +208,11 @@ function guardsOf(fact: AwaitFact, out: GuardSite[]): void {
   else if (fact.kind === "mapAll") out.push(fact.guard);
 }
 
+function workerCallsOf(fact: AwaitFact, out: WorkerCall[]): void {
+  if (fact.kind === "smartasync" && fact.worker) out.push(fact.worker);
+  else if (fact.kind === "combinator") for (const e of fact.elements) workerCallsOf(e, out);
+}
+
 function byNameTwins(fact: AwaitFact): { module: string; name: string }[] {
   if (fact.kind === "twin" && fact.byName !== undefined)
     return [{ module: fact.byName, name: fact.twin.name }];
@@ -196,6 +225,7 @@ export function planSyncVariant(awaits: readonly LocatedAwait[], unproven: Unpro
   const reasons: string[] = [];
   const notes: string[] = [];
   const guards: GuardSite[] = [];
+  const workerCalls: WorkerCall[] = [];
   for (const a of awaits) {
     const why = unmappable(a.fact, unproven);
     if (why !== undefined) {
@@ -217,12 +247,14 @@ export function planSyncVariant(awaits: readonly LocatedAwait[], unproven: Unpro
     // And which twins it found by name rather than in a table.
     for (const t of byNameTwins(a.fact)) notes.push(WHY.byName(t.module, t.name, a.text, a.loc));
     guardsOf(a.fact, guards);
+    workerCallsOf(a.fact, workerCalls);
   }
   if (reasons.length > 0) return { strategy: "worker", reasons, guards: [] };
+  for (const w of workerCalls) notes.push(WHY.callsWorker(w.callee, w.variant, w.loc));
   // A guarded variant is never reported with empty reasons: each guard is a promise the build
   // could not keep, moved to run time.
   for (const g of guards) notes.push(WHY.guard(g.text, g.loc));
-  return { strategy: "inline", reasons: notes, guards };
+  return { strategy: "inline", reasons: notes, guards, ...(workerCalls.length > 0 ? { workerCalls } : {}) };
 }
 
 /** Where the location goes in a reason: "awaits fetch(...) at a.js:3:9, which has no sync twin". */
@@ -244,6 +276,8 @@ export const WHY = {
     `awaits ${text}${AT}, which has no sync twin; name one with the \`twins\` option: ${entry}${
       sameModule ? ` (${sameModule})` : ""
     }`,
+  callsWorker: (callee: string, variant: string, loc: string) =>
+    `calls ${callee} at ${loc}, whose sync variant ${variant} runs on a worker: this variant blocks on that worker there`,
   byName: (module: string, name: string, text: string, loc: string) =>
     `twin by name: ${module} exports ${name}, called for ${text} at ${loc}`,
   newExpression: (text: string) => `awaits ${text}${AT}, which cannot be made synchronous`,

@@ -73,4 +73,11 @@ export interface NodeView<N> {
    * local (its name and every read of it in the function).
    */
   parameterUses?(call: N, index: number): { name: string; uses: N[] } | undefined;
+  /**
+   * The calls of a plain function `fn` (a function declaration, or a function or arrow a
+   * `const` holds), under a name never written again: `complete` when every read of the name
+   * is the callee of one of `calls` and the function is not exported — the build sees every
+   * caller. Undefined for a function with no such name (a method, a callback).
+   */
+  functionCalls?(fn: N): { name: string; calls: N[]; complete: boolean } | undefined;
 }

@@ -1,6 +1,6 @@
 import type { Colour, Context } from "./context.js";
 import type { Diagnostic } from "./diagnostics.js";
-import type { GuardSite } from "./inline.js";
+import type { GuardSite, WorkerCall } from "./inline.js";
 import type { FunctionKind, Strategy, SyncStrategy } from "./strategy.js";
 
 /** The report (docs/semantics.md#the-report): versioned, identical from Babel and SWC for the same input. */
@@ -18,6 +18,11 @@ export interface FunctionReport {
    * (`path:line:column` and the operand); absent when there is none.
    */
   guards?: GuardSite[];
+  /**
+   * Where an inline sync variant calls another module's function whose sync variant runs on a
+   * worker (`check --deny sync-worker` denies each); absent when there is none.
+   */
+  workerCalls?: WorkerCall[];
 }
 
 export interface CallReport {

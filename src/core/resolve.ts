@@ -216,7 +216,15 @@ function packageImports(dir: string): { dir: string; imports: Record<string, unk
 function viaImports(specifier: string, fromDir: string): Resolution | undefined {
   const scope = packageImports(fromDir);
   if (!scope || specifier === "#" || specifier.startsWith("#/")) return undefined;
-  const { imports, dir } = scope;
+  return viaMap(scope.imports, specifier, scope.dir);
+}
+
+/**
+ * `key` through a subpath map (`"imports"`, or `"exports"` keyed by `./sub`), as Node matches
+ * it: an exact key, else the `*` pattern with the longest prefix.
+ */
+function viaMap(map: Record<string, unknown>, specifier: string, dir: string): Resolution | undefined {
+  const imports = map;
   if (Object.hasOwn(imports, specifier) && !specifier.includes("*"))
     return importTarget(imports[specifier], undefined, dir);
   let best: { key: string; rest: string } | undefined;
@@ -231,6 +239,48 @@ function viaImports(specifier: string, fromDir: string): Resolution | undefined 
     best = { key, rest: specifier.slice(prefix.length, specifier.length - suffix.length) };
   }
   return best ? importTarget(imports[best.key], best.rest, dir) : undefined;
+}
+
+const scopeCache = new Map<string, { dir: string; json: Record<string, unknown> } | null>();
+
+/** The nearest package.json at or above `dir`, read (null where there is none or it is unreadable). */
+function packageScope(dir: string): { dir: string; json: Record<string, unknown> } | null {
+  const cached = scopeCache.get(dir);
+  if (cached !== undefined) return cached;
+  let found: { dir: string; json: Record<string, unknown> } | null = null;
+  const file = join(dir, "package.json");
+  if (isFile(file)) {
+    try {
+      const json = JSON.parse(readFileSync(file, "utf8")) as unknown;
+      if (typeof json === "object" && json !== null && !Array.isArray(json))
+        found = { dir, json: json as Record<string, unknown> };
+    } catch {
+      found = null;
+    }
+  } else {
+    const up = dirname(dir);
+    found = up === dir ? null : packageScope(up);
+  }
+  scopeCache.set(dir, found);
+  return found;
+}
+
+/**
+ * A package self-reference (`import { load } from "shop/lib"` inside package "shop"): Node
+ * resolves it through the package's own `"exports"` to the program's own file (attack 15, F24).
+ * Only where the nearest package.json names the package and has `"exports"`, as in Node.
+ */
+function viaSelf(name: string, subpath: string, fromDir: string): Resolution | undefined {
+  const scope = packageScope(fromDir);
+  if (!scope || scope.json.name !== name || scope.json.exports === undefined) return undefined;
+  const exports = scope.json.exports;
+  const subpaths =
+    typeof exports === "object" &&
+    exports !== null &&
+    !Array.isArray(exports) &&
+    Object.keys(exports).some((k) => k.startsWith("."));
+  if (subpaths) return viaMap(exports as Record<string, unknown>, subpath, scope.dir);
+  return subpath === "." ? importTarget(exports, undefined, scope.dir) : undefined;
 }
 
 function importTarget(target: unknown, rest: string | undefined, dir: string): Resolution | undefined {
@@ -281,13 +331,15 @@ function resolveUncached(specifier: string, fromDir: string): Resolution | undef
   const parts = specifier.split("/");
   const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
   const rest = specifier.slice(name.length);
-  return findPackage(name, rest ? `.${rest}` : ".", fromDir);
+  const subpath = rest ? `.${rest}` : ".";
+  return viaSelf(name, subpath, fromDir) ?? findPackage(name, subpath, fromDir);
 }
 
 /** For tests and watch mode: forget what the file system said. */
 export function clearResolveCache(): void {
   tsconfigCache.clear();
   importsCache.clear();
+  scopeCache.clear();
   packageCache.clear();
   fileCache.clear();
 }

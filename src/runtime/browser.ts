@@ -40,6 +40,7 @@ export {
   twinData,
   twinOptions,
   twinPath,
+  twinSame,
   twinVia,
 } from "./inline.cjs";
 export { later, settled } from "./later.cjs";

@@ -963,6 +963,7 @@ export const syncElements = inline.syncElements;
 export const twinData = inline.twinData;
 export const twinPath = inline.twinPath;
 export const twinVia = inline.twinVia;
+export const twinSame = inline.twinSame;
 // Twins stand for these functions; recorded now, before the program can replace one (twinVia).
 inline.usePromiseApi(fsPromises);
 export const twinOptions = inline.twinOptions;

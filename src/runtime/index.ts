@@ -63,6 +63,7 @@ export const {
   twinData,
   twinPath,
   twinVia,
+  twinSame,
   twinOptions,
   later,
   settled,

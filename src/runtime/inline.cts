@@ -116,6 +116,26 @@ export function twinVia<F>(
 }
 
 /**
+ * The callee of a twin found by name whose source reads the function from a module's live
+ * exports object (`store.find` of a CommonJS module; attack 15, F20): the twin while that member
+ * is still `original`, the function the module exported when the compiled module loaded;
+ * otherwise the program has replaced it (a test double, `sinon.stub(store, "find")`, an offline
+ * mode), and the replacement is called instead, its answer checked like a guarded value.
+ */
+export function twinSame<F>(
+  replacement: unknown,
+  original: unknown,
+  twin: F,
+  variant: string,
+  loc: string,
+  text: string,
+): F {
+  if (replacement === original) return twin;
+  return ((...args: unknown[]) =>
+    guard((replacement as (...a: unknown[]) => unknown)(...args), variant, loc, text)) as F;
+}
+
+/**
  * The data argument of a twin write (`writeFile(path, data)`): the promise API also takes an
  * iterable or a stream, the twin only a string or a buffer.
  */

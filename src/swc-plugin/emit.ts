@@ -45,20 +45,26 @@ class TextImports {
 
   constructor(private readonly plan: Plan) {}
 
-  namespace(source: string, hint: string): string {
-    const known = this.spaces.get(source);
+  namespace(source: string, hint: string, loaded = false): string {
+    // `loaded`: the exports as this module found them at load (Babel's Imports.namespace says why).
+    const key = loaded && this.plan.module.cjsInput ? `${source}\0loaded` : source;
+    const known = this.spaces.get(key);
     if (known) return known;
     const own = reusableNamespace(this.plan.ctx, source);
     if (own) {
-      this.spaces.set(source, own);
+      this.spaces.set(key, own);
       return own;
     }
     const id = this.plan.names.uid(hint);
     const lit = JSON.stringify(source);
     this.added.push(
-      this.plan.module.cjsInput ? `const ${id} = require(${lit});` : `import * as ${id} from ${lit};`,
+      this.plan.module.cjsInput
+        ? loaded
+          ? `const ${id} = { ...require(${lit}) };`
+          : `const ${id} = require(${lit});`
+        : `import * as ${id} from ${lit};`,
     );
-    this.spaces.set(source, id);
+    this.spaces.set(key, id);
     return id;
   }
 
@@ -437,9 +443,16 @@ class SyncCopy {
             : this.imports.namespace(
                 fact.twin.module,
                 fact.twin.module.replace(/^node:/, "").replace(/\W+/g, "_"),
+                fact.replacedByName !== undefined,
               );
         this.ed.begins(call);
-        if (fact.replaced)
+        if (fact.replacedByName)
+          this.ed.wrap(
+            call.callee as Node,
+            `${rt()}.twinSame(`,
+            `, ${ns}[${JSON.stringify(fact.replacedByName.name)}], ${ns}.${fact.twin.name}, ${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.replacedByName.loc)}, ${JSON.stringify(fact.replacedByName.text)})`,
+          );
+        else if (fact.replaced)
           this.ed.wrap(
             call.callee as Node,
             `${rt()}.twinVia(`,

@@ -48,6 +48,35 @@ describe("smartasync check", () => {
     expect(cli(["check", ".", "--deny", "sync-inline"], lib).status).toBe(0);
   });
 
+  it("--deny sync-worker fails where an inline variant calls a package's worker variant (attack 15, F3)", () => {
+    const manifest = {
+      version: 1,
+      exports: {
+        ".": {
+          fetchRate: { name: "fetchRate", kind: "async", variant: "fetchRateSync", syncStrategy: "worker" },
+        },
+      },
+    };
+    const app = tree("check-package-worker", {
+      "node_modules/ratelib/package.json": JSON.stringify({
+        name: "ratelib",
+        type: "module",
+        exports: { ".": "./index.js" },
+        smartasync: { manifest: "./smartasync.manifest.json" },
+      }),
+      "node_modules/ratelib/smartasync.manifest.json": JSON.stringify(manifest),
+      "node_modules/ratelib/index.js": `export async function fetchRate() { return 2; }\nexport function fetchRateSync() { return 2; }\n`,
+      "src/main.js": `import { fetchRate } from "ratelib";\n\n// @smartasync\nexport async function price(n) {\n  return n * (await fetchRate("eur"));\n}\n`,
+    });
+    // Inline itself: nothing else denies it, and without the rule the check passes.
+    expect(cli(["check", "src"], app).status).toBe(0);
+    const r = cli(["check", "src", "--deny", "sync-worker"], app);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "src/main.js:5:19: denied (sync-worker) sync-worker: price's priceSync calls fetchRate, whose sync variant fetchRateSync runs on a worker, denied by --deny sync-worker",
+    );
+  });
+
   it("--deny SA201 and --deny warnings fail on the floating promise; comma-separated and repeatable", () => {
     for (const deny of [
       ["--deny", "SA201"],

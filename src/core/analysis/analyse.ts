@@ -308,6 +308,7 @@ function analyseOnce(
         fn.kind === "async" ? fn.syncPlan!.reasons : [sameThreadWhy(ctx, fn)].filter((w) => w !== undefined),
       // Only where there are guards, so CI can deny them (`check --deny guarded`).
       ...(fn.kind === "async" && fn.syncPlan!.guards.length > 0 ? { guards: fn.syncPlan!.guards } : {}),
+      ...(fn.kind === "async" && fn.syncPlan!.workerCalls ? { workerCalls: fn.syncPlan!.workerCalls } : {}),
     });
   }
   if (factories.length) report.factories = factories.map((f) => factoryReport(ctx, f));

@@ -1,5 +1,5 @@
 import type { types as t } from "@babel/core";
-import { classifyCall, heldUnclear } from "../context.js";
+import { classifyCall, handedOnUnclear, heldUnclear } from "../context.js";
 import { MSG } from "../messages.js";
 import { EMPTY_FACTS, hasFacts } from "../module-facts.js";
 import { variantOf } from "../naming.js";
@@ -513,6 +513,20 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     const v = variantOf(name, ctx.options);
     const of = v ? index.byName.get(v.base) : undefined;
     if (of && of.kind === v!.kind && !binding) return { fn: of, shape: { kind: "ident" }, explicit: true };
+    // `import load = Api.load`: a const alias of a namespace member; the variant has no name in
+    // this scope (`loadSync` is `Api.loadSync`), so the call is reported (attack 15, F11).
+    const entity = binding ? entityAlias(binding) : undefined;
+    if (entity && entity.length > 1) {
+      const nsB = scopes.binding(binding!.node, entity[0]!);
+      const inner = nsB ? namespaceTarget(ctx, index, nsB, entity.slice(0, -1), entity[entity.length - 1]!) : undefined;
+      if (inner)
+        return {
+          unfollowed: `a TypeScript alias of a namespace member (\`import ${name} = ${entity.join(".")}\`); call \`${entity.join(".")}(…)\`, which is followed`,
+          name: inner.display,
+          kind: inner.kind,
+          syncStrategy: inner.syncPlan?.strategy,
+        };
+    }
     if (binding && depth < 4) return aliasOf(ctx, index, binding, depth + 1) ?? takenOut(index, binding);
     return undefined;
   }
@@ -562,8 +576,18 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   }
   // `NS.f()`, `A.B.f()` of a function annotated inside `namespace NS { export … }` (fixture
   // typescript/namespace).
-  const path = dottedPath(object);
-  const nsBinding = path ? scopes.binding(callee, path[0]) : undefined;
+  let path = dottedPath(object);
+  let nsBinding = path ? scopes.binding(callee, path[0]!) : undefined;
+  // `import Inner = Api; Inner.load()`: a const alias of the namespace (also of a nested one,
+  // `import B = A.B`), followed to it; the variant is reached through the alias the same way
+  // (`Inner.loadSync`; attack 15, F11).
+  for (let hops = 0; path && nsBinding && hops < 8; hops++) {
+    const entity = entityAlias(nsBinding);
+    if (!entity) break;
+    const from = nsBinding.node;
+    path = [...entity, ...path.slice(1)];
+    nsBinding = scopes.binding(from, entity[0]!);
+  }
   if (path && nsBinding?.node.type === "TSModuleDeclaration") {
     const inner = namespaceMember(ctx, index, nsBinding, path, prop);
     // A member the file replaces (`(NS as any).f = …`): whichever function is there is called,
@@ -585,6 +609,16 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
       };
     }
     if (inner) return { fn: inner, shape: { kind: "member" }, explicit: false };
+    // `namespace NS { export import f = load }`: `NS.f` is the annotated function under another
+    // name, whose variant the namespace does not hold (`NS.fSync`): reported (attack 15, F11).
+    const aliased = namespaceAliasMember(ctx, index, nsBinding, path, prop);
+    if (aliased)
+      return {
+        unfollowed: `\`${path.join(".")}.${prop}\` is a TypeScript alias (\`export import ${prop} = …\`) of a smartasync function; call the function by its own name, which is followed`,
+        name: aliased.display,
+        kind: aliased.kind,
+        syncStrategy: aliased.syncPlan?.strategy,
+      };
   }
   let owner: t.Class | undefined;
   let isStatic = false;
@@ -642,6 +676,70 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   const variantOfMethod = index.methodVariants.get(prop);
   if (variantOfMethod && plain)
     return { fn: variantOfMethod, shape: { kind: "dispatch", name: prop }, explicit: true };
+  return undefined;
+}
+
+/**
+ * The entity a TypeScript `import X = A.B` names (`["A", "B"]`), for a binding declared so;
+ * undefined for anything else, `import x = require(…)` included. Such an alias is a const.
+ */
+function entityAlias(b: Binding): string[] | undefined {
+  const d = b.node;
+  if (d.type !== "TSImportEqualsDeclaration" || d.moduleReference.type === "TSExternalModuleReference")
+    return undefined;
+  return dottedPath(d.moduleReference as Node);
+}
+
+/** The annotated function `prop` of namespace path `path` (through aliases), if there is one. */
+function namespaceTarget(
+  ctx: Ctx,
+  index: Index,
+  binding: Binding,
+  path: string[],
+  prop: string,
+): SaFunction | undefined {
+  let p = path;
+  let b: Binding | undefined = binding;
+  for (let hops = 0; b && hops < 8; hops++) {
+    const entity = entityAlias(b);
+    if (!entity) break;
+    const from = b.node;
+    p = [...entity, ...p.slice(1)];
+    b = ctx.scopes.binding(from, entity[0]!);
+  }
+  return b?.node.type === "TSModuleDeclaration" ? namespaceMember(ctx, index, b, p, prop) : undefined;
+}
+
+/** The annotated function a namespace member `export import prop = …` aliases, if one. */
+function namespaceAliasMember(
+  ctx: Ctx,
+  index: Index,
+  binding: Binding,
+  path: string[],
+  prop: string,
+): SaFunction | undefined {
+  const holder = binding.scope.node as { body?: unknown };
+  const siblings = Array.isArray(holder.body)
+    ? (holder.body as Node[])
+    : ((holder.body as { body?: Node[] } | undefined)?.body ?? []);
+  for (const st of siblings) {
+    const d = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : st;
+    if (d?.type !== "TSModuleDeclaration") continue;
+    for (const block of namespaceBlocks(d, path)) {
+      const b = ctx.scopes.scopeOf(block).bindings.get(prop);
+      const entity = b ? entityAlias(b) : undefined;
+      if (!b || !entity) continue;
+      const first = ctx.scopes.binding(b.node, entity[0]!);
+      if (!first) continue;
+      if (entity.length === 1) {
+        const fn = index.byBinding.get(first);
+        if (fn) return fn;
+        continue;
+      }
+      const fn = namespaceTarget(ctx, index, first, entity.slice(0, -1), entity[entity.length - 1]!);
+      if (fn) return fn;
+    }
+  }
   return undefined;
 }
 
@@ -1268,6 +1366,13 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
       if (held !== undefined) {
         warn(ctx, "SA208", call, MSG.heldUnclear(text, held.name, held.why, variantName ?? target));
         entry.reason = "SA208";
+      }
+      // The same where the value leaves a plain function by `return` to callers the build
+      // cannot all see, or that want both forms (adversarial finding F4; docs/semantics.md).
+      const on = held === undefined ? handedOnUnclear(view, call) : undefined;
+      if (on !== undefined) {
+        warn(ctx, "SA209", call, MSG.handedOnUnclear(text, on.name, on.why, variantName ?? target));
+        entry.reason = "SA209";
       }
     }
     if (d.strategy === "offload" && inPromiseAllLiteral(ctx, call))

@@ -53,6 +53,31 @@ function leavesOf(
 }
 
 /**
+ * Whether a twin-by-name callee is a member read from an object the program can change: a
+ * CommonJS module's exports through a default import (`store.find`) or `require` (a name bound
+ * to `require("x")`, or `require("x").find`). A named import or destructured `require` holds the
+ * function as the module exported it, and an ES namespace object cannot be written, so neither
+ * can be replaced behind the build's back (attack 15, F20).
+ */
+function readsLiveExports(ctx: Ctx, callee: Node): boolean {
+  let node = callee;
+  while (TRANSPARENT.has(node.type)) node = (node as { expression: Node }).expression;
+  if (node.type !== "MemberExpression" && node.type !== "OptionalMemberExpression") return false;
+  let root: Node = node;
+  while (
+    root.type === "MemberExpression" ||
+    root.type === "OptionalMemberExpression" ||
+    TRANSPARENT.has(root.type)
+  )
+    root = TRANSPARENT.has(root.type)
+      ? (root as { expression: Node }).expression
+      : (root as { object: Node }).object;
+  if (root.type !== "Identifier") return true;
+  const b = ctx.scopes.binding(root, root.name);
+  return b?.node.type !== "ImportNamespaceSpecifier";
+}
+
+/**
  * A twin call whose arguments mean the same to the twin (docs/semantics.md, "Twins"): an options
  * literal with a key only the promise API honours (`{ signal }`) is not mapped; options and data
  * the build cannot see are checked at run time.
@@ -189,10 +214,19 @@ function factOf(
         r.shape.kind === "dispatch" ||
         (r.shape.kind === "member" && r.shape.own !== undefined) ||
         kind === "sync";
+      const callee = r.fn?.display ?? r.ext?.fact.name ?? (r.shape.kind === "dispatch" ? r.shape.name : "?");
+      // Another module's function whose sync variant is a worker (its manifest or facts say so):
+      // the inline copy blocks on it, which the report and `--deny sync-worker` must see (F3).
+      const ext = r.ext?.fact;
+      const worker =
+        kind === "async" && ext?.syncStrategy === "worker" && r.shape.kind !== "dispatch"
+          ? { loc: locOf(ctx, node), callee, variant: ext.variant }
+          : undefined;
       return {
         kind: "smartasync",
-        callee: r.fn?.display ?? r.ext?.fact.name ?? (r.shape.kind === "dispatch" ? r.shape.name : "?"),
+        callee,
         ...(mayBePromise ? { guard: { loc: locOf(ctx, node), text: guardText(ctx, node) } } : {}),
+        ...(worker ? { worker } : {}),
       };
     }
     const callee = call.callee as Node;
@@ -358,6 +392,9 @@ function factOf(
         checks: [],
         byName: byName.module,
         guard: { loc: locOf(ctx, node), text: `${byName.name}(${call.arguments.length ? "..." : ""})` },
+        ...(readsLiveExports(ctx, callee)
+          ? { replacedByName: { loc: locOf(ctx, node), text: callText(ctx, call), name: imported!.path[0]! } }
+          : {}),
       };
   }
   const proof = proofOf(ctx, node);

@@ -196,6 +196,60 @@ export function treeView(
       const pb = scopes.binding(fn.body as Node, param.name);
       return pb && pb.node === param ? readsOf(tree, scopes, pb) : undefined;
     },
+    functionCalls(fn) {
+      let id: Node | undefined;
+      let exported = false;
+      const up = tree.parent(fn);
+      if (fn.type === "FunctionDeclaration" && fn.id) {
+        id = fn.id as Node;
+        exported = up?.type === "ExportNamedDeclaration" || up?.type === "ExportDefaultDeclaration";
+      } else if (fn.type === "FunctionExpression" || fn.type === "ArrowFunctionExpression") {
+        // `const getUser = (id) => load(id)`, also through type-only wrappers.
+        let cur: Node = fn;
+        let p = up;
+        while (p && TRANSPARENT.has(p.type)) {
+          cur = p;
+          p = tree.parent(p);
+        }
+        if (
+          p?.type === "VariableDeclarator" &&
+          tree.link(cur)?.key === "init" &&
+          p.id.type === "Identifier"
+        ) {
+          id = p.id as Node;
+          exported = tree.parent(tree.parent(p) ?? p)?.type === "ExportNamedDeclaration";
+        }
+      }
+      if ((fn.type === "ClassMethod" || fn.type === "ObjectMethod") && !fn.computed) {
+        // A method is called through an object the build does not follow: named, never seen.
+        const key = fn.key as Node;
+        if (key.type === "Identifier") return { name: key.name, calls: [], complete: false };
+      }
+      if (id?.type !== "Identifier") return undefined;
+      const b = scopes.binding(id, id.name);
+      if (!b || annotated.has(b)) return undefined;
+      if (b.node !== fn && b.node !== tree.parent(id)) return undefined;
+      const reads = readsOf(tree, scopes, b);
+      if (!reads) return { name: id.name, calls: [], complete: false };
+      const calls: Node[] = [];
+      let complete = !exported;
+      for (const u of reads.uses) {
+        let cur: Node = u;
+        let p = tree.parent(u);
+        while (p && TRANSPARENT.has(p.type)) {
+          cur = p;
+          p = tree.parent(p);
+        }
+        if (
+          p &&
+          (p.type === "CallExpression" || p.type === "OptionalCallExpression") &&
+          tree.link(cur)?.key === "callee"
+        )
+          calls.push(p);
+        else complete = false;
+      }
+      return { name: id.name, calls, complete };
+    },
   };
 }
 
