@@ -318,6 +318,30 @@ function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
   const tagged = call.type === "TaggedTemplateExpression";
   const raw = (tagged ? call.tag : (call as CallNode).callee) as Node;
   const callee = peelCallee(raw);
+  // `Reflect.get(obj, "load")(…)`: a method taken out by name where one of that name is
+  // smartasync (a namespace used as a value, an exported object): not followed, reported where
+  // the code wants the value (attack 15, F17).
+  if (!tagged && callee.type === "CallExpression") {
+    const inner = peelCallee(callee.callee as Node);
+    const key = callee.arguments[1] as Node | undefined;
+    if (
+      isMember(inner) &&
+      memberName(inner) === "get" &&
+      inner.object.type === "Identifier" &&
+      inner.object.name === "Reflect" &&
+      !ctx.scopes.binding(inner, "Reflect") &&
+      key?.type === "StringLiteral"
+    ) {
+      const kinds = index.methodKinds.get(key.value);
+      if (kinds)
+        return {
+          unfollowed: `a function taken out with \`Reflect.get\`; call it as a method (\`obj.${key.value}(…)\`), which is dispatched`,
+          name: key.value,
+          kinds,
+          maybe: true,
+        };
+    }
+  }
   if (!tagged && isMember(callee)) {
     const prop = memberName(callee);
     // `Reflect.apply(f, t, args)`: `f.apply(t, args)` is the spelling that is followed.
@@ -518,7 +542,9 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     const entity = binding ? entityAlias(binding) : undefined;
     if (entity && entity.length > 1) {
       const nsB = scopes.binding(binding!.node, entity[0]!);
-      const inner = nsB ? namespaceTarget(ctx, index, nsB, entity.slice(0, -1), entity[entity.length - 1]!) : undefined;
+      const inner = nsB
+        ? namespaceTarget(ctx, index, nsB, entity.slice(0, -1), entity[entity.length - 1]!)
+        : undefined;
       if (inner)
         return {
           unfollowed: `a TypeScript alias of a namespace member (\`import ${name} = ${entity.join(".")}\`); call \`${entity.join(".")}(…)\`, which is followed`,

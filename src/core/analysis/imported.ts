@@ -18,8 +18,9 @@ import { type Ctx, warn } from "./ctx.js";
 import { addKinds } from "./held.js";
 import type { Names } from "./names.js";
 import type { Binding } from "./scope.js";
+import { isReference } from "./scope.js";
 import { forEachChild, type Node } from "./tree.js";
-import { memberName, requireSource, writtenTargets } from "./view.js";
+import { memberName, requireSource, TRANSPARENT, writtenTargets } from "./view.js";
 
 /** A smartasync function this file imports, as a call site reaches it. */
 export interface ImportedRef {
@@ -239,6 +240,62 @@ export class ImportedFns {
     const out = new Map<string, Set<FunctionKind>>();
     for (const source of this.sources()) {
       addKinds(out, this.factsOf(source).methods);
+    }
+    addKinds(out, this.escapedNamespaces());
+    return out;
+  }
+
+  /**
+   * The smartasync exports of every namespace import the file uses as a value (passed to a
+   * function, spread or `Object.assign`-copied, held in an object or array, returned): a call on
+   * it elsewhere (`m.load(1)` in `use(m)`) is dispatched by name, as one on a default-exported
+   * object is (attack 15, F17). `ns.f`, `ns["f"]`, `const { f } = ns` and `const m = ns` are
+   * followed routes and do not count.
+   */
+  private escapedNamespaces(): Map<string, Set<FunctionKind>> {
+    const out = new Map<string, Set<FunctionKind>>();
+    const { tree, scopes } = this.ctx;
+    for (const s of this.ctx.program.body) {
+      if (s.type !== "ImportDeclaration" || s.importKind === "type") continue;
+      const spec = s.specifiers.find((x) => x.type === "ImportNamespaceSpecifier");
+      if (!spec) continue;
+      const facts = this.factsOf(s.source.value);
+      if (facts.exports.size === 0) continue;
+      const name = spec.local.name;
+      const b = scopes.binding(spec.local as Node, name);
+      if (!b) continue;
+      tree.watched.add(name);
+      let escapes = false;
+      tree.walk(
+        tree.program,
+        (n) => {
+          if (escapes) return false;
+          if (n.type !== "Identifier" || n.name !== name || !isReference(n, tree)) return undefined;
+          if (scopes.binding(n, name) !== b) return undefined;
+          let cur: Node = n;
+          let p = tree.parent(n);
+          while (p && TRANSPARENT.has(p.type)) {
+            cur = p;
+            p = tree.parent(p);
+          }
+          const key = tree.link(cur)?.key;
+          const member =
+            (p?.type === "MemberExpression" || p?.type === "OptionalMemberExpression") &&
+            key === "object" &&
+            (!p.computed || p.property.type === "StringLiteral");
+          const declared = p?.type === "VariableDeclarator" && key === "init";
+          if (!member && !declared && p?.type !== "ExportSpecifier") escapes = true;
+          return undefined;
+        },
+        true,
+      );
+      if (!escapes) continue;
+      for (const [exported, fact] of facts.exports) {
+        if (fact.unfollowed) continue;
+        const kinds = out.get(exported) ?? new Set<FunctionKind>();
+        kinds.add(fact.kind);
+        out.set(exported, kinds);
+      }
     }
     return out;
   }
