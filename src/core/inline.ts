@@ -276,6 +276,8 @@ export const WHY = {
     `awaits ${text}${AT}, which has no sync twin; name one with the \`twins\` option: ${entry}${
       sameModule ? ` (${sameModule})` : ""
     }`,
+  yieldPoint: (text: string) =>
+    `awaits ${text}${AT} after queuing a callback (a microtask, a timer, an emitter's event, a promise's then): the await is where that callback runs, which an inline copy cannot let happen`,
   callsWorker: (callee: string, variant: string, loc: string) =>
     `calls ${callee} at ${loc}, whose sync variant ${variant} runs on a worker: this variant blocks on that worker there`,
   byName: (module: string, name: string, text: string, loc: string) =>

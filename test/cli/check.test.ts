@@ -73,7 +73,7 @@ describe("smartasync check", () => {
     const r = cli(["check", "src", "--deny", "sync-worker"], app);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(
-      "src/main.js:5:19: denied (sync-worker) sync-worker: price's priceSync calls fetchRate, whose sync variant fetchRateSync runs on a worker, denied by --deny sync-worker",
+      "src/main.js:5:21: denied (sync-worker) sync-worker: price's priceSync calls fetchRate, whose sync variant fetchRateSync runs on a worker, denied by --deny sync-worker",
     );
   });
 
@@ -165,6 +165,13 @@ describe("smartasync check", () => {
       const out = JSON.parse(r.stdout);
       expect(out).toMatchObject({ version: 1, ok: false, errors: 0, denied: 2 });
       expect(out.findings).toEqual([
+        // `cli` is exported and returns fetchJson's value: its callers are out of sight (SA209).
+        expect.objectContaining({
+          code: "SA209",
+          severity: "warning",
+          loc: "src/app.js:17:10",
+          failsBy: null,
+        }),
         expect.objectContaining({
           code: "SA201",
           severity: "warning",
@@ -208,15 +215,16 @@ describe("smartasync check", () => {
         locations: { physicalLocation: unknown }[];
       }[];
       expect(results.map((x) => [x.ruleId, x.level])).toEqual([
+        ["SA209", "warning"], // `cli` (exported) returns the sync variant's value
         ["SA201", "error"], // a warning that --deny SA201 makes fail
         ["sync-worker", "error"], // the worker function
         ["sync-worker", "error"], // its call
       ]);
-      expect(results[1]!.locations[0]!.physicalLocation).toEqual({
+      expect(results[2]!.locations[0]!.physicalLocation).toEqual({
         artifactLocation: { uri: "src/app.js", uriBaseId: "%SRCROOT%" },
         region: { startLine: 10, startColumn: 1 },
       });
-      expect(results[2]!.locations[0]!.physicalLocation).toEqual({
+      expect(results[3]!.locations[0]!.physicalLocation).toEqual({
         artifactLocation: { uri: "src/app.js", uriBaseId: "%SRCROOT%" },
         region: { startLine: 17, startColumn: 10 },
       });

@@ -236,12 +236,32 @@ export class ImportedFns {
     return false;
   }
 
-  methodKinds(): Map<string, Set<FunctionKind>> {
+  /**
+   * Method names whose calls are dispatched. `escaped`: with the exports of namespace imports
+   * used as values (which needs the tree); without, every smartasync export of every namespace
+   * import, by the import declarations alone — what the lazy analysis watches before any tree.
+   */
+  methodKinds(escaped = true): Map<string, Set<FunctionKind>> {
     const out = new Map<string, Set<FunctionKind>>();
     for (const source of this.sources()) {
       addKinds(out, this.factsOf(source).methods);
     }
-    addKinds(out, this.escapedNamespaces());
+    addKinds(out, escaped ? this.escapedNamespaces() : this.namespaceExports());
+    return out;
+  }
+
+  private namespaceExports(): Map<string, Set<FunctionKind>> {
+    const out = new Map<string, Set<FunctionKind>>();
+    for (const s of this.ctx.program.body) {
+      if (s.type !== "ImportDeclaration" || s.importKind === "type") continue;
+      if (!s.specifiers.some((x) => x.type === "ImportNamespaceSpecifier")) continue;
+      for (const [exported, fact] of this.factsOf(s.source.value).exports) {
+        if (fact.unfollowed) continue;
+        const kinds = out.get(exported) ?? new Set<FunctionKind>();
+        kinds.add(fact.kind);
+        out.set(exported, kinds);
+      }
+    }
     return out;
   }
 
@@ -254,13 +274,15 @@ export class ImportedFns {
    */
   private escapedNamespaces(): Map<string, Set<FunctionKind>> {
     const out = new Map<string, Set<FunctionKind>>();
-    const { tree, scopes } = this.ctx;
     for (const s of this.ctx.program.body) {
       if (s.type !== "ImportDeclaration" || s.importKind === "type") continue;
       const spec = s.specifiers.find((x) => x.type === "ImportNamespaceSpecifier");
       if (!spec) continue;
       const facts = this.factsOf(s.source.value);
       if (facts.exports.size === 0) continue;
+      // Only now: the tree and scopes are built on first use, which a file without such an
+      // import must not pay for (the fast path).
+      const { tree, scopes } = this.ctx;
       const name = spec.local.name;
       const b = scopes.binding(spec.local as Node, name);
       if (!b) continue;

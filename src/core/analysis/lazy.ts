@@ -152,7 +152,8 @@ export function closingFor(
   }
   // A module required by a computed path may be smartasync too (opaque.ts): its calls are seen.
   if (anyFacts || requiresOpaquely(code)) words.add("require");
-  for (const m of imported.methodKinds().keys()) withVariants(m);
+  // Before any tree: every namespace import's exports count, used as a value or not.
+  for (const m of imported.methodKinds(false).keys()) withVariants(m);
   const hits = wordsIn(code, words).map((h) => h.at);
   return { code, hits, forced, words, skipped };
 }

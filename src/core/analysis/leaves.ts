@@ -2,7 +2,7 @@ import type { types as t } from "@babel/core";
 import { type AwaitFact, type TwinCheck, WHY } from "../inline.js";
 import { MSG } from "../messages.js";
 import { resolveImport } from "../resolve.js";
-import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
+import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin, RUNTIME_MODULE } from "../twins.js";
 import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
@@ -50,6 +50,66 @@ function leavesOf(
     return;
   }
   out.set(node, factOf(ctx, index, node, returned, strictReturns, owner));
+}
+
+/** A literal operand (`null`, `undefined`, `void 0`, a number, a string, a boolean). */
+function isLiteralOperand(ctx: Ctx, node: Node): boolean {
+  switch (node.type) {
+    case "NullLiteral":
+    case "NumericLiteral":
+    case "StringLiteral":
+    case "BooleanLiteral":
+    case "BigIntLiteral":
+      return true;
+    case "Identifier":
+      return node.name === "undefined" && !ctx.scopes.binding(node, "undefined");
+    case "UnaryExpression":
+      return node.operator === "void" && isLiteralOperand(ctx, node.argument as Node);
+    default:
+      return false;
+  }
+}
+
+const TIMERS = new Set(["queueMicrotask", "setTimeout", "setImmediate", "setInterval"]);
+const QUEUEING_METHODS = new Set(["emit", "then", "catch", "finally"]);
+const queuing = new WeakMap<SaFunction, boolean>();
+
+/**
+ * Whether an annotated function queues work that runs at its next `await`: a call of
+ * `queueMicrotask`, `setTimeout`, `setImmediate`, `setInterval`, `process.nextTick`, or a
+ * method named `emit`, `then`, `catch` or `finally`, anywhere in its body.
+ */
+function queuesWork(ctx: Ctx, owner: SaFunction): boolean {
+  const known = queuing.get(owner);
+  if (known !== undefined) return known;
+  let found = false;
+  ctx.tree.walk(
+    owner.fn as Node,
+    (n) => {
+      if (found) return false;
+      if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+      let callee = n.callee as Node;
+      while (TRANSPARENT.has(callee.type)) callee = (callee as { expression: Node }).expression;
+      if (callee.type === "Identifier") {
+        if (TIMERS.has(callee.name) && !ctx.scopes.binding(callee, callee.name)) found = true;
+      } else if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
+        const name = callee.computed ? undefined : (callee.property as { name?: string }).name;
+        const obj = callee.object as Node;
+        if (name !== undefined && QUEUEING_METHODS.has(name)) found = true;
+        else if (
+          name === "nextTick" &&
+          obj.type === "Identifier" &&
+          obj.name === "process" &&
+          !ctx.scopes.binding(obj, "process")
+        )
+          found = true;
+      }
+      return undefined;
+    },
+    true,
+  );
+  queuing.set(owner, found);
+  return found;
 }
 
 /**
@@ -383,6 +443,9 @@ function factOf(
       return { kind: "unmappable", why: WHY.pMapNotMapped(callText(ctx, call)) };
     const twin =
       imported && isTwinModule(imported.module, ctx.options) ? findTwin(imported, ctx.options) : undefined;
+    // `await setTimeout(0)` of timers/promises as a yield point: see `yieldPoint` below.
+    if (twin?.module === RUNTIME_MODULE && twin.name === "sleepSync" && !returned && queuesWork(ctx, owner))
+      return { kind: "unmappable", why: WHY.yieldPoint(callText(ctx, call)) };
     if (twin) return twinFact(ctx, call, twin);
     const byName = imported ? twinByName(ctx, imported) : undefined;
     if (byName)
@@ -397,6 +460,12 @@ function factOf(
           : {}),
       };
   }
+  // `await null` in a function that has queued a callback (`queueMicrotask`, `process.nextTick`,
+  // a timer, an emitter's `emit`, a promise's `.then`): the await is where that callback runs,
+  // which an inline copy, dropping the await, never lets happen (attack 15, F16). A worker
+  // variant runs the async function itself; a function that queues nothing keeps `await 1` inline.
+  if (!returned && isLiteralOperand(ctx, node) && queuesWork(ctx, owner))
+    return { kind: "unmappable", why: WHY.yieldPoint(guardText(ctx, node)) };
   const proof = proofOf(ctx, node);
   if (proof === "proven") return { kind: "not-promise" };
   if (
