@@ -451,6 +451,23 @@ export function rethrowGuard(err: unknown): void {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     if (typeof code === "string" && code.startsWith("SMARTASYNC_")) throw err;
+    // The inline copy runs on one stack where the async function's awaits reset it: recursion
+    // the async function survives (an `await` before each recursive call) may overflow here.
+    // That is the copy's limit, not the user's error: never the `catch`'s fallback (attack 15,
+    // F21; docs/semantics.md).
+    if (err instanceof RangeError && /Maximum call stack size exceeded/.test(err.message)) {
+      const frame = /\(?((?:file:\/\/)?[^\s()]+:\d+:\d+)\)?\s*$/m.exec(
+        (err.stack ?? "").split("\n").find((l) => /^\s+at /.test(l)) ?? "",
+      );
+      const loc = frame?.[1] ?? "unknown location";
+      const stack = located(
+        `smartasync: an inline sync variant ran out of call stack (at ${loc}): the async function awaits before each recursive call, which gives it a fresh stack every time, and its sync copy recurses on one stack. The copy's \`catch\` does not take this error. Call the async function here, write the recursion as a loop, or build with a larger stack (\`node --stack-size=…\`).`,
+        "SMARTASYNC_STACK",
+        loc,
+      );
+      (stack as { cause?: unknown }).cause = err;
+      throw stack;
+    }
   }
 }
 
