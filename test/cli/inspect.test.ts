@@ -86,7 +86,7 @@ describe("smartasync inspect", () => {
     expect(r.stdout).toMatch(/^--- a\/src\/app\.js\n\+\+\+ b\/src\/app\.js\n@@ /);
     expect(r.stdout).toContain("+export function loadConfigSync(path) {");
     expect(r.stdout).toContain(
-      '-  const cfg = loadConfig("app.json");\n-  return fetchJson(cfg.url);\n+  const cfg = loadConfigSync("app.json");',
+      '-  const cfg = loadConfig("app.json");\n-  return fetchJson(cfg.url).items;\n+  const cfg = loadConfigSync("app.json");',
     );
     expect(r.stdout).not.toContain("smartasync inspect:");
     // A file smartasync leaves alone prints no diff.

@@ -315,13 +315,18 @@ export function resolveCallee(ctx: Ctx, index: Index, call: CallNode): Resolved 
 
 /** Like resolveCallee, and says why a call of a smartasync function is not followed. */
 function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
-  const tagged = call.type === "TaggedTemplateExpression";
-  const raw = (tagged ? call.tag : (call as CallNode).callee) as Node;
-  const callee = peelCallee(raw);
-  // `Reflect.get(obj, "load")(…)`: a method taken out by name where one of that name is
-  // smartasync (a namespace used as a value, an exported object): not followed, reported where
-  // the code wants the value (attack 15, F17).
-  if (!tagged && callee.type === "CallExpression") {
+  return lookupRoutes(ctx, index, call) ?? reflectGet(ctx, index, call);
+}
+
+/**
+ * `Reflect.get(obj, "load")(…)` where no other rule said more: a method taken out by name where
+ * one of that name is smartasync (a namespace used as a value, an exported object) is not
+ * followed, and reported where the code wants the value (attack 15, F17).
+ */
+function reflectGet(ctx: Ctx, index: Index, call: Node): Lookup {
+  if (call.type === "TaggedTemplateExpression") return undefined;
+  const callee = peelCallee((call as CallNode).callee as Node);
+  if (callee.type === "CallExpression") {
     const inner = peelCallee(callee.callee as Node);
     const key = callee.arguments[1] as Node | undefined;
     if (
@@ -342,6 +347,13 @@ function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
         };
     }
   }
+  return undefined;
+}
+
+function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
+  const tagged = call.type === "TaggedTemplateExpression";
+  const raw = (tagged ? call.tag : (call as CallNode).callee) as Node;
+  const callee = peelCallee(raw);
   if (!tagged && isMember(callee)) {
     const prop = memberName(callee);
     // `Reflect.apply(f, t, args)`: `f.apply(t, args)` is the spelling that is followed.
