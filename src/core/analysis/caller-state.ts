@@ -2,13 +2,12 @@ import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
 import { type CallEdit, type Index, peelCallee, resolveCallee } from "./calls.js";
 import {
+  functionReached,
   GLOBAL_OBJECTS,
   globalWrites,
   importTarget,
   isImportBinding,
   isKnownGlobal,
-  methodCalled,
-  methodOf,
   stateKind,
   stateRoot,
 } from "./checks.js";
@@ -157,15 +156,7 @@ function usesOf(other: Ctx, start: t.Function): { globals: Set<string>; bindings
         return undefined;
       }
       bindings.add(b);
-      const method = methodCalled(other, n);
-      const kind = stateKind(other, b);
-      const next =
-        kind === "code"
-          ? ((method !== undefined ? methodOf(other, b, method, "static") : undefined) ??
-            functionOfBinding(b))
-          : kind === "object" && method !== undefined
-            ? methodOf(other, b, method, "object")
-            : undefined;
+      const next = functionReached(other, n, b);
       if (next && !seen.has(next)) {
         seen.add(next);
         queue.push(next);

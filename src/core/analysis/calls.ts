@@ -756,6 +756,29 @@ function namespaceAliasMember(
   path: string[],
   prop: string,
 ): SaFunction | undefined {
+  for (const { b } of namespaceBindings(ctx, binding, path, prop)) {
+    const entity = entityAlias(b);
+    if (!entity) continue;
+    const first = ctx.scopes.binding(b.node, entity[0]!);
+    if (!first) continue;
+    if (entity.length === 1) {
+      const fn = index.byBinding.get(first);
+      if (fn) return fn;
+      continue;
+    }
+    const fn = namespaceTarget(ctx, index, first, entity.slice(0, -1), entity[entity.length - 1]!);
+    if (fn) return fn;
+  }
+  return undefined;
+}
+
+/** The bindings of `prop` in every declaration of the namespace at `path` (namespaces merge). */
+function* namespaceBindings(
+  ctx: Ctx,
+  binding: Binding,
+  path: string[],
+  prop: string,
+): Generator<{ b: Binding; block: Node }> {
   const holder = binding.scope.node as { body?: unknown };
   const siblings = Array.isArray(holder.body)
     ? (holder.body as Node[])
@@ -765,20 +788,9 @@ function namespaceAliasMember(
     if (d?.type !== "TSModuleDeclaration") continue;
     for (const block of namespaceBlocks(d, path)) {
       const b = ctx.scopes.scopeOf(block).bindings.get(prop);
-      const entity = b ? entityAlias(b) : undefined;
-      if (!b || !entity) continue;
-      const first = ctx.scopes.binding(b.node, entity[0]!);
-      if (!first) continue;
-      if (entity.length === 1) {
-        const fn = index.byBinding.get(first);
-        if (fn) return fn;
-        continue;
-      }
-      const fn = namespaceTarget(ctx, index, first, entity.slice(0, -1), entity[entity.length - 1]!);
-      if (fn) return fn;
+      if (b) yield { b, block };
     }
   }
-  return undefined;
 }
 
 /** `A.B` → ["A", "B"] (identifiers and non-computed members only). */
@@ -822,18 +834,9 @@ function namespaceMember(
   path: string[],
   prop: string,
 ): SaFunction | undefined {
-  const holder = binding.scope.node as { body?: unknown };
-  const siblings = Array.isArray(holder.body)
-    ? (holder.body as Node[])
-    : ((holder.body as { body?: Node[] } | undefined)?.body ?? []);
-  for (const st of siblings) {
-    const d = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : st;
-    if (d?.type !== "TSModuleDeclaration") continue;
-    for (const block of namespaceBlocks(d, path)) {
-      const b = ctx.scopes.scopeOf(block).bindings.get(prop);
-      const fn = b ? index.byBinding.get(b) : undefined;
-      if (fn?.exportDecl && !rebound(ctx, b!, block)) return fn;
-    }
+  for (const { b, block } of namespaceBindings(ctx, binding, path, prop)) {
+    const fn = index.byBinding.get(b);
+    if (fn?.exportDecl && !rebound(ctx, b, block)) return fn;
   }
   return undefined;
 }

@@ -1038,15 +1038,7 @@ function functionStateIn(other: Ctx, start: t.Function, depth: number): string |
         }
         return undefined;
       }
-      const method = methodCalled(other, n);
-      const kind = stateKind(other, b);
-      const next =
-        kind === "code"
-          ? ((method !== undefined ? methodOf(other, b, method, "static") : undefined) ??
-            functionOfBinding(b))
-          : kind === "object" && method !== undefined
-            ? methodOf(other, b, method, "object")
-            : undefined;
+      const next = functionReached(other, n, b);
       if (next && !seen.has(next)) {
         seen.add(next);
         queue.push(next);
@@ -1055,6 +1047,23 @@ function functionStateIn(other: Ctx, start: t.Function, depth: number): string |
     });
   }
   return found;
+}
+
+/**
+ * The function a reference to a module binding runs: the function itself, a class's static
+ * method or an object's method called on it (`Counter.bump()`, `tools.bump()`); what SA302 follows
+ * from a worker function and from the calling module (caller-state.ts) alike.
+ */
+export function functionReached(
+  ctx: Ctx,
+  n: t.Identifier,
+  b: Binding,
+  method: string | undefined = methodCalled(ctx, n),
+): t.Function | undefined {
+  const kind = stateKind(ctx, b);
+  if (kind === "code")
+    return (method !== undefined ? methodOf(ctx, b, method, "static") : undefined) ?? functionOfBinding(b);
+  return kind === "object" && method !== undefined ? methodOf(ctx, b, method, "object") : undefined;
 }
 
 /** `m` where `n` is the receiver of a call `n.m(…)`. */
@@ -1256,13 +1265,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
             n.name,
             `\`${declaredAs(b)} ${n.name}\`, which this module exports, so other modules may change it${through(via)}`,
           );
-        const callee =
-          kind === "code"
-            ? ((method !== undefined ? methodOf(ctx, b, method, "static") : undefined) ??
-              functionOfBinding(b))
-            : kind === "object" && method !== undefined
-              ? methodOf(ctx, b, method, "object")
-              : undefined;
+        const callee = functionReached(ctx, n, b, method);
         if (callee && !seen.has(callee)) {
           seen.add(callee);
           follow.push({ f: callee, name: via ?? (method !== undefined ? `${n.name}.${method}` : n.name) });
