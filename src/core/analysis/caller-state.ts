@@ -8,7 +8,6 @@ import {
   importTarget,
   isImportBinding,
   isKnownGlobal,
-  stateKind,
   stateRoot,
 } from "./checks.js";
 import { type Ctx, callText, locOf, sourceOf, warn } from "./ctx.js";

@@ -508,9 +508,13 @@ function functionLabel(ctx: Ctx, fn: Node): string {
 /** Names of the global object itself. */
 export const GLOBAL_OBJECTS = new Set(["globalThis", "global", "self", "window"]);
 
-/** `globalThis.x = …` (or `global.`, `window.`, `self.`, compound and logical forms) in a file's text. */
+/**
+ * `globalThis.x = …` (or `global.`, `window.`, `self.`, compound and logical forms) in a file's
+ * text: a superset (`x.global.y = 1`, `globalThis.a == b` match too), which the walk below
+ * narrows on the tree. No lookaround: test/security/redos.test.ts proves every regex linear.
+ */
 const GLOBAL_ASSIGN =
-  /(?<![\w$.])(globalThis|global|window|self)\s*\.\s*([A-Za-z_$][\w$]*)\s*(?:=(?![=>])|(?:\*\*|<<|>>>|>>|&&|\|\||\?\?|[-+*/%&|^])=)/g;
+  /\b(globalThis|global|window|self)\s*\.\s*([A-Za-z_$][\w$]*)\s*(?:\*\*|<<|>>>|>>|&&|\|\||\?\?|[-+*/%&|^])?=/g;
 
 /** A place the program replaces a global (`globalThis.fetch = stub`), and the function doing it, if any. */
 export interface GlobalWrite {

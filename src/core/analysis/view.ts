@@ -97,6 +97,8 @@ export function treeView(
   annotated: ReadonlyMap<Binding, unknown> = new Map(),
   limiter?: (callee: Node) => boolean,
 ): NodeView<Node> {
+  /** `functionCalls` by binding: each plain function's callers are found once a view. */
+  const callsMemo = new Map<Binding, { name: string; calls: Node[]; complete: boolean }>();
   return {
     adoptsCallback(call, index) {
       return index === 0 && limiter !== undefined && limiter((call as { callee: Node }).callee);
@@ -229,6 +231,12 @@ export function treeView(
       const b = scopes.binding(id, id.name);
       if (!b || annotated.has(b)) return undefined;
       if (b.node !== fn && b.node !== tree.parent(id)) return undefined;
+      // Exported: callers out of sight whatever this file does, so its reads (a walk of the
+      // binding's whole scope, once per returned call: quadratic on a file of many such
+      // functions — the 50,000-line reliability test took minutes) are not needed.
+      if (exported) return { name: id.name, calls: [], complete: false };
+      const hit = callsMemo.get(b);
+      if (hit) return hit;
       const reads = readsOf(tree, scopes, b);
       if (!reads) return { name: id.name, calls: [], complete: false };
       const calls: Node[] = [];
@@ -248,7 +256,9 @@ export function treeView(
           calls.push(p);
         else complete = false;
       }
-      return { name: id.name, calls, complete };
+      const out = { name: id.name, calls, complete };
+      callsMemo.set(b, out);
+      return out;
     },
   };
 }
