@@ -65,8 +65,8 @@ export function untimed(text: string): string {
 }
 
 /** An app with an inline and a worker variant, an SA201 floating promise and an offload. */
-// `.items`: a value use; `return fetchJson(…)` itself would hand the value on to callers out of
-// sight (`cli` is exported), which is SA209.
+// `.items`: a value use, so the call's context does not depend on `cli`'s callers (docs/semantics.md,
+// "A call's promise returned by a plain function").
 export const APP = `import { readFile } from "node:fs/promises";
 
 // @smartasync
