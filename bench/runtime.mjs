@@ -2,7 +2,11 @@
 // Run: npm run bench:runtime (node bench/runtime.mjs). Needs dist/ (npm run build).
 // Contenders of a group are measured in interleaved rounds (A B C A B C ...) so that drift on a
 // noisy machine hits them alike; each round times a batch and the figure is the median of the
-// per-call times of all rounds.
+// per-call times of all rounds. The worker round trips are paired tighter: anchor and subject
+// alternate in blocks of a few calls (the order swapped every block), hundreds of blocks, and a
+// row's ratio is the median of its per-block ratios. On an idle machine a round trip takes ~20 or
+// ~60 µs by whether the blocked thread's core has to be woken, and that mode changes within a
+// second: blocks this short put both sides of a block in the same mode.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
@@ -11,7 +15,7 @@ import { Piscina } from "piscina";
 import { createSyncFn } from "synckit";
 import { Tinypool } from "tinypool";
 import * as sa from "../dist/runtime/index.js";
-import { machine, quantile } from "./lib.mjs";
+import { balancedOrder, machine, quantile } from "./lib.mjs";
 
 const startMachine = machine();
 
@@ -32,7 +36,9 @@ const median = (xs) => {
 async function group(contenders, { rounds, n, warm = 3 }) {
   const samples = contenders.map(() => []);
   for (let r = -warm; r < rounds; r++) {
-    for (let i = 0; i < contenders.length; i++) {
+    // The order changes every round (balancedOrder): with blocks of a few calls, the arm that
+    // runs first after the other's block would otherwise always meet the same state.
+    for (const i of balancedOrder(contenders.length, r)) {
       const t0 = process.hrtime.bigint();
       const p = contenders[i].batch(n);
       if (p) await p;
@@ -47,8 +53,13 @@ async function group(contenders, { rounds, n, warm = 3 }) {
     q3: quantile(samples[i], 0.75),
     samples: samples[i].length,
     perRound: samples[i],
+    calls: n,
   }));
 }
+
+/** The pairing of the worker round trips: blocks of BLOCK calls per arm, BLOCKS blocks. */
+const BLOCK = 4;
+const BLOCKS = 1500;
 
 // --- tiny functions ---------------------------------------------------------------------------
 function add(a, b) {
@@ -90,6 +101,12 @@ function addRows(results, anchorName, goal) {
       anchor: r === anchor ? "" : anchorName,
       ratio: r === anchor ? 1 : median(ratios),
       ratioQuartiles: r === anchor ? undefined : [quantile(ratios, 0.25), quantile(ratios, 0.75)],
+      // The per-round ratios' range: 5th and 95th percentiles, then the extremes.
+      ratioRange:
+        r === anchor
+          ? undefined
+          : [quantile(ratios, 0.05), quantile(ratios, 0.95), Math.min(...ratios), Math.max(...ratios)],
+      callsPerRound: r.calls,
       ratioOfMedians: r === anchor ? 1 : r.ns / anchor.ns,
       overNs: r === anchor ? 0 : median(diffs),
       goal: r === anchor ? "" : goal,
@@ -179,7 +196,7 @@ const blocking = await group(
       },
     },
   ],
-  { rounds: 40, n: 250 },
+  { rounds: BLOCKS, n: BLOCK, warm: 50 },
 );
 addRows(blocking, "synckit createSyncFn round trip", "<= 1.1x");
 
@@ -211,7 +228,7 @@ const blockingObject = await group(
       },
     },
   ],
-  { rounds: 40, n: 250 },
+  { rounds: BLOCKS, n: BLOCK, warm: 50 },
 );
 addRows(blockingObject, "options object: synckit round trip", "<= 1.2x");
 
@@ -250,7 +267,7 @@ const pool = await group(
       },
     },
   ],
-  { rounds: 40, n: 200 },
+  { rounds: BLOCKS, n: BLOCK, warm: 50 },
 );
 addRows(pool, "piscina run() round trip", "<= 1.1x");
 
@@ -269,7 +286,7 @@ const poolObject = await group(
       },
     },
   ],
-  { rounds: 40, n: 200 },
+  { rounds: BLOCKS, n: BLOCK, warm: 50 },
 );
 addRows(poolObject, "options object: piscina run() round trip", "<= 1.2x");
 
@@ -303,9 +320,15 @@ const table = rows.map((r) => ({
   path: r.path,
   "per call": fmt(r.ns),
   "vs anchor": r.anchor ? `${r.ratio.toFixed(2)}x (${r.overNs >= 0 ? "+" : ""}${fmt(r.overNs)})` : "anchor",
+  "ratio quartiles, 5-95%": r.anchor
+    ? `${r.ratioQuartiles.map((x) => x.toFixed(2)).join("-")}, ${r.ratioRange
+        .slice(0, 2)
+        .map((x) => x.toFixed(2))
+        .join("-")}`
+    : "",
   goal: r.goal,
 }));
-const w = [0, 1, 2, 3].map((i) =>
+const w = [0, 1, 2, 3, 4].map((i) =>
   Math.max(...[Object.keys(table[0])[i], ...table.map((t) => Object.values(t)[i])].map((s) => s.length)),
 );
 const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  ");
@@ -326,6 +349,7 @@ const out = {
   command: "npm run bench:runtime",
   machine: { ...startMachine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
   poolSize: POOL,
+  pairing: { blockCalls: BLOCK, blocks: BLOCKS },
   firstCallMs: { synckit: synckitFirst, runSync: runSyncFirst },
   rows,
   sink: sink > 0,

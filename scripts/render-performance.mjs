@@ -573,7 +573,29 @@ function runtime(results) {
     mdTable(["path", "per call", "spread (quartiles)", "vs anchor", "goal"], rows, ["l", "r", "r", "r", "l"]),
     "",
     first,
+    ...pairedLines(rt),
   ].join("\n");
+}
+
+/**
+ * How far the per-block ratios of the paired rows (the worker round trips, anchor and subject
+ * alternating in blocks of a few calls) spread: the table gives their median.
+ */
+function pairedLines(rt) {
+  const p = rt.pairing;
+  if (!p) return [];
+  const paired = rt.rows.filter((r) => r.anchor && r.ratioRange && r.callsPerRound === p.blockCalls);
+  if (paired.length === 0) return [];
+  const label = (path) => RUNTIME.find(([re]) => re.test(path))?.[1] ?? path;
+  return [
+    "",
+    `Round trips paired with their anchor: blocks of ${p.blockCalls} calls of each, alternating (the order swapped every block), ${thousands(p.blocks)} blocks; the ratio is the median of the per-block ratios. Their quartiles and 5th – 95th percentiles:`,
+    "",
+    ...paired.map(
+      (r) =>
+        `- ${label(r.path)}: ${times(r.ratio)} ${label(r.anchor)} (quartiles ${times(r.ratioQuartiles[0])} – ${times(r.ratioQuartiles[1])}; 5 – 95%: ${times(r.ratioRange[0])} – ${times(r.ratioRange[1])})`,
+    ),
+  ];
 }
 
 function babelSection(results) {
