@@ -28,29 +28,42 @@ import {
 
 const VERSIONS: BabelVersion[] = [8, 7];
 
+// Time limits: finite, and far from what a loaded machine needs. Measured at load average 5 on
+// the 2 cores (2026-12-05): generated programs 2-4 s a test, the Babel corpus 36 s, the SWC corpus
+// 11 s (more when run alone: it then parses the sample with Babel first). At load 20 the corpus
+// took 53 s and more, past the 60 s default, so each test has about ten times its loaded time.
+// Nothing here depends on time otherwise: the tests compare outputs only.
+const GENERATED_MS = 180_000;
+const CORPUS_MS = 600_000;
+const SWC_CORPUS_MS = 300_000;
+
 describe("no harm: generated programs without annotations", () => {
   for (const v of VERSIONS) {
-    it(`Babel ${v}: byte-identical to Babel without the plugin, never throws`, () => {
-      const params = fcParams(`no-harm generated (Babel ${v})`, v === 8 ? 200 : 60);
-      let parsed = 0;
-      fc.assert(
-        fc.property(plainProgram, (src) => {
-          const filename = join(ROOT, ".tmp/reliability/gen.mjs");
-          let without: string;
-          try {
-            without = transform(src, v, { filename, plugin: false }).code;
-          } catch {
-            return; // Babel itself rejects it (e.g. a duplicate declaration): nothing to compare
-          }
-          parsed++;
-          const withPlugin = transform(src, v, { filename }).code;
-          expect(withPlugin).toBe(without);
-        }),
-        params,
-      );
-      record(`noHarm.generated.babel${v}`, { seed: SEED, runs: params.numRuns, parsedByBabel: parsed });
-      expect(parsed).toBeGreaterThan(params.numRuns / 2);
-    });
+    it(
+      `Babel ${v}: byte-identical to Babel without the plugin, never throws`,
+      () => {
+        const params = fcParams(`no-harm generated (Babel ${v})`, v === 8 ? 200 : 60);
+        let parsed = 0;
+        fc.assert(
+          fc.property(plainProgram, (src) => {
+            const filename = join(ROOT, ".tmp/reliability/gen.mjs");
+            let without: string;
+            try {
+              without = transform(src, v, { filename, plugin: false }).code;
+            } catch {
+              return; // Babel itself rejects it (e.g. a duplicate declaration): nothing to compare
+            }
+            parsed++;
+            const withPlugin = transform(src, v, { filename }).code;
+            expect(withPlugin).toBe(without);
+          }),
+          params,
+        );
+        record(`noHarm.generated.babel${v}`, { seed: SEED, runs: params.numRuns, parsedByBabel: parsed });
+        expect(parsed).toBeGreaterThan(params.numRuns / 2);
+      },
+      GENERATED_MS,
+    );
   }
 });
 
@@ -105,79 +118,84 @@ const isAnnotated = (src: string): boolean => /@smartasync(\s|\*\/|$)/m.test(src
 let babelCompared: string[] | undefined;
 
 describe("no harm: real-world sources from node_modules", () => {
-  it("byte-identical output under Babel 8 and Babel 7, never throws", () => {
-    const { all, files, want, maxSize } = corpus();
-    const stats = {
-      available: all.length,
-      tried: 0,
-      compared: 0,
-      skippedBabelCannotParse: 0,
-      skippedTooLarge: 0,
-      skippedAnnotated: 0,
-      babel7Compared: 0,
-      bytes: 0,
-    };
-    const failures: string[] = [];
-    const compared: string[] = [];
-    // preset-typescript warns on declaration files ("not declared in Babel's scope tracker"):
-    // the same with and without the plugin, so keep it out of the test output.
-    const warn = console.warn;
-    console.warn = () => {};
-    try {
-      for (const file of files) {
-        if (stats.compared >= want) break;
-        stats.tried++;
-        const size = statSync(file).size;
-        if (size > maxSize) {
-          stats.skippedTooLarge++;
-          continue;
-        }
-        const src = readFileSync(file, "utf8");
-        if (isAnnotated(src)) {
-          stats.skippedAnnotated++;
-          continue;
-        }
-        const ts = /\.(m|c)?ts$/.test(file);
-        const sourceType = /\.c[jt]s$/.test(file)
-          ? "script"
-          : file.endsWith(".js")
-            ? "unambiguous"
-            : "module";
-        // Babel versions compared in turn: Babel 8 on every file, Babel 7 on every fourth.
-        const versions: BabelVersion[] = stats.compared % 4 === 0 ? [8, 7] : [8];
-        let ok = false;
-        for (const v of versions) {
-          let without: string;
-          try {
-            without = transform(src, v, { filename: file, plugin: false, ts, sourceType }).code;
-          } catch {
-            if (v === 8) stats.skippedBabelCannotParse++;
-            break;
+  it(
+    "byte-identical output under Babel 8 and Babel 7, never throws",
+    () => {
+      const { all, files, want, maxSize } = corpus();
+      const stats = {
+        available: all.length,
+        tried: 0,
+        compared: 0,
+        skippedBabelCannotParse: 0,
+        skippedTooLarge: 0,
+        skippedAnnotated: 0,
+        babel7Compared: 0,
+        bytes: 0,
+      };
+      const failures: string[] = [];
+      const compared: string[] = [];
+      // preset-typescript warns on declaration files ("not declared in Babel's scope tracker"):
+      // the same with and without the plugin, so keep it out of the test output.
+      const warn = console.warn;
+      console.warn = () => {};
+      try {
+        for (const file of files) {
+          if (stats.compared >= want) break;
+          stats.tried++;
+          const size = statSync(file).size;
+          if (size > maxSize) {
+            stats.skippedTooLarge++;
+            continue;
           }
-          let withPlugin = "";
-          const err = thrown(() => {
-            withPlugin = transform(src, v, { filename: file, ts, sourceType }).code;
-          });
-          if (err) failures.push(`${relative(ROOT, file)} (Babel ${v}): threw ${err.message.split("\n")[0]}`);
-          else if (withPlugin !== without)
-            failures.push(`${relative(ROOT, file)} (Babel ${v}): output differs`);
-          if (v === 7) stats.babel7Compared++;
-          ok = true;
+          const src = readFileSync(file, "utf8");
+          if (isAnnotated(src)) {
+            stats.skippedAnnotated++;
+            continue;
+          }
+          const ts = /\.(m|c)?ts$/.test(file);
+          const sourceType = /\.c[jt]s$/.test(file)
+            ? "script"
+            : file.endsWith(".js")
+              ? "unambiguous"
+              : "module";
+          // Babel versions compared in turn: Babel 8 on every file, Babel 7 on every fourth.
+          const versions: BabelVersion[] = stats.compared % 4 === 0 ? [8, 7] : [8];
+          let ok = false;
+          for (const v of versions) {
+            let without: string;
+            try {
+              without = transform(src, v, { filename: file, plugin: false, ts, sourceType }).code;
+            } catch {
+              if (v === 8) stats.skippedBabelCannotParse++;
+              break;
+            }
+            let withPlugin = "";
+            const err = thrown(() => {
+              withPlugin = transform(src, v, { filename: file, ts, sourceType }).code;
+            });
+            if (err)
+              failures.push(`${relative(ROOT, file)} (Babel ${v}): threw ${err.message.split("\n")[0]}`);
+            else if (withPlugin !== without)
+              failures.push(`${relative(ROOT, file)} (Babel ${v}): output differs`);
+            if (v === 7) stats.babel7Compared++;
+            ok = true;
+          }
+          if (ok) {
+            stats.compared++;
+            stats.bytes += size;
+            compared.push(file);
+          }
         }
-        if (ok) {
-          stats.compared++;
-          stats.bytes += size;
-          compared.push(file);
-        }
+      } finally {
+        console.warn = warn;
       }
-    } finally {
-      console.warn = warn;
-    }
-    babelCompared = compared;
-    record("noHarm.corpus", { seed: SEED, ...stats, failures: failures.length });
-    expect(failures).toEqual([]);
-    expect(stats.compared).toBeGreaterThanOrEqual(Math.min(want, 100));
-  }, 240_000); // a corpus through two Babels: 53 s alone at load 20, past the 60 s default in a loaded run
+      babelCompared = compared;
+      record("noHarm.corpus", { seed: SEED, ...stats, failures: failures.length });
+      expect(failures).toEqual([]);
+      expect(stats.compared).toBeGreaterThanOrEqual(Math.min(want, 100));
+    },
+    CORPUS_MS,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -223,109 +241,117 @@ const SWC_VARIANTS: { name: string; file: string; swc: SwcOptions }[] = [
 ];
 
 describe("no harm through smartasync/swc: generated programs without annotations", () => {
-  it("byte-identical code and map to @swc/core with the same options; SWC's own error where SWC refuses", () => {
-    const params = fcParams("no-harm generated (SWC)", 200);
-    // Programs that mention the tag or import a relative file leave the no-parse fast path: they
-    // are parsed and analysed, and must still come out untouched.
-    const stats = {
-      parsedBySwc: 0,
-      refusedBySwc: 0,
-      mentionTagOrImport: 0,
-      byVariant: {} as Record<string, number>,
-    };
-    fc.assert(
-      fc.property(plainProgram, fc.nat(SWC_VARIANTS.length - 1), (src, k) => {
-        const variant = SWC_VARIANTS[k]!;
-        const o = { filename: join(ROOT, ".tmp/reliability", variant.file), swc: variant.swc };
-        const plain = swcOutcome(() => transformSwc(src, { ...o, plugin: false }));
-        const ours = swcOutcome(() => transformSwc(src, o));
-        expect(ours, variant.name).toEqual(plain);
-        if ("error" in plain) stats.refusedBySwc++;
-        else {
-          stats.parsedBySwc++;
-          if (/@smartasync|from "\.\//.test(src)) stats.mentionTagOrImport++;
-          stats.byVariant[variant.name] = (stats.byVariant[variant.name] ?? 0) + 1;
-        }
-      }),
-      params,
-    );
-    record("noHarm.generated.swc", { seed: SEED, runs: params.numRuns, ...stats });
-    expect(stats.parsedBySwc).toBeGreaterThan(params.numRuns / 2);
-  });
+  it(
+    "byte-identical code and map to @swc/core with the same options; SWC's own error where SWC refuses",
+    () => {
+      const params = fcParams("no-harm generated (SWC)", 200);
+      // Programs that mention the tag or import a relative file leave the no-parse fast path: they
+      // are parsed and analysed, and must still come out untouched.
+      const stats = {
+        parsedBySwc: 0,
+        refusedBySwc: 0,
+        mentionTagOrImport: 0,
+        byVariant: {} as Record<string, number>,
+      };
+      fc.assert(
+        fc.property(plainProgram, fc.nat(SWC_VARIANTS.length - 1), (src, k) => {
+          const variant = SWC_VARIANTS[k]!;
+          const o = { filename: join(ROOT, ".tmp/reliability", variant.file), swc: variant.swc };
+          const plain = swcOutcome(() => transformSwc(src, { ...o, plugin: false }));
+          const ours = swcOutcome(() => transformSwc(src, o));
+          expect(ours, variant.name).toEqual(plain);
+          if ("error" in plain) stats.refusedBySwc++;
+          else {
+            stats.parsedBySwc++;
+            if (/@smartasync|from "\.\//.test(src)) stats.mentionTagOrImport++;
+            stats.byVariant[variant.name] = (stats.byVariant[variant.name] ?? 0) + 1;
+          }
+        }),
+        params,
+      );
+      record("noHarm.generated.swc", { seed: SEED, runs: params.numRuns, ...stats });
+      expect(stats.parsedBySwc).toBeGreaterThan(params.numRuns / 2);
+    },
+    GENERATED_MS,
+  );
 });
 
 describe("no harm through smartasync/swc: real-world sources from node_modules", () => {
-  it("the files the Babel corpus test compared: byte-identical code and map to @swc/core, never throws", () => {
-    const { files: sampled, want, maxSize } = corpus();
-    let files = babelCompared;
-    if (files === undefined) {
-      // Run on its own (`-t swc`): pick the same files as the Babel test, by the same rules.
-      files = [];
-      const warn = console.warn;
-      console.warn = () => {};
-      try {
-        for (const file of sampled) {
-          if (files.length >= want) break;
-          if (statSync(file).size > maxSize) continue;
-          const src = readFileSync(file, "utf8");
-          if (isAnnotated(src)) continue;
-          const ts = /\.(m|c)?ts$/.test(file);
-          const sourceType = /\.c[jt]s$/.test(file)
-            ? "script"
-            : file.endsWith(".js")
-              ? "unambiguous"
-              : "module";
-          if (thrown(() => transform(src, 8, { filename: file, plugin: false, ts, sourceType }))) continue;
-          files.push(file);
-        }
-      } finally {
-        console.warn = warn;
-      }
-    }
-    const stats = {
-      files: files.length,
-      compared: 0,
-      bytes: 0,
-      swcCannotParse: 0,
-      sameError: 0,
-      commonjsCompared: 0,
-    };
-    const failures: string[] = [];
-    const COMMONJS: SwcOptions = { module: { type: "commonjs" }, jsc: { target: "es2019" } };
-    files.forEach((file, i) => {
-      const src = readFileSync(file, "utf8");
-      // Scripts for .cjs/.cts, the parser decides for .js (as Babel's "unambiguous"), else modules.
-      const isModule = /\.c[jt]s$/.test(file) ? false : file.endsWith(".js") ? "unknown" : true;
-      // Every file with the default options; every fourth also to CommonJS, es2019.
-      const extras: SwcOptions[] = i % 4 === 0 ? [{}, COMMONJS] : [{}];
-      for (const extra of extras) {
-        const base = { isModule, ...extra } as SwcOptions;
-        if (extra.jsc) base.jsc = { parser: parserFor(file), ...extra.jsc };
-        const o = { filename: file, swc: base };
-        const plain = swcOutcome(() => transformSwc(src, { ...o, plugin: false }));
-        const ours = swcOutcome(() => transformSwc(src, o));
-        const what = `${relative(ROOT, file)} (SWC${extra === COMMONJS ? ", CommonJS" : ""})`;
-        if ("error" in plain) {
-          if (extra !== COMMONJS) stats.swcCannotParse++;
-          if ("error" in ours && ours.error === plain.error) stats.sameError++;
-          else
-            failures.push(
-              `${what}: SWC refuses it, smartasync/swc gave ${"error" in ours ? "another error" : "output"}`,
-            );
-          break;
-        }
-        if ("error" in ours) failures.push(`${what}: threw ${ours.error.split("\n")[0]}`);
-        else if (ours.code !== plain.code) failures.push(`${what}: code differs`);
-        else if (ours.map !== plain.map) failures.push(`${what}: map differs`);
-        if (extra === COMMONJS) stats.commonjsCompared++;
-        else {
-          stats.compared++;
-          stats.bytes += statSync(file).size;
+  it(
+    "the files the Babel corpus test compared: byte-identical code and map to @swc/core, never throws",
+    () => {
+      const { files: sampled, want, maxSize } = corpus();
+      let files = babelCompared;
+      if (files === undefined) {
+        // Run on its own (`-t swc`): pick the same files as the Babel test, by the same rules.
+        files = [];
+        const warn = console.warn;
+        console.warn = () => {};
+        try {
+          for (const file of sampled) {
+            if (files.length >= want) break;
+            if (statSync(file).size > maxSize) continue;
+            const src = readFileSync(file, "utf8");
+            if (isAnnotated(src)) continue;
+            const ts = /\.(m|c)?ts$/.test(file);
+            const sourceType = /\.c[jt]s$/.test(file)
+              ? "script"
+              : file.endsWith(".js")
+                ? "unambiguous"
+                : "module";
+            if (thrown(() => transform(src, 8, { filename: file, plugin: false, ts, sourceType }))) continue;
+            files.push(file);
+          }
+        } finally {
+          console.warn = warn;
         }
       }
-    });
-    record("noHarm.corpus.swc", { seed: SEED, ...stats, failures: failures.length });
-    expect(failures).toEqual([]);
-    expect(stats.compared).toBeGreaterThanOrEqual(Math.min(want, 100) - stats.swcCannotParse);
-  });
+      const stats = {
+        files: files.length,
+        compared: 0,
+        bytes: 0,
+        swcCannotParse: 0,
+        sameError: 0,
+        commonjsCompared: 0,
+      };
+      const failures: string[] = [];
+      const COMMONJS: SwcOptions = { module: { type: "commonjs" }, jsc: { target: "es2019" } };
+      files.forEach((file, i) => {
+        const src = readFileSync(file, "utf8");
+        // Scripts for .cjs/.cts, the parser decides for .js (as Babel's "unambiguous"), else modules.
+        const isModule = /\.c[jt]s$/.test(file) ? false : file.endsWith(".js") ? "unknown" : true;
+        // Every file with the default options; every fourth also to CommonJS, es2019.
+        const extras: SwcOptions[] = i % 4 === 0 ? [{}, COMMONJS] : [{}];
+        for (const extra of extras) {
+          const base = { isModule, ...extra } as SwcOptions;
+          if (extra.jsc) base.jsc = { parser: parserFor(file), ...extra.jsc };
+          const o = { filename: file, swc: base };
+          const plain = swcOutcome(() => transformSwc(src, { ...o, plugin: false }));
+          const ours = swcOutcome(() => transformSwc(src, o));
+          const what = `${relative(ROOT, file)} (SWC${extra === COMMONJS ? ", CommonJS" : ""})`;
+          if ("error" in plain) {
+            if (extra !== COMMONJS) stats.swcCannotParse++;
+            if ("error" in ours && ours.error === plain.error) stats.sameError++;
+            else
+              failures.push(
+                `${what}: SWC refuses it, smartasync/swc gave ${"error" in ours ? "another error" : "output"}`,
+              );
+            break;
+          }
+          if ("error" in ours) failures.push(`${what}: threw ${ours.error.split("\n")[0]}`);
+          else if (ours.code !== plain.code) failures.push(`${what}: code differs`);
+          else if (ours.map !== plain.map) failures.push(`${what}: map differs`);
+          if (extra === COMMONJS) stats.commonjsCompared++;
+          else {
+            stats.compared++;
+            stats.bytes += statSync(file).size;
+          }
+        }
+      });
+      record("noHarm.corpus.swc", { seed: SEED, ...stats, failures: failures.length });
+      expect(failures).toEqual([]);
+      expect(stats.compared).toBeGreaterThanOrEqual(Math.min(want, 100) - stats.swcCannotParse);
+    },
+    SWC_CORPUS_MS,
+  );
 });
