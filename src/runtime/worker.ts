@@ -54,21 +54,26 @@ function asTerminal(stream: NodeJS.WriteStream, facts: TtyFacts | undefined): vo
 asTerminal(process.stdout, init.tty?.[0]);
 asTerminal(process.stderr, init.tty?.[1]);
 
-// The environment is shared (SHARE_ENV), but Node resets a thread's time-zone cache only when
-// TZ is assigned in that thread: a TZ the caller changed between calls would leave this thread's
-// Date on the old zone while Intl follows the new one. Read once per call (~0.7 µs).
-let zone = process.env.TZ;
-function followZone(): void {
-  const now = process.env.TZ;
-  if (now === zone) return;
-  zone = now;
-  if (now === undefined) delete process.env.TZ;
-  else process.env.TZ = now;
-}
-
 // --- The caller's process as it is at each call (ProcessUpdate, internal.cts; attack 15) -------
 /** The shared environment (SHARE_ENV), to go back to when the caller restores its own. */
 const sharedEnv = process.env;
+
+// The environment is shared (SHARE_ENV), but Node resets a thread's time-zone cache only when
+// TZ is assigned in that thread: a TZ the caller changed between calls would leave this thread's
+// Date on the old zone while Intl follows the new one. Read once per call (~0.7 µs).
+// The zone is the shared environment's TZ, not `process.env.TZ`: when the program replaced
+// `process.env` with an object of its own, a TZ set there changes no thread's zone (the calling
+// thread's Date stays where it was, and so does the worker's), while a TZ set in the original
+// environment (kept as `OLD_ENV`) changes the calling thread's zone, and must change the worker's
+// too, though the worker's `process.env` is then a copy of the replacement (issue 14).
+let zone = sharedEnv.TZ;
+function followZone(): void {
+  const now = sharedEnv.TZ;
+  if (now === zone) return;
+  zone = now;
+  if (now === undefined) delete sharedEnv.TZ;
+  else sharedEnv.TZ = now;
+}
 
 function setDeprecation(flags: number): void {
   const p = process as { noDeprecation?: boolean; throwDeprecation?: boolean; traceDeprecation?: boolean };

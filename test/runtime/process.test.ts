@@ -256,3 +256,29 @@ describe("a terminal (attack 14, #19)", () => {
     expect(r.stdout).toBe(`here ${none}\nsync ${none}\npool ${none}\n`);
   });
 });
+
+describe("the time zone while process.env is replaced", () => {
+  it("each worker's Date and Intl use the calling thread's zone at every step (issue 14)", () => {
+    const r = runNode(["zone-replaced-env.mjs"], { env: { TZ: "UTC" } });
+    expect(r.status, r.stderr).toBe(0);
+    const steps = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { step: string; here: string; sync: string; pool: string });
+    // What the calling thread sees is Node's own behaviour; the workers must see the same.
+    expect(steps.map((s) => [s.step, s.here])).toEqual([
+      ["original, UTC", "0h UTC TZ=UTC"],
+      // A TZ set on the program's own object is a property like any other: no zone changes.
+      ["replaced, TZ set on the replacement", "0h UTC TZ=Asia/Tokyo"],
+      // Set on the original environment, it changes the process's zone (the worker's
+      // process.env is then a copy of the replacement, and was left on the old zone).
+      ["replaced, TZ set on the original", "19h America/New_York TZ=Asia/Tokyo"],
+      ["original back", "19h America/New_York TZ=America/New_York"],
+      ["original, Tokyo", "9h Asia/Tokyo TZ=Asia/Tokyo"],
+    ]);
+    for (const s of steps) {
+      expect(s.sync, `${s.step}: runSync`).toBe(s.here);
+      expect(s.pool, `${s.step}: offload`).toBe(s.here);
+    }
+  });
+});
