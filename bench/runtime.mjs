@@ -33,9 +33,16 @@ const median = (xs) => {
 };
 
 /** contenders: { name, batch(n) -> void|Promise } ; returns ns per call (median over rounds) */
-async function group(contenders, { rounds, n, warm = 3 }) {
+async function group(contenders, { rounds, n, warm = 3, segments = 1, restart }) {
   const samples = contenders.map(() => []);
+  const perSegment = Math.ceil(rounds / segments);
   for (let r = -warm; r < rounds; r++) {
+    if (restart !== undefined && r > 0 && r % perSegment === 0) {
+      // Fresh threads for every arm, then unrecorded warm-up rounds: where the scheduler placed a
+      // pool's threads can hold one arm in its slow mode for as long as they live.
+      await restart();
+      for (let w = 0; w < warm; w++) for (const c of contenders) await c.batch(n);
+    }
     // The order changes every round (balancedOrder): with blocks of a few calls, the arm that
     // runs first after the other's block would otherwise always meet the same state.
     for (const i of balancedOrder(contenders.length, r)) {
@@ -54,12 +61,25 @@ async function group(contenders, { rounds, n, warm = 3 }) {
     samples: samples[i].length,
     perRound: samples[i],
     calls: n,
+    segment: restart === undefined ? undefined : perSegment,
   }));
 }
 
 /** The pairing of the worker round trips: blocks of BLOCK calls per arm, BLOCKS blocks. */
 const BLOCK = 4;
 const BLOCKS = 1500;
+/**
+ * The blocks run in SEGMENTS segments, each with fresh worker threads for every arm: at load, a
+ * thread the scheduler placed badly stays in its slow mode for as long as it lives, which held
+ * one arm of a whole run there (docs/performance.md), and block pairing cannot undo that.
+ */
+const SEGMENTS = 6;
+/**
+ * Unrecorded blocks before a group and after each restart. 50 left the first segment of the
+ * options-object group 1.17x-1.26x synckit against 1.00x-1.12x for the later ones: the caller's
+ * walk of an object was still being optimised by V8 (synckit's path has no JavaScript to warm).
+ */
+const WARM = 300;
 
 // --- tiny functions ---------------------------------------------------------------------------
 function add(a, b) {
@@ -107,6 +127,19 @@ function addRows(results, anchorName, goal) {
           ? undefined
           : [quantile(ratios, 0.05), quantile(ratios, 0.95), Math.min(...ratios), Math.max(...ratios)],
       callsPerRound: r.calls,
+      // With fresh threads per segment: each segment's median ratio (how much placement moved it).
+      segmentNs:
+        r.segment === undefined
+          ? undefined
+          : Array.from({ length: Math.ceil(r.perRound.length / r.segment) }, (_, k) =>
+              median(r.perRound.slice(k * r.segment, (k + 1) * r.segment)),
+            ),
+      segmentRatios:
+        r === anchor || r.segment === undefined
+          ? undefined
+          : Array.from({ length: Math.ceil(ratios.length / r.segment) }, (_, k) =>
+              median(ratios.slice(k * r.segment, (k + 1) * r.segment)),
+            ),
       ratioOfMedians: r === anchor ? 1 : r.ns / anchor.ns,
       overNs: r === anchor ? 0 : median(diffs),
       goal: r === anchor ? "" : goal,
@@ -174,7 +207,19 @@ const awaited = await group(
 addRows(awaited, "await of an async function");
 
 // 2. blocking worker call: smartasync runSync vs raw synckit
-const synckitInc = createSyncFn(join(here, "workers/synckit-worker.mjs"), { timeout: 30_000 });
+// synckit keeps one worker per path and cannot end it: a new thread for a new segment is made
+// by naming the same file by another path string (`workers/./synckit-worker.mjs`, …), which is
+// its cache key. The old thread stays, idle.
+let synckitCopies = 0;
+const newSynckit = () =>
+  createSyncFn(`${here}/workers/${"./".repeat(synckitCopies++)}synckit-worker.mjs`, { timeout: 30_000 });
+let synckitInc = newSynckit();
+/** New threads for synckit and for runSync (for each segment of the blocking groups). */
+async function restartBlocking() {
+  await sa.shutdown();
+  synckitInc = newSynckit();
+  sink += synckitInc(1) + sa.runSync(funcsUrl, "inc", [1]);
+}
 let t0 = performance.now();
 sink += synckitInc(1);
 const synckitFirst = performance.now() - t0;
@@ -196,7 +241,7 @@ const blocking = await group(
       },
     },
   ],
-  { rounds: BLOCKS, n: BLOCK, warm: 50 },
+  { rounds: BLOCKS, n: BLOCK, warm: WARM, segments: SEGMENTS, restart: restartBlocking },
 );
 addRows(blocking, "synckit createSyncFn round trip", "<= 1.1x");
 
@@ -228,24 +273,30 @@ const blockingObject = await group(
       },
     },
   ],
-  { rounds: BLOCKS, n: BLOCK, warm: 50 },
+  { rounds: BLOCKS, n: BLOCK, warm: WARM, segments: SEGMENTS, restart: restartBlocking },
 );
 addRows(blockingObject, "options object: synckit round trip", "<= 1.2x");
 
 // 3. pool: offload vs piscina vs tinypool, one awaited task at a time (latency) and 64 in flight
-const piscina = new Piscina({
-  filename: join(here, "workers/pool-worker.mjs"),
-  minThreads: POOL,
-  maxThreads: POOL,
-});
-const tinypool = new Tinypool({
-  filename: join(here, "workers/pool-worker.mjs"),
-  minThreads: POOL,
-  maxThreads: POOL,
-});
-await Promise.all([1, 2, 3, 4].map((i) => piscina.run(i)));
-await Promise.all([1, 2, 3, 4].map((i) => tinypool.run(i)));
-await Promise.all([1, 2, 3, 4].map((i) => sa.offload(funcsUrl, "incSync", [i])));
+const newPiscina = () =>
+  new Piscina({ filename: join(here, "workers/pool-worker.mjs"), minThreads: POOL, maxThreads: POOL });
+const newTinypool = () =>
+  new Tinypool({ filename: join(here, "workers/pool-worker.mjs"), minThreads: POOL, maxThreads: POOL });
+let piscina = newPiscina();
+let tinypool = newTinypool();
+async function warmPools() {
+  await Promise.all([1, 2, 3, 4].map((i) => piscina.run(i)));
+  await Promise.all([1, 2, 3, 4].map((i) => tinypool.run(i)));
+  await Promise.all([1, 2, 3, 4].map((i) => sa.offload(funcsUrl, "incSync", [i])));
+}
+/** New threads for the three pools (for each segment of the one-at-a-time groups). */
+async function restartPools() {
+  await Promise.all([piscina.destroy(), tinypool.destroy(), sa.shutdown()]);
+  piscina = newPiscina();
+  tinypool = newTinypool();
+  await warmPools();
+}
+await warmPools();
 const pool = await group(
   [
     {
@@ -267,7 +318,7 @@ const pool = await group(
       },
     },
   ],
-  { rounds: BLOCKS, n: BLOCK, warm: 50 },
+  { rounds: BLOCKS, n: BLOCK, warm: WARM, segments: SEGMENTS, restart: restartPools },
 );
 addRows(pool, "piscina run() round trip", "<= 1.1x");
 
@@ -286,7 +337,7 @@ const poolObject = await group(
       },
     },
   ],
-  { rounds: BLOCKS, n: BLOCK, warm: 50 },
+  { rounds: BLOCKS, n: BLOCK, warm: WARM, segments: SEGMENTS, restart: restartPools },
 );
 addRows(poolObject, "options object: piscina run() round trip", "<= 1.2x");
 
@@ -349,7 +400,7 @@ const out = {
   command: "npm run bench:runtime",
   machine: { ...startMachine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
   poolSize: POOL,
-  pairing: { blockCalls: BLOCK, blocks: BLOCKS },
+  pairing: { blockCalls: BLOCK, blocks: BLOCKS, segments: SEGMENTS },
   firstCallMs: { synckit: synckitFirst, runSync: runSyncFirst },
   rows,
   sink: sink > 0,

@@ -589,12 +589,14 @@ function pairedLines(rt) {
   const label = (path) => RUNTIME.find(([re]) => re.test(path))?.[1] ?? path;
   return [
     "",
-    `Round trips paired with their anchor: blocks of ${p.blockCalls} calls of each, alternating (the order swapped every block), ${thousands(p.blocks)} blocks; the ratio is the median of the per-block ratios. Their quartiles and 5th – 95th percentiles:`,
+    `Round trips paired with their anchor: blocks of ${p.blockCalls} calls of each, alternating (the order swapped every block), ${thousands(p.blocks)} blocks${p.segments > 1 ? ` in ${p.segments} segments, each on fresh worker threads` : ""}; the ratio is the median of the per-block ratios. Their quartiles and 5th – 95th percentiles${p.segments > 1 ? ", and the range of the segments' medians" : ""}:`,
     "",
-    ...paired.map(
-      (r) =>
-        `- ${label(r.path)}: ${times(r.ratio)} ${label(r.anchor)} (quartiles ${times(r.ratioQuartiles[0])} – ${times(r.ratioQuartiles[1])}; 5 – 95%: ${times(r.ratioRange[0])} – ${times(r.ratioRange[1])})`,
-    ),
+    ...paired.map((r) => {
+      const seg = r.segmentRatios?.length
+        ? `; segments ${times(Math.min(...r.segmentRatios))} – ${times(Math.max(...r.segmentRatios))}`
+        : "";
+      return `- ${label(r.path)}: ${times(r.ratio)} ${label(r.anchor)} (quartiles ${times(r.ratioQuartiles[0])} – ${times(r.ratioQuartiles[1])}; 5 – 95%: ${times(r.ratioRange[0])} – ${times(r.ratioRange[1])}${seg})`;
+    }),
   ];
 }
 

@@ -488,6 +488,31 @@ describe("render-performance", () => {
     );
   });
 
+  it("lists the paired round trips' ratio spread, segments included, only when the bench paired them", () => {
+    const paired = {
+      ...SAMPLE.runtime,
+      pairing: { blockCalls: 4, blocks: 1500, segments: 6 },
+      rows: SAMPLE.runtime.rows.map((r) =>
+        r.path === "runSync (smartasync worker, blocking)"
+          ? {
+              ...r,
+              callsPerRound: 4,
+              ratioQuartiles: [0.97, 1.29],
+              ratioRange: [0.61, 1.99, 0.1, 30],
+              segmentRatios: [1.12, 1.06, 1.11, 1.05, 1.06, 1.05],
+            }
+          : r,
+      ),
+    };
+    const md = mod.renderMarkdown({ runtime: paired }, sectionsTemplate());
+    expect(md).toContain("1,500 blocks in 6 segments, each on fresh worker threads");
+    expect(md).toContain(
+      "- runSync round trip: 1.05× synckit createSyncFn round trip (quartiles 0.97× – 1.29×; 5 – 95%: 0.61× – 1.99×; segments 1.05× – 1.12×)",
+    );
+    // Results of the batch method have no pairing: nothing is listed.
+    expect(mod.renderMarkdown({ runtime: SAMPLE.runtime }, sectionsTemplate())).not.toContain("paired with");
+  });
+
   it("says which bench to run when its results are missing", () => {
     const md = mod.renderMarkdown({ runtime: SAMPLE.runtime }, sectionsTemplate());
     expect(md).toContain("_No results yet: run `npm run bench:swc`._");
