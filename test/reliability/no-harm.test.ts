@@ -30,8 +30,9 @@ const VERSIONS: BabelVersion[] = [8, 7];
 
 // Time limits: finite, and far from what a loaded machine needs. Measured at load average 5 on
 // the 2 cores (2026-12-05): generated programs 2-4 s a test, the Babel corpus 36 s, the SWC corpus
-// 11 s (more when run alone: it then parses the sample with Babel first). At load 20 the corpus
-// took 53 s and more, past the 60 s default, so each test has about ten times its loaded time.
+// 11 s (more when run alone: it then parses the sample with Babel first); at load 16, 10 s, 67 s
+// and 24 s. At load 20 the corpus ran past the 60 s default, so each test has several times its
+// loaded time.
 // Nothing here depends on time otherwise: the tests compare outputs only.
 const GENERATED_MS = 180_000;
 const CORPUS_MS = 600_000;
