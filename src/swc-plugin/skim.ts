@@ -31,6 +31,33 @@
  *   program; a file with a function that runs in workers is analysed again on the whole tree
  *   (analyse.ts), skipped bodies included.
  *
+ * Class bodies too: the `{…}` of `class A {…}`, `class A extends B {…}` (after a name, a
+ * parenthesis or a bracket: `extends mix(B)`, `extends a[k]`) whose text names none of the words
+ * is cut to `{}`, and the tree closes the `ClassBody` node starting at its `{` (tree.ts
+ * `isCutClassBody`). The class keeps its name, its heritage and its node type; its members are
+ * gone from the parse. A class body is code that runs (static fields and blocks at the class's
+ * definition, methods and fields later), so, rule by rule:
+ * - *Calls, aliases, holders*: as in a literal — a call, a stored function or a member reaching a
+ *   smartasync function names it or a second name of it, which the check after the analysis
+ *   looks for in every closed span; an annotated method's statement is never cut (the body it
+ *   lies in overlaps it).
+ * - *Members read for anything else*: a subclass's variant that would clash with a base's member
+ *   (inherited.ts), a static `then` or a static block that makes a class a thenable (prove.ts),
+ *   the static blocks a worker import runs: each reads the body's `body` straight from the node,
+ *   and that read of a cut body marks the tree broken, so the file is parsed in full and analysed
+ *   again (test/swc/skim.test.ts proves both readers are caught).
+ * - *Writes*: a static block or a field initialiser may assign an outer binding; read from the
+ *   cut text (`mayWriteText`), as in a skipped body.
+ * - *Shadowing*: a class body declares nothing around it (the class's name is bound by its head,
+ *   which stays; private names and members are its own).
+ * - *Exports*: an exported class keeps its name and type; a rule that needs its members reads
+ *   them through the guard above.
+ * - *SA302, SA303, worker imports*: as above, the whole tree whenever a function runs in workers.
+ * `class` is read as the start of a class only when a name or `{` follows it (`{ class: 1 }` is a
+ * property), and a brace that is not the class's `ClassBody` in the parse (a TypeScript
+ * `implements I<{…}>`) leaves a skipped span in no closed node: the analysis then parses the
+ * whole file (tree.ts `unskipped`).
+ *
  * Why the rest of the tree is the same: a function body is a balanced brace group whose tokens
  * cannot change how the tokens around it parse (what a `{` after `=>` or after a method head is
  * depends only on what precedes it), and its declarations are its own (`var` and function
@@ -72,6 +99,11 @@ export interface Skim {
    * `literalValue`): the tree closes the literal node that starts there (core/analysis/tree.ts).
    */
   literals: number[];
+  /**
+   * The starts of those that are class bodies (`class A extends B {…}`: the `{` of the body, as
+   * the tree's `ClassBody` node starts there): the tree closes that node (core/analysis/tree.ts).
+   */
+  classes: number[];
   /**
    * Destructuring targets: `[start, end)` of every bracket or brace group followed by `=` or by
    * `in`/`of` (`[a, b] = …`, `({ a } = …)`, `for ([k, v] of …)`), ascending by start: a name
@@ -265,6 +297,8 @@ interface Body {
   head: number;
   /** An object or array literal (a declaration's or assignment's value), not a function body. */
   literal: boolean;
+  /** A class body. */
+  klass: boolean;
 }
 
 interface Annotated {
@@ -534,7 +568,9 @@ function scan(code: string): Scan | undefined {
       }
       if (importing) importNames.push(word);
       if (word === "import" && !afterDot && code.charCodeAt(i) === 46) metas.push(start);
-      if (word === "class" && !afterDot) classAt = frames.length;
+      // `class` starts a class when a name or the body's `{` follows (not a property name:
+      // `{ class: 1 }`, `{ class }`).
+      if (word === "class" && !afterDot && classFollows(code, i)) classAt = frames.length;
       if (
         (word === "in" || word === "of") &&
         (prev === CLOSE_BRACKET || prev === CLOSE_BRACE) &&
@@ -593,7 +629,7 @@ function scan(code: string): Scan | undefined {
             const f = frame(BRACKET, i);
             if (eq && prev === START) {
               f.body = bodies.length;
-              bodies.push({ open: i, close: -1, head: i, literal: true });
+              bodies.push({ open: i, close: -1, head: i, literal: true, klass: false });
             }
             push(f);
             i++;
@@ -603,8 +639,16 @@ function scan(code: string): Scan | undefined {
         case 123 /* { */:
           {
             const f = frame(BRACE, i);
-            if (classAt === frames.length) classAt = -1;
-            else if (prev === ARROW) f.head = arrowHead;
+            if (classAt === frames.length) {
+              classAt = -1;
+              // The class's body, after its name or its heritage (`extends A`, `extends f(x)`,
+              // `extends a[k]`); after anything else (a TypeScript `implements I<{…}>`) it is not
+              // read as one.
+              if (prev === WORD || prev === CLOSE_PAREN || prev === CLOSE_BRACKET) {
+                f.body = bodies.length;
+                bodies.push({ open: i, close: -1, head: i, literal: false, klass: true });
+              }
+            } else if (prev === ARROW) f.head = arrowHead;
             else if (prev === CLOSE_PAREN && !newline) {
               const p = prevFrame!;
               if (p.beforeKind === WORD && !p.beforeAfterDot) {
@@ -615,10 +659,10 @@ function scan(code: string): Scan | undefined {
             }
             if (f.head >= 0) {
               f.body = bodies.length;
-              bodies.push({ open: i, close: -1, head: f.head, literal: false });
+              bodies.push({ open: i, close: -1, head: f.head, literal: false, klass: false });
             } else if (eq && prev === START) {
               f.body = bodies.length;
-              bodies.push({ open: i, close: -1, head: i, literal: true });
+              bodies.push({ open: i, close: -1, head: i, literal: true, klass: false });
             }
             push(f);
             i++;
@@ -788,6 +832,17 @@ function scan(code: string): Scan | undefined {
   return { bodies, metas, patterns, leaves, defaults, annotated, names, importNames, moduleSyntax, strict };
 }
 
+/**
+ * Whether the word `class` ending at `i` starts a class: a name (any character past ASCII may
+ * start one) or the body's `{` follows, after blanks. Anything else there (a comment, `:`, `}`):
+ * not read as a class, so nothing of it is cut.
+ */
+function classFollows(code: string, i: number): boolean {
+  let c = code.charCodeAt(i);
+  while (c === 32 || c === 9 || c === 10 || c === 13) c = code.charCodeAt(++i);
+  return c === 123 || c >= 128 || WORD_START[c] === 1;
+}
+
 /** Index of the first element of the ascending `list` that is `>= value`. */
 function lowerBound(list: readonly number[], value: number): number {
   let lo = 0;
@@ -863,6 +918,7 @@ export function skim(input: SkimInput): Skim | undefined {
   const starts: number[] = [];
   const ends: number[] = [];
   const literals: number[] = [];
+  const classes: number[] = [];
   let last = -1;
   for (const b of s.bodies) {
     if (b.open < last || b.close < 0 || b.close - b.open < MIN_BODY) continue;
@@ -873,6 +929,7 @@ export function skim(input: SkimInput): Skim | undefined {
     starts.push(b.open);
     ends.push(b.close + 1);
     if (b.literal) literals.push(b.open);
+    else if (b.klass) classes.push(b.open);
     last = b.close;
   }
   if (!starts.length) return undefined;
@@ -883,6 +940,7 @@ export function skim(input: SkimInput): Skim | undefined {
     starts,
     ends,
     literals,
+    classes,
     patterns: pairs.flat(),
     leaves: s.leaves,
     defaults: s.defaults,

@@ -21,7 +21,7 @@ function skimOf(code: string, isModule: boolean | "unknown" = "unknown"): Skim |
   return skim({ code, options: OPTIONS, isModule, factsOf: undefined });
 }
 
-const CUT = new Set(["BlockStatement", "ObjectExpression", "ArrayExpression"]);
+const CUT = new Set(["BlockStatement", "ObjectExpression", "ArrayExpression", "ClassBody"]);
 
 /** The tree as JSON, a skipped body or literal reduced to its type and span. */
 function shape(node: unknown, skipped: Set<number>): string {
@@ -45,6 +45,18 @@ function literalStarts(node: unknown, out = new Set<number>()): Set<number> {
   return out;
 }
 
+/** Offsets of every class body's `{` in a Babel-shaped tree. */
+function classBodyStarts(node: unknown, out = new Set<number>()): Set<number> {
+  if (Array.isArray(node)) for (const c of node) classBodyStarts(c, out);
+  else if (node && typeof node === "object") {
+    const n = node as { type?: string; start?: number };
+    if (n.type === "ClassBody") out.add(n.start ?? -1);
+    for (const [k, v] of Object.entries(node))
+      if (k !== "loc" && typeof v === "object") classBodyStarts(v, out);
+  }
+  return out;
+}
+
 /** Offsets of every function body's `{` in a Babel-shaped tree. */
 function bodyStarts(node: unknown, out = new Set<number>()): Set<number> {
   if (Array.isArray(node)) for (const c of node) bodyStarts(c, out);
@@ -59,7 +71,8 @@ function bodyStarts(node: unknown, out = new Set<number>()): Set<number> {
 
 /**
  * The skimmed parse equals the full one outside the skipped bodies, each skipped body is a
- * function's (and empty in the skimmed tree). Returns how many bodies were skipped.
+ * function's, a cut literal or a class body (and empty in the skimmed tree). Returns how many
+ * bodies were skipped.
  */
 function checkSame(code: string, parser: SwcParserConfig, isModule: boolean | "unknown"): number {
   const sk = skimOf(code, isModule);
@@ -74,9 +87,12 @@ function checkSame(code: string, parser: SwcParserConfig, isModule: boolean | "u
   expect(JSON.stringify(part.comments)).toBe(JSON.stringify((full.comments ?? []).filter(outside)));
   const bodies = bodyStarts(full.program);
   const literals = literalStarts(full.program);
+  const classes = classBodyStarts(full.program);
   const cutLiterals = new Set(sk.literals);
+  const cutClasses = new Set(sk.classes);
   for (const s of sk.starts)
     if (cutLiterals.has(s)) expect(literals.has(s), `offset ${s} is an object or array literal`).toBe(true);
+    else if (cutClasses.has(s)) expect(classes.has(s), `offset ${s} is a class body`).toBe(true);
     else expect(bodies.has(s), `offset ${s} is a function body`).toBe(true);
   return sk.starts.length;
 }
@@ -156,12 +172,16 @@ describe("a skimmed parse is the full parse outside the skipped bodies", () => {
   }
 
   it("skips what it should and reads nothing it cannot", () => {
-    // Eleven bodies, four of them in the object literal `o`, which is cut whole.
-    expect(skimOf(SAMPLES["arrows, methods, getters, generators"]!)?.starts.length).toBe(8);
+    // Eleven bodies, four of them in the object literal `o` and three in the class `C`, each
+    // cut whole.
+    expect(skimOf(SAMPLES["arrows, methods, getters, generators"]!)?.starts.length).toBe(6);
     expect(skimOf(SAMPLES["arrows, methods, getters, generators"]!)?.literals.length).toBe(1);
+    expect(skimOf(SAMPLES["arrows, methods, getters, generators"]!)?.classes.length).toBe(1);
     expect(skimOf(SAMPLES["braces in strings, templates, regexes and comments"]!)?.starts.length).toBe(2);
-    // A class body is no function body, even after \`extends f(x)\`.
-    expect(skimOf(SAMPLES["a class extending a call"]!)?.starts.length).toBe(2);
+    // A class body after \`extends f(x)\` is cut whole (no function body: its methods go with it).
+    const extending = SAMPLES["a class extending a call"]!;
+    expect(skimOf(extending)?.starts).toEqual([extending.indexOf("{")]);
+    expect(skimOf(extending)?.classes).toEqual([extending.indexOf("{")]);
     // The annotated function's body and its enclosing function are parsed.
     expect(skimOf(SAMPLES["a body holding an annotation is kept"]!)).toBeUndefined();
     // \`import.meta\` makes a file of unknown kind a module to SWC: its body stays.
@@ -190,7 +210,10 @@ describe("a skimmed parse is the full parse outside the skipped bodies", () => {
     expect(cut(`let t = ${list}, u = 1;\n`)).toBe(1);
     expect(cut(`var t = ${table}\nfoo();\n`)).toBe(1);
     expect(cut(`t = ${list}\n`)).toBe(1);
-    expect(cut(`class A { static t = ${table}; }\n`)).toBe(1);
+    // In a class body that stays (it names \`eval\`); a class body that can go is cut whole.
+    expect(cut(`class A { static t = ${table}; static e = eval; }\n`)).toBe(1);
+    expect(cut(`class A { static t = ${table}; }\n`)).toBe(0);
+    expect(skimOf(`class A { static t = ${table}; }\n`)?.classes.length).toBe(1);
     checkSame(
       `const t = ${table};\nlet u = ${list}\nexport const v = ${table}, w = 2;\n`,
       { syntax: "ecmascript" },
@@ -354,6 +377,38 @@ describe("smartasync/swc with skipped bodies", () => {
     const r = sameAsWhole(code);
     expect(r.again).toBe(1);
     expect(r.why).toContain("members of a literal");
+  });
+  const members = `  constructor() {\n    this.items = ${list};\n  }\n  size() {\n    return this.items.length;\n  }\n`;
+  it("a cut class body that names nothing smartasync needs no second analysis", () => {
+    const skimmed = lazyStats.skimmed;
+    const code = `class Store {\n${members}}\n// @smartasync\nasync function load() { return new Store().size(); }\nexport function run() { return load(); }\n`;
+    expect(skimOf(code)?.classes).toEqual([code.indexOf("{")]);
+    expect(sameAsWhole(code).again).toBe(0);
+    expect(lazyStats.skimmed).toBe(skimmed + 1);
+  });
+  it("a rule reading the members of a cut class body reads the file in full (a base class's own)", () => {
+    // An annotated method's variant must not clash with a member of a base class in the file
+    // (inherited.ts reads the base's members): the base's body is cut, the read is caught.
+    const code = `class Base {\n${members}}\nexport class Store extends Base {\n  // @smartasync\n  async load() {\n    return this.size();\n  }\n}\n`;
+    expect(skimOf(code)?.classes).toEqual([code.indexOf("{")]);
+    const r = sameAsWhole(code);
+    expect(r.again).toBe(1);
+    expect(r.why).toContain("members of a class body");
+  });
+  it("a rule reading the members of a cut class body reads the file in full (a static `then`: a thenable)", () => {
+    const code = `class Later {\n  static then(resolve) {\n    resolve(1);\n  }\n${members}}\n// @smartasync\nasync function load() {\n  return Later;\n}\nexport function run() {\n  return load();\n}\n`;
+    expect(skimOf(code)?.classes).toEqual([code.indexOf("{")]);
+    const r = sameAsWhole(code);
+    expect(r.again).toBe(1);
+    expect(r.why).toContain("members of a class body");
+  });
+  it("a class body naming a smartasync function is not cut; a property named `class` opens none", () => {
+    const code = `class Store {\n${members}  fetch() {\n    return load();\n  }\n}\nconst css = { class: "wide", rules: { pad: ${list} } };\n// @smartasync\nasync function load() { return 1; }\nexport function run() { return new Store().fetch(); }\n`;
+    const s = skimOf(code);
+    expect(s?.classes).toEqual([]);
+    // The object after `class:` is a literal of its own, not a class body.
+    expect(s?.literals).toEqual([code.indexOf("{ class")]);
+    expect(sameAsWhole(code).again).toBe(0);
   });
   it("a function that runs in workers reads the top-level code in full (SA303 through a skipped body)", () => {
     const code = `// @smartasync\nexport function crunch(n) { return n * 2; }\nfunction announce(what) {\n  console.log(what + " is announced once per import, once per worker too");\n  return what;\n}\nexport const started = announce("started");\nconst TABLE = { pad: ${list} };\nexport async function main() { return (await crunch(21)) + TABLE.pad.length; }\n`;

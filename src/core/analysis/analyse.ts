@@ -56,7 +56,7 @@ export interface ParsedFile {
    * with those bodies empty. Only the analysis with closed functions may read such a program;
    * `whole` parses the file in full for the analysis on the whole tree.
    */
-  skipped?: { starts: number[]; ends: number[]; literals?: number[] };
+  skipped?: { starts: number[]; ends: number[]; literals?: number[]; classes?: number[] };
   /** `scanImports` of the file's text, when the parser's caller made it already. */
   imports?: readonly ScannedImport[];
   whole?: () => ParsedFile;

@@ -182,7 +182,10 @@ export class Scopes {
         default:
           break;
       }
-      if ((n.type === "ObjectExpression" || n.type === "ArrayExpression") && tree.isCutLiteral(n)) {
+      if (
+        ((n.type === "ObjectExpression" || n.type === "ArrayExpression") && tree.isCutLiteral(n)) ||
+        tree.isCutClassBody(n)
+      ) {
         // Its text was not parsed (swc-plugin/skim.ts) and mentions nothing that matters.
         tree.closeLiteral(n);
         return;

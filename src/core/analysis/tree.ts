@@ -229,6 +229,11 @@ export interface Closing {
      * bodies: the literal node starting there is closed like a function (`Tree.isCutLiteral`).
      */
     literals?: number[];
+    /**
+     * The starts (ascending) of those that are class bodies: the `ClassBody` node starting there
+     * is closed the same way (`Tree.isCutClassBody`).
+     */
+    classes?: number[];
     patterns?: number[];
     leaves?: number[];
     defaults?: number[];
@@ -373,6 +378,13 @@ export function wordsIn(code: string, words: Iterable<string>): { at: number; wo
   return out;
 }
 
+/** Whether `n` starts at one of the offsets of the ascending `starts`. */
+function startsIn(starts: readonly number[] | undefined, n: Node): boolean {
+  if (!starts?.length || n.start == null) return false;
+  const k = lowerBound(starts, n.start);
+  return k < starts.length && starts[k] === n.start;
+}
+
 /** Index of the first element of the ascending `list` that is `>= value`. */
 function lowerBound(list: readonly number[], value: number): number {
   let lo = 0;
@@ -444,25 +456,33 @@ export class Tree {
    * the walk in `Scopes` links it but leaves it closed, as it leaves a function (see `Closing`).
    */
   isCutLiteral(n: Node): boolean {
-    const lits = this.closing?.skipped?.literals;
-    if (!lits?.length || n.start == null) return false;
-    const k = lowerBound(lits, n.start);
-    return k < lits.length && lits[k] === n.start;
+    return startsIn(this.closing?.skipped?.literals, n);
   }
 
   /**
-   * Closes a cut literal (`isCutLiteral`): linked, not entered, and its members guarded. A rule
-   * that reads them (`properties`, `elements`) straight from the node — a `then` key that makes
-   * an object a thenable, the values of a table — would read an empty literal where the file has
-   * members: such a read marks the tree broken, and the file is analysed again on the whole tree.
+   * Whether `n` is a class body whose text the parser was not given (`skipped.classes`): closed
+   * like a cut literal, its members guarded (`closeLiteral`).
+   */
+  isCutClassBody(n: Node): boolean {
+    return n.type === "ClassBody" && startsIn(this.closing?.skipped?.classes, n);
+  }
+
+  /**
+   * Closes a cut literal (`isCutLiteral`) or class body (`isCutClassBody`): linked, not entered,
+   * and its members guarded. A rule that reads them (`properties`, `elements`, a class body's
+   * `body`) straight from the node — a `then` key that makes an object or a class a thenable,
+   * the values of a table, the methods a subclass overrides — would read an empty literal or
+   * class where the file has members: such a read marks the tree broken, and the file is
+   * analysed again on the whole tree.
    */
   closeLiteral(n: Node): void {
     this.close(n);
-    const key = n.type === "ObjectExpression" ? "properties" : "elements";
+    const key = n.type === "ObjectExpression" ? "properties" : n.type === "ClassBody" ? "body" : "elements";
+    const what = n.type === "ClassBody" ? "class body" : "literal";
     const members = (n as unknown as Record<string, unknown>)[key];
     Object.defineProperty(n, key, {
       get: () => {
-        this.broken ??= `a rule read the members of a literal the parse skipped (offset ${n.start})`;
+        this.broken ??= `a rule read the members of a ${what} the parse skipped (offset ${n.start})`;
         return members;
       },
       enumerable: true,
@@ -607,8 +627,8 @@ export class Tree {
       }
       for (const k of skipped)
         if (text!(this.closing!.skipped!.starts[k]!, this.closing!.skipped!.ends[k]!)) return true;
-      // A cut literal holds nothing but its text, answered above.
-      if (this.isCutLiteral(fn)) {
+      // A cut literal or class body holds nothing but its text, answered above.
+      if (this.isCutLiteral(fn) || this.isCutClassBody(fn)) {
         if (test(fn)) return true;
         continue;
       }
