@@ -35,12 +35,15 @@ export function nothingToDo(
     if (filename === undefined) return true;
     return !/\b(?:import|export|require)\b/.test(code);
   }
+  // Third-party code that never asked for smartasync (a path and two searches, no scan).
+  const quiet = quietProblems(filename, code, options.runtime);
   // A module required by a computed path may hold smartasync functions: its calls are checked
-  // (SA206 where sync code wants a value) — not in third-party code that never asked for it.
-  if (mayRequireOpaquely(code) && !quietProblems(filename, code, options.runtime)) return false;
+  // (SA206 where sync code wants a value) — not in third-party code that never asked for it,
+  // whose text is then not searched for such a `require` at all.
+  if (!quiet && mayRequireOpaquely(code)) return false;
   // The typed form, `smartasync(…)` imported from the runtime, is asked with the imports: the
   // analysis reads it only through an import of the runtime, which is among the candidates.
-  return !importsAnythingKnown(code, filename, graph, options.runtime, codeImports);
+  return !importsAnythingKnown(code, filename, graph, options.runtime, codeImports, quiet);
 }
 
 /** The typed form's call, as core/annotation.ts `mayContainAnnotation` looks for it. */
@@ -66,8 +69,8 @@ function importsAnythingKnown(
   graph: ModuleGraph,
   runtime: string,
   codeImports: readonly ScannedImport[] | undefined,
+  quiet: boolean,
 ): boolean {
-  let quiet: boolean | undefined;
   const leadAnywhere = (imports: readonly ScannedImport[]): boolean => {
     for (const { specifier, kind } of imports) {
       if (specifier === runtime) {
@@ -79,7 +82,6 @@ function importsAnythingKnown(
       if (hasFacts(facts)) return true;
       if (kind !== "static" || !hasProblem(facts)) continue;
       // Third-party code that never asked for smartasync gets no SA204: no parse to look for one.
-      quiet ??= quietProblems(filename, code, runtime);
       if (!quiet) return true;
     }
     return false;
