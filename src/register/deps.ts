@@ -3,13 +3,14 @@
  * the facts of the module it imports (is `load` a smartasync function, which variants does it
  * have), and those facts can come through re-exports. So a cached output is keyed by the text
  * of every local module the file reaches through its imports (the transitive closure, an
- * over-approximation: any edit in it compiles the file again) and by the manifests of the
- * packages it imports. Edit the annotation of an imported module and each importer is compiled
- * again; it never keeps a stale variant choice.
+ * over-approximation: any edit in it compiles the file again), by the options each of those is
+ * compiled with, and by the manifests of the packages it imports. Edit the annotation of an
+ * imported module and each importer is compiled again; it never keeps a stale variant choice.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { resolveFileOptions } from "../compile/options.js";
 import { MAX_EXPORT_DEPTH } from "../core/analysis/export-names.js";
 import { scanImports, scanModule } from "../core/import-scan.js";
 import { MANIFEST_FIELD, manifestOf, manifestPath, packageTargets } from "../core/module-facts.js";
@@ -177,8 +178,21 @@ function infoOfText(path: string, source: string): FileInfo {
 }
 
 /**
+ * The smartasync options a reached module is compiled with (its own folder's, compile/options.ts):
+ * its variant names and strategies are those of its options, not the importer's, so an edit of
+ * its folder's package.json `"smartasync"` or smartasync.config.json changes its importers' output.
+ */
+function optionsOf(path: string): string {
+  try {
+    return JSON.stringify(resolveFileOptions(path, undefined, ""));
+  } catch (e) {
+    return `unusable: ${(e as Error).message}`;
+  }
+}
+
+/**
  * A hash of everything `path`'s output depends on outside its own text: each local module it
- * reaches (path and content) and each package it imports (version and manifest). `source` is
+ * reaches (path, content and options) and each package it imports (version and manifest). `source` is
  * the file's text when the caller has read it already; `fresh` checks each file's modification
  * time and size against what was read before (for a process that outlives edits).
  */
@@ -189,7 +203,7 @@ export function dependencyFingerprint(path: string, source?: string, fresh = fal
   for (let i = 0; i < queue.length; i++) {
     // The file itself: its text is the caller's (it may be newer than what was read before).
     const fi = i === 0 && source !== undefined ? infoOfText(path, source) : info(queue[i], undefined, fresh);
-    if (i > 0) parts.push(`${queue[i]}\0${fi?.hash ?? "unreadable"}`);
+    if (i > 0) parts.push(`${queue[i]}\0${fi?.hash ?? "unreadable"}\0${optionsOf(queue[i])}`);
     if (!fi) continue;
     for (const e of fi.edges) {
       if (e.pkg !== undefined) parts.push(e.pkg);

@@ -614,7 +614,12 @@ function pMapAggregate(ctx: Ctx, call: CallNode): string | undefined {
   ) as t.ObjectProperty | undefined;
   if (!stop || (stop.value.type === "BooleanLiteral" && stop.value.value)) return undefined;
   if (!isPMap(importedCallee(ctx, call.callee as Node, true))) return undefined;
-  const found = ctx.filename ? resolveImport("p-map", ctx.filename) : undefined;
+  // Through the graph where there is one, which notes the version read for the facts store.
+  const found = !ctx.filename
+    ? undefined
+    : ctx.graph
+      ? ctx.graph.resolve("p-map", ctx.filename)
+      : resolveImport("p-map", ctx.filename);
   const version = found?.kind === "package" ? found.packageJson.version : undefined;
   if (typeof version !== "string") return `the version of p-map cannot be read from ${ctx.fileName}`;
   const major = Number.parseInt(version, 10);

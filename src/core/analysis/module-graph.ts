@@ -28,7 +28,7 @@ import { sameThreadWhy } from "./arg-escape.js";
 import { buildIndex, rebound } from "./calls.js";
 import { collectFunctions } from "./collect.js";
 import { type Ctx, createCtx } from "./ctx.js";
-import { ownExportNames } from "./export-names.js";
+import { type ExportNames, exportNamesOf, ownExportNames } from "./export-names.js";
 import {
   carryReExport,
   cjsReExports,
@@ -151,12 +151,15 @@ export interface FactsStore {
 /**
  * What computing a module's facts read besides its text: a resolution (`r`: specifier, importer,
  * outcome), another module's facts (`f`: path, `s`hape or `f`acts, digest), a package's manifest
- * facts (`p`: specifier, importer, digest). The facts are a function of these and the text.
+ * facts (`p`: specifier, importer, digest), the export names an import leads to, read for twins
+ * by name (`n`: specifier, importer, digest; an annotated function's strategy depends on them).
+ * The facts are a function of these and the text.
  */
 export type Dep =
   | { r: [string, string, string] }
   | { f: [string, "s" | "f", string] }
-  | { p: [string, string, string] };
+  | { p: [string, string, string] }
+  | { n: [string, string, string] };
 
 export interface StoredFacts {
   facts: FactsJson;
@@ -208,7 +211,14 @@ function digest(f: ModuleFacts): string {
 
 function outcome(r: Resolution | undefined): string {
   if (!r) return "-";
-  return r.kind === "file" ? `f:${r.path}` : `p:${r.dir}\0${r.subpath}`;
+  // A package's version too: the analysis reads it (p-map's, leaves.ts), and an upgrade in place
+  // keeps the folder.
+  return r.kind === "file" ? `f:${r.path}` : `p:${r.dir}\0${r.subpath}\0${String(r.packageJson.version)}`;
+}
+
+function namesDigest(n: ExportNames | undefined): string {
+  if (!n) return "-";
+  return JSON.stringify([[...n.names].sort(), [...n.async].sort(), n.commonjs]);
 }
 
 /** `resolveImport`, noted for the computation running now. */
@@ -311,6 +321,25 @@ export class ModuleGraph {
       this.byFolder.set(dir, hit);
     }
     return hit;
+  }
+
+  /**
+   * `resolveImport` for the analysis of a module (leaves.ts reads p-map's version), noted for the
+   * computation running now: a stored entry is checked against it.
+   */
+  resolve(specifier: string, from: string): Resolution | undefined {
+    return resolveSeen(specifier, from);
+  }
+
+  /**
+   * The export names `specifier` leads to from `from` (twins by name, export-names.ts), noted for
+   * the computation running now: an annotated function's strategy depends on whether the module
+   * it calls exports a `…Sync`, so a stored entry is checked against them.
+   */
+  exportNames(specifier: string, from: string): ExportNames | undefined {
+    const names = exportNamesOf(this.parse, specifier, from);
+    if (recording.length > 0) observe({ n: [specifier, from, namesDigest(names)] });
+    return names;
   }
 
   /** Facts of whatever `specifier` imports from `from`, or a problem to report. */
@@ -645,6 +674,10 @@ export class ModuleGraph {
     if ("r" in d) {
       const [specifier, from, was] = d.r;
       return outcome(resolveSeen(specifier, from)) === was;
+    }
+    if ("n" in d) {
+      const [specifier, from, was] = d.n;
+      return namesDigest(this.exportNames(specifier, from)) === was;
     }
     if ("p" in d) {
       const [specifier, from, was] = d.p;

@@ -2,7 +2,7 @@ import { isBuiltin } from "node:module";
 import type { ImportedCallee, ResolvedTwin } from "../twins.js";
 import { isTwinModule } from "../twins.js";
 import type { Ctx } from "./ctx.js";
-import { type ExportNames, exportNamesOf } from "./export-names.js";
+import type { ExportNames } from "./export-names.js";
 
 /**
  * Twins by name (docs/modules.md, "Twins by name"): a plain module (no smartasync manifest, not
@@ -30,7 +30,8 @@ function exportsOf(ctx: Ctx, imported: ImportedCallee): { name: string; exports:
   if (imported.path.length !== 1 || m.startsWith("node:") || isBuiltin(m)) return undefined;
   if (isTwinModule(m, ctx.options)) return undefined; // the tables decide for these
   if (!ctx.graph || !ctx.filename) return undefined;
-  const exports = exportNamesOf(ctx.graph.parse, m, ctx.filename);
+  // Through the graph, which notes the read for the facts store (module-graph.ts, `Dep`).
+  const exports = ctx.graph.exportNames(m, ctx.filename);
   if (!exports) return undefined;
   // `import lib from "esm"`: `lib.x` is a property of one exported value, not an export.
   if (imported.via === "default" && !exports.commonjs) return undefined;
