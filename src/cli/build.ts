@@ -24,7 +24,14 @@ import { UsageError, UsageErrors } from "./errors.js";
 import { oneLine } from "./escape.js";
 import { describeFsError, displayPath, walk } from "./files.js";
 import { formatSummary, summarise } from "./findings.js";
-import { copyOutput, linkedOutputFolders, linksLeavingSrc, replacedNote, type Written } from "./out-dir.js";
+import {
+  copyOutput,
+  linkedOutputFolders,
+  linksLeavingSrc,
+  replacedNote,
+  sweepStaleTemps,
+  type Written,
+} from "./out-dir.js";
 import { type BuiltModule, writePackageManifest } from "./package-manifest.js";
 import { runFiles } from "./run-files.js";
 import type { WriteResult } from "./write-built.js";
@@ -196,6 +203,8 @@ export function buildCommand(): Command {
         ),
       );
     }
+    // Temporary files a build killed mid-write left in the folders written now (out-dir.ts).
+    sweepStaleTemps(new Set([outDir, ...[...taken.keys()].map((t) => dirname(t))]));
     const noteLink = (w: Written, file: string): void => {
       if (w.replacedLink) process.stderr.write(`smartasync build: ${oneLine(replacedNote(file))}\n`);
     };

@@ -5,7 +5,8 @@
  * - **Writing** into `--out-dir`: a file is written beside its target under a fresh name
  *   (exclusive create) and renamed over it, so a symbolic link already standing at the target
  *   is *replaced* by the file — its target is never opened — and a reader never sees half a
- *   file. A symbolic link where a *folder* of the output must be (`out/lib -> /elsewhere`) is
+ *   file. A temporary file left by a build killed mid-write is removed by the next build
+ *   (sweepStaleTemps). A symbolic link where a *folder* of the output must be (`out/lib -> /elsewhere`) is
  *   refused before anything is written: following it would write outside the out-dir, and
  *   removing it might delete something the user put there on purpose. The out-dir itself may be
  *   a link: it is the folder the user named.
@@ -18,6 +19,7 @@ import { randomBytes } from "node:crypto";
 import {
   lstatSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   renameSync,
@@ -105,6 +107,72 @@ function ensureFolder(outDir: string, dir: string): void {
   }
 }
 
+/**
+ * A temporary file's name: `.<pid>-<12 hex>.smartasync-tmp`. The process id says whose it is, so
+ * that a later build can tell a temporary file left by a build that was killed mid-write (its
+ * process gone) from one a build running now is about to rename (sweepStaleTemps).
+ */
+function tempName(): string {
+  return `.${process.pid}-${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`;
+}
+
+const TEMP_SUFFIX = ".smartasync-tmp";
+/** Our temporary files' names: this version's (with the writer's process id) and the earlier one's. */
+const TEMP_NAME = /^\.(?:(\d+)-)?[0-9a-f]{12}\.smartasync-tmp$/;
+/** A temporary file this old is stale whoever wrote it: a write is over in far less. */
+export const STALE_TEMP_MS = 10 * 60 * 1000;
+
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    // EPERM: it exists (another user's); ESRCH: no such process.
+    return (e as { code?: unknown }).code === "ESRCH";
+  }
+}
+
+/**
+ * Removes, from the folders of the out-dir build is about to write into, the temporary files an
+ * earlier build left when it was killed between writing one and renaming it over its target (a
+ * SIGKILL, a machine that went down, a worker stopped by the per-file budget mid-write): regular
+ * files of exactly our temporary name whose writing process is gone, is this one (nothing of this
+ * build is being written yet), or wrote them more than STALE_TEMP_MS ago. Nothing else is touched —
+ * a user's file is never one of ours by name unless it copies our name to the hex digit, and a
+ * live build's temporary file is left to it. Returns the files removed.
+ */
+export function sweepStaleTemps(folders: Iterable<string>): string[] {
+  const removed: string[] = [];
+  const now = Date.now();
+  for (const dir of folders) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue; // not made yet: nothing left in it
+    }
+    for (const name of names) {
+      if (!name.endsWith(TEMP_SUFFIX)) continue;
+      const m = TEMP_NAME.exec(name);
+      if (!m) continue;
+      const path = join(dir, name);
+      const st = lstatSync(path, { throwIfNoEntry: false });
+      if (!st?.isFile()) continue;
+      const pid = m[1] === undefined ? undefined : Number(m[1]);
+      const stale =
+        now - st.mtimeMs > STALE_TEMP_MS || pid === process.pid || (pid !== undefined && processGone(pid));
+      if (!stale) continue;
+      try {
+        unlinkSync(path);
+        removed.push(path);
+      } catch {
+        // gone meanwhile, or not ours to remove: the build goes on
+      }
+    }
+  }
+  return removed;
+}
+
 export interface Written {
   /** A symbolic link stood at the target and was replaced by the file. */
   replacedLink: boolean;
@@ -118,7 +186,7 @@ export function writeOutput(outDir: string, file: string, data: string | Buffer,
   if (!within(file, outDir)) throw new LinkedFolderError(`${file}: outside --out-dir`);
   ensureFolder(outDir, dirname(file));
   const before = lstatSync(file, { throwIfNoEntry: false });
-  const tmp = join(dirname(file), `.${randomBytes(6).toString("hex")}.smartasync-tmp`);
+  const tmp = join(dirname(file), tempName());
   try {
     writeFileSync(tmp, data, { flag: "wx", ...(mode !== undefined ? { mode } : {}) });
     renameSync(tmp, file);
