@@ -4,12 +4,12 @@
  * plugins. The module graph (core/analysis/module-graph.ts) asks it before parsing an imported
  * module; what it stores is checked there against what the facts were computed from.
  *
- * In the `facts` folder of the compile cache's folder (register/cache.ts: `SMARTASYNC_CACHE_DIR`, else
+ * In the `facts` folder of the cache's folder (cache.ts: `SMARTASYNC_CACHE_DIR`, else
  * `node_modules/.cache/smartasync`, …; `SMARTASYNC_CACHE=0` turns it off), with its checks
  * (folders and files of this user's that nobody else may write). Two kinds of record:
  *
  * - a module's facts, keyed by a SHA-256 of its text, the graph's options and parser, the report
- *   root, its path and smartasync's build (`compilerStamp`): an edit is a new key;
+ *   root, its path and smartasync's build (stamp.ts): an edit is a new key;
  * - a file's text hash, keyed by its stamp (path, modification and change times, size, inode):
  *   an unchanged file is not even read. A stamp younger than `RACY_MS` is not kept: a second
  *   write within the file system's clock tick could keep the stamp and change the text.
@@ -18,8 +18,8 @@ import { createHash } from "node:crypto";
 import type { FactsStore, StoredFacts } from "../core/analysis/module-graph.js";
 import { useFactsStore } from "../core/analysis/module-graph.js";
 import type { FileStamp } from "../core/module-facts.js";
-import { cacheDir, readRecord, writeRecord } from "../register/cache.js";
-import { compilerStamp } from "../register/compile.js";
+import { cacheDir, readRecord, writeRecord } from "./cache.js";
+import { buildStamp } from "./stamp.js";
 
 /** Bump when the facts' shape or the graph's rules change in a way the build stamp misses. */
 const FACTS_VERSION = "facts1";
@@ -33,7 +33,7 @@ const AREA = "facts";
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 class DiskFactsStore implements FactsStore {
-  private readonly stamp = compilerStamp();
+  private readonly stamp = buildStamp();
 
   hash(text: string): string {
     return sha256(text);

@@ -2,11 +2,11 @@
  * One file compiled for Node by `smartasync/swc`, through the on-disk cache. Shared by the
  * module hooks (both Node paths), the `require` hook of Node 20, and `smartasync/jest`.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveFileOptions } from "../compile/options.js";
+import { buildStamp } from "../compile/stamp.js";
 import { escapeErrorMessage } from "../core/escape.js";
 import { type Entry, readEntry, writeEntry } from "./cache.js";
 import { dependencyFingerprint, hash } from "./deps.js";
@@ -16,7 +16,6 @@ import type * as Transform from "./transform.js";
 /** Bump when the hook's output for the same inputs changes shape. */
 const KEY_VERSION = 1;
 
-const here = fileURLToPath(new URL(".", import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** smartasync's own built files: never compiled by the hook (they are plain JavaScript). */
@@ -38,44 +37,12 @@ function loadCompiler(): typeof Transform {
   return compiler;
 }
 
-let stamp: string | undefined;
-
 /**
- * smartasync's version, `@swc/core`'s, and the build of the modules that decide the output
- * (the newest modification time of the JavaScript in dist/core, dist/compile, dist/swc-plugin and
- * dist/register): a rebuilt smartasync with an unchanged version number compiles anew.
+ * smartasync's and `@swc/core`'s versions and smartasync's build (compile/stamp.ts), with this
+ * hook's own key version: a rebuilt smartasync with an unchanged version number compiles anew.
  */
 export function compilerStamp(): string {
-  if (stamp !== undefined) return stamp;
-  const pkg = JSON.parse(readFileSync(join(here, "../../package.json"), "utf8")) as { version: string };
-  let swcVersion = "unknown";
-  try {
-    swcVersion = (require("@swc/core/package.json") as { version: string }).version;
-  } catch {
-    // an @swc/core whose exports hide package.json: the path it is installed at
-    try {
-      swcVersion = require.resolve("@swc/core");
-    } catch {
-      // no @swc/core: the first compile says so
-    }
-  }
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(".js")) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  for (const part of ["core", "compile", "swc-plugin", "register"]) {
-    try {
-      walk(join(OWN_DIST, part));
-    } catch {
-      // an unusual install layout: the version numbers alone
-    }
-  }
-  stamp = `smartasync@${pkg.version}+${newest} @swc/core@${swcVersion} key${KEY_VERSION}`;
-  return stamp;
+  return `${buildStamp()} key${KEY_VERSION}`;
 }
 
 export interface CompileSettings {

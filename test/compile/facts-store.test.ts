@@ -8,12 +8,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetCacheDir } from "../../src/compile/cache.js";
 import { enableFactsStore } from "../../src/compile/facts-store.js";
 import { parserFor } from "../../src/compile/parser.js";
 import { ModuleGraph, useFactsStore } from "../../src/core/analysis/module-graph.js";
 import { factsToJson } from "../../src/core/module-facts.js";
 import { validateOptions } from "../../src/core/options.js";
-import { resetCacheDir } from "../../src/register/cache.js";
 import { parseToBabelShape } from "../../src/swc-plugin/lower.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sa-facts-store-"));
