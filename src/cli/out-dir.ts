@@ -28,6 +28,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
+import { abandoned } from "../compile/stale-temps.js";
 import { displayPath, NotRegularFileError } from "./files.js";
 
 /** `child` is `parent` or lies under it (both absolute, normalised). */
@@ -119,25 +120,12 @@ function tempName(): string {
 const TEMP_SUFFIX = ".smartasync-tmp";
 /** Our temporary files' names: this version's (with the writer's process id) and the earlier one's. */
 const TEMP_NAME = /^\.(?:(\d+)-)?[0-9a-f]{12}\.smartasync-tmp$/;
-/** A temporary file this old is stale whoever wrote it: a write is over in far less. */
-export const STALE_TEMP_MS = 10 * 60 * 1000;
-
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    // EPERM: it exists (another user's); ESRCH: no such process.
-    return (e as { code?: unknown }).code === "ESRCH";
-  }
-}
-
 /**
  * Removes, from the folders of the out-dir build is about to write into, the temporary files an
  * earlier build left when it was killed between writing one and renaming it over its target (a
  * SIGKILL, a machine that went down, a worker stopped by the per-file budget mid-write): regular
  * files of exactly our temporary name whose writing process is gone, is this one (nothing of this
- * build is being written yet), or wrote them more than STALE_TEMP_MS ago. Nothing else is touched —
+ * build is being written yet), or wrote them long ago (compile/stale-temps.ts). Nothing else is touched —
  * a user's file is never one of ours by name unless it copies our name to the hex digit, and a
  * live build's temporary file is left to it. Returns the files removed.
  */
@@ -159,8 +147,8 @@ export function sweepStaleTemps(folders: Iterable<string>): string[] {
       const st = lstatSync(path, { throwIfNoEntry: false });
       if (!st?.isFile()) continue;
       const pid = m[1] === undefined ? undefined : Number(m[1]);
-      const stale =
-        now - st.mtimeMs > STALE_TEMP_MS || pid === process.pid || (pid !== undefined && processGone(pid));
+      // This process writes nothing into the out-dir yet: a file of its id is a dead namesake's.
+      const stale = pid === process.pid || abandoned(pid, st.mtimeMs, now);
       if (!stale) continue;
       try {
         unlinkSync(path);

@@ -2,7 +2,8 @@
  * smartasync's on-disk cache folder and its records: one JSON file per record, named by its key
  * (a SHA-256 of what the record was computed from), so a record never needs invalidating: a
  * changed input is a different key. Writes go to a temporary file renamed into place, so a
- * concurrent process reads a whole record or none; a record that does not parse, or names another
+ * concurrent process reads a whole record or none (one a killed process left is removed by a
+ * later write into its folder); a record that does not parse, or names another
  * key, is ignored and written again. Its users: the compiled files of `smartasync/register` and
  * `smartasync/jest` (register/cache.ts, at the folder's top), and the facts of imported modules
  * of every host that keeps them (facts-store.ts, in the `facts` folder below it).
@@ -16,6 +17,7 @@ import { randomBytes } from "node:crypto";
 import {
   lstatSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   type Stats,
@@ -26,6 +28,7 @@ import {
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { escapeControls } from "../core/escape.js";
+import { abandoned } from "./stale-temps.js";
 
 let dir: string | null | undefined;
 
@@ -139,6 +142,42 @@ export function readRecord(key: string, area?: string): Record<string, unknown> 
   }
 }
 
+/** Shard folders swept for abandoned temporary files by this thread (once each). */
+const swept = new Set<string>();
+/** A record's temporary name: `<key rest>.json.<pid>.<12 hex>.tmp` (writeRecord). */
+const TEMP_NAME = /^[0-9a-f]+\.json\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes from a shard folder, the first time this thread writes into it, the temporary files a
+ * process killed between writing a record and renaming it left there (its process gone, or the
+ * file long abandoned: stale-temps.ts). A temporary file of this process's id is left alone:
+ * another thread of it (a `--jobs` worker) may be about to rename it. Only names of exactly that
+ * form are looked at; the folder is this user's (shardUsable).
+ */
+function sweepShard(shard: string): void {
+  if (swept.has(shard)) return;
+  swept.add(shard);
+  const now = Date.now();
+  let names: string[];
+  try {
+    names = readdirSync(shard);
+  } catch {
+    return; // not listable: the write goes on, nothing swept
+  }
+  for (const name of names) {
+    const m = name.endsWith(".tmp") ? TEMP_NAME.exec(name) : null;
+    if (!m || Number(m[1]) === process.pid) continue;
+    const p = join(shard, name);
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    if (!st?.isFile() || !abandoned(Number(m[1]), st.mtimeMs, now)) continue;
+    try {
+      unlinkSync(p);
+    } catch {
+      // gone meanwhile: another process swept it
+    }
+  }
+}
+
 /** Stores a JSON record under `key` (a hex hash, which it holds as `key`); never throws. */
 export function writeRecord(
   key: string,
@@ -169,6 +208,7 @@ export function writeRecord(
       // it exists (or cannot be made): checked next
     }
     if (!shardUsable(dirname(path))) return;
+    sweepShard(dirname(path));
     // `wx`: never through a file planted under the temporary name.
     writeFileSync(tmp, JSON.stringify(record), { mode: 0o600, flag: "wx" });
     renameSync(tmp, path);

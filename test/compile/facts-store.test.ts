@@ -99,6 +99,30 @@ describe("the facts store", () => {
     expect(reads(fifth)).toBe(0);
   });
 
+  it("a strategy read from a twin by name is checked against the module that has the twin", async () => {
+    const user = join(project, "user.js");
+    const helpers = join(project, "helpers.js");
+    writeFileSync(
+      user,
+      'import { fetchThing } from "./helpers.js";\n// @smartasync\nexport async function run(p) {\n  return await fetchThing(p);\n}\n',
+    );
+    writeFileSync(
+      helpers,
+      "export async function fetchThing(p) {\n  return p;\n}\nexport function fetchThingSync(p) {\n  return p;\n}\n",
+    );
+    await settle();
+    const strategy = (g: ModuleGraph) =>
+      factsToJson(g.factsOf(user)).e.map(([name, f]) => [name, f.syncStrategy]);
+    expect(strategy(graph())).toEqual([["run", "inline"]]);
+    const stored = graph();
+    expect(strategy(stored)).toEqual([["run", "inline"]]);
+    expect(reads(stored)).toBe(0);
+    // The twin goes: user.js is unchanged (its entry found by its stamp), but the export names
+    // its strategy was read from are not the same any more — its `fetchThing` has no twin.
+    writeFileSync(helpers, "export async function fetchThing(p) {\n  return p;\n}\n");
+    expect(strategy(graph())).toEqual([["run", "worker"]]);
+  });
+
   it("an annotation taken away is seen too", () => {
     writeFileSync(lib, "export async function fetchIt(p) {\n  return p;\n}\n");
     expect(exported(graph())).toEqual([]);
