@@ -2,7 +2,7 @@ import type { types as t } from "@babel/core";
 import { type AwaitFact, type TwinCheck, WHY } from "../inline.js";
 import { MSG } from "../messages.js";
 import { resolveImport } from "../resolve.js";
-import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin, RUNTIME_MODULE } from "../twins.js";
+import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
 import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
@@ -52,57 +52,38 @@ function leavesOf(
   out.set(node, factOf(ctx, index, node, returned, strictReturns, owner));
 }
 
-/** A literal operand (`null`, `undefined`, `void 0`, a number, a string, a boolean). */
-function isLiteralOperand(ctx: Ctx, node: Node): boolean {
-  switch (node.type) {
-    case "NullLiteral":
-    case "NumericLiteral":
-    case "StringLiteral":
-    case "BooleanLiteral":
-    case "BigIntLiteral":
-      return true;
-    case "Identifier":
-      return node.name === "undefined" && !ctx.scopes.binding(node, "undefined");
-    case "UnaryExpression":
-      return node.operator === "void" && isLiteralOperand(ctx, node.argument as Node);
-    default:
-      return false;
-  }
-}
-
 const TIMERS = new Set(["queueMicrotask", "setTimeout", "setImmediate", "setInterval"]);
 const QUEUEING_METHODS = new Set(["emit", "then", "catch", "finally"]);
-const queuing = new WeakMap<SaFunction, boolean>();
+const queuing = new WeakMap<SaFunction, readonly Node[]>();
 
 /**
- * Whether an annotated function queues work that runs at its next `await`: a call of
+ * The calls of an annotated function that queue work to run at its next `await`: a call of
  * `queueMicrotask`, `setTimeout`, `setImmediate`, `setInterval`, `process.nextTick`, or a
- * method named `emit`, `then`, `catch` or `finally`, anywhere in its body.
+ * method named `emit`, `then`, `catch` or `finally`.
  */
-function queuesWork(ctx: Ctx, owner: SaFunction): boolean {
+function queuingCalls(ctx: Ctx, owner: SaFunction): readonly Node[] {
   const known = queuing.get(owner);
   if (known !== undefined) return known;
-  let found = false;
+  const found: Node[] = [];
   ctx.tree.walk(
     owner.fn as Node,
     (n) => {
-      if (found) return false;
       if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
       let callee = n.callee as Node;
       while (TRANSPARENT.has(callee.type)) callee = (callee as { expression: Node }).expression;
       if (callee.type === "Identifier") {
-        if (TIMERS.has(callee.name) && !ctx.scopes.binding(callee, callee.name)) found = true;
+        if (TIMERS.has(callee.name) && !ctx.scopes.binding(callee, callee.name)) found.push(n);
       } else if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
         const name = callee.computed ? undefined : (callee.property as { name?: string }).name;
         const obj = callee.object as Node;
-        if (name !== undefined && QUEUEING_METHODS.has(name)) found = true;
+        if (name !== undefined && QUEUEING_METHODS.has(name)) found.push(n);
         else if (
           name === "nextTick" &&
           obj.type === "Identifier" &&
           obj.name === "process" &&
           !ctx.scopes.binding(obj, "process")
         )
-          found = true;
+          found.push(n);
       }
       return undefined;
     },
@@ -110,6 +91,31 @@ function queuesWork(ctx: Ctx, owner: SaFunction): boolean {
   );
   queuing.set(owner, found);
   return found;
+}
+
+const LOOPS = new Set([
+  "ForStatement",
+  "ForInStatement",
+  "ForOfStatement",
+  "WhileStatement",
+  "DoWhileStatement",
+]);
+
+/**
+ * Whether work may be queued when `site` (an `await`) is reached: a queuing call written before
+ * it, or inside a loop around it (the call of an earlier turn). That await is where the queued
+ * callback runs, whatever it awaits — `await null`, a sleep, a twin's I/O, a sync variant's call
+ * — and the inline copy, which drops the await, would let it run only after the sync variant
+ * returned (attack 15 F16; attack 16 F8 for twins and smartasync calls). Work queued after the
+ * last await runs after the function in both variants.
+ */
+function queuedBefore(ctx: Ctx, owner: SaFunction, site: Node): boolean {
+  const calls = queuingCalls(ctx, owner);
+  if (calls.length === 0 || site.start == null) return false;
+  if (calls.some((c) => c.start! < site.start!)) return true;
+  for (let p = ctx.tree.parent(site); p && p !== owner.fn; p = ctx.tree.parent(p))
+    if (LOOPS.has(p.type) && calls.some((c) => c.start! >= p.start! && c.end! <= p.end!)) return true;
+  return false;
 }
 
 /**
@@ -443,9 +449,6 @@ function factOf(
       return { kind: "unmappable", why: WHY.pMapNotMapped(callText(ctx, call)) };
     const twin =
       imported && isTwinModule(imported.module, ctx.options) ? findTwin(imported, ctx.options) : undefined;
-    // `await setTimeout(0)` of timers/promises as a yield point: see `yieldPoint` below.
-    if (twin?.module === RUNTIME_MODULE && twin.name === "sleepSync" && !returned && queuesWork(ctx, owner))
-      return { kind: "unmappable", why: WHY.yieldPoint(callText(ctx, call)) };
     if (twin) return twinFact(ctx, call, twin);
     const byName = imported ? twinByName(ctx, imported) : undefined;
     if (byName)
@@ -460,12 +463,6 @@ function factOf(
           : {}),
       };
   }
-  // `await null` in a function that has queued a callback (`queueMicrotask`, `process.nextTick`,
-  // a timer, an emitter's `emit`, a promise's `.then`): the await is where that callback runs,
-  // which an inline copy, dropping the await, never lets happen (attack 15, F16). A worker
-  // variant runs the async function itself; a function that queues nothing keeps `await 1` inline.
-  if (!returned && isLiteralOperand(ctx, node) && queuesWork(ctx, owner))
-    return { kind: "unmappable", why: WHY.yieldPoint(guardText(ctx, node)) };
   const proof = proofOf(ctx, node);
   if (proof === "proven") return { kind: "not-promise" };
   if (
@@ -711,6 +708,11 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
   const add = (n: Node, returned: boolean, site: Node) => {
     const mine = new Map<Node, AwaitFact>();
     leavesOf(ctx, index, n, returned, strictReturns, mine, fn);
+    // An await after queued work is a yield point (queuedBefore): the async function runs there.
+    if (!returned && queuedBefore(ctx, fn, site))
+      for (const [node, fact] of mine)
+        if (fact.kind !== "unmappable")
+          mine.set(node, { kind: "unmappable", why: WHY.yieldPoint(guardText(ctx, node)) });
     const loc = locOf(ctx, site);
     for (const [node, fact] of mine) {
       fn.leaves.set(node, fact);
