@@ -1,13 +1,14 @@
 import { relative } from "node:path";
 import type { File, NodePath, types as t } from "@babel/core";
 import { analyse, type Plan } from "../core/analysis/analyse.js";
+import { variantExports } from "../core/analysis/exports.js";
 import { twinObjects } from "../core/analysis/factories.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFactory, SaFunction } from "../core/analysis/model.js";
 import type { ModuleGraph } from "../core/analysis/module-graph.js";
 import { parseAnnotation } from "../core/annotation.js";
 import type { ModuleFacts } from "../core/module-facts.js";
-import { exportedVariant, isIdentifierName } from "../core/naming.js";
+import { isIdentifierName } from "../core/naming.js";
 import type { Options } from "../core/options.js";
 import type { Report } from "../core/report.js";
 import { cloneWithMap, replaceIn } from "./clone.js";
@@ -279,28 +280,20 @@ function emitPlan(
           ]),
         );
       }
-      const use = fn.exportDecl ? undefined : plan.exportIndex.get(fn.name);
-      // Each name once: `export { f, f as default }`, or a variant named by the annotation, give
-      // the same name twice (a duplicate export is a SyntaxError).
-      const exportedAs = new Set<string>();
-      for (const { decl, exported } of use?.specifiers ?? []) {
-        // `export { f as default }` exports the variant under its own name.
-        const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
-        if (exportedAs.has(as)) continue;
-        exportedAs.add(as);
+      const exp = variantExports(fn, plan.exportIndex.get(fn.name), options);
+      for (const { decl, as } of exp.specifiers) {
         const spec = t.exportSpecifier(t.identifier(fn.variant), nameNode(as));
         decl.specifiers.push(spec);
         if (sync) sync.pushedInto(paths.get(decl)!, "specifiers", spec);
       }
-      if (use?.isDefault && !exportedAs.has(fn.variant)) {
+      if (exp.statement) {
         after.push(
           t.exportNamedDeclaration(null, [
             t.exportSpecifier(t.identifier(fn.variant), t.identifier(fn.variant)),
           ]),
         );
       }
-      for (const c of use?.cjs ?? []) {
-        const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
+      for (const { c, as } of exp.cjs) {
         if (c.kind === "object") {
           const prop = t.objectProperty(nameNode(as), t.identifier(fn.variant), false, as === fn.variant);
           c.obj.properties.push(prop);

@@ -32,6 +32,8 @@ export const MSG = {
     `\`${fn}\` would gain the method \`${variant}\`, which would replace the \`${variant}\` it inherits from \`${base}\` (whose own code calling \`this.${variant}()\` would then run \`${fn}\`). Rename one of them, or name the variant explicitly with a word of the annotation (\`// @smartasync sync=…\`).`,
   exportClash: (fn: string, exported: string, as: string, option: string) =>
     `\`${fn}\` is exported as \`${exported}\`, so its variant is exported as \`${as}\`, but the module already exports that name (an ES module that exports a name twice does not load; in CommonJS one export would replace the other). If that export is a hand-written twin of \`${fn}\`, delete it: the annotation exports \`${as}\` from \`${fn}\` (docs/migrating.md). Otherwise rename one of the exports, or choose another suffix with the \`${option}\` option.`,
+  reExportClash: (exported: string, as: string) =>
+    `the export \`${exported}\` of an imported smartasync function would export its variant as \`${as}\`, but this module re-exports another function's variant under that name already (an ES module that exports a name twice does not load). Import the function under another name (\`import { f as g }\`), or re-export it under another name.`,
   anonymous: () =>
     "an annotated function needs a name, so its variant can be named after it: write `export default async function load() {}` rather than an anonymous default export.",
   factoryInner: (factory: string, fn: string) =>

@@ -11,6 +11,7 @@ import {
   viaMarker,
 } from "../core/analysis/calls.js";
 import { passesReceiver } from "../core/analysis/collect.js";
+import { variantExports } from "../core/analysis/exports.js";
 import { replacedMethods } from "../core/analysis/factories.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import { inheritedChecks } from "../core/analysis/inherited.js";
@@ -22,7 +23,7 @@ import { isFunction, type Node, type Tree } from "../core/analysis/tree.js";
 import { TRANSPARENT } from "../core/analysis/view.js";
 import { parseAnnotation } from "../core/annotation.js";
 import { twinCheckHelper } from "../core/inline.js";
-import { exportedVariant, isIdentifierName } from "../core/naming.js";
+import { isIdentifierName } from "../core/naming.js";
 import { variantKind } from "../core/strategy.js";
 import { syntaxOf } from "../core/syntax.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
@@ -1046,21 +1047,13 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
       // The typed form: the wrapper goes, its explicit choices stay for code not compiled.
       if (fn.wrapper) unwrap(ms, fn.wrapper, rt(), fn.name);
       if (plan.inWorkers.has(fn)) lines.push(`${rt()}.register(${imports.moduleUrl()}, { ${fn.name} });`);
-      const use = fn.exportDecl ? undefined : plan.exportIndex.get(fn.name);
-      // Each name once: `export { f, f as default }`, or a variant named by the annotation, give
-      // the same name twice (a duplicate export is a SyntaxError).
-      const exportedAs = new Set<string>();
-      for (const { decl, exported } of use?.specifiers ?? []) {
-        // `export { f as default }` exports the variant under its own name.
-        const as = exportedVariant(exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
-        if (exportedAs.has(as)) continue;
-        exportedAs.add(as);
+      const exp = variantExports(fn, plan.exportIndex.get(fn.name), options);
+      for (const { decl, as } of exp.specifiers) {
         const last = decl.specifiers.at(-1)!;
         ms.appendLeft(e(last), `, ${as === fn.variant ? fn.variant : `${fn.variant} as ${quoted(as)}`}`);
       }
-      if (use?.isDefault && !exportedAs.has(fn.variant)) lines.push(`export { ${fn.variant} };`);
-      for (const c of use?.cjs ?? []) {
-        const as = exportedVariant(c.exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
+      if (exp.statement) lines.push(`export { ${fn.variant} };`);
+      for (const { c, as } of exp.cjs) {
         if (c.kind === "object") {
           const lastProp = c.obj.properties.at(-1)!;
           ms.appendLeft(e(lastProp), `, ${as === fn.variant ? as : `${quoted(as)}: ${fn.variant}`}`);

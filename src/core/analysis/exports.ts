@@ -1,10 +1,11 @@
 import type { types as t } from "@babel/core";
 import { type ScannedReExport, scanModule } from "../import-scan.js";
+import { MSG } from "../messages.js";
 import type { ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant, variantName } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
-import type { Ctx } from "./ctx.js";
+import { type Ctx, fail } from "./ctx.js";
 import { addKinds, heldMembers, pickedHolders } from "./held.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
@@ -34,6 +35,42 @@ export interface ExportUse {
   )[];
   /** `export const { f } = ns` (or `= require("./a")`): the pattern that binds and exports it. */
   patterns: { pattern: t.ObjectPattern; exported: string; ref: t.Identifier }[];
+}
+
+/** Where a function's variant is exported beside the function's own exports (variantExports). */
+export interface VariantExports {
+  /** `export { f as g }` → `export { f as g, fSync as gSync }`: the list and the variant's name. */
+  specifiers: { decl: t.ExportNamedDeclaration; as: string }[];
+  /** `export default f` → a statement `export { fSync }` after the function. */
+  statement: boolean;
+  /** CommonJS exports of `f` → the variant beside it, under `as`. */
+  cjs: { c: ExportUse["cjs"][number]; as: string }[];
+}
+
+/**
+ * The exports a function's variant gets from the module's export lists and CommonJS exports,
+ * each name once (`export { f, f as default }`, or a variant named by the annotation, give the
+ * same name twice, and a duplicate export is a SyntaxError). An exported declaration
+ * (`export async function f`) exports its variant by itself, and its other names too
+ * (`export { f as g }` beside it gets `fSync as gSync`: attack 16, F25). Both emitters write
+ * what this returns.
+ */
+export function variantExports(fn: SaFunction, use: ExportUse | undefined, options: Options): VariantExports {
+  const out: VariantExports = { specifiers: [], statement: false, cjs: [] };
+  if (!use) return out;
+  const as = (exported: string): string =>
+    exportedVariant(exported, fn.name, fn.variant, fn.kind, options, fn.explicitVariant);
+  const exportedAs = new Set<string>(fn.exportDecl ? [fn.variant] : []);
+  for (const { decl, exported } of use.specifiers) {
+    // `export { f as default }` exports the variant under its own name.
+    const name = as(exported);
+    if (exportedAs.has(name)) continue;
+    exportedAs.add(name);
+    out.specifiers.push({ decl, as: name });
+  }
+  if (use.isDefault && !exportedAs.has(fn.variant)) out.statement = true;
+  for (const c of use.cjs) out.cjs.push({ c, as: as(c.exported) });
+  return out;
 }
 
 export function specifierNames(sp: t.ExportSpecifier): { local: string; exported: string } {
@@ -648,6 +685,9 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
     }
     return own.has(name);
   };
+  // Variants re-exported by name above (`export { read } from "./lib"` → `readSync`): the same
+  // name for an export of the imported binding (`export default read`) is that one already.
+  const reExported = new Map<string, ExportFact>();
   for (const s of ctx.program.body) {
     if (s.type !== "ExportNamedDeclaration" || !s.source || s.exportKind === "type") continue;
     const facts = imported.factsOf(s.source.value);
@@ -662,6 +702,7 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
       const as = exportedVariant(exported, local, fact.variant, fact.kind, ctx.options, fact.explicit);
       if (names.has(as) || declared(as)) continue;
       names.add(as);
+      reExported.set(as, fact);
       out.push({ kind: "specifier", decl: s, local: fact.variant, exported: as });
     }
   }
@@ -691,6 +732,24 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
     }
   }
   for (const e of exportedImports(ctx, imported, uses)) {
+    const prior = reExported.get(e.variant);
+    // attack 16, F24: `export { read } from "./lib"` and `export default read` of the same
+    // import would export `readSync` twice, and a module with a duplicate export does not load.
+    if (prior !== undefined) {
+      if (prior === e.ref.fact) continue;
+      const v = e.via;
+      const node =
+        v.kind === "specifier"
+          ? v.decl
+          : v.kind === "statement"
+            ? v.after
+            : v.kind === "pattern"
+              ? v.pattern
+              : v.kind === "object"
+                ? v.obj
+                : v.stmt;
+      fail(ctx, "SA103", node, MSG.reExportClash(e.exported, e.variant));
+    }
     if (taken.has(e.variant) || declared(e.variant)) continue;
     taken.add(e.variant);
     // `export const { load } = ns` exports what its pattern binds: the variant joins the pattern
