@@ -61,8 +61,16 @@ export async function compileBabel(req: CompileRequest, options: Options): Promi
       ...userParserOpts,
       plugins: [...syntax, ...(userParserOpts.plugins ?? [])],
     },
-    // The plugin gets the resolved options: the project's file is already under them.
-    plugins: [[plugin.default, options], ...(req.cjsOutput ? [commonJsSignal] : []), ...userPlugins] as never,
+    // The plugin gets the host's own options and resolves each file's project options under them,
+    // as it does for every module it imports: given this file's resolved options, it read every
+    // imported module with them — an imported folder's own `syncSuffix` overridden, and its
+    // variants called by names it does not export (attack 16 F13, test/integrations/
+    // rollup-cache.test.ts). Options a caller resolved itself are all there is to give.
+    plugins: [
+      [plugin.default, req.resolved ?? req.options ?? {}],
+      ...(req.cjsOutput ? [commonJsSignal] : []),
+      ...userPlugins,
+    ] as never,
     presets: userPresets as never,
     caller: {
       name: "smartasync-compile",

@@ -128,11 +128,14 @@ export class FactsCache {
     path: string,
     compute: (source: string, st: FileStamp) => ModuleFacts,
     stored?: (st: FileStamp) => ModuleFacts | undefined,
+    /** Whether kept facts still hold: what computing them read of other modules is unchanged. */
+    valid?: (facts: ModuleFacts) => boolean,
   ): ModuleFacts {
     const st = statSync(path, { throwIfNoEntry: false });
     if (!st) return { ...EMPTY_FACTS, problem: UNREADABLE };
     const hit = this.entries.get(path);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.facts;
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && (!valid || valid(hit.facts)))
+      return hit.facts;
     // Not for a file being computed right now (an import cycle): its caller's guard decides.
     if (stored && hit?.mtimeMs !== -1) {
       this.entries.set(path, { mtimeMs: -1, size: -1, facts: EMPTY_FACTS });

@@ -52,6 +52,7 @@ import {
   webpackSubdirectory,
   workerFunctions,
 } from "./bundles.js";
+import { dependencyStamp, transformCachedAgain } from "./cached-modules.js";
 import {
   finish,
   layout,
@@ -565,8 +566,12 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             ),
           );
         }
-        if (result === undefined) return null;
-        return { code: result, map: map as never };
+        // Rollup's cache keeps a module whose code is unchanged: what it read of other modules
+        // is stamped for `shouldTransformCachedModule` (cached-modules.ts).
+        const stamp = framework === "rollup" ? dependencyStamp(code, filename) : undefined;
+        const meta = stamp === undefined ? {} : { meta: { smartasync: { stamp } } };
+        if (result === undefined) return framework === "rollup" ? { code, map: null, ...meta } : null;
+        return { code: result, map: map as never, ...meta };
       },
     },
 
@@ -592,6 +597,9 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
     },
 
     rollup: {
+      shouldTransformCachedModule({ id, code, meta }) {
+        return transformCachedAgain(id, code, meta);
+      },
       options(input) {
         // Rollup's config file (the CLI) passes its output options here too; the JavaScript
         // API gives them only to generate/write, after the build (checked in renderStart).

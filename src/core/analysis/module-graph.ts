@@ -186,6 +186,15 @@ interface Recorder {
 }
 const recording: Recorder[] = [];
 const uncleanFacts = new WeakSet<ModuleFacts>();
+/**
+ * What computing facts kept in memory read of other modules (clean facts only): a graph lives
+ * for a watch session or a process's builds, and a module's facts change when a module it
+ * re-exports from changes, its own text unchanged (attack 16, F13: a barrel's facts kept after
+ * the module behind it lost its annotation). Checked once per synchronous run (`checked`).
+ */
+const depsOf = new WeakMap<ModuleFacts, readonly Dep[]>();
+let checked = new WeakSet<ModuleFacts>();
+let forgetChecked = false;
 const digests = new WeakMap<ModuleFacts, string>();
 
 function observe(dep: Dep): void {
@@ -274,6 +283,7 @@ export class ModuleGraph {
   private readonly family: Map<string, ModuleGraph>;
   /** A folder's options key and graph, once asked (options are per folder). */
   private readonly byFolder = new Map<string, ModuleGraph | string>();
+  private forgetScheduled = false;
   private readonly key: string;
   /**
    * Which parser reads modules (`swc`, `babel7`, …): set by a host whose facts may be kept in the
@@ -319,6 +329,16 @@ export class ModuleGraph {
         hit = `has smartasync options that cannot be used (${(e as Error).message.split("\n")[0]})`;
       }
       this.byFolder.set(dir, hit);
+      // Remembered for one synchronous run only, as the options walk is (compile/options.ts): a
+      // graph lives for a watch session or a process's builds, and a folder's options may change
+      // in between (attack 16, F13: Rollup's cache, `syncSuffix` edited between two builds).
+      if (!this.forgetScheduled) {
+        this.forgetScheduled = true;
+        queueMicrotask(() => {
+          this.byFolder.clear();
+          this.forgetScheduled = false;
+        });
+      }
     }
     return hit;
   }
@@ -602,6 +622,7 @@ export class ModuleGraph {
       path,
       (source, st) => this.computeKept(path, source, st, depth, false),
       this.kept(path, false),
+      this.stillValid,
     );
     return this.seen(path, "s", facts);
   }
@@ -618,6 +639,7 @@ export class ModuleGraph {
       path,
       (source, st) => this.computeKept(path, source, st, 0, true),
       this.kept(path, true),
+      this.stillValid,
     );
     return this.seen(path, "f", facts);
   }
@@ -667,8 +689,40 @@ export class ModuleGraph {
     } finally {
       recording.pop();
     }
-    return holds && !check.unclean ? factsFromJson(entry.facts) : undefined;
+    if (!holds || check.unclean) return undefined;
+    const facts = factsFromJson(entry.facts);
+    depsOf.set(facts, entry.deps);
+    return facts;
   }
+
+  /** Whether facts kept in memory still hold (depsOf); facts without a record are kept as before. */
+  private readonly stillValid = (facts: ModuleFacts): boolean => {
+    const deps = depsOf.get(facts);
+    if (deps === undefined || deps.length === 0 || checked.has(facts)) return true;
+    checked.add(facts);
+    if (!forgetChecked) {
+      forgetChecked = true;
+      queueMicrotask(() => {
+        checked = new WeakSet();
+        forgetChecked = false;
+      });
+    }
+    const check: Recorder = { deps: [], unclean: false };
+    recording.push(check);
+    let holds = true;
+    try {
+      holds = deps.every((d) => this.stillHolds(d));
+    } catch {
+      holds = false;
+    } finally {
+      recording.pop();
+    }
+    if (!holds || check.unclean) {
+      checked.delete(facts);
+      return false;
+    }
+    return true;
+  };
 
   private stillHolds(d: Dep): boolean {
     if ("r" in d) {
@@ -716,7 +770,10 @@ export class ModuleGraph {
     if (rec.unclean) {
       uncleanFacts.add(facts);
       taintFacts();
-    } else if (s && key !== undefined) s.write(key, { facts: factsToJson(facts), deps: rec.deps });
+    } else {
+      depsOf.set(facts, rec.deps);
+      if (s && key !== undefined) s.write(key, { facts: factsToJson(facts), deps: rec.deps });
+    }
     return facts;
   }
 }

@@ -1,0 +1,80 @@
+/**
+ * Rollup's incremental builds (`rollup({ cache: previous.cache })`) hand back a module whose own
+ * code is unchanged without transforming it again — unless a plugin's
+ * `shouldTransformCachedModule` asks for it. A smartasync module's output depends on the modules
+ * it imports (which of their functions are smartasync, under which names, with which options):
+ * an importer kept from the cache after its import gained `// @smartasync` would still hand a
+ * Promise to sync code (attack 16, F13). So a transform records a stamp of the local modules the
+ * file reaches, and their folders' package.json files; a cached module whose stamp reads
+ * otherwise now is transformed again.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { scanImports } from "../core/import-scan.js";
+import { isLocalSpecifier, resolveImport } from "../core/resolve.js";
+
+/** More than this many files reached: no stamp, the module is always transformed again. */
+const MAX_FILES = 2000;
+
+function localImportsOf(code: string, filename: string): string[] {
+  const files: string[] = [];
+  for (const { specifier, kind } of scanImports(code)) {
+    if (kind === "dynamic" || !isLocalSpecifier(specifier)) continue;
+    try {
+      const r = resolveImport(specifier, filename);
+      if (r?.kind === "file") files.push(r.path);
+    } catch {
+      // Unresolvable: the compile reported it, and the stamp of the importer covers its text.
+    }
+  }
+  return files;
+}
+
+function stat(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return "-";
+  }
+}
+
+/**
+ * The stamp of what `filename`'s compile read besides its own text: every local module it
+ * reaches through static imports (size and modification time) and the package.json of each of
+ * their folders (where options live). `undefined` when the tree is larger than MAX_FILES.
+ */
+export function dependencyStamp(code: string, filename: string): string | undefined {
+  const seen = new Set<string>([filename]);
+  const folders = new Set<string>();
+  const queue = localImportsOf(code, filename);
+  const parts: string[] = [];
+  while (queue.length) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (seen.size > MAX_FILES) return undefined;
+    parts.push(`${file}=${stat(file)}`);
+    folders.add(dirname(file));
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    queue.push(...localImportsOf(text, file));
+  }
+  folders.add(dirname(filename));
+  for (const folder of folders) {
+    const pkg = join(folder, "package.json");
+    parts.push(`${pkg}=${stat(pkg)}`);
+  }
+  return parts.sort().join("\n");
+}
+
+/** Rollup's hook: transform a cached module again when its stamp reads otherwise now. */
+export function transformCachedAgain(id: string, code: string, meta: Record<string, unknown>): boolean {
+  const recorded = (meta.smartasync as { stamp?: string } | undefined)?.stamp;
+  if (recorded === undefined) return true;
+  return dependencyStamp(code, id.split("?")[0]!) !== recorded;
+}
