@@ -9,7 +9,7 @@ import { emptyReport, finishReport, type Report } from "../report.js";
 import { sameThreadWhy } from "./arg-escape.js";
 import { planAutobinds } from "./autobind.js";
 import { checkCallerState } from "./caller-state.js";
-import { buildIndex, type CallEdit, planCalls } from "./calls.js";
+import { buildIndex, type CallEdit, type Index, planCalls } from "./calls.js";
 import {
   checkClash,
   checkExportClash,
@@ -37,7 +37,7 @@ import { statementForms } from "./forms.js";
 import { addKinds } from "./held.js";
 import { ImportedFns } from "./imported.js";
 import { checkInherited } from "./inherited.js";
-import { closingFor, exactOnClosed } from "./lazy.js";
+import { closingFor, exactOnClosed, type LazyClosing } from "./lazy.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
@@ -174,10 +174,45 @@ export function analyse(input: AnalysisInput): Analysis {
   return analyseOnce(wholeOf(input), false).analysis;
 }
 
+/**
+ * One analysis of the file: the passes of the pipeline, in order, each given what the passes
+ * before it returned (src/core/analysis/README.md says which rules each pass owns). The order of
+ * their calls is the order diagnostics are raised in, so the first failure stays the first.
+ */
 function analyseOnce(
   input: AnalysisInput,
   lazy: boolean,
 ): { analysis: Analysis; check?: () => string | undefined; partial?: () => boolean } {
+  const bound = bind(input, lazy);
+  const collected = collect(input, bound);
+  if (!collected) return { analysis: { report: finishReport(bound.ctx.report) } };
+  const resolved = resolve(bound, collected);
+  const proven = prove(bound, collected, resolved);
+  checkWorkers(input, bound, proven);
+  const classified = classify(bound, collected, proven);
+  const checked = checkCalls(bound, collected, proven, classified);
+  const planned = plan(input, bound, collected, proven, classified, checked);
+  const { ctx, closing } = bound;
+  const { fns, index } = collected;
+  return {
+    analysis: planned,
+    check: closing ? () => exactOnClosed(ctx, closing, fns, index) : undefined,
+    partial: () => ctx.tree.partial,
+  };
+}
+
+/** What the bind pass decides before any tree: the file's context, its generated names, its imports. */
+interface Bound {
+  readonly ctx: Ctx;
+  readonly names: Names;
+  /** Smartasync functions imported into the file, by local binding. */
+  readonly imported: ImportedFns;
+  /** The functions the tree may leave closed (lazy.ts); undefined: the whole tree. */
+  readonly closing: LazyClosing | undefined;
+}
+
+/** Bind: the context of the file, the imports it reads facts of, and which functions stay closed. */
+function bind(input: AnalysisInput, lazy: boolean): Bound {
   const { code, options, graph } = input;
   const report = emptyReport(input.fileName);
   const ctx = createCtx({
@@ -198,6 +233,27 @@ function analyseOnce(
   // A program with skipped bodies is read only with closed functions (analyse: whole tree).
   if (!closing && input.parsed.skipped) throw new Error("a skimmed parse needs closed functions");
   ctx.closing = closing;
+  return { ctx, names, imported, closing };
+}
+
+/** What the file holds: its annotated functions and factories, and its exports. */
+interface Collected {
+  readonly fns: SaFunction[];
+  readonly factories: SaFactory[];
+  /** The functions by binding, owner and name, with the imported methods' kinds. */
+  readonly index: Index;
+  /** The file's exports by local name. */
+  readonly exportIndex: Map<string, ExportUse>;
+}
+
+/**
+ * Collect: the annotations (SA107 for a misspelt one) and what they annotate, or undefined when
+ * the file has nothing to plan (the fast path: no annotation in the text, nothing smartasync
+ * imported), where only an import that cannot be analysed is worth a warning.
+ */
+function collect(input: AnalysisInput, bound: Bound): Collected | undefined {
+  const { code, options, graph } = input;
+  const { ctx, imported } = bound;
   if (mayContainMisspelling(code)) {
     for (const c of ctx.comments) {
       const word = misspelledTag(c.value, c.type === "CommentBlock");
@@ -215,17 +271,53 @@ function analyseOnce(
   if (!annotated && !opaque && !(graph && imported.any())) {
     // Nothing to rewrite, but an import that cannot be analysed is still worth a warning.
     if (graph) imported.reportProblems();
-    return { analysis: { report: finishReport(report) } };
+    return undefined;
   }
   const factories: SaFactory[] = [];
   const fns = annotated ? collectFunctions(ctx, factories) : [];
   const index = buildIndex(ctx, fns);
   addKinds(index.methodKinds, imported.methodKinds());
+  const exportIndex = indexExports(ctx.program);
+  return { fns, factories, index, exportIndex };
+}
 
+/** The functions and factories, each with `processed` decided (and each factory's holders). */
+interface Resolved {
+  readonly fns: SaFunction[];
+  readonly factories: SaFactory[];
+}
+
+/**
+ * Resolve: which functions and factories were compiled already (their variant and marker are in
+ * the file: `processed`), and which methods each factory's returned objects hold.
+ */
+function resolve(bound: Bound, collected: Collected): Resolved {
+  const { ctx } = bound;
+  const { fns, factories } = collected;
   const marked = markedTargets(ctx);
   for (const fn of fns) fn.processed = isProcessed(ctx, fn, marked);
   resolveFactories(ctx, factories, fns);
+  return { fns, factories };
+}
 
+/** The strategy of every function is on it (`syncPlan`, `asyncStrategy`); these run in workers. */
+interface Proven {
+  readonly fns: SaFunction[];
+  /** Functions that run in a worker (sync variant) or the pool (offloaded async variant). */
+  readonly inWorkers: Set<SaFunction>;
+}
+
+/**
+ * Prove: the variant of every function, in source order. An async function's await and return
+ * leaves are classified and its sync variant proven inline (guarded where not proven) or put in
+ * a worker; a sync function's async variant is offloaded or kept on the calling thread. Each
+ * function's own checks run beside its proof, in the same loop: a later function's leaves read
+ * an earlier one's strategy, and the first failure must stay the first.
+ */
+function prove(bound: Bound, collected: Collected, resolved: Resolved): Proven {
+  const { ctx } = bound;
+  const { index } = collected;
+  const { fns } = resolved;
   // Decide every variant before any call is classified: call strategies name them.
   for (const fn of fns) {
     if (!fn.processed) {
@@ -248,6 +340,16 @@ function analyseOnce(
   const inWorkers = new Set(
     fns.filter((f) => f.syncPlan?.strategy === "worker" || f.asyncStrategy === "offload"),
   );
+  return { fns, inWorkers };
+}
+
+/**
+ * Check, of the functions that run in workers: what does not cross a thread (SA302, SA306,
+ * SA314) and what a worker's fresh import of the module runs (top-level effects, worker imports).
+ */
+function checkWorkers(input: AnalysisInput, bound: Bound, proven: Proven): void {
+  const { ctx } = bound;
+  const { inWorkers } = proven;
   // The rules of functions that run in workers read the module's top-level code as a fresh import
   // runs it (SA303 follows the functions a declaration calls into their bodies, the worker imports
   // take every top-level `require`, SA302 the objects the module makes), straight from the parsed
@@ -274,7 +376,23 @@ function analyseOnce(
     checkTopLevelEffects(ctx, isCommonJsSource(ctx.program, ctx.filename, ctx.code));
     checkWorkerImports(ctx);
   }
+}
 
+/** Every call of a smartasync function, by node, with its edit. */
+interface Classified {
+  /** Call node → its edit; copies of a body apply the edits of the calls they copy. */
+  readonly edits: Map<Node, CallEdit>;
+}
+
+/**
+ * Classify: the context of every call of a smartasync function (DESIGN's call-site context) and
+ * the strategy it takes, which names the variants prove decided; then the methods taken off an
+ * object that must stay bound. Calls in a variant already compiled are not calls of the user's.
+ */
+function classify(bound: Bound, collected: Collected, proven: Proven): Classified {
+  const { ctx } = bound;
+  const { index } = collected;
+  const { fns } = proven;
   const generated = new Set(
     fns
       .filter((f) => f.processed)
@@ -283,15 +401,52 @@ function analyseOnce(
   );
   const edits = planCalls(ctx, index, generated);
   planAutobinds(ctx, index, edits);
+  return { edits };
+}
+
+/** The report, with every diagnostic of the file recorded: only the plan is left. */
+interface Checked {
+  readonly report: Report;
+}
+
+/**
+ * Check, of the calls as classified and of the exports: module-level calls that would start a
+ * worker in every worker, unbounded calls whose value is discarded, caller state a worker would
+ * not see, variants whose names an export takes, factories exported by a list.
+ */
+function checkCalls(bound: Bound, collected: Collected, proven: Proven, classified: Classified): Checked {
+  const { ctx } = bound;
+  const { factories, index, exportIndex } = collected;
+  const { fns, inWorkers } = proven;
+  const { edits } = classified;
   checkModuleLevelWorkerCalls(ctx, index, inWorkers, edits);
   checkUnboundedDiscards(ctx, index, edits);
   checkCallerState(ctx, index, edits);
-  const exportIndex = indexExports(ctx.program);
   for (const fn of fns) checkExportClash(ctx, fn, exportIndex.get(fn.name));
   // A factory exported by a list (`export { createLoader }`) would leave its twin unexported.
   for (const f of factories)
     if (!f.processed && !f.exportDecl && exportIndex.has(f.name))
       fail(ctx, "SA102", at(f.loc), MSG.factoryExportList(f.name, f.variant));
+  return { report: ctx.report };
+}
+
+/**
+ * Plan: the file's facts for its importers, the variants its re-exports add, the report's
+ * functions and factories, and the plan the emitters apply.
+ */
+function plan(
+  input: AnalysisInput,
+  bound: Bound,
+  collected: Collected,
+  proven: Proven,
+  classified: Classified,
+  checked: Checked,
+): Analysis {
+  const { ctx, imported, names } = bound;
+  const { factories, exportIndex } = collected;
+  const { fns, inWorkers } = proven;
+  const { edits } = classified;
+  const { report } = checked;
   const exports = factsOfFile(ctx, fns, imported, exportIndex);
   const reExports = reExportVariants(ctx, imported);
 
@@ -312,7 +467,7 @@ function analyseOnce(
     });
   }
   if (factories.length) report.factories = factories.map((f) => factoryReport(ctx, f));
-  const analysis: Analysis = {
+  return {
     report: finishReport(report),
     exports,
     plan: {
@@ -327,11 +482,6 @@ function analyseOnce(
       names,
       module: moduleKind(ctx, input.cjsTransform),
     },
-  };
-  return {
-    analysis,
-    check: closing ? () => exactOnClosed(ctx, closing, fns, index) : undefined,
-    partial: () => ctx.tree.partial,
   };
 }
 
