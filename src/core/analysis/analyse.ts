@@ -24,7 +24,7 @@ import {
   sharedState,
 } from "./checks.js";
 import { collectFunctions } from "./collect.js";
-import { at, type Ctx, createCtx, fail, type Located, locOf, warn } from "./ctx.js";
+import { at, type Ctx, createBoundCtx, fail, type Located, locOf, warn } from "./ctx.js";
 import {
   type ExportUse,
   factsOfFile,
@@ -39,7 +39,7 @@ import { ImportedFns } from "./imported.js";
 import { checkInherited } from "./inherited.js";
 import { closingFor, exactOnClosed, type LazyClosing } from "./lazy.js";
 import { analyseBody } from "./leaves.js";
-import type { SaFactory, SaFunction } from "./model.js";
+import type { ProvenFunction, SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
 import { pollingLoops } from "./polling.js";
@@ -92,11 +92,11 @@ export interface ModuleKind {
 /** Everything an emitter needs to apply the decisions; nodes are those of the parsed file. */
 export interface Plan {
   ctx: Ctx;
-  fns: SaFunction[];
+  fns: ProvenFunction[];
   /** `// @smartasync factory` functions: each gets a sync twin (a copy with sync methods). */
   factories: SaFactory[];
   /** Functions that run in a worker (sync variant) or the pool (offloaded async variant). */
-  inWorkers: Set<SaFunction>;
+  inWorkers: Set<ProvenFunction>;
   /** Call node → its edit; copies of a body apply the edits of the calls they copy. */
   edits: Map<Node, CallEdit>;
   exportIndex: Map<string, ExportUse>;
@@ -215,7 +215,7 @@ interface Bound {
 function bind(input: AnalysisInput, lazy: boolean): Bound {
   const { code, options, graph } = input;
   const report = emptyReport(input.fileName);
-  const ctx = createCtx({
+  const init = {
     options,
     fileName: input.fileName,
     filename: input.filename,
@@ -225,15 +225,17 @@ function bind(input: AnalysisInput, lazy: boolean): Bound {
     comments: input.parsed.comments,
     graph,
     error: input.error,
+  };
+  // The bind step: what the context holds read-only, decided before its tree is built.
+  const { ctx, bound } = createBoundCtx(init, (fresh) => {
+    const names = new Names(fresh);
+    const imported = new ImportedFns(fresh, names, "facts", input.importFacts, input.scannedImports);
+    const closing = lazy ? closingFor(fresh, imported, input.parsed.skipped) : undefined;
+    // A program with skipped bodies is read only with closed functions (analyse: whole tree).
+    if (!closing && input.parsed.skipped) throw new Error("a skimmed parse needs closed functions");
+    return { names, imported, closing };
   });
-  const names = new Names(ctx);
-  const imported = new ImportedFns(ctx, names, "facts", input.importFacts, input.scannedImports);
-  ctx.imported = imported;
-  const closing = lazy ? closingFor(ctx, imported, input.parsed.skipped) : undefined;
-  // A program with skipped bodies is read only with closed functions (analyse: whole tree).
-  if (!closing && input.parsed.skipped) throw new Error("a skimmed parse needs closed functions");
-  ctx.closing = closing;
-  return { ctx, names, imported, closing };
+  return { ctx, ...bound };
 }
 
 /** What the file holds: its annotated functions and factories, and its exports. */
@@ -302,9 +304,10 @@ function resolve(bound: Bound, collected: Collected): Resolved {
 
 /** The strategy of every function is on it (`syncPlan`, `asyncStrategy`); these run in workers. */
 interface Proven {
-  readonly fns: SaFunction[];
+  /** The functions, their strategy decided (read-only from here). */
+  readonly fns: ProvenFunction[];
   /** Functions that run in a worker (sync variant) or the pool (offloaded async variant). */
-  readonly inWorkers: Set<SaFunction>;
+  readonly inWorkers: Set<ProvenFunction>;
 }
 
 /**

@@ -9,27 +9,39 @@ export type Located = { loc?: t.SourceLocation | null; start?: number | null; en
 
 /** Per-file state of one analysis: options, the report, the tree, and how to fail. */
 export interface Ctx {
-  options: Options;
+  readonly options: Options;
   /** Report path of this file, relative to the root. */
-  fileName: string;
+  readonly fileName: string;
   /** Absolute path of the file, when there is one (imports are resolved from it). */
-  filename: string | undefined;
-  code: string;
-  report: Report;
-  program: t.Program;
+  readonly filename: string | undefined;
+  readonly code: string;
+  readonly report: Report;
+  readonly program: t.Program;
   /** Parent links, built on first use (files on the fast path never need them). */
   readonly tree: Tree;
   /** Bindings of every scope, built on first use. */
   readonly scopes: Scopes;
   /** Every comment of the file, in source order. */
-  comments: readonly t.Comment[];
+  readonly comments: readonly t.Comment[];
   /** Facts of imported modules (absent when a module is scanned on its own). */
-  graph?: import("./module-graph.js").ModuleGraph;
-  /** Smartasync functions imported into this file, by local binding. */
-  imported?: import("./imported.js").ImportedFns;
+  readonly graph?: import("./module-graph.js").ModuleGraph;
+  /** Smartasync functions imported into this file, by local binding (decided by the bind step). */
+  readonly imported?: import("./imported.js").ImportedFns;
   /** The compiler's located error (message plus code frame) for `node`. */
   error(message: string, node: Located | null): Error;
-  /** Functions the tree may leave closed (tree.ts `Closing`); absent: the whole tree. */
+  /**
+   * Functions the tree may leave closed (tree.ts `Closing`), decided by the bind step before the
+   * tree is built; absent: the whole tree.
+   */
+  readonly closing?: Closing;
+}
+
+/** What a context is made of: the file and how to fail; the rest is built or bound from it. */
+export type CtxInit = Omit<Ctx, "tree" | "scopes" | "imported" | "closing">;
+
+/** What the bind step of a context decides, from the file and the graph, before any tree. */
+export interface CtxBinding {
+  imported?: import("./imported.js").ImportedFns;
   closing?: Closing;
 }
 
@@ -87,20 +99,47 @@ export function keyName(node: { key: Node; computed?: boolean }): string | undef
   return undefined;
 }
 
-/** A context whose tree and scopes are built on first use, by one walk. */
-export function createCtx(init: Omit<Ctx, "tree" | "scopes">): Ctx {
+/** A context whose tree and scopes are built on first use, by one walk; nothing bound. */
+export function createCtx(init: CtxInit): Ctx {
+  return createBoundCtx(init, () => ({})).ctx;
+}
+
+/**
+ * A context built once with what its bind step decides: `bind` is given the new context before
+ * anyone else sees it, may read the file and ask the graph (the imports' facts), and returns the
+ * imported functions and the closing, which the context then holds read-only. The tree, built on
+ * first use, is built with that closing, so the bind step must not ask for it.
+ */
+export function createBoundCtx<B extends CtxBinding>(
+  init: CtxInit,
+  bind: (ctx: Ctx) => B,
+): { ctx: Ctx; bound: B } {
+  let binding = true;
+  let closing: Closing | undefined;
   let built: { tree: Tree; scopes: Scopes } | undefined;
   const build = () => {
+    // Built before the closing is decided, the tree would be the whole one: wrong for a parse
+    // with skipped bodies, and no longer what the lazy analysis checks afterwards.
+    if (binding) throw new Error("smartasync: a context's tree was asked for before its bind step ended");
     if (!built) {
-      const tree = new Tree(init.program, init.closing);
+      const tree = new Tree(init.program, closing);
       built = { tree, scopes: new Scopes(tree) };
     }
     return built;
   };
   // defineProperties, not Object.assign: assign would call the getters and build the tree of
   // every file, the fast path's included.
-  return Object.defineProperties(init, {
+  const ctx = Object.defineProperties(init, {
     tree: { get: () => build().tree, enumerable: true },
     scopes: { get: () => build().scopes, enumerable: true },
   }) as Ctx;
+  const bound = bind(ctx);
+  closing = bound.closing;
+  binding = false;
+  // Read-only from here: no pass after bind may change what the file imports or leaves closed.
+  Object.defineProperties(ctx, {
+    imported: { value: bound.imported, enumerable: true },
+    closing: { value: closing, enumerable: true },
+  });
+  return { ctx, bound };
 }

@@ -79,6 +79,24 @@ export interface SaFunction {
   processed?: boolean;
 }
 
+/** The fields of a function that resolve and prove write (src/core/analysis/README.md). */
+type ProvenFields =
+  | "processed"
+  | "syncPlan"
+  | "asyncStrategy"
+  | "guardCatches"
+  | "guardCatchName"
+  | "forAwaits"
+  | "mapCallbacks"
+  | "limitCallbacks"
+  | "loopCopies";
+
+/**
+ * A function as the prove pass leaves it: what resolve (`processed`) and prove (its strategy, the
+ * sets its leaves add) wrote is read-only from then on, for check, plan and the emitters.
+ */
+export type ProvenFunction = Omit<SaFunction, ProvenFields> & Readonly<Pick<SaFunction, ProvenFields>>;
+
 /**
  * A function annotated `// @smartasync factory`: it returns object literals of annotated methods,
  * and gets a sync twin (`createLoaderSync`), a copy of itself whose returned objects hold each

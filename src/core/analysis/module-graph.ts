@@ -27,7 +27,7 @@ import type { ParsedFile } from "./analyse.js";
 import { sameThreadWhy } from "./arg-escape.js";
 import { buildIndex, rebound } from "./calls.js";
 import { collectFunctions } from "./collect.js";
-import { type Ctx, createCtx } from "./ctx.js";
+import { type Ctx, createBoundCtx } from "./ctx.js";
 import { type ExportNames, exportNamesOf, ownExportNames } from "./export-names.js";
 import {
   carryReExport,
@@ -399,18 +399,20 @@ export class ModuleGraph {
     } catch {
       return "cannot be parsed";
     }
-    const ctx = createCtx({
-      options: this.options,
-      fileName: this.report(path),
-      filename: path,
-      code: source,
-      report: emptyReport(this.report(path)),
-      program: parsed.program,
-      comments: parsed.comments,
-      graph: this,
-      error: (message) => new Error(message),
-    });
-    ctx.imported = new ImportedFns(ctx, new Names(ctx), "shape");
+    const { ctx } = createBoundCtx(
+      {
+        options: this.options,
+        fileName: this.report(path),
+        filename: path,
+        code: source,
+        report: emptyReport(this.report(path)),
+        program: parsed.program,
+        comments: parsed.comments,
+        graph: this,
+        error: (message) => new Error(message),
+      },
+      (ctx) => ({ imported: new ImportedFns(ctx, new Names(ctx), "shape") }),
+    );
     let fns: SaFunction[];
     try {
       fns = collectFunctions(ctx);
