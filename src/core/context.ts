@@ -57,13 +57,11 @@ function outermost<N>(v: NodeView<N>, n: N): N {
 }
 
 /**
- * Why the build cannot tell whether a plain function's returned value is wanted as a promise
- * (SA209): its callers are not all in sight (`unseen`: exported, passed around, a method), or
- * some use it as a promise and others as a value (`mixed`).
+ * A plain function whose returned value its callers in sight use both as a promise and as a
+ * value (SA209); callers out of sight give no warning (`handedOn`).
  */
 export interface HandedOn {
   name: string;
-  why: "unseen" | "mixed";
 }
 
 /** A context, with why a value returned by a plain function was taken as a value (SA209). */
@@ -118,7 +116,7 @@ function handedOn<N>(v: NodeView<N>, fn: N, hops: number): Walked {
     else inner ??= got.handedOn;
   }
   if (awaited > 0 && awaited === callers.calls.length) return { context: "awaited", in: "sync" };
-  if (awaited > 0) return { ...value, handedOn: { name: callers.name, why: "mixed" } };
+  if (awaited > 0) return { ...value, handedOn: { name: callers.name } };
   return inner ? { ...value, handedOn: inner } : value;
 }
 
@@ -132,8 +130,9 @@ export function classifyCall<N>(v: NodeView<N>, call: N): CallContext {
 }
 
 /**
- * Why a sync-code call's value, returned by a plain function, is taken as a value where code
- * may want its promise (SA209); undefined where the build sees what every caller wants.
+ * The plain function that returns a sync-code call's value to callers in sight of which some
+ * want its promise and others the value (SA209); undefined otherwise, callers out of sight
+ * included (docs/semantics.md says why).
  */
 export function handedOnUnclear<N>(v: NodeView<N>, call: N): HandedOn | undefined {
   return classify(v, call, 0).handedOn;

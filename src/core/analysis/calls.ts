@@ -1408,11 +1408,11 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         warn(ctx, "SA208", call, MSG.heldUnclear(text, held.name, held.why, variantName ?? target));
         entry.reason = "SA208";
       }
-      // The same where the value leaves a plain function by `return` to callers the build
-      // cannot all see, or that want both forms (adversarial finding F4; docs/semantics.md).
+      // The same where the value leaves a plain function by `return` to callers in sight that
+      // want both forms (adversarial finding F4; docs/semantics.md).
       const on = held === undefined ? handedOnUnclear(view, call) : undefined;
       if (on !== undefined) {
-        warn(ctx, "SA209", call, MSG.handedOnUnclear(text, on.name, on.why, variantName ?? target));
+        warn(ctx, "SA209", call, MSG.handedOnUnclear(text, on.name, variantName ?? target));
         entry.reason = "SA209";
       }
     }
