@@ -269,50 +269,122 @@ class SyncMapper {
     ]);
   }
 
-  /** The loop of core loop-copy.ts, before its statement: the callback's body in a `for`. */
-  private loopStatements(loop: LoopCopy, body: t.Expression): t.Statement[] {
+  /**
+   * The loop of core loop-copy.ts, before its statement: the callback's body (mapped, `cbCopy`'s)
+   * in a `for`. A block body is copied, each of its own `return`s pushing its value and going on
+   * to the next element.
+   */
+  private loopStatements(
+    loop: LoopCopy,
+    cbCopy: t.ArrowFunctionExpression,
+    where: t.Expression[],
+    // pMap's options in the copy, read by the check too (the same twice: loop-copy.ts).
+    options?: t.Expression,
+  ): t.Statement[] {
     const t = this.ctx.t;
     const id = (name: string) => t.identifier(name);
     const list = () => id(loop.list);
+    const pMap = loop.form === "pMap";
+    const guard = (value: t.Expression, text: string) =>
+      runtimeCall(this.ctx, this.imports, "guard", [
+        value,
+        t.cloneNode(where[0]!),
+        t.cloneNode(where[1]!),
+        t.stringLiteral(text),
+      ]);
+    // pMap checks each result before the next element runs (mapSync); Promise.all's are checked
+    // once all have run (allDone).
+    const result = (value: t.Expression) =>
+      pMap ? guard(value, (where[2] as t.StringLiteral).value) : value;
+    // Undefined needs no check: the callback's end, a bare `return`.
     const push = (value: t.Expression) =>
-      t.expressionStatement(t.callExpression(t.memberExpression(id(loop.results), id("push")), [value]));
-    // The callback's parameters: the element, its index, the array.
-    const params: t.Expression[] = [t.memberExpression(list(), id(loop.index), true), id(loop.index), list()];
-    const each: t.Statement[] = [
-      t.ifStatement(
-        t.unaryExpression("!", t.binaryExpression("in", id(loop.index), list())),
-        t.blockStatement([push(id("undefined")), t.continueStatement()]),
-      ),
-    ];
+      t.expressionStatement(
+        t.callExpression(t.memberExpression(id(loop.results), id("push")), [
+          value.type === "Identifier" && value.name === "undefined" ? value : result(value),
+        ]),
+      );
+    let body: t.Statement[];
+    if (cbCopy.body.type === "BlockStatement") {
+      const cloned = new Map<t.Node, t.Node>();
+      const block = cloneWithMap(cbCopy.body, cloned);
+      const returns = new Set<t.Node>();
+      for (const [c, k] of cloned) if (loop.returns.has(this.origOf.get(c) as never)) returns.add(k);
+      rewriteTree(
+        block,
+        (n) =>
+          returns.has(n)
+            ? t.blockStatement([
+                push((n as t.ReturnStatement).argument ?? id("undefined")),
+                t.continueStatement(id(loop.label)),
+              ])
+            : undefined,
+        true,
+      );
+      body = [block, push(id("undefined"))];
+    } else body = [push(t.cloneNode(cbCopy.body as t.Expression, true))];
+    const values = {
+      element: () =>
+        pMap
+          ? guard(t.memberExpression(list(), id(loop.index), true), loop.elementText!)
+          : t.memberExpression(list(), id(loop.index), true),
+      index: () => id(loop.index),
+      list,
+      undefined: () => id("undefined"),
+    };
+    const each: t.Statement[] = [];
+    if (!pMap)
+      each.push(
+        t.ifStatement(
+          t.unaryExpression("!", t.binaryExpression("in", id(loop.index), list())),
+          t.blockStatement([push(id("undefined")), t.continueStatement()]),
+        ),
+      );
     if (loop.params.length)
       each.push(
         t.variableDeclaration(
           "const",
-          loop.params.map((p, i) => t.variableDeclarator(id(p), params[i]!)),
+          loop.params.map((p) => t.variableDeclarator(id(p.name), values[p.value]())),
         ),
       );
-    each.push(
-      t.tryStatement(
-        t.blockStatement([push(body)]),
-        t.catchClause(
-          id("error"),
-          t.blockStatement([push(runtimeCall(this.ctx, this.imports, "failed", [id("error")]))]),
+    // pMap: an element is checked even where the callback takes none.
+    else if (pMap) each.push(t.expressionStatement(values.element()));
+    if (pMap) each.push(...body);
+    else
+      each.push(
+        t.tryStatement(
+          t.blockStatement(body),
+          t.catchClause(
+            id("error"),
+            t.blockStatement([push(runtimeCall(this.ctx, this.imports, "failed", [id("error")]))]),
+          ),
         ),
-      ),
-    );
-    const loopStatement = t.forStatement(
+      );
+    // Promise.all's map reads the length once; pMap's array iterator reads it at each step.
+    const forStatement = t.forStatement(
       t.variableDeclaration("let", [
         t.variableDeclarator(id(loop.index), t.numericLiteral(0)),
-        t.variableDeclarator(id(loop.count), t.memberExpression(list(), id("length"))),
+        ...(pMap ? [] : [t.variableDeclarator(id(loop.count), t.memberExpression(list(), id("length")))]),
       ]),
-      t.binaryExpression("<", id(loop.index), id(loop.count)),
+      t.binaryExpression(
+        "<",
+        id(loop.index),
+        pMap ? t.memberExpression(list(), id("length")) : id(loop.count),
+      ),
       t.updateExpression("++", id(loop.index)),
       t.blockStatement(each),
     );
+    // Labelled where a block body's `return` goes on to the next element.
+    const loopStatement = loop.returns.size ? t.labeledStatement(id(loop.label), forStatement) : forStatement;
+    const check = pMap
+      ? runtimeCall(this.ctx, this.imports, "pMapLoop", [
+          list(),
+          options ? t.cloneNode(options, true) : id("undefined"),
+        ])
+      : runtimeCall(this.ctx, this.imports, "plainArray", [list()]);
     return [
       t.variableDeclaration("let", [t.variableDeclarator(id(loop.results))]),
       t.ifStatement(
-        runtimeCall(this.ctx, this.imports, "plainArray", [list()]),
+        check,
         t.blockStatement([
           t.expressionStatement(t.assignmentExpression("=", id(loop.results), t.arrayExpression([]))),
           loopStatement,
@@ -448,18 +520,39 @@ class SyncMapper {
           // `pMap(xs, cb, opts)` → `_sa.mapSync(xs, cbSync, opts, …, _p_map.pMapSkip)`: the
           // callback (made sync with the function's body) runs element by element, in order.
           const args = (node as CallNode).arguments as t.Expression[];
-          return runtimeCall(this.ctx, this.imports, "mapSync", [
-            args[0]!,
-            args[1]!,
-            args[2] ?? t.identifier("undefined"),
-            t.stringLiteral(this.fn.variant),
-            t.stringLiteral(fact.guard.loc),
-            t.stringLiteral(fact.guard.text),
+          const skip = () =>
             t.memberExpression(
               t.identifier(this.imports.namespace("p-map", "p_map")),
               t.identifier("pMapSkip"),
-            ),
+            );
+          const where = [
+            t.stringLiteral(this.fn.variant),
+            t.stringLiteral(fact.guard.loc),
+            t.stringLiteral(fact.guard.text),
+          ];
+          const orig = this.origOf.get(node);
+          const loop = orig ? this.fn.loopCopies?.get(orig) : undefined;
+          if (loop) {
+            // The loop form (core loop-copy.ts), the callback form beside it.
+            this.loops.set(
+              loop.statement as t.Node,
+              this.loopStatements(loop, args[1] as t.ArrowFunctionExpression, where, args[2]),
+            );
+          }
+          const mapSync = runtimeCall(this.ctx, this.imports, "mapSync", [
+            args[0]!,
+            args[1]!,
+            args[2] ?? t.identifier("undefined"),
+            ...where,
+            skip(),
           ]);
+          if (!loop) return mapSync;
+          // `_r !== undefined ? _sa.mapDone(_r, _p_map.pMapSkip) : _sa.mapSync(xs, …)`
+          return t.conditionalExpression(
+            t.binaryExpression("!==", t.identifier(loop.results), t.identifier("undefined")),
+            runtimeCall(this.ctx, this.imports, "mapDone", [t.identifier(loop.results), skip()]),
+            mapSync,
+          );
         }
         if (fact.asyncLimit) {
           // `mapLimit(xs, n, cb)` → `_sa.mapLimitSync(xs, n, cbSync, each, …)`: the callback
@@ -483,9 +576,16 @@ class SyncMapper {
         const loop = orig ? this.fn.loopCopies?.get(orig) : undefined;
         // The loop form (core loop-copy.ts) needs the callback's body as mapped, before
         // holdError wraps it; the callback form stays beside it for inputs that are not arrays.
-        const loopBody = loop
-          ? t.cloneNode((mapCall.arguments[0] as t.ArrowFunctionExpression).body as t.Expression, true)
-          : undefined;
+        const where = [
+          t.stringLiteral(this.fn.variant),
+          t.stringLiteral(fact.guard.loc),
+          t.stringLiteral(fact.guard.text),
+        ];
+        if (loop)
+          this.loops.set(
+            loop.statement as t.Node,
+            this.loopStatements(loop, mapCall.arguments[0] as t.ArrowFunctionExpression, where),
+          );
         if (fact.limited) {
           // `(x) => limit(fn)` → `(x) => _sa.limited(fn)`: the function the limiter would run in
           // its turn runs now (fn, made sync, is one of the function's map callbacks).
@@ -496,17 +596,11 @@ class SyncMapper {
           ]);
         }
         holdError(this.ctx, this.imports, mapCall.arguments[0] as t.ArrowFunctionExpression);
-        const where = [
-          t.stringLiteral(this.fn.variant),
-          t.stringLiteral(fact.guard.loc),
-          t.stringLiteral(fact.guard.text),
-        ];
         const all = runtimeCall(this.ctx, this.imports, "allSync", [
           (node as CallNode).arguments[0] as t.Expression,
           ...where,
         ]);
-        if (!loop || !loopBody) return all;
-        this.loops.set(loop.statement as t.Node, this.loopStatements(loop, loopBody));
+        if (!loop) return all;
         // `_r !== undefined ? _sa.allDone(_r, …) : _sa.allSync(xs.map(…), …)`
         return t.conditionalExpression(
           t.binaryExpression("!==", t.identifier(loop.results), t.identifier("undefined")),

@@ -55,6 +55,8 @@ export const {
   limited,
   plainArray,
   allDone,
+  pMapLoop,
+  mapDone,
   expectValue,
   guard,
   rethrowGuard,

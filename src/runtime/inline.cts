@@ -261,6 +261,32 @@ export function allDone<T>(values: (T | Failed)[], variant: string, loc: string,
   return values as T[];
 }
 
+const ARRAY_VALUES = Array.prototype[Symbol.iterator];
+
+/**
+ * The loop form of `await pMap(xs, async (x, i) => …, options)` in a sync copy (core
+ * loop-copy.ts): the callback's body written as a loop in the variant itself. Taken only where
+ * `xs` is an array that pMap would read with the array iterator (the length read at each step, a
+ * hole an undefined element: what the loop does) and `stopOnError` is not turned off (the first
+ * error ends the loop, as `mapSync` ends the call); anything else goes through `mapSync`.
+ */
+export function pMapLoop(xs: unknown, options: unknown): boolean {
+  if (!Array.isArray(xs) || xs[Symbol.iterator] !== ARRAY_VALUES) return false;
+  // As mapSync reads it: pMap destructures `{ stopOnError = true }`.
+  const stop =
+    options === null || typeof options !== "object" || (options as { stopOnError?: unknown }).stopOnError;
+  return stop === undefined || Boolean(stop);
+}
+
+/**
+ * The end of that loop: the results, each checked already, without p-map's `pMapSkip` ones
+ * (`skip`, absent from older versions), as `mapSync` returns them.
+ */
+export function mapDone<R>(values: R[], skip: unknown): R[] {
+  if (typeof skip !== "symbol" || !values.includes(skip as R)) return values;
+  return values.filter((v) => v !== skip);
+}
+
 /**
  * `await pMap(xs, async (x, i) => …, options)` (the p-map package) in a sync copy:
  * `mapSync(xs, (x, i) => …, options, variant, loc, text, pMapSkip)`. As pMap does: each element

@@ -203,18 +203,23 @@ class Editor {
    * never given one (`if (c) ;x` would make the `;` the body).
    */
   finish(): void {
+    this.finishOn(this.ms);
+    this.heads.clear();
+  }
+
+  /** `finish` on `ms`, a scratch copy of this one's edits (a loop's copy of a callback's body). */
+  finishOn(ms: MagicString): void {
     for (const st of this.heads) {
       let text: string;
       try {
-        text = this.ms.slice(s(st), e(st));
+        text = ms.slice(s(st), e(st));
       } catch {
         // The statement's start lies in text an enclosing edit replaced: nothing of it starts a line.
         continue;
       }
       const first = text.trimStart()[0];
-      if (first !== undefined && CONTINUES.includes(first)) this.ms.prependLeft(s(st), ";");
+      if (first !== undefined && CONTINUES.includes(first)) ms.prependLeft(s(st), ";");
     }
-    this.heads.clear();
   }
 
   /** Renames what a call reaches, by its shape. */
@@ -382,7 +387,7 @@ class SyncCopy {
   /** Callbacks of `Promise.all(xs.map(async …))` whose errors are held (holdError). */
   private readonly held: (t.ArrowFunctionExpression | t.FunctionExpression)[] = [];
   /** Loops of the loop form (core loop-copy.ts), written once the walk has mapped their bodies. */
-  private readonly loops: { loop: LoopCopy; where: string }[] = [];
+  private readonly loops: { loop: LoopCopy; site: string; text: string }[] = [];
 
   constructor(
     private readonly plan: Plan,
@@ -499,8 +504,15 @@ class SyncCopy {
           // callback (made sync by the walk) runs element by element, in order.
           const args = call.arguments as Node[];
           const skip = `${this.imports.namespace("p-map", "p_map")}.pMapSkip`;
-          const where = `${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.guard.loc)}, ${JSON.stringify(fact.guard.text)}, ${skip})`;
-          this.ed.ms.overwrite(s(call), s(args[0]!), `${rt()}.mapSync(`);
+          const site = `${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.guard.loc)}`;
+          const where = `${site}, ${JSON.stringify(fact.guard.text)}, ${skip})`;
+          // The loop form (core loop-copy.ts): the loop's results where it ran, else the callback form.
+          const loop = this.fn.loopCopies?.get(call);
+          if (loop) this.loops.push({ loop, site, text: JSON.stringify(fact.guard.text) });
+          const first = loop
+            ? `${loop.results} !== undefined ? ${rt()}.mapDone(${loop.results}, ${skip}) : `
+            : "";
+          this.ed.ms.overwrite(s(call), s(args[0]!), `${first}${rt()}.mapSync(`);
           this.ed.ms.overwrite(
             e(args.at(-1)!),
             e(call),
@@ -536,7 +548,12 @@ class SyncCopy {
         const where = `${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.guard.loc)}, ${JSON.stringify(fact.guard.text)}`;
         // The loop form (core loop-copy.ts): the loop's results where it ran, else the callback form.
         const loop = this.fn.loopCopies?.get(call);
-        if (loop) this.loops.push({ loop, where });
+        if (loop)
+          this.loops.push({
+            loop,
+            site: `${JSON.stringify(this.fn.variant)}, ${JSON.stringify(fact.guard.loc)}`,
+            text: JSON.stringify(fact.guard.text),
+          });
         const first = loop
           ? `${loop.results} !== undefined ? ${rt()}.allDone(${loop.results}, ${where}) : `
           : "";
@@ -634,21 +651,68 @@ class SyncCopy {
     this.ed.wrap(node, `${rt}.later(() => `, ")");
   }
 
-  /** The loop of core loop-copy.ts, written before its statement: the callback's body in a `for`. */
-  private writeLoop(loop: LoopCopy): void {
+  /**
+   * The loop of core loop-copy.ts, written before its statement: the callback's body in a `for`
+   * (`site`: the variant and the place of the checks, `resultText` the results' text, both as
+   * literals). A block body is copied
+   * from a scratch copy of the edits, in which each of its own `return`s pushes its value and goes
+   * on to the next element, and the statements an edit made start with `(` get their `;`.
+   */
+  private writeLoop(loop: LoopCopy, site: string, resultText: string): void {
+    const where = `${site}, ${resultText}`;
     const rt = this.imports.runtime();
     const body = loop.cb.body as Node;
-    // In parentheses: a sequence body (`(a, b)`, its parentheses outside the node) is one value.
-    const value = this.ed.ms.slice(s(body), e(body));
     const { results: r, index: i, count: n, list } = loop;
-    const values = [`${list}[${i}]`, i, list];
+    // Labelled where a block body's `return` goes on to the next element.
+    const label = loop.returns.size ? `${loop.label}: ` : "";
+    const pMap = loop.form === "pMap";
+    // pMap checks each result before the next element runs (mapSync); Promise.all's are checked
+    // once all have run (allDone).
+    const push = (value: string) => `${r}.push(${pMap ? `${rt}.guard(${value}, ${where})` : value});`;
+    let each: string;
+    if (body.type === "BlockStatement") {
+      const scratch = this.ed.ms.clone();
+      this.ed.finishOn(scratch);
+      for (const ret of loop.returns) {
+        const arg = (ret as t.ReturnStatement).argument as Node | null;
+        const code = this.plan.ctx.code;
+        // `return` is six characters; the value keeps its edits, the `;` (if any) ends the push.
+        const semi = code[e(ret) - 1] === ";";
+        const open = `{ ${r}.push(${pMap ? `${rt}.guard(` : ""}`;
+        const close = `${pMap ? `, ${where})` : ""})`;
+        const next = ` continue ${loop.label}; }`;
+        if (arg) {
+          // The push closes where the statement's `;` is, after any parentheses of the value.
+          scratch.update(s(ret), s(ret) + 6, open);
+          if (semi) {
+            scratch.appendLeft(e(ret) - 1, close);
+            scratch.appendLeft(e(ret), next);
+          } else scratch.appendLeft(e(ret), `${close};${next}`);
+        } else scratch.update(s(ret), e(ret), `{ ${r}.push(undefined);${next}`);
+      }
+      // Undefined needs no check: the callback's end, a bare `return`.
+      each = ` ${scratch.slice(s(body), e(body))} ${r}.push(undefined);`;
+    } else {
+      // In parentheses: a sequence body (`(a, b)`, its parentheses outside the node) is one value.
+      each = ` ${push(`(${this.ed.ms.slice(s(body), e(body))})`)}`;
+    }
+    const element = pMap
+      ? `${rt}.guard(${list}[${i}], ${site}, ${JSON.stringify(loop.elementText)})`
+      : `${list}[${i}]`;
+    const values = { element, index: i, list, undefined: "undefined" };
     const params = loop.params.length
-      ? ` const ${loop.params.map((p, k) => `${p} = ${values[k]}`).join(", ")};`
-      : "";
-    const text =
-      `let ${r}; if (${rt}.plainArray(${list})) { ${r} = []; for (let ${i} = 0, ${n} = ${list}.length; ${i} < ${n}; ${i}++) {` +
-      ` if (!(${i} in ${list})) { ${r}.push(undefined); continue; }${params}` +
-      ` try { ${r}.push((${value})); } catch (error) { ${r}.push(${rt}.failed(error)); } } } `;
+      ? ` const ${loop.params.map((p) => `${p.name} = ${values[p.value]}`).join(", ")};`
+      : pMap
+        ? ` ${element};`
+        : "";
+    // pMap's options, read by the check too (the same twice: loop-copy.ts).
+    const options = loop.options ? this.ed.ms.slice(s(loop.options), e(loop.options)) : "undefined";
+    const text = pMap
+      ? `let ${r}; if (${rt}.pMapLoop(${list}, ${options})) { ${r} = []; ${label}for (let ${i} = 0; ${i} < ${list}.length; ${i}++) {` +
+        `${params}${each} } } `
+      : `let ${r}; if (${rt}.plainArray(${list})) { ${r} = []; ${label}for (let ${i} = 0, ${n} = ${list}.length; ${i} < ${n}; ${i}++) {` +
+        ` if (!(${i} in ${list})) { ${r}.push(undefined); continue; }${params}` +
+        ` try {${each} } catch (error) { ${r}.push(${rt}.failed(error)); } } } `;
     this.ed.ms.prependLeft(s(loop.statement), text);
   }
 
@@ -725,7 +789,7 @@ class SyncCopy {
       return undefined;
     });
     // Each loop copies its callback's body as mapped, before holdError wraps it.
-    for (const { loop } of this.loops) this.writeLoop(loop);
+    for (const { loop, site, text } of this.loops) this.writeLoop(loop, site, text);
     for (const cb of this.held) this.holdError(cb);
     if (f.async) {
       const limit =
