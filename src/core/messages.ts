@@ -130,8 +130,20 @@ export const MSG = {
   interleavedInline: (fn: string, combinator: string, paused: string, effect: string, why: string) =>
     `the sync variant of \`${fn}\` runs the calls of ${combinator}([...]) one after another, but in the plain program they interleave: ${paused} may pause at an await and go on later, and ${effect} has effects another call or the caller may see, so they may come in another order. A worker variant would keep the order, but ${why}. Await the calls one by one where their order matters, or make the calls after the first that pauses free of effects.`,
   /** SA308: an awaited import without a twin made the variant a worker one. */
-  noTwin: (call: string, fn: string, variant: string, entry: string, sameModule: string | undefined) =>
-    `\`${call}\` has no sync twin smartasync knows, so \`${variant}\` runs \`${fn}\` on a worker thread (blocking on it). If the module has a sync function that does the same, name it in the \`twins\` option and \`${variant}\` calls it inline: "twins": ${entry}${
+  noTwin: (
+    call: string,
+    fn: string,
+    variant: string,
+    entry: string,
+    sameModule: string | undefined,
+    /** The function's other calls that the same entry maps, in source order. */
+    others: readonly string[] = [],
+  ) =>
+    `\`${call}\` has no sync twin smartasync knows${
+      others.length
+        ? ` (this hint covers its ${others.length + 1} calls in \`${fn}\`: here and at ${others.join(", ")})`
+        : ""
+    }, so \`${variant}\` runs \`${fn}\` on a worker thread (blocking on it). If the module has a sync function that does the same, name it in the \`twins\` option and \`${variant}\` calls it inline: "twins": ${entry}${
       sameModule ? ` (${sameModule})` : ""
     }. Otherwise nothing needs to change.`,
   /** SA309 (analysis/polling.ts): a polling loop over the blocking sleep in an inline copy. */

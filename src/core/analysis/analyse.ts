@@ -1,7 +1,8 @@
 import type { types as t } from "@babel/core";
 import { invisibleIn, mayContainAnnotation, mayContainMisspelling, misspelledTag } from "../annotation.js";
+import { formatLoc } from "../diagnostics.js";
 import type { ScannedImport } from "../import-scan.js";
-import { type AwaitFact, planSyncVariant } from "../inline.js";
+import { type AwaitFact, planSyncVariant, type TwinSuggestion } from "../inline.js";
 import { MSG } from "../messages.js";
 import { type ModuleFacts, quietProblems } from "../module-facts.js";
 import type { Options } from "../options.js";
@@ -489,21 +490,38 @@ function plan(
 }
 
 /**
- * SA308: each awaited call of an imported function that has no twin and so makes the sync
- * variant a worker one, with the `twins` entry that would map it (issue 15). Only where the
- * variant is a worker one: in an inline variant the call was mapped or guarded, and nothing needs
- * saying. Each call once, in source order (a `Promise.all` element is one too).
+ * SA308: the awaited calls of an imported function that has no twin and so make the sync variant
+ * a worker one, with the `twins` entry that would map them (issue 15). Only where the variant is
+ * a worker one: in an inline variant the call was mapped or guarded, and nothing needs saying.
+ * One hint per function and missing entry, at its first call in source order, saying how many
+ * calls it covers (`Promise.all([lib.slow(a), lib.slow(b)])` needs one entry, not two hints).
  */
 function suggestTwins(ctx: Ctx, fn: SaFunction): void {
-  const seen = new Set<string>();
+  const byEntry = new Map<string, { first: TwinSuggestion; at: Set<string> }>();
+  const key = (p: TwinSuggestion["pos"]) => `${p.line}:${p.column}`;
   const visit = (fact: AwaitFact): void => {
     if (fact.kind === "combinator") for (const e of fact.elements) visit(e);
     if (fact.kind !== "unmappable" || !fact.suggest) return;
     const s = fact.suggest;
-    const key = `${s.pos.line}:${s.pos.column}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    warn(ctx, "SA308", at(s.pos), MSG.noTwin(s.text, fn.display, fn.variant, s.entry, s.sameModule));
+    const group = byEntry.get(s.entry);
+    if (!group) byEntry.set(s.entry, { first: s, at: new Set([key(s.pos)]) });
+    else {
+      group.at.add(key(s.pos));
+      const f = group.first.pos;
+      if (s.pos.line < f.line || (s.pos.line === f.line && s.pos.column < f.column)) group.first = s;
+    }
   };
   for (const a of fn.located) visit(a.fact);
+  const groups = [...byEntry.values()].sort(
+    (a, b) => a.first.pos.line - b.first.pos.line || a.first.pos.column - b.first.pos.column,
+  );
+  for (const { first: s, at: calls } of groups) {
+    // The other calls, in source order, as `file:line:column`.
+    const others = [...calls]
+      .filter((c) => c !== key(s.pos))
+      .map((c) => c.split(":").map(Number) as [number, number])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .map(([line, column]) => formatLoc(ctx.fileName, { line, column }));
+    warn(ctx, "SA308", at(s.pos), MSG.noTwin(s.text, fn.display, fn.variant, s.entry, s.sameModule, others));
+  }
 }
