@@ -788,9 +788,12 @@ class SyncCopy {
       }
       return undefined;
     });
-    // Each loop copies its callback's body as mapped, before holdError wraps it.
+    // Each loop copies its callback's body as mapped, before holdError wraps it, but after the
+    // callbacks inside that body hold their errors (a map in the body: their copies must too).
+    const loopCallbacks = new Set<Node>(this.loops.map(({ loop }) => loop.cb as Node));
+    for (const cb of this.held) if (!loopCallbacks.has(cb as Node)) this.holdError(cb);
     for (const { loop, site, text } of this.loops) this.writeLoop(loop, site, text);
-    for (const cb of this.held) this.holdError(cb);
+    for (const cb of this.held) if (loopCallbacks.has(cb as Node)) this.holdError(cb);
     if (f.async) {
       const limit =
         (f as { key?: Node }).key && fn.member === f
