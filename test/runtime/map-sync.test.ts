@@ -279,3 +279,38 @@ describe("limited", () => {
     ).toThrow("boom");
   });
 });
+
+describe("pMapLoop and mapDone (the loop form of pMap, core loop-copy.ts)", () => {
+  it("takes the loop for an array read by the array iterator, with stopOnError absent or truthy", () => {
+    expect(sa.pMapLoop([1, 2], undefined)).toBe(true);
+    expect(sa.pMapLoop([], { concurrency: 2 })).toBe(true);
+    expect(sa.pMapLoop([1], { stopOnError: true })).toBe(true);
+    expect(sa.pMapLoop([1], { stopOnError: undefined })).toBe(true);
+    expect(sa.pMapLoop([1], null)).toBe(true);
+  });
+
+  it("leaves to mapSync what the loop would not reproduce", () => {
+    // Not an array: another iterator.
+    expect(sa.pMapLoop(new Set([1]), undefined)).toBe(false);
+    expect(sa.pMapLoop("ab", undefined)).toBe(false);
+    expect(sa.pMapLoop({ length: 1, 0: "a" }, undefined)).toBe(false);
+    // An array with its own iterator: pMap reads that one.
+    const own = [1, 2];
+    (own as unknown as { [Symbol.iterator]: () => Iterator<number> })[Symbol.iterator] = function* () {
+      yield 9;
+    };
+    expect(sa.pMapLoop(own, undefined)).toBe(false);
+    // stopOnError turned off: every callback runs and the errors are gathered (mapSync).
+    expect(sa.pMapLoop([1], { stopOnError: false })).toBe(false);
+    expect(sa.pMapLoop([1], { stopOnError: 0 })).toBe(false);
+  });
+
+  it("mapDone leaves out p-map's skip symbol only, in order, and returns the array itself otherwise", () => {
+    const skip = Symbol("skip");
+    const kept = [1, 2];
+    expect(sa.mapDone(kept, skip)).toBe(kept);
+    expect(sa.mapDone([1, skip, 2, skip], skip)).toEqual([1, 2]);
+    // Older p-map versions have no skip symbol.
+    expect(sa.mapDone([1, undefined], undefined)).toEqual([1, undefined]);
+  });
+});
