@@ -10,6 +10,7 @@ import { addKinds, heldMembers, pickedHolders } from "./held.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { forEachChild, type Node } from "./tree.js";
+import { tsNamespaceExports } from "./ts-namespaces.js";
 import { isExportsObject, isModuleExports, memberName, requireSource } from "./view.js";
 
 /** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
@@ -441,11 +442,14 @@ export function factsOfFile(
   const { options } = ctx;
   const exports = new Map<string, ExportFact>();
   const methods = new Map<string, Set<FunctionKind>>();
+  const ts = tsNamespaceExports(ctx, fns);
   for (const fn of fns) {
     if (fn.form === "class-method" || fn.form === "object-method") {
       methods.set(fn.name, new Set([...(methods.get(fn.name) ?? []), fn.kind]));
       continue;
     }
+    // A member of a TypeScript namespace is reached through the namespace (below), not by its name.
+    if (fn.stmt && ts.inside.has(fn.stmt)) continue;
     const use = uses.get(fn.name);
     if (use?.exportEquals) exports.set("default", equalsFact(fn, ctx));
     const names = exportedNames(use);
@@ -476,6 +480,8 @@ export function factsOfFile(
   // Re-exports carry the facts of the modules they come from, by the rule importers read them
   // with (carryReExport): ES `export … from` first, then the CommonJS barrels.
   const namespaces = exportedNamespaces(imported, uses);
+  for (const [name, facts] of ts.namespaces) if (!namespaces.has(name)) namespaces.set(name, facts);
+  for (const [name, fact] of ts.aliases) if (!exports.has(name)) exports.set(name, fact);
   const into: Carrying = { exports, methods, picked, namespaces };
   const own = (name: string) => exports.has(name);
   for (const re of esReExports(ctx.program)) carryReExport(into, re, imported.factsOf(re.from), options, own);

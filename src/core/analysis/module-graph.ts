@@ -51,6 +51,7 @@ import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
 import type { Node } from "./tree.js";
+import { tsNamespaceExports } from "./ts-namespaces.js";
 import { isCommonJsSource } from "./worker-imports.js";
 
 /**
@@ -420,8 +421,12 @@ export class ModuleGraph {
       return "has smartasync errors of its own";
     }
     const exported = new Map<string, SaFunction>();
+    // A function annotated inside a TypeScript namespace is reached through the namespace.
+    const inNamespace = tsNamespaceExports(ctx, fns, false).inside;
     const byName = new Map(
-      fns.filter((f) => f.form === "function" || f.form === "const").map((f) => [f.name, f]),
+      fns
+        .filter((f) => (f.form === "function" || f.form === "const") && !(f.stmt && inNamespace.has(f.stmt)))
+        .map((f) => [f.name, f]),
     );
     for (const f of byName.values()) if (f.exportDecl) exported.set(declaredExportName(f), f);
     const values: ValueExport[] = [];
@@ -494,6 +499,10 @@ export class ModuleGraph {
       for (const e of exportedImports(s.ctx, s.ctx.imported!, s.uses))
         if (!exports.has(e.exported)) exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
       for (const [name, facts] of exportedNamespaces(s.ctx.imported!, s.uses)) namespaces.set(name, facts);
+      // `export namespace Api {…}`, `export import Inner = Api`, `export import load = Api.load`.
+      const ts = tsNamespaceExports(s.ctx, s.fns, withStrategies);
+      for (const [name, facts] of ts.namespaces) if (!namespaces.has(name)) namespaces.set(name, facts);
+      for (const [name, fact] of ts.aliases) if (!exports.has(name)) exports.set(name, fact);
       for (const [name, fact] of valueExportFacts(s.ctx.imported!, s.values))
         if (!exports.has(name)) exports.set(name, fact);
       addKinds(methods, heldMembers(s.ctx, s.fns));

@@ -1,0 +1,207 @@
+import type { types as t } from "@babel/core";
+import type { ExportFact, ModuleFacts } from "../module-facts.js";
+import type { Ctx } from "./ctx.js";
+import type { SaFunction } from "./model.js";
+import type { Node } from "./tree.js";
+
+/**
+ * What a file's TypeScript namespaces give importers (attack 15, F11 across modules).
+ *
+ * A function annotated inside `export namespace Api { export async function load … }` is not a
+ * module export named `load`: importers reach it as `Api.load()`, a member of the namespace
+ * object, whose `loadSync` member the compiled namespace holds beside it. So an exported
+ * namespace is listed like `export * as Api` (a namespace of facts), and so is a TypeScript
+ * alias of it (`export import Inner = Api`). An alias of the function itself (`export import
+ * load = Api.load`) exports the function without its variant: importers' calls are reported.
+ */
+export interface TsNamespaceExports {
+  /** Exported namespace name (or alias of one) → the facts of its members. */
+  namespaces: Map<string, ModuleFacts>;
+  /** `export import load = Api.load`: exported name → a fact saying why it is not followed. */
+  aliases: Map<string, ExportFact>;
+  /** Statements inside namespace bodies: their functions are not module exports by name. */
+  inside: Set<Node>;
+}
+
+/** `A.B` → ["A", "B"] (identifiers and qualified names only). */
+function entityPath(n: Node): string[] | undefined {
+  if (n.type === "Identifier") return [n.name];
+  if (n.type === "TSQualifiedName") {
+    const left = entityPath(n.left as Node);
+    return left && [...left, (n.right as t.Identifier).name];
+  }
+  return undefined;
+}
+
+function emptyFacts(): ModuleFacts {
+  return { exports: new Map(), methods: new Map() };
+}
+
+/**
+ * `withStrategies`: whether the facts carry each function's strategy (the importer's first
+ * phase reads shapes only, before any body is analysed).
+ */
+export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies = true): TsNamespaceExports {
+  const inside = new Set<Node>();
+  const byStmt = new Map<Node, SaFunction>();
+  for (const fn of fns)
+    if (fn.stmt && fn.form !== "class-method" && fn.form !== "object-method") byStmt.set(fn.stmt, fn);
+  // Every top-level namespace, exported or not: an exported alias may name a local one.
+  const all = new Map<string, ModuleFacts>();
+  const exported = new Set<string>();
+
+  const factOf = (fn: SaFunction, replacedAt?: Node): ExportFact => ({
+    name: fn.display,
+    kind: fn.kind,
+    variant: fn.variant,
+    ...(fn.explicitVariant ? { explicit: true as const } : {}),
+    ...(withStrategies && fn.kind === "async" && fn.syncPlan ? { syncStrategy: fn.syncPlan.strategy } : {}),
+    ...(withStrategies && fn.kind === "sync" && fn.asyncStrategy ? { asyncStrategy: fn.asyncStrategy } : {}),
+    from: ctx.fileName,
+    ...(replacedAt
+      ? {
+          unfollowed: `its namespace member is replaced at line ${replacedAt.loc?.start.line ?? 0} of ${ctx.fileName}, so the variant beside it may belong to another function; call it in that file, or stop replacing it`,
+        }
+      : {}),
+  });
+
+  const pending: { into: ModuleFacts; alias: string; path: string[]; inner: boolean }[] = [];
+  /** The fact of the function an entity path names: a top-level function or a namespace member. */
+  const memberFact = (path: string[]): ExportFact | undefined => {
+    if (path.length === 1) {
+      const fn = fns.find(
+        (f) =>
+          (f.form === "function" || f.form === "const") &&
+          f.name === path[0] &&
+          f.stmt &&
+          !inside.has(f.stmt),
+      );
+      return fn ? factOf(fn) : undefined;
+    }
+    let at = all.get(path[0]!);
+    for (const seg of path.slice(1, -1)) at = at?.namespaces?.get(seg);
+    return at?.exports.get(path[path.length - 1]!);
+  };
+
+  /** Fills `into` with the members of one namespace body; `binding` finds member writes. */
+  const block = (body: Node | null | undefined, into: ModuleFacts, top: string): void => {
+    if (!body) return;
+    if (body.type === "TSModuleDeclaration") {
+      // Babel 7 nests `namespace A.B {}` as A { B {} }.
+      const name = (body.id as t.Identifier).name;
+      const inner = into.namespaces?.get(name) ?? emptyFacts();
+      into.namespaces = new Map([...(into.namespaces ?? []), [name, inner]]);
+      block(body.body as Node, inner, top);
+      return;
+    }
+    if (body.type !== "TSModuleBlock") return;
+    const topBinding = ctx.scopes.scopeOf(ctx.program as Node).bindings.get(top);
+    for (const st of body.body as Node[]) {
+      inside.add(st);
+      if (st.type === "TSModuleDeclaration") {
+        // A namespace that is not exported is not a member: only mark its statements.
+        block(st.body as Node, emptyFacts(), top);
+        continue;
+      }
+      // `export import f = load` inside the namespace (Babel 7 flags it, Babel 8 wraps it).
+      const eq = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : st;
+      if (
+        eq?.type === "TSImportEqualsDeclaration" &&
+        (eq !== st || (eq as { isExport?: boolean }).isExport) &&
+        eq.moduleReference.type !== "TSExternalModuleReference"
+      ) {
+        const path = entityPath(eq.moduleReference as Node);
+        if (path) pending.push({ into, alias: eq.id.name, path, inner: true });
+        continue;
+      }
+      if (st.type !== "ExportNamedDeclaration" || !st.declaration) continue;
+      const d = st.declaration as Node;
+      if (d.type === "TSModuleDeclaration") {
+        const path = entityPath(d.id as Node) ?? [];
+        let at = into;
+        for (const name of path) {
+          const next = at.namespaces?.get(name) ?? emptyFacts();
+          at.namespaces = new Map([...(at.namespaces ?? []), [name, next]]);
+          at = next;
+        }
+        block(d.body as Node, at, top);
+        continue;
+      }
+      const fn = byStmt.get(st);
+      if (!fn) continue;
+      // Only a member of the outermost namespace can be checked for replacement by name
+      // (`(Api as any).load = …`); deeper ones are rare and checked the same way by path.
+      const replaced =
+        topBinding && into === all.get(top) ? ctx.imported?.memberWrittenAt(topBinding, fn.name) : undefined;
+      into.exports.set(fn.name, factOf(fn, replaced));
+    }
+  };
+
+  for (const s of ctx.program.body as Node[]) {
+    const isExport = s.type === "ExportNamedDeclaration";
+    const d = isExport ? ((s as t.ExportNamedDeclaration).declaration as Node | null) : s;
+    if (d?.type !== "TSModuleDeclaration" || d.declare) continue;
+    // `namespace A.B {}` is one declaration named `A.B` in Babel 8.
+    const path = entityPath(d.id as Node);
+    if (!path) continue;
+    const name = path[0]!;
+    let facts = all.get(name) ?? emptyFacts();
+    all.set(name, facts);
+    if (isExport) exported.add(name);
+    for (const seg of path.slice(1)) {
+      const next = facts.namespaces?.get(seg) ?? emptyFacts();
+      facts.namespaces = new Map([...(facts.namespaces ?? []), [seg, next]]);
+      facts = next;
+    }
+    block(d.body as Node, facts, name);
+  }
+  // Aliases made inside namespaces name functions and namespaces found above.
+  for (const p of pending) {
+    const fact = memberFact(p.path);
+    if (fact)
+      p.into.exports.set(p.alias, {
+        ...fact,
+        unfollowed: `\`${p.alias}\` is a TypeScript alias (\`export import ${p.alias} = ${p.path.join(".")}\`) of a smartasync function, made inside a namespace without its variant; call the function by its own name, which is followed`,
+      });
+  }
+
+  const namespaces = new Map<string, ModuleFacts>();
+  for (const name of exported) {
+    const f = all.get(name)!;
+    if (hasAny(f)) namespaces.set(name, f);
+  }
+  const aliases = new Map<string, ExportFact>();
+  for (const st of ctx.program.body as Node[]) {
+    // `export import Inner = Api`, `export import D = Api.Deep`, `export import load = Api.load`:
+    // Babel 8 (and the SWC lowering) wrap it in an export declaration, Babel 7 flags it.
+    const s = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : st;
+    if (s?.type !== "TSImportEqualsDeclaration") continue;
+    if (s === st && !(s as { isExport?: boolean }).isExport) continue;
+    if (s.moduleReference.type === "TSExternalModuleReference") continue;
+    const path = entityPath(s.moduleReference as Node);
+    if (!path) continue;
+    let at = all.get(path[0]!);
+    for (const seg of path.slice(1, -1)) at = at?.namespaces?.get(seg);
+    const alias = s.id.name;
+    const last = path[path.length - 1]!;
+    const ns = path.length === 1 ? at : at?.namespaces?.get(last);
+    if (ns && hasAny(ns)) {
+      namespaces.set(alias, ns);
+      continue;
+    }
+    const fact = memberFact(path);
+    if (fact)
+      aliases.set(alias, {
+        ...fact,
+        unfollowed:
+          path.length > 1
+            ? `\`${alias}\` is exported as a TypeScript alias of a namespace member (\`export import ${alias} = ${path.join(".")}\`), without its variant; import the namespace and call \`${path.join(".")}(…)\`, which is followed`
+            : `\`${alias}\` is exported as a TypeScript alias (\`export import ${alias} = ${last}\`), without its variant; export it with \`export { ${last} as ${alias} }\`, which carries the variant`,
+      });
+  }
+  return { namespaces, aliases, inside };
+}
+
+function hasAny(f: ModuleFacts): boolean {
+  return f.exports.size > 0 || [...(f.namespaces?.values() ?? [])].some(hasAny);
+}
