@@ -224,11 +224,19 @@ function viaImports(specifier: string, fromDir: string): Resolution | undefined 
  * it: an exact key, else the `*` pattern with the longest prefix.
  */
 function viaMap(map: Record<string, unknown>, specifier: string, dir: string): Resolution | undefined {
-  const imports = map;
-  if (Object.hasOwn(imports, specifier) && !specifier.includes("*"))
-    return importTarget(imports[specifier], undefined, dir);
+  const entry = mapEntry(map, specifier);
+  return entry ? importTarget(entry.target, entry.rest, dir) : undefined;
+}
+
+/** The entry of a subpath map `key` matches (exact, else the longest `*` prefix), and its `*` text. */
+function mapEntry(
+  map: Record<string, unknown>,
+  specifier: string,
+): { key: string; target: unknown; rest: string | undefined } | undefined {
+  if (Object.hasOwn(map, specifier) && !specifier.includes("*"))
+    return { key: specifier, target: map[specifier], rest: undefined };
   let best: { key: string; rest: string } | undefined;
-  for (const key of Object.keys(imports)) {
+  for (const key of Object.keys(map)) {
     const star = key.indexOf("*");
     if (star < 0 || key.indexOf("*", star + 1) >= 0) continue;
     const prefix = key.slice(0, star);
@@ -238,7 +246,7 @@ function viaMap(map: Record<string, unknown>, specifier: string, dir: string): R
     if (best && best.key.indexOf("*") >= prefix.length) continue;
     best = { key, rest: specifier.slice(prefix.length, specifier.length - suffix.length) };
   }
-  return best ? importTarget(imports[best.key], best.rest, dir) : undefined;
+  return best ? { key: best.key, target: map[best.key], rest: best.rest } : undefined;
 }
 
 const scopeCache = new Map<string, { dir: string; json: Record<string, unknown> } | null>();
@@ -281,6 +289,55 @@ function viaSelf(name: string, subpath: string, fromDir: string): Resolution | u
     Object.keys(exports).some((k) => k.startsWith("."));
   if (subpaths) return viaMap(exports as Record<string, unknown>, subpath, scope.dir);
   return subpath === "." ? importTarget(exports, undefined, scope.dir) : undefined;
+}
+
+/**
+ * Why a package self-reference resolves to nothing, where `specifier` is one (the nearest
+ * package.json names the package and has `"exports"`): no entry for the subpath, an entry whose
+ * conditions select no target for `import`/`require`, or a target file that does not exist (a
+ * `dist/` not built yet). Said at the import as SA204 (attack 15, F24), never a silent plain
+ * call. Undefined for any other specifier, and for one that resolves.
+ */
+export function selfReferenceMiss(specifier: string, from: string): string | undefined {
+  if (specifier.startsWith(".") || specifier.startsWith("#") || isAbsolute(specifier)) return undefined;
+  const parts = specifier.split("/");
+  const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+  const subpath = specifier.length > name.length ? `.${specifier.slice(name.length)}` : ".";
+  const scope = packageScope(dirname(from));
+  if (!scope || scope.json.name !== name || scope.json.exports === undefined) return undefined;
+  if (viaSelf(name, subpath, dirname(from))) return undefined;
+  const self = `is a self-reference through this package's "exports"`;
+  const exports = scope.json.exports;
+  const subpaths =
+    typeof exports === "object" &&
+    exports !== null &&
+    !Array.isArray(exports) &&
+    Object.keys(exports).some((k) => k.startsWith("."));
+  const entry = subpaths
+    ? mapEntry(exports as Record<string, unknown>, subpath)
+    : subpath === "."
+      ? { key: ".", target: exports, rest: undefined }
+      : undefined;
+  if (!entry)
+    return `${self}, which have no "${subpath}" entry (Node cannot load it either; add the entry, or import the file by a relative path)`;
+  const targets: string[] = [];
+  const collect = (t: unknown): void => {
+    if (typeof t === "string") targets.push(entry.rest === undefined ? t : t.split("*").join(entry.rest));
+    else if (Array.isArray(t)) for (const x of t) collect(x);
+    else if (typeof t === "object" && t !== null)
+      for (const [condition, x] of Object.entries(t)) if (CONDITIONS.has(condition)) collect(x);
+  };
+  collect(entry.target);
+  if (targets.length === 0) {
+    const listed =
+      typeof entry.target === "object" && entry.target !== null && !Array.isArray(entry.target)
+        ? `it lists ${Object.keys(entry.target)
+            .map((k) => `"${k}"`)
+            .join(", ")}; `
+        : "";
+    return `${self}, whose "${entry.key}" entry selects no file for the "import", "require", "node" or "default" conditions (${listed}add an "import" or "default" target, or import the file by a relative path)`;
+  }
+  return `${self}, whose "${entry.key}" entry points at ${targets.map((t) => `"${t}"`).join(", ")}, a file that does not exist (not built yet? build it first, or import the source file by a relative path)`;
 }
 
 function importTarget(target: unknown, rest: string | undefined, dir: string): Resolution | undefined {

@@ -21,7 +21,13 @@ import {
 import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
 import { emptyReport } from "../report.js";
-import { forgetResolution, isLocalSpecifier, type Resolution, resolveImport } from "../resolve.js";
+import {
+  forgetResolution,
+  isLocalSpecifier,
+  type Resolution,
+  resolveImport,
+  selfReferenceMiss,
+} from "../resolve.js";
 import type { FunctionKind } from "../strategy.js";
 import type { ParsedFile } from "./analyse.js";
 import { sameThreadWhy } from "./arg-escape.js";
@@ -244,6 +250,18 @@ function resolveSeen(specifier: string, from: string): Resolution | undefined {
   return r;
 }
 
+/**
+ * The facts of an import that resolves to nothing: a problem (SA204 when a call goes through it)
+ * for the project's own files — relative, `#` imports, and a package self-reference whose
+ * `"exports"` lead nowhere (attack 15, F24) — and nothing for a package that is not installed.
+ * Code under node_modules never asked for smartasync: its self-references stay quiet.
+ */
+function unresolved(specifier: string, from: string): ModuleFacts {
+  if (isLocalSpecifier(specifier)) return { ...EMPTY_FACTS, problem: "cannot be found" };
+  const self = inNodeModules(from) ? undefined : selfReferenceMiss(specifier, from);
+  return self ? { ...EMPTY_FACTS, problem: self } : EMPTY_FACTS;
+}
+
 /** A package's facts from its manifest, noted for the computation running now. */
 function packageSeen(specifier: string, from: string, r: Resolution & { kind: "package" }): ModuleFacts {
   const f = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
@@ -371,7 +389,7 @@ export class ModuleGraph {
     } catch {
       r = undefined;
     }
-    if (!r) return isLocalSpecifier(specifier) ? { ...EMPTY_FACTS, problem: "cannot be found" } : EMPTY_FACTS;
+    if (!r) return unresolved(specifier, from);
     if (r.kind === "package") return packageSeen(specifier, from, r);
     const facts = phase === "shape" ? this.shapeOf(r.path, 0) : this.factsOf(r.path);
     if (facts.problem === UNREADABLE) {
@@ -381,8 +399,7 @@ export class ModuleGraph {
       const again = resolveImport(specifier, from);
       if (again?.kind === "file" && again.path !== r.path)
         return phase === "shape" ? this.shapeOf(again.path, 0) : this.factsOf(again.path);
-      if (!again)
-        return isLocalSpecifier(specifier) ? { ...EMPTY_FACTS, problem: "cannot be found" } : EMPTY_FACTS;
+      if (!again) return unresolved(specifier, from);
     }
     return facts;
   }
