@@ -17,7 +17,12 @@ export function transformCaseSwc(c: Case, source?: string, file = c.input): Outc
       swcrc: false,
       configFile: false,
       isModule: !/\.c[jt]s$/.test(file),
-      jsc: { parser: { ...parserFor(file), ...c.harness.swcParser } as never, target: "esnext" },
+      // As the CLI and the register hook compile: `with { type: "json" }` is kept.
+      jsc: {
+        parser: { ...parserFor(file), ...c.harness.swcParser } as never,
+        target: "esnext",
+        experimental: { keepImportAttributes: true },
+      },
       ...(c.harness.commonjs ? { module: { type: "commonjs" } } : {}),
       smartasync: { root: c.dir, ...c.options },
     });

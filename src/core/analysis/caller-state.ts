@@ -1,10 +1,12 @@
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
+import { resolveImport } from "../resolve.js";
 import { type CallEdit, type Index, peelCallee, resolveCallee } from "./calls.js";
 import {
   functionReached,
   GLOBAL_OBJECTS,
   globalWrites,
+  importedFrom,
   importTarget,
   isImportBinding,
   isKnownGlobal,
@@ -60,12 +62,15 @@ export function checkCallerState(ctx: Ctx, index: Index, edits: Map<Node, CallEd
     // The worker runs this module's top-level code too where its module imports this one.
     const topCounts = !importsReach(ctx, target.other.filename!, ctx.filename);
     const changes: string[] = [];
+    /** The import read by the worker function, by binding or, without one, by module and name. */
+    const reads = (id: t.Identifier, imp: Binding, there: ReturnType<typeof importTarget>): boolean =>
+      there ? uses.bindings.has(there.there) : uses.keys.has(unboundKey(ctx, id, imp) ?? "");
     for (const [name, w] of globalWrites(ctx, uses.globals))
       if (w.by || topCounts)
         changes.push(
           `the global \`${name}\`, which ${w.by ?? "this module's top-level code"} replaces at ${w.loc} (\`${w.text}\`); a worker's own globalThis keeps the original`,
         );
-    if (uses.bindings.size) {
+    if (uses.bindings.size || uses.keys.size) {
       // A closed function writes an import through its name: the names of those the function
       // reads are watched (lazy.ts `exactOnClosed`), and module objects (`ns.config`), whose
       // members are told apart only where they are used.
@@ -76,9 +81,9 @@ export function checkCallerState(ctx: Ctx, index: Index, edits: Map<Node, CallEd
             ? imp.node.local
             : undefined;
         const there = local ? importTarget(ctx, local, imp) : undefined;
-        if (!local || (there && uses.bindings.has(there.there))) ctx.tree.watched.add(imp.name);
+        if (!local || reads(local, imp, there)) ctx.tree.watched.add(imp.name);
       }
-      const seen = new Set<Binding>();
+      const seen = new Set<Binding | string>();
       forEachWrite(
         ctx,
         ctx.program as Node,
@@ -86,13 +91,15 @@ export function checkCallerState(ctx: Ctx, index: Index, edits: Map<Node, CallEd
           const root = stateRoot(ctx, written, "skip");
           if (!root || !isImportBinding(ctx, root.b)) return;
           const there = importTarget(ctx, root.id, root.b);
-          if (!there || seen.has(there.there) || !uses.bindings.has(there.there)) return;
+          const key = there ? there.there : unboundKey(ctx, root.id, root.b);
+          if (key === undefined || seen.has(key) || !reads(root.id, root.b, there)) return;
           const inside = ctx.tree.functionParent(node);
           if (!inside && !topCounts) return;
-          seen.add(there.there);
+          seen.add(key);
           const text = sourceOf(ctx, node).replace(/\s+/g, " ");
+          const from = there?.from ?? shownImport(ctx, root.id, root.b);
           changes.push(
-            `${there.from}, which ${inside ? "a function of this module" : "this module's top-level code"} changes at ${locOf(ctx, node)} (\`${text.length > 48 ? `${text.slice(0, 45)}...` : text}\`)`,
+            `${from}, which ${inside ? "a function of this module" : "this module's top-level code"} changes at ${locOf(ctx, node)} (\`${text.length > 48 ? `${text.slice(0, 45)}...` : text}\`)`,
           );
         },
         true,
@@ -106,6 +113,31 @@ export function checkCallerState(ctx: Ctx, index: Index, edits: Map<Node, CallEd
         MSG.callerState(callText(ctx, call), fact.name, importSource(ctx, b) ?? fact.from, where, changes),
       );
   }
+}
+
+/**
+ * An import no binding of its module stands for — a default export of an expression (`export
+ * default { rate: 1 }`, `export default new Registry()`: attack 15, F25) or a JSON module
+ * (`import config from "./config.json"`, `require("./config.json")`: F18) — keyed by the file it
+ * resolves to and the name imported (`default`, or the member of a required object), the same
+ * from the calling module and from the worker function's.
+ */
+function unboundKey(ctx: Ctx, ref: t.Identifier, b: Binding): string | undefined {
+  const r = ctx.filename ? importedFrom(ctx, ref, b) : undefined;
+  if (!r) return undefined;
+  let path: string | undefined;
+  try {
+    const to = resolveImport(r.source, ctx.filename!);
+    path = to?.kind === "file" ? to.path : undefined;
+  } catch {
+    path = undefined;
+  }
+  return path === undefined ? undefined : `${path}\0${r.name}`;
+}
+
+function shownImport(ctx: Ctx, ref: t.Identifier, b: Binding): string {
+  const r = importedFrom(ctx, ref, b);
+  return r ? `\`${r.shown}\` imported from \`${r.source}\`` : `\`${ref.name}\``;
 }
 
 /** The specifier an import binding names (`./worker.js`). */
@@ -127,9 +159,13 @@ function importSource(ctx: Ctx, b: Binding): string | undefined {
  * as the bindings of the modules that declare them — through the functions of its module it
  * calls (static methods and object methods included).
  */
-function usesOf(other: Ctx, start: t.Function): { globals: Set<string>; bindings: Set<Binding> } {
+function usesOf(
+  other: Ctx,
+  start: t.Function,
+): { globals: Set<string>; bindings: Set<Binding>; keys: Set<string> } {
   const globals = new Set<string>();
   const bindings = new Set<Binding>();
+  const keys = new Set<string>();
   const top = other.scopes.program;
   const seen = new Set<t.Function>([start]);
   const queue: t.Function[] = [start];
@@ -152,6 +188,10 @@ function usesOf(other: Ctx, start: t.Function): { globals: Set<string>; bindings
       if (isImportBinding(other, b)) {
         const target = importTarget(other, n, b);
         if (target) bindings.add(target.there);
+        else {
+          const key = unboundKey(other, n, b);
+          if (key !== undefined) keys.add(key);
+        }
         return undefined;
       }
       bindings.add(b);
@@ -163,5 +203,5 @@ function usesOf(other: Ctx, start: t.Function): { globals: Set<string>; bindings
       return undefined;
     });
   }
-  return { globals, bindings };
+  return { globals, bindings, keys };
 }

@@ -265,6 +265,15 @@ function inMemory(ctx: Ctx, expr: Node, depth = 0): boolean {
   const b = ctx.scopes.binding(callee, callee.name);
   if (!b) return init.type === "NewExpression" && IN_MEMORY.has(callee.name);
   if (b.scope !== ctx.scopes.program) return false;
+  // `new Settings()` of a class another file of the program declares (attack 15, F22): an
+  // instance in this thread's memory, as one of the module's own classes makes.
+  if (init.type === "NewExpression" && isImportBinding(ctx, b)) {
+    const there = importTarget(ctx, callee, b)?.there.node;
+    return (
+      there?.type === "ClassDeclaration" ||
+      (there?.type === "VariableDeclarator" && there.init?.type === "ClassExpression")
+    );
+  }
   if (init.type === "NewExpression")
     return (
       b.node.type === "ClassDeclaration" ||
@@ -818,7 +827,7 @@ export interface ImportTarget {
 const MAX_STATE_DEPTH = 8;
 
 /** The binding an import names: its module's specifier and the exported name, if any. */
-function importedFrom(
+export function importedFrom(
   ctx: Ctx,
   ref: t.Identifier,
   b: Binding,
