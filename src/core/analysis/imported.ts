@@ -410,6 +410,12 @@ export class ImportedFns {
         const source = b.moduleReference.expression.value;
         return { facts: this.factsOf(source), source, at: b, cjs: binding };
       }
+      // `import Local = Api` (or `= Api.Deep`) of an imported namespace: a const alias of it, so
+      // `Local.load()` is `Api.load()` (found by the routes differential test).
+      if (b.type === "TSImportEqualsDeclaration") {
+        const inner = this.moduleObject(b.moduleReference as Node, depth + 1);
+        return inner && { ...inner, at: b };
+      }
       if (
         b.type === "VariableDeclarator" &&
         b.id.type === "Identifier" &&
@@ -426,6 +432,12 @@ export class ImportedFns {
         );
       }
       return undefined;
+    }
+    if (n.type === "TSQualifiedName") {
+      // `Api.Deep` in `import D = Api.Deep`: a namespace of the module object `Api`.
+      const outer = this.moduleObject(n.left as Node, depth + 1);
+      const ns = outer?.facts.namespaces?.get((n.right as t.Identifier).name);
+      return outer && ns ? { facts: ns, source: outer.source, at: outer.at } : undefined;
     }
     if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
       const prop = memberName(n);
