@@ -65,7 +65,7 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
       : {}),
   });
 
-  const pending: { into: ModuleFacts; alias: string; path: string[]; inner: boolean }[] = [];
+  const pending: { into: ModuleFacts; alias: string; path: string[] }[] = [];
   /** The fact of the function an entity path names: a top-level function or a namespace member. */
   const memberFact = (path: string[]): ExportFact | undefined => {
     if (path.length === 1) {
@@ -83,7 +83,7 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
     return at?.exports.get(path[path.length - 1]!);
   };
 
-  /** Fills `into` with the members of one namespace body; `binding` finds member writes. */
+  /** Fills `into` with the members of one namespace body; `top` names the outermost namespace. */
   const block = (body: Node | null | undefined, into: ModuleFacts, top: string): void => {
     if (!body) return;
     if (body.type === "TSModuleDeclaration") {
@@ -111,7 +111,7 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
         eq.moduleReference.type !== "TSExternalModuleReference"
       ) {
         const path = entityPath(eq.moduleReference as Node);
-        if (path) pending.push({ into, alias: eq.id.name, path, inner: true });
+        if (path) pending.push({ into, alias: eq.id.name, path });
         continue;
       }
       if (st.type !== "ExportNamedDeclaration" || !st.declaration) continue;
