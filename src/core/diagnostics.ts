@@ -93,6 +93,11 @@ export const CODES = {
     title:
       "worker or offloaded function uses what only the process's main thread has: stdin, the IPC channel, the main module, signal handlers",
   },
+  SA315: {
+    severity: "warning",
+    title:
+      "worker or offloaded function reads a module-level value the build cannot prove is the same in every thread",
+  },
   SA901: { severity: "error", title: "internal error" },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -44,6 +44,8 @@ import type { ProvenFunction, SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
 import { pollingLoops } from "./polling.js";
+import { sameEverywhere, type WorkerRead } from "./same-everywhere.js";
+import type { Binding } from "./scope.js";
 import { threadBound } from "./thread-bound.js";
 import { type Node, requiresOpaquely } from "./tree.js";
 import { checkWorkerImports, isCommonJsSource } from "./worker-imports.js";
@@ -360,15 +362,17 @@ function checkWorkers(input: AnalysisInput, bound: Bound, proven: Proven): void 
   // program: a parse with skipped bodies or literals (swc-plugin/skim.ts) would show them empty.
   if (inWorkers.size && input.parsed.skipped)
     ctx.tree.broken ??= "a function runs in workers: its rules read the module's top-level code in full";
+  const workerFns = new Set<Node>([...inWorkers].map((f) => f.fn as Node));
   for (const fn of inWorkers) {
-    const shared = sharedState(ctx, fn);
-    if (shared.length)
-      warn(
-        ctx,
-        "SA302",
-        at(fn.loc),
-        MSG.sharedState(fn.display, shared, fn.kind === "async" ? "worker" : "offloaded"),
-      );
+    const where = fn.kind === "async" ? "worker" : "offloaded";
+    const reads = new Map<Binding, WorkerRead>();
+    const named = sharedState(ctx, fn, reads);
+    // What SA302's rule names, then what the proof of "the same in every thread" adds: a write
+    // it recognises on a value SA302 does not follow, or a use it cannot prove a read (SA315).
+    const { changed, unproven } = sameEverywhere(ctx, reads, named, workerFns);
+    const shared = [...named, ...changed];
+    if (shared.length) warn(ctx, "SA302", at(fn.loc), MSG.sharedState(fn.display, shared, where));
+    if (unproven.length) warn(ctx, "SA315", at(fn.loc), MSG.notSameEverywhere(fn.display, unproven, where));
   }
   for (const fn of inWorkers) {
     const { bound, processOnly } = threadBound(ctx, fn);

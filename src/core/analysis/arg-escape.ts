@@ -177,7 +177,7 @@ export function argumentEscapes(ctx: Ctx, fn: t.Function): Escapes {
  * made of it (issue 14, #6: `const item = findItem(todos, id); item.done = true` writes to the
  * caller's `todos`). A recursive call answers "may" for every parameter.
  */
-function returnsArgument(ctx: Ctx, fn: t.Function, index: number): Returned | undefined {
+export function returnsArgument(ctx: Ctx, fn: t.Function, index: number): Returned | undefined {
   const uses = argumentUses(ctx, fn);
   return uses.any ?? uses.returned.get(index);
 }
@@ -190,7 +190,11 @@ function rootBinding(ctx: Ctx, n: Node): Binding | undefined {
 }
 
 /** `JSON.stringify`, `Object.keys`, `path.join`: a callee that only reads what it is given. */
-function calleeKind(ctx: Ctx, callee: Node, isNew: boolean): "pure" | "passes-on" | "container" | "unknown" {
+export function calleeKind(
+  ctx: Ctx,
+  callee: Node,
+  isNew: boolean,
+): "pure" | "passes-on" | "container" | "unknown" {
   const c = strip(callee);
   if (c.type === "Identifier") {
     const b = ctx.scopes.binding(c, c.name);

@@ -15,6 +15,7 @@ import {
 } from "./exports.js";
 import { isLimiter } from "./limiters.js";
 import type { SaFunction } from "./model.js";
+import type { WorkerRead } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, strip, treeView } from "./view.js";
@@ -1136,7 +1137,12 @@ export function methodOf(
   return undefined;
 }
 
-export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
+export function sharedState(
+  ctx: Ctx,
+  fn: SaFunction,
+  /** Filled with the module-level bindings read, for the proof of same-everywhere.ts. */
+  reads?: Map<Binding, WorkerRead>,
+): string[] {
   const names = new Set<string>();
   const top = ctx.scopes.program;
   const changed = objectsWrittenByFunctions(ctx);
@@ -1235,6 +1241,7 @@ export function sharedState(ctx: Ctx, fn: SaFunction): string[] {
           return undefined;
         }
         if (!b || b.scope !== top) return undefined;
+        if (reads && !reads.has(b)) reads.set(b, { ref: n, via });
         const kind = stateKind(ctx, b);
         if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
         // `X.m()` of a class or an object of the module: its static method or its method runs

@@ -1,0 +1,756 @@
+import { isBuiltin } from "node:module";
+import type { types as t } from "@babel/core";
+import { argumentEscapes, calleeKind, returnsArgument } from "./arg-escape.js";
+import { GLOBAL_OBJECTS, importTarget, isImportBinding, stateKind } from "./checks.js";
+import { type Ctx, locOf, sourceOf } from "./ctx.js";
+import { type Binding, isReference, patternNames } from "./scope.js";
+import { isFunction, type Node } from "./tree.js";
+import { isExportsObject, memberName, strip, TRANSPARENT } from "./view.js";
+import { functionOf, functionOfBinding, isMutator, isReader, paramWrites } from "./writes.js";
+
+/**
+ * "The same in every thread" (issue 14, attack 15): a worker or offloaded function runs in a
+ * thread that imported its module afresh, so each module-level value it reads must be the same
+ * there as in the calling thread. SA302 names the changes the analysis recognises (checks.ts
+ * `sharedState`: a deny-list, which every adversarial round extended). This file is the other
+ * way round: a value is PROVEN the same only when it is a primitive `const`, a function or class
+ * never reassigned (whose properties the worker reads only where nothing can set them), or an
+ * object every use of which in the module is one the analysis understands as a read — a member
+ * read, a reader method (`get`, `map`, `includes` …), an argument of a function that only reads
+ * it (a built-in, a function of the module whose parameter is proven read, arg-escape.ts), kept in
+ * another module-level object that is itself proven. A recognised write is a change (SA302, both
+ * places named); anything else — handed to code the build cannot see into, stored where it cannot
+ * follow, assigned to a global, exported or returned to importers the build does not see — is
+ * NOT PROVEN (SA315), with the use that stops the proof named.
+ *
+ * Left to the rules they already have: `let`/`var` (always state, SA302), objects a package or
+ * Node made (`new LRU()`, a database handle: they may be handles onto a store every thread
+ * reaches, docs/semantics.md), a `const` computed at import by a call that varies per run
+ * (SA302), and identity (SA306).
+ */
+
+/** A module-level binding a worker function (or a function of its module it calls) reads. */
+export interface WorkerRead {
+  ref: t.Identifier;
+  /** The function of the module through which it is read, as SA302 names it. */
+  via: string | undefined;
+}
+
+/** Why a value is not proven the same in every thread. */
+interface Finding {
+  kind: "changed" | "unproven";
+  /** What the use does, as the message says it (`is passed to \`register(cache)\``). */
+  what: string;
+  loc: string;
+}
+
+/** Where a value's use leaves off: how deep under the value the walk is, and whether its top is a fresh copy. */
+interface Place {
+  /** Members below the value (`x.a.b` → 2); a write to a member at depth 0 changes the value itself. */
+  depth: number;
+  /** The value at depth 0 is a new container (`{ ...x }`, `[x]`): writing to it changes nothing of x's. */
+  copy: boolean;
+}
+
+/** Calls of Node's own modules and globals whose result is a primitive (a string, a number). */
+const PRIMITIVE_CALLS = new Set([
+  "String",
+  "Number",
+  "Boolean",
+  "BigInt",
+  "parseInt",
+  "parseFloat",
+  "encodeURIComponent",
+  "decodeURIComponent",
+  "encodeURI",
+  "decodeURI",
+  "fileURLToPath",
+  "join",
+  "resolve",
+  "dirname",
+  "basename",
+  "extname",
+  "relative",
+  "normalize",
+  "format",
+  "homedir",
+  "tmpdir",
+  "hostname",
+  "platform",
+  "arch",
+  "type",
+  "release",
+  "availableParallelism",
+  "stringify",
+  "toString",
+  "toFixed",
+  "toUpperCase",
+  "toLowerCase",
+  "trim",
+  "repeat",
+  "padStart",
+  "padEnd",
+  "slice",
+  "replace",
+  "replaceAll",
+]);
+/** Receivers whose methods named in PRIMITIVE_CALLS give primitives (`Math.max`, `JSON.stringify`). */
+const PRIMITIVE_STATICS = new Set(["Math", "JSON", "Number", "String", "path", "os"]);
+
+/**
+ * Whether a `const`'s initializer is a primitive: a literal, a template, an operator's result, a
+ * `const` holding one, `process.env.X`, `x.length`, `String(…)`/`Number(…)`, a `path`/`os`
+ * string. A value this says nothing about is followed as an object (below): "unknown" is never
+ * taken for "primitive".
+ */
+function primitive(ctx: Ctx, expr: Node, depth = 0): boolean {
+  const e = strip(expr);
+  if (depth > 6) return false;
+  switch (e.type) {
+    case "StringLiteral":
+    case "NumericLiteral":
+    case "BooleanLiteral":
+    case "NullLiteral":
+    case "BigIntLiteral":
+    case "UnaryExpression":
+    case "BinaryExpression":
+    case "UpdateExpression":
+      return true;
+    case "TemplateLiteral":
+      return true; // a template always makes a string
+    case "LogicalExpression":
+      return primitive(ctx, e.left, depth + 1) && primitive(ctx, e.right, depth + 1);
+    case "ConditionalExpression":
+      return primitive(ctx, e.consequent, depth + 1) && primitive(ctx, e.alternate, depth + 1);
+    case "Identifier": {
+      if (e.name === "undefined" || e.name === "NaN" || e.name === "Infinity")
+        return !ctx.scopes.binding(e, e.name);
+      const b = ctx.scopes.binding(e, e.name);
+      return (
+        b?.kind === "const" &&
+        b.node.type === "VariableDeclarator" &&
+        b.node.init != null &&
+        primitive(ctx, b.node.init as Node, depth + 1)
+      );
+    }
+    case "MetaProperty":
+      return true; // `import.meta` itself is an object, but only its members are read here
+    case "MemberExpression":
+    case "OptionalMemberExpression": {
+      const name = memberName(e);
+      if (name === "length") return true;
+      const o = strip(e.object);
+      // `import.meta.url`, `import.meta.dirname`: strings.
+      if (o.type === "MetaProperty") return true;
+      // `process.env.PORT`: a string or undefined.
+      return (
+        o.type.endsWith("MemberExpression") &&
+        memberName(o) === "env" &&
+        strip((o as t.MemberExpression).object).type === "Identifier" &&
+        ((strip((o as t.MemberExpression).object) as t.Identifier).name === "process" || false)
+      );
+    }
+    case "CallExpression": {
+      const callee = strip(e.callee as Node);
+      if (callee.type === "Identifier") {
+        if (!PRIMITIVE_CALLS.has(callee.name)) return false;
+        const b = ctx.scopes.binding(callee, callee.name);
+        return b === undefined || builtinModuleImport(ctx, b);
+      }
+      if (!callee.type.endsWith("MemberExpression")) return false;
+      const name = memberName(callee);
+      const o = strip((callee as t.MemberExpression).object);
+      if (name === undefined) return false;
+      // `Math.max(…)`, `path.join(…)`, `os.homedir()`, `JSON.stringify(…)`.
+      if (o.type === "Identifier" && (PRIMITIVE_STATICS.has(o.name) || builtinName(ctx, o))) {
+        if (o.name === "Math") return name !== "random"; // varies: SA302's rule
+        return PRIMITIVE_CALLS.has(name) || o.name === "Math";
+      }
+      // `"a,b".split(",")` is an array; `x.toString()`, `s.trim()`: strings.
+      return /^(toString|toFixed|toUpperCase|toLowerCase|trim|trimStart|trimEnd|padStart|padEnd|repeat|join|charAt)$/.test(
+        name,
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+/** Whether an identifier names an import of one of Node's own modules (`path`, `node:os`). */
+function builtinName(ctx: Ctx, id: t.Identifier): boolean {
+  const b = ctx.scopes.binding(id, id.name);
+  return b !== undefined && builtinModuleImport(ctx, b);
+}
+
+function builtinModuleImport(ctx: Ctx, b: Binding): boolean {
+  if (b.kind === "module") {
+    const decl = ctx.tree.parent(b.node) as { source?: { value?: unknown } } | undefined;
+    return typeof decl?.source?.value === "string" && isBuiltin(decl.source.value);
+  }
+  const init = b.node.type === "VariableDeclarator" && b.node.init ? strip(b.node.init) : undefined;
+  let cur = init;
+  while (cur?.type === "MemberExpression") cur = strip(cur.object);
+  return (
+    cur?.type === "CallExpression" &&
+    cur.callee.type === "Identifier" &&
+    cur.callee.name === "require" &&
+    cur.arguments[0]?.type === "StringLiteral" &&
+    isBuiltin(cur.arguments[0].value)
+  );
+}
+
+/** The function an imported name runs, where the build reads its module (a module of the program). */
+function importedFunction(ctx: Ctx, id: t.Identifier): { other: Ctx; fn: t.Function } | undefined {
+  const b = ctx.scopes.binding(id, id.name);
+  if (!b || !isImportBinding(ctx, b) || builtinModuleImport(ctx, b)) return undefined;
+  const target = importTarget(ctx, id, b);
+  const fn = target && functionOfBinding(target.there);
+  return target && fn ? { other: target.other, fn } : undefined;
+}
+
+/** An object or array literal whose members are all primitives: a copy of it shares nothing. */
+function flatLiteral(ctx: Ctx, b: Binding): boolean {
+  const init = b.node.type === "VariableDeclarator" && b.node.init ? strip(b.node.init) : undefined;
+  if (init?.type === "ObjectExpression")
+    return init.properties.every(
+      (p) => p.type === "ObjectProperty" && !p.computed && primitive(ctx, p.value as Node),
+    );
+  if (init?.type === "ArrayExpression")
+    return init.elements.every((e) => e != null && e.type !== "SpreadElement" && primitive(ctx, e as Node));
+  return false;
+}
+
+function short(ctx: Ctx, n: Node): string {
+  const text = sourceOf(ctx, n).replace(/\s+/g, " ");
+  return text.length > 48 ? `${text.slice(0, 45)}...` : text;
+}
+
+/** `configure()` for a named function or a function bound to a name, else "a function". */
+function label(ctx: Ctx, fn: Node | undefined): string {
+  if (!fn) return "this module's top-level code";
+  const f = fn as { id?: t.Identifier | null; key?: Node };
+  if (f.id) return `\`${f.id.name}()\``;
+  if (f.key?.type === "Identifier") return `\`${(f.key as t.Identifier).name}()\``;
+  const parent = ctx.tree.parent(fn);
+  if (parent?.type === "VariableDeclarator" && parent.id.type === "Identifier")
+    return `\`${parent.id.name}()\``;
+  return "a function";
+}
+
+/** The module-level binding of a function (its declaration, or the `const` it is bound to). */
+function bindingOfFunction(ctx: Ctx, fn: t.Function): Binding | undefined {
+  const top = ctx.scopes.program;
+  if (fn.type === "FunctionDeclaration" && fn.id) {
+    const b = top.bindings.get(fn.id.name);
+    return b?.node === fn ? b : undefined;
+  }
+  const parent = ctx.tree.parent(fn as Node);
+  if (parent?.type === "VariableDeclarator" && parent.id.type === "Identifier") {
+    const b = top.bindings.get(parent.id.name);
+    return b?.node === parent ? b : undefined;
+  }
+  return undefined;
+}
+
+/** Whether a module-level declaration is exported where it is declared (`export const x = …`). */
+function exportedAtDeclaration(ctx: Ctx, b: Binding): boolean {
+  let p = ctx.tree.parent(b.node);
+  if (p?.type === "VariableDeclaration") p = ctx.tree.parent(p);
+  return p?.type === "ExportNamedDeclaration" || p?.type === "ExportDefaultDeclaration";
+}
+
+/**
+ * The proof for one module: each binding once (a value held in another is proven with it).
+ * `workers` are the functions that run in workers: what they return is SA306's business.
+ */
+class Prover {
+  private readonly memo = new Map<string, Finding | null>();
+  private readonly active = new Set<string>();
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly workers: ReadonlySet<Node>,
+  ) {}
+
+  /** The first use of `b`'s value (or, with `copy`, of what it holds) that is not proven a read. */
+  binding(b: Binding, mode: "object" | "code", copy = false): Finding | undefined {
+    const key = `${b.name}\0${b.node.start}\0${mode}\0${copy}`;
+    const hit = this.memo.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    // A cycle (`a` held in `b`, `b` in `a`) adds nothing new.
+    if (this.active.has(key)) return undefined;
+    this.active.add(key);
+    const found = this.uses(b, mode, copy);
+    this.active.delete(key);
+    this.memo.set(key, found ?? null);
+    return found;
+  }
+
+  private uses(b: Binding, mode: "object" | "code", copy: boolean): Finding | undefined {
+    const ctx = this.ctx;
+    const top = b.scope === ctx.scopes.program;
+    if (top && exportedAtDeclaration(ctx, b))
+      return {
+        kind: "unproven",
+        what: "is exported, so importers the build does not see may change it",
+        loc: locOf(ctx, b.node),
+      };
+    // A closed function that mentions the name is opened (the file is analysed again whole).
+    ctx.tree.watched.add(b.name);
+    let found: Finding | undefined;
+    ctx.tree.walk(
+      b.scope.node,
+      (n) => {
+        if (found) return false;
+        if (n.type !== "Identifier" || n.name !== b.name || !isReference(n, ctx.tree)) return undefined;
+        if (ctx.scopes.binding(n, n.name) !== b) return undefined;
+        found = this.use(n, mode, { depth: 0, copy });
+        return undefined;
+      },
+      top,
+    );
+    return found;
+  }
+
+  /** Follows one use of the value from `start` up the tree until it is proven a read, or not. */
+  private use(start: Node, mode: "object" | "code", place: Place): Finding | undefined {
+    const ctx = this.ctx;
+    let cur = start;
+    let { depth, copy } = place;
+    const unproven = (node: Node, what: string): Finding => ({
+      kind: "unproven",
+      what,
+      loc: locOf(ctx, node),
+    });
+    const changed = (node: Node): Finding | undefined =>
+      copy && depth === 0
+        ? undefined
+        : {
+            kind: "changed",
+            what: `which ${label(ctx, ctx.tree.functionParent(node))} changes (\`${short(ctx, node)}\`)`,
+            loc: locOf(ctx, node),
+          };
+    for (let guard = 0; guard < 64; guard++) {
+      const p = ctx.tree.parent(cur);
+      if (!p) return undefined;
+      if (TRANSPARENT.has(p.type) || p.type === "AwaitExpression" || p.type === "LogicalExpression") {
+        cur = p;
+        continue;
+      }
+      switch (p.type) {
+        case "ConditionalExpression":
+          if (p.test === cur) return undefined;
+          cur = p;
+          continue;
+        case "SequenceExpression":
+          if (p.expressions[p.expressions.length - 1] !== cur) return undefined;
+          cur = p;
+          continue;
+        case "MemberExpression":
+        case "OptionalMemberExpression": {
+          if (p.object !== cur) return undefined; // a key: `x[o.k]`
+          const q = ctx.tree.parent(p);
+          if (q && (q.type === "CallExpression" || q.type === "OptionalCallExpression") && q.callee === p) {
+            const name = memberName(p);
+            // A static method of a class or a function's own (`call`, `apply`): SA302 follows those.
+            if (mode === "code" && depth === 0) return undefined;
+            if (name !== undefined && isMutator(name)) return changed(q);
+            if (name !== undefined && isReader(name)) {
+              const cb = this.callbacks(q as t.CallExpression, copy);
+              if (cb) return cb;
+              // What a reader gives back may be a member (`cache.get(k)`): followed as one.
+              cur = q;
+              depth++;
+              continue;
+            }
+            if (name === "then" || name === "catch" || name === "finally") return undefined;
+            return unproven(
+              q,
+              `has its method \`${short(ctx, p)}()\` called (\`${short(ctx, q)}\`), which the build cannot see into`,
+            );
+          }
+          cur = p;
+          depth++;
+          continue;
+        }
+        case "AssignmentExpression":
+          if (p.left === cur) return cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
+          if (p.right !== cur) return undefined;
+          return this.stored(p.left as Node, p, { depth, copy });
+        case "UpdateExpression":
+          return cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
+        case "UnaryExpression":
+          return p.operator === "delete" && cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
+        case "VariableDeclarator":
+          if (p.init !== cur) return undefined;
+          return this.bound(p.id as Node, { depth: p.id.type === "Identifier" ? depth : depth + 1, copy });
+        case "ForOfStatement": {
+          if (p.right !== cur) return cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
+          const left = p.left.type === "VariableDeclaration" ? p.left.declarations[0]?.id : p.left;
+          if (!left) return undefined;
+          if (p.left.type !== "VariableDeclaration")
+            return unproven(p, `has its elements assigned to \`${short(ctx, left as Node)}\``);
+          return this.bound(left as Node, { depth: depth + 1, copy: false });
+        }
+        case "ObjectProperty":
+          if (p.value !== cur || ctx.tree.parent(p)?.type !== "ObjectExpression") return undefined;
+          // Held in a new object: that object's own members are its business, its `p.k` is this value.
+          cur = ctx.tree.parent(p)!;
+          depth = depth + 1;
+          copy = true;
+          continue;
+        case "ArrayExpression":
+          cur = p;
+          depth = depth + 1;
+          copy = true;
+          continue;
+        case "SpreadElement": {
+          const holder = ctx.tree.parent(p);
+          if (holder?.type !== "ObjectExpression" && holder?.type !== "ArrayExpression")
+            return this.argument(p, holder, { depth, copy });
+          // `{ ...DEFAULTS }`: a copy of its members; nothing shared when they are primitives.
+          if (depth === 0 && start.type === "Identifier" && this.flat(start as t.Identifier))
+            return undefined;
+          cur = holder;
+          copy = true;
+          continue;
+        }
+        case "CallExpression":
+        case "OptionalCallExpression":
+        case "NewExpression":
+          if ((p as t.CallExpression).callee === cur) return undefined; // calling it
+          return this.argument(cur, p, { depth, copy });
+        case "ReturnStatement":
+          return this.returned(ctx.tree.functionParent(p), p, { depth, copy });
+        case "ArrowFunctionExpression":
+          if (p.body !== cur) return undefined;
+          return this.returned(p, cur, { depth, copy });
+        case "ExportSpecifier":
+        case "ExportDefaultDeclaration":
+          return unproven(p, "is exported, so importers the build does not see may change it");
+        case "ClassDeclaration":
+        case "ClassExpression":
+          // `class B extends A`: B's own static fields are B's.
+          return undefined;
+        default:
+          // Tests, operators, templates, `typeof`, `in`, `instanceof`, `throw` (SA306), statements.
+          return undefined;
+      }
+    }
+    return unproven(start, "is used where the build stops following it");
+  }
+
+  /** `{ ...x }` of a module literal whose members are all primitives. */
+  private flat(id: t.Identifier): boolean {
+    const b = this.ctx.scopes.binding(id, id.name);
+    return b !== undefined && flatLiteral(this.ctx, b);
+  }
+
+  /** Callbacks a reader method gives the value's elements to (`list.forEach((e) => e.n++)`). */
+  private callbacks(call: t.CallExpression, copy: boolean): Finding | undefined {
+    const ctx = this.ctx;
+    for (const a of call.arguments) {
+      const cb = strip(a as Node);
+      const fn = isFunction(cb) ? cb : cb.type === "Identifier" ? functionOf(ctx, cb) : undefined;
+      if (!fn) {
+        if (
+          cb.type === "Identifier" &&
+          ctx.scopes.binding(cb, cb.name) &&
+          calleeKind(ctx, cb, false) !== "pure"
+        )
+          return {
+            kind: "unproven",
+            what: `has its elements passed to \`${cb.name}\` (\`${short(ctx, call)}\`), which the build cannot see into`,
+            loc: locOf(ctx, call),
+          };
+        continue;
+      }
+      if (fn.params.length === 0) continue;
+      const w = paramWrites(ctx, fn).get(0);
+      if (w)
+        return {
+          kind: "changed",
+          what: `whose elements ${label(ctx, ctx.tree.functionParent(call as Node))} changes (\`${w.text}\`)`,
+          loc: w.loc,
+        };
+      const e = argumentEscapes(ctx, fn).get(0);
+      if (e)
+        return {
+          kind: "unproven",
+          what: `has its elements handed on: the callback ${e.may ?? "writes to them"} (\`${e.text}\`)`,
+          loc: e.loc,
+        };
+      void copy;
+    }
+    return undefined;
+  }
+
+  /** A value stored by `target = value`: in a name (its uses are the value's), or in an object. */
+  private stored(target: Node, at: Node, place: Place): Finding | undefined {
+    const ctx = this.ctx;
+    const t0 = strip(target);
+    if (t0.type === "Identifier") return this.bound(t0, place);
+    if (!t0.type.endsWith("MemberExpression")) return this.bound(t0, { ...place, depth: place.depth + 1 });
+    let root = strip((t0 as t.MemberExpression).object);
+    while (root.type.endsWith("MemberExpression")) root = strip((root as t.MemberExpression).object);
+    if (isExportsObject(strip((t0 as t.MemberExpression).object)) || isExportsObject(root))
+      return {
+        kind: "unproven",
+        what: "is exported, so importers the build does not see may change it",
+        loc: locOf(ctx, at),
+      };
+    if (root.type === "Identifier") {
+      const b = ctx.scopes.binding(root, root.name);
+      if (!b && GLOBAL_OBJECTS.has(root.name))
+        return {
+          kind: "unproven",
+          what: `is assigned to the global \`${short(ctx, t0)}\`, which any code of this thread may change`,
+          loc: locOf(ctx, at),
+        };
+      // Kept in another object of this module or of a function (`registry[k] = x`): proven with it.
+      if (b && (b.kind === "const" || b.kind === "local" || b.kind === "let" || b.kind === "var")) {
+        const holder = this.binding(b, "object", true);
+        return (
+          holder && {
+            ...holder,
+            what: `is kept in \`${root.name}\`, which ${holder.what.replace(/^is /, "is ")}`,
+          }
+        );
+      }
+    }
+    return {
+      kind: "unproven",
+      what: `is stored in \`${short(ctx, t0)}\`, where the build cannot follow it`,
+      loc: locOf(ctx, at),
+    };
+  }
+
+  /** A value bound to a name or a pattern (`const a = x`, `const { k } = x`): the names' uses are its. */
+  private bound(pattern: Node, place: Place): Finding | undefined {
+    const ctx = this.ctx;
+    for (const id of patternNames(pattern)) {
+      const b = ctx.scopes.binding(id, id.name);
+      if (!b) continue;
+      const f = this.walkBinding(b, place);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  /** Every use of a name bound to (part of) the value, at that depth. */
+  private walkBinding(b: Binding, place: Place): Finding | undefined {
+    const ctx = this.ctx;
+    if (b.scope === ctx.scopes.program && place.depth === 0 && !place.copy) return this.binding(b, "object");
+    if (b.scope === ctx.scopes.program) ctx.tree.watched.add(b.name);
+    let found: Finding | undefined;
+    ctx.tree.walk(
+      b.scope.node,
+      (n) => {
+        if (found) return false;
+        if (n.type !== "Identifier" || n.name !== b.name || !isReference(n, ctx.tree)) return undefined;
+        if (ctx.scopes.binding(n, n.name) !== b) return undefined;
+        found = this.use(n, "object", place);
+        return undefined;
+      },
+      b.scope === ctx.scopes.program,
+    );
+    return found;
+  }
+
+  /** The value (`arg`, or what holds it) passed to a call or `new`. */
+  private argument(arg: Node, call: Node | undefined, place: Place): Finding | undefined {
+    const ctx = this.ctx;
+    if (
+      !call ||
+      (call.type !== "CallExpression" &&
+        call.type !== "OptionalCallExpression" &&
+        call.type !== "NewExpression")
+    )
+      return undefined;
+    const c = call as t.CallExpression;
+    let top = arg;
+    while (ctx.tree.parent(top) !== call) top = ctx.tree.parent(top)!;
+    const index = c.arguments.indexOf(top as t.Expression);
+    const callee = strip(c.callee as Node);
+    const shown = `\`${short(ctx, call)}\``;
+    const local = isFunction(callee) ? callee : functionOf(ctx, callee);
+    if (local && top.type !== "SpreadElement") {
+      const w = paramWrites(ctx, local).get(index);
+      if (w && !(place.copy && place.depth === 0))
+        return {
+          kind: "changed",
+          what: `which \`${short(ctx, callee)}\` changes when ${label(ctx, ctx.tree.functionParent(call))} passes it (${shown}; \`${w.text}\` at ${w.loc})`,
+          loc: locOf(ctx, call),
+        };
+      const e = argumentEscapes(ctx, local).get(index);
+      if (e)
+        return {
+          kind: "unproven",
+          what: `is passed to ${shown}, which ${e.may ?? "writes to it"} (\`${e.text}\` at ${e.loc})`,
+          loc: locOf(ctx, call),
+        };
+      // What the function gives back may be the value (`pick(cache)` returning `cache`).
+      if (returnsArgument(ctx, local, index)) return this.use(call, "object", place);
+      return undefined;
+    }
+    const kind = calleeKind(ctx, callee, call.type === "NewExpression");
+    if (kind === "pure") return undefined;
+    // A function imported from a module of the program the build reads: proven as one of this module's.
+    const imported = callee.type === "Identifier" ? importedFunction(ctx, callee) : undefined;
+    if (imported && top.type !== "SpreadElement") {
+      const { other, fn } = imported;
+      const w = paramWrites(other, fn).get(index) ?? argumentEscapes(other, fn).get(index);
+      if (w)
+        return {
+          kind: w.may === undefined && !(place.copy && place.depth === 0) ? "changed" : "unproven",
+          what:
+            w.may === undefined
+              ? `which \`${short(ctx, callee)}\` changes when ${label(ctx, ctx.tree.functionParent(call))} passes it (${shown}; \`${w.text}\` at ${w.loc})`
+              : `is passed to ${shown}, which ${w.may} (\`${w.text}\` at ${w.loc})`,
+          loc: locOf(ctx, call),
+        };
+      if (returnsArgument(other, fn, index)) return this.use(call, "object", place);
+      return undefined;
+    }
+    if (kind === "passes-on" || kind === "container")
+      return this.use(call, "object", { ...place, copy: true });
+    if (callee.type.endsWith("MemberExpression")) {
+      const name = memberName(callee);
+      const receiver = strip((callee as t.MemberExpression).object);
+      const hasCallback = c.arguments.some((a) => isFunction(strip(a as Node)));
+      // A reader of another object (`seen.includes(x)`, `map.get(x)`): a read.
+      if (name !== undefined && isReader(name) && !hasCallback) return undefined;
+      // Kept in another object (`registry.push(x)`, `handlers.set(k, x)`): proven with it.
+      if (name !== undefined && isMutator(name) && receiver.type === "Identifier") {
+        const b = ctx.scopes.binding(receiver, receiver.name);
+        if (b && b.kind !== "module" && b.kind !== "param") {
+          const holder = this.binding(b, "object", true);
+          return holder && { ...holder, what: `is kept in \`${receiver.name}\`, which ${holder.what}` };
+        }
+      }
+    } else if (callee.type === "Identifier") {
+      const b = ctx.scopes.binding(callee, callee.name);
+      // A built-in global (`setTimeout`, `fetch`, `structuredClone`): keeps nothing of the program's.
+      if (!b && Object.hasOwn(globalThis, callee.name)) return undefined;
+    }
+    return {
+      kind: "unproven",
+      what: `is passed to ${shown}, code the build cannot see into (an import without facts, a callback, a method of another object), which may keep it and change it later`,
+      loc: locOf(ctx, call),
+    };
+  }
+
+  /** A value a function returns: its callers get it. */
+  private returned(fn: t.Function | undefined, at: Node, place: Place): Finding | undefined {
+    const ctx = this.ctx;
+    if (!fn) return undefined;
+    // A worker function's result crosses as a copy: SA306 names a module object returned there.
+    if (this.workers.has(fn as Node)) return undefined;
+    const b = bindingOfFunction(ctx, fn);
+    if (!b || b.violations.length)
+      return {
+        kind: "unproven",
+        what: `is returned by ${label(ctx, fn)}, whose callers the build cannot follow`,
+        loc: locOf(ctx, at),
+      };
+    // Its callers' uses of the result are the value's; any other use passes the function on.
+    if (exportedAtDeclaration(ctx, b))
+      return {
+        kind: "unproven",
+        what: `is returned by \`${b.name}()\`, which this module exports: importers the build does not see get the object itself`,
+        loc: locOf(ctx, at),
+      };
+    ctx.tree.watched.add(b.name);
+    let found: Finding | undefined;
+    ctx.tree.walk(
+      ctx.program as Node,
+      (n) => {
+        if (found) return false;
+        if (n.type !== "Identifier" || n.name !== b.name || !isReference(n, ctx.tree)) return undefined;
+        if (ctx.scopes.binding(n, n.name) !== b) return undefined;
+        const p = ctx.tree.parent(n);
+        if ((p?.type === "CallExpression" || p?.type === "OptionalCallExpression") && p.callee === n)
+          found = this.use(p, "object", place);
+        else if (p?.type === "ExportSpecifier" || (p && isExportsObject(p)))
+          found = {
+            kind: "unproven",
+            what: `is returned by \`${b.name}()\`, which this module exports: importers the build does not see get the object itself`,
+            loc: locOf(ctx, at),
+          };
+        else
+          found = {
+            kind: "unproven",
+            what: `is returned by \`${b.name}()\`, which is passed on (\`${short(ctx, p ?? n)}\`), so the build cannot follow its callers`,
+            loc: locOf(ctx, at),
+          };
+        return undefined;
+      },
+      true,
+    );
+    return found;
+  }
+}
+
+/** What a module binding is, for this proof: nothing to prove, a value to follow, or code whose members are read. */
+function subject(ctx: Ctx, b: Binding, read: WorkerRead): "object" | "code" | undefined {
+  const kind = stateKind(ctx, b);
+  if (kind === "object") return "object";
+  if (kind === "code") {
+    // A class or function declaration: only where the worker reads one of its own properties
+    // (`Settings.rate`), which code the build cannot see may set.
+    const p = ctx.tree.parent(read.ref);
+    const q = p && ctx.tree.parent(p);
+    const member =
+      (p?.type === "MemberExpression" || p?.type === "OptionalMemberExpression") && p.object === read.ref;
+    const called =
+      member && (q?.type === "CallExpression" || q?.type === "OptionalCallExpression") && q.callee === p;
+    const declared =
+      b.node.type === "FunctionDeclaration" ||
+      b.node.type === "ClassDeclaration" ||
+      (b.node.type === "VariableDeclarator" &&
+        b.node.init != null &&
+        strip(b.node.init).type === "ClassExpression");
+    return member && !called && declared ? "code" : undefined;
+  }
+  if (kind !== "value" || b.kind !== "const" || b.node.type !== "VariableDeclarator") return undefined;
+  if (b.node.id.type !== "Identifier" || !b.node.init) return undefined;
+  if (primitive(ctx, b.node.init as Node)) return undefined;
+  // TypeScript says it is a primitive (`const port: number = …`).
+  const ann = (b.node.id as { typeAnnotation?: { typeAnnotation?: { type: string } } }).typeAnnotation
+    ?.typeAnnotation;
+  if (ann && /^TS(String|Number|Boolean|BigInt)Keyword$|^TSLiteralType$/.test(ann.type)) return undefined;
+  return "object";
+}
+
+/**
+ * The module-level values a worker function reads that are not proven the same in every thread:
+ * `changed` entries in SA302's words (a write the analysis recognises, where SA302's own rule did
+ * not name the binding), `unproven` ones for SA315. `named` are SA302's entries already made.
+ */
+export function sameEverywhere(
+  ctx: Ctx,
+  reads: ReadonlyMap<Binding, WorkerRead>,
+  named: readonly string[],
+  workers: ReadonlySet<Node>,
+): { changed: string[]; unproven: string[] } {
+  const prover = new Prover(ctx, workers);
+  const changed: string[] = [];
+  const unproven: string[] = [];
+  const already = (name: string): boolean => {
+    const esc = name.replace(/[$]/g, "\\$");
+    const re = new RegExp(`\`(?:(?:const|let|var|function|class) )?${esc}(?:\`|\\.|\\(|\\[)`);
+    return named.some((x) => re.test(x));
+  };
+  for (const [b, read] of reads) {
+    if (already(b.name)) continue;
+    const mode = subject(ctx, b, read);
+    if (!mode) continue;
+    const f = prover.binding(b, mode);
+    if (!f) continue;
+    const through = read.via ? ` through \`${read.via}()\`` : "";
+    const what = `\`${b.node.type === "ClassDeclaration" ? "class" : b.node.type === "FunctionDeclaration" ? "function" : b.kind} ${b.name}\`${through}`;
+    if (f.kind === "changed") changed.push(`${what}, ${f.what} at ${f.loc}`);
+    else unproven.push(`${what}, which ${f.what} (${f.loc})`);
+  }
+  return { changed, unproven };
+}
