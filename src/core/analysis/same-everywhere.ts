@@ -1,5 +1,6 @@
 import { isBuiltin } from "node:module";
 import type { types as t } from "@babel/core";
+import { SYNC_ARRAY_METHODS } from "../context.js";
 import { argumentEscapes, calleeKind, returnsArgument } from "./arg-escape.js";
 import { GLOBAL_OBJECTS, importTarget, isImportBinding, stateKind } from "./checks.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
@@ -199,6 +200,47 @@ function builtinModuleImport(ctx: Ctx, b: Binding): boolean {
   );
 }
 
+/**
+ * `new Database(path)`, `createClient()`, `lib.open()`: made by an import (or a `require`d name),
+ * directly, through a `const` holding it, or returned by every `return` of a function of the module.
+ */
+function madeByLibrary(ctx: Ctx, expr: Node, depth = 0): boolean {
+  const e = strip(expr);
+  if (depth > 4) return false;
+  if (e.type === "Identifier") {
+    const b = ctx.scopes.binding(e, e.name);
+    return (
+      b?.kind === "const" &&
+      b.node.type === "VariableDeclarator" &&
+      b.node.init != null &&
+      madeByLibrary(ctx, b.node.init as Node, depth + 1)
+    );
+  }
+  if (e.type !== "NewExpression" && e.type !== "CallExpression") return false;
+  let callee = strip(e.callee as Node);
+  while (callee.type === "MemberExpression") callee = strip(callee.object);
+  if (callee.type !== "Identifier") return false;
+  const b = ctx.scopes.binding(callee, callee.name);
+  if (!b) return false;
+  if (isImportBinding(ctx, b)) return !builtinModuleImport(ctx, b) || e.type === "NewExpression";
+  const fn = e.type === "CallExpression" ? functionOfBinding(b) : undefined;
+  if (!fn || isFunction(fn.body as Node) || fn.body.type !== "BlockStatement")
+    return (
+      fn !== undefined && fn.body.type !== "BlockStatement" && madeByLibrary(ctx, fn.body as Node, depth + 1)
+    );
+  let returns = 0;
+  let all = true;
+  ctx.tree.walk(fn.body as Node, (n) => {
+    if (!all || isFunction(n)) return false;
+    if (n.type === "ReturnStatement") {
+      returns++;
+      all = n.argument != null && madeByLibrary(ctx, n.argument as Node, depth + 1);
+    }
+    return undefined;
+  });
+  return all && returns > 0;
+}
+
 /** The function an imported name runs, where the build reads its module (a module of the program). */
 function importedFunction(ctx: Ctx, id: t.Identifier): { other: Ctx; fn: t.Function } | undefined {
   const b = ctx.scopes.binding(id, id.name);
@@ -322,8 +364,9 @@ class Prover {
       what,
       loc: locOf(ctx, node),
     });
+    // Top-level code runs in every worker's import too: what it writes is the same there.
     const changed = (node: Node): Finding | undefined =>
-      copy && depth === 0
+      (copy && depth === 0) || !ctx.tree.functionParent(node)
         ? undefined
         : {
             kind: "changed",
@@ -356,7 +399,7 @@ class Prover {
             if (mode === "code" && depth === 0) return undefined;
             if (name !== undefined && isMutator(name)) return changed(q);
             if (name !== undefined && isReader(name)) {
-              const cb = this.callbacks(q as t.CallExpression, copy);
+              const cb = SYNC_ARRAY_METHODS.has(name) ? this.callbacks(q as t.CallExpression) : undefined;
               if (cb) return cb;
               // What a reader gives back may be a member (`cache.get(k)`): followed as one.
               cur = q;
@@ -447,7 +490,7 @@ class Prover {
   }
 
   /** Callbacks a reader method gives the value's elements to (`list.forEach((e) => e.n++)`). */
-  private callbacks(call: t.CallExpression, copy: boolean): Finding | undefined {
+  private callbacks(call: t.CallExpression): Finding | undefined {
     const ctx = this.ctx;
     for (const a of call.arguments) {
       const cb = strip(a as Node);
@@ -480,7 +523,6 @@ class Prover {
           what: `has its elements handed on: the callback ${e.may ?? "writes to them"} (\`${e.text}\`)`,
           loc: e.loc,
         };
-      void copy;
     }
     return undefined;
   }
@@ -715,6 +757,9 @@ function subject(ctx: Ctx, b: Binding, read: WorkerRead): "object" | "code" | un
   if (kind !== "value" || b.kind !== "const" || b.node.type !== "VariableDeclarator") return undefined;
   if (b.node.id.type !== "Identifier" || !b.node.init) return undefined;
   if (primitive(ctx, b.node.init as Node)) return undefined;
+  // What a package or Node made (through a function of the module: `openDatabase(path)` returning
+  // `new Database(path)`) is a handle, left to SA302's rule for handles (docs/semantics.md).
+  if (madeByLibrary(ctx, b.node.init as Node)) return undefined;
   // TypeScript says it is a primitive (`const port: number = …`).
   const ann = (b.node.id as { typeAnnotation?: { typeAnnotation?: { type: string } } }).typeAnnotation
     ?.typeAnnotation;
