@@ -250,6 +250,27 @@ function importedFunction(ctx: Ctx, id: t.Identifier): { other: Ctx; fn: t.Funct
   return target && fn ? { other: target.other, fn } : undefined;
 }
 
+/** `Object.freeze(literal)` (the global's): whether its members are all primitives too. */
+function frozenLiteral(ctx: Ctx, expr: Node): { flat: boolean } | undefined {
+  const e = strip(expr);
+  if (e.type !== "CallExpression" || !e.callee.type.endsWith("MemberExpression")) return undefined;
+  const o = strip((e.callee as t.MemberExpression).object);
+  if (o.type !== "Identifier" || o.name !== "Object" || ctx.scopes.binding(o, o.name)) return undefined;
+  if (memberName(e.callee as Node) !== "freeze" || !e.arguments[0]) return undefined;
+  const lit = strip(e.arguments[0] as Node);
+  if (lit.type === "ObjectExpression")
+    return {
+      flat: lit.properties.every(
+        (p) => p.type === "ObjectProperty" && !p.computed && primitive(ctx, p.value as Node),
+      ),
+    };
+  if (lit.type === "ArrayExpression")
+    return {
+      flat: lit.elements.every((x) => x != null && x.type !== "SpreadElement" && primitive(ctx, x as Node)),
+    };
+  return undefined;
+}
+
 /** An object or array literal whose members are all primitives: a copy of it shares nothing. */
 function flatLiteral(ctx: Ctx, b: Binding): boolean {
   const init = b.node.type === "VariableDeclarator" && b.node.init ? strip(b.node.init) : undefined;
@@ -760,6 +781,9 @@ function subject(ctx: Ctx, b: Binding, read: WorkerRead): "object" | "code" | un
   // What a package or Node made (through a function of the module: `openDatabase(path)` returning
   // `new Database(path)`) is a handle, left to SA302's rule for handles (docs/semantics.md).
   if (madeByLibrary(ctx, b.node.init as Node)) return undefined;
+  // `Object.freeze({ retries: 3 })`: nothing anywhere can change it.
+  const frozen = frozenLiteral(ctx, b.node.init as Node);
+  if (frozen?.flat) return undefined;
   // TypeScript says it is a primitive (`const port: number = …`).
   const ann = (b.node.id as { typeAnnotation?: { typeAnnotation?: { type: string } } }).typeAnnotation
     ?.typeAnnotation;
