@@ -1373,7 +1373,7 @@ export function checkTopLevelEffects(ctx: Ctx, cjs: boolean): void {
 }
 
 /** Inside an `if`/`?:`/`&&`/`||` whose test is an entry guard (`isWorker`, `require.main` …). */
-function guarded(ctx: Ctx, n: Node): boolean {
+export function guarded(ctx: Ctx, n: Node): boolean {
   return (
     ctx.tree.findParent(n, (p) => {
       const test =

@@ -2,7 +2,7 @@ import { isBuiltin } from "node:module";
 import type { types as t } from "@babel/core";
 import { SYNC_ARRAY_METHODS } from "../context.js";
 import { argumentEscapes, calleeKind, returnsArgument } from "./arg-escape.js";
-import { GLOBAL_OBJECTS, importTarget, isImportBinding, stateKind } from "./checks.js";
+import { GLOBAL_OBJECTS, guarded, importTarget, isImportBinding, stateKind } from "./checks.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -222,7 +222,10 @@ function madeByLibrary(ctx: Ctx, expr: Node, depth = 0): boolean {
   if (callee.type !== "Identifier") return false;
   const b = ctx.scopes.binding(callee, callee.name);
   if (!b) return false;
-  if (isImportBinding(ctx, b)) return !builtinModuleImport(ctx, b) || e.type === "NewExpression";
+  // A package's or Node's (`new Database(file)`, `new Worker(url)`): a handle; a class of a module
+  // of the program (`new Counter()` of ./counter.js) makes an object in this thread's memory.
+  if (isImportBinding(ctx, b))
+    return !programImport(ctx, b) && (!builtinModuleImport(ctx, b) || e.type === "NewExpression");
   const fn = e.type === "CallExpression" ? functionOfBinding(b) : undefined;
   if (!fn || isFunction(fn.body as Node) || fn.body.type !== "BlockStatement")
     return (
@@ -239,6 +242,20 @@ function madeByLibrary(ctx: Ctx, expr: Node, depth = 0): boolean {
     return undefined;
   });
   return all && returns > 0;
+}
+
+/** An import of a module of the program (`./counter.js`, `../lib/x.js`), not of a package. */
+function programImport(ctx: Ctx, b: Binding): boolean {
+  let source: unknown;
+  if (b.kind === "module")
+    source = (ctx.tree.parent(b.node) as { source?: { value?: unknown } } | undefined)?.source?.value;
+  else {
+    let cur = b.node.type === "VariableDeclarator" && b.node.init ? strip(b.node.init) : undefined;
+    while (cur?.type === "MemberExpression") cur = strip(cur.object);
+    if (cur?.type === "CallExpression" && cur.arguments[0]?.type === "StringLiteral")
+      source = cur.arguments[0].value;
+  }
+  return typeof source === "string" && /^\.{0,2}\//.test(source);
 }
 
 /** The function an imported name runs, where the build reads its module (a module of the program). */
@@ -385,15 +402,18 @@ class Prover {
       what,
       loc: locOf(ctx, node),
     });
-    // Top-level code runs in every worker's import too: what it writes is the same there.
-    const changed = (node: Node): Finding | undefined =>
-      (copy && depth === 0) || !ctx.tree.functionParent(node)
-        ? undefined
-        : {
-            kind: "changed",
-            what: `which ${label(ctx, ctx.tree.functionParent(node))} changes (\`${short(ctx, node)}\`)`,
-            loc: locOf(ctx, node),
-          };
+    // Top-level code runs in every worker's import too: what it writes is the same there, unless
+    // it is entry code behind an `isWorker` guard, which runs on the calling thread only.
+    const changed = (node: Node): Finding | undefined => {
+      if (copy && depth === 0) return undefined;
+      const inside = ctx.tree.functionParent(node);
+      if (!inside && !guarded(ctx, node)) return undefined;
+      return {
+        kind: "changed",
+        what: `which ${inside ? label(ctx, inside) : "entry code behind a worker guard"} changes (\`${short(ctx, node)}\`)`,
+        loc: locOf(ctx, node),
+      };
+    };
     for (let guard = 0; guard < 64; guard++) {
       const p = ctx.tree.parent(cur);
       if (!p) return undefined;
@@ -775,7 +795,8 @@ function subject(ctx: Ctx, b: Binding, read: WorkerRead): "object" | "code" | un
         strip(b.node.init).type === "ClassExpression");
     return member && !called && declared ? "code" : undefined;
   }
-  if (kind !== "value" || b.kind !== "const" || b.node.type !== "VariableDeclarator") return undefined;
+  if ((kind !== "value" && kind !== "handle") || b.kind !== "const" || b.node.type !== "VariableDeclarator")
+    return undefined;
   if (b.node.id.type !== "Identifier" || !b.node.init) return undefined;
   if (primitive(ctx, b.node.init as Node)) return undefined;
   // What a package or Node made (through a function of the module: `openDatabase(path)` returning
