@@ -450,7 +450,7 @@ class Prover {
             if (name === "then" || name === "catch" || name === "finally") return undefined;
             return unproven(
               q,
-              `has its method \`${short(ctx, p)}()\` called (\`${short(ctx, q)}\`), which the build cannot see into`,
+              `has its method \`${name ?? "[…]"}\` called (\`${short(ctx, q)}\`), which the build cannot see into`,
             );
           }
           cur = p;
@@ -716,9 +716,17 @@ class Prover {
       // A built-in global (`setTimeout`, `fetch`, `structuredClone`): keeps nothing of the program's.
       if (!b && Object.hasOwn(globalThis, callee.name)) return undefined;
     }
+    const b = callee.type === "Identifier" ? ctx.scopes.binding(callee, callee.name) : undefined;
+    const whose = callee.type.endsWith("MemberExpression")
+      ? "a method of another object"
+      : b?.kind === "param"
+        ? "a callback"
+        : b && isImportBinding(ctx, b)
+          ? "an import the build does not read"
+          : "code";
     return {
       kind: "unproven",
-      what: `is passed to ${shown}, code the build cannot see into (an import without facts, a callback, a method of another object), which may keep it and change it later`,
+      what: `is passed to ${shown}, ${whose} the build cannot see into, which may keep it and change it later`,
       loc: locOf(ctx, call),
     };
   }
