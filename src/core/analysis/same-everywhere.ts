@@ -718,15 +718,15 @@ class Prover {
     }
     const b = callee.type === "Identifier" ? ctx.scopes.binding(callee, callee.name) : undefined;
     const whose = callee.type.endsWith("MemberExpression")
-      ? "a method of another object"
+      ? "a method of another object the build cannot see into"
       : b?.kind === "param"
-        ? "a callback"
+        ? "a callback the build cannot see into"
         : b && isImportBinding(ctx, b)
           ? "an import the build does not read"
-          : "code";
+          : "code the build cannot see into";
     return {
       kind: "unproven",
-      what: `is passed to ${shown}, ${whose} the build cannot see into, which may keep it and change it later`,
+      what: `is passed to ${shown}, ${whose}, which may keep it and change it later`,
       loc: locOf(ctx, call),
     };
   }
