@@ -45,11 +45,13 @@ interface Finding {
   loc: string;
 }
 
-/** Where a value's use leaves off: how deep under the value the walk is, and whether its top is a fresh copy. */
+/** Where a value's use leaves off. */
 interface Place {
-  /** Members below the value (`x.a.b` → 2); a write to a member at depth 0 changes the value itself. */
-  depth: number;
-  /** The value at depth 0 is a new container (`{ ...x }`, `[x]`): writing to it changes nothing of x's. */
+  /**
+   * The expression is a new container holding the value (`[x]`, `{ k: x }`, `{ ...x }`,
+   * `new Set([x])`): writing to its own members changes nothing of the value's; its members are
+   * (parts of) the value.
+   */
   copy: boolean;
 }
 
@@ -384,7 +386,7 @@ class Prover {
         if (found) return false;
         if (n.type !== "Identifier" || n.name !== b.name || !isReference(n, ctx.tree)) return undefined;
         if (ctx.scopes.binding(n, n.name) !== b) return undefined;
-        found = this.use(n, mode, { depth: 0, copy });
+        found = this.use(n, mode, { copy });
         return undefined;
       },
       top,
@@ -396,16 +398,17 @@ class Prover {
   private use(start: Node, mode: "object" | "code", place: Place): Finding | undefined {
     const ctx = this.ctx;
     let cur = start;
-    let { depth, copy } = place;
+    let { copy } = place;
     const unproven = (node: Node, what: string): Finding => ({
       kind: "unproven",
       what,
       loc: locOf(ctx, node),
     });
     // Top-level code runs in every worker's import too: what it writes is the same there, unless
-    // it is entry code behind an `isWorker` guard, which runs on the calling thread only.
+    // it is entry code behind an `isWorker` guard, which runs on the calling thread only. A write
+    // to a new container's own members (`[x].length = 0`) changes nothing of the value's.
     const changed = (node: Node): Finding | undefined => {
-      if (copy && depth === 0) return undefined;
+      if (copy) return undefined;
       const inside = ctx.tree.functionParent(node);
       if (!inside && !guarded(ctx, node)) return undefined;
       return {
@@ -437,14 +440,14 @@ class Prover {
           if (q && (q.type === "CallExpression" || q.type === "OptionalCallExpression") && q.callee === p) {
             const name = memberName(p);
             // A static method of a class or a function's own (`call`, `apply`): SA302 follows those.
-            if (mode === "code" && depth === 0) return undefined;
+            if (mode === "code" && cur === start) return undefined;
             if (name !== undefined && isMutator(name)) return changed(q);
             if (name !== undefined && isReader(name)) {
               const cb = SYNC_ARRAY_METHODS.has(name) ? this.callbacks(q as t.CallExpression) : undefined;
               if (cb) return cb;
               // What a reader gives back may be a member (`cache.get(k)`): followed as one.
               cur = q;
-              depth++;
+              copy = false;
               continue;
             }
             if (name === "then" || name === "catch" || name === "finally") return undefined;
@@ -453,47 +456,54 @@ class Prover {
               `has its method \`${name ?? "[…]"}\` called (\`${short(ctx, q)}\`), which the build cannot see into`,
             );
           }
+          // A member written (`x.a = 1`, `x.n++`, `delete x.k`, `for (x.k of …)`): a change of x.
+          if (
+            q &&
+            ((q.type === "AssignmentExpression" && q.left === p) ||
+              (q.type === "UpdateExpression" && q.argument === p) ||
+              (q.type === "UnaryExpression" && q.operator === "delete" && q.argument === p) ||
+              ((q.type === "ForOfStatement" || q.type === "ForInStatement") && q.left === p))
+          )
+            return changed(q);
           cur = p;
-          depth++;
+          copy = false;
           continue;
         }
         case "AssignmentExpression":
           if (p.left === cur) return cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
           if (p.right !== cur) return undefined;
-          return this.stored(p.left as Node, p, { depth, copy });
+          return this.stored(p.left as Node, p, { copy });
         case "UpdateExpression":
           return cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
         case "UnaryExpression":
           return p.operator === "delete" && cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
         case "VariableDeclarator":
           if (p.init !== cur) return undefined;
-          return this.bound(p.id as Node, { depth: p.id.type === "Identifier" ? depth : depth + 1, copy });
+          return this.bound(p.id as Node, { copy: p.id.type === "Identifier" ? copy : false });
         case "ForOfStatement": {
           if (p.right !== cur) return cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
           const left = p.left.type === "VariableDeclaration" ? p.left.declarations[0]?.id : p.left;
           if (!left) return undefined;
           if (p.left.type !== "VariableDeclaration")
             return unproven(p, `has its elements assigned to \`${short(ctx, left as Node)}\``);
-          return this.bound(left as Node, { depth: depth + 1, copy: false });
+          return this.bound(left as Node, { copy: false });
         }
         case "ObjectProperty":
           if (p.value !== cur || ctx.tree.parent(p)?.type !== "ObjectExpression") return undefined;
           // Held in a new object: that object's own members are its business, its `p.k` is this value.
           cur = ctx.tree.parent(p)!;
-          depth = depth + 1;
           copy = true;
           continue;
         case "ArrayExpression":
           cur = p;
-          depth = depth + 1;
           copy = true;
           continue;
         case "SpreadElement": {
           const holder = ctx.tree.parent(p);
           if (holder?.type !== "ObjectExpression" && holder?.type !== "ArrayExpression")
-            return this.argument(p, holder, { depth, copy });
+            return this.argument(p, holder, { copy });
           // `{ ...DEFAULTS }`: a copy of its members; nothing shared when they are primitives.
-          if (depth === 0 && start.type === "Identifier" && this.flat(start as t.Identifier))
+          if (cur === start && start.type === "Identifier" && this.flat(start as t.Identifier))
             return undefined;
           cur = holder;
           copy = true;
@@ -503,12 +513,12 @@ class Prover {
         case "OptionalCallExpression":
         case "NewExpression":
           if ((p as t.CallExpression).callee === cur) return undefined; // calling it
-          return this.argument(cur, p, { depth, copy });
+          return this.argument(cur, p, { copy });
         case "ReturnStatement":
-          return this.returned(ctx.tree.functionParent(p), p, { depth, copy });
+          return this.returned(ctx.tree.functionParent(p), p, { copy });
         case "ArrowFunctionExpression":
           if (p.body !== cur) return undefined;
-          return this.returned(p, cur, { depth, copy });
+          return this.returned(p, cur, { copy });
         case "ExportSpecifier":
         case "ExportDefaultDeclaration":
           return unproven(p, "is exported, so importers the build does not see may change it");
@@ -573,7 +583,7 @@ class Prover {
     const ctx = this.ctx;
     const t0 = strip(target);
     if (t0.type === "Identifier") return this.bound(t0, place);
-    if (!t0.type.endsWith("MemberExpression")) return this.bound(t0, { ...place, depth: place.depth + 1 });
+    if (!t0.type.endsWith("MemberExpression")) return this.bound(t0, { copy: false });
     let root = strip((t0 as t.MemberExpression).object);
     while (root.type.endsWith("MemberExpression")) root = strip((root as t.MemberExpression).object);
     if (isExportsObject(strip((t0 as t.MemberExpression).object)) || isExportsObject(root))
@@ -623,7 +633,7 @@ class Prover {
   /** Every use of a name bound to (part of) the value, at that depth. */
   private walkBinding(b: Binding, place: Place): Finding | undefined {
     const ctx = this.ctx;
-    if (b.scope === ctx.scopes.program && place.depth === 0 && !place.copy) return this.binding(b, "object");
+    if (b.scope === ctx.scopes.program && !place.copy) return this.binding(b, "object");
     if (b.scope === ctx.scopes.program) ctx.tree.watched.add(b.name);
     let found: Finding | undefined;
     ctx.tree.walk(
@@ -659,7 +669,14 @@ class Prover {
     const local = isFunction(callee) ? callee : functionOf(ctx, callee);
     if (local && top.type !== "SpreadElement") {
       const w = paramWrites(ctx, local).get(index);
-      if (w && !(place.copy && place.depth === 0))
+      // A write to a new container holding the value may reach the value: not proven either way.
+      if (w && place.copy)
+        return {
+          kind: "unproven",
+          what: `is passed, held in a new container, to ${shown}, which writes to it (\`${w.text}\` at ${w.loc})`,
+          loc: locOf(ctx, call),
+        };
+      if (w)
         return {
           kind: "changed",
           what: `which \`${short(ctx, callee)}\` changes when ${label(ctx, ctx.tree.functionParent(call))} passes it (${shown}; \`${w.text}\` at ${w.loc})`,
@@ -685,7 +702,7 @@ class Prover {
       const w = paramWrites(other, fn).get(index) ?? argumentEscapes(other, fn).get(index);
       if (w)
         return {
-          kind: w.may === undefined && !(place.copy && place.depth === 0) ? "changed" : "unproven",
+          kind: w.may === undefined && !place.copy ? "changed" : "unproven",
           what:
             w.may === undefined
               ? `which \`${short(ctx, callee)}\` changes when ${label(ctx, ctx.tree.functionParent(call))} passes it (${shown}; \`${w.text}\` at ${w.loc})`
