@@ -319,6 +319,17 @@ function label(ctx: Ctx, fn: Node | undefined): string {
   return "a function";
 }
 
+/** A finding about the object that holds the value, said of the value. */
+function keptIn(holder: string, f: Finding): Finding {
+  return {
+    ...f,
+    what:
+      f.kind === "changed"
+        ? `which is kept in \`${holder}\`, where ${f.what.replace(/^which /, "")}`
+        : `is kept in \`${holder}\`, which ${f.what}`,
+  };
+}
+
 /** The module-level binding of a function (its declaration, or the `const` it is bound to). */
 function bindingOfFunction(ctx: Ctx, fn: t.Function): Binding | undefined {
   const top = ctx.scopes.program;
@@ -603,12 +614,7 @@ class Prover {
       // Kept in another object of this module or of a function (`registry[k] = x`): proven with it.
       if (b && (b.kind === "const" || b.kind === "local" || b.kind === "let" || b.kind === "var")) {
         const holder = this.binding(b, "object", true);
-        return (
-          holder && {
-            ...holder,
-            what: `is kept in \`${root.name}\`, which ${holder.what.replace(/^is /, "is ")}`,
-          }
-        );
+        return holder && keptIn(root.name, holder);
       }
     }
     return {
@@ -725,7 +731,7 @@ class Prover {
         const b = ctx.scopes.binding(receiver, receiver.name);
         if (b && b.kind !== "module" && b.kind !== "param") {
           const holder = this.binding(b, "object", true);
-          return holder && { ...holder, what: `is kept in \`${receiver.name}\`, which ${holder.what}` };
+          return holder && keptIn(receiver.name, holder);
         }
       }
     } else if (callee.type === "Identifier") {
