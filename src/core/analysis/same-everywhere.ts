@@ -164,6 +164,8 @@ function primitive(ctx: Ctx, expr: Node, depth = 0): boolean {
       const name = memberName(callee);
       const o = strip((callee as t.MemberExpression).object);
       if (name === undefined) return false;
+      // `console.log(…)` gives undefined.
+      if (o.type === "Identifier" && o.name === "console" && !ctx.scopes.binding(o, o.name)) return true;
       // `Math.max(…)`, `path.join(…)`, `os.homedir()`, `JSON.stringify(…)`.
       if (o.type === "Identifier" && (PRIMITIVE_STATICS.has(o.name) || builtinName(ctx, o))) {
         if (o.name === "Math") return name !== "random"; // varies: SA302's rule
@@ -806,12 +808,13 @@ class Prover {
 }
 
 /** What a module binding is, for this proof: nothing to prove, a value to follow, or code whose members are read. */
-function subject(ctx: Ctx, b: Binding, read: WorkerRead): "object" | "code" | undefined {
+function subject(ctx: Ctx, b: Binding, read: WorkerRead | undefined): "object" | "code" | undefined {
   const kind = stateKind(ctx, b);
   if (kind === "object") return "object";
   if (kind === "code") {
     // A class or function declaration: only where the worker reads one of its own properties
     // (`Settings.rate`), which code the build cannot see may set.
+    if (!read) return undefined;
     const p = ctx.tree.parent(read.ref);
     const q = p && ctx.tree.parent(p);
     const member =
@@ -844,6 +847,35 @@ function subject(ctx: Ctx, b: Binding, read: WorkerRead): "object" | "code" | un
 }
 
 /**
+ * An object imported from a module of the program (`import { DEFAULTS } from "./config.js"`,
+ * read as `DEFAULTS.x`): the worker imports that module afresh too. Its module exports it, so any
+ * importer may change it, and a build of one file sees not all of them: not proven, unless it is
+ * a primitive, a frozen literal of primitives, code, or a handle (as for the module's own).
+ * Writes the build sees there or here are SA302's (its `importedState`).
+ */
+function importedObject(
+  ctx: Ctx,
+  b: Binding,
+  read: WorkerRead,
+  workers: ReadonlySet<Node>,
+): string | undefined {
+  // `ns.f()`, `lib.f()` of a namespace: a member of the module, not one object.
+  const ns =
+    b.node.type === "ImportNamespaceSpecifier" ||
+    (b.node.type === "VariableDeclarator" && b.node.id.type === "Identifier");
+  if (ns || !programImport(ctx, b)) return undefined;
+  const target = importTarget(ctx, read.ref, b);
+  if (!target) return undefined;
+  const mode = subject(target.other, target.there, undefined);
+  if (mode !== "object") return undefined;
+  // A use here that the proof cannot follow is named first (it is in sight); then the export.
+  const here = new Prover(ctx, workers).binding(b, "object");
+  const through = read.via ? ` through \`${read.via}()\`` : "";
+  if (here?.kind === "unproven") return `${target.from}${through}, which ${here.what} (${here.loc})`;
+  return `${target.from}${through}, an object that module exports, so importers the build does not see may change it (${locOf(target.other, target.there.node)})`;
+}
+
+/**
  * The module-level values a worker function reads that are not proven the same in every thread:
  * `changed` entries in SA302's words (a write the analysis recognises, where SA302's own rule did
  * not name the binding), `unproven` ones for SA315. `named` are SA302's entries already made.
@@ -864,6 +896,11 @@ export function sameEverywhere(
   };
   for (const [b, read] of reads) {
     if (already(b.name)) continue;
+    if (isImportBinding(ctx, b)) {
+      const f = importedObject(ctx, b, read, workers);
+      if (f) unproven.push(f);
+      continue;
+    }
     const mode = subject(ctx, b, read);
     if (!mode) continue;
     const f = prover.binding(b, mode);
