@@ -22,7 +22,8 @@ import { functionOf, functionOfBinding, isMutator, isReader, paramWrites } from 
  * another module-level object that is itself proven. A recognised write is a change (SA302, both
  * places named); anything else — handed to code the build cannot see into, stored where it cannot
  * follow, assigned to a global, exported or returned to importers the build does not see — is
- * NOT PROVEN (SA315), with the use that stops the proof named.
+ * NOT PROVEN (SA315), with the use that stops the proof named. An object imported from another
+ * module of the program is exported to importers the build does not read: not proven either.
  *
  * Left to the rules they already have: `let`/`var` (always state, SA302), objects a package or
  * Node made (`new LRU()`, a database handle: they may be handles onto a store every thread
@@ -150,7 +151,7 @@ function primitive(ctx: Ctx, expr: Node, depth = 0): boolean {
         o.type.endsWith("MemberExpression") &&
         memberName(o) === "env" &&
         strip((o as t.MemberExpression).object).type === "Identifier" &&
-        ((strip((o as t.MemberExpression).object) as t.Identifier).name === "process" || false)
+        (strip((o as t.MemberExpression).object) as t.Identifier).name === "process"
       );
     }
     case "CallExpression": {
@@ -271,6 +272,17 @@ function importedFunction(ctx: Ctx, id: t.Identifier): { other: Ctx; fn: t.Funct
   return target && fn ? { other: target.other, fn } : undefined;
 }
 
+/** An object or array literal whose members are all primitives: a copy of it shares nothing. */
+function primitiveMembers(ctx: Ctx, lit: Node): boolean {
+  if (lit.type === "ObjectExpression")
+    return lit.properties.every(
+      (p) => p.type === "ObjectProperty" && !p.computed && primitive(ctx, p.value as Node),
+    );
+  if (lit.type === "ArrayExpression")
+    return lit.elements.every((x) => x != null && x.type !== "SpreadElement" && primitive(ctx, x as Node));
+  return false;
+}
+
 /** `Object.freeze(literal)` (the global's): whether its members are all primitives too. */
 function frozenLiteral(ctx: Ctx, expr: Node): { flat: boolean } | undefined {
   const e = strip(expr);
@@ -279,29 +291,14 @@ function frozenLiteral(ctx: Ctx, expr: Node): { flat: boolean } | undefined {
   if (o.type !== "Identifier" || o.name !== "Object" || ctx.scopes.binding(o, o.name)) return undefined;
   if (memberName(e.callee as Node) !== "freeze" || !e.arguments[0]) return undefined;
   const lit = strip(e.arguments[0] as Node);
-  if (lit.type === "ObjectExpression")
-    return {
-      flat: lit.properties.every(
-        (p) => p.type === "ObjectProperty" && !p.computed && primitive(ctx, p.value as Node),
-      ),
-    };
-  if (lit.type === "ArrayExpression")
-    return {
-      flat: lit.elements.every((x) => x != null && x.type !== "SpreadElement" && primitive(ctx, x as Node)),
-    };
-  return undefined;
+  if (lit.type !== "ObjectExpression" && lit.type !== "ArrayExpression") return undefined;
+  return { flat: primitiveMembers(ctx, lit) };
 }
 
-/** An object or array literal whose members are all primitives: a copy of it shares nothing. */
+/** A module literal whose members are all primitives (`const DEFAULTS = { timeout: 5 }`). */
 function flatLiteral(ctx: Ctx, b: Binding): boolean {
   const init = b.node.type === "VariableDeclarator" && b.node.init ? strip(b.node.init) : undefined;
-  if (init?.type === "ObjectExpression")
-    return init.properties.every(
-      (p) => p.type === "ObjectProperty" && !p.computed && primitive(ctx, p.value as Node),
-    );
-  if (init?.type === "ArrayExpression")
-    return init.elements.every((e) => e != null && e.type !== "SpreadElement" && primitive(ctx, e as Node));
-  return false;
+  return init !== undefined && primitiveMembers(ctx, init);
 }
 
 function short(ctx: Ctx, n: Node): string {
