@@ -830,6 +830,9 @@ function subject(ctx: Ctx, b: Binding, read: WorkerRead | undefined): "object" |
     return undefined;
   if (b.node.id.type !== "Identifier" || !b.node.init) return undefined;
   if (primitive(ctx, b.node.init as Node)) return undefined;
+  // A regular expression keeps state only in `lastIndex`, which only a global or sticky one uses.
+  const init = strip(b.node.init as Node);
+  if (init.type === "RegExpLiteral") return /[gy]/.test(init.flags) ? "object" : undefined;
   // What a package or Node made (through a function of the module: `openDatabase(path)` returning
   // `new Database(path)`) is a handle, left to SA302's rule for handles (docs/semantics.md).
   if (madeByLibrary(ctx, b.node.init as Node)) return undefined;
