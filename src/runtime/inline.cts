@@ -249,6 +249,52 @@ export function plainArray(xs: unknown): boolean {
 }
 
 /**
+ * pMap's own check of `concurrency` (an integer from 1, or `Infinity`; absent: `Infinity`), with
+ * its message: the sequential copy ignores the value, but not pMap's refusal of a bad one — `0`,
+ * `NaN` from an unset variable, `"2"` (attack 16, F14).
+ */
+function checkConcurrency(options: unknown): void {
+  if (options === null || typeof options !== "object") return;
+  const c = (options as { concurrency?: unknown }).concurrency;
+  if (c === undefined || (Number.isSafeInteger(c) && (c as number) >= 1) || c === Number.POSITIVE_INFINITY)
+    return;
+  throw new TypeError(
+    `Expected \`concurrency\` to be an integer from 1 and up or \`Infinity\`, got \`${String(c)}\` (${typeof c})`,
+  );
+}
+
+const SET_VALUES = Set.prototype[Symbol.iterator];
+const MAP_ENTRIES = Map.prototype[Symbol.iterator];
+const STRING_CHARS = String.prototype[Symbol.iterator];
+const TYPED_VALUES = Object.getPrototypeOf(Int8Array.prototype)[Symbol.iterator];
+
+/**
+ * An input whose elements no code of the program makes while it is read: an array, a Set, a Map,
+ * a string or a typed array, with its own iterator. pMap and async's limiters read their input
+ * a few elements ahead of the callbacks, interleaved with them; a generator's (or any iterator's)
+ * code would run in another order against the callbacks in a sequential copy, and a generator
+ * that reuses the object it yields would hand them other values (attack 16, F1/F2): such an
+ * input is refused, located, where the plain library would read it.
+ */
+function producedAsRead(input: object): boolean {
+  const it = (input as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (Array.isArray(input)) return it !== ARRAY_VALUES;
+  if (input instanceof Set) return it !== SET_VALUES;
+  if (input instanceof Map) return it !== MAP_ENTRIES;
+  if (input instanceof String) return it !== STRING_CHARS;
+  if (ArrayBuffer.isView(input) && !(input instanceof DataView)) return it !== TYPED_VALUES;
+  return true;
+}
+
+function lazyInput(variant: string, loc: string, text: string): Error {
+  return located(
+    `smartasync: ${variant} got an iterator (a generator, or an iterable that makes its elements as it is read) as the input of ${text.replace(/^each result of /, "")} at ${loc}: the library reads it a few elements ahead of the callbacks, interleaved with them, which a sequential sync variant cannot do the same way. Pass an array (\`[...xs]\`, read in full first), or await the async function.`,
+    "SMARTASYNC_GUARD",
+    loc,
+  );
+}
+
+/**
  * The end of that loop: the results, each to its end, a held error a `Failed`; the first error
  * by index is thrown, each other result checked, as `allSync` does.
  */
@@ -271,6 +317,7 @@ const ARRAY_VALUES = Array.prototype[Symbol.iterator];
  * error ends the loop, as `mapSync` ends the call); anything else goes through `mapSync`.
  */
 export function pMapLoop(xs: unknown, options: unknown): boolean {
+  checkConcurrency(options);
   if (!Array.isArray(xs) || xs[Symbol.iterator] !== ARRAY_VALUES) return false;
   // As mapSync reads it: pMap destructures `{ stopOnError = true }`.
   const stop =
@@ -319,6 +366,8 @@ export function mapSync<T, R>(
       "SMARTASYNC_GUARD",
       loc,
     );
+  checkConcurrency(options);
+  if (typeof input === "object" && producedAsRead(input as object)) throw lazyInput(variant, loc, text);
   const out: R[] = [];
   const skipping = typeof skip === "symbol";
   // pMap destructures `{ stopOnError = true }`: only a given falsy value collects the errors.
@@ -423,7 +472,10 @@ function limitValues<T>(input: unknown, variant: string, loc: string, text: stri
       "SMARTASYNC_GUARD",
       loc,
     );
-  if (typeof o[Symbol.iterator] === "function") return Array.from(input as Iterable<T>);
+  if (typeof o[Symbol.iterator] === "function") {
+    if (producedAsRead(input as object)) throw lazyInput(variant, loc, text);
+    return Array.from(input as Iterable<T>);
+  }
   return Object.keys(input as object).map((k) => (input as Record<string, T>)[k]!);
 }
 
