@@ -4,13 +4,14 @@
  * `shouldTransformCachedModule` asks for it. A smartasync module's output depends on the modules
  * it imports (which of their functions are smartasync, under which names, with which options):
  * an importer kept from the cache after its import gained `// @smartasync` would still hand a
- * Promise to sync code (attack 16, F13). So a transform records a stamp of the local modules the
- * file reaches, and their folders' package.json files; a cached module whose stamp reads
- * otherwise now is transformed again.
+ * Promise to sync code (attack 16, F13). So a transform records a stamp of what the facts of its
+ * imports are made of — each local module it imports, the modules those re-export from
+ * (`export … from`, followed), and their folders' package.json files — and a cached module whose
+ * stamp reads otherwise now is transformed again.
  */
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { scanImports } from "../core/import-scan.js";
+import { scanImports, scanModule } from "../core/import-scan.js";
 import { isLocalSpecifier, resolveImport } from "../core/resolve.js";
 
 /** More than this many files reached: no stamp, the module is always transformed again. */
@@ -39,14 +40,38 @@ function stat(path: string): string {
   }
 }
 
+/** A module's re-export sources (`export … from`), by path and stamp: each file scanned once a change. */
+const reExportsOf = new Map<string, { stamp: string; from: string[] }>();
+
+function reExportSources(file: string, stamp: string): string[] {
+  const hit = reExportsOf.get(file);
+  if (hit && hit.stamp === stamp) return hit.from;
+  let from: string[] = [];
+  try {
+    const scan = scanModule(readFileSync(file, "utf8"));
+    from = scan.reExports.flatMap((re) => {
+      if (!isLocalSpecifier(re.from)) return [];
+      try {
+        const r = resolveImport(re.from, file);
+        return r?.kind === "file" ? [r.path] : [];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    // Unreadable: its stamp says so.
+  }
+  reExportsOf.set(file, { stamp, from });
+  return from;
+}
+
 /**
- * The stamp of what `filename`'s compile read besides its own text: every local module it
- * reaches through static imports (size and modification time) and the package.json of each of
- * their folders (where options live). `undefined` when the tree is larger than MAX_FILES.
+ * The stamp of what `filename`'s imports' facts are made of (see above): size and modification
+ * time of each file, `-` for one that is gone. `undefined` past MAX_FILES files.
  */
 export function dependencyStamp(code: string, filename: string): string | undefined {
   const seen = new Set<string>([filename]);
-  const folders = new Set<string>();
+  const folders = new Set<string>([dirname(filename)]);
   const queue = localImportsOf(code, filename);
   const parts: string[] = [];
   while (queue.length) {
@@ -54,17 +79,11 @@ export function dependencyStamp(code: string, filename: string): string | undefi
     if (seen.has(file)) continue;
     seen.add(file);
     if (seen.size > MAX_FILES) return undefined;
-    parts.push(`${file}=${stat(file)}`);
+    const st = stat(file);
+    parts.push(`${file}=${st}`);
     folders.add(dirname(file));
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      continue;
-    }
-    queue.push(...localImportsOf(text, file));
+    if (st !== "-") queue.push(...reExportSources(file, st));
   }
-  folders.add(dirname(filename));
   for (const folder of folders) {
     const pkg = join(folder, "package.json");
     parts.push(`${pkg}=${stat(pkg)}`);
