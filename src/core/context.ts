@@ -96,9 +96,15 @@ function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number): Walked {
 /**
  * A plain function hands the value it returns on to its callers (adversarial finding F4:
  * `function getUser(id) { return load(id) }` awaited as `Promise.all([getUser(1), getUser(2)])`
- * must keep the calls' promises, or the calls run one after another). Where the build sees
- * every caller: all use it as a promise — `awaited`, the call stays plain; none does — `value`,
- * as written. Otherwise `value` with the reason (SA209), the form that fails loudly.
+ * must keep the calls' promises, or the calls run one after another). Unknown means not proven
+ * (attack16 F3/F12): a caller wants the VALUE only where that is proven — sync code reading it.
+ * Every other use is a promise use: a `.then`, `Promise.*`, a `void`, and anything async code
+ * does with it but a direct `await` (`for await` over an array of calls, an object holding the
+ * promises, `getA(1);` started and not awaited) — in async code the call as written gives a
+ * promise, and the sync variant would run the calls one after another and block. A direct
+ * `await getA(x)` gets the same value either way and counts for neither side. Where the build
+ * sees every caller: no value use — `awaited`, the call stays plain; value uses only — `value`,
+ * as written; both — `value` with the reason (SA209), the form that fails loudly.
  */
 function handedOn<N>(v: NodeView<N>, fn: N, hops: number): Walked {
   const value: CallContext = { context: "value", in: "sync" };
@@ -108,16 +114,27 @@ function handedOn<N>(v: NodeView<N>, fn: N, hops: number): Walked {
   // load(x) }`), and a warning on each one drowned the rest (every reliability test that builds
   // one gained it). Documented as a limit in docs/semantics.md.
   if (callers === undefined || !callers.complete || hops >= MAX_HOPS) return value;
-  let awaited = 0;
+  let promise = 0;
+  let values = 0;
   let inner: HandedOn | undefined;
   for (const c of callers.calls) {
+    if (directlyAwaited(v, c)) continue;
     const got = classify(v, c, hops + 1);
-    if (got.context === "awaited") awaited++;
-    else inner ??= got.handedOn;
+    if (got.context === "awaited" || got.context === "started" || got.in === "async") promise++;
+    else {
+      values++;
+      inner ??= got.handedOn;
+    }
   }
-  if (awaited > 0 && awaited === callers.calls.length) return { context: "awaited", in: "sync" };
-  if (awaited > 0) return { ...value, handedOn: { name: callers.name } };
+  if (values === 0) return callers.calls.length > 0 ? { context: "awaited", in: "sync" } : value;
+  if (promise > 0) return { ...value, handedOn: { name: callers.name } };
   return inner ? { ...value, handedOn: inner } : value;
+}
+
+/** `await c` (through parentheses, type wrappers, `||`, `?:` branches): the same value either way. */
+function directlyAwaited<N>(v: NodeView<N>, c: N): boolean {
+  const { p } = consumer(v, c);
+  return p !== undefined && v.kind(p) === "await";
 }
 
 /**
@@ -328,6 +345,9 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         ) {
           return { context: "awaited", in: colourOf(v, call) };
         }
+        // `new Promise((resolve) => resolve(f()))`: the executor's `resolve` adopts a promise.
+        if (slot === "argument" && v.argIndex(p, cur) === 0 && v.resolvesPromise?.(p))
+          return { context: "awaited", in: colourOf(v, call) };
         if (slot === "argument" && heldAsPromise(v.parameterUses?.(p, v.argIndex(p, cur))))
           return { context: "awaited", in: colourOf(v, call) };
         return here();

@@ -65,6 +65,11 @@ export interface NodeView<N> {
    * it returns, as p-limit's `limit(fn)` does: a call returned from that function is awaited.
    */
   adoptsCallback?(call: N, index: number): boolean;
+  /**
+   * Whether `call` calls the first parameter of a `new Promise(executor)` executor, the
+   * `resolve` that adopts a promise it is given.
+   */
+  resolvesPromise?(call: N): boolean;
   /** A spread of an iterable or object (`f(...s)`, `[...s]`, `{ ...s }`): it reads it at once. */
   isSpread?(n: N): boolean;
   /**

@@ -170,6 +170,28 @@ export function treeView(
       const exported = tree.parent(tree.parent(declarator) ?? declarator)?.type === "ExportNamedDeclaration";
       return reads && { ...reads, exported };
     },
+    resolvesPromise(call) {
+      const callee = strip((call as { callee: Node }).callee);
+      if (callee.type !== "Identifier") return false;
+      const b = scopes.binding(callee, callee.name);
+      if (!b || b.violations.length) return false;
+      const fn = tree.parent(b.node);
+      if (!fn || !isFunction(fn) || (fn as t.Function).params[0] !== b.node) return false;
+      let cur: Node = fn;
+      let p = tree.parent(fn);
+      while (p && TRANSPARENT.has(p.type)) {
+        cur = p;
+        p = tree.parent(p);
+      }
+      return (
+        p?.type === "NewExpression" &&
+        tree.link(cur)?.key === "arguments" &&
+        tree.link(cur)?.index === 0 &&
+        p.callee.type === "Identifier" &&
+        p.callee.name === "Promise" &&
+        !scopes.binding(p.callee as Node, "Promise")
+      );
+    },
     isSpread(n) {
       return n.type === "SpreadElement";
     },
