@@ -41,6 +41,8 @@ export interface PickedHolder {
   array: boolean;
   /** Named keys written after the last computed one that holds it: their calls cannot reach it. */
   keys: string[];
+  /** An exported function that returns it (`export function pick() { return load }`): `pick()(x)`. */
+  returned?: true;
 }
 
 export interface ModuleFacts {
@@ -346,7 +348,8 @@ export function factsFromManifest(
     // A manifest is a dependency's file: only well-formed entries are taken.
     if (typeof p?.name !== "string" || (p.kind !== "sync" && p.kind !== "async")) continue;
     const keys = Array.isArray(p.keys) ? p.keys.filter((k): k is string => typeof k === "string") : [];
-    picked.set(exported, { name: p.name, kind: p.kind, array: p.array === true, keys, from });
+    const returned = p.returned === true ? { returned: true as const } : {};
+    picked.set(exported, { name: p.name, kind: p.kind, array: p.array === true, keys, from, ...returned });
   }
   return {
     exports: factsOf(table),

@@ -1146,7 +1146,7 @@ function heldBy(
   const byName = prop !== undefined && !computed;
   if (literal?.type !== "ArrayExpression" && literal?.type !== "ObjectExpression") {
     const picked = ctx.imported?.pickedHolder(object);
-    if (!picked || (byName && picked.array)) return undefined;
+    if (!picked || picked.returned || (byName && picked.array)) return undefined;
     if (!picked.array && prop !== undefined && picked.keys.includes(prop)) return undefined;
     return {
       name: picked.name,

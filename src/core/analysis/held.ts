@@ -4,8 +4,8 @@ import type { FunctionKind } from "../strategy.js";
 import { type Ctx, keyName } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
-import type { Node } from "./tree.js";
-import { isExportsObject, TRANSPARENT } from "./view.js";
+import { isFunction, type Node } from "./tree.js";
+import { isExportsObject, strip, TRANSPARENT } from "./view.js";
 
 /** Methods that put their argument into the container they are called on (opaque.ts reads them too). */
 export const FILLING = new Set(["set", "add", "push", "unshift", "splice", "fill"]);
@@ -268,6 +268,20 @@ export function pickedHolders(
     true,
   );
   for (const s of ctx.program.body as Node[]) {
+    // `export function pick() { return load }`: importers' `pick()(x)` calls what it returns
+    // (attack 16, F9), a function looked up at run time as a container's element is.
+    const fnDecl = s.type === "ExportNamedDeclaration" ? (s.declaration as Node | null) : s;
+    if (fnDecl?.type === "FunctionDeclaration" && fnDecl.id && !ctx.tree.isClosed(fnDecl)) {
+      const r = returnedValue(fnDecl);
+      const f = r && find(r);
+      if (f) {
+        const names = exportedAs(fnDecl.id.name);
+        if (s.type === "ExportNamedDeclaration") names.push(fnDecl.id.name);
+        for (const name of names)
+          out.set(name, { ...f, array: true, keys: [], returned: true, from: ctx.fileName });
+      }
+      continue;
+    }
     if (s.type === "ExportDefaultDeclaration") {
       const lit = literalOf(s.declaration as Node);
       const p = lit && pickedFrom(lit, find);
@@ -281,7 +295,15 @@ export function pickedHolders(
       const lit = literalOf(d.init as Node | null);
       const b = ctx.scopes.program.bindings.get(d.id.name);
       const fill = b?.node === d ? filled.get(b) : undefined;
-      const p = (lit && pickedFrom(lit, find)) || (fill && { ...fill, array: true, keys: [] });
+      const init = d.init ? strip(d.init as Node) : undefined;
+      const built = init && !ctx.tree.isClosed(init) ? builtWith(ctx, init, find) : undefined;
+      const fn = init && isFunction(init) && !ctx.tree.isClosed(init) ? returnedValue(init) : undefined;
+      const ret = fn && find(fn);
+      const p =
+        (lit && pickedFrom(lit, find)) ||
+        (fill && { ...fill, array: true, keys: [] }) ||
+        (built && { ...built, array: true, keys: [] }) ||
+        (ret && { ...ret, array: true, keys: [], returned: true as const });
       if (!p) continue;
       const names = exportedAs(d.id.name);
       if (s.type === "ExportNamedDeclaration") names.push(d.id.name);
@@ -289,4 +311,46 @@ export function pickedHolders(
     }
   }
   return out;
+}
+
+/**
+ * Keyed containers whose constructor takes their entries (`new Map([["load", load]])`): `get`
+ * hands the value back, a lookup importedContainer (opaque.ts) sees.
+ */
+const CONTAINERS = new Set(["Map", "WeakMap"]);
+
+/**
+ * The smartasync function a container holds from its constructor's entries (attack 16, F9):
+ * `new Map([["load", load]])` hands it back through `get`, as one filled by `set` does.
+ */
+function builtWith(
+  ctx: Ctx,
+  init: Node,
+  find: (value: Node) => { name: string; kind: FunctionKind } | undefined,
+): { name: string; kind: FunctionKind } | undefined {
+  if (init.type !== "NewExpression" || init.callee.type !== "Identifier") return undefined;
+  const ctor = init.callee.name;
+  if (!CONTAINERS.has(ctor) || ctx.scopes.binding(init.callee as Node, ctor)) return undefined;
+  const entries = init.arguments[0] ? strip(init.arguments[0] as Node) : undefined;
+  if (entries?.type !== "ArrayExpression") return undefined;
+  for (const el of entries.elements as (Node | null)[]) {
+    if (!el || el.type === "SpreadElement") continue;
+    const e = strip(el);
+    // A Map's entry `[key, value]`: the value is the second element.
+    const values = e.type === "ArrayExpression" ? (e.elements as (Node | null)[]) : [e];
+    for (const v of values) {
+      const f = v && v.type !== "SpreadElement" ? find(v) : undefined;
+      if (f) return f;
+    }
+  }
+  return undefined;
+}
+
+/** What a function returns when that is one expression: `() => f`, `function () { return f; }`. */
+function returnedValue(fn: Node): Node | undefined {
+  if (!isFunction(fn) || fn.type === "ObjectMethod" || fn.type === "ClassMethod") return undefined;
+  const body = fn.body as Node;
+  if (body.type !== "BlockStatement") return body;
+  const only = body.body.length === 1 ? (body.body[0] as Node) : undefined;
+  return only?.type === "ReturnStatement" ? ((only.argument as Node | null) ?? undefined) : undefined;
 }

@@ -241,8 +241,15 @@ function importedContainer(ctx: Ctx, callee: Node): Unfollowed | undefined {
 function containerWhy(
   ctx: Ctx,
   callee: Node,
-  holder: { name: string; kind: FunctionKind; from: string },
+  holder: { name: string; kind: FunctionKind; from: string; returned?: true },
 ): Unfollowed {
+  if (holder.returned)
+    return {
+      unfollowed: `the function called is the result of \`${sourceOf(ctx, callee).slice(0, 40)}\`, which ${holder.from} exports returning \`${holder.name}\`; call \`${holder.name}\` by its name`,
+      name: holder.name,
+      kinds: new Set([holder.kind]),
+      maybe: true,
+    };
   return {
     unfollowed: `the function called is looked up at run time (\`${sourceOf(ctx, callee).slice(0, 40)}\`) in a container that ${holder.from} fills with \`${holder.name}\`, whose calls cannot be followed there; call \`${holder.name}\` by its name`,
     name: holder.name,
