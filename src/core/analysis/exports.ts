@@ -11,7 +11,7 @@ import type { ImportedFns, ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { forEachChild, type Node } from "./tree.js";
 import { tsNamespaceExports } from "./ts-namespaces.js";
-import { isExportsObject, isModuleExports, memberName, requireSource } from "./view.js";
+import { isExportsObject, isModuleExports, memberName, requireSource, strip } from "./view.js";
 
 /** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
 export const MAX_REEXPORT_DEPTH = 16;
@@ -114,6 +114,14 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
     // object gains no property, is not).
     if (s.type === "ExportNamedDeclaration" && s.declaration?.type === "VariableDeclaration")
       for (const d of s.declaration.declarations) {
+        // `export const viaNs = L.load`: a second name for the member's function, exported as a
+        // value (attack 16, F17), like `export default lib.load`.
+        const init = d.init && strip(d.init as Node);
+        if (
+          d.id.type === "Identifier" &&
+          (init?.type === "MemberExpression" || init?.type === "OptionalMemberExpression")
+        )
+          values?.push({ exported: d.id.name, value: init });
         if (d.id.type !== "ObjectPattern" || !d.init) continue;
         for (const p of d.id.properties)
           if (p.type === "ObjectProperty" && !p.computed && p.value.type === "Identifier")
@@ -412,6 +420,50 @@ export function valueExportFacts(imported: ImportedFns, values: ValueExport[]): 
   return out;
 }
 
+/**
+ * An exported `let`/`var` the module assigns a smartasync function to (`let later; later = load;
+ * export { later }`, attack 16, F17): a live binding whose function is whatever the last
+ * assignment left, without its variant — importers' calls are SA206, never a silent promise.
+ */
+export function reassignedExportFacts(
+  ctx: Ctx,
+  fns: SaFunction[],
+  imported: ImportedFns,
+  uses: Map<string, ExportUse>,
+): Map<string, ExportFact> {
+  const out = new Map<string, ExportFact>();
+  for (const [local, use] of uses) {
+    const b = ctx.scopes.program.bindings.get(local);
+    if (!b || (b.kind !== "let" && b.kind !== "var") || b.violations.length === 0) continue;
+    const names = exportedNames(use);
+    if (names.length === 0) continue;
+    const decl = b.node.type === "VariableDeclarator" ? (b.node.init as Node | null) : null;
+    const values = [
+      decl,
+      ...b.violations.map((v) => (v.type === "AssignmentExpression" ? (v.right as Node) : null)),
+    ];
+    for (const v of values) {
+      const value = v && strip(v);
+      if (!value) continue;
+      const own =
+        value.type === "Identifier" && ctx.scopes.binding(value, value.name)?.scope === ctx.scopes.program
+          ? fns.find((f) => f.name === value.name && (f.form === "function" || f.form === "const"))
+          : undefined;
+      const fact: ExportFact | undefined = own
+        ? { name: own.display, kind: own.kind, variant: own.variant, from: ctx.fileName }
+        : imported.resolve(value)?.fact;
+      if (!fact) continue;
+      for (const name of names)
+        out.set(name, {
+          ...fact,
+          unfollowed: `it is exported as \`${name}\`, a \`${b.kind}\` the module assigns it to (\`${local} = ${fact.name.split(".").pop()}\`), without its variant; export the function by its own name`,
+        });
+      break;
+    }
+  }
+  return out;
+}
+
 /** Why `export = f` is not followed, for importers' SA206. */
 export const EXPORT_EQUALS = (name: string) =>
   `\`export = ${name}\` exports it without its variant; write \`export = { ${name} }\``;
@@ -473,6 +525,8 @@ export function factsOfFile(
   const values: ValueExport[] = [];
   indexExports(ctx.program, values);
   for (const [name, fact] of valueExportFacts(imported, values))
+    if (!exports.has(name)) exports.set(name, fact);
+  for (const [name, fact] of reassignedExportFacts(ctx, fns, imported, uses))
     if (!exports.has(name)) exports.set(name, fact);
   // Literals holding a smartasync function at a place picked at run time: a built package's
   // manifest carries them, so its importers get SA206 as importers of its source do.

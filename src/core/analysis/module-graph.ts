@@ -47,6 +47,7 @@ import {
   indexExports,
   MAX_REEXPORT_DEPTH,
   type ReExportRule,
+  reassignedExportFacts,
   type ValueExport,
   valueExportFacts,
 } from "./exports.js";
@@ -521,6 +522,8 @@ export class ModuleGraph {
       for (const [name, facts] of ts.namespaces) if (!namespaces.has(name)) namespaces.set(name, facts);
       for (const [name, fact] of ts.aliases) if (!exports.has(name)) exports.set(name, fact);
       for (const [name, fact] of valueExportFacts(s.ctx.imported!, s.values))
+        if (!exports.has(name)) exports.set(name, fact);
+      for (const [name, fact] of reassignedExportFacts(s.ctx, s.fns, s.ctx.imported!, s.uses))
         if (!exports.has(name)) exports.set(name, fact);
       addKinds(methods, heldMembers(s.ctx, s.fns));
       for (const [name, p] of pickedHolders(s.ctx, s.fns, (l) => exportedNames(s.uses.get(l))))
