@@ -906,11 +906,29 @@ export function mayRequireOpaquely(source: string): boolean {
     if (j >= 5 && source.startsWith("module", j - 5) && (j < 6 || !isRegexWord(source.charCodeAt(j - 6))))
       return true;
   }
+  // `createRequire(import.meta.url)("./x")`: the `require` it makes, called in place (attack 16,
+  // F17) — the module it loads is not followed, which opaque.ts reports.
+  for (let at = source.indexOf("createRequire"); at !== -1; at = source.indexOf("createRequire", at + 13)) {
+    const before = at > 0 ? source.charCodeAt(at - 1) : -1;
+    if (before >= 0 && (isRegexWord(before) || before === DOLLAR || before === DOT)) continue;
+    const open = skipRegexSpace(source, at + 13);
+    if (source.charCodeAt(open) !== LPAREN) continue;
+    let close = open + 1;
+    while (
+      close < source.length &&
+      source.charCodeAt(close) !== LPAREN &&
+      source.charCodeAt(close) !== RPAREN
+    )
+      close++;
+    if (source.charCodeAt(close) !== RPAREN) continue;
+    if (source.charCodeAt(skipRegexSpace(source, close + 1)) === LPAREN) return true;
+  }
   return false;
 }
 
 /** The pattern `mayRequireOpaquely` reads, kept for its test. */
-export const OPAQUE_REQUIRE = /(?:^|[^\w$.]|\.\.\.)require\s*\(\s*[^\s"')]|\bmodule\s*\.\s*require\s*\(/;
+export const OPAQUE_REQUIRE =
+  /(?:^|[^\w$.]|\.\.\.)require\s*\(\s*[^\s"')]|\bmodule\s*\.\s*require\s*\(|(?:^|[^\w$.])createRequire\s*\([^()]*\)\s*\(/;
 
 /** A regex's `\w`: ASCII letters, digits, `_`. */
 function isRegexWord(c: number): boolean {

@@ -285,6 +285,9 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     expect(mayRequireOpaquely("const m = require(name);")).toBe(true);
     expect(mayRequireOpaquely("module.exports = { ...require(name) };")).toBe(true);
     expect(mayRequireOpaquely('module.require("./a");')).toBe(true);
+    // The `require` createRequire makes, called in place: not followed (attack 16, F17).
+    expect(mayRequireOpaquely('const lib = createRequire(import.meta.url)("./lib.cjs");')).toBe(true);
+    expect(mayRequireOpaquely('const lib = x.createRequire(import.meta.url)("./lib.cjs");')).toBe(false);
     expect(mayRequireOpaquely("require(\"./a\"); require('./b');")).toBe(false);
     expect(mayRequireOpaquely("x.require(a); createRequire(import.meta.url); require.resolve(a);")).toBe(
       false,
@@ -299,6 +302,8 @@ describe("the module scan: re-exports and bindings a module may export", () => {
       "require(",
       "module.require(",
       " require (",
+      "createRequire",
+      "createRequire(u)",
       "module",
       ".",
       "$",

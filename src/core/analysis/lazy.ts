@@ -158,7 +158,8 @@ export function closingFor(
   return { code, hits, forced, words, skipped };
 }
 
-const REQUIRE = new Set(["require"]);
+/** A module object's makers: `require(…)`, and `createRequire(…)(…)` called in place (opaque.ts). */
+const REQUIRE = new Set(["require", "createRequire"]);
 
 /** Whether the text of `n` mentions any of `words` as a word. */
 function mentions(code: string, n: Node, words: Set<string>): boolean {

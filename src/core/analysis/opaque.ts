@@ -40,6 +40,13 @@ function opaqueRequireCall(ctx: Ctx, n: Node): string | undefined {
       return undefined;
     return `require(${sourceOf(ctx, first).slice(0, 40)})`;
   }
+  // `createRequire(import.meta.url)("./lib.cjs")`: the `require` it makes, called in place (attack
+  // 16, F17); `const require = createRequire(…)` then `require("./lib.cjs")` is followed.
+  if (callee.type === "CallExpression") {
+    const maker = peel(callee.callee as Node);
+    if (maker.type === "Identifier" && maker.name === "createRequire")
+      return `createRequire(…)(${first ? sourceOf(ctx, first).slice(0, 40) : ""})`;
+  }
   if (
     callee.type === "MemberExpression" &&
     memberName(callee) === "require" &&
@@ -94,6 +101,13 @@ function throughOpaqueRequire(ctx: Ctx, callee: Node): Unfollowed | undefined {
     }
   }
   if (via === undefined) return undefined;
+  if (via.startsWith("createRequire("))
+    return {
+      unfollowed: `it goes through \`${via}\`, a \`require\` made and called in place, which the build does not follow, so it may be a smartasync function; name it (\`const require = createRequire(import.meta.url)\`), then \`require("./lib.cjs")\` is followed`,
+      name,
+      kind: "async",
+      maybe: true,
+    };
   return {
     unfollowed: `it goes through \`${via}\`, a module the build cannot name, so it may be a smartasync function; require the module by a string literal (\`require("./lib.js")\`), which is followed`,
     name,
