@@ -30,6 +30,9 @@ const peel = (n: Node): Node => strip(n);
 
 const GLOBALS = new Set(["Object", "Array", "Reflect"]);
 
+/** How the text of a `require` createRequire makes and a call calls in place begins. */
+const MADE_IN_PLACE = "createRequire(…)(";
+
 /** `require(x)` of anything but a string, `module.require(…)`: the text to quote, else undefined. */
 function opaqueRequireCall(ctx: Ctx, n: Node): string | undefined {
   if (n.type !== "CallExpression") return undefined;
@@ -45,7 +48,7 @@ function opaqueRequireCall(ctx: Ctx, n: Node): string | undefined {
   if (callee.type === "CallExpression") {
     const maker = peel(callee.callee as Node);
     if (maker.type === "Identifier" && maker.name === "createRequire")
-      return `createRequire(…)(${first ? sourceOf(ctx, first).slice(0, 40) : ""})`;
+      return `${MADE_IN_PLACE}${first ? sourceOf(ctx, first).slice(0, 40) : ""})`;
   }
   if (
     callee.type === "MemberExpression" &&
@@ -101,7 +104,7 @@ function throughOpaqueRequire(ctx: Ctx, callee: Node): Unfollowed | undefined {
     }
   }
   if (via === undefined) return undefined;
-  if (via.startsWith("createRequire("))
+  if (via.startsWith(MADE_IN_PLACE))
     return {
       unfollowed: `it goes through \`${via}\`, a \`require\` made and called in place, which the build does not follow, so it may be a smartasync function; name it (\`const require = createRequire(import.meta.url)\`), then \`require("./lib.cjs")\` is followed`,
       name,
