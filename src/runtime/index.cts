@@ -892,12 +892,44 @@ export function offload(
     req = { id: ++seq, url, name, args: sent.args };
     if (sent.c) req.c = true;
   } catch (err) {
-    return Promise.reject(err);
+    return inOrder(Promise.reject(err));
   }
-  return new Promise((resolve, reject) => {
-    queue.push({ id: req.id, url, name, req, args, limit: limitMs, resolve, reject });
-    pump();
-  });
+  return inOrder(
+    new Promise((resolve, reject) => {
+      queue.push({ id: req.id, url, name, req, args, limit: limitMs, resolve, reject });
+      pump();
+    }),
+  );
+}
+
+/** Settles when every call of the current synchronous run made so far has settled. */
+let runTail: Promise<unknown> | undefined;
+const ignore = (): void => {};
+
+/**
+ * Calls made in one synchronous run (the elements of `Promise.all([f(a), f(b)])`, the calls of
+ * `Promise.all(xs.map((x) => f(x)))`) reject in the order they were made: a call's error waits
+ * until every earlier call of the run has settled. In the plain program the first call to throw
+ * stops the array there, so `Promise.all` must reject with that one, not with whichever pool
+ * thread failed first (attack 16, F21). Values are not held back; a call alone in its run (an
+ * `await f()`) is returned as is.
+ */
+function inOrder(p: Promise<unknown>): Promise<unknown> {
+  const before = runTail;
+  const done = p.then(ignore, ignore);
+  if (before === undefined) {
+    runTail = done;
+    queueMicrotask(() => {
+      runTail = undefined;
+    });
+    return p;
+  }
+  runTail = Promise.all([before, done]);
+  return p.catch((err: unknown) =>
+    before.then(() => {
+      throw err;
+    }),
+  );
 }
 
 /** Terminates every worker of this thread (blocking channel and pool); later calls start fresh ones. */

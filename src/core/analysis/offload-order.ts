@@ -1,6 +1,6 @@
 import type { types as t } from "@babel/core";
 import { type Ctx, callText, locOf, sourceOf } from "./ctx.js";
-import { forEachChild, isFunction, type Node } from "./tree.js";
+import { isFunction, type Node } from "./tree.js";
 import { isAsyncFunction, memberName, TRANSPARENT } from "./view.js";
 
 /**
@@ -12,23 +12,27 @@ import { isAsyncFunction, memberName, TRANSPARENT } from "./view.js";
  * call becomes `gAsync()` only where nothing the analysis cannot prove harmless runs in between,
  * and otherwise stays the plain call, on the calling thread, with the reason in the report.
  *
- * What may stand between the call and its `await`: parentheses and type wrappers, a branch of
- * `?:`, the right operand of `&&`/`||`/`??`, the last expression of a sequence, the element of
- * the array given to `Promise.all`/`allSettled`/`race`/`any` (or the argument of them or of
- * `Promise.resolve`) when every LATER element is inert (below), and the concise body or sole
- * `return` of an array method's callback or an IIFE. The chain must end at an `await`, at
+ * Attack 16, F19-F21. A promise that is not awaited DIRECTLY but handed to a combinator is also
+ * compared, in time, with the other elements: in the plain program the sync call has run to its
+ * end (or thrown) while the array was built, so it wins a `race`/`any` against any pending
+ * element, its throw escapes `allSettled`/`any` (they never see it) and reaches the function's
+ * `catch`, and of two throwing calls in `Promise.all` the first in the array is the error (the
+ * second never runs). Offloaded, each of those depends on which thread finishes first. So the
+ * call is offloaded only where that cannot be seen: in `Promise.all`, as an element of its array
+ * literal or as the sole call of the callback of `Promise.all(xs.map(…))`, when every other
+ * element is a literal-like value (runs no code, is no promise) or another offloaded call of a
+ * function with no effect outside it whose arguments only read (the runtime rejects with the
+ * first error in call order, as the plain program throws it); and as the argument of
+ * `Promise.resolve`. `race`, `any`, `allSettled`, other callbacks and an element beside any other
+ * call, a name or a member read (a promise, perhaps, that settles first) keep the plain call.
+ *
+ * What may otherwise stand between the call and its `await`: parentheses and type wrappers, a
+ * branch of `?:`, the right operand of `&&`/`||`/`??`, the last expression of a sequence, and the
+ * concise body or sole `return` of an IIFE. The chain must end at an `await`, at
  * `.then`/`.catch`/`.finally` called on the offloaded call itself (there is no plain meaning to
  * keep: a sync function's value has no `then`), or at the `return` of an async function outside
  * any `try` with a `catch` or `finally` of that function (inside one, the plain throw is caught
  * there, a rejection after the `try` is left is not).
- *
- * Inert: a literal, a name, `this`, a function or arrow expression (made, not run), a member read,
- * operators, templates, array and object literals of inert parts, and a call that is itself
- * offloaded (its function then runs on a pool thread, in parallel, as docs/semantics.md says of
- * every offloaded element) with inert arguments, when its function has no effect outside it (a
- * `charge` that writes a file keeps the earlier call plain). Not looked into: a getter a member read runs,
- * `valueOf`/`toString` an operator runs, the iterator a spread runs, a name read in its temporal
- * dead zone (each counted as a read).
  */
 export function offloadHeldBack(
   ctx: Ctx,
@@ -37,7 +41,19 @@ export function offloadHeldBack(
   offloaded: (call: Node) => boolean,
 ): string | undefined {
   const tree = ctx.tree;
-  const inert = (n: Node | null | undefined): boolean => isInert(n, offloaded);
+  // Several offloaded calls may share one `Promise.all`: they run in parallel, so each must be of
+  // a function with no effect outside it (the plain program's throw of an earlier one would have
+  // stopped it), with arguments that only read; the runtime then rejects with the first error in
+  // the order the calls were made (src/runtime/index.cts, inOrder), as the plain program throws it.
+  const parallel = (e: Node | null | undefined): boolean => {
+    const c = unwrap(e);
+    return (
+      c !== undefined &&
+      (c.type === "CallExpression" || c.type === "OptionalCallExpression") &&
+      offloaded(c) &&
+      c.arguments.every((a) => reads(ctx, a as Node))
+    );
+  };
   let cur = call;
   for (;;) {
     const p = tree.parent(cur);
@@ -80,19 +96,23 @@ export function offloadHeldBack(
         return notAwaited(fnName);
       }
       case "ArrayExpression": {
-        const later = p.elements.slice(p.elements.indexOf(cur as t.Expression) + 1);
-        const busy = later.find((e) => !inert(e as Node | null));
-        if (busy) return laterRuns(ctx, fnName, firstBusy(busy as Node, inert));
-        cur = p;
+        const combinator = combinatorOf(ctx, p);
+        if (combinator === undefined) return notAwaited(fnName);
+        if (combinator !== "all") return combinatorReason(fnName, combinator);
+        const busy = p.elements.filter((e) => !isConstant(ctx, e as Node | null)) as Node[];
+        if (busy.length > 1 && !busy.every(parallel))
+          return besideReason(
+            ctx,
+            fnName,
+            busy.find((e) => e !== cur && !parallel(e)) ?? busy.find((e) => e !== cur)!,
+          );
+        cur = tree.parent(p)!;
         continue;
       }
       case "CallExpression":
       case "OptionalCallExpression": {
         if (key === "arguments") {
-          if (!isPromiseStatic(ctx, p)) return notAwaited(fnName);
-          const later = p.arguments.slice(p.arguments.indexOf(cur as t.Expression) + 1);
-          const busy = later.find((e) => !inert(e as Node));
-          if (busy) return laterRuns(ctx, fnName, firstBusy(busy as Node, inert));
+          if (staticName(ctx, p) !== "resolve") return notAwaited(fnName);
           cur = p;
           continue;
         }
@@ -108,19 +128,23 @@ export function offloadHeldBack(
             return `\`${fnName}\` throws inside the \`try\` in the plain program, where its \`catch\`/\`finally\` sees the throw first; offloaded, its promise would reject only after the \`try\` is left (write \`return await\` to have it offloaded and caught)`;
           return undefined;
         }
-        // A sync callback (`xs.map((x) => g(x))`) or an IIFE: the rest of its body, and for a
-        // callback its later runs, come before the await too, so the body must be one inert return.
+        // A sync function around the call: an IIFE whose body is only the call runs it once, as
+        // the plain program does; a callback (`xs.map((x) => g(x))`) runs it once per element.
         const returned = p.type === "ReturnStatement" ? p.argument : (p.body as Node);
         if (!returned) return notAwaited(fnName);
-        if (p.type === "ReturnStatement" && !soleReturn(fn, p)) {
-          const busy = firstBusy(fn.body as Node, inert);
-          return `\`${fnName}\` throws at the call in the plain program, and the callback around it stops there; offloaded, its error would arrive only at the await, after the callback's other code (\`${shownOf(ctx, busy)}\` at ${locOf(ctx, busy)}) had run for the later elements`;
-        }
-        if (!inert(returned as Node)) return laterRuns(ctx, fnName, firstBusy(returned as Node, inert));
+        if (p.type === "ReturnStatement" && !soleReturn(fn, p))
+          return `\`${fnName}\` throws at the call in the plain program, and the function around it stops there; offloaded, its error would arrive only at the await, after that function's other code had run`;
         const self = outermost(ctx, fn);
         const use = tree.parent(self);
         if (use === undefined || (use.type !== "CallExpression" && use.type !== "OptionalCallExpression"))
           return notAwaited(fnName);
+        if (use.callee !== self) {
+          // `Promise.all(xs.map((x) => g(x)))`: the calls run in parallel, as in an array literal.
+          const all = mappedInAll(ctx, use, self);
+          if (all === undefined || !parallel(returned as Node)) return mappedReason(ctx, fnName, use);
+          cur = all;
+          continue;
+        }
         cur = use;
         continue;
       }
@@ -130,12 +154,25 @@ export function offloadHeldBack(
   }
 }
 
-function notAwaited(fnName: string): string {
-  return `\`${fnName}\` throws at the call in the plain program; offloaded, its error would arrive only at an await this promise does not reach at once, so the code up to it would run first`;
+/** F19-F21: why a combinator other than `Promise.all` keeps the plain call. */
+function combinatorReason(fnName: string, combinator: string): string {
+  if (combinator === "allSettled")
+    return `an element of \`Promise.allSettled([...])\`: in the plain program \`${fnName}\` runs while the array is built and its throw leaves the expression (the function's \`catch\` sees it); offloaded, \`allSettled\` would absorb it as a rejected entry`;
+  return `an element of \`Promise.${combinator}([...])\`: in the plain program \`${fnName}\` has run to its end (or thrown) before the ${combinator} starts, so its value wins over any pending element and its throw leaves the expression; offloaded, the first element to settle in time would decide`;
 }
 
-function laterRuns(ctx: Ctx, fnName: string, busy: Node): string {
-  return `\`${fnName}\` throws at the call in the plain program, before \`${shownOf(ctx, busy)}\` at ${locOf(ctx, busy)} runs; offloaded, its error would arrive only at the await, after that had run`;
+/** F21, F30: another element that runs code or may be a promise settling first. */
+function besideReason(ctx: Ctx, fnName: string, other: Node): string {
+  return `an element of \`Promise.all([...])\` beside \`${shownOf(ctx, other)}\` at ${locOf(ctx, other)}: in the plain program \`${fnName}\` runs (and throws) while the array is built, in the order written, and a throw stops the elements after it; offloaded, every element would run (and act) and the first to fail in time would be the error`;
+}
+
+/** F20: a callback of `xs.map(…)` (or any function given to a call) calls `fnName` once per run. */
+function mappedReason(ctx: Ctx, fnName: string, use: Node): string {
+  return `called in a callback given to \`${shownOf(ctx, use)}\`: in the plain program each call of \`${fnName}\` runs (and throws) in turn while the results are collected, and the first throw stops the rest; offloaded, they would run in parallel and the first to fail in time would be the error`;
+}
+
+function notAwaited(fnName: string): string {
+  return `\`${fnName}\` throws at the call in the plain program; offloaded, its error would arrive only at an await this promise does not reach at once, so the code up to it would run first`;
 }
 
 /** A call as messages quote it (`charge(...)`), other code by its first 40 characters. */
@@ -160,23 +197,6 @@ function insideTry(ctx: Ctx, n: Node, fn: Node): boolean {
   return false;
 }
 
-/** The first call (or `new`) in `n` that is not inert, for the message; `n` when there is none. */
-function firstBusy(n: Node, inert: (c: Node) => boolean): Node {
-  let found: Node | undefined;
-  const visit = (c: Node): void => {
-    if (found !== undefined || isFunction(c)) return;
-    const call =
-      c.type === "CallExpression" || c.type === "NewExpression" || c.type === "OptionalCallExpression";
-    if (call && !inert(c)) {
-      found = c;
-      return;
-    }
-    forEachChild(c, visit);
-  };
-  forEachChild(n, visit);
-  return found ?? n;
-}
-
 function soleReturn(fn: t.Function, at: Node): boolean {
   const body = fn.body as Node;
   return body.type === "BlockStatement" && body.body.length === 1 && body.body[0] === at;
@@ -189,28 +209,96 @@ function outermost(ctx: Ctx, n: Node): Node {
   return cur;
 }
 
-const PROMISE_STATICS = new Set(["all", "allSettled", "race", "any", "resolve"]);
+/** `n` without parentheses and type wrappers. */
+function unwrap(n: Node | null | undefined): Node | undefined {
+  let c = n ?? undefined;
+  while (c !== undefined && TRANSPARENT.has(c.type)) c = (c as { expression: Node }).expression;
+  return c;
+}
 
-/** `Promise.all(…)` and its kin on the global `Promise`. */
-function isPromiseStatic(ctx: Ctx, call: Node): boolean {
+/**
+ * An argument that only reads: a constant, a name, `this`, member reads and operators of such (a
+ * getter, `valueOf` or `toString` they may run is not looked into).
+ */
+function reads(ctx: Ctx, n: Node): boolean {
+  const c = unwrap(n);
+  if (c === undefined) return false;
+  if (c.type === "Identifier" || c.type === "ThisExpression") return true;
+  const read = (x: Node): boolean => reads(ctx, x);
+  switch (c.type) {
+    case "MemberExpression":
+    case "OptionalMemberExpression":
+      return read(c.object as Node) && (!c.computed || read(c.property as Node));
+    case "TemplateLiteral":
+      return c.expressions.every((e) => read(e as Node));
+    case "UnaryExpression":
+      return c.operator !== "delete" && read(c.argument as Node);
+    case "BinaryExpression":
+    case "LogicalExpression":
+      return read(c.left as Node) && read(c.right as Node);
+    case "ConditionalExpression":
+      return read(c.test as Node) && read(c.consequent as Node) && read(c.alternate as Node);
+    default:
+      return isConstant(ctx, c);
+  }
+}
+
+/**
+ * `use` is `xs.map(fn)` with `fn` its only argument, itself the first argument of `Promise.all`:
+ * that `Promise.all` call.
+ */
+function mappedInAll(ctx: Ctx, use: Node, fn: Node): Node | undefined {
+  if (use.type !== "CallExpression" || use.arguments.length !== 1 || use.arguments[0] !== fn)
+    return undefined;
+  const callee = use.callee as Node;
+  if (callee.type !== "MemberExpression" || memberName(callee) !== "map") return undefined;
+  let cur: Node = use;
+  let p = ctx.tree.parent(cur);
+  while (p !== undefined && TRANSPARENT.has(p.type)) {
+    cur = p;
+    p = ctx.tree.parent(p);
+  }
+  if (p === undefined || (p.type !== "CallExpression" && p.type !== "OptionalCallExpression"))
+    return undefined;
+  return p.arguments[0] === cur && staticName(ctx, p) === "all" ? p : undefined;
+}
+
+/** `Promise.all(…)` and its kin on the global `Promise`: the static's name. */
+function staticName(ctx: Ctx, call: Node): string | undefined {
   const callee = (call as t.CallExpression).callee as Node;
-  if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return false;
+  if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return undefined;
   const name = memberName(callee);
   const object = callee.object as Node;
-  return (
-    name !== undefined &&
-    PROMISE_STATICS.has(name) &&
+  return name !== undefined &&
+    COMBINATORS.has(name) &&
     object.type === "Identifier" &&
     object.name === "Promise" &&
     !ctx.scopes.binding(object, "Promise")
-  );
+    ? name
+    : undefined;
 }
 
-/** See offloadHeldBack: evaluating `n` runs no code of the program and cannot throw (but see the limits). */
-function isInert(n: Node | null | undefined, offloaded: (call: Node) => boolean): boolean {
+const COMBINATORS = new Set(["all", "allSettled", "race", "any", "resolve"]);
+
+/** The combinator an array literal is the first argument of (`Promise.all([…])` → `all`). */
+function combinatorOf(ctx: Ctx, array: Node): string | undefined {
+  const use = ctx.tree.parent(array);
+  if (use === undefined || (use.type !== "CallExpression" && use.type !== "OptionalCallExpression"))
+    return undefined;
+  if (use.arguments[0] !== array) return undefined;
+  const name = staticName(ctx, use);
+  return name === "resolve" ? undefined : name;
+}
+
+/**
+ * A value that runs no code of the program, cannot throw and is no promise: literals, templates
+ * and arrays of such, operators on such, a function expression (made, not run), a hole, and the
+ * global `undefined`. A name or a member read may hold a promise that settles before the call's.
+ */
+function isConstant(ctx: Ctx, n: Node | null | undefined): boolean {
   if (n == null) return true;
-  const inert = (c: Node | null | undefined): boolean => isInert(c, offloaded);
-  if (TRANSPARENT.has(n.type)) return inert((n as { expression: Node }).expression);
+  const constant = (c: Node | null | undefined): boolean => isConstant(ctx, c);
+  if (TRANSPARENT.has(n.type)) return constant((n as { expression: Node }).expression);
   switch (n.type) {
     case "StringLiteral":
     case "NumericLiteral":
@@ -218,39 +306,20 @@ function isInert(n: Node | null | undefined, offloaded: (call: Node) => boolean)
     case "NullLiteral":
     case "BigIntLiteral":
     case "RegExpLiteral":
-    case "Identifier":
-    case "ThisExpression":
-    case "MetaProperty":
       return true;
+    case "Identifier":
+      return n.name === "undefined" && !ctx.scopes.binding(n, "undefined");
     case "TemplateLiteral":
-      return n.expressions.every((e) => inert(e as Node));
-    case "MemberExpression":
-    case "OptionalMemberExpression":
-      return inert(n.object as Node) && (!n.computed || inert(n.property as Node));
+      return n.expressions.every((e) => constant(e as Node));
     case "UnaryExpression":
-      return n.operator !== "delete" && inert(n.argument as Node);
+      return n.operator !== "delete" && constant(n.argument as Node);
     case "BinaryExpression":
     case "LogicalExpression":
-      return inert(n.left as Node) && inert(n.right as Node);
+      return constant(n.left as Node) && constant(n.right as Node);
     case "ConditionalExpression":
-      return inert(n.test as Node) && inert(n.consequent as Node) && inert(n.alternate as Node);
-    case "SequenceExpression":
-      return n.expressions.every((e) => inert(e as Node));
-    case "SpreadElement":
-      return inert(n.argument as Node);
+      return constant(n.test as Node) && constant(n.consequent as Node) && constant(n.alternate as Node);
     case "ArrayExpression":
-      return n.elements.every((e) => inert(e as Node | null));
-    case "ObjectExpression":
-      return n.properties.every((pr) =>
-        pr.type === "ObjectMethod"
-          ? !pr.computed || inert(pr.key as Node)
-          : pr.type === "SpreadElement"
-            ? inert(pr.argument as Node)
-            : (!pr.computed || inert(pr.key as Node)) && inert(pr.value as Node),
-      );
-    case "CallExpression":
-    case "OptionalCallExpression":
-      return offloaded(n) && inert(n.callee as Node) && n.arguments.every((a) => inert(a as Node));
+      return n.elements.every((e) => e?.type !== "SpreadElement" && constant(e as Node | null));
     default:
       return isFunction(n) && n.type !== "ClassMethod" && n.type !== "ObjectMethod";
   }
