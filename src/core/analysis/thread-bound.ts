@@ -102,6 +102,13 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
             items.push(
               `returns its argument \`${param}\` as is at ${locOf(here, n)}${through} (if it is an object, the caller gets a copy: what it then changes on the result never reaches its own object)`,
             );
+          else {
+            const held = argumentPart(here, f, part);
+            if (held)
+              items.push(
+                `returns \`${sourceOf(here, part)}\`, ${held}, at ${locOf(here, n)}${through} (the caller gets copies: \`result.includes(x)\`, \`map.get(x)\` or \`===\` with its own objects fail, and what it changes on them never reaches them)`,
+              );
+          }
         }
         return undefined;
       }
@@ -213,6 +220,136 @@ function literalOf(init: Node): t.ObjectExpression | undefined {
   if (init.type === "ObjectExpression") return init;
   if (init.type === "CallExpression" && init.arguments[0]) return literalOf(strip(init.arguments[0] as Node));
   return undefined;
+}
+
+/** Methods of arrays whose result holds elements of the receiver (or is one). */
+const ELEMENT_METHODS = new Set([
+  "filter",
+  "find",
+  "findLast",
+  "slice",
+  "at",
+  "concat",
+  "flat",
+  "toSorted",
+  "toReversed",
+  "toSpliced",
+  "sort",
+  "reverse",
+]);
+/** Methods that put a value into a container the function made (`m.set(u, …)`, `out.push(u)`). */
+const PUTS = new Set(["set", "add", "push", "unshift"]);
+
+/**
+ * Attack 16, F22: what `n`, returned by `f`, holds of its arguments' objects — elements or members
+ * of an argument (`users.filter(…)`, `team.members.find(…)`, `items[i]`, a loop variable over an
+ * argument, a local holding one) or a `Map`/`Set`/array the function made and put such parts into
+ * (`m.set(u, …)`) — described for the message, when the function reads a member no string, number
+ * or boolean has on such a part (`u.active`): they are objects, and the caller gets copies of them.
+ */
+function argumentPart(ctx: Ctx, f: t.Function, n: Node): string | undefined {
+  const parts = new Set<Binding>();
+  for (const param of f.params) {
+    const id = strip(param as Node);
+    if (id.type !== "Identifier") continue;
+    const b = ctx.scopes.binding(id, id.name);
+    if (b?.kind === "param" && b.violations.length === 0) parts.add(b);
+  }
+  if (parts.size === 0) return undefined;
+  const params = new Set(parts);
+  const isPart = (x: Node): boolean => {
+    const e = strip(x);
+    if (e.type === "Identifier") {
+      const b = ctx.scopes.binding(e, e.name);
+      return b !== undefined && parts.has(b);
+    }
+    if (e.type === "MemberExpression" || e.type === "OptionalMemberExpression") {
+      const key = memberName(e);
+      return (key === undefined || !PRIMITIVE_MEMBERS.has(key)) && isPart(e.object as Node);
+    }
+    if (e.type === "CallExpression" || e.type === "OptionalCallExpression") {
+      const callee = strip(e.callee as Node);
+      if (!callee.type.endsWith("MemberExpression")) return false;
+      const name = memberName(callee);
+      return (
+        name !== undefined &&
+        ELEMENT_METHODS.has(name) &&
+        isPart((callee as t.MemberExpression).object as Node)
+      );
+    }
+    return false;
+  };
+  const containers = new Set<Binding>();
+  let objectUse = false;
+  // Grow the set of bindings that hold parts until it stops changing (a few rounds at most).
+  for (let round = 0, grew = true; grew && round < 4; round++) {
+    grew = false;
+    const add = (b: Binding | undefined): void => {
+      if (b !== undefined && !parts.has(b)) {
+        parts.add(b);
+        grew = true;
+      }
+    };
+    ctx.tree.walk(
+      f.body as Node,
+      (x) => {
+        if (x.type === "VariableDeclarator" && x.id.type === "Identifier") {
+          const b = ctx.scopes.binding(x.id, x.id.name);
+          const parent = ctx.tree.parent(ctx.tree.parent(x) ?? x);
+          if (x.init && isPart(x.init as Node)) add(b);
+          else if (parent?.type === "ForOfStatement" && isPart(parent.right as Node)) add(b);
+          else if (
+            x.init &&
+            (x.init.type === "NewExpression" || x.init.type === "ArrayExpression") &&
+            b !== undefined &&
+            !containers.has(b)
+          )
+            containers.add(b);
+        } else if (
+          x.type === "AssignmentExpression" &&
+          x.left.type === "Identifier" &&
+          isPart(x.right as Node)
+        ) {
+          add(ctx.scopes.binding(x.left, x.left.name));
+        } else if (x.type === "CallExpression" || x.type === "OptionalCallExpression") {
+          const callee = strip(x.callee as Node);
+          if (callee.type.endsWith("MemberExpression")) {
+            const receiver = strip((callee as t.MemberExpression).object as Node);
+            // A callback given to a method of a part sees its elements (`users.filter((u) => …)`).
+            if (isPart(receiver))
+              for (const a of x.arguments)
+                if (isFunction(a as Node))
+                  for (const p of (a as t.Function).params) {
+                    const id = strip(p as Node);
+                    if (id.type === "Identifier") add(ctx.scopes.binding(id, id.name));
+                  }
+            const name = memberName(callee);
+            if (receiver.type === "Identifier" && name !== undefined && PUTS.has(name)) {
+              const b = ctx.scopes.binding(receiver, receiver.name);
+              if (b !== undefined && containers.has(b) && x.arguments.some((a) => isPart(a as Node))) add(b);
+            }
+          }
+        } else if (x.type === "MemberExpression" || x.type === "OptionalMemberExpression") {
+          const o = strip(x.object as Node);
+          const key = memberName(x);
+          if (o.type === "Identifier" && (key === undefined || !PRIMITIVE_MEMBERS.has(key))) {
+            const b = ctx.scopes.binding(o, o.name);
+            if (b !== undefined && parts.has(b) && !params.has(b) && !containers.has(b)) objectUse = true;
+          }
+        }
+        return undefined;
+      },
+      true,
+    );
+  }
+  if (!objectUse || !isPart(n)) return undefined;
+  const e = strip(n);
+  if (e.type === "Identifier") {
+    const b = ctx.scopes.binding(e, e.name);
+    if (b !== undefined && containers.has(b)) return "a collection it filled with its arguments' objects";
+    if (b !== undefined && params.has(b)) return undefined;
+  }
+  return "objects inside its arguments";
 }
 
 /** A parameter of `f` returned as is, by name, unless annotated as a primitive. */
