@@ -633,7 +633,11 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
     Atomics.store(state, STATE.wake, 0);
     for (let got = receiveMessageOnPort(ch.port); got !== undefined; got = receiveMessageOnPort(ch.port)) {
       const res = got.message as Response;
-      if (res.id === id) return settleResponse(res, name, url, res.ok ? undefined : callerFrames());
+      if (res.id === id) {
+        // The blocking worker writes its output to the file descriptors itself: nothing to wait for.
+        if (res.q !== undefined) process.exit(res.q);
+        return settleResponse(res, name, url, res.ok ? undefined : callerFrames());
+      }
       // a stale answer (of a call that timed out): keep reading
     }
     if (Atomics.load(state, STATE.connect) !== 0) {
@@ -699,6 +703,8 @@ interface PoolWorker {
   task: Task | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   gone: boolean;
+  /** The code the running function passed to `process.exit` (onReply). */
+  quit?: number | string;
 }
 
 const workers = new Set<PoolWorker>();
@@ -719,15 +725,20 @@ function startPoolWorker(name: string): PoolWorker {
   const w = pw.worker;
   w.on("message", (res: Response) => onReply(pw, res));
   w.on("error", (err) => retire(pw, err));
-  w.on("exit", (code) =>
+  w.on("exit", (code) => {
+    if (pw.quit !== undefined) {
+      const q = pw.quit;
+      setImmediate(() => process.exit(q));
+      return;
+    }
     retire(pw, () => {
       const err = new Error(
         `smartasync: the worker exited with code ${code} while running ${pw.task?.name ?? "a task"}`,
       );
       (err as Error & { code: string }).code = "SMARTASYNC_WORKER_EXIT";
       return err;
-    }),
-  );
+    });
+  });
   workers.add(pw);
   return pw;
 }
@@ -834,6 +845,13 @@ function onReply(pw: PoolWorker, res: Response): void {
   }
   const t = pw.task;
   if (t === undefined || t.id !== res.id) return;
+  if (res.q !== undefined) {
+    // `process.exit(q)` in the function (attack 16, F23): the plain program ends there, so the
+    // call never settles; the process exits with `q` once the worker has ended, after its
+    // output (messages of its own) has reached this thread's streams.
+    pw.quit = res.q;
+    return;
+  }
   pw.task = undefined;
   try {
     t.resolve(settleResponse(res, t.name, t.url));

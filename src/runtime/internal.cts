@@ -116,6 +116,11 @@ export interface Response {
    * the calling thread takes it, so a CLI that reports failure through it still exits with it.
    */
   e?: number | string;
+  /**
+   * The function called `process.exit(q)` (attack 16, F23): the plain program would end there
+   * with that code, so the calling thread exits with it (index.cts, quit) instead of failing.
+   */
+  q?: number | string;
   /** An error of work left running after its call answered: 1 uncaught exception, 2 unhandled rejection. */
   u?: 1 | 2;
   /** With `u`: the URL and name of the function that ran last in that worker. */

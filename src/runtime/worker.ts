@@ -145,6 +145,7 @@ function look(): void {
  */
 function send(msg: Response): void {
   if (dead) msg.x = true;
+  if (quitting !== undefined) msg.q = quitting;
   // A worker's own exit code is nobody's: the function meant the process's (attack 14, #4).
   if (process.exitCode !== undefined) {
     msg.e = process.exitCode;
@@ -330,9 +331,12 @@ function markDead(): void {
 }
 
 const realExit = process.exit.bind(process);
+/** The code `process.exit` was called with during a call: the answer carries it (send). */
+let quitting: number | string | undefined;
 process.exit = ((code?: number | string | null) => {
   const c = code ?? process.exitCode ?? 0;
   if (!dead) {
+    if (inflight.size > 0) quitting = c;
     markDead();
     failAll((name) => {
       const err = new Error(`smartasync: the worker exited with code ${c} while running ${name}`);

@@ -89,20 +89,6 @@ describe("faults: the caller gets an error, the next call works, the process exi
     { via: "pool", fn: "rejects", arg: '"nope"', expect: { ctor: "TypeError" }, msg: /^nope$/ },
     {
       via: "sync",
-      fn: "exits",
-      arg: "3",
-      expect: { code: "SMARTASYNC_WORKER_EXIT" },
-      msg: /worker exited with code 3 while running exits/,
-    },
-    {
-      via: "pool",
-      fn: "exitsSync",
-      arg: "3",
-      expect: { code: "SMARTASYNC_WORKER_EXIT" },
-      msg: /worker exited with code 3 while running exitsSync/,
-    },
-    {
-      via: "sync",
       fn: "never",
       expect: { code: "SMARTASYNC_TIMEOUT" },
       msg: /never .* did not settle within 1500 ms.*syncTimeoutMs/,
@@ -142,6 +128,20 @@ describe("faults: the caller gets an error, the next call works, the process exi
         ms: lines[0]!.ms,
         exitMs: Math.round(run.ms),
       });
+    });
+  }
+
+  // In the plain program `process.exit(3)` ends the process there with 3: the calling thread
+  // exits with the worker's code, nothing after the call runs (attack 16, F23).
+  for (const [via, fn] of [
+    ["sync", "exits"],
+    ["pool", "exitsSync"],
+  ] as const) {
+    it(`${via === "sync" ? "runSync" : "offload"}: process.exit in the function ends the process with its code`, () => {
+      const run = runNode([join(CHILD, "fault.mjs"), via, fn, "3"]);
+      expect(run.status, run.stderr).toBe(3);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toBe("");
     });
   }
 

@@ -202,12 +202,8 @@ describe("values that cannot cross", () => {
 });
 
 describe("worker failures", () => {
-  it("process.exit in the worker is an error in the caller; the next call works", () => {
-    const e = thrown(() => sa.runSync(url, "exitWorker", [7]));
-    expect(e.message).toBe("smartasync: the worker exited with code 7 while running exitWorker");
-    expect(e.code).toBe("SMARTASYNC_WORKER_EXIT");
-    expect(sa.runSync(url, "add", [1, 2])).toBe(3);
-  });
+  // process.exit in the worker ends the calling process with its code (attack 16, F23): run in a
+  // real child process, test/reliability/runtime.test.ts ("process.exit in the function").
 
   it("an uncaught throw in a timer fails the call with that error; the next call works", () => {
     const e = thrown(() => sa.runSync(url, "throwInTimer", []));
