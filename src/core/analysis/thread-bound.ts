@@ -47,6 +47,7 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
   const items: string[] = [];
   const processOnly: string[] = [];
   const seen = new Set<t.Function>([fn.fn]);
+  const settingsOf = new Map<Ctx, Map<Setting, Node>>();
   const queue: { ctx: Ctx; f: t.Function; via: string | undefined }[] = [{ ctx, f: fn.fn, via: undefined }];
   for (let i = 0; i < queue.length && i < 64; i++) {
     const { ctx: here, f, via } = queue[i]!;
@@ -60,8 +61,14 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
     // may be blanked before the parse) is walked from the function itself: the walk marks the
     // tree broken and the file is analysed again on its whole tree (tree.ts), so a
     // `require.main` or `getStore()` in such a helper is seen by both compilers.
+    let settings = settingsOf.get(here);
+    if (settings === undefined) {
+      settings = perThreadSettings(here, fn.fn);
+      settingsOf.set(here, settings);
+    }
+    const told = new Set<Setting>();
     here.tree.walk((f !== fn.fn && here.tree.isClosed(f) ? f : f.body) as Node, (n) => {
-      const only = processUse(here, n);
+      const only = processUse(here, n) ?? perThreadUse(here, n, settings, told);
       if (only !== undefined) processOnly.push(`${only.what} at ${locOf(here, n)}${through} (${only.why})`);
       if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
         const callee = strip(n.callee as Node);
@@ -463,6 +470,169 @@ function processUse(ctx: Ctx, n: Node): { what: string; why: string } | undefine
       why: "the IPC channel of a forked child is the main thread's: a worker's process has none",
     };
   return undefined;
+}
+
+/**
+ * Attack 16, F7/F15/F16: state Node keeps per thread, which the program changes and a worker
+ * therefore does not see: `util.inspect.defaultOptions` (console output of objects), the default
+ * of `EventEmitter.defaultMaxListeners`, `Error.stackTraceLimit`, the console's group indentation
+ * and its counters and timers, and `process.on("warning")` listeners.
+ */
+type Setting = "inspect" | "listeners" | "stack" | "group" | "counters" | "warning";
+
+/** Where the program (this file, outside `worker`) changes per-thread state, by kind. */
+function perThreadSettings(ctx: Ctx, worker: t.Function): Map<Setting, Node> {
+  const found = new Map<Setting, Node>();
+  // Most files change none of it: the text says so before any walk (which may open lazy bodies).
+  if (
+    !/defaultOptions|defaultMaxListeners|stackTraceLimit|console\s*\.\s*(group|count|time)|warning/.test(
+      ctx.code,
+    )
+  )
+    return found;
+  const set = (kind: Setting, at: Node): void => {
+    if (!found.has(kind)) found.set(kind, at);
+  };
+  ctx.tree.walk(ctx.program as Node, (n) => {
+    if (n === worker) return false;
+    if (n.type === "AssignmentExpression") {
+      const target = squeeze(sourceOf(ctx, n.left as Node));
+      if (/(^|\.)inspect\.defaultOptions([.[]|$)/.test(target)) set("inspect", n);
+      else if (/(^|\.)defaultMaxListeners$/.test(target)) set("listeners", n);
+      else if (target === "Error.stackTraceLimit") set("stack", n);
+      return undefined;
+    }
+    if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+    const callee = strip(n.callee as Node);
+    const first = n.arguments[0] ? strip(n.arguments[0] as Node) : undefined;
+    if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return undefined;
+    const o = strip(callee.object as Node);
+    const method = memberName(callee);
+    if (squeeze(sourceOf(ctx, callee)) === "Object.assign" && first)
+      if (/(^|\.)inspect\.defaultOptions$/.test(squeeze(sourceOf(ctx, first)))) set("inspect", n);
+    if (isGlobal(ctx, o, "console")) {
+      if (method === "group" || method === "groupCollapsed") set("group", n);
+      else if (method !== undefined && COUNTERS.has(method)) set("counters", n);
+    } else if (
+      isGlobal(ctx, o, "process") &&
+      method !== undefined &&
+      LISTEN.has(method) &&
+      first?.type === "StringLiteral" &&
+      first.value === "warning"
+    )
+      set("warning", n);
+    return undefined;
+  });
+  return found;
+}
+
+const COUNTERS = new Set(["count", "countReset", "time", "timeEnd", "timeLog"]);
+const OUTPUT = new Set([
+  "log",
+  "info",
+  "warn",
+  "error",
+  "debug",
+  "dir",
+  "table",
+  "trace",
+  "count",
+  "timeLog",
+  "timeEnd",
+]);
+
+function squeeze(text: string): string {
+  return text.replace(/\s+/g, "");
+}
+
+/** Code as a message quotes it: spaces collapsed, at most `max` characters. */
+function shown(ctx: Ctx, n: Node, max: number): string {
+  const text = sourceOf(ctx, n).replace(/\s+/g, " ");
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}
+
+/** What `n` in a worker function uses of per-thread state the program changed (SA314), once per kind. */
+function perThreadUse(
+  ctx: Ctx,
+  n: Node,
+  settings: Map<Setting, Node>,
+  told: Set<Setting>,
+): { what: string; why: string } | undefined {
+  if (settings.size === 0) return undefined;
+  const at = (kind: Setting): string =>
+    `\`${shown(ctx, settings.get(kind)!, 48)}\` at ${locOf(ctx, settings.get(kind)!)}`;
+  const once = (kind: Setting, what: string, why: string): { what: string; why: string } | undefined => {
+    if (!settings.has(kind) || told.has(kind)) return undefined;
+    told.add(kind);
+    return { what, why };
+  };
+  if (n.type === "NewExpression") {
+    const callee = squeeze(sourceOf(ctx, n.callee as Node));
+    if (/(^|\.)EventEmitter$/.test(callee))
+      return once(
+        "listeners",
+        `creates \`${shown(ctx, n, 40)}\``,
+        `the program sets ${at("listeners")}, but a worker has its own \`events\` module: its emitters keep the default limit of 10`,
+      );
+    return undefined;
+  }
+  if (n.type === "MemberExpression" && memberName(n) === "stack" && settings.has("stack"))
+    return once(
+      "stack",
+      `reads \`${shown(ctx, n, 40)}\``,
+      `the program sets ${at("stack")}, but a worker has its own \`Error.stackTraceLimit\` (10)`,
+    );
+  if (n.type === "MemberExpression" && memberName(n) === "getMaxListeners")
+    return once(
+      "listeners",
+      `calls \`${shown(ctx, n, 40)}()\``,
+      `the program sets ${at("listeners")}, but a worker has its own \`events\` module: the default there is 10`,
+    );
+  if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+  const callee = strip(n.callee as Node);
+  const text = squeeze(sourceOf(ctx, callee));
+  const method = callee.type.endsWith("MemberExpression") ? memberName(callee) : undefined;
+  const onConsole =
+    callee.type.endsWith("MemberExpression") &&
+    isGlobal(ctx, strip((callee as t.MemberExpression).object as Node), "console");
+  if (onConsole && method !== undefined && COUNTERS.has(method) && settings.has("counters"))
+    return once(
+      "counters",
+      `calls \`console.${method}()\``,
+      `the program counts or times with ${at("counters")}, but a worker's console has counters and timers of its own: \`console.count\` starts again at 1 there, a label started on one thread is unknown on the other`,
+    );
+  if (onConsole && method !== undefined && OUTPUT.has(method) && settings.has("group"))
+    return once(
+      "group",
+      `writes with \`console.${method}()\``,
+      `the program indents its console with ${at("group")}, but a worker's console has its own indentation (none): its lines are not indented`,
+    );
+  const inspects =
+    /(^|\.)inspect$/.test(text) ||
+    /^util\.format(WithOptions)?$/.test(text) ||
+    (onConsole &&
+      method !== undefined &&
+      OUTPUT.has(method) &&
+      n.arguments.some((a) => !plainText(a as Node)));
+  if (inspects && settings.has("inspect"))
+    return once(
+      "inspect",
+      `formats values with \`${text}()\``,
+      `the program sets ${at("inspect")}, but a worker has its own \`util\` module with the default options: objects print another way there`,
+    );
+  if (text === "process.emitWarning" && settings.has("warning"))
+    return once(
+      "warning",
+      "calls `process.emitWarning()`",
+      `the program handles warnings with ${at("warning")}, but a worker's warnings go to its own \`process\` object: the handler never sees them and Node prints them to standard error`,
+    );
+  return undefined;
+}
+
+/** A string, number or template argument: printed as is, not inspected. */
+function plainText(n: Node): boolean {
+  const x = strip(n);
+  return x.type === "StringLiteral" || x.type === "NumericLiteral" || x.type === "TemplateLiteral";
 }
 
 function isGlobal(ctx: Ctx, n: Node, name: string): boolean {
