@@ -112,6 +112,27 @@ describe("offload", () => {
     expect(await sa.offload(url, "cpu", [5])).toBe(mod.cpu(5));
   });
 
+  it("calls made in one synchronous run reject in the order they were made (attack 16, F21)", async () => {
+    // The first call fails last in time; Promise.all still rejects with its error, as the plain
+    // program (which runs the first call first and stops there) throws it.
+    const first = await rejection(
+      Promise.all([
+        sa.offload(url, "failAfter", [300, "first"]),
+        sa.offload(url, "failAfter", [1, "second"]),
+      ]),
+    );
+    expect(first.message).toBe("first");
+    // Values are not held back behind an earlier call that is still running.
+    const [slow, fast] = [sa.offload(url, "failAfter", [300, "slow"]), sa.offload(url, "cpu", [10])];
+    let slowDone = false;
+    slow.catch(() => {
+      slowDone = true;
+    });
+    expect(await fast).toBe(mod.cpu(10));
+    expect(slowDone).toBe(false);
+    expect((await rejection(slow)).message).toBe("slow");
+  });
+
   // process.exit in the function ends the calling process with its code (attack 16, F23): run in a
   // real child process, test/reliability/runtime.test.ts ("process.exit in the function").
   it("a worker that crashes fails its task and is replaced", async () => {
