@@ -485,7 +485,7 @@ function perThreadSettings(ctx: Ctx, worker: t.Function): Map<Setting, Node> {
   const found = new Map<Setting, Node>();
   // Most files change none of it: the text says so before any walk (which may open lazy bodies).
   if (
-    !/defaultOptions|defaultMaxListeners|stackTraceLimit|console\s*\.\s*(group|count|time)|warning/.test(
+    !/defaultOptions|defaultMaxListeners|stackTraceLimit|console\s*\.\s*(group|count|time)|["'`]warning["'`]/.test(
       ctx.code,
     )
   )
