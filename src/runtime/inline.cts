@@ -330,8 +330,27 @@ export function pMapLoop(xs: unknown, options: unknown): boolean {
  * (`skip`, absent from older versions), as `mapSync` returns them.
  */
 export function mapDone<R>(values: R[], skip: unknown): R[] {
+  for (const v of values) if (isStop(v, skip)) throw stopRefused("", "a sync variant", "pMap(...)");
   if (typeof skip !== "symbol" || !values.includes(skip as R)) return values;
   return values.filter((v) => v !== skip);
+}
+
+/**
+ * p-map's `pMapStop` (p-map 7.1: a mapper returns it to stop like `break`), known by what it is —
+ * an unregistered symbol described "stop" that is not `pMapSkip` — since the copy is not handed
+ * it. The sequential copy does not stop on it: refused, loudly, rather than a result that holds
+ * the symbol (review of h15g).
+ */
+function isStop(v: unknown, skip: unknown): boolean {
+  return typeof v === "symbol" && v !== skip && v.description === "stop" && Symbol.keyFor(v) === undefined;
+}
+
+function stopRefused(loc: string, variant: string, text: string): Error {
+  return located(
+    `smartasync: ${variant} got p-map's \`pMapStop\` from a callback of ${text.replace(/^each result of /, "")}${loc ? ` at ${loc}` : ""}, which its sequential copy does not follow. Return a value and stop with a plain loop in the function, or await the async function.`,
+    "SMARTASYNC_GUARD",
+    loc,
+  );
 }
 
 /**
@@ -406,6 +425,7 @@ export function mapSync<T, R>(
       }
     }
     if (isThenable(v)) guard(v, variant, loc, text);
+    if (isStop(v, skip)) throw stopRefused(loc, variant, text);
     if (!skipping || v !== skip) out.push(v);
   }
   if (errors !== undefined && errors.length > 0) throw new AggregateError(errors);

@@ -30,6 +30,27 @@ describe("mapSync", () => {
     expect(sa.mapSync([1, undefined], (x) => x, undefined, ...where, undefined)).toEqual([1, undefined]);
   });
 
+  it("refuses p-map's pMapStop, which the sequential copy does not follow, and a lazy input; keeps pMap's concurrency check", async () => {
+    const { pMapSkip, pMapStop } = (await import("p-map")) as unknown as { pMapSkip: symbol; pMapStop: symbol };
+    let calls = 0;
+    const stopAt2 = (x: number) => {
+      calls++;
+      return x === 2 ? pMapStop : x;
+    };
+    expect(() => sa.mapSync([1, 2, 3], stopAt2, undefined, ...where, pMapSkip)).toThrow(/pMapStop/);
+    expect(calls).toBe(2);
+    expect(() => sa.mapDone([1, pMapStop], pMapSkip)).toThrow(/pMapStop/);
+    // A registered symbol is not p-map's: kept as a value.
+    expect(sa.mapSync([1], () => Symbol.for("stop"), undefined, ...where, pMapSkip)).toEqual([Symbol.for("stop")]);
+    function* gen() {
+      yield 1;
+    }
+    expect(() => sa.mapSync(gen(), (x: number) => x, undefined, ...where, pMapSkip)).toThrow(/iterator/);
+    expect(() => sa.mapSync([1], (x: number) => x, { concurrency: 0 }, ...where, pMapSkip)).toThrow(
+      /Expected `concurrency` to be an integer from 1 and up or `Infinity`, got `0` \(number\)/,
+    );
+  });
+
   it("throws the first error in index order and runs no callback after it", () => {
     const ran: number[] = [];
     const cb = (x: number) => {
