@@ -889,11 +889,14 @@ export function sameEverywhere(
   const prover = new Prover(ctx, workers);
   const changed: string[] = [];
   const unproven: string[] = [];
-  const already = (name: string): boolean => {
-    const esc = name.replace(/[$]/g, "\\$");
-    const re = new RegExp(`\`(?:(?:const|let|var|function|class) )?${esc}(?:\`|\\.|\\(|\\[)`);
-    return named.some((x) => re.test(x));
-  };
+  // A binding SA302's messages quote already (`` `name` ``, `` `const name` ``, `` `name.x` ``…): by
+  // plain text search, no pattern built from the name.
+  const already = (name: string): boolean =>
+    named.some((x) =>
+      ["`", "`const ", "`let ", "`var ", "`function ", "`class "].some((pre) =>
+        ["`", ".", "(", "["].some((post) => x.includes(`${pre}${name}${post}`)),
+      ),
+    );
   for (const [b, read] of reads) {
     if (already(b.name)) continue;
     if (isImportBinding(ctx, b)) {
