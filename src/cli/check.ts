@@ -116,7 +116,7 @@ export function checkFindings(outcomes: TransformOutcome[], deny: DenyRules): Ch
           items.push({
             code: "sync-worker",
             severity: "error",
-            message: `${f.name}'s ${f.variants.sync} calls ${w.callee}, whose sync variant ${w.variant} runs on a worker, denied by --deny sync-worker`,
+            message: `${f.name}'s ${f.variants.sync} calls ${w.callee}, whose sync variant ${w.variant} ${w.through ? "blocks on a worker further on" : "runs on a worker"}, denied by --deny sync-worker`,
             loc: w.loc,
             failsBy: "sync-worker",
           });

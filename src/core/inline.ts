@@ -150,6 +150,16 @@ export interface WorkerCall {
   callee: string;
   /** Its sync variant. */
   variant: string;
+  /**
+   * The variant is an inline copy that blocks on a worker further on (its own `workerCalls`, or
+   * a module's facts saying so): the block is as real, one call deeper (attack 16, F18).
+   */
+  through?: true;
+}
+
+/** A function's inline sync variant that blocks on a worker somewhere in what it calls. */
+export function blocksOnWorker(plan: SyncPlan | undefined): boolean {
+  return plan?.strategy === "inline" && (plan.workerCalls?.length ?? 0) > 0;
 }
 
 /** Where an inline variant checks at run time that a value is not a promise. */
@@ -250,7 +260,7 @@ export function planSyncVariant(awaits: readonly LocatedAwait[], unproven: Unpro
     workerCallsOf(a.fact, workerCalls);
   }
   if (reasons.length > 0) return { strategy: "worker", reasons, guards: [] };
-  for (const w of workerCalls) notes.push(WHY.callsWorker(w.callee, w.variant, w.loc));
+  for (const w of workerCalls) notes.push(WHY.callsWorker(w.callee, w.variant, w.loc, w.through === true));
   // A guarded variant is never reported with empty reasons: each guard is a promise the build
   // could not keep, moved to run time.
   for (const g of guards) notes.push(WHY.guard(g.text, g.loc));
@@ -278,8 +288,10 @@ export const WHY = {
     }`,
   yieldPoint: (text: string) =>
     `awaits ${text}${AT} after queuing a callback (a microtask, a timer, an emitter's event, a promise's then): the await is where that callback runs, which an inline copy cannot let happen`,
-  callsWorker: (callee: string, variant: string, loc: string) =>
-    `calls ${callee} at ${loc}, whose sync variant ${variant} runs on a worker: this variant blocks on that worker there`,
+  callsWorker: (callee: string, variant: string, loc: string, through = false) =>
+    through
+      ? `calls ${callee} at ${loc}, whose sync variant ${variant} blocks on a worker further on: this variant blocks there too`
+      : `calls ${callee} at ${loc}, whose sync variant ${variant} runs on a worker: this variant blocks on that worker there`,
   byName: (module: string, name: string, text: string, loc: string) =>
     `twin by name: ${module} exports ${name}, called for ${text} at ${loc}`,
   newExpression: (text: string) => `awaits ${text}${AT}, which cannot be made synchronous`,

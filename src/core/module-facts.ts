@@ -18,6 +18,8 @@ export interface ExportFact {
   explicit?: true;
   syncStrategy?: SyncStrategy;
   asyncStrategy?: "offload" | "same-thread";
+  /** An inline sync variant that blocks on a worker in what it calls (`check --deny sync-worker`). */
+  blocksOnWorker?: true;
   /** Where the function was found, for reports: a path relative to the root, or a package. */
   from: string;
   /**

@@ -1,5 +1,6 @@
 import type { types as t } from "@babel/core";
 import { type ScannedReExport, scanModule } from "../import-scan.js";
+import { blocksOnWorker } from "../inline.js";
 import { MSG } from "../messages.js";
 import type { ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant, variantName } from "../naming.js";
@@ -515,6 +516,7 @@ export function factsOfFile(
         ...(fn.kind === "async"
           ? { syncStrategy: fn.syncPlan!.strategy }
           : { asyncStrategy: fn.asyncStrategy }),
+        ...(blocksOnWorker(fn.syncPlan) ? { blocksOnWorker: true as const } : {}),
         from: ctx.fileName,
       });
     }

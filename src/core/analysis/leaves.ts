@@ -1,5 +1,5 @@
 import type { types as t } from "@babel/core";
-import { type AwaitFact, type TwinCheck, WHY } from "../inline.js";
+import { type AwaitFact, blocksOnWorker, type TwinCheck, WHY } from "../inline.js";
 import { MSG } from "../messages.js";
 import { resolveImport } from "../resolve.js";
 import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
@@ -283,11 +283,23 @@ function factOf(
       const callee = r.fn?.display ?? r.ext?.fact.name ?? (r.shape.kind === "dispatch" ? r.shape.name : "?");
       // Another module's function whose sync variant is a worker (its manifest or facts say so):
       // the inline copy blocks on it, which the report and `--deny sync-worker` must see (F3).
+      // So does one whose inline copy blocks on a worker further on, in another module or in this
+      // one (a function decided before this one), one call deeper (attack 16, F18).
       const ext = r.ext?.fact;
+      const own = r.fn?.syncPlan;
       const worker =
-        kind === "async" && ext?.syncStrategy === "worker" && r.shape.kind !== "dispatch"
-          ? { loc: locOf(ctx, node), callee, variant: ext.variant }
-          : undefined;
+        kind !== "async" || r.shape.kind === "dispatch"
+          ? undefined
+          : ext?.syncStrategy === "worker"
+            ? { loc: locOf(ctx, node), callee, variant: ext.variant }
+            : ext?.blocksOnWorker || blocksOnWorker(own)
+              ? {
+                  loc: locOf(ctx, node),
+                  callee,
+                  variant: ext?.variant ?? r.fn!.variant,
+                  through: true as const,
+                }
+              : undefined;
       return {
         kind: "smartasync",
         callee,

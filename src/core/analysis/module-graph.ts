@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { dirname, relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
 import { type ScannedImport, scanModule } from "../import-scan.js";
-import { planSyncVariant } from "../inline.js";
+import { blocksOnWorker, planSyncVariant } from "../inline.js";
 import {
   EMPTY_FACTS,
   type ExportFact,
@@ -405,6 +405,21 @@ export class ModuleGraph {
     return facts;
   }
 
+  /**
+   * `from\0name` of every function the module's static imports export whose sync variant runs on
+   * a worker or blocks on one: an inline copy calling one blocks too (leafBlocks).
+   */
+  private blockingImports(imports: readonly ScannedImport[], path: string, fns: SaFunction[]): Set<string> {
+    const out = new Set<string>();
+    if (!fns.some((f) => f.syncPlan?.strategy === "inline" && f.leafCallees.size > 0)) return out;
+    for (const { specifier, kind } of imports) {
+      if (kind === "dynamic") continue;
+      for (const fact of this.ofImport(specifier, path, "facts").exports.values())
+        if (fact.syncStrategy === "worker" || fact.blocksOnWorker) out.add(`${fact.from}\0${fact.name}`);
+    }
+    return out;
+  }
+
   private report(path: string): string {
     return relative(this.rootOf(path), path).split("\\").join("/");
   }
@@ -497,6 +512,9 @@ export class ModuleGraph {
         if (f) exports.set("default", equalsFact(f, s.ctx));
       }
       const replaced = commonjs ? moduleAsValue(s.ctx) : undefined;
+      // The module's imports were read as shapes (no strategies) for its leaves: which of the
+      // functions they export block on a worker is asked of their facts here (attack 16, F18).
+      const blocking = withStrategies ? this.blockingImports(text.imports, path, s.fns) : undefined;
       for (const [name, f] of s.exported) {
         local.add(name);
         const rebound = commonjs ? (replaced ?? writtenTwice(s, name, f)) : reboundExport(s.ctx, f);
@@ -507,6 +525,9 @@ export class ModuleGraph {
           variant: exportedVariant(name, f.name, f.variant, f.kind, this.options, f.explicitVariant),
           ...(f.explicitVariant ? { explicit: true as const } : {}),
           ...(withStrategies && f.kind === "async" ? { syncStrategy: f.syncPlan!.strategy } : {}),
+          ...(withStrategies && f.kind === "async" && (blocksOnWorker(f.syncPlan) || leafBlocks(f, blocking))
+            ? { blocksOnWorker: true as const }
+            : {}),
           ...(withStrategies && f.kind === "sync"
             ? { asyncStrategy: sameThreadWhy(s.ctx, f) === undefined ? "offload" : "same-thread" }
             : {}),
@@ -807,4 +828,13 @@ export class ModuleGraph {
     }
     return facts;
   }
+}
+
+/** Whether an inline copy calls an imported function that blocks on a worker (blockingImports). */
+function leafBlocks(f: SaFunction, blocking: Set<string> | undefined): boolean {
+  if (!blocking || blocking.size === 0) return false;
+  for (const r of f.leafCallees.values())
+    if (r.ext && r.shape.kind !== "dispatch" && blocking.has(`${r.ext.fact.from}\0${r.ext.fact.name}`))
+      return true;
+  return false;
 }

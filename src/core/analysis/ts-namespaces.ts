@@ -1,4 +1,5 @@
 import type { types as t } from "@babel/core";
+import { blocksOnWorker } from "../inline.js";
 import type { ExportFact, ModuleFacts } from "../module-facts.js";
 import type { Ctx } from "./ctx.js";
 import type { SaFunction } from "./model.js";
@@ -56,6 +57,7 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
     variant: fn.variant,
     ...(fn.explicitVariant ? { explicit: true as const } : {}),
     ...(withStrategies && fn.kind === "async" && fn.syncPlan ? { syncStrategy: fn.syncPlan.strategy } : {}),
+    ...(withStrategies && blocksOnWorker(fn.syncPlan) ? { blocksOnWorker: true as const } : {}),
     ...(withStrategies && fn.kind === "sync" && fn.asyncStrategy ? { asyncStrategy: fn.asyncStrategy } : {}),
     from: ctx.fileName,
     ...(replacedAt
