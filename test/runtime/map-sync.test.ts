@@ -31,7 +31,10 @@ describe("mapSync", () => {
   });
 
   it("refuses p-map's pMapStop, which the sequential copy does not follow, and a lazy input; keeps pMap's concurrency check", async () => {
-    const { pMapSkip, pMapStop } = (await import("p-map")) as unknown as { pMapSkip: symbol; pMapStop: symbol };
+    const { pMapSkip, pMapStop } = (await import("p-map")) as unknown as {
+      pMapSkip: symbol;
+      pMapStop: symbol;
+    };
     let calls = 0;
     const stopAt2 = (x: number) => {
       calls++;
@@ -41,7 +44,9 @@ describe("mapSync", () => {
     expect(calls).toBe(2);
     expect(() => sa.mapDone([1, pMapStop], pMapSkip)).toThrow(/pMapStop/);
     // A registered symbol is not p-map's: kept as a value.
-    expect(sa.mapSync([1], () => Symbol.for("stop"), undefined, ...where, pMapSkip)).toEqual([Symbol.for("stop")]);
+    expect(sa.mapSync([1], () => Symbol.for("stop"), undefined, ...where, pMapSkip)).toEqual([
+      Symbol.for("stop"),
+    ]);
     function* gen() {
       yield 1;
     }
