@@ -763,7 +763,12 @@ export class ModuleGraph {
     recording.push(check);
     let holds = true;
     try {
-      holds = deps.every((d) => this.stillHolds(d));
+      // Resolutions (`r`) are not asked again here: each is a walk of the file system, which cost
+      // Babel's annotated real-file bench about 20% (bench/real-files.mjs, 1.35× against 1.12×
+      // plain Babel). The facts of the modules they led to are (`f`), so an edit behind a barrel
+      // is seen; a new file that changes where an import resolves is seen by the on-disk store
+      // between processes, and in one process when the importer's own facts are computed again.
+      holds = deps.every((d) => "r" in d || this.stillHolds(d));
     } catch {
       holds = false;
     } finally {
