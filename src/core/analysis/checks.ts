@@ -505,7 +505,7 @@ function watchState(ctx: Ctx, b: Binding): void {
 }
 
 /** `configure()` for a named function or a function bound to a name, else "a function". */
-function functionLabel(ctx: Ctx, fn: Node): string {
+export function functionLabel(ctx: Ctx, fn: Node): string {
   const f = fn as { id?: t.Identifier | null; key?: Node };
   if (f.id) return `\`${f.id.name}()\``;
   if (f.key?.type === "Identifier") return `\`${(f.key as t.Identifier).name}()\``;

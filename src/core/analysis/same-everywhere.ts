@@ -2,7 +2,14 @@ import { isBuiltin } from "node:module";
 import type { types as t } from "@babel/core";
 import { SYNC_ARRAY_METHODS } from "../context.js";
 import { argumentEscapes, calleeKind, returnsArgument } from "./arg-escape.js";
-import { GLOBAL_OBJECTS, guarded, importTarget, isImportBinding, stateKind } from "./checks.js";
+import {
+  functionLabel,
+  GLOBAL_OBJECTS,
+  guarded,
+  importTarget,
+  isImportBinding,
+  stateKind,
+} from "./checks.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -306,16 +313,9 @@ function short(ctx: Ctx, n: Node): string {
   return text.length > 48 ? `${text.slice(0, 45)}...` : text;
 }
 
-/** `configure()` for a named function or a function bound to a name, else "a function". */
+/** `configure()` for a named function or a function bound to a name; top-level code by name. */
 function label(ctx: Ctx, fn: Node | undefined): string {
-  if (!fn) return "this module's top-level code";
-  const f = fn as { id?: t.Identifier | null; key?: Node };
-  if (f.id) return `\`${f.id.name}()\``;
-  if (f.key?.type === "Identifier") return `\`${(f.key as t.Identifier).name}()\``;
-  const parent = ctx.tree.parent(fn);
-  if (parent?.type === "VariableDeclarator" && parent.id.type === "Identifier")
-    return `\`${parent.id.name}()\``;
-  return "a function";
+  return fn ? functionLabel(ctx, fn) : "this module's top-level code";
 }
 
 /** A finding about the object that holds the value, said of the value. */
