@@ -17,18 +17,19 @@ import { isLocalSpecifier, resolveImport } from "../core/resolve.js";
 /** More than this many files reached: no stamp, the module is always transformed again. */
 const MAX_FILES = 2000;
 
-function localImportsOf(code: string, filename: string): string[] {
-  const files: string[] = [];
+/** The local files a module imports directly (relative specifiers that resolve to a file; core/import-scan.ts). */
+export function localImports(code: string, filename: string): string[] {
+  const files = new Set<string>();
   for (const { specifier, kind } of scanImports(code)) {
     if (kind === "dynamic" || !isLocalSpecifier(specifier)) continue;
     try {
       const r = resolveImport(specifier, filename);
-      if (r?.kind === "file") files.push(r.path);
+      if (r?.kind === "file") files.add(r.path);
     } catch {
       // Unresolvable: the compile reported it, and the stamp of the importer covers its text.
     }
   }
-  return files;
+  return [...files];
 }
 
 function stat(path: string): string {
@@ -69,10 +70,10 @@ function reExportSources(file: string, stamp: string): string[] {
  * The stamp of what `filename`'s imports' facts are made of (see above): size and modification
  * time of each file, `-` for one that is gone. `undefined` past MAX_FILES files.
  */
-export function dependencyStamp(code: string, filename: string): string | undefined {
+export function dependencyStamp(filename: string, imports: readonly string[]): string | undefined {
   const seen = new Set<string>([filename]);
   const folders = new Set<string>([dirname(filename)]);
-  const queue = localImportsOf(code, filename);
+  const queue = [...imports];
   const parts: string[] = [];
   while (queue.length) {
     const file = queue.shift()!;
@@ -95,5 +96,6 @@ export function dependencyStamp(code: string, filename: string): string | undefi
 export function transformCachedAgain(id: string, code: string, meta: Record<string, unknown>): boolean {
   const recorded = (meta.smartasync as { stamp?: string } | undefined)?.stamp;
   if (recorded === undefined) return true;
-  return dependencyStamp(code, id.split("?")[0]!) !== recorded;
+  const filename = id.split("?")[0]!;
+  return dependencyStamp(filename, localImports(code, filename)) !== recorded;
 }

@@ -33,9 +33,7 @@ import { type CompileRequest, compileFile, resolveFileOptions } from "../compile
 import { parserFor } from "../compile/parser.js";
 import type { TaskOutcome, TaskResult } from "../compile/task.js";
 import { escapeControls, escapeNamed, hasTerminalControls } from "../core/escape.js";
-import { scanImports } from "../core/import-scan.js";
 import type { Report } from "../core/report.js";
-import { isLocalSpecifier, resolveImport } from "../core/resolve.js";
 import { WORKER_IMPORT_ENV } from "../runtime/internal.cjs";
 import { browserError, browserProblems, browserRuntimeFile, WORKER_ONLY } from "./browser.js";
 import {
@@ -52,7 +50,7 @@ import {
   webpackSubdirectory,
   workerFunctions,
 } from "./bundles.js";
-import { dependencyStamp, transformCachedAgain } from "./cached-modules.js";
+import { dependencyStamp, localImports, transformCachedAgain } from "./cached-modules.js";
 import {
   finish,
   layout,
@@ -486,7 +484,8 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         }
         // A call's rewrite depends on what the modules it imports declare: compile this file
         // again when one of them changes (watch mode, dev server).
-        for (const dep of localImports(code, filename)) this.addWatchFile(dep);
+        const deps = localImports(code, filename);
+        for (const dep of deps) this.addWatchFile(dep);
         const { report } = out;
         const browser = forBrowser(this, state);
         // A worker file's build (esbuild) compiles modules the user's build compiles too: their
@@ -568,7 +567,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         }
         // Rollup's cache keeps a module whose code is unchanged: what it read of other modules
         // is stamped for `shouldTransformCachedModule` (cached-modules.ts).
-        const stamp = framework === "rollup" ? dependencyStamp(code, filename) : undefined;
+        const stamp = framework === "rollup" ? dependencyStamp(filename, deps) : undefined;
         const meta = stamp === undefined ? {} : { meta: { smartasync: { stamp } } };
         if (result === undefined) return framework === "rollup" ? { code, map: null, ...meta } : null;
         return { code: result, map: map as never, ...meta };
@@ -817,22 +816,6 @@ function useRegisterInWorkers(): boolean {
   }
   process.env[WORKER_IMPORT_ENV] = pathToFileURL(register).href;
   return true;
-}
-
-/** The local files a module imports directly (relative specifiers that resolve to a file; core/import-scan.ts). */
-function localImports(code: string, filename: string): string[] {
-  const files = new Set<string>();
-  for (const { specifier, kind } of scanImports(code)) {
-    if (kind === "dynamic" || !isLocalSpecifier(specifier)) continue;
-    let r: ReturnType<typeof resolveImport>;
-    try {
-      r = resolveImport(specifier, filename);
-    } catch {
-      continue;
-    }
-    if (r?.kind === "file") files.add(r.path);
-  }
-  return [...files];
 }
 
 /** The files of a webpack module: its resource, or those of the modules a concatenated module joins. */
