@@ -391,10 +391,21 @@ export function isCommonJsSource(program: t.Program, filename: string | undefine
       s.type === "ExportDefaultDeclaration" ||
       s.type === "ExportAllDeclaration",
   );
+  // TypeScript's `export = x` and `import x = require("m")` are CommonJS whatever else the
+  // file holds: both compilers emit `module.exports =` / `require(…)` for them, so the runtime
+  // import must be a `require` too (attack17 F10: `export =` alone, under SWC, got an `import`
+  // beside `module.exports` and the file failed to load; fixture cjs/ts-export-assignment).
+  const tsCommonJs = program.body.some(
+    (s) =>
+      s.type === "TSExportAssignment" ||
+      (s.type === "TSImportEqualsDeclaration" &&
+        s.importKind !== "type" &&
+        s.moduleReference.type === "TSExternalModuleReference"),
+  );
   return (
     program.sourceType === "script" ||
     /\.c[jt]s$/.test(filename ?? "") ||
-    (!hasEsm && /\b(require\s*\(|module\.exports|exports\.)/.test(code))
+    (!hasEsm && (tsCommonJs || /\b(require\s*\(|module\.exports|exports\.)/.test(code)))
   );
 }
 
