@@ -48,7 +48,7 @@ function rename(
 ): void {
   const t = ctx.t;
   if (own && to !== own.check.name) {
-    // `this.m()` → `(this.mSync[_sa.OF] === (_obj = this.m) ? this : _sa.viaOf(this, _obj, "m",
+    // `this.m()` → `(this.mSync?.[_sa.OF] === (_obj = this.m) ? this : _sa.viaOf(this, _obj, "m",
     // "mSync", "sync")).mSync()`: a subclass's override is dispatched (fixture
     // methods/this-override), and `this.m` is read once, before the arguments, as the call reads
     // it (an accessor runs once; fixture strategies/dispatch-evaluation-order). `C.m()` checks `C`
@@ -60,9 +60,13 @@ function rename(
       object.type === "ThisExpression" ? t.thisExpression() : t.cloneNode(object as t.Identifier);
     const base = (): t.Expression | t.Super => (object.type === "Super" ? t.super() : self());
     const variant = member(t, base(), to);
-    const expected = t.memberExpression(
+    // `?.`: a receiver without `mSync` (a borrowed method, `outer.call(other)`, a mixin) reads
+    // `undefined` and takes the dispatch, which calls that receiver's own `m` (attack17 F8;
+    // fixture methods/this-borrowed-receiver).
+    const expected = t.optionalMemberExpression(
       ctx.typed ? t.tsAsExpression(variant, t.tsAnyKeyword()) : variant,
       t.memberExpression(t.identifier(imports.runtime()), t.identifier("OF")),
+      true,
       true,
     );
     const tmp = imports.temp();
@@ -71,7 +75,7 @@ function rename(
     // The call's place: the fallback throws there if the override gives a promise.
     const at = own.loc !== undefined ? [t.stringLiteral(own.loc)] : [];
     if (object.type === "Super") {
-      // `super` is no value to pick: `super.m(a)` → `(super.mSync[_sa.OF] === (_obj = super.m)
+      // `super` is no value to pick: `super.m(a)` → `(super.mSync?.[_sa.OF] === (_obj = super.m)
       // ? super.mSync : _sa.viaFn(_obj, "m", "sync")).call(this, a)`.
       ref.object = t.conditionalExpression(
         t.binaryExpression("===", expected, read),

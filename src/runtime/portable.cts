@@ -239,7 +239,7 @@ export function via(
 
 /**
  * `via` with the member already read: the check reads `this.m` once
- * (`this.mSync[_sa.OF] === (_t = this.m) ? this : _sa.viaOf(this, _t, "m", "mSync", "sync", loc)`)
+ * (`this.mSync?.[_sa.OF] === (_t = this.m) ? this : _sa.viaOf(this, _t, "m", "mSync", "sync", loc)`)
  * and the fallback calls what it read, so an accessor `m` runs once, before the arguments, as in
  * the call the compiler rewrote (fixture strategies/dispatch-evaluation-order).
  */

@@ -225,7 +225,7 @@ class Editor {
   /** Renames what a call reaches, by its shape. */
   rename(call: CallNode, shapeKind: Shape["kind"], to: string, own?: OwnCheck, loc?: string): void {
     if (own && to !== own.name) {
-      // `this.m()` → `(this.mSync[_sa.OF] === (_obj = this.m) ? this : _sa.viaOf(this, _obj, "m",
+      // `this.m()` → `(this.mSync?.[_sa.OF] === (_obj = this.m) ? this : _sa.viaOf(this, _obj, "m",
       // "mSync", "sync")).mSync()`: a subclass's override is dispatched (fixture
       // methods/this-override), and `this.m` is read once, before the arguments. `C.m()` checks
       // `C` the same way (fixture methods/replaced-class-methods).
@@ -239,12 +239,12 @@ class Editor {
       const name = JSON.stringify(own.name);
       this.begins(object);
       if (object.type === "Super") {
-        // `super` is no value to pick: `super.m(a)` → `(super.mSync[_sa.OF] === (_obj = super.m)
+        // `super` is no value to pick: `super.m(a)` → `(super.mSync?.[_sa.OF] === (_obj = super.m)
         // ? super.mSync : _sa.viaFn(_obj, "m", "sync")).call(this, a)`.
         this.ms.update(
           s(ref),
           e(ref),
-          `(super${dot(to)}[${rt}.OF] === (${tmp} = super${dot(own.name)}) ? super${dot(to)} : ${rt}.viaFn(${tmp}, ${name}, "${mode}"${at})).call`,
+          `(super${dot(to)}?.[${rt}.OF] === (${tmp} = super${dot(own.name)}) ? super${dot(to)} : ${rt}.viaFn(${tmp}, ${name}, "${mode}"${at})).call`,
         );
         this.ms.appendLeft(argsOpen(this.code, call), call.arguments.length ? "this, " : "this");
         return;
@@ -253,7 +253,7 @@ class Editor {
       this.ms.update(
         s(object),
         e(object),
-        `(${self}${dot(to)}[${rt}.OF] === (${tmp} = ${self}${dot(own.name)}) ? ${self} : ${rt}.viaOf(${self}, ${tmp}, ${name}, ${JSON.stringify(to)}, "${mode}"${at}))`,
+        `(${self}${dot(to)}?.[${rt}.OF] === (${tmp} = ${self}${dot(own.name)}) ? ${self} : ${rt}.viaOf(${self}, ${tmp}, ${name}, ${JSON.stringify(to)}, "${mode}"${at}))`,
       );
     }
     if (shapeKind === "choice") {
