@@ -59,3 +59,32 @@ it("keeps the guard in compiled output for a caller that was not compiled (compi
   expect(r.stdout).toBe(["TypeError true", "user 2 user 3 21", "true user 4 user 5 loadUser", ""].join("\n"));
   expect(r.status).toBe(0);
 });
+
+it("finds the function in the worker by its source text: a wrapper made on the main thread only shifts nothing", () => {
+  // attack17 F16: the worker's copy of the module skips `dump` (made only when the module is the
+  // main one), and the lookup by position ran `remove` for `load.sync(…)`. A function the worker's
+  // copy does not make at all fails loudly there.
+  const dir = join(ROOT, ".tmp/wrapper-no-plugin-main-only");
+  mkdirSync(dir, { recursive: true });
+  const program = [
+    'const { smartasync } = require("smartasync/runtime");',
+    'const dump = require.main === module ? smartasync(async (x) => "dump:" + x) : null;',
+    'const load = smartasync(async (x) => { await null; return "load:" + x; });',
+    'const remove = smartasync(async (x) => { await null; return "REMOVED " + x; });',
+    'const same1 = smartasync(async (x) => { await null; return "same:" + x; });',
+    'const same2 = smartasync(async (x) => { await null; return "same:" + x; });',
+    "if (require.main === module) {",
+    '  console.log(load.sync("config.json"), remove.sync("a"), same1.sync(1), same2.sync(2));',
+    "  try {",
+    '    dump.sync("x");',
+    "  } catch (e) {",
+    "    console.log(e.code);",
+    "  }",
+    "}",
+  ].join("\n");
+  writeFileSync(join(dir, "program.cjs"), program);
+  const r = spawnSync(process.execPath, [join(dir, "program.cjs")], { encoding: "utf8", timeout: 60_000 });
+  expect(r.stderr).toBe("");
+  expect(r.stdout).toBe("load:config.json REMOVED a same:1 same:2\nSMARTASYNC_NOT_REGISTERED\n");
+  expect(r.status).toBe(0);
+});

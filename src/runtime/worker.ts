@@ -241,7 +241,16 @@ async function load(url: string, name: string): Promise<Function> {
   }
   await p;
   const fn = lookup(url, name);
-  if (fn === undefined) throw new Error(`smartasync: ${name} is not registered by ${url}`);
+  if (fn === undefined) {
+    // The typed form names its functions by their source text (wrapper.cts): one the worker's
+    // copy of the module did not make (`require.main === module ? smartasync(…) : null`).
+    const typedForm = name.startsWith("smartasync#")
+      ? "; a smartasync(...) wrapper is found again by its source text when the worker loads the module, and this one was not made there (made only on the main thread, under require.main, isMainThread or a flag?): make it unconditionally"
+      : "";
+    throw Object.assign(new Error(`smartasync: ${name} is not registered by ${url}${typedForm}`), {
+      code: "SMARTASYNC_NOT_REGISTERED",
+    });
+  }
   return fn;
 }
 

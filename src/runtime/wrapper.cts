@@ -68,6 +68,20 @@ function callerUrl(): string | undefined {
   return undefined;
 }
 
+/**
+ * The source text of `fn` (`Function.prototype.toString`, the exact slice of the file), as its
+ * length and a 32-bit FNV-1a hash: once per `smartasync()` call, when the module runs.
+ */
+function fingerprint(fn: Function): string {
+  const src = Function.prototype.toString.call(fn);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < src.length; i++) {
+    h ^= src.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `${src.length.toString(36)}-${(h >>> 0).toString(36)}`;
+}
+
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return (
     v !== null &&
@@ -118,11 +132,16 @@ export function typedForm({ register, runSync, offload }: WorkerPaths): TypedFor
   return function smartasync<F extends (...args: never[]) => unknown>(fn: F): SyncOf<F> {
     if (typeof fn !== "function") throw new TypeError("smartasync(): expects a function");
     const url = callerUrl();
-    const index = url === undefined ? -1 : (counters.get(url) ?? 0);
-    if (url !== undefined) counters.set(url, index + 1);
-    // Workers find the function again by its module and its position among the module's
-    // smartasync() calls, which a fresh import of the module repeats in the same order.
-    const key = `smartasync#${index}`;
+    // Workers find the function again by its module and its source text (with the count of
+    // earlier wrappers of the same text in that module), which a fresh import of the module
+    // repeats. Not by its position among all the module's smartasync() calls: a wrapper made on
+    // the main thread only (`require.main === module ? smartasync(…) : null`, `isWorker`) shifts
+    // every later position, and `.sync()` ran another function (attack17 F16). A function the
+    // worker's copy does not make at all fails loudly there (SMARTASYNC_NOT_REGISTERED).
+    const text = fingerprint(fn);
+    const seen = url === undefined ? 0 : (counters.get(`${url}\0${text}`) ?? 0);
+    if (url !== undefined) counters.set(`${url}\0${text}`, seen + 1);
+    const key = seen === 0 ? `smartasync#${text}` : `smartasync#${text}.${seen}`;
     if (url !== undefined) register(url, { [key]: fn });
     const name = fn.name;
     const kind = fn.constructor?.name === "AsyncFunction" ? "async" : "sync";

@@ -375,28 +375,57 @@ function target(ctx: Ctx, node: Node, comment: Comment): SaFunction {
   return fail(ctx, "SA102", comment, MSG.precedesNothing(describe(decl)));
 }
 
-/** Local names of the runtime's `smartasync` wrapper (`import { smartasync as sa } from …`). */
-function wrapperNames(ctx: Ctx): Set<string> {
-  const names = new Set<string>();
+/**
+ * Local names of the runtime's `smartasync` wrapper, each with the node that declares it:
+ * `import { smartasync as sa } from …`, and CommonJS's `const { smartasync } = require(…)` at the
+ * top level with the free `require` (attack17 F16: a CommonJS file's typed form was left to the
+ * uncompiled wrapper; fixture typescript/typed-form-require).
+ */
+function wrapperNames(ctx: Ctx): Map<string, Node> {
+  const names = new Map<string, Node>();
   for (const s of ctx.program.body) {
-    if (s.type !== "ImportDeclaration" || s.source.value !== ctx.options.runtime) continue;
-    for (const sp of s.specifiers) {
-      if (sp.type !== "ImportSpecifier") continue;
-      const imported = sp.imported.type === "Identifier" ? sp.imported.name : sp.imported.value;
-      if (imported === "smartasync") names.add(sp.local.name);
+    if (s.type === "ImportDeclaration" && s.source.value === ctx.options.runtime) {
+      for (const sp of s.specifiers) {
+        if (sp.type !== "ImportSpecifier") continue;
+        const imported = sp.imported.type === "Identifier" ? sp.imported.name : sp.imported.value;
+        if (imported === "smartasync") names.set(sp.local.name, sp);
+      }
+    } else if (s.type === "VariableDeclaration" && s.kind === "const") {
+      for (const d of s.declarations) {
+        const init = d.init;
+        if (
+          d.id.type !== "ObjectPattern" ||
+          init?.type !== "CallExpression" ||
+          init.callee.type !== "Identifier" ||
+          init.callee.name !== "require" ||
+          init.arguments.length !== 1 ||
+          init.arguments[0].type !== "StringLiteral" ||
+          init.arguments[0].value !== ctx.options.runtime ||
+          ctx.scopes.binding(init.callee, "require") !== undefined
+        )
+          continue;
+        for (const p of d.id.properties) {
+          if (p.type !== "ObjectProperty" || p.computed || p.value.type !== "Identifier") continue;
+          const key =
+            p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : "";
+          if (key === "smartasync") names.set(p.value.name, d);
+        }
+      }
     }
   }
   return names;
 }
 
 /** `const load = smartasync(async (id) => ...)`: the typed form, recognised like the comment. */
-function wrapped(ctx: Ctx, decl: t.VariableDeclaration, names: Set<string>): SaFunction | undefined {
+function wrapped(ctx: Ctx, decl: t.VariableDeclaration, names: Map<string, Node>): SaFunction | undefined {
   if (decl.declarations.length !== 1) return undefined;
   const d = decl.declarations[0];
   const init = d.init;
   if (init?.type !== "CallExpression" || init.callee.type !== "Identifier" || !names.has(init.callee.name))
     return undefined;
-  if (ctx.scopes.binding(init.callee, init.callee.name)?.kind !== "module") return undefined;
+  // The wrapper's own declaration, not a local of the same name.
+  const b = ctx.scopes.binding(init.callee, init.callee.name);
+  if (b === undefined || b.node !== names.get(init.callee.name) || b.violations.length > 0) return undefined;
   const arg = init.arguments[0] as Node | undefined;
   const parent = ctx.tree.parent(decl);
   const exportDecl = parent?.type === "ExportNamedDeclaration";
