@@ -208,7 +208,33 @@ function diagnosticPosition(text: string, source: string): { line: number; colum
       break;
     }
   }
-  return { line, column };
+  return lineTerminators(source, line, column);
+}
+
+/**
+ * SWC numbers lines by `\n`, `\r\n` and `\r` only; ECMAScript (Babel, Node, every other report
+ * location) also ends a line at U+2028 and U+2029. The same place in ECMAScript's numbering, so
+ * both compilers' reports agree (attack17 F13; test/cli/transform-swc.test.ts).
+ */
+function lineTerminators(source: string, line: number, column: number): { line: number; column: number } {
+  if (!source.includes("\u2028") && !source.includes("\u2029")) return { line, column };
+  let offset = 0;
+  for (let l = 1; l < line && offset < source.length; offset++) {
+    const c = source.charCodeAt(offset);
+    if (c === 10 || (c === 13 && source.charCodeAt(offset + 1) !== 10)) l++;
+  }
+  offset += column - 1;
+  let esLine = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 13 && source.charCodeAt(i + 1) === 10) continue; // `\r\n` ends at its `\n`
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) {
+      esLine++;
+      start = i + 1;
+    }
+  }
+  return { line: esLine, column: offset - start + 1 };
 }
 
 /** The index in `text` of the character SWC drew at display column `visual` (tabs to stops of 4). */

@@ -137,6 +137,21 @@ describe("files SWC cannot compile", () => {
   });
 });
 
+describe("a syntax error after U+2028 / U+2029", () => {
+  // SWC counts lines by \n and \r only; the report's place is ECMAScript's, as under Babel
+  // (attack17 F13). Raw separators in a string, a comment and a template; \r\n line ends too.
+  const code =
+    'const s = "a\u2028b\u2029c"; /* x\u2028y */\r\nconst t = `p\u2028q`;\n// @smartasync\nexport async function load() { return 1; }\nconst = 1;\n';
+  const dir = tree("swc-line-separators", { "src/main.js": code });
+
+  it("is reported at the same line and column by both compilers", () => {
+    const r = both(["check", "src", "--format", "github"], dir);
+    const where = (out: string) => /line=(\d+),col=(\d+),title=syntax-error/.exec(out)?.slice(1);
+    expect(where(r.babel.stdout)).toEqual(["9", "7"]);
+    expect(where(r.swc.stdout)).toEqual(["9", "7"]);
+  });
+});
+
 const MAIN_TS = `import { readFile } from "node:fs/promises";
 
 // @smartasync
