@@ -16,6 +16,7 @@ import { writeOutside } from "./outside.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
+import { heldMemberWhy } from "./ts-namespaces.js";
 import { memberName, requireSource, TRANSPARENT, treeView } from "./view.js";
 
 export type CallNode = t.CallExpression | t.OptionalCallExpression;
@@ -657,6 +658,8 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
         kind: aliased.kind,
         syncStrategy: aliased.syncPlan?.strategy,
       };
+    const held = namespaceValueMember(ctx, index, nsBinding, path, prop, depth);
+    if (held) return held;
   }
   let owner: t.Class | undefined;
   let isStatic = false;
@@ -768,6 +771,41 @@ function namespaceAliasMember(
     }
     const fn = namespaceTarget(ctx, index, first, entity.slice(0, -1), entity[entity.length - 1]!);
     if (fn) return fn;
+  }
+  return undefined;
+}
+
+/**
+ * `namespace Api { export const get = load }` (also `= fetchIt` imported, `= c ? load : other`,
+ * `export const { load: get } = obj`): `Api.get` holds a smartasync function under a member
+ * name the namespace gives no variant (`Api.getSync` does not exist), so its calls are reported
+ * where the code wants the value, never silently plain (issue 13). The answer is the one a
+ * second name at the top level gets (`aliasOf`, `takenOut`, `chosen`), worded for the member.
+ */
+function namespaceValueMember(
+  ctx: Ctx,
+  index: Index,
+  binding: Binding,
+  path: string[],
+  prop: string,
+  depth: number,
+): Unfollowed | undefined {
+  if (depth > 4) return undefined;
+  for (const { b } of namespaceBindings(ctx, binding, path, prop)) {
+    const d = b.node;
+    if (d.type !== "VariableDeclarator") continue;
+    // Only an exported declaration is a member of the namespace object.
+    const decl = ctx.tree.parent(d);
+    if (ctx.tree.parent(decl!)?.type !== "ExportNamedDeclaration") continue;
+    const init = d.id.type === "Identifier" && d.init ? peelCallee(d.init as Node) : undefined;
+    const r =
+      aliasOf(ctx, index, b, depth + 1) ??
+      takenOut(index, b) ??
+      (init?.type === "ConditionalExpression" || init?.type === "LogicalExpression"
+        ? chosen(ctx, index, init, depth + 1)
+        : undefined);
+    if (!r) continue;
+    return { ...r, unfollowed: heldMemberWhy(prop, r.name, `line ${d.loc?.start.line ?? 0}`) };
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import type { ExportFact, ModuleFacts } from "../module-facts.js";
 import type { Ctx } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import type { Node } from "./tree.js";
+import { strip as peel } from "./view.js";
 
 /**
  * What a file's TypeScript namespaces give importers (attack 15, F11 across modules).
@@ -22,6 +23,15 @@ export interface TsNamespaceExports {
   aliases: Map<string, ExportFact>;
   /** Statements inside namespace bodies: their functions are not module exports by name. */
   inside: Set<Node>;
+}
+
+/**
+ * Why a call of namespace member `member` (`export const get = load`) is not followed: the
+ * namespace holds `fn` under that name with no variant beside it. One wording for calls in the
+ * file (calls.ts) and importers' (the facts below).
+ */
+export function heldMemberWhy(member: string, fn: string, where: string): string {
+  return `the namespace member \`${member}\` holds \`${fn}\` (${where}) without a variant beside it; call \`${fn}\` by its own name, or declare the member as the function (\`export async function ${member}\`), which is followed`;
 }
 
 /** `A.B` → ["A", "B"] (identifiers and qualified names only). */
@@ -66,6 +76,78 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
         }
       : {}),
   });
+
+  /**
+   * The smartasync function a value names: an annotated function of this file, or an imported
+   * one; either branch of `c ? f : g`, `f || g`. Unknown is undefined (then nothing is said).
+   */
+  const valueFact = (value: Node | null | undefined, depth = 0): ExportFact | undefined => {
+    if (!value || depth > 4) return undefined;
+    const v = peel(value);
+    if (v.type === "ConditionalExpression")
+      return valueFact(v.consequent as Node, depth + 1) ?? valueFact(v.alternate as Node, depth + 1);
+    if (v.type === "LogicalExpression")
+      return valueFact(v.left as Node, depth + 1) ?? valueFact(v.right as Node, depth + 1);
+    if (v.type === "Identifier") {
+      const b = ctx.scopes.binding(v, v.name);
+      if (!b) return undefined;
+      const decl = b.node.type === "VariableDeclarator" ? ctx.tree.parent(b.node) : undefined;
+      const own = fns.find(
+        (f) =>
+          (f.form === "function" || f.form === "const") &&
+          f.name === v.name &&
+          (f.fn === b.node || (decl !== undefined && (f.stmt === decl || f.stmt === ctx.tree.parent(decl)))),
+      );
+      if (own) return factOf(own);
+    }
+    const r = ctx.imported?.resolve(v);
+    return r && !r.explicit ? r.fact : undefined;
+  };
+  /**
+   * `export const get = load` (or `= fetchIt` imported, `= c ? load : other`, `export const {
+   * load: get } = obj`) in a namespace: the member holds a smartasync function without a variant
+   * beside it, so importers' calls (`Api.get(…)`) are reported where they want the value (issue 13).
+   */
+  const heldMembers = (d: Node): Map<string, ExportFact> => {
+    const out = new Map<string, ExportFact>();
+    for (const dec of (d as t.VariableDeclaration).declarations) {
+      const init = dec.init as Node | null;
+      const found: [string, ExportFact | undefined][] = [];
+      if (dec.id.type === "Identifier") found.push([dec.id.name, valueFact(init)]);
+      else if (dec.id.type === "ObjectPattern" && init)
+        for (const p of dec.id.properties) {
+          if (p.type !== "ObjectProperty" || p.computed || p.key.type !== "Identifier") continue;
+          const target = (p.value.type === "AssignmentPattern" ? p.value.left : p.value) as Node;
+          if (target.type !== "Identifier") continue;
+          found.push([target.name, valueFact(memberOf(init, p.key.name))]);
+        }
+      for (const [name, fact] of found)
+        if (fact)
+          out.set(name, {
+            ...fact,
+            unfollowed: heldMemberWhy(name, fact.name, `line ${dec.loc?.start.line ?? 0} of ${ctx.fileName}`),
+          });
+    }
+    return out;
+  };
+  /** The value `obj.key` reads: a property of an object literal `obj` names, else the member itself. */
+  const memberOf = (obj: Node, key: string): Node | undefined => {
+    let o = peel(obj);
+    if (o.type === "Identifier") {
+      const b = ctx.scopes.binding(o, o.name);
+      const init = b?.kind === "const" && b.node.type === "VariableDeclarator" ? (b.node.init as Node | null) : null;
+      if (init && peel(init).type === "ObjectExpression") o = peel(init);
+    }
+    if (o.type === "ObjectExpression") {
+      for (const p of o.properties)
+        if (p.type === "ObjectProperty" && !p.computed && p.key.type === "Identifier" && p.key.name === key)
+          return p.value as Node;
+      return undefined;
+    }
+    // `const { load: get } = ns` of an imported module object: what `ns.load` would call. The
+    // member is made for the question only; its object is the real node, which the lookup reads.
+    return { type: "MemberExpression", object: o, property: { type: "Identifier", name: key }, computed: false } as unknown as Node;
+  };
 
   const pending: { into: ModuleFacts; alias: string; path: string[] }[] = [];
   /** The fact of the function an entity path names: a top-level function or a namespace member. */
@@ -130,7 +212,10 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
         continue;
       }
       const fn = byStmt.get(st);
-      if (!fn) continue;
+      if (!fn) {
+        if (d.type === "VariableDeclaration") for (const [name, fact] of heldMembers(d)) into.exports.set(name, fact);
+        continue;
+      }
       // Only a member of the outermost namespace can be checked for replacement by name
       // (`(Api as any).load = …`); deeper ones are rare and checked the same way by path.
       const replaced =
