@@ -2,7 +2,7 @@ import type { PluginAPI, PluginObject, PluginPass } from "@babel/core";
 import { resolveFileOptions } from "../compile/options.js";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
 import { MSG } from "../core/messages.js";
-import type { ModuleFacts } from "../core/module-facts.js";
+import { hasFacts, type ModuleFacts } from "../core/module-facts.js";
 import { type Options as ResolvedOptions, validateOptions } from "../core/options.js";
 import type { Report } from "../core/report.js";
 import { codeFrameError } from "./errors.js";
@@ -129,7 +129,7 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
         meta.smartasync = result.report;
         // Not part of the report: what the file exports, for package manifests.
         const own = result.exports;
-        if (own && (own.exports.size || own.methods.size || own.picked?.size)) meta.smartasyncExports = own;
+        if (own && hasFacts(own)) meta.smartasyncExports = own;
       },
     },
   } satisfies PluginObject<PluginPass>;

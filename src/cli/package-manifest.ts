@@ -5,7 +5,7 @@
  * importers find each subpath's file through the package's own `exports` (docs/modules.md).
  */
 import { join } from "node:path";
-import { buildFileManifest, MANIFEST_FILE, type ModuleFacts } from "../core/module-facts.js";
+import { buildFileManifest, hasFacts, MANIFEST_FILE, type ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 import { writeOutput } from "./out-dir.js";
 
@@ -34,8 +34,9 @@ export interface ManifestInput {
 export async function writePackageManifest(input: ManifestInput): Promise<string | undefined> {
   const files: Record<string, ModuleFacts> = {};
   for (const m of input.modules) {
-    if (m.exports && (m.exports.exports.size || m.exports.methods.size || m.exports.picked?.size))
-      files[m.output] = m.exports;
+    // Namespaces count: a module that exports only `export namespace Api {…}` (or `export * as
+    // ns`) was once left out, and its importers took it for plain JavaScript.
+    if (m.exports && hasFacts(m.exports)) files[m.output] = m.exports;
   }
   if (Object.keys(files).length === 0) return undefined;
   const manifest = buildFileManifest(files);

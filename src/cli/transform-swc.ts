@@ -7,7 +7,7 @@
  */
 import { extname } from "node:path";
 import { escapeControls } from "../core/escape.js";
-import type { ModuleFacts } from "../core/module-facts.js";
+import { hasFacts, type ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 import type { Options as SwcOptions } from "../swc-plugin/index.js";
 import { errorText, type Fail, failer, smartasyncFailure } from "./failure.js";
@@ -110,7 +110,8 @@ export async function transformFileSwc(file: string, opts: TransformOptions): Pr
     }
     return classifySwc(e, file, path, source, fail);
   }
-  const exports = opts.moduleFacts && facts && (facts.exports.size || facts.methods.size) ? facts : undefined;
+  // One test of "anything for importers" (hasFacts): namespaces and element-held literals count too.
+  const exports = opts.moduleFacts && facts && hasFacts(facts) ? facts : undefined;
   return {
     ok: true,
     file,

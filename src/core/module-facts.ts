@@ -247,6 +247,13 @@ export interface Manifest {
    */
   namespaces?: Record<string, Record<string, FactTable>>;
   /**
+   * Namespaces inside those (`export namespace A { export namespace B {…} }`, `export namespace
+   * X.Y {}`, a namespace re-exported inside one), keyed like `namespaces`: each the path of names
+   * from the outermost one and the table of what it holds, so importers follow `A.B.f()` too.
+   * A path, not a dotted key: a namespace re-exported under a string name may hold a dot.
+   */
+  nested?: Record<string, { path: string[]; exports: FactTable }[]>;
+  /**
    * Of a subpath (or of a file, beside `files`): exported name → the smartasync function its
    * array or object literal holds at a place a call picks at run time, so importers' calls
    * through it are reported (SA206) as for the package's source.
@@ -345,6 +352,20 @@ export function factsFromManifest(
   const namespaces = new Map<string, ModuleFacts>(
     nsTables.map(([ns, t]) => [ns, { exports: factsOf(t), methods: new Map() }]),
   );
+  for (const n of Array.isArray(manifest.nested?.[key]) ? manifest.nested[key] : []) {
+    // A manifest is a dependency's file: only well-formed entries are taken.
+    const path = n?.path;
+    if (!Array.isArray(path) || path.length < 2 || !path.every((p) => typeof p === "string")) continue;
+    let at: Map<string, ModuleFacts> = namespaces;
+    let facts: ModuleFacts | undefined;
+    for (const name of path) {
+      facts = at.get(name) ?? { exports: new Map(), methods: new Map() };
+      at.set(name, facts);
+      facts.namespaces ??= new Map();
+      at = facts.namespaces;
+    }
+    for (const [exported, fact] of factsOf(n.exports)) facts!.exports.set(exported, fact);
+  }
   const picked = new Map<string, PickedHolder>();
   for (const [exported, p] of Object.entries(manifest.picked?.[key] ?? {})) {
     // A manifest is a dependency's file: only well-formed entries are taken.
@@ -417,6 +438,7 @@ export function buildFileManifest(files: Record<string, ModuleFacts>): Manifest 
     files: byFile.exports ?? {},
     ...(byFile.methods ? { methods: byFile.methods } : {}),
     ...(byFile.namespaces ? { namespaces: byFile.namespaces } : {}),
+    ...(byFile.nested ? { nested: byFile.nested } : {}),
     ...(byFile.picked ? { picked: byFile.picked } : {}),
   };
 }
@@ -437,6 +459,20 @@ export function buildManifest(entries: Record<string, ModuleFacts>): Manifest {
       manifest.namespaces[subpath] = Object.fromEntries(
         [...facts.namespaces].map(([ns, f]) => [ns, tableOf(f)]),
       );
+      // Deeper ones by their path (they were once left out: `A.B.f()` of a built package was
+      // plain JavaScript to its importers).
+      const nested: { path: string[]; exports: FactTable }[] = [];
+      const walk = (path: string[], f: ModuleFacts): void => {
+        for (const [name, inner] of f.namespaces ?? []) {
+          nested.push({ path: [...path, name], exports: tableOf(inner) });
+          walk([...path, name], inner);
+        }
+      };
+      for (const [ns, f] of facts.namespaces) walk([ns], f);
+      if (nested.length) {
+        manifest.nested ??= {};
+        manifest.nested[subpath] = nested;
+      }
     }
     if (facts.picked?.size) {
       manifest.picked ??= {};

@@ -137,3 +137,61 @@ it("the manifest of a CommonJS barrel lists what importers of its source see: fu
   expect(calls(built.stdout)).toEqual(["3:11 loadSync", "3:24 own SA206", "3:44 loadSync"]);
   expect(calls(built.stdout)).toEqual(calls(source.stdout));
 });
+
+it("a built package's manifest carries TypeScript namespaces at every depth: importers of the build see what importers of the source see", () => {
+  // `A.B.deep()` of `export namespace A { export namespace B {…} }`, `X.Y.find()` of
+  // `export namespace X.Y {…}`: the manifest once wrote namespaces one level deep, so an
+  // importer of the build left such a call plain in sync code, with no warning (issue 13).
+  // `Api.get` holds `load` without a variant beside it: SA206 through the build as through the source.
+  const lib = {
+    "src/index.ts": [
+      "// @smartasync",
+      "async function load(x: number): Promise<number> {",
+      "  return (await 2) * x;",
+      "}",
+      "export namespace A {",
+      "  export namespace B {",
+      "    // @smartasync",
+      "    export async function deep(x: number): Promise<number> {",
+      "      return (await 3) * x;",
+      "    }",
+      "  }",
+      "}",
+      "export namespace X.Y {",
+      "  // @smartasync",
+      "  export async function find(x: number): Promise<number> {",
+      "    return (await 5) * x;",
+      "  }",
+      "}",
+      "export namespace Api {",
+      "  export const get = load;",
+      "}",
+      "",
+    ].join("\n"),
+  };
+  const main = (from: string) =>
+    `import { A, Api, X } from "${from}";\nexport function main() {\n  return [A.B.deep(1), X.Y.find(2), Api.get(3)];\n}\n`;
+  const dir = tree("build-manifest-ts-namespaces", {
+    ...lib,
+    "app/src/main.ts": main("lib"),
+    "app/node_modules/lib/package.json": JSON.stringify({
+      name: "lib",
+      type: "module",
+      exports: { ".": "./dist/index.js" },
+      smartasync: { manifest: "./dist/smartasync.manifest.json" },
+    }),
+    "source/main.ts": main("../src/index.js"),
+  });
+  const r = cli(["build", "src", "--out-dir", "app/node_modules/lib/dist"], dir);
+  expect(r.status, r.stderr).toBe(0);
+  const calls = (out: string) =>
+    (JSON.parse(out) as { calls: { loc: string; target: string; reason?: string }[] }[])
+      .flatMap((f) => f.calls)
+      .map((c) => `${c.loc.replace(/^.*?:/, "")} ${c.target}${c.reason ? ` ${c.reason}` : ""}`);
+  const built = cli(["inspect", "src", "-f", "json"], join(dir, "app"));
+  const source = cli(["inspect", "source", "-f", "json"], dir);
+  expect(built.status, built.stderr).toBe(0);
+  expect(source.status, source.stderr).toBe(0);
+  expect(calls(source.stdout)).toEqual(["3:11 deepSync", "3:24 findSync", "3:37 load SA206"]);
+  expect(calls(built.stdout)).toEqual(calls(source.stdout));
+});
