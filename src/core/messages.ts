@@ -170,6 +170,8 @@ function workerGuard(runtime: string, cjs: boolean): string {
 /** Why a function cannot be reached from a fresh import of its module (SA301/SA304). */
 export const UNREACHABLE = {
   closure: "it is declared inside another function",
+  /** Compiled, a namespace body is a function too; the words say what the source says. */
+  namespace: "it is declared inside a TypeScript namespace",
   usesThis: "it is a method that uses `this`",
   usesSuper: "it is a method that uses `super`",
   /** A plain function reading `this` (`f.call(ctx, …)`): a worker call carries no receiver. */

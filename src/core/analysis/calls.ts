@@ -627,7 +627,7 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     path = [...entity, ...path.slice(1)];
     nsBinding = scopes.binding(from, entity[0]!);
   }
-  if (path && nsBinding?.node.type === "TSModuleDeclaration") {
+  if (path && nsBinding && mergesNamespace(nsBinding)) {
     const inner = namespaceMember(ctx, index, nsBinding, path, prop);
     // A member the file replaces (`(NS as any).f = …`): whichever function is there is called,
     // through the marker (adversarial finding F10).
@@ -721,6 +721,19 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
 }
 
 /**
+ * Whether a binding may be a namespace's: the namespace itself, or a function, class or enum a
+ * namespace of the same name merges into (`function Merged() {}` then `namespace Merged {…}`:
+ * the function's binding is the first, and `Merged.f()` reaches the namespace's members). Which
+ * members it has is found in the namespace declarations beside it (`namespaceBindings`).
+ */
+function mergesNamespace(b: Binding): boolean {
+  const t = b.node.type;
+  return (
+    t === "TSModuleDeclaration" || t === "FunctionDeclaration" || t === "ClassDeclaration" || t === "TSEnumDeclaration"
+  );
+}
+
+/**
  * The entity a TypeScript `import X = A.B` names (`["A", "B"]`), for a binding declared so;
  * undefined for anything else, `import x = require(…)` included. Such an alias is a const.
  */
@@ -748,7 +761,7 @@ function namespaceTarget(
     p = [...entity, ...p.slice(1)];
     b = ctx.scopes.binding(from, entity[0]!);
   }
-  return b?.node.type === "TSModuleDeclaration" ? namespaceMember(ctx, index, b, p, prop) : undefined;
+  return b && mergesNamespace(b) ? namespaceMember(ctx, index, b, p, prop) : undefined;
 }
 
 /** The annotated function a namespace member `export import prop = …` aliases, if one. */

@@ -220,7 +220,9 @@ function declared(
   // (`f.call(ctx, …)`, `f.bind(ctx)`): a worker or pool thread would run it without one, so it
   // stays off other threads like a method that uses `this` (attack 13, F21).
   const why = !isModuleLevel(ctx, decl)
-    ? UNREACHABLE.closure
+    ? ctx.tree.findParent(decl, (p) => isFunction(p) || p.type === "TSModuleBlock")?.type === "TSModuleBlock"
+      ? UNREACHABLE.namespace
+      : UNREACHABLE.closure
     : fn.type !== "ArrowFunctionExpression" && thisUse(ctx, fn) === "this"
       ? UNREACHABLE.functionUsesThis
       : undefined;
