@@ -631,12 +631,13 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     const inner = namespaceMember(ctx, index, nsBinding, path, prop);
     // A member the file replaces (`(NS as any).f = …`): whichever function is there is called,
     // through the marker (adversarial finding F10).
-    const at = inner && path.length === 1 ? ctx.imported?.memberWrittenAt(nsBinding, prop) : undefined;
+    // At any depth: `(A.B as any).f = …` replaces what `A.B.f()` calls (issue 13).
+    const at = inner ? ctx.imported?.memberWrittenAt(nsBinding, prop, path.slice(1)) : undefined;
     if (inner && at) {
-      const why = `\`${path[0]}.${prop}\` is replaced at line ${at.loc?.start.line ?? 0}`;
+      const why = `\`${path.join(".")}.${prop}\` is replaced at line ${at.loc?.start.line ?? 0}`;
       if (!plain)
         return {
-          unfollowed: `${why}; call \`${path[0]}.${prop}(…)\` itself, which is dispatched`,
+          unfollowed: `${why}; call \`${path.join(".")}.${prop}(…)\` itself, which is dispatched`,
           name: inner.display,
           kind: inner.kind,
         };

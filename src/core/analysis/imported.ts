@@ -506,6 +506,21 @@ export class ImportedFns {
           }
           return;
         }
+        if (o.type === "MemberExpression" || o.type === "OptionalMemberExpression") {
+          // `(A.B as any).f = …`: member `B.f` of `A`'s object, a nested namespace's function
+          // (issue 13); `A.B = …` itself is member `B`, recorded as any other.
+          const below: string[] = [];
+          let root: Node = o;
+          while (root.type === "MemberExpression" || root.type === "OptionalMemberExpression") {
+            const name = memberName(root);
+            if (name === undefined) return;
+            below.unshift(name);
+            root = peelCallee(root.object as Node);
+          }
+          const rb = root.type === "Identifier" ? this.ctx.scopes.binding(root, root.name) : undefined;
+          if (rb) record(rb, `${below.join(".")}.${key}`, at);
+          return;
+        }
         if (o.type !== "Identifier") return;
         const ob = this.ctx.scopes.binding(o, o.name);
         if (!ob) return;
@@ -563,8 +578,21 @@ export class ImportedFns {
    * `Object.assign(NS, …)`), if it does: a TypeScript namespace's functions are dispatched then,
    * like a CommonJS module object's (adversarial finding F10).
    */
-  memberWrittenAt(b: Binding, prop: string): Node | undefined {
-    return this.mutatedAt(b, prop);
+  memberWrittenAt(b: Binding, prop: string, below: readonly string[] = []): Node | undefined {
+    if (below.length === 0) return this.mutatedAt(b, prop);
+    // `A.B.f` is replaced by a write of `A.B` (`A.B = …`, `Object.assign(A, …)`), of `A.B.f`, or
+    // of every member of `A.B` (`Object.assign(A.B, …)`).
+    const keys = [...below, prop];
+    for (let i = 1; i <= keys.length; i++) {
+      const prefix = keys.slice(0, i - 1).join(".");
+      const at = i === 1 ? this.mutatedAt(b, keys[0]!) : this.mutatedAt(b, `${prefix}.${keys[i - 1]}`);
+      if (at) return at;
+      if (i > 1) {
+        const all = this.mutations?.get(b)?.get(`${prefix}.*`);
+        if (all) return all;
+      }
+    }
+    return undefined;
   }
 
   /** Like resolve, and says why a call of an imported smartasync function is not followed. */

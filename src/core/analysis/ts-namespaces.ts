@@ -167,24 +167,24 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
     return at?.exports.get(path[path.length - 1]!);
   };
 
-  /** Fills `into` with the members of one namespace body; `top` names the outermost namespace. */
-  const block = (body: Node | null | undefined, into: ModuleFacts, top: string): void => {
+  /** Fills `into` with the members of one namespace body; `at` is its path (`["A", "B"]`). */
+  const block = (body: Node | null | undefined, into: ModuleFacts, at: string[]): void => {
     if (!body) return;
     if (body.type === "TSModuleDeclaration") {
       // Babel 7 nests `namespace A.B {}` as A { B {} }.
       const name = (body.id as t.Identifier).name;
       const inner = into.namespaces?.get(name) ?? emptyFacts();
       into.namespaces = new Map([...(into.namespaces ?? []), [name, inner]]);
-      block(body.body as Node, inner, top);
+      block(body.body as Node, inner, [...at, name]);
       return;
     }
     if (body.type !== "TSModuleBlock") return;
-    const topBinding = ctx.scopes.scopeOf(ctx.program as Node).bindings.get(top);
+    const topBinding = ctx.scopes.scopeOf(ctx.program as Node).bindings.get(at[0]!);
     for (const st of body.body as Node[]) {
       inside.add(st);
       if (st.type === "TSModuleDeclaration") {
         // A namespace that is not exported is not a member: only mark its statements.
-        block(st.body as Node, emptyFacts(), top);
+        block(st.body as Node, emptyFacts(), at);
         continue;
       }
       // `export import f = load` inside the namespace (Babel 7 flags it, Babel 8 wraps it).
@@ -202,13 +202,13 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
       const d = st.declaration as Node;
       if (d.type === "TSModuleDeclaration") {
         const path = entityPath(d.id as Node) ?? [];
-        let at = into;
+        let inner = into;
         for (const name of path) {
-          const next = at.namespaces?.get(name) ?? emptyFacts();
-          at.namespaces = new Map([...(at.namespaces ?? []), [name, next]]);
-          at = next;
+          const next = inner.namespaces?.get(name) ?? emptyFacts();
+          inner.namespaces = new Map([...(inner.namespaces ?? []), [name, next]]);
+          inner = next;
         }
-        block(d.body as Node, at, top);
+        block(d.body as Node, inner, [...at, ...path]);
         continue;
       }
       const fn = byStmt.get(st);
@@ -216,10 +216,9 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
         if (d.type === "VariableDeclaration") for (const [name, fact] of heldMembers(d)) into.exports.set(name, fact);
         continue;
       }
-      // Only a member of the outermost namespace can be checked for replacement by name
-      // (`(Api as any).load = …`); deeper ones are rare and checked the same way by path.
-      const replaced =
-        topBinding && into === all.get(top) ? ctx.imported?.memberWrittenAt(topBinding, fn.name) : undefined;
+      // A member the file replaces (`(Api as any).load = …`, `(A.B as any).load = …`): importers
+      // are told the variant beside it may belong to another function.
+      const replaced = topBinding ? ctx.imported?.memberWrittenAt(topBinding, fn.name, at.slice(1)) : undefined;
       into.exports.set(fn.name, factOf(fn, replaced));
     }
   };
@@ -240,7 +239,7 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
       facts.namespaces = new Map([...(facts.namespaces ?? []), [seg, next]]);
       facts = next;
     }
-    block(d.body as Node, facts, name);
+    block(d.body as Node, facts, path);
   }
   // Aliases made inside namespaces name functions and namespaces found above.
   for (const p of pending) {
