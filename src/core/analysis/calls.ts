@@ -730,7 +730,10 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
 function mergesNamespace(b: Binding): boolean {
   const t = b.node.type;
   return (
-    t === "TSModuleDeclaration" || t === "FunctionDeclaration" || t === "ClassDeclaration" || t === "TSEnumDeclaration"
+    t === "TSModuleDeclaration" ||
+    t === "FunctionDeclaration" ||
+    t === "ClassDeclaration" ||
+    t === "TSEnumDeclaration"
   );
 }
 

@@ -135,7 +135,8 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
     let o = peel(obj);
     if (o.type === "Identifier") {
       const b = ctx.scopes.binding(o, o.name);
-      const init = b?.kind === "const" && b.node.type === "VariableDeclarator" ? (b.node.init as Node | null) : null;
+      const init =
+        b?.kind === "const" && b.node.type === "VariableDeclarator" ? (b.node.init as Node | null) : null;
       if (init && peel(init).type === "ObjectExpression") o = peel(init);
     }
     if (o.type === "ObjectExpression") {
@@ -146,7 +147,12 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
     }
     // `const { load: get } = ns` of an imported module object: what `ns.load` would call. The
     // member is made for the question only; its object is the real node, which the lookup reads.
-    return { type: "MemberExpression", object: o, property: { type: "Identifier", name: key }, computed: false } as unknown as Node;
+    return {
+      type: "MemberExpression",
+      object: o,
+      property: { type: "Identifier", name: key },
+      computed: false,
+    } as unknown as Node;
   };
 
   const pending: { into: ModuleFacts; alias: string; path: string[] }[] = [];
@@ -213,12 +219,15 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
       }
       const fn = byStmt.get(st);
       if (!fn) {
-        if (d.type === "VariableDeclaration") for (const [name, fact] of heldMembers(d)) into.exports.set(name, fact);
+        if (d.type === "VariableDeclaration")
+          for (const [name, fact] of heldMembers(d)) into.exports.set(name, fact);
         continue;
       }
       // A member the file replaces (`(Api as any).load = …`, `(A.B as any).load = …`): importers
       // are told the variant beside it may belong to another function.
-      const replaced = topBinding ? ctx.imported?.memberWrittenAt(topBinding, fn.name, at.slice(1)) : undefined;
+      const replaced = topBinding
+        ? ctx.imported?.memberWrittenAt(topBinding, fn.name, at.slice(1))
+        : undefined;
       into.exports.set(fn.name, factOf(fn, replaced));
     }
   };
