@@ -187,6 +187,36 @@ describe("routes (docs/modules.md)", () => {
     }
   });
 
+  it("a package manifest carries namespaces inside namespaces by path, and skips malformed entries", () => {
+    const fact = {
+      name: "deep",
+      kind: "async" as const,
+      variant: "deepSync",
+      syncStrategy: "inline" as const,
+    };
+    const b = { exports: new Map([["deep", { ...fact, from: "src/ns.ts" }]]), methods: new Map() };
+    const a = { exports: new Map(), methods: new Map(), namespaces: new Map([["B", b]]) };
+    const facts = { exports: new Map(), methods: new Map(), namespaces: new Map([["A", a]]) };
+    const byPath = buildManifest({ ".": facts });
+    expect(byPath.namespaces).toEqual({ ".": { A: {} } });
+    expect(byPath.nested).toEqual({ ".": [{ path: ["A", "B"], exports: { deep: fact } }] });
+    expect(buildFileManifest({ "index.js": facts }).nested).toEqual({
+      "index.js": [{ path: ["A", "B"], exports: { deep: fact } }],
+    });
+    mkdirSync(join(dir, "nested"), { recursive: true });
+    // A dependency's file: entries that are not a path of names and a table are left out.
+    const malformed = [{ path: "A.B" }, { path: [1, 2], exports: {} }, { path: ["A", "C"], exports: "x" }];
+    writeFileSync(
+      join(dir, "nested/m.json"),
+      JSON.stringify({ ...byPath, nested: { ".": [...byPath.nested!["."]!, ...malformed] } }),
+    );
+    const back = factsFromManifest("lib", join(dir, "nested"), ".", { smartasync: { manifest: "./m.json" } });
+    expect(back.problem).toBeUndefined();
+    const inner = back.namespaces?.get("A")?.namespaces;
+    expect(inner?.get("B")?.exports.get("deep")).toEqual({ ...fact, from: "lib" });
+    expect([...(inner?.keys() ?? [])]).toEqual(["B"]);
+  });
+
   // Companion modules that export what they import: the fixtures compile them, but run only the
   // first pass. A second pass over their output must add nothing (no `loadSync` twice).
   const companions: [string, string][] = [

@@ -356,6 +356,7 @@ export function factsFromManifest(
     // A manifest is a dependency's file: only well-formed entries are taken.
     const path = n?.path;
     if (!Array.isArray(path) || path.length < 2 || !path.every((p) => typeof p === "string")) continue;
+    if (typeof n.exports !== "object" || n.exports === null || Array.isArray(n.exports)) continue;
     let at: Map<string, ModuleFacts> = namespaces;
     let facts: ModuleFacts | undefined;
     for (const name of path) {
