@@ -23,14 +23,18 @@ export function main(): unknown[] {
 
 it("SWC: a namespace's `export let`/`export var` member holding a smartasync function is SA206 at its calls", () => {
   const c = listCases().find((x) => x.name === "typescript/namespace-const-members")!;
-  expect(transformCase(c, 8, source).error).toMatch(/Namespaces exporting non-const are not supported by Babel/);
+  expect(transformCase(c, 8, source).error).toMatch(
+    /Namespaces exporting non-const are not supported by Babel/,
+  );
   const got = transformCaseSwc(c, source);
   expect(got.error).toBeUndefined();
   expect(got.report!.diagnostics.map((d) => `${d.code} ${d.loc}`)).toEqual([
     "SA206 input.ts:10:11",
     "SA206 input.ts:10:26",
   ]);
-  expect(got.report!.diagnostics[0]!.message).toContain("the namespace member `getLet` holds `load` (line 6)");
+  expect(got.report!.diagnostics[0]!.message).toContain(
+    "the namespace member `getLet` holds `load` (line 6)",
+  );
   // The calls stay plain (no `getLetSync` exists to call).
   expect(got.code).toMatch(/Api\.getLet\(5\),\s*Api\.getVar\(5\)/);
 });
