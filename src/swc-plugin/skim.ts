@@ -250,14 +250,56 @@ const MODIFIERS = new Set([
   "accessor",
 ]);
 
-/** A name, keyword or number: ASCII word characters, and any other character that is not white space. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: `\x00-\x7f` is the ASCII range, excluded here (its word characters are the first alternative).
-const WORD_RE = /(?:[\w$\\]|[^\x00-\x7f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff])+/y;
 /** ASCII characters that start a word. */
 const WORD_START = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORD_START[c] = /[\w$\\]/.test(String.fromCharCode(c)) ? 1 : 0;
-const DQ = /(?:[^"\\\n\r]|\\(?:\r\n|[\s\S]))*"/y;
-const SQ = /(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*'/y;
+
+/** White space past ASCII (`\u00a0`, `\u1680`, `\u2000`–`\u200a`, line and paragraph separators, `\u202f`, `\u205f`, `\u3000`, BOM). */
+function isWideSpace(c: number): boolean {
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * Where the name, keyword or number starting at `i` ends: ASCII word characters (`\w`, `$`,
+ * `\`) and any other character that is not white space; `i` itself when none is there. A loop
+ * over the char codes, not a sticky regex: the scan meets a word every few characters, and the
+ * regex call per word was most of its time.
+ */
+function wordEnd(code: string, i: number): number {
+  const n = code.length;
+  for (; i < n; i++) {
+    const c = code.charCodeAt(i);
+    if (c < 0x80 ? WORD_START[c] !== 1 : isWideSpace(c)) break;
+  }
+  return i;
+}
+
+/**
+ * Just past the closing `quote` of a string whose text starts at `i`, or -1 when a line break
+ * or the end of the file comes first. A backslash escapes the next character (`\r\n` as one).
+ */
+function stringEnd(code: string, i: number, quote: number): number {
+  const n = code.length;
+  for (; i < n; i++) {
+    const c = code.charCodeAt(i);
+    if (c === quote) return i + 1;
+    if (c === 92 /* \ */) {
+      i++;
+      if (code.charCodeAt(i) === 13 && code.charCodeAt(i + 1) === 10) i++;
+    } else if (c === 10 || c === 13) return -1;
+  }
+  return -1;
+}
 /**
  * Where the text of a template chunk that starts at `i` ends: at its closing backtick, at the
  * `${` of a substitution, or at the end of the file (a loop, not a regex: `$` not before `{`
@@ -523,10 +565,8 @@ function scan(code: string): Scan | undefined {
     eqPending = false;
     if (c === 34 || c === 39) {
       settle(false);
-      const re = c === 34 ? DQ : SQ;
-      re.lastIndex = i + 1;
-      if (!re.test(code)) return undefined;
-      i = re.lastIndex;
+      i = stringEnd(code, i + 1, c);
+      if (i < 0) return undefined;
       leaves.push(start, i);
       if (first && frames.length === 0) {
         const v = code.slice(start + 1, i - 1);
@@ -550,13 +590,12 @@ function scan(code: string): Scan | undefined {
         prev = START;
       }
     } else if (c >= 0x80 || WORD_START[c] === 1) {
-      WORD_RE.lastIndex = i;
-      if (!WORD_RE.test(code)) {
+      i = wordEnd(code, i);
+      if (i === start) {
         // White space outside ASCII (U+2000…, U+3000): a separator.
         i++;
         continue;
       }
-      i = WORD_RE.lastIndex;
       const word = code.slice(start, i);
       const afterDot = prev === DOT;
       // After a newline a word starts the next statement, unless it is an operator.
@@ -600,9 +639,7 @@ function scan(code: string): Scan | undefined {
     } else if (c === 35 /* # */) {
       settle(false);
       // A private name (`#x`), as one word; `#!` was read above.
-      WORD_RE.lastIndex = i + 1;
-      WORD_RE.test(code);
-      i = Math.max(WORD_RE.lastIndex, i + 1);
+      i = wordEnd(code, i + 1);
       if (naming) {
         names.push(code.slice(start + 1, i));
         naming = undefined;
