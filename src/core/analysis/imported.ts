@@ -19,7 +19,7 @@ import { addKinds } from "./held.js";
 import type { Names } from "./names.js";
 import type { Binding } from "./scope.js";
 import { isReference } from "./scope.js";
-import { forEachChild, type Node } from "./tree.js";
+import { type Node, stackChildren } from "./tree.js";
 import { memberName, requireSource, TRANSPARENT, writtenTargets } from "./view.js";
 
 /** A smartasync function this file imports, as a call site reaches it. */
@@ -219,12 +219,8 @@ export class ImportedFns {
           this.problem(hit.source, hit.facts, hit.decl, callee, name);
         }
       }
-      const children: Node[] = [];
-      forEachChild(n, (c) => {
-        children.push(c);
-      });
       // Source order: the first call through an import is the one the warning names.
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+      stackChildren(n, stack);
     }
   }
 

@@ -171,6 +171,41 @@ export function holdsCode(n: Node): boolean {
   return !n.type.startsWith("TS") || TS_CODE.has(n.type);
 }
 
+/**
+ * Appends the child nodes of `n` that can hold code to `out`, in the order `forEachChild` visits
+ * them. For the walks, which meet every open node of a file: no closure and no array per node
+ * (a walk's scratch arrays were a quarter of what a compile allocated).
+ */
+export function pushChildren(n: Node, out: Node[]): void {
+  const rec = n as unknown as Record<string, unknown>;
+  for (const key of childKeys(n)) {
+    const v = rec[key];
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (isNode(x) && holdsCode(x)) out.push(x);
+      }
+    } else if (isNode(v) && holdsCode(v)) {
+      out.push(v);
+    }
+  }
+}
+
+/**
+ * Pushes the child nodes of `n` that can hold code onto a walk's `stack` so that they pop in
+ * source order (they are read in source order all the same: a deferred body is lowered when
+ * first read, swc-plugin/lower.ts).
+ */
+export function stackChildren(n: Node, stack: Node[]): void {
+  const base = stack.length;
+  pushChildren(n, stack);
+  for (let i = base, j = stack.length - 1; i < j; i++, j--) {
+    const c = stack[i]!;
+    stack[i] = stack[j]!;
+    stack[j] = c;
+  }
+}
+
 /** The child nodes of `n` that can hold code, in source order of their keys. */
 export function forEachChild(n: Node, visit: (child: Node, key: string, index: number) => void): void {
   const rec = n as unknown as Record<string, unknown>;
@@ -636,9 +671,7 @@ export class Tree {
       while (stack.length) {
         const n = stack.pop()!;
         if (test(n)) return true;
-        forEachChild(n, (c) => {
-          stack.push(c);
-        });
+        pushChildren(n, stack);
       }
     }
     return false;
@@ -702,11 +735,7 @@ export class Tree {
         if (!closedOk) this.broken ??= `a walk from a ${root.type} entered a closed function`;
         continue;
       }
-      const children: Node[] = [];
-      forEachChild(n, (c) => {
-        children.push(c);
-      });
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+      stackChildren(n, stack);
     }
   }
 }
