@@ -82,6 +82,10 @@ function trailerStart(line: string, from: number): number {
 
 /** `value` is the comment's text without its delimiters, as Babel and SWC give it. */
 export function parseAnnotation(value: string, block: boolean): AnnotationParse {
+  // A line holding the tag is part of the value: without it, no line is read (the analysis asks
+  // about every comment of a file, and a real file's JSDoc lines were split and their margins
+  // read one character at a time).
+  if (!value.includes(TAG)) return { kind: "none" };
   const lines = block ? value.split(/\r\n|\r|\n/) : [value];
   for (const raw of lines) {
     // JSDoc continuation lines start with `*`; the JSDoc opener leaves one `*` in the value.
