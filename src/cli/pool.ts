@@ -11,7 +11,11 @@
  *   which import each other — meet the same worker and its warm module graph; a worker that is
  *   done takes batches from the end of the largest region left;
  * - a worker gets a batch of files and posts each file's outcome when it is done, never waiting
- *   for this thread; `build` writes each file in its worker (write-built.ts);
+ *   for this thread (it asks for the next batch half-way through the current one);
+ * - this thread writes what the workers make — `build`'s outputs (run-files.ts, write-built.ts)
+ *   and the facts cache's records (pool-worker.ts) — one file at a time: on this machine's file
+ *   system two threads creating files at once were slower than one (docs/cli.md, "Parallelism"),
+ *   and this thread is otherwise idle;
  * - the budget stays per file: before each file a worker writes its index and start time into a
  *   shared slot, which this thread checks every `tick`; a file past its budget has its worker
  *   terminated and replaced, becomes the caller's `overBudget` outcome, and the rest of that
@@ -19,8 +23,9 @@
  *   compiled by the caller (`fallback`) and the rest handed out again.
  */
 import { Worker } from "node:worker_threads";
+import { writeRecord } from "../compile/cache.js";
 import type { DiffedOutcome } from "./diff.js";
-import type { PoolJob } from "./pool-worker.js";
+import type { PoolJob, PoolMessage } from "./pool-worker.js";
 
 export interface PoolRun {
   jobs: number;
@@ -31,6 +36,7 @@ export interface PoolRun {
   overBudget: (i: number) => DiffedOutcome;
   /** A file whose worker died under it: compiled in this thread instead. */
   fallback: (i: number) => Promise<DiffedOutcome>;
+  /** A file's outcome, from a worker, `overBudget` or `fallback` (for `build`: still to be written). */
   done: (i: number, outcome: DiffedOutcome) => void;
 }
 
@@ -131,9 +137,11 @@ export function runPool(count: number, run: PoolRun): Promise<void> {
       Atomics.store(view, 0, -1n);
       const worker = new Worker(WORKER_URL, { workerData: { slot: sab } });
       const s: Slot = { worker, view, pending: new Set(), region, dead: false };
-      worker.on("message", (m: { i: number; outcome: DiffedOutcome } | { done: true }) => {
-        if (s.dead) return;
-        if ("done" in m) feed(s);
+      worker.on("message", (m: PoolMessage) => {
+        // A record is written even from a worker retired since: it is as good as any other.
+        if ("record" in m) writeRecord(m.record.key, m.record.record, m.record.area);
+        else if (s.dead) return;
+        else if ("done" in m) feed(s);
         else if (s.pending.delete(m.i)) report(m.i, m.outcome);
       });
       const died = () =>

@@ -50,15 +50,15 @@ export async function runFiles(files: string[], run: RunOptions): Promise<Diffed
   const progress = createProgress(files.length, run.label, progressWanted(files.length));
   const optionsFor = run.optionsFor ?? (() => run.options);
   const diff = run.diff === true;
-  const here = async (file: string): Promise<DiffedOutcome> => {
-    const r = await transformAndDiff(file, optionsFor(file), diff);
-    return run.outputFor ? writeBuilt(r, run.outputFor(file)) : r;
-  };
+  // `build`: every output is written in this thread, whichever thread compiled it (pool.ts says why).
+  const written = (file: string, r: DiffedOutcome): DiffedOutcome =>
+    run.outputFor ? writeBuilt(r, run.outputFor(file)) : r;
+  const here = (file: string): Promise<DiffedOutcome> => transformAndDiff(file, optionsFor(file), diff);
   const out: DiffedOutcome[] = new Array(files.length);
   try {
     if (budget === 0 && jobs <= 1) {
       for (let i = 0; i < files.length; i++) {
-        out[i] = await here(files[i]!);
+        out[i] = written(files[i]!, await here(files[i]!));
         progress.tick(out[i]!.path);
       }
       return out;
@@ -68,22 +68,13 @@ export async function runFiles(files: string[], run: RunOptions): Promise<Diffed
     await runPool(files.length, {
       jobs,
       limitMs,
-      job: (i) => {
-        const file = files[i]!;
-        return {
-          i,
-          file,
-          options: optionsFor(file),
-          diff,
-          ...(run.outputFor ? { plan: run.outputFor(file) } : {}),
-        };
-      },
+      job: (i) => ({ i, file: files[i]!, options: optionsFor(files[i]!), diff }),
       // Over the budget: its worker was terminated; the file is the error, the rest go on.
       overBudget: (i) => overBudget(files[i]!, optionsFor(files[i]!).cwd, budget === 0 ? 600 : budget),
       // The worker itself failed (crash): compile this file here instead.
       fallback: (i) => here(files[i]!),
       done: (i, r) => {
-        out[i] = r;
+        out[i] = written(files[i]!, r);
         progress.tick(r.path);
       },
     });

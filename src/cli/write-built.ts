@@ -1,9 +1,10 @@
 /**
- * `build`'s write of one compiled file — its code, and its source map beside it — done where the
- * file was compiled: in the worker that compiled it under `--jobs`/the per-file budget, so that
- * writing is spread over the workers like compiling, and only the file's report crosses back
- * to the CLI's thread (its code and map never do). The CLI's thread prints what comes back, in
- * input order.
+ * `build`'s write of one compiled file — its code, and its source map beside it — done in the
+ * CLI's thread as each outcome comes back, whichever thread compiled it: one thread creating
+ * the files was faster here than the workers creating them at once (pool.ts, docs/cli.md
+ * "Parallelism"), and the CLI's thread is otherwise idle while the workers compile. Only the
+ * report is kept afterwards (the code and map are dropped once written). The CLI's thread prints
+ * what comes back, in input order.
  */
 import { basename } from "node:path";
 import { describeFsError } from "./files.js";
