@@ -47,7 +47,7 @@ export function addCommonOptions(cmd: Command): Command {
     .addOption(
       new Option(
         "-j, --jobs <n>",
-        "files compiled in parallel: 1 (the default) compiles them one after another; N > 1 runs N worker threads, each compiling (and, for build, writing) a contiguous part of the tree",
+        "files compiled in parallel: 1 (the default) compiles them one after another; N > 1 runs N worker threads, each compiling a contiguous part of the tree (this process writes the outputs)",
       ).argParser(parseJobs),
     )
     .addOption(
