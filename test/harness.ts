@@ -19,6 +19,7 @@ import * as babel8 from "@babel/core";
 import commonjs8 from "@babel/plugin-transform-modules-commonjs";
 import presetTs8 from "@babel/preset-typescript";
 import smartasync from "../src/babel-plugin/index.js";
+import type { ModuleFacts } from "../src/core/module-facts.js";
 import type { Report } from "../src/core/report.js";
 
 const require = createRequire(import.meta.url);
@@ -51,6 +52,8 @@ export interface Outcome {
   code?: string;
   report?: Report;
   error?: string;
+  /** What the file exports that is smartasync (Babel's `smartasyncExports`: a build's manifest). */
+  exports?: ModuleFacts;
 }
 
 function readJson(file: string): Record<string, unknown> | undefined {
@@ -109,6 +112,7 @@ export function transformCase(
     return {
       code: r?.code ?? "",
       report: (r?.metadata as unknown as { smartasync?: Report } | undefined)?.smartasync,
+      exports: (r?.metadata as unknown as { smartasyncExports?: ModuleFacts } | undefined)?.smartasyncExports,
     };
   } catch (e) {
     return { error: normaliseError((e as Error).message, c.dir) };

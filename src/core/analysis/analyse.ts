@@ -26,14 +26,9 @@ import {
 } from "./checks.js";
 import { collectFunctions } from "./collect.js";
 import { at, type Ctx, createBoundCtx, fail, type Located, locOf, warn } from "./ctx.js";
-import {
-  type ExportUse,
-  factsOfFile,
-  indexExports,
-  type ReExportVariant,
-  reExportVariants,
-} from "./exports.js";
+import { type ExportUse, indexExports, type ReExportVariant, reExportVariants } from "./exports.js";
 import { factoryReport, resolveFactories } from "./factories.js";
+import { factsOfFile } from "./facts.js";
 import { statementForms } from "./forms.js";
 import { addKinds } from "./held.js";
 import { ImportedFns } from "./imported.js";

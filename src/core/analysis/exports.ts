@@ -1,17 +1,16 @@
 import type { types as t } from "@babel/core";
 import { type ScannedReExport, scanModule } from "../import-scan.js";
-import { blocksOnWorker } from "../inline.js";
 import { MSG } from "../messages.js";
 import type { ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant, variantName } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
 import { type Ctx, fail } from "./ctx.js";
-import { addKinds, heldMembers, pickedHolders } from "./held.js";
+import { exportFactOf } from "./export-fact.js";
+import { addKinds } from "./held.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { forEachChild, type Node } from "./tree.js";
-import { tsNamespaceExports } from "./ts-namespaces.js";
 import { isExportsObject, isModuleExports, memberName, requireSource, strip } from "./view.js";
 
 /** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
@@ -451,7 +450,7 @@ export function reassignedExportFacts(
           ? fns.find((f) => f.name === value.name && (f.form === "function" || f.form === "const"))
           : undefined;
       const fact: ExportFact | undefined = own
-        ? { name: own.display, kind: own.kind, variant: own.variant, from: ctx.fileName }
+        ? exportFactOf(own, ctx.fileName, false)
         : imported.resolve(value)?.fact;
       if (!fact) continue;
       for (const name of names)
@@ -476,78 +475,7 @@ export function declaredExportName(fn: SaFunction): string {
 
 /** The fact of `export = f`: the module is `f`, and importers are told why it is not followed. */
 export function equalsFact(fn: SaFunction, ctx: { fileName: string }): ExportFact {
-  return {
-    name: fn.display,
-    kind: fn.kind,
-    variant: fn.variant,
-    from: ctx.fileName,
-    unfollowed: EXPORT_EQUALS(fn.name),
-  };
-}
-
-/** What this file exports that is smartasync, its own functions and what it re-exports. */
-export function factsOfFile(
-  ctx: Ctx,
-  fns: SaFunction[],
-  imported: ImportedFns,
-  uses: Map<string, ExportUse>,
-): ModuleFacts {
-  const { options } = ctx;
-  const exports = new Map<string, ExportFact>();
-  const methods = new Map<string, Set<FunctionKind>>();
-  const ts = tsNamespaceExports(ctx, fns);
-  for (const fn of fns) {
-    if (fn.form === "class-method" || fn.form === "object-method") {
-      methods.set(fn.name, new Set([...(methods.get(fn.name) ?? []), fn.kind]));
-      continue;
-    }
-    // A member of a TypeScript namespace is reached through the namespace (below), not by its name.
-    if (fn.stmt && ts.inside.has(fn.stmt)) continue;
-    const use = uses.get(fn.name);
-    if (use?.exportEquals) exports.set("default", equalsFact(fn, ctx));
-    const names = exportedNames(use);
-    if (fn.exportDecl) names.push(declaredExportName(fn));
-    for (const name of names) {
-      exports.set(name, {
-        name: fn.display,
-        kind: fn.kind,
-        variant: exportedVariant(name, fn.name, fn.variant, fn.kind, options, fn.explicitVariant),
-        ...(fn.explicitVariant ? { explicit: true as const } : {}),
-        ...(fn.kind === "async"
-          ? { syncStrategy: fn.syncPlan!.strategy }
-          : { asyncStrategy: fn.asyncStrategy }),
-        ...(blocksOnWorker(fn.syncPlan) ? { blocksOnWorker: true as const } : {}),
-        from: ctx.fileName,
-      });
-    }
-  }
-  addKinds(methods, heldMembers(ctx, fns));
-  for (const e of exportedImports(ctx, imported, uses))
-    exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
-  const values: ValueExport[] = [];
-  indexExports(ctx.program, values);
-  for (const [name, fact] of valueExportFacts(imported, values))
-    if (!exports.has(name)) exports.set(name, fact);
-  for (const [name, fact] of reassignedExportFacts(ctx, fns, imported, uses))
-    if (!exports.has(name)) exports.set(name, fact);
-  // Literals holding a smartasync function at a place picked at run time: a built package's
-  // manifest carries them, so its importers get SA206 as importers of its source do.
-  const picked: Map<string, PickedHolder> = pickedHolders(ctx, fns, (l) => exportedNames(uses.get(l)));
-  // Re-exports carry the facts of the modules they come from, by the rule importers read them
-  // with (carryReExport): ES `export … from` first, then the CommonJS barrels.
-  const namespaces = exportedNamespaces(imported, uses);
-  for (const [name, facts] of ts.namespaces) if (!namespaces.has(name)) namespaces.set(name, facts);
-  for (const [name, fact] of ts.aliases) if (!exports.has(name)) exports.set(name, fact);
-  const into: Carrying = { exports, methods, picked, namespaces };
-  const own = (name: string) => exports.has(name);
-  for (const re of esReExports(ctx.program)) carryReExport(into, re, imported.factsOf(re.from), options, own);
-  for (const re of cjsReExports(ctx)) carryReExport(into, re, imported.factsOf(re.from), options, own);
-  return {
-    exports,
-    methods,
-    ...(namespaces.size ? { namespaces } : {}),
-    ...(picked.size ? { picked } : {}),
-  };
+  return exportFactOf(fn, ctx.fileName, false, { unfollowed: EXPORT_EQUALS(fn.name) });
 }
 
 /** A re-export, ES or CommonJS, as the rule below reads it. */
@@ -621,7 +549,7 @@ export function carryReExport(
 }
 
 /** The ES re-exports of a parsed program (`export * from`, `export * as ns from`, `export { a as b } from`). */
-function esReExports(program: t.Program): ReExportRule[] {
+export function esReExports(program: t.Program): ReExportRule[] {
   const out: ReExportRule[] = [];
   for (const s of program.body) {
     if ((s.type !== "ExportNamedDeclaration" && s.type !== "ExportAllDeclaration") || !s.source) continue;

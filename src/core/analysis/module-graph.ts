@@ -2,10 +2,9 @@ import { createHash } from "node:crypto";
 import { dirname, relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
 import { type ScannedImport, scanModule } from "../import-scan.js";
-import { blocksOnWorker, planSyncVariant } from "../inline.js";
+import { planSyncVariant } from "../inline.js";
 import {
   EMPTY_FACTS,
-  type ExportFact,
   FactsCache,
   type FactsJson,
   type FileStamp,
@@ -15,10 +14,8 @@ import {
   hasFacts,
   inNodeModules,
   type ModuleFacts,
-  type PickedHolder,
   UNREADABLE,
 } from "../module-facts.js";
-import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
 import { emptyReport } from "../report.js";
 import {
@@ -28,114 +25,28 @@ import {
   resolveImport,
   selfReferenceMiss,
 } from "../resolve.js";
-import type { FunctionKind } from "../strategy.js";
 import type { ParsedFile } from "./analyse.js";
 import { sameThreadWhy } from "./arg-escape.js";
-import { buildIndex, rebound } from "./calls.js";
+import { buildIndex } from "./calls.js";
 import { collectFunctions } from "./collect.js";
 import { type Ctx, createBoundCtx } from "./ctx.js";
-import { type ExportNames, exportNamesOf, ownExportNames } from "./export-names.js";
+import { type ExportNames, exportNamesOf } from "./export-names.js";
 import {
-  carryReExport,
   cjsReExports,
-  declaredExportName,
   type ExportUse,
-  equalsFact,
-  exportedImports,
-  exportedNames,
-  exportedNamespaces,
   indexExports,
   MAX_REEXPORT_DEPTH,
   type ReExportRule,
-  reassignedExportFacts,
   type ValueExport,
-  valueExportFacts,
 } from "./exports.js";
+import { type AnalysedModule, moduleFactsOf, shadowingNames } from "./facts.js";
 import { statementForms } from "./forms.js";
-import { addKinds, heldMembers, pickedHolders } from "./held.js";
 import { ImportedFns } from "./imported.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
 import type { Node } from "./tree.js";
-import { tsNamespaceExports } from "./ts-namespaces.js";
 import { isCommonJsSource } from "./worker-imports.js";
-
-/**
- * Why an exported annotated function of an ES module may not be the value importers see when
- * they call it: its module assigns the binding (`load = stub`) or declares it again. An ES export
- * is a live binding, so each importer sees the new value; the importer's calls are then not
- * rewritten to the original's variant (SA206 where a value is wanted), as in the module itself.
- * (A CommonJS export copies the value: reassigning the local later does not reach importers.)
- */
-function reboundExport(ctx: Ctx, f: SaFunction): string | undefined {
-  if (f.form !== "function" && f.form !== "const") return undefined;
-  const binding = ctx.scopes.binding(ctx.program, f.name);
-  const why = binding ? rebound(ctx, binding, ctx.program) : undefined;
-  return why
-    ? `${why} of ${ctx.fileName}, which exports it as a live binding; call a function its module never reassigns`
-    : undefined;
-}
-
-/**
- * Where a CommonJS module uses `module` as a value (`const m = module`, `Reflect.set(module,
- * "exports", …)`, `f(module)`) rather than reading a member of it: the object it exports may be
- * replaced there, so no export read from its text can be trusted to be the one importers get
- * (their calls stay plain, SA206 where a value is wanted).
- */
-function moduleAsValue(ctx: Ctx): string | undefined {
-  let found: Node | undefined;
-  ctx.tree.walk(ctx.program, (n) => {
-    if (found) return false;
-    if (n.type !== "Identifier" || n.name !== "module") return undefined;
-    const p = ctx.tree.parent(n);
-    if (!p) return undefined;
-    // `module.exports`, `module.id`: a member read or written through `module` itself.
-    if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === n) {
-      // `module[key]` may be `module["exports"]`: counted as a value use (a literal key is not).
-      if (p.computed && (p.property as Node).type !== "StringLiteral") found = n;
-      return undefined;
-    }
-    // Not a reference: a property key or a member's name (`x.module`, `{ module: 1 }`).
-    if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.property === n)
-      return undefined;
-    if (
-      (p.type === "ObjectProperty" ||
-        p.type === "ClassProperty" ||
-        p.type === "ObjectMethod" ||
-        p.type === "ClassMethod") &&
-      p.key === n &&
-      !p.computed
-    )
-      return undefined;
-    if (p.type === "UnaryExpression" && p.operator === "typeof") return undefined;
-    // `require.main === module`: compared, not changed.
-    if (p.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(p.operator)) return undefined;
-    if (ctx.scopes.binding(n, "module")) return undefined;
-    found = n;
-    return undefined;
-  });
-  if (!found) return undefined;
-  const line = found.loc?.start.line ?? 0;
-  return `${ctx.fileName} uses \`module\` as a value at line ${line}, so what it exports at run time is not what its text says`;
-}
-
-/**
- * A CommonJS export name the module also writes with another value (`module.exports = { load }`
- * then `Object.assign(module.exports, { load: other })` or `exports.load = other`): which one
- * importers get depends on the order the statements run in, so their calls stay plain (SA206).
- */
-function writtenTwice(s: Scanned, name: string, f: SaFunction): string | undefined {
-  const value = s.values.find((v) => v.exported === name);
-  let other: string | undefined = value
-    ? `another value at line ${value.value.loc?.start.line ?? 0}`
-    : undefined;
-  if (other === undefined)
-    for (const [local, use] of s.uses)
-      if (local !== f.name && use.cjs.some((c) => c.exported === name)) other = `\`${local}\``;
-  if (other === undefined) return undefined;
-  return `${s.ctx.fileName} exports \`${name}\` twice (\`${f.name}\` and ${other}), so which one importers get depends on the order its statements run in`;
-}
 
 // ——— Facts kept across processes (a host's on-disk cache) ———
 
@@ -277,7 +188,6 @@ export type ParseModule = (source: string, path: string) => ParsedFile;
 interface Scanned {
   ctx: Ctx;
   fns: SaFunction[];
-  exported: Map<string, SaFunction>;
   uses: Map<string, ExportUse>;
   values: ValueExport[];
 }
@@ -453,34 +363,16 @@ export class ModuleGraph {
     } catch {
       return "has smartasync errors of its own";
     }
-    const exported = new Map<string, SaFunction>();
-    // A function annotated inside a TypeScript namespace is reached through the namespace.
-    const inNamespace = tsNamespaceExports(ctx, fns, false).inside;
-    const byName = new Map(
-      fns
-        .filter((f) => (f.form === "function" || f.form === "const") && !(f.stmt && inNamespace.has(f.stmt)))
-        .map((f) => [f.name, f]),
-    );
-    for (const f of byName.values()) if (f.exportDecl) exported.set(declaredExportName(f), f);
     const values: ValueExport[] = [];
     const uses = indexExports(parsed.program, values);
-    for (const [local, f] of byName) for (const name of exportedNames(uses.get(local))) exported.set(name, f);
-    const out = { ctx, fns, exported, uses, values };
+    const out = { ctx, fns, uses, values };
     this.scanned.set(path, out);
     return out;
   }
 
   private compute(path: string, source: string, depth: number, withStrategies: boolean): ModuleFacts {
-    const exports = new Map<string, ExportFact>();
-    const methods = new Map<string, Set<FunctionKind>>();
     let problem: string | undefined;
     const problems = new Map<string, string>();
-    const namespaces = new Map<string, ModuleFacts>();
-    const picked = new Map<string, PickedHolder>();
-    /** Exported names of the module's own annotated functions (their variants are its own too). */
-    const local = new Set<string>();
-    /** Names re-exported by name from a module where they are not a variant (`export { loadSync } from "./other"`). */
-    const foreign = new Set<string>();
     let commonjs = false;
     const annotated = mayContainAnnotation(source, this.options.runtime);
     // Third-party code that never asked for smartasync has no problem to report (SA204).
@@ -493,147 +385,99 @@ export class ModuleGraph {
         ? this.scan(path, source)
         : undefined;
     if (typeof s === "string" && !quiet) return { ...EMPTY_FACTS, problem: s };
-    if (s !== undefined && typeof s !== "string") {
-      commonjs = isCommonJsSource(s.ctx.program, s.ctx.filename, s.ctx.code);
+    const file = s !== undefined && typeof s !== "string" ? s : undefined;
+    let analysed: AnalysedModule | undefined;
+    let blocking: Set<string> | undefined;
+    if (file) {
+      commonjs = isCommonJsSource(file.ctx.program, file.ctx.filename, file.ctx.code);
+      // The module's own imports are read as shapes for its leaves (cycles stay harmless); the
+      // facts of imported functions it exports again are read with their strategies, as the
+      // module's own compile reads them (fixture modules/reexported-import-strategies).
+      let imported = file.ctx.imported!;
       if (withStrategies) {
-        const index = buildIndex(s.ctx, s.fns);
-        for (const f of s.fns) {
+        const index = buildIndex(file.ctx, file.fns);
+        for (const f of file.fns) {
           if (f.kind === "async" && !f.syncPlan) {
-            analyseBody(s.ctx, index, f);
-            statementForms(s.ctx, f);
+            analyseBody(file.ctx, index, f);
+            statementForms(file.ctx, f);
             f.syncPlan = planSyncVariant(f.located, this.options.unproven);
           }
+          // As prove decides it for the module's own compile (checks.ts `decideOffload`).
+          if (f.kind === "sync" && !f.asyncStrategy && (f.form === "function" || f.form === "const"))
+            f.asyncStrategy = sameThreadWhy(file.ctx, f) === undefined ? "offload" : "same-thread";
         }
+        imported = new ImportedFns(file.ctx, new Names(file.ctx), "facts");
+        // Which of the functions its imports export block on a worker is asked of their facts
+        // here (attack 16, F18).
+        blocking = this.blockingImports(text.imports, path, file.fns);
       }
-      for (const [local, use] of s.uses) {
-        const f = use.exportEquals
-          ? s.fns.find((g) => g.name === local && (g.form === "function" || g.form === "const"))
-          : undefined;
-        if (f) exports.set("default", equalsFact(f, s.ctx));
-      }
-      const replaced = commonjs ? moduleAsValue(s.ctx) : undefined;
-      // The module's imports were read as shapes (no strategies) for its leaves: which of the
-      // functions they export block on a worker is asked of their facts here (attack 16, F18).
-      const blocking = withStrategies ? this.blockingImports(text.imports, path, s.fns) : undefined;
-      for (const [name, f] of s.exported) {
-        local.add(name);
-        const rebound = commonjs ? (replaced ?? writtenTwice(s, name, f)) : reboundExport(s.ctx, f);
-        exports.set(name, {
-          ...(rebound ? { unfollowed: rebound } : {}),
-          name: f.display,
-          kind: f.kind,
-          variant: exportedVariant(name, f.name, f.variant, f.kind, this.options, f.explicitVariant),
-          ...(f.explicitVariant ? { explicit: true as const } : {}),
-          ...(withStrategies && f.kind === "async" ? { syncStrategy: f.syncPlan!.strategy } : {}),
-          ...(withStrategies && f.kind === "async" && (blocksOnWorker(f.syncPlan) || leafBlocks(f, blocking))
-            ? { blocksOnWorker: true as const }
-            : {}),
-          ...(withStrategies && f.kind === "sync"
-            ? { asyncStrategy: sameThreadWhy(s.ctx, f) === undefined ? "offload" : "same-thread" }
-            : {}),
-          from: s.ctx.fileName,
-        });
-      }
-      // `import { f } from "./a"; export { f }`: the facts of `./a`'s `f` (fixture modules/export-imported).
-      for (const e of exportedImports(s.ctx, s.ctx.imported!, s.uses))
-        if (!exports.has(e.exported)) exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
-      for (const [name, facts] of exportedNamespaces(s.ctx.imported!, s.uses)) namespaces.set(name, facts);
-      // `export namespace Api {…}`, `export import Inner = Api`, `export import load = Api.load`.
-      const ts = tsNamespaceExports(s.ctx, s.fns, withStrategies);
-      for (const [name, facts] of ts.namespaces) if (!namespaces.has(name)) namespaces.set(name, facts);
-      for (const [name, fact] of ts.aliases) if (!exports.has(name)) exports.set(name, fact);
-      for (const [name, fact] of valueExportFacts(s.ctx.imported!, s.values))
-        if (!exports.has(name)) exports.set(name, fact);
-      for (const [name, fact] of reassignedExportFacts(s.ctx, s.fns, s.ctx.imported!, s.uses))
-        if (!exports.has(name)) exports.set(name, fact);
-      addKinds(methods, heldMembers(s.ctx, s.fns));
-      for (const [name, p] of pickedHolders(s.ctx, s.fns, (l) => exportedNames(s.uses.get(l))))
-        picked.set(name, p);
-      for (const f of s.fns) {
-        if (f.form !== "class-method" && f.form !== "object-method") continue;
-        const kinds = methods.get(f.name) ?? new Set<FunctionKind>();
-        kinds.add(f.kind);
-        methods.set(f.name, kinds);
-      }
+      analysed = { ctx: file.ctx, fns: file.fns, uses: file.uses, values: file.values, imported };
     }
-    // Names the module exports itself or by name: an `export *` carries none of them (ES
-    // semantics: the module's own `load` wins over the one `export * from "./a"` would carry).
-    const shadowing = new Set(text.ownExports);
-    // The text scan reads the first name of a declaration; a parsed module gives every name
-    // (`export const version = 1, load = …`: fixture modules/barrel-shadow-second-declarator).
-    // A module that was not parsed is, when an `export *` sits beside its own value exports.
+    // A module that was not parsed is, when an `export *` sits beside its own value exports:
+    // the text scan reads the first name of a declaration only (shadowingNames).
     const star = text.reExports.some((re) => !re.names && re.namespace === undefined);
     const parsed = s ?? (star && text.mayExportBindings ? this.scan(path, source) : undefined);
-    if (parsed !== undefined && typeof parsed !== "string")
-      for (const n of ownExportNames(parsed.ctx.program as unknown as { body: Node[] }, path))
-        shadowing.add(n);
     // CommonJS barrels (`module.exports = require("./lib")`, tsc's `__exportStar` and getters,
     // Babel's `Object.keys(_lib).forEach`) are re-exports as `export … from` are.
     const reExports: ReExportRule[] = [
       ...text.reExports,
-      ...(commonjs && s !== undefined && typeof s !== "string" ? cjsReExports(s.ctx) : []),
+      ...(commonjs && file ? cjsReExports(file.ctx) : []),
     ];
-    for (const re of reExports) {
-      if (re.names) for (const exported of re.names.keys()) shadowing.add(exported);
-      else if (re.namespace !== undefined) shadowing.add(re.namespace);
-    }
+    const shadowing = shadowingNames(
+      text.ownExports,
+      parsed !== undefined && typeof parsed !== "string"
+        ? (parsed.ctx.program as unknown as { body: Node[] })
+        : undefined,
+      path,
+      reExports,
+    );
     // A chain cut here would read differently entered elsewhere: not kept in the store.
     if (depth >= MAX_REEXPORT_DEPTH && reExports.length > 0) taintFacts();
-    if (depth < MAX_REEXPORT_DEPTH) {
-      for (const re of reExports) {
-        const r = resolveSeen(re.from, path);
-        let target: ModuleFacts = EMPTY_FACTS;
-        if (r?.kind === "file") {
-          if (this.shapes.inProgress(r.path)) taintFacts();
-          target = this.shapes.inProgress(r.path)
-            ? EMPTY_FACTS
-            : withStrategies
-              ? this.factsOf(r.path)
-              : this.shapeOf(r.path, depth + 1);
-        } else if (r?.kind === "package") {
-          target = packageSeen(re.from, path, r);
-        } else if (isLocalSpecifier(re.from) && !quiet) {
-          // Named re-exports concern their names only; `export *` any name not found elsewhere.
-          if (re.names)
-            for (const [exported, imported] of re.names)
-              problems.set(exported, `re-exports ${imported} from ${re.from}, which cannot be found`);
-          else if (re.namespace !== undefined)
-            problems.set(re.namespace, `re-exports ${re.namespace} from ${re.from}, which cannot be found`);
-          else problem ??= `re-exports * from ${re.from}, which cannot be found`;
+    const targetOf = (re: ReExportRule): ModuleFacts => {
+      const r = resolveSeen(re.from, path);
+      if (r?.kind === "file") {
+        if (this.shapes.inProgress(r.path)) {
+          taintFacts();
+          return EMPTY_FACTS;
         }
-        carryReExport(
-          { exports, methods, picked, namespaces, problems, foreign },
-          re,
-          target,
-          this.options,
-          (name) => shadowing.has(name),
-        );
+        return withStrategies ? this.factsOf(r.path) : this.shapeOf(r.path, depth + 1);
+      }
+      if (r?.kind === "package") return packageSeen(re.from, path, r);
+      if (isLocalSpecifier(re.from) && !quiet) {
+        // Named re-exports concern their names only; `export *` any name not found elsewhere.
+        if (re.names)
+          for (const [exported, imported] of re.names)
+            problems.set(exported, `re-exports ${imported} from ${re.from}, which cannot be found`);
+        else if (re.namespace !== undefined)
+          problems.set(re.namespace, `re-exports ${re.namespace} from ${re.from}, which cannot be found`);
+        else problem ??= `re-exports * from ${re.from}, which cannot be found`;
+      }
+      return EMPTY_FACTS;
+    };
+    const facts = moduleFactsOf(analysed, {
+      options: this.options,
+      withStrategies,
+      commonjs,
+      reExports: depth < MAX_REEXPORT_DEPTH ? reExports : [],
+      targetOf: (re) => {
+        const target = targetOf(re);
         if (!re.names && re.namespace === undefined && re.whole && target.problem && !quiet)
           problem ??= `re-exports ${re.from}, which ${target.problem}`;
-      }
-    }
-    // A re-exported smartasync function whose variant name the module also declares itself
-    // (`export * from "./a"; export function loadSync() {}`) or re-exports from a module where
-    // it is no variant (`export { loadSync } from "./other"`): importers would reach that
-    // unrelated function for the variant, so the name is not followed through this module, and
-    // a call of it is SA204 at the import.
-    for (const [name, fact] of exports) {
-      if (local.has(name) || !fact.variant) continue;
-      if (!text.ownExports.has(fact.variant) && !foreign.has(fact.variant)) continue;
-      exports.delete(name);
-      problems.set(
-        name,
-        `exports a ${fact.variant} of its own beside ${name}, so the variant of ${name} (from ${fact.from}) cannot be reached through it; import ${name} from where it is defined, or rename that ${fact.variant}`,
-      );
-    }
+        return target;
+      },
+      ownExports: () => text.ownExports,
+      shadowed: (name) => shadowing.has(name),
+      blocks: (f) => leafBlocks(f, blocking),
+      problems,
+    });
     return {
-      exports,
-      methods,
+      exports: facts.exports,
+      methods: facts.methods,
       ...(problem ? { problem } : {}),
       ...(problems.size ? { problems } : {}),
-      ...(namespaces.size ? { namespaces } : {}),
+      ...(facts.namespaces ? { namespaces: facts.namespaces } : {}),
       ...(commonjs ? { commonjs } : {}),
-      ...(picked.size ? { picked } : {}),
+      ...(facts.picked ? { picked: facts.picked } : {}),
     };
   }
 

@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
-import { blocksOnWorker } from "../inline.js";
 import type { ExportFact, ModuleFacts } from "../module-facts.js";
 import type { Ctx } from "./ctx.js";
+import { exportFactOf } from "./export-fact.js";
 import type { SaFunction } from "./model.js";
 import type { Node } from "./tree.js";
 import { strip as peel } from "./view.js";
@@ -61,21 +61,17 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
   const all = new Map<string, ModuleFacts>();
   const exported = new Set<string>();
 
-  const factOf = (fn: SaFunction, replacedAt?: Node): ExportFact => ({
-    name: fn.display,
-    kind: fn.kind,
-    variant: fn.variant,
-    ...(fn.explicitVariant ? { explicit: true as const } : {}),
-    ...(withStrategies && fn.kind === "async" && fn.syncPlan ? { syncStrategy: fn.syncPlan.strategy } : {}),
-    ...(withStrategies && blocksOnWorker(fn.syncPlan) ? { blocksOnWorker: true as const } : {}),
-    ...(withStrategies && fn.kind === "sync" && fn.asyncStrategy ? { asyncStrategy: fn.asyncStrategy } : {}),
-    from: ctx.fileName,
-    ...(replacedAt
-      ? {
-          unfollowed: `its namespace member is replaced at line ${replacedAt.loc?.start.line ?? 0} of ${ctx.fileName}, so the variant beside it may belong to another function; call it in that file, or stop replacing it`,
-        }
-      : {}),
-  });
+  const factOf = (fn: SaFunction, replacedAt?: Node): ExportFact =>
+    exportFactOf(
+      fn,
+      ctx.fileName,
+      withStrategies,
+      replacedAt
+        ? {
+            unfollowed: `its namespace member is replaced at line ${replacedAt.loc?.start.line ?? 0} of ${ctx.fileName}, so the variant beside it may belong to another function; call it in that file, or stop replacing it`,
+          }
+        : {},
+    );
 
   /**
    * The smartasync function a value names: an annotated function of this file, or an imported

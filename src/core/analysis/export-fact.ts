@@ -1,0 +1,47 @@
+import { blocksOnWorker } from "../inline.js";
+import type { ExportFact } from "../module-facts.js";
+import type { SaFunction } from "./model.js";
+
+/** What an export of a function says beyond the function itself. */
+export interface ExportFactHow {
+  /** The variant's exported name (`export { f as g }` exports `gSync`); the function's own by default. */
+  variant?: string;
+  /**
+   * An inline sync variant blocks on a worker through an import the module read as a shape only
+   * (module-graph.ts `leafBlocks`): its plan's `workerCalls` cannot name it.
+   */
+  blocks?: boolean;
+  /** Why importers' calls of it are not followed (SA206). */
+  unfollowed?: string;
+}
+
+/**
+ * The fact importers get of one smartasync function: the one rule for a file's own exports
+ * (module-facts.ts `moduleFactsOf`, for its compile and for the graph's read of it as an
+ * import) and for its TypeScript namespaces' members (ts-namespaces.ts).
+ *
+ * `withStrategies`: whether the fact carries the strategies the function's body decided. The
+ * graph's first phase reads a module's *shape* before any body is analysed (import cycles stay
+ * harmless, module-graph.ts), so it has none to give; the file's own compile and the graph's
+ * second phase have them (`syncPlan`, `asyncStrategy` on the function).
+ */
+export function exportFactOf(
+  fn: SaFunction,
+  from: string,
+  withStrategies: boolean,
+  how: ExportFactHow = {},
+): ExportFact {
+  return {
+    name: fn.display,
+    kind: fn.kind,
+    variant: how.variant ?? fn.variant,
+    ...(fn.explicitVariant ? { explicit: true as const } : {}),
+    ...(withStrategies && fn.kind === "async" && fn.syncPlan ? { syncStrategy: fn.syncPlan.strategy } : {}),
+    ...(withStrategies && fn.kind === "sync" && fn.asyncStrategy ? { asyncStrategy: fn.asyncStrategy } : {}),
+    ...(withStrategies && (blocksOnWorker(fn.syncPlan) || how.blocks)
+      ? { blocksOnWorker: true as const }
+      : {}),
+    from,
+    ...(how.unfollowed !== undefined ? { unfollowed: how.unfollowed } : {}),
+  };
+}

@@ -1,0 +1,333 @@
+import { scanModule } from "../import-scan.js";
+import type { ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
+import { exportedVariant } from "../naming.js";
+import type { Options } from "../options.js";
+import type { FunctionKind } from "../strategy.js";
+import { rebound } from "./calls.js";
+import type { Ctx } from "./ctx.js";
+import { exportFactOf } from "./export-fact.js";
+import { ownExportNames } from "./export-names.js";
+import {
+  type Carrying,
+  carryReExport,
+  cjsReExports,
+  declaredExportName,
+  type ExportUse,
+  equalsFact,
+  esReExports,
+  exportedImports,
+  exportedNames,
+  exportedNamespaces,
+  indexExports,
+  type ReExportRule,
+  reassignedExportFacts,
+  type ValueExport,
+  valueExportFacts,
+} from "./exports.js";
+import { addKinds, heldMembers, pickedHolders } from "./held.js";
+import type { ImportedFns } from "./imported.js";
+import type { SaFunction } from "./model.js";
+import type { Node } from "./tree.js";
+import { tsNamespaceExports } from "./ts-namespaces.js";
+import { isCommonJsSource } from "./worker-imports.js";
+
+/**
+ * A module whose text was parsed and whose annotations were collected: the file being compiled
+ * (analyse.ts, after every pass) or a module an importer reads (module-graph.ts, its bodies
+ * analysed only in the facts phase).
+ */
+export interface AnalysedModule {
+  ctx: Ctx;
+  fns: SaFunction[];
+  /** How module-level names are exported (`indexExports`). */
+  uses: Map<string, ExportUse>;
+  /** Exports of other expressions (`indexExports`' `values`). */
+  values: ValueExport[];
+  /**
+   * What it imports, for the facts of imported functions it exports again: with their
+   * strategies when the facts carry strategies (the graph's own reads of a module's imports are
+   * shapes, for its leaves).
+   */
+  imported: ImportedFns;
+}
+
+/** How the facts of a module are computed: what differs between the compile and the graph. */
+export interface FactsHow {
+  /** The module's own options (its variant names). */
+  options: Options;
+  /** Whether the facts carry strategies (export-fact.ts: the graph's first phase has none). */
+  withStrategies: boolean;
+  /** The module is CommonJS: its exports are copies, its barrels `require`s (`isCommonJsSource`). */
+  commonjs: boolean;
+  /** Its re-exports, ES and CommonJS, in the order they are carried. */
+  reExports: readonly ReExportRule[];
+  /** The facts of the module a re-export names. */
+  targetOf: (re: ReExportRule) => ModuleFacts;
+  /** The names the module's text exports by its own declarations (import-scan's `ownExports`). */
+  ownExports: () => ReadonlySet<string>;
+  /** Names an `export *` does not carry: the module exports them itself (`shadowingNames`). */
+  shadowed: (name: string) => boolean;
+  /** Whether an inline variant blocks on a worker through an import read as a shape (module-graph.ts). */
+  blocks?: (fn: SaFunction) => boolean;
+  /** Where the graph keeps why a name cannot be followed; the compile keeps none (a manifest has none). */
+  problems?: Map<string, string>;
+}
+
+/**
+ * What a module exports to importers: its own annotated functions (under every name it exports
+ * them by), imported ones it exports again, its namespaces, the literals that hold one at a
+ * place picked at run time, then what its re-exports carry. The one rule for the file being
+ * compiled (`factsOfFile`, also what a build's manifest writes) and for the graph's read of an
+ * import (module-graph.ts), so an importer of a built package reads what an importer of its
+ * source reads. `file` is absent for a module the graph does not parse (its re-exports only,
+ * read from its text).
+ */
+export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): ModuleFacts {
+  const exports = new Map<string, ExportFact>();
+  const methods = new Map<string, Set<FunctionKind>>();
+  const namespaces = new Map<string, ModuleFacts>();
+  const picked = new Map<string, PickedHolder>();
+  /** Exported names of the module's own annotated functions (their variants are its own too). */
+  const local = new Set<string>();
+  /** Names re-exported by name from a module where they are not a variant (`export { loadSync } from "./other"`). */
+  const foreign = new Set<string>();
+  if (file) ownFacts(file, how, { exports, methods, namespaces, picked }, local);
+  const into: Carrying = {
+    exports,
+    methods,
+    picked,
+    namespaces,
+    foreign,
+    ...(how.problems ? { problems: how.problems } : {}),
+  };
+  for (const re of how.reExports) carryReExport(into, re, how.targetOf(re), how.options, how.shadowed);
+  // A re-exported smartasync function whose variant name the module also declares itself
+  // (`export * from "./a"; export function loadSync() {}`) or re-exports from a module where
+  // it is no variant (`export { loadSync } from "./other"`): importers would reach that
+  // unrelated function for the variant, so the name is not followed through this module, and
+  // a call of it is SA204 at the import (the compile adds no variant export there either:
+  // exports.ts `reExportVariants`).
+  for (const [name, fact] of exports) {
+    if (local.has(name) || !fact.variant) continue;
+    if (!how.ownExports().has(fact.variant) && !foreign.has(fact.variant)) continue;
+    exports.delete(name);
+    how.problems?.set(
+      name,
+      `exports a ${fact.variant} of its own beside ${name}, so the variant of ${name} (from ${fact.from}) cannot be reached through it; import ${name} from where it is defined, or rename that ${fact.variant}`,
+    );
+  }
+  return {
+    exports,
+    methods,
+    ...(namespaces.size ? { namespaces } : {}),
+    ...(how.commonjs ? { commonjs: true } : {}),
+    ...(picked.size ? { picked } : {}),
+  };
+}
+
+/** The facts of a module's own declarations and exports, re-exports aside (moduleFactsOf). */
+function ownFacts(
+  m: AnalysedModule,
+  how: FactsHow,
+  into: Pick<Carrying, "exports" | "methods" | "namespaces" | "picked">,
+  local: Set<string>,
+): void {
+  const { ctx, fns, uses, values, imported } = m;
+  const { exports, methods, namespaces, picked } = into;
+  const ts = tsNamespaceExports(ctx, fns, how.withStrategies);
+  // A function annotated inside a TypeScript namespace is reached through the namespace (below),
+  // not by its name; a later declaration of a name is the one exported.
+  const byName = new Map(
+    fns
+      .filter((f) => (f.form === "function" || f.form === "const") && !(f.stmt && ts.inside.has(f.stmt)))
+      .map((f) => [f.name, f]),
+  );
+  for (const [name, use] of uses) {
+    const f = use.exportEquals ? byName.get(name) : undefined;
+    if (f) exports.set("default", equalsFact(f, ctx));
+  }
+  const exported = new Map<string, SaFunction>();
+  for (const f of byName.values()) if (f.exportDecl) exported.set(declaredExportName(f), f);
+  for (const [name, f] of byName) for (const e of exportedNames(uses.get(name))) exported.set(e, f);
+  let replaced: string | undefined | null = null;
+  for (const [name, f] of exported) {
+    local.add(name);
+    // Asked only of a module that exports a function: the walk reads the whole tree.
+    if (how.commonjs && replaced === null) replaced = moduleAsValue(ctx);
+    const unfollowed = how.commonjs ? (replaced ?? writtenTwice(m, name, f)) : reboundExport(ctx, f);
+    exports.set(
+      name,
+      exportFactOf(f, ctx.fileName, how.withStrategies, {
+        variant: exportedVariant(name, f.name, f.variant, f.kind, how.options, f.explicitVariant),
+        blocks: how.blocks?.(f),
+        ...(unfollowed !== undefined ? { unfollowed } : {}),
+      }),
+    );
+  }
+  // `import { f } from "./a"; export { f }`: the facts of `./a`'s `f` (fixture modules/export-imported).
+  for (const e of exportedImports(ctx, imported, uses))
+    if (!exports.has(e.exported)) exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
+  for (const [name, facts] of exportedNamespaces(imported, uses)) namespaces.set(name, facts);
+  // `export namespace Api {…}`, `export import Inner = Api`, `export import load = Api.load`.
+  for (const [name, facts] of ts.namespaces) if (!namespaces.has(name)) namespaces.set(name, facts);
+  for (const [name, fact] of ts.aliases) if (!exports.has(name)) exports.set(name, fact);
+  for (const [name, fact] of valueExportFacts(imported, values))
+    if (!exports.has(name)) exports.set(name, fact);
+  for (const [name, fact] of reassignedExportFacts(ctx, fns, imported, uses))
+    if (!exports.has(name)) exports.set(name, fact);
+  addKinds(methods, heldMembers(ctx, fns));
+  // Literals holding a smartasync function at a place picked at run time: a built package's
+  // manifest carries them, so its importers get SA206 as importers of its source do.
+  for (const [name, p] of pickedHolders(ctx, fns, (l) => exportedNames(uses.get(l)))) picked.set(name, p);
+  for (const f of fns) {
+    if (f.form !== "class-method" && f.form !== "object-method") continue;
+    const kinds = methods.get(f.name) ?? new Set<FunctionKind>();
+    kinds.add(f.kind);
+    methods.set(f.name, kinds);
+  }
+}
+
+/**
+ * Names an `export *` of the module carries none of (ES semantics: the module's own `load`
+ * wins over the one `export * from "./a"` would carry): what it exports itself — by the text
+ * scan's first name of each declaration, and every name where the module is parsed (`export
+ * const version = 1, load = …`: fixture modules/barrel-shadow-second-declarator) — and what it
+ * re-exports by name or as a namespace.
+ */
+export function shadowingNames(
+  ownExports: ReadonlySet<string>,
+  program: { body: Node[] } | undefined,
+  path: string,
+  reExports: readonly ReExportRule[],
+): Set<string> {
+  const out = new Set(ownExports);
+  if (program) for (const n of ownExportNames(program, path)) out.add(n);
+  for (const re of reExports) {
+    if (re.names) for (const exported of re.names.keys()) out.add(exported);
+    else if (re.namespace !== undefined) out.add(re.namespace);
+  }
+  return out;
+}
+
+/**
+ * What the file being compiled exports that is smartasync, its own functions and what it
+ * re-exports: its facts as the graph would read them (moduleFactsOf), from the analysis' own
+ * strategies and the facts of its imports.
+ */
+export function factsOfFile(
+  ctx: Ctx,
+  fns: SaFunction[],
+  imported: ImportedFns,
+  uses: Map<string, ExportUse>,
+): ModuleFacts {
+  const values: ValueExport[] = [];
+  indexExports(ctx.program, values);
+  const commonjs = isCommonJsSource(ctx.program, ctx.filename, ctx.code);
+  const reExports: ReExportRule[] = [...esReExports(ctx.program), ...(commonjs ? cjsReExports(ctx) : [])];
+  // The text scan is read only where a rule needs it (a re-export, or an imported function
+  // exported again): most compiled files have neither.
+  let text: ReturnType<typeof scanModule> | undefined;
+  const scanned = () => {
+    text ??= scanModule(ctx.code);
+    return text;
+  };
+  let shadowing: Set<string> | undefined;
+  return moduleFactsOf(
+    { ctx, fns, uses, values, imported },
+    {
+      options: ctx.options,
+      withStrategies: true,
+      commonjs,
+      reExports,
+      targetOf: (re) => imported.factsOf(re.from),
+      ownExports: () => scanned().ownExports,
+      shadowed: (name) => {
+        shadowing ??= shadowingNames(
+          scanned().ownExports,
+          ctx.program as unknown as { body: Node[] },
+          ctx.filename ?? ctx.fileName,
+          reExports,
+        );
+        return shadowing.has(name);
+      },
+    },
+  );
+}
+
+// ——— Why an export of the module's own function is not followed ———
+
+/**
+ * Why an exported annotated function of an ES module may not be the value importers see when
+ * they call it: its module assigns the binding (`load = stub`) or declares it again. An ES export
+ * is a live binding, so each importer sees the new value; the importer's calls are then not
+ * rewritten to the original's variant (SA206 where a value is wanted), as in the module itself.
+ * (A CommonJS export copies the value: reassigning the local later does not reach importers.)
+ */
+function reboundExport(ctx: Ctx, f: SaFunction): string | undefined {
+  if (f.form !== "function" && f.form !== "const") return undefined;
+  const binding = ctx.scopes.binding(ctx.program, f.name);
+  const why = binding ? rebound(ctx, binding, ctx.program) : undefined;
+  return why
+    ? `${why} of ${ctx.fileName}, which exports it as a live binding; call a function its module never reassigns`
+    : undefined;
+}
+
+/**
+ * Where a CommonJS module uses `module` as a value (`const m = module`, `Reflect.set(module,
+ * "exports", …)`, `f(module)`) rather than reading a member of it: the object it exports may be
+ * replaced there, so no export read from its text can be trusted to be the one importers get
+ * (their calls stay plain, SA206 where a value is wanted).
+ */
+function moduleAsValue(ctx: Ctx): string | undefined {
+  let found: Node | undefined;
+  ctx.tree.walk(ctx.program, (n) => {
+    if (found) return false;
+    if (n.type !== "Identifier" || n.name !== "module") return undefined;
+    const p = ctx.tree.parent(n);
+    if (!p) return undefined;
+    // `module.exports`, `module.id`: a member read or written through `module` itself.
+    if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === n) {
+      // `module[key]` may be `module["exports"]`: counted as a value use (a literal key is not).
+      if (p.computed && (p.property as Node).type !== "StringLiteral") found = n;
+      return undefined;
+    }
+    // Not a reference: a property key or a member's name (`x.module`, `{ module: 1 }`).
+    if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.property === n)
+      return undefined;
+    if (
+      (p.type === "ObjectProperty" ||
+        p.type === "ClassProperty" ||
+        p.type === "ObjectMethod" ||
+        p.type === "ClassMethod") &&
+      p.key === n &&
+      !p.computed
+    )
+      return undefined;
+    if (p.type === "UnaryExpression" && p.operator === "typeof") return undefined;
+    // `require.main === module`: compared, not changed.
+    if (p.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(p.operator)) return undefined;
+    if (ctx.scopes.binding(n, "module")) return undefined;
+    found = n;
+    return undefined;
+  });
+  if (!found) return undefined;
+  const line = found.loc?.start.line ?? 0;
+  return `${ctx.fileName} uses \`module\` as a value at line ${line}, so what it exports at run time is not what its text says`;
+}
+
+/**
+ * A CommonJS export name the module also writes with another value (`module.exports = { load }`
+ * then `Object.assign(module.exports, { load: other })` or `exports.load = other`): which one
+ * importers get depends on the order the statements run in, so their calls stay plain (SA206).
+ */
+function writtenTwice(s: AnalysedModule, name: string, f: SaFunction): string | undefined {
+  const value = s.values.find((v) => v.exported === name);
+  let other: string | undefined = value
+    ? `another value at line ${value.value.loc?.start.line ?? 0}`
+    : undefined;
+  if (other === undefined)
+    for (const [local, use] of s.uses)
+      if (local !== f.name && use.cjs.some((c) => c.exported === name)) other = `\`${local}\``;
+  if (other === undefined) return undefined;
+  return `${s.ctx.fileName} exports \`${name}\` twice (\`${f.name}\` and ${other}), so which one importers get depends on the order its statements run in`;
+}
