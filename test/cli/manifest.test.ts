@@ -195,3 +195,49 @@ it("a built package's manifest carries TypeScript namespaces at every depth: imp
   expect(calls(source.stdout)).toEqual(["3:11 deepSync", "3:24 findSync", "3:37 load SA206"]);
   expect(calls(built.stdout)).toEqual(calls(source.stdout));
 });
+
+it("the manifest holds a module's facts by the rule importers of its source read them by", () => {
+  // One rule computes a module's facts for its own build and for importers of its source
+  // (core/analysis/facts.ts, moduleFactsOf). The manifest once left out a module that exports a
+  // namespace only, kept following a live binding the module reassigns, and let `export *` carry
+  // a name the module exports itself.
+  const lib = {
+    "src/lib.js": `// @smartasync\nexport async function load(x) {\n  return x;\n}\n`,
+    "src/ns.js": `export * as lib from "./lib.js";\n`,
+    "src/live.js": `// @smartasync\nexport async function load(x) {\n  return x;\n}\nexport function stub() {\n  load = async () => 0;\n}\n`,
+    "src/shadow.js": `export * from "./lib.js";\nexport const load = (x) => x;\n`,
+  };
+  const main = (at: (name: string) => string) =>
+    `import { lib } from "${at("ns")}";\nimport { load as live } from "${at("live")}";\nimport { load as own } from "${at("shadow")}";\nexport function main() {\n  return [lib.load(1), live(2), own(3)];\n}\n`;
+  const dir = tree("build-manifest-one-rule", {
+    ...lib,
+    "app/src/main.js": main((name) => `lib/${name}`),
+    "app/node_modules/lib/package.json": JSON.stringify({
+      name: "lib",
+      type: "module",
+      exports: { "./ns": "./dist/ns.js", "./live": "./dist/live.js", "./shadow": "./dist/shadow.js" },
+      smartasync: { manifest: "./dist/smartasync.manifest.json" },
+    }),
+    "source/main.js": main((name) => `../src/${name}.js`),
+  });
+  const r = cli(["build", "src", "--out-dir", "app/node_modules/lib/dist"], dir);
+  expect(r.status, r.stderr).toBe(0);
+  const manifest = JSON.parse(
+    readFileSync(join(dir, "app/node_modules/lib/dist/smartasync.manifest.json"), "utf8"),
+  );
+  // shadow.js exports its own plain `load`: nothing smartasync, so no entry.
+  expect(Object.keys(manifest.files).sort()).toEqual(["lib.js", "live.js", "ns.js"]);
+  expect(manifest.namespaces?.["ns.js"]).toEqual({
+    lib: { load: expect.objectContaining({ variant: "loadSync" }) },
+  });
+  expect(manifest.files["live.js"].load.unfollowed).toMatch(/is assigned at line 6 of src\/live\.js/);
+  const built = cli(["inspect", "src", "-f", "json"], join(dir, "app"));
+  const source = cli(["inspect", "source", "-f", "json"], dir);
+  expect(built.status, built.stderr).toBe(0);
+  const calls = (out: string) =>
+    (JSON.parse(out) as { calls: { loc: string; target: string; reason?: string }[] }[])
+      .flatMap((f) => f.calls)
+      .map((c) => `${c.loc.replace(/^.*?:/, "")} ${c.target}${c.reason ? ` ${c.reason}` : ""}`);
+  expect(calls(built.stdout)).toEqual(["5:11 loadSync", "5:24 load SA206"]);
+  expect(calls(built.stdout)).toEqual(calls(source.stdout));
+});

@@ -29,11 +29,10 @@ import type { ParsedFile } from "./analyse.js";
 import { sameThreadWhy } from "./arg-escape.js";
 import { buildIndex } from "./calls.js";
 import { collectFunctions } from "./collect.js";
-import { type Ctx, createBoundCtx } from "./ctx.js";
+import { createBoundCtx } from "./ctx.js";
 import { type ExportNames, exportNamesOf } from "./export-names.js";
 import {
   cjsReExports,
-  type ExportUse,
   indexExports,
   MAX_REEXPORT_DEPTH,
   type ReExportRule,
@@ -184,13 +183,11 @@ function packageSeen(specifier: string, from: string, r: Resolution & { kind: "p
 /** Parses an imported module with the compiler at hand (Babel's parser, or SWC lowered). */
 export type ParseModule = (source: string, path: string) => ParsedFile;
 
-/** A module read and analysed apart from the file being compiled. */
-interface Scanned {
-  ctx: Ctx;
-  fns: SaFunction[];
-  uses: Map<string, ExportUse>;
-  values: ValueExport[];
-}
+/**
+ * A module read and analysed apart from the file being compiled; what it imports is read as
+ * shapes (`ctx.imported`), and with strategies only where its facts carry them (compute).
+ */
+type Scanned = Omit<AnalysedModule, "imported">;
 
 /**
  * The facts of every module a compiled file imports (DESIGN §3.6), computed on demand and cached
