@@ -280,36 +280,44 @@ function reboundExport(ctx: Ctx, f: SaFunction): string | undefined {
  */
 function moduleAsValue(ctx: Ctx): string | undefined {
   let found: Node | undefined;
-  ctx.tree.walk(ctx.program, (n) => {
-    if (found) return false;
-    if (n.type !== "Identifier" || n.name !== "module") return undefined;
-    const p = ctx.tree.parent(n);
-    if (!p) return undefined;
-    // `module.exports`, `module.id`: a member read or written through `module` itself.
-    if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === n) {
-      // `module[key]` may be `module["exports"]`: counted as a value use (a literal key is not).
-      if (p.computed && (p.property as Node).type !== "StringLiteral") found = n;
+  // The compile's tree may leave functions closed (lazy.ts): the walk passes them by, and the
+  // analysis is redone on the whole tree only if one of them mentions `module` (a walk into
+  // them would redo it for every CommonJS file that exports a function).
+  ctx.tree.watched.add("module");
+  ctx.tree.walk(
+    ctx.program,
+    (n) => {
+      if (found) return false;
+      if (n.type !== "Identifier" || n.name !== "module") return undefined;
+      const p = ctx.tree.parent(n);
+      if (!p) return undefined;
+      // `module.exports`, `module.id`: a member read or written through `module` itself.
+      if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === n) {
+        // `module[key]` may be `module["exports"]`: counted as a value use (a literal key is not).
+        if (p.computed && (p.property as Node).type !== "StringLiteral") found = n;
+        return undefined;
+      }
+      // Not a reference: a property key or a member's name (`x.module`, `{ module: 1 }`).
+      if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.property === n)
+        return undefined;
+      if (
+        (p.type === "ObjectProperty" ||
+          p.type === "ClassProperty" ||
+          p.type === "ObjectMethod" ||
+          p.type === "ClassMethod") &&
+        p.key === n &&
+        !p.computed
+      )
+        return undefined;
+      if (p.type === "UnaryExpression" && p.operator === "typeof") return undefined;
+      // `require.main === module`: compared, not changed.
+      if (p.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(p.operator)) return undefined;
+      if (ctx.scopes.binding(n, "module")) return undefined;
+      found = n;
       return undefined;
-    }
-    // Not a reference: a property key or a member's name (`x.module`, `{ module: 1 }`).
-    if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.property === n)
-      return undefined;
-    if (
-      (p.type === "ObjectProperty" ||
-        p.type === "ClassProperty" ||
-        p.type === "ObjectMethod" ||
-        p.type === "ClassMethod") &&
-      p.key === n &&
-      !p.computed
-    )
-      return undefined;
-    if (p.type === "UnaryExpression" && p.operator === "typeof") return undefined;
-    // `require.main === module`: compared, not changed.
-    if (p.type === "BinaryExpression" && ["===", "!==", "==", "!="].includes(p.operator)) return undefined;
-    if (ctx.scopes.binding(n, "module")) return undefined;
-    found = n;
-    return undefined;
-  });
+    },
+    true,
+  );
   if (!found) return undefined;
   const line = found.loc?.start.line ?? 0;
   return `${ctx.fileName} uses \`module\` as a value at line ${line}, so what it exports at run time is not what its text says`;
