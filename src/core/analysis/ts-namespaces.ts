@@ -118,11 +118,15 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
           found.push([target.name, valueFact(memberOf(init, p.key.name))]);
         }
       for (const [name, fact] of found)
-        if (fact)
+        if (fact) {
+          // Not followed, so no strategy: the fact of an imported function carries one in the
+          // file's own compile and none in the graph's shape read (test/core/facts-one-rule).
+          const { syncStrategy: _s, asyncStrategy: _a, blocksOnWorker: _b, ...shape } = fact;
           out.set(name, {
-            ...fact,
+            ...shape,
             unfollowed: heldMemberWhy(name, fact.name, `line ${dec.loc?.start.line ?? 0} of ${ctx.fileName}`),
           });
+        }
     }
     return out;
   };
