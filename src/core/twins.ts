@@ -30,7 +30,8 @@ export interface ResolvedTwin {
 /**
  * Where the promise API and its twin disagree on an argument (docs/semantics.md, "Twins"):
  * `options` is the index of an options argument whose listed keys the two read differently
- * (`{ signal }` and `cp`'s possibly async `filter`, honoured by the promise API only;
+ * (`{ signal }`, `cp`'s possibly async `filter` and `timers/promises`' `ref`, honoured by the
+ * promise API only;
  * `throwIfNoEntry`, honoured by `statSync`/`lstatSync` only); `data` is the index of a data
  * argument the promise API also takes as an iterable or stream, where the twin takes only a
  * string or a buffer; `path` is the index of a path the `*Sync` twin also takes as a file
@@ -148,8 +149,10 @@ export function findTwin(callee: ImportedCallee, options: Options): ResolvedTwin
       ...(rules ? { args: rules } : {}),
     };
   }
+  // `ref: false` lets the program end before the timer fires, and the code after the await
+  // never runs; the blocking sleep always runs it (fixture twins/timers-ref-signal).
   if (c.module === "timers/promises" && c.name === "setTimeout")
-    return { ...builtin, args: { options: { index: 2, promiseOnly: ["signal"] }, value: 1 } };
+    return { ...builtin, args: { options: { index: 2, promiseOnly: ["signal", "ref"] }, value: 1 } };
   return builtin;
 }
 

@@ -41,8 +41,8 @@ function guardError(variant: string, loc: string, text: string): Error {
 
 /**
  * An options argument of a twin call the build could not see (`readFile(path, opts)`): the twin
- * cannot honour keys only the promise API reads (`signal`; `cp`'s possibly async `filter`), so a
- * value that sets one fails here, located, instead of being ignored.
+ * cannot honour keys only the promise API reads (`signal`; `cp`'s possibly async `filter`;
+ * `timers/promises`' `ref`), so a value that sets one fails here, located, instead of being ignored.
  */
 export function twinOptions<T>(value: T, promiseOnly: readonly string[], twin: string, loc: string): T {
   if (value !== null && typeof value === "object") {
