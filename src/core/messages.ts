@@ -17,6 +17,16 @@ const codePoint = (ch: string): string =>
  * The text of every diagnostic, written once so Babel and SWC print the same words. Each says
  * what was found and what to write instead (DESIGN §4).
  */
+/** Where an annotated function without a name of its own stands (SA105). */
+export type AnonymousAt =
+  | { kind: "default-export" }
+  | { kind: "declared-value"; name: string; declaration: "const" | "let" | "var" | "using" | "await using" }
+  | { kind: "property-value"; name: string }
+  | { kind: "class-field"; name: string }
+  | { kind: "argument"; callee: string }
+  | { kind: "assigned"; target: string }
+  | { kind: "other" };
+
 export const MSG = {
   malformed: (extra: string) =>
     `unexpected \`${extra}\` after @smartasync. Write the annotation alone, as ${ACCEPTED_FORMS}; the only words it takes name a variant explicitly: \`sync=readBlocking\` (an async function's sync variant) or \`async=hashInPool\` (a sync function's async variant), once each, and \`factory\` (a function returning an object of annotated methods gets a sync twin).`,
@@ -34,8 +44,31 @@ export const MSG = {
     `\`${fn}\` is exported as \`${exported}\`, so its variant is exported as \`${as}\`, but the module already exports that name (an ES module that exports a name twice does not load; in CommonJS one export would replace the other). If that export is a hand-written twin of \`${fn}\`, delete it: the annotation exports \`${as}\` from \`${fn}\` (docs/migrating.md). Otherwise rename one of the exports, or choose another suffix with the \`${option}\` option.`,
   reExportClash: (exported: string, as: string) =>
     `the export \`${exported}\` of an imported smartasync function would export its variant as \`${as}\`, but this module re-exports another function's variant under that name already (an ES module that exports a name twice does not load). Import the function under another name (\`import { f as g }\`), or re-export it under another name.`,
-  anonymous: () =>
-    "an annotated function needs a name, so its variant can be named after it: write `export default async function load() {}` rather than an anonymous default export.",
+  /**
+   * SA105, by where the annotated function stands (collect.ts `anonymousAt`; fixtures
+   * diagnostics/sa105-*): each form gets the place the annotation belongs.
+   */
+  anonymous: (at: AnonymousAt) => {
+    const NEEDS = "an annotated function needs a name, so its variant can be named after it";
+    switch (at.kind) {
+      case "default-export":
+        return `${NEEDS}: write \`export default async function load() {}\` rather than an anonymous default export.`;
+      case "declared-value":
+        return at.declaration === "const"
+          ? `the annotation is on the value of \`const ${at.name}\`, not on the declaration, which gives the variant its name: put it before the declaration (\`// @smartasync\` above \`const ${at.name} = …\`).`
+          : `the annotation is on the value of \`${at.declaration} ${at.name}\`, not on a declaration that can name the variant: declare \`${at.name}\` with \`const\` (a \`${at.declaration}\` binding can be given another function, which its variant would not follow) and put the annotation before it (\`// @smartasync\` above \`const ${at.name} = …\`).`;
+      case "property-value":
+        return `the annotation is on the value of the property \`${at.name}\`, not on the property, which gives the variant its name: put it before the property (\`/* @smartasync */ ${at.name}: async () => …\`).`;
+      case "class-field":
+        return `the annotation is on the value of the class field \`${at.name}\`: a field cannot have variants (each instance gets a function of its own). Write it as a method (\`async ${at.name}() {}\`) and annotate that.`;
+      case "argument":
+        return `${NEEDS}, and this one is written as an argument of \`${at.callee}\`: declare it (\`// @smartasync\` above \`async function load() {}\`) and pass \`load\`.`;
+      case "assigned":
+        return `${NEEDS}, and this one is assigned to \`${at.target}\`: declare it (\`// @smartasync\` above \`async function load() {}\`) and assign \`load\`.`;
+      default:
+        return `${NEEDS}: declare it (\`// @smartasync\` above \`async function load() {}\` or \`const load = async () => …\`) and use it by that name.`;
+    }
+  },
   factoryInner: (factory: string, fn: string) =>
     `\`${fn}\` is annotated inside the factory \`${factory}\`, but not as a method of an object it returns (\`return { … }\`): the factory's sync twin is a copy of it, which would need a pair of its own. Move \`${fn}\` out of the factory (to module level), or make it a method of the returned object.`,
   factoryEmpty: (factory: string) =>

@@ -1,13 +1,13 @@
 import type { types as t } from "@babel/core";
 import { parseAnnotation, type VariantNames } from "../annotation.js";
-import { MSG, UNREACHABLE } from "../messages.js";
+import { type AnonymousAt, MSG, UNREACHABLE } from "../messages.js";
 import { isIdentifierName, variantName } from "../naming.js";
 import { variantKind } from "../strategy.js";
 import { type Ctx, fail, keyName, posOf, sourceOf, warn } from "./ctx.js";
 import type { Form, SaFactory, SaFunction } from "./model.js";
 import { declaredReturnKind } from "./return-type.js";
 import { isFunction, type Node } from "./tree.js";
-import { isAsyncFunction } from "./view.js";
+import { isAsyncFunction, TRANSPARENT } from "./view.js";
 
 type Comment = t.Comment;
 
@@ -271,6 +271,53 @@ function isFunctionValue(n: Node | null | undefined): n is t.ArrowFunctionExpres
   return n?.type === "ArrowFunctionExpression" || n?.type === "FunctionExpression";
 }
 
+/**
+ * Where an annotated function value stands, for SA105's advice: an annotation written on the
+ * value of `const x = async () => …` belongs before the declaration, which names the variant;
+ * one on a callback needs a declared function instead.
+ */
+function anonymousAt(ctx: Ctx, fn: Node): AnonymousAt {
+  let cur = fn;
+  let p = ctx.tree.parent(cur);
+  while (p && TRANSPARENT.has(p.type)) {
+    cur = p;
+    p = ctx.tree.parent(cur);
+  }
+  const shown = (n: Node): string => {
+    const text = sourceOf(ctx, n).replace(/\s+/g, " ");
+    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  };
+  switch (p?.type) {
+    case "ExportDefaultDeclaration":
+      return { kind: "default-export" };
+    case "VariableDeclarator": {
+      const decl = ctx.tree.parent(p);
+      if (p.init === cur && p.id.type === "Identifier" && decl?.type === "VariableDeclaration")
+        return { kind: "declared-value", name: p.id.name, declaration: decl.kind };
+      break;
+    }
+    case "ObjectProperty": {
+      const name = p.value === cur ? keyName(p) : undefined;
+      if (name !== undefined && isIdentifierName(name)) return { kind: "property-value", name };
+      break;
+    }
+    case "ClassProperty": {
+      const name = p.value === cur ? keyName(p) : undefined;
+      if (name !== undefined && isIdentifierName(name)) return { kind: "class-field", name };
+      break;
+    }
+    case "CallExpression":
+    case "OptionalCallExpression":
+    case "NewExpression":
+      if (p.callee !== cur) return { kind: "argument", callee: `${shown(p.callee as Node)}(…)` };
+      break;
+    case "AssignmentExpression":
+      if (p.right === cur) return { kind: "assigned", target: shown(p.left as Node) };
+      break;
+  }
+  return { kind: "other" };
+}
+
 /** Resolves the node an annotation comment leads to an annotated function, or fails. */
 function target(ctx: Ctx, node: Node, comment: Comment): SaFunction {
   let decl: Node = node;
@@ -283,7 +330,7 @@ function target(ctx: Ctx, node: Node, comment: Comment): SaFunction {
   const at = node;
   if (decl.type === "FunctionDeclaration") {
     checkFunctionShape(ctx, decl, at);
-    if (!decl.id) fail(ctx, "SA105", at, MSG.anonymous());
+    if (!decl.id) fail(ctx, "SA105", at, MSG.anonymous({ kind: "default-export" }));
     const stmt = (exportDecl ? node : decl) as t.Statement;
     return declared(ctx, "function", decl.id.name, decl, decl, stmt, at, exportDecl);
   }
@@ -296,7 +343,7 @@ function target(ctx: Ctx, node: Node, comment: Comment): SaFunction {
     const stmt = (exportDecl ? node : decl) as t.Statement;
     return declared(ctx, "const", (d[0].id as t.Identifier).name, init, decl, stmt, at, exportDecl);
   }
-  if (isFunctionValue(decl)) fail(ctx, "SA105", at, MSG.anonymous());
+  if (isFunctionValue(decl)) fail(ctx, "SA105", at, MSG.anonymous(anonymousAt(ctx, decl)));
   if (decl.type === "ClassMethod" || decl.type === "ObjectMethod") {
     if (decl.kind === "get" || decl.kind === "set") {
       fail(
