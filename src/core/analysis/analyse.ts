@@ -361,11 +361,11 @@ function checkWorkers(input: AnalysisInput, bound: Bound, proven: Proven): void 
   for (const fn of inWorkers) {
     const where = fn.kind === "async" ? "worker" : "offloaded";
     const reads = new Map<Binding, WorkerRead>();
-    const named = sharedState(ctx, fn, reads);
+    const state = sharedState(ctx, fn, reads);
     // What SA302's rule names, then what the proof of "the same in every thread" adds: a write
     // it recognises on a value SA302 does not follow, or a use it cannot prove a read (SA315).
-    const { changed, unproven } = sameEverywhere(ctx, reads, named, workerFns);
-    const shared = [...named, ...changed];
+    const { changed, unproven } = sameEverywhere(ctx, reads, state.named, workerFns);
+    const shared = [...state.entries, ...changed];
     if (shared.length) warn(ctx, "SA302", at(fn.loc), MSG.sharedState(fn.display, shared, where));
     if (unproven.length) warn(ctx, "SA315", at(fn.loc), MSG.notSameEverywhere(fn.display, unproven, where));
   }

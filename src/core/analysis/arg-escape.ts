@@ -134,15 +134,43 @@ const BUILTIN_WRITERS = new Set([
 /** A use that is a write, not only a possible one (`xs[0].n = 1`). */
 const WRITES = "writes to it";
 
-/** What a use of a derived value does. */
-type Use =
+/**
+ * Where a value is in the walk of its uses: `rest` while it is a new container holding the
+ * value (the rest array itself, `[o]`, `{ k: o }`, `new Set([o])`), `depth` the members walked
+ * since. A container's own members (`rest` at depth 1) are the container's, not the value's.
+ */
+export interface UseState {
+  rest: boolean;
+  depth: number;
+}
+
+/**
+ * What the parent of a value does with it: one step of "how is this value used", shared by the
+ * walks that prove a value left alone — a function's arguments here (`compute`), a module-level
+ * value a worker reads in same-everywhere.ts. Each walk keeps its own `UseState` and decides
+ * what a step means for it (a store into another object, a call it cannot see into).
+ */
+export type Use =
   | { kind: "read" }
   /** `opaque`: the value of a call the analysis cannot see into, which may be the argument itself. */
   | { kind: "derived"; node: Node; opaque?: true }
-  | { kind: "returned" }
+  /** Returned by `fn` (`node`: the `return`, or an arrow's body). */
+  | { kind: "returned"; fn: t.Function | undefined; node: Node }
+  /** Bound to the names of `pattern`; `container`: a container the walk's function made (compute). */
   | { kind: "bind"; pattern: Node; container?: true }
+  /** Stored in a member of another object (`holder.k = value`, `node`: the assignment). */
+  | { kind: "stored"; target: Node; node: Node }
+  /** Handed to a mutator of another object (`holder.push(value)`), which keeps it. */
+  | { kind: "kept"; receiver: Node; call: t.CallExpression }
+  /** Exported (`export { value }`, `export default value`). */
+  | { kind: "exported"; node: Node }
   | { kind: "callee-param"; fn: t.Function; index: number; call: Node }
-  | { kind: "may-write"; node: Node; how: string; unknownCall?: true };
+  /**
+   * A write, or a use that may write: `how` says which (`WRITES`, or what may write); `method`
+   * the name of a method called on the value itself; `passed`: handed to a call it cannot see
+   * into (a built-in that may write, a callback the caller passed in).
+   */
+  | { kind: "may-write"; node: Node; how: string; unknownCall?: true; method?: string; passed?: true };
 
 type Escapes = Map<number, Write>;
 
@@ -244,6 +272,157 @@ function builtinImport(ctx: Ctx, b: Binding): boolean {
   return false;
 }
 
+/**
+ * What the parent of `cur` does with its value (see `Use`). `fn`: the function whose arguments
+ * are followed — only its own `return`s give the value to a caller; without it, every `return`
+ * and arrow body does.
+ */
+export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Use {
+  const { rest, depth } = state;
+  // A member of a container the function made (`err.input = input; err.code = 1`, `xs[0] = 5`)
+  // is the function's own; a member of what it holds (`xs[0].n = 1`) is the caller's.
+  const writesThrough = (n: Node): boolean => n.type.endsWith("MemberExpression") && !(rest && depth === 1);
+  const p = ctx.tree.parent(cur);
+  if (!p) return { kind: "read" };
+  if (TRANSPARENT.has(p.type)) return { kind: "derived", node: p };
+  // What the function returns: its callers' business (`returnsArgument`). A `return` of a
+  // nested function gives its value to that function's caller, and is a read here.
+  if (p.type === "ArrowFunctionExpression" && p.body === cur && (fn === undefined || p === fn))
+    return { kind: "returned", fn: p, node: cur };
+  if (p.type === "ReturnStatement" && p.argument === cur) {
+    const owner = ctx.tree.functionParent(p) as t.Function | undefined;
+    if (fn === undefined || owner === fn) return { kind: "returned", fn: owner, node: p };
+  }
+  switch (p.type) {
+    case "MemberExpression":
+    case "OptionalMemberExpression": {
+      if (p.object !== cur) return { kind: "read" }; // `x[o.k]`: a key
+      const q = ctx.tree.parent(p);
+      if (q && (q.type === "CallExpression" || q.type === "OptionalCallExpression") && q.callee === p) {
+        const name = memberName(p);
+        if (name !== undefined && (isReader(name) || PROMISE_METHODS.has(name)))
+          return { kind: "derived", node: q };
+        // The rest array itself is new: `args.push(x)`, `args.shift()` change no argument.
+        if (rest && depth === 0 && name !== undefined && isMutator(name)) return { kind: "derived", node: q };
+        return {
+          kind: "may-write",
+          node: q,
+          how: `calls \`${name ?? "[…]"}\` on it`,
+          ...(name !== undefined ? { method: name } : {}),
+        };
+      }
+      return { kind: "derived", node: p };
+    }
+    case "AssignmentExpression":
+      if (p.left === cur) {
+        return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
+      }
+      if (p.left.type === "Identifier" || p.left.type.endsWith("Pattern"))
+        return { kind: "bind", pattern: p.left as Node };
+      return { kind: "stored", target: p.left as Node, node: p };
+    case "UpdateExpression":
+      return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
+    case "UnaryExpression":
+      return p.operator === "delete" && writesThrough(cur)
+        ? { kind: "may-write", node: p, how: WRITES }
+        : { kind: "read" };
+    case "VariableDeclarator":
+      return p.init === cur ? { kind: "bind", pattern: p.id as Node } : { kind: "read" };
+    case "ForOfStatement":
+      if (p.right === cur) {
+        const left = p.left.type === "VariableDeclaration" ? p.left.declarations[0]?.id : p.left;
+        return left ? { kind: "bind", pattern: left as Node } : { kind: "read" };
+      }
+      return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
+    case "ForInStatement":
+      return p.left === cur && writesThrough(cur)
+        ? { kind: "may-write", node: p, how: WRITES }
+        : { kind: "read" };
+    case "ArrayPattern":
+    case "ObjectPattern":
+    case "RestElement":
+    case "AssignmentPattern":
+    case "ObjectProperty":
+      if (p.type === "ObjectProperty" && ctx.tree.parent(p)?.type === "ObjectExpression")
+        return (p as t.ObjectProperty).value === cur
+          ? { kind: "derived", node: ctx.tree.parent(p)! }
+          : { kind: "read" };
+      if (p.type === "AssignmentPattern" && (p as t.AssignmentPattern).right === cur)
+        return { kind: "bind", pattern: (p as t.AssignmentPattern).left as Node };
+      return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
+    case "SpreadElement":
+    case "ArrayExpression":
+    case "ObjectExpression":
+    case "AwaitExpression":
+    case "SequenceExpression":
+      if (p.type === "SequenceExpression" && p.expressions[p.expressions.length - 1] !== cur)
+        return { kind: "read" };
+      return { kind: "derived", node: p };
+    case "ExportSpecifier":
+    case "ExportDefaultDeclaration":
+      return { kind: "exported", node: p };
+    case "LogicalExpression":
+      return { kind: "derived", node: p };
+    case "ConditionalExpression":
+      return p.test === cur ? { kind: "read" } : { kind: "derived", node: p };
+    case "CallExpression":
+    case "OptionalCallExpression":
+    case "NewExpression": {
+      const call = p as t.CallExpression;
+      if (call.callee === cur) return { kind: "read" }; // calling it: a function cannot cross anyway
+      let arg = cur;
+      while (ctx.tree.parent(arg) !== p) arg = ctx.tree.parent(arg)!;
+      const index = call.arguments.indexOf(arg as t.Expression);
+      const spread = arg.type === "SpreadElement";
+      const callee = strip(call.callee as Node);
+      if (isFunction(callee) && !spread) return { kind: "callee-param", fn: callee, index, call: p };
+      const local = functionOf(ctx, callee);
+      if (local && !spread) return { kind: "callee-param", fn: local, index, call: p };
+      // A reader method of another receiver (`seen.includes(o)`, `map.get(o.k)`): a read.
+      if (callee.type.endsWith("MemberExpression")) {
+        const name = memberName(callee);
+        const bySelf = calleeKind(ctx, callee, p.type === "NewExpression");
+        if (bySelf === "pure") return { kind: "read" };
+        if (bySelf === "passes-on") return { kind: "derived", node: p };
+        if (name !== undefined && isReader(name) && !isFunctionArg(call)) return { kind: "read" };
+        // `out.push(o)`: another object now holds it.
+        if (name !== undefined && isMutator(name))
+          return { kind: "kept", receiver: (callee as t.MemberExpression).object as Node, call };
+        // `Array.prototype.push.call(o.list, 9)`, `Object.assign(...[o], …)`: built-ins that may write.
+        if (builtinStatic(ctx, callee))
+          return { kind: "may-write", node: p, how: `passes it to \`${short(ctx, callee)}\``, passed: true };
+        // A method of another object (`cache.set(k, v)`, `log.info(o)`): not followed (docs),
+        // but what it gives back may be the argument (`registry.wrap(o)` returning `o`).
+        return { kind: "derived", node: p, opaque: true };
+      }
+      const kind = calleeKind(ctx, callee, p.type === "NewExpression");
+      if (kind === "pure") return { kind: "read" };
+      if (kind === "passes-on" || kind === "container") return { kind: "derived", node: p };
+      // A callback the caller passed in (`stamp(o)`): it cannot cross to a worker anyway, and
+      // whatever it does to the argument the caller expects to see.
+      const b = callee.type === "Identifier" ? ctx.scopes.binding(callee, callee.name) : undefined;
+      if (b?.kind === "param")
+        return {
+          kind: "may-write",
+          node: p,
+          how: `passes it to \`${short(ctx, callee)}\``,
+          unknownCall: true,
+          passed: true,
+        };
+      // A built-in global (`new Int32Array(buf)`: a view a `SharedArrayBuffer` shares with the
+      // caller, docs/semantics.md) is read as before.
+      if (callee.type === "Identifier" && !b && Object.hasOwn(globalThis, callee.name))
+        return { kind: "read" };
+      // An import, a class, a global the build does not know: not followed (docs/semantics.md),
+      // but what it gives back may be the argument (`const item = lookup(list, id)`).
+      return { kind: "derived", node: p, opaque: true };
+    }
+    default:
+      // Tests, operators, templates, `return`, `throw`, `typeof`, `in`, statements: reads.
+      return { kind: "read" };
+  }
+}
+
 function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
   const tainted = new Map<Binding, number>();
   const fresh = new Set<Binding>(); // `...rest` itself: a new array, its elements are arguments
@@ -282,150 +461,35 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
   const inside = (b: Binding): boolean =>
     ctx.tree.within(b.node, body) || ctx.tree.within(b.node, fn as Node);
 
-  /** What the parent of a derived value does with it. */
-  const useOf = (cur: Node, depth: number, rest: boolean): Use => {
-    // A member of a container the function made (`err.input = input; err.code = 1`, `xs[0] = 5`)
-    // is the function's own; a member of what it holds (`xs[0].n = 1`) is the caller's.
-    const writesThrough = (n: Node): boolean => n.type.endsWith("MemberExpression") && !(rest && depth === 1);
-    const p = ctx.tree.parent(cur);
-    if (!p) return { kind: "read" };
-    if (TRANSPARENT.has(p.type)) return { kind: "derived", node: p };
-    // What the function returns: its callers' business (`returnsArgument`). A `return` of a
-    // nested function gives its value to that function's caller, and is a read here.
-    if (p === fn && (p as t.ArrowFunctionExpression).body === cur) return { kind: "returned" };
-    if (p.type === "ReturnStatement" && p.argument === cur && ctx.tree.functionParent(p) === fn)
-      return { kind: "returned" };
-    switch (p.type) {
-      case "MemberExpression":
-      case "OptionalMemberExpression": {
-        if (p.object !== cur) return { kind: "read" }; // `x[o.k]`: a key
-        const q = ctx.tree.parent(p);
-        if (q && (q.type === "CallExpression" || q.type === "OptionalCallExpression") && q.callee === p) {
-          const name = memberName(p);
-          if (name !== undefined && (isReader(name) || PROMISE_METHODS.has(name)))
-            return { kind: "derived", node: q };
-          // The rest array itself is new: `args.push(x)`, `args.shift()` change no argument.
-          if (rest && depth === 0 && name !== undefined && isMutator(name))
-            return { kind: "derived", node: q };
-          return { kind: "may-write", node: q, how: `calls \`${name ?? "[…]"}\` on it` };
-        }
-        return { kind: "derived", node: p };
-      }
-      case "AssignmentExpression":
-        if (p.left === cur) {
-          return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
-        }
-        if (p.left.type === "Identifier" || p.left.type.endsWith("Pattern"))
-          return { kind: "bind", pattern: p.left as Node };
-        {
-          const r = rootBinding(ctx, p.left as Node);
-          if (r && inside(r))
-            return { kind: "bind", pattern: rootId(p.left as Node) ?? (p.left as Node), container: true };
-        }
-        // Stored in module state (`cache[k] = v`): SA302's business, not a write to the argument.
-        return { kind: "read" };
-      case "UpdateExpression":
-        return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
-      case "UnaryExpression":
-        return p.operator === "delete" && writesThrough(cur)
-          ? { kind: "may-write", node: p, how: WRITES }
-          : { kind: "read" };
-      case "VariableDeclarator":
-        return p.init === cur ? { kind: "bind", pattern: p.id as Node } : { kind: "read" };
-      case "ForOfStatement":
-        if (p.right === cur) {
-          const left = p.left.type === "VariableDeclaration" ? p.left.declarations[0]?.id : p.left;
-          return left ? { kind: "bind", pattern: left as Node } : { kind: "read" };
-        }
-        return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
-      case "ForInStatement":
-        return p.left === cur && writesThrough(cur)
-          ? { kind: "may-write", node: p, how: WRITES }
-          : { kind: "read" };
-      case "ArrayPattern":
-      case "ObjectPattern":
-      case "RestElement":
-      case "AssignmentPattern":
-      case "ObjectProperty":
-        if (p.type === "ObjectProperty" && ctx.tree.parent(p)?.type === "ObjectExpression")
-          return (p as t.ObjectProperty).value === cur
-            ? { kind: "derived", node: ctx.tree.parent(p)! }
-            : { kind: "read" };
-        if (p.type === "AssignmentPattern" && (p as t.AssignmentPattern).right === cur)
-          return { kind: "bind", pattern: (p as t.AssignmentPattern).left as Node };
-        return writesThrough(cur) ? { kind: "may-write", node: p, how: WRITES } : { kind: "read" };
-      case "SpreadElement":
-      case "ArrayExpression":
-      case "ObjectExpression":
-      case "AwaitExpression":
-      case "SequenceExpression":
-        if (p.type === "SequenceExpression" && p.expressions[p.expressions.length - 1] !== cur)
-          return { kind: "read" };
-        return { kind: "derived", node: p };
-      case "LogicalExpression":
-        return { kind: "derived", node: p };
-      case "ConditionalExpression":
-        return p.test === cur ? { kind: "read" } : { kind: "derived", node: p };
-      case "CallExpression":
-      case "OptionalCallExpression":
-      case "NewExpression": {
-        const call = p as t.CallExpression;
-        if (call.callee === cur) return { kind: "read" }; // calling it: a function cannot cross anyway
-        let arg = cur;
-        while (ctx.tree.parent(arg) !== p) arg = ctx.tree.parent(arg)!;
-        const index = call.arguments.indexOf(arg as t.Expression);
-        const spread = arg.type === "SpreadElement";
-        const callee = strip(call.callee as Node);
-        if (isFunction(callee) && !spread) return { kind: "callee-param", fn: callee, index, call: p };
-        const local = functionOf(ctx, callee);
-        if (local && !spread) return { kind: "callee-param", fn: local, index, call: p };
-        // A reader method of another receiver (`seen.includes(o)`, `map.get(o.k)`): a read.
-        if (callee.type.endsWith("MemberExpression")) {
-          const name = memberName(callee);
-          const recv = rootBinding(ctx, (callee as t.MemberExpression).object);
-          const bySelf = calleeKind(ctx, callee, p.type === "NewExpression");
-          if (bySelf === "pure") return { kind: "read" };
-          if (bySelf === "passes-on") return { kind: "derived", node: p };
-          if (name !== undefined && isReader(name) && !isFunctionArg(call)) return { kind: "read" };
-          // `out.push(o)`: a local container now holds it.
-          if (name !== undefined && isMutator(name) && recv && inside(recv))
-            return {
-              kind: "bind",
-              pattern: rootId((callee as t.MemberExpression).object) ?? callee,
-              container: true,
-            };
-          // `Array.prototype.push.call(o.list, 9)`, `Object.assign(...[o], …)`: built-ins that may write.
-          if (builtinStatic(ctx, callee))
-            return { kind: "may-write", node: p, how: `passes it to \`${short(ctx, callee)}\`` };
-          // A method of another object (`cache.set(k, v)`, `log.info(o)`): not followed (docs),
-          // but what it gives back may be the argument (`registry.wrap(o)` returning `o`).
-          return { kind: "derived", node: p, opaque: true };
-        }
-        const kind = calleeKind(ctx, callee, p.type === "NewExpression");
-        if (kind === "pure") return { kind: "read" };
-        if (kind === "passes-on" || kind === "container") return { kind: "derived", node: p };
-        // A callback the caller passed in (`stamp(o)`): it cannot cross to a worker anyway, and
-        // whatever it does to the argument the caller expects to see.
-        const b = callee.type === "Identifier" ? ctx.scopes.binding(callee, callee.name) : undefined;
-        if (b?.kind === "param")
-          return {
-            kind: "may-write",
-            node: p,
-            how: `passes it to \`${short(ctx, callee)}\``,
-            unknownCall: true,
-          };
-        // A built-in global (`new Int32Array(buf)`: a view a `SharedArrayBuffer` shares with the
-        // caller, docs/semantics.md) is read as before.
-        if (callee.type === "Identifier" && !b && Object.hasOwn(globalThis, callee.name))
-          return { kind: "read" };
-        // An import, a class, a global the build does not know: not followed (docs/semantics.md),
-        // but what it gives back may be the argument (`const item = lookup(list, id)`).
-        return { kind: "derived", node: p, opaque: true };
-      }
-      default:
-        // Tests, operators, templates, `return`, `throw`, `typeof`, `in`, statements: reads.
-        return { kind: "read" };
+  /**
+   * What a step means for an argument: a value stored in or kept by a container the function
+   * made is bound to it; stored in anything else (module state: SA302's business) it is read;
+   * kept by another object it is handed to code not followed (docs/semantics.md), whose result
+   * may be the argument; exported it is read (a parameter is not exported anyway).
+   */
+  const argumentUse = (use: Use): Exclude<Use, { kind: "stored" | "kept" | "exported" }> => {
+    if (use.kind === "exported") return { kind: "read" };
+    if (use.kind === "stored") {
+      const r = rootBinding(ctx, use.target);
+      return r && inside(r)
+        ? { kind: "bind", pattern: rootId(use.target) ?? use.target, container: true }
+        : { kind: "read" };
     }
+    if (use.kind === "kept") {
+      const callee = strip(use.call.callee as Node);
+      const recv = rootBinding(ctx, use.receiver);
+      if (recv && inside(recv))
+        return { kind: "bind", pattern: rootId(use.receiver) ?? callee, container: true };
+      if (builtinStatic(ctx, callee))
+        return {
+          kind: "may-write",
+          node: use.call,
+          how: `passes it to \`${short(ctx, callee)}\``,
+          passed: true,
+        };
+      return { kind: "derived", node: use.call, opaque: true };
+    }
+    return use;
   };
 
   const out: Escapes = new Map();
@@ -485,7 +549,7 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
       // Set where the value is what a call gives back that may be the argument (`returnsArgument`).
       let via = viaOf.get(b);
       for (let guard = 0; guard < 64; guard++) {
-        const use = useOf(cur, depth, rest);
+        const use = argumentUse(useOf(ctx, cur, { rest, depth }, fn));
         if (use.kind === "read") break;
         if (use.kind === "returned") {
           const had = returned.get(index);

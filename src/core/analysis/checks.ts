@@ -1142,12 +1142,18 @@ export function sharedState(
   fn: SaFunction,
   /** Filled with the module-level bindings read, for the proof of same-everywhere.ts. */
   reads?: Map<Binding, WorkerRead>,
-): string[] {
+): SharedState {
   const names = new Set<string>();
+  /** The module-level bindings an entry of `names` is about (same-everywhere.ts skips them). */
+  const named = new Set<Binding>();
+  const add = (entry: string, b: Binding): void => {
+    names.add(entry);
+    named.add(b);
+  };
   const top = ctx.scopes.program;
   const changed = objectsWrittenByFunctions(ctx);
   /** Objects read here and changed elsewhere, by name (dropped when this function changes them). */
-  const readChanged = new Map<string, string>();
+  const readChanged = new Map<string, { entry: string; b: Binding }>();
   /** What an import is, once per binding (its module is resolved and stat'ed once a function). */
   const importMemo = new Map<Binding, string | undefined>();
   const importedOnce = (n: t.Identifier, b: Binding): string | undefined => {
@@ -1243,7 +1249,7 @@ export function sharedState(
         if (!b || b.scope !== top) return undefined;
         if (reads && !reads.has(b)) reads.set(b, { ref: n, via });
         const kind = stateKind(ctx, b);
-        if (kind === "state") names.add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`);
+        if (kind === "state") add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`, b);
         // `X.m()` of a class or an object of the module: its static method or its method runs
         // here, and what it uses is followed like a function's (issue 14, #9).
         const method = methodCalled(ctx, n);
@@ -1259,8 +1265,9 @@ export function sharedState(
         if (varies)
           // `const instanceId = randomUUID()`: each worker imports the module and computes its own
           // (attack 15, F15).
-          names.add(
+          add(
             `\`const ${n.name}\`, computed at import by \`${varies}\`, which gives each worker another value${through(via)}`,
+            b,
           );
         // A namespace (`ns.f()`, `lib.f()` of `const lib = require(…)`) names the binding itself.
         const namespace =
@@ -1271,20 +1278,20 @@ export function sharedState(
             ? importedMethodOnce(n, b, method)
             : importedOnce(n, b)
           : undefined;
-        if (imported) readChanged.set(n.name, `${imported}${through(via)}`);
+        if (imported) readChanged.set(n.name, { entry: `${imported}${through(via)}`, b });
         const w = kind === "object" || kind === "handle" || member ? changed.get(b) : undefined;
         if (w)
-          readChanged.set(
-            n.name,
-            `\`${declaredAs(b)} ${n.name}\`, which ${w.by} changes at ${w.loc}${through(via)}`,
-          );
+          readChanged.set(n.name, {
+            entry: `\`${declaredAs(b)} ${n.name}\`, which ${w.by} changes at ${w.loc}${through(via)}`,
+            b,
+          });
         else if (kind === "object" && !readChanged.has(n.name) && exportedLocals(ctx).has(n.name))
           // Exported: any importer may change it (`settings.mode = …` in config.mjs), and no
           // build of one file can prove none does (fixture diagnostics/sa302-exported-object).
-          readChanged.set(
-            n.name,
-            `\`${declaredAs(b)} ${n.name}\`, which this module exports, so other modules may change it${through(via)}`,
-          );
+          readChanged.set(n.name, {
+            entry: `\`${declaredAs(b)} ${n.name}\`, which this module exports, so other modules may change it${through(via)}`,
+            b,
+          });
         const callee = functionReached(ctx, n, b, method);
         if (callee && !seen.has(callee)) {
           seen.add(callee);
@@ -1302,7 +1309,7 @@ export function sharedState(
         if (r && stateKind(ctx, r.b) === "object") {
           const deep = strip(object).type.endsWith("MemberExpression") ? "…" : "";
           const shown = r.via ? `${r.via}()${deep}` : `${r.id.name}${deep}`;
-          names.add(`calls \`${shown}.${method}()\`${through(via)}`);
+          add(`calls \`${shown}.${method}()\`${through(via)}`, r.b);
         }
       }
       // Module objects passed to a function of the module that writes to that parameter.
@@ -1324,7 +1331,7 @@ export function sharedState(
           if (!r || !b || b.scope !== top || !(writes.has(i) || throughResult(i))) return;
           const kind = stateKind(ctx, b);
           if (kind === "object" || kind === "code" || kind === "value" || kind === "import")
-            names.add(`mutates \`${r.id.name}\`${through(via ?? sourceOf(ctx, strip(n.callee as Node)))}`);
+            add(`mutates \`${r.id.name}\`${through(via ?? sourceOf(ctx, strip(n.callee as Node)))}`, b);
         });
       }
       return undefined;
@@ -1341,7 +1348,7 @@ export function sharedState(
       // an import's methods are its own business.
       if ((kind === "state" && !r.via) || (kind === "import" && node.type.endsWith("CallExpression"))) return;
       const what = r.via ? ` (what \`${r.via}()\` returns)` : "";
-      names.add(`mutates \`${r.id.name}\`${what}${through(via)}`);
+      add(`mutates \`${r.id.name}\`${what}${through(via)}`, b);
     });
     for (const next of follow) visit(next.f, next.name);
   };
@@ -1353,14 +1360,20 @@ export function sharedState(
       names.add(
         `the global \`${name}\`${through(globalsRead.get(name))}, which ${w.by} replaces at ${w.loc} (\`${w.text}\`); a worker's own globalThis keeps the original`,
       );
-  for (const [name, entry] of readChanged)
+  for (const [name, { entry, b }] of readChanged)
     if (
       ![...names].some((x) => x.startsWith(`mutates \`${name}\``)) &&
       // Changed by the function itself or one it calls (`calls \`counter.inc()\`` says so already).
       ![...seen].some((f) => entry.includes(`, which ${functionLabel(ctx, f)} changes at`))
     )
-      names.add(entry);
-  return [...names];
+      add(entry, b);
+  return { entries: [...names], named };
+}
+
+/** SA302's entries for one function, and the module-level bindings they name. */
+export interface SharedState {
+  entries: string[];
+  named: ReadonlySet<Binding>;
 }
 
 /** SA303 for the module's own top-level code (its imports: worker-imports.ts). */

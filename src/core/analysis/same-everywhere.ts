@@ -1,7 +1,7 @@
 import { isBuiltin } from "node:module";
 import type { types as t } from "@babel/core";
 import { SYNC_ARRAY_METHODS } from "../context.js";
-import { argumentEscapes, calleeKind, returnsArgument } from "./arg-escape.js";
+import { argumentEscapes, calleeKind, returnsArgument, type UseState, useOf } from "./arg-escape.js";
 import {
   functionLabel,
   GLOBAL_OBJECTS,
@@ -13,8 +13,8 @@ import {
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { isExportsObject, memberName, strip, TRANSPARENT } from "./view.js";
-import { functionOf, functionOfBinding, isMutator, isReader, paramWrites } from "./writes.js";
+import { isExportsObject, memberName, strip } from "./view.js";
+import { functionOf, functionOfBinding, isMutator, isReader, paramWrites, type Write } from "./writes.js";
 
 /**
  * "The same in every thread" (issue 14, attack 15): a worker or offloaded function runs in a
@@ -31,6 +31,8 @@ import { functionOf, functionOfBinding, isMutator, isReader, paramWrites } from 
  * follow, assigned to a global, exported or returned to importers the build does not see — is
  * NOT PROVEN (SA315), with the use that stops the proof named. An object imported from another
  * module of the program is exported to importers the build does not read: not proven either.
+ * Each step of a use is classified by arg-escape.ts `useOf`, the rule the proof that a function
+ * leaves its arguments alone uses too; this file decides what each step means here.
  *
  * Left to the rules they already have: `let`/`var` (always state, SA302), objects a package or
  * Node made (`new LRU()`, a database handle: they may be handles onto a store every thread
@@ -351,6 +353,14 @@ function exportedAtDeclaration(ctx: Ctx, b: Binding): boolean {
   return p?.type === "ExportNamedDeclaration" || p?.type === "ExportDefaultDeclaration";
 }
 
+/** `cur.m(…)`: a method called on the value itself (`p` is `cur`'s parent). */
+function methodCallOn(ctx: Ctx, p: Node, cur: Node): boolean {
+  if ((p.type !== "MemberExpression" && p.type !== "OptionalMemberExpression") || p.object !== cur)
+    return false;
+  const q = ctx.tree.parent(p);
+  return (q?.type === "CallExpression" || q?.type === "OptionalCallExpression") && q.callee === p;
+}
+
 /**
  * The proof for one module: each binding once (a value held in another is proven with it).
  * `workers` are the functions that run in workers: what they return is SA306's business.
@@ -404,11 +414,19 @@ class Prover {
     return found;
   }
 
-  /** Follows one use of the value from `start` up the tree until it is proven a read, or not. */
+  /**
+   * Follows one use of the value from `start` up the tree until it is proven a read, or not: a
+   * step at a time, each classified by arg-escape.ts `useOf` (the one rule for what a use does
+   * with a value); this walk decides what the step means for a value every thread must share.
+   * Its place: `rest` while it is a new container holding the value (`place.copy`), `depth` the
+   * members walked since.
+   */
   private use(start: Node, mode: "object" | "code", place: Place): Finding | undefined {
     const ctx = this.ctx;
     let cur = start;
-    let { copy } = place;
+    const state: UseState = { rest: place.copy, depth: 0 };
+    /** The expression is a new container holding the value (not one of its members). */
+    const copy = (): boolean => state.rest && state.depth === 0;
     const unproven = (node: Node, what: string): Finding => ({
       kind: "unproven",
       what,
@@ -418,7 +436,7 @@ class Prover {
     // it is entry code behind an `isWorker` guard, which runs on the calling thread only. A write
     // to a new container's own members (`[x].length = 0`) changes nothing of the value's.
     const changed = (node: Node): Finding | undefined => {
-      if (copy) return undefined;
+      if (copy()) return undefined;
       const inside = ctx.tree.functionParent(node);
       if (!inside && !guarded(ctx, node)) return undefined;
       return {
@@ -430,115 +448,83 @@ class Prover {
     for (let guard = 0; guard < 64; guard++) {
       const p = ctx.tree.parent(cur);
       if (!p) return undefined;
-      if (TRANSPARENT.has(p.type) || p.type === "AwaitExpression" || p.type === "LogicalExpression") {
-        cur = p;
-        continue;
-      }
-      switch (p.type) {
-        case "ConditionalExpression":
-          if (p.test === cur) return undefined;
-          cur = p;
-          continue;
-        case "SequenceExpression":
-          if (p.expressions[p.expressions.length - 1] !== cur) return undefined;
-          cur = p;
-          continue;
-        case "MemberExpression":
-        case "OptionalMemberExpression": {
-          if (p.object !== cur) return undefined; // a key: `x[o.k]`
-          const q = ctx.tree.parent(p);
-          if (q && (q.type === "CallExpression" || q.type === "OptionalCallExpression") && q.callee === p) {
-            const name = memberName(p);
-            // A static method of a class or a function's own (`call`, `apply`): SA302 follows those.
-            if (mode === "code" && cur === start) return undefined;
-            if (name !== undefined && isMutator(name)) return changed(q);
-            if (name !== undefined && isReader(name)) {
-              const cb = SYNC_ARRAY_METHODS.has(name) ? this.callbacks(q as t.CallExpression) : undefined;
-              if (cb) return cb;
-              // What a reader gives back may be a member (`cache.get(k)`): followed as one.
-              cur = q;
-              copy = false;
-              continue;
-            }
-            if (name === "then" || name === "catch" || name === "finally") return undefined;
-            return unproven(
-              q,
-              `has its method \`${name ?? "[…]"}\` called (\`${short(ctx, q)}\`), which the build cannot see into`,
-            );
+      // A static method of a class or a function's own (`call`, `apply`): SA302 follows those.
+      if (mode === "code" && cur === start && methodCallOn(ctx, p, cur)) return undefined;
+      // `{ ...DEFAULTS }`: a copy of its members; nothing shared when they are primitives.
+      if (
+        p.type === "SpreadElement" &&
+        cur === start &&
+        start.type === "Identifier" &&
+        /^(Object|Array)Expression$/.test(ctx.tree.parent(p)?.type ?? "") &&
+        this.flat(start as t.Identifier)
+      )
+        return undefined;
+      const u = useOf(ctx, cur, state);
+      switch (u.kind) {
+        case "read":
+          return undefined;
+        case "derived": {
+          const d = u.node;
+          if (u.opaque) return this.opaque(cur, d as t.CallExpression, copy());
+          if (d.type.endsWith("MemberExpression")) state.depth++;
+          else if ((d.type === "CallExpression" || d.type === "OptionalCallExpression") && d.callee === p) {
+            // A method of the value itself: a reader (`cache.get(k)`, `list.map(f)`), a mutator of
+            // a new container holding it (`[x].pop()`), or a promise's.
+            const name = memberName(p) ?? "";
+            // A promise's `then`/`catch`/`finally`: the callbacks get its value, not this object.
+            if (!isReader(name) && !isMutator(name)) return undefined;
+            const cb = SYNC_ARRAY_METHODS.has(name) ? this.callbacks(d as t.CallExpression) : undefined;
+            if (cb) return cb;
+            // What it gives back may be a member (`cache.get(k)`): followed as one.
+            state.rest = false;
+            state.depth = 0;
+          } else if (
+            d.type === "ArrayExpression" ||
+            d.type === "ObjectExpression" ||
+            d.type === "CallExpression" ||
+            d.type === "OptionalCallExpression" ||
+            d.type === "NewExpression"
+          ) {
+            // Held in a new container (`[x]`, `{ k: x }`, `new Set([x])`, `Array.from(x)`): its own
+            // members are its business, its `c.k` is this value.
+            state.rest = true;
+            state.depth = 0;
           }
-          // A member written (`x.a = 1`, `x.n++`, `delete x.k`, `for (x.k of …)`): a change of x.
-          if (
-            q &&
-            ((q.type === "AssignmentExpression" && q.left === p) ||
-              (q.type === "UpdateExpression" && q.argument === p) ||
-              (q.type === "UnaryExpression" && q.operator === "delete" && q.argument === p) ||
-              ((q.type === "ForOfStatement" || q.type === "ForInStatement") && q.left === p))
-          )
-            return changed(q);
+          // Parentheses, `await`, `a || b`, `c ? a : b`, `(a, b)`, a spread: the same value.
+          cur = d;
+          continue;
+        }
+        case "returned":
+          return this.returned(u.fn, u.node, { copy: copy() });
+        case "bind": {
+          if (p.type === "ForOfStatement") {
+            if (p.left.type !== "VariableDeclaration")
+              return unproven(p, `has its elements assigned to \`${short(ctx, u.pattern)}\``);
+            return this.bound(u.pattern, { copy: false });
+          }
+          const f = this.bound(u.pattern, { copy: u.pattern.type === "Identifier" && copy() });
+          if (f) return f;
+          // `a = b = x`, `(alias = x).k = 1`: the assignment's value is the value too.
+          if (p.type !== "AssignmentExpression") return undefined;
           cur = p;
-          copy = false;
           continue;
         }
-        case "AssignmentExpression":
-          if (p.left === cur) return cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
-          if (p.right !== cur) return undefined;
-          return this.stored(p.left as Node, p, { copy });
-        case "UpdateExpression":
-          return cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
-        case "UnaryExpression":
-          return p.operator === "delete" && cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
-        case "VariableDeclarator":
-          if (p.init !== cur) return undefined;
-          return this.bound(p.id as Node, { copy: p.id.type === "Identifier" ? copy : false });
-        case "ForOfStatement": {
-          if (p.right !== cur) return cur.type.endsWith("MemberExpression") ? changed(p) : undefined;
-          const left = p.left.type === "VariableDeclaration" ? p.left.declarations[0]?.id : p.left;
-          if (!left) return undefined;
-          if (p.left.type !== "VariableDeclaration")
-            return unproven(p, `has its elements assigned to \`${short(ctx, left as Node)}\``);
-          return this.bound(left as Node, { copy: false });
-        }
-        case "ObjectProperty":
-          if (p.value !== cur || ctx.tree.parent(p)?.type !== "ObjectExpression") return undefined;
-          // Held in a new object: that object's own members are its business, its `p.k` is this value.
-          cur = ctx.tree.parent(p)!;
-          copy = true;
-          continue;
-        case "ArrayExpression":
-          cur = p;
-          copy = true;
-          continue;
-        case "SpreadElement": {
-          const holder = ctx.tree.parent(p);
-          if (holder?.type !== "ObjectExpression" && holder?.type !== "ArrayExpression")
-            return this.argument(p, holder, { copy });
-          // `{ ...DEFAULTS }`: a copy of its members; nothing shared when they are primitives.
-          if (cur === start && start.type === "Identifier" && this.flat(start as t.Identifier))
-            return undefined;
-          cur = holder;
-          copy = true;
-          continue;
-        }
-        case "CallExpression":
-        case "OptionalCallExpression":
-        case "NewExpression":
-          if ((p as t.CallExpression).callee === cur) return undefined; // calling it
-          return this.argument(cur, p, { copy });
-        case "ReturnStatement":
-          return this.returned(ctx.tree.functionParent(p), p, { copy });
-        case "ArrowFunctionExpression":
-          if (p.body !== cur) return undefined;
-          return this.returned(p, cur, { copy });
-        case "ExportSpecifier":
-        case "ExportDefaultDeclaration":
-          return unproven(p, "is exported, so importers the build does not see may change it");
-        case "ClassDeclaration":
-        case "ClassExpression":
-          // `class B extends A`: B's own static fields are B's.
-          return undefined;
-        default:
-          // Tests, operators, templates, `typeof`, `in`, `instanceof`, `throw` (SA306), statements.
-          return undefined;
+        case "stored":
+          return this.stored(u.target, u.node, { copy: copy() });
+        case "kept":
+          return this.kept(cur, u.receiver, u.call, copy());
+        case "exported":
+          return unproven(u.node, "is exported, so importers the build does not see may change it");
+        case "callee-param":
+          return this.toFunction(ctx, u.fn, u.index, u.call, copy());
+        case "may-write":
+          // Handed to a built-in that may write or a callback the caller passed in.
+          if (u.passed) return this.opaque(cur, u.node as t.CallExpression, copy());
+          if (u.method === undefined || isMutator(u.method)) return changed(u.node);
+          return unproven(
+            u.node,
+            `has its method \`${u.method}\` called (\`${short(ctx, u.node)}\`), which the build cannot see into`,
+          );
       }
     }
     return unproven(start, "is used where the build stops following it");
@@ -655,89 +641,80 @@ class Prover {
     return found;
   }
 
-  /** The value (`arg`, or what holds it) passed to a call or `new`. */
-  private argument(arg: Node, call: Node | undefined, place: Place): Finding | undefined {
+  /**
+   * The value (`arg`, or a new container holding it with `copy`) passed to a function the build
+   * reads (of this module, or `other`'s): a write there is a change, a use it cannot prove a read
+   * is not proven; what the function gives back may be the value (`pick(cache)` returning `cache`).
+   */
+  private toFunction(
+    other: Ctx,
+    fn: t.Function,
+    index: number,
+    call: Node,
+    copy: boolean,
+  ): Finding | undefined {
     const ctx = this.ctx;
-    if (
-      !call ||
-      (call.type !== "CallExpression" &&
-        call.type !== "OptionalCallExpression" &&
-        call.type !== "NewExpression")
-    )
-      return undefined;
-    const c = call as t.CallExpression;
-    let top = arg;
-    while (ctx.tree.parent(top) !== call) top = ctx.tree.parent(top)!;
-    const index = c.arguments.indexOf(top as t.Expression);
-    const callee = strip(c.callee as Node);
+    const callee = strip((call as t.CallExpression).callee as Node);
     const shown = `\`${short(ctx, call)}\``;
-    const local = isFunction(callee) ? callee : functionOf(ctx, callee);
-    if (local && top.type !== "SpreadElement") {
-      const w = paramWrites(ctx, local).get(index);
+    const changes = (w: Write): string =>
+      `which \`${short(ctx, callee)}\` changes when ${label(ctx, ctx.tree.functionParent(call))} passes it (${shown}; \`${w.text}\` at ${w.loc})`;
+    if (other === ctx) {
+      const w = paramWrites(ctx, fn).get(index);
       // A write to a new container holding the value may reach the value: not proven either way.
-      if (w && place.copy)
+      if (w && copy)
         return {
           kind: "unproven",
           what: `is passed, held in a new container, to ${shown}, which writes to it (\`${w.text}\` at ${w.loc})`,
           loc: locOf(ctx, call),
         };
-      if (w)
-        return {
-          kind: "changed",
-          what: `which \`${short(ctx, callee)}\` changes when ${label(ctx, ctx.tree.functionParent(call))} passes it (${shown}; \`${w.text}\` at ${w.loc})`,
-          loc: locOf(ctx, call),
-        };
-      const e = argumentEscapes(ctx, local).get(index);
+      if (w) return { kind: "changed", what: changes(w), loc: locOf(ctx, call) };
+      const e = argumentEscapes(ctx, fn).get(index);
       if (e)
         return {
           kind: "unproven",
           what: `is passed to ${shown}, which ${e.may ?? "writes to it"} (\`${e.text}\` at ${e.loc})`,
           loc: locOf(ctx, call),
         };
-      // What the function gives back may be the value (`pick(cache)` returning `cache`).
-      if (returnsArgument(ctx, local, index)) return this.use(call, "object", place);
-      return undefined;
-    }
-    const kind = calleeKind(ctx, callee, call.type === "NewExpression");
-    if (kind === "pure") return undefined;
-    // A function imported from a module of the program the build reads: proven as one of this module's.
-    const imported = callee.type === "Identifier" ? importedFunction(ctx, callee) : undefined;
-    if (imported && top.type !== "SpreadElement") {
-      const { other, fn } = imported;
+    } else {
       const w = paramWrites(other, fn).get(index) ?? argumentEscapes(other, fn).get(index);
       if (w)
         return {
-          kind: w.may === undefined && !place.copy ? "changed" : "unproven",
+          kind: w.may === undefined && !copy ? "changed" : "unproven",
           what:
             w.may === undefined
-              ? `which \`${short(ctx, callee)}\` changes when ${label(ctx, ctx.tree.functionParent(call))} passes it (${shown}; \`${w.text}\` at ${w.loc})`
+              ? changes(w)
               : `is passed to ${shown}, which ${w.may} (\`${w.text}\` at ${w.loc})`,
           loc: locOf(ctx, call),
         };
-      if (returnsArgument(other, fn, index)) return this.use(call, "object", place);
-      return undefined;
     }
-    if (kind === "passes-on" || kind === "container")
-      return this.use(call, "object", { ...place, copy: true });
-    if (callee.type.endsWith("MemberExpression")) {
-      const name = memberName(callee);
-      const receiver = strip((callee as t.MemberExpression).object);
-      const hasCallback = c.arguments.some((a) => isFunction(strip(a as Node)));
-      // A reader of another object (`seen.includes(x)`, `map.get(x)`): a read.
-      if (name !== undefined && isReader(name) && !hasCallback) return undefined;
-      // Kept in another object (`registry.push(x)`, `handlers.set(k, x)`): proven with it.
-      if (name !== undefined && isMutator(name) && receiver.type === "Identifier") {
-        const b = ctx.scopes.binding(receiver, receiver.name);
-        if (b && b.kind !== "module" && b.kind !== "param") {
-          const holder = this.binding(b, "object", true);
-          return holder && keptIn(receiver.name, holder);
-        }
-      }
-    } else if (callee.type === "Identifier") {
-      const b = ctx.scopes.binding(callee, callee.name);
-      // A built-in global (`setTimeout`, `fetch`, `structuredClone`): keeps nothing of the program's.
-      if (!b && Object.hasOwn(globalThis, callee.name)) return undefined;
+    if (returnsArgument(other, fn, index)) return this.use(call, "object", { copy });
+    return undefined;
+  }
+
+  /** The value handed to a mutator of another object (`registry.push(x)`): proven with that object. */
+  private kept(arg: Node, receiver: Node, call: t.CallExpression, copy: boolean): Finding | undefined {
+    const ctx = this.ctx;
+    const r = strip(receiver);
+    const b = r.type === "Identifier" ? ctx.scopes.binding(r, r.name) : undefined;
+    if (r.type === "Identifier" && b && b.kind !== "module" && b.kind !== "param") {
+      const holder = this.binding(b, "object", true);
+      return holder && keptIn(r.name, holder);
     }
+    return this.opaque(arg, call, copy);
+  }
+
+  /**
+   * The value (`arg`, or what holds it) passed to a call the build does not follow: a function
+   * imported from a module of the program it reads is proven as one of this module's; anything
+   * else may keep it and change it later.
+   */
+  private opaque(arg: Node, call: t.CallExpression, copy: boolean): Finding | undefined {
+    const ctx = this.ctx;
+    const callee = strip(call.callee as Node);
+    const index = call.arguments.indexOf(arg as t.Expression);
+    const imported = callee.type === "Identifier" ? importedFunction(ctx, callee) : undefined;
+    if (imported && index >= 0 && arg.type !== "SpreadElement")
+      return this.toFunction(imported.other, imported.fn, index, call, copy);
     const b = callee.type === "Identifier" ? ctx.scopes.binding(callee, callee.name) : undefined;
     const whose = callee.type.endsWith("MemberExpression")
       ? "a method of another object the build cannot see into"
@@ -748,7 +725,7 @@ class Prover {
           : "code the build cannot see into";
     return {
       kind: "unproven",
-      what: `is passed to ${shown}, ${whose}, which may keep it and change it later`,
+      what: `is passed to \`${short(ctx, call)}\`, ${whose}, which may keep it and change it later`,
       loc: locOf(ctx, call),
     };
   }
@@ -878,27 +855,20 @@ function importedObject(
 /**
  * The module-level values a worker function reads that are not proven the same in every thread:
  * `changed` entries in SA302's words (a write the analysis recognises, where SA302's own rule did
- * not name the binding), `unproven` ones for SA315. `named` are SA302's entries already made.
+ * not name the binding), `unproven` ones for SA315. `named`: the bindings SA302's entries name
+ * already (checks.ts `sharedState`), each said once.
  */
 export function sameEverywhere(
   ctx: Ctx,
   reads: ReadonlyMap<Binding, WorkerRead>,
-  named: readonly string[],
+  named: ReadonlySet<Binding>,
   workers: ReadonlySet<Node>,
 ): { changed: string[]; unproven: string[] } {
   const prover = new Prover(ctx, workers);
   const changed: string[] = [];
   const unproven: string[] = [];
-  // A binding SA302's messages quote already (`` `name` ``, `` `const name` ``, `` `name.x` ``…): by
-  // plain text search, no pattern built from the name.
-  const already = (name: string): boolean =>
-    named.some((x) =>
-      ["`", "`const ", "`let ", "`var ", "`function ", "`class "].some((pre) =>
-        ["`", ".", "(", "["].some((post) => x.includes(`${pre}${name}${post}`)),
-      ),
-    );
   for (const [b, read] of reads) {
-    if (already(b.name)) continue;
+    if (named.has(b)) continue;
     if (isImportBinding(ctx, b)) {
       const f = importedObject(ctx, b, read, workers);
       if (f) unproven.push(f);
