@@ -167,8 +167,8 @@ export type Use =
   | { kind: "callee-param"; fn: t.Function; index: number; call: Node }
   /**
    * A write, or a use that may write: `how` says which (`WRITES`, or what may write); `method`
-   * the name of a method called on the value itself; `passed`: handed to a call it cannot see
-   * into (a built-in that may write, a callback the caller passed in).
+   * the name of a method called on the value itself (`[…]` for a computed one); `passed`: handed
+   * to a call it cannot see into (a built-in that may write, a callback the caller passed in).
    */
   | { kind: "may-write"; node: Node; how: string; unknownCall?: true; method?: string; passed?: true };
 
@@ -308,7 +308,7 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
           kind: "may-write",
           node: q,
           how: `calls \`${name ?? "[…]"}\` on it`,
-          ...(name !== undefined ? { method: name } : {}),
+          method: name ?? "[…]",
         };
       }
       return { kind: "derived", node: p };
