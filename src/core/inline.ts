@@ -312,7 +312,10 @@ export const WHY = {
   twinArgs: (text: string) =>
     `awaits ${text}${AT} with spread arguments, which its sync twin may read otherwise`,
   promiseOnly: (text: string, key: string) =>
-    `awaits ${text}${AT} with \`${key}\`, which its sync twin reads otherwise`,
+    key === "ref"
+      ? // `timers/promises` only (twins.ts): the sleep does not read `ref` at all.
+        `awaits ${text}${AT} with \`ref\`, which may let the program end before the timer fires, never running the code after the await, where its sync twin, a blocking sleep, always runs it`
+      : `awaits ${text}${AT} with \`${key}\`, which its sync twin reads otherwise`,
   unproven: (text: string) =>
     `awaits ${text}${AT}, which smartasync cannot prove is not a promise (option unproven: "worker")`,
   guard: (text: string, loc: string) =>
