@@ -29,6 +29,7 @@ import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import type { Node } from "./tree.js";
 import { tsNamespaceExports } from "./ts-namespaces.js";
+import { isExportsObject, memberName, strip } from "./view.js";
 import { isCommonJsSource } from "./worker-imports.js";
 
 /**
@@ -324,6 +325,80 @@ function moduleAsValue(ctx: Ctx): string | undefined {
 }
 
 /**
+ * Writes of CommonJS export names that the module's top-level export statements (indexExports)
+ * do not list: one under a condition or in a function (`if (OFFLINE) module.exports.load = stub`,
+ * `function goOffline() { exports.load = stub }`) and `Object.assign(module.exports, c ? { load:
+ * stub } : {})`, whose branches are read key by key (attack 17, F5). Whether they run is decided
+ * at run time, so the name's value is not proven: exported name → line of the first such write.
+ * A write of `fn` itself (`exports.load = load` again) changes nothing and is not one.
+ */
+function laterExportWrites(ctx: Ctx, fn: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const note = (name: string | undefined, at: Node, value: Node | undefined): void => {
+    if (name === undefined || out.has(name)) return;
+    if (value?.type === "Identifier" && value.name === fn) return;
+    out.set(name, at.loc?.start.line ?? 0);
+  };
+  const exportsObject = (n: Node): boolean =>
+    isExportsObject(n) && !ctx.scopes.binding(n, n.type === "Identifier" ? "exports" : "module");
+  const topLevel = (n: Node): boolean => {
+    const p = ctx.tree.parent(n);
+    return p?.type === "ExpressionStatement" && ctx.tree.parent(p)?.type === "Program";
+  };
+  // The literal keys an `Object.assign` source may hold, through `?:`, `||`, `&&` and `??`.
+  const keys = (n: Node, at: Node): void => {
+    const e = strip(n);
+    if (e.type === "ConditionalExpression") {
+      keys(e.consequent as Node, at);
+      keys(e.alternate as Node, at);
+    } else if (e.type === "LogicalExpression") {
+      keys(e.left as Node, at);
+      keys(e.right as Node, at);
+    } else if (e.type === "ObjectExpression")
+      for (const p of e.properties)
+        if ((p.type === "ObjectProperty" || p.type === "ObjectMethod") && !p.computed)
+          note(
+            p.key.type === "Identifier"
+              ? p.key.name
+              : p.key.type === "StringLiteral"
+                ? p.key.value
+                : undefined,
+            p as Node,
+            p.type === "ObjectProperty" ? (p.value as Node) : undefined,
+          );
+  };
+  // Writes inside functions count: closed functions (lazy.ts) that mention these names make the
+  // analysis redo the whole tree, as for moduleAsValue.
+  ctx.tree.watched.add("module");
+  ctx.tree.watched.add("exports");
+  ctx.tree.walk(
+    ctx.program,
+    (n) => {
+      if (n.type === "AssignmentExpression" && !topLevel(n)) {
+        const left = n.left as Node;
+        if (left.type === "MemberExpression" && exportsObject(left.object as Node))
+          note(memberName(left), n, n.right as Node);
+      } else if (
+        n.type === "CallExpression" &&
+        n.callee.type === "MemberExpression" &&
+        n.callee.object.type === "Identifier" &&
+        n.callee.object.name === "Object" &&
+        memberName(n.callee as Node) === "assign" &&
+        n.arguments[0] &&
+        exportsObject(n.arguments[0] as Node)
+      ) {
+        // A top-level `Object.assign(module.exports, { … })` is an export statement already.
+        for (const a of n.arguments.slice(1))
+          if (!(topLevel(n) && (a as Node).type === "ObjectExpression")) keys(a as Node, n);
+      }
+      return undefined;
+    },
+    true,
+  );
+  return out;
+}
+
+/**
  * A CommonJS export name the module also writes with another value (`module.exports = { load }`
  * then `Object.assign(module.exports, { load: other })` or `exports.load = other`): which one
  * importers get depends on the order the statements run in, so their calls stay plain (SA206).
@@ -336,6 +411,11 @@ function writtenTwice(s: AnalysedModule, name: string, f: SaFunction): string | 
   if (other === undefined)
     for (const [local, use] of s.uses)
       if (local !== f.name && use.cjs.some((c) => c.exported === name)) other = `\`${local}\``;
-  if (other === undefined) return undefined;
+  if (other === undefined) {
+    const line = laterExportWrites(s.ctx, f.name).get(name);
+    return line === undefined
+      ? undefined
+      : `${s.ctx.fileName} may replace its export \`${name}\` at line ${line} (under a condition, or in a function), so which function importers get is decided at run time`;
+  }
   return `${s.ctx.fileName} exports \`${name}\` twice (\`${f.name}\` and ${other}), so which one importers get depends on the order its statements run in`;
 }
