@@ -548,6 +548,62 @@ export function carryReExport(
   }
 }
 
+/**
+ * ES modules leave out of a module a name two of its `export *` give from different bindings
+ * (ECMA-262 ResolveExport: "ambiguous"): `import { load }` of it is a SyntaxError, the namespace's
+ * `load` undefined. `carryReExport` keeps the first star's; here such a name is dropped again
+ * (no variant followed through the module, so a call fails as the source program does) and, where
+ * problems are kept, said (SA204 at an importer's call; attack 17, F7). `stars` are the module's
+ * ES `export * from` with their targets' facts, in order; `namesOf` lists every name a target
+ * exports (a plain module's too), as far as its text proves. The same binding reached by two
+ * stars (`a` and `b` both `export * from "./common"`) is one export, as in ES.
+ */
+export function excludeAmbiguousStars(
+  into: Carrying,
+  stars: readonly { re: ReExportRule; target: ModuleFacts }[],
+  shadowed: (name: string) => boolean,
+  namesOf: (from: string) => ReadonlySet<string> | undefined,
+): void {
+  if (stars.length < 2) return;
+  const first = new Map<string, { from: string; origin: unknown }>();
+  for (const { re, target } of stars) {
+    const names = new Set<string>([
+      ...(namesOf(re.from) ?? []),
+      ...target.exports.keys(),
+      ...(target.picked?.keys() ?? []),
+      ...(target.namespaces?.keys() ?? []),
+      ...(target.problems?.keys() ?? []),
+    ]);
+    for (const name of names) {
+      if (name === "default" || shadowed(name)) continue;
+      const fact = target.exports.get(name);
+      // What the name is bound to, as far as the facts tell: a smartasync function by its
+      // defining file and name, a namespace by its facts (kept once per module); a plain name
+      // has no known binding and differs from any other.
+      const origin = fact ? `${fact.from}\0${fact.name}` : target.namespaces?.get(name);
+      const seen = first.get(name);
+      if (!seen) {
+        first.set(name, { from: re.from, origin });
+        continue;
+      }
+      if ((seen.origin !== undefined && seen.origin === origin) || seen.from === re.from) continue;
+      const held =
+        into.exports.has(name) ||
+        into.picked.has(name) ||
+        into.namespaces.has(name) ||
+        into.problems?.has(name);
+      if (!held) continue;
+      into.exports.delete(name);
+      into.picked.delete(name);
+      into.namespaces.delete(name);
+      into.problems?.set(
+        name,
+        `gets ${name} from both \`export * from "${seen.from}"\` and \`export * from "${re.from}"\`, so ES modules leave ${name} out of it (an import of it is a SyntaxError, a namespace's ${name} is undefined); export it by name from the module you mean`,
+      );
+    }
+  }
+}
+
 /** The ES re-exports of a parsed program (`export * from`, `export * as ns from`, `export { a as b } from`). */
 export function esReExports(program: t.Program): ReExportRule[] {
   const out: ReExportRule[] = [];

@@ -15,6 +15,7 @@ import {
   type ExportUse,
   equalsFact,
   esReExports,
+  excludeAmbiguousStars,
   exportedImports,
   exportedNames,
   exportedNamespaces,
@@ -72,6 +73,10 @@ export interface FactsHow {
   blocks?: (fn: SaFunction) => boolean;
   /** Where the graph keeps why a name cannot be followed; the compile keeps none (a manifest has none). */
   problems?: Map<string, string>;
+  /** How many of `reExports`, first, are ES (`export … from`): a CommonJS star copies, first one wins. */
+  esCount: number;
+  /** Every name a re-exported module exports (a plain module's too), as far as its text proves. */
+  namesOf: (from: string) => ReadonlySet<string> | undefined;
 }
 
 /**
@@ -101,7 +106,14 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
     foreign,
     ...(how.problems ? { problems: how.problems } : {}),
   };
-  for (const re of how.reExports) carryReExport(into, re, how.targetOf(re), how.options, how.shadowed);
+  // ES `export *`s giving one name from different bindings leave it out (attack 17, F7).
+  const stars: { re: ReExportRule; target: ModuleFacts }[] = [];
+  for (const [i, re] of how.reExports.entries()) {
+    const target = how.targetOf(re);
+    carryReExport(into, re, target, how.options, how.shadowed);
+    if (i < how.esCount && !re.names && re.namespace === undefined) stars.push({ re, target });
+  }
+  excludeAmbiguousStars(into, stars, how.shadowed, how.namesOf);
   // A re-exported smartasync function whose variant name the module also declares itself
   // (`export * from "./a"; export function loadSync() {}`) or re-exports from a module where
   // it is no variant (`export { loadSync } from "./other"`): importers would reach that
@@ -224,7 +236,9 @@ export function factsOfFile(
   const values: ValueExport[] = [];
   indexExports(ctx.program, values);
   const commonjs = isCommonJsSource(ctx.program, ctx.filename, ctx.code);
-  const reExports: ReExportRule[] = [...esReExports(ctx.program), ...(commonjs ? cjsReExports(ctx) : [])];
+  const es = esReExports(ctx.program);
+  const reExports: ReExportRule[] = [...es, ...(commonjs ? cjsReExports(ctx) : [])];
+  const filename = ctx.filename;
   // The text scan is read only where a rule needs it (a re-export, or an imported function
   // exported again): most compiled files have neither.
   let text: ReturnType<typeof scanModule> | undefined;
@@ -241,6 +255,8 @@ export function factsOfFile(
       commonjs,
       reExports,
       targetOf: (re) => imported.factsOf(re.from),
+      esCount: es.length,
+      namesOf: (from) => (filename ? ctx.graph?.exportNames(from, filename)?.names : undefined),
       ownExports: () => scanned().ownExports,
       shadowed: (name) => {
         shadowing ??= shadowingNames(

@@ -466,6 +466,8 @@ export class ModuleGraph {
       shadowed: (name) => shadowing.has(name),
       blocks: (f) => leafBlocks(f, blocking),
       problems,
+      esCount: text.reExports.length,
+      namesOf: (from) => this.exportNames(from, path)?.names,
     });
     return {
       exports: facts.exports,
