@@ -746,6 +746,12 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
       const fact = facts.exports.get(local);
       if (!fact) continue;
       const as = exportedVariant(exported, local, fact.variant, fact.kind, ctx.options, fact.explicit);
+      // attack 17, F9: `export { default } from "./a"` (a's default is `function load`) and
+      // `export { default as load } from "./b"` both name their variant `loadSync`: two functions
+      // under one export name, a module that does not load.
+      const prior = reExported.get(as);
+      if (prior !== undefined && (prior.from !== fact.from || prior.name !== fact.name))
+        fail(ctx, "SA103", sp, MSG.reExportClash(exported, as));
       if (names.has(as) || declared(as)) continue;
       names.add(as);
       reExported.set(as, fact);
