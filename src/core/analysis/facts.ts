@@ -25,7 +25,7 @@ import {
   type ValueExport,
   valueExportFacts,
 } from "./exports.js";
-import { addKinds, heldMembers, pickedHolders } from "./held.js";
+import { addKinds, exportedMethods, pickedHolders } from "./held.js";
 import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import type { Node } from "./tree.js";
@@ -188,7 +188,7 @@ function ownFacts(
     if (!exports.has(name)) exports.set(name, fact);
   for (const [name, fact] of reassignedExportFacts(ctx, fns, imported, uses))
     if (!exports.has(name)) exports.set(name, fact);
-  addKinds(methods, heldMembers(ctx, fns));
+  addKinds(methods, exportedMethods(ctx, fns, imported));
   // Literals holding a smartasync function at a place picked at run time: a built package's
   // manifest carries them, so its importers get SA206 as importers of its source do.
   for (const [name, p] of pickedHolders(ctx, fns, (l) => exportedNames(uses.get(l)))) picked.set(name, p);

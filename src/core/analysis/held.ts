@@ -2,6 +2,7 @@ import type { types as t } from "@babel/core";
 import type { PickedHolder } from "../module-facts.js";
 import type { FunctionKind } from "../strategy.js";
 import { type Ctx, keyName } from "./ctx.js";
+import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -116,6 +117,22 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
     },
     true,
   );
+  return out;
+}
+
+/**
+ * The method names a module's facts hand its importers, whose calls of them dispatch: the
+ * members its objects hold (`heldMembers`) and the smartasync exports of the namespace imports
+ * it lets out as values (`export const services = { db }` of `import * as db`: an importer's
+ * `services.db.load()` reaches `load` by no name it imports; attack 17, F14).
+ */
+export function exportedMethods(
+  ctx: Ctx,
+  fns: SaFunction[],
+  imported: ImportedFns | undefined,
+): Map<string, Set<FunctionKind>> {
+  const out = new Map(heldMembers(ctx, fns));
+  if (imported) addKinds(out, imported.escapedNamespaces());
   return out;
 }
 

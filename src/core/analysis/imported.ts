@@ -266,9 +266,10 @@ export class ImportedFns {
    * function, spread or `Object.assign`-copied, held in an object or array, returned): a call on
    * it elsewhere (`m.load(1)` in `use(m)`) is dispatched by name, as one on a default-exported
    * object is (attack 15, F17). `ns.f`, `ns["f"]`, `const { f } = ns` and `const m = ns` are
-   * followed routes and do not count.
+   * followed routes and do not count. The module's facts carry them too (held.ts
+   * `exportedMethods`): an importer's `services.db.load()` of `export const services = { db }`.
    */
-  private escapedNamespaces(): Map<string, Set<FunctionKind>> {
+  escapedNamespaces(): Map<string, Set<FunctionKind>> {
     const out = new Map<string, Set<FunctionKind>>();
     for (const s of this.ctx.program.body) {
       if (s.type !== "ImportDeclaration" || s.importKind === "type") continue;
