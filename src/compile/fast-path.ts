@@ -78,7 +78,7 @@ function importsAnythingKnown(
         continue;
       }
       if (kind === "dynamic") continue;
-      const facts = graph.ofImport(specifier, filename, "facts");
+      const facts = graph.ofImport(specifier, filename, "facts", kind === "require" ? kind : undefined);
       if (hasFacts(facts)) return true;
       if (kind !== "static" || !hasProblem(facts)) continue;
       // Third-party code that never asked for smartasync gets no SA204: no parse to look for one.

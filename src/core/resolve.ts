@@ -150,22 +150,26 @@ function findPackage(name: string, subpath: string, fromDir: string): PackageRes
 const fileCache = new Map<string, string>();
 
 /** Resolves `specifier` as imported from the file `from`; undefined for built-ins and misses. */
-export function resolveImport(specifier: string, from: string): Resolution | undefined {
+export function resolveImport(
+  specifier: string,
+  from: string,
+  kind: LoadKind = "import",
+): Resolution | undefined {
   if (specifier.startsWith("node:")) return undefined;
   const fromDir = dirname(from);
   // Every file of a directory asks the same questions: remember hits, re-check that they exist.
-  const key = `${fromDir}\0${specifier}`;
+  const key = `${fromDir}\0${kind}\0${specifier}`;
   // The caller stats the file anyway (FactsCache) and calls forgetResolution() if it is gone.
   const known = fileCache.get(key);
   if (known !== undefined) return { kind: "file", path: known };
-  const r = resolveUncached(specifier, fromDir);
+  const r = resolveUncached(specifier, fromDir, kind);
   if (r?.kind === "file") fileCache.set(key, r.path);
   return r;
 }
 
 /** Drops a remembered resolution whose file has disappeared. */
-export function forgetResolution(specifier: string, from: string): void {
-  fileCache.delete(`${dirname(from)}\0${specifier}`);
+export function forgetResolution(specifier: string, from: string, kind: LoadKind = "import"): void {
+  fileCache.delete(`${dirname(from)}\0${kind}\0${specifier}`);
 }
 
 /**
@@ -176,8 +180,21 @@ export function isLocalSpecifier(specifier: string): boolean {
   return specifier.startsWith(".") || specifier.startsWith("#");
 }
 
-/** The conditions smartasync follows in `"imports"` targets, as Node does for import and require. */
-const CONDITIONS = new Set(["import", "node", "default", "require"]);
+/** How a module is loaded: its `"exports"`/`"imports"` conditions differ (attack 17, F2). */
+export type LoadKind = "import" | "require";
+
+/**
+ * Node turns on the `module-sync` condition where it can `require()` an ES module (Node ≥ 20.19,
+ * ≥ 22.12; `process.features.require_module`), for imports and requires alike. The build reads
+ * it off the Node running it, the one that runs the program in the common case.
+ */
+const MODULE_SYNC = (process.features as { require_module?: boolean }).require_module === true;
+
+/** The conditions Node matches for an import and for a `require()`, as it does (with `node-addons`). */
+const CONDITIONS: Record<LoadKind, ReadonlySet<string>> = {
+  import: new Set(["import", "node", "node-addons", "default", ...(MODULE_SYNC ? ["module-sync"] : [])]),
+  require: new Set(["require", "node", "node-addons", "default", ...(MODULE_SYNC ? ["module-sync"] : [])]),
+};
 
 const importsCache = new Map<string, { dir: string; imports: Record<string, unknown> } | null>();
 
@@ -213,19 +230,24 @@ function packageImports(dir: string): { dir: string; imports: Record<string, unk
  * node, default, require: the first in the object's order that resolves). A target leaving the
  * package (`../`, an absolute path) or `null` resolves to nothing, as in Node.
  */
-function viaImports(specifier: string, fromDir: string): Resolution | undefined {
+function viaImports(specifier: string, fromDir: string, kind: LoadKind): Resolution | undefined {
   const scope = packageImports(fromDir);
   if (!scope || specifier === "#" || specifier.startsWith("#/")) return undefined;
-  return viaMap(scope.imports, specifier, scope.dir);
+  return viaMap(scope.imports, specifier, scope.dir, kind);
 }
 
 /**
  * `key` through a subpath map (`"imports"`, or `"exports"` keyed by `./sub`), as Node matches
  * it: an exact key, else the `*` pattern with the longest prefix.
  */
-function viaMap(map: Record<string, unknown>, specifier: string, dir: string): Resolution | undefined {
+function viaMap(
+  map: Record<string, unknown>,
+  specifier: string,
+  dir: string,
+  kind: LoadKind,
+): Resolution | undefined {
   const entry = mapEntry(map, specifier);
-  return entry ? importTarget(entry.target, entry.rest, dir) : undefined;
+  return entry ? importTarget(entry.target, entry.rest, dir, kind) : undefined;
 }
 
 /** The entry of a subpath map `key` matches (exact, else the longest `*` prefix), and its `*` text. */
@@ -278,7 +300,7 @@ function packageScope(dir: string): { dir: string; json: Record<string, unknown>
  * resolves it through the package's own `"exports"` to the program's own file (attack 15, F24).
  * Only where the nearest package.json names the package and has `"exports"`, as in Node.
  */
-function viaSelf(name: string, subpath: string, fromDir: string): Resolution | undefined {
+function viaSelf(name: string, subpath: string, fromDir: string, kind: LoadKind): Resolution | undefined {
   const scope = packageScope(fromDir);
   if (!scope || scope.json.name !== name || scope.json.exports === undefined) return undefined;
   const exports = scope.json.exports;
@@ -287,8 +309,8 @@ function viaSelf(name: string, subpath: string, fromDir: string): Resolution | u
     exports !== null &&
     !Array.isArray(exports) &&
     Object.keys(exports).some((k) => k.startsWith("."));
-  if (subpaths) return viaMap(exports as Record<string, unknown>, subpath, scope.dir);
-  return subpath === "." ? importTarget(exports, undefined, scope.dir) : undefined;
+  if (subpaths) return viaMap(exports as Record<string, unknown>, subpath, scope.dir, kind);
+  return subpath === "." ? importTarget(exports, undefined, scope.dir, kind) : undefined;
 }
 
 /**
@@ -305,7 +327,8 @@ export function selfReferenceMiss(specifier: string, from: string): string | und
   const subpath = specifier.length > name.length ? `.${specifier.slice(name.length)}` : ".";
   const scope = packageScope(dirname(from));
   if (!scope || scope.json.name !== name || scope.json.exports === undefined) return undefined;
-  if (viaSelf(name, subpath, dirname(from))) return undefined;
+  if (viaSelf(name, subpath, dirname(from), "import") || viaSelf(name, subpath, dirname(from), "require"))
+    return undefined;
   const self = `is a self-reference through this package's "exports"`;
   const exports = scope.json.exports;
   const subpaths =
@@ -325,7 +348,8 @@ export function selfReferenceMiss(specifier: string, from: string): string | und
     if (typeof t === "string") targets.push(entry.rest === undefined ? t : t.split("*").join(entry.rest));
     else if (Array.isArray(t)) for (const x of t) collect(x);
     else if (typeof t === "object" && t !== null)
-      for (const [condition, x] of Object.entries(t)) if (CONDITIONS.has(condition)) collect(x);
+      for (const [condition, x] of Object.entries(t))
+        if (CONDITIONS.import.has(condition) || CONDITIONS.require.has(condition)) collect(x);
   };
   collect(entry.target);
   if (targets.length === 0) {
@@ -340,7 +364,12 @@ export function selfReferenceMiss(specifier: string, from: string): string | und
   return `${self}, whose "${entry.key}" entry points at ${targets.map((t) => `"${t}"`).join(", ")}, a file that does not exist (not built yet? build it first, or import the source file by a relative path)`;
 }
 
-function importTarget(target: unknown, rest: string | undefined, dir: string): Resolution | undefined {
+function importTarget(
+  target: unknown,
+  rest: string | undefined,
+  dir: string,
+  kind: LoadKind,
+): Resolution | undefined {
   if (typeof target === "string") {
     const filled = rest === undefined ? target : target.split("*").join(rest);
     if (filled.startsWith("./")) {
@@ -358,27 +387,27 @@ function importTarget(target: unknown, rest: string | undefined, dir: string): R
     )
       return undefined;
     // A bare package name (`"#dep": "some-package"`): found like any import of it.
-    return resolveUncached(filled, dir);
+    return resolveUncached(filled, dir, kind);
   }
   if (Array.isArray(target)) {
     for (const t of target) {
-      const r = importTarget(t, rest, dir);
+      const r = importTarget(t, rest, dir, kind);
       if (r) return r;
     }
     return undefined;
   }
   if (typeof target === "object" && target !== null) {
     for (const [condition, t] of Object.entries(target)) {
-      if (!CONDITIONS.has(condition)) continue;
-      const r = importTarget(t, rest, dir);
+      if (!CONDITIONS[kind].has(condition)) continue;
+      const r = importTarget(t, rest, dir, kind);
       if (r) return r;
     }
   }
   return undefined;
 }
 
-function resolveUncached(specifier: string, fromDir: string): Resolution | undefined {
-  if (specifier.startsWith("#")) return viaImports(specifier, fromDir);
+function resolveUncached(specifier: string, fromDir: string, kind: LoadKind): Resolution | undefined {
+  if (specifier.startsWith("#")) return viaImports(specifier, fromDir, kind);
   if (specifier.startsWith(".") || isAbsolute(specifier)) {
     const path = asFile(resolvePath(fromDir, specifier));
     return path ? { kind: "file", path } : undefined;
@@ -389,7 +418,7 @@ function resolveUncached(specifier: string, fromDir: string): Resolution | undef
   const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
   const rest = specifier.slice(name.length);
   const subpath = rest ? `.${rest}` : ".";
-  return viaSelf(name, subpath, fromDir) ?? findPackage(name, subpath, fromDir);
+  return viaSelf(name, subpath, fromDir, kind) ?? findPackage(name, subpath, fromDir);
 }
 
 /** For tests and watch mode: forget what the file system said. */

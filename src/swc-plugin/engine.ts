@@ -126,11 +126,13 @@ function parse(input: EngineInput, graph: ModuleGraph, importFacts: Map<string, 
           options: input.options,
           isModule: input.isModule,
           factsOf: filename
-            ? (specifier) => {
-                let facts = importFacts.get(specifier);
+            ? (specifier, kind) => {
+                // A `require()` may resolve elsewhere than an import (package.json conditions).
+                const key = kind ? `${kind}\0${specifier}` : specifier;
+                let facts = importFacts.get(key);
                 if (!facts) {
-                  facts = graph.ofImport(specifier, filename, "facts");
-                  importFacts.set(specifier, facts);
+                  facts = graph.ofImport(specifier, filename, "facts", kind);
+                  importFacts.set(key, facts);
                 }
                 return facts;
               }

@@ -127,7 +127,7 @@ export interface SkimInput {
   /** `true` for an ES module; otherwise a sloppy script may use `with`. */
   isModule: boolean | "unknown" | "commonjs";
   /** The facts of a module this file imports (`undefined`: none can be known). */
-  factsOf: ((specifier: string) => ModuleFacts) | undefined;
+  factsOf: ((specifier: string, kind?: "require") => ModuleFacts) | undefined;
 }
 
 /** Bodies shorter than this are not worth a blank (nor the check that follows it). */
@@ -917,7 +917,7 @@ function wordsOf(s: Scan, input: SkimInput): { words: Set<string>; imports?: Sca
     imports = scanImports(input.code);
     for (const { specifier, kind } of imports) {
       if (kind === "dynamic") continue;
-      const facts = input.factsOf(specifier);
+      const facts = input.factsOf(specifier, kind === "require" ? kind : undefined);
       if (!hasFacts(facts) && !hasProblem(facts)) continue;
       any = true;
       for (const m of facts.methods.keys()) withVariants(m);

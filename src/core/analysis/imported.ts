@@ -111,15 +111,17 @@ export class ImportedFns {
     this.facts = new Map(known);
   }
 
-  factsOf(source: string): ModuleFacts {
-    let f = this.facts.get(source);
+  /** `kind`: a `require()` call, resolved with the require conditions (module-graph.ts `ofImport`). */
+  factsOf(source: string, kind?: "require"): ModuleFacts {
+    const key = kind ? `${kind}\0${source}` : source;
+    let f = this.facts.get(key);
     if (!f) {
       const filename = this.ctx.filename;
       f =
         filename && this.ctx.graph
-          ? this.ctx.graph.ofImport(source, filename, this.phase)
+          ? this.ctx.graph.ofImport(source, filename, this.phase, kind)
           : { exports: new Map(), methods: new Map() };
-      this.facts.set(source, f);
+      this.facts.set(key, f);
     }
     return f;
   }
@@ -142,22 +144,25 @@ export class ImportedFns {
 
   private required?: string[];
 
-  /** Every import of the file, for the fast path and for method dispatch. */
-  *sources(): Generator<string> {
+  /**
+   * Every import of the file, for the fast path and for method dispatch, with `"require"` for a
+   * `require()` call (its facts are asked as one: `factsOf`).
+   */
+  *sources(): Generator<[source: string, kind?: "require"]> {
     for (const s of this.ctx.program.body) {
-      if (s.type === "ImportDeclaration" && s.importKind !== "type") yield s.source.value;
+      if (s.type === "ImportDeclaration" && s.importKind !== "type") yield [s.source.value];
       else if (
         (s.type === "ExportNamedDeclaration" || s.type === "ExportAllDeclaration") &&
         s.source &&
         s.exportKind !== "type"
       ) {
-        yield s.source.value;
+        yield [s.source.value];
       } else if (
         s.type === "TSImportEqualsDeclaration" &&
         s.importKind !== "type" &&
         s.moduleReference.type === "TSExternalModuleReference"
       ) {
-        yield s.moduleReference.expression.value;
+        yield [s.moduleReference.expression.value];
       }
     }
     // `require(…)` anywhere: in a function, or called at once (`require("./lib").f()`). Found by
@@ -169,7 +174,7 @@ export class ImportedFns {
           .filter((i) => i.kind === "require")
           .map((i) => i.specifier)
       : [];
-    yield* this.required;
+    for (const source of this.required) yield [source, "require"];
   }
 
   /**
@@ -226,8 +231,8 @@ export class ImportedFns {
 
   /** Whether anything imported is smartasync (the fast path for files without annotations). */
   any(): boolean {
-    for (const source of this.sources()) {
-      if (hasFacts(this.factsOf(source))) return true;
+    for (const [source, kind] of this.sources()) {
+      if (hasFacts(this.factsOf(source, kind))) return true;
     }
     return false;
   }
@@ -239,8 +244,8 @@ export class ImportedFns {
    */
   methodKinds(escaped = true): Map<string, Set<FunctionKind>> {
     const out = new Map<string, Set<FunctionKind>>();
-    for (const source of this.sources()) {
-      addKinds(out, this.factsOf(source).methods);
+    for (const [source, kind] of this.sources()) {
+      addKinds(out, this.factsOf(source, kind).methods);
     }
     addKinds(out, escaped ? this.escapedNamespaces() : this.namespaceExports());
     return out;
@@ -383,7 +388,7 @@ export class ImportedFns {
   private moduleObject(node: Node, depth = 0): ModuleObject | undefined {
     const n = peelCallee(node);
     const src = requireSource(n);
-    if (src !== undefined) return { facts: this.factsOf(src), source: src, at: n };
+    if (src !== undefined) return { facts: this.factsOf(src, "require"), source: src, at: n };
     if (depth > 4) return undefined;
     if (n.type === "Identifier") {
       const binding = this.ctx.scopes.binding(n, n.name);

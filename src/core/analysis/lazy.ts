@@ -145,8 +145,8 @@ export function closingFor(
     }
   }
   if (!anyFacts) {
-    for (const source of imported.sources()) {
-      const facts = imported.factsOf(source);
+    for (const [source, kind] of imported.sources()) {
+      const facts = imported.factsOf(source, kind);
       if (hasFacts(facts) || hasProblem(facts)) anyFacts = true;
     }
   }

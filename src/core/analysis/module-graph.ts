@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { dirname, relative } from "node:path";
+import { dirname, isAbsolute, relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
 import { type ScannedImport, scanModule } from "../import-scan.js";
 import { planSyncVariant } from "../inline.js";
@@ -21,6 +21,7 @@ import { emptyReport } from "../report.js";
 import {
   forgetResolution,
   isLocalSpecifier,
+  type LoadKind,
   type Resolution,
   resolveImport,
   selfReferenceMiss,
@@ -74,7 +75,7 @@ export interface FactsStore {
  * The facts are a function of these and the text.
  */
 export type Dep =
-  | { r: [string, string, string] }
+  | { r: [string, string, string] | [string, string, string, "require"] }
   | { f: [string, "s" | "f", string] }
   | { p: [string, string, string] }
   | { n: [string, string, string] };
@@ -149,16 +150,30 @@ function namesDigest(n: ExportNames | undefined): string {
 }
 
 /** `resolveImport`, noted for the computation running now. */
-function resolveSeen(specifier: string, from: string): Resolution | undefined {
+function resolveSeen(specifier: string, from: string, kind: LoadKind = "import"): Resolution | undefined {
   let r: Resolution | undefined;
   try {
-    r = resolveImport(specifier, from);
+    r = resolveImport(specifier, from, kind);
   } catch (e) {
     taintFacts();
     throw e;
   }
-  if (recording.length > 0) observe({ r: [specifier, from, outcome(r)] });
+  if (recording.length > 0)
+    observe({ r: kind === "require" ? [specifier, from, outcome(r), kind] : [specifier, from, outcome(r)] });
   return r;
+}
+
+/** Whether two modules' facts give importers the same functions (their files aside). */
+function sameForImporters(a: ModuleFacts, b: ModuleFacts): boolean {
+  const shape = (f: ModuleFacts): string =>
+    JSON.stringify([
+      [...f.exports].map(([n, e]) => [n, e.name, e.kind, e.variant, e.unfollowed !== undefined]).sort(),
+      [...f.methods].map(([n, k]) => [n, [...k].sort()]).sort(),
+      [...(f.namespaces?.keys() ?? [])].sort(),
+      [...(f.picked?.keys() ?? [])].sort(),
+      f.problem !== undefined,
+    ]);
+  return shape(a) === shape(b);
 }
 
 /**
@@ -289,11 +304,48 @@ export class ModuleGraph {
     return names;
   }
 
-  /** Facts of whatever `specifier` imports from `from`, or a problem to report. */
-  ofImport(specifier: string, from: string, phase: "shape" | "facts" = "facts"): ModuleFacts {
+  /**
+   * Facts of whatever `specifier` imports from `from`, or a problem to report. A package's own
+   * `"exports"` or `"imports"` may lead an import and a `require()` to different files (attack 17,
+   * F2). A `require()` is resolved as one; which one an `import` meets is not known here (compiled
+   * to CommonJS later, it is a `require`): both are read, followed where they give importers the same functions, else the
+   * import's problem (SA204 when a call goes through it).
+   */
+  ofImport(
+    specifier: string,
+    from: string,
+    phase: "shape" | "facts" = "facts",
+    /** A `require()` call: loaded as one, whatever compiles the file. */
+    kind?: "require",
+  ): ModuleFacts {
+    if (kind) return this.ofImportAs(specifier, from, phase, kind);
+    const asImport = this.ofImportAs(specifier, from, phase, "import");
+    if (specifier.startsWith(".") || isAbsolute(specifier)) return asImport;
+    let i: Resolution | undefined;
     let r: Resolution | undefined;
     try {
-      r = resolveSeen(specifier, from);
+      i = resolveSeen(specifier, from, "import");
+      r = resolveSeen(specifier, from, "require");
+    } catch {
+      return asImport;
+    }
+    // Where only one of them leads anywhere, a load of the other kind fails in Node too.
+    if (!r || outcome(i) === outcome(r)) return asImport;
+    const asRequire = this.ofImportAs(specifier, from, phase, "require");
+    if (!i) return asRequire;
+    if (sameForImporters(asImport, asRequire)) return asImport;
+    const file = (x: Resolution | undefined): string =>
+      x?.kind === "file" ? relative(dirname(from), x.path).split("\\").join("/") : "no file";
+    return {
+      ...EMPTY_FACTS,
+      problem: `leads an import to ${file(i)} and a require() to ${file(r)} (its package.json conditions), which give different smartasync functions, and the build cannot tell which one this call meets; point both conditions at files compiled from one source, or import the file by a relative path`,
+    };
+  }
+
+  private ofImportAs(specifier: string, from: string, phase: "shape" | "facts", kind: LoadKind): ModuleFacts {
+    let r: Resolution | undefined;
+    try {
+      r = resolveSeen(specifier, from, kind);
     } catch {
       r = undefined;
     }
@@ -303,8 +355,8 @@ export class ModuleGraph {
     if (facts.problem === UNREADABLE) {
       // A remembered resolution whose file is gone: resolve once more (the file may have moved).
       taintFacts();
-      forgetResolution(specifier, from);
-      const again = resolveImport(specifier, from);
+      forgetResolution(specifier, from, kind);
+      const again = resolveImport(specifier, from, kind);
       if (again?.kind === "file" && again.path !== r.path)
         return phase === "shape" ? this.shapeOf(again.path, 0) : this.factsOf(again.path);
       if (!again) return unresolved(specifier, from);
@@ -626,8 +678,8 @@ export class ModuleGraph {
 
   private stillHolds(d: Dep): boolean {
     if ("r" in d) {
-      const [specifier, from, was] = d.r;
-      return outcome(resolveSeen(specifier, from)) === was;
+      const [specifier, from, was, kind] = d.r;
+      return outcome(resolveSeen(specifier, from, kind)) === was;
     }
     if ("n" in d) {
       const [specifier, from, was] = d.n;
