@@ -308,6 +308,9 @@ export const WHY = {
     `polls ${parts} around ${sleep}${AT}, which only a callback of the function changes: the inline copy would sleep on the calling thread, where that callback cannot run, so it runs on a worker, whose event loop runs it`,
   forAwait: () => `uses \`for await\`${AT}`,
   promiseLocal: (name: string) => `awaits \`${name}\`${AT}, which may hold a promise`,
+  /** A promise the async function tests as the left operand of `||`, `&&`, `??` (leaves.ts). */
+  tested: (text: string, operator: string) =>
+    `tests ${text}${AT} as the left operand of \`${operator}\`: in the async function it is a promise, never falsy or nullish, which an inline copy that calls the sync variant would test as its value`,
   other: (text: string) => `awaits ${text}${AT}, which may be a promise`,
   twinArgs: (text: string) =>
     `awaits ${text}${AT} with spread arguments, which its sync twin may read otherwise`,

@@ -41,7 +41,15 @@ function leavesOf(
     return;
   }
   if (node.type === "LogicalExpression") {
-    leavesOf(ctx, index, node.left, returned, strictReturns, out, owner);
+    // The left operand is tested, not only passed on: in the async function a promise there is
+    // truthy and never nullish (`count() || "default"` is count's promise, `count() && log()`
+    // runs log), where the copy's mapped call would test the value (attack 17, F1). A leaf there
+    // that is a promise in the async function cannot be mapped; the variant takes a worker,
+    // which runs the async function as written. A value proven or guarded means the same in both.
+    const left = new Map<Node, AwaitFact>();
+    leavesOf(ctx, index, node.left, returned, strictReturns, left, owner);
+    for (const [n, f] of left)
+      out.set(n, isPromiseHere(f) ? { kind: "unmappable", why: WHY.tested(guardText(ctx, n), node.operator) } : f);
     leavesOf(ctx, index, node.right, returned, strictReturns, out, owner);
     return;
   }
@@ -50,6 +58,24 @@ function leavesOf(
     return;
   }
   out.set(node, factOf(ctx, index, node, returned, strictReturns, owner));
+}
+
+/**
+ * A leaf whose value in the async function is certainly a promise: a call of an async smartasync
+ * function (a sync-kind or dispatched callee is guarded: it may give a value), a promise API with
+ * a twin, `Promise.all`/`allSettled`, and what cannot be mapped at all.
+ */
+function isPromiseHere(f: AwaitFact): boolean {
+  switch (f.kind) {
+    case "smartasync":
+      return f.guard === undefined;
+    case "twin":
+    case "mapAll":
+    case "combinator":
+      return true;
+    default:
+      return false;
+  }
 }
 
 const TIMERS = new Set(["queueMicrotask", "setTimeout", "setImmediate", "setInterval"]);
