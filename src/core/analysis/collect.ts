@@ -5,7 +5,7 @@ import { isIdentifierName, variantName } from "../naming.js";
 import { variantKind } from "../strategy.js";
 import { type Ctx, fail, keyName, posOf, sourceOf, warn } from "./ctx.js";
 import type { Form, SaFactory, SaFunction } from "./model.js";
-import { declaredReturnKind } from "./return-type.js";
+import { declaredReturnKind, type ReturnScan, returnedPromise } from "./return-type.js";
 import { isFunction, type Node } from "./tree.js";
 import { isAsyncFunction, TRANSPARENT } from "./view.js";
 
@@ -124,8 +124,21 @@ interface BaseInit {
   exportDecl?: boolean;
 }
 
+/** The file as `returnedPromise` reads it. */
+function returnScan(ctx: Ctx): ReturnScan {
+  return {
+    walk: (root, visit) => ctx.tree.walk(root, visit, true),
+    parent: (n) => ctx.tree.parent(n),
+    binding: (n, name) => ctx.scopes.binding(n, name),
+  };
+}
+
 function base(ctx: Ctx, init: BaseInit): SaFunction {
-  const kind = isAsyncFunction(init.fn, ctx.program) ? "async" : "sync";
+  // A function written without `async` that returns a promise is async too (attack 17, F12).
+  const kind =
+    isAsyncFunction(init.fn, ctx.program) || returnedPromise(returnScan(ctx), init.fn as Node) !== undefined
+      ? "async"
+      : "sync";
   if (kind === "sync") {
     // Never silently sync: a return type that may be a promise but names something this file
     // cannot resolve (`Awaitable<T>` from another module) is said (fixture typescript/promise-aliases).

@@ -49,7 +49,10 @@ function leavesOf(
     const left = new Map<Node, AwaitFact>();
     leavesOf(ctx, index, node.left, returned, strictReturns, left, owner);
     for (const [n, f] of left)
-      out.set(n, isPromiseHere(f) ? { kind: "unmappable", why: WHY.tested(guardText(ctx, n), node.operator) } : f);
+      out.set(
+        n,
+        isPromiseHere(f) ? { kind: "unmappable", why: WHY.tested(guardText(ctx, n), node.operator) } : f,
+      );
     leavesOf(ctx, index, node.right, returned, strictReturns, out, owner);
     return;
   }

@@ -11,7 +11,8 @@ import type { Node } from "./tree.js";
  *   class extending one, and a union or intersection with such a member (`T | Promise<T>`).
  * - `"plain"`: never a promise as far as the types say.
  * - `{ unresolved }`: a type smartasync cannot see into whose name says it may be a promise
- *   (`Awaitable<T>` imported from another module): the function is taken as sync and SA108 says so.
+ *   (`Awaitable<T>` imported from another module), or `ReturnType<…>`, which it does not
+ *   evaluate: the function is taken as sync and SA108 says so.
  */
 export type ReturnTypeKind = "promise" | "plain" | { unresolved: string };
 
@@ -252,6 +253,9 @@ function reference(ref: TypeNode, scope: Scope, env: Env, depth: number): Return
     });
     return combine(decl.types.map((x) => classify(x, { params }, env, depth + 1)));
   }
+  // `ReturnType<typeof readFile>` is a promise when the function's is: a computation smartasync
+  // does not evaluate, so it is not taken as plain (attack 17, F12; SA108).
+  if (r.name === "ReturnType") return { unresolved: nameText(typeName) };
   if (PLAIN_GLOBALS.has(r.name)) {
     // `Array<Promise<T>>` is an array: its elements do not make it a promise.
     return "plain";
@@ -270,4 +274,178 @@ export function declaredReturnKind(fn: Node, program: Node | undefined): ReturnT
   const params = new Map<string, { type: TypeNode; scope: Scope } | undefined>();
   for (const p of typeParams(fn)) params.set(p, undefined);
   return classify(rt.typeAnnotation, { params }, env, 0);
+}
+
+/** Node's promise APIs: every function these modules export returns a promise. */
+const PROMISE_MODULES = new Set(
+  ["fs/promises", "timers/promises", "dns/promises", "stream/promises", "readline/promises"].flatMap((m) => [
+    m,
+    `node:${m}`,
+  ]),
+);
+const PROMISE_STATICS = new Set(["resolve", "reject", "all", "allSettled", "race", "any"]);
+const THEN_LIKE = new Set(["then", "catch", "finally"]);
+
+/** What `returnsPromise` reads of the file: the binding a name resolves to and a node's parent. */
+export interface ReturnScan {
+  walk(root: Node, visit: (n: Node) => boolean | undefined): void;
+  parent(n: Node): Node | undefined;
+  binding(n: Node, name: string): { node: Node } | undefined;
+}
+
+function unwrapped(n: Node): Node {
+  let cur = n;
+  while (
+    cur.type === "ParenthesizedExpression" ||
+    cur.type === "TSAsExpression" ||
+    cur.type === "TSSatisfiesExpression" ||
+    cur.type === "TSNonNullExpression" ||
+    cur.type === "TSTypeAssertion"
+  )
+    cur = (cur as { expression: Node }).expression;
+  return cur;
+}
+
+/** The module an imported name comes from (`import { readFile } from "fs/promises"`). */
+function importedFrom(scan: ReturnScan, id: Node): string | undefined {
+  const b = scan.binding(id, (id as { name: string }).name);
+  if (!b || !/^Import(Default|Namespace)?Specifier$/.test(b.node.type)) return undefined;
+  const decl = scan.parent(b.node) as { source?: { value?: string } } | undefined;
+  return decl?.source?.value;
+}
+
+/**
+ * Whether `e`, evaluated, is certainly a promise: `new Promise(…)`, `Promise.resolve(…)` and the
+ * other statics, a call of a function Node's promise modules export (`readFile` imported from
+ * `fs/promises`, `fsp.readFile`, `fs.promises.readFile`), a global `fetch(…)`, a call of an
+ * `async` function of the file, and `.then`/`.catch`/`.finally` on any of these (on anything else
+ * they may be a value's own methods: a Result type's `catch`, attack 17 F4).
+ */
+function certainlyPromise(scan: ReturnScan, node: Node, depth = 0): boolean {
+  const e = unwrapped(node);
+  if (depth > 20) return false;
+  if (e.type === "NewExpression") {
+    const c = unwrapped((e as { callee: Node }).callee);
+    return (
+      c.type === "Identifier" && (c as { name: string }).name === "Promise" && !scan.binding(c, "Promise")
+    );
+  }
+  if (e.type === "ConditionalExpression") {
+    const c = e as unknown as { consequent: Node; alternate: Node };
+    return certainlyPromise(scan, c.consequent, depth + 1) || certainlyPromise(scan, c.alternate, depth + 1);
+  }
+  if (e.type === "SequenceExpression") {
+    const xs = (e as { expressions: Node[] }).expressions;
+    return certainlyPromise(scan, xs[xs.length - 1], depth + 1);
+  }
+  if (e.type !== "CallExpression") return false;
+  const callee = unwrapped((e as { callee: Node }).callee);
+  if (callee.type === "Identifier") {
+    const name = (callee as { name: string }).name;
+    if (name === "fetch" && !scan.binding(callee, name)) return true;
+    const from = importedFrom(scan, callee);
+    if (from !== undefined) return PROMISE_MODULES.has(from);
+    const b = scan.binding(callee, name);
+    const fn =
+      b?.node.type === "VariableDeclarator"
+        ? ((b.node as { init?: Node | null }).init ?? undefined)
+        : b?.node;
+    return fn !== undefined && (fn as { async?: boolean }).async === true && /Function/.test(fn.type);
+  }
+  if (callee.type !== "MemberExpression" || (callee as { computed?: boolean }).computed) return false;
+  const m = callee as unknown as { object: Node; property: { name?: string } };
+  const prop = m.property.name ?? "";
+  const obj = unwrapped(m.object);
+  if (THEN_LIKE.has(prop)) return certainlyPromise(scan, obj, depth + 1);
+  if (obj.type === "Identifier") {
+    const name = (obj as { name: string }).name;
+    if (name === "Promise" && !scan.binding(obj, name)) return PROMISE_STATICS.has(prop);
+    const from = importedFrom(scan, obj);
+    return from !== undefined && PROMISE_MODULES.has(from);
+  }
+  // `fs.promises.readFile(…)` with `fs` imported from `fs`/`node:fs`.
+  if (obj.type === "MemberExpression") {
+    const inner = obj as unknown as { object: Node; property: { name?: string }; computed?: boolean };
+    const root = unwrapped(inner.object);
+    if (inner.computed || inner.property.name !== "promises" || root.type !== "Identifier") return false;
+    const from = importedFrom(scan, root);
+    return from === "fs" || from === "node:fs";
+  }
+  return false;
+}
+
+/**
+ * The first value `fn` returns that is certainly a promise (its own `return`s, not those of
+ * functions inside it, and a concise arrow body): a function written without `async` that
+ * returns one is async for smartasync, as a declared `Promise<T>` makes it (attack 17, F12:
+ * `return readFile(p).then(JSON.parse)` taken as sync gave its sync callers the promise).
+ */
+export function returnedPromise(scan: ReturnScan, fn: Node): Node | undefined {
+  const body = (fn as { body?: Node }).body;
+  if (!body) return undefined;
+  if (body.type !== "BlockStatement") return certainlyPromise(scan, body) ? body : undefined;
+  let found: Node | undefined;
+  scan.walk(body, (n) => {
+    if (found !== undefined || /Function|ClassMethod|ObjectMethod|ClassPrivateMethod/.test(n.type))
+      return false;
+    if (n.type === "ReturnStatement") {
+      const arg = (n as { argument?: Node | null }).argument;
+      if (arg && certainlyPromise(scan, arg)) found = arg;
+      return false;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** An expression whose value is a primitive: a literal, a template, arithmetic, a comparison. */
+function primitive(node: Node): boolean {
+  const e = unwrapped(node);
+  switch (e.type) {
+    case "StringLiteral":
+    case "NumericLiteral":
+    case "BooleanLiteral":
+    case "NullLiteral":
+    case "BigIntLiteral":
+    case "TemplateLiteral":
+    case "BinaryExpression":
+    case "UpdateExpression":
+    case "UnaryExpression":
+      return true;
+    case "Identifier":
+      return (e as { name: string }).name === "undefined";
+    case "ConditionalExpression": {
+      const c = e as unknown as { consequent: Node; alternate: Node };
+      return primitive(c.consequent) && primitive(c.alternate);
+    }
+    case "LogicalExpression": {
+      const l = e as unknown as { left: Node; right: Node };
+      return primitive(l.left) && primitive(l.right);
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether every value `fn` returns is a primitive (its own `return`s and a concise body; no
+ * `return` gives `undefined`): such a value has no `then`/`catch`/`finally` of its own, so one
+ * called on the call is a promise's (fixture contexts/then-on-sync-callee), where on an object it
+ * may be the object's own (a Result type; attack 17, F4).
+ */
+export function returnsPrimitive(scan: ReturnScan, fn: Node): boolean {
+  const body = (fn as { body?: Node }).body;
+  if (!body) return false;
+  if (body.type !== "BlockStatement") return primitive(body);
+  let all = true;
+  scan.walk(body, (n) => {
+    if (!all || /Function|ClassMethod|ObjectMethod|ClassPrivateMethod/.test(n.type)) return false;
+    if (n.type === "ReturnStatement") {
+      const arg = (n as { argument?: Node | null }).argument;
+      if (arg && !primitive(arg)) all = false;
+      return false;
+    }
+    return undefined;
+  });
+  return all;
 }
