@@ -1,13 +1,24 @@
 import type { NodeView } from "./node-view.js";
 
 /** DESIGN §3.2: what the code around a call does with its value. */
-export type Context = "awaited" | "value" | "discarded" | "started" | "unknown";
+/**
+ * `handed-on`: returned by a plain function, method or function value whose callers the build
+ * does not all see; the call stays as written, a promise or a value as the source gives it
+ * (attack 17, F11).
+ */
+export type Context = "awaited" | "value" | "discarded" | "started" | "unknown" | "handed-on";
 export type Colour = "sync" | "async";
 
 export interface CallContext {
   context: Context;
   /** Colour of the code the call's value flows into (the enclosing function, module = sync). */
   in: Colour;
+  /**
+   * `awaited` only because `.then`/`.catch`/`.finally` is called on the value (on the call, or
+   * on every name it is kept under): a promise's method for an async callee, but the value's own
+   * method for a sync one, whose call stays as written (a Result type's `catch`; attack 17, F4).
+   */
+  method?: true;
 }
 
 const THEN_LIKE = new Set(["then", "catch", "finally"]);
@@ -109,24 +120,49 @@ function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number): Walked {
 function handedOn<N>(v: NodeView<N>, fn: N, hops: number): Walked {
   const value: CallContext = { context: "value", in: "sync" };
   const callers = v.functionCalls?.(fn);
-  // Callers out of sight (exported, passed around, a method): the value, as before, and no
-  // warning — that is the common shape of a sync entry point (`export function cli() { return
+  // A function value stored where other code fetches and calls it — an object's property (a
+  // route table `{ user: () => fetchUser(1) }`), an assignment, a class field, a default export:
+  // unknown means not proven, so the call stays as written, the promise the source returns
+  // (attack 17, F11: the route raced against a timeout, thunks in `Promise.allSettled`, blocked
+  // on the sync variant and turned a rejection into a throw). No warning: a sync caller that
+  // wants the value gets the promise, as in the plain program; `fetchUserSync(1)` is the value.
+  if (callers === undefined) {
+    const p = v.parent(outermost(v, fn));
+    if (p !== undefined && v.kind(p) === "store" && !v.isSpread?.(p))
+      return { context: "handed-on", in: "sync" };
+  }
+  // Other callers out of sight (exported, a method, passed around): the value, as before, and
+  // no warning — that is the common shape of a sync entry point (`export function cli() { return
   // load(x) }`), and a warning on each one drowned the rest (every reliability test that builds
   // one gained it). Documented as a limit in docs/semantics.md.
   if (callers === undefined || !callers.complete || hops >= MAX_HOPS) return value;
   let promise = 0;
   let values = 0;
   let inner: HandedOn | undefined;
+  // Promise uses that are only `.then`/`.catch` calls on the value (F4: a sync callee's own).
+  let methods = 0;
   for (const c of callers.calls) {
     if (directlyAwaited(v, c)) continue;
     const got = classify(v, c, hops + 1);
-    if (got.context === "awaited" || got.context === "started" || got.in === "async") promise++;
-    else {
+    if (
+      got.context === "awaited" ||
+      got.context === "started" ||
+      got.context === "handed-on" ||
+      got.in === "async"
+    ) {
+      promise++;
+      if (got.method) methods++;
+    } else {
       values++;
       inner ??= got.handedOn;
     }
   }
-  if (values === 0) return callers.calls.length > 0 ? { context: "awaited", in: "sync" } : value;
+  if (values === 0) {
+    if (callers.calls.length === 0) return value;
+    return promise > 0 && methods === promise
+      ? { context: "awaited", in: "sync", method: true }
+      : { context: "awaited", in: "sync" };
+  }
   if (promise > 0) return { ...value, handedOn: { name: callers.name } };
   return inner ? { ...value, handedOn: inner } : value;
 }
@@ -142,8 +178,8 @@ function directlyAwaited<N>(v: NodeView<N>, c: N): boolean {
  * the context and the colour of the code around it (DESIGN §3.2, first match wins).
  */
 export function classifyCall<N>(v: NodeView<N>, call: N): CallContext {
-  const { context, in: colour } = classify(v, call, 0);
-  return { context, in: colour };
+  const { context, in: colour, method } = classify(v, call, 0);
+  return method ? { context, in: colour, method } : { context, in: colour };
 }
 
 /**
@@ -284,6 +320,13 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
     hops < MAX_HOPS &&
     (hops > 0 || colourOf(v, call) === "sync") &&
     localVerdict(v, local, hops) === "promise";
+  // Held as a promise only by `.then`/`.catch`/`.finally` calls on the name: `method` (F4).
+  const heldFor = (local: { uses: N[] } | undefined): Walked => {
+    const methods = local!.uses.every((u) => classify(v, u, hops + 1).method === true);
+    return methods
+      ? { context: "awaited", in: colourOf(v, call), method: true }
+      : { context: "awaited", in: colourOf(v, call) };
+  };
   for (;;) {
     const p = v.parent(cur);
     if (p === undefined) return here();
@@ -318,7 +361,7 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
           v.kind(use) === "call" &&
           v.slot(use, p) === "callee"
         ) {
-          return { context: "awaited", in: colourOf(v, call) };
+          return { context: "awaited", in: colourOf(v, call), method: true };
         }
         return here();
       }
@@ -348,13 +391,16 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         // `new Promise((resolve) => resolve(f()))`: the executor's `resolve` adopts a promise.
         if (slot === "argument" && v.argIndex(p, cur) === 0 && v.resolvesPromise?.(p))
           return { context: "awaited", in: colourOf(v, call) };
-        if (slot === "argument" && heldAsPromise(v.parameterUses?.(p, v.argIndex(p, cur))))
-          return { context: "awaited", in: colourOf(v, call) };
+        if (slot === "argument") {
+          const param = v.parameterUses?.(p, v.argIndex(p, cur));
+          if (heldAsPromise(param)) return heldFor(param);
+        }
         return here();
-      case "declarator":
-        if (slot === "init" && heldAsPromise(v.localUses?.(p)))
-          return { context: "awaited", in: colourOf(v, call) };
+      case "declarator": {
+        const local = slot === "init" ? v.localUses?.(p) : undefined;
+        if (heldAsPromise(local)) return heldFor(local);
         return here();
+      }
       case "expression-statement":
         return { context: "discarded", in: colourOf(v, call) };
       case "void":

@@ -58,11 +58,15 @@ export function decide(
       case "discarded":
         return ctx.in === "sync" ? toSync() : { strategy: "direct", target: "self", diagnostic: "SA201" };
       case "started":
+      case "handed-on":
         return { strategy: "direct", target: "self" };
       case "unknown":
         return { strategy: "direct", target: "self", diagnostic: "SA202" };
     }
   }
+  // `.then`/`.catch` on a sync function's value is the value's own method (a Result type), not
+  // a promise's: the call stays as written (attack 17, F4).
+  if (ctx.method) return { strategy: "direct", target: "self" };
   switch (ctx.context) {
     case "awaited":
       return { strategy: asyncStrategy === "same-thread" ? "same-thread" : "offload", target: "async" };
@@ -79,7 +83,7 @@ export function decide(
  * every kind is called directly. `kinds` are the kinds of the annotated methods named `m`.
  */
 export function decideDispatch(kinds: ReadonlySet<FunctionKind>, ctx: CallContext): Decision {
-  if (ctx.context === "awaited" && kinds.has("sync"))
+  if (ctx.context === "awaited" && kinds.has("sync") && !ctx.method)
     return { strategy: "dispatch", target: "dispatch-async" };
   if ((ctx.context === "value" || ctx.context === "discarded") && ctx.in === "sync" && kinds.has("async")) {
     return { strategy: "dispatch", target: "dispatch-sync" };

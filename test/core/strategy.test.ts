@@ -25,11 +25,20 @@ const TABLE: [
   ["sync", "discarded", "sync", "direct", "self"],
   ["sync", "discarded", "async", "direct", "self", "SA203"],
   ["sync", "unknown", "sync", "direct", "self"],
+  ["async", "handed-on", "sync", "direct", "self"],
+  ["sync", "handed-on", "sync", "direct", "self"],
 ];
 
 describe("decide (DESIGN §3.3)", () => {
   it.each(TABLE)("%s callee, %s in %s → %s", (kind, context, inColour, strategy, target, code) => {
     expect(decide(kind, { context, in: inColour }, "inline")).toEqual({ strategy, target, diagnostic: code });
+  });
+
+  it("keeps a sync callee's call whose value's own then/catch is called (attack 17, F4)", () => {
+    const method = { context: "awaited", in: "sync", method: true } as const;
+    expect(decide("sync", method, "inline")).toEqual({ strategy: "direct", target: "self" });
+    expect(decide("sync", { context: "awaited", in: "sync" }, "inline").strategy).toBe("offload");
+    expect(decide("async", method, "inline")).toEqual({ strategy: "direct", target: "self" });
   });
 
   it("names the worker strategy when the sync variant needs one", () => {
@@ -43,6 +52,7 @@ describe("decideDispatch", () => {
     expect(decideDispatch(both, { context: "value", in: "sync" }).target).toBe("dispatch-sync");
     expect(decideDispatch(both, { context: "awaited", in: "async" }).target).toBe("dispatch-async");
     expect(decideDispatch(both, { context: "value", in: "async" }).strategy).toBe("direct");
+    expect(decideDispatch(both, { context: "awaited", in: "sync", method: true }).strategy).toBe("direct");
     expect(decideDispatch(new Set(["sync"] as const), { context: "value", in: "sync" }).strategy).toBe(
       "direct",
     );

@@ -13,6 +13,7 @@ import type { SaFunction } from "./model.js";
 import { offloadHeldBack } from "./offload-order.js";
 import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
 import { writeOutside } from "./outside.js";
+import { returnsPrimitive } from "./return-type.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -1319,15 +1320,17 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
   const view = treeView(ctx.tree, ctx.scopes, index.byBinding, (c) => isLimiter(ctx, c));
   const visit = (call: Node, found: Lookup): void => {
     if (!found) return;
-    const ctxt = classifyCall(view, call);
+    // `method` decides (strategy.ts) and is not reported: the context is.
+    const { method, ...ctxt } = classifyCall(view, call);
+    const decided = method ? { ...ctxt, method } : ctxt;
     const text = quoteCall(ctx, call);
     const loc = locOf(ctx, call);
     if ("unfollowed" in found) {
       if (found.maybe && (ctxt.context !== "value" || ctxt.in !== "sync")) return;
       // Plain is right where the source's own call is wanted; where a variant is, say why not.
       const d = found.kinds
-        ? decideDispatch(found.kinds, ctxt)
-        : decide(found.kind ?? "sync", ctxt, found.syncStrategy);
+        ? decideDispatch(found.kinds, decided)
+        : decide(found.kind ?? "sync", decided, found.syncStrategy);
       const entry: CallReport = {
         callee: found.name,
         loc,
@@ -1386,7 +1389,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     const kind = r.fn?.kind ?? r.ext?.fact.kind;
     let d: Decision;
     if (r.shape.kind === "dispatch") {
-      d = decideDispatch(r.kinds!, ctxt);
+      d = decideDispatch(r.kinds!, decided);
       if (d.strategy === "dispatch" && isOptional(call as CallNode)) {
         // `obj?.m()` keeps its short-circuit: a dispatch call would evaluate `obj.m` eagerly.
         // Where the value is wanted, that is a promise in sync code: say so (issue 13).
@@ -1414,9 +1417,23 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         return;
       }
     } else {
+      // A sync function of this file whose every return is a primitive has no `then` of its
+      // own: `.then` on its call is a promise's, and the call is offloaded as before.
+      const own =
+        method && kind === "sync" && r.fn !== undefined && ctx.tree.has(r.fn.fn as Node)
+          ? returnsPrimitive(
+              {
+                walk: (root, visit) => ctx.tree.walk(root, visit, true),
+                parent: (n) => ctx.tree.parent(n),
+                binding: (n, name) => ctx.scopes.binding(n, name),
+              },
+              r.fn.fn as Node,
+            )
+          : false;
+      const use = own ? ctxt : decided;
       d = r.fn
-        ? decide(kind!, ctxt, r.fn.syncPlan?.strategy, r.fn.asyncStrategy)
-        : decide(kind!, ctxt, r.ext!.fact.syncStrategy, r.ext!.fact.asyncStrategy);
+        ? decide(kind!, use, r.fn.syncPlan?.strategy, r.fn.asyncStrategy)
+        : decide(kind!, use, r.ext!.fact.syncStrategy, r.ext!.fact.asyncStrategy);
     }
     // An offloaded call throws later than the plain one: keep it plain where that can be seen.
     let heldBack: string | undefined;
@@ -1514,7 +1531,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     const r = lookupCall(ctx, index, call);
     if (r && sloppy && dynamicScope(ctx, call, evalScopes)) {
       if ("unfollowed" in r || r.shape.kind !== "dispatch") {
-        const ctxt = classifyCall(view, call);
+        const { method: _method, ...ctxt } = classifyCall(view, call);
         const name = "unfollowed" in r ? r.name : (r.fn?.display ?? r.ext?.fact.name ?? "?");
         ctx.report.calls.push({
           callee: name,
@@ -1551,7 +1568,10 @@ function offloadedCall(ctx: Ctx, index: Index, view: ReturnType<typeof treeView>
   const local = r.fn !== undefined && ctx.tree.has(r.fn.fn as Node) ? r.fn.fn : undefined;
   const quiet = local === undefined || writeOutside(ctx, local) === undefined;
   return (
-    kind === "sync" && strategy !== "same-thread" && quiet && classifyCall(view, n).context === "awaited"
+    kind === "sync" &&
+    strategy !== "same-thread" &&
+    quiet &&
+    ((c) => c.context === "awaited" && !c.method)(classifyCall(view, n))
   );
 }
 

@@ -29,8 +29,8 @@ import { isAsyncFunction, memberName, TRANSPARENT } from "./view.js";
  * What may otherwise stand between the call and its `await`: parentheses and type wrappers, a
  * branch of `?:`, the right operand of `&&`/`||`/`??`, the last expression of a sequence, and the
  * concise body or sole `return` of an IIFE. The chain must end at an `await`, at
- * `.then`/`.catch`/`.finally` called on the offloaded call itself (there is no plain meaning to
- * keep: a sync function's value has no `then`), or at the `return` of an async function outside
+ * `.then`/`.catch`/`.finally` called on the offloaded call itself (not reached today: such a call
+ * of a sync function stays plain, its value's own method; strategy.ts, attack 17 F4), or at the `return` of an async function outside
  * any `try` with a `catch` or `finally` of that function (inside one, the plain throw is caught
  * there, a rejection after the `try` is left is not).
  */
