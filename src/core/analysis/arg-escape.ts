@@ -6,7 +6,7 @@ import { memoByFunction } from "./memo.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { memberName, strip, TRANSPARENT } from "./view.js";
+import { isNodeRequire, memberName, strip, TRANSPARENT } from "./view.js";
 import { functionOf, isMutator, isReader, paramWrites, type Write } from "./writes.js";
 
 /**
@@ -263,8 +263,7 @@ function builtinImport(ctx: Ctx, b: Binding): boolean {
     const init = strip(b.node.init);
     if (
       init.type === "CallExpression" &&
-      init.callee.type === "Identifier" &&
-      init.callee.name === "require" &&
+      isNodeRequire(ctx.scopes, init.callee as Node) &&
       init.arguments[0]?.type === "StringLiteral"
     )
       return isBuiltin(init.arguments[0].value);

@@ -447,7 +447,7 @@ function held(ctx: Ctx, index: Index): HeldName {
         for (const sp of s.specifiers) names.add(sp.local.name);
       if (s.type === "VariableDeclaration")
         for (const d of s.declarations)
-          if (d.init && requireSource(peelCallee(d.init as Node)) !== undefined)
+          if (d.init && requireSource(ctx.scopes, peelCallee(d.init as Node)) !== undefined)
             for (const id of patternNames(d.id as Node)) names.add(id.name);
     }
     rootNames.set(ctx, names);

@@ -18,7 +18,7 @@ import type { SaFunction } from "./model.js";
 import type { WorkerRead } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { memberName, strip, treeView } from "./view.js";
+import { isNodeRequire, memberName, strip, treeView } from "./view.js";
 import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
 import {
   forEachWrite,
@@ -43,8 +43,7 @@ function runtimeLocals(ctx: Ctx): Set<string> {
         if (
           d.id.type === "Identifier" &&
           init?.type === "CallExpression" &&
-          init.callee.type === "Identifier" &&
-          init.callee.name === "require" &&
+          isNodeRequire(ctx.scopes, init.callee as Node) &&
           init.arguments[0]?.type === "StringLiteral" &&
           init.arguments[0].value === ctx.options.runtime
         ) {
@@ -231,7 +230,7 @@ export function stateKind(ctx: Ctx, b: Binding): StateKind {
     if (b.kind === "let" || b.kind === "var") return code && b.violations.length === 0 ? "code" : "state";
     if (code) return "code";
     if (!init || n.id.type !== "Identifier") return "value";
-    if (isRequire(init)) return "import";
+    if (isRequire(ctx, init)) return "import";
     // A `const` holding an object in this thread's memory: calling its methods can change it.
     if (inMemory(ctx, init)) return "object";
     return madeByImport(ctx, init) ? "handle" : "value";
@@ -311,14 +310,14 @@ function madeByImport(ctx: Ctx, expr: Node): boolean {
   const b = ctx.scopes.binding(callee, callee.name);
   if (!b || b.scope !== ctx.scopes.program) return false;
   if (b.kind === "module") return true;
-  return b.node.type === "VariableDeclarator" && b.node.init != null && isRequire(b.node.init as Node);
+  return b.node.type === "VariableDeclarator" && b.node.init != null && isRequire(ctx, b.node.init as Node);
 }
 
 /** `require("x")`, `require("x").y`: a CommonJS import, not the module's own object. */
-function isRequire(n: Node): boolean {
+function isRequire(ctx: Ctx, n: Node): boolean {
   let cur = strip(n);
   while (cur.type === "MemberExpression") cur = strip(cur.object);
-  return cur.type === "CallExpression" && cur.callee.type === "Identifier" && cur.callee.name === "require";
+  return cur.type === "CallExpression" && isNodeRequire(ctx.scopes, cur.callee as Node);
 }
 
 function declaredAs(b: Binding): string {
@@ -754,8 +753,7 @@ function requiredFrom(
   }
   if (
     init.type !== "CallExpression" ||
-    init.callee.type !== "Identifier" ||
-    init.callee.name !== "require" ||
+    !isNodeRequire(ctx.scopes, init.callee as Node) ||
     init.arguments[0]?.type !== "StringLiteral"
   )
     return undefined;
@@ -790,7 +788,7 @@ export function isImportBinding(ctx: Ctx, b: Binding): boolean {
     b.scope === ctx.scopes.program &&
     d.type === "VariableDeclarator" &&
     d.init != null &&
-    isRequire(d.init)
+    isRequire(ctx, d.init)
   );
 }
 

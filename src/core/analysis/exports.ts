@@ -252,14 +252,14 @@ export function cjsReExports(ctx: Ctx): CjsReExport[] {
   const held = new Map<string, string>();
   const requireOf = (n: Node | null | undefined): string | undefined => {
     if (!n) return undefined;
-    const direct = requireSource(n);
+    const direct = requireSource(ctx.scopes, n);
     if (direct !== undefined) return direct;
     if (
       n.type === "CallExpression" &&
       n.arguments.length === 1 &&
       NAMESPACE_WRAPPERS.has(calleeName(n.callee as Node) ?? "")
     )
-      return requireSource(n.arguments[0] as Node);
+      return requireSource(ctx.scopes, n.arguments[0] as Node);
     return undefined;
   };
   for (const s of body) {

@@ -17,7 +17,7 @@ import { peelCallee } from "./calls.js";
 import { type Ctx, warn } from "./ctx.js";
 import { addKinds } from "./held.js";
 import type { Names } from "./names.js";
-import type { Binding } from "./scope.js";
+import type { Binding, Scopes } from "./scope.js";
 import { isReference } from "./scope.js";
 import { type Node, stackChildren } from "./tree.js";
 import { memberName, requireSource, TRANSPARENT, writtenTargets } from "./view.js";
@@ -74,12 +74,12 @@ export interface VariantImport {
 }
 
 /** How a callee reads in a message: `load()`, `lib.load()`, `require("./x").load()`. */
-function calleeText(callee: Node): string {
+function calleeText(scopes: Scopes, callee: Node): string {
   const n = peelCallee(callee);
   if (n.type === "Identifier") return `${n.name}()`;
   if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
     const o = peelCallee(n.object as Node);
-    const src = requireSource(o);
+    const src = requireSource(scopes, o);
     const obj =
       o.type === "Identifier" ? o.name : src !== undefined ? `require(${JSON.stringify(src)})` : "…";
     return `${obj}.${memberName(n) ?? "[…]"}()`;
@@ -137,7 +137,12 @@ export class ImportedFns {
     this.warned.add(source);
     this.quiet ??= quietProblems(this.ctx.filename, this.ctx.code, this.ctx.options.runtime);
     if (this.quiet) return;
-    warn(this.ctx, "SA204", at, MSG.unanalysable(source, why, calleeText(call), call.loc?.start.line ?? 0));
+    warn(
+      this.ctx,
+      "SA204",
+      at,
+      MSG.unanalysable(source, why, calleeText(this.ctx.scopes, call), call.loc?.start.line ?? 0),
+    );
   }
 
   private quiet?: boolean;
@@ -387,7 +392,7 @@ export class ImportedFns {
    */
   private moduleObject(node: Node, depth = 0): ModuleObject | undefined {
     const n = peelCallee(node);
-    const src = requireSource(n);
+    const src = requireSource(this.ctx.scopes, n);
     if (src !== undefined) return { facts: this.factsOf(src, "require"), source: src, at: n };
     if (depth > 4) return undefined;
     if (n.type === "Identifier") {
@@ -429,7 +434,8 @@ export class ImportedFns {
           inner && {
             ...inner,
             at: b,
-            cjs: inner.cjs ?? (requireSource(peelCallee(b.init as Node)) ? binding : undefined),
+            cjs:
+              inner.cjs ?? (requireSource(this.ctx.scopes, peelCallee(b.init as Node)) ? binding : undefined),
           }
         );
       }

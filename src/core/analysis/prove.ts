@@ -181,7 +181,7 @@ export function knownAsyncCall(ctx: Ctx, call: t.CallExpression | t.OptionalCall
 export function isImportedCall(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): boolean {
   let n = strip(call.callee as Node);
   while (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") n = strip(n.object as Node);
-  if (requireSource(n) !== undefined) return true;
+  if (requireSource(ctx.scopes, n) !== undefined) return true;
   if (n.type !== "Identifier") return false;
   const b = ctx.scopes.binding(n, n.name);
   if (!b) return false;
@@ -196,7 +196,7 @@ export function isImportedCall(ctx: Ctx, call: t.CallExpression | t.OptionalCall
   if (d.type === "VariableDeclarator" && b.kind === "const" && d.init) {
     let init = strip(d.init as Node);
     while (init.type === "MemberExpression") init = strip(init.object as Node);
-    return requireSource(init) !== undefined;
+    return requireSource(ctx.scopes, init) !== undefined;
   }
   return false;
 }

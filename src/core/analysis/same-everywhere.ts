@@ -13,7 +13,7 @@ import {
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { isExportsObject, memberName, strip } from "./view.js";
+import { isExportsObject, isNodeRequire, memberName, strip } from "./view.js";
 import { functionOf, functionOfBinding, isMutator, isReader, paramWrites, type Write } from "./writes.js";
 
 /**
@@ -207,8 +207,7 @@ function builtinModuleImport(ctx: Ctx, b: Binding): boolean {
   while (cur?.type === "MemberExpression") cur = strip(cur.object);
   return (
     cur?.type === "CallExpression" &&
-    cur.callee.type === "Identifier" &&
-    cur.callee.name === "require" &&
+    isNodeRequire(ctx.scopes, cur.callee as Node) &&
     cur.arguments[0]?.type === "StringLiteral" &&
     isBuiltin(cur.arguments[0].value)
   );

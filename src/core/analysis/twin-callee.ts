@@ -37,11 +37,9 @@ function follow(
       node = node.object;
     } else break;
   }
-  const required = requireSource(node);
+  const required = requireSource(ctx.scopes, node);
   if (required !== undefined) {
-    return wanted(required) && !ctx.scopes.binding(node, "require")
-      ? { module: required, path: members }
-      : undefined;
+    return wanted(required) ? { module: required, path: members } : undefined;
   }
   if (node.type !== "Identifier") return undefined;
   const binding = ctx.scopes.binding(node, node.name);

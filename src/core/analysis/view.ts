@@ -377,10 +377,34 @@ export function isWritten(tree: Tree, target: Node): boolean {
  * The module of `require("x")`, else undefined. A template literal without substitutions
  * (`` require(`./x`) ``) names its module as plainly as a string does (docs/modules.md, routes).
  */
-export function requireSource(node: Node | null | undefined): string | undefined {
-  if (node?.type === "CallExpression" && node.callee.type === "Identifier" && node.callee.name === "require")
+export function requireSource(scopes: Scopes, node: Node | null | undefined): string | undefined {
+  if (node?.type === "CallExpression" && isNodeRequire(scopes, node.callee as Node))
     return staticString(node.arguments[0] as Node | undefined);
   return undefined;
+}
+
+/**
+ * Whether `callee` is CommonJS's `require`: the free name (no binding of the file declares it), or
+ * a name that was never reassigned and bound to `createRequire(…)` (`const require =
+ * createRequire(import.meta.url)`, docs/modules.md). Any other binding named `require` — a
+ * parameter, a sandbox's loader, a local function — shadows it and loads what it likes (attack 17,
+ * F15): a call of it is an ordinary call.
+ */
+export function isNodeRequire(scopes: Scopes, callee: Node): boolean {
+  const n = strip(callee);
+  if (n.type !== "Identifier" || n.name !== "require") return false;
+  const b = scopes.binding(n, "require");
+  if (!b) return true;
+  if (b.violations.length > 0 || b.redeclarations?.length || b.node.type !== "VariableDeclarator")
+    return false;
+  const init = b.node.init ? strip(b.node.init as Node) : undefined;
+  if (init?.type !== "CallExpression") return false;
+  const maker = strip(init.callee as Node);
+  return (
+    (maker.type === "Identifier" && maker.name === "createRequire") ||
+    ((maker.type === "MemberExpression" || maker.type === "OptionalMemberExpression") &&
+      memberName(maker) === "createRequire")
+  );
 }
 
 /** The value of a string literal, or of a template literal without substitutions, else undefined. */

@@ -8,7 +8,7 @@ import { type Ctx, createCtx, warn } from "./ctx.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { FS_READS } from "./outside.js";
 import { forEachChild, isFunction, type Node } from "./tree.js";
-import { requireSource } from "./view.js";
+import { staticString } from "./view.js";
 
 /**
  * A worker reaches a function by importing its module, and so everything that module imports
@@ -369,9 +369,15 @@ function actingExport(module: string, name: string): boolean {
   return ACTING_MODULES.has(module);
 }
 
-/** `require("x")` → "x". */
+/**
+ * `require("x")` → "x". Imported modules are read without scopes (see OutsideEffects), so a
+ * module-level binding named `require` is not seen here: the worst case is a module listed as
+ * imported at load time that is not, a warning too many, never a call rewritten.
+ */
 function isRequireOf(call: t.CallExpression): string | undefined {
-  return requireSource(call as Node);
+  return call.callee.type === "Identifier" && call.callee.name === "require"
+    ? staticString(call.arguments[0] as Node | undefined)
+    : undefined;
 }
 
 /** Whether a module-level class declaration (exported or not) has a non-empty `static {}` block. */
