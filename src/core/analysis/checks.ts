@@ -26,6 +26,7 @@ import {
   functionOfBinding,
   isMutator,
   isReader,
+  methodOf,
   paramWrites,
   rootOf,
 } from "./writes.js";
@@ -1093,46 +1094,6 @@ export function methodCalled(ctx: Ctx, n: t.Identifier): string | undefined {
 function memberRead(ctx: Ctx, n: t.Identifier): boolean {
   const p = ctx.tree.parent(n);
   return (p?.type === "MemberExpression" || p?.type === "OptionalMemberExpression") && p.object === n;
-}
-
-/**
- * The function `b.m` names where the module shows it: a static method of a class (or a static
- * field holding a function), a method or a property holding a function (or naming a function of
- * the module: `{ bump: inc }`) of a `const` object literal. Undefined when the object is replaced.
- */
-export function methodOf(
-  ctx: Ctx,
-  b: Binding,
-  m: string,
-  kind: "static" | "object" | "any" = "any",
-): t.Function | undefined {
-  const n = b.node;
-  const init = n.type === "VariableDeclarator" && n.init ? strip(n.init) : undefined;
-  const cls = n.type === "ClassDeclaration" ? n : init?.type === "ClassExpression" ? init : undefined;
-  const fromValue = (v: Node | null | undefined): t.Function | undefined => {
-    if (!v) return undefined;
-    const value = strip(v);
-    if (isFunction(value)) return value;
-    return value.type === "Identifier" ? functionOf(ctx, value) : undefined;
-  };
-  if (cls && kind !== "object") {
-    if (b.violations.length) return undefined;
-    for (const member of cls.body.body) {
-      const key = (member as { key?: Node; computed?: boolean; static?: boolean }).key;
-      if (!(member as { static?: boolean }).static || !key) continue;
-      if (keyName(member as { key: Node; computed?: boolean }) !== m) continue;
-      if (member.type === "ClassMethod" && member.kind === "method") return member;
-      if (member.type === "ClassProperty") return fromValue(member.value as Node | null);
-    }
-    return undefined;
-  }
-  if (init?.type !== "ObjectExpression" || b.kind !== "const" || kind === "static") return undefined;
-  for (const p of init.properties) {
-    if (p.type === "SpreadElement" || keyName(p as { key: Node; computed?: boolean }) !== m) continue;
-    if (p.type === "ObjectMethod") return p.kind === "method" ? p : undefined;
-    return fromValue(p.value as Node);
-  }
-  return undefined;
 }
 
 export function sharedState(

@@ -8,7 +8,15 @@ import { type Binding, isReference } from "./scope.js";
 import type { Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
 import { memberName, strip } from "./view.js";
-import { forEachWrite, functionOf, functionOfBinding, isReader, paramWrites, rootOf } from "./writes.js";
+import {
+  forEachWrite,
+  functionOf,
+  functionOfBinding,
+  isReader,
+  methodOf,
+  paramWrites,
+  rootOf,
+} from "./writes.js";
 
 /**
  * Effects a function or callback has outside itself: the walk the Promise.all / map rules
@@ -62,6 +70,13 @@ export function writeOutside(ctx: Ctx, cb: t.Function, strict = false): Node | u
         if (effectfulCall(ctx, n as CallNode, cb, f, strict)) {
           found = n;
           return false;
+        }
+        // A method the module shows (`ids.get()` of `const ids = { get() { return ++this.n } }`)
+        // runs inside the callback too: its body is followed, whatever its name says.
+        const method = shownMethod(ctx, n.callee as Node);
+        if (method && !seen.has(method)) {
+          seen.add(method);
+          queue.push(method);
         }
         // An outer object handed to a helper that changes that parameter (`fill(shared, v)`).
         const callee = functionOf(ctx, n.callee as Node);
@@ -170,6 +185,10 @@ function unseenCall(ctx: Ctx, callee: Node, cb: t.Function, f: t.Function): bool
     return functionOfBinding(b) === undefined && !local(b);
   }
   if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return true;
+  // A reader's name (`get`, `has`) is not an effect here: where the module shows the method
+  // (`ids.get()` of an object literal that bumps a counter, attack 17, F18), writeOutside follows
+  // its body like a function's; only a method the file does not show (a built-in's, a
+  // parameter's) is taken at its name's word.
   const name = memberName(c);
   if (name !== undefined && isReader(name)) return false;
   const object = strip(c.object as Node);
@@ -182,6 +201,17 @@ function unseenCall(ctx: Ctx, callee: Node, cb: t.Function, f: t.Function): bool
   const b = root ? ctx.scopes.binding(root.id, root.id.name) : undefined;
   // A method of an object the function made (`const seen = new Set(); seen.add(x)`).
   return !(b && local(b) && b.kind !== "param");
+}
+
+/** The function `o.m` names where the module shows it (`methodOf`): `o` a name of the module. */
+function shownMethod(ctx: Ctx, callee: Node): t.Function | undefined {
+  const c = strip(callee);
+  if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return undefined;
+  const name = memberName(c);
+  const object = strip(c.object as Node);
+  if (name === undefined || object.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(object, object.name);
+  return b ? methodOf(ctx, b, name) : undefined;
 }
 
 /** The first effect a function has outside itself, in the strict sense (`unseenCall`), memoised. */
