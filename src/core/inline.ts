@@ -287,7 +287,7 @@ export const WHY = {
       sameModule ? ` (${sameModule})` : ""
     }`,
   yieldPoint: (text: string) =>
-    `awaits ${text}${AT} after queuing a callback (a microtask, a timer, an emitter's event, a promise's then): the await is where that callback runs, which an inline copy cannot let happen`,
+    `awaits ${text}${AT} after queuing work (a microtask, a timer, an emitter's event, a promise's then, an async call started and not awaited): the await is where that work runs, which an inline copy cannot let happen`,
   callsWorker: (callee: string, variant: string, loc: string, through = false) =>
     through
       ? `calls ${callee} at ${loc}, whose sync variant ${variant} blocks on a worker further on: this variant blocks there too`

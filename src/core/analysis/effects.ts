@@ -27,7 +27,7 @@ import { functionOf } from "./writes.js";
  */
 const runsToEndMemo = new WeakMap<Ctx, Map<t.Function, boolean | "pending">>();
 
-function runsToEnd(ctx: Ctx, fn: t.Function, index: Index): boolean {
+export function runsToEnd(ctx: Ctx, fn: t.Function, index: Index): boolean {
   let memo = runsToEndMemo.get(ctx);
   if (!memo) {
     memo = new Map();

@@ -6,12 +6,12 @@ import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "
 import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
-import { interleaving } from "./effects.js";
+import { interleaving, runsToEnd } from "./effects.js";
 import { asyncLimitKind, limitedMap } from "./limiters.js";
 import { planLoopCopies } from "./loop-copy.js";
 import type { SaFunction } from "./model.js";
 import { writeOutside } from "./outside.js";
-import { isImportedCall, proofOf } from "./prove.js";
+import { isImportedCall, knownAsyncCall, proofOf } from "./prove.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { importedCallee } from "./twin-callee.js";
@@ -87,10 +87,13 @@ const queuing = new WeakMap<SaFunction, readonly Node[]>();
 
 /**
  * The calls of an annotated function that queue work to run at its next `await`: a call of
- * `queueMicrotask`, `setTimeout`, `setImmediate`, `setInterval`, `process.nextTick`, or a
- * method named `emit`, `then`, `catch` or `finally`.
+ * `queueMicrotask`, `setTimeout`, `setImmediate`, `setInterval`, `process.nextTick`, a method
+ * named `emit`, `then`, `catch` or `finally` — and any call started and not awaited at once whose
+ * result may be a promise (attack 17, F19): an async function runs to its first `await` and
+ * queues the rest, like a callback (`audit(msg)` left floating, `void record()`, a promise held
+ * and awaited later; `startsWork`).
  */
-function queuingCalls(ctx: Ctx, owner: SaFunction): readonly Node[] {
+function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): readonly Node[] {
   const known = queuing.get(owner);
   if (known !== undefined) return known;
   const found: Node[] = [];
@@ -118,8 +121,42 @@ function queuingCalls(ctx: Ctx, owner: SaFunction): readonly Node[] {
     },
     true,
   );
+  // Calls the function itself starts (not those of callbacks it only creates) and does not await
+  // at once: what an `await` or a `return` takes runs before it, and a promise handed to the
+  // await is its own leaf; an async generator's `for await` source starts nothing until read.
+  ctx.tree.walk(owner.fn.body as Node, (n) => {
+    if (
+      isFunction(n) ||
+      n.type === "ClassBody" ||
+      n.type === "AwaitExpression" ||
+      n.type === "ReturnStatement"
+    )
+      return false;
+    if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+    const parent = ctx.tree.parent(n);
+    if (parent?.type === "ForOfStatement" && parent.await && parent.right === n) return undefined;
+    if (!found.includes(n) && startsWork(ctx, index, n as CallNode)) found.push(n);
+    return undefined;
+  });
   queuing.set(owner, found);
   return found;
+}
+
+/**
+ * Whether a call started and not awaited may give a promise whose rest runs later: a call known to
+ * be asynchronous (`prove.ts`, `knownAsyncCall`: a function of the module declared `async`, an
+ * async IIFE, `fetch`, `Promise.*`, `x.then(…)`, a promise API of a module with twins) or of a
+ * smartasync function that may be async (of kind async, imported, or dispatched at run time). A
+ * call the build cannot see into is not counted yet (a limit, docs/semantics.md: the yield-point
+ * row of "Proven or guarded").
+ */
+function startsWork(ctx: Ctx, index: Index, call: CallNode): boolean {
+  // An import of a module with twins is left out: `existsSync` is one of `fs`'s sync functions.
+  if (knownAsyncCall(ctx, call) && !isImportedCall(ctx, call)) return true;
+  const r = resolveCallee(ctx, index, call);
+  if (!r || r.explicit) return false;
+  // One that runs to its end within the call (no `await` of its own) queues nothing.
+  return r.fn === undefined || (r.fn.kind === "async" && !runsToEnd(ctx, r.fn.fn, index));
 }
 
 const LOOPS = new Set([
@@ -138,8 +175,8 @@ const LOOPS = new Set([
  * returned (attack 15 F16; attack 16 F8 for twins and smartasync calls). Work queued after the
  * last await runs after the function in both variants.
  */
-function queuedBefore(ctx: Ctx, owner: SaFunction, site: Node): boolean {
-  const calls = queuingCalls(ctx, owner);
+function queuedBefore(ctx: Ctx, index: Index, owner: SaFunction, site: Node): boolean {
+  const calls = queuingCalls(ctx, index, owner);
   if (calls.length === 0 || site.start == null) return false;
   if (calls.some((c) => c.start! < site.start!)) return true;
   for (let p = ctx.tree.parent(site); p && p !== owner.fn; p = ctx.tree.parent(p))
@@ -750,7 +787,7 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
     const mine = new Map<Node, AwaitFact>();
     leavesOf(ctx, index, n, returned, strictReturns, mine, fn);
     // An await after queued work is a yield point (queuedBefore): the async function runs there.
-    if (!returned && queuedBefore(ctx, fn, site))
+    if (!returned && queuedBefore(ctx, index, fn, site))
       for (const [node, fact] of mine)
         if (fact.kind !== "unmappable")
           mine.set(node, { kind: "unmappable", why: WHY.yieldPoint(guardText(ctx, node)) });
