@@ -98,6 +98,59 @@ function createsScope(n: Node, parent: Node | undefined): boolean {
   }
 }
 
+/** The names a statement of a namespace body declares (`export` or not). */
+function declaredNames(st: Node): string[] {
+  const d = (st.type === "ExportNamedDeclaration" ? (st.declaration ?? st) : st) as Node;
+  switch (d.type) {
+    case "FunctionDeclaration":
+    case "TSDeclareFunction":
+    case "ClassDeclaration":
+    case "TSEnumDeclaration":
+    case "TSImportEqualsDeclaration":
+      return d.id ? [(d.id as t.Identifier).name] : [];
+    case "TSModuleDeclaration":
+      return d.id.type === "Identifier" ? [d.id.name] : [];
+    case "VariableDeclaration":
+      return d.declarations.flatMap((v) => patternNames(v.id).map((id) => id.name));
+    default:
+      return [];
+  }
+}
+
+/**
+ * In a block of a merged namespace (`namespace NS {…} namespace NS { … load() … }`, or a
+ * namespace merged into a function, class or enum), a bare name another block of it exports
+ * is that member (`NS.load`), as TypeScript and SWC's transform read it — not an outer binding
+ * of the same name (attack17 F3: `load()` was rewritten to the *imported* `load`'s variant). So
+ * each such name is bound in the block, to the other block's export statement: no rule follows
+ * a call through that, and the call stays as written (fixture typescript/namespace-merged-bare-name).
+ */
+function mergedSiblingExports(tree: Tree, decl: t.TSModuleDeclaration): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (decl.id.type !== "Identifier") return out;
+  const name = decl.id.name;
+  let holder = tree.parent(decl as Node);
+  if (holder?.type === "ExportNamedDeclaration") holder = tree.parent(holder);
+  const body = holder && "body" in holder && Array.isArray(holder.body) ? (holder.body as Node[]) : [];
+  const own = new Set<string>();
+  const block = decl.body as Node;
+  if (block.type === "TSModuleBlock")
+    for (const st of block.body as Node[]) for (const n of declaredNames(st)) own.add(n);
+  for (const st of body) {
+    const d = (st.type === "ExportNamedDeclaration" ? st.declaration : st) as Node | null;
+    if (d?.type !== "TSModuleDeclaration" || d === decl || d.id.type !== "Identifier" || d.id.name !== name)
+      continue;
+    if (d.body?.type !== "TSModuleBlock") continue;
+    for (const member of d.body.body as Node[]) {
+      if (member.type !== "ExportNamedDeclaration" && member.type !== "TSImportEqualsDeclaration") continue;
+      if (member.type === "TSImportEqualsDeclaration" && !(member as { isExport?: boolean }).isExport)
+        continue;
+      for (const n of declaredNames(member)) if (!own.has(n) && !out.has(n)) out.set(n, member);
+    }
+  }
+  return out;
+}
+
 const VAR_SCOPES = (n: Node): boolean =>
   n.type === "Program" || n.type === "StaticBlock" || n.type === "TSModuleBlock" || isFunction(n);
 
@@ -121,6 +174,8 @@ export class Scopes {
         inner = new Scope(n, scope);
         this.byNode.set(n, inner);
         if (VAR_SCOPES(n)) innerVar = inner;
+        if (n.type === "TSModuleBlock" && parent?.type === "TSModuleDeclaration")
+          for (const [name, at] of mergedSiblingExports(tree, parent)) this.declare(inner, name, "local", at);
       }
       switch (n.type) {
         case "VariableDeclaration": {
