@@ -15,3 +15,23 @@ export function isIdentChar(c: number): boolean {
     c > 0x7f
   );
 }
+
+/** White space past ASCII (`\u00a0`, `\u1680`, `\u2000`–`\u200a`, line and paragraph separators, `\u202f`, `\u205f`, `\u3000`, BOM). */
+export function isWideSpace(c: number): boolean {
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** A regex's `\s` (ECMAScript's WhiteSpace and LineTerminator). */
+export function isRegexSpace(c: number): boolean {
+  return (c >= 0x09 && c <= 0x0d) || c === 0x20 || isWideSpace(c);
+}

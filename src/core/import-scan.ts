@@ -30,6 +30,7 @@
  * Linear in the text by construction (each character is looked at a bounded number of times),
  * so no file can stall it (SECURITY.md, test/security/redos.test.ts).
  */
+import { isRegexSpace } from "./chars.js";
 
 export type ImportKind =
   /** `import … from "x"`, `import "x"`, `export … from "x"`. */
@@ -933,23 +934,6 @@ export const OPAQUE_REQUIRE =
 /** A regex's `\w`: ASCII letters, digits, `_`. */
 function isRegexWord(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
-}
-
-/** A regex's `\s` (ECMAScript's WhiteSpace and LineTerminator). */
-function isRegexSpace(c: number): boolean {
-  return (
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0x20 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 /** Index after the `\s*` run starting at `i`. */

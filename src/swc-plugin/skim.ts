@@ -84,6 +84,7 @@
 
 import { wordsIn } from "../core/analysis/tree.js";
 import { type AnnotationParse, mayContainMisspelling, parseAnnotation } from "../core/annotation.js";
+import { isWideSpace } from "../core/chars.js";
 import { type ScannedImport, scanImports } from "../core/import-scan.js";
 import { hasFacts, hasProblem, type ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
@@ -253,21 +254,6 @@ const MODIFIERS = new Set([
 /** ASCII characters that start a word. */
 const WORD_START = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORD_START[c] = /[\w$\\]/.test(String.fromCharCode(c)) ? 1 : 0;
-
-/** White space past ASCII (`\u00a0`, `\u1680`, `\u2000`–`\u200a`, line and paragraph separators, `\u202f`, `\u205f`, `\u3000`, BOM). */
-function isWideSpace(c: number): boolean {
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
 
 /**
  * Where the name, keyword or number starting at `i` ends: ASCII word characters (`\w`, `$`,
