@@ -188,6 +188,15 @@ function heldFunction(
     value.callee.property.name === "bind"
   )
     return heldFunction(ctx, byBinding, value.callee.object as Node);
+  // `static get = Api.get`, `{ top: L.top }`: a member of an imported module object (a namespace
+  // import, a namespace another module exports, TypeScript's `export namespace`) that is a
+  // smartasync function is held as surely as one taken by its own name (attack17 F6).
+  if ((value.type === "MemberExpression" || value.type === "OptionalMemberExpression") && ctx.imported) {
+    const ref = ctx.imported.lookup(value);
+    return ref && !("unfollowed" in ref) && !ref.explicit
+      ? { name: ref.fact.name, kind: ref.fact.kind }
+      : undefined;
+  }
   if (value.type !== "Identifier") return undefined;
   const b = ctx.scopes.binding(value, value.name);
   if (!b) return undefined;
