@@ -71,7 +71,7 @@ describe("smartasync build", () => {
   });
 
   it("declarations of a class whose methods call this.m(), C.m() and other receivers come out clean", () => {
-    // The compiled `this.m()` checks the variant's marker (`this.mSync[_sa.OF]`), which a method's
+    // The compiled `this.m()` checks the variant's marker (`this.mSync?.[_sa.OF]`), which a method's
     // type does not declare, and a dispatched call's result is the runtime's: the declarations
     // pass must type-check them where the source type-checks (no "Element implicitly has an
     // 'any' type" from TypeScript, no `unknown` result).
@@ -123,7 +123,7 @@ export async function both(s: Store): Promise<string> {
     ])
       expect(dts).toContain(line);
     // The JavaScript keeps the plain check (no cast: types are stripped there anyway).
-    expect(readFileSync(join(dir, "out/store.js"), "utf8")).toContain("this.loadSync[_sa.OF] ===");
+    expect(readFileSync(join(dir, "out/store.js"), "utf8")).toContain("this.loadSync?.[_sa.OF] ===");
   });
 
   it(".cts with `import x = require()` and `export =` builds without a Babel config or .swcrc, under either compiler", () => {
