@@ -13,6 +13,7 @@ import type { SaFunction } from "./model.js";
 import { offloadHeldBack } from "./offload-order.js";
 import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
 import { writeOutside } from "./outside.js";
+import { provenPrimitive } from "./primitive.js";
 import { returnsPrimitive } from "./return-type.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
@@ -1428,6 +1429,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
                 binding: (n, name) => ctx.scopes.binding(n, name),
               },
               r.fn.fn as Node,
+              (value) => provenPrimitive(ctx, value),
             )
           : false;
       const use = own ? ctxt : decided;

@@ -398,42 +398,14 @@ export function returnedPromise(scan: ReturnScan, fn: Node): Node | undefined {
   return found;
 }
 
-/** An expression whose value is a primitive: a literal, a template, arithmetic, a comparison. */
-function primitive(node: Node): boolean {
-  const e = unwrapped(node);
-  switch (e.type) {
-    case "StringLiteral":
-    case "NumericLiteral":
-    case "BooleanLiteral":
-    case "NullLiteral":
-    case "BigIntLiteral":
-    case "TemplateLiteral":
-    case "BinaryExpression":
-    case "UpdateExpression":
-    case "UnaryExpression":
-      return true;
-    case "Identifier":
-      return (e as { name: string }).name === "undefined";
-    case "ConditionalExpression": {
-      const c = e as unknown as { consequent: Node; alternate: Node };
-      return primitive(c.consequent) && primitive(c.alternate);
-    }
-    case "LogicalExpression": {
-      const l = e as unknown as { left: Node; right: Node };
-      return primitive(l.left) && primitive(l.right);
-    }
-    default:
-      return false;
-  }
-}
-
 /**
  * Whether every value `fn` returns is a primitive (its own `return`s and a concise body; no
  * `return` gives `undefined`): such a value has no `then`/`catch`/`finally` of its own, so one
  * called on the call is a promise's (fixture contexts/then-on-sync-callee), where on an object it
- * may be the object's own (a Result type; attack 17, F4).
+ * may be the object's own (a Result type; attack 17, F4). `primitive` is the one test of a
+ * proven primitive (same-everywhere.ts `provenPrimitive`).
  */
-export function returnsPrimitive(scan: ReturnScan, fn: Node): boolean {
+export function returnsPrimitive(scan: ReturnScan, fn: Node, primitive: (value: Node) => boolean): boolean {
   const body = (fn as { body?: Node }).body;
   if (!body) return false;
   if (body.type !== "BlockStatement") return primitive(body);
