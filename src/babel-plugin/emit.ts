@@ -134,13 +134,17 @@ function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Impor
   const name = callee.computed
     ? (callee.property as t.StringLiteral).value
     : (callee.property as t.Identifier).name;
-  const tmp = imports.temp();
+  // `super.m(a)` → `_sa.callSyncOf(this, super.m, "m", [a])`: `super` is no value to keep in a
+  // temporary, and the receiver of a `super` call is `this` (attack18 F14).
+  const sup = callee.object.type === "Super";
+  const tmp = sup ? "" : imports.temp();
+  const head = (): t.Expression => (sup ? t.super() : t.identifier(tmp)) as t.Expression;
   call.callee = t.memberExpression(t.identifier(imports.runtime()), t.identifier(`${helper}Of`));
   call.arguments = [
-    t.assignmentExpression("=", t.identifier(tmp), callee.object as t.Expression),
+    sup ? t.thisExpression() : t.assignmentExpression("=", t.identifier(tmp), callee.object as t.Expression),
     isIdentifierName(name)
-      ? t.memberExpression(t.identifier(tmp), t.identifier(name))
-      : t.memberExpression(t.identifier(tmp), t.stringLiteral(name), true),
+      ? t.memberExpression(head(), t.identifier(name))
+      : t.memberExpression(head(), t.stringLiteral(name), true),
     t.stringLiteral(name),
     t.arrayExpression(call.arguments as (t.Expression | t.SpreadElement)[]),
     // The call's place: the fallback throws there if the function has no sync variant and

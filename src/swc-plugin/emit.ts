@@ -293,14 +293,18 @@ class Editor {
     const name = callee.computed
       ? (callee.property as t.StringLiteral).value
       : (callee.property as t.Identifier).name;
-    const tmp = this.imports.temp();
+    // `super.m(a)` → `_sa.callSyncOf(this, super.m, "m", [a])`: `super` is no value to keep in a
+    // temporary, and the receiver of a `super` call is `this` (attack18 F14).
+    const sup = callee.object.type === "Super";
+    const tmp = sup ? "super" : this.imports.temp();
     this.begins(call);
-    const head = `${this.imports.runtime()}.${helper}Of(${tmp} = `;
+    const head = `${this.imports.runtime()}.${helper}Of(${sup ? "this" : `${tmp} = `}`;
     // A callee in parentheses (`(api.load)(x)`, fixture contexts/parenthesized-member-callee):
     // its `(` goes with it, the `)` falls in the range replaced after the object below.
-    if (s(callee) > s(call)) this.ms.update(s(call), s(callee), head);
-    else this.ms.prependRight(s(call), head);
     const from = objectOuterEnd(this.code, call, callee.object);
+    if (sup) this.ms.update(s(call), from, head);
+    else if (s(callee) > s(call)) this.ms.update(s(call), s(callee), head);
+    else this.ms.prependRight(s(call), head);
     const open = argsOpen(this.code, call);
     const member = isIdentifierName(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
     const tail = `, ${tmp}${member}, ${JSON.stringify(name)}, [`;

@@ -695,7 +695,8 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     const of = v ? table?.get((isStatic ? "static:" : "") + v.base) : undefined;
     if (of && of.kind === v!.kind) return { fn: of, shape: { kind: "member" }, explicit: true };
   }
-  if (object.type === "Super") return undefined;
+  // `super.m()` where the parent is not a class of this file (an imported base, an expression):
+  // dispatched on the parent's own `m`, with `this` as receiver (attack18 F14), as `this.m()` is.
   // Built-in globals are never instances of annotated classes: `JSON.parse(text)` stays as it
   // is even where some annotated method is named `parse` (fixture strategies/dispatch-globals).
   if (
