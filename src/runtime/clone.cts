@@ -260,6 +260,9 @@ function check(v: unknown, w: Walk): void {
     if (!Object.isExtensible(v)) w.codec = true;
     checkArray(v as unknown[], w);
   } else if (p === Map.prototype) {
+    // A frozen, sealed or non-extensible Map, Set, Date, error … arrives unlocked by the clone: the
+    // codec re-locks it (attack18 F15).
+    if (!Object.isExtensible(v)) w.codec = true;
     const extra = leafExtra(v, "Map");
     if (extra !== undefined) throw new Refusal(extra);
     let i = 0;
@@ -277,6 +280,7 @@ function check(v: unknown, w: Walk): void {
       i++;
     }
   } else if (p === Set.prototype) {
+    if (!Object.isExtensible(v)) w.codec = true;
     const extra = leafExtra(v, "Set");
     if (extra !== undefined) throw new Refusal(extra);
     let i = 0;
@@ -289,6 +293,7 @@ function check(v: unknown, w: Walk): void {
       i++;
     }
   } else {
+    if (!Object.isExtensible(v)) w.codec = true;
     const leaf = leafNames().get(p);
     if (leaf !== undefined) {
       const extra = leafExtra(v, leaf);
@@ -341,9 +346,11 @@ function checkProps(o: Record<string, unknown>, w: Walk): void {
 
 function checkArray(a: unknown[], w: Walk): void {
   const n = a.length;
-  const keys = Object.keys(a);
-  // Index keys come first, ascending: n keys ending with n-1 means no hole and no extra key.
-  if (keys.length === n && (n === 0 || keys[n - 1] === String(n - 1))) {
+  // All own names, not only the enumerable ones (`Object.keys` costs the same): a non-enumerable
+  // extra key would otherwise be dropped unseen (attack18 F1). Index keys come first, ascending,
+  // then `length`: n + 1 names with n-1 at n-1 means no hole and no extra key.
+  const keys = Object.getOwnPropertyNames(a);
+  if (keys.length === n + 1 && (n === 0 || keys[n - 1] === String(n - 1))) {
     for (let i = 0; i < n; i++) {
       const x = a[i];
       if (typeof x === "object" ? x !== null : typeof x === "function" || typeof x === "symbol") {
@@ -357,10 +364,14 @@ function checkArray(a: unknown[], w: Walk): void {
   } else {
     // Holes and extra keys (a RegExp match's index/input/groups) are copied: walk them.
     for (const k of keys) {
+      if (k === "length") continue;
       const isIndex = /^(?:0|[1-9]\d*)$/.test(k);
       if (!isIndex) {
         const d = Object.getOwnPropertyDescriptor(a, k)!;
         if (d.get !== undefined || d.set !== undefined) throw within(new Refusal(ACCESSOR), key(k));
+        if (!d.enumerable) throw within(new Refusal(HIDDEN), key(k));
+        // A read-only extra key would arrive writable: the codec keeps it read-only.
+        if (!d.writable || !d.configurable) w.codec = true;
       }
       try {
         check((a as unknown as Record<string, unknown>)[k], w);
@@ -426,6 +437,15 @@ interface EncodedError {
   props: Record<string, unknown>;
   /** Non-enumerable own properties: name, value, writable, configurable. */
   hidden: [string, unknown, boolean, boolean][] | undefined;
+  /**
+   * The own `message`: 0 none (`new Error()`), 1 the usual hidden one, 2 enumerable (assigned
+   * by the program: in `props`, in its place among the keys). `mr`: a hidden message that is no
+   * string (`e.message = 42`), as it was (attack18 F2, F15).
+   */
+  mo: 0 | 1 | 2;
+  mr?: unknown;
+  /** Whether `stack` is an own property (`delete e.stack` removes it; attack18 F15). */
+  so: boolean;
   /** The module URL and name its class is registered under (register()), if it is. */
   k?: [string, string];
 }
@@ -491,10 +511,36 @@ function encode(v: unknown, copies: Map<object, unknown>): unknown {
   if (p === Array.prototype) {
     const a = new Array((v as unknown[]).length) as unknown[];
     const lock = lockOf(v);
-    copies.set(v, lock === undefined ? a : { [TAG]: "a", p: a, l: lock });
-    for (const k of Object.keys(v)) put(a as never, k, encode((v as Record<string, unknown>)[k], copies));
+    const keys = Object.keys(v);
+    const ro: [string, boolean, boolean][] = [];
+    if (lock === undefined)
+      for (const k of keys) {
+        if (/^(?:0|[1-9]\d*)$/.test(k)) continue;
+        const d = Object.getOwnPropertyDescriptor(v, k)!;
+        if (!d.writable || !d.configurable) ro.push([k, d.writable === true, d.configurable === true]);
+      }
+    copies.set(
+      v,
+      lock === undefined && ro.length === 0
+        ? a
+        : { [TAG]: "a", p: a, l: lock, r: ro.length > 0 ? ro : undefined },
+    );
+    for (const k of keys) put(a as never, k, encode((v as Record<string, unknown>)[k], copies));
     return copies.get(v);
   }
+  const lock = lockOf(v);
+  if (lock !== undefined) {
+    // A locked Map, Set, error or leaf: its copy is locked the same way on arrival (attack18 F15).
+    const wrapper: { [TAG]: "L"; p: unknown; l: string } = { [TAG]: "L", p: undefined, l: lock };
+    wrapper.p = encodeUnlocked(v, p, copies);
+    copies.set(v, wrapper);
+    return wrapper;
+  }
+  return encodeUnlocked(v, p, copies);
+}
+
+/** `encode` of an object that is neither a plain object nor an array, lock aside. */
+function encodeUnlocked(v: object, p: object | null, copies: Map<object, unknown>): unknown {
   if (p === Map.prototype) {
     const m = new Map();
     copies.set(v, m);
@@ -542,6 +588,8 @@ function encodeError(err: Error, copies: Map<object, unknown>): EncodedError {
     errors: undefined,
     props: {},
     hidden: undefined,
+    mo: 0,
+    so: Object.hasOwn(err, "stack"),
   };
   if (typeof own === "function" && !(own.name in BUILTIN_ERRORS)) {
     const at = registeredAs(own);
@@ -553,8 +601,18 @@ function encodeError(err: Error, copies: Map<object, unknown>): EncodedError {
     out.errors = encode((err as AggregateError).errors, copies);
   const aggregate = out.errors !== undefined;
   for (const k of Object.getOwnPropertyNames(err)) {
-    if (ERROR_OWN.has(k) || (aggregate && k === "errors")) continue;
+    if (aggregate && k === "errors") continue;
     const d = Object.getOwnPropertyDescriptor(err, k)!;
+    if (ERROR_OWN.has(k)) {
+      // `e.name = …`, `e.message = …`, `e.cause = …` on an error make enumerable own properties,
+      // which `JSON.stringify(e)`, `Object.keys(e)` and `{ ...e }` show: they stay enumerable, in
+      // their place among the keys (attack18 F2).
+      const x = k === "cause" ? out.cause : k === "name" ? out.name : k === "stack" ? out.stack : err.message;
+      if (k === "message") out.mo = d.enumerable ? 2 : 1;
+      if (k === "message" && !d.enumerable && typeof x !== "string") out.mr = x;
+      if (d.enumerable) put(out.props, k, k === "message" ? encode(x, copies) : x);
+      continue;
+    }
     const x = encode(d.value, copies);
     if (d.enumerable) put(out.props, k, x);
     else {
@@ -626,8 +684,17 @@ function decode(v: unknown, memo: Map<object, unknown>): unknown {
         const a = o.p as unknown[];
         memo.set(v, a);
         decode(a, memo);
+        if (Array.isArray(o.r))
+          for (const [k, writable, configurable] of o.r as [string, boolean, boolean][])
+            Object.defineProperty(a, k, { writable, configurable });
         relock(a, o.l);
         return a;
+      }
+      case "L": {
+        const x = decode(o.p, memo) as object;
+        memo.set(v, x);
+        relock(x, o.l);
+        return x;
       }
     }
     memo.set(v, v);
@@ -665,23 +732,37 @@ const hidden = { writable: true, configurable: true, enumerable: false };
 
 function decodeError(enc: EncodedError, memo: Map<object, unknown>): Error {
   const C = BUILTIN_ERRORS[enc.ctor] ?? Error;
+  // The message as the original had it: none, the usual hidden one, or (enumerable, in `props`)
+  // defined below in its place among the keys.
+  const message = enc.mo === 1 ? enc.message : undefined;
   const err: Error =
     enc.ctor === "DOMException" && typeof DOMException === "function"
       ? new DOMException(enc.message, enc.name)
       : C === AggregateError
-        ? new AggregateError([], enc.message)
-        : new (C as ErrorConstructor)(enc.message);
+        ? new AggregateError([], message)
+        : new (C as ErrorConstructor)(message);
   // A user class registered on this side too: the error is an instance of it again, so
   // `instanceof NotFound` in the caller's catch holds (fixture worker/error-class-registered).
   const own = enc.k === undefined ? undefined : registry().get(enc.k[0])?.get(enc.k[1]);
   if (typeof own === "function" && own.prototype instanceof Error) Object.setPrototypeOf(err, own.prototype);
   memo.set(enc, err);
-  if (err.name !== enc.name) Object.defineProperty(err, "name", { ...hidden, value: enc.name });
-  Object.defineProperty(err, "stack", { ...hidden, value: enc.stack ?? `${enc.name}: ${enc.message}` });
+  const shown = (k: string) => Object.hasOwn(enc.props, k);
+  if (enc.mr !== undefined) Object.defineProperty(err, "message", { ...hidden, value: enc.mr });
+  if (err.name !== enc.name && !shown("name"))
+    Object.defineProperty(err, "name", { ...hidden, value: enc.name });
+  if (!enc.so) delete (err as { stack?: string }).stack;
+  else if (!shown("stack"))
+    Object.defineProperty(err, "stack", { ...hidden, value: enc.stack ?? `${enc.name}: ${enc.message}` });
   if (enc.errors !== undefined)
     Object.defineProperty(err, "errors", { ...hidden, value: decode(enc.errors, memo) });
-  if (enc.hasCause) Object.defineProperty(err, "cause", { ...hidden, value: decode(enc.cause, memo) });
-  for (const k of Object.keys(enc.props)) put(err as never, k, decode(enc.props[k], memo));
+  if (enc.hasCause && !shown("cause"))
+    Object.defineProperty(err, "cause", { ...hidden, value: decode(enc.cause, memo) });
+  for (const k of Object.keys(enc.props)) {
+    const x = decode(enc.props[k], memo);
+    if (ERROR_OWN.has(k))
+      Object.defineProperty(err, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else put(err as never, k, x);
+  }
   if (enc.hidden !== undefined)
     for (const [k, x, writable, configurable] of enc.hidden)
       Object.defineProperty(err, k, { value: decode(x, memo), enumerable: false, writable, configurable });

@@ -296,6 +296,60 @@ describe("the codec carries faithfully what the clone alone would change", () =>
   });
 });
 
+describe("attack18: what the codec kept or dropped unseen", () => {
+  it("a non-enumerable extra key of an array is refused; a read-only one stays read-only (F1)", async () => {
+    const hidden = [1, 2];
+    Object.defineProperty(hidden, "total", { value: 3, enumerable: false });
+    expect((await refused([{ list: hidden }])).message).toContain(
+      "args[0].list.total is a non-enumerable property",
+    );
+    const ro = [1, 2];
+    Object.defineProperty(ro, "total", { value: 3, enumerable: true, writable: false, configurable: true });
+    for (const got of await roundTrip({ ro })) {
+      expect((got.ro as unknown as { total: number }).total).toBe(3);
+      expect(Object.getOwnPropertyDescriptor(got.ro, "total")).toMatchObject({
+        writable: false,
+        enumerable: true,
+      });
+    }
+  });
+
+  it("an error's assigned name, message and cause stay enumerable, in order; no own message appears (F2)", async () => {
+    const e = new Error();
+    e.name = "ValidationError";
+    e.message = "not a number";
+    const c = new Error("c");
+    c.cause = "assigned";
+    const n = new Error("n");
+    (n as { message: unknown }).message = 42;
+    for (const got of await roundTrip({ e, c, n, bare: new Error() })) {
+      expect(JSON.stringify(got.e)).toBe('{"name":"ValidationError","message":"not a number"}');
+      expect(Object.keys(got.c)).toEqual(["cause"]);
+      expect(got.n.message).toBe(42);
+      expect(Object.hasOwn(got.bare, "message")).toBe(false);
+    }
+  });
+
+  it("a frozen Map, Date or error and a non-extensible Set arrive locked; a deleted stack stays deleted (F15)", async () => {
+    const gone = new Error("d");
+    delete (gone as { stack?: string }).stack;
+    const value = {
+      map: Object.freeze(new Map([["a", 1]])),
+      date: Object.freeze(new Date(0)),
+      set: Object.preventExtensions(new Set([1])),
+      err: Object.freeze(new Error("frozen")),
+      gone,
+    };
+    for (const got of await roundTrip(value)) {
+      expect(Object.isFrozen(got.map) && got.map.get("a") === 1).toBe(true);
+      expect(Object.isFrozen(got.date) && got.date.getTime() === 0).toBe(true);
+      expect(Object.isExtensible(got.set)).toBe(false);
+      expect(Object.isFrozen(got.err) && got.err.message === "frozen").toBe(true);
+      expect(Object.hasOwn(got.gone, "stack")).toBe(false);
+    }
+  });
+});
+
 describe("hostile errors (issue 17): linear, bounded, never a dead worker", () => {
   it("an error that refers to itself many times crosses at once, with its cycles", async () => {
     const e = sa.runSync(url, "returnHostile", ["self"]) as { err: Err };
