@@ -124,6 +124,16 @@ export function checkFindings(outcomes: TransformOutcome[], deny: DenyRules): Ch
       }
     }
     for (const c of o.report.calls) {
+      if (c.blocksOnWorker && deny.strategies.has("sync-worker") && !deny.strategies.has(c.strategy)) {
+        items.push({
+          code: "sync-worker",
+          severity: "error",
+          message: `call of ${c.callee} uses ${c.strategy} (→ ${c.target}), which blocks on a worker further on, denied by --deny sync-worker`,
+          loc: c.loc,
+          failsBy: "sync-worker",
+        });
+        continue;
+      }
       if (!deny.strategies.has(c.strategy)) continue;
       items.push({
         code: c.strategy,
@@ -132,6 +142,22 @@ export function checkFindings(outcomes: TransformOutcome[], deny: DenyRules): Ch
         loc: c.loc,
         failsBy: c.strategy,
       });
+    }
+    // A dispatched method call inside an inline variant runs whatever the receiver holds, its
+    // sync variant perhaps on a worker: a dispatch as much as one in plain sync code (attack18 F3).
+    if (deny.strategies.has("dispatch")) {
+      for (const f of o.report.functions) {
+        for (const g of f.guards ?? []) {
+          if (!g.dispatch) continue;
+          items.push({
+            code: "dispatch",
+            severity: "error",
+            message: `${f.variants.sync} dispatches ${g.text} (whatever the receiver holds runs, its sync variant perhaps on a worker), denied by --deny dispatch`,
+            loc: g.loc,
+            failsBy: "dispatch",
+          });
+        }
+      }
     }
     if (deny.guarded) {
       for (const f of o.report.functions) {

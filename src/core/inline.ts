@@ -168,6 +168,11 @@ export interface GuardSite {
   loc: string;
   /** The operand, as written (shortened). */
   text: string;
+  /**
+   * The operand is a dispatched method call: what runs is whatever the receiver holds, its sync
+   * variant perhaps on a worker, so `check --deny dispatch` sees it too (attack18 F3).
+   */
+  dispatch?: true;
 }
 
 /**
@@ -263,7 +268,8 @@ export function planSyncVariant(awaits: readonly LocatedAwait[], unproven: Unpro
   for (const w of workerCalls) notes.push(WHY.callsWorker(w.callee, w.variant, w.loc, w.through === true));
   // A guarded variant is never reported with empty reasons: each guard is a promise the build
   // could not keep, moved to run time.
-  for (const g of guards) notes.push(WHY.guard(g.text, g.loc));
+  for (const g of guards)
+    notes.push(g.dispatch ? WHY.guardDispatch(g.text, g.loc) : WHY.guard(g.text, g.loc));
   return { strategy: "inline", reasons: notes, guards, ...(workerCalls.length > 0 ? { workerCalls } : {}) };
 }
 
@@ -325,6 +331,8 @@ export const WHY = {
     text.startsWith("the ")
       ? `checks ${text} at ${loc}: the sync variant throws a SmartAsyncError there if its twin would read it otherwise`
       : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
+  guardDispatch: (text: string, loc: string) =>
+    `dispatches ${text} at ${loc} on what the receiver holds when it runs (its sync variant, which may run on a worker): the sync variant throws a SmartAsyncError there if it gives a promise`,
   sequentialMap: (text: string, loc: string, variant: string) =>
     `runs the callbacks of ${text} at ${loc} one after another (sequential in ${variant}), each to its end: then the first error in index order is thrown, where Promise.all rejects with the first to fail in time`,
   sequentialPMap: (text: string, loc: string, variant: string) =>

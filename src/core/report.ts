@@ -33,6 +33,11 @@ export interface CallReport {
   strategy: Strategy;
   target: string;
   reason?: string;
+  /**
+   * The call runs an inline sync variant that blocks on a worker further on (it calls a function
+   * whose sync variant runs on one): `check --deny sync-worker` denies it (attack18 F16).
+   */
+  blocksOnWorker?: true;
 }
 
 /** A `// @smartasync factory` and its generated sync twin (only in reports of files that have one). */

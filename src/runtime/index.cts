@@ -916,6 +916,19 @@ export function offload(
     new Promise((resolve, reject) => {
       queue.push({ id: req.id, url, name, req, args, limit: limitMs, resolve, reject });
       pump();
+      // A call that waits for a free worker is sent later, but its arguments are what they are
+      // now: the plain call read them at once, and the caller may change them meanwhile (a
+      // reused options object; attack18 F23). So a waiting task holds its own copy, taken with
+      // the algorithm postMessage uses, and a value it refuses fails this call now.
+      const last = queue.length - 1;
+      if (last >= qHead && queue[last]!.req === req) {
+        try {
+          req.args = structuredClone(req.args);
+        } catch (err) {
+          queue.pop();
+          reject(postFailure(args, name, err));
+        }
+      }
     }),
   );
 }

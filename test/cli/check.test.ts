@@ -77,6 +77,33 @@ describe("smartasync check", () => {
     );
   });
 
+  it("--deny sync-worker fails on a sync call whose inline variant blocks on a worker a module further on (attack18 F16)", () => {
+    const app = tree("check-worker-further-on", {
+      "src/helper.js": `// @smartasync\nexport async function h(p) {\n  await new Promise((r) => setTimeout(r, 1));\n  return 1;\n}\n`,
+      "src/impl.js": `import { readFile } from "node:fs/promises";\nimport { h } from "./helper.js";\n\n// @smartasync\nexport async function load(p) {\n  const t = await readFile(p, "utf8");\n  return t.length + (await h(p));\n}\n`,
+      "src/lib.js": `export { load } from "./impl.js";\n`,
+      "src/server/cli.js": `import { load } from "../lib.js";\n\nexport function run(p) {\n  const n = load(p);\n  return n;\n}\n`,
+    });
+    expect(cli(["check", "src/server"], app).status).toBe(0);
+    const r = cli(["check", "src/server", "--deny", "sync-worker"], app);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "src/server/cli.js:4:13: denied (sync-worker) sync-worker: call of load uses sync-inline (→ loadSync), which blocks on a worker further on, denied by --deny sync-worker",
+    );
+  });
+
+  it("--deny dispatch fails on a dispatched call inside an inline variant (attack18 F3)", () => {
+    const app = tree("check-dispatch-in-inline", {
+      "src/client.js": `export class Client {\n  // @smartasync\n  async get(u) {\n    await new Promise((r) => setTimeout(r, 5));\n    return "got " + u;\n  }\n}\n`,
+      "src/handler.js": `import { readFile } from "node:fs/promises";\nimport "./client.js";\n\n// @smartasync\nexport async function inlineCaller(client) {\n  const t = await readFile(new URL(import.meta.url), "utf8");\n  const r = await client.get("/z");\n  return t.length + r;\n}\n`,
+    });
+    const r = cli(["check", "src/handler.js", "--deny", "dispatch"], app);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "src/handler.js:7:19: denied (dispatch) dispatch: inlineCallerSync dispatches client.get(...) (whatever the receiver holds runs, its sync variant perhaps on a worker), denied by --deny dispatch",
+    );
+  });
+
   it("--deny SA201 and --deny warnings fail on the floating promise; comma-separated and repeatable", () => {
     for (const deny of [
       ["--deny", "SA201"],

@@ -350,6 +350,22 @@ describe("attack18: what the codec kept or dropped unseen", () => {
   });
 });
 
+describe("a call waiting for a free worker (attack18 F23)", () => {
+  it("sends its arguments as they were at the call, and refuses then, not when a worker frees", async () => {
+    const opts: { n: number; cb?: () => number } = { n: 0 };
+    const calls: Promise<unknown>[] = [];
+    // More calls than the pool has workers (2): most wait in the queue while the caller reuses
+    // the object, as `opts.n = i; await f(opts)` in a loop of tasks does.
+    for (let i = 0; i < 8; i++) {
+      opts.n = i;
+      calls.push(sa.offload(url, "echoSync", [opts]));
+    }
+    opts.cb = () => 1;
+    const got = (await Promise.all(calls)) as [{ n: number }][];
+    expect(got.map((r) => r[0].n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
 describe("hostile errors (issue 17): linear, bounded, never a dead worker", () => {
   it("an error that refers to itself many times crosses at once, with its cycles", async () => {
     const e = sa.runSync(url, "returnHostile", ["self"]) as { err: Err };

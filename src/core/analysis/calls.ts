@@ -1,5 +1,6 @@
 import type { types as t } from "@babel/core";
 import { classifyCall, handedOnUnclear, heldUnclear } from "../context.js";
+import { blocksOnWorker } from "../inline.js";
 import { MSG } from "../messages.js";
 import { EMPTY_FACTS, hasFacts } from "../module-facts.js";
 import { variantOf } from "../naming.js";
@@ -1474,6 +1475,10 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         break;
     }
     const entry: CallReport = { callee: calleeName, loc, ...ctxt, strategy: d.strategy, target, ...from };
+    // A sync variant that is an inline copy blocking on a worker further on, here or in another
+    // module: the call blocks there too, which `check --deny sync-worker` must see (attack18 F16).
+    if (d.target === "sync" && (r.ext?.fact.blocksOnWorker || blocksOnWorker(r.fn?.syncPlan)))
+      entry.blocksOnWorker = true;
     if ((d.target === "sync" || d.target === "dispatch-sync") && ctxt.in === "sync") {
       // The safe form where the analysis cannot see every use of the name the value is kept
       // under: the value (a promise use then fails loudly, `p.then is not a function`), and a

@@ -369,7 +369,15 @@ function factOf(
       return {
         kind: "smartasync",
         callee,
-        ...(mayBePromise ? { guard: { loc: locOf(ctx, node), text: guardText(ctx, node) } } : {}),
+        ...(mayBePromise
+          ? {
+              guard: {
+                loc: locOf(ctx, node),
+                text: guardText(ctx, node),
+                ...(r.shape.kind === "dispatch" ? { dispatch: true as const } : {}),
+              },
+            }
+          : {}),
         ...(worker ? { worker } : {}),
       };
     }
