@@ -116,6 +116,24 @@ function flat(o: BuildOptions, entries: BuildOptions["entryPoints"], root: strin
 /** The module URL in the calls and registrations the engines generate. */
 const GENERATED_URL = /(\.(?:runSync|offload|register)\(\s*)(?:import\.meta\.url|__filename)\b/g;
 
+/**
+ * The local names of smartasync/runtime's `register` in a module: `import { register }`,
+ * `import { register as r }`, `const { register } = require(…)` (a namespace's `sa.register(`
+ * is GENERATED_URL's).
+ */
+function runtimeRegisterNames(code: string): string[] {
+  const names: string[] = [];
+  const lists =
+    /(?:import\s*\{([^}]*)\}\s*from|const\s*\{([^}]*)\}\s*=\s*require\()\s*["']smartasync\/runtime["']/g;
+  for (const m of code.matchAll(lists)) {
+    for (const part of (m[1] ?? m[2] ?? "").split(",")) {
+      const p = /^\s*register\s*(?:(?:as|:)\s*([\w$]+))?\s*$/.exec(part);
+      if (p) names.push(p[1] ?? "register");
+    }
+  }
+  return names;
+}
+
 /** The module's generated code pointed at its worker file, with the engine's map carried through. */
 export function pointAt(
   code: string,
@@ -127,6 +145,20 @@ export function pointAt(
   for (const m of code.matchAll(GENERATED_URL)) {
     const at = (m.index ?? 0) + m[1].length;
     s.overwrite(at, m.index + m[0].length, url);
+  }
+  // The program's own `register(import.meta.url, { ValidationError })` (docs: errors of a user
+  // class keep their class across threads) must name the same URL as the generated one, or the
+  // worker finds the class under another module and the error arrives as a plain Error
+  // (attack18 F13). Only the runtime's `register`, under whatever local name it was imported.
+  for (const name of runtimeRegisterNames(code)) {
+    const own = new RegExp(
+      `(^|[^\\w$.])(${name.replace(/\$/g, "\\$")}\\(\\s*)(?:import\\.meta\\.url|__filename)\\b`,
+      "g",
+    );
+    for (const m of code.matchAll(own)) {
+      const at = (m.index ?? 0) + m[1]!.length + m[2]!.length;
+      s.overwrite(at, m.index + m[0].length, url);
+    }
   }
   if (!map) return { code: s.toString(), map };
   const edit = s.generateMap({ hires: true, source: filename, includeContent: false });
