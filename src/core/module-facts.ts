@@ -27,6 +27,12 @@ export interface ExportFact {
    * and this says why (SA206).
    */
   unfollowed?: string;
+  /**
+   * A TypeScript namespace member that is the function under a name with no variant beside it
+   * (`namespace Api { export const get = load }`): importers' `Api.get()` dispatches through the
+   * marker, which the function carries (`variant` is the function's own, not the member's).
+   */
+  held?: true;
 }
 
 /**

@@ -19,7 +19,7 @@ import { returnsPrimitive } from "./return-type.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { heldMemberWhy } from "./ts-namespaces.js";
+import { heldMemberWhy, holdsItself } from "./ts-namespaces.js";
 import { memberName, requireSource, TRANSPARENT, treeView } from "./view.js";
 
 export type CallNode = t.CallExpression | t.OptionalCallExpression;
@@ -663,6 +663,23 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
         syncStrategy: aliased.syncPlan?.strategy,
       };
     const held = namespaceValueMember(ctx, index, nsBinding, path, prop, depth);
+    // `export const get = load`: the member is the function itself, marker and all, so the
+    // call dispatches through it (issue 13 leftovers, item 1); through parentheses or a type
+    // assertion the receiver would change, so that call is reported as a method's is.
+    if (held && "dispatch" in held) {
+      if (!plain)
+        return {
+          unfollowed: `\`${path.join(".")}.${prop}\` holds \`${held.name}\` without a variant beside it; call it as a member (\`${path.join(".")}.${prop}(…)\`), which is dispatched`,
+          name: held.name,
+          kind: held.kind,
+        };
+      return {
+        fn: undefined,
+        shape: { kind: "dispatch", name: prop },
+        explicit: false,
+        kinds: new Set([held.kind]),
+      };
+    }
     if (held) return held;
   }
   let owner: t.Class | undefined;
@@ -810,7 +827,7 @@ function namespaceValueMember(
   path: string[],
   prop: string,
   depth: number,
-): Unfollowed | undefined {
+): Unfollowed | { dispatch: true; name: string; kind: FunctionKind } | undefined {
   if (depth > 4) return undefined;
   for (const { b } of namespaceBindings(ctx, binding, path, prop)) {
     const d = b.node;
@@ -826,6 +843,8 @@ function namespaceValueMember(
         ? chosen(ctx, index, init, depth + 1)
         : undefined);
     if (!r) continue;
+    // One rule with the member's facts for importers (ts-namespaces.ts `holdsItself`).
+    if (r.kind && holdsItself(decl as Node, d)) return { dispatch: true, name: r.name, kind: r.kind };
     return { ...r, unfollowed: heldMemberWhy(prop, r.name, `line ${d.loc?.start.line ?? 0}`) };
   }
   return undefined;

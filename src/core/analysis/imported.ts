@@ -32,8 +32,9 @@ export interface ImportedRef {
   /** Local name to call for the variant; asks for the import on first use. */
   variantRef(): string;
   /**
-   * A CommonJS module object whose member this file replaces or spies on (`lib.load = stub`):
-   * where, for the report. Its calls go through the runtime marker (dispatch).
+   * Why calls of this member go through the runtime marker (dispatch), for the report: a
+   * CommonJS module object whose member this file replaces or spies on (`lib.load = stub`), or a
+   * namespace member that holds the function under a name with no variant (`ExportFact.held`).
    */
   mutable?: string;
 }
@@ -718,9 +719,16 @@ export class ImportedFns {
       explicit = true;
     }
     const f = fact;
-    if (f.unfollowed && !explicit)
+    // A namespace member that is the function (`export const get = load`, ts-namespaces.ts
+    // `holdsItself`): called as a member it dispatches through the marker; taken out of the
+    // namespace (`const { get } = Api`), nothing is left to dispatch on.
+    const held =
+      f.held && !explicit ? `\`${name}\` holds \`${f.name}\` without a variant beside it` : undefined;
+    if ((f.unfollowed || (held && shape !== "member")) && !explicit)
       return {
-        unfollowed: f.unfollowed,
+        unfollowed:
+          f.unfollowed ??
+          `${held}; call it as a member of its namespace (\`.${name}(…)\`), which is dispatched`,
         name: f.name,
         kind: f.kind,
         syncStrategy: f.syncStrategy,
@@ -731,6 +739,7 @@ export class ImportedFns {
       shape,
       explicit,
       variantRef: () => (holder ? this.localFor(holder, f.variant) : f.variant),
+      ...(held ? { mutable: held } : {}),
     };
   }
 }

@@ -34,6 +34,21 @@ export function heldMemberWhy(member: string, fn: string, where: string): string
   return `the namespace member \`${member}\` holds \`${fn}\` (${where}) without a variant beside it; call \`${fn}\` by its own name, or declare the member as the function (\`export async function ${member}\`), which is followed`;
 }
 
+/**
+ * Whether a namespace member declared by `d` (of declaration `decl`) is the function its value
+ * names, as surely as the function's own name: `export const get = load` (also `load as T`). A
+ * `const` is never reassigned, and the marker travels with the function, so a call `Api.get()`
+ * dispatches through it (`callSyncOf(_obj = Api, _obj.get, "get", …)`), in the file and in
+ * importers, and a replaced member is called as it is. A value chosen at run time (`c ? load :
+ * other`), one taken out of an object (`export const { load: got } = obj`) or a `let` stays
+ * reported (SA206): which function the member holds then is not proven.
+ */
+export function holdsItself(decl: Node, d: Node): boolean {
+  if (decl.type !== "VariableDeclaration" || decl.kind !== "const") return false;
+  if (d.type !== "VariableDeclarator" || d.id.type !== "Identifier" || !d.init) return false;
+  return peel(d.init as Node).type === "Identifier";
+}
+
 /** `A.B` → ["A", "B"] (identifiers and qualified names only). */
 function entityPath(n: Node): string[] | undefined {
   if (n.type === "Identifier") return [n.name];
@@ -109,6 +124,7 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
     for (const dec of (d as t.VariableDeclaration).declarations) {
       const init = dec.init as Node | null;
       const found: [string, ExportFact | undefined][] = [];
+      const itself = holdsItself(d, dec as Node);
       if (dec.id.type === "Identifier") found.push([dec.id.name, valueFact(init)]);
       else if (dec.id.type === "ObjectPattern" && init)
         for (const p of dec.id.properties) {
@@ -122,10 +138,19 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
           // Not followed, so no strategy: the fact of an imported function carries one in the
           // file's own compile and none in the graph's shape read (test/core/facts-one-rule).
           const { syncStrategy: _s, asyncStrategy: _a, blocksOnWorker: _b, ...shape } = fact;
-          out.set(name, {
-            ...shape,
-            unfollowed: heldMemberWhy(name, fact.name, `line ${dec.loc?.start.line ?? 0} of ${ctx.fileName}`),
-          });
+          out.set(
+            name,
+            itself
+              ? { ...shape, held: true }
+              : {
+                  ...shape,
+                  unfollowed: heldMemberWhy(
+                    name,
+                    fact.name,
+                    `line ${dec.loc?.start.line ?? 0} of ${ctx.fileName}`,
+                  ),
+                },
+          );
         }
     }
     return out;
