@@ -19,7 +19,14 @@ import { returnsPrimitive } from "./return-type.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { heldMemberWhy, holdsItself } from "./ts-namespaces.js";
+import {
+  dottedPath,
+  entityAlias,
+  heldMemberWhy,
+  holdsItself,
+  namespaceAt,
+  namespaceBindings,
+} from "./ts-namespaces.js";
 import { memberName, requireSource, TRANSPARENT, treeView } from "./view.js";
 
 export type CallNode = t.CallExpression | t.OptionalCallExpression;
@@ -618,19 +625,12 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   }
   // `NS.f()`, `A.B.f()` of a function annotated inside `namespace NS { export … }` (fixture
   // typescript/namespace).
-  let path = dottedPath(object);
-  let nsBinding = path ? scopes.binding(callee, path[0]!) : undefined;
   // `import Inner = Api; Inner.load()`: a const alias of the namespace (also of a nested one,
   // `import B = A.B`), followed to it; the variant is reached through the alias the same way
   // (`Inner.loadSync`; attack 15, F11).
-  for (let hops = 0; path && nsBinding && hops < 8; hops++) {
-    const entity = entityAlias(nsBinding);
-    if (!entity) break;
-    const from = nsBinding.node;
-    path = [...entity, ...path.slice(1)];
-    nsBinding = scopes.binding(from, entity[0]!);
-  }
-  if (path && nsBinding && mergesNamespace(nsBinding)) {
+  const ns = namespaceAt(ctx, callee, dottedPath(object));
+  if (ns) {
+    const { binding: nsBinding, path } = ns;
     const inner = namespaceMember(ctx, index, nsBinding, path, prop);
     // A member the file replaces (`(NS as any).f = …`): whichever function is there is called,
     // through the marker (adversarial finding F10).
@@ -742,33 +742,6 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   return undefined;
 }
 
-/**
- * Whether a binding may be a namespace's: the namespace itself, or a function, class or enum a
- * namespace of the same name merges into (`function Merged() {}` then `namespace Merged {…}`:
- * the function's binding is the first, and `Merged.f()` reaches the namespace's members). Which
- * members it has is found in the namespace declarations beside it (`namespaceBindings`).
- */
-function mergesNamespace(b: Binding): boolean {
-  const t = b.node.type;
-  return (
-    t === "TSModuleDeclaration" ||
-    t === "FunctionDeclaration" ||
-    t === "ClassDeclaration" ||
-    t === "TSEnumDeclaration"
-  );
-}
-
-/**
- * The entity a TypeScript `import X = A.B` names (`["A", "B"]`), for a binding declared so;
- * undefined for anything else, `import x = require(…)` included. Such an alias is a const.
- */
-function entityAlias(b: Binding): string[] | undefined {
-  const d = b.node;
-  if (d.type !== "TSImportEqualsDeclaration" || d.moduleReference.type === "TSExternalModuleReference")
-    return undefined;
-  return dottedPath(d.moduleReference as Node);
-}
-
 /** The annotated function `prop` of namespace path `path` (through aliases), if there is one. */
 function namespaceTarget(
   ctx: Ctx,
@@ -777,16 +750,8 @@ function namespaceTarget(
   path: string[],
   prop: string,
 ): SaFunction | undefined {
-  let p = path;
-  let b: Binding | undefined = binding;
-  for (let hops = 0; b && hops < 8; hops++) {
-    const entity = entityAlias(b);
-    if (!entity) break;
-    const from = b.node;
-    p = [...entity, ...p.slice(1)];
-    b = ctx.scopes.binding(from, entity[0]!);
-  }
-  return b && mergesNamespace(b) ? namespaceMember(ctx, index, b, p, prop) : undefined;
+  const ns = namespaceAt(ctx, binding, path);
+  return ns ? namespaceMember(ctx, index, ns.binding, ns.path, prop) : undefined;
 }
 
 /** The annotated function a namespace member `export import prop = …` aliases, if one. */
@@ -848,57 +813,6 @@ function namespaceValueMember(
     return { ...r, unfollowed: heldMemberWhy(prop, r.name, `line ${d.loc?.start.line ?? 0}`) };
   }
   return undefined;
-}
-
-/** The bindings of `prop` in every declaration of the namespace at `path` (namespaces merge). */
-function* namespaceBindings(
-  ctx: Ctx,
-  binding: Binding,
-  path: string[],
-  prop: string,
-): Generator<{ b: Binding; block: Node }> {
-  const holder = binding.scope.node as { body?: unknown };
-  const siblings = Array.isArray(holder.body)
-    ? (holder.body as Node[])
-    : ((holder.body as { body?: Node[] } | undefined)?.body ?? []);
-  for (const st of siblings) {
-    const d = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : st;
-    if (d?.type !== "TSModuleDeclaration") continue;
-    for (const block of namespaceBlocks(d, path)) {
-      const b = ctx.scopes.scopeOf(block).bindings.get(prop);
-      if (b) yield { b, block };
-    }
-  }
-}
-
-/** `A.B` → ["A", "B"] (identifiers and non-computed members only). */
-function dottedPath(n: Node): string[] | undefined {
-  if (n.type === "Identifier") return [n.name];
-  if (n.type === "TSQualifiedName") {
-    const left = dottedPath(n.left as Node);
-    return left && [...left, n.right.name];
-  }
-  if (!isMember(n) || n.computed || n.property.type !== "Identifier") return undefined;
-  const left = dottedPath(n.object as Node);
-  return left && [...left, n.property.name];
-}
-
-/**
- * The bodies `namespace` declarations give the path `names`: `namespace A.B {}` (one declaration
- * named `A.B` in Babel 8, nested in Babel 7) and `namespace A { export namespace B {} }`.
- */
-function namespaceBlocks(decl: t.TSModuleDeclaration, names: string[]): Node[] {
-  const ids = dottedPath(decl.id as Node) ?? [];
-  if (ids.some((id, i) => names[i] !== id)) return [];
-  const rest = names.slice(ids.length);
-  const body = decl.body as Node | null | undefined;
-  if (body?.type === "TSModuleDeclaration") return rest.length ? namespaceBlocks(body, rest) : [];
-  if (body?.type !== "TSModuleBlock") return [];
-  if (rest.length === 0) return [body];
-  return body.body.flatMap((st) => {
-    const d = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : undefined;
-    return d?.type === "TSModuleDeclaration" ? namespaceBlocks(d, rest) : [];
-  });
 }
 
 /**

@@ -6,7 +6,8 @@ import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { isExportsObject, strip, TRANSPARENT } from "./view.js";
+import { dottedPath, namespaceAt, namespaceBindings } from "./ts-namespaces.js";
+import { isExportsObject, memberName, strip, TRANSPARENT } from "./view.js";
 
 /** Methods that put their argument into the container they are called on (opaque.ts reads them too). */
 export const FILLING = new Set(["set", "add", "push", "unshift", "splice", "fill"]);
@@ -191,8 +192,17 @@ function heldFunction(
   // `static get = Api.get`, `{ top: L.top }`: a member of an imported module object (a namespace
   // import, a namespace another module exports, TypeScript's `export namespace`) that is a
   // smartasync function is held as surely as one taken by its own name (attack17 F6).
-  if ((value.type === "MemberExpression" || value.type === "OptionalMemberExpression") && ctx.imported) {
-    const ref = ctx.imported.lookup(value);
+  if (value.type === "MemberExpression" || value.type === "OptionalMemberExpression") {
+    // `static m = NS.load`, `{ q: A.B.load }` of a namespace of this file: the annotated member
+    // (in any of its merged blocks) is held the same way (issue 13 leftovers, item 2).
+    const prop = memberName(value);
+    const ns = prop === undefined ? undefined : namespaceAt(ctx, value, dottedPath(value.object as Node));
+    if (ns && prop !== undefined)
+      for (const { b } of namespaceBindings(ctx, ns.binding, ns.path, prop)) {
+        const f = byBinding.get(b);
+        if (f?.exportDecl) return { name: f.display, kind: f.kind };
+      }
+    const ref = ctx.imported?.lookup(value);
     return ref && !("unfollowed" in ref) && !ref.explicit
       ? { name: ref.fact.name, kind: ref.fact.kind }
       : undefined;

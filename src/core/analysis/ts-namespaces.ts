@@ -3,6 +3,7 @@ import type { ExportFact, ModuleFacts } from "../module-facts.js";
 import type { Ctx } from "./ctx.js";
 import { exportFactOf } from "./export-fact.js";
 import type { SaFunction } from "./model.js";
+import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
 import { strip as peel } from "./view.js";
 
@@ -47,16 +48,6 @@ export function holdsItself(decl: Node, d: Node): boolean {
   if (decl.type !== "VariableDeclaration" || decl.kind !== "const") return false;
   if (d.type !== "VariableDeclarator" || d.id.type !== "Identifier" || !d.init) return false;
   return peel(d.init as Node).type === "Identifier";
-}
-
-/** `A.B` → ["A", "B"] (identifiers and qualified names only). */
-function entityPath(n: Node): string[] | undefined {
-  if (n.type === "Identifier") return [n.name];
-  if (n.type === "TSQualifiedName") {
-    const left = entityPath(n.left as Node);
-    return left && [...left, (n.right as t.Identifier).name];
-  }
-  return undefined;
 }
 
 function emptyFacts(): ModuleFacts {
@@ -225,14 +216,14 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
         (eq !== st || (eq as { isExport?: boolean }).isExport) &&
         eq.moduleReference.type !== "TSExternalModuleReference"
       ) {
-        const path = entityPath(eq.moduleReference as Node);
+        const path = dottedPath(eq.moduleReference as Node);
         if (path) pending.push({ into, alias: eq.id.name, path });
         continue;
       }
       if (st.type !== "ExportNamedDeclaration" || !st.declaration) continue;
       const d = st.declaration as Node;
       if (d.type === "TSModuleDeclaration") {
-        const path = entityPath(d.id as Node) ?? [];
+        const path = dottedPath(d.id as Node) ?? [];
         let inner = into;
         for (const name of path) {
           const next = inner.namespaces?.get(name) ?? emptyFacts();
@@ -262,7 +253,7 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
     const d = isExport ? ((s as t.ExportNamedDeclaration).declaration as Node | null) : s;
     if (d?.type !== "TSModuleDeclaration" || d.declare) continue;
     // `namespace A.B {}` is one declaration named `A.B` in Babel 8.
-    const path = entityPath(d.id as Node);
+    const path = dottedPath(d.id as Node);
     if (!path) continue;
     const name = path[0]!;
     let facts = all.get(name) ?? emptyFacts();
@@ -298,7 +289,7 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
     if (s?.type !== "TSImportEqualsDeclaration") continue;
     if (s === st && !(s as { isExport?: boolean }).isExport) continue;
     if (s.moduleReference.type === "TSExternalModuleReference") continue;
-    const path = entityPath(s.moduleReference as Node);
+    const path = dottedPath(s.moduleReference as Node);
     if (!path) continue;
     let at = all.get(path[0]!);
     for (const seg of path.slice(1, -1)) at = at?.namespaces?.get(seg);
@@ -324,4 +315,111 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
 
 function hasAny(f: ModuleFacts): boolean {
   return f.exports.size > 0 || [...(f.namespaces?.values() ?? [])].some(hasAny);
+}
+
+/**
+ * Whether a binding may be a namespace's: the namespace itself, or a function, class or enum a
+ * namespace of the same name merges into (`function Merged() {}` then `namespace Merged {…}`:
+ * the function's binding is the first, and `Merged.f()` reaches the namespace's members). Which
+ * members it has is found in the namespace declarations beside it (`namespaceBindings`).
+ */
+export function mergesNamespace(b: Binding): boolean {
+  const t = b.node.type;
+  return (
+    t === "TSModuleDeclaration" ||
+    t === "FunctionDeclaration" ||
+    t === "ClassDeclaration" ||
+    t === "TSEnumDeclaration"
+  );
+}
+
+/**
+ * The entity a TypeScript `import X = A.B` names (`["A", "B"]`), for a binding declared so;
+ * undefined for anything else, `import x = require(…)` included. Such an alias is a const.
+ */
+export function entityAlias(b: Binding): string[] | undefined {
+  const d = b.node;
+  if (d.type !== "TSImportEqualsDeclaration" || d.moduleReference.type === "TSExternalModuleReference")
+    return undefined;
+  return dottedPath(d.moduleReference as Node);
+}
+
+/** The bindings of `prop` in every declaration of the namespace at `path` (namespaces merge). */
+export function* namespaceBindings(
+  ctx: Ctx,
+  binding: Binding,
+  path: string[],
+  prop: string,
+): Generator<{ b: Binding; block: Node }> {
+  const holder = binding.scope.node as { body?: unknown };
+  const siblings = Array.isArray(holder.body)
+    ? (holder.body as Node[])
+    : ((holder.body as { body?: Node[] } | undefined)?.body ?? []);
+  for (const st of siblings) {
+    const d = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : st;
+    if (d?.type !== "TSModuleDeclaration") continue;
+    for (const block of namespaceBlocks(d, path)) {
+      const b = ctx.scopes.scopeOf(block).bindings.get(prop);
+      if (b) yield { b, block };
+    }
+  }
+}
+
+/** `A.B` → ["A", "B"] (identifiers and non-computed members only). */
+export function dottedPath(n: Node): string[] | undefined {
+  if (n.type === "Identifier") return [n.name];
+  if (n.type === "TSQualifiedName") {
+    const left = dottedPath(n.left as Node);
+    return left && [...left, n.right.name];
+  }
+  if (
+    (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") ||
+    n.computed ||
+    n.property.type !== "Identifier"
+  )
+    return undefined;
+  const left = dottedPath(n.object as Node);
+  return left && [...left, n.property.name];
+}
+
+/**
+ * The bodies `namespace` declarations give the path `names`: `namespace A.B {}` (one declaration
+ * named `A.B` in Babel 8, nested in Babel 7) and `namespace A { export namespace B {} }`.
+ */
+export function namespaceBlocks(decl: t.TSModuleDeclaration, names: string[]): Node[] {
+  const ids = dottedPath(decl.id as Node) ?? [];
+  if (ids.some((id, i) => names[i] !== id)) return [];
+  const rest = names.slice(ids.length);
+  const body = decl.body as Node | null | undefined;
+  if (body?.type === "TSModuleDeclaration") return rest.length ? namespaceBlocks(body, rest) : [];
+  if (body?.type !== "TSModuleBlock") return [];
+  if (rest.length === 0) return [body];
+  return body.body.flatMap((st) => {
+    const d = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : undefined;
+    return d?.type === "TSModuleDeclaration" ? namespaceBlocks(d, rest) : [];
+  });
+}
+
+/**
+ * The namespace a dotted path names where `at` reads it (or from the binding of its first name),
+ * (`NS`, `A.B`), through TypeScript's
+ * const aliases of it (`import Inner = A.B`): the binding of its first name and the full path.
+ * One walk for calls (calls.ts) and for values a member holds (held.ts).
+ */
+export function namespaceAt(
+  ctx: Ctx,
+  at: Node | Binding,
+  path: string[] | undefined,
+): { binding: Binding; path: string[] } | undefined {
+  let p = path;
+  // A binding is where the path's first name is bound already.
+  let b = "scope" in at ? at : p ? ctx.scopes.binding(at, p[0]!) : undefined;
+  for (let hops = 0; p && b && hops < 8; hops++) {
+    const entity = entityAlias(b);
+    if (!entity) break;
+    const from = b.node;
+    p = [...entity, ...p.slice(1)];
+    b = ctx.scopes.binding(from, entity[0]!);
+  }
+  return p && b && mergesNamespace(b) ? { binding: b, path: p } : undefined;
 }
