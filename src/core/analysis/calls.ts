@@ -7,7 +7,7 @@ import { variantOf } from "../naming.js";
 import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
-import { addKinds, heldMembers, pickedFrom } from "./held.js";
+import { addKinds, heldMembers, heldUnfollowed, pickedFrom } from "./held.js";
 import type { ImportedRef } from "./imported.js";
 import { isLimiter } from "./limiters.js";
 import type { SaFunction } from "./model.js";
@@ -589,6 +589,8 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   const held = heldBy(ctx, index, object, prop, callee.computed, depth);
   if (held) return held;
   if (prop === undefined) return computedMember(ctx, callee);
+  const notFollowed = heldUnfollowed(ctx, object, prop);
+  if (notFollowed) return notFollowed;
   if (object.type === "Identifier" && (prop === "sync" || prop === "async")) {
     const b = scopes.binding(callee, object.name);
     const fn = b ? index.byBinding.get(b) : undefined;

@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import type { PickedHolder } from "../module-facts.js";
 import type { FunctionKind } from "../strategy.js";
-import { type Ctx, keyName } from "./ctx.js";
+import { type Ctx, keyName, sourceOf } from "./ctx.js";
 import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
@@ -217,6 +217,64 @@ function heldFunction(
   return ref && !("unfollowed" in ref) && !ref.explicit
     ? { name: ref.fact.name, kind: ref.fact.kind }
     : undefined;
+}
+
+/**
+ * Why `object.prop` — a member a class field or an object literal of this file holds (`static m
+ * = Api.pick`, `{ q: O.top }`) — is a value the build cannot follow: a member of an imported
+ * module object that is a smartasync function by a route not followed (the reason its facts
+ * give), or one of a module whose facts are unknown (then it may be one). Its calls are reported
+ * where sync code wants the value (SA206), never left plain in silence (issue 13 leftovers, item
+ * 4); a member the build does follow is held (`heldMembers`) and dispatched instead.
+ */
+export function heldUnfollowed(
+  ctx: Ctx,
+  object: Node,
+  prop: string,
+): { unfollowed: string; name: string; kind: FunctionKind; from?: string; maybe?: true } | undefined {
+  if (!ctx.imported || object.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(object, object.name);
+  if (!b) return undefined;
+  let held: Node | undefined;
+  const d = b.node;
+  if (d.type === "ClassDeclaration") {
+    for (const m of d.body.body as Node[])
+      if (m.type === "ClassProperty" && m.static && keyName(m as { key: Node; computed?: boolean }) === prop)
+        held = (m.value as Node | null) ?? undefined;
+  } else if (
+    d.type === "VariableDeclarator" &&
+    d.id.type === "Identifier" &&
+    d.init &&
+    !b.violations.length
+  ) {
+    const lit = strip(d.init as Node);
+    if (lit.type === "ObjectExpression")
+      for (const p of lit.properties as Node[])
+        if (p.type === "ObjectProperty" && keyName(p as { key: Node; computed?: boolean }) === prop)
+          held = p.value as Node;
+  }
+  if (!held || ctx.tree.isClosed(held)) return undefined;
+  const value = strip(held);
+  if (value.type !== "MemberExpression" && value.type !== "OptionalMemberExpression") return undefined;
+  const text = sourceOf(ctx, value);
+  const where = `\`${object.name}.${prop}\` holds \`${text}\` (line ${value.loc?.start.line ?? 0})`;
+  const ref = ctx.imported.lookup(value);
+  if (ref && "unfollowed" in ref)
+    return {
+      unfollowed: `${where}, and ${ref.unfollowed}`,
+      name: ref.name,
+      kind: ref.kind ?? "async",
+      ...(ref.from !== undefined ? { from: ref.from } : {}),
+    };
+  if (ref) return undefined;
+  const problem = ctx.imported.memberProblem(value);
+  if (!problem) return undefined;
+  return {
+    unfollowed: `${where}, a member of "${problem.source}", which ${problem.why}, so it may be a smartasync function; import it from a module the build can read`,
+    name: text,
+    kind: "async",
+    maybe: true,
+  };
 }
 
 /**

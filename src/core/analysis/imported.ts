@@ -458,6 +458,20 @@ export class ImportedFns {
   }
 
   /** The facts of the module object `node` is (`ns` of `import * as ns`), if it holds any. */
+  /**
+   * Why the member `ns.f` (`node`) of a module object cannot be known (the module's facts have a
+   * problem: missing, unreadable, a manifest of an unknown version), with the module's name.
+   */
+  memberProblem(node: Node): { source: string; why: string } | undefined {
+    if (node.type !== "MemberExpression" && node.type !== "OptionalMemberExpression") return undefined;
+    const name = memberName(node);
+    const o = name === undefined ? undefined : this.moduleObject(node.object as Node);
+    const why = o && problemOf(o.facts, name);
+    if (!o || !why) return undefined;
+    this.quiet ??= quietProblems(this.ctx.filename, this.ctx.code, this.ctx.options.runtime);
+    return this.quiet ? undefined : { source: o.source, why };
+  }
+
   namespaceFacts(node: Node): ModuleFacts | undefined {
     const o = this.moduleObject(node);
     return o && hasFacts(o.facts) ? o.facts : undefined;
