@@ -438,34 +438,60 @@ function target(ctx: Ctx, node: Node, comment: Comment): SaFunction {
 }
 
 /**
- * Local names of the runtime's `smartasync` wrapper, each with the node that declares it:
- * `import { smartasync as sa } from …`, and CommonJS's `const { smartasync } = require(…)` at the
- * top level with the free `require` (attack17 F16: a CommonJS file's typed form was left to the
- * uncompiled wrapper; fixture typescript/typed-form-require).
+ * How a file reaches the runtime's `smartasync` wrapper: local names of the function itself
+ * (`import { smartasync as sa } from …`, CommonJS's `const { smartasync: wrap } = require(…)` at
+ * the top level with the free `require`; attack17 F16, fixture typescript/typed-form-require),
+ * and local names of the runtime's module object (`import * as sa from …`, `const sa =
+ * require(…)`), whose `sa.smartasync(fn)` is the wrapper too; `require(…).smartasync(fn)` is
+ * recognised where it is called (fixtures typescript/typed-form-module-object,
+ * typescript/typed-form-require-object). Each name maps to the node that declares it.
  */
-function wrapperNames(ctx: Ctx): Map<string, Node> {
+interface Wrappers {
+  names: Map<string, Node>;
+  objects: Map<string, Node>;
+  /**
+   * Whether the text has a member named `smartasync` (`.smartasync`, `["smartasync"]`): only
+   * then can a module object's wrapper be called (compiled output's `_sa` never is).
+   */
+  member: boolean;
+}
+
+/** `require("<runtime>")` with the free `require`. */
+function requiresRuntime(ctx: Ctx, n: Node | null | undefined): boolean {
+  return (
+    n?.type === "CallExpression" &&
+    n.callee.type === "Identifier" &&
+    n.callee.name === "require" &&
+    n.arguments.length === 1 &&
+    n.arguments[0]!.type === "StringLiteral" &&
+    n.arguments[0]!.value === ctx.options.runtime &&
+    ctx.scopes.binding(n.callee, "require") === undefined
+  );
+}
+
+function wrapperNames(ctx: Ctx): Wrappers {
   const names = new Map<string, Node>();
+  const objects = new Map<string, Node>();
   for (const s of ctx.program.body) {
     if (s.type === "ImportDeclaration" && s.source.value === ctx.options.runtime) {
+      if (s.importKind === "type") continue;
       for (const sp of s.specifiers) {
-        if (sp.type !== "ImportSpecifier") continue;
+        if (sp.type === "ImportNamespaceSpecifier") {
+          objects.set(sp.local.name, sp);
+          continue;
+        }
+        if (sp.type !== "ImportSpecifier" || sp.importKind === "type") continue;
         const imported = sp.imported.type === "Identifier" ? sp.imported.name : sp.imported.value;
         if (imported === "smartasync") names.set(sp.local.name, sp);
       }
     } else if (s.type === "VariableDeclaration" && s.kind === "const") {
       for (const d of s.declarations) {
-        const init = d.init;
-        if (
-          d.id.type !== "ObjectPattern" ||
-          init?.type !== "CallExpression" ||
-          init.callee.type !== "Identifier" ||
-          init.callee.name !== "require" ||
-          init.arguments.length !== 1 ||
-          init.arguments[0].type !== "StringLiteral" ||
-          init.arguments[0].value !== ctx.options.runtime ||
-          ctx.scopes.binding(init.callee, "require") !== undefined
-        )
+        if (!requiresRuntime(ctx, d.init as Node | null)) continue;
+        if (d.id.type === "Identifier") {
+          objects.set(d.id.name, d);
           continue;
+        }
+        if (d.id.type !== "ObjectPattern") continue;
         for (const p of d.id.properties) {
           if (p.type !== "ObjectProperty" || p.computed || p.value.type !== "Identifier") continue;
           const key =
@@ -475,19 +501,42 @@ function wrapperNames(ctx: Ctx): Map<string, Node> {
       }
     }
   }
-  return names;
+  const member = /\.\s*smartasync\b|\[\s*["'`]smartasync["'`]\s*\]/.test(ctx.code);
+  return { names, objects, member };
+}
+
+/** Whether a callee is the runtime's wrapper (`smartasync`, `sa.smartasync`, `require(…).smartasync`). */
+function isWrapper(ctx: Ctx, callee: Node, w: Wrappers): boolean {
+  if (callee.type === "Identifier") {
+    if (!w.names.has(callee.name)) return false;
+    // The wrapper's own declaration, not a local of the same name.
+    const b = ctx.scopes.binding(callee, callee.name);
+    return b !== undefined && b.node === w.names.get(callee.name) && b.violations.length === 0;
+  }
+  if (callee.type !== "MemberExpression" || !w.member) return false;
+  const key = callee.computed
+    ? callee.property.type === "StringLiteral"
+      ? callee.property.value
+      : undefined
+    : callee.property.type === "Identifier"
+      ? callee.property.name
+      : undefined;
+  if (key !== "smartasync") return false;
+  const o = callee.object as Node;
+  if (o.type === "Identifier") {
+    if (!w.objects.has(o.name)) return false;
+    const b = ctx.scopes.binding(o, o.name);
+    return b !== undefined && b.node === w.objects.get(o.name) && b.violations.length === 0;
+  }
+  return requiresRuntime(ctx, o);
 }
 
 /** `const load = smartasync(async (id) => ...)`: the typed form, recognised like the comment. */
-function wrapped(ctx: Ctx, decl: t.VariableDeclaration, names: Map<string, Node>): SaFunction | undefined {
+function wrapped(ctx: Ctx, decl: t.VariableDeclaration, w: Wrappers): SaFunction | undefined {
   if (decl.declarations.length !== 1) return undefined;
   const d = decl.declarations[0];
   const init = d.init;
-  if (init?.type !== "CallExpression" || init.callee.type !== "Identifier" || !names.has(init.callee.name))
-    return undefined;
-  // The wrapper's own declaration, not a local of the same name.
-  const b = ctx.scopes.binding(init.callee, init.callee.name);
-  if (b === undefined || b.node !== names.get(init.callee.name) || b.violations.length > 0) return undefined;
+  if (init?.type !== "CallExpression" || !isWrapper(ctx, init.callee as Node, w)) return undefined;
   const arg = init.arguments[0] as Node | undefined;
   const parent = ctx.tree.parent(decl);
   const exportDecl = parent?.type === "ExportNamedDeclaration";
@@ -742,7 +791,8 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
   });
   const found: SaFunction[] = [];
   const wrappers = wrapperNames(ctx);
-  if (annotations.length === 0 && wrappers.size === 0) return found;
+  const anyWrapper = wrappers.names.size > 0 || wrappers.member;
+  if (annotations.length === 0 && !anyWrapper) return found;
   // Offset of the next token → the annotations that lead whatever starts there.
   const leading = new Map<number, Comment[]>();
   const after = tokensAfter(ctx.code, comments);
@@ -758,7 +808,7 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
     (n) => {
       const mine = n.start != null && n !== ctx.program ? leading.get(n.start) : undefined;
       if (mine) leading.delete(n.start!);
-      if (wrappers.size && n.type === "VariableDeclaration") {
+      if (anyWrapper && n.type === "VariableDeclaration") {
         const fn = wrapped(ctx, n, wrappers);
         if (fn) {
           if (mine) {
@@ -785,7 +835,7 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
       return undefined;
       // Annotated statements are never closed; a wrapper call may be anywhere.
     },
-    wrappers.size === 0,
+    !anyWrapper,
   );
   for (const a of annotations)
     if (!claimed.has(a.comment))
