@@ -306,18 +306,53 @@ function unwrapped(n: Node): Node {
   return cur;
 }
 
-/** The module an imported name comes from (`import { readFile } from "fs/promises"`). */
+/** The module `require("m")` names, with the free `require` and a string literal. */
+function requiredModule(scan: ReturnScan, n: Node): string | undefined {
+  if (n.type !== "CallExpression") return undefined;
+  const c = n as unknown as { callee: Node; arguments: Node[] };
+  const callee = unwrapped(c.callee);
+  if (callee.type !== "Identifier" || (callee as { name: string }).name !== "require") return undefined;
+  if (scan.binding(callee, "require") || c.arguments.length !== 1) return undefined;
+  const arg = c.arguments[0]!;
+  return arg.type === "StringLiteral" ? (arg as { value: string }).value : undefined;
+}
+
+/**
+ * The module a name comes from: imported (`import { readFile } from "fs/promises"`, `import *
+ * as fsp`), or required by a `const` (`const fsp = require("node:fs/promises")`, `const {
+ * readFile } = require("fs/promises")`). `const { promises } = require("fs")` names Node's
+ * `fs/promises` itself.
+ */
 function importedFrom(scan: ReturnScan, id: Node): string | undefined {
-  const b = scan.binding(id, (id as { name: string }).name);
-  if (!b || !/^Import(Default|Namespace)?Specifier$/.test(b.node.type)) return undefined;
-  const decl = scan.parent(b.node) as { source?: { value?: string } } | undefined;
-  return decl?.source?.value;
+  const name = (id as { name: string }).name;
+  const b = scan.binding(id, name);
+  if (!b) return undefined;
+  if (/^Import(Default|Namespace)?Specifier$/.test(b.node.type)) {
+    const decl = scan.parent(b.node) as { source?: { value?: string } } | undefined;
+    return decl?.source?.value;
+  }
+  if (b.node.type !== "VariableDeclarator") return undefined;
+  const d = b.node as unknown as { id: Node; init?: Node | null };
+  const decl = scan.parent(b.node) as { kind?: string } | undefined;
+  const from = d.init && decl?.kind === "const" ? requiredModule(scan, unwrapped(d.init)) : undefined;
+  if (from === undefined) return undefined;
+  if (d.id.type === "Identifier") return from;
+  if (d.id.type !== "ObjectPattern") return undefined;
+  for (const p of (d.id as unknown as { properties: Node[] }).properties) {
+    const prop = p as unknown as { type: string; computed?: boolean; key: Node; value: Node };
+    if (prop.type !== "ObjectProperty" || prop.computed || prop.key.type !== "Identifier") continue;
+    if (prop.value.type !== "Identifier" || (prop.value as { name: string }).name !== name) continue;
+    const key = (prop.key as { name: string }).name;
+    return key === "promises" && (from === "fs" || from === "node:fs") ? "fs/promises" : from;
+  }
+  return undefined;
 }
 
 /**
  * Whether `e`, evaluated, is certainly a promise: `new Promise(…)`, `Promise.resolve(…)` and the
- * other statics, a call of a function Node's promise modules export (`readFile` imported from
- * `fs/promises`, `fsp.readFile`, `fs.promises.readFile`), a global `fetch(…)`, a call of an
+ * other statics, a call of a function Node's promise modules export (`readFile` imported or
+ * required from `fs/promises`, `fsp.readFile`, `require("fs/promises").readFile`,
+ * `fs.promises.readFile`, `require("fs").promises.readFile`), a global `fetch(…)`, a call of an
  * `async` function of the file, and `.then`/`.catch`/`.finally` on any of these (on anything else
  * they may be a value's own methods: a Result type's `catch`, attack 17 F4).
  */
@@ -363,12 +398,16 @@ function certainlyPromise(scan: ReturnScan, node: Node, depth = 0): boolean {
     const from = importedFrom(scan, obj);
     return from !== undefined && PROMISE_MODULES.has(from);
   }
-  // `fs.promises.readFile(…)` with `fs` imported from `fs`/`node:fs`.
+  // `require("fs/promises").readFile(…)`.
+  const required = requiredModule(scan, obj);
+  if (required !== undefined) return PROMISE_MODULES.has(required);
+  // `fs.promises.readFile(…)` with `fs` imported or required from `fs`/`node:fs`, and
+  // `require("fs").promises.readFile(…)`.
   if (obj.type === "MemberExpression") {
     const inner = obj as unknown as { object: Node; property: { name?: string }; computed?: boolean };
     const root = unwrapped(inner.object);
-    if (inner.computed || inner.property.name !== "promises" || root.type !== "Identifier") return false;
-    const from = importedFrom(scan, root);
+    if (inner.computed || inner.property.name !== "promises") return false;
+    const from = root.type === "Identifier" ? importedFrom(scan, root) : requiredModule(scan, root);
     return from === "fs" || from === "node:fs";
   }
   return false;
