@@ -124,31 +124,90 @@ function declaredNames(st: Node): string[] {
  * of the same name (attack17 F3: `load()` was rewritten to the *imported* `load`'s variant). So
  * each such name is bound in the block, to the other block's export statement: no rule follows
  * a call through that, and the call stays as written (fixture typescript/namespace-merged-bare-name).
+ * The blocks are those of the namespace's whole path (`A.B`), however each is written: `namespace
+ * A.B {}`, `namespace A { export namespace B {} }` (fixture
+ * typescript/namespace-merged-dotted-bare-name).
  */
 function mergedSiblingExports(tree: Tree, decl: t.TSModuleDeclaration): Map<string, Node> {
   const out = new Map<string, Node>();
-  if (decl.id.type !== "Identifier") return out;
-  const name = decl.id.name;
-  let holder = tree.parent(decl as Node);
-  if (holder?.type === "ExportNamedDeclaration") holder = tree.parent(holder);
-  const body = holder && "body" in holder && Array.isArray(holder.body) ? (holder.body as Node[]) : [];
   const own = new Set<string>();
   const block = decl.body as Node;
-  if (block.type === "TSModuleBlock")
-    for (const st of block.body as Node[]) for (const n of declaredNames(st)) own.add(n);
+  if (block.type !== "TSModuleBlock") return out;
+  for (const st of block.body as Node[]) for (const n of declaredNames(st)) own.add(n);
+  // The block's path from the statements that hold its outermost namespace.
+  let path = dottedPath(decl.id as Node) ?? [];
+  let cur: Node = decl as Node;
+  let holder: Node | undefined;
+  for (let hops = 0; hops < 32; hops++) {
+    const p = tree.parent(cur);
+    if (p?.type === "TSModuleDeclaration") {
+      // Babel 7 nests `namespace A.B {}` as A { B {} }.
+      path = [...(dottedPath(p.id as Node) ?? []), ...path];
+      cur = p;
+      continue;
+    }
+    const inBlock = p?.type === "ExportNamedDeclaration" ? tree.parent(p) : p;
+    const owner = inBlock?.type === "TSModuleBlock" ? tree.parent(inBlock) : undefined;
+    if (p?.type === "ExportNamedDeclaration" && owner?.type === "TSModuleDeclaration") {
+      // An exported namespace inside another is a member of it: `A { export namespace B {} }`.
+      path = [...(dottedPath(owner.id as Node) ?? []), ...path];
+      cur = owner;
+      continue;
+    }
+    holder = inBlock;
+    break;
+  }
+  if (path.length === 0 || !holder) return out;
+  const body = "body" in holder && Array.isArray(holder.body) ? (holder.body as Node[]) : [];
   for (const st of body) {
     const d = (st.type === "ExportNamedDeclaration" ? st.declaration : st) as Node | null;
-    if (d?.type !== "TSModuleDeclaration" || d === decl || d.id.type !== "Identifier" || d.id.name !== name)
-      continue;
-    if (d.body?.type !== "TSModuleBlock") continue;
-    for (const member of d.body.body as Node[]) {
-      if (member.type !== "ExportNamedDeclaration" && member.type !== "TSImportEqualsDeclaration") continue;
-      if (member.type === "TSImportEqualsDeclaration" && !(member as { isExport?: boolean }).isExport)
-        continue;
-      for (const n of declaredNames(member)) if (!own.has(n) && !out.has(n)) out.set(n, member);
+    if (d?.type !== "TSModuleDeclaration") continue;
+    for (const other of namespaceBlocks(d, path)) {
+      if (other === block) continue;
+      for (const member of (other as t.TSModuleBlock).body as Node[]) {
+        if (member.type !== "ExportNamedDeclaration" && member.type !== "TSImportEqualsDeclaration") continue;
+        if (member.type === "TSImportEqualsDeclaration" && !(member as { isExport?: boolean }).isExport)
+          continue;
+        for (const n of declaredNames(member)) if (!own.has(n) && !out.has(n)) out.set(n, member);
+      }
     }
   }
   return out;
+}
+
+/** `A.B` → ["A", "B"] (identifiers and non-computed members only). */
+export function dottedPath(n: Node): string[] | undefined {
+  if (n.type === "Identifier") return [n.name];
+  if (n.type === "TSQualifiedName") {
+    const left = dottedPath(n.left as Node);
+    return left && [...left, n.right.name];
+  }
+  if (
+    (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") ||
+    n.computed ||
+    n.property.type !== "Identifier"
+  )
+    return undefined;
+  const left = dottedPath(n.object as Node);
+  return left && [...left, n.property.name];
+}
+
+/**
+ * The bodies `namespace` declarations give the path `names`: `namespace A.B {}` (one declaration
+ * named `A.B` in Babel 8, nested in Babel 7) and `namespace A { export namespace B {} }`.
+ */
+export function namespaceBlocks(decl: t.TSModuleDeclaration, names: string[]): Node[] {
+  const ids = dottedPath(decl.id as Node) ?? [];
+  if (ids.some((id, i) => names[i] !== id)) return [];
+  const rest = names.slice(ids.length);
+  const body = decl.body as Node | null | undefined;
+  if (body?.type === "TSModuleDeclaration") return rest.length ? namespaceBlocks(body, rest) : [];
+  if (body?.type !== "TSModuleBlock") return [];
+  if (rest.length === 0) return [body];
+  return body.body.flatMap((st) => {
+    const d = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : undefined;
+    return d?.type === "TSModuleDeclaration" ? namespaceBlocks(d, rest) : [];
+  });
 }
 
 const VAR_SCOPES = (n: Node): boolean =>

@@ -3,7 +3,7 @@ import type { ExportFact, ModuleFacts } from "../module-facts.js";
 import type { Ctx } from "./ctx.js";
 import { exportFactOf } from "./export-fact.js";
 import type { SaFunction } from "./model.js";
-import type { Binding } from "./scope.js";
+import { type Binding, dottedPath, namespaceBlocks } from "./scope.js";
 import type { Node } from "./tree.js";
 import { strip as peel } from "./view.js";
 
@@ -49,6 +49,8 @@ export function holdsItself(decl: Node, d: Node): boolean {
   if (d.type !== "VariableDeclarator" || d.id.type !== "Identifier" || !d.init) return false;
   return peel(d.init as Node).type === "Identifier";
 }
+
+export { dottedPath, namespaceBlocks };
 
 function emptyFacts(): ModuleFacts {
   return { exports: new Map(), methods: new Map() };
@@ -363,41 +365,6 @@ export function* namespaceBindings(
       if (b) yield { b, block };
     }
   }
-}
-
-/** `A.B` → ["A", "B"] (identifiers and non-computed members only). */
-export function dottedPath(n: Node): string[] | undefined {
-  if (n.type === "Identifier") return [n.name];
-  if (n.type === "TSQualifiedName") {
-    const left = dottedPath(n.left as Node);
-    return left && [...left, n.right.name];
-  }
-  if (
-    (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") ||
-    n.computed ||
-    n.property.type !== "Identifier"
-  )
-    return undefined;
-  const left = dottedPath(n.object as Node);
-  return left && [...left, n.property.name];
-}
-
-/**
- * The bodies `namespace` declarations give the path `names`: `namespace A.B {}` (one declaration
- * named `A.B` in Babel 8, nested in Babel 7) and `namespace A { export namespace B {} }`.
- */
-export function namespaceBlocks(decl: t.TSModuleDeclaration, names: string[]): Node[] {
-  const ids = dottedPath(decl.id as Node) ?? [];
-  if (ids.some((id, i) => names[i] !== id)) return [];
-  const rest = names.slice(ids.length);
-  const body = decl.body as Node | null | undefined;
-  if (body?.type === "TSModuleDeclaration") return rest.length ? namespaceBlocks(body, rest) : [];
-  if (body?.type !== "TSModuleBlock") return [];
-  if (rest.length === 0) return [body];
-  return body.body.flatMap((st) => {
-    const d = st.type === "ExportNamedDeclaration" ? (st.declaration as Node | null) : undefined;
-    return d?.type === "TSModuleDeclaration" ? namespaceBlocks(d, rest) : [];
-  });
 }
 
 /**
