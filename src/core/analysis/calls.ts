@@ -27,7 +27,7 @@ import {
   namespaceAt,
   namespaceBindings,
 } from "./ts-namespaces.js";
-import { memberName, requireSource, TRANSPARENT, treeView } from "./view.js";
+import { consumerOf, memberName, requireSource, strip, TRANSPARENT, treeView } from "./view.js";
 
 export type CallNode = t.CallExpression | t.OptionalCallExpression;
 
@@ -67,8 +67,8 @@ export interface OwnCheck {
 /** Parentheses, TypeScript wrappers and `(a, f)` sequences around a callee: what is called is `f`. */
 export function peelCallee(n: Node): Node {
   for (;;) {
-    if (TRANSPARENT.has(n.type)) n = (n as { expression: Node }).expression;
-    else if (n.type === "SequenceExpression") n = n.expressions[n.expressions.length - 1] as Node;
+    n = strip(n);
+    if (n.type === "SequenceExpression") n = n.expressions[n.expressions.length - 1] as Node;
     else return n;
   }
 }
@@ -1530,12 +1530,7 @@ function dynamicScope(ctx: Ctx, call: Node, evalScopes: Set<Node>): boolean {
  * (attack 13, F14; docs/semantics.md, "The async variant of a sync function").
  */
 function inPromiseAllLiteral(ctx: Ctx, call: Node): boolean {
-  let c = call;
-  let p = ctx.tree.parent(c);
-  while (p && TRANSPARENT.has(p.type)) {
-    c = p;
-    p = ctx.tree.parent(p);
-  }
+  const p = consumerOf(ctx.tree, call).parent;
   if (p?.type !== "ArrayExpression") return false;
   const all = ctx.tree.parent(p);
   if (all?.type !== "CallExpression" || all.arguments[0] !== p) return false;

@@ -7,7 +7,7 @@ import { type Ctx, fail, keyName, posOf, sourceOf, warn } from "./ctx.js";
 import type { Form, SaFactory, SaFunction } from "./model.js";
 import { declaredReturnKind, type ReturnScan, returnedPromise } from "./return-type.js";
 import { isFunction, type Node } from "./tree.js";
-import { isAsyncFunction, TRANSPARENT } from "./view.js";
+import { consumerOf, isAsyncFunction } from "./view.js";
 
 type Comment = t.Comment;
 
@@ -290,12 +290,7 @@ function isFunctionValue(n: Node | null | undefined): n is t.ArrowFunctionExpres
  * one on a callback needs a declared function instead.
  */
 function anonymousAt(ctx: Ctx, fn: Node): AnonymousAt {
-  let cur = fn;
-  let p = ctx.tree.parent(cur);
-  while (p && TRANSPARENT.has(p.type)) {
-    cur = p;
-    p = ctx.tree.parent(cur);
-  }
+  const { outer: cur, parent: p } = consumerOf(ctx.tree, fn);
   const shown = (n: Node): string => {
     const text = sourceOf(ctx, n).replace(/\s+/g, " ");
     return text.length > 40 ? `${text.slice(0, 37)}...` : text;

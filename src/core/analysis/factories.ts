@@ -4,7 +4,7 @@ import { isFunctionBinding } from "./checks.js";
 import { at, type Ctx, fail, locOf } from "./ctx.js";
 import type { SaFactory, SaFunction } from "./model.js";
 import { isFunction, type Node } from "./tree.js";
-import { TRANSPARENT } from "./view.js";
+import { strip } from "./view.js";
 
 /**
  * `return (x as T)` → `x`: what a return gives, through parentheses and type assertions, and
@@ -12,8 +12,7 @@ import { TRANSPARENT } from "./view.js";
  * (`(_o => (_sa.mark(_o.load, …), _o))({ … })`, see checks.ts `ownerName`).
  */
 function returned(n: Node | null | undefined): Node | undefined {
-  let cur = n ?? undefined;
-  while (cur && TRANSPARENT.has(cur.type)) cur = (cur as { expression: Node }).expression;
+  const cur = n ? strip(n) : undefined;
   if (
     cur?.type === "CallExpression" &&
     cur.callee.type === "ArrowFunctionExpression" &&

@@ -7,7 +7,7 @@ import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { dottedPath, namespaceAt, namespaceBindings } from "./ts-namespaces.js";
-import { isExportsObject, memberName, strip, TRANSPARENT } from "./view.js";
+import { isExportsObject, memberName, strip } from "./view.js";
 
 /** Methods that put their argument into the container they are called on (opaque.ts reads them too). */
 export const FILLING = new Set(["set", "add", "push", "unshift", "splice", "fill"]);
@@ -106,8 +106,7 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
       }
       if (!held) return undefined;
       // Through type-only wrappers too (`{ load: load as Loader }`, `{ load: load! }`).
-      let value = held;
-      while (TRANSPARENT.has(value.type)) value = (value as { expression: Node }).expression;
+      const value = strip(held);
       const kind = name === undefined ? undefined : kindOf(value);
       if (kind === undefined || name === undefined) return undefined;
       const kinds = out.get(name) ?? new Set<FunctionKind>();
@@ -176,8 +175,7 @@ function heldFunction(
   byBinding: Map<Binding, SaFunction>,
   held: Node,
 ): { name: string; kind: FunctionKind } | undefined {
-  let value = held;
-  while (TRANSPARENT.has(value.type)) value = (value as { expression: Node }).expression;
+  const value = strip(held);
   // `load.bind(t, …)`: a new function without the marker, so a dispatched call of it in sync
   // code meets the runtime's check (a promise there fails, located) instead of passing as a
   // plain call that gives a promise.
@@ -329,8 +327,7 @@ export function pickedHolders(
   if (byBinding.size === 0 && !ctx.imported) return out;
   const find = (v: Node) => heldFunction(ctx, byBinding, v);
   const literalOf = (n: Node | null | undefined): Node | undefined => {
-    let v = n ?? undefined;
-    while (v && TRANSPARENT.has(v.type)) v = (v as { expression: Node }).expression;
+    const v = n ? strip(n) : undefined;
     // A closed literal (its text skipped by the parse) holds no smartasync function: its text
     // names none, nor a second name of one (lazy.ts checks after the analysis).
     if (v && ctx.tree.isClosed(v)) return undefined;

@@ -20,7 +20,7 @@ import type { Names } from "./names.js";
 import type { Binding, Scopes } from "./scope.js";
 import { isReference } from "./scope.js";
 import { type Node, stackChildren } from "./tree.js";
-import { memberName, requireSource, TRANSPARENT, writtenTargets } from "./view.js";
+import { consumerOf, memberName, requireSource, writtenTargets } from "./view.js";
 
 /** A smartasync function this file imports, as a call site reaches it. */
 export interface ImportedRef {
@@ -302,12 +302,7 @@ export class ImportedFns {
           if (escapes) return false;
           if (n.type !== "Identifier" || n.name !== name || !isReference(n, tree)) return undefined;
           if (scopes.binding(n, name) !== b) return undefined;
-          let cur: Node = n;
-          let p = tree.parent(n);
-          while (p && TRANSPARENT.has(p.type)) {
-            cur = p;
-            p = tree.parent(p);
-          }
+          const { outer: cur, parent: p } = consumerOf(tree, n);
           const key = tree.link(cur)?.key;
           const member =
             (p?.type === "MemberExpression" || p?.type === "OptionalMemberExpression") &&

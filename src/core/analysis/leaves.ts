@@ -15,7 +15,7 @@ import { isImportedCall, knownAsyncCall, proofOf } from "./prove.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { importedCallee } from "./twin-callee.js";
-import { TRANSPARENT } from "./view.js";
+import { strip } from "./view.js";
 
 /**
  * Describes each promise-producing leaf of an awaited (or returned) expression. Conditionals,
@@ -25,16 +25,13 @@ import { TRANSPARENT } from "./view.js";
 function leavesOf(
   ctx: Ctx,
   index: Index,
-  node: Node,
+  value: Node,
   returned: boolean,
   strictReturns: boolean,
   out: Map<Node, AwaitFact>,
   owner: SaFunction,
 ): void {
-  if (TRANSPARENT.has(node.type)) {
-    leavesOf(ctx, index, (node as { expression: Node }).expression, returned, strictReturns, out, owner);
-    return;
-  }
+  const node = strip(value);
   if (node.type === "ConditionalExpression") {
     leavesOf(ctx, index, node.consequent, returned, strictReturns, out, owner);
     leavesOf(ctx, index, node.alternate, returned, strictReturns, out, owner);
@@ -101,8 +98,7 @@ function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): readonly Node[
     owner.fn as Node,
     (n) => {
       if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
-      let callee = n.callee as Node;
-      while (TRANSPARENT.has(callee.type)) callee = (callee as { expression: Node }).expression;
+      const callee = strip(n.callee as Node);
       if (callee.type === "Identifier") {
         if (TIMERS.has(callee.name) && !ctx.scopes.binding(callee, callee.name)) found.push(n);
       } else if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
@@ -192,18 +188,11 @@ function queuedBefore(ctx: Ctx, index: Index, owner: SaFunction, site: Node): bo
  * can be replaced behind the build's back (attack 15, F20).
  */
 function readsLiveExports(ctx: Ctx, callee: Node): boolean {
-  let node = callee;
-  while (TRANSPARENT.has(node.type)) node = (node as { expression: Node }).expression;
+  const node = strip(callee);
   if (node.type !== "MemberExpression" && node.type !== "OptionalMemberExpression") return false;
   let root: Node = node;
-  while (
-    root.type === "MemberExpression" ||
-    root.type === "OptionalMemberExpression" ||
-    TRANSPARENT.has(root.type)
-  )
-    root = TRANSPARENT.has(root.type)
-      ? (root as { expression: Node }).expression
-      : (root as { object: Node }).object;
+  while (root.type === "MemberExpression" || root.type === "OptionalMemberExpression")
+    root = strip((root as { object: Node }).object);
   if (root.type !== "Identifier") return true;
   const b = ctx.scopes.binding(root, root.name);
   return b?.node.type !== "ImportNamespaceSpecifier";
@@ -727,8 +716,7 @@ function isPMap(imported: ImportedCallee | undefined): boolean {
  * Anything else (a stream, `readline`, an async generator's call) keeps the worker variant.
  */
 function arrayOperand(ctx: Ctx, fn: SaFunction, operand: Node): boolean {
-  let n = operand;
-  while (TRANSPARENT.has(n.type)) n = (n as { expression: Node }).expression;
+  const n = strip(operand);
   // A literal's elements are taken only when each is proven a plain value: an element that is a
   // call may well be a promise (`[fetch(a), fetch(b)]`), which the worker variant awaits.
   const plainArray = (a: Node): boolean =>
@@ -744,8 +732,7 @@ function arrayOperand(ctx: Ctx, fn: SaFunction, operand: Node): boolean {
     return (fn.fn.params as Node[]).includes(b.node) && onlyLooped(ctx, fn.fn as Node, n.name, b.node);
   if (b.kind !== "const" || b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier")
     return false;
-  let init = b.node.init as Node | null | undefined;
-  while (init && TRANSPARENT.has(init.type)) init = (init as { expression: Node }).expression;
+  const init = b.node.init ? strip(b.node.init as Node) : undefined;
   return !!init && plainArray(init) && onlyLooped(ctx, b.scope.node, n.name, b.node);
 }
 

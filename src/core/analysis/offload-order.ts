@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import { type Ctx, callText, locOf, sourceOf } from "./ctx.js";
 import { isFunction, type Node } from "./tree.js";
-import { isAsyncFunction, memberName, TRANSPARENT } from "./view.js";
+import { consumerOf, isAsyncFunction, memberName, strip } from "./view.js";
 
 /**
  * Attack 13, F30. In the plain program an awaited call of a sync function runs it at once: a
@@ -46,7 +46,7 @@ export function offloadHeldBack(
   // stopped it), with arguments that only read; the runtime then rejects with the first error in
   // the order the calls were made (src/runtime/index.cts, inOrder), as the plain program throws it.
   const parallel = (e: Node | null | undefined): boolean => {
-    const c = unwrap(e);
+    const c = e == null ? undefined : strip(e);
     return (
       c !== undefined &&
       (c.type === "CallExpression" || c.type === "OptionalCallExpression") &&
@@ -56,13 +56,12 @@ export function offloadHeldBack(
   };
   let cur = call;
   for (;;) {
-    const p = tree.parent(cur);
+    // Parentheses and type wrappers pass the value on unchanged: `cur` becomes the outermost.
+    const up = consumerOf(tree, cur);
+    cur = up.outer;
+    const p = up.parent;
     if (p === undefined) return notAwaited(fnName);
     const key = tree.link(cur)?.key;
-    if (TRANSPARENT.has(p.type)) {
-      cur = p;
-      continue;
-    }
     switch (p.type) {
       case "ConditionalExpression":
         if (key === "test") return notAwaited(fnName);
@@ -134,8 +133,7 @@ export function offloadHeldBack(
         if (!returned) return notAwaited(fnName);
         if (p.type === "ReturnStatement" && !soleReturn(fn, p))
           return `\`${fnName}\` throws at the call in the plain program, and the function around it stops there; offloaded, its error would arrive only at the await, after that function's other code had run`;
-        const self = outermost(ctx, fn);
-        const use = tree.parent(self);
+        const { outer: self, parent: use } = consumerOf(tree, fn);
         if (use === undefined || (use.type !== "CallExpression" && use.type !== "OptionalCallExpression"))
           return notAwaited(fnName);
         if (use.callee !== self) {
@@ -202,27 +200,12 @@ function soleReturn(fn: t.Function, at: Node): boolean {
   return body.type === "BlockStatement" && body.body.length === 1 && body.body[0] === at;
 }
 
-function outermost(ctx: Ctx, n: Node): Node {
-  let cur = n;
-  for (let p = ctx.tree.parent(cur); p !== undefined && TRANSPARENT.has(p.type); p = ctx.tree.parent(cur))
-    cur = p;
-  return cur;
-}
-
-/** `n` without parentheses and type wrappers. */
-function unwrap(n: Node | null | undefined): Node | undefined {
-  let c = n ?? undefined;
-  while (c !== undefined && TRANSPARENT.has(c.type)) c = (c as { expression: Node }).expression;
-  return c;
-}
-
 /**
  * An argument that only reads: a constant, a name, `this`, member reads and operators of such (a
  * getter, `valueOf` or `toString` they may run is not looked into).
  */
 function reads(ctx: Ctx, n: Node): boolean {
-  const c = unwrap(n);
-  if (c === undefined) return false;
+  const c = strip(n);
   if (c.type === "Identifier" || c.type === "ThisExpression") return true;
   const read = (x: Node): boolean => reads(ctx, x);
   switch (c.type) {
@@ -252,12 +235,7 @@ function mappedInAll(ctx: Ctx, use: Node, fn: Node): Node | undefined {
     return undefined;
   const callee = use.callee as Node;
   if (callee.type !== "MemberExpression" || memberName(callee) !== "map") return undefined;
-  let cur: Node = use;
-  let p = ctx.tree.parent(cur);
-  while (p !== undefined && TRANSPARENT.has(p.type)) {
-    cur = p;
-    p = ctx.tree.parent(p);
-  }
+  const { outer: cur, parent: p } = consumerOf(ctx.tree, use);
   if (p === undefined || (p.type !== "CallExpression" && p.type !== "OptionalCallExpression"))
     return undefined;
   return p.arguments[0] === cur && staticName(ctx, p) === "all" ? p : undefined;
@@ -295,10 +273,10 @@ function combinatorOf(ctx: Ctx, array: Node): string | undefined {
  * and arrays of such, operators on such, a function expression (made, not run), a hole, and the
  * global `undefined`. A name or a member read may hold a promise that settles before the call's.
  */
-function isConstant(ctx: Ctx, n: Node | null | undefined): boolean {
-  if (n == null) return true;
+function isConstant(ctx: Ctx, value: Node | null | undefined): boolean {
+  if (value == null) return true;
+  const n = strip(value);
   const constant = (c: Node | null | undefined): boolean => isConstant(ctx, c);
-  if (TRANSPARENT.has(n.type)) return constant((n as { expression: Node }).expression);
   switch (n.type) {
     case "StringLiteral":
     case "NumericLiteral":

@@ -9,7 +9,7 @@ import type { SaFunction } from "./model.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
-import { TRANSPARENT } from "./view.js";
+import { consumerOf, strip } from "./view.js";
 
 /**
  * A polling loop over the blocking sleep (docs/semantics.md, "Polling loops"; attack finding 12):
@@ -44,8 +44,7 @@ export function pollingLoops(ctx: Ctx, fn: SaFunction): void {
     seen.add(loop);
     const verdict = pollVerdict(ctx, fn, loop);
     if (!verdict) continue;
-    let site = ctx.tree.parent(leaf);
-    while (site && TRANSPARENT.has(site.type)) site = ctx.tree.parent(site);
+    const site = consumerOf(ctx.tree, leaf).parent;
     const awaitNode = site?.type === "AwaitExpression" ? site : leaf;
     const sleep = sourceOf(ctx, awaitNode).replace(/\s+/g, " ");
     const quoted = sleep.length <= 40 ? sleep : "the sleep";
@@ -164,8 +163,7 @@ function pollVerdict(ctx: Ctx, fn: SaFunction, loop: Loop): Verdict | undefined 
 }
 
 function alwaysTrue(test: Node): boolean {
-  let n = test;
-  while (TRANSPARENT.has(n.type)) n = (n as { expression: Node }).expression;
+  const n = strip(test);
   return (n.type === "BooleanLiteral" && n.value) || (n.type === "NumericLiteral" && n.value !== 0);
 }
 

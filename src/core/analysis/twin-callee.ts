@@ -2,7 +2,7 @@ import type { types as t } from "@babel/core";
 import { type ImportedCallee, isTwinModule } from "../twins.js";
 import type { Ctx } from "./ctx.js";
 import type { Node } from "./tree.js";
-import { requireSource, TRANSPARENT } from "./view.js";
+import { requireSource, strip } from "./view.js";
 
 /** How many `const` aliases are followed (`const a = fs.promises; const b = a; …`). */
 const MAX_ALIASES = 8;
@@ -26,16 +26,13 @@ function follow(
 ): ImportedCallee | undefined {
   if (depth > MAX_ALIASES) return undefined;
   const members = [...after];
-  let node = expr;
-  for (;;) {
-    if (TRANSPARENT.has(node.type)) node = (node as { expression: Node }).expression;
-    else if (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
-      if (node.computed && node.property.type !== "StringLiteral") return undefined;
-      members.unshift(
-        node.property.type === "Identifier" ? node.property.name : (node.property as t.StringLiteral).value,
-      );
-      node = node.object;
-    } else break;
+  let node = strip(expr);
+  while (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
+    if (node.computed && node.property.type !== "StringLiteral") return undefined;
+    members.unshift(
+      node.property.type === "Identifier" ? node.property.name : (node.property as t.StringLiteral).value,
+    );
+    node = strip(node.object as Node);
   }
   const required = requireSource(ctx.scopes, node);
   if (required !== undefined) {

@@ -15,11 +15,30 @@ export const TRANSPARENT = new Set([
   "TypeCastExpression",
 ]);
 
-/** The expression inside type-only wrappers and parentheses (`(f as T)` → `f`). */
+/**
+ * The expression inside type-only wrappers and parentheses (`(f as T)` → `f`): the walk down
+ * to the value. `consumerOf` is the walk up.
+ */
 export function strip(n: Node): Node {
   let cur = n;
   while (TRANSPARENT.has(cur.type)) cur = (cur as { expression: Node }).expression;
   return cur;
+}
+
+/**
+ * The walk up from `n` through the parentheses and type-only wrappers around it (`(f as T)(…)`):
+ * `outer`, the outermost of them (`n` itself when none), and `parent`, the node that holds
+ * `outer` — what uses the value. `outer` is the child to ask `tree.link` about: which slot of
+ * `parent` the value stands in.
+ */
+export function consumerOf(tree: Tree, n: Node): { outer: Node; parent: Node | undefined } {
+  let outer = n;
+  let parent = tree.parent(n);
+  while (parent !== undefined && TRANSPARENT.has(parent.type)) {
+    outer = parent;
+    parent = tree.parent(parent);
+  }
+  return { outer, parent };
 }
 
 const KIND: Record<string, ViewKind> = {
@@ -177,12 +196,7 @@ export function treeView(
       if (!b || b.violations.length) return false;
       const fn = tree.parent(b.node);
       if (!fn || !isFunction(fn) || (fn as t.Function).params[0] !== b.node) return false;
-      let cur: Node = fn;
-      let p = tree.parent(fn);
-      while (p && TRANSPARENT.has(p.type)) {
-        cur = p;
-        p = tree.parent(p);
-      }
+      const { outer: cur, parent: p } = consumerOf(tree, fn);
       return (
         p?.type === "NewExpression" &&
         tree.link(cur)?.key === "arguments" &&
@@ -229,12 +243,7 @@ export function treeView(
         exported = up?.type === "ExportNamedDeclaration" || up?.type === "ExportDefaultDeclaration";
       } else if (fn.type === "FunctionExpression" || fn.type === "ArrowFunctionExpression") {
         // `const getUser = (id) => load(id)`, also through type-only wrappers.
-        let cur: Node = fn;
-        let p = up;
-        while (p && TRANSPARENT.has(p.type)) {
-          cur = p;
-          p = tree.parent(p);
-        }
+        const { outer: cur, parent: p } = consumerOf(tree, fn);
         if (
           p?.type === "VariableDeclarator" &&
           tree.link(cur)?.key === "init" &&
@@ -264,12 +273,7 @@ export function treeView(
       const calls: Node[] = [];
       let complete = !exported;
       for (const u of reads.uses) {
-        let cur: Node = u;
-        let p = tree.parent(u);
-        while (p && TRANSPARENT.has(p.type)) {
-          cur = p;
-          p = tree.parent(p);
-        }
+        const { outer: cur, parent: p } = consumerOf(tree, u);
         if (
           p &&
           (p.type === "CallExpression" || p.type === "OptionalCallExpression") &&
@@ -333,7 +337,7 @@ export function writtenTargets(n: Node): Node[] {
   const out: Node[] = [];
   const add = (p: Node | null | undefined): void => {
     if (!p) return;
-    while (TRANSPARENT.has(p.type)) p = (p as { expression: Node }).expression;
+    p = strip(p);
     switch (p.type) {
       case "ArrayPattern":
         for (const e of p.elements) add(e as Node | null);
