@@ -341,7 +341,14 @@ function declaredAs(b: Binding): string {
  * afresh, so a worker function that only reads such an object reads the state before the change
  * (fixture diagnostics/sa302-written-by-setter).
  */
-const writtenByFunctions = new WeakMap<Ctx, Map<Binding, { by: string; loc: string }>>();
+const writtenByFunctions = new WeakMap<Ctx, Map<Binding, WrittenBy>>();
+
+/** The first write of a module object by a function of the module: the function, as named and as a node. */
+interface WrittenBy {
+  by: string;
+  loc: string;
+  fn: Node;
+}
 
 /** Whether a module binding is a class (declared, or a `const` bound to a class expression). */
 function isClassBinding(b: Binding): boolean {
@@ -363,16 +370,16 @@ function changeableKind(ctx: Ctx, b: Binding): "object" | "handle" | "class" | u
     : undefined;
 }
 
-function objectsWrittenByFunctions(ctx: Ctx): Map<Binding, { by: string; loc: string }> {
+function objectsWrittenByFunctions(ctx: Ctx): Map<Binding, WrittenBy> {
   const hit = writtenByFunctions.get(ctx);
   if (hit) return hit;
-  const out = new Map<Binding, { by: string; loc: string }>();
+  const out = new Map<Binding, WrittenBy>();
   const top = ctx.scopes.program;
   const note = (node: Node, b: Binding | undefined): void => {
     if (!b || b.scope !== top || out.has(b)) return;
     const inside = ctx.tree.findParent(node, (p) => isFunction(p));
     if (inside === undefined) return; // top-level code runs in every worker too
-    out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node) });
+    out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node), fn: inside });
   };
   // A closed function writes an object only through its name, or through a function that
   // returns it: `sharedState` watches both (`watchState`).
@@ -1102,17 +1109,28 @@ export function sharedState(
   /** Filled with the module-level bindings read, for the proof of same-everywhere.ts. */
   reads?: Map<Binding, WorkerRead>,
 ): SharedState {
-  const names = new Set<string>();
-  /** The module-level bindings an entry of `names` is about (same-everywhere.ts skips them). */
+  /** The entries by their key (`entryKey`): one text for each kind, subject and function. */
+  const entries = new Map<string, string>();
+  /** The module-level bindings an entry is about (same-everywhere.ts skips them). */
   const named = new Set<Binding>();
-  const add = (entry: string, b: Binding): void => {
-    names.add(entry);
-    named.add(b);
+  /** The bindings an entry says the function changes (`mutates`), which says all a later entry would. */
+  const mutated = new Set<Binding>();
+  const ids = new Map<Binding, number>();
+  const say = (key: EntryKey, text: string): void => {
+    const k = entryKey(key, ids);
+    if (!entries.has(k)) entries.set(k, text);
+    if (typeof key.subject === "string") return;
+    named.add(key.subject);
+    if (key.kind === "mutates") mutated.add(key.subject);
   };
   const top = ctx.scopes.program;
   const changed = objectsWrittenByFunctions(ctx);
-  /** Objects read here and changed elsewhere, by name (dropped when this function changes them). */
-  const readChanged = new Map<string, { entry: string; b: Binding }>();
+  /**
+   * Objects read here and changed elsewhere, by binding (dropped when this function, or one it
+   * calls, changes them): the entry, what it is reached through, and the function of the module
+   * that changes it, if the change is seen here.
+   */
+  const readChanged = new Map<Binding, { entry: string; via: string | undefined; by?: Node }>();
   /** What an import is, once per binding (its module is resolved and stat'ed once a function). */
   const importMemo = new Map<Binding, string | undefined>();
   const importedOnce = (n: t.Identifier, b: Binding): string | undefined => {
@@ -1158,10 +1176,13 @@ export function sharedState(
           GLOBAL_OBJECTS.has(o.name) &&
           !ctx.scopes.binding(o, o.name) &&
           (key === undefined || !isKnownGlobal(key))
-        )
-          names.add(
-            `the global \`${o.name}[${sourceOf(ctx, n.property as Node)}]\`, which a worker's own globalThis lacks${through(via)}`,
+        ) {
+          const global = `${o.name}[${sourceOf(ctx, n.property as Node)}]`;
+          say(
+            { kind: "global", subject: global, via },
+            `the global \`${global}\`, which a worker's own globalThis lacks${through(via)}`,
           );
+        }
         return undefined;
       }
       if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
@@ -1174,7 +1195,8 @@ export function sharedState(
           !ctx.scopes.binding(o, o.name) &&
           !PROCESS_PROPERTIES.has(n.property.name)
         )
-          names.add(
+          say(
+            { kind: "process", subject: n.property.name, via },
             `\`process.${n.property.name}\`, a property the program set on this thread's process object, which a worker's own lacks${through(via)}`,
           );
       }
@@ -1183,7 +1205,8 @@ export function sharedState(
         const o = strip(n.object);
         if (o.type === "Identifier" && GLOBAL_OBJECTS.has(o.name) && !ctx.scopes.binding(o, o.name)) {
           if (!isKnownGlobal(n.property.name))
-            names.add(
+            say(
+              { kind: "global", subject: `${o.name}.${n.property.name}`, via },
               `the global \`${o.name}.${n.property.name}\`, which a worker's own globalThis lacks${through(via)}`,
             );
           else if (!globalsRead.has(n.property.name)) globalsRead.set(n.property.name, via);
@@ -1197,7 +1220,10 @@ export function sharedState(
           // Not declared anywhere the module shows, nor a JavaScript or Node.js global: set on
           // this thread's globalThis by some code, which a worker's own globalThis lacks (fixture
           // worker/what-a-worker-sees).
-          names.add(`the global \`${n.name}\`, which a worker's own globalThis lacks${through(via)}`);
+          say(
+            { kind: "global", subject: n.name, via },
+            `the global \`${n.name}\`, which a worker's own globalThis lacks${through(via)}`,
+          );
           return undefined;
         }
         if (!b) {
@@ -1208,7 +1234,7 @@ export function sharedState(
         if (!b || b.scope !== top) return undefined;
         if (reads && !reads.has(b)) reads.set(b, { ref: n, via });
         const kind = stateKind(ctx, b);
-        if (kind === "state") add(`\`${declaredAs(b)} ${n.name}\`${through(via)}`, b);
+        if (kind === "state") say({ kind: "state", subject: b, via }, `\`${declaredAs(b)} ${n.name}\`${through(via)}`);
         // `X.m()` of a class or an object of the module: its static method or its method runs
         // here, and what it uses is followed like a function's (issue 14, #9).
         const method = methodCalled(ctx, n);
@@ -1224,9 +1250,9 @@ export function sharedState(
         if (varies)
           // `const instanceId = randomUUID()`: each worker imports the module and computes its own
           // (attack 15, F15).
-          add(
+          say(
+            { kind: "varies", subject: b, via },
             `\`const ${n.name}\`, computed at import by \`${varies}\`, which gives each worker another value${through(via)}`,
-            b,
           );
         // A namespace (`ns.f()`, `lib.f()` of `const lib = require(…)`) names the binding itself.
         const namespace =
@@ -1237,19 +1263,20 @@ export function sharedState(
             ? importedMethodOnce(n, b, method)
             : importedOnce(n, b)
           : undefined;
-        if (imported) readChanged.set(n.name, { entry: `${imported}${through(via)}`, b });
+        if (imported) readChanged.set(b, { entry: `${imported}${through(via)}`, via });
         const w = kind === "object" || kind === "handle" || member ? changed.get(b) : undefined;
         if (w)
-          readChanged.set(n.name, {
+          readChanged.set(b, {
             entry: `\`${declaredAs(b)} ${n.name}\`, which ${w.by} changes at ${w.loc}${through(via)}`,
-            b,
+            via,
+            by: w.fn,
           });
-        else if (kind === "object" && !readChanged.has(n.name) && exportedLocals(ctx).has(n.name))
+        else if (kind === "object" && !readChanged.has(b) && exportedLocals(ctx).has(n.name))
           // Exported: any importer may change it (`settings.mode = …` in config.mjs), and no
           // build of one file can prove none does (fixture diagnostics/sa302-exported-object).
-          readChanged.set(n.name, {
+          readChanged.set(b, {
             entry: `\`${declaredAs(b)} ${n.name}\`, which this module exports, so other modules may change it${through(via)}`,
-            b,
+            via,
           });
         const callee = functionReached(ctx, n, b, method);
         if (callee && !seen.has(callee)) {
@@ -1268,7 +1295,10 @@ export function sharedState(
         if (r && stateKind(ctx, r.b) === "object") {
           const deep = strip(object).type.endsWith("MemberExpression") ? "…" : "";
           const shown = r.via ? `${r.via}()${deep}` : `${r.id.name}${deep}`;
-          add(`calls \`${shown}.${method}()\`${through(via)}`, r.b);
+          say(
+            { kind: "calls", subject: r.b, via, detail: `${shown}.${method}` },
+            `calls \`${shown}.${method}()\`${through(via)}`,
+          );
         }
       }
       // Module objects passed to a function of the module that writes to that parameter.
@@ -1289,8 +1319,11 @@ export function sharedState(
           const b = r && ctx.scopes.binding(r.id, r.id.name);
           if (!r || !b || b.scope !== top || !(writes.has(i) || throughResult(i))) return;
           const kind = stateKind(ctx, b);
-          if (kind === "object" || kind === "code" || kind === "value" || kind === "import")
-            add(`mutates \`${r.id.name}\`${through(via ?? sourceOf(ctx, strip(n.callee as Node)))}`, b);
+          if (kind === "object" || kind === "code" || kind === "value" || kind === "import") {
+            // Reached through the function it is passed to, when the worker function calls it.
+            const by = via ?? sourceOf(ctx, strip(n.callee as Node));
+            say({ kind: "mutates", subject: b, via: by }, `mutates \`${r.id.name}\`${through(by)}`);
+          }
         });
       }
       return undefined;
@@ -1307,7 +1340,7 @@ export function sharedState(
       // an import's methods are its own business.
       if ((kind === "state" && !r.via) || (kind === "import" && node.type.endsWith("CallExpression"))) return;
       const what = r.via ? ` (what \`${r.via}()\` returns)` : "";
-      add(`mutates \`${r.id.name}\`${what}${through(via)}`, b);
+      say({ kind: "mutates", subject: b, via, detail: r.via }, `mutates \`${r.id.name}\`${what}${through(via)}`);
     });
     for (const next of follow) visit(next.f, next.name);
   };
@@ -1316,17 +1349,44 @@ export function sharedState(
   // the worker's globalThis keeps its own (issue 14, #20). Top-level code runs in the worker too.
   for (const [name, w] of globalWrites(ctx, new Set(globalsRead.keys())))
     if (w.by)
-      names.add(
+      say(
+        { kind: "replaced", subject: name, via: globalsRead.get(name) },
         `the global \`${name}\`${through(globalsRead.get(name))}, which ${w.by} replaces at ${w.loc} (\`${w.text}\`); a worker's own globalThis keeps the original`,
       );
-  for (const [name, { entry, b }] of readChanged)
+  for (const [b, { entry, via, by }] of readChanged)
     if (
-      ![...names].some((x) => x.startsWith(`mutates \`${name}\``)) &&
+      !mutated.has(b) &&
       // Changed by the function itself or one it calls (`calls \`counter.inc()\`` says so already).
-      ![...seen].some((f) => entry.includes(`, which ${functionLabel(ctx, f)} changes at`))
+      (by === undefined || !seen.has(by as t.Function))
     )
-      add(entry, b);
-  return { entries: [...names], named };
+      say({ kind: "changed", subject: b, via }, entry);
+  return { entries: [...entries.values()], named };
+}
+
+/**
+ * What an SA302 entry is about, which it is said once for: a message names each binding or
+ * global once for each way the function uses it and each function it is reached through.
+ */
+interface EntryKey {
+  kind: "global" | "process" | "replaced" | "state" | "varies" | "calls" | "mutates" | "changed";
+  /** The module-level binding, or the global's name (`process.x`'s property), it names. */
+  subject: Binding | string;
+  /** The function of the module it is reached through (`through \`f()\``), if any. */
+  via: string | undefined;
+  /** What else parts two entries of one kind and subject: the method called, the function whose value is written. */
+  detail?: string;
+}
+
+/** `key` as a map key; `ids` numbers the bindings, which have no name of their own to key by. */
+function entryKey(key: EntryKey, ids: Map<Binding, number>): string {
+  let subject: string;
+  if (typeof key.subject === "string") subject = `global ${key.subject}`;
+  else {
+    let id = ids.get(key.subject);
+    if (id === undefined) ids.set(key.subject, (id = ids.size));
+    subject = `binding ${id}`;
+  }
+  return [key.kind, subject, key.via ?? "", key.detail ?? ""].join("\0");
 }
 
 /** SA302's entries for one function, and the module-level bindings they name. */
