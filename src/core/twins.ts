@@ -39,7 +39,15 @@ export interface ResolvedTwin {
  * adopted) and the twin returns as it is.
  */
 export interface ArgRules {
-  options?: { index: number; promiseOnly: readonly string[] };
+  options?: {
+    index: number;
+    promiseOnly: readonly string[];
+    /**
+     * Keys of `promiseOnly` whose default the twin always behaves as: written as a literal of
+     * that very value (`{ ref: true }`), the key changes nothing and the call keeps its twin.
+     */
+    defaults?: Readonly<Record<string, boolean>>;
+  };
   /** The index of a path the twin also takes as a file descriptor, which the promise API refuses. */
   path?: number;
   data?: number;
@@ -150,9 +158,14 @@ export function findTwin(callee: ImportedCallee, options: Options): ResolvedTwin
     };
   }
   // `ref: false` lets the program end before the timer fires, and the code after the await
-  // never runs; the blocking sleep always runs it (fixture twins/timers-ref-signal).
+  // never runs; the blocking sleep always runs it (fixture twins/timers-ref-signal). `ref: true`
+  // is Node's default — the timer keeps the event loop alive until it fires, so the code after
+  // the await runs, as after the sleep — and means the same to both (fixture twins/timers-ref-true).
   if (c.module === "timers/promises" && c.name === "setTimeout")
-    return { ...builtin, args: { options: { index: 2, promiseOnly: ["signal", "ref"] }, value: 1 } };
+    return {
+      ...builtin,
+      args: { options: { index: 2, promiseOnly: ["signal", "ref"], defaults: { ref: true } }, value: 1 },
+    };
   return builtin;
 }
 

@@ -61,6 +61,16 @@ function leavesOf(
 }
 
 /**
+ * Whether an options property writes the literal `value` (`ref: true`), the default the twin
+ * behaves as: a shorthand, a name or any other expression may hold another value, so not.
+ */
+function writesDefault(p: Node, value: boolean | undefined): boolean {
+  if (value === undefined || p.type !== "ObjectProperty") return false;
+  const v = strip(p.value as Node);
+  return v.type === "BooleanLiteral" && v.value === value;
+}
+
+/**
  * A leaf whose value in the async function is certainly a promise: a call of an async smartasync
  * function (a sync-kind or dispatched callee is guarded: it may give a value), a promise API with
  * a twin, `Promise.all`/`allSettled`, and what cannot be mapped at all.
@@ -221,20 +231,27 @@ function twinFact(ctx: Ctx, call: CallNode, twin: ResolvedTwin): AwaitFact {
     return { kind: "unmappable", why: WHY.twinArgs(callText(ctx, call)) };
   const name = callText(ctx, call);
   if (rules.options) {
-    const { index, promiseOnly } = rules.options;
+    const { index, promiseOnly, defaults } = rules.options;
     const arg = args[index];
     const literal =
       arg && (arg.type === "StringLiteral" || arg.type === "TemplateLiteral" || arg.type === "NullLiteral");
     if (arg && !literal && !(arg.type === "Identifier" && arg.name === "undefined")) {
       let unseen = arg.type !== "ObjectExpression";
+      /** A key written as its default (`ref: true`), which the run-time check would refuse. */
+      let defaulted: string | undefined;
       if (arg.type === "ObjectExpression") {
         for (const p of arg.properties as Node[]) {
           const key =
             p.type === "SpreadElement" ? undefined : keyName(p as { key: Node; computed?: boolean });
           if (key === undefined) unseen = true;
-          else if (promiseOnly.includes(key)) return { kind: "unmappable", why: WHY.promiseOnly(name, key) };
+          else if (!promiseOnly.includes(key)) continue;
+          else if (writesDefault(p, defaults?.[key])) defaulted ??= key;
+          else return { kind: "unmappable", why: WHY.promiseOnly(name, key) };
         }
       }
+      // `{ ...opts, ref: true }`: the rest is checked at run time, which reads every listed key
+      // whatever its value, so the default is accepted only in a literal seen whole.
+      if (unseen && defaulted !== undefined) return { kind: "unmappable", why: WHY.promiseOnly(name, defaulted) };
       if (unseen)
         checks.push({
           kind: "options",
