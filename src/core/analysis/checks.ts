@@ -1234,7 +1234,8 @@ export function sharedState(
         if (!b || b.scope !== top) return undefined;
         if (reads && !reads.has(b)) reads.set(b, { ref: n, via });
         const kind = stateKind(ctx, b);
-        if (kind === "state") say({ kind: "state", subject: b, via }, `\`${declaredAs(b)} ${n.name}\`${through(via)}`);
+        if (kind === "state")
+          say({ kind: "state", subject: b, via }, `\`${declaredAs(b)} ${n.name}\`${through(via)}`);
         // `X.m()` of a class or an object of the module: its static method or its method runs
         // here, and what it uses is followed like a function's (issue 14, #9).
         const method = methodCalled(ctx, n);
@@ -1340,7 +1341,10 @@ export function sharedState(
       // an import's methods are its own business.
       if ((kind === "state" && !r.via) || (kind === "import" && node.type.endsWith("CallExpression"))) return;
       const what = r.via ? ` (what \`${r.via}()\` returns)` : "";
-      say({ kind: "mutates", subject: b, via, detail: r.via }, `mutates \`${r.id.name}\`${what}${through(via)}`);
+      say(
+        { kind: "mutates", subject: b, via, detail: r.via },
+        `mutates \`${r.id.name}\`${what}${through(via)}`,
+      );
     });
     for (const next of follow) visit(next.f, next.name);
   };
@@ -1382,8 +1386,8 @@ function entryKey(key: EntryKey, ids: Map<Binding, number>): string {
   let subject: string;
   if (typeof key.subject === "string") subject = `global ${key.subject}`;
   else {
-    let id = ids.get(key.subject);
-    if (id === undefined) ids.set(key.subject, (id = ids.size));
+    const id = ids.get(key.subject) ?? ids.size;
+    ids.set(key.subject, id);
     subject = `binding ${id}`;
   }
   return [key.kind, subject, key.via ?? "", key.detail ?? ""].join("\0");
