@@ -1,4 +1,5 @@
 import type { types as t } from "@babel/core";
+import { isFunction } from "../core/analysis/tree.js";
 
 const COMMENTS = new Set(["leadingComments", "trailingComments", "innerComments"]);
 
@@ -25,19 +26,6 @@ export function cloneWithMap<N extends t.Node>(node: N, map: Map<t.Node, t.Node>
   return out as unknown as N;
 }
 
-const FUNCTION_TYPES = new Set([
-  "FunctionDeclaration",
-  "FunctionExpression",
-  "ArrowFunctionExpression",
-  "ObjectMethod",
-  "ClassMethod",
-  "ClassPrivateMethod",
-]);
-
-export function isFunctionNode(n: t.Node): boolean {
-  return FUNCTION_TYPES.has(n.type);
-}
-
 /**
  * Post-order rewrite of a detached tree: `visit` may return a replacement for a node. With
  * `ownBody`, nested functions are not entered (their awaits belong to them).
@@ -54,9 +42,9 @@ export function rewriteTree(
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const x = v[i];
-        if (isNode(x) && !(ownBody && isFunctionNode(x))) v[i] = rewriteTree(x, visit, ownBody);
+        if (isNode(x) && !(ownBody && isFunction(x))) v[i] = rewriteTree(x, visit, ownBody);
       }
-    } else if (isNode(v) && !(ownBody && isFunctionNode(v))) {
+    } else if (isNode(v) && !(ownBody && isFunction(v))) {
       rec[key] = rewriteTree(v, visit, ownBody);
     }
   }

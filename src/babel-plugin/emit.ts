@@ -16,7 +16,7 @@ import { inheritedChecks } from "../core/analysis/inherited.js";
 import type { LoopCopy } from "../core/analysis/loop-copy.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
-import { TRANSPARENT } from "../core/analysis/view.js";
+import { TRANSPARENT, valueLeaves } from "../core/analysis/view.js";
 import { type AwaitFact, twinCheckHelper } from "../core/inline.js";
 import { isIdentifierName } from "../core/naming.js";
 import { variantKind } from "../core/strategy.js";
@@ -811,7 +811,7 @@ function deferLeaves(
   imports: Imports,
 ): void {
   const t = ctx.t;
-  for (const leaf of returnedLeaves(node, [])) {
+  for (const leaf of valueLeaves(node)) {
     const orig = origOf.get(leaf);
     if (!orig || !deferred.has(orig)) continue;
     const mapped = mapper.map(leaf as t.Expression);
@@ -823,20 +823,6 @@ function deferLeaves(
         : [t.arrowFunctionExpression([], mapped)];
     replaceIn(leaf, located(runtimeCall(ctx, imports, "later", args), leaf.loc), ret);
   }
-}
-
-/** The leaves of a returned value: through wrappers, `?:` branches, `&&`/`||`/`??`, a sequence's last. */
-function returnedLeaves(node: t.Node, out: t.Node[]): t.Node[] {
-  if (TRANSPARENT.has(node.type)) returnedLeaves((node as unknown as { expression: t.Node }).expression, out);
-  else if (node.type === "ConditionalExpression") {
-    returnedLeaves(node.consequent, out);
-    returnedLeaves(node.alternate, out);
-  } else if (node.type === "LogicalExpression") {
-    returnedLeaves(node.left, out);
-    returnedLeaves(node.right, out);
-  } else if (node.type === "SequenceExpression") returnedLeaves(node.expressions.at(-1)!, out);
-  else out.push(node);
-  return out;
 }
 
 /**

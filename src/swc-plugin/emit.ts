@@ -20,7 +20,7 @@ import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFactory, SaFunction } from "../core/analysis/model.js";
 import { reusableNamespace } from "../core/analysis/namespaces.js";
 import { isFunction, type Node, type Tree } from "../core/analysis/tree.js";
-import { TRANSPARENT } from "../core/analysis/view.js";
+import { valueLeaves } from "../core/analysis/view.js";
 import { parseAnnotation } from "../core/annotation.js";
 import { twinCheckHelper } from "../core/inline.js";
 import { isIdentifierName } from "../core/naming.js";
@@ -402,26 +402,12 @@ class SyncCopy {
     this.ed = new Editor(new MagicString(code), code, imports, plan.ctx.tree);
   }
 
+  /** Maps each leaf of a value (`valueLeaves`: through wrappers, `?:`, `&&`/`||`/`??`, a sequence's last). */
   private map(node: Node): void {
-    if (TRANSPARENT.has(node.type)) {
-      this.map((node as { expression: Node }).expression);
-      return;
-    }
-    switch (node.type) {
-      case "ConditionalExpression":
-        this.map(node.consequent);
-        this.map(node.alternate);
-        return;
-      case "LogicalExpression":
-        this.map(node.left);
-        this.map(node.right);
-        return;
-      case "SequenceExpression":
-        this.map(node.expressions[node.expressions.length - 1]);
-        return;
-      default:
-        break;
-    }
+    for (const leaf of valueLeaves(node)) this.mapLeaf(leaf);
+  }
+
+  private mapLeaf(node: Node): void {
     const fact = this.fn.leaves.get(node);
     if (!fact) return;
     const rt = () => this.imports.runtime();
@@ -626,15 +612,7 @@ class SyncCopy {
    * (fixture inline/return-in-try).
    */
   private defer(node: Node, deferred: Set<Node>): void {
-    if (TRANSPARENT.has(node.type)) this.defer((node as { expression: Node }).expression, deferred);
-    else if (node.type === "ConditionalExpression") {
-      this.defer(node.consequent, deferred);
-      this.defer(node.alternate, deferred);
-    } else if (node.type === "LogicalExpression") {
-      this.defer(node.left, deferred);
-      this.defer(node.right, deferred);
-    } else if (node.type === "SequenceExpression") this.defer(node.expressions.at(-1)!, deferred);
-    else if (deferred.has(node)) this.deferLeaf(node);
+    for (const leaf of valueLeaves(node)) if (deferred.has(leaf)) this.deferLeaf(leaf);
   }
 
   private deferLeaf(node: Node): void {

@@ -82,7 +82,7 @@
  * the whole file and analyses it again (analyse.ts), so the answer is always the whole file's.
  */
 
-import { wordsIn } from "../core/analysis/tree.js";
+import { lowerBound, wordsIn } from "../core/analysis/tree.js";
 import { type AnnotationParse, mayContainMisspelling, parseAnnotation } from "../core/annotation.js";
 import { isWideSpace } from "../core/chars.js";
 import { type ScannedImport, scanImports } from "../core/import-scan.js";
@@ -864,18 +864,6 @@ function classFollows(code: string, i: number): boolean {
   let c = code.charCodeAt(i);
   while (c === 32 || c === 9 || c === 10 || c === 13) c = code.charCodeAt(++i);
   return c === 123 || c >= 128 || WORD_START[c] === 1;
-}
-
-/** Index of the first element of the ascending `list` that is `>= value`. */
-function lowerBound(list: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Offsets of every `@smart…` (any case): a body holding one is never blanked (annotations, SA107). */

@@ -8,7 +8,7 @@ import { effectfulCall, effectOf, importedEffect } from "./outside.js";
 import { isImportedCall } from "./prove.js";
 import { isFunction, type Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
-import { strip, TRANSPARENT } from "./view.js";
+import { strip, valueLeaves } from "./view.js";
 import { functionOf } from "./writes.js";
 
 /**
@@ -56,18 +56,7 @@ function computeRunsToEnd(ctx: Ctx, fn: t.Function, index: Index): boolean {
   });
   if (pauses) return false;
   const leaves: Node[] = [];
-  const peel = (n: Node): void => {
-    if (TRANSPARENT.has(n.type)) peel((n as { expression: Node }).expression);
-    else if (n.type === "ConditionalExpression") {
-      peel(n.consequent);
-      peel(n.alternate);
-    } else if (n.type === "LogicalExpression") {
-      peel(n.left);
-      peel(n.right);
-    } else if (n.type === "SequenceExpression") peel(n.expressions[n.expressions.length - 1] as Node);
-    else leaves.push(n);
-  };
-  for (const r of returned) peel(r);
+  for (const r of returned) valueLeaves(r, leaves);
   return leaves.every((leaf) => {
     if (leaf.type === "NewExpression" || leaf.type === "ImportExpression") return false;
     if (leaf.type !== "CallExpression" && leaf.type !== "OptionalCallExpression") return true;

@@ -2,7 +2,7 @@ import type { types as t } from "@babel/core";
 import { type Ctx, locOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import { isFunction, type Node } from "./tree.js";
-import { TRANSPARENT } from "./view.js";
+import { valueLeaves } from "./view.js";
 
 /**
  * Where `await` can appear in an async body, and what an inline sync copy does with each form
@@ -72,20 +72,10 @@ export function deferredReturns(ctx: Ctx, fn: SaFunction): Set<Node> {
     const r = fn.leafCallees.get(leaf);
     return r?.fn?.kind === "async" || r?.ext?.fact.kind === "async" || r?.shape.kind === "dispatch";
   };
-  const leaves = (n: Node): void => {
-    if (TRANSPARENT.has(n.type)) leaves((n as { expression: Node }).expression);
-    else if (n.type === "ConditionalExpression") {
-      leaves(n.consequent);
-      leaves(n.alternate);
-    } else if (n.type === "LogicalExpression") {
-      leaves(n.left);
-      leaves(n.right);
-    } else if (n.type === "SequenceExpression") leaves(n.expressions[n.expressions.length - 1]);
-    else if (promised(n)) out.add(n);
-  };
   ctx.tree.walk(body, (n) => {
     if (isFunction(n)) return false;
-    if (n.type === "ReturnStatement" && n.argument && inTry(ctx, n, fn.fn)) leaves(n.argument);
+    if (n.type === "ReturnStatement" && n.argument && inTry(ctx, n, fn.fn))
+      for (const leaf of valueLeaves(n.argument)) if (promised(leaf)) out.add(leaf);
     return undefined;
   });
   return out;

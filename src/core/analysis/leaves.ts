@@ -15,7 +15,7 @@ import { isImportedCall, knownAsyncCall, proofOf } from "./prove.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { importedCallee } from "./twin-callee.js";
-import { strip } from "./view.js";
+import { soleMapCallback, strip } from "./view.js";
 
 /**
  * Describes each promise-producing leaf of an awaited (or returned) expression. Conditionals,
@@ -251,7 +251,8 @@ function twinFact(ctx: Ctx, call: CallNode, twin: ResolvedTwin): AwaitFact {
       }
       // `{ ...opts, ref: true }`: the rest is checked at run time, which reads every listed key
       // whatever its value, so the default is accepted only in a literal seen whole.
-      if (unseen && defaulted !== undefined) return { kind: "unmappable", why: WHY.promiseOnly(name, defaulted) };
+      if (unseen && defaulted !== undefined)
+        return { kind: "unmappable", why: WHY.promiseOnly(name, defaulted) };
       if (unseen)
         checks.push({
           kind: "options",
@@ -613,16 +614,11 @@ function factOf(
  * method with a computed key) — those keep the worker variant.
  */
 function mapCallback(ctx: Ctx, args: Node[]): { cb: Node; write?: Node } | undefined {
-  if (args.length !== 1) return undefined;
-  const m = args[0]!;
-  if (m.type !== "CallExpression" || m.arguments.length !== 1) return undefined;
-  const callee = m.callee as Node;
-  if (callee.type !== "MemberExpression" || callee.computed) return undefined;
-  if (callee.property.type !== "Identifier" || callee.property.name !== "map") return undefined;
+  const cb = soleMapCallback(args);
+  if (cb === undefined) return undefined;
   // The copy holds a callback's error with a `try` inside its body, which a parameter that fails
   // to bind (`async ({ id }) => …` over a null element, a default that throws) is outside of:
   // only plain names, so every callback runs as under Promise.all (review of the held-error form).
-  const cb = m.arguments[0] as Node;
   if (isFunction(cb) && (cb as t.Function).params.some((p) => p.type !== "Identifier")) return undefined;
   return plainAsyncCallback(ctx, cb);
 }

@@ -4,7 +4,7 @@ import type { CallNode } from "./calls.js";
 import type { Ctx } from "./ctx.js";
 import type { Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
-import { readsOf, strip } from "./view.js";
+import { readsOf, soleMapCallback, strip } from "./view.js";
 
 /**
  * Concurrency helpers besides p-map whose sequential form the sync variant can run (issue 15,
@@ -57,13 +57,8 @@ export function limitedMap(
   ctx: Ctx,
   args: readonly Node[],
 ): { outer: Node; call: CallNode; inner: t.ArrowFunctionExpression | t.FunctionExpression } | undefined {
-  if (args.length !== 1) return undefined;
-  const m = args[0]!;
-  if (m.type !== "CallExpression" || m.arguments.length !== 1) return undefined;
-  const callee = m.callee as Node;
-  if (callee.type !== "MemberExpression" || callee.computed) return undefined;
-  if (callee.property.type !== "Identifier" || callee.property.name !== "map") return undefined;
-  const outer = m.arguments[0] as Node;
+  const outer = soleMapCallback(args);
+  if (outer === undefined) return undefined;
   if (outer.type !== "ArrowFunctionExpression" || outer.async || outer.body.type === "BlockStatement")
     return undefined;
   if (outer.params.some((p) => p.type !== "Identifier")) return undefined;

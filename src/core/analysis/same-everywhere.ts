@@ -252,6 +252,19 @@ class Prover {
       };
     // A closed function that mentions the name is opened (the file is analysed again whole).
     ctx.tree.watched.add(b.name);
+    return this.firstFinding(b, top, (n) => this.use(n, mode, { copy }));
+  }
+
+  /**
+   * The first finding `use` makes of a reference to `b`, in the order the walk of its scope meets
+   * them (closed functions entered with `open`), or undefined when each use is proven a read.
+   */
+  private firstFinding(
+    b: Binding,
+    open: boolean,
+    use: (ref: t.Identifier) => Finding | undefined,
+  ): Finding | undefined {
+    const ctx = this.ctx;
     let found: Finding | undefined;
     ctx.tree.walk(
       b.scope.node,
@@ -259,10 +272,10 @@ class Prover {
         if (found) return false;
         if (n.type !== "Identifier" || n.name !== b.name || !isReference(n, ctx.tree)) return undefined;
         if (ctx.scopes.binding(n, n.name) !== b) return undefined;
-        found = this.use(n, mode, { copy });
+        found = use(n);
         return undefined;
       },
-      top,
+      open,
     );
     return found;
   }
@@ -479,19 +492,7 @@ class Prover {
     const ctx = this.ctx;
     if (b.scope === ctx.scopes.program && !place.copy) return this.binding(b, "object");
     if (b.scope === ctx.scopes.program) ctx.tree.watched.add(b.name);
-    let found: Finding | undefined;
-    ctx.tree.walk(
-      b.scope.node,
-      (n) => {
-        if (found) return false;
-        if (n.type !== "Identifier" || n.name !== b.name || !isReference(n, ctx.tree)) return undefined;
-        if (ctx.scopes.binding(n, n.name) !== b) return undefined;
-        found = this.use(n, "object", place);
-        return undefined;
-      },
-      b.scope === ctx.scopes.program,
-    );
-    return found;
+    return this.firstFinding(b, b.scope === ctx.scopes.program, (n) => this.use(n, "object", place));
   }
 
   /**

@@ -420,8 +420,8 @@ function startsIn(starts: readonly number[] | undefined, n: Node): boolean {
   return k < starts.length && starts[k] === n.start;
 }
 
-/** Index of the first element of the ascending `list` that is `>= value`. */
-function lowerBound(list: readonly number[], value: number): number {
+/** Index of the first element of the ascending `list` that is `>= value` (also skim.ts's). */
+export function lowerBound(list: readonly number[], value: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

@@ -41,6 +41,27 @@ export function consumerOf(tree: Tree, n: Node): { outer: Node; parent: Node | u
   return { outer, parent };
 }
 
+/**
+ * The nodes whose value may be `n`'s: through parentheses and type wrappers, both branches of
+ * `?:`, both operands of `&&`/`||`/`??` and a sequence's last expression (`c ? f() : (g(), h())`
+ * → `f()`, `h()`), in source order, appended to `out`. A returned value's leaves, for the
+ * analysis and both emitters alike (leaves.ts walks awaited values itself: a `&&` operand's
+ * leaf there has a fact of its own).
+ */
+export function valueLeaves(n: Node, out: Node[] = []): Node[] {
+  const v = strip(n);
+  if (v.type === "ConditionalExpression") {
+    valueLeaves(v.consequent, out);
+    valueLeaves(v.alternate, out);
+  } else if (v.type === "LogicalExpression") {
+    valueLeaves(v.left, out);
+    valueLeaves(v.right, out);
+  } else if (v.type === "SequenceExpression")
+    valueLeaves(v.expressions[v.expressions.length - 1] as Node, out);
+  else out.push(v);
+  return out;
+}
+
 const KIND: Record<string, ViewKind> = {
   CallExpression: "call",
   OptionalCallExpression: "call",
@@ -85,6 +106,20 @@ export function memberName(node: Node): string | undefined {
   if (!m.computed && m.property.type === "Identifier") return m.property.name;
   if (m.computed && m.property.type === "StringLiteral") return m.property.value;
   return undefined;
+}
+
+/**
+ * `xs.map(cb)` as the only argument of a call (`Promise.all(xs.map(cb))`): `cb`, else undefined.
+ * Both the inline copy of such a map (leaves.ts) and its p-limit form (limiters.ts) start here.
+ */
+export function soleMapCallback(args: readonly Node[]): Node | undefined {
+  if (args.length !== 1) return undefined;
+  const m = args[0]!;
+  if (m.type !== "CallExpression" || m.arguments.length !== 1) return undefined;
+  const callee = m.callee as Node;
+  if (callee.type !== "MemberExpression" || callee.computed) return undefined;
+  if (callee.property.type !== "Identifier" || callee.property.name !== "map") return undefined;
+  return m.arguments[0] as Node;
 }
 
 /** Class members whose code runs when the class is created (or instantiated), not in a method. */
