@@ -1,7 +1,8 @@
 /**
  * A second pass over smartasync's own output changes nothing (issue: reliability), checked on
- * every fixture whose output is ESM JavaScript — for the Babel plugin (`output.babel.js`) and
- * for `smartasync/swc` (`output.swc.js`).
+ * every fixture that has an output — for the Babel plugin (`output.babel.js`) and for
+ * `smartasync/swc` (`output.swc.js`): ES modules, CommonJS sources (`.cjs`, `.cts`), outputs of a
+ * CommonJS module transform, and TypeScript inputs, whose output is JavaScript.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,29 +12,88 @@ import { describe, expect, it } from "vitest";
 import smartasync from "../src/babel-plugin/index.js";
 import { parserFor } from "../src/swc-plugin/engine.js";
 import { transformSync } from "../src/swc-plugin/index.js";
-import { listCases } from "./harness.js";
+import { type Case, listCases } from "./harness.js";
 
-// JavaScript inputs only: TypeScript output has lost the types (a `: Promise<T>` return type
-// made a function async), so a second pass reads a different program.
-const esmJs = listCases().filter((c) => !c.harness.commonjs && /\.m?js$/.test(c.input));
-const cases = esmJs.filter((c) => existsSync(join(c.dir, "output.babel.js")));
-const swcCases = esmJs.filter((c) => existsSync(join(c.dir, "output.swc.js")));
+/** The output is CommonJS: a CommonJS source, or a module transform ran after smartasync. */
+const commonjs = (c: Case): boolean => c.harness.commonjs === true || /\.c[jt]s$/.test(c.input);
+
+/** The output read again as what it is: JavaScript, a script for CommonJS, else a module. */
+const againFile = (c: Case): string => join(c.dir, commonjs(c) ? "again.cjs" : "again.mjs");
+
+const cases = listCases().filter((c) => existsSync(join(c.dir, "output.babel.js")));
+const swcCases = listCases().filter((c) => existsSync(join(c.dir, "output.swc.js")));
+
+// Where a second pass is not (yet) a no-op, found when this test was widened from the ES module
+// JavaScript fixtures to every fixture: each is expected to fail, so that the day one passes,
+// this list is told. The reasons, by kind:
+const REQUIRED_RUNTIME =
+  "the runtime is `require`d after a CommonJS module transform: the second pass does not take the variants the first wrote for its own (SA103)";
+const TYPES_GONE =
+  "the declared `Promise<T>` return type that made the function async is gone from the output: the second pass reads a sync function and rewrites its calls";
+const NAMESPACE_LOWERED =
+  "the TypeScript namespace is lowered to an IIFE: the second pass rewrites calls the first left as written";
+const SWC_NAMESPACE_ANNOTATION =
+  "SWC's lowering of a TypeScript namespace leaves `// @smartasync` before an assignment statement (SA102 on the second pass)";
+const KNOWN: Record<"babel" | "swc", Record<string, string>> = {
+  babel: {
+    "cjs/esm-inline-only-commonjs": REQUIRED_RUNTIME,
+    "cjs/esm-to-commonjs": REQUIRED_RUNTIME,
+    "typescript/import-equals-require": REQUIRED_RUNTIME,
+    "inline/ts-promise-type-without-async": TYPES_GONE,
+    "typescript/promise-aliases": TYPES_GONE,
+    "typescript/namespace-const-members": NAMESPACE_LOWERED,
+    "typescript/namespace-merged-bare-name": NAMESPACE_LOWERED,
+    "typescript/object-held-wrappers":
+      "Babel prints the comment after the runtime import, on the output's first line, on a line of its own",
+  },
+  swc: {
+    "typescript/import-equals-require": REQUIRED_RUNTIME,
+    "inline/ts-promise-type-without-async": TYPES_GONE,
+    "typescript/promise-aliases": TYPES_GONE,
+    "typescript/namespace-const-members": NAMESPACE_LOWERED,
+    "typescript/namespace": SWC_NAMESPACE_ANNOTATION,
+    "typescript/namespace-aliases": SWC_NAMESPACE_ANNOTATION,
+    "typescript/namespace-export-import": SWC_NAMESPACE_ANNOTATION,
+    "typescript/namespace-member-replaced": SWC_NAMESPACE_ANNOTATION,
+    "typescript/namespace-merging": SWC_NAMESPACE_ANNOTATION,
+    "typescript/namespace-nested-replaced": SWC_NAMESPACE_ANNOTATION,
+  },
+};
+
+/** `it`, or `it.fails` with the reason in the title for a case of KNOWN. */
+function test(compiler: "babel" | "swc", c: Case, body: () => void): void {
+  const known = KNOWN[compiler][c.name];
+  if (known === undefined) it(c.name, body);
+  else it.fails(`${c.name} (known: ${known})`, body);
+}
+
+function babelAgain(c: Case, code: string): babel.FileResult {
+  return babel.transformSync(code, {
+    filename: againFile(c),
+    cwd: c.dir,
+    babelrc: false,
+    configFile: false,
+    sourceType: commonjs(c) ? "script" : "module",
+    ...(c.harness.babelParser ? { parserOpts: { plugins: c.harness.babelParser as never } } : {}),
+    plugins: [[smartasync, c.options]],
+  })!;
+}
 
 describe("idempotence over the fixtures", () => {
-  it("has cases", () => expect(cases.length).toBeGreaterThan(100));
+  it("has every case with an output", () => {
+    expect(cases.length).toBeGreaterThan(400);
+    expect(cases.some(commonjs)).toBe(true);
+    expect(cases.some((c) => /\.[mc]?tsx?$/.test(c.input))).toBe(true);
+  });
+  it("lists only cases that exist", () => {
+    const names = new Set(cases.map((c) => c.name));
+    for (const compiler of ["babel", "swc"] as const)
+      for (const name of Object.keys(KNOWN[compiler])) expect(names, `${compiler} ${name}`).toContain(name);
+  });
   for (const c of cases) {
-    it(c.name, () => {
+    test("babel", c, () => {
       const once = readFileSync(join(c.dir, "output.babel.js"), "utf8");
-      const filename = join(c.dir, "again.mjs");
-      const r = babel.transformSync(once, {
-        filename,
-        cwd: c.dir,
-        babelrc: false,
-        configFile: false,
-        sourceType: "module",
-        plugins: [[smartasync, c.options]],
-      })!;
-      expect(`${r.code}\n`).toBe(once);
+      expect(`${babelAgain(c, once).code}\n`).toBe(once);
     });
   }
 });
@@ -43,31 +103,23 @@ describe("idempotence over the fixtures", () => {
 // text and options (no second variant, no second marker, no call rewritten again), and the
 // Babel plugin reports the same for that text.
 describe("idempotence over the fixtures through smartasync/swc", () => {
-  it("has cases", () => expect(swcCases.length).toBeGreaterThan(100));
+  it("has every case with an output", () => expect(swcCases.length).toBeGreaterThan(400));
   for (const c of swcCases) {
-    it(c.name, () => {
+    test("swc", c, () => {
       const once = readFileSync(join(c.dir, "output.swc.js"), "utf8");
-      const filename = join(c.dir, "again.mjs");
+      const filename = againFile(c);
       const opts: SwcOptions = {
         filename,
         cwd: c.dir,
         swcrc: false,
         configFile: false,
-        isModule: true,
-        jsc: { parser: parserFor(filename), target: "esnext" },
+        isModule: !commonjs(c),
+        jsc: { parser: { ...parserFor(filename), ...c.harness.swcParser } as never, target: "esnext" },
       };
       const again = transformSync(once, { ...opts, smartasync: { root: c.dir, ...c.options } });
       expect(again.code).toBe(swc.transformSync(once, opts).code);
       // The Babel plugin reads the same already-compiled text the same way.
-      const babelAgain = babel.transformSync(once, {
-        filename,
-        cwd: c.dir,
-        babelrc: false,
-        configFile: false,
-        sourceType: "module",
-        plugins: [[smartasync, c.options]],
-      })!;
-      expect(again.smartasync).toEqual((babelAgain.metadata as { smartasync?: unknown }).smartasync);
+      expect(again.smartasync).toEqual((babelAgain(c, once).metadata as { smartasync?: unknown }).smartasync);
     });
   }
 });
