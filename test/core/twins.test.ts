@@ -30,7 +30,7 @@ describe("twins (DESIGN §3.4)", () => {
     expect(findTwin({ module: "node:timers/promises", path: ["setTimeout"] }, DEFAULT_OPTIONS)).toEqual({
       module: RUNTIME_MODULE,
       name: "sleepSync",
-      args: { options: { index: 2, promiseOnly: ["signal", "ref"] }, value: 1 },
+      args: { options: { index: 2, promiseOnly: ["signal", "ref"], defaults: { ref: true } }, value: 1 },
     });
   });
 
