@@ -4,8 +4,18 @@
  * .git and every dot-folder; globs go through tinyglobby with the same folders ignored. Neither
  * follows a link to a folder; both keep links to files.
  */
-import { constants, existsSync, type Stats, stat as statCallback, statSync } from "node:fs";
-import { open, readdir, stat } from "node:fs/promises";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  type Stats,
+  stat as statCallback,
+  statSync,
+} from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import { extname, join, relative, resolve, sep } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { UsageErrors } from "./errors.js";
@@ -165,20 +175,24 @@ export class NotRegularFileError extends Error {
  * checked even if the path changed in between.
  */
 export async function readSource(file: string): Promise<string> {
+  // Synchronous calls: the thread reading is a pool worker (or the CLI's thread compiling one
+  // file after another) with nothing else to do meanwhile, and each awaited call was a round
+  // trip through libuv's thread pool and this thread's event loop — five a file, each a wait
+  // for a core on a loaded machine (docs/cli.md, "Parallelism").
   // Checked before opening (a socket cannot even be opened: ENXIO), and again on the descriptor.
-  const before = await stat(file);
+  const before = statSync(file);
   if (!before.isFile()) throw new NotRegularFileError(fileKind(before));
-  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     if (!info.isFile()) throw new NotRegularFileError(fileKind(info));
-    return await handle.readFile("utf8");
+    return readFileSync(fd, "utf8");
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
-function fileKind(info: Awaited<ReturnType<typeof stat>>): string {
+function fileKind(info: Stats): string {
   if (info.isFIFO()) return "a named pipe";
   if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
   if (info.isSocket()) return "a socket";

@@ -64,6 +64,8 @@ export function runPool(count: number, run: PoolRun): Promise<void> {
   const regions: { start: number; end: number }[] = [];
   for (let w = 0; w < jobs; w++)
     regions.push({ start: Math.floor((w * count) / jobs), end: Math.floor(((w + 1) * count) / jobs) });
+  /** The cache records written for the workers, by area and key. */
+  const written = new Set<string>();
   /** Files handed out again (their worker was stopped or died): served first. */
   const again: number[] = [];
   let left = count;
@@ -139,8 +141,14 @@ export function runPool(count: number, run: PoolRun): Promise<void> {
       const s: Slot = { worker, view, pending: new Set(), region, dead: false };
       worker.on("message", (m: PoolMessage) => {
         // A record is written even from a worker retired since: it is as good as any other.
-        if ("record" in m) writeRecord(m.record.key, m.record.record, m.record.area);
-        else if (s.dead) return;
+        if ("record" in m) {
+          // Once per build: a key names its content, so the same record from another worker
+          // (both met the module) would be the same file created again.
+          const id = `${m.record.area ?? ""}\0${m.record.key}`;
+          if (written.has(id)) return;
+          written.add(id);
+          writeRecord(m.record.key, m.record.record, m.record.area);
+        } else if (s.dead) return;
         else if ("done" in m) feed(s);
         else if (s.pending.delete(m.i)) report(m.i, m.outcome);
       });

@@ -45,14 +45,28 @@ class DiskFactsStore implements FactsStore {
     );
   }
 
+  /**
+   * The stamp keys this thread has read or written, with their hash: a module's two phases
+   * (shape and facts) share one stamp record, which is then written once, not once per phase,
+   * and not again over the one just read.
+   */
+  private readonly stamps = new Map<string, string>();
+
   textHash(path: string, st: FileStamp): string | undefined {
-    const r = readRecord(this.stampKey(path, st), AREA);
-    return typeof r?.h === "string" ? r.h : undefined;
+    const key = this.stampKey(path, st);
+    const known = this.stamps.get(key);
+    if (known !== undefined) return known;
+    const r = readRecord(key, AREA);
+    if (typeof r?.h !== "string") return undefined;
+    this.stamps.set(key, r.h);
+    return r.h;
   }
 
   rememberText(path: string, st: FileStamp, hash: string): void {
     if (Date.now() - Math.max(st.mtimeMs, st.ctimeMs) < RACY_MS) return;
     const key = this.stampKey(path, st);
+    if (this.stamps.get(key) === hash) return;
+    this.stamps.set(key, hash);
     writeRecord(key, { key, h: hash }, AREA);
   }
 

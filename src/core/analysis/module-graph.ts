@@ -704,12 +704,15 @@ export class ModuleGraph {
   ): ModuleFacts {
     const s = this.cacheTag === undefined ? undefined : store;
     let key: string | undefined;
+    let h: string | undefined;
     if (s) {
-      const h = s.hash(source);
-      s.rememberText(path, st, h);
+      h = s.hash(source);
       key = this.storeKey(path, h, withStrategies);
       const hit = this.fromStore(s, key);
-      if (hit) return hit;
+      if (hit) {
+        s.rememberText(path, st, h);
+        return hit;
+      }
     }
     const rec: Recorder = { deps: [], unclean: false };
     recording.push(rec);
@@ -724,7 +727,13 @@ export class ModuleGraph {
       taintFacts();
     } else {
       depsOf.set(facts, rec.deps);
-      if (s && key !== undefined) s.write(key, { facts: factsToJson(facts), deps: rec.deps });
+      if (s && key !== undefined && h !== undefined) {
+        s.write(key, { facts: factsToJson(facts), deps: rec.deps });
+        // The stamp's text hash only leads to a stored entry (kept): for unclean facts, which are
+        // never stored, it would be a file that spares nothing (half the records of a cold build
+        // of webpack's lib, whose require cycles leave most of its facts unclean).
+        s.rememberText(path, st, h);
+      }
     }
     return facts;
   }
