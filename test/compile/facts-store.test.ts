@@ -4,7 +4,7 @@
  * text (the graph's own read counters), and an edited dependency is seen (a new text is a new
  * key; an edit behind a re-export fails the entry's dependency check).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -121,6 +121,48 @@ describe("the facts store", () => {
     // its strategy was read from are not the same any more — its `fetchThing` has no twin.
     writeFileSync(helpers, "export async function fetchThing(p) {\n  return p;\n}\n");
     expect(strategy(graph())).toEqual([["run", "worker"]]);
+  });
+
+  it("a stamp's text hash is kept only beside stored facts (none for a module inside a cycle)", async () => {
+    /** The records on disk, by kind: a stamp's text hash (`h`) or a module's facts (`v`). */
+    const records = () => {
+      const kinds = { h: 0, v: 0 };
+      const area = join(dir, "cache", "facts");
+      for (const shard of readdirSync(area))
+        for (const name of readdirSync(join(area, shard))) {
+          const r = JSON.parse(readFileSync(join(area, shard, name), "utf8")) as { h?: unknown; v?: unknown };
+          if (r.v !== undefined) kinds.v++;
+          else if (r.h !== undefined) kinds.h++;
+        }
+      return kinds;
+    };
+    const a = join(project, "cycle-a.js");
+    writeFileSync(
+      a,
+      'export * from "./cycle-b.js";\n// @smartasync\nexport async function fromA(p) {\n  return p;\n}\n',
+    );
+    writeFileSync(
+      join(project, "cycle-b.js"),
+      'export * from "./cycle-a.js";\n// @smartasync\nexport async function fromB(p) {\n  return p;\n}\n',
+    );
+    await settle(); // old enough stamps: kept if anything is
+    const start = records();
+    const g = graph();
+    expect(
+      factsToJson(g.factsOf(a))
+        .e.map(([name]) => name)
+        .sort(),
+    ).toEqual(["fromA", "fromB"]);
+    // Entered half-way, the cycle's facts are unclean: not stored, so their stamps lead nowhere.
+    expect(records()).toEqual(start);
+    // A module outside any cycle: its facts (shape and facts phases) and one stamp record.
+    const single = join(project, "single.js");
+    writeFileSync(single, "// @smartasync\nexport async function alone(p) {\n  return p;\n}\n");
+    await settle();
+    graph().factsOf(single);
+    const after = records();
+    expect(after.h).toBe(start.h + 1);
+    expect(after.v).toBeGreaterThan(start.v);
   });
 
   it("an annotation taken away is seen too", () => {
