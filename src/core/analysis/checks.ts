@@ -32,7 +32,7 @@ import {
 } from "./writes.js";
 
 /** Local names the file gives the runtime module (`import * as _sa`, `const _sa = require(…)`). */
-function runtimeLocals(ctx: Ctx): Set<string> {
+export function runtimeLocals(ctx: Ctx): Set<string> {
   const locals = new Set<string>();
   for (const s of ctx.program.body) {
     if (s.type === "ImportDeclaration" && s.source.value === ctx.options.runtime) {
