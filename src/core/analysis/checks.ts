@@ -669,12 +669,78 @@ const VARYING = new Set([
   "memoryUsage",
 ]);
 
-/** The varying call a module-level `const`'s initializer makes (outside nested functions), if any. */
+/**
+ * Calls that read the file system (or the process's directory) at import: each worker imports the
+ * module later and reads again, maybe after the program or anyone changed the file (attack 18, F18).
+ */
+const READS_FILES = new Set([
+  "readFileSync",
+  "readdirSync",
+  "existsSync",
+  "statSync",
+  "lstatSync",
+  "realpathSync",
+  "readlinkSync",
+  "opendirSync",
+  "cwd",
+]);
+
+/** Values of `node:worker_threads` that are another in each thread (`threadId`, `isMainThread`). */
+const PER_THREAD = new Set(["threadId", "isMainThread", "workerData", "parentPort", "resourceLimits"]);
+
+/** A name read from `node:worker_threads` (an import of it, or a member of a namespace of it). */
+function perThreadName(ctx: Ctx, n: Node): string | undefined {
+  if (n.type === "Identifier") {
+    if (!isReference(n, ctx.tree)) return undefined;
+    const b = ctx.scopes.binding(n, n.name);
+    if (b?.kind !== "module" || b.node.type !== "ImportSpecifier") return undefined;
+    const decl = ctx.tree.parent(b.node) as { source?: { value?: unknown } } | undefined;
+    if (!/^(node:)?worker_threads$/.test(String(decl?.source?.value))) return undefined;
+    const imported = (b.node as t.ImportSpecifier).imported;
+    const name = imported.type === "Identifier" ? imported.name : imported.value;
+    return PER_THREAD.has(name) ? n.name : undefined;
+  }
+  if (n.type !== "MemberExpression" || n.computed) return undefined;
+  const o = strip(n.object);
+  const name = memberName(n);
+  if (o.type !== "Identifier" || name === undefined || !PER_THREAD.has(name)) return undefined;
+  const b = ctx.scopes.binding(o, o.name);
+  if (!b) return undefined;
+  const src =
+    b.kind === "module"
+      ? (ctx.tree.parent(b.node) as { source?: { value?: unknown } } | undefined)?.source?.value
+      : b.node.type === "VariableDeclarator" &&
+          b.node.init?.type === "CallExpression" &&
+          isNodeRequire(ctx.scopes, b.node.init.callee as Node) &&
+          b.node.init.arguments[0]?.type === "StringLiteral"
+        ? b.node.init.arguments[0].value
+        : undefined;
+  return /^(node:)?worker_threads$/.test(String(src)) ? `${o.name}.${name}` : undefined;
+}
+
+/**
+ * Why a module-level `const`'s initializer gives each worker's import another value, if it does:
+ * a call that varies per run (attack 15, F15), a file read (F18), a per-thread value of
+ * `node:worker_threads` (F7). A callback the initializer hands to a call runs at import too
+ * (`Array.from({ length: 8 }, () => Math.random())`, attack 18 F7); a function it only holds does not.
+ */
 function variesPerThread(ctx: Ctx, b: Binding): string | undefined {
   if (b.node.type !== "VariableDeclarator" || !b.node.init) return undefined;
   let found: string | undefined;
   ctx.tree.walk(b.node.init as Node, (n) => {
-    if (found !== undefined || isFunction(n)) return false;
+    if (found !== undefined) return false;
+    if (isFunction(n)) {
+      const p = ctx.tree.parent(n);
+      const called =
+        (p?.type === "CallExpression" || p?.type === "NewExpression") &&
+        (p.callee === n || (p.arguments as Node[]).includes(n));
+      return called ? undefined : false;
+    }
+    const thread = perThreadName(ctx, n);
+    if (thread !== undefined) {
+      found = `computed at import from \`${thread}\` of \`node:worker_threads\`, which is another value in each worker`;
+      return false;
+    }
     if (n.type !== "CallExpression" && n.type !== "NewExpression") return undefined;
     const callee = strip(n.callee as Node);
     const name =
@@ -683,7 +749,10 @@ function variesPerThread(ctx: Ctx, b: Binding): string | undefined {
         : callee.type.endsWith("MemberExpression")
           ? memberName(callee)
           : undefined;
-    if (name !== undefined && VARYING.has(name)) found = callText(ctx, n);
+    if (name !== undefined && VARYING.has(name))
+      found = `computed at import by \`${callText(ctx, n)}\`, which gives each worker another value`;
+    else if (name !== undefined && READS_FILES.has(name))
+      found = `computed at import by \`${callText(ctx, n)}\`, which each worker runs again at its own import, after the program may have changed what it reads`;
     return undefined;
   });
   return found;
@@ -1251,10 +1320,7 @@ export function sharedState(
         if (varies)
           // `const instanceId = randomUUID()`: each worker imports the module and computes its own
           // (attack 15, F15).
-          say(
-            { kind: "varies", subject: b, via },
-            `\`const ${n.name}\`, computed at import by \`${varies}\`, which gives each worker another value${through(via)}`,
-          );
+          say({ kind: "varies", subject: b, via }, `\`const ${n.name}\`, ${varies}${through(via)}`);
         // A namespace (`ns.f()`, `lib.f()` of `const lib = require(…)`) names the binding itself.
         const namespace =
           b.node.type === "ImportNamespaceSpecifier" ||
