@@ -465,6 +465,8 @@ export function isReference(id: t.Identifier, tree: Tree): boolean {
     case "ContinueStatement":
     case "MetaProperty":
     case "CatchClause":
+    // `#n` of `Counter.#n`: a private field's name, never a variable (attack 18, F8).
+    case "PrivateName":
       return false;
     case "AssignmentPattern":
       return key === "right";
