@@ -7,7 +7,7 @@ import type { SaFunction } from "./model.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { isNodeRequire, memberName, strip, TRANSPARENT } from "./view.js";
-import { functionOf, isMutator, isReader, paramWrites, type Write } from "./writes.js";
+import { functionOf, isMutator, isReader, methodOf, paramWrites, type Write } from "./writes.js";
 
 /**
  * Every place an argument's object may be written, the other way round from `paramWrites`
@@ -120,16 +120,62 @@ const CALLBACKS = new Set([
 const PROMISE_METHODS = new Set(["then", "catch", "finally"]);
 /** Constructors of containers that hold what they are given (`new Set([o])`). */
 const CONTAINERS = new Set(["Set", "Map", "WeakMap", "WeakSet", "WeakRef", "Array"]);
-/** Functions of Node's own modules that write into an argument (a buffer they fill). */
-const BUILTIN_WRITERS = new Set([
-  "read",
+/** Functions of Node's own modules that write into an argument (a buffer they fill), with its index. */
+const BUILTIN_WRITERS = new Map([
+  ["read", 1],
+  ["readSync", 1],
+  ["readv", 1],
+  ["readvSync", 1],
+  ["randomFill", 0],
+  ["randomFillSync", 0],
+  ["getRandomValues", 0],
+  ["encodeInto", 1],
+]);
+/**
+ * Methods that fill a buffer argument whatever their receiver (`crypto.getRandomValues(buf)` of
+ * the global or of `webcrypto`, `new TextEncoder().encodeInto(s, out)`, attack 18 F11): a name no
+ * reader shares. (`read`/`readv` are writers only on Node's modules: `stream.read(n)` reads.)
+ */
+const FILLS_ARGUMENT = new Set([
   "readSync",
-  "readv",
   "readvSync",
   "randomFill",
   "randomFillSync",
   "getRandomValues",
+  "encodeInto",
 ]);
+/**
+ * Constructors whose result over an `ArrayBuffer` is a view of the caller's memory, not a copy
+ * (`new Uint8Array(buf).fill(7)` writes to `buf`, attack 18 F9): the result is the argument.
+ */
+const VIEWS = new Set([
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float16Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+  "DataView",
+]);
+/** The argument a writer of `BUILTIN_WRITERS` fills: the others it only reads (`encodeInto(text, out)`). */
+function filledIndex(ctx: Ctx, callee: Node): number | undefined {
+  const c = strip(callee);
+  if (c.type === "Identifier") {
+    const b = ctx.scopes.binding(c, c.name);
+    return BUILTIN_WRITERS.get((b && importedName(b)) ?? c.name);
+  }
+  const name = memberName(c);
+  return name === undefined ? undefined : BUILTIN_WRITERS.get(name);
+}
+
+/** A function's own methods that call it with arguments the build does not line up with its parameters. */
+const FORWARDS = new Set(["call", "apply", "bind"]);
 
 /** A use that is a write, not only a possible one (`xs[0].n = 1`). */
 const WRITES = "writes to it";
@@ -142,6 +188,8 @@ const WRITES = "writes to it";
 export interface UseState {
   rest: boolean;
   depth: number;
+  /** Reached through a typed array or `DataView` made over it (`new Int32Array(shared)`). */
+  view?: boolean;
 }
 
 /**
@@ -152,8 +200,11 @@ export interface UseState {
  */
 export type Use =
   | { kind: "read" }
-  /** `opaque`: the value of a call the analysis cannot see into, which may be the argument itself. */
-  | { kind: "derived"; node: Node; opaque?: true }
+  /**
+   * `opaque`: the value of a call the analysis cannot see into, which may be the argument itself;
+   * `view`: a typed array, `DataView` or `Buffer` over it, which shares its memory (the value itself).
+   */
+  | { kind: "derived"; node: Node; opaque?: true; view?: true }
   /** Returned by `fn` (`node`: the `return`, or an arrow's body). */
   | { kind: "returned"; fn: t.Function | undefined; node: Node }
   /** Bound to the names of `pattern`; `container`: a container the walk's function made (compute). */
@@ -222,28 +273,67 @@ export function calleeKind(
   ctx: Ctx,
   callee: Node,
   isNew: boolean,
-): "pure" | "passes-on" | "container" | "unknown" {
+): "pure" | "passes-on" | "container" | "view" | "writes" | "unknown" {
   const c = strip(callee);
   if (c.type === "Identifier") {
     const b = ctx.scopes.binding(c, c.name);
     if (!b) {
+      if (VIEWS.has(c.name)) return "view";
       if (isNew && CONTAINERS.has(c.name)) return "container";
       return PURE_GLOBALS.has(c.name) ? "pure" : "unknown";
     }
-    return builtinImport(ctx, b) && !BUILTIN_WRITERS.has(importedName(b) ?? c.name) ? "pure" : "unknown";
+    if (!builtinImport(ctx, b)) return "unknown";
+    return BUILTIN_WRITERS.has(importedName(b) ?? c.name) ? "writes" : "pure";
   }
   if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return "unknown";
   const name = memberName(c);
+  if (name !== undefined && FILLS_ARGUMENT.has(name)) return "writes";
   const obj = strip(c.object);
   if (name === undefined || obj.type !== "Identifier") return "unknown";
   const b = ctx.scopes.binding(obj, obj.name);
   if (!b) {
+    // `Buffer.from(arrayBuffer)` shares the caller's memory, as a typed array over it does.
+    if (obj.name === "Buffer" && name === "from") return "view";
     if (PASSES_ON.has(`${obj.name}.${name}`)) return "passes-on";
     if (PURE_STATICS.get(obj.name)?.has(name)) return "pure";
     return obj.name === "console" || obj.name === "JSON" || obj.name === "Math" ? "pure" : "unknown";
   }
   // `path.join(o.dir)`, `fs.statSync(o.file)`: Node's own modules read their arguments.
-  return builtinImport(ctx, b) && !BUILTIN_WRITERS.has(name) ? "pure" : "unknown";
+  if (!builtinImport(ctx, b)) return "unknown";
+  return BUILTIN_WRITERS.has(name) ? "writes" : "pure";
+}
+
+/**
+ * What a callback handed to a method (`xs.forEach(cb)`, `Array.from(xs, cb)`) is: a function the
+ * build reads (a function expression, a function or method of the module, `f.bind(…)` of one), a
+ * built-in that only reads (`Number`, `String`), or code it cannot see into (attack 18 F19:
+ * `xs.forEach(obj.method)`, `xs.forEach(fn.bind(null))` were taken as reads). Undefined for a
+ * value that is not called (a `thisArg`, a literal).
+ */
+export function callbackTarget(ctx: Ctx, arg: Node): { fn: t.Function } | "pure" | "unknown" | undefined {
+  const cb = strip(arg);
+  if (isFunction(cb)) return { fn: cb as t.Function };
+  if (cb.type === "Identifier") {
+    const f = functionOf(ctx, cb);
+    if (f) return { fn: f };
+    const b = ctx.scopes.binding(cb, cb.name);
+    if (!b) return "pure";
+    return calleeKind(ctx, cb, false) === "pure" ? "pure" : "unknown";
+  }
+  if (cb.type === "MemberExpression" || cb.type === "OptionalMemberExpression") {
+    const o = strip(cb.object);
+    const name = memberName(cb);
+    const b = o.type === "Identifier" ? ctx.scopes.binding(o, o.name) : undefined;
+    const m = b && name !== undefined ? methodOf(ctx, b, name) : undefined;
+    if (m) return { fn: m };
+    return calleeKind(ctx, cb, false) === "pure" ? "pure" : "unknown";
+  }
+  if (cb.type === "CallExpression" && strip(cb.callee as Node).type.endsWith("MemberExpression")) {
+    const c = strip(cb.callee as Node) as t.MemberExpression;
+    if (memberName(c) === "bind") return callbackTarget(ctx, c.object as Node) ?? "unknown";
+    return "unknown";
+  }
+  return undefined;
 }
 
 function importedName(b: Binding): string | undefined {
@@ -277,7 +367,7 @@ function builtinImport(ctx: Ctx, b: Binding): boolean {
  * and arrow body does.
  */
 export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Use {
-  const { rest, depth } = state;
+  const { rest, depth, view } = state;
   // A member of a container the function made (`err.input = input; err.code = 1`, `xs[0] = 5`)
   // is the function's own; a member of what it holds (`xs[0].n = 1`) is the caller's.
   const writesThrough = (n: Node): boolean => n.type.endsWith("MemberExpression") && !(rest && depth === 1);
@@ -377,12 +467,55 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
       if (isFunction(callee) && !spread) return { kind: "callee-param", fn: callee, index, call: p };
       const local = functionOf(ctx, callee);
       if (local && !spread) return { kind: "callee-param", fn: local, index, call: p };
+      // `f(...[o])`, `f(...xs)`: its elements are `f`'s parameters from here on (attack 18 F19).
+      if (local && spread) {
+        const from = call.arguments.slice(0, index).some((a) => a.type === "SpreadElement") ? 0 : index;
+        const w = [...argumentEscapes(ctx, local).entries()].find(
+          ([i]) => i >= from || paramAt(local, i)?.node.type === "RestElement",
+        );
+        if (w)
+          return {
+            kind: "may-write",
+            node: p,
+            how: `passes it spread to \`${short(ctx, callee)}\`, which ${w[1].may ?? WRITES} (\`${w[1].text}\` at ${w[1].loc})`,
+          };
+        return { kind: "read" };
+      }
       // A reader method of another receiver (`seen.includes(o)`, `map.get(o.k)`): a read.
       if (callee.type.endsWith("MemberExpression")) {
         const name = memberName(callee);
         const bySelf = calleeKind(ctx, callee, p.type === "NewExpression");
-        if (bySelf === "pure") return { kind: "read" };
+        if (bySelf === "writes" && filledIndex(ctx, callee) === index)
+          return {
+            kind: "may-write",
+            node: p,
+            how: `passes it to \`${short(ctx, callee)}\`, which fills it`,
+            passed: true,
+          };
+        if (bySelf === "view" && index === 0 && !spread) return { kind: "derived", node: p, view: true };
+        if (bySelf === "pure" || bySelf === "writes") return { kind: "read" };
+        // `Atomics.add(new Int32Array(buf), 0, 1)`: Atomics over a view the function made are
+        // the writes of shared memory, and a `SharedArrayBuffer` is the caller's memory in every
+        // thread (fixture strategies/promise-all-concurrency): taken as one.
+        if (view && atomics(ctx, callee)) return { kind: "read" };
         if (bySelf === "passes-on") return { kind: "derived", node: p };
+        // `f.call(that, o)`: `f`'s parameter `index - 1`, followed as a direct call is.
+        const own = strip((callee as t.MemberExpression).object as Node);
+        const target = name === "call" && index >= 1 && !spread ? functionOf(ctx, own) : undefined;
+        if (target) return { kind: "callee-param", fn: target, index: index - 1, call: p };
+        // `f.apply(that, [o])`, `f.bind(null, o)`, `f.call(o)`: handed on where the build does
+        // not line it up with a parameter (attack 18 F19).
+        // (A global's, `toString.call(o)`, is a built-in's: as before, not followed.)
+        const ownRoot = rootId(own);
+        if (
+          name !== undefined &&
+          FORWARDS.has(name) &&
+          ownRoot !== undefined &&
+          ctx.scopes.binding(ownRoot, ownRoot.name) !== undefined
+        )
+          return { kind: "may-write", node: p, how: `passes it to \`${short(ctx, callee)}\``, passed: true };
+        // `[].concat(xs)`: the result holds the argument's elements (attack 18 F10).
+        if (name === "concat") return { kind: "derived", node: p };
         if (name !== undefined && isReader(name) && !isFunctionArg(call)) return { kind: "read" };
         // `out.push(o)`: another object now holds it.
         if (name !== undefined && isMutator(name))
@@ -395,7 +528,24 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
         return { kind: "derived", node: p, opaque: true };
       }
       const kind = calleeKind(ctx, callee, p.type === "NewExpression");
-      if (kind === "pure") return { kind: "read" };
+      if (kind === "writes" && filledIndex(ctx, callee) === index)
+        return {
+          kind: "may-write",
+          node: p,
+          how: `passes it to \`${short(ctx, callee)}\`, which fills it`,
+          passed: true,
+        };
+      if (kind === "view")
+        return index === 0 && !spread ? { kind: "derived", node: p, view: true } : { kind: "read" };
+      // `structuredClone(buf, { transfer: [buf] })` detaches the caller's buffer (attack 18 F11).
+      if (callee.type === "Identifier" && callee.name === "structuredClone" && call.arguments.length > 1)
+        return {
+          kind: "may-write",
+          node: p,
+          how: `passes it to \`structuredClone\` with options (a transfer detaches it)`,
+          passed: true,
+        };
+      if (kind === "pure" || kind === "writes") return { kind: "read" };
       if (kind === "passes-on" || kind === "container") return { kind: "derived", node: p };
       // A callback the caller passed in (`stamp(o)`): it cannot cross to a worker anyway, and
       // whatever it does to the argument the caller expects to see.
@@ -495,6 +645,8 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
   const returned = new Map<number, Returned>();
   /** Names bound to what a call gives back that may be the argument, with that call. */
   const viaOf = new Map<Binding, { text: string; opaque: boolean }>();
+  /** Names bound to a typed array or `DataView` made over an argument (`const cell = new Int32Array(buf)`). */
+  const views = new Set<Binding>();
   const record = (index: number, node: Node, how: string, unknownCall = false): void => {
     // The first use of each argument, but a sure one before a call it cannot see into.
     const had = out.get(index);
@@ -511,23 +663,21 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
   };
 
   /** Binds the parameters of the callbacks a reader method on a derived value is given. */
-  const callbacks = (call: t.CallExpression, index: number): boolean => {
+  const callbacks = (call: t.CallExpression, index: number, from = 0): boolean => {
     let changed = false;
-    for (const a of call.arguments) {
+    for (const a of call.arguments.slice(from)) {
       const cb = strip(a as Node);
-      if (isFunction(cb))
+      if (isFunction(cb)) {
         for (const param of cb.params) changed = bindPattern(param as Node, index) || changed;
-      else if (cb.type === "Identifier") {
-        const f = functionOf(ctx, cb);
-        const first = f ? [...argumentEscapes(ctx, f).values()][0] : undefined;
+        continue;
+      }
+      const target = callbackTarget(ctx, cb);
+      const shown = short(ctx, cb);
+      if (target === "unknown") record(index, call, `passes its elements to \`${shown}\``);
+      else if (target !== undefined && target !== "pure") {
+        const first = [...argumentEscapes(ctx, target.fn).values()][0];
         if (first)
-          record(
-            index,
-            call,
-            `passes its elements to \`${cb.name}\`, which ${first.may ?? "writes to them"}`,
-          );
-        else if (!f && ctx.scopes.binding(cb, cb.name) && calleeKind(ctx, cb, false) !== "pure")
-          record(index, call, `passes its elements to \`${cb.name}\``);
+          record(index, call, `passes its elements to \`${shown}\`, which ${first.may ?? "writes to them"}`);
       }
     }
     return changed;
@@ -547,8 +697,9 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
       let depth = 0;
       // Set where the value is what a call gives back that may be the argument (`returnsArgument`).
       let via = viaOf.get(b);
+      let view = views.has(b);
       for (let guard = 0; guard < 64; guard++) {
-        const use = argumentUse(useOf(ctx, cur, { rest, depth }, fn));
+        const use = argumentUse(useOf(ctx, cur, { rest, depth, view }, fn));
         if (use.kind === "read") break;
         if (use.kind === "returned") {
           const had = returned.get(index);
@@ -570,8 +721,15 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
           cur = use.node;
           continue;
         }
+        if (use.kind === "derived" && use.view) {
+          view = true;
+          cur = use.node;
+          continue;
+        }
         if (use.kind === "derived") {
           const d = use.node;
+          // `Array.from(xs, cb)`: the mapping callback gets the elements (attack 18 F10).
+          if (arrayFromSource(ctx, d, cur)) changed = callbacks(d as t.CallExpression, index, 1) || changed;
           // A reader method's callbacks get the receiver's elements (`o.list.slice().forEach(x => …)`).
           const readerCall =
             d.type.endsWith("CallExpression") &&
@@ -603,6 +761,11 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
         if (use.kind === "bind") {
           const before = tainted.size;
           changed = bindPattern(use.pattern, index) || changed;
+          if (view)
+            for (const id of patternNames(use.pattern)) {
+              const nb = ctx.scopes.binding(id, id.name);
+              if (nb) views.add(nb);
+            }
           if (via && tainted.size > before)
             for (const id of patternNames(use.pattern)) {
               const nb = ctx.scopes.binding(id, id.name);
@@ -678,6 +841,22 @@ function rootId(n: Node): t.Identifier | undefined {
   let cur = strip(n);
   while (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression") cur = strip(cur.object);
   return cur.type === "Identifier" ? cur : undefined;
+}
+
+/** `Atomics.add`, `Atomics.wait` … of the global `Atomics`. */
+function atomics(ctx: Ctx, callee: Node): boolean {
+  const o = strip((callee as t.MemberExpression).object as Node);
+  return o.type === "Identifier" && o.name === "Atomics" && !ctx.scopes.binding(o, o.name);
+}
+
+/** `Array.from(cur, cb)`: `d` is that call, with `cur` its first argument. */
+export function arrayFromSource(ctx: Ctx, d: Node, cur: Node): boolean {
+  if (d.type !== "CallExpression" || d.arguments.length < 2 || strip(d.arguments[0] as Node) !== strip(cur))
+    return false;
+  const c = strip(d.callee as Node);
+  if (c.type !== "MemberExpression" || memberName(c) !== "from") return false;
+  const o = strip(c.object);
+  return o.type === "Identifier" && o.name === "Array" && !ctx.scopes.binding(o, o.name);
 }
 
 function isFunctionArg(call: t.CallExpression): boolean {

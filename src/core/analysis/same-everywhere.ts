@@ -1,6 +1,13 @@
 import type { types as t } from "@babel/core";
 import { SYNC_ARRAY_METHODS } from "../context.js";
-import { argumentEscapes, calleeKind, returnsArgument, type UseState, useOf } from "./arg-escape.js";
+import {
+  argumentEscapes,
+  arrayFromSource,
+  callbackTarget,
+  returnsArgument,
+  type UseState,
+  useOf,
+} from "./arg-escape.js";
 import {
   functionLabel,
   GLOBAL_OBJECTS,
@@ -14,7 +21,7 @@ import { builtinModuleImport, provenPrimitive } from "./primitive.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { isExportsObject, memberName, strip } from "./view.js";
-import { functionOf, functionOfBinding, isMutator, isReader, paramWrites, type Write } from "./writes.js";
+import { functionOfBinding, isMutator, isReader, paramWrites, type Write } from "./writes.js";
 
 /**
  * "The same in every thread" (issue 14, attack 15): a worker or offloaded function runs in a
@@ -107,6 +114,34 @@ function madeByLibrary(ctx: Ctx, expr: Node, depth = 0): boolean {
     return undefined;
   });
   return all && returns > 0;
+}
+
+/**
+ * `const getBox = makeBox()`, `const next = (() => { let n = 0; return () => ++n; })()`: a function
+ * a call of the module made at import (attack 18, F4). Each worker's import makes its own, with
+ * its own captured state, which the build does not follow through calls of it: not proven.
+ * Returns the call, for the message.
+ */
+function closureMadeAtImport(ctx: Ctx, b: Binding): Node | undefined {
+  const init = b.node.type === "VariableDeclarator" && b.node.init ? strip(b.node.init) : undefined;
+  if (init?.type !== "CallExpression") return undefined;
+  const callee = strip(init.callee as Node);
+  let fn: t.Function | undefined;
+  if (isFunction(callee)) fn = callee as t.Function;
+  else if (callee.type === "Identifier") {
+    const cb = ctx.scopes.binding(callee, callee.name);
+    fn =
+      cb && cb.scope === ctx.scopes.program && !isImportBinding(ctx, cb) ? functionOfBinding(cb) : undefined;
+  }
+  if (!fn) return undefined;
+  if (fn.body.type !== "BlockStatement") return isFunction(strip(fn.body as Node)) ? init : undefined;
+  let closure = false;
+  ctx.tree.walk(fn.body as Node, (n) => {
+    if (closure || isFunction(n)) return false;
+    if (n.type === "ReturnStatement" && n.argument && isFunction(strip(n.argument as Node))) closure = true;
+    return undefined;
+  });
+  return closure ? init : undefined;
 }
 
 /** An import of a module of the program (`./counter.js`, `../lib/x.js`), not of a package. */
@@ -332,6 +367,16 @@ class Prover {
         case "derived": {
           const d = u.node;
           if (u.opaque) return this.opaque(cur, d as t.CallExpression, copy());
+          // A typed array, `DataView` or `Buffer` over it: the value itself.
+          if (u.view) {
+            state.view = true;
+            cur = d;
+            continue;
+          }
+          if (arrayFromSource(ctx, d, cur)) {
+            const cb = this.callbacks(d as t.CallExpression, 1);
+            if (cb) return cb;
+          }
           if (d.type.endsWith("MemberExpression")) state.depth++;
           else if ((d.type === "CallExpression" || d.type === "OptionalCallExpression") && d.callee === p) {
             // A method of the value itself: a reader (`cache.get(k)`, `list.map(f)`), a mutator of
@@ -403,24 +448,18 @@ class Prover {
   }
 
   /** Callbacks a reader method gives the value's elements to (`list.forEach((e) => e.n++)`). */
-  private callbacks(call: t.CallExpression): Finding | undefined {
+  private callbacks(call: t.CallExpression, from = 0): Finding | undefined {
     const ctx = this.ctx;
-    for (const a of call.arguments) {
-      const cb = strip(a as Node);
-      const fn = isFunction(cb) ? cb : cb.type === "Identifier" ? functionOf(ctx, cb) : undefined;
-      if (!fn) {
-        if (
-          cb.type === "Identifier" &&
-          ctx.scopes.binding(cb, cb.name) &&
-          calleeKind(ctx, cb, false) !== "pure"
-        )
-          return {
-            kind: "unproven",
-            what: `has its elements passed to \`${cb.name}\` (\`${short(ctx, call)}\`), which the build cannot see into`,
-            loc: locOf(ctx, call),
-          };
-        continue;
-      }
+    for (const a of call.arguments.slice(from)) {
+      const target = callbackTarget(ctx, a as Node);
+      if (target === undefined || target === "pure") continue;
+      if (target === "unknown")
+        return {
+          kind: "unproven",
+          what: `has its elements passed to \`${short(ctx, a as Node)}\` (\`${short(ctx, call)}\`), which the build cannot see into`,
+          loc: locOf(ctx, call),
+        };
+      const fn = target.fn;
       if (fn.params.length === 0) continue;
       const w = paramWrites(ctx, fn).get(0);
       if (w)
@@ -730,7 +769,14 @@ export function sameEverywhere(
     }
     const mode = subject(ctx, b, read);
     if (!mode) continue;
-    const f = prover.binding(b, mode);
+    const made = mode === "object" ? closureMadeAtImport(ctx, b) : undefined;
+    const f: Finding | undefined = made
+      ? {
+          kind: "unproven",
+          what: `is a function \`${short(ctx, made)}\` made at import, whose captured state each worker's import makes anew and the build does not follow`,
+          loc: locOf(ctx, made),
+        }
+      : prover.binding(b, mode);
     if (!f) continue;
     const through = read.via ? ` through \`${read.via}()\`` : "";
     const what = `\`${b.node.type === "ClassDeclaration" ? "class" : b.node.type === "FunctionDeclaration" ? "function" : b.kind} ${b.name}\`${through}`;
