@@ -3,8 +3,8 @@ import type { NodeView } from "./node-view.js";
 /** DESIGN §3.2: what the code around a call does with its value. */
 /**
  * `handed-on`: returned by a plain function, method or function value whose callers the build
- * does not all see; the call stays as written, a promise or a value as the source gives it
- * (attack 17, F11).
+ * does not all see, and which declares no value return type; the call stays as written, a
+ * promise or a value as the source gives it (attack 17, F11).
  */
 export type Context = "awaited" | "value" | "discarded" | "started" | "unknown" | "handed-on";
 export type Colour = "sync" | "async";
@@ -69,7 +69,7 @@ function outermost<N>(v: NodeView<N>, n: N): N {
 
 /**
  * A plain function whose returned value its callers in sight use both as a promise and as a
- * value (SA209); callers out of sight give no warning (`handedOn`).
+ * value (SA209); callers out of sight give no warning (the call is `handed-on`).
  */
 export interface HandedOn {
   name: string;
@@ -120,22 +120,18 @@ function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number): Walked {
 function handedOn<N>(v: NodeView<N>, fn: N, hops: number): Walked {
   const value: CallContext = { context: "value", in: "sync" };
   const callers = v.functionCalls?.(fn);
-  // A function value stored where other code fetches and calls it — an object's property (a
-  // route table `{ user: () => fetchUser(1) }`), an assignment, a class field, a default export:
-  // unknown means not proven, so the call stays as written, the promise the source returns
-  // (attack 17, F11: the route raced against a timeout, thunks in `Promise.allSettled`, blocked
-  // on the sync variant and turned a rejection into a throw). No warning: a sync caller that
-  // wants the value gets the promise, as in the plain program; `fetchUserSync(1)` is the value.
-  if (callers === undefined) {
-    const p = v.parent(outermost(v, fn));
-    if (p !== undefined && v.kind(p) === "store" && !v.isSpread?.(p))
-      return { context: "handed-on", in: "sync" };
-  }
-  // Other callers out of sight (exported, a method, passed around): the value, as before, and
-  // no warning — that is the common shape of a sync entry point (`export function cli() { return
-  // load(x) }`), and a warning on each one drowned the rest (every reliability test that builds
-  // one gained it). Documented as a limit in docs/semantics.md.
-  if (callers === undefined || !callers.complete || hops >= MAX_HOPS) return value;
+  // Callers out of sight — a function value stored where other code fetches and calls it (an
+  // object's property, a route table `{ user: () => fetchUser(1) }`, an assignment, a class
+  // field, a default export), a method or getter, an array element, an exported function, one
+  // passed as a value, or callers followed more than MAX_HOPS functions up: unknown means not
+  // proven, so the call stays as written, the source's meaning — an async function's promise, a
+  // sync one's value (attack 17, F11: a route raced against a timeout, thunks in
+  // `Promise.allSettled`, blocked on the sync variant and turned a rejection into a throw). No
+  // warning: a sync caller that wants the value gets the promise, as in the plain program. The
+  // value only where the author said so: a declared return type that is never a promise
+  // (`function cli(): User { return load(x) }`); or `loadSync(x)`, an annotation.
+  if (callers === undefined || !callers.complete || hops >= MAX_HOPS)
+    return v.declaresValue?.(fn) ? value : { context: "handed-on", in: "sync" };
   let promise = 0;
   let values = 0;
   let inner: HandedOn | undefined;
@@ -184,8 +180,8 @@ export function classifyCall<N>(v: NodeView<N>, call: N): CallContext {
 
 /**
  * The plain function that returns a sync-code call's value to callers in sight of which some
- * want its promise and others the value (SA209); undefined otherwise, callers out of sight
- * included (docs/semantics.md says why).
+ * want its promise and others the value (SA209); undefined otherwise (callers out of sight make
+ * the call `handed-on`, as written: docs/semantics.md).
  */
 export function handedOnUnclear<N>(v: NodeView<N>, call: N): HandedOn | undefined {
   return classify(v, call, 0).handedOn;

@@ -85,4 +85,10 @@ export interface NodeView<N> {
    * caller. Undefined for a function with no such name (a method, a callback).
    */
   functionCalls?(fn: N): { name: string; calls: N[]; complete: boolean } | undefined;
+  /**
+   * The author's word that `fn`'s callers get a value: it is an annotated sync function (its
+   * body is the sync colour; the async one is its variant), or it declares (TypeScript) a return
+   * type that is never a promise, `any`/`unknown` aside.
+   */
+  declaresValue?(fn: N): boolean;
 }

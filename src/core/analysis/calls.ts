@@ -184,6 +184,8 @@ export interface Index {
   byName: Map<string, SaFunction>;
   /** The binding of each function or const form (where its variant is declared). */
   bindingOf: Map<SaFunction, Binding>;
+  /** The function nodes of the sync annotated functions and methods (view.ts `declaresValue`). */
+  syncFns: Set<Node>;
 }
 
 export function buildIndex(ctx: Ctx, fns: SaFunction[]): Index {
@@ -194,8 +196,10 @@ export function buildIndex(ctx: Ctx, fns: SaFunction[]): Index {
     methodVariants: new Map(),
     byName: new Map(),
     bindingOf: new Map(),
+    syncFns: new Set(),
   };
   for (const f of fns) {
+    if (f.kind === "sync") index.syncFns.add(f.fn as Node);
     if (f.form === "function" || f.form === "const") {
       const from = f.form === "function" ? ctx.tree.parent(f.fn)! : f.stmt!;
       const binding = ctx.scopes.binding(from, f.name);
@@ -1255,7 +1259,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
   // Containers holding a smartasync function are found first: their names are watched, so a
   // lookup through one in a closed function opens the tree (opaque.ts).
   storedFunction(ctx, held(ctx, index));
-  const view = treeView(ctx.tree, ctx.scopes, index.byBinding, (c) => isLimiter(ctx, c));
+  const view = treeView(ctx.tree, ctx.scopes, index.byBinding, (c) => isLimiter(ctx, c), index.syncFns);
   const visit = (call: Node, found: Lookup): void => {
     if (!found) return;
     // `method` decides (strategy.ts) and is not reported: the context is.

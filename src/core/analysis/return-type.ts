@@ -276,6 +276,19 @@ export function declaredReturnKind(fn: Node, program: Node | undefined): ReturnT
   return classify(rt.typeAnnotation, { params }, env, 0);
 }
 
+/**
+ * Whether `fn` declares a return type that says its callers get a value: one the rule above
+ * takes as never a promise ("plain"), other than `any`/`unknown`, which say nothing. It is the
+ * proof that lets a plain function returning a smartasync call hand its callers the value where
+ * the build does not see them (docs/semantics.md, "A call's promise returned by a plain function").
+ */
+export function declaresValue(fn: Node, program: Node | undefined): boolean {
+  if (declaredReturnKind(fn, program) !== "plain") return false;
+  let type = (fn as { returnType?: { typeAnnotation?: TypeNode } | null }).returnType?.typeAnnotation;
+  while (type?.type === "TSParenthesizedType") type = (type as { typeAnnotation?: TypeNode }).typeAnnotation;
+  return type !== undefined && type.type !== "TSAnyKeyword" && type.type !== "TSUnknownKeyword";
+}
+
 /** Node's promise APIs: every function these modules export returns a promise. */
 const PROMISE_MODULES = new Set(
   ["fs/promises", "timers/promises", "dns/promises", "stream/promises", "readline/promises"].flatMap((m) => [

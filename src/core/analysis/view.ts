@@ -1,6 +1,6 @@
 import type { types as t } from "@babel/core";
 import type { NodeView, Slot, ViewKind } from "../node-view.js";
-import { declaredReturnKind } from "./return-type.js";
+import { declaredReturnKind, declaresValue } from "./return-type.js";
 import { type Binding, isReference, type Scopes } from "./scope.js";
 import { isFunction, type Node, type Tree } from "./tree.js";
 
@@ -144,12 +144,15 @@ function codeParent(tree: Tree, n: Node): t.Function | undefined {
  * The core's node view over the shared tree. `annotated` holds the bindings of the file's
  * smartasync functions: a call of one from sync code runs its sync variant, whose body is not
  * the one written (`await x` there wants the value), so its parameters are not followed.
+ * `syncAnnotated` holds the nodes of its annotated sync functions (and methods): their body is
+ * the sync colour, whose callers get a value (`declaresValue`).
  */
 export function treeView(
   tree: Tree,
   scopes: Scopes,
   annotated: ReadonlyMap<Binding, unknown> = new Map(),
   limiter?: (callee: Node) => boolean,
+  syncAnnotated: ReadonlySet<Node> = new Set(),
 ): NodeView<Node> {
   /** `functionCalls` by binding: each plain function's callers are found once a view. */
   const callsMemo = new Map<Binding, { name: string; calls: Node[]; complete: boolean }>();
@@ -213,6 +216,9 @@ export function treeView(
     },
     enclosingFunction(n) {
       return codeParent(tree, n);
+    },
+    declaresValue(fn) {
+      return syncAnnotated.has(fn) || declaresValue(fn, tree.program);
     },
     localUses(declarator) {
       const d = declarator as t.VariableDeclarator;
