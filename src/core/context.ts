@@ -189,7 +189,9 @@ export function handedOnUnclear<N>(v: NodeView<N>, call: N): HandedOn | undefine
 
 /**
  * How many names a value is followed through (`const p = f(); const q = p; use(q)`, a parameter
- * of a function it is passed to): beyond that the first name's context is `value`.
+ * of a function it is passed to): beyond that the first name's context is `value`. Also how many
+ * plain functions a returned value is followed up through their callers: beyond that the callers
+ * are out of sight, and the call is `handed-on` (handedOn).
  */
 const MAX_HOPS = 3;
 
