@@ -380,7 +380,10 @@ export async function inc(x) {
 }
 export { inc as "a-b" };
 
-// A plain function returning a smartasync call: its callers in sync code want the value.
+// A function returning a smartasync call, for callers in sync code that want the value: exported,
+// its callers are out of sight, so it says so by its annotation (unannotated, the call would be
+// handed on as written, the promise the plain program gives: docs/semantics.md).
+// @smartasync
 export function via(x) {
   return inc(x);
 }
@@ -404,6 +407,8 @@ const ROUTE_LIB_CJS = `// @smartasync
 async function inc(x) {
   return (await 1) + x;
 }
+// Exported for sync callers that want the value: annotated, as in lib.mjs.
+// @smartasync
 function via(x) {
   return inc(x);
 }
