@@ -22,6 +22,11 @@ export const CODES = {
     severity: "warning",
     title: "declared return type may be a promise but cannot be resolved: the function is taken as sync",
   },
+  SA109: {
+    severity: "error",
+    title:
+      "a call of an async smartasync function passed from sync code to a parameter that uses it as a promise: it would get the value",
+  },
   SA201: { severity: "warning", title: "floating promise: async smartasync call neither awaited nor used" },
   SA202: { severity: "warning", title: "call in a callback of an unknown function: context cannot be known" },
   SA203: { severity: "hint", title: "blocking call in async code: await it to offload" },
@@ -47,6 +52,11 @@ export const CODES = {
     severity: "warning",
     title:
       "a call's value returned by a plain function whose callers the build cannot all see, or that use it both as a promise and as a value",
+  },
+  SA211: {
+    severity: "warning",
+    title:
+      "a call of an async smartasync function passed from sync code to a parameter the build cannot read: it gets the value",
   },
   SA301: { severity: "error", title: "sync variant needs a worker, but the function cannot run in one" },
   SA302: { severity: "warning", title: "worker or offloaded function uses module-level mutable state" },

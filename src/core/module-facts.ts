@@ -23,6 +23,12 @@ export interface ExportFact {
   /** Where the function was found, for reports: a path relative to the root, or a package. */
   from: string;
   /**
+   * What the function does with each parameter, in order (analysis/param-uses.ts): sync code
+   * that passes a call of an async smartasync function there passes its value, which is the
+   * plain program only for an `awaited` one (SA109, SA211). Absent: unknown.
+   */
+  params?: ParamUse[];
+  /**
    * Exported without its variant (TypeScript's `export = f`): importers' calls are not followed,
    * and this says why (SA206).
    */
@@ -33,6 +39,31 @@ export interface ExportFact {
    * marker, which the function carries (`variant` is the function's own, not the member's).
    */
   held?: true;
+}
+
+/**
+ * What a smartasync function does with one parameter (analysis/param-uses.ts): every read is
+ * `await p` (`awaited`); some read uses it otherwise (`promise`: the first such use, quoted, and
+ * where it is); or the build cannot read it (`unknown`, why).
+ */
+export type ParamUse =
+  | { use: "awaited" }
+  | { use: "promise"; what: string; at: string }
+  | { use: "unknown"; why: string };
+
+/** A manifest's `params`, kept only if well formed (a manifest is a dependency's file). */
+export function paramUsesFrom(raw: unknown): ParamUse[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const out: ParamUse[] = [];
+  for (const p of raw as unknown[]) {
+    const u = p as Record<string, unknown> | null;
+    if (u?.use === "awaited") out.push({ use: "awaited" });
+    else if (u?.use === "promise" && typeof u.what === "string" && typeof u.at === "string")
+      out.push({ use: "promise", what: u.what, at: u.at });
+    else if (u?.use === "unknown" && typeof u.why === "string") out.push({ use: "unknown", why: u.why });
+    else return undefined;
+  }
+  return out;
 }
 
 /**
@@ -351,7 +382,13 @@ export function factsFromManifest(
   }
   const from = subpath === "." ? name : `${name}${subpath.slice(1)}`;
   const factsOf = (t: FactTable | undefined) =>
-    new Map(Object.entries(t ?? {}).map(([exported, fact]) => [exported, { ...fact, from }]));
+    new Map(
+      Object.entries(t ?? {}).map(([exported, fact]) => {
+        const { params: raw, ...rest } = fact;
+        const params = paramUsesFrom(raw);
+        return [exported, { ...rest, ...(params ? { params } : {}), from }];
+      }),
+    );
   const methods = new Map<string, Set<FunctionKind>>();
   for (const [m, kinds] of Object.entries(manifest.methods ?? {})) methods.set(m, new Set(kinds));
   const nsTables = Object.entries(manifest.namespaces?.[key] ?? {});

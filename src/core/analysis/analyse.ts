@@ -39,6 +39,7 @@ import type { ProvenFunction, SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
 import { pollingLoops } from "./polling.js";
+import { paramUses } from "./param-uses.js";
 import { sameEverywhere, type WorkerRead } from "./same-everywhere.js";
 import type { Binding } from "./scope.js";
 import { threadBound } from "./thread-bound.js";
@@ -338,6 +339,8 @@ function prove(bound: Bound, collected: Collected, resolved: Resolved): Proven {
       fn.asyncStrategy = decideOffload(ctx, fn);
     }
   }
+  // What each function does with its parameters, for the calls that pass a call's value there.
+  paramUses(ctx, index, fns);
   const inWorkers = new Set(
     fns.filter((f) => f.syncPlan?.strategy === "worker" || f.asyncStrategy === "offload"),
   );

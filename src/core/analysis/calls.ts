@@ -12,6 +12,7 @@ import type { ImportedRef } from "./imported.js";
 import { isLimiter } from "./limiters.js";
 import type { SaFunction } from "./model.js";
 import { offloadHeldBack } from "./offload-order.js";
+import { argumentOf, argumentUse } from "./param-uses.js";
 import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
 import { writeOutside } from "./outside.js";
 import { provenPrimitive } from "./primitive.js";
@@ -1434,6 +1435,11 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         warn(ctx, "SA209", call, MSG.handedOnUnclear(text, on.name, variantName ?? target));
         entry.reason = "SA209";
       }
+      // Its value handed to a smartasync function that may want the promise (attack17 F17).
+      if (held === undefined && on === undefined && ctxt.context === "value") {
+        const why = argumentToPromiseUse(ctx, index, call, text, variantName ?? target);
+        if (why) entry.reason = why;
+      }
     }
     if (d.strategy === "offload" && inPromiseAllLiteral(ctx, call))
       entry.reason = MSG.parallelOffload(calleeName);
@@ -1495,6 +1501,70 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     visit(call, r);
   }
   return edits;
+}
+
+/**
+ * A call of an async smartasync function in sync code, passed as an argument of a call of a
+ * smartasync function (`withTimeout(slowLoad(1), 50)`): its sync variant runs first and the
+ * callee gets the value, where the plain program hands it a promise (attack17 F17). The same
+ * program only where the callee's parameter is awaited only (param-uses.ts); a promise use of it
+ * is SA109, a parameter the build cannot read SA211 (docs/semantics.md). The code, if warned.
+ */
+function argumentToPromiseUse(
+  ctx: Ctx,
+  index: Index,
+  call: Node,
+  text: string,
+  variant: string,
+): "SA211" | undefined {
+  const arg = argumentOf(ctx, call);
+  if (!arg) return undefined;
+  const outer = lookupCall(ctx, index, arg.call);
+  // Not a smartasync function: a plain function of the file is followed by the context walk.
+  if (!outer || ("unfollowed" in outer && outer.maybe)) return undefined;
+  const use =
+    "unfollowed" in outer
+      ? argumentUse(
+          arg.call,
+          arg.index,
+          outer.name,
+          undefined,
+          `it is called by a route the build does not follow`,
+        )
+      : outer.fn
+        ? argumentUse(arg.call, arg.index, outer.fn.display, outer.fn.params, "not followed")
+        : outer.ext
+          ? argumentUse(
+              arg.call,
+              arg.index,
+              outer.ext.fact.name,
+              outer.ext.fact.params,
+              `the facts of \`${outer.ext.fact.from}\` do not say how it uses its parameters`,
+            )
+          : argumentUse(
+              arg.call,
+              arg.index,
+              outer.shape.kind === "dispatch" ? outer.shape.name : "?",
+              undefined,
+              "it is a method called on a receiver the build does not know",
+            );
+  if (use.use === "awaited") return undefined;
+  const callee = sourceOf(ctx, peelCallee(arg.call.callee as Node));
+  // What to write for the value: the same call, this argument's callee named by its variant.
+  const inner = (call as CallNode).callee as Node;
+  const innerText = sourceOf(ctx, inner).replace(/[\w$]+$/, variant);
+  const outerText =
+    ctx.code.slice(arg.call.start!, inner.start!) + innerText + ctx.code.slice(inner.end!, arg.call.end!);
+  const fix = outerText.length > 100 || /\n/.test(outerText) ? `${callee}(…${variant}(…)…)` : outerText;
+  if (use.use === "promise")
+    fail(
+      ctx,
+      "SA109",
+      call,
+      MSG.promiseArgument(text, variant, callee, arg.index + 1, use.what, use.at, fix),
+    );
+  warn(ctx, "SA211", call, MSG.unknownArgument(text, variant, callee, arg.index + 1, use.why, fix));
+  return "SA211";
 }
 
 /**

@@ -41,6 +41,8 @@ export function exportFactOf(
     ...(withStrategies && (blocksOnWorker(fn.syncPlan) || how.blocks)
       ? { blocksOnWorker: true as const }
       : {}),
+    // What the body does with each parameter: decided with the strategies (param-uses.ts).
+    ...(withStrategies && fn.params?.length ? { params: [...fn.params] } : {}),
     from,
     ...(how.unfollowed !== undefined ? { unfollowed: how.unfollowed } : {}),
   };

@@ -70,6 +70,11 @@ export interface SaFunction {
   /** The parameter given to such a clause that has none (or a pattern). */
   guardCatchName?: string;
   asyncStrategy: "offload" | "same-thread" | undefined;
+  /**
+   * What the body does with each parameter (param-uses.ts), written by prove (and by the graph,
+   * module-graph.ts): read by the call-site rule for an argument that is a call (SA109, SA211).
+   */
+  params?: readonly import("../module-facts.js").ParamUse[];
   /** The typed form `const f = smartasync(fn)` (DESIGN §6): the wrapper call to remove. */
   wrapper?: t.CallExpression;
   /**
@@ -84,6 +89,7 @@ type ProvenFields =
   | "processed"
   | "syncPlan"
   | "asyncStrategy"
+  | "params"
   | "guardCatches"
   | "guardCatchName"
   | "forAwaits"

@@ -43,6 +43,7 @@ import { type AnalysedModule, moduleFactsOf, shadowingNames } from "./facts.js";
 import { statementForms } from "./forms.js";
 import { ImportedFns } from "./imported.js";
 import { analyseBody } from "./leaves.js";
+import { paramUses } from "./param-uses.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
 import type { Node } from "./tree.js";
@@ -455,6 +456,8 @@ export class ModuleGraph {
           if (f.kind === "sync" && !f.asyncStrategy && (f.form === "function" || f.form === "const"))
             f.asyncStrategy = sameThreadWhy(file.ctx, f) === undefined ? "offload" : "same-thread";
         }
+        // As prove decides it (param-uses.ts): importers' calls read it (SA109, SA211).
+        paramUses(file.ctx, index, file.fns);
         imported = new ImportedFns(file.ctx, new Names(file.ctx), "facts");
         // Which of the functions its imports export block on a worker is asked of their facts
         // here (attack 16, F18).

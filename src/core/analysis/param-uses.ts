@@ -1,0 +1,266 @@
+import type { types as t } from "@babel/core";
+import type { ParamUse } from "../module-facts.js";
+import type { Index } from "./calls.js";
+import { type Ctx, locOf, sourceOf } from "./ctx.js";
+import type { SaFunction } from "./model.js";
+import { isFunction, type Node } from "./tree.js";
+import { memberName, readsOf, strip, TRANSPARENT } from "./view.js";
+
+/**
+ * How deep a parameter handed to another smartasync function's parameter (`to(p)` inside
+ * `safe(p)`) is followed: beyond, the use is unknown.
+ */
+const MAX_FORWARDS = 3;
+
+const THEN_LIKE = new Set(["then", "catch", "finally"]);
+
+/**
+ * What every smartasync function does with each of its parameters (attack17 F17): sync code that
+ * calls it with a call of an async smartasync function as an argument passes that call's VALUE
+ * (its sync variant runs first), where the plain program passes a promise. That is the same
+ * program only where the parameter is **awaited only** — every read is `await p`, or hands `p` to
+ * another smartasync function's awaited-only parameter — and the function never sees it any
+ * other way (not assigned, not read through `arguments`, no default that may be a promise, not
+ * destructured). A read that does anything else with it (`.then`, `Promise.race([p, …])`,
+ * returned without `await`, stored, compared, read in a nested function) is a **promise** use,
+ * located; what the build cannot read (a rest parameter, a pattern, `arguments`, a hand-on it
+ * does not follow) is **unknown**. The call-site rule (calls.ts) reads this, SA109/SA211.
+ *
+ * Writes `params` on every function of `fns`, one entry per declared parameter.
+ */
+export function paramUses(ctx: Ctx, index: Index, fns: readonly SaFunction[]): void {
+  const memo = new Map<SaFunction, ParamUse[]>();
+  /** Functions being worked out (a forward cycle `a(p) → b(p) → a(p)` is unknown). */
+  const open = new Set<SaFunction>();
+  const of = (fn: SaFunction, depth: number): ParamUse[] | undefined => {
+    const hit = memo.get(fn);
+    if (hit) return hit;
+    if (open.has(fn) || depth > MAX_FORWARDS) return undefined;
+    open.add(fn);
+    try {
+      const out = usesOf(ctx, fn.fn, (call, i) => forwarded(call, i, depth));
+      memo.set(fn, out);
+      return out;
+    } finally {
+      open.delete(fn);
+    }
+  };
+  /** The use a smartasync function of this file makes of argument `i` of `call`, if it is one. */
+  const forwarded = (call: t.CallExpression, i: number, depth: number): ParamUse | "not-smartasync" => {
+    const callee = strip(call.callee as Node);
+    if (callee.type !== "Identifier") return "not-smartasync";
+    const b = ctx.scopes.binding(callee, callee.name);
+    const target = b ? index.byBinding.get(b) : undefined;
+    if (!target) return "not-smartasync";
+    if (call.arguments.slice(0, i + 1).some((a) => a.type === "SpreadElement"))
+      return { use: "unknown", why: `spread into \`${target.display}\`` };
+    const uses = of(target, depth + 1);
+    const u = uses?.[i];
+    if (!u) return { use: "unknown", why: `handed to \`${target.display}\`, which is not followed further` };
+    return u;
+  };
+  for (const fn of fns) fn.params = of(fn, 0) ?? fn.fn.params.map(() => unknown("not followed"));
+}
+
+const unknown = (why: string): ParamUse => ({ use: "unknown", why });
+
+/** A default value that is surely not a promise (a literal): it does not change the rule. */
+function plainDefault(n: Node): boolean {
+  const e = strip(n);
+  switch (e.type) {
+    case "StringLiteral":
+    case "NumericLiteral":
+    case "BooleanLiteral":
+    case "NullLiteral":
+    case "BigIntLiteral":
+      return true;
+    case "Identifier":
+      return e.name === "undefined";
+    case "TemplateLiteral":
+      return e.expressions.length === 0;
+    case "ArrayExpression":
+      return e.elements.length === 0;
+    case "ObjectExpression":
+      return e.properties.length === 0;
+    default:
+      return false;
+  }
+}
+
+/** Whether `fn` reads `arguments` in its own body (not in a nested non-arrow function). */
+function readsArguments(ctx: Ctx, fn: t.Function): boolean {
+  let found = false;
+  // A closed nested function that mentions it opens the tree (tree.ts `watched`).
+  ctx.tree.watched.add("arguments");
+  ctx.tree.walk(
+    fn.body as Node,
+    (n) => {
+      if (found) return false;
+      if (isFunction(n) && n.type !== "ArrowFunctionExpression") return false;
+      if (n.type === "Identifier" && n.name === "arguments") {
+        const p = ctx.tree.parent(n);
+        const key =
+          p && (p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.property === n;
+        if (!key || (p as t.MemberExpression).computed) found = true;
+      }
+      return undefined;
+    },
+    true,
+  );
+  return found;
+}
+
+/** The uses of each parameter of `fn`. */
+function usesOf(
+  ctx: Ctx,
+  fn: t.Function,
+  forwarded: (call: t.CallExpression, i: number) => ParamUse | "not-smartasync",
+): ParamUse[] {
+  if (fn.params.length === 0) return [];
+  if (readsArguments(ctx, fn))
+    return fn.params.map(() => unknown("the function reads its arguments through `arguments`"));
+  return fn.params.map((raw) => {
+    let param = raw as Node;
+    if (param.type === "AssignmentPattern") {
+      if (!plainDefault(param.right as Node)) return unknown("its default value may be a promise");
+      param = param.left as Node;
+    }
+    if (param.type === "RestElement") return unknown("a rest parameter");
+    if (param.type !== "Identifier") return unknown("a destructured parameter");
+    const b = ctx.scopes.binding(fn.body as Node, param.name);
+    if (!b || b.node !== (raw.type === "AssignmentPattern" ? raw : param)) {
+      // Babel binds a defaulted parameter at the identifier too: accept either.
+      if (!b || (b.node !== param && b.node !== raw)) return unknown("its binding cannot be read");
+    }
+    if (b.violations.length) return unknown("it is assigned in the body");
+    const reads = readsOf(ctx.tree, ctx.scopes, b);
+    if (!reads) return unknown("it is declared again in the body");
+    let out: ParamUse = { use: "awaited" };
+    for (const u of reads.uses) {
+      const use = readUse(ctx, fn, u, forwarded);
+      // The first promise use is the one named; an unknown one only where there is none.
+      if (use.use === "promise") return use;
+      if (use.use === "unknown" && out.use === "awaited") out = use;
+    }
+    return out;
+  });
+}
+
+/** What one read of a parameter does with it. */
+function readUse(
+  ctx: Ctx,
+  fn: t.Function,
+  read: Node,
+  forwarded: (call: t.CallExpression, i: number) => ParamUse | "not-smartasync",
+): ParamUse {
+  let cur = read;
+  let p = ctx.tree.parent(cur);
+  while (p && TRANSPARENT.has(p.type)) {
+    cur = p;
+    p = ctx.tree.parent(p);
+  }
+  const promise = (where: Node, what = `\`${short(sourceOf(ctx, where))}\``): ParamUse => ({
+    use: "promise",
+    what,
+    at: locOf(ctx, where),
+  });
+  if (ctx.tree.functionParent(read) !== fn) {
+    // Code that runs later, or elsewhere, with the promise: not an `await` of this body.
+    return promise(read, "a read in a nested function");
+  }
+  if (!p) return promise(read);
+  if (p.type === "AwaitExpression") {
+    // `try { await p } catch {}`: the body handles the promise's rejection, which the value's
+    // sync variant throws in the caller, before the function runs (F17's `to`).
+    const tried = guardedBy(ctx, p, fn);
+    return tried
+      ? promise(p, `\`${short(sourceOf(ctx, p))}\` inside a \`try\` whose ${tried} sees its rejection`)
+      : { use: "awaited" };
+  }
+  if ((p.type === "CallExpression" || p.type === "OptionalCallExpression") && p.callee !== cur) {
+    const i = p.arguments.indexOf(cur as t.Expression);
+    const got = p.type === "CallExpression" && i >= 0 ? forwarded(p, i) : "not-smartasync";
+    if (got === "not-smartasync") return promise(p);
+    return got.use === "promise"
+      ? { ...got, what: `\`${short(sourceOf(ctx, p))}\`, which passes it on to ${got.what}` }
+      : got;
+  }
+  if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === cur) {
+    const call = ctx.tree.parent(p);
+    const name = memberName(p);
+    if (name !== undefined && THEN_LIKE.has(name) && call) return promise(call);
+    return promise(p);
+  }
+  if (p.type === "ArrayExpression") {
+    const up = ctx.tree.parent(p);
+    return promise(up && up.type === "CallExpression" ? up : p);
+  }
+  return promise(p);
+}
+
+/** `catch` or `finally` of a `try` whose block holds `n`, inside `fn`'s own body, else undefined. */
+function guardedBy(ctx: Ctx, n: Node, fn: t.Function): string | undefined {
+  for (let cur = n, p = ctx.tree.parent(n); p && p !== fn; cur = p, p = ctx.tree.parent(p)) {
+    if (p.type === "TryStatement" && p.block === cur)
+      return p.handler ? "`catch`" : p.finalizer ? "`finally`" : undefined;
+  }
+  return undefined;
+}
+
+/** A use quoted in a message: one line, at most 60 characters. */
+function short(text: string): string {
+  const one = text.replace(/\s+/g, " ");
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
+}
+
+/**
+ * The call whose argument a call's value is, seen through parentheses, TS wrappers, the operands
+ * of `&&`/`||`/`??`, the branches of `?:` and the last item of a sequence (where the value flows
+ * as it is): `withTimeout(slowLoad(1), 50)` → that call, argument 0. A spread is no argument.
+ */
+export function argumentOf(
+  ctx: Ctx,
+  call: Node,
+): { call: t.CallExpression | t.OptionalCallExpression; index: number } | undefined {
+  let cur = call;
+  for (let p = ctx.tree.parent(cur); p; cur = p, p = ctx.tree.parent(p)) {
+    if (TRANSPARENT.has(p.type) || p.type === "LogicalExpression") continue;
+    if (p.type === "ConditionalExpression" && p.test !== cur) continue;
+    if (p.type === "SequenceExpression" && p.expressions[p.expressions.length - 1] === cur) continue;
+    if ((p.type === "CallExpression" || p.type === "OptionalCallExpression") && p.callee !== cur) {
+      const index = p.arguments.indexOf(cur as t.Expression);
+      return index >= 0 ? { call: p, index } : undefined;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The use the callee of `outer` makes of its argument `index`, from its parameters' uses
+ * (undefined: not known, `why`). `.call(thisArg, …)` shifts the arguments by one; a spread before
+ * the argument, `.apply` or an index past the parameters is not followed.
+ */
+export function argumentUse(
+  outer: t.CallExpression | t.OptionalCallExpression,
+  index: number,
+  callee: string,
+  params: readonly ParamUse[] | undefined,
+  why: string,
+): ParamUse {
+  if (outer.arguments.slice(0, index).some((a) => a.type === "SpreadElement"))
+    return unknown(`an argument spread before it leaves its parameter unknown`);
+  const c = strip(outer.callee as Node);
+  const via =
+    c.type === "MemberExpression" || c.type === "OptionalMemberExpression" ? memberName(c) : undefined;
+  const last = callee.split(".").pop();
+  let i = index;
+  if (via === "call" && last !== "call") i = index - 1;
+  else if (via === "apply" && last !== "apply") return unknown("it is passed through `.apply`");
+  if (i < 0) return unknown("it is the `this` of `.call`");
+  if (!params) return unknown(why);
+  return (
+    params[i] ??
+    unknown(`\`${callee}\` has no parameter ${i + 1} the build can read (a rest parameter, or none)`)
+  );
+}
