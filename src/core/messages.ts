@@ -145,7 +145,15 @@ export const MSG = {
       ? `\`${local}\` holds the value of \`${call}\` (its sync variant \`${variant}\` runs here, in sync code) and is exported: the build does not see what importers do with it, and code written for the plain program, where \`${local}\` is a promise, gets the value (\`await ${local}\` still works, \`${local}.then(…)\` fails). To export the value, call the variant by name, \`${variant}(…)\` (no warning); to export the promise, wrap the call in \`Promise.resolve(…)\`, which keeps it plain.`
       : `\`${local}\` holds the value of \`${call}\` (its sync variant \`${variant}\` runs here), ${why === "mixed" ? `and this code uses \`${local}\` both as a promise (\`.then\`, \`await\`, \`Promise.*\`) and as a value, so one of those uses gets what it does not expect` : `and \`${local}\` is read out of smartasync's sight (it is exported, or only stored in an object, an array or another name that is itself exported or only stored), where code may expect the promise the plain call gives`}. If the promise is wanted, wrap the call in \`Promise.resolve(…)\`, which keeps it plain; if the value is wanted, ${why === "mixed" ? "use it only as a value" : "nothing needs to change"}.`,
   /** SA109: a call's value passed from sync code to a parameter used as a promise (param-uses.ts). */
-  promiseArgument: (arg: string, variant: string, callee: string, n: number, what: string, at: string, fix: string) =>
+  promiseArgument: (
+    arg: string,
+    variant: string,
+    callee: string,
+    n: number,
+    what: string,
+    at: string,
+    fix: string,
+  ) =>
     `\`${arg}\` is argument ${n} of \`${callee}\` in sync code, so its sync variant \`${variant}\` runs first and \`${callee}\` gets its value, where the plain program gives it a promise; but \`${callee}\` uses that parameter as a promise (${what} at ${at}), which a value changes: a timeout or a race would not wait for it, a \`catch\` would not see its error. If the value is meant, call the variant by name: \`${fix}\`; if the promise is meant, make the caller async and write \`await ${callee}(…)\` there.`,
   /** SA211: the same, where what the parameter does is not known. */
   unknownArgument: (arg: string, variant: string, callee: string, n: number, why: string, fix: string) =>

@@ -56,3 +56,27 @@ describe("a module's own facts are the facts importers read of it", () => {
     });
   }
 });
+
+/**
+ * What a function does with its parameters (analysis/param-uses.ts) is part of the facts: the
+ * comparison above holds it for every fixture, and this says it is there to compare — an
+ * importer's SA109 (fixture diagnostics/sa109-imported-callee) reads it through the graph, a
+ * built package's importers through the manifest the compile writes.
+ */
+describe("the facts carry what each function does with its parameters", () => {
+  it("the same in the compile and in the graph, located in the callee's module", () => {
+    const c = listCases().find((k) => k.name === "diagnostics/sa109-imported-callee");
+    expect(c, "the fixture exists").toBeDefined();
+    const file = join(c!.dir, "lib.js");
+    const compiled = transformCase(c!, 8, undefined, file).exports?.exports.get("withTimeout");
+    const read = moduleGraphFor(8, c!.options)!.factsOf(file).exports.get("withTimeout");
+    expect(compiled?.params).toEqual(read?.params);
+    expect(read?.params?.[0]).toEqual({
+      use: "promise",
+      what: "`Promise.race([p, timeout])`",
+      at: "lib.js:8:18",
+    });
+    // `ms` is read in the timer's callback, a nested function: not an `await` of the body.
+    expect(read?.params?.[1]?.use).toBe("promise");
+  });
+});

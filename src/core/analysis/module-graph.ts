@@ -43,9 +43,9 @@ import { type AnalysedModule, moduleFactsOf, shadowingNames } from "./facts.js";
 import { statementForms } from "./forms.js";
 import { ImportedFns } from "./imported.js";
 import { analyseBody } from "./leaves.js";
-import { paramUses } from "./param-uses.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
+import { paramUses } from "./param-uses.js";
 import type { Node } from "./tree.js";
 import { isCommonJsSource } from "./worker-imports.js";
 

@@ -1,0 +1,111 @@
+/**
+ * What a smartasync function does with each parameter (src/core/analysis/param-uses.ts), read
+ * from the facts a compile gives importers: one case per form of the rule (attack17 F17).
+ */
+import { transformSync } from "@babel/core";
+import { describe, expect, it } from "vitest";
+import smartasync from "../../src/babel-plugin/index.js";
+import type { ModuleFacts, ParamUse } from "../../src/core/module-facts.js";
+import { paramUsesFrom } from "../../src/core/module-facts.js";
+
+/** The `params` of the exported function `name` of `code`, compiled as `m.js`. */
+function paramsOf(code: string, name: string): ParamUse[] | undefined {
+  const r = transformSync(code, {
+    filename: `${process.cwd()}/m.js`,
+    babelrc: false,
+    configFile: false,
+    plugins: [[smartasync, { root: process.cwd() }]],
+  });
+  const facts = (r?.metadata as unknown as { smartasyncExports?: ModuleFacts } | undefined)
+    ?.smartasyncExports;
+  return facts?.exports.get(name)?.params;
+}
+
+const uses = (code: string, name = "f") => paramsOf(code, name)?.map((u) => u.use);
+
+describe("a parameter is awaited only", () => {
+  it("where every read is `await p`, through parentheses", () => {
+    expect(
+      uses(
+        "// @smartasync\nexport async function f(p, q) { const a = await p; return a + (await (p)) + await q; }",
+      ),
+    ).toEqual(["awaited", "awaited"]);
+  });
+  it("where it is handed to another smartasync function's awaited-only parameter", () => {
+    const code =
+      "// @smartasync\nasync function g(x) { return await x; }\n// @smartasync\nexport async function f(p) { return await g(p); }";
+    expect(uses(code)).toEqual(["awaited"]);
+  });
+  it("with a literal default", () => {
+    expect(uses('// @smartasync\nexport async function f(p = "") { return await p; }')).toEqual(["awaited"]);
+  });
+});
+
+describe("a promise use, located", () => {
+  it("`.then` on it", () => {
+    expect(
+      paramsOf("// @smartasync\nexport async function f(p) {\n  return p.then((v) => v);\n}", "f"),
+    ).toEqual([{ use: "promise", what: "`p.then((v) => v)`", at: "m.js:3:10" }]);
+  });
+  it("an element of `Promise.race`, returned without await, read as a value", () => {
+    expect(uses("// @smartasync\nexport async function f(p) { return await Promise.race([p]); }")).toEqual([
+      "promise",
+    ]);
+    expect(uses("// @smartasync\nexport async function f(p) { await null; return p; }")).toEqual(["promise"]);
+    expect(uses("// @smartasync\nexport async function f(p) { await null; return p === 1; }")).toEqual([
+      "promise",
+    ]);
+  });
+  it("`await p` inside a `try` whose `catch` or `finally` sees the rejection", () => {
+    expect(
+      uses("// @smartasync\nexport async function f(p) { try { return await p; } catch { return 0; } }"),
+    ).toEqual(["promise"]);
+    expect(
+      uses("// @smartasync\nexport async function f(p) { try { return await p; } finally { } }"),
+    ).toEqual(["promise"]);
+  });
+  it("read in a nested function", () => {
+    expect(
+      uses("// @smartasync\nexport async function f(p) { return await (async () => await p)(); }"),
+    ).toEqual(["promise"]);
+  });
+  it("handed to a smartasync function that uses it as a promise", () => {
+    const code =
+      "// @smartasync\nasync function g(x) { return x.then((v) => v); }\n// @smartasync\nexport async function f(p) { return await g(p); }";
+    expect(paramsOf(code, "f")?.[0]).toMatchObject({ use: "promise", what: expect.stringContaining("g(p)") });
+  });
+});
+
+describe("unknown", () => {
+  it("a rest parameter, a pattern, `arguments`, an assignment, a default that may be a promise", () => {
+    expect(uses("// @smartasync\nexport async function f(...ps) { return await ps[0]; }")).toEqual([
+      "unknown",
+    ]);
+    expect(uses("// @smartasync\nexport async function f({ p }) { return await p; }")).toEqual(["unknown"]);
+    expect(uses("// @smartasync\nexport async function f(p) { return await arguments[0]; }")).toEqual([
+      "unknown",
+    ]);
+    expect(uses("// @smartasync\nexport async function f(p) { p = 1; return await p; }")).toEqual([
+      "unknown",
+    ]);
+    expect(
+      uses("// @smartasync\nexport async function f(p = g()) { return await p; }\nfunction g() {}"),
+    ).toEqual(["unknown"]);
+  });
+  it("a hand-on cycle is not followed for ever", () => {
+    const code =
+      "// @smartasync\nasync function g(x) { return await f(x); }\n// @smartasync\nexport async function f(p) { return await g(p); }";
+    expect(uses(code)).toEqual(["unknown"]);
+  });
+});
+
+describe("a manifest's params", () => {
+  it("are taken only well formed", () => {
+    expect(paramUsesFrom([{ use: "awaited" }, { use: "unknown", why: "x" }])).toEqual([
+      { use: "awaited" },
+      { use: "unknown", why: "x" },
+    ]);
+    expect(paramUsesFrom([{ use: "awaited" }, { use: "promise" }])).toBeUndefined();
+    expect(paramUsesFrom("awaited")).toBeUndefined();
+  });
+});
