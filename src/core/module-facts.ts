@@ -43,11 +43,13 @@ export interface ExportFact {
 
 /**
  * What a smartasync function does with one parameter (analysis/param-uses.ts): every read is
- * `await p` (`awaited`); some read uses it otherwise (`promise`: the first such use, quoted, and
+ * `await p` (`awaited`), or of a sync function read as a value (`value`); some read uses it otherwise (`promise`: the first such use, quoted, and
  * where it is); or the build cannot read it (`unknown`, why).
  */
 export type ParamUse =
   | { use: "awaited" }
+  /** Of a sync function, which cannot await: read as a value, never by a promise's own methods. */
+  | { use: "value" }
   | { use: "promise"; what: string; at: string }
   | { use: "unknown"; why: string };
 
@@ -57,7 +59,7 @@ export function paramUsesFrom(raw: unknown): ParamUse[] | undefined {
   const out: ParamUse[] = [];
   for (const p of raw as unknown[]) {
     const u = p as Record<string, unknown> | null;
-    if (u?.use === "awaited") out.push({ use: "awaited" });
+    if (u?.use === "awaited" || u?.use === "value") out.push({ use: u.use });
     else if (u?.use === "promise" && typeof u.what === "string" && typeof u.at === "string")
       out.push({ use: "promise", what: u.what, at: u.at });
     else if (u?.use === "unknown" && typeof u.why === "string") out.push({ use: "unknown", why: u.why });

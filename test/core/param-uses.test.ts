@@ -76,6 +76,20 @@ describe("a promise use, located", () => {
   });
 });
 
+describe("a sync smartasync function's parameter", () => {
+  it("read as a value wants the value (it cannot await; a promise there was the plain program's bug)", () => {
+    expect(uses("// @smartasync\nexport function f(t) { return t.split(' ').length + String(t); }")).toEqual([
+      "value",
+    ]);
+  });
+  it("used by a promise's own methods or `Promise.*` is a promise use", () => {
+    expect(uses("// @smartasync\nexport function f(p) { p.then(console.log); return 1; }")).toEqual([
+      "promise",
+    ]);
+    expect(uses("// @smartasync\nexport function f(p) { return Promise.race([p]); }")).toEqual(["promise"]);
+  });
+});
+
 describe("unknown", () => {
   it("a rest parameter, a pattern, `arguments`, an assignment, a default that may be a promise", () => {
     expect(uses("// @smartasync\nexport async function f(...ps) { return await ps[0]; }")).toEqual([

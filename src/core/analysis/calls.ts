@@ -2,7 +2,7 @@ import type { types as t } from "@babel/core";
 import { classifyCall, handedOnUnclear, heldUnclear } from "../context.js";
 import { blocksOnWorker } from "../inline.js";
 import { MSG } from "../messages.js";
-import { EMPTY_FACTS, hasFacts } from "../module-facts.js";
+import { EMPTY_FACTS, hasFacts, type ParamUse } from "../module-facts.js";
 import { variantOf } from "../naming.js";
 import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
@@ -1437,7 +1437,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
       }
       // Its value handed to a smartasync function that may want the promise (attack17 F17).
       if (held === undefined && on === undefined && ctxt.context === "value") {
-        const why = argumentToPromiseUse(ctx, index, call, text, variantName ?? target);
+        const why = argumentToPromiseUse(ctx, index, view, call, text, variantName ?? target);
         if (why) entry.reason = why;
       }
     }
@@ -1513,58 +1513,97 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
 function argumentToPromiseUse(
   ctx: Ctx,
   index: Index,
+  view: ReturnType<typeof treeView>,
   call: Node,
   text: string,
   variant: string,
 ): "SA211" | undefined {
-  const arg = argumentOf(ctx, call);
-  if (!arg) return undefined;
-  const outer = lookupCall(ctx, index, arg.call);
-  // Not a smartasync function: a plain function of the file is followed by the context walk.
-  if (!outer || ("unfollowed" in outer && outer.maybe)) return undefined;
-  const use =
-    "unfollowed" in outer
-      ? argumentUse(
-          arg.call,
-          arg.index,
-          outer.name,
-          undefined,
-          `it is called by a route the build does not follow`,
-        )
-      : outer.fn
-        ? argumentUse(arg.call, arg.index, outer.fn.display, outer.fn.params, "not followed")
-        : outer.ext
-          ? argumentUse(
-              arg.call,
-              arg.index,
-              outer.ext.fact.name,
-              outer.ext.fact.params,
-              `the facts of \`${outer.ext.fact.from}\` do not say how it uses its parameters`,
-            )
-          : argumentUse(
-              arg.call,
-              arg.index,
-              outer.shape.kind === "dispatch" ? outer.shape.name : "?",
-              undefined,
-              "it is a method called on a receiver the build does not know",
-            );
-  if (use.use === "awaited") return undefined;
-  const callee = sourceOf(ctx, peelCallee(arg.call.callee as Node));
-  // What to write for the value: the same call, this argument's callee named by its variant.
-  const inner = (call as CallNode).callee as Node;
+  const direct = argumentOf(ctx, call);
+  // The call's value kept under a local first (`const p = slowLoad(1); withTimeout(p, 50)`):
+  // each read of it that is such an argument, the first promise use (else unknown) named.
+  const kept = direct ? undefined : keptLocal(ctx, view, call);
+  let found: { arg: NonNullable<typeof direct>; use: ParamUse } | undefined;
+  for (const arg of direct ? [direct] : (kept?.reads ?? []).map((r) => argumentOf(ctx, r))) {
+    if (!arg) continue;
+    const use = argumentUseOf(ctx, index, arg);
+    if (use === undefined || use.use === "awaited" || use.use === "value") continue;
+    if (!found || (use.use === "promise" && found.use.use !== "promise")) found = { arg, use };
+  }
+  if (!found) return undefined;
+  const { arg, use } = found;
+  const inner = (call.type === "TaggedTemplateExpression" ? call.tag : (call as CallNode).callee) as Node;
   const innerText = sourceOf(ctx, inner).replace(/[\w$]+$/, variant);
-  const outerText =
-    ctx.code.slice(arg.call.start!, inner.start!) + innerText + ctx.code.slice(inner.end!, arg.call.end!);
-  const fix = outerText.length > 100 || /\n/.test(outerText) ? `${callee}(…${variant}(…)…)` : outerText;
+  const callee = sourceOf(ctx, peelCallee(arg.call.callee as Node));
+  // What to write for the value: the same code, this call's callee named by its variant.
+  const site: Node = kept ? kept.declarator : arg.call;
+  const siteText =
+    ctx.code.slice(site.start!, inner.start!) + innerText + ctx.code.slice(inner.end!, site.end!);
+  const fix =
+    siteText.length > 100 || /\n/.test(siteText)
+      ? kept
+        ? `${kept.name} = ${variant}(…)`
+        : `${callee}(…${variant}(…)…)`
+      : siteText;
+  const n = arg.index + 1;
   if (use.use === "promise")
     fail(
       ctx,
       "SA109",
       call,
-      MSG.promiseArgument(text, variant, callee, arg.index + 1, use.what, use.at, fix),
+      MSG.promiseArgument(text, variant, callee, n, use.what, use.at, fix, kept?.name),
     );
-  warn(ctx, "SA211", call, MSG.unknownArgument(text, variant, callee, arg.index + 1, use.why, fix));
+  if (use.use !== "unknown") return undefined;
+  warn(ctx, "SA211", call, MSG.unknownArgument(text, variant, callee, n, use.why, fix, kept?.name));
   return "SA211";
+}
+
+/** What the smartasync function `arg.call` calls does with that argument; undefined if none. */
+function argumentUseOf(ctx: Ctx, index: Index, arg: { call: CallNode; index: number }): ParamUse | undefined {
+  const outer = lookupCall(ctx, index, arg.call);
+  // Not a smartasync function: a plain function of the file is followed by the context walk.
+  if (!outer || ("unfollowed" in outer && outer.maybe)) return undefined;
+  if ("unfollowed" in outer)
+    return argumentUse(
+      arg.call,
+      arg.index,
+      outer.name,
+      undefined,
+      "it is called by a route the build does not follow",
+    );
+  if (outer.fn) return argumentUse(arg.call, arg.index, outer.fn.display, outer.fn.params, "not followed");
+  if (outer.ext)
+    return argumentUse(
+      arg.call,
+      arg.index,
+      outer.ext.fact.name,
+      outer.ext.fact.params,
+      `the facts of \`${outer.ext.fact.from}\` do not say how it uses its parameters`,
+    );
+  return argumentUse(
+    arg.call,
+    arg.index,
+    outer.shape.kind === "dispatch" ? outer.shape.name : "?",
+    undefined,
+    "it is a method called on a receiver the build does not know",
+  );
+}
+
+/** `const p = call` (one name, never written again): the declarator and the reads of `p`. */
+function keptLocal(
+  ctx: Ctx,
+  view: ReturnType<typeof treeView>,
+  call: Node,
+): { name: string; declarator: Node; reads: Node[] } | undefined {
+  let cur = call;
+  let p = ctx.tree.parent(cur);
+  while (p && TRANSPARENT.has(p.type)) {
+    cur = p;
+    p = ctx.tree.parent(p);
+  }
+  if (p?.type !== "VariableDeclarator" || p.init !== cur) return undefined;
+  // The context walk's own reading of a local (view.ts `localUses`: one name, never written again).
+  const local = view.localUses?.(p);
+  return local && { name: local.name, declarator: p, reads: local.uses };
 }
 
 /**

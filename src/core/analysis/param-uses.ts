@@ -38,7 +38,7 @@ export function paramUses(ctx: Ctx, index: Index, fns: readonly SaFunction[]): v
     if (open.has(fn) || depth > MAX_FORWARDS) return undefined;
     open.add(fn);
     try {
-      const out = usesOf(ctx, fn.fn, (call, i) => forwarded(call, i, depth));
+      const out = usesOf(ctx, fn.fn, fn.kind === "sync", (call, i) => forwarded(call, i, depth));
       memo.set(fn, out);
       return out;
     } finally {
@@ -114,6 +114,7 @@ function readsArguments(ctx: Ctx, fn: t.Function): boolean {
 function usesOf(
   ctx: Ctx,
   fn: t.Function,
+  sync: boolean,
   forwarded: (call: t.CallExpression, i: number) => ParamUse | "not-smartasync",
 ): ParamUse[] {
   if (fn.params.length === 0) return [];
@@ -135,15 +136,76 @@ function usesOf(
     if (b.violations.length) return unknown("it is assigned in the body");
     const reads = readsOf(ctx.tree, ctx.scopes, b);
     if (!reads) return unknown("it is declared again in the body");
-    let out: ParamUse = { use: "awaited" };
+    let out: ParamUse = sync ? { use: "value" } : { use: "awaited" };
     for (const u of reads.uses) {
-      const use = readUse(ctx, fn, u, forwarded);
+      const use = sync ? syncReadUse(ctx, fn, u, forwarded) : readUse(ctx, fn, u, forwarded);
       // The first promise use is the one named; an unknown one only where there is none.
       if (use.use === "promise") return use;
-      if (use.use === "unknown" && out.use === "awaited") out = use;
+      if (use.use === "unknown" && out.use !== "unknown") out = use;
     }
     return out;
   });
+}
+
+/**
+ * What one read of a parameter of a **sync** smartasync function does with it. Such a function
+ * cannot await: in the plain program a promise there is read as a value (`text.split`, a plain
+ * program's bug that the value mends), so only a promise's own uses count — `.then/.catch/
+ * .finally` on it, an argument of `Promise.*` or an element of the array given to one — and a
+ * hand-on to another smartasync function's parameter, as for an async one.
+ */
+function syncReadUse(
+  ctx: Ctx,
+  fn: t.Function,
+  read: Node,
+  forwarded: (call: t.CallExpression, i: number) => ParamUse | "not-smartasync",
+): ParamUse {
+  let cur = read;
+  let p = ctx.tree.parent(cur);
+  while (p && TRANSPARENT.has(p.type)) {
+    cur = p;
+    p = ctx.tree.parent(p);
+  }
+  const value: ParamUse = { use: "value" };
+  const promise = (where: Node): ParamUse => ({
+    use: "promise",
+    what: `\`${short(sourceOf(ctx, where))}\``,
+    at: locOf(ctx, where),
+  });
+  if (!p || ctx.tree.functionParent(read) !== fn) return value;
+  if ((p.type === "CallExpression" || p.type === "OptionalCallExpression") && p.callee !== cur) {
+    if (promiseStatic(ctx, p)) return promise(p);
+    const i = p.arguments.indexOf(cur as t.Expression);
+    const got = p.type === "CallExpression" && i >= 0 ? forwarded(p, i) : "not-smartasync";
+    if (got === "not-smartasync") return value;
+    return got.use === "promise"
+      ? { ...got, what: `\`${short(sourceOf(ctx, p))}\`, which passes it on to ${got.what}` }
+      : got;
+  }
+  if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === cur) {
+    const call = ctx.tree.parent(p);
+    const name = memberName(p);
+    return name !== undefined && THEN_LIKE.has(name) && call?.type.endsWith("CallExpression")
+      ? promise(call)
+      : value;
+  }
+  if (p.type === "ArrayExpression") {
+    const up = ctx.tree.parent(p);
+    return up &&
+      (up.type === "CallExpression" || up.type === "OptionalCallExpression") &&
+      promiseStatic(ctx, up)
+      ? promise(up)
+      : value;
+  }
+  return value;
+}
+
+/** `Promise.race(…)`, `Promise.resolve(…)`: a static of the global `Promise`. */
+function promiseStatic(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): boolean {
+  const c = strip(call.callee as Node);
+  if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return false;
+  const o = strip(c.object as Node);
+  return o.type === "Identifier" && o.name === "Promise" && !ctx.scopes.binding(o, "Promise");
 }
 
 /** What one read of a parameter does with it. */
