@@ -76,7 +76,7 @@ describe("the facts carry what each function does with its parameters", () => {
       what: "`Promise.race([p, timeout])`",
       at: "lib.js:8:18",
     });
-    // `ms` is read in the timer's callback, a nested function: not an `await` of the body.
-    expect(read?.params?.[1]?.use).toBe("promise");
+    // `ms` is read as a value (in the timer's callback): what a value there is.
+    expect(read?.params?.[1]?.use).toBe("awaited");
   });
 });

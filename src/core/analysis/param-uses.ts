@@ -226,12 +226,7 @@ function readUse(
     what,
     at: locOf(ctx, where),
   });
-  if (ctx.tree.functionParent(read) !== fn) {
-    // Code that runs later, or elsewhere, with the promise: not an `await` of this body.
-    return promise(read, "a read in a nested function");
-  }
-  if (!p) return promise(read);
-  if (p.type === "AwaitExpression") {
+  if (ctx.tree.functionParent(read) === fn && p?.type === "AwaitExpression") {
     // `try { await p } catch {}`: the body handles the promise's rejection, which the value's
     // sync variant throws in the caller, before the function runs (F17's `to`).
     const tried = guardedBy(ctx, p, fn);
@@ -239,25 +234,9 @@ function readUse(
       ? promise(p, `\`${short(sourceOf(ctx, p))}\` inside a \`try\` whose ${tried} sees its rejection`)
       : { use: "awaited" };
   }
-  if ((p.type === "CallExpression" || p.type === "OptionalCallExpression") && p.callee !== cur) {
-    const i = p.arguments.indexOf(cur as t.Expression);
-    const got = p.type === "CallExpression" && i >= 0 ? forwarded(p, i) : "not-smartasync";
-    if (got === "not-smartasync") return promise(p);
-    return got.use === "promise"
-      ? { ...got, what: `\`${short(sourceOf(ctx, p))}\`, which passes it on to ${got.what}` }
-      : got;
-  }
-  if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === cur) {
-    const call = ctx.tree.parent(p);
-    const name = memberName(p);
-    if (name !== undefined && THEN_LIKE.has(name) && call) return promise(call);
-    return promise(p);
-  }
-  if (p.type === "ArrayExpression") {
-    const up = ctx.tree.parent(p);
-    return promise(up && up.type === "CallExpression" ? up : p);
-  }
-  return promise(p);
+  // Any other read is as a sync function's: a read of the value (`text.toUpperCase()`, which a
+  // promise there would break in the plain program) wants the value; a promise's own uses do not.
+  return syncReadUse(ctx, fn, read, forwarded);
 }
 
 /** `catch` or `finally` of a `try` whose block holds `n`, inside `fn`'s own body, else undefined. */
