@@ -18,13 +18,14 @@ const THEN_LIKE = new Set(["then", "catch", "finally"]);
  * What every smartasync function does with each of its parameters (attack17 F17): sync code that
  * calls it with a call of an async smartasync function as an argument passes that call's VALUE
  * (its sync variant runs first), where the plain program passes a promise. That is the same
- * program only where the parameter is **awaited only** — every read is `await p`, or hands `p` to
- * another smartasync function's awaited-only parameter — and the function never sees it any
- * other way (not assigned, not read through `arguments`, no default that may be a promise, not
- * destructured). A read that does anything else with it (`.then`, `Promise.race([p, …])`,
- * returned without `await`, stored, compared, read in a nested function) is a **promise** use,
- * located; what the build cannot read (a rest parameter, a pattern, `arguments`, a hand-on it
- * does not follow) is **unknown**. The call-site rule (calls.ts) reads this, SA109/SA211.
+ * program only where the parameter is **awaited only** — every read is `await p` (not in a `try`
+ * that sees its rejection), a read of its value (`text.toUpperCase()`: a promise there breaks the
+ * plain program), or hands `p` to another smartasync function's such parameter — and the function
+ * never sees it any other way (not assigned, not read through `arguments`, no default that may be
+ * a promise, not destructured). A promise's own use (`.then`, `Promise.race([p, …])`, an `await`
+ * in such a `try`) is a **promise** use, located; what the build cannot read (a rest parameter, a
+ * pattern, `arguments`, a hand-on it does not follow) is **unknown**. The call-site rule
+ * (calls.ts) reads this, SA109/SA211.
  *
  * Writes `params` on every function of `fns`, one entry per declared parameter.
  */
