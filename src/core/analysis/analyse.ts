@@ -19,8 +19,8 @@ import {
   checkUnboundedDiscards,
   decideOffload,
   generatedVariant,
-  isProcessed,
   markedTargets,
+  markOf,
   refuseWorkerArgumentWrites,
   sharedState,
 } from "./checks.js";
@@ -296,7 +296,16 @@ function resolve(bound: Bound, collected: Collected): Resolved {
   const { ctx } = bound;
   const { fns, factories } = collected;
   const marked = markedTargets(ctx);
-  for (const fn of fns) fn.processed = isProcessed(ctx, fn, marked);
+  for (const fn of fns) {
+    const mark = markOf(ctx, fn, marked);
+    fn.processed = mark !== undefined;
+    // The marker's kind is the one the first pass read; the output may no longer show it (a
+    // stripped `Promise<T>` return type), and the variant then keeps the name the marker holds.
+    if (mark?.kind !== undefined && mark.kind !== fn.kind) {
+      fn.kind = mark.kind;
+      if (mark.variant !== undefined) fn.variant = mark.variant;
+    }
+  }
   resolveFactories(ctx, factories, fns);
   return { fns, factories };
 }

@@ -2,6 +2,7 @@ import type { types as t } from "@babel/core";
 import { classifyCall } from "../context.js";
 import { MSG } from "../messages.js";
 import { exportedVariant } from "../naming.js";
+import type { FunctionKind } from "../strategy.js";
 import { argumentEscapes, argumentWrite, describeArgumentWrite, sameThreadWhy } from "./arg-escape.js";
 import { type CallEdit, type Index, resolveCallee } from "./calls.js";
 import { at as atPos, type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
@@ -31,22 +32,35 @@ import {
   rootOf,
 } from "./writes.js";
 
-/** Local names the file gives the runtime module (`import * as _sa`, `const _sa = require(…)`). */
+/**
+ * Local names the file gives the runtime module (`import * as _sa`, `const _sa = require(…)`),
+ * also as a CommonJS module transform writes the import over again after a first pass:
+ * `var _sa = _interopRequireWildcard(require(…))` (the helper's call around the require), and
+ * Babel's `var _runtime = …; var _sa = _runtime;` (an alias of a name already found).
+ */
 export function runtimeLocals(ctx: Ctx): Set<string> {
   const locals = new Set<string>();
+  const isRuntimeRequire = (e: Node | null | undefined): boolean =>
+    e?.type === "CallExpression" &&
+    isNodeRequire(ctx.scopes, e.callee as Node) &&
+    e.arguments[0]?.type === "StringLiteral" &&
+    e.arguments[0].value === ctx.options.runtime;
   for (const s of ctx.program.body) {
     if (s.type === "ImportDeclaration" && s.source.value === ctx.options.runtime) {
       for (const sp of s.specifiers) if (sp.type === "ImportNamespaceSpecifier") locals.add(sp.local.name);
     }
     if (s.type === "VariableDeclaration") {
       for (const d of s.declarations) {
-        const init = d.init;
+        const init = d.init as Node | null | undefined;
+        if (d.id.type !== "Identifier" || !init) continue;
+        const interop =
+          init.type === "CallExpression" && init.arguments.length === 1
+            ? (init.arguments[0] as Node)
+            : undefined;
         if (
-          d.id.type === "Identifier" &&
-          init?.type === "CallExpression" &&
-          isNodeRequire(ctx.scopes, init.callee as Node) &&
-          init.arguments[0]?.type === "StringLiteral" &&
-          init.arguments[0].value === ctx.options.runtime
+          isRuntimeRequire(init) ||
+          isRuntimeRequire(interop) ||
+          (init.type === "Identifier" && locals.has(init.name))
         ) {
           locals.add(d.id.name);
         }
@@ -57,13 +71,45 @@ export function runtimeLocals(ctx: Ctx): Set<string> {
 }
 
 /**
+ * What a previous pass's marker says of a function: `_sa.mark(total, { kind: "async", sync:
+ * totalSync })` gives its kind and its variant's name. Read from the marker, not the function:
+ * the output no longer holds what made the function async when that was a declared
+ * `Promise<T>` return type that TypeScript's stripping removed (fixture
+ * inline/ts-promise-type-without-async), and the variant keeps the name it was given.
+ */
+export interface Marked {
+  readonly kind: FunctionKind | undefined;
+  readonly variant: string | undefined;
+}
+
+/** The marker's `{ kind, sync | async }` description (emit.ts `markDescription`), as far as it reads. */
+function markedAs(desc: Node | undefined): Marked {
+  let kind: FunctionKind | undefined;
+  let variant: string | undefined;
+  if (desc?.type !== "ObjectExpression") return { kind, variant };
+  const prop = (name: string): Node | undefined => {
+    const p = desc.properties.find(
+      (q) => q.type === "ObjectProperty" && keyName(q as { key: Node; computed?: boolean }) === name,
+    );
+    return (p as t.ObjectProperty | undefined)?.value as Node | undefined;
+  };
+  const k = prop("kind");
+  if (k?.type === "StringLiteral" && (k.value === "async" || k.value === "sync")) {
+    kind = k.value;
+    const v = prop(kind === "async" ? "sync" : "async");
+    if (v?.type === "Identifier") variant = v.name;
+  }
+  return { kind, variant };
+}
+
+/**
  * The functions a previous pass already compiled: their marker call is in the file
  * (`_sa.mark(f, …)` after a function, `_sa.mark(this.prototype.m, …)` in a class's static block,
- * `_sa.mark(api.m, …)` after an object).
+ * `_sa.mark(api.m, …)` after an object), with what each marker says.
  */
-export function markedTargets(ctx: Ctx): Set<string> {
+export function markedTargets(ctx: Ctx): Map<string, Marked> {
   const locals = runtimeLocals(ctx);
-  const out = new Set<string>();
+  const out = new Map<string, Marked>();
   if (locals.size === 0) return out;
   for (const call of ctx.tree.calls) {
     const c = call.callee;
@@ -81,7 +127,8 @@ export function markedTargets(ctx: Ctx): Set<string> {
     const text = sourceOf(ctx, arg).replace(/\s+/g, "");
     // Inside a static block, `this` is the class: key it by the class's position.
     const block = ctx.tree.findParent(call, (q) => q.type === "StaticBlock");
-    out.add(block ? `${ctx.tree.parent(ctx.tree.parent(block)!)!.start}:${text}` : text);
+    const key = block ? `${ctx.tree.parent(ctx.tree.parent(block)!)!.start}:${text}` : text;
+    out.set(key, markedAs(call.arguments[1] as Node | undefined));
   }
   return out;
 }
@@ -99,14 +146,14 @@ function ownerName(ctx: Ctx, fn: SaFunction): string | undefined {
   return undefined;
 }
 
-/** Whether a previous pass compiled `fn` (see markedTargets). */
-export function isProcessed(ctx: Ctx, fn: SaFunction, marked: Set<string>): boolean {
-  if (marked.size === 0) return false;
-  if (fn.form === "function" || fn.form === "const") return marked.has(fn.name);
+/** What the marker of a previous pass says of `fn`, or undefined when none compiled it (see markedTargets). */
+export function markOf(ctx: Ctx, fn: SaFunction, marked: ReadonlyMap<string, Marked>): Marked | undefined {
+  if (marked.size === 0) return undefined;
+  if (fn.form === "function" || fn.form === "const") return marked.get(fn.name);
   if (fn.form === "class-method")
-    return marked.has(`${fn.holder!.start}:this.${fn.isStatic ? "" : "prototype."}${fn.name}`);
+    return marked.get(`${fn.holder!.start}:this.${fn.isStatic ? "" : "prototype."}${fn.name}`);
   const owner = ownerName(ctx, fn);
-  return owner !== undefined && marked.has(`${owner}.${fn.name}`);
+  return owner === undefined ? undefined : marked.get(`${owner}.${fn.name}`);
 }
 
 function members(fn: SaFunction): Node[] {

@@ -1,5 +1,6 @@
 import type { types as t } from "@babel/core";
 import type { NodeView, Slot, ViewKind } from "../node-view.js";
+import type { SaFunction } from "./model.js";
 import { declaredReturnKind, declaresValue } from "./return-type.js";
 import { type Binding, isReference, type Scopes } from "./scope.js";
 import { isFunction, type Node, type Tree } from "./tree.js";
@@ -150,10 +151,20 @@ function codeParent(tree: Tree, n: Node): t.Function | undefined {
 export function treeView(
   tree: Tree,
   scopes: Scopes,
-  annotated: ReadonlyMap<Binding, unknown> = new Map(),
+  annotated: ReadonlyMap<Binding, Pick<SaFunction, "fn" | "kind" | "processed">> = new Map(),
   limiter?: (callee: Node) => boolean,
   syncAnnotated: ReadonlySet<Node> = new Set(),
 ): NodeView<Node> {
+  // Functions a previous pass compiled as async (their marker says so): their code is async
+  // even where the output no longer shows why (a `Promise<T>` return type TypeScript stripped),
+  // so a call in their body stays as the first pass left it.
+  let markedAsync: Set<Node> | undefined;
+  const isMarkedAsync = (fn: Node): boolean => {
+    markedAsync ??= new Set(
+      [...annotated.values()].filter((f) => f.processed && f.kind === "async").map((f) => f.fn as Node),
+    );
+    return markedAsync.has(fn);
+  };
   /** `functionCalls` by binding: each plain function's callers are found once a view. */
   const callsMemo = new Map<Binding, { name: string; calls: Node[]; complete: boolean }>();
   return {
@@ -210,7 +221,7 @@ export function treeView(
     isAsyncFunction(fn) {
       // The colour of code around a call: a return type that may be a promise but cannot be
       // resolved (`Awaitable<T>` imported) keeps a returned call a promise, as written.
-      if ((fn as { async?: boolean }).async === true) return true;
+      if ((fn as { async?: boolean }).async === true || isMarkedAsync(fn)) return true;
       const declared = declaredReturnKind(fn, tree.program);
       return declared !== undefined && declared !== "plain";
     },
