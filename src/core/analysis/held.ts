@@ -9,6 +9,13 @@ import { isFunction, type Node } from "./tree.js";
 import { dottedPath, namespaceAt, namespaceBindings } from "./ts-namespaces.js";
 import { isExportsObject, memberName, strip } from "./view.js";
 
+/** A declarator of `export const x = …` directly inside a TypeScript namespace's block. */
+function isNamespaceExport(ctx: Ctx, d: Node): boolean {
+  const decl = ctx.tree.parent(d);
+  const exp = decl && ctx.tree.parent(decl);
+  return exp?.type === "ExportNamedDeclaration" && ctx.tree.parent(exp)?.type === "TSModuleBlock";
+}
+
 /** Methods that put their argument into the container they are called on (opaque.ts reads them too). */
 export const FILLING = new Set(["set", "add", "push", "unshift", "splice", "fill"]);
 
@@ -103,6 +110,13 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
             }
           }
         }
+      }
+      // `namespace M { export const g = own }`: the namespace object's member holds the function,
+      // so taking it out (`const { g } = M; g()`) is reported as for any object's (takenOut in
+      // calls.ts), never left silently plain.
+      else if (n.type === "VariableDeclarator" && n.id.type === "Identifier" && isNamespaceExport(ctx, n)) {
+        held = n.init as Node | null;
+        name = n.id.name;
       }
       if (!held) return undefined;
       // Through type-only wrappers too (`{ load: load as Loader }`, `{ load: load! }`).
