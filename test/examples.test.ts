@@ -132,7 +132,7 @@ describe("examples/library", () => {
     const { status, out } = run(process.execPath, ["examples/library/run.mjs"]);
     expect(status).toBe(0);
     expect(out).toContain(
-      '"greet":{"name":"greet","kind":"async","variant":"greetSync","syncStrategy":"inline"}',
+      '"greet":{"name":"greet","kind":"async","variant":"greetSync","syncStrategy":"inline","params":[{"use":"awaited"},{"use":"awaited"}]}',
     );
     expect(out).toContain("greet (greet-lib)  value in sync -> sync-inline greetSync");
     expect(out).toContain("wordCount (greet-lib)  awaited in async -> offload wordCountAsync");

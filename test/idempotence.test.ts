@@ -26,14 +26,10 @@ const swcCases = listCases().filter((c) => existsSync(join(c.dir, "output.swc.js
 // Where a second pass is not (yet) a no-op, found when this test was widened from the ES module
 // JavaScript fixtures to every fixture: each is expected to fail, so that the day one passes,
 // this list is told. The reasons, by kind:
-const NAMESPACE_LOWERED =
-  "the TypeScript namespace is lowered to an IIFE: the second pass rewrites calls the first left as written";
 const SWC_NAMESPACE_ANNOTATION =
   "SWC's lowering of a TypeScript namespace leaves `// @smartasync` before an assignment statement (SA102 on the second pass)";
 const KNOWN: Record<"babel" | "swc", Record<string, string>> = {
   babel: {
-    "typescript/namespace-merged-bare-name": NAMESPACE_LOWERED,
-    "typescript/namespace-merged-dotted-bare-name": NAMESPACE_LOWERED,
     "typescript/object-held-wrappers":
       "Babel prints the comment after the runtime import, on the output's first line, on a line of its own",
   },
