@@ -40,7 +40,7 @@ describe("cross-module facts", () => {
     const lib = join(dir, "a/lib.js");
     writeFileSync(lib, "// @smartasync\nexport async function f() { return 1 }\n");
     const entry = join(dir, "a/main.js");
-    const src = 'import { f } from "./lib.js";\nexport const v = () => f();\n';
+    const src = 'import { f } from "./lib.js";\nexport const v = () => f() + 1;\n';
     const first = transform(entry, src, options);
     expect(first.calls).toMatchObject([{ strategy: "sync-inline", target: "fSync", from: "lib.js" }]);
     const graph = moduleGraphFor(8, options)!;
@@ -68,7 +68,7 @@ describe("cross-module facts", () => {
     for (let i = 0; i < 500; i++) {
       const r = transform(
         join(dir, `b/f${i}.js`),
-        `import { load } from "./shared.js";\nexport function g() { return load(${i}); }\n`,
+        `import { load } from "./shared.js";\nexport function g() { return String(load(${i})); }\n`,
         options,
       );
       // The strategy (inline behind a guard, or a worker) is not what this test is about.
@@ -144,8 +144,8 @@ describe("routes (docs/modules.md)", () => {
     );
     const c: Case = { name: "equals", dir: root, input: join(root, "input.ts"), options: {}, harness: {} };
     for (const [importer, at] of [
-      ['import only = require("./only.js");\nexport function main() {\n  return only(1);\n}\n', "3:10"],
-      ['import only from "./only.js";\nexport function main() {\n  return only(1);\n}\n', "3:10"],
+      ['import only = require("./only.js");\nexport function main() {\n  return only(1) + 1;\n}\n', "3:10"],
+      ['import only from "./only.js";\nexport function main() {\n  return only(1) + 1;\n}\n', "3:10"],
     ] as const) {
       writeFileSync(c.input, importer);
       const codes = (r: { report?: { diagnostics: { code: string; loc: string; message: string }[] } }) =>
@@ -255,7 +255,7 @@ describe("a module required by a computed path (docs/modules.md, CommonJS routes
       })!.metadata as unknown as { smartasync: { diagnostics: { code: string; loc: string }[] } }
     ).smartasync.diagnostics;
   const src =
-    'const lib = require(require("node:path").join(__dirname, "lib.cjs"));\nfunction main() {\n  return lib.load(1);\n}\nmodule.exports = { main };\n';
+    'const lib = require(require("node:path").join(__dirname, "lib.cjs"));\nfunction main() {\n  return lib.load(1) + 1;\n}\nmodule.exports = { main };\n';
 
   it("is SA206 at a call whose value sync code uses, in a file with no annotation", () => {
     mkdirSync(join(dir, "opaque"), { recursive: true });
@@ -264,7 +264,7 @@ describe("a module required by a computed path (docs/modules.md, CommonJS routes
   });
 
   it("is quiet where the value is not used, and in third-party code that never asked for smartasync", () => {
-    const discarded = src.replace("return lib.load(1);", "lib.load(1);");
+    const discarded = src.replace("return lib.load(1) + 1;", "lib.load(1);");
     expect(diagnostics(join(dir, "opaque/discarded.cjs"), discarded)).toEqual([]);
     mkdirSync(join(dir, "opaque/node_modules/dep"), { recursive: true });
     expect(diagnostics(join(dir, "opaque/node_modules/dep/index.js"), src)).toEqual([]);

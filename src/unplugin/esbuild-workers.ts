@@ -123,15 +123,40 @@ const GENERATED_URL = /(\.(?:runSync|offload|register)\(\s*)(?:import\.meta\.url
  */
 function runtimeRegisterNames(code: string): string[] {
   const names: string[] = [];
-  const lists =
-    /(?:import\s*\{([^}]*)\}\s*from|const\s*\{([^}]*)\}\s*=\s*require\()\s*["']smartasync\/runtime["']/g;
-  for (const m of code.matchAll(lists)) {
-    for (const part of (m[1] ?? m[2] ?? "").split(",")) {
-      const p = /^\s*register\s*(?:(?:as|:)\s*([\w$]+))?\s*$/.exec(part);
-      if (p) names.push(p[1] ?? "register");
+  // A scan by `indexOf`, not one regex over the module (test/security/redos): each mention of the
+  // runtime, the `{ … }` list before it, and what lies between (`from`, `= require(`).
+  const SOURCE = "smartasync/runtime";
+  for (let at = code.indexOf(SOURCE); at >= 0; at = code.indexOf(SOURCE, at + 1)) {
+    const close = code.lastIndexOf("}", at);
+    const open = close < 0 ? -1 : code.lastIndexOf("{", close);
+    if (open < 0) continue;
+    const between = code.slice(close + 1, at - 1).replace(/\s/g, "");
+    if (between !== "from" && between !== "=require(") continue;
+    for (const part of code.slice(open + 1, close).split(",")) {
+      const words = part
+        .trim()
+        .split(/\s+|:/)
+        .filter((w) => w !== "");
+      if (words[0] !== "register") continue;
+      if (words.length === 1) names.push("register");
+      else if (words.length === 3 && words[1] === "as") names.push(words[2]!);
+      else if (words.length === 2 && part.includes(":")) names.push(words[1]!);
     }
   }
   return names;
+}
+
+/** Each `name(import.meta.url` / `name(__filename` call in `code`: [start, end) of the URL. */
+function urlArguments(code: string, name: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (let at = code.indexOf(`${name}(`); at >= 0; at = code.indexOf(`${name}(`, at + 1)) {
+    if (at > 0 && /[\w$.]/.test(code[at - 1]!)) continue;
+    let i = at + name.length + 1;
+    while (i < code.length && /\s/.test(code[i]!)) i++;
+    for (const url of ["import.meta.url", "__filename"])
+      if (code.startsWith(url, i) && !/[\w$]/.test(code[i + url.length] ?? "")) out.push([i, i + url.length]);
+  }
+  return out;
 }
 
 /** The module's generated code pointed at its worker file, with the engine's map carried through. */
@@ -150,16 +175,8 @@ export function pointAt(
   // class keep their class across threads) must name the same URL as the generated one, or the
   // worker finds the class under another module and the error arrives as a plain Error
   // (attack18 F13). Only the runtime's `register`, under whatever local name it was imported.
-  for (const name of runtimeRegisterNames(code)) {
-    const own = new RegExp(
-      `(^|[^\\w$.])(${name.replace(/\$/g, "\\$")}\\(\\s*)(?:import\\.meta\\.url|__filename)\\b`,
-      "g",
-    );
-    for (const m of code.matchAll(own)) {
-      const at = (m.index ?? 0) + m[1]!.length + m[2]!.length;
-      s.overwrite(at, m.index + m[0].length, url);
-    }
-  }
+  for (const name of runtimeRegisterNames(code))
+    for (const [from, to] of urlArguments(code, name)) s.overwrite(from, to, url);
   if (!map) return { code: s.toString(), map };
   const edit = s.generateMap({ hires: true, source: filename, includeContent: false });
   const composed = remapping([edit as never, map as never], () => null);

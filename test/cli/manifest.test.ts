@@ -14,15 +14,27 @@ it("smartasync build writes the package manifest, and importers read it through 
   const r = cli(["build", "src", "--out-dir", "dist"], dir);
   expect(r.status, r.stderr).toBe(0);
   const manifest = JSON.parse(readFileSync(join(dir, "dist/smartasync.manifest.json"), "utf8"));
+  // Each function's parameter uses travel with it (a call passed to it from sync code: SA109/SA211).
+  const count = {
+    name: "count",
+    kind: "sync",
+    variant: "countAsync",
+    asyncStrategy: "offload",
+    params: [{ use: "value" }],
+  };
+  const greet = {
+    name: "greet",
+    kind: "async",
+    variant: "greetSync",
+    syncStrategy: "worker",
+    params: [{ use: "promise", what: "`Promise.resolve(name)`", at: "src/greet.js:3:22" }],
+  };
   expect(manifest).toEqual({
     version: 1,
     files: {
-      "count.js": { count: { name: "count", kind: "sync", variant: "countAsync", asyncStrategy: "offload" } },
-      "greet.js": { greet: { name: "greet", kind: "async", variant: "greetSync", syncStrategy: "worker" } },
-      "index.js": {
-        greet: { name: "greet", kind: "async", variant: "greetSync", syncStrategy: "worker" },
-        count: { name: "count", kind: "sync", variant: "countAsync", asyncStrategy: "offload" },
-      },
+      "count.js": { count },
+      "greet.js": { greet },
+      "index.js": { greet, count },
     },
     methods: { get: ["async"] },
   });
@@ -192,7 +204,7 @@ it("a built package's manifest carries TypeScript namespaces at every depth: imp
   const source = cli(["inspect", "source", "-f", "json"], dir);
   expect(built.status, built.stderr).toBe(0);
   expect(source.status, source.stderr).toBe(0);
-  expect(calls(source.stdout)).toEqual(["3:11 deepSync", "3:24 findSync", "3:37 load SA206"]);
+  expect(calls(source.stdout)).toEqual(["3:11 deepSync", "3:24 findSync", "3:37 callSync"]);
   expect(calls(built.stdout)).toEqual(calls(source.stdout));
 });
 

@@ -271,7 +271,13 @@ describe("build --compiler swc", () => {
     expect(r.swc.status, r.swc.stderr).toBe(0);
     const manifest = readFileSync(join(dir, "dist/smartasync.manifest.json"), "utf8");
     expect(JSON.parse(manifest).files["greet.js"]).toEqual({
-      greet: { name: "greet", kind: "async", variant: "greetSync", syncStrategy: "worker" },
+      greet: {
+        name: "greet",
+        kind: "async",
+        variant: "greetSync",
+        syncStrategy: "worker",
+        params: [{ use: "promise", what: "`Promise.resolve(name)`", at: "src/greet.js:3:22" }],
+      },
     });
     const babel = tree("swc-build-manifest-babel", files);
     expect(cli(["build", "src", "--out-dir", "dist"], babel).status).toBe(0);
@@ -286,7 +292,7 @@ export async function load() {
   return 1;
 }
 export function main() {
-  return load();
+  return load() * 1;
 }
 `;
 
@@ -348,7 +354,7 @@ export function main() {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)[0].functions[0].variants).toEqual({ sync: "loadBlocking" });
     expect(cli(["build", "src", "-o", "out", ...SWC], dir).status).toBe(0);
-    expect(readFileSync(join(dir, "out/load.js"), "utf8")).toContain("return loadBlocking();");
+    expect(readFileSync(join(dir, "out/load.js"), "utf8")).toContain("return loadBlocking() * 1;");
     expect(readFileSync(join(dir, "out/load.d.ts"), "utf8")).toContain(
       "export declare function loadBlocking(",
     );

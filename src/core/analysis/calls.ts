@@ -1447,12 +1447,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     if (d.diagnostic) {
       const v =
         variantName ?? `${calleeName}${kind === "sync" ? ctx.options.asyncSuffix : ctx.options.syncSuffix}`;
-      const vcall = `${text.replace(/^[^(`]*/, (m) => {
-        // The callee's last name, found from the end (`/[\w$]+$/` retries from every letter).
-        let k = m.length;
-        while (k > 0 && /[\w$]/.test(m[k - 1]!)) k--;
-        return k < m.length ? m.slice(0, k) + v : m;
-      })}`;
+      const vcall = `${text.replace(/^[^(`]*/, (m) => withLastName(m, v))}`;
       const message =
         d.diagnostic === "SA201"
           ? MSG.floating(text, vcall)
@@ -1532,7 +1527,7 @@ function argumentToPromiseUse(
   if (!found) return undefined;
   const { arg, use } = found;
   const inner = (call.type === "TaggedTemplateExpression" ? call.tag : (call as CallNode).callee) as Node;
-  const innerText = sourceOf(ctx, inner).replace(/[\w$]+$/, variant);
+  const innerText = withLastName(sourceOf(ctx, inner), variant);
   const callee = sourceOf(ctx, peelCallee(arg.call.callee as Node));
   // What to write for the value: the same code, this call's callee named by its variant.
   const site: Node = kept ? kept.declarator : arg.call;
@@ -1655,4 +1650,14 @@ function inPromiseAllLiteral(ctx: Ctx, call: Node): boolean {
     !ctx.scopes.binding(callee.object, "Promise") &&
     (name === "all" || name === "allSettled")
   );
+}
+
+/**
+ * `text` with its last name replaced by `name` (`api.load` → `api.loadSync`), found from the end:
+ * `/[\w$]+$/` would retry from every letter of a long name (polynomial; test/security/redos).
+ */
+function withLastName(text: string, name: string): string {
+  let k = text.length;
+  while (k > 0 && /[\w$]/.test(text[k - 1]!)) k--;
+  return k < text.length ? text.slice(0, k) + name : text;
 }
