@@ -29,7 +29,7 @@ const MANIFEST = JSON.stringify({
   version: 1,
   exports: { ".": { f: { name: "f", kind: "async", variant: "fSync", syncStrategy: "inline" } } },
 });
-const MAIN = `import { f } from "dep";\nexport function run() {\n  return f();\n}\n`;
+const MAIN = `import { f } from "dep";\nexport function run() {\n  return String(f());\n}\n`;
 
 /**
  * A project whose node_modules/dep names its manifest by `field`: `"inside"` writes the manifest

@@ -34,7 +34,7 @@ module.exports[Symbol.toPrimitive] = () => { ${mark("primitive")} return 0; };
   "main.js": `${mark("main")}
 const { load } = require("./lib.js");
 function run() {
-  return load();
+  return load() * 1;
 }
 module.exports = { run };
 `,

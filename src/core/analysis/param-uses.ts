@@ -4,7 +4,9 @@ import type { Index } from "./calls.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import { isFunction, type Node } from "./tree.js";
-import { memberName, readsOf, strip, TRANSPARENT } from "./view.js";
+import type { Binding } from "./scope.js";
+import { isReference } from "./scope.js";
+import { memberName, strip, TRANSPARENT } from "./view.js";
 
 /**
  * How deep a parameter handed to another smartasync function's parameter (`to(p)` inside
@@ -91,13 +93,18 @@ function plainDefault(n: Node): boolean {
 /** Whether `fn` reads `arguments` in its own body (not in a nested non-arrow function). */
 function readsArguments(ctx: Ctx, fn: t.Function): boolean {
   let found = false;
-  // A closed nested function that mentions it opens the tree (tree.ts `watched`).
-  ctx.tree.watched.add("arguments");
+  // A closed arrow inside `fn` (its body not in this lazy tree) that mentions `arguments` is
+  // counted as reading them, from its text: watching the name instead (tree.ts `watched`) opened
+  // the tree of every file where any function reads its own `arguments` (test/lazy-analysis).
   ctx.tree.walk(
     fn.body as Node,
     (n) => {
       if (found) return false;
       if (isFunction(n) && n.type !== "ArrowFunctionExpression") return false;
+      if (ctx.tree.isClosed(n)) {
+        if (ctx.code.slice(n.start!, n.end!).includes("arguments")) found = true;
+        return false;
+      }
       if (n.type === "Identifier" && n.name === "arguments") {
         const p = ctx.tree.parent(n);
         const key =
@@ -109,6 +116,39 @@ function readsArguments(ctx: Ctx, fn: t.Function): boolean {
     true,
   );
   return found;
+}
+
+/**
+ * The reads of a parameter's binding, as `readsOf` (view.ts) finds them, but without watching
+ * the name file-wide: only a function inside the parameter's scope can read it, so a closed one
+ * there (its body not in this lazy tree) that mentions the name makes the answer `"closed"`
+ * (unknown), and the tree of a file whose other functions use the same name stays lazy
+ * (test/lazy-analysis).
+ */
+function paramReads(ctx: Ctx, b: Binding): { uses: Node[] } | "closed" | undefined {
+  if (b.violations.length || b.redeclarations?.length) return undefined;
+  const uses: Node[] = [];
+  let closed = false;
+  ctx.tree.walk(
+    b.scope.node,
+    (n) => {
+      if (closed) return false;
+      if (ctx.tree.isClosed(n)) {
+        if (ctx.code.slice(n.start!, n.end!).includes(b.name)) closed = true;
+        return false;
+      }
+      if (
+        n.type === "Identifier" &&
+        n.name === b.name &&
+        isReference(n, ctx.tree) &&
+        ctx.scopes.binding(n, b.name) === b
+      )
+        uses.push(n);
+      return undefined;
+    },
+    true,
+  );
+  return closed ? "closed" : { uses };
 }
 
 /** The uses of each parameter of `fn`. */
@@ -135,8 +175,9 @@ function usesOf(
       if (!b || (b.node !== param && b.node !== raw)) return unknown("its binding cannot be read");
     }
     if (b.violations.length) return unknown("it is assigned in the body");
-    const reads = readsOf(ctx.tree, ctx.scopes, b);
+    const reads = paramReads(ctx, b);
     if (!reads) return unknown("it is declared again in the body");
+    if (reads === "closed") return unknown("a function the build did not read mentions it");
     let out: ParamUse = sync ? { use: "value" } : { use: "awaited" };
     for (const u of reads.uses) {
       const use = sync ? syncReadUse(ctx, fn, u, forwarded) : readUse(ctx, fn, u, forwarded);
