@@ -292,8 +292,8 @@ export const WHY = {
     `awaits ${text}${AT}, which has no sync twin; name one with the \`twins\` option: ${entry}${
       sameModule ? ` (${sameModule})` : ""
     }`,
-  yieldPoint: (text: string, queued: string, loc: string) =>
-    `awaits ${text}${AT} after ${queued} at ${loc}, which may queue work (a microtask, a timer, an emitter's event, a promise's then, an async call started and not awaited, a call not proven synchronous): the await is where that work runs, which an inline copy cannot let happen`,
+  yieldPoint: (text: string) =>
+    `awaits ${text}${AT} after queuing work (a microtask, a timer, an emitter's event, a promise's then, an async call started and not awaited): the await is where that work runs, which an inline copy cannot let happen`,
   callsWorker: (callee: string, variant: string, loc: string, through = false) =>
     through
       ? `calls ${callee} at ${loc}, whose sync variant ${variant} blocks on a worker further on: this variant blocks there too`

@@ -6,13 +6,12 @@ import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "
 import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
-import { interleaving } from "./effects.js";
+import { interleaving, runsToEnd } from "./effects.js";
 import { asyncLimitKind, limitedMap } from "./limiters.js";
 import { planLoopCopies } from "./loop-copy.js";
 import type { SaFunction } from "./model.js";
 import { writeOutside } from "./outside.js";
-import { isImportedCall, proofOf } from "./prove.js";
-import { provenSync, type StartedNode } from "./sync-proof.js";
+import { isImportedCall, knownAsyncCall, proofOf } from "./prove.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { importedCallee } from "./twin-callee.js";
@@ -139,16 +138,10 @@ function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): readonly Node[
       n.type === "ReturnStatement"
     )
       return false;
-    if (
-      n.type !== "CallExpression" &&
-      n.type !== "OptionalCallExpression" &&
-      n.type !== "NewExpression" &&
-      n.type !== "TaggedTemplateExpression"
-    )
-      return undefined;
+    if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
     const parent = ctx.tree.parent(n);
     if (parent?.type === "ForOfStatement" && parent.await && parent.right === n) return undefined;
-    if (!found.includes(n) && startsWork(ctx, index, n as StartedNode)) found.push(n);
+    if (!found.includes(n) && startsWork(ctx, index, n as CallNode)) found.push(n);
     return undefined;
   });
   queuing.set(owner, found);
@@ -156,15 +149,20 @@ function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): readonly Node[
 }
 
 /**
- * Whether a call started and not awaited may leave work queued: anything not proven to start
- * none (sync-proof.ts, `provenSync`: a built-in of the table, `require`, a sync variant, a method
- * of a proven array or string, a function whose body the file shows and which starts nothing).
- * An async function runs to its first `await` and queues the rest; a function the build cannot
- * see into (an import without facts, a parameter, a method of an unknown receiver, an unknown
- * global) may do that, or set a timer, and so counts too (attack 17, F19).
+ * Whether a call started and not awaited may give a promise whose rest runs later: a call known to
+ * be asynchronous (`prove.ts`, `knownAsyncCall`: a function of the module declared `async`, an
+ * async IIFE, `fetch`, `Promise.*`, `x.then(…)`, a promise API of a module with twins) or of a
+ * smartasync function that may be async (of kind async, imported, or dispatched at run time). A
+ * call the build cannot see into is not counted yet (a limit, docs/semantics.md: the yield-point
+ * row of "Proven or guarded").
  */
-function startsWork(ctx: Ctx, index: Index, call: StartedNode): boolean {
-  return !provenSync(ctx, index, call);
+function startsWork(ctx: Ctx, index: Index, call: CallNode): boolean {
+  // An import of a module with twins is left out: `existsSync` is one of `fs`'s sync functions.
+  if (knownAsyncCall(ctx, call) && !isImportedCall(ctx, call)) return true;
+  const r = resolveCallee(ctx, index, call);
+  if (!r || r.explicit) return false;
+  // One that runs to its end within the call (no `await` of its own) queues nothing.
+  return r.fn === undefined || (r.fn.kind === "async" && !runsToEnd(ctx, r.fn.fn, index));
 }
 
 const LOOPS = new Set([
@@ -183,19 +181,13 @@ const LOOPS = new Set([
  * returned (attack 15 F16; attack 16 F8 for twins and smartasync calls). Work queued after the
  * last await runs after the function in both variants.
  */
-function queuedBefore(ctx: Ctx, index: Index, owner: SaFunction, site: Node): Node | undefined {
+function queuedBefore(ctx: Ctx, index: Index, owner: SaFunction, site: Node): boolean {
   const calls = queuingCalls(ctx, index, owner);
-  if (calls.length === 0 || site.start == null) return undefined;
-  // A call around the await (`log.push(await x)`) runs after it: only one that ends before counts.
-  const before = calls.find((c) => c.end! <= site.start!);
-  if (before) return before;
-  for (let p = ctx.tree.parent(site); p && p !== owner.fn; p = ctx.tree.parent(p)) {
-    const inLoop = LOOPS.has(p.type)
-      ? calls.find((c) => c.start! >= p.start! && c.end! <= p.end!)
-      : undefined;
-    if (inLoop) return inLoop;
-  }
-  return undefined;
+  if (calls.length === 0 || site.start == null) return false;
+  if (calls.some((c) => c.start! < site.start!)) return true;
+  for (let p = ctx.tree.parent(site); p && p !== owner.fn; p = ctx.tree.parent(p))
+    if (LOOPS.has(p.type) && calls.some((c) => c.start! >= p.start! && c.end! <= p.end!)) return true;
+  return false;
 }
 
 /**
@@ -308,12 +300,6 @@ function plainPath(node: Node): boolean {
 }
 
 /** How a guard names its operand: `load(...)`, `this.conn`, shortened to one line. */
-/** How a reason names the call that may have queued work: `audit(...)`, ``tag`…` ``. */
-function queuedText(ctx: Ctx, node: Node): string {
-  if (node.type === "TaggedTemplateExpression") return `${sourceOf(ctx, node.tag as Node)}\`...\``;
-  return guardText(ctx, node);
-}
-
 function guardText(ctx: Ctx, node: Node): string {
   if (
     node.type === "CallExpression" ||
@@ -809,14 +795,10 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
     const mine = new Map<Node, AwaitFact>();
     leavesOf(ctx, index, n, returned, strictReturns, mine, fn);
     // An await after queued work is a yield point (queuedBefore): the async function runs there.
-    const queued = returned ? undefined : queuedBefore(ctx, index, fn, site);
-    if (queued)
+    if (!returned && queuedBefore(ctx, index, fn, site))
       for (const [node, fact] of mine)
         if (fact.kind !== "unmappable")
-          mine.set(node, {
-            kind: "unmappable",
-            why: WHY.yieldPoint(guardText(ctx, node), queuedText(ctx, queued), locOf(ctx, queued)),
-          });
+          mine.set(node, { kind: "unmappable", why: WHY.yieldPoint(guardText(ctx, node)) });
     const loc = locOf(ctx, site);
     for (const [node, fact] of mine) {
       fn.leaves.set(node, fact);
