@@ -29,7 +29,7 @@ describe("smartasync/babel", () => {
 
   it("puts the report at result.metadata.smartasync, paths relative to the root", () => {
     const r = babel8.transformSync(
-      "// @smartasync\nexport async function f() { return 1 }\nexport const v = () => f();\n",
+      "// @smartasync\nexport async function f() { return 1 }\nexport const v = () => f() * 1;\n",
       {
         ...base,
         plugins: [smartasync],

@@ -6,7 +6,7 @@ export async function load() {
   return 1;
 }
 export function main() {
-  return load();
+  return load() * 1;
 }
 `;
 

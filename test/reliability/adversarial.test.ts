@@ -353,7 +353,7 @@ describe("modules", () => {
       'import { b } from "./b.mjs";\n// @smartasync\nexport async function a(n) { return n <= 0 ? "a" : "a" + (await b(n - 1)); }\n';
     const b =
       'import { a } from "./a.mjs";\n// @smartasync\nexport async function b(n) { return n <= 0 ? "b" : "b" + (await a(n - 1)); }\n' +
-      "export function useB() { return `${a(3)}`; }\n";
+      "export function useB() { return String(a(3)); }\n";
     const main =
       'import { useB } from "./b.mjs";\nimport { a } from "./a.mjs";\nconsole.log(useB(), await a(2));\n';
     for (const [name, src] of [

@@ -26,7 +26,7 @@ const FILES: Record<string, string> = {
   "hang-plugin.cjs": HANG_PLUGIN,
   "src/a.js": "// @smartasync\nexport async function load() {\n  return 1;\n}\n",
   "src/hang.js": "export const never = 1;\n",
-  "src/z.js": 'import { load } from "./a.js";\nexport function run() {\n  return load();\n}\n',
+  "src/z.js": 'import { load } from "./a.js";\nexport function run() {\n  return load() * 1;\n}\n',
 };
 
 describe("a runaway file becomes a located error; the other files go on", () => {

@@ -3,9 +3,9 @@ import type { ParamUse } from "../module-facts.js";
 import type { Index } from "./calls.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
-import { isFunction, type Node } from "./tree.js";
 import type { Binding } from "./scope.js";
 import { isReference } from "./scope.js";
+import { isFunction, type Node } from "./tree.js";
 import { memberName, strip, TRANSPARENT } from "./view.js";
 
 /**
