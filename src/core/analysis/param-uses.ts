@@ -3,10 +3,11 @@ import type { ParamUse } from "../module-facts.js";
 import type { Index } from "./calls.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
+import { provenPrimitive } from "./primitive.js";
 import type { Binding } from "./scope.js";
 import { isReference } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { memberName, strip, TRANSPARENT } from "./view.js";
+import { consumerOf, memberName, strip, TRANSPARENT } from "./view.js";
 
 /**
  * How deep a parameter handed to another smartasync function's parameter (`to(p)` inside
@@ -67,16 +68,14 @@ export function paramUses(ctx: Ctx, index: Index, fns: readonly SaFunction[]): v
 
 const unknown = (why: string): ParamUse => ({ use: "unknown", why });
 
-/** A default value that is surely not a promise (a literal): it does not change the rule. */
-function plainDefault(n: Node): boolean {
+/**
+ * A default value that is surely not a promise (a proven primitive, `undefined`, an empty
+ * literal): it does not change the rule.
+ */
+function plainDefault(ctx: Ctx, n: Node): boolean {
+  if (provenPrimitive(ctx, n)) return true;
   const e = strip(n);
   switch (e.type) {
-    case "StringLiteral":
-    case "NumericLiteral":
-    case "BooleanLiteral":
-    case "NullLiteral":
-    case "BigIntLiteral":
-      return true;
     case "Identifier":
       return e.name === "undefined";
     case "TemplateLiteral":
@@ -164,7 +163,7 @@ function usesOf(
   return fn.params.map((raw) => {
     let param = raw as Node;
     if (param.type === "AssignmentPattern") {
-      if (!plainDefault(param.right as Node)) return unknown("its default value may be a promise");
+      if (!plainDefault(ctx, param.right as Node)) return unknown("its default value may be a promise");
       param = param.left as Node;
     }
     if (param.type === "RestElement") return unknown("a rest parameter");
@@ -202,12 +201,7 @@ function syncReadUse(
   read: Node,
   forwarded: (call: t.CallExpression, i: number) => ParamUse | "not-smartasync",
 ): ParamUse {
-  let cur = read;
-  let p = ctx.tree.parent(cur);
-  while (p && TRANSPARENT.has(p.type)) {
-    cur = p;
-    p = ctx.tree.parent(p);
-  }
+  const { outer: cur, parent: p } = consumerOf(ctx.tree, read);
   const value: ParamUse = { use: "value" };
   const promise = (where: Node): ParamUse => ({
     use: "promise",
@@ -257,12 +251,7 @@ function readUse(
   read: Node,
   forwarded: (call: t.CallExpression, i: number) => ParamUse | "not-smartasync",
 ): ParamUse {
-  let cur = read;
-  let p = ctx.tree.parent(cur);
-  while (p && TRANSPARENT.has(p.type)) {
-    cur = p;
-    p = ctx.tree.parent(p);
-  }
+  const { parent: p } = consumerOf(ctx.tree, read);
   const promise = (where: Node, what = `\`${short(sourceOf(ctx, where))}\``): ParamUse => ({
     use: "promise",
     what,
