@@ -148,6 +148,9 @@ if (!isWorker) {
     out.inline = \`no error: \${v}\`;
   } catch (e) {
     out.inline = where(e);
+    // The frame as a reader sees it: its name and line (under --enable-source-maps, the map's).
+    const frame = /at (\\S+) \\(.*:(\\d+):\\d+\\)/.exec(e.stack.split("\\n")[1]);
+    out.frame = frame ? \`\${frame[1]} line \${frame[2]}\` : e.stack;
   }
   try {
     const v = slow(2);
@@ -181,10 +184,20 @@ function runThrowing(name: string, code: string, map: string | object): Record<s
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "main.mjs");
-  writeFileSync(file, code);
+  writeFileSync(file, `${code}\n//# sourceMappingURL=main.mjs.map\n`);
+  writeFileSync(`${file}.map`, typeof map === "string" ? map : JSON.stringify(map));
   const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: "utf8", timeout: 60_000 });
   expect(r.stderr).toBe("");
   const out = JSON.parse(r.stdout) as Record<string, string>;
+  // Read through the map by Node itself, the inline copy's frame is named after the variant that
+  // ran, on the line that threw, in both compilers (attack18 F21: Babel's map said `parse`).
+  const mapped = spawnSync(process.execPath, ["--enable-source-maps", file], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  expect(mapped.stderr).toBe("");
+  expect((JSON.parse(mapped.stdout) as Record<string, string>).frame).toBe(`parseSync line ${THROWS.inline}`);
   const trace = new TraceMap(map as string);
   const traced: Record<string, string> = {};
   for (const k of Object.keys(THROWS)) {

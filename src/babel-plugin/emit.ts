@@ -106,8 +106,15 @@ function rename(
   }
   // The core names the node (through `(0, f)`, `f!`, `.call`, `.bind(…)`, a template's tag).
   const ref = referenceOf(call, shapeKind);
-  if (ref.type === "Identifier") ref.name = to;
-  else if (ref.type === "MemberExpression" || ref.type === "OptionalMemberExpression") {
+  if (ref.type === "Identifier") {
+    ref.name = to;
+    // The map names the call after what it calls now. Node's `--enable-source-maps` takes a
+    // frame's name from the map, failing the function's own from its call site's mapping, and the
+    // parser's `identifierName` (the name as written, kept on the renamed node) put `parse` there:
+    // the inline variant's frame read `at parse` under Babel, `at parseSync` under SWC (attack18
+    // F21). With the new name the generator writes none (it equals the output's), as SWC does.
+    if (ref.loc) ref.loc = { ...ref.loc, identifierName: to };
+  } else if (ref.type === "MemberExpression" || ref.type === "OptionalMemberExpression") {
     // A variant of a string-named export or method (`ns["fetch-it"]()` → `ns["fetch-itSync"]()`,
     // fixture modules/string-named-member-call) stays computed.
     const named = isIdentifierName(to);
