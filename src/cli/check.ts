@@ -43,12 +43,30 @@ export interface DenyRules {
   warnings: boolean;
   /** Run-time guards in inline sync variants (each awaited value the build could not prove). */
   guarded: boolean;
+  /**
+   * Offloaded calls whose effects outside JS memory come later than the plain program's (the
+   * report's `"outside": true` on a call; attack18 F12).
+   */
+  offloadOutside: boolean;
 }
 
 /** `--deny SA201,sync-worker --deny warnings` → the rules; an unknown word is a usage error. */
 export function parseDeny(values: string[]): DenyRules {
-  const rules: DenyRules = { codes: new Set(), strategies: new Set(), warnings: false, guarded: false };
-  const known = [...Object.keys(CODES), ...Object.keys(FAILURE_CODES), ...STRATEGIES, "warnings", "guarded"];
+  const rules: DenyRules = {
+    codes: new Set(),
+    strategies: new Set(),
+    warnings: false,
+    guarded: false,
+    offloadOutside: false,
+  };
+  const known = [
+    ...Object.keys(CODES),
+    ...Object.keys(FAILURE_CODES),
+    ...STRATEGIES,
+    "warnings",
+    "guarded",
+    "offload-outside",
+  ];
   for (const raw of values.flatMap((v) => v.split(","))) {
     const word = raw.trim();
     if (word === "") continue;
@@ -58,10 +76,11 @@ export function parseDeny(values: string[]): DenyRules {
     else if ((STRATEGIES as readonly string[]).includes(word)) rules.strategies.add(word);
     else if (word === "warnings" || word === "warning") rules.warnings = true;
     else if (word === "guarded") rules.guarded = true;
+    else if (word === "offload-outside") rules.offloadOutside = true;
     else {
       const guess = didYouMean(word, known);
       throw new UsageError(
-        `--deny ${word}: not a diagnostic code, a strategy, "guarded" or "warnings"${guess ? ` (did you mean ${guess}?)` : ""}; known: SA101…SA901, ${STRATEGIES.join(", ")}, guarded, warnings`,
+        `--deny ${word}: not a diagnostic code, a strategy, "guarded", "offload-outside" or "warnings"${guess ? ` (did you mean ${guess}?)` : ""}; known: SA101…SA901, ${STRATEGIES.join(", ")}, guarded, offload-outside, warnings`,
       );
     }
   }
@@ -131,6 +150,18 @@ export function checkFindings(outcomes: TransformOutcome[], deny: DenyRules): Ch
           message: `call of ${c.callee} uses ${c.strategy} (→ ${c.target}), which blocks on a worker further on, denied by --deny sync-worker`,
           loc: c.loc,
           failsBy: "sync-worker",
+        });
+        continue;
+      }
+      // An offloaded call whose effects outside JS memory happen later than the plain program's
+      // (attack18 F12); where `offload` itself is denied, that finding says it already.
+      if (c.outside && deny.offloadOutside && !deny.strategies.has(c.strategy)) {
+        items.push({
+          code: "offload-outside",
+          severity: "error",
+          message: `call of ${c.callee} uses offload (→ ${c.target}) and has effects outside JS memory: ${c.reason ?? "not ruled out"}; denied by --deny offload-outside`,
+          loc: c.loc,
+          failsBy: "offload-outside",
         });
         continue;
       }
@@ -226,6 +257,12 @@ export function denyRules(): SarifRule[] {
       "an inline sync variant checks at run time that an awaited value is not a promise",
       'Denied by --deny guarded. Prove the value (docs/semantics.md, "Proven or guarded"), or build with unproven: "worker".',
     ),
+    rule(
+      "offload-outside",
+      "DeniedOffloadOutside",
+      "an offloaded call of a function with effects outside JS memory, which happen when a pool thread runs it",
+      'Denied by --deny offload-outside. Annotate the function `// @smartasync same-thread` to keep it on the calling thread, or accept the later effects (docs/semantics.md, "The async variant of a sync function").',
+    ),
   ];
 }
 
@@ -261,7 +298,7 @@ export function checkCommand(): Command {
     .argument("<paths...>", "files, directories or globs")
     .option(
       "-d, --deny <what>",
-      "also fail on these: diagnostic codes (SA201), call strategies (sync-worker, offload, dispatch, …) or `warnings`; repeatable or comma-separated",
+      "also fail on these: diagnostic codes (SA201), call strategies (sync-worker, offload, dispatch, …), `guarded`, `offload-outside` or `warnings`; repeatable or comma-separated",
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )

@@ -8,7 +8,7 @@ import { editDistance } from "./did-you-mean.js";
  */
 export type AnnotationParse =
   | { kind: "none" }
-  | { kind: "annotation"; names?: VariantNames; factory?: true }
+  | { kind: "annotation"; names?: VariantNames; factory?: true; sameThread?: true }
   | { kind: "malformed"; extra: string };
 
 /**
@@ -25,18 +25,28 @@ export interface VariantNames {
 const NAME_WORD = /^(sync|async)=([A-Za-z_$][\w$]*)$/;
 
 /**
- * The words after the tag: variant names, and `factory` (a function returning an object of
- * annotated methods gets a sync twin, docs/semantics.md, "Factories"); undefined when any word is
- * neither, or comes twice (SA101).
+ * The words after the tag: variant names, `factory` (a function returning an object of
+ * annotated methods gets a sync twin, docs/semantics.md, "Factories") and `same-thread` (a sync
+ * function's async variant runs it on the calling thread, never offloaded: its effects outside JS
+ * memory then happen at the call, as in the plain program; docs/semantics.md, "The async variant
+ * of a sync function"); undefined when any word is none of these, or comes twice (SA101).
  */
-function annotationWords(extra: string): { names?: VariantNames; factory?: true } | undefined {
+function annotationWords(
+  extra: string,
+): { names?: VariantNames; factory?: true; sameThread?: true } | undefined {
   const names: VariantNames = {};
   let factory: true | undefined;
+  let sameThread: true | undefined;
   let named = false;
   for (const word of extra.split(/\s+/)) {
     if (word === "factory") {
       if (factory) return undefined;
       factory = true;
+      continue;
+    }
+    if (word === "same-thread") {
+      if (sameThread) return undefined;
+      sameThread = true;
       continue;
     }
     const m = NAME_WORD.exec(word);
@@ -46,7 +56,11 @@ function annotationWords(extra: string): { names?: VariantNames; factory?: true 
     if (names[key] !== undefined) return undefined;
     names[key] = m[2];
   }
-  return { ...(named ? { names } : {}), ...(factory ? { factory } : {}) };
+  return {
+    ...(named ? { names } : {}),
+    ...(factory ? { factory } : {}),
+    ...(sameThread ? { sameThread } : {}),
+  };
 }
 
 const TAG = "@smartasync";

@@ -29,7 +29,7 @@ export type AnonymousAt =
 
 export const MSG = {
   malformed: (extra: string) =>
-    `unexpected \`${extra}\` after @smartasync. Write the annotation alone, as ${ACCEPTED_FORMS}; the only words it takes name a variant explicitly: \`sync=readBlocking\` (an async function's sync variant) or \`async=hashInPool\` (a sync function's async variant), once each, and \`factory\` (a function returning an object of annotated methods gets a sync twin).`,
+    `unexpected \`${extra}\` after @smartasync. Write the annotation alone, as ${ACCEPTED_FORMS}; the only words it takes name a variant explicitly: \`sync=readBlocking\` (an async function's sync variant) or \`async=hashInPool\` (a sync function's async variant), once each, \`factory\` (a function returning an object of annotated methods gets a sync twin) and \`same-thread\` (a sync function's async variant runs it on the calling thread, never in the worker pool).`,
   variantWord: (fn: string, why: string) => `@smartasync on \`${fn}\`: ${why}`,
   notAnnotatable: (what: string, instead: string) => `@smartasync cannot annotate ${what}. ${instead}`,
   precedesNothing: (what: string) =>
@@ -177,6 +177,12 @@ export const MSG = {
   workerMutatesArgument: (fn: string, why: string, reasons: string[]) =>
     `the sync variant of \`${fn}\` needs a worker (${reasons.join("; ")}), but ${why}, and a worker changes its own copy, never the caller's object. Return the new value instead of changing the argument, or move the await that has no sync form into a module-level @smartasync function that takes plain arguments and await that here.`,
   /** A `reason` of an offloaded call in `Promise.all([...])` (attack 13, F14). */
+  /** Attack 18, F12: an offloaded call of a function whose body shows an effect outside JS memory. */
+  offloadOutside: (fn: string, what: string, at: string) =>
+    `offloaded, and \`${fn}\` ${what} (${at}): a pool thread runs it when one is free, after the caller has moved on, so code that runs meanwhile (the caller's next statements, other requests) sees the outside state before that effect, where the plain program ran it at the call; \`// @smartasync same-thread\` on \`${fn}\` keeps it on this thread`,
+  /** The same for a function of another module: not looked into, so not ruled out. */
+  offloadOutsideUnseen: (fn: string, module: string) =>
+    `offloaded, and \`${fn}\` comes from ${module}, whose body this file's build does not look into: effects outside JS memory (files, network, console) are not ruled out, and a pool thread runs it when one is free, after the caller has moved on, where the plain program ran it at the call; \`// @smartasync same-thread\` on \`${fn}\`, in its module, keeps it on the calling thread`,
   parallelOffload: (fn: string) =>
     `offloaded in Promise.all: runs in parallel with the other elements, so effects of \`${fn}\` outside JS memory (files, network, console) may come in another order than the plain program's calls one after another`,
   threadBound: (fn: string, items: string[], where: "worker" | "offloaded") =>

@@ -38,6 +38,13 @@ export interface CallReport {
    * whose sync variant runs on one): `check --deny sync-worker` denies it (attack18 F16).
    */
   blocksOnWorker?: true;
+  /**
+   * An offloaded call of a function whose effects outside JS memory (a file written or read,
+   * output, `process`, another module's function) the build sees, or cannot rule out (a function
+   * of another module): they happen when a pool thread runs it, after the caller has moved on.
+   * The `reason` names the effect; `check --deny offload-outside` denies it (attack18 F12).
+   */
+  outside?: true;
 }
 
 /** A `// @smartasync factory` and its generated sync twin (only in reports of files that have one). */

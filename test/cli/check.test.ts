@@ -122,7 +122,7 @@ describe("smartasync check", () => {
     const r = cli(["check", "src", "--deny", "sync-wroker"], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(
-      /^smartasync: --deny sync-wroker: not a diagnostic code, a strategy, "guarded" or "warnings" \(did you mean sync-worker\?\)/,
+      /^smartasync: --deny sync-wroker: not a diagnostic code, a strategy, "guarded", "offload-outside" or "warnings" \(did you mean sync-worker\?\)/,
     );
   });
 
@@ -140,6 +140,64 @@ describe("smartasync check", () => {
       "db.js:4:10: denied (guarded) guarded: querySync checks at run time that rows.length",
     );
     expect(cli(["check", ".", "--deny", "guarded"], clean).status).toBe(0);
+  });
+
+  it("--deny offload-outside fails on an offloaded call whose effects outside JS memory come later (attack 18, F12)", () => {
+    const t = tree("check-offload-outside", {
+      "lib.js": `// @smartasync\nexport function total(xs) {\n  return xs.length;\n}\n`,
+      "app.js": [
+        `import { writeFileSync } from "node:fs";`,
+        `import { total } from "./lib.js";`,
+        `// @smartasync`,
+        `export function save(f, v) {`,
+        `  writeFileSync(f, v);`,
+        `}`,
+        `// @smartasync`,
+        `export function sum(xs) {`,
+        `  return xs.reduce((a, b) => a + b, 0);`,
+        `}`,
+        `// @smartasync same-thread`,
+        `export function saveHere(f, v) {`,
+        `  writeFileSync(f, v);`,
+        `}`,
+        `export async function main() {`,
+        `  await save("a", "b");`,
+        `  await sum([1]);`,
+        `  await total([1]);`,
+        `  await saveHere("a", "b");`,
+        `}`,
+        ``,
+      ].join("\n"),
+    });
+    // Without the word, the report's flag fails nothing.
+    expect(cli(["check", "."], t).status).toBe(0);
+    const r = cli(["check", ".", "--deny", "offload-outside"], t);
+    expect(r.status).toBe(1);
+    // The file write of a function of the file, with the call that writes.
+    expect(r.stdout).toContain(
+      "app.js:16:9: denied (offload-outside) offload-outside: call of save uses offload (→ saveAsync) and has effects outside JS memory: offloaded, and `save` writes to the file system (`writeFileSync(...)` at app.js:5:3)",
+    );
+    // A function of another module is not looked into: not ruled out, so denied too.
+    expect(r.stdout).toContain(
+      "app.js:18:9: denied (offload-outside) offload-outside: call of total uses offload (→ totalAsync) and has effects outside JS memory: offloaded, and `total` comes from `./lib.js`",
+    );
+    // The pure function is offloaded without a flag; the same-thread one is not offloaded.
+    expect(r.stdout).not.toContain("call of sum");
+    expect(r.stdout).not.toContain("call of saveHere");
+    expect(r.stdout).toMatch(/smartasync check: failed: 0 errors, 2 denied/);
+    // `--deny offload` says it once per call, under its own word.
+    const both = cli(["check", ".", "--deny", "offload,offload-outside"], t);
+    expect(both.stdout).not.toContain("(offload-outside)");
+    expect(both.stdout).toMatch(/smartasync check: failed: 0 errors, 3 denied/);
+    const json = JSON.parse(cli(["check", ".", "--deny", "offload-outside", "--format", "json"], t).stdout);
+    const calls = json.reports.find((f: { file: string }) => f.file === "app.js").calls;
+    expect(calls.map((c: { callee: string; outside?: true }) => [c.callee, c.outside ?? false])).toEqual([
+      ["save", true],
+      ["sum", false],
+      ["total", true],
+      ["saveHere", false],
+    ]);
+    expect(cli(["check", ".", "--deny", "offload-outside"], clean).status).toBe(0);
   });
 
   it("a thrown SA error counts as an error, with its code and location; the others are still checked", () => {

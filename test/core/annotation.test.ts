@@ -34,6 +34,20 @@ describe("parseAnnotation (DESIGN §2)", () => {
       expect(parseAnnotation(` @smartasync ${bad}`, false)).toEqual({ kind: "malformed", extra: bad });
   });
 
+  it("reads same-thread (attack 18, F12), alone or with a name; twice is malformed", () => {
+    expect(parseAnnotation(" @smartasync same-thread", false)).toEqual({
+      kind: "annotation",
+      sameThread: true,
+    });
+    expect(parseAnnotation(" @smartasync async=saveNow same-thread", false)).toEqual({
+      kind: "annotation",
+      names: { async: "saveNow" },
+      sameThread: true,
+    });
+    for (const bad of ["same-thread same-thread", "samethread", "same_thread", "Same-thread"])
+      expect(parseAnnotation(` @smartasync ${bad}`, false)).toEqual({ kind: "malformed", extra: bad });
+  });
+
   it("reports unknown words after the tag", () => {
     expect(parseAnnotation(" @smartasync worker", false)).toEqual({ kind: "malformed", extra: "worker" });
     expect(parseAnnotation("*\n * @smartasync sync\n ", true)).toEqual({ kind: "malformed", extra: "sync" });

@@ -938,12 +938,18 @@ export function describeArgumentWrite(w: Write): string {
   return `it passes ${w.name} to \`${w.via[0]}\`, which writes to it (${at})`;
 }
 
+/** The function reason of a sync function annotated `// @smartasync same-thread`. */
+const SAME_THREAD_ASKED =
+  "annotated `same-thread`: its async variant runs it on the calling thread, at the call, as the plain program does";
+
 /**
  * Why `gAsync` runs `g` on the calling thread instead of the pool, if it must: `g` cannot be
  * reached from a fresh import of its module, or it writes to its arguments' objects (a pool
  * thread would change its own copies; fixture worker/offload-mutates-argument).
  */
 export function sameThreadWhy(ctx: Ctx, fn: SaFunction): string | undefined {
+  // Asked for: its effects outside JS memory happen at the call, as the plain program's do.
+  if (fn.sameThread) return SAME_THREAD_ASKED;
   if (!fn.reachable) return fn.unreachableWhy;
   const w = argumentWrite(ctx, fn.fn);
   return w ? describeArgumentWrite(w) : undefined;

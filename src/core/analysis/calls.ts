@@ -13,7 +13,7 @@ import { isLimiter } from "./limiters.js";
 import type { SaFunction } from "./model.js";
 import { offloadHeldBack } from "./offload-order.js";
 import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
-import { writeOutside } from "./outside.js";
+import { outsideEffectOf, writeOutside } from "./outside.js";
 import { argumentOf, argumentUse } from "./param-uses.js";
 import { provenPrimitive } from "./primitive.js";
 import { returnsPrimitive } from "./return-type.js";
@@ -28,6 +28,7 @@ import {
   namespaceAt,
   namespaceBindings,
 } from "./ts-namespaces.js";
+import { importedCallee } from "./twin-callee.js";
 import { consumerOf, memberName, requireSource, strip, TRANSPARENT, treeView } from "./view.js";
 
 export type CallNode = t.CallExpression | t.OptionalCallExpression;
@@ -1443,6 +1444,13 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     }
     if (d.strategy === "offload" && inPromiseAllLiteral(ctx, call))
       entry.reason = MSG.parallelOffload(calleeName);
+    if (d.strategy === "offload" && d.target === "async") {
+      const outside = offloadOutside(ctx, call, r, calleeName);
+      if (outside) {
+        entry.outside = true;
+        entry.reason = entry.reason === undefined ? outside : `${entry.reason}; ${outside}`;
+      }
+    }
     if (heldBack) entry.reason = MSG.offloadHeldBack(heldBack);
     if (d.diagnostic) {
       const v =
@@ -1624,6 +1632,27 @@ function offloadedCall(ctx: Ctx, index: Index, view: ReturnType<typeof treeView>
     quiet &&
     ((c) => c.context === "awaited" && !c.method)(classifyCall(view, n))
   );
+}
+
+/**
+ * Attack 18, F12: why an offloaded call's effects outside JS memory come later than the plain
+ * program's, if they may. A function of this file is looked into (outside.ts `outsideEffectOf`);
+ * one of another module is not, and not proven quiet: it is said too.
+ */
+function offloadOutside(ctx: Ctx, call: Node, r: Resolved, calleeName: string): string | undefined {
+  const local = r.fn !== undefined && ctx.tree.has(r.fn.fn as Node) ? r.fn.fn : undefined;
+  if (local === undefined) {
+    // `f()` or a tagged template's tag: the name the module is imported under.
+    const callee = call.type === "TaggedTemplateExpression" ? call.tag : (call as CallNode).callee;
+    const from = importedCallee(ctx, callee as Node, true)?.module;
+    return MSG.offloadOutsideUnseen(calleeName, from === undefined ? "another module" : `\`${from}\``);
+  }
+  const effect = outsideEffectOf(ctx, local);
+  if (effect === null) return undefined;
+  const n = effect.node;
+  const shown =
+    n.type === "CallExpression" || n.type === "OptionalCallExpression" ? callText(ctx, n) : sourceOf(ctx, n);
+  return MSG.offloadOutside(calleeName, effect.what, `\`${shown}\` at ${locOf(ctx, n)}`);
 }
 
 /** Inside `with (…)`, or a function whose sloppy direct `eval` may declare any name. */

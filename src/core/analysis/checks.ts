@@ -1643,6 +1643,8 @@ export function checkUnboundedDiscards(ctx: Ctx, index: Index, edits: Map<Node, 
 export function decideOffload(ctx: Ctx, fn: SaFunction): "offload" | "same-thread" {
   const why = sameThreadWhy(ctx, fn);
   if (why === undefined) return "offload";
+  // Asked for by the annotation: nothing to warn about.
+  if (fn.sameThread) return "same-thread";
   warn(
     ctx,
     "SA304",

@@ -775,6 +775,7 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
   const annotations: { comment: Comment; index: number }[] = [];
   const named = new Map<Comment, VariantNames>();
   const factoryWords = new Set<Comment>();
+  const sameThreadWords = new Set<Comment>();
   comments.forEach((c, index) => {
     const parsed = parseAnnotation(c.value, c.type === "CommentBlock");
     if (parsed.kind === "malformed") fail(ctx, "SA101", c, MSG.malformed(parsed.extra));
@@ -782,6 +783,7 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
       annotations.push({ comment: c, index });
       if (parsed.names) named.set(c, parsed.names);
       if (parsed.factory) factoryWords.add(c);
+      if (parsed.sameThread) sameThreadWords.add(c);
     }
   });
   const found: SaFunction[] = [];
@@ -817,6 +819,16 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
       if (!mine) return undefined;
       for (const c of mine) claimed.add(c);
       if (factoryWords.has(mine[0])) {
+        if (sameThreadWords.has(mine[0]))
+          fail(
+            ctx,
+            "SA101",
+            mine[0],
+            MSG.variantWord(
+              "the factory",
+              "`same-thread` is for a sync function (its async variant then runs it on the calling thread); a factory's twin is a sync face. Remove `same-thread`.",
+            ),
+          );
         factories.push(factoryTarget(ctx, n, mine[0], named.get(mine[0])));
         if (mine.length > 1) warn(ctx, "SA106", mine[1], MSG.duplicate());
         // Its body is walked on: the methods of the objects it returns are annotated there.
@@ -825,6 +837,19 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
       const fn = target(ctx, n, mine[0]);
       const names = named.get(mine[0]);
       if (names) nameVariant(ctx, fn, names, mine[0]);
+      if (sameThreadWords.has(mine[0])) {
+        if (fn.kind !== "sync")
+          fail(
+            ctx,
+            "SA101",
+            mine[0],
+            MSG.variantWord(
+              fn.display,
+              `\`same-thread\` keeps a sync function's async variant on the calling thread, but \`${fn.display}\` is async: its variant is the sync one. Remove \`same-thread\`.`,
+            ),
+          );
+        fn.sameThread = true;
+      }
       found.push(fn);
       if (mine.length > 1) warn(ctx, "SA106", mine[1], MSG.duplicate());
       return undefined;

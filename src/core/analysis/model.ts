@@ -36,6 +36,8 @@ export interface SaFunction {
   syncPlan: SyncPlan | undefined;
   /** The variant's name comes from the annotation (`sync=readBlocking`), not the suffix. */
   explicitVariant?: true;
+  /** `// @smartasync same-thread` on a sync function: its async variant never offloads it. */
+  sameThread?: true;
   /** Await/return leaves of the body with their facts (async functions only). */
   leaves: Map<Node, AwaitFact>;
   /** Callees of the smartasync calls among the leaves, resolved on the original tree. */

@@ -7,7 +7,7 @@ import { memoByFunction } from "./memo.js";
 import { type Binding, isReference } from "./scope.js";
 import type { Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
-import { memberName, strip } from "./view.js";
+import { consumerOf, memberName, strip } from "./view.js";
 import {
   forEachWrite,
   functionOf,
@@ -229,4 +229,174 @@ export function importedEffect(imported: NonNullable<ReturnType<typeof importedC
   const c = canonicalCallee(imported);
   if (c && (c.module === "fs" || c.module === "fs/promises")) return !FS_READS.has(c.name);
   return true;
+}
+
+/** An effect outside JS memory a sync function's body shows: what it does, and the node doing it. */
+export interface OutsideEffect {
+  node: Node;
+  /** `writes to the file system`, `prints to the console`, …: completes "`g` …". */
+  what: string;
+}
+
+/**
+ * Globals whose members a function may call without acting on or reading anything the rest of the
+ * program could change meanwhile. The clock (`Date.now()`, `performance.now()`) and random numbers
+ * are left out on purpose: they read no state the program writes, and a busy loop over the clock
+ * is the very work offloading is for.
+ */
+const QUIET_GLOBAL_OBJECTS = new Set(["Date", "Math", "JSON", "performance", "Intl", "Atomics"]);
+
+/** Global functions that compute from their arguments only (beside PURE_GLOBALS). */
+const QUIET_GLOBALS = new Set(["btoa", "atob"]);
+
+/**
+ * Node modules whose sync functions compute from their arguments (hashing, compression, encoding,
+ * formatting), beside PURE_MODULES: nothing the program changes is read or written.
+ */
+const QUIET_MODULES = new Set(["crypto", "util", "buffer", "zlib", "querystring", "string_decoder"]);
+
+/** What `process` says about itself that never changes while the program runs. */
+const PROCESS_CONSTANTS = new Set([
+  "argv",
+  "argv0",
+  "execArgv",
+  "execPath",
+  "pid",
+  "ppid",
+  "platform",
+  "arch",
+  "version",
+  "versions",
+  "release",
+  "features",
+  "config",
+]);
+
+/**
+ * Attack 18, F12. The first effect outside JS memory that a sync function's body shows, reads
+ * included: output, a file system call (a read too: offloaded, it reads later than the plain
+ * program did), `process` (its environment, streams, working directory), a function of another
+ * module (a path or URL helper excepted: its effects are not looked into), a global the build does
+ * not know. Local functions and methods of the module it calls are followed, as writeOutside does.
+ * What stays in JS memory (its own objects, module state) is not an effect here: a pool thread
+ * works on its own copy of those (docs/semantics.md, "What a worker sees").
+ */
+export const outsideEffectOf: (ctx: Ctx, fn: t.Function) => OutsideEffect | null = memoByFunction(
+  (ctx, fn) => findOutside(ctx, fn) ?? null,
+  () => null,
+);
+
+function findOutside(ctx: Ctx, fn: t.Function): OutsideEffect | undefined {
+  const queue: t.Function[] = [fn];
+  const seen = new Set<t.Function>(queue);
+  const follow = (f: t.Function | undefined) => {
+    if (f && !seen.has(f)) {
+      seen.add(f);
+      queue.push(f);
+    }
+  };
+  for (const f of queue) {
+    let found: OutsideEffect | undefined;
+    ctx.tree.walk(f.body as Node, (n) => {
+      if (found) return false;
+      if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
+        const what = callOutside(ctx, n.callee as Node);
+        if (what) {
+          found = { node: n, what };
+          return false;
+        }
+        follow(shownMethod(ctx, n.callee as Node));
+        follow(functionOf(ctx, n.callee as Node));
+      } else if (n.type === "Identifier" && isReference(n, ctx.tree)) {
+        if (n.name === "process" && !ctx.scopes.binding(n, "process")) {
+          const use = ctx.tree.parent(n);
+          if (use !== undefined && processConstant(ctx, use, n)) return undefined;
+          found = {
+            node:
+              use && (use.type === "MemberExpression" || use.type === "OptionalMemberExpression") ? use : n,
+            what: "uses `process` (its environment, streams or state)",
+          };
+          return false;
+        }
+        const b = ctx.scopes.binding(n, n.name);
+        follow(b ? functionOfBinding(b) : undefined);
+      }
+      return undefined;
+    });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** What a call does outside JS memory, judged by its callee; undefined when nothing the build knows of. */
+function callOutside(ctx: Ctx, callee: Node): string | undefined {
+  const c = strip(callee);
+  if (
+    c.type === "MemberExpression" &&
+    c.object.type === "Identifier" &&
+    c.object.name === "console" &&
+    !ctx.scopes.binding(c, "console")
+  )
+    return "prints to the console";
+  const imported = importedCallee(ctx, c, true);
+  if (imported) {
+    const module = imported.module.replace(/^node:/, "");
+    const except = PURE_MODULES.get(module);
+    if (QUIET_MODULES.has(module)) return undefined;
+    if (except) {
+      const acting = imported.path.find((name) => except.has(name));
+      return acting === undefined ? undefined : `calls \`${acting}\` of \`${imported.module}\``;
+    }
+    const fs = canonicalCallee(imported);
+    if (fs && (fs.module === "fs" || fs.module === "fs/promises"))
+      return FS_READS.has(fs.name) ? "reads the file system" : "writes to the file system";
+    return `calls a function of \`${imported.module}\`, whose effects are not looked into`;
+  }
+  if (c.type === "Identifier") {
+    if (ctx.scopes.binding(c, c.name) || c.name === "require") return undefined;
+    return PURE_GLOBALS.has(c.name) || QUIET_GLOBALS.has(c.name)
+      ? undefined
+      : `calls the global \`${c.name}\``;
+  }
+  if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return undefined;
+  let object = strip(c.object as Node);
+  while (object.type === "MemberExpression" || object.type === "OptionalMemberExpression")
+    object = strip(object.object as Node);
+  if (object.type !== "Identifier" || ctx.scopes.binding(object, object.name)) return undefined;
+  // `process.*` is said where the name is read (findOutside); `Object.keys`, `Date.now()` and
+  // their kin read nothing the program changes.
+  if (object.name === "process" || PURE_GLOBALS.has(object.name) || QUIET_GLOBAL_OBJECTS.has(object.name))
+    return undefined;
+  if (PURE_STATICS.has(object.name)) return undefined;
+  return `calls \`${sourceOfCallee(c)}\`, a global's method the build does not know`;
+}
+
+/** `process.argv`, `process.pid`…: read, not written nor called (PROCESS_CONSTANTS). */
+function processConstant(ctx: Ctx, use: Node, id: Node): boolean {
+  if ((use.type !== "MemberExpression" && use.type !== "OptionalMemberExpression") || use.object !== id)
+    return false;
+  const name = memberName(use);
+  if (name === undefined || !PROCESS_CONSTANTS.has(name)) return false;
+  const { outer, parent } = consumerOf(ctx.tree, use);
+  const key = ctx.tree.link(outer)?.key;
+  if (parent === undefined) return true;
+  if ((parent.type === "AssignmentExpression" && key === "left") || parent.type === "UpdateExpression")
+    return false;
+  return !(
+    (parent.type === "CallExpression" || parent.type === "OptionalCallExpression") &&
+    key === "callee"
+  );
+}
+
+/** `a.b.c` as written, for a member callee of plain names. */
+function sourceOfCallee(c: Node): string {
+  const parts: string[] = [];
+  let cur = strip(c);
+  while (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression") {
+    const name = memberName(cur);
+    parts.unshift(name ?? "[…]");
+    cur = strip(cur.object as Node);
+  }
+  if (cur.type === "Identifier") parts.unshift(cur.name);
+  return parts.join(".");
 }
