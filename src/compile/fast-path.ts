@@ -6,7 +6,7 @@
  * string or a comment only costs a parse, never a wrong answer.
  */
 import type { ModuleGraph } from "../core/analysis/module-graph.js";
-import { mayContainAnnotation, mayContainMisspelling } from "../core/annotation.js";
+import { mayContainMisspelling, mayContainTypedForm } from "../core/annotation.js";
 import {
   importCandidates,
   mayRequireOpaquely,
@@ -30,13 +30,15 @@ export function nothingToDo(
   // Every `@smart…` word (the tag itself among them: one search for the rare `@`, no search
   // for the tag of its own).
   if (mayContainMisspelling(code)) return false;
+  // No `@smart…` word, so no tag either: the checks below ask only for the typed form, without a
+  // second search for the `@`s (annotation.ts `mayContainTypedForm`).
   if (filename === undefined || !graph) {
-    if (mayContainAnnotation(code, options.runtime)) return false;
+    if (mayContainTypedForm(code, options.runtime)) return false;
     if (filename === undefined) return true;
     return !/\b(?:import|export|require)\b/.test(code);
   }
   // Third-party code that never asked for smartasync (a path and two searches, no scan).
-  const quiet = quietProblems(filename, code, options.runtime);
+  const quiet = quietProblems(filename, code, options.runtime, true);
   // A module required by a computed path may hold smartasync functions: its calls are checked
   // (SA206 where sync code wants a value) — not in third-party code that never asked for it,
   // whose text is then not searched for such a `require` at all.

@@ -174,7 +174,16 @@ export function mayContainMisspelling(source: string): boolean {
  * form `smartasync(...)` imported from the runtime, at all?
  */
 export function mayContainAnnotation(source: string, runtime = "smartasync/runtime"): boolean {
-  return hasTag(source) || (source.includes(runtime) && /\bsmartasync\s*\(/.test(source));
+  return hasTag(source) || mayContainTypedForm(source, runtime);
+}
+
+/**
+ * `mayContainAnnotation` without the tag search, for a caller that has just found no `@smart…`
+ * word with `mayContainMisspelling` (the tag is one: every `@` followed by `smart` in any case is
+ * such a word), so the text is not searched for the tag a second time.
+ */
+export function mayContainTypedForm(source: string, runtime = "smartasync/runtime"): boolean {
+  return source.includes(runtime) && /\bsmartasync\s*\(/.test(source);
 }
 
 /** `source.includes(TAG)`, by the native search for the rare `@` (several times faster on real files). */

@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { mayContainAnnotation } from "./annotation.js";
+import { mayContainAnnotation, mayContainTypedForm } from "./annotation.js";
 import { type ScannedReExport, scanModule } from "./import-scan.js";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
 
@@ -146,8 +146,17 @@ export function inNodeModules(path: string | undefined): boolean {
  * file imports it. A package that ships smartasync functions says so in a manifest, which is
  * read instead of its files.
  */
-export function quietProblems(path: string | undefined, source: string, runtime?: string): boolean {
-  return inNodeModules(path) && !mayContainAnnotation(source, runtime);
+export function quietProblems(
+  path: string | undefined,
+  source: string,
+  runtime?: string,
+  /** The caller found no `@smart…` word in `source` (annotation.ts `mayContainTypedForm`). */
+  tagless = false,
+): boolean {
+  return (
+    inNodeModules(path) &&
+    !(tagless ? mayContainTypedForm(source, runtime) : mayContainAnnotation(source, runtime))
+  );
 }
 
 /** The problem of a file that vanished or cannot be read. */

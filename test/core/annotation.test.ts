@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { misspelledTag, parseAnnotation } from "../../src/core/annotation.js";
+import {
+  mayContainAnnotation,
+  mayContainMisspelling,
+  mayContainTypedForm,
+  misspelledTag,
+  parseAnnotation,
+} from "../../src/core/annotation.js";
 
 describe("parseAnnotation (DESIGN §2)", () => {
   it.each([
@@ -77,5 +83,66 @@ describe("misspelledTag (SA107)", () => {
     " \ufeff@smartasync\ufeff",
   ])("leaves %j alone", (v) => {
     expect(misspelledTag(v, false)).toBeUndefined();
+  });
+});
+
+describe("the fast path's searches (compile/fast-path.ts)", () => {
+  // The fast path asks for the typed form alone once mayContainMisspelling found nothing: that
+  // is exact only if every text holding the tag holds an `@smart…` word too.
+  const pieces = [
+    "@smartasync",
+    "@SmartAsync",
+    "@smart",
+    "@smar",
+    "@",
+    "@@",
+    "smartasync",
+    "smartasync(",
+    "smartasync ( f)",
+    "smartasync/runtime",
+    "\\bsmart",
+    "/*",
+    "*/",
+    "//",
+    "\n",
+    "'",
+    "`",
+    " ",
+    "x",
+    "@s",
+    "@S",
+    "\u200b",
+  ];
+  it("wherever the tag may be, mayContainMisspelling finds an `@smart…` word (generated texts, fixed seed)", () => {
+    let seed = 20_261_206;
+    const next = () => {
+      seed ^= seed << 13;
+      seed >>>= 0;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      seed >>>= 0;
+      return seed;
+    };
+    let tagged = 0;
+    for (let n = 0; n < 20_000; n++) {
+      let text = "";
+      for (let k = next() % 12; k > 0; k--) text += pieces[next() % pieces.length];
+      for (const runtime of ["smartasync/runtime", "other/runtime"]) {
+        const any = mayContainAnnotation(text, runtime);
+        if (!mayContainMisspelling(text)) expect(any, text).toBe(mayContainTypedForm(text, runtime));
+        else if (any && !mayContainTypedForm(text, runtime)) tagged++;
+      }
+    }
+    // The texts did hold the tag without the typed form (the case the shortcut is about).
+    expect(tagged).toBeGreaterThan(1000);
+  });
+
+  it("the typed form needs the runtime's name and a call of `smartasync`, anywhere in the text", () => {
+    expect(mayContainTypedForm('import { smartasync } from "smartasync/runtime"; smartasync(f)')).toBe(true);
+    expect(mayContainTypedForm('// "smartasync/runtime"\nconst g = smartasync (f);')).toBe(true);
+    expect(mayContainTypedForm('import { smartasync } from "smartasync/runtime";')).toBe(false);
+    expect(mayContainTypedForm("smartasync(f)")).toBe(false);
+    expect(mayContainTypedForm('"my/rt"; smartasync(f)', "my/rt")).toBe(true);
+    expect(mayContainTypedForm("// @smartasync")).toBe(false);
   });
 });
