@@ -5,8 +5,10 @@
 // measured in the same rounds compare with each other far better than two runs do. Also reports
 // smartasync's own time inside each (the whole call minus the time in @swc/core's transformSync).
 //
-// Run: node bench/real-files-baseline.mjs --baseline <dist dir> [--rounds N] [--annotated]
-// (`--annotated`: the files with bench/real-files.mjs's annotated function appended)
+// Run: node bench/real-files-baseline.mjs --baseline <dist dir> [--rounds N] [--annotated] [--cpu]
+// (`--annotated`: the files with bench/real-files.mjs's annotated function appended; `--cpu`:
+// the process's CPU time (process.cpuUsage) instead of wall time, which the machine's load moves
+// far less: a loaded 2-core machine stretches wall time by the time slices other jobs take)
 // e.g. build a commit in a spare worktree (`npm run build` there) and pass its dist/.
 // Prints only; bench/results is not written (the real-file table is bench/real-files.mjs's).
 import { existsSync, readFileSync } from "node:fs";
@@ -43,6 +45,15 @@ if (annotated) {
   for (const f of files) f.code = `${f.code}${f.code.endsWith("\n") ? "" : "\n"}${appended}`;
 }
 
+// `--cpu`: milliseconds of the process's CPU time (user + system), else wall time.
+const cpu = process.argv.includes("--cpu");
+const now = cpu
+  ? () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    }
+  : () => performance.now();
+
 const options = (filename) => ({
   filename,
   swcrc: false,
@@ -52,11 +63,11 @@ const options = (filename) => ({
 const plain = swc.transformSync;
 let inside = 0;
 const timed = function timedTransformSync(...args) {
-  const t = performance.now();
+  const t = now();
   try {
     return plain.apply(this, args);
   } finally {
-    inside += performance.now() - t;
+    inside += now() - t;
   }
 };
 const ARMS = {
@@ -77,9 +88,9 @@ try {
       for (const k of balancedOrder(names.length, i + r)) {
         const a = names[k];
         inside = 0;
-        const t = performance.now();
+        const t = now();
         ARMS[a](f);
-        const dt = performance.now() - t;
+        const dt = now() - t;
         sum[a] += dt;
         if (a !== "swc") ownSum[a] += dt - inside;
       }
@@ -94,7 +105,7 @@ try {
 const ratio = (a, b) => median(totals[a].map((x, i) => x / totals[b][i]));
 const end = machine();
 console.log(
-  `\n${files.length} files ${annotated ? "with one annotated function appended" : "as they are"}, ${rounds} rounds (+${warm} warm-up); load average ${start.loadAverageAtStart.join(" / ")} → ${end.loadAverageAtStart.join(" / ")}\n`,
+  `\n${files.length} files ${annotated ? "with one annotated function appended" : "as they are"}, ${cpu ? "CPU time" : "wall time"}, ${rounds} rounds (+${warm} warm-up); load average ${start.loadAverageAtStart.join(" / ")} → ${end.loadAverageAtStart.join(" / ")}\n`,
 );
 console.log(
   table([
