@@ -281,6 +281,14 @@ function classOf(c: number): number {
 const IN_STRING = Uint8Array.from({ length: 128 }, (_, c) =>
   "\\\"'\n\r()[]{}".includes(String.fromCharCode(c)) ? 1 : 0,
 );
+/**
+ * The operator characters that, ending a run, make a `/` right after them the start of a regex
+ * (`=` ends every assignment and comparison; `&`, `|`, `?`, `:`, `^`, `%`, `*`, `~` and a
+ * prefix `!` end no operand).
+ */
+const REGEX_AFTER = Uint8Array.from({ length: 128 }, (_, c) =>
+  "=!&|?:^%*~".includes(String.fromCharCode(c)) ? 1 : 0,
+);
 /** The single-character operators BINARY names (`*`, `/`, `%`, `|`, `&`, `^`): read without a Set lookup. */
 const BINARY1 = Uint8Array.from({ length: 128 }, (_, c) => (BINARY.has(String.fromCharCode(c)) ? 1 : 0));
 
@@ -672,20 +680,33 @@ export function tooDeep(
     // A `<<` or `>>` in the run (a shift, not a tag).
     let shift = false;
     let last = 0;
+    // The run holds an operator that ends no operand (REGEX_AFTER, but `!`): whatever follows
+    // it in the run is a prefix (`a&&!/re/`), where a `!` right after the operand alone may be
+    // TypeScript's non-null assertion (`a!/2`, `a!!/2`).
+    let operandEnded = false;
     while (i < n) {
       const p = src.charCodeAt(i);
       if (p >= 128 || CLASS[p] !== (p === 47 ? C_SLASH : C_OP)) break;
       if (p === 47) {
         const q = src.charCodeAt(i + 1);
         if (q === 47 || q === 42) break;
-        // `=/re/` without a space: a regex the run reads as operators.
-        if (i > start) sure = false;
+        if (i > start) {
+          // `=/re/`, `!/re/`, `&&/re/` without a space: after these the parser's next token is a
+          // regex, so the run ends before it and the loop reads the regex as one (vite's
+          // `if (!/^[A-Za-z]:\\$/.test(d))`). A `!` right after an operand may be TypeScript's
+          // non-null assertion (`a!/2` divides: see operandEnded); after `+`, `-`, `.`, `<` or
+          // `>` a `/` may be a division or a JSX closing tag: the run takes the `/` in, and the
+          // pass is not sure.
+          if (REGEX_AFTER[last] === 1 && (last !== 33 || !afterOperand || operandEnded)) break;
+          sure = false;
+        }
       }
       if (p === 60 || p === 62) {
         angle = true;
         if (last === p) shift = true;
       } else if (p === 33 || p === 126 || p === 43 || p === 45) signs++;
       else other = true;
+      if (p !== 33 && REGEX_AFTER[p] === 1) operandEnded = true;
       last = p;
       i++;
     }
@@ -716,7 +737,7 @@ export function tooDeep(
     ambiguousRun =
       afterOperand &&
       length > 0 &&
-      (last === 33 ||
+      ((last === 33 && !operandEnded) ||
         last === 62 ||
         last === 46 ||
         ((last === 43 || last === 45) && length > 1 && src.charCodeAt(i - 2) === last));
