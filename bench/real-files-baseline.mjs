@@ -8,7 +8,10 @@
 // Run: node bench/real-files-baseline.mjs --baseline <dist dir> [--rounds N] [--annotated] [--cpu]
 // (`--annotated`: the files with bench/real-files.mjs's annotated function appended; `--cpu`:
 // the process's CPU time (process.cpuUsage) instead of wall time, which the machine's load moves
-// far less: a loaded 2-core machine stretches wall time by the time slices other jobs take)
+// far less: a loaded 2-core machine stretches wall time by the time slices other jobs take;
+// `--stub-swc`: inside the two smartasync arms, @swc/core's transformSync returns the input at
+// once, so those arms measure smartasync's own work alone — against plain SWC, which still runs
+// for real in its own arm — without SWC's effect on the caches around it)
 // e.g. build a commit in a spare worktree (`npm run build` there) and pass its dist/.
 // Prints only; bench/results is not written (the real-file table is bench/real-files.mjs's).
 import { existsSync, readFileSync } from "node:fs";
@@ -61,11 +64,13 @@ const options = (filename) => ({
   jsc: { parser: { syntax: "ecmascript" }, target: "es2022" },
 });
 const plain = swc.transformSync;
+const stub = process.argv.includes("--stub-swc");
+const inner = stub ? (code) => ({ code }) : plain;
 let inside = 0;
 const timed = function timedTransformSync(...args) {
   const t = now();
   try {
-    return plain.apply(this, args);
+    return inner.apply(this, args);
   } finally {
     inside += now() - t;
   }
@@ -105,7 +110,7 @@ try {
 const ratio = (a, b) => median(totals[a].map((x, i) => x / totals[b][i]));
 const end = machine();
 console.log(
-  `\n${files.length} files ${annotated ? "with one annotated function appended" : "as they are"}, ${cpu ? "CPU time" : "wall time"}, ${rounds} rounds (+${warm} warm-up); load average ${start.loadAverageAtStart.join(" / ")} → ${end.loadAverageAtStart.join(" / ")}\n`,
+  `\n${files.length} files ${annotated ? "with one annotated function appended" : "as they are"}, ${cpu ? "CPU time" : "wall time"}${stub ? ", @swc/core stubbed out in the smartasync arms" : ""}, ${rounds} rounds (+${warm} warm-up); load average ${start.loadAverageAtStart.join(" / ")} → ${end.loadAverageAtStart.join(" / ")}\n`,
 );
 console.log(
   table([
@@ -121,5 +126,5 @@ console.log(
   ]),
 );
 console.log(
-  `\ncurrent ÷ baseline, per round: ${ratio("current", "baseline").toFixed(2)}x; own time ${median(own.current.map((x, i) => x / own.baseline[i])).toFixed(2)}x`,
+  `\ncurrent ÷ baseline, per round: ${ratio("current", "baseline").toFixed(2)}x; own time ${median(own.current.map((x, i) => x / own.baseline[i])).toFixed(3)}x`,
 );
