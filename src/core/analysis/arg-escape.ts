@@ -95,8 +95,17 @@ const PASSES_ON = new Set([
   "Promise.allSettled",
   "Promise.race",
   "Promise.any",
-  "Reflect.get",
+  // A new descriptor object (or an object of them) whose `value` is the argument's own member
+  // (attack 18, F22: `Object.getOwnPropertyDescriptor(o, k).value.n = 1` writes to `o`).
+  "Object.getOwnPropertyDescriptor",
+  "Object.getOwnPropertyDescriptors",
+  "Reflect.getOwnPropertyDescriptor",
 ]);
+/**
+ * Calls whose result is a member of their first argument, as `o[k]` is (attack 18, F22:
+ * `Reflect.get(o, k).n = 1` writes to `o`): not a new container holding it.
+ */
+const MEMBER_OF = new Set(["Reflect.get"]);
 /** Reader methods that return a new array or string (`slice`, `map`, `filter`, `toSorted` …). */
 const COPIES = new Set([
   "slice",
@@ -202,9 +211,10 @@ export type Use =
   | { kind: "read" }
   /**
    * `opaque`: the value of a call the analysis cannot see into, which may be the argument itself;
-   * `view`: a typed array, `DataView` or `Buffer` over it, which shares its memory (the value itself).
+   * `view`: a typed array, `DataView` or `Buffer` over it, which shares its memory (the value itself);
+   * `member`: a member of it, as `o[k]` is (`Reflect.get(o, k)`).
    */
-  | { kind: "derived"; node: Node; opaque?: true; view?: true }
+  | { kind: "derived"; node: Node; opaque?: true; view?: true; member?: true }
   /** Returned by `fn` (`node`: the `return`, or an arrow's body). */
   | { kind: "returned"; fn: t.Function | undefined; node: Node }
   /** Bound to the names of `pattern`; `container`: a container the walk's function made (compute). */
@@ -273,7 +283,7 @@ export function calleeKind(
   ctx: Ctx,
   callee: Node,
   isNew: boolean,
-): "pure" | "passes-on" | "container" | "view" | "writes" | "unknown" {
+): "pure" | "passes-on" | "member" | "container" | "view" | "writes" | "unknown" {
   const c = strip(callee);
   if (c.type === "Identifier") {
     const b = ctx.scopes.binding(c, c.name);
@@ -294,6 +304,7 @@ export function calleeKind(
   if (!b) {
     // `Buffer.from(arrayBuffer)` shares the caller's memory, as a typed array over it does.
     if (obj.name === "Buffer" && name === "from") return "view";
+    if (MEMBER_OF.has(`${obj.name}.${name}`)) return "member";
     if (PASSES_ON.has(`${obj.name}.${name}`)) return "passes-on";
     if (PURE_STATICS.get(obj.name)?.has(name)) return "pure";
     return obj.name === "console" || obj.name === "JSON" || obj.name === "Math" ? "pure" : "unknown";
@@ -493,6 +504,9 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
             passed: true,
           };
         if (bySelf === "view" && index === 0 && !spread) return { kind: "derived", node: p, view: true };
+        // `Reflect.get(o, k)` is `o[k]`; its key and receiver arguments are read.
+        if (bySelf === "member")
+          return index === 0 && !spread ? { kind: "derived", node: p, member: true } : { kind: "read" };
         if (bySelf === "pure" || bySelf === "writes") return { kind: "read" };
         // `Atomics.add(new Int32Array(buf), 0, 1)`: Atomics over a view the function made are
         // the writes of shared memory, and a `SharedArrayBuffer` is the caller's memory in every
@@ -737,7 +751,7 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
             strip(((d as t.CallExpression).callee as t.MemberExpression).object) === strip(cur);
           if (readerCall && CALLBACKS.has(memberName(strip((d as t.CallExpression).callee as Node)) ?? ""))
             changed = callbacks(d as t.CallExpression, index) || changed;
-          if (d.type.endsWith("MemberExpression")) depth++;
+          if (d.type.endsWith("MemberExpression") || use.member) depth++;
           else if (
             d.type === "ArrayExpression" ||
             d.type === "ObjectExpression" ||
