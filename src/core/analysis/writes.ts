@@ -28,6 +28,18 @@ const MUTATORS = new Set([
   "add",
   "delete",
   "clear",
+  // An EventEmitter's listeners and limit (attack 18, F17): `bus.on("job", h)` in one function
+  // changes what `bus.listenerCount("job")` gives in another, and a worker's import of the module
+  // makes an emitter of its own that never got the listener.
+  "on",
+  "once",
+  "off",
+  "addListener",
+  "prependListener",
+  "prependOnceListener",
+  "removeListener",
+  "removeAllListeners",
+  "setMaxListeners",
 ]);
 const DATE_SETTER = /^set(UTC)?(FullYear|Month|Date|Hours|Minutes|Seconds|Milliseconds)$|^set(Time|Year)$/;
 /**
