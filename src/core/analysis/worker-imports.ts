@@ -287,7 +287,10 @@ class OutsideEffects {
             ? c.left
             : undefined;
       if (test && isGuardTest(test as Node, this.code)) return;
-      if ((c.type === "CallExpression" || c.type === "NewExpression") && this.acting(c, depth)) {
+      if (
+        this.writesEnv(c) ||
+        ((c.type === "CallExpression" || c.type === "NewExpression") && this.acting(c, depth))
+      ) {
         found = true;
         return;
       }
@@ -295,6 +298,53 @@ class OutsideEffects {
     };
     visit(n);
     return found;
+  }
+
+  /**
+   * `process.env.X = …` (also `+=`, `??=`, `delete`, `Object.assign(process.env, …)`, `env` of
+   * `node:process`): smartasync starts its workers with `SHARE_ENV` (docs/runtime.md), so a
+   * worker's import writes the calling thread's environment again, and every child process
+   * either starts sees that (attack 18, F20).
+   */
+  private writesEnv(c: Node): boolean {
+    let target: Node | undefined;
+    if (c.type === "AssignmentExpression") target = c.left as Node;
+    else if (c.type === "UpdateExpression") target = c.argument as Node;
+    else if (c.type === "UnaryExpression" && c.operator === "delete") target = c.argument as Node;
+    else if (c.type === "CallExpression") {
+      const callee = unwrap(c.callee as Node);
+      const o = callee.type === "MemberExpression" ? unwrap(callee.object as Node) : undefined;
+      if (
+        o?.type === "Identifier" &&
+        (o.name === "Object" || o.name === "Reflect") &&
+        callee.type === "MemberExpression" &&
+        !callee.computed &&
+        callee.property.type === "Identifier" &&
+        /^(assign|defineProperty|defineProperties|set|deleteProperty)$/.test(callee.property.name) &&
+        c.arguments[0] !== undefined &&
+        c.arguments[0].type !== "SpreadElement"
+      )
+        return this.isEnv(unwrap(c.arguments[0] as Node));
+      return false;
+    }
+    if (!target) return false;
+    const m = unwrap(target);
+    return m.type === "MemberExpression" && this.isEnv(unwrap(m.object as Node));
+  }
+
+  /** `process.env`, or `env` imported from `node:process` (`import { env }`, `process.env` of its default). */
+  private isEnv(n: Node): boolean {
+    if (n.type === "Identifier") {
+      const imp = this.imports.get(n.name);
+      return imp?.module === "process" && imp.name === "env";
+    }
+    if (n.type !== "MemberExpression" || n.computed || n.property.type !== "Identifier") return false;
+    if (n.property.name !== "env") return false;
+    const o = unwrap(n.object as Node);
+    if (o.type !== "Identifier") return false;
+    if (o.name === "process") return true;
+    const imp = this.imports.get(o.name);
+    return imp?.module === "process" && imp.name === "";
   }
 
   private acting(call: t.CallExpression | t.NewExpression, depth: number): boolean {
