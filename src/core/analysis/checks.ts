@@ -621,6 +621,46 @@ export function globalWrites(ctx: Ctx, names: ReadonlySet<string>): Map<string, 
   return out;
 }
 
+/** `import.meta` itself (not `new.target`). */
+function isImportMeta(n: Node): boolean {
+  return n.type === "MetaProperty" && n.meta.name === "import" && n.property.name === "meta";
+}
+
+/**
+ * The first write of each member of this module's `import.meta` (`import.meta.mode = "prod"`,
+ * `import.meta.list.push(x)`; `*` for `Object.assign(import.meta, …)`), found from the text first.
+ * `import.meta` is an object of this module instance: a worker's import of the module has its
+ * own, which what this thread's code set there never reaches (attack 18, F6). The walk enters
+ * every function, as globalWrites' does.
+ */
+function importMetaWrites(ctx: Ctx): Map<string, GlobalWrite & { fn?: Node }> {
+  const out = new Map<string, GlobalWrite & { fn?: Node }>();
+  if (!/\bimport\s*\.\s*meta\b/.test(ctx.code)) return out;
+  forEachWrite(ctx, ctx.program as Node, ({ node, target }) => {
+    const o = strip(target);
+    let name: string | undefined;
+    if (isImportMeta(o)) {
+      const left =
+        node.type === "AssignmentExpression"
+          ? strip(node.left as Node)
+          : node.type === "UpdateExpression" || node.type === "UnaryExpression"
+            ? strip(node.argument as Node)
+            : undefined;
+      name = left?.type.endsWith("MemberExpression") ? (memberName(left) ?? "*") : "*";
+    } else if (o.type.endsWith("MemberExpression") && isImportMeta(strip((o as t.MemberExpression).object)))
+      name = memberName(o) ?? "*";
+    if (name === undefined || out.has(name)) return;
+    const inside = ctx.tree.findParent(node, (p) => isFunction(p));
+    const text = sourceOf(ctx, node).replace(/\s+/g, " ");
+    out.set(name, {
+      loc: locOf(ctx, node),
+      text: text.length > 48 ? `${text.slice(0, 45)}...` : text,
+      ...(inside ? { by: functionLabel(ctx, inside), fn: inside } : {}),
+    });
+  });
+  return out;
+}
+
 /**
  * Globals every thread has: JavaScript's and Node.js's (read from the running Node, so a new
  * built-in is known without a list to keep), CommonJS's module-scope names, and `arguments`.
@@ -1276,6 +1316,8 @@ export function sharedState(
   };
   /** Built-in globals the function (or a function of the module it calls) reads, with the way to them. */
   const globalsRead = new Map<string, string | undefined>();
+  /** Writes of `import.meta`'s members, walked for when the function reads one. */
+  let metaWrites: Map<string, GlobalWrite & { fn?: Node }> | undefined;
   const seen = new Set<t.Function>([fn.fn]);
   const through = (via: string | undefined) => (via ? ` through \`${via}()\`` : "");
   const visit = (f: t.Function, via: string | undefined): void => {
@@ -1300,6 +1342,18 @@ export function sharedState(
           );
         }
         return undefined;
+      }
+      if (n.type === "MemberExpression" && isImportMeta(strip(n.object))) {
+        // `import.meta.mode`, which a function of the module sets: the worker's import has its
+        // own `import.meta` (attack 18, F6). Top-level code sets it in the worker's import too.
+        const key = memberName(n) ?? "*";
+        metaWrites ??= importMetaWrites(ctx);
+        const w = metaWrites.get(key) ?? metaWrites.get("*");
+        if (w?.by && w.fn !== fn.fn)
+          say(
+            { kind: "meta", subject: key, via },
+            `\`import.meta.${key}\`${through(via)}, which ${w.by} sets at ${w.loc} (\`${w.text}\`): \`import.meta\` belongs to this module instance, and a worker's import of the module has its own`,
+          );
       }
       if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
         const o = strip(n.object);
@@ -1485,7 +1539,7 @@ export function sharedState(
  * global once for each way the function uses it and each function it is reached through.
  */
 interface EntryKey {
-  kind: "global" | "process" | "replaced" | "state" | "varies" | "calls" | "mutates" | "changed";
+  kind: "global" | "process" | "meta" | "replaced" | "state" | "varies" | "calls" | "mutates" | "changed";
   /** The module-level binding, or the global's name (`process.x`'s property), it names. */
   subject: Binding | string;
   /** The function of the module it is reached through (`through \`f()\``), if any. */
