@@ -144,6 +144,117 @@ function closureMadeAtImport(ctx: Ctx, b: Binding): Node | undefined {
   return closure ? init : undefined;
 }
 
+/**
+ * The functions a plain member read of the value runs, where its initializer shows them (attack
+ * 18, F6): getters and setters of an object literal (and of literals it holds), the handler of a
+ * `new Proxy(target, handler)` (every function in it, and the target's getters), the getters and
+ * setters of a class of the module it is a `new` of. SA302's walk follows the functions a worker
+ * calls, never these, so what they read is this value's to answer for.
+ */
+function accessors(ctx: Ctx, init: Node): { fn: t.Function; label: string }[] {
+  const out: { fn: t.Function; label: string }[] = [];
+  const literal = (lit: Node, all: boolean, depth: number): void => {
+    const e = strip(lit);
+    if (e.type === "Identifier" && depth < 4) {
+      // `new Proxy({}, handler)` with `const handler = { get(…) {…} }` of the module.
+      const b = ctx.scopes.binding(e, e.name);
+      const i = b?.kind === "const" && b.node.type === "VariableDeclarator" ? b.node.init : undefined;
+      if (i) literal(i as Node, all, depth + 1);
+      return;
+    }
+    if (e.type !== "ObjectExpression" || depth > 4) return;
+    for (const p of e.properties) {
+      if (p.type === "ObjectMethod" && (all || p.kind !== "method"))
+        out.push({
+          fn: p,
+          label: `${p.kind === "method" ? "" : `${p.kind} `}${sourceOf(ctx, p.key as Node)}`,
+        });
+      else if (p.type === "ObjectProperty") {
+        const v = strip(p.value as Node);
+        if (all && isFunction(v)) out.push({ fn: v as t.Function, label: sourceOf(ctx, p.key as Node) });
+        else literal(v, false, depth + 1);
+      }
+    }
+  };
+  const e = strip(init);
+  if (e.type === "ObjectExpression") literal(e, false, 0);
+  else if (e.type === "NewExpression" && e.callee.type === "Identifier") {
+    const callee = e.callee;
+    const b = ctx.scopes.binding(callee, callee.name);
+    if (!b && callee.name === "Proxy") {
+      if (e.arguments[0]) literal(e.arguments[0] as Node, false, 0);
+      if (e.arguments[1]) literal(e.arguments[1] as Node, true, 0);
+    } else if (b && b.scope === ctx.scopes.program && !isImportBinding(ctx, b)) {
+      const cls =
+        b.node.type === "ClassDeclaration"
+          ? b.node
+          : b.node.type === "VariableDeclarator" && b.node.init?.type === "ClassExpression"
+            ? b.node.init
+            : undefined;
+      for (const m of cls?.body.body ?? [])
+        if (m.type === "ClassMethod" && !m.static && (m.kind === "get" || m.kind === "set"))
+          out.push({ fn: m, label: `${m.kind} ${sourceOf(ctx, m.key as Node)}` });
+    }
+  }
+  return out;
+}
+
+/**
+ * `const { cfg } = holder`, `const { a: { b } } = holder.inner`: a name destructured from a
+ * module object (attack 18, F5). Its value is a member of that object, so a write through the
+ * original path (`holder.cfg.retries = 5`) changes what the name holds. Returns the object's
+ * binding, unless the literal shows the member a primitive (`const { n } = { n: 1 }`: a copy).
+ */
+function destructuredFrom(ctx: Ctx, b: Binding): Binding | undefined {
+  const n = b.node;
+  if (b.kind !== "const" || n.type !== "VariableDeclarator" || n.id.type === "Identifier" || !n.init)
+    return undefined;
+  let root = strip(n.init as Node);
+  while (root.type === "MemberExpression" || root.type === "OptionalMemberExpression")
+    root = strip((root as t.MemberExpression).object);
+  if (root.type !== "Identifier") return undefined;
+  const rb = ctx.scopes.binding(root, root.name);
+  if (
+    !rb ||
+    rb.scope !== ctx.scopes.program ||
+    isImportBinding(ctx, rb) ||
+    subject(ctx, rb, undefined) !== "object"
+  )
+    return undefined;
+  // `const { retries } = holder` with `holder = { retries: 1 }`: the name holds a copy of a primitive.
+  const init = strip(n.init as Node);
+  const lit =
+    init.type === "Identifier" && rb.node.type === "VariableDeclarator" && rb.node.init
+      ? strip(rb.node.init)
+      : undefined;
+  if (lit?.type === "ObjectExpression" && n.id.type === "ObjectPattern") {
+    const prop = n.id.properties.find(
+      (p) => p.type === "ObjectProperty" && patternNames(p.value as Node).some((id) => id.name === b.name),
+    ) as t.ObjectProperty | undefined;
+    const key = prop && !prop.computed ? keyOf(prop.key as Node) : undefined;
+    const value =
+      key === undefined
+        ? undefined
+        : (lit.properties.find(
+            (p) => p.type === "ObjectProperty" && !p.computed && keyOf(p.key as Node) === key,
+          ) as t.ObjectProperty | undefined);
+    if (
+      prop &&
+      strip(prop.value as Node).type === "Identifier" &&
+      value &&
+      provenPrimitive(ctx, value.value as Node)
+    )
+      return undefined;
+  }
+  return rb;
+}
+
+function keyOf(k: Node): string | undefined {
+  if (k.type === "Identifier") return k.name;
+  if (k.type === "StringLiteral") return k.value;
+  return undefined;
+}
+
 /** An import of a module of the program (`./counter.js`, `../lib/x.js`), not of a package. */
 function programImport(ctx: Ctx, b: Binding): boolean {
   let source: unknown;
@@ -216,6 +327,17 @@ function keptIn(holder: string, f: Finding): Finding {
       f.kind === "changed"
         ? `which is kept in \`${holder}\`, where ${f.what.replace(/^which /, "")}`
         : `is kept in \`${holder}\`, which ${f.what}`,
+  };
+}
+
+/** A finding about the object a name is destructured from, said of the name. */
+function takenFrom(holder: string, f: Finding): Finding {
+  return {
+    ...f,
+    what:
+      f.kind === "changed"
+        ? `which is taken from \`${holder}\`, where ${f.what.replace(/^which /, "")}`
+        : `is taken from \`${holder}\`, which ${f.what}`,
   };
 }
 
@@ -377,7 +499,7 @@ class Prover {
             const cb = this.callbacks(d as t.CallExpression, 1);
             if (cb) return cb;
           }
-          if (d.type.endsWith("MemberExpression")) state.depth++;
+          if (d.type.endsWith("MemberExpression") || u.member) state.depth++;
           else if ((d.type === "CallExpression" || d.type === "OptionalCallExpression") && d.callee === p) {
             // A method of the value itself: a reader (`cache.get(k)`, `list.map(f)`), a mutator of
             // a new container holding it (`[x].pop()`), or a promise's.
@@ -439,6 +561,50 @@ class Prover {
       }
     }
     return unproven(start, "is used where the build stops following it");
+  }
+
+  /**
+   * What the getters, setters or Proxy handler of `b`'s value read (`accessors`): a module
+   * `let`/`var`, or a module object not proven the same, is state each worker's import makes
+   * anew, read on a plain member read the build does not follow (attack 18, F6).
+   */
+  accessorRead(b: Binding): Finding | undefined {
+    const ctx = this.ctx;
+    const init = b.node.type === "VariableDeclarator" && b.node.init ? (b.node.init as Node) : undefined;
+    if (!init) return undefined;
+    const top = ctx.scopes.program;
+    for (const { fn, label: name } of accessors(ctx, init)) {
+      let found: Finding | undefined;
+      ctx.tree.walk(fn.body as Node, (n) => {
+        if (found) return false;
+        if (n.type !== "Identifier" || !isReference(n, ctx.tree)) return undefined;
+        const rb = ctx.scopes.binding(n, n.name);
+        if (!rb || rb === b || rb.scope !== top) return undefined;
+        const kind = stateKind(ctx, rb);
+        const m = /^(get|set) (.*)$/.exec(name);
+        const reads = m
+          ? `has a ${m[1]}ter \`${m[2]}\`, which a member ${m[1] === "get" ? "read" : "write"} runs and which reads`
+          : `has a Proxy handler \`${name}\`, which a member read runs and which reads`;
+        if (kind === "state")
+          found = {
+            kind: "unproven",
+            what: `${reads} \`${rb.kind} ${rb.name}\` at ${locOf(ctx, n)}: module state each worker's import makes anew`,
+            loc: locOf(ctx, fn as Node),
+          };
+        else if (kind === "object" || (kind === "value" && subject(ctx, rb, undefined) === "object")) {
+          const f = this.binding(rb, "object");
+          if (f)
+            found = {
+              kind: "unproven",
+              what: `${reads} \`${rb.kind} ${rb.name}\` at ${locOf(ctx, n)}, which ${f.what.replace(/^which /, "")}`,
+              loc: f.loc,
+            };
+        }
+        return undefined;
+      });
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** `{ ...x }` of a module literal whose members are all primitives. */
@@ -767,6 +933,19 @@ export function sameEverywhere(
       if (f) unproven.push(f);
       continue;
     }
+    // `const { cfg } = holder`: the name's own uses, and the object it is taken from.
+    const from = destructuredFrom(ctx, b);
+    if (from) {
+      const own = prover.binding(b, "object");
+      const held = own ? undefined : prover.binding(from, "object");
+      const f = own ?? (held && takenFrom(from.name, held));
+      if (!f) continue;
+      const through = read.via ? ` through \`${read.via}()\`` : "";
+      const what = `\`const ${b.name}\`${through}`;
+      if (f.kind === "changed") changed.push(`${what}, ${f.what} at ${f.loc}`);
+      else unproven.push(`${what}, which ${f.what} (${f.loc})`);
+      continue;
+    }
     const mode = subject(ctx, b, read);
     if (!mode) continue;
     const made = mode === "object" ? closureMadeAtImport(ctx, b) : undefined;
@@ -776,7 +955,7 @@ export function sameEverywhere(
           what: `is a function \`${short(ctx, made)}\` made at import, whose captured state each worker's import makes anew and the build does not follow`,
           loc: locOf(ctx, made),
         }
-      : prover.binding(b, mode);
+      : ((mode === "object" ? prover.accessorRead(b) : undefined) ?? prover.binding(b, mode));
     if (!f) continue;
     const through = read.via ? ` through \`${read.via}()\`` : "";
     const what = `\`${b.node.type === "ClassDeclaration" ? "class" : b.node.type === "FunctionDeclaration" ? "function" : b.kind} ${b.name}\`${through}`;
