@@ -308,7 +308,10 @@ class OutsideEffects {
    */
   private writesEnv(c: Node): boolean {
     let target: Node | undefined;
-    if (c.type === "AssignmentExpression") target = c.left as Node;
+    // `process.env.PORT ??= "3000"` does nothing the second time (the first import set it), as
+    // `mkdir(…, { recursive: true })` does not.
+    if (c.type === "AssignmentExpression")
+      target = c.operator === "??=" || c.operator === "||=" ? undefined : (c.left as Node);
     else if (c.type === "UpdateExpression") target = c.argument as Node;
     else if (c.type === "UnaryExpression" && c.operator === "delete") target = c.argument as Node;
     else if (c.type === "CallExpression") {
