@@ -437,11 +437,15 @@ function emitPlan(
         ),
       ]);
   }
+  // A variant's copy may import a sibling variant while it is built (`await loadUser(id)` in a
+  // copy asks for `loadUserSync`), after the paths above were found: its holder is looked up now
+  // (fixture modules/named-import-in-copy-with-plugins, attack19 F7).
+  const holderPath = (node: t.Node) => paths.get(node) ?? pathsOf(program, new Set([node]), plan).get(node)!;
   for (const v of plan.imported.pending) {
     if (v.holder.kind === "import") {
       const spec = t.importSpecifier(t.identifier(v.local), nameNode(v.imported));
       v.holder.decl.specifiers.push(spec);
-      if (sync) sync.pushedInto(paths.get(v.holder.decl)!, "specifiers", spec);
+      if (sync) sync.pushedInto(holderPath(v.holder.decl), "specifiers", spec);
     } else {
       const prop = t.objectProperty(
         nameNode(v.imported),
@@ -451,7 +455,7 @@ function emitPlan(
       );
       v.holder.pattern.properties.push(prop);
       // The new name is bound by the declaration the pattern is in.
-      if (sync) sync.redeclared(paths.get(v.holder.pattern)!, v.local);
+      if (sync) sync.redeclared(holderPath(v.holder.pattern), v.local);
     }
   }
   inserts.flush();
