@@ -71,6 +71,16 @@ export async function emitDeclarations(
       };
     }
   }
+  // TypeScript 7 is the native compiler: its package has no compiler API to drive (no `sys`, no
+  // `createCompilerHost`). Said like a missing package, never an internal error (attack19 F8).
+  if (typeof ts?.sys?.fileExists !== "function" || typeof ts.createCompilerHost !== "function") {
+    const version = typeof ts?.version === "string" ? ` ${ts.version}` : "";
+    return {
+      written: [],
+      problems: [],
+      skipped: `typescript${version} has no compiler API smartasync can drive (TypeScript 7 has none), so no .d.ts files were written: install typescript@5 or 6 for them, or pass --no-declarations`,
+    };
+  }
   let babel: BabelCore;
   try {
     babel = await loadBabel(cwd);

@@ -70,6 +70,30 @@ describe("smartasync build", () => {
     expect(readFileSync(join(dir, "src/main.ts"), "utf8")).toBe(MAIN_TS);
   });
 
+  it("TypeScript 7 (no compiler API) skips the declarations with a note, never an internal error", () => {
+    // typescript@7.0.2's main entry is this file and nothing else (the compiler is a native
+    // binary the package runs as `tsc`): its package.json maps "." to lib/version.cjs, which
+    // exports the version only. The project's own copy is found before this repository's 6.x.
+    const dir = tree("build-declarations-ts7", {
+      "src/main.ts": "// @smartasync\nexport async function load(): Promise<number> {\n  return 1;\n}\n",
+      "node_modules/typescript/package.json": JSON.stringify({
+        name: "typescript",
+        version: "7.0.2",
+        type: "module",
+        exports: { "./package.json": "./package.json", ".": "./lib/version.cjs" },
+      }),
+      "node_modules/typescript/lib/version.cjs":
+        'const { version } = require("../package.json");\nexports.version = version;\nexports.versionMajorMinor = "7.0";\n',
+    });
+    const r = cli(["build", "src", "--out-dir", "out"], dir);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stderr).toContain(
+      "typescript 7.0.2 has no compiler API smartasync can drive (TypeScript 7 has none), so no .d.ts files were written",
+    );
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, "out/main.js"), "utf8")).toContain("loadSync");
+  });
+
   it("declarations of a class whose methods call this.m(), C.m() and other receivers come out clean", () => {
     // The compiled `this.m()` checks the variant's marker (`this.mSync?.[_sa.OF]`), which a method's
     // type does not declare, and a dispatched call's result is the runtime's: the declarations
