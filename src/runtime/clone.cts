@@ -350,6 +350,10 @@ function checkArray(a: unknown[], w: Walk): void {
   // extra key would otherwise be dropped unseen (attack18 F1). Index keys come first, ascending,
   // then `length`: n + 1 names with n-1 at n-1 means no hole and no extra key.
   const keys = Object.getOwnPropertyNames(a);
+  // `Object.defineProperty(a, "length", { writable: false })` fixes the length without locking
+  // the array: the codec keeps it fixed, or a push in the other thread succeeds (attack19 F6).
+  if (Object.isExtensible(a) && Object.getOwnPropertyDescriptor(a, "length")!.writable !== true)
+    w.codec = true;
   if (keys.length === n + 1 && (n === 0 || keys[n - 1] === String(n - 1))) {
     for (let i = 0; i < n; i++) {
       const x = a[i];
@@ -513,12 +517,14 @@ function encode(v: unknown, copies: Map<object, unknown>): unknown {
     const lock = lockOf(v);
     const keys = Object.keys(v);
     const ro: [string, boolean, boolean][] = [];
-    if (lock === undefined)
+    if (lock === undefined) {
       for (const k of keys) {
         if (/^(?:0|[1-9]\d*)$/.test(k)) continue;
         const d = Object.getOwnPropertyDescriptor(v, k)!;
         if (!d.writable || !d.configurable) ro.push([k, d.writable === true, d.configurable === true]);
       }
+      if (Object.getOwnPropertyDescriptor(v, "length")!.writable !== true) ro.push(["length", false, false]);
+    }
     copies.set(
       v,
       lock === undefined && ro.length === 0

@@ -442,18 +442,28 @@ function running(w: Worker): boolean {
 function reportBackground(res: Response): void {
   const v = res.c === true ? receive(res.v) : res.v;
   if (isError(v) && res.f !== undefined) {
-    Object.defineProperty(v, "stack", {
-      value: `${typeof v.stack === "string" ? v.stack : errorLine(v)}\n${boundary(res.f[1], res.f[0])}`,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
+    setStack(v, `${typeof v.stack === "string" ? v.stack : errorLine(v)}\n${boundary(res.f[1], res.f[0])}`);
   }
   if (res.u === 2) void Promise.reject(v);
   else
     process.nextTick(() => {
       throw v;
     });
+}
+
+/**
+ * Gives a crossed error the stack with where it crossed. An error the program froze or sealed
+ * arrives locked again (clone.cts), as its own `stack` was: a frozen one keeps the worker's stack
+ * as it is, a sealed one gets the value only (attack19 F6: redefining it threw a TypeError that
+ * replaced the program's own error).
+ */
+function setStack(v: Error, stack: string): void {
+  const own = Object.getOwnPropertyDescriptor(v, "stack");
+  if (own === undefined ? !Object.isExtensible(v) : own.configurable !== true) {
+    if (own?.writable === true) v.stack = stack;
+    return;
+  }
+  Object.defineProperty(v, "stack", { value: stack, writable: true, configurable: true, enumerable: false });
 }
 
 function settleResponse(res: Response, name: string, url: string, callerStack?: string): unknown {
@@ -463,12 +473,7 @@ function settleResponse(res: Response, name: string, url: string, callerStack?: 
   if (res.c === true && isError(v)) {
     let stack = `${typeof v.stack === "string" ? v.stack : errorLine(v)}\n${boundary(name, url)}`;
     if (callerStack !== undefined) stack += callerStack;
-    Object.defineProperty(v, "stack", {
-      value: stack,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
+    setStack(v, stack);
   }
   if (res.ok) return v;
   throw v;

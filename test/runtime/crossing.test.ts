@@ -350,6 +350,44 @@ describe("attack18: what the codec kept or dropped unseen", () => {
   });
 });
 
+describe("a locked error thrown across, and a fixed length (attack19 F6)", () => {
+  it("a frozen or sealed error thrown in the worker reaches the caller as itself, not as a TypeError about its stack", async () => {
+    for (const [kind, code, locked] of [
+      ["frozen", "E_INPUT", Object.isFrozen],
+      ["sealed", "E_SEALED", Object.isSealed],
+    ] as const) {
+      let sync: unknown;
+      try {
+        sa.runSync(url, "failSync", [kind]);
+      } catch (e) {
+        sync = e;
+      }
+      const pool = await sa.offload(url, "failSync", [kind]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      for (const e of [sync, pool] as Err[]) {
+        expect(e).toBeInstanceOf(Error);
+        expect(e.code, kind).toBe(code);
+        expect(locked(e), kind).toBe(true);
+        expect(typeof e.stack).toBe("string");
+      }
+      // A sealed one's stack stays writable: it still says where it crossed.
+      if (kind === "sealed") expect((sync as Err).stack).toContain("failSync");
+    }
+  });
+
+  it("an array whose length was made read-only keeps it read-only", async () => {
+    const list = [1, 2];
+    Object.defineProperty(list, "length", { writable: false });
+    for (const got of await roundTrip({ list })) {
+      expect(got.list).toEqual([1, 2]);
+      expect(Object.getOwnPropertyDescriptor(got.list, "length")!.writable).toBe(false);
+      expect(() => (got.list as number[]).push(3)).toThrow(TypeError);
+    }
+  });
+});
+
 describe("a call waiting for a free worker (attack18 F23)", () => {
   it("sends its arguments as they were at the call, and refuses then, not when a worker frees", async () => {
     const opts: { n: number; cb?: () => number } = { n: 0 };
