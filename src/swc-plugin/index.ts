@@ -186,6 +186,26 @@ const DATA_URL = /^data:application\/json[^,]*?(;base64)?,/;
 
 /** The input's own map, as SWC would find it (`inputSourceMap` string, else the file's comment). */
 function inputMapOf(src: string, opts: SwcOptions, filename: string | undefined): string | undefined {
+  const map = inputMapText(src, opts, filename);
+  return map !== undefined && isSourceMap(map) ? map : undefined;
+}
+
+/**
+ * A map that cannot be one (not JSON, no `mappings`: a stale or cut inline comment copied from
+ * another build) is left out, as Babel discards it, rather than failing the file (attack19 F11).
+ */
+function isSourceMap(text: string): boolean {
+  try {
+    const m = JSON.parse(text) as { mappings?: unknown; sections?: unknown } | null;
+    return (
+      typeof m === "object" && m !== null && (typeof m.mappings === "string" || Array.isArray(m.sections))
+    );
+  } catch {
+    return false;
+  }
+}
+
+function inputMapText(src: string, opts: SwcOptions, filename: string | undefined): string | undefined {
   const given = opts.inputSourceMap;
   if (typeof given === "string") return given;
   if (given === false) return undefined;
@@ -218,9 +238,17 @@ function finish(out: SwcOutput, plan: Extract<Plan, { ok: true }>): Output {
     pending = undefined;
     return map;
   };
-  const composed = remapping([swcMap as never, c.edit as never], loader, {
-    excludeContent: c.edit.sourcesContent === undefined,
-  });
+  const compose = (load: () => string | null) =>
+    remapping([swcMap as never, c.edit as never], load, {
+      excludeContent: c.edit.sourcesContent === undefined,
+    });
+  let composed: ReturnType<typeof remapping>;
+  try {
+    composed = compose(loader);
+  } catch {
+    // A map that parses but whose mappings do not decode: left out, as an unreadable one is.
+    composed = compose(() => null);
+  }
   if (swcMap.sourceRoot) composed.sourceRoot = swcMap.sourceRoot;
   const map = JSON.stringify(composed);
   if (!c.inline) return { ...out, map, smartasync: plan.report };

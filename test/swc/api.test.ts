@@ -691,6 +691,28 @@ export function cli() {
     expect([pos.source, pos.line]).toEqual([file, 10]);
   });
 
+  it("leaves out an input map that cannot be one, as Babel does, instead of failing the file (attack19 F11)", () => {
+    const dir = tree("engine-bad-map", { "app.js": APP });
+    const file = join(dir, "app.js");
+    for (const comment of [
+      "//# sourceMappingURL=data:application/json;base64,AAAA",
+      "//# sourceMappingURL=data:application/json,%7B%22version%22%3A3%7D",
+    ]) {
+      const src = `${APP}${comment}\n`;
+      for (const sourceMaps of [true, "inline"] as const) {
+        const out = sa.transformSync(src, { filename: file, sourceMaps, swcrc: false });
+        expect(out.code, comment).toContain("loadSync");
+        const map = JSON.parse(
+          sourceMaps === true
+            ? (out.map ?? "{}")
+            : Buffer.from(out.code.slice(out.code.lastIndexOf("base64,") + 7), "base64").toString(),
+        );
+        // Mapped to the file itself, which the broken map would have replaced.
+        expect(map.sources, comment).toEqual([file]);
+      }
+    }
+  });
+
   it("names the source as SWC would and follows the map settings", () => {
     const dir = tree("engine-maps", { "app.js": APP });
     const file = join(dir, "app.js");
