@@ -147,7 +147,10 @@ export function checkFindings(outcomes: TransformOutcome[], deny: DenyRules): Ch
         items.push({
           code: "sync-worker",
           severity: "error",
-          message: `call of ${c.callee} uses ${c.strategy} (→ ${c.target}), which blocks on a worker further on, denied by --deny sync-worker`,
+          message:
+            c.strategy === "explicit"
+              ? `explicit call of ${c.target}, which runs on a worker or blocks on one further on, denied by --deny sync-worker`
+              : `call of ${c.callee} uses ${c.strategy} (→ ${c.target}), which blocks on a worker further on, denied by --deny sync-worker`,
           loc: c.loc,
           failsBy: "sync-worker",
         });

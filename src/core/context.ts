@@ -137,8 +137,15 @@ function handedOn<N>(v: NodeView<N>, fn: N, hops: number): Walked {
   let inner: HandedOn | undefined;
   // Promise uses that are only `.then`/`.catch` calls on the value (F4: a sync callee's own).
   let methods = 0;
+  let awaits = 0;
   for (const c of callers.calls) {
-    if (directlyAwaited(v, c)) continue;
+    // A direct `await getUser(1)` gets the same value either way, but the sync variant would make
+    // it block the thread: beside a sync reader it is a promise use, so the mix is SA209 (attack19
+    // F13: three awaited handlers ran one after another because one sync line read the helper).
+    if (directlyAwaited(v, c)) {
+      awaits++;
+      continue;
+    }
     const got = classify(v, c, hops + 1);
     if (
       got.context === "awaited" ||
@@ -159,7 +166,7 @@ function handedOn<N>(v: NodeView<N>, fn: N, hops: number): Walked {
       ? { context: "awaited", in: "sync", method: true }
       : { context: "awaited", in: "sync" };
   }
-  if (promise > 0) return { ...value, handedOn: { name: callers.name } };
+  if (promise > 0 || awaits > 0) return { ...value, handedOn: { name: callers.name } };
   return inner ? { ...value, handedOn: inner } : value;
 }
 

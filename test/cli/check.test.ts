@@ -92,6 +92,23 @@ describe("smartasync check", () => {
     );
   });
 
+  it("--deny sync-worker fails on an explicit call of a sync variant that runs on a worker (attack19 F14)", () => {
+    const app = tree("check-explicit-worker", {
+      "src/lib/remote.js": `import { smartasync } from "smartasync/runtime";\n\n// @smartasync\nexport async function fetchJson(u) {\n  const r = await fetch("data:text/plain," + u);\n  return r.text();\n}\n\nexport const fetchTyped = smartasync(async (u) => {\n  const r = await fetch("data:text/plain," + u);\n  return r.text();\n});\n\n// @smartasync\nexport async function local(u) {\n  return u;\n}\n`,
+      "src/server/h.js": `import { fetchJsonSync, fetchTyped, localSync } from "../lib/remote.js";\n\nexport function a() {\n  return fetchJsonSync("/a");\n}\nexport function b() {\n  return fetchTyped.sync("/b");\n}\nexport function c() {\n  return localSync("/c");\n}\n`,
+    });
+    const r = cli(["check", "src/server", "--deny", "sync-worker"], app);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "src/server/h.js:4:10: denied (sync-worker) sync-worker: explicit call of fetchJsonSync, which runs on a worker or blocks on one further on, denied by --deny sync-worker",
+    );
+    expect(r.stdout).toMatch(
+      /src\/server\/h\.js:7:10: denied \(sync-worker\) sync-worker: explicit call of /,
+    );
+    // An explicit call of an inline variant blocks on nothing.
+    expect(r.stdout).not.toContain("h.js:10:");
+  });
+
   it("--deny dispatch fails on a dispatched call inside an inline variant (attack18 F3)", () => {
     const app = tree("check-dispatch-in-inline", {
       "src/client.js": `export class Client {\n  // @smartasync\n  async get(u) {\n    await new Promise((r) => setTimeout(r, 5));\n    return "got " + u;\n  }\n}\n`,

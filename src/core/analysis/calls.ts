@@ -325,6 +325,18 @@ const isMember = (n: Node): n is t.MemberExpression | t.OptionalMemberExpression
   n.type === "MemberExpression" || n.type === "OptionalMemberExpression";
 
 /** The callee of a call, seen through wrappers, `.call`/`.apply` and `.bind(…)(…)`. */
+/**
+ * A call that names an async function's sync variant (`fetchJsonSync(u)`, `fetchTyped.sync(u)`)
+ * whose variant runs on a worker, or is an inline copy blocking on one further on: written by
+ * hand, it blocks as a rewritten call does, which `check --deny sync-worker` must see (attack19
+ * F14).
+ */
+function explicitBlocks(r: Resolved): boolean {
+  if ((r.fn?.kind ?? r.ext?.fact.kind) !== "async") return false;
+  if (r.fn) return r.fn.syncPlan?.strategy === "worker" || blocksOnWorker(r.fn.syncPlan);
+  return r.ext?.fact.syncStrategy === "worker" || r.ext?.fact.blocksOnWorker === true;
+}
+
 export function resolveCallee(ctx: Ctx, index: Index, call: CallNode): Resolved | undefined {
   const r = lookupCall(ctx, index, call);
   return r && "unfollowed" in r ? undefined : r;
@@ -1315,6 +1327,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         strategy: "explicit",
         target: r.choice === "self" ? calleeName : (r.fn?.variant ?? r.ext!.fact.variant),
         ...from,
+        ...(r.choice === "variant" && explicitBlocks(r) ? { blocksOnWorker: true as const } : {}),
       });
       return;
     }
@@ -1327,6 +1340,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         strategy: "explicit",
         target: written,
         ...from,
+        ...(r.shape.kind !== "dispatch" && explicitBlocks(r) ? { blocksOnWorker: true as const } : {}),
       });
       return;
     }
