@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import type { File, NodePath, types as t } from "@babel/core";
-import { analyse, type Plan } from "../core/analysis/analyse.js";
+import { analyse, type Plan, planChanges } from "../core/analysis/analyse.js";
 import { variantExports } from "../core/analysis/exports.js";
 import { twinObjects } from "../core/analysis/factories.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
@@ -576,8 +576,11 @@ export function transformProgram(
     cjsTransform: plugins.some((p) => p.key === "transform-modules-commonjs"),
     error: (message, node) => codeFrameError(file, node as t.Node | null, message),
   });
-  // Alone in its pass nothing reads Babel's scopes after this visitor (the generator does not):
-  // they are then left as they are.
-  if (analysis.plan) emitPlan(t, analysis.plan, program, file, keepWrappers, othersInPass(file));
+  // A file with nothing to change is not touched (a second pass over the output): moving its
+  // comments, as emitPlan does around annotated functions, would lay them out anew. Alone in its
+  // pass nothing reads Babel's scopes after this visitor (the generator does not): they are then
+  // left as they are.
+  if (analysis.plan && planChanges(analysis.plan))
+    emitPlan(t, analysis.plan, program, file, keepWrappers, othersInPass(file));
   return { report: analysis.report, exports: analysis.exports };
 }

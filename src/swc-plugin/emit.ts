@@ -10,7 +10,7 @@ import {
   type ViaMarker,
   viaMarker,
 } from "../core/analysis/calls.js";
-import { passesReceiver } from "../core/analysis/collect.js";
+import { passesReceiver, tokensAfter } from "../core/analysis/collect.js";
 import { variantExports } from "../core/analysis/exports.js";
 import { replacedMethods } from "../core/analysis/factories.js";
 import { deferredReturns } from "../core/analysis/forms.js";
@@ -1063,6 +1063,27 @@ function unwrap(ms: MagicString, wrapper: t.CallExpression, rt: string, name: st
   ms.overwrite(e(arg), e(wrapper), `, ${JSON.stringify(name)})`);
 }
 
+/**
+ * SWC lowers `export function f` in a TypeScript namespace to `function f … ; NS.f = f;` and gives
+ * the export's leading comments to the assignment, so an annotation there would lead
+ * `NS.f = f` in the output: SA102 when the output is compiled again. Babel's lowering drops
+ * it; so does this, from the exported declarations of namespace bodies: the marker beside the
+ * function says what it is and that it is compiled. Other comments stay.
+ */
+function dropNamespaceExportAnnotations(ms: MagicString, plan: Plan): void {
+  const { ctx } = plan;
+  const inNamespace = new Set<number>();
+  for (const stmt of [...plan.fns.map((f) => f.stmt), ...plan.factories.map((f) => f.stmt)])
+    if (stmt?.type === "ExportNamedDeclaration" && ctx.tree.parent(stmt)?.type === "TSModuleBlock")
+      inNamespace.add(s(stmt));
+  if (inNamespace.size === 0) return;
+  const next = tokensAfter(ctx.code, ctx.comments);
+  ctx.comments.forEach((c, k) => {
+    if (inNamespace.has(next[k]) && parseAnnotation(c.value, c.type === "CommentBlock").kind === "annotation")
+      ms.remove(c.start!, c.end!);
+  });
+}
+
 /** After a statement: a new line, then `text`. */
 function after(ms: MagicString, stmt: Node, text: string): void {
   ms.appendLeft(e(stmt), `\n${text}`);
@@ -1086,6 +1107,7 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
   const variants = new Map<SaFunction, string>();
   for (const fn of fns) if (!fn.processed) variants.set(fn, variantText(plan, fn, code, imports));
   for (const [call, edit] of plan.edits) main.apply(call as CallNode, edit);
+  dropNamespaceExportAnnotations(ms, plan);
 
   const holders = new Map<Node, SaFunction[]>();
   for (const fn of fns) {

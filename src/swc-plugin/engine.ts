@@ -3,7 +3,7 @@ import { nothingToDo } from "../compile/fast-path.js";
 import { checkLimits } from "../compile/limits.js";
 import { parserFor } from "../compile/parser.js";
 import type { SourceMapJson } from "../compile/types.js";
-import { analyse, type ParsedFile } from "../core/analysis/analyse.js";
+import { analyse, type ParsedFile, planChanges } from "../core/analysis/analyse.js";
 import type { Located } from "../core/analysis/ctx.js";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
 import { babelErrorMessage } from "../core/code-frame.js";
@@ -206,9 +206,7 @@ export function compile(
       error,
     });
     const plan = analysis.plan;
-    const changes =
-      plan && (plan.fns.some((f) => !f.processed) || plan.edits.size > 0 || plan.reExports.length > 0);
-    if (!plan || !changes) return { report: analysis.report, exports: analysis.exports };
+    if (!plan || !planChanges(plan)) return { report: analysis.report, exports: analysis.exports };
     const out = emit(plan, code, filename);
     return {
       code: out.code,

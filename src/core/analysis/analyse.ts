@@ -105,6 +105,21 @@ export interface Plan {
   module: ModuleKind;
 }
 
+/**
+ * Whether applying the plan edits the file: a function or factory not compiled yet, a call to
+ * rewrite, a re-export to widen. A file compiled already (a second pass over smartasync's
+ * output) has none, and is then handed on untouched by every emitter: the compilers' own
+ * printing of it is the output, so the second pass is a no-op.
+ */
+export function planChanges(plan: Plan): boolean {
+  return (
+    plan.fns.some((f) => !f.processed) ||
+    plan.factories.some((f) => !f.processed) ||
+    plan.edits.size > 0 ||
+    plan.reExports.length > 0
+  );
+}
+
 export interface Analysis {
   report: Report;
   exports?: ModuleFacts;
