@@ -92,7 +92,8 @@ export const MSG = {
     `\`${call}\` is returned from a callback passed to a function smartasync does not know, so whether it will be awaited cannot be known; it stays a plain call.${variant ? ` Call \`${variant}\` for the value, or make the callback async and \`await\` it, to choose explicitly.` : ""}`,
   blocking: (call: string, variant: string) =>
     `\`${call}\` runs a blocking sync function on the event loop of async code. Write \`await ${call}\` to run it off the thread (it becomes \`${variant}\`), or keep it if blocking here is intended.`,
-  unanalysable: (source: string, problem: string, call: string, line: number) => {
+  /** `read`: the route is a member read (`{ q: O.top }`), not a call: it is named as read. */
+  unanalysable: (source: string, problem: string, call: string, line: number, read = false) => {
     const { reason, advice } = splitAdvice(problem);
     const instead = advice
       ? `Instead, ${advice}.`
@@ -101,7 +102,7 @@ export const MSG = {
         : /smartasync errors of its own/.test(reason)
           ? `Build "${source}" on its own to see its errors, and fix them.`
           : "Fix the import, or ignore this if it holds no smartasync functions.";
-    return `\`${call}\` (line ${line}) is called through the imported module "${source}", which ${reason}, so its calls stay plain calls here. ${instead}`;
+    return `\`${call}\` (line ${line}) is ${read ? "read" : "called"} through the imported module "${source}", which ${reason}, so its calls stay plain calls here. ${instead}`;
   },
   internal: (message: string) =>
     /Maximum call stack size exceeded/.test(message)

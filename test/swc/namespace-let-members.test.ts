@@ -15,9 +15,16 @@ async function load(x: number): Promise<number> {
 namespace Api {
   export let getLet = load;
   export var getVar = load;
+  export let getMember = Other.deep;
+}
+namespace Other {
+  // @smartasync
+  export async function deep(x: number): Promise<number> {
+    return (await 7) * x;
+  }
 }
 export function main(): unknown[] {
-  return [Api.getLet(5), Api.getVar(5)];
+  return [Api.getLet(5), Api.getVar(5), Api.getMember(5)];
 }
 `;
 
@@ -29,12 +36,17 @@ it("SWC: a namespace's `export let`/`export var` member holding a smartasync fun
   const got = transformCaseSwc(c, source);
   expect(got.error).toBeUndefined();
   expect(got.report!.diagnostics.map((d) => `${d.code} ${d.loc}`)).toEqual([
-    "SA206 input.ts:10:11",
-    "SA206 input.ts:10:26",
+    "SA206 input.ts:17:11",
+    "SA206 input.ts:17:26",
+    "SA206 input.ts:17:41",
   ]);
   expect(got.report!.diagnostics[0]!.message).toContain(
-    "the namespace member `getLet` holds `load` (line 6)",
+    "the namespace member `Api.getLet` holds `load` (line 6)",
+  );
+  // A `let` holding another namespace's member is not the function either (a `const` is).
+  expect(got.report!.diagnostics[2]!.message).toContain(
+    "the namespace member `Api.getMember` holds `deep` (line 8)",
   );
   // The calls stay plain (no `getLetSync` exists to call).
-  expect(got.code).toMatch(/Api\.getLet\(5\),\s*Api\.getVar\(5\)/);
+  expect(got.code).toMatch(/Api\.getLet\(5\),\s*Api\.getVar\(5\),\s*Api\.getMember\(5\)/);
 });

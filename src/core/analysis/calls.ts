@@ -821,6 +821,12 @@ function namespaceValueMember(
     const decl = ctx.tree.parent(d);
     if (ctx.tree.parent(decl!)?.type !== "ExportNamedDeclaration") continue;
     const init = d.id.type === "Identifier" && d.init ? peelCallee(d.init as Node) : undefined;
+    // A `const` holding another namespace's member; a `let` stays the second name it is below.
+    const member =
+      init && isMember(init) && holdsItself(decl as Node, d)
+        ? heldNamespaceMember(ctx, index, init, [...path, prop], depth)
+        : undefined;
+    if (member) return member;
     const r =
       aliasOf(ctx, index, b, depth + 1) ??
       takenOut(index, b) ??
@@ -830,9 +836,47 @@ function namespaceValueMember(
     if (!r) continue;
     // One rule with the member's facts for importers (ts-namespaces.ts `holdsItself`).
     if (r.kind && holdsItself(decl as Node, d)) return { dispatch: true, name: r.name, kind: r.kind };
-    return { ...r, unfollowed: heldMemberWhy(prop, r.name, `line ${d.loc?.start.line ?? 0}`) };
+    return {
+      ...r,
+      unfollowed: heldMemberWhy(path.join("."), prop, r.name, `line ${d.loc?.start.line ?? 0}`),
+    };
   }
   return undefined;
+}
+
+/**
+ * `namespace L { export const get = Api.get }`: the member holds another namespace's member (or
+ * an imported module object's), read once when the namespace is made. Where that is a smartasync
+ * function the build follows (annotated there, imported, or itself a member holding one), `L.get`
+ * is that function, marker and all, so its calls dispatch through it as `Api.get`'s would be
+ * followed; where it is not followed, the member is not either, and says why. `member` is the
+ * holder's path (`["L", "get"]`).
+ */
+function heldNamespaceMember(
+  ctx: Ctx,
+  index: Index,
+  value: Node,
+  member: string[],
+  depth: number,
+): Unfollowed | { dispatch: true; name: string; kind: FunctionKind } | undefined {
+  const path = dottedPath(value);
+  if (!path) return undefined;
+  const text = path.join(".");
+  const ns = namespaceAt(ctx, value, path.slice(0, -1));
+  const r = lookupReference(ctx, index, value, true, depth + 1);
+  if (!r) return undefined;
+  if ("unfollowed" in r) {
+    return {
+      ...r,
+      unfollowed: `\`${member.join(".")}\` holds \`${text}\` (line ${value.loc?.start.line ?? 0}), and ${r.unfollowed}`,
+    };
+  }
+  if (r.explicit) return undefined;
+  // A dispatch by a method's name is not a namespace's member: only a namespace's own dispatch
+  // (a held or replaced member) is.
+  if (r.shape.kind === "dispatch" && !ns) return undefined;
+  const kind = r.fn?.kind ?? r.ext?.fact.kind ?? (r.kinds?.size === 1 ? [...r.kinds][0] : undefined);
+  return kind ? { dispatch: true, name: text, kind } : undefined;
 }
 
 /**
@@ -1040,13 +1084,29 @@ function takenOut(index: Index, binding: Binding): Unfollowed | undefined {
     const key = keyOfName(pattern, binding.name);
     const kinds = key === undefined ? undefined : index.methodKinds.get(key);
     if (!kinds) continue;
+    // The object as written where the declaration names it (`const { g } = M`: `M.g()`); a key
+    // of a nested pattern (`{ inner: { g } } = M`) is another object's.
+    const from =
+      d.type === "VariableDeclarator" && pattern === d.id && d.init && ownKey(pattern, binding.name)
+        ? dottedPath(peelCallee(d.init as Node))?.join(".")
+        : undefined;
     return {
-      unfollowed: `\`${binding.name}\` is taken out of an object (line ${pattern.loc?.start.line ?? 0}), and \`${key}\` may be a smartasync function; call it as a method (\`obj.${key}()\`) so its variant can be chosen`,
+      unfollowed: `\`${binding.name}\` is taken out of an object (line ${pattern.loc?.start.line ?? 0}), and \`${key}\` may be a smartasync function; call it as a method (\`${from ?? "obj"}.${key}()\`) so its variant can be chosen`,
       name: key!,
       kinds,
     };
   }
   return undefined;
+}
+
+/** Whether object pattern `pattern` binds `name` by one of its own properties (`{ name }`, `{ k: name = d }`). */
+function ownKey(pattern: Node, name: string): boolean {
+  if (pattern.type !== "ObjectPattern") return false;
+  return pattern.properties.some((p) => {
+    if (p.type !== "ObjectProperty") return false;
+    const v = (p.value.type === "AssignmentPattern" ? p.value.left : p.value) as Node;
+    return v.type === "Identifier" && v.name === name;
+  });
 }
 
 /** The property key under which `pattern` binds `name`, at any depth (`{ a: { [k]: name } }`: undefined). */

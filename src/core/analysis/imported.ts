@@ -18,8 +18,8 @@ import { type Ctx, warn } from "./ctx.js";
 import { addKinds } from "./held.js";
 import type { Names } from "./names.js";
 import type { Binding, Scopes } from "./scope.js";
-import { isReference } from "./scope.js";
-import { type Node, stackChildren } from "./tree.js";
+import { dottedPath, isReference } from "./scope.js";
+import { type Node, stackChildren, type Tree } from "./tree.js";
 import { consumerOf, memberName, requireSource, writtenTargets } from "./view.js";
 
 /** A smartasync function this file imports, as a call site reaches it. */
@@ -74,18 +74,37 @@ export interface VariantImport {
   local: string;
 }
 
-/** How a callee reads in a message: `load()`, `lib.load()`, `require("./x").load()`. */
-function calleeText(scopes: Scopes, callee: Node): string {
+/**
+ * How a callee reads in a message: `load()`, `lib.load()`, `require("./x").load()`; without the
+ * parentheses where it is only read (`{ q: O.top }`).
+ */
+function calleeText(scopes: Scopes, callee: Node, called = true): string {
   const n = peelCallee(callee);
-  if (n.type === "Identifier") return `${n.name}()`;
+  const args = called ? "()" : "";
+  if (n.type === "Identifier") return `${n.name}${args}`;
   if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
     const o = peelCallee(n.object as Node);
     const src = requireSource(scopes, o);
     const obj =
       o.type === "Identifier" ? o.name : src !== undefined ? `require(${JSON.stringify(src)})` : "…";
-    return `${obj}.${memberName(n) ?? "[…]"}()`;
+    return `${obj}.${memberName(n) ?? "[…]"}${args}`;
   }
-  return "…()";
+  return `…${args}`;
+}
+
+/**
+ * Whether `n` is what a call calls (`n(…)`, `(n as T)(…)`, `(0, n)(…)`, n\`…\`), as peelCallee
+ * reads a callee, and not a value read.
+ */
+function isCalled(tree: Tree, n: Node): boolean {
+  let { outer, parent } = consumerOf(tree, n);
+  while (parent?.type === "SequenceExpression" && parent.expressions.at(-1) === outer)
+    ({ outer, parent } = consumerOf(tree, parent));
+  if (!parent) return false;
+  if (parent.type === "TaggedTemplateExpression") return parent.tag === outer;
+  return (
+    (parent.type === "CallExpression" || parent.type === "OptionalCallExpression") && parent.callee === outer
+  );
 }
 
 /**
@@ -138,11 +157,19 @@ export class ImportedFns {
     this.warned.add(source);
     this.quiet ??= quietProblems(this.ctx.filename, this.ctx.code, this.ctx.options.runtime);
     if (this.quiet) return;
+    // A member held by a class field or an object (`{ q: O.top }`) is read, not called, here.
+    const called = isCalled(this.ctx.tree, call);
     warn(
       this.ctx,
       "SA204",
       at,
-      MSG.unanalysable(source, why, calleeText(this.ctx.scopes, call), call.loc?.start.line ?? 0),
+      MSG.unanalysable(
+        source,
+        why,
+        calleeText(this.ctx.scopes, call, called),
+        call.loc?.start.line ?? 0,
+        !called,
+      ),
     );
   }
 
@@ -666,7 +693,16 @@ export class ImportedFns {
     const o = this.moduleObject(b.init as Node);
     if (!o) return undefined;
     const name = prop.key.type === "Identifier" ? prop.key.name : prop.key.value;
-    const ref = this.fromFacts(o.source, o.facts, b, name, "ident", { kind: "require", pattern }, callee);
+    const ref = this.fromFacts(
+      o.source,
+      o.facts,
+      b,
+      name,
+      "ident",
+      { kind: "require", pattern },
+      callee,
+      dottedPath(peelCallee(b.init as Node))?.join("."),
+    );
     if (ref && "unfollowed" in ref) return ref;
     if (ref && prop.value.type === "AssignmentPattern") {
       return {
@@ -718,6 +754,8 @@ export class ImportedFns {
     shape: ImportedRef["shape"],
     holder: Holder | undefined,
     callee: Node,
+    /** The namespace the member is taken out of, as written (`Api` of `const { get } = Api`). */
+    namespace?: string,
   ): ImportedRef | Unfollowed | undefined {
     this.problem(source, facts, at, callee, name);
     let fact = facts.exports.get(name);
@@ -737,7 +775,7 @@ export class ImportedFns {
       return {
         unfollowed:
           f.unfollowed ??
-          `${held}; call it as a member of its namespace (\`.${name}(…)\`), which is dispatched`,
+          `${held}; call it as a member of its namespace${namespace ? ` (\`${namespace}.${name}(…)\`)` : ""}, which is dispatched`,
         name: f.name,
         kind: f.kind,
         syncStrategy: f.syncStrategy,

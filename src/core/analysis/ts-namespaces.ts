@@ -27,17 +27,19 @@ export interface TsNamespaceExports {
 }
 
 /**
- * Why a call of namespace member `member` (`export const get = load`) is not followed: the
- * namespace holds `fn` under that name with no variant beside it. One wording for calls in the
- * file (calls.ts) and importers' (the facts below).
+ * Why a call of namespace member `member` (`export const get = load`) of the namespace at
+ * `namespace` (`Api`, `A.B`) is not followed: the namespace holds `fn` under that name with no
+ * variant beside it. One wording for calls in the file (calls.ts) and importers' (the facts
+ * below).
  */
-export function heldMemberWhy(member: string, fn: string, where: string): string {
-  return `the namespace member \`${member}\` holds \`${fn}\` (${where}) without a variant beside it; call \`${fn}\` by its own name, or declare the member as the function (\`export async function ${member}\`), which is followed`;
+export function heldMemberWhy(namespace: string, member: string, fn: string, where: string): string {
+  return `the namespace member \`${namespace}.${member}\` holds \`${fn}\` (${where}) without a variant beside it; call \`${fn}\` by its own name, or declare the member as the function (\`export async function ${member}\`), which is followed`;
 }
 
 /**
  * Whether a namespace member declared by `d` (of declaration `decl`) is the function its value
- * names, as surely as the function's own name: `export const get = load` (also `load as T`). A
+ * names, as surely as the function's own name: `export const get = load` (also `load as T`, and
+ * another namespace's member, `export const get = Api.get`, followed to what that holds). A
  * `const` is never reassigned, and the marker travels with the function, so a call `Api.get()`
  * dispatches through it (`callSyncOf(_obj = Api, _obj.get, "get", …)`), in the file and in
  * importers, and a replaced member is called as it is. A value chosen at run time (`c ? load :
@@ -47,7 +49,9 @@ export function heldMemberWhy(member: string, fn: string, where: string): string
 export function holdsItself(decl: Node, d: Node): boolean {
   if (decl.type !== "VariableDeclaration" || decl.kind !== "const") return false;
   if (d.type !== "VariableDeclarator" || d.id.type !== "Identifier" || !d.init) return false;
-  return peel(d.init as Node).type === "Identifier";
+  // A name, or a member of a namespace or module object by its path (`Api.get`, `A.B.deep`):
+  // read once, when the namespace is made, so the member is the function read then.
+  return dottedPath(peel(d.init as Node)) !== undefined;
 }
 
 export { dottedPath, namespaceBlocks };
@@ -92,6 +96,12 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
       return valueFact(v.consequent as Node, depth + 1) ?? valueFact(v.alternate as Node, depth + 1);
     if (v.type === "LogicalExpression")
       return valueFact(v.left as Node, depth + 1) ?? valueFact(v.right as Node, depth + 1);
+    // A member of a namespace of this file declared above (`Api.get`, `A.B.deep`; a held member
+    // too, `L.get` of `export const get = Api.get`): its fact as found so far.
+    const path = v.type === "Identifier" ? undefined : dottedPath(v);
+    const local = path && ctx.scopes.binding(v, path[0]!)?.scope === ctx.scopes.scopeOf(ctx.program as Node);
+    const member = local ? memberFact(path) : undefined;
+    if (member) return member;
     if (v.type === "Identifier") {
       const b = ctx.scopes.binding(v, v.name);
       if (!b) return undefined;
@@ -112,7 +122,7 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
    * load: get } = obj`) in a namespace: the member holds a smartasync function without a variant
    * beside it, so importers' calls (`Api.get(…)`) are reported where they want the value (issue 13).
    */
-  const heldMembers = (d: Node): Map<string, ExportFact> => {
+  const heldMembers = (d: Node, at: string[]): Map<string, ExportFact> => {
     const out = new Map<string, ExportFact>();
     for (const dec of (d as t.VariableDeclaration).declarations) {
       const init = dec.init as Node | null;
@@ -138,6 +148,7 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
               : {
                   ...shape,
                   unfollowed: heldMemberWhy(
+                    at.join("."),
                     name,
                     fact.name,
                     `line ${dec.loc?.start.line ?? 0} of ${ctx.fileName}`,
@@ -238,7 +249,7 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
       const fn = byStmt.get(st);
       if (!fn) {
         if (d.type === "VariableDeclaration")
-          for (const [name, fact] of heldMembers(d)) into.exports.set(name, fact);
+          for (const [name, fact] of heldMembers(d, at)) into.exports.set(name, fact);
         continue;
       }
       // A member the file replaces (`(Api as any).load = …`, `(A.B as any).load = …`): importers
