@@ -731,6 +731,17 @@ export function inlineCopy(
       deferLeaves(ctx, fn, n, n.argument, deferred, origOf, mapper, imports);
     if (n.type === "ReturnStatement" && n.argument) n.argument = mapper.map(n.argument);
     if (n.type === "CatchClause" && fn.guardCatches?.has(origOf.get(n)!)) rethrowFirst(ctx, fn, n, imports);
+    // A call started before an await and not proven to start no async work: its result checked.
+    const started = fn.startGuards?.get(origOf.get(n)!);
+    if (started) {
+      const t = ctx.t;
+      return runtimeCall(ctx, imports, "started", [
+        n as t.Expression,
+        t.stringLiteral(fn.variant),
+        t.stringLiteral(started.loc),
+        t.stringLiteral(started.text),
+      ]);
+    }
     // `for await` over an array: a plain `for … of` over its elements, each guarded.
     const loop = n.type === "ForOfStatement" && n.await ? fn.forAwaits?.get(origOf.get(n)!) : undefined;
     if (loop && n.type === "ForOfStatement") {

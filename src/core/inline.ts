@@ -86,7 +86,16 @@ export type AwaitFact =
    * or element, a call smartasync cannot see into. The inline copy keeps the value behind a
    * run-time guard that throws a located SmartAsyncError if it is a promise after all.
    */
-  | { kind: "guarded"; loc: string; text: string }
+  | {
+      kind: "guarded";
+      loc: string;
+      text: string;
+      /**
+       * Not an awaited value but a call started before an await and not proven to start no
+       * async work (leaves.ts): its result is checked where the call is.
+       */
+      started?: true;
+    }
   /**
    * A known asynchronous API: `await fetch(url)`, `await new Promise(...)`, `Promise.race`, `for await`.
    * `suggest`: an awaited call of an imported function with no twin, where a `twins` entry would
@@ -173,6 +182,11 @@ export interface GuardSite {
    * variant perhaps on a worker, so `check --deny dispatch` sees it too (attack18 F3).
    */
   dispatch?: true;
+  /**
+   * The operand is a call started (not awaited) before an await, not proven to start no async
+   * work: a promise there is work the async function would run at that await (attack 17, F19).
+   */
+  started?: true;
 }
 
 /**
@@ -187,7 +201,8 @@ function unmappable(fact: AwaitFact, unproven: Unproven): string | undefined {
     case "unmappable":
       return fact.why;
     case "guarded":
-      return unproven === "worker" ? WHY.unproven(fact.text) : undefined;
+      if (unproven !== "worker") return undefined;
+      return fact.started ? WHY.unprovenStarted(fact.text) : WHY.unproven(fact.text);
     // Every other run-time check (a dispatched call, a twin's argument) is a guard too: with
     // `unproven: "worker"` it makes a worker variant like a guarded value does.
     case "smartasync":
@@ -212,7 +227,8 @@ function unmappable(fact: AwaitFact, unproven: Unproven): string | undefined {
 }
 
 function guardsOf(fact: AwaitFact, out: GuardSite[]): void {
-  if (fact.kind === "guarded") out.push({ loc: fact.loc, text: fact.text });
+  if (fact.kind === "guarded")
+    out.push({ loc: fact.loc, text: fact.text, ...(fact.started ? { started: true as const } : {}) });
   else if (fact.kind === "smartasync" && fact.guard) out.push(fact.guard);
   else if (fact.kind === "twin") {
     // A path check never fails where the promise API would not (a descriptor is refused as the
@@ -269,7 +285,13 @@ export function planSyncVariant(awaits: readonly LocatedAwait[], unproven: Unpro
   // A guarded variant is never reported with empty reasons: each guard is a promise the build
   // could not keep, moved to run time.
   for (const g of guards)
-    notes.push(g.dispatch ? WHY.guardDispatch(g.text, g.loc) : WHY.guard(g.text, g.loc));
+    notes.push(
+      g.dispatch
+        ? WHY.guardDispatch(g.text, g.loc)
+        : g.started
+          ? WHY.guardStarted(g.text, g.loc)
+          : WHY.guard(g.text, g.loc),
+    );
   return { strategy: "inline", reasons: notes, guards, ...(workerCalls.length > 0 ? { workerCalls } : {}) };
 }
 
@@ -331,6 +353,10 @@ export const WHY = {
     text.startsWith("the ")
       ? `checks ${text} at ${loc}: the sync variant throws a SmartAsyncError there if its twin would read it otherwise`
       : `guards ${text} at ${loc}: the sync variant throws a SmartAsyncError there if it is a promise`,
+  unprovenStarted: (text: string) =>
+    `starts ${text}${AT} before an await without awaiting it, which smartasync cannot prove starts no async work (option unproven: "worker")`,
+  guardStarted: (text: string, loc: string) =>
+    `guards ${text} at ${loc}, started before an await without awaiting it: the sync variant throws a SmartAsyncError there if it gives a promise, whose work the async function would run at that await`,
   guardDispatch: (text: string, loc: string) =>
     `dispatches ${text} at ${loc} on what the receiver holds when it runs (its sync variant, which may run on a worker): the sync variant throws a SmartAsyncError there if it gives a promise`,
   sequentialMap: (text: string, loc: string, variant: string) =>

@@ -38,6 +38,7 @@ export {
   pMapLoop,
   rethrowGuard,
   settle,
+  started,
   syncElements,
   twinData,
   twinOptions,

@@ -1027,6 +1027,7 @@ export const pMapLoop = inline.pMapLoop;
 export const mapDone = inline.mapDone;
 export const expectValue = inline.expectValue;
 export const guard = inline.guard;
+export const started = inline.started;
 export const rethrowGuard = inline.rethrowGuard;
 export const settle = inline.settle;
 export const syncElements = inline.syncElements;

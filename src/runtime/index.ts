@@ -59,6 +59,7 @@ export const {
   mapDone,
   expectValue,
   guard,
+  started,
   rethrowGuard,
   settle,
   syncElements,

@@ -40,6 +40,30 @@ function guardError(variant: string, loc: string, text: string): Error {
 }
 
 /**
+ * The run-time check of a call an async function starts before an `await` and does not await
+ * (`audit(msg);`, `void record()`), which the build could not prove starts no async work
+ * (docs/semantics.md, the yield-point row of "Proven or guarded"). Given a thenable, the async
+ * function would have let that promise's work run at the await; the copy, which drops the await,
+ * would return before it ran, so it fails here, located. Any other value passes through.
+ */
+export function started<T>(value: T, variant: string, loc: string, text: string): T {
+  if (value !== null && (typeof value === "object" || typeof value === "function")) {
+    if (typeof (value as { then?: unknown }).then === "function") throw startedError(variant, loc, text);
+  }
+  return value;
+}
+
+function startedError(variant: string, loc: string, text: string): Error {
+  return located(
+    `smartasync: ${variant} got a promise from ${text} at ${loc}, which the async function starts and does not await: its work would run at the next await, which ${variant} does not make. ` +
+      `Await the call, \`void\` it after the last await, mark the function it calls @smartasync, ` +
+      `or build with the option unproven: "worker" to run ${variant} on a worker thread.`,
+    "SMARTASYNC_GUARD",
+    loc,
+  );
+}
+
+/**
  * An options argument of a twin call the build could not see (`readFile(path, opts)`): the twin
  * cannot honour keys only the promise API reads (`signal`; `cp`'s possibly async `filter`;
  * `timers/promises`' `ref`), so a value that sets one fails here, located, instead of being ignored.

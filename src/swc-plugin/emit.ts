@@ -757,6 +757,14 @@ class SyncCopy {
         if (deferred.size) this.defer(n.argument, deferred);
       } else if (n.type === "CatchClause" && this.fn.guardCatches?.has(n)) {
         this.rethrowFirst(n);
+      } else if (this.fn.startGuards?.has(n)) {
+        // A call started before an await and not proven to start no async work: its result checked.
+        const site = this.fn.startGuards.get(n)!;
+        this.ed.wrap(
+          n,
+          `${this.imports.runtime()}.started(`,
+          `, ${JSON.stringify(this.fn.variant)}, ${JSON.stringify(site.loc)}, ${JSON.stringify(site.text)})`,
+        );
       } else if (n.type === "ForOfStatement" && n.await && this.fn.forAwaits?.has(n)) {
         // `for await` over an array: a plain `for … of` over its elements, each guarded.
         const site = this.fn.forAwaits.get(n)!;

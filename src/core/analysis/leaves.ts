@@ -12,6 +12,7 @@ import { planLoopCopies } from "./loop-copy.js";
 import type { SaFunction } from "./model.js";
 import { writeOutside } from "./outside.js";
 import { isImportedCall, knownAsyncCall, proofOf } from "./prove.js";
+import { provenSync, type StartedNode } from "./sync-proof.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { importedCallee } from "./twin-callee.js";
@@ -90,7 +91,16 @@ function isPromiseHere(f: AwaitFact): boolean {
 
 const TIMERS = new Set(["queueMicrotask", "setTimeout", "setImmediate", "setInterval"]);
 const QUEUEING_METHODS = new Set(["emit", "then", "catch", "finally"]);
-const queuing = new WeakMap<SaFunction, readonly Node[]>();
+/**
+ * What an annotated function starts before its awaits: `known`, the calls that certainly queue
+ * work (a worker variant at the next await); `unproven`, the calls not proven to start none
+ * (sync-proof.ts), which the inline copy keeps behind a run-time check of their result.
+ */
+interface Started {
+  known: readonly Node[];
+  unproven: readonly Node[];
+}
+const queuing = new WeakMap<SaFunction, Started>();
 
 /**
  * The calls of an annotated function that queue work to run at its next `await`: a call of
@@ -100,10 +110,11 @@ const queuing = new WeakMap<SaFunction, readonly Node[]>();
  * queues the rest, like a callback (`audit(msg)` left floating, `void record()`, a promise held
  * and awaited later; `startsWork`).
  */
-function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): readonly Node[] {
+function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): Started {
   const known = queuing.get(owner);
   if (known !== undefined) return known;
   const found: Node[] = [];
+  const unproven: Node[] = [];
   ctx.tree.walk(
     owner.fn as Node,
     (n) => {
@@ -138,31 +149,63 @@ function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): readonly Node[
       n.type === "ReturnStatement"
     )
       return false;
-    if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+    if (
+      n.type !== "CallExpression" &&
+      n.type !== "OptionalCallExpression" &&
+      n.type !== "NewExpression" &&
+      n.type !== "TaggedTemplateExpression"
+    )
+      return undefined;
     const parent = ctx.tree.parent(n);
     if (parent?.type === "ForOfStatement" && parent.await && parent.right === n) return undefined;
-    if (!found.includes(n) && startsWork(ctx, index, n as CallNode)) found.push(n);
+    if (found.includes(n)) return undefined;
+    const starts = startsWork(ctx, index, n as StartedNode);
+    if (starts === "known") found.push(n);
+    // A call inside an optional chain that goes on after it (`a?.b().c()`) cannot take the check
+    // around its result without breaking the chain's short circuit: it is counted as queuing.
+    else if (starts === "unproven") (chained(ctx, n) ? found : unproven).push(n);
     return undefined;
   });
-  queuing.set(owner, found);
-  return found;
+  const started = { known: found, unproven };
+  queuing.set(owner, started);
+  return started;
+}
+
+/** A call of an optional chain whose result the chain goes on reading (`a?.b().c`). */
+function chained(ctx: Ctx, n: Node): boolean {
+  if (n.type !== "OptionalCallExpression") return false;
+  const parent = ctx.tree.parent(n);
+  return (
+    (parent?.type === "OptionalMemberExpression" && parent.object === n) ||
+    (parent?.type === "OptionalCallExpression" && parent.callee === n)
+  );
 }
 
 /**
- * Whether a call started and not awaited may give a promise whose rest runs later: a call known to
- * be asynchronous (`prove.ts`, `knownAsyncCall`: a function of the module declared `async`, an
+ * Whether a call started and not awaited may leave work queued. `known`: a call known to be
+ * asynchronous (`prove.ts`, `knownAsyncCall`: a function of the module declared `async`, an
  * async IIFE, `fetch`, `Promise.*`, `x.then(…)`, a promise API of a module with twins) or of a
- * smartasync function that may be async (of kind async, imported, or dispatched at run time). A
- * call the build cannot see into is not counted yet (a limit, docs/semantics.md: the yield-point
- * row of "Proven or guarded").
+ * smartasync function that may be async (of kind async, imported, or dispatched at run time).
+ * Undefined: proven to start none (sync-proof.ts, `provenSync`: a built-in of the table,
+ * `require`, a sync variant, a method of a proven array or string, a function whose body the
+ * file shows and which starts nothing). `unproven`: anything else, a call the build cannot see
+ * into (an import without facts, a parameter, a method of an unknown receiver): its result is
+ * checked at run time (attack 17, F19; docs/semantics.md, the yield-point row).
  */
-function startsWork(ctx: Ctx, index: Index, call: CallNode): boolean {
-  // An import of a module with twins is left out: `existsSync` is one of `fs`'s sync functions.
-  if (knownAsyncCall(ctx, call) && !isImportedCall(ctx, call)) return true;
-  const r = resolveCallee(ctx, index, call);
-  if (!r || r.explicit) return false;
-  // One that runs to its end within the call (no `await` of its own) queues nothing.
-  return r.fn === undefined || (r.fn.kind === "async" && !runsToEnd(ctx, r.fn.fn, index));
+function startsWork(ctx: Ctx, index: Index, call: StartedNode): "known" | "unproven" | undefined {
+  if (call.type === "CallExpression" || call.type === "OptionalCallExpression") {
+    // An import of a module with twins is left out: `existsSync` is one of `fs`'s sync functions.
+    if (knownAsyncCall(ctx, call) && !isImportedCall(ctx, call)) return "known";
+    const r = resolveCallee(ctx, index, call);
+    // One that runs to its end within the call (no `await` of its own) queues nothing.
+    if (
+      r &&
+      !r.explicit &&
+      (r.fn === undefined || (r.fn.kind === "async" && !runsToEnd(ctx, r.fn.fn, index)))
+    )
+      return "known";
+  }
+  return provenSync(ctx, index, call) ? undefined : "unproven";
 }
 
 const LOOPS = new Set([
@@ -181,13 +224,22 @@ const LOOPS = new Set([
  * returned (attack 15 F16; attack 16 F8 for twins and smartasync calls). Work queued after the
  * last await runs after the function in both variants.
  */
-function queuedBefore(ctx: Ctx, index: Index, owner: SaFunction, site: Node): boolean {
-  const calls = queuingCalls(ctx, index, owner);
-  if (calls.length === 0 || site.start == null) return false;
-  if (calls.some((c) => c.start! < site.start!)) return true;
+function queuedBefore(ctx: Ctx, index: Index, owner: SaFunction, site: Node): Node | undefined {
+  return before(ctx, queuingCalls(ctx, index, owner).known, owner, site)[0];
+}
+
+/**
+ * The calls of `calls` whose work may be queued when `site` is reached: written before it (a call
+ * around the await, `log.push(await x)`, runs after it), or inside a loop around it (the call of
+ * an earlier turn).
+ */
+function before(ctx: Ctx, calls: readonly Node[], owner: SaFunction, site: Node): Node[] {
+  if (calls.length === 0 || site.start == null) return [];
+  const out = calls.filter((c) => c.end! <= site.start!);
   for (let p = ctx.tree.parent(site); p && p !== owner.fn; p = ctx.tree.parent(p))
-    if (LOOPS.has(p.type) && calls.some((c) => c.start! >= p.start! && c.end! <= p.end!)) return true;
-  return false;
+    if (LOOPS.has(p.type))
+      for (const c of calls) if (c.start! >= p.start! && c.end! <= p.end! && !out.includes(c)) out.push(c);
+  return out;
 }
 
 /**
@@ -297,6 +349,12 @@ function plainPath(node: Node): boolean {
     return plainPath(left) || plainPath(right);
   }
   return false;
+}
+
+/** How a started call's guard names it: `audit(...)`, `new Job(...)`, ``tag`...` ``. */
+function startedText(ctx: Ctx, node: Node): string {
+  if (node.type === "TaggedTemplateExpression") return `${guardText(ctx, node.tag as Node)}\`...\``;
+  return guardText(ctx, node);
 }
 
 /** How a guard names its operand: `load(...)`, `this.conn`, shortened to one line. */
@@ -799,6 +857,16 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
       for (const [node, fact] of mine)
         if (fact.kind !== "unmappable")
           mine.set(node, { kind: "unmappable", why: WHY.yieldPoint(guardText(ctx, node)) });
+    // A call started before it that the build cannot prove starts nothing: the copy checks its
+    // result, the case in which the await would have run that promise's work (attack 17, F19).
+    if (!returned)
+      for (const call of before(ctx, queuingCalls(ctx, index, fn).unproven, fn, site)) {
+        if (fn.startGuards?.has(call)) continue;
+        const guard = { loc: locOf(ctx, call), text: startedText(ctx, call), started: true as const };
+        fn.startGuards ??= new Map();
+        fn.startGuards.set(call, guard);
+        fn.located.push({ fact: { kind: "guarded", ...guard }, loc: guard.loc, text: guard.text });
+      }
     const loc = locOf(ctx, site);
     for (const [node, fact] of mine) {
       fn.leaves.set(node, fact);
@@ -856,7 +924,7 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
       }
     }
   }
-  for (const node of fn.forAwaits?.keys() ?? []) {
+  for (const node of [...(fn.forAwaits?.keys() ?? []), ...(fn.startGuards?.keys() ?? [])]) {
     for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {
       if (p.type === "TryStatement" && p.block === c && p.handler) {
         fn.guardCatches ??= new Set();

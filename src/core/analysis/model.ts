@@ -55,6 +55,12 @@ export interface SaFunction {
    */
   forAwaits?: Map<Node, import("../inline.js").GuardSite>;
   /**
+   * Calls started before an `await` and not proven to start no async work (leaves.ts,
+   * `queuingCalls`): the inline copy keeps each behind a run-time check that its result is not a
+   * promise (runtime `started`), whose work the async function would have run at that await.
+   */
+  startGuards?: Map<Node, import("../inline.js").GuardSite>;
+  /**
    * Async callbacks of `await Promise.all(xs.map(async (x) => …))`: their bodies are part of the
    * function's own body for the leaves and the inline copy, which makes them sync.
    */
@@ -95,6 +101,7 @@ type ProvenFields =
   | "guardCatches"
   | "guardCatchName"
   | "forAwaits"
+  | "startGuards"
   | "mapCallbacks"
   | "limitCallbacks"
   | "loopCopies";
