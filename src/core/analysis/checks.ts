@@ -38,7 +38,7 @@ import {
  * `var _sa = _interopRequireWildcard(require(…))` (the helper's call around the require), and
  * Babel's `var _runtime = …; var _sa = _runtime;` (an alias of a name already found).
  */
-export function runtimeLocals(ctx: Ctx): Set<string> {
+function runtimeLocals(ctx: Ctx): Set<string> {
   const locals = new Set<string>();
   const isRuntimeRequire = (e: Node | null | undefined): boolean =>
     e?.type === "CallExpression" &&
