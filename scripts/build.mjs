@@ -47,6 +47,10 @@ try {
       js: "// smartasync/runtime for browser builds: src/runtime/browser.ts and the files it imports, bundled\n// by esbuild into one ES module (scripts/build.mjs).",
     },
   });
+  // The build's name, a hash of the modules that decide what the on-disk cache holds
+  // (src/compile/stamp.ts): a cache written by another build of the same version is not read.
+  const { writeBuildId } = await import(pathToFileURL(join(next, "compile/stamp.js")).href);
+  writeBuildId(next);
 } catch {
   rmSync(next, { recursive: true, force: true });
   process.exit(1);

@@ -9,7 +9,8 @@
  * (folders and files of this user's that nobody else may write). Two kinds of record:
  *
  * - a module's facts, keyed by a SHA-256 of its text, the graph's options and parser, the report
- *   root, its path and smartasync's build (stamp.ts): an edit is a new key;
+ *   root, its path and smartasync's build (stamp.ts: its version and a hash of its built code):
+ *   an edit, or another smartasync, is a new key;
  * - a file's text hash, keyed by its stamp (path, modification and change times, size, inode):
  *   an unchanged file is not even read. A stamp younger than `RACY_MS` is not kept: a second
  *   write within the file system's clock tick could keep the stamp and change the text.
@@ -32,8 +33,12 @@ const AREA = "facts";
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-class DiskFactsStore implements FactsStore {
-  private readonly stamp = buildStamp();
+/**
+ * The store of one smartasync build (`stamp`, default this one's: stamp.ts): a module's facts
+ * written by another build — another version, or the same version's code changed — are not read.
+ */
+export class DiskFactsStore implements FactsStore {
+  constructor(private readonly stamp = buildStamp()) {}
 
   hash(text: string): string {
     return sha256(text);

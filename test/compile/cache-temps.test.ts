@@ -10,27 +10,20 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readRecord, resetCacheDir, writeRecord } from "../../src/compile/cache.js";
+import { readRecord, writeRecord } from "../../src/compile/cache.js";
+import { useTempCache } from "./temp-cache.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sa-cache-temps-"));
-const before = { dir: process.env.SMARTASYNC_CACHE_DIR, off: process.env.SMARTASYNC_CACHE };
+let restore: (() => void) | undefined;
 
 afterAll(() => {
-  for (const [k, v] of [
-    ["SMARTASYNC_CACHE_DIR", before.dir],
-    ["SMARTASYNC_CACHE", before.off],
-  ] as const)
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  resetCacheDir();
+  restore?.();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe("the cache's temporary files", () => {
   it("a write into a shard removes those of processes that are gone, nothing else", () => {
-    process.env.SMARTASYNC_CACHE_DIR = join(dir, "cache");
-    delete process.env.SMARTASYNC_CACHE;
-    resetCacheDir();
+    restore = useTempCache(join(dir, "cache"));
     const shard = join(dir, "cache", "facts", "ab");
     mkdirSync(shard, { recursive: true, mode: 0o700 });
     // A process that ran and ended: its id names no process now.

@@ -8,19 +8,19 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetCacheDir } from "../../src/compile/cache.js";
 import { enableFactsStore } from "../../src/compile/facts-store.js";
 import { parserFor } from "../../src/compile/parser.js";
 import { ModuleGraph, useFactsStore } from "../../src/core/analysis/module-graph.js";
 import { factsToJson } from "../../src/core/module-facts.js";
 import { validateOptions } from "../../src/core/options.js";
 import { parseToBabelShape } from "../../src/swc-plugin/lower.js";
+import { useTempCache } from "./temp-cache.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sa-facts-store-"));
 const project = join(dir, "project");
 const lib = join(project, "lib.js");
 const barrel = join(project, "barrel.js");
-const before = { dir: process.env.SMARTASYNC_CACHE_DIR, off: process.env.SMARTASYNC_CACHE };
+let restore: (() => void) | undefined;
 
 /** Modules parsed, by every graph of this file. */
 let parses = 0;
@@ -45,9 +45,7 @@ const exported = (g: ModuleGraph) => factsToJson(g.factsOf(barrel)).e.map(([name
 const settle = () => new Promise((r) => setTimeout(r, 1100));
 
 beforeAll(async () => {
-  process.env.SMARTASYNC_CACHE_DIR = join(dir, "cache");
-  delete process.env.SMARTASYNC_CACHE;
-  resetCacheDir();
+  restore = useTempCache(join(dir, "cache"));
   enableFactsStore();
   mkdirSync(project, { recursive: true });
   writeFileSync(lib, "// @smartasync\nexport async function load(p) {\n  return p;\n}\n");
@@ -57,13 +55,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   useFactsStore(undefined);
-  for (const [k, v] of [
-    ["SMARTASYNC_CACHE_DIR", before.dir],
-    ["SMARTASYNC_CACHE", before.off],
-  ] as const)
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  resetCacheDir();
+  restore?.();
   rmSync(dir, { recursive: true, force: true });
 });
 
