@@ -108,3 +108,23 @@ describe("closed functions change no real file's outcome", () => {
     expect(lazyStats.skimmed - skimmedBefore).toBeGreaterThanOrEqual(files.length);
   });
 });
+
+describe("a binding's reads are watched within its scope", () => {
+  // A smartasync function's parameter (its uses, param-uses.ts) is read as every binding is
+  // (view.ts `readsOf`): a closed function elsewhere that uses the same name for its own
+  // parameter cannot read this one, so the tree stays lazy (the whole-tree runs of every fixture
+  // above check the other side: a closed function inside the scope that mentions the name).
+  const run = (code: string) => {
+    const before = { lazy: lazyStats.lazy, again: lazyStats.again };
+    const { lazy, whole } = both(() => outcome(code, "/virtual/scoped.js"));
+    expect(lazy).toEqual(whole);
+    return { lazy: lazyStats.lazy - before.lazy, again: lazyStats.again - before.again };
+  };
+  it("a closed function outside the scope naming its own `text` leaves the tree lazy", () => {
+    const code =
+      "// @smartasync\nexport async function load(text) {\n  return (await text).trim();\n}\n" +
+      "function measure(text) {\n  return text.length;\n}\n" +
+      "export function run(p) {\n  return load(p).then(measure);\n}\n";
+    expect(run(code)).toEqual({ lazy: 1, again: 0 });
+  });
+});

@@ -239,7 +239,7 @@ export function exactOnClosed(
       grew = true;
     }
   }
-  const hit = tree.closedMention(words) ?? tree.closedMention(tree.watched);
+  const hit = tree.closedMention(words) ?? tree.closedMention(tree.watched) ?? tree.closedMentionWithin();
   if (hit !== undefined) return `a closed function mentions \`${hit}\``;
   const written = closedWrite(tree, tree.watchedWrites);
   if (written !== undefined) return `a closed function writes \`${written}\``;

@@ -4,10 +4,8 @@ import type { Index } from "./calls.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import { provenPrimitive } from "./primitive.js";
-import type { Binding } from "./scope.js";
-import { isReference } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
-import { consumerOf, memberName, strip, TRANSPARENT } from "./view.js";
+import { consumerOf, memberName, readsOf, strip, TRANSPARENT } from "./view.js";
 
 /**
  * How deep a parameter handed to another smartasync function's parameter (`to(p)` inside
@@ -117,39 +115,6 @@ function readsArguments(ctx: Ctx, fn: t.Function): boolean {
   return found;
 }
 
-/**
- * The reads of a parameter's binding, as `readsOf` (view.ts) finds them, but without watching
- * the name file-wide: only a function inside the parameter's scope can read it, so a closed one
- * there (its body not in this lazy tree) that mentions the name makes the answer `"closed"`
- * (unknown), and the tree of a file whose other functions use the same name stays lazy
- * (test/lazy-analysis).
- */
-function paramReads(ctx: Ctx, b: Binding): { uses: Node[] } | "closed" | undefined {
-  if (b.violations.length || b.redeclarations?.length) return undefined;
-  const uses: Node[] = [];
-  let closed = false;
-  ctx.tree.walk(
-    b.scope.node,
-    (n) => {
-      if (closed) return false;
-      if (ctx.tree.isClosed(n)) {
-        if (ctx.code.slice(n.start!, n.end!).includes(b.name)) closed = true;
-        return false;
-      }
-      if (
-        n.type === "Identifier" &&
-        n.name === b.name &&
-        isReference(n, ctx.tree) &&
-        ctx.scopes.binding(n, b.name) === b
-      )
-        uses.push(n);
-      return undefined;
-    },
-    true,
-  );
-  return closed ? "closed" : { uses };
-}
-
 /** The uses of each parameter of `fn`. */
 function usesOf(
   ctx: Ctx,
@@ -174,9 +139,9 @@ function usesOf(
       if (!b || (b.node !== param && b.node !== raw)) return unknown("its binding cannot be read");
     }
     if (b.violations.length) return unknown("it is assigned in the body");
-    const reads = paramReads(ctx, b);
+    // Its reads as every rule finds a binding's (view.ts `readsOf`), watched within its scope.
+    const reads = readsOf(ctx.tree, ctx.scopes, b);
     if (!reads) return unknown("it is declared again in the body");
-    if (reads === "closed") return unknown("a function the build did not read mentions it");
     let out: ParamUse = sync ? { use: "value" } : { use: "awaited" };
     for (const u of reads.uses) {
       const use = sync ? syncReadUse(ctx, fn, u, forwarded) : readUse(ctx, fn, u, forwarded);

@@ -459,6 +459,39 @@ export class Tree {
   readonly watched = new Set<string>();
   /** Binding names whose writes a rule read: a closed function must not write such a name. */
   readonly watchedWrites = new Set<string>();
+  /**
+   * Binding names watched as `watched` is, but only inside the spans of their scopes
+   * (`watchWithin`): a closed function elsewhere cannot read the binding, whatever it mentions.
+   */
+  private readonly watchedIn = new Map<string, [number, number][]>();
+
+  /**
+   * Watches `name` inside `scope` only (a binding's reads, view.ts `readsOf`): a closed function
+   * there that mentions it has the file analysed on the whole tree (lazy.ts `exactOnClosed`),
+   * while one outside, naming another binding of the same name (a parameter `x` of another
+   * function), leaves the tree lazy. The program's scope is the whole file: `watched`.
+   */
+  watchWithin(name: string, scope: Node): void {
+    if (scope === this.program || scope.start == null || scope.end == null) {
+      this.watched.add(name);
+      return;
+    }
+    const spans = this.watchedIn.get(name);
+    if (spans) spans.push([scope.start, scope.end]);
+    else this.watchedIn.set(name, [[scope.start, scope.end]]);
+  }
+
+  /**
+   * The first name watched within scopes (`watchWithin`) that a closed function inside one of
+   * its scopes mentions (closed functions never straddle a scope: a scope is inside one, and
+   * then not in the tree, or holds it whole).
+   */
+  closedMentionWithin(): string | undefined {
+    if (!this.closed.size || !this.closing || !this.watchedIn.size) return undefined;
+    for (const { at, word } of wordsIn(this.closing.code, this.watchedIn.keys()))
+      if (this.closedAt(at) && this.watchedIn.get(word)!.some(([s, e]) => s <= at && at < e)) return word;
+    return undefined;
+  }
 
   constructor(
     readonly program: t.Program,

@@ -343,12 +343,14 @@ export function treeView(
 
 /**
  * Every read of a binding never written again (undefined if it is): the identifiers under its
- * scope that name it. Closed functions are not entered, but the name is watched, so the file is
- * analysed whole if one mentions it.
+ * scope that name it. Closed functions are not entered, but the name is watched inside the
+ * binding's scope (tree.ts `watchWithin`), so the file is analysed whole if a closed function
+ * there mentions it — and stays lazy where only functions outside it use the same name (the
+ * parameters of smartasync functions, param-uses.ts, are asked about in every annotated file).
  */
 export function readsOf(tree: Tree, scopes: Scopes, b: Binding): { name: string; uses: Node[] } | undefined {
   if (b.violations.length || b.redeclarations?.length) return undefined;
-  tree.watched.add(b.name);
+  tree.watchWithin(b.name, b.scope.node);
   const uses: Node[] = [];
   tree.walk(
     b.scope.node,
