@@ -44,6 +44,11 @@ export class Imports {
     return this.namespace(this.plan.ctx.options.runtime, "sa");
   }
 
+  /** The runtime's name in the output, if the emit used it (`runtime()`). */
+  runtimeUsed(): string | undefined {
+    return this.spaces.get(this.plan.ctx.options.runtime);
+  }
+
   private tempName: string | undefined;
 
   /**

@@ -100,7 +100,7 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
     name: "smartasync",
     visitor: {
       Program(path, state) {
-        let result: { report: Report; exports?: ModuleFacts };
+        let result: { report: Report; exports?: ModuleFacts; urlCallees?: string[] };
         const filename = state.filename ?? state.file.opts.filename ?? undefined;
         const options = filename ? resolveFileOptions(filename, rawOptions, PLUGIN_OPTIONS) : base;
         const shared = sharedFor(options);
@@ -125,8 +125,12 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
         const meta = state.file.metadata as unknown as {
           smartasync: Report;
           smartasyncExports?: ModuleFacts;
+          smartasyncUrlCallees?: string[];
         };
         meta.smartasync = result.report;
+        // Not part of the report: the output's calls that name the module's URL, for the bundler
+        // plugins (compile/types.ts `urlCallees`).
+        if (result.urlCallees) meta.smartasyncUrlCallees = result.urlCallees;
         // Not part of the report: what the file exports, for package manifests.
         const own = result.exports;
         if (own && hasFacts(own)) meta.smartasyncExports = own;

@@ -6,6 +6,7 @@ import { twinObjects } from "../core/analysis/factories.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFactory, SaFunction } from "../core/analysis/model.js";
 import type { ModuleGraph } from "../core/analysis/module-graph.js";
+import { moduleUrlCallees } from "../core/analysis/runtime-names.js";
 import { parseAnnotation } from "../core/annotation.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import { isIdentifierName } from "../core/naming.js";
@@ -200,7 +201,7 @@ function keepCommentsWithFunctions(
   }
 }
 
-/** Applies the core's plan to Babel's AST. */
+/** Applies the core's plan to Babel's AST; returns the runtime's name in the output, if it used it. */
 function emitPlan(
   t: typeof import("@babel/core").types,
   plan: Plan,
@@ -208,7 +209,7 @@ function emitPlan(
   file: File,
   keepWrappers: boolean,
   syncScopes: boolean,
-): void {
+): string | undefined {
   const { fns, options } = { fns: plan.fns, options: plan.ctx.options };
   const wanted = new Set([
     ...fns.flatMap((f) => [f.stmt, f.member, f.holder].filter((n): n is t.Node => n !== undefined)),
@@ -464,6 +465,7 @@ function emitPlan(
   // Other plugins (preset-typescript import elision, the CommonJS transform) read bindings: the
   // generated imports and variants are made known to them (fixture contexts/ts-wrappers, Babel 7).
   sync?.finish();
+  return imports.runtimeUsed();
 }
 
 /**
@@ -564,7 +566,7 @@ export function transformProgram(
   graph?: ModuleGraph,
   /** For `.d.ts` emit (`smartasync build`): keep `smartasync(...)` wrappers, whose type is the point. */
   keepWrappers = false,
-): { report: Report; exports?: ModuleFacts } {
+): { report: Report; exports?: ModuleFacts; urlCallees?: string[] } {
   const plugins = (file.opts.plugins ?? []) as { key?: string }[];
   const analysis = analyse({
     parsed: { program: program.node, comments: (file.ast.comments ?? []) as t.Comment[] },
@@ -576,11 +578,15 @@ export function transformProgram(
     cjsTransform: plugins.some((p) => p.key === "transform-modules-commonjs"),
     error: (message, node) => codeFrameError(file, node as t.Node | null, message),
   });
+  // Alone in its pass nothing reads Babel's scopes after this visitor (the generator does not):
+  // they are then left as they are.
+  if (!analysis.plan) return { report: analysis.report, exports: analysis.exports };
+  // Read before the edits: the file's own names of the runtime, on the tree the analysis read.
+  const callees = moduleUrlCallees(analysis.plan.ctx);
   // A file with nothing to change is not touched (a second pass over the output): moving its
-  // comments, as emitPlan does around annotated functions, would lay them out anew. Alone in its
-  // pass nothing reads Babel's scopes after this visitor (the generator does not): they are then
-  // left as they are.
-  if (analysis.plan && planChanges(analysis.plan))
-    emitPlan(t, analysis.plan, program, file, keepWrappers, othersInPass(file));
-  return { report: analysis.report, exports: analysis.exports };
+  // comments, as emitPlan does around annotated functions, would lay them out anew.
+  if (!planChanges(analysis.plan))
+    return { report: analysis.report, exports: analysis.exports, urlCallees: callees(undefined) };
+  const runtime = emitPlan(t, analysis.plan, program, file, keepWrappers, othersInPass(file));
+  return { report: analysis.report, exports: analysis.exports, urlCallees: callees(runtime) };
 }

@@ -79,7 +79,9 @@ export async function compileBabel(req: CompileRequest, options: Options): Promi
       supportsTopLevelAwait: true,
     },
   } as never);
-  const meta = out?.metadata as { smartasync?: Report; smartasyncExports?: ModuleFacts } | undefined;
+  const meta = out?.metadata as
+    | { smartasync?: Report; smartasyncExports?: ModuleFacts; smartasyncUrlCallees?: string[] }
+    | undefined;
   const report = meta?.smartasync ?? emptyReport("");
   const exports = meta?.smartasyncExports;
   if (!out || out.code == null || !meta?.smartasync) return result(options, { report, exports });
@@ -88,5 +90,6 @@ export async function compileBabel(req: CompileRequest, options: Options): Promi
     code: out.code,
     map: (out.map ?? undefined) as SourceMapJson | undefined,
     exports,
+    urlCallees: meta.smartasyncUrlCallees,
   });
 }

@@ -43,6 +43,12 @@ export function compileFileSync(req: CompileRequest): CompileResult {
   });
   return result(
     options,
-    out as { report: Report; code?: string; map?: SourceMapJson; exports?: ModuleFacts },
+    out as {
+      report: Report;
+      code?: string;
+      map?: SourceMapJson;
+      exports?: ModuleFacts;
+      urlCallees?: string[];
+    },
   );
 }

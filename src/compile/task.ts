@@ -20,6 +20,7 @@ export interface TaskResult {
   report: Report;
   code?: string;
   map?: SourceMapJson;
+  urlCallees?: string[];
 }
 
 /** A thrown error as plain data: what the hosts read of it (its code, location, frame, stack). */
@@ -43,6 +44,7 @@ export async function compileTask(req: CompileRequest): Promise<TaskOutcome> {
       value.code = out.code;
       // The SWC engine makes its map when read; the plugins always read it.
       if (out.map) value.map = out.map;
+      if (out.urlCallees) value.urlCallees = out.urlCallees;
     }
     return { ok: true, value };
   } catch (e) {

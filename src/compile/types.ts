@@ -73,6 +73,12 @@ export interface CompileResult {
   map?: SourceMapJson;
   /** What the file exports that is smartasync (for package manifests). */
   exports?: ModuleFacts;
+  /**
+   * With `code`: the callees in it whose first argument is the module's URL — the runtime's
+   * `runSync`/`offload`/`register` the engine wrote and the program's own `register` — as the
+   * core names them (core/analysis/runtime-names.ts), for a host that points them elsewhere.
+   */
+  urlCallees?: string[];
 }
 
 export class MissingPeerError extends Error {
@@ -86,12 +92,13 @@ export function optionsOf(req: CompileRequest): Options {
 
 export function result(
   options: Options,
-  out: { report: Report; code?: string; map?: SourceMapJson; exports?: ModuleFacts },
+  out: { report: Report; code?: string; map?: SourceMapJson; exports?: ModuleFacts; urlCallees?: string[] },
 ): CompileResult {
   const r: CompileResult = { options, report: out.report, diagnostics: out.report.diagnostics };
   if (out.exports) r.exports = out.exports;
   if (out.code === undefined) return r;
   r.code = out.code;
+  if (out.urlCallees) r.urlCallees = out.urlCallees;
   // The SWC engine makes its map when it is read: keep that for callers that never read it.
   Object.defineProperty(r, "map", { get: () => out.map, enumerable: true });
   return r;

@@ -19,6 +19,7 @@ import type { LoopCopy } from "../core/analysis/loop-copy.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFactory, SaFunction } from "../core/analysis/model.js";
 import { reusableNamespace } from "../core/analysis/namespaces.js";
+import { moduleUrlCallees } from "../core/analysis/runtime-names.js";
 import { isFunction, type Node, type Tree } from "../core/analysis/tree.js";
 import { valueLeaves } from "../core/analysis/view.js";
 import { parseAnnotation } from "../core/annotation.js";
@@ -71,6 +72,11 @@ class TextImports {
 
   runtime(): string {
     return this.namespace(this.plan.ctx.options.runtime, "sa");
+  }
+
+  /** The runtime's name in the output, if the emit used it (`runtime()`). */
+  runtimeUsed(): string | undefined {
+    return this.spaces.get(this.plan.ctx.options.runtime);
   }
 
   private tempName: string | undefined;
@@ -1099,6 +1105,8 @@ function after(ms: MagicString, stmt: Node, text: string): void {
 
 export interface Emitted {
   code: string;
+  /** The callees of the output whose first argument is the module's URL (core `moduleUrlCallees`). */
+  urlCallees: string[];
   /** A version 3 source map of `code` to the input. */
   map: { version: number; sources: string[]; sourcesContent: string[]; names: string[]; mappings: string };
 }
@@ -1223,6 +1231,7 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
   const all = piecesOf(plan);
   return {
     code: all.expand(text),
+    urlCallees: moduleUrlCallees(plan.ctx)(imports.runtimeUsed()),
     // Built on first use: a build without source maps never pays for one (about 40% of emit).
     get map() {
       const source = filename ?? "<input>";

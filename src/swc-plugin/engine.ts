@@ -52,6 +52,8 @@ export interface EngineResult {
   report: Report;
   /** What the file exports that is smartasync (for manifests). */
   exports?: ModuleFacts;
+  /** The callees of `code` whose first argument is the module's URL (core `moduleUrlCallees`). */
+  urlCallees?: string[];
 }
 
 /** The parser an imported module needs, from its extension (compile/parser.ts). */
@@ -216,6 +218,7 @@ export function compile(
       },
       report: analysis.report,
       exports: analysis.exports,
+      urlCallees: out.urlCallees,
     };
   } catch (e) {
     // A syntax error in a skipped body is the file's first problem, as on a full parse.

@@ -113,39 +113,6 @@ function flat(o: BuildOptions, entries: BuildOptions["entryPoints"], root: strin
   return o.outbase === undefined || resolve(root, o.outbase) === [...dirs][0];
 }
 
-/** The module URL in the calls and registrations the engines generate. */
-const GENERATED_URL = /(\.(?:runSync|offload|register)\(\s*)(?:import\.meta\.url|__filename)\b/g;
-
-/**
- * The local names of smartasync/runtime's `register` in a module: `import { register }`,
- * `import { register as r }`, `const { register } = require(…)` (a namespace's `sa.register(`
- * is GENERATED_URL's).
- */
-function runtimeRegisterNames(code: string): string[] {
-  const names: string[] = [];
-  // A scan by `indexOf`, not one regex over the module (test/security/redos): each mention of the
-  // runtime, the `{ … }` list before it, and what lies between (`from`, `= require(`).
-  const SOURCE = "smartasync/runtime";
-  for (let at = code.indexOf(SOURCE); at >= 0; at = code.indexOf(SOURCE, at + 1)) {
-    const close = code.lastIndexOf("}", at);
-    const open = close < 0 ? -1 : code.lastIndexOf("{", close);
-    if (open < 0) continue;
-    const between = code.slice(close + 1, at - 1).replace(/\s/g, "");
-    if (between !== "from" && between !== "=require(") continue;
-    for (const part of code.slice(open + 1, close).split(",")) {
-      const words = part
-        .trim()
-        .split(/\s+|:/)
-        .filter((w) => w !== "");
-      if (words[0] !== "register") continue;
-      if (words.length === 1) names.push("register");
-      else if (words.length === 3 && words[1] === "as") names.push(words[2]!);
-      else if (words.length === 2 && part.includes(":")) names.push(words[1]!);
-    }
-  }
-  return names;
-}
-
 /** Each `name(import.meta.url` / `name(__filename` call in `code`: [start, end) of the URL. */
 function urlArguments(code: string, name: string): [number, number][] {
   const out: [number, number][] = [];
@@ -159,24 +126,26 @@ function urlArguments(code: string, name: string): [number, number][] {
   return out;
 }
 
-/** The module's generated code pointed at its worker file, with the engine's map carried through. */
+/**
+ * The module's compiled code pointed at its worker file (`files`), with the engine's map carried
+ * through.
+ * `callees` are the core's names of the calls whose first argument is the module's URL (compile
+ * result `urlCallees`): the runtime's `runSync`/`offload`/`register` the engine wrote, and the
+ * program's own `register(import.meta.url, { ValidationError })` (docs: errors of a user class
+ * keep their class across threads), which must name the same URL as the generated one, or the
+ * worker finds the class under another module and the error arrives as a plain Error (attack18
+ * F13). Another object's `register(import.meta.url)` is not the runtime's, and is left alone.
+ */
 export function pointAt(
   code: string,
   map: SourceMapJson | undefined,
-  url: string,
+  callees: readonly string[],
+  files: WorkerFiles,
   filename: string,
 ): { code: string; map: SourceMapJson | undefined } {
+  const url = files.urlOf(files.nameOf(filename));
   const s = new MagicString(code);
-  for (const m of code.matchAll(GENERATED_URL)) {
-    const at = (m.index ?? 0) + m[1].length;
-    s.overwrite(at, m.index + m[0].length, url);
-  }
-  // The program's own `register(import.meta.url, { ValidationError })` (docs: errors of a user
-  // class keep their class across threads) must name the same URL as the generated one, or the
-  // worker finds the class under another module and the error arrives as a plain Error
-  // (attack18 F13). Only the runtime's `register`, under whatever local name it was imported.
-  for (const name of runtimeRegisterNames(code))
-    for (const [from, to] of urlArguments(code, name)) s.overwrite(from, to, url);
+  for (const name of callees) for (const [from, to] of urlArguments(code, name)) s.overwrite(from, to, url);
   if (!map) return { code: s.toString(), map };
   const edit = s.generateMap({ hires: true, source: filename, includeContent: false });
   const composed = remapping([edit as never, map as never], () => null);

@@ -344,7 +344,7 @@ function warn(
 }
 
 /** What the transform hook reads of a compile, in this thread or from the budget's worker. */
-type Compiled = Pick<TaskResult, "report" | "code" | "map">;
+type Compiled = Pick<TaskResult, "report" | "code" | "map" | "urlCallees">;
 
 /**
  * The per-file budget (`fileTimeout`; SECURITY.md, "How long one file may take"): each file is
@@ -542,8 +542,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         if (framework === "webpack" && names.length && result !== undefined && state.workerFiles) {
           // webpack: one module, one code for every chunk that holds it, the worker file's entry
           // chunk included; both sit in output.path, so the same expression names the worker file.
-          const files = state.workerFiles;
-          ({ code: result, map } = pointAt(result, map, files.urlOf(files.nameOf(filename)), filename));
+          ({ code: result, map } = pointAt(result, map, out.urlCallees ?? [], state.workerFiles, filename));
         }
         if (
           framework === "esbuild" &&
@@ -556,7 +555,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
           // The module's calls and registrations name its worker file; its build starts now.
           const files = state.workerFiles;
           const build = state.esbuild;
-          ({ code: result, map } = pointAt(result, map, files.urlOf(files.nameOf(filename)), filename));
+          ({ code: result, map } = pointAt(result, map, out.urlCallees ?? [], files, filename));
           files.start(filename, () =>
             build.esbuild.build(
               workerFileOptions(build.initialOptions, filename, files, (o) =>

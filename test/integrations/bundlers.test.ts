@@ -627,25 +627,29 @@ export function sum(n) {
     expect(existsSync(join(dir, "mem"))).toBe(false);
   });
 
-  it("esbuild: a user error class registered as the docs say keeps instanceof across threads (attack18 F13)", async () => {
-    const dir = tree("own-file-esbuild-error-class", {
-      "src/lib.js": `import { register as reg } from "smartasync/runtime";\nexport class ValidationError extends Error {\n  constructor(m) {\n    super(m);\n    this.name = "ValidationError";\n  }\n}\nreg(import.meta.url, { ValidationError });\n\n// @smartasync\nexport async function check(x) {\n  await new Promise((r) => setTimeout(r, 1));\n  if (typeof x !== "number") throw new ValidationError("not a number");\n  return x;\n}\n\n// @smartasync\nexport function checkNow(x) {\n  if (typeof x !== "number") throw new ValidationError("not a number (pool)");\n  return x;\n}\n`,
-      "src/main.js": `import { isWorker } from "smartasync/runtime";\nimport { ValidationError, check, checkNow } from "./lib.js";\nfunction cli() {\n  try {\n    check("x");\n  } catch (e) {\n    console.log("sync:", e instanceof ValidationError);\n  }\n}\nasync function server() {\n  try {\n    await checkNow("x");\n  } catch (e) {\n    console.log("async:", e instanceof ValidationError);\n  }\n}\nif (!isWorker) {\n  cli();\n  await server();\n}\n`,
+  // Both engines: the calls that name the module's URL are the ones the core names (compile
+  // result `urlCallees`), the program's own `register` under its local name among them; another
+  // object's `register(import.meta.url)` keeps the module's URL.
+  for (const engine of ["swc", "babel"] as const)
+    it(`esbuild: a user error class registered as the docs say keeps instanceof across threads (attack18 F13, ${engine})`, async () => {
+      const dir = tree(`own-file-esbuild-error-class-${engine}`, {
+        "src/lib.js": `import { register as reg } from "smartasync/runtime";\nexport class ValidationError extends Error {\n  constructor(m) {\n    super(m);\n    this.name = "ValidationError";\n  }\n}\nreg(import.meta.url, { ValidationError });\nconst registry = { register: (url) => url };\nexport const own = registry.register(import.meta.url);\n\n// @smartasync\nexport async function check(x) {\n  await new Promise((r) => setTimeout(r, 1));\n  if (typeof x !== "number") throw new ValidationError("not a number");\n  return x;\n}\n\n// @smartasync\nexport function checkNow(x) {\n  if (typeof x !== "number") throw new ValidationError("not a number (pool)");\n  return x;\n}\n`,
+        "src/main.js": `import { isWorker } from "smartasync/runtime";\nimport { ValidationError, check, checkNow, own } from "./lib.js";\nfunction cli() {\n  try {\n    check("x");\n  } catch (e) {\n    console.log("sync:", e instanceof ValidationError);\n  }\n}\nasync function server() {\n  try {\n    await checkNow("x");\n  } catch (e) {\n    console.log("async:", e instanceof ValidationError);\n  }\n}\nif (!isWorker) {\n  console.log("own url:", own === import.meta.url);\n  cli();\n  await server();\n}\n`,
+      });
+      const b = await esbuild.build({
+        absWorkingDir: dir,
+        entryPoints: ["src/main.js"],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        outfile: "out/main.mjs",
+        plugins: [esbuildPlugin({ engine, smartasync: { root: dir } })],
+        logLevel: "silent",
+      });
+      expect(b.warnings).toEqual([]);
+      const r = await run(["out/main.mjs"], dir);
+      expect(`${r.stdout}${r.stderr}`).toBe("own url: true\nsync: true\nasync: true\n");
     });
-    const b = await esbuild.build({
-      absWorkingDir: dir,
-      entryPoints: ["src/main.js"],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      outfile: "out/main.mjs",
-      plugins: [esbuildPlugin({ smartasync: { root: dir } })],
-      logLevel: "silent",
-    });
-    expect(b.warnings).toEqual([]);
-    const r = await run(["out/main.mjs"], dir);
-    expect(`${r.stdout}${r.stderr}`).toBe("sync: true\nasync: true\n");
-  });
 
   it("Rollup: an entry that is itself a worker module keeps its exports", async () => {
     const dir = tree("entry-is-worker", {

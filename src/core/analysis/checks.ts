@@ -16,6 +16,7 @@ import {
 } from "./exports.js";
 import { isLimiter } from "./limiters.js";
 import type { SaFunction } from "./model.js";
+import { runtimeLocals } from "./runtime-names.js";
 import type { WorkerRead } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -31,44 +32,6 @@ import {
   paramWrites,
   rootOf,
 } from "./writes.js";
-
-/**
- * Local names the file gives the runtime module (`import * as _sa`, `const _sa = require(…)`),
- * also as a CommonJS module transform writes the import over again after a first pass:
- * `var _sa = _interopRequireWildcard(require(…))` (the helper's call around the require), and
- * Babel's `var _runtime = …; var _sa = _runtime;` (an alias of a name already found).
- */
-function runtimeLocals(ctx: Ctx): Set<string> {
-  const locals = new Set<string>();
-  const isRuntimeRequire = (e: Node | null | undefined): boolean =>
-    e?.type === "CallExpression" &&
-    isNodeRequire(ctx.scopes, e.callee as Node) &&
-    e.arguments[0]?.type === "StringLiteral" &&
-    e.arguments[0].value === ctx.options.runtime;
-  for (const s of ctx.program.body) {
-    if (s.type === "ImportDeclaration" && s.source.value === ctx.options.runtime) {
-      for (const sp of s.specifiers) if (sp.type === "ImportNamespaceSpecifier") locals.add(sp.local.name);
-    }
-    if (s.type === "VariableDeclaration") {
-      for (const d of s.declarations) {
-        const init = d.init as Node | null | undefined;
-        if (d.id.type !== "Identifier" || !init) continue;
-        const interop =
-          init.type === "CallExpression" && init.arguments.length === 1
-            ? (init.arguments[0] as Node)
-            : undefined;
-        if (
-          isRuntimeRequire(init) ||
-          isRuntimeRequire(interop) ||
-          (init.type === "Identifier" && locals.has(init.name))
-        ) {
-          locals.add(d.id.name);
-        }
-      }
-    }
-  }
-  return locals;
-}
 
 /**
  * What a previous pass's marker says of a function: `_sa.mark(total, { kind: "async", sync:
