@@ -581,12 +581,12 @@ export function transformProgram(
   // Alone in its pass nothing reads Babel's scopes after this visitor (the generator does not):
   // they are then left as they are.
   if (!analysis.plan) return { report: analysis.report, exports: analysis.exports };
+  // A file with nothing to change is not touched (a second pass over the output): moving its
+  // comments, as emitPlan does around annotated functions, would lay them out anew. As the SWC
+  // engine, it names no calls to point at a worker file (swc-plugin/engine.ts).
+  if (!planChanges(analysis.plan)) return { report: analysis.report, exports: analysis.exports };
   // Read before the edits: the file's own names of the runtime, on the tree the analysis read.
   const callees = moduleUrlCallees(analysis.plan.ctx);
-  // A file with nothing to change is not touched (a second pass over the output): moving its
-  // comments, as emitPlan does around annotated functions, would lay them out anew.
-  if (!planChanges(analysis.plan))
-    return { report: analysis.report, exports: analysis.exports, urlCallees: callees(undefined) };
   const runtime = emitPlan(t, analysis.plan, program, file, keepWrappers, othersInPass(file));
   return { report: analysis.report, exports: analysis.exports, urlCallees: callees(runtime) };
 }
