@@ -368,8 +368,31 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         ) {
           return { context: "awaited", in: colourOf(v, call), method: true };
         }
+        // `items.concat(t)` is the same array with more elements: what is done with it is done
+        // with `items`'s (attack 19, F12: `Promise.any(items.concat(t))`).
+        if (
+          slot === "object" &&
+          name === "concat" &&
+          use !== undefined &&
+          v.kind(use) === "call" &&
+          v.slot(use, p) === "callee"
+        ) {
+          cur = use;
+          continue;
+        }
         return here();
       }
+      case "store":
+        // `[...items, t]`: a spread into an array literal puts `items`'s elements there, so the
+        // literal's use is theirs (attack 19, F12: `Promise.race([...items, t])`).
+        if (v.isSpread?.(p)) {
+          const arr = v.parent(p);
+          if (arr !== undefined && v.kind(arr) === "array") {
+            cur = p;
+            continue;
+          }
+        }
+        return here();
       case "array": {
         const arr = outermost(v, p);
         const use = v.parent(arr);
@@ -386,6 +409,15 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         return here();
       }
       case "call":
+        // `t.concat(items)` holds `items`'s elements too (an array argument is spread into it).
+        if (
+          slot === "argument" &&
+          v.kind(v.callee(p)) === "member" &&
+          v.memberName(v.callee(p)) === "concat"
+        ) {
+          cur = p;
+          continue;
+        }
         if (
           slot === "argument" &&
           v.argIndex(p, cur) === 0 &&
