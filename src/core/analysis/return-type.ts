@@ -8,8 +8,10 @@ import type { Node } from "./tree.js";
  *
  * - `"promise"`: certainly or possibly a promise: `Promise<T>`, `PromiseLike<T>`,
  *   `globalThis.Promise<T>`, a local alias of one (`type P<T> = Promise<T>`), a local interface or
- *   class extending one, and a union or intersection with such a member (`T | Promise<T>`).
- * - `"plain"`: never a promise as far as the types say.
+ *   class extending one, a union or intersection with such a member (`T | Promise<T>`), and a
+ *   global utility type given one (`Readonly<Promise<T>>`).
+ * - `"plain"`: names no promise. This decides a colour only; that callers get a value is the
+ *   stricter `declaresValue`, which asks for a proof.
  * - `{ unresolved }`: a type smartasync cannot see into whose name says it may be a promise
  *   (`Awaitable<T>` imported from another module), or `ReturnType<…>`, which it does not
  *   evaluate: the function is taken as sync and SA108 says so.
@@ -23,6 +25,8 @@ interface Decl {
   /** The alias' type, or the types an interface or class extends. */
   types: TypeNode[];
   params: string[];
+  /** An interface's members (of every declaration it merges) or a class body's. */
+  members: Node[];
 }
 
 type Env = Map<string, Decl>;
@@ -43,14 +47,6 @@ const PLAIN_GLOBALS = new Set([
   "WeakMap",
   "WeakSet",
   "Record",
-  "Partial",
-  "Required",
-  "Readonly",
-  "Pick",
-  "Omit",
-  "Exclude",
-  "Extract",
-  "NonNullable",
   "Awaited",
   "Date",
   "RegExp",
@@ -85,6 +81,18 @@ const PLAIN_GLOBALS = new Set([
   "JSX",
 ]);
 
+/** Global utility types whose value is (a part of) their first argument's. */
+const PASS_THROUGH = new Set([
+  "Readonly",
+  "NonNullable",
+  "Partial",
+  "Required",
+  "Pick",
+  "Omit",
+  "Exclude",
+  "Extract",
+]);
+
 /** A name that says its type may be a promise: `Awaitable`, `MaybePromise`, `Thenable`, `Deferred`… */
 const PROMISE_LIKE_NAME = /promise|await|thenable|deferred|future/i;
 
@@ -116,6 +124,7 @@ function envOf(program: Node): Env {
             kind: "alias",
             types: [(st as { typeAnnotation: TypeNode }).typeAnnotation],
             params: typeParams(st),
+            members: [],
           });
           break;
         case "TSInterfaceDeclaration": {
@@ -125,10 +134,12 @@ function envOf(program: Node): Env {
           // `interface I extends Promise<T>`: the heritage is an expression; read it as a type.
           const types = (ext ?? []).map((h) => heritageType(h));
           const prev = env.get(name!);
+          const own = (st as { body?: { body?: Node[] } }).body?.body ?? [];
           env.set(name!, {
             kind: "interface",
             types: [...(prev?.kind === "interface" ? prev.types : []), ...types],
             params: typeParams(st),
+            members: [...(prev?.kind === "interface" ? prev.members : []), ...own],
           });
           break;
         }
@@ -139,11 +150,12 @@ function envOf(program: Node): Env {
               kind: "class",
               types: sup ? [heritageType({ expression: sup })] : [],
               params: typeParams(st),
+              members: (st as { body?: { body?: Node[] } }).body?.body ?? [],
             });
           break;
         }
         case "TSEnumDeclaration":
-          if (name) env.set(name, { kind: "plain", types: [], params: [] });
+          if (name) env.set(name, { kind: "plain", types: [], params: [], members: [] });
           break;
         case "TSModuleDeclaration": {
           const body = (st as { body?: Node }).body;
@@ -256,6 +268,9 @@ function reference(ref: TypeNode, scope: Scope, env: Env, depth: number): Return
   // `ReturnType<typeof readFile>` is a promise when the function's is: a computation smartasync
   // does not evaluate, so it is not taken as plain (attack 17, F12; SA108).
   if (r.name === "ReturnType") return { unresolved: nameText(typeName) };
+  // `Readonly<Promise<T>>`, `NonNullable<Promise<T>>`: the global utility types keep the
+  // promise they are given (attack 19, F3), as a local alias of one does.
+  if (PASS_THROUGH.has(r.name)) return classify(typeArgs(ref)[0], scope, env, depth + 1);
   if (PLAIN_GLOBALS.has(r.name)) {
     // `Array<Promise<T>>` is an array: its elements do not make it a promise.
     return "plain";
@@ -276,17 +291,217 @@ export function declaredReturnKind(fn: Node, program: Node | undefined): ReturnT
   return classify(rt.typeAnnotation, { params }, env, 0);
 }
 
+/** Keyword types whose values are primitives: never thenable. */
+const PRIMITIVE_KEYWORDS = new Set([
+  "TSStringKeyword",
+  "TSNumberKeyword",
+  "TSBooleanKeyword",
+  "TSBigIntKeyword",
+  "TSSymbolKeyword",
+  "TSVoidKeyword",
+  "TSUndefinedKeyword",
+  "TSNullKeyword",
+  "TSNeverKeyword",
+]);
+
 /**
- * Whether `fn` declares a return type that says its callers get a value: one the rule above
- * takes as never a promise ("plain"), other than `any`/`unknown`, which say nothing. It is the
- * proof that lets a plain function returning a smartasync call hand its callers the value where
- * the build does not see them (docs/semantics.md, "A call's promise returned by a plain function").
+ * Global types whose values are never thenable: arrays and the built-in collections and objects
+ * with no `then` of their own, when the name resolves to the global (not declared in the file,
+ * not imported).
+ */
+const NEVER_THENABLE_GLOBALS = new Set([
+  "Array",
+  "ReadonlyArray",
+  "Map",
+  "ReadonlyMap",
+  "Set",
+  "ReadonlySet",
+  "WeakMap",
+  "WeakSet",
+  "Date",
+  "RegExp",
+  "Error",
+]);
+
+const importedNames = new WeakMap<Node, Set<string>>();
+
+/** The names the file imports (`import type { Later }`, `import X = require(…)`), which may be anything. */
+function importsOf(program: Node): Set<string> {
+  let names = importedNames.get(program);
+  if (names) return names;
+  names = new Set();
+  for (const st of (program as { body: Node[] }).body) {
+    if (st.type === "ImportDeclaration") {
+      for (const sp of (st as { specifiers?: { local?: { name?: string } }[] }).specifiers ?? [])
+        if (sp.local?.name) names.add(sp.local.name);
+    } else if (st.type === "TSImportEqualsDeclaration") {
+      const id = (st as { id?: { name?: string } }).id;
+      if (id?.name) names.add(id.name);
+    }
+  }
+  importedNames.set(program, names);
+  return names;
+}
+
+/** Whether a member list (an interface's, a type literal's, a class body's) may give a `then`. */
+function mayHaveThen(members: readonly Node[]): boolean {
+  for (const m of members) {
+    const member = m as { key?: Node; computed?: boolean; static?: boolean };
+    // `[k: string]: F` may be `then`; so may a computed key. A static member is the class's own,
+    // not its instances'.
+    if (m.type === "TSIndexSignature") {
+      if (!member.static) return true;
+      continue;
+    }
+    if (!member.key || member.static) continue;
+    if (member.computed) {
+      const k = member.key as { type: string; value?: unknown };
+      if (k.type !== "StringLiteral" || k.value === "then") return true;
+      continue;
+    }
+    const key = member.key as { type: string; name?: string; value?: unknown };
+    if (
+      (key.type === "Identifier" && key.name === "then") ||
+      (key.type === "StringLiteral" && key.value === "then")
+    )
+      return true;
+  }
+  return false;
+}
+
+/** The members a promise has (its own and `Object`'s): a type of only these may be a promise. */
+const PROMISE_MEMBERS = new Set([
+  "then",
+  "catch",
+  "finally",
+  "constructor",
+  "toString",
+  "toLocaleString",
+  "valueOf",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+]);
+
+/**
+ * Whether a member list requires something a promise lacks — a required member under another
+ * name, or a call or construct signature — so that no promise is assignable to it. `{}` and
+ * `{ catch?(): void }` accept a promise, as TypeScript checks shapes, not names (attack 19, F3).
+ */
+function excludesPromise(members: readonly Node[]): boolean {
+  return members.some((m) => {
+    if (m.type === "TSCallSignatureDeclaration" || m.type === "TSConstructSignatureDeclaration") return true;
+    const member = m as { key?: Node; computed?: boolean; static?: boolean; optional?: boolean };
+    if (!member.key || member.computed || member.static || member.optional) return false;
+    if (m.type === "TSIndexSignature" || m.type === "StaticBlock") return false;
+    const key = member.key as { type: string; name?: string; value?: unknown };
+    const name = key.type === "Identifier" ? key.name : key.type === "StringLiteral" ? key.value : undefined;
+    return typeof name === "string" && !PROMISE_MEMBERS.has(name);
+  });
+}
+
+/**
+ * Whether every value of `type` is proven never thenable (docs/typescript.md, "Return types that
+ * say a value"): primitives and literal types, arrays and tuples, the global `Map`/`Set`/`Date`/
+ * `RegExp`/`Error`, function types, a union or intersection of such, an enum, and a type literal,
+ * interface or class of the file with no `then` member that extends only such types and has a
+ * required member a promise lacks (or extends a proven type). Anything
+ * else is not proven — an imported name (`Later<T>` may be `Promise<T>`), a utility type
+ * (`Readonly<Promise<T>>`), a type parameter, `typeof x`, an indexed or conditional type,
+ * `object`, `{}`, `Object`, `any`, `unknown` — since any of them may be a promise (attack 19, F3).
+ */
+function neverThenable(
+  type: TypeNode | undefined,
+  scope: Scope,
+  env: Env,
+  imports: Set<string>,
+  depth: number,
+): boolean {
+  if (!type || depth > 40) return false;
+  if (PRIMITIVE_KEYWORDS.has(type.type)) return true;
+  switch (type.type) {
+    case "TSLiteralType":
+    case "TSTemplateLiteralType":
+    case "TSArrayType":
+    case "TSTupleType":
+    case "TSFunctionType":
+    case "TSConstructorType":
+    // `x is T` and `asserts x` return a boolean or nothing.
+    case "TSTypePredicate":
+      return true;
+    case "TSParenthesizedType":
+    case "TSOptionalType":
+      return neverThenable(
+        (type as { typeAnnotation?: TypeNode }).typeAnnotation,
+        scope,
+        env,
+        imports,
+        depth + 1,
+      );
+    case "TSTypeOperator": {
+      const op = (type as { operator?: string; typeAnnotation?: TypeNode }).operator;
+      // `keyof T` is string | number | symbol; `unique symbol` a symbol; `readonly T[]` an array.
+      if (op === "keyof" || op === "unique") return true;
+      return (
+        op === "readonly" &&
+        neverThenable((type as { typeAnnotation?: TypeNode }).typeAnnotation, scope, env, imports, depth + 1)
+      );
+    }
+    case "TSUnionType":
+    case "TSIntersectionType":
+      return (type as { types: TypeNode[] }).types.every((x) =>
+        neverThenable(x, scope, env, imports, depth + 1),
+      );
+    case "TSTypeLiteral": {
+      const members = (type as { members?: Node[] }).members ?? [];
+      return !mayHaveThen(members) && excludesPromise(members);
+    }
+    case "TSTypeReference":
+      break;
+    default:
+      return false;
+  }
+  const r = refName((type as { typeName: Node }).typeName);
+  if (!r) return false;
+  if (!r.global && scope.params.has(r.name)) {
+    // A type parameter of the function itself may be anything (`T extends Promise<X>`); one of a
+    // local alias stands for the argument it was given.
+    const bound = scope.params.get(r.name);
+    return bound !== undefined && neverThenable(bound.type, bound.scope, env, imports, depth + 1);
+  }
+  const decl = r.global ? undefined : env.get(r.name);
+  if (decl) {
+    if (decl.kind === "plain") return true;
+    if (mayHaveThen(decl.members)) return false;
+    const args = typeArgs(type);
+    const params = new Map<string, { type: TypeNode; scope: Scope } | undefined>();
+    decl.params.forEach((p, i) => {
+      params.set(p, args[i] ? { type: args[i], scope } : undefined);
+    });
+    if (!decl.types.every((x) => neverThenable(x, { params }, env, imports, depth + 1))) return false;
+    // An alias is its type; an interface or class must also shut a promise out, by a member of
+    // its own or by a proven type it extends (`interface Empty {}` accepts a promise).
+    return decl.kind === "alias" || decl.types.length > 0 || excludesPromise(decl.members);
+  }
+  if (!r.global && imports.has(r.name)) return false;
+  return NEVER_THENABLE_GLOBALS.has(r.name);
+}
+
+/**
+ * Whether `fn` declares a return type that says its callers get a value: one proven never
+ * thenable (`neverThenable`). It is the proof that lets a plain function returning a smartasync
+ * call hand its callers the value where the build does not see them (docs/semantics.md, "A
+ * call's promise returned by a plain function"). Unknown means not proven: a type that may be a
+ * promise, or says nothing (`any`, `unknown`, `object`), keeps the call as written.
  */
 export function declaresValue(fn: Node, program: Node | undefined): boolean {
-  if (declaredReturnKind(fn, program) !== "plain") return false;
-  let type = (fn as { returnType?: { typeAnnotation?: TypeNode } | null }).returnType?.typeAnnotation;
-  while (type?.type === "TSParenthesizedType") type = (type as { typeAnnotation?: TypeNode }).typeAnnotation;
-  return type !== undefined && type.type !== "TSAnyKeyword" && type.type !== "TSUnknownKeyword";
+  const rt = (fn as { returnType?: { type: string; typeAnnotation?: TypeNode } | null }).returnType;
+  if (rt?.type !== "TSTypeAnnotation") return false;
+  const env = program ? envOf(program) : new Map<string, Decl>();
+  const imports = program ? importsOf(program) : new Set<string>();
+  const params = new Map<string, { type: TypeNode; scope: Scope } | undefined>();
+  for (const p of typeParams(fn)) params.set(p, undefined);
+  return neverThenable(rt.typeAnnotation, { params }, env, imports, 0);
 }
 
 /** Node's promise APIs: every function these modules export returns a promise. */
