@@ -1,11 +1,11 @@
 import type { types as t } from "@babel/core";
 import { type CallNode, type Index, resolveCallee } from "./calls.js";
-import { runtimeLocals } from "./checks.js";
 import type { Ctx } from "./ctx.js";
 import { runsToEnd } from "./effects.js";
 import { provenPrimitive } from "./primitive.js";
 import { proofOf } from "./prove.js";
 import { returnsPrimitive } from "./return-type.js";
+import { runtimeLocals } from "./runtime-names.js";
 import type { Binding } from "./scope.js";
 import {
   CALLS_ITS_ARGUMENTS,
