@@ -257,13 +257,21 @@ function localVerdict<N>(
   v: NodeView<N>,
   local: { uses: N[] },
   hops: number,
-): "promise" | "value" | "escapes" | "mixed" {
+): "promise" | "value" | "escapes" | "mixed" | "handed" {
   let promise = 0;
+  // Reads handed on to callers out of sight (`const v = load(x); return v` in an exported
+  // function): what they do with it is unknown, as for `return load(x)` itself (handedOn).
+  let handed = 0;
   let escapes = false;
   let reads = false;
   for (const u of local.uses) {
-    if (classify(v, u, hops + 1).context === "awaited") {
+    const got = classify(v, u, hops + 1).context;
+    if (got === "awaited") {
       promise++;
+      continue;
+    }
+    if (got === "handed-on") {
+      handed++;
       continue;
     }
     const kind = readKind(v, u);
@@ -281,6 +289,7 @@ function localVerdict<N>(
     if (verdict === "escapes" || next?.exported) escapes = true;
     else reads = true;
   }
+  if (handed > 0) return handed === local.uses.length ? "handed" : "mixed";
   if (promise > 0) return promise === local.uses.length ? "promise" : "mixed";
   return escapes && !reads ? "escapes" : "value";
 }
@@ -436,6 +445,15 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
       case "declarator": {
         const local = slot === "init" ? v.localUses?.(p) : undefined;
         if (heldAsPromise(local)) return heldFor(local);
+        // Only handed on to callers out of sight: as written, as `return f()` (r4a's noted gap).
+        if (
+          local !== undefined &&
+          local.uses.length > 0 &&
+          hops < MAX_HOPS &&
+          colourOf(v, call) === "sync" &&
+          localVerdict(v, local, hops) === "handed"
+        )
+          return { context: "handed-on", in: "sync" };
         return here();
       }
       case "expression-statement":
