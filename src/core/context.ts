@@ -257,7 +257,7 @@ function localVerdict<N>(
   v: NodeView<N>,
   local: { uses: N[] },
   hops: number,
-): "promise" | "value" | "escapes" | "mixed" | "handed" {
+): "promise" | "value" | "escapes" | "mixed" | "handed" | "returned" {
   let promise = 0;
   // Reads handed on to callers out of sight (`const v = load(x); return v` in an exported
   // function): what they do with it is unknown, as for `return load(x)` itself (handedOn).
@@ -285,11 +285,16 @@ function localVerdict<N>(
     const next = hops + 1 < MAX_HOPS ? v.localUses?.(kind.another) : undefined;
     const verdict =
       next === undefined ? "escapes" : next.uses.length > 0 ? localVerdict(v, next, hops + 1) : "value";
-    if (verdict === "mixed") return "mixed";
+    if (verdict === "mixed" || verdict === "returned") return verdict;
     if (verdict === "escapes" || next?.exported) escapes = true;
     else reads = true;
   }
-  if (handed > 0) return handed === local.uses.length ? "handed" : "mixed";
+  // Handed on and used as a promise here (`v.then(log); return v`): the promise, as written,
+  // serves both. Handed on and read as a value here: the value, and SA208 says so (`returned`).
+  if (handed > 0) {
+    if (handed + promise < local.uses.length) return "returned";
+    return promise > 0 ? "promise" : "handed";
+  }
   if (promise > 0) return promise === local.uses.length ? "promise" : "mixed";
   return escapes && !reads ? "escapes" : "value";
 }
@@ -303,13 +308,13 @@ function localVerdict<N>(
 export function heldUnclear<N>(
   v: NodeView<N>,
   call: N,
-): { name: string; why: "parked" | "mixed" | "exported" } | undefined {
+): { name: string; why: "parked" | "mixed" | "exported" | "returned" } | undefined {
   const { cur, p } = consumer(v, call);
   if (p === undefined || v.kind(p) !== "declarator" || v.slot(p, cur) !== "init") return undefined;
   const local = v.localUses?.(p);
   if (!local) return undefined;
   const verdict = localVerdict(v, local, 0);
-  if (verdict === "mixed") return { name: local.name, why: "mixed" };
+  if (verdict === "mixed" || verdict === "returned") return { name: local.name, why: verdict };
   // An exported local is read by other modules, whatever this file does with it: what they do
   // with it is not looked at (the build of one file does not know its importers), so the
   // warning stays, worded for the export (`export const v = load()`: docs/semantics.md).

@@ -141,10 +141,17 @@ export const MSG = {
     `\`${call}\` runs at module level and ${explicit ? "calls" : "becomes"} \`${variant}\`, which runs \`${fn}\` in a ${kind === "async" ? "worker" : "worker pool"}; a worker imports this module to reach \`${fn}\`, so this call runs again in every worker and starts another, without end. Call it from entry code behind \`if (!isWorker)\` (\`isWorker\` from "${runtime}"), or move it to the module that imports this one.`,
   unboundedDiscard: (call: string, fn: string, variant: string, why: string) =>
     `this call now blocks until \`${fn}\` finishes: \`${call}\` in sync code with its value unused runs \`${variant}\`, and \`${fn}\` can run without bound (${why}). Write \`void ${call}\` to start it in the background, or call \`${variant}\` by name if blocking is what you want.`,
-  heldUnclear: (call: string, local: string, why: "parked" | "mixed" | "exported", variant: string) =>
-    why === "exported"
-      ? `\`${local}\` holds the value of \`${call}\` (its sync variant \`${variant}\` runs here, in sync code) and is exported: the build does not see what importers do with it, and code written for the plain program, where \`${local}\` is a promise, gets the value (\`await ${local}\` still works, \`${local}.then(…)\` fails). To export the value, call the variant by name, \`${variant}(…)\` (no warning); to export the promise, wrap the call in \`Promise.resolve(…)\`, which keeps it plain.`
-      : `\`${local}\` holds the value of \`${call}\` (its sync variant \`${variant}\` runs here), ${why === "mixed" ? `and this code uses \`${local}\` both as a promise (\`.then\`, \`await\`, \`Promise.*\`) and as a value, so one of those uses gets what it does not expect` : `and \`${local}\` is read out of smartasync's sight (it is exported, or only stored in an object, an array or another name that is itself exported or only stored), where code may expect the promise the plain call gives`}. If the promise is wanted, wrap the call in \`Promise.resolve(…)\`, which keeps it plain; if the value is wanted, ${why === "mixed" ? "use it only as a value" : "nothing needs to change"}.`,
+  heldUnclear: (
+    call: string,
+    local: string,
+    why: "parked" | "mixed" | "exported" | "returned",
+    variant: string,
+  ) =>
+    why === "returned"
+      ? `\`${local}\` holds the value of \`${call}\` (its sync variant \`${variant}\` runs here), and this code both reads \`${local}\` as a value and returns it to callers the build does not see (the function is exported, a method, or a function value passed around), where code written for the plain program may expect the promise the plain call gives. To return the value, call the variant by name, \`${variant}(…)\` (no warning); to return the promise, wrap the call in \`Promise.resolve(…)\`, which keeps it plain, and read it with \`await\` or \`.then\`.`
+      : why === "exported"
+        ? `\`${local}\` holds the value of \`${call}\` (its sync variant \`${variant}\` runs here, in sync code) and is exported: the build does not see what importers do with it, and code written for the plain program, where \`${local}\` is a promise, gets the value (\`await ${local}\` still works, \`${local}.then(…)\` fails). To export the value, call the variant by name, \`${variant}(…)\` (no warning); to export the promise, wrap the call in \`Promise.resolve(…)\`, which keeps it plain.`
+        : `\`${local}\` holds the value of \`${call}\` (its sync variant \`${variant}\` runs here), ${why === "mixed" ? `and this code uses \`${local}\` both as a promise (\`.then\`, \`await\`, \`Promise.*\`) and as a value, so one of those uses gets what it does not expect` : `and \`${local}\` is read out of smartasync's sight (it is exported, or only stored in an object, an array or another name that is itself exported or only stored), where code may expect the promise the plain call gives`}. If the promise is wanted, wrap the call in \`Promise.resolve(…)\`, which keeps it plain; if the value is wanted, ${why === "mixed" ? "use it only as a value" : "nothing needs to change"}.`,
   /** SA109: a call's value passed from sync code to a parameter used as a promise (param-uses.ts). */
   promiseArgument: (
     arg: string,

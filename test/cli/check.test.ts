@@ -82,7 +82,7 @@ describe("smartasync check", () => {
       "src/helper.js": `// @smartasync\nexport async function h(p) {\n  await new Promise((r) => setTimeout(r, 1));\n  return 1;\n}\n`,
       "src/impl.js": `import { readFile } from "node:fs/promises";\nimport { h } from "./helper.js";\n\n// @smartasync\nexport async function load(p) {\n  const t = await readFile(p, "utf8");\n  return t.length + (await h(p));\n}\n`,
       "src/lib.js": `export { load } from "./impl.js";\n`,
-      "src/server/cli.js": `import { load } from "../lib.js";\n\nexport function run(p) {\n  const n = load(p);\n  return n;\n}\n`,
+      "src/server/cli.js": `import { load } from "../lib.js";\n\nexport function run(p) {\n  const n = load(p);\n  return n + 1;\n}\n`,
     });
     expect(cli(["check", "src/server"], app).status).toBe(0);
     const r = cli(["check", "src/server", "--deny", "sync-worker"], app);

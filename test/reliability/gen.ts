@@ -266,7 +266,7 @@ export function annotatedProgram(ts: boolean): fc.Arbitrary<string> {
           `  // @smartasync\n  static ${m ? "" : "async "}make(k${ts ? ": number" : ""}) { return k; }\n` +
           `  value() { return this.get1(1); }\n  async later() { return await this.get1(2); }\n` +
           `  static build() { return Store.make(3); }\n}`,
-        `export function useStore(s${ts ? ": Store" : ""}) { const v = s.get1(4); s.get1(5); return v; }`,
+        `export function useStore(s${ts ? ": Store" : ""}) { const v = s.get1(4); s.get1(5); return String(v); }`,
         `export async function useStoreAsync(s${ts ? ": Store" : ""}) { return await s.get1(6); }`,
         `const api = {\n  // @smartasync\n  async fetch1(k${ts ? ": number" : ""}) { return k; },\n};`,
         `export function useApi() { return api.fetch1(7); }`,

@@ -667,7 +667,7 @@ export async function load(path) {
 
 export function cli() {
   const cfg = load("app.json");
-  return cfg;
+  return cfg.name;
 }
 `;
 
