@@ -456,9 +456,11 @@ export class ModuleGraph {
           if (f.kind === "sync" && !f.asyncStrategy && (f.form === "function" || f.form === "const"))
             f.asyncStrategy = sameThreadWhy(file.ctx, f) === undefined ? "offload" : "same-thread";
         }
-        // As prove decides it (param-uses.ts): importers' calls read it (SA109, SA211).
-        paramUses(file.ctx, index, file.fns);
         imported = new ImportedFns(file.ctx, new Names(file.ctx), "facts");
+        // As prove decides it (param-uses.ts): importers' calls read it (SA109, SA211). A
+        // parameter handed to an imported function is followed through that function's facts,
+        // as the module's own compile reads them.
+        paramUses(file.ctx, index, file.fns, imported);
         // Which of the functions its imports export block on a worker is asked of their facts
         // here (attack 16, F18).
         blocking = this.blockingImports(text.imports, path, file.fns);

@@ -1,7 +1,8 @@
 import type { types as t } from "@babel/core";
 import type { ParamUse } from "../module-facts.js";
-import type { Index } from "./calls.js";
+import { type Index, peelCallee, resolveCallee } from "./calls.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
+import type { ImportedFns, ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { provenPrimitive } from "./primitive.js";
 import { isFunction, type Node } from "./tree.js";
@@ -30,7 +31,13 @@ const THEN_LIKE = new Set(["then", "catch", "finally"]);
  *
  * Writes `params` on every function of `fns`, one entry per declared parameter.
  */
-export function paramUses(ctx: Ctx, index: Index, fns: readonly SaFunction[]): void {
+export function paramUses(
+  ctx: Ctx,
+  index: Index,
+  fns: readonly SaFunction[],
+  /** The facts of the module's imports where `ctx.imported` reads only their shapes (the graph). */
+  imported?: ImportedFns,
+): void {
   const memo = new Map<SaFunction, ParamUse[]>();
   /** Functions being worked out (a forward cycle `a(p) → b(p) → a(p)` is unknown). */
   const open = new Set<SaFunction>();
@@ -47,24 +54,67 @@ export function paramUses(ctx: Ctx, index: Index, fns: readonly SaFunction[]): v
       open.delete(fn);
     }
   };
-  /** The use a smartasync function of this file makes of argument `i` of `call`, if it is one. */
+  /**
+   * The use the smartasync function `call` calls makes of its argument `i`, if it is one: a
+   * function of this file under its name, a method the call site resolves (`this.m(p)`,
+   * `C.m(p)`, `super.m(p)`: calls.ts `resolveCallee`, as the call-site rule reads it), or an
+   * imported function, through its `params` fact. A callee the build does not resolve (a
+   * dispatched method, a plain function) is no smartasync function here.
+   */
   const forwarded = (call: t.CallExpression, i: number, depth: number): ParamUse | "not-smartasync" => {
     const callee = strip(call.callee as Node);
-    if (callee.type !== "Identifier") return "not-smartasync";
-    const b = ctx.scopes.binding(callee, callee.name);
-    const target = b ? index.byBinding.get(b) : undefined;
-    if (!target) return "not-smartasync";
-    if (call.arguments.slice(0, i + 1).some((a) => a.type === "SpreadElement"))
-      return { use: "unknown", why: `spread into \`${target.display}\`` };
-    const uses = of(target, depth + 1);
-    const u = uses?.[i];
-    if (!u) return { use: "unknown", why: `handed to \`${target.display}\`, which is not followed further` };
-    return u;
+    const b = callee.type === "Identifier" ? ctx.scopes.binding(callee, callee.name) : undefined;
+    const own = b ? index.byBinding.get(b) : undefined;
+    if (own) {
+      if (call.arguments.slice(0, i + 1).some((a) => a.type === "SpreadElement"))
+        return { use: "unknown", why: `spread into \`${own.display}\`` };
+      const u = of(own, depth + 1)?.[i];
+      if (!u) return unknown(`handed to \`${own.display}\`, which is not followed further`);
+      return handedTo(own.display, u);
+    }
+    const r = resolveCallee(ctx, index, call);
+    if (!r || r.explicit || r.choice) return "not-smartasync";
+    if (r.fn && r.shape.kind !== "dispatch") {
+      const target = r.fn;
+      const uses = of(target, depth + 1);
+      const u = argumentUse(
+        call,
+        i,
+        target.display,
+        uses,
+        `handed to \`${target.display}\`, which is not followed further`,
+      );
+      return uses?.includes(u) ? handedTo(target.display, u) : u;
+    }
+    // The graph reads a module's imports as shapes (no `params`): their facts come from
+    // `imported`, as the module's own compile reads them.
+    const ext = r.ext && imported ? (factsRef(imported, call) ?? r.ext) : r.ext;
+    if (!ext || ext.explicit) return "not-smartasync";
+    const u = argumentUse(
+      call,
+      i,
+      ext.fact.name,
+      ext.fact.params,
+      `handed to \`${ext.fact.name}\`, whose facts (\`${ext.fact.from}\`) do not say how it uses its parameters`,
+    );
+    return ext.fact.params?.includes(u) ? handedTo(ext.fact.name, u) : u;
   };
   for (const fn of fns) fn.params = of(fn, 0) ?? fn.fn.params.map(() => unknown("not followed"));
 }
 
 const unknown = (why: string): ParamUse => ({ use: "unknown", why });
+
+/** The callee's own use of the parameter a hand-on reaches; an unknown one says where it went. */
+const handedTo = (callee: string, u: ParamUse): ParamUse =>
+  u.use === "unknown" ? unknown(`handed to \`${callee}\`, whose parameter is not proven: ${u.why}`) : u;
+
+/** The imported function `call` calls (`f(…)`, `ns.f(…)`, also through `.call`), as `imported` reads it. */
+function factsRef(imported: ImportedFns, call: t.CallExpression): ImportedRef | undefined {
+  let c = peelCallee(call.callee as Node);
+  if ((c.type === "MemberExpression" || c.type === "OptionalMemberExpression") && memberName(c) === "call")
+    c = peelCallee(c.object as Node);
+  return imported.resolve(c);
+}
 
 /**
  * A default value that is surely not a promise (a proven primitive, `undefined`, an empty
@@ -216,12 +266,16 @@ function readUse(
   read: Node,
   forwarded: (call: t.CallExpression, i: number) => ParamUse | "not-smartasync",
 ): ParamUse {
-  const { parent: p } = consumerOf(ctx.tree, read);
+  const { outer, parent } = consumerOf(ctx.tree, read);
   const promise = (where: Node, what = `\`${short(sourceOf(ctx, where))}\``): ParamUse => ({
     use: "promise",
     what,
     at: locOf(ctx, where),
   });
+  // `await Promise.resolve(p)` awaits what `await p` awaits: a value stays that value, a promise
+  // is adopted, a rejection rejects the await alike (docs/semantics.md). Any other use of
+  // `Promise.resolve(p)` (a `.then` on it, kept, returned) is a promise use, below.
+  const p = resolvedThenAwaited(ctx, outer, parent) ?? parent;
   if (ctx.tree.functionParent(read) === fn && p?.type === "AwaitExpression") {
     // `try { await p } catch {}`: the body handles the promise's rejection, which the value's
     // sync variant throws in the caller, before the function runs (F17's `to`).
@@ -233,6 +287,21 @@ function readUse(
   // Any other read is as a sync function's: a read of the value (`text.toUpperCase()`, which a
   // promise there would break in the plain program) wants the value; a promise's own uses do not.
   return syncReadUse(ctx, fn, read, forwarded);
+}
+
+/**
+ * The `await` of `await Promise.resolve(read)` (through parentheses and TS wrappers), the read
+ * its only argument; undefined for any other shape.
+ */
+function resolvedThenAwaited(ctx: Ctx, outer: Node, parent: Node | undefined): Node | undefined {
+  if (parent?.type !== "CallExpression" || parent.arguments.length !== 1 || parent.arguments[0] !== outer)
+    return undefined;
+  const c = strip(parent.callee as Node);
+  if (!promiseStatic(ctx, parent) || (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression"))
+    return undefined;
+  if (memberName(c) !== "resolve") return undefined;
+  const up = consumerOf(ctx.tree, parent).parent;
+  return up?.type === "AwaitExpression" ? up : undefined;
 }
 
 /** `catch` or `finally` of a `try` whose block holds `n`, inside `fn`'s own body, else undefined. */
