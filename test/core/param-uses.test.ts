@@ -43,6 +43,16 @@ describe("a parameter is awaited only", () => {
       "// @smartasync\nasync function g(x) { return await x; }\n// @smartasync\nexport async function f(p) { return await g(p); }";
     expect(uses(code)).toEqual(["awaited"]);
   });
+  it("where it is `await Promise.resolve(p)`, which awaits what `await p` awaits", () => {
+    expect(uses("// @smartasync\nexport async function f(p) { return await Promise.resolve((p)); }")).toEqual(
+      ["awaited"],
+    );
+  });
+  it("where it is handed to a method of a class of the file whose parameter is awaited only", () => {
+    const code =
+      "class C {\n  // @smartasync\n  static async g(x) { return await x; }\n}\n// @smartasync\nexport async function f(p) { return await C.g(p); }";
+    expect(uses(code)).toEqual(["awaited"]);
+  });
   it("with a literal default", () => {
     expect(uses('// @smartasync\nexport async function f(p = "") { return await p; }')).toEqual(["awaited"]);
   });
@@ -66,6 +76,27 @@ describe("a promise use, located", () => {
     expect(
       uses("// @smartasync\nexport async function f(p) { try { return await p; } finally { } }"),
     ).toEqual(["promise"]);
+  });
+  it("`Promise.resolve(p)` not directly awaited, or awaited where a `catch` sees it", () => {
+    expect(
+      paramsOf(
+        "// @smartasync\nexport async function f(p) {\n  return await Promise.resolve(p).then((v) => v);\n}",
+        "f",
+      ),
+    ).toEqual([{ use: "promise", what: "`Promise.resolve(p)`", at: "m.js:3:16" }]);
+    expect(
+      uses(
+        "// @smartasync\nexport async function f(p) { try { return await Promise.resolve(p); } catch { return 0; } }",
+      ),
+    ).toEqual(["promise"]);
+  });
+  it("handed to a method of a class of the file that uses it as a promise", () => {
+    const code =
+      "class C {\n  // @smartasync\n  static async g(x) { return x.then((v) => v); }\n}\n// @smartasync\nexport async function f(p) { return await C.g(p); }";
+    expect(paramsOf(code, "f")?.[0]).toMatchObject({
+      use: "promise",
+      what: expect.stringContaining("C.g(p)"),
+    });
   });
   it("handed to a smartasync function that uses it as a promise", () => {
     const code =
