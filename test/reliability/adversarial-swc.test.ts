@@ -244,7 +244,7 @@ describe("sizes and shapes (SWC)", () => {
       lines.push(i > 0 ? `  return t + (await f${i - 1}(p));` : "  return t;", "}");
       lines.push(`export function use${i}(p) {`, `  const a = f${i}(p);`);
       for (let k = 0; k < 10; k++) lines.push(`  const x${k} = a + ${k};`);
-      lines.push("  return a;", "}");
+      lines.push("  return String(a);", "}");
     }
     while (lines.length < 50_000) lines.push("// filler");
     const src = lines.join("\n");
