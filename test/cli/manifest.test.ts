@@ -7,7 +7,7 @@ import { cli, tree } from "./helpers.js";
 it("smartasync build writes the package manifest, and importers read it through package.json exports", () => {
   const dir = tree("build-manifest", {
     "src/index.js": `export { greet } from "./greet.js";\nexport * from "./count.js";\n`,
-    "src/greet.js": `// @smartasync\nexport async function greet(name) {\n  return \`hi \${await Promise.resolve(name)}\`;\n}\n`,
+    "src/greet.js": `// @smartasync\nexport async function greet(name) {\n  return \`hi \${await Promise.resolve(name).then(String)}\`;\n}\n`,
     "src/count.js": `// @smartasync\nexport function count(s) {\n  return s.length;\n}\nexport class Box {\n  // @smartasync\n  async get() {\n    return 1;\n  }\n}\n`,
     "src/plain.js": "export const x = 1;\n",
   });
