@@ -197,6 +197,12 @@ function startsWork(ctx: Ctx, index: Index, call: StartedNode): "known" | "unpro
     // An import of a module with twins is left out: `existsSync` is one of `fs`'s sync functions.
     if (knownAsyncCall(ctx, call) && !isImportedCall(ctx, call)) return "known";
     const r = resolveCallee(ctx, index, call);
+    // `obj.m()` matched only by a method's name (`this.cache.get(k)` beside an annotated `get`):
+    // whatever the receiver holds runs, a Map's `get` as likely as the method. Checked at run
+    // time like any unproven call, not taken for async work (attack19 F9: a valid method was
+    // refused with SA301, which a worker could not take).
+    if (r && !r.explicit && r.shape.kind === "dispatch")
+      return provenSync(ctx, index, call) ? undefined : "unproven";
     // One that runs to its end within the call (no `await` of its own) queues nothing.
     if (
       r &&
