@@ -27,7 +27,7 @@ describe("a parameter is awaited only", () => {
   it("where other reads want the value (`text.toUpperCase()`: a promise there breaks the plain program)", () => {
     expect(
       uses(
-        "// @smartasync\nexport async function f(p) { await null; return p.toUpperCase() + (p === 1) + (() => p.length)() + `${p}` + JSON.stringify(p); }",
+        "// @smartasync\nexport async function f(p) { await null; return p.toUpperCase() + (p === 1) + (() => p.length)() + ('' + p) + JSON.stringify(p); }",
       ),
     ).toEqual(["awaited"]);
   });
@@ -173,7 +173,7 @@ describe("a parameter escaping where the build does not follow it is unknown (at
   it("a value read stays a value read: a member, an operator, a template, a built-in reader", () => {
     expect(
       uses(
-        "// @smartasync\nexport function f(p) { console.log(p, [p]); return String(p) + p.x + `${p}` + (p | 0) + Math.max(p, 1); }",
+        "// @smartasync\nexport function f(p) { console.log(p, [p]); return String(p) + p.x + ('' + p) + (p | 0) + Math.max(p, 1); }",
       ),
     ).toEqual(["value"]);
   });
