@@ -173,7 +173,7 @@ describe("a parameter escaping where the build does not follow it is unknown (at
   it("a value read stays a value read: a member, an operator, a template, a built-in reader", () => {
     expect(
       uses(
-        "// @smartasync\nexport function f(p) { console.log(p, [p]); return String(p) + p.x + ('' + p) + (p | 0) + Math.max(p, 1); }",
+        "// @smartasync\nexport function f(p) { console.log(p, [p]); setTimeout(console.log, p); return String(p) + p.x + ('' + p) + (p | 0) + Math.max(p, 1); }",
       ),
     ).toEqual(["value"]);
   });

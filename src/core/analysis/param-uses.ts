@@ -222,10 +222,15 @@ function combine(uses: readonly ParamUse[]): ParamUse {
 const MAX_ALIASES = 3;
 
 /**
- * Globals that keep what they are given to call a function with it later (`setTimeout(f, 0, p)`):
- * the value escapes there, not read.
+ * Globals that keep the arguments they are given to call a function with them later
+ * (`setTimeout(f, 0, p)`): the value escapes there, not read. Name → the first argument kept
+ * (`setTimeout(f, ms, …args)`: `ms` is read at once).
  */
-const SCHEDULERS = new Set(["setTimeout", "setImmediate", "setInterval", "queueMicrotask"]);
+const SCHEDULERS = new Map([
+  ["setTimeout", 2],
+  ["setInterval", 2],
+  ["setImmediate", 1],
+]);
 
 /**
  * Methods that keep their argument, or hand it to code that may race it (`list.push(p)`,
@@ -263,11 +268,18 @@ const KEEPERS = new Set([
 function handOn(
   ctx: Ctx,
   call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+  /** The argument's index; undefined: inside an array given as an argument. */
+  index?: number,
 ): string | undefined {
   const c = strip(call.callee as Node);
   if (c.type === "Identifier") {
     const b = ctx.scopes.binding(c, c.name);
-    if (!b) return SCHEDULERS.has(c.name) ? `handed to \`${c.name}\`, which keeps it for later` : undefined;
+    if (!b) {
+      const kept = SCHEDULERS.get(c.name);
+      return kept !== undefined && (index === undefined || index >= kept)
+        ? `handed to \`${c.name}\`, which keeps it for later`
+        : undefined;
+    }
     if (b.kind === "module") return undefined;
     return call.type === "NewExpression"
       ? `handed to \`new ${c.name}\`, a class the build does not follow`
@@ -335,7 +347,7 @@ function ownReadUse(
     if (i < 0) return value;
     const got = p.type === "CallExpression" ? forwarded(p, i) : "not-smartasync";
     if (got === "not-smartasync") {
-      const why = handOn(ctx, p);
+      const why = handOn(ctx, p, i);
       return why ? unknown(why) : value;
     }
     return got.use === "promise"
@@ -343,7 +355,7 @@ function ownReadUse(
       : got;
   }
   if (p.type === "NewExpression" && p.callee !== cur) {
-    const why = handOn(ctx, p);
+    const why = handOn(ctx, p, p.arguments.indexOf(cur as t.Expression));
     return why ? unknown(why) : value;
   }
   if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === cur) {
