@@ -27,7 +27,7 @@ describe("a parameter is awaited only", () => {
   it("where other reads want the value (`text.toUpperCase()`: a promise there breaks the plain program)", () => {
     expect(
       uses(
-        "// @smartasync\nexport async function f(p) { await null; return p.toUpperCase() + (p === 1) + (() => p)(); }",
+        "// @smartasync\nexport async function f(p) { await null; return p.toUpperCase() + (p === 1) + (() => p.length)() + ('' + p) + JSON.stringify(p); }",
       ),
     ).toEqual(["awaited"]);
   });
@@ -116,6 +116,66 @@ describe("a sync smartasync function's parameter", () => {
       "promise",
     ]);
     expect(uses("// @smartasync\nexport function f(p) { return Promise.race([p]); }")).toEqual(["promise"]);
+  });
+});
+
+describe("a `const` alias of a parameter (attack19 F1)", () => {
+  it("is read as the parameter: racing it is a promise use, located at the race", () => {
+    expect(
+      paramsOf(
+        "// @smartasync\nexport async function f(p, ms) {\n  const task = p;\n  return await Promise.race([task, ms]);\n}",
+        "f",
+      )?.[0],
+    ).toEqual({ use: "promise", what: "`Promise.race([task, ms])`", at: "m.js:4:16" });
+  });
+  it("awaited only stays awaited only, a few names deep; `let` is not followed", () => {
+    expect(
+      uses("// @smartasync\nexport async function f(p) { const a = p; const b = a; return await b; }"),
+    ).toEqual(["awaited"]);
+    expect(uses("// @smartasync\nexport async function f(p) { let a = p; return await a; }")).toEqual([
+      "unknown",
+    ]);
+  });
+});
+
+describe("a parameter escaping where the build does not follow it is unknown (attack19 F1)", () => {
+  const escapes: [string, string][] = [
+    [
+      "a helper of the module",
+      "function h(x) { return Promise.race([x]); }\n// @smartasync\nexport function f(p) { h(p); return 1; }",
+    ],
+    ["an object", "// @smartasync\nexport function f(p) { const o = { p }; return Promise.race([o.p]); }"],
+    [
+      "an array kept in a local",
+      "// @smartasync\nexport function f(p) { const l = [p, 1]; return Promise.race(l); }",
+    ],
+    ["a keeping method", "const q = [];\n// @smartasync\nexport function f(p) { q.push(p); return 1; }"],
+    ["`concat`", "// @smartasync\nexport function f(p) { return Promise.race([1].concat(p)); }"],
+    [
+      "a closure's promise use",
+      "// @smartasync\nexport function f(p) { setImmediate(() => p.then(console.log)); return 1; }",
+    ],
+    [
+      "a closure's `await` in a `try`",
+      "// @smartasync\nexport async function f(p) { const c = async () => { try { await p; } catch {} }; c(); return 1; }",
+    ],
+    [
+      "a class of the module",
+      "class T { constructor(p) { this.p = p; } }\n// @smartasync\nexport function f(p) { new T(p); return 1; }",
+    ],
+    ["a field", "const o = {};\n// @smartasync\nexport function f(p) { o.pending = p; return 1; }"],
+    ["a scheduler", "// @smartasync\nexport function f(p) { setTimeout(console.log, 0, p); return 1; }"],
+  ];
+  for (const [what, code] of escapes)
+    it(what, () => {
+      expect(uses(code)).toEqual(["unknown"]);
+    });
+  it("a value read stays a value read: a member, an operator, a template, a built-in reader", () => {
+    expect(
+      uses(
+        "// @smartasync\nexport function f(p) { console.log(p, [p]); setTimeout(console.log, p); return String(p) + p.x + ('' + p) + (p | 0) + Math.max(p, 1); }",
+      ),
+    ).toEqual(["value"]);
   });
 });
 

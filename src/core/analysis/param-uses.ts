@@ -191,15 +191,109 @@ function usesOf(
     // Its reads as every rule finds a binding's (view.ts `readsOf`), watched within its scope.
     const reads = readsOf(ctx.tree, ctx.scopes, b);
     if (!reads) return unknown("it is declared again in the body");
-    let out: ParamUse = sync ? { use: "value" } : { use: "awaited" };
-    for (const u of reads.uses) {
-      const use = sync ? syncReadUse(ctx, fn, u, forwarded) : readUse(ctx, fn, u, forwarded);
-      // The first promise use is the one named; an unknown one only where there is none.
-      if (use.use === "promise") return use;
-      if (use.use === "unknown" && out.use !== "unknown") out = use;
-    }
-    return out;
+    const follow: Follow = (read, depth) =>
+      sync
+        ? syncReadUse(ctx, fn, read, forwarded, follow, depth)
+        : readUse(ctx, fn, read, forwarded, follow, depth);
+    const use = combine(reads.uses.map((u) => follow(u, 0)));
+    return use.use === "value" ? (sync ? { use: "value" } : { use: "awaited" }) : use;
   });
+}
+
+/** What one read of a parameter (or of a `const` alias of it, `depth` aliases down) does with it. */
+type Follow = (read: Node, depth: number) => ParamUse;
+
+/**
+ * The uses of several reads as one: the first promise use is the one named; an unknown one only
+ * where there is none; else a read of the value (`awaited` reads count as the value: the callers
+ * of `combine` say which of the two the parameter is).
+ */
+function combine(uses: readonly ParamUse[]): ParamUse {
+  let out: ParamUse = { use: "value" };
+  for (const use of uses) {
+    if (use.use === "promise") return use;
+    if (use.use === "unknown" && out.use !== "unknown") out = use;
+  }
+  return out;
+}
+
+/** How many `const` aliases deep (`const q = p; const r = q`) a parameter's reads are followed. */
+const MAX_ALIASES = 3;
+
+/**
+ * Globals that keep the arguments they are given to call a function with them later
+ * (`setTimeout(f, 0, p)`): the value escapes there, not read. Name → the first argument kept
+ * (`setTimeout(f, ms, …args)`: `ms` is read at once).
+ */
+const SCHEDULERS = new Map([
+  ["setTimeout", 2],
+  ["setInterval", 2],
+  ["setImmediate", 1],
+]);
+
+/**
+ * Methods that keep their argument, or hand it to code that may race it (`list.push(p)`,
+ * `[t].concat(p)`, `map.set(k, p)`, `emitter.emit("x", p)`, `f.call(null, p)`): what the
+ * container's later readers do with it is not followed (attack19 F1).
+ */
+const KEEPERS = new Set([
+  "push",
+  "unshift",
+  "splice",
+  "concat",
+  "fill",
+  "set",
+  "add",
+  "emit",
+  "call",
+  "apply",
+  "bind",
+  "nextTick",
+  "assign",
+  "defineProperty",
+  "resolve",
+  "reject",
+]);
+
+/**
+ * Whether the call or `new` `call`, which is no smartasync function, only reads the value of its
+ * arguments as far as the build can tell: a global (`String(p)`, `JSON.stringify(p)`,
+ * `console.log(p)`, not a scheduler), an imported function (its facts say nothing and a package
+ * is not followed: left a read of the value, as before), a method of another value that does not
+ * keep it (`s.includes(p)`). A function or class of the module (`raceHelper(p)`, `new Tracker(p)`),
+ * a method through `this`, a keeping method (`KEEPERS`), a scheduler are hand-ons the build does
+ * not follow: the argument's use there is unknown (attack19 F1). Undefined: a value read, else why.
+ */
+function handOn(
+  ctx: Ctx,
+  call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+  /** The argument's index; undefined: inside an array given as an argument. */
+  index?: number,
+): string | undefined {
+  const c = strip(call.callee as Node);
+  if (c.type === "Identifier") {
+    const b = ctx.scopes.binding(c, c.name);
+    if (!b) {
+      const kept = SCHEDULERS.get(c.name);
+      return kept !== undefined && (index === undefined || index >= kept)
+        ? `handed to \`${c.name}\`, which keeps it for later`
+        : undefined;
+    }
+    if (b.kind === "module") return undefined;
+    return call.type === "NewExpression"
+      ? `handed to \`new ${c.name}\`, a class the build does not follow`
+      : `handed to \`${c.name}\`, a function the build does not follow`;
+  }
+  if (c.type === "MemberExpression" || c.type === "OptionalMemberExpression") {
+    const name = memberName(c);
+    const o = strip(c.object as Node);
+    if (o.type === "ThisExpression" || o.type === "Super")
+      return `handed to \`${short(sourceOf(ctx, c))}\`, a method the build does not follow`;
+    if (name === undefined || KEEPERS.has(name))
+      return `handed to \`${short(sourceOf(ctx, c))}\`, which keeps it where the build does not follow`;
+    return undefined;
+  }
+  return `handed to \`${short(sourceOf(ctx, c))}\`, which the build does not follow`;
 }
 
 /**
@@ -214,6 +308,25 @@ function syncReadUse(
   fn: t.Function,
   read: Node,
   forwarded: (call: t.CallExpression, i: number) => ParamUse | "not-smartasync",
+  follow: Follow,
+  depth: number,
+): ParamUse {
+  const use = ownReadUse(ctx, fn, read, forwarded, follow, depth);
+  // A read in a nested function (`setImmediate(() => Promise.race([p, t]))`, an async arrow's
+  // `try { await p }`) runs when, and if, that function runs: a promise use there is not proven
+  // either way, and not the function's own `await` (attack19 F1).
+  if (ctx.tree.functionParent(read) === fn || use.use === "value" || use.use === "unknown") return use;
+  const where = use.use === "promise" ? `${use.what} (${use.at})` : "awaited";
+  return unknown(`used as a promise in a nested function, which the build does not follow: ${where}`);
+}
+
+function ownReadUse(
+  ctx: Ctx,
+  fn: t.Function,
+  read: Node,
+  forwarded: (call: t.CallExpression, i: number) => ParamUse | "not-smartasync",
+  follow: Follow,
+  depth: number,
 ): ParamUse {
   const { outer: cur, parent: p } = consumerOf(ctx.tree, read);
   const value: ParamUse = { use: "value" };
@@ -222,15 +335,27 @@ function syncReadUse(
     what: `\`${short(sourceOf(ctx, where))}\``,
     at: locOf(ctx, where),
   });
-  if (!p || ctx.tree.functionParent(read) !== fn) return value;
+  const nested = ctx.tree.functionParent(read) !== fn;
+  if (!p) return value;
+  // `await p` of a nested async function (the function's own is read by `readUse`).
+  if (p.type === "AwaitExpression") return nested ? { use: "awaited" } : value;
   if ((p.type === "CallExpression" || p.type === "OptionalCallExpression") && p.callee !== cur) {
     if (promiseStatic(ctx, p)) return promise(p);
     const i = p.arguments.indexOf(cur as t.Expression);
-    const got = p.type === "CallExpression" && i >= 0 ? forwarded(p, i) : "not-smartasync";
-    if (got === "not-smartasync") return value;
+    // `f(...p)` iterates the value.
+    if (i < 0) return value;
+    const got = p.type === "CallExpression" ? forwarded(p, i) : "not-smartasync";
+    if (got === "not-smartasync") {
+      const why = handOn(ctx, p, i);
+      return why ? unknown(why) : value;
+    }
     return got.use === "promise"
       ? { ...got, what: `\`${short(sourceOf(ctx, p))}\`, which passes it on to ${got.what}` }
       : got;
+  }
+  if (p.type === "NewExpression" && p.callee !== cur) {
+    const why = handOn(ctx, p, p.arguments.indexOf(cur as t.Expression));
+    return why ? unknown(why) : value;
   }
   if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === cur) {
     const call = ctx.tree.parent(p);
@@ -240,13 +365,35 @@ function syncReadUse(
       : value;
   }
   if (p.type === "ArrayExpression") {
-    const up = ctx.tree.parent(p);
-    return up &&
-      (up.type === "CallExpression" || up.type === "OptionalCallExpression") &&
-      promiseStatic(ctx, up)
-      ? promise(up)
-      : value;
+    const { outer: arr, parent: up } = consumerOf(ctx.tree, p);
+    if (up && (up.type === "CallExpression" || up.type === "OptionalCallExpression") && up.callee !== arr) {
+      if (promiseStatic(ctx, up)) return promise(up);
+      // `console.log([p, q])`: the array given to a reader of values.
+      if (!handOn(ctx, up)) return value;
+    }
+    return unknown("put in an array, which the build does not follow");
   }
+  if (p.type === "ObjectProperty" && p.value === cur)
+    return unknown("kept in an object, which the build does not follow");
+  if (p.type === "VariableDeclarator" && p.init === cur) {
+    const id = p.id as Node;
+    // `const { a } = p`, `const [x] = p`: reads of the value.
+    if (id.type === "ObjectPattern" || id.type === "ArrayPattern") return value;
+    const decl = ctx.tree.parent(p);
+    if (id.type !== "Identifier" || decl?.type !== "VariableDeclaration" || decl.kind !== "const")
+      return unknown(`kept in \`${short(sourceOf(ctx, id))}\`, which the build does not follow`);
+    // `const task = p`: the alias's reads are the parameter's (a few names deep).
+    const b = ctx.scopes.binding(id, id.name);
+    const reads = b && depth < MAX_ALIASES ? readsOf(ctx.tree, ctx.scopes, b) : undefined;
+    if (!reads) return unknown(`kept in \`${id.name}\`, which is not followed further`);
+    return combine(reads.uses.map((u) => follow(u, depth + 1)));
+  }
+  if (p.type === "AssignmentExpression" && p.right === cur)
+    return unknown(`stored in \`${short(sourceOf(ctx, p.left as Node))}\`, which the build does not follow`);
+  if (p.type === "YieldExpression") return unknown("yielded, which the build does not follow");
+  // A nested function's result goes where the build does not follow (`() => p`).
+  if (nested && (p.type === "ReturnStatement" || (p.type === "ArrowFunctionExpression" && p.body === cur)))
+    return unknown("returned from a nested function, which the build does not follow");
   return value;
 }
 
@@ -264,6 +411,8 @@ function readUse(
   fn: t.Function,
   read: Node,
   forwarded: (call: t.CallExpression, i: number) => ParamUse | "not-smartasync",
+  follow: Follow,
+  depth: number,
 ): ParamUse {
   const { outer, parent } = consumerOf(ctx.tree, read);
   const promise = (where: Node, what = `\`${short(sourceOf(ctx, where))}\``): ParamUse => ({
@@ -285,7 +434,7 @@ function readUse(
   }
   // Any other read is as a sync function's: a read of the value (`text.toUpperCase()`, which a
   // promise there would break in the plain program) wants the value; a promise's own uses do not.
-  return syncReadUse(ctx, fn, read, forwarded);
+  return syncReadUse(ctx, fn, read, forwarded, follow, depth);
 }
 
 /**
