@@ -37,6 +37,11 @@ export interface ImportedRef {
    * namespace member that holds the function under a name with no variant (`ExportFact.held`).
    */
   mutable?: string;
+  /**
+   * A member of an imported TypeScript namespace (`Api.load()`): the namespace is an object any
+   * module may write, so the call checks the member is still the function (calls.ts `own`).
+   */
+  ownCheck?: boolean;
 }
 
 /** A module object a file holds: `import * as ns`, `require("x")`, `import ns = require("x")`. */
@@ -652,6 +657,7 @@ export class ImportedFns {
       const at = ref && o.cjs ? this.mutatedAt(o.cjs, name, o.source) : undefined;
       if (ref && at)
         ref.mutable = `\`${o.cjs!.name}.${name}\` is replaced at line ${at.loc?.start.line ?? 0}`;
+      if (ref && o.facts.tsNamespace && !ref.explicit) ref.ownCheck = true;
       return ref;
     }
     if (callee.type === "CallExpression") return this.wholeModule(callee);
