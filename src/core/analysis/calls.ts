@@ -685,7 +685,8 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     // to one as a value. So the call checks the member is still the function and calls the
     // replacement otherwise, as `C.m()` of a class does (fixture typescript/namespace-stubbed);
     // the check is one read and one comparison.
-    if (inner) return { fn: inner, shape: { kind: "member", own: { name: prop, kind: inner.kind } }, explicit: false };
+    if (inner)
+      return { fn: inner, shape: { kind: "member", own: { name: prop, kind: inner.kind } }, explicit: false };
     // `namespace NS { export import f = load }`: `NS.f` is the annotated function under another
     // name, whose variant the namespace does not hold (`NS.fSync`): reported (attack 15, F11).
     const aliased = namespaceAliasMember(ctx, index, nsBinding, path, prop);

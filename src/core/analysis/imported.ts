@@ -38,8 +38,9 @@ export interface ImportedRef {
    */
   mutable?: string;
   /**
-   * A member of an imported TypeScript namespace (`Api.load()`): the namespace is an object any
-   * module may write, so the call checks the member is still the function (calls.ts `own`).
+   * A member of an imported TypeScript namespace (`Api.load()`) or of a CommonJS module object
+   * (`lib.load()`): an object any module may write, so the call checks the member is still the
+   * function (calls.ts `own`).
    */
   ownCheck?: boolean;
 }
@@ -657,7 +658,15 @@ export class ImportedFns {
       const at = ref && o.cjs ? this.mutatedAt(o.cjs, name, o.source) : undefined;
       if (ref && at)
         ref.mutable = `\`${o.cjs!.name}.${name}\` is replaced at line ${at.loc?.start.line ?? 0}`;
-      if (ref && o.facts.tsNamespace && !ref.explicit) ref.ownCheck = true;
+      // A TypeScript namespace, and a CommonJS module's `module.exports` (bound to a name or
+      // `require(…)` itself; not `import * as ns`, a module namespace object nothing writes),
+      // are plain objects another module may write (`sinon.stub(lib, "load")`).
+      const writable =
+        o.facts.tsNamespace ||
+        (o.facts.commonjs &&
+          (o.cjs !== undefined ||
+            requireSource(this.ctx.scopes, peelCallee(callee.object as Node)) !== undefined));
+      if (ref && writable && !ref.explicit) ref.ownCheck = true;
       return ref;
     }
     if (callee.type === "CallExpression") return this.wholeModule(callee);
