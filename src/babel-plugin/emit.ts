@@ -453,7 +453,18 @@ class SyncMapper {
         else if (r.ext?.fact.kind === "async") {
           const via = viaMarker(this.ctx.plan.ctx, orig!, r, "sync");
           if (via) toVariantCall(this.ctx, call, r.shape.kind, via, this.imports);
-          else rename(this.ctx, call, r.shape.kind, r.ext.variantRef());
+          else
+            rename(
+              this.ctx,
+              call,
+              r.shape.kind,
+              r.ext.variantRef(),
+              // An imported namespace's or CommonJS module object's member: checked as in the
+              // source's own calls (fixture cjs/stubbed-from-another-file).
+              r.shape.kind === "member" && r.shape.own
+                ? { check: r.shape.own, imports: this.imports }
+                : undefined,
+            );
         }
         if (fact.guard) return this.guardOf(node, fact.guard);
         return node;

@@ -102,6 +102,12 @@ export interface ModuleFacts {
   namespaces?: Map<string, ModuleFacts>;
   /** A CommonJS module: its default import is `module.exports`, so `lib.f()` reaches `f`. */
   commonjs?: boolean;
+  /**
+   * A TypeScript namespace (`export namespace Api {}`): at run time a plain object any module may
+   * write (`Api.load = stub`, `sinon.stub(Api, "load")`), unlike an ES module namespace object;
+   * importers' `Api.load()` checks that the member is still the function (calls.ts `own`).
+   */
+  tsNamespace?: boolean;
   /** Exported name → the smartasync function its literal holds at a place picked at run time. */
   picked?: Map<string, PickedHolder>;
 }
@@ -236,6 +242,7 @@ export interface FactsJson {
   ps?: [string, string][];
   ns?: [string, FactsJson][];
   c?: true;
+  t?: true;
   pk?: [string, PickedHolder][];
 }
 
@@ -247,6 +254,7 @@ export function factsToJson(f: ModuleFacts): FactsJson {
     ...(f.problems ? { ps: [...f.problems] } : {}),
     ...(f.namespaces ? { ns: [...f.namespaces].map(([k, v]) => [k, factsToJson(v)]) } : {}),
     ...(f.commonjs ? { c: true as const } : {}),
+    ...(f.tsNamespace ? { t: true as const } : {}),
     ...(f.picked ? { pk: [...f.picked] } : {}),
   };
 }
@@ -259,6 +267,7 @@ export function factsFromJson(j: FactsJson): ModuleFacts {
     ...(j.ps ? { problems: new Map(j.ps) } : {}),
     ...(j.ns ? { namespaces: new Map(j.ns.map(([k, v]) => [k, factsFromJson(v)])) } : {}),
     ...(j.c ? { commonjs: true } : {}),
+    ...(j.t ? { tsNamespace: true } : {}),
     ...(j.pk ? { picked: new Map(j.pk) } : {}),
   };
 }

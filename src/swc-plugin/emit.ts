@@ -432,7 +432,15 @@ class SyncCopy {
         else if (r.ext?.fact.kind === "async") {
           const via = viaMarker(this.plan.ctx, node, r, "sync");
           if (via) this.ed.variantCall(call, r.shape.kind, via);
-          else this.ed.rename(call, r.shape.kind, r.ext.variantRef());
+          // An imported namespace's or CommonJS module object's member: checked as in the
+          // source's own calls (fixture cjs/stubbed-from-another-file).
+          else
+            this.ed.rename(
+              call,
+              r.shape.kind,
+              r.ext.variantRef(),
+              r.shape.kind === "member" ? r.shape.own : undefined,
+            );
         }
         if (fact.guard) this.guardOf(node, fact.guard);
         return;

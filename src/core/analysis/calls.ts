@@ -641,6 +641,15 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
         kinds: new Set([ext.fact.kind]),
       };
     }
+    // An imported TypeScript namespace's member (`Api.load()`): another module may have replaced
+    // it (a stub), so the call checks, as `C.m()` does (fixture typescript/namespace-stubbed).
+    if (ext.ownCheck)
+      return {
+        fn: undefined,
+        ext,
+        shape: { kind: "member", own: { name: prop, kind: ext.fact.kind } },
+        explicit: false,
+      };
     return { fn: undefined, ext, shape: { kind: "member" }, explicit: ext.explicit };
   }
   // `NS.f()`, `A.B.f()` of a function annotated inside `namespace NS { export … }` (fixture
@@ -671,7 +680,13 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
         kinds: new Set([inner.kind]),
       };
     }
-    if (inner) return { fn: inner, shape: { kind: "member" }, explicit: false };
+    // A namespace is a plain object at run time: any module may replace its member (`Api.load =
+    // stub`, `sinon.stub(Api, "load")`), and a namespace that is not exported can still be handed
+    // to one as a value. So the call checks the member is still the function and calls the
+    // replacement otherwise, as `C.m()` of a class does (fixture typescript/namespace-stubbed);
+    // the check is one read and one comparison.
+    if (inner)
+      return { fn: inner, shape: { kind: "member", own: { name: prop, kind: inner.kind } }, explicit: false };
     // `namespace NS { export import f = load }`: `NS.f` is the annotated function under another
     // name, whose variant the namespace does not hold (`NS.fSync`): reported (attack 15, F11).
     const aliased = namespaceAliasMember(ctx, index, nsBinding, path, prop);

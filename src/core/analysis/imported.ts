@@ -37,6 +37,12 @@ export interface ImportedRef {
    * namespace member that holds the function under a name with no variant (`ExportFact.held`).
    */
   mutable?: string;
+  /**
+   * A member of an imported TypeScript namespace (`Api.load()`) or of a CommonJS module object
+   * (`lib.load()`): an object any module may write, so the call checks the member is still the
+   * function (calls.ts `own`).
+   */
+  ownCheck?: boolean;
 }
 
 /** A module object a file holds: `import * as ns`, `require("x")`, `import ns = require("x")`. */
@@ -652,6 +658,15 @@ export class ImportedFns {
       const at = ref && o.cjs ? this.mutatedAt(o.cjs, name, o.source) : undefined;
       if (ref && at)
         ref.mutable = `\`${o.cjs!.name}.${name}\` is replaced at line ${at.loc?.start.line ?? 0}`;
+      // A TypeScript namespace, and a CommonJS module's `module.exports` (bound to a name or
+      // `require(…)` itself; not `import * as ns`, a module namespace object nothing writes),
+      // are plain objects another module may write (`sinon.stub(lib, "load")`).
+      const writable =
+        o.facts.tsNamespace ||
+        (o.facts.commonjs &&
+          (o.cjs !== undefined ||
+            requireSource(this.ctx.scopes, peelCallee(callee.object as Node)) !== undefined));
+      if (ref && writable && !ref.explicit) ref.ownCheck = true;
       return ref;
     }
     if (callee.type === "CallExpression") return this.wholeModule(callee);

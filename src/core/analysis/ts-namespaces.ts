@@ -56,8 +56,9 @@ export function holdsItself(decl: Node, d: Node): boolean {
 
 export { dottedPath, namespaceBlocks };
 
+/** A namespace's facts: a TypeScript namespace is an object any module may write (`tsNamespace`). */
 function emptyFacts(): ModuleFacts {
-  return { exports: new Map(), methods: new Map() };
+  return { exports: new Map(), methods: new Map(), tsNamespace: true };
 }
 
 /**
