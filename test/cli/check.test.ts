@@ -92,6 +92,35 @@ describe("smartasync check", () => {
     );
   });
 
+  it("--deny sync-worker fails on a call of a sync annotated function whose own body blocks on a worker (attack19 F5)", () => {
+    const app = tree("check-sync-body-worker", {
+      "src/lib/remote.js": `// @smartasync\nexport async function h(u) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "remote " + u;\n}\n`,
+      "src/lib/helpers.js": `import { h } from "./remote.js";\n\n// @smartasync\nexport function syncKind(u) {\n  const v = h(u);\n  return "syncKind " + v;\n}\n\n// @smartasync\nexport function calm(u) {\n  return "calm " + u;\n}\n`,
+      // A call of a sync function earlier in the file than its body, and a chain of two.
+      "src/server/handler.js": `import { calm, syncKind } from "../lib/helpers.js";\nimport { h } from "../lib/remote.js";\n\nexport function early() {\n  return outer("/e");\n}\n\n// @smartasync\nfunction outer(u) {\n  return inner(u) + "!";\n}\n\n// @smartasync\nfunction inner(u) {\n  const v = h(u);\n  return v;\n}\n\nexport function route2() {\n  const v = syncKind("/2");\n  return "r2 " + v;\n}\n\nexport function quiet() {\n  return calm("/q");\n}\n`,
+    });
+    expect(cli(["check", "src/server"], app).status).toBe(0);
+    for (const compiler of ["babel", "swc"]) {
+      const r = cli(["check", "src/server", "--deny", "sync-worker", "--compiler", compiler], app);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain(
+        "src/server/handler.js:20:13: denied (sync-worker) sync-worker: call of syncKind uses direct (→ syncKind), which blocks on a worker further on, denied by --deny sync-worker",
+      );
+      expect(r.stdout).toContain(
+        "src/server/handler.js:5:10: denied (sync-worker) sync-worker: call of outer uses direct (→ outer), which blocks on a worker further on, denied by --deny sync-worker",
+      );
+      expect(r.stdout).toContain(
+        "src/server/handler.js:10:10: denied (sync-worker) sync-worker: call of inner uses direct",
+      );
+      expect(r.stdout).toContain(
+        "src/server/handler.js:15:13: denied (sync-worker) sync-worker: call of h uses sync-worker",
+      );
+      // A sync function whose body blocks on nothing is no finding.
+      expect(r.stdout).not.toContain("calm");
+      expect(r.stdout).toMatch(/failed: 0 errors, 4 denied/);
+    }
+  });
+
   it("--deny sync-worker fails on an explicit call of a sync variant that runs on a worker (attack19 F14)", () => {
     const app = tree("check-explicit-worker", {
       "src/lib/remote.js": `import { smartasync } from "smartasync/runtime";\n\n// @smartasync\nexport async function fetchJson(u) {\n  const r = await fetch("data:text/plain," + u);\n  return r.text();\n}\n\nexport const fetchTyped = smartasync(async (u) => {\n  const r = await fetch("data:text/plain," + u);\n  return r.text();\n});\n\n// @smartasync\nexport async function local(u) {\n  return u;\n}\n`,

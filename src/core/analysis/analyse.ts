@@ -10,7 +10,7 @@ import { emptyReport, finishReport, type Report } from "../report.js";
 import { sameThreadWhy } from "./arg-escape.js";
 import { planAutobinds } from "./autobind.js";
 import { checkCallerState } from "./caller-state.js";
-import { buildIndex, type CallEdit, type Index, planCalls } from "./calls.js";
+import { buildIndex, type CallEdit, type Index, markSyncBodyBlocks, planCalls } from "./calls.js";
 import {
   checkClash,
   checkExportClash,
@@ -363,6 +363,8 @@ function prove(bound: Bound, collected: Collected, resolved: Resolved): Proven {
       fn.asyncStrategy = decideOffload(ctx, fn);
     }
   }
+  // Which sync functions block on a worker in their own body, once every sync variant is decided.
+  markSyncBodyBlocks(ctx, index, fns, (f) => f.syncStrategy === "worker" || f.blocksOnWorker === true);
   // What each function does with its parameters, for the calls that pass a call's value there.
   paramUses(ctx, index, fns);
   const inWorkers = new Set(

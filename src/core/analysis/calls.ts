@@ -337,6 +337,61 @@ function explicitBlocks(r: Resolved): boolean {
   return r.ext?.fact.syncStrategy === "worker" || r.ext?.fact.blocksOnWorker === true;
 }
 
+/**
+ * Marks each sync annotated function whose own body (nested functions aside) blocks on a worker
+ * (`bodyBlocks`): it calls, in sync code, an async smartasync function whose sync variant runs on
+ * a worker or blocks on one further on, or a sync one that does so itself. Its direct calls
+ * block as much, which `check --deny sync-worker` must see (attack19 F5). The one rule for the
+ * file's compile (prove) and the graph's read of an import (module-graph.ts), which differ only
+ * in how a function of another module is known to block (`extBlocks`). Repeated until nothing
+ * changes, so a chain of sync functions is followed whatever their order in the file.
+ */
+export function markSyncBodyBlocks(
+  ctx: Ctx,
+  index: Index,
+  fns: readonly SaFunction[],
+  extBlocks: (fact: ImportedRef["fact"]) => boolean,
+): void {
+  const sync = fns.filter((f) => f.kind === "sync" && f.fn.body);
+  if (sync.length === 0) return;
+  const view = treeView(ctx.tree, ctx.scopes, index.byBinding, (c) => isLimiter(ctx, c), index.syncFns);
+  const blocks = (r: Resolved, kind: FunctionKind): boolean =>
+    r.fn
+      ? kind === "async"
+        ? r.fn.syncPlan?.strategy === "worker" || blocksOnWorker(r.fn.syncPlan)
+        : r.fn.bodyBlocks === true
+      : r.ext !== undefined && extBlocks(r.ext.fact);
+  const calls = new Map<SaFunction, { r: Resolved; kind: FunctionKind }[]>();
+  for (const f of sync) {
+    const mine: { r: Resolved; kind: FunctionKind }[] = [];
+    ctx.tree.walk(f.fn.body as Node, (n) => {
+      if (isFunction(n)) return false;
+      if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+      const r = resolveCallee(ctx, index, n as CallNode);
+      const kind = r?.fn?.kind ?? r?.ext?.fact.kind;
+      if (!r || !kind || r.shape.kind === "dispatch") return undefined;
+      // A hand-written variant call (`hSync(u)`, `h.sync(u)`) runs that variant.
+      if (r.explicit || r.choice !== undefined) {
+        if (kind === "async" && r.choice !== "self") mine.push({ r, kind });
+        return undefined;
+      }
+      const d = decide(kind, classifyCall(view, n), "inline");
+      if ((kind === "async" && d.target === "sync") || (kind === "sync" && d.target === "self"))
+        mine.push({ r, kind });
+      return undefined;
+    });
+    calls.set(f, mine);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const f of sync) {
+      if (f.bodyBlocks || !calls.get(f)!.some((c) => blocks(c.r, c.kind))) continue;
+      f.bodyBlocks = true;
+      changed = true;
+    }
+  }
+}
+
 export function resolveCallee(ctx: Ctx, index: Index, call: CallNode): Resolved | undefined {
   const r = lookupCall(ctx, index, call);
   return r && "unfollowed" in r ? undefined : r;
@@ -1508,6 +1563,10 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     // A sync variant that is an inline copy blocking on a worker further on, here or in another
     // module: the call blocks there too, which `check --deny sync-worker` must see (attack18 F16).
     if (d.target === "sync" && (r.ext?.fact.blocksOnWorker || blocksOnWorker(r.fn?.syncPlan)))
+      entry.blocksOnWorker = true;
+    // A sync annotated function whose own body blocks on a worker (markSyncBodyBlocks): its
+    // plain call runs that body on the caller's thread, which blocks as much (attack19 F5).
+    if (d.target === "self" && kind === "sync" && (r.fn ? r.fn.bodyBlocks : r.ext?.fact.blocksOnWorker))
       entry.blocksOnWorker = true;
     if ((d.target === "sync" || d.target === "dispatch-sync") && ctxt.in === "sync") {
       // The safe form where the analysis cannot see every use of the name the value is kept

@@ -38,7 +38,7 @@ export function exportFactOf(
     ...(fn.explicitVariant ? { explicit: true as const } : {}),
     ...(withStrategies && fn.kind === "async" && fn.syncPlan ? { syncStrategy: fn.syncPlan.strategy } : {}),
     ...(withStrategies && fn.kind === "sync" && fn.asyncStrategy ? { asyncStrategy: fn.asyncStrategy } : {}),
-    ...(withStrategies && (blocksOnWorker(fn.syncPlan) || how.blocks)
+    ...(withStrategies && (blocksOnWorker(fn.syncPlan) || fn.bodyBlocks || how.blocks)
       ? { blocksOnWorker: true as const }
       : {}),
     // What the body does with each parameter: decided with the strategies (param-uses.ts).

@@ -34,6 +34,11 @@ export interface SaFunction {
   /** Exported through its own declaration (`export function`, `export const`). */
   exportDecl: boolean;
   syncPlan: SyncPlan | undefined;
+  /**
+   * A sync function whose own body blocks on a worker (calls.ts `markSyncBodyBlocks`): its calls
+   * in sync code block too (`check --deny sync-worker`, attack19 F5).
+   */
+  bodyBlocks?: true;
   /** The variant's name comes from the annotation (`sync=readBlocking`), not the suffix. */
   explicitVariant?: true;
   /** `// @smartasync same-thread` on a sync function: its async variant never offloads it. */
@@ -98,6 +103,7 @@ type ProvenFields =
   | "syncPlan"
   | "asyncStrategy"
   | "params"
+  | "bodyBlocks"
   | "guardCatches"
   | "guardCatchName"
   | "forAwaits"

@@ -28,7 +28,7 @@ import {
 } from "../resolve.js";
 import type { ParsedFile } from "./analyse.js";
 import { sameThreadWhy } from "./arg-escape.js";
-import { buildIndex } from "./calls.js";
+import { buildIndex, markSyncBodyBlocks } from "./calls.js";
 import { collectFunctions } from "./collect.js";
 import { createBoundCtx } from "./ctx.js";
 import { type ExportNames, exportNamesOf } from "./export-names.js";
@@ -367,11 +367,13 @@ export class ModuleGraph {
 
   /**
    * `from\0name` of every function the module's static imports export whose sync variant runs on
-   * a worker or blocks on one: an inline copy calling one blocks too (leafBlocks).
+   * a worker or blocks on one: an inline copy calling one blocks too (leafBlocks), as does a sync
+   * function's body (markSyncBodyBlocks).
    */
   private blockingImports(imports: readonly ScannedImport[], path: string, fns: SaFunction[]): Set<string> {
     const out = new Set<string>();
-    if (!fns.some((f) => f.syncPlan?.strategy === "inline" && f.leafCallees.size > 0)) return out;
+    if (!fns.some((f) => (f.syncPlan?.strategy === "inline" && f.leafCallees.size > 0) || f.kind === "sync"))
+      return out;
     for (const { specifier, kind } of imports) {
       if (kind === "dynamic") continue;
       for (const fact of this.ofImport(specifier, path, "facts").exports.values())
@@ -464,6 +466,9 @@ export class ModuleGraph {
         // Which of the functions its imports export block on a worker is asked of their facts
         // here (attack 16, F18).
         blocking = this.blockingImports(text.imports, path, file.fns);
+        // As prove marks them (calls.ts `markSyncBodyBlocks`), the imports read by `blocking`.
+        const seen = blocking;
+        markSyncBodyBlocks(file.ctx, index, file.fns, (f) => seen.has(`${f.from}\0${f.name}`));
       }
       analysed = { ctx: file.ctx, fns: file.fns, uses: file.uses, values: file.values, imported };
     }
