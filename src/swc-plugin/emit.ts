@@ -918,8 +918,12 @@ const quoted = (name: string): string => (isIdentifierName(name) ? name : JSON.s
 
 const isTs = (filename: string | undefined) => syntaxOf(filename).typescript;
 
-/** `(...args) => _sa.runSync(url, key, args)` and friends, as text. */
-function wrapperText(plan: Plan, fn: SaFunction, imports: TextImports, head: string): string {
+/**
+ * `(...args) => _sa.runSync(url, key, args)` and friends, as text. `isStatic` is separate from
+ * `head` because `static` must come before `async` (attack20 F6: `async static saveAsync` did
+ * not parse; fixture annotations/same-thread-static).
+ */
+function wrapperText(plan: Plan, fn: SaFunction, imports: TextImports, head: string, isStatic = false): string {
   let call: string;
   let async = false;
   if (fn.kind === "async") {
@@ -953,7 +957,11 @@ function wrapperText(plan: Plan, fn: SaFunction, imports: TextImports, head: str
           : `: Promise<ReturnType<typeof ${query}>>`;
     }
   }
-  return atFunction(plan, fn, `${async ? "async " : ""}${head}(${params})${ret} {\n  return ${call};\n}`);
+  return atFunction(
+    plan,
+    fn,
+    `${isStatic ? "static " : ""}${async ? "async " : ""}${head}(${params})${ret} {\n  return ${call};\n}`,
+  );
 }
 
 const pieces = new WeakMap<Plan, Pieces>();
@@ -999,8 +1007,7 @@ function variantText(plan: Plan, fn: SaFunction, code: string, imports: TextImpo
     default: {
       const member = fn.member!;
       if (!inline) {
-        const head = `${fn.isStatic ? "static " : ""}${fn.variant}`;
-        return wrapperText(plan, fn, imports, head);
+        return wrapperText(plan, fn, imports, fn.variant, fn.isStatic);
       }
       const copy = new SyncCopy(plan, fn, code, imports);
       copy.renameKey(member, fn.variant);
