@@ -255,7 +255,12 @@ class Editor {
         this.ms.appendLeft(argsOpen(this.code, call), call.arguments.length ? "this, " : "this");
         return;
       }
-      const self = object.type === "ThisExpression" ? "this" : this.code.slice(s(object), e(object));
+      // A receiver that is not a name is pasted in parentheses: `(this as any).m()` and
+      // `(0, lib).m()` were pasted bare, which did not parse (attack20 F3; fixtures
+      // typescript/receiver-cast, methods/receiver-sequence).
+      const text = this.code.slice(s(object), e(object));
+      const self =
+        object.type === "ThisExpression" ? "this" : object.type === "Identifier" ? text : `(${text})`;
       this.ms.update(
         s(object),
         e(object),
