@@ -3,7 +3,7 @@
  * TypeScript stripped, source maps beside each output, every other file copied unchanged.
  * Never writes into the source tree; writes nothing for a file that fails (exit 1 at the end).
  */
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { Command } from "commander";
@@ -27,6 +27,8 @@ import { formatSummary, summarise } from "./findings.js";
 import {
   copyOutput,
   linkedOutputFolders,
+  linkOutput,
+  linksWithinTree,
   linksLeavingSrc,
   replacedNote,
   sweepStaleTemps,
@@ -192,6 +194,10 @@ export function buildCommand(): Command {
         );
       }
     }
+    // A link to another file of the tree is one module with it under Node (real paths): placed
+    // as a link to that file's output, not compiled again into a second module (attack20 F9).
+    const treeLinks = linksWithinTree([...tree.code, ...tree.other]);
+    const placeOf = (f: string): string => (isCode.has(f) ? outFile(f) : join(outDir, relative(srcDir, f)));
     // Write side: no folder of the output may be a link (it would lead out of the out-dir).
     await mkdir(outDir, { recursive: true });
     const linked = linkedOutputFolders(outDir, [...taken.keys()]);
@@ -210,26 +216,29 @@ export function buildCommand(): Command {
     };
 
     const t0 = performance.now();
-    const outcomes = await runFiles(tree.code, {
-      jobs: opts.jobs,
-      fileTimeout: opts.fileTimeout,
-      label: "build",
-      options: { cwd, compiler: opts.compiler, moduleFacts: true },
-      optionsFor: (file) => ({
-        cwd,
-        compiler: opts.compiler,
-        moduleFacts: true,
-        sourceMaps: opts.sourceMaps,
-        sourceFileName: relative(dirname(outFile(file)), file)
-          .split(sep)
-          .join("/"),
-        highlightCode: colourEnabled(process.stderr),
-        inputMapRoot: srcDir,
-        followSymlinks: opts.followSymlinks ?? false,
-      }),
-      // Each file is written where it is compiled (a worker under --jobs / the budget).
-      outputFor: (file) => ({ outDir, target: outFile(file) }),
-    });
+    const outcomes = await runFiles(
+      tree.code.filter((f) => !treeLinks.has(f)),
+      {
+        jobs: opts.jobs,
+        fileTimeout: opts.fileTimeout,
+        label: "build",
+        options: { cwd, compiler: opts.compiler, moduleFacts: true },
+        optionsFor: (file) => ({
+          cwd,
+          compiler: opts.compiler,
+          moduleFacts: true,
+          sourceMaps: opts.sourceMaps,
+          sourceFileName: relative(dirname(outFile(file)), file)
+            .split(sep)
+            .join("/"),
+          highlightCode: colourEnabled(process.stderr),
+          inputMapRoot: srcDir,
+          followSymlinks: opts.followSymlinks ?? false,
+        }),
+        // Each file is written where it is compiled (a worker under --jobs / the budget).
+        outputFor: (file) => ({ outDir, target: outFile(file) }),
+      },
+    );
     const modules: BuiltModule[] = [];
     let written = 0;
     for (const o of outcomes) {
@@ -259,6 +268,7 @@ export function buildCommand(): Command {
       });
     }
     for (const f of tree.other) {
+      if (treeLinks.has(f)) continue;
       const target = join(outDir, relative(srcDir, f));
       try {
         noteLink(copyOutput(outDir, f, target), target);
@@ -281,11 +291,27 @@ export function buildCommand(): Command {
       if (d.problems.length > 10)
         process.stderr.write(`smartasync build: declarations: ${d.problems.length - 10} more type errors\n`);
     }
+    let linkedCount = 0;
+    for (const [link, to] of treeLinks) {
+      const places: [string, string][] = [[placeOf(link), placeOf(to)]];
+      const [decl, toDecl] = [declarationName(relative(srcDir, link)), declarationName(relative(srcDir, to))];
+      if (opts.declarations && decl !== undefined && toDecl !== undefined && existsSync(join(outDir, toDecl)))
+        places.push([join(outDir, decl), join(outDir, toDecl)]);
+      try {
+        for (const [at, target] of places) linkOutput(outDir, at, target);
+        linkedCount++;
+      } catch (e) {
+        process.stderr.write(
+          `smartasync: ${oneLine(displayPath(link, cwdNow))}: cannot place its link: ${oneLine(describeFsError(e))}\n`,
+        );
+        exitWith(EXIT_FINDINGS);
+      }
+    }
     const summary = summarise(outcomes, performance.now() - t0);
     const paint = stdoutPaint();
     const failed = outcomes.length - written;
     process.stdout.write(
-      `smartasync build: ${written} compiled, ${tree.other.length} copied${failed > 0 ? paint("red", `, ${failed} failed (nothing written for them)`) : ""} → ${oneLine(displayPath(outDir, cwdNow))} (${formatSummary(summary)})\n`,
+      `smartasync build: ${written} compiled, ${tree.other.filter((f) => !treeLinks.has(f)).length} copied${linkedCount > 0 ? `, ${linkedCount} linked` : ""}${failed > 0 ? paint("red", `, ${failed} failed (nothing written for them)`) : ""} → ${oneLine(displayPath(outDir, cwdNow))} (${formatSummary(summary)})\n`,
     );
     if (failed > 0) exitWith(EXIT_FINDINGS);
   });

@@ -19,6 +19,7 @@ import { randomBytes } from "node:crypto";
 import {
   lstatSync,
   mkdirSync,
+  symlinkSync,
   readdirSync,
   readFileSync,
   realpathSync,
@@ -51,6 +52,39 @@ export function linksLeavingSrc(srcDir: string, files: string[]): { file: string
       continue; // dangling: the read fails with its own message
     }
     if (!within(real, root)) out.push({ file, target: real });
+  }
+  return out;
+}
+
+/**
+ * The files of `<src>` that are symbolic links to another file of the same list (one that is not
+ * a link itself): `link → that file`. Node loads a module through its real path, so an import of
+ * the link and one of its target are one module with one state; build writes the link as a link
+ * to the target's output rather than compiling it again as a second module (attack20 F9;
+ * test/cli/build.test.ts "a link to a file of the tree").
+ */
+export function linksWithinTree(files: string[]): Map<string, string> {
+  const real = new Map<string, string>();
+  const links: string[] = [];
+  for (const file of files) {
+    if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) links.push(file);
+    else {
+      try {
+        real.set(realpathSync(file), file);
+      } catch {
+        // unreadable: reading it reports why
+      }
+    }
+  }
+  const out = new Map<string, string>();
+  for (const link of links) {
+    let to: string | undefined;
+    try {
+      to = real.get(realpathSync(link));
+    } catch {
+      continue; // dangling: the read fails with its own message
+    }
+    if (to !== undefined) out.set(link, to);
   }
   return out;
 }
@@ -145,7 +179,8 @@ export function sweepStaleTemps(folders: Iterable<string>): string[] {
       if (!m) continue;
       const path = join(dir, name);
       const st = lstatSync(path, { throwIfNoEntry: false });
-      if (!st?.isFile()) continue;
+      // A link of our name is a link to an output build was placing (linkOutput).
+      if (!st?.isFile() && !st?.isSymbolicLink()) continue;
       const pid = m[1] === undefined ? undefined : Number(m[1]);
       // This process writes nothing into the out-dir yet: a file of its id is a dead namesake's.
       const stale = pid === process.pid || abandoned(pid, st.mtimeMs, now);
@@ -187,6 +222,31 @@ export function writeOutput(outDir: string, file: string, data: string | Buffer,
     throw e;
   }
   return { replacedLink: before?.isSymbolicLink() === true };
+}
+
+/**
+ * Places at `file` under `outDir` a symbolic link to `to` (another output), relative so the
+ * out-dir can move: made under a fresh name and renamed over `file`, as writeOutput writes.
+ */
+export function linkOutput(outDir: string, file: string, to: string): Written {
+  if (!within(file, outDir) || !within(to, outDir)) throw new LinkedFolderError(`${file}: outside --out-dir`);
+  ensureFolder(outDir, dirname(file));
+  const before = lstatSync(file, { throwIfNoEntry: false });
+  if (before?.isDirectory())
+    throw new LinkedFolderError(`${file}: a folder stands where build places a link`);
+  const tmp = join(dirname(file), tempName());
+  try {
+    symlinkSync(relative(dirname(file), to), tmp);
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created
+    }
+    throw e;
+  }
+  return { replacedLink: false };
 }
 
 /** Copies a source file's bytes (and permission bits) to `file` under `outDir`, as writeOutput. */

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, MALFORMED, tree } from "./helpers.js";
@@ -177,6 +177,36 @@ export async function both(s: Store): Promise<string> {
       expect(run.stderr, compiler).toBe("");
       // `main()` is sync code: the value; `lib.load(2)` is a value use too (an argument of log).
       expect(run.stdout, compiler).toBe("4 number\n");
+    }
+  });
+
+  it("a link to a file of the tree is placed as a link to that file's output: one module, as Node loads it", () => {
+    // Node loads a module by its real path, so `./alias.js` and `./lib.js` are one module with one
+    // state; compiled as a second file it was a second module (attack20 F9: plain 2, built 0).
+    const dir = tree("build-link-in-tree", {
+      "src/lib.mts": `export const state = { n: 0 };\n// @smartasync\nexport async function bump(): Promise<number> {\n  await null;\n  state.n++;\n  return state.n;\n}\n`,
+      "src/main.mts": `import { bump } from "./lib.mjs";\nimport { state } from "./alias.mjs";\nawait bump();\nawait bump();\nconsole.log("seen through the link:", state.n);\n`,
+      "src/data.json": `{ "k": 1 }\n`,
+    });
+    symlinkSync("lib.mts", join(dir, "src/alias.mts"));
+    symlinkSync("data.json", join(dir, "src/same.json"));
+    for (const compiler of ["babel", "swc"]) {
+      const out = `out-${compiler}`;
+      const r = cli(["build", "src", "--out-dir", out, "--compiler", compiler], dir);
+      expect(r.stderr, compiler).toBe("");
+      expect(r.status, compiler).toBe(0);
+      expect(r.stdout, compiler).toMatch(/2 compiled, 1 copied, 2 linked/);
+      expect(readlinkSync(join(dir, out, "alias.mjs")), compiler).toBe("lib.mjs");
+      expect(readlinkSync(join(dir, out, "alias.d.mts")), compiler).toBe("lib.d.mts");
+      expect(readlinkSync(join(dir, out, "same.json")), compiler).toBe("data.json");
+      const run = spawnSync(process.execPath, [join(dir, out, "main.mjs")], { encoding: "utf8" });
+      expect(run.stderr, compiler).toBe("");
+      expect(run.stdout, compiler).toBe("seen through the link: 2\n");
+      // A second build over the same out-dir replaces the links (no temporary files left).
+      const again = cli(["build", "src", "--out-dir", out, "--compiler", compiler], dir);
+      expect(again.status, compiler).toBe(0);
+      expect(readlinkSync(join(dir, out, "alias.mjs")), compiler).toBe("lib.mjs");
+      expect(readdirSync(join(dir, out)).filter((n) => n.endsWith(".smartasync-tmp")), compiler).toEqual([]);
     }
   });
 
