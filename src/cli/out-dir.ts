@@ -19,12 +19,12 @@ import { randomBytes } from "node:crypto";
 import {
   lstatSync,
   mkdirSync,
-  symlinkSync,
   readdirSync,
   readFileSync,
   realpathSync,
   renameSync,
   statSync,
+  symlinkSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";

@@ -928,7 +928,13 @@ const isTs = (filename: string | undefined) => syntaxOf(filename).typescript;
  * `head` because `static` must come before `async` (attack20 F6: `async static saveAsync` did
  * not parse; fixture annotations/same-thread-static).
  */
-function wrapperText(plan: Plan, fn: SaFunction, imports: TextImports, head: string, isStatic = false): string {
+function wrapperText(
+  plan: Plan,
+  fn: SaFunction,
+  imports: TextImports,
+  head: string,
+  isStatic = false,
+): string {
   let call: string;
   let async = false;
   if (fn.kind === "async") {

@@ -206,7 +206,10 @@ export async function both(s: Store): Promise<string> {
       const again = cli(["build", "src", "--out-dir", out, "--compiler", compiler], dir);
       expect(again.status, compiler).toBe(0);
       expect(readlinkSync(join(dir, out, "alias.mjs")), compiler).toBe("lib.mjs");
-      expect(readdirSync(join(dir, out)).filter((n) => n.endsWith(".smartasync-tmp")), compiler).toEqual([]);
+      expect(
+        readdirSync(join(dir, out)).filter((n) => n.endsWith(".smartasync-tmp")),
+        compiler,
+      ).toEqual([]);
     }
   });
 
