@@ -27,7 +27,14 @@ import type { PluginBuild } from "esbuild";
 import MagicString from "magic-string";
 import type { EmittedChunk } from "rollup";
 import { createUnplugin, type UnpluginContext, type UnpluginInstance } from "unplugin";
-import { Gate, OverBudget, seconds, TIMEOUT_CODE, withinBudget } from "../compile/budget.js";
+import {
+  DEFAULT_FILE_TIMEOUT_MS,
+  Gate,
+  OverBudget,
+  seconds,
+  TIMEOUT_CODE,
+  withinBudget,
+} from "../compile/budget.js";
 import { enableFactsStore } from "../compile/facts-store.js";
 import { type CompileRequest, compileFile, resolveFileOptions } from "../compile/index.js";
 import { parserFor } from "../compile/parser.js";
@@ -358,6 +365,13 @@ class FileBudget {
   // rebuilds): one compile in flight, in one warm worker.
   private static readonly gate = new Gate(1);
 
+  /**
+   * A worker warmed for the next budgeted file (compile/task.ts `warmTask`): a budget starts when
+   * a worker takes its file, and a fresh worker's start-up is no file's compile. Cleared when a
+   * file's worker is terminated, so the one that replaces it is warmed too.
+   */
+  private static warm: Promise<unknown> | undefined;
+
   private constructor(private readonly ms: number) {}
 
   /**
@@ -379,9 +393,18 @@ class FileBudget {
     const { TASK_URL, thrownAgain } = await import("../compile/task.js");
     let outcome: TaskOutcome;
     try {
-      outcome = await FileBudget.gate.run(() => withinBudget(TASK_URL, "compileTask", [req], this.ms));
+      outcome = await FileBudget.gate.run(async () => {
+        FileBudget.warm ??= withinBudget(TASK_URL, "warmTask", [req.engine], DEFAULT_FILE_TIMEOUT_MS).catch(
+          () => undefined,
+        );
+        await FileBudget.warm;
+        return withinBudget<TaskOutcome>(TASK_URL, "compileTask", [req], this.ms);
+      });
     } catch (e) {
-      if (e instanceof OverBudget) throw overBudget(req.filename ?? "<input>", this.ms);
+      if (e instanceof OverBudget) {
+        FileBudget.warm = undefined;
+        throw overBudget(req.filename ?? "<input>", this.ms);
+      }
       // The worker itself failed (it crashed, or could not start): compile the file here.
       return compileFile(req);
     }
