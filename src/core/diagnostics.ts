@@ -108,6 +108,11 @@ export const CODES = {
     title:
       "worker or offloaded function reads a module-level value the build cannot prove is the same in every thread",
   },
+  SA316: {
+    severity: "warning",
+    title:
+      "worker or offloaded function reads an object a package made (a database handle) whose methods code of this thread calls: the build cannot tell a store every thread reaches from one in this thread's memory",
+  },
   SA901: { severity: "error", title: "internal error" },
 } as const satisfies Record<string, CodeInfo>;
 

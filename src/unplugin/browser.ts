@@ -24,7 +24,7 @@ export const BROWSER_DOCS = "docs/integrations.md#browser-builds";
  * top-level effects run again): in a browser build no worker imports anything, so the tool does
  * not show them (the report keeps them).
  */
-export const WORKER_ONLY: ReadonlySet<string> = new Set(["SA302", "SA303", "SA315"]);
+export const WORKER_ONLY: ReadonlySet<string> = new Set(["SA302", "SA303", "SA315", "SA316"]);
 
 /**
  * The browser runtime's file: one ES module, bundled by scripts/build.mjs from browser.ts and the

@@ -393,10 +393,19 @@ function checkWorkers(input: AnalysisInput, bound: Bound, proven: Proven): void 
     const state = sharedState(ctx, fn, reads);
     // What SA302's rule names, then what the proof of "the same in every thread" adds: a write
     // it recognises on a value SA302 does not follow, or a use it cannot prove a read (SA315).
-    const { changed, unproven } = sameEverywhere(ctx, reads, state.named, workerFns);
+    const { changed, unproven, handles } = sameEverywhere(
+      ctx,
+      reads,
+      state.named,
+      workerFns,
+      state.reached as ReadonlySet<Node>,
+    );
     const shared = [...state.entries, ...changed];
     if (shared.length) warn(ctx, "SA302", at(fn.loc), MSG.sharedState(fn.display, shared, where));
     if (unproven.length) warn(ctx, "SA315", at(fn.loc), MSG.notSameEverywhere(fn.display, unproven, where));
+    // A package's object that code of this thread calls methods of: the build cannot tell a
+    // database file every thread reaches from an in-memory one each worker makes anew (SA316).
+    if (handles.length) warn(ctx, "SA316", at(fn.loc), MSG.handleChanged(fn.display, handles, where));
   }
   for (const fn of inWorkers) {
     const { bound, processOnly } = threadBound(ctx, fn);

@@ -1494,7 +1494,7 @@ export function sharedState(
       (by === undefined || !seen.has(by as t.Function))
     )
       say({ kind: "changed", subject: b, via }, entry);
-  return { entries: [...entries.values()], named };
+  return { entries: [...entries.values()], named, reached: seen };
 }
 
 /**
@@ -1527,6 +1527,11 @@ function entryKey(key: EntryKey, ids: Map<Binding, number>): string {
 export interface SharedState {
   entries: string[];
   named: ReadonlySet<Binding>;
+  /**
+   * The function and the functions of the module it calls or passes on (followed as above): what
+   * they do runs where the function runs, in the worker too (same-everywhere.ts `handleCalls`).
+   */
+  reached: ReadonlySet<t.Function>;
 }
 
 /** SA303 for the module's own top-level code (its imports: worker-imports.ts). */

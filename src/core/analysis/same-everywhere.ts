@@ -43,7 +43,8 @@ import { functionOfBinding, isMutator, isReader, paramWrites, type Write } from 
  *
  * Left to the rules they already have: `let`/`var` (always state, SA302), objects a package or
  * Node made (`new LRU()`, a database handle: they may be handles onto a store every thread
- * reaches, docs/semantics.md), a `const` computed at import by a call that varies per run
+ * reaches, docs/semantics.md; SA302 names their mutating methods, `handleCalls` SA316 the other
+ * methods code of this thread calls), a `const` computed at import by a call that varies per run
  * (SA302), and identity (SA306).
  */
 
@@ -870,7 +871,8 @@ function subject(ctx: Ctx, b: Binding, read: WorkerRead | undefined): "object" |
   const init = strip(b.node.init as Node);
   if (init.type === "RegExpLiteral") return /[gy]/.test(init.flags) ? "object" : undefined;
   // What a package or Node made (through a function of the module: `openDatabase(path)` returning
-  // `new Database(path)`) is a handle, left to SA302's rule for handles (docs/semantics.md).
+  // `new Database(path)`) is a handle, left to SA302's rule for handles and to SA316
+  // (`handleCalls`; docs/semantics.md).
   if (madeByLibrary(ctx, b.node.init as Node)) return undefined;
   // `Object.freeze({ retries: 3 })`: nothing anywhere can change it.
   const frozen = frozenLiteral(ctx, b.node.init as Node);
@@ -880,6 +882,68 @@ function subject(ctx: Ctx, b: Binding, read: WorkerRead | undefined): "object" |
     ?.typeAnnotation;
   if (ann && /^TS(String|Number|Boolean|BigInt)Keyword$|^TSLiteralType$/.test(ann.type)) return undefined;
   return "object";
+}
+
+/** `const db = new Database(file)`, `const db = openDatabase(path)`: a module `const` a package or Node made. */
+function isHandle(ctx: Ctx, b: Binding): boolean {
+  const n = b.node;
+  return (
+    b.kind === "const" &&
+    n.type === "VariableDeclarator" &&
+    n.id.type === "Identifier" &&
+    n.init != null &&
+    madeByLibrary(ctx, n.init as Node)
+  );
+}
+
+/**
+ * attack19 F10: the first method of a handle (`isHandle`) that code of this thread calls and that
+ * is not a known reader (writes.ts `isReader`): `db.exec(…)`, `db.prepare(…)`, `db.transaction(fn)`
+ * in `insertEvents()`. The build does not see into the package, so such a call may change the
+ * object; whether a worker then reads the change depends on what the object is, which the build
+ * cannot tell — a handle onto a store every thread reaches (a database file) or an object in this
+ * thread's memory (`new Database(":memory:")`, a cache), of which each worker's import makes its
+ * own. Code that runs where the worker function runs is not this thread's: the worker functions of
+ * the module (`reached`: the function and what it calls) and top-level code, which every worker's
+ * import runs too, except entry code behind a worker guard. SA302 names what it recognises as a
+ * change (`sessions.set(…)` on a package's cache) before this is asked.
+ */
+function handleCalls(
+  ctx: Ctx,
+  b: Binding,
+  workers: ReadonlySet<Node>,
+  reached: ReadonlySet<Node>,
+): { by: string; call: string; loc: string } | undefined {
+  // A closed function that calls a method of the name is opened (the file is analysed again whole).
+  ctx.tree.watched.add(b.name);
+  let found: { by: string; call: string; loc: string } | undefined;
+  ctx.tree.walk(
+    ctx.program as Node,
+    (n) => {
+      if (found) return false;
+      if (workers.has(n) || reached.has(n)) return false;
+      if (n.type !== "Identifier" || n.name !== b.name || !isReference(n, ctx.tree)) return undefined;
+      if (ctx.scopes.binding(n, n.name) !== b) return undefined;
+      const p = ctx.tree.parent(n);
+      if (!p || !methodCallOn(ctx, p, n)) return undefined;
+      const call = ctx.tree.parent(p)!;
+      const name = memberName(p);
+      if (name !== undefined && isReader(name)) return undefined;
+      // The outermost function holding the call names it (`insertEvents()`, not its callback).
+      let outer: Node | undefined;
+      for (let f = ctx.tree.functionParent(call); f; f = ctx.tree.functionParent(f as Node))
+        outer = f as Node;
+      if (!outer && !guarded(ctx, call)) return undefined;
+      found = {
+        by: outer ? label(ctx, outer) : "entry code behind a worker guard",
+        call: short(ctx, call),
+        loc: locOf(ctx, call),
+      };
+      return undefined;
+    },
+    true,
+  );
+  return found;
 }
 
 /**
@@ -922,10 +986,14 @@ export function sameEverywhere(
   reads: ReadonlyMap<Binding, WorkerRead>,
   named: ReadonlySet<Binding>,
   workers: ReadonlySet<Node>,
-): { changed: string[]; unproven: string[] } {
+  /** The worker function and the functions of the module it calls (checks.ts `sharedState`). */
+  reached: ReadonlySet<Node>,
+): { changed: string[]; unproven: string[]; handles: string[] } {
   const prover = new Prover(ctx, workers);
   const changed: string[] = [];
   const unproven: string[] = [];
+  /** SA316: handles a package made that code of this thread calls methods of (`handleCalls`). */
+  const handles: string[] = [];
   for (const [b, read] of reads) {
     if (named.has(b)) continue;
     if (isImportBinding(ctx, b)) {
@@ -946,6 +1014,17 @@ export function sameEverywhere(
       else unproven.push(`${what}, which ${f.what} (${f.loc})`);
       continue;
     }
+    if (isHandle(ctx, b)) {
+      const h = handleCalls(ctx, b, workers, reached);
+      if (h) {
+        const through = read.via ? ` through \`${read.via}()\`` : "";
+        const init = (b.node as t.VariableDeclarator).init as Node;
+        handles.push(
+          `\`const ${b.name}\`${through}, made by \`${short(ctx, init)}\`, on which ${h.by} calls \`${h.call}\` at ${h.loc}`,
+        );
+      }
+      continue;
+    }
     const mode = subject(ctx, b, read);
     if (!mode) continue;
     const made = mode === "object" ? closureMadeAtImport(ctx, b) : undefined;
@@ -962,5 +1041,5 @@ export function sameEverywhere(
     if (f.kind === "changed") changed.push(`${what}, ${f.what} at ${f.loc}`);
     else unproven.push(`${what}, which ${f.what} (${f.loc})`);
   }
-  return { changed, unproven };
+  return { changed, unproven, handles };
 }
