@@ -505,7 +505,7 @@ function returnedState(
  */
 const accessorsMemo = new WeakMap<Ctx, Map<Binding, string[]>>();
 
-function watchState(ctx: Ctx, b: Binding): void {
+export function watchState(ctx: Ctx, b: Binding): void {
   ctx.tree.watched.add(b.name);
   let byState = accessorsMemo.get(ctx);
   if (!byState) {

@@ -15,6 +15,8 @@ import {
   importTarget,
   isImportBinding,
   stateKind,
+  stateRoot,
+  watchState,
 } from "./checks.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import { builtinModuleImport, provenPrimitive } from "./primitive.js";
@@ -914,21 +916,24 @@ function handleCalls(
   workers: ReadonlySet<Node>,
   reached: ReadonlySet<Node>,
 ): { by: string; call: string; loc: string } | undefined {
-  // A closed function that calls a method of the name is opened (the file is analysed again whole).
-  ctx.tree.watched.add(b.name);
+  // A closed function that calls a method of the name, or of a function returning it, is opened
+  // (the file is analysed again whole).
+  watchState(ctx, b);
   let found: { by: string; call: string; loc: string } | undefined;
   ctx.tree.walk(
     ctx.program as Node,
     (n) => {
       if (found) return false;
       if (workers.has(n) || reached.has(n)) return false;
-      if (n.type !== "Identifier" || n.name !== b.name || !isReference(n, ctx.tree)) return undefined;
-      if (ctx.scopes.binding(n, n.name) !== b) return undefined;
-      const p = ctx.tree.parent(n);
-      if (!p || !methodCallOn(ctx, p, n)) return undefined;
-      const call = ctx.tree.parent(p)!;
-      const name = memberName(p);
+      if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+      const callee = strip(n.callee as Node);
+      if (!callee.type.endsWith("MemberExpression")) return undefined;
+      const name = memberName(callee);
       if (name !== undefined && isReader(name)) return undefined;
+      // `db.exec(…)`, through a local alias (`const conn = db`) or what a function of the module
+      // returns (`getDb().exec(…)`), as SA302 finds the object a write changes.
+      if (stateRoot(ctx, (callee as t.MemberExpression).object, "skip")?.b !== b) return undefined;
+      const call: Node = n;
       // The outermost function holding the call names it (`insertEvents()`, not its callback).
       let outer: Node | undefined;
       for (let f = ctx.tree.functionParent(call); f; f = ctx.tree.functionParent(f as Node))
