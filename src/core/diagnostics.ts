@@ -20,7 +20,8 @@ export const CODES = {
   SA107: { severity: "warning", title: "a comment tag that looks like a misspelled @smartasync" },
   SA108: {
     severity: "warning",
-    title: "declared return type may be a promise but cannot be resolved: the function is taken as sync",
+    title:
+      "declared return type is neither a promise nor proven a value: the function's colour is read from its body",
   },
   SA109: {
     severity: "error",

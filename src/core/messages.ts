@@ -1,3 +1,4 @@
+import type { UnknownWhy } from "./analysis/return-type.js";
 import { ACCEPTED_FORMS, isInvisible } from "./annotation.js";
 import { visibleEscape } from "./escape.js";
 
@@ -84,8 +85,37 @@ export const MSG = {
     `\`${word}\` looks like a misspelled annotation, so nothing here was given a second colour. Write \`@smartasync\` if you meant it.`,
   invisibleInTag: (word: string, hidden: readonly string[]) =>
     `\`${showInvisible(word)}\` holds ${hidden.length === 1 ? "an invisible character" : "invisible characters"} (${[...new Set(hidden)].map(codePoint).join(", ")}) next to the tag, so it is not an annotation and nothing here was given a second colour. Delete ${hidden.length === 1 ? "it" : "them"} and write \`@smartasync\` if you meant it.`,
-  unresolvedReturnType: (fn: string, type: string) =>
-    `\`${fn}\` declares the return type \`${type}\`, which smartasync cannot resolve in this file, so \`${fn}\` is taken as a sync function. If it can return a promise, declare \`Promise<…>\` (or a union with it) or write \`async\`; if it never does, declare the plain type.`,
+  /**
+   * SA108. `part` is what left the type unknown (return-type.ts `UnknownWhy`); `returned` the
+   * value returned that made the function async, if any (a promise, or a call of an async
+   * smartasync function); `word` the
+   * annotation that says the colour chosen (`async=loadAsync`), where the form takes one.
+   */
+  unknownReturnType: (
+    fn: string,
+    type: string,
+    part: string,
+    why: UnknownWhy,
+    returned: { text: string; certain: boolean } | undefined,
+    variant: string,
+    word: string | undefined,
+  ) => {
+    const it = part === type ? "it" : `\`${part}\``;
+    const reason = {
+      imported: `${it} is imported, and smartasync does not read another module's types`,
+      parameter: `${it} is a type parameter`,
+      thenable: `${it} may have a \`then\``,
+      open: `a promise matches ${it}`,
+      computed: `${it} is computed, which smartasync does not evaluate`,
+      unlisted: `${it} is not a type smartasync knows to be a value`,
+    }[why];
+    const taken =
+      returned === undefined
+        ? `it returns no promise nor call of an async smartasync function, so \`${fn}\` is taken as a sync function (its async variant is \`${variant}\`)`
+        : `it returns \`${returned.text}\`, ${returned.certain ? "a promise" : "a call of an async smartasync function"}, so \`${fn}\` is taken as an async function (its sync variant is \`${variant}\`)`;
+    const say = word === undefined ? "" : `, or say it on the annotation: \`// @smartasync ${word}\``;
+    return `\`${fn}\` declares the return type \`${type}\`, which may or may not be a promise (${reason}); ${taken}. Declare \`Promise<…>\` or write \`async\` if it returns a promise, a plain type if it never does (a primitive, an array, a type of this file with a member a promise lacks)${say}.`;
+  },
   floating: (call: string, variant: string) =>
     `\`${call}\` is an async smartasync function called in async code without \`await\`: its promise floats and its errors are lost. Write \`await ${call}\` to wait, \`void ${call}\` to start it on purpose, or \`${variant}\` to block.`,
   unknownContext: (call: string, variant: string | undefined) =>

@@ -188,6 +188,12 @@ export interface Index {
   bindingOf: Map<SaFunction, Binding>;
   /** The function nodes of the sync annotated functions and methods (view.ts `declaresValue`). */
   syncFns: Set<Node>;
+  /**
+   * The function nodes of the annotated functions and methods without `async` taken as async
+   * though their declared return type does not say so (`unknownReturn`): their code is async
+   * (view.ts `isAsyncFunction`).
+   */
+  asyncFns: Set<Node>;
 }
 
 export function buildIndex(ctx: Ctx, fns: SaFunction[]): Index {
@@ -199,9 +205,11 @@ export function buildIndex(ctx: Ctx, fns: SaFunction[]): Index {
     byName: new Map(),
     bindingOf: new Map(),
     syncFns: new Set(),
+    asyncFns: new Set(),
   };
   for (const f of fns) {
     if (f.kind === "sync") index.syncFns.add(f.fn as Node);
+    else if (f.unknownReturn) index.asyncFns.add(f.fn as Node);
     if (f.form === "function" || f.form === "const") {
       const from = f.form === "function" ? ctx.tree.parent(f.fn)! : f.stmt!;
       const binding = ctx.scopes.binding(from, f.name);
@@ -354,7 +362,14 @@ export function markSyncBodyBlocks(
 ): void {
   const sync = fns.filter((f) => f.kind === "sync" && f.fn.body);
   if (sync.length === 0) return;
-  const view = treeView(ctx.tree, ctx.scopes, index.byBinding, (c) => isLimiter(ctx, c), index.syncFns);
+  const view = treeView(
+    ctx.tree,
+    ctx.scopes,
+    index.byBinding,
+    (c) => isLimiter(ctx, c),
+    index.syncFns,
+    index.asyncFns,
+  );
   const blocks = (r: Resolved, kind: FunctionKind): boolean =>
     r.fn
       ? kind === "async"
@@ -1403,7 +1418,14 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
   // Containers holding a smartasync function are found first: their names are watched, so a
   // lookup through one in a closed function opens the tree (opaque.ts).
   storedFunction(ctx, held(ctx, index));
-  const view = treeView(ctx.tree, ctx.scopes, index.byBinding, (c) => isLimiter(ctx, c), index.syncFns);
+  const view = treeView(
+    ctx.tree,
+    ctx.scopes,
+    index.byBinding,
+    (c) => isLimiter(ctx, c),
+    index.syncFns,
+    index.asyncFns,
+  );
   const visit = (call: Node, found: Lookup): void => {
     if (!found) return;
     // `method` decides (strategy.ts) and is not reported: the context is.

@@ -1648,7 +1648,14 @@ export function checkUnboundedDiscards(ctx: Ctx, index: Index, edits: Map<Node, 
     const r = resolveCallee(ctx, index, call);
     const fn = r?.fn;
     if (fn?.kind !== "async" || edit.to !== fn.variant) continue;
-    view ??= treeView(ctx.tree, ctx.scopes, index.byBinding, (c) => isLimiter(ctx, c), index.syncFns);
+    view ??= treeView(
+      ctx.tree,
+      ctx.scopes,
+      index.byBinding,
+      (c) => isLimiter(ctx, c),
+      index.syncFns,
+      index.asyncFns,
+    );
     const c = classifyCall(view, call as Node);
     if (c.context !== "discarded" || c.in !== "sync") continue;
     if (!verdicts.has(fn)) verdicts.set(fn, unbounded(ctx, fn));

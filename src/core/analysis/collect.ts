@@ -3,11 +3,11 @@ import { parseAnnotation, type VariantNames } from "../annotation.js";
 import { type AnonymousAt, MSG, UNREACHABLE } from "../messages.js";
 import { isIdentifierName, variantName } from "../naming.js";
 import { variantKind } from "../strategy.js";
-import { type Ctx, fail, keyName, posOf, sourceOf, warn } from "./ctx.js";
+import { type Ctx, callText, fail, keyName, posOf, sourceOf, warn } from "./ctx.js";
 import type { Form, SaFactory, SaFunction } from "./model.js";
-import { declaredReturnKind, type ReturnScan, returnedPromise } from "./return-type.js";
+import { declaredReturnKind, type ReturnScan, returnedPromise, returnedValues } from "./return-type.js";
 import { isFunction, type Node } from "./tree.js";
-import { consumerOf, isAsyncFunction } from "./view.js";
+import { consumerOf } from "./view.js";
 
 type Comment = t.Comment;
 
@@ -134,25 +134,22 @@ function returnScan(ctx: Ctx): ReturnScan {
 }
 
 function base(ctx: Ctx, init: BaseInit): SaFunction {
+  const declared = init.fn.async ? undefined : declaredReturnKind(init.fn, ctx.program);
   // A function written without `async` that returns a promise is async too (attack 17, F12).
-  const kind =
-    isAsyncFunction(init.fn, ctx.program) || returnedPromise(returnScan(ctx), init.fn as Node) !== undefined
-      ? "async"
-      : "sync";
-  if (kind === "sync") {
-    // Never silently sync: a return type that may be a promise but names something this file
-    // cannot resolve (`Awaitable<T>` from another module) is said (fixture typescript/promise-aliases).
-    const declared = declaredReturnKind(init.fn, ctx.program);
-    if (typeof declared === "object") {
-      const rt = (init.fn.returnType as t.TSTypeAnnotation).typeAnnotation;
-      warn(
-        ctx,
-        "SA108",
-        rt,
-        MSG.unresolvedReturnType(init.display, sourceOf(ctx, rt) || declared.unresolved),
-      );
-    }
-  }
+  const promised =
+    init.fn.async || declared === "promise" ? undefined : returnedPromise(returnScan(ctx), init.fn as Node);
+  const kind = init.fn.async || declared === "promise" || promised !== undefined ? "async" : "sync";
+  // Never silently anything: a declared type that is neither a promise nor a proven value leaves
+  // the colour to the annotation's words or the body (`settleUnknownReturns`), and SA108 says which.
+  const unknownReturn =
+    typeof declared === "object"
+      ? {
+          type: (init.fn.returnType as t.TSTypeAnnotation).typeAnnotation as Node,
+          part: declared.unknown,
+          why: declared.why,
+          returned: promised === undefined ? undefined : { value: promised, certain: true },
+        }
+      : undefined;
   return {
     name: init.name,
     display: init.display,
@@ -174,6 +171,7 @@ function base(ctx: Ctx, init: BaseInit): SaFunction {
     leafCallees: new Map(),
     located: [],
     asyncStrategy: undefined,
+    unknownReturn,
   };
 }
 
@@ -765,6 +763,104 @@ function nameVariant(ctx: Ctx, fn: SaFunction, names: VariantNames, comment: Com
   fn.explicitVariant = true;
 }
 
+/** `e` without parentheses and type assertions (`load(n) as T`). */
+function bare(e: Node): Node {
+  let cur = e;
+  while (
+    cur.type === "ParenthesizedExpression" ||
+    cur.type === "TSAsExpression" ||
+    cur.type === "TSSatisfiesExpression" ||
+    cur.type === "TSNonNullExpression" ||
+    cur.type === "TSTypeAssertion"
+  )
+    cur = (cur as { expression: Node }).expression;
+  return cur;
+}
+
+/**
+ * The call of an async smartasync function `fn` returns, if any (`returnedValues`, through
+ * parentheses, type assertions and the branches of `?:`): one of this file's annotated functions
+ * already taken as async, or an imported one (`slowLoad(1)`, `lib.slowLoad(1)`); not its
+ * explicit sync variant.
+ */
+function returnedAsyncCall(ctx: Ctx, fn: SaFunction, asyncFns: ReadonlySet<Node>): Node | undefined {
+  const calls: Node[] = [];
+  const add = (v: Node): void => {
+    const e = bare(v);
+    if (e.type === "ConditionalExpression") {
+      add(e.consequent as Node);
+      add(e.alternate as Node);
+    } else if (e.type === "CallExpression" || e.type === "OptionalCallExpression") calls.push(e);
+  };
+  for (const v of returnedValues(returnScan(ctx), fn.fn as Node)) add(v);
+  return calls.find((call) => {
+    const callee = (call as t.CallExpression).callee as Node;
+    const imported = ctx.imported?.resolve(callee);
+    if (imported) return !imported.explicit && imported.fact.kind === "async";
+    if (callee.type !== "Identifier") return false;
+    const b = ctx.scopes.binding(callee, callee.name);
+    if (!b) return false;
+    const init = b.node.type === "VariableDeclarator" ? (b.node.init as Node | null | undefined) : undefined;
+    // `const f = smartasync(async () => …)`: the typed form's function is the wrapper's argument.
+    const wrapped = init?.type === "CallExpression" ? (init.arguments[0] as Node | undefined) : undefined;
+    return [b.node, init, wrapped].some((n) => n !== undefined && n !== null && asyncFns.has(n));
+  });
+}
+
+/**
+ * The colour of the annotated functions whose declared return type is unknown (return-type.ts;
+ * attack 19, F3), read from the body where the annotation's words did not say it: a function
+ * that returns a call of an async smartasync function returns its promise in the plain program,
+ * so it is async (followed through this file's functions until nothing changes); any other is
+ * sync. Each gets SA108, which names the type, why it is unknown, what the function became and
+ * how to say it.
+ */
+function settleUnknownReturns(ctx: Ctx, found: SaFunction[]): void {
+  const open = found.filter((f) => f.unknownReturn !== undefined && !f.unknownReturn.said);
+  if (open.length === 0) return;
+  const asyncFns = new Set(found.filter((f) => f.kind === "async").map((f) => f.fn as Node));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const f of open) {
+      if (f.kind === "async") continue;
+      const call = returnedAsyncCall(ctx, f, asyncFns);
+      if (call === undefined) continue;
+      f.kind = "async";
+      f.variant = variantName(f.name, "async", ctx.options);
+      f.unknownReturn!.returned = { value: call, certain: false };
+      asyncFns.add(f.fn as Node);
+      changed = true;
+    }
+  }
+  for (const f of open) {
+    const u = f.unknownReturn!;
+    const returned = u.returned && { value: bare(u.returned.value), certain: u.returned.certain };
+    warn(
+      ctx,
+      "SA108",
+      u.type,
+      MSG.unknownReturnType(
+        f.display,
+        sourceOf(ctx, u.type),
+        sourceOf(ctx, u.part),
+        u.why,
+        returned && {
+          text: /Call|New/.test(returned.value.type)
+            ? callText(ctx, returned.value as t.CallExpression)
+            : sourceOf(ctx, returned.value),
+          certain: returned.certain,
+        },
+        f.variant,
+        // A method's variant keeps the suffix: its annotation names none (nameVariant); the
+        // typed form has no annotation.
+        (f.form === "function" || f.form === "const") && !f.wrapper
+          ? `${variantKind(f.kind)}=${f.variant}`
+          : undefined,
+      ),
+    );
+  }
+}
+
 /**
  * Finds every annotation and the function it marks (DESIGN §2); fails on misuse. A comment
  * leads the outermost node that starts at the next token, which is the node Babel attaches it
@@ -836,6 +932,14 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
       }
       const fn = target(ctx, n, mine[0]);
       const names = named.get(mine[0]);
+      // The annotation's words say the colour the declared type leaves open: `sync=` names the
+      // sync variant of an async function, `async=` and `same-thread` are a sync function's. A
+      // body that returns a promise (`readFile(p)`) is async whatever they say (SA101 below).
+      if (fn.unknownReturn && (names || sameThreadWords.has(mine[0]))) {
+        const said = names?.sync !== undefined ? "async" : "sync";
+        if (!fn.unknownReturn.returned) fn.kind = said;
+        if (fn.kind === said) fn.unknownReturn.said = true;
+      }
       if (names) nameVariant(ctx, fn, names, mine[0]);
       if (sameThreadWords.has(mine[0])) {
         if (fn.kind !== "sync")
@@ -860,6 +964,7 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
   for (const a of annotations)
     if (!claimed.has(a.comment))
       fail(ctx, "SA102", a.comment, MSG.precedesNothing("nothing it can attach to"));
+  settleUnknownReturns(ctx, found);
   // Two functions of one scope whose generated variants take one name (`sync=bSync` on `a`
   // beside an annotated `b`): the second declaration would replace the first, so a call would
   // silently run the other body (adversarial review). SA103 at the second.

@@ -43,6 +43,25 @@ export interface SaFunction {
   explicitVariant?: true;
   /** `// @smartasync same-thread` on a sync function: its async variant never offloads it. */
   sameThread?: true;
+  /**
+   * A function without `async` whose declared return type is neither a promise nor proven a
+   * value (return-type.ts, `{ unknown }`): `type` is the declared type, `part` what left it
+   * unknown. Its colour comes from the annotation's words or its body, and SA108 says which
+   * (collect.ts `settleUnknownReturns`; docs/typescript.md). Its code is the colour taken, which
+   * the view cannot see in the source (calls.ts `Index.asyncFns`).
+   */
+  unknownReturn?: {
+    type: Node;
+    part: Node;
+    why: import("./return-type.js").UnknownWhy;
+    /** The annotation's words said the colour: no warning. */
+    said?: true;
+    /**
+     * The value returned that made it async: certainly a promise (`readFile(p)`, a call of an
+     * `async` function of the file), or a call of an async smartasync function.
+     */
+    returned?: { value: Node; certain: boolean };
+  };
   /** Await/return leaves of the body with their facts (async functions only). */
   leaves: Map<Node, AwaitFact>;
   /** Callees of the smartasync calls among the leaves, resolved on the original tree. */

@@ -1,22 +1,44 @@
 import type { Node } from "./tree.js";
 
 /**
- * What a function's declared TypeScript return type says about its colour (docs/typescript.md,
- * "Return types"): a function without `async` that declares a promise returns one, so it is an
- * async function for smartasync. The type is resolved through the file's own declarations; a
- * name that cannot be resolved is only trusted when it is a known plain type.
+ * What a function's declared TypeScript return type says its calls give (docs/typescript.md,
+ * "Return types"). One classifier, read by every rule that looks at a declared return type:
  *
- * - `"promise"`: certainly or possibly a promise: `Promise<T>`, `PromiseLike<T>`,
- *   `globalThis.Promise<T>`, a local alias of one (`type P<T> = Promise<T>`), a local interface or
- *   class extending one, a union or intersection with such a member (`T | Promise<T>`), and a
- *   global utility type given one (`Readonly<Promise<T>>`).
- * - `"plain"`: names no promise. This decides a colour only; that callers get a value is the
- *   stricter `declaresValue`, which asks for a proof.
- * - `{ unresolved }`: a type smartasync cannot see into whose name says it may be a promise
- *   (`Awaitable<T>` imported from another module), or `ReturnType<…>`, which it does not
- *   evaluate: the function is taken as sync and SA108 says so.
+ * - `"promise"`: certainly or possibly a promise, as written: `Promise<T>`, `PromiseLike<T>`,
+ *   `globalThis.Promise<T>`, a local alias of one (`type P<T> = Promise<T>`), a local interface
+ *   or class extending one, a union or intersection with such a member (`T | Promise<T>`), a
+ *   global utility type given one (`Readonly<Promise<T>>`, `NonNullable<…>`). A function without
+ *   `async` that declares one is async.
+ * - `"value"`: proven never thenable: primitives and literal types, arrays and tuples, function
+ *   types, the global built-in objects with no `then` (`Map`, `Date`, `Uint8Array`…, not declared
+ *   in the file nor imported), `Awaited<T>`, an enum, a type literal, interface or class of the
+ *   file with no `then` that a promise cannot match, unions and intersections of these. A plain
+ *   function that declares one gives its callers a value (`declaresValue`).
+ * - `{ unknown }`: neither — an imported name (`Later<T>` may be `Promise<T>`), a type parameter
+ *   of the function, `typeof x`, `object`, `{}`, `Object`, `any`, `unknown`, a weak type, a type
+ *   with a `then`, `ReturnType<…>` and the other computed types, which smartasync does not
+ *   evaluate. `unknown` is the part that decided it, for the message (SA108).
+ *
+ * Attack 19, F3: two rules listed the same globals twice and disagreed; both read this one now.
  */
-export type ReturnTypeKind = "promise" | "plain" | { unresolved: string };
+export type ReturnTypeKind = "promise" | "value" | Unknown;
+
+/**
+ * Why a type is unknown, for the message: an imported name, a type parameter of the function, a
+ * type that may have a `then`, one a promise matches (`object`, `{}`, `any`, a weak type), one
+ * computed (`typeof x`, `ReturnType<…>`, indexed, conditional), a global or namespaced name not
+ * known to be a value (`Response`, `NodeJS.Timeout`).
+ */
+export type UnknownWhy = "imported" | "parameter" | "thenable" | "open" | "computed" | "unlisted";
+
+export interface Unknown {
+  unknown: Node;
+  why: UnknownWhy;
+}
+
+function unknown(part: Node, why: UnknownWhy): Unknown {
+  return { unknown: part, why };
+}
 
 type TypeNode = Node & { type: string };
 
@@ -34,10 +56,13 @@ type Env = Map<string, Decl>;
 const PROMISE_NAMES = new Set(["Promise", "PromiseLike"]);
 
 /**
- * Global and library types that are never a promise. `Awaited<T>` is the type a promise settles
- * to, so it is plain too.
+ * Global types whose values are never thenable, when the name resolves to the global (not
+ * declared in the file, not imported): built-in objects with no `then`, each with members a
+ * promise lacks, so TypeScript lets no promise be one. `Awaited<T>` is what a promise settles
+ * to: never thenable either. `Object` is not here (every value is one), nor `Record<…>` (a
+ * `Record<"then", F>` is thenable).
  */
-const PLAIN_GLOBALS = new Set([
+const NEVER_THENABLE_GLOBALS = new Set([
   "Array",
   "ReadonlyArray",
   "Map",
@@ -46,19 +71,18 @@ const PLAIN_GLOBALS = new Set([
   "ReadonlySet",
   "WeakMap",
   "WeakSet",
-  "Record",
   "Awaited",
   "Date",
   "RegExp",
   "Error",
   "Function",
-  "Object",
   "String",
   "Number",
   "Boolean",
   "Symbol",
   "BigInt",
   "Uint8Array",
+  "Uint8ClampedArray",
   "Int8Array",
   "Uint16Array",
   "Int16Array",
@@ -78,23 +102,47 @@ const PLAIN_GLOBALS = new Set([
   "Iterator",
   "IterableIterator",
   "Generator",
-  "JSX",
 ]);
 
-/** Global utility types whose value is (a part of) their first argument's. */
-const PASS_THROUGH = new Set([
-  "Readonly",
-  "NonNullable",
-  "Partial",
-  "Required",
-  "Pick",
-  "Omit",
-  "Exclude",
-  "Extract",
+/**
+ * Global utility types whose values are values of their first argument: they are what it is
+ * (`Readonly<Promise<T>>` a promise, `Readonly<User>` a value).
+ */
+const SAME_AS_ARGUMENT = new Set(["Readonly", "NonNullable", "Required", "Exclude", "Extract"]);
+
+/**
+ * Global utility types that keep their argument's promise but may drop what shuts one out
+ * (`Partial<User>` is a weak type, which a promise matches): a promise when the argument is one,
+ * else unknown.
+ */
+const KEEPS_PROMISE = new Set(["Partial", "Pick", "Omit"]);
+
+/** Global utility types that compute a type from another: not evaluated. */
+const COMPUTED_UTILITIES = new Set([
+  "ReturnType",
+  "Parameters",
+  "ConstructorParameters",
+  "InstanceType",
+  "ThisParameterType",
+  "OmitThisParameter",
+  "ThisType",
 ]);
 
-/** A name that says its type may be a promise: `Awaitable`, `MaybePromise`, `Thenable`, `Deferred`… */
-const PROMISE_LIKE_NAME = /promise|await|thenable|deferred|future/i;
+/** Keyword types a promise is one of. */
+const OPEN_KEYWORDS = new Set(["TSAnyKeyword", "TSUnknownKeyword", "TSObjectKeyword"]);
+
+/** Keyword types whose values are primitives: never thenable. */
+const PRIMITIVE_KEYWORDS = new Set([
+  "TSStringKeyword",
+  "TSNumberKeyword",
+  "TSBooleanKeyword",
+  "TSBigIntKeyword",
+  "TSSymbolKeyword",
+  "TSVoidKeyword",
+  "TSUndefinedKeyword",
+  "TSNullKeyword",
+  "TSNeverKeyword",
+]);
 
 const envs = new WeakMap<Node, Env>();
 
@@ -205,124 +253,6 @@ function typeArgs(ref: Node): TypeNode[] {
   return a?.params ?? [];
 }
 
-/** Source-like text of a type name, for SA108. */
-function nameText(typeName: Node): string {
-  if (typeName.type === "Identifier") return (typeName as { name: string }).name;
-  const q = typeName as unknown as { left: Node; right: Node };
-  return q.left && q.right ? `${nameText(q.left)}.${nameText(q.right)}` : "?";
-}
-
-/** Combines member kinds: any promise member makes the whole possibly a promise. */
-function combine(kinds: ReturnTypeKind[]): ReturnTypeKind {
-  if (kinds.includes("promise")) return "promise";
-  return kinds.find((k) => k !== "plain") ?? "plain";
-}
-
-interface Scope {
-  /** Type parameters in scope → the argument they stand for (undefined: the function's own). */
-  params: Map<string, { type: TypeNode; scope: Scope } | undefined>;
-}
-
-function classify(type: TypeNode | undefined, scope: Scope, env: Env, depth: number): ReturnTypeKind {
-  if (!type || depth > 40) return "plain";
-  switch (type.type) {
-    case "TSParenthesizedType":
-    case "TSOptionalType":
-      return classify((type as { typeAnnotation?: TypeNode }).typeAnnotation, scope, env, depth + 1);
-    case "TSUnionType":
-    case "TSIntersectionType":
-      return combine((type as { types: TypeNode[] }).types.map((x) => classify(x, scope, env, depth + 1)));
-    case "TSTypeReference":
-      return reference(type, scope, env, depth);
-    case "TSTypeQuery":
-    case "TSIndexedAccessType":
-    case "TSConditionalType":
-    case "TSImportType":
-      // `ReturnType<typeof f>`-like computations are not evaluated: trusted as plain, as any
-      // other type that names no promise (docs/typescript.md).
-      return "plain";
-    default:
-      return "plain";
-  }
-}
-
-function reference(ref: TypeNode, scope: Scope, env: Env, depth: number): ReturnTypeKind {
-  const typeName = (ref as { typeName: Node }).typeName;
-  const r = refName(typeName);
-  if (!r) return "plain";
-  if (!r.global && scope.params.has(r.name)) {
-    const bound = scope.params.get(r.name);
-    return bound ? classify(bound.type, bound.scope, env, depth + 1) : "plain";
-  }
-  if (PROMISE_NAMES.has(r.name) && (r.global || !env.has(r.name))) return "promise";
-  const decl = r.global ? undefined : env.get(r.name);
-  if (decl) {
-    if (decl.kind === "plain") return "plain";
-    const args = typeArgs(ref);
-    const params = new Map<string, { type: TypeNode; scope: Scope } | undefined>();
-    decl.params.forEach((p, i) => {
-      params.set(p, args[i] ? { type: args[i], scope } : undefined);
-    });
-    return combine(decl.types.map((x) => classify(x, { params }, env, depth + 1)));
-  }
-  // `ReturnType<typeof readFile>` is a promise when the function's is: a computation smartasync
-  // does not evaluate, so it is not taken as plain (attack 17, F12; SA108).
-  if (r.name === "ReturnType") return { unresolved: nameText(typeName) };
-  // `Readonly<Promise<T>>`, `NonNullable<Promise<T>>`: the global utility types keep the
-  // promise they are given (attack 19, F3), as a local alias of one does.
-  if (PASS_THROUGH.has(r.name)) return classify(typeArgs(ref)[0], scope, env, depth + 1);
-  if (PLAIN_GLOBALS.has(r.name)) {
-    // `Array<Promise<T>>` is an array: its elements do not make it a promise.
-    return "plain";
-  }
-  return PROMISE_LIKE_NAME.test(r.name) ? { unresolved: nameText(typeName) } : "plain";
-}
-
-/**
- * The kind of `fn`'s declared return type (`undefined` when it declares none). `program` is the
- * file's, whose type declarations resolve names.
- */
-export function declaredReturnKind(fn: Node, program: Node | undefined): ReturnTypeKind | undefined {
-  const rt = (fn as { returnType?: { type: string; typeAnnotation?: TypeNode } | null }).returnType;
-  if (rt?.type !== "TSTypeAnnotation") return undefined;
-  const env = program ? envOf(program) : new Map<string, Decl>();
-  const params = new Map<string, { type: TypeNode; scope: Scope } | undefined>();
-  for (const p of typeParams(fn)) params.set(p, undefined);
-  return classify(rt.typeAnnotation, { params }, env, 0);
-}
-
-/** Keyword types whose values are primitives: never thenable. */
-const PRIMITIVE_KEYWORDS = new Set([
-  "TSStringKeyword",
-  "TSNumberKeyword",
-  "TSBooleanKeyword",
-  "TSBigIntKeyword",
-  "TSSymbolKeyword",
-  "TSVoidKeyword",
-  "TSUndefinedKeyword",
-  "TSNullKeyword",
-  "TSNeverKeyword",
-]);
-
-/**
- * Global types whose values are never thenable: arrays and the built-in collections and objects
- * with no `then` of their own, when the name resolves to the global (not declared in the file,
- * not imported).
- */
-const NEVER_THENABLE_GLOBALS = new Set([
-  "Array",
-  "ReadonlyArray",
-  "Map",
-  "ReadonlyMap",
-  "Set",
-  "ReadonlySet",
-  "WeakMap",
-  "WeakSet",
-  "Date",
-  "RegExp",
-  "Error",
-]);
-
 const importedNames = new WeakMap<Node, Set<string>>();
 
 /** The names the file imports (`import type { Later }`, `import X = require(…)`), which may be anything. */
@@ -400,25 +330,34 @@ function excludesPromise(members: readonly Node[]): boolean {
   });
 }
 
+/** The type a parenthesized, optional or `readonly` type wraps. */
+function inner(type: TypeNode): TypeNode {
+  return (type as { typeAnnotation: TypeNode }).typeAnnotation;
+}
+
+interface Scope {
+  /** Type parameters in scope → the argument they stand for (undefined: the function's own). */
+  params: Map<string, { type: TypeNode; scope: Scope } | undefined>;
+}
+
+interface Names {
+  env: Env;
+  imports: Set<string>;
+}
+
 /**
- * Whether every value of `type` is proven never thenable (docs/typescript.md, "Return types that
- * say a value"): primitives and literal types, arrays and tuples, the global `Map`/`Set`/`Date`/
- * `RegExp`/`Error`, function types, a union or intersection of such, an enum, and a type literal,
- * interface or class of the file with no `then` member that extends only such types and has a
- * required member a promise lacks (or extends a proven type). Anything
- * else is not proven — an imported name (`Later<T>` may be `Promise<T>`), a utility type
- * (`Readonly<Promise<T>>`), a type parameter, `typeof x`, an indexed or conditional type,
- * `object`, `{}`, `Object`, `any`, `unknown` — since any of them may be a promise (attack 19, F3).
+ * Combines the kinds of a union's or an intersection's members: a promise member makes the whole
+ * (possibly) a promise; it is a value only when every member is proven one.
  */
-function neverThenable(
-  type: TypeNode | undefined,
-  scope: Scope,
-  env: Env,
-  imports: Set<string>,
-  depth: number,
-): boolean {
-  if (!type || depth > 40) return false;
-  if (PRIMITIVE_KEYWORDS.has(type.type)) return true;
+function combine(kinds: readonly ReturnTypeKind[]): ReturnTypeKind {
+  if (kinds.includes("promise")) return "promise";
+  return kinds.find((k) => k !== "value") ?? "value";
+}
+
+function classify(type: TypeNode, scope: Scope, names: Names, depth: number): ReturnTypeKind {
+  // Deeper than any type written by hand: a recursive alias, not followed further.
+  if (depth > 40) return unknown(type, "computed");
+  if (PRIMITIVE_KEYWORDS.has(type.type)) return "value";
   switch (type.type) {
     case "TSLiteralType":
     case "TSTemplateLiteralType":
@@ -428,80 +367,100 @@ function neverThenable(
     case "TSConstructorType":
     // `x is T` and `asserts x` return a boolean or nothing.
     case "TSTypePredicate":
-      return true;
+      return "value";
     case "TSParenthesizedType":
     case "TSOptionalType":
-      return neverThenable(
-        (type as { typeAnnotation?: TypeNode }).typeAnnotation,
-        scope,
-        env,
-        imports,
-        depth + 1,
-      );
+      return classify(inner(type), scope, names, depth + 1);
     case "TSTypeOperator": {
-      const op = (type as { operator?: string; typeAnnotation?: TypeNode }).operator;
+      const op = (type as { operator?: string }).operator;
       // `keyof T` is string | number | symbol; `unique symbol` a symbol; `readonly T[]` an array.
-      if (op === "keyof" || op === "unique") return true;
-      return (
-        op === "readonly" &&
-        neverThenable((type as { typeAnnotation?: TypeNode }).typeAnnotation, scope, env, imports, depth + 1)
-      );
+      if (op === "keyof" || op === "unique") return "value";
+      return op === "readonly" ? classify(inner(type), scope, names, depth + 1) : unknown(type, "computed");
     }
     case "TSUnionType":
     case "TSIntersectionType":
-      return (type as { types: TypeNode[] }).types.every((x) =>
-        neverThenable(x, scope, env, imports, depth + 1),
-      );
+      return combine((type as { types: TypeNode[] }).types.map((x) => classify(x, scope, names, depth + 1)));
     case "TSTypeLiteral": {
       const members = (type as { members?: Node[] }).members ?? [];
-      return !mayHaveThen(members) && excludesPromise(members);
+      if (mayHaveThen(members)) return unknown(type, "thenable");
+      return excludesPromise(members) ? "value" : unknown(type, "open");
     }
     case "TSTypeReference":
-      break;
+      return reference(type, scope, names, depth);
     default:
-      return false;
+      // `any`, `unknown`, `object` accept a promise; `typeof x`, indexed, conditional, mapped
+      // and `import("…")` types are not evaluated: any of them may be a promise.
+      return OPEN_KEYWORDS.has(type.type) ? unknown(type, "open") : unknown(type, "computed");
   }
-  const r = refName((type as { typeName: Node }).typeName);
-  if (!r) return false;
+}
+
+function reference(ref: TypeNode, scope: Scope, names: Names, depth: number): ReturnTypeKind {
+  const r = refName((ref as { typeName: Node }).typeName);
+  // `NodeJS.Timeout`, `JSX.Element`: a namespace's type, not looked into.
+  if (!r) return unknown(ref, "unlisted");
   if (!r.global && scope.params.has(r.name)) {
     // A type parameter of the function itself may be anything (`T extends Promise<X>`); one of a
     // local alias stands for the argument it was given.
     const bound = scope.params.get(r.name);
-    return bound !== undefined && neverThenable(bound.type, bound.scope, env, imports, depth + 1);
+    return bound ? classify(bound.type, bound.scope, names, depth + 1) : unknown(ref, "parameter");
   }
-  const decl = r.global ? undefined : env.get(r.name);
+  if (PROMISE_NAMES.has(r.name) && (r.global || !names.env.has(r.name))) return "promise";
+  const decl = r.global ? undefined : names.env.get(r.name);
   if (decl) {
-    if (decl.kind === "plain") return true;
-    if (mayHaveThen(decl.members)) return false;
-    const args = typeArgs(type);
+    if (decl.kind === "plain") return "value";
+    const args = typeArgs(ref);
     const params = new Map<string, { type: TypeNode; scope: Scope } | undefined>();
     decl.params.forEach((p, i) => {
       params.set(p, args[i] ? { type: args[i], scope } : undefined);
     });
-    if (!decl.types.every((x) => neverThenable(x, { params }, env, imports, depth + 1))) return false;
-    // An alias is its type; an interface or class must also shut a promise out, by a member of
-    // its own or by a proven type it extends (`interface Empty {}` accepts a promise).
-    return decl.kind === "alias" || decl.types.length > 0 || excludesPromise(decl.members);
+    const of = combine(decl.types.map((x) => classify(x, { params }, names, depth + 1)));
+    if (of === "promise" || decl.kind === "alias") return of;
+    // An interface or class with a `then` may be thenable; one that extends nothing must shut a
+    // promise out by a member of its own (`interface Empty {}` accepts a promise).
+    if (mayHaveThen(decl.members)) return unknown(ref, "thenable");
+    if (of !== "value") return of;
+    return decl.types.length > 0 || excludesPromise(decl.members) ? "value" : unknown(ref, "open");
   }
-  if (!r.global && imports.has(r.name)) return false;
-  return NEVER_THENABLE_GLOBALS.has(r.name);
+  // An imported name may be anything: `type Later<T> = Promise<T>` in another module.
+  if (!r.global && names.imports.has(r.name)) return unknown(ref, "imported");
+  // `Readonly` without an argument is no type TypeScript accepts: taken as the reference itself.
+  const arg = typeArgs(ref)[0] ?? ref;
+  if (SAME_AS_ARGUMENT.has(r.name))
+    return arg === ref ? unknown(ref, "computed") : classify(arg, scope, names, depth + 1);
+  if (KEEPS_PROMISE.has(r.name))
+    return arg !== ref && classify(arg, scope, names, depth + 1) === "promise"
+      ? "promise"
+      : unknown(ref, "open");
+  if (NEVER_THENABLE_GLOBALS.has(r.name)) return "value";
+  if (r.name === "Object") return unknown(ref, "open");
+  return unknown(ref, COMPUTED_UTILITIES.has(r.name) ? "computed" : "unlisted");
+}
+
+/**
+ * The kind of `fn`'s declared return type (`undefined` when it declares none). `program` is the
+ * file's, whose type declarations and imports resolve names.
+ */
+export function declaredReturnKind(fn: Node, program: Node | undefined): ReturnTypeKind | undefined {
+  const rt = (fn as { returnType?: { type: string; typeAnnotation: TypeNode } | null }).returnType;
+  if (rt?.type !== "TSTypeAnnotation") return undefined;
+  const names: Names = {
+    env: program ? envOf(program) : new Map<string, Decl>(),
+    imports: program ? importsOf(program) : new Set<string>(),
+  };
+  const params = new Map<string, { type: TypeNode; scope: Scope } | undefined>();
+  for (const p of typeParams(fn)) params.set(p, undefined);
+  return classify(rt.typeAnnotation, { params }, names, 0);
 }
 
 /**
  * Whether `fn` declares a return type that says its callers get a value: one proven never
- * thenable (`neverThenable`). It is the proof that lets a plain function returning a smartasync
- * call hand its callers the value where the build does not see them (docs/semantics.md, "A
- * call's promise returned by a plain function"). Unknown means not proven: a type that may be a
+ * thenable (`"value"`). It is the proof that lets a plain function returning a smartasync call
+ * hand its callers the value where the build does not see them (docs/semantics.md, "A call's
+ * promise returned by a plain function"). Unknown means not proven: a type that may be a
  * promise, or says nothing (`any`, `unknown`, `object`), keeps the call as written.
  */
 export function declaresValue(fn: Node, program: Node | undefined): boolean {
-  const rt = (fn as { returnType?: { type: string; typeAnnotation?: TypeNode } | null }).returnType;
-  if (rt?.type !== "TSTypeAnnotation") return false;
-  const env = program ? envOf(program) : new Map<string, Decl>();
-  const imports = program ? importsOf(program) : new Set<string>();
-  const params = new Map<string, { type: TypeNode; scope: Scope } | undefined>();
-  for (const p of typeParams(fn)) params.set(p, undefined);
-  return neverThenable(rt.typeAnnotation, { params }, env, imports, 0);
+  return declaredReturnKind(fn, program) === "value";
 }
 
 /** Node's promise APIs: every function these modules export returns a promise. */
@@ -642,49 +601,44 @@ function certainlyPromise(scan: ReturnScan, node: Node, depth = 0): boolean {
 }
 
 /**
- * The first value `fn` returns that is certainly a promise (its own `return`s, not those of
- * functions inside it, and a concise arrow body): a function written without `async` that
- * returns one is async for smartasync, as a declared `Promise<T>` makes it (attack 17, F12:
- * `return readFile(p).then(JSON.parse)` taken as sync gave its sync callers the promise).
+ * The values `fn` returns: its own `return`s' arguments (not those of functions inside it) and a
+ * concise arrow body.
  */
-export function returnedPromise(scan: ReturnScan, fn: Node): Node | undefined {
+export function returnedValues(scan: ReturnScan, fn: Node): Node[] {
   const body = (fn as { body?: Node }).body;
-  if (!body) return undefined;
-  if (body.type !== "BlockStatement") return certainlyPromise(scan, body) ? body : undefined;
-  let found: Node | undefined;
+  if (!body) return [];
+  if (body.type !== "BlockStatement") return [body];
+  const out: Node[] = [];
   scan.walk(body, (n) => {
-    if (found !== undefined || /Function|ClassMethod|ObjectMethod|ClassPrivateMethod/.test(n.type))
-      return false;
+    if (/Function|ClassMethod|ObjectMethod|ClassPrivateMethod/.test(n.type)) return false;
     if (n.type === "ReturnStatement") {
       const arg = (n as { argument?: Node | null }).argument;
-      if (arg && certainlyPromise(scan, arg)) found = arg;
+      if (arg) out.push(arg);
       return false;
     }
     return undefined;
   });
-  return found;
+  return out;
 }
 
 /**
- * Whether every value `fn` returns is a primitive (its own `return`s and a concise body; no
- * `return` gives `undefined`): such a value has no `then`/`catch`/`finally` of its own, so one
- * called on the call is a promise's (fixture contexts/then-on-sync-callee), where on an object it
- * may be the object's own (a Result type; attack 17, F4). `primitive` is the one test of a
- * proven primitive (same-everywhere.ts `provenPrimitive`).
+ * The first value `fn` returns that is certainly a promise (`returnedValues`): a function
+ * written without `async` that returns one is async for smartasync, as a declared `Promise<T>`
+ * makes it (attack 17, F12: `return readFile(p).then(JSON.parse)` taken as sync gave its sync
+ * callers the promise).
+ */
+export function returnedPromise(scan: ReturnScan, fn: Node): Node | undefined {
+  return returnedValues(scan, fn).find((v) => certainlyPromise(scan, v));
+}
+
+/**
+ * Whether every value `fn` returns is a primitive (`returnedValues`; no `return` gives
+ * `undefined`): such a value has no `then`/`catch`/`finally` of its own, so one called on the
+ * call is a promise's (fixture contexts/then-on-sync-callee), where on an object it may be the
+ * object's own (a Result type; attack 17, F4). `primitive` is the one test of a proven primitive
+ * (same-everywhere.ts `provenPrimitive`).
  */
 export function returnsPrimitive(scan: ReturnScan, fn: Node, primitive: (value: Node) => boolean): boolean {
-  const body = (fn as { body?: Node }).body;
-  if (!body) return false;
-  if (body.type !== "BlockStatement") return primitive(body);
-  let all = true;
-  scan.walk(body, (n) => {
-    if (!all || /Function|ClassMethod|ObjectMethod|ClassPrivateMethod/.test(n.type)) return false;
-    if (n.type === "ReturnStatement") {
-      const arg = (n as { argument?: Node | null }).argument;
-      if (arg && !primitive(arg)) all = false;
-      return false;
-    }
-    return undefined;
-  });
-  return all;
+  if (!(fn as { body?: Node }).body) return false;
+  return returnedValues(scan, fn).every(primitive);
 }

@@ -90,7 +90,7 @@ const KIND: Record<string, ViewKind> = {
 /**
  * A declared return type that is (or may be) a promise makes a function async (DESIGN §3.1):
  * `Promise<T>`, `PromiseLike<T>`, `globalThis.Promise<T>`, a local alias or interface of one, a
- * union with one (return-type.ts). `program` resolves the file's own type names.
+ * union with one (return-type.ts `"promise"`). `program` resolves the file's own type names.
  */
 function hasPromiseReturnType(fn: Node, program?: Node): boolean {
   return declaredReturnKind(fn, program) === "promise";
@@ -146,7 +146,8 @@ function codeParent(tree: Tree, n: Node): t.Function | undefined {
  * smartasync functions: a call of one from sync code runs its sync variant, whose body is not
  * the one written (`await x` there wants the value), so its parameters are not followed.
  * `syncAnnotated` holds the nodes of its annotated sync functions (and methods): their body is
- * the sync colour, whose callers get a value (`declaresValue`).
+ * the sync colour, whose callers get a value (`declaresValue`). `asyncAnnotated` those taken as
+ * async where neither `async` nor the declared type shows it (calls.ts `Index.asyncFns`).
  */
 export function treeView(
   tree: Tree,
@@ -154,6 +155,7 @@ export function treeView(
   annotated: ReadonlyMap<Binding, Pick<SaFunction, "fn" | "kind" | "processed">> = new Map(),
   limiter?: (callee: Node) => boolean,
   syncAnnotated: ReadonlySet<Node> = new Set(),
+  asyncAnnotated: ReadonlySet<Node> = new Set(),
 ): NodeView<Node> {
   // Functions a previous pass compiled as async (their marker says so): their code is async
   // even where the output no longer shows why (a `Promise<T>` return type TypeScript stripped),
@@ -219,11 +221,11 @@ export function treeView(
       return n.type === "Identifier" && n.name === name && !scopes.binding(n, name);
     },
     isAsyncFunction(fn) {
-      // The colour of code around a call: a return type that may be a promise but cannot be
-      // resolved (`Awaitable<T>` imported) keeps a returned call a promise, as written.
-      if ((fn as { async?: boolean }).async === true || isMarkedAsync(fn)) return true;
-      const declared = declaredReturnKind(fn, tree.program);
-      return declared !== undefined && declared !== "plain";
+      // The colour of code around a call: a function without `async` is async code only where
+      // its declared type says "promise". One whose type is unknown (`Later<T>` imported,
+      // `object`) is sync code that proves nothing: a call it returns is handed on as for an
+      // undeclared function, its callers in sight decide, else it stays as written.
+      return isAsyncFunction(fn, tree.program) || isMarkedAsync(fn) || asyncAnnotated.has(fn);
     },
     enclosingFunction(n) {
       return codeParent(tree, n);
