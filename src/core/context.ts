@@ -1,3 +1,4 @@
+import { SYNC_ARRAY_METHODS } from "./analysis/sync-table.js";
 import type { NodeView } from "./node-view.js";
 
 /** DESIGN §3.2: what the code around a call does with its value. */
@@ -23,28 +24,6 @@ export interface CallContext {
 
 const THEN_LIKE = new Set(["then", "catch", "finally"]);
 const COMBINATORS = new Set(["all", "allSettled", "race", "any"]);
-
-/**
- * Synchronous array methods whose callback's return value flows into the array call itself:
- * `await Promise.all(xs.map(x => f(x)))` is awaited, `const ys = xs.map(x => f(x))` in sync
- * code is a value (fixtures contexts/array-callback-*).
- */
-export const SYNC_ARRAY_METHODS = new Set([
-  "map",
-  "flatMap",
-  "filter",
-  "find",
-  "findIndex",
-  "findLast",
-  "findLastIndex",
-  "some",
-  "every",
-  "reduce",
-  "reduceRight",
-  "forEach",
-  "sort",
-  "toSorted",
-]);
 
 export function colourOf<N>(v: NodeView<N>, n: N): Colour {
   const fn = v.enclosingFunction(n);

@@ -4,9 +4,13 @@
  * different API than the one its source documents. Each listed name must exist where the table
  * says, be a function, and each entry must cite its source.
  */
+
+import { EventEmitter } from "node:events";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import {
+  BUILTIN_CONSTRUCTORS,
+  BUILTIN_METHODS,
   CALLS_ITS_ARGUMENTS,
   inEntry,
   RESULT_KINDS,
@@ -78,5 +82,64 @@ describe("sync table", () => {
       expect(CALLS_ITS_ARGUMENTS.has(m), m).toBe(true);
     for (const m of ["map", "reduce", "reduceRight", "some", "sort", "toSorted"])
       expect(CALLS_ITS_ARGUMENTS.has(m), m).toBe(true);
+  });
+
+  it("the built-ins table: constructors are globals, methods exist on their prototypes", () => {
+    const g = globalThis as unknown as Record<string, unknown>;
+    // Float16Array is Node 22's (behind a flag before): its `view` fact is read only where it exists.
+    for (const c of Object.keys(BUILTIN_CONSTRUCTORS))
+      if (c !== "Float16Array") expect(typeof g[c], c).toBe("function");
+    const protos: Record<keyof typeof BUILTIN_METHODS, object> = {
+      array: Array.prototype,
+      string: String.prototype,
+      number: Number.prototype,
+      map: Map.prototype,
+      set: Set.prototype,
+      object: Object.prototype,
+      "typed-array": Uint8Array.prototype,
+      emitter: EventEmitter.prototype,
+    };
+    for (const [kind, methods] of Object.entries(BUILTIN_METHODS) as [keyof typeof protos, object][])
+      for (const m of Object.keys(methods))
+        expect(typeof (protos[kind] as Record<string, unknown>)[m], `${kind}.${m}`).toBe("function");
+  });
+
+  it("the table's `self`, `calls` and `result` facts are what the methods do", () => {
+    const fresh = {
+      array: () => [2, 1],
+      string: () => "ab",
+      number: () => 1,
+      map: () => new Map([["k", 1]]),
+      set: () => new Set([1]),
+    };
+    for (const kind of ["array", "string", "number", "map", "set"] as const)
+      for (const [m, f] of Object.entries(BUILTIN_METHODS[kind])) {
+        const receiver = fresh[kind]() as unknown as Record<string, (...a: unknown[]) => unknown>;
+        let called = 0;
+        const args: unknown[] = ["a", 0];
+        if (f.calls !== undefined)
+          args[f.calls] = (...xs: unknown[]) => {
+            called++;
+            return xs[0];
+          };
+        // `at`/`with`, `repeat`, `normalize`, `localeCompare`, `toFixed`…: arguments they accept.
+        const safe = ["with", "at", "fill", "copyWithin", "splice", "toSpliced"].includes(m)
+          ? [0, 0]
+          : ["repeat", "padEnd", "padStart", "toFixed", "toPrecision", "toExponential", "toString"].includes(
+                m,
+              )
+            ? [2]
+            : ["normalize", "localeCompare", "toLocaleString"].includes(m)
+              ? []
+              : args;
+        const got = receiver[m]!.apply(receiver, safe);
+        if (f.self) expect(got, `${kind}.${m} returns its receiver`).toBe(receiver);
+        else if (kind !== "string" && kind !== "number")
+          expect(got === receiver, `${kind}.${m} does not return its receiver`).toBe(false);
+        if (f.calls !== undefined)
+          expect(called, `${kind}.${m} calls argument ${f.calls}`).toBeGreaterThan(0);
+        if (f.result === "array") expect(Array.isArray(got), `${kind}.${m} gives an array`).toBe(true);
+        if (f.result === "string") expect(typeof got, `${kind}.${m} gives a string`).toBe("string");
+      }
   });
 });

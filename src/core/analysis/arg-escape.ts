@@ -1,13 +1,13 @@
 import { isBuiltin } from "node:module";
 import type { types as t } from "@babel/core";
-import { SYNC_ARRAY_METHODS } from "../context.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import { memoByFunction } from "./memo.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
+import { COPIES, constructorHas, isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { isNodeRequire, memberName, strip, TRANSPARENT } from "./view.js";
-import { functionOf, isMutator, isReader, methodOf, paramWrites, type Write } from "./writes.js";
+import { functionOf, methodOf, paramWrites, type Write } from "./writes.js";
 
 /**
  * Every place an argument's object may be written, the other way round from `paramWrites`
@@ -106,19 +106,6 @@ const PASSES_ON = new Set([
  * `Reflect.get(o, k).n = 1` writes to `o`): not a new container holding it.
  */
 const MEMBER_OF = new Set(["Reflect.get"]);
-/** Reader methods that return a new array or string (`slice`, `map`, `filter`, `toSorted` …). */
-const COPIES = new Set([
-  "slice",
-  "map",
-  "filter",
-  "concat",
-  "flat",
-  "flatMap",
-  "toSorted",
-  "toReversed",
-  "toSpliced",
-  "with",
-]);
 /** Methods whose function arguments are called with the receiver's elements (or its value). */
 const CALLBACKS = new Set([
   ...SYNC_ARRAY_METHODS,
@@ -127,8 +114,6 @@ const CALLBACKS = new Set([
   "finally",
 ]); /** A promise's own methods: they read it, and their callbacks get its value. */
 const PROMISE_METHODS = new Set(["then", "catch", "finally"]);
-/** Constructors of containers that hold what they are given (`new Set([o])`). */
-const CONTAINERS = new Set(["Set", "Map", "WeakMap", "WeakSet", "WeakRef", "Array"]);
 /** Functions of Node's own modules that write into an argument (a buffer they fill), with its index. */
 const BUILTIN_WRITERS = new Map([
   ["read", 1],
@@ -152,25 +137,6 @@ const FILLS_ARGUMENT = new Set([
   "randomFillSync",
   "getRandomValues",
   "encodeInto",
-]);
-/**
- * Constructors whose result over an `ArrayBuffer` is a view of the caller's memory, not a copy
- * (`new Uint8Array(buf).fill(7)` writes to `buf`, attack 18 F9): the result is the argument.
- */
-const VIEWS = new Set([
-  "Int8Array",
-  "Uint8Array",
-  "Uint8ClampedArray",
-  "Int16Array",
-  "Uint16Array",
-  "Int32Array",
-  "Uint32Array",
-  "Float16Array",
-  "Float32Array",
-  "Float64Array",
-  "BigInt64Array",
-  "BigUint64Array",
-  "DataView",
 ]);
 /** The argument a writer of `BUILTIN_WRITERS` fills: the others it only reads (`encodeInto(text, out)`). */
 function filledIndex(ctx: Ctx, callee: Node): number | undefined {
@@ -288,8 +254,8 @@ export function calleeKind(
   if (c.type === "Identifier") {
     const b = ctx.scopes.binding(c, c.name);
     if (!b) {
-      if (VIEWS.has(c.name)) return "view";
-      if (isNew && CONTAINERS.has(c.name)) return "container";
+      if (constructorHas(c.name, "view")) return "view";
+      if (isNew && constructorHas(c.name, "keeps")) return "container";
       return PURE_GLOBALS.has(c.name) ? "pure" : "unknown";
     }
     if (!builtinImport(ctx, b)) return "unknown";

@@ -19,19 +19,11 @@ import type { SaFunction } from "./model.js";
 import { runtimeLocals } from "./runtime-names.js";
 import type { WorkerRead } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
+import { isMutator, isReader } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { isNodeRequire, memberName, strip, treeView } from "./view.js";
 import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
-import {
-  forEachWrite,
-  functionOf,
-  functionOfBinding,
-  isMutator,
-  isReader,
-  methodOf,
-  paramWrites,
-  rootOf,
-} from "./writes.js";
+import { forEachWrite, functionOf, functionOfBinding, methodOf, paramWrites, rootOf } from "./writes.js";
 
 /**
  * What a previous pass's marker says of a function: `_sa.mark(total, { kind: "async", sync:

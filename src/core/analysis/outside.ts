@@ -5,18 +5,11 @@ import type { CallNode } from "./calls.js";
 import type { Ctx } from "./ctx.js";
 import { memoByFunction } from "./memo.js";
 import { type Binding, isReference } from "./scope.js";
+import { isReader } from "./sync-table.js";
 import type { Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
 import { consumerOf, memberName, strip } from "./view.js";
-import {
-  forEachWrite,
-  functionOf,
-  functionOfBinding,
-  isReader,
-  methodOf,
-  paramWrites,
-  rootOf,
-} from "./writes.js";
+import { forEachWrite, functionOf, functionOfBinding, methodOf, paramWrites, rootOf } from "./writes.js";
 
 /**
  * Effects a function or callback has outside itself: the walk the Promise.all / map rules

@@ -2,6 +2,7 @@ import type { types as t } from "@babel/core";
 import { isTwinModule } from "../twins.js";
 import type { Ctx } from "./ctx.js";
 import type { Binding } from "./scope.js";
+import { constructorHas } from "./sync-table.js";
 import type { Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
 import { isWritten, requireSource, strip } from "./view.js";
@@ -71,44 +72,6 @@ const PLAIN_CALLS: Record<string, ReadonlySet<string> | "all"> = {
   encodeURI: new Set([""]),
   decodeURI: new Set([""]),
 };
-
-/** Built-in constructors whose instances have no `then`. */
-// Not `Object`: `new Object(t)` returns `t` itself (attack finding 7).
-const PLAIN_CONSTRUCTORS = new Set([
-  "Array",
-  "Map",
-  "Set",
-  "WeakMap",
-  "WeakSet",
-  "Date",
-  "RegExp",
-  "URL",
-  "URLSearchParams",
-  "Error",
-  "TypeError",
-  "RangeError",
-  "SyntaxError",
-  "ReferenceError",
-  "EvalError",
-  "URIError",
-  "AggregateError",
-  "ArrayBuffer",
-  "SharedArrayBuffer",
-  "DataView",
-  "Uint8Array",
-  "Uint8ClampedArray",
-  "Uint16Array",
-  "Uint32Array",
-  "Int8Array",
-  "Int16Array",
-  "Int32Array",
-  "Float32Array",
-  "Float64Array",
-  "BigInt64Array",
-  "BigUint64Array",
-  "TextEncoder",
-  "TextDecoder",
-]);
 
 /** Global functions that always return a promise. */
 const ASYNC_GLOBALS = new Set(["fetch"]);
@@ -288,7 +251,8 @@ export function proofOf(ctx: Ctx, node: Node, seen: Set<Node> = new Set()): Proo
       const c = strip(n.callee as Node);
       if (c.type === "Identifier" && isGlobal(ctx, c, c.name)) {
         if (c.name === "Promise") return "async";
-        if (PLAIN_CONSTRUCTORS.has(c.name)) return "proven";
+        // Built-in constructors whose instances have no `then` (the table's `plain` fact).
+        if (constructorHas(c.name, "plain")) return "proven";
       }
       return "unknown";
     }

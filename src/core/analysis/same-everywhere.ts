@@ -1,5 +1,4 @@
 import type { types as t } from "@babel/core";
-import { SYNC_ARRAY_METHODS } from "../context.js";
 import {
   argumentEscapes,
   arrayFromSource,
@@ -21,9 +20,10 @@ import {
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import { builtinModuleImport, provenPrimitive } from "./primitive.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
+import { isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { isExportsObject, memberName, strip } from "./view.js";
-import { functionOfBinding, isMutator, isReader, paramWrites, type Write } from "./writes.js";
+import { functionOfBinding, paramWrites, type Write } from "./writes.js";
 
 /**
  * "The same in every thread" (issue 14, attack 15): a worker or offloaded function runs in a

@@ -144,133 +144,335 @@ export const SYNC_GLOBAL_MEMBERS: Readonly<Record<string, SyncEntry>> = {
 };
 
 /**
- * Constructors of built-ins (`new Map()`): building one starts nothing. Not `Promise` (its
- * executor is the program's code) and not `Worker`, `EventEmitter` or any stream.
+ * The one table of built-in constructors and prototype methods: every rule that needs a fact about
+ * one reads it here (a rule lives once). Facts, each read by the file named:
+ *
+ * - `plain` (constructor): an instance is never a thenable (prove.ts, `proofOf`);
+ * - `sync` (constructor or method): the call runs no code of the program, except the function
+ *   argument `calls` names, and starts nothing (sync-proof.ts, `provenSync`);
+ * - `keeps` (constructor): the instance holds what it is given, `new Set([o])` (arg-escape.ts);
+ * - `view` (constructor): over an `ArrayBuffer`, the instance is a view of that memory, not a copy
+ *   (arg-escape.ts, attack 18 F9);
+ * - `mutates` / `reads` (method): changes its receiver in place / only reads it (writes.ts
+ *   `isMutator`/`isReader`, read by arg-escape.ts, same-everywhere.ts, checks.ts, outside.ts);
+ * - `calls` (method): the position of a function argument it calls before it returns;
+ * - `result` (method): its result on a proven receiver is a new array or string, for a method
+ *   called on it (sync-proof.ts) and a copy that holds the receiver's elements (arg-escape.ts);
+ * - `self` (method): it returns its receiver (`m.set(k, v)` is `m`), which so leaves the place
+ *   that holds it (sync-proof.ts, a private field's value).
+ *
+ * Not every built-in has every fact it could have: a fact is listed where a rule was reviewed for
+ * it, so the table is the behaviour the analysis had when its lists were folded into it.
+ */
+export interface ConstructorFacts {
+  plain?: true;
+  sync?: true;
+  keeps?: true;
+  view?: true;
+}
+
+const PS = { plain: true, sync: true } as const;
+const PSK = { ...PS, keeps: true } as const;
+const PSV = { ...PS, view: true } as const;
+
+/**
+ * Built-in constructors by global name. Not `Promise` (its executor is the program's code), not
+ * `Object` (`new Object(t)` returns `t` itself: attack finding 7), not `Worker`, `EventEmitter` or
+ * any stream. Sources: https://tc39.es/ecma262/multipage/keyed-collections.html and the
+ * constructors' own sections; URL: https://nodejs.org/api/url.html#the-whatwg-url-api.
+ */
+export const BUILTIN_CONSTRUCTORS: Readonly<Record<string, ConstructorFacts>> = {
+  Array: PSK,
+  Map: PSK,
+  Set: PSK,
+  WeakMap: PSK,
+  WeakSet: PSK,
+  // Holds its target; never reviewed for `plain` or `sync`.
+  WeakRef: { keeps: true },
+  Date: PS,
+  RegExp: PS,
+  URL: PS,
+  URLSearchParams: PS,
+  Error: PS,
+  TypeError: PS,
+  RangeError: PS,
+  SyntaxError: PS,
+  ReferenceError: PS,
+  EvalError: PS,
+  URIError: PS,
+  AggregateError: PS,
+  ArrayBuffer: PS,
+  // `sync` is not claimed for SharedArrayBuffer, Uint8ClampedArray and the BigInt arrays: the
+  // sync proof's list never had them (no fixture starts one before an await); proven plain only.
+  SharedArrayBuffer: { plain: true },
+  DataView: PSV,
+  Uint8Array: PSV,
+  Uint8ClampedArray: { plain: true, view: true },
+  Uint16Array: PSV,
+  Uint32Array: PSV,
+  Int8Array: PSV,
+  Int16Array: PSV,
+  Int32Array: PSV,
+  // Node 22+ (behind a flag before): a view when it exists.
+  Float16Array: { view: true },
+  Float32Array: PSV,
+  Float64Array: PSV,
+  BigInt64Array: { plain: true, view: true },
+  BigUint64Array: { plain: true, view: true },
+  TextEncoder: PS,
+  TextDecoder: PS,
+};
+
+/** The built-in constructor `name` with fact `fact`. */
+export function constructorHas(name: string, fact: keyof ConstructorFacts): boolean {
+  return Object.hasOwn(BUILTIN_CONSTRUCTORS, name) && BUILTIN_CONSTRUCTORS[name]![fact] === true;
+}
+
+export interface MethodFacts {
+  sync?: true;
+  mutates?: true;
+  reads?: true;
+  calls?: number;
+  result?: "array" | "string";
+  self?: true;
+}
+
+/** The kinds of receiver the sync proof tells apart (a literal, `new Map()`, a proven local). */
+export type ValueKind = "array" | "string" | "number" | "map" | "set";
+
+const S = { sync: true, reads: true } as const;
+const SM = { sync: true, mutates: true } as const;
+const R = { reads: true } as const;
+const M = { mutates: true } as const;
+const A = "array" as const;
+const T = "string" as const;
+
+/**
+ * Methods of built-in prototypes by the kind of receiver. `object`, `typed-array` and `emitter`
+ * are not kinds the sync proof proves a receiver to be: their facts serve the write rules only
+ * (writes.ts), which judge a method by its name whatever the receiver.
+ */
+export const BUILTIN_METHODS: Readonly<
+  Record<ValueKind | "object" | "typed-array" | "emitter", Readonly<Record<string, MethodFacts>>>
+> = {
+  // https://tc39.es/ecma262/multipage/indexed-collections.html#sec-properties-of-the-array-prototype-object
+  array: {
+    at: S,
+    concat: { ...S, result: A },
+    copyWithin: { ...SM, result: A, self: true },
+    entries: S,
+    every: { ...S, calls: 0 },
+    fill: { ...SM, result: A, self: true },
+    filter: { ...S, calls: 0, result: A },
+    find: { ...S, calls: 0 },
+    findIndex: { ...S, calls: 0 },
+    findLast: { ...S, calls: 0 },
+    findLastIndex: { ...S, calls: 0 },
+    flat: { ...S, result: A },
+    flatMap: { ...S, calls: 0, result: A },
+    forEach: { ...S, calls: 0 },
+    includes: S,
+    indexOf: S,
+    join: { ...S, result: T },
+    keys: S,
+    lastIndexOf: S,
+    map: { ...S, calls: 0, result: A },
+    pop: SM,
+    push: SM,
+    reduce: { ...S, calls: 0 },
+    reduceRight: { ...S, calls: 0 },
+    reverse: { ...SM, result: A, self: true },
+    shift: SM,
+    slice: { ...S, result: A },
+    some: { ...S, calls: 0 },
+    sort: { ...SM, calls: 0, result: A, self: true },
+    splice: { ...SM, result: A },
+    toReversed: { ...S, result: A },
+    toSorted: { ...S, calls: 0, result: A },
+    toSpliced: { ...S, result: A },
+    unshift: SM,
+    values: S,
+    with: { ...S, result: A },
+  },
+  // https://tc39.es/ecma262/multipage/text-processing.html#sec-properties-of-the-string-prototype-object
+  string: {
+    at: { ...S, result: T },
+    charAt: { ...S, result: T },
+    charCodeAt: S,
+    codePointAt: S,
+    concat: { ...S, result: T },
+    endsWith: S,
+    includes: S,
+    indexOf: S,
+    lastIndexOf: S,
+    localeCompare: S,
+    // Not `sync`: they call the argument's `Symbol.match`/`matchAll`/`search` method, which may be
+    // the program's own object.
+    match: R,
+    matchAll: R,
+    normalize: { ...S, result: T },
+    padEnd: { ...S, result: T },
+    padStart: { ...S, result: T },
+    repeat: { ...S, result: T },
+    // A function replacement is called per match.
+    replace: { ...S, calls: 1, result: T },
+    replaceAll: { ...S, calls: 1, result: T },
+    search: R,
+    slice: { ...S, result: T },
+    split: { ...S, result: A },
+    startsWith: S,
+    substring: { ...S, result: T },
+    toLowerCase: { ...S, result: T },
+    toUpperCase: { ...S, result: T },
+    toString: { ...S, result: T },
+    trim: { ...S, result: T },
+    trimEnd: { ...S, result: T },
+    trimStart: { ...S, result: T },
+  },
+  // https://tc39.es/ecma262/multipage/numbers-and-dates.html#sec-properties-of-the-number-prototype-object
+  number: { toFixed: S, toPrecision: S, toExponential: S, toString: S, toLocaleString: S },
+  // https://tc39.es/ecma262/multipage/keyed-collections.html#sec-properties-of-the-map-prototype-object
+  map: {
+    clear: SM,
+    delete: SM,
+    entries: S,
+    forEach: { ...S, calls: 0 },
+    get: S,
+    has: S,
+    keys: S,
+    set: { ...SM, self: true },
+    values: S,
+  },
+  // https://tc39.es/ecma262/multipage/keyed-collections.html#sec-properties-of-the-set-prototype-object
+  set: {
+    add: { ...SM, self: true },
+    clear: SM,
+    delete: SM,
+    entries: S,
+    forEach: { ...S, calls: 0 },
+    has: S,
+    keys: S,
+    values: S,
+  },
+  // Object.prototype's readers, on every object.
+  object: {
+    hasOwnProperty: R,
+    valueOf: R,
+    propertyIsEnumerable: R,
+    isPrototypeOf: R,
+  },
+  // `ta.set(array, offset)` copies into the receiver (its other methods are the array's).
+  "typed-array": { set: M },
+  // An EventEmitter's listeners and limit (attack 18, F17): `bus.on("job", h)` in one function
+  // changes what `bus.listenerCount("job")` gives in another, and a worker's import of the module
+  // makes an emitter of its own that never got the listener.
+  emitter: {
+    on: M,
+    once: M,
+    off: M,
+    addListener: M,
+    prependListener: M,
+    prependOnceListener: M,
+    removeListener: M,
+    removeAllListeners: M,
+    setMaxListeners: M,
+  },
+};
+
+/** The facts of `kind`'s method `name`, if the table lists it. */
+export function methodFacts(kind: keyof typeof BUILTIN_METHODS, name: string): MethodFacts | undefined {
+  return Object.hasOwn(BUILTIN_METHODS[kind], name) ? BUILTIN_METHODS[kind][name] : undefined;
+}
+
+/** The names of `kind`'s methods whose facts pass `test`. */
+function methodsWith(kind: keyof typeof BUILTIN_METHODS, test: (f: MethodFacts) => boolean): string[] {
+  return Object.entries(BUILTIN_METHODS[kind])
+    .filter(([, f]) => test(f))
+    .map(([m]) => m);
+}
+
+/** Every method name with a fact, whatever its receiver: the write rules judge by name. */
+function namesWith(test: (f: MethodFacts) => boolean): Set<string> {
+  const out = new Set<string>();
+  for (const kind of Object.keys(BUILTIN_METHODS) as (keyof typeof BUILTIN_METHODS)[])
+    for (const m of methodsWith(kind, test)) out.add(m);
+  return out;
+}
+
+const MUTATORS = namesWith((f) => f.mutates === true);
+/** `Date`'s setters (`d.setHours(…)`). */
+const DATE_SETTER = /^set(UTC)?(FullYear|Month|Date|Hours|Minutes|Seconds|Milliseconds)$|^set(Time|Year)$/;
+/**
+ * `Buffer`'s in-place writers (`buf.write(s)`, `buf.writeUInt32LE(…)`, `buf.swap16()`). A bare
+ * `write` is a stream's too: a stream argument cannot cross to a worker anyway (a class
+ * instance), so treating its `write` as a write keeps the function on the calling thread where
+ * it works; a module-level stream is module state either way (SA302's rule for method calls).
+ */
+const BUFFER_WRITER =
+  /^write((U?Int|BigU?Int)(8|16|32|64)(LE|BE)?|(Float|Double)(LE|BE)|U?Int(LE|BE))?$|^swap(16|32|64)$/;
+
+/** Whether a method of this name changes its receiver. */
+export function isMutator(name: string): boolean {
+  return MUTATORS.has(name) || DATE_SETTER.test(name) || BUFFER_WRITER.test(name);
+}
+
+const READERS = namesWith((f) => f.reads === true);
+
+/** Whether a method of this name only reads its receiver (`get`, `map`, `toSorted`, `getTime` …). */
+export function isReader(name: string): boolean {
+  return READERS.has(name) || /^(get|has|is|to)[A-Z]/.test(name) || name === "toString";
+}
+
+/**
+ * Array methods that call their first argument with the array's elements (`xs.map(f)`): the
+ * callback's parameter is an element (writes.ts, same-everywhere.ts, arg-escape.ts), and its
+ * return value flows into the array call itself: `await Promise.all(xs.map(x => f(x)))` is
+ * awaited, `const ys = xs.map(x => f(x))` in sync code is a value (context.ts, fixtures
+ * contexts/array-callback-*).
+ */
+export const SYNC_ARRAY_METHODS: ReadonlySet<string> = new Set(methodsWith("array", (f) => f.calls === 0));
+
+/**
+ * Reader methods whose result is a new array holding the receiver's elements (`slice`, `map`,
+ * `toSorted` …): what is derived from an argument stays derived (arg-escape.ts).
+ */
+export const COPIES: ReadonlySet<string> = new Set(
+  methodsWith("array", (f) => f.result === "array" && f.mutates !== true),
+);
+
+/**
+ * Constructors of built-ins (`new Map()`) whose building starts nothing: the `sync` ones above,
+ * as an entry of the sync proof.
  */
 export const SYNC_CONSTRUCTORS: SyncEntry = {
-  names: [
-    "Array",
-    "Map",
-    "Set",
-    "WeakMap",
-    "WeakSet",
-    "Date",
-    "RegExp",
-    "URL",
-    "URLSearchParams",
-    "Error",
-    "TypeError",
-    "RangeError",
-    "SyntaxError",
-    "ReferenceError",
-    "EvalError",
-    "URIError",
-    "AggregateError",
-    "ArrayBuffer",
-    "DataView",
-    "Uint8Array",
-    "Uint16Array",
-    "Uint32Array",
-    "Int8Array",
-    "Int16Array",
-    "Int32Array",
-    "Float32Array",
-    "Float64Array",
-    "TextEncoder",
-    "TextDecoder",
-  ],
+  names: Object.keys(BUILTIN_CONSTRUCTORS).filter((c) => BUILTIN_CONSTRUCTORS[c]!.sync),
   source: `${SPEC}/keyed-collections.html (and the constructors' own sections); URL: ${NODE}/url.html#the-whatwg-url-api`,
 };
 
 /**
- * Methods of built-in prototypes, by the kind of value a receiver is proven to be (an array,
- * string, number, Map or Set literal or `new Map()`/`new Set()`): `out.push(x)`, `s.trim()`.
+ * Methods of built-in prototypes proven to start nothing, by the kind of value a receiver is
+ * proven to be (an array, string, number, Map or Set literal or `new Map()`/`new Set()`):
+ * `out.push(x)`, `s.trim()`. The `sync` methods of BUILTIN_METHODS.
  */
-export const SYNC_PROTOTYPE_METHODS: Readonly<
-  Record<"array" | "string" | "number" | "map" | "set", SyncEntry>
-> = {
+export const SYNC_PROTOTYPE_METHODS: Readonly<Record<ValueKind, SyncEntry>> = {
   array: {
-    names: [
-      "at",
-      "concat",
-      "copyWithin",
-      "entries",
-      "every",
-      "fill",
-      "filter",
-      "find",
-      "findIndex",
-      "findLast",
-      "findLastIndex",
-      "flat",
-      "flatMap",
-      "forEach",
-      "includes",
-      "indexOf",
-      "join",
-      "keys",
-      "lastIndexOf",
-      "map",
-      "pop",
-      "push",
-      "reduce",
-      "reduceRight",
-      "reverse",
-      "shift",
-      "slice",
-      "some",
-      "sort",
-      "splice",
-      "toReversed",
-      "toSorted",
-      "toSpliced",
-      "unshift",
-      "values",
-      "with",
-    ],
+    names: methodsWith("array", (f) => f.sync === true),
     source: `${SPEC}/indexed-collections.html#sec-properties-of-the-array-prototype-object`,
   },
   string: {
-    names: [
-      "at",
-      "charAt",
-      "charCodeAt",
-      "codePointAt",
-      "concat",
-      "endsWith",
-      "includes",
-      "indexOf",
-      "lastIndexOf",
-      "localeCompare",
-      "normalize",
-      "padEnd",
-      "padStart",
-      "repeat",
-      "replace",
-      "replaceAll",
-      "slice",
-      "split",
-      "startsWith",
-      "substring",
-      "toLowerCase",
-      "toUpperCase",
-      "toString",
-      "trim",
-      "trimEnd",
-      "trimStart",
-    ],
+    names: methodsWith("string", (f) => f.sync === true),
     source: `${SPEC}/text-processing.html#sec-properties-of-the-string-prototype-object`,
   },
   number: {
-    names: ["toFixed", "toPrecision", "toExponential", "toString", "toLocaleString"],
+    names: methodsWith("number", (f) => f.sync === true),
     source: `${SPEC}/numbers-and-dates.html#sec-properties-of-the-number-prototype-object`,
   },
   map: {
-    names: ["clear", "delete", "entries", "forEach", "get", "has", "keys", "set", "values"],
+    names: methodsWith("map", (f) => f.sync === true),
     source: `${SPEC}/keyed-collections.html#sec-properties-of-the-map-prototype-object`,
   },
   set: {
-    names: ["add", "clear", "delete", "entries", "forEach", "has", "keys", "values"],
+    names: methodsWith("set", (f) => f.sync === true),
     source: `${SPEC}/keyed-collections.html#sec-properties-of-the-set-prototype-object`,
   },
 };
@@ -279,26 +481,13 @@ export const SYNC_PROTOTYPE_METHODS: Readonly<
  * Of the functions above, those that call a function argument before they return (a callback,
  * a comparator, a reviver or replacer, a mapping function), with the position of that argument:
  * such a call is proven only when the function it may be handed there is shown and proven too.
- * The other arguments are data (`JSON.parse(text)` of any `text`), never called.
+ * The other arguments are data (`JSON.parse(text)` of any `text`), never called. By name: the
+ * methods' `calls` facts, and the global members' below.
  */
 export const CALLS_ITS_ARGUMENTS: ReadonlyMap<string, number> = new Map([
-  ["every", 0],
-  ["filter", 0],
-  ["find", 0],
-  ["findIndex", 0],
-  ["findLast", 0],
-  ["findLastIndex", 0],
-  ["flatMap", 0],
-  ["forEach", 0],
-  ["map", 0],
-  ["reduce", 0],
-  ["reduceRight", 0],
-  ["some", 0],
-  ["sort", 0],
-  ["toSorted", 0],
-  // String.prototype.replace(pattern, replacement): a function replacement is called per match.
-  ["replace", 1],
-  ["replaceAll", 1],
+  ...(Object.values(BUILTIN_METHODS) as Readonly<Record<string, MethodFacts>>[]).flatMap((kind) =>
+    Object.entries(kind).flatMap(([m, f]) => (f.calls === undefined ? [] : [[m, f.calls] as const])),
+  ),
   // Array.from(items, mapFn).
   ["from", 1],
   // JSON.parse(text, reviver), JSON.stringify(value, replacer).
@@ -324,6 +513,12 @@ export function inEntry(entry: SyncEntry, name: string): boolean {
   return entry.names.includes(name);
 }
 
+function resultsOf(kind: ValueKind): Record<string, "array" | "string"> {
+  return Object.fromEntries(
+    Object.entries(BUILTIN_METHODS[kind]).flatMap(([m, f]) => (f.result ? [[m, f.result] as const] : [])),
+  );
+}
+
 /**
  * What a proven call gives, for a method called on its result (`[3, 1, 2].sort(cmp).join("")`,
  * `Object.keys(o).join()`): by the receiver's kind, the methods that give an array or a string
@@ -333,48 +528,8 @@ export function inEntry(entry: SyncEntry, name: string): boolean {
 export const RESULT_KINDS: Readonly<
   Record<"array" | "string" | "global", Readonly<Record<string, "array" | "string">>>
 > = {
-  array: Object.fromEntries([
-    ...[
-      "concat",
-      "copyWithin",
-      "fill",
-      "filter",
-      "flat",
-      "flatMap",
-      "map",
-      "reverse",
-      "slice",
-      "sort",
-      "splice",
-      "toReversed",
-      "toSorted",
-      "toSpliced",
-      "with",
-    ].map((m) => [m, "array" as const]),
-    ["join", "string" as const],
-  ]),
-  string: Object.fromEntries([
-    ...[
-      "at",
-      "charAt",
-      "concat",
-      "normalize",
-      "padEnd",
-      "padStart",
-      "repeat",
-      "replace",
-      "replaceAll",
-      "slice",
-      "substring",
-      "toLowerCase",
-      "toUpperCase",
-      "toString",
-      "trim",
-      "trimEnd",
-      "trimStart",
-    ].map((m) => [m, "string" as const]),
-    ["split", "array" as const],
-  ]),
+  array: resultsOf("array"),
+  string: resultsOf("string"),
   global: {
     "Object.keys": "array",
     "Object.values": "array",

@@ -1,8 +1,8 @@
 import type { types as t } from "@babel/core";
-import { SYNC_ARRAY_METHODS } from "../context.js";
 import { type Ctx, keyName, locOf, sourceOf } from "./ctx.js";
 import { memoByFunction } from "./memo.js";
 import { type Binding, patternNames } from "./scope.js";
+import { isMutator, SYNC_ARRAY_METHODS } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, strip } from "./view.js";
 
@@ -12,108 +12,6 @@ import { memberName, strip } from "./view.js";
  * syntactic and stay inside the module: a write the module does not show (through an imported
  * function, a method of an unknown object, `arguments`) is not seen (docs/semantics.md says so).
  */
-
-/** Methods that change their receiver in place (arrays, maps, sets, typed arrays, dates). */
-const MUTATORS = new Set([
-  "push",
-  "pop",
-  "shift",
-  "unshift",
-  "splice",
-  "sort",
-  "reverse",
-  "fill",
-  "copyWithin",
-  "set",
-  "add",
-  "delete",
-  "clear",
-  // An EventEmitter's listeners and limit (attack 18, F17): `bus.on("job", h)` in one function
-  // changes what `bus.listenerCount("job")` gives in another, and a worker's import of the module
-  // makes an emitter of its own that never got the listener.
-  "on",
-  "once",
-  "off",
-  "addListener",
-  "prependListener",
-  "prependOnceListener",
-  "removeListener",
-  "removeAllListeners",
-  "setMaxListeners",
-]);
-const DATE_SETTER = /^set(UTC)?(FullYear|Month|Date|Hours|Minutes|Seconds|Milliseconds)$|^set(Time|Year)$/;
-/**
- * `Buffer`'s in-place writers (`buf.write(s)`, `buf.writeUInt32LE(…)`, `buf.swap16()`). A bare
- * `write` is a stream's too: a stream argument cannot cross to a worker anyway (a class
- * instance), so treating its `write` as a write keeps the function on the calling thread where
- * it works; a module-level stream is module state either way (SA302's rule for method calls).
- */
-const BUFFER_WRITER =
-  /^write((U?Int|BigU?Int)(8|16|32|64)(LE|BE)?|(Float|Double)(LE|BE)|U?Int(LE|BE))?$|^swap(16|32|64)$/;
-
-/** Whether a method of this name changes its receiver. */
-export function isMutator(name: string): boolean {
-  return MUTATORS.has(name) || DATE_SETTER.test(name) || BUFFER_WRITER.test(name);
-}
-
-/** Methods that only read their receiver: a call of anything else on module state counts as a write. */
-const READERS = new Set([
-  "at",
-  "concat",
-  "entries",
-  "every",
-  "filter",
-  "find",
-  "findIndex",
-  "findLast",
-  "findLastIndex",
-  "flat",
-  "flatMap",
-  "forEach",
-  "get",
-  "has",
-  "hasOwnProperty",
-  "includes",
-  "indexOf",
-  "join",
-  "keys",
-  "lastIndexOf",
-  "map",
-  "reduce",
-  "reduceRight",
-  "slice",
-  "some",
-  "values",
-  "with",
-  "charAt",
-  "charCodeAt",
-  "codePointAt",
-  "startsWith",
-  "endsWith",
-  "padStart",
-  "padEnd",
-  "trim",
-  "trimStart",
-  "trimEnd",
-  "split",
-  "substring",
-  "replace",
-  "replaceAll",
-  "match",
-  "matchAll",
-  "search",
-  "repeat",
-  "normalize",
-  "localeCompare",
-  "valueOf",
-  "propertyIsEnumerable",
-  "isPrototypeOf",
-]);
-
-/** Whether a method of this name only reads its receiver (`get`, `map`, `toSorted`, `getTime` …). */
-export function isReader(name: string): boolean {
-  return READERS.has(name) || /^(get|has|is|to)[A-Z]/.test(name) || name === "toString";
-}
 
 /** `Object.assign(target, …)` and friends: they change their first argument. */
 const WRITING_STATICS = new Map<string, Set<string>>(
