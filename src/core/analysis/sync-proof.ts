@@ -10,6 +10,7 @@ import type { Binding } from "./scope.js";
 import {
   CALLS_ITS_ARGUMENTS,
   inEntry,
+  methodFacts,
   RESULT_KINDS,
   SYNC_CONSTRUCTORS,
   SYNC_GLOBAL_FUNCTIONS,
@@ -20,7 +21,7 @@ import {
 } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
-import { isNodeRequire, isWritten, memberName, strip } from "./view.js";
+import { consumerOf, isNodeRequire, isWritten, memberName, strip } from "./view.js";
 import { functionOf, methodOf } from "./writes.js";
 
 /**
@@ -336,7 +337,7 @@ type ValueKind = keyof typeof SYNC_PROTOTYPE_METHODS;
  * one, never reassigned, whose methods the file never replaces (`methodsStay`).
  */
 function valueKind(ctx: Ctx, node: Node, depth = 0): ValueKind | undefined {
-  const own = literalKind(ctx, node) ?? resultKind(ctx, node);
+  const own = literalKind(ctx, node) ?? resultKind(ctx, node) ?? privateFieldKind(ctx, node);
   if (own !== undefined || node.type !== "Identifier") return own;
   const b = ctx.scopes.binding(node, node.name);
   if (b?.kind === "param") {
@@ -488,6 +489,132 @@ function literalKind(ctx: Ctx, n: Node): ValueKind | undefined {
     default:
       return undefined;
   }
+}
+
+// By Ctx: a walk that met a closed method answered for a tree that is analysed again whole.
+const fieldMemo = new WeakMap<Ctx, Map<t.Class, Map<string, ValueKind | null>>>();
+
+/**
+ * `this.#cache` of a class whose private field `#cache` only ever holds values of one proven kind
+ * (`#cache = new Map()`, or declared bare and set by `this.#cache = new Map()` in the constructor,
+ * or set again with a new one in `clear()`), values that never leave the field and whose methods
+ * are never replaced. Only `this.#f`, never a public field:
+ *
+ * - a private name is the class's alone: no code outside its body, no subclass, no importer can
+ *   read or write `#cache` (a subclass declaring its own `#cache` names another field), so every
+ *   write is in the walk below;
+ * - on an object that is not an instance of the class (a method called with another `this`:
+ *   `m.call(other)`), `this.#cache` throws a TypeError before the method is called, at once,
+ *   which starts nothing either;
+ * - a public field has neither: `this.cache` of a method handed another `this`, or of an instance
+ *   of a subclass (another module's, if the class is exported) that redefines `cache`, can be any
+ *   object, and no walk of the file shows every such object (docs/semantics.md).
+ *
+ * Read out of the field the value is the same object, so a use that lets it out (an argument, a
+ * return, an alias, the result of `set`/`add`/`sort`, which return their receiver) or gives it a
+ * method (`this.#cache.get = …`) leaves the field not proven. A field read before its first
+ * write is `undefined`, whose method call throws at once: proven as well.
+ */
+function privateFieldKind(ctx: Ctx, node: Node): ValueKind | undefined {
+  if (node.type !== "MemberExpression" && node.type !== "OptionalMemberExpression") return undefined;
+  if (node.object.type !== "ThisExpression" || node.property.type !== "PrivateName") return undefined;
+  const name = node.property.id.name;
+  // The class the name belongs to: the innermost one around the read that declares it.
+  let cls: t.Class | undefined;
+  for (let up = ctx.tree.parent(node); up && !cls; up = ctx.tree.parent(up))
+    if (up.type === "ClassBody" && up.body.some((m) => declaresPrivate(m as Node, name)))
+      cls = ctx.tree.parent(up) as t.Class;
+  if (!cls) return undefined;
+  let classes = fieldMemo.get(ctx);
+  if (!classes) {
+    classes = new Map();
+    fieldMemo.set(ctx, classes);
+  }
+  let known = classes.get(cls);
+  if (!known) {
+    known = new Map();
+    classes.set(cls, known);
+  }
+  if (!known.has(name)) known.set(name, fieldKind(ctx, cls, name) ?? null);
+  return known.get(name) ?? undefined;
+}
+
+function declaresPrivate(m: Node, name: string): boolean {
+  return (
+    (m.type === "ClassPrivateProperty" || m.type === "ClassPrivateMethod") &&
+    m.key.type === "PrivateName" &&
+    m.key.id.name === name
+  );
+}
+
+/** The one proven kind every value of the private field `#name` of `cls` has, walking `cls` whole. */
+function fieldKind(ctx: Ctx, cls: t.Class, name: string): ValueKind | undefined {
+  const values: Node[] = [];
+  let ok = true;
+  for (const m of cls.body.body as Node[]) {
+    if (!declaresPrivate(m, name)) continue;
+    // A private method or accessor (`get #cache() {…}`) computes its value on each read.
+    if (m.type !== "ClassPrivateProperty") return undefined;
+    if (m.value) values.push(m.value as Node);
+  }
+  // Not `closedOk`: a method the tree left closed may write the field, and entering it marks the
+  // tree broken, so the file is analysed again whole (tree.ts).
+  ctx.tree.walk(cls as Node, (n) => {
+    if (!ok) return false;
+    // A class inside that declares `#name` again has a field of its own under that name.
+    if (n !== cls.body && n.type === "ClassBody" && n.body.some((m) => declaresPrivate(m as Node, name)))
+      return false;
+    if (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") return undefined;
+    if (n.property.type !== "PrivateName" || n.property.id.name !== name) return undefined;
+    const { outer, parent } = consumerOf(ctx.tree, n);
+    if (isWritten(ctx.tree, n)) {
+      // `x.#cache = new Map()`: a value; any other write (`+=`, a destructuring target) is not seen.
+      if (parent?.type === "AssignmentExpression" && parent.operator === "=" && parent.left === outer)
+        values.push(parent.right as Node);
+      else ok = false;
+      return undefined;
+    }
+    // Every other use reads a member of the value: `this.#cache.get(k)`, `this.#cache.size`.
+    if (
+      (parent?.type !== "MemberExpression" && parent?.type !== "OptionalMemberExpression") ||
+      parent.object !== outer
+    ) {
+      ok = false;
+      return undefined;
+    }
+    const key = memberName(parent);
+    if (isWritten(ctx.tree, parent)) {
+      // `this.#items[i] = v`, `this.#items.length = 0` write no method (as `methodsStay`).
+      const index = parent.computed ? strip(parent.property as Node) : undefined;
+      if (key !== "length" && (!index || index.type === "StringLiteral" || index.type === "TemplateLiteral"))
+        ok = false;
+      return undefined;
+    }
+    const call = consumerOf(ctx.tree, parent);
+    if (
+      key === undefined ||
+      (call.parent?.type !== "CallExpression" && call.parent?.type !== "OptionalCallExpression") ||
+      call.parent.callee !== call.outer
+    )
+      return undefined;
+    const facts = (["array", "map", "set"] as const).map((k) => methodFacts(k, key));
+    // A callback is handed the receiver too (`forEach((v, k, map) => …)`); a result that is the
+    // receiver must be dropped.
+    if (
+      facts.some((f) => f?.calls !== undefined) ||
+      (facts.some((f) => f?.self) && consumerOf(ctx.tree, call.parent).parent?.type !== "ExpressionStatement")
+    )
+      ok = false;
+    return undefined;
+  });
+  if (!ok || values.length === 0) return undefined;
+  let kind: ValueKind | undefined;
+  for (const v of values) {
+    const k = literalKind(ctx, strip(v));
+    if (k === undefined || (kind !== undefined && k !== kind)) return undefined;
+    kind = k;
+  }
+  return kind;
 }
 
 /** Calls that can give an object own methods (`Object.assign(out, { push })`). */
