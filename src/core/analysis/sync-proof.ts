@@ -539,12 +539,10 @@ function privateFieldKind(ctx: Ctx, node: Node): ValueKind | undefined {
   return known.get(name) ?? undefined;
 }
 
+/** A member of a class body named `#name`: a field, a method, an accessor (`accessor #name`). */
 function declaresPrivate(m: Node, name: string): boolean {
-  return (
-    (m.type === "ClassPrivateProperty" || m.type === "ClassPrivateMethod") &&
-    m.key.type === "PrivateName" &&
-    m.key.id.name === name
-  );
+  const key = (m as { key?: Node }).key;
+  return key?.type === "PrivateName" && key.id.name === name;
 }
 
 /** The one proven kind every value of the private field `#name` of `cls` has, walking `cls` whole. */
@@ -568,8 +566,15 @@ function fieldKind(ctx: Ctx, cls: t.Class, name: string): ValueKind | undefined 
     if (n.property.type !== "PrivateName" || n.property.id.name !== name) return undefined;
     const { outer, parent } = consumerOf(ctx.tree, n);
     if (isWritten(ctx.tree, n)) {
-      // `x.#cache = new Map()`: a value; any other write (`+=`, a destructuring target) is not seen.
-      if (parent?.type === "AssignmentExpression" && parent.operator === "=" && parent.left === outer)
+      // `x.#cache = new Map();`: a value; any other write (`+=`, a destructuring target) is not
+      // seen, and an assignment whose own value is used (`m = this.#cache = new Map()`) lets
+      // the value out.
+      if (
+        parent?.type === "AssignmentExpression" &&
+        parent.operator === "=" &&
+        parent.left === outer &&
+        consumerOf(ctx.tree, parent).parent?.type === "ExpressionStatement"
+      )
         values.push(parent.right as Node);
       else ok = false;
       return undefined;
@@ -584,19 +589,23 @@ function fieldKind(ctx: Ctx, cls: t.Class, name: string): ValueKind | undefined 
     }
     const key = memberName(parent);
     if (isWritten(ctx.tree, parent)) {
-      // `this.#items[i] = v`, `this.#items.length = 0` write no method (as `methodsStay`).
+      // `this.#items[0] = v`, `this.#items.length = 0` write no method; a computed key that is
+      // not a number literal may be a method's name (`this.#items[k] = f` with `k = "push"`).
       const index = parent.computed ? strip(parent.property as Node) : undefined;
-      if (key !== "length" && (!index || index.type === "StringLiteral" || index.type === "TemplateLiteral"))
-        ok = false;
+      if (key !== "length" && index?.type !== "NumericLiteral") ok = false;
       return undefined;
     }
     const call = consumerOf(ctx.tree, parent);
     if (
-      key === undefined ||
       (call.parent?.type !== "CallExpression" && call.parent?.type !== "OptionalCallExpression") ||
       call.parent.callee !== call.outer
     )
       return undefined;
+    // `this.#cache[k](…)` may be any of its methods, `forEach` and `set` included.
+    if (key === undefined) {
+      ok = false;
+      return undefined;
+    }
     const facts = (["array", "map", "set"] as const).map((k) => methodFacts(k, key));
     // A callback is handed the receiver too (`forEach((v, k, map) => …)`); a result that is the
     // receiver must be dropped.
