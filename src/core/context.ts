@@ -39,6 +39,26 @@ function isPromiseStatic<N>(v: NodeView<N>, call: N, names: Set<string>): boolea
 
 const RESOLVE = new Set(["resolve"]);
 
+/**
+ * `Promise.prototype.then.call(call, …)` (also `.catch`, `.finally`, and `.apply`): a promise's
+ * own method run on the call's result, its first argument — the same as `call.then(…)`. Given a
+ * value, it throws `TypeError: … called on non-object` (attack19 F1).
+ */
+export function isPromiseMethodCall<N>(v: NodeView<N>, call: N): boolean {
+  const callee = v.callee(call);
+  if (v.kind(callee) !== "member") return false;
+  const via = v.memberName(callee);
+  if (via !== "call" && via !== "apply") return false;
+  const method = v.memberObject(callee);
+  if (v.kind(method) !== "member" || !THEN_LIKE.has(v.memberName(method) ?? "")) return false;
+  const proto = v.memberObject(method);
+  return (
+    v.kind(proto) === "member" &&
+    v.memberName(proto) === "prototype" &&
+    v.isGlobal(v.memberObject(proto), "Promise")
+  );
+}
+
 /** Skips transparent wrappers upwards; returns the outermost wrapper of `n`. */
 function outermost<N>(v: NodeView<N>, n: N): N {
   let cur = n;
@@ -411,6 +431,11 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
           cur = p;
           continue;
         }
+        // `Promise.prototype.finally.call(f(), …)`: `.finally` on the call's promise, never a
+        // value's own method (no `method`: a sync callee's value fails there in the plain
+        // program too).
+        if (slot === "argument" && v.argIndex(p, cur) === 0 && isPromiseMethodCall(v, p))
+          return { context: "awaited", in: colourOf(v, call) };
         if (
           slot === "argument" &&
           v.argIndex(p, cur) === 0 &&

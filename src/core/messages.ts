@@ -190,24 +190,25 @@ export const MSG = {
     arg: string,
     variant: string,
     callee: string,
-    n: number,
+    /** `argument 1`, `property \`p\` of argument 1` (call-argument.ts `placeOf`). */
+    place: string,
     what: string,
     at: string,
     fix: string,
     kept?: string,
   ) =>
-    `\`${arg}\`${kept ? `, kept in \`${kept}\`,` : ""} is argument ${n} of \`${callee}\` in sync code, so its sync variant \`${variant}\` runs first and \`${callee}\` gets its value, where the plain program gives it a promise; but \`${callee}\` uses that parameter as a promise (${what} at ${at}), which a value changes: a timeout or a race would not wait for it, a \`catch\` would not see its error. If the value is meant, call the variant by name: \`${fix}\`; if the promise is meant, make the caller async and write \`await ${callee}(…)\` there.`,
+    `\`${arg}\`${kept ? `, kept in \`${kept}\`,` : ""} is ${place} of \`${callee}\` in sync code, so its sync variant \`${variant}\` runs first and \`${callee}\` gets its value, where the plain program gives it a promise; but \`${callee}\` uses that parameter as a promise (${what} at ${at}), which a value changes: a timeout or a race would not wait for it, a \`catch\` would not see its error. If the value is meant, call the variant by name: \`${fix}\`; if the promise is meant, make the caller async and write \`await ${callee}(…)\` there.`,
   /** SA211: the same, where what the parameter does is not known. */
   unknownArgument: (
     arg: string,
     variant: string,
     callee: string,
-    n: number,
+    place: string,
     why: string,
     fix: string,
     kept?: string,
   ) =>
-    `\`${arg}\`${kept ? `, kept in \`${kept}\`,` : ""} is argument ${n} of \`${callee}\` in sync code, so its sync variant \`${variant}\` runs first and \`${callee}\` gets its value, where the plain program gives it a promise; whether \`${callee}\` only awaits that parameter is not proven (${why}). If the value is meant, call the variant by name: \`${fix}\` (no warning); if the promise is meant, make the caller async and write \`await ${callee}(…)\` there.`,
+    `\`${arg}\`${kept ? `, kept in \`${kept}\`,` : ""} is ${place} of \`${callee}\` in sync code, so its sync variant \`${variant}\` runs first and \`${callee}\` gets its value, where the plain program gives it a promise; whether \`${callee}\` only awaits that parameter is not proven (${why}). If the value is meant, call the variant by name: \`${fix}\` (no warning); if the promise is meant, make the caller async and write \`await ${callee}(…)\` there.`,
   /** SA209: a plain function returns a sync-code call's value to callers that want both forms. */
   handedOnUnclear: (call: string, fn: string, variant: string) => {
     const who = fn ? `\`${fn}\`` : "the function";

@@ -51,21 +51,51 @@ export type ParamUse =
   /** Of a sync function, which cannot await: read as a value, never by a promise's own methods. */
   | { use: "value" }
   | { use: "promise"; what: string; at: string }
-  | { use: "unknown"; why: string };
+  | {
+      use: "unknown";
+      why: string;
+      /**
+       * A destructured parameter (`{ p }`, `[p]`): the use of each part it names, by property
+       * name or element index, and of every other part (`others`: not read, or gathered by a
+       * rest element). Read where the argument is an object or array literal (`f({ p: load() })`).
+       */
+      parts?: Record<string, ParamUse>;
+      others?: ParamUse;
+    };
 
 /** A manifest's `params`, kept only if well formed (a manifest is a dependency's file). */
 export function paramUsesFrom(raw: unknown): ParamUse[] | undefined {
   if (!Array.isArray(raw)) return undefined;
   const out: ParamUse[] = [];
   for (const p of raw as unknown[]) {
-    const u = p as Record<string, unknown> | null;
-    if (u?.use === "awaited" || u?.use === "value") out.push({ use: u.use });
-    else if (u?.use === "promise" && typeof u.what === "string" && typeof u.at === "string")
-      out.push({ use: "promise", what: u.what, at: u.at });
-    else if (u?.use === "unknown" && typeof u.why === "string") out.push({ use: "unknown", why: u.why });
-    else return undefined;
+    const u = paramUseFrom(p, 0);
+    if (!u) return undefined;
+    out.push(u);
   }
   return out;
+}
+
+/** How deep a manifest's nested `parts` are read (a pattern in a pattern…). */
+const MAX_PARTS_DEPTH = 8;
+
+function paramUseFrom(p: unknown, depth: number): ParamUse | undefined {
+  const u = p as Record<string, unknown> | null;
+  if (u?.use === "awaited" || u?.use === "value") return { use: u.use };
+  if (u?.use === "promise" && typeof u.what === "string" && typeof u.at === "string")
+    return { use: "promise", what: u.what, at: u.at };
+  if (u?.use !== "unknown" || typeof u.why !== "string") return undefined;
+  if (u.parts === undefined) return { use: "unknown", why: u.why };
+  if (depth >= MAX_PARTS_DEPTH || typeof u.parts !== "object" || u.parts === null || Array.isArray(u.parts))
+    return undefined;
+  const parts: Record<string, ParamUse> = Object.create(null);
+  for (const [k, v] of Object.entries(u.parts)) {
+    const part = paramUseFrom(v, depth + 1);
+    if (!part) return undefined;
+    parts[k] = part;
+  }
+  const others = paramUseFrom(u.others, depth + 1);
+  if (!others) return undefined;
+  return { use: "unknown", why: u.why, parts, others };
 }
 
 /**

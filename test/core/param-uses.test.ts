@@ -202,7 +202,109 @@ describe("unknown", () => {
   });
 });
 
+describe("a destructured parameter's parts (attack19 F2)", () => {
+  it("each part is the use of the name it binds, by property name or element index", () => {
+    const [obj] = paramsOf(
+      "// @smartasync\nexport function f({ p, q: r, 'k': k, s = 1 }) { Promise.race([p, 1]); return r.length + k + s; }",
+      "f",
+    )!;
+    expect(obj).toMatchObject({ use: "unknown", why: "a destructured parameter", others: { use: "value" } });
+    const parts = (obj as { parts: Record<string, ParamUse> }).parts;
+    expect(parts.p).toMatchObject({ use: "promise", what: "`Promise.race([p, 1])`", at: "m.js:2:49" });
+    expect({ q: parts.q?.use, k: parts.k?.use, s: parts.s?.use }).toEqual({
+      q: "value",
+      k: "value",
+      s: "value",
+    });
+    const [arr] = paramsOf(
+      "// @smartasync\nexport async function f([a, , b]) { return (await a) + b.x; }",
+      "f",
+    )!;
+    expect(arr).toMatchObject({
+      parts: { 0: { use: "awaited" }, 2: { use: "awaited" } },
+      others: { use: "awaited" },
+    });
+  });
+  it("a default that may be a promise, a rest element, a computed key: unknown; a nested pattern followed", () => {
+    const [u] = paramsOf(
+      "// @smartasync\nexport function f({ p = g(), a: { b }, ...rest }) { return Promise.race([b]); }\nfunction g() {}",
+      "f",
+    )!;
+    expect(u).toMatchObject({
+      parts: {
+        p: { use: "unknown", why: "its default value may be a promise" },
+        a: { use: "unknown", why: "a nested pattern", parts: { b: { use: "promise" } } },
+      },
+      others: { use: "unknown", why: "gathered by a rest element of the pattern" },
+    });
+    const [c] = paramsOf("// @smartasync\nexport function f({ [k]: p }) { return p; }\nconst k = 'x';", "f")!;
+    expect(c).toEqual({ use: "unknown", why: "a destructured parameter" });
+  });
+  it("a part named like an Object.prototype member is a part like any other", () => {
+    const [u] = paramsOf(
+      "// @smartasync\nexport function f({ constructor: c }) { return c.then(String); }",
+      "f",
+    )!;
+    const parts = (u as { parts: Record<string, ParamUse> }).parts;
+    expect(Object.entries(parts).map(([k, v]) => [k, v.use])).toEqual([["constructor", "promise"]]);
+  });
+});
+
+describe("flows and spellings in the body (attack19 F1)", () => {
+  it("`p ?? d`, `p || d`, `c ? p : d`, `(x, p)` are followed as `p`", () => {
+    for (const e of ["p ?? d", "p || d", "c ? p : d", "(d, p)"])
+      expect(uses(`// @smartasync\nexport function f(p, d, c) { return Promise.race([${e}]); }`)?.[0]).toBe(
+        "promise",
+      );
+    // A test only reads it.
+    expect(uses("// @smartasync\nexport function f(p, d) { return p ? d : 1; }")?.[0]).toBe("value");
+  });
+  it("`Promise.prototype.then.call(p, …)` is a promise use; of a shadowed `Promise`, a `.call` hand-on", () => {
+    expect(
+      uses(
+        "// @smartasync\nexport function f(p) { return Promise.prototype.finally.call(p, g); }\nfunction g() {}",
+      ),
+    ).toEqual(["promise"]);
+    expect(
+      uses(
+        "const Promise = { prototype: { then: { call: (x) => x } } };\n// @smartasync\nexport function f(p) { return Promise.prototype.then.call(p); }",
+      ),
+    ).toEqual(["unknown"]);
+  });
+  it("an argument of an imported plain function or class is unknown", () => {
+    const [fn] = paramsOf(
+      'import { h } from "./h.js";\n// @smartasync\nexport function f(p) { h(p); return 1; }',
+      "f",
+    )!;
+    expect(fn).toEqual({
+      use: "unknown",
+      why: "handed to `h`, an imported function the build does not follow",
+    });
+    const [cls] = paramsOf(
+      'import { T } from "./h.js";\n// @smartasync\nexport function f(p) { new T(p); return 1; }',
+      "f",
+    )!;
+    expect(cls).toEqual({
+      use: "unknown",
+      why: "handed to `new T`, an imported class the build does not follow",
+    });
+  });
+});
+
 describe("a manifest's params", () => {
+  it("keep a destructured parameter's parts, well formed only", () => {
+    const good = {
+      use: "unknown",
+      why: "d",
+      parts: { p: { use: "promise", what: "w", at: "a" } },
+      others: { use: "value" },
+    };
+    expect(paramUsesFrom([good])).toEqual([good]);
+    expect(paramUsesFrom([{ ...good, parts: { p: { use: "promise" } } }])).toBeUndefined();
+    expect(paramUsesFrom([{ ...good, others: undefined }])).toBeUndefined();
+    expect(paramUsesFrom([{ ...good, parts: [] }])).toBeUndefined();
+  });
+
   it("are taken only well formed", () => {
     expect(paramUsesFrom([{ use: "awaited" }, { use: "unknown", why: "x" }])).toEqual([
       { use: "awaited" },

@@ -6,7 +6,7 @@ import { EMPTY_FACTS, hasFacts, type ParamUse } from "../module-facts.js";
 import { variantOf } from "../naming.js";
 import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
-import { argumentOf, argumentUse } from "./call-argument.js";
+import { type ArgumentSlot, argumentOf, argumentUse, passedThrough, placeOf } from "./call-argument.js";
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { addKinds, heldMembers, heldUnfollowed, pickedFrom } from "./held.js";
 import type { ImportedRef } from "./imported.js";
@@ -1696,9 +1696,17 @@ function argumentToPromiseUse(
   // each read of it that is such an argument, the first promise use (else unknown) named.
   const kept = direct ? undefined : keptLocal(ctx, view, call);
   let found: { arg: NonNullable<typeof direct>; use: ParamUse } | undefined;
-  for (const arg of direct ? [direct] : (kept?.reads ?? []).map((r) => argumentOf(ctx, r))) {
+  for (const first of direct ? [direct] : (kept?.reads ?? []).map((r) => argumentOf(ctx, r))) {
+    let arg = first;
     if (!arg) continue;
-    const use = argumentUseOf(ctx, index, arg);
+    let use = argumentUseOf(ctx, index, arg);
+    // `f(id(load()))`: through a plain function of the file that returns it as it is.
+    for (let hops = 0; use === undefined && hops < MAX_PASSED_THROUGH; hops++) {
+      const next = passedThrough(ctx, arg);
+      if (!next) break;
+      arg = next;
+      use = argumentUseOf(ctx, index, arg);
+    }
     if (use === undefined || use.use === "awaited" || use.use === "value") continue;
     if (!found || (use.use === "promise" && found.use.use !== "promise")) found = { arg, use };
   }
@@ -1706,7 +1714,13 @@ function argumentToPromiseUse(
   const { arg, use } = found;
   const inner = (call.type === "TaggedTemplateExpression" ? call.tag : (call as CallNode).callee) as Node;
   const innerText = withLastName(sourceOf(ctx, inner), variant);
-  const callee = sourceOf(ctx, peelCallee(arg.call.callee as Node));
+  // `f.bind(t, load())(…)` names `f`, whose parameter it is.
+  let calleeNode = peelCallee(arg.call.callee as Node);
+  if (calleeNode.type === "CallExpression" || calleeNode.type === "OptionalCallExpression") {
+    const bind = peelCallee(calleeNode.callee as Node);
+    if (isMember(bind) && memberName(bind) === "bind") calleeNode = peelCallee(bind.object as Node);
+  }
+  const callee = sourceOf(ctx, calleeNode);
   // What to write for the value: the same code, this call's callee named by its variant.
   const site: Node = kept ? kept.declarator : arg.call;
   const siteText =
@@ -1717,7 +1731,7 @@ function argumentToPromiseUse(
         ? `${kept.name} = ${variant}(…)`
         : `${callee}(…${variant}(…)…)`
       : siteText;
-  const n = arg.index + 1;
+  const n = placeOf(arg);
   if (use.use === "promise")
     fail(
       ctx,
@@ -1730,8 +1744,11 @@ function argumentToPromiseUse(
   return "SA211";
 }
 
+/** How many identity helpers deep (`f(id(id(load())))`) a call's value is followed to a callee. */
+const MAX_PASSED_THROUGH = 3;
+
 /** What the smartasync function `arg.call` calls does with that argument; undefined if none. */
-function argumentUseOf(ctx: Ctx, index: Index, arg: { call: CallNode; index: number }): ParamUse | undefined {
+function argumentUseOf(ctx: Ctx, index: Index, arg: ArgumentSlot): ParamUse | undefined {
   const outer = lookupCall(ctx, index, arg.call);
   // Not a smartasync function: a plain function of the file is followed by the context walk.
   if (!outer || ("unfollowed" in outer && outer.maybe)) return undefined;
@@ -1742,8 +1759,10 @@ function argumentUseOf(ctx: Ctx, index: Index, arg: { call: CallNode; index: num
       outer.name,
       undefined,
       "it is called by a route the build does not follow",
+      arg.path,
     );
-  if (outer.fn) return argumentUse(arg.call, arg.index, outer.fn.display, outer.fn.params, "not followed");
+  if (outer.fn)
+    return argumentUse(arg.call, arg.index, outer.fn.display, outer.fn.params, "not followed", arg.path);
   if (outer.ext)
     return argumentUse(
       arg.call,
@@ -1751,6 +1770,7 @@ function argumentUseOf(ctx: Ctx, index: Index, arg: { call: CallNode; index: num
       outer.ext.fact.name,
       outer.ext.fact.params,
       `the facts of \`${outer.ext.fact.from}\` do not say how it uses its parameters`,
+      arg.path,
     );
   return argumentUse(
     arg.call,
@@ -1758,6 +1778,7 @@ function argumentUseOf(ctx: Ctx, index: Index, arg: { call: CallNode; index: num
     outer.shape.kind === "dispatch" ? outer.shape.name : "?",
     undefined,
     "it is a method called on a receiver the build does not know",
+    arg.path,
   );
 }
 

@@ -1,13 +1,14 @@
 import type { types as t } from "@babel/core";
+import { isPromiseMethodCall } from "../context.js";
 import type { ParamUse } from "../module-facts.js";
-import { argumentUse, unknown } from "./call-argument.js";
+import { argumentUse, staticKey, unknown } from "./call-argument.js";
 import { type Index, peelCallee, resolveCallee } from "./calls.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { provenPrimitive } from "./primitive.js";
 import { isFunction, type Node } from "./tree.js";
-import { consumerOf, memberName, readsOf, strip } from "./view.js";
+import { consumerOf, memberName, readsOf, strip, treeView } from "./view.js";
 
 /**
  * How deep a parameter handed to another smartasync function's parameter (`to(p)` inside
@@ -174,29 +175,71 @@ function usesOf(
   if (fn.params.length === 0) return [];
   if (readsArguments(ctx, fn))
     return fn.params.map(() => unknown("the function reads its arguments through `arguments`"));
-  return fn.params.map((raw) => {
-    let param = raw as Node;
-    if (param.type === "AssignmentPattern") {
-      if (!plainDefault(ctx, param.right as Node)) return unknown("its default value may be a promise");
-      param = param.left as Node;
-    }
-    if (param.type === "RestElement") return unknown("a rest parameter");
-    if (param.type !== "Identifier") return unknown("a destructured parameter");
-    const b = ctx.scopes.binding(fn.body as Node, param.name);
-    if (!b || b.node !== (raw.type === "AssignmentPattern" ? raw : param)) {
-      // Babel binds a defaulted parameter at the identifier too: accept either.
-      if (!b || (b.node !== param && b.node !== raw)) return unknown("its binding cannot be read");
-    }
+  const follow: Follow = (read, depth) =>
+    sync
+      ? syncReadUse(ctx, fn, read, forwarded, follow, depth)
+      : readUse(ctx, fn, read, forwarded, follow, depth);
+  /** The use of the name `id` that the parameter `raw` binds (itself, or inside its pattern). */
+  const nameUse = (raw: Node, id: t.Identifier): ParamUse => {
+    const b = ctx.scopes.binding(fn.body as Node, id.name);
+    // Babel binds a defaulted parameter at the identifier or at the default, a pattern's names
+    // at the whole parameter: accept either.
+    if (b?.kind !== "param" || (b.node !== id && b.node !== raw))
+      return unknown("its binding cannot be read");
     if (b.violations.length) return unknown("it is assigned in the body");
     // Its reads as every rule finds a binding's (view.ts `readsOf`), watched within its scope.
     const reads = readsOf(ctx.tree, ctx.scopes, b);
     if (!reads) return unknown("it is declared again in the body");
-    const follow: Follow = (read, depth) =>
-      sync
-        ? syncReadUse(ctx, fn, read, forwarded, follow, depth)
-        : readUse(ctx, fn, read, forwarded, follow, depth);
-    const use = combine(reads.uses.map((u) => follow(u, 0)));
+    // A pattern's own shorthand (`{ p }`) is the name's declaration, not a read of it.
+    const use = combine(reads.uses.filter((u) => u !== id).map((u) => follow(u, 0)));
     return use.use === "value" ? (sync ? { use: "value" } : { use: "awaited" }) : use;
+  };
+  /** The use of what `target` binds, part `raw` of a parameter (or the parameter itself). */
+  const targetUse = (raw: Node, target: Node, top: boolean): ParamUse => {
+    let n = target;
+    if (n.type === "AssignmentPattern") {
+      if (!plainDefault(ctx, n.right as Node)) return unknown("its default value may be a promise");
+      n = n.left as Node;
+    }
+    if (n.type === "Identifier") return nameUse(raw, n);
+    if (n.type === "ObjectPattern" || n.type === "ArrayPattern") return patternUse(raw, n, top);
+    return unknown(top ? "a rest parameter" : "a destructured parameter");
+  };
+  /**
+   * A destructured parameter (`{ p }`, `[p]`): as a whole it is unknown (its value is read
+   * through the pattern), each part the use of the name it binds, which the call-site rule reads
+   * for an object or array literal written as the argument (`f({ p: load() })`: attack19 F2).
+   * A part the pattern does not name is not read, unless a rest element gathers it.
+   */
+  const patternUse = (raw: Node, pattern: t.ObjectPattern | t.ArrayPattern, top: boolean): ParamUse => {
+    const why = top ? "a destructured parameter" : "a nested pattern";
+    // No prototype: a part named `__proto__` or `constructor` is a part like any other.
+    const parts: Record<string, ParamUse> = Object.create(null);
+    let others: ParamUse = sync ? { use: "value" } : { use: "awaited" };
+    if (pattern.type === "ObjectPattern") {
+      for (const prop of pattern.properties) {
+        if (prop.type === "RestElement") {
+          others = unknown("gathered by a rest element of the pattern");
+          continue;
+        }
+        const key = prop.computed ? undefined : staticKey(prop.key as Node);
+        // `{ [k]: p }`: which part it names is not read.
+        if (key === undefined) return unknown(why);
+        parts[key] = targetUse(raw, prop.value as Node, false);
+      }
+    } else {
+      pattern.elements.forEach((el, i) => {
+        if (!el) return;
+        if (el.type === "RestElement") others = unknown("gathered by a rest element of the pattern");
+        else parts[String(i)] = targetUse(raw, el as Node, false);
+      });
+    }
+    return { use: "unknown", why, parts, others };
+  };
+  return fn.params.map((raw) => {
+    const param = raw as Node;
+    if (param.type === "RestElement") return unknown("a rest parameter");
+    return targetUse(param, param, true);
   });
 }
 
@@ -258,10 +301,9 @@ const KEEPERS = new Set([
 /**
  * Whether the call or `new` `call`, which is no smartasync function, only reads the value of its
  * arguments as far as the build can tell: a global (`String(p)`, `JSON.stringify(p)`,
- * `console.log(p)`, not a scheduler), an imported function (its facts say nothing and a package
- * is not followed: left a read of the value, as before), a method of another value that does not
- * keep it (`s.includes(p)`). A function or class of the module (`raceHelper(p)`, `new Tracker(p)`),
- * a method through `this`, a keeping method (`KEEPERS`), a scheduler are hand-ons the build does
+ * `console.log(p)`, not a scheduler), a method of another value that does not keep it
+ * (`s.includes(p)`). A function or class of the module (`raceHelper(p)`, `new Tracker(p)`), an
+ * imported plain function or class (its module's body is not followed), a method through `this`, a keeping method (`KEEPERS`), a scheduler are hand-ons the build does
  * not follow: the argument's use there is unknown (attack19 F1). Undefined: a value read, else why.
  */
 function handOn(
@@ -279,7 +321,12 @@ function handOn(
         ? `handed to \`${c.name}\`, which keeps it for later`
         : undefined;
     }
-    if (b.kind === "module") return undefined;
+    // An imported plain function (`raceHelper(p)` from a helper module): its body is not
+    // followed, and it may race or keep the promise as a function of this file may (attack19 F1).
+    if (b.kind === "module")
+      return call.type === "NewExpression"
+        ? `handed to \`new ${c.name}\`, an imported class the build does not follow`
+        : `handed to \`${c.name}\`, an imported function the build does not follow`;
     return call.type === "NewExpression"
       ? `handed to \`new ${c.name}\`, a class the build does not follow`
       : `handed to \`${c.name}\`, a function the build does not follow`;
@@ -342,6 +389,8 @@ function ownReadUse(
   if ((p.type === "CallExpression" || p.type === "OptionalCallExpression") && p.callee !== cur) {
     if (promiseStatic(ctx, p)) return promise(p);
     const i = p.arguments.indexOf(cur as t.Expression);
+    // `Promise.prototype.then.call(p, …)`: `p.then(…)` (context.ts reads it so at a call site).
+    if (i === 0 && isPromiseMethodCall(treeView(ctx.tree, ctx.scopes), p as Node)) return promise(p);
     // `f(...p)` iterates the value.
     if (i < 0) return value;
     const got = p.type === "CallExpression" ? forwarded(p, i) : "not-smartasync";
@@ -391,6 +440,15 @@ function ownReadUse(
   if (p.type === "AssignmentExpression" && p.right === cur)
     return unknown(`stored in \`${short(sourceOf(ctx, p.left as Node))}\`, which the build does not follow`);
   if (p.type === "YieldExpression") return unknown("yielded, which the build does not follow");
+  // `p ?? d`, `p || d`, `c ? p : d`, `(log(), p)`: the result may be the parameter itself, so
+  // what is done with the result is done with it (attack19 F1). A test (`c` of `c ? a : b`) or
+  // a sequence's earlier item only reads it.
+  if (
+    (p.type === "LogicalExpression" && (p.left === cur || p.right === cur)) ||
+    (p.type === "ConditionalExpression" && p.test !== cur) ||
+    (p.type === "SequenceExpression" && p.expressions[p.expressions.length - 1] === cur)
+  )
+    return follow(p, depth);
   // A nested function's result goes where the build does not follow (`() => p`).
   if (nested && (p.type === "ReturnStatement" || (p.type === "ArrowFunctionExpression" && p.body === cur)))
     return unknown("returned from a nested function, which the build does not follow");
