@@ -121,6 +121,30 @@ describe("smartasync check", () => {
     }
   });
 
+  it("--deny sync-worker fails on a call of a sync annotated function that constructs a class of its file whose construction blocks on a worker (attack19 F5)", () => {
+    const app = tree("check-sync-body-constructs", {
+      "src/lib/remote.js": `// @smartasync\nexport async function h(u) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "remote " + u;\n}\n`,
+      // The constructor, a base class's constructor, an instance field; and a class that blocks on nothing.
+      "src/lib/things.js": `import { h } from "./remote.js";\n\nclass Thing {\n  constructor(u) {\n    this.v = h(u);\n  }\n}\n\nclass Sub extends Thing {}\n\nclass Fielded {\n  v = h("f");\n}\n\nclass Calm {\n  constructor(u) {\n    this.v = u;\n  }\n}\n\n// @smartasync\nexport function make(u) {\n  return new Thing(u).v;\n}\n\n// @smartasync\nexport function makeSub(u) {\n  return new Sub(u).v;\n}\n\n// @smartasync\nexport function makeFielded() {\n  return new Fielded().v;\n}\n\n// @smartasync\nexport function calm(u) {\n  return new Calm(u).v;\n}\n`,
+      "src/server/handler.js": `import { calm, make, makeFielded, makeSub } from "../lib/things.js";\n\nexport function a() {\n  return make("/a");\n}\n\nexport function b() {\n  return makeSub("/b");\n}\n\nexport function c() {\n  return makeFielded();\n}\n\nexport function quiet() {\n  return calm("/q");\n}\n`,
+    });
+    expect(cli(["check", "src/server"], app).status).toBe(0);
+    for (const compiler of ["babel", "swc"]) {
+      const r = cli(["check", "src/server", "--deny", "sync-worker", "--compiler", compiler], app);
+      expect(r.status).toBe(1);
+      for (const [at, name] of [
+        ["4:10", "make"],
+        ["8:10", "makeSub"],
+        ["12:10", "makeFielded"],
+      ])
+        expect(r.stdout).toContain(
+          `src/server/handler.js:${at}: denied (sync-worker) sync-worker: call of ${name} uses direct (→ ${name}), which blocks on a worker further on, denied by --deny sync-worker`,
+        );
+      expect(r.stdout).not.toContain("calm");
+      expect(r.stdout).toMatch(/failed: 0 errors, 3 denied/);
+    }
+  });
+
   it("--deny sync-worker fails on an explicit call of a sync variant that runs on a worker (attack19 F14)", () => {
     const app = tree("check-explicit-worker", {
       "src/lib/remote.js": `import { smartasync } from "smartasync/runtime";\n\n// @smartasync\nexport async function fetchJson(u) {\n  const r = await fetch("data:text/plain," + u);\n  return r.text();\n}\n\nexport const fetchTyped = smartasync(async (u) => {\n  const r = await fetch("data:text/plain," + u);\n  return r.text();\n});\n\n// @smartasync\nexport async function local(u) {\n  return u;\n}\n`,

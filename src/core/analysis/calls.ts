@@ -351,8 +351,10 @@ function explicitBlocks(r: Resolved): boolean {
  * a worker or blocks on one further on, or a sync one that does so itself. Its direct calls
  * block as much, which `check --deny sync-worker` must see (attack19 F5). The one rule for the
  * file's compile (prove) and the graph's read of an import (module-graph.ts), which differ only
- * in how a function of another module is known to block (`extBlocks`). Repeated until nothing
- * changes, so a chain of sync functions is followed whatever their order in the file.
+ * in how a function of another module is known to block (`extBlocks`). A class of the file the
+ * body constructs (`new Thing(u)`) blocks where its construction does: its constructor, its
+ * instance fields' initialisers, its base class of the file (attack19 F5). Repeated until nothing
+ * changes, so a chain of sync functions and classes is followed whatever their order in the file.
  */
 export function markSyncBodyBlocks(
   ctx: Ctx,
@@ -376,35 +378,102 @@ export function markSyncBodyBlocks(
         ? r.fn.syncPlan?.strategy === "worker" || blocksOnWorker(r.fn.syncPlan)
         : r.fn.bodyBlocks === true
       : r.ext !== undefined && extBlocks(r.ext.fact);
-  const calls = new Map<SaFunction, { r: Resolved; kind: FunctionKind }[]>();
-  for (const f of sync) {
-    const mine: { r: Resolved; kind: FunctionKind }[] = [];
-    ctx.tree.walk(f.fn.body as Node, (n) => {
-      if (isFunction(n)) return false;
-      if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
-      const r = resolveCallee(ctx, index, n as CallNode);
-      const kind = r?.fn?.kind ?? r?.ext?.fact.kind;
-      if (!r || !kind || r.shape.kind === "dispatch") return undefined;
-      // A hand-written variant call (`hSync(u)`, `h.sync(u)`) runs that variant.
-      if (r.explicit || r.choice !== undefined) {
-        if (kind === "async" && r.choice !== "self") mine.push({ r, kind });
+  type Edge = { r: Resolved; kind: FunctionKind };
+  /** The calls of smartasync functions in `roots` (nested functions aside), and the classes it constructs. */
+  const scan = (roots: readonly Node[]): { calls: Edge[]; builds: Node[] } => {
+    const mine: Edge[] = [];
+    const builds: Node[] = [];
+    for (const root of roots)
+      ctx.tree.walk(root, (n) => {
+        if (isFunction(n)) return false;
+        if (n.type === "NewExpression") {
+          const c = classOfFile(ctx, n.callee as Node);
+          if (c) builds.push(c);
+          return undefined;
+        }
+        if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+        const r = resolveCallee(ctx, index, n as CallNode);
+        const kind = r?.fn?.kind ?? r?.ext?.fact.kind;
+        if (!r || !kind || r.shape.kind === "dispatch") return undefined;
+        // A hand-written variant call (`hSync(u)`, `h.sync(u)`) runs that variant.
+        if (r.explicit || r.choice !== undefined) {
+          if (kind === "async" && r.choice !== "self") mine.push({ r, kind });
+          return undefined;
+        }
+        const d = decide(kind, classifyCall(view, n), "inline");
+        if ((kind === "async" && d.target === "sync") || (kind === "sync" && d.target === "self"))
+          mine.push({ r, kind });
         return undefined;
-      }
-      const d = decide(kind, classifyCall(view, n), "inline");
-      if ((kind === "async" && d.target === "sync") || (kind === "sync" && d.target === "self"))
-        mine.push({ r, kind });
-      return undefined;
-    });
-    calls.set(f, mine);
+      });
+    return { calls: mine, builds };
+  };
+  // Each sync function, and each class of the file one constructs (`new Thing(u)`, attack19 F5):
+  // a construction runs the class's constructor, its instance fields' initialisers and its base
+  // class's construction on the caller's thread, as a call of a sync function runs its body.
+  type Unit = { calls: Edge[]; builds: Node[] };
+  const fnUnits = new Map<SaFunction, Unit>();
+  const classUnits = new Map<Node, Unit>();
+  const todo: Node[] = [];
+  for (const f of sync) {
+    const got = scan([f.fn.body as Node]);
+    fnUnits.set(f, got);
+    todo.push(...got.builds);
   }
+  for (let c = todo.pop(); c; c = todo.pop()) {
+    if (classUnits.has(c)) continue;
+    const got = scan(constructionOf(ctx, c));
+    const base = (c as t.Class).superClass ? classOfFile(ctx, (c as t.Class).superClass as Node) : undefined;
+    if (base) got.builds.push(base);
+    classUnits.set(c, got);
+    todo.push(...got.builds);
+  }
+  const blockingClasses = new Set<Node>();
+  const unitBlocks = (u: Unit): boolean =>
+    u.calls.some((c) => blocks(c.r, c.kind)) || u.builds.some((c) => blockingClasses.has(c));
   for (let changed = true; changed; ) {
     changed = false;
-    for (const f of sync) {
-      if (f.bodyBlocks || !calls.get(f)!.some((c) => blocks(c.r, c.kind))) continue;
+    for (const [c, u] of classUnits) {
+      if (blockingClasses.has(c) || !unitBlocks(u)) continue;
+      blockingClasses.add(c);
+      changed = true;
+    }
+    for (const [f, u] of fnUnits) {
+      if (f.bodyBlocks || !unitBlocks(u)) continue;
       f.bodyBlocks = true;
       changed = true;
     }
   }
+}
+
+/** The class of this file `callee` names (`class Thing {}`, `const Thing = class {}`), if it is one. */
+function classOfFile(ctx: Ctx, callee: Node): Node | undefined {
+  const c = strip(callee);
+  if (c.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(c, c.name);
+  if (!b || b.violations.length) return undefined;
+  if (b.node.type === "ClassDeclaration") return b.node;
+  if (b.node.type === "VariableDeclarator" && b.kind === "const" && b.node.init) {
+    const init = strip(b.node.init as Node);
+    if (init.type === "ClassExpression") return init;
+  }
+  return undefined;
+}
+
+/**
+ * What constructing the class `c` runs of its own: its constructor's body and its instance
+ * fields' initialisers (a class body the lazy tree left closed mentions nothing smartasync).
+ */
+function constructionOf(ctx: Ctx, c: Node): Node[] {
+  const body = (c as t.Class).body as Node;
+  if (ctx.tree.isCutClassBody(body)) return [];
+  const out: Node[] = [];
+  for (const m of (c as t.Class).body.body) {
+    if (m.type === "ClassMethod" && m.kind === "constructor") {
+      if (!ctx.tree.isClosed(m as Node)) out.push(m.body as Node);
+    } else if ((m.type === "ClassProperty" || m.type === "ClassPrivateProperty") && !m.static && m.value)
+      out.push(m.value as Node);
+  }
+  return out;
 }
 
 export function resolveCallee(ctx: Ctx, index: Index, call: CallNode): Resolved | undefined {
