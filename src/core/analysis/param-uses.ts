@@ -5,6 +5,7 @@ import { argumentUse, staticKey, unknown } from "./call-argument.js";
 import { type Index, peelCallee, resolveCallee } from "./calls.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
+import { KEEPERS, SCHEDULERS } from "./keepers.js";
 import type { SaFunction } from "./model.js";
 import { provenPrimitive } from "./primitive.js";
 import { isFunction, type Node } from "./tree.js";
@@ -262,41 +263,6 @@ function combine(uses: readonly ParamUse[]): ParamUse {
 
 /** How many `const` aliases deep (`const q = p; const r = q`) a parameter's reads are followed. */
 const MAX_ALIASES = 3;
-
-/**
- * Globals that keep the arguments they are given to call a function with them later
- * (`setTimeout(f, 0, p)`): the value escapes there, not read. Name → the first argument kept
- * (`setTimeout(f, ms, …args)`: `ms` is read at once).
- */
-const SCHEDULERS = new Map([
-  ["setTimeout", 2],
-  ["setInterval", 2],
-  ["setImmediate", 1],
-]);
-
-/**
- * Methods that keep their argument, or hand it to code that may race it (`list.push(p)`,
- * `[t].concat(p)`, `map.set(k, p)`, `emitter.emit("x", p)`, `f.call(null, p)`): what the
- * container's later readers do with it is not followed (attack19 F1).
- */
-const KEEPERS = new Set([
-  "push",
-  "unshift",
-  "splice",
-  "concat",
-  "fill",
-  "set",
-  "add",
-  "emit",
-  "call",
-  "apply",
-  "bind",
-  "nextTick",
-  "assign",
-  "defineProperty",
-  "resolve",
-  "reject",
-]);
 
 /**
  * Whether the call or `new` `call`, which is no smartasync function, only reads the value of its
