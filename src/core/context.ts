@@ -31,13 +31,49 @@ export function colourOf<N>(v: NodeView<N>, n: N): Colour {
 }
 
 function isPromiseStatic<N>(v: NodeView<N>, call: N, names: Set<string>): boolean {
+  return isPromiseStaticRef(v, v.callee(call), names);
+}
+
+/** `Promise.race` (a static of the global `Promise` named in `names`), not called here. */
+function isPromiseStaticRef<N>(v: NodeView<N>, ref: N, names: Set<string>): boolean {
+  if (v.kind(ref) !== "member") return false;
+  const name = v.memberName(ref);
+  return name !== undefined && names.has(name) && v.isGlobal(v.memberObject(ref), "Promise");
+}
+
+/**
+ * Whether argument `i` of `call` is the first argument of a `Promise.*` static named in `names`:
+ * `Promise.race(x)`, or reached through `.call` — `Promise.race.call(Promise, x)` is a call of
+ * `Promise.race` (attack19 F2).
+ */
+function promiseStaticArg<N>(v: NodeView<N>, call: N, i: number, names: Set<string>): boolean {
+  if (i === 0 && isPromiseStatic(v, call, names)) return true;
   const callee = v.callee(call);
-  if (v.kind(callee) !== "member") return false;
-  const name = v.memberName(callee);
-  return name !== undefined && names.has(name) && v.isGlobal(v.memberObject(callee), "Promise");
+  return (
+    i === 1 &&
+    v.kind(callee) === "member" &&
+    v.memberName(callee) === "call" &&
+    isPromiseStaticRef(v, v.memberObject(callee), names)
+  );
+}
+
+/**
+ * Whether argument `i` of `call` is the list of arguments a `Promise.*` static is applied to:
+ * `Promise.race.apply(Promise, [x])`, `Reflect.apply(Promise.race, Promise, [x])` (attack19 F2).
+ */
+function promiseStaticApplied<N>(v: NodeView<N>, call: N, i: number): boolean {
+  const callee = v.callee(call);
+  if (v.kind(callee) !== "member" || v.memberName(callee) !== "apply") return false;
+  const on = v.memberObject(callee);
+  if (i === 1 && isPromiseStaticRef(v, on, PROMISE_STATICS)) return true;
+  const fn = v.argumentAt?.(call, 0);
+  return (
+    i === 2 && v.isGlobal(on, "Reflect") && fn !== undefined && isPromiseStaticRef(v, fn, PROMISE_STATICS)
+  );
 }
 
 const RESOLVE = new Set(["resolve"]);
+const PROMISE_STATICS = new Set([...COMBINATORS, ...RESOLVE]);
 
 /**
  * `Promise.prototype.then.call(call, …)` (also `.catch`, `.finally`, and `.apply`): a promise's
@@ -74,8 +110,13 @@ export interface HandedOn {
   name: string;
 }
 
-/** A context, with why a value returned by a plain function was taken as a value (SA209). */
-type Walked = CallContext & { handedOn?: HandedOn };
+/**
+ * A context, with why a value returned by a plain function was taken as a value (SA209), and for
+ * a `value`, why its use is not proven (`unproven`, SA210): it flows where the build does not
+ * follow it — a function of another module, a class, a keeping method, a container it does not
+ * read to the end (attack19 F2). Unknown is not proven.
+ */
+type Walked = CallContext & { handedOn?: HandedOn; unproven?: string; inert?: true };
 
 /** Context of a value returned from `fn` (a `return` in it, or its concise arrow body). */
 function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number): Walked {
@@ -223,27 +264,16 @@ function consumer<N>(v: NodeView<N>, n: N): { cur: N; p: N | undefined } {
 }
 
 /**
- * A read of a local that holds a call's value, which is not a promise use: `escapes` where the
- * value is parked where other code reads it later, out of the build's sight (an object's
- * property, an element, an assignment, an export); `value` for every other read — an operand,
- * a member, an argument, a spread (`f(...s)`, `[...s]` read it at once), a `return`, which are
- * `value` uses written at the call too. `another` is the init of a declarator: the build
- * follows that name (localVerdict).
+ * A read of a local that holds a call's value, which is neither a promise use nor handed where
+ * the build does not follow it (classify says those): `another` where it is the init of a
+ * declarator — the build follows that name (localVerdict) —, else `value`.
  */
-function readKind<N>(v: NodeView<N>, use: N): "value" | "escapes" | { another: N } {
+function readKind<N>(v: NodeView<N>, use: N): "value" | { another: N } {
+  // Elements, properties and stores are the walk's (classify: containerUse, `unproven`).
   const { cur, p } = consumer(v, use);
-  if (p === undefined) return "value";
-  switch (v.kind(p)) {
-    case "array":
-      // An element is parked where the array is (`return [a, b]` is a value use).
-      return readKind(v, p);
-    case "store":
-      return v.isSpread?.(p) ? "value" : "escapes";
-    case "declarator":
-      return v.slot(p, cur) === "init" ? { another: p } : "value";
-    default:
-      return "value";
-  }
+  return p !== undefined && v.kind(p) === "declarator" && v.slot(p, cur) === "init"
+    ? { another: p }
+    : "value";
 }
 
 /**
@@ -264,19 +294,24 @@ function localVerdict<N>(
   let escapes = false;
   let reads = false;
   for (const u of local.uses) {
-    const got = classify(v, u, hops + 1).context;
-    if (got === "awaited") {
+    const got = classify(v, u, hops + 1);
+    if (got.context === "awaited") {
       promise++;
       continue;
     }
-    if (got === "handed-on") {
+    if (got.context === "handed-on") {
       handed++;
       continue;
     }
+    // Handed where the build does not follow it (a container, a function of another module, a
+    // keeping method): parked, as a store is (attack19 F2).
+    if (got.unproven !== undefined) {
+      escapes = true;
+      continue;
+    }
     const kind = readKind(v, u);
-    if (typeof kind === "string") {
-      if (kind === "escapes") escapes = true;
-      else reads = true;
+    if (kind === "value") {
+      reads = true;
       continue;
     }
     // A name used only as a promise was counted above (classify followed it); one never read
@@ -339,6 +374,28 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
     (hops > 0 || colourOf(v, call) === "sync") &&
     localVerdict(v, local, hops) === "promise";
   // Held as a promise only by `.then`/`.catch`/`.finally` calls on the name: `method` (F4).
+  // A parameter of a function of the file that the value is handed to, not used only as a
+  // promise: a value where its reads are, not proven where it only parks it, returns it to
+  // callers out of sight or uses it both ways (attack19 F2).
+  const paramFlow = (
+    param: { name: string; uses: N[] },
+    lead = `handed to a function of this file whose parameter \`${param.name}\``,
+  ): Walked => {
+    if (param.uses.length === 0 || hops >= MAX_HOPS || (hops === 0 && colourOf(v, call) !== "sync"))
+      return here();
+    const verdict = localVerdict(v, param, hops);
+    if (verdict === "value" || verdict === "promise") return here();
+    const what =
+      verdict === "mixed"
+        ? "uses it both as a promise and as a value"
+        : verdict === "escapes"
+          ? "keeps it where the build does not follow it"
+          : "returns it to callers the build does not see";
+    return {
+      ...here(),
+      unproven: `${lead} ${what}`,
+    };
+  };
   const heldFor = (local: { uses: N[] } | undefined): Walked => {
     const methods = local!.uses.every((u) => classify(v, u, hops + 1).method === true);
     return methods
@@ -404,8 +461,26 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
             cur = p;
             continue;
           }
+          // `f(...s)`, `{ ...s }` read it at once.
+          return here();
         }
-        return here();
+        // `{ p: f() }`: what is read back from the object (attack19 F2: `{ p: f() }.p` raced).
+        if (slot === "element") {
+          const obj = v.parent(p);
+          return obj === undefined
+            ? here()
+            : containerUse(v, obj, hops, call, v.propertyKey?.(p) ?? COMPUTED);
+        }
+        // `function f(v = g())`: the parameter's reads, as a local's.
+        if (v.defaultUses !== undefined) {
+          const param = v.defaultUses(p);
+          if (param !== undefined) {
+            if (heldAsPromise(param)) return heldFor(param);
+            return paramFlow(param, `the default value of a parameter \`${param.name}\` that`);
+          }
+        }
+        // An assignment, a field, an export: read later, out of the walk's sight.
+        return { ...here(), unproven: "stored where other code reads it later, out of the build's sight" };
       case "array": {
         const arr = outermost(v, p);
         const use = v.parent(arr);
@@ -419,7 +494,7 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         ) {
           return { context: "awaited", in: colourOf(v, call) };
         }
-        return here();
+        return slot === "element" ? containerUse(v, p, hops, call) : here();
       }
       case "call":
         // `t.concat(items)` holds `items`'s elements too (an array argument is spread into it).
@@ -436,21 +511,38 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         // program too).
         if (slot === "argument" && v.argIndex(p, cur) === 0 && isPromiseMethodCall(v, p))
           return { context: "awaited", in: colourOf(v, call) };
-        if (
-          slot === "argument" &&
-          v.argIndex(p, cur) === 0 &&
-          (isPromiseStatic(v, p, COMBINATORS) || isPromiseStatic(v, p, RESOLVE))
-        ) {
+        if (slot === "argument" && promiseStaticArg(v, p, v.argIndex(p, cur), PROMISE_STATICS)) {
           return { context: "awaited", in: colourOf(v, call) };
         }
         // `new Promise((resolve) => resolve(f()))`: the executor's `resolve` adopts a promise.
         if (slot === "argument" && v.argIndex(p, cur) === 0 && v.resolvesPromise?.(p))
           return { context: "awaited", in: colourOf(v, call) };
         if (slot === "argument") {
+          // `Array.of(f(), t)`: an array holding it.
+          if (isArrayOf(v, p)) return containerUse(v, p, hops, call);
+          // `out.push(f())` where `const out = []`: an element of that array, read where `out` is.
+          const callee = v.callee(p);
+          const into =
+            v.kind(callee) === "member" && ADDS_ELEMENT.has(v.memberName(callee) ?? "")
+              ? v.localArray?.(v.memberObject(callee))
+              : undefined;
+          if (into !== undefined) return containerUse(v, into, hops, call);
           const param = v.parameterUses?.(p, v.argIndex(p, cur));
-          if (heldAsPromise(param)) return heldFor(param);
+          if (param !== undefined) {
+            if (heldAsPromise(param)) return heldFor(param);
+            return paramFlow(param);
+          }
+          // A smartasync callee's parameter is the promise-argument rule's (SA109, SA211).
+          if (v.isSmartasyncCall?.(p)) return here();
+          const why = v.argumentReader?.(p, v.argIndex(p, cur));
+          return why === undefined ? here() : { ...here(), unproven: why };
         }
         return here();
+      case "new": {
+        if (slot !== "argument") return here();
+        const why = v.argumentReader?.(p, v.argIndex(p, cur));
+        return why === undefined ? here() : { ...here(), unproven: why };
+      }
       case "declarator": {
         const local = slot === "init" ? v.localUses?.(p) : undefined;
         if (heldAsPromise(local)) return heldFor(local);
@@ -481,4 +573,271 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         return here();
     }
   }
+}
+
+/** The key of an object literal's computed property: never read back by a static name. */
+const COMPUTED = "\u0000computed";
+
+/** `Array.of(…)`: an array of its arguments. */
+function isArrayOf<N>(v: NodeView<N>, call: N): boolean {
+  const callee = v.callee(call);
+  return (
+    v.kind(callee) === "member" &&
+    v.memberName(callee) === "of" &&
+    v.isGlobal(v.memberObject(callee), "Array")
+  );
+}
+
+/** Array methods whose result holds (some of) the elements of the array they are called on. */
+const SAME_ELEMENTS = new Set([
+  "concat",
+  "filter",
+  "slice",
+  "reverse",
+  "toReversed",
+  "sort",
+  "toSorted",
+  "flat",
+]);
+/** Array methods that add elements and read none: `out.push(f())` makes `f()` an element of `out`. */
+const ADDS_ELEMENT = new Set(["push", "unshift"]);
+/** Array methods whose callback gets each element as its first parameter. */
+const ELEMENT_CALLBACKS = new Set([
+  "forEach",
+  "map",
+  "flatMap",
+  "filter",
+  "find",
+  "findLast",
+  "findIndex",
+  "findLastIndex",
+  "some",
+  "every",
+]);
+/** Of those, the ones that hand the elements to a callback. */
+const TAKES_CALLBACK = new Set(["filter", "sort", "toSorted"]);
+/** Array methods that return one of its elements. */
+const AN_ELEMENT = new Set(["at", "pop", "shift"]);
+/** Array reads that read the elements as values: a string made of them. */
+const READS_ELEMENTS = new Set(["join", "toString", "toLocaleString"]);
+/** Array reads that use no element at all: a length, a search by identity. */
+const NO_ELEMENT = new Set(["length", "includes", "indexOf", "lastIndexOf"]);
+
+/**
+ * Where a container that holds a sync-code call's value takes it: `container` is an array
+ * literal (or `Array.of(…)`, the result of `concat`/`filter`…) that holds it as an element, or an
+ * object literal that holds it under `key`. Followed exactly where that is cheap (attack19 F2):
+ * the container given to `Promise.*` (also by `.call`, `.apply`, `Reflect.apply`) is a promise
+ * use; one kept in a `const` is followed through each read of the name; an element read back
+ * (`[f()][0]`, `{ p: f() }.p`, `xs.at(0)`) is walked as the value; `concat`, `filter`, a spread
+ * into another array literal hold it still. Anything else that may reach the element — a
+ * function of another module, a class, a `Map`/`Set`, a nested container, a loop, a return — is
+ * not proven (`unproven`), and an operand or a read of another property reads no element.
+ */
+function containerUse<N>(v: NodeView<N>, container: N, hops: number, origin: N, key?: string): Walked {
+  const value: Walked = { context: "value", in: colourOf(v, origin) };
+  // A use that reads no element (`out.push(x)`, `xs.length`): neither a promise use nor a value's.
+  const inert: Walked = { ...value, inert: true };
+  const unproven = (why: string): Walked => ({ ...value, unproven: why });
+  const awaited: Walked = { context: "awaited", in: value.in };
+  const what = key === undefined ? "an array" : "an object";
+  const { cur, p } = consumer(v, container);
+  if (p === undefined) return value;
+  const slot = v.slot(p, cur);
+  switch (v.kind(p)) {
+    case "call": {
+      if (slot !== "argument") return value;
+      const i = v.argIndex(p, cur);
+      if (key === undefined && promiseStaticArg(v, p, i, COMBINATORS)) return awaited;
+      if (promiseStaticApplied(v, p, i)) return awaited;
+      const callee = v.callee(p);
+      // `[t].concat(xs)` holds the elements of `xs`; `Array.from(xs)` is a copy.
+      if (
+        key === undefined &&
+        v.kind(callee) === "member" &&
+        (v.memberName(callee) === "concat" ||
+          (v.memberName(callee) === "from" &&
+            i === 0 &&
+            v.argumentAt?.(p, 1) === undefined &&
+            v.isGlobal(v.memberObject(callee), "Array")))
+      )
+        return containerUse(v, p, hops, origin);
+      const param = v.parameterUses?.(p, i);
+      if (param !== undefined) {
+        if (hops >= MAX_HOPS) return unproven(`put in ${what} handed to a function followed no further`);
+        return combineUses(
+          param.uses.map((u) => containerUse(v, u, hops + 1, origin, key)),
+          value,
+        );
+      }
+      if (v.isSmartasyncCall?.(p))
+        return unproven(
+          `put in ${what} handed to a smartasync function, which the build does not follow into its elements`,
+        );
+      const why = v.argumentReader?.(p, i);
+      return why === undefined ? value : unproven(`put in ${what} ${why}`);
+    }
+    case "new": {
+      const why = slot === "argument" ? v.argumentReader?.(p, v.argIndex(p, cur)) : undefined;
+      return why === undefined ? value : unproven(`put in ${what} ${why}`);
+    }
+    case "member": {
+      if (slot !== "object") return value;
+      const name = v.memberName(p);
+      const use = v.parent(p);
+      const called = use !== undefined && v.kind(use) === "call" && v.slot(use, p) === "callee";
+      if (key !== undefined) {
+        if (name === key) return classify(v, p, hops);
+        return name === undefined ? unproven("put in an object read by a computed key") : inert;
+      }
+      // `xs[0]`, `xs[i]`: may be the element.
+      if (name === undefined) return classify(v, p, hops);
+      if (!called)
+        return NO_ELEMENT.has(name) ? inert : unproven(`put in an array whose \`${name}\` is read`);
+      if (AN_ELEMENT.has(name)) return classify(v, use, hops);
+      if (NO_ELEMENT.has(name) || ADDS_ELEMENT.has(name)) return inert;
+      if (READS_ELEMENTS.has(name)) return value;
+      // `xs.forEach((x) => …)`, `xs.map((x) => …)`: the callback's parameter is each element,
+      // followed as a local (what `map` returns from it, the walk follows from its `return`).
+      const each = ELEMENT_CALLBACKS.has(name) ? v.callbackParamUses?.(use, 0, 0) : undefined;
+      if (each !== undefined) {
+        if (hops >= MAX_HOPS)
+          return unproven(`put in an array handed to \`.${name}(…)\`, followed no further`);
+        const got = each.map((u) => classify(v, u, hops + 1));
+        // `filter` and `find` give elements back too.
+        if (name === "filter") got.push(containerUse(v, use, hops, origin));
+        if (name === "find" || name === "findLast") got.push(classify(v, use, hops));
+        return combineUses(got, value);
+      }
+      // `xs.filter(Boolean)`: a callback the build knows (a global) sees the elements.
+      if (SAME_ELEMENTS.has(name) && (!TAKES_CALLBACK.has(name) || globalArgs(v, use)))
+        return containerUse(v, use, hops, origin);
+      return unproven(`put in an array handed to \`.${name}(…)\`, which the build does not follow`);
+    }
+    case "array":
+      // `[[f(), t]]` as the arguments `Reflect.apply(Promise.race, Promise, …)` applies.
+      {
+        const outer = consumer(v, p);
+        if (
+          outer.p !== undefined &&
+          v.kind(outer.p) === "call" &&
+          v.slot(outer.p, outer.cur) === "argument" &&
+          promiseStaticApplied(v, outer.p, v.argIndex(outer.p, outer.cur))
+        )
+          return awaited;
+      }
+      return unproven(`put in ${what} inside another array, which the build does not follow`);
+    case "store":
+      // `[t, ...xs]` holds the elements of `xs`.
+      if (key === undefined && v.isSpread?.(p)) {
+        const arr = v.parent(p);
+        if (arr !== undefined && v.kind(arr) === "array") return containerUse(v, arr, hops, origin);
+        // `console.log(...xs)`: a reader of values gets each element (a function of the file or a
+        // smartasync function is not followed through a spread).
+        const why =
+          arr !== undefined && (v.kind(arr) === "call" || v.kind(arr) === "new") && !v.isSmartasyncCall?.(arr)
+            ? v.parameterUses?.(arr, v.argIndex(arr, p)) === undefined
+              ? v.argumentReader?.(arr, v.argIndex(arr, p))
+              : "handed to a function of the file through a spread, which the build does not follow"
+            : "handed to a call the build does not follow through a spread";
+        return why === undefined ? value : unproven(`put in an array spread into a call's arguments: ${why}`);
+      }
+      if (v.isSpread?.(p))
+        return unproven("put in an object spread into another, which the build does not follow");
+      return unproven(`put in ${what} stored where other code reads it later, out of the build's sight`);
+    case "declarator": {
+      if (slot !== "init") return value;
+      // `const [a, b] = xs`: each name is an element.
+      const names = key === undefined ? v.patternUses?.(p) : undefined;
+      if (names !== undefined) {
+        if (hops >= MAX_HOPS) return unproven(`put in ${what} followed no further`);
+        return combineUses(
+          names.map((u) => classify(v, u, hops + 1)),
+          value,
+        );
+      }
+      const local = v.localUses?.(p);
+      if (local === undefined || local.exported || hops >= MAX_HOPS)
+        return unproven(`put in ${what} kept where the build does not follow it`);
+      return combineUses(
+        local.uses.map((u) => containerUse(v, u, hops + 1, origin, key)),
+        value,
+      );
+    }
+    case "iterate":
+      return unproven(`put in ${what} whose elements a loop reads, which the build does not follow`);
+    case "return":
+    case "function": {
+      if (v.kind(p) === "function" && slot !== "concise-body") return value;
+      const fn = v.kind(p) === "function" ? p : v.enclosingFunction(p);
+      // `xs.flatMap((x) => [f(x)])`: the elements go into what `flatMap` returns.
+      if (fn !== undefined && !v.isAsyncFunction(fn)) {
+        const at = consumer(v, fn);
+        const callee = at.p !== undefined && v.kind(at.p) === "call" ? v.callee(at.p) : undefined;
+        if (
+          callee !== undefined &&
+          v.slot(at.p!, at.cur) === "argument" &&
+          v.argIndex(at.p!, at.cur) === 0 &&
+          v.kind(callee) === "member" &&
+          v.memberName(callee) === "flatMap"
+        )
+          return containerUse(v, at.p!, hops, origin);
+      }
+      // Returned by a plain function whose every caller the build sees: where each caller puts it.
+      const callers = fn !== undefined && !v.isAsyncFunction(fn) ? v.functionCalls?.(fn) : undefined;
+      if (callers?.complete && hops < MAX_HOPS && callers.calls.length > 0)
+        return combineUses(
+          callers.calls.map((c) => containerUse(v, c, hops + 1, origin, key)),
+          value,
+        );
+      return unproven(`put in ${what} returned to callers the build does not follow`);
+    }
+    case "await":
+      return unproven(`put in ${what} that is awaited (an \`await\` does not wait for its elements)`);
+    default:
+      // An operand, a template, a test: reads no element.
+      return value;
+  }
+}
+
+/** Whether every argument of `call` is a global's name (`filter(Boolean)`), or there is none. */
+function globalArgs<N>(v: NodeView<N>, call: N): boolean {
+  if (v.argumentAt === undefined) return false;
+  for (let i = 0; ; i++) {
+    const a = v.argumentAt(call, i);
+    if (a === undefined) return true;
+    if (!GLOBAL_CALLBACKS.some((g) => v.isGlobal(a, g))) return false;
+  }
+}
+
+/** Globals a container's method may be given that read no element as a promise. */
+const GLOBAL_CALLBACKS = ["Boolean", "String", "Number"];
+
+/**
+ * The uses of a container held in several places as one: a promise use where every one is, not
+ * proven where one is not (or where it is both a promise and read as a value), else a value.
+ */
+function combineUses(all: readonly Walked[], value: Walked): Walked {
+  const uses = all.filter((u) => !u.inert);
+  if (uses.length === 0) return value;
+  if (uses.every((u) => u.context === "awaited")) return uses[0]!;
+  const not = uses.find((u) => u.unproven !== undefined);
+  if (not) return { ...value, unproven: not.unproven };
+  if (uses.some((u) => u.context === "awaited"))
+    return { ...value, unproven: "put in a container used both as a promise and as a value" };
+  const out = uses.find((u) => u.context === "handed-on" || u.context === "unknown");
+  return out
+    ? { ...value, unproven: "put in a container whose element leaves to code the build does not see" }
+    : value;
+}
+
+/**
+ * Why a sync-code call's value is not proven a value use, where it is taken as one (`value`),
+ * not kept under a name (heldUnclear says that) and not handed to a smartasync function's
+ * parameter (the promise-argument rule says that): it flows where the build does not follow it
+ * (SA210, attack19 F2). Undefined where every use is proven.
+ */
+export function flowUnproven<N>(v: NodeView<N>, call: N): string | undefined {
+  const got = classify(v, call, 0);
+  return got.context === "value" ? got.unproven : undefined;
 }

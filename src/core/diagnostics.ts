@@ -54,6 +54,11 @@ export const CODES = {
     title:
       "a call's value returned by a plain function whose callers the build cannot all see, or that use it both as a promise and as a value",
   },
+  SA210: {
+    severity: "warning",
+    title:
+      "a call's value in sync code handed where the build does not follow it: it gets the value, where code may expect the promise",
+  },
   SA211: {
     severity: "warning",
     title:

@@ -20,6 +20,7 @@ export type ViewKind =
   | "void" // the `void` operator: the value is dropped on purpose
   | "declarator" // `const p = …`: the value gets a name
   | "store" // kept where other code reads it later: an object's property, an assignment, an export
+  | "iterate" // `for (x of it)`, `yield* it`: the elements of `it` go on, one by one
   | "other";
 
 /** Where a child sits in its parent, in the terms the rules need. */
@@ -31,7 +32,7 @@ export type Slot =
   | "branch" // consequent or alternate of a conditional
   | "last" // last expression of a sequence
   | "not-last"
-  | "element" // of an array literal
+  | "element" // of an array literal, or the value of an object literal's property
   | "concise-body" // expression body of an arrow function
   | "init" // of a variable declarator
   | "other";
@@ -91,4 +92,40 @@ export interface NodeView<N> {
    * type that is never a promise, `any`/`unknown` aside.
    */
   declaresValue?(fn: N): boolean;
+  /** Argument `index` of a call or `new` (a spread counts as one argument), if there is one. */
+  argumentAt?(call: N, index: number): N | undefined;
+  /**
+   * Whether `call` calls a smartasync function: what it does with an argument that is a call's
+   * value is the promise-argument rule's (SA109, SA211), not the context walk's.
+   */
+  isSmartasyncCall?(call: N): boolean;
+  /**
+   * For argument `index` of the call or `new` `call`, whose callee the walk does not follow (no
+   * smartasync function, no function of the file `parameterUses` reads): undefined where the
+   * callee only reads the values it is given as far as the build can tell — a global that is no
+   * scheduler and no container (`console.log`, `String`), a Node built-in module's function, a
+   * method of another value that does not keep its argument (`s.includes(x)`); else why the
+   * value's use there is not proven (an imported function, a class, `emit`, `this.m`, …).
+   */
+  argumentReader?(call: N, index: number): string | undefined;
+  /** The static key of an object literal's property (`{ p: x }`, `{ "p": x }`, `{ p }`). */
+  propertyKey?(prop: N): string | undefined;
+  /**
+   * The array literal a name refers to: `out` in `out.push(x)` where `const out = []` (one name,
+   * never written again). Undefined for any other name.
+   */
+  localArray?(name: N): N | undefined;
+  /**
+   * The reads of the names an array pattern declares (`const [a, b] = e`: every read of `a` and
+   * `b`), where each is a plain name never written again; undefined for any other pattern.
+   */
+  patternUses?(declarator: N): N[] | undefined;
+  /**
+   * Parameter `param` of the function written in place as argument `index` of `call`
+   * (`xs.forEach((x) => …)`), as a local: every read of it. Undefined where the argument is no
+   * such function or the parameter no plain name.
+   */
+  callbackParamUses?(call: N, index: number, param: number): N[] | undefined;
+  /** The reads of the parameter a default value is given to (`function f(v = e)`: `v`'s reads). */
+  defaultUses?(pattern: N): { name: string; uses: N[] } | undefined;
 }

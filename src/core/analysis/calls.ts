@@ -1,5 +1,5 @@
 import type { types as t } from "@babel/core";
-import { classifyCall, handedOnUnclear, heldUnclear } from "../context.js";
+import { classifyCall, flowUnproven, handedOnUnclear, heldUnclear } from "../context.js";
 import { blocksOnWorker } from "../inline.js";
 import { MSG } from "../messages.js";
 import { EMPTY_FACTS, hasFacts, type ParamUse } from "../module-facts.js";
@@ -364,14 +364,7 @@ export function markSyncBodyBlocks(
 ): void {
   const sync = fns.filter((f) => f.kind === "sync" && f.fn.body);
   if (sync.length === 0) return;
-  const view = treeView(
-    ctx.tree,
-    ctx.scopes,
-    index.byBinding,
-    (c) => isLimiter(ctx, c),
-    index.syncFns,
-    index.asyncFns,
-  );
+  const view = callView(ctx, index);
   const blocks = (r: Resolved, kind: FunctionKind): boolean =>
     r.fn
       ? kind === "async"
@@ -484,6 +477,25 @@ export function resolveCallee(ctx: Ctx, index: Index, call: CallNode): Resolved 
 /** Like resolveCallee, and says why a call of a smartasync function is not followed. */
 function lookupCall(ctx: Ctx, index: Index, call: Node): Lookup {
   return lookupRoutes(ctx, index, call) ?? reflectGet(ctx, index, call);
+}
+
+/** Whether `call` calls a smartasync function (what `argumentUseOf` reads its parameter facts for). */
+function callsSmartasync(ctx: Ctx, index: Index, call: Node): boolean {
+  const r = lookupCall(ctx, index, call);
+  return r !== undefined && !("unfollowed" in r && r.maybe);
+}
+
+/** The context walk's view of the file (context.ts), as every rule that classifies a call reads it. */
+export function callView(ctx: Ctx, index: Index): ReturnType<typeof treeView> {
+  return treeView(
+    ctx.tree,
+    ctx.scopes,
+    index.byBinding,
+    (c) => isLimiter(ctx, c),
+    index.syncFns,
+    index.asyncFns,
+    (c) => callsSmartasync(ctx, index, c),
+  );
 }
 
 /**
@@ -1487,14 +1499,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
   // Containers holding a smartasync function are found first: their names are watched, so a
   // lookup through one in a closed function opens the tree (opaque.ts).
   storedFunction(ctx, held(ctx, index));
-  const view = treeView(
-    ctx.tree,
-    ctx.scopes,
-    index.byBinding,
-    (c) => isLimiter(ctx, c),
-    index.syncFns,
-    index.asyncFns,
-  );
+  const view = callView(ctx, index);
   const visit = (call: Node, found: Lookup): void => {
     if (!found) return;
     // `method` decides (strategy.ts) and is not reported: the context is.
@@ -1679,6 +1684,17 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
       if (held === undefined && on === undefined && ctxt.context === "value") {
         const why = argumentToPromiseUse(ctx, index, view, call, text, variantName ?? target);
         if (why) entry.reason = why;
+      }
+      // Its value handed where the build does not follow it, not kept under a name: a container,
+      // a function of another module, a class, a keeping method (attack19 F2). The value, as for
+      // a local only parked (SA208), and the warning says where it went.
+      const flow =
+        held === undefined && on === undefined && entry.reason === undefined && ctxt.context === "value"
+          ? flowUnproven(view, call)
+          : undefined;
+      if (flow !== undefined) {
+        warn(ctx, "SA210", call, MSG.flowUnproven(text, flow, variantName ?? target));
+        entry.reason = "SA210";
       }
     }
     if (d.strategy === "offload" && inPromiseAllLiteral(ctx, call))

@@ -4,7 +4,7 @@ import { MSG } from "../messages.js";
 import { exportedVariant } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
 import { argumentEscapes, argumentWrite, describeArgumentWrite, sameThreadWhy } from "./arg-escape.js";
-import { type CallEdit, type Index, resolveCallee } from "./calls.js";
+import { type CallEdit, callView, type Index, resolveCallee } from "./calls.js";
 import { at as atPos, type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { ownExportNames } from "./export-names.js";
 import {
@@ -14,14 +14,13 @@ import {
   MAX_REEXPORT_DEPTH,
   specifierNames,
 } from "./exports.js";
-import { isLimiter } from "./limiters.js";
 import type { SaFunction } from "./model.js";
 import { runtimeLocals } from "./runtime-names.js";
 import type { WorkerRead } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isMutator, isReader } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
-import { isNodeRequire, memberName, strip, treeView } from "./view.js";
+import { isNodeRequire, memberName, strip, type treeView } from "./view.js";
 import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
 import { forEachWrite, functionOf, functionOfBinding, methodOf, paramWrites, rootOf } from "./writes.js";
 
@@ -1640,14 +1639,7 @@ export function checkUnboundedDiscards(ctx: Ctx, index: Index, edits: Map<Node, 
     const r = resolveCallee(ctx, index, call);
     const fn = r?.fn;
     if (fn?.kind !== "async" || edit.to !== fn.variant) continue;
-    view ??= treeView(
-      ctx.tree,
-      ctx.scopes,
-      index.byBinding,
-      (c) => isLimiter(ctx, c),
-      index.syncFns,
-      index.asyncFns,
-    );
+    view ??= callView(ctx, index);
     const c = classifyCall(view, call as Node);
     if (c.context !== "discarded" || c.in !== "sync") continue;
     if (!verdicts.has(fn)) verdicts.set(fn, unbounded(ctx, fn));

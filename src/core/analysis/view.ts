@@ -1,5 +1,7 @@
+import { isBuiltin } from "node:module";
 import type { types as t } from "@babel/core";
 import type { NodeView, Slot, ViewKind } from "../node-view.js";
+import { CONTAINER_CLASSES, KEEPERS, SCHEDULERS } from "./keepers.js";
 import type { SaFunction } from "./model.js";
 import { declaredReturnKind, declaresValue } from "./return-type.js";
 import { type Binding, isReference, type Scopes } from "./scope.js";
@@ -85,6 +87,7 @@ const KIND: Record<string, ViewKind> = {
   ExportDefaultDeclaration: "store",
   ClassProperty: "store",
   SpreadElement: "store",
+  ForOfStatement: "iterate",
 };
 
 /**
@@ -156,6 +159,8 @@ export function treeView(
   limiter?: (callee: Node) => boolean,
   syncAnnotated: ReadonlySet<Node> = new Set(),
   asyncAnnotated: ReadonlySet<Node> = new Set(),
+  /** Whether a call calls a smartasync function (calls.ts `lookupCall`), for `isSmartasyncCall`. */
+  smartasyncCall?: (call: Node) => boolean,
 ): NodeView<Node> {
   // Functions a previous pass compiled as async (their marker says so): their code is async
   // even where the output no longer shows why (a `Promise<T>` return type TypeScript stripped),
@@ -177,6 +182,7 @@ export function treeView(
       if (TRANSPARENT.has(n.type)) return "transparent";
       if (isFunction(n)) return "function";
       if (n.type === "UnaryExpression" && n.operator === "void") return "void";
+      if (n.type === "YieldExpression" && n.delegate) return "iterate";
       return KIND[n.type] ?? "other";
     },
     parent(n) {
@@ -203,6 +209,8 @@ export function treeView(
           return key === "body" && child.type !== "BlockStatement" ? "concise-body" : "other";
         case "VariableDeclarator":
           return key === "init" ? "init" : "other";
+        case "ObjectProperty":
+          return key === "value" ? "element" : "other";
         default:
           return "other";
       }
@@ -288,6 +296,63 @@ export function treeView(
       const pb = scopes.binding(fn.body as Node, param.name);
       return pb && pb.node === param ? readsOf(tree, scopes, pb) : undefined;
     },
+    argumentAt(call, index) {
+      return ((call as t.CallExpression).arguments[index] as Node | undefined) ?? undefined;
+    },
+    isSmartasyncCall(call) {
+      return call.type !== "NewExpression" && smartasyncCall !== undefined && smartasyncCall(call);
+    },
+    argumentReader(call, index) {
+      return argumentReader(scopes, call as t.CallExpression | t.NewExpression, index);
+    },
+    propertyKey(prop) {
+      const p = prop as t.ObjectProperty;
+      if (p.type !== "ObjectProperty") return undefined;
+      if (!p.computed && p.key.type === "Identifier") return p.key.name;
+      if (p.key.type === "StringLiteral") return p.key.value;
+      return undefined;
+    },
+    localArray(name) {
+      if (name.type !== "Identifier") return undefined;
+      const b = scopes.binding(name, name.name);
+      if (!b || b.violations.length || b.redeclarations?.length || b.node.type !== "VariableDeclarator")
+        return undefined;
+      const init = b.node.init ? strip(b.node.init as Node) : undefined;
+      return b.node.id.type === "Identifier" && init?.type === "ArrayExpression" ? init : undefined;
+    },
+    patternUses(declarator) {
+      const d = declarator as t.VariableDeclarator;
+      if (d.type !== "VariableDeclarator" || d.id.type !== "ArrayPattern") return undefined;
+      const uses: Node[] = [];
+      for (const e of d.id.elements) {
+        if (e === null) continue;
+        if (e.type !== "Identifier") return undefined;
+        const b = scopes.binding(e as Node, e.name);
+        const reads = b && b.node === declarator ? readsOf(tree, scopes, b) : undefined;
+        if (!reads) return undefined;
+        uses.push(...reads.uses);
+      }
+      return uses;
+    },
+    callbackParamUses(call, index, param) {
+      const arg = (call as t.CallExpression).arguments?.[index];
+      const fn = arg ? strip(arg as Node) : undefined;
+      if (!fn || (fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression"))
+        return undefined;
+      const p = fn.params[param] as Node | undefined;
+      if (p?.type !== "Identifier") return undefined;
+      const b = scopes.binding(fn.body as Node, p.name);
+      return b && b.node === p ? readsOf(tree, scopes, b)?.uses : undefined;
+    },
+    defaultUses(pattern) {
+      const a = pattern as t.AssignmentPattern;
+      if (a.type !== "AssignmentPattern" || a.left.type !== "Identifier") return undefined;
+      const fn = tree.parent(pattern);
+      if (!fn || !isFunction(fn) || !(fn as t.Function).params.includes(a)) return undefined;
+      const b = scopes.binding((fn as t.Function).body as Node, a.left.name);
+      // Babel binds a defaulted parameter at the identifier or at the pattern: either.
+      return b && (b.node === pattern || b.node === (a.left as Node)) ? readsOf(tree, scopes, b) : undefined;
+    },
     functionCalls(fn) {
       let id: Node | undefined;
       let exported = false;
@@ -341,6 +406,82 @@ export function treeView(
       return out;
     },
   };
+}
+
+/**
+ * The module a binding comes from: an import (`import { f } from "m"`, `import f = require("m")`)
+ * or a `const` that `require("m")` initialises (`const { f } = require("m")`, `const f =
+ * require("m").f`); undefined for any other binding.
+ */
+function moduleOf(scopes: Scopes, b: Binding): string | undefined {
+  if (b.kind === "module") {
+    const n = b.node as Node;
+    if (n.type === "TSImportEqualsDeclaration") {
+      const ref = n.moduleReference as Node;
+      return ref.type === "TSExternalModuleReference" ? ref.expression.value : undefined;
+    }
+    // A specifier's declaration holds the source; the tree's parent link is not needed.
+    return (b.scope.node as t.Program).body
+      ?.filter((d): d is t.ImportDeclaration => d.type === "ImportDeclaration")
+      .find((d) => (d.specifiers as Node[]).includes(n))?.source.value;
+  }
+  if (b.node.type !== "VariableDeclarator" || !b.node.init) return undefined;
+  let init = strip(b.node.init as Node);
+  while (init.type === "MemberExpression" || init.type === "OptionalMemberExpression")
+    init = strip(init.object as Node);
+  return requireSource(scopes, init);
+}
+
+/**
+ * The context walk's reading of a callee it does not follow (NodeView `argumentReader`): the same
+ * lists of keeping globals and methods the parameter rule reads (keepers.ts), and for sync code's
+ * own call, unknown is not proven (attack19 F2): a function of another module (not Node's own),
+ * a class, a function of the file the walk does not follow are where a promise may be raced.
+ */
+function argumentReader(
+  scopes: Scopes,
+  call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+  index: number,
+): string | undefined {
+  const isNew = call.type === "NewExpression";
+  const c = strip(call.callee as Node);
+  if (c.type === "Identifier") {
+    const b = scopes.binding(c, c.name);
+    if (!b) {
+      const kept = SCHEDULERS.get(c.name);
+      if (kept !== undefined && index >= kept) return `handed to \`${c.name}\`, which keeps it for later`;
+      if (CONTAINER_CLASSES.has(c.name))
+        return `kept in ${isNew ? `a \`new ${c.name}\`` : `\`${c.name}(…)\``}, which the build does not follow`;
+      return undefined;
+    }
+    // A Node built-in's function (`writeFileSync(path, text)`) is Node's own code: it reads what
+    // it is given.
+    const from = moduleOf(scopes, b);
+    if (from !== undefined)
+      return isBuiltin(from)
+        ? undefined
+        : `handed to \`${isNew ? "new " : ""}${c.name}\` of \`${from}\`, another module the build does not follow`;
+    return isNew
+      ? `handed to \`new ${c.name}\`, a class the build does not follow`
+      : `handed to \`${c.name}\`, a function the build does not follow`;
+  }
+  if (c.type === "MemberExpression" || c.type === "OptionalMemberExpression") {
+    const name = memberName(c);
+    const o = strip(c.object as Node);
+    const shown = `${o.type === "Identifier" ? o.name : o.type === "ThisExpression" ? "this" : "…"}.${name ?? "[…]"}`;
+    if (o.type === "ThisExpression" || o.type === "Super")
+      return `handed to \`${shown}\`, a method the build does not follow`;
+    if (o.type === "Identifier") {
+      const ob = scopes.binding(o, o.name);
+      const from = ob ? moduleOf(scopes, ob) : undefined;
+      if (from !== undefined && !isBuiltin(from))
+        return `handed to \`${shown}\` of \`${from}\`, another module the build does not follow`;
+    }
+    if (name === undefined || KEEPERS.has(name))
+      return `handed to \`${shown}\`, which keeps it where the build does not follow`;
+    return undefined;
+  }
+  return "handed to a callee the build does not follow";
 }
 
 /**
