@@ -4,6 +4,7 @@ import {
   type CallEdit,
   type CallNode,
   type OwnCheck,
+  ownCheckOf,
   referenceOf,
   referenceSlot,
   type Shape,
@@ -74,14 +75,26 @@ function rename(
     const mode = t.stringLiteral(variantKind(check.kind));
     // The call's place: the fallback throws there if the override gives a promise.
     const at = own.loc !== undefined ? [t.stringLiteral(own.loc)] : [];
+    // The variant if the member is still the function, else one that dispatches on what it read
+    // with the receiver it is called with.
+    const chosen = (): t.ConditionalExpression =>
+      t.conditionalExpression(
+        t.binaryExpression("===", expected, read),
+        member(t, base(), to),
+        runtimeCall(ctx, imports, "viaFn", [t.identifier(tmp), t.stringLiteral(check.name), mode, ...at]),
+      );
+    if (shapeKind === "call-apply" || shapeKind === "bind") {
+      // `Api.load.call(t, a)` → `(Api.loadSync?.[_sa.OF] === (_obj = Api.load) ? Api.loadSync :
+      // _sa.viaFn(_obj, "load", "sync")).call(t, a)`: `.call`/`.apply`/`.bind` give the receiver
+      // (attack20 F2; fixture typescript/namespace-stub-call-apply).
+      const slot = referenceSlot(call, shapeKind);
+      slot.holder[slot.key] = chosen();
+      return;
+    }
     if (object.type === "Super") {
       // `super` is no value to pick: `super.m(a)` → `(super.mSync?.[_sa.OF] === (_obj = super.m)
       // ? super.mSync : _sa.viaFn(_obj, "m", "sync")).call(this, a)`.
-      ref.object = t.conditionalExpression(
-        t.binaryExpression("===", expected, read),
-        member(t, t.super(), to),
-        runtimeCall(ctx, imports, "viaFn", [t.identifier(tmp), t.stringLiteral(check.name), mode, ...at]),
-      );
+      ref.object = chosen();
       ref.property = t.identifier("call");
       ref.computed = false;
       call.arguments.unshift(t.thisExpression());
@@ -226,9 +239,7 @@ export function applyEdit(ctx: EmitCtx, call: CallNode, edit: CallEdit, imports:
       call,
       edit.shape.kind,
       edit.to,
-      edit.shape.kind === "member" && edit.shape.own
-        ? { check: edit.shape.own, imports, loc: edit.loc }
-        : undefined,
+      ownCheckOf(edit.shape) ? { check: ownCheckOf(edit.shape)!, imports, loc: edit.loc } : undefined,
     );
 }
 
@@ -446,9 +457,7 @@ class SyncMapper {
             call,
             r.shape.kind,
             r.fn.kind === "async" ? r.fn.variant : r.fn.name,
-            r.shape.kind === "member" && r.shape.own
-              ? { check: r.shape.own, imports: this.imports }
-              : undefined,
+            ownCheckOf(r.shape) ? { check: ownCheckOf(r.shape)!, imports: this.imports } : undefined,
           );
         else if (r.ext?.fact.kind === "async") {
           const via = viaMarker(this.ctx.plan.ctx, orig!, r, "sync");
@@ -461,9 +470,7 @@ class SyncMapper {
               r.ext.variantRef(),
               // An imported namespace's or CommonJS module object's member: checked as in the
               // source's own calls (fixture cjs/stubbed-from-another-file).
-              r.shape.kind === "member" && r.shape.own
-                ? { check: r.shape.own, imports: this.imports }
-                : undefined,
+              ownCheckOf(r.shape) ? { check: ownCheckOf(r.shape)!, imports: this.imports } : undefined,
             );
         }
         if (fact.guard) return this.guardOf(node, fact.guard);

@@ -5,6 +5,7 @@ import {
   type CallEdit,
   type CallNode,
   type OwnCheck,
+  ownCheckOf,
   referenceOf,
   type Shape,
   type ViaMarker,
@@ -244,6 +245,21 @@ class Editor {
       const at = loc !== undefined ? `, ${JSON.stringify(loc)}` : "";
       const name = JSON.stringify(own.name);
       this.begins(object);
+      if (shapeKind === "call-apply" || shapeKind === "bind") {
+        // `Api.load.call(t, a)` → `(Api.loadSync?.[_sa.OF] === (_obj = Api.load) ? Api.loadSync :
+        // _sa.viaFn(_obj, "load", "sync")).call(t, a)`: `.call`/`.apply`/`.bind` give the
+        // receiver (attack20 F2; fixture typescript/namespace-stub-call-apply).
+        const text = this.code.slice(s(object), e(object));
+        const bare =
+          object.type === "ThisExpression" || object.type === "Super" || object.type === "Identifier";
+        const self = bare ? text : `(${text})`;
+        this.ms.update(
+          s(ref),
+          e(ref),
+          `(${self}${dot(to)}?.[${rt}.OF] === (${tmp} = ${self}${dot(own.name)}) ? ${self}${dot(to)} : ${rt}.viaFn(${tmp}, ${name}, "${mode}"${at}))`,
+        );
+        return;
+      }
       if (object.type === "Super") {
         // `super` is no value to pick: `super.m(a)` → `(super.mSync?.[_sa.OF] === (_obj = super.m)
         // ? super.mSync : _sa.viaFn(_obj, "m", "sync")).call(this, a)`.
@@ -376,14 +392,7 @@ class Editor {
     if (edit.shape.kind === "autobind") this.bound(call);
     else if (edit.via) this.variantCall(call, edit.shape.kind, edit.via);
     else if (edit.shape.kind === "dispatch") this.dispatch(call, edit.to, edit.loc);
-    else
-      this.rename(
-        call,
-        edit.shape.kind,
-        edit.to,
-        edit.shape.kind === "member" ? edit.shape.own : undefined,
-        edit.loc,
-      );
+    else this.rename(call, edit.shape.kind, edit.to, ownCheckOf(edit.shape), edit.loc);
   }
 
   wrap(n: Node, before: string, after: string): void {
@@ -432,20 +441,14 @@ class SyncCopy {
             call,
             r.shape.kind,
             r.fn.kind === "async" ? r.fn.variant : r.fn.name,
-            r.shape.kind === "member" ? r.shape.own : undefined,
+            ownCheckOf(r.shape),
           );
         else if (r.ext?.fact.kind === "async") {
           const via = viaMarker(this.plan.ctx, node, r, "sync");
           if (via) this.ed.variantCall(call, r.shape.kind, via);
           // An imported namespace's or CommonJS module object's member: checked as in the
           // source's own calls (fixture cjs/stubbed-from-another-file).
-          else
-            this.ed.rename(
-              call,
-              r.shape.kind,
-              r.ext.variantRef(),
-              r.shape.kind === "member" ? r.shape.own : undefined,
-            );
+          else this.ed.rename(call, r.shape.kind, r.ext.variantRef(), ownCheckOf(r.shape));
         }
         if (fact.guard) this.guardOf(node, fact.guard);
         return;

@@ -42,8 +42,11 @@ export type CallNode = t.CallExpression | t.OptionalCallExpression;
 export type Shape =
   | { kind: "ident" } // f(), f?.(), (0, f)(), f!(), f`…`
   | { kind: "choice" } // f.sync(), f.async(): the typed wrapper's explicit choices (DESIGN §6)
-  | { kind: "call-apply" } // f.call(...), f.apply(...), ns.f.call(...)
-  | { kind: "bind" } // f.bind(t)(...)
+  // f.call(...), f.apply(...), ns.f.call(...), and f.bind(t)(...). `own`: the member called
+  // (`Api.load.call(t, x)`, `this.m.call(t)`) is checked as a plain member call's is, before
+  // `.call` gives it its receiver (attack20 F2; fixture typescript/namespace-stub-call-apply).
+  | { kind: "call-apply"; own?: OwnCheck }
+  | { kind: "bind"; own?: OwnCheck }
   // this.m(), super.m(), C.m(), ns.f(), NS.f(). For `this.m()`, `super.m()`, `C.m()`, `own`: the
   // emitted call checks that the member is still the method and dispatches otherwise (fixtures
   // methods/this-override, methods/replaced-class-methods).
@@ -64,6 +67,13 @@ export type Shape =
 export interface OwnCheck {
   name: string;
   kind: FunctionKind;
+}
+
+/** The still-the-function check a call's shape carries (a member, also under `.call`/`.apply`/`.bind`). */
+export function ownCheckOf(shape: Shape): OwnCheck | undefined {
+  return shape.kind === "member" || shape.kind === "call-apply" || shape.kind === "bind"
+    ? shape.own
+    : undefined;
 }
 
 /** Parentheses, TypeScript wrappers and `(a, f)` sequences around a callee: what is called is `f`. */
@@ -155,7 +165,7 @@ export function viaMarker(ctx: Ctx, call: Node, r: Resolved, mode: "sync" | "asy
   if (!ctx.options.mockable || r.fn || !r.ext || r.explicit) return undefined;
   const kind = r.shape.kind;
   if (kind !== "ident" && kind !== "member" && kind !== "call-apply" && kind !== "bind") return undefined;
-  if (kind === "member" && r.shape.kind === "member" && r.shape.own) return undefined;
+  if (ownCheckOf(r.shape)) return undefined;
   const ref = referenceOf(call, kind);
   if (ref.type !== "Identifier" && !(ref.type === "MemberExpression" && !ref.computed)) return undefined;
   const loc = locOf(ctx, call);
@@ -530,6 +540,15 @@ function reflectGet(ctx: Ctx, index: Index, call: Node): Lookup {
   return undefined;
 }
 
+/**
+ * `.call`/`.apply`/`.bind` of what `inner` resolved: a member that another module may replace
+ * keeps its check (`Api.load.call(null, 7)` calls a stub as `Api.load(7)` does; attack20 F2).
+ */
+function withOwn(kind: "call-apply" | "bind", inner: Shape): Shape {
+  const own = ownCheckOf(inner);
+  return own ? { kind, own } : { kind };
+}
+
 function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
   const tagged = call.type === "TaggedTemplateExpression";
   const raw = (tagged ? call.tag : (call as CallNode).callee) as Node;
@@ -575,7 +594,7 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
       }
       const r = lookupReference(ctx, index, target, false);
       if (r && !("unfollowed" in r) && r.shape.kind !== "dispatch" && !r.choice)
-        return { ...r, shape: { kind: "call-apply" } };
+        return { ...r, shape: withOwn("call-apply", r.shape) };
       if (r && "unfollowed" in r) return r;
     }
   }
@@ -602,7 +621,7 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
       return opaqueRoute(ctx, callee, held(ctx, index));
     const r = lookupReference(ctx, index, peelCallee(inner.object as Node), false);
     if (r && !("unfollowed" in r) && r.shape.kind !== "dispatch" && !r.choice)
-      return { ...r, shape: { kind: "bind" } };
+      return { ...r, shape: withOwn("bind", r.shape) };
     return r && "unfollowed" in r ? r : undefined;
   }
   return (
@@ -1642,7 +1661,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         }
         const to = r.fn ? r.fn.variant : r.ext!.variantRef();
         checkCapture(ctx, index, call, r, to);
-        const own = r.shape.kind === "member" && r.shape.own !== undefined && d.target === "sync";
+        const own = ownCheckOf(r.shape) !== undefined && d.target === "sync";
         edits.set(call, own ? { shape: r.shape, to, loc } : { shape: r.shape, to });
         break;
       }

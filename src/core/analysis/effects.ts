@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import type { AwaitFact } from "../inline.js";
 import { PURE_GLOBALS } from "./arg-escape.js";
-import { type CallNode, type Index, resolveCallee } from "./calls.js";
+import { type CallNode, type Index, ownCheckOf, resolveCallee } from "./calls.js";
 import type { Ctx } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import { effectfulCall, effectOf, importedEffect } from "./outside.js";
@@ -63,7 +63,7 @@ function computeRunsToEnd(ctx: Ctx, fn: t.Function, index: Index): boolean {
     const r = resolveCallee(ctx, index, leaf as CallNode);
     if (r) {
       if (r.explicit) return true;
-      if (!r.fn || r.shape.kind === "dispatch" || (r.shape.kind === "member" && r.shape.own)) return false;
+      if (!r.fn || r.shape.kind === "dispatch" || ownCheckOf(r.shape)) return false;
       return r.fn.kind === "sync" || runsToEnd(ctx, r.fn.fn, index);
     }
     if (isImportedCall(ctx, leaf as CallNode)) return false;
@@ -105,7 +105,7 @@ function conductOf(ctx: Ctx, index: Index, owner: SaFunction, node: Node, fact: 
     case "smartasync": {
       const r = owner.leafCallees.get(node);
       // A dispatched call or `this.m()` may reach an override the build cannot see.
-      if (!r?.fn || r.shape.kind === "dispatch" || (r.shape.kind === "member" && r.shape.own)) return unknown;
+      if (!r?.fn || r.shape.kind === "dispatch" || ownCheckOf(r.shape)) return unknown;
       const effect = effectOf(ctx, r.fn.fn) ? node : undefined;
       if (r.fn.kind === "sync") return { pauses: false, effect };
       return { pauses: !runsToEnd(ctx, r.fn.fn, index), effect };

@@ -1,5 +1,5 @@
 import type { types as t } from "@babel/core";
-import { type CallNode, type Index, resolveCallee } from "./calls.js";
+import { type CallNode, type Index, ownCheckOf, resolveCallee } from "./calls.js";
 import type { Ctx } from "./ctx.js";
 import { runsToEnd } from "./effects.js";
 import { provenPrimitive } from "./primitive.js";
@@ -83,7 +83,7 @@ export function provenSync(ctx: Ctx, index: Index, call: StartedNode, depth = 0)
       return (r.choice === "self") === (kind === "sync");
     }
     // A dispatched call or `this.m()` may reach an override; an import's body is not shown here.
-    if (!r.fn || r.shape.kind === "dispatch" || (r.shape.kind === "member" && r.shape.own)) return false;
+    if (!r.fn || r.shape.kind === "dispatch" || ownCheckOf(r.shape)) return false;
     if (r.fn.kind === "async" && !runsToEnd(ctx, r.fn.fn, index)) return false;
     return bodyStartsNothing(ctx, index, r.fn.fn, depth + 1);
   }
@@ -139,8 +139,7 @@ function primitiveValue(ctx: Ctx, index: Index, node: Node): boolean {
   const arg = strip(node.argument as Node);
   if (arg.type !== "CallExpression" && arg.type !== "OptionalCallExpression") return false;
   const r = resolveCallee(ctx, index, arg);
-  if (!r?.fn || r.explicit || r.shape.kind === "dispatch" || (r.shape.kind === "member" && r.shape.own))
-    return false;
+  if (!r?.fn || r.explicit || r.shape.kind === "dispatch" || ownCheckOf(r.shape)) return false;
   return returnsPrimitive(
     {
       walk: (root, visit) => ctx.tree.walk(root, visit, true),
