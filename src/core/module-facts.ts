@@ -138,6 +138,13 @@ export interface ModuleFacts {
    * importers' `Api.load()` checks that the member is still the function (calls.ts `own`).
    */
   tsNamespace?: boolean;
+  /**
+   * An entry of `namespaces` that is a CommonJS module's `module.exports` itself, exported again
+   * by an ES module (`import lib from "./lib.cjs"; export default lib`, `export { lib as api }`):
+   * a plain object any module may write, as the module object is where it is imported (attack20
+   * F11), unlike `export * as ns from "./lib.cjs"`, an ES module namespace object.
+   */
+  moduleExports?: boolean;
   /** Exported name → the smartasync function its literal holds at a place picked at run time. */
   picked?: Map<string, PickedHolder>;
 }
@@ -273,6 +280,7 @@ export interface FactsJson {
   ns?: [string, FactsJson][];
   c?: true;
   t?: true;
+  x?: true;
   pk?: [string, PickedHolder][];
 }
 
@@ -285,6 +293,7 @@ export function factsToJson(f: ModuleFacts): FactsJson {
     ...(f.namespaces ? { ns: [...f.namespaces].map(([k, v]) => [k, factsToJson(v)]) } : {}),
     ...(f.commonjs ? { c: true as const } : {}),
     ...(f.tsNamespace ? { t: true as const } : {}),
+    ...(f.moduleExports ? { x: true as const } : {}),
     ...(f.picked ? { pk: [...f.picked] } : {}),
   };
 }
@@ -298,6 +307,7 @@ export function factsFromJson(j: FactsJson): ModuleFacts {
     ...(j.ns ? { namespaces: new Map(j.ns.map(([k, v]) => [k, factsFromJson(v)])) } : {}),
     ...(j.c ? { commonjs: true } : {}),
     ...(j.t ? { tsNamespace: true } : {}),
+    ...(j.x ? { moduleExports: true } : {}),
     ...(j.pk ? { picked: new Map(j.pk) } : {}),
   };
 }

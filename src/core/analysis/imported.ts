@@ -440,7 +440,11 @@ export class ImportedFns {
         // `import lib from "./lib.cjs"`: the default of a CommonJS module is its `module.exports`.
         if (facts.commonjs && importedName(b) === "default") return { facts, source, at: decl, cjs: binding };
         const ns = facts.namespaces?.get(importedName(b));
-        return ns ? { facts: ns, source, at: decl } : undefined;
+        // A CommonJS module object another module exports again (`export default lib`) is that
+        // module's `module.exports`: written through this name too (`api.load = stub`).
+        return ns
+          ? { facts: ns, source, at: decl, ...(ns.moduleExports ? { cjs: binding } : {}) }
+          : undefined;
       }
       if (b.type === "TSImportEqualsDeclaration" && b.moduleReference.type === "TSExternalModuleReference") {
         const source = b.moduleReference.expression.value;
@@ -502,7 +506,10 @@ export class ImportedFns {
 
   namespaceFacts(node: Node): ModuleFacts | undefined {
     const o = this.moduleObject(node);
-    return o && hasFacts(o.facts) ? o.facts : undefined;
+    if (!o || !hasFacts(o.facts)) return undefined;
+    // A CommonJS module's `module.exports` (`lib` of `import lib from "./lib.cjs"`), exported
+    // again, stays a writable object for the importers of this module (attack20 F11).
+    return o.cjs && o.facts.commonjs ? { ...o.facts, moduleExports: true } : o.facts;
   }
 
   /**
@@ -663,6 +670,7 @@ export class ImportedFns {
       // are plain objects another module may write (`sinon.stub(lib, "load")`).
       const writable =
         o.facts.tsNamespace ||
+        o.facts.moduleExports ||
         (o.facts.commonjs &&
           (o.cjs !== undefined ||
             requireSource(this.ctx.scopes, peelCallee(callee.object as Node)) !== undefined));

@@ -170,7 +170,8 @@ function sameForImporters(a: ModuleFacts, b: ModuleFacts): boolean {
     JSON.stringify([
       [...f.exports].map(([n, e]) => [n, e.name, e.kind, e.variant, e.unfollowed !== undefined]).sort(),
       [...f.methods].map(([n, k]) => [n, [...k].sort()]).sort(),
-      [...(f.namespaces?.keys() ?? [])].sort(),
+      // Which namespaces are objects another module may write (their calls are checked).
+      [...(f.namespaces ?? [])].map(([n, ns]) => [n, !!ns.tsNamespace, !!ns.moduleExports]).sort(),
       [...(f.picked?.keys() ?? [])].sort(),
       f.problem !== undefined,
     ]);
