@@ -14,6 +14,7 @@
 
 import type { types as t } from "@babel/core";
 import type { Program } from "@swc/core";
+import { lowerBound } from "../core/analysis/tree.js";
 import { isIdentChar } from "../core/chars.js";
 import { requirePeer } from "../core/peers.js";
 import { hasHtmlComment, leafRanges, scanComments } from "./comments.js";
@@ -777,7 +778,11 @@ class Lowerer {
       node[key] = make();
       return;
     }
-    leafRanges(swc, this.offsets, this.leaves);
+    // The comment scan reads leaves only to step over a `/` in one (outside a script with Annex B
+    // HTML-like comments, whose scan reads every character): where the function's text holds no
+    // `/`, it has no comment and no leaf the scan could misread, so its subtree is not walked
+    // for them (a generic walk of SWC's JSON, much of a short function's cost).
+    if (this.html || this.slashWithin(node.start, node.end)) leafRanges(swc, this.offsets, this.leaves);
     let value: unknown;
     let done = false;
     Object.defineProperty(node, key, {
@@ -798,6 +803,20 @@ class Lowerer {
       enumerable: true,
       configurable: true,
     });
+  }
+
+  /** Offsets of every `/` in the text, ascending (found when a deferred function first asks). */
+  private slashes: number[] | undefined;
+
+  /** Whether a `/` lies inside `[start, end)` of the text. */
+  private slashWithin(start: number, end: number): boolean {
+    if (!this.slashes) {
+      this.slashes = [];
+      for (let i = this.source.indexOf("/"); i >= 0; i = this.source.indexOf("/", i + 1))
+        this.slashes.push(i);
+    }
+    const k = lowerBound(this.slashes, start);
+    return k < this.slashes.length && this.slashes[k]! < end;
   }
 
   /** Offsets of `@smartasync` in the text (in comments or not: this only decides what is lowered at once). */

@@ -760,6 +760,36 @@ const c = <p title="// no">// no {/* yes 3 */}</p>; /* yes 4 */
     ]);
   });
 
+  // A function the lowering leaves unlowered has its leaves noted for the scan only where its
+  // text holds a `/` (lower.ts `slashWithin`), or in a script with HTML-like comments.
+  it("are found around functions left unlowered, with or without a `/` in their text", () => {
+    const source = code`// one
+function a() { return "no slash here" + \`nor here\`; } /* two */
+function b() { return "// not a comment" + '/* nor this */'; } // three
+const c = () => "x/* no */y"; const d = () => 'quiet'; /* four */
+`;
+    const file = parseToBabelShape(source, { parser: { syntax: "ecmascript" }, isModule: true });
+    expect(file.comments?.map((c) => [c.type, c.value])).toEqual([
+      ["CommentLine", " one"],
+      ["CommentBlock", " two "],
+      ["CommentLine", " three"],
+      ["CommentBlock", " four "],
+    ]);
+  });
+
+  it("in a script with HTML-like comments, skip the leaves of functions left unlowered", () => {
+    // The function holds no `/`, but its template has a line starting with `-->`, which the
+    // Annex B scan would read as a comment were the template's leaf not noted.
+    const source = "x = 1; <!-- one\nfunction f() { return `a\n--> not a comment\nb`; }\n--> two\n";
+    const file = parseToBabelShape(source, { parser: { syntax: "ecmascript" }, isModule: false });
+    expect(file.comments?.map((c) => [c.type, c.value])).toEqual([
+      ["CommentLine", " one"],
+      ["CommentLine", " two"],
+    ]);
+    const babel = babelParse(source, { sourceType: "script" }) as unknown as { comments: CommentLike[] };
+    compareComments(babel.comments, file.comments as unknown as CommentLike[]);
+  });
+
   it("findComments() on a raw SWC parse agrees with lower()", () => {
     const source = sourceOf(SYNTAX, "zoo.js");
     const program = parseSync(source, { syntax: "ecmascript", target: "esnext", comments: false });
