@@ -6,12 +6,15 @@
 // smartasync's own time inside each (the whole call minus the time in @swc/core's transformSync).
 //
 // Run: node bench/real-files-baseline.mjs --baseline <dist dir> [--rounds N] [--annotated] [--cpu]
+// [--stub-swc] [--max-kib N]
 // (`--annotated`: the files with bench/real-files.mjs's annotated function appended; `--cpu`:
 // the process's CPU time (process.cpuUsage) instead of wall time, which the machine's load moves
 // far less: a loaded 2-core machine stretches wall time by the time slices other jobs take;
 // `--stub-swc`: inside the two smartasync arms, @swc/core's transformSync returns the input at
 // once, so those arms measure smartasync's own work alone — against plain SWC, which still runs
 // for real in its own arm — without SWC's effect on the caches around it)
+// `--max-kib N`: only the files of at most N KiB as they are (the small files, where a fixed cost
+// per file shows most: `--max-kib 12` keeps 23 of the 36 installed).
 // e.g. build a commit in a spare worktree (`npm run build` there) and pass its dist/.
 // Prints only; bench/results is not written (the real-file table is bench/real-files.mjs's).
 import { existsSync, readFileSync } from "node:fs";
@@ -39,6 +42,12 @@ const files = [...list.slice(0, list.indexOf("];")).matchAll(/^\s*"([^"]+)",/gm)
   .map((m) => join(ROOT, "node_modules", m[1]))
   .filter((file) => existsSync(file))
   .map((file) => ({ file, code: readFileSync(file, "utf8") }));
+const maxKib = arg("--max-kib");
+if (maxKib !== undefined) {
+  const most = Number(maxKib) * 1024;
+  if (!(most > 0)) throw new Error(`real-files-baseline: --max-kib takes a positive number, not ${maxKib}`);
+  files.splice(0, files.length, ...files.filter((f) => Buffer.byteLength(f.code) <= most));
+}
 // `--annotated`: each file with the same annotated function appended as the real-file bench's.
 const annotated = process.argv.includes("--annotated");
 if (annotated) {
@@ -110,7 +119,7 @@ try {
 const ratio = (a, b) => median(totals[a].map((x, i) => x / totals[b][i]));
 const end = machine();
 console.log(
-  `\n${files.length} files ${annotated ? "with one annotated function appended" : "as they are"}, ${cpu ? "CPU time" : "wall time"}${stub ? ", @swc/core stubbed out in the smartasync arms" : ""}, ${rounds} rounds (+${warm} warm-up); load average ${start.loadAverageAtStart.join(" / ")} → ${end.loadAverageAtStart.join(" / ")}\n`,
+  `\n${files.length} files${maxKib !== undefined ? ` of at most ${maxKib} KiB` : ""} ${annotated ? "with one annotated function appended" : "as they are"}, ${cpu ? "CPU time" : "wall time"}${stub ? ", @swc/core stubbed out in the smartasync arms" : ""}, ${rounds} rounds (+${warm} warm-up); load average ${start.loadAverageAtStart.join(" / ")} → ${end.loadAverageAtStart.join(" / ")}\n`,
 );
 console.log(
   table([
