@@ -14,7 +14,7 @@
 // once, so those arms measure smartasync's own work alone — against plain SWC, which still runs
 // for real in its own arm — without SWC's effect on the caches around it)
 // `--max-kib N`: only the files of at most N KiB as they are (the small files, where a fixed cost
-// per file shows most: `--max-kib 12` keeps 23 of the 36 installed).
+// per file shows most: `--max-kib 12` keeps 23 of the 40 installed).
 // e.g. build a commit in a spare worktree (`npm run build` there) and pass its dist/.
 // Prints only; bench/results is not written (the real-file table is bench/real-files.mjs's).
 import { existsSync, readFileSync } from "node:fs";
