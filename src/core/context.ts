@@ -623,6 +623,25 @@ const READS_ELEMENTS = new Set(["join", "toString", "toLocaleString"]);
 /** Array reads that use no element at all: a length, a search by identity. */
 const NO_ELEMENT = new Set(["length", "includes", "indexOf", "lastIndexOf"]);
 
+/** `origin` sits in the literal `container` itself, through literals only (not a name read back). */
+function literalHolds<N>(v: NodeView<N>, container: N, origin: N): boolean {
+  let n = v.parent(origin);
+  for (let steps = 0; n !== undefined && steps < 16; steps++, n = v.parent(n)) {
+    if (n === container) return true;
+    const k = v.kind(n);
+    if (
+      k === "call" ||
+      k === "new" ||
+      k === "function" ||
+      k === "declarator" ||
+      k === "return" ||
+      k === "program"
+    )
+      return false;
+  }
+  return false;
+}
+
 /**
  * Where a container that holds a sync-code call's value takes it: `container` is an array
  * literal (or `Array.of(…)`, the result of `concat`/`filter`…) that holds it as an element, or an
@@ -670,10 +689,15 @@ function containerUse<N>(v: NodeView<N>, container: N, hops: number, origin: N, 
           value,
         );
       }
+      // A literal written in the call itself is the promise-argument rule's (call-argument.ts:
+      // each part read against the parameter's uses, SA109/SA211): one rule, one warning
+      // (fixture diagnostics/sa211-destructured-parameter). A container reached by a name is not.
       if (v.isSmartasyncCall?.(p))
-        return unproven(
-          `put in ${what} handed to a smartasync function, which the build does not follow into its elements`,
-        );
+        return literalHolds(v, container, origin)
+          ? value
+          : unproven(
+              `put in ${what} handed to a smartasync function, which the build does not follow into its elements`,
+            );
       const why = v.argumentReader?.(p, i);
       return why === undefined ? value : unproven(`put in ${what} ${why}`);
     }
@@ -712,6 +736,9 @@ function containerUse<N>(v: NodeView<N>, container: N, hops: number, origin: N, 
       // `xs.filter(Boolean)`: a callback the build knows (a global) sees the elements.
       if (SAME_ELEMENTS.has(name) && (!TAKES_CALLBACK.has(name) || globalArgs(v, use)))
         return containerUse(v, use, hops, origin);
+      // `xs.map(String)`, `xs.some(Boolean)`: such a global reads each element as a value and
+      // gives none back (fixture typescript/annotated-unknown-return-type).
+      if (ELEMENT_CALLBACKS.has(name) && !GIVES_ELEMENTS.has(name) && globalArgs(v, use)) return value;
       return unproven(`put in an array handed to \`.${name}(…)\`, which the build does not follow`);
     }
     case "array":
@@ -809,6 +836,9 @@ function globalArgs<N>(v: NodeView<N>, call: N): boolean {
     if (!GLOBAL_CALLBACKS.some((g) => v.isGlobal(a, g))) return false;
   }
 }
+
+/** Of the element callbacks, those whose result holds elements themselves. */
+const GIVES_ELEMENTS = new Set(["filter", "find", "findLast"]);
 
 /** Globals a container's method may be given that read no element as a promise. */
 const GLOBAL_CALLBACKS = ["Boolean", "String", "Number"];
