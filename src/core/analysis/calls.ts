@@ -1915,12 +1915,16 @@ function offloadedCall(ctx: Ctx, index: Index, view: ReturnType<typeof treeView>
   if (!r || "unfollowed" in r || r.explicit || r.shape.kind === "dispatch") return false;
   const kind = r.fn?.kind ?? r.ext?.fact.kind;
   const strategy = r.fn ? r.fn.asyncStrategy : r.ext?.fact.asyncStrategy;
-  // It runs even where an earlier element throws, which the plain program's call never does: inert
-  // only when its function's body shows no effect outside it (review-core finding 4: output, a
-  // file write, a Node API that acts, state it did not create). A function of another module is
-  // not looked into here (its body is not this file's): taken as quiet, a documented limit.
+  // It runs even where an earlier element throws, which the plain program's call never does, and
+  // in parallel with the others: inert only when its function's body shows no effect outside it
+  // (review-core finding 4: state it did not create, writeOutside) and none outside JS memory —
+  // the very rule that reports an offloaded call `outside` (offloadOutside, outsideEffectOf;
+  // attack20 F13: `globalThis.console.log` was reported outside and still run in parallel). A
+  // function of another module is not looked into here (its body is not this file's): taken as
+  // quiet, a documented limit.
   const local = r.fn !== undefined && ctx.tree.has(r.fn.fn as Node) ? r.fn.fn : undefined;
-  const quiet = local === undefined || writeOutside(ctx, local) === undefined;
+  const quiet =
+    local === undefined || (writeOutside(ctx, local) === undefined && outsideEffectOf(ctx, local) === null);
   return (
     kind === "sync" &&
     strategy !== "same-thread" &&

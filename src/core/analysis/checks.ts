@@ -20,6 +20,7 @@ import type { WorkerRead } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isMutator, isReader } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
+import { GLOBAL_OBJECTS } from "./twin-callee.js";
 import { isNodeRequire, memberName, strip, type treeView } from "./view.js";
 import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
 import { forEachWrite, functionOf, functionOfBinding, methodOf, paramWrites, rootOf } from "./writes.js";
@@ -523,8 +524,7 @@ export function functionLabel(ctx: Ctx, fn: Node): string {
   return "a function";
 }
 
-/** Names of the global object itself. */
-export const GLOBAL_OBJECTS = new Set(["globalThis", "global", "self", "window"]);
+export { GLOBAL_OBJECTS };
 
 /**
  * `globalThis.x = …` (or `global.`, `window.`, `self.`, compound and logical forms) in a file's

@@ -15,7 +15,7 @@ import { isImportedCall, knownAsyncCall, proofOf } from "./prove.js";
 import { provenSync, type StartedNode } from "./sync-proof.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
-import { importedCallee } from "./twin-callee.js";
+import { calledFunction, globalCallee, importedCallee } from "./twin-callee.js";
 import { soleMapCallback, strip } from "./view.js";
 
 /**
@@ -90,6 +90,28 @@ function isPromiseHere(f: AwaitFact): boolean {
 }
 
 const TIMERS = new Set(["queueMicrotask", "setTimeout", "setImmediate", "setInterval"]);
+/** The callback-taking functions of `node:timers` (`timers/promises` gives promises: a guard sees them). */
+const TIMER_EXPORTS = new Set(["setTimeout", "setImmediate", "setInterval"]);
+
+/**
+ * Whether a callee is a queuing primitive however it is spelled (attack20 F10): the global
+ * (`queueMicrotask`, `globalThis.queueMicrotask`, `(0, queueMicrotask)`, a `const` alias),
+ * `process.nextTick` (`process["nextTick"]`, `const { nextTick } = process`), an export of
+ * `node:timers` (`import { setImmediate as defer }`, `timers.setImmediate`), and any of these
+ * called through `.call`/`.apply`. The spellings are twin-callee.ts's, read once.
+ */
+function queuesCallback(ctx: Ctx, callee: Node): boolean {
+  const fn = calledFunction(callee);
+  const g = globalCallee(ctx, fn);
+  if (g !== undefined)
+    return (
+      (g.length === 1 && TIMERS.has(g[0]!)) || (g.length === 2 && g[0] === "process" && g[1] === "nextTick")
+    );
+  const imported = importedCallee(ctx, fn, true);
+  if (imported === undefined || imported.module.replace(/^node:/, "") !== "timers") return false;
+  // A named import, or a member of the namespace or default import: the same function.
+  return imported.path.length === 1 && TIMER_EXPORTS.has(imported.path[0]!);
+}
 const QUEUEING_METHODS = new Set(["emit", "then", "catch", "finally"]);
 /**
  * What an annotated function starts before its awaits: `known`, the calls that certainly queue
@@ -104,7 +126,8 @@ const queuing = new WeakMap<SaFunction, Started>();
 
 /**
  * The calls of an annotated function that queue work to run at its next `await`: a call of
- * `queueMicrotask`, `setTimeout`, `setImmediate`, `setInterval`, `process.nextTick`, a method
+ * `queueMicrotask`, `setTimeout`, `setImmediate`, `setInterval`, `process.nextTick` however
+ * spelled (`queuesCallback`), a method
  * named `emit`, `then`, `catch` or `finally` — and any call started and not awaited at once whose
  * result may be a promise (attack 17, F19): an async function runs to its first `await` and
  * queues the rest, like a callback (`audit(msg)` left floating, `void record()`, a promise held
@@ -120,19 +143,10 @@ function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): Started {
     (n) => {
       if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
       const callee = strip(n.callee as Node);
-      if (callee.type === "Identifier") {
-        if (TIMERS.has(callee.name) && !ctx.scopes.binding(callee, callee.name)) found.push(n);
-      } else if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
+      if (queuesCallback(ctx, n.callee as Node)) found.push(n);
+      else if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
         const name = callee.computed ? undefined : (callee.property as { name?: string }).name;
-        const obj = callee.object as Node;
         if (name !== undefined && QUEUEING_METHODS.has(name)) found.push(n);
-        else if (
-          name === "nextTick" &&
-          obj.type === "Identifier" &&
-          obj.name === "process" &&
-          !ctx.scopes.binding(obj, "process")
-        )
-          found.push(n);
       }
       return undefined;
     },

@@ -7,7 +7,7 @@ import { memoByFunction } from "./memo.js";
 import { type Binding, isReference } from "./scope.js";
 import { isReader } from "./sync-table.js";
 import type { Node } from "./tree.js";
-import { importedCallee } from "./twin-callee.js";
+import { calledFunction, globalCallee, importedCallee } from "./twin-callee.js";
 import { consumerOf, memberName, strip } from "./view.js";
 import { forEachWrite, functionOf, functionOfBinding, methodOf, paramWrites, rootOf } from "./writes.js";
 
@@ -135,13 +135,8 @@ export function effectfulCall(
   strict: boolean,
 ): boolean {
   const callee = call.callee as Node;
-  if (
-    callee.type === "MemberExpression" &&
-    callee.object.type === "Identifier" &&
-    callee.object.name === "console" &&
-    !ctx.scopes.binding(callee, "console")
-  )
-    return true;
+  // `console.log`, `globalThis.console.log`, `const say = console.log`, `const { log } = console`.
+  if (globalCallee(ctx, calledFunction(callee))?.[0] === "console") return true;
   const imported = importedCallee(ctx, callee, true);
   if (imported) return importedEffect(imported);
   if (callee.type === "Identifier") {
@@ -324,13 +319,26 @@ function findOutside(ctx: Ctx, fn: t.Function): OutsideEffect | undefined {
 /** What a call does outside JS memory, judged by its callee; undefined when nothing the build knows of. */
 function callOutside(ctx: Ctx, callee: Node): string | undefined {
   const c = strip(callee);
-  if (
-    c.type === "MemberExpression" &&
-    c.object.type === "Identifier" &&
-    c.object.name === "console" &&
-    !ctx.scopes.binding(c, "console")
-  )
-    return "prints to the console";
+  // A global however spelled (attack20 F13, F4): `globalThis.console.log`, `const say =
+  // console.log`, `const { log } = console`, `const out = process.stdout; out.write(…)`,
+  // `console.log.call(console, …)`.
+  const g = globalCallee(ctx, calledFunction(c));
+  if (g !== undefined) {
+    const [root, ...rest] = g as [string, ...string[]];
+    if (root === "console") return "prints to the console";
+    if (root === "process") {
+      // `process.*` written out is said where the name is read (findOutside); what `process`
+      // says about itself (`const argv = process.argv`) reads nothing the program changes.
+      if (rootName(c) === "process" || (rest.length > 1 && PROCESS_CONSTANTS.has(rest[0]!))) return undefined;
+      return "uses `process` (its environment, streams or state)";
+    }
+    if (rest.length === 0)
+      return root === "require" || PURE_GLOBALS.has(root) || QUIET_GLOBALS.has(root)
+        ? undefined
+        : `calls the global \`${root}\``;
+    if (PURE_GLOBALS.has(root) || QUIET_GLOBAL_OBJECTS.has(root) || PURE_STATICS.has(root)) return undefined;
+    return `calls \`${g.join(".")}\`, a global's method the build does not know`;
+  }
   const imported = importedCallee(ctx, c, true);
   if (imported) {
     const module = imported.module.replace(/^node:/, "");
@@ -362,6 +370,14 @@ function callOutside(ctx: Ctx, callee: Node): string | undefined {
     return undefined;
   if (PURE_STATICS.has(object.name)) return undefined;
   return `calls \`${sourceOfCallee(c)}\`, a global's method the build does not know`;
+}
+
+/** The name a member chain starts from (`a` of `a.b.c`), when it is a name. */
+function rootName(c: Node): string | undefined {
+  let cur = strip(c);
+  while (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression")
+    cur = strip(cur.object as Node);
+  return cur.type === "Identifier" ? cur.name : undefined;
 }
 
 /** `process.argv`, `process.pid`…: read, not written nor called (PROCESS_CONSTANTS). */

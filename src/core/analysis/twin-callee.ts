@@ -14,7 +14,46 @@ const MAX_ALIASES = 8;
  * Anything else (a `let`, a conditional, a computed member) is not followed.
  */
 export function importedCallee(ctx: Ctx, callee: Node, anyModule = false): ImportedCallee | undefined {
-  return follow(ctx, callee, [], 0, anyModule ? () => true : (m) => isTwinModule(m, ctx.options));
+  const found = follow(
+    ctx,
+    callee,
+    [],
+    0,
+    anyModule ? () => true : (m) => isTwinModule(m, ctx.options),
+    false,
+  );
+  return found && "module" in found ? found : undefined;
+}
+
+/** Names of the global object itself. */
+export const GLOBAL_OBJECTS = new Set(["globalThis", "global", "self", "window"]);
+
+/**
+ * The global a callee (or any value expression) names, as a member path from it: `["console",
+ * "log"]` for `console.log`, `globalThis.console.log`, `globalThis["console"].log`, `(0,
+ * console.log)`, `const say = console.log; say`, `const { log } = console; log`, `const out =
+ * process.stdout; out.write` (`["process", "stdout", "write"]`). The root is a name no binding of
+ * the file shadows; the aliases followed are importedCallee's (`const`, a plain name or an object
+ * pattern). Undefined when the value is not one a global reaches (a parameter, a `let`, an import).
+ * The one reading of such spellings: queuing primitives (leaves.ts) and outside effects
+ * (outside.ts) both ask it (attack20 F10, F13).
+ */
+export function globalCallee(ctx: Ctx, callee: Node): string[] | undefined {
+  const found = follow(ctx, callee, [], 0, () => false, true);
+  return found && "global" in found ? found.path : undefined;
+}
+
+/**
+ * The function `f.call(…)`/`f.apply(…)` runs: `f` (the callee otherwise). `Reflect.apply(f, …)` is
+ * not looked at.
+ */
+export function calledFunction(callee: Node): Node {
+  const c = strip(callee);
+  if ((c.type === "MemberExpression" || c.type === "OptionalMemberExpression") && !c.computed) {
+    const name = (c.property as { name?: string }).name;
+    if (name === "call" || name === "apply") return c.object as Node;
+  }
+  return callee;
 }
 
 function follow(
@@ -23,16 +62,23 @@ function follow(
   after: string[],
   depth: number,
   wanted: (module: string) => boolean,
-): ImportedCallee | undefined {
+  globals: boolean,
+): ImportedCallee | { global: true; path: string[] } | undefined {
   if (depth > MAX_ALIASES) return undefined;
   const members = [...after];
   let node = strip(expr);
+  // `(0, console.log)`: the sequence's value is its last expression (globals only: an import's
+  // callee keeps its own spelling for the twin rewrite).
+  while (globals && node.type === "SequenceExpression")
+    node = strip(node.expressions[node.expressions.length - 1] as Node);
   while (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
     if (node.computed && node.property.type !== "StringLiteral") return undefined;
     members.unshift(
       node.property.type === "Identifier" ? node.property.name : (node.property as t.StringLiteral).value,
     );
     node = strip(node.object as Node);
+    while (globals && node.type === "SequenceExpression")
+      node = strip(node.expressions[node.expressions.length - 1] as Node);
   }
   const required = requireSource(ctx.scopes, node);
   if (required !== undefined) {
@@ -40,7 +86,13 @@ function follow(
   }
   if (node.type !== "Identifier") return undefined;
   const binding = ctx.scopes.binding(node, node.name);
-  if (!binding) return undefined;
+  if (!binding) {
+    if (!globals) return undefined;
+    // `globalThis.console` is `console`; `globalThis` alone is no function.
+    if (GLOBAL_OBJECTS.has(node.name))
+      return members.length > 0 ? { global: true, path: members } : undefined;
+    return { global: true, path: [node.name, ...members] };
+  }
   const b = binding.node;
   if (
     b.type === "ImportSpecifier" ||
@@ -60,7 +112,7 @@ function follow(
   }
   if (b.type !== "VariableDeclarator" || binding.kind !== "const" || !b.init) return undefined;
   // const fs = require("fs"); const fsp = fs.promises
-  if (b.id.type === "Identifier") return follow(ctx, b.init as Node, members, depth + 1, wanted);
+  if (b.id.type === "Identifier") return follow(ctx, b.init as Node, members, depth + 1, wanted, globals);
   // const { readFile } = require("fs/promises"); const { stat } = fs.promises
   if (b.id.type === "ObjectPattern") {
     for (const p of b.id.properties) {
@@ -73,7 +125,8 @@ function follow(
               : p.key.type === "StringLiteral"
                 ? p.key.value
                 : undefined;
-        if (key !== undefined) return follow(ctx, b.init as Node, [key, ...members], depth + 1, wanted);
+        if (key !== undefined)
+          return follow(ctx, b.init as Node, [key, ...members], depth + 1, wanted, globals);
       }
     }
   }
