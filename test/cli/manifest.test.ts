@@ -62,7 +62,7 @@ it("a built package's manifest carries its element-held exports: importers get S
     "src/index.js": `export * from "./held.js";\nexport { handlers as list } from "./held.js";\nexport { load } from "./load.js";\n`,
   };
   const main = (from: string) =>
-    `import { api, handlers, list } from "${from}";\nexport function main() {\n  return [handlers[0](1), api.viaKey(2), list[1](3), api.plain(4)];\n}\n`;
+    `import { api, handlers, list } from "${from}";\nexport function main() {\n  return [handlers[0](1), api.viaKey(2), list[1](3), api.plain(4)].join(",");\n}\n`;
   const dir = tree("build-manifest-picked", {
     ...lib,
     "app/src/main.js": main("lib"),
@@ -113,7 +113,7 @@ it("the manifest of a CommonJS barrel lists what importers of its source see: fu
     "src/star.cjs": `module.exports = { ...require("./held.cjs") };\n`,
   };
   const main = (from: string) =>
-    `const lib = require("${from}");\nfunction main() {\n  return [lib.load(1), lib.handlers[0](2), lib.ns.load(3)];\n}\nmodule.exports = { main };\n`;
+    `const lib = require("${from}");\nfunction main() {\n  return [lib.load(1), lib.handlers[0](2), lib.ns.load(3)].join(",");\n}\nmodule.exports = { main };\n`;
   const dir = tree("build-manifest-cjs-barrel", {
     ...lib,
     "app/src/main.cjs": main("lib"),
@@ -182,7 +182,7 @@ it("a built package's manifest carries TypeScript namespaces at every depth: imp
     ].join("\n"),
   };
   const main = (from: string) =>
-    `import { A, Api, X } from "${from}";\nexport function main() {\n  return [A.B.deep(1), X.Y.find(2), Api.get(3)];\n}\n`;
+    `import { A, Api, X } from "${from}";\nexport function main() {\n  return [A.B.deep(1), X.Y.find(2), Api.get(3)].join(",");\n}\n`;
   const dir = tree("build-manifest-ts-namespaces", {
     ...lib,
     "app/src/main.ts": main("lib"),
@@ -220,7 +220,7 @@ it("the manifest holds a module's facts by the rule importers of its source read
     "src/shadow.js": `export * from "./lib.js";\nexport const load = (x) => x;\n`,
   };
   const main = (at: (name: string) => string) =>
-    `import { lib } from "${at("ns")}";\nimport { load as live } from "${at("live")}";\nimport { load as own } from "${at("shadow")}";\nexport function main() {\n  return [lib.load(1), live(2), own(3)];\n}\n`;
+    `import { lib } from "${at("ns")}";\nimport { load as live } from "${at("live")}";\nimport { load as own } from "${at("shadow")}";\nexport function main() {\n  return [lib.load(1), live(2), own(3)].join(",");\n}\n`;
   const dir = tree("build-manifest-one-rule", {
     ...lib,
     "app/src/main.js": main((name) => `lib/${name}`),
