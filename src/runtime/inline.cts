@@ -30,10 +30,15 @@ export function guard<T>(value: T, variant: string, loc: string, text: string): 
 }
 
 function guardError(variant: string, loc: string, text: string): Error {
+  // A method the build did not know by name (a receiver handed in: `cache.lookup(path)`) may be
+  // annotated in a module this file does not import (attack20 F8): say so, not only "mark it".
+  const method = /^[^(]*\.[^.(]+\(/.test(text)
+    ? ` If the method is a smartasync method of a module this file does not import, import that module here (an unused import is enough): the build then calls its sync variant.`
+    : "";
   return located(
     `smartasync: ${variant} got a promise from ${text} at ${loc}, where the async function awaits it. ` +
       `A sync variant cannot wait for a promise: pass a value or a sync callback here, mark the function that makes the promise @smartasync, ` +
-      `or build with the option unproven: "worker" to run ${variant} on a worker thread.`,
+      `or build with the option unproven: "worker" to run ${variant} on a worker thread.${method}`,
     "SMARTASYNC_GUARD",
     loc,
   );
