@@ -90,6 +90,38 @@ describe("a promise use, located", () => {
       ),
     ).toEqual(["promise"]);
   });
+  it("more spellings of the same use (attack20 F5, F12): `Array.of`/`Array.from` raced, an operand or `valueOf()` awaited in a `try`, `for await` over `[p]` in a `try`", () => {
+    const promiseUses = [
+      "export function f(p) { Promise.race(Array.of(p, 1)); return 1; }",
+      "export function f(p) { Promise.race(Array.from([p, 1])); return 1; }",
+      `export function f(p) { Promise.race([\`\${'x'}\` && p, 1]); return 1; }`,
+      "export async function f(p, c) { try { return await (c ? p : null); } catch { return 0; } }",
+      "export async function f(p) { try { return await (0, p); } catch { return 0; } }",
+      "export async function f(p) { try { return await (true && p); } catch { return 0; } }",
+      "export async function f(p) { try { return await p.valueOf(); } catch { return 0; } }",
+      "export async function f(p) { try { return await p?.valueOf(); } catch { return 0; } }",
+      "export async function f(p) { try { for await (const v of [p]) return v; } catch { return 0; } }",
+    ];
+    for (const code of promiseUses) expect(uses(`// @smartasync\n${code}`)?.[0], code).toBe("promise");
+    expect(
+      paramsOf(
+        "// @smartasync\nexport async function f(p) {\n  try { for await (const v of [p]) return v; } catch {}\n}",
+        "f",
+      ),
+    ).toEqual([
+      {
+        use: "promise",
+        what: "`for await (… of [p])` inside a `try` whose `catch` sees its rejection",
+        at: "m.js:3:9",
+      },
+    ]);
+    // Outside a `try`, `for await` over `[p]` and `await p.valueOf()` are `await p`.
+    expect(
+      uses(
+        "// @smartasync\nexport async function f(p) { for await (const v of [p]) return v; return await p.valueOf(); }",
+      ),
+    ).toEqual(["awaited"]);
+  });
   it("handed to a method of a class of the file that uses it as a promise", () => {
     const code =
       "class C {\n  // @smartasync\n  static async g(x) { return x.then((v) => v); }\n}\n// @smartasync\nexport async function f(p) { return await C.g(p); }";
@@ -165,6 +197,18 @@ describe("a parameter escaping where the build does not follow it is unknown (at
     ],
     ["a field", "const o = {};\n// @smartasync\nexport function f(p) { o.pending = p; return 1; }"],
     ["a scheduler", "// @smartasync\nexport function f(p) { setTimeout(console.log, 0, p); return 1; }"],
+    [
+      "a tag of the module (attack20 F5)",
+      `function tag(s, x) { return Promise.race([x]); }\n// @smartasync\nexport function f(p) { tag\`x\${p}\`; return 1; }`,
+    ],
+    [
+      "an `Array.from` mapper",
+      "// @smartasync\nexport function f(p) { return Promise.race(Array.from([p], (x) => x)); }",
+    ],
+    [
+      "a nested function's `for await`",
+      "// @smartasync\nexport async function f(p) { (async () => { try { for await (const v of [p]); } catch {} })(); return 1; }",
+    ],
   ];
   for (const [what, code] of escapes)
     it(what, () => {
@@ -173,7 +217,7 @@ describe("a parameter escaping where the build does not follow it is unknown (at
   it("a value read stays a value read: a member, an operator, a template, a built-in reader", () => {
     expect(
       uses(
-        "// @smartasync\nexport function f(p) { console.log(p, [p]); setTimeout(console.log, p); return String(p) + p.x + ('' + p) + (p | 0) + Math.max(p, 1); }",
+        `// @smartasync\nexport function f(p) { console.log(p, [p], Array.of(p)); setTimeout(console.log, p); return String(p) + p.x + ('' + p) + (p | 0) + Math.max(p, 1) + String.raw\`\${p}\` + p.valueOf(); }`,
       ),
     ).toEqual(["value"]);
   });

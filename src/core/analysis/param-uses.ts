@@ -274,11 +274,11 @@ const MAX_ALIASES = 3;
  */
 function handOn(
   ctx: Ctx,
-  call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+  call: t.CallExpression | t.OptionalCallExpression | t.NewExpression | t.TaggedTemplateExpression,
   /** The argument's index; undefined: inside an array given as an argument. */
   index?: number,
 ): string | undefined {
-  const c = strip(call.callee as Node);
+  const c = strip((call.type === "TaggedTemplateExpression" ? call.tag : call.callee) as Node);
   if (c.type === "Identifier") {
     const b = ctx.scopes.binding(c, c.name);
     if (!b) {
@@ -354,6 +354,8 @@ function ownReadUse(
   if (p.type === "AwaitExpression") return nested ? { use: "awaited" } : value;
   if ((p.type === "CallExpression" || p.type === "OptionalCallExpression") && p.callee !== cur) {
     if (promiseStatic(ctx, p)) return promise(p);
+    // `Array.of(p, t)`: an array of its arguments, read as the literal `[p, t]` (attack20 F5).
+    if (arrayGlobal(ctx, p, "of")) return arrayUse(ctx, p, nested, promise);
     const i = p.arguments.indexOf(cur as t.Expression);
     // `Promise.prototype.then.call(p, …)`: `p.then(…)` (context.ts reads it so at a call site).
     if (i === 0 && isPromiseMethodCall(treeView(ctx.tree, ctx.scopes), p as Node)) return promise(p);
@@ -375,18 +377,28 @@ function ownReadUse(
   if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === cur) {
     const call = ctx.tree.parent(p);
     const name = memberName(p);
+    // `p.valueOf()`, `p?.valueOf()`: a promise's (Object.prototype's) returns the promise itself,
+    // a primitive's the value: what is done with the result is done with `p` (attack20 F12).
+    if (
+      name === "valueOf" &&
+      (call?.type === "CallExpression" || call?.type === "OptionalCallExpression") &&
+      call.callee === p &&
+      call.arguments.length === 0
+    )
+      return follow(call, depth);
     return name !== undefined && THEN_LIKE.has(name) && call?.type.endsWith("CallExpression")
       ? promise(call)
       : value;
   }
-  if (p.type === "ArrayExpression") {
-    const { outer: arr, parent: up } = consumerOf(ctx.tree, p);
-    if (up && (up.type === "CallExpression" || up.type === "OptionalCallExpression") && up.callee !== arr) {
-      if (promiseStatic(ctx, up)) return promise(up);
-      // `console.log([p, q])`: the array given to a reader of values.
-      if (!handOn(ctx, up)) return value;
+  if (p.type === "ArrayExpression") return arrayUse(ctx, p, nested, promise);
+  // `` tag`x${p}` ``: the tag is called with `p` as an argument, as `tag(["x", ""], p)` would be
+  // (attack20 F5); `String.raw` and other globals' methods only read it.
+  if (p.type === "TemplateLiteral") {
+    const tagged = ctx.tree.parent(p);
+    if (tagged?.type === "TaggedTemplateExpression" && tagged.quasi === p) {
+      const why = handOn(ctx, tagged, p.expressions.indexOf(cur as t.Expression) + 1);
+      return why ? unknown(why) : value;
     }
-    return unknown("put in an array, which the build does not follow");
   }
   if (p.type === "ObjectProperty" && p.value === cur)
     return unknown("kept in an object, which the build does not follow");
@@ -421,6 +433,46 @@ function ownReadUse(
   return value;
 }
 
+/**
+ * The use of an array that holds the parameter as an element: `arr` is the literal `[p, t]` or
+ * `Array.of(p, t)`. Given to `Promise.*`, it is a promise use; copied by `Array.from(arr)`, the
+ * copy's use (attack20 F5), unless a mapper is given the elements; iterated by `for await`, each element is awaited (the
+ * function's own `for await` is read by `readUse`, as its `await`); given to a reader of values
+ * (`console.log([p, q])`), a read of the value; anything else is not followed.
+ */
+function arrayUse(ctx: Ctx, arr: Node, nested: boolean, promise: (where: Node) => ParamUse): ParamUse {
+  const { outer, parent: up } = consumerOf(ctx.tree, arr);
+  if (up && (up.type === "CallExpression" || up.type === "OptionalCallExpression") && up.callee !== outer) {
+    if (promiseStatic(ctx, up)) return promise(up);
+    // A mapper (`Array.from([p], f)`) is given each element: not followed.
+    if (arrayGlobal(ctx, up, "from") && up.arguments[0] === outer)
+      return up.arguments.length === 1
+        ? arrayUse(ctx, up, nested, promise)
+        : unknown("put in an array handed to a mapper, which the build does not follow");
+    if (!handOn(ctx, up)) return { use: "value" };
+  }
+  if (nested && forAwaitOver(outer, up)) return { use: "awaited" };
+  return unknown("put in an array, which the build does not follow");
+}
+
+/** `Array.of(…)`, `Array.from(…)`: the static `name` of the global `Array`. */
+function arrayGlobal(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression, name: string): boolean {
+  const c = strip(call.callee as Node);
+  if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return false;
+  const o = strip(c.object as Node);
+  return (
+    memberName(c) === name && o.type === "Identifier" && o.name === "Array" && !ctx.scopes.binding(o, "Array")
+  );
+}
+
+/** The `for await (… of [p])` whose iterated array literal is `arr` (`outer` through wrappers), else undefined. */
+function forAwaitOver(outer: Node, up: Node | undefined): t.ForOfStatement | undefined {
+  const arr = strip(outer);
+  return up?.type === "ForOfStatement" && up.await && up.right === outer && arr.type === "ArrayExpression"
+    ? up
+    : undefined;
+}
+
 /** `Promise.race(…)`, `Promise.resolve(…)`: a static of the global `Promise`. */
 function promiseStatic(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): boolean {
   const c = strip(call.callee as Node);
@@ -448,12 +500,19 @@ function readUse(
   // is adopted, a rejection rejects the await alike (docs/semantics.md). Any other use of
   // `Promise.resolve(p)` (a `.then` on it, kept, returned) is a promise use, below.
   const p = resolvedThenAwaited(ctx, outer, parent) ?? parent;
-  if (ctx.tree.functionParent(read) === fn && p?.type === "AwaitExpression") {
+  // `for await (const v of [p])` awaits each element as `await p` does (attack20 F12).
+  const arr = parent?.type === "ArrayExpression" ? consumerOf(ctx.tree, parent) : undefined;
+  const loop = arr ? forAwaitOver(arr.outer, arr.parent) : undefined;
+  const awaits = p?.type === "AwaitExpression" ? p : loop;
+  if (ctx.tree.functionParent(read) === fn && awaits) {
     // `try { await p } catch {}`: the body handles the promise's rejection, which the value's
     // sync variant throws in the caller, before the function runs (F17's `to`).
-    const tried = guardedBy(ctx, p, fn);
+    const tried = guardedBy(ctx, awaits, fn);
+    const quoted = loop
+      ? `for await (… of ${short(sourceOf(ctx, loop.right as Node))})`
+      : short(sourceOf(ctx, awaits));
     return tried
-      ? promise(p, `\`${short(sourceOf(ctx, p))}\` inside a \`try\` whose ${tried} sees its rejection`)
+      ? promise(awaits, `\`${quoted}\` inside a \`try\` whose ${tried} sees its rejection`)
       : { use: "awaited" };
   }
   // Any other read is as a sync function's: a read of the value (`text.toUpperCase()`, which a
