@@ -133,7 +133,12 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
     exports,
     methods,
     ...(namespaces.size ? { namespaces } : {}),
-    ...(how.commonjs ? { commonjs: true } : {}),
+    // A module with nothing smartasync for importers has the empty facts, whatever its module
+    // system: the compile's fast path reports none for it (facts-one-rule, fixture
+    // cjs/re-exported-module-object's setup.cjs).
+    ...(how.commonjs && (exports.size || methods.size || namespaces.size || picked.size)
+      ? { commonjs: true }
+      : {}),
     ...(picked.size ? { picked } : {}),
   };
 }

@@ -538,7 +538,7 @@ export class ModuleGraph {
       ...(problem ? { problem } : {}),
       ...(problems.size ? { problems } : {}),
       ...(facts.namespaces ? { namespaces: facts.namespaces } : {}),
-      ...(commonjs ? { commonjs } : {}),
+      ...(facts.commonjs ? { commonjs: true } : {}),
       ...(facts.picked ? { picked: facts.picked } : {}),
     };
   }
