@@ -145,6 +145,32 @@ describe("smartasync check", () => {
     }
   });
 
+  it("--deny sync-worker fails on a call of a sync annotated function that blocks through a plain function of its file, and on a const alias of an explicit worker variant (attack20 F7)", () => {
+    const app = tree("check-sync-body-plain-helper", {
+      "src/lib/remote.js": `// @smartasync\nexport async function h(u) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "remote " + u;\n}\n`,
+      // A plain declaration, a plain arrow calling it (a chain), and plain helpers that block on nothing.
+      "src/lib/helpers.js": `import { h } from "./remote.js";\n\nfunction inner(u) {\n  const v = h(u);\n  return v;\n}\n\nconst middle = (u) => inner(u) + "!";\n\nfunction calmInner(u) {\n  return u;\n}\n\n// @smartasync\nexport function viaInner(u) {\n  return "vi " + inner(u);\n}\n\n// @smartasync\nexport function viaMiddle(u) {\n  return "vm " + middle(u);\n}\n\n// @smartasync\nexport function calm(u) {\n  return "calm " + calmInner(u);\n}\n`,
+      "src/server/handler.js": `import { calm, viaInner, viaMiddle } from "../lib/helpers.js";\nimport { hSync } from "../lib/remote.js";\n\nexport function a() {\n  return viaInner("/a");\n}\n\nexport function b() {\n  return viaMiddle("/b");\n}\n\nexport function c() {\n  const f = hSync;\n  return f("/c");\n}\n\nexport function quiet() {\n  return calm("/q");\n}\n`,
+    });
+    expect(cli(["check", "src/server"], app).status).toBe(0);
+    for (const compiler of ["babel", "swc"]) {
+      const r = cli(["check", "src/server", "--deny", "sync-worker", "--compiler", compiler], app);
+      expect(r.status).toBe(1);
+      for (const [at, name] of [
+        ["5:10", "viaInner"],
+        ["9:10", "viaMiddle"],
+      ])
+        expect(r.stdout).toContain(
+          `src/server/handler.js:${at}: denied (sync-worker) sync-worker: call of ${name} uses direct (→ ${name}), which blocks on a worker further on, denied by --deny sync-worker`,
+        );
+      expect(r.stdout).toContain(
+        "src/server/handler.js:14:10: denied (sync-worker) sync-worker: explicit call of hSync, which runs on a worker or blocks on one further on, denied by --deny sync-worker",
+      );
+      expect(r.stdout).not.toContain("calm");
+      expect(r.stdout).toMatch(/failed: 0 errors, 3 denied/);
+    }
+  });
+
   it("--deny sync-worker fails on an explicit call of a sync variant that runs on a worker (attack19 F14)", () => {
     const app = tree("check-explicit-worker", {
       "src/lib/remote.js": `import { smartasync } from "smartasync/runtime";\n\n// @smartasync\nexport async function fetchJson(u) {\n  const r = await fetch("data:text/plain," + u);\n  return r.text();\n}\n\nexport const fetchTyped = smartasync(async (u) => {\n  const r = await fetch("data:text/plain," + u);\n  return r.text();\n});\n\n// @smartasync\nexport async function local(u) {\n  return u;\n}\n`,

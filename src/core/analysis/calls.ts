@@ -397,7 +397,14 @@ export function markSyncBodyBlocks(
         if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
         const r = resolveCallee(ctx, index, n as CallNode);
         const kind = r?.fn?.kind ?? r?.ext?.fact.kind;
-        if (!r || !kind || r.shape.kind === "dispatch") return undefined;
+        if (!r || !kind) {
+          // A plain function of the file (`function inner(u) { return h(u); }`) runs its body on
+          // the caller's thread, as a sync function's call does (attack20 F7).
+          const plain = r ? undefined : plainFnOfFile(ctx, (n as CallNode).callee as Node);
+          if (plain) builds.push(plain);
+          return undefined;
+        }
+        if (r.shape.kind === "dispatch") return undefined;
         // A hand-written variant call (`hSync(u)`, `h.sync(u)`) runs that variant.
         if (r.explicit || r.choice !== undefined) {
           if (kind === "async" && r.choice !== "self") mine.push({ r, kind });
@@ -424,12 +431,21 @@ export function markSyncBodyBlocks(
   }
   for (let c = todo.pop(); c; c = todo.pop()) {
     if (classUnits.has(c)) continue;
+    if (isFunction(c)) {
+      // A plain function of the file: its own body (nested functions aside), unless the lazy
+      // tree left it closed (then it mentions nothing smartasync).
+      const got = ctx.tree.isClosed(c) ? { calls: [], builds: [] } : scan([(c as t.Function).body as Node]);
+      classUnits.set(c, got);
+      todo.push(...got.builds);
+      continue;
+    }
     const got = scan(constructionOf(ctx, c));
     const base = (c as t.Class).superClass ? classOfFile(ctx, (c as t.Class).superClass as Node) : undefined;
     if (base) got.builds.push(base);
     classUnits.set(c, got);
     todo.push(...got.builds);
   }
+  // Classes and plain functions of the file whose construction or call blocks on a worker.
   const blockingClasses = new Set<Node>();
   const unitBlocks = (u: Unit): boolean =>
     u.calls.some((c) => blocks(c.r, c.kind)) || u.builds.some((c) => blockingClasses.has(c));
@@ -446,6 +462,27 @@ export function markSyncBodyBlocks(
       changed = true;
     }
   }
+}
+
+/**
+ * The plain (not annotated) function of this file `callee` names, whose call runs its body at
+ * once on the caller's thread: `function inner() {}`, `const inner = () => …` (never reassigned);
+ * not an async function or a generator, whose call runs (part of) its body later or never.
+ */
+function plainFnOfFile(ctx: Ctx, callee: Node): Node | undefined {
+  const c = strip(callee);
+  if (c.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(c, c.name);
+  if (!b || b.violations.length) return undefined;
+  let fn: Node | undefined;
+  if (b.node.type === "FunctionDeclaration") fn = b.node;
+  else if (b.node.type === "VariableDeclarator" && b.kind === "const" && b.node.init) {
+    const init = strip(b.node.init as Node);
+    if (init.type === "FunctionExpression" || init.type === "ArrowFunctionExpression") fn = init;
+  }
+  if (!fn) return undefined;
+  const f = fn as t.Function;
+  return f.async || f.generator ? undefined : fn;
 }
 
 /** The class of this file `callee` names (`class Thing {}`, `const Thing = class {}`), if it is one. */
@@ -764,7 +801,12 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
           syncStrategy: inner.syncPlan?.strategy,
         };
     }
-    if (binding && depth < 4) return aliasOf(ctx, index, binding, depth + 1) ?? takenOut(index, binding);
+    if (binding && depth < 4)
+      return (
+        explicitAlias(ctx, index, binding, depth + 1) ??
+        aliasOf(ctx, index, binding, depth + 1) ??
+        takenOut(index, binding)
+      );
     return undefined;
   }
   if (callee.type === "ConditionalExpression" || callee.type === "LogicalExpression")
@@ -1215,6 +1257,22 @@ function writtenRef(ctx: Ctx, index: Index, w: Written, depth: number): Resolved
   // Only a function of a module object: a method that may be smartasync is `takenOut`'s, and
   // the made member has no parent for the lookup's other answers to be about.
   return r && !("unfollowed" in r) && r.shape.kind !== "dispatch" ? r : undefined;
+}
+
+/**
+ * `const f = hSync` (or `= R.hSync`, `= hSync.bind(null)`), never reassigned: a second name of
+ * a hand-written variant, whose call runs that variant as `hSync(u)` does (nothing is chosen, so
+ * nothing is rewritten): reported as its explicit call, which `check --deny sync-worker` reads
+ * (attack20 F7).
+ */
+function explicitAlias(ctx: Ctx, index: Index, binding: Binding, depth: number): Resolved | undefined {
+  const d = binding.node;
+  if (binding.kind !== "const" || binding.violations.length) return undefined;
+  if (d.type !== "VariableDeclarator" || d.id.type !== "Identifier" || !d.init) return undefined;
+  const r = writtenRef(ctx, index, { expr: d.init as Node }, depth);
+  if (!r || "unfollowed" in r || !r.explicit || r.choice !== undefined || r.shape.kind === "dispatch")
+    return undefined;
+  return { ...r, shape: { kind: "ident" } };
 }
 
 /**
