@@ -12,11 +12,12 @@ import { planLoopCopies } from "./loop-copy.js";
 import type { SaFunction } from "./model.js";
 import { writeOutside } from "./outside.js";
 import { isImportedCall, knownAsyncCall, proofOf } from "./prove.js";
-import { provenSync, type StartedNode } from "./sync-proof.js";
+import { provenSync, type StartedNode, shownClasses } from "./sync-proof.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { calledFunction, globalCallee, importedCallee } from "./twin-callee.js";
 import { soleMapCallback, strip } from "./view.js";
+import { functionOf } from "./writes.js";
 
 /**
  * Describes each promise-producing leaf of an awaited (or returned) expression. Conditionals,
@@ -206,7 +207,7 @@ function chained(ctx: Ctx, n: Node): boolean {
  * into (an import without facts, a parameter, a method of an unknown receiver): its result is
  * checked at run time (attack 17, F19; docs/semantics.md, the yield-point row).
  */
-function startsWork(ctx: Ctx, index: Index, call: StartedNode): "known" | "unproven" | undefined {
+function startsWork(ctx: Ctx, index: Index, call: StartedNode, depth = 0): "known" | "unproven" | undefined {
   if (call.type === "CallExpression" || call.type === "OptionalCallExpression") {
     // An import of a module with twins is left out: `existsSync` is one of `fs`'s sync functions.
     if (knownAsyncCall(ctx, call) && !isImportedCall(ctx, call)) return "known";
@@ -216,7 +217,7 @@ function startsWork(ctx: Ctx, index: Index, call: StartedNode): "known" | "unpro
     // time like any unproven call, not taken for async work (attack19 F9: a valid method was
     // refused with SA301, which a worker could not take).
     if (r && !r.explicit && r.shape.kind === "dispatch")
-      return provenSync(ctx, index, call) ? undefined : "unproven";
+      return provenSync(ctx, index, call) ? undefined : unprovenOrInside(ctx, index, call, depth);
     // One that runs to its end within the call (no `await` of its own) queues nothing.
     if (
       r &&
@@ -225,7 +226,103 @@ function startsWork(ctx: Ctx, index: Index, call: StartedNode): "known" | "unpro
     )
       return "known";
   }
-  return provenSync(ctx, index, call) ? undefined : "unproven";
+  return provenSync(ctx, index, call) ? undefined : unprovenOrInside(ctx, index, call, depth);
+}
+
+/**
+ * An unproven call that runs a function the module shows which starts known async work: `known`,
+ * like that async call written directly (attack20 F1). The guard could only check the outer
+ * call's result (`forEach`'s `undefined`), while the promise the inner call gave is dropped inside
+ * the callback. Any other unproven call keeps its run-time check.
+ */
+function unprovenOrInside(ctx: Ctx, index: Index, call: StartedNode, depth: number): "known" | "unproven" {
+  return startsKnownInside(ctx, index, call, depth) ? "known" : "unproven";
+}
+
+/** How many functions deep a callback or helper is followed; deeper is left to the guard. */
+const INSIDE_DEPTH = 8;
+const insideMemo = new WeakMap<Ctx, Map<Node, boolean | "pending">>();
+
+/**
+ * Whether a call runs, or may run, code the module shows that starts known async work: the
+ * function it calls (a function of the module, a function written in place, a tag function, a
+ * shown class's constructor and field initialisers) and every function handed to it as an
+ * argument (`users.forEach(audit)`, `ms.map((m) => audit(m))`: a built-in array method or any
+ * other call may call it). Known async work in such code: a call `startsWork` takes as `known`
+ * (followed through the module's functions, bounded), a queuing primitive, or the function
+ * itself being async and pausing (its rest is queued). A callback the build cannot see (a
+ * parameter, an import) is not followed: the outer call keeps its guard (docs/semantics.md).
+ */
+function startsKnownInside(ctx: Ctx, index: Index, call: StartedNode, depth: number): boolean {
+  if (depth > INSIDE_DEPTH) return false;
+  const reached: Node[] = [];
+  const shown = (n: Node): void => {
+    const s = strip(n);
+    const fn = isFunction(s) ? s : functionOf(ctx, s);
+    if (fn) reached.push(fn as Node);
+  };
+  if (call.type === "TaggedTemplateExpression") shown(call.tag as Node);
+  else if (call.type === "NewExpression")
+    for (const cls of shownClasses(ctx, call.callee as Node) ?? []) reached.push(cls);
+  else shown(call.callee as Node);
+  if (call.type !== "TaggedTemplateExpression")
+    for (const a of call.arguments as Node[]) if (a.type !== "SpreadElement") shown(a);
+  return reached.some((r) => runsKnown(ctx, index, r, depth + 1));
+}
+
+/** Whether running `root` (a function called, or a class constructed) starts known async work. */
+function runsKnown(ctx: Ctx, index: Index, root: Node, depth: number): boolean {
+  let known = insideMemo.get(ctx);
+  if (!known) {
+    known = new Map();
+    insideMemo.set(ctx, known);
+  }
+  const hit = known.get(root);
+  // Recursion: what the cycle starts is found where it started.
+  if (hit !== undefined) return hit === true;
+  known.set(root, "pending");
+  let found = false;
+  if (root.type === "ClassDeclaration" || root.type === "ClassExpression") {
+    const cls = root as t.Class;
+    const supers = cls.superClass ? (shownClasses(ctx, cls.superClass as Node) ?? []) : [];
+    found = supers.some((s) => runsKnown(ctx, index, s as Node, depth + 1));
+    for (const m of cls.body.body as Node[]) {
+      if (found) break;
+      if ((m as { static?: boolean }).static) continue;
+      if (m.type === "ClassMethod" && m.kind === "constructor") found = runsKnown(ctx, index, m, depth);
+      else if ((m.type === "ClassProperty" || m.type === "ClassPrivateProperty") && m.value)
+        found = codeStartsKnown(ctx, index, m.value as Node, depth);
+    }
+  } else if (isFunction(root)) {
+    const fn = root as t.Function;
+    // Calling a generator runs none of its body; an async function that pauses queues its rest.
+    if (!fn.generator)
+      found = (fn.async && !runsToEnd(ctx, fn, index)) || codeStartsKnown(ctx, index, root, depth);
+  }
+  known.set(root, found);
+  return found;
+}
+
+/** Whether `root`'s own code (not functions it only creates) starts known async work. */
+function codeStartsKnown(ctx: Ctx, index: Index, root: Node, depth: number): boolean {
+  let found = false;
+  ctx.tree.walk(root, (n) => {
+    if (found) return false;
+    if (n !== root && isFunction(n)) return false;
+    if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
+      if (queuesCallback(ctx, n.callee as Node)) found = true;
+    }
+    if (
+      !found &&
+      (n.type === "CallExpression" ||
+        n.type === "OptionalCallExpression" ||
+        n.type === "NewExpression" ||
+        n.type === "TaggedTemplateExpression")
+    )
+      found = startsWork(ctx, index, n as StartedNode, depth) === "known";
+    return found ? false : undefined;
+  });
+  return found;
 }
 
 const LOOPS = new Set([

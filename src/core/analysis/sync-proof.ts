@@ -281,7 +281,7 @@ function codeStartsNothing(ctx: Ctx, index: Index, root: Node, depth: number): b
  * bound to a `const`, never assigned, or an element of a `const` array literal of such classes
  * (`Kinds[i]`) whose elements stay. Undefined when any may be something else.
  */
-function shownClasses(ctx: Ctx, node: Node): t.Class[] | undefined {
+export function shownClasses(ctx: Ctx, node: Node): t.Class[] | undefined {
   const n = strip(node);
   if (n.type === "Identifier") {
     const b = ctx.scopes.binding(n, n.name);
