@@ -13,10 +13,11 @@ import type { SaFunction } from "./model.js";
 import { writeOutside } from "./outside.js";
 import { isImportedCall, knownAsyncCall, proofOf } from "./prove.js";
 import { provenSync, type StartedNode, shownClasses } from "./sync-proof.js";
+import { CALLS_ITS_ARGUMENTS } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { calledFunction, globalCallee, importedCallee } from "./twin-callee.js";
-import { soleMapCallback, strip } from "./view.js";
+import { memberName, soleMapCallback, strip } from "./view.js";
 import { functionOf } from "./writes.js";
 
 /**
@@ -244,11 +245,10 @@ const INSIDE_DEPTH = 8;
 const insideMemo = new WeakMap<Ctx, Map<Node, boolean | "pending">>();
 
 /**
- * Whether a call runs, or may run, code the module shows that starts known async work: the
- * function it calls (a function of the module, a function written in place, a tag function, a
- * shown class's constructor and field initialisers) and every function handed to it as an
- * argument (`users.forEach(audit)`, `ms.map((m) => audit(m))`: a built-in array method or any
- * other call may call it). Known async work in such code: a call `startsWork` takes as `known`
+ * Whether a call runs code the module shows that starts known async work: the function it calls
+ * (a function of the module, a function written in place, a tag function, a shown class's
+ * constructor and field initialisers) and the function handed to a method that calls it
+ * (`users.forEach(audit)`, `ms.map((m) => audit(m))`, `.find`). Known async work in such code: a call `startsWork` takes as `known`
  * (followed through the module's functions, bounded), a queuing primitive, or the function
  * itself being async and pausing (its rest is queued). A callback the build cannot see (a
  * parameter, an import) is not followed: the outer call keeps its guard (docs/semantics.md).
@@ -265,8 +265,19 @@ function startsKnownInside(ctx: Ctx, index: Index, call: StartedNode, depth: num
   else if (call.type === "NewExpression")
     for (const cls of shownClasses(ctx, call.callee as Node) ?? []) reached.push(cls);
   else shown(call.callee as Node);
-  if (call.type !== "TaggedTemplateExpression")
-    for (const a of call.arguments as Node[]) if (a.type !== "SpreadElement") shown(a);
+  // The argument a built-in calls before it returns (`forEach(cb)`, `map`, `find`, `Array.from(xs,
+  // fn)`), by the method's name whatever the receiver. A function handed to another call may be
+  // only kept (`emitter.on("x", cb)`): a worker variant would register it on the worker's thread,
+  // so that call keeps its run-time check.
+  if (call.type === "CallExpression" || call.type === "OptionalCallExpression") {
+    const name = memberName(strip(call.callee as Node));
+    const at = name === undefined ? undefined : CALLS_ITS_ARGUMENTS.get(name);
+    const args = call.arguments as Node[];
+    if (at !== undefined && !args.slice(0, at).some((a) => a.type === "SpreadElement")) {
+      const a = args[at];
+      if (a !== undefined && a.type !== "SpreadElement") shown(a);
+    }
+  }
   return reached.some((r) => runsKnown(ctx, index, r, depth + 1));
 }
 
