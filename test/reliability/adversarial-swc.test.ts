@@ -592,11 +592,7 @@ describe("comments in odd places (SWC): Babel's error or Babel's report, and the
     ],
     ["the tag after a no-break space", "//\u00A0@smartasync\nasync function f() { return 1 }" + tail, 1],
     ["the tag after an ideographic space", "//\u3000@smartasync\nasync function f() { return 1 }" + tail, 1],
-    [
-      "a zero-width space after the tag",
-      "// @smartasync\u200B\nasync function f() { return 1 }" + tail,
-      {},
-    ],
+    ["a zero-width space after the tag", "// @smartasync\u200B\nasync function f() { return 1 }" + tail, {}],
   ];
   const compiled: { name: string; code: string; want: unknown }[] = [];
 
