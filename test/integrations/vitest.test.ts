@@ -43,7 +43,7 @@ describe("examples/bundlers/vitest", () => {
 
 describe("the dev server (Vite serve, Vitest)", () => {
   const dir = join(ROOT, ".tmp", "bundlers-tests", "vite-dev");
-  const LIB = `// @smartasync\nexport async function slow(x) {\n  await new Promise((r) => setTimeout(r, 1));\n  return x * 2;\n}\n\n// @smartasync\nexport async function fast(x) {\n  return x + 1;\n}\n\nexport function useBoth() {\n  return [fast(1), slow(2)];\n}\n`;
+  const LIB = `// @smartasync\nexport async function slow(x) {\n  await new Promise((r) => setTimeout(r, 1));\n  return x * 2;\n}\n\n// @smartasync\nexport async function fast(x) {\n  return x + 1;\n}\n\nexport function useBoth() {\n  const a = fast(1);\n  const b = slow(2);\n  return [a + 0, b + 0];\n}\n`;
 
   async function devServer(): Promise<{ server: ViteDevServer; warnings: string[] }> {
     rmSync(dir, { recursive: true, force: true });
