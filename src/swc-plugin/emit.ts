@@ -229,6 +229,17 @@ class Editor {
     }
   }
 
+  /**
+   * A checked call's receiver as text to paste several times: a name as it is, anything else in
+   * parentheses — `(this as any).m()` and `(0, lib).m()` were pasted bare, which did not parse
+   * (attack20 F3; fixtures typescript/receiver-cast, methods/receiver-sequence).
+   */
+  private receiver(object: Node): string {
+    const text = this.code.slice(s(object), e(object));
+    const bare = object.type === "ThisExpression" || object.type === "Super" || object.type === "Identifier";
+    return bare ? text : `(${text})`;
+  }
+
   /** Renames what a call reaches, by its shape. */
   rename(call: CallNode, shapeKind: Shape["kind"], to: string, own?: OwnCheck, loc?: string): void {
     if (own && to !== own.name) {
@@ -249,10 +260,7 @@ class Editor {
         // `Api.load.call(t, a)` → `(Api.loadSync?.[_sa.OF] === (_obj = Api.load) ? Api.loadSync :
         // _sa.viaFn(_obj, "load", "sync")).call(t, a)`: `.call`/`.apply`/`.bind` give the
         // receiver (attack20 F2; fixture typescript/namespace-stub-call-apply).
-        const text = this.code.slice(s(object), e(object));
-        const bare =
-          object.type === "ThisExpression" || object.type === "Super" || object.type === "Identifier";
-        const self = bare ? text : `(${text})`;
+        const self = this.receiver(object);
         this.ms.update(
           s(ref),
           e(ref),
@@ -271,12 +279,7 @@ class Editor {
         this.ms.appendLeft(argsOpen(this.code, call), call.arguments.length ? "this, " : "this");
         return;
       }
-      // A receiver that is not a name is pasted in parentheses: `(this as any).m()` and
-      // `(0, lib).m()` were pasted bare, which did not parse (attack20 F3; fixtures
-      // typescript/receiver-cast, methods/receiver-sequence).
-      const text = this.code.slice(s(object), e(object));
-      const self =
-        object.type === "ThisExpression" ? "this" : object.type === "Identifier" ? text : `(${text})`;
+      const self = this.receiver(object);
       this.ms.update(
         s(object),
         e(object),
