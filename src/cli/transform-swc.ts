@@ -9,6 +9,7 @@ import { extname } from "node:path";
 import { escapeControls } from "../core/escape.js";
 import { hasFacts, type ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
+import { checkingEveryFile } from "../swc-plugin/every-file.js";
 import type { Options as SwcOptions } from "../swc-plugin/index.js";
 import { errorText, type Fail, failer, smartasyncFailure } from "./failure.js";
 import { describeFsError, displayPath, readSource } from "./files.js";
@@ -101,7 +102,12 @@ export async function transformFileSwc(file: string, opts: TransformOptions): Pr
   let out: Awaited<ReturnType<SwcModules["frontEnd"]["transform"]>>;
   let facts: ModuleFacts | undefined;
   try {
-    ({ output: out, exports: facts } = await swc.frontEnd.transformWithFacts(source, options));
+    // Every file held to the per-file limits, one smartasync leaves as it is too: one file past
+    // them is a located SA901 and the others go on (swc-plugin/every-file.ts).
+    ({ output: out, exports: facts } = await swc.frontEnd.transformWithFacts(
+      source,
+      checkingEveryFile(options),
+    ));
   } catch (e) {
     if (/ignored by \.swcrc/.test(errorText(e))) {
       // As under a Babel `ignore`: nothing transformed, nothing reported.

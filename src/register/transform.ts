@@ -9,6 +9,7 @@ import { loadProjectOptions } from "../compile/options.js";
 import { compileFileSync } from "../compile/swc.js";
 import type { CompileResult } from "../compile/types.js";
 import { requirePeer } from "../core/peers.js";
+import { checkingEveryFile } from "../swc-plugin/every-file.js";
 import { type Options, transformSync } from "../swc-plugin/index.js";
 import { declaredFormat, detectFormat, extensionOf, type Format, isTypeScript } from "./format.js";
 
@@ -112,6 +113,11 @@ export function compileUncached(
   if (!settings.jest && !isTypeScript(path) && !smartasyncChanges(path, text, format)) {
     return { format, code: null };
   }
-  const out = transformSync(text, swcOptionsFor(path, format, settings.sourceMaps, settings.jest));
+  // Every file SWC compiles here is held to the per-file limits first, one smartasync leaves as
+  // it is too: a located SA901, not the end of the process (swc-plugin/every-file.ts).
+  const out = transformSync(
+    text,
+    checkingEveryFile(swcOptionsFor(path, format, settings.sourceMaps, settings.jest)),
+  );
   return { format, code: out.code, map: out.map };
 }

@@ -27,6 +27,7 @@ import { requirePeer } from "../core/peers.js";
 import type { Report } from "../core/report.js";
 import { absoluteFilename, readSwcConfig, type SwcFileConfig } from "./config.js";
 import type { EditMap } from "./engine.js";
+import { checksEveryFile } from "./every-file.js";
 
 export type { Report } from "../core/report.js";
 
@@ -138,9 +139,12 @@ function prepare(src: string, opts: Options | undefined): Plan {
   }
   const swcOpts = withoutOwn(opts);
   const filename = absoluteFilename(swcOpts);
-  // The per-file limits first: SWC itself must never see a file past them (compile/limits.ts).
-  // The same pass notes the imports written in code, for the fast path.
-  const codeImports = checkLimits(src, filename);
+  // The per-file limits (compile/limits.ts): a file smartasync parses is held to them by the
+  // engine, after its fast path. A host of smartasync's own asks for every file, before anything
+  // else (every-file.ts): SWC itself never sees a file past them. That pass also notes the
+  // imports written in code, for the fast path.
+  const everyFile = checksEveryFile(opts);
+  const codeImports = everyFile ? checkLimits(src, filename) : undefined;
   // A bad option is reported whatever the file holds, so it comes first.
   const options = resolveFileOptions(filename, opts?.smartasync, "opts.smartasync");
   let config: SwcFileConfig;
@@ -149,7 +153,7 @@ function prepare(src: string, opts: Options | undefined): Plan {
     config = readSwcConfig(swcOpts, filename);
     // The compile service's SWC engine (src/compile), with the options and limits settled here.
     result = compileFileSync(
-      engineInput(src, filename, options, opts?.smartasync, config, swcOpts, codeImports),
+      engineInput(src, filename, options, opts?.smartasync, config, swcOpts, everyFile, codeImports),
     );
   } catch (error) {
     if (isOwnDiagnostic(error)) throw error;
@@ -270,6 +274,7 @@ function engineInput(
   swcOwn: unknown,
   config: SwcFileConfig,
   swcOpts: SwcOptions,
+  limitsChecked: boolean,
   codeImports: readonly ScannedImport[] | undefined,
 ): CompileRequest {
   const parser = config.parser as { syntax: string; jsx?: boolean; tsx?: boolean };
@@ -286,7 +291,7 @@ function engineInput(
     // The host's layer, for the files this one imports (each under its own project's options).
     options: swcOwn,
     host: "opts.smartasync",
-    limitsChecked: true,
+    limitsChecked,
     codeImports: noJsx ? codeImports : undefined,
     // SWC compiles the text next and reports any syntax error in it (the original's, when
     // smartasync's edits fail to compile): bodies that cannot matter need not be parsed here.

@@ -3,8 +3,9 @@
  * `1 + 1 + …` ×20,000, `x ? 1 : …` ×40,000, `!!!…`, `a => a => …`, `if (x) if (x) …`, JSX
  * `<a><a>…` and the rest segfaulted smartasync/swc, `check --compiler swc`, register and jest;
  * and a quote inside a regex literal (`v = /["]/; v = ((((…3,000…)))); //"`) hid 3,000 brackets
- * from the bracket count. Each is now a located SA901 (src/compile/depth.ts), in a child process
- * so that a crash fails the test instead of ending vitest.
+ * from the bracket count. Each is now a located SA901 (src/compile/depth.ts) wherever smartasync
+ * parses the file and, in its own hosts, for every file; in a child process so that a crash
+ * fails the test instead of ending vitest.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -45,15 +46,25 @@ describe("bracket-free nesting SWC would crash on", () => {
     expect(tooDeep(SHAPES.regexQuote!)?.line).toBe(2);
   });
 
-  it("smartasync/swc refuses each with a located SA901 (a child process: a crash fails the test)", () => {
+  it("smartasync/swc refuses each with a located SA901, as a file it parses and under a host's mark (a child process: a crash fails the test)", () => {
+    // Each shape twice: with an annotated function first (smartasync parses the file), and as it
+    // is under the mark of smartasync's own hosts (swc-plugin/every-file.ts).
     const script = `
       import { transformSync } from ${JSON.stringify(join(root, "dist/swc-plugin/index.js"))};
+      import { checkingEveryFile } from ${JSON.stringify(join(root, "dist/swc-plugin/every-file.js"))};
       import { readFileSync } from "node:fs";
       const shapes = JSON.parse(readFileSync(process.argv[1], "utf8"));
       const out = {};
+      const annotated = "// @smartasync\\nexport async function z() { return 1; }\\n";
       for (const [name, src] of Object.entries(shapes)) {
-        try { transformSync(src, { filename: "/tmp/" + name + ".jsx", swcrc: false }); out[name] = "compiled"; }
-        catch (e) { out[name] = String(e.message).slice(0, 400); }
+        const opts = { filename: "/tmp/" + name + ".jsx", swcrc: false };
+        for (const [key, run] of [
+          [name, () => transformSync(annotated + src, opts)],
+          [name + " marked", () => transformSync(src, checkingEveryFile(opts))],
+        ]) {
+          try { run(); out[key] = "compiled"; }
+          catch (e) { out[key] = String(e.message).slice(0, 400); }
+        }
       }
       console.log(JSON.stringify(out));`;
     const dir = mkdtempSync(join(tmpdir(), "smartasync-chains-"));
@@ -68,7 +79,8 @@ describe("bracket-free nesting SWC would crash on", () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, string>;
     for (const name of Object.keys(SHAPES))
-      expect(out[name], name).toMatch(new RegExp(`^SA901: .* at /tmp/${name}\\.jsx:\\d+:\\d+`));
+      for (const key of [name, `${name} marked`])
+        expect(out[key], key).toMatch(new RegExp(`^SA901: .* at /tmp/${name}\\.jsx:\\d+:\\d+`));
   });
 
   it("check --compiler swc reports them and the good file, and ends by itself", () => {

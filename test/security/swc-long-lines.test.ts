@@ -2,8 +2,9 @@
  * A syntax error past column 65,535 of a line made `@swc/core` abort the process while drawing
  * its message (finding 4 of the adversarial review: `let a = "a…70,000…" @;` ended
  * smartasync/swc, `check --compiler swc` and register with SIGABRT). A file with a line that
- * long is parsed first by @babel/parser (src/compile/long-lines.ts); its syntax error is a
- * located SA901 and only files that parse reach SWC. Child processes: an abort fails the test.
+ * long is parsed first by @babel/parser (src/compile/long-lines.ts) wherever smartasync parses
+ * the file and, in its own hosts, for every file; its syntax error is a located SA901 and only
+ * files that parse reach SWC. Child processes: an abort fails the test.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -26,16 +27,22 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** smartasync/swc's transformSync on each input, in a child process: what it threw, or "compiled". */
-function swcChild(inputs: Record<string, string>): Record<string, string> {
+/**
+ * smartasync/swc's transformSync on each input, in a child process: what it threw, or "compiled".
+ * `marked`: under the mark of smartasync's own hosts (every file held to the limits,
+ * swc-plugin/every-file.ts); else a file is held to them where smartasync parses it.
+ */
+function swcChild(inputs: Record<string, string>, marked = true): Record<string, string> {
   const file = join(scratch, "inputs.json");
   writeFileSync(file, JSON.stringify(inputs));
   const script = `
     import { readFileSync } from "node:fs";
     import { transformSync } from ${JSON.stringify(join(root, "dist/swc-plugin/index.js"))};
+    import { checkingEveryFile } from ${JSON.stringify(join(root, "dist/swc-plugin/every-file.js"))};
     const out = {};
     for (const [name, src] of Object.entries(JSON.parse(readFileSync(process.argv[1], "utf8")))) {
-      try { const r = transformSync(src, { filename: "/tmp/" + name, swcrc: false }); out[name] = "compiled " + r.smartasync.functions.length; }
+      const opts = { filename: "/tmp/" + name, swcrc: false };
+      try { const r = transformSync(src, ${marked} ? checkingEveryFile(opts) : opts); out[name] = "compiled " + r.smartasync.functions.length; }
       catch (e) { out[name] = String(e.message).slice(0, 600); }
     }
     console.log(JSON.stringify(out));`;
@@ -97,6 +104,12 @@ describe("a syntax error on a line longer than 65,535 characters", () => {
     expect(out["long.ts"]).toMatch(/^SA901: syntax error at \/tmp\/long\.ts:1:\d+: /);
     expect(out["quotes.js"]).toMatch(/^SA901: syntax error at \/tmp\/quotes\.js:1:\d+: /);
     expect(out["valid.js"]).toBe("compiled 1");
+    // Without the mark, a file smartasync parses (it holds an annotation) is held to it too.
+    const parsed = swcChild(
+      { "long.js": `// @smartasync\nexport async function f() {}\n${LONG_ERROR}` },
+      false,
+    );
+    expect(parsed["long.js"]).toMatch(/^SA901: syntax error at \/tmp\/long\.js:3:70011: Missing semicolon\./);
   });
 
   it("an error on a short line beside a long one is SWC's own (it draws those safely), not SA901", () => {

@@ -1,0 +1,25 @@
+/**
+ * The mark smartasync's own hosts put on their options to `smartasync/swc` (the CLI's
+ * `--compiler swc`, register's TypeScript files, jest): every file they hand over is held to
+ * the per-file limits (compile/limits.ts) before `@swc/core` sees it, one that smartasync leaves
+ * as it is too, so that one file nested past what SWC survives is a located SA901 and the other
+ * files go on (SECURITY.md). Without the mark, `smartasync/swc` is the caller's drop-in for
+ * `@swc/core`: a file it has to parse is held to the limits; one it leaves as it is goes to SWC
+ * unread, as calling `@swc/core` directly would send it (issue 16: the nesting pass, a reading of
+ * every character in JavaScript, was most of what the wrapper cost on such files).
+ *
+ * A symbol key, not an option: SWC never sees it (its options are serialised as JSON, which
+ * leaves symbol keys out), it survives the front end's copies of the options (`{ ...opts }`),
+ * and no user writes it.
+ */
+const EVERY_FILE: unique symbol = Symbol("smartasync: hold every file to the limits");
+
+/** `opts`, marked: every file goes through the per-file limits first. */
+export function checkingEveryFile<T extends object>(opts: T): T {
+  return { ...opts, [EVERY_FILE]: true };
+}
+
+/** Did a host of smartasync's own mark these options (`checkingEveryFile`)? */
+export function checksEveryFile(opts: object | undefined): boolean {
+  return opts !== undefined && (opts as { [EVERY_FILE]?: unknown })[EVERY_FILE] === true;
+}
