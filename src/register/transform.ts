@@ -5,6 +5,7 @@
  */
 import { dirname } from "node:path";
 import { enableFactsStore } from "../compile/facts-store.js";
+import { checkLimits } from "../compile/limits.js";
 import { loadProjectOptions } from "../compile/options.js";
 import { compileFileSync } from "../compile/swc.js";
 import type { CompileResult } from "../compile/types.js";
@@ -58,6 +59,10 @@ export function swcOptionsFor(
 /** TypeScript without its types (no smartasync), to detect the format from the code as Node does. */
 function stripped(path: string, source: string): string {
   const ext = extensionOf(path);
+  // SWC reads the file here, before the compile that holds it to the per-file limits: held to
+  // them first, so a file nested past what SWC survives is a located SA901 here too, not the end
+  // of the process (a `.ts` file of a package without "type" crashed register before the check).
+  checkLimits(source, path);
   return swc.transformSync(source, {
     filename: path,
     swcrc: false,

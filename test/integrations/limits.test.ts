@@ -51,6 +51,27 @@ describe("a file nested past the limit", () => {
     });
   }
 
+  it("register (.ts with no annotation, in a package without \"type\"): the limits come before SWC reads the code for its format", () => {
+    // Node reads such a file's format from its code, and register asks SWC to strip its types
+    // for that first: before the limits, 3,000 parentheses ended the process (SIGSEGV).
+    const dir = project("register-format", {
+      "package.json": '{ "name": "limits-format" }\n',
+      "src/deep.ts": `export const x: number = ${"(".repeat(3000)}1${")".repeat(3000)};\n`,
+      "src/main.ts": 'import { x } from "./deep.ts";\nconsole.log(x);\n',
+    });
+    const r = spawnSync(process.execPath, ["--import", join(ROOT, "dist/register/index.js"), "src/main.ts"], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, SMARTASYNC_CACHE_DIR: join(dir, ".cache") },
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(
+      `SA901: brackets are nested deeper than 500 levels at ${join(dir, "src/deep.ts")}:1:526;`,
+    );
+  });
+
   for (const engine of ["swc", "babel"] as const) {
     it(`the Vite plugin (${engine} engine): the build fails with the located SA901`, async () => {
       const dir = project(`vite-${engine}`, { "src/bomb.js": BOMB, "src/main.js": MAIN });
