@@ -51,7 +51,7 @@ describe("a file nested past the limit", () => {
     });
   }
 
-  it("register (.ts with no annotation, in a package without \"type\"): the limits come before SWC reads the code for its format", () => {
+  it('register (.ts with no annotation, in a package without "type"): the limits come before SWC reads the code for its format', () => {
     // Node reads such a file's format from its code, and register asks SWC to strip its types
     // for that first: before the limits, 3,000 parentheses ended the process (SIGSEGV).
     const dir = project("register-format", {
