@@ -1,7 +1,10 @@
 /**
  * The per-file limits every host applies before a compiler sees the file (compileFile,
  * smartasync/swc): one rule, so a file the CLI refuses is refused by the bundler plugins,
- * register and jest alike, with the same located error.
+ * register and jest alike, with the same located error. A file smartasync parses is always held
+ * to them; `smartasync/swc` called directly hands a file it leaves as it is to SWC unread, as
+ * `@swc/core` itself would get it, while smartasync's own hosts mark their options so that every
+ * file is (swc-plugin/every-file.ts).
  *
  * Nesting: `@swc/core` ends the whole process (a segmentation fault, nothing to catch) on code
  * nested a few thousand deep — brackets, or a bracket-free chain such as `a => a => …`,
