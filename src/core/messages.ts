@@ -87,16 +87,17 @@ export const MSG = {
     `\`${showInvisible(word)}\` holds ${hidden.length === 1 ? "an invisible character" : "invisible characters"} (${[...new Set(hidden)].map(codePoint).join(", ")}) next to the tag, so it is not an annotation and nothing here was given a second colour. Delete ${hidden.length === 1 ? "it" : "them"} and write \`@smartasync\` if you meant it.`,
   /**
    * SA108. `part` is what left the type unknown (return-type.ts `UnknownWhy`); `returned` the
-   * value returned that made the function async, if any (a promise, or a call of an async
-   * smartasync function); `word` the
-   * annotation that says the colour chosen (`async=loadAsync`), where the form takes one.
+   * value returned that made the function async, if any (a promise, a call of an async
+   * smartasync function, or a call the build does not know, which the sync variant guards);
+   * `word` the annotation that says the colour chosen (`async=loadAsync`), where the form takes
+   * one.
    */
   unknownReturnType: (
     fn: string,
     type: string,
     part: string,
     why: UnknownWhy,
-    returned: { text: string; certain: boolean } | undefined,
+    returned: { text: string; how: "promise" | "smartasync" | "unknown" } | undefined,
     variant: string,
     word: string | undefined,
   ) => {
@@ -112,7 +113,9 @@ export const MSG = {
     const taken =
       returned === undefined
         ? `it returns no promise nor call of an async smartasync function, so \`${fn}\` is taken as a sync function (its async variant is \`${variant}\`)`
-        : `it returns \`${returned.text}\`, ${returned.certain ? "a promise" : "a call of an async smartasync function"}, so \`${fn}\` is taken as an async function (its sync variant is \`${variant}\`)`;
+        : returned.how === "unknown"
+          ? `it returns the value of \`${returned.text}\`, a call the build does not follow, which may be a promise, so \`${fn}\` is taken as an async function: its sync variant \`${variant}\` checks at run time that the value is not a promise (a SmartAsyncError if it is)`
+          : `it returns \`${returned.text}\`, ${returned.how === "promise" ? "a promise" : "a call of an async smartasync function"}, so \`${fn}\` is taken as an async function (its sync variant is \`${variant}\`)`;
     const say = word === undefined ? "" : `, or say it on the annotation: \`// @smartasync ${word}\``;
     return `\`${fn}\` declares the return type \`${type}\`, which may or may not be a promise (${reason}); ${taken}. Declare \`Promise<…>\` or write \`async\` if it returns a promise, a plain type if it never does (a primitive, an array, a type of this file with a member a promise lacks)${say}.`;
   },

@@ -5,6 +5,7 @@ import { isIdentifierName, variantName } from "../naming.js";
 import { variantKind } from "../strategy.js";
 import { type Ctx, callText, fail, keyName, posOf, sourceOf, warn } from "./ctx.js";
 import type { Form, SaFactory, SaFunction } from "./model.js";
+import { proofOf } from "./prove.js";
 import { declaredReturnKind, type ReturnScan, returnedPromise, returnedValues } from "./return-type.js";
 import { isFunction, type Node } from "./tree.js";
 import { consumerOf } from "./view.js";
@@ -147,7 +148,7 @@ function base(ctx: Ctx, init: BaseInit): SaFunction {
           type: (init.fn.returnType as t.TSTypeAnnotation).typeAnnotation as Node,
           part: declared.unknown,
           why: declared.why,
-          returned: promised === undefined ? undefined : { value: promised, certain: true },
+          returned: promised === undefined ? undefined : { value: promised, how: "promise" as const },
         }
       : undefined;
   return {
@@ -777,48 +778,92 @@ function bare(e: Node): Node {
   return cur;
 }
 
+/** The calls a returned value is (through parentheses, type assertions and the branches of `?:`). */
+function callsOf(v: Node): Node[] {
+  const e = bare(v);
+  if (e.type === "ConditionalExpression")
+    return [...callsOf(e.consequent as Node), ...callsOf(e.alternate as Node)];
+  return e.type === "CallExpression" || e.type === "OptionalCallExpression" ? [e] : [];
+}
+
+/** The calls `fn` returns (`returnedValues`, `callsOf`). */
+function returnedCalls(ctx: Ctx, fn: SaFunction): Node[] {
+  return returnedValues(returnScan(ctx), fn.fn as Node).flatMap(callsOf);
+}
+
 /**
- * The call of an async smartasync function `fn` returns, if any (`returnedValues`, through
- * parentheses, type assertions and the branches of `?:`): one of this file's annotated functions
- * already taken as async, or an imported one (`slowLoad(1)`, `lib.slowLoad(1)`); not its
- * explicit sync variant.
+ * Which smartasync function `call` calls, if the build knows it: one of this file's annotated
+ * functions (`fns`: their function nodes; a `const` form's wrapper argument for the typed form),
+ * or an imported one (its fact's kind); not its explicit variant, which is a plain function.
+ */
+function smartasyncCallee(
+  ctx: Ctx,
+  call: Node,
+  fns: ReadonlySet<Node>,
+): { local: true } | { local: false; kind: string; explicit: boolean } | undefined {
+  const callee = (call as t.CallExpression).callee as Node;
+  const imported = ctx.imported?.resolve(callee);
+  if (imported) return { local: false, kind: imported.fact.kind, explicit: imported.explicit };
+  if (callee.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(callee, callee.name);
+  if (!b) return undefined;
+  const init = b.node.type === "VariableDeclarator" ? (b.node.init as Node | null | undefined) : undefined;
+  // `const f = smartasync(async () => …)`: the typed form's function is the wrapper's argument.
+  const wrapped = init?.type === "CallExpression" ? (init.arguments[0] as Node | undefined) : undefined;
+  return [b.node, init, wrapped].some((n) => n !== undefined && n !== null && fns.has(n))
+    ? { local: true }
+    : undefined;
+}
+
+/**
+ * The call of an async smartasync function `fn` returns, if any (`returnedCalls`): one of this
+ * file's annotated functions already taken as async, or an imported one (`slowLoad(1)`,
+ * `lib.slowLoad(1)`); not its explicit sync variant.
  */
 function returnedAsyncCall(ctx: Ctx, fn: SaFunction, asyncFns: ReadonlySet<Node>): Node | undefined {
-  const calls: Node[] = [];
-  const add = (v: Node): void => {
-    const e = bare(v);
-    if (e.type === "ConditionalExpression") {
-      add(e.consequent as Node);
-      add(e.alternate as Node);
-    } else if (e.type === "CallExpression" || e.type === "OptionalCallExpression") calls.push(e);
-  };
-  for (const v of returnedValues(returnScan(ctx), fn.fn as Node)) add(v);
-  return calls.find((call) => {
-    const callee = (call as t.CallExpression).callee as Node;
-    const imported = ctx.imported?.resolve(callee);
-    if (imported) return !imported.explicit && imported.fact.kind === "async";
-    if (callee.type !== "Identifier") return false;
-    const b = ctx.scopes.binding(callee, callee.name);
-    if (!b) return false;
-    const init = b.node.type === "VariableDeclarator" ? (b.node.init as Node | null | undefined) : undefined;
-    // `const f = smartasync(async () => …)`: the typed form's function is the wrapper's argument.
-    const wrapped = init?.type === "CallExpression" ? (init.arguments[0] as Node | undefined) : undefined;
-    return [b.node, init, wrapped].some((n) => n !== undefined && n !== null && asyncFns.has(n));
+  return returnedCalls(ctx, fn).find((call) => {
+    const known = smartasyncCallee(ctx, call, asyncFns);
+    return known !== undefined && (known.local || (!known.explicit && known.kind === "async"));
   });
 }
 
 /**
+ * A value `fn` returns, directly or through a `const` local (`const v = f(); return v`), that is
+ * the value of a call the build does not know (issue 13): a function of a module with no facts,
+ * a parameter, a member of an object it does not follow. Not a smartasync function of this file
+ * or an imported one (`allFns`: those of the file; their colour is followed), nor a call
+ * `proofOf` proves plain (`JSON.parse(s)`). Such a value may be a promise, which a sync function
+ * would hand its sync callers silently; taken as async, the function's sync variant is an inline
+ * copy that checks it at run time (the guard of "Proven or guarded").
+ */
+function returnedUnknownCall(ctx: Ctx, fn: SaFunction, allFns: ReadonlySet<Node>): Node | undefined {
+  const values = returnedValues(returnScan(ctx), fn.fn as Node).flatMap((v) => {
+    const e = bare(v);
+    if (e.type !== "Identifier") return [v];
+    // Through a local: the call its `const` holds (its one value).
+    const b = ctx.scopes.binding(e, e.name);
+    const init = b?.kind === "const" && b.node.type === "VariableDeclarator" ? b.node.init : undefined;
+    return init ? [v, init as Node] : [v];
+  });
+  const calls = values.flatMap(callsOf);
+  return calls.find(
+    (call) => smartasyncCallee(ctx, call, allFns) === undefined && proofOf(ctx, call) !== "proven",
+  );
+}
+/**
  * The colour of the annotated functions whose declared return type is unknown (return-type.ts;
  * attack 19, F3), read from the body where the annotation's words did not say it: a function
  * that returns a call of an async smartasync function returns its promise in the plain program,
- * so it is async (followed through this file's functions until nothing changes); any other is
- * sync. Each gets SA108, which names the type, why it is unknown, what the function became and
- * how to say it.
+ * so it is async (followed through this file's functions until nothing changes); so is one that
+ * returns the value of a call the build does not know (`returnedUnknownCall`), which may be a
+ * promise: its sync variant checks it at run time. Any other is sync. Each gets SA108, which
+ * names the type, why it is unknown, what the function became and how to say it.
  */
 function settleUnknownReturns(ctx: Ctx, found: SaFunction[]): void {
   const open = found.filter((f) => f.unknownReturn !== undefined && !f.unknownReturn.said);
   if (open.length === 0) return;
   const asyncFns = new Set(found.filter((f) => f.kind === "async").map((f) => f.fn as Node));
+  const allFns = new Set(found.map((f) => f.fn as Node));
   for (let changed = true; changed; ) {
     changed = false;
     for (const f of open) {
@@ -827,14 +872,24 @@ function settleUnknownReturns(ctx: Ctx, found: SaFunction[]): void {
       if (call === undefined) continue;
       f.kind = "async";
       f.variant = variantName(f.name, "async", ctx.options);
-      f.unknownReturn!.returned = { value: call, certain: false };
+      f.unknownReturn!.returned = { value: call, how: "smartasync" };
       asyncFns.add(f.fn as Node);
       changed = true;
     }
   }
+  // After the loop: a call of this file's annotated function is followed by it (`allFns`), so an
+  // unknown call never stands for a colour the loop decides.
+  for (const f of open) {
+    if (f.kind === "async") continue;
+    const call = returnedUnknownCall(ctx, f, allFns);
+    if (call === undefined) continue;
+    f.kind = "async";
+    f.variant = variantName(f.name, "async", ctx.options);
+    f.unknownReturn!.returned = { value: call, how: "unknown" };
+  }
   for (const f of open) {
     const u = f.unknownReturn!;
-    const returned = u.returned && { value: bare(u.returned.value), certain: u.returned.certain };
+    const returned = u.returned && { value: bare(u.returned.value), how: u.returned.how };
     warn(
       ctx,
       "SA108",
@@ -848,7 +903,7 @@ function settleUnknownReturns(ctx: Ctx, found: SaFunction[]): void {
           text: /Call|New/.test(returned.value.type)
             ? callText(ctx, returned.value as t.CallExpression)
             : sourceOf(ctx, returned.value),
-          certain: returned.certain,
+          how: returned.how,
         },
         f.variant,
         // A method's variant keeps the suffix: its annotation names none (nameVariant); the

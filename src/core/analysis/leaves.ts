@@ -976,7 +976,10 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
   const f = fn.fn;
   // A function declared `: Promise<T>` without `async` returns the promise itself, so an
   // unknown returned call is most likely that promise (fixture inline/promise-typed-return).
-  const strictReturns = !f.async;
+  // One whose declared type may or may not be a promise (`unknownReturn`, SA108) was taken as
+  // async by its body: a value it returns that the build does not know is guarded like any
+  // unproven value (fixture typescript/unknown-return-unknown-call).
+  const strictReturns = !f.async && fn.unknownReturn === undefined;
   const add = (n: Node, returned: boolean, site: Node) => {
     const mine = new Map<Node, AwaitFact>();
     leavesOf(ctx, index, n, returned, strictReturns, mine, fn);

@@ -58,9 +58,10 @@ export interface SaFunction {
     said?: true;
     /**
      * The value returned that made it async: certainly a promise (`readFile(p)`, a call of an
-     * `async` function of the file), or a call of an async smartasync function.
+     * `async` function of the file), a call of an async smartasync function, or the value of a
+     * call the build does not know, which the sync variant checks at run time.
      */
-    returned?: { value: Node; certain: boolean };
+    returned?: { value: Node; how: "promise" | "smartasync" | "unknown" };
   };
   /** Await/return leaves of the body with their facts (async functions only). */
   leaves: Map<Node, AwaitFact>;
