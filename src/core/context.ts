@@ -810,14 +810,19 @@ function containerUse<N>(v: NodeView<N>, container: N, hops: number, origin: N, 
         )
           return containerUse(v, at.p!, hops, origin);
       }
+      if (fn === undefined || v.isAsyncFunction(fn))
+        return unproven(`put in ${what} returned to callers the build does not follow`);
       // Returned by a plain function whose every caller the build sees: where each caller puts it.
-      const callers = fn !== undefined && !v.isAsyncFunction(fn) ? v.functionCalls?.(fn) : undefined;
+      const callers = v.functionCalls?.(fn);
       if (callers?.complete && hops < MAX_HOPS && callers.calls.length > 0)
         return combineUses(
           callers.calls.map((c) => containerUse(v, c, hops + 1, origin, key)),
           value,
         );
-      return unproven(`put in ${what} returned to callers the build does not follow`);
+      // Callers out of sight (an exported function, a method, a function value stored or
+      // passed): the container is handed on as `return f()` is — the calls in it as written
+      // (`handed-on`), or the values where a declared return type says so — one rule (handedOn).
+      return handedOn(v, fn, hops);
     }
     case "await":
       return unproven(`put in ${what} that is awaited (an \`await\` does not wait for its elements)`);
@@ -844,13 +849,17 @@ const GIVES_ELEMENTS = new Set(["filter", "find", "findLast"]);
 const GLOBAL_CALLBACKS = ["Boolean", "String", "Number"];
 
 /**
- * The uses of a container held in several places as one: a promise use where every one is, not
- * proven where one is not (or where it is both a promise and read as a value), else a value.
+ * The uses of a container held in several places as one: a promise use where every one is,
+ * handed on where every one is, not proven where one is not (or where it is both a promise and
+ * read as a value, or handed on beside other uses), else a value.
  */
 function combineUses(all: readonly Walked[], value: Walked): Walked {
   const uses = all.filter((u) => !u.inert);
   if (uses.length === 0) return value;
-  if (uses.every((u) => u.context === "awaited")) return uses[0]!;
+  // Every use a promise use, or every one handed on to callers out of sight (`const xs = [f()];
+  // return xs` in an exported function, as `return [f()]`): that context, as written.
+  if (uses.every((u) => u.context === "awaited") || uses.every((u) => u.context === "handed-on"))
+    return uses[0]!;
   const not = uses.find((u) => u.unproven !== undefined);
   if (not) return { ...value, unproven: not.unproven };
   if (uses.some((u) => u.context === "awaited"))
