@@ -864,28 +864,22 @@ function settleUnknownReturns(ctx: Ctx, found: SaFunction[]): void {
   if (open.length === 0) return;
   const asyncFns = new Set(found.filter((f) => f.kind === "async").map((f) => f.fn as Node));
   const allFns = new Set(found.map((f) => f.fn as Node));
+  // Until nothing changes: a function taken as async makes async the ones returning its calls.
+  // Whether a call is unknown does not change (a call of this file's annotated functions is
+  // never one: `allFns`), so the order the two are found in does not matter.
   for (let changed = true; changed; ) {
     changed = false;
     for (const f of open) {
       if (f.kind === "async") continue;
-      const call = returnedAsyncCall(ctx, f, asyncFns);
+      const known = returnedAsyncCall(ctx, f, asyncFns);
+      const call = known ?? returnedUnknownCall(ctx, f, allFns);
       if (call === undefined) continue;
       f.kind = "async";
       f.variant = variantName(f.name, "async", ctx.options);
-      f.unknownReturn!.returned = { value: call, how: "smartasync" };
+      f.unknownReturn!.returned = { value: call, how: known ? "smartasync" : "unknown" };
       asyncFns.add(f.fn as Node);
       changed = true;
     }
-  }
-  // After the loop: a call of this file's annotated function is followed by it (`allFns`), so an
-  // unknown call never stands for a colour the loop decides.
-  for (const f of open) {
-    if (f.kind === "async") continue;
-    const call = returnedUnknownCall(ctx, f, allFns);
-    if (call === undefined) continue;
-    f.kind = "async";
-    f.variant = variantName(f.name, "async", ctx.options);
-    f.unknownReturn!.returned = { value: call, how: "unknown" };
   }
   for (const f of open) {
     const u = f.unknownReturn!;
