@@ -229,18 +229,21 @@ function toBound(ctx: EmitCtx, call: CallNode, imports: Imports): void {
   ];
 }
 
+/** The member check `rename` pastes for a call of this shape, if any (computed once per site). */
+function ownCheck(
+  shape: Shape,
+  imports: Imports,
+  loc?: string,
+): { check: OwnCheck; imports: Imports; loc?: string } | undefined {
+  const check = ownCheckOf(shape);
+  return check ? { check, imports, loc } : undefined;
+}
+
 export function applyEdit(ctx: EmitCtx, call: CallNode, edit: CallEdit, imports: Imports): void {
   if (edit.shape.kind === "autobind") toBound(ctx, call, imports);
   else if (edit.via) toVariantCall(ctx, call, edit.shape.kind, edit.via, imports);
   else if (edit.shape.kind === "dispatch") toDispatch(ctx, call, edit.to, imports, edit.loc);
-  else
-    rename(
-      ctx,
-      call,
-      edit.shape.kind,
-      edit.to,
-      ownCheckOf(edit.shape) ? { check: ownCheckOf(edit.shape)!, imports, loc: edit.loc } : undefined,
-    );
+  else rename(ctx, call, edit.shape.kind, edit.to, ownCheck(edit.shape, imports, edit.loc));
 }
 
 function runtimeCall(ctx: EmitCtx, imports: Imports, name: string, args: t.Expression[]): t.CallExpression {
@@ -457,7 +460,7 @@ class SyncMapper {
             call,
             r.shape.kind,
             r.fn.kind === "async" ? r.fn.variant : r.fn.name,
-            ownCheckOf(r.shape) ? { check: ownCheckOf(r.shape)!, imports: this.imports } : undefined,
+            ownCheck(r.shape, this.imports),
           );
         else if (r.ext?.fact.kind === "async") {
           const via = viaMarker(this.ctx.plan.ctx, orig!, r, "sync");
@@ -470,7 +473,7 @@ class SyncMapper {
               r.ext.variantRef(),
               // An imported namespace's or CommonJS module object's member: checked as in the
               // source's own calls (fixture cjs/stubbed-from-another-file).
-              ownCheckOf(r.shape) ? { check: ownCheckOf(r.shape)!, imports: this.imports } : undefined,
+              ownCheck(r.shape, this.imports),
             );
         }
         if (fact.guard) return this.guardOf(node, fact.guard);

@@ -7,6 +7,7 @@ import { type Ctx, callText, fail, keyName, posOf, sourceOf, warn } from "./ctx.
 import type { Form, SaFactory, SaFunction } from "./model.js";
 import { proofOf } from "./prove.js";
 import { declaredReturnKind, type ReturnScan, returnedPromise, returnedValues } from "./return-type.js";
+import { strip } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
 import { consumerOf } from "./view.js";
 
@@ -764,23 +765,9 @@ function nameVariant(ctx: Ctx, fn: SaFunction, names: VariantNames, comment: Com
   fn.explicitVariant = true;
 }
 
-/** `e` without parentheses and type assertions (`load(n) as T`). */
-function bare(e: Node): Node {
-  let cur = e;
-  while (
-    cur.type === "ParenthesizedExpression" ||
-    cur.type === "TSAsExpression" ||
-    cur.type === "TSSatisfiesExpression" ||
-    cur.type === "TSNonNullExpression" ||
-    cur.type === "TSTypeAssertion"
-  )
-    cur = (cur as { expression: Node }).expression;
-  return cur;
-}
-
 /** The calls a returned value is (through parentheses, type assertions and the branches of `?:`). */
 function callsOf(v: Node): Node[] {
-  const e = bare(v);
+  const e = strip(v);
   if (e.type === "ConditionalExpression")
     return [...callsOf(e.consequent as Node), ...callsOf(e.alternate as Node)];
   return e.type === "CallExpression" || e.type === "OptionalCallExpression" ? [e] : [];
@@ -838,7 +825,7 @@ function returnedAsyncCall(ctx: Ctx, fn: SaFunction, asyncFns: ReadonlySet<Node>
  */
 function returnedUnknownCall(ctx: Ctx, fn: SaFunction, allFns: ReadonlySet<Node>): Node | undefined {
   const values = returnedValues(returnScan(ctx), fn.fn as Node).flatMap((v) => {
-    const e = bare(v);
+    const e = strip(v);
     if (e.type !== "Identifier") return [v];
     // Through a local: the call its `const` holds (its one value).
     const b = ctx.scopes.binding(e, e.name);
@@ -883,7 +870,7 @@ function settleUnknownReturns(ctx: Ctx, found: SaFunction[]): void {
   }
   for (const f of open) {
     const u = f.unknownReturn!;
-    const returned = u.returned && { value: bare(u.returned.value), how: u.returned.how };
+    const returned = u.returned && { value: strip(u.returned.value), how: u.returned.how };
     warn(
       ctx,
       "SA108",

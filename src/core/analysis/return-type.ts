@@ -1,3 +1,4 @@
+import { strip } from "./transparent.js";
 import type { Node } from "./tree.js";
 
 /**
@@ -480,24 +481,11 @@ export interface ReturnScan {
   binding(n: Node, name: string): { node: Node } | undefined;
 }
 
-function unwrapped(n: Node): Node {
-  let cur = n;
-  while (
-    cur.type === "ParenthesizedExpression" ||
-    cur.type === "TSAsExpression" ||
-    cur.type === "TSSatisfiesExpression" ||
-    cur.type === "TSNonNullExpression" ||
-    cur.type === "TSTypeAssertion"
-  )
-    cur = (cur as { expression: Node }).expression;
-  return cur;
-}
-
 /** The module `require("m")` names, with the free `require` and a string literal. */
 function requiredModule(scan: ReturnScan, n: Node): string | undefined {
   if (n.type !== "CallExpression") return undefined;
   const c = n as unknown as { callee: Node; arguments: Node[] };
-  const callee = unwrapped(c.callee);
+  const callee = strip(c.callee);
   if (callee.type !== "Identifier" || (callee as { name: string }).name !== "require") return undefined;
   if (scan.binding(callee, "require") || c.arguments.length !== 1) return undefined;
   const arg = c.arguments[0]!;
@@ -521,7 +509,7 @@ function importedFrom(scan: ReturnScan, id: Node): string | undefined {
   if (b.node.type !== "VariableDeclarator") return undefined;
   const d = b.node as unknown as { id: Node; init?: Node | null };
   const decl = scan.parent(b.node) as { kind?: string } | undefined;
-  const from = d.init && decl?.kind === "const" ? requiredModule(scan, unwrapped(d.init)) : undefined;
+  const from = d.init && decl?.kind === "const" ? requiredModule(scan, strip(d.init)) : undefined;
   if (from === undefined) return undefined;
   if (d.id.type === "Identifier") return from;
   if (d.id.type !== "ObjectPattern") return undefined;
@@ -544,10 +532,10 @@ function importedFrom(scan: ReturnScan, id: Node): string | undefined {
  * they may be a value's own methods: a Result type's `catch`, attack 17 F4).
  */
 function certainlyPromise(scan: ReturnScan, node: Node, depth = 0): boolean {
-  const e = unwrapped(node);
+  const e = strip(node);
   if (depth > 20) return false;
   if (e.type === "NewExpression") {
-    const c = unwrapped((e as { callee: Node }).callee);
+    const c = strip((e as { callee: Node }).callee);
     return (
       c.type === "Identifier" && (c as { name: string }).name === "Promise" && !scan.binding(c, "Promise")
     );
@@ -561,7 +549,7 @@ function certainlyPromise(scan: ReturnScan, node: Node, depth = 0): boolean {
     return certainlyPromise(scan, xs[xs.length - 1], depth + 1);
   }
   if (e.type !== "CallExpression") return false;
-  const callee = unwrapped((e as { callee: Node }).callee);
+  const callee = strip((e as { callee: Node }).callee);
   if (callee.type === "Identifier") {
     const name = (callee as { name: string }).name;
     if (name === "fetch" && !scan.binding(callee, name)) return true;
@@ -577,7 +565,7 @@ function certainlyPromise(scan: ReturnScan, node: Node, depth = 0): boolean {
   if (callee.type !== "MemberExpression" || (callee as { computed?: boolean }).computed) return false;
   const m = callee as unknown as { object: Node; property: { name?: string } };
   const prop = m.property.name ?? "";
-  const obj = unwrapped(m.object);
+  const obj = strip(m.object);
   if (THEN_LIKE.has(prop)) return certainlyPromise(scan, obj, depth + 1);
   if (obj.type === "Identifier") {
     const name = (obj as { name: string }).name;
@@ -592,7 +580,7 @@ function certainlyPromise(scan: ReturnScan, node: Node, depth = 0): boolean {
   // `require("fs").promises.readFile(…)`.
   if (obj.type === "MemberExpression") {
     const inner = obj as unknown as { object: Node; property: { name?: string }; computed?: boolean };
-    const root = unwrapped(inner.object);
+    const root = strip(inner.object);
     if (inner.computed || inner.property.name !== "promises") return false;
     const from = root.type === "Identifier" ? importedFrom(scan, root) : requiredModule(scan, root);
     return from === "fs" || from === "node:fs";

@@ -5,28 +5,12 @@ import { CONTAINER_CLASSES, KEEPERS, SCHEDULERS } from "./keepers.js";
 import type { SaFunction } from "./model.js";
 import { declaredReturnKind, declaresValue } from "./return-type.js";
 import { type Binding, isReference, type Scopes } from "./scope.js";
+import { strip, TRANSPARENT } from "./transparent.js";
 import { isFunction, type Node, type Tree } from "./tree.js";
 
-/** Parentheses and TS wrappers: they change neither a value nor where it flows. */
-export const TRANSPARENT = new Set([
-  "ParenthesizedExpression",
-  "TSAsExpression",
-  "TSSatisfiesExpression",
-  "TSNonNullExpression",
-  "TSTypeAssertion",
-  "TSInstantiationExpression",
-  "TypeCastExpression",
-]);
-
-/**
- * The expression inside type-only wrappers and parentheses (`(f as T)` → `f`): the walk down
- * to the value. `consumerOf` is the walk up.
- */
-export function strip(n: Node): Node {
-  let cur = n;
-  while (TRANSPARENT.has(cur.type)) cur = (cur as { expression: Node }).expression;
-  return cur;
-}
+// The wrapper set and the walk down through it live in a leaf module (transparent.ts), read here
+// and by the files that cannot import this one.
+export { strip, TRANSPARENT };
 
 /**
  * The walk up from `n` through the parentheses and type-only wrappers around it (`(f as T)(…)`):
