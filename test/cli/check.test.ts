@@ -238,6 +238,20 @@ describe("smartasync check", () => {
     expect(cli(["check", ".", "--deny", "guarded"], clean).status).toBe(0);
   });
 
+  it("--deny guarded fails on the guard of a returned call a function with an unknown declared type hands on (issue 13)", () => {
+    const t = tree("check-guarded-unknown-return", {
+      "store.ts": `export function lookup(name: string): object {\n  return { name };\n}\n`,
+      "config.ts": `import { lookup } from "./store.js";\n\n// @smartasync\nexport function settings(name: string): object {\n  return lookup(name);\n}\n`,
+    });
+    // Without the rule: SA108 only, a warning.
+    expect(cli(["check", "."], t).status).toBe(0);
+    const r = cli(["check", ".", "--deny", "guarded"], t);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "config.ts:5:10: denied (guarded) guarded: settingsSync checks at run time that lookup(...) is not a promise, denied by --deny guarded",
+    );
+  });
+
   it("--deny offload-outside fails on an offloaded call whose effects outside JS memory come later (attack 18, F12)", () => {
     const t = tree("check-offload-outside", {
       "lib.js": `// @smartasync\nexport function total(xs) {\n  return xs.length;\n}\n`,
