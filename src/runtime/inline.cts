@@ -30,10 +30,12 @@ export function guard<T>(value: T, variant: string, loc: string, text: string): 
 }
 
 function guardError(variant: string, loc: string, text: string): Error {
-  // A method the build did not know by name (a receiver handed in: `cache.lookup(path)`) may be
-  // annotated in a module this file does not import (attack20 F8): say so, not only "mark it".
+  // A method call (`cache.lookup(path)` of a receiver handed in) is dispatched on the object's
+  // marker, so a promise here came from a function without a sync variant; except a method named
+  // like a built-in one (`cache.get(k)`), dispatched only where the file imports a module that
+  // annotates a method of that name (attack20 F8; core/analysis/calls.ts `unknownMethodDispatch`).
   const method = /^[^(]*\.[^.(]+\(/.test(text)
-    ? ` If the method is a smartasync method of a module this file does not import, import that module here (an unused import is enough): the build then calls its sync variant.`
+    ? ` If the method is a smartasync method, the function the object held has no sync variant (a stub, an unannotated override?); one named like a built-in method (get, map, join…) is called through its sync variant only where this file imports the module that annotates it (an unused import is enough).`
     : "";
   return located(
     `smartasync: ${variant} got a promise from ${text} at ${loc}, where the async function awaits it. ` +

@@ -19,6 +19,7 @@ import { provenPrimitive } from "./primitive.js";
 import { returnsPrimitive } from "./return-type.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
+import { isBuiltinMethodName } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import {
   dottedPath,
@@ -987,6 +988,48 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   if (variantOfMethod && plain)
     return { fn: variantOfMethod, shape: { kind: "dispatch", name: prop }, explicit: true };
   return undefined;
+}
+
+/**
+ * `obj.m(…)` awaited (or returned) in an async function where the file knows no smartasync method
+ * named `m`: the object is handed in (a parameter, dependency injection) and its class lives in a
+ * module the file does not import (attack20 F8). The inline copy dispatches it on what `obj.m`
+ * holds when it runs, as it does a method whose name it knows: a smartasync method's sync variant
+ * runs, anything else is called as written and its value guarded (leaves.ts). The call stays as
+ * written in the async function and in plain sync code (where its value is wanted, `obj.m()` has
+ * no reason to be a smartasync method). Not `obj?.m()` (the short-circuit would be lost, as for a
+ * known name), a member called through parentheses or a type assertion (the receiver changes), a
+ * built-in global's method (`JSON.parse`, as for a known name), a function's own `.call`, `.apply`,
+ * `.bind` (the method called is the receiver, not a member of it), a private method, or a name a
+ * built-in prototype has (`out.join(",")`, `text.trim()`, `map.get(k)`: most likely that method;
+ * the sync-table's names), which keep the plain guard.
+ */
+export function unknownMethodDispatch(ctx: Ctx, call: Node): Resolved | undefined {
+  if (call.type !== "CallExpression") return undefined;
+  const callee = call.callee as Node;
+  if (callee.type !== "MemberExpression" || callee.property.type === "PrivateName") return undefined;
+  const prop = memberName(callee);
+  if (
+    prop === undefined ||
+    prop === "call" ||
+    prop === "apply" ||
+    prop === "bind" ||
+    isBuiltinMethodName(prop)
+  )
+    return undefined;
+  const object = callee.object as Node;
+  if (
+    object.type === "Identifier" &&
+    BUILTIN_RECEIVERS.has(object.name) &&
+    !ctx.scopes.binding(callee, object.name)
+  )
+    return undefined;
+  return {
+    fn: undefined,
+    shape: { kind: "dispatch", name: prop },
+    explicit: false,
+    kinds: new Set(["async"]),
+  };
 }
 
 /** The annotated function `prop` of namespace path `path` (through aliases), if there is one. */

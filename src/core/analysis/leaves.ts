@@ -4,7 +4,7 @@ import { MSG } from "../messages.js";
 import { resolveImport } from "../resolve.js";
 import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
 import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
-import { type CallNode, type Index, resolveCallee } from "./calls.js";
+import { type CallNode, type Index, resolveCallee, unknownMethodDispatch } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
 import { interleaving, runsToEnd } from "./effects.js";
 import { asyncLimitKind, limitedMap } from "./limiters.js";
@@ -789,6 +789,22 @@ function factOf(
     // Babel 8's `import(x)`; Babel 7 parses it as a call of `Import`, quoted the same way above.
     if (node.type === "ImportExpression") return { kind: "unmappable", why: WHY.unknownCall("import(...)") };
     return { kind: "unmappable", why: WHY.other(sourceOf(ctx, node)) };
+  }
+  // `await cache.lookup(k)` of a handed-in object whose method no module the file imports
+  // annotates: dispatched on what the object holds, then guarded (calls.ts
+  // `unknownMethodDispatch`, attack20 F8). A member of an import keeps the plain guard: its
+  // module's facts already say whether it is smartasync.
+  const dispatched =
+    node.type === "CallExpression" && !importedCallee(ctx, (node as CallNode).callee as Node, true)
+      ? unknownMethodDispatch(ctx, node)
+      : undefined;
+  if (dispatched && dispatched.shape.kind === "dispatch") {
+    owner.leafCallees.set(node, dispatched);
+    return {
+      kind: "smartasync",
+      callee: dispatched.shape.name,
+      guard: { loc: locOf(ctx, node), text: guardText(ctx, node), dispatch: true },
+    };
   }
   return { kind: "guarded", loc: locOf(ctx, node), text: guardText(ctx, node) };
 }

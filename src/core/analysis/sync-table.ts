@@ -399,6 +399,17 @@ function namesWith(test: (f: MethodFacts) => boolean): Set<string> {
   return out;
 }
 
+const BUILTIN_METHOD_NAMES = namesWith(() => true);
+
+/**
+ * Whether a built-in prototype of the table has a method of this name (`join`, `trim`, `get`):
+ * an awaited `x.join(…)` on a receiver the build cannot see is most likely that method, so an
+ * inline copy guards its value rather than dispatch it (calls.ts `unknownMethodDispatch`).
+ */
+export function isBuiltinMethodName(name: string): boolean {
+  return BUILTIN_METHOD_NAMES.has(name);
+}
+
 const MUTATORS = namesWith((f) => f.mutates === true);
 /** `Date`'s setters (`d.setHours(…)`). */
 const DATE_SETTER = /^set(UTC)?(FullYear|Month|Date|Hours|Minutes|Seconds|Milliseconds)$|^set(Time|Year)$/;
