@@ -22,7 +22,9 @@ describe("the guard's message", () => {
     expect(e.code).toBe("SMARTASYNC_GUARD");
     expect(e.message).toContain("renderSync got a promise from cache.lookup(...) at src/render.js:15:24");
     expect(e.message).toContain("the function the object held has no sync variant");
-    expect(e.message).toContain("only where this file imports the module that annotates it (an unused import is enough)");
+    expect(e.message).toContain(
+      "only where this file imports the module that annotates it (an unused import is enough)",
+    );
   });
 
   it("for a plain call does not", () => {
