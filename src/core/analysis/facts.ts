@@ -3,7 +3,7 @@ import type { ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
-import { rebound } from "./calls.js";
+import { buildIndex, rebound } from "./calls.js";
 import type { Ctx } from "./ctx.js";
 import { exportFactOf } from "./export-fact.js";
 import { ownExportNames } from "./export-names.js";
@@ -27,6 +27,7 @@ import {
 } from "./exports.js";
 import { addKinds, exportedMethods, pickedHolders } from "./held.js";
 import type { ImportedFns } from "./imported.js";
+import { startingExports } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import type { Node } from "./tree.js";
 import { tsNamespaceExports } from "./ts-namespaces.js";
@@ -98,6 +99,10 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
   /** Names re-exported by name from a module where they are not a variant (`export { loadSync } from "./other"`). */
   const foreign = new Set<string>();
   if (file) ownFacts(file, how, { exports, methods, namespaces, picked }, local);
+  const starts =
+    file && how.withStrategies
+      ? startingExports(file.ctx, buildIndex(file.ctx, file.fns), file.fns)
+      : undefined;
   const into: Carrying = {
     exports,
     methods,
@@ -140,6 +145,8 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
       ? { commonjs: true }
       : {}),
     ...(picked.size ? { picked } : {}),
+    // Read with the bodies only (the graph's second phase, and every compile).
+    ...(starts?.size ? { starts } : {}),
   };
 }
 

@@ -173,6 +173,7 @@ function sameForImporters(a: ModuleFacts, b: ModuleFacts): boolean {
       // Which namespaces are objects another module may write (their calls are checked).
       [...(f.namespaces ?? [])].map(([n, ns]) => [n, !!ns.tsNamespace, !!ns.moduleExports]).sort(),
       [...(f.picked?.keys() ?? [])].sort(),
+      [...(f.starts ?? [])].sort(),
       f.problem !== undefined,
     ]);
   return shape(a) === shape(b);
@@ -540,6 +541,7 @@ export class ModuleGraph {
       ...(facts.namespaces ? { namespaces: facts.namespaces } : {}),
       ...(facts.commonjs ? { commonjs: true } : {}),
       ...(facts.picked ? { picked: facts.picked } : {}),
+      ...(facts.starts ? { starts: facts.starts } : {}),
     };
   }
 
