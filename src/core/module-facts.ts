@@ -116,9 +116,27 @@ export interface PickedHolder {
   returned?: true;
 }
 
+/**
+ * A plain (not annotated) function or class a module exports whose call or construction blocks
+ * on a worker (its body calls a worker variant, or a function or class that does): importers'
+ * calls of it block their thread as much, which `check --deny sync-worker` must see (attack20
+ * F7). Only blocking ones get an entry: a module whose plain functions block on nothing keeps
+ * the empty facts.
+ */
+export interface BlockingFact {
+  /** Name in reports (the function's or class's own). */
+  name: string;
+  /** A class: `new Thing(u)` blocks (its construction does). */
+  class?: true;
+  /** Where it was found, for reports: a path relative to the root, or a package. */
+  from: string;
+}
+
 export interface ModuleFacts {
   /** Exported name (or `default`) → the smartasync function behind it, re-exports followed. */
   exports: Map<string, ExportFact>;
+  /** Exported name → a plain function or class of the module whose call blocks on a worker. */
+  blocking?: Map<string, BlockingFact>;
   /** Kinds of annotated class and object methods by name, for `obj.m()` dispatch. */
   methods: Map<string, Set<FunctionKind>>;
   /**
@@ -164,6 +182,7 @@ export function hasFacts(facts: ModuleFacts): boolean {
   return (
     facts.exports.size > 0 ||
     facts.methods.size > 0 ||
+    (facts.blocking?.size ?? 0) > 0 ||
     (facts.namespaces?.size ?? 0) > 0 ||
     (facts.picked?.size ?? 0) > 0
   );
@@ -291,6 +310,7 @@ export interface FactsJson {
   x?: true;
   pk?: [string, PickedHolder][];
   st?: string[];
+  b?: [string, BlockingFact][];
 }
 
 export function factsToJson(f: ModuleFacts): FactsJson {
@@ -305,6 +325,7 @@ export function factsToJson(f: ModuleFacts): FactsJson {
     ...(f.moduleExports ? { x: true as const } : {}),
     ...(f.picked ? { pk: [...f.picked] } : {}),
     ...(f.starts ? { st: [...f.starts] } : {}),
+    ...(f.blocking ? { b: [...f.blocking] } : {}),
   };
 }
 
@@ -320,6 +341,7 @@ export function factsFromJson(j: FactsJson): ModuleFacts {
     ...(j.x ? { moduleExports: true } : {}),
     ...(j.pk ? { picked: new Map(j.pk) } : {}),
     ...(j.st ? { starts: new Set(j.st) } : {}),
+    ...(j.b ? { blocking: new Map(j.b) } : {}),
   };
 }
 
@@ -367,6 +389,11 @@ export interface Manifest {
    * through it are reported (SA206) as for the package's source.
    */
   picked?: Record<string, Record<string, Omit<PickedHolder, "from">>>;
+  /**
+   * Of a subpath (or of a file, beside `files`): exported name → a plain function or class whose
+   * call blocks on a worker (`BlockingFact`), so `check --deny sync-worker` sees importers' calls.
+   */
+  blocking?: Record<string, Record<string, Omit<BlockingFact, "from">>>;
 }
 
 export const MANIFEST_FIELD = "smartasync";
@@ -489,11 +516,18 @@ export function factsFromManifest(
     const returned = p.returned === true ? { returned: true as const } : {};
     picked.set(exported, { name: p.name, kind: p.kind, array: p.array === true, keys, from, ...returned });
   }
+  const blocking = new Map<string, BlockingFact>();
+  for (const [exported, b] of Object.entries(manifest.blocking?.[key] ?? {})) {
+    // A manifest is a dependency's file: only well-formed entries are taken.
+    if (typeof b?.name !== "string") continue;
+    blocking.set(exported, { name: b.name, ...(b.class === true ? { class: true as const } : {}), from });
+  }
   return {
     exports: factsOf(table),
     methods,
     ...(namespaces.size ? { namespaces } : {}),
     ...(picked.size ? { picked } : {}),
+    ...(blocking.size ? { blocking } : {}),
   };
 }
 
@@ -555,6 +589,7 @@ export function buildFileManifest(files: Record<string, ModuleFacts>): Manifest 
     ...(byFile.namespaces ? { namespaces: byFile.namespaces } : {}),
     ...(byFile.nested ? { nested: byFile.nested } : {}),
     ...(byFile.picked ? { picked: byFile.picked } : {}),
+    ...(byFile.blocking ? { blocking: byFile.blocking } : {}),
   };
 }
 
@@ -593,6 +628,12 @@ export function buildManifest(entries: Record<string, ModuleFacts>): Manifest {
       manifest.picked ??= {};
       manifest.picked[subpath] = Object.fromEntries(
         [...facts.picked].map(([exported, { from: _from, ...rest }]) => [exported, rest]),
+      );
+    }
+    if (facts.blocking?.size) {
+      manifest.blocking ??= {};
+      manifest.blocking[subpath] = Object.fromEntries(
+        [...facts.blocking].map(([exported, { from: _from, ...rest }]) => [exported, rest]),
       );
     }
     for (const [m, kinds] of facts.methods)

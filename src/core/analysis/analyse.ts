@@ -10,7 +10,14 @@ import { emptyReport, finishReport, type Report } from "../report.js";
 import { sameThreadWhy } from "./arg-escape.js";
 import { planAutobinds } from "./autobind.js";
 import { checkCallerState } from "./caller-state.js";
-import { buildIndex, type CallEdit, type Index, markSyncBodyBlocks, planCalls } from "./calls.js";
+import {
+  buildIndex,
+  type CallEdit,
+  exportedPlainUnits,
+  type Index,
+  markSyncBodyBlocks,
+  planCalls,
+} from "./calls.js";
 import {
   checkClash,
   checkExportClash,
@@ -342,7 +349,7 @@ interface Proven {
  */
 function prove(bound: Bound, collected: Collected, resolved: Resolved): Proven {
   const { ctx } = bound;
-  const { index } = collected;
+  const { index, exportIndex } = collected;
   const { fns } = resolved;
   // Decide every variant before any call is classified: call strategies name them.
   for (const fn of fns) {
@@ -364,7 +371,15 @@ function prove(bound: Bound, collected: Collected, resolved: Resolved): Proven {
     }
   }
   // Which sync functions block on a worker in their own body, once every sync variant is decided.
-  markSyncBodyBlocks(ctx, index, fns, (f) => f.syncStrategy === "worker" || f.blocksOnWorker === true);
+  // Its exported plain functions and classes too, for its facts (attack20 F7).
+  markSyncBodyBlocks(
+    ctx,
+    index,
+    fns,
+    (f) => f.syncStrategy === "worker" || f.blocksOnWorker === true,
+    ctx.imported,
+    exportedPlainUnits(ctx, fns, exportIndex),
+  );
   // What each function does with its parameters, for the calls that pass a call's value there.
   paramUses(ctx, index, fns);
   const inWorkers = new Set(

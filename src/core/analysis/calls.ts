@@ -8,8 +8,9 @@ import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
 import { type ArgumentSlot, argumentOf, argumentUse, passedThrough, placeOf } from "./call-argument.js";
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
+import { type ExportUse, exportedNames } from "./exports.js";
 import { addKinds, heldMembers, heldUnfollowed, pickedFrom } from "./held.js";
-import type { ImportedRef } from "./imported.js";
+import type { ImportedFns, ImportedRef } from "./imported.js";
 import { isLimiter } from "./limiters.js";
 import type { SaFunction } from "./model.js";
 import { offloadHeldBack } from "./offload-order.js";
@@ -19,7 +20,7 @@ import { provenPrimitive } from "./primitive.js";
 import { returnsPrimitive } from "./return-type.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
-import { isBuiltinMethodName } from "./sync-table.js";
+import { CALLS_ITS_ARGUMENTS, isBuiltinMethodName } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import {
   dottedPath,
@@ -364,17 +365,30 @@ function explicitBlocks(r: Resolved): boolean {
  * file's compile (prove) and the graph's read of an import (module-graph.ts), which differ only
  * in how a function of another module is known to block (`extBlocks`). A class of the file the
  * body constructs (`new Thing(u)`) blocks where its construction does: its constructor, its
- * instance fields' initialisers, its base class of the file (attack19 F5). Repeated until nothing
- * changes, so a chain of sync functions and classes is followed whatever their order in the file.
+ * instance fields' initialisers, its base class of the file (attack19 F5); so do a plain function
+ * of the file it calls, a getter of an object or class of the file it reads (`box.v`), a function
+ * it hands to a built-in that calls it before returning (`xs.map((x) => h(x))`), and a plain
+ * function or class of another module whose facts say it blocks (attack20 F7). The file's
+ * exported plain functions and classes are asked as well: the answer is their `blocking` fact
+ * (`blockingExports`). Repeated until nothing changes, so a chain of sync functions and classes is
+ * followed whatever their order in the file.
  */
 export function markSyncBodyBlocks(
   ctx: Ctx,
   index: Index,
   fns: readonly SaFunction[],
   extBlocks: (fact: ImportedRef["fact"]) => boolean,
+  /**
+   * The file's imports read with their strategies: a plain function or class of another module
+   * whose call blocks (its `blocking` fact, attack20 F7) blocks here too.
+   */
+  imported: ImportedFns | undefined,
+  /** The file's exported plain functions and classes (`exportedPlainUnits`): asked too, for the file's facts. */
+  exportedPlain: ReadonlyMap<string, Node>,
 ): void {
   const sync = fns.filter((f) => f.kind === "sync" && f.fn.body);
-  if (sync.length === 0) return;
+  blockingUnits.delete(ctx);
+  if (sync.length === 0 && exportedPlain.size === 0) return;
   const view = callView(ctx, index);
   const blocks = (r: Resolved, kind: FunctionKind): boolean =>
     r.fn
@@ -383,26 +397,49 @@ export function markSyncBodyBlocks(
         : r.fn.bodyBlocks === true
       : r.ext !== undefined && extBlocks(r.ext.fact);
   type Edge = { r: Resolved; kind: FunctionKind };
-  /** The calls of smartasync functions in `roots` (nested functions aside), and the classes it constructs. */
-  const scan = (roots: readonly Node[]): { calls: Edge[]; builds: Node[] } => {
+  type Unit = { calls: Edge[]; builds: Node[]; ext: boolean };
+  /**
+   * The calls of smartasync functions in `roots` (nested functions aside), the classes and plain
+   * functions of the file it constructs or calls, and whether it calls or constructs another
+   * module's plain function or class that blocks (`ext`).
+   */
+  const scan = (roots: readonly Node[]): Unit => {
     const mine: Edge[] = [];
     const builds: Node[] = [];
+    let ext = false;
     for (const root of roots)
       ctx.tree.walk(root, (n) => {
         if (isFunction(n)) return false;
         if (n.type === "NewExpression") {
           const c = classOfFile(ctx, n.callee as Node);
           if (c) builds.push(c);
+          else if (imported?.blockingOf(n.callee as Node, true)) ext = true;
+          return undefined;
+        }
+        if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
+          // A read of a getter of an object or class of the file runs its body (`box.v`).
+          const g = getterOfFile(ctx, n);
+          if (g) builds.push(g);
           return undefined;
         }
         if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+        // The function a built-in calls before it returns (`xs.map((x) => h(x))`, `forEach(f)`)
+        // runs on this thread too, in place or a plain function of the file.
+        const cb = calledArgument(n as CallNode);
+        if (cb) {
+          const f = isFunction(cb) ? plainFn(cb) : plainFnOfFile(ctx, cb);
+          if (f) builds.push(f);
+        }
         const r = resolveCallee(ctx, index, n as CallNode);
         const kind = r?.fn?.kind ?? r?.ext?.fact.kind;
         if (!r || !kind) {
           // A plain function of the file (`function inner(u) { return h(u); }`) runs its body on
-          // the caller's thread, as a sync function's call does (attack20 F7).
-          const plain = r ? undefined : plainFnOfFile(ctx, (n as CallNode).callee as Node);
+          // the caller's thread, as a sync function's call does (attack20 F7); so does another
+          // module's, known to block by its facts.
+          const callee = (n as CallNode).callee as Node;
+          const plain = r ? undefined : plainFnOfFile(ctx, callee);
           if (plain) builds.push(plain);
+          else if (!r && imported?.blockingOf(callee, false)) ext = true;
           return undefined;
         }
         if (r.shape.kind === "dispatch") return undefined;
@@ -416,15 +453,15 @@ export function markSyncBodyBlocks(
           mine.push({ r, kind });
         return undefined;
       });
-    return { calls: mine, builds };
+    return { calls: mine, builds, ext };
   };
   // Each sync function, and each class of the file one constructs (`new Thing(u)`, attack19 F5):
   // a construction runs the class's constructor, its instance fields' initialisers and its base
   // class's construction on the caller's thread, as a call of a sync function runs its body.
-  type Unit = { calls: Edge[]; builds: Node[] };
+  // The file's exported plain functions and classes are asked too: importers read the answer.
   const fnUnits = new Map<SaFunction, Unit>();
   const classUnits = new Map<Node, Unit>();
-  const todo: Node[] = [];
+  const todo: Node[] = [...exportedPlain.values()];
   for (const f of sync) {
     const got = scan([f.fn.body as Node]);
     fnUnits.set(f, got);
@@ -435,7 +472,9 @@ export function markSyncBodyBlocks(
     if (isFunction(c)) {
       // A plain function of the file: its own body (nested functions aside), unless the lazy
       // tree left it closed (then it mentions nothing smartasync).
-      const got = ctx.tree.isClosed(c) ? { calls: [], builds: [] } : scan([(c as t.Function).body as Node]);
+      const got = ctx.tree.isClosed(c)
+        ? { calls: [], builds: [], ext: false }
+        : scan([(c as t.Function).body as Node]);
       classUnits.set(c, got);
       todo.push(...got.builds);
       continue;
@@ -449,7 +488,7 @@ export function markSyncBodyBlocks(
   // Classes and plain functions of the file whose construction or call blocks on a worker.
   const blockingClasses = new Set<Node>();
   const unitBlocks = (u: Unit): boolean =>
-    u.calls.some((c) => blocks(c.r, c.kind)) || u.builds.some((c) => blockingClasses.has(c));
+    u.ext || u.calls.some((c) => blocks(c.r, c.kind)) || u.builds.some((c) => blockingClasses.has(c));
   for (let changed = true; changed; ) {
     changed = false;
     for (const [c, u] of classUnits) {
@@ -463,6 +502,142 @@ export function markSyncBodyBlocks(
       changed = true;
     }
   }
+  blockingUnits.set(ctx, blockingClasses);
+}
+
+/** The plain functions and classes of a file that block (markSyncBodyBlocks), for its facts. */
+const blockingUnits = new WeakMap<Ctx, ReadonlySet<Node>>();
+
+/**
+ * Exported name → the file's exported plain function or class whose call or construction blocks
+ * on a worker (markSyncBodyBlocks, run on the same context before): the file's `blocking` facts.
+ */
+export function blockingExports(ctx: Ctx, exportedPlain: ReadonlyMap<string, Node>): Map<string, Node> {
+  const set = blockingUnits.get(ctx);
+  const out = new Map<string, Node>();
+  if (!set) return out;
+  for (const [name, n] of exportedPlain) if (set.has(n)) out.set(name, n);
+  return out;
+}
+
+/**
+ * The plain (not annotated) functions and classes a file exports, by exported name: `export
+ * function f`, `export const f = () => …`, `export class C`, `export default function/class`,
+ * and a module-level one exported by name (`export { f as g }`, `module.exports = { f }`).
+ * Their calls run their bodies on the importer's thread (markSyncBodyBlocks asks whether that
+ * blocks on a worker).
+ */
+export function exportedPlainUnits(
+  ctx: Ctx,
+  fns: readonly SaFunction[],
+  uses: ReadonlyMap<string, ExportUse>,
+): Map<string, Node> {
+  const annotated = new Set<Node>(fns.map((f) => f.fn as Node));
+  // A variant of an annotated function (generated by a previous pass, or written by hand under its
+  // name) is reached as that function's variant, never as a plain function.
+  const variants = new Set(fns.map((f) => f.variant));
+  const out = new Map<string, Node>();
+  const plain = (n: Node | undefined): Node | undefined => {
+    if (!n || annotated.has(n)) return undefined;
+    if (n.type === "ClassDeclaration" || n.type === "ClassExpression") return n;
+    if (!isFunction(n) || n.type === "ObjectMethod" || n.type === "ClassMethod") return undefined;
+    const f = n as t.Function;
+    return f.async || f.generator ? undefined : n;
+  };
+  const byName = (name: string): Node | undefined => {
+    if (variants.has(name)) return undefined;
+    const b = ctx.scopes.binding(ctx.program, name);
+    return b ? plain(plainFnOfBinding(b) ?? fileClassOfBinding(b)) : undefined;
+  };
+  for (const s of ctx.program.body) {
+    if (s.type === "ExportNamedDeclaration" && !s.source && s.declaration) {
+      const d = s.declaration;
+      if ((d.type === "FunctionDeclaration" || d.type === "ClassDeclaration") && d.id) {
+        const n = byName(d.id.name);
+        if (n) out.set(d.id.name, n);
+      } else if (d.type === "VariableDeclaration")
+        for (const v of d.declarations)
+          if (v.id.type === "Identifier") {
+            const n = byName(v.id.name);
+            if (n) out.set(v.id.name, n);
+          }
+    } else if (s.type === "ExportDefaultDeclaration") {
+      const d = s.declaration as Node;
+      const n =
+        (d.type === "FunctionDeclaration" || d.type === "ClassDeclaration") &&
+        !(d as t.FunctionDeclaration).id
+          ? plain(d)
+          : d.type === "Identifier"
+            ? byName(d.name)
+            : d.type === "FunctionDeclaration" || d.type === "ClassDeclaration"
+              ? byName((d as t.FunctionDeclaration).id!.name)
+              : undefined;
+      if (n) out.set("default", n);
+    }
+  }
+  for (const [local, use] of uses) {
+    const names = exportedNames(use);
+    if (names.length === 0) continue;
+    const n = byName(local);
+    if (n) for (const e of names) if (!out.has(e)) out.set(e, n);
+  }
+  return out;
+}
+
+/** `fn` if it is a function whose call runs its body at once (not async, not a generator). */
+function plainFn(fn: Node): Node | undefined {
+  const f = fn as t.Function;
+  return f.async || f.generator ? undefined : fn;
+}
+
+/**
+ * The argument a built-in method calls before it returns (`forEach(cb)`, `map`, `find`,
+ * `Array.from(xs, fn)`: the built-ins table's `calls`), by the method's name whatever the receiver.
+ */
+function calledArgument(call: CallNode): Node | undefined {
+  const name = memberName(strip(call.callee as Node));
+  const at = name === undefined ? undefined : CALLS_ITS_ARGUMENTS.get(name);
+  const args = call.arguments as Node[];
+  if (at === undefined || args.slice(0, at).some((a) => a.type === "SpreadElement")) return undefined;
+  const a = args[at];
+  return a === undefined || a.type === "SpreadElement" ? undefined : strip(a);
+}
+
+/**
+ * The getter a member read runs (`box.v` of `const box = { get v() {…} }`, `Box.total` of a class
+ * of the file with `static get total()`), never reassigned; not a write (`box.v = 1` runs a
+ * setter) nor a computed key.
+ */
+function getterOfFile(ctx: Ctx, m: t.MemberExpression | t.OptionalMemberExpression): Node | undefined {
+  const name = memberName(m as Node);
+  if (name === undefined || (m.computed && m.property.type !== "StringLiteral")) return undefined;
+  const p = ctx.tree.parent(m as Node);
+  if (p?.type === "AssignmentExpression" && p.left === m) return undefined;
+  if (p?.type === "UpdateExpression") return undefined;
+  const o = strip(m.object as Node);
+  if (o.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(o, o.name);
+  if (!b || b.violations.length) return undefined;
+  let members: Node[] = [];
+  let isStatic = false;
+  const cls = fileClassOfBinding(b);
+  if (cls) {
+    if (ctx.tree.isCutClassBody((cls as t.Class).body as Node)) return undefined;
+    members = (cls as t.Class).body.body as Node[];
+    isStatic = true;
+  } else if (b.kind === "const" && b.node.type === "VariableDeclarator" && b.node.init) {
+    const init = strip(b.node.init as Node);
+    if (init.type !== "ObjectExpression") return undefined;
+    members = init.properties as Node[];
+  } else return undefined;
+  for (const x of members) {
+    const g = x as t.ObjectMethod | t.ClassMethod;
+    if ((g.type !== "ObjectMethod" && g.type !== "ClassMethod") || g.kind !== "get" || g.computed) continue;
+    if (isStatic && !(g as t.ClassMethod).static) continue;
+    if (keyName(g as { key: Node; computed?: boolean }) === name)
+      return ctx.tree.isClosed(g as Node) ? undefined : (g as Node);
+  }
+  return undefined;
 }
 
 /**
@@ -474,7 +649,12 @@ function plainFnOfFile(ctx: Ctx, callee: Node): Node | undefined {
   const c = strip(callee);
   if (c.type !== "Identifier") return undefined;
   const b = ctx.scopes.binding(c, c.name);
-  if (!b || b.violations.length) return undefined;
+  return b ? plainFnOfBinding(b) : undefined;
+}
+
+/** The plain function a binding is (plainFnOfFile), never reassigned. */
+function plainFnOfBinding(b: Binding): Node | undefined {
+  if (b.violations.length) return undefined;
   let fn: Node | undefined;
   if (b.node.type === "FunctionDeclaration") fn = b.node;
   else if (b.node.type === "VariableDeclarator" && b.kind === "const" && b.node.init) {
@@ -491,7 +671,12 @@ function classOfFile(ctx: Ctx, callee: Node): Node | undefined {
   const c = strip(callee);
   if (c.type !== "Identifier") return undefined;
   const b = ctx.scopes.binding(c, c.name);
-  if (!b || b.violations.length) return undefined;
+  return b ? fileClassOfBinding(b) : undefined;
+}
+
+/** The class a binding is (classOfFile), never reassigned. */
+function fileClassOfBinding(b: Binding): Node | undefined {
+  if (b.violations.length) return undefined;
   if (b.node.type === "ClassDeclaration") return b.node;
   if (b.node.type === "VariableDeclarator" && b.kind === "const" && b.node.init) {
     const init = strip(b.node.init as Node);
@@ -823,7 +1008,8 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   const notFollowed = heldUnfollowed(ctx, object, prop);
   if (notFollowed) return notFollowed;
   if (object.type === "Identifier" && (prop === "sync" || prop === "async")) {
-    const b = scopes.binding(callee, object.name);
+    // Asked of the object, a node of the tree (writtenRef's made member has no parent).
+    const b = scopes.binding(object, object.name);
     const fn = b ? index.byBinding.get(b) : undefined;
     const ext = fn ? undefined : ctx.imported?.resolve(object);
     const kind = fn?.kind ?? ext?.fact.kind;
@@ -1311,7 +1497,21 @@ function writtenRef(ctx: Ctx, index: Index, w: Written, depth: number): Resolved
 function explicitAlias(ctx: Ctx, index: Index, binding: Binding, depth: number): Resolved | undefined {
   const d = binding.node;
   if (binding.kind !== "const" || binding.violations.length) return undefined;
-  if (d.type !== "VariableDeclarator" || d.id.type !== "Identifier" || !d.init) return undefined;
+  if (d.type !== "VariableDeclarator" || !d.init) return undefined;
+  if (d.id.type === "ObjectPattern") {
+    // `const { sync } = typed` (or `{ hSync: f } = R`): the member taken out, run as written.
+    const p = d.id.properties.find(
+      (q) => q.type === "ObjectProperty" && q.value.type === "Identifier" && q.value.name === binding.name,
+    );
+    const key = p ? keyName(p as { key: Node; computed?: boolean }) : undefined;
+    if (key === undefined) return undefined;
+    const r = writtenRef(ctx, index, { of: d.init as Node, key }, depth);
+    if (!r || "unfollowed" in r || !r.explicit || r.choice === "self" || r.shape.kind === "dispatch")
+      return undefined;
+    // The typed form's `sync` member is its sync variant (nothing is chosen or rewritten).
+    return { ...r, choice: undefined, shape: { kind: "ident" } };
+  }
+  if (d.id.type !== "Identifier") return undefined;
   const r = writtenRef(ctx, index, { expr: d.init as Node }, depth);
   if (!r || "unfollowed" in r || !r.explicit || r.choice !== undefined || r.shape.kind === "dispatch")
     return undefined;
@@ -1856,10 +2056,37 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
   }
   const calls: Node[] = ctx.tree.tagged.length ? [...ctx.tree.calls, ...ctx.tree.tagged] : ctx.tree.calls;
   if (ctx.tree.tagged.length) calls.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+  /**
+   * A call (or `new`) of another module's plain function (or class) whose body blocks on a worker
+   * (its module's `blocking` facts): nothing is rewritten, but the call blocks this thread, which
+   * `check --deny sync-worker` must see wherever it is written (attack20 F7).
+   */
+  const blockingPlain = (call: Node, callee: Node, construct: boolean): void => {
+    const b = ctx.imported?.blockingOf(callee, construct);
+    if (!b) return;
+    const { method: _method, ...ctxt } = classifyCall(view, call);
+    ctx.report.calls.push({
+      callee: b.name,
+      loc: locOf(ctx, call),
+      ...ctxt,
+      strategy: "direct",
+      target: b.name,
+      from: b.from,
+      blocksOnWorker: true,
+    } as CallReport);
+  };
+  for (const n of ctx.tree.news) {
+    if (generated.size && ctx.tree.findParent(n, (p) => generated.has(p))) continue;
+    blockingPlain(n, n.callee as Node, true);
+  }
   for (const call of calls) {
     // Variants a previous pass generated are smartasync's own code (idempotence).
     if (generated.size && ctx.tree.findParent(call, (p) => generated.has(p))) continue;
     const r = lookupCall(ctx, index, call);
+    if (!r && call.type !== "TaggedTemplateExpression") {
+      blockingPlain(call, (call as CallNode).callee as Node, false);
+      continue;
+    }
     if (r && sloppy && dynamicScope(ctx, call, evalScopes)) {
       if ("unfollowed" in r || r.shape.kind !== "dispatch") {
         const { method: _method, ...ctxt } = classifyCall(view, call);

@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import { type ScannedReExport, scanModule } from "../import-scan.js";
 import { MSG } from "../messages.js";
-import type { ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
+import type { BlockingFact, ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant, variantName } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
@@ -487,6 +487,8 @@ export interface Carrying {
   methods: Map<string, Set<FunctionKind>>;
   picked: Map<string, PickedHolder>;
   namespaces: Map<string, ModuleFacts>;
+  /** Plain functions and classes whose call blocks on a worker (`ModuleFacts.blocking`). */
+  blocking: Map<string, BlockingFact>;
   /** Exported name → why it cannot be followed; absent where none is kept (a manifest). */
   problems?: Map<string, string>;
   /** Names re-exported from a module where they are no function's variant. */
@@ -521,6 +523,8 @@ export function carryReExport(
       if (carried(name) && !into.exports.has(name)) into.exports.set(name, fact);
     for (const [name, p] of target.picked ?? [])
       if (carried(name) && !into.picked.has(name)) into.picked.set(name, p);
+    for (const [name, b] of target.blocking ?? [])
+      if (carried(name) && !into.blocking.has(name)) into.blocking.set(name, b);
     // A namespace the target exports by name (`export * as ns`, `module.exports = { ns }`) is
     // one of its names, which a star carries too (ES: `export *` re-exports it).
     for (const [name, ns] of target.namespaces ?? [])
@@ -535,6 +539,8 @@ export function carryReExport(
   for (const [exported, imported] of re.names) {
     const p = target.picked?.get(imported);
     if (p) into.picked.set(exported, p);
+    const b = target.blocking?.get(imported);
+    if (b) into.blocking.set(exported, b);
     // A name re-exported from a module where it is no function's variant.
     if (into.foreign && ![...target.exports.values()].some((f) => f.variant === imported))
       into.foreign.add(exported);

@@ -1,9 +1,10 @@
+import type { types as t } from "@babel/core";
 import { scanModule } from "../import-scan.js";
-import type { ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
+import type { BlockingFact, ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
-import { buildIndex, rebound } from "./calls.js";
+import { blockingExports, buildIndex, exportedPlainUnits, rebound } from "./calls.js";
 import type { Ctx } from "./ctx.js";
 import { exportFactOf } from "./export-fact.js";
 import { ownExportNames } from "./export-names.js";
@@ -94,11 +95,12 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
   const methods = new Map<string, Set<FunctionKind>>();
   const namespaces = new Map<string, ModuleFacts>();
   const picked = new Map<string, PickedHolder>();
+  const blocking = new Map<string, BlockingFact>();
   /** Exported names of the module's own annotated functions (their variants are its own too). */
   const local = new Set<string>();
   /** Names re-exported by name from a module where they are not a variant (`export { loadSync } from "./other"`). */
   const foreign = new Set<string>();
-  if (file) ownFacts(file, how, { exports, methods, namespaces, picked }, local);
+  if (file) ownFacts(file, how, { exports, methods, namespaces, picked, blocking }, local);
   const starts =
     file && how.withStrategies
       ? startingExports(file.ctx, buildIndex(file.ctx, file.fns), file.fns)
@@ -108,6 +110,7 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
     methods,
     picked,
     namespaces,
+    blocking,
     foreign,
     ...(how.problems ? { problems: how.problems } : {}),
   };
@@ -141,12 +144,13 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
     // A module with nothing smartasync for importers has the empty facts, whatever its module
     // system: the compile's fast path reports none for it (facts-one-rule, fixture
     // cjs/re-exported-module-object's setup.cjs).
-    ...(how.commonjs && (exports.size || methods.size || namespaces.size || picked.size)
+    ...(how.commonjs && (exports.size || methods.size || namespaces.size || picked.size || blocking.size)
       ? { commonjs: true }
       : {}),
     ...(picked.size ? { picked } : {}),
     // Read with the bodies only (the graph's second phase, and every compile).
     ...(starts?.size ? { starts } : {}),
+    ...(blocking.size ? { blocking } : {}),
   };
 }
 
@@ -154,11 +158,11 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
 function ownFacts(
   m: AnalysedModule,
   how: FactsHow,
-  into: Pick<Carrying, "exports" | "methods" | "namespaces" | "picked">,
+  into: Pick<Carrying, "exports" | "methods" | "namespaces" | "picked" | "blocking">,
   local: Set<string>,
 ): void {
   const { ctx, fns, uses, values, imported } = m;
-  const { exports, methods, namespaces, picked } = into;
+  const { exports, methods, namespaces, picked, blocking } = into;
   const ts = tsNamespaceExports(ctx, fns, how.withStrategies);
   // A function annotated inside a TypeScript namespace is reached through the namespace (below),
   // not by its name; a later declaration of a name is the one exported.
@@ -204,12 +208,30 @@ function ownFacts(
   // Literals holding a smartasync function at a place picked at run time: a built package's
   // manifest carries them, so its importers get SA206 as importers of its source do.
   for (const [name, p] of pickedHolders(ctx, fns, (l) => exportedNames(uses.get(l)))) picked.set(name, p);
+  // Plain functions and classes whose call blocks on a worker (calls.ts `markSyncBodyBlocks`,
+  // asked with the strategies): only those get an entry (attack20 F7).
+  if (how.withStrategies)
+    for (const [name, n] of blockingExports(ctx, exportedPlainUnits(ctx, fns, uses)))
+      if (!exports.has(name))
+        blocking.set(name, {
+          name: localNameOf(ctx, n) ?? name,
+          ...(n.type === "ClassDeclaration" || n.type === "ClassExpression" ? { class: true as const } : {}),
+          from: ctx.fileName,
+        });
   for (const f of fns) {
     if (f.form !== "class-method" && f.form !== "object-method") continue;
     const kinds = methods.get(f.name) ?? new Set<FunctionKind>();
     kinds.add(f.kind);
     methods.set(f.name, kinds);
   }
+}
+
+/** The name a function or class is declared by (`function f`, `const f = () => …`), if any. */
+function localNameOf(ctx: Ctx, n: Node): string | undefined {
+  const id = (n as t.FunctionDeclaration | t.ClassDeclaration).id;
+  if (id) return id.name;
+  const p = ctx.tree.parent(n);
+  return p?.type === "VariableDeclarator" && p.id.type === "Identifier" ? p.id.name : undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { types as t } from "@babel/core";
 import { type ScannedImport, scanImports } from "../import-scan.js";
 import { MSG } from "../messages.js";
 import {
+  type BlockingFact,
   type ExportFact,
   hasFacts,
   hasProblem,
@@ -406,6 +407,29 @@ export class ImportedFns {
     if (pattern.properties.some((p) => p.type === "RestElement") || !this.names.isFree(local)) return;
     this.names.reserve(local);
     this.pending.push({ holder: { kind: "require", pattern }, imported, local });
+  }
+
+  /**
+   * The plain function (or, for `construct`, also the class) of another module a callee names
+   * (`remoteText` of `import { remoteText }`, `H.remoteText` of a module object) whose call blocks
+   * on a worker, as that module's facts say (`blocking`, attack20 F7). A class called without
+   * `new` throws before its constructor runs: not one.
+   */
+  blockingOf(callee: Node, construct: boolean): BlockingFact | undefined {
+    const n = peelCallee(callee);
+    let fact: BlockingFact | undefined;
+    if (n.type === "Identifier") {
+      const b = this.ctx.scopes.binding(n, n.name)?.node;
+      if (b?.type !== "ImportSpecifier" && b?.type !== "ImportDefaultSpecifier") return undefined;
+      const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
+      if (decl.importKind === "type" || (b.type === "ImportSpecifier" && b.importKind === "type"))
+        return undefined;
+      fact = this.factsOf(decl.source.value).blocking?.get(importedName(b));
+    } else if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
+      const name = memberName(n);
+      fact = name === undefined ? undefined : this.moduleObject(n.object as Node)?.facts.blocking?.get(name);
+    }
+    return fact && (construct || !fact.class) ? fact : undefined;
   }
 
   /** The imported smartasync function a callee identifier or `ns.f` member leads to. */

@@ -28,7 +28,7 @@ import {
 } from "../resolve.js";
 import type { ParsedFile } from "./analyse.js";
 import { sameThreadWhy } from "./arg-escape.js";
-import { buildIndex, markSyncBodyBlocks } from "./calls.js";
+import { buildIndex, exportedPlainUnits, markSyncBodyBlocks } from "./calls.js";
 import { collectFunctions } from "./collect.js";
 import { createBoundCtx } from "./ctx.js";
 import { type ExportNames, exportNamesOf } from "./export-names.js";
@@ -372,9 +372,18 @@ export class ModuleGraph {
    * a worker or blocks on one: an inline copy calling one blocks too (leafBlocks), as does a sync
    * function's body (markSyncBodyBlocks).
    */
-  private blockingImports(imports: readonly ScannedImport[], path: string, fns: SaFunction[]): Set<string> {
+  private blockingImports(
+    imports: readonly ScannedImport[],
+    path: string,
+    fns: SaFunction[],
+    /** The module exports plain functions or classes, whose bodies are asked too. */
+    plain: boolean,
+  ): Set<string> {
     const out = new Set<string>();
-    if (!fns.some((f) => (f.syncPlan?.strategy === "inline" && f.leafCallees.size > 0) || f.kind === "sync"))
+    if (
+      !plain &&
+      !fns.some((f) => (f.syncPlan?.strategy === "inline" && f.leafCallees.size > 0) || f.kind === "sync")
+    )
       return out;
     for (const { specifier, kind } of imports) {
       if (kind === "dynamic") continue;
@@ -435,7 +444,7 @@ export class ModuleGraph {
     // A module without annotations is parsed only if it may export something it imports and
     // something it imports is smartasync; plain re-exports are read from the text.
     const s =
-      annotated || (text.mayExportBindings && this.importsAnything(text.imports, path))
+      annotated || (text.mayExportBindings && this.importsAnything(text.imports, path, withStrategies))
         ? this.scan(path, source)
         : undefined;
     if (typeof s === "string" && !quiet) return { ...EMPTY_FACTS, problem: s };
@@ -467,10 +476,19 @@ export class ModuleGraph {
         paramUses(file.ctx, index, file.fns, imported);
         // Which of the functions its imports export block on a worker is asked of their facts
         // here (attack 16, F18).
-        blocking = this.blockingImports(text.imports, path, file.fns);
-        // As prove marks them (calls.ts `markSyncBodyBlocks`), the imports read by `blocking`.
+        const plain = exportedPlainUnits(file.ctx, file.fns, file.uses);
+        blocking = this.blockingImports(text.imports, path, file.fns, plain.size > 0);
+        // As prove marks them (calls.ts `markSyncBodyBlocks`), the imports read by `blocking`,
+        // another module's plain functions by their facts (`imported`, attack20 F7).
         const seen = blocking;
-        markSyncBodyBlocks(file.ctx, index, file.fns, (f) => seen.has(`${f.from}\0${f.name}`));
+        markSyncBodyBlocks(
+          file.ctx,
+          index,
+          file.fns,
+          (f) => seen.has(`${f.from}\0${f.name}`),
+          imported,
+          plain,
+        );
       }
       analysed = { ctx: file.ctx, fns: file.fns, uses: file.uses, values: file.values, imported };
     }
@@ -542,6 +560,7 @@ export class ModuleGraph {
       ...(facts.commonjs ? { commonjs: true } : {}),
       ...(facts.picked ? { picked: facts.picked } : {}),
       ...(facts.starts ? { starts: facts.starts } : {}),
+      ...(facts.blocking ? { blocking: facts.blocking } : {}),
     };
   }
 
@@ -550,7 +569,16 @@ export class ModuleGraph {
    * smartasync. A module in the middle of being computed (an import cycle) counts as yes: the
    * parse then decides, as it always did.
    */
-  private importsAnything(imports: readonly ScannedImport[], from: string): boolean {
+  private importsAnything(
+    imports: readonly ScannedImport[],
+    from: string,
+    /**
+     * Read the imports' facts, not their shapes: a module whose only content is a plain function
+     * that blocks (`blocking`, decided with strategies) makes its importers' plain exports worth
+     * asking too (attack20 F7).
+     */
+    withStrategies = false,
+  ): boolean {
     for (const { specifier, kind } of imports) {
       if (kind === "dynamic") continue;
       let r: Resolution | undefined;
@@ -568,7 +596,7 @@ export class ModuleGraph {
         taintFacts();
         return true;
       }
-      if (hasFacts(this.shapeOf(r.path, 0))) return true;
+      if (hasFacts(withStrategies ? this.factsOf(r.path) : this.shapeOf(r.path, 0))) return true;
     }
     return false;
   }

@@ -442,6 +442,8 @@ export class Tree {
   readonly calls: (t.CallExpression | t.OptionalCallExpression)[] = [];
   /** Every tagged template (`` f`…` `` calls `f`), in walk order. */
   readonly tagged: t.TaggedTemplateExpression[] = [];
+  /** Every `new C(…)`, in walk order. */
+  readonly news: t.NewExpression[] = [];
   /** Every identifier name that appears anywhere (for names generated code may introduce). */
   readonly names = new Set<string>();
   /** Functions left closed (see `Closing`), and their spans, in the order they were met. */
@@ -504,6 +506,7 @@ export class Tree {
     if (child.type === "CallExpression" || child.type === "OptionalCallExpression") this.calls.push(child);
     else if (child.type === "Identifier") this.names.add(child.name);
     else if (child.type === "TaggedTemplateExpression") this.tagged.push(child);
+    else if (child.type === "NewExpression") this.news.push(child);
   }
 
   /**
