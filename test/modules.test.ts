@@ -132,6 +132,44 @@ describe("cross-module facts", () => {
   });
 });
 
+describe("a package manifest carries the plain exports that block on a worker", () => {
+  it("both manifest forms, read back with the package as `from`; malformed entries skipped", () => {
+    const facts = {
+      exports: new Map(),
+      methods: new Map(),
+      blocking: new Map([
+        ["remoteText", { name: "remoteText", from: "src/helpers.js" }],
+        ["Thing", { name: "Thing", class: true as const, from: "src/helpers.js" }],
+      ]),
+    };
+    const byPath = buildManifest({ ".": facts });
+    expect(byPath.blocking).toEqual({
+      ".": { remoteText: { name: "remoteText" }, Thing: { name: "Thing", class: true } },
+    });
+    const byFile = buildFileManifest({ "index.js": facts });
+    expect(byFile.blocking).toEqual({ "index.js": byPath.blocking!["."] });
+    mkdirSync(join(dir, "blk/dist"), { recursive: true });
+    writeFileSync(
+      join(dir, "blk/a.json"),
+      JSON.stringify({ ...byPath, blocking: { ".": { ...byPath.blocking!["."], bad: { name: 3 } } } }),
+    );
+    writeFileSync(join(dir, "blk/dist/b.json"), JSON.stringify(byFile));
+    for (const [field, pkg] of [
+      ["./a.json", {}],
+      ["./dist/b.json", { main: "./dist/index.js" }],
+    ] as const) {
+      const back = factsFromManifest("lib", join(dir, "blk"), ".", {
+        ...pkg,
+        smartasync: { manifest: field },
+      });
+      expect([...(back.blocking ?? new Map())]).toEqual([
+        ["remoteText", { name: "remoteText", from: "lib" }],
+        ["Thing", { name: "Thing", class: true, from: "lib" }],
+      ]);
+    }
+  });
+});
+
 describe("routes (docs/modules.md)", () => {
   it("TypeScript's `export = f` is reported at importers' calls (SA206), in both compilers", () => {
     // Not a fixture: Babel compiles `export =` only to CommonJS, and the fixture tree is also

@@ -171,6 +171,54 @@ describe("smartasync check", () => {
     }
   });
 
+  it("--deny sync-worker fails on a call of another module's plain function, and a new of its class, whose body blocks on a worker (attack20 F7)", () => {
+    const app = tree("check-imported-plain-blocks", {
+      "src/lib/remote.js": `// @smartasync\nexport async function h(u) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "remote " + u;\n}\n`,
+      // No annotation: plain exports only, two that block and one that does not.
+      "src/lib/helpers.js": `import { h } from "./remote.js";\n\nexport function remoteText(u) {\n  const v = h(u);\n  return "text " + v;\n}\n\nexport class Thing {\n  constructor(u) {\n    this.v = h(u);\n  }\n}\n\nexport function calm(u) {\n  return "calm " + u;\n}\n`,
+      "src/server/handler.js": `import { calm, remoteText, Thing } from "../lib/helpers.js";\n\nexport function a() {\n  return remoteText("/a");\n}\n\nexport function b() {\n  return new Thing("/b").v;\n}\n\nexport function quiet() {\n  return calm("/q");\n}\n`,
+    });
+    expect(cli(["check", "src/server"], app).status).toBe(0);
+    for (const compiler of ["babel", "swc"]) {
+      const r = cli(["check", "src/server", "--deny", "sync-worker", "--compiler", compiler], app);
+      expect(r.status).toBe(1);
+      for (const [at, name] of [
+        ["4:10", "remoteText"],
+        ["8:10", "Thing"],
+      ])
+        expect(r.stdout).toContain(
+          `src/server/handler.js:${at}: denied (sync-worker) sync-worker: call of ${name} uses direct (→ ${name}), which blocks on a worker further on, denied by --deny sync-worker`,
+        );
+      expect(r.stdout).not.toContain("calm");
+      expect(r.stdout).toMatch(/failed: 0 errors, 2 denied/);
+    }
+  });
+
+  it("--deny sync-worker fails on a call of a sync annotated function that blocks through a getter of its file or a callback a built-in calls, and on the typed form's variant destructured (attack20 F7)", () => {
+    const app = tree("check-sync-body-getter-callback", {
+      "src/lib/remote.js": `import { smartasync } from "smartasync/runtime";\n\n// @smartasync\nexport async function h(u) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "remote " + u;\n}\n\nexport const typed = smartasync(async (u) => {\n  await new Promise((r) => setTimeout(r, 1));\n  return "typed " + u;\n});\n`,
+      "src/lib/helpers.js": `import { h } from "./remote.js";\n\nconst obj = {\n  get v() {\n    const x = h("/g");\n    return "getter " + x;\n  },\n  get calm() {\n    return "calm";\n  },\n};\n\n// @smartasync\nexport function viaGetter() {\n  return obj.v;\n}\n\n// @smartasync\nexport function viaMap(u) {\n  return [u].map((x) => h(x))[0];\n}\n\n// @smartasync\nexport function calm() {\n  return obj.calm;\n}\n`,
+      "src/server/handler.js": `import { calm, viaGetter, viaMap } from "../lib/helpers.js";\nimport { typed } from "../lib/remote.js";\n\nexport function a() {\n  return viaGetter();\n}\n\nexport function b() {\n  return viaMap("/b");\n}\n\nexport function c() {\n  const { sync } = typed;\n  return sync("/c");\n}\n\nexport function quiet() {\n  return calm();\n}\n`,
+    });
+    expect(cli(["check", "src/server"], app).status).toBe(0);
+    for (const compiler of ["babel", "swc"]) {
+      const r = cli(["check", "src/server", "--deny", "sync-worker", "--compiler", compiler], app);
+      expect(r.status).toBe(1);
+      for (const [at, name] of [
+        ["5:10", "viaGetter"],
+        ["9:10", "viaMap"],
+      ])
+        expect(r.stdout).toContain(
+          `src/server/handler.js:${at}: denied (sync-worker) sync-worker: call of ${name} uses direct (→ ${name}), which blocks on a worker further on, denied by --deny sync-worker`,
+        );
+      expect(r.stdout).toContain(
+        "src/server/handler.js:14:10: denied (sync-worker) sync-worker: explicit call of typedSync, which runs on a worker or blocks on one further on, denied by --deny sync-worker",
+      );
+      expect(r.stdout).not.toContain("calm");
+      expect(r.stdout).toMatch(/failed: 0 errors, 3 denied/);
+    }
+  });
+
   it("--deny sync-worker fails on an explicit call of a sync variant that runs on a worker (attack19 F14)", () => {
     const app = tree("check-explicit-worker", {
       "src/lib/remote.js": `import { smartasync } from "smartasync/runtime";\n\n// @smartasync\nexport async function fetchJson(u) {\n  const r = await fetch("data:text/plain," + u);\n  return r.text();\n}\n\nexport const fetchTyped = smartasync(async (u) => {\n  const r = await fetch("data:text/plain," + u);\n  return r.text();\n});\n\n// @smartasync\nexport async function local(u) {\n  return u;\n}\n`,

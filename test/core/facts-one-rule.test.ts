@@ -7,7 +7,8 @@
  * a value, a CommonJS name written twice, `export *` shadowed by a plain export, a variant name
  * the module declares itself, strategies of imported functions exported again, namespaces.)
  */
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { moduleGraphFor } from "../../src/babel-plugin/index.js";
@@ -78,5 +79,54 @@ describe("the facts carry what each function does with its parameters", () => {
     });
     // `ms` is read as a value (in the timer's callback): what a value there is.
     expect(read?.params?.[1]?.use).toBe("awaited");
+  });
+});
+
+/**
+ * A plain function or class a module exports whose call blocks on a worker is part of the facts
+ * (`blocking`, attack20 F7), the same in the compile and the graph (the loop above compares them),
+ * and only those that block get an entry: a module whose plain exports block on nothing keeps the
+ * empty facts, so the fast path still skips its importers.
+ */
+describe("the facts carry the plain exports that block on a worker, and only those", () => {
+  const c = listCases().find((k) => k.name === "worker/imported-plain-blocks");
+  it("the fixture exists", () => expect(c).toBeDefined());
+  it("helpers.js: the blocking ones, under the compile and the graph; deeper.js through its import; barrel.js by its new name", () => {
+    const graphOf = (file: string) => {
+      const compiled = transformCase(c!, 8, undefined, join(c!.dir, file)).exports ?? EMPTY_FACTS;
+      const read = moduleGraphFor(8, c!.options)!.factsOf(join(c!.dir, file));
+      expect(comparable(compiled), file).toEqual(comparable(read));
+      return read;
+    };
+    const helpers = graphOf("helpers.js");
+    expect([...(helpers.blocking ?? new Map()).keys()].sort()).toEqual(["Thing", "plainText", "viaInner"]);
+    expect(helpers.blocking?.get("Thing")).toEqual({ name: "Thing", class: true, from: "helpers.js" });
+    expect(helpers.exports.size).toBe(0);
+    expect(graphOf("deeper.js").blocking?.get("outerText")).toEqual({ name: "outerText", from: "deeper.js" });
+    expect(graphOf("barrel.js").blocking?.get("viaBarrel")).toEqual({
+      name: "plainText",
+      from: "helpers.js",
+    });
+  });
+  it("a module whose plain exports block on nothing has the empty facts", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sa-blocking-"));
+    try {
+      writeFileSync(
+        join(dir, "remote.js"),
+        "// @smartasync\nexport async function remote(n) {\n  return n;\n}\n",
+      );
+      writeFileSync(
+        join(dir, "calm.js"),
+        'import { remote } from "./remote.js";\nexport function calm(n) {\n  return n + 1;\n}\nexport function later(n) {\n  return remote(n);\n}\n',
+      );
+      writeFileSync(join(dir, "input.js"), 'import { calm } from "./calm.js";\nconsole.log(calm(1));\n');
+      const k = { ...c!, name: "blocking-none", dir, input: join(dir, "input.js") };
+      transformCase(k, 8);
+      const read = moduleGraphFor(8, k.options)!.factsOf(join(dir, "calm.js"));
+      // `later` hands on remote's promise (an inline variant: no worker): nothing blocks.
+      expect(factsToJson(read)).toEqual(factsToJson(EMPTY_FACTS));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
