@@ -7,12 +7,14 @@
  * a value, a CommonJS name written twice, `export *` shadowed by a plain export, a variant name
  * the module declares itself, strategies of imported functions exported again, namespaces.)
  */
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { moduleGraphFor } from "../../src/babel-plugin/index.js";
+import { nothingToDo } from "../../src/compile/fast-path.js";
 import { EMPTY_FACTS, type FactsJson, factsToJson, type ModuleFacts } from "../../src/core/module-facts.js";
+import { validateOptions } from "../../src/core/options.js";
 import { listCases, transformCase } from "../harness.js";
 
 /** The modules a fixture's input imports: its source files but the input, outputs and packages. */
@@ -99,7 +101,7 @@ describe("the facts carry the plain exports that block on a worker, and only tho
       return read;
     };
     const helpers = graphOf("helpers.js");
-    expect([...(helpers.blocking ?? new Map()).keys()].sort()).toEqual(["Thing", "plainText", "viaInner"]);
+    expect([...(helpers.blocking ?? new Map()).keys()].sort()).toEqual(["Thing", "plainText"]);
     expect(helpers.blocking?.get("Thing")).toEqual({ name: "Thing", class: true, from: "helpers.js" });
     expect(helpers.exports.size).toBe(0);
     expect(graphOf("deeper.js").blocking?.get("outerText")).toEqual({ name: "outerText", from: "deeper.js" });
@@ -125,6 +127,13 @@ describe("the facts carry the plain exports that block on a worker, and only tho
       const read = moduleGraphFor(8, k.options)!.factsOf(join(dir, "calm.js"));
       // `later` hands on remote's promise (an inline variant: no worker): nothing blocks.
       expect(factsToJson(read)).toEqual(factsToJson(EMPTY_FACTS));
+      // So the fast path skips its importer, and does not skip an importer of a blocking one.
+      const options = validateOptions(k.options);
+      const graph = moduleGraphFor(8, k.options)!;
+      const code = readFileSync(k.input, "utf8");
+      expect(nothingToDo(code, k.input, options, graph)).toBe(true);
+      const blocking = 'import { plainText } from "./helpers.js";\nconsole.log(plainText(1));\n';
+      expect(nothingToDo(blocking, join(c!.dir, "input.js"), options, graph)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
