@@ -2,11 +2,11 @@ import type { types as t } from "@babel/core";
 import { canonicalCallee } from "../twins.js";
 import { PURE_GLOBALS, PURE_STATICS } from "./arg-escape.js";
 import type { CallNode } from "./calls.js";
-import type { Ctx } from "./ctx.js";
+import { type Ctx, keyName } from "./ctx.js";
 import { memoByFunction } from "./memo.js";
 import { type Binding, isReference } from "./scope.js";
-import { isReader } from "./sync-table.js";
-import type { Node } from "./tree.js";
+import { isBuiltinMethod, isReader } from "./sync-table.js";
+import { isFunction, type Node } from "./tree.js";
 import { calledFunction, globalCallee, importedCallee } from "./twin-callee.js";
 import { consumerOf, memberName, strip } from "./view.js";
 import { forEachWrite, functionOf, functionOfBinding, methodOf, paramWrites, rootOf } from "./writes.js";
@@ -202,6 +202,18 @@ function shownMethod(ctx: Ctx, callee: Node): t.Function | undefined {
   return b ? methodOf(ctx, b, name) : undefined;
 }
 
+/**
+ * Whether the build proves a sync function quiet: no write to state it did not create (strict
+ * writeOutside) and no effect outside JS memory (outsideEffectOf). The one test for both uses of
+ * it (attack20 F13): several offloaded calls in one `Promise.all` run in parallel only when each
+ * is of such a function, and an offloaded call of a function that is not proven so is reported
+ * `outside`. A module's export facts carry it (`quiet`), so an importer decides as the module's
+ * own file would.
+ */
+export function provenQuiet(ctx: Ctx, fn: t.Function): boolean {
+  return writeOutside(ctx, fn) === undefined && outsideEffectOf(ctx, fn) === null;
+}
+
 /** The first effect a function has outside itself, in the strict sense (`unseenCall`), memoised. */
 export const effectOf: (ctx: Ctx, fn: t.Function) => Node | null = memoByFunction(
   (ctx, fn) => writeOutside(ctx, fn, true) ?? null,
@@ -288,13 +300,19 @@ function findOutside(ctx: Ctx, fn: t.Function): OutsideEffect | undefined {
     ctx.tree.walk(f.body as Node, (n) => {
       if (found) return false;
       if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
-        const what = callOutside(ctx, n.callee as Node);
+        // What the callee does where the build knows it (a global, an import); else the function
+        // it resolves to is followed, and a callee it cannot resolve is not proven (attack20 F4).
+        const what = callOutside(ctx, n.callee as Node) ?? unfollowed(ctx, n.callee as Node, follow);
         if (what) {
           found = { node: n, what };
           return false;
         }
-        follow(shownMethod(ctx, n.callee as Node));
-        follow(functionOf(ctx, n.callee as Node));
+      } else if (n.type === "NewExpression") {
+        const what = newOutside(ctx, n, follow);
+        if (what) {
+          found = { node: n, what };
+          return false;
+        }
       } else if (n.type === "Identifier" && isReference(n, ctx.tree)) {
         if (n.name === "process" && !ctx.scopes.binding(n, "process")) {
           const use = ctx.tree.parent(n);
@@ -408,4 +426,213 @@ function sourceOfCallee(c: Node): string {
   }
   if (cur.type === "Identifier") parts.unshift(cur.name);
   return parts.join(".");
+}
+
+/** Completes "`g` …" for a callee the build cannot resolve to a function whose effects it knows. */
+const UNFOLLOWED = "calls a function the build does not follow";
+const HANDED_IN = "calls a function handed in as a parameter, which the build does not follow";
+
+/** How many `const` aliases and table entries are followed from one callee. */
+const MAX_LINKS = 8;
+
+/**
+ * Attack20 F4: a callee callOutside did not judge (no global, no import). The function it names
+ * where the module shows it (a function of the module, a method of a `const` object literal or of
+ * a class of the module, the value a table entry or a `const` holds) is followed: its body is
+ * looked into by findOutside. A method named as a built-in's (sync-table.ts: `push`, `map`,
+ * `get`, a reader's `getX`/`toX` name) is taken at its name's word, as on any object in JS memory.
+ * Anything else — a parameter, an array element, a method of an object of unknown class, the
+ * result of a call or of `new Function(…)` — is not proven quiet: unknown means not proven
+ * (docs/semantics.md, "Offloading is parallelism").
+ */
+function unfollowed(
+  ctx: Ctx,
+  callee: Node,
+  follow: (f: t.Function | undefined) => void,
+  depth = 0,
+): string | undefined {
+  if (depth > MAX_LINKS) return UNFOLLOWED;
+  const c = strip(calledFunction(callee));
+  // A global or an import: callOutside's judgement stands (quiet modules, `Math.max`, …).
+  if (
+    globalCallee(ctx, c) !== undefined ||
+    importedCallee(ctx, strip(callee), true) ||
+    importedCallee(ctx, c, true)
+  )
+    return undefined;
+  // An IIFE's body is in the walk already. `super(…)`, `super.m()` are not followed (a parent
+  // class's code; a limit docs/semantics.md names).
+  if (isFunction(c) || c.type === "Super") return undefined;
+  if (c.type === "Identifier") {
+    const b = ctx.scopes.binding(c, c.name);
+    // An unbound name that is no global callOutside judged: `require` and the like.
+    if (!b) return undefined;
+    const fn = functionOfBinding(b);
+    if (fn) {
+      follow(fn);
+      return undefined;
+    }
+    if (b.kind === "param") return HANDED_IN;
+    // `const w = ops.write`: the value it holds, judged as the callee.
+    const decl = b.node;
+    if (
+      b.kind === "const" &&
+      decl.type === "VariableDeclarator" &&
+      decl.id.type === "Identifier" &&
+      decl.init
+    )
+      return valueOutside(ctx, decl.init as Node, follow, depth + 1);
+    return UNFOLLOWED;
+  }
+  if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return UNFOLLOWED;
+  const name = memberName(c);
+  const object = strip(c.object as Node);
+  if (name !== undefined && object.type === "Identifier") {
+    const b = ctx.scopes.binding(object, object.name);
+    if (b) {
+      const method = methodOf(ctx, b, name);
+      if (method) {
+        follow(method);
+        return undefined;
+      }
+      // `ops.write(…)` of `const ops = { write: fs.writeFileSync }`: the entry's value.
+      const entry = tableEntry(b, name);
+      if (entry) return valueOutside(ctx, entry, follow, depth + 1);
+      // `store.save()` of `const store = new Store()`, a class of the module.
+      const cls = instanceClass(ctx, b);
+      if (cls) return classMethodOutside(ctx, cls, name, false, follow, depth);
+    }
+  } else if (name !== undefined && object.type === "ThisExpression") {
+    // `this.save()` in a method of a class of the module: that class's method.
+    const own = thisClass(ctx, c);
+    if (own) return classMethodOutside(ctx, own.cls, name, own.static, follow, depth);
+  }
+  return name !== undefined && builtinName(name) ? undefined : UNFOLLOWED;
+}
+
+/** A value expression called (`const w = …; w()`, a table entry): judged as a callee. */
+function valueOutside(
+  ctx: Ctx,
+  value: Node,
+  follow: (f: t.Function | undefined) => void,
+  depth: number,
+): string | undefined {
+  const v = strip(value);
+  if (isFunction(v)) {
+    follow(v);
+    return undefined;
+  }
+  return callOutside(ctx, v) ?? unfollowed(ctx, v, follow, depth);
+}
+
+/** A method name of a built-in prototype (the sync table's), or a reader's name (`getX`, `toX`). */
+function builtinName(name: string): boolean {
+  return isBuiltinMethod(name) || isReader(name);
+}
+
+/** The value of `o.m` for a `const` object literal `o` whose entry `m` is not a function. */
+function tableEntry(b: Binding, m: string): Node | undefined {
+  const n = b.node;
+  const init = n.type === "VariableDeclarator" && n.init ? strip(n.init) : undefined;
+  if (b.kind !== "const" || init?.type !== "ObjectExpression") return undefined;
+  for (const p of init.properties) {
+    if (p.type === "SpreadElement" || keyName(p as { key: Node; computed?: boolean }) !== m) continue;
+    return p.type === "ObjectProperty" ? (p.value as Node) : undefined;
+  }
+  return undefined;
+}
+
+type ClassNode = t.ClassDeclaration | t.ClassExpression;
+
+/** The class of the module a name is bound to (`class Store {}`, `const Store = class {}`). */
+function classOfBinding(b: Binding): ClassNode | undefined {
+  const n = b.node;
+  if (n.type === "ClassDeclaration") return b.violations.length ? undefined : n;
+  const init = n.type === "VariableDeclarator" && n.init ? strip(n.init) : undefined;
+  return b.kind === "const" && init?.type === "ClassExpression" ? init : undefined;
+}
+
+/** `const store = new Store()` with `Store` a class of the module: that class. */
+function instanceClass(ctx: Ctx, b: Binding): ClassNode | undefined {
+  const n = b.node;
+  const init = n.type === "VariableDeclarator" && n.init ? strip(n.init) : undefined;
+  if (b.kind !== "const" || init?.type !== "NewExpression") return undefined;
+  const ctor = strip(init.callee as Node);
+  if (ctor.type !== "Identifier") return undefined;
+  const cb = ctx.scopes.binding(ctor, ctor.name);
+  return cb ? classOfBinding(cb) : undefined;
+}
+
+/** The class whose method (not an arrow's `this`) a `this.m` is written in, and whether it is static. */
+function thisClass(ctx: Ctx, n: Node): { cls: ClassNode; static: boolean } | undefined {
+  let fn = ctx.tree.functionParent(n);
+  while (fn && fn.type === "ArrowFunctionExpression") fn = ctx.tree.functionParent(fn as Node);
+  if (!fn || (fn.type !== "ClassMethod" && fn.type !== "ClassPrivateMethod")) return undefined;
+  const cls = ctx.tree.parent(ctx.tree.parent(fn as Node) as Node);
+  if (cls?.type !== "ClassDeclaration" && cls?.type !== "ClassExpression") return undefined;
+  return { cls, static: fn.static === true };
+}
+
+/**
+ * `m` of a class of the module (static or on its instances): followed where the class (or a
+ * parent class of the module) shows it; a method it inherits from a class it does not show is
+ * not proven, but for a built-in method name (`hasOwnProperty`).
+ */
+function classMethodOutside(
+  ctx: Ctx,
+  cls: ClassNode,
+  m: string,
+  isStatic: boolean,
+  follow: (f: t.Function | undefined) => void,
+  depth: number,
+): string | undefined {
+  for (let cur: ClassNode | undefined = cls, i = depth; cur && i <= MAX_LINKS; i++) {
+    for (const member of cur.body.body) {
+      const key = (member as { key?: Node }).key;
+      if (!key || (member as { static?: boolean }).static !== isStatic) continue;
+      if (keyName(member as { key: Node; computed?: boolean }) !== m) continue;
+      if (member.type === "ClassMethod" && member.kind === "method") {
+        follow(member);
+        return undefined;
+      }
+      const value = member.type === "ClassProperty" && member.value ? strip(member.value as Node) : undefined;
+      if (value && isFunction(value)) {
+        follow(value);
+        return undefined;
+      }
+      return UNFOLLOWED;
+    }
+    const parent: Node | undefined = cur.superClass ? strip(cur.superClass as Node) : undefined;
+    if (!parent) break;
+    const pb: Binding | undefined =
+      parent.type === "Identifier" ? ctx.scopes.binding(parent, parent.name) : undefined;
+    const next: ClassNode | undefined = pb ? classOfBinding(pb) : undefined;
+    if (!next) return builtinName(m) ? undefined : UNFOLLOWED;
+    cur = next;
+  }
+  return builtinName(m) ? undefined : UNFOLLOWED;
+}
+
+/**
+ * `new C(…)` in the body: a class of the module's constructor is followed; `new Function(…)`
+ * makes code from text the build cannot read; a class of another module is not looked into
+ * (as its functions are not). Other global constructors are not counted (a limit
+ * docs/semantics.md names).
+ */
+function newOutside(
+  ctx: Ctx,
+  n: t.NewExpression,
+  follow: (f: t.Function | undefined) => void,
+): string | undefined {
+  const callee = strip(n.callee as Node);
+  const g = globalCallee(ctx, callee);
+  if (g?.length === 1 && g[0] === "Function") return "makes a function from text (`new Function`)";
+  if (callee.type === "Identifier") {
+    const b = ctx.scopes.binding(callee, callee.name);
+    const cls = b ? classOfBinding(b) : undefined;
+    for (const member of cls?.body.body ?? [])
+      if (member.type === "ClassMethod" && member.kind === "constructor") follow(member);
+  }
+  const imported = importedCallee(ctx, callee, true);
+  return imported ? callOutside(ctx, callee) : undefined;
 }

@@ -429,6 +429,16 @@ export function isMutator(name: string): boolean {
 
 const READERS = namesWith((f) => f.reads === true);
 
+const METHOD_NAMES = namesWith(() => true);
+
+/**
+ * Whether a built-in prototype of the table has a method of this name: a call of it on an object
+ * of unknown class is taken at its name's word as acting in JS memory (outside.ts).
+ */
+export function isBuiltinMethod(name: string): boolean {
+  return METHOD_NAMES.has(name);
+}
+
 /** Whether a method of this name only reads its receiver (`get`, `map`, `toSorted`, `getTime` …). */
 export function isReader(name: string): boolean {
   return READERS.has(name) || /^(get|has|is|to)[A-Z]/.test(name) || name === "toString";
