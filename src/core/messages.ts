@@ -228,9 +228,9 @@ export const MSG = {
   /** Attack 18, F12: an offloaded call of a function whose body shows an effect outside JS memory. */
   offloadOutside: (fn: string, what: string, at: string) =>
     `offloaded, and \`${fn}\` ${what} (${at}): a pool thread runs it when one is free, after the caller has moved on, so code that runs meanwhile (the caller's next statements, other requests) sees the outside state before that effect, where the plain program ran it at the call; \`// @smartasync same-thread\` on \`${fn}\` keeps it on this thread`,
-  /** The same for a function of another module: not looked into, so not ruled out. */
+  /** The same for a function of another module that its module's build did not prove quiet. */
   offloadOutsideUnseen: (fn: string, module: string) =>
-    `offloaded, and \`${fn}\` comes from ${module}, whose body this file's build does not look into: effects outside JS memory (files, network, console) are not ruled out, and a pool thread runs it when one is free, after the caller has moved on, where the plain program ran it at the call; \`// @smartasync same-thread\` on \`${fn}\`, in its module, keeps it on the calling thread`,
+    `offloaded, and \`${fn}\` comes from ${module}, whose build does not prove it free of effects outside JS memory (files, network, console), and a pool thread runs it when one is free, after the caller has moved on, where the plain program ran it at the call; \`// @smartasync same-thread\` on \`${fn}\`, in its module, keeps it on the calling thread`,
   parallelOffload: (fn: string) =>
     `offloaded in Promise.all: runs in parallel with the other elements, so effects of \`${fn}\` outside JS memory (files, network, console) may come in another order than the plain program's calls one after another`,
   threadBound: (fn: string, items: string[], where: "worker" | "offloaded") =>

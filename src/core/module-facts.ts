@@ -18,6 +18,12 @@ export interface ExportFact {
   explicit?: true;
   syncStrategy?: SyncStrategy;
   asyncStrategy?: "offload" | "same-thread";
+  /**
+   * A sync function its module's build proved quiet (no effect outside JS memory, no write to
+   * state it did not create): only then are several of its offloaded calls in one `Promise.all`
+   * run in parallel, and its offloaded calls not reported `outside` (attack20 F13).
+   */
+  quiet?: true;
   /** An inline sync variant that blocks on a worker in what it calls (`check --deny sync-worker`). */
   blocksOnWorker?: true;
   /** Where the function was found, for reports: a path relative to the root, or a package. */
@@ -482,9 +488,13 @@ export function factsFromManifest(
   const factsOf = (t: FactTable | undefined) =>
     new Map(
       Object.entries(t ?? {}).map(([exported, fact]) => {
-        const { params: raw, ...rest } = fact;
+        const { params: raw, quiet, ...rest } = fact;
         const params = paramUsesFrom(raw);
-        return [exported, { ...rest, ...(params ? { params } : {}), from }];
+        // A dependency's file: `quiet` is taken only as written by smartasync (`true`).
+        return [
+          exported,
+          { ...rest, ...(params ? { params } : {}), ...(quiet === true ? { quiet } : {}), from },
+        ];
       }),
     );
   const methods = new Map<string, Set<FunctionKind>>();

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { factsFromManifest } from "../../src/core/module-facts.js";
@@ -20,6 +20,8 @@ it("smartasync build writes the package manifest, and importers read it through 
     kind: "sync",
     variant: "countAsync",
     asyncStrategy: "offload",
+    // Proven free of effects outside JS memory: importers may run its calls in parallel (attack20 F13).
+    quiet: true,
     params: [{ use: "value" }],
   };
   const greet = {
@@ -48,7 +50,16 @@ it("smartasync build writes the package manifest, and importers read it through 
   expect(root.exports.get("greet")).toMatchObject({ variant: "greetSync", from: "lib" });
   expect(factsFromManifest("lib", dir, "./count", pkg).exports.get("count")).toMatchObject({
     from: "lib/count",
+    quiet: true,
   });
+  // A manifest is a dependency's file: `quiet` is taken only as smartasync writes it.
+  const path = join(dir, "dist/smartasync.manifest.json");
+  const edited = JSON.parse(readFileSync(path, "utf8"));
+  edited.files["count.js"].count.quiet = "yes";
+  writeFileSync(path, JSON.stringify(edited));
+  const loose = factsFromManifest("lib", dir, "./count", pkg).exports.get("count");
+  expect(loose).toMatchObject({ asyncStrategy: "offload" });
+  expect(loose).not.toHaveProperty("quiet");
   expect(root.methods.get("get")).toEqual(new Set(["async"]));
 });
 

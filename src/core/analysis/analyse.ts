@@ -45,6 +45,7 @@ import { analyseBody } from "./leaves.js";
 import type { ProvenFunction, SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
+import { provenQuiet } from "./outside.js";
 import { paramUses } from "./param-uses.js";
 import { pollingLoops } from "./polling.js";
 import { sameEverywhere, type WorkerRead } from "./same-everywhere.js";
@@ -368,6 +369,7 @@ function prove(bound: Bound, collected: Collected, resolved: Resolved): Proven {
       refuseWorkerArgumentWrites(ctx, fn);
     } else {
       fn.asyncStrategy = decideOffload(ctx, fn);
+      if (provenQuiet(ctx, fn.fn)) fn.quiet = true;
     }
   }
   // Which sync functions block on a worker in their own body, once every sync variant is decided.

@@ -15,7 +15,7 @@ import { isLimiter } from "./limiters.js";
 import type { SaFunction } from "./model.js";
 import { offloadHeldBack } from "./offload-order.js";
 import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
-import { outsideEffectOf, writeOutside } from "./outside.js";
+import { outsideEffectOf, provenQuiet } from "./outside.js";
 import { provenPrimitive } from "./primitive.js";
 import { returnsPrimitive } from "./return-type.js";
 import type { Binding } from "./scope.js";
@@ -2246,19 +2246,27 @@ function offloadedCall(ctx: Ctx, index: Index, view: ReturnType<typeof treeView>
   // It runs even where an earlier element throws, which the plain program's call never does, and
   // in parallel with the others: inert only when its function's body shows no effect outside it
   // (review-core finding 4: state it did not create, writeOutside) and none outside JS memory —
-  // the very rule that reports an offloaded call `outside` (offloadOutside, outsideEffectOf;
-  // attack20 F13: `globalThis.console.log` was reported outside and still run in parallel). A
-  // function of another module is not looked into here (its body is not this file's): taken as
-  // quiet, a documented limit.
-  const local = r.fn !== undefined && ctx.tree.has(r.fn.fn as Node) ? r.fn.fn : undefined;
-  const quiet =
-    local === undefined || (writeOutside(ctx, local) === undefined && outsideEffectOf(ctx, local) === null);
+  // the very rule that reports an offloaded call `outside` (offloadOutside, outside.ts
+  // `provenQuiet`; attack20 F13: `globalThis.console.log` was reported outside and still run in
+  // parallel). A function of another module is quiet only where its module proved it so (its
+  // export fact's `quiet`): not proven, it is never run in parallel.
+  const quiet = provedQuiet(ctx, r);
   return (
     kind === "sync" &&
     strategy !== "same-thread" &&
     quiet &&
     ((c) => c.context === "awaited" && !c.method)(classifyCall(view, n))
   );
+}
+
+/**
+ * Whether the function a call resolves to is proven quiet (outside.ts `provenQuiet`): looked into
+ * where this file shows it, else as its module's build decided it (the export fact's `quiet`).
+ */
+function provedQuiet(ctx: Ctx, r: Resolved): boolean {
+  const local = r.fn !== undefined && ctx.tree.has(r.fn.fn as Node) ? r.fn.fn : undefined;
+  if (local !== undefined) return provenQuiet(ctx, local);
+  return (r.fn ? r.fn.quiet : r.ext?.fact.quiet) === true;
 }
 
 /**
@@ -2269,6 +2277,8 @@ function offloadedCall(ctx: Ctx, index: Index, view: ReturnType<typeof treeView>
 function offloadOutside(ctx: Ctx, call: Node, r: Resolved, calleeName: string): string | undefined {
   const local = r.fn !== undefined && ctx.tree.has(r.fn.fn as Node) ? r.fn.fn : undefined;
   if (local === undefined) {
+    // Proven quiet by its own module's build (its export fact): nothing outside to move.
+    if (provedQuiet(ctx, r)) return undefined;
     // `f()` or a tagged template's tag: the name the module is imported under.
     const callee = call.type === "TaggedTemplateExpression" ? call.tag : (call as CallNode).callee;
     const from = importedCallee(ctx, callee as Node, true)?.module;

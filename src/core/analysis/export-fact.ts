@@ -38,6 +38,9 @@ export function exportFactOf(
     ...(fn.explicitVariant ? { explicit: true as const } : {}),
     ...(withStrategies && fn.kind === "async" && fn.syncPlan ? { syncStrategy: fn.syncPlan.strategy } : {}),
     ...(withStrategies && fn.kind === "sync" && fn.asyncStrategy ? { asyncStrategy: fn.asyncStrategy } : {}),
+    // Proven free of effects outside itself: only then do importers run its offloaded calls in
+    // parallel and leave them unflagged (attack20 F13).
+    ...(withStrategies && fn.kind === "sync" && fn.quiet ? { quiet: true as const } : {}),
     ...(withStrategies && (blocksOnWorker(fn.syncPlan) || fn.bodyBlocks || how.blocks)
       ? { blocksOnWorker: true as const }
       : {}),

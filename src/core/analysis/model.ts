@@ -39,6 +39,11 @@ export interface SaFunction {
    * in sync code block too (`check --deny sync-worker`, attack19 F5).
    */
   bodyBlocks?: true;
+  /**
+   * A sync function the build proves quiet (outside.ts `provenQuiet`): its offloaded calls may
+   * run in parallel and are not reported `outside`; its export fact says so to importers.
+   */
+  quiet?: true;
   /** The variant's name comes from the annotation (`sync=readBlocking`), not the suffix. */
   explicitVariant?: true;
   /** `// @smartasync same-thread` on a sync function: its async variant never offloads it. */
@@ -124,6 +129,7 @@ type ProvenFields =
   | "asyncStrategy"
   | "params"
   | "bodyBlocks"
+  | "quiet"
   | "guardCatches"
   | "guardCatchName"
   | "forAwaits"

@@ -45,6 +45,7 @@ import { ImportedFns } from "./imported.js";
 import { analyseBody } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
+import { provenQuiet } from "./outside.js";
 import { paramUses } from "./param-uses.js";
 import type { Node } from "./tree.js";
 import { isCommonJsSource } from "./worker-imports.js";
@@ -468,6 +469,8 @@ export class ModuleGraph {
           // As prove decides it for the module's own compile (checks.ts `decideOffload`).
           if (f.kind === "sync" && !f.asyncStrategy && (f.form === "function" || f.form === "const"))
             f.asyncStrategy = sameThreadWhy(file.ctx, f) === undefined ? "offload" : "same-thread";
+          // As prove decides it: importers' offloaded calls read it (outside, parallel).
+          if (f.kind === "sync" && provenQuiet(file.ctx, f.fn)) f.quiet = true;
         }
         imported = new ImportedFns(file.ctx, new Names(file.ctx), "facts");
         // As prove decides it (param-uses.ts): importers' calls read it (SA109, SA211). A

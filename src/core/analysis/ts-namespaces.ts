@@ -141,7 +141,14 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
         if (fact) {
           // Not followed, so no strategy: the fact of an imported function carries one in the
           // file's own compile and none in the graph's shape read (test/core/facts-one-rule).
-          const { syncStrategy: _s, asyncStrategy: _a, blocksOnWorker: _b, params: _p, ...shape } = fact;
+          const {
+            syncStrategy: _s,
+            asyncStrategy: _a,
+            blocksOnWorker: _b,
+            params: _p,
+            quiet: _q,
+            ...shape
+          } = fact;
           out.set(
             name,
             itself
