@@ -3,7 +3,7 @@
  * TypeScript stripped, source maps beside each output, every other file copied unchanged.
  * Never writes into the source tree; writes nothing for a file that fails (exit 1 at the end).
  */
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { Command } from "commander";
@@ -88,6 +88,26 @@ export function checkDirs(srcDir: string, outDir: string, srcArg: string, outArg
     throw new UsageError(
       `--out-dir ${outArg}: contains the source directory ${srcArg}; choose a directory outside it`,
     );
+  // The nearest part of the path that exists must be a folder (attack21 F7: `--out-dir afile`,
+  // `afile/sub`, `/dev/null` ended in an internal EEXIST/ENOTDIR from mkdir).
+  for (let p = outDir; ; p = dirname(p)) {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(p, { throwIfNoEntry: false });
+    } catch (e) {
+      // ENOTDIR: a part above is a file, met on the way up.
+      if ((e as NodeJS.ErrnoException).code !== "ENOTDIR") throw e;
+      st = undefined;
+    }
+    if (st === undefined) {
+      if (dirname(p) === p) return;
+      continue;
+    }
+    if (st.isDirectory()) return;
+    const what = st.isFile() ? "is a file" : "is not a directory";
+    const where = p === outDir ? "" : ` ${displayPath(p, process.cwd())}`;
+    throw new UsageError(`--out-dir ${outArg}:${where} ${what}; name a directory (it is made when missing)`);
+  }
 }
 
 interface BuildOptions extends CommonOptions {

@@ -223,6 +223,30 @@ export async function both(s: Store): Promise<string> {
     expect(r.stdout).toMatch(/1 compiled, 0 copied, 1 failed \(nothing written for them\)/);
   });
 
+  it("refuses an out-dir that is a file or under one, with a message (attack21 F7)", () => {
+    const dir = tree("build-out-file", { "src/a.js": "export const a = 1;\n", afile: "hi\n" });
+    const cases: [string[], string][] = [
+      [
+        ["build", "src", "--out-dir", "afile"],
+        "smartasync: --out-dir afile: is a file; name a directory (it is made when missing)\n",
+      ],
+      [
+        ["build", "src", "--out-dir", "afile/sub/deeper"],
+        "smartasync: --out-dir afile/sub/deeper: afile is a file; name a directory (it is made when missing)\n",
+      ],
+      [
+        ["build", "src", "--out-dir", "/dev/null"],
+        "smartasync: --out-dir /dev/null: is not a directory; name a directory (it is made when missing)\n",
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args, dir);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
+    expect(readFileSync(join(dir, "afile"), "utf8")).toBe("hi\n");
+  });
+
   it("refuses an out-dir that is, is inside, or contains the source directory", () => {
     const dir = tree("build-refuse", { "src/a.js": "export const a = 1;\n" });
     const cases: [string[], string][] = [
