@@ -8,6 +8,7 @@ import { extname } from "node:path";
 import smartasyncPlugin from "../babel-plugin/index.js";
 import { enableFactsStore } from "../compile/facts-store.js";
 import type { SourceMapJson } from "../compile/types.js";
+import { withoutBomBeforeHashbang } from "../core/chars.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
 import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } from "./babel-loader.js";
@@ -170,7 +171,10 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
     }
   }
   const parserPlugins = [...(options.parserOpts?.plugins ?? [])];
-  if ((ext === ".jsx" || ext === ".js") && !parserPlugins.includes("jsx")) parserPlugins.push("jsx");
+  // `.tsx` too: Babel 8's TypeScript preset no longer turns JSX on for it (attack21 F14: every
+  // `.tsx` with JSX was a syntax error on the CLI's default path).
+  if ((ext === ".jsx" || ext === ".js" || ext === ".tsx") && !parserPlugins.includes("jsx"))
+    parserPlugins.push("jsx");
 
   // A frame is coloured only for a file with no control characters of its own: then every
   // colour code in it is Babel's, and the rest of the text can be escaped (common.ts).
@@ -178,7 +182,7 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
   const mapNote = inputMapNote(source, file, opts);
   let result: Awaited<ReturnType<BabelCore["transformAsync"]>>;
   try {
-    result = await babel.transformAsync(source, {
+    result = await babel.transformAsync(withoutBomBeforeHashbang(source), {
       ...options,
       babelrc: false,
       configFile: false,

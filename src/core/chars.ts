@@ -35,3 +35,12 @@ export function isWideSpace(c: number): boolean {
 export function isRegexSpace(c: number): boolean {
   return (c >= 0x09 && c <= 0x0d) || c === 0x20 || isWideSpace(c);
 }
+
+/**
+ * The text as Babel can read it: Babel takes a hashbang only at the very start, so after a
+ * byte-order mark it is a syntax error where Node and SWC drop the mark first (attack21 F8). The
+ * mark goes for Babel too (a hashbang's line maps the same, one column on).
+ */
+export function withoutBomBeforeHashbang(code: string): string {
+  return code.startsWith("\uFEFF#!") ? code.slice(1) : code;
+}

@@ -150,6 +150,28 @@ export async function both(s: Store): Promise<string> {
     expect(readFileSync(join(dir, "out/store.js"), "utf8")).toContain("this.loadSync?.[_sa.OF] ===");
   });
 
+  it("a .tsx with JSX and a file with a byte-order mark before its hashbang build under either compiler (attack21 F14, F8)", () => {
+    // Babel 8's TypeScript preset no longer turns JSX on for `.tsx`; Babel reads a hashbang only
+    // at the very start of the text. Node runs both files; both compilers must build them.
+    const dir = tree("build-tsx-bom", {
+      "src/view.tsx": `/** @jsx h */\nconst h = (t: string, p: unknown, ...c: unknown[]) => ({ t, c });\nexport const el = (n: number) => <b>{n}</b>;\n// @smartasync\nexport async function render(n: number): Promise<unknown> {\n  await null;\n  return <i id={n}>x</i>;\n}\nconsole.log(JSON.stringify(el(1)), JSON.stringify(render(2)));\n`,
+      "src/main.js": `\uFEFF#!/usr/bin/env node\n// @smartasync\nexport async function g(x) {\n  return x;\n}\nconsole.log("v " + g(1));\n`,
+    });
+    for (const compiler of ["babel", "swc"]) {
+      const out = `out-${compiler}`;
+      const r = cli(["build", "src", "--out-dir", out, "--compiler", compiler, "--no-declarations"], dir);
+      expect(r.stderr, compiler).toBe("");
+      expect(r.status, compiler).toBe(0);
+      const main = spawnSync(process.execPath, [join(dir, out, "main.js")], { encoding: "utf8" });
+      expect(main.stderr, compiler).toBe("");
+      expect(main.stdout, compiler).toBe("v 1\n");
+      // JSX is kept in `.jsx` output; the pragma `h` builds plain objects.
+      const view = readFileSync(join(dir, out, "view.jsx"), "utf8");
+      expect(view, compiler).toContain("<i id={n}>x</i>");
+      expect(view, compiler).toContain("export function renderSync(");
+    }
+  });
+
   it(".cts with `import x = require()` and `export =` builds without a Babel config or .swcrc, under either compiler", () => {
     // docs/modules.md lists the route as followed; the CLI's defaults parsed a `.cts` as a
     // script, where TypeScript's module forms do not parse. Now a `.cts` that has them is read
