@@ -4,6 +4,7 @@ import {
   type CallEdit,
   type CallNode,
   type OwnCheck,
+  optionalLinks,
   ownCheckOf,
   referenceOf,
   referenceSlot,
@@ -172,6 +173,63 @@ function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Impor
     ...(loc !== undefined ? [t.stringLiteral(loc)] : []),
   ];
   if (call.type === "OptionalCallExpression") call.optional = false;
+}
+
+/**
+ * An inline copy's dispatch that keeps the call's `?.` (attack21 F11): `r?.m(a)` →
+ * `(_obj = r) == null ? void 0 : _sa.callSyncOf(_obj, _obj.m, "m", [a])`, `r.m?.(a)` →
+ * `(_m = (_obj = r).m) == null ? void 0 : _sa.callSyncOf(_obj, _m, "m", [a])`: the arguments
+ * are not evaluated when the chain stops, as in the call written. Any other call: `toDispatch`.
+ */
+function toOptionalDispatch(ctx: EmitCtx, call: CallNode, imports: Imports): t.Expression {
+  const links = optionalLinks(call as never);
+  if (!links.receiver && !links.call) {
+    toDispatch(ctx, call, "callSync", imports);
+    return call;
+  }
+  const t = ctx.t;
+  const callee = call.callee as t.MemberExpression;
+  const name = callee.computed
+    ? (callee.property as t.StringLiteral).value
+    : (callee.property as t.Identifier).name;
+  const nil = (e: t.Expression) => t.binaryExpression("==", e, t.nullLiteral());
+  const read = (o: string) =>
+    isIdentifierName(name)
+      ? t.memberExpression(t.identifier(o), t.identifier(name))
+      : t.memberExpression(t.identifier(o), t.stringLiteral(name), true);
+  // The receiver in the shared temporary where nothing runs between its write and its read
+  // (`r?.m()`); in temporaries of its own where a getter of `m` runs between (`r.m?.()`).
+  const obj = links.call ? imports.fresh("recv") : imports.temp();
+  const setObj = t.assignmentExpression("=", t.identifier(obj), callee.object as t.Expression);
+  let test: t.Expression;
+  let fn: t.Expression;
+  if (links.call) {
+    const m = imports.fresh("method");
+    const setM = t.assignmentExpression("=", t.identifier(m), read(obj));
+    test = links.receiver
+      ? t.logicalExpression("||", nil(setObj), nil(setM))
+      : nil(
+          t.assignmentExpression(
+            "=",
+            t.identifier(m),
+            t.memberExpression(setObj, read(obj).property, read(obj).computed),
+          ),
+        );
+    fn = t.identifier(m);
+  } else {
+    test = nil(setObj);
+    fn = read(obj);
+  }
+  const dispatched = t.callExpression(
+    t.memberExpression(t.identifier(imports.runtime()), t.identifier("callSyncOf")),
+    [
+      t.identifier(obj),
+      fn,
+      t.stringLiteral(name),
+      t.arrayExpression(call.arguments as (t.Expression | t.SpreadElement)[]),
+    ],
+  );
+  return t.conditionalExpression(test, t.unaryExpression("void", t.numericLiteral(0)), dispatched);
 }
 
 /** `f(a)` → `_sa.callVariant(f, "sync", [a], "file:line:col")` (the `mockable` option, core/calls.ts). */
@@ -453,7 +511,7 @@ class SyncMapper {
       case "smartasync": {
         const r = this.fn.leafCallees.get(orig!)!;
         const call = node as CallNode;
-        if (r.shape.kind === "dispatch") toDispatch(this.ctx, call, "callSync", this.imports);
+        if (r.shape.kind === "dispatch") return toOptionalDispatch(this.ctx, call, this.imports);
         else if (r.fn)
           rename(
             this.ctx,

@@ -58,6 +58,17 @@ export class Imports {
    * so one per module serves every call, nested and recursive ones included; a `var`, so a call
    * made while the module is still evaluating (an import cycle) finds it.
    */
+  /**
+   * A module-level `var` of its own, for a value that user code may run between the write and
+   * the read (a getter: `(_m = (_r = r).m) == null ? …`), where the shared `temp()` could be
+   * overwritten by a call inside it.
+   */
+  fresh(base: string): string {
+    const name = this.plan.names.uid(base);
+    this.added.push(this.t.variableDeclaration("var", [this.t.variableDeclarator(this.t.identifier(name))]));
+    return name;
+  }
+
   temp(): string {
     if (this.tempName) return this.tempName;
     const t = this.t;

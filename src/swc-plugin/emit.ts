@@ -5,6 +5,7 @@ import {
   type CallEdit,
   type CallNode,
   type OwnCheck,
+  optionalLinks,
   ownCheckOf,
   referenceOf,
   type Shape,
@@ -87,6 +88,13 @@ class TextImports {
    * receiver's expression runs once and the member is read before the arguments (as the Babel
    * adapter's `Imports.temp`, which says why one per module is enough).
    */
+  /** A module-level `var` of its own (babel-plugin/imports.ts `fresh`). */
+  fresh(base: string): string {
+    const name = this.plan.names.uid(base);
+    this.added.push(`var ${name};`);
+    return name;
+  }
+
   temp(): string {
     if (this.tempName) return this.tempName;
     this.tempName = this.plan.names.uid("obj");
@@ -318,7 +326,7 @@ class Editor {
    * marker (§3.3); the receiver runs once and `obj.m` is read before the arguments, as the call
    * it replaces reads it (fixture strategies/dispatch-evaluation-order).
    */
-  dispatch(call: CallNode, helper: string, loc?: string): void {
+  dispatch(call: CallNode, helper: string, loc?: string, keepOptional = false): void {
     const callee = call.callee as t.MemberExpression;
     const name = callee.computed
       ? (callee.property as t.StringLiteral).value
@@ -326,9 +334,38 @@ class Editor {
     // `super.m(a)` → `_sa.callSyncOf(this, super.m, "m", [a])`: `super` is no value to keep in a
     // temporary, and the receiver of a `super` call is `this` (attack18 F14).
     const sup = callee.object.type === "Super";
-    const tmp = sup ? "super" : this.imports.temp();
+    const links = keepOptional && !sup ? optionalLinks(call) : { receiver: false, call: false };
+    // An inline copy's `r.m?.()`: the receiver and the method in temporaries of their own (a
+    // getter of `m` runs between their write and their read; babel-plugin/emit.ts).
+    const tmp = sup ? "super" : links.call ? this.imports.fresh("recv") : this.imports.temp();
+    const fn = links.call ? this.imports.fresh("method") : "";
     this.begins(call);
-    const head = `${this.imports.runtime()}.${helper}Of(${sup ? "this" : `${tmp} = `}`;
+    const rt = this.imports.runtime();
+    const quoted = JSON.stringify(name);
+    const member = isIdentifierName(name) ? `.${name}` : `[${quoted}]`;
+    // `r?.m(a)` → `((_obj = r) == null ? void 0 : _sa.callSyncOf(_obj, _obj.m, "m", [a]))`; with
+    // `?.(`, the method read once into its temporary: the arguments are not evaluated when the
+    // chain stops, as in the call written (attack21 F11).
+    const [head, tail, close] =
+      links.receiver && links.call
+        ? [
+            `((${tmp} = `,
+            `) == null || (${fn} = ${tmp}${member}) == null ? void 0 : ${rt}.${helper}Of(${tmp}, ${fn}, ${quoted}, [`,
+            ")",
+          ]
+        : links.call
+          ? [
+              `((${fn} = (${tmp} = `,
+              `)${member}) == null ? void 0 : ${rt}.${helper}Of(${tmp}, ${fn}, ${quoted}, [`,
+              ")",
+            ]
+          : links.receiver
+            ? [
+                `((${tmp} = `,
+                `) == null ? void 0 : ${rt}.${helper}Of(${tmp}, ${tmp}${member}, ${quoted}, [`,
+                ")",
+              ]
+            : [`${rt}.${helper}Of(${sup ? "this" : `${tmp} = `}`, `, ${tmp}${member}, ${quoted}, [`, ""];
     // A callee in parentheses (`(api.load)(x)`, fixture contexts/parenthesized-member-callee):
     // its `(` goes with it, the `)` falls in the range replaced after the object below.
     const from = objectOuterEnd(this.code, call, callee.object);
@@ -336,11 +373,9 @@ class Editor {
     else if (s(callee) > s(call)) this.ms.update(s(call), s(callee), head);
     else this.ms.prependRight(s(call), head);
     const open = argsOpen(this.code, call);
-    const member = isIdentifierName(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
-    const tail = `, ${tmp}${member}, ${JSON.stringify(name)}, [`;
     // The call's place: the fallback throws there if the function has no sync variant and gives
     // a promise (a copy's dispatch passes none: the copy's guard is around it).
-    const end = loc !== undefined ? `], ${JSON.stringify(loc)})` : "])";
+    const end = (loc !== undefined ? `], ${JSON.stringify(loc)})` : "])") + close;
     if (call.arguments.length === 0) {
       this.ms.update(from, e(call), `${tail}${end}`);
       return;
@@ -438,7 +473,7 @@ class SyncCopy {
       case "smartasync": {
         const r = this.fn.leafCallees.get(node)!;
         const call = node as CallNode;
-        if (r.shape.kind === "dispatch") this.ed.dispatch(call, "callSync");
+        if (r.shape.kind === "dispatch") this.ed.dispatch(call, "callSync", undefined, true);
         else if (r.fn)
           this.ed.rename(
             call,

@@ -1765,6 +1765,34 @@ function computedMember(
   };
 }
 
+/**
+ * The optional links a dispatched `obj.m(…)` must keep (attack21 F11: `await r?.read(x)` in an
+ * inline copy lost its `?.`): `receiver` for `r?.m()`, `call` for `r.m?.()`; `broken` when the
+ * short circuit comes from further up the chain with no `?.` at the method (`o?.repo.read()`):
+ * the receiver alone, evaluated apart, cannot tell a short circuit from a nullish `o.repo`, so
+ * such a call is not dispatched (leaves.ts). `(o?.repo).read()` ends the chain at the
+ * parentheses and is none of these.
+ */
+export function optionalLinks(call: CallNode): { receiver: boolean; call: boolean; broken: boolean } {
+  const callee = call.callee as Node & { extra?: { parenthesized?: boolean } };
+  // `(r?.m)(a)`: the chain ends at the parentheses, and a short circuit calls `undefined`.
+  if (
+    (callee.extra?.parenthesized === true && callee.type === "OptionalMemberExpression") ||
+    (strip(callee) !== callee && strip(callee).type === "OptionalMemberExpression")
+  )
+    return { receiver: false, call: false, broken: true };
+  const receiver = callee.type === "OptionalMemberExpression" && callee.optional === true;
+  const own = call.type === "OptionalCallExpression" && call.optional === true;
+  if (receiver || (callee.type !== "OptionalMemberExpression" && callee.type !== "MemberExpression"))
+    return { receiver, call: own, broken: false };
+  const object = callee.object as Node & { extra?: { parenthesized?: boolean } };
+  const chained =
+    callee.type === "OptionalMemberExpression" ||
+    ((object.type === "OptionalMemberExpression" || object.type === "OptionalCallExpression") &&
+      object.extra?.parenthesized !== true);
+  return { receiver, call: own, broken: chained };
+}
+
 /** Whether a call is an `obj?.m()`-style optional call (its short-circuit must stay). */
 function isOptional(call: CallNode): boolean {
   return call.type === "OptionalCallExpression" || call.callee.type === "OptionalMemberExpression";
