@@ -1004,7 +1004,7 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   // smartasync function: which element is called is not followed (a named member is: dispatch).
   const held = heldBy(ctx, index, object, prop, callee.computed, depth);
   if (held) return held;
-  if (prop === undefined) return computedMember(ctx, callee);
+  if (prop === undefined) return computedMember(ctx, index, callee);
   const notFollowed = heldUnfollowed(ctx, object, prop);
   if (notFollowed) return notFollowed;
   if (object.type === "Identifier" && (prop === "sync" || prop === "async")) {
@@ -1751,11 +1751,12 @@ function pickedWhy(holder: string, fn: string, array: boolean): string {
  */
 function computedMember(
   ctx: Ctx,
+  index: Index,
   callee: t.MemberExpression | t.OptionalMemberExpression,
 ): Unfollowed | undefined {
   const object = peelCallee(callee.object as Node);
   const facts = ctx.imported?.namespaceFacts(object);
-  if (!facts || facts.exports.size === 0) return undefined;
+  if (!facts || facts.exports.size === 0) return computedMethod(ctx, index, callee);
   const kinds = new Set<FunctionKind>([...facts.exports.values()].map((f) => f.kind));
   const first = [...facts.exports.values()][0]!;
   return {
@@ -1763,6 +1764,51 @@ function computedMember(
     name: first.name,
     kinds,
   };
+}
+
+/**
+ * `` a[`m`](x) ``, `a[name](x)`, `Store[k](x)` where methods of some smartasync name are known:
+ * the key may name one, which is not dispatched (the variant's name is not the key's), so the call
+ * is reported where sync code wants its value (attack21 F9: it gave a promise, silently). A key
+ * the file shows to name none of them (a number, a `const` string that is no such name) is no
+ * such call.
+ */
+function computedMethod(
+  ctx: Ctx,
+  index: Index,
+  callee: t.MemberExpression | t.OptionalMemberExpression,
+): Unfollowed | undefined {
+  if (index.methodKinds.size === 0) return undefined;
+  const key = strip(callee.property as Node);
+  const known = constantKey(ctx, key);
+  if (known === null) return undefined;
+  const names =
+    known === undefined ? [...index.methodKinds.keys()] : index.methodKinds.has(known) ? [known] : [];
+  if (names.length === 0) return undefined;
+  const kinds = new Set<FunctionKind>(names.flatMap((n) => [...index.methodKinds.get(n)!]));
+  const shown = sourceOf(ctx, callee).slice(0, 40);
+  return {
+    unfollowed: `a method picked by a computed key (\`${shown}\`) may be a smartasync method such as \`${names[0]}\`, which is not dispatched that way; call it by its name (\`obj.${names[0]}(…)\`), which is dispatched`,
+    name: names[0]!,
+    kinds,
+  };
+}
+
+/**
+ * The string a computed key certainly is (`` `m` ``, a `const` bound once to a string), `null`
+ * for a key that is certainly no method name of interest (a number), else undefined.
+ */
+function constantKey(ctx: Ctx, key: Node): string | null | undefined {
+  if (key.type === "NumericLiteral" || key.type === "BigIntLiteral") return null;
+  if (key.type === "StringLiteral") return key.value;
+  if (key.type === "TemplateLiteral" && key.expressions.length === 0)
+    return key.quasis[0]?.value.cooked ?? undefined;
+  if (key.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(key, key.name);
+  if (!b || b.kind !== "const" || b.node.type !== "VariableDeclarator" || b.violations.length)
+    return undefined;
+  const init = b.node.init ? strip(b.node.init as Node) : undefined;
+  return init && init.type !== "Identifier" ? constantKey(ctx, init) : undefined;
 }
 
 /**
