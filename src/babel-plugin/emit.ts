@@ -511,7 +511,8 @@ class SyncMapper {
       case "smartasync": {
         const r = this.fn.leafCallees.get(orig!)!;
         const call = node as CallNode;
-        if (r.shape.kind === "dispatch") return toOptionalDispatch(this.ctx, call, this.imports);
+        let out: t.Expression = node;
+        if (r.shape.kind === "dispatch") out = toOptionalDispatch(this.ctx, call, this.imports);
         else if (r.fn)
           rename(
             this.ctx,
@@ -534,8 +535,8 @@ class SyncMapper {
               ownCheck(r.shape, this.imports),
             );
         }
-        if (fact.guard) return this.guardOf(node, fact.guard);
-        return node;
+        if (fact.guard) return this.guardOf(out, fact.guard);
+        return out;
       }
       case "twin": {
         const call = node as CallNode;
