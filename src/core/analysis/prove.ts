@@ -126,6 +126,7 @@ export function knownAsyncCall(ctx: Ctx, call: t.CallExpression | t.OptionalCall
     const obj = strip((callee as t.MemberExpression).object as Node);
     if (obj.type === "Identifier" && obj.name === "Promise" && isGlobal(ctx, obj, "Promise")) return true;
   }
+  if (privateAsyncMethod(ctx, callee)) return true;
   // `(async () => …)()`: an async IIFE.
   if ((callee.type === "ArrowFunctionExpression" || callee.type === "FunctionExpression") && callee.async)
     return true;
@@ -160,6 +161,28 @@ export function isImportedCall(ctx: Ctx, call: t.CallExpression | t.OptionalCall
     let init = strip(d.init as Node);
     while (init.type === "MemberExpression") init = strip(init.object as Node);
     return requireSource(ctx.scopes, init) !== undefined;
+  }
+  return false;
+}
+
+/**
+ * `this.#load(…)` of a private method the class around the call declares `async`: nothing can
+ * replace a private method (not a subclass, not another module), so the call is certainly
+ * asynchronous (attack21 F12: it was guarded, and the guard failed on every call).
+ */
+function privateAsyncMethod(ctx: Ctx, callee: Node): boolean {
+  if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return false;
+  if (callee.property.type !== "PrivateName") return false;
+  const name = callee.property.id.name;
+  for (let up = ctx.tree.parent(callee); up; up = ctx.tree.parent(up)) {
+    if (up.type !== "ClassBody") continue;
+    const own = up.body.find(
+      (m) =>
+        (m as { key?: Node }).key?.type === "PrivateName" &&
+        (m as { key: t.PrivateName }).key.id.name === name,
+    );
+    if (!own) continue;
+    return own.type === "ClassPrivateMethod" && own.kind === "method" && own.async && !own.generator;
   }
   return false;
 }
