@@ -12,7 +12,13 @@ import { planLoopCopies } from "./loop-copy.js";
 import type { SaFunction } from "./model.js";
 import { writeOutside } from "./outside.js";
 import { isImportedCall, knownAsyncCall, proofOf } from "./prove.js";
-import { provenSync, type StartedNode, shownClasses } from "./sync-proof.js";
+import {
+  functionStartsNothing,
+  provenSync,
+  type StartedNode,
+  shownClasses,
+  walkWhereWritten,
+} from "./sync-proof.js";
 import { CALLS_ITS_ARGUMENTS } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
@@ -104,6 +110,7 @@ const TIMER_EXPORTS = new Set(["setTimeout", "setImmediate", "setInterval"]);
  */
 function queuesCallback(ctx: Ctx, callee: Node): boolean {
   const fn = calledFunction(callee);
+  if (unknownGlobalMember(ctx, fn)) return true;
   const g = globalCallee(ctx, fn);
   if (g !== undefined)
     return (
@@ -114,6 +121,92 @@ function queuesCallback(ctx: Ctx, callee: Node): boolean {
   // A named import, or a member of the namespace or default import: the same function.
   return imported.path.length === 1 && TIMER_EXPORTS.has(imported.path[0]!);
 }
+/**
+ * `process[k]`, `globalThis[k]`, `global[k]` with a key the file does not spell as a string: any
+ * of their members, `nextTick` and `setTimeout` included (attack21 F13). A `const` name bound to a
+ * string is that string (`const k = "nextTick"; process[k]`): read as that member.
+ */
+function unknownGlobalMember(ctx: Ctx, fn: Node): boolean {
+  const m = strip(fn);
+  if ((m.type !== "MemberExpression" && m.type !== "OptionalMemberExpression") || !m.computed) return false;
+  const o = strip(m.object as Node);
+  if (o.type !== "Identifier" || !["process", "globalThis", "global"].includes(o.name)) return false;
+  if (ctx.scopes.binding(o, o.name)) return false;
+  const key = strip(m.property as Node);
+  if (key.type === "StringLiteral" || key.type === "NumericLiteral") return false;
+  const value = key.type === "Identifier" ? constString(ctx, key) : undefined;
+  if (value === undefined) return true;
+  return o.name === "process" ? value === "nextTick" : TIMERS.has(value);
+}
+
+/** The string a `const` name is bound to (`const k = "nextTick"`), never reassigned. */
+function constString(ctx: Ctx, id: t.Identifier): string | undefined {
+  const b = ctx.scopes.binding(id, id.name);
+  if (b?.kind !== "const" || b.violations.length || b.node.type !== "VariableDeclarator") return undefined;
+  const init = b.node.init ? strip(b.node.init as Node) : undefined;
+  return init?.type === "StringLiteral" ? init.value : undefined;
+}
+
+/**
+ * What a call runs, seen through the spellings that run a function with arguments of their own:
+ * `f.call(self, a)`, `f.apply(self, [a])`, `Reflect.apply(f, self, [a])` and `f.bind(self)(a)`
+ * run `f` with `a` (attack21 F2, F13). `args` is undefined when they are not written out (an
+ * array that is not a literal).
+ */
+function calledWith(ctx: Ctx, call: CallNode): { fn: Node; args: Node[] | undefined } {
+  const callee = strip(call.callee as Node);
+  const args = call.arguments as Node[];
+  const listed = (a: Node | undefined): Node[] | undefined => {
+    const l = a === undefined ? undefined : strip(a);
+    return l === undefined ? [] : l.type === "ArrayExpression" ? (l.elements as Node[]) : undefined;
+  };
+  const g = globalCallee(ctx, callee);
+  if (
+    g?.length === 2 &&
+    g[0] === "Reflect" &&
+    g[1] === "apply" &&
+    args[0] &&
+    args[0].type !== "SpreadElement"
+  )
+    return { fn: args[0], args: args.some((a) => a.type === "SpreadElement") ? undefined : listed(args[2]) };
+  if (
+    (callee.type === "CallExpression" || callee.type === "OptionalCallExpression") &&
+    memberName(strip(callee.callee as Node)) === "bind"
+  ) {
+    const bound = strip(callee.callee as Node) as t.MemberExpression;
+    const pre = (callee.arguments as Node[]).slice(1);
+    return { fn: bound.object as Node, args: [...pre, ...args] };
+  }
+  if (
+    (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") &&
+    !callee.computed
+  ) {
+    const name = memberName(callee);
+    if (name === "call") return { fn: callee.object as Node, args: args.slice(1) };
+    if (name === "apply") return { fn: callee.object as Node, args: listed(args[1]) };
+  }
+  return { fn: callee, args };
+}
+
+/**
+ * Whether a call queues a callback: a queuing primitive called however spelled, or handed to a
+ * built-in method that calls its argument (`[cb].forEach(queueMicrotask)` queues each `cb`).
+ */
+function queuesWork(ctx: Ctx, call: CallNode): boolean {
+  if (queuesCallback(ctx, call.callee as Node)) return true;
+  const { fn, args } = calledWith(ctx, call);
+  if (fn !== call.callee && queuesCallback(ctx, fn)) return true;
+  const at = handedAt(fn);
+  const a = at === undefined || args === undefined ? undefined : args[at];
+  return a !== undefined && a.type !== "SpreadElement" && queuesCallback(ctx, a);
+}
+
+/** The argument position a built-in method named like `fn` calls before it returns (`forEach(cb)`). */
+function handedAt(fn: Node): number | undefined {
+  const name = memberName(strip(fn));
+  return name === undefined ? undefined : CALLS_ITS_ARGUMENTS.get(name);
+}
+
 const QUEUEING_METHODS = new Set(["emit", "then", "catch", "finally"]);
 /**
  * What an annotated function starts before its awaits: `known`, the calls that certainly queue
@@ -145,7 +238,7 @@ function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): Started {
     (n) => {
       if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
       const callee = strip(n.callee as Node);
-      if (queuesCallback(ctx, n.callee as Node)) found.push(n);
+      if (queuesWork(ctx, n as CallNode)) found.push(n);
       else if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
         const name = callee.computed ? undefined : (callee.property as { name?: string }).name;
         if (name !== undefined && QUEUEING_METHODS.has(name)) found.push(n);
@@ -157,14 +250,13 @@ function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): Started {
   // Calls the function itself starts (not those of callbacks it only creates) and does not await
   // at once: what an `await` or a `return` takes runs before it, and a promise handed to the
   // await is its own leaf; an async generator's `for await` source starts nothing until read.
-  ctx.tree.walk(owner.fn.body as Node, (n) => {
-    if (
-      isFunction(n) ||
-      n.type === "ClassBody" ||
-      n.type === "AwaitExpression" ||
-      n.type === "ReturnStatement"
-    )
-      return false;
+  const visit = (n: Node): boolean | undefined => {
+    if (n.type === "AwaitExpression" || n.type === "ReturnStatement") return false;
+    // A function or class only created runs none of its body, but a computed key, a static
+    // field and a `static {}` block run where the definition is evaluated (attack21 F2).
+    if (isFunction(n) || n.type === "ClassBody") return walkWhereWritten(ctx, n, visit);
+    const iterated = iteratedShown(ctx, n);
+    if (iterated && !found.includes(n) && startsIterating(ctx, index, iterated)) found.push(n);
     if (
       n.type !== "CallExpression" &&
       n.type !== "OptionalCallExpression" &&
@@ -181,7 +273,8 @@ function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): Started {
     // around its result without breaking the chain's short circuit: it is counted as queuing.
     else if (starts === "unproven") (chained(ctx, n) ? found : unproven).push(n);
     return undefined;
-  });
+  };
+  ctx.tree.walk(owner.fn.body as Node, visit);
   const started = { known: found, unproven };
   queuing.set(owner, started);
   return started;
@@ -301,7 +394,15 @@ export function startingExports(ctx: Ctx, index: Index, fns: readonly SaFunction
  * the callback. Any other unproven call keeps its run-time check.
  */
 function unprovenOrInside(ctx: Ctx, index: Index, call: StartedNode, depth: number): "known" | "unproven" {
-  return startsKnownInside(ctx, index, call, depth) ? "known" : "unproven";
+  if (startsKnownInside(ctx, index, call, depth)) return "known";
+  // A generator of the module not proven to start nothing: its body runs when the object it
+  // gives is iterated, by a `for…of` or a built-in, where no check of this call's result (a
+  // generator object, never a thenable) can see the work (attack21 F2).
+  if (call.type === "CallExpression" || call.type === "OptionalCallExpression") {
+    const gen = functionOf(ctx, strip(calledWith(ctx, call).fn));
+    if (gen?.generator) return "known";
+  }
+  return "unproven";
 }
 
 /** How many functions deep a callback or helper is followed; deeper is left to the guard. */
@@ -328,16 +429,20 @@ function startsKnownInside(ctx: Ctx, index: Index, call: StartedNode, depth: num
   if (call.type === "TaggedTemplateExpression") shown(call.tag as Node);
   else if (call.type === "NewExpression")
     for (const cls of shownClasses(ctx, call.callee as Node) ?? []) reached.push(cls);
-  else shown(call.callee as Node);
   // The argument a built-in calls before it returns (`forEach(cb)`, `map`, `find`, `Array.from(xs,
   // fn)`), by the method's name whatever the receiver. A function handed to another call may be
   // only kept (`emitter.on("x", cb)`): a worker variant would register it on the worker's thread,
   // so that call keeps its run-time check.
+  // So through `.call`, `.apply` and `Reflect.apply` (`Array.prototype.forEach.call(xs, cb)`).
   if (call.type === "CallExpression" || call.type === "OptionalCallExpression") {
-    const name = memberName(strip(call.callee as Node));
-    const at = name === undefined ? undefined : CALLS_ITS_ARGUMENTS.get(name);
-    const args = call.arguments as Node[];
-    if (at !== undefined && !args.slice(0, at).some((a) => a.type === "SpreadElement")) {
+    const { fn, args } = calledWith(ctx, call);
+    shown(fn);
+    const at = handedAt(fn);
+    if (
+      at !== undefined &&
+      args !== undefined &&
+      !args.slice(0, at).some((a) => a.type === "SpreadElement")
+    ) {
       const a = args[at];
       if (a !== undefined && a.type !== "SpreadElement") shown(a);
     }
@@ -370,9 +475,10 @@ function runsKnown(ctx: Ctx, index: Index, root: Node, depth: number): boolean {
     }
   } else if (isFunction(root)) {
     const fn = root as t.Function;
-    // Calling a generator runs none of its body; an async function that pauses queues its rest.
-    if (!fn.generator)
-      found = (fn.async && !runsToEnd(ctx, fn, index)) || codeStartsKnown(ctx, index, root, depth);
+    // An async function that pauses queues its rest. A generator's body runs when the object it
+    // gives is iterated, which is taken to be where it is called (attack21 F2).
+    found =
+      (fn.async && !fn.generator && !runsToEnd(ctx, fn, index)) || codeStartsKnown(ctx, index, root, depth);
   }
   known.set(root, found);
   return found;
@@ -381,12 +487,14 @@ function runsKnown(ctx: Ctx, index: Index, root: Node, depth: number): boolean {
 /** Whether `root`'s own code (not functions it only creates) starts known async work. */
 function codeStartsKnown(ctx: Ctx, index: Index, root: Node, depth: number): boolean {
   let found = false;
-  ctx.tree.walk(root, (n) => {
+  const visit = (n: Node): boolean | undefined => {
     if (found) return false;
-    if (n !== root && isFunction(n)) return false;
+    if (n !== root && isFunction(n)) return walkWhereWritten(ctx, n, visit);
     if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
-      if (queuesCallback(ctx, n.callee as Node)) found = true;
+      if (queuesWork(ctx, n as CallNode)) found = true;
     }
+    const iterated = found ? undefined : iteratedShown(ctx, n);
+    if (iterated) found = runsKnown(ctx, index, iterated as Node, depth + 1);
     if (
       !found &&
       (n.type === "CallExpression" ||
@@ -396,8 +504,56 @@ function codeStartsKnown(ctx: Ctx, index: Index, root: Node, depth: number): boo
     )
       found = startsWork(ctx, index, n as StartedNode, depth) === "known";
     return found ? false : undefined;
-  });
+  };
+  ctx.tree.walk(root, visit);
   return found;
+}
+
+/**
+ * The iterator method an iteration runs, where the file shows it (attack21 F2): `for (x of o)`,
+ * `[...o]`, `f(...o)`, `const [x] = o`, `[x] = o`, `yield* o`, `Array.from(o)` of an object
+ * literal, or a `const` bound to one never reassigned, with a `[Symbol.iterator]` method.
+ */
+function iteratedShown(ctx: Ctx, n: Node): t.Function | undefined {
+  let iterable: Node | undefined;
+  if (n.type === "ForOfStatement" && !n.await) iterable = n.right as Node;
+  else if (n.type === "SpreadElement" && ctx.tree.parent(n)?.type !== "ObjectExpression")
+    iterable = n.argument as Node;
+  else if (n.type === "VariableDeclarator" && n.id.type === "ArrayPattern")
+    iterable = n.init as Node | undefined;
+  else if (n.type === "AssignmentExpression" && n.left.type === "ArrayPattern") iterable = n.right as Node;
+  else if (n.type === "YieldExpression" && n.delegate) iterable = n.argument as Node;
+  else if (n.type === "CallExpression") {
+    const g = globalCallee(ctx, n.callee as Node);
+    if (g?.length === 2 && g[0] === "Array" && g[1] === "from") iterable = n.arguments[0] as Node | undefined;
+  }
+  if (!iterable) return undefined;
+  let o = strip(iterable);
+  if (o.type === "Identifier") {
+    const b = ctx.scopes.binding(o, o.name);
+    if (b?.kind !== "const" || b.violations.length || b.node.type !== "VariableDeclarator") return undefined;
+    o = b.node.init ? strip(b.node.init as Node) : o;
+  }
+  if (o.type !== "ObjectExpression") return undefined;
+  for (const p of o.properties as Node[]) {
+    if (p.type !== "ObjectMethod" || !p.computed) continue;
+    const k = strip(p.key as Node);
+    if (
+      k.type === "MemberExpression" &&
+      memberName(k) === "iterator" &&
+      globalCallee(ctx, k)?.[0] === "Symbol"
+    )
+      return p;
+  }
+  return undefined;
+}
+
+/**
+ * Whether iterating an object whose iterator method the file shows may start work: it starts
+ * known async work, or is not proven to start none — no check of a result can see it (attack21 F2).
+ */
+function startsIterating(ctx: Ctx, index: Index, method: t.Function): boolean {
+  return runsKnown(ctx, index, method as Node, 1) || !functionStartsNothing(ctx, index, method);
 }
 
 const LOOPS = new Set([

@@ -152,6 +152,11 @@ function primitiveValue(ctx: Ctx, index: Index, node: Node): boolean {
   );
 }
 
+/** Whether calling a function the file shows (a method run by an iteration) starts nothing. */
+export function functionStartsNothing(ctx: Ctx, index: Index, fn: t.Function): boolean {
+  return shownProven(ctx, index, fn, 0);
+}
+
 /** A function the file shows, called: an async one only when it runs to its end. */
 function shownProven(ctx: Ctx, index: Index, fn: t.Function, depth: number): boolean {
   if (fn.async && !fn.generator && !runsToEnd(ctx, fn, index)) return false;
@@ -160,6 +165,8 @@ function shownProven(ctx: Ctx, index: Index, fn: t.Function, depth: number): boo
 
 function newProven(ctx: Ctx, index: Index, node: t.NewExpression, depth: number): boolean {
   const c = strip(node.callee as Node);
+  if (c.type === "ClassExpression")
+    return shownClasses(ctx, c)!.every((cls) => classStartsNothing(ctx, index, cls, depth + 1));
   if (c.type !== "Identifier") return false;
   // `new Array(n)`, `new Map(entries)`: no constructor of the table calls its arguments.
   if (isGlobal(ctx, c)) return inEntry(SYNC_CONSTRUCTORS, c.name);
@@ -231,10 +238,12 @@ const memo = new WeakMap<Ctx, Map<t.Function, boolean | "pending">>();
 
 /**
  * Whether running `fn`'s own body starts nothing: no `await`, and every call and `new` in it
- * (not those of functions it only creates) proven. Calling a generator runs none of its body.
+ * (not those of functions it only creates) proven. A generator is followed like any function:
+ * calling it runs none of its body, but iterating the object it gives does, wherever that
+ * happens (`for…of`, a spread, `Array.from`, `const [x] = …`, `yield*`, a built-in handed it),
+ * and no check of the call's result could see that work (attack21 F2).
  */
 function bodyStartsNothing(ctx: Ctx, index: Index, fn: t.Function, depth: number): boolean {
-  if (fn.generator) return true;
   let known = memo.get(ctx);
   if (!known) {
     known = new Map();
@@ -260,9 +269,9 @@ function codeStartsNothing(ctx: Ctx, index: Index, root: Node, depth: number): b
   let proven = true;
   // Walked from the function itself: a function the tree left closed sends the analysis to the
   // whole tree (Tree.broken), as any rule reading a closed body does.
-  ctx.tree.walk(root, (n) => {
+  const visit = (n: Node): boolean | undefined => {
     if (!proven) return false;
-    if (n !== root && isFunction(n)) return false;
+    if (n !== root && isFunction(n)) return walkWhereWritten(ctx, n, visit);
     if (n.type === "AwaitExpression" || (n.type === "ForOfStatement" && n.await)) proven = false;
     else if (
       n.type === "CallExpression" ||
@@ -273,8 +282,36 @@ function codeStartsNothing(ctx: Ctx, index: Index, root: Node, depth: number): b
       if (!provenSync(ctx, index, n as StartedNode, depth)) proven = false;
     }
     return proven ? undefined : false;
-  });
+  };
+  ctx.tree.walk(root, visit);
   return proven;
+}
+
+/**
+ * The parts of a function node, or of a class body, that run where it is written rather than
+ * when it is called or constructed (attack21 F2): a method's computed key (`[(audit(), "m")]() {}`,
+ * evaluated with the object or class), and in a class body every computed key, each `static`
+ * field's initialiser and each `static {}` block, run when the class definition is evaluated.
+ */
+export function runsWhereWritten(n: Node): Node[] {
+  if (n.type === "ClassBody") {
+    const out: Node[] = [];
+    for (const m of n.body as Node[]) {
+      const member = m as { computed?: boolean; key?: Node; static?: boolean; value?: Node | null };
+      if (member.computed && member.key) out.push(member.key);
+      if (m.type === "StaticBlock") out.push(...(m.body as Node[]));
+      else if (member.static && member.value && !isFunction(m)) out.push(member.value);
+    }
+    return out;
+  }
+  const method = n as { computed?: boolean; key?: Node };
+  return isFunction(n) && method.computed && method.key ? [method.key] : [];
+}
+
+/** Walks with `visit` what of a function node runs where it is written; skips the rest (`false`). */
+export function walkWhereWritten(ctx: Ctx, n: Node, visit: (n: Node) => boolean | undefined): false {
+  for (const part of runsWhereWritten(n)) ctx.tree.walk(part, visit);
+  return false;
 }
 
 /**
@@ -284,6 +321,8 @@ function codeStartsNothing(ctx: Ctx, index: Index, root: Node, depth: number): b
  */
 export function shownClasses(ctx: Ctx, node: Node): t.Class[] | undefined {
   const n = strip(node);
+  // `new (class { … })()`: the class written in place.
+  if (n.type === "ClassExpression") return [n];
   if (n.type === "Identifier") {
     const b = ctx.scopes.binding(n, n.name);
     if (!b || b.violations.length || b.redeclarations?.length) return undefined;
