@@ -92,7 +92,7 @@ export const CODES = {
   SA309: {
     severity: "warning",
     title:
-      "the inline sync variant polls a condition only other code on this thread changes, which cannot run while it sleeps",
+      "the inline sync variant sleeps and then depends on state only other code on this thread changes (a polling loop's condition, a read after the sleep), which cannot run while it sleeps",
   },
   // SA310–SA313: build-tool plugin (src/unplugin/bundles.ts, browser.ts), about output files and workers.
   SA310: { severity: "warning", title: "a worker imports an output file that holds the program's entry" },

@@ -334,6 +334,9 @@ export const WHY = {
   /** A polling loop over the sleep whose condition only the function's own callbacks change (analysis/polling.ts). */
   polling: (parts: string, sleep: string) =>
     `polls ${parts} around ${sleep}${AT}, which only a callback of the function changes: the inline copy would sleep on the calling thread, where that callback cannot run, so it runs on a worker, whose event loop runs it`,
+  /** State only a callback of the function changes, read after the sleep (analysis/polling.ts). */
+  sleepThenRead: (parts: string, sleep: string) =>
+    `reads ${parts} after ${sleep}${AT}, which only a callback of the function changes: the inline copy would sleep on the calling thread, where that callback cannot run, so it runs on a worker, whose event loop runs it`,
   forAwait: () => `uses \`for await\`${AT}`,
   promiseLocal: (name: string) => `awaits \`${name}\`${AT}, which may hold a promise`,
   /** A promise the async function tests as the left operand of `||`, `&&`, `??` (leaves.ts). */

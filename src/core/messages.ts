@@ -259,9 +259,12 @@ export const MSG = {
     }, so \`${variant}\` runs \`${fn}\` on a worker thread (blocking on it). If the module has a sync function that does the same, name it in the \`twins\` option and \`${variant}\` calls it inline: "twins": ${entry}${
       sameModule ? ` (${sameModule})` : ""
     }. Otherwise nothing needs to change.`,
-  /** SA309 (analysis/polling.ts): a polling loop over the blocking sleep in an inline copy. */
+  /** SA309 (analysis/polling.ts): a polling loop over the blocking sleep in an inline copy (at the await). */
   pollingLoop: (fn: string, sleep: string, parts: string, loop: string) =>
     `the sync variant of \`${fn}\` sleeps here on the calling thread (\`${sleep}\` becomes a blocking sleep) in a loop (${loop}) whose exit condition reads ${parts}, which the loop itself does not change: only other code can (a callback, a timer, another function), and no other code of this thread runs while the sync variant sleeps, so it may wait forever or end with another result. A worker has its own copy of the module and would not see the change either. Call \`${fn}\` from async code (\`await ${fn}(…)\`), or make the loop change its own condition (read the state it waits for in the loop: a file, \`Atomics.load\`, a call that fetches it).`,
+  /** SA309 (analysis/polling.ts): state only other code changes, read after the blocking sleep (at the read). */
+  sleepThenRead: (fn: string, sleep: string, sleepLoc: string, parts: string) =>
+    `the sync variant of \`${fn}\` reads ${parts} here after sleeping on the calling thread (\`${sleep}\` at ${sleepLoc} becomes a blocking sleep): only other code changes it (a callback, a timer, another function), and no other code of this thread runs while the sync variant sleeps, so it reads what was there before the sleep where the async function may read another value. A worker has its own copy of the module and would not see the change either. Call \`${fn}\` from async code (\`await ${fn}(…)\`), or read the state from where other threads and processes can change it (a file, \`Atomics.load\`, a call that fetches it).`,
   notOffloadable: (fn: string, why: string, variant: string) =>
     `\`${variant}\` cannot run \`${fn}\` in a worker because ${why}; it runs it at once on the calling thread and returns a promise of its result (correct, but blocking). Make \`${fn}\` a module-level function that does not use \`this\` (pass what it reads from \`this\` as an argument) to offload it.`,
 } as const;

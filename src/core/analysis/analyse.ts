@@ -361,8 +361,10 @@ function prove(bound: Bound, collected: Collected, resolved: Resolved): Proven {
     if (fn.kind === "async") {
       analyseBody(ctx, index, fn);
       statementForms(ctx, fn);
-      pollingLoops(ctx, fn);
+      const sleeps = pollingLoops(ctx, fn);
       fn.syncPlan = planSyncVariant(fn.located, ctx.options.unproven);
+      // SA309 is about the blocking sleep of an inline copy: a worker variant sleeps on its own thread.
+      if (fn.syncPlan.strategy !== "worker") for (const w of sleeps) warn(ctx, "SA309", w.at, w.message);
       if (fn.syncPlan.strategy === "worker" && !fn.reachable)
         fail(ctx, "SA301", at(fn.loc), MSG.needsWorker(fn.display, fn.unreachableWhy!, fn.syncPlan.reasons));
       if (fn.syncPlan.strategy === "worker") suggestTwins(ctx, fn);

@@ -1,12 +1,14 @@
 import { isBuiltin } from "node:module";
 import type { types as t } from "@babel/core";
-import { WHY } from "../inline.js";
+import { type AwaitFact, WHY } from "../inline.js";
 import { MSG } from "../messages.js";
 import { RUNTIME_MODULE } from "../twins.js";
 import { argumentWrite } from "./arg-escape.js";
-import { type Ctx, locOf, sourceOf, warn } from "./ctx.js";
+import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
+import { objectMayChange } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
+import { isReader } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
 import { consumerOf, strip } from "./view.js";
@@ -32,22 +34,28 @@ import { consumerOf, strip } from "./view.js";
  * which a worker runs with an event loop of its own), the function takes the worker variant
  * with the reason; elsewhere (module state, members, calls: a worker has its own copy of the
  * module, so it would not see them change either) the copy stays inline and the build warns
- * SA309 at the await.
+ * SA309 at the await. The same hazard without a loop — state only other code changes, read after
+ * the sleep — is the same rule (`readsAfterSleep` below: worker for locals, SA309 at the read
+ * otherwise). The warnings are returned: analyse.ts says them only where the variant stays inline.
  */
-export function pollingLoops(ctx: Ctx, fn: SaFunction): void {
+export function pollingLoops(ctx: Ctx, fn: SaFunction): SleepWarning[] {
   const seen = new Set<Node>();
+  // The loops the loop rule answered: the straight-line rule below does not read them again.
+  const answered = new Set<Node>();
+  // What those loops read: said once, at the loop (`while (!ready) …; return ready`).
+  const named = new Set<string>();
+  const out: SleepWarning[] = [];
   for (const [leaf, fact] of fn.leaves) {
-    if (fact.kind !== "twin" || fact.twin.module !== RUNTIME_MODULE || fact.twin.name !== "sleepSync")
-      continue;
+    if (!isSleepFact(fact)) continue;
     const loop = enclosingLoop(ctx, fn, leaf);
     if (!loop || seen.has(loop)) continue;
     seen.add(loop);
     const verdict = pollVerdict(ctx, fn, loop);
     if (!verdict) continue;
-    const site = consumerOf(ctx.tree, leaf).parent;
-    const awaitNode = site?.type === "AwaitExpression" ? site : leaf;
-    const sleep = sourceOf(ctx, awaitNode).replace(/\s+/g, " ");
-    const quoted = sleep.length <= 40 ? sleep : "the sleep";
+    answered.add(loop);
+    for (const p of verdict.parts) named.add(p);
+    const awaitNode = awaitOf(ctx, leaf);
+    const quoted = quote(ctx, awaitNode);
     const what = verdict.parts.join(", ");
     if (verdict.localsOnly && fn.reachable && !argumentWrite(ctx, fn.fn, false)) {
       fn.located.push({
@@ -56,9 +64,141 @@ export function pollingLoops(ctx: Ctx, fn: SaFunction): void {
         text: quoted,
       });
     } else {
-      warn(ctx, "SA309", awaitNode, MSG.pollingLoop(fn.display, quoted, what, locOf(ctx, loop)));
+      out.push({ at: awaitNode, message: MSG.pollingLoop(fn.display, quoted, what, locOf(ctx, loop)) });
     }
   }
+  const after = readsAfterSleep(ctx, fn, answered, named);
+  if (after) {
+    const quoted = quote(ctx, after.sleep);
+    const what = after.parts.join(", ");
+    if (after.localsOnly && fn.reachable && !argumentWrite(ctx, fn.fn, false)) {
+      fn.located.push({
+        fact: { kind: "unmappable", why: WHY.sleepThenRead(what, quoted) },
+        loc: locOf(ctx, after.sleep),
+        text: quoted,
+      });
+    } else {
+      out.push({
+        at: after.at,
+        message: MSG.sleepThenRead(fn.display, quoted, locOf(ctx, after.sleep), what),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * An SA309 warning found before the function's variant is decided: the caller says it only where
+ * the variant stays inline (a worker variant does not sleep on the calling thread; what it reads
+ * of the module is SA302's business).
+ */
+export interface SleepWarning {
+  at: Node;
+  message: string;
+}
+
+function isSleepFact(fact: AwaitFact | undefined): boolean {
+  return fact?.kind === "twin" && fact.twin.module === RUNTIME_MODULE && fact.twin.name === "sleepSync";
+}
+
+/** The `await` around a sleep leaf (the leaf itself where it is returned without one). */
+function awaitOf(ctx: Ctx, leaf: Node): Node {
+  const site = consumerOf(ctx.tree, leaf).parent;
+  return site?.type === "AwaitExpression" ? site : leaf;
+}
+
+function quote(ctx: Ctx, awaitNode: Node): string {
+  const sleep = sourceOf(ctx, awaitNode).replace(/\s+/g, " ");
+  return sleep.length <= 40 ? sleep : "the sleep";
+}
+
+/**
+ * The same hazard without a loop (attack 21, F10): `await sleep(40); return last;` — a debounce,
+ * "give the burst time to arrive" — reads, after the sleep, state that only other code changes.
+ * The async function lets that code run during the sleep (a timer set before the call, an I/O
+ * callback); the inline copy's blocking sleep does not, so it reads the value from before. Found
+ * in the text, after the first sleep of the function's own body (in source order; not inside
+ * its nested functions, nor in a loop the loop rule answered), a read of:
+ *
+ * - a name another function assigns (a callback, another function of the module): as for the
+ *   loop, where every such name is a local of the function the worker variant runs it (with the
+ *   reason), elsewhere SA309;
+ * - a member of a module-level object that code may change once the module is imported (a write
+ *   in a function, a use the build cannot follow, an export: same-everywhere.ts `objectMayChange`).
+ *
+ * Calls after the sleep are not looked at (a call may read anything; flagging every call after a
+ * sleep would flag every retry loop), nor members of `this` or of imports.
+ */
+function readsAfterSleep(
+  ctx: Ctx,
+  fn: SaFunction,
+  answered: ReadonlySet<Node>,
+  named: ReadonlySet<string>,
+): { at: Node; sleep: Node; parts: string[]; localsOnly: boolean } | undefined {
+  const sleeps: Node[] = [];
+  for (const [leaf, fact] of fn.leaves) if (isSleepFact(fact)) sleeps.push(awaitOf(ctx, leaf));
+  if (sleeps.length === 0) return undefined;
+  sleeps.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+  const from = sleeps[0]!.end ?? Number.POSITIVE_INFINITY;
+  const parts: string[] = [];
+  let localsOnly = true;
+  let at: Node | undefined;
+  const add = (n: Node, text: string, local: boolean) => {
+    const quoted = `\`${text}\``;
+    if ((n.start ?? 0) < from || named.has(quoted)) return;
+    at ??= n;
+    if (!parts.includes(quoted)) parts.push(quoted);
+    if (!local) localsOnly = false;
+  };
+  const objects = new Map<Binding, boolean>();
+  const mayChange = (b: Binding): boolean => {
+    const known = objects.get(b);
+    if (known !== undefined) return known;
+    const v = changedElsewhere(ctx, fn, b) || objectMayChange(ctx, b) !== undefined;
+    objects.set(b, v);
+    return v;
+  };
+  ctx.tree.walk(fn.fn.body as Node, (n) => {
+    if (isFunction(n) || answered.has(n)) return false;
+    // A part of the body that ends before the first sleep runs before it (in source order).
+    if ((n.end ?? 0) <= from) return false;
+    const link = ctx.tree.link(n);
+    const parent = link?.parent;
+    // A plain assignment's target is written, not read; a callee is a call, not looked at.
+    const target = parent?.type === "AssignmentExpression" && link?.key === "left" && parent.operator === "=";
+    const callee =
+      (parent?.type === "CallExpression" || parent?.type === "OptionalCallExpression") &&
+      link?.key === "callee";
+    if (n.type === "Identifier") {
+      if (target || callee || !isReference(n, ctx.tree)) return undefined;
+      const b = ctx.scopes.binding(n, n.name);
+      if (b && changedElsewhere(ctx, fn, b)) add(n, n.name, declaredIn(ctx, fn, b));
+      return undefined;
+    }
+    if (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") return undefined;
+    if (target) return undefined;
+    // A method that only reads its receiver (`cache.get(k)`, `queue.includes(x)`) reads the object.
+    const reader =
+      callee && !n.computed && n.property.type === "Identifier" && isReader(n.property.name)
+        ? parent
+        : undefined;
+    if (callee && !reader) return undefined;
+    let root: Node = n;
+    while (root.type === "MemberExpression" || root.type === "OptionalMemberExpression")
+      root = strip(root.object as Node);
+    if (root.type !== "Identifier") return undefined;
+    const b = ctx.scopes.binding(root, root.name);
+    if (!b || b.scope !== ctx.scopes.program || (b.kind !== "const" && b.kind !== "let" && b.kind !== "var"))
+      return undefined;
+    if (!mayChange(b)) return undefined;
+    add(reader ?? n, shortText(ctx, reader ?? n), false);
+    return false;
+  });
+  if (!at) return undefined;
+  // The sleep named is the last one before the read.
+  let sleep = sleeps[0]!;
+  for (const s of sleeps) if ((s.end ?? 0) <= (at.start ?? 0)) sleep = s;
+  return { at, sleep, parts, localsOnly };
 }
 
 type Loop = t.WhileStatement | t.DoWhileStatement | t.ForStatement;
@@ -169,8 +309,7 @@ function alwaysTrue(test: Node): boolean {
 
 /** An awaited call of the sleep twin: a leaf of the function mapped to `sleepSync`. */
 function isSleep(fn: SaFunction, n: Node): boolean {
-  const fact = fn.leaves.get(n);
-  return fact?.kind === "twin" && fact.twin.module === RUNTIME_MODULE && fact.twin.name === "sleepSync";
+  return isSleepFact(fn.leaves.get(n));
 }
 
 /** Whether `exit` (a `break`, `return` or `throw` inside `loop`) leaves `loop`. */

@@ -1048,3 +1048,15 @@ export function sameEverywhere(
   }
   return { changed, unproven, handles };
 }
+
+/**
+ * Whether code may change the members of the module-level object `b` once the module is
+ * imported: the first use of it not proven a read (a write in a function, a use the build cannot
+ * follow, an export), by the same proof as "the same in every thread" above; undefined when every
+ * use is a read. polling.ts asks it for a member read after a blocking sleep (SA309): no other
+ * code of the thread runs during the sleep, so such a change cannot be seen.
+ */
+export function objectMayChange(ctx: Ctx, b: Binding): { what: string; loc: string } | undefined {
+  const f = new Prover(ctx, new Set()).binding(b, "object");
+  return f && { what: f.what, loc: f.loc };
+}
