@@ -9,6 +9,7 @@ import type { ModuleGraph } from "../core/analysis/module-graph.js";
 import { mayContainMisspelling, mayContainTypedForm } from "../core/annotation.js";
 import {
   importCandidates,
+  mayMakeRequire,
   mayRequireOpaquely,
   type ScannedImport,
   scanImports,
@@ -42,7 +43,7 @@ export function nothingToDo(
   // A module required by a computed path may hold smartasync functions: its calls are checked
   // (SA206 where sync code wants a value) — not in third-party code that never asked for it,
   // whose text is then not searched for such a `require` at all.
-  if (!quiet && mayRequireOpaquely(code)) return false;
+  if (!quiet && (mayRequireOpaquely(code) || mayMakeRequire(code))) return false;
   // The typed form, `smartasync(…)` imported from the runtime, is asked with the imports: the
   // analysis reads it only through an import of the runtime, which is among the candidates.
   return !importsAnythingKnown(code, filename, graph, options.runtime, codeImports, quiet);
@@ -88,5 +89,8 @@ function importsAnythingKnown(
     }
     return false;
   };
-  return leadAnywhere(codeImports ?? importCandidates(code)) && leadAnywhere(scanImports(code));
+  // The nesting pass reads no `req("./x")` of `const req = createRequire(…)`: the candidates do.
+  const candidates =
+    codeImports !== undefined && !code.includes("createRequire") ? codeImports : importCandidates(code);
+  return leadAnywhere(candidates) && leadAnywhere(scanImports(code));
 }

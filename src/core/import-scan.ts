@@ -207,10 +207,22 @@ function plainTemplateAt(s: string, i: number): { value: string; end: number } |
  * parentheses the scanner also stops at `(` and `)`, to find the one that closes them (the
  * `…_PARENS` forms); elsewhere parentheses are plain code.
  */
-const STOP = /["'`/{}<]|import|from|require|\b(?:if|while|for|with)\b/g;
-const STOP_EXPORTS = /["'`/{}<]|import|from|require|export|\b(?:if|while|for|with)\b/g;
-const STOP_PARENS = /["'`/{}<()]|import|from|require|\b(?:if|while|for|with)\b/g;
-const STOP_EXPORTS_PARENS = /["'`/{}<()]|import|from|require|export|\b(?:if|while|for|with)\b/g;
+const STOP = /["'`/{}<]|import|from|require|createRequire|\b(?:if|while|for|with)\b/g;
+const STOP_EXPORTS = /["'`/{}<]|import|from|require|createRequire|export|\b(?:if|while|for|with)\b/g;
+const STOP_PARENS = /["'`/{}<()]|import|from|require|createRequire|\b(?:if|while|for|with)\b/g;
+const STOP_EXPORTS_PARENS = /["'`/{}<()]|import|from|require|createRequire|export|\b(?:if|while|for|with)\b/g;
+const STOPS: readonly RegExp[] = [STOP, STOP_EXPORTS, STOP_PARENS, STOP_EXPORTS_PARENS];
+
+/**
+ * The four stops with the names of `require`s made by `createRequire` appended (the second pass
+ * over a file that makes one, `scan`): last in the alternation, so that at one index the fixed
+ * words win; a name one of them begins (`requireIt`, `fromCjs`) is checked where that word is
+ * found not standing alone.
+ */
+function stopsWith(names: ReadonlySet<string>): readonly RegExp[] {
+  const alt = [...names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  return STOPS.map((r) => new RegExp(`${r.source}|${alt}`, "g"));
+}
 
 /** Statement keywords whose parenthesised head may be followed by a regex literal. */
 const HEAD_KEYWORDS = new Set(["if", "while", "for", "with"]);
@@ -274,6 +286,8 @@ interface State {
   /** Index of the last `)` that closed a keyword head, of the last `}` that closed a block (-1: none). */
   headClose: number;
   blockClose: number;
+  /** Names bound to `createRequire(…)` met in code (`const req = createRequire(…)`), for a second pass. */
+  made: Set<string>;
 }
 
 /** Every module specifier `source` names in an import, re-export, `import(…)` or `require(…)`, in order. */
@@ -304,7 +318,29 @@ export function importCandidates(source: string): ScannedImport[] {
       : undefined;
     if (found) out.push(found.item);
   }
+  // `req("./x")` of `const req = createRequire(…)`, read the same way wherever it is written.
+  for (const name of madeNames(source)) {
+    for (let at = source.indexOf(name); at !== -1; at = source.indexOf(name, at + name.length)) {
+      const found = standsAlone(source, at, name.length)
+        ? importAfter(source, "require", at + name.length)
+        : undefined;
+      if (found) out.push(found.item);
+    }
+  }
   return out;
+}
+
+/**
+ * Every name `createRequire` is bound to in the text (`madeName`), in code or not: what the lazy
+ * analysis watches beside `require` (analysis/lazy.ts).
+ */
+export function madeNames(source: string): Set<string> {
+  const names = new Set<string>();
+  for (let at = source.indexOf("createRequire"); at !== -1; at = source.indexOf("createRequire", at + 13)) {
+    const name = madeName(source, at);
+    if (name !== undefined) names.add(name);
+  }
+  return names;
 }
 
 /**
@@ -342,7 +378,17 @@ export function scanModule(source: string): ModuleScan {
   };
 }
 
+/**
+ * The scan. A file that makes a `require` under another name (`const req =
+ * createRequire(import.meta.url)`, attack 21 F6) is read twice: the second pass also stops at
+ * those names and reads `req("./x")` as it reads `require("./x")`. Only such files pay for it.
+ */
 function scan(source: string, exports: boolean): State {
+  const first = scanPass(source, exports, undefined);
+  return first.made.size === 0 ? first : scanPass(source, exports, first.made);
+}
+
+function scanPass(source: string, exports: boolean, names: ReadonlySet<string> | undefined): State {
   const st: State = {
     s: source,
     frames: [],
@@ -355,14 +401,15 @@ function scan(source: string, exports: boolean): State {
     heads: [],
     headClose: -1,
     blockClose: -1,
+    made: new Set(),
   };
+  const stops = names ? stopsWith(names) : STOPS;
   const s = source;
   const n = s.length;
   let i = 0;
   if (s.startsWith("#!")) while (i < n && !isLineEnd(s.charCodeAt(i))) i++;
   while (i < n) {
-    const stop =
-      st.heads.length > 0 ? (exports ? STOP_EXPORTS_PARENS : STOP_PARENS) : exports ? STOP_EXPORTS : STOP;
+    const stop = stops[(st.heads.length > 0 ? 2 : 0) + (exports ? 1 : 0)]!;
     stop.lastIndex = i;
     const m = stop.exec(s);
     if (m === null) break;
@@ -409,6 +456,26 @@ function scan(source: string, exports: boolean): State {
         continue;
       }
       const whole = standsAlone(s, at, word.length);
+      if (word === "createRequire") {
+        const name = madeName(s, at);
+        if (name !== undefined) st.made.add(name);
+        i = at + word.length;
+        continue;
+      }
+      if (names !== undefined && (names.has(word) || !whole)) {
+        // A made `require`'s name, or one a fixed word begins (`fromCjs` of `const fromCjs = …`).
+        let name: string | undefined = names.has(word) ? word : undefined;
+        if (name === undefined)
+          for (const n of names) if (s.startsWith(n, at) && standsAlone(s, at, n.length)) name = n;
+        if (name !== undefined) {
+          const found = standsAlone(s, at, name.length)
+            ? importAfter(s, "require", at + name.length)
+            : undefined;
+          if (found) st.imports.push(found.item);
+          i = found ? found.end : at + name.length;
+          continue;
+        }
+      }
       if (HEAD_KEYWORDS.has(word)) {
         i = at + word.length;
         if (!whole) continue;
@@ -819,6 +886,54 @@ function wordBefore(s: string, j: number): string {
   return s.slice(k, j + 1);
 }
 
+/** Words a made `require` is not read under: the scan's own (a second pass stops at them already). */
+const NOT_MADE = new Set(["import", "from", "require", "export", "createRequire"]);
+
+/**
+ * The name `createRequire` at `at` (read in code, whole or a member: `module.createRequire`,
+ * `require("node:module").createRequire`) is bound to, read backwards: `NAME = createRequire(`,
+ * else undefined. Errs on the side of more, as the scan does (a `let`, a name written again):
+ * the analysis decides which of them is CommonJS's `require` (analysis/view.ts `madeRequire`).
+ */
+function madeName(s: string, at: number): string | undefined {
+  const before = at > 0 ? s.charCodeAt(at - 1) : 0;
+  if (isIdentPart(before) || isIdentPart(s.charCodeAt(at + 13))) return undefined;
+  if (s.charCodeAt(skipTrivia(s, at + 13)) !== LPAREN) return undefined;
+  let j = at - 1;
+  while (j >= 0 && isSpace(s.charCodeAt(j))) j--;
+  if (s.charCodeAt(j) === DOT) {
+    // The object: a name (`module`, `m`) or a call (`require("node:module")`).
+    j--;
+    while (j >= 0 && isSpace(s.charCodeAt(j))) j--;
+    if (s.charCodeAt(j) === RPAREN) {
+      let depth = 0;
+      // Bounded: `require("node:module")` is short, and no text may make this walk quadratic.
+      const stop = Math.max(-1, j - 256);
+      for (; j > stop; j--) {
+        const c = s.charCodeAt(j);
+        if (c === RPAREN) depth++;
+        else if (c === LPAREN && --depth === 0) break;
+      }
+      if (j <= stop) return undefined;
+      j--;
+      while (j >= 0 && isSpace(s.charCodeAt(j))) j--;
+    }
+    while (j >= 0 && isIdentPart(s.charCodeAt(j))) j--;
+    while (j >= 0 && isSpace(s.charCodeAt(j))) j--;
+  }
+  // `=`, not `==`, `=>`, `+=`, `<=`…
+  if (s.charCodeAt(j) !== EQ) return undefined;
+  const op = j > 0 ? s.charCodeAt(j - 1) : 0;
+  if (!isSpace(op) && !isIdentPart(op)) return undefined;
+  j--;
+  while (j >= 0 && isSpace(s.charCodeAt(j))) j--;
+  const end = j + 1;
+  while (j >= 0 && isIdentPart(s.charCodeAt(j))) j--;
+  const name = s.slice(j + 1, end);
+  if (name === "" || NOT_MADE.has(name) || (j >= 0 && s.charCodeAt(j) === DOT)) return undefined;
+  return name;
+}
+
 /** Names after which a `{` opens a block (`else {`, `do {`), though a `/` after them starts a regex. */
 const BEFORE_BLOCK = new Set(["else", "do", "try", "finally"]);
 
@@ -925,6 +1040,15 @@ export function mayRequireOpaquely(source: string): boolean {
     if (source.charCodeAt(skipRegexSpace(source, close + 1)) === LPAREN) return true;
   }
   return false;
+}
+
+/**
+ * Whether the text binds a name to `createRequire(…)` (`const req = createRequire(…)`, `let r =
+ * m.createRequire(…)`): a file worth an analysis like one `mayRequireOpaquely` finds, for a call
+ * through such a name is followed, or SA206 where it cannot be (analysis/opaque.ts).
+ */
+export function mayMakeRequire(source: string): boolean {
+  return source.includes("createRequire") && madeNames(source).size > 0;
 }
 
 /** The pattern `mayRequireOpaquely` reads, kept for its test. */

@@ -11,6 +11,7 @@ import * as babel from "@babel/core";
 import { describe, expect, it } from "vitest";
 import {
   importCandidates,
+  mayMakeRequire,
   mayRequireOpaquely,
   OPAQUE_REQUIRE,
   scanImports,
@@ -36,6 +37,21 @@ function parsed(code: string, jsx = false): string[] {
     sourceType: "module",
     parserOpts: { plugins: jsx ? ["jsx"] : [] },
   })!;
+  // Names bound to `createRequire(…)` (declared or assigned): a `require` made under that name,
+  // whose string calls the scan reads as `require("x")` (attack 21, F6).
+  const made = new Set<string>();
+  const maker = (n: babel.types.Node | null | undefined): boolean =>
+    n?.type === "CallExpression" &&
+    ((n.callee.type === "Identifier" && n.callee.name === "createRequire") ||
+      (n.callee.type === "MemberExpression" &&
+        n.callee.property.type === "Identifier" &&
+        n.callee.property.name === "createRequire"));
+  babel.traverse(ast, {
+    VariableDeclarator: (p) =>
+      void (p.node.id.type === "Identifier" && maker(p.node.init) && made.add(p.node.id.name)),
+    AssignmentExpression: (p) =>
+      void (p.node.left.type === "Identifier" && maker(p.node.right) && made.add(p.node.left.name)),
+  });
   babel.traverse(ast, {
     ImportDeclaration: (p) => void out.push(`static ${p.node.source.value}`),
     ExportNamedDeclaration: (p) => void (p.node.source && out.push(`static ${p.node.source.value}`)),
@@ -44,7 +60,10 @@ function parsed(code: string, jsx = false): string[] {
       const value = plain(p.node.arguments[0]);
       if (value === undefined) return;
       if (p.node.callee.type === "Import") out.push(`dynamic ${value}`);
-      else if (p.node.callee.type === "Identifier" && p.node.callee.name === "require")
+      else if (
+        p.node.callee.type === "Identifier" &&
+        (p.node.callee.name === "require" || made.has(p.node.callee.name))
+      )
         out.push(`require ${value}`);
     },
     ImportExpression: (p) => {
@@ -277,6 +296,38 @@ describe("the module scan: re-exports and bindings a module may export", () => {
       { specifier: "./a", kind: "require" },
     ]);
     expect(scanModule('x.require("./a");').imports).toEqual([]);
+  });
+
+  it("reads a `require` made by createRequire under any name, in code only (attack 21, F6)", () => {
+    const code = [
+      'import { createRequire } from "node:module";',
+      "import * as m from 'module';",
+      "const req = createRequire(import.meta.url);",
+      "const r2 = m.createRequire(import.meta.url);",
+      'const r3 = require("node:module").createRequire(__filename);',
+      'const c = req("./c.cjs");',
+      "r2(`./d.cjs`); r3('./e.cjs'); req(name); other(\"./no1.cjs\");",
+      '// req("./no2.cjs")',
+      "const s = \"req('./no3.cjs')\";",
+      'if (a) /req("no4")/.test(s);',
+    ].join("\n");
+    expect(scanImports(code)).toEqual([
+      { specifier: "node:module", kind: "static" },
+      { specifier: "module", kind: "static" },
+      { specifier: "node:module", kind: "require" },
+      { specifier: "./c.cjs", kind: "require" },
+      { specifier: "./d.cjs", kind: "require" },
+      { specifier: "./e.cjs", kind: "require" },
+    ]);
+    // The candidates read every such call, in text too: more, never less.
+    const candidates = importCandidates(code).map((i) => i.specifier);
+    for (const { specifier } of scanImports(code)) expect(candidates).toContain(specifier);
+    expect(mayMakeRequire(code)).toBe(true);
+    // Not a binding: a comparison, a member, the name `require` (read already), `createRequire` in text.
+    expect(
+      mayMakeRequire("if (a == createRequire(u)) x.y = createRequire(u); const require = createRequire(u);"),
+    ).toBe(false);
+    expect(scanImports('const s = "const q = createRequire(u)"; q("./no.cjs");')).toEqual([]);
   });
 
   it("says whether a module may be required by a computed path (worth an analysis: SA206)", () => {

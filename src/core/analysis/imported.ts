@@ -209,11 +209,13 @@ export class ImportedFns {
     // the import scanner on the text, so the fast path builds no tree for it.
     // Scanned once per file: the fast path and method dispatch both ask.
     // `...require(` (a spread: `{ ...require("./lib") }`) is a call too; `x.require(` is not.
-    this.required ??= /(?:^|[^\w$.]|\.\.\.)require\s*\(/.test(this.ctx.code)
-      ? (this.scanned ?? scanImports(this.ctx.code))
-          .filter((i) => i.kind === "require")
-          .map((i) => i.specifier)
-      : [];
+    // So is `req("./x")` of `const req = createRequire(…)` (attack 21, F6).
+    this.required ??=
+      /(?:^|[^\w$.]|\.\.\.)require\s*\(/.test(this.ctx.code) || this.ctx.code.includes("createRequire")
+        ? (this.scanned ?? scanImports(this.ctx.code))
+            .filter((i) => i.kind === "require")
+            .map((i) => i.specifier)
+        : [];
     for (const source of this.required) yield [source, "require"];
   }
 

@@ -15,6 +15,7 @@
  */
 import type { types as t } from "@babel/core";
 import { parseAnnotation } from "../annotation.js";
+import { madeNames } from "../import-scan.js";
 import { hasFacts, hasProblem } from "../module-facts.js";
 import type { Index } from "./calls.js";
 import { peelCallee } from "./calls.js";
@@ -151,15 +152,28 @@ export function closingFor(
     }
   }
   // A module required by a computed path may be smartasync too (opaque.ts): its calls are seen.
-  if (anyFacts || requiresOpaquely(code)) words.add("require");
+  // So is one loaded by a `require` made under another name (`const req = createRequire(…)`).
+  if (anyFacts || requiresOpaquely(code))
+    for (const w of requireWords(code)) if (w !== "createRequire") words.add(w);
   // Before any tree: every namespace import's exports count, used as a value or not.
   for (const m of imported.methodKinds(false).keys()) withVariants(m);
   const hits = wordsIn(code, words).map((h) => h.at);
   return { code, hits, forced, words, skipped };
 }
 
-/** A module object's makers: `require(…)`, and `createRequire(…)(…)` called in place (opaque.ts). */
+/**
+ * A module object's makers: `require(…)`, `createRequire(…)(…)` called in place (opaque.ts), and
+ * the names a `require` is made under (`const req = createRequire(…)`), of the last text asked.
+ */
 const REQUIRE = new Set(["require", "createRequire"]);
+let lastMakers: { code: string; words: Set<string> } | undefined;
+function requireWords(code: string): Set<string> {
+  if (lastMakers?.code !== code) {
+    const made = code.includes("createRequire") ? madeNames(code) : undefined;
+    lastMakers = { code, words: made?.size ? new Set([...REQUIRE, ...made]) : REQUIRE };
+  }
+  return lastMakers.words;
+}
 
 /** Whether the text of `n` mentions any of `words` as a word. */
 function mentions(code: string, n: Node, words: Set<string>): boolean {
@@ -184,7 +198,7 @@ function aliasLike(code: string, d: t.VariableDeclarator, index: Index, words: S
   let init = peelCallee(d.init as Node);
   if (init.type === "CallExpression") {
     // A module object (`require(…)`, however wrapped) when a required module is smartasync.
-    if (words.has("require") && mentions(code, init, REQUIRE)) return true;
+    if (words.has("require") && mentions(code, init, requireWords(code))) return true;
     const c = peelCallee(init.callee as Node);
     const bind =
       (c.type === "MemberExpression" || c.type === "OptionalMemberExpression") &&

@@ -4,7 +4,7 @@ import type { FunctionKind } from "../strategy.js";
 import type { Unfollowed } from "./calls.js";
 import { type Ctx, sourceOf } from "./ctx.js";
 import { type Node, requiresOpaquely } from "./tree.js";
-import { memberName, staticString, strip } from "./view.js";
+import { madeRequire, memberName, staticString, strip } from "./view.js";
 
 /**
  * Routes to a function that the build cannot follow and that are not a named route of their
@@ -32,6 +32,8 @@ const GLOBALS = new Set(["Object", "Array", "Reflect"]);
 
 /** How the text of a `require` createRequire makes and a call calls in place begins. */
 const MADE_IN_PLACE = "createRequire(…)(";
+/** Marks a call of a `require` createRequire made under a name that may be written again. */
+const MADE_UNDER_NAME = "\0";
 
 /** `require(x)` of anything but a string, `module.require(…)`: the text to quote, else undefined. */
 function opaqueRequireCall(ctx: Ctx, n: Node): string | undefined {
@@ -42,6 +44,16 @@ function opaqueRequireCall(ctx: Ctx, n: Node): string | undefined {
     if (!first || staticString(first) !== undefined || ctx.scopes.binding(callee, "require"))
       return undefined;
     return `require(${sourceOf(ctx, first).slice(0, 40)})`;
+  }
+  // A `require` made under another name (`const req = createRequire(…)`, attack 21 F6): followed
+  // as `require` is, unless its name may hold something else when it is called, or it is given
+  // anything but a string.
+  if (callee.type === "Identifier") {
+    const b = ctx.scopes.binding(callee, callee.name);
+    const made = b && callee.name !== "require" ? madeRequire(ctx.scopes, b) : undefined;
+    const arg = first ? sourceOf(ctx, first).slice(0, 40) : "";
+    if (made === "unfollowed") return `${MADE_UNDER_NAME}${callee.name}(${arg})`;
+    if (made === "followed" && (!first || staticString(first) === undefined)) return `${callee.name}(${arg})`;
   }
   // `createRequire(import.meta.url)("./lib.cjs")`: the `require` it makes, called in place (attack
   // 16, F17); `const require = createRequire(…)` then `require("./lib.cjs")` is followed.
@@ -104,6 +116,13 @@ function throughOpaqueRequire(ctx: Ctx, callee: Node): Unfollowed | undefined {
     }
   }
   if (via === undefined) return undefined;
+  if (via.startsWith(MADE_UNDER_NAME))
+    return {
+      unfollowed: `it goes through \`${via.slice(MADE_UNDER_NAME.length)}\`, a \`require\` made by \`createRequire\` under a name that is not a \`const\` written once, which the build does not follow, so it may be a smartasync function; bind it once (\`const req = createRequire(import.meta.url)\`), then \`req("./lib.cjs")\` is followed`,
+      name,
+      kind: "async",
+      maybe: true,
+    };
   if (via.startsWith(MADE_IN_PLACE))
     return {
       unfollowed: `it goes through \`${via}\`, a \`require\` made and called in place, which the build does not follow, so it may be a smartasync function; name it (\`const require = createRequire(import.meta.url)\`), then \`require("./lib.cjs")\` is followed`,

@@ -1,6 +1,6 @@
 import type { types as t } from "@babel/core";
 import { isIdentChar } from "../chars.js";
-import { mayRequireOpaquely } from "../import-scan.js";
+import { mayMakeRequire, mayRequireOpaquely } from "../import-scan.js";
 
 /**
  * The syntax tree the core's rules read: plain nodes in the shape of Babel's AST (Babel's own
@@ -381,13 +381,13 @@ let opaqueText: string | undefined;
 let opaqueAnswer = false;
 
 /**
- * `mayRequireOpaquely` of the last text asked about: one file's analysis asks it three times
+ * `mayRequireOpaquely` (or a `require` made under a name, `mayMakeRequire`) of the last text asked about: one file's analysis asks it three times
  * (the closing, the plan's fast path, the opaque requires), each a search of the whole text.
  */
 export function requiresOpaquely(code: string): boolean {
   if (code !== opaqueText) {
     opaqueText = code;
-    opaqueAnswer = mayRequireOpaquely(code);
+    opaqueAnswer = mayRequireOpaquely(code) || mayMakeRequire(code);
   }
   return opaqueAnswer;
 }

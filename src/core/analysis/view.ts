@@ -573,12 +573,15 @@ export function requireSource(scopes: Scopes, node: Node | null | undefined): st
  * a name that was never reassigned and bound to `createRequire(…)` (`const require =
  * createRequire(import.meta.url)`, docs/modules.md). Any other binding named `require` — a
  * parameter, a sandbox's loader, a local function — shadows it and loads what it likes (attack 17,
- * F15): a call of it is an ordinary call.
+ * F15): a call of it is an ordinary call. A `require` made under another name (`const req =
+ * createRequire(import.meta.url)`, attack 21 F6) is one too when it is a `const` and its maker is
+ * Node's own, imported from `module`/`node:module` (`madeRequire`).
  */
 export function isNodeRequire(scopes: Scopes, callee: Node): boolean {
   const n = strip(callee);
-  if (n.type !== "Identifier" || n.name !== "require") return false;
-  const b = scopes.binding(n, "require");
+  if (n.type !== "Identifier") return false;
+  const b = scopes.binding(n, n.name);
+  if (n.name !== "require") return b !== undefined && madeRequire(scopes, b) === "followed";
   if (!b) return true;
   if (b.violations.length > 0 || b.redeclarations?.length || b.node.type !== "VariableDeclarator")
     return false;
@@ -590,6 +593,78 @@ export function isNodeRequire(scopes: Scopes, callee: Node): boolean {
     ((maker.type === "MemberExpression" || maker.type === "OptionalMemberExpression") &&
       memberName(maker) === "createRequire")
   );
+}
+
+/**
+ * What a binding (not named `require`) is when its declarator's value is `createRequire(…)` of
+ * Node's `module` (`createRequire` imported by name, `m.createRequire` of its default or namespace
+ * import or of `require("node:module")`): "followed" for a `const` never written again — CommonJS's
+ * `require` under another name — and "unfollowed" for a name that may hold something else when
+ * it is called (`let`/`var` reassigned, declared twice), through which calls are SA206
+ * (analysis/opaque.ts). Anything else: undefined.
+ */
+export function madeRequire(scopes: Scopes, b: Binding): "followed" | "unfollowed" | undefined {
+  const d = b.node;
+  if (d.type !== "VariableDeclarator" || d.id.type !== "Identifier" || !d.init) return undefined;
+  const init = strip(d.init as Node);
+  if (init.type !== "CallExpression" || !isCreateRequire(scopes, init.callee as Node)) return undefined;
+  return b.kind === "const" && b.violations.length === 0 && !b.redeclarations?.length
+    ? "followed"
+    : "unfollowed";
+}
+
+const NODE_MODULE = new Set(["module", "node:module"]);
+
+/** Whether `callee` is Node's `createRequire`: imported from `module`, or taken from it. */
+function isCreateRequire(scopes: Scopes, callee: Node): boolean {
+  const c = strip(callee);
+  if (c.type === "Identifier") {
+    if (c.name !== "createRequire") return false;
+    const b = scopes.binding(c, c.name);
+    if (!b || b.violations.length > 0) return false;
+    if (b.node.type === "ImportSpecifier")
+      return (
+        importedFrom(scopes, b.node) &&
+        (b.node.imported.type === "Identifier" ? b.node.imported.name : b.node.imported.value) ===
+          "createRequire"
+      );
+    // `const { createRequire } = require("node:module")`.
+    return b.node.type === "VariableDeclarator" && isNodeModule(scopes, b.node.init as Node | null);
+  }
+  if (
+    (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") ||
+    memberName(c) !== "createRequire"
+  )
+    return false;
+  return isNodeModule(scopes, c.object as Node);
+}
+
+/** Whether `n` is Node's `module`: `require("node:module")`, or a name bound to it or imported whole. */
+function isNodeModule(scopes: Scopes, n: Node | null | undefined): boolean {
+  if (!n) return false;
+  const m = strip(n);
+  if (m.type === "CallExpression") {
+    const src = requireSource(scopes, m);
+    return src !== undefined && NODE_MODULE.has(src);
+  }
+  if (m.type !== "Identifier") return false;
+  const b = scopes.binding(m, m.name);
+  if (!b || b.violations.length > 0) return false;
+  if (b.node.type === "ImportDefaultSpecifier" || b.node.type === "ImportNamespaceSpecifier")
+    return importedFrom(scopes, b.node);
+  return (
+    b.node.type === "VariableDeclarator" &&
+    b.node.id.type === "Identifier" &&
+    isNodeModule(scopes, b.node.init as Node | null)
+  );
+}
+
+/** Whether the import specifier `spec` is of a declaration importing Node's `module`. */
+function importedFrom(scopes: Scopes, spec: Node): boolean {
+  for (const s of (scopes.program.node as t.Program).body)
+    if (s.type === "ImportDeclaration" && (s.specifiers as Node[]).includes(spec))
+      return s.importKind !== "type" && NODE_MODULE.has(s.source.value);
+  return false;
 }
 
 /** The value of a string literal, or of a template literal without substitutions, else undefined. */
