@@ -89,6 +89,27 @@ describe("cross-module facts", () => {
     expect(resolveImport("node:fs", from)).toBeUndefined();
   });
 
+  it("reads a relative import as Node does, a URL; a require as a path (attack 21, F5)", () => {
+    mkdirSync(join(dir, "e/d #1 50%"), { recursive: true });
+    writeFileSync(join(dir, "e/d #1 50%/wörk.cjs"), "");
+    writeFileSync(join(dir, "e/p%41.cjs"), "");
+    writeFileSync(join(dir, "e/pA.cjs"), "");
+    mkdirSync(join(dir, "e/x"), { recursive: true });
+    writeFileSync(join(dir, "e/x/y.cjs"), "");
+    const from = join(dir, "e/main.mjs");
+    const file = (path: string) => ({ kind: "file", path: join(dir, "e", path) });
+    expect(resolveImport("./d%20%231%2050%25/w%C3%B6rk.cjs", from)).toEqual(file("d #1 50%/wörk.cjs"));
+    expect(resolveImport("./pA.cjs?v=1#top", from)).toEqual(file("pA.cjs"));
+    // Decoded first, as Node does; the specifier as a path only when that names no file.
+    expect(resolveImport("./p%41.cjs", from)).toEqual(file("pA.cjs"));
+    expect(resolveImport("./p%41.cjs", from, "require")).toEqual(file("p%41.cjs"));
+    expect(resolveImport("./d%20%231%2050%25/w%C3%B6rk.cjs", from, "require")).toBeUndefined();
+    // An encoded separator or a malformed escape fails in Node: no file.
+    expect(resolveImport("./x%2Fy.cjs", from)).toBeUndefined();
+    expect(resolveImport("./x%5cy.cjs", from)).toBeUndefined();
+    expect(resolveImport("./d%zz/w.cjs", from)).toBeUndefined();
+  });
+
   it('resolves a directory through its package.json main (`require("..")` from a package\'s bin/)', () => {
     mkdirSync(join(dir, "d/bin"), { recursive: true });
     mkdirSync(join(dir, "d/lib"), { recursive: true });

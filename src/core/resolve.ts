@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve as resolvePath, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /**
  * Where an import leads (DESIGN §3.6): a source file, resolved like Node and TypeScript do, or
@@ -406,10 +407,33 @@ function importTarget(
   return undefined;
 }
 
+/**
+ * The file a relative ES module specifier names, read as Node reads it: a URL relative to the
+ * importing file (attack 21, F5). Its percent-escapes are decoded (`./dir%20%231/w%C3%B6rk.cjs`
+ * is `dir #1/wörk.cjs`: `%23` is the only way to write a `#`, which would start a fragment), a
+ * `?query` or `#fragment` names no part of the path; an encoded `/` or `\` (`%2F`, `%5C`) or a
+ * malformed escape (`%zz`) fails in Node (ERR_INVALID_MODULE_SPECIFIER, URIError): no file.
+ * The caller falls back to the specifier as a path, as a `require` reads it (never decoded), for
+ * code that a compiler turns into CommonJS or a bundler resolves as a path. Absolute specifiers
+ * stay paths: this module's own callers pass file paths that way.
+ */
+function esmPath(specifier: string, fromDir: string): string | undefined {
+  // No escape, query or fragment, and nothing a URL rewrites: the path reading is the same.
+  if (!/[%?#\\]/.test(specifier)) return undefined;
+  try {
+    const url = new URL(specifier, pathToFileURL(join(fromDir, "/")));
+    if (/%2f|%5c/i.test(url.pathname)) return undefined;
+    return fileURLToPath(url);
+  } catch {
+    return undefined;
+  }
+}
+
 function resolveUncached(specifier: string, fromDir: string, kind: LoadKind): Resolution | undefined {
   if (specifier.startsWith("#")) return viaImports(specifier, fromDir, kind);
   if (specifier.startsWith(".") || isAbsolute(specifier)) {
-    const path = asFile(resolvePath(fromDir, specifier));
+    const url = kind === "import" && specifier.startsWith(".") ? esmPath(specifier, fromDir) : undefined;
+    const path = (url === undefined ? undefined : asFile(url)) ?? asFile(resolvePath(fromDir, specifier));
     return path ? { kind: "file", path } : undefined;
   }
   const mapped = viaPaths(specifier, fromDir);
