@@ -328,4 +328,32 @@ describe("a module required by a computed path (docs/modules.md, CommonJS routes
     mkdirSync(join(dir, "opaque/node_modules/dep"), { recursive: true });
     expect(diagnostics(join(dir, "opaque/node_modules/dep/index.js"), src)).toEqual([]);
   });
+
+  it("is SA206 through a `require` made by createRequire under a name written again (attack 21, F6)", () => {
+    mkdirSync(join(dir, "opaque"), { recursive: true });
+    const code = (decl: string) =>
+      `import { createRequire } from "node:module";\n${decl}\nconst lib = req(process.env.LIB);\nexport function main() {\n  return lib.load(1) + 1;\n}\n`;
+    const messages = (decl: string) =>
+      (
+        babel.transformSync(code(decl), {
+          filename: join(dir, "opaque/made.mjs"),
+          cwd: dir,
+          babelrc: false,
+          configFile: false,
+          plugins: [[smartasync, { root: join(dir, "opaque") }]],
+        })!.metadata as unknown as { smartasync: { diagnostics: { code: string; message: string }[] } }
+      ).smartasync.diagnostics.map((d) => `${d.code} ${d.message}`);
+    const reassigned = messages(
+      "let req = createRequire(import.meta.url);\nreq = createRequire(import.meta.url);",
+    );
+    expect(reassigned).toHaveLength(1);
+    expect(reassigned[0]).toContain("SA206");
+    expect(reassigned[0]).toContain(
+      "made by `createRequire` under a name that is not a `const` written once",
+    );
+    // A `const` one given a computed path: the module cannot be named.
+    const computed = messages("const req = createRequire(import.meta.url);");
+    expect(computed).toHaveLength(1);
+    expect(computed[0]).toContain("a module the build cannot name");
+  });
 });

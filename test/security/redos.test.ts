@@ -82,6 +82,11 @@ const CONSTRUCTED: { call: string; why: string; pattern?: string; flags?: string
     flags: "g",
   },
   {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the call's source text, quoted
+    call: 'src/core/import-scan.ts: new RegExp(`${r.source}|${alt}`, "g")',
+    why: "the scan's fixed stops (literals proven here) with the names a file binds to createRequire appended, each an identifier with every metacharacter escaped: one more literal alternative, still a plain search",
+  },
+  {
     call: "src/swc-plugin/config.ts: new RegExp(body, m?.[1])",
     why: "the `test`/`exclude` patterns of the user's own .swcrc, applied to file names as SWC applies them",
   },
