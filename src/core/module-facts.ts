@@ -171,14 +171,6 @@ export interface ModuleFacts {
   moduleExports?: boolean;
   /** Exported name → the smartasync function its literal holds at a place picked at run time. */
   picked?: Map<string, PickedHolder>;
-  /**
-   * Exported names of the module's own plain functions and classes whose call, construction or
-   * use as a tag starts known async work and does not wait for it (`export function notify(m) {
-   * audit(m) }`): an importer's inline copy that calls one before an `await` it drops gets the
-   * worker variant, as for such a helper of its own module (analysis/leaves.ts, attack20 F1).
-   * Not a smartasync function: it does not make the module one for the fast paths (`hasFacts`).
-   */
-  starts?: Set<string>;
 }
 
 export const EMPTY_FACTS: ModuleFacts = { exports: new Map(), methods: new Map() };
@@ -315,7 +307,6 @@ export interface FactsJson {
   t?: true;
   x?: true;
   pk?: [string, PickedHolder][];
-  st?: string[];
   b?: [string, BlockingFact][];
 }
 
@@ -330,7 +321,6 @@ export function factsToJson(f: ModuleFacts): FactsJson {
     ...(f.tsNamespace ? { t: true as const } : {}),
     ...(f.moduleExports ? { x: true as const } : {}),
     ...(f.picked ? { pk: [...f.picked] } : {}),
-    ...(f.starts ? { st: [...f.starts] } : {}),
     ...(f.blocking ? { b: [...f.blocking] } : {}),
   };
 }
@@ -346,7 +336,6 @@ export function factsFromJson(j: FactsJson): ModuleFacts {
     ...(j.t ? { tsNamespace: true } : {}),
     ...(j.x ? { moduleExports: true } : {}),
     ...(j.pk ? { picked: new Map(j.pk) } : {}),
-    ...(j.st ? { starts: new Set(j.st) } : {}),
     ...(j.b ? { blocking: new Map(j.b) } : {}),
   };
 }

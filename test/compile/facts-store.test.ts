@@ -91,25 +91,6 @@ describe("the facts store", () => {
     expect(reads(fifth)).toBe(0);
   });
 
-  it("keeps which plain exports start async work (attack20 F1), read back from the store", async () => {
-    const notify = join(project, "notify.js");
-    writeFileSync(
-      notify,
-      [
-        "async function audit(m) {\n  await null;\n  return m;\n}",
-        "export function notify(m) {\n  audit(m);\n}",
-        "export function quiet(m) {\n  return m;\n}",
-        "// @smartasync\nexport async function flush() {\n  await null;\n}\n",
-      ].join("\n"),
-    );
-    await settle();
-    const starts = (g: ModuleGraph) => factsToJson(g.factsOf(notify)).st;
-    expect(starts(graph())).toEqual(["notify"]);
-    const stored = graph();
-    expect(starts(stored)).toEqual(["notify"]);
-    expect(reads(stored)).toBe(0);
-  });
-
   it("a strategy read from a twin by name is checked against the module that has the twin", async () => {
     const user = join(project, "user.js");
     const helpers = join(project, "helpers.js");

@@ -627,7 +627,9 @@ function getterOfFile(ctx: Ctx, m: t.MemberExpression | t.OptionalMemberExpressi
     isStatic = true;
   } else if (b.kind === "const" && b.node.type === "VariableDeclarator" && b.node.init) {
     const init = strip(b.node.init as Node);
-    if (init.type !== "ObjectExpression") return undefined;
+    // A literal the parse skipped names nothing smartasync: no getter of it blocks on a worker
+    // (and reading its members would send the file to a second, whole analysis).
+    if (init.type !== "ObjectExpression" || ctx.tree.isCutLiteral(init)) return undefined;
     members = init.properties as Node[];
   } else return undefined;
   for (const x of members) {

@@ -4,7 +4,7 @@ import type { BlockingFact, ExportFact, ModuleFacts, PickedHolder } from "../mod
 import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
-import { blockingExports, buildIndex, exportedPlainUnits, rebound } from "./calls.js";
+import { blockingExports, exportedPlainUnits, rebound } from "./calls.js";
 import type { Ctx } from "./ctx.js";
 import { exportFactOf } from "./export-fact.js";
 import { ownExportNames } from "./export-names.js";
@@ -28,7 +28,6 @@ import {
 } from "./exports.js";
 import { addKinds, exportedMethods, pickedHolders } from "./held.js";
 import type { ImportedFns } from "./imported.js";
-import { startingExports } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import type { Node } from "./tree.js";
 import { tsNamespaceExports } from "./ts-namespaces.js";
@@ -101,10 +100,6 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
   /** Names re-exported by name from a module where they are not a variant (`export { loadSync } from "./other"`). */
   const foreign = new Set<string>();
   if (file) ownFacts(file, how, { exports, methods, namespaces, picked, blocking }, local);
-  const starts =
-    file && how.withStrategies
-      ? startingExports(file.ctx, buildIndex(file.ctx, file.fns), file.fns)
-      : undefined;
   const into: Carrying = {
     exports,
     methods,
@@ -148,8 +143,6 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
       ? { commonjs: true }
       : {}),
     ...(picked.size ? { picked } : {}),
-    // Read with the bodies only (the graph's second phase, and every compile).
-    ...(starts?.size ? { starts } : {}),
     ...(blocking.size ? { blocking } : {}),
   };
 }

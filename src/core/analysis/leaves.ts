@@ -24,7 +24,7 @@ import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { calledFunction, globalCallee, importedCallee } from "./twin-callee.js";
 import { memberName, soleMapCallback, strip } from "./view.js";
-import { functionOf, functionOfBinding } from "./writes.js";
+import { functionOf } from "./writes.js";
 
 /**
  * Describes each promise-producing leaf of an awaited (or returned) expression. Conditionals,
@@ -302,9 +302,6 @@ function chained(ctx: Ctx, n: Node): boolean {
  * checked at run time (attack 17, F19; docs/semantics.md, the yield-point row).
  */
 function startsWork(ctx: Ctx, index: Index, call: StartedNode, depth = 0): "known" | "unproven" | undefined {
-  // A plain function, class or tag imported from a module whose facts say it starts async work
-  // and returns without waiting for it: known, as for such a helper of this module.
-  if (importStarts(ctx, call)) return "known";
   if (call.type === "CallExpression" || call.type === "OptionalCallExpression") {
     // An import of a module with twins is left out: `existsSync` is one of `fs`'s sync functions.
     if (knownAsyncCall(ctx, call) && !isImportedCall(ctx, call)) return "known";
@@ -324,67 +321,6 @@ function startsWork(ctx: Ctx, index: Index, call: StartedNode, depth = 0): "know
       return "known";
   }
   return provenSync(ctx, index, call) ? undefined : unprovenOrInside(ctx, index, call, depth);
-}
-
-/**
- * Whether `call` calls, constructs or tags with an import whose module's facts list it among
- * the exports that start async work (`starts`: `startingExports` of that module). Only a name
- * imported or a namespace's member (`notify(m)`, `new Job(m)`, `` tag`…` ``, `helpers.notify(m)`).
- */
-function importStarts(ctx: Ctx, call: StartedNode): boolean {
-  if (!ctx.imported) return false;
-  const callee = (call.type === "TaggedTemplateExpression" ? call.tag : call.callee) as Node;
-  const imported = importedCallee(ctx, callee, true);
-  if (!imported || imported.via !== undefined || imported.path.length !== 1) return false;
-  return ctx.imported.factsOf(imported.module).starts?.has(imported.path[0]!) === true;
-}
-
-/**
- * The module's own plain exports — a function, a class, a `const` holding one — whose call,
- * construction or use as a tag starts known async work it does not wait for (`export function
- * notify(m) { audit(m) }`, a constructor that does, an async function that pauses): the export
- * fact `starts` (module-facts.ts) an importer's inline copy reads like a helper of its own
- * module (`importStarts`, attack20 F1). By the same rule (`runsKnown`). Annotated functions
- * have facts of their own; CommonJS exports and re-exports are not followed.
- */
-export function startingExports(ctx: Ctx, index: Index, fns: readonly SaFunction[]): Set<string> {
-  const out = new Set<string>();
-  const annotated = new Set<Node>(fns.map((f) => f.fn as Node));
-  const ofBinding = (at: Node, name: string): Node | undefined => {
-    const b = ctx.scopes.binding(at, name);
-    if (!b || b.violations.length) return undefined;
-    if (b.node.type === "ClassDeclaration") return b.node;
-    const fn = functionOfBinding(b);
-    if (fn) return fn as Node;
-    const init = b.node.type === "VariableDeclarator" && b.node.init ? strip(b.node.init as Node) : undefined;
-    return init?.type === "ClassExpression" && b.kind === "const" ? init : undefined;
-  };
-  const note = (node: Node | undefined, name: string): void => {
-    if (!node || annotated.has(node)) return;
-    if (runsKnown(ctx, index, node, 1)) out.add(name);
-  };
-  for (const st of ctx.program.body as Node[]) {
-    if (st.type === "ExportNamedDeclaration" && !st.source && st.exportKind !== "type") {
-      const d = st.declaration as Node | null | undefined;
-      if (d && (d.type === "FunctionDeclaration" || d.type === "ClassDeclaration") && d.id)
-        note(ofBinding(d, d.id.name), d.id.name);
-      else if (d?.type === "VariableDeclaration" && d.kind === "const")
-        for (const v of d.declarations)
-          if (v.id.type === "Identifier") note(ofBinding(v as Node, v.id.name), v.id.name);
-      for (const sp of st.specifiers)
-        if (sp.type === "ExportSpecifier" && sp.exportKind !== "type" && sp.local.type === "Identifier")
-          note(
-            ofBinding(sp.local as Node, sp.local.name),
-            sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value,
-          );
-    } else if (st.type === "ExportDefaultDeclaration") {
-      const d = strip(st.declaration as Node);
-      if (d.type === "Identifier") note(ofBinding(d, d.name), "default");
-      else if (isFunction(d) || d.type === "ClassDeclaration" || d.type === "ClassExpression")
-        note(d, "default");
-    }
-  }
-  return out;
 }
 
 /**

@@ -174,7 +174,6 @@ function sameForImporters(a: ModuleFacts, b: ModuleFacts): boolean {
       // Which namespaces are objects another module may write (their calls are checked).
       [...(f.namespaces ?? [])].map(([n, ns]) => [n, !!ns.tsNamespace, !!ns.moduleExports]).sort(),
       [...(f.picked?.keys() ?? [])].sort(),
-      [...(f.starts ?? [])].sort(),
       f.problem !== undefined,
     ]);
   return shape(a) === shape(b);
@@ -562,7 +561,6 @@ export class ModuleGraph {
       ...(facts.namespaces ? { namespaces: facts.namespaces } : {}),
       ...(facts.commonjs ? { commonjs: true } : {}),
       ...(facts.picked ? { picked: facts.picked } : {}),
-      ...(facts.starts ? { starts: facts.starts } : {}),
       ...(facts.blocking ? { blocking: facts.blocking } : {}),
     };
   }
