@@ -55,7 +55,8 @@ export async function find(p) {
 }
 
 export function run() {
-  return [load("x"), find("y")];
+  // Read where they are made (a returned array of the calls would be handed on as written).
+  return \`\${load("x")} \${find("y")}\`;
 }
 `,
 };

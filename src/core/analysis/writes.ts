@@ -171,9 +171,11 @@ export function functionOf(ctx: Ctx, callee: Node): t.Function | undefined {
 
 export function functionOfBinding(b: Binding): t.Function | undefined {
   if (b.node.type === "FunctionDeclaration") return b.violations.length ? undefined : b.node;
-  if (b.node.type === "VariableDeclarator" && b.node.id.type === "Identifier" && b.violations.length === 0) {
+  if (b.node.type === "VariableDeclarator" && b.node.id.type === "Identifier") {
+    // The writes are asked last, and only of a name bound to a function: asking them watches the
+    // name, and a closed function writing any `i` then sends the file to a whole analysis.
     const init = b.node.init ? strip(b.node.init) : undefined;
-    if (init && isFunction(init)) return init;
+    if (init && isFunction(init) && (b.kind === "const" || b.violations.length === 0)) return init;
   }
   return undefined;
 }
