@@ -178,8 +178,11 @@ function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Impor
 /**
  * An inline copy's dispatch that keeps the call's `?.` (attack21 F11): `r?.m(a)` →
  * `(_obj = r) == null ? void 0 : _sa.callSyncOf(_obj, _obj.m, "m", [a])`, `r.m?.(a)` →
- * `(_m = (_obj = r).m) == null ? void 0 : _sa.callSyncOf(_obj, _m, "m", [a])`: the arguments
- * are not evaluated when the chain stops, as in the call written. Any other call: `toDispatch`.
+ * `(_method = (_recv = r).m) == null ? void 0 : _sa.callSyncOf(_recv, _method, "m", [a])` (the
+ * receiver and method in temporaries of their own: a getter of `m` runs between their write and
+ * their read, and could overwrite the shared `_obj`): the arguments are not evaluated when the
+ * chain stops, as in the call written. The SWC editor writes the same text (`dispatch`). Any
+ * other call: `toDispatch`.
  */
 function toOptionalDispatch(ctx: EmitCtx, call: CallNode, imports: Imports): t.Expression {
   const links = optionalLinks(call as never);
