@@ -72,6 +72,20 @@ function promiseStaticApplied<N>(v: NodeView<N>, call: N, i: number): boolean {
   );
 }
 
+/** Statics of `Object` whose result is their first argument, or holds its values. */
+const HANDS_BACK = new Set(["freeze", "seal", "preventExtensions", "values"]);
+
+/** `Object.freeze(x)`, `Object.values(x)`, `Object(x)` (the global `Object`'s). */
+function handsBack<N>(v: NodeView<N>, call: N): boolean {
+  const callee = v.callee(call);
+  if (v.isGlobal(callee, "Object")) return true;
+  return (
+    v.kind(callee) === "member" &&
+    HANDS_BACK.has(v.memberName(callee) ?? "") &&
+    v.isGlobal(v.memberObject(callee), "Object")
+  );
+}
+
 const RESOLVE = new Set(["resolve"]);
 const PROMISE_STATICS = new Set([...COMBINATORS, ...RESOLVE]);
 
@@ -506,6 +520,12 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
           cur = p;
           continue;
         }
+        // `Object.freeze([f(), t])`, `Object.values({ a: f() })`, `Object(f())`: a global that
+        // hands its argument (or its values) back in what it returns (attack21 F1).
+        if (slot === "argument" && v.argIndex(p, cur) === 0 && handsBack(v, p)) {
+          cur = p;
+          continue;
+        }
         // `Promise.prototype.finally.call(f(), …)`: `.finally` on the call's promise, never a
         // value's own method (no `method`: a sync callee's value fails there in the plain
         // program too).
@@ -681,6 +701,13 @@ function containerUse<N>(v: NodeView<N>, container: N, hops: number, origin: N, 
             v.isGlobal(v.memberObject(callee), "Array")))
       )
         return containerUse(v, p, hops, origin);
+      // `Object.freeze([f(), t])` is the same array; `Object.values({ a: f() })` an array of the
+      // object's values (attack21 F1).
+      if (i === 0 && handsBack(v, p)) {
+        const values = v.kind(callee) === "member" && v.memberName(callee) === "values";
+        if (!values) return containerUse(v, p, hops, origin, key);
+        if (key !== undefined) return containerUse(v, p, hops, origin);
+      }
       const param = v.parameterUses?.(p, i);
       if (param !== undefined) {
         if (hops >= MAX_HOPS) return unproven(`put in ${what} handed to a function followed no further`);

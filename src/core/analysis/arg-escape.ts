@@ -265,7 +265,12 @@ export function calleeKind(
   const name = memberName(c);
   if (name !== undefined && FILLS_ARGUMENT.has(name)) return "writes";
   const obj = strip(c.object);
-  if (name === undefined || obj.type !== "Identifier") return "unknown";
+  if (name === undefined) return "unknown";
+  // `createHash("sha256").update(text)`: a method of an object one of Node's own modules made
+  // reads its arguments as the module's functions do (attack21 F4: SA304 "may write to its
+  // argument" on a string hashed, so the hash stayed on the calling thread).
+  if (obj.type !== "Identifier")
+    return madeByBuiltin(ctx, obj) ? (BUILTIN_WRITERS.has(name) ? "writes" : "pure") : "unknown";
   const b = ctx.scopes.binding(obj, obj.name);
   if (!b) {
     // `Buffer.from(arrayBuffer)` shares the caller's memory, as a typed array over it does.
@@ -317,6 +322,31 @@ function importedName(b: Binding): string | undefined {
   const n = b.node as { type: string; imported?: { type: string; name?: string; value?: string } };
   if (n.type !== "ImportSpecifier" || !n.imported) return undefined;
   return n.imported.type === "Identifier" ? n.imported.name : n.imported.value;
+}
+
+/**
+ * Whether `n` is what a call of one of Node's built-in modules gives, through further calls and
+ * members of it (`createHash("sha256")`, `createHash("sha256").update(a)`, `new URL(u).searchParams`
+ * is not one: `URL` is a global).
+ */
+function madeByBuiltin(ctx: Ctx, n: Node): boolean {
+  let cur = strip(n);
+  let called = false;
+  for (let i = 0; i < 32; i++) {
+    if (
+      cur.type === "CallExpression" ||
+      cur.type === "OptionalCallExpression" ||
+      cur.type === "NewExpression"
+    ) {
+      called = true;
+      cur = strip(cur.callee as Node);
+    } else if (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression")
+      cur = strip(cur.object);
+    else break;
+  }
+  if (!called || cur.type !== "Identifier") return false;
+  const b = ctx.scopes.binding(cur, cur.name);
+  return b !== undefined && builtinImport(ctx, b);
 }
 
 /** Whether a binding is an import (or `require`) of one of Node's built-in modules. */

@@ -28,6 +28,34 @@ export function consumerOf(tree: Tree, n: Node): { outer: Node; parent: Node | u
   return { outer, parent };
 }
 
+/** The objects that hold every global as a member (`globalThis.Promise`). */
+const GLOBAL_OBJECTS = new Set(["globalThis", "global", "self"]);
+
+/**
+ * Whether `n` is the global `name` however it is spelled (attack21 F1): the free name, a member
+ * of the global object (`globalThis.Promise`, `globalThis["Promise"]`), or a `const` bound once
+ * to one of those (`const P = Promise`). A name the file declares is never the global.
+ */
+export function globalRef(scopes: Scopes, n: Node, name: string, depth = 0): boolean {
+  const v = strip(n);
+  if (v.type === "Identifier") {
+    const b = scopes.binding(v, v.name);
+    if (!b) return v.name === name;
+    if (depth > 4 || b.kind !== "const" || b.node.type !== "VariableDeclarator" || b.violations.length)
+      return false;
+    const d = b.node as t.VariableDeclarator;
+    return d.id.type === "Identifier" && d.init != null && globalRef(scopes, d.init as Node, name, depth + 1);
+  }
+  if (v.type !== "MemberExpression" && v.type !== "OptionalMemberExpression") return false;
+  const o = strip(v.object as Node);
+  return (
+    memberName(v) === name &&
+    o.type === "Identifier" &&
+    GLOBAL_OBJECTS.has(o.name) &&
+    !scopes.binding(o, o.name)
+  );
+}
+
 /**
  * The nodes whose value may be `n`'s: through parentheses and type wrappers, both branches of
  * `?:`, both operands of `&&`/`||`/`??` and a sequence's last expression (`c ? f() : (g(), h())`
@@ -167,6 +195,9 @@ export function treeView(
       if (isFunction(n)) return "function";
       if (n.type === "UnaryExpression" && n.operator === "void") return "void";
       if (n.type === "YieldExpression" && n.delegate) return "iterate";
+      // `yield f()`, `throw f()`: the value goes to whatever iterates the generator or catches
+      // the error, out of the walk's sight (attack21 F1: raced there, it was taken as a value).
+      if (n.type === "YieldExpression" || n.type === "ThrowStatement") return "store";
       return KIND[n.type] ?? "other";
     },
     parent(n) {
@@ -210,7 +241,7 @@ export function treeView(
     },
     memberName,
     isGlobal(n, name) {
-      return n.type === "Identifier" && n.name === name && !scopes.binding(n, name);
+      return globalRef(scopes, n, name);
     },
     isAsyncFunction(fn) {
       // The colour of code around a call: a function without `async` is async code only where
