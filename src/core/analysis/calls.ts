@@ -1807,7 +1807,7 @@ function constantKey(ctx: Ctx, key: Node): string | null | undefined {
     return key.quasis[0]?.value.cooked ?? undefined;
   if (key.type !== "Identifier") return undefined;
   const b = ctx.scopes.binding(key, key.name);
-  if (b?.kind !== "const" || b.node.type !== "VariableDeclarator" || b.violations.length) return undefined;
+  if (b?.kind !== "const" || b.node.type !== "VariableDeclarator") return undefined;
   const init = b.node.init ? strip(b.node.init as Node) : undefined;
   return init && init.type !== "Identifier" ? constantKey(ctx, init) : undefined;
 }

@@ -41,8 +41,9 @@ export function globalRef(scopes: Scopes, n: Node, name: string, depth = 0): boo
   if (v.type === "Identifier") {
     const b = scopes.binding(v, v.name);
     if (!b) return v.name === name;
-    if (depth > 4 || b.kind !== "const" || b.node.type !== "VariableDeclarator" || b.violations.length)
-      return false;
+    // A `const` is never written again: its writes are not asked (a closed function naming it
+    // would send the file to a whole analysis for nothing).
+    if (depth > 4 || b.kind !== "const" || b.node.type !== "VariableDeclarator") return false;
     const d = b.node as t.VariableDeclarator;
     return d.id.type === "Identifier" && d.init != null && globalRef(scopes, d.init as Node, name, depth + 1);
   }
