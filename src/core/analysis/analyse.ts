@@ -32,7 +32,7 @@ import {
   sharedState,
 } from "./checks.js";
 import { collectFunctions } from "./collect.js";
-import { at, type Ctx, createBoundCtx, fail, type Located, locOf, warn } from "./ctx.js";
+import { at, type Ctx, createBoundCtx, fail, type Located, locOf, sourceOf, warn } from "./ctx.js";
 import { type ExportUse, indexExports, type ReExportVariant, reExportVariants } from "./exports.js";
 import { factoryReport, resolveFactories } from "./factories.js";
 import { factsOfFile } from "./facts.js";
@@ -48,6 +48,7 @@ import { Names } from "./names.js";
 import { provenQuiet } from "./outside.js";
 import { paramUses } from "./param-uses.js";
 import { pollingLoops } from "./polling.js";
+import { runtimeLocals } from "./runtime-names.js";
 import { sameEverywhere, type WorkerRead } from "./same-everywhere.js";
 import type { Binding } from "./scope.js";
 import { threadBound } from "./thread-bound.js";
@@ -327,10 +328,23 @@ function resolve(bound: Bound, collected: Collected): Resolved {
     if (mark?.kind !== undefined && mark.kind !== fn.kind) {
       fn.kind = mark.kind;
       if (mark.variant !== undefined) fn.variant = mark.variant;
+      // Taken as async by an unknown declared type (SA108) that the output no longer shows: its
+      // returned values were guarded, not taken for the promise, unless the first pass put its
+      // sync variant in a worker (fixture typescript/unknown-return-unknown-call, read again).
+      if (fn.kind === "async" && !fn.fn.async && !workerStub(ctx, fn)) fn.guardedReturns = true;
     }
   }
   resolveFactories(ctx, factories, fns);
   return { fns, factories };
+}
+
+/** `fn`'s sync variant, which a previous pass generated, only calls its worker (`runSync`). */
+function workerStub(ctx: Ctx, fn: SaFunction): boolean {
+  const variant = generatedVariant(ctx, fn);
+  if (variant === undefined) return false;
+  // Read as text: the lazy tree may have left the generated body closed.
+  const text = sourceOf(ctx, variant);
+  return [...runtimeLocals(ctx)].some((local) => text.includes(`${local}.runSync(`));
 }
 
 /** The strategy of every function is on it (`syncPlan`, `asyncStrategy`); these run in workers. */

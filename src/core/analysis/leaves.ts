@@ -1162,7 +1162,7 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
   // One whose declared type may or may not be a promise (`unknownReturn`, SA108) was taken as
   // async by its body: a value it returns that the build does not know is guarded like any
   // unproven value (fixture typescript/unknown-return-unknown-call).
-  const strictReturns = !f.async && fn.unknownReturn === undefined;
+  const strictReturns = !f.async && fn.unknownReturn === undefined && !fn.guardedReturns;
   const add = (n: Node, returned: boolean, site: Node) => {
     const mine = new Map<Node, AwaitFact>();
     leavesOf(ctx, index, n, returned, strictReturns, mine, fn);

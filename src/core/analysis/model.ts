@@ -44,6 +44,11 @@ export interface SaFunction {
    * run in parallel and are not reported `outside`; its export fact says so to importers.
    */
   quiet?: true;
+  /**
+   * Compiled before as a function taken async by its unknown declared type (`unknownReturn`),
+   * which the output no longer shows: its returned values are guarded like that one's.
+   */
+  guardedReturns?: true;
   /** The variant's name comes from the annotation (`sync=readBlocking`), not the suffix. */
   explicitVariant?: true;
   /** `// @smartasync same-thread` on a sync function: its async variant never offloads it. */
