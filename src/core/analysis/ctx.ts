@@ -88,7 +88,9 @@ export function callText(
   const text = sourceOf(ctx, call.callee);
   // `(async () => 3)()`, not `async () => 3()`.
   const callee = /Function|Class/.test(call.callee.type) ? `(${text})` : text;
-  return `${call.type === "NewExpression" ? "new " : ""}${callee}(${call.arguments.length ? "..." : ""})`;
+  // `r.read?.(...)`: the quoted call says that it may not run, as the source does.
+  const optional = call.type === "OptionalCallExpression" && call.optional ? "?." : "";
+  return `${call.type === "NewExpression" ? "new " : ""}${callee}${optional}(${call.arguments.length ? "..." : ""})`;
 }
 
 /** The static name of a property key (`a`, `"a"`, `["a"]`), else undefined. */
