@@ -7,6 +7,7 @@ import { resolveImport } from "../resolve.js";
 import { type Ctx, createCtx, warn } from "./ctx.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { FS_READS } from "./outside.js";
+import { strip } from "./transparent.js";
 import { forEachChild, isFunction, type Node } from "./tree.js";
 import { staticString } from "./view.js";
 
@@ -46,18 +47,11 @@ export const WORKER_GUARD = /\b(isWorker|isMainThread)\b|\brequire\.main\b|\bimp
 /** What a previous smartasync pass generated (`_sa.mark(…)`, `_sa.register(…)`, `_sa.explicit(…)`). */
 const GENERATED_CALLS = new Set(["mark", "register", "explicit"]);
 
-function unwrap(n: Node): Node {
-  let cur = n;
-  while (cur.type === "ParenthesizedExpression" || cur.type === "TSAsExpression")
-    cur = (cur as { expression: Node }).expression;
-  return cur;
-}
-
 /** `exports`, `module.exports`, or a member of either. */
 function isExportsTarget(n: Node): boolean {
-  let cur = unwrap(n);
+  let cur = strip(n);
   while (cur.type === "MemberExpression") {
-    const o = unwrap(cur.object);
+    const o = strip(cur.object);
     if (
       o.type === "Identifier" &&
       o.name === "module" &&
@@ -77,15 +71,15 @@ function isExportsTarget(n: Node): boolean {
  * set-up, not an effect (fixture diagnostics/sa303-commonjs-exports).
  */
 function isCommonJsExport(e: Node): boolean {
-  const x = unwrap(e);
+  const x = strip(e);
   if (x.type === "SequenceExpression") return x.expressions.every((y) => isCommonJsExport(y as Node));
   if (x.type === "AssignmentExpression") return x.operator === "=" && isExportsTarget(x.left as Node);
   if (x.type === "CallExpression") {
-    const c = unwrap(x.callee as Node);
+    const c = strip(x.callee as Node);
     return (
       c.type === "MemberExpression" &&
-      unwrap(c.object).type === "Identifier" &&
-      (unwrap(c.object) as t.Identifier).name === "Object" &&
+      strip(c.object).type === "Identifier" &&
+      (strip(c.object) as t.Identifier).name === "Object" &&
       c.property.type === "Identifier" &&
       (c.property.name === "defineProperty" || c.property.name === "defineProperties") &&
       x.arguments[0] !== undefined &&
@@ -242,7 +236,7 @@ class OutsideEffects {
       if (st.type === "FunctionDeclaration" && st.id) this.functions.set(st.id.name, st);
       if (decl?.type !== "VariableDeclaration") continue;
       for (const d of decl.declarations) {
-        const init = d.init ? unwrap(d.init) : undefined;
+        const init = d.init ? strip(d.init) : undefined;
         if (!init) continue;
         if (d.id.type === "Identifier" && isFunction(init)) this.functions.set(d.id.name, init);
         const m = init.type === "CallExpression" && isRequireOf(init) ? node(isRequireOf(init)!) : undefined;
@@ -315,8 +309,8 @@ class OutsideEffects {
     else if (c.type === "UpdateExpression") target = c.argument as Node;
     else if (c.type === "UnaryExpression" && c.operator === "delete") target = c.argument as Node;
     else if (c.type === "CallExpression") {
-      const callee = unwrap(c.callee as Node);
-      const o = callee.type === "MemberExpression" ? unwrap(callee.object as Node) : undefined;
+      const callee = strip(c.callee as Node);
+      const o = callee.type === "MemberExpression" ? strip(callee.object as Node) : undefined;
       if (
         o?.type === "Identifier" &&
         (o.name === "Object" || o.name === "Reflect") &&
@@ -327,12 +321,12 @@ class OutsideEffects {
         c.arguments[0] !== undefined &&
         c.arguments[0].type !== "SpreadElement"
       )
-        return this.isEnv(unwrap(c.arguments[0] as Node));
+        return this.isEnv(strip(c.arguments[0] as Node));
       return false;
     }
     if (!target) return false;
-    const m = unwrap(target);
-    return m.type === "MemberExpression" && this.isEnv(unwrap(m.object as Node));
+    const m = strip(target);
+    return m.type === "MemberExpression" && this.isEnv(strip(m.object as Node));
   }
 
   /** `process.env`, or `env` imported from `node:process` (`import { env }`, `process.env` of its default). */
@@ -343,7 +337,7 @@ class OutsideEffects {
     }
     if (n.type !== "MemberExpression" || n.computed || n.property.type !== "Identifier") return false;
     if (n.property.name !== "env") return false;
-    const o = unwrap(n.object as Node);
+    const o = strip(n.object as Node);
     if (o.type !== "Identifier") return false;
     if (o.name === "process") return true;
     const imp = this.imports.get(o.name);
@@ -351,7 +345,7 @@ class OutsideEffects {
   }
 
   private acting(call: t.CallExpression | t.NewExpression, depth: number): boolean {
-    const callee = unwrap(call.callee as Node);
+    const callee = strip(call.callee as Node);
     // `mkdirSync(dir, { recursive: true })` is set-up that does nothing the second time.
     if (recursiveMkdir(call)) return false;
     if (callee.type === "Identifier") {
@@ -371,7 +365,7 @@ class OutsideEffects {
     if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier")
       return false;
     const method = callee.property.name;
-    const object = unwrap(callee.object as Node);
+    const object = strip(callee.object as Node);
     if (object.type === "Identifier") {
       if (object.name === "console") return true;
       if (object.name === "process") return PROCESS_ACTS.has(method);
@@ -382,8 +376,8 @@ class OutsideEffects {
     // `process.stdout.write(…)`, `process.stderr.write(…)`.
     return (
       object.type === "MemberExpression" &&
-      unwrap(object.object as Node).type === "Identifier" &&
-      (unwrap(object.object as Node) as t.Identifier).name === "process" &&
+      strip(object.object as Node).type === "Identifier" &&
+      (strip(object.object as Node) as t.Identifier).name === "process" &&
       object.property.type === "Identifier" &&
       (object.property.name === "stdout" || object.property.name === "stderr")
     );
@@ -392,7 +386,7 @@ class OutsideEffects {
 
 /** `mkdir(…)`/`mkdirSync(…)`/`fs.mkdirSync(…)` with `{ recursive: true }`: the same on every run. */
 function recursiveMkdir(call: t.CallExpression | t.NewExpression): boolean {
-  const callee = unwrap(call.callee as Node);
+  const callee = strip(call.callee as Node);
   const name =
     callee.type === "Identifier"
       ? callee.name
