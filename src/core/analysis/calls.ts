@@ -2,7 +2,7 @@ import type { types as t } from "@babel/core";
 import { classifyCall, flowUnproven, handedOnUnclear, heldUnclear } from "../context.js";
 import { blocksOnWorker } from "../inline.js";
 import { MSG } from "../messages.js";
-import { EMPTY_FACTS, hasFacts, type ParamUse } from "../module-facts.js";
+import { type BlockingFact, EMPTY_FACTS, hasFacts, type ParamUse } from "../module-facts.js";
 import { variantOf } from "../naming.js";
 import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
@@ -30,7 +30,7 @@ import {
   namespaceAt,
   namespaceBindings,
 } from "./ts-namespaces.js";
-import { importedCallee } from "./twin-callee.js";
+import { calledWith, importedCallee } from "./twin-callee.js";
 import { consumerOf, memberName, requireSource, strip, TRANSPARENT, treeView } from "./view.js";
 
 export type CallNode = t.CallExpression | t.OptionalCallExpression;
@@ -413,7 +413,14 @@ export function markSyncBodyBlocks(
         if (n.type === "NewExpression") {
           const c = classOfFile(ctx, n.callee as Node);
           if (c) builds.push(c);
-          else if (imported?.blockingOf(n.callee as Node, true)) ext = true;
+          else if (importedBlocking(ctx, imported, n)) ext = true;
+          return undefined;
+        }
+        if (n.type === "TaggedTemplateExpression") {
+          // A tag runs its body as a call does (`` tag`x${u}` ``).
+          const plain = plainFnOfFile(ctx, n.tag as Node);
+          if (plain) builds.push(plain);
+          else if (importedBlocking(ctx, imported, n)) ext = true;
           return undefined;
         }
         if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
@@ -429,6 +436,7 @@ export function markSyncBodyBlocks(
         if (cb) {
           const f = isFunction(cb) ? plainFn(cb) : plainFnOfFile(ctx, cb);
           if (f) builds.push(f);
+          else if (imported?.blockingOf(cb, false)) ext = true;
         }
         const r = resolveCallee(ctx, index, n as CallNode);
         const kind = r?.fn?.kind ?? r?.ext?.fact.kind;
@@ -436,10 +444,10 @@ export function markSyncBodyBlocks(
           // A plain function of the file (`function inner(u) { return h(u); }`) runs its body on
           // the caller's thread, as a sync function's call does (attack20 F7); so does another
           // module's, known to block by its facts.
-          const callee = (n as CallNode).callee as Node;
-          const plain = r ? undefined : plainFnOfFile(ctx, callee);
+          // Through `.call`/`.apply`/`Reflect.apply`/`.bind(…)(…)` too (`inner.call(null, u)`).
+          const plain = r ? undefined : plainFnOfFile(ctx, calledWith(ctx, n as CallNode).fn);
           if (plain) builds.push(plain);
-          else if (!r && imported?.blockingOf(callee, false)) ext = true;
+          else if (!r && importedBlocking(ctx, imported, n)) ext = true;
           return undefined;
         }
         if (r.shape.kind === "dispatch") return undefined;
@@ -505,6 +513,24 @@ export function markSyncBodyBlocks(
   blockingUnits.set(ctx, blockingClasses);
 }
 
+/**
+ * Another module's plain function or class that a call, `new` or tag runs on this thread and
+ * whose facts say its call blocks on a worker (`blocking`): named, reached through a module object,
+ * run by `.call`/`.apply`/`Reflect.apply`/`.bind(…)(…)`, used as a tag, or handed to a built-in
+ * that calls it before returning (`[u].map(remoteLen)`) — each runs its body here (attack20 F7,
+ * attack22 F3). The one reading for a sync function's body and for any call site of the file.
+ */
+function importedBlocking(ctx: Ctx, imported: ImportedFns | undefined, call: Node): BlockingFact | undefined {
+  if (!imported) return undefined;
+  if (call.type === "NewExpression") return imported.blockingOf(call.callee as Node, true);
+  if (call.type === "TaggedTemplateExpression") return imported.blockingOf(call.tag as Node, false);
+  if (call.type !== "CallExpression" && call.type !== "OptionalCallExpression") return undefined;
+  const direct = imported.blockingOf(calledWith(ctx, call).fn, false);
+  if (direct) return direct;
+  const cb = calledArgument(call);
+  return cb === undefined ? undefined : imported.blockingOf(cb, false);
+}
+
 /** The plain functions and classes of a file that block (markSyncBodyBlocks), for its facts. */
 const blockingUnits = new WeakMap<Ctx, ReadonlySet<Node>>();
 
@@ -546,7 +572,8 @@ export function exportedPlainUnits(
   };
   const byName = (name: string): Node | undefined => {
     if (variants.has(name)) return undefined;
-    const b = ctx.scopes.binding(ctx.program, name);
+    const found = ctx.scopes.binding(ctx.program, name);
+    const b = found && unaliased(ctx, found);
     return b ? plain(plainFnOfBinding(b) ?? fileClassOfBinding(b)) : undefined;
   };
   for (const s of ctx.program.body) {
@@ -563,9 +590,13 @@ export function exportedPlainUnits(
           }
     } else if (s.type === "ExportDefaultDeclaration") {
       const d = s.declaration as Node;
+      // `export default (u) => …`, `export default class {}`, `export default function () {}`.
       const n =
-        (d.type === "FunctionDeclaration" || d.type === "ClassDeclaration") &&
-        !(d as t.FunctionDeclaration).id
+        ((d.type === "FunctionDeclaration" || d.type === "ClassDeclaration") &&
+          !(d as t.FunctionDeclaration).id) ||
+        d.type === "ArrowFunctionExpression" ||
+        d.type === "FunctionExpression" ||
+        d.type === "ClassExpression"
           ? plain(d)
           : d.type === "Identifier"
             ? byName(d.name)
@@ -581,7 +612,41 @@ export function exportedPlainUnits(
     const n = byName(local);
     if (n) for (const e of names) if (!out.has(e)) out.set(e, n);
   }
+  // A static method of an exported class runs its body on the importer's thread
+  // (`Util.len(u)`): asked as `Util.len` (attack22 F3).
+  // A class body the parse skipped mentions nothing smartasync: none of its statics blocks.
+  for (const [name, n] of [...out])
+    if (
+      (n.type === "ClassDeclaration" || n.type === "ClassExpression") &&
+      !ctx.tree.isCutClassBody((n as t.Class).body as Node)
+    )
+      for (const m of (n as t.Class).body.body)
+        if (
+          m.type === "ClassMethod" &&
+          m.static &&
+          m.kind === "method" &&
+          !m.computed &&
+          m.key.type === "Identifier"
+        ) {
+          const f = plainFn(m as Node);
+          if (f && !annotated.has(f)) out.set(`${name}.${m.key.name}`, f);
+        }
   return out;
+}
+
+/** A binding seen through `const` aliases (`export const aliasLen = inner`): the one it names. */
+function unaliased(ctx: Ctx, b: Binding): Binding {
+  for (let hops = 0; hops < 8; hops++) {
+    if (b.kind !== "const" || b.node.type !== "VariableDeclarator" || !b.node.init) return b;
+    const init = strip(b.node.init as Node);
+    if (init.type !== "Identifier") return b;
+    const next = ctx.scopes.binding(init, init.name);
+    // Only to a `const` or a declaration: asking the writes of any other binding (a `let`, a
+    // parameter) could send a file whose closed functions write that name to a whole analysis.
+    if (!next || !(next.kind === "const" || /^(Function|Class)Declaration$/.test(next.node.type))) return b;
+    b = next;
+  }
+  return b;
 }
 
 /** `fn` if it is a function whose call runs its body at once (not async, not a generator). */
@@ -651,7 +716,7 @@ function plainFnOfFile(ctx: Ctx, callee: Node): Node | undefined {
   const c = strip(callee);
   if (c.type !== "Identifier") return undefined;
   const b = ctx.scopes.binding(c, c.name);
-  return b ? plainFnOfBinding(b) : undefined;
+  return b ? plainFnOfBinding(unaliased(ctx, b)) : undefined;
 }
 
 /** The plain function a binding is (plainFnOfFile), never reassigned. */
@@ -2136,8 +2201,8 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
    * (its module's `blocking` facts): nothing is rewritten, but the call blocks this thread, which
    * `check --deny sync-worker` must see wherever it is written (attack20 F7).
    */
-  const blockingPlain = (call: Node, callee: Node, construct: boolean): void => {
-    const b = ctx.imported?.blockingOf(callee, construct);
+  const blockingPlain = (call: Node): void => {
+    const b = importedBlocking(ctx, ctx.imported, call);
     if (!b) return;
     const { method: _method, ...ctxt } = classifyCall(view, call);
     ctx.report.calls.push({
@@ -2152,15 +2217,15 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
   };
   for (const n of ctx.tree.news) {
     if (generated.size && ctx.tree.findParent(n, (p) => generated.has(p))) continue;
-    blockingPlain(n, n.callee as Node, true);
+    blockingPlain(n);
   }
   for (const call of calls) {
     // Variants a previous pass generated are smartasync's own code (idempotence).
     if (generated.size && ctx.tree.findParent(call, (p) => generated.has(p))) continue;
     const r = lookupCall(ctx, index, call);
-    if (!r && call.type !== "TaggedTemplateExpression") {
-      blockingPlain(call, (call as CallNode).callee as Node, false);
-      continue;
+    if (!r) {
+      blockingPlain(call);
+      if (call.type !== "TaggedTemplateExpression") continue;
     }
     if (r && sloppy && dynamicScope(ctx, call, evalScopes)) {
       if ("unfollowed" in r || r.shape.kind !== "dispatch") {

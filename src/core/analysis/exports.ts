@@ -541,6 +541,9 @@ export function carryReExport(
     if (p) into.picked.set(exported, p);
     const b = target.blocking?.get(imported);
     if (b) into.blocking.set(exported, b);
+    // The static methods of a class re-exported under another name (`Util.len` → `U.len`).
+    for (const [name, m] of target.blocking ?? [])
+      if (name.startsWith(`${imported}.`)) into.blocking.set(`${exported}${name.slice(imported.length)}`, m);
     // A name re-exported from a module where it is no function's variant.
     if (into.foreign && ![...target.exports.values()].some((f) => f.variant === imported))
       into.foreign.add(exported);

@@ -429,7 +429,25 @@ export class ImportedFns {
       fact = this.factsOf(decl.source.value).blocking?.get(importedName(b));
     } else if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
       const name = memberName(n);
-      fact = name === undefined ? undefined : this.moduleObject(n.object as Node)?.facts.blocking?.get(name);
+      if (name === undefined) return undefined;
+      fact = this.moduleObject(n.object as Node)?.facts.blocking?.get(name);
+      // A static method of an imported class (`Util.len(u)`, `H.Util.len(u)`): its facts name it
+      // `Util.len` (calls.ts exportedPlainUnits, attack22 F3).
+      if (!fact) {
+        const owner = peelCallee(n.object as Node);
+        if (owner.type === "Identifier") {
+          const b = this.ctx.scopes.binding(owner, owner.name)?.node;
+          if (b?.type === "ImportSpecifier" || b?.type === "ImportDefaultSpecifier") {
+            const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
+            if (decl.importKind !== "type")
+              fact = this.factsOf(decl.source.value).blocking?.get(`${importedName(b)}.${name}`);
+          }
+        } else if (owner.type === "MemberExpression" || owner.type === "OptionalMemberExpression") {
+          const cls = memberName(owner);
+          if (cls !== undefined)
+            fact = this.moduleObject(owner.object as Node)?.facts.blocking?.get(`${cls}.${name}`);
+        }
+      }
     }
     return fact && (construct || !fact.class) ? fact : undefined;
   }

@@ -22,7 +22,7 @@ import {
 import { CALLS_ITS_ARGUMENTS } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
-import { calledFunction, globalCallee, importedCallee } from "./twin-callee.js";
+import { calledFunction, calledWith, globalCallee, importedCallee } from "./twin-callee.js";
 import { memberName, soleMapCallback, strip } from "./view.js";
 import { functionOf } from "./writes.js";
 
@@ -145,47 +145,6 @@ function constString(ctx: Ctx, id: t.Identifier): string | undefined {
   if (b?.kind !== "const" || b.violations.length || b.node.type !== "VariableDeclarator") return undefined;
   const init = b.node.init ? strip(b.node.init as Node) : undefined;
   return init?.type === "StringLiteral" ? init.value : undefined;
-}
-
-/**
- * What a call runs, seen through the spellings that run a function with arguments of their own:
- * `f.call(self, a)`, `f.apply(self, [a])`, `Reflect.apply(f, self, [a])` and `f.bind(self)(a)`
- * run `f` with `a` (attack21 F2, F13). `args` is undefined when they are not written out (an
- * array that is not a literal).
- */
-function calledWith(ctx: Ctx, call: CallNode): { fn: Node; args: Node[] | undefined } {
-  const callee = strip(call.callee as Node);
-  const args = call.arguments as Node[];
-  const listed = (a: Node | undefined): Node[] | undefined => {
-    const l = a === undefined ? undefined : strip(a);
-    return l === undefined ? [] : l.type === "ArrayExpression" ? (l.elements as Node[]) : undefined;
-  };
-  const g = globalCallee(ctx, callee);
-  if (
-    g?.length === 2 &&
-    g[0] === "Reflect" &&
-    g[1] === "apply" &&
-    args[0] &&
-    args[0].type !== "SpreadElement"
-  )
-    return { fn: args[0], args: args.some((a) => a.type === "SpreadElement") ? undefined : listed(args[2]) };
-  if (
-    (callee.type === "CallExpression" || callee.type === "OptionalCallExpression") &&
-    memberName(strip(callee.callee as Node)) === "bind"
-  ) {
-    const bound = strip(callee.callee as Node) as t.MemberExpression;
-    const pre = (callee.arguments as Node[]).slice(1);
-    return { fn: bound.object as Node, args: [...pre, ...args] };
-  }
-  if (
-    (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") &&
-    !callee.computed
-  ) {
-    const name = memberName(callee);
-    if (name === "call") return { fn: callee.object as Node, args: args.slice(1) };
-    if (name === "apply") return { fn: callee.object as Node, args: listed(args[1]) };
-  }
-  return { fn: callee, args };
 }
 
 /**
