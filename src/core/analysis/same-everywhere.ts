@@ -899,50 +899,279 @@ function isHandle(ctx: Ctx, b: Binding): boolean {
 }
 
 /**
- * attack19 F10: the first method of a handle (`isHandle`) that code of this thread calls and that
- * is not a known reader (writes.ts `isReader`): `db.exec(…)`, `db.prepare(…)`, `db.transaction(fn)`
- * in `insertEvents()`. The build does not see into the package, so such a call may change the
- * object; whether a worker then reads the change depends on what the object is, which the build
- * cannot tell — a handle onto a store every thread reaches (a database file) or an object in this
- * thread's memory (`new Database(":memory:")`, a cache), of which each worker's import makes its
- * own. Code that runs where the worker function runs is not this thread's: the worker functions of
- * the module (`reached`: the function and what it calls) and top-level code, which every worker's
- * import runs too, except entry code behind a worker guard. SA302 names what it recognises as a
- * change (`sessions.set(…)` on a package's cache) before this is asked.
+ * The handle a module `const` alias names (`const conn = db` names `db`'s), or the binding itself:
+ * one handle, whichever of its names code uses.
+ */
+function rootHandle(ctx: Ctx, b: Binding): Binding {
+  for (let depth = 0; depth < 4; depth++) {
+    const n = b.node;
+    const init = n.type === "VariableDeclarator" && n.init ? strip(n.init as Node) : undefined;
+    if (init?.type !== "Identifier") return b;
+    const next = ctx.scopes.binding(init, init.name);
+    if (!next || next.scope !== ctx.scopes.program || !isHandle(ctx, next)) return b;
+    b = next;
+  }
+  return b;
+}
+
+/**
+ * A module-level binding that holds a part of a handle (attack21 F3): what a call of one of the
+ * handle's methods made (`const ins = db.prepare(…)`, `const insMany = db.transaction(fn)`), and
+ * so on from there (`ins.bind(…)`, `ins.run.bind(ins)`, `const { run } = ins`), an object or
+ * array holding one (`const stmts = { ins: db.prepare(…) }`, `registry.set("ins", …)`,
+ * `stmts.ins = …` in a function), a `let` any write of which gives one. `made`: the expression
+ * that made it, for the message.
+ */
+interface Part {
+  h: Binding;
+  made: Node;
+}
+
+/** What an expression is of a handle: the handle itself (`db`, `db.pool`, `conn()` returning `db`) or a part made from it. */
+interface OfHandle {
+  kind: "handle" | "part";
+  h: Binding;
+  /** The module binding holding the part it was reached through (`ins`), if any. */
+  via?: Binding;
+}
+
+/**
+ * The rule for "made from a handle", general rather than a list of one package's methods: an
+ * object a call of a method of the handle gives is a part of the handle, unless the method is a
+ * known reader (`get`, `values` …: it gives data read out); so is what any method of a part gives
+ * (a reader of a part may give a part it holds); what calling the handle or a
+ * part gives is a part (`knex("t")`); a member of either is one too; an object or array literal
+ * holding one is one; a function of the module gives what its `return`s give. Local `const` names
+ * are followed to their value; other local names are not.
+ */
+function ofHandle(ctx: Ctx, expr: Node, parts: ReadonlyMap<Binding, Part>, depth = 0): OfHandle | undefined {
+  const e = strip(expr);
+  if (depth > 8) return undefined;
+  const part = (o: OfHandle | undefined): OfHandle | undefined => o && { kind: "part", h: o.h, via: o.via };
+  switch (e.type) {
+    case "Identifier": {
+      const b = ctx.scopes.binding(e, e.name);
+      if (!b) return undefined;
+      if (b.scope === ctx.scopes.program) {
+        if (isHandle(ctx, b)) return { kind: "handle", h: rootHandle(ctx, b) };
+        const p = parts.get(b);
+        return p && { kind: "part", h: p.h, via: b };
+      }
+      // `const s = ins`, `const { run } = ins` in a function: the value it names.
+      const n = b.node;
+      if (b.kind === "const" && n.type === "VariableDeclarator" && n.init)
+        return ofHandle(ctx, n.init as Node, parts, depth + 1);
+      return undefined;
+    }
+    case "MemberExpression":
+    case "OptionalMemberExpression":
+      return ofHandle(ctx, e.object, parts, depth + 1);
+    case "CallExpression":
+    case "OptionalCallExpression": {
+      const callee = strip(e.callee as Node);
+      if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
+        const o = ofHandle(ctx, callee.object, parts, depth + 1);
+        if (o) {
+          // A known reader of the handle gives data read out (`db.get(…)`); what a method of a part
+          // gives is taken for a part whatever its name: `registry.get("ins")` of a Map of
+          // statements is a statement.
+          const name = memberName(callee);
+          return o.kind === "handle" && name !== undefined && isReader(name) ? undefined : part(o);
+        }
+      }
+      const c = ofHandle(ctx, callee, parts, depth + 1);
+      if (c) return part(c);
+      // `conn()` returning `db`, `makeStatements()` returning `{ ins: db.prepare(…) }`.
+      if (callee.type !== "Identifier") return undefined;
+      const b = ctx.scopes.binding(callee, callee.name);
+      const fn =
+        b && b.scope === ctx.scopes.program && !isImportBinding(ctx, b) ? functionOfBinding(b) : undefined;
+      if (!fn) return undefined;
+      if (ctx.tree.isClosed(fn)) {
+        ctx.tree.broken ??= "a part of a handle through the result of a closed function";
+        return undefined;
+      }
+      if (fn.body.type !== "BlockStatement") return ofHandle(ctx, fn.body as Node, parts, depth + 1);
+      let found: OfHandle | undefined;
+      ctx.tree.walk(fn.body as Node, (n) => {
+        if (found || isFunction(n)) return false;
+        if (n.type === "ReturnStatement" && n.argument)
+          found = ofHandle(ctx, n.argument as Node, parts, depth + 1);
+        return undefined;
+      });
+      return found;
+    }
+    case "ObjectExpression":
+      for (const p of e.properties) {
+        const v =
+          p.type === "SpreadElement"
+            ? p.argument
+            : p.type === "ObjectProperty"
+              ? (p.value as Node)
+              : undefined;
+        const o = v && !isFunction(strip(v as Node)) ? ofHandle(ctx, v as Node, parts, depth + 1) : undefined;
+        if (o) return part(o);
+      }
+      return undefined;
+    case "ArrayExpression":
+      for (const el of e.elements) {
+        const v = el?.type === "SpreadElement" ? el.argument : el;
+        const o = v ? ofHandle(ctx, v as Node, parts, depth + 1) : undefined;
+        if (o) return part(o);
+      }
+      return undefined;
+    case "ConditionalExpression":
+      return ofHandle(ctx, e.consequent, parts, depth + 1) ?? ofHandle(ctx, e.alternate, parts, depth + 1);
+    case "LogicalExpression":
+      return ofHandle(ctx, e.left, parts, depth + 1) ?? ofHandle(ctx, e.right, parts, depth + 1);
+    case "SequenceExpression":
+      return ofHandle(ctx, e.expressions[e.expressions.length - 1] as Node, parts, depth + 1);
+    case "AssignmentExpression":
+      return ofHandle(ctx, e.right, parts, depth + 1);
+    default:
+      return undefined;
+  }
+}
+
+const partsMemo = new WeakMap<Ctx, Map<Binding, Part>>();
+
+/**
+ * The module-level bindings holding a part of a handle (`Part`), by binding: their declarations,
+ * the writes of a `let`, and the objects of the module code puts one into (`stmts.ins = …`,
+ * `registry.set("ins", …)`), to a fixed point (`const run = ins.run.bind(ins)` after `ins`).
+ * Closed functions are not entered: each spelling names the handle or a part, and those names are
+ * watched (`handleCalls`), so a closed function holding one sends the file to a whole analysis.
+ */
+function handleParts(ctx: Ctx): Map<Binding, Part> {
+  const memo = partsMemo.get(ctx);
+  if (memo) return memo;
+  const parts = new Map<Binding, Part>();
+  partsMemo.set(ctx, parts);
+  const top = ctx.scopes.program;
+  const holder = (n: Node): Binding | undefined => {
+    let cur = strip(n);
+    while (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression")
+      cur = strip(cur.object);
+    if (cur.type !== "Identifier") return undefined;
+    const b = ctx.scopes.binding(cur, cur.name);
+    return b && b.scope === top ? b : undefined;
+  };
+  for (let round = 0, grew = true; grew && round < 6; round++) {
+    grew = false;
+    const add = (b: Binding | undefined, o: OfHandle | undefined, made: Node): void => {
+      if (!b || !o || parts.has(b) || isImportBinding(ctx, b) || isHandle(ctx, b)) return;
+      parts.set(b, { h: o.h, made });
+      grew = true;
+    };
+    for (const b of top.bindings.values()) {
+      const n = b.node;
+      if (parts.has(b) || n.type !== "VariableDeclarator" || isHandle(ctx, b)) continue;
+      // `const { run } = ins`: the declaration shows what is taken out of the part.
+      if (n.init && !isFunction(strip(n.init as Node)))
+        add(b, ofHandle(ctx, n.init as Node, parts), n.id.type === "Identifier" ? (n.init as Node) : n);
+      // A `let` bound to one anywhere (`let ins; function init() { ins = db.prepare(…) }`): which
+      // value it holds when read is not proven, so it is taken for a part.
+      if (b.kind !== "const" && !parts.has(b))
+        for (const w of b.violations)
+          if (w.type === "AssignmentExpression") add(b, ofHandle(ctx, w.right, parts), w.right);
+    }
+    ctx.tree.walk(
+      ctx.program as Node,
+      (n) => {
+        if (n.type === "AssignmentExpression" && n.left.type.endsWith("MemberExpression"))
+          add(holder(n.left as Node), ofHandle(ctx, n.right, parts), n);
+        else if (
+          (n.type === "CallExpression" || n.type === "OptionalCallExpression") &&
+          strip(n.callee as Node).type.endsWith("MemberExpression")
+        ) {
+          const b = holder(n.callee as Node);
+          if (b && !parts.has(b))
+            for (const a of n.arguments) {
+              const o = a.type === "SpreadElement" ? undefined : ofHandle(ctx, a as Node, parts);
+              if (o) {
+                add(b, o, n);
+                break;
+              }
+            }
+        }
+        return undefined;
+      },
+      true,
+    );
+  }
+  return parts;
+}
+
+/**
+ * attack19 F10: the first call by code of this thread that may change a handle (`isHandle`): a
+ * method of it that is not a known reader (writes.ts `isReader`): `db.exec(…)`, `db.prepare(…)`,
+ * `db.transaction(fn)` in `insertEvents()`; or (attack21 F3) any call of or on a part made from it
+ * (`handleParts`: `ins.run(k)` with `const ins = db.prepare(…)` made at import, `insMany([k])` with
+ * `const insMany = db.transaction(fn)`). On a part no method name is taken for a read: a
+ * statement's `get` runs its SQL, which may write (`INSERT … RETURNING`). The build does not see
+ * into the package, so such a call may change the object; whether a worker then reads the change
+ * depends on what the object is, which the build cannot tell — a handle onto a store every thread
+ * reaches (a database file) or an object in this thread's memory (`new Database(":memory:")`, a
+ * cache), of which each worker's import makes its own. Code that runs where the worker function
+ * runs is not this thread's: the worker functions of the module (`reached`: the function and what
+ * it calls) and top-level code, which every worker's import runs too, except entry code behind a
+ * worker guard. SA302 names what it recognises as a change (`sessions.set(…)` on a package's
+ * cache) before this is asked. A call in a function that is no declaration's own (the callback of
+ * `db.transaction(…)`) is said only when no named function makes one.
  */
 function handleCalls(
   ctx: Ctx,
   b: Binding,
   workers: ReadonlySet<Node>,
   reached: ReadonlySet<Node>,
-): { by: string; call: string; loc: string } | undefined {
-  // A closed function that calls a method of the name, or of a function returning it, is opened
-  // (the file is analysed again whole).
+): { by: string; call: string; loc: string; via?: string } | undefined {
+  // A closed function that calls a method of the name, or of a function returning it, or of a part
+  // of it, is opened (the file is analysed again whole).
   watchState(ctx, b);
-  let found: { by: string; call: string; loc: string } | undefined;
+  const h = rootHandle(ctx, b);
+  if (h !== b) watchState(ctx, h);
+  const parts = handleParts(ctx);
+  for (const [p, part] of parts) if (part.h === h) watchState(ctx, p);
+  let found: { by: string; call: string; loc: string; via?: string } | undefined;
+  let named = false;
   ctx.tree.walk(
     ctx.program as Node,
     (n) => {
-      if (found) return false;
+      if (named) return false;
       if (workers.has(n) || reached.has(n)) return false;
       if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
       const callee = strip(n.callee as Node);
-      if (!callee.type.endsWith("MemberExpression")) return undefined;
-      const name = memberName(callee);
-      if (name !== undefined && isReader(name)) return undefined;
+      const member = callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression";
+      const name = member ? memberName(callee) : undefined;
+      const reader = name !== undefined && isReader(name);
       // `db.exec(…)`, through a local alias (`const conn = db`) or what a function of the module
       // returns (`getDb().exec(…)`), as SA302 finds the object a write changes.
-      if (stateRoot(ctx, (callee as t.MemberExpression).object, "skip")?.b !== b) return undefined;
+      const root =
+        member && !reader ? stateRoot(ctx, (callee as t.MemberExpression).object, "skip")?.b : undefined;
+      // A method of the handle or of a part (`ins.run(k)`, `stmts.ins.run(k)`), or a call of one
+      // (`insMany([k])`, `run(k)` with `const run = ins.run.bind(ins)`).
+      const of = ofHandle(ctx, member ? (callee as t.MemberExpression).object : callee, parts);
+      const hit =
+        (root !== undefined && (root === b || rootHandle(ctx, root) === h)) ||
+        (of?.h === h && (of.kind === "part" || !member || !reader));
+      if (!hit) return undefined;
       const call: Node = n;
       // The outermost function holding the call names it (`insertEvents()`, not its callback).
       let outer: Node | undefined;
       for (let f = ctx.tree.functionParent(call); f; f = ctx.tree.functionParent(f as Node))
         outer = f as Node;
       if (!outer && !guarded(ctx, call)) return undefined;
+      const by = outer ? label(ctx, outer) : "entry code behind a worker guard";
+      named = by !== "a function";
+      if (found && !named) return undefined;
+      const made = of?.via && parts.get(of.via);
       found = {
-        by: outer ? label(ctx, outer) : "entry code behind a worker guard",
+        by,
         call: short(ctx, call),
         loc: locOf(ctx, call),
+        via: made
+          ? `\`${of.via!.name}\` is part of it (made by \`${short(ctx, made.made)}\` at ${locOf(ctx, made.made)})`
+          : undefined,
       };
       return undefined;
     },
@@ -1025,10 +1254,25 @@ export function sameEverywhere(
         const through = read.via ? ` through \`${read.via}()\`` : "";
         const init = (b.node as t.VariableDeclarator).init as Node;
         handles.push(
-          `\`const ${b.name}\`${through}, made by \`${short(ctx, init)}\`, on which ${h.by} calls \`${h.call}\` at ${h.loc}`,
+          `\`const ${b.name}\`${through}, made by \`${short(ctx, init)}\`, on which ${h.by} calls \`${h.call}\` at ${h.loc}${h.via ? `, where ${h.via}` : ""}`,
         );
       }
       continue;
+    }
+    // A part of a handle (`const sel = db.prepare("SELECT …")`, attack21 F3) reads the handle:
+    // what code of this thread does to the handle, or through another part of it, is asked as for
+    // the handle itself. Without such a call, the part is proven as any other value below.
+    const part = handleParts(ctx).get(b);
+    if (part) {
+      const h = handleCalls(ctx, part.h, workers, reached);
+      if (h) {
+        const through = read.via ? ` through \`${read.via}()\`` : "";
+        const init = (part.h.node as t.VariableDeclarator).init as Node;
+        handles.push(
+          `\`${b.kind} ${b.name}\`${through}, part of \`const ${part.h.name}\` (made by \`${short(ctx, part.made)}\` at ${locOf(ctx, part.made)}), which \`${short(ctx, init)}\` made, and on which ${h.by} calls \`${h.call}\` at ${h.loc}${h.via ? `, where ${h.via}` : ""}`,
+        );
+        continue;
+      }
     }
     const mode = subject(ctx, b, read);
     if (!mode) continue;
