@@ -886,16 +886,25 @@ function subject(ctx: Ctx, b: Binding, read: WorkerRead | undefined): "object" |
   return "object";
 }
 
+/**
+ * Whether a binding is a handle, once per binding: `handleCalls` asks it of every name a call of
+ * the module uses, and `madeByLibrary` may read a function's body to answer.
+ */
+const handleMemo = new WeakMap<Binding, boolean>();
+
 /** `const db = new Database(file)`, `const db = openDatabase(path)`: a module `const` a package or Node made. */
 function isHandle(ctx: Ctx, b: Binding): boolean {
+  const known = handleMemo.get(b);
+  if (known !== undefined) return known;
   const n = b.node;
-  return (
+  const handle =
     b.kind === "const" &&
     n.type === "VariableDeclarator" &&
     n.id.type === "Identifier" &&
     n.init != null &&
-    madeByLibrary(ctx, n.init as Node)
-  );
+    madeByLibrary(ctx, n.init as Node);
+  handleMemo.set(b, handle);
+  return handle;
 }
 
 /**
@@ -986,11 +995,9 @@ function ofHandle(ctx: Ctx, expr: Node, parts: ReadonlyMap<Binding, Part>, depth
       const b = ctx.scopes.binding(callee, callee.name);
       const fn =
         b && b.scope === ctx.scopes.program && !isImportBinding(ctx, b) ? functionOfBinding(b) : undefined;
-      if (!fn) return undefined;
-      if (ctx.tree.isClosed(fn)) {
-        ctx.tree.broken ??= "a part of a handle through the result of a closed function";
-        return undefined;
-      }
+      // A closed function that returns one names the handle or a part, whose names are watched
+      // (`handleParts`): the file is then analysed again whole.
+      if (!fn || ctx.tree.isClosed(fn)) return undefined;
       if (fn.body.type !== "BlockStatement") return ofHandle(ctx, fn.body as Node, parts, depth + 1);
       let found: OfHandle | undefined;
       ctx.tree.walk(fn.body as Node, (n) => {
@@ -1048,6 +1055,15 @@ function handleParts(ctx: Ctx): Map<Binding, Part> {
   const parts = new Map<Binding, Part>();
   partsMemo.set(ctx, parts);
   const top = ctx.scopes.program;
+  // No handle, no part. Each handle's name (and the functions returning it) is watched: a part
+  // made in a closed function names it.
+  let handles = 0;
+  for (const b of top.bindings.values())
+    if (isHandle(ctx, b)) {
+      watchState(ctx, b);
+      handles++;
+    }
+  if (!handles) return parts;
   const holder = (n: Node): Binding | undefined => {
     let cur = strip(n);
     while (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression")
@@ -1061,6 +1077,7 @@ function handleParts(ctx: Ctx): Map<Binding, Part> {
     const add = (b: Binding | undefined, o: OfHandle | undefined, made: Node): void => {
       if (!b || !o || parts.has(b) || isImportBinding(ctx, b) || isHandle(ctx, b)) return;
       parts.set(b, { h: o.h, made });
+      watchState(ctx, b);
       grew = true;
     };
     for (const b of top.bindings.values()) {
@@ -1131,7 +1148,6 @@ function handleCalls(
   const h = rootHandle(ctx, b);
   if (h !== b) watchState(ctx, h);
   const parts = handleParts(ctx);
-  for (const [p, part] of parts) if (part.h === h) watchState(ctx, p);
   let found: { by: string; call: string; loc: string; via?: string } | undefined;
   let named = false;
   ctx.tree.walk(
