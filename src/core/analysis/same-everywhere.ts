@@ -948,10 +948,11 @@ interface OfHandle {
  * The rule for "made from a handle", general rather than a list of one package's methods: an
  * object a call of a method of the handle gives is a part of the handle, unless the method is a
  * known reader (`get`, `values` …: it gives data read out); so is what any method of a part gives
- * (a reader of a part may give a part it holds); what calling the handle or a
- * part gives is a part (`knex("t")`); a member of either is one too; an object or array literal
- * holding one is one; a function of the module gives what its `return`s give. Local `const` names
- * are followed to their value; other local names are not.
+ * (a reader of a part may give a part it holds); what calling the handle or a part gives is a
+ * part (`knex("t")`); a member of a part is a part, a member of the handle is taken for the handle
+ * (`db.pool.query(…)` is asked as a method of it is); an object or array literal holding one is a
+ * part; a function of the module gives what its `return`s give. Local `const` names are followed
+ * to their value; other local names are not.
  */
 function ofHandle(ctx: Ctx, expr: Node, parts: ReadonlyMap<Binding, Part>, depth = 0): OfHandle | undefined {
   const e = strip(expr);
