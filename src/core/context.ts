@@ -1,3 +1,4 @@
+import { readsElements } from "./analysis/keepers.js";
 import { SYNC_ARRAY_METHODS } from "./analysis/sync-table.js";
 import type { NodeView } from "./node-view.js";
 
@@ -75,8 +76,13 @@ function promiseStaticApplied<N>(v: NodeView<N>, call: N, i: number): boolean {
 /** Statics of `Object` whose result is their first argument, or holds its values. */
 const HANDS_BACK = new Set(["freeze", "seal", "preventExtensions", "values"]);
 
-/** `Object.freeze(x)`, `Object.values(x)`, `Object(x)` (the global `Object`'s). */
-function handsBack<N>(v: NodeView<N>, call: N): boolean {
+/**
+ * `Object.freeze(x)`, `Object.values(x)`, `Object(x)` (the global `Object`'s): a call that hands
+ * its first argument (or its values) back. One reading for both halves of the promise rules:
+ * sync code's own call handed there (below) and a smartasync function's parameter
+ * (param-uses.ts, SA109/SA211: `Promise.race([Object(p), t])`, attack21 F1).
+ */
+export function handsBack<N>(v: NodeView<N>, call: N): boolean {
   const callee = v.callee(call);
   if (v.isGlobal(callee, "Object")) return true;
   return (
@@ -641,7 +647,12 @@ const AN_ELEMENT = new Set(["at", "pop", "shift"]);
 /** Array reads that read the elements as values: a string made of them. */
 const READS_ELEMENTS = new Set(["join", "toString", "toLocaleString"]);
 /** Array reads that use no element at all: a length, a search by identity. */
-const NO_ELEMENT = new Set(["length", "includes", "indexOf", "lastIndexOf"]);
+const NO_ELEMENT = new Set(["length", "includes", "indexOf", "lastIndexOf", "keys"]);
+
+/** How a member key reads in a message: `.values`, or `[Symbol.iterator]` for a well-known symbol. */
+function shownKey(name: string): string {
+  return name.startsWith("@@") ? `[Symbol.${name.slice(2)}]` : `.${name}`;
+}
 
 /** `origin` sits in the literal `container` itself, through literals only (not a name read back). */
 function literalHolds<N>(v: NodeView<N>, container: N, origin: N): boolean {
@@ -725,26 +736,52 @@ function containerUse<N>(v: NodeView<N>, container: N, hops: number, origin: N, 
           : unproven(
               `put in ${what} handed to a smartasync function, which the build does not follow into its elements`,
             );
-      const why = v.argumentReader?.(p, i);
-      return why === undefined ? value : unproven(`put in ${what} ${why}`);
+      // `Array.from(xs, (x) => …)` is `xs.map(…)`: the mapper's parameter is each element, and
+      // what it returns the walk follows from its `return` (returnedFrom).
+      if (
+        key === undefined &&
+        i === 0 &&
+        v.kind(callee) === "member" &&
+        v.memberName(callee) === "from" &&
+        v.isGlobal(v.memberObject(callee), "Array")
+      ) {
+        const each = v.callbackParamUses?.(p, 1, 0);
+        if (each !== undefined && hops < MAX_HOPS)
+          return combineUses(
+            each.map((u) => classify(v, u, hops + 1)),
+            value,
+          );
+      }
+      return handedToUnfollowed(v, p, i, what, value);
     }
-    case "new": {
-      const why = slot === "argument" ? v.argumentReader?.(p, v.argIndex(p, cur)) : undefined;
-      return why === undefined ? value : unproven(`put in ${what} ${why}`);
-    }
+    case "new":
+      return slot === "argument" ? handedToUnfollowed(v, p, v.argIndex(p, cur), what, value) : value;
     case "member": {
       if (slot !== "object") return value;
-      const name = v.memberName(p);
+      // A computed key the source fixes is that name (`xs[k]`, `k` a `const` string), a
+      // well-known symbol `@@iterator` (`xs[Symbol.iterator]()`: attack21 F1, read as an index
+      // it let the iterator of the elements be raced), a number `null`.
+      const fixed = v.memberKey ? v.memberKey(p) : v.memberName(p);
+      const name = fixed ?? undefined;
       const use = v.parent(p);
       const called = use !== undefined && v.kind(use) === "call" && v.slot(use, p) === "callee";
       if (key !== undefined) {
         if (name === key) return classify(v, p, hops);
-        return name === undefined ? unproven("put in an object read by a computed key") : inert;
+        return fixed === undefined ? unproven("put in an object read by a computed key") : inert;
       }
-      // `xs[0]`, `xs[i]`: may be the element.
-      if (name === undefined) return classify(v, p, hops);
+      // `xs[0]`, `xs[i]`: may be the element. A method picked by a key the source does not fix
+      // (`xs[k]()`) may be any of them: not proven.
+      if (name === undefined) {
+        if (called && fixed === undefined)
+          return unproven(
+            "put in an array whose method is picked by a computed key, which the build does not follow",
+          );
+        return classify(v, p, hops);
+      }
       if (!called)
-        return NO_ELEMENT.has(name) ? inert : unproven(`put in an array whose \`${name}\` is read`);
+        return NO_ELEMENT.has(name)
+          ? inert
+          : unproven(`put in an array whose \`${shownKey(name).replace(/^\./, "")}\` is read`);
       if (AN_ELEMENT.has(name)) return classify(v, use, hops);
       if (NO_ELEMENT.has(name) || ADDS_ELEMENT.has(name)) return inert;
       if (READS_ELEMENTS.has(name)) return value;
@@ -766,7 +803,7 @@ function containerUse<N>(v: NodeView<N>, container: N, hops: number, origin: N, 
       // `xs.map(String)`, `xs.some(Boolean)`: such a global reads each element as a value and
       // gives none back (fixture typescript/annotated-unknown-return-type).
       if (ELEMENT_CALLBACKS.has(name) && !GIVES_ELEMENTS.has(name) && globalArgs(v, use)) return value;
-      return unproven(`put in an array handed to \`.${name}(…)\`, which the build does not follow`);
+      return unproven(`put in an array handed to \`${shownKey(name)}(…)\`, which the build does not follow`);
     }
     case "array":
       // `[[f(), t]]` as the arguments `Reflect.apply(Promise.race, Promise, …)` applies.
@@ -857,6 +894,24 @@ function containerUse<N>(v: NodeView<N>, container: N, hops: number, origin: N, 
       // An operand, a template, a test: reads no element.
       return value;
   }
+}
+
+/**
+ * A container handed as argument `i` of a call or `new` the walk does not follow: not proven
+ * where the callee keeps or may race what it is given (`argumentReader`), and where it is a
+ * global not proven to only read the elements (keepers.ts `readsElements`: `Object.values(xs)`,
+ * `Reflect.get(xs, 0)`, `Iterator.from(xs)` give them back; attack21 F1). A list of proven
+ * readers, so a global the list does not name is never taken for one.
+ */
+function handedToUnfollowed<N>(v: NodeView<N>, call: N, i: number, what: string, value: Walked): Walked {
+  const why = v.argumentReader?.(call, i);
+  if (why !== undefined) return { ...value, unproven: `put in ${what} ${why}` };
+  const g = v.globalCallee?.(call);
+  if (g === undefined || readsElements(g)) return value;
+  return {
+    ...value,
+    unproven: `put in ${what} handed to \`${g.replace(/@@(\w+)/g, "[Symbol.$1]")}(…)\`, a global not known to only read its elements, which may give them back`,
+  };
 }
 
 /** Whether every argument of `call` is a global's name (`filter(Boolean)`), or there is none. */

@@ -51,6 +51,18 @@ export interface NodeView<N> {
   memberName(member: N): string | undefined;
   /** Whether `n` is an identifier naming the global `name` (not shadowed by a local). */
   isGlobal(n: N, name: string): boolean;
+  /**
+   * The key of a member expression as far as the source fixes it: a static name, a computed
+   * `const` string, a well-known symbol as `@@iterator` (`xs[Symbol.iterator]`); `null` for a
+   * number (an index); undefined for a key the source does not fix (`xs[i]`).
+   */
+  memberKey?(member: N): string | null | undefined;
+  /**
+   * The global a call's (or `new`'s) callee is, as a dotted path from the global
+   * (`Object.values`, `Array.prototype.values.call`, `String`), however the global is spelled;
+   * undefined for a callee that is no global's.
+   */
+  globalCallee?(call: N): string | undefined;
   /** Colour of a function: `async`, or a declared `Promise`/`PromiseLike` return type. */
   isAsyncFunction(fn: N): boolean;
   /** The nearest function enclosing `n` (not `n` itself); undefined at module level. */

@@ -31,7 +31,7 @@ import {
   namespaceBindings,
 } from "./ts-namespaces.js";
 import { calledWith, importedCallee } from "./twin-callee.js";
-import { consumerOf, memberName, requireSource, strip, TRANSPARENT, treeView } from "./view.js";
+import { constantKey, consumerOf, memberName, requireSource, strip, TRANSPARENT, treeView } from "./view.js";
 
 export type CallNode = t.CallExpression | t.OptionalCallExpression;
 
@@ -1847,7 +1847,7 @@ function computedMethod(
 ): Unfollowed | undefined {
   if (index.methodKinds.size === 0) return undefined;
   const key = strip(callee.property as Node);
-  const known = constantKey(ctx, key);
+  const known = constantKey(ctx.scopes, key);
   if (known === null) return undefined;
   const names =
     known === undefined ? [...index.methodKinds.keys()] : index.methodKinds.has(known) ? [known] : [];
@@ -1859,22 +1859,6 @@ function computedMethod(
     name: names[0]!,
     kinds,
   };
-}
-
-/**
- * The string a computed key certainly is (`` `m` ``, a `const` bound once to a string), `null`
- * for a key that is certainly no method name of interest (a number), else undefined.
- */
-function constantKey(ctx: Ctx, key: Node): string | null | undefined {
-  if (key.type === "NumericLiteral" || key.type === "BigIntLiteral") return null;
-  if (key.type === "StringLiteral") return key.value;
-  if (key.type === "TemplateLiteral" && key.expressions.length === 0)
-    return key.quasis[0]?.value.cooked ?? undefined;
-  if (key.type !== "Identifier") return undefined;
-  const b = ctx.scopes.binding(key, key.name);
-  if (b?.kind !== "const" || b.node.type !== "VariableDeclarator") return undefined;
-  const init = b.node.init ? strip(b.node.init as Node) : undefined;
-  return init && init.type !== "Identifier" ? constantKey(ctx, init) : undefined;
 }
 
 /**

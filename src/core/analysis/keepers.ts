@@ -55,3 +55,72 @@ export const CONTAINER_CLASSES: ReadonlySet<string> = new Set([
   "Promise",
   "Proxy",
 ]);
+
+/**
+ * The globals proven to read an array's elements (or an object's values) as values, or not at
+ * all, and to give none of them back: the only globals a container holding sync code's call may
+ * be handed to without SA210 (attack21 F1). A global is otherwise not proven: `Object.values(xs)`,
+ * `Object.entries`, `Object.groupBy`, `Reflect.get(xs, 0)`, `Iterator.from(xs)`,
+ * `Array.from(xs, f)` give the elements back (one raced, the plain program's promise became the
+ * value). A dotted path from the global (view.ts `globalPath`); `Math.*` stands for every member.
+ */
+const ELEMENT_READERS: ReadonlySet<string> = new Set([
+  "String",
+  "Number",
+  "Boolean",
+  "BigInt",
+  "Symbol",
+  "isNaN",
+  "isFinite",
+  "parseInt",
+  "parseFloat",
+  "encodeURI",
+  "encodeURIComponent",
+  "decodeURI",
+  "decodeURIComponent",
+  "structuredClone",
+  "JSON.*",
+  "console.*",
+  "Math.*",
+  "Array.isArray",
+  "Object.keys",
+  "Object.getOwnPropertyNames",
+  "Object.getOwnPropertySymbols",
+  "Object.is",
+  "Object.isFrozen",
+  "Object.isSealed",
+  "Object.isExtensible",
+  "Object.hasOwn",
+  "Reflect.ownKeys",
+  "Reflect.has",
+  "Number.*",
+  "Buffer.from",
+  "Buffer.concat",
+  "Buffer.byteLength",
+  "Buffer.isBuffer",
+  "Date",
+  "Error",
+  "TypeError",
+  "RangeError",
+  "SyntaxError",
+  "URL",
+  "URLSearchParams",
+  "RegExp",
+  "Uint8Array",
+  "Int8Array",
+  "Uint16Array",
+  "Int16Array",
+  "Uint32Array",
+  "Int32Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+]);
+
+/** Whether the global at `path` (`Object.keys`, `JSON.stringify`) is one of `ELEMENT_READERS`. */
+export function readsElements(path: string): boolean {
+  if (ELEMENT_READERS.has(path)) return true;
+  const dot = path.indexOf(".");
+  return dot > 0 && path.indexOf(".", dot + 1) === -1 && ELEMENT_READERS.has(`${path.slice(0, dot)}.*`);
+}

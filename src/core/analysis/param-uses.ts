@@ -1,15 +1,15 @@
 import type { types as t } from "@babel/core";
-import { isPromiseMethodCall } from "../context.js";
+import { handsBack, isPromiseMethodCall } from "../context.js";
 import type { ParamUse } from "../module-facts.js";
 import { argumentUse, staticKey, unknown } from "./call-argument.js";
 import { type Index, peelCallee, resolveCallee } from "./calls.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
-import { KEEPERS, SCHEDULERS } from "./keepers.js";
+import { CONTAINER_CLASSES, KEEPERS, readsElements, SCHEDULERS } from "./keepers.js";
 import type { SaFunction } from "./model.js";
 import { provenPrimitive } from "./primitive.js";
 import { isFunction, type Node } from "./tree.js";
-import { consumerOf, memberName, readsOf, strip, treeView } from "./view.js";
+import { consumerOf, globalPath, globalRef, memberName, readsOf, strip, treeView } from "./view.js";
 
 /**
  * How deep a parameter handed to another smartasync function's parameter (`to(p)` inside
@@ -283,8 +283,12 @@ function handOn(
     const b = ctx.scopes.binding(c, c.name);
     if (!b) {
       const kept = SCHEDULERS.get(c.name);
-      return kept !== undefined && (index === undefined || index >= kept)
-        ? `handed to \`${c.name}\`, which keeps it for later`
+      if (kept !== undefined && (index === undefined || index >= kept))
+        return `handed to \`${c.name}\`, which keeps it for later`;
+      // `new WeakRef(p)`, `new Set([p])`: kept for later readers, as at a call site (view.ts
+      // `argumentReader` reads the same list).
+      return CONTAINER_CLASSES.has(c.name)
+        ? `kept in ${call.type === "NewExpression" ? `a \`new ${c.name}\`` : `\`${c.name}(…)\``}, which the build does not follow`
         : undefined;
     }
     // An imported plain function (`raceHelper(p)` from a helper module): its body is not
@@ -361,6 +365,10 @@ function ownReadUse(
     if (i === 0 && isPromiseMethodCall(treeView(ctx.tree, ctx.scopes), p as Node)) return promise(p);
     // `f(...p)` iterates the value.
     if (i < 0) return value;
+    // `Object(p)`, `Object.freeze(p)`: the parameter handed back, what is done with the result is
+    // done with it — the one reading sync code's own call gets (context.ts `handsBack`; attack21
+    // F1: `Promise.race([Object(p), t])` was taken for a read of the value).
+    if (i === 0 && handsBack(treeView(ctx.tree, ctx.scopes), p as Node)) return follow(p, depth);
     const got = p.type === "CallExpression" ? forwarded(p, i) : "not-smartasync";
     if (got === "not-smartasync") {
       const why = handOn(ctx, p, i);
@@ -449,7 +457,16 @@ function arrayUse(ctx: Ctx, arr: Node, nested: boolean, promise: (where: Node) =
       return up.arguments.length === 1
         ? arrayUse(ctx, up, nested, promise)
         : unknown("put in an array handed to a mapper, which the build does not follow");
-    if (!handOn(ctx, up)) return { use: "value" };
+    // `Object.freeze([p, t])`, `Object.values([p, t])`: the same elements (context.ts `handsBack`).
+    if (up.arguments[0] === outer && handsBack(treeView(ctx.tree, ctx.scopes), up as Node))
+      return arrayUse(ctx, up, nested, promise);
+    if (!handOn(ctx, up)) {
+      // A global is a reader of the elements only where keepers.ts says so (`Reflect.get(xs,
+      // 0)`, `Iterator.from(xs)` give them back), as for sync code's own call (context.ts).
+      const g = globalPath(ctx.scopes, up.callee as Node);
+      if (g === undefined || readsElements(g)) return { use: "value" };
+      return unknown(`put in an array handed to \`${g}(…)\`, which may give its elements back`);
+    }
   }
   if (nested && forAwaitOver(outer, up)) return { use: "awaited" };
   return unknown("put in an array, which the build does not follow");
@@ -473,12 +490,14 @@ function forAwaitOver(outer: Node, up: Node | undefined): t.ForOfStatement | und
     : undefined;
 }
 
-/** `Promise.race(…)`, `Promise.resolve(…)`: a static of the global `Promise`. */
+/**
+ * `Promise.race(…)`, `Promise.resolve(…)`: a static of the global `Promise`, however spelled
+ * (`const P = Promise`, `globalThis.Promise`: view.ts `globalRef`, as at a call site).
+ */
 function promiseStatic(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): boolean {
   const c = strip(call.callee as Node);
   if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return false;
-  const o = strip(c.object as Node);
-  return o.type === "Identifier" && o.name === "Promise" && !ctx.scopes.binding(o, "Promise");
+  return globalRef(ctx.scopes, c.object as Node, "Promise");
 }
 
 /** What one read of a parameter does with it. */

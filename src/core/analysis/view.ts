@@ -32,29 +32,89 @@ export function consumerOf(tree: Tree, n: Node): { outer: Node; parent: Node | u
 const GLOBAL_OBJECTS = new Set(["globalThis", "global", "self"]);
 
 /**
- * Whether `n` is the global `name` however it is spelled (attack21 F1): the free name, a member
- * of the global object (`globalThis.Promise`, `globalThis["Promise"]`), or a `const` bound once
- * to one of those (`const P = Promise`). A name the file declares is never the global.
+ * The global `n` names however it is spelled (attack21 F1): the free name, a member of the global
+ * object (`globalThis.Promise`, `globalThis["Promise"]`), or a `const` bound once to one of those
+ * (`const P = Promise`). A name the file declares is never a global. Else undefined.
  */
-export function globalRef(scopes: Scopes, n: Node, name: string, depth = 0): boolean {
+export function globalName(scopes: Scopes, n: Node, depth = 0): string | undefined {
   const v = strip(n);
   if (v.type === "Identifier") {
     const b = scopes.binding(v, v.name);
-    if (!b) return v.name === name;
+    if (!b) return v.name;
     // A `const` is never written again: its writes are not asked (a closed function naming it
     // would send the file to a whole analysis for nothing).
-    if (depth > 4 || b.kind !== "const" || b.node.type !== "VariableDeclarator") return false;
+    if (depth > 4 || b.kind !== "const" || b.node.type !== "VariableDeclarator") return undefined;
     const d = b.node as t.VariableDeclarator;
-    return d.id.type === "Identifier" && d.init != null && globalRef(scopes, d.init as Node, name, depth + 1);
+    return d.id.type === "Identifier" && d.init != null
+      ? globalName(scopes, d.init as Node, depth + 1)
+      : undefined;
   }
-  if (v.type !== "MemberExpression" && v.type !== "OptionalMemberExpression") return false;
+  if (v.type !== "MemberExpression" && v.type !== "OptionalMemberExpression") return undefined;
   const o = strip(v.object as Node);
-  return (
-    memberName(v) === name &&
-    o.type === "Identifier" &&
-    GLOBAL_OBJECTS.has(o.name) &&
-    !scopes.binding(o, o.name)
-  );
+  return o.type === "Identifier" && GLOBAL_OBJECTS.has(o.name) && !scopes.binding(o, o.name)
+    ? memberName(v)
+    : undefined;
+}
+
+/** Whether `n` is the global `name` however it is spelled (`globalName`). */
+export function globalRef(scopes: Scopes, n: Node, name: string): boolean {
+  return globalName(scopes, n) === name;
+}
+
+/**
+ * What a global's member `n` is, as a dotted path from the global (`Object.values`,
+ * `Array.prototype.values`, `JSON.stringify` of `globalThis.JSON`, `String`), however the global
+ * is spelled (`globalName`); a well-known symbol key reads as `@@name` (`memberKey`). Undefined for
+ * anything that is not a global or reached from one by static keys.
+ */
+export function globalPath(scopes: Scopes, n: Node, depth = 0): string | undefined {
+  const g = globalName(scopes, n);
+  if (g !== undefined) return g;
+  const v = strip(n);
+  if (depth > 4 || (v.type !== "MemberExpression" && v.type !== "OptionalMemberExpression")) return undefined;
+  const key = memberKey(scopes, v);
+  if (typeof key !== "string") return undefined;
+  const o = globalPath(scopes, v.object as Node, depth + 1);
+  return o === undefined ? undefined : `${o}.${key}`;
+}
+
+/**
+ * The key of a member expression as far as the build can read it (attack21 F1): its static name
+ * (`a.b`, `a["b"]`), a computed key the source fixes — a string, a template without
+ * substitutions, a `const` bound to one — or a well-known symbol (`Symbol.iterator`,
+ * `Symbol["iterator"]`, `globalThis.Symbol.iterator`, a `const` alias of one) as `@@iterator`.
+ * `null` for a number (an index); undefined for a key the source does not fix.
+ */
+export function memberKey(scopes: Scopes, member: Node): string | null | undefined {
+  const m = member as { computed?: boolean; property?: Node };
+  if (!m.property) return undefined;
+  if (!m.computed) return m.property.type === "Identifier" ? m.property.name : undefined;
+  return constantKey(scopes, strip(m.property));
+}
+
+/**
+ * The key a computed key expression certainly is: a string (a literal, a template without
+ * substitutions, a `const` bound to one), a well-known symbol as `@@name`; `null` for a number,
+ * certainly no name; else undefined. One reading for the context walk (`memberKey`) and for the
+ * methods picked by a computed key (calls.ts).
+ */
+export function constantKey(scopes: Scopes, key: Node, depth = 0): string | null | undefined {
+  if (key.type === "NumericLiteral" || key.type === "BigIntLiteral") return null;
+  if (key.type === "StringLiteral") return key.value;
+  if (key.type === "TemplateLiteral" && key.expressions.length === 0)
+    return key.quasis[0]?.value.cooked ?? undefined;
+  if (depth > 4) return undefined;
+  if (key.type === "MemberExpression" || key.type === "OptionalMemberExpression") {
+    const sym = strip(key.object as Node);
+    const name = memberName(key);
+    return name !== undefined && globalName(scopes, sym) === "Symbol" ? `@@${name}` : undefined;
+  }
+  if (key.type !== "Identifier") return undefined;
+  // A `const` is never written again: its writes are not asked (as `globalName`).
+  const b = scopes.binding(key, key.name);
+  if (b?.kind !== "const" || b.node.type !== "VariableDeclarator") return undefined;
+  const init = b.node.init ? strip(b.node.init as Node) : undefined;
+  return init ? constantKey(scopes, init, depth + 1) : undefined;
 }
 
 /**
@@ -243,6 +303,12 @@ export function treeView(
     memberName,
     isGlobal(n, name) {
       return globalRef(scopes, n, name);
+    },
+    memberKey(member) {
+      return memberKey(scopes, member);
+    },
+    globalCallee(call) {
+      return globalPath(scopes, (call as t.CallExpression).callee as Node);
     },
     isAsyncFunction(fn) {
       // The colour of code around a call: a function without `async` is async code only where
