@@ -66,6 +66,7 @@ const GT = 0x3e;
 const EQ = 0x3d;
 const SEMI = 0x3b;
 const COMMA = 0x2c;
+const COLON = 0x3a;
 const PLUS = 0x2b;
 const MINUS = 0x2d;
 
@@ -336,11 +337,51 @@ export function importCandidates(source: string): ScannedImport[] {
  */
 export function madeNames(source: string): Set<string> {
   const names = new Set<string>();
-  for (let at = source.indexOf("createRequire"); at !== -1; at = source.indexOf("createRequire", at + 13)) {
-    const name = madeName(source, at);
+  for (const maker of makerNames(source)) madeUnder(source, maker, names);
+  return names;
+}
+
+/** Adds to `names` every name `maker` (`createRequire`, or an alias of it) is called and bound to. */
+function madeUnder(source: string, maker: string, names: Set<string>): void {
+  for (let at = source.indexOf(maker); at !== -1; at = source.indexOf(maker, at + maker.length)) {
+    const name = madeName(source, at, maker.length);
     if (name !== undefined) names.add(name);
   }
+}
+
+/**
+ * The names `createRequire` goes under in the text: itself, and every alias read where it is
+ * written (`makerAlias`: `import { createRequire as cr }`, attack21 F6). Errs on the side of more,
+ * as the scan does; the analysis decides which of them is Node's (analysis/view.ts
+ * `isCreateRequire`).
+ */
+export function makerNames(source: string): Set<string> {
+  const names = new Set(["createRequire"]);
+  for (let at = source.indexOf("createRequire"); at !== -1; at = source.indexOf("createRequire", at + 13)) {
+    const alias = makerAlias(source, at);
+    if (alias !== undefined) names.add(alias);
+  }
   return names;
+}
+
+/**
+ * The other name `createRequire` at `at` is given, read where it is written: `createRequire as
+ * cr` (an import or export specifier), `createRequire: cr` (a destructuring), `cr =
+ * createRequire` or `cr = m.createRequire` not called there. Else undefined.
+ */
+function makerAlias(s: string, at: number): string | undefined {
+  if ((at > 0 && isIdentPart(s.charCodeAt(at - 1))) || isIdentPart(s.charCodeAt(at + 13))) return undefined;
+  let k = skipTrivia(s, at + 13);
+  const c = s.charCodeAt(k);
+  if (c === COLON || (s.startsWith("as", k) && !isIdentPart(s.charCodeAt(k + 2)))) {
+    k = skipTrivia(s, k + (c === COLON ? 1 : 2));
+    let end = k;
+    while (end < s.length && isIdentPart(s.charCodeAt(end))) end++;
+    const name = s.slice(k, end);
+    return name === "" || NOT_MADE.has(name) ? undefined : name;
+  }
+  // `const cr = m.createRequire;`: the name bound to it, read as `madeName` reads a made one.
+  return c === LPAREN ? undefined : boundBefore(s, at);
 }
 
 /**
@@ -457,8 +498,11 @@ function scanPass(source: string, exports: boolean, names: ReadonlySet<string> |
       }
       const whole = standsAlone(s, at, word.length);
       if (word === "createRequire") {
-        const name = madeName(s, at);
+        const name = madeName(s, at, word.length);
         if (name !== undefined) st.made.add(name);
+        // `import { createRequire as cr }`: the names `cr(…)` is bound to, wherever written.
+        const alias = makerAlias(s, at);
+        if (alias !== undefined) madeUnder(s, alias, st.made);
         i = at + word.length;
         continue;
       }
@@ -895,10 +939,18 @@ const NOT_MADE = new Set(["import", "from", "require", "export", "createRequire"
  * else undefined. Errs on the side of more, as the scan does (a `let`, a name written again):
  * the analysis decides which of them is CommonJS's `require` (analysis/view.ts `madeRequire`).
  */
-function madeName(s: string, at: number): string | undefined {
+function madeName(s: string, at: number, length: number): string | undefined {
   const before = at > 0 ? s.charCodeAt(at - 1) : 0;
-  if (isIdentPart(before) || isIdentPart(s.charCodeAt(at + 13))) return undefined;
-  if (s.charCodeAt(skipTrivia(s, at + 13)) !== LPAREN) return undefined;
+  if (isIdentPart(before) || isIdentPart(s.charCodeAt(at + length))) return undefined;
+  if (s.charCodeAt(skipTrivia(s, at + length)) !== LPAREN) return undefined;
+  return boundBefore(s, at);
+}
+
+/**
+ * The name the expression starting at `at` (a name, or a member `m.name`,
+ * `require("node:module").name`) is bound to, read backwards: `NAME = …`, else undefined.
+ */
+function boundBefore(s: string, at: number): string | undefined {
   let j = at - 1;
   while (j >= 0 && isSpace(s.charCodeAt(j))) j--;
   if (s.charCodeAt(j) === DOT) {
@@ -1024,21 +1076,25 @@ export function mayRequireOpaquely(source: string): boolean {
   }
   // `createRequire(import.meta.url)("./x")`: the `require` it makes, called in place (attack 16,
   // F17) — the module it loads is not followed, which opaque.ts reports.
-  for (let at = source.indexOf("createRequire"); at !== -1; at = source.indexOf("createRequire", at + 13)) {
-    const before = at > 0 ? source.charCodeAt(at - 1) : -1;
-    if (before >= 0 && (isRegexWord(before) || before === DOLLAR || before === DOT)) continue;
-    const open = skipRegexSpace(source, at + 13);
-    if (source.charCodeAt(open) !== LPAREN) continue;
-    let close = open + 1;
-    while (
-      close < source.length &&
-      source.charCodeAt(close) !== LPAREN &&
-      source.charCodeAt(close) !== RPAREN
-    )
-      close++;
-    if (source.charCodeAt(close) !== RPAREN) continue;
-    if (source.charCodeAt(skipRegexSpace(source, close + 1)) === LPAREN) return true;
-  }
+  // So is an alias's (`cr(import.meta.url)("./x")` of `import { createRequire as cr }`).
+  const makers = source.includes("createRequire") ? makerNames(source) : [];
+  for (const maker of makers)
+    for (let at = source.indexOf(maker); at !== -1; at = source.indexOf(maker, at + maker.length)) {
+      const before = at > 0 ? source.charCodeAt(at - 1) : -1;
+      if (before >= 0 && (isRegexWord(before) || before === DOLLAR || before === DOT)) continue;
+      if (isIdentPart(source.charCodeAt(at + maker.length))) continue;
+      const open = skipRegexSpace(source, at + maker.length);
+      if (source.charCodeAt(open) !== LPAREN) continue;
+      let close = open + 1;
+      while (
+        close < source.length &&
+        source.charCodeAt(close) !== LPAREN &&
+        source.charCodeAt(close) !== RPAREN
+      )
+        close++;
+      if (source.charCodeAt(close) !== RPAREN) continue;
+      if (source.charCodeAt(skipRegexSpace(source, close + 1)) === LPAREN) return true;
+    }
   return false;
 }
 

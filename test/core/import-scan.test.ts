@@ -330,6 +330,36 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     expect(scanImports('const s = "const q = createRequire(u)"; q("./no.cjs");')).toEqual([]);
   });
 
+  it("reads a `require` made by createRequire under another name of its own (attack21 F6)", () => {
+    const code = [
+      'import { createRequire as cr } from "node:module";',
+      "import mod from 'module';",
+      "const { createRequire: mk } = mod;",
+      "const alias = mod.createRequire;",
+      "const req = cr(import.meta.url);",
+      "const r2 = mk(import.meta.url);",
+      "const r3 = alias(import.meta.url);",
+      'req("./a.cjs"); r2("./b.cjs"); r3("./c.cjs"); cr("./no1.cjs"); crx(u)("./no2.cjs");',
+    ].join("\n");
+    expect(scanImports(code)).toEqual([
+      { specifier: "node:module", kind: "static" },
+      { specifier: "module", kind: "static" },
+      { specifier: "./a.cjs", kind: "require" },
+      { specifier: "./b.cjs", kind: "require" },
+      { specifier: "./c.cjs", kind: "require" },
+    ]);
+    const candidates = importCandidates(code).map((i) => i.specifier);
+    for (const { specifier } of scanImports(code)) expect(candidates).toContain(specifier);
+    expect(mayMakeRequire(code)).toBe(true);
+    // Called in place under its alias: not followed, worth an analysis (SA206).
+    expect(
+      mayRequireOpaquely('import { createRequire as cr } from "node:module"; const l = cr(u)("./l.cjs");'),
+    ).toBe(true);
+    expect(
+      mayRequireOpaquely('import { createRequire as cr } from "node:module"; const l = crx(u)("./l.cjs");'),
+    ).toBe(false);
+  });
+
   it("says whether a module may be required by a computed path (worth an analysis: SA206)", () => {
     expect(mayRequireOpaquely('require(path.join(__dirname, "a"));')).toBe(true);
     expect(mayRequireOpaquely("require(`./a`);")).toBe(true);

@@ -15,7 +15,7 @@
  */
 import type { types as t } from "@babel/core";
 import { parseAnnotation } from "../annotation.js";
-import { madeNames } from "../import-scan.js";
+import { madeNames, makerNames } from "../import-scan.js";
 import { hasFacts, hasProblem } from "../module-facts.js";
 import type { Index } from "./calls.js";
 import { peelCallee } from "./calls.js";
@@ -154,7 +154,7 @@ export function closingFor(
   // A module required by a computed path may be smartasync too (opaque.ts): its calls are seen.
   // So is one loaded by a `require` made under another name (`const req = createRequire(…)`).
   if (anyFacts || requiresOpaquely(code))
-    for (const w of requireWords(code)) if (w !== "createRequire") words.add(w);
+    for (const w of requireWords(code)) if (!lastMakers!.makers.has(w)) words.add(w);
   // Before any tree: every namespace import's exports count, used as a value or not.
   for (const m of imported.methodKinds(false).keys()) withVariants(m);
   const hits = wordsIn(code, words).map((h) => h.at);
@@ -162,15 +162,24 @@ export function closingFor(
 }
 
 /**
- * A module object's makers: `require(…)`, `createRequire(…)(…)` called in place (opaque.ts), and
- * the names a `require` is made under (`const req = createRequire(…)`), of the last text asked.
+ * A module object's makers: `require(…)`, `createRequire(…)(…)` called in place (opaque.ts) —
+ * also under an alias (`import { createRequire as cr }`, attack21 F6) — and the names a
+ * `require` is made under (`const req = createRequire(…)`), of the last text asked. `makers`:
+ * the names `createRequire` goes under, which the lazy tree need not watch.
  */
 const REQUIRE = new Set(["require", "createRequire"]);
-let lastMakers: { code: string; words: Set<string> } | undefined;
+const MAKER = new Set(["createRequire"]);
+let lastMakers: { code: string; words: Set<string>; makers: Set<string> } | undefined;
 function requireWords(code: string): Set<string> {
   if (lastMakers?.code !== code) {
-    const made = code.includes("createRequire") ? madeNames(code) : undefined;
-    lastMakers = { code, words: made?.size ? new Set([...REQUIRE, ...made]) : REQUIRE };
+    const has = code.includes("createRequire");
+    const made = has ? madeNames(code) : undefined;
+    const makers = has ? makerNames(code) : MAKER;
+    lastMakers = {
+      code,
+      words: made?.size || makers.size > 1 ? new Set([...REQUIRE, ...makers, ...(made ?? [])]) : REQUIRE,
+      makers,
+    };
   }
   return lastMakers.words;
 }

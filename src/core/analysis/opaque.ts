@@ -4,7 +4,7 @@ import type { FunctionKind } from "../strategy.js";
 import type { Unfollowed } from "./calls.js";
 import { type Ctx, sourceOf } from "./ctx.js";
 import { type Node, requiresOpaquely } from "./tree.js";
-import { madeRequire, memberName, staticString, strip } from "./view.js";
+import { isCreateRequire, madeRequire, memberName, staticString, strip } from "./view.js";
 
 /**
  * Routes to a function that the build cannot follow and that are not a named route of their
@@ -59,7 +59,7 @@ function opaqueRequireCall(ctx: Ctx, n: Node): string | undefined {
   // 16, F17); `const require = createRequire(…)` then `require("./lib.cjs")` is followed.
   if (callee.type === "CallExpression") {
     const maker = peel(callee.callee as Node);
-    if (maker.type === "Identifier" && maker.name === "createRequire")
+    if ((maker.type === "Identifier" && maker.name === "createRequire") || isCreateRequire(ctx.scopes, maker))
       return `${MADE_IN_PLACE}${first ? sourceOf(ctx, first).slice(0, 40) : ""})`;
   }
   if (

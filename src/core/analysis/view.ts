@@ -689,7 +689,9 @@ export function isNodeRequire(scopes: Scopes, callee: Node): boolean {
   return (
     (maker.type === "Identifier" && maker.name === "createRequire") ||
     ((maker.type === "MemberExpression" || maker.type === "OptionalMemberExpression") &&
-      memberName(maker) === "createRequire")
+      memberName(maker) === "createRequire") ||
+    // `const require = cr(import.meta.url)` of `import { createRequire as cr }` (attack21 F6).
+    isCreateRequire(scopes, maker)
   );
 }
 
@@ -713,21 +715,41 @@ export function madeRequire(scopes: Scopes, b: Binding): "followed" | "unfollowe
 
 const NODE_MODULE = new Set(["module", "node:module"]);
 
-/** Whether `callee` is Node's `createRequire`: imported from `module`, or taken from it. */
-function isCreateRequire(scopes: Scopes, callee: Node): boolean {
+/**
+ * Whether `callee` is Node's `createRequire`: imported from `module` under any name (`import {
+ * createRequire as cr }`, attack21 F6), taken from it (`m.createRequire`, `const {
+ * createRequire: cr } = require("node:module")`), or a `const` bound to one of those.
+ */
+export function isCreateRequire(scopes: Scopes, callee: Node, depth = 0): boolean {
   const c = strip(callee);
   if (c.type === "Identifier") {
-    if (c.name !== "createRequire") return false;
     const b = scopes.binding(c, c.name);
-    if (!b || b.violations.length > 0) return false;
+    if (!b || b.violations.length > 0 || depth > 4) return false;
     if (b.node.type === "ImportSpecifier")
       return (
         importedFrom(scopes, b.node) &&
         (b.node.imported.type === "Identifier" ? b.node.imported.name : b.node.imported.value) ===
           "createRequire"
       );
-    // `const { createRequire } = require("node:module")`.
-    return b.node.type === "VariableDeclarator" && isNodeModule(scopes, b.node.init as Node | null);
+    if (b.node.type !== "VariableDeclarator") return false;
+    const d = b.node as t.VariableDeclarator;
+    // `const cr = m.createRequire`, `const cr = createRequire`.
+    if (d.id.type === "Identifier")
+      return d.init != null && isCreateRequire(scopes, d.init as Node, depth + 1);
+    // `const { createRequire } = require("node:module")`, `const { createRequire: cr } = m`.
+    if (d.id.type !== "ObjectPattern") return false;
+    const part = d.id.properties.find(
+      (p) =>
+        p.type === "ObjectProperty" &&
+        strip(p.value as Node).type === "Identifier" &&
+        (strip(p.value as Node) as t.Identifier).name === c.name,
+    ) as t.ObjectProperty | undefined;
+    const key = part && !part.computed ? (part.key as Node) : undefined;
+    const named =
+      key !== undefined &&
+      ((key.type === "Identifier" && key.name === "createRequire") ||
+        (key.type === "StringLiteral" && key.value === "createRequire"));
+    return named && isNodeModule(scopes, d.init as Node | null);
   }
   if (
     (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") ||
