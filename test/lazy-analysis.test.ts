@@ -128,3 +128,23 @@ describe("a binding's reads are watched within its scope", () => {
     expect(run(code)).toEqual({ lazy: 1, again: 0 });
   });
 });
+
+describe("a binding's writes are watched within its scope", () => {
+  // The writes of a binding a rule read (scope.ts `violations`) can come only from code inside
+  // the binding's scope: a closed function elsewhere that writes its own `n` leaves the tree lazy
+  // (bench/real-files.mjs appends such a function to files that write an `n` of their own). A
+  // closed function inside the scope that writes the name is the other side, checked by the
+  // whole-tree runs above.
+  const run = (code: string) => {
+    const before = { lazy: lazyStats.lazy, again: lazyStats.again };
+    const { lazy, whole } = both(() => outcome(code, "/virtual/scoped-writes.js"));
+    expect(lazy).toEqual(whole);
+    return { lazy: lazyStats.lazy - before.lazy, again: lazyStats.again - before.again };
+  };
+  const step =
+    "// @smartasync\nexport async function step(n) {\n  const doubled = n * 2;\n  return doubled + 1;\n}\n";
+  it("a closed function outside the scope writing its own `n` leaves the tree lazy", () => {
+    const code = `${step}function count(list) {\n  let n = 0;\n  for (const x of list) if (x) n++;\n  return n;\n}\nexport function run() {\n  return step(20);\n}\n`;
+    expect(run(code)).toEqual({ lazy: 1, again: 0 });
+  });
+});

@@ -264,7 +264,7 @@ export function exactOnClosed(
   }
   const hit = tree.closedMention(words) ?? tree.closedMention(tree.watched) ?? tree.closedMentionWithin();
   if (hit !== undefined) return `a closed function mentions \`${hit}\``;
-  const written = closedWrite(tree, tree.watchedWrites);
+  const written = closedWrite(tree, tree.watchedWrites, tree.watchedWritesIn);
   if (written !== undefined) return `a closed function writes \`${written}\``;
   // A walk into a skipped body (closedFind) above.
   return tree.broken;

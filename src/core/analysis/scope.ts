@@ -368,10 +368,12 @@ export class Scopes {
       // the analysis is redone on the whole tree if a closed function mentions the name.
       const writes: Node[] = [];
       this.writes.set(binding, writes);
-      const watched = this.tree.watchedWrites;
+      const tree = this.tree;
       Object.defineProperty(binding, "violations", {
         get: () => {
-          watched.add(name);
+          // Only code inside the binding's scope can write it (view.ts `readsOf` watches its
+          // reads the same way).
+          tree.watchWritesWithin(name, scope.node);
           return writes;
         },
         enumerable: true,
@@ -500,12 +502,25 @@ function writesName(n: Node, name: string): boolean {
  * The first of `names` that a closed function may write (it writes an identifier of that name,
  * whichever binding it is): the writes the partial tree counted for it may be incomplete.
  */
-export function closedWrite(tree: Tree, names: Iterable<string>): string | undefined {
+export function closedWrite(
+  tree: Tree,
+  names: Iterable<string>,
+  within?: ReadonlyMap<string, readonly (readonly [number, number])[]>,
+): string | undefined {
   const code = tree.closing?.code ?? "";
   const skipped = tree.closing?.skipped;
   const patterns = skipped?.patterns ?? [];
-  for (const [name, fns] of tree.closedMentions(names))
+  const everywhere = new Set(names);
+  const all = within ? new Set([...everywhere, ...within.keys()]) : everywhere;
+  for (const [name, mentioning] of tree.closedMentions(all)) {
+    // A name watched only within its scopes: the closed functions inside one of them (closed
+    // functions never straddle a scope). One watched everywhere too: every function.
+    const spans = everywhere.has(name) ? undefined : within?.get(name);
+    const fns = spans
+      ? mentioning.filter((fn) => spans.some(([s, e]) => s <= (fn.start ?? -1) && (fn.end ?? -1) <= e))
+      : mentioning;
     if (
+      fns.length > 0 &&
       tree.closedFind(
         name,
         (n) => writesName(n, name),
@@ -514,5 +529,6 @@ export function closedWrite(tree: Tree, names: Iterable<string>): string | undef
       )
     )
       return name;
+  }
   return undefined;
 }

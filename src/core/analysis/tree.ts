@@ -462,6 +462,12 @@ export class Tree {
   /** Binding names whose writes a rule read: a closed function must not write such a name. */
   readonly watchedWrites = new Set<string>();
   /**
+   * Binding names whose writes a rule read, watched only inside the spans of their scopes
+   * (`watchWritesWithin`), as `watchedIn` is for reads: a closed function elsewhere cannot write
+   * the binding, whatever name it writes (a parameter `n` of one function, `n = …` in another).
+   */
+  readonly watchedWritesIn = new Map<string, [number, number][]>();
+  /**
    * Binding names watched as `watched` is, but only inside the spans of their scopes
    * (`watchWithin`): a closed function elsewhere cannot read the binding, whatever it mentions.
    */
@@ -481,6 +487,17 @@ export class Tree {
     const spans = this.watchedIn.get(name);
     if (spans) spans.push([scope.start, scope.end]);
     else this.watchedIn.set(name, [[scope.start, scope.end]]);
+  }
+
+  /** Watches the writes of `name` inside `scope` only (see `watchedWritesIn`). */
+  watchWritesWithin(name: string, scope: Node): void {
+    if (scope === this.program || scope.start == null || scope.end == null) {
+      this.watchedWrites.add(name);
+      return;
+    }
+    const spans = this.watchedWritesIn.get(name);
+    if (spans) spans.push([scope.start, scope.end]);
+    else this.watchedWritesIn.set(name, [[scope.start, scope.end]]);
   }
 
   /**
