@@ -480,16 +480,28 @@ function processUse(ctx: Ctx, n: Node): { what: string; why: string } | undefine
  */
 type Setting = "inspect" | "listeners" | "stack" | "group" | "counters" | "warning";
 
+/**
+ * Whether the file's text names any per-thread setting. Asked once per file, not once per worker
+ * function: a file of hundreds of them ran the pattern over its whole text each time.
+ */
+const settingWords = new WeakMap<Ctx, boolean>();
+function mayChangeSettings(ctx: Ctx): boolean {
+  let may = settingWords.get(ctx);
+  if (may === undefined) {
+    may =
+      /defaultOptions|defaultMaxListeners|stackTraceLimit|console\s*\.\s*(group|count|time)|["'`]warning["'`]/.test(
+        ctx.code,
+      );
+    settingWords.set(ctx, may);
+  }
+  return may;
+}
+
 /** Where the program (this file, outside `worker`) changes per-thread state, by kind. */
 function perThreadSettings(ctx: Ctx, worker: t.Function): Map<Setting, Node> {
   const found = new Map<Setting, Node>();
   // Most files change none of it: the text says so before any walk (which may open lazy bodies).
-  if (
-    !/defaultOptions|defaultMaxListeners|stackTraceLimit|console\s*\.\s*(group|count|time)|["'`]warning["'`]/.test(
-      ctx.code,
-    )
-  )
-    return found;
+  if (!mayChangeSettings(ctx)) return found;
   const set = (kind: Setting, at: Node): void => {
     if (!found.has(kind)) found.set(kind, at);
   };
