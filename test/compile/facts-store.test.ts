@@ -115,6 +115,33 @@ describe("the facts store", () => {
     expect(strategy(graph())).toEqual([["run", "worker"]]);
   });
 
+  it("a strategy read from an imported helper's body is checked against that body (attack20 F1)", async () => {
+    const caller = join(project, "caller.js");
+    const notify = join(project, "notify.js");
+    writeFileSync(
+      caller,
+      'import { notify } from "./notify.js";\n// @smartasync\nexport async function send(m) {\n  notify(m);\n  await null;\n  return m;\n}\n',
+    );
+    // Not analysed for facts of its own (no annotation, imports nothing smartasync): only the
+    // body of `notify` is read, because send's inline copy calls it before an await it drops.
+    writeFileSync(
+      notify,
+      "async function audit(m) {\n  await null;\n  return m;\n}\nexport function notify(m) {\n  audit(m);\n}\n",
+    );
+    await settle();
+    const strategy = (g: ModuleGraph) =>
+      factsToJson(g.factsOf(caller)).e.map(([name, f]) => [name, f.syncStrategy]);
+    expect(strategy(graph())).toEqual([["send", "worker"]]);
+    expect(factsToJson(graph().factsOf(notify)).e).toEqual([]);
+    const stored = graph();
+    expect(strategy(stored)).toEqual([["send", "worker"]]);
+    expect(reads(stored)).toBe(0);
+    // notify no longer starts anything: caller.js is unchanged (its entry found by its stamp),
+    // but the body its strategy was read from is not — the call keeps its run-time check.
+    writeFileSync(notify, "export function notify(m) {\n  return m;\n}\n");
+    expect(strategy(graph())).toEqual([["send", "inline"]]);
+  });
+
   it("a stamp's text hash is kept only beside stored facts (none for a module inside a cycle)", async () => {
     /** The records on disk, by kind: a stamp's text hash (`h`) or a module's facts (`v`). */
     const records = () => {

@@ -24,7 +24,7 @@ import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { calledFunction, calledWith, globalCallee, importedCallee } from "./twin-callee.js";
 import { memberName, soleMapCallback, strip } from "./view.js";
-import { functionOf } from "./writes.js";
+import { functionOf, functionOfBinding } from "./writes.js";
 
 /**
  * Describes each promise-producing leaf of an awaited (or returned) expression. Conditionals,
@@ -289,7 +289,7 @@ function startsWork(ctx: Ctx, index: Index, call: StartedNode, depth = 0): "know
  * the callback. Any other unproven call keeps its run-time check.
  */
 function unprovenOrInside(ctx: Ctx, index: Index, call: StartedNode, depth: number): "known" | "unproven" {
-  if (startsKnownInside(ctx, index, call, depth)) return "known";
+  if (startsKnownInside(ctx, index, call, depth) || importStarts(ctx, call)) return "known";
   // A generator of the module not proven to start nothing: its body runs when the object it
   // gives is iterated, by a `for…of` or a built-in, where no check of this call's result (a
   // generator object, never a thenable) can see the work (attack21 F2).
@@ -298,6 +298,95 @@ function unprovenOrInside(ctx: Ctx, index: Index, call: StartedNode, depth: numb
     if (gen?.generator) return "known";
   }
   return "unproven";
+}
+
+/**
+ * Whether `call` calls, constructs or tags with a plain function or class imported from another
+ * module of the project whose body starts known async work and does not wait for it (`notify(m)`
+ * of a module whose `notify` calls its async `audit`, `new Job(m)`, `` tag`…` ``,
+ * `helpers.notify(m)`): asked of the module graph (`ModuleGraph.exportStarts`), which opens that
+ * one export in that module and reads it with `exportStartsWork`, the rule for a helper of this
+ * module (attack20 F1). Only where a call asks: no module is read for it otherwise.
+ */
+function importStarts(ctx: Ctx, call: StartedNode): boolean {
+  if (!ctx.graph || !ctx.filename) return false;
+  const callee =
+    call.type === "TaggedTemplateExpression"
+      ? (call.tag as Node)
+      : call.type === "NewExpression"
+        ? (call.callee as Node)
+        : calledFunction(call.callee as Node);
+  const imported = importedCallee(ctx, callee, true);
+  if (!imported) return false;
+  // A named import or a namespace's member (`notify`, `helpers.notify`), or a default import.
+  const name =
+    imported.via === "default"
+      ? imported.path.length === 0
+        ? "default"
+        : undefined
+      : imported.path.length === 1
+        ? imported.path[0]
+        : undefined;
+  return name !== undefined && ctx.graph.exportStarts(imported.module, ctx.filename, name);
+}
+
+/**
+ * Whether the plain function or class a module exports as `name` (`export function notify`,
+ * `export class Job`, `export const f = () => …`, `export { f as g }`, `export default …`) starts
+ * known async work when called, constructed or used as a tag, by the rule for a helper of the
+ * module itself (`runsKnown`). The module is the graph's, read on its own (module-graph.ts
+ * `exportStarts`): only the export asked for is read. An annotated function has facts of its own
+ * (the importer follows them); re-exports and CommonJS exports are not followed.
+ */
+export function exportStartsWork(ctx: Ctx, index: Index, fns: readonly SaFunction[], name: string): boolean {
+  const node = exportedCode(ctx, name);
+  if (!node || fns.some((f) => f.fn === node)) return false;
+  // A fresh memo: the module's context lives as long as its text (the graph's scan), while the
+  // answer also reads other modules (their exports' bodies), which may have changed since.
+  const kept = insideMemo.get(ctx);
+  insideMemo.set(ctx, new Map());
+  try {
+    return runsKnown(ctx, index, node, 1);
+  } finally {
+    if (kept) insideMemo.set(ctx, kept);
+    else insideMemo.delete(ctx);
+  }
+}
+
+/** The function or class the module's own export `name` holds, when it shows one. */
+function exportedCode(ctx: Ctx, name: string): Node | undefined {
+  const ofBinding = (at: Node, local: string): Node | undefined => {
+    const b = ctx.scopes.binding(at, local);
+    if (!b || b.violations.length) return undefined;
+    if (b.node.type === "ClassDeclaration") return b.node;
+    const fn = functionOfBinding(b);
+    if (fn) return fn as Node;
+    const init = b.node.type === "VariableDeclarator" && b.node.init ? strip(b.node.init as Node) : undefined;
+    return init?.type === "ClassExpression" && b.kind === "const" ? init : undefined;
+  };
+  for (const st of ctx.program.body as Node[]) {
+    if (st.type === "ExportNamedDeclaration" && !st.source && st.exportKind !== "type") {
+      const d = st.declaration as Node | null | undefined;
+      if (d && (d.type === "FunctionDeclaration" || d.type === "ClassDeclaration") && d.id) {
+        if (d.id.name === name) return ofBinding(d, name);
+      } else if (d?.type === "VariableDeclaration" && d.kind === "const") {
+        for (const v of d.declarations)
+          if (v.id.type === "Identifier" && v.id.name === name) return ofBinding(v as Node, name);
+      }
+      for (const sp of st.specifiers) {
+        if (sp.type !== "ExportSpecifier" || sp.exportKind === "type" || sp.local.type !== "Identifier")
+          continue;
+        const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
+        if (exported === name) return ofBinding(sp.local as Node, sp.local.name);
+      }
+    } else if (st.type === "ExportDefaultDeclaration" && name === "default") {
+      const d = strip(st.declaration as Node);
+      if (d.type === "Identifier") return ofBinding(d, d.name);
+      if (isFunction(d) || d.type === "ClassDeclaration" || d.type === "ClassExpression") return d;
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** How many functions deep a callback or helper is followed; deeper is left to the guard. */

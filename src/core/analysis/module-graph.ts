@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
 import { type ScannedImport, scanModule } from "../import-scan.js";
@@ -28,7 +29,7 @@ import {
 } from "../resolve.js";
 import type { ParsedFile } from "./analyse.js";
 import { sameThreadWhy } from "./arg-escape.js";
-import { buildIndex, exportedPlainUnits, markSyncBodyBlocks } from "./calls.js";
+import { buildIndex, exportedPlainUnits, type Index, markSyncBodyBlocks } from "./calls.js";
 import { collectFunctions } from "./collect.js";
 import { createBoundCtx } from "./ctx.js";
 import { type ExportNames, exportNamesOf } from "./export-names.js";
@@ -42,7 +43,7 @@ import {
 import { type AnalysedModule, moduleFactsOf, shadowingNames } from "./facts.js";
 import { statementForms } from "./forms.js";
 import { ImportedFns } from "./imported.js";
-import { analyseBody } from "./leaves.js";
+import { analyseBody, exportStartsWork } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
 import { provenQuiet } from "./outside.js";
@@ -74,10 +75,13 @@ export interface FactsStore {
  * outcome), another module's facts (`f`: path, `s`hape or `f`acts, digest), a package's manifest
  * facts (`p`: specifier, importer, digest), the export names an import leads to, read for twins
  * by name (`n`: specifier, importer, digest; an annotated function's strategy depends on them).
- * The facts are a function of these and the text.
+ * The facts are a function of these and the text; so is whether a plain export of a module of
+ * the project starts async work (`s`: path, export name, `1` or `0`), asked by an inline copy
+ * that calls it (`exportStarts`).
  */
 export type Dep =
   | { r: [string, string, string] | [string, string, string, "require"] }
+  | { s: [string, string, "1" | "0"] }
   | { f: [string, "s" | "f", string] }
   | { p: [string, string, string] }
   | { n: [string, string, string] };
@@ -219,6 +223,14 @@ export class ModuleGraph {
   readonly shapes = new FactsCache();
   readonly facts = new FactsCache();
   private readonly scanned = new Map<string, Scanned>();
+  /** The index of a scanned module's functions (`exportStarts`), built once per scan. */
+  private readonly indexes = new WeakMap<Scanned, Index>();
+  /**
+   * `exportStarts`' answers by path and name, for one synchronous run (`pending` while being
+   * computed: an import cycle): the answer reads other modules, which may change between runs.
+   */
+  private readonly startsSeen = new Map<string, boolean | "pending">();
+  private forgetStartsScheduled = false;
 
   /**
    * Graphs of one build by options (JSON), this one included: a module compiled with other
@@ -365,6 +377,73 @@ export class ModuleGraph {
       if (!again) return unresolved(specifier, from);
     }
     return facts;
+  }
+
+  /**
+   * Whether the plain function or class `specifier` exports from `from` as `name` starts async
+   * work it does not wait for (leaves.ts `importStarts`, attack20 F1): a module of the project (a
+   * file outside node_modules) is read on its own, and only that export's body is walked, by the
+   * rule for a helper of the importer's own module (`exportStartsWork`). Asked only by an inline
+   * copy that calls the export before an `await` it drops; noted for the computation running now.
+   */
+  exportStarts(specifier: string, from: string, name: string): boolean {
+    let r: Resolution | undefined;
+    try {
+      r = resolveSeen(specifier, from);
+    } catch {
+      return false;
+    }
+    if (r?.kind !== "file" || inNodeModules(r.path)) return false;
+    return this.exportStartsAt(r.path, name);
+  }
+
+  private exportStartsAt(path: string, name: string): boolean {
+    const g = this.graphOf(path);
+    if (typeof g === "string") return false;
+    if (g !== this) return g.exportStartsAt(path, name);
+    const key = `${path}\0${name}`;
+    const seen = this.startsSeen.get(key);
+    if (seen === "pending") {
+      // An import cycle: the answer would depend on where the build entered it.
+      taintFacts();
+      return false;
+    }
+    let answer = seen;
+    if (answer === undefined) {
+      this.startsSeen.set(key, "pending");
+      try {
+        answer = this.computeStarts(path, name);
+      } finally {
+        this.startsSeen.delete(key);
+      }
+      this.startsSeen.set(key, answer);
+      if (!this.forgetStartsScheduled) {
+        this.forgetStartsScheduled = true;
+        queueMicrotask(() => {
+          this.startsSeen.clear();
+          this.forgetStartsScheduled = false;
+        });
+      }
+    }
+    if (recording.length > 0) observe({ s: [path, name, answer ? "1" : "0"] });
+    return answer;
+  }
+
+  private computeStarts(path: string, name: string): boolean {
+    let source: string;
+    try {
+      source = readFileSync(path, "utf8");
+    } catch {
+      return false;
+    }
+    const s = this.scan(path, source);
+    if (typeof s === "string") return false;
+    let index = this.indexes.get(s);
+    if (!index) {
+      index = buildIndex(s.ctx, s.fns);
+      this.indexes.set(s, index);
+    }
+    return exportStartsWork(s.ctx, index, s.fns, name);
   }
 
   /**
@@ -719,6 +798,10 @@ export class ModuleGraph {
   };
 
   private stillHolds(d: Dep): boolean {
+    if ("s" in d) {
+      const [path, name, was] = d.s;
+      return (this.exportStartsAt(path, name) ? "1" : "0") === was;
+    }
     if ("r" in d) {
       const [specifier, from, was, kind] = d.r;
       return outcome(resolveSeen(specifier, from, kind)) === was;
