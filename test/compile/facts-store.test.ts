@@ -136,10 +136,17 @@ describe("the facts store", () => {
     const stored = graph();
     expect(strategy(stored)).toEqual([["send", "worker"]]);
     expect(reads(stored)).toBe(0);
+    // A graph kept across the edit (a watch session), which analysed caller.js itself (no
+    // store), answers again too, on the next turn.
+    const live = graph();
+    live.cacheTag = undefined;
+    expect(strategy(live)).toEqual([["send", "worker"]]);
     // notify no longer starts anything: caller.js is unchanged (its entry found by its stamp),
     // but the body its strategy was read from is not — the call keeps its run-time check.
     writeFileSync(notify, "export function notify(m) {\n  return m;\n}\n");
     expect(strategy(graph())).toEqual([["send", "inline"]]);
+    await new Promise((r) => setImmediate(r));
+    expect(strategy(live)).toEqual([["send", "inline"]]);
   });
 
   it("a stamp's text hash is kept only beside stored facts (none for a module inside a cycle)", async () => {

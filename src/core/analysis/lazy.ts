@@ -269,3 +269,71 @@ export function exactOnClosed(
   // A walk into a skipped body (closedFind) above.
   return tree.broken;
 }
+
+/** The names a declaration pattern binds (`const { a, b: [c] } = …`). */
+function patternNames(p: Node, out: string[]): void {
+  if (p.type === "Identifier") out.push(p.name);
+  else if (p.type === "ObjectPattern")
+    for (const q of p.properties) patternNames((q.type === "RestElement" ? q : q.value) as Node, out);
+  else if (p.type === "ArrayPattern") {
+    for (const q of p.elements) if (q) patternNames(q as Node, out);
+  } else if (p.type === "AssignmentPattern") patternNames(p.left as Node, out);
+  else if (p.type === "RestElement") patternNames(p.argument as Node, out);
+}
+
+/**
+ * The closing of a module read for one export only (module-graph.ts `exportStarts`): the
+ * top-level declarations the export reaches by name, followed through the names their text
+ * mentions, stay open (forced), with every function mentioning one of those names; the rest of
+ * the module stays closed. Read from the program's statements and the text, before any tree.
+ * Whether the answer held is `exactOnClosed`'s check, as for a compiled file.
+ */
+export function closingForExport(program: t.Program, code: string, name: string): LazyClosing {
+  /** Top-level name → the spans of the statements or declarators that bind it. */
+  const decls = new Map<string, [number, number][]>();
+  /** An exported name → the local it exports (`export { relayed as relay }`, `export default f`). */
+  const locals = new Map<string, string>();
+  const bind = (n: string, at: Node) => {
+    if (at.start == null || at.end == null) return;
+    const list = decls.get(n) ?? [];
+    list.push([at.start, at.end]);
+    decls.set(n, list);
+  };
+  for (const st of program.body as Node[]) {
+    let d: Node | null | undefined = st;
+    if (st.type === "ExportNamedDeclaration") {
+      for (const sp of st.specifiers)
+        if (sp.type === "ExportSpecifier" && sp.local.type === "Identifier")
+          locals.set(sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value, sp.local.name);
+      d = st.declaration as Node | null | undefined;
+    } else if (st.type === "ExportDefaultDeclaration") {
+      d = st.declaration as Node;
+      if (d.type === "Identifier") locals.set("default", d.name);
+      else bind("default", st);
+    }
+    if (!d) continue;
+    if ((d.type === "FunctionDeclaration" || d.type === "ClassDeclaration") && d.id) bind(d.id.name, d);
+    else if (d.type === "VariableDeclaration")
+      for (const v of d.declarations) {
+        const names: string[] = [];
+        patternNames(v.id as Node, names);
+        for (const n of names) bind(n, v as Node);
+      }
+  }
+  const words = new Set<string>([name]);
+  const local = locals.get(name);
+  if (local !== undefined) words.add(local);
+  const forced: [number, number][] = [];
+  const queue = [...words];
+  while (queue.length) {
+    for (const span of decls.get(queue.pop()!) ?? []) {
+      forced.push(span);
+      for (const { word } of wordsIn(code.slice(span[0], span[1]), decls.keys()))
+        if (!words.has(word)) {
+          words.add(word);
+          queue.push(word);
+        }
+    }
+  }
+  return { code, hits: wordsIn(code, words).map((h) => h.at), forced, words };
+}

@@ -233,11 +233,48 @@ function queuingCalls(ctx: Ctx, index: Index, owner: SaFunction): Started {
     else if (starts === "unproven") (chained(ctx, n) ? found : unproven).push(n);
     return undefined;
   };
-  ctx.tree.walk(owner.fn.body as Node, visit);
+  // Imported helpers are not asked here: only the calls left unproven before an await the copy
+  // drops are, by `startedBefore` (a module is read for no call that cannot matter).
+  const asked = askImports;
+  askImports = false;
+  try {
+    ctx.tree.walk(owner.fn.body as Node, visit);
+  } finally {
+    askImports = asked;
+  }
   const started = { known: found, unproven };
   queuing.set(owner, started);
   return started;
 }
+
+/**
+ * The calls of `owner` whose work may be queued when `site` is reached (`before`), known or
+ * unproven: an unproven one is asked again with its imported helpers followed (`importStarts`),
+ * which may make it known. Only here, so another module is read only for a call written before
+ * an await (or in a loop around it) that nothing else proves or makes known.
+ */
+function startedBefore(ctx: Ctx, index: Index, owner: SaFunction, site: Node): Started {
+  const started = queuingCalls(ctx, index, owner);
+  const known = before(ctx, started.known, owner, site);
+  const unproven: Node[] = [];
+  for (const call of before(ctx, started.unproven, owner, site)) {
+    let starts = withImports.get(call);
+    if (starts === undefined) {
+      starts = startsWork(ctx, index, call as StartedNode) === "known";
+      withImports.set(call, starts);
+    }
+    (starts ? known : unproven).push(call);
+  }
+  return { known, unproven };
+}
+
+/**
+ * Whether `importStarts` is asked: not while `queuingCalls` sorts a body's calls (the answer is
+ * needed only for the calls `startedBefore` asks again). `runsKnown` keeps a memo for each.
+ */
+let askImports = true;
+/** `startedBefore`'s answers, by call. */
+const withImports = new WeakMap<Node, boolean>();
 
 /** A call of an optional chain whose result the chain goes on reading (`a?.b().c`). */
 function chained(ctx: Ctx, n: Node): boolean {
@@ -309,7 +346,7 @@ function unprovenOrInside(ctx: Ctx, index: Index, call: StartedNode, depth: numb
  * module (attack20 F1). Only where a call asks: no module is read for it otherwise.
  */
 function importStarts(ctx: Ctx, call: StartedNode): boolean {
-  if (!ctx.graph || !ctx.filename) return false;
+  if (!askImports || !ctx.graph || !ctx.filename) return false;
   const callee =
     call.type === "TaggedTemplateExpression"
       ? (call.tag as Node)
@@ -344,10 +381,13 @@ export function exportStartsWork(ctx: Ctx, index: Index, fns: readonly SaFunctio
   // A fresh memo: the module's context lives as long as its text (the graph's scan), while the
   // answer also reads other modules (their exports' bodies), which may have changed since.
   const kept = insideMemo.get(ctx);
+  const asked = askImports;
   insideMemo.set(ctx, new Map());
+  askImports = true;
   try {
     return runsKnown(ctx, index, node, 1);
   } finally {
+    askImports = asked;
     if (kept) insideMemo.set(ctx, kept);
     else insideMemo.delete(ctx);
   }
@@ -392,6 +432,8 @@ function exportedCode(ctx: Ctx, name: string): Node | undefined {
 /** How many functions deep a callback or helper is followed; deeper is left to the guard. */
 const INSIDE_DEPTH = 8;
 const insideMemo = new WeakMap<Ctx, Map<Node, boolean | "pending">>();
+/** `runsKnown`'s memo while imported helpers are not asked (`askImports`). */
+const insideMemoLocal = new WeakMap<Ctx, Map<Node, boolean | "pending">>();
 
 /**
  * Whether a call runs code the module shows that starts known async work: the function it calls
@@ -436,10 +478,11 @@ function startsKnownInside(ctx: Ctx, index: Index, call: StartedNode, depth: num
 
 /** Whether running `root` (a function called, or a class constructed) starts known async work. */
 function runsKnown(ctx: Ctx, index: Index, root: Node, depth: number): boolean {
-  let known = insideMemo.get(ctx);
+  const memo = askImports ? insideMemo : insideMemoLocal;
+  let known = memo.get(ctx);
   if (!known) {
     known = new Map();
-    insideMemo.set(ctx, known);
+    memo.set(ctx, known);
   }
   const hit = known.get(root);
   // Recursion: what the cycle starts is found where it started.
@@ -557,7 +600,7 @@ const LOOPS = new Set([
  * last await runs after the function in both variants.
  */
 function queuedBefore(ctx: Ctx, index: Index, owner: SaFunction, site: Node): Node | undefined {
-  return before(ctx, queuingCalls(ctx, index, owner).known, owner, site)[0];
+  return startedBefore(ctx, index, owner, site).known[0];
 }
 
 /**
@@ -1222,7 +1265,7 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
     // A call started before it that the build cannot prove starts nothing: the copy checks its
     // result, the case in which the await would have run that promise's work (attack 17, F19).
     if (!returned)
-      for (const call of before(ctx, queuingCalls(ctx, index, fn).unproven, fn, site)) {
+      for (const call of startedBefore(ctx, index, fn, site).unproven) {
         if (fn.startGuards?.has(call)) continue;
         const guard = { loc: locOf(ctx, call), text: startedText(ctx, call), started: true as const };
         fn.startGuards ??= new Map();

@@ -31,7 +31,7 @@ import type { ParsedFile } from "./analyse.js";
 import { sameThreadWhy } from "./arg-escape.js";
 import { buildIndex, exportedPlainUnits, type Index, markSyncBodyBlocks } from "./calls.js";
 import { collectFunctions } from "./collect.js";
-import { createBoundCtx } from "./ctx.js";
+import { type Ctx, createBoundCtx } from "./ctx.js";
 import { type ExportNames, exportNamesOf } from "./export-names.js";
 import {
   cjsReExports,
@@ -43,6 +43,7 @@ import {
 import { type AnalysedModule, moduleFactsOf, shadowingNames } from "./facts.js";
 import { statementForms } from "./forms.js";
 import { ImportedFns } from "./imported.js";
+import { closingForExport, exactOnClosed, type LazyClosing } from "./lazy.js";
 import { analyseBody, exportStartsWork } from "./leaves.js";
 import type { SaFunction } from "./model.js";
 import { Names } from "./names.js";
@@ -225,6 +226,10 @@ export class ModuleGraph {
   private readonly scanned = new Map<string, Scanned>();
   /** The index of a scanned module's functions (`exportStarts`), built once per scan. */
   private readonly indexes = new WeakMap<Scanned, Index>();
+  /** The parse of a module read lazily for its exports (`lazyScan`), by path, with its text. */
+  private readonly parsedForStarts = new Map<string, { source: string; file: ParsedFile }>();
+  /** Scans whose functions `compute` analysed with strategies (written onto them). */
+  private readonly analysedScans = new WeakSet<Scanned>();
   /**
    * `exportStarts`' answers by path and name, for one synchronous run (`pending` while being
    * computed: an import cycle): the answer reads other modules, which may change between runs.
@@ -436,6 +441,17 @@ export class ModuleGraph {
     } catch {
       return false;
     }
+    // A module read whole already (analysed for its facts) is asked as it is; another is read
+    // lazily first, with only what the export reaches open, and whole only where that tree cannot
+    // answer (lazy.ts `exactOnClosed`, as for a compiled file).
+    const cached = this.scanned.get(path);
+    if (!(cached && cached.ctx.code === source) && !mayContainAnnotation(source, this.options.runtime)) {
+      const lazy = this.lazyScan(path, source, name);
+      if (lazy === undefined) return false;
+      const index = buildIndex(lazy.ctx, []);
+      const answer = exportStartsWork(lazy.ctx, index, [], name);
+      if (exactOnClosed(lazy.ctx, lazy.closing, [], index) === undefined) return answer;
+    }
     const s = this.scan(path, source);
     if (typeof s === "string") return false;
     let index = this.indexes.get(s);
@@ -444,6 +460,41 @@ export class ModuleGraph {
       this.indexes.set(s, index);
     }
     return exportStartsWork(s.ctx, index, s.fns, name);
+  }
+
+  /** A module without annotations parsed for one export (`computeStarts`), its tree lazy. */
+  private lazyScan(
+    path: string,
+    source: string,
+    name: string,
+  ): { ctx: Ctx; closing: LazyClosing } | undefined {
+    // One parse for every export asked of the same text (each tree is built on its own).
+    let parsed = this.parsedForStarts.get(path);
+    if (parsed?.source !== source) {
+      try {
+        parsed = { source, file: this.parse(source, path) };
+      } catch {
+        return undefined;
+      }
+      this.parsedForStarts.set(path, parsed);
+    }
+    const file = parsed.file;
+    const closing = closingForExport(file.program, source, name);
+    const { ctx } = createBoundCtx(
+      {
+        options: this.options,
+        fileName: this.report(path),
+        filename: path,
+        code: source,
+        report: emptyReport(this.report(path)),
+        program: file.program,
+        comments: file.comments,
+        graph: this,
+        error: (message) => new Error(message),
+      },
+      (ctx) => ({ imported: new ImportedFns(ctx, new Names(ctx), "shape"), closing }),
+    );
+    return { ctx, closing };
   }
 
   /**
@@ -522,10 +573,16 @@ export class ModuleGraph {
     const text = scanModule(source);
     // A module without annotations is parsed only if it may export something it imports and
     // something it imports is smartasync; plain re-exports are read from the text.
-    const s =
+    let s =
       annotated || (text.mayExportBindings && this.importsAnything(text.imports, path, withStrategies))
         ? this.scan(path, source)
         : undefined;
+    // Facts computed again for an unchanged text (what they read of other modules changed: an
+    // imported helper's body, `exportStarts`): the scan's functions hold the first analysis.
+    if (withStrategies && s !== undefined && typeof s !== "string" && this.analysedScans.has(s)) {
+      this.scanned.delete(path);
+      s = this.scan(path, source);
+    }
     if (typeof s === "string" && !quiet) return { ...EMPTY_FACTS, problem: s };
     const file = s !== undefined && typeof s !== "string" ? s : undefined;
     let analysed: AnalysedModule | undefined;
@@ -571,6 +628,7 @@ export class ModuleGraph {
           plain,
         );
       }
+      if (withStrategies) this.analysedScans.add(file);
       analysed = { ctx: file.ctx, fns: file.fns, uses: file.uses, values: file.values, imported };
     }
     // A module that was not parsed is, when an `export *` sits beside its own value exports:
