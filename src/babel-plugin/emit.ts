@@ -4,7 +4,6 @@ import {
   type CallEdit,
   type CallNode,
   type OwnCheck,
-  optionalLinks,
   ownCheckOf,
   referenceOf,
   referenceSlot,
@@ -13,6 +12,7 @@ import {
   viaMarker,
 } from "../core/analysis/calls.js";
 import { passesReceiver } from "../core/analysis/collect.js";
+import { type DispatchExpr, dispatchPlan } from "../core/analysis/dispatch-plan.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import { inheritedChecks } from "../core/analysis/inherited.js";
 import type { LoopCopy } from "../core/analysis/loop-copy.js";
@@ -145,94 +145,82 @@ function member(t: EmitCtx["t"], object: t.Expression | t.Super, name: string): 
 }
 
 /**
- * `obj.m(a, b)` → `_sa.callSyncOf(_obj = obj, _obj.m, "m", [a, b])`: the runtime picks by the
- * marker (§3.3). The receiver runs once and `obj.m` is read before the arguments, as the call it
- * replaces reads it (fixture strategies/dispatch-evaluation-order).
+ * A dispatched method call, as the core plans it (dispatch-plan.ts `dispatchPlan`: the receiver
+ * once, the method read before the arguments, the optional links kept), built from the call's
+ * own receiver and arguments. A plain dispatch is the call itself, rewritten in place; one that
+ * keeps a short circuit (`r?.m(a)` → `(_obj = r) == null ? void 0 : _sa.callSyncOf(…)`) is a new
+ * expression, which the caller puts where the call was (`inPlace` for a node held elsewhere).
  */
-function toDispatch(ctx: EmitCtx, call: CallNode, helper: string, imports: Imports, loc?: string): void {
+function toDispatch(
+  ctx: EmitCtx,
+  call: CallNode,
+  helper: string,
+  imports: Imports,
+  loc?: string,
+): t.Expression {
   const t = ctx.t;
   const callee = call.callee as t.MemberExpression;
-  const name = callee.computed
-    ? (callee.property as t.StringLiteral).value
-    : (callee.property as t.Identifier).name;
-  // `super.m(a)` → `_sa.callSyncOf(this, super.m, "m", [a])`: `super` is no value to keep in a
-  // temporary, and the receiver of a `super` call is `this` (attack18 F14).
-  const sup = callee.object.type === "Super";
-  const tmp = sup ? "" : imports.temp();
-  const head = (): t.Expression => (sup ? t.super() : t.identifier(tmp)) as t.Expression;
-  call.callee = t.memberExpression(t.identifier(imports.runtime()), t.identifier(`${helper}Of`));
-  call.arguments = [
-    sup ? t.thisExpression() : t.assignmentExpression("=", t.identifier(tmp), callee.object as t.Expression),
-    isIdentifierName(name)
-      ? t.memberExpression(head(), t.identifier(name))
-      : t.memberExpression(head(), t.stringLiteral(name), true),
-    t.stringLiteral(name),
-    t.arrayExpression(call.arguments as (t.Expression | t.SpreadElement)[]),
-    // The call's place: the fallback throws there if the function has no sync variant and
-    // gives a promise (a copy's dispatch passes none: the copy's guard is around it).
-    ...(loc !== undefined ? [t.stringLiteral(loc)] : []),
-  ];
-  if (call.type === "OptionalCallExpression") call.optional = false;
+  const plan = dispatchPlan(call, helper, imports, loc);
+  const build = (x: DispatchExpr): t.Expression => {
+    switch (x.kind) {
+      case "receiver":
+        return callee.object as t.Expression;
+      case "arguments":
+        return t.arrayExpression(call.arguments as (t.Expression | t.SpreadElement)[]);
+      case "this":
+        return t.thisExpression();
+      case "super":
+        return t.super() as unknown as t.Expression;
+      case "temp":
+        return t.identifier(x.name);
+      case "string":
+        return t.stringLiteral(x.value);
+      case "assign":
+        return t.assignmentExpression("=", t.identifier(x.name), build(x.value));
+      case "member":
+        return member(t, build(x.object), x.name);
+      case "nullish":
+        return t.binaryExpression("==", build(x.value), t.nullLiteral());
+      case "or":
+        return t.logicalExpression("||", build(x.left), build(x.right));
+      case "stop":
+        return t.conditionalExpression(
+          build(x.test),
+          t.unaryExpression("void", t.numericLiteral(0)),
+          build(x.value),
+        );
+      case "runtime":
+        return runtimeCall(ctx, imports, x.helper, x.args.map(build));
+    }
+  };
+  if (plan.kind === "runtime") {
+    // In place: the node stays the call the maps and paths know.
+    call.callee = t.memberExpression(t.identifier(imports.runtime()), t.identifier(plan.helper));
+    call.arguments = plan.args.map(build);
+    if (call.type === "OptionalCallExpression") call.optional = false;
+    return call;
+  }
+  return build(plan);
 }
 
 /**
- * An inline copy's dispatch that keeps the call's `?.` (attack21 F11): `r?.m(a)` →
- * `(_obj = r) == null ? void 0 : _sa.callSyncOf(_obj, _obj.m, "m", [a])`, `r.m?.(a)` →
- * `(_method = (_recv = r).m) == null ? void 0 : _sa.callSyncOf(_recv, _method, "m", [a])` (the
- * receiver and method in temporaries of their own: a getter of `m` runs between their write and
- * their read, and could overwrite the shared `_obj`): the arguments are not evaluated when the
- * chain stops, as in the call written. The SWC editor writes the same text (`dispatch`). Any
- * other call: `toDispatch`.
+ * `node` becomes `by`, the same object (a call of the original tree is held by its parent, by the
+ * plan's maps and by Babel's paths): its position and comments stay, the rest is `by`'s.
  */
-function toOptionalDispatch(ctx: EmitCtx, call: CallNode, imports: Imports): t.Expression {
-  const links = optionalLinks(call as never);
-  if (!links.receiver && !links.call) {
-    toDispatch(ctx, call, "callSync", imports);
-    return call;
-  }
-  const t = ctx.t;
-  const callee = call.callee as t.MemberExpression;
-  const name = callee.computed
-    ? (callee.property as t.StringLiteral).value
-    : (callee.property as t.Identifier).name;
-  const nil = (e: t.Expression) => t.binaryExpression("==", e, t.nullLiteral());
-  const read = (o: string) =>
-    isIdentifierName(name)
-      ? t.memberExpression(t.identifier(o), t.identifier(name))
-      : t.memberExpression(t.identifier(o), t.stringLiteral(name), true);
-  // The receiver in the shared temporary where nothing runs between its write and its read
-  // (`r?.m()`); in temporaries of its own where a getter of `m` runs between (`r.m?.()`).
-  const obj = links.call ? imports.fresh("recv") : imports.temp();
-  const setObj = t.assignmentExpression("=", t.identifier(obj), callee.object as t.Expression);
-  let test: t.Expression;
-  let fn: t.Expression;
-  if (links.call) {
-    const m = imports.fresh("method");
-    const setM = t.assignmentExpression("=", t.identifier(m), read(obj));
-    test = links.receiver
-      ? t.logicalExpression("||", nil(setObj), nil(setM))
-      : nil(
-          t.assignmentExpression(
-            "=",
-            t.identifier(m),
-            t.memberExpression(setObj, read(obj).property, read(obj).computed),
-          ),
-        );
-    fn = t.identifier(m);
-  } else {
-    test = nil(setObj);
-    fn = read(obj);
-  }
-  const dispatched = t.callExpression(
-    t.memberExpression(t.identifier(imports.runtime()), t.identifier("callSyncOf")),
-    [
-      t.identifier(obj),
-      fn,
-      t.stringLiteral(name),
-      t.arrayExpression(call.arguments as (t.Expression | t.SpreadElement)[]),
-    ],
-  );
-  return t.conditionalExpression(test, t.unaryExpression("void", t.numericLiteral(0)), dispatched);
+function inPlace(node: t.Node, by: t.Expression): void {
+  if (by === node) return;
+  const keep = new Set([
+    "start",
+    "end",
+    "loc",
+    "range",
+    "leadingComments",
+    "trailingComments",
+    "innerComments",
+  ]);
+  const record = node as unknown as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (!keep.has(key)) delete record[key];
+  for (const [key, value] of Object.entries(by)) if (!keep.has(key)) record[key] = value;
 }
 
 /** `f(a)` → `_sa.callVariant(f, "sync", [a], "file:line:col")` (the `mockable` option, core/calls.ts). */
@@ -303,7 +291,7 @@ function ownCheck(
 export function applyEdit(ctx: EmitCtx, call: CallNode, edit: CallEdit, imports: Imports): void {
   if (edit.shape.kind === "autobind") toBound(ctx, call, imports);
   else if (edit.via) toVariantCall(ctx, call, edit.shape.kind, edit.via, imports);
-  else if (edit.shape.kind === "dispatch") toDispatch(ctx, call, edit.to, imports, edit.loc);
+  else if (edit.shape.kind === "dispatch") inPlace(call, toDispatch(ctx, call, edit.to, imports, edit.loc));
   else rename(ctx, call, edit.shape.kind, edit.to, ownCheck(edit.shape, imports, edit.loc));
 }
 
@@ -515,7 +503,7 @@ class SyncMapper {
         const r = this.fn.leafCallees.get(orig!)!;
         const call = node as CallNode;
         let out: t.Expression = node;
-        if (r.shape.kind === "dispatch") out = toOptionalDispatch(this.ctx, call, this.imports);
+        if (r.shape.kind === "dispatch") out = toDispatch(this.ctx, call, "callSync", this.imports);
         else if (r.fn)
           rename(
             this.ctx,

@@ -52,16 +52,9 @@ export class Imports {
   private tempName: string | undefined;
 
   /**
-   * A module-level `var` that a rewritten call stores its receiver in for one step
-   * (`_sa.callSyncOf(_obj = a.b(), _obj.m, …)`), so the receiver's expression runs once and the
-   * member is read before the arguments. It is read right after it is set, before any user code,
-   * so one per module serves every call, nested and recursive ones included; a `var`, so a call
-   * made while the module is still evaluating (an import cycle) finds it.
-   */
-  /**
    * A module-level `var` of its own, for a value that user code may run between the write and
-   * the read (a getter: `(_m = (_r = r).m) == null ? …`), where the shared `temp()` could be
-   * overwritten by a call inside it.
+   * the read (a getter: `(_method = (_recv = r).m) == null ? …`), where the shared `temp()` could
+   * be overwritten by a call inside it.
    */
   fresh(base: string): string {
     const name = this.plan.names.uid(base);
@@ -69,6 +62,13 @@ export class Imports {
     return name;
   }
 
+  /**
+   * A module-level `var` that a rewritten call stores its receiver in for one step
+   * (`_sa.callSyncOf(_obj = a.b(), _obj.m, …)`), so the receiver's expression runs once and the
+   * member is read before the arguments. It is read right after it is set, before any user code,
+   * so one per module serves every call, nested and recursive ones included; a `var`, so a call
+   * made while the module is still evaluating (an import cycle) finds it.
+   */
   temp(): string {
     if (this.tempName) return this.tempName;
     const t = this.t;

@@ -5,7 +5,6 @@ import {
   type CallEdit,
   type CallNode,
   type OwnCheck,
-  optionalLinks,
   ownCheckOf,
   referenceOf,
   type Shape,
@@ -13,6 +12,7 @@ import {
   viaMarker,
 } from "../core/analysis/calls.js";
 import { passesReceiver, tokensAfter } from "../core/analysis/collect.js";
+import { type DispatchExpr, dispatchPlan } from "../core/analysis/dispatch-plan.js";
 import { variantExports } from "../core/analysis/exports.js";
 import { replacedMethods } from "../core/analysis/factories.js";
 import { deferredReturns } from "../core/analysis/forms.js";
@@ -83,11 +83,6 @@ class TextImports {
 
   private tempName: string | undefined;
 
-  /**
-   * A module-level `var` that a rewritten call stores its receiver in for one step, so the
-   * receiver's expression runs once and the member is read before the arguments (as the Babel
-   * adapter's `Imports.temp`, which says why one per module is enough).
-   */
   /** A module-level `var` of its own (babel-plugin/imports.ts `fresh`). */
   fresh(base: string): string {
     const name = this.plan.names.uid(base);
@@ -95,6 +90,11 @@ class TextImports {
     return name;
   }
 
+  /**
+   * A module-level `var` that a rewritten call stores its receiver in for one step, so the
+   * receiver's expression runs once and the member is read before the arguments (as the Babel
+   * adapter's `Imports.temp`, which says why one per module is enough).
+   */
   temp(): string {
     if (this.tempName) return this.tempName;
     this.tempName = this.plan.names.uid("obj");
@@ -134,6 +134,69 @@ class TextImports {
     }
     ms.prepend(`${text}\n`);
   }
+}
+
+/** Binding strength of a printed dispatch expression, for the parentheses a place needs. */
+const PREC: Record<DispatchExpr["kind"], number> = {
+  assign: 2,
+  stop: 3,
+  or: 4,
+  nullish: 10,
+  receiver: 20,
+  arguments: 20,
+  this: 20,
+  super: 20,
+  temp: 20,
+  member: 20,
+  string: 20,
+  runtime: 20,
+};
+
+/** Marks the holes in the printed text (no source or generated text holds them). */
+const RECEIVER_HOLE = "\0receiver\0";
+const ARGUMENTS_HOLE = "\0arguments\0";
+
+/**
+ * The core's dispatch (dispatch-plan.ts) as text around the source's own receiver and arguments:
+ * what goes before the receiver, between it and the arguments (undefined where the receiver is
+ * not written out: `super`), and after them. Parentheses only where a place needs them; a short
+ * circuit in its own, as it replaces a call in any place.
+ */
+function printDispatch(plan: DispatchExpr, rt: string): [string, string | undefined, string] {
+  const print = (x: DispatchExpr, min: number): string => {
+    const text = ((): string => {
+      switch (x.kind) {
+        case "receiver":
+          return RECEIVER_HOLE;
+        case "arguments":
+          return `[${ARGUMENTS_HOLE}]`;
+        case "this":
+        case "super":
+          return x.kind;
+        case "temp":
+          return x.name;
+        case "string":
+          return JSON.stringify(x.value);
+        case "assign":
+          return `${x.name} = ${print(x.value, PREC.assign)}`;
+        case "member":
+          return `${print(x.object, PREC.member)}${isIdentifierName(x.name) ? `.${x.name}` : `[${JSON.stringify(x.name)}]`}`;
+        case "nullish":
+          return `${print(x.value, PREC.nullish + 1)} == null`;
+        case "or":
+          return `${print(x.left, PREC.or)} || ${print(x.right, PREC.or + 1)}`;
+        case "stop":
+          return `${print(x.test, PREC.or)} ? void 0 : ${print(x.value, PREC.assign)}`;
+        case "runtime":
+          return `${rt}.${x.helper}(${x.args.map((a) => print(a, PREC.assign)).join(", ")})`;
+      }
+    })();
+    return PREC[x.kind] < min ? `(${text})` : text;
+  };
+  const text = print(plan, plan.kind === "stop" ? PREC.stop + 1 : 0);
+  const [head, end] = text.split(ARGUMENTS_HOLE);
+  const at = head.indexOf(RECEIVER_HOLE);
+  return at < 0 ? [head, undefined, end] : [head.slice(0, at), head.slice(at + RECEIVER_HOLE.length), end];
 }
 
 /** The offset just after the `(` that opens a call's arguments. */
@@ -322,65 +385,35 @@ class Editor {
   }
 
   /**
-   * `obj.m(a, b)` → `_sa.callSyncOf(_obj = obj, _obj.m, "m", [a, b])`: the runtime picks by the
-   * marker (§3.3); the receiver runs once and `obj.m` is read before the arguments, as the call
-   * it replaces reads it (fixture strategies/dispatch-evaluation-order).
+   * A dispatched method call, as the core plans it (dispatch-plan.ts `dispatchPlan`: the
+   * receiver once, the method read before the arguments, the optional links kept): printed
+   * around the source's own receiver and arguments, which stay where they are.
    */
-  dispatch(call: CallNode, helper: string, loc?: string, keepOptional = false): void {
+  dispatch(call: CallNode, helper: string, loc?: string): void {
     const callee = call.callee as t.MemberExpression;
-    const name = callee.computed
-      ? (callee.property as t.StringLiteral).value
-      : (callee.property as t.Identifier).name;
-    // `super.m(a)` → `_sa.callSyncOf(this, super.m, "m", [a])`: `super` is no value to keep in a
-    // temporary, and the receiver of a `super` call is `this` (attack18 F14).
-    const sup = callee.object.type === "Super";
-    const links = keepOptional && !sup ? optionalLinks(call) : { receiver: false, call: false };
-    // An inline copy's `r.m?.()`: the receiver and the method in temporaries of their own (a
-    // getter of `m` runs between their write and their read; babel-plugin/emit.ts).
-    const tmp = sup ? "super" : links.call ? this.imports.fresh("recv") : this.imports.temp();
-    const fn = links.call ? this.imports.fresh("method") : "";
+    const plan = dispatchPlan(call, helper, this.imports, loc);
     this.begins(call);
-    const rt = this.imports.runtime();
-    const quoted = JSON.stringify(name);
-    const member = isIdentifierName(name) ? `.${name}` : `[${quoted}]`;
-    // `r?.m(a)` → `((_obj = r) == null ? void 0 : _sa.callSyncOf(_obj, _obj.m, "m", [a]))`; with
-    // `?.(`, the method read once into its temporary: the arguments are not evaluated when the
-    // chain stops, as in the call written (attack21 F11).
-    const [head, tail, close] =
-      links.receiver && links.call
-        ? [
-            `((${tmp} = `,
-            `) == null || (${fn} = ${tmp}${member}) == null ? void 0 : ${rt}.${helper}Of(${tmp}, ${fn}, ${quoted}, [`,
-            ")",
-          ]
-        : links.call
-          ? [
-              `((${fn} = (${tmp} = `,
-              `)${member}) == null ? void 0 : ${rt}.${helper}Of(${tmp}, ${fn}, ${quoted}, [`,
-              ")",
-            ]
-          : links.receiver
-            ? [
-                `((${tmp} = `,
-                `) == null ? void 0 : ${rt}.${helper}Of(${tmp}, ${tmp}${member}, ${quoted}, [`,
-                ")",
-              ]
-            : [`${rt}.${helper}Of(${sup ? "this" : `${tmp} = `}`, `, ${tmp}${member}, ${quoted}, [`, ""];
+    const [before, between, end] = printDispatch(plan, this.imports.runtime());
     // A callee in parentheses (`(api.load)(x)`, fixture contexts/parenthesized-member-callee):
     // its `(` goes with it, the `)` falls in the range replaced after the object below.
     const from = objectOuterEnd(this.code, call, callee.object);
-    if (sup) this.ms.update(s(call), from, head);
-    else if (s(callee) > s(call)) this.ms.update(s(call), s(callee), head);
-    else this.ms.prependRight(s(call), head);
     const open = argsOpen(this.code, call);
-    // The call's place: the fallback throws there if the function has no sync variant and gives
-    // a promise (a copy's dispatch passes none: the copy's guard is around it).
-    const end = (loc !== undefined ? `], ${JSON.stringify(loc)})` : "])") + close;
-    if (call.arguments.length === 0) {
-      this.ms.update(from, e(call), `${tail}${end}`);
+    if (between === undefined) {
+      // No receiver written out (`super.m(a)` → `…(this, super.m, …)`): all before the arguments.
+      if (call.arguments.length === 0) this.ms.update(s(call), e(call), `${before}${end}`);
+      else {
+        this.ms.update(s(call), open, before);
+        this.ms.update(e(call) - 1, e(call), end);
+      }
       return;
     }
-    this.ms.update(from, open, tail);
+    if (s(callee) > s(call)) this.ms.update(s(call), s(callee), before);
+    else this.ms.prependRight(s(call), before);
+    if (call.arguments.length === 0) {
+      this.ms.update(from, e(call), `${between}${end}`);
+      return;
+    }
+    this.ms.update(from, open, between);
     this.ms.update(e(call) - 1, e(call), end);
   }
 
@@ -473,7 +506,7 @@ class SyncCopy {
       case "smartasync": {
         const r = this.fn.leafCallees.get(node)!;
         const call = node as CallNode;
-        if (r.shape.kind === "dispatch") this.ed.dispatch(call, "callSync", undefined, true);
+        if (r.shape.kind === "dispatch") this.ed.dispatch(call, "callSync");
         else if (r.fn)
           this.ed.rename(
             call,

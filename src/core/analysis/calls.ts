@@ -8,6 +8,7 @@ import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
 import { type ArgumentSlot, argumentOf, argumentUse, passedThrough, placeOf } from "./call-argument.js";
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
+import { inOptionalChain } from "./dispatch-plan.js";
 import { type ExportUse, exportedNames } from "./exports.js";
 import { addKinds, heldMembers, heldUnfollowed, pickedFrom } from "./held.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
@@ -1861,39 +1862,6 @@ function computedMethod(
   };
 }
 
-/**
- * The optional links a dispatched `obj.m(…)` must keep (attack21 F11: `await r?.read(x)` in an
- * inline copy lost its `?.`): `receiver` for `r?.m()`, `call` for `r.m?.()`; `broken` when the
- * short circuit comes from further up the chain with no `?.` at the method (`o?.repo.read()`):
- * the receiver alone, evaluated apart, cannot tell a short circuit from a nullish `o.repo`, so
- * such a call is not dispatched (leaves.ts). `(o?.repo).read()` ends the chain at the
- * parentheses and is none of these.
- */
-export function optionalLinks(call: CallNode): { receiver: boolean; call: boolean; broken: boolean } {
-  const callee = call.callee as Node & { extra?: { parenthesized?: boolean } };
-  // `(r?.m)(a)`: the chain ends at the parentheses, and a short circuit calls `undefined`.
-  if (
-    (callee.extra?.parenthesized === true && callee.type === "OptionalMemberExpression") ||
-    (strip(callee) !== callee && strip(callee).type === "OptionalMemberExpression")
-  )
-    return { receiver: false, call: false, broken: true };
-  const receiver = callee.type === "OptionalMemberExpression" && callee.optional === true;
-  const own = call.type === "OptionalCallExpression" && call.optional === true;
-  if (receiver || (callee.type !== "OptionalMemberExpression" && callee.type !== "MemberExpression"))
-    return { receiver, call: own, broken: false };
-  const object = callee.object as Node & { extra?: { parenthesized?: boolean } };
-  const chained =
-    callee.type === "OptionalMemberExpression" ||
-    ((object.type === "OptionalMemberExpression" || object.type === "OptionalCallExpression") &&
-      object.extra?.parenthesized !== true);
-  return { receiver, call: own, broken: chained };
-}
-
-/** Whether a call is an `obj?.m()`-style optional call (its short-circuit must stay). */
-function isOptional(call: CallNode): boolean {
-  return call.type === "OptionalCallExpression" || call.callee.type === "OptionalMemberExpression";
-}
-
 /** `f(...)`, or `` f`…` `` for a tagged template: a call as messages quote it. */
 function quoteCall(ctx: Ctx, call: Node): string {
   if (call.type === "TaggedTemplateExpression") return `${sourceOf(ctx, call.tag as Node)}\`…\``;
@@ -2018,7 +1986,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     let d: Decision;
     if (r.shape.kind === "dispatch") {
       d = decideDispatch(r.kinds!, decided);
-      if (d.strategy === "dispatch" && isOptional(call as CallNode)) {
+      if (d.strategy === "dispatch" && inOptionalChain(call as CallNode)) {
         // `obj?.m()` keeps its short-circuit: a dispatch call would evaluate `obj.m` eagerly.
         // Where the value is wanted, that is a promise in sync code: say so (issue 13).
         const entry: CallReport = {

@@ -4,8 +4,9 @@ import { MSG } from "../messages.js";
 import { resolveImport } from "../resolve.js";
 import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
 import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
-import { type CallNode, type Index, optionalLinks, resolveCallee, unknownMethodDispatch } from "./calls.js";
+import { type CallNode, type Index, resolveCallee, unknownMethodDispatch } from "./calls.js";
 import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
+import { undispatchable } from "./dispatch-plan.js";
 import { interleaving, runsToEnd } from "./effects.js";
 import { asyncLimitKind, limitedMap } from "./limiters.js";
 import { planLoopCopies } from "./loop-copy.js";
@@ -775,7 +776,11 @@ function factOf(
   if (node.type === "CallExpression" || node.type === "OptionalCallExpression") {
     const call = node as CallNode;
     const r = resolveCallee(ctx, index, call);
-    if (r && !r.explicit && r.shape.kind === "dispatch" && optionalLinks(call).broken)
+    const not =
+      r && !r.explicit && r.shape.kind === "dispatch"
+        ? undispatchable(call, r.shape.name, (n) => ctx.tree.parent(n))
+        : undefined;
+    if (not)
       // Kept as written and checked below, as a call the build cannot see into (attack21 F11).
       warn(
         ctx,
@@ -783,7 +788,7 @@ function factOf(
         call,
         MSG.notFollowed(
           guardText(ctx, call),
-          `in ${owner.variant}, a call after an optional link of its chain is not dispatched, so its value is checked at run time; write \`?.\` at the method too (\`a?.b?.${r.shape.name}(…)\`), or check the receiver first`,
+          `in ${owner.variant}, ${not.reason}, so its value is checked at run time; ${not.advice}`,
         ),
       );
     else if (r && !r.explicit) {
