@@ -8,7 +8,7 @@ import type { CallReport } from "../report.js";
 import { type Decision, decide, decideDispatch, type FunctionKind } from "../strategy.js";
 import { type ArgumentSlot, argumentOf, argumentUse, passedThrough, placeOf } from "./call-argument.js";
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
-import { inOptionalChain } from "./dispatch-plan.js";
+import { inOptionalChain, undispatchable } from "./dispatch-plan.js";
 import { type ExportUse, exportedNames } from "./exports.js";
 import { addKinds, heldMembers, heldUnfollowed, pickedFrom } from "./held.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
@@ -1986,9 +1986,15 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     let d: Decision;
     if (r.shape.kind === "dispatch") {
       d = decideDispatch(r.kinds!, decided);
-      if (d.strategy === "dispatch" && inOptionalChain(call as CallNode)) {
-        // `obj?.m()` keeps its short-circuit: a dispatch call would evaluate `obj.m` eagerly.
-        // Where the value is wanted, that is a promise in sync code: say so (issue 13).
+      // An optional call keeps its short circuit (dispatch-plan.ts): dispatched in sync code
+      // where its value is wanted, as `obj.m()` is (the same dispatch as an inline copy's, by
+      // the same rule); plain elsewhere (in async code the plain call gives what `await` wants).
+      const optional = d.strategy === "dispatch" && inOptionalChain(call as CallNode);
+      const not =
+        optional && d.target === "dispatch-sync"
+          ? undispatchable(call as CallNode, r.shape.name, (n) => ctx.tree.parent(n))
+          : undefined;
+      if (optional && (d.target !== "dispatch-sync" || not)) {
         const entry: CallReport = {
           callee: calleeName,
           loc,
@@ -1997,16 +2003,8 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
           target: r.shape.name,
           reason: "optional call on an unknown receiver is not dispatched",
         };
-        if (d.target === "dispatch-sync") {
-          warn(
-            ctx,
-            "SA206",
-            call,
-            MSG.notFollowed(
-              text,
-              `an optional call of a method that may be smartasync (\`${r.shape.name}\`) is not dispatched; check the receiver first (\`if (obj) obj.${r.shape.name}()\`)`,
-            ),
-          );
+        if (not) {
+          warn(ctx, "SA206", call, MSG.notFollowed(text, `${not.reason}; ${not.advice}`));
           entry.reason = "SA206";
         }
         ctx.report.calls.push(entry);
