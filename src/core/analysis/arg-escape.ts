@@ -7,7 +7,7 @@ import { type Binding, isReference, patternNames } from "./scope.js";
 import { COPIES, constructorHas, isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { isNodeRequire, memberName, strip, TRANSPARENT } from "./view.js";
-import { functionOf, methodOf, paramWrites, type Write } from "./writes.js";
+import { functionOf, methodOf, paramWrites, shownMethod, type Write } from "./writes.js";
 
 /**
  * Every place an argument's object may be written, the other way round from `paramWrites`
@@ -472,7 +472,10 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
       const spread = arg.type === "SpreadElement";
       const callee = strip(call.callee as Node);
       if (isFunction(callee) && !spread) return { kind: "callee-param", fn: callee, index, call: p };
-      const local = functionOf(ctx, callee);
+      // `ops.mark(o)`, `U.mark(o)`: a method of a `const` object literal or a static of a class
+      // the module shows is read as a function of the module is (attack22 F8: the worker marked
+      // its copy), before any guess from its name (`ops.add(o)` may write to `o`, not to `ops`).
+      const local = functionOf(ctx, callee) ?? shownMethod(ctx, callee);
       if (local && !spread) return { kind: "callee-param", fn: local, index, call: p };
       // `f(...[o])`, `f(...xs)`: its elements are `f`'s parameters from here on (attack 18 F19).
       if (local && spread) {
@@ -533,6 +536,17 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
         // `Array.prototype.push.call(o.list, 9)`, `Object.assign(...[o], …)`: built-ins that may write.
         if (builtinStatic(ctx, callee))
           return { kind: "may-write", node: p, how: `passes it to \`${short(ctx, callee)}\``, passed: true };
+        // A method of an object or class of the module that `shownMethod` could not resolve (a
+        // `let` object, a computed key, a replaced class, an instance of a class of the module):
+        // its body may write to the argument, and which body runs is not proven (attack22 F8).
+        if (unresolvedModuleMethod(ctx, own))
+          return {
+            kind: "may-write",
+            node: p,
+            how: `passes it to \`${short(ctx, callee)}\`, a method the build does not resolve to one function`,
+            unknownCall: true,
+            passed: true,
+          };
         // A method of another object (`cache.set(k, v)`, `log.info(o)`): not followed (docs),
         // but what it gives back may be the argument (`registry.wrap(o)` returning `o`).
         return { kind: "derived", node: p, opaque: true };
@@ -845,6 +859,30 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
     if (!changed) break;
   }
   return { escapes: out, returned };
+}
+
+/**
+ * Whether `own` is a module-level object literal, class, or instance of a class of the module
+ * (`let ops = {…}`, `class U {}`, `const u = new U()`): code of the file whose method called here
+ * `shownMethod` did not resolve. Imports and values other calls made stay "not followed" (docs).
+ */
+function unresolvedModuleMethod(ctx: Ctx, own: Node): boolean {
+  if (own.type !== "Identifier") return false;
+  const b = ctx.scopes.binding(own, own.name);
+  if (!b || b.scope !== ctx.scopes.program) return false;
+  if (b.node.type === "ClassDeclaration") return true;
+  if (b.node.type !== "VariableDeclarator" || !b.node.init) return false;
+  const init = strip(b.node.init);
+  if (init.type === "ObjectExpression" || init.type === "ClassExpression") return true;
+  if (init.type !== "NewExpression") return false;
+  const ctor = strip(init.callee as Node);
+  const cb = ctor.type === "Identifier" ? ctx.scopes.binding(ctor, ctor.name) : undefined;
+  if (!cb || cb.scope !== ctx.scopes.program) return false;
+  const decl = cb.node;
+  return (
+    decl.type === "ClassDeclaration" ||
+    (decl.type === "VariableDeclarator" && !!decl.init && strip(decl.init).type === "ClassExpression")
+  );
 }
 
 function rootId(n: Node): t.Identifier | undefined {

@@ -9,7 +9,7 @@ import { isBuiltinMethod, isReader } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { calledFunction, globalCallee, importedCallee } from "./twin-callee.js";
 import { consumerOf, memberName, strip } from "./view.js";
-import { forEachWrite, functionOf, functionOfBinding, methodOf, paramWrites, rootOf } from "./writes.js";
+import { forEachWrite, functionOf, functionOfBinding, methodOf, paramWrites, rootOf, shownMethod } from "./writes.js";
 
 /**
  * Effects a function or callback has outside itself: the walk the Promise.all / map rules
@@ -189,17 +189,6 @@ function unseenCall(ctx: Ctx, callee: Node, cb: t.Function, f: t.Function): bool
   const b = root ? ctx.scopes.binding(root.id, root.id.name) : undefined;
   // A method of an object the function made (`const seen = new Set(); seen.add(x)`).
   return !(b && local(b) && b.kind !== "param");
-}
-
-/** The function `o.m` names where the module shows it (`methodOf`): `o` a name of the module. */
-function shownMethod(ctx: Ctx, callee: Node): t.Function | undefined {
-  const c = strip(callee);
-  if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return undefined;
-  const name = memberName(c);
-  const object = strip(c.object as Node);
-  if (name === undefined || object.type !== "Identifier") return undefined;
-  const b = ctx.scopes.binding(object, object.name);
-  return b ? methodOf(ctx, b, name) : undefined;
 }
 
 /**

@@ -220,6 +220,20 @@ export function methodOf(
   return undefined;
 }
 
+/**
+ * The function `o.m` names where the module shows it (`methodOf`): a method (or an entry naming a
+ * function) of a `const` object literal, a static method of a class, `o` a plain name.
+ */
+export function shownMethod(ctx: Ctx, callee: Node): t.Function | undefined {
+  const c = strip(callee);
+  if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return undefined;
+  const own = strip(c.object as Node);
+  const name = memberName(c);
+  if (own.type !== "Identifier" || name === undefined) return undefined;
+  const b = ctx.scopes.binding(own, own.name);
+  return b ? methodOf(ctx, b, name) : undefined;
+}
+
 /** A binding that holds (part of) an argument; `fresh` when it is a new container of arguments (`...rest`). */
 interface Alias {
   index: number;
@@ -348,7 +362,13 @@ function computeParamWrites(ctx: Ctx, fn: t.Function): ParamWrites {
   // Arguments passed on to functions of the module that write to theirs.
   ctx.tree.walk(body, (n) => {
     if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
-    const callee = functionOf(ctx, n.callee as Node);
+    // A method of a `const` object literal or a static of a class of the module too (attack22 F8),
+    // looked up only when an argument is one (a class's `violations` are asked then, not always).
+    const callee =
+      functionOf(ctx, n.callee as Node) ??
+      (n.arguments.some((arg) => arg.type !== "SpreadElement" && aliasOf(arg as Node) !== undefined)
+        ? shownMethod(ctx, n.callee as Node)
+        : undefined);
     if (!callee || callee === fn) return undefined;
     const restAt = callee.params.findIndex((p) => p.type === "RestElement");
     n.arguments.forEach((arg, j) => {
