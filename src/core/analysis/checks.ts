@@ -23,7 +23,15 @@ import { isFunction, type Node } from "./tree.js";
 import { GLOBAL_OBJECTS } from "./twin-callee.js";
 import { isNodeRequire, memberName, strip, type treeView } from "./view.js";
 import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
-import { forEachWrite, functionOf, functionOfBinding, methodOf, paramWrites, rootOf } from "./writes.js";
+import {
+  forEachWrite,
+  functionOf,
+  functionOfBinding,
+  methodOf,
+  paramWrites,
+  rootOf,
+  selfFreeMethod,
+} from "./writes.js";
 
 /**
  * What a previous pass's marker says of a function: `_sa.mark(total, { kind: "async", sync:
@@ -404,8 +412,9 @@ function objectsWrittenByFunctions(ctx: Ctx): Map<Binding, WrittenBy> {
       const callee = strip(n.callee as Node);
       const method = callee.type.endsWith("MemberExpression") ? memberName(callee) : undefined;
       if (method === undefined || isMutator(method) || isReader(method)) return undefined;
-      const r = stateRoot(ctx, (callee as t.MemberExpression).object, "skip");
-      if (r && stateKind(ctx, r.b) === "object") note(n, r.b);
+      const object = (callee as t.MemberExpression).object;
+      const r = stateRoot(ctx, object, "skip");
+      if (r && stateKind(ctx, r.b) === "object" && !selfFreeMethod(ctx, object, r.b, method)) note(n, r.b);
       return undefined;
     },
     true,
@@ -1414,7 +1423,7 @@ export function sharedState(
       if (method !== undefined && !isMutator(method) && !isReader(method)) {
         const object = (callee as t.MemberExpression).object;
         const r = stateRoot(ctx, object, "break");
-        if (r && stateKind(ctx, r.b) === "object") {
+        if (r && stateKind(ctx, r.b) === "object" && !selfFreeMethod(ctx, object, r.b, method)) {
           const deep = strip(object).type.endsWith("MemberExpression") ? "…" : "";
           const shown = r.via ? `${r.via}()${deep}` : `${r.id.name}${deep}`;
           say(

@@ -9,7 +9,15 @@ import { isBuiltinMethod, isReader } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { calledFunction, globalCallee, importedCallee } from "./twin-callee.js";
 import { consumerOf, memberName, strip } from "./view.js";
-import { forEachWrite, functionOf, functionOfBinding, methodOf, paramWrites, rootOf, shownMethod } from "./writes.js";
+import {
+  forEachWrite,
+  functionOf,
+  functionOfBinding,
+  methodOf,
+  paramWrites,
+  rootOf,
+  shownMethod,
+} from "./writes.js";
 
 /**
  * Effects a function or callback has outside itself: the walk the Promise.all / map rules

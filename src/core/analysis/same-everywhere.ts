@@ -23,7 +23,7 @@ import { type Binding, isReference, patternNames } from "./scope.js";
 import { isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { isExportsObject, memberName, strip } from "./view.js";
-import { functionOfBinding, paramWrites, type Write } from "./writes.js";
+import { functionOfBinding, paramWrites, selfFreeMethod, type Write } from "./writes.js";
 
 /**
  * "The same in every thread" (issue 14, attack 15): a worker or offloaded function runs in a
@@ -401,6 +401,13 @@ class Prover {
     return found;
   }
 
+  /** `o.m(…)` of a method of `o` that reaches `o` only by writes the walks see (writes.ts `selfFreeMethod`). */
+  private selfFree(cur: Node, method: string): boolean {
+    const o = strip(cur);
+    const b = o.type === "Identifier" ? this.ctx.scopes.binding(o, o.name) : undefined;
+    return b !== undefined && selfFreeMethod(this.ctx, o, b, method);
+  }
+
   private uses(b: Binding, mode: "object" | "code", copy: boolean): Finding | undefined {
     const ctx = this.ctx;
     const top = b.scope === ctx.scopes.program;
@@ -556,6 +563,9 @@ class Prover {
         case "may-write":
           // Handed to a built-in that may write or a callback the caller passed in.
           if (u.passed) return this.opaque(cur, u.node as t.CallExpression, copy());
+          // `ops.id(t)` of a method that never names `this`, `super` or `ops`: it reads nothing
+          // of `ops` it is not seen to (its writes are walked as writes).
+          if (u.method !== undefined && this.selfFree(cur, u.method)) return undefined;
           if (u.method === undefined || isMutator(u.method)) return changed(u.node);
           return unproven(
             u.node,

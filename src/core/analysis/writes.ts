@@ -234,6 +234,23 @@ export function shownMethod(ctx: Ctx, callee: Node): t.Function | undefined {
   return b ? methodOf(ctx, b, name) : undefined;
 }
 
+/**
+ * `o.m(…)` where `m` is a method of the module's `const` object literal `o` whose text names
+ * neither `this`, `super` nor `o`: the call reaches `o` through none of them, so it changes `o`
+ * only where its body writes to it, which the walks see as writes (SA302, and the proof that a value is the same in every
+ * thread, same-everywhere.ts). (attack22 F8: SA302 said
+ * "`const ops`, which `viaObjectMethod()` changes" of `ops.mark(t)`, which changed its argument.)
+ * The text, not the tree: the method may be left closed by the lazy analysis.
+ */
+export function selfFreeMethod(ctx: Ctx, object: Node, b: Binding, method: string): boolean {
+  const o = strip(object);
+  if (o.type !== "Identifier") return false;
+  const fn = methodOf(ctx, b, method, "object");
+  if (!fn) return false;
+  const words = new Set(sourceOf(ctx, fn as Node).match(/[\w$]+/g));
+  return !words.has("this") && !words.has("super") && !words.has(o.name);
+}
+
 /** A binding that holds (part of) an argument; `fresh` when it is a new container of arguments (`...rest`). */
 interface Alias {
   index: number;
