@@ -292,9 +292,14 @@ describe("SA302: module state", () => {
     expect(state("let n = 0;\nclass C { static bump() { n++; } }\nfunction use() { C.bump(); }")).toEqual([
       "`let n` through `use()`",
     ]);
+    // A method that names neither `this` nor `tools` changes `n`, not `tools` (attack22 F8), as
+    // the static method above does; one that uses `this` still changes its object.
     expect(state("let n = 0;\nconst tools = { bump() { n++; } };\nfunction use() { tools.bump(); }")).toEqual(
-      ["calls `tools.bump()` through `use()`, `let n` through `use()`"],
+      ["`let n` through `use()`"],
     );
+    expect(state("const tools = { n: 0, bump() { this.n++; } };\nfunction use() { tools.bump(); }")).toEqual([
+      "calls `tools.bump()` through `use()`",
+    ]);
     expect(
       state(
         "class S { static rate = 1; }\nexport function set(r) { S.rate = r; }\nfunction use(k) { return k * S.rate; }",
