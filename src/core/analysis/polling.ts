@@ -4,6 +4,7 @@ import { type AwaitFact, WHY } from "../inline.js";
 import { MSG } from "../messages.js";
 import { RUNTIME_MODULE } from "../twins.js";
 import { argumentWrite } from "./arg-escape.js";
+import { importTarget } from "./checks.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import { objectMayChange } from "./same-everywhere.js";
@@ -151,7 +152,13 @@ function readsAfterSleep(
     if (!local) localsOnly = false;
   };
   const objects = new Map<Binding, boolean>();
-  const mayChange = (b: Binding): boolean => {
+  /**
+   * Whether code may change the object `b` holds. Through a local alias taken before the sleep
+   * (`aliased`), the module reassigning `b` does not count: the alias keeps the value it took,
+   * in the async function too; what counts is a change of that object.
+   */
+  const mayChange = (b: Binding, aliased = false): boolean => {
+    if (aliased) return objectMayChange(ctx, b) !== undefined;
     const known = objects.get(b);
     if (known !== undefined) return known;
     const v = changedElsewhere(ctx, fn, b) || objectMayChange(ctx, b) !== undefined;
@@ -173,6 +180,14 @@ function readsAfterSleep(
       if (target || callee || !isReference(n, ctx.tree)) return undefined;
       const b = ctx.scopes.binding(n, n.name);
       if (b && changedElsewhere(ctx, fn, b)) add(n, n.name, declaredIn(ctx, fn, b));
+      // `last` imported from a module that exports it as a `let`: a live binding whose module
+      // changes it (attack22 F1), which no other code of this thread does during the sleep.
+      else if (b && liveImport(ctx, n, b)) add(n, n.name, false);
+      // `const { latest } = mstate`, `({ ready } = state)`: the object's members are read.
+      else if (destructured(ctx, n)) {
+        const o = moduleObject(ctx, n);
+        if (o && mayChange(o.b, o.aliased)) add(n, n.name, false);
+      }
       return undefined;
     }
     if (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") return undefined;
@@ -187,10 +202,9 @@ function readsAfterSleep(
     while (root.type === "MemberExpression" || root.type === "OptionalMemberExpression")
       root = strip(root.object as Node);
     if (root.type !== "Identifier") return undefined;
-    const b = ctx.scopes.binding(root, root.name);
-    if (!b || b.scope !== ctx.scopes.program || (b.kind !== "const" && b.kind !== "let" && b.kind !== "var"))
-      return undefined;
-    if (!mayChange(b)) return undefined;
+    // Through a local `const` alias too (`const s = mstate; … s.latest`, attack22 F1).
+    const o = moduleObject(ctx, root);
+    if (!o || !mayChange(o.b, o.aliased)) return undefined;
     add(reader ?? n, shortText(ctx, reader ?? n), false);
     return false;
   });
@@ -199,6 +213,47 @@ function readsAfterSleep(
   let sleep = sleeps[0]!;
   for (const s of sleeps) if ((s.end ?? 0) <= (at.start ?? 0)) sleep = s;
   return { at, sleep, parts, localsOnly };
+}
+
+/**
+ * The module-level `const`/`let`/`var` an identifier names, directly or through local `const`
+ * aliases of it or of a member of it (`const s = mstate`, `const m = mstate.inner`), as a write
+ * through such an alias is a write to the module's object (checks.ts `stateRoot`); `aliased`
+ * when reached through one.
+ */
+function moduleObject(ctx: Ctx, id: t.Identifier, depth = 0): { b: Binding; aliased: boolean } | undefined {
+  const b = ctx.scopes.binding(id, id.name);
+  if (!b) return undefined;
+  if (b.scope === ctx.scopes.program)
+    return b.kind === "const" || b.kind === "let" || b.kind === "var" ? { b, aliased: depth > 0 } : undefined;
+  if (depth >= 4 || b.kind !== "const" || b.node.type !== "VariableDeclarator") return undefined;
+  if (b.node.id.type !== "Identifier" || !b.node.init) return undefined;
+  let cur = strip(b.node.init as Node);
+  while (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression")
+    cur = strip(cur.object as Node);
+  return cur.type === "Identifier" ? moduleObject(ctx, cur, depth + 1) : undefined;
+}
+
+/** `n` is the value a pattern takes apart: `const { a } = n`, `({ a } = n)`, `[x] = n`. */
+function destructured(ctx: Ctx, n: Node): boolean {
+  const link = ctx.tree.link(n);
+  const p = link?.parent;
+  if (p?.type === "VariableDeclarator") return link?.key === "init" && p.id.type !== "Identifier";
+  if (p?.type === "AssignmentExpression")
+    return link?.key === "right" && (p.left.type === "ObjectPattern" || p.left.type === "ArrayPattern");
+  return false;
+}
+
+/**
+ * A name imported from a module of the program that declares it `let` or `var` (or reassigns it):
+ * a live binding, whose value is whatever that module last assigned.
+ */
+function liveImport(ctx: Ctx, ref: t.Identifier, b: Binding): boolean {
+  if (b.kind !== "module" || b.node.type !== "ImportSpecifier") return false;
+  const target = importTarget(ctx, ref, b);
+  if (!target) return false;
+  const there = target.there;
+  return there.kind === "let" || there.kind === "var" || there.violations.length > 0;
 }
 
 type Loop = t.WhileStatement | t.DoWhileStatement | t.ForStatement;
