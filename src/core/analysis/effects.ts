@@ -192,9 +192,12 @@ function ownEffect(
       !leaves.has(n)
     ) {
       const local = functionOf(ctx, n.callee as Node);
+      // The functions of the module it hands on (`[x].forEach(show)`) run inside it too.
+      const handed: t.Function[] = [];
       const acts = local
         ? local.async || effectOf(ctx, local) !== null
-        : effectfulCall(ctx, n as CallNode, owner.fn, owner.fn, true);
+        : effectfulCall(ctx, n as CallNode, owner.fn, owner.fn, true, (f) => f && handed.push(f)) ||
+          handed.some((f) => f.async || effectOf(ctx, f) !== null);
       if (acts) found = n;
     }
     return found ? false : undefined;

@@ -1,11 +1,13 @@
+import { createRequire, isBuiltin } from "node:module";
 import type { types as t } from "@babel/core";
 import { canonicalCallee } from "../twins.js";
 import { PURE_GLOBALS, PURE_STATICS } from "./arg-escape.js";
 import type { CallNode } from "./calls.js";
 import { type Ctx, keyName } from "./ctx.js";
 import { memoByFunction } from "./memo.js";
+import { provenPrimitive } from "./primitive.js";
 import { type Binding, isReference } from "./scope.js";
-import { isBuiltinMethod, isReader } from "./sync-table.js";
+import { CALLS_ITS_ARGUMENTS, isBuiltinMethod, isReader } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { calledFunction, globalCallee, importedCallee } from "./twin-callee.js";
 import { consumerOf, memberName, strip } from "./view.js";
@@ -38,6 +40,12 @@ export function writeOutside(ctx: Ctx, cb: t.Function, strict = false): Node | u
   // (fixture inline/promise-all-map-helper-writes).
   const queue: t.Function[] = [cb];
   const seen = new Set<t.Function>(queue);
+  const follow = (fn: t.Function | undefined) => {
+    if (fn && !seen.has(fn)) {
+      seen.add(fn);
+      queue.push(fn);
+    }
+  };
   for (const f of queue) {
     const outer = (id: t.Identifier, depth = 0): boolean => {
       const b = ctx.scopes.binding(id, id.name);
@@ -68,7 +76,7 @@ export function writeOutside(ctx: Ctx, cb: t.Function, strict = false): Node | u
         const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
         if (target.type === "Identifier" && outer(target)) found = n;
       } else if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
-        if (effectfulCall(ctx, n as CallNode, cb, f, strict)) {
+        if (effectfulCall(ctx, n as CallNode, cb, f, strict, follow)) {
           found = n;
           return false;
         }
@@ -86,6 +94,12 @@ export function writeOutside(ctx: Ctx, cb: t.Function, strict = false): Node | u
           const r = arg.type === "SpreadElement" ? undefined : rootOf(arg as Node);
           if (!found && r && writes?.has(i) && outer(r.id)) found = n;
         });
+      } else if (n.type === "NewExpression") {
+        // `new Promise(console.log)`: a function it hands the constructor (handedOutside).
+        if (handedOutside(ctx, n, follow)) {
+          found = n;
+          return false;
+        }
       } else if (n.type === "Identifier" && isReference(n, ctx.tree)) {
         const b = ctx.scopes.binding(n, n.name);
         const callee = b ? functionOfBinding(b) : undefined;
@@ -141,6 +155,7 @@ export function effectfulCall(
   cb: t.Function,
   f: t.Function,
   strict: boolean,
+  follow: (fn: t.Function | undefined) => void,
 ): boolean {
   const callee = call.callee as Node;
   // `console.log`, `globalThis.console.log`, `const say = console.log`, `const { log } = console`.
@@ -159,6 +174,9 @@ export function effectfulCall(
     )
       return true;
   }
+  // A function it hands on that acts outside (`[x].forEach(console.log)`, attack22 F6): the
+  // offload rule's own judgement (handedOutside), so both rules see the same spellings.
+  if (handedOutside(ctx, call, follow)) return true;
   return strict && unseenCall(ctx, callee, cb, f);
 }
 
@@ -304,12 +322,16 @@ function findOutside(ctx: Ctx, fn: t.Function): OutsideEffect | undefined {
           found = { node: n, what };
           return false;
         }
+        found = handed(ctx, n as CallNode, follow);
+        if (found) return false;
       } else if (n.type === "NewExpression") {
         const what = newOutside(ctx, n, follow);
         if (what) {
           found = { node: n, what };
           return false;
         }
+        found = handed(ctx, n, follow);
+        if (found) return false;
       } else if (n.type === "Identifier" && isReference(n, ctx.tree)) {
         if (n.name === "process" && !ctx.scopes.binding(n, "process")) {
           const use = ctx.tree.parent(n);
@@ -329,6 +351,16 @@ function findOutside(ctx: Ctx, fn: t.Function): OutsideEffect | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+/** A function the call hands on that has an effect outside (handedOutside), said as such. */
+function handed(
+  ctx: Ctx,
+  call: CallNode | t.NewExpression,
+  follow: (f: t.Function | undefined) => void,
+): OutsideEffect | undefined {
+  const h = handedOutside(ctx, call, follow);
+  return h && { node: h.node, what: `${h.what}, through a function it hands to a call that may call it` };
 }
 
 /** What a call does outside JS memory, judged by its callee; undefined when nothing the build knows of. */
@@ -632,4 +664,131 @@ function newOutside(
   }
   const imported = importedCallee(ctx, callee, true);
   return imported ? callOutside(ctx, callee) : undefined;
+}
+
+/**
+ * Attack22 F4, F6: a function a call hands on may be called by the callee — `[m].forEach(
+ * console.log)`, `files.forEach(fs.unlinkSync)`, `s.replace(/o/, console.log)`, `JSON.stringify(v,
+ * log)`, `Object.defineProperty(o, "k", { get: console.log })` — so a reference to a function that
+ * would be an effect outside JS memory if called is that effect when handed to any call. The one
+ * rule for both uses: the offload decision (findOutside, the report's `outside` and parallel
+ * offload) and the inline `Promise.all` rules (writeOutside through effectfulCall). Each reference
+ * is judged by the table that judges a callee (callOutside, unfollowed): where the built-ins table
+ * says the callee calls that argument (`CALLS_ITS_ARGUMENTS`: `forEach`, `map`, `replace`,
+ * `Array.from`'s mapper, whatever the receiver), the argument is a callee in full — an unresolved
+ * function (a parameter, a method of an object of unknown class, the result of a call) is not
+ * proven, a function of the module is followed (`follow`), a primitive (a `replace` string) is
+ * data. Anywhere else (any other argument, an entry of an array or object literal argument) the
+ * value may be data, so only what is known to be a function counts: a console method, a `process`
+ * function, a function of one of Node's own modules (`fs.unlinkSync`, an import of `node:net`);
+ * functions of the module handed there are followed by the walks themselves, as every name they
+ * read. `f.bind(o)` hands `f`. Returns the reference and what it does, or undefined.
+ */
+export function handedOutside(
+  ctx: Ctx,
+  call: CallNode | t.NewExpression,
+  follow: (f: t.Function | undefined) => void,
+): { node: Node; what: string } | undefined {
+  const args = call.arguments as Node[];
+  const name = call.type === "NewExpression" ? undefined : memberName(strip(call.callee as Node));
+  const at = name === undefined ? undefined : CALLS_ITS_ARGUMENTS.get(name);
+  // A spread before the called position moves it: every argument is then only handed.
+  const spreadBefore = at !== undefined && args.slice(0, at).some((a) => a.type === "SpreadElement");
+  for (let i = 0; i < args.length; i++) {
+    const found = handedValue(ctx, args[i]!, i === at && !spreadBefore, follow, 0);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** One handed value: a reference judged (handedOutside), a literal's entries looked into. */
+function handedValue(
+  ctx: Ctx,
+  value: Node,
+  called: boolean,
+  follow: (f: t.Function | undefined) => void,
+  depth: number,
+): { node: Node; what: string } | undefined {
+  if (depth > MAX_LINKS) return undefined;
+  const v = strip(value.type === "SpreadElement" ? (value.argument as Node) : value);
+  // Its body is in the walk already.
+  if (isFunction(v)) return undefined;
+  if (v.type === "ArrayExpression" || v.type === "ObjectExpression") {
+    const entries =
+      v.type === "ArrayExpression"
+        ? (v.elements.filter((e) => e !== null) as Node[])
+        : (v.properties as Node[]).map((p) => (p.type === "ObjectProperty" ? (p.value as Node) : p));
+    for (const e of entries) {
+      // An object's methods and accessors are functions the walk goes into.
+      if (e.type === "ObjectMethod") continue;
+      const found = handedValue(ctx, e, false, follow, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const target = unbound(ctx, v);
+  const what = called ? calledOutside(ctx, target, follow) : knownFunctionOutside(ctx, target);
+  return what === undefined ? undefined : { node: v, what };
+}
+
+/** A handed argument a built-in calls: the callee's judgement, but for a primitive (data). */
+function calledOutside(ctx: Ctx, ref: Node, follow: (f: t.Function | undefined) => void): string | undefined {
+  if (provenPrimitive(ctx, ref)) return undefined;
+  return knownFunctionOutside(ctx, ref) ?? callOutside(ctx, ref) ?? unfollowed(ctx, ref, follow);
+}
+
+/**
+ * A handed argument the callee may or may not call: an effect only where the value is known to be
+ * a function that has one — of `console`, of `process` (but what it says about itself and its
+ * environment, data), or an export of one of Node's own modules that is a function in this Node
+ * (`unlinkSync`, not `constants` nor `promises`).
+ */
+function knownFunctionOutside(ctx: Ctx, ref: Node): string | undefined {
+  const g = globalCallee(ctx, ref);
+  if (g !== undefined) {
+    if (g[0] === "console") return "prints to the console";
+    if (g[0] === "process" && g.length > 1 && !PROCESS_CONSTANTS.has(g[1]!) && g[1] !== "env")
+      return "uses `process` (its environment, streams or state)";
+    return undefined;
+  }
+  const imported = importedCallee(ctx, ref, true);
+  if (imported?.path.length !== 1 || !isBuiltin(imported.module)) return undefined;
+  let exported: unknown;
+  try {
+    exported = (ownRequire(imported.module) as Record<string, unknown>)[imported.path[0]!];
+  } catch {
+    return undefined;
+  }
+  return typeof exported === "function" ? callOutside(ctx, ref) : undefined;
+}
+
+/** Node's own modules, loaded to tell their functions from their other exports. */
+const ownRequire = createRequire(import.meta.url);
+
+/** `f.bind(o)`, and a `const` holding one: `f`, which the bound function calls. */
+function unbound(ctx: Ctx, v: Node, depth = 0): Node {
+  if (depth > MAX_LINKS) return v;
+  const bindOf = (n: Node): Node | undefined => {
+    const c = strip(n);
+    if (c.type !== "CallExpression") return undefined;
+    const callee = strip(c.callee as Node);
+    return (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") &&
+      memberName(callee) === "bind"
+      ? strip(callee.object as Node)
+      : undefined;
+  };
+  const direct = bindOf(v);
+  if (direct) return unbound(ctx, direct, depth + 1);
+  if (v.type !== "Identifier") return v;
+  const b = ctx.scopes.binding(v, v.name);
+  const decl = b?.node;
+  if (
+    b?.kind !== "const" ||
+    decl?.type !== "VariableDeclarator" ||
+    decl.id.type !== "Identifier" ||
+    !decl.init
+  )
+    return v;
+  const inner = bindOf(decl.init as Node);
+  return inner ? unbound(ctx, inner, depth + 1) : v;
 }
