@@ -362,6 +362,48 @@ describe("smartasync check", () => {
     expect(cli(["check", ".", "--deny", "offload-outside"], clean).status).toBe(0);
   });
 
+  it("--deny offload-outside fails on a function that hands a file or output function to a built-in (attack22 F4)", () => {
+    const t = tree("check-offload-outside-handed", {
+      "app.js": [
+        `import fs from "node:fs";`,
+        `// @smartasync`,
+        `export function rmAll(files) {`,
+        `  files.forEach(fs.unlinkSync);`,
+        `  return files.length;`,
+        `}`,
+        `// @smartasync`,
+        `export function shout(v) {`,
+        `  [v].forEach(console.log);`,
+        `  return v;`,
+        `}`,
+        `function double(x) {`,
+        `  return x * 2;`,
+        `}`,
+        `// @smartasync`,
+        `export function doubled(xs) {`,
+        `  return xs.map(double);`,
+        `}`,
+        `export async function main() {`,
+        `  await rmAll([]);`,
+        `  await shout("x");`,
+        `  await doubled([1]);`,
+        `}`,
+        ``,
+      ].join("\n"),
+    });
+    const r = cli(["check", ".", "--deny", "offload-outside"], t);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "app.js:20:9: denied (offload-outside) offload-outside: call of rmAll uses offload (→ rmAllAsync) and has effects outside JS memory: offloaded, and `rmAll` writes to the file system, through a function it hands to a call that may call it (`fs.unlinkSync` at app.js:4:17)",
+    );
+    expect(r.stdout).toContain(
+      "app.js:21:9: denied (offload-outside) offload-outside: call of shout uses offload (→ shoutAsync) and has effects outside JS memory: offloaded, and `shout` prints to the console, through a function it hands to a call that may call it (`console.log` at app.js:9:15)",
+    );
+    // A function of the module handed to `map` that only computes stays quiet.
+    expect(r.stdout).not.toContain("call of doubled");
+    expect(r.stdout).toMatch(/smartasync check: failed: 0 errors, 2 denied/);
+  });
+
   it("a thrown SA error counts as an error, with its code and location; the others are still checked", () => {
     const t = tree("check-error", { "a.js": MALFORMED, "b.js": APP });
     const r = cli(["check", "."], t);

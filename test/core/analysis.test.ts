@@ -657,3 +657,82 @@ describe("entry guards", () => {
     expect(codes(esm)).not.toContain("SA303");
   });
 });
+
+describe("a function handed to a call that may call it (attack22 F4, F6)", () => {
+  /** The awaited, offloaded call of `w`: its `outside` flag and reason. */
+  const offloaded = (head: string, body: string) => {
+    const r = analyseSource(
+      `${head}\n// @smartasync\nexport function w(m, cb, obj) {\n  const xs = [String(m)];\n  const s = String(m);\n  ${body};\n  return 1;\n}\nexport async function main() {\n  await w("a", null, null);\n}\n`,
+    );
+    return r.report?.calls.find((c) => c.callee === "w");
+  };
+  /** The sync variant of `Promise.all` over two calls of an async `step` doing `body` first. */
+  const allStrategy = (head: string, body: string) =>
+    strategyOfSync(
+      analyseSource(
+        `import { readFile } from "node:fs/promises";\n${head}\n// @smartasync\nexport async function step(m, cb, obj) {\n  const xs = [String(m)];\n  const s = String(m);\n  ${body};\n  await readFile("x");\n  return m;\n}\n// @smartasync\nexport async function both() {\n  return (await Promise.all([step("a", null, null), step("b", null, null)])).length;\n}\n`,
+      ),
+      "both",
+    );
+  const strategyOfSync = (r: ReturnType<typeof analyseSource>, name: string) =>
+    r.report?.functions.find((f) => f.name === name)?.syncStrategy;
+
+  // [head, body, what the reason says]
+  const acting: [string, string, string][] = [
+    ["", "xs.forEach(console.log)", "prints to the console"],
+    ["", "xs.map(console.error)", "prints to the console"],
+    ["", "Array.from([m], console.log)", "prints to the console"],
+    ["", "s.replace(/o/, console.log)", "prints to the console"],
+    ["", "xs.some(console.warn)", "prints to the console"],
+    ["", "new Map([[s, 1]]).forEach(console.log)", "prints to the console"],
+    ["", "JSON.stringify(s, console.log)", "prints to the console"],
+    ["const say = console.log;", "xs.forEach(say)", "prints to the console"],
+    ["const { log } = console;", "xs.forEach(log)", "prints to the console"],
+    ["", "xs.forEach(console.log.bind(console))", "prints to the console"],
+    ["const out = console.log.bind(console);", "xs.forEach(out)", "prints to the console"],
+    ["const say = console.log;", 'Object.defineProperty({}, "k", { get: say })', "prints to the console"],
+    ["const say = console.log;", 'Object.fromEntries([["k", say]])', "prints to the console"],
+    ["", "xs.forEach(process.stdout.write)", "uses `process`"],
+    ['import { unlinkSync } from "node:fs";', "xs.forEach(unlinkSync)", "writes to the file system"],
+    ['import fs from "node:fs";', "xs.forEach(fs.unlinkSync)", "writes to the file system"],
+    ['import * as fs from "node:fs";', "xs.filter(fs.existsSync)", "reads the file system"],
+    ['import fs from "node:fs";', "const rm = fs.rmSync;\n  xs.forEach(rm)", "writes to the file system"],
+    ['import { connect } from "node:net";', "xs.map(connect)", "calls a function of `node:net`"],
+    ["", "xs.forEach(cb)", "calls a function handed in as a parameter"],
+    ["", "xs.forEach(obj.run)", "calls a function the build does not follow"],
+  ];
+  for (const [head, body, what] of acting) {
+    it(`acts: ${head} ${body}`, () => {
+      const call = offloaded(head, body);
+      expect(call?.strategy).toBe("offload");
+      expect(call?.outside).toBe(true);
+      expect(call?.reason).toContain(`${what}`);
+      expect(call?.reason).toContain("through a function it hands to a call that may call it");
+      // The same rule makes the element act, so the inline copy does not run them in turn.
+      expect(allStrategy(head, body)).toBe("worker");
+    });
+  }
+
+  // What is proven quiet stays so: a pure function of the module, a string, a pure global.
+  const quiet: [string, string][] = [
+    ["function double(x) {\n  return x + x;\n}", "xs.map(double)"],
+    [
+      "const twice = (x) => x + x;\nfunction compare(a, b) {\n  return a < b ? -1 : 1;\n}",
+      "xs.map(twice);\n  xs.sort(compare)",
+    ],
+    ["", 's.replace(/o/, "0")'],
+    ['const sep = "-";', "s.replace(/o/, sep)"],
+    ["", "JSON.stringify({ s }, null, 2)"],
+    ["", "xs.filter(Boolean).map(String)"],
+    ['import { join } from "node:path";', "xs.map((p) => join(p, s))"],
+    ['import { constants } from "node:fs";', "xs.concat(constants.R_OK)"],
+  ];
+  for (const [head, body] of quiet) {
+    it(`stays quiet: ${head} ${body}`, () => {
+      const call = offloaded(head, body);
+      expect(call?.strategy).toBe("offload");
+      expect(call?.outside).toBeUndefined();
+      expect(allStrategy(head, body)).toBe("inline");
+    });
+  }
+});
