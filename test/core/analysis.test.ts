@@ -698,6 +698,11 @@ describe("a function handed to a call that may call it (attack22 F4, F6)", () =>
     ['import * as fs from "node:fs";', "xs.filter(fs.existsSync)", "reads the file system"],
     ['import fs from "node:fs";', "const rm = fs.rmSync;\n  xs.forEach(rm)", "writes to the file system"],
     ['import { connect } from "node:net";', "xs.map(connect)", "calls a function of `node:net`"],
+    [
+      'import { unlinkSync } from "node:fs";',
+      'Object.defineProperty({}, "k", { get: unlinkSync })',
+      "writes to the file system",
+    ],
     ["", "xs.forEach(cb)", "calls a function handed in as a parameter"],
     ["", "xs.forEach(obj.run)", "calls a function the build does not follow"],
   ];
@@ -725,7 +730,8 @@ describe("a function handed to a call that may call it (attack22 F4, F6)", () =>
     ["", "JSON.stringify({ s }, null, 2)"],
     ["", "xs.filter(Boolean).map(String)"],
     ['import { join } from "node:path";', "xs.map((p) => join(p, s))"],
-    ['import { constants } from "node:fs";', "xs.concat(constants.R_OK)"],
+    ['import { constants } from "node:fs";', "xs.concat(constants.R_OK, constants)"],
+    ['import { argv } from "node:process";', "xs.concat(argv)"],
   ];
   for (const [head, body] of quiet) {
     it(`stays quiet: ${head} ${body}`, () => {

@@ -1,4 +1,4 @@
-import { createRequire, isBuiltin } from "node:module";
+import { isBuiltin } from "node:module";
 import type { types as t } from "@babel/core";
 import { canonicalCallee } from "../twins.js";
 import { PURE_GLOBALS, PURE_STATICS } from "./arg-escape.js";
@@ -740,8 +740,9 @@ function calledOutside(ctx: Ctx, ref: Node, follow: (f: t.Function | undefined) 
 /**
  * A handed argument the callee may or may not call: an effect only where the value is known to be
  * a function that has one — of `console`, of `process` (but what it says about itself and its
- * environment, data), or an export of one of Node's own modules that is a function in this Node
- * (`unlinkSync`, not `constants` nor `promises`).
+ * environment, data), or an export of one of Node's own modules named by itself (`unlinkSync`,
+ * `fs.unlinkSync`; not a member of one, `constants.R_OK`, nor the objects several modules export,
+ * `constants` and `promises`). The modules are not loaded to look: some warn when loaded.
  */
 function knownFunctionOutside(ctx: Ctx, ref: Node): string | undefined {
   const g = globalCallee(ctx, ref);
@@ -753,17 +754,13 @@ function knownFunctionOutside(ctx: Ctx, ref: Node): string | undefined {
   }
   const imported = importedCallee(ctx, ref, true);
   if (imported?.path.length !== 1 || !isBuiltin(imported.module)) return undefined;
-  let exported: unknown;
-  try {
-    exported = (ownRequire(imported.module) as Record<string, unknown>)[imported.path[0]!];
-  } catch {
+  const name = imported.path[0]!;
+  if (name === "constants" || name === "promises") return undefined;
+  // `import { argv, env } from "node:process"`: what the global's `process.argv` is, data.
+  if (imported.module.replace(/^node:/, "") === "process" && (PROCESS_CONSTANTS.has(name) || name === "env"))
     return undefined;
-  }
-  return typeof exported === "function" ? callOutside(ctx, ref) : undefined;
+  return callOutside(ctx, ref);
 }
-
-/** Node's own modules, loaded to tell their functions from their other exports. */
-const ownRequire = createRequire(import.meta.url);
 
 /** `f.bind(o)`, and a `const` holding one: `f`, which the bound function calls. */
 function unbound(ctx: Ctx, v: Node, depth = 0): Node {
