@@ -734,24 +734,24 @@ function handedValue(
 /** A handed argument a built-in calls: the callee's judgement, but for a primitive (data). */
 function calledOutside(ctx: Ctx, ref: Node, follow: (f: t.Function | undefined) => void): string | undefined {
   if (provenPrimitive(ctx, ref)) return undefined;
+  // `process.stdout.write` handed: callOutside leaves `process.*` to the walk's read of `process`,
+  // which the Promise.all rules do not make.
+  const g = globalCallee(ctx, ref);
+  if (g?.[0] === "process" && g.length > 1 && !PROCESS_CONSTANTS.has(g[1]!) && g[1] !== "env")
+    return "uses `process` (its environment, streams or state)";
   return knownFunctionOutside(ctx, ref) ?? callOutside(ctx, ref) ?? unfollowed(ctx, ref, follow);
 }
 
 /**
  * A handed argument the callee may or may not call: an effect only where the value is known to be
- * a function that has one — of `console`, of `process` (but what it says about itself and its
- * environment, data), or an export of one of Node's own modules named by itself (`unlinkSync`,
+ * a function that has one — of `console`, or an export of one of Node's own modules named by itself (`unlinkSync`,
  * `fs.unlinkSync`; not a member of one, `constants.R_OK`, nor the objects several modules export,
  * `constants` and `promises`). The modules are not loaded to look: some warn when loaded.
  */
 function knownFunctionOutside(ctx: Ctx, ref: Node): string | undefined {
   const g = globalCallee(ctx, ref);
-  if (g !== undefined) {
-    if (g[0] === "console") return "prints to the console";
-    if (g[0] === "process" && g.length > 1 && !PROCESS_CONSTANTS.has(g[1]!) && g[1] !== "env")
-      return "uses `process` (its environment, streams or state)";
-    return undefined;
-  }
+  // `process.*` is data as often (`String(process.title)`); its reads are the walk's to judge.
+  if (g !== undefined) return g[0] === "console" ? "prints to the console" : undefined;
   const imported = importedCallee(ctx, ref, true);
   if (imported?.path.length !== 1 || !isBuiltin(imported.module)) return undefined;
   const name = imported.path[0]!;
