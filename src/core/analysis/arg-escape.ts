@@ -470,12 +470,24 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
       while (ctx.tree.parent(arg) !== p) arg = ctx.tree.parent(arg)!;
       const index = call.arguments.indexOf(arg as t.Expression);
       const spread = arg.type === "SpreadElement";
-      const callee = strip(call.callee as Node);
+      const callee = calleeOf(call.callee as Node);
       if (isFunction(callee) && !spread) return { kind: "callee-param", fn: callee, index, call: p };
+      // `mark.bind(null)(o)`: `mark` runs, the bound arguments before `o` (attack22 F9).
+      const bound = boundTarget(ctx, callee);
+      if (bound && !spread)
+        return { kind: "callee-param", fn: bound.fn, index: index + bound.shift, call: p };
+      // `new Helper(o)`, `new (class { constructor(t) {…} })(o)`: its constructor runs (a base
+      // class's of the module where it has none). One that only keeps the argument leaves the
+      // instance holding it, read below as any call's result (fixture sa211-escaped-parameter).
+      if (p.type === "NewExpression" && !spread) {
+        const ctor = constructorOf(ctx, callee);
+        if (ctor && argumentEscapes(ctx, ctor).has(index))
+          return { kind: "callee-param", fn: ctor, index, call: p };
+      }
       // `ops.mark(o)`, `U.mark(o)`: a method of a `const` object literal or a static of a class
       // the module shows is read as a function of the module is (attack22 F8: the worker marked
       // its copy), before any guess from its name (`ops.add(o)` may write to `o`, not to `ops`).
-      const local = functionOf(ctx, callee) ?? shownMethod(ctx, callee);
+      const local = functionOf(ctx, unaliasedFn(ctx, callee)) ?? shownMethod(ctx, callee);
       if (local && !spread) return { kind: "callee-param", fn: local, index, call: p };
       // `f(...[o])`, `f(...xs)`: its elements are `f`'s parameters from here on (attack 18 F19).
       if (local && spread) {
@@ -873,7 +885,9 @@ function unresolvedModuleMethod(ctx: Ctx, own: Node): boolean {
   if (b.node.type === "ClassDeclaration") return true;
   if (b.node.type !== "VariableDeclarator" || !b.node.init) return false;
   const init = strip(b.node.init);
-  if (init.type === "ObjectExpression" || init.type === "ClassExpression") return true;
+  // `arr[0](o)` of a module `const arr = [mark]` too (attack22 F9).
+  if (init.type === "ObjectExpression" || init.type === "ClassExpression" || init.type === "ArrayExpression")
+    return true;
   if (init.type !== "NewExpression") return false;
   const ctor = strip(init.callee as Node);
   const cb = ctor.type === "Identifier" ? ctx.scopes.binding(ctor, ctor.name) : undefined;
@@ -883,6 +897,67 @@ function unresolvedModuleMethod(ctx: Ctx, own: Node): boolean {
     decl.type === "ClassDeclaration" ||
     (decl.type === "VariableDeclarator" && !!decl.init && strip(decl.init).type === "ClassExpression")
   );
+}
+
+/** A callee seen through wrappers and a comma (`(0, mark)`): what is called. */
+function calleeOf(n: Node): Node {
+  let cur = strip(n);
+  while (cur.type === "SequenceExpression") cur = strip(cur.expressions[cur.expressions.length - 1] as Node);
+  return cur;
+}
+
+/** `const alias = mark`: the name a chain of `const` aliases ends at (`mark`), else `n` itself. */
+function unaliasedFn(ctx: Ctx, n: Node): Node {
+  let cur = n;
+  for (let hops = 0; hops < 8 && cur.type === "Identifier"; hops++) {
+    const b = ctx.scopes.binding(cur, cur.name);
+    if (b?.kind !== "const" || b.node.type !== "VariableDeclarator" || !b.node.init) return cur;
+    const init = calleeOf(b.node.init as Node);
+    if (init.type !== "Identifier") return cur;
+    cur = init;
+  }
+  return cur;
+}
+
+/** The function of the module `f.bind(that, …bound)` calls, and how many arguments it binds. */
+function boundTarget(ctx: Ctx, callee: Node): { fn: t.Function; shift: number } | undefined {
+  if (callee.type !== "CallExpression" && callee.type !== "OptionalCallExpression") return undefined;
+  const m = strip(callee.callee as Node);
+  if ((m.type !== "MemberExpression" && m.type !== "OptionalMemberExpression") || memberName(m) !== "bind")
+    return undefined;
+  const args = callee.arguments as Node[];
+  if (args.some((a) => a.type === "SpreadElement")) return undefined;
+  const own = calleeOf(m.object as Node);
+  const fn = isFunction(own)
+    ? (own as t.Function)
+    : (functionOf(ctx, unaliasedFn(ctx, own)) ?? shownMethod(ctx, own));
+  return fn ? { fn, shift: Math.max(args.length - 1, 0) } : undefined;
+}
+
+/**
+ * The constructor a `new` of a class of the module runs with the arguments as given: its own, or
+ * where it has none its base class's of the module (`class B extends A {}` hands them on); a class
+ * written in place, or a name bound once to one. Undefined otherwise (an imported base class is
+ * not followed, as imported functions are not).
+ */
+function constructorOf(ctx: Ctx, callee: Node, depth = 0): t.Function | undefined {
+  let cls: t.Class | undefined;
+  if (callee.type === "ClassExpression") cls = callee as t.Class;
+  else if (callee.type === "Identifier") {
+    const b = ctx.scopes.binding(callee, callee.name);
+    const init =
+      b?.node.type === "VariableDeclarator" && b.kind === "const" && b.node.init
+        ? strip(b.node.init)
+        : undefined;
+    if (b?.node.type === "ClassDeclaration") cls = b.node as t.Class;
+    else if (init?.type === "ClassExpression") cls = init as t.Class;
+  }
+  if (!cls) return undefined;
+  const ctor = cls.body.body.find((m) => m.type === "ClassMethod" && m.kind === "constructor");
+  if (ctor) return ctor as t.Function;
+  return cls.superClass && depth < 8
+    ? constructorOf(ctx, calleeOf(cls.superClass as Node), depth + 1)
+    : undefined;
 }
 
 function rootId(n: Node): t.Identifier | undefined {
