@@ -12,6 +12,7 @@ import { asyncLimitKind, limitedMap } from "./limiters.js";
 import { planLoopCopies } from "./loop-copy.js";
 import type { SaFunction } from "./model.js";
 import { writeOutside } from "./outside.js";
+import { provenPrimitive } from "./primitive.js";
 import { isImportedCall, knownAsyncCall, proofOf } from "./prove.js";
 import {
   functionStartsNothing,
@@ -153,12 +154,48 @@ function constString(ctx: Ctx, id: t.Identifier): string | undefined {
  * built-in method that calls its argument (`[cb].forEach(queueMicrotask)` queues each `cb`).
  */
 function queuesWork(ctx: Ctx, call: CallNode): boolean {
-  if (queuesCallback(ctx, call.callee as Node)) return true;
+  if (queuesCallback(ctx, call.callee as Node) || nodeCallbackCall(ctx, call)) return true;
   const { fn, args } = calledWith(ctx, call);
   if (fn !== call.callee && queuesCallback(ctx, fn)) return true;
   const at = handedAt(fn);
   const a = at === undefined || args === undefined ? undefined : args[at];
   return a !== undefined && a.type !== "SpreadElement" && queuesCallback(ctx, a);
+}
+
+/** Node's own modules whose functions follow the callback convention (the callback last). */
+const CALLBACK_MODULES = new Set([
+  "fs",
+  "zlib",
+  "crypto",
+  "dns",
+  "child_process",
+  "stream",
+  "http",
+  "https",
+  "net",
+  "tls",
+]);
+
+/**
+ * A function of one of Node's own modules called with a function last (`fs.stat(p, cb)`,
+ * `zlib.gzip(x, cb)`, `crypto.randomBytes(n, cb)`, `require("dns").lookup(h, cb)`): by Node's
+ * callback convention the callback runs later, on the event loop, so it queues work as a timer
+ * does (attack22 F5: the `started` guard saw only its `undefined`). Any last argument not
+ * proven data (a primitive, an object or array literal) is taken for a callback: `cb` made by a
+ * call or handed in as a parameter queues as much (`randomBytes(size)` of an unknown `size` is
+ * then taken for one too: the safe side, a worker variant).
+ */
+function nodeCallbackCall(ctx: Ctx, call: CallNode): boolean {
+  const args = call.arguments as Node[];
+  const last = args[args.length - 1];
+  if (last === undefined || last.type === "SpreadElement") return false;
+  const cb = strip(last);
+  if (cb.type === "ObjectExpression" || cb.type === "ArrayExpression" || provenPrimitive(ctx, cb))
+    return false;
+  const imported = importedCallee(ctx, calledFunction(call.callee as Node), true);
+  if (imported === undefined || imported.path.length !== 1) return false;
+  const name = imported.path[0]!;
+  return CALLBACK_MODULES.has(imported.module.replace(/^node:/, "")) && !name.endsWith("Sync");
 }
 
 /** The argument position a built-in method named like `fn` calls before it returns (`forEach(cb)`). */
