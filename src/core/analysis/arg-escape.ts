@@ -5,6 +5,7 @@ import { memoByFunction } from "./memo.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { COPIES, constructorHas, isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
+import { peelCallee } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
 import { isNodeRequire, memberName, strip, TRANSPARENT } from "./view.js";
 import { functionOf, methodOf, paramWrites, shownMethod, type Write } from "./writes.js";
@@ -470,7 +471,7 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
       while (ctx.tree.parent(arg) !== p) arg = ctx.tree.parent(arg)!;
       const index = call.arguments.indexOf(arg as t.Expression);
       const spread = arg.type === "SpreadElement";
-      const callee = calleeOf(call.callee as Node);
+      const callee = peelCallee(call.callee as Node);
       if (isFunction(callee) && !spread) return { kind: "callee-param", fn: callee, index, call: p };
       // `mark.bind(null)(o)`: `mark` runs, the bound arguments before `o` (attack22 F9).
       const bound = boundTarget(ctx, callee);
@@ -899,20 +900,13 @@ function unresolvedModuleMethod(ctx: Ctx, own: Node): boolean {
   );
 }
 
-/** A callee seen through wrappers and a comma (`(0, mark)`): what is called. */
-function calleeOf(n: Node): Node {
-  let cur = strip(n);
-  while (cur.type === "SequenceExpression") cur = strip(cur.expressions[cur.expressions.length - 1] as Node);
-  return cur;
-}
-
 /** `const alias = mark`: the name a chain of `const` aliases ends at (`mark`), else `n` itself. */
 function unaliasedFn(ctx: Ctx, n: Node): Node {
   let cur = n;
   for (let hops = 0; hops < 8 && cur.type === "Identifier"; hops++) {
     const b = ctx.scopes.binding(cur, cur.name);
     if (b?.kind !== "const" || b.node.type !== "VariableDeclarator" || !b.node.init) return cur;
-    const init = calleeOf(b.node.init as Node);
+    const init = peelCallee(b.node.init as Node);
     if (init.type !== "Identifier") return cur;
     cur = init;
   }
@@ -927,7 +921,7 @@ function boundTarget(ctx: Ctx, callee: Node): { fn: t.Function; shift: number } 
     return undefined;
   const args = callee.arguments as Node[];
   if (args.some((a) => a.type === "SpreadElement")) return undefined;
-  const own = calleeOf(m.object as Node);
+  const own = peelCallee(m.object as Node);
   const fn = isFunction(own)
     ? (own as t.Function)
     : (functionOf(ctx, unaliasedFn(ctx, own)) ?? shownMethod(ctx, own));
@@ -956,7 +950,7 @@ function constructorOf(ctx: Ctx, callee: Node, depth = 0): t.Function | undefine
   const ctor = cls.body.body.find((m) => m.type === "ClassMethod" && m.kind === "constructor");
   if (ctor) return ctor as t.Function;
   return cls.superClass && depth < 8
-    ? constructorOf(ctx, calleeOf(cls.superClass as Node), depth + 1)
+    ? constructorOf(ctx, peelCallee(cls.superClass as Node), depth + 1)
     : undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
 import { resolveImport } from "../resolve.js";
-import { type CallEdit, type Index, peelCallee, resolveCallee } from "./calls.js";
+import { type CallEdit, type Index, resolveCallee } from "./calls.js";
 import {
   functionReached,
   GLOBAL_OBJECTS,
@@ -14,6 +14,7 @@ import {
 } from "./checks.js";
 import { type Ctx, callText, locOf, sourceOf, warn } from "./ctx.js";
 import { type Binding, isReference } from "./scope.js";
+import { peelCallee } from "./transparent.js";
 import type { Node } from "./tree.js";
 import { memberName, strip } from "./view.js";
 import { importsReach } from "./worker-imports.js";

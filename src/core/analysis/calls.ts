@@ -22,6 +22,7 @@ import { returnsPrimitive } from "./return-type.js";
 import type { Binding } from "./scope.js";
 import { patternNames } from "./scope.js";
 import { CALLS_ITS_ARGUMENTS, isBuiltinMethodName } from "./sync-table.js";
+import { peelCallee } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
 import {
   dottedPath,
@@ -77,15 +78,6 @@ export function ownCheckOf(shape: Shape): OwnCheck | undefined {
   return shape.kind === "member" || shape.kind === "call-apply" || shape.kind === "bind"
     ? shape.own
     : undefined;
-}
-
-/** Parentheses, TypeScript wrappers and `(a, f)` sequences around a callee: what is called is `f`. */
-export function peelCallee(n: Node): Node {
-  for (;;) {
-    n = strip(n);
-    if (n.type === "SequenceExpression") n = n.expressions[n.expressions.length - 1] as Node;
-    else return n;
-  }
 }
 
 /**

@@ -14,12 +14,12 @@ import {
 import { identifierHint, isIdentifierName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
 import type { Unfollowed } from "./calls.js";
-import { peelCallee } from "./calls.js";
 import { type Ctx, warn } from "./ctx.js";
 import { addKinds } from "./held.js";
 import type { Names } from "./names.js";
 import type { Binding, Scopes } from "./scope.js";
 import { dottedPath, isReference } from "./scope.js";
+import { peelCallee } from "./transparent.js";
 import { type Node, stackChildren, type Tree } from "./tree.js";
 import { consumerOf, memberName, requireSource, writtenTargets } from "./view.js";
 

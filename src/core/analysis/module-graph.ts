@@ -480,21 +480,7 @@ export class ModuleGraph {
     }
     const file = parsed.file;
     const closing = closingForExport(file.program, source, name);
-    const { ctx } = createBoundCtx(
-      {
-        options: this.options,
-        fileName: this.report(path),
-        filename: path,
-        code: source,
-        report: emptyReport(this.report(path)),
-        program: file.program,
-        comments: file.comments,
-        graph: this,
-        error: (message) => new Error(message),
-      },
-      (ctx) => ({ imported: new ImportedFns(ctx, new Names(ctx), "shape"), closing }),
-    );
-    return { ctx, closing };
+    return { ctx: this.shapeCtx(path, source, file, closing), closing };
   }
 
   /**
@@ -523,6 +509,29 @@ export class ModuleGraph {
     return out;
   }
 
+  /** A context on another module's tree, its imports read for their shapes (a closing: lazy). */
+  private shapeCtx(
+    path: string,
+    source: string,
+    parsed: Pick<ParsedFile, "program" | "comments">,
+    closing?: LazyClosing,
+  ): Ctx {
+    return createBoundCtx(
+      {
+        options: this.options,
+        fileName: this.report(path),
+        filename: path,
+        code: source,
+        report: emptyReport(this.report(path)),
+        program: parsed.program,
+        comments: parsed.comments,
+        graph: this,
+        error: (message) => new Error(message),
+      },
+      (ctx) => ({ imported: new ImportedFns(ctx, new Names(ctx), "shape"), ...(closing ? { closing } : {}) }),
+    ).ctx;
+  }
+
   private report(path: string): string {
     return relative(this.rootOf(path), path).split("\\").join("/");
   }
@@ -536,20 +545,7 @@ export class ModuleGraph {
     } catch {
       return "cannot be parsed";
     }
-    const { ctx } = createBoundCtx(
-      {
-        options: this.options,
-        fileName: this.report(path),
-        filename: path,
-        code: source,
-        report: emptyReport(this.report(path)),
-        program: parsed.program,
-        comments: parsed.comments,
-        graph: this,
-        error: (message) => new Error(message),
-      },
-      (ctx) => ({ imported: new ImportedFns(ctx, new Names(ctx), "shape") }),
-    );
+    const ctx = this.shapeCtx(path, source, parsed);
     let fns: SaFunction[];
     try {
       fns = collectFunctions(ctx);

@@ -2,12 +2,13 @@ import type { types as t } from "@babel/core";
 import { handsBack, isPromiseMethodCall } from "../context.js";
 import type { ParamUse } from "../module-facts.js";
 import { argumentUse, staticKey, unknown } from "./call-argument.js";
-import { type Index, peelCallee, resolveCallee } from "./calls.js";
+import { type Index, resolveCallee } from "./calls.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
 import { CONTAINER_CLASSES, KEEPERS, readsElements, SCHEDULERS } from "./keepers.js";
 import type { SaFunction } from "./model.js";
 import { provenPrimitive } from "./primitive.js";
+import { peelCallee } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
 import { consumerOf, globalPath, globalRef, memberName, readsOf, strip, treeView } from "./view.js";
 

@@ -25,3 +25,12 @@ export function strip(n: t.Node): t.Node {
   while (TRANSPARENT.has(cur.type)) cur = (cur as { expression: t.Node }).expression;
   return cur;
 }
+
+/** Parentheses, TypeScript wrappers and `(a, f)` sequences around a callee: what is called is `f`. */
+export function peelCallee(n: t.Node): t.Node {
+  for (;;) {
+    n = strip(n);
+    if (n.type === "SequenceExpression") n = n.expressions[n.expressions.length - 1] as t.Node;
+    else return n;
+  }
+}
