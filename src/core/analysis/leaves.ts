@@ -195,7 +195,14 @@ function nodeCallbackCall(ctx: Ctx, call: CallNode): boolean {
   const imported = importedCallee(ctx, calledFunction(call.callee as Node), true);
   if (imported === undefined || imported.path.length !== 1) return false;
   const name = imported.path[0]!;
-  return CALLBACK_MODULES.has(imported.module.replace(/^node:/, "")) && !name.endsWith("Sync");
+  // A factory's function (`createServer(listener)`, `createConnection(opts, onConnect)`) is a
+  // listener the object keeps, like `emitter.on("x", cb)`: a worker variant would make the server
+  // on the worker's thread, so such a call keeps the check of its result.
+  return (
+    CALLBACK_MODULES.has(imported.module.replace(/^node:/, "")) &&
+    !name.endsWith("Sync") &&
+    !name.startsWith("create")
+  );
 }
 
 /** The argument position a built-in method named like `fn` calls before it returns (`forEach(cb)`). */
