@@ -254,10 +254,13 @@ export class FactsCache {
     const st = statSync(path, { throwIfNoEntry: false });
     if (!st) return { ...EMPTY_FACTS, problem: UNREADABLE };
     const hit = this.entries.get(path);
+    // A module being computed counts as empty for an import cycle back to it, whatever route the
+    // cycle took (the callers that care taint the facts first): computing it again would loop
+    // (attack23 F2: `import * as self from "./lib.js"`, read by held.ts for escaped namespaces).
+    if (hit?.mtimeMs === -1) return hit.facts;
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && (!valid || valid(hit.facts)))
       return hit.facts;
-    // Not for a file being computed right now (an import cycle): its caller's guard decides.
-    if (stored && hit?.mtimeMs !== -1) {
+    if (stored) {
       this.entries.set(path, { mtimeMs: -1, size: -1, facts: EMPTY_FACTS });
       let facts: ModuleFacts | undefined;
       try {

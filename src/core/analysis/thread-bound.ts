@@ -573,10 +573,16 @@ function perThreadUse(
   if (settings.size === 0) return undefined;
   const at = (kind: Setting): string =>
     `\`${shown(ctx, settings.get(kind)!, 48)}\` at ${locOf(ctx, settings.get(kind)!)}`;
-  const once = (kind: Setting, what: string, why: string): { what: string; why: string } | undefined => {
+  // The message is made only once the kind is known to be set: `at(kind)` of a kind the program
+  // never set has no node to show (attack23 F3: `process.on("warning")` + `new EventEmitter()`).
+  const once = (
+    kind: Setting,
+    what: string,
+    why: () => string,
+  ): { what: string; why: string } | undefined => {
     if (!settings.has(kind) || told.has(kind)) return undefined;
     told.add(kind);
-    return { what, why };
+    return { what, why: why() };
   };
   if (n.type === "NewExpression") {
     const callee = squeeze(sourceOf(ctx, n.callee as Node));
@@ -584,7 +590,8 @@ function perThreadUse(
       return once(
         "listeners",
         `creates \`${shown(ctx, n, 40)}\``,
-        `the program sets ${at("listeners")}, but a worker has its own \`events\` module: its emitters keep the default limit of 10`,
+        () =>
+          `the program sets ${at("listeners")}, but a worker has its own \`events\` module: its emitters keep the default limit of 10`,
       );
     return undefined;
   }
@@ -592,13 +599,14 @@ function perThreadUse(
     return once(
       "stack",
       `reads \`${shown(ctx, n, 40)}\``,
-      `the program sets ${at("stack")}, but a worker has its own \`Error.stackTraceLimit\` (10)`,
+      () => `the program sets ${at("stack")}, but a worker has its own \`Error.stackTraceLimit\` (10)`,
     );
   if (n.type === "MemberExpression" && memberName(n) === "getMaxListeners")
     return once(
       "listeners",
       `calls \`${shown(ctx, n, 40)}()\``,
-      `the program sets ${at("listeners")}, but a worker has its own \`events\` module: the default there is 10`,
+      () =>
+        `the program sets ${at("listeners")}, but a worker has its own \`events\` module: the default there is 10`,
     );
   if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
   const callee = strip(n.callee as Node);
@@ -611,13 +619,15 @@ function perThreadUse(
     return once(
       "counters",
       `calls \`console.${method}()\``,
-      `the program counts or times with ${at("counters")}, but a worker's console has counters and timers of its own: \`console.count\` starts again at 1 there, a label started on one thread is unknown on the other`,
+      () =>
+        `the program counts or times with ${at("counters")}, but a worker's console has counters and timers of its own: \`console.count\` starts again at 1 there, a label started on one thread is unknown on the other`,
     );
   if (onConsole && method !== undefined && OUTPUT.has(method) && settings.has("group"))
     return once(
       "group",
       `writes with \`console.${method}()\``,
-      `the program indents its console with ${at("group")}, but a worker's console has its own indentation (none): its lines are not indented`,
+      () =>
+        `the program indents its console with ${at("group")}, but a worker's console has its own indentation (none): its lines are not indented`,
     );
   const inspects =
     /(^|\.)inspect$/.test(text) ||
@@ -630,13 +640,15 @@ function perThreadUse(
     return once(
       "inspect",
       `formats values with \`${text}()\``,
-      `the program sets ${at("inspect")}, but a worker has its own \`util\` module with the default options: objects print another way there`,
+      () =>
+        `the program sets ${at("inspect")}, but a worker has its own \`util\` module with the default options: objects print another way there`,
     );
   if (text === "process.emitWarning" && settings.has("warning"))
     return once(
       "warning",
       "calls `process.emitWarning()`",
-      `the program handles warnings with ${at("warning")}, but a worker's warnings go to its own \`process\` object: the handler never sees them and Node prints them to standard error`,
+      () =>
+        `the program handles warnings with ${at("warning")}, but a worker's warnings go to its own \`process\` object: the handler never sees them and Node prints them to standard error`,
     );
   return undefined;
 }
