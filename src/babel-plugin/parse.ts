@@ -20,7 +20,9 @@ export function babelModuleParser(api: Pick<PluginAPI, "parseSync">): ParseModul
       configFile: false,
       filename: path,
       sourceType: "unambiguous",
-      parserOpts: { plugins: parserPlugins(path) as never },
+      // A `.cjs` may `return` at the top level, as Node allows (attack23 F9; the SWC engine's
+      // module parser too).
+      parserOpts: { plugins: parserPlugins(path) as never, allowReturnOutsideFunction: /\.cjs$/.test(path) },
     }) as t.File | null;
     if (!file) throw new Error(`${path} cannot be parsed`);
     return { program: file.program, comments: file.comments ?? [] };

@@ -189,7 +189,12 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
       filename: file,
       plugins: plugins as never,
       presets: presets as never,
-      parserOpts: { ...(options.parserOpts ?? {}), plugins: parserPlugins as never },
+      parserOpts: {
+        // A `.cjs` may `return` at the top level, as Node allows (attack23 F9; the SWC path too).
+        ...(ext === ".cjs" ? { allowReturnOutsideFunction: true } : {}),
+        ...(options.parserOpts ?? {}),
+        plugins: parserPlugins as never,
+      },
       // `.cjs` is a script; `.cts` too, unless it uses TypeScript's CommonJS module forms
       // (`import x = require()`, `export =`), which the parser reads only in a module, and which
       // the TypeScript preset compiles to `require`/`module.exports` (docs/modules.md, routes).

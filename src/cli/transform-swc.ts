@@ -28,7 +28,7 @@ import type {
  * JavaScript and `.jsx` without JSX, turn JSX into `React.createElement` and drop import
  * attributes; these mirror the Babel path instead: the parser by extension (JSX in `.js`/`.jsx`
  * as the Babel path allows it), `esnext` (only types are stripped), JSX kept, import attributes
- * kept, `.cjs` parsed as a script, `.cts` compiled to CommonJS as TypeScript compiles it.
+ * kept, `.cjs` parsed as a CommonJS script (top-level `return` allowed), `.cts` compiled to CommonJS as TypeScript compiles it.
  */
 export function swcDefaults(file: string): SwcOptions {
   const ext = extname(file);
@@ -39,7 +39,9 @@ export function swcDefaults(file: string): SwcOptions {
   const cts = ext === ".cts";
   return {
     swcrc: false,
-    isModule: cts ? "unknown" : ext !== ".cjs",
+    // `.cjs` is CommonJS: a top-level `return` is legal there, as Node wraps it in a function
+    // (attack23 F9); SWC's "commonjs" parses a script that allows it.
+    isModule: cts ? "unknown" : ext === ".cjs" ? "commonjs" : true,
     ...(cts ? { module: { type: "commonjs" as const } } : {}),
     jsc: {
       parser: typescript

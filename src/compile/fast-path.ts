@@ -83,7 +83,9 @@ function importsAnythingKnown(
       if (kind === "dynamic") continue;
       const facts = graph.ofImport(specifier, filename, "facts", kind === "require" ? kind : undefined);
       if (hasFacts(facts)) return true;
-      if (kind !== "static" || !hasProblem(facts)) continue;
+      // A `require` of a module with a problem too, as an `import` of it (attack23 F9: the
+      // analysis's `reportProblems` reads `const lib = require(…)` routes).
+      if (!hasProblem(facts)) continue;
       // Third-party code that never asked for smartasync gets no SA204: no parse to look for one.
       if (!quiet) return true;
     }

@@ -25,8 +25,11 @@ export interface EngineInput {
   options: Options;
   /** The effective `jsc.parser` for this file (from opts or `.swcrc`), as `@swc/core` takes it. */
   parser: SwcParserConfig;
-  /** `true` for ES modules, `false` for scripts (`.cjs`, `isModule: false`), `"unknown"` to let the parser choose. */
-  isModule: boolean | "unknown";
+  /**
+   * `true` for ES modules, `false` for scripts (`isModule: false`), `"commonjs"` for a CommonJS
+   * script (`.cjs`: a top-level `return` allowed), `"unknown"` to let the parser choose.
+   */
+  isModule: boolean | "unknown" | "commonjs";
   /** SWC's `module.type` makes the output CommonJS (then the module URL is `__filename`). */
   cjsOutput: boolean;
   /** Directory report paths are relative to. */
@@ -90,7 +93,10 @@ export function graphFor(options: Options, root: string, own?: OwnOptions): Modu
           // An imported module past the limits is "cannot be parsed" (SA204 at the import), never
           // handed to SWC's parser, which would end the process (compile/limits.ts).
           checkLimits(source, path);
-          const file = parseToBabelShape(source, { parser: parserFor(path), isModule: "unknown" });
+          // A `.cjs` may `return` at the top level, as Node allows (attack23 F9); Babel's module
+          // parser allows it there too (babel-plugin/parse.ts).
+          const isModule = /\.cjs$/.test(path) ? "commonjs" : "unknown";
+          const file = parseToBabelShape(source, { parser: parserFor(path), isModule });
           return { program: file.program, comments: file.comments ?? [] };
         },
         options,

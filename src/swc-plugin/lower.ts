@@ -52,8 +52,11 @@ export interface SwcParserConfig {
 
 export interface ParseToBabelShapeOptions {
   parser: SwcParserConfig;
-  /** `true` for ES modules, `false` for scripts, `"unknown"` to let SWC decide from the text. */
-  isModule: boolean | "unknown";
+  /**
+   * `true` for ES modules, `false` for scripts, `"commonjs"` for a CommonJS script (a top-level
+   * `return` allowed), `"unknown"` to let SWC decide from the text.
+   */
+  isModule: boolean | "unknown" | "commonjs";
 }
 
 const KEYWORD_TYPES: Record<string, string> = {

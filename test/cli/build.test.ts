@@ -202,6 +202,32 @@ export async function both(s: Store): Promise<string> {
     }
   });
 
+  it("a `.cjs` with a top-level `return` builds under either compiler, and its importers run", () => {
+    // Node wraps CommonJS in a function, so `return` at the top is legal there; both compilers
+    // refused it as a syntax error and the importer died with "Cannot find module" (attack23 F9).
+    const dir = tree("build-cjs-top-return", {
+      "src/lib.cjs": `const { readFile } = require("node:fs/promises");\n// @smartasync\nasync function size(p) {\n  const t = await readFile(p, "utf8");\n  return t.length;\n}\nmodule.exports = { size };\nif (process.env.NO_MORE) return;\nmodule.exports.extra = 1;\n`,
+      "src/main.cjs": `const lib = require("./lib.cjs");\nfunction main() {\n  return lib.size(__filename) > 0;\n}\nconsole.log(main(), lib.extra);\n`,
+    });
+    for (const compiler of ["babel", "swc"]) {
+      const out = `out-${compiler}`;
+      const r = cli(["build", "src", "--out-dir", out, "--compiler", compiler], dir);
+      expect(r.stderr, compiler).toBe("");
+      expect(r.status, compiler).toBe(0);
+      for (const [env, extra] of [
+        [{}, "1"],
+        [{ NO_MORE: "1" }, "undefined"],
+      ] as const) {
+        const run = spawnSync(process.execPath, [join(dir, out, "main.cjs")], {
+          encoding: "utf8",
+          env: { ...process.env, ...env },
+        });
+        expect(run.stderr, compiler).toBe("");
+        expect(run.stdout, compiler).toBe(`true ${extra}\n`);
+      }
+    }
+  });
+
   it("a link to a file of the tree is placed as a link to that file's output: one module, as Node loads it", () => {
     // Node loads a module by its real path, so `./alias.js` and `./lib.js` are one module with one
     // state; compiled as a second file it was a second module (attack20 F9: plain 2, built 0).

@@ -19,7 +19,8 @@ import { addKinds } from "./held.js";
 import type { Names } from "./names.js";
 import type { Binding, Scopes } from "./scope.js";
 import { dottedPath, isReference } from "./scope.js";
-import { peelCallee } from "./transparent.js";
+import { staticKey } from "./call-argument.js";
+import { peelCallee, strip } from "./transparent.js";
 import { type Node, stackChildren, type Tree } from "./tree.js";
 import { consumerOf, memberName, requireSource, writtenTargets } from "./view.js";
 
@@ -158,14 +159,22 @@ export class ImportedFns {
    * warning names the import, what is wrong with it and the first call through it (the route).
    * Never in third-party code that did not ask for smartasync (module-graph.ts `quietProblems`).
    */
-  private problem(source: string, facts: ModuleFacts, at: Node, call: Node, name: string | undefined): void {
+  private problem(
+    source: string,
+    facts: ModuleFacts,
+    at: Node,
+    call: Node,
+    name: string | undefined,
+    /** Known by the caller (`reportProblems` walks calls): no question to a tree that may be lazy. */
+    known?: "called",
+  ): void {
     const why = problemOf(facts, name);
     if (!why || this.warned.has(source)) return;
     this.warned.add(source);
     this.quiet ??= quietProblems(this.ctx.filename, this.ctx.code, this.ctx.options.runtime);
     if (this.quiet) return;
     // A member held by a class field or an object (`{ q: O.top }`) is read, not called, here.
-    const called = isCalled(this.ctx.tree, call);
+    const called = known === "called" || isCalled(this.ctx.tree, call);
     warn(
       this.ctx,
       "SA204",
@@ -244,7 +253,18 @@ export class ImportedFns {
         through.set(sp.local.name, { source: s.source.value, decl: s, facts, imported });
       }
     }
-    if (!through.size) return;
+    // CommonJS as people write it: `const lib = require("./x")`, `const { f } = require("./x")`
+    // anywhere in the file, and `require("./x").f()` (attack23 F9: a required module that cannot
+    // be parsed was silent where the same `import` warns). Looked for only when a required
+    // module has a problem, so the fast path pays nothing more.
+    const required = new Map<string, ModuleFacts>();
+    for (const [source, kind] of this.sources())
+      if (kind === "require") {
+        const facts = this.factsOf(source, "require");
+        if (hasProblem(facts)) required.set(source, facts);
+      }
+    if (required.size) this.requiredThrough(required, through);
+    if (!through.size && !required.size) return;
     const stack: Node[] = [this.ctx.program as Node];
     while (stack.length) {
       const n = stack.pop()!;
@@ -258,15 +278,45 @@ export class ImportedFns {
           callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression"
             ? peelCallee(callee.object as Node)
             : callee;
+        const requiredFrom = base !== callee ? requireSource(this.ctx.scopes, base) : undefined;
+        const requiredFacts = requiredFrom !== undefined ? required.get(requiredFrom) : undefined;
         const hit = base.type === "Identifier" ? through.get(base.name) : undefined;
-        if (hit) {
+        if (requiredFacts)
+          this.problem(requiredFrom!, requiredFacts, base, callee, memberName(callee), "called");
+        else if (hit) {
           // `f()` of `import { f }` names f; `ns.f()` of `import * as ns` names f too.
           const name =
             base === callee ? hit.imported : hit.imported === undefined ? memberName(callee) : hit.imported;
-          this.problem(hit.source, hit.facts, hit.decl, callee, name);
+          this.problem(hit.source, hit.facts, hit.decl, callee, name, "called");
         }
       }
       // Source order: the first call through an import is the one the warning names.
+      stackChildren(n, stack);
+    }
+  }
+
+  /** The names a `require` of a module with a problem binds (`reportProblems`), anywhere in the file. */
+  private requiredThrough(
+    required: Map<string, ModuleFacts>,
+    through: Map<string, { source: string; decl: Node; facts: ModuleFacts; imported: string | undefined }>,
+  ): void {
+    const stack: Node[] = [this.ctx.program as Node];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === "VariableDeclarator" && n.init) {
+        const source = requireSource(this.ctx.scopes, strip(n.init as Node));
+        const facts = source !== undefined ? required.get(source) : undefined;
+        if (source !== undefined && facts) {
+          if (n.id.type === "Identifier")
+            through.set(n.id.name, { source, decl: n, facts, imported: undefined });
+          else if (n.id.type === "ObjectPattern")
+            for (const p of n.id.properties) {
+              if (p.type !== "ObjectProperty" || p.value.type !== "Identifier") continue;
+              const key = p.computed ? undefined : staticKey(p.key as Node);
+              if (key !== undefined) through.set(p.value.name, { source, decl: n, facts, imported: key });
+            }
+        }
+      }
       stackChildren(n, stack);
     }
   }
