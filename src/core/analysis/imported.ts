@@ -13,13 +13,13 @@ import {
 } from "../module-facts.js";
 import { identifierHint, isIdentifierName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
+import { staticKey } from "./call-argument.js";
 import type { Unfollowed } from "./calls.js";
 import { type Ctx, warn } from "./ctx.js";
 import { addKinds } from "./held.js";
 import type { Names } from "./names.js";
 import type { Binding, Scopes } from "./scope.js";
 import { dottedPath, isReference } from "./scope.js";
-import { staticKey } from "./call-argument.js";
 import { peelCallee, strip } from "./transparent.js";
 import { type Node, stackChildren, type Tree } from "./tree.js";
 import { consumerOf, memberName, requireSource, writtenTargets } from "./view.js";
