@@ -441,7 +441,7 @@ function running(w: Worker): boolean {
  */
 function reportBackground(res: Response): void {
   const v = res.c === true ? receive(res.v) : res.v;
-  if (isError(v) && res.f !== undefined) {
+  if (isError(v) && res.f !== undefined && Object.hasOwn(v, "stack")) {
     setStack(v, `${typeof v.stack === "string" ? v.stack : errorLine(v)}\n${boundary(res.f[1], res.f[0])}`);
   }
   if (res.u === 2) void Promise.reject(v);
@@ -470,7 +470,9 @@ function settleResponse(res: Response, name: string, url: string, callerStack?: 
   if (res.e !== undefined) process.exitCode = res.e;
   const v = res.c === true ? receive(res.v) : res.v;
   // The worker's stack of a thrown (or returned) error, then where it crossed, then the caller.
-  if (res.c === true && isError(v)) {
+  // An error without an own `stack` arrives without one (docs/runtime.md; attack23 F15): the
+  // crossing is not written into a stack the error did not have.
+  if (res.c === true && isError(v) && Object.hasOwn(v, "stack")) {
     let stack = `${typeof v.stack === "string" ? v.stack : errorLine(v)}\n${boundary(name, url)}`;
     if (callerStack !== undefined) stack += callerStack;
     setStack(v, stack);
