@@ -138,6 +138,9 @@ export function valueLeaves(n: Node, out: Node[] = []): Node[] {
   return out;
 }
 
+/** Assignment operators that store the right-hand value itself (the others compute with it). */
+const STORING = new Set(["=", "||=", "&&=", "??="]);
+
 const KIND: Record<string, ViewKind> = {
   CallExpression: "call",
   OptionalCallExpression: "call",
@@ -259,6 +262,9 @@ export function treeView(
       // `yield f()`, `throw f()`: the value goes to whatever iterates the generator or catches
       // the error, out of the walk's sight (attack21 F1: raced there, it was taken as a value).
       if (n.type === "YieldExpression" || n.type === "ThrowStatement") return "store";
+      // `s += f()`: an operand, read at once as in `s = s + f()` (attack23 F16); only `=` and the
+      // logical assignments (`??=`, `||=`, `&&=`) keep the value itself.
+      if (n.type === "AssignmentExpression" && !STORING.has(n.operator)) return "other";
       return KIND[n.type] ?? "other";
     },
     parent(n) {
