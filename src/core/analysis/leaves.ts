@@ -107,16 +107,20 @@ const TIMER_EXPORTS = new Set(["setTimeout", "setImmediate", "setInterval"]);
  * Whether a callee is a queuing primitive however it is spelled (attack20 F10): the global
  * (`queueMicrotask`, `globalThis.queueMicrotask`, `(0, queueMicrotask)`, a `const` alias),
  * `process.nextTick` (`process["nextTick"]`, `const { nextTick } = process`), an export of
- * `node:timers` (`import { setImmediate as defer }`, `timers.setImmediate`), and any of these
- * called through `.call`/`.apply`. The spellings are twin-callee.ts's, read once.
+ * `node:timers` (`import { setImmediate as defer }`, `timers.setImmediate`), `AbortSignal.timeout`,
+ * and any of these called through `.call`/`.apply`. The spellings are twin-callee.ts's, read once.
  */
 function queuesCallback(ctx: Ctx, callee: Node): boolean {
   const fn = calledFunction(callee);
   if (unknownGlobalMember(ctx, fn)) return true;
   const g = globalCallee(ctx, fn);
+  // `AbortSignal.timeout(n)` starts a timer that aborts the signal it gives: its `onabort` and
+  // its "abort" listeners run when that timer fires (attack22 F5).
   if (g !== undefined)
     return (
-      (g.length === 1 && TIMERS.has(g[0]!)) || (g.length === 2 && g[0] === "process" && g[1] === "nextTick")
+      (g.length === 1 && TIMERS.has(g[0]!)) ||
+      (g.length === 2 && g[0] === "process" && g[1] === "nextTick") ||
+      (g.length === 2 && g[0] === "AbortSignal" && g[1] === "timeout")
     );
   const imported = importedCallee(ctx, fn, true);
   if (imported === undefined || imported.module.replace(/^node:/, "") !== "timers") return false;
@@ -156,10 +160,32 @@ function constString(ctx: Ctx, id: t.Identifier): string | undefined {
 function queuesWork(ctx: Ctx, call: CallNode): boolean {
   if (queuesCallback(ctx, call.callee as Node) || nodeCallbackCall(ctx, call)) return true;
   const { fn, args } = calledWith(ctx, call);
+  if (postsMessage(ctx, fn)) return true;
   if (fn !== call.callee && queuesCallback(ctx, fn)) return true;
   const at = handedAt(fn);
   const a = at === undefined || args === undefined ? undefined : args[at];
   return a !== undefined && a.type !== "SpreadElement" && queuesCallback(ctx, a);
+}
+
+/**
+ * A `postMessage` method, whatever the receiver (attack22 F5): a `MessageChannel` port's (the
+ * standard macrotask scheduler: its other port's `onmessage` runs when the thread is free), a
+ * `BroadcastChannel`'s, a `Worker`'s (the worker's answer is an event of this thread). The message
+ * is delivered later, on the event loop — in the async function during its await —, like a
+ * timer's callback; the build cannot tell whether a handler of this thread receives it (or an
+ * answer), so it counts as queued work, as `emit` does. Not `parentPort.postMessage` of
+ * `node:worker_threads`: it posts to the parent thread, and in a worker variant that parent is
+ * smartasync's blocked caller, which refuses it (docs/runtime.md); such a call keeps its guard.
+ */
+function postsMessage(ctx: Ctx, fn: Node): boolean {
+  const m = strip(fn);
+  if (memberName(m) !== "postMessage") return false;
+  const imported = importedCallee(ctx, m, true);
+  return !(
+    imported !== undefined &&
+    imported.module.replace(/^node:/, "") === "worker_threads" &&
+    imported.path[0] === "parentPort"
+  );
 }
 
 /** Node's own modules whose functions follow the callback convention (the callback last). */
