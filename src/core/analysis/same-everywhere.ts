@@ -20,6 +20,7 @@ import {
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import { builtinModuleImport, provenPrimitive } from "./primitive.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
+import { shownClasses } from "./sync-proof.js";
 import { isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { isExportsObject, memberName, strip } from "./view.js";
@@ -950,8 +951,35 @@ interface Part {
 interface OfHandle {
   kind: "handle" | "part";
   h: Binding;
-  /** The module binding holding the part it was reached through (`ins`), if any. */
-  via?: Binding;
+  /**
+   * What holds the part it was reached through, for the message: a module binding (`ins`) or a
+   * member instances of a class of the module hold (`this.ins` of `Repo`), and what made it.
+   */
+  via?: { name: string; made: Node };
+}
+
+/**
+ * A member instances of a class of the module hold (attack21 F3, r11a's note): `this.ins =
+ * db.prepare(…)` in the class's constructor or a method, or a field `ins = db.prepare(…)` — also
+ * `this.db = db`, the handle itself (`kind`). `this.ins` in the class, and `repo.ins` of an
+ * instance (`const repo = new Repo(db)`), are that part.
+ */
+interface MemberPart {
+  kind: "handle" | "part";
+  h: Binding;
+  made: Node;
+}
+
+/** The module's parts of its handles (`handleParts`). */
+interface HandleParts {
+  /** Module-level bindings holding a part. */
+  bindings: Map<Binding, Part>;
+  /** By class of the module, its instance members holding the handle or a part, by name. */
+  members: Map<t.Class, Map<string, MemberPart>>;
+  /** The `new C(…)` of each class of the module: what its constructor's parameters may be. */
+  built: Map<t.Class, t.NewExpression[]>;
+  /** Module bindings a member of which code assigns (`box.label = …`): no member of theirs is data. */
+  assigned: Set<Binding>;
 }
 
 /**
@@ -964,7 +992,7 @@ interface OfHandle {
  * part; a function of the module gives what its `return`s give. Local `const` names are followed
  * to their value; other local names are not.
  */
-function ofHandle(ctx: Ctx, expr: Node, parts: ReadonlyMap<Binding, Part>, depth = 0): OfHandle | undefined {
+function ofHandle(ctx: Ctx, expr: Node, parts: HandleParts, depth = 0): OfHandle | undefined {
   const e = strip(expr);
   if (depth > 8) return undefined;
   const part = (o: OfHandle | undefined): OfHandle | undefined => o && { kind: "part", h: o.h, via: o.via };
@@ -974,18 +1002,34 @@ function ofHandle(ctx: Ctx, expr: Node, parts: ReadonlyMap<Binding, Part>, depth
       if (!b) return undefined;
       if (b.scope === ctx.scopes.program) {
         if (isHandle(ctx, b)) return { kind: "handle", h: rootHandle(ctx, b) };
-        const p = parts.get(b);
-        return p && { kind: "part", h: p.h, via: b };
+        const p = parts.bindings.get(b);
+        return p && { kind: "part", h: p.h, via: { name: b.name, made: p.made } };
       }
       // `const s = ins`, `const { run } = ins` in a function: the value it names.
       const n = b.node;
       if (b.kind === "const" && n.type === "VariableDeclarator" && n.init)
         return ofHandle(ctx, n.init as Node, parts, depth + 1);
+      // `constructor(db) { this.ins = db.prepare(…) }`: what a `new` of the class hands it.
+      if (b.kind === "param") return constructorArgument(ctx, b, parts, depth);
       return undefined;
     }
     case "MemberExpression":
-    case "OptionalMemberExpression":
+    case "OptionalMemberExpression": {
+      // `this.ins`, `repo.ins` of an instance of a class of the module: that member, exactly.
+      const m = instanceMember(ctx, e, parts);
+      if (m !== undefined) return m ?? undefined;
+      // `stmts.label` of `const stmts = { ins: db.prepare(…), label: "six" }`: data, not a part.
+      if (literalMember(ctx, e, parts) === null) return undefined;
       return ofHandle(ctx, e.object, parts, depth + 1);
+    }
+    case "NewExpression": {
+      // `new Repo(db)` whose instances hold a part (`this.ins = db.prepare(…)`): the instance
+      // holds it, as an object literal holding one does.
+      const held = classChain(ctx, e.callee as Node)
+        .flatMap((cls) => [...(parts.members.get(cls)?.values() ?? [])])
+        .at(0);
+      return held && { kind: "part", h: held.h };
+    }
     case "CallExpression":
     case "OptionalCallExpression": {
       const callee = strip(e.callee as Node);
@@ -1051,19 +1095,215 @@ function ofHandle(ctx: Ctx, expr: Node, parts: ReadonlyMap<Binding, Part>, depth
   }
 }
 
-const partsMemo = new WeakMap<Ctx, Map<Binding, Part>>();
+/**
+ * The classes of the module `callee` (of a `new`) stands for, each with the classes of the module
+ * it extends: the instance has the members of all of them. Empty when the file does not show it.
+ */
+function classChain(ctx: Ctx, callee: Node | t.Class): t.Class[] {
+  const out: t.Class[] = [];
+  const add = (cs: t.Class[] | undefined): void => {
+    for (const c of cs ?? []) {
+      if (out.includes(c) || out.length > 8) continue;
+      out.push(c);
+      if (c.superClass) add(shownClasses(ctx, c.superClass as Node));
+    }
+  };
+  add(callee.type === "ClassDeclaration" ? [callee as t.Class] : shownClasses(ctx, callee as Node));
+  return out;
+}
+
+/**
+ * The classes an object is an instance of where the file shows it: `this` in a method, the
+ * constructor or an instance field of a class (through arrows, which keep it), and a `const`
+ * bound to `new C(…)`. Undefined otherwise; with each class, the classes it extends.
+ */
+function instanceClasses(ctx: Ctx, object: Node): t.Class[] | undefined {
+  const o = strip(object);
+  if (o.type === "ThisExpression") {
+    for (let p = ctx.tree.parent(o); p; p = ctx.tree.parent(p)) {
+      if (p.type === "ArrowFunctionExpression") continue;
+      const member =
+        p.type === "ClassMethod" ||
+        p.type === "ClassPrivateMethod" ||
+        p.type === "ClassProperty" ||
+        p.type === "ClassPrivateProperty";
+      if (member) {
+        if ((p as { static?: boolean }).static) return undefined;
+        const cls = ctx.tree.parent(ctx.tree.parent(p) as Node) as t.Class | undefined;
+        return cls ? classChain(ctx, cls.type === "ClassExpression" ? (cls as Node) : cls) : undefined;
+      }
+      if (isFunction(p) || p.type === "StaticBlock") return undefined;
+    }
+    return undefined;
+  }
+  if (o.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(o, o.name);
+  const init = b?.kind === "const" && b.node.type === "VariableDeclarator" && b.node.init;
+  const made = init ? strip(init as Node) : undefined;
+  if (made?.type !== "NewExpression") return undefined;
+  const chain = classChain(ctx, made.callee as Node);
+  return chain.length ? chain : undefined;
+}
+
+/**
+ * A member of an instance of a class of the module (`this.ins`, `repo.ins`): the handle or part
+ * the class keeps under that name, `null` when it keeps none there (`repo.label`), undefined when
+ * the object is not such an instance, or is a module binding made a part some other way
+ * (`repo.extra = db.prepare(…)`), or the key is not spelt (`this[k]`): asked of the object then.
+ */
+function instanceMember(
+  ctx: Ctx,
+  e: t.MemberExpression | t.OptionalMemberExpression,
+  parts: HandleParts,
+): OfHandle | null | undefined {
+  const classes = instanceClasses(ctx, e.object as Node);
+  const name =
+    memberName(e as Node) ?? (e.property.type === "PrivateName" ? `#${e.property.id.name}` : undefined);
+  if (!classes || name === undefined) return undefined;
+  const o = strip(e.object as Node);
+  if (o.type === "Identifier") {
+    const b = ctx.scopes.binding(o, o.name);
+    const p = b && parts.bindings.get(b);
+    const init =
+      b?.node.type === "VariableDeclarator" && b.node.init ? strip(b.node.init as Node) : undefined;
+    if ((p && p.made !== init) || (b && parts.assigned.has(b))) return undefined;
+  }
+  for (const cls of classes) {
+    const m = parts.members.get(cls)?.get(name);
+    if (m)
+      return {
+        kind: m.kind,
+        h: m.h,
+        via: { name: `this.${name}\` of \`${className(cls)}`, made: m.made },
+      };
+  }
+  return null;
+}
+
+/**
+ * A member of a module `const` bound to an object literal that is a part only for what it holds
+ * (`const stmts = { ins: db.prepare(…), label: "six" }`): `null` when the literal's property of
+ * that name holds neither the handle nor a part (`stmts.label`); undefined otherwise (a part
+ * member, a key the literal does not spell, a spread, a literal code fills in later:
+ * `stmts.extra = …` makes it a part some other way), which is asked of the object as a whole.
+ */
+function literalMember(
+  ctx: Ctx,
+  e: t.MemberExpression | t.OptionalMemberExpression,
+  parts: HandleParts,
+): null | undefined {
+  const o = strip(e.object as Node);
+  const name = memberName(e as Node);
+  if (o.type !== "Identifier" || name === undefined) return undefined;
+  const b = ctx.scopes.binding(o, o.name);
+  const init =
+    b?.kind === "const" && b.node.type === "VariableDeclarator" && b.node.init
+      ? strip(b.node.init as Node)
+      : undefined;
+  if (init?.type !== "ObjectExpression" || parts.bindings.get(b!)?.made !== init || parts.assigned.has(b!))
+    return undefined;
+  let value: Node | undefined;
+  for (const p of init.properties as Node[]) {
+    if (p.type !== "ObjectProperty" || p.computed) return undefined;
+    const key = p.key as Node;
+    const k = key.type === "Identifier" ? key.name : key.type === "StringLiteral" ? key.value : undefined;
+    if (k === name) value = p.value as Node;
+  }
+  return value !== undefined && !ofHandle(ctx, value, parts) ? null : undefined;
+}
+
+/**
+ * Whether a worker function reads the handle through a module binding holding a part: any use of
+ * it in the function or the functions of its module it calls (`reached`) but a read of a member
+ * proven to hold data, not a part (`stmts.label`, `repo.label`: r11a's note — a worker reading
+ * the label of an object that also holds a statement does not read the database).
+ */
+function readsPart(ctx: Ctx, b: Binding, reached: ReadonlySet<Node>, parts: HandleParts): boolean {
+  for (const fn of reached) {
+    if (ctx.tree.isClosed(fn)) return true;
+    let reads = false;
+    ctx.tree.walk(fn, (n) => {
+      if (reads) return false;
+      if (n.type !== "Identifier" || n.name !== b.name || !isReference(n, ctx.tree)) return undefined;
+      if (ctx.scopes.binding(n, n.name) !== b) return undefined;
+      const p = ctx.tree.parent(n);
+      const member =
+        (p?.type === "MemberExpression" || p?.type === "OptionalMemberExpression") && p.object === n
+          ? (p as t.MemberExpression)
+          : undefined;
+      const data =
+        member !== undefined &&
+        !isWritten(ctx, member) &&
+        (instanceMember(ctx, member, parts) === null || literalMember(ctx, member, parts) === null);
+      if (!data) reads = true;
+      return undefined;
+    });
+    if (reads) return true;
+  }
+  return false;
+}
+
+/** Whether a member expression is written (`o.x = …`, `o.x++`, a destructuring target). */
+function isWritten(ctx: Ctx, member: Node): boolean {
+  const p = ctx.tree.parent(member);
+  return (
+    (p?.type === "AssignmentExpression" && p.left === member) ||
+    p?.type === "UpdateExpression" ||
+    (p?.type === "ObjectProperty" && ctx.tree.parent(p)?.type === "ObjectPattern") ||
+    p?.type === "ArrayPattern" ||
+    p?.type === "RestElement"
+  );
+}
+
+/** A class's name for a message (`Repo`), or `a class`. */
+function className(cls: t.Class): string {
+  return cls.id?.name ?? "a class";
+}
+
+/**
+ * A parameter of a class's constructor (`constructor(db)`): what a `new` of the class in the
+ * module hands it there (`new Repo(db)`), the first that is the handle or a part. Other
+ * parameters (a method's, a function's) are not followed.
+ */
+function constructorArgument(ctx: Ctx, b: Binding, parts: HandleParts, depth: number): OfHandle | undefined {
+  const ctor = b.scope.node;
+  if (b.node.type !== "Identifier" || ctor.type !== "ClassMethod" || ctor.kind !== "constructor")
+    return undefined;
+  const at = ctor.params.indexOf(b.node as t.Identifier);
+  const cls = ctx.tree.parent(ctx.tree.parent(ctor) as Node) as t.Class | undefined;
+  if (at < 0 || !cls) return undefined;
+  for (const made of parts.built.get(cls) ?? []) {
+    const args = made.arguments as Node[];
+    if (args.slice(0, at + 1).some((a) => a.type === "SpreadElement")) continue;
+    const o = args[at] ? ofHandle(ctx, args[at], parts, depth + 1) : undefined;
+    if (o) return o;
+  }
+  return undefined;
+}
+
+const partsMemo = new WeakMap<Ctx, HandleParts>();
 
 /**
  * The module-level bindings holding a part of a handle (`Part`), by binding: their declarations,
  * the writes of a `let`, and the objects of the module code puts one into (`stmts.ins = …`,
- * `registry.set("ins", …)`), to a fixed point (`const run = ins.run.bind(ins)` after `ins`).
+ * `registry.set("ins", …)`); the members instances of a class of the module hold (`this.ins =
+ * db.prepare(…)` in its constructor or a method, a field `ins = …`; a constructor's parameter is
+ * what a `new` of the class hands it), and the instances (`const repo = new Repo(db)`); to a
+ * fixed point (`const run = ins.run.bind(ins)` after `ins`).
  * Closed functions are not entered: each spelling names the handle or a part, and those names are
- * watched (`handleCalls`), so a closed function holding one sends the file to a whole analysis.
+ * watched (`handleCalls`), so a closed function holding one sends the file to a whole analysis —
+ * so are the names of the members holding one (`ins`: a closed method's `this.ins.run(k)`); a
+ * constructor a `new` hands arguments to is walked whole (a closed one sends the file there too).
  */
-function handleParts(ctx: Ctx): Map<Binding, Part> {
+function handleParts(ctx: Ctx): HandleParts {
   const memo = partsMemo.get(ctx);
   if (memo) return memo;
-  const parts = new Map<Binding, Part>();
+  const parts: HandleParts = {
+    bindings: new Map(),
+    members: new Map(),
+    built: new Map(),
+    assigned: new Set(),
+  };
   partsMemo.set(ctx, parts);
   const top = ctx.scopes.program;
   // No handle, no part. Each handle's name (and the functions returning it) is watched: a part
@@ -1083,23 +1323,96 @@ function handleParts(ctx: Ctx): Map<Binding, Part> {
     const b = ctx.scopes.binding(cur, cur.name);
     return b && b.scope === top ? b : undefined;
   };
+  // The classes of the module and the `new`s of each. A class body the parse skipped (SWC) is
+  // read only where a `new` hands the class arguments (reading it sends the file to a whole
+  // analysis); one naming the handle or a part is found by its watched names.
+  const classes: t.Class[] = [];
+  ctx.tree.walk(
+    ctx.program as Node,
+    (n) => {
+      if (n.type === "ClassDeclaration" || n.type === "ClassExpression") classes.push(n as t.Class);
+      if (n.type === "NewExpression")
+        for (const cls of shownClasses(ctx, n.callee as Node) ?? [])
+          parts.built.set(cls, [...(parts.built.get(cls) ?? []), n]);
+      if (n.type === "AssignmentExpression" && n.left.type.endsWith("MemberExpression")) {
+        const b = holder(n.left as Node);
+        if (b) parts.assigned.add(b);
+      }
+      return undefined;
+    },
+    true,
+  );
+  const handed = (cls: t.Class): boolean =>
+    parts.built.get(cls)?.some((n) => n.arguments.length > 0) ?? false;
+  for (let i = classes.length - 1; i >= 0; i--)
+    if (ctx.tree.isCutClassBody(classes[i]!.body as Node) && !handed(classes[i]!)) classes.splice(i, 1);
   for (let round = 0, grew = true; grew && round < 6; round++) {
     grew = false;
     const add = (b: Binding | undefined, o: OfHandle | undefined, made: Node): void => {
-      if (!b || !o || parts.has(b) || isImportBinding(ctx, b) || isHandle(ctx, b)) return;
-      parts.set(b, { h: o.h, made });
+      if (!b || !o || parts.bindings.has(b) || isImportBinding(ctx, b) || isHandle(ctx, b)) return;
+      parts.bindings.set(b, { h: o.h, made });
       watchState(ctx, b);
       grew = true;
     };
+    const keep = (cls: t.Class, key: Node, computed: boolean, o: OfHandle | undefined, made: Node): void => {
+      const name = computed
+        ? undefined
+        : key.type === "Identifier"
+          ? key.name
+          : key.type === "PrivateName"
+            ? `#${key.id.name}`
+            : key.type === "StringLiteral"
+              ? key.value
+              : undefined;
+      if (!o || name === undefined) return;
+      const members = parts.members.get(cls) ?? new Map<string, MemberPart>();
+      parts.members.set(cls, members);
+      if (members.has(name)) return;
+      members.set(name, { kind: o.kind, h: o.h, made });
+      ctx.tree.watched.add(name.replace(/^#/, ""));
+      grew = true;
+    };
+    for (const cls of classes)
+      for (const m of cls.body.body as Node[]) {
+        if ((m as { static?: boolean }).static) continue;
+        if ((m.type === "ClassProperty" || m.type === "ClassPrivateProperty") && m.value)
+          keep(
+            cls,
+            m.key as Node,
+            m.type === "ClassProperty" && m.computed,
+            ofHandle(ctx, m.value as Node, parts),
+            m.value as Node,
+          );
+        if (m.type !== "ClassMethod" && m.type !== "ClassPrivateMethod") continue;
+        // `this` is the instance in the method and in the arrows it holds, not in functions.
+        const visit = (n: Node): boolean | undefined => {
+          if (n !== m && isFunction(n) && n.type !== "ArrowFunctionExpression") return false;
+          if (n.type !== "AssignmentExpression" || n.operator !== "=") return undefined;
+          const left = n.left as Node;
+          if (left.type !== "MemberExpression" || strip(left.object as Node).type !== "ThisExpression")
+            return undefined;
+          keep(
+            cls,
+            left.property as Node,
+            left.computed,
+            ofHandle(ctx, n.right as Node, parts),
+            n.right as Node,
+          );
+          return undefined;
+        };
+        // A constructor handed arguments is read whole (a closed one: the file is analysed again).
+        const built = m.type === "ClassMethod" && m.kind === "constructor" && handed(cls);
+        ctx.tree.walk(m, visit, !built);
+      }
     for (const b of top.bindings.values()) {
       const n = b.node;
-      if (parts.has(b) || n.type !== "VariableDeclarator" || isHandle(ctx, b)) continue;
+      if (parts.bindings.has(b) || n.type !== "VariableDeclarator" || isHandle(ctx, b)) continue;
       // `const { run } = ins`: the declaration shows what is taken out of the part.
       if (n.init && !isFunction(strip(n.init as Node)))
         add(b, ofHandle(ctx, n.init as Node, parts), n.id.type === "Identifier" ? (n.init as Node) : n);
       // A `let` bound to one anywhere (`let ins; function init() { ins = db.prepare(…) }`): which
       // value it holds when read is not proven, so it is taken for a part.
-      if (b.kind !== "const" && !parts.has(b))
+      if (b.kind !== "const" && !parts.bindings.has(b))
         for (const w of b.violations)
           if (w.type === "AssignmentExpression") add(b, ofHandle(ctx, w.right, parts), w.right);
     }
@@ -1113,7 +1426,7 @@ function handleParts(ctx: Ctx): Map<Binding, Part> {
           strip(n.callee as Node).type.endsWith("MemberExpression")
         ) {
           const b = holder(n.callee as Node);
-          if (b && !parts.has(b))
+          if (b && !parts.bindings.has(b))
             for (const a of n.arguments) {
               const o = a.type === "SpreadElement" ? undefined : ofHandle(ctx, a as Node, parts);
               if (o) {
@@ -1177,7 +1490,13 @@ function handleCalls(
         member && !reader ? stateRoot(ctx, (callee as t.MemberExpression).object, "skip")?.b : undefined;
       // A method of the handle or of a part (`ins.run(k)`, `stmts.ins.run(k)`), or a call of one
       // (`insMany([k])`, `run(k)` with `const run = ins.run.bind(ins)`).
-      const of = ofHandle(ctx, member ? (callee as t.MemberExpression).object : callee, parts);
+      // A method the class of an instance shows (`repo.add(k)`): its own body is walked here,
+      // where what it does to the parts its instance holds is found (`this.ins.run(k)`).
+      const shown =
+        member && name !== undefined && showsMethod(ctx, (callee as t.MemberExpression).object as Node, name);
+      const of = shown
+        ? undefined
+        : ofHandle(ctx, member ? (callee as t.MemberExpression).object : callee, parts);
       const hit =
         (root !== undefined && (root === b || rootHandle(ctx, root) === h)) ||
         (of?.h === h && (of.kind === "part" || !member || !reader));
@@ -1188,16 +1507,16 @@ function handleCalls(
       for (let f = ctx.tree.functionParent(call); f; f = ctx.tree.functionParent(f as Node))
         outer = f as Node;
       if (!outer && !guarded(ctx, call)) return undefined;
-      const by = outer ? label(ctx, outer) : "entry code behind a worker guard";
+      const by = outer ? methodLabel(ctx, outer) : "entry code behind a worker guard";
       named = by !== "a function";
       if (found && !named) return undefined;
-      const made = of?.via && parts.get(of.via);
+      const made = of?.via;
       found = {
         by,
         call: short(ctx, call),
         loc: locOf(ctx, call),
         via: made
-          ? `\`${of.via!.name}\` is part of it (made by \`${short(ctx, made.made)}\` at ${locOf(ctx, made.made)})`
+          ? `\`${made.name}\` is part of it (made by \`${short(ctx, made.made)}\` at ${locOf(ctx, made.made)})`
           : undefined,
       };
       return undefined;
@@ -1205,6 +1524,32 @@ function handleCalls(
     true,
   );
   return found;
+}
+
+/** Whether `object` is an instance of a class of the module that shows a method `name` (`repo.add`). */
+function showsMethod(ctx: Ctx, object: Node, name: string): boolean {
+  return (instanceClasses(ctx, object) ?? []).some((cls) =>
+    (cls.body.body as Node[]).some(
+      (m) =>
+        m.type === "ClassMethod" &&
+        m.kind === "method" &&
+        !m.static &&
+        !m.computed &&
+        m.key.type === "Identifier" &&
+        m.key.name === name,
+    ),
+  );
+}
+
+/** `label`, with a method named by its class: `Repo.add()`, `new Repo()` for its constructor. */
+function methodLabel(ctx: Ctx, fn: Node): string {
+  if (fn.type !== "ClassMethod" && fn.type !== "ClassPrivateMethod") return label(ctx, fn);
+  const cls = ctx.tree.parent(ctx.tree.parent(fn) as Node) as t.Class | undefined;
+  const owner = cls ? className(cls) : "a class";
+  if (fn.type === "ClassMethod" && fn.kind === "constructor") return `\`new ${owner}()\``;
+  const key = fn.key as Node;
+  const name = key.type === "Identifier" ? key.name : key.type === "PrivateName" ? `#${key.id.name}` : "[…]";
+  return `\`${owner}.${name}()\``;
 }
 
 /**
@@ -1289,8 +1634,8 @@ export function sameEverywhere(
     // A part of a handle (`const sel = db.prepare("SELECT …")`, attack21 F3) reads the handle:
     // what code of this thread does to the handle, or through another part of it, is asked as for
     // the handle itself. Without such a call, the part is proven as any other value below.
-    const part = handleParts(ctx).get(b);
-    if (part) {
+    const part = handleParts(ctx).bindings.get(b);
+    if (part && readsPart(ctx, b, reached, handleParts(ctx))) {
       const h = handleCalls(ctx, part.h, workers, reached);
       if (h) {
         const through = read.via ? ` through \`${read.via}()\`` : "";
