@@ -6,6 +6,7 @@
  * over-approximation: any edit in it compiles the file again), by the options each of those is
  * compiled with, and by the manifests of the packages it imports. Edit the annotation of an
  * imported module and each importer is compiled again; it never keeps a stale variant choice.
+ * The bundler plugin watches the same set of modules (`reachedModules`, unplugin/cached-modules.ts).
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
@@ -29,6 +30,21 @@ export function specifiersOf(source: string): string[] {
   const out = new Set<string>();
   for (const { specifier } of scanImports(source)) if (!specifier.startsWith("node:")) out.add(specifier);
   return [...out];
+}
+
+/**
+ * When to look at a file's stamp again: never (`false`: a process that compiles each file once),
+ * every time (`true`: Jest's watch mode), or once per set (a bundler plugin's build: a file in the
+ * set was looked at in this build already; the plugin starts a set a build and takes out a file
+ * its tool reports changed).
+ */
+export type Freshness = boolean | Set<string>;
+
+function looksAgain(path: string, fresh: Freshness): boolean {
+  if (typeof fresh === "boolean") return fresh;
+  if (fresh.has(path)) return false;
+  fresh.add(path);
+  return true;
 }
 
 interface FileInfo {
@@ -83,7 +99,7 @@ const reExporters = new Map<string, { stamp: string; hash: string; next: string[
 function exportText(
   r: { dir: string; subpath: string; packageJson: Record<string, unknown> },
   from: string,
-  fresh: boolean,
+  fresh: Freshness,
 ): string {
   if (r.packageJson[MANIFEST_FIELD] !== undefined) return "";
   const parts: string[] = [];
@@ -114,9 +130,10 @@ function exportText(
   return `:${hash(parts.join("\n"))}`;
 }
 
-function reExporter(path: string, fresh: boolean): { hash: string; next: string[] } | null {
+function reExporter(path: string, fresh: Freshness): { hash: string; next: string[] } | null {
   const hit = reExporters.get(path);
-  if (hit !== undefined && (!fresh || (hit?.stamp ?? "missing") === stampOf(path))) return hit;
+  if (hit !== undefined && (!looksAgain(path, fresh) || (hit?.stamp ?? "missing") === stampOf(path)))
+    return hit;
   let entry: { stamp: string; hash: string; next: string[] } | null = null;
   try {
     const stamp = stampOf(path);
@@ -140,9 +157,9 @@ function stampOf(path: string): string {
   return st ? `${st.mtimeMs}:${st.size}` : "missing";
 }
 
-function info(path: string, source: string | undefined, fresh: boolean): FileInfo | null {
+function info(path: string, source: string | undefined, fresh: Freshness): FileInfo | null {
   let hit = files.get(path);
-  const stamp = fresh ? stampOf(path) : undefined;
+  const stamp = looksAgain(path, fresh) ? stampOf(path) : undefined;
   if (hit !== undefined && (stamp === undefined || (hit?.stamp ?? "missing") === stamp)) return hit;
   let text: string;
   try {
@@ -191,28 +208,43 @@ function optionsOf(path: string): string {
 }
 
 /**
- * A hash of everything `path`'s output depends on outside its own text: each local module it
- * reaches (path, content and options) and each package it imports (version and manifest). `source` is
- * the file's text when the caller has read it already; `fresh` checks each file's modification
- * time and size against what was read before (for a process that outlives edits).
+ * What `path`'s output depends on outside its own text: each local module it reaches through its
+ * imports (the transitive closure), and a fingerprint of each package it or they import. `source`
+ * is the file's text when the caller has read it already (it may be newer than what was read
+ * before); `fresh` says when to look at each file's stamp again (`Freshness`).
  */
-export function dependencyFingerprint(path: string, source?: string, fresh = false): string {
+export function reachedModules(
+  path: string,
+  source?: string,
+  fresh: Freshness = false,
+): { files: string[]; packages: string[]; hashes: Map<string, string> } {
   const seen = new Set<string>([path]);
-  const parts: string[] = [];
+  const packages: string[] = [];
+  const hashes = new Map<string, string>();
   const queue = [path];
   for (let i = 0; i < queue.length; i++) {
-    // The file itself: its text is the caller's (it may be newer than what was read before).
     const fi = i === 0 && source !== undefined ? infoOfText(path, source) : info(queue[i], undefined, fresh);
-    if (i > 0) parts.push(`${queue[i]}\0${fi?.hash ?? "unreadable"}\0${optionsOf(queue[i])}`);
+    if (i > 0) hashes.set(queue[i], fi?.hash ?? "unreadable");
     if (!fi) continue;
     for (const e of fi.edges) {
-      if (e.pkg !== undefined) parts.push(e.pkg);
+      if (e.pkg !== undefined) packages.push(e.pkg);
       else if (e.file !== undefined && !seen.has(e.file)) {
         seen.add(e.file);
         queue.push(e.file);
       }
     }
   }
+  return { files: queue.slice(1), packages, hashes };
+}
+
+/**
+ * A hash of everything `path`'s output depends on outside its own text (`reachedModules`): each
+ * local module it reaches (path, content and options) and each package it imports (version and
+ * manifest).
+ */
+export function dependencyFingerprint(path: string, source?: string, fresh: Freshness = false): string {
+  const { files, packages, hashes } = reachedModules(path, source, fresh);
+  const parts = [...packages, ...files.map((f) => `${f}\0${hashes.get(f)}\0${optionsOf(f)}`)];
   parts.sort();
   return hash(parts.join("\n"));
 }

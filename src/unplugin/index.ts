@@ -57,7 +57,7 @@ import {
   webpackSubdirectory,
   workerFunctions,
 } from "./bundles.js";
-import { dependencyStamp, localImports, transformCachedAgain } from "./cached-modules.js";
+import { dependencies, dependencyStamp, transformCachedAgain } from "./cached-modules.js";
 import {
   finish,
   layout,
@@ -130,6 +130,12 @@ class BuildState {
   nested: WorkerFileBuild | undefined;
   readonly reports = new Map<string, Report>();
   readonly workers = new Map<string, WorkerModule>();
+  /**
+   * The files whose imports were read in this build (register/deps.ts `Freshness`): a new set a
+   * build, a file the tool reports changed taken out (Vite's dev server has one build for the
+   * session: each edit reaches `watchChange`).
+   */
+  fresh = new Set<string>();
 
   constructor(
     readonly options: ResolvedPluginOptions,
@@ -505,9 +511,10 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         } catch (e) {
           return fail(this, state, syntaxOrOwn(e, filename, options), filename, code);
         }
-        // A call's rewrite depends on what the modules it imports declare: compile this file
-        // again when one of them changes (watch mode, dev server).
-        const deps = localImports(code, filename);
+        // A call's rewrite depends on what the modules it imports declare, and on what those
+        // re-export or start from further modules: compile this file again when any module it
+        // reaches changes (watch mode, dev server), not only one it imports itself.
+        const deps = dependencies(code, filename, state.fresh);
         for (const dep of deps) this.addWatchFile(dep);
         const { report } = out;
         const browser = forBrowser(this, state);
@@ -596,6 +603,14 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       },
     },
 
+    buildStart() {
+      state.fresh = new Set();
+    },
+
+    watchChange(id) {
+      state.fresh.delete(id.replace(QUERY, ""));
+    },
+
     buildEnd() {
       state.writeReports();
     },
@@ -619,7 +634,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
 
     rollup: {
       shouldTransformCachedModule({ id, code, meta }) {
-        return transformCachedAgain(id, code, meta);
+        return transformCachedAgain(id, code, meta, state.fresh);
       },
       options(input) {
         // Rollup's config file (the CLI) passes its output options here too; the JavaScript

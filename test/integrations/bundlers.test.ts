@@ -1019,12 +1019,19 @@ describe("the transform", () => {
     };
   }
 
-  it("watches the local modules a file imports: their annotations decide its rewrites", async () => {
-    const dir = tree("watch", { "src/lib.js": LIB, "src/plain.js": "export const x = 1;\n" });
+  it("watches the local modules a file reaches through its imports: their facts decide its rewrites", async () => {
+    const dir = tree("watch", {
+      "src/lib.js": LIB,
+      "src/plain.js": `export { helper } from "./deeper.js";\nexport const x = 1;\n`,
+      "src/deeper.js": `import "./deepest.js";\nexport function helper() {}\n`,
+      "src/deepest.js": "export {};\n",
+    });
     const { transform, watched } = transformOf();
     const main = `import { load } from "./lib.js";\nimport { x } from "./plain";\nimport { join } from "node:path";\nexport const y = x;\n`;
     await transform(main, join(dir, "src/main.js"));
-    expect(watched).toEqual([join(dir, "src/lib.js"), join(dir, "src/plain.js")]);
+    expect(watched).toEqual(
+      ["lib.js", "plain.js", "deeper.js", "deepest.js"].map((f) => join(dir, "src", f)),
+    );
   });
 
   it("does not parse a file without an annotation that imports nothing smartasync knows (both engines)", async () => {
