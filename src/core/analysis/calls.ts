@@ -1978,27 +1978,27 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     let d: Decision;
     if (r.shape.kind === "dispatch") {
       d = decideDispatch(r.kinds!, decided);
-      // An optional call keeps its short circuit (dispatch-plan.ts): dispatched in sync code
-      // where its value is wanted, as `obj.m()` is (the same dispatch as an inline copy's, by
-      // the same rule); plain elsewhere (in async code the plain call gives what `await` wants).
+      // An optional call keeps its short circuit (dispatch-plan.ts) and is dispatched as
+      // `obj.m()` is, by one rule: in sync code where its value is wanted (the same dispatch as
+      // an inline copy's), and awaited in async code (`await r?.m(x)` of a sync-kind method,
+      // `callAsyncOf`). A shape the dispatch cannot keep (`undispatchable`) stays the plain
+      // call: SA206 where sync code wants the value; awaited, the plain call gives what `await`
+      // wants (the sync method run on this thread), so nothing to warn of.
       const optional = d.strategy === "dispatch" && inOptionalChain(call as CallNode);
-      const not =
-        optional && d.target === "dispatch-sync"
-          ? undispatchable(call as CallNode, r.shape.name, (n) => ctx.tree.parent(n))
-          : undefined;
-      if (optional && (d.target !== "dispatch-sync" || not)) {
+      const not = optional
+        ? undispatchable(call as CallNode, r.shape.name, (n) => ctx.tree.parent(n))
+        : undefined;
+      if (not) {
+        const sync = d.target === "dispatch-sync";
         const entry: CallReport = {
           callee: calleeName,
           loc,
           ...ctxt,
           strategy: "direct",
           target: r.shape.name,
-          reason: "optional call on an unknown receiver is not dispatched",
+          reason: sync ? "SA206" : MSG.offloadHeldBack(not.reason),
         };
-        if (not) {
-          warn(ctx, "SA206", call, MSG.notFollowed(text, `${not.reason}; ${not.advice}`));
-          entry.reason = "SA206";
-        }
+        if (sync) warn(ctx, "SA206", call, MSG.notFollowed(text, `${not.reason}; ${not.advice}`));
         ctx.report.calls.push(entry);
         return;
       }
