@@ -207,17 +207,21 @@ function optionsOf(path: string): string {
   }
 }
 
+/** The local modules a file reaches, in the order met; their text hashes; its packages' fingerprints. */
+export interface Reached {
+  files: string[];
+  /** Each reached file's text hash, `unreadable` for one that cannot be read. */
+  hashes: Map<string, string>;
+  packages: string[];
+}
+
 /**
  * What `path`'s output depends on outside its own text: each local module it reaches through its
  * imports (the transitive closure), and a fingerprint of each package it or they import. `source`
  * is the file's text when the caller has read it already (it may be newer than what was read
  * before); `fresh` says when to look at each file's stamp again (`Freshness`).
  */
-export function reachedModules(
-  path: string,
-  source?: string,
-  fresh: Freshness = false,
-): { files: string[]; packages: string[]; hashes: Map<string, string> } {
+export function reachedModules(path: string, source?: string, fresh: Freshness = false): Reached {
   const seen = new Set<string>([path]);
   const packages: string[] = [];
   const hashes = new Map<string, string>();

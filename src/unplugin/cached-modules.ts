@@ -12,14 +12,14 @@
  */
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type Freshness, reachedModules } from "../register/deps.js";
+import { type Freshness, type Reached, reachedModules } from "../register/deps.js";
 
 /** More than this many files reached: no stamp, the module is always transformed again. */
 const MAX_FILES = 2000;
 
-/** The local modules a module's output depends on (see above), read again as `fresh` says. */
-export function dependencies(code: string, filename: string, fresh: Freshness): string[] {
-  return reachedModules(filename, code, fresh).files;
+/** What a module's output depends on (see above), each file read again as `fresh` says. */
+export function dependencies(code: string, filename: string, fresh: Freshness): Reached {
+  return reachedModules(filename, code, fresh);
 }
 
 function stat(path: string): string {
@@ -32,15 +32,16 @@ function stat(path: string): string {
 }
 
 /**
- * The stamp of what `filename`'s imports' facts are made of (see above): size and modification
- * time of each file, `-` for one that is gone. `undefined` past MAX_FILES files.
+ * The stamp of what `filename`'s imports' facts are made of (see above): the text hash of each
+ * module (read once a build: `reachedModules`), `unreadable` for one that is gone, and the size
+ * and modification time of their folders' package.json. `undefined` past MAX_FILES files.
  */
-export function dependencyStamp(filename: string, files: readonly string[]): string | undefined {
-  if (files.length > MAX_FILES) return undefined;
+export function dependencyStamp(filename: string, reached: Reached): string | undefined {
+  if (reached.files.length > MAX_FILES) return undefined;
   const folders = new Set<string>([dirname(filename)]);
   const parts: string[] = [];
-  for (const file of files) {
-    parts.push(`${file}=${stat(file)}`);
+  for (const file of reached.files) {
+    parts.push(`${file}=${reached.hashes.get(file)}`);
     folders.add(dirname(file));
   }
   for (const folder of folders) {

@@ -515,7 +515,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         // re-export or start from further modules: compile this file again when any module it
         // reaches changes (watch mode, dev server), not only one it imports itself.
         const deps = dependencies(code, filename, state.fresh);
-        for (const dep of deps) this.addWatchFile(dep);
+        for (const dep of deps.files) this.addWatchFile(dep);
         const { report } = out;
         const browser = forBrowser(this, state);
         // A worker file's build (esbuild) compiles modules the user's build compiles too: their
