@@ -1,5 +1,5 @@
 /**
- * Rollup's watch mode with the plugin: a file's output depends on facts of modules it reaches
+ * Rollup's and webpack's watch modes with the plugin: a file's output depends on facts of modules it reaches
  * through others (a barrel's `export … from`, `export *`, a plain helper of a third module that
  * starts async work), not only on the modules it imports directly. Each case: a chain
  * main → b → c, a watch session built once, an edit of `c` only (main and b unchanged), and the
@@ -8,11 +8,13 @@
  * checks that what it keeps of `c` (facts, parses) is dropped when `c` changes.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type RollupWatcher, type RollupWatcherEvent, rollup, watch } from "rollup";
 import { describe, expect, it } from "vitest";
+import webpack from "webpack";
 import rollupPlugin from "../../src/unplugin/rollup.js";
+import webpackPlugin from "../../src/unplugin/webpack.js";
 
 type Engine = "babel" | "swc";
 
@@ -26,7 +28,13 @@ function project(engine: Engine, name: string, files: Record<string, string>): s
   const dir = join(TMP, engine, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "src"), { recursive: true });
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, "src", file), text);
+  // Dated a minute back: webpack builds again a file written just before the build started (its
+  // time cannot tell it from an edit), which would hide what the plugin's watch list misses.
+  const past = new Date(Date.now() - 60_000);
+  for (const [file, text] of Object.entries(files)) {
+    writeFileSync(join(dir, "src", file), text);
+    utimesSync(join(dir, "src", file), past, past);
+  }
   return dir;
 }
 
@@ -101,6 +109,65 @@ async function watched(engine: Engine, dir: string, edit: string): Promise<[stri
   }
 }
 
+/**
+ * webpack's watch mode: webpack builds a module again only when a file of its dependencies
+ * changed, and those are the files the plugin watches (`addWatchFile`): it has no other hook
+ * that asks. `main.cjs` after the first build (run then: the rebuild writes over it), after the
+ * edit of `c`.
+ */
+async function webpackWatched(engine: Engine, dir: string, edit: string): Promise<[string, string]> {
+  const out = join(dir, "webpack");
+  const compiler = webpack({
+    mode: "none",
+    target: "node",
+    devtool: false,
+    // Development mode's default (mode "none" has none: every module built again each time).
+    cache: { type: "memory" },
+    context: dir,
+    entry: "./src/main.mjs",
+    output: { path: out, filename: "main.cjs" },
+    plugins: [webpackPlugin({ engine })],
+  });
+  let started = false;
+  compiler.hooks.watchRun.tap("test", () => {
+    started = true;
+  });
+  let builds = 0;
+  let failure: Error | undefined;
+  let wake = (): void => {};
+  const watching = compiler.watch({ aggregateTimeout: 50 }, (err, stats) => {
+    if (err) failure = err;
+    else if (stats?.hasErrors()) failure = new Error(stats.toString("errors-only"));
+    builds++;
+    wake();
+  });
+  const built = (n: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (failure) reject(failure);
+        else if (builds >= n) resolve();
+        else wake = check;
+      };
+      check();
+    });
+  try {
+    await built(1);
+    const first = `${readFileSync(join(out, "main.cjs"), "utf8")}\0${run(join(out, "main.cjs"))}`;
+    started = false;
+    // As editAndRebuild: written again until a build starts, at most 60 s.
+    for (let i = 0; i < 120 && !started; i++) {
+      writeFileSync(join(dir, "src/c.mjs"), edit);
+      await Promise.race([built(2), new Promise((r) => setTimeout(r, 500))]);
+    }
+    if (!started) throw new Error("no rebuild after editing c.mjs");
+    await built(2);
+    return [first, readFileSync(join(out, "main.cjs"), "utf8")];
+  } finally {
+    await new Promise((r) => watching?.close(r) ?? r(undefined));
+    await new Promise((r) => compiler.close(r));
+  }
+}
+
 const run = (file: string): string =>
   execFileSync(process.execPath, [file], { encoding: "utf8", timeout: 60_000 });
 
@@ -154,6 +221,25 @@ describe.each(["swc", "babel"] as const)(
       expect(first).not.toMatch(onWorker);
       expect(second).toMatch(onWorker);
       expect(second).toBe(await freshBuild(engine, dir, "fresh"));
+    }, 120_000);
+  },
+);
+
+describe.each(["swc", "babel"] as const)(
+  "webpack's watch mode (%s engine): an edit two modules away",
+  (engine) => {
+    it("a barrel's export … from: the module behind it loses // @smartasync", async () => {
+      const dir = project(engine, "webpack-barrel", {
+        "main.mjs": CALLS_LOAD,
+        "b.mjs": `export { load } from "./c.mjs";\n`,
+        "c.mjs": load(true),
+      });
+      const [first, second] = await webpackWatched(engine, dir, load(false));
+      expect(first.split("\0")[1]).toBe("value: 20\n");
+      expect(first).toContain("loadSync)(2)");
+      // main was built again: its call is the plain one now, and so is what it prints.
+      expect(second).not.toContain("loadSync");
+      expect(run(join(dir, "webpack/main.cjs"))).toBe("value: [object Promise]\n");
     }, 120_000);
   },
 );
