@@ -1,11 +1,11 @@
 /**
- * Rollup's and webpack's watch modes with the plugin: a file's output depends on facts of modules it reaches
- * through others (a barrel's `export … from`, `export *`, a plain helper of a third module that
- * starts async work), not only on the modules it imports directly. Each case: a chain
+ * Rollup's and webpack's watch modes with the plugin: a file's output depends on facts of modules
+ * it reaches through others (a barrel's `export … from`, `export *`, a plain helper of a third
+ * module that starts async work), not only on the modules it imports directly. Each case: a chain
  * main → b → c, a watch session built once, an edit of `c` only (main and b unchanged), and the
- * rebuilt output compared with the first (it must change) and with a build of the edited tree by
- * a fresh Rollup run (it must be the same). The module graph lives for the session, so this also
- * checks that what it keeps of `c` (facts, parses) is dropped when `c` changes.
+ * rebuilt output checked: main's rewrite changed, and (Rollup) the output is the one a fresh run
+ * builds from the edited tree. The module graph lives for the session, so this also checks that
+ * what it keeps of `c` (facts, parses) is dropped when `c` changes.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
