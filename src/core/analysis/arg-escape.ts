@@ -1,6 +1,8 @@
 import { isBuiltin } from "node:module";
+import { resolve as resolvePath } from "node:path";
 import type { types as t } from "@babel/core";
-import { type Ctx, locOf, sourceOf } from "./ctx.js";
+import { resolveImport } from "../resolve.js";
+import { type Ctx, keyName, locOf, sourceOf } from "./ctx.js";
 import { memoByFunction } from "./memo.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
@@ -8,7 +10,7 @@ import { COPIES, constructorHas, isMutator, isReader, SYNC_ARRAY_METHODS } from 
 import { peelCallee } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
 import { isNodeRequire, memberName, strip, TRANSPARENT } from "./view.js";
-import { functionOf, methodOf, paramWrites, shownMethod, type Write } from "./writes.js";
+import { functionOf, functionOfBinding, methodOf, paramWrites, shownMethod, type Write } from "./writes.js";
 
 /**
  * Every place an argument's object may be written, the other way round from `paramWrites`
@@ -370,11 +372,59 @@ function builtinImport(ctx: Ctx, b: Binding): boolean {
 }
 
 /**
- * What the parent of `cur` does with its value (see `Use`). `fn`: the function whose arguments
- * are followed — only its own `return`s give the value to a caller; without it, every `return`
- * and arrow body does.
+ * The call whose argument `cur` is: its callee, arguments, `cur`'s place among them and whether
+ * it is spread — `f(…, o)`, `new C(o)`, or a tag's `` tag`x${o}` ``, which calls the tag with the
+ * strings array first, then each substitution (attack23 F1: a tag writing to `o` was read as a
+ * plain template, which only reads). `call`: the call itself, absent for a tag. Undefined where
+ * `cur` is the callee (calling it: a function cannot cross anyway) or part of a plain template.
  */
-export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Use {
+function argumentSite(
+  ctx: Ctx,
+  cur: Node,
+):
+  | {
+      node: Node;
+      callee: Node;
+      args: readonly Node[];
+      index: number;
+      spread: boolean;
+      call?: t.CallExpression;
+    }
+  | undefined {
+  const p = ctx.tree.parent(cur)!;
+  if (p.type === "TemplateLiteral") {
+    const tagged = ctx.tree.parent(p);
+    if (tagged?.type !== "TaggedTemplateExpression" || tagged.quasi !== p) return undefined;
+    const index = p.expressions.indexOf(cur as t.Expression);
+    return {
+      node: tagged,
+      callee: tagged.tag as Node,
+      args: [p, ...p.expressions],
+      index: index + 1,
+      spread: false,
+    };
+  }
+  const call = p as t.CallExpression;
+  if (call.callee === cur) return undefined;
+  let arg = cur;
+  while (ctx.tree.parent(arg) !== p) arg = ctx.tree.parent(arg)!;
+  const index = call.arguments.indexOf(arg as t.Expression);
+  return {
+    node: p,
+    callee: call.callee as Node,
+    args: call.arguments,
+    index,
+    spread: arg.type === "SpreadElement",
+    call,
+  };
+}
+
+/**
+ * What the parent of `cur` does with its value (see `Use`). A `return` (or an arrow's body) gives
+ * the value to the caller of the function it is in: `returned` names that function, which may
+ * be one nested in the function whose arguments are followed (`compute` follows its calls).
+ */
+export function useOf(ctx: Ctx, cur: Node, state: UseState): Use {
   const { rest, depth, view } = state;
   // A member of a container the function made (`err.input = input; err.code = 1`, `xs[0] = 5`)
   // is the function's own; a member of what it holds (`xs[0].n = 1`) is the caller's.
@@ -382,14 +432,11 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
   const p = ctx.tree.parent(cur);
   if (!p) return { kind: "read" };
   if (TRANSPARENT.has(p.type)) return { kind: "derived", node: p };
-  // What the function returns: its callers' business (`returnsArgument`). A `return` of a
-  // nested function gives its value to that function's caller, and is a read here.
-  if (p.type === "ArrowFunctionExpression" && p.body === cur && (fn === undefined || p === fn))
-    return { kind: "returned", fn: p, node: cur };
-  if (p.type === "ReturnStatement" && p.argument === cur) {
-    const owner = ctx.tree.functionParent(p) as t.Function | undefined;
-    if (fn === undefined || owner === fn) return { kind: "returned", fn: owner, node: p };
-  }
+  // What a function returns: its callers' business (`returnsArgument`; a nested function's calls
+  // for `compute`).
+  if (p.type === "ArrowFunctionExpression" && p.body === cur) return { kind: "returned", fn: p, node: cur };
+  if (p.type === "ReturnStatement" && p.argument === cur)
+    return { kind: "returned", fn: ctx.tree.functionParent(p) as t.Function | undefined, node: p };
   switch (p.type) {
     case "MemberExpression":
     case "OptionalMemberExpression": {
@@ -462,16 +509,15 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
       return { kind: "derived", node: p };
     case "ConditionalExpression":
       return p.test === cur ? { kind: "read" } : { kind: "derived", node: p };
+    case "TemplateLiteral":
     case "CallExpression":
     case "OptionalCallExpression":
     case "NewExpression": {
-      const call = p as t.CallExpression;
-      if (call.callee === cur) return { kind: "read" }; // calling it: a function cannot cross anyway
-      let arg = cur;
-      while (ctx.tree.parent(arg) !== p) arg = ctx.tree.parent(arg)!;
-      const index = call.arguments.indexOf(arg as t.Expression);
-      const spread = arg.type === "SpreadElement";
-      const callee = peelCallee(call.callee as Node);
+      const site = argumentSite(ctx, cur);
+      if (!site) return { kind: "read" };
+      // From here `p` is the call, or the tagged template whose tag is called (`call` absent).
+      const { node: p, call, args, index, spread } = site;
+      const callee = peelCallee(site.callee);
       if (isFunction(callee) && !spread) return { kind: "callee-param", fn: callee, index, call: p };
       // `mark.bind(null)(o)`: `mark` runs, the bound arguments before `o` (attack22 F9).
       const bound = boundTarget(ctx, callee);
@@ -488,11 +534,14 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
       // `ops.mark(o)`, `U.mark(o)`: a method of a `const` object literal or a static of a class
       // the module shows is read as a function of the module is (attack22 F8: the worker marked
       // its copy), before any guess from its name (`ops.add(o)` may write to `o`, not to `ops`).
+      // `const { mark } = ops; mark(o)`, a self-import `m2(o)`: a function of the module too (attack23 F1).
+      const named = namedFunction(ctx, callee);
+      if (named && !spread) return { kind: "callee-param", fn: named, index, call: p };
       const local = functionOf(ctx, unaliasedFn(ctx, callee)) ?? shownMethod(ctx, callee);
       if (local && !spread) return { kind: "callee-param", fn: local, index, call: p };
       // `f(...[o])`, `f(...xs)`: its elements are `f`'s parameters from here on (attack 18 F19).
       if (local && spread) {
-        const from = call.arguments.slice(0, index).some((a) => a.type === "SpreadElement") ? 0 : index;
+        const from = args.slice(0, index).some((a) => a.type === "SpreadElement") ? 0 : index;
         const w = [...argumentEscapes(ctx, local).entries()].find(
           ([i]) => i >= from || paramAt(local, i)?.node.type === "RestElement",
         );
@@ -542,9 +591,9 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
           return { kind: "may-write", node: p, how: `passes it to \`${short(ctx, callee)}\``, passed: true };
         // `[].concat(xs)`: the result holds the argument's elements (attack 18 F10).
         if (name === "concat") return { kind: "derived", node: p };
-        if (name !== undefined && isReader(name) && !isFunctionArg(call)) return { kind: "read" };
+        if (name !== undefined && isReader(name) && !isFunctionArg(args)) return { kind: "read" };
         // `out.push(o)`: another object now holds it.
-        if (name !== undefined && isMutator(name))
+        if (name !== undefined && isMutator(name) && call)
           return { kind: "kept", receiver: (callee as t.MemberExpression).object as Node, call };
         // `Array.prototype.push.call(o.list, 9)`, `Object.assign(...[o], …)`: built-ins that may write.
         if (builtinStatic(ctx, callee))
@@ -575,7 +624,7 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
       if (kind === "view")
         return index === 0 && !spread ? { kind: "derived", node: p, view: true } : { kind: "read" };
       // `structuredClone(buf, { transfer: [buf] })` detaches the caller's buffer (attack 18 F11).
-      if (callee.type === "Identifier" && callee.name === "structuredClone" && call.arguments.length > 1)
+      if (callee.type === "Identifier" && callee.name === "structuredClone" && args.length > 1)
         return {
           kind: "may-write",
           node: p,
@@ -599,6 +648,17 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState, fn?: t.Function): Us
       // caller, docs/semantics.md) is read as before.
       if (callee.type === "Identifier" && !b && Object.hasOwn(globalThis, callee.name))
         return { kind: "read" };
+      // A name of the module's own code the build does not resolve to one function (a `let`
+      // reassigned, `const { mark = f } = ops`, `const m = ops.mark`, what a function of the module
+      // made): which code runs is not known, so it may write (attack23 F1: the safe side).
+      if (b && unresolvedLocal(ctx, b))
+        return {
+          kind: "may-write",
+          node: p,
+          how: `passes it to \`${short(ctx, callee)}\`, a function the build does not resolve`,
+          unknownCall: true,
+          passed: true,
+        };
       // An import, a class, a global the build does not know: not followed (docs/semantics.md),
       // but what it gives back may be the argument (`const item = lookup(list, id)`).
       return { kind: "derived", node: p, opaque: true };
@@ -684,6 +744,8 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
   const viaOf = new Map<Binding, { text: string; opaque: boolean }>();
   /** Names bound to a typed array or `DataView` made over an argument (`const cell = new Int32Array(buf)`). */
   const views = new Set<Binding>();
+  /** Names of functions written in this one that return (part of) an argument, with its state there. */
+  const givers = new Map<Binding, { index: number; rest: boolean; depth: number; opaque: boolean }>();
   const record = (index: number, node: Node, how: string, unknownCall = false): void => {
     // The first use of each argument, but a sure one before a call it cannot see into.
     const had = out.get(index);
@@ -722,10 +784,13 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
 
   for (let round = 0; round < 4; round++) {
     let changed = false;
-    ctx.tree.walk(body, (n) => {
+    // The parameters' default initialisers too: they run at the call, with the arguments
+    // (attack23 F1: `function mark(t, _ = (t.done = true)) {}`).
+    ctx.tree.walk(fn as Node, (n) => {
       if (n.type !== "Identifier" || !isReference(n, ctx.tree)) return undefined;
       const b = ctx.scopes.binding(n, n.name);
-      const index = b ? tainted.get(b) : undefined;
+      const gives = b && !tainted.has(b) ? givers.get(b) : undefined;
+      const index = b ? (tainted.get(b) ?? gives?.index) : undefined;
       if (!b || index === undefined) return undefined;
       let rest = fresh.has(b);
       const cut = copiedFrom.get(b);
@@ -735,9 +800,61 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
       // Set where the value is what a call gives back that may be the argument (`returnsArgument`).
       let via = viaOf.get(b);
       let view = views.has(b);
+      if (gives) {
+        // `first()` of `const first = () => todos[0]`: the call gives what the function returns.
+        const call = ctx.tree.parent(n);
+        if (
+          !call ||
+          !/^(Optional)?CallExpression$/.test(call.type) ||
+          (call as t.CallExpression).callee !== n
+        ) {
+          record(index, n, `hands on \`${n.name}\`, a function that returns it`, true);
+          return undefined;
+        }
+        ({ rest, depth } = gives);
+        via = { text: `what \`${short(ctx, call)}\` returns`, opaque: gives.opaque };
+        cur = call;
+      }
       for (let guard = 0; guard < 64; guard++) {
-        const use = argumentUse(useOf(ctx, cur, { rest, depth, view }, fn));
+        const use = argumentUse(useOf(ctx, cur, { rest, depth, view }));
         if (use.kind === "read") break;
+        if (use.kind === "returned" && use.fn !== fn) {
+          // Returned by a function written in this one (attack23 F1: `const first = () => todos[0];
+          // first().done = true`): its calls give (part of) the argument.
+          const to = nestedGives(ctx, use.fn);
+          const state = { index, rest, depth, opaque: via?.opaque ?? false };
+          if (to?.kind === "name") {
+            if (!givers.has(to.binding)) changed = true;
+            givers.set(to.binding, state);
+            break;
+          }
+          if (to?.kind === "call") {
+            via = { text: `what \`${short(ctx, to.call)}\` returns`, opaque: state.opaque };
+            cur = to.call;
+            continue;
+          }
+          if (to?.kind === "callback") {
+            // `list.map(() => todos[0])`: the built-in's result holds (or is) what the callback
+            // returns; another call's may be it (not followed further, as for the argument itself).
+            const name = memberName(strip(to.call.callee as Node)) ?? "";
+            const reader = CALLBACKS.has(name) || arrayFromSource(ctx, to.call, to.call.arguments[0] as Node);
+            if (reader && COPIES.has(name) && rest && depth === 0) break; // a new array of new containers
+            if (reader && (COPIES.has(name) || name === "from")) {
+              rest = true;
+              depth = 0;
+            }
+            // (A built-in reader's result is followed as the receiver's is: no `via`.)
+            if (!reader)
+              via = {
+                text: `what \`${short(ctx, to.call)}\` returns (a call the build cannot see into)`,
+                opaque: true,
+              };
+            cur = to.call;
+            continue;
+          }
+          record(index, use.node, `returns it from a function the build does not follow`, true);
+          break;
+        }
         if (use.kind === "returned") {
           const had = returned.get(index);
           const container = rest && depth === 0 && !via;
@@ -836,7 +953,7 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
               record(
                 index,
                 use.call,
-                `passes it to \`${short(ctx, use.call.type === "CallExpression" ? (use.call.callee as Node) : use.call)}\`, which ${w.may ?? WRITES} (\`${w.text}\` at ${w.loc})`,
+                `passes it to \`${short(ctx, calleeText(use.call))}\`, which ${w.may ?? WRITES} (\`${w.text}\` at ${w.loc})`,
               );
           }
           // What the function gives back may be the argument (`findItem(todos, id)` returning an
@@ -913,6 +1030,140 @@ function unaliasedFn(ctx: Ctx, n: Node): Node {
   return cur;
 }
 
+/**
+ * The function of the module a name is bound to where `functionOf` does not look (attack23 F1):
+ * a method taken out of a module `const` object or class by destructuring (`const { mark } =
+ * ops`, read as `ops.mark` is), or the module's own export imported from the module itself
+ * (`import { mark as m2 } from "./lib.js"` inside lib.js: the binding is the export's).
+ */
+function namedFunction(ctx: Ctx, callee: Node): t.Function | undefined {
+  if (callee.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(callee, callee.name);
+  if (b?.kind === "module") return ownExport(ctx, b);
+  const d = b?.node;
+  if (b?.kind !== "const" || d?.type !== "VariableDeclarator" || d.id.type !== "ObjectPattern" || !d.init)
+    return undefined;
+  const prop = d.id.properties.find(
+    (q) => q.type === "ObjectProperty" && q.value.type === "Identifier" && q.value.name === callee.name,
+  ) as t.ObjectProperty | undefined;
+  const key = prop && keyName(prop as { key: Node; computed?: boolean });
+  const own = peelCallee(d.init as Node);
+  const ob = own.type === "Identifier" ? ctx.scopes.binding(own, own.name) : undefined;
+  return key !== undefined && ob ? methodOf(ctx, ob, key) : undefined;
+}
+
+/** The function an import of this very file names (`import { mark as m2 } from "./lib.js"` in lib.js). */
+function ownExport(ctx: Ctx, b: Binding): t.Function | undefined {
+  const spec = b.node;
+  const decl = ctx.tree.parent(spec);
+  const from = ctx.filename;
+  if (decl?.type !== "ImportDeclaration" || !from || !decl.source.value.startsWith(".")) return undefined;
+  const name = spec.type === "ImportDefaultSpecifier" ? "default" : importedName(b);
+  if (name === undefined) return undefined;
+  const r = ctx.graph ? ctx.graph.resolve(decl.source.value, from) : resolveImport(decl.source.value, from);
+  if (r?.kind !== "file" || resolvePath(r.path) !== resolvePath(from)) return undefined;
+  const bound = (id: t.Identifier): t.Function | undefined => {
+    const own = ctx.scopes.binding(id, id.name);
+    return own && own.scope === ctx.scopes.program ? functionOfBinding(own) : undefined;
+  };
+  for (const s of ctx.program.body) {
+    if (s.type === "ExportDefaultDeclaration" && name === "default") {
+      const v = strip(s.declaration as Node);
+      if (isFunction(v)) return v as t.Function;
+      return v.type === "Identifier" ? bound(v) : undefined;
+    }
+    if (s.type !== "ExportNamedDeclaration" || s.source) continue;
+    const dn = s.declaration;
+    if (dn?.type === "FunctionDeclaration" && dn.id?.name === name) return bound(dn.id);
+    if (dn?.type === "VariableDeclaration")
+      for (const v of dn.declarations)
+        if (v.id.type === "Identifier" && v.id.name === name) return bound(v.id);
+    for (const sp of s.specifiers) {
+      if (sp.type !== "ExportSpecifier" || sp.local.type !== "Identifier") continue;
+      const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
+      if (exported === name) return bound(sp.local);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether `b`, a name called that no reader resolved to one function, is bound by the module's
+ * own code (a `let` or reassigned function, a destructured or member alias, what a function of
+ * the module made), not by an import, `require` or a global (not followed: docs/semantics.md)
+ * or a class (its constructor is read where it is built).
+ */
+function unresolvedLocal(ctx: Ctx, b: Binding, depth = 0): boolean {
+  if (b.kind === "module" || b.kind === "param" || b.kind === "local" || depth > 8) return false;
+  const d = b.node;
+  if (d.type === "ClassDeclaration") return false;
+  if (d.type === "FunctionDeclaration") return true;
+  if (d.type !== "VariableDeclarator") return false;
+  if (!d.init) return true;
+  // Down the value to the name it comes from: `ops.mark`, `make()`, `await load()`, `lib.f.bind(x)`.
+  let cur = strip(d.init as Node);
+  for (let i = 0; i < 32; i++) {
+    if (
+      cur.type === "CallExpression" ||
+      cur.type === "OptionalCallExpression" ||
+      cur.type === "NewExpression"
+    )
+      cur = peelCallee(cur.callee as Node);
+    else if (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression")
+      cur = strip(cur.object);
+    else if (cur.type === "AwaitExpression") cur = strip(cur.argument);
+    else break;
+  }
+  if (cur.type === "ClassExpression" || cur.type === "Import") return false;
+  if (cur.type !== "Identifier") return true;
+  const from = ctx.scopes.binding(cur, cur.name);
+  if (!from || builtinImport(ctx, from) || isNodeRequire(ctx.scopes, cur)) return false;
+  if (from === b) return true;
+  return from.kind === "const" && from.node.type === "VariableDeclarator" && from.node.init
+    ? unresolvedLocal(ctx, from, depth + 1)
+    : from.kind !== "module";
+}
+
+/** The callee a message names for a call: a call's callee, a tag, or the whole `new C(o)`. */
+function calleeText(call: Node): Node {
+  if (call.type === "CallExpression") return call.callee as Node;
+  return call.type === "TaggedTemplateExpression" ? (call.tag as Node) : call;
+}
+
+/**
+ * Where the calls of `g`, a function written in the analysed one, are (attack23 F1): every call
+ * of the name it is bound to (`const first = () => …`, `function first() {}`), the call it is
+ * the callee of (`(() => …)()`), or the call it is handed to as a callback (`xs.map(() => …)`).
+ * Undefined where it goes elsewhere (a method of an object, stored, returned).
+ */
+function nestedGives(
+  ctx: Ctx,
+  g: t.Function | undefined,
+):
+  | { kind: "name"; binding: Binding }
+  | { kind: "call"; call: Node }
+  | { kind: "callback"; call: t.CallExpression }
+  | undefined {
+  if (!g) return undefined;
+  if (g.type === "FunctionDeclaration" && g.id) {
+    const b = ctx.scopes.binding(g.id, g.id.name);
+    return b ? { kind: "name", binding: b } : undefined;
+  }
+  let h = g as Node;
+  while (ctx.tree.parent(h) && TRANSPARENT.has(ctx.tree.parent(h)!.type)) h = ctx.tree.parent(h)!;
+  const q = ctx.tree.parent(h);
+  if (q?.type === "VariableDeclarator" && q.init === h && q.id.type === "Identifier") {
+    const b = ctx.scopes.binding(q.id, q.id.name);
+    return b ? { kind: "name", binding: b } : undefined;
+  }
+  if (q?.type === "CallExpression" || q?.type === "OptionalCallExpression" || q?.type === "NewExpression") {
+    if (q.callee === h) return { kind: "call", call: q };
+    if ((q.arguments as Node[]).includes(h) && q.type !== "NewExpression")
+      return { kind: "callback", call: q as t.CallExpression };
+  }
+  return undefined;
+}
+
 /** The function of the module `f.bind(that, …bound)` calls, and how many arguments it binds. */
 function boundTarget(ctx: Ctx, callee: Node): { fn: t.Function; shift: number } | undefined {
   if (callee.type !== "CallExpression" && callee.type !== "OptionalCallExpression") return undefined;
@@ -976,8 +1227,8 @@ export function arrayFromSource(ctx: Ctx, d: Node, cur: Node): boolean {
   return o.type === "Identifier" && o.name === "Array" && !ctx.scopes.binding(o, o.name);
 }
 
-function isFunctionArg(call: t.CallExpression): boolean {
-  return call.arguments.some((a) => isFunction(strip(a as Node)));
+function isFunctionArg(args: readonly Node[]): boolean {
+  return args.some((a) => isFunction(strip(a)));
 }
 
 function paramAt(fn: t.Function, index: number): { node: Node; index: number } | undefined {

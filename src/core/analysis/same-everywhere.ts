@@ -499,7 +499,7 @@ class Prover {
           return undefined;
         case "derived": {
           const d = u.node;
-          if (u.opaque) return this.opaque(cur, d as t.CallExpression, copy());
+          if (u.opaque) return this.opaque(cur, d as t.CallExpression | t.TaggedTemplateExpression, copy());
           // A typed array, `DataView` or `Buffer` over it: the value itself.
           if (u.view) {
             state.view = true;
@@ -563,7 +563,8 @@ class Prover {
           return this.toFunction(ctx, u.fn, u.index, u.call, copy());
         case "may-write":
           // Handed to a built-in that may write or a callback the caller passed in.
-          if (u.passed) return this.opaque(cur, u.node as t.CallExpression, copy());
+          if (u.passed)
+            return this.opaque(cur, u.node as t.CallExpression | t.TaggedTemplateExpression, copy());
           // `ops.id(t)` of a method that never names `this`, `super` or `ops`: it reads nothing
           // of `ops` it is not seen to (its writes are walked as writes).
           if (u.method !== undefined && this.selfFree(cur, u.method)) return undefined;
@@ -727,7 +728,10 @@ class Prover {
     copy: boolean,
   ): Finding | undefined {
     const ctx = this.ctx;
-    const callee = strip((call as t.CallExpression).callee as Node);
+    // A tag is called with the substitutions (`` tag`${x}` ``: arg-escape.ts `argumentSite`).
+    const callee = strip(
+      (call.type === "TaggedTemplateExpression" ? call.tag : (call as t.CallExpression).callee) as Node,
+    );
     const shown = `\`${short(ctx, call)}\``;
     const changes = (w: Write): string =>
       `which \`${short(ctx, callee)}\` changes when ${label(ctx, ctx.tree.functionParent(call))} passes it (${shown}; \`${w.text}\` at ${w.loc})`;
@@ -781,10 +785,18 @@ class Prover {
    * imported from a module of the program it reads is proven as one of this module's; anything
    * else may keep it and change it later.
    */
-  private opaque(arg: Node, call: t.CallExpression, copy: boolean): Finding | undefined {
+  private opaque(
+    arg: Node,
+    call: t.CallExpression | t.TaggedTemplateExpression,
+    copy: boolean,
+  ): Finding | undefined {
     const ctx = this.ctx;
-    const callee = strip(call.callee as Node);
-    const index = call.arguments.indexOf(arg as t.Expression);
+    // `` tag`${x}` `` (arg-escape.ts `argumentSite`): `x` is the tag's argument 1 + its place.
+    const tagged = call.type === "TaggedTemplateExpression";
+    const callee = strip((tagged ? call.tag : call.callee) as Node);
+    const index = tagged
+      ? call.quasi.expressions.indexOf(arg as t.Expression) + 1
+      : call.arguments.indexOf(arg as t.Expression);
     const imported = callee.type === "Identifier" ? importedFunction(ctx, callee) : undefined;
     if (imported && index >= 0 && arg.type !== "SpreadElement")
       return this.toFunction(imported.other, imported.fn, index, call, copy);

@@ -325,10 +325,13 @@ function computeParamWrites(ctx: Ctx, fn: t.Function): ParamWrites {
     return { index: a.index, fresh: a.fresh && r.depth === 0, name: r.id.name };
   };
 
+  // The parameters' default initialisers run at the call with the arguments: walked with the
+  // body (attack23 F1: `function mark(t, _ = (t.done = true)) {}`).
+  const all = fn as Node;
   // Aliases, to a fixed point (an alias of an alias declared before it is rare; three rounds suffice).
   for (let round = 0; round < 3; round++) {
     let changed = false;
-    ctx.tree.walk(body, (n) => {
+    ctx.tree.walk(all, (n) => {
       if (n.type === "VariableDeclarator" && n.init) {
         const a = aliasOf(n.init);
         if (!a) return undefined;
@@ -371,13 +374,13 @@ function computeParamWrites(ctx: Ctx, fn: t.Function): ParamWrites {
   const record = (index: number, w: Write): void => {
     if (!out.has(index)) out.set(index, w);
   };
-  forEachWrite(ctx, body, ({ node, target }) => {
+  forEachWrite(ctx, all, ({ node, target }) => {
     const a = aliasOf(target);
     if (a && !a.fresh)
       record(a.index, { text: quote(ctx, node), loc: locOf(ctx, node), name: paramName(a.index), via: [] });
   });
   // Arguments passed on to functions of the module that write to theirs.
-  ctx.tree.walk(body, (n) => {
+  ctx.tree.walk(all, (n) => {
     if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
     // A method of a `const` object literal or a static of a class of the module too (attack22 F8),
     // looked up only when an argument is one (a class's `violations` are asked then, not always).
