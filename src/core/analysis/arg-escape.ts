@@ -83,6 +83,8 @@ export const PURE_STATICS = new Map<string, Set<string>>(
     Buffer: new Set(["from", "byteLength", "isBuffer", "concat", "compare"]),
     Reflect: new Set(["get", "has", "ownKeys", "getPrototypeOf", "getOwnPropertyDescriptor"]),
     Number: new Set(["isInteger", "isFinite", "isNaN", "isSafeInteger", "parseInt", "parseFloat"]),
+    // `` String.raw`${o.name}` `` reads its substitutions (a tag is a call: `argumentSite`).
+    String: new Set(["raw", "fromCharCode", "fromCodePoint"]),
   }),
 );
 /** Calls whose result holds the argument itself (or its members): the result is derived too. */
