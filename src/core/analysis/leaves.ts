@@ -120,6 +120,9 @@ function queuesCallback(ctx: Ctx, callee: Node): boolean {
     return (
       (g.length === 1 && TIMERS.has(g[0]!)) ||
       (g.length === 2 && g[0] === "process" && g[1] === "nextTick") ||
+      // Node emits the warning on the next tick: `process.on("warning")` handlers run then
+      // (attack23 F4).
+      (g.length === 2 && g[0] === "process" && g[1] === "emitWarning") ||
       (g.length === 2 && g[0] === "AbortSignal" && g[1] === "timeout")
     );
   const imported = importedCallee(ctx, fn, true);
@@ -160,7 +163,7 @@ function constString(ctx: Ctx, id: t.Identifier): string | undefined {
 function queuesWork(ctx: Ctx, call: CallNode): boolean {
   if (queuesCallback(ctx, call.callee as Node) || nodeCallbackCall(ctx, call)) return true;
   const { fn, args } = calledWith(ctx, call);
-  if (postsMessage(ctx, fn)) return true;
+  if (postsMessage(ctx, fn) || startsFlowing(call, fn)) return true;
   if (fn !== call.callee && queuesCallback(ctx, fn)) return true;
   const at = handedAt(fn);
   const a = at === undefined || args === undefined ? undefined : args[at];
@@ -186,6 +189,25 @@ function postsMessage(ctx: Ctx, fn: Node): boolean {
     imported.module.replace(/^node:/, "") === "worker_threads" &&
     imported.path[0] === "parentPort"
   );
+}
+
+/** Listener methods whose "data"/"readable" listener makes a readable stream flow. */
+const LISTENS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
+
+/**
+ * A readable stream set flowing (attack23 F4): a "data" or "readable" listener added, or
+ * `resume()` called, starts reading on the next tick, and the listener runs then, during the
+ * async function's await (`Readable.from(xs).on("data", cb)`). The receiver's class is not
+ * known: any receiver counts (an emitter's own "data" event only gets the worker variant, the
+ * safe side). `pipe()` does not: other libraries' `pipe` (an observable's) is synchronous.
+ */
+function startsFlowing(call: CallNode, fn: Node): boolean {
+  const name = memberName(strip(fn));
+  if (name === "resume") return true;
+  if (name === undefined || !LISTENS.has(name)) return false;
+  const first = fn === call.callee ? (call.arguments[0] as Node | undefined) : undefined;
+  const event = first === undefined ? undefined : strip(first);
+  return event?.type === "StringLiteral" && (event.value === "data" || event.value === "readable");
 }
 
 /** Node's own modules whose functions follow the callback convention (the callback last). */
