@@ -105,7 +105,11 @@ export function transformCase(
       configFile: false,
       highlightCode: false,
       sourceType: /\.c[jt]s$/.test(file) ? "script" : "module",
-      ...(c.harness.babelParser ? { parserOpts: { plugins: c.harness.babelParser as never } } : {}),
+      // A `.cjs` may `return` at the top level, as Node allows (fixture modules/cjs-top-level-return).
+      parserOpts: {
+        allowReturnOutsideFunction: /\.cjs$/.test(file),
+        ...(c.harness.babelParser ? { plugins: c.harness.babelParser as never } : {}),
+      },
       plugins,
       presets: ts ? [version === 8 ? presetTs8 : presetTs7] : [],
     });

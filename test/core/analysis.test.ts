@@ -30,7 +30,8 @@ function babelParse(
     configFile: false,
     filename,
     sourceType,
-    parserOpts: { plugins: plugins as never },
+    // A `.cjs` may `return` at the top level, as Node allows (fixture modules/cjs-top-level-return).
+    parserOpts: { plugins: plugins as never, allowReturnOutsideFunction: /\.cjs$/.test(filename) },
   }) as t.File;
   return { program: file.program, comments: file.comments ?? [] };
 }
