@@ -9,7 +9,7 @@ import { provenPrimitive } from "./primitive.js";
 import { type Binding, isReference } from "./scope.js";
 import { CALLS_ITS_ARGUMENTS, isBuiltinMethod, isReader } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
-import { calledFunction, globalCallee, importedCallee } from "./twin-callee.js";
+import { calledFunction, calledWith, globalCallee, importedCallee } from "./twin-callee.js";
 import { consumerOf, memberName, strip } from "./view.js";
 import {
   forEachWrite,
@@ -145,7 +145,8 @@ export const FS_READS = new Set(
 /**
  * Whether a call inside a callback that `Promise.all` or pMap would run concurrently has effects
  * outside it that the sequential copy would put in another order (attack 13, F2 and F7): output
- * (`console.*`), a file system call that is not a read, a function of another module whose
+ * (`console.*`), a function of `process` (`process.stdout.write`, `emitWarning`, `chdir`), a file
+ * system call that is not a read, a function of another module whose
  * effects this file cannot see (a path or URL helper excepted), or a function the caller handed
  * in (a parameter of a function around the callback). Such a map keeps the worker variant.
  */
@@ -158,9 +159,17 @@ export function effectfulCall(
   follow: (fn: t.Function | undefined) => void,
 ): boolean {
   const callee = call.callee as Node;
-  // `console.log`, `globalThis.console.log`, `const say = console.log`, `const { log } = console`.
-  if (globalCallee(ctx, calledFunction(callee))?.[0] === "console") return true;
-  const imported = importedCallee(ctx, callee, true);
+  // The function the call runs, however it is run (`f.call(o, …)`, `Reflect.apply(f, o, […])`,
+  // `f.bind(o)(…)`) or bound first (`const w = process.stdout.write.bind(process.stdout); w(…)`,
+  // at module level too): the unwritten spellings let a sequential copy print lines in another
+  // order (r13c).
+  const runs = unbound(ctx, strip(calledWith(ctx, call).fn));
+  // `console.log`, `globalThis.console.log`, `const say = console.log`, `const { log } = console`;
+  // `process.stdout.write`, `process.emitWarning`, `const out = process.stdout; out.write`: what an
+  // import of `node:process` is too (importedEffect).
+  const g = globalCallee(ctx, runs);
+  if (g?.[0] === "console" || (g !== undefined && processActs(g))) return true;
+  const imported = importedCallee(ctx, runs, true) ?? importedCallee(ctx, callee, true);
   if (imported) return importedEffect(imported);
   if (callee.type === "Identifier") {
     // A parameter of the callback or of a helper it calls gets what the callback hands it (its
@@ -425,6 +434,16 @@ function rootName(c: Node): string | undefined {
   while (cur.type === "MemberExpression" || cur.type === "OptionalMemberExpression")
     cur = strip(cur.object as Node);
   return cur.type === "Identifier" ? cur.name : undefined;
+}
+
+/**
+ * A member of `process` that, called, acts or reads what changes (`process.stdout.write`,
+ * `process.emitWarning`, `process.chdir`, `process.cwd`): anything but what `process` says about
+ * itself (PROCESS_CONSTANTS) and its environment object. The one reading for a `process` function
+ * called or handed where it is called; a read of `process` the offload walk judges itself.
+ */
+function processActs(g: readonly string[]): boolean {
+  return g[0] === "process" && g.length > 1 && !PROCESS_CONSTANTS.has(g[1]!) && g[1] !== "env";
 }
 
 /** `process.argv`, `process.pid`…: read, not written nor called (PROCESS_CONSTANTS). */
@@ -737,8 +756,7 @@ function calledOutside(ctx: Ctx, ref: Node, follow: (f: t.Function | undefined) 
   // `process.stdout.write` handed: callOutside leaves `process.*` to the walk's read of `process`,
   // which the Promise.all rules do not make.
   const g = globalCallee(ctx, ref);
-  if (g?.[0] === "process" && g.length > 1 && !PROCESS_CONSTANTS.has(g[1]!) && g[1] !== "env")
-    return "uses `process` (its environment, streams or state)";
+  if (g !== undefined && processActs(g)) return "uses `process` (its environment, streams or state)";
   return knownFunctionOutside(ctx, ref) ?? callOutside(ctx, ref) ?? unfollowed(ctx, ref, follow);
 }
 
