@@ -9,6 +9,7 @@ import { proofOf } from "./prove.js";
 import { declaredReturnKind, type ReturnScan, returnedPromise, returnedValues } from "./return-type.js";
 import { strip } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
+import { TYPED_ARRAYS } from "./typed-arrays.js";
 import { consumerOf } from "./view.js";
 
 type Comment = t.Comment;
@@ -590,15 +591,16 @@ const UNUSABLE_NAMES = new Set(
  * names Node and browsers both give every module (or CommonJS gives each file). A fixed list,
  * not `name in globalThis`, so a report does not depend on the Node version that built it.
  */
-const GLOBAL_NAMES = new Set(
-  (
+const GLOBAL_NAMES = new Set([
+  ...TYPED_ARRAYS,
+  ...(
     "globalThis Infinity NaN undefined eval isFinite isNaN parseFloat parseInt decodeURI " +
     "decodeURIComponent encodeURI encodeURIComponent escape unescape AggregateError Array " +
-    "ArrayBuffer Atomics BigInt BigInt64Array BigUint64Array Boolean DataView Date Error EvalError " +
-    "FinalizationRegistry Float16Array Float32Array Float64Array Function Int8Array Int16Array " +
-    "Int32Array Iterator JSON Map Math Number Object Promise Proxy RangeError ReferenceError " +
-    "Reflect RegExp Set SharedArrayBuffer String Symbol SyntaxError TypeError Uint8Array " +
-    "Uint8ClampedArray Uint16Array Uint32Array URIError WeakMap WeakRef WeakSet " +
+    "ArrayBuffer Atomics BigInt Boolean DataView Date Error EvalError " +
+    "FinalizationRegistry Function " +
+    "Iterator JSON Map Math Number Object Promise Proxy RangeError ReferenceError " +
+    "Reflect RegExp Set SharedArrayBuffer String Symbol SyntaxError TypeError " +
+    "URIError WeakMap WeakRef WeakSet " +
     "console process Buffer global require module exports __dirname __filename setTimeout " +
     "clearTimeout setInterval clearInterval setImmediate clearImmediate queueMicrotask " +
     "structuredClone fetch Request Response Headers FormData URL URLSearchParams TextEncoder " +
@@ -606,7 +608,7 @@ const GLOBAL_NAMES = new Set(
     "btoa navigator WebAssembly BroadcastChannel MessageChannel MessagePort Worker window self " +
     "document location"
   ).split(" "),
-);
+]);
 
 /** Why `name` cannot name a generated function (a reserved word, a global), or undefined. */
 function unusableName(name: string): string | undefined {

@@ -2,8 +2,11 @@
  * What a call does with the values it is given, where the build does not look into the callee:
  * the one list both halves of the promise rules read — a smartasync function's parameter handed
  * on (param-uses.ts, SA211) and sync code's own call handed on (view.ts `argumentReader`, SA208,
- * SA210). No imports: view.ts and param-uses.ts both read it without an import cycle.
+ * SA210). It imports only a leaf (typed-arrays.ts): view.ts and param-uses.ts both read it
+ * without an import cycle.
  */
+
+import { TYPED_ARRAYS } from "./typed-arrays.js";
 
 /**
  * Globals that keep the arguments they are given to call a function with them later
@@ -106,16 +109,12 @@ const ELEMENT_READERS: ReadonlySet<string> = new Set([
   "URL",
   "URLSearchParams",
   "RegExp",
-  "Uint8Array",
-  "Int8Array",
-  "Uint16Array",
-  "Int16Array",
-  "Uint32Array",
-  "Int32Array",
-  "Float32Array",
-  "Float64Array",
-  "BigInt64Array",
-  "BigUint64Array",
+  // A Blob (and a File, one) converts its parts at once, each a buffer, a Blob or a string
+  // (a promise is read as "[object Promise]"), and gives none back (File API, the `Blob`
+  // constructor's "process blob parts").
+  "Blob",
+  "File",
+  ...TYPED_ARRAYS,
 ]);
 
 /** Whether the global at `path` (`Object.keys`, `JSON.stringify`) is one of `ELEMENT_READERS`. */

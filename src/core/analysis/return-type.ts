@@ -1,5 +1,6 @@
 import { strip } from "./transparent.js";
 import type { Node } from "./tree.js";
+import { TYPED_ARRAYS } from "./typed-arrays.js";
 
 /**
  * What a function's declared TypeScript return type says its calls give (docs/typescript.md,
@@ -82,17 +83,7 @@ const NEVER_THENABLE_GLOBALS = new Set([
   "Boolean",
   "Symbol",
   "BigInt",
-  "Uint8Array",
-  "Uint8ClampedArray",
-  "Int8Array",
-  "Uint16Array",
-  "Int16Array",
-  "Uint32Array",
-  "Int32Array",
-  "Float32Array",
-  "Float64Array",
-  "BigInt64Array",
-  "BigUint64Array",
+  ...TYPED_ARRAYS,
   "ArrayBuffer",
   "SharedArrayBuffer",
   "DataView",
