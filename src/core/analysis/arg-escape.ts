@@ -1,6 +1,7 @@
 import { isBuiltin } from "node:module";
 import { resolve as resolvePath } from "node:path";
 import type { types as t } from "@babel/core";
+import { handsBack } from "../context.js";
 import { resolveImport } from "../resolve.js";
 import { type Ctx, keyName, locOf, sourceOf } from "./ctx.js";
 import { memoByFunction } from "./memo.js";
@@ -9,7 +10,7 @@ import { type Binding, isReference, patternNames } from "./scope.js";
 import { COPIES, constructorHas, isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
 import { peelCallee } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
-import { isNodeRequire, memberName, strip, TRANSPARENT } from "./view.js";
+import { isNodeRequire, memberName, strip, TRANSPARENT, treeView } from "./view.js";
 import { functionOf, functionOfBinding, methodOf, paramWrites, shownMethod, type Write } from "./writes.js";
 
 /**
@@ -520,6 +521,20 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState): Use {
       // From here `p` is the call, or the tagged template whose tag is called (`call` absent).
       const { node: p, call, args, index, spread } = site;
       const callee = peelCallee(site.callee);
+      // `Object.freeze([o, t])`, `Object.seal(xs)` of a container the function made
+      // (`const xs = [o]`): the call changes that container only and hands it back, or its
+      // values (context.ts `handsBack`, the one reading); the elements, the caller's, are
+      // untouched (r11b: a false SA301 on `Promise.race(Object.freeze([p, t]))`). The argument
+      // itself frozen (`Object.freeze(o)`) stays a write: the caller's object would be frozen.
+      if (
+        rest &&
+        depth === 0 &&
+        index === 0 &&
+        !spread &&
+        call !== undefined &&
+        handsBack(treeView(ctx.tree, ctx.scopes), p)
+      )
+        return { kind: "derived", node: p };
       if (isFunction(callee) && !spread) return { kind: "callee-param", fn: callee, index, call: p };
       // `mark.bind(null)(o)`: `mark` runs, the bound arguments before `o` (attack22 F9).
       const bound = boundTarget(ctx, callee);
