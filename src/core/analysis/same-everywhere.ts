@@ -17,7 +17,7 @@ import {
   stateRoot,
   watchState,
 } from "./checks.js";
-import { type Ctx, locOf, sourceOf } from "./ctx.js";
+import { type Ctx, keyName, locOf, sourceOf } from "./ctx.js";
 import { builtinModuleImport, provenPrimitive } from "./primitive.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { shownClasses } from "./sync-proof.js";
@@ -308,6 +308,65 @@ function frozenLiteral(ctx: Ctx, expr: Node): { flat: boolean } | undefined {
 }
 
 /** A module literal whose members are all primitives (`const DEFAULTS = { timeout: 5 }`). */
+/**
+ * The expression a `const` object literal holds at the member path from `start` to `cur`
+ * (`config.inner.n` of `const config = { inner: { n: 0 } }`: `0`), `start` a name bound to the
+ * literal directly or through `const` aliases; undefined where the path leaves what the literal
+ * shows (a computed key, a spread or method that may give the key, an absent key).
+ */
+function literalAt(ctx: Ctx, start: Node, cur: Node): Node | undefined {
+  const path: string[] = [];
+  let at = strip(cur);
+  while (at.type === "MemberExpression" || at.type === "OptionalMemberExpression") {
+    const name = memberName(at);
+    if (name === undefined) return undefined;
+    path.unshift(name);
+    at = strip(at.object as Node);
+  }
+  if (at !== strip(start) || at.type !== "Identifier") return undefined;
+  let value: Node | undefined = constInit(ctx, at);
+  for (let i = 0; value?.type === "Identifier" && i < 4; i++) value = constInit(ctx, value);
+  for (const key of path) {
+    if (value?.type !== "ObjectExpression") return undefined;
+    value = literalMember(value, key);
+  }
+  return value;
+}
+
+/** The initialiser of the `const` a name is bound to (`const x = init`), stripped. */
+function constInit(ctx: Ctx, id: t.Identifier): Node | undefined {
+  const b = ctx.scopes.binding(id, id.name);
+  const n = b?.node;
+  if (b?.kind !== "const" || n?.type !== "VariableDeclarator" || n.id.type !== "Identifier" || !n.init)
+    return undefined;
+  return strip(n.init as Node);
+}
+
+/** The value an object literal gives `key`, where the literal shows it (the last entry wins). */
+function literalMember(obj: t.ObjectExpression, key: string): Node | undefined {
+  let found: Node | undefined;
+  for (const p of obj.properties) {
+    if (p.type === "SpreadElement") found = undefined;
+    else {
+      const k = keyName(p as { key: Node; computed?: boolean });
+      if (k === undefined) found = undefined;
+      else if (k === key) found = p.type === "ObjectProperty" ? (p.value as Node) : undefined;
+    }
+  }
+  return found;
+}
+
+/** An object pattern without the plain names that take a primitive the literal holds. */
+function withoutPrimitives(ctx: Ctx, pattern: t.ObjectPattern, from: t.ObjectExpression): Node {
+  const properties = pattern.properties.filter((p) => {
+    if (p.type !== "ObjectProperty" || p.value.type !== "Identifier") return true;
+    const k = keyName(p as { key: Node; computed?: boolean });
+    const v = k === undefined ? undefined : literalMember(from, k);
+    return !(v !== undefined && provenPrimitive(ctx, v));
+  });
+  return { ...pattern, properties } as Node;
+}
+
 function flatLiteral(ctx: Ctx, b: Binding): boolean {
   const init = b.node.type === "VariableDeclarator" && b.node.init ? strip(b.node.init) : undefined;
   return init !== undefined && primitiveMembers(ctx, init);
@@ -494,6 +553,14 @@ class Prover {
       )
         return undefined;
       const u = useOf(ctx, cur, state);
+      // A member the `const` literal holds a primitive in (`config.retries` of `const config =
+      // { retries: 3 }`), used but not written: a copy of that primitive, which no other use
+      // changes — a write to it is a use of its own, which this proof finds (r13c: SA309 on an
+      // object nothing writes, `return config.retries` from an exported function).
+      if (u.kind !== "read" && u.kind !== "may-write" && cur !== start) {
+        const v = literalAt(ctx, start, cur);
+        if (v !== undefined && provenPrimitive(ctx, v)) return undefined;
+      }
       switch (u.kind) {
         case "read":
           return undefined;
@@ -546,7 +613,14 @@ class Prover {
               return unproven(p, `has its elements assigned to \`${short(ctx, u.pattern)}\``);
             return this.bound(u.pattern, { copy: false });
           }
-          const f = this.bound(u.pattern, { copy: u.pattern.type === "Identifier" && copy() });
+          // `const { retries } = config`: a name taking a primitive member of the literal holds a
+          // copy of it (above); the pattern's other names are followed.
+          const from = literalAt(ctx, start, cur);
+          const pattern =
+            from?.type === "ObjectExpression" && u.pattern.type === "ObjectPattern"
+              ? withoutPrimitives(ctx, u.pattern, from)
+              : u.pattern;
+          const f = this.bound(pattern, { copy: u.pattern.type === "Identifier" && copy() });
           if (f) return f;
           // `a = b = x`, `(alias = x).k = 1`: the assignment's value is the value too.
           if (p.type !== "AssignmentExpression") return undefined;
