@@ -7,7 +7,7 @@ import { type Ctx, keyName } from "./ctx.js";
 import { memoByFunction } from "./memo.js";
 import { provenPrimitive } from "./primitive.js";
 import { type Binding, isReference } from "./scope.js";
-import { CALLS_ITS_ARGUMENTS, isBuiltinMethod, isReader } from "./sync-table.js";
+import { CALLS_ITS_ARGUMENTS, constructorHas, isBuiltinMethod, isReader } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { calledFunction, calledWith, globalCallee, importedCallee } from "./twin-callee.js";
 import { consumerOf, memberName, strip } from "./view.js";
@@ -34,7 +34,13 @@ import {
  * may differ (adversarial review: `total = before + v` summed to 60 instead of 30; a shared log
  * came out as start1,end1,start2,end2). Such a map keeps the worker variant.
  */
-export function writeOutside(ctx: Ctx, cb: t.Function, strict = false): Node | undefined {
+export function writeOutside(
+  ctx: Ctx,
+  cb: t.Function,
+  strict = false,
+  /** handedOutside's: only where outsideEffectOf judges the later calls too (provenQuiet). */
+  storedIsData = false,
+): Node | undefined {
   // Functions the callback calls by name (a helper of the module or of the function around it)
   // run inside it: their writes count too, judged against the callback and the helper itself
   // (fixture inline/promise-all-map-helper-writes).
@@ -96,7 +102,7 @@ export function writeOutside(ctx: Ctx, cb: t.Function, strict = false): Node | u
         });
       } else if (n.type === "NewExpression") {
         // `new Promise(console.log)`: a function it hands the constructor (handedOutside).
-        if (handedOutside(ctx, n, follow)) {
+        if (handedOutside(ctx, n, follow, storedIsData)) {
           found = n;
           return false;
         }
@@ -235,7 +241,7 @@ function unseenCall(ctx: Ctx, callee: Node, cb: t.Function, f: t.Function): bool
  * own file would.
  */
 export function provenQuiet(ctx: Ctx, fn: t.Function): boolean {
-  return writeOutside(ctx, fn) === undefined && outsideEffectOf(ctx, fn) === null;
+  return writeOutside(ctx, fn, false, true) === undefined && outsideEffectOf(ctx, fn) === null;
 }
 
 /** The first effect a function has outside itself, in the strict sense (`unseenCall`), memoised. */
@@ -368,7 +374,7 @@ function handed(
   call: CallNode | t.NewExpression,
   follow: (f: t.Function | undefined) => void,
 ): OutsideEffect | undefined {
-  const h = handedOutside(ctx, call, follow);
+  const h = handedOutside(ctx, call, follow, true);
   return h && { node: h.node, what: `${h.what}, through a function it hands to a call that may call it` };
 }
 
@@ -707,13 +713,22 @@ export function handedOutside(
   ctx: Ctx,
   call: CallNode | t.NewExpression,
   follow: (f: t.Function | undefined) => void,
+  storedIsData = false,
 ): { node: Node; what: string } | undefined {
   const args = call.arguments as Node[];
+  // `new Set([console.log])`, `new Map([["k", log]])`: a global class that keeps what it is given
+  // (the built-ins table's `keeps`) stores an array literal's entries and calls none of them.
+  // Only the offload walk passes `storedIsData`: any later call of a stored function goes through
+  // a callee it does not resolve (`fns.forEach((f) => f(x))`: a parameter), which is not proven
+  // there. The Promise.all walk does not judge such calls, so there the reference counts.
+  const g = call.type === "NewExpression" ? globalCallee(ctx, strip(call.callee as Node)) : undefined;
+  const keeps = storedIsData && g?.length === 1 && constructorHas(g[0]!, "keeps");
   const name = call.type === "NewExpression" ? undefined : memberName(strip(call.callee as Node));
   const at = name === undefined ? undefined : CALLS_ITS_ARGUMENTS.get(name);
   // A spread before the called position moves it: every argument is then only handed.
   const spreadBefore = at !== undefined && args.slice(0, at).some((a) => a.type === "SpreadElement");
   for (let i = 0; i < args.length; i++) {
+    if (keeps && strip(args[i]!).type === "ArrayExpression") continue;
     const found = handedValue(ctx, args[i]!, i === at && !spreadBefore, follow, 0);
     if (found) return found;
   }
@@ -746,8 +761,18 @@ function handedValue(
     return undefined;
   }
   const target = unbound(ctx, v);
-  const what = called ? calledOutside(ctx, target, follow) : knownFunctionOutside(ctx, target);
+  // What `.bind` gave is a function, never data: a `process` function bound (`const out =
+  // process.stdout.write.bind(process.stdout)`, at module level too) is one handed anywhere.
+  const what = called
+    ? calledOutside(ctx, target, follow)
+    : (knownFunctionOutside(ctx, target) ?? (target !== v ? processFunction(ctx, target) : undefined));
   return what === undefined ? undefined : { node: v, what };
+}
+
+/** A `process` function that acts (processActs), for a value known to be called or a function. */
+function processFunction(ctx: Ctx, ref: Node): string | undefined {
+  const g = globalCallee(ctx, ref);
+  return g !== undefined && processActs(g) ? "uses `process` (its environment, streams or state)" : undefined;
 }
 
 /** A handed argument a built-in calls: the callee's judgement, but for a primitive (data). */
@@ -755,9 +780,12 @@ function calledOutside(ctx: Ctx, ref: Node, follow: (f: t.Function | undefined) 
   if (provenPrimitive(ctx, ref)) return undefined;
   // `process.stdout.write` handed: callOutside leaves `process.*` to the walk's read of `process`,
   // which the Promise.all rules do not make.
-  const g = globalCallee(ctx, ref);
-  if (g !== undefined && processActs(g)) return "uses `process` (its environment, streams or state)";
-  return knownFunctionOutside(ctx, ref) ?? callOutside(ctx, ref) ?? unfollowed(ctx, ref, follow);
+  return (
+    processFunction(ctx, ref) ??
+    knownFunctionOutside(ctx, ref) ??
+    callOutside(ctx, ref) ??
+    unfollowed(ctx, ref, follow)
+  );
 }
 
 /**
