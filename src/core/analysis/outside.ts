@@ -106,6 +106,15 @@ export function writeOutside(
           found = n;
           return false;
         }
+      } else if (!storedIsData && (n.type === "ArrayExpression" || n.type === "ObjectExpression")) {
+        // A function that acts outside kept in a literal (`const fns = [console.log]`, `{ say:
+        // console.log }`) may be called later through a callee this walk does not judge
+        // (`fns[0](x)`, `o.say(x)`, `fns.forEach((f) => f(x))`: the sequential copy printed in
+        // another order, r13c): the reference counts, as one handed to a call does.
+        if (handedValue(ctx, n, false, follow, 0)) {
+          found = n;
+          return false;
+        }
       } else if (n.type === "Identifier" && isReference(n, ctx.tree)) {
         const b = ctx.scopes.binding(n, n.name);
         const callee = b ? functionOfBinding(b) : undefined;
