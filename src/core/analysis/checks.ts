@@ -14,6 +14,7 @@ import {
   MAX_REEXPORT_DEPTH,
   specifierNames,
 } from "./exports.js";
+import { implicitCalls, implicitName } from "./implicit.js";
 import type { SaFunction } from "./model.js";
 import { runtimeLocals } from "./runtime-names.js";
 import type { WorkerRead } from "./same-everywhere.js";
@@ -1287,6 +1288,16 @@ export function sharedState(
     const body = f.body as Node;
     const follow: { f: t.Function; name: string }[] = [];
     const look = (n: Node): false | undefined => {
+      // A `toString` a template runs, a `toJSON` of `JSON.stringify`, a static getter
+      // (`Env.mode`): it runs in the worker too, and what it uses is followed like a function's
+      // (attack23 F13). Only where the build tells the value's class: an argument arrives as a
+      // structured clone, whose methods are gone, so an operand it cannot tell is not taken for
+      // every conversion method of the module (as the effect rules take it).
+      for (const g of implicitCalls(ctx, n)?.fns ?? [])
+        if (!seen.has(g)) {
+          seen.add(g);
+          follow.push({ f: g, name: via ?? implicitName(ctx, g) });
+        }
       if (n.type === "MemberExpression" && n.computed) {
         // `globalThis["appMode"]`, `globalThis[Symbol.for("app.config")]`: a global of this
         // thread read by key (attack 15, F2); a key naming a built-in is every thread's.

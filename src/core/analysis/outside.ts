@@ -4,6 +4,7 @@ import { canonicalCallee } from "../twins.js";
 import { PURE_GLOBALS, PURE_STATICS } from "./arg-escape.js";
 import type { CallNode } from "./calls.js";
 import { type Ctx, keyName } from "./ctx.js";
+import { implicitlyRun, instanceMethod } from "./implicit.js";
 import { memoByFunction } from "./memo.js";
 import { provenPrimitive } from "./primitive.js";
 import { type Binding, isReference } from "./scope.js";
@@ -78,6 +79,9 @@ export function writeOutside(
     let found: Node | undefined;
     ctx.tree.walk(f.body as Node, (n) => {
       if (found) return false;
+      // `${new Loud(x)}`, `JSON.stringify(o)`, `Env.mode`: what they run implicitly runs inside
+      // it too (attack23 F10), followed like a helper it calls.
+      for (const fn of implicitlyRun(ctx, n)) follow(fn);
       if (n.type === "AssignmentExpression" || n.type === "UpdateExpression") {
         const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
         if (target.type === "Identifier" && outer(target)) found = n;
@@ -93,6 +97,17 @@ export function writeOutside(
           seen.add(method);
           queue.push(method);
         }
+        // A method of an instance of a class of the module it did not create (`g.enter()` of an
+        // outer `const g = new Gauge()`, `this.bump()`, attack23 F12): its body is followed, and
+        // its writes to `this` are writes to that outer object; a method the class may take from
+        // code the module does not show is counted as a change, the safe side.
+        const own = method ? undefined : outerReceiver(ctx, n.callee as Node, outer);
+        const inherited = own ? instanceMethod(ctx, n.callee as Node) : undefined;
+        if (inherited === "unknown") {
+          found = n;
+          return false;
+        }
+        follow(inherited);
         // An outer object handed to a helper that changes that parameter (`fill(shared, v)`).
         const callee = functionOf(ctx, n.callee as Node);
         const writes = callee ? paramWrites(ctx, callee) : undefined;
@@ -133,6 +148,18 @@ export function writeOutside(
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * Whether the receiver of a member callee is an object the function did not create: `this`, or a
+ * name `outer` (writeOutside's judgement) says is outer.
+ */
+function outerReceiver(ctx: Ctx, callee: Node, outer: (id: t.Identifier) => boolean): boolean {
+  const c = strip(callee);
+  if (c.type !== "MemberExpression" && c.type !== "OptionalMemberExpression") return false;
+  const o = strip(c.object as Node);
+  if (o.type === "ThisExpression") return true;
+  return o.type === "Identifier" && !!ctx.scopes.binding(o, o.name) && outer(o);
 }
 
 /**
@@ -338,6 +365,9 @@ function findOutside(ctx: Ctx, fn: t.Function): OutsideEffect | undefined {
     let found: OutsideEffect | undefined;
     ctx.tree.walk(f.body as Node, (n) => {
       if (found) return false;
+      // A `toString` a template runs, a `toJSON` of `JSON.stringify`, a getter (attack23 F10):
+      // followed as a function it calls.
+      for (const fn of implicitlyRun(ctx, n)) follow(fn);
       if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
         // What the callee does where the build knows it (a global, an import); else the function
         // it resolves to is followed, and a callee it cannot resolve is not proven (attack20 F4).
