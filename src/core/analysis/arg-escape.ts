@@ -4,13 +4,16 @@ import type { types as t } from "@babel/core";
 import { handsBack } from "../context.js";
 import { resolveImport } from "../resolve.js";
 import { type Ctx, keyName, locOf, sourceOf } from "./ctx.js";
+// Types only: export-writes.ts reads this file's rules (a value import would be a cycle).
+import type { ExportWrites, ProvenWrites } from "./export-writes.js";
 import { memoByFunction } from "./memo.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { COPIES, constructorHas, isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
 import { peelCallee } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
-import { isNodeRequire, memberName, strip, TRANSPARENT, treeView } from "./view.js";
+import { importedCallee } from "./twin-callee.js";
+import { constAliasOf, isNodeRequire, memberName, strip, TRANSPARENT, treeView } from "./view.js";
 import { functionOf, functionOfBinding, methodOf, paramWrites, shownMethod, type Write } from "./writes.js";
 
 /**
@@ -427,7 +430,16 @@ function argumentSite(
  * the value to the caller of the function it is in: `returned` names that function, which may
  * be one nested in the function whose arguments are followed (`compute` follows its calls).
  */
-export function useOf(ctx: Ctx, cur: Node, state: UseState): Use {
+export function useOf(
+  ctx: Ctx,
+  cur: Node,
+  state: UseState,
+  /**
+   * Ask the module graph what an imported function handed the value does to it
+   * (`importedWrites`): the argument walk does; a walk of module values keeps such a call opaque.
+   */
+  imports = false,
+): Use {
   const { rest, depth, view } = state;
   // A member of a container the function made (`err.input = input; err.code = 1`, `xs[0] = 5`)
   // is the function's own; a member of what it holds (`xs[0].n = 1`) is the caller's.
@@ -554,7 +566,7 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState): Use {
       // `const { mark } = ops; mark(o)`, a self-import `m2(o)`: a function of the module too (attack23 F1).
       const named = namedFunction(ctx, callee);
       if (named && !spread) return { kind: "callee-param", fn: named, index, call: p };
-      const local = functionOf(ctx, unaliasedFn(ctx, callee)) ?? shownMethod(ctx, callee);
+      const local = aliasedFunction(ctx, callee) ?? shownMethod(ctx, callee);
       if (local && !spread) return { kind: "callee-param", fn: local, index, call: p };
       // `f(...[o])`, `f(...xs)`: its elements are `f`'s parameters from here on (attack 18 F19).
       if (local && spread) {
@@ -591,6 +603,10 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState): Use {
         // thread (fixture strategies/promise-all-concurrency): taken as one.
         if (view && atomics(ctx, callee)) return { kind: "read" };
         if (bySelf === "passes-on") return { kind: "derived", node: p };
+        // `stamp.call(that, o)` of an imported `stamp`: what its body does to the argument.
+        const viaCall =
+          imports && name === "call" ? importedWrites(ctx, p, callee, index, spread) : undefined;
+        if (viaCall) return viaCall;
         // `f.call(that, o)`: `f`'s parameter `index - 1`, followed as a direct call is.
         const own = strip((callee as t.MemberExpression).object as Node);
         const target = name === "call" && index >= 1 && !spread ? functionOf(ctx, own) : undefined;
@@ -618,6 +634,11 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState): Use {
         // A method of an object or class of the module that `shownMethod` could not resolve (a
         // `let` object, a computed key, a replaced class, an instance of a class of the module):
         // its body may write to the argument, and which body runs is not proven (attack22 F8).
+        // A function another module exports reached as a member (`util.stamp(o)`, `ops.mark(o)`
+        // of an imported `const` object, `U.mark(o)` of an imported class), where a method of
+        // this module's is read (r13a): what its body does to the argument.
+        const ext = imports ? importedWrites(ctx, p, callee, index, spread) : undefined;
+        if (ext) return ext;
         if (unresolvedModuleMethod(ctx, own))
           return {
             kind: "may-write",
@@ -650,6 +671,10 @@ export function useOf(ctx: Ctx, cur: Node, state: UseState): Use {
         };
       if (kind === "pure" || kind === "writes") return { kind: "read" };
       if (kind === "passes-on" || kind === "container") return { kind: "derived", node: p };
+      // A function or class another module exports (`stamp(o)`, `new Entry(o)`, a `const` second
+      // name of one): what its body does to the argument (r13a).
+      const ext = imports ? importedWrites(ctx, p, callee, index, spread) : undefined;
+      if (ext) return ext;
       // A callback the caller passed in (`stamp(o)`): it cannot cross to a worker anyway, and
       // whatever it does to the argument the caller expects to see.
       const b = callee.type === "Identifier" ? ctx.scopes.binding(callee, callee.name) : undefined;
@@ -833,7 +858,7 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
         cur = call;
       }
       for (let guard = 0; guard < 64; guard++) {
-        const use = argumentUse(useOf(ctx, cur, { rest, depth, view }));
+        const use = argumentUse(useOf(ctx, cur, { rest, depth, view }, true));
         if (use.kind === "read") break;
         if (use.kind === "returned" && use.fn !== fn) {
           // Returned by a function written in this one (attack23 F1: `const first = () => todos[0];
@@ -1034,17 +1059,69 @@ function unresolvedModuleMethod(ctx: Ctx, own: Node): boolean {
   );
 }
 
-/** `const alias = mark`: the name a chain of `const` aliases ends at (`mark`), else `n` itself. */
-function unaliasedFn(ctx: Ctx, n: Node): Node {
-  let cur = n;
-  for (let hops = 0; hops < 8 && cur.type === "Identifier"; hops++) {
-    const b = ctx.scopes.binding(cur, cur.name);
-    if (b?.kind !== "const" || b.node.type !== "VariableDeclarator" || !b.node.init) return cur;
-    const init = peelCallee(b.node.init as Node);
-    if (init.type !== "Identifier") return cur;
-    cur = init;
+/**
+ * What a function or class another module exports does to the argument at `index` of `call`
+ * (`stamp(o)`, `util.stamp(o)`, `ops.mark(o)` of an imported `const` object, `U.mark(o)` of an
+ * imported class, `new Entry(o)`, `stamp.call(that, o)`, through `const` second names): the module
+ * graph reads the export's body by the rule for a function of this module (module-graph.ts
+ * `exportWrites`). A write there is this function's write; a module the build cannot read (a
+ * package, a file it cannot find) or a name it does not show as one function may write, as a
+ * callback parameter may (SA304; a worker variant is not refused for it); one proven to leave it
+ * alone gives back what may be it (opaque). Undefined: not a call of an import.
+ */
+function importedWrites(ctx: Ctx, call: Node, callee: Node, index: number, spread: boolean): Use | undefined {
+  let target = callee;
+  let at = index;
+  if (
+    (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") &&
+    memberName(callee) === "call"
+  ) {
+    target = peelCallee(callee.object as Node);
+    at = index - 1;
   }
-  return cur;
+  const ref = importedCallee(ctx, target, true);
+  if (!ref) return undefined;
+  const path = ref.via === "default" ? ["default", ...ref.path] : ref.path;
+  const shown = short(ctx, callee);
+  const answer: ExportWrites =
+    at < 0
+      ? "it is handed as `this`"
+      : ctx.graph && ctx.filename
+        ? ctx.graph.exportWrites(ref.module, ctx.filename, path, call.type === "NewExpression")
+        : "the build reads no other module here";
+  if (typeof answer === "string")
+    return {
+      kind: "may-write",
+      node: call,
+      how: `passes it to \`${shown}\`, an import the build cannot follow (${answer})`,
+      unknownCall: true,
+      passed: true,
+    };
+  // `stamp(...xs)`: any parameter from there on may get it.
+  const w = spread ? [...answer.writes].find(([i]) => i >= at)?.[1] : writeAt(answer, at);
+  // Proven to leave it alone: what it gives back may still be it (`const item = pick(list)`).
+  if (!w) return { kind: "derived", node: call, opaque: true };
+  return {
+    kind: "may-write",
+    node: call,
+    how: `passes it to \`${shown}\`, which ${w.may ?? WRITES} (\`${w.text}\` at ${w.loc})`,
+    ...(w.unknownCall ? { unknownCall: true as const } : {}),
+    passed: true,
+  };
+}
+
+/** The parameter write an importer's argument at `index` meets, if any (a rest parameter takes the rest). */
+function writeAt(w: ProvenWrites, index: number): Write | undefined {
+  return (
+    w.writes.get(index) ?? (w.restAt !== undefined && index >= w.restAt ? w.writes.get(w.restAt) : undefined)
+  );
+}
+
+/** The function of the module a name holds through `const` second names (`const alias = mark`: view.ts `constAliasOf`). */
+function aliasedFunction(ctx: Ctx, n: Node): t.Function | undefined {
+  const c = strip(n);
+  const b = c.type === "Identifier" ? ctx.scopes.binding(c, c.name) : undefined;
+  return b ? functionOfBinding(constAliasOf(ctx.scopes, b)) : undefined;
 }
 
 /**
@@ -1190,9 +1267,7 @@ function boundTarget(ctx: Ctx, callee: Node): { fn: t.Function; shift: number } 
   const args = callee.arguments as Node[];
   if (args.some((a) => a.type === "SpreadElement")) return undefined;
   const own = peelCallee(m.object as Node);
-  const fn = isFunction(own)
-    ? (own as t.Function)
-    : (functionOf(ctx, unaliasedFn(ctx, own)) ?? shownMethod(ctx, own));
+  const fn = isFunction(own) ? (own as t.Function) : (aliasedFunction(ctx, own) ?? shownMethod(ctx, own));
   return fn ? { fn, shift: Math.max(args.length - 1, 0) } : undefined;
 }
 
@@ -1202,9 +1277,9 @@ function boundTarget(ctx: Ctx, callee: Node): { fn: t.Function; shift: number } 
  * written in place, or a name bound once to one. Undefined otherwise (an imported base class is
  * not followed, as imported functions are not).
  */
-function constructorOf(ctx: Ctx, callee: Node, depth = 0): t.Function | undefined {
+export function constructorOf(ctx: Ctx, callee: Node, depth = 0): t.Function | undefined {
   let cls: t.Class | undefined;
-  if (callee.type === "ClassExpression") cls = callee as t.Class;
+  if (callee.type === "ClassExpression" || callee.type === "ClassDeclaration") cls = callee as t.Class;
   else if (callee.type === "Identifier") {
     const b = ctx.scopes.binding(callee, callee.name);
     const init =

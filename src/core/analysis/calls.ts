@@ -33,7 +33,16 @@ import {
   namespaceBindings,
 } from "./ts-namespaces.js";
 import { calledWith, importedCallee } from "./twin-callee.js";
-import { constantKey, consumerOf, memberName, requireSource, strip, TRANSPARENT, treeView } from "./view.js";
+import {
+  constAliasOf,
+  constantKey,
+  consumerOf,
+  memberName,
+  requireSource,
+  strip,
+  TRANSPARENT,
+  treeView,
+} from "./view.js";
 
 export type CallNode = t.CallExpression | t.OptionalCallExpression;
 
@@ -627,19 +636,15 @@ export function exportedPlainUnits(
   return out;
 }
 
-/** A binding seen through `const` aliases (`export const aliasLen = inner`): the one it names. */
+/**
+ * A binding seen through `const` aliases (`export const aliasLen = inner`): the one it names
+ * (view.ts `constAliasOf`), where that is a `const` or a declaration. Any other (a `let`, a
+ * parameter) leaves the alias itself, which names no function of its own: asking the writes of
+ * the other binding could send a file whose closed functions write that name to a whole analysis.
+ */
 function unaliased(ctx: Ctx, b: Binding): Binding {
-  for (let hops = 0; hops < 8; hops++) {
-    if (b.kind !== "const" || b.node.type !== "VariableDeclarator" || !b.node.init) return b;
-    const init = strip(b.node.init as Node);
-    if (init.type !== "Identifier") return b;
-    const next = ctx.scopes.binding(init, init.name);
-    // Only to a `const` or a declaration: asking the writes of any other binding (a `let`, a
-    // parameter) could send a file whose closed functions write that name to a whole analysis.
-    if (!next || !(next.kind === "const" || /^(Function|Class)Declaration$/.test(next.node.type))) return b;
-    b = next;
-  }
-  return b;
+  const end = constAliasOf(ctx.scopes, b);
+  return end.kind === "const" || /^(Function|Class)Declaration$/.test(end.node.type) ? end : b;
 }
 
 /** `fn` if it is a function whose call runs its body at once (not async, not a generator). */

@@ -33,6 +33,7 @@ import { buildIndex, exportedPlainUnits, type Index, markSyncBodyBlocks } from "
 import { collectFunctions } from "./collect.js";
 import { type Ctx, createBoundCtx } from "./ctx.js";
 import { type ExportNames, exportNamesOf } from "./export-names.js";
+import { type ExportWrites, exportWritesOf, functionWrites, writesDigest } from "./export-writes.js";
 import {
   cjsReExports,
   indexExports,
@@ -78,11 +79,14 @@ export interface FactsStore {
  * by name (`n`: specifier, importer, digest; an annotated function's strategy depends on them).
  * The facts are a function of these and the text; so is whether a plain export of a module of
  * the project starts async work (`s`: path, export name, `1` or `0`), asked by an inline copy
- * that calls it (`exportStarts`).
+ * that calls it (`exportStarts`), and what a function a module of the project exports does to its
+ * arguments (`w`: path, `new:` and the member path asked, the answer's `writesDigest`), asked by an
+ * argument of a function the module offloads that reaches it (`exportWrites`).
  */
 export type Dep =
   | { r: [string, string, string] | [string, string, string, "require"] }
   | { s: [string, string, "1" | "0"] }
+  | { w: [string, string, string] }
   | { f: [string, "s" | "f", string] }
   | { p: [string, string, string] }
   | { n: [string, string, string] };
@@ -236,6 +240,9 @@ export class ModuleGraph {
    */
   private readonly startsSeen = new Map<string, boolean | "pending">();
   private forgetStartsScheduled = false;
+  /** `exportWrites`' answers by path and key, for one synchronous run, as `startsSeen`. */
+  private readonly writesSeen = new Map<string, { answer: ExportWrites | undefined } | "pending">();
+  private forgetWritesScheduled = false;
 
   /**
    * Graphs of one build by options (JSON), this one included: a module compiled with other
@@ -462,13 +469,114 @@ export class ModuleGraph {
     return exportStartsWork(s.ctx, index, s.fns, name);
   }
 
-  /** A module without annotations parsed for one export (`computeStarts`), its tree lazy. */
-  private lazyScan(
+  /**
+   * What the function `specifier` exports from `from` at `path` (`["stamp"]`, `["ops", "mark"]`,
+   * `["default"]`; constructed: `construct`) does to its arguments' objects (export-writes.ts,
+   * r13a), asked by arg-escape.ts for an argument of a function the importer offloads that
+   * reaches the call: a module of the project (a file outside node_modules) is read on its own,
+   * only what that export reaches opened, by the rule for a function of the importer's module.
+   * A package, a module that cannot be found or read, a name it does not show as a function:
+   * why not (the importer keeps the argument's function on the calling thread).
+   */
+  exportWrites(specifier: string, from: string, path: readonly string[], construct = false): ExportWrites {
+    return this.writesFrom(specifier, from, path, construct) ?? `\`${specifier}\` does not export it`;
+  }
+
+  private writesFrom(
+    specifier: string,
+    from: string,
+    path: readonly string[],
+    construct: boolean,
+  ): ExportWrites | undefined {
+    let r: Resolution | undefined;
+    try {
+      r = resolveSeen(specifier, from);
+    } catch {
+      return `\`${specifier}\` cannot be resolved`;
+    }
+    if (!r) return `\`${specifier}\` cannot be found`;
+    if (r.kind !== "file" || inNodeModules(r.path))
+      return `\`${specifier}\` is a package, whose code the build does not read`;
+    return this.exportWritesAt(r.path, path, construct);
+  }
+
+  private exportWritesAt(
     path: string,
-    source: string,
-    name: string,
-  ): { ctx: Ctx; closing: LazyClosing } | undefined {
-    // One parse for every export asked of the same text (each tree is built on its own).
+    names: readonly string[],
+    construct: boolean,
+  ): ExportWrites | undefined {
+    const g = this.graphOf(path);
+    if (typeof g === "string") return `its module ${g}`;
+    if (g !== this) return g.exportWritesAt(path, names, construct);
+    const name = `${construct ? "new:" : ""}${names.join(".")}`;
+    const key = `${path}\0${name}`;
+    const seen = this.writesSeen.get(key);
+    if (seen === "pending") {
+      // An import cycle: the answer would depend on where the build entered it.
+      taintFacts();
+      return "an import cycle leads back to it";
+    }
+    let answer: ExportWrites | undefined;
+    if (seen !== undefined) answer = seen.answer;
+    else {
+      this.writesSeen.set(key, "pending");
+      try {
+        answer = this.computeWrites(path, names, construct);
+      } finally {
+        this.writesSeen.delete(key);
+      }
+      this.writesSeen.set(key, { answer });
+      if (!this.forgetWritesScheduled) {
+        this.forgetWritesScheduled = true;
+        queueMicrotask(() => {
+          this.writesSeen.clear();
+          this.forgetWritesScheduled = false;
+        });
+      }
+    }
+    if (recording.length > 0) observe({ w: [path, name, writesDigest(answer)] });
+    return answer;
+  }
+
+  private computeWrites(
+    path: string,
+    names: readonly string[],
+    construct: boolean,
+  ): ExportWrites | undefined {
+    let source: string;
+    try {
+      source = readFileSync(path, "utf8");
+    } catch {
+      return "its module cannot be read";
+    }
+    const parsed = this.parsedOnce(path, source);
+    if (!parsed) return "its module cannot be parsed";
+    const follow = (specifier: string, p: readonly string[], c: boolean) =>
+      this.writesFrom(specifier, path, p, c);
+    // Read lazily first, with only what the export reaches open, and whole only where that tree
+    // cannot answer (lazy.ts `exactOnClosed`), each on a context of its own: the answer reads
+    // other modules, which may change while this text does not.
+    const closing = closingForExport(parsed.program, source, names[0] ?? "");
+    const lazy = this.shapeCtx(path, source, parsed, closing);
+    let answer = exportWritesOf(lazy, names, construct, follow);
+    if (exactOnClosed(lazy, closing, [], buildIndex(lazy, [])) !== undefined)
+      answer = exportWritesOf(this.shapeCtx(path, source, parsed), names, construct, follow);
+    if (
+      answer !== undefined ||
+      names.length !== 1 ||
+      construct ||
+      !mayContainAnnotation(source, this.options.runtime)
+    )
+      return answer;
+    // An annotated function's variant called by its name (`stampSync(t)`): its body, as the
+    // function's own (an inline variant runs it; a worker's writes its copies only).
+    const s = this.scan(path, source);
+    const f = typeof s === "string" ? undefined : s.fns.find((x) => x.variant === names[0]);
+    return f && typeof s !== "string" ? functionWrites(s.ctx, f.fn) : undefined;
+  }
+
+  /** One parse of a module read for its exports' bodies (`computeStarts`, `computeWrites`), by path, with its text. */
+  private parsedOnce(path: string, source: string): ParsedFile | undefined {
     let parsed = this.parsedForStarts.get(path);
     if (parsed?.source !== source) {
       try {
@@ -478,7 +586,18 @@ export class ModuleGraph {
       }
       this.parsedForStarts.set(path, parsed);
     }
-    const file = parsed.file;
+    return parsed.file;
+  }
+
+  /** A module without annotations parsed for one export (`computeStarts`), its tree lazy. */
+  private lazyScan(
+    path: string,
+    source: string,
+    name: string,
+  ): { ctx: Ctx; closing: LazyClosing } | undefined {
+    // One parse for every export asked of the same text (each tree is built on its own).
+    const file = this.parsedOnce(path, source);
+    if (!file) return undefined;
     const closing = closingForExport(file.program, source, name);
     return { ctx: this.shapeCtx(path, source, file, closing), closing };
   }
@@ -852,6 +971,14 @@ export class ModuleGraph {
   };
 
   private stillHolds(d: Dep): boolean {
+    if ("w" in d) {
+      const [path, key, was] = d.w;
+      const construct = key.startsWith("new:");
+      return (
+        writesDigest(this.exportWritesAt(path, (construct ? key.slice(4) : key).split("."), construct)) ===
+        was
+      );
+    }
     if ("s" in d) {
       const [path, name, was] = d.s;
       return (this.exportStartsAt(path, name) ? "1" : "0") === was;

@@ -328,7 +328,7 @@ function literalAt(ctx: Ctx, start: Node, cur: Node): Node | undefined {
   for (let i = 0; value?.type === "Identifier" && i < 4; i++) value = constInit(ctx, value);
   for (const key of path) {
     if (value?.type !== "ObjectExpression") return undefined;
-    value = literalMember(value, key);
+    value = literalValue(value, key);
   }
   return value;
 }
@@ -343,7 +343,7 @@ function constInit(ctx: Ctx, id: t.Identifier): Node | undefined {
 }
 
 /** The value an object literal gives `key`, where the literal shows it (the last entry wins). */
-function literalMember(obj: t.ObjectExpression, key: string): Node | undefined {
+function literalValue(obj: t.ObjectExpression, key: string): Node | undefined {
   let found: Node | undefined;
   for (const p of obj.properties) {
     if (p.type === "SpreadElement") found = undefined;
@@ -361,7 +361,7 @@ function withoutPrimitives(ctx: Ctx, pattern: t.ObjectPattern, from: t.ObjectExp
   const properties = pattern.properties.filter((p) => {
     if (p.type !== "ObjectProperty" || p.value.type !== "Identifier") return true;
     const k = keyName(p as { key: Node; computed?: boolean });
-    const v = k === undefined ? undefined : literalMember(from, k);
+    const v = k === undefined ? undefined : literalValue(from, k);
     return !(v !== undefined && provenPrimitive(ctx, v));
   });
   return { ...pattern, properties } as Node;

@@ -2,7 +2,7 @@ import type { types as t } from "@babel/core";
 import { type ImportedCallee, isTwinModule } from "../twins.js";
 import type { Ctx } from "./ctx.js";
 import type { Node } from "./tree.js";
-import { memberName, requireSource, strip } from "./view.js";
+import { constAliasOf, memberName, requireSource, strip } from "./view.js";
 
 /** How many `const` aliases are followed (`const a = fs.promises; const b = a; …`). */
 const MAX_ALIASES = 8;
@@ -129,7 +129,10 @@ function follow(
     return wanted(required) ? { module: required, path: members } : undefined;
   }
   if (node.type !== "Identifier") return undefined;
-  const binding = ctx.scopes.binding(node, node.name);
+  const named = ctx.scopes.binding(node, node.name);
+  // `const b = a` second names: the one reading of them (view.ts `constAliasOf`); what the last
+  // one is bound to is read below.
+  const binding = named && constAliasOf(ctx.scopes, named);
   if (!binding) {
     if (!globals) return undefined;
     // `globalThis.console` is `console`; `globalThis` alone is no function.
@@ -160,7 +163,7 @@ function follow(
   // const { readFile } = require("fs/promises"); const { stat } = fs.promises
   if (b.id.type === "ObjectPattern") {
     for (const p of b.id.properties) {
-      if (p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === node.name) {
+      if (p.type === "ObjectProperty" && p.value.type === "Identifier" && p.value.name === binding.name) {
         const key =
           p.computed && p.key.type !== "StringLiteral"
             ? undefined

@@ -5,7 +5,7 @@ import { CONTAINER_CLASSES, KEEPERS, SCHEDULERS } from "./keepers.js";
 import type { SaFunction } from "./model.js";
 import { declaredReturnKind, declaresValue } from "./return-type.js";
 import { type Binding, isReference, type Scopes } from "./scope.js";
-import { strip, TRANSPARENT } from "./transparent.js";
+import { peelCallee, strip, TRANSPARENT } from "./transparent.js";
 import { isFunction, type Node, type Tree } from "./tree.js";
 
 // The wrapper set and the walk down through it live in a leaf module (transparent.ts), read here
@@ -54,6 +54,33 @@ export function globalName(scopes: Scopes, n: Node, depth = 0): string | undefin
   return o.type === "Identifier" && GLOBAL_OBJECTS.has(o.name) && !scopes.binding(o, o.name)
     ? memberName(v)
     : undefined;
+}
+
+/** How many `const` second names deep a name is followed (`const b = a; const c = b; …`). */
+export const MAX_CONST_ALIASES = 8;
+
+/**
+ * The binding a chain of `const` second names ends at: `const alias = mark` → `mark`'s, through
+ * parentheses, type wrappers and commas (`const a = (0, mark)`, `const a = mark as F`), up to
+ * `MAX_CONST_ALIASES` names deep. The one reading of `const x = y` for the rules that follow a
+ * name to what it names (calls.ts, arg-escape.ts, export-writes.ts, twin-callee.ts). A name
+ * without a binding (a global) ends the chain at the `const` naming it; the binding returned may be of any kind (a
+ * `let`, a parameter, an import, a declaration): only `kind` and `node` are read on the way, never
+ * a binding's writes (asking them watches the name: a closed function writing it would send the
+ * file to a whole analysis), so a caller that must not ask a `let`'s checks its kind first.
+ */
+export function constAliasOf(scopes: Scopes, b: Binding): Binding {
+  let cur = b;
+  for (let hops = 0; hops < MAX_CONST_ALIASES; hops++) {
+    if (cur.kind !== "const" || cur.node.type !== "VariableDeclarator" || !cur.node.init) return cur;
+    if (cur.node.id.type !== "Identifier") return cur;
+    const init = peelCallee(cur.node.init as Node);
+    if (init.type !== "Identifier") return cur;
+    const next = scopes.binding(init, init.name);
+    if (!next) return cur;
+    cur = next;
+  }
+  return cur;
 }
 
 /** Whether `n` is the global `name` however it is spelled (`globalName`). */
