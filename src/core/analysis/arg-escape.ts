@@ -12,7 +12,7 @@ import { type Binding, isReference, patternNames } from "./scope.js";
 import { COPIES, constructorHas, isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
 import { peelCallee } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
-import { importedCallee } from "./twin-callee.js";
+import { globalCallee, importedCallee } from "./twin-callee.js";
 import { constAliasOf, isNodeRequire, memberName, strip, TRANSPARENT, treeView } from "./view.js";
 import { functionOf, functionOfBinding, methodOf, paramWrites, shownMethod, type Write } from "./writes.js";
 
@@ -253,20 +253,40 @@ function rootBinding(ctx: Ctx, n: Node): Binding | undefined {
   return cur.type === "Identifier" ? ctx.scopes.binding(cur, cur.name) : undefined;
 }
 
+type CalleeKind = "pure" | "passes-on" | "member" | "container" | "view" | "writes" | "unknown";
+
+/**
+ * What a global (`["JSON", "stringify"]`, `["Number"]`) does with its arguments, however it is
+ * spelled: the free name, a member of the global object, a `const` second name of one (`const
+ * show = console.log`: twin-callee.ts `globalCallee`).
+ */
+function globalKind(path: readonly string[], isNew: boolean): CalleeKind {
+  const [root, name, ...more] = path;
+  if (root === undefined || more.length > 0) return "unknown";
+  if (name === undefined) {
+    if (constructorHas(root, "view")) return "view";
+    if (isNew && constructorHas(root, "keeps")) return "container";
+    return PURE_GLOBALS.has(root) ? "pure" : "unknown";
+  }
+  if (FILLS_ARGUMENT.has(name)) return "writes";
+  // `Buffer.from(arrayBuffer)` shares the caller's memory, as a typed array over it does.
+  if (root === "Buffer" && name === "from") return "view";
+  if (MEMBER_OF.has(`${root}.${name}`)) return "member";
+  if (PASSES_ON.has(`${root}.${name}`)) return "passes-on";
+  if (PURE_STATICS.get(root)?.has(name)) return "pure";
+  return root === "console" || root === "JSON" || root === "Math" ? "pure" : "unknown";
+}
+
 /** `JSON.stringify`, `Object.keys`, `path.join`: a callee that only reads what it is given. */
-export function calleeKind(
-  ctx: Ctx,
-  callee: Node,
-  isNew: boolean,
-): "pure" | "passes-on" | "member" | "container" | "view" | "writes" | "unknown" {
+export function calleeKind(ctx: Ctx, callee: Node, isNew: boolean): CalleeKind {
   const c = strip(callee);
   if (c.type === "Identifier") {
     const b = ctx.scopes.binding(c, c.name);
-    if (!b) {
-      if (constructorHas(c.name, "view")) return "view";
-      if (isNew && constructorHas(c.name, "keeps")) return "container";
-      return PURE_GLOBALS.has(c.name) ? "pure" : "unknown";
-    }
+    if (!b) return globalKind([c.name], isNew);
+    // `const show = console.log; show(o)`: the global's own (r13a: `lines.forEach(show)` was
+    // taken for a possible write).
+    const g = b.kind === "const" ? globalCallee(ctx, c) : undefined;
+    if (g) return globalKind(g, isNew);
     if (!builtinImport(ctx, b)) return "unknown";
     return BUILTIN_WRITERS.has(importedName(b) ?? c.name) ? "writes" : "pure";
   }
@@ -281,14 +301,10 @@ export function calleeKind(
   if (obj.type !== "Identifier")
     return madeByBuiltin(ctx, obj) ? (BUILTIN_WRITERS.has(name) ? "writes" : "pure") : "unknown";
   const b = ctx.scopes.binding(obj, obj.name);
-  if (!b) {
-    // `Buffer.from(arrayBuffer)` shares the caller's memory, as a typed array over it does.
-    if (obj.name === "Buffer" && name === "from") return "view";
-    if (MEMBER_OF.has(`${obj.name}.${name}`)) return "member";
-    if (PASSES_ON.has(`${obj.name}.${name}`)) return "passes-on";
-    if (PURE_STATICS.get(obj.name)?.has(name)) return "pure";
-    return obj.name === "console" || obj.name === "JSON" || obj.name === "Math" ? "pure" : "unknown";
-  }
+  if (!b) return globalKind([obj.name, name], isNew);
+  // `const out = console; out.log(o)`: the global's own.
+  const g = b.kind === "const" ? globalCallee(ctx, c) : undefined;
+  if (g) return globalKind(g, isNew);
   // `path.join(o.dir)`, `fs.statSync(o.file)`: Node's own modules read their arguments.
   if (!builtinImport(ctx, b)) return "unknown";
   return BUILTIN_WRITERS.has(name) ? "writes" : "pure";

@@ -8,7 +8,6 @@ import { returnsPrimitive } from "./return-type.js";
 import { runtimeLocals } from "./runtime-names.js";
 import type { Binding } from "./scope.js";
 import {
-  BUILTIN_METHODS,
   CALLS_ITS_ARGUMENTS,
   inEntry,
   methodFacts,
@@ -23,7 +22,7 @@ import {
 import { isFunction, type Node } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
 import { consumerOf, isNodeRequire, isWritten, memberName, strip } from "./view.js";
-import { functionOf, methodOf } from "./writes.js";
+import { functionOf, methodOf, methodsStay } from "./writes.js";
 
 /**
  * Calls proven to start no asynchronous work (docs/semantics.md, "Calls proven synchronous"):
@@ -663,114 +662,4 @@ function fieldKind(ctx: Ctx, cls: t.Class, name: string): ValueKind | undefined 
     kind = k;
   }
   return kind;
-}
-
-/** Calls that can give an object own methods (`Object.assign(out, { push })`). */
-const DEFINERS = new Set(["assign", "defineProperty", "defineProperties", "setPrototypeOf", "set"]);
-
-/** Methods of the table that return their receiver (`m.set(k, v)` is `m`). */
-const RETURNS_SELF = new Set(
-  (["array", "map", "set"] as const).flatMap((k) =>
-    Object.keys(BUILTIN_METHODS[k]).filter((m) => methodFacts(k, m)?.self),
-  ),
-);
-
-const staysMemo = new WeakMap<Binding, Map<string, boolean>>();
-
-/**
- * Whether the object a `const` binding holds keeps the methods it was made with (`name`, or any
- * but `length` when `name` is undefined): not exported (an importer could replace one), no
- * member of it assigned by a name other than `length` or an index, never handed to
- * `Object.assign`/`defineProperty`/`setPrototypeOf` or `Reflect.set`/`defineProperty` — under
- * every spelling of the same object in the file: a type wrapper (`(m as any).get = …`), the
- * result of a method that returns its receiver (`m.set(k, v).get = …`), a branch of `?:`/`&&`/
- * `||`/`??` or a sequence's last value, and a `const` alias (`const a = m; a.get = …`). An object
- * handed to other code (`f(m)`, `this.m = m`) is not followed, as a call's effects on it are not.
- */
-function methodsStay(ctx: Ctx, b: Binding, name?: string): boolean {
-  const key = name ?? "";
-  let cache = staysMemo.get(b);
-  const known = cache?.get(key);
-  if (known !== undefined) return known;
-  if (b.kind !== "const" && b.node.type === "VariableDeclarator") return false;
-  const decl = b.node.type === "VariableDeclarator" ? ctx.tree.parent(b.node) : b.node;
-  const holder = decl && ctx.tree.parent(decl);
-  let stays = holder?.type !== "ExportNamedDeclaration" && holder?.type !== "ExportDefaultDeclaration";
-  // A closed function that mentions the name is opened (the file is analysed again whole).
-  if (stays) ctx.tree.watched.add(b.name);
-  if (stays)
-    ctx.tree.walk(
-      b.scope.node,
-      (n) => {
-        if (!stays) return false;
-        if (n.type !== "Identifier" || n.name !== b.name) return undefined;
-        const parent = ctx.tree.parent(n);
-        if (!parent || parent === b.node || ctx.scopes.binding(n, b.name) !== b) return undefined;
-        if (!referenceKeeps(ctx, n, name)) stays = false;
-        return undefined;
-      },
-      true,
-    );
-  if (!cache) {
-    cache = new Map();
-    staysMemo.set(b, cache);
-  }
-  cache.set(key, stays);
-  return stays;
-}
-
-/** One reference to the object (see `methodsStay`): does what holds it leave its methods? */
-function referenceKeeps(ctx: Ctx, ref: Node, name: string | undefined): boolean {
-  const { outer, parent } = consumerOf(ctx.tree, ref);
-  if (!parent) return true;
-  switch (parent.type) {
-    case "MemberExpression":
-    case "OptionalMemberExpression": {
-      if (parent.object !== outer) return true;
-      const m = memberName(parent);
-      if (isWritten(ctx.tree, parent)) {
-        if (m === "length") return true;
-        const index = parent.computed ? strip(parent.property as Node) : undefined;
-        // `out[i] = v`: an index, not a method (a string key is named above).
-        if (index && index.type !== "StringLiteral" && index.type !== "TemplateLiteral") return true;
-        return !(name === undefined || m === undefined || m === name);
-      }
-      const call = consumerOf(ctx.tree, parent);
-      const holder = call.parent;
-      if (
-        m !== undefined &&
-        RETURNS_SELF.has(m) &&
-        (holder?.type === "CallExpression" || holder?.type === "OptionalCallExpression") &&
-        holder.callee === call.outer
-      )
-        return referenceKeeps(ctx, holder, name);
-      return true;
-    }
-    case "CallExpression":
-    case "OptionalCallExpression": {
-      const c = strip(parent.callee as Node);
-      const m = memberName(c);
-      const o = c.type === "MemberExpression" ? strip(c.object as Node) : undefined;
-      return !(
-        m !== undefined &&
-        DEFINERS.has(m) &&
-        o?.type === "Identifier" &&
-        (o.name === "Object" || o.name === "Reflect") &&
-        isGlobal(ctx, o)
-      );
-    }
-    case "ConditionalExpression":
-      return parent.test === outer || referenceKeeps(ctx, parent, name);
-    case "LogicalExpression":
-      return referenceKeeps(ctx, parent, name);
-    case "SequenceExpression":
-      return parent.expressions[parent.expressions.length - 1] !== outer || referenceKeeps(ctx, parent, name);
-    case "VariableDeclarator": {
-      if (parent.init !== outer || parent.id.type !== "Identifier") return true;
-      const alias = ctx.scopes.binding(parent.id, parent.id.name);
-      return alias === undefined || methodsStay(ctx, alias, name);
-    }
-    default:
-      return true;
-  }
 }
