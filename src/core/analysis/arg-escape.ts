@@ -14,7 +14,14 @@ import { peelCallee } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
 import { globalCallee, importedCallee } from "./twin-callee.js";
 import { constAliasOf, isNodeRequire, memberName, strip, TRANSPARENT, treeView } from "./view.js";
-import { functionOf, functionOfBinding, methodOf, paramWrites, shownMethod, type Write } from "./writes.js";
+import {
+  functionOf,
+  functionOfBinding,
+  keptMethod,
+  keptMethodOf,
+  paramWrites,
+  type Write,
+} from "./writes.js";
 
 /**
  * Every place an argument's object may be written, the other way round from `paramWrites`
@@ -331,7 +338,7 @@ export function callbackTarget(ctx: Ctx, arg: Node): { fn: t.Function } | "pure"
     const o = strip(cb.object);
     const name = memberName(cb);
     const b = o.type === "Identifier" ? ctx.scopes.binding(o, o.name) : undefined;
-    const m = b && name !== undefined ? methodOf(ctx, b, name) : undefined;
+    const m = b && name !== undefined ? keptMethodOf(ctx, b, name) : undefined;
     if (m) return { fn: m };
     return calleeKind(ctx, cb, false) === "pure" ? "pure" : "unknown";
   }
@@ -582,7 +589,7 @@ export function useOf(
       // `const { mark } = ops; mark(o)`, a self-import `m2(o)`: a function of the module too (attack23 F1).
       const named = namedFunction(ctx, callee);
       if (named && !spread) return { kind: "callee-param", fn: named, index, call: p };
-      const local = aliasedFunction(ctx, callee) ?? shownMethod(ctx, callee);
+      const local = aliasedFunction(ctx, callee) ?? keptMethod(ctx, callee);
       if (local && !spread) return { kind: "callee-param", fn: local, index, call: p };
       // `f(...[o])`, `f(...xs)`: its elements are `f`'s parameters from here on (attack 18 F19).
       if (local && spread) {
@@ -1159,7 +1166,7 @@ function namedFunction(ctx: Ctx, callee: Node): t.Function | undefined {
   const key = prop && keyName(prop as { key: Node; computed?: boolean });
   const own = peelCallee(d.init as Node);
   const ob = own.type === "Identifier" ? ctx.scopes.binding(own, own.name) : undefined;
-  return key !== undefined && ob ? methodOf(ctx, ob, key) : undefined;
+  return key !== undefined && ob ? keptMethodOf(ctx, ob, key) : undefined;
 }
 
 /** The function an import of this very file names (`import { mark as m2 } from "./lib.js"` in lib.js). */
@@ -1283,7 +1290,7 @@ function boundTarget(ctx: Ctx, callee: Node): { fn: t.Function; shift: number } 
   const args = callee.arguments as Node[];
   if (args.some((a) => a.type === "SpreadElement")) return undefined;
   const own = peelCallee(m.object as Node);
-  const fn = isFunction(own) ? (own as t.Function) : (aliasedFunction(ctx, own) ?? shownMethod(ctx, own));
+  const fn = isFunction(own) ? (own as t.Function) : (aliasedFunction(ctx, own) ?? keptMethod(ctx, own));
   return fn ? { fn, shift: Math.max(args.length - 1, 0) } : undefined;
 }
 

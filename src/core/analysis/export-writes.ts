@@ -5,7 +5,7 @@ import { indexExports, type ValueExport } from "./exports.js";
 import type { Binding } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { constAliasOf, strip } from "./view.js";
-import { functionOfBinding, methodOf, paramWrites, type Write } from "./writes.js";
+import { functionOfBinding, keptMethodOf, paramWrites, type Write } from "./writes.js";
 
 /**
  * What a function another module of the project exports does to its arguments' objects
@@ -163,7 +163,7 @@ function ofValue(
   const init = node.type === "VariableDeclarator" && node.init ? strip(node.init as Node) : undefined;
   const value = init ?? node;
   if (rest.length === 1) {
-    const m = b ? methodOf(ctx, b, rest[0]!) : undefined;
+    const m = b ? keptMethodOf(ctx, b, rest[0]!) : undefined;
     return m && !construct ? functionWrites(ctx, m) : "a member the build does not resolve to one function";
   }
   if (rest.length > 1) return "a member the build does not follow";

@@ -201,8 +201,7 @@ export function methodOf(
     return value.type === "Identifier" ? functionOf(ctx, value) : undefined;
   };
   if (cls && kind !== "object") {
-    // A static replaced in the file (`U.mark = other`) is not the one written in the class (r13a).
-    if (b.violations.length || !methodsStay(ctx, b, m, false)) return undefined;
+    if (b.violations.length) return undefined;
     for (const member of cls.body.body) {
       const key = (member as { key?: Node; computed?: boolean; static?: boolean }).key;
       if (!(member as { static?: boolean }).static || !key) continue;
@@ -213,10 +212,6 @@ export function methodOf(
     return undefined;
   }
   if (init?.type !== "ObjectExpression" || b.kind !== "const" || kind === "static") return undefined;
-  // A method replaced in the file (`ops.mark = other`, `Object.assign(ops, …)`): which one a call
-  // runs is not the literal's (r13a), so it is not resolved (the safe side: the callers' rules
-  // take an unresolved method of the module as code they cannot see into).
-  if (!methodsStay(ctx, b, m, false)) return undefined;
   for (const p of init.properties) {
     if (p.type === "SpreadElement" || keyName(p as { key: Node; computed?: boolean }) !== m) continue;
     if (p.type === "ObjectMethod") return p.kind === "method" ? p : undefined;
@@ -237,6 +232,26 @@ export function shownMethod(ctx: Ctx, callee: Node): t.Function | undefined {
   if (own.type !== "Identifier" || name === undefined) return undefined;
   const b = ctx.scopes.binding(own, own.name);
   return b ? methodOf(ctx, b, name) : undefined;
+}
+
+/**
+ * `shownMethod` where the file never replaces that method (`ops.mark = other`, `U.mark = other`,
+ * `Object.assign(ops, …)`: `methodsStay`): a call then runs the one the literal or class shows
+ * (r13a). The argument rule's reading: a replaced one is not resolved, so it may write.
+ */
+export function keptMethod(ctx: Ctx, callee: Node): t.Function | undefined {
+  const fn = shownMethod(ctx, callee);
+  if (!fn) return undefined;
+  const c = strip(callee) as t.MemberExpression;
+  const own = strip(c.object as Node) as t.Identifier;
+  const b = ctx.scopes.binding(own, own.name);
+  return b && methodsStay(ctx, b, memberName(c), false) ? fn : undefined;
+}
+
+/** `methodOf` where the file never replaces that method (`keptMethod`). */
+export function keptMethodOf(ctx: Ctx, b: Binding, m: string): t.Function | undefined {
+  const fn = methodOf(ctx, b, m);
+  return fn && methodsStay(ctx, b, m, false) ? fn : undefined;
 }
 
 /**
@@ -485,6 +500,9 @@ function referenceKeeps(ctx: Ctx, ref: Node, name: string | undefined, exports: 
       const m = memberName(parent);
       if (isWritten(ctx.tree, parent)) {
         if (m === "length") return true;
+        // `Counter.#n++`: a private field, never a method a call by name reaches (the argument
+        // rule's reading; the sync proof keeps its own, stricter one).
+        if (!exports && parent.property.type === "PrivateName") return true;
         const index = parent.computed ? strip(parent.property as Node) : undefined;
         // `out[i] = v`: an index, not a method (a string key is named above).
         if (index && index.type !== "StringLiteral" && index.type !== "TemplateLiteral") return true;
