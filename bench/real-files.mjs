@@ -15,9 +15,7 @@
 // without writing the results file (the rendered page needs both pairs); `--swc-annotated` runs
 // only the SWC pair on the annotated files and prints its per-round ratios — quicker checks while
 // working on one path.
-import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
 import * as babel from "@babel/core";
 import swc from "@swc/core";
 import smartasync from "../dist/babel-plugin/index.js";
@@ -28,11 +26,11 @@ import {
   machine,
   median,
   pairedRatios,
-  ROOT,
   summary,
   table,
   writeResults,
 } from "./lib.mjs";
+import { APPENDED, annotatedVariant, installedFiles } from "./real-files-list.mjs";
 
 const quick = process.argv.includes("--quick");
 const swcAnnotatedOnly = process.argv.includes("--swc-annotated");
@@ -43,77 +41,6 @@ if (only !== undefined && only !== "babel" && only !== "swc")
   throw new Error(`real-files: --only takes "babel" or "swc", not ${JSON.stringify(only)}`);
 const startMachine = machine();
 const require = createRequire(import.meta.url);
-
-/**
- * The files, by path under node_modules. Packages that are not installed, and files a new
- * version renamed (rolldown's chunk names carry a hash), are skipped and listed when the bench
- * runs and in its results.
- */
-export const FILES = [
-  // vite 8: the dist chunks (build.js imports ./node.js, 1.4 MB, which holds template literals
-  // such as `import initWasm from "${wasmHelperId}"` and comments naming `export * from '...'`).
-  "vite/dist/node/chunks/build.js",
-  "vite/dist/node/chunks/dist.js",
-  "vite/dist/node/chunks/lib.js",
-  "vite/dist/node/chunks/postcss-import.js",
-  "vite/dist/node/cli.js",
-  "vite/dist/node/index.js",
-  "vite/dist/node/module-runner.js",
-  // @babel/core and @babel/traverse 8 (bundled into a few files).
-  "@babel/core/lib/index-shared.js",
-  "@babel/core/lib/caching-shared.js",
-  "@babel/traverse/lib/index.js",
-  // @babel/core and @babel/traverse 7 (one file per module, CommonJS).
-  "babel7-core/lib/index.js",
-  "babel7-core/lib/transform.js",
-  "babel7-core/lib/parse.js",
-  "babel7-core/lib/transformation/index.js",
-  "babel7-core/lib/transformation/normalize-file.js",
-  "babel7-core/lib/transformation/file/file.js",
-  "babel7-core/lib/config/full.js",
-  "babel7-core/lib/config/partial.js",
-  "babel7-core/lib/config/config-chain.js",
-  "babel7-core/lib/config/config-descriptors.js",
-  "babel7-core/lib/config/caching.js",
-  "babel7-core/node_modules/@babel/traverse/lib/index.js",
-  "babel7-core/node_modules/@babel/traverse/lib/context.js",
-  "babel7-core/node_modules/@babel/traverse/lib/path/index.js",
-  "babel7-core/node_modules/@babel/traverse/lib/path/conversion.js",
-  "babel7-core/node_modules/@babel/traverse/lib/path/modification.js",
-  "babel7-core/node_modules/@babel/traverse/lib/scope/index.js",
-  // postcss 8 (CommonJS).
-  "postcss/lib/lazy-result.js",
-  "postcss/lib/parser.js",
-  "postcss/lib/node.js",
-  "postcss/lib/container.js",
-  "postcss/lib/stringifier.js",
-  "postcss/lib/map-generator.js",
-  "postcss/lib/input.js",
-  "postcss/lib/tokenize.js",
-  "postcss/lib/processor.js",
-  // rolldown (ES modules, hashed chunk names).
-  "rolldown/dist/index.mjs",
-  "rolldown/dist/utils-index.mjs",
-  "rolldown/dist/shared/logger-LvdykevT.mjs",
-  "rolldown/dist/shared/bindingify-input-options-BjFSnI07.mjs",
-  // lodash-es (ES modules, one function a file).
-  "lodash-es/lodash.js",
-  "lodash-es/template.js",
-  "lodash-es/_baseClone.js",
-  "lodash-es/debounce.js",
-];
-
-/** What the annotated variant appends: one small smartasync function and a sync caller. */
-export const APPENDED = `
-// @smartasync
-async function smartasyncBenchStep(n) {
-  const doubled = n * 2;
-  return doubled + 1;
-}
-function smartasyncBenchRun() {
-  return smartasyncBenchStep(20);
-}
-`;
 
 // Both SWC arms get the same options (smartasync's own are removed before SWC sees them);
 // `isModule: "unknown"` is SWC's counterpart of Babel's "unambiguous".
@@ -142,16 +69,11 @@ const VARIANTS = swcAnnotatedOnly ? ["annotated"] : ["plain", "annotated"];
 const CHECKED_ARMS = swcAnnotatedOnly ? PAIRS.swc : Object.keys(ARMS);
 
 // ——— the files ———
-const skipped = [];
+const installed = installedFiles();
+const skipped = installed.missing.map((file) => ({ file, why: "not installed" }));
 const files = [];
-for (const rel of FILES) {
-  const file = join(ROOT, "node_modules", rel);
-  if (!existsSync(file)) {
-    skipped.push({ file: `node_modules/${rel}`, why: "not installed" });
-    continue;
-  }
-  const code = readFileSync(file, "utf8");
-  const variants = { plain: code, annotated: `${code}${code.endsWith("\n") ? "" : "\n"}${APPENDED}` };
+for (const { rel, file, code } of installed.files) {
+  const variants = { plain: code, annotated: annotatedVariant(code) };
   // Every arm must accept both variants (else the arms would compile different sets), and the
   // annotated variant must really be analysed: its report lists the appended function.
   const problem = (() => {
@@ -165,8 +87,8 @@ for (const rel of FILES) {
     }
     return undefined;
   })();
-  if (problem) skipped.push({ file: `node_modules/${rel}`, why: problem });
-  else files.push({ rel: `node_modules/${rel}`, file, variants });
+  if (problem) skipped.push({ file: rel, why: problem });
+  else files.push({ rel, file, variants });
 }
 for (const s of skipped) console.warn(`skipped ${s.file}: ${s.why}`);
 if (!files.length) throw new Error("real-files: none of the listed files is installed");
