@@ -304,7 +304,7 @@ function readKind<N>(v: NodeView<N>, use: N): "value" | { another: N } {
  */
 function localVerdict<N>(
   v: NodeView<N>,
-  local: { uses: N[] },
+  local: { uses: readonly N[] },
   hops: number,
 ): "promise" | "value" | "escapes" | "mixed" | "handed" | "returned" {
   let promise = 0;
@@ -387,7 +387,7 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
   // variant; in async code a value use keeps the promise already. On a hop, `call` is a use of
   // the name, and the colour around it does not matter (`const q = p` in an async callback
   // hands on the sync code's value: review-core finding 3).
-  const heldAsPromise = (local: { uses: N[] } | undefined): boolean =>
+  const heldAsPromise = (local: { uses: readonly N[] } | undefined): boolean =>
     local !== undefined &&
     local.uses.length > 0 &&
     hops < MAX_HOPS &&
@@ -398,7 +398,7 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
   // promise: a value where its reads are, not proven where it only parks it, returns it to
   // callers out of sight or uses it both ways (attack19 F2).
   const paramFlow = (
-    param: { name: string; uses: N[] },
+    param: { name: string; uses: readonly N[] },
     lead = `handed to a function of this file whose parameter \`${param.name}\``,
   ): Walked => {
     if (param.uses.length === 0 || hops >= MAX_HOPS || (hops === 0 && colourOf(v, call) !== "sync"))
@@ -416,7 +416,7 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
       unproven: `${lead} ${what}`,
     };
   };
-  const heldFor = (local: { uses: N[] } | undefined): Walked => {
+  const heldFor = (local: { uses: readonly N[] } | undefined): Walked => {
     const methods = local!.uses.every((u) => classify(v, u, hops + 1).method === true);
     return methods
       ? { context: "awaited", in: colourOf(v, call), method: true }

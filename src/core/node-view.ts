@@ -72,7 +72,7 @@ export interface NodeView<N> {
    * read of it; undefined when the name is written again or may be read where the view cannot
    * look. Lets the context walk follow a call's value through the name it is kept under.
    */
-  localUses?(declarator: N): { name: string; uses: N[]; exported?: boolean } | undefined;
+  localUses?(declarator: N): { name: string; uses: readonly N[]; exported?: boolean } | undefined;
   /**
    * Whether `call` adopts the value its function argument at `index` returns into the promise
    * it returns, as p-limit's `limit(fn)` does: a call returned from that function is awaited.
@@ -90,7 +90,7 @@ export interface NodeView<N> {
    * name never written again and the parameter there is a plain name: that parameter, as a
    * local (its name and every read of it in the function).
    */
-  parameterUses?(call: N, index: number): { name: string; uses: N[] } | undefined;
+  parameterUses?(call: N, index: number): { name: string; uses: readonly N[] } | undefined;
   /**
    * The calls of a plain function `fn` (a function declaration, or a function or arrow a
    * `const` holds), under a name never written again: `complete` when every read of the name
@@ -137,7 +137,7 @@ export interface NodeView<N> {
    * (`xs.forEach((x) => …)`), as a local: every read of it. Undefined where the argument is no
    * such function or the parameter no plain name.
    */
-  callbackParamUses?(call: N, index: number, param: number): N[] | undefined;
+  callbackParamUses?(call: N, index: number, param: number): readonly N[] | undefined;
   /** The reads of the parameter a default value is given to (`function f(v = e)`: `v`'s reads). */
-  defaultUses?(pattern: N): { name: string; uses: N[] } | undefined;
+  defaultUses?(pattern: N): { name: string; uses: readonly N[] } | undefined;
 }

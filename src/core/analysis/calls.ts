@@ -2306,7 +2306,7 @@ function keptLocal(
   ctx: Ctx,
   view: ReturnType<typeof treeView>,
   call: Node,
-): { name: string; declarator: Node; reads: Node[] } | undefined {
+): { name: string; declarator: Node; reads: readonly Node[] } | undefined {
   let cur = call;
   let p = ctx.tree.parent(cur);
   while (p && TRANSPARENT.has(p.type)) {

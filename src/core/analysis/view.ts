@@ -605,10 +605,23 @@ function argumentReader(
  * binding's scope (tree.ts `watchWithin`), so the file is analysed whole if a closed function
  * there mentions it — and stays lazy where only functions outside it use the same name (the
  * parameters of smartasync functions, param-uses.ts, are asked about in every annotated file).
+ *
+ * The reads are found once per binding (`readsMemo`): the rules ask about the same parameter
+ * or local several times (param-uses, the call-site rule's hops, the view's `functionCalls`),
+ * and each search walks the binding's whole scope, a fifth of the walks on the bench's
+ * annotated file. A binding belongs to one tree, which is complete before any rule reads it;
+ * the writes (`violations`) and the watch are still asked each time, as they record what the
+ * analysis read (scope.ts, tree.ts).
  */
-export function readsOf(tree: Tree, scopes: Scopes, b: Binding): { name: string; uses: Node[] } | undefined {
+export function readsOf(
+  tree: Tree,
+  scopes: Scopes,
+  b: Binding,
+): { name: string; uses: readonly Node[] } | undefined {
   if (b.violations.length || b.redeclarations?.length) return undefined;
   tree.watchWithin(b.name, b.scope.node);
+  const known = readsMemo.get(b);
+  if (known) return known;
   const uses: Node[] = [];
   tree.walk(
     b.scope.node,
@@ -624,8 +637,13 @@ export function readsOf(tree: Tree, scopes: Scopes, b: Binding): { name: string;
     },
     true,
   );
-  return { name: b.name, uses };
+  const reads = { name: b.name, uses };
+  readsMemo.set(b, reads);
+  return reads;
 }
+
+/** `readsOf`'s answers by binding (shared, so read-only to every caller). */
+const readsMemo = new WeakMap<Binding, { name: string; uses: readonly Node[] }>();
 
 /**
  * What a node writes, when it writes: an assignment's target (any operator: `=`, `+=`, `||=`),
