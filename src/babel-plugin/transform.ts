@@ -211,6 +211,8 @@ function emitPlan(
   syncScopes: boolean,
 ): string | undefined {
   const { fns, options } = { fns: plan.fns, options: plan.ctx.options };
+  // Babel's nodes are edited in place from here: the core's walks read them live.
+  plan.ctx.tree.editing();
   const wanted = new Set([
     ...fns.flatMap((f) => [f.stmt, f.member, f.holder].filter((n): n is t.Node => n !== undefined)),
     ...plan.factories.map((f) => f.stmt),

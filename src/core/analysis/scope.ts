@@ -324,15 +324,18 @@ export class Scopes {
             if (isNode(c) && holdsCode(c)) {
               tree.add(c, n, key, i);
               visit(c, n, inner, innerVar);
+              tree.leave(c);
             }
           }
         } else if (isNode(v) && holdsCode(v)) {
           tree.add(v, n, key, -1);
           visit(v, n, inner, innerVar);
+          tree.leave(v);
         }
       }
     };
     visit(tree.program, undefined, this.program, this.program);
+    tree.seal();
     for (const w of writes) {
       const b = w.scope.lookup(w.target.name);
       if (b) (this.writes.get(b) ?? b.violations).push(w.at);

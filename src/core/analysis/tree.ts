@@ -15,6 +15,8 @@ export interface Link {
   key: string;
   /** Position in the parent's list (`arguments`, `body`), or -1. */
   index: number;
+  /** Position of the node in the tree's walk order (`Tree.walk`). */
+  at: number;
 }
 
 /** Keys that never lead to code: positions, comments, and TypeScript types. */
@@ -517,13 +519,56 @@ export class Tree {
     readonly closing?: Closing,
   ) {}
 
+  /**
+   * The open tree in walk order (pre-order, source order: the order of the walk in `Scopes`,
+   * which is `walk`'s), and for each node the position just past its subtree. Filled by `add`
+   * and `leave` as `Scopes` builds the tree, and read by `walk` once `seal` says it is complete:
+   * a walk is then a loop over the slice of its root, with no child keys to read, no stack and
+   * no closed-function check but at the leaves. About fourteen walks meet each node of an
+   * annotated file (each rule asks its own question of the program or of a function), and
+   * reading the children of a node cost more than most visitors.
+   */
+  private readonly order: Node[] = [];
+  private readonly ends: number[] = [];
+  /** `order` and `ends` hold the whole open tree (`seal`), and nothing edits it (`editing`). */
+  private indexed = false;
+
   /** Records `child` under `parent` (called by the walk in `Scopes`). */
   add(child: Node, parent: Node, key: string, index: number): void {
-    this.links.set(child, { parent, key, index });
+    if (this.order.length === 0) {
+      this.order.push(this.program);
+      this.ends.push(0);
+    }
+    this.links.set(child, { parent, key, index, at: this.order.length });
+    this.order.push(child);
+    this.ends.push(0);
     if (child.type === "CallExpression" || child.type === "OptionalCallExpression") this.calls.push(child);
     else if (child.type === "Identifier") this.names.add(child.name);
     else if (child.type === "TaggedTemplateExpression") this.tagged.push(child);
     else if (child.type === "NewExpression") this.news.push(child);
+  }
+
+  /** The walk in `Scopes` has met every node under `child` (after `add(child, …)`). */
+  leave(child: Node): void {
+    this.ends[this.links.get(child)!.at] = this.order.length;
+  }
+
+  /** The walk in `Scopes` is done: `walk` reads the tree in its order from now on. */
+  seal(): void {
+    if (this.order.length === 0) {
+      this.order.push(this.program);
+      this.ends.push(0);
+    }
+    this.ends[0] = this.order.length;
+    this.indexed = true;
+  }
+
+  /**
+   * An emitter edits the nodes in place from now on (the Babel plugin): walks read the live
+   * nodes again, not the order recorded when the tree was built.
+   */
+  editing(): void {
+    this.indexed = false;
   }
 
   /**
@@ -780,6 +825,24 @@ export class Tree {
    * that would enter one marks the tree `broken`.
    */
   walk(root: Node, visit: (n: Node) => boolean | undefined, closedOk = false): void {
+    const at = !this.indexed ? undefined : root === this.program ? 0 : this.links.get(root)?.at;
+    if (at !== undefined) {
+      // The same nodes in the same order as the stack below (see `order`): a closed function
+      // has no nodes under it in the order, so only a leaf can be one.
+      const { order, ends } = this;
+      for (let i = at, end = ends[at]!; i < end; ) {
+        const n = order[i]!;
+        const next = ends[i]!;
+        if (visit(n) === false) {
+          i = next;
+          continue;
+        }
+        if (next === i + 1 && !closedOk && this.closed.has(n))
+          this.broken ??= `a walk from a ${root.type} entered a closed function`;
+        i++;
+      }
+      return;
+    }
     const stack: Node[] = [root];
     while (stack.length) {
       const n = stack.pop()!;
