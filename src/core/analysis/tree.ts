@@ -548,6 +548,14 @@ export class Tree {
     else if (child.type === "NewExpression") this.news.push(child);
   }
 
+  /**
+   * `n`'s place in the walk order (`order`), if it is in the open tree: the program, or a node
+   * `add` recorded. Asks nothing of closed functions (unlike `link`).
+   */
+  indexOf(n: Node): number | undefined {
+    return n === this.program ? 0 : this.links.get(n)?.at;
+  }
+
   /** The walk in `Scopes` has met every node under `child` (after `add(child, …)`). */
   leave(child: Node): void {
     this.ends[this.links.get(child)!.at] = this.order.length;
