@@ -75,7 +75,7 @@ function classOfBinding(b: Binding): ClassNode | undefined {
 }
 
 /** The class whose method (not an arrow's `this`) a `this` is read in, and whether it is static. */
-function thisClass(ctx: Ctx, n: Node): { cls: ClassNode; static: boolean } | undefined {
+export function thisClass(ctx: Ctx, n: Node): { cls: ClassNode; static: boolean } | undefined {
   let fn = ctx.tree.functionParent(n);
   while (fn && fn.type === "ArrowFunctionExpression") fn = ctx.tree.functionParent(fn as Node);
   if (!fn || (fn.type !== "ClassMethod" && fn.type !== "ClassPrivateMethod")) return undefined;

@@ -4,7 +4,7 @@ import { canonicalCallee } from "../twins.js";
 import { PURE_GLOBALS, PURE_STATICS } from "./arg-escape.js";
 import type { CallNode } from "./calls.js";
 import { type Ctx, keyName } from "./ctx.js";
-import { implicitlyRun, instanceMethod } from "./implicit.js";
+import { implicitlyRun, instanceMethod, thisClass } from "./implicit.js";
 import { memoByFunction } from "./memo.js";
 import { provenPrimitive } from "./primitive.js";
 import { type Binding, isReference } from "./scope.js";
@@ -654,16 +654,6 @@ function instanceClass(ctx: Ctx, b: Binding): ClassNode | undefined {
   if (ctor.type !== "Identifier") return undefined;
   const cb = ctx.scopes.binding(ctor, ctor.name);
   return cb ? classOfBinding(cb) : undefined;
-}
-
-/** The class whose method (not an arrow's `this`) a `this.m` is written in, and whether it is static. */
-function thisClass(ctx: Ctx, n: Node): { cls: ClassNode; static: boolean } | undefined {
-  let fn = ctx.tree.functionParent(n);
-  while (fn && fn.type === "ArrowFunctionExpression") fn = ctx.tree.functionParent(fn as Node);
-  if (!fn || (fn.type !== "ClassMethod" && fn.type !== "ClassPrivateMethod")) return undefined;
-  const cls = ctx.tree.parent(ctx.tree.parent(fn as Node) as Node);
-  if (cls?.type !== "ClassDeclaration" && cls?.type !== "ClassExpression") return undefined;
-  return { cls, static: fn.static === true };
 }
 
 /**
