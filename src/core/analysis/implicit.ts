@@ -346,7 +346,9 @@ const conversionsMemo = new WeakMap<Ctx, t.Function[]>();
 const declaresMemo = new WeakMap<Ctx, { conversions: boolean; accessors: boolean }>();
 
 /** Whether the text declares a getter or a setter (`get mode() {`, `static set v(x) {`). */
-const DECLARES_ACCESSOR = /\b(?:get|set)\s+(?:[\w$#]+|\[[^\]]*\]|"[^"]*"|'[^']*')\s*\(/;
+// A pre-filter, linear (test/security/redos): any `get`/`set` word followed by a name, a key or a
+// string; the walks then read the declarations themselves.
+const DECLARES_ACCESSOR = /\b(?:get|set)\s[\s\w$#[\]"']/;
 
 /** What the file's text declares at all, read once: the walks ask nothing more of a file that declares neither. */
 function declaresOf(ctx: Ctx): { conversions: boolean; accessors: boolean } {
@@ -359,7 +361,9 @@ function declaresOf(ctx: Ctx): { conversions: boolean; accessors: boolean } {
 }
 
 /** Whether the text declares a conversion method (`toString() {`, `toJSON: …`, `[Symbol.toPrimitive]`). */
-const DECLARES_CONVERSION = /(?<![.\w$])(?:toString|toJSON|valueOf)\s*(?:\(|:|=(?!=))|Symbol\.toPrimitive/;
+// A pre-filter, linear (test/security/redos): the names anywhere (a call of one included); the
+// walks then read the declarations themselves.
+const DECLARES_CONVERSION = /\b(?:toString|toJSON|valueOf)\b|Symbol\.toPrimitive/;
 
 /**
  * Every conversion method of the module (`toString`, `valueOf`, `toJSON`, `[Symbol.toPrimitive]`
