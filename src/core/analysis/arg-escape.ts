@@ -476,6 +476,13 @@ export function useOf(
   if (p.type === "ReturnStatement" && p.argument === cur)
     return { kind: "returned", fn: ctx.tree.functionParent(p) as t.Function | undefined, node: p };
   switch (p.type) {
+    case "ThrowStatement":
+      // `try { throw arg } catch (e) { e.done = true }`: a `catch` of the function gets the
+      // argument itself (attack23 F7). Thrown out of the function, the caller catches a copy.
+      for (let n: Node = p, up = ctx.tree.parent(p); up && !isFunction(up); n = up, up = ctx.tree.parent(up))
+        if (up.type === "TryStatement" && up.block === n && up.handler)
+          return { kind: "may-write", node: p, how: "throws it where a `catch` of the function gets it" };
+      return { kind: "read" };
     case "MemberExpression":
     case "OptionalMemberExpression": {
       if (p.object !== cur) return { kind: "read" }; // `x[o.k]`: a key
@@ -698,6 +705,16 @@ export function useOf(
       // name of one): what its body does to the argument (r13a).
       const ext = imports ? importedWrites(ctx, p, callee, index, spread) : undefined;
       if (ext) return ext;
+      // `(c ? mark : other)(o)`, `(mark || other)(o)`: a callee picked at run time, not one
+      // function the build resolves (attack23 F7): it may write.
+      if (callee.type === "ConditionalExpression" || callee.type === "LogicalExpression")
+        return {
+          kind: "may-write",
+          node: p,
+          how: `passes it to \`${short(ctx, callee)}\`, a function picked at run time`,
+          unknownCall: true,
+          passed: true,
+        };
       // A callback the caller passed in (`stamp(o)`): it cannot cross to a worker anyway, and
       // whatever it does to the argument the caller expects to see.
       const b = callee.type === "Identifier" ? ctx.scopes.binding(callee, callee.name) : undefined;
