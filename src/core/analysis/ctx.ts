@@ -86,8 +86,12 @@ export function callText(
   call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
 ): string {
   const text = sourceOf(ctx, call.callee);
-  // `(async () => 3)()`, not `async () => 3()`.
-  const callee = /Function|Class/.test(call.callee.type) ? `(${text})` : text;
+  // `(async () => 3)()`, not `async () => 3()`; `(c ? f : g)(...)`, not `c ? f : g(...)`.
+  const callee = /Function|Class|Conditional|Logical|Sequence|Assignment|Binary|Unary|Await|Yield/.test(
+    call.callee.type,
+  )
+    ? `(${text})`
+    : text;
   // `r.read?.(...)`: the quoted call says that it may not run, as the source does.
   const optional = call.type === "OptionalCallExpression" && call.optional ? "?." : "";
   return `${call.type === "NewExpression" ? "new " : ""}${callee}${optional}(${call.arguments.length ? "..." : ""})`;
