@@ -471,7 +471,23 @@ export class ImportedFns {
     const n = peelCallee(callee);
     let fact: BlockingFact | undefined;
     if (n.type === "Identifier") {
-      const b = this.ctx.scopes.binding(n, n.name)?.node;
+      const binding = this.ctx.scopes.binding(n, n.name);
+      const b = binding?.node;
+      // `const { len: l2 } = H` of a module object (a namespace import, a `require(…)`): the
+      // module's export by its key (attack23 F6).
+      if (
+        b?.type === "VariableDeclarator" &&
+        binding?.kind === "const" &&
+        b.id.type === "ObjectPattern" &&
+        b.init
+      ) {
+        const prop = b.id.properties.find(
+          (q) => q.type === "ObjectProperty" && q.value.type === "Identifier" && q.value.name === n.name,
+        ) as t.ObjectProperty | undefined;
+        const key = prop && !prop.computed ? staticKey(prop.key as Node) : undefined;
+        fact = key === undefined ? undefined : this.moduleObject(b.init as Node)?.facts.blocking?.get(key);
+        return fact && (construct || !fact.class) ? fact : undefined;
+      }
       if (b?.type !== "ImportSpecifier" && b?.type !== "ImportDefaultSpecifier") return undefined;
       const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
       if (decl.importKind === "type" || (b.type === "ImportSpecifier" && b.importKind === "type"))
