@@ -152,11 +152,6 @@ interface Scenario {
   change: (dir: string) => void;
   /** Whether the tree's stamps are let age past the store's racy window before the first build. */
   settle?: boolean;
-  /**
-   * Quarantined, with why: a known failure being worked on (never a way to hide one; the
-   * CHANGELOG and the project's notes name it).
-   */
-  quarantined?: string;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -222,9 +217,6 @@ const SCENARIOS: Scenario[] = [
   {
     name: "(g) the same text at another path",
     change: (d) => writeFileSync(join(d, "src/sub/copy.js"), LIB),
-    // Fails in a fresh clone's CI run since 2026-12-06 (the rollup host's second build reports
-    // src/deep.js, the fresh one does not), passes run alone: not yet understood.
-    quarantined: "rollup's second build reports src/deep.js where a build without a cache does not",
   },
   {
     name: "(h) a dependency two imports away loses its annotation (behind two export *)",
@@ -399,28 +391,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("the facts store across two builds, the project edited in between", () => {
   SCENARIOS.forEach((scenario, i) => {
-    it.skipIf(scenario.quarantined !== undefined)(
-      scenario.name,
-      async () => {
-        const dir = project(`s${i}`);
-        // Stamps younger than the store's racy window are not kept (facts-store.ts): let them age,
-        // so that the second build meets the stamps the first one kept.
-        if (scenario.settle !== false) await sleep(1100);
-        const first = HOSTS.map(([name, host]) =>
-          host(dir, join(dir, "runs", name, "first"), join(dir, "runs", name, "cache")),
-        );
-        scenario.change(dir);
-        const seconds = HOSTS.map(([name, host]) =>
-          host(dir, join(dir, "runs", name, "second"), join(dir, "runs", name, "cache")),
-        );
-        HOSTS.forEach(([name, host], h) => {
-          const fresh = host(dir, join(dir, "runs", name, "fresh"), null);
-          expect(seconds[h], `${name}: the second build equals a build without a cache`).toEqual(fresh);
-          // The edit changes what the host makes (the scenario tests something).
-          expect(fresh, `${name}: the edit shows`).not.toEqual(first[h]);
-        });
-      },
-      180_000,
-    );
+    it(scenario.name, async () => {
+      const dir = project(`s${i}`);
+      // Stamps younger than the store's racy window are not kept (facts-store.ts): let them age,
+      // so that the second build meets the stamps the first one kept.
+      if (scenario.settle !== false) await sleep(1100);
+      const first = HOSTS.map(([name, host]) =>
+        host(dir, join(dir, "runs", name, "first"), join(dir, "runs", name, "cache")),
+      );
+      scenario.change(dir);
+      const seconds = HOSTS.map(([name, host]) =>
+        host(dir, join(dir, "runs", name, "second"), join(dir, "runs", name, "cache")),
+      );
+      HOSTS.forEach(([name, host], h) => {
+        const fresh = host(dir, join(dir, "runs", name, "fresh"), null);
+        expect(seconds[h], `${name}: the second build equals a build without a cache`).toEqual(fresh);
+        // The edit changes what the host makes (the scenario tests something).
+        expect(fresh, `${name}: the edit shows`).not.toEqual(first[h]);
+      });
+    }, 180_000);
   });
 });
