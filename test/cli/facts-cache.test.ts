@@ -85,6 +85,13 @@ export function sub(p) {
   return load(p).length;
 }
 `,
+  // Scenario (g) gives src/sub/copy.js the text of src/lib.js: its `./helpers.js` is this one, a
+  // module without the twin. Without it the import is missing, which ends a Rollup build part
+  // way, and which modules were transformed by then is a race (the report differed run to run).
+  "src/sub/helpers.js": `export async function fetchThing(p) {
+  return p;
+}
+`,
   "src/sub/copy.js": `// @smartasync
 export async function load(p) {
   return p;
