@@ -22,7 +22,10 @@ export function babelModuleParser(api: Pick<PluginAPI, "parseSync">): ParseModul
       sourceType: "unambiguous",
       // A `.cjs` may `return` at the top level, as Node allows (attack23 F9; the SWC engine's
       // module parser too).
-      parserOpts: { plugins: parserPlugins(path) as never, allowReturnOutsideFunction: /\.cjs$/.test(path) },
+      parserOpts: {
+        plugins: parserPlugins(path) as never,
+        allowReturnOutsideFunction: syntaxOf(path).commonjs,
+      },
     }) as t.File | null;
     if (!file) throw new Error(`${path} cannot be parsed`);
     return { program: file.program, comments: file.comments ?? [] };

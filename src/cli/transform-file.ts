@@ -11,6 +11,7 @@ import type { SourceMapJson } from "../compile/types.js";
 import { withoutBomBeforeHashbang } from "../core/chars.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
+import { syntaxOf } from "../core/syntax.js";
 import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } from "./babel-loader.js";
 import { escapeControls, hasTerminalControls } from "./escape.js";
 import { errorText, type Fail, failer, smartasyncFailure, stripFile } from "./failure.js";
@@ -191,7 +192,7 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
       presets: presets as never,
       parserOpts: {
         // A `.cjs` may `return` at the top level, as Node allows (attack23 F9; the SWC path too).
-        ...(ext === ".cjs" ? { allowReturnOutsideFunction: true } : {}),
+        ...(syntaxOf(file).commonjs ? { allowReturnOutsideFunction: true } : {}),
         ...(options.parserOpts ?? {}),
         plugins: parserPlugins as never,
       },

@@ -9,6 +9,7 @@ import { extname } from "node:path";
 import { escapeControls } from "../core/escape.js";
 import { hasFacts, type ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
+import { syntaxOf } from "../core/syntax.js";
 import { checkingEveryFile } from "../swc-plugin/every-file.js";
 import type { Options as SwcOptions } from "../swc-plugin/index.js";
 import { errorText, type Fail, failer, smartasyncFailure } from "./failure.js";
@@ -41,7 +42,7 @@ export function swcDefaults(file: string): SwcOptions {
     swcrc: false,
     // `.cjs` is CommonJS: a top-level `return` is legal there, as Node wraps it in a function
     // (attack23 F9); SWC's "commonjs" parses a script that allows it.
-    isModule: cts ? "unknown" : ext === ".cjs" ? "commonjs" : true,
+    isModule: cts ? "unknown" : syntaxOf(file).commonjs ? "commonjs" : true,
     ...(cts ? { module: { type: "commonjs" as const } } : {}),
     jsc: {
       parser: typescript

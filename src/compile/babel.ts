@@ -7,6 +7,7 @@ import { withoutBomBeforeHashbang } from "../core/chars.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 import { emptyReport, type Report } from "../core/report.js";
+import { syntaxOf } from "../core/syntax.js";
 import { nothingToDo } from "./fast-path.js";
 import { checkLimits } from "./limits.js";
 import { type CompileRequest, type CompileResult, result, type SourceMapJson } from "./types.js";
@@ -58,7 +59,7 @@ export async function compileBabel(req: CompileRequest, options: Options): Promi
     sourceMaps: true,
     parserOpts: {
       // As Node allows in CommonJS (and the SWC engine parses `.cjs`).
-      ...(/\.cjs$/.test(filename) ? { allowReturnOutsideFunction: true } : {}),
+      ...(syntaxOf(filename).commonjs ? { allowReturnOutsideFunction: true } : {}),
       ...userParserOpts,
       plugins: [...syntax, ...(userParserOpts.plugins ?? [])],
     },

@@ -6,6 +6,7 @@
 
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Report } from "../core/report.js";
+import { syntaxOf } from "../core/syntax.js";
 import { compile } from "../swc-plugin/engine.js";
 import { resolveFileOptions } from "./options.js";
 import { parserFor } from "./parser.js";
@@ -26,7 +27,7 @@ export function compileFileSync(req: CompileRequest): CompileResult {
     parser: req.parser ?? parserFor(req.filename ?? ""),
     // A `.cjs` file may `return` at the top level, as Node allows. (A `.cts` file may use
     // `import`/`export`, which TypeScript turns into CommonJS.)
-    isModule: (req.isModule ?? (/\.cjs$/.test(req.filename ?? "") ? "commonjs" : true)) as never,
+    isModule: (req.isModule ?? (syntaxOf(req.filename).commonjs ? "commonjs" : true)) as never,
     cjsOutput: req.cjsOutput,
     root: options.root ?? req.root,
     // The engine holds the file to the limits after its fast path: a file smartasync does not

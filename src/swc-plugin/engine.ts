@@ -12,6 +12,7 @@ import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 import { emptyReport, finishReport, type Report } from "../core/report.js";
+import { syntaxOf } from "../core/syntax.js";
 import { emit } from "./emit.js";
 import { parseToBabelShape, type SwcParserConfig } from "./lower.js";
 import { skim } from "./skim.js";
@@ -95,7 +96,7 @@ export function graphFor(options: Options, root: string, own?: OwnOptions): Modu
           checkLimits(source, path);
           // A `.cjs` may `return` at the top level, as Node allows (attack23 F9); Babel's module
           // parser allows it there too (babel-plugin/parse.ts).
-          const isModule = /\.cjs$/.test(path) ? "commonjs" : "unknown";
+          const isModule = syntaxOf(path).commonjs ? "commonjs" : "unknown";
           const file = parseToBabelShape(source, { parser: parserFor(path), isModule });
           return { program: file.program, comments: file.comments ?? [] };
         },
