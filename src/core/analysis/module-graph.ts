@@ -217,6 +217,39 @@ export type ParseModule = (source: string, path: string) => ParsedFile;
 type Scanned = Omit<AnalysedModule, "imported">;
 
 /**
+ * Answers kept for one synchronous run of JavaScript, forgotten at the next microtask: a graph
+ * lives for a watch session or a process's builds, and what they read (a folder's options,
+ * another module's text) may change in between (attack 16, F13). A key asked again while its
+ * answer is being computed is an import cycle: `get` says so instead of computing it again.
+ */
+class RunMemo<T> {
+  private readonly answers = new Map<string, { value: T } | "pending">();
+  private scheduled = false;
+
+  get(key: string, compute: () => T): { value: T } | "cycle" {
+    const hit = this.answers.get(key);
+    if (hit === "pending") return "cycle";
+    if (hit !== undefined) return hit;
+    this.answers.set(key, "pending");
+    let answer: { value: T };
+    try {
+      answer = { value: compute() };
+    } finally {
+      this.answers.delete(key);
+    }
+    this.answers.set(key, answer);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => {
+        this.answers.clear();
+        this.scheduled = false;
+      });
+    }
+    return answer;
+  }
+}
+
+/**
  * The facts of every module a compiled file imports (DESIGN §3.6), computed on demand and cached
  * by path and mtime for the life of the graph (a whole build, or a watch session).
  *
@@ -234,15 +267,10 @@ export class ModuleGraph {
   private readonly parsedForStarts = new Map<string, { source: string; file: ParsedFile }>();
   /** Scans whose functions `compute` analysed with strategies (written onto them). */
   private readonly analysedScans = new WeakSet<Scanned>();
-  /**
-   * `exportStarts`' answers by path and name, for one synchronous run (`pending` while being
-   * computed: an import cycle): the answer reads other modules, which may change between runs.
-   */
-  private readonly startsSeen = new Map<string, boolean | "pending">();
-  private forgetStartsScheduled = false;
-  /** `exportWrites`' answers by path and key, for one synchronous run, as `startsSeen`. */
-  private readonly writesSeen = new Map<string, { answer: ExportWrites | undefined } | "pending">();
-  private forgetWritesScheduled = false;
+  /** `exportStarts`' answers by path and name: they read other modules. */
+  private readonly startsSeen = new RunMemo<boolean>();
+  /** `exportWrites`' answers by path and key, as `startsSeen`. */
+  private readonly writesSeen = new RunMemo<ExportWrites | undefined>();
 
   /**
    * Graphs of one build by options (JSON), this one included: a module compiled with other
@@ -250,9 +278,8 @@ export class ModuleGraph {
    * them still meet the same graph (and its in-progress marks).
    */
   private readonly family: Map<string, ModuleGraph>;
-  /** A folder's options key and graph, once asked (options are per folder). */
-  private readonly byFolder = new Map<string, ModuleGraph | string>();
-  private forgetScheduled = false;
+  /** A folder's options key and graph, once asked (options are per folder), as compile/options.ts's walk. */
+  private readonly byFolder = new RunMemo<ModuleGraph | string>();
   private readonly key: string;
   /**
    * Which parser reads modules (`swc`, `babel7`, …): set by a host whose facts may be kept in the
@@ -282,34 +309,25 @@ export class ModuleGraph {
   /** The graph that reads `path`: this one, one of other options, or why the options fail. */
   private graphOf(path: string): ModuleGraph | string {
     if (!this.ownOptions) return this;
-    const dir = dirname(path);
-    let hit = this.byFolder.get(dir);
-    if (hit === undefined) {
+    const ownOptions = this.ownOptions;
+    // Remembered for one synchronous run only, as the options walk is (compile/options.ts): a
+    // folder's options may change between builds (attack 16, F13: Rollup's cache, `syncSuffix`
+    // edited between two builds). Options are read without reading modules: never a cycle.
+    const hit = this.byFolder.get(dirname(path), () => {
       try {
-        const own = this.ownOptions(path);
+        const own = ownOptions(path);
         const key = JSON.stringify(own);
         let g = this.family.get(key);
         if (!g) {
           g = new ModuleGraph(this.parse, own, this.rootOf, this.ownOptions, this.family);
           g.cacheTag = this.cacheTag;
         }
-        hit = g;
+        return g;
       } catch (e) {
-        hit = `has smartasync options that cannot be used (${(e as Error).message.split("\n")[0]})`;
+        return `has smartasync options that cannot be used (${(e as Error).message.split("\n")[0]})`;
       }
-      this.byFolder.set(dir, hit);
-      // Remembered for one synchronous run only, as the options walk is (compile/options.ts): a
-      // graph lives for a watch session or a process's builds, and a folder's options may change
-      // in between (attack 16, F13: Rollup's cache, `syncSuffix` edited between two builds).
-      if (!this.forgetScheduled) {
-        this.forgetScheduled = true;
-        queueMicrotask(() => {
-          this.byFolder.clear();
-          this.forgetScheduled = false;
-        });
-      }
-    }
-    return hit;
+    });
+    return hit === "cycle" ? this : hit.value;
   }
 
   /**
@@ -413,30 +431,13 @@ export class ModuleGraph {
     const g = this.graphOf(path);
     if (typeof g === "string") return false;
     if (g !== this) return g.exportStartsAt(path, name);
-    const key = `${path}\0${name}`;
-    const seen = this.startsSeen.get(key);
-    if (seen === "pending") {
-      // An import cycle: the answer would depend on where the build entered it.
+    const got = this.startsSeen.get(`${path}\0${name}`, () => this.computeStarts(path, name));
+    if (got === "cycle") {
+      // The answer would depend on where the build entered the cycle.
       taintFacts();
       return false;
     }
-    let answer = seen;
-    if (answer === undefined) {
-      this.startsSeen.set(key, "pending");
-      try {
-        answer = this.computeStarts(path, name);
-      } finally {
-        this.startsSeen.delete(key);
-      }
-      this.startsSeen.set(key, answer);
-      if (!this.forgetStartsScheduled) {
-        this.forgetStartsScheduled = true;
-        queueMicrotask(() => {
-          this.startsSeen.clear();
-          this.forgetStartsScheduled = false;
-        });
-      }
-    }
+    const answer = got.value;
     if (recording.length > 0) observe({ s: [path, name, answer ? "1" : "0"] });
     return answer;
   }
@@ -509,31 +510,13 @@ export class ModuleGraph {
     if (typeof g === "string") return `its module ${g}`;
     if (g !== this) return g.exportWritesAt(path, names, construct);
     const name = `${construct ? "new:" : ""}${names.join(".")}`;
-    const key = `${path}\0${name}`;
-    const seen = this.writesSeen.get(key);
-    if (seen === "pending") {
-      // An import cycle: the answer would depend on where the build entered it.
+    const got = this.writesSeen.get(`${path}\0${name}`, () => this.computeWrites(path, names, construct));
+    if (got === "cycle") {
+      // The answer would depend on where the build entered the cycle.
       taintFacts();
       return "an import cycle leads back to it";
     }
-    let answer: ExportWrites | undefined;
-    if (seen !== undefined) answer = seen.answer;
-    else {
-      this.writesSeen.set(key, "pending");
-      try {
-        answer = this.computeWrites(path, names, construct);
-      } finally {
-        this.writesSeen.delete(key);
-      }
-      this.writesSeen.set(key, { answer });
-      if (!this.forgetWritesScheduled) {
-        this.forgetWritesScheduled = true;
-        queueMicrotask(() => {
-          this.writesSeen.clear();
-          this.forgetWritesScheduled = false;
-        });
-      }
-    }
+    const answer = got.value;
     if (recording.length > 0) observe({ w: [path, name, writesDigest(answer)] });
     return answer;
   }
