@@ -37,6 +37,8 @@ import {
   constAliasOf,
   constantKey,
   consumerOf,
+  isExportsObject,
+  isModuleExports,
   memberName,
   requireSource,
   strip,
@@ -490,8 +492,17 @@ export function markSyncBodyBlocks(
       continue;
     }
     const got = scan(constructionOf(ctx, c));
-    const base = (c as t.Class).superClass ? classOfFile(ctx, (c as t.Class).superClass as Node) : undefined;
+    const superClass = (c as t.Class).superClass as Node | null;
+    const base = superClass ? classOfFile(ctx, superClass) : undefined;
     if (base) got.builds.push(base);
+    // An imported base whose construction blocks, run by the implicit constructor (`class B
+    // extends A {}`; an own constructor's `super(u)` is a call the scan reads, attack23 F6).
+    else if (
+      superClass &&
+      !(c as t.Class).body.body.some((m) => m.type === "ClassMethod" && m.kind === "constructor") &&
+      imported?.blockingOf(superClass, true)
+    )
+      got.ext = true;
     classUnits.set(c, got);
     todo.push(...got.builds);
   }
@@ -569,8 +580,7 @@ export function exportedPlainUnits(
     if (!n || annotated.has(n)) return undefined;
     if (n.type === "ClassDeclaration" || n.type === "ClassExpression") return n;
     if (!isFunction(n) || n.type === "ObjectMethod" || n.type === "ClassMethod") return undefined;
-    const f = n as t.Function;
-    return f.async || f.generator ? undefined : n;
+    return plainFn(n);
   };
   const byName = (name: string): Node | undefined => {
     if (variants.has(name)) return undefined;
@@ -614,25 +624,123 @@ export function exportedPlainUnits(
     const n = byName(local);
     if (n) for (const e of names) if (!out.has(e)) out.set(e, n);
   }
-  // A static method of an exported class runs its body on the importer's thread
-  // (`Util.len(u)`): asked as `Util.len` (attack22 F3).
-  // A class body the parse skipped mentions nothing smartasync: none of its statics blocks.
+  // CommonJS exports of a function written in place (`exports.len = (u) => …`,
+  // `module.exports.len = function …`, `module.exports = { len(u) {…}, alt: (u) => … }`): an
+  // importer's `h.len(u)` runs its body as one of a function exported by name does (attack23 F6).
+  for (const st of ctx.program.body) {
+    if (st.type !== "ExpressionStatement" || st.expression.type !== "AssignmentExpression") continue;
+    const { left, right } = st.expression;
+    if (st.expression.operator !== "=") continue;
+    if (isModuleExports(left as Node) && right.type === "ObjectExpression") {
+      for (const [key, f] of literalMembers(ctx, right as Node, plain)) if (!out.has(key)) out.set(key, f);
+      continue;
+    }
+    const key =
+      left.type === "MemberExpression" && isExportsObject(left.object as Node) ? memberName(left) : undefined;
+    const f = key === undefined ? undefined : plain(strip(right as Node));
+    if (f && !out.has(key!)) out.set(key!, f);
+  }
+  // An exported object literal's functions (`export const H3 = { len }`, `{ len(u) {…} }`) run
+  // their bodies on the importer's thread (`H.H3.len(u)`): asked as `H3.len` (attack23 F6).
+  for (const [local, exported] of exportedConsts(ctx, uses)) {
+    const b = ctx.scopes.binding(ctx.program, local);
+    const init = b?.kind === "const" && b.node.type === "VariableDeclarator" && b.node.init;
+    const lit = init ? strip(init as Node) : undefined;
+    if (lit?.type !== "ObjectExpression") continue;
+    for (const [key, f] of literalMembers(ctx, lit, plain, byName))
+      for (const e of exported) if (!out.has(`${e}.${key}`)) out.set(`${e}.${key}`, f);
+  }
+  // A method of an exported class runs its body on the importer's thread: a static one as
+  // `Util.len(u)`, asked as `Util.len` (attack22 F3); an instance's as `new A().len(u)`, of a
+  // subclass too (`new B().len(u)`, `super.len(u)`), asked as `A.prototype.len` (attack23 F6).
+  // A class body the parse skipped mentions nothing smartasync: none of its methods blocks.
   for (const [name, n] of [...out])
     if (
       (n.type === "ClassDeclaration" || n.type === "ClassExpression") &&
       !ctx.tree.isCutClassBody((n as t.Class).body as Node)
     )
       for (const m of (n as t.Class).body.body)
-        if (
-          m.type === "ClassMethod" &&
-          m.static &&
-          m.kind === "method" &&
-          !m.computed &&
-          m.key.type === "Identifier"
-        ) {
+        if (m.type === "ClassMethod" && m.kind === "method" && !m.computed && m.key.type === "Identifier") {
           const f = plainFn(m as Node);
-          if (f && !annotated.has(f)) out.set(`${name}.${m.key.name}`, f);
+          if (f && !annotated.has(f)) out.set(`${name}.${m.static ? "" : "prototype."}${m.key.name}`, f);
         }
+  return out;
+}
+
+/**
+ * Another module's plain function or class this file exports again whose call blocks (its
+ * `blocking` fact, read by `blockingOf`): `import { len } from "./h2.js"; export { len }`,
+ * `export default len`, `module.exports = { len }`, or held by an exported object literal
+ * (`export const H3 = { len }`, reached as `H.H3.len(u)`: `H3.len`; attack23 F6).
+ */
+export function exportedImportedBlocking(
+  ctx: Ctx,
+  imported: ImportedFns,
+  uses: ReadonlyMap<string, ExportUse>,
+): Map<string, BlockingFact> {
+  const out = new Map<string, BlockingFact>();
+  for (const use of uses.values()) {
+    const names = exportedNames(use);
+    const ref = [...use.specifiers, ...use.cjs, ...use.patterns][0]?.ref ?? use.defaultDecl?.declaration;
+    const f = names.length && ref ? imported.blockingOf(ref as Node, true) : undefined;
+    if (f) for (const e of names) out.set(e, f);
+  }
+  for (const [local, exported] of exportedConsts(ctx, uses)) {
+    const b = ctx.scopes.binding(ctx.program, local);
+    const init = b?.kind === "const" && b.node.type === "VariableDeclarator" && b.node.init;
+    const lit = init ? strip(init as Node) : undefined;
+    if (lit?.type !== "ObjectExpression" || ctx.tree.isCutLiteral(lit)) continue;
+    for (const p of lit.properties) {
+      if (p.type !== "ObjectProperty" || p.value.type !== "Identifier") continue;
+      const key = keyName(p as { key: Node; computed?: boolean });
+      const f = key === undefined ? undefined : imported.blockingOf(p.value as Node, true);
+      if (f) for (const e of exported) out.set(`${e}.${key}`, f);
+    }
+  }
+  return out;
+}
+
+/**
+ * The module-level `const`s a file exports (`export const H3 = {…}`, `export { H3 as H4 }`,
+ * `module.exports = { H3 }`), by local name, with every name each is exported under.
+ */
+function exportedConsts(ctx: Ctx, uses: ReadonlyMap<string, ExportUse>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (local: string, exported: string) => out.set(local, [...(out.get(local) ?? []), exported]);
+  for (const s of ctx.program.body)
+    if (s.type === "ExportNamedDeclaration" && !s.source && s.declaration?.type === "VariableDeclaration")
+      for (const v of s.declaration.declarations) if (v.id.type === "Identifier") add(v.id.name, v.id.name);
+  for (const [local, use] of uses) for (const e of exportedNames(use)) add(local, e);
+  return out;
+}
+
+/**
+ * The plain functions an object literal holds by key: a method (`len(u) {…}`), a function written
+ * in place (`len: (u) => …`), a plain function of the file by name (`{ len }`, with `byName`).
+ * A literal the parse skipped names nothing smartasync: none of its functions blocks.
+ */
+function literalMembers(
+  ctx: Ctx,
+  lit: Node,
+  plain: (n: Node | undefined) => Node | undefined,
+  byName?: (name: string) => Node | undefined,
+): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (ctx.tree.isCutLiteral(lit)) return out;
+  for (const p of (lit as t.ObjectExpression).properties) {
+    if (p.type === "SpreadElement") continue;
+    const key = keyName(p as { key: Node; computed?: boolean });
+    if (key === undefined) continue;
+    const f =
+      p.type === "ObjectMethod"
+        ? p.kind === "method"
+          ? plainFn(p as Node)
+          : undefined
+        : p.value.type === "Identifier"
+          ? byName?.(p.value.name)
+          : plain(strip(p.value as Node));
+    if (f) out.set(key, f);
+  }
   return out;
 }
 
@@ -647,10 +755,14 @@ function unaliased(ctx: Ctx, b: Binding): Binding {
   return end.kind === "const" || /^(Function|Class)Declaration$/.test(end.node.type) ? end : b;
 }
 
-/** `fn` if it is a function whose call runs its body at once (not async, not a generator). */
+/**
+ * `fn` if it is a function whose call runs its body on the caller's thread: at once, or for a
+ * generator when it is iterated (`for (const x of gen(u))`, `[...gen(u)]`), which only the
+ * thread that made it can do, so the call is where it blocks (attack23 F6). Not an async
+ * function (nor an async generator), whose body runs as async code.
+ */
 function plainFn(fn: Node): Node | undefined {
-  const f = fn as t.Function;
-  return f.async || f.generator ? undefined : fn;
+  return (fn as t.Function).async ? undefined : fn;
 }
 
 /**
@@ -706,9 +818,10 @@ function getterOfFile(ctx: Ctx, m: t.MemberExpression | t.OptionalMemberExpressi
 }
 
 /**
- * The plain (not annotated) function of this file `callee` names, whose call runs its body at
- * once on the caller's thread: `function inner() {}`, `const inner = () => …` (never reassigned);
- * not an async function or a generator, whose call runs (part of) its body later or never.
+ * The plain (not annotated) function of this file `callee` names, whose call runs its body
+ * on the caller's thread: `function inner() {}`, `const inner = () => …` (never reassigned), a
+ * generator (its body runs when iterated, plainFn); not an async function, whose body runs as
+ * async code.
  */
 function plainFnOfFile(ctx: Ctx, callee: Node): Node | undefined {
   const c = strip(callee);
@@ -726,9 +839,7 @@ function plainFnOfBinding(b: Binding): Node | undefined {
     const init = strip(b.node.init as Node);
     if (init.type === "FunctionExpression" || init.type === "ArrowFunctionExpression") fn = init;
   }
-  if (!fn) return undefined;
-  const f = fn as t.Function;
-  return f.async || f.generator ? undefined : fn;
+  return fn && plainFn(fn);
 }
 
 /** The class of this file `callee` names (`class Thing {}`, `const Thing = class {}`), if it is one. */

@@ -513,7 +513,9 @@ export function carryReExport(
 ): void {
   addKinds(into.methods, target.methods);
   if (re.namespace !== undefined) {
-    if (target.exports.size || target.namespaces?.size) into.namespaces.set(re.namespace, target);
+    // A namespace whose plain functions block is one too (`H.H2.len(u)`, attack23 F6).
+    if (target.exports.size || target.namespaces?.size || target.blocking?.size)
+      into.namespaces.set(re.namespace, target);
     return;
   }
   if (!re.names) {

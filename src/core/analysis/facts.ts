@@ -4,7 +4,7 @@ import type { BlockingFact, ExportFact, ModuleFacts, PickedHolder } from "../mod
 import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
-import { blockingExports, exportedPlainUnits, rebound } from "./calls.js";
+import { blockingExports, exportedImportedBlocking, exportedPlainUnits, rebound } from "./calls.js";
 import type { Ctx } from "./ctx.js";
 import { exportFactOf } from "./export-fact.js";
 import { ownExportNames } from "./export-names.js";
@@ -211,6 +211,10 @@ function ownFacts(
           ...(n.type === "ClassDeclaration" || n.type === "ClassExpression" ? { class: true as const } : {}),
           from: ctx.fileName,
         });
+  // Another module's, exported again (`export { len }` of an import, `export const H3 = { len }`).
+  if (how.withStrategies)
+    for (const [name, f] of exportedImportedBlocking(ctx, imported, uses))
+      if (!exports.has(name) && !blocking.has(name)) blocking.set(name, f);
   for (const f of fns) {
     if (f.form !== "class-method" && f.form !== "object-method") continue;
     const kinds = methods.get(f.name) ?? new Set<FunctionKind>();

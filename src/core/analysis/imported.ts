@@ -15,13 +15,13 @@ import { identifierHint, isIdentifierName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
 import { staticKey } from "./call-argument.js";
 import type { Unfollowed } from "./calls.js";
-import { type Ctx, warn } from "./ctx.js";
+import { type Ctx, keyName, warn } from "./ctx.js";
 import { addKinds } from "./held.js";
 import type { Names } from "./names.js";
 import type { Binding, Scopes } from "./scope.js";
 import { dottedPath, isReference } from "./scope.js";
 import { peelCallee, strip } from "./transparent.js";
-import { type Node, stackChildren, type Tree } from "./tree.js";
+import { isFunction, type Node, stackChildren, type Tree } from "./tree.js";
 import { consumerOf, memberName, requireSource, writtenTargets } from "./view.js";
 
 /** A smartasync function this file imports, as a call site reaches it. */
@@ -470,6 +470,13 @@ export class ImportedFns {
   blockingOf(callee: Node, construct: boolean): BlockingFact | undefined {
     const n = peelCallee(callee);
     let fact: BlockingFact | undefined;
+    if (n.type === "Super") {
+      // `super(u)` in a constructor of a class of this file runs its imported base's (attack23 F6).
+      const base = this.superHome(n)?.cls.superClass;
+      const at = base ? this.importedClass(base as Node, undefined, false) : undefined;
+      fact = at?.facts.blocking?.get(at.key);
+      return fact?.class ? fact : undefined;
+    }
     if (n.type === "Identifier") {
       const binding = this.ctx.scopes.binding(n, n.name);
       const b = binding?.node;
@@ -488,7 +495,13 @@ export class ImportedFns {
         fact = key === undefined ? undefined : this.moduleObject(b.init as Node)?.facts.blocking?.get(key);
         return fact && (construct || !fact.class) ? fact : undefined;
       }
-      if (b?.type !== "ImportSpecifier" && b?.type !== "ImportDefaultSpecifier") return undefined;
+      if (b?.type !== "ImportSpecifier" && b?.type !== "ImportDefaultSpecifier") {
+        // `new B(u)` of a class of this file with no constructor of its own runs its imported
+        // base's (`class B extends A {}`, attack23 F6).
+        const at = construct ? this.importedClass(n, undefined, false) : undefined;
+        fact = at?.facts.blocking?.get(at.key);
+        return fact?.class ? fact : undefined;
+      }
       const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
       if (decl.importKind === "type" || (b.type === "ImportSpecifier" && b.importKind === "type"))
         return undefined;
@@ -497,25 +510,113 @@ export class ImportedFns {
       const name = memberName(n);
       if (name === undefined) return undefined;
       fact = this.moduleObject(n.object as Node)?.facts.blocking?.get(name);
-      // A static method of an imported class (`Util.len(u)`, `H.Util.len(u)`): its facts name it
-      // `Util.len` (calls.ts exportedPlainUnits, attack22 F3).
+      // A method of an imported class or object: its facts name it `Util.len` (static, attack22
+      // F3; `H3.len` of an exported object literal) or `A.prototype.len` (an instance's), also
+      // inherited by a class of this file (`B.len(u)`, `new B().len(u)`, `super.len(u)`, attack23 F6).
       if (!fact) {
         const owner = peelCallee(n.object as Node);
-        if (owner.type === "Identifier") {
-          const b = this.ctx.scopes.binding(owner, owner.name)?.node;
-          if (b?.type === "ImportSpecifier" || b?.type === "ImportDefaultSpecifier") {
-            const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
-            if (decl.importKind !== "type")
-              fact = this.factsOf(decl.source.value).blocking?.get(`${importedName(b)}.${name}`);
-          }
-        } else if (owner.type === "MemberExpression" || owner.type === "OptionalMemberExpression") {
-          const cls = memberName(owner);
-          if (cls !== undefined)
-            fact = this.moduleObject(owner.object as Node)?.facts.blocking?.get(`${cls}.${name}`);
-        }
+        const at = this.methodOwner(owner, name);
+        fact = at?.facts.blocking?.get(at.key);
       }
     }
     return fact && (construct || !fact.class) ? fact : undefined;
+  }
+
+  /**
+   * The imported class or object whose method `owner.name` calls, with its module's facts and the
+   * method's key there: `Util.len` of `Util` or `H.Util` (static, or an object's); `A.prototype.len`
+   * of an instance made here (`new A(u)`, a `const` bound to one, never reassigned); through a
+   * class of this file that inherits it (`class B extends A {}`); `super.len` of a method of
+   * such a class.
+   */
+  private methodOwner(owner: Node, name: string): { facts: ModuleFacts; key: string } | undefined {
+    if (owner.type === "Super") {
+      const home = this.superHome(owner);
+      const base = home?.cls.superClass;
+      const at = base ? this.importedClass(base as Node, name, home!.isStatic) : undefined;
+      return at && { facts: at.facts, key: `${at.key}.${home!.isStatic ? "" : "prototype."}${name}` };
+    }
+    let made: Node | undefined;
+    if (owner.type === "NewExpression") made = owner.callee as Node;
+    else if (owner.type === "Identifier") {
+      const binding = this.ctx.scopes.binding(owner, owner.name);
+      const b = binding?.node;
+      const init = b?.type === "VariableDeclarator" && binding!.kind === "const" && b.init;
+      const value = init ? peelCallee(init as Node) : undefined;
+      if (value?.type === "NewExpression" && !binding!.violations.length) made = value.callee as Node;
+    }
+    if (made) {
+      const at = this.importedClass(made, name, false);
+      return at && { facts: at.facts, key: `${at.key}.prototype.${name}` };
+    }
+    const at = this.importedClass(owner, name, true);
+    return at && { facts: at.facts, key: `${at.key}.${name}` };
+  }
+
+  /**
+   * The imported class (or object) `node` names, with its module's facts and exported name:
+   * `A` of `import { A }`, `H.A` of a module object, or a class of this file extending one
+   * without declaring `member` itself (static or on instances, `isStatic`; undefined: without a
+   * constructor of its own), followed up its `extends` (attack23 F6).
+   */
+  private importedClass(
+    node: Node,
+    member: string | undefined,
+    isStatic: boolean,
+    depth = 0,
+  ): { facts: ModuleFacts; key: string } | undefined {
+    const n = peelCallee(node);
+    if (depth > 8) return undefined;
+    if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
+      const name = memberName(n);
+      const o = name === undefined ? undefined : this.moduleObject(n.object as Node);
+      return o && { facts: o.facts, key: name! };
+    }
+    if (n.type !== "Identifier") return undefined;
+    const binding = this.ctx.scopes.binding(n, n.name);
+    const b = binding?.node;
+    if (!b) return undefined;
+    if (b.type === "ImportSpecifier" || b.type === "ImportDefaultSpecifier") {
+      const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
+      if (decl.importKind === "type" || (b.type === "ImportSpecifier" && b.importKind === "type"))
+        return undefined;
+      return { facts: this.factsOf(decl.source.value), key: importedName(b) };
+    }
+    if (binding!.violations.length) return undefined;
+    const init = b.type === "VariableDeclarator" && binding!.kind === "const" && b.init;
+    const cls = b.type === "ClassDeclaration" ? b : init ? peelCallee(init as Node) : undefined;
+    if ((cls?.type !== "ClassDeclaration" && cls?.type !== "ClassExpression") || !cls.superClass)
+      return undefined;
+    // A member the class declares itself is its own (its calls are reported where written).
+    const own = cls.body.body.some((m) =>
+      member === undefined
+        ? m.type === "ClassMethod" && m.kind === "constructor"
+        : (m.type === "ClassMethod" || m.type === "ClassProperty") &&
+          !!m.static === isStatic &&
+          keyName(m as { key: Node; computed?: boolean }) === member,
+    );
+    return own ? undefined : this.importedClass(cls.superClass as Node, member, isStatic, depth + 1);
+  }
+
+  /** The class a `super` is in, and whether in a static member (arrow functions see through). */
+  private superHome(n: Node): { cls: t.Class; isStatic: boolean } | undefined {
+    for (let cur = this.ctx.tree.parent(n); cur; cur = this.ctx.tree.parent(cur)) {
+      if (
+        cur.type === "ClassMethod" ||
+        cur.type === "ClassPrivateMethod" ||
+        cur.type === "ClassProperty" ||
+        cur.type === "ClassPrivateProperty" ||
+        cur.type === "StaticBlock"
+      ) {
+        const cls = this.ctx.tree.parent(this.ctx.tree.parent(cur) as Node);
+        const isStatic = cur.type === "StaticBlock" || !!(cur as t.ClassMethod).static;
+        return cls?.type === "ClassDeclaration" || cls?.type === "ClassExpression"
+          ? { cls: cls as t.Class, isStatic }
+          : undefined;
+      }
+      if (isFunction(cur) && cur.type !== "ArrowFunctionExpression") return undefined;
+    }
+    return undefined;
   }
 
   /** The imported smartasync function a callee identifier or `ns.f` member leads to. */
