@@ -194,6 +194,35 @@ describe("smartasync check", () => {
     }
   });
 
+  it("--deny sync-worker fails on a generator iterated, a subclass's inherited method, a CommonJS helper and a nested namespace's function of another module that block on a worker (attack23 F6)", () => {
+    const app = tree("check-imported-plain-blocks-routes", {
+      "src/lib/remote.js": `// @smartasync\nexport async function h(u) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "remote " + u;\n}\n`,
+      "src/lib/remote.cjs": `// @smartasync\nasync function ch(u) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "remote " + u;\n}\nmodule.exports = { ch };\n`,
+      // No annotation: plain code only, each blocking through `h` or `ch`.
+      "src/lib/gen.js": `import { h } from "./remote.js";\n\nexport function* gen(u) {\n  yield h(u);\n}\n`,
+      "src/lib/base.js": `import { h } from "./remote.js";\n\nexport class A {\n  len(u) {\n    return h(u).length;\n  }\n}\n`,
+      "src/lib/h2.cjs": `const { ch } = require("./remote.cjs");\n\nexports.clen = (u) => ch(u).length;\n`,
+      "src/lib/inner.js": `import { h } from "./remote.js";\n\nexport function len(u) {\n  return h(u).length;\n}\n`,
+      "src/lib/h.js": `export * as H2 from "./inner.js";\n`,
+      "src/server/handler.js": `import { createRequire } from "node:module";\nimport { A } from "../lib/base.js";\nimport { gen } from "../lib/gen.js";\nimport * as H from "../lib/h.js";\n\nconst require = createRequire(import.meta.url);\nclass B extends A {}\n\nexport function a(u) {\n  return [...gen(u)];\n}\n\nexport function b(u) {\n  return new B().len(u);\n}\n\nexport function c(u) {\n  return require("../lib/h2.cjs").clen(u);\n}\n\nexport function d(u) {\n  return H.H2.len(u);\n}\n`,
+    });
+    expect(cli(["check", "src/server"], app).status).toBe(0);
+    for (const compiler of ["babel", "swc"]) {
+      const r = cli(["check", "src/server", "--deny", "sync-worker", "--compiler", compiler], app);
+      expect(r.status).toBe(1);
+      for (const [at, name] of [
+        ["10:14", "gen"],
+        ["14:10", "A.prototype.len"],
+        ["18:10", "clen"],
+        ["22:10", "len"],
+      ])
+        expect(r.stdout).toContain(
+          `src/server/handler.js:${at}: denied (sync-worker) sync-worker: call of ${name} uses direct (→ ${name}), which blocks on a worker further on, denied by --deny sync-worker`,
+        );
+      expect(r.stdout).toMatch(/failed: 0 errors, 4 denied/);
+    }
+  });
+
   it("--deny sync-worker fails on a call of a sync annotated function that blocks through a getter of its file or a callback a built-in calls, and on the typed form's variant destructured (attack20 F7)", () => {
     const app = tree("check-sync-body-getter-callback", {
       "src/lib/remote.js": `import { smartasync } from "smartasync/runtime";\n\n// @smartasync\nexport async function h(u) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "remote " + u;\n}\n\nexport const typed = smartasync(async (u) => {\n  await new Promise((r) => setTimeout(r, 1));\n  return "typed " + u;\n});\n`,

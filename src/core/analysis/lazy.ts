@@ -250,14 +250,22 @@ export function exactOnClosed(
   for (const name of index.byName.keys()) withVariants(name);
   for (const name of index.methodKinds.keys()) withVariants(name);
   for (const name of index.methodVariants.keys()) words.add(name);
-  // Second names of these, closed over (`const f = load; const g = f`).
-  const decls: { name: string; node: t.VariableDeclarator }[] = [];
+  // Second names of these, closed over (`const f = load; const g = f`), and classes extending
+  // one (`class B extends A {}`: `new B().len(u)` runs A's method, attack23 F6).
+  const decls: { name: string; node: t.VariableDeclarator | t.ClassDeclaration }[] = [];
   for (const b of ctx.scopes.all())
-    if (b.node.type === "VariableDeclarator") decls.push({ name: b.name, node: b.node });
+    if (b.node.type === "VariableDeclarator" || (b.node.type === "ClassDeclaration" && b.node.superClass))
+      decls.push({ name: b.name, node: b.node });
   for (let grew = true; grew; ) {
     grew = false;
     for (const d of decls) {
-      if (words.has(d.name) || !aliasLike(code, d.node, index, words)) continue;
+      if (words.has(d.name)) continue;
+      if (
+        d.node.type === "ClassDeclaration"
+          ? !mentions(code, d.node.superClass as Node, words)
+          : !aliasLike(code, d.node, index, words)
+      )
+        continue;
       words.add(d.name);
       grew = true;
     }
