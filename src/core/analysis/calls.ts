@@ -1065,8 +1065,11 @@ function held(ctx: Ctx, index: Index): HeldName {
  */
 export function rebound(ctx: Ctx, binding: Binding, at: Node): string | null | undefined {
   const line = (n: Node) => n.loc?.start.line ?? 0;
-  if (binding.violations.length)
-    return `\`${binding.name}\` is assigned at line ${line(binding.violations[0])}`;
+  const v = binding.violations[0];
+  if (v)
+    return v.type === "CallExpression"
+      ? `\`${binding.name}\` may be assigned by the direct \`eval\` at line ${line(v)}`
+      : `\`${binding.name}\` is assigned at line ${line(v)}`;
   if (binding.redeclarations?.length)
     return `\`${binding.name}\` is declared again at line ${line(binding.redeclarations[0])}`;
   const annex = annexB(ctx).get(binding.name);

@@ -210,6 +210,9 @@ export function namespaceBlocks(decl: t.TSModuleDeclaration, names: string[]): N
   });
 }
 
+/** What a direct `eval` can assign (`const`, imports and a function expression's own name it cannot). */
+const ASSIGNABLE = new Set<BindingKind>(["var", "let", "param", "hoisted"]);
+
 const VAR_SCOPES = (n: Node): boolean =>
   n.type === "Program" || n.type === "StaticBlock" || n.type === "TSModuleBlock" || isFunction(n);
 
@@ -226,6 +229,7 @@ export class Scopes {
     this.program = new Scope(tree.program, undefined);
     this.byNode.set(tree.program, this.program);
     const writes: { target: t.Identifier; at: Node; scope: Scope }[] = [];
+    const evals: { at: Node; scope: Scope }[] = [];
     // `inParams`: `n` lies in the parameters of the function whose scope is `scope` (`binding`).
     const visit = (
       n: Node,
@@ -299,6 +303,9 @@ export class Scopes {
         case "UpdateExpression":
           if (n.argument.type === "Identifier") writes.push({ target: n.argument, at: n, scope });
           break;
+        case "CallExpression":
+          if (n.callee.type === "Identifier" && n.callee.name === "eval") evals.push({ at: n, scope });
+          break;
         case "ForInStatement":
         case "ForOfStatement":
           if (n.left.type !== "VariableDeclaration")
@@ -351,6 +358,15 @@ export class Scopes {
     for (const w of writes) {
       const b = w.scope.lookup(w.target.name);
       if (b) (this.writes.get(b) ?? b.violations).push(w.at);
+    }
+    // A direct `eval` may assign any binding it can see, in strict code too (`eval("load = stub")`:
+    // attack24 F02, fixture contexts/eval-assigns-binding): each one that can be assigned counts
+    // the call as a write. (A sloppy script's `eval` may also declare names: calls.ts, SA205.)
+    for (const e of evals) {
+      if (e.scope.lookup("eval")) continue;
+      for (let s: Scope | undefined = e.scope; s; s = s.parent)
+        for (const b of s.bindings.values())
+          if (ASSIGNABLE.has(b.kind)) (this.writes.get(b) ?? b.violations).push(e.at);
     }
   }
 

@@ -326,7 +326,8 @@ function computeParamWrites(ctx: Ctx, fn: t.Function): ParamWrites {
   for (const b of aliases.keys()) {
     if (b.kind !== "param") continue;
     for (const v of b.violations) {
-      const stmt = ctx.tree.parent(v);
+      // Only an assignment puts another value in the name (not a direct `eval` that may).
+      const stmt = v.type === "AssignmentExpression" ? ctx.tree.parent(v) : undefined;
       if (stmt?.type === "ExpressionStatement" && ctx.tree.parent(stmt) === body && stmt.end != null) {
         copiedFrom.set(b, Math.min(copiedFrom.get(b) ?? Number.POSITIVE_INFINITY, stmt.end));
       }
