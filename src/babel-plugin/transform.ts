@@ -1,7 +1,7 @@
 import { relative } from "node:path";
 import type { File, NodePath, types as t } from "@babel/core";
 import { analyse, type Plan, planChanges } from "../core/analysis/analyse.js";
-import { variantExports } from "../core/analysis/exports.js";
+import { propertyHolding, variantExports } from "../core/analysis/exports.js";
 import { twinObjects } from "../core/analysis/factories.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFactory, SaFunction } from "../core/analysis/model.js";
@@ -299,7 +299,7 @@ function emitPlan(
       for (const { c, as } of exp.cjs) {
         if (c.kind === "object") {
           const prop = t.objectProperty(nameNode(as), t.identifier(fn.variant), false, as === fn.variant);
-          c.obj.properties.push(prop);
+          c.obj.properties.splice(c.obj.properties.indexOf(propertyHolding(c.obj, c.ref)) + 1, 0, prop);
           if (sync) sync.pushedInto(paths.get(c.obj)!, "properties", prop);
         } else {
           inserts.add(c.stmt, [
@@ -399,7 +399,7 @@ function emitPlan(
       ]);
     else if (r.kind === "object") {
       const prop = t.objectProperty(nameNode(r.exported), local(), false, r.exported === r.local);
-      r.obj.properties.push(prop);
+      r.obj.properties.splice(r.obj.properties.indexOf(propertyHolding(r.obj, r.ref)) + 1, 0, prop);
       if (sync) sync.pushedInto(paths.get(r.obj)!, "properties", prop);
     } else if (r.kind === "getter")
       inserts.add(r.stmt, [

@@ -13,7 +13,7 @@ import {
 } from "../core/analysis/calls.js";
 import { passesReceiver, tokensAfter } from "../core/analysis/collect.js";
 import { type DispatchExpr, dispatchPlan } from "../core/analysis/dispatch-plan.js";
-import { variantExports } from "../core/analysis/exports.js";
+import { propertyHolding, variantExports } from "../core/analysis/exports.js";
 import { replacedMethods } from "../core/analysis/factories.js";
 import { deferredReturns } from "../core/analysis/forms.js";
 import { inheritedChecks } from "../core/analysis/inherited.js";
@@ -1242,8 +1242,10 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
       if (exp.statement) lines.push(`export { ${fn.variant} };`);
       for (const { c, as } of exp.cjs) {
         if (c.kind === "object") {
-          const lastProp = c.obj.properties.at(-1)!;
-          ms.appendLeft(e(lastProp), `, ${as === fn.variant ? as : `${quoted(as)}: ${fn.variant}`}`);
+          ms.appendLeft(
+            e(propertyHolding(c.obj, c.ref)),
+            `, ${as === fn.variant ? as : `${quoted(as)}: ${fn.variant}`}`,
+          );
         } else {
           const member = isIdentifierName(as) ? `.${as}` : `[${JSON.stringify(as)}]`;
           after(ms, c.stmt, `${code.slice(s(c.target), e(c.target))}${member} = ${fn.variant};`);
@@ -1297,7 +1299,7 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
     else if (r.kind === "statement") after(ms, r.after, `export { ${spec} };`);
     else if (r.kind === "object")
       ms.appendLeft(
-        e(r.obj.properties.at(-1)!),
+        e(propertyHolding(r.obj, r.ref)),
         `, ${r.exported === r.local ? r.local : `${quoted(r.exported)}: ${r.local}`}`,
       );
     else if (r.kind === "getter") {

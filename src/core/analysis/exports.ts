@@ -74,6 +74,20 @@ export function variantExports(fn: SaFunction, use: ExportUse | undefined, optio
   return out;
 }
 
+/**
+ * The property of a CommonJS export object after which a variant goes: the one holding the
+ * function itself. Node finds an ES importer's named exports in `module.exports = { … }` only up
+ * to the first value that is not a plain name (`{ load, version: "1.0.0", loadSync }` hides
+ * `loadSync`: attack24 F09, fixture cjs/export-object-order), so the variant goes right beside the
+ * function, which Node found.
+ */
+export function propertyHolding(
+  obj: t.ObjectExpression,
+  ref: t.Identifier,
+): t.ObjectExpression["properties"][number] {
+  return obj.properties.find((p) => p.type === "ObjectProperty" && p.value === ref) ?? obj.properties.at(-1)!;
+}
+
 export function specifierNames(sp: t.ExportSpecifier): { local: string; exported: string } {
   const local = sp.local.type === "Identifier" ? sp.local.name : (sp.local as t.StringLiteral).value;
   const exported = sp.exported.type === "Identifier" ? sp.exported.name : sp.exported.value;
