@@ -991,6 +991,15 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
             ...(base.ext ? { from: base.ext.fact.from } : {}),
           };
       }
+      // `Function.prototype.call.call(f, t, …)`, `f.apply.call(f, t, [..])`,
+      // `Reflect.apply(Function.prototype.call, f, [t, …])`: the function called is an argument.
+      const invoked = invokedArgument(callee, (call as CallNode).arguments as Node[], "calls");
+      if (invoked) {
+        const r = lookupReference(ctx, index, peelCallee(invoked), false);
+        if (r && "unfollowed" in r) return r;
+        const held = r && heldName(r);
+        if (held) return { ...held, unfollowed: invokerAdvice(held.name) };
+      }
       const r = lookupReference(ctx, index, target, false);
       if (r && !("unfollowed" in r) && r.shape.kind !== "dispatch" && !r.choice)
         return { ...r, shape: withOwn("call-apply", r.shape) };
@@ -998,6 +1007,16 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
     }
   }
   if (callee.type === "CallExpression" || callee.type === "OptionalCallExpression") {
+    // `Function.prototype.bind.call(f, t)(…)`, `Function.prototype.call.bind(f)(t, …)`.
+    const invoked = tagged
+      ? undefined
+      : invokedArgument(peelCallee(callee.callee as Node), callee.arguments as Node[], "binds");
+    if (invoked) {
+      const r = lookupReference(ctx, index, peelCallee(invoked), false);
+      if (r && "unfollowed" in r) return r;
+      const held = r && heldName(r);
+      if (held) return { ...held, unfollowed: invokerAdvice(held.name) };
+    }
     // `require("./only")(x)` of a module that is a smartasync function (`module.exports = f`).
     if (!tagged && callee.type === "CallExpression" && ctx.imported) {
       const whole = ctx.imported.lookup(callee);
@@ -1836,6 +1855,43 @@ function chosen(
 }
 
 /** The name and kind of a resolved smartasync reference, for a report of a route not followed. */
+/**
+ * The argument a call runs, or binds, as a function through `Function.prototype`'s own methods
+ * taken as values (attack24 F16). `calls`: `X.call(f, …)`/`X.apply(f, …)` where `X` is a `call`
+ * or `apply` member (`Function.prototype.call.call(f, t, 1)`, `f.apply.call(f, t, [1])`), and
+ * `Reflect.apply(X, f, …)`. `binds` (a function that calls `f` when called): the same with a
+ * `bind` member (`Function.prototype.bind.call(f, t)`, `Reflect.apply(Function.prototype.bind, f,
+ * [t])`), and `X.bind(f)` of a `call`/`apply` member. (`f.call.call(f, …)` is reported by its
+ * base, above.)
+ */
+function invokedArgument(callee: Node, args: Node[], mode: "calls" | "binds"): Node | undefined {
+  if (!isMember(callee)) return undefined;
+  const prop = memberName(callee);
+  const object = peelCallee(callee.object as Node);
+  const invoker = (n: Node | undefined): string | undefined => {
+    const m = n && peelCallee(n);
+    const name = m && isMember(m) ? memberName(m) : undefined;
+    return name === "call" || name === "apply" || name === "bind" ? name : undefined;
+  };
+  const wanted = (name: string | undefined): boolean =>
+    name !== undefined && (mode === "binds") === (name === "bind");
+  if ((prop === "call" || prop === "apply") && wanted(invoker(object))) return args[0];
+  if (mode === "binds" && prop === "bind" && invoker(object) !== undefined && invoker(object) !== "bind")
+    return args[0];
+  if (
+    prop === "apply" &&
+    object.type === "Identifier" &&
+    object.name === "Reflect" &&
+    wanted(invoker(args[0]))
+  )
+    return args[1];
+  return undefined;
+}
+
+function invokerAdvice(name: string): string {
+  return `a function called through \`Function.prototype\`'s \`call\`/\`apply\`/\`bind\` taken as a value; write \`${name}.call(thisArg, …)\` or \`${name}.apply(thisArg, args)\`, which is followed`;
+}
+
 function heldName(r: Resolved | Unfollowed): Omit<Unfollowed, "unfollowed"> | undefined {
   if ("unfollowed" in r || r.explicit || r.shape.kind === "dispatch") return undefined;
   const name = r.fn?.display ?? r.ext?.fact.name;
