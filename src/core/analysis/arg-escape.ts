@@ -6,13 +6,14 @@ import { resolveImport } from "../resolve.js";
 import { type Ctx, keyName, locOf, sourceOf } from "./ctx.js";
 // Types only: export-writes.ts reads this file's rules (a value import would be a cycle).
 import type { ExportWrites, ProvenWrites } from "./export-writes.js";
+import { conversionsOf, implicitCalls, implicitName } from "./implicit.js";
 import { memoByFunction } from "./memo.js";
 import type { SaFunction } from "./model.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { COPIES, constructorHas, isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
 import { peelCallee } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
-import { globalCallee, importedCallee } from "./twin-callee.js";
+import { calledWith, globalCallee, importedCallee } from "./twin-callee.js";
 import { constAliasOf, isNodeRequire, memberName, strip, TRANSPARENT, treeView } from "./view.js";
 import {
   functionOf,
@@ -197,8 +198,11 @@ export type Use =
    * `member`: a member of it, as `o[k]` is (`Reflect.get(o, k)`).
    */
   | { kind: "derived"; node: Node; opaque?: true; view?: true; member?: true }
-  /** Returned by `fn` (`node`: the `return`, or an arrow's body). */
-  | { kind: "returned"; fn: t.Function | undefined; node: Node }
+  /**
+   * Returned by `fn` (`node`: the `return`, or an arrow's body); `yielded`: yielded by it, a
+   * generator, whose calls give a new iterator over it (`yield x`, `yield* xs`).
+   */
+  | { kind: "returned"; fn: t.Function | undefined; node: Node; yielded?: true }
   /** Bound to the names of `pattern`; `container`: a container the walk's function made (compute). */
   | { kind: "bind"; pattern: Node; container?: true }
   /** Stored in a member of another object (`holder.k = value`, `node`: the assignment). */
@@ -216,6 +220,9 @@ export type Use =
   | { kind: "may-write"; node: Node; how: string; unknownCall?: true; method?: string; passed?: true };
 
 type Escapes = Map<number, Write>;
+
+/** A step of the argument walk, once a store or a keeper is read for it (`compute`'s `argumentUse`). */
+type ArgumentStep = Exclude<Use, { kind: "stored" | "kept" | "exported" }>;
 
 /** A parameter the function's result may be (or hold): `opaque` when only a call it cannot see into says so. */
 interface Returned {
@@ -236,6 +243,24 @@ const argumentUses: (ctx: Ctx, fn: t.Function) => ArgumentUses = memoByFunction<
   (ctx, fn) => compute(ctx, fn),
   () => ({ escapes: new Map(), returned: new Map(), any: { opaque: false, container: false } }),
 );
+
+const thisUses: (ctx: Ctx, fn: t.Function) => { write?: Write } = memoByFunction(
+  (ctx, fn) => {
+    const write = compute(ctx, fn, true).escapes.get(0);
+    return write ? { write } : {};
+  },
+  () => ({}),
+);
+
+/**
+ * The first use of `this` in `fn` (a method, not an arrow's) that is not proven a read, by the
+ * rule for an argument: what a conversion method the module runs on an argument does to it
+ * (attack23 F11: a `toString` writing `this.shown++`), or a function run with the argument as its
+ * `this` (`Function.prototype.call.call(f, arg)`).
+ */
+export function thisEscape(ctx: Ctx, fn: t.Function): Write | undefined {
+  return thisUses(ctx, fn).write;
+}
 
 /** The first use of each parameter's object (index → use) that is not proven a read. */
 export function argumentEscapes(ctx: Ctx, fn: t.Function): Escapes {
@@ -751,7 +776,162 @@ export function useOf(
   }
 }
 
-function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
+/** The function whose `this` a `this` is: the closest enclosing function that is not an arrow. */
+function thisOwner(ctx: Ctx, n: Node): t.Function | undefined {
+  let f = ctx.tree.functionParent(n);
+  while (f?.type === "ArrowFunctionExpression") f = ctx.tree.functionParent(f as Node);
+  return f;
+}
+
+/** Built-ins that call their first argument with arguments of their own from `from` on (`setTimeout(cb, ms, x)`). */
+const TIMERS = new Map([
+  ["setTimeout", 2],
+  ["setInterval", 2],
+  ["setImmediate", 1],
+  ["process.nextTick", 1],
+]);
+
+/**
+ * Uses of a value of the argument walk that run code of the module where no call of that code
+ * has the value written as its argument (attack23 F7, F11); undefined where `useOf` reads the
+ * step. Only the argument walk asks: a yielded value (a generator's calls give it), a setter the
+ * assignment runs with it, a conversion a template, `+`, `String(x)` or `JSON.stringify(x)` runs
+ * on it (`this` of the method), a function a built-in calls with it (a `JSON.stringify`
+ * replacer, `reduce`'s callback given it as the initial value, a timer's callback), and a
+ * function run through `Function.prototype.call.call`, `….apply.call` or `Reflect.apply`.
+ */
+function hiddenUse(ctx: Ctx, cur: Node): ArgumentStep | undefined {
+  const p = ctx.tree.parent(cur);
+  if (!p) return undefined;
+  // `function* each(xs) { yield* xs }`: `for (const t of each(todos)) t.done = true` writes to
+  // the caller's todos; a generator's result is followed as a returned container.
+  if (p.type === "YieldExpression" && p.argument === cur)
+    return { kind: "returned", fn: ctx.tree.functionParent(p), node: p, yielded: true };
+  // `box.v = o` of `const box = { set v(t) { t.done = true } }`: the setter gets `o`.
+  if (p.type === "AssignmentExpression" && p.right === cur && p.operator === "=") {
+    const setters = implicitCalls(ctx, p.left as Node)?.fns ?? [];
+    const setter = setters.find((f) => argumentEscapes(ctx, f).has(0)) ?? setters[0];
+    if (setter) return { kind: "callee-param", fn: setter, index: 0, call: p };
+  }
+  // `` `${o}` `` where the module's `toString` writes to `this` (implicit.ts `conversionsOf`: of
+  // the class the build tells, else every such method of the module).
+  for (const conv of conversionsOf(ctx, p, cur)) {
+    const w = thisEscape(ctx, conv);
+    if (w)
+      return {
+        kind: "may-write",
+        node: p,
+        how: `converts it, which may run \`${implicitName(ctx, conv)}\`, which ${w.may ?? "writes to `this`"} (\`${w.text}\` at ${w.loc})`,
+        ...(w.unknownCall ? { unknownCall: true as const } : {}),
+      };
+  }
+  // From here: `cur` handed to a call, directly or as an element of a literal list (`[null, o]`).
+  const site = p.type === "ArrayExpression" ? ctx.tree.parent(p) : p;
+  if (site?.type !== "CallExpression" && site?.type !== "OptionalCallExpression") return undefined;
+  const args = site.arguments as Node[];
+  const at = args.indexOf(p.type === "ArrayExpression" ? p : cur);
+  if (at < 0) return undefined;
+  if (p === site) {
+    const callback = builtinCallback(ctx, site, at);
+    if (callback) return callback;
+  }
+  return forwardedUse(ctx, site, cur);
+}
+
+/**
+ * `JSON.stringify(o, replacer)`, `[…].reduce(cb, o)`, `setTimeout(cb, ms, o)`: a built-in that
+ * calls a function argument with the argument at `at` (attack23 F11), read as that function's
+ * call: one of the module, or written in place, by its parameter; one the build cannot see into
+ * may write.
+ */
+function builtinCallback(
+  ctx: Ctx,
+  call: t.CallExpression | t.OptionalCallExpression,
+  at: number,
+): ArgumentStep | undefined {
+  const args = call.arguments as Node[];
+  if (args.slice(0, at + 1).some((a) => a.type === "SpreadElement")) return undefined;
+  const callee = strip(call.callee as Node);
+  const path = globalCallee(ctx, callee)?.join(".");
+  let cb: Node | undefined;
+  let param = 0;
+  if (path === "JSON.stringify" && at === 0) {
+    cb = args[1];
+    param = 1; // (key, value)
+  } else if (path !== undefined && TIMERS.has(path) && at >= TIMERS.get(path)!) {
+    cb = args[0];
+    param = at - TIMERS.get(path)!;
+  } else if (
+    path === undefined &&
+    (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") &&
+    /^reduce(Right)?$/.test(memberName(callee) ?? "") &&
+    at === 1
+  )
+    cb = args[0]; // (accumulator, element): the initial value is the first accumulator
+  if (!cb) return undefined;
+  const target = callbackTarget(ctx, cb);
+  if (target === undefined || target === "pure") return undefined;
+  if (target === "unknown")
+    return {
+      kind: "may-write",
+      node: call,
+      how: `passes it to \`${short(ctx, cb)}\` through \`${short(ctx, callee)}\``,
+      unknownCall: true,
+      passed: true,
+    };
+  return { kind: "callee-param", fn: target.fn, index: param, call };
+}
+
+/**
+ * `Function.prototype.call.call(mark, that, o)`, `….apply.call(mark, that, [o])`,
+ * `Reflect.apply(mark, that, [o])`, `Reflect.apply(mark.call, mark, [that, o])` (attack23 F7):
+ * the function run is one of the call's arguments (twin-callee.ts `calledWith` takes the layers
+ * off). A function of the module gets `cur` as its parameter (or as its `this`: `thisEscape`);
+ * one the build does not resolve may write. Undefined where `useOf` reads the call as before
+ * (one plain `f.call`/`f.apply`, or `cur` not among what the function run gets).
+ */
+function forwardedUse(
+  ctx: Ctx,
+  call: t.CallExpression | t.OptionalCallExpression,
+  cur: Node,
+): ArgumentStep | undefined {
+  const r = calledWith(ctx, call);
+  const reflect = globalCallee(ctx, strip(call.callee as Node))?.join(".") === "Reflect.apply";
+  if (r.layers < 2 && !reflect) return undefined;
+  const own = peelCallee(r.fn);
+  const fn = isFunction(own)
+    ? (own as t.Function)
+    : (aliasedFunction(ctx, own) ?? keptMethod(ctx, own) ?? namedFunction(ctx, own));
+  const shown = short(ctx, call.callee as Node);
+  const unresolved: ArgumentStep = {
+    kind: "may-write",
+    node: call,
+    how: `passes it to \`${shown}\`, which runs \`${short(ctx, own)}\`, a function the build does not resolve`,
+    passed: true,
+  };
+  if (r.self !== undefined && strip(r.self) === strip(cur)) {
+    if (!fn) return unresolved;
+    const w = thisEscape(ctx, fn);
+    return w
+      ? {
+          kind: "may-write",
+          node: call,
+          how: `passes it to \`${shown}\` as the \`this\` of \`${short(ctx, own)}\`, which ${w.may ?? "writes to `this`"} (\`${w.text}\` at ${w.loc})`,
+          passed: true,
+        }
+      : { kind: "read" };
+  }
+  const index = r.args ? r.args.indexOf(cur) : -1;
+  if (index < 0 || r.args!.slice(0, index).some((a) => a?.type === "SpreadElement")) return undefined;
+  if (fn) return { kind: "callee-param", fn, index, call };
+  return calleeKind(ctx, own, false) === "pure" ? { kind: "read" } : unresolved;
+}
+
+/**
+ * The uses of `fn`'s arguments (`self`: of its `this` instead, as the argument at index 0: a
+ * method's own object, `thisEscape`).
+ */
+function compute(ctx: Ctx, fn: t.Function, self = false): ArgumentUses {
   const tainted = new Map<Binding, number>();
   const fresh = new Set<Binding>(); // `...rest` itself: a new array, its elements are arguments
   const bindPattern = (p: Node, index: number): boolean => {
@@ -766,14 +946,15 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
     return changed;
   };
   fn.params.forEach((p, i) => {
-    if (primitiveParam(p as Node)) return;
+    if (self || primitiveParam(p as Node)) return;
     bindPattern(p as Node, i);
     if (p.type === "RestElement" && p.argument.type === "Identifier") {
       const b = ctx.scopes.binding(p.argument, p.argument.name);
       if (b) fresh.add(b);
     }
   });
-  if (tainted.size === 0) return { escapes: new Map(), returned: new Map() };
+  if (tainted.size === 0 && (!self || !sourceOf(ctx, fn as Node).includes("this")))
+    return { escapes: new Map(), returned: new Map() };
   // Where a reassigned parameter starts to hold a copy (`list = [...list]` as a statement of the
   // body), as paramWrites has it: uses after that statement are of the copy.
   const copiedFrom = new Map<Binding, number>();
@@ -796,7 +977,7 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
    * kept by another object it is handed to code not followed (docs/semantics.md), whose result
    * may be the argument; exported it is read (a parameter is not exported anyway).
    */
-  const argumentUse = (use: Use): Exclude<Use, { kind: "stored" | "kept" | "exported" }> => {
+  const argumentUse = (use: Use): ArgumentStep => {
     if (use.kind === "exported") return { kind: "read" };
     if (use.kind === "stored") {
       const r = rootBinding(ctx, use.target);
@@ -837,7 +1018,7 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
     out.set(index, {
       text: text.length > 48 ? `${text.slice(0, 45)}...` : text,
       loc: locOf(ctx, node),
-      name: paramName(fn, index),
+      name: self ? "`this`" : paramName(fn, index),
       via: [],
       ...(how === WRITES ? {} : { may: how }),
       ...(unknownCall ? { unknownCall } : {}),
@@ -870,20 +1051,22 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
     // The parameters' default initialisers too: they run at the call, with the arguments
     // (attack23 F1: `function mark(t, _ = (t.done = true)) {}`).
     ctx.tree.walk(fn as Node, (n) => {
-      if (n.type !== "Identifier" || !isReference(n, ctx.tree)) return undefined;
-      const b = ctx.scopes.binding(n, n.name);
+      // `this` of `fn` itself (not of a function nested in it, an arrow's is its own).
+      const own = self && n.type === "ThisExpression" && thisOwner(ctx, n) === fn;
+      if (!own && (n.type !== "Identifier" || !isReference(n, ctx.tree))) return undefined;
+      const b = n.type === "Identifier" ? ctx.scopes.binding(n, n.name) : undefined;
       const gives = b && !tainted.has(b) ? givers.get(b) : undefined;
-      const index = b ? (tainted.get(b) ?? gives?.index) : undefined;
-      if (!b || index === undefined) return undefined;
-      let rest = fresh.has(b);
-      const cut = copiedFrom.get(b);
+      const index = own ? 0 : b ? (tainted.get(b) ?? gives?.index) : undefined;
+      if ((!b && !own) || index === undefined) return undefined;
+      let rest = b ? fresh.has(b) : false;
+      const cut = b && copiedFrom.get(b);
       if (cut !== undefined && (n.start ?? 0) > cut) return undefined;
       let cur: Node = n;
       let depth = 0;
       // Set where the value is what a call gives back that may be the argument (`returnsArgument`).
-      let via = viaOf.get(b);
-      let view = views.has(b);
-      if (gives) {
+      let via = b && viaOf.get(b);
+      let view = b ? views.has(b) : false;
+      if (gives && n.type === "Identifier") {
         // `first()` of `const first = () => todos[0]`: the call gives what the function returns.
         const call = ctx.tree.parent(n);
         if (
@@ -899,13 +1082,16 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
         cur = call;
       }
       for (let guard = 0; guard < 64; guard++) {
-        const use = argumentUse(useOf(ctx, cur, { rest, depth, view }, true));
+        const use = hiddenUse(ctx, cur) ?? argumentUse(useOf(ctx, cur, { rest, depth, view }, true));
         if (use.kind === "read") break;
         if (use.kind === "returned" && use.fn !== fn) {
           // Returned by a function written in this one (attack23 F1: `const first = () => todos[0];
           // first().done = true`): its calls give (part of) the argument.
           const to = nestedGives(ctx, use.fn);
-          const state = { index, rest, depth, opaque: via?.opaque ?? false };
+          // A generator's calls give a new iterator over what it yields (`hiddenUse`).
+          const state = use.yielded
+            ? { index, rest: true, depth: 0, opaque: via?.opaque ?? false }
+            : { index, rest, depth, opaque: via?.opaque ?? false };
           if (to?.kind === "name") {
             if (!givers.has(to.binding)) changed = true;
             givers.set(to.binding, state);
@@ -940,7 +1126,7 @@ function compute(ctx: Ctx, fn: t.Function): ArgumentUses {
         }
         if (use.kind === "returned") {
           const had = returned.get(index);
-          const container = rest && depth === 0 && !via;
+          const container = use.yielded === true || (rest && depth === 0 && !via);
           returned.set(index, {
             opaque: (had?.opaque ?? true) && (via?.opaque ?? false),
             container: (had?.container ?? true) && container,
@@ -1262,6 +1448,8 @@ function unresolvedLocal(ctx: Ctx, b: Binding, depth = 0): boolean {
 /** The callee a message names for a call: a call's callee, a tag, or the whole `new C(o)`. */
 function calleeText(call: Node): Node {
   if (call.type === "CallExpression") return call.callee as Node;
+  // `box.v = o`: the setter `box.v` runs (`hiddenUse`).
+  if (call.type === "AssignmentExpression") return call.left as Node;
   return call.type === "TaggedTemplateExpression" ? (call.tag as Node) : call;
 }
 

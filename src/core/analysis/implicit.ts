@@ -251,11 +251,59 @@ function accessOf(ctx: Ctx, m: Node): "get" | "set" | "both" | undefined {
   return "get";
 }
 
+/** An operand `place` converts, with the conversion and whether an operand of unknown class counts (`convert`'s `safe`). */
+interface Converted {
+  operand: Node;
+  hint: Hint;
+  safe: boolean;
+}
+
 /**
- * What `n` runs implicitly, or undefined when nothing: the conversions of a template (not a
- * tagged one: the tag gets the values), of a converting operator (`+`, `<`, `-x`, `+=`), of
- * `String(x)`, `Number(x)`, `JSON.stringify(x)`; the getter or setter a member read or write
- * runs where the object is one the module shows.
+ * The operands `n` converts: a template's substitutions (not a tagged one's: the tag gets the
+ * values), a converting operator's (`+`, `<`, `-x`, `+=`), `String(x)`'s, `Number(x)`'s,
+ * `BigInt(x)`'s, `JSON.stringify(x)`'s. One list for `implicitCalls` (what a place runs) and
+ * `conversionsOf` (what it runs on one value: the argument rule).
+ */
+function convertedBy(ctx: Ctx, n: Node): Converted[] {
+  const primitive = (operand: Node, safe = true): Converted => ({ operand, hint: "primitive", safe });
+  switch (n.type) {
+    case "TemplateLiteral":
+      if (ctx.tree.parent(n)?.type === "TaggedTemplateExpression") return [];
+      return n.expressions.map((e) => primitive(e as Node));
+    case "BinaryExpression":
+      if (!CONVERTING.has(n.operator) || n.left.type === "PrivateName") return [];
+      return [primitive(n.left as Node, n.operator === "+"), primitive(n.right as Node, n.operator === "+")];
+    case "AssignmentExpression":
+      if (n.operator === "=" || !CONVERTING.has(n.operator.slice(0, -1))) return [];
+      return [
+        primitive(n.left as Node, n.operator === "+="),
+        primitive(n.right as Node, n.operator === "+="),
+      ];
+    case "UnaryExpression":
+      if (n.operator !== "+" && n.operator !== "-" && n.operator !== "~") return [];
+      return [primitive(n.argument as Node, n.operator === "+")];
+    case "CallExpression":
+    case "OptionalCallExpression": {
+      const first = n.arguments[0] as Node | undefined;
+      if (!first) return [];
+      const g = globalName(ctx.scopes, n.callee as Node);
+      const callee = strip(n.callee as Node);
+      const json =
+        (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") &&
+        globalName(ctx.scopes, callee.object as Node) === "JSON" &&
+        memberKeyName(ctx, { key: callee.property as Node, computed: callee.computed }) === "stringify";
+      if (json) return [{ operand: first, hint: "json", safe: true }];
+      return g === "String" || g === "Number" || g === "BigInt" ? [primitive(first)] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * What `n` runs implicitly, or undefined when nothing: the conversions of its operands
+ * (`convertedBy`); the getter or setter a member read or write runs where the object is one the
+ * module shows.
  */
 export function implicitCalls(ctx: Ctx, n: Node): Implicit | undefined {
   const out: Implicit = { fns: [], unknown: false };
@@ -263,58 +311,46 @@ export function implicitCalls(ctx: Ctx, n: Node): Implicit | undefined {
   const member = n.type === "MemberExpression" || n.type === "OptionalMemberExpression";
   // Most files declare neither: nothing of theirs runs implicitly, and the walks stay as cheap.
   if (member ? !declares.accessors : !declares.conversions) return undefined;
-  switch (n.type) {
-    case "TemplateLiteral": {
-      if (ctx.tree.parent(n)?.type === "TaggedTemplateExpression") return undefined;
-      for (const e of n.expressions) convert(ctx, e as Node, "primitive", out);
-      break;
-    }
-    case "BinaryExpression":
-      if (!CONVERTING.has(n.operator) || n.left.type === "PrivateName") return undefined;
-      convert(ctx, n.left as Node, "primitive", out, 0, n.operator === "+");
-      convert(ctx, n.right as Node, "primitive", out, 0, n.operator === "+");
-      break;
-    case "AssignmentExpression":
-      if (n.operator === "=" || !CONVERTING.has(n.operator.slice(0, -1))) return undefined;
-      convert(ctx, n.left as Node, "primitive", out, 0, n.operator === "+=");
-      convert(ctx, n.right as Node, "primitive", out, 0, n.operator === "+=");
-      break;
-    case "UnaryExpression":
-      if (n.operator !== "+" && n.operator !== "-" && n.operator !== "~") return undefined;
-      convert(ctx, n.argument as Node, "primitive", out, 0, n.operator === "+");
-      break;
-    case "CallExpression":
-    case "OptionalCallExpression": {
-      const first = n.arguments[0] as Node | undefined;
-      if (!first) return undefined;
-      const g = globalName(ctx.scopes, n.callee as Node);
-      const callee = strip(n.callee as Node);
-      const json =
-        (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") &&
-        globalName(ctx.scopes, callee.object as Node) === "JSON" &&
-        memberKeyName(ctx, { key: callee.property as Node, computed: callee.computed }) === "stringify";
-      if (json) convert(ctx, first, "json", out);
-      else if (g === "String" || g === "Number" || g === "BigInt") convert(ctx, first, "primitive", out);
-      else return undefined;
-      break;
-    }
-    case "MemberExpression":
-    case "OptionalMemberExpression": {
-      const access = accessOf(ctx, n);
-      const name = memberKeyName(ctx, { key: n.property as Node, computed: n.computed });
-      if (access === undefined || name === undefined) return undefined;
-      const holder = holderOf(ctx, n.object as Node);
-      // A member of an object the build cannot tell runs no getter the build knows of: not the
-      // safe side here (every member read would be), a limit docs/semantics.md names.
-      if (holder === undefined || holder === "unknown") return undefined;
-      if (access !== "set") out.fns.push(...membersOf(ctx, holder, [name], "get").fns);
-      if (access !== "get") out.fns.push(...membersOf(ctx, holder, [name], "set").fns);
-      break;
-    }
-    default:
-      return undefined;
-  }
+  if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
+    const access = accessOf(ctx, n);
+    const name = memberKeyName(ctx, { key: n.property as Node, computed: n.computed });
+    if (access === undefined || name === undefined) return undefined;
+    const holder = holderOf(ctx, n.object as Node);
+    // A member of an object the build cannot tell runs no getter the build knows of: not the
+    // safe side here (every member read would be), a limit docs/semantics.md names.
+    if (holder === undefined || holder === "unknown") return undefined;
+    if (access !== "set") out.fns.push(...membersOf(ctx, holder, [name], "get").fns);
+    if (access !== "get") out.fns.push(...membersOf(ctx, holder, [name], "set").fns);
+  } else for (const c of convertedBy(ctx, n)) convert(ctx, c.operand, c.hint, out, 0, c.safe);
   return out.fns.length || out.unknown ? out : undefined;
+}
+
+/**
+ * The conversion methods of the module `place` may run on `operand`, one of the values it
+ * converts (attack23 F11: `` `${item}` `` runs the argument's `toString`): those of the class the
+ * build tells it is, or — the safe side, as `implicitCalls` has it — where it cannot tell, every
+ * method of the module that conversion runs (a template, `+`, `String(x)`, `JSON.stringify(x)`;
+ * under the other operators only a class the build tells). Empty where `place` converts nothing.
+ */
+export function conversionsOf(ctx: Ctx, place: Node, operand: Node): t.Function[] {
+  if (!declaresOf(ctx).conversions) return [];
+  const c = convertedBy(ctx, place).find((x) => x.operand === operand);
+  if (!c) return [];
+  const out: Implicit = { fns: [], unknown: false };
+  convert(ctx, c.operand, c.hint, out, 0, c.safe);
+  if (!out.unknown) return out.fns;
+  const names = CONVERSIONS[c.hint];
+  return [...out.fns, ...moduleConversions(ctx).filter((f) => names.includes(conversionName(ctx, f) ?? ""))];
+}
+
+/** The conversion a function of `moduleConversions` is (`toString`, `@@toPrimitive`): its key, or its property's. */
+function conversionName(ctx: Ctx, fn: t.Function): string | undefined {
+  const member = fn as unknown as { key?: Node; computed?: boolean };
+  if (member.key) return memberKeyName(ctx, member as { key: Node; computed?: boolean });
+  const holder = ctx.tree.parent(fn as Node);
+  return holder?.type === "ObjectProperty" || holder?.type === "ClassProperty"
+    ? memberKeyName(ctx, holder as { key: Node; computed?: boolean })
+    : undefined;
 }
 
 /**

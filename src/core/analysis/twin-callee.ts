@@ -59,13 +59,16 @@ export function calledFunction(callee: Node): Node {
 /**
  * What a call runs, seen through the spellings that run a function with arguments of their own:
  * `f.call(self, a)`, `f.apply(self, [a])`, `Reflect.apply(f, self, [a])` and `f.bind(self)(a)`
- * run `f` with `a` (attack21 F2, F13). `args` is undefined when they are not written out (an
- * array that is not a literal).
+ * run `f` with `a` (attack21 F2, F13), and so, layer upon layer, do `Function.prototype.call.call(f,
+ * self, a)`, `….apply.call(f, self, [a])` and `Reflect.apply(f.call, f, [self, a])`: the function
+ * `call` or `apply` runs is its `this` (attack23 F7). `args` is undefined when they are not
+ * written out (an array that is not a literal); `self` is the `this` given, where one is;
+ * `layers` how many such spellings were taken off.
  */
 export function calledWith(
   ctx: Ctx,
   call: t.CallExpression | t.OptionalCallExpression,
-): { fn: Node; args: Node[] | undefined } {
+): { fn: Node; args: Node[] | undefined; self?: Node; layers: number } {
   const callee = strip(call.callee as Node);
   const args = call.arguments as Node[];
   const listed = (a: Node | undefined): Node[] | undefined => {
@@ -73,6 +76,11 @@ export function calledWith(
     return l === undefined ? [] : l.type === "ArrayExpression" ? (l.elements as Node[]) : undefined;
   };
   const g = globalCallee(ctx, callee);
+  let found: { fn: Node; args: Node[] | undefined; self?: Node; layers: number } = {
+    fn: callee,
+    args,
+    layers: 0,
+  };
   if (
     g?.length === 2 &&
     g[0] === "Reflect" &&
@@ -80,24 +88,51 @@ export function calledWith(
     args[0] &&
     args[0].type !== "SpreadElement"
   )
-    return { fn: args[0], args: args.some((a) => a.type === "SpreadElement") ? undefined : listed(args[2]) };
-  if (
+    found = {
+      fn: args[0],
+      args: args.some((a) => a.type === "SpreadElement") ? undefined : listed(args[2]),
+      ...(args[1] ? { self: args[1] } : {}),
+      layers: 1,
+    };
+  else if (
     (callee.type === "CallExpression" || callee.type === "OptionalCallExpression") &&
     memberName(strip(callee.callee as Node)) === "bind"
   ) {
     const bound = strip(callee.callee as Node) as t.MemberExpression;
     const pre = (callee.arguments as Node[]).slice(1);
-    return { fn: bound.object as Node, args: [...pre, ...args] };
+    return { fn: bound.object as Node, args: [...pre, ...args], layers: 1 };
+  } else found = { ...selfCalled(callee, args, listed), layers: 1 };
+  // `Function.prototype.call.call(f, self, a)`: what is run is `Function.prototype.call`, with `f` its `this`.
+  for (let i = 0; i < MAX_ALIASES && found.args && found.self; i++) {
+    const next = selfCalled(strip(found.fn), found.args, listed, found.self);
+    if (next.fn === found.fn) break;
+    found = { ...next, layers: found.layers + 1 };
   }
-  if (
-    (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") &&
-    !callee.computed
-  ) {
-    const name = memberName(callee);
-    if (name === "call") return { fn: callee.object as Node, args: args.slice(1) };
-    if (name === "apply") return { fn: callee.object as Node, args: listed(args[1]) };
-  }
-  return { fn: callee, args };
+  return found.layers ? found : { fn: callee, args, layers: 0 };
+}
+
+/**
+ * One layer of `f.call(self, …a)` / `f.apply(self, a)` on `fn` given `args`: the function run and
+ * what it gets; `fn` itself where it is neither. `self`, where given, is the `this` of this call:
+ * `call` and `apply` run that (`Function.prototype.call` reached as a value run on `f`).
+ */
+function selfCalled(
+  fn: Node,
+  args: Node[],
+  listed: (a: Node | undefined) => Node[] | undefined,
+  self?: Node,
+): { fn: Node; args: Node[] | undefined; self?: Node } {
+  if ((fn.type !== "MemberExpression" && fn.type !== "OptionalMemberExpression") || fn.computed)
+    return { fn, args };
+  const name = memberName(fn);
+  if (name !== "call" && name !== "apply") return { fn, args };
+  if (args.slice(0, name === "call" ? 1 : 2).some((a) => a?.type === "SpreadElement"))
+    return { fn: self ?? (fn.object as Node), args: undefined };
+  return {
+    fn: self ?? (fn.object as Node),
+    args: name === "call" ? args.slice(1) : listed(args[1]),
+    ...(args[0] ? { self: args[0] } : {}),
+  };
 }
 
 function follow(
