@@ -12,9 +12,10 @@ import { constantKey, globalName, strip } from "./view.js";
  * run by `JSON.stringify(x)`; a getter run by a member read (`Env.mode` of `static get mode()`),
  * a setter by a member write; and the method an instance of a class of the module runs for
  * `g.enter()`. One reading for the rules that follow what a function runs: its effects outside
- * JS memory (outside.ts `findOutside`), what it changes (outside.ts `writeOutside`) and the
- * module state a worker reads its own copy of (checks.ts `sharedState`). Each rule judges the
- * bodies this names as it judges the function's own.
+ * JS memory (outside.ts `findOutside`), what it changes (outside.ts `writeOutside`), the
+ * module state a worker reads its own copy of (checks.ts `sharedState`) and what it does to its
+ * arguments (arg-escape.ts `hiddenUse`: a setter given one, a conversion run on one, attack23
+ * F11). Each rule judges the bodies this names as it judges the function's own.
  */
 
 type ClassNode = t.ClassDeclaration | t.ClassExpression;
