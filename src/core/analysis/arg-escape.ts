@@ -1152,7 +1152,9 @@ function compute(ctx: Ctx, fn: t.Function, self = false): ArgumentUses {
         if (use.kind === "derived") {
           const d = use.node;
           // `Array.from(xs, cb)`: the mapping callback gets the elements (attack 18 F10).
-          if (arrayFromSource(ctx, d, cur)) changed = callbacks(d as t.CallExpression, index, 1) || changed;
+          // `Object.groupBy(xs, cb)` too (attack23 F11: a callback a built-in hands the elements).
+          if (arrayFromSource(ctx, d, cur) || groupBySource(ctx, d, cur))
+            changed = callbacks(d as t.CallExpression, index, 1) || changed;
           // A reader method's callbacks get the receiver's elements (`o.list.slice().forEach(x => …)`).
           const readerCall =
             d.type.endsWith("CallExpression") &&
@@ -1546,6 +1548,13 @@ export function arrayFromSource(ctx: Ctx, d: Node, cur: Node): boolean {
   if (c.type !== "MemberExpression" || memberName(c) !== "from") return false;
   const o = strip(c.object);
   return o.type === "Identifier" && o.name === "Array" && !ctx.scopes.binding(o, o.name);
+}
+
+/** `Object.groupBy(cur, cb)` of the global `Object`: `cb` gets `cur`'s elements. */
+function groupBySource(ctx: Ctx, d: Node, cur: Node): boolean {
+  if (d.type !== "CallExpression" || d.arguments.length < 2 || strip(d.arguments[0] as Node) !== strip(cur))
+    return false;
+  return globalCallee(ctx, strip(d.callee as Node))?.join(".") === "Object.groupBy";
 }
 
 function isFunctionArg(args: readonly Node[]): boolean {
