@@ -8,7 +8,10 @@
 // Each round compiles every file once through each arm, the arms in a balanced order that
 // changes from file to file and round to round (bench/lib.mjs `balancedOrder`); the figures are
 // per-round totals, their ratios (new ÷ base, each ÷ plain SWC), and smartasync's own time in each
-// build (the call minus the time inside @swc/core's transformSync).
+// build (the call minus the time inside @swc/core's transformSync). Without `--stub-swc`, also the
+// time inside @swc/core's transformSync in each build's calls ÷ plain SWC's in the same round:
+// what a call through the wrapper costs SWC itself (its options, its garbage, its caches), which
+// 1.00 means none of.
 //
 // Run: node bench/compare-builds.mjs --base <dist dir of another checkout> [--rounds N]
 //        [--file F ...] [--annotated-5000] [--as-is] [--max-kib N] [--cpu] [--stub-swc]
@@ -106,18 +109,22 @@ const options = (filename) => ({
 const plain = swc.transformSync;
 const stub = flag("--stub-swc");
 const inner = stub ? (code) => ({ code }) : plain;
-// Both builds call @swc/core through its module object, so one wrapper times SWC inside either.
+// Both builds call @swc/core through its module object, so one wrapper times SWC inside either;
+// the plain arm goes through the same wrapper (of the real SWC), so that every arm pays its clock.
 let inside = 0;
-const timed = function timedTransformSync(...a) {
-  const t = now();
-  try {
-    return inner.apply(this, a);
-  } finally {
-    inside += now() - t;
-  }
-};
+const timing = (fn) =>
+  function timedTransformSync(...a) {
+    const t = now();
+    try {
+      return fn.apply(this, a);
+    } finally {
+      inside += now() - t;
+    }
+  };
+const timed = timing(inner);
+const timedPlain = timing(plain);
 const ARMS = {
-  swc: (f) => plain(f.code, options(f.file)),
+  swc: (f) => timedPlain(f.code, options(f.file)),
   base: (f) => base.transformSync(f.code, { ...options(f.file), smartasync: {} }),
   new: (f) => current.transformSync(f.code, { ...options(f.file), smartasync: {} }),
 };
@@ -135,11 +142,13 @@ for (const f of files) {
 const start = machine();
 const totals = Object.fromEntries(names.map((a) => [a, []]));
 const own = { base: [], new: [] };
+const insideSwc = { swc: [], base: [], new: [] };
 swc.transformSync = timed;
 try {
   for (let r = -warm; r < rounds; r++) {
     const sum = Object.fromEntries(names.map((a) => [a, 0]));
     const ownSum = { base: 0, new: 0 };
+    const insideSum = { swc: 0, base: 0, new: 0 };
     files.forEach((f, i) => {
       for (const k of balancedOrder(names.length, i + r)) {
         const a = names[k];
@@ -148,12 +157,14 @@ try {
         ARMS[a](f);
         const dt = now() - t;
         sum[a] += dt;
+        insideSum[a] += inside;
         if (a !== "swc") ownSum[a] += dt - inside;
       }
     });
     if (r < 0) continue;
     for (const a of names) totals[a].push(sum[a]);
     for (const a of Object.keys(own)) own[a].push(ownSum[a]);
+    for (const a of names) insideSwc[a].push(insideSum[a]);
   }
 } finally {
   swc.transformSync = plain;
@@ -185,6 +196,12 @@ console.log(
     ]),
   ]),
 );
+if (!stub) {
+  const within = (a) => fmt(summary(perRound(insideSwc[a], insideSwc.swc)));
+  console.log(
+    `\ntime inside @swc/core's transformSync ÷ plain SWC's, per round: base ${within("base")}, new ${within("new")}`,
+  );
+}
 const ratios = perRound(totals.new, totals.base);
 console.log(`\nnew ÷ base, per round: ${ratios.map((x) => x.toFixed(2)).join(" ")}`);
 console.log(
