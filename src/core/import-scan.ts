@@ -299,10 +299,12 @@ export function scanImports(source: string): ScannedImport[] {
 }
 
 /**
- * The three words an import is written with, wherever they are spelt, and `createRequire` (none
- * of the four can overlap another: `Require` is not `require`), which the same search notes so
- * that a file without it is not searched for it again (`madeNames` is two more whole-text
- * searches: a fifth of smartasync's own time on the files as they are, docs/performance.md).
+ * The three words an import is written with, wherever they are spelt, and `createRequire`, which
+ * the same search notes so that a file without it is not searched for it again (`madeNames` is
+ * two more whole-text searches: a fifth of smartasync's own time on the files as they are,
+ * docs/performance.md "Where the as-is excess goes"). A match of `createRequire` hides no import
+ * word: `Require` is not `require`, and the only word that could begin inside it is a `require`
+ * sharing its last `re` (`createRequirequire`), which follows a letter and so stands alone nowhere.
  */
 const IMPORT_WORDS = /import|from|require|createRequire/g;
 
