@@ -298,6 +298,27 @@ describe("the module scan: re-exports and bindings a module may export", () => {
     expect(scanModule('x.require("./a");').imports).toEqual([]);
   });
 
+  it("finds every import beside a `createRequire` its search also matches (the as-is fast path)", () => {
+    // The candidates' one search also matches `createRequire` (to skip `madeNames` where it is
+    // not written): an import word right after it, or sharing its last `re`, is read as before.
+    const code = [
+      'const req = createRequire(import.meta.url); req("./a.cjs");',
+      'createRequire;require("./b.cjs");',
+      'x = createRequirequire("./no.cjs"); y = createRequireimport("./no2.js");',
+      'import c from "./c.js"; const { createRequire: cr } = m; const q = cr(u); q("./d.cjs");',
+    ].join("\n");
+    expect(importCandidates(code).map((i) => `${i.kind} ${i.specifier}`)).toEqual([
+      "require ./b.cjs",
+      "static ./c.js",
+      "require ./a.cjs",
+      "require ./d.cjs",
+    ]);
+    // Without the word, no made name is looked for: the plain reading alone.
+    expect(importCandidates('const q = cr(u); q("./d.cjs"); require("./e.cjs")')).toEqual([
+      { specifier: "./e.cjs", kind: "require" },
+    ]);
+  });
+
   it("reads a `require` made by createRequire under any name, in code only (attack 21, F6)", () => {
     const code = [
       'import { createRequire } from "node:module";',
