@@ -718,6 +718,12 @@ const VARYING = new Set([
   "uptime",
   "cpuUsage",
   "memoryUsage",
+  // A new directory each call (attack24 F08: a worker writes into its own), and the machine's
+  // state now (`os.freemem()`, `os.loadavg()`, `os.cpus()`' times).
+  "mkdtempSync",
+  "freemem",
+  "loadavg",
+  "cpus",
 ]);
 
 /**
