@@ -592,8 +592,13 @@ export function excludeAmbiguousStars(
   if (stars.length < 2) return;
   const first = new Map<string, { from: string; origin: unknown }>();
   for (const { re, target } of stars) {
+    // The variants a target's smartasync functions export beside them (compiled, `a.js` exports
+    // `loadSync` too): one clashing with another star's name leaves the function unreachable.
+    const variants = new Map<string, string>();
+    for (const [k, f] of target.exports) if (f.variant !== k) variants.set(f.variant, k);
     const names = new Set<string>([
       ...(namesOf(re.from) ?? []),
+      ...variants.keys(),
       ...target.exports.keys(),
       ...(target.picked?.keys() ?? []),
       ...(target.namespaces?.keys() ?? []),
@@ -605,13 +610,29 @@ export function excludeAmbiguousStars(
       // What the name is bound to, as far as the facts tell: a smartasync function by its
       // defining file and name, a namespace by its facts (kept once per module); a plain name
       // has no known binding and differs from any other.
-      const origin = fact ? `${fact.from}\0${fact.name}` : target.namespaces?.get(name);
+      const of = variants.get(name);
+      const ofFact = of === undefined ? undefined : target.exports.get(of);
+      const origin = fact
+        ? `${fact.from}\0${fact.name}`
+        : ofFact
+          ? `${ofFact.from}\0${ofFact.name}\0variant`
+          : target.namespaces?.get(name);
       const seen = first.get(name);
       if (!seen) {
         first.set(name, { from: re.from, origin });
         continue;
       }
       if ((seen.origin !== undefined && seen.origin === origin) || seen.from === re.from) continue;
+      // A variant made ambiguous: the function it belongs to cannot be followed through here
+      // (attack24 F03: `a.js`'s `load` beside `b.js`'s own `loadSync`).
+      for (const [k, f] of into.exports) {
+        if (f.variant !== name || k === name) continue;
+        into.exports.delete(k);
+        into.problems?.set(
+          k,
+          `gets ${k}'s variant ${name} and another ${name} from two \`export *\` (\`export * from "${seen.from}"\`, \`export * from "${re.from}"\`), so ES modules leave ${name} out of it and ${k} cannot be called through it in sync code; export ${k} and ${name} by name from the module you mean`,
+        );
+      }
       const held =
         into.exports.has(name) ||
         into.picked.has(name) ||
