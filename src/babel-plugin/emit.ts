@@ -161,10 +161,18 @@ function toDispatch(
   const t = ctx.t;
   const callee = call.callee as t.MemberExpression;
   const plan = dispatchPlan(call, helper, imports, loc);
+  // The head's node, taken before `restOf` puts the temporary in its place.
+  let head: t.Expression | undefined;
   const build = (x: DispatchExpr): t.Expression => {
     switch (x.kind) {
       case "receiver":
         return callee.object as t.Expression;
+      case "head":
+        head ??= (x.link as t.OptionalMemberExpression).object;
+        return head;
+      case "rest":
+        head ??= (x.link as t.OptionalMemberExpression).object;
+        return restOf(callee.object as t.Expression, x.link as t.OptionalMemberExpression, build(x.object));
       case "arguments":
         return t.arrayExpression(call.arguments as (t.Expression | t.SpreadElement)[]);
       case "this":
@@ -201,6 +209,38 @@ function toDispatch(
     return call;
   }
   return build(plan);
+}
+
+/**
+ * The receiver's links after its last `?.` on `object` (`o?.repo!.x` → `_obj.repo!.x`, the
+ * dispatch split at `link`, dispatch-plan.ts `OptionalLinks.inner`): the source's own nodes, each
+ * link made plain (the head's short circuit is tested before them), so an edit planned inside (a
+ * call in a computed key or an argument) still finds its node.
+ */
+function restOf(
+  receiver: t.Expression,
+  link: t.OptionalMemberExpression,
+  object: t.Expression,
+): t.Expression {
+  const plain = (n: t.Node): void => {
+    const node = n as { type: string; optional?: boolean | null };
+    if (node.type === "OptionalMemberExpression") node.type = "MemberExpression";
+    else if (node.type === "OptionalCallExpression") node.type = "CallExpression";
+    delete node.optional;
+  };
+  for (let n: t.Node = receiver; n !== link; ) {
+    const next: t.Node =
+      n.type === "OptionalMemberExpression"
+        ? n.object
+        : n.type === "OptionalCallExpression"
+          ? n.callee
+          : (n as t.TSNonNullExpression).expression;
+    if (n.type !== "TSNonNullExpression") plain(n);
+    n = next;
+  }
+  link.object = object;
+  plain(link);
+  return receiver;
 }
 
 /**

@@ -143,6 +143,8 @@ const PREC: Record<DispatchExpr["kind"], number> = {
   or: 4,
   nullish: 10,
   receiver: 20,
+  head: 20,
+  rest: 20,
   arguments: 20,
   this: 20,
   super: 20,
@@ -154,20 +156,33 @@ const PREC: Record<DispatchExpr["kind"], number> = {
 
 /** Marks the holes in the printed text (no source or generated text holds them). */
 const RECEIVER_HOLE = "\0receiver\0";
+const HEAD_HOLE = "\0head\0";
+const REST_HOLE = "\0rest\0";
 const ARGUMENTS_HOLE = "\0arguments\0";
 
 /**
  * The core's dispatch (dispatch-plan.ts) as text around the source's own receiver and arguments:
  * what goes before the receiver, between it and the arguments (undefined where the receiver is
- * not written out: `super`), and after them. Parentheses only where a place needs them; a short
- * circuit in its own, as it replaces a call in any place.
+ * not written out: `super`), and after them; `mid` where the receiver's chain is split at its last
+ * `?.` (`o?.repo.m(a)`): the text in place of that `?.` of `link`, between the head (`o`) and the
+ * rest (`repo`). Parentheses only where a place needs them; a short circuit in its own, as it replaces
+ * a call in any place.
  */
-function printDispatch(plan: DispatchExpr, rt: string): [string, string | undefined, string] {
+function printDispatch(
+  plan: DispatchExpr,
+  rt: string,
+): { before: string; mid?: string; link?: Node; between?: string; end: string } {
+  let link: Node | undefined;
   const print = (x: DispatchExpr, min: number): string => {
     const text = ((): string => {
       switch (x.kind) {
         case "receiver":
           return RECEIVER_HOLE;
+        case "head":
+          link = x.link;
+          return HEAD_HOLE;
+        case "rest":
+          return `${print(x.object, PREC.member)}${x.dot ? "." : ""}${REST_HOLE}`;
         case "arguments":
           return `[${ARGUMENTS_HOLE}]`;
         case "this":
@@ -195,8 +210,16 @@ function printDispatch(plan: DispatchExpr, rt: string): [string, string | undefi
   };
   const text = print(plan, plan.kind === "stop" ? PREC.stop + 1 : 0);
   const [head, end] = text.split(ARGUMENTS_HOLE);
+  if (head.includes(HEAD_HOLE)) {
+    // The holes in the source's order: head, rest, arguments.
+    const [before, afterHead] = head.split(HEAD_HOLE);
+    const [mid, between] = afterHead.split(REST_HOLE);
+    return { before, mid, link, between, end };
+  }
   const at = head.indexOf(RECEIVER_HOLE);
-  return at < 0 ? [head, undefined, end] : [head.slice(0, at), head.slice(at + RECEIVER_HOLE.length), end];
+  return at < 0
+    ? { before: head, end }
+    : { before: head.slice(0, at), between: head.slice(at + RECEIVER_HOLE.length), end };
 }
 
 /** The offset just after the `(` that opens a call's arguments. */
@@ -393,11 +416,19 @@ class Editor {
     const callee = call.callee as t.MemberExpression;
     const plan = dispatchPlan(call, helper, this.imports, loc);
     this.begins(call);
-    const [before, between, end] = printDispatch(plan, this.imports.runtime());
+    const { before, mid, link, between, end } = printDispatch(plan, this.imports.runtime());
     // A callee in parentheses (`(api.load)(x)`, fixture contexts/parenthesized-member-callee):
     // its `(` goes with it, the `)` falls in the range replaced after the object below.
     const from = objectOuterEnd(this.code, call, callee.object);
     const open = argsOpen(this.code, call);
+    if (mid !== undefined && link !== undefined) {
+      // `o?.repo.m(a)`: the `?.` of the split link (the core's `OptionalLinks.inner`) becomes
+      // the text between the head and the rest; both stay where they are.
+      const head = (link as unknown as t.OptionalMemberExpression).object as Node;
+      const headEnd = objectOuterEnd(this.code, link as unknown as CallNode, head);
+      const dots = this.code.indexOf("?.", headEnd) + 2;
+      this.ms.update(headEnd, dots, mid);
+    }
     if (between === undefined) {
       // No receiver written out (`super.m(a)` → `…(this, super.m, …)`): all before the arguments.
       if (call.arguments.length === 0) this.ms.update(s(call), e(call), `${before}${end}`);

@@ -19,18 +19,27 @@ export interface OptionalLinks {
   /** `r.m?.()`: a nullish method stops the chain. */
   call: boolean;
   /**
-   * The short circuit comes from further up the chain with no `?.` at the method
-   * (`o?.repo.m()`), or the chain ends inside the callee's parentheses (`(r?.m)()`): the receiver
-   * alone, evaluated apart, cannot tell a short circuit from a nullish `o.repo`.
+   * `o?.repo.m()`, `o?.[k].m()`, `o.a?.b.m()`, `o?.repo!.m()`: the short circuit comes from a `?.`
+   * further up the receiver's chain, at this link (`o?.repo`), with none after it. The dispatch
+   * splits the chain there (attack23 F14): the part before the `?.` (`o`) once, tested, then the
+   * links after it (`.repo`) on the value held (`splitLink`).
+   */
+  inner?: Node;
+  /**
+   * The short circuit comes from further up the chain and the chain cannot be split
+   * (`o.f?.(x).m()`: the link is a call, whose `this` a split would lose), or the chain ends
+   * inside the callee's parentheses (`(r?.m)()`): the receiver alone, evaluated apart, cannot
+   * tell a short circuit from a nullish value.
    */
   broken: boolean;
 }
 
 /**
  * The optional links a dispatched `obj.m(…)` must keep (attack21 F11: `await r?.read(x)` in an
- * inline copy lost its `?.`): `receiver` for `r?.m()`, `call` for `r.m?.()`, `broken` for
- * `o?.repo.read()` (`undispatchable` says why such a call is left as written). `(o?.repo).read()`
- * ends the chain at the parentheses and is none of these.
+ * inline copy lost its `?.`): `receiver` for `r?.m()`, `call` for `r.m?.()`, `inner` for
+ * `o?.repo.read()` (attack23 F14), `broken` for what the dispatch cannot keep (`undispatchable`
+ * says why such a call is left as written). `(o?.repo).read()` ends the chain at the parentheses
+ * and is none of these.
  */
 export function optionalLinks(call: CallNode): OptionalLinks {
   const callee = call.callee as Node & { extra?: { parenthesized?: boolean } };
@@ -49,7 +58,31 @@ export function optionalLinks(call: CallNode): OptionalLinks {
     callee.type === "OptionalMemberExpression" ||
     ((object.type === "OptionalMemberExpression" || object.type === "OptionalCallExpression") &&
       object.extra?.parenthesized !== true);
-  return { receiver, call: own, broken: chained };
+  if (!chained) return { receiver, call: own, broken: false };
+  const inner = splitLink(object);
+  return inner ? { receiver, call: own, inner, broken: false } : { receiver, call: own, broken: true };
+}
+
+/**
+ * The link of a receiver's optional chain that holds its last `?.` (`o?.repo` in `o?.repo.m()`,
+ * `o?.[k]` in `o?.[k].b.m()`), walking down the plain links after it (members, calls, a
+ * TypeScript `!`, which is part of the chain); undefined where the chain ends first at
+ * parentheses (`(o?.a).b`: no short circuit reaches the method), or where that `?.` is a call's
+ * (`o.f?.(x).m()`: `f` called apart from `o` would lose its `this`).
+ */
+function splitLink(object: Node): Node | undefined {
+  let n = object;
+  for (;;) {
+    if ((n as { extra?: { parenthesized?: boolean } }).extra?.parenthesized === true) return undefined;
+    if (n.type === "OptionalMemberExpression") {
+      if (n.optional === true) return n;
+      n = n.object as Node;
+    } else if (n.type === "OptionalCallExpression") {
+      if (n.optional === true) return undefined;
+      n = n.callee as Node;
+    } else if (n.type === "TSNonNullExpression") n = n.expression as Node;
+    else return undefined;
+  }
 }
 
 /** Whether a call is written in an optional chain (`obj?.m()`, `obj.m?.()`, `o?.a.m()`). */
@@ -67,8 +100,8 @@ export interface Undispatchable {
  * Whether an optional method call can be dispatched with its short circuit kept, for sync code's
  * calls and an inline copy's leaves alike (one rule): the dispatch replaces the call with
  * `(_obj = r) == null ? void 0 : _sa.callSyncOf(…)`, which ends the chain at the call. So it is
- * not dispatched where a short circuit comes from further up with no `?.` at the method
- * (`o?.repo.m()`: `broken`), nor where the chain goes on after the call (`r?.m().length` gives
+ * not dispatched where a short circuit comes from further up the chain and the chain cannot be
+ * split there (`o.f?.(x).m()`, `(r?.m)()`: `broken`; `o?.repo.m()` is split, `inner`), nor where the chain goes on after the call (`r?.m().length` gives
  * `undefined` when `r` is nullish; ending the chain at the call would read `.length` of
  * `undefined`). `parent` is the tree's parent link.
  */
@@ -79,7 +112,7 @@ export function undispatchable(
 ): Undispatchable | undefined {
   if (optionalLinks(call).broken)
     return {
-      reason: "a call after an optional link of its chain is not dispatched",
+      reason: "a call after an optional call of its chain, or in parentheses with it, is not dispatched",
       advice: `write \`?.\` at the method too (\`a?.b?.${name}(…)\`), or check the receiver first`,
     };
   if (inOptionalChain(call) && chainGoesOn(call, parent))
@@ -112,6 +145,17 @@ function chainGoesOn(call: CallNode, parent: (n: Node) => Node | undefined): boo
 export type DispatchExpr =
   /** The call's receiver expression as written (a hole, filled once). */
   | { kind: "receiver" }
+  /**
+   * The receiver's chain before its last `?.` as written (`o` in `o?.repo.m(a)`, the object of
+   * `link`, `OptionalLinks.inner`): a hole, filled once.
+   */
+  | { kind: "head"; link: Node }
+  /**
+   * The receiver's links after its last `?.` as written, on `object` instead of the head and with
+   * no `?.` left (`.repo` → `_obj.repo`, `[k]` → `_obj[k]`; `dot`: the text after the `?.` wants a
+   * `.` before it): a hole, filled once.
+   */
+  | { kind: "rest"; link: Node; object: DispatchExpr; dot: boolean }
   /** The call's arguments as written, in an array literal `[a, b]` (a hole, filled once). */
   | { kind: "arguments" }
   | { kind: "this" }
@@ -162,6 +206,12 @@ export function dispatchedName(call: CallNode): string {
  *   "m", [a])`, and `r?.m?.(a)` → `(_recv = r) == null || (_method = _recv.m) == null ? void 0 :
  *   …`: the method read once, into a temporary of its own;
  *
+ * - `o?.repo.m(a)` (the last `?.` further up the receiver's chain, attack23 F14) → `(_obj = o) ==
+ *   null ? void 0 : _sa.callSyncOf(_obj = _obj.repo, _obj.m, "m", [a])`, and `o?.repo.m?.(a)` →
+ *   `(_obj = o) == null || (_method = (_recv = _obj.repo).m) == null ? void 0 : …`: the chain split
+ *   at its last `?.`, the part before it evaluated once and tested, the links after it read on the
+ *   value held (the shared temporary serves both: `_obj.repo` reads it before any user code runs);
+ *
  * where the chain stops the arguments are not evaluated, as in the call written (attack21 F11).
  * `loc`: the call's place, the fallback's error names it if the function has no sync variant and
  * gives a promise (an inline copy's dispatch passes none: the copy's guard is around it). A call
@@ -188,13 +238,33 @@ export function dispatchPlan(
       ...(loc !== undefined ? [{ kind: "string", value: loc } as const] : []),
     ],
   });
-  const obj: DispatchExpr = sup ? { kind: "super" } : { kind: "receiver" };
+  // `o?.repo.m(a)`: `(_obj = o) == null` stops the chain, and the receiver is `_obj.repo`.
+  const link = links.inner;
+  const head = link !== undefined ? temps.temp() : undefined;
+  const split: DispatchExpr | undefined =
+    link !== undefined && head !== undefined
+      ? { kind: "nullish", value: { kind: "assign", name: head, value: { kind: "head", link } } }
+      : undefined;
+  const obj: DispatchExpr = sup
+    ? { kind: "super" }
+    : link !== undefined && head !== undefined
+      ? {
+          kind: "rest",
+          link,
+          object: { kind: "temp", name: head },
+          dot: (link as t.OptionalMemberExpression).computed !== true,
+        }
+      : { kind: "receiver" };
   if (links.call) {
     // The receiver and the method in temporaries of their own: a getter of `m` runs between.
     const recv = sup ? undefined : temps.fresh("recv");
     const method = temps.fresh("method");
     const self: DispatchExpr = recv === undefined ? { kind: "this" } : { kind: "temp", name: recv };
     const setRecv: DispatchExpr = recv === undefined ? obj : { kind: "assign", name: recv, value: obj };
+    const own: DispatchExpr = {
+      kind: "nullish",
+      value: { kind: "assign", name: method, value: { kind: "member", object: setRecv, name } },
+    };
     const test: DispatchExpr = links.receiver
       ? {
           kind: "or",
@@ -204,21 +274,20 @@ export function dispatchPlan(
             value: { kind: "assign", name: method, value: { kind: "member", object: self, name } },
           },
         }
-      : {
-          kind: "nullish",
-          value: { kind: "assign", name: method, value: { kind: "member", object: setRecv, name } },
-        };
+      : split
+        ? { kind: "or", left: split, right: own }
+        : own;
     return { kind: "stop", test, value: tail(self, { kind: "temp", name: method }) };
   }
   if (sup) return tail({ kind: "this" }, { kind: "member", object: obj, name });
   const tmp = temps.temp();
   const held: DispatchExpr = { kind: "temp", name: tmp };
   const setObj: DispatchExpr = { kind: "assign", name: tmp, value: obj };
-  if (links.receiver)
+  if (links.receiver || split)
     return {
       kind: "stop",
-      test: { kind: "nullish", value: setObj },
-      value: tail(held, { kind: "member", object: held, name }),
+      test: split ?? { kind: "nullish", value: setObj },
+      value: tail(split ? setObj : held, { kind: "member", object: held, name }),
     };
   return tail(setObj, { kind: "member", object: held, name });
 }
