@@ -30,7 +30,7 @@ import { isIdentifierName } from "../core/naming.js";
 import { variantKind } from "../core/strategy.js";
 import { syntaxOf } from "../core/syntax.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
-import { hashbangEnd } from "./offsets.js";
+import { hashbangEnd, skipTrivia } from "./offsets.js";
 import { encodeMappings, type Lines, Pieces } from "./splice.js";
 
 /**
@@ -426,8 +426,8 @@ class Editor {
       // the text between the head and the rest; both stay where they are.
       const head = (link as unknown as t.OptionalMemberExpression).object as Node;
       const headEnd = objectOuterEnd(this.code, link as unknown as CallNode, head);
-      const dots = this.code.indexOf("?.", headEnd) + 2;
-      this.ms.update(headEnd, dots, mid);
+      // Only trivia between the head and its `?.` (a comment there may hold `?.` too).
+      this.ms.update(headEnd, skipTrivia(this.code, headEnd) + 2, mid);
     }
     if (between === undefined) {
       // No receiver written out (`super.m(a)` → `…(this, super.m, …)`): all before the arguments.
