@@ -165,8 +165,8 @@ const ARGUMENTS_HOLE = "\0arguments\0";
  * what goes before the receiver, between it and the arguments (undefined where the receiver is
  * not written out: `super`), and after them; `mid` where the receiver's chain is split at its last
  * `?.` (`o?.repo.m(a)`): the text in place of that `?.` of `link`, between the head (`o`) and the
- * rest (`repo`). Parentheses only where a place needs them; a short circuit in its own, as it replaces
- * a call in any place.
+ * rest (`repo`). Parentheses only where a place needs them; a short circuit in its own, as it
+ * replaces a call in any place.
  */
 function printDispatch(
   plan: DispatchExpr,

@@ -101,9 +101,9 @@ export interface Undispatchable {
  * calls and an inline copy's leaves alike (one rule): the dispatch replaces the call with
  * `(_obj = r) == null ? void 0 : _sa.callSyncOf(…)`, which ends the chain at the call. So it is
  * not dispatched where a short circuit comes from further up the chain and the chain cannot be
- * split there (`o.f?.(x).m()`, `(r?.m)()`: `broken`; `o?.repo.m()` is split, `inner`), nor where the chain goes on after the call (`r?.m().length` gives
- * `undefined` when `r` is nullish; ending the chain at the call would read `.length` of
- * `undefined`). `parent` is the tree's parent link.
+ * split there (`o.f?.(x).m()`, `(r?.m)()`: `broken`; `o?.repo.m()` is split, `inner`), nor where
+ * the chain goes on after the call (`r?.m().length` gives `undefined` when `r` is nullish; ending
+ * the chain at the call would read `.length` of `undefined`). `parent` is the tree's parent link.
  */
 export function undispatchable(
   call: CallNode,
@@ -238,23 +238,16 @@ export function dispatchPlan(
       ...(loc !== undefined ? [{ kind: "string", value: loc } as const] : []),
     ],
   });
+  let obj: DispatchExpr = sup ? { kind: "super" } : { kind: "receiver" };
   // `o?.repo.m(a)`: `(_obj = o) == null` stops the chain, and the receiver is `_obj.repo`.
+  let split: DispatchExpr | undefined;
   const link = links.inner;
-  const head = link !== undefined ? temps.temp() : undefined;
-  const split: DispatchExpr | undefined =
-    link !== undefined && head !== undefined
-      ? { kind: "nullish", value: { kind: "assign", name: head, value: { kind: "head", link } } }
-      : undefined;
-  const obj: DispatchExpr = sup
-    ? { kind: "super" }
-    : link !== undefined && head !== undefined
-      ? {
-          kind: "rest",
-          link,
-          object: { kind: "temp", name: head },
-          dot: (link as t.OptionalMemberExpression).computed !== true,
-        }
-      : { kind: "receiver" };
+  if (link !== undefined) {
+    const head = temps.temp();
+    split = { kind: "nullish", value: { kind: "assign", name: head, value: { kind: "head", link } } };
+    const dot = (link as t.OptionalMemberExpression).computed !== true;
+    obj = { kind: "rest", link, object: { kind: "temp", name: head }, dot };
+  }
   if (links.call) {
     // The receiver and the method in temporaries of their own: a getter of `m` runs between.
     const recv = sup ? undefined : temps.fresh("recv");
