@@ -104,6 +104,14 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
             items.push(
               `returns \`${object}\` at ${locOf(here, n)}${through} (a module object: the caller gets a copy, and what it changes there this object never sees)`,
             );
+          else {
+            // attack23 F8: an element, member or destructured part of one (`USERS.find(…)`).
+            const root = modulePart(here, part);
+            if (root)
+              items.push(
+                `returns \`${shown(here, part, 48)}\` at ${locOf(here, n)}${through} (a part of the module object \`${root}\`: the caller gets a copy, so \`===\` with the objects \`${root}\` holds fails there, and what it changes on the result \`${root}\` never sees)`,
+              );
+          }
           const param = ownParameter(here, f, part);
           if (param)
             items.push(
@@ -212,6 +220,125 @@ function moduleObject(ctx: Ctx, n: Node): string | undefined {
     if (k === key && madeObject(strip(p.value as Node))) return `${o.name}.${key}`;
   }
   return undefined;
+}
+
+/**
+ * attack23 F8: the module-level object `n` is a part of — an element or member of one (`USERS[0]`,
+ * `ROLES[k]`), what `find`/`at`/`filter`/… of it gives (`USERS.find((u) => …)`), a name
+ * destructured from one (`const { admin } = ROLES`, in the module or the function), a local
+ * `const` or a loop variable holding one (`for (const u of USERS)`) — when its literal shows an
+ * object there: the root's name, else undefined. `LIMITS.max` of `{ max: 3 }` is a copy of a
+ * number, not named; nor is what the literal does not show (a `new Registry()`'s members).
+ */
+function modulePart(ctx: Ctx, n: Node): string | undefined {
+  const held = heldValues(ctx, n, 0);
+  if (!held || held.part === false) return undefined;
+  return held.values.some((v) => madeObject(v) || moduleObject(ctx, v) !== undefined) ? held.root : undefined;
+}
+
+/** The values `n` may be of a module object `root` (its literals' entries), `part` once inside it. */
+interface Held {
+  root: string;
+  values: Node[];
+  part: boolean;
+}
+
+/** Methods of arrays that give one element of the receiver. */
+const ELEMENT_OF = new Set(["find", "findLast", "at", "pop", "shift"]);
+
+function heldValues(ctx: Ctx, x: Node, depth: number): Held | undefined {
+  const n = strip(x);
+  if (depth > 6) return undefined;
+  const inside = (h: Held | undefined, pick: (v: Node) => Node[]): Held | undefined =>
+    h && { root: h.root, values: h.values.flatMap((v) => pick(literalOf(v) ?? arrayOf(v) ?? v)), part: true };
+  if (n.type === "Identifier") {
+    const b = ctx.scopes.binding(n, n.name);
+    if (!b || b.violations.length > 0 || b.node.type !== "VariableDeclarator") return undefined;
+    const d = b.node;
+    const top = b.scope === ctx.scopes.program;
+    if (top && b.kind !== "const") return undefined;
+    if (top && d.id.type === "Identifier") {
+      const init = objectBinding(ctx, b);
+      return init && { root: n.name, values: [init], part: false };
+    }
+    // `for (const u of USERS)`: an element.
+    const loop = ctx.tree.parent(ctx.tree.parent(d) ?? d);
+    if (!d.init && loop?.type === "ForOfStatement" && d.id.type === "Identifier")
+      return inside(heldValues(ctx, loop.right as Node, depth + 1), elements);
+    if (!d.init) return undefined;
+    const from = heldValues(ctx, d.init as Node, depth + 1);
+    if (d.id.type === "Identifier") return top ? undefined : from;
+    // `const { admin } = ROLES`: the member the pattern gives the name.
+    if (d.id.type !== "ObjectPattern") return undefined;
+    const named = d.id.properties.find(
+      (p) =>
+        p.type === "ObjectProperty" &&
+        !p.computed &&
+        strip(p.value as Node).type === "Identifier" &&
+        (strip(p.value as Node) as t.Identifier).name === n.name,
+    ) as t.ObjectProperty | undefined;
+    const key = named;
+    const k = key && !key.computed ? keyOf(key.key as Node) : undefined;
+    return k === undefined ? undefined : inside(from, (v) => memberValues(v, k));
+  }
+  if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
+    const key = n.computed ? undefined : memberName(n);
+    const p = strip(n.property as Node);
+    const k =
+      key ??
+      (p.type === "NumericLiteral" ? String(p.value) : p.type === "StringLiteral" ? p.value : undefined);
+    return inside(heldValues(ctx, n.object as Node, depth + 1), (v) => memberValues(v, k));
+  }
+  if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
+    const callee = strip(n.callee as Node);
+    if (!callee.type.endsWith("MemberExpression")) return undefined;
+    const name = memberName(callee);
+    const receiver = (callee as t.MemberExpression).object as Node;
+    // `Object.values(ROLES)`: its members.
+    const o = strip(receiver);
+    if (o.type === "Identifier" && o.name === "Object" && !ctx.scopes.binding(o, o.name) && name === "values")
+      return n.arguments[0]
+        ? inside(heldValues(ctx, n.arguments[0] as Node, depth + 1), (v) => memberValues(v, undefined))
+        : undefined;
+    if (name === undefined || (!ELEMENT_OF.has(name) && !ELEMENT_METHODS.has(name))) return undefined;
+    return inside(heldValues(ctx, receiver, depth + 1), elements);
+  }
+  return undefined;
+}
+
+function keyOf(k: Node): string | undefined {
+  if (k.type === "Identifier") return k.name;
+  if (k.type === "StringLiteral") return k.value;
+  return undefined;
+}
+
+/** An array literal an initializer is, through `Object.freeze(…)`. */
+function arrayOf(init: Node): t.ArrayExpression | undefined {
+  if (init.type === "ArrayExpression") return init;
+  if (init.type === "CallExpression" && init.arguments[0]) return arrayOf(strip(init.arguments[0] as Node));
+  return undefined;
+}
+
+/** The elements of an array literal (empty for anything else: not shown). */
+function elements(v: Node): Node[] {
+  if (v.type !== "ArrayExpression") return [];
+  return v.elements.flatMap((e) => (e && e.type !== "SpreadElement" ? [strip(e as Node)] : []));
+}
+
+/** The values a literal holds at `key` (every value where the key is not spelt). */
+function memberValues(v: Node, key: string | undefined): Node[] {
+  if (v.type === "ArrayExpression")
+    return key === undefined || /^\d+$/.test(key)
+      ? elements(v).filter((_, i) => key === undefined || String(i) === key)
+      : [];
+  if (v.type !== "ObjectExpression") return [];
+  const out: Node[] = [];
+  for (const p of v.properties) {
+    if (p.type !== "ObjectProperty") continue;
+    const k = p.computed ? undefined : keyOf(p.key as Node);
+    if (key === undefined || k === undefined || k === key) out.push(strip(p.value as Node));
+  }
+  return out;
 }
 
 /** The initializer of a module-level `const` holding an object, else undefined. */
