@@ -390,7 +390,11 @@ function objectsWrittenByFunctions(ctx: Ctx): Map<Binding, WrittenBy> {
     if (!b || b.scope !== top || out.has(b)) return;
     const inside = ctx.tree.findParent(node, (p) => isFunction(p));
     if (inside === undefined) return; // top-level code runs in every worker too
-    out.set(b, { by: functionLabel(ctx, inside), loc: locOf(ctx, node), fn: inside });
+    // Named by the outermost function, as its callers know it: `configure()`, not the function
+    // expression it keeps in `apply` (attack23 F8, fixture diagnostics/sa315-names-holder).
+    let outer: Node = inside;
+    for (let f = ctx.tree.functionParent(outer); f; f = ctx.tree.functionParent(f as Node)) outer = f as Node;
+    out.set(b, { by: functionLabel(ctx, outer), loc: locOf(ctx, node), fn: inside });
   };
   // A closed function writes an object only through its name, or through a function that
   // returns it: `sharedState` watches both (`watchState`).

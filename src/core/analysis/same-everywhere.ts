@@ -382,6 +382,18 @@ function label(ctx: Ctx, fn: Node | undefined): string {
   return fn ? functionLabel(ctx, fn) : "this module's top-level code";
 }
 
+/**
+ * The function a use is in, as its callers know it: the outermost one (`setup()`, not the
+ * callback of its `forEach`, nor a function expression it names `apply`), a method by its class
+ * (`Repo.add()`); top-level code by name. attack23 F8: SA315 said "when a function passes it" of
+ * `[1].forEach(() => tune([CFG]))` in `setup()` (fixture diagnostics/sa315-names-holder).
+ */
+function holderLabel(ctx: Ctx, node: Node): string {
+  let outer: Node | undefined;
+  for (let f = ctx.tree.functionParent(node); f; f = ctx.tree.functionParent(f as Node)) outer = f as Node;
+  return outer ? methodLabel(ctx, outer) : "this module's top-level code";
+}
+
 /** A finding about the object that holds the value, said of the value. */
 function keptIn(holder: string, f: Finding): Finding {
   return {
@@ -534,7 +546,7 @@ class Prover {
       if (!inside && !guarded(ctx, node)) return undefined;
       return {
         kind: "changed",
-        what: `which ${inside ? label(ctx, inside) : "entry code behind a worker guard"} changes (\`${short(ctx, node)}\`)`,
+        what: `which ${inside ? holderLabel(ctx, node) : "entry code behind a worker guard"} changes (\`${short(ctx, node)}\`)`,
         loc: locOf(ctx, node),
       };
     };
@@ -720,7 +732,7 @@ class Prover {
       if (w)
         return {
           kind: "changed",
-          what: `whose elements ${label(ctx, ctx.tree.functionParent(call as Node))} changes (\`${w.text}\`)`,
+          what: `whose elements ${holderLabel(ctx, call as Node)} changes (\`${w.text}\`)`,
           loc: w.loc,
         };
       const e = argumentEscapes(ctx, fn).get(0);
@@ -808,7 +820,7 @@ class Prover {
     );
     const shown = `\`${short(ctx, call)}\``;
     const changes = (w: Write): string =>
-      `which \`${short(ctx, callee)}\` changes when ${label(ctx, ctx.tree.functionParent(call))} passes it (${shown}; \`${w.text}\` at ${w.loc})`;
+      `which \`${short(ctx, callee)}\` changes when ${holderLabel(ctx, call)} passes it (${shown}; \`${w.text}\` at ${w.loc})`;
     if (other === ctx) {
       const w = paramWrites(ctx, fn).get(index);
       // A write to a new container holding the value may reach the value: not proven either way.
@@ -828,13 +840,17 @@ class Prover {
         };
     } else {
       const w = paramWrites(other, fn).get(index) ?? argumentEscapes(other, fn).get(index);
+      // Not proven (SA315) is said as "`x`, which is passed …": a write seen through a new
+      // container is said as one, not in the words of a change (attack23 F8: "which which").
       if (w)
         return {
           kind: w.may === undefined && !copy ? "changed" : "unproven",
           what:
-            w.may === undefined
+            w.may === undefined && !copy
               ? changes(w)
-              : `is passed to ${shown}, which ${w.may} (\`${w.text}\` at ${w.loc})`,
+              : w.may === undefined
+                ? `is passed, held in a new container, to ${shown} by ${holderLabel(ctx, call)}, which writes to it (\`${w.text}\` at ${w.loc})`
+                : `is passed to ${shown} by ${holderLabel(ctx, call)}, which ${w.may} (\`${w.text}\` at ${w.loc})`,
           loc: locOf(ctx, call),
         };
     }
@@ -1116,9 +1132,14 @@ function ofHandle(ctx: Ctx, expr: Node, parts: HandleParts, depth = 0): OfHandle
         .at(0);
       return held && { kind: "part", h: held.h };
     }
+    case "ThisExpression": {
+      // `rows.forEach(function (r) { this.run(r) }, ins)`: what the call gives `this`.
+      const given = thisGiven(ctx, e);
+      return given && ofHandle(ctx, given, parts, depth + 1);
+    }
     case "CallExpression":
     case "OptionalCallExpression": {
-      const callee = strip(e.callee as Node);
+      const callee = calledFunction(ctx, e);
       if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
         const o = ofHandle(ctx, callee.object, parts, depth + 1);
         if (o) {
@@ -1179,6 +1200,71 @@ function ofHandle(ctx: Ctx, expr: Node, parts: HandleParts, depth = 0): OfHandle
     default:
       return undefined;
   }
+}
+
+/**
+ * The function a call runs, as if called directly (attack23 F5): `db.prepare.call(db, sql)`,
+ * `db.prepare.apply(db, [sql])` and `Reflect.apply(db.prepare, db, [sql])` run `db.prepare` —
+ * on its own object as written; a statement prepared through them is one. Else the callee.
+ */
+function calledFunction(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): Node {
+  const callee = strip(call.callee as Node);
+  if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return callee;
+  const name = memberName(callee);
+  const o = strip(callee.object as Node);
+  const first = call.arguments[0];
+  if (o.type === "Identifier" && o.name === "Reflect" && !ctx.scopes.binding(o, o.name))
+    return name === "apply" && first && first.type !== "SpreadElement" ? strip(first as Node) : callee;
+  if (name === "call" || name === "apply") return o;
+  return callee;
+}
+
+/** Array methods that call their callback with `this` set to their second argument. */
+const THIS_ARG = new Set([
+  "forEach",
+  "map",
+  "filter",
+  "some",
+  "every",
+  "find",
+  "findIndex",
+  "findLast",
+  "findLastIndex",
+  "flatMap",
+]);
+
+/**
+ * What a call gives `this` of the function `this` is in (attack23 F5): the `thisArg` of an array
+ * method (`rows.map(function (r) { return this.get(r) }, stmt)`) or of `Array.from(xs, fn,
+ * stmt)`, the first argument of `fn.call(stmt, …)`, `fn.apply(stmt, …)`, `fn.bind(stmt)`.
+ * Undefined elsewhere (a method's `this` is its instance: `instanceMember`).
+ */
+function thisGiven(ctx: Ctx, self: Node): Node | undefined {
+  let f: Node | undefined = ctx.tree.functionParent(self) as Node | undefined;
+  while (f?.type === "ArrowFunctionExpression") f = ctx.tree.functionParent(f) as Node | undefined;
+  if (f?.type !== "FunctionExpression") return undefined;
+  const arg = (x: Node | undefined): Node | undefined =>
+    x && x.type !== "SpreadElement" ? strip(x) : undefined;
+  const at: Node = f;
+  const p = ctx.tree.parent(at);
+  if (!p) return undefined;
+  // `fn.call(stmt, …)`, `(function () { … }).bind(stmt)`.
+  if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && p.object === at) {
+    const q = ctx.tree.parent(p);
+    const name = memberName(p);
+    if ((q?.type === "CallExpression" || q?.type === "OptionalCallExpression") && q.callee === p)
+      return name === "call" || name === "apply" || name === "bind" ? arg(q.arguments[0] as Node) : undefined;
+    return undefined;
+  }
+  if (p.type !== "CallExpression" && p.type !== "OptionalCallExpression") return undefined;
+  const index = p.arguments.indexOf(at as t.Expression);
+  const callee = strip(p.callee as Node);
+  if (!callee.type.endsWith("MemberExpression")) return undefined;
+  const name = memberName(callee);
+  const o = strip((callee as t.MemberExpression).object);
+  if (o.type === "Identifier" && o.name === "Array" && !ctx.scopes.binding(o, o.name))
+    return name === "from" && index === 1 ? arg(p.arguments[2] as Node) : undefined;
+  return name !== undefined && THIS_ARG.has(name) && index === 0 ? arg(p.arguments[1] as Node) : undefined;
 }
 
 /**
@@ -1566,7 +1652,7 @@ function handleCalls(
       if (named) return false;
       if (workers.has(n) || reached.has(n)) return false;
       if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
-      const callee = strip(n.callee as Node);
+      const callee = calledFunction(ctx, n);
       const member = callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression";
       const name = member ? memberName(callee) : undefined;
       const reader = name !== undefined && isReader(name);
