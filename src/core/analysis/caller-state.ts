@@ -3,6 +3,7 @@ import { MSG } from "../messages.js";
 import { resolveImport } from "../resolve.js";
 import { type CallEdit, type Index, resolveCallee } from "./calls.js";
 import {
+  functionLabel,
   functionReached,
   GLOBAL_OBJECTS,
   globalWrites,
@@ -13,7 +14,9 @@ import {
   stateRoot,
 } from "./checks.js";
 import { type Ctx, callText, locOf, sourceOf, warn } from "./ctx.js";
+import { calledFunction, handleOf } from "./same-everywhere.js";
 import { type Binding, isReference } from "./scope.js";
+import { isReader } from "./sync-table.js";
 import { peelCallee } from "./transparent.js";
 import type { Node } from "./tree.js";
 import { memberName, strip } from "./view.js";
@@ -106,6 +109,14 @@ export function checkCallerState(ctx: Ctx, index: Index, edits: Map<Node, CallEd
         true,
       );
     }
+    const handles = handleCallsHere(ctx, uses.bindings, topCounts);
+    if (handles.length)
+      warn(
+        ctx,
+        "SA316",
+        call,
+        MSG.callerHandle(callText(ctx, call), fact.name, importSource(ctx, b) ?? fact.from, where, handles),
+      );
     if (changes.length)
       warn(
         ctx,
@@ -114,6 +125,86 @@ export function checkCallerState(ctx: Ctx, index: Index, edits: Map<Node, CallEd
         MSG.callerState(callText(ctx, call), fact.name, importSource(ctx, b) ?? fact.from, where, changes),
       );
   }
+}
+
+/**
+ * SA316 at a call of another module's worker or offloaded function (attack23 F5): this module
+ * calls a method of an object a package made in the worker function's module, imported from
+ * there (`export const db = new Database(…)`, then `db.exec(…)` here), or calls what a method of
+ * it made at import (`export const ins = db.prepare(…)`, then `ins.run(k)` here), and the worker
+ * function reads that object (or a part of it). The worker's import of that module opens its own:
+ * in memory, it never gets the change. The rule for what is a handle, a part, a reader and a call
+ * is same-everywhere.ts's (`handleOf`, `calledFunction`); the calls counted are this module's —
+ * in its functions, and at its top level unless the worker's module imports this one.
+ */
+function handleCallsHere(ctx: Ctx, read: ReadonlyMap<Binding, Ctx>, topCounts: boolean): string[] {
+  // The handles the worker function reads, directly or through a part of one, in its module or
+  // one it imports from (`import { db } from "./db.js"`).
+  const handlesRead = new Set<Binding>();
+  for (const [u, owner] of read) {
+    const h = handleOf(owner, u);
+    if (h) handlesRead.add(h.h);
+  }
+  if (handlesRead.size === 0) return [];
+  const imported = new Map<Binding, { h: Binding; part: boolean; ctx: Ctx; from: string } | undefined>();
+  const ofImport = (id: t.Identifier, b: Binding) => {
+    if (imported.has(b)) return imported.get(b);
+    const there = importTarget(ctx, id, b);
+    const h = there ? handleOf(there.other, there.there) : undefined;
+    const out = there && h && handlesRead.has(h.h) ? { ...h, ctx: there.other, from: there.from } : undefined;
+    imported.set(b, out);
+    return out;
+  };
+  // A closed function calls a method of an import through its name: watched, as for writes above.
+  for (const imp of ctx.scopes.program.bindings.values()) {
+    if (!isImportBinding(ctx, imp)) continue;
+    const local =
+      imp.node.type === "ImportSpecifier" || imp.node.type === "ImportDefaultSpecifier"
+        ? imp.node.local
+        : undefined;
+    if (local && ofImport(local, imp)) ctx.tree.watched.add(imp.name);
+  }
+  const out: string[] = [];
+  const seen = new Set<Binding>();
+  ctx.tree.walk(
+    ctx.program as Node,
+    (n) => {
+      if (n.type !== "CallExpression" && n.type !== "OptionalCallExpression") return undefined;
+      const callee = calledFunction(ctx, n);
+      const member = callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression";
+      let root = member ? strip((callee as t.MemberExpression).object) : callee;
+      while (root.type === "MemberExpression" || root.type === "OptionalMemberExpression")
+        root = strip(root.object);
+      if (root.type !== "Identifier") return undefined;
+      const b = ctx.scopes.binding(root, root.name);
+      if (!b || b.scope !== ctx.scopes.program || !isImportBinding(ctx, b) || seen.has(b)) return undefined;
+      const h = ofImport(root, b);
+      if (!h) return undefined;
+      // On the handle itself a known reader gives data (`db.get(…)`); on a part no method does
+      // (a statement's `get` may run `INSERT … RETURNING`).
+      const name = member ? memberName(callee) : undefined;
+      if (!h.part && name !== undefined && isReader(name)) return undefined;
+      const inside = ctx.tree.functionParent(n);
+      if (!inside && !topCounts) return undefined;
+      seen.add(b);
+      const text = sourceOf(ctx, n).replace(/\s+/g, " ");
+      const init = (h.h.node as t.VariableDeclarator).init as Node;
+      const made = sourceOf(h.ctx, init).replace(/\s+/g, " ");
+      out.push(
+        `${h.from}${h.part ? `, part of \`${h.h.name}\`` : ""}, which \`${made.length > 48 ? `${made.slice(0, 45)}...` : made}\` made there, on which ${inside ? outermost(ctx, inside) : "this module's top-level code"} calls \`${text.length > 48 ? `${text.slice(0, 45)}...` : text}\` at ${locOf(ctx, n)}`,
+      );
+      return undefined;
+    },
+    true,
+  );
+  return out;
+}
+
+/** The outermost function holding `fn`, as its callers know it (`add()`, not its callback). */
+function outermost(ctx: Ctx, fn: Node): string {
+  let outer = fn;
+  for (let f = ctx.tree.functionParent(outer); f; f = ctx.tree.functionParent(f as Node)) outer = f as Node;
+  return functionLabel(ctx, outer);
 }
 
 /**
@@ -163,9 +254,10 @@ function importSource(ctx: Ctx, b: Binding): string | undefined {
 function usesOf(
   other: Ctx,
   start: t.Function,
-): { globals: Set<string>; bindings: Set<Binding>; keys: Set<string> } {
+): { globals: Set<string>; bindings: Map<Binding, Ctx>; keys: Set<string> } {
   const globals = new Set<string>();
-  const bindings = new Set<Binding>();
+  /** Each binding read, with the module it is of. */
+  const bindings = new Map<Binding, Ctx>();
   const keys = new Set<string>();
   const top = other.scopes.program;
   const seen = new Set<t.Function>([start]);
@@ -188,14 +280,14 @@ function usesOf(
       if (b.scope !== top) return undefined;
       if (isImportBinding(other, b)) {
         const target = importTarget(other, n, b);
-        if (target) bindings.add(target.there);
+        if (target) bindings.set(target.there, target.other);
         else {
           const key = unboundKey(other, n, b);
           if (key !== undefined) keys.add(key);
         }
         return undefined;
       }
-      bindings.add(b);
+      bindings.set(b, other);
       const next = functionReached(other, n, b);
       if (next && !seen.has(next)) {
         seen.add(next);

@@ -1207,7 +1207,7 @@ function ofHandle(ctx: Ctx, expr: Node, parts: HandleParts, depth = 0): OfHandle
  * `db.prepare.apply(db, [sql])` and `Reflect.apply(db.prepare, db, [sql])` run `db.prepare` —
  * on its own object as written; a statement prepared through them is one. Else the callee.
  */
-function calledFunction(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): Node {
+export function calledFunction(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): Node {
   const callee = strip(call.callee as Node);
   if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return callee;
   const name = memberName(callee);
@@ -1613,6 +1613,17 @@ function handleParts(ctx: Ctx): HandleParts {
     );
   }
   return parts;
+}
+
+/**
+ * What a module-level binding is of a package's object: the handle itself (its root, through
+ * `const` aliases) or a part made from it (`handleParts`); undefined otherwise. caller-state.ts
+ * asks it of the bindings an importing module calls methods of (attack23 F5).
+ */
+export function handleOf(ctx: Ctx, b: Binding): { h: Binding; part: boolean } | undefined {
+  if (isHandle(ctx, b)) return { h: rootHandle(ctx, b), part: false };
+  const p = handleParts(ctx).bindings.get(b);
+  return p && { h: p.h, part: true };
 }
 
 /**
