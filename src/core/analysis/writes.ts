@@ -429,9 +429,6 @@ function computeParamWrites(ctx: Ctx, fn: t.Function): ParamWrites {
   return out;
 }
 
-/** Calls that can give an object own methods (`Object.assign(out, { push })`). */
-const DEFINERS = new Set(["assign", "defineProperty", "defineProperties", "setPrototypeOf", "set"]);
-
 /** Methods of the table that return their receiver (`m.set(k, v)` is `m`). */
 const RETURNS_SELF = new Set(
   (["array", "map", "set"] as const).flatMap((k) =>
@@ -439,17 +436,37 @@ const RETURNS_SELF = new Set(
   ),
 );
 
+/**
+ * Globals that read what they are handed and hand none of it on (`Array.from(m)` copies the
+ * elements, `new Map(m)` its entries, `console.log(m)` prints it), by receiver; `""` is a call of
+ * the global itself. `JSON.stringify` only without a replacer, which would be handed the object.
+ */
+const READS_ONLY: Record<string, ReadonlySet<string> | "all"> = {
+  Array: new Set(["from", "isArray"]),
+  Object: new Set(["keys", "values", "entries"]),
+  JSON: new Set(["stringify"]),
+  String: new Set([""]),
+  console: "all",
+  Map: new Set([""]),
+  Set: new Set([""]),
+};
+
 const staysMemo = new WeakMap<Binding, Map<string, boolean>>();
+/** Bindings whose uses are being walked: one met again (a recursive function's parameter) adds no use. */
+const walking = new Set<Binding>();
 
 /**
- * Whether the object a `const` binding holds keeps the methods it was made with (`name`, or any
- * but `length` when `name` is undefined): not exported (an importer could replace one), no
- * member of it assigned by a name other than `length` or an index, never handed to
- * `Object.assign`/`defineProperty`/`setPrototypeOf` or `Reflect.set`/`defineProperty` — under
- * every spelling of the same object in the file: a type wrapper (`(m as any).get = …`), the
- * result of a method that returns its receiver (`m.set(k, v).get = …`), a branch of `?:`/`&&`/
- * `||`/`??` or a sequence's last value, and a `const` alias (`const a = m; a.get = …`). An object
- * handed to other code (`f(m)`, `this.m = m`) is not followed, as a call's effects on it are not.
+ * Whether the object a binding holds keeps the methods it was made with (`name`, or any but
+ * `length` when `name` is undefined). Enumerated, not blacklisted (attack23 F17: eight spellings
+ * that replace a method — `Object.assign(...[m], …)`, `Object.assign.call(null, m, …)`, an alias
+ * of `assign`, `Object(m).get = …`, `[m].forEach((x) => …)`, `{ m }`, `Reflect` under another
+ * name — went past a list of the ones that do): the binding is a `const` or a parameter, not
+ * exported, and EVERY reference to it is one of the uses `useKeeps` lists, each of which leaves the
+ * object where no code can reach it (fixture inline/proof-method-replaced-spellings). Any other
+ * use — an argument of a call but those listed, an element of an array or object literal, a value
+ * assigned, returned, yielded or thrown, `Object(m)` — may hand it to code that replaces one.
+ * A `const` alias and the parameter of a function of the module it is handed to are followed:
+ * their uses must be listed ones too.
  */
 export function methodsStay(
   ctx: Ctx,
@@ -458,96 +475,363 @@ export function methodsStay(
   /** Whether an export counts as a replacement (an importer may replace a method). */
   exports = true,
 ): boolean {
+  return staysAs(ctx, b, b, name, exports);
+}
+
+/** `methodsStay` of `b`, an alias or parameter reached from `owner`, whose value decides the mode. */
+function staysAs(ctx: Ctx, b: Binding, owner: Binding, name: string | undefined, exports: boolean): boolean {
   const key = `${exports ? "" : "\0"}${name ?? ""}`;
+  const own = owner === b;
   let cache = staysMemo.get(b);
-  const known = cache?.get(key);
+  const known = own ? cache?.get(key) : undefined;
   if (known !== undefined) return known;
-  if (b.kind !== "const" && b.node.type === "VariableDeclarator") return false;
+  // Met again while its uses are walked (a recursive function handing its parameter on): the
+  // uses being walked are all the uses there are.
+  if (walking.has(b)) return true;
+  const top = walking.size === 0;
+  let stays =
+    b.kind === "param"
+      ? b.node.type === "Identifier"
+      : b.kind === "const" || b.node.type !== "VariableDeclarator";
   const decl = b.node.type === "VariableDeclarator" ? ctx.tree.parent(b.node) : b.node;
   const holder = decl && ctx.tree.parent(decl);
-  let stays =
-    !exports || (holder?.type !== "ExportNamedDeclaration" && holder?.type !== "ExportDefaultDeclaration");
+  if (exports && (holder?.type === "ExportNamedDeclaration" || holder?.type === "ExportDefaultDeclaration"))
+    stays = false;
+  const shown = shownObject(owner);
+  if (stays && shown && !shownObjectKeeps(ctx, shown)) stays = false;
   // A closed function that mentions the name is opened (the file is analysed again whole).
-  if (stays) ctx.tree.watched.add(b.name);
-  if (stays)
-    ctx.tree.walk(
-      b.scope.node,
-      (n) => {
-        if (!stays) return false;
-        if (n.type !== "Identifier" || n.name !== b.name) return undefined;
-        const parent = ctx.tree.parent(n);
-        if (!parent || parent === b.node || ctx.scopes.binding(n, b.name) !== b) return undefined;
-        if (!referenceKeeps(ctx, n, name, exports)) stays = false;
-        return undefined;
-      },
-      true,
-    );
-  if (!cache) {
-    cache = new Map();
-    staysMemo.set(b, cache);
+  if (stays) {
+    ctx.tree.watched.add(b.name);
+    walking.add(b);
+    try {
+      ctx.tree.walk(
+        b.scope.node,
+        (n) => {
+          if (!stays) return false;
+          if (n.type !== "Identifier" || n.name !== b.name || n === b.node) return undefined;
+          const parent = ctx.tree.parent(n);
+          if (!parent || parent === b.node || ctx.scopes.binding(n, b.name) !== b) return undefined;
+          if (notReference(n, parent)) return undefined;
+          if (!useKeeps(ctx, n, { owner, binding: b, shown, name, exports })) stays = false;
+          return undefined;
+        },
+        true,
+      );
+    } finally {
+      walking.delete(b);
+    }
   }
-  cache.set(key, stays);
+  // A `true` found while another binding's uses were being walked leaned on that one's; a `false`
+  // is a use found, whatever the others.
+  if (own && (top || !stays)) {
+    if (!cache) {
+      cache = new Map();
+      staysMemo.set(b, cache);
+    }
+    cache.set(key, stays);
+  }
   return stays;
 }
 
-/** One reference to the object (see `methodsStay`): does what holds it leave its methods? */
-function referenceKeeps(ctx: Ctx, ref: Node, name: string | undefined, exports: boolean): boolean {
+/** An identifier that names no binding: a member's or key's name, a label, a name in a type. */
+function notReference(n: Node, parent: Node): boolean {
+  switch (parent.type) {
+    case "MemberExpression":
+    case "OptionalMemberExpression":
+      return parent.property === n && !parent.computed;
+    case "ObjectProperty":
+      return parent.key === n && !parent.computed && !parent.shorthand;
+    case "ObjectMethod":
+    case "ClassMethod":
+    case "ClassPrivateMethod":
+    case "ClassProperty":
+    case "ClassAccessorProperty":
+    case "TSPropertySignature":
+    case "TSMethodSignature":
+      return (parent as { key?: Node }).key === n && !(parent as { computed?: boolean }).computed;
+    case "LabeledStatement":
+    case "BreakStatement":
+    case "ContinueStatement":
+    case "TSTypeQuery":
+    case "TSQualifiedName":
+    case "TSTypeReference":
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The object literal or class a binding's value is written as, whose own methods a call runs. */
+function shownObject(b: Binding): t.ObjectExpression | t.Class | undefined {
+  if (b.node.type === "ClassDeclaration") return b.node;
+  if (b.node.type !== "VariableDeclarator" || !b.node.init) return undefined;
+  const init = strip(b.node.init);
+  return init.type === "ObjectExpression" || init.type === "ClassExpression" ? init : undefined;
+}
+
+/**
+ * A literal or class whose members run no code of the object's on a plain read or write: no
+ * accessor (`get x() { this.get = … }` runs on `o.x`), no `__proto__` of its own and no `extends`
+ * (a setter there runs on `o.count = 1`), no `static {}` block or static field naming `this`.
+ */
+function shownObjectKeeps(ctx: Ctx, o: t.ObjectExpression | t.Class): boolean {
+  const members = (o.type === "ObjectExpression" ? o.properties : o.body.body) as Node[];
+  if (o.type !== "ObjectExpression" && o.superClass) return false;
+  for (const m of members) {
+    if (m.type === "StaticBlock" || m.type === "ClassAccessorProperty") return false;
+    if (
+      (m.type === "ObjectMethod" || m.type === "ClassMethod") &&
+      m.kind !== "method" &&
+      m.kind !== "constructor"
+    )
+      return false;
+    if (m.type === "ObjectProperty" && !m.computed && keyName(m as { key: Node }) === "__proto__")
+      return false;
+    if (m.type === "ClassProperty" && m.static && m.value && namesThis(ctx, m.value as Node)) return false;
+  }
+  return true;
+}
+
+/** Whether a piece of code names `this` or `super` (the text: a closed body is not walked). */
+function namesThis(ctx: Ctx, n: Node): boolean {
+  const words = new Set(sourceOf(ctx, n).match(/[\w$]+/g));
+  return words.has("this") || words.has("super");
+}
+
+/** Whether a function reads its `arguments` (which hold what it was handed, whatever its parameters). */
+function readsArguments(ctx: Ctx, fn: t.Function): boolean {
+  return (
+    fn.type !== "ArrowFunctionExpression" &&
+    new Set(sourceOf(ctx, fn as Node).match(/[\w$]+/g)).has("arguments")
+  );
+}
+
+interface UseCtx {
+  /** The binding whose value is followed: its value decides whether a call runs a built-in's method or a shown one. */
+  owner: Binding;
+  /** The binding the reference names (`owner`, an alias, a parameter); undefined for `this`. */
+  binding: Binding | undefined;
+  shown: t.ObjectExpression | t.Class | undefined;
+  name: string | undefined;
+  exports: boolean;
+}
+
+/**
+ * One reference to the object (see `methodsStay`): whether it is one of the listed uses, which
+ * leave the object where no code can reach it.
+ *
+ * - a member read (`m.size`, `xs[0]`, `m.get`), and a member written by the name `length`, a number
+ *   (`xs[0] = v`) or, on a shown object, a name other than the method asked (`o.count++`);
+ * - a call of a method: of the table on a built-in (`m.get(k)`), whose callback, if it calls one,
+ *   is shown and declares no parameter for the receiver (`xs.map((x) => …)`, not
+ *   `m.forEach((v, k, map) => …)`), and whose result, when it is the receiver (`m.set(k, v)`), is
+ *   followed in turn; on a shown object, a method it shows that names neither `this` nor `super`;
+ * - `for…of m`, `for…in m`, a spread (`[...m]`, `f(...m)`, `{ ...m }`): its elements or own values;
+ * - an argument of a global of READS_ONLY, or of a function of the module whose parameter there is
+ *   a plain name (followed: its uses must be listed ones), which does not read `arguments`;
+ * - an operand of an operator but `delete`, a template's (not a tag's) part, a test, a statement;
+ * - a `const` alias (followed), a branch of `?:`/`&&`/`||`/`??`, a sequence's last value or an
+ *   awaited value, whose own use is judged the same way.
+ */
+function useKeeps(ctx: Ctx, ref: Node, u: UseCtx): boolean {
   const { outer, parent } = consumerOf(ctx.tree, ref);
   if (!parent) return true;
   switch (parent.type) {
     case "MemberExpression":
     case "OptionalMemberExpression": {
+      // `x[m]`: the object is a key, made a string.
       if (parent.object !== outer) return true;
       const m = memberName(parent);
       if (isWritten(ctx.tree, parent)) {
         if (m === "length") return true;
         // `Counter.#n++`: a private field, never a method a call by name reaches (the argument
         // rule's reading; the sync proof keeps its own, stricter one).
-        if (!exports && parent.property.type === "PrivateName") return true;
+        if (!u.exports && parent.property.type === "PrivateName") return true;
         const index = parent.computed ? strip(parent.property as Node) : undefined;
-        // `out[i] = v`: an index, not a method (a string key is named above).
-        if (index && index.type !== "StringLiteral" && index.type !== "TemplateLiteral") return true;
-        return !(name === undefined || m === undefined || m === name);
+        if (index?.type === "NumericLiteral") return true;
+        // `o.count++` beside `o.get`: a name that is none of the object's methods (`o.run = …`
+        // would make a call of `run` run another body, handed `this`).
+        return (
+          u.shown !== undefined &&
+          u.name !== undefined &&
+          m !== undefined &&
+          m !== u.name &&
+          m !== "__proto__" &&
+          methodOf(ctx, u.owner, m) === undefined
+        );
       }
       const call = consumerOf(ctx.tree, parent);
       const holder = call.parent;
-      if (
-        m !== undefined &&
-        RETURNS_SELF.has(m) &&
-        (holder?.type === "CallExpression" || holder?.type === "OptionalCallExpression") &&
-        holder.callee === call.outer
-      )
-        return referenceKeeps(ctx, holder, name, exports);
-      return true;
+      const called =
+        ((holder?.type === "CallExpression" || holder?.type === "OptionalCallExpression") &&
+          holder.callee === call.outer) ||
+        (holder?.type === "TaggedTemplateExpression" && holder.tag === call.outer);
+      if (!called) return true;
+      if (m === undefined || holder.type === "TaggedTemplateExpression") return false;
+      if (u.shown) {
+        const fn = methodOf(ctx, u.owner, m);
+        return fn !== undefined && methodKeeps(ctx, fn, u);
+      }
+      const facts = (["array", "map", "set"] as const)
+        .map((k) => methodFacts(k, m))
+        .filter((f) => f !== undefined);
+      if (facts.length === 0) return false;
+      const at = facts.find((f) => f.calls !== undefined)?.calls;
+      if (at !== undefined && !callbackBlind(ctx, holder.arguments as Node[], at, m)) return false;
+      return !RETURNS_SELF.has(m) || useKeeps(ctx, holder, u);
     }
     case "CallExpression":
-    case "OptionalCallExpression": {
-      const c = strip(parent.callee as Node);
-      const m = memberName(c);
-      const o = c.type === "MemberExpression" ? strip(c.object as Node) : undefined;
-      return !(
-        m !== undefined &&
-        DEFINERS.has(m) &&
-        o?.type === "Identifier" &&
-        (o.name === "Object" || o.name === "Reflect") &&
-        !ctx.scopes.binding(o, o.name)
-      );
-    }
-    case "ConditionalExpression":
-      return parent.test === outer || referenceKeeps(ctx, parent, name, exports);
-    case "LogicalExpression":
-      return referenceKeeps(ctx, parent, name, exports);
-    case "SequenceExpression":
+    case "OptionalCallExpression":
+    case "NewExpression": {
+      if (parent.callee === outer) return false;
+      if (readsOnly(ctx, parent)) return true;
+      if (parent.type === "NewExpression") return false;
+      const fn = functionOf(ctx, parent.callee as Node);
+      const args = parent.arguments as Node[];
+      const at = args.indexOf(outer);
+      if (!fn || at < 0 || args.slice(0, at).some((a) => a.type === "SpreadElement")) return false;
+      const p = fn.params[at] as Node | undefined;
+      if (p?.type !== "Identifier" || readsArguments(ctx, fn)) return false;
+      const pb = ctx.scopes.binding(p, p.name);
       return (
-        parent.expressions[parent.expressions.length - 1] !== outer ||
-        referenceKeeps(ctx, parent, name, exports)
+        pb !== undefined &&
+        pb.kind === "param" &&
+        pb.violations.length === 0 &&
+        staysAs(ctx, pb, u.owner, u.name, u.exports)
       );
-    case "VariableDeclarator": {
-      if (parent.init !== outer || parent.id.type !== "Identifier") return true;
-      const alias = ctx.scopes.binding(parent.id, parent.id.name);
-      return alias === undefined || methodsStay(ctx, alias, name, exports);
     }
-    default:
+    case "SpreadElement":
+      // `{ ...m }` copies its own values, `[...m]`/`f(...m)` its elements: not `m` itself.
       return true;
+    case "ForOfStatement":
+    case "ForInStatement":
+      return parent.right === outer;
+    case "AwaitExpression":
+    case "LogicalExpression":
+      return useKeeps(ctx, parent, u);
+    case "ConditionalExpression":
+      return parent.test === outer || useKeeps(ctx, parent, u);
+    case "SequenceExpression":
+      return parent.expressions[parent.expressions.length - 1] !== outer || useKeeps(ctx, parent, u);
+    case "VariableDeclarator": {
+      if (parent.init !== outer) return false;
+      // `const { size } = m`, `const [first] = m`: reads.
+      if (parent.id.type !== "Identifier") return true;
+      const alias = ctx.scopes.binding(parent.id, parent.id.name);
+      return alias !== undefined && staysAs(ctx, alias, u.owner, u.name, u.exports);
+    }
+    case "UnaryExpression":
+      return parent.operator !== "delete";
+    // `return out` from the function that made it: the caller gets it once the body has run, and
+    // a later call makes another (fixture inline/await-forms). Not an alias's or a parameter's,
+    // whose value was made elsewhere, nor a module-level one, which the next call reads again.
+    case "ReturnStatement":
+      return returnsOwn(ctx, parent, u);
+    case "ArrowFunctionExpression":
+      return parent.body === outer && returnsOwn(ctx, parent.body as Node, u);
+    case "BinaryExpression":
+    case "ExpressionStatement":
+      return true;
+    case "TemplateLiteral":
+      // A tag is handed a template's values.
+      return ctx.tree.parent(parent)?.type !== "TaggedTemplateExpression";
+    case "IfStatement":
+    case "WhileStatement":
+    case "DoWhileStatement":
+    case "ForStatement":
+    case "SwitchCase":
+      return parent.test === outer;
+    case "SwitchStatement":
+      return parent.discriminant === outer;
+    default:
+      return false;
   }
+}
+
+/** A `return` (or an arrow's value) of the function whose body declares the followed binding itself. */
+function returnsOwn(ctx: Ctx, at: Node, u: UseCtx): boolean {
+  if (u.binding === undefined || u.binding !== u.owner) return false;
+  const fn = functionAround(ctx, at);
+  return fn !== undefined && fn === functionAround(ctx, u.binding.node);
+}
+
+/** The innermost function around `n` (not `n` itself). */
+function functionAround(ctx: Ctx, n: Node): Node | undefined {
+  for (let up = ctx.tree.parent(n); up; up = ctx.tree.parent(up)) if (isFunction(up)) return up;
+  return undefined;
+}
+
+/** Methods whose `this` is being walked: one met again (`this.get()` inside `get`) adds no use. */
+const walkingMethods = new Set<t.Function>();
+
+/**
+ * A method of a shown object, called on it (`ids.get()`), is handed the object as `this`: it keeps
+ * the methods when it names no `super` and each `this` in it (not in a function of its own `this`)
+ * is a listed use (`++this.n`, `this.n`, `this.peek()`), not `this.get = …` or `f(this)`
+ * (fixtures inline/promise-all-shown-method, inline/proof-method-replaced-spellings).
+ */
+function methodKeeps(ctx: Ctx, fn: t.Function, u: UseCtx): boolean {
+  if (walkingMethods.has(fn)) return true;
+  const words = new Set(sourceOf(ctx, fn as Node).match(/[\w$]+/g));
+  if (words.has("super")) return false;
+  if (!words.has("this")) return true;
+  walkingMethods.add(fn);
+  let ok = true;
+  try {
+    ctx.tree.walk(fn as Node, (n) => {
+      if (!ok) return false;
+      if (n !== fn && isFunction(n) && n.type !== "ArrowFunctionExpression") return false;
+      // A class's keys and `extends` run with this `this`, its fields with their own: not sorted out.
+      if (n.type === "ClassExpression" || n.type === "ClassDeclaration") {
+        if (namesThis(ctx, n)) ok = false;
+        return false;
+      }
+      if (n.type === "ThisExpression" && !useKeeps(ctx, n, { ...u, binding: undefined })) ok = false;
+      return undefined;
+    });
+  } finally {
+    walkingMethods.delete(fn);
+  }
+  return ok;
+}
+
+/**
+ * The callback a method of the table calls (argument `at` of `forEach`, `map`, `reduce`) is not
+ * handed the receiver: a function the file shows that declares fewer parameters than the
+ * receiver's place (`(v, k, map)` of a Map's `forEach`, the fourth of `reduce`) and does not read
+ * `arguments`. A comparator of `sort` is handed two elements only.
+ */
+function callbackBlind(ctx: Ctx, args: Node[], at: number, method: string): boolean {
+  if (args.slice(0, at + 1).some((a) => a.type === "SpreadElement")) return false;
+  const a = args[at];
+  if (a === undefined) return true;
+  const arg = strip(a);
+  const fn = isFunction(arg) ? (arg as t.Function) : functionOf(ctx, arg);
+  if (!fn) return false;
+  if (method === "sort" || method === "toSorted") return true;
+  const receiverAt = method === "reduce" || method === "reduceRight" ? 3 : 2;
+  return (
+    fn.params.length <= receiverAt &&
+    fn.params.every((p) => p.type !== "RestElement") &&
+    !readsArguments(ctx, fn)
+  );
+}
+
+/** A call of a global of READS_ONLY, spelled directly (`Array.from(m)`, `new Map(m)`). */
+function readsOnly(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression | t.NewExpression): boolean {
+  const callee = strip(call.callee as Node);
+  let root: t.Identifier | undefined;
+  let member = "";
+  if (callee.type === "Identifier") root = callee;
+  else if (callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier") {
+    const o = strip(callee.object as Node);
+    if (o.type === "Identifier") root = o;
+    member = callee.property.name;
+  }
+  if (!root || !Object.hasOwn(READS_ONLY, root.name) || ctx.scopes.binding(root, root.name)) return false;
+  // `new` only of the constructors (`new Map(m)`), a call only of the others.
+  if ((call.type === "NewExpression") !== (root.name === "Map" || root.name === "Set")) return false;
+  if (root.name === "JSON" && call.arguments.length > 1) return false;
+  const allowed = READS_ONLY[root.name]!;
+  return allowed === "all" || allowed.has(member);
 }
