@@ -497,6 +497,9 @@ function staysAs(ctx: Ctx, b: Binding, owner: Binding, name: string | undefined,
   const holder = decl && ctx.tree.parent(decl);
   if (exports && (holder?.type === "ExportNamedDeclaration" || holder?.type === "ExportDefaultDeclaration"))
     stays = false;
+  // `arguments[0]` is the parameter's value under another name.
+  const fn = b.kind === "param" ? ctx.tree.parent(b.node) : undefined;
+  if (fn && isFunction(fn) && readsArguments(ctx, fn)) stays = false;
   const shown = shownObject(owner);
   if (stays && shown && !shownObjectKeeps(ctx, shown)) stays = false;
   // A closed function that mentions the name is opened (the file is analysed again whole).
@@ -588,9 +591,21 @@ function shownObjectKeeps(ctx: Ctx, o: t.ObjectExpression | t.Class): boolean {
     if (m.type === "ObjectProperty" && !m.computed && keyName(m as { key: Node }) === "__proto__")
       return false;
     if (m.type === "ClassProperty" && m.static && m.value && namesThis(ctx, m.value as Node)) return false;
+    const member = m as { key?: Node; computed?: boolean; static?: boolean };
+    if (!member.key || (o.type !== "ObjectExpression" && !member.static)) continue;
+    // `[k]: f` may be any method (a later key wins over `get() {}`), `[Symbol.iterator]() {}`
+    // runs on `for…of o`.
+    const key = strip(member.key);
+    if (member.computed && key.type !== "StringLiteral" && key.type !== "NumericLiteral") return false;
+    // Run on a listed use, handed `this`: `${o}`, `JSON.stringify(o)`, `await o`.
+    if (IMPLICIT_METHODS.has(keyName(m as { key: Node; computed?: boolean }) ?? "") && namesThis(ctx, m))
+      return false;
   }
   return true;
 }
+
+/** Methods a listed use calls on the object itself: a coercion, `JSON.stringify`, `await`. */
+const IMPLICIT_METHODS = new Set(["toString", "valueOf", "toJSON", "then"]);
 
 /** Whether a piece of code names `this` or `super` (the text: a closed body is not walked). */
 function namesThis(ctx: Ctx, n: Node): boolean {
