@@ -581,6 +581,9 @@ function shownObjectKeeps(ctx: Ctx, o: t.ObjectExpression | t.Class): boolean {
   const members = (o.type === "ObjectExpression" ? o.properties : o.body.body) as Node[];
   if (o.type !== "ObjectExpression" && o.superClass) return false;
   for (const m of members) {
+    // An instance's members run on instances, never on the class (whose statics are asked).
+    if (o.type !== "ObjectExpression" && m.type !== "StaticBlock" && !(m as { static?: boolean }).static)
+      continue;
     if (m.type === "StaticBlock" || m.type === "ClassAccessorProperty") return false;
     if (
       (m.type === "ObjectMethod" || m.type === "ClassMethod") &&
@@ -591,8 +594,8 @@ function shownObjectKeeps(ctx: Ctx, o: t.ObjectExpression | t.Class): boolean {
     if (m.type === "ObjectProperty" && !m.computed && keyName(m as { key: Node }) === "__proto__")
       return false;
     if (m.type === "ClassProperty" && m.static && m.value && namesThis(ctx, m.value as Node)) return false;
-    const member = m as { key?: Node; computed?: boolean; static?: boolean };
-    if (!member.key || (o.type !== "ObjectExpression" && !member.static)) continue;
+    const member = m as { key?: Node; computed?: boolean };
+    if (!member.key) continue;
     // `[k]: f` may be any method (a later key wins over `get() {}`), `[Symbol.iterator]() {}`
     // runs on `for…of o`.
     const key = strip(member.key);
