@@ -120,7 +120,12 @@ export function graphFor(options: Options, root: string, own?: OwnOptions): Modu
  * The file parsed for the analysis: with the bodies that cannot matter left out when the caller
  * allows it (skim.ts), the full parse then made only if the analysis asks for it.
  */
-function parse(input: EngineInput, graph: ModuleGraph, importFacts: Map<string, ModuleFacts>): ParsedFile {
+function parse(
+  input: EngineInput,
+  graph: ModuleGraph,
+  importFacts: Map<string, ModuleFacts>,
+  codeImports: readonly ScannedImport[] | undefined,
+): ParsedFile {
   const { code, filename } = input;
   const opts = { parser: input.parser, isModule: input.isModule };
   const full = (): ParsedFile => {
@@ -146,6 +151,12 @@ function parse(input: EngineInput, graph: ModuleGraph, importFacts: Map<string, 
                 return facts;
               }
             : undefined,
+          // The nesting pass reads no JSX text (the skim runs only where the parser reads none)
+          // and no Flow: its imports stand for the file's in ECMAScript and TypeScript only.
+          codeImports:
+            input.parser.syntax === "ecmascript" || input.parser.syntax === "typescript"
+              ? codeImports
+              : undefined,
         })
       : undefined;
   if (!skimmed) return full();
@@ -195,10 +206,11 @@ export function compile(
     return { report: finishReport(emptyReport(fileName)) };
   // A file that must be parsed is held to the per-file limits first (SA901, located), unless
   // the caller held it to them already (smartasync/swc, which also hands it to SWC).
-  if (!input.limitsChecked) checkLimits(code, filename);
+  // The imports that pass meets in code go to the skim (the caller's when it ran the pass).
+  const codeImports = input.limitsChecked ? input.codeImports : checkLimits(code, filename);
   // Facts of imports, read once for the skim and the analysis.
   const importFacts = new Map<string, ModuleFacts>();
-  const parsed = parse(input, graph, importFacts);
+  const parsed = parse(input, graph, importFacts, codeImports);
   const error = (message: string, node: Located | null): Error =>
     new Error(babelErrorMessage(filename, message, code, node?.loc ?? null));
   try {

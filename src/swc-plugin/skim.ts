@@ -129,6 +129,12 @@ export interface SkimInput {
   isModule: boolean | "unknown" | "commonjs";
   /** The facts of a module this file imports (`undefined`: none can be known). */
   factsOf: ((specifier: string, kind?: "require") => ModuleFacts) | undefined;
+  /**
+   * The imports the nesting pass met in code (compile/depth.ts `PassNotes`), when it was sure of
+   * its reading and the file holds no JSX: every import `scanImports` finds is among them, so
+   * the words they lead to are at least the scan's, and the text is not scanned again here.
+   */
+  codeImports?: readonly ScannedImport[];
 }
 
 /** Bodies shorter than this are not worth a blank (nor the check that follows it). */
@@ -251,6 +257,51 @@ const MODIFIERS = new Set([
   "accessor",
 ]);
 
+/**
+ * What a word read by the scan stands for when it is none of the words the scan compares with
+ * (the sets above, and `import`, `from`, `type` …): every such word behaves alike, so the scan
+ * cuts no string out of the text for it (a string for every name of the file was the most
+ * garbage of any step on the appended real files: docs/performance.md, "(2026-12-06,
+ * evening)"). A name the scan keeps (after an annotation, in an import clause) is cut out there.
+ */
+const NAME = "\0name";
+/** The words the scan compares with, interned: looked up by length and first letter. */
+const KNOWN_BUCKETS: string[][] = [];
+for (const w of new Set([
+  ...REGEX_AFTER,
+  ...CONTEXTUAL,
+  ...RESERVED,
+  ...CONTINUES,
+  ...HEADERS,
+  ...MODIFIERS,
+  "import",
+  "export",
+  "class",
+  "from",
+  "function",
+  "type",
+])) {
+  const key = w.length * 128 + w.charCodeAt(0);
+  const bucket = KNOWN_BUCKETS[key] ?? [];
+  bucket.push(w);
+  KNOWN_BUCKETS[key] = bucket;
+}
+
+const KNOWN_MAX = Math.max(...KNOWN_BUCKETS.flatMap((b) => b ?? []).map((w) => w.length));
+
+/** The word `code[start, end)` if the scan compares with it (the interned string), else NAME. */
+function knownWord(code: string, start: number, end: number): string {
+  const first = code.charCodeAt(start);
+  if (first >= 128 || end - start > KNOWN_MAX) return NAME;
+  const bucket = KNOWN_BUCKETS[(end - start) * 128 + first];
+  if (bucket === undefined) return NAME;
+  next: for (const w of bucket) {
+    for (let j = 1; j < w.length; j++) if (w.charCodeAt(j) !== code.charCodeAt(start + j)) continue next;
+    return w;
+  }
+  return NAME;
+}
+
 /** ASCII characters that start a word. */
 const WORD_START = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORD_START[c] = /[\w$\\]/.test(String.fromCharCode(c)) ? 1 : 0;
@@ -303,7 +354,15 @@ function templateTextEnd(code: string, i: number): number {
 const REGEX_BODY =
   /(?:[^\\/[\n\r\u2028\u2029]|\\[^\n\r\u2028\u2029]|\[(?:[^\]\\\n\r\u2028\u2029]|\\[^\n\r\u2028\u2029])*\])+\/[\w$]*/y;
 const LINE_REST = /[^\n\r\u2028\u2029]*/y;
-const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/** Whether `code[from, to)` holds a line terminator. */
+function lineBreakWithin(code: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = code.charCodeAt(k);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
 
 interface Frame {
   kind: number;
@@ -402,6 +461,8 @@ function scan(code: string): Scan | undefined {
   }
   let prev = START;
   let prevWord = "";
+  /** The first `@smartasync` at or after the comment being read (-1: none left). */
+  let nextTag = code.indexOf("@smartasync");
   let prevStart = 0;
   let prevAfterDot = false;
   /** For CLOSE_PAREN: the frame of the group it closed; for CLOSE_BRACKET: the `[`. */
@@ -481,11 +542,15 @@ function scan(code: string): Scan | undefined {
           const close = code.indexOf("*/", i + 2);
           if (close < 0) return undefined;
           end = close + 2;
-          if (LINE_BREAK.test(code.slice(i + 2, close))) newline = true;
+          if (lineBreakWithin(code, i + 2, close)) newline = true;
         }
         leaves.push(i, end);
-        const value = code.slice(i + 2, d === 47 ? end : end - 2);
-        if (value.includes("@smartasync")) {
+        // The comment's text is cut out only when it holds the tag (the next tag is searched for
+        // once it lies behind: linear in the file).
+        const valueEnd = d === 47 ? end : end - 2;
+        if (nextTag >= 0 && nextTag < i + 2) nextTag = code.indexOf("@smartasync", i + 2);
+        if (nextTag >= 0 && nextTag + 11 <= valueEnd) {
+          const value = code.slice(i + 2, valueEnd);
           const parsed: AnnotationParse = parseAnnotation(value, d === 42);
           if (parsed.kind !== "none") {
             const a: Annotated = { start: i, depth: frames.length, end: -1, group: undefined };
@@ -582,16 +647,16 @@ function scan(code: string): Scan | undefined {
         i++;
         continue;
       }
-      const word = code.slice(start, i);
+      const word = knownWord(code, start, i);
       const afterDot = prev === DOT;
       // After a newline a word starts the next statement, unless it is an operator.
       settle(newline && !CONTINUES.has(word));
       wordBeforePrev = prev === WORD ? prevWord : "";
       if (naming && !MODIFIERS.has(word)) {
-        names.push(word);
+        names.push(word === NAME ? code.slice(start, i) : word);
         naming = undefined;
       }
-      if (importing) importNames.push(word);
+      if (importing) importNames.push(word === NAME ? code.slice(start, i) : word);
       if (word === "import" && !afterDot && code.charCodeAt(i) === 46) metas.push(start);
       // `class` starts a class when a name or the body's `{` follows (not a property name:
       // `{ class: 1 }`, `{ class }`).
@@ -631,7 +696,8 @@ function scan(code: string): Scan | undefined {
         naming = undefined;
       }
       prev = WORD;
-      prevWord = code.slice(start, i);
+      // `#x` is none of the words the scan compares with.
+      prevWord = NAME;
       prevStart = start;
       prevAfterDot = false;
       newline = false;
@@ -888,8 +954,13 @@ function wordsOf(s: Scan, input: SkimInput): { words: Set<string>; imports?: Sca
   let imports: ScannedImport[] | undefined;
   if (input.factsOf) {
     let any = false;
-    imports = scanImports(input.code);
-    for (const { specifier, kind } of imports) {
+    // The nesting pass's imports stand for the scan's (a superset: more words, never fewer),
+    // except for `req("./x")` of `const req = createRequire(…)`, which only the scan reads. The
+    // analysis then scans the text itself only if it asks for `require`s (imported.ts `sources`):
+    // most ES modules never do.
+    const noted = input.codeImports !== undefined && !input.code.includes("createRequire");
+    if (!noted) imports = scanImports(input.code);
+    for (const { specifier, kind } of noted ? input.codeImports! : imports!) {
       if (kind === "dynamic") continue;
       const facts = input.factsOf(specifier, kind === "require" ? kind : undefined);
       if (!hasFacts(facts) && !hasProblem(facts)) continue;

@@ -394,9 +394,6 @@ export function requiresOpaquely(code: string): boolean {
   return opaqueAnswer;
 }
 
-/** Maximal runs of identifier characters (as `identChar` counts them). */
-const WORD_RUNS = /[A-Za-z0-9$_\\\u0080-\uffff]+/g;
-
 /**
  * Every occurrence of any of `words` in `code` as a whole word, in ascending order, each with
  * its word. Few words: one `indexOf` scan each; many (a file where most functions are
@@ -409,10 +406,47 @@ export function wordsIn(code: string, words: Iterable<string>): { at: number; wo
     for (const w of set) for (const at of hitsOf(code, w)) out.push({ at, word: w });
     return out.sort((a, b) => a.at - b.at);
   }
-  WORD_RUNS.lastIndex = 0;
-  for (let m = WORD_RUNS.exec(code); m !== null; m = WORD_RUNS.exec(code))
-    if (set.has(m[0])) out.push({ at: m.index, word: m[0] });
+  // The maximal runs of `isRunChar`, read by a loop over the char codes rather than a global
+  // regex: a run is cut out of the text only when one of the words has its length and its first
+  // character (the regex's match array and string for every name of the file were the most
+  // garbage of any one step on the appended real files: docs/performance.md, "(2026-12-06,
+  // evening)").
+  let min = Number.POSITIVE_INFINITY;
+  let max = 0;
+  const firsts = new Set<number>();
+  for (const w of set) {
+    if (!w) continue;
+    min = Math.min(min, w.length);
+    max = Math.max(max, w.length);
+    firsts.add(w.charCodeAt(0));
+  }
+  const n = code.length;
+  for (let i = 0; i < n; ) {
+    if (!isRunChar(code.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && isRunChar(code.charCodeAt(i))) i++;
+    const len = i - start;
+    if (len < min || len > max || !firsts.has(code.charCodeAt(start))) continue;
+    const word = code.slice(start, i);
+    if (set.has(word)) out.push({ at: start, word });
+  }
   return out;
+}
+
+/** A character of a word run: `[A-Za-z0-9$_\\]`, or any code unit past ASCII. */
+function isRunChar(c: number): boolean {
+  return (
+    c >= 0x80 ||
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 36 ||
+    c === 95 ||
+    c === 92
+  );
 }
 
 /** Whether `n` starts at one of the offsets of the ascending `starts`. */
