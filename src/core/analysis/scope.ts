@@ -564,11 +564,13 @@ export function closedWrite(
   const skipped = tree.closing?.skipped;
   const patterns = skipped?.patterns ?? [];
   const everywhere = new Set(names);
-  const all = within ? new Set([...everywhere, ...within.keys()]) : everywhere;
-  for (const [name, mentioning] of tree.closedMentions(all)) {
-    // A name watched only within its scopes: the closed functions inside one of them (closed
-    // functions never straddle a scope). One watched everywhere too: every function.
-    const spans = everywhere.has(name) ? undefined : within?.get(name);
+  // A name watched only within its scopes: the closed functions inside one of them (closed
+  // functions never straddle a scope), its text searched there only. One watched everywhere
+  // too: every function.
+  const onlyWithin = new Map([...(within ?? [])].filter(([name]) => !everywhere.has(name)));
+  const mentions = [...tree.closedMentions(everywhere), ...tree.closedMentionsWithin(onlyWithin)];
+  for (const [name, mentioning] of mentions) {
+    const spans = onlyWithin.get(name);
     const fns = spans
       ? mentioning.filter((fn) => spans.some(([s, e]) => s <= (fn.start ?? -1) && (fn.end ?? -1) <= e))
       : mentioning;

@@ -395,6 +395,35 @@ export function requiresOpaquely(code: string): boolean {
 }
 
 /**
+ * The offsets of `word` as a whole word (judged on the whole `code`) that start inside one of
+ * `spans` (`[start, end)` pairs), ascending and without repeats; only the spans' text is searched.
+ */
+export function hitsWithin(
+  code: string,
+  word: string,
+  spans: readonly (readonly [number, number])[],
+): number[] {
+  const out: number[] = [];
+  if (!word) return out;
+  for (const [from, to] of spans) {
+    // A hit starting before `to` may end past it.
+    const part = code.slice(from, Math.min(code.length, to + word.length - 1));
+    for (let i = part.indexOf(word); i >= 0; i = part.indexOf(word, i + 1)) {
+      const at = from + i;
+      if (at >= to) break;
+      const before = at > 0 ? code.charCodeAt(at - 1) : 32;
+      const after = at + word.length < code.length ? code.charCodeAt(at + word.length) : 32;
+      if (!isIdentChar(before) && !isIdentChar(after)) out.push(at);
+    }
+  }
+  if (spans.length > 1) {
+    out.sort((a, b) => a - b);
+    return out.filter((at, k) => k === 0 || out[k - 1] !== at);
+  }
+  return out;
+}
+
+/**
  * Every occurrence of any of `words` in `code` as a whole word, in ascending order, each with
  * its word. Few words: one `indexOf` scan each; many (a file where most functions are
  * annotated): one pass over the identifier-like runs of the text, whatever the count.
@@ -543,9 +572,39 @@ export class Tree {
    */
   closedMentionWithin(): string | undefined {
     if (!this.closed.size || !this.closing || !this.watchedIn.size) return undefined;
-    for (const { at, word } of wordsIn(this.closing.code, this.watchedIn.keys()))
-      if (this.closedAt(at) && this.watchedIn.get(word)!.some(([s, e]) => s <= at && at < e)) return word;
-    return undefined;
+    // The first hit in text order, as a search of the whole text would meet it; each name is
+    // searched for only inside its scopes (a parameter `n` is a word met tens of thousands of
+    // times in a large file, and its scope is one small function).
+    let first = Number.POSITIVE_INFINITY;
+    let found: string | undefined;
+    for (const [word, spans] of this.watchedIn)
+      for (const at of hitsWithin(this.closing.code, word, spans))
+        if (at < first && this.closedAt(at)) {
+          first = at;
+          found = word;
+        }
+    return found;
+  }
+
+  /**
+   * For the names watched only within their scopes (`watchedWritesIn`), the closed functions
+   * inside one of those scopes that mention the name (searched for there only, as
+   * `closedMentionWithin` does).
+   */
+  closedMentionsWithin(
+    names: ReadonlyMap<string, readonly (readonly [number, number])[]>,
+  ): Map<string, Node[]> {
+    const out = new Map<string, Node[]>();
+    if (!this.closed.size || !this.closing) return out;
+    for (const [word, spans] of names) {
+      const list: Node[] = [];
+      for (const at of hitsWithin(this.closing.code, word, spans)) {
+        const fn = this.closedAt(at);
+        if (fn && !list.includes(fn)) list.push(fn);
+      }
+      if (list.length) out.set(word, list);
+    }
+    return out;
   }
 
   constructor(
