@@ -189,6 +189,10 @@ const KIND: Record<string, ViewKind> = {
   ExportSpecifier: "store",
   ExportDefaultDeclaration: "store",
   ClassProperty: "store",
+  // A private field keeps the value for later reads as a public one does (attack24 F15,
+  // fixture diagnostics/sa210-private-class-fields).
+  ClassPrivateProperty: "store",
+  ClassAccessorProperty: "store",
   SpreadElement: "store",
   ForOfStatement: "iterate",
 };
