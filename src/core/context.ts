@@ -564,6 +564,21 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
           return why === undefined ? here() : { ...here(), unproven: why };
         }
         return here();
+      case "tagged": {
+        // `` tag`${f()}` ``: substitution i is the tag's argument i + 1, followed as a call's
+        // argument is (attack24 F13, fixture diagnostics/sa210-tagged-template-tag). A smartasync
+        // tag is not the promise-argument rule's (it reads calls' arguments): not proven.
+        const tagged = v.parent(p);
+        if (tagged === undefined) return here();
+        const index = v.argIndex(p, cur) + 1;
+        const param = v.parameterUses?.(tagged, index);
+        if (param !== undefined) {
+          if (heldAsPromise(param)) return heldFor(param);
+          return paramFlow(param);
+        }
+        const why = v.argumentReader?.(tagged, index);
+        return why === undefined ? here() : { ...here(), unproven: why };
+      }
       case "new": {
         if (slot !== "argument") return here();
         const why = v.argumentReader?.(p, v.argIndex(p, cur));

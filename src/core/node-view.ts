@@ -21,6 +21,7 @@ export type ViewKind =
   | "declarator" // `const p = …`: the value gets a name
   | "store" // kept where other code reads it later: an object's property, an assignment, an export
   | "iterate" // `for (x of it)`, `yield* it`: the elements of `it` go on, one by one
+  | "tagged" // the template of a tagged template: substitution i is the tag's argument i + 1
   | "other";
 
 /** Where a child sits in its parent, in the terms the rules need. */

@@ -290,6 +290,9 @@ export function treeView(
       if (isFunction(n)) return "function";
       if (n.type === "UnaryExpression" && n.operator === "void") return "void";
       if (n.type === "YieldExpression" && n.delegate) return "iterate";
+      // `` tag`${f()}` `` hands the substitution to the tag as an argument (attack24 F13, fixture
+      // diagnostics/sa210-tagged-template-tag); an untagged template only reads it as a string.
+      if (n.type === "TemplateLiteral" && tree.link(n)?.key === "quasi") return "tagged";
       // `yield f()`, `throw f()`: the value goes to whatever iterates the generator or catches
       // the error, out of the walk's sight (attack21 F1: raced there, it was taken as a value).
       if (n.type === "YieldExpression" || n.type === "ThrowStatement") return "store";
@@ -391,13 +394,14 @@ export function treeView(
       return n.type === "SpreadElement";
     },
     parameterUses(call, index) {
-      const c = call as t.CallExpression;
+      const c = call as t.CallExpression | t.TaggedTemplateExpression;
       if (
-        c.type !== "CallExpression" ||
-        c.arguments.slice(0, index + 1).some((a) => a.type === "SpreadElement")
+        c.type !== "TaggedTemplateExpression" &&
+        (c.type !== "CallExpression" ||
+          c.arguments.slice(0, index + 1).some((a) => a.type === "SpreadElement"))
       )
         return undefined;
-      const callee = strip(c.callee as Node);
+      const callee = strip((c.type === "TaggedTemplateExpression" ? c.tag : c.callee) as Node);
       if (callee.type !== "Identifier") return undefined;
       const b = scopes.binding(callee, callee.name);
       if (!b || b.violations.length || b.redeclarations?.length || annotated.has(b)) return undefined;
@@ -422,7 +426,11 @@ export function treeView(
       return call.type !== "NewExpression" && smartasyncCall !== undefined && smartasyncCall(call);
     },
     argumentReader(call, index) {
-      return argumentReader(scopes, call as t.CallExpression | t.NewExpression, index);
+      return argumentReader(
+        scopes,
+        call as t.CallExpression | t.NewExpression | t.TaggedTemplateExpression,
+        index,
+      );
     },
     propertyKey(prop) {
       const p = prop as t.ObjectProperty;
@@ -559,11 +567,11 @@ function moduleOf(scopes: Scopes, b: Binding): string | undefined {
  */
 function argumentReader(
   scopes: Scopes,
-  call: t.CallExpression | t.OptionalCallExpression | t.NewExpression,
+  call: t.CallExpression | t.OptionalCallExpression | t.NewExpression | t.TaggedTemplateExpression,
   index: number,
 ): string | undefined {
   const isNew = call.type === "NewExpression";
-  const c = strip(call.callee as Node);
+  const c = strip((call.type === "TaggedTemplateExpression" ? call.tag : call.callee) as Node);
   if (c.type === "Identifier") {
     const b = scopes.binding(c, c.name);
     if (!b) {
