@@ -606,9 +606,59 @@ function argumentReader(
     }
     if (name === undefined || KEEPERS.has(name))
       return `handed to \`${shown}\`, which keeps it where the build does not follow`;
+    // A method the file itself shows on the receiver — its own object literal's, its class's
+    // (static, or an instance's of `new C()`) — is code that may race the argument as well as read
+    // it, and the walk does not follow methods (attack24 F12, fixture
+    // diagnostics/sa210-own-object-methods): not proven. Another value's method (`res.send(f())`)
+    // stays a read.
+    if (!isNew && ownMember(scopes, o, name)) {
+      const where = o.type === "NewExpression" ? `an instance's \`.${name}\`` : `\`${shown}\``;
+      return `handed to ${where}, a method of this file the build does not follow`;
+    }
     return undefined;
   }
   return "handed to a callee the build does not follow";
+}
+
+/** The class or object literal a binding of this file is declared as (`class C {}`, `const o = {…}`). */
+function declaredShape(scopes: Scopes, id: Node): Node | undefined {
+  if (id.type !== "Identifier") return undefined;
+  const b = scopes.binding(id, id.name);
+  if (!b || moduleOf(scopes, b) !== undefined) return undefined;
+  const decl = b.node as Node;
+  if (decl.type === "ClassDeclaration") return decl;
+  if (decl.type !== "VariableDeclarator" || decl.id.type !== "Identifier" || !decl.init) return undefined;
+  const init = strip(decl.init as Node);
+  return init.type === "ObjectExpression" || init.type === "ClassExpression" ? init : undefined;
+}
+
+/**
+ * Whether `receiver.name` is a member the file shows: a property or method of the object literal
+ * `receiver` is declared as, a static member of the class it names, or an instance member of the
+ * class `new C()` makes (a class written in place, `new (class {…})()`, too).
+ */
+function ownMember(scopes: Scopes, receiver: Node, name: string): boolean {
+  let shape: Node | undefined;
+  let statics = true;
+  if (receiver.type === "NewExpression") {
+    const c = strip(receiver.callee as Node);
+    shape = c.type === "ClassExpression" ? c : declaredShape(scopes, c);
+    statics = false;
+    if (shape?.type === "ObjectExpression") return false;
+  } else shape = declaredShape(scopes, receiver);
+  if (shape === undefined) return false;
+  const members = (
+    shape.type === "ObjectExpression" ? shape.properties : (shape as t.Class).body.body
+  ) as Node[];
+  return members.some((m) => {
+    if (m.type === "SpreadElement") return false;
+    const k = m as { key?: Node; computed?: boolean; static?: boolean };
+    if (shape!.type !== "ObjectExpression" && (k.static === true) !== statics) return false;
+    const key = k.key;
+    if (key === undefined) return false;
+    if (!k.computed && key.type === "Identifier") return key.name === name;
+    return key.type === "StringLiteral" && key.value === name;
+  });
 }
 
 /**
