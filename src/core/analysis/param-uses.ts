@@ -424,6 +424,13 @@ function ownReadUse(
     if (!reads) return unknown(`kept in \`${id.name}\`, which is not followed further`);
     return combine(reads.uses.map((u) => follow(u, depth + 1)));
   }
+  // `(task = p) => Promise.race([task, t])`, `const { a = p } = o`: the default goes on under
+  // another name, which the build does not follow (attack24 F07, fixture
+  // diagnostics/sa211-nested-parameter-default; it was taken for a read of the value).
+  if (p.type === "AssignmentPattern" && p.right === cur)
+    return unknown(
+      `the default value of \`${short(sourceOf(ctx, p.left as Node))}\`, which the build does not follow`,
+    );
   if (p.type === "AssignmentExpression" && p.right === cur)
     return unknown(`stored in \`${short(sourceOf(ctx, p.left as Node))}\`, which the build does not follow`);
   if (p.type === "YieldExpression") return unknown("yielded, which the build does not follow");
