@@ -139,7 +139,7 @@ export interface HandedOn {
 type Walked = CallContext & { handedOn?: HandedOn; unproven?: string; inert?: true };
 
 /** Context of a value returned from `fn` (a `return` in it, or its concise arrow body). */
-function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number): Walked {
+function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number, origin: N): Walked {
   if (v.isAsyncFunction(fn)) return { context: "awaited", in: "async" };
   const self = outermost(v, fn);
   const p = v.parent(self);
@@ -152,7 +152,13 @@ function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number): Walked {
       if (v.kind(p) === "call" && v.kind(callee) === "member") {
         const name = v.memberName(callee);
         const fromArray = name === "from" && index === 1 && v.isGlobal(v.memberObject(callee), "Array");
-        if ((name !== undefined && SYNC_ARRAY_METHODS.has(name) && index === 0) || fromArray) {
+        // `ids.map((id) => f(id))`, `Array.from(ids, (id) => f(id))`, `flatMap` with a callback
+        // that returns the call itself: an array of the calls, walked as an array literal is —
+        // `[0]`, `.at()`, `const [a] = …`, a loop, `.values()` are its reads, not the call's
+        // (attack24 F04/F05: read as the call, each of those took the value silently).
+        if ((index === 0 && (name === "map" || name === "flatMap")) || fromArray)
+          return containerUse(v, p, hops, origin);
+        if (name !== undefined && SYNC_ARRAY_METHODS.has(name) && index === 0) {
           return classify(v, p, hops);
         }
       }
@@ -606,10 +612,10 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         return { context: "started", in: colourOf(v, call) };
       case "return": {
         const fn = v.enclosingFunction(p);
-        return fn === undefined ? here() : returnedFrom(v, fn, hops);
+        return fn === undefined ? here() : returnedFrom(v, fn, hops, call);
       }
       case "function":
-        return slot === "concise-body" ? returnedFrom(v, p, hops) : here();
+        return slot === "concise-body" ? returnedFrom(v, p, hops, call) : here();
       default:
         return here();
     }
