@@ -139,7 +139,7 @@ export interface HandedOn {
 type Walked = CallContext & { handedOn?: HandedOn; unproven?: string; inert?: true };
 
 /** Context of a value returned from `fn` (a `return` in it, or its concise arrow body). */
-function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number, origin: N): Walked {
+function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number): Walked {
   if (v.isAsyncFunction(fn)) return { context: "awaited", in: "async" };
   const self = outermost(v, fn);
   const p = v.parent(self);
@@ -156,8 +156,10 @@ function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number, origin: N): Walked
         // that returns the call itself: an array of the calls, walked as an array literal is —
         // `[0]`, `.at()`, `const [a] = …`, a loop, `.values()` are its reads, not the call's
         // (attack24 F04/F05: read as the call, each of those took the value silently).
+        // The colour is the array's, where it goes (`await Promise.all(xs.map((x) => f(x)))`
+        // in async code keeps the promises: fixture contexts/promise-all-map).
         if ((index === 0 && (name === "map" || name === "flatMap")) || fromArray)
-          return containerUse(v, p, hops, origin);
+          return containerUse(v, p, hops, p);
         if (name !== undefined && SYNC_ARRAY_METHODS.has(name) && index === 0) {
           return classify(v, p, hops);
         }
@@ -593,6 +595,31 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
       case "declarator": {
         const local = slot === "init" ? v.localUses?.(p) : undefined;
         if (heldAsPromise(local)) return heldFor(local);
+        // `let task = f(); if (ms) task = Promise.race([task, t])`: a name the code assigns
+        // again holds the call's value until then, and every read of it may see it. Its reads
+        // decide as a `const`'s do where each is a promise use, or each a read of the value;
+        // anything else is not proven (attack24 F10: read as a plain value, `f()` lost the race).
+        if (
+          local === undefined &&
+          slot === "init" &&
+          hops < MAX_HOPS &&
+          (hops > 0 || colourOf(v, call) === "sync")
+        ) {
+          const again = v.reassignedUses?.(p);
+          if (again !== undefined) {
+            const verdict = again.exported
+              ? "exported"
+              : again.uses.length === 0
+                ? "value"
+                : localVerdict(v, again, hops);
+            if (verdict === "promise") return heldFor(again);
+            if (verdict !== "value")
+              return {
+                ...here(),
+                unproven: `kept in \`${again.name}\`, a name the code assigns again, which the build does not follow`,
+              };
+          }
+        }
         // Only handed on to callers out of sight: as written, as `return f()` (r4a's noted gap).
         if (
           local !== undefined &&
@@ -612,10 +639,10 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         return { context: "started", in: colourOf(v, call) };
       case "return": {
         const fn = v.enclosingFunction(p);
-        return fn === undefined ? here() : returnedFrom(v, fn, hops, call);
+        return fn === undefined ? here() : returnedFrom(v, fn, hops);
       }
       case "function":
-        return slot === "concise-body" ? returnedFrom(v, p, hops, call) : here();
+        return slot === "concise-body" ? returnedFrom(v, p, hops) : here();
       default:
         return here();
     }

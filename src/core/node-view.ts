@@ -75,6 +75,12 @@ export interface NodeView<N> {
    */
   localUses?(declarator: N): { name: string; uses: readonly N[]; exported?: boolean } | undefined;
   /**
+   * The local a declarator names (one identifier) where the code writes it again (`let task =
+   * f(); task = …`): every read of it, a write that also reads (`v ||= x`, `v += 1`) counted as
+   * a read; undefined where it is never written again (localUses) or is not one plain name.
+   */
+  reassignedUses?(declarator: N): { name: string; uses: readonly N[]; exported?: boolean } | undefined;
+  /**
    * Whether `call` adopts the value its function argument at `index` returns into the promise
    * it returns, as p-limit's `limit(fn)` does: a call returned from that function is awaited.
    */

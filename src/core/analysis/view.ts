@@ -373,6 +373,40 @@ export function treeView(
       const exported = tree.parent(tree.parent(declarator) ?? declarator)?.type === "ExportNamedDeclaration";
       return reads && { ...reads, exported };
     },
+    reassignedUses(declarator) {
+      const d = declarator as t.VariableDeclarator;
+      if (d.id.type !== "Identifier") return undefined;
+      const b = scopes.binding(d.id, d.id.name);
+      if (!b || b.node !== declarator || b.violations.length === 0 || b.redeclarations?.length)
+        return undefined;
+      tree.watchWithin(b.name, b.scope.node);
+      const uses: Node[] = [];
+      tree.walk(
+        b.scope.node,
+        (n) => {
+          if (
+            n.type !== "Identifier" ||
+            n.name !== b.name ||
+            !isReference(n, tree) ||
+            scopes.binding(n, b.name) !== b
+          )
+            return undefined;
+          // `task = …` and a `for (task of …)` head only write the name; `v ||= x`, `v += 1`
+          // read it too, and are kept as reads.
+          const link = tree.link(n);
+          const parent = link?.parent;
+          const writes =
+            (parent?.type === "AssignmentExpression" && parent.operator === "=" && link?.key === "left") ||
+            ((parent?.type === "ForOfStatement" || parent?.type === "ForInStatement") &&
+              link?.key === "left");
+          if (!writes) uses.push(n);
+          return undefined;
+        },
+        true,
+      );
+      const exported = tree.parent(tree.parent(declarator) ?? declarator)?.type === "ExportNamedDeclaration";
+      return { name: b.name, uses, exported };
+    },
     resolvesPromise(call) {
       const callee = strip((call as { callee: Node }).callee);
       if (callee.type !== "Identifier") return false;
