@@ -141,6 +141,14 @@ type Walked = CallContext & { handedOn?: HandedOn; unproven?: string; inert?: tr
 /** Context of a value returned from `fn` (a `return` in it, or its concise arrow body). */
 function returnedFrom<N>(v: NodeView<N>, fn: N, hops: number): Walked {
   if (v.isAsyncFunction(fn)) return { context: "awaited", in: "async" };
+  // `function* job() { return f(); }`: the generator's caller gets an iterator, and the value
+  // reaches whoever reads `.next().value` at the end, as a `yield`ed one does (attack24 F11).
+  if (v.isGenerator?.(fn))
+    return {
+      context: "value",
+      in: "sync",
+      unproven: "returned from a generator, whose `next()` hands it to code the build does not follow",
+    };
   const self = outermost(v, fn);
   const p = v.parent(self);
   if (p !== undefined && (v.kind(p) === "call" || v.kind(p) === "new")) {
@@ -568,6 +576,14 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
           }
           // A smartasync callee's parameter is the promise-argument rule's (SA109, SA211).
           if (v.isSmartasyncCall?.(p)) return here();
+          // `gen.next(f())`: a generator's `next(x)` makes `x` the value of the `yield` it stopped
+          // at, code the build does not follow (attack24 F11); any `next` may be one.
+          if (v.kind(callee) === "member" && v.memberName(callee) === "next")
+            return {
+              ...here(),
+              unproven:
+                "handed to `.next(…)`, which may give it to a generator's `yield`, code the build does not follow",
+            };
           const why = v.argumentReader?.(p, v.argIndex(p, cur));
           return why === undefined ? here() : { ...here(), unproven: why };
         }

@@ -66,6 +66,8 @@ export interface NodeView<N> {
   globalCallee?(call: N): string | undefined;
   /** Colour of a function: `async`, or a declared `Promise`/`PromiseLike` return type. */
   isAsyncFunction(fn: N): boolean;
+  /** Whether a function is a generator (`function*`): what it returns goes to `next()`'s caller. */
+  isGenerator?(fn: N): boolean;
   /** The nearest function enclosing `n` (not `n` itself); undefined at module level. */
   enclosingFunction(n: N): N | undefined;
   /**

@@ -357,6 +357,9 @@ export function treeView(
       // undeclared function, its callers in sight decide, else it stays as written.
       return isAsyncFunction(fn, tree.program) || isMarkedAsync(fn) || asyncAnnotated.has(fn);
     },
+    isGenerator(fn) {
+      return (fn as t.Function).generator === true;
+    },
     enclosingFunction(n) {
       return codeParent(tree, n);
     },
