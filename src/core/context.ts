@@ -476,6 +476,19 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         }
         // `items.concat(t)` is the same array with more elements: what is done with it is done
         // with `items`'s (attack 19, F12: `Promise.any(items.concat(t))`).
+        // `p.valueOf()`: a promise's `valueOf` is the promise itself (attack24 F14), a value's
+        // the value — the same thing the call gives, used where `p` would be.
+        if (
+          slot === "object" &&
+          name === "valueOf" &&
+          use !== undefined &&
+          v.kind(use) === "call" &&
+          v.slot(use, p) === "callee" &&
+          v.argumentAt?.(use, 0) === undefined
+        ) {
+          cur = use;
+          continue;
+        }
         if (
           slot === "object" &&
           name === "concat" &&
@@ -503,9 +516,16 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         // `{ p: f() }`: what is read back from the object (attack19 F2: `{ p: f() }.p` raced).
         if (slot === "element") {
           const obj = v.parent(p);
-          return obj === undefined
-            ? here()
-            : containerUse(v, obj, hops, call, v.propertyKey?.(p) ?? COMPUTED);
+          if (obj === undefined) return here();
+          // `{ ready: f(), whenReady() { return this.ready } }`: the object's own method reads it
+          // back through `this`, which the walk does not follow (attack24 F14).
+          if (v.hasOwnMethods?.(obj))
+            return {
+              ...here(),
+              unproven:
+                "put in an object whose own methods may read it through `this`, which the build does not follow",
+            };
+          return containerUse(v, obj, hops, call, v.propertyKey?.(p) ?? COMPUTED);
         }
         // `function f(v = g())`: the parameter's reads, as a local's.
         if (v.defaultUses !== undefined) {

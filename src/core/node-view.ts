@@ -68,6 +68,11 @@ export interface NodeView<N> {
   isAsyncFunction(fn: N): boolean;
   /** Whether a function is a generator (`function*`): what it returns goes to `next()`'s caller. */
   isGenerator?(fn: N): boolean;
+  /**
+   * Whether an object literal has a method of its own that may read the object through `this`
+   * (a method, getter or setter, a `function` value): what it holds may leave through them.
+   */
+  hasOwnMethods?(obj: N): boolean;
   /** The nearest function enclosing `n` (not `n` itself); undefined at module level. */
   enclosingFunction(n: N): N | undefined;
   /**

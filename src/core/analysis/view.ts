@@ -357,6 +357,14 @@ export function treeView(
       // undeclared function, its callers in sight decide, else it stays as written.
       return isAsyncFunction(fn, tree.program) || isMarkedAsync(fn) || asyncAnnotated.has(fn);
     },
+    hasOwnMethods(obj) {
+      if (obj.type !== "ObjectExpression") return false;
+      return obj.properties.some(
+        (prop) =>
+          prop.type === "ObjectMethod" ||
+          (prop.type === "ObjectProperty" && strip(prop.value as Node).type === "FunctionExpression"),
+      );
+    },
     isGenerator(fn) {
       return (fn as t.Function).generator === true;
     },
