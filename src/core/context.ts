@@ -474,8 +474,6 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         ) {
           return { context: "awaited", in: colourOf(v, call), method: true };
         }
-        // `items.concat(t)` is the same array with more elements: what is done with it is done
-        // with `items`'s (attack 19, F12: `Promise.any(items.concat(t))`).
         // `p.valueOf()`: a promise's `valueOf` is the promise itself (attack24 F14), a value's
         // the value — the same thing the call gives, used where `p` would be.
         if (
@@ -489,6 +487,8 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
           cur = use;
           continue;
         }
+        // `items.concat(t)` is the same array with more elements: what is done with it is done
+        // with `items`'s (attack 19, F12: `Promise.any(items.concat(t))`).
         if (
           slot === "object" &&
           name === "concat" &&
