@@ -629,6 +629,10 @@ function classify<N>(v: NodeView<N>, call: N, hops: number): Walked {
         return why === undefined ? here() : { ...here(), unproven: why };
       }
       case "declarator": {
+        // `const { then } = f()`: a promise's own member, taken as the promise's (a value has
+        // none: the program would print `undefined` where it printed a function).
+        if (slot === "init" && v.takesPromiseMember?.(p))
+          return { ...here(), unproven: "destructured for a promise's own `then`, `catch` or `finally`" };
         const local = slot === "init" ? v.localUses?.(p) : undefined;
         if (heldAsPromise(local)) return heldFor(local);
         // `let task = f(); if (ms) task = Promise.race([task, t])`: a name the code assigns
@@ -876,6 +880,17 @@ function containerUse<N>(v: NodeView<N>, container: N, hops: number, origin: N, 
         if (hops >= MAX_HOPS)
           return unproven(`put in an array handed to \`.${name}(…)\`, followed no further`);
         const got = each.map((u) => classify(v, u, hops + 1));
+        // The callback's third parameter is the array itself (`(x, i, all) => … all[i]`):
+        // followed as the array where it is a plain name, else not proven.
+        const arity = v.callbackArity?.(use, 0) ?? 0;
+        if (arity >= 3) {
+          const whole = arity === Number.POSITIVE_INFINITY ? undefined : v.callbackParamUses?.(use, 0, 2);
+          if (whole === undefined)
+            return unproven(
+              `put in an array handed to \`.${name}(…)\`, whose callback gets the array itself`,
+            );
+          got.push(...whole.map((u) => containerUse(v, u, hops + 1, origin)));
+        }
         // `filter` and `find` give elements back too.
         if (name === "filter") got.push(containerUse(v, use, hops, origin));
         if (name === "find" || name === "findLast") got.push(classify(v, use, hops));

@@ -147,6 +147,17 @@ export interface NodeView<N> {
    */
   patternUses?(declarator: N): N[] | undefined;
   /**
+   * Whether an object pattern declarator takes a promise's own member (`const { then } = e`,
+   * `catch`, `finally`) or one the source does not fix (a computed key).
+   */
+  takesPromiseMember?(declarator: N): boolean;
+  /**
+   * How many parameters the function written in place as argument `index` of `call` declares:
+   * `Infinity` with a rest parameter or a read of `arguments`; undefined where the argument is
+   * not a function written in place.
+   */
+  callbackArity?(call: N, index: number): number | undefined;
+  /**
    * Parameter `param` of the function written in place as argument `index` of `call`
    * (`xs.forEach((x) => …)`), as a local: every read of it. Undefined where the argument is no
    * such function or the parameter no plain name.

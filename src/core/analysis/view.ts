@@ -168,6 +168,9 @@ export function valueLeaves(n: Node, out: Node[] = []): Node[] {
 /** Assignment operators that store the right-hand value itself (the others compute with it). */
 const STORING = new Set(["=", "||=", "&&=", "??="]);
 
+/** What a promise has of its own to destructure: `const { then } = f()` takes the promise's. */
+const PROMISE_MEMBERS = new Set(["then", "catch", "finally"]);
+
 const KIND: Record<string, ViewKind> = {
   CallExpression: "call",
   OptionalCallExpression: "call",
@@ -495,16 +498,49 @@ export function treeView(
     patternUses(declarator) {
       const d = declarator as t.VariableDeclarator;
       if (d.type !== "VariableDeclarator" || d.id.type !== "ArrayPattern") return undefined;
+      // `export const [d] = [f()]`: other modules read it (attack24, r14h's suspected row).
+      if (tree.parent(tree.parent(declarator) ?? declarator)?.type === "ExportNamedDeclaration")
+        return undefined;
       const uses: Node[] = [];
       for (const e of d.id.elements) {
         if (e === null) continue;
         if (e.type !== "Identifier") return undefined;
         const b = scopes.binding(e as Node, e.name);
-        const reads = b && b.node === declarator ? readsOf(tree, scopes, b) : undefined;
+        // A name assigned again may hold something else when read.
+        const reads =
+          b && b.node === declarator && b.violations.length === 0 ? readsOf(tree, scopes, b) : undefined;
         if (!reads) return undefined;
         uses.push(...reads.uses);
       }
       return uses;
+    },
+    takesPromiseMember(declarator) {
+      const d = declarator as t.VariableDeclarator;
+      if (d.type !== "VariableDeclarator" || d.id.type !== "ObjectPattern") return false;
+      return d.id.properties.some(
+        (p) =>
+          p.type === "ObjectProperty" &&
+          (p.computed ||
+            PROMISE_MEMBERS.has(
+              p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : "",
+            )),
+      );
+    },
+    callbackArity(call, index) {
+      const arg = (call as t.CallExpression).arguments?.[index];
+      const fn = arg ? strip(arg as Node) : undefined;
+      if (!fn || (fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression"))
+        return undefined;
+      if (fn.params.some((p) => p.type === "RestElement")) return Number.POSITIVE_INFINITY;
+      // A function's own `arguments` (an arrow's is its enclosing function's).
+      let readsArguments = false;
+      if (fn.type === "FunctionExpression")
+        tree.walk(fn.body as Node, (n) => {
+          if (readsArguments || (isFunction(n) && n.type !== "ArrowFunctionExpression")) return false;
+          if (n.type === "Identifier" && n.name === "arguments") readsArguments = true;
+          return undefined;
+        });
+      return readsArguments ? Number.POSITIVE_INFINITY : fn.params.length;
     },
     callbackParamUses(call, index, param) {
       const arg = (call as t.CallExpression).arguments?.[index];
