@@ -964,14 +964,14 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
       reflect.name === "Reflect" &&
       !ctx.scopes.binding(reflect, "Reflect")
     ) {
-      const r = lookupReference(ctx, index, peelCallee(first), false);
-      if (r && "unfollowed" in r) return r;
-      const held = r && heldName(r);
-      if (held)
-        return {
-          ...held,
-          unfollowed: `a function called through \`Reflect.apply\`; write \`${held.name}.apply(thisArg, args)\`, which is followed`,
-        };
+      const through = calledAsValue(
+        ctx,
+        index,
+        first,
+        (name) =>
+          `a function called through \`Reflect.apply\`; write \`${name}.apply(thisArg, args)\`, which is followed`,
+      );
+      if (through) return through;
     }
     if (prop === "call" || prop === "apply") {
       const target = peelCallee(callee.object as Node);
@@ -994,12 +994,8 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
       // `Function.prototype.call.call(f, t, …)`, `f.apply.call(f, t, [..])`,
       // `Reflect.apply(Function.prototype.call, f, [t, …])`: the function called is an argument.
       const invoked = invokedArgument(callee, (call as CallNode).arguments as Node[], "calls");
-      if (invoked) {
-        const r = lookupReference(ctx, index, peelCallee(invoked), false);
-        if (r && "unfollowed" in r) return r;
-        const held = r && heldName(r);
-        if (held) return { ...held, unfollowed: invokerAdvice(held.name) };
-      }
+      const through = invoked && calledAsValue(ctx, index, invoked, invokerAdvice);
+      if (through) return through;
       const r = lookupReference(ctx, index, target, false);
       if (r && !("unfollowed" in r) && r.shape.kind !== "dispatch" && !r.choice)
         return { ...r, shape: withOwn("call-apply", r.shape) };
@@ -1011,12 +1007,8 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
     const invoked = tagged
       ? undefined
       : invokedArgument(peelCallee(callee.callee as Node), callee.arguments as Node[], "binds");
-    if (invoked) {
-      const r = lookupReference(ctx, index, peelCallee(invoked), false);
-      if (r && "unfollowed" in r) return r;
-      const held = r && heldName(r);
-      if (held) return { ...held, unfollowed: invokerAdvice(held.name) };
-    }
+    const through = invoked && calledAsValue(ctx, index, invoked, invokerAdvice);
+    if (through) return through;
     // `require("./only")(x)` of a module that is a smartasync function (`module.exports = f`).
     if (!tagged && callee.type === "CallExpression" && ctx.imported) {
       const whole = ctx.imported.lookup(callee);
@@ -1886,6 +1878,23 @@ function invokedArgument(callee: Node, args: Node[], mode: "calls" | "binds"): N
   )
     return args[1];
   return undefined;
+}
+
+/**
+ * A smartasync function handed as a value to code that calls it (`Reflect.apply(f, …)`,
+ * `Function.prototype.call.call(f, …)`): not followed, with `advice` naming the spelling that
+ * is; an unfollowed name's own reason passes through.
+ */
+function calledAsValue(
+  ctx: Ctx,
+  index: Index,
+  fn: Node,
+  advice: (name: string) => string,
+): Unfollowed | undefined {
+  const r = lookupReference(ctx, index, peelCallee(fn), false);
+  if (r && "unfollowed" in r) return r;
+  const held = r && heldName(r);
+  return held ? { ...held, unfollowed: advice(held.name) } : undefined;
 }
 
 function invokerAdvice(name: string): string {
