@@ -242,7 +242,6 @@ function emitPlan(
   // Variants copy the original bodies, so build them before the originals' calls are edited.
   const variants = new Map<SaFunction, t.Node>();
   for (const fn of fns) if (!fn.processed) variants.set(fn, buildVariant(ectx, fn, plan.edits, imports));
-  for (const [node, edit] of plan.edits) applyEdit(ectx, node as t.CallExpression, edit, imports);
 
   const rt = () => t.identifier(imports.runtime());
   const call = (name: string, args: t.Expression[]) =>
@@ -377,6 +376,12 @@ function emitPlan(
     wrappers.set(holder.node, wrapper);
     holder.replaceWith(wrapper);
   }
+
+  // Calls are edited once every holder is wrapped: a dispatch moves its receiver and arguments
+  // into new nodes, so a literal wrapped after it would be replaced through a path no longer in
+  // the tree (fixture methods/literal-receiver-and-argument, attack25 F09). The edits change
+  // call nodes in place and read their children as they are now.
+  for (const [node, edit] of plan.edits) applyEdit(ectx, node as t.CallExpression, edit, imports);
 
   // `// @smartasync factory`: its sync twin, a copy of the factory as compiled above.
   for (const factory of plan.factories) {

@@ -502,6 +502,18 @@ class Editor {
     this.ms.prependRight(s(n), before);
     this.ms.appendLeft(e(n), after);
   }
+
+  /**
+   * `wrap`, innermost at both ends: text other edits wrote at the node's start or end (a
+   * dispatch whose receiver is the node starts there) stays outside. The marker wrapper of an
+   * object literal goes around the literal itself (fixture methods/literal-receiver-and-argument,
+   * attack25 F09: `{…}.get(3)` had the wrapper around the dispatch's head instead).
+   */
+  wrapInner(n: Node, before: string, after: string): void {
+    this.begins(n);
+    this.ms.appendRight(s(n), before);
+    this.ms.prependLeft(e(n), after);
+  }
 }
 
 /**
@@ -993,7 +1005,7 @@ class SyncCopy {
         continue;
       }
       const o = plan.names.uid("o");
-      this.ed.wrap(holder, `((${o}) => (${[...marks(o), o].join(", ")}))(`, ")");
+      this.ed.wrapInner(holder, `((${o}) => (${[...marks(o), o].join(", ")}))(`, ")");
     }
   }
 
@@ -1317,7 +1329,7 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
     }
     // An object not bound to a name: mark it where it is created.
     const o = plan.names.uid("o");
-    main.wrap(holder, `((${o}) => (${[...stmts(o), o].join(", ")}))(`, ")");
+    main.wrapInner(holder, `((${o}) => (${[...stmts(o), o].join(", ")}))(`, ")");
   }
 
   // `// @smartasync factory`: its sync twin after it. Built from the original text, as variants are.
