@@ -27,6 +27,7 @@ import {
   resolveImport,
   selfReferenceMiss,
 } from "../resolve.js";
+import type { FunctionKind } from "../strategy.js";
 import type { ParsedFile } from "./analyse.js";
 import { sameThreadWhy } from "./arg-escape.js";
 import { buildIndex, exportedPlainUnits, type Index, markSyncBodyBlocks } from "./calls.js";
@@ -43,6 +44,7 @@ import {
 } from "./exports.js";
 import { type AnalysedModule, moduleFactsOf, shadowingNames } from "./facts.js";
 import { statementForms } from "./forms.js";
+import { addKinds } from "./held.js";
 import { ImportedFns } from "./imported.js";
 import { closingForExport, exactOnClosed, type LazyClosing } from "./lazy.js";
 import { analyseBody, exportStartsWork } from "./leaves.js";
@@ -788,6 +790,11 @@ export class ModuleGraph {
       esCount: text.reExports.length,
       namesOf: (from) => this.exportNames(from, path)?.names,
     });
+    // Objects of the classes an import annotates reach importers through this module (`class Sub
+    // extends Base`, `return new Base()`): their method names are carried with its own, so a
+    // module further on dispatches `sub.load()` (attack25 F14, fixture
+    // modules/inherited-method-through-import).
+    if (text.mayExportBindings) this.importedMethods(text.imports, path, facts.methods);
     return {
       exports: facts.exports,
       methods: facts.methods,
@@ -835,6 +842,37 @@ export class ModuleGraph {
       if (hasFacts(withStrategies ? this.factsOf(r.path) : this.shapeOf(r.path, 0))) return true;
     }
     return false;
+  }
+
+  /**
+   * Adds the smartasync method names of the modules `imports` name (their shapes, which carry
+   * their own imports' in turn) to `into`. A module still being computed (an import cycle) adds
+   * none, and what is computed meanwhile is not kept in the store.
+   */
+  private importedMethods(
+    imports: readonly ScannedImport[],
+    from: string,
+    into: Map<string, Set<FunctionKind>>,
+  ): void {
+    for (const { specifier } of imports) {
+      let r: Resolution | undefined;
+      try {
+        r = resolveSeen(specifier, from);
+      } catch {
+        r = undefined;
+      }
+      if (!r) continue;
+      if (r.kind === "package") {
+        addKinds(into, packageSeen(specifier, from, r).methods);
+        continue;
+      }
+      if (r.path === from) continue;
+      if (this.shapes.inProgress(r.path) || this.facts.inProgress(r.path)) {
+        taintFacts();
+        continue;
+      }
+      addKinds(into, this.shapeOf(r.path, 0).methods);
+    }
   }
 
   shapeOf(path: string, depth: number): ModuleFacts {

@@ -3,7 +3,7 @@ import { isTwinModule } from "../twins.js";
 import type { Ctx } from "./ctx.js";
 import type { Binding } from "./scope.js";
 import { constructorHas } from "./sync-table.js";
-import type { Node } from "./tree.js";
+import { isFunction, type Node, stackChildren } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
 import { isWritten, requireSource, strip } from "./view.js";
 
@@ -187,21 +187,56 @@ function privateAsyncMethod(ctx: Ctx, callee: Node): boolean {
   return false;
 }
 
-/** A call of a function of this file declared `async` (and not a smartasync function). */
+/**
+ * A call of a function of this file declared `async` (and not a smartasync function), or of a
+ * plain one whose every return is certainly a promise (`returnsPromise`).
+ */
 function isLocalAsyncFunction(ctx: Ctx, id: t.Identifier): boolean {
   const b = ctx.scopes.binding(id, id.name);
   if (!b || b.violations.length > 0) return false;
   const n = b.node;
-  if (n.type === "FunctionDeclaration") return n.async && !n.generator;
-  if (n.type === "VariableDeclarator" && b.kind === "const" && n.init) {
+  let fn: t.Function | undefined;
+  if (n.type === "FunctionDeclaration") fn = n;
+  else if (n.type === "VariableDeclarator" && b.kind === "const" && n.init) {
     const init = strip(n.init as Node);
-    return (
-      (init.type === "ArrowFunctionExpression" || init.type === "FunctionExpression") &&
-      init.async &&
-      !init.generator
-    );
+    if (init.type === "ArrowFunctionExpression" || init.type === "FunctionExpression") fn = init;
   }
-  return false;
+  if (!fn || fn.generator) return false;
+  return fn.async || returnsPromise(ctx, fn);
+}
+
+/** The plain functions `returnsPromise` is reading now (`f` returning `g()`, `g` returning `f()`). */
+const reading = new Set<Node>();
+
+/**
+ * A plain function whose every completion returns a value certainly a promise: `const sleep =
+ * (ms) => new Promise(…)`, `function delay(ms) { return new Promise(…) }`, a thin wrapper of a
+ * promise API (`(p) => readFile(p, "utf8")`, `readFile(p).then(…)`, `Promise.resolve(v)`) or of
+ * an async function of the file (`(k) => load(k)`). Awaited, its call is a known asynchronous
+ * API as an `async` function's is: the worker variant, not a guard that fails on every call
+ * (attack25 F13, fixture worker/awaited-promise-helpers). A block body must end in a `return`
+ * (no path falls off its end) and every `return` of its own give such a value.
+ */
+function returnsPromise(ctx: Ctx, fn: t.Function): boolean {
+  if (reading.has(fn as Node)) return false;
+  reading.add(fn as Node);
+  try {
+    const body = fn.body as Node;
+    if (body.type !== "BlockStatement") return proofOf(ctx, body) === "async";
+    const last = body.body.at(-1) as Node | undefined;
+    if (last?.type !== "ReturnStatement") return false;
+    const stack: Node[] = [body];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n !== body && isFunction(n)) continue;
+      if (n.type === "ReturnStatement" && (!n.argument || proofOf(ctx, n.argument as Node) !== "async"))
+        return false;
+      stackChildren(n, stack);
+    }
+    return true;
+  } finally {
+    reading.delete(fn as Node);
+  }
 }
 
 function hasKey(members: readonly Node[], name: string, onlyStatic: boolean): boolean {
