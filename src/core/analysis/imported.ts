@@ -326,7 +326,15 @@ export class ImportedFns {
     for (const [source, kind] of this.sources()) {
       if (hasFacts(this.factsOf(source, kind))) return true;
     }
+    // A type-only import counts for its methods alone (`methodKinds`).
+    for (const source of this.typeSources()) if (this.factsOf(source).methods.size > 0) return true;
     return false;
+  }
+
+  /** The sources of `import type … from` declarations (no value at run time). */
+  private *typeSources(): Generator<string> {
+    for (const s of this.ctx.program.body)
+      if (s.type === "ImportDeclaration" && s.importKind === "type") yield s.source.value;
   }
 
   /**
@@ -339,6 +347,10 @@ export class ImportedFns {
     for (const [source, kind] of this.sources()) {
       addKinds(out, this.factsOf(source, kind).methods);
     }
+    // `import type { Repo }` brings no value, but an object of that class reaches this file
+    // (a parameter typed `r: Repo`): its methods are dispatched as a value import's are
+    // (attack25 F16, fixture typescript/type-import-method-dispatch).
+    for (const source of this.typeSources()) addKinds(out, this.factsOf(source).methods);
     addKinds(out, escaped ? this.escapedNamespaces() : this.namespaceExports());
     return out;
   }
