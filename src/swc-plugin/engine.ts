@@ -1,7 +1,7 @@
 import { relative } from "node:path";
 import { nothingToDo } from "../compile/fast-path.js";
 import { checkLimits } from "../compile/limits.js";
-import { parserFor } from "../compile/parser.js";
+import { lenientParserFor, parserFor } from "../compile/parser.js";
 import type { SourceMapJson } from "../compile/types.js";
 import { analyse, type ParsedFile, planChanges } from "../core/analysis/analyse.js";
 import type { Located } from "../core/analysis/ctx.js";
@@ -97,7 +97,12 @@ export function graphFor(options: Options, root: string, own?: OwnOptions): Modu
           // A `.cjs` may `return` at the top level, as Node allows (attack23 F9); Babel's module
           // parser allows it there too (babel-plugin/parse.ts).
           const isModule = syntaxOf(path).commonjs ? "commonjs" : "unknown";
-          const file = parseToBabelShape(source, { parser: parserFor(path), isModule });
+          let file: ReturnType<typeof parseToBabelShape>;
+          try {
+            file = parseToBabelShape(source, { parser: parserFor(path), isModule });
+          } catch {
+            file = parseToBabelShape(source, { parser: lenientParserFor(path), isModule });
+          }
           return { program: file.program, comments: file.comments ?? [] };
         },
         options,
