@@ -1,5 +1,5 @@
 import type { types as t } from "@babel/core";
-import { scanModule } from "../import-scan.js";
+import { type ScannedImport, scanModule } from "../import-scan.js";
 import type { BlockingFact, ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
@@ -78,6 +78,10 @@ export interface FactsHow {
   esCount: number;
   /** Every name a re-exported module exports (a plain module's too), as far as its text proves. */
   namesOf: (from: string) => ReadonlySet<string> | undefined;
+  /** The module's imports of every kind (static, type-only, `require`, `import()`), by its text. */
+  imports: () => readonly ScannedImport[];
+  /** The smartasync method names of the module an import names (`methods` of its facts). */
+  methodsOf: (specifier: string) => Map<string, Set<FunctionKind>> | undefined;
 }
 
 /**
@@ -117,6 +121,14 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
     if (i < how.esCount && !re.names && re.namespace === undefined) stars.push({ re, target });
   }
   excludeAmbiguousStars(into, stars, how.shadowed, how.namesOf);
+  // Objects of the classes an import annotates reach importers through this module (`class Sub
+  // extends Base`, `return new Base()`, a parameter typed by an `import type`): their method
+  // names are carried with its own, on through the imports, so a module further on dispatches
+  // `sub.load()` (attack25 F14, fixture modules/inherited-method-through-import).
+  for (const { specifier } of how.imports()) {
+    const more = how.methodsOf(specifier);
+    if (more) addKinds(methods, more);
+  }
   // A re-exported smartasync function whose variant name the module also declares itself
   // (`export * from "./a"; export function loadSync() {}`) or re-exports from a module where
   // it is no variant (`export { loadSync } from "./other"`): importers would reach that
@@ -288,6 +300,8 @@ export function factsOfFile(
       targetOf: (re) => imported.factsOf(re.from),
       esCount: es.length,
       namesOf: (from) => (filename ? ctx.graph?.exportNames(from, filename)?.names : undefined),
+      imports: () => scanned().imports,
+      methodsOf: (specifier) => imported.factsOf(specifier).methods,
       ownExports: () => scanned().ownExports,
       shadowed: (name) => {
         shadowing ??= shadowingNames(

@@ -44,7 +44,6 @@ import {
 } from "./exports.js";
 import { type AnalysedModule, moduleFactsOf, shadowingNames } from "./facts.js";
 import { statementForms } from "./forms.js";
-import { addKinds } from "./held.js";
 import { ImportedFns } from "./imported.js";
 import { closingForExport, exactOnClosed, type LazyClosing } from "./lazy.js";
 import { analyseBody, exportStartsWork } from "./leaves.js";
@@ -789,12 +788,9 @@ export class ModuleGraph {
       problems,
       esCount: text.reExports.length,
       namesOf: (from) => this.exportNames(from, path)?.names,
+      imports: () => text.imports,
+      methodsOf: (specifier) => this.methodsOf(specifier, path),
     });
-    // Objects of the classes an import annotates reach importers through this module (`class Sub
-    // extends Base`, `return new Base()`): their method names are carried with its own, so a
-    // module further on dispatches `sub.load()` (attack25 F14, fixture
-    // modules/inherited-method-through-import).
-    if (text.mayExportBindings) this.importedMethods(text.imports, path, facts.methods);
     return {
       exports: facts.exports,
       methods: facts.methods,
@@ -845,34 +841,25 @@ export class ModuleGraph {
   }
 
   /**
-   * Adds the smartasync method names of the modules `imports` name (their shapes, which carry
-   * their own imports' in turn) to `into`. A module still being computed (an import cycle) adds
-   * none, and what is computed meanwhile is not kept in the store.
+   * The smartasync method names of the module `specifier` names from `from` (its shape, which
+   * carries its own imports' in turn: facts.ts `FactsHow.methodsOf`). A module still being
+   * computed (an import cycle) gives none, and what is computed meanwhile is not kept in the store.
    */
-  private importedMethods(
-    imports: readonly ScannedImport[],
-    from: string,
-    into: Map<string, Set<FunctionKind>>,
-  ): void {
-    for (const { specifier } of imports) {
-      let r: Resolution | undefined;
-      try {
-        r = resolveSeen(specifier, from);
-      } catch {
-        r = undefined;
-      }
-      if (!r) continue;
-      if (r.kind === "package") {
-        addKinds(into, packageSeen(specifier, from, r).methods);
-        continue;
-      }
-      if (r.path === from) continue;
-      if (this.shapes.inProgress(r.path) || this.facts.inProgress(r.path)) {
-        taintFacts();
-        continue;
-      }
-      addKinds(into, this.shapeOf(r.path, 0).methods);
+  private methodsOf(specifier: string, from: string): Map<string, Set<FunctionKind>> | undefined {
+    let r: Resolution | undefined;
+    try {
+      r = resolveSeen(specifier, from);
+    } catch {
+      r = undefined;
     }
+    if (!r) return undefined;
+    if (r.kind === "package") return packageSeen(specifier, from, r).methods;
+    if (r.path === from) return undefined;
+    if (this.shapes.inProgress(r.path) || this.facts.inProgress(r.path)) {
+      taintFacts();
+      return undefined;
+    }
+    return this.shapeOf(r.path, 0).methods;
   }
 
   shapeOf(path: string, depth: number): ModuleFacts {
