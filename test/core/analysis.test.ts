@@ -12,6 +12,7 @@ import { resolveFileOptions } from "../../src/compile/options.js";
 import { analyse, type ParsedFile } from "../../src/core/analysis/analyse.js";
 import { ModuleGraph } from "../../src/core/analysis/module-graph.js";
 import { validateOptions } from "../../src/core/options.js";
+import { lenientSyntaxOf } from "../../src/core/syntax.js";
 import { listCases } from "../harness.js";
 
 function babelParse(
@@ -25,14 +26,29 @@ function babelParse(
     : /\.[cm]?ts$/.test(filename)
       ? ["typescript", "decorators-legacy"]
       : [];
-  const file = parseSync(code, {
-    babelrc: false,
-    configFile: false,
-    filename,
-    sourceType,
-    // A `.cjs` may `return` at the top level, as Node allows (fixture modules/cjs-top-level-return).
-    parserOpts: { plugins: plugins as never, allowReturnOutsideFunction: /\.cjs$/.test(filename) },
-  }) as t.File;
+  const parse = (list: string[]) =>
+    parseSync(code, {
+      babelrc: false,
+      configFile: false,
+      filename,
+      sourceType,
+      // A `.cjs` may `return` at the top level, as Node allows (fixture modules/cjs-top-level-return).
+      parserOpts: { plugins: list as never, allowReturnOutsideFunction: /\.cjs$/.test(filename) },
+    }) as t.File;
+  let file: t.File;
+  try {
+    file = parse(plugins);
+  } catch (e) {
+    // The module graph's second try (core/syntax.ts `lenientSyntaxOf`; fixture
+    // modules/imported-jsx-decorators), for the modules a fixture imports.
+    if (sourceType !== "unambiguous") throw e;
+    const lenient = lenientSyntaxOf(filename);
+    file = parse([
+      ...(lenient.typescript ? ["typescript"] : []),
+      ...(lenient.jsx ? ["jsx"] : []),
+      "decorators-legacy",
+    ]);
+  }
   return { program: file.program, comments: file.comments ?? [] };
 }
 
