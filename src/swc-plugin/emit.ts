@@ -756,9 +756,13 @@ class SyncCopy {
     const call = node as CallNode;
     const fact = this.fn.leaves.get(node);
     const r = fact?.kind === "smartasync" ? this.fn.leafCallees.get(node) : undefined;
-    // A twin (`_fs.readFileSync`) is a plain function: it needs no receiver either.
-    const plain = (call.callee.type === "Identifier" && r?.shape.kind === "ident") || fact?.kind === "twin";
-    if (call.type === "CallExpression" && plain) {
+    // A twin (`_fs.readFileSync`) is a plain function: it needs no receiver either. Only a call
+    // has a callee: a tagged template (`` return tag`x${k}` ``) takes the arrow form below, as
+    // Babel's does (fixture inline/return-tagged-template-in-try, attack25 F07).
+    const plain =
+      call.type === "CallExpression" &&
+      ((call.callee.type === "Identifier" && r?.shape.kind === "ident") || fact?.kind === "twin");
+    if (plain) {
       // `fSync(a, b)` → `later(fSync, a, b)`: the `(` becomes the separator.
       const open = argsOpen(this.plan.ctx.code, call) - 1;
       this.ed.begins(call);
