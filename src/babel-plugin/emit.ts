@@ -789,6 +789,43 @@ function rethrowFirst(ctx: EmitCtx, fn: SaFunction, clause: t.CatchClause, impor
   clause.body.body.unshift(...first);
 }
 
+/**
+ * `try { B } catch (e) { C } finally { F }` → `{ let _held; try { try { B } catch (e) { C } }
+ * catch (_caught) { _held = _caught; throw _caught; } finally { try { F } finally {
+ * _sa.rethrowGuard(_held); } } }` (without a `catch`, `B` stays the outer `try`'s block): the
+ * error that leaves the `try` and `catch` is remembered, and a guard's is rethrown once the
+ * `finally` block has run, whatever its completion, a `return`, `break`, `continue` or `throw`
+ * included (core `guardFinallies`; fixture inline/guard-through-finally). Returns the block.
+ */
+function holdThroughFinally(
+  ctx: EmitCtx,
+  fn: SaFunction,
+  n: t.TryStatement,
+  imports: Imports,
+): t.BlockStatement {
+  const t = ctx.t;
+  const held = () => t.identifier(fn.guardHeldName!);
+  const caught = () => t.identifier(fn.guardCatchName!);
+  if (n.handler) {
+    n.block = t.blockStatement([t.tryStatement(n.block, n.handler)]);
+  }
+  n.handler = t.catchClause(
+    caught(),
+    t.blockStatement([
+      t.expressionStatement(t.assignmentExpression("=", held(), caught())),
+      t.throwStatement(caught()),
+    ]),
+  );
+  n.finalizer = t.blockStatement([
+    t.tryStatement(
+      n.finalizer!,
+      null,
+      t.blockStatement([t.expressionStatement(runtimeCall(ctx, imports, "rethrowGuard", [held()]))]),
+    ),
+  ]);
+  return t.blockStatement([t.variableDeclaration("let", [t.variableDeclarator(held())]), n]);
+}
+
 /** `Promise<T>` → `T` on a sync copy; any other declared return type is dropped. */
 function syncReturnType(fn: t.Function): void {
   const rt = fn.returnType;
@@ -842,6 +879,8 @@ export function inlineCopy(
       deferLeaves(ctx, fn, n, n.argument, deferred, origOf, mapper, imports);
     if (n.type === "ReturnStatement" && n.argument) n.argument = mapper.map(n.argument);
     if (n.type === "CatchClause" && fn.guardCatches?.has(origOf.get(n)!)) rethrowFirst(ctx, fn, n, imports);
+    if (n.type === "TryStatement" && fn.guardFinallies?.has(origOf.get(n)!))
+      return holdThroughFinally(ctx, fn, n, imports);
     // A call started before an await and not proven to start no async work: its result checked.
     const started = fn.startGuards?.get(origOf.get(n)!);
     if (started) {

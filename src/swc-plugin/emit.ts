@@ -742,6 +742,30 @@ class SyncCopy {
   }
 
   /**
+   * `try { B } catch (e) { C } finally { F }` → `{ let _held; try { try { B } catch (e) { C } }
+   * catch (_caught) { _held = _caught; throw _caught; } finally { try { F } finally {
+   * _sa.rethrowGuard(_held); } } }` (without a `catch`, `B` stays the outer `try`'s block): the
+   * error that leaves the `try` and `catch` is remembered, and a guard's is rethrown once the
+   * `finally` block has run, whatever its completion (core `guardFinallies`; fixture
+   * inline/guard-through-finally).
+   */
+  private holdThroughFinally(n: t.TryStatement): void {
+    const ms = this.ed.ms;
+    const held = this.fn.guardHeldName!;
+    const caught = this.fn.guardCatchName!;
+    const handler = n.handler as Node | null;
+    const finalizer = n.finalizer as Node;
+    // Opening texts go before anything inside (prependRight), closing ones after (appendLeft).
+    ms.prependRight(s(n as Node), `{ let ${held}; ${handler ? "try { " : ""}`);
+    ms.appendLeft(
+      handler ? e(handler) : e(n.block as Node),
+      `${handler ? " }" : ""} catch (${caught}) { ${held} = ${caught}; throw ${caught}; }`,
+    );
+    ms.prependRight(s(finalizer), "{ try ");
+    ms.appendLeft(e(finalizer), ` finally { ${this.imports.runtime()}.rethrowGuard(${held}); } } }`);
+  }
+
+  /**
    * A returned call that the async function returns as a promise from inside a `try` (forms.ts,
    * deferredReturns) becomes `later(fSync, ...args)`: its arguments are evaluated in place, the
    * call is made after the `try`, as the async function's promise settles after it
@@ -897,6 +921,8 @@ class SyncCopy {
         if (deferred.size) this.defer(n.argument, deferred);
       } else if (n.type === "CatchClause" && this.fn.guardCatches?.has(n)) {
         this.rethrowFirst(n);
+      } else if (n.type === "TryStatement" && this.fn.guardFinallies?.has(n)) {
+        this.holdThroughFinally(n);
       } else if (this.fn.startGuards?.has(n)) {
         // A call started before an await and not proven to start no async work: its result checked.
         const site = this.fn.startGuards.get(n)!;

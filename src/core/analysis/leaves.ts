@@ -8,6 +8,7 @@ import { type CallNode, type Index, resolveCallee, unknownMethodDispatch } from 
 import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
 import { undispatchable } from "./dispatch-plan.js";
 import { interleaving, runsToEnd } from "./effects.js";
+import { deferredReturns } from "./forms.js";
 import { asyncLimitKind, limitedMap } from "./limiters.js";
 import { planLoopCopies } from "./loop-copy.js";
 import type { SaFunction } from "./model.js";
@@ -1411,36 +1412,49 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
   });
   // A guard's failure may come from this body (a guarded value, a twin's argument check) or from
   // a sync variant it calls (a guard inside that one): a catch around either rethrows it
-  // (attack finding 2, fixture inline/guard-in-try-catch).
+  // (attack finding 2, fixture inline/guard-in-try-catch), and a `finally` after either
+  // rethrows it once it has run, whatever its own completion (attack25 F06, fixture
+  // inline/guard-through-finally). An empty `finally` completes normally: the error goes on; a
+  // returned call the copy makes after the `try` (`return _sa.later(fSync, a)`, forms.ts) fails
+  // after the `finally` has run (inline/return-in-try).
+  let deferred: Set<Node> | undefined;
+  const later = (node: Node): boolean => {
+    deferred ??= deferredReturns(ctx, fn);
+    return deferred.has(node);
+  };
+  const holdsGuard = (node: Node): void => {
+    for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {
+      if (p.type !== "TryStatement") continue;
+      if (p.block === c && p.handler) {
+        fn.guardCatches ??= new Set();
+        fn.guardCatches.add(p.handler);
+      }
+      if ((p.block === c || p.handler === c) && p.finalizer?.body.length && !later(node)) {
+        fn.guardFinallies ??= new Set();
+        fn.guardFinallies.add(p);
+      }
+    }
+  };
   for (const [node, fact] of fn.leaves) {
     if (
-      fact.kind !== "guarded" &&
-      fact.kind !== "smartasync" &&
-      !(fact.kind === "twin" && (fact.checks.length || fact.guard || fact.replaced))
+      fact.kind === "guarded" ||
+      fact.kind === "smartasync" ||
+      (fact.kind === "twin" && (fact.checks.length || fact.guard || fact.replaced))
     )
-      continue;
-    for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {
-      if (p.type === "TryStatement" && p.block === c && p.handler) {
-        fn.guardCatches ??= new Set();
-        fn.guardCatches.add(p.handler);
-      }
-    }
+      holdsGuard(node);
   }
-  for (const node of [...(fn.forAwaits?.keys() ?? []), ...(fn.startGuards?.keys() ?? [])]) {
-    for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {
-      if (p.type === "TryStatement" && p.block === c && p.handler) {
-        fn.guardCatches ??= new Set();
-        fn.guardCatches.add(p.handler);
-      }
-    }
-  }
+  for (const node of [...(fn.forAwaits?.keys() ?? []), ...(fn.startGuards?.keys() ?? [])]) holdsGuard(node);
   planLoopCopies(ctx, fn);
-  if (fn.guardCatches) {
-    // A name for a catch clause that has no plain parameter; absent from the function's text,
-    // so it captures nothing and shadows nothing the body reads.
+  if (fn.guardCatches || fn.guardFinallies) {
+    // Names for a catch clause that has no plain parameter and for the error a `finally` holds;
+    // absent from the function's text, so they capture nothing and shadow nothing the body reads.
     const text = sourceOf(ctx, f as Node);
-    let name = "_caught";
-    while (text.includes(name)) name += "_";
-    fn.guardCatchName = name;
+    const fresh = (base: string): string => {
+      let name = base;
+      while (text.includes(name)) name += "_";
+      return name;
+    };
+    fn.guardCatchName = fresh("_caught");
+    if (fn.guardFinallies) fn.guardHeldName = fresh("_held");
   }
 }

@@ -85,6 +85,16 @@ export interface SaFunction {
    */
   guardCatches?: Set<Node>;
   /**
+   * `try` statements of the body with a non-empty `finally` whose `try` block or `catch` holds a
+   * guarded value: a `finally` that completes abruptly (`return`, `break`, `continue`, a `throw`,
+   * a call that throws) would discard the guard's error, so the inline copy remembers the error
+   * that leaves the `try`/`catch` and rethrows it once the `finally` block has run, whatever its
+   * completion: `{ let held; try { … } catch (caught) { held = caught; throw caught; } finally {
+   * try { … } finally { rethrowGuard(held); } } }` (attack25 F06, fixture
+   * inline/guard-through-finally).
+   */
+  guardFinallies?: Set<Node>;
+  /**
    * `for await` loops over an array (a literal, a parameter, a `const` of an array literal): the
    * inline copy iterates the array with each element guarded (runtime `syncElements`).
    */
@@ -110,8 +120,13 @@ export interface SaFunction {
    * `Promise.all` call.
    */
   loopCopies?: Map<Node, import("./loop-copy.js").LoopCopy>;
-  /** The parameter given to such a clause that has none (or a pattern). */
+  /**
+   * The parameter given to such a clause that has none (or a pattern), and to the clause a
+   * guarded `finally`'s `try` gets.
+   */
   guardCatchName?: string;
+  /** The variable holding the error that left a guarded `finally`'s `try` (guardFinallies). */
+  guardHeldName?: string;
   asyncStrategy: "offload" | "same-thread" | undefined;
   /**
    * What the body does with each parameter (param-uses.ts), written by prove (and by the graph,
@@ -137,6 +152,8 @@ type ProvenFields =
   | "quiet"
   | "guardCatches"
   | "guardCatchName"
+  | "guardFinallies"
+  | "guardHeldName"
   | "forAwaits"
   | "startGuards"
   | "mapCallbacks"
