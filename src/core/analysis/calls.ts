@@ -497,10 +497,17 @@ export function markSyncBodyBlocks(
     if (base) got.builds.push(base);
     // An imported base whose construction blocks, run by the implicit constructor (`class B
     // extends A {}`; an own constructor's `super(u)` is a call the scan reads, attack23 F6).
+    // The base's fact is asked first: the members are read only where the answer depends on
+    // them. A class body the parse skipped (swc-plugin/skim.ts) guards its members, and reading
+    // them sends the file to the whole tree; asked the other way round, every constructed class
+    // of the file extending an unknown base did (postcss's `class Container extends Node`, the
+    // 100 KB bundle of @babel/core 8: their whole parse and second analysis were a tenth of the
+    // annotated real files' time, docs/performance.md "2026-12-07"). Same answer: `blockingOf`
+    // reads facts only, which the graph caches.
     else if (
       superClass &&
-      !(c as t.Class).body.body.some((m) => m.type === "ClassMethod" && m.kind === "constructor") &&
-      imported?.blockingOf(superClass, true)
+      imported?.blockingOf(superClass, true) &&
+      !(c as t.Class).body.body.some((m) => m.type === "ClassMethod" && m.kind === "constructor")
     )
       got.ext = true;
     classUnits.set(c, got);

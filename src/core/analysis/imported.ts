@@ -599,6 +599,13 @@ export class ImportedFns {
     const cls = b.type === "ClassDeclaration" ? b : init ? peelCallee(init as Node) : undefined;
     if ((cls?.type !== "ClassDeclaration" && cls?.type !== "ClassExpression") || !cls.superClass)
       return undefined;
+    const up = this.importedClass(cls.superClass as Node, member, isStatic, depth + 1);
+    // Every caller reads only the `blocking` facts of the answer: where the base's module has
+    // none, whether the class declares `member` itself changes nothing, and its members are not
+    // read. A class body the parse skipped (swc-plugin/skim.ts) guards them, and reading them
+    // sends the file to the whole tree: postcss's `module.exports = Container` of `class
+    // Container extends Node` did so for every compile (docs/performance.md, "2026-12-07").
+    if (!up?.facts.blocking?.size) return up;
     // A member the class declares itself is its own (its calls are reported where written).
     const own = cls.body.body.some((m) =>
       member === undefined
@@ -607,7 +614,7 @@ export class ImportedFns {
           !!m.static === isStatic &&
           keyName(m as { key: Node; computed?: boolean }) === member,
     );
-    return own ? undefined : this.importedClass(cls.superClass as Node, member, isStatic, depth + 1);
+    return own ? undefined : up;
   }
 
   /** The class a `super` is in, and whether in a static member (arrow functions see through). */
