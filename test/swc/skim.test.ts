@@ -402,6 +402,37 @@ describe("smartasync/swc with skipped bodies", () => {
     expect(r.again).toBe(1);
     expect(r.why).toContain("members of a class body");
   });
+  it("a cut class body extending a base that blocks on nothing needs no second analysis (postcss's container.js)", () => {
+    // Whether the class has a constructor of its own matters only when its base's construction
+    // blocks (markSyncBodyBlocks, ImportedFns.importedClass): with no such fact, the members are
+    // not read. The exported class is asked both ways (a constructed unit, an exported one).
+    const code = `import { Node } from "./not-there.js";\nexport class Container extends Node {\n${members}}\nexport class Plain extends Object {\n${members}}\n// @smartasync\nasync function load() { return new Container().size(); }\nexport function run() { return load(); }\n`;
+    expect(skimOf(code)?.classes.length).toBe(2);
+    const r = sameAsWhole(code);
+    expect(r.again).toBe(0);
+    // A base whose construction blocks (fixture worker/imported-plain-blocks-routes: `K`'s
+    // constructor calls a function that runs in a worker): the members are read, the file in full.
+    const blocking = `import { K } from "./base.js";\nexport class L2 extends K {\n${members}}\n// @smartasync\nasync function load() { return 1; }\nexport function run() { return load(); }\n`;
+    const inFixture = {
+      ...opts,
+      filename: join(ROOT, "fixtures/worker/imported-plain-blocks-routes/skim.js"),
+    };
+    expect(skimOf(blocking)?.classes.length).toBe(1);
+    const again = lazyStats.again;
+    const out = transformSync(blocking, { ...inFixture, smartasync: {} });
+    expect(lazyStats.again).toBe(again + 1);
+    expect(lazyStats.lastWhy).toContain("members of a class body");
+    setLazyAnalysis(false);
+    try {
+      const whole = transformSync(blocking, { ...inFixture, smartasync: {} });
+      expect({ code: out.code, report: out.smartasync }).toEqual({
+        code: whole.code,
+        report: whole.smartasync,
+      });
+    } finally {
+      setLazyAnalysis(true);
+    }
+  });
   it("a class body naming a smartasync function is not cut; a property named `class` opens none", () => {
     const code = `class Store {\n${members}  fetch() {\n    return load();\n  }\n}\nconst css = { class: "wide", rules: { pad: ${list} } };\n// @smartasync\nasync function load() { return 1; }\nexport function run() { return new Store().fetch(); }\n`;
     const s = skimOf(code);
