@@ -30,6 +30,13 @@
  *   `require` and effect, into the bodies of the functions it calls — straight from the parsed
  *   program; a file with a function that runs in workers is analysed again on the whole tree
  *   (analyse.ts), skipped bodies included.
+ * The table of a `new Map(…)` or `new Set(…)` too: an array literal right after the `(` (`const
+ * TAGS = new Map([[…], …])`, a fifth of what vite's `dist.js` kept), cut to `[]` under the same
+ * rules and the same guard (docs/performance.md, "2026-12-07"). It is an argument, not an
+ * export: an export reader that reads the constructed value reads a `NewExpression`, and one
+ * that reads the table reads `elements` (guarded). Other calls' literal arguments stay: the
+ * readers of `Object.defineProperty(exports, …)`, `Object.assign(exports, {…})`, `Promise.all([…])`
+ * and `Reflect.apply(f, t, […])` read them, and the guard would send those files to the whole tree.
  *
  * Class bodies too: the `{…}` of `class A {…}`, `class A extends B {…}` (after a name, a
  * parenthesis or a bracket: `extends mix(B)`, `extends a[k]`) whose text names none of the words
@@ -280,6 +287,8 @@ for (const w of new Set([
   "from",
   "function",
   "type",
+  "Map",
+  "Set",
 ])) {
   const key = w.length * 128 + w.charCodeAt(0);
   const bucket = KNOWN_BUCKETS[key] ?? [];
@@ -485,6 +494,10 @@ function scan(code: string): Scan | undefined {
   let eqPending = false;
   /** The word before the last word, when two words met (`type T = {…}` is a type, not a value). */
   let wordBeforePrev = "";
+  /** The last word was `Map` or `Set` right after `new` (a table's constructor). */
+  let newTable = false;
+  /** The last token was the `(` of `new Map(` or `new Set(`: a `[` now opens its table. */
+  let tableParen = false;
   /** A literal just closed (its index in `bodies`, its closer): kept if the next token ends the value. */
   let litPending = -1;
   let litClose = -1;
@@ -568,6 +581,7 @@ function scan(code: string): Scan | undefined {
       }
       settle(false);
       eqPending = false;
+      tableParen = false;
       // A regex or a division: by the token before.
       let regex: boolean;
       switch (prev) {
@@ -614,6 +628,8 @@ function scan(code: string): Scan | undefined {
     const start = i;
     const eq = eqPending;
     eqPending = false;
+    const table = tableParen;
+    tableParen = false;
     if (c === 34 || c === 39) {
       settle(false);
       i = stringEnd(code, i + 1, c);
@@ -680,6 +696,12 @@ function scan(code: string): Scan | undefined {
         } else if (word === "from" && importing) importing = false;
       }
       wordBefore = prev === START ? lastPunct : 0;
+      newTable =
+        (word === "Map" || word === "Set") &&
+        !afterDot &&
+        prev === WORD &&
+        prevWord === "new" &&
+        !prevAfterDot;
       prev = WORD;
       prevWord = word;
       prevStart = start;
@@ -696,6 +718,7 @@ function scan(code: string): Scan | undefined {
         naming = undefined;
       }
       prev = WORD;
+      newTable = false;
       // `#x` is none of the words the scan compares with.
       prevWord = NAME;
       prevStart = start;
@@ -710,13 +733,14 @@ function scan(code: string): Scan | undefined {
       switch (c) {
         case 40 /* ( */:
           push(frame(PAREN, i));
+          tableParen = prev === WORD && newTable;
           i++;
           prev = START;
           break;
         case 91 /* [ */:
           {
             const f = frame(BRACKET, i);
-            if (eq && prev === START) {
+            if ((eq || table) && prev === START) {
               f.body = bodies.length;
               bodies.push({ open: i, close: -1, head: i, literal: true, klass: false });
             }

@@ -438,6 +438,10 @@ function builtWith(
   if (!CONTAINERS.has(ctor) || ctx.scopes.binding(init.callee as Node, ctor)) return undefined;
   const entries = init.arguments[0] ? strip(init.arguments[0] as Node) : undefined;
   if (entries?.type !== "ArrayExpression") return undefined;
+  // A closed table (its text skipped by the parse, swc-plugin/skim.ts: `new Map([…])`) holds no
+  // smartasync function: its text names none, nor a second name of one (lazy.ts checks after
+  // the analysis), as `literalOf` above passes a closed literal by.
+  if (ctx.tree.isClosed(entries)) return undefined;
   for (const el of entries.elements as (Node | null)[]) {
     if (!el || el.type === "SpreadElement") continue;
     const e = strip(el);
