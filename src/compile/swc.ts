@@ -35,6 +35,7 @@ export function compileFileSync(req: CompileRequest): CompileResult {
     limitsChecked: req.limitsChecked === true,
     codeImports: req.limitsChecked === true ? req.codeImports : undefined,
     skimBodies: req.skimBodies === true,
+    facts: req.facts !== false,
     // An imported file is read with the options it is compiled with: its own project's under
     // the host's (modules/options-per-package).
     ownOptions: {

@@ -59,6 +59,11 @@ export interface CompileRequest {
    * (swc-plugin/skim.ts). Off: every syntax error of the file is the engine's to throw.
    */
   skimBodies?: boolean;
+  /**
+   * `false`: the caller never reads the file's facts (`exports`), which are then not computed
+   * (`smartasync/swc`'s transform functions but `transformWithFacts`: core/analysis/analyse.ts).
+   */
+  facts?: boolean;
 }
 
 export interface CompileResult {

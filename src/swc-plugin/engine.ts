@@ -43,6 +43,8 @@ export interface EngineInput {
   ownOptions?: OwnOptions;
   /** SWC compiles `code` afterwards (its syntax errors are reported there): see skim.ts. */
   skimBodies?: boolean;
+  /** `false`: the result's `exports` are not wanted, and not computed (core/analysis/analyse.ts). */
+  facts?: boolean;
 }
 
 /** A source map as JSON (version 3), from the edits smartasync made to the input text. */
@@ -229,6 +231,7 @@ export function compile(
       options,
       graph,
       cjsTransform: input.cjsOutput,
+      facts: input.facts !== false,
       error,
     });
     const plan = analysis.plan;

@@ -48,7 +48,7 @@ export interface Output extends SwcOutput {
 }
 
 export function transformSync(src: string, opts?: Options): Output {
-  const plan = prepare(src, opts);
+  const plan = prepare(src, opts, false);
   if (!plan.ok) {
     swc.transformSync(src, plan.swcOpts); // SWC's own error, when SWC fails too
     throw internal(plan.error);
@@ -65,7 +65,7 @@ export function transformSync(src: string, opts?: Options): Output {
 }
 
 export async function transform(src: string, opts?: Options): Promise<Output> {
-  return (await transformWithFacts(src, opts)).output;
+  return (await transformAsync(src, opts, false)).output;
 }
 
 /**
@@ -76,7 +76,16 @@ export async function transformWithFacts(
   src: string,
   opts?: Options,
 ): Promise<{ output: Output; exports: ModuleFacts | undefined }> {
-  const plan = prepare(src, opts);
+  return transformAsync(src, opts, true);
+}
+
+/** `transform`, with the file's facts when `facts` (only then are they computed). */
+async function transformAsync(
+  src: string,
+  opts: Options | undefined,
+  facts: boolean,
+): Promise<{ output: Output; exports: ModuleFacts | undefined }> {
+  const plan = prepare(src, opts, facts);
   if (!plan.ok) {
     await swc.transform(src, plan.swcOpts);
     throw internal(plan.error);
@@ -130,7 +139,7 @@ type Plan =
   | { ok: false; error: unknown; swcOpts: SwcOptions };
 
 /** Everything before SWC runs; throws smartasync's own diagnostics (SA104, SAxxx) unchanged. */
-function prepare(src: string, opts: Options | undefined): Plan {
+function prepare(src: string, opts: Options | undefined, facts: boolean): Plan {
   if (typeof src !== "string") {
     // An SWC AST carries no comments, so the annotations cannot be found in it.
     throw new TypeError(
@@ -152,9 +161,10 @@ function prepare(src: string, opts: Options | undefined): Plan {
   try {
     config = readSwcConfig(swcOpts, filename);
     // The compile service's SWC engine (src/compile), with the options and limits settled here.
-    result = compileFileSync(
-      engineInput(src, filename, options, opts?.smartasync, config, swcOpts, everyFile, codeImports),
-    );
+    result = compileFileSync({
+      ...engineInput(src, filename, options, opts?.smartasync, config, swcOpts, everyFile, codeImports),
+      facts,
+    });
   } catch (error) {
     if (isOwnDiagnostic(error)) throw error;
     return { ok: false, error, swcOpts };

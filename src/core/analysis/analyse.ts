@@ -85,6 +85,14 @@ export interface AnalysisInput {
   scannedImports?: readonly ScannedImport[];
   /** A CommonJS transform runs after smartasync (Babel's plugin, SWC's `module.type`). */
   cjsTransform: boolean;
+  /**
+   * `false`: the caller never reads `Analysis.exports` (`smartasync/swc`'s transform functions,
+   * but `transformWithFacts`), so the file's facts are not computed: 3% of the annotated real
+   * files' time (docs/performance.md, "2026-12-07"). They feed nothing else — neither the code,
+   * the report nor the check after a lazy analysis (facts.ts reads the tree and the imports'
+   * facts and writes only the facts it returns) — so the output is the same either way.
+   */
+  facts?: boolean;
   /** The compiler's located error for a diagnostic. */
   error(message: string, node: Located | null): Error;
 }
@@ -521,7 +529,7 @@ function plan(
   const { fns, inWorkers } = proven;
   const { edits } = classified;
   const { report } = checked;
-  const exports = factsOfFile(ctx, fns, imported, exportIndex);
+  const exports = input.facts === false ? undefined : factsOfFile(ctx, fns, imported, exportIndex);
   const reExports = reExportVariants(ctx, imported);
 
   for (const fn of fns) {
