@@ -14,7 +14,7 @@ import {
 import { passesReceiver } from "../core/analysis/collect.js";
 import { type DispatchExpr, dispatchPlan } from "../core/analysis/dispatch-plan.js";
 import { deferredReturns } from "../core/analysis/forms.js";
-import { inheritedChecks } from "../core/analysis/inherited.js";
+import { holderCalls, spreadChecks } from "../core/analysis/literal-variants.js";
 import type { LoopCopy } from "../core/analysis/loop-copy.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
@@ -340,7 +340,11 @@ function runtimeCall(ctx: EmitCtx, imports: Imports, name: string, args: t.Expre
   return t.callExpression(t.memberExpression(t.identifier(imports.runtime()), t.identifier(name)), args);
 }
 
-/** The class's run-time checks that its variants replace nothing it inherits (core/analysis/inherited.ts). */
+/**
+ * The calls before the markers of a class's or object literal's methods (core/analysis/literal-variants.ts
+ * `holderCalls`): a class's run-time checks that its variants replace nothing it inherits; an
+ * object's check of its prototype, and the call that makes its variants not enumerable.
+ */
 export function ownVariantStatements(
   ctx: EmitCtx,
   imports: Imports,
@@ -348,17 +352,42 @@ export function ownVariantStatements(
   self: () => t.Expression,
 ): t.ExpressionStatement[] {
   const t = ctx.t;
-  return inheritedChecks(ctx.plan.ctx, list).map((c) =>
+  return holderCalls(ctx.plan.ctx, list).map((c) =>
     t.expressionStatement(
-      runtimeCall(ctx, imports, "ownVariant", [
-        self(),
-        t.stringLiteral(c.name),
-        t.stringLiteral(c.variant),
-        t.booleanLiteral(c.isStatic),
-        t.stringLiteral(c.loc),
-      ]),
+      runtimeCall(
+        ctx,
+        imports,
+        c.helper,
+        c.args.map((a) =>
+          typeof a === "object" ? self() : typeof a === "string" ? t.stringLiteral(a) : t.booleanLiteral(a),
+        ),
+      ),
     ),
   );
+}
+
+/**
+ * The run-time checks of an object literal's spreads (core `spreadChecks`): `...base` becomes
+ * `...(_sa.spreadOf(base, ["load", "loadSync"], false, "file:line:col"))`, in the original or, with
+ * `map`, in a copy of it.
+ */
+export function checkSpreads(
+  ctx: EmitCtx,
+  imports: Imports,
+  list: readonly SaFunction[],
+  map?: Map<t.Node, t.Node>,
+): void {
+  const t = ctx.t;
+  for (const c of spreadChecks(ctx.plan.ctx, list)) {
+    const spread = (map ? map.get(c.spread as t.Node) : c.spread) as t.SpreadElement | undefined;
+    if (!spread) continue;
+    spread.argument = runtimeCall(ctx, imports, "spreadOf", [
+      spread.argument,
+      t.arrayExpression(c.pairs.map((p) => t.stringLiteral(p))),
+      t.booleanLiteral(c.after),
+      t.stringLiteral(c.loc),
+    ]);
+  }
 }
 
 /**
@@ -1039,6 +1068,7 @@ function nestedPairs(
   for (const [holder, list] of holders) {
     const copy = map.get(holder)!;
     const isClass = list[0].form === "class-method";
+    checkSpreads(ctx, imports, list, map);
     const marks = (self: () => t.Expression): t.ExpressionStatement[] => [
       ...ownVariantStatements(ctx, imports, list, self),
       ...list.map((fn) => {

@@ -3,6 +3,7 @@ import type { File, NodePath, types as t } from "@babel/core";
 import { analyse, type Plan, planChanges } from "../core/analysis/analyse.js";
 import { propertyHolding, variantExports } from "../core/analysis/exports.js";
 import { twinObjects } from "../core/analysis/factories.js";
+import { spreadChecks } from "../core/analysis/literal-variants.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFactory, SaFunction } from "../core/analysis/model.js";
 import type { ModuleGraph } from "../core/analysis/module-graph.js";
@@ -16,6 +17,7 @@ import { cloneWithMap, replaceIn } from "./clone.js";
 import {
   applyEdit,
   buildVariant,
+  checkSpreads,
   type EmitCtx,
   markerSpec,
   ownVariantStatements,
@@ -231,6 +233,7 @@ function emitPlan(
     }
     for (const holder of new Set(fns.filter((f) => !f.processed && f.holder).map((f) => f.holder!)))
       if (markerPlace(plan.ctx.tree, holder).kind === "wrap") sync.changing(paths.get(holder)!);
+    for (const spread of checkedSpreads(plan)) sync.changing(paths.get(spread)!);
   }
   keepCommentsWithFunctions(t, plan, paths, program);
   const imports = new Imports(t, plan, program);
@@ -347,6 +350,7 @@ function emitPlan(
       if (reg.length) out.push(call("register", [imports.moduleUrl(), t.objectExpression(reg)]));
       return out;
     };
+    checkSpreads(ectx, imports, list);
     const place = markerPlace(plan.ctx.tree, holderNode);
     if (place.kind === "class") {
       const block = t.staticBlock(stmts(() => t.thisExpression()));
@@ -492,7 +496,19 @@ function nodesToSync(plan: Plan): t.Node[] {
   for (const v of plan.imported.pending)
     out.push(v.holder.kind === "import" ? v.holder.decl : v.holder.pattern);
   for (const call of plan.edits.keys()) out.push(call as t.Node);
+  out.push(...checkedSpreads(plan));
   return out;
+}
+
+/** The spreads of object literals that get a run-time check (core/analysis/literal-variants.ts). */
+function checkedSpreads(plan: Plan): t.Node[] {
+  const byHolder = new Map<t.Node, SaFunction[]>();
+  for (const fn of plan.fns)
+    if (!fn.processed && fn.form === "object-method")
+      byHolder.set(fn.holder!, [...(byHolder.get(fn.holder!) ?? []), fn]);
+  return [...byHolder.values()].flatMap((list) =>
+    spreadChecks(plan.ctx, list).map((c) => c.spread as t.Node),
+  );
 }
 
 /** The declarator of `const f = smartasync(...)` (or `export const ...`). */

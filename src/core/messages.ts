@@ -41,6 +41,11 @@ export const MSG = {
       : `\`${fn}\` would gain the variant \`${variant}\`, but that name is already taken here. Rename the existing \`${variant}\`, or choose another suffix with the \`${option}\` option.`,
   inheritedClash: (variant: string, fn: string, base: string) =>
     `\`${fn}\` would gain the method \`${variant}\`, which would replace the \`${variant}\` it inherits from \`${base}\` (whose own code calling \`this.${variant}()\` would then run \`${fn}\`). Rename one of them, or name the variant explicitly with a word of the annotation (\`// @smartasync sync=…\`).`,
+  /** SA103 for an object literal: its prototype or a spread source the file shows (core/analysis/literal-variants.ts). */
+  literalClash: (variant: string, fn: string, source: string, where: "proto" | "before" | "after") =>
+    where === "after"
+      ? `the spread of \`${source}\` after \`${fn}\` copies its own \`${fn}\` or \`${variant}\` over the annotated method or its generated variant \`${variant}\` (the object would hold one function of one pair and one of another). Move the spread before the method, or leave the member out of \`${source}\`.`
+      : `\`${fn}\` would gain the method \`${variant}\`, which would replace the \`${variant}\` the object ${where === "proto" ? "inherits from" : "copies from"} \`${source}\` (whose own code calling \`this.${variant}()\` would then run \`${fn}\`). Rename one of them, or name the variant explicitly with a word of the annotation (\`// @smartasync sync=…\`).`,
   exportClash: (fn: string, exported: string, as: string, option: string) =>
     `\`${fn}\` is exported as \`${exported}\`, so its variant is exported as \`${as}\`, but the module already exports that name (an ES module that exports a name twice does not load; in CommonJS one export would replace the other). If that export is a hand-written twin of \`${fn}\`, delete it: the annotation exports \`${as}\` from \`${fn}\` (docs/migrating.md). Otherwise rename one of the exports, or choose another suffix with the \`${option}\` option.`,
   reExportClash: (exported: string, as: string) =>

@@ -217,6 +217,70 @@ export function ownVariant(
   }
 }
 
+/** The descriptor change `hide` makes: only the flag, so the value, `writable` and `configurable` stay. */
+const NOT_ENUMERABLE: PropertyDescriptor = Object.freeze({ enumerable: false });
+
+/**
+ * Makes the generated variants of an object literal's annotated methods (`hide(obj, "loadSync")`)
+ * not enumerable: the source's object has no `loadSync`, so `Object.keys`, `for…in`, spread,
+ * `Object.assign` and `JSON.stringify` do not see it (fixture
+ * annotations/object-method-not-enumerable). They stay writable and configurable, as a method is.
+ * One `Object.defineProperty` a variant, about 0.5 µs, paid where the literal is made: once for an
+ * object of a module, on each call for a factory's (docs/performance.md, "Runtime").
+ */
+export function hide(obj: object, ...keys: string[]): void {
+  for (const key of keys) Object.defineProperty(obj, key, NOT_ENUMERABLE);
+}
+
+/**
+ * The `ownVariant` check of an object literal with a prototype the build could not read
+ * (`{ __proto__: base, async load() … }`): its generated `variant` must not replace a hand-written
+ * `variant` the object inherits without `name` beside it (fixture methods/object-proto-variant-clash).
+ */
+export function ownVariantOf(obj: object, name: string, variant: string, loc: string): void {
+  for (
+    let o = Object.getPrototypeOf(obj);
+    o !== null && o !== Object.prototype;
+    o = Object.getPrototypeOf(o)
+  ) {
+    if (!Object.hasOwn(o, variant)) continue;
+    if (Object.hasOwn(o, name)) return;
+    throw located(
+      `smartasync: the method ${name} at ${loc} gains the variant ${variant}, which would replace the ${variant} the object inherits from its prototype (whose own this.${variant}() would then run ${name}). Rename one of them, or name the variant explicitly with a word of the annotation (// @smartasync sync=…).`,
+      "SMARTASYNC_VARIANT_NAME",
+      loc,
+    );
+  }
+}
+
+/**
+ * A spread of an object literal with annotated methods, checked where it runs:
+ * `{ ...(_sa.spreadOf(base, ["load", "loadSync"], false, loc)), async load() … }` gives `base` back.
+ * Before the methods (`after` false), the source must not hold a `loadSync` without its `load`,
+ * which the generated variant would replace (the rule of `ownVariant`); after one (`after` true),
+ * it must hold neither, which would replace the annotated method or its variant (fixture
+ * methods/object-spread-after-method). Only own enumerable keys count, as spread copies only
+ * those; descriptors are read, never getters run.
+ */
+export function spreadOf<T>(src: T, pairs: readonly string[], after: boolean, loc: string): T {
+  if (src === null || (typeof src !== "object" && typeof src !== "function")) return src;
+  const has = (key: string) => Object.getOwnPropertyDescriptor(src, key)?.enumerable === true;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const name = pairs[i];
+    const variant = pairs[i + 1];
+    const clash = after ? has(name) || has(variant) : has(variant) && !has(name);
+    if (!clash) continue;
+    throw located(
+      after
+        ? `smartasync: the spread at ${loc} copies its source's own ${has(name) ? name : variant} over the annotated method ${name} or its generated variant ${variant} (the object would hold one function of one pair and one of another). Move the spread before the method, or leave the member out of its source.`
+        : `smartasync: the method ${name} gains the variant ${variant}, which would replace the ${variant} the spread at ${loc} copies from its source (whose own this.${variant}() would then run ${name}). Rename one of them, or name the variant explicitly with a word of the annotation (// @smartasync sync=…).`,
+      "SMARTASYNC_VARIANT_NAME",
+      loc,
+    );
+  }
+  return src;
+}
+
 /** `await obj[name](...args)`: the async variant of a sync smartasync function if there is one. */
 export function callAsync(obj: unknown, name: PropertyKey, args: unknown[]): unknown {
   return callAsyncOf(obj, (obj as Obj)[name], name, args);

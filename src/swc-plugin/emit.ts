@@ -16,7 +16,7 @@ import { type DispatchExpr, dispatchPlan } from "../core/analysis/dispatch-plan.
 import { propertyHolding, variantExports } from "../core/analysis/exports.js";
 import { replacedMethods } from "../core/analysis/factories.js";
 import { deferredReturns } from "../core/analysis/forms.js";
-import { inheritedChecks } from "../core/analysis/inherited.js";
+import { holderCalls, spreadChecks } from "../core/analysis/literal-variants.js";
 import type { LoopCopy } from "../core/analysis/loop-copy.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFactory, SaFunction } from "../core/analysis/model.js";
@@ -1018,6 +1018,7 @@ class SyncCopy {
     for (const [holder, list] of holders) {
       const rt = this.imports.runtime();
       const isClass = list[0].form === "class-method";
+      checkSpreads(plan, list, this.ed, rt);
       const marks = (self: string) => [
         ...ownVariants(plan, list, rt, self),
         ...list.map((m) => {
@@ -1057,12 +1058,25 @@ class SyncCopy {
   }
 }
 
-/** The class's run-time checks that its variants replace nothing it inherits (core/analysis/inherited.ts). */
+/**
+ * The calls before the markers of a class's or object literal's methods (core/analysis/literal-variants.ts
+ * `holderCalls`), as the Babel adapter's `ownVariantStatements`.
+ */
 function ownVariants(plan: Plan, list: readonly SaFunction[], rt: string, self: string): string[] {
-  return inheritedChecks(plan.ctx, list).map(
+  return holderCalls(plan.ctx, list).map(
     (c) =>
-      `${rt}.ownVariant(${self}, ${JSON.stringify(c.name)}, ${JSON.stringify(c.variant)}, ${c.isStatic}, ${JSON.stringify(c.loc)})`,
+      `${rt}.${c.helper}(${c.args.map((a) => (typeof a === "object" ? self : JSON.stringify(a))).join(", ")})`,
   );
+}
+
+/** The run-time checks of an object literal's spreads (core `spreadChecks`, as the Babel adapter's `checkSpreads`). */
+function checkSpreads(plan: Plan, list: readonly SaFunction[], ed: Editor, rt: string): void {
+  for (const c of spreadChecks(plan.ctx, list))
+    ed.wrap(
+      (c.spread as t.SpreadElement).argument as Node,
+      `${rt}.spreadOf(`,
+      `, ${JSON.stringify(c.pairs)}, ${c.after}, ${JSON.stringify(c.loc)})`,
+    );
 }
 
 /** An exported name as written: an identifier, or a string where it is not one (`"a-b"`). */
@@ -1336,6 +1350,7 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
   // Methods are marked (and registered) where their class or object is created.
   for (const [holder, list] of holders) {
     const isClass = list[0].form === "class-method";
+    checkSpreads(plan, list, main, rt());
     const stmts = (self: string): string[] => {
       const out: string[] = ownVariants(plan, list, rt(), self);
       const reg: string[] = [];

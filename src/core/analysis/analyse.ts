@@ -42,6 +42,7 @@ import { ImportedFns } from "./imported.js";
 import { checkInherited } from "./inherited.js";
 import { closingFor, exactOnClosed, type LazyClosing } from "./lazy.js";
 import { analyseBody } from "./leaves.js";
+import { checkLiteralSources } from "./literal-variants.js";
 import type { ProvenFunction, SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
@@ -379,6 +380,7 @@ function prove(bound: Bound, collected: Collected, resolved: Resolved): Proven {
     if (!fn.processed) {
       checkClash(ctx, fn);
       checkInherited(ctx, fn);
+      checkLiteralSources(ctx, fn);
     }
     if (fn.kind === "async") {
       analyseBody(ctx, index, fn);

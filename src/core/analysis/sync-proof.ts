@@ -473,7 +473,7 @@ function paramKind(ctx: Ctx, b: Binding, depth: number): ValueKind | undefined {
   return ok && calls > 0 ? kind : undefined;
 }
 
-/** `_sa.mark(…)`, `_sa.register(…)`, `_sa.explicit(…)` of the runtime's local name. */
+/** `_sa.mark(…)`, `_sa.register(…)`, `_sa.explicit(…)`, `_sa.hide(…)`, `_sa.ownVariantOf(…)` of the runtime's local name. */
 function isGeneratedMark(ctx: Ctx, call: t.CallExpression): boolean {
   const c = strip(call.callee as Node);
   if (c.type !== "MemberExpression") return false;
@@ -481,7 +481,7 @@ function isGeneratedMark(ctx: Ctx, call: t.CallExpression): boolean {
   const m = memberName(c);
   return (
     o.type === "Identifier" &&
-    (m === "mark" || m === "register" || m === "explicit") &&
+    (m === "mark" || m === "register" || m === "explicit" || m === "hide" || m === "ownVariantOf") &&
     runtimeLocals(ctx).has(o.name)
   );
 }

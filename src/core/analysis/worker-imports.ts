@@ -44,8 +44,11 @@ const QUIET = new Set([
  */
 export const WORKER_GUARD = /\b(isWorker|isMainThread)\b|\brequire\.main\b|\bimport\.meta\.main\b/;
 
-/** What a previous smartasync pass generated (`_sa.mark(…)`, `_sa.register(…)`, `_sa.explicit(…)`). */
-const GENERATED_CALLS = new Set(["mark", "register", "explicit"]);
+/**
+ * What a previous smartasync pass generated (`_sa.mark(…)`, `_sa.register(…)`, `_sa.explicit(…)`,
+ * and an object literal's `_sa.hide(…)`, `_sa.ownVariantOf(…)`: core/analysis/literal-variants.ts).
+ */
+const GENERATED_CALLS = new Set(["mark", "register", "explicit", "hide", "ownVariantOf"]);
 
 /** `exports`, `module.exports`, or a member of either. */
 function isExportsTarget(n: Node): boolean {
