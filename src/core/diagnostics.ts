@@ -64,6 +64,11 @@ export const CODES = {
     title:
       "a call of an async smartasync function passed from sync code to a parameter the build cannot read: it gets the value",
   },
+  SA212: {
+    severity: "warning",
+    title:
+      "a module namespace that holds generated exports is listed (keys, entries, for…in, spread, JSON): it lists them too",
+  },
   SA301: { severity: "error", title: "sync variant needs a worker, but the function cannot run in one" },
   SA302: { severity: "warning", title: "worker or offloaded function uses module-level mutable state" },
   SA303: { severity: "warning", title: "module with worker or offloaded functions has top-level effects" },

@@ -46,6 +46,9 @@ export const MSG = {
     where === "after"
       ? `the spread of \`${source}\` after \`${fn}\` copies its own \`${fn}\` or \`${variant}\` over the annotated method or its generated variant \`${variant}\` (the object would hold one function of one pair and one of another). Move the spread before the method, or leave the member out of \`${source}\`.`
       : `\`${fn}\` would gain the method \`${variant}\`, which would replace the \`${variant}\` the object ${where === "proto" ? "inherits from" : "copies from"} \`${source}\` (whose own code calling \`this.${variant}()\` would then run \`${fn}\`). Rename one of them, or name the variant explicitly with a word of the annotation (\`// @smartasync sync=…\`).`,
+  /** SA212: a module namespace that holds generated exports, reflected on (namespace-reflection.ts). */
+  namespaceReflection: (ns: string, source: string, own: string[], generated: string[], how: string) =>
+    `\`${how.replace("ns", ns)}\` lists every export of "${source}", which also exports the generated ${generated.map((g) => `\`${g}\``).join(", ")} (a module namespace cannot hide an export, as an object literal's generated variants are hidden). Name the exports you mean (\`const { ${own.join(", ")}, … } = ${ns}\`, or an object of them), or leave out the generated ${generated.length > 1 ? "names" : "name"} where you list them.`,
   exportClash: (fn: string, exported: string, as: string, option: string) =>
     `\`${fn}\` is exported as \`${exported}\`, so its variant is exported as \`${as}\`, but the module already exports that name (an ES module that exports a name twice does not load; in CommonJS one export would replace the other). If that export is a hand-written twin of \`${fn}\`, delete it: the annotation exports \`${as}\` from \`${fn}\` (docs/migrating.md). Otherwise rename one of the exports, or choose another suffix with the \`${option}\` option.`,
   reExportClash: (exported: string, as: string) =>

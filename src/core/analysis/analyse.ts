@@ -46,6 +46,7 @@ import { checkLiteralSources } from "./literal-variants.js";
 import type { ProvenFunction, SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
+import { reflectedNamespaces } from "./namespace-reflection.js";
 import { provenQuiet } from "./outside.js";
 import { paramUses } from "./param-uses.js";
 import { pollingLoops } from "./polling.js";
@@ -307,6 +308,8 @@ function collect(input: AnalysisInput, bound: Bound): Collected | undefined {
     if (graph) imported.reportProblems();
     return undefined;
   }
+  // SA212: a namespace of a module with generated exports, listed (namespace-reflection.ts).
+  if (graph) reflectedNamespaces(ctx, imported);
   const factories: SaFactory[] = [];
   const fns = annotated ? collectFunctions(ctx, factories) : [];
   const index = buildIndex(ctx, fns);

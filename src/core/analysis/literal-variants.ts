@@ -142,9 +142,9 @@ function readSource(
   if (src.type === "Identifier") {
     const b = ctx.scopes.binding(src, (src as t.Identifier).name);
     const decl = b?.node as t.VariableDeclarator | undefined;
-    if (!b || b.kind !== "const" || decl?.type !== "VariableDeclarator" || !decl.init) return "unknown";
+    if (b?.kind !== "const" || decl?.type !== "VariableDeclarator" || !decl.init) return "unknown";
     obj = decl.init as Node;
-    name = `${(src as t.Identifier).name}`;
+    name = (src as t.Identifier).name;
   }
   if (obj.type !== "ObjectExpression" || seen.has(obj)) return "unknown";
   seen.add(obj);
