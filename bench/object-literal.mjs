@@ -49,19 +49,21 @@ const literal2 = (base) => ({
     return base + x;
   },
 });
-const marked = (base) =>
-  ((o) => (
-    sa.mark(o.search, { kind: "async", sync: o.searchSync }),
-    sa.mark(o.load, { kind: "async", sync: o.loadSync }),
-    o
-  ))(literal(base));
-const hidden = (base) =>
-  ((o) => (
-    sa.hide(o, "searchSync", "loadSync"),
-    sa.mark(o.search, { kind: "async", sync: o.searchSync }),
-    sa.mark(o.load, { kind: "async", sync: o.loadSync }),
-    o
-  ))(literal2(base));
+// The wrapper the compiler writes around a returned literal (`(_o => (mark…, _o))({ … })`), as
+// statements: the same calls in the same order.
+const marked = (base) => {
+  const o = literal(base);
+  sa.mark(o.search, { kind: "async", sync: o.searchSync });
+  sa.mark(o.load, { kind: "async", sync: o.loadSync });
+  return o;
+};
+const hidden = (base) => {
+  const o = literal2(base);
+  sa.hide(o, "searchSync", "loadSync");
+  sa.mark(o.search, { kind: "async", sync: o.searchSync });
+  sa.mark(o.load, { kind: "async", sync: o.loadSync });
+  return o;
+};
 
 const rows = { "by hand (no marker)": plain, "marked (before)": marked, "marked and hidden (now)": hidden };
 let sink = 0;

@@ -298,14 +298,11 @@ function emitPlan(
           ]),
         );
       }
-      for (const { c, as, hide } of exp.cjs) {
-        // Not enumerable on the exports object, after what puts it there (core `variantExports`).
-        const hidden = hide ? [call("hide", [t.cloneNode(c.target!), t.stringLiteral(as)])] : [];
+      for (const { c, as } of exp.cjs) {
         if (c.kind === "object") {
           const prop = t.objectProperty(nameNode(as), t.identifier(fn.variant), false, as === fn.variant);
           c.obj.properties.splice(c.obj.properties.indexOf(propertyHolding(c.obj, c.ref)) + 1, 0, prop);
           if (sync) sync.pushedInto(paths.get(c.obj)!, "properties", prop);
-          if (hidden.length) inserts.add(c.stmt!, hidden);
         } else {
           inserts.add(c.stmt, [
             t.expressionStatement(
@@ -315,7 +312,6 @@ function emitPlan(
                 t.identifier(fn.variant),
               ),
             ),
-            ...hidden,
           ]);
         }
       }

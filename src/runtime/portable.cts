@@ -221,16 +221,16 @@ export function ownVariant(
 const NOT_ENUMERABLE: PropertyDescriptor = Object.freeze({ enumerable: false });
 
 /**
- * Makes the generated variants of an object literal's annotated methods (`hide(obj, "loadSync")`),
- * and those a CommonJS module adds to its exports object, not enumerable: the source's object has no `loadSync`, so `Object.keys`, `for…in`, spread,
+ * Makes the generated variants of an object literal's annotated methods (`hide(obj, "loadSync")`)
+ * not enumerable: the source's object has no `loadSync`, so `Object.keys`, `for…in`, spread,
  * `Object.assign` and `JSON.stringify` do not see it (fixture
  * annotations/object-method-not-enumerable). They stay writable and configurable, as a method is.
  * One `Object.defineProperty` a variant, about 0.5 µs, paid where the literal is made: once for an
  * object of a module, on each call for a factory's (docs/performance.md, "Runtime").
  */
 export function hide(obj: object, ...keys: string[]): void {
-  // Only a key the object holds: on one it lacks (an exports object replaced since), the flag
-  // alone would define an `undefined` there.
+  // Only a key the object holds: on one it lacks (a hand-written call), the flag alone would
+  // define an `undefined` there.
   for (const key of keys) if (Object.hasOwn(obj, key)) Object.defineProperty(obj, key, NOT_ENUMERABLE);
 }
 

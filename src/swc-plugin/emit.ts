@@ -1327,20 +1327,15 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
         ms.appendLeft(e(last), `, ${as === fn.variant ? fn.variant : `${fn.variant} as ${quoted(as)}`}`);
       }
       if (exp.statement) lines.push(`export { ${fn.variant} };`);
-      for (const { c, as, hide } of exp.cjs) {
-        // Not enumerable on the exports object, after what puts it there (core `variantExports`).
-        const hidden = hide
-          ? `\n${rt()}.hide(${code.slice(s(c.target!), e(c.target!))}, ${JSON.stringify(as)});`
-          : "";
+      for (const { c, as } of exp.cjs) {
         if (c.kind === "object") {
           ms.appendLeft(
             e(propertyHolding(c.obj, c.ref)),
             `, ${as === fn.variant ? as : `${quoted(as)}: ${fn.variant}`}`,
           );
-          if (hidden) after(ms, c.stmt!, hidden.slice(1));
         } else {
           const member = isIdentifierName(as) ? `.${as}` : `[${JSON.stringify(as)}]`;
-          after(ms, c.stmt, `${code.slice(s(c.target), e(c.target))}${member} = ${fn.variant};${hidden}`);
+          after(ms, c.stmt, `${code.slice(s(c.target), e(c.target))}${member} = ${fn.variant};`);
         }
       }
       after(ms, fn.stmt!, atFunction(plan, fn, lines.join("\n")));

@@ -31,15 +31,7 @@ export interface ExportUse {
    * `export = { f }` (the object) or `exports.g = f` (the statement).
    */
   cjs: (
-    | {
-        kind: "object";
-        obj: t.ObjectExpression;
-        exported: string;
-        ref: t.Identifier;
-        /** `module.exports = { f }`, `Object.assign(exports, { f })`: the statement and the exports object it fills (none for TypeScript's `export =`). */
-        stmt?: t.Statement;
-        target?: t.Expression;
-      }
+    | { kind: "object"; obj: t.ObjectExpression; exported: string; ref: t.Identifier }
     | { kind: "assign"; stmt: t.Statement; exported: string; target: t.Expression; ref: t.Identifier }
   )[];
   /** `export const { f } = ns` (or `= require("./a")`): the pattern that binds and exports it. */
@@ -52,16 +44,8 @@ export interface VariantExports {
   specifiers: { decl: t.ExportNamedDeclaration; as: string }[];
   /** `export default f` → a statement `export { fSync }` after the function. */
   statement: boolean;
-  /**
-   * CommonJS exports of `f` → the variant beside it, under `as`; with `hide`, then made not
-   * enumerable on the exports object `c.target` right after `c.stmt`
-   * (`_sa.hide(module.exports, "loadSync")`): the source's `require("./lib.cjs")` lists no
-   * `loadSync`. Node's named-export detection still reads the name in the literal or the
-   * assignment (a call it does not know leaves the names it found), so
-   * `import { loadSync } from "./lib.cjs"` still links (fixture cjs/export-object-hidden-variant).
-   * TypeScript's `export = { f }` is left as it is: its exports object has no name here.
-   */
-  cjs: { c: ExportUse["cjs"][number]; as: string; hide: boolean }[];
+  /** CommonJS exports of `f` → the variant beside it, under `as`. */
+  cjs: { c: ExportUse["cjs"][number]; as: string }[];
 }
 
 /**
@@ -86,8 +70,7 @@ export function variantExports(fn: SaFunction, use: ExportUse | undefined, optio
     out.specifiers.push({ decl, as: name });
   }
   if (use.isDefault && !exportedAs.has(fn.variant)) out.statement = true;
-  for (const c of use.cjs)
-    out.cjs.push({ c, as: as(c.exported), hide: c.stmt !== undefined && c.target !== undefined });
+  for (const c of use.cjs) out.cjs.push({ c, as: as(c.exported) });
   return out;
 }
 
@@ -129,14 +112,14 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
     return u;
   };
   // module.exports = { f, g: h }
-  const object = (obj: t.ObjectExpression, stmt?: t.Statement, target?: t.Expression) => {
+  const object = (obj: t.ObjectExpression) => {
     for (const p of obj.properties) {
       if (p.type !== "ObjectProperty" || p.computed) continue;
       const key =
         p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : undefined;
       if (key === undefined) continue;
       if (p.value.type === "Identifier")
-        use(p.value.name).cjs.push({ kind: "object", obj, exported: key, ref: p.value, stmt, target });
+        use(p.value.name).cjs.push({ kind: "object", obj, exported: key, ref: p.value });
       else values?.push({ exported: key, value: p.value as Node });
     }
   };
@@ -190,12 +173,11 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
       e.arguments[0] &&
       isExportsObject(e.arguments[0] as Node)
     ) {
-      for (const a of e.arguments.slice(1))
-        if (a.type === "ObjectExpression") object(a, s, e.arguments[0] as t.Expression);
+      for (const a of e.arguments.slice(1)) if (a.type === "ObjectExpression") object(a);
     }
     if (e.type !== "AssignmentExpression") continue;
     const { left, right } = e;
-    if (isModuleExports(left) && right.type === "ObjectExpression") object(right, s, left as t.Expression);
+    if (isModuleExports(left) && right.type === "ObjectExpression") object(right);
     // module.exports = f: the module is the function, its ESM default; the variant goes on it
     // as a property (`module.exports.fSync = fSync`), which Node's CommonJS export scan also sees.
     if (isModuleExports(left) && right.type === "Identifier")
