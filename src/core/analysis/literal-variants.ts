@@ -17,7 +17,8 @@ import type { Node } from "./tree.js";
  *   (`__proto__: base`) or a spread source (`...base`) holds without `load` beside it would be
  *   replaced, and the source's own `this.loadSync()` would then run `load`. The same rule as a
  *   class's (inherited.ts): a pair declared together is replaced together. A source the file shows
- *   (a `const` object literal) is read here, SA103; any other is checked when the literal is made.
+ *   (a `const` object literal) is read here, SA103; any other, and a `const` one read as free
+ *   (a member write may still add the name), is checked when the literal is made.
  *   A spread *after* the method copies the source's own `load` and `loadSync` over the method and
  *   its variant: the method the annotation describes is gone, and a marker would pair what the
  *   source holds with what the literal made, so a source that holds either fails there, located
@@ -57,7 +58,7 @@ export function holderCalls(ctx: Ctx, list: readonly SaFunction[]): HolderCall[]
   const proto = protoOf(list[0].holder as t.ObjectExpression);
   if (proto) {
     for (const fn of list)
-      if (readSource(ctx, proto.value as Node, fn, "proto") === "unknown")
+      if (!settled(proto.value as Node, readSource(ctx, proto.value as Node, fn, "proto")))
         out.push({ helper: "ownVariantOf", args: [SELF, fn.name, fn.variant, locOf(ctx, fn.member!)] });
   }
   out.push({ helper: "hide", args: [SELF, ...list.map((fn) => fn.variant)] });
@@ -76,11 +77,8 @@ export function spreadChecks(ctx: Ctx, list: readonly SaFunction[]): SpreadCheck
     let after = false;
     for (const fn of list) {
       const isAfter = props.indexOf(fn.member!) < at;
-      if (
-        readSource(ctx, (p as t.SpreadElement).argument as Node, fn, isAfter ? "after" : "before") !==
-        "unknown"
-      )
-        continue;
+      const arg = (p as t.SpreadElement).argument as Node;
+      if (settled(arg, readSource(ctx, arg, fn, isAfter ? "after" : "before"))) continue;
       // One spread stands after some methods and before others: the stricter check for all.
       after ||= isAfter;
       pairs.push(fn.name, fn.variant);
@@ -109,6 +107,17 @@ export function checkLiteralSources(ctx: Ctx, fn: SaFunction): void {
     if (typeof seen === "object")
       fail(ctx, "SA103", p, MSG.literalClash(fn.variant, fn.display, seen.clash, where));
   }
+}
+
+/**
+ * Whether what the file shows of a source settles it: a clash (SA103 already), or "free" for a
+ * source written in place (`null`, an object literal) that nothing can change before it is read.
+ * A `const` object read as free may still gain a `loadSync` by a member write (`base.loadSync =
+ * …`) before the literal is made: the run-time check stays (a few descriptor reads).
+ */
+function settled(src: Node, seen: ReturnType<typeof readSource>): boolean {
+  if (typeof seen === "object") return true;
+  return seen === "free" && (src.type === "NullLiteral" || src.type === "ObjectExpression");
 }
 
 /** The literal's `__proto__: value` (not shorthand, not computed: those are plain properties). */
