@@ -261,7 +261,7 @@ export function ownVariantOf(obj: object, name: string, variant: string, loc: st
  * Before the methods (`after` false), the source must not hold a `loadSync` without its `load`,
  * which the generated variant would replace (the rule of `ownVariant`); after one (`after` true),
  * it must hold neither, which would replace the annotated method or its variant (fixture
- * methods/object-spread-after-method). Only own enumerable keys count, as spread copies only
+ * methods/object-proto-variant-clash). Only own enumerable keys count, as spread copies only
  * those; descriptors are read, never getters run.
  */
 export function spreadOf<T>(src: T, pairs: readonly string[], after: boolean, loc: string): T {

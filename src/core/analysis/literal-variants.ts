@@ -22,7 +22,7 @@ import type { Node } from "./tree.js";
  *   A spread *after* the method copies the source's own `load` and `loadSync` over the method and
  *   its variant: the method the annotation describes is gone, and a marker would pair what the
  *   source holds with what the literal made, so a source that holds either fails there, located
- *   (fixture methods/object-spread-after-method).
+ *   (fixture methods/object-proto-variant-clash).
  *
  * Both emitters translate these calls; they hold no rule of their own.
  */
