@@ -193,7 +193,8 @@ export function execCase(
   const file = join(dir, `main${execExtension(c)}`);
   writeFileSync(file, code);
   const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: "utf8", timeout: 60_000 });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+  // Node's warnings name the process (`(node:4242) [CODE] …`): a stderr.txt writes `(node:PID)`.
+  return { stdout: r.stdout, stderr: r.stderr?.replace(/^\(node:\d+\)/gm, "(node:PID)"), status: r.status };
 }
 
 export function buildOnce(): void {

@@ -325,6 +325,15 @@ function emitPlan(
     holders.set(fn.holder!, list);
   }
 
+  // The module's error classes, registered after their declarations (core error-classes.ts).
+  for (const c of plan.errorClasses)
+    inserts.add(c.stmt, [
+      call("register", [
+        imports.moduleUrl(),
+        t.objectExpression([t.objectProperty(t.identifier(c.name), t.identifier(c.name), false, true)]),
+      ]),
+    ]);
+
   // Methods are marked (and registered) where their class or object is created.
   for (const [holderNode, list] of holders) {
     const holder = paths.get(holderNode)!;

@@ -452,6 +452,8 @@ interface EncodedError {
   so: boolean;
   /** The module URL and name its class is registered under (register()), if it is. */
   k?: [string, string];
+  /** The name of its class, a user class registered nowhere (the receiver warns: attack25 F04). */
+  u?: string;
 }
 
 const BUILTIN_ERRORS: Record<string, ErrorConstructor | AggregateErrorConstructor> = {
@@ -578,10 +580,11 @@ function encodeUnlocked(v: object, p: object | null, copies: Map<object, unknown
 
 function encodeError(err: Error, copies: Map<object, unknown>): EncodedError {
   const ctor = builtinErrorName(err);
-  let name = typeof err.name === "string" ? err.name : ctor;
+  // The name the program reads (`err.name`): a class that sets none (`class Gone extends Error {}`)
+  // has its base's, "Error", and so has its copy (attack25 F04: the class's name there printed
+  // something else than the plain program; the warning for an unregistered class names it).
+  const name = typeof err.name === "string" ? err.name : ctor;
   const own = (err as { constructor?: Function }).constructor;
-  if (name === ctor && typeof own === "function" && own.name && !(own.name in BUILTIN_ERRORS))
-    name = own.name;
   const hasCause = Object.hasOwn(err, "cause");
   const out: EncodedError = {
     [TAG]: "e",
@@ -600,6 +603,20 @@ function encodeError(err: Error, copies: Map<object, unknown>): EncodedError {
   if (typeof own === "function" && !(own.name in BUILTIN_ERRORS)) {
     const at = registeredAs(own);
     if (at !== undefined) out.k = at;
+    // A user class (not a global such as DOMException): the copy will not be an instance of it,
+    // but of its nearest registered base class if it has one (`class Local extends NotFound`
+    // declared in a function: `instanceof NotFound` still holds on the other side).
+    else if (own.name && (globalThis as Record<string, unknown>)[own.name] !== own) {
+      out.u = own.name;
+      for (let c = Object.getPrototypeOf(own); typeof c === "function" && !(c.name in BUILTIN_ERRORS); ) {
+        const base = registeredAs(c);
+        if (base !== undefined) {
+          out.k = base;
+          break;
+        }
+        c = Object.getPrototypeOf(c);
+      }
+    }
   }
   copies.set(err, out);
   if (hasCause) out.cause = encode(err.cause, copies);
@@ -750,7 +767,10 @@ function decodeError(enc: EncodedError, memo: Map<object, unknown>): Error {
   // A user class registered on this side too: the error is an instance of it again, so
   // `instanceof NotFound` in the caller's catch holds (fixture worker/error-class-registered).
   const own = enc.k === undefined ? undefined : registry().get(enc.k[0])?.get(enc.k[1]);
-  if (typeof own === "function" && own.prototype instanceof Error) Object.setPrototypeOf(err, own.prototype);
+  const found = typeof own === "function" && own.prototype instanceof Error;
+  if (found) Object.setPrototypeOf(err, own.prototype);
+  if (enc.u !== undefined || (enc.k !== undefined && !found))
+    unregistered(enc.u ?? enc.k![1], enc.name, found ? own.name : C.name);
   memo.set(enc, err);
   const shown = (k: string) => Object.hasOwn(enc.props, k);
   if (enc.mr !== undefined) Object.defineProperty(err, "message", { ...hidden, value: enc.mr });
@@ -773,6 +793,31 @@ function decodeError(enc: EncodedError, memo: Map<object, unknown>): Error {
     for (const [k, x, writable, configurable] of enc.hidden)
       Object.defineProperty(err, k, { value: decode(x, memo), enumerable: false, writable, configurable });
   return err;
+}
+
+/** Classes already warned about on this thread: one warning per class (attack25 F04). */
+const warnedClasses = new Set<string>();
+/** The function whose value `receive` is decoding, for the warning to name. */
+let receiving: string | undefined;
+
+/**
+ * attack25 F04: an error of a user class that no `register` call lists arrives as its built-in
+ * base class, so the receiver's `err instanceof NotFound` is false where the plain program's is
+ * true. The copy cannot be made an instance of a class this side cannot find; the program is
+ * told, on standard error, once per class (fixture worker/error-class-unregistered).
+ */
+function unregistered(cls: string, name: string, base: string): void {
+  if (warnedClasses.has(cls)) return;
+  warnedClasses.add(cls);
+  const from = receiving === undefined ? "another thread" : `${receiving}'s worker`;
+  process.emitWarning(
+    `an error of class ${cls} crossed from ${from} but ${cls} is not registered, so it arrived as ` +
+      `${/^[AEIOU]/.test(base) ? "an" : "a"} ${base}${name === base ? "" : ` named "${name}"`} and ` +
+      `\`err instanceof ${cls}\` is false here. Register the class, in the module that declares it or ` +
+      `one that imports it: register(import.meta.url, { ${cls} }) ` +
+      "(smartasync/runtime; docs/runtime.md, What crosses threads)",
+    { type: "SmartasyncWarning", code: "SMARTASYNC_UNREGISTERED_CLASS" },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -840,6 +885,11 @@ export function sendValue(
 }
 
 /** Rebuilds what the codec carried (only called for a message that used it). */
-export function receive<T>(v: T): T {
-  return decode(v, new Map()) as T;
+export function receive<T>(v: T, from?: string): T {
+  receiving = from;
+  try {
+    return decode(v, new Map()) as T;
+  } finally {
+    receiving = undefined;
+  }
 }

@@ -468,7 +468,7 @@ function setStack(v: Error, stack: string): void {
 
 function settleResponse(res: Response, name: string, url: string, callerStack?: string): unknown {
   if (res.e !== undefined) process.exitCode = res.e;
-  const v = res.c === true ? receive(res.v) : res.v;
+  const v = res.c === true ? receive(res.v, name) : res.v;
   // The worker's stack of a thrown (or returned) error, then where it crossed, then the caller.
   // An error without an own `stack` arrives without one (docs/runtime.md; attack23 F15): the
   // crossing is not written into a stack the error did not have.

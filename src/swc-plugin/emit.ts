@@ -1347,6 +1347,10 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
     holders.set(fn.holder!, list);
   }
 
+  // The module's error classes, registered after their declarations (core error-classes.ts).
+  for (const c of plan.errorClasses)
+    after(ms, c.stmt, `${rt()}.register(${imports.moduleUrl()}, { ${c.name} });`);
+
   // Methods are marked (and registered) where their class or object is created.
   for (const [holder, list] of holders) {
     const isClass = list[0].form === "class-method";

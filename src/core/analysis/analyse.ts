@@ -33,6 +33,7 @@ import {
 } from "./checks.js";
 import { collectFunctions } from "./collect.js";
 import { at, type Ctx, createBoundCtx, fail, type Located, locOf, sourceOf, warn } from "./ctx.js";
+import { type ErrorClass, errorClassesToRegister } from "./error-classes.js";
 import { type ExportUse, indexExports, type ReExportVariant, reExportVariants } from "./exports.js";
 import { factoryReport, resolveFactories } from "./factories.js";
 import { factsOfFile } from "./facts.js";
@@ -115,6 +116,11 @@ export interface Plan {
   factories: SaFactory[];
   /** Functions that run in a worker (sync variant) or the pool (offloaded async variant). */
   inWorkers: Set<ProvenFunction>;
+  /**
+   * Error classes of the module the output registers after their declarations, so that their
+   * errors cross threads as instances of them (error-classes.ts; attack25 F04).
+   */
+  errorClasses: ErrorClass[];
   /** Call node → its edit; copies of a body apply the edits of the calls they copy. */
   edits: Map<Node, CallEdit>;
   exportIndex: Map<string, ExportUse>;
@@ -562,6 +568,9 @@ function plan(
       fns,
       factories,
       inWorkers,
+      // Only beside functions this pass compiles: a second pass over the output registers nothing
+      // again (the generated `register` calls are found by `registeredNames` too).
+      errorClasses: [...inWorkers].some((f) => !f.processed) ? errorClassesToRegister(ctx) : [],
       edits,
       exportIndex,
       reExports,

@@ -1,6 +1,7 @@
 import type { types as t } from "@babel/core";
 import { importTarget, isImportBinding, stateKind } from "./checks.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
+import { unregisteredErrorClass } from "./error-classes.js";
 import type { SaFunction } from "./model.js";
 import type { Binding } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
@@ -73,6 +74,13 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
       if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
         const callee = strip(n.callee as Node);
         const name = callee.type.endsWith("MemberExpression") ? memberName(callee) : undefined;
+        // attack25 F04: a rejection crosses back as a throw does.
+        const rejected = rejectedValue(here, n);
+        const cls = rejected && unregisteredErrorClass(here, rejected);
+        if (cls)
+          items.push(
+            `rejects with \`${shown(here, rejected!, 48)}\` at ${locOf(here, n)}${through} (${cls})`,
+          );
         if (name === "getStore" && n.arguments.length === 0)
           items.push(
             `reads \`${sourceOf(here, n)}\` at ${locOf(here, n)}${through} (an AsyncLocalStorage store: undefined in a worker, outside the caller's \`run()\`)`,
@@ -134,6 +142,8 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
             items.push(
               `throws \`${object}\` at ${locOf(here, n)}${through} (a module object: the caller catches a copy, so \`e === ${object}\` is false there)`,
             );
+          const cls = unregisteredErrorClass(here, part);
+          if (cls) items.push(`throws \`${shown(here, part, 48)}\` at ${locOf(here, n)}${through} (${cls})`);
         }
         return undefined;
       }
@@ -164,6 +174,30 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
     });
   }
   return { bound: [...new Set(items)], processOnly: [...new Set(processOnly)] };
+}
+
+/**
+ * What a call rejects with: the argument of `Promise.reject(x)`, or of `reject(x)` where `reject`
+ * is the second parameter of a `new Promise((resolve, reject) => …)` executor.
+ */
+function rejectedValue(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): Node | undefined {
+  const arg = call.arguments[0];
+  if (!arg || arg.type === "SpreadElement") return undefined;
+  const callee = strip(call.callee as Node);
+  if (callee.type === "MemberExpression" && memberName(callee) === "reject") {
+    const o = strip(callee.object as Node);
+    return isGlobal(ctx, o, "Promise") ? (arg as Node) : undefined;
+  }
+  if (callee.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(callee, callee.name);
+  const executor = b?.kind === "param" ? (b.scope.node as Node) : undefined;
+  if (!executor || !isFunction(executor) || executor.params[1] !== b!.node) return undefined;
+  const made = ctx.tree.parent(executor);
+  return made?.type === "NewExpression" &&
+    made.arguments[0] === executor &&
+    isGlobal(ctx, strip(made.callee as Node), "Promise")
+    ? (arg as Node)
+    : undefined;
 }
 
 /**

@@ -1,0 +1,179 @@
+import type { types as t } from "@babel/core";
+import { mayContainAnnotation } from "../annotation.js";
+import { importedFrom, importTarget, isImportBinding } from "./checks.js";
+import type { Ctx } from "./ctx.js";
+import { registerLocals, runtimeLocals } from "./runtime-names.js";
+import type { Binding } from "./scope.js";
+import type { Node } from "./tree.js";
+import { memberName, strip } from "./view.js";
+
+/**
+ * attack25 F04: an error of a user class crosses a thread as its built-in base class with the
+ * class's name, unless the class is registered (`register(import.meta.url, { NotFound })`), in
+ * which case the other side rebuilds it as an instance of the class (runtime clone.cts). So the
+ * build registers them itself: every error class a module declares at its top level, in a
+ * module whose functions run in workers, is listed in a generated `register` call right after
+ * its declaration (not beside the functions: a class is not hoisted, and a `register` above it
+ * would read it before its declaration ran). Fixture worker/error-class-unregistered.
+ *
+ * An error class is one whose `extends` leads, through classes of the module and classes
+ * imported from other modules of the program, to a built-in error (`Error`, `TypeError`, …,
+ * `DOMException`). One that extends what the build cannot read (a package's class) is not
+ * listed: the runtime reports its instances when they cross (a warning, once per class).
+ */
+export interface ErrorClass {
+  name: string;
+  /** The top-level statement the class is declared by (the `export` around it included). */
+  stmt: Node;
+}
+
+const BUILT_IN_ERRORS = new Set([
+  "Error",
+  "TypeError",
+  "RangeError",
+  "SyntaxError",
+  "ReferenceError",
+  "EvalError",
+  "URIError",
+  "AggregateError",
+  "DOMException",
+]);
+
+/** The module's top-level error classes not registered yet, in source order. */
+export function errorClassesToRegister(ctx: Ctx): ErrorClass[] {
+  const out: ErrorClass[] = [];
+  const registered = registeredNames(ctx);
+  for (const stmt of ctx.program.body as Node[]) {
+    const inner =
+      (stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration") && stmt.declaration
+        ? (stmt.declaration as Node)
+        : stmt;
+    for (const [name, cls] of declaredClasses(inner)) {
+      if (registered.has(name)) continue;
+      const b = ctx.scopes.program.bindings.get(name);
+      // Reassigned, the name may hold another class (or none) by the time an error crosses.
+      if (!b || b.violations.length > 0 || (b.redeclarations?.length ?? 0) > 0) continue;
+      if (isErrorClass(ctx, cls, 0)) out.push({ name, stmt });
+    }
+  }
+  return out;
+}
+
+/** `class C …` and `const C = class …` of a statement, by name. */
+function declaredClasses(n: Node): [string, t.Class][] {
+  if (n.type === "ClassDeclaration" && n.id && !n.declare) return [[n.id.name, n]];
+  if (n.type !== "VariableDeclaration" || n.declare) return [];
+  const out: [string, t.Class][] = [];
+  for (const d of n.declarations) {
+    const init = d.init ? strip(d.init as Node) : undefined;
+    if (d.id.type === "Identifier" && init?.type === "ClassExpression") out.push([d.id.name, init]);
+  }
+  return out;
+}
+
+/** Whether `cls` extends a built-in error, through classes the build reads. */
+function isErrorClass(ctx: Ctx, cls: t.Class, depth: number): boolean {
+  if (!cls.superClass || depth > 8) return false;
+  const s = strip(cls.superClass as Node);
+  if (s.type !== "Identifier") return false;
+  const b = ctx.scopes.binding(s, s.name);
+  if (!b) return BUILT_IN_ERRORS.has(s.name);
+  const there = classOf(b);
+  if (there) return isErrorClass(ctx, there, depth + 1);
+  if (!isImportBinding(ctx, b)) return false;
+  const target = importTarget(ctx, s, b);
+  const other = target && classOf(target.there);
+  return other !== undefined && isErrorClass(target!.other, other, depth + 1);
+}
+
+/** The class a binding is declared as, if it is one and never reassigned. */
+export function classOf(b: Binding): t.Class | undefined {
+  if (b.violations.length > 0) return undefined;
+  if (b.node.type === "ClassDeclaration") return b.node;
+  if (b.node.type === "VariableDeclarator" && b.node.init) {
+    const init = strip(b.node.init as Node);
+    if (init.type === "ClassExpression") return init;
+  }
+  return undefined;
+}
+
+/** Whether the class a binding declares is an error class (SA306 reads it for imported ones). */
+export function isErrorClassBinding(ctx: Ctx, b: Binding): boolean {
+  const cls = classOf(b);
+  return cls !== undefined && isErrorClass(ctx, cls, 0);
+}
+
+/**
+ * The names a top-level `register(…, { A, B: C })` call of the module lists as values (`A`, `C`):
+ * the program's own call, through the runtime's `register` (imported or required, or a member of
+ * the runtime's module object), and the one a previous pass generated.
+ */
+export function registeredNames(ctx: Ctx): Set<string> {
+  const out = new Set<string>();
+  const registers = registerLocals(ctx);
+  const spaces = runtimeLocals(ctx);
+  for (const stmt of ctx.program.body as Node[]) {
+    if (stmt.type !== "ExpressionStatement") continue;
+    const call = strip(stmt.expression as Node);
+    if (call.type !== "CallExpression") continue;
+    const callee = strip(call.callee as Node);
+    const isRegister =
+      (callee.type === "Identifier" && registers.has(callee.name)) ||
+      (callee.type === "MemberExpression" &&
+        memberName(callee) === "register" &&
+        strip(callee.object as Node).type === "Identifier" &&
+        spaces.has((strip(callee.object as Node) as t.Identifier).name));
+    const list = call.arguments[1] ? strip(call.arguments[1] as Node) : undefined;
+    if (!isRegister || list?.type !== "ObjectExpression") continue;
+    for (const p of list.properties) {
+      const v = p.type === "ObjectProperty" ? strip(p.value as Node) : undefined;
+      if (v?.type === "Identifier") out.add(v.name);
+    }
+  }
+  return out;
+}
+
+/**
+ * SA306 (attack25 F04): `new C(…)` thrown or rejected by a worker or offloaded function (or a
+ * function it calls) where `C` is a class whose errors cross as their built-in base, because
+ * nothing registers it: the clause of the warning (what to write, and where), else undefined.
+ * Not named: classes the build registers itself (`errorClassesToRegister`), classes a `register`
+ * call of their module lists, a class of another module of the program whose own build may
+ * register it (a module with annotations: its functions may run in workers), a built-in.
+ */
+export function unregisteredErrorClass(ctx: Ctx, made: Node): string | undefined {
+  const n = strip(made);
+  if (n.type !== "NewExpression") return undefined;
+  const callee = strip(n.callee as Node);
+  if (callee.type !== "Identifier") return undefined;
+  const b = ctx.scopes.binding(callee, callee.name);
+  if (!b) return undefined;
+  const name = callee.name;
+  const write = (where: string) =>
+    `its errors arrive in the caller as instances of their built-in base class, so \`err instanceof ${name}\` is false there; write \`register(import.meta.url, { ${name} })\` (smartasync/runtime) ${where}`;
+  if (b.scope === ctx.scopes.program) {
+    const cls = classOf(b);
+    if (cls) {
+      // A class of this module extending what the build cannot read (a package's error class).
+      if (!cls.superClass || isErrorClass(ctx, cls, 0) || registeredNames(ctx).has(name)) return undefined;
+      return `\`${name}\` of this module extends \`${shownSuper(cls)}\`, which the build cannot read, so it does not register it: ${write("after its declaration")}`;
+    }
+  }
+  if (!isImportBinding(ctx, b)) return undefined;
+  const from = importedFrom(ctx, callee, b);
+  if (!from) return undefined;
+  if (!from.source.startsWith(".") && !from.source.startsWith("/"))
+    return `\`${name}\` is imported from the package \`${from.source}\`, whose classes nothing registers: ${write("in this module")}`;
+  const target = importTarget(ctx, callee, b);
+  const there = target && classOf(target.there);
+  if (!target || !there?.superClass) return undefined;
+  if (registeredNames(target.other).has(target.there.name)) return undefined;
+  if (isErrorClass(target.other, there, 0) && mayContainAnnotation(target.other.code, ctx.options.runtime))
+    return undefined;
+  return `${target.from} is not registered there: ${write(`in \`${from.source}\``)}`;
+}
+
+function shownSuper(cls: t.Class): string {
+  const s = strip(cls.superClass as Node);
+  return s.type === "Identifier" ? s.name : "its base class";
+}
