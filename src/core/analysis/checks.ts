@@ -1308,25 +1308,28 @@ export function sharedState(
           seen.add(g);
           follow.push({ f: g, name: via ?? implicitName(ctx, g) });
         }
-      if (n.type === "MemberExpression" && n.computed) {
-        // `globalThis["appMode"]`, `globalThis[Symbol.for("app.config")]`: a global of this
-        // thread read by key (attack 15, F2); a key naming a built-in is every thread's.
-        const o = strip(n.object);
-        const key = n.property.type === "StringLiteral" ? n.property.value : undefined;
-        if (
-          o.type === "Identifier" &&
-          GLOBAL_OBJECTS.has(o.name) &&
-          !ctx.scopes.binding(o, o.name) &&
-          (key === undefined || !isKnownGlobal(key))
-        ) {
-          const global = `${o.name}[${sourceOf(ctx, n.property as Node)}]`;
-          say(
-            { kind: "global", subject: global, via },
-            `the global \`${global}\`, which a worker's own globalThis lacks${through(via)}`,
-          );
+      // `Reflect.get(globalThis, "appMode")` is `globalThis["appMode"]` (attack25 F17).
+      const reflected = reflectGet(n);
+      if (n.type === "MemberExpression" || reflected) {
+        const m = n as t.MemberExpression;
+        const [object, property, computed] = reflected ?? [m.object as Node, m.property as Node, m.computed];
+        if (computed && globalObject(ctx, strip(object))) {
+          // `globalThis["appMode"]`, `globalThis[Symbol.for("app.config")]`: a global of this
+          // thread read by key (attack 15, F2); a key naming a built-in is every thread's.
+          const key = property.type === "StringLiteral" ? property.value : undefined;
+          if (key === undefined || !isKnownGlobal(key)) {
+            const global = reflected
+              ? sourceOf(ctx, n)
+              : `${sourceOf(ctx, object)}[${sourceOf(ctx, property)}]`;
+            say(
+              { kind: "global", subject: global, via },
+              `the global \`${global}\`${aliasOf(ctx, strip(object))}, which a worker's own globalThis lacks${through(via)}`,
+            );
+          }
+          return undefined;
         }
-        return undefined;
       }
+      if (n.type === "MemberExpression" && n.computed) return undefined;
       if (n.type === "MemberExpression" && isImportMeta(strip(n.object))) {
         // `import.meta.mode`, which a function of the module sets: the worker's import has its
         // own `import.meta` (attack 18, F6). Top-level code sets it in the worker's import too.
@@ -1355,13 +1358,14 @@ export function sharedState(
           );
       }
       if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
-        // `globalThis.appConfig`: a global of this thread (below).
+        // `globalThis.appConfig`: a global of this thread (below); also through an alias of the
+        // global object (`const g = globalThis; … g.appConfig`, attack25 F17).
         const o = strip(n.object);
-        if (o.type === "Identifier" && GLOBAL_OBJECTS.has(o.name) && !ctx.scopes.binding(o, o.name)) {
+        if (o.type === "Identifier" && globalObject(ctx, o)) {
           if (!isKnownGlobal(n.property.name))
             say(
               { kind: "global", subject: `${o.name}.${n.property.name}`, via },
-              `the global \`${o.name}.${n.property.name}\`, which a worker's own globalThis lacks${through(via)}`,
+              `the global \`${o.name}.${n.property.name}\`${aliasOf(ctx, o)}, which a worker's own globalThis lacks${through(via)}`,
             );
           else if (!globalsRead.has(n.property.name)) globalsRead.set(n.property.name, via);
         }
@@ -1716,4 +1720,38 @@ export function refuseWorkerArgumentWrites(ctx: Ctx, fn: SaFunction): void {
       atPos(fn.loc),
       MSG.workerMutatesArgument(fn.display, describeArgumentWrite(w), fn.syncPlan.reasons),
     );
+}
+
+/**
+ * Whether `n` names the global object: `globalThis`, `global`, `self`, `window` as the globals,
+ * or a `const` holding one of them (`const g = globalThis`, attack25 F17).
+ */
+function globalObject(ctx: Ctx, n: Node): boolean {
+  if (n.type !== "Identifier") return false;
+  const b = ctx.scopes.binding(n, n.name);
+  if (!b) return GLOBAL_OBJECTS.has(n.name);
+  return aliasOf(ctx, n) !== "";
+}
+
+/** ` (\`g\` is \`globalThis\`)` for an alias of the global object, else "". */
+function aliasOf(ctx: Ctx, n: Node): string {
+  if (n.type !== "Identifier") return "";
+  const b = ctx.scopes.binding(n, n.name);
+  if (b?.kind !== "const" || b.violations.length > 0 || b.node.type !== "VariableDeclarator") return "";
+  const init = b.node.init ? strip(b.node.init as Node) : undefined;
+  if (b.node.id.type !== "Identifier" || init?.type !== "Identifier" || !GLOBAL_OBJECTS.has(init.name))
+    return "";
+  return ctx.scopes.binding(init, init.name) ? "" : ` (\`${n.name}\` is \`${init.name}\`)`;
+}
+
+/** `Reflect.get(o, k)` as [o, k, computed]; undefined for any other node. */
+function reflectGet(n: Node): [Node, Node, true] | undefined {
+  if (n.type !== "CallExpression" || n.arguments.length < 2) return undefined;
+  const callee = strip(n.callee as Node);
+  if (callee.type !== "MemberExpression" || memberName(callee) !== "get") return undefined;
+  const o = strip(callee.object as Node);
+  if (o.type !== "Identifier" || o.name !== "Reflect") return undefined;
+  const [obj, key] = n.arguments as Node[];
+  if (obj!.type === "SpreadElement" || key!.type === "SpreadElement") return undefined;
+  return [obj!, key!, true];
 }
