@@ -1748,6 +1748,8 @@ function importedObject(
   read: WorkerRead,
   workers: ReadonlySet<Node>,
 ): string | undefined {
+  const required = programImport(ctx, b) ? requiredObject(ctx, b) : undefined;
+  if (required) return `\`const ${b.name}\`${read.via ? ` through \`${read.via}()\`` : ""}, ${required}`;
   // `ns.f()`, `lib.f()` of a namespace: a member of the module, not one object.
   const ns =
     b.node.type === "ImportNamespaceSpecifier" ||
@@ -1762,6 +1764,40 @@ function importedObject(
   const through = read.via ? ` through \`${read.via}()\`` : "";
   if (here?.kind === "unproven") return `${target.from}${through}, which ${here.what} (${here.loc})`;
   return `${target.from}${through}, an object that module exports, so importers the build does not see may change it (${locOf(target.other, target.there.node)})`;
+}
+
+/**
+ * attack25 F10: what `const cfg = require("./cfg.json")` (or `require("./state.cjs")`, or a member
+ * of one: `require("./state.cjs").settings`) holds is one object that every `require` of the file
+ * in this thread gets, and any module may change its members (`require("./cfg.json").mode = …`:
+ * a CommonJS module's exports are not read-only as an ES module's are); a worker's import makes
+ * its own. A JSON file's object is data; a CommonJS module's exports object is, where the module
+ * reads a member of it as a value (`state.mode`), not only calls its functions (`lib.f()`).
+ */
+function requiredObject(ctx: Ctx, b: Binding): string | undefined {
+  if (b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier" || !b.node.init)
+    return undefined;
+  const init = strip(b.node.init as Node);
+  let call = init;
+  while (call.type === "MemberExpression") call = strip(call.object as Node);
+  if (call.type !== "CallExpression" || call.arguments[0]?.type !== "StringLiteral") return undefined;
+  const source = call.arguments[0].value;
+  const shown = short(ctx, init);
+  const why =
+    "which every `require` of it in this thread gets: any module may change its members, and a worker's import makes its own";
+  if (/\.json$/i.test(source) || init.type === "MemberExpression")
+    return `the object \`${shown}\` gives, ${why}`;
+  let data = false;
+  ctx.tree.walk(ctx.program as Node, (n) => {
+    if (data) return false;
+    if (n.type !== "MemberExpression") return undefined;
+    const o = strip(n.object as Node);
+    if (o.type !== "Identifier" || ctx.scopes.binding(o, o.name) !== b) return undefined;
+    const parent = ctx.tree.parent(n);
+    if (!(parent?.type === "CallExpression" && parent.callee === n)) data = true;
+    return undefined;
+  });
+  return data ? `the exports object \`${shown}\` gives, ${why}` : undefined;
 }
 
 /**
