@@ -1774,6 +1774,37 @@ function importedObject(
  * its own. A JSON file's object is data; a CommonJS module's exports object is, where the module
  * reads a member of it as a value (`state.mode`), not only calls its functions (`lib.f()`).
  */
+function dynamicImportObject(ctx: Ctx, b: Binding): string | undefined {
+  if (b.scope !== ctx.scopes.program || b.node.type !== "VariableDeclarator" || !b.node.init)
+    return undefined;
+  const init = strip(b.node.init as Node);
+  const made = init.type === "AwaitExpression" ? strip(init.argument as Node) : undefined;
+  const source =
+    made?.type === "ImportExpression"
+      ? made.source
+      : made?.type === "CallExpression" && made.callee.type === "Import"
+        ? made.arguments[0]
+        : undefined;
+  if (source?.type !== "StringLiteral" || !/^\.{0,2}\//.test(source.value)) return undefined;
+  if (b.node.id.type === "Identifier" || !usedAsData(ctx, b)) return undefined;
+  return `taken from \`${short(ctx, init)}\`: a module of the program exports that object to every importer, which may change it, and a worker's import makes its own`;
+}
+
+/** Whether the module reads a member of `b` as a value (`state.mode`), not only calls one (`lib.f()`). */
+function usedAsData(ctx: Ctx, b: Binding): boolean {
+  let data = false;
+  ctx.tree.walk(ctx.program as Node, (n) => {
+    if (data) return false;
+    if (n.type !== "MemberExpression") return undefined;
+    const o = strip(n.object as Node);
+    if (o.type !== "Identifier" || ctx.scopes.binding(o, o.name) !== b) return undefined;
+    const parent = ctx.tree.parent(n);
+    if (!(parent?.type === "CallExpression" && parent.callee === n)) data = true;
+    return undefined;
+  });
+  return data;
+}
+
 function requiredObject(ctx: Ctx, b: Binding): string | undefined {
   if (b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier" || !b.node.init)
     return undefined;
@@ -1787,17 +1818,7 @@ function requiredObject(ctx: Ctx, b: Binding): string | undefined {
     "which every `require` of it in this thread gets: any module may change its members, and a worker's import makes its own";
   if (/\.json$/i.test(source) || init.type === "MemberExpression")
     return `the object \`${shown}\` gives, ${why}`;
-  let data = false;
-  ctx.tree.walk(ctx.program as Node, (n) => {
-    if (data) return false;
-    if (n.type !== "MemberExpression") return undefined;
-    const o = strip(n.object as Node);
-    if (o.type !== "Identifier" || ctx.scopes.binding(o, o.name) !== b) return undefined;
-    const parent = ctx.tree.parent(n);
-    if (!(parent?.type === "CallExpression" && parent.callee === n)) data = true;
-    return undefined;
-  });
-  return data ? `the exports object \`${shown}\` gives, ${why}` : undefined;
+  return usedAsData(ctx, b) ? `the exports object \`${shown}\` gives, ${why}` : undefined;
 }
 
 /**
@@ -1824,6 +1845,12 @@ export function sameEverywhere(
     if (isImportBinding(ctx, b)) {
       const f = importedObject(ctx, b, read, workers);
       if (f) unproven.push(f);
+      continue;
+    }
+    // attack25 F11: `const { settings } = await import("./state.mjs")`.
+    const dynamic = dynamicImportObject(ctx, b);
+    if (dynamic) {
+      unproven.push(`\`const ${b.name}\`${read.via ? ` through \`${read.via}()\`` : ""}, ${dynamic}`);
       continue;
     }
     // `const { cfg } = holder`: the name's own uses, and the object it is taken from.
