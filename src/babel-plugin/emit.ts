@@ -1084,7 +1084,8 @@ function nestedPairs(
     ];
     const place = markerPlace(ctx.plan.ctx.tree, holder);
     if (place.kind === "class") {
-      (copy as t.Class).body.body.push(t.staticBlock(marks(() => t.thisExpression())));
+      // First in the class body, as in the original (transform.ts).
+      (copy as t.Class).body.body.unshift(t.staticBlock(marks(() => t.thisExpression())));
       continue;
     }
     if (place.kind === "after") {

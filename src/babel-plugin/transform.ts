@@ -362,9 +362,12 @@ function emitPlan(
     checkSpreads(ectx, imports, list);
     const place = markerPlace(plan.ctx.tree, holderNode);
     if (place.kind === "class") {
+      // First in the class body: its methods exist before any static element runs, and a static
+      // block or field that calls one (`this.load()`, `C.load()`) finds it marked (attack25 F02;
+      // fixture methods/static-elements-call-methods).
       const block = t.staticBlock(stmts(() => t.thisExpression()));
-      (holder.node as t.Class).body.body.push(block);
-      sync?.pushedInto(holder, "body.body", block);
+      const [added] = (holder.get("body") as NodePath<t.ClassBody>).unshiftContainer("body", block);
+      sync?.inserted([added]);
       continue;
     }
     if (place.kind === "after") {

@@ -1028,7 +1028,8 @@ class SyncCopy {
       ];
       const place = markerPlace(plan.ctx.tree, holder);
       if (place.kind === "class") {
-        ms.appendLeft(e((holder as t.Class).body) - 1, `\nstatic {\n${marks("this").join(";\n")};\n}\n`);
+        // First in the class body, as in the original.
+        ms.appendLeft(s((holder as t.Class).body) + 1, `\nstatic {\n${marks("this").join(";\n")};\n}\n`);
         continue;
       }
       if (place.kind === "after") {
@@ -1368,8 +1369,11 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
     };
     const place = markerPlace(ctx.tree, holder);
     if (place.kind === "class") {
+      // First in the class body: its methods exist before any static element runs, and a static
+      // block or field that calls one (`this.load()`, `C.load()`) finds it marked (attack25 F02;
+      // fixture methods/static-elements-call-methods).
       const body = (holder as t.Class).body;
-      ms.appendLeft(e(body) - 1, `\nstatic {\n${stmts("this").join(";\n")};\n}\n`);
+      ms.appendLeft(s(body) + 1, `\nstatic {\n${stmts("this").join(";\n")};\n}\n`);
       continue;
     }
     if (place.kind === "after") {

@@ -292,11 +292,39 @@ const BUILTIN_RECEIVERS = new Set([
   "Intl",
 ]);
 
-/** The class whose method `n` is in, seen through arrow functions, and whether it is static. */
+/**
+ * The class whose `this` (and `super`) `n` sees, through arrow functions, and whether that is the
+ * class itself or an instance: in a method (private ones too) its `static`, in a field's
+ * initialiser the field's, in a `static {}` block the class (attack25 F02: `this.load()` there is
+ * the class's `load`; fixture methods/static-elements-call-methods). A computed key, a decorator
+ * and the `extends` expression are evaluated outside the class, with the `this` around it.
+ */
 function enclosingClass(ctx: Ctx, n: Node): { cls: t.Class; isStatic: boolean } | undefined {
-  const fn = ctx.tree.findParent(n, (p) => isFunction(p) && p.type !== "ArrowFunctionExpression");
-  if (fn?.type !== "ClassMethod") return undefined;
-  return { cls: ctx.tree.parent(ctx.tree.parent(fn)!) as t.Class, isStatic: fn.static };
+  const home = (member: Node, isStatic: boolean) => {
+    const cls = ctx.tree.parent(ctx.tree.parent(member)!);
+    return cls?.type === "ClassDeclaration" || cls?.type === "ClassExpression"
+      ? { cls: cls as t.Class, isStatic }
+      : undefined;
+  };
+  let child = n;
+  for (let p = ctx.tree.parent(n); p !== undefined; child = p, p = ctx.tree.parent(p)) {
+    switch (p.type) {
+      case "ClassMethod":
+      case "ClassPrivateMethod":
+        if (child === p.key || p.decorators?.includes(child as t.Decorator)) continue;
+        return home(p, p.static);
+      case "ClassProperty":
+      case "ClassPrivateProperty":
+      case "ClassAccessorProperty":
+        if (child !== p.value) continue;
+        return home(p, p.static);
+      case "StaticBlock":
+        return home(p, true);
+      default:
+        if (isFunction(p) && p.type !== "ArrowFunctionExpression") return undefined;
+    }
+  }
+  return undefined;
 }
 
 /**
