@@ -327,22 +327,6 @@ function enclosingClass(ctx: Ctx, n: Node): { cls: t.Class; isStatic: boolean } 
   return undefined;
 }
 
-/**
- * Whether `n` runs while `cls` is being defined: in a static field's initializer or a static block
- * of `cls` itself, not inside a function there. Nothing else can have replaced the class's methods
- * yet, and its variants are marked only at the end of its body, so `C.m()` there is `C.mSync()`
- * without the check (fixture methods/replaced-class-methods).
- */
-function duringDefinition(ctx: Ctx, n: Node, cls: t.Class): boolean {
-  for (let p = ctx.tree.parent(n); p !== undefined && p !== cls; p = ctx.tree.parent(p)) {
-    if (isFunction(p)) return false;
-    const element =
-      p.type === "StaticBlock" || ((p as { static?: boolean }).static === true && !isFunction(p));
-    if (element) return ctx.tree.parent(ctx.tree.parent(p)!) === cls;
-  }
-  return false;
-}
-
 function classOfBinding(ctx: Ctx, at: Node, name: string): t.Class | undefined {
   const b = ctx.scopes.binding(at, name);
   if (!b) return undefined;
@@ -1364,9 +1348,9 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     // `this` may be an instance of a subclass that overrides `m` (fixture methods/this-override);
     // and a class's methods, static or on its prototype, are writable from any module
     // (`C.m = …`, `C.prototype.m = …`), so `C.m()` and `super.m()` check too (fixture
-    // methods/replaced-class-methods).
-    if (fn && object.type === "Identifier" && duringDefinition(ctx, callee, owner))
-      return { fn, shape: { kind: "member" }, explicit: false };
+    // methods/replaced-class-methods). Also while the class is being defined: a static block or
+    // field may have replaced the method already, and the class's marker block, its first
+    // element, has marked it (attack25 F01; fixture methods/static-elements-replaced-methods).
     if (fn) return { fn, shape: { kind: "member", own: { name: prop, kind: fn.kind } }, explicit: false };
     const v = variantOf(prop, ctx.options);
     const of = v ? table?.get((isStatic ? "static:" : "") + v.base) : undefined;
