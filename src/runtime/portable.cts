@@ -137,7 +137,7 @@ export function callSyncOf(
   const value = Reflect.apply(fn, obj, args);
   if (loc !== undefined && value !== null && (typeof value === "object" || typeof value === "function")) {
     if (typeof (value as { then?: unknown }).then === "function" && (m !== undefined || stubLike(fn, value)))
-      throw dispatchError(name, loc, m);
+      throw dispatchError(obj, name, loc, m);
   }
   return value;
 }
@@ -170,11 +170,19 @@ export function located(message: string, code: string, loc: string): Error {
   return err;
 }
 
-function dispatchError(name: PropertyKey, loc: string, m: SmartAsyncMarker | undefined): Error {
+function dispatchError(obj: unknown, name: PropertyKey, loc: string, m: SmartAsyncMarker | undefined): Error {
   const key = typeof name === "symbol" ? `[${String(name)}]` : `.${String(name)}`;
+  if (m === undefined && evaluatingNamespace(obj))
+    return located(
+      `smartasync: obj${key}(…) at ${loc} is called from sync code, which wants its value, and obj is the namespace of a module that has not finished evaluating: ` +
+        `a module it imports runs this call at its top level (an import cycle), before that module's own code marked its smartasync functions, so the function obj${key} holds has no marker yet: it returned a promise. ` +
+        `Call it by its name (\`import { ${String(name)} } from …\` or the namespace import's \`ns${key}(…)\`, which the build resolves), call it once the modules have loaded (from a function that runs later), or break the cycle.`,
+      "SMARTASYNC_GUARD",
+      loc,
+    );
   const what =
     m === undefined
-      ? `the function obj${key} holds is not a smartasync function (no marker: a stub, a replacement, a mock?)`
+      ? `the function obj${key} holds is not a smartasync function (no marker: a stub, a replacement, a mock — or a smartasync function whose module has not yet run the code that marks it, called at the top level of a module in an import cycle or above the function in its own module?)`
       : `the smartasync function obj${key} holds (${m.name}, ${m.kind}) has no sync variant to call`;
   return located(
     `smartasync: obj${key}(…) at ${loc} is called from sync code, which wants its value, and ${what}: it returned a promise. ` +
@@ -183,6 +191,31 @@ function dispatchError(name: PropertyKey, loc: string, m: SmartAsyncMarker | und
     "SMARTASYNC_GUARD",
     loc,
   );
+}
+
+/**
+ * Whether `obj` is a module namespace object whose module has not finished evaluating (attack25
+ * F03): in an import cycle, a module's top level runs before the module it imports back has run
+ * its own code, so its function declarations exist but the statements that mark them have not
+ * run. Proven only where an export is still in its temporal dead zone (a `const`, `let` or class
+ * not yet initialised): reading a namespace's members runs no code of the program. A namespace
+ * is recognised by its shape (no prototype, a non-writable own `Symbol.toStringTag` of "Module"),
+ * read as descriptors, so no getter of another object runs.
+ */
+function evaluatingNamespace(obj: unknown): boolean {
+  if (obj === null || typeof obj !== "object" || Object.getPrototypeOf(obj) !== null) return false;
+  const tag = Object.getOwnPropertyDescriptor(obj, Symbol.toStringTag);
+  if (tag === undefined || tag.value !== "Module" || tag.writable !== false) return false;
+  // Reflect.ownKeys: `Object.keys` asks each key's descriptor, which throws in the dead zone itself.
+  for (const k of Reflect.ownKeys(obj)) {
+    if (typeof k !== "string") continue;
+    try {
+      void (obj as Obj)[k];
+    } catch (e) {
+      if (e instanceof ReferenceError) return true;
+    }
+  }
+  return false;
 }
 
 /**
