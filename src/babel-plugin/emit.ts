@@ -18,7 +18,7 @@ import { holderCalls, spreadChecks } from "../core/analysis/literal-variants.js"
 import type { LoopCopy } from "../core/analysis/loop-copy.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
-import { TRANSPARENT, valueLeaves } from "../core/analysis/view.js";
+import { iifeValueSlots, TRANSPARENT, valueLeaves } from "../core/analysis/view.js";
 import { type AwaitFact, twinCheckHelper } from "../core/inline.js";
 import { isIdentifierName } from "../core/naming.js";
 import { variantKind } from "../core/strategy.js";
@@ -561,6 +561,12 @@ class SyncMapper {
     if (node.type === "SequenceExpression") {
       const last = node.expressions.length - 1;
       node.expressions[last] = this.map(node.expressions[last]);
+      return node;
+    }
+    // An IIFE's call gives what its function returns: each of those is mapped (core view.ts).
+    const given = iifeValueSlots(node);
+    if (given) {
+      for (const s of given) s.holder[s.key] = this.map(s.holder[s.key] as t.Expression);
       return node;
     }
     const orig = this.origOf.get(node);

@@ -337,6 +337,9 @@ export const WHY = {
   /** State only a callback of the function changes, read after the sleep (analysis/polling.ts). */
   sleepThenRead: (parts: string, sleep: string) =>
     `reads ${parts} after ${sleep}${AT}, which only a callback of the function changes: the inline copy would sleep on the calling thread, where that callback cannot run, so it runs on a worker, whose event loop runs it`,
+  /** An IIFE whose function returns from inside a `try` (view.ts `iifeValueSlots`). */
+  iifeInTry: (text: string) =>
+    `awaits ${text}${AT}, an immediately invoked function that returns from inside a \`try\` with a \`catch\` or \`finally\`, which would see the end of a call the sync variant makes in place of the promise it returns`,
   forAwait: () => `uses \`for await\`${AT}`,
   promiseLocal: (name: string) => `awaits \`${name}\`${AT}, which may hold a promise`,
   /** A promise the async function tests as the left operand of `||`, `&&`, `??` (leaves.ts). */

@@ -6,7 +6,7 @@ import type { SaFunction } from "./model.js";
 import { declaredReturnKind, declaresValue } from "./return-type.js";
 import { type Binding, isReference, type Scopes } from "./scope.js";
 import { peelCallee, strip, TRANSPARENT } from "./transparent.js";
-import { isFunction, type Node, type Tree } from "./tree.js";
+import { isFunction, type Node, pushChildren, type Tree } from "./tree.js";
 
 // The wrapper set and the walk down through it live in a leaf module (transparent.ts), read here
 // and by the files that cannot import this one.
@@ -153,7 +153,9 @@ export function constantKey(scopes: Scopes, key: Node, depth = 0): string | null
  */
 export function valueLeaves(n: Node, out: Node[] = []): Node[] {
   const v = strip(n);
-  if (v.type === "ConditionalExpression") {
+  const given = iifeValueSlots(v);
+  if (given) for (const s of given) valueLeaves(s.holder[s.key] as Node, out);
+  else if (v.type === "ConditionalExpression") {
     valueLeaves(v.consequent, out);
     valueLeaves(v.alternate, out);
   } else if (v.type === "LogicalExpression") {
@@ -163,6 +165,81 @@ export function valueLeaves(n: Node, out: Node[] = []): Node[] {
     valueLeaves(v.expressions[v.expressions.length - 1] as Node, out);
   else out.push(v);
   return out;
+}
+
+/** A place a node holds a value: `holder[key]`, rewritable by the Babel emitter's copy. */
+export interface ValueSlot {
+  holder: Record<string, unknown>;
+  key: string;
+}
+
+/**
+ * The function an immediately invoked function expression calls, when it is a plain one (not
+ * async, not a generator): `(() => e)()`, `(function () {…})()`, `(function () {…}).call(x)`.
+ */
+export function iifeFunction(call: Node): t.ArrowFunctionExpression | t.FunctionExpression | undefined {
+  if (call.type !== "CallExpression") return undefined;
+  let callee = strip(call.callee as Node);
+  if (callee.type === "MemberExpression" && !callee.computed) {
+    const name = memberName(callee);
+    if (name !== "call" && name !== "apply") return undefined;
+    callee = strip(callee.object as Node);
+  }
+  if (callee.type !== "ArrowFunctionExpression" && callee.type !== "FunctionExpression") return undefined;
+  return callee.async || callee.generator ? undefined : callee;
+}
+
+/**
+ * The places the function an immediately invoked function expression calls gives its value:
+ * `(() => e)()`, `((x) => { return e; })(k)`, `(function () { return e; })()`, also through
+ * `.call(self, …)` / `.apply(self, args)`: its concise body, or each `return` of its own body (not
+ * of a function nested in it). Its call's value is one of these, so what awaits or returns the call
+ * awaits or returns them (docs/semantics.md, "The context of a call": `return it` in an IIFE has
+ * the IIFE call's context; attack25 F08, fixture inline/iife-returned-call). Undefined for any
+ * other node, and for an IIFE that is async or a generator (its call gives a promise or an
+ * iterator, whatever it returns) or whose `return` stands inside a `try` with a `catch` or
+ * `finally` (which would see a mapped call's failure, where the async function's promise settles
+ * after it).
+ */
+export function iifeValueSlots(call: Node): ValueSlot[] | undefined {
+  const given = iifeReturns(call);
+  return given && given.tried.length === 0 ? given.slots : undefined;
+}
+
+/**
+ * The value places of an IIFE's function (`iifeValueSlots`), and the values it returns from inside
+ * a `try` with a `catch` or `finally` (`tried`, where `slots` has them too).
+ */
+export function iifeReturns(call: Node): { slots: ValueSlot[]; tried: Node[] } | undefined {
+  const callee = iifeFunction(call);
+  if (callee === undefined) return undefined;
+  const body = callee.body as Node;
+  const slots: ValueSlot[] = [];
+  const tried: Node[] = [];
+  if (body.type !== "BlockStatement") {
+    slots.push({ holder: callee as unknown as Record<string, unknown>, key: "body" });
+    return { slots, tried };
+  }
+  const visit = (n: Node, inTry: boolean): void => {
+    if (isFunction(n)) return;
+    if (n.type === "ReturnStatement") {
+      if (!n.argument) return;
+      slots.push({ holder: n as unknown as Record<string, unknown>, key: "argument" });
+      if (inTry) tried.push(n.argument as Node);
+      return;
+    }
+    if (n.type === "TryStatement") {
+      visit(n.block as Node, inTry || n.handler != null || n.finalizer != null);
+      if (n.handler) visit(n.handler as Node, inTry || n.finalizer != null);
+      if (n.finalizer) visit(n.finalizer as Node, inTry);
+      return;
+    }
+    const children: Node[] = [];
+    pushChildren(n, children);
+    for (const c of children) visit(c, inTry);
+  };
+  for (const st of (body as t.BlockStatement).body) visit(st as Node, false);
+  return { slots, tried };
 }
 
 /** Assignment operators that store the right-hand value itself (the others compute with it). */
