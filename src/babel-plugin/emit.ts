@@ -952,6 +952,18 @@ export function inlineCopy(
   }
   if (fnCopy.body.type === "BlockStatement") rewriteTree(fnCopy.body, own, true);
   else fnCopy.body = mapper.map(rewriteTree(fnCopy.body, own, true) as t.Expression);
+  // A parameter's default the copy takes the awaited value of (core param-defaults.ts).
+  if (fn.syncDefaults?.size)
+    for (const p of fnCopy.params)
+      rewriteTree(
+        p,
+        (n) => {
+          if (n.type === "AssignmentPattern" && fn.syncDefaults!.has(origOf.get(n.right)!))
+            n.right = mapper.map(n.right);
+          return undefined;
+        },
+        true,
+      );
   fnCopy.async = false;
   if (deferred.size && fnCopy.body.type === "BlockStatement") {
     // The body runs in an arrow (same `this`, `arguments`, `super`), so that a deferred returned

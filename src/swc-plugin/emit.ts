@@ -890,6 +890,8 @@ class SyncCopy {
     }
     const body = f.body as Node;
     const deferred = deferredReturns(plan.ctx, fn);
+    // A parameter's default the copy takes the awaited value of (core param-defaults.ts).
+    for (const value of fn.syncDefaults ?? []) this.map(value);
     if (body.type !== "BlockStatement") this.map(body);
     plan.ctx.tree.walk(body, (n) => {
       if (isFunction(n)) {

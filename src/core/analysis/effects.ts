@@ -123,6 +123,15 @@ function conductOf(ctx: Ctx, index: Index, owner: SaFunction, node: Node, fact: 
 }
 
 /**
+ * Whether a leaf the inline copy maps may stop at an `await` in the async function and go on
+ * later (its call not run to its end when it returns): a parameter's default the copy takes the
+ * value of at once runs all of it before the body (param-defaults.ts, attack25 F05).
+ */
+export function mayPause(ctx: Ctx, index: Index, owner: SaFunction, node: Node, fact: AwaitFact): boolean {
+  return conductOf(ctx, index, owner, node, fact).pauses;
+}
+
+/**
  * Where `await Promise.all([e0, e1, …])` (or `allSettled`) run one element after another, as the
  * inline sync variant runs it, may change the order of effects (attack 13, F1): the plain program
  * runs each element until its first `await`, then the next one, and the rest of each interleaves

@@ -13,6 +13,7 @@ import { asyncLimitKind, limitedMap } from "./limiters.js";
 import { planLoopCopies } from "./loop-copy.js";
 import type { SaFunction } from "./model.js";
 import { writeOutside } from "./outside.js";
+import { planDefaults } from "./param-defaults.js";
 import { provenPrimitive } from "./primitive.js";
 import { isImportedCall, knownAsyncCall, proofOf } from "./prove.js";
 import {
@@ -1395,6 +1396,29 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
       fn.located.push({ fact, loc, text: sourceOf(ctx, node) });
     }
   };
+  // The parameter list runs first: a default that is a promise in the async function is the
+  // copy's to take the value of, or makes a worker (param-defaults.ts, attack25 F05).
+  planDefaults(
+    ctx,
+    index,
+    fn,
+    (value) => {
+      const mine = new Map<Node, AwaitFact>();
+      leavesOf(ctx, index, value, false, strictReturns, mine, fn);
+      return mine;
+    },
+    (pattern, mine) => {
+      fn.syncDefaults ??= new Set();
+      fn.syncDefaults.add(pattern.right as Node);
+      const loc = locOf(ctx, pattern.right as Node);
+      for (const [node, fact] of mine) {
+        fn.leaves.set(node, fact);
+        fn.located.push({ fact, loc, text: sourceOf(ctx, node) });
+      }
+    },
+    (pattern, fact) =>
+      fn.located.push({ fact, loc: locOf(ctx, pattern.right as Node), text: sourceOf(ctx, pattern) }),
+  );
   const body = f.body as Node;
   // A concise arrow body is both searched for awaits and returned (fixture
   // annotations/const-arrow: `async (x) => (await 3) * x`).

@@ -106,6 +106,12 @@ export interface SaFunction {
    */
   startGuards?: Map<Node, import("../inline.js").GuardSite>;
   /**
+   * Parameter defaults the inline copy takes the awaited value of at once (param-defaults.ts,
+   * attack25 F05): `fSync(x = gSync())` where the async function awaits `x`. Each is the default's
+   * value (the pattern's `right`), whose leaves are in `leaves`.
+   */
+  syncDefaults?: Set<Node>;
+  /**
    * Async callbacks of `await Promise.all(xs.map(async (x) => …))`: their bodies are part of the
    * function's own body for the leaves and the inline copy, which makes them sync.
    */
@@ -156,6 +162,7 @@ type ProvenFields =
   | "guardHeldName"
   | "forAwaits"
   | "startGuards"
+  | "syncDefaults"
   | "mapCallbacks"
   | "limitCallbacks"
   | "loopCopies";
