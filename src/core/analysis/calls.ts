@@ -19,7 +19,7 @@ import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
 import { outsideEffectOf, provenQuiet } from "./outside.js";
 import { provenPrimitive } from "./primitive.js";
 import { returnsPrimitive } from "./return-type.js";
-import type { Binding } from "./scope.js";
+import type { Binding, Scopes } from "./scope.js";
 import { patternNames } from "./scope.js";
 import { CALLS_ITS_ARGUMENTS, isBuiltinMethodName } from "./sync-table.js";
 import { peelCallee } from "./transparent.js";
@@ -37,8 +37,10 @@ import {
   constAliasOf,
   constantKey,
   consumerOf,
+  globalName,
   isExportsObject,
   isModuleExports,
+  MAX_CONST_ALIASES,
   memberName,
   requireSource,
   strip,
@@ -971,27 +973,26 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
   const tagged = call.type === "TaggedTemplateExpression";
   const raw = (tagged ? call.tag : (call as CallNode).callee) as Node;
   const callee = peelCallee(raw);
+  // `Reflect.apply(f, t, args)`, also through a `const` second name (`const { apply } = Reflect`,
+  // `const R = Reflect`; fixture diagnostics/sa206-invoker-aliases): `f.apply(t, args)` is the
+  // spelling that is followed.
+  const first = tagged ? undefined : ((call as CallNode).arguments[0] as Node | undefined);
+  if (first && invokerOf(ctx.scopes, callee) === "Reflect.apply") {
+    const through = calledAsValue(
+      ctx,
+      index,
+      first,
+      (name) =>
+        `a function called through \`Reflect.apply\`; write \`${name}.apply(thisArg, args)\`, which is followed`,
+    );
+    if (through) return through;
+    // `Reflect.apply(Function.prototype.call, f, [t, …])`, `apply(call, f, …)`.
+    const invoked = invokedArgument(ctx.scopes, callee, (call as CallNode).arguments as Node[], "calls");
+    const viaInvoker = invoked && calledAsValue(ctx, index, invoked, invokerAdvice);
+    if (viaInvoker) return viaInvoker;
+  }
   if (!tagged && isMember(callee)) {
     const prop = memberName(callee);
-    // `Reflect.apply(f, t, args)`: `f.apply(t, args)` is the spelling that is followed.
-    const reflect = peelCallee(callee.object as Node);
-    const first = (call as CallNode).arguments[0] as Node | undefined;
-    if (
-      prop === "apply" &&
-      first &&
-      reflect.type === "Identifier" &&
-      reflect.name === "Reflect" &&
-      !ctx.scopes.binding(reflect, "Reflect")
-    ) {
-      const through = calledAsValue(
-        ctx,
-        index,
-        first,
-        (name) =>
-          `a function called through \`Reflect.apply\`; write \`${name}.apply(thisArg, args)\`, which is followed`,
-      );
-      if (through) return through;
-    }
     if (prop === "call" || prop === "apply") {
       const target = peelCallee(callee.object as Node);
       if (target.type === "CallExpression" || (isMember(target) && memberName(target) === "call")) {
@@ -1012,7 +1013,7 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
       }
       // `Function.prototype.call.call(f, t, …)`, `f.apply.call(f, t, [..])`,
       // `Reflect.apply(Function.prototype.call, f, [t, …])`: the function called is an argument.
-      const invoked = invokedArgument(callee, (call as CallNode).arguments as Node[], "calls");
+      const invoked = invokedArgument(ctx.scopes, callee, (call as CallNode).arguments as Node[], "calls");
       const through = invoked && calledAsValue(ctx, index, invoked, invokerAdvice);
       if (through) return through;
       const r = lookupReference(ctx, index, target, false);
@@ -1025,7 +1026,7 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
     // `Function.prototype.bind.call(f, t)(…)`, `Function.prototype.call.bind(f)(t, …)`.
     const invoked = tagged
       ? undefined
-      : invokedArgument(peelCallee(callee.callee as Node), callee.arguments as Node[], "binds");
+      : invokedArgument(ctx.scopes, peelCallee(callee.callee as Node), callee.arguments as Node[], "binds");
     const through = invoked && calledAsValue(ctx, index, invoked, invokerAdvice);
     if (through) return through;
     // `require("./only")(x)` of a module that is a smartasync function (`module.exports = f`).
@@ -1875,28 +1876,50 @@ function chosen(
  * [t])`), and `X.bind(f)` of a `call`/`apply` member. (`f.call.call(f, …)` is reported by its
  * base, above.)
  */
-function invokedArgument(callee: Node, args: Node[], mode: "calls" | "binds"): Node | undefined {
+function invokedArgument(
+  scopes: Scopes,
+  callee: Node,
+  args: Node[],
+  mode: "calls" | "binds",
+): Node | undefined {
+  const wanted = (name: Invoker | undefined): boolean =>
+    name !== undefined && name !== "Reflect.apply" && (mode === "binds") === (name === "bind");
+  const direct = invokerOf(scopes, callee);
+  // `Reflect.apply(X, f, …)`, also as `apply(X, f, …)` of `const { apply } = Reflect`.
+  if (direct === "Reflect.apply") return wanted(invokerOf(scopes, args[0])) ? args[1] : undefined;
   if (!isMember(callee)) return undefined;
   const prop = memberName(callee);
-  const object = peelCallee(callee.object as Node);
-  const invoker = (n: Node | undefined): string | undefined => {
-    const m = n && peelCallee(n);
-    const name = m && isMember(m) ? memberName(m) : undefined;
-    return name === "call" || name === "apply" || name === "bind" ? name : undefined;
-  };
-  const wanted = (name: string | undefined): boolean =>
-    name !== undefined && (mode === "binds") === (name === "bind");
-  if ((prop === "call" || prop === "apply") && wanted(invoker(object))) return args[0];
-  if (mode === "binds" && prop === "bind" && invoker(object) !== undefined && invoker(object) !== "bind")
-    return args[0];
-  if (
-    prop === "apply" &&
-    object.type === "Identifier" &&
-    object.name === "Reflect" &&
-    wanted(invoker(args[0]))
-  )
-    return args[1];
+  const object = invokerOf(scopes, callee.object as Node);
+  if ((prop === "call" || prop === "apply") && wanted(object)) return args[0];
+  if (mode === "binds" && prop === "bind" && (object === "call" || object === "apply")) return args[0];
   return undefined;
+}
+
+/** What calls (or binds) the function given it: `Function.prototype`'s three, or `Reflect.apply`. */
+type Invoker = "call" | "apply" | "bind" | "Reflect.apply";
+
+/**
+ * Which invoker `n` is: a member named `call`/`apply`/`bind` (of any object: `Function.prototype`'s
+ * own, or a function's, which are the same), `Reflect.apply`, or a `const` second name of one —
+ * `const call = Function.prototype.call`, `const { call } = Function.prototype`, `const R =
+ * Reflect` then `R.apply`, `const { apply } = Reflect` — followed `MAX_CONST_ALIASES` names deep
+ * (fixture diagnostics/sa206-invoker-aliases: read from the callee's shape alone, an alias was a
+ * plain call without a word). A `let` is not followed (it may be written).
+ */
+function invokerOf(scopes: Scopes, n: Node | undefined, depth = 0): Invoker | undefined {
+  const v = n && peelCallee(n);
+  if (!v || depth > MAX_CONST_ALIASES) return undefined;
+  const named = (key: string | undefined, object: Node | undefined): Invoker | undefined => {
+    if (key === "apply" && object && globalName(scopes, object) === "Reflect") return "Reflect.apply";
+    return key === "call" || key === "apply" || key === "bind" ? key : undefined;
+  };
+  if (isMember(v)) return named(memberName(v), v.object as Node);
+  if (v.type !== "Identifier") return undefined;
+  const b = scopes.binding(v, v.name);
+  const d = b?.node;
+  if (b?.kind !== "const" || d?.type !== "VariableDeclarator" || !d.init) return undefined;
+  if (d.id.type === "Identifier") return invokerOf(scopes, d.init as Node, depth + 1);
+  return d.id.type === "ObjectPattern" ? named(keyOfName(d.id as Node, v.name), d.init as Node) : undefined;
 }
 
 /**
