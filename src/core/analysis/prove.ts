@@ -5,7 +5,8 @@ import type { Binding } from "./scope.js";
 import { constructorHas } from "./sync-table.js";
 import { isFunction, type Node, stackChildren } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
-import { isWritten, requireSource, strip } from "./view.js";
+import { requireSource, strip } from "./view.js";
+import { methodsStay } from "./writes.js";
 
 /**
  * The "prove" pass of an inline sync variant (docs/semantics.md, "Proven or guarded"): what a
@@ -357,7 +358,7 @@ function identifierProof(ctx: Ctx, id: t.Identifier, seen: Set<Node>): Proof {
   for (const v of values) proof = join(proof, proofOf(ctx, v, seen));
   // An object held by a local (an array, an object literal, a function) may gain a `then` after it
   // was made (`a.then = …`, `Object.assign(a, …)`): proven only where every use is a plain read.
-  if (proof === "proven" && !values.every((v) => isPrimitive(v)) && !objectStaysPlain(ctx, b))
+  if (proof === "proven" && !values.every((v) => isPrimitive(v)) && !objectStaysPlain(ctx, b, true))
     return "unknown";
   return proof;
 }
@@ -382,6 +383,9 @@ function isPrimitive(node: Node): boolean {
   switch (n.type) {
     case "Identifier":
       return n.name === "undefined" || n.name === "NaN" || n.name === "Infinity";
+    // `await (n + 5)`: awaiting a value that is not an object gives it back (fixture inline/proof-table).
+    case "AwaitExpression":
+      return isPrimitive(n.argument);
     case "ConditionalExpression":
       return isPrimitive(n.consequent) && isPrimitive(n.alternate);
     case "LogicalExpression":
@@ -398,65 +402,16 @@ function isPrimitive(node: Node): boolean {
 }
 
 /**
- * Every reference to the binding is a plain read that cannot give the object a `then`: the operand
- * of `await` or `return`, or the object of a member read (`a.length`, `a[0]`) that is neither
- * written nor called. Passing it anywhere (an argument, an assignment, a property) lets it out of
- * sight.
+ * Whether the object a binding holds keeps the members it was made with, `then` among them: the
+ * one list of uses that leave an object where no code can reach it (writes.ts `methodsStay`, also
+ * asked before a method the module shows or a built-in's is taken for the one that runs). Any
+ * other use — an argument, an element, a value returned from a function that did not make it
+ * (`function g() { return a } g().then = …`), a write of a function's or a class's name (`k =
+ * thenable`) — may give it a `then` (fixture inline/proof-object-returned-gains-then). `ownWrites`:
+ * a `let`/`var` whose writes of the name are values the caller proves one by one.
  */
-const plainCache = new WeakMap<Binding, boolean>();
-
-function objectStaysPlain(ctx: Ctx, b: Binding): boolean {
-  const known = plainCache.get(b);
-  if (known !== undefined) return known;
-  // An exported binding is any importer's to change (`L.cfg.then = …` in another module:
-  // adversarial finding F3); `export { cfg }`, `export default cfg` are references, seen below.
-  const decl = b.node.type === "VariableDeclarator" ? ctx.tree.parent(b.node) : b.node;
-  const holder = decl && ctx.tree.parent(decl);
-  if (holder?.type === "ExportNamedDeclaration" || holder?.type === "ExportDefaultDeclaration") {
-    plainCache.set(b, false);
-    return false;
-  }
-  let plain = true;
-  ctx.tree.walk(b.scope.node, (n) => {
-    if (!plain) return false;
-    if (n.type !== "Identifier" || n.name !== b.name) return undefined;
-    const parent = ctx.tree.parent(n);
-    if (!parent || parent === b.node || ctx.scopes.binding(n, b.name) !== b) return undefined;
-    if (parent.type === "AwaitExpression" || parent.type === "ReturnStatement") return undefined;
-    // Writes of the binding itself are its values (counted above); operators and tests only read.
-    if (
-      (parent.type === "AssignmentExpression" && parent.left === n) ||
-      parent.type === "UpdateExpression" ||
-      parent.type === "BinaryExpression" ||
-      (parent.type === "UnaryExpression" && parent.operator !== "delete") ||
-      parent.type === "TemplateLiteral" ||
-      ((parent.type === "IfStatement" ||
-        parent.type === "ConditionalExpression" ||
-        parent.type === "WhileStatement" ||
-        parent.type === "DoWhileStatement") &&
-        parent.test === n)
-    )
-      return undefined;
-    // Its own declaration's name (a function or class id) is not a use.
-    if ((parent.type === "FunctionDeclaration" || parent.type === "ClassDeclaration") && parent.id === n)
-      return undefined;
-    if (
-      (parent.type === "MemberExpression" || parent.type === "OptionalMemberExpression") &&
-      parent.object === n
-    ) {
-      const up = ctx.tree.parent(parent);
-      // Every write place counts: `o.then = …`, `({ t: o.then } = …)`, `for (o.then of …)`,
-      // `delete o.then` (adversarial finding F16), and a call of a member (`o.m()` has `this`).
-      const written =
-        isWritten(ctx.tree, parent) ||
-        ((up?.type === "CallExpression" || up?.type === "OptionalCallExpression") && up.callee === parent);
-      if (!written) return undefined;
-    }
-    plain = false;
-    return false;
-  });
-  plainCache.set(b, plain);
-  return plain;
+function objectStaysPlain(ctx: Ctx, b: Binding, ownWrites = false): boolean {
+  return methodsStay(ctx, b, "then", true, ownWrites);
 }
 
 const evalCache = new WeakMap<Ctx, boolean>();

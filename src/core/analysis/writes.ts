@@ -474,13 +474,25 @@ export function methodsStay(
   name?: string,
   /** Whether an export counts as a replacement (an importer may replace a method). */
   exports = true,
+  /**
+   * A `let`/`var` whose writes of the name itself (`v = …`, `v ??= …`, `n++`) are values the caller judges
+   * on its own (prove.ts: each value assigned must be proven): those writes are not uses.
+   */
+  ownWrites = false,
 ): boolean {
-  return staysAs(ctx, b, b, name, exports);
+  return staysAs(ctx, b, b, name, exports, ownWrites);
 }
 
 /** `methodsStay` of `b`, an alias or parameter reached from `owner`, whose value decides the mode. */
-function staysAs(ctx: Ctx, b: Binding, owner: Binding, name: string | undefined, exports: boolean): boolean {
-  const key = `${exports ? "" : "\0"}${name ?? ""}`;
+function staysAs(
+  ctx: Ctx,
+  b: Binding,
+  owner: Binding,
+  name: string | undefined,
+  exports: boolean,
+  ownWrites = false,
+): boolean {
+  const key = `${exports ? "" : "\0"}${ownWrites ? "\u0001" : ""}${name ?? ""}`;
   const own = owner === b;
   let cache = staysMemo.get(b);
   const known = own ? cache?.get(key) : undefined;
@@ -489,10 +501,12 @@ function staysAs(ctx: Ctx, b: Binding, owner: Binding, name: string | undefined,
   // uses being walked are all the uses there are.
   if (walking.has(b)) return true;
   const top = walking.size === 0;
+  const assignable =
+    ownWrites && (b.kind === "let" || b.kind === "var") && b.node.type === "VariableDeclarator";
   let stays =
     b.kind === "param"
       ? b.node.type === "Identifier"
-      : b.kind === "const" || b.node.type !== "VariableDeclarator";
+      : b.kind === "const" || b.node.type !== "VariableDeclarator" || assignable;
   const decl = b.node.type === "VariableDeclarator" ? ctx.tree.parent(b.node) : b.node;
   const holder = decl && ctx.tree.parent(decl);
   if (exports && (holder?.type === "ExportNamedDeclaration" || holder?.type === "ExportDefaultDeclaration"))
@@ -515,6 +529,12 @@ function staysAs(ctx: Ctx, b: Binding, owner: Binding, name: string | undefined,
           const parent = ctx.tree.parent(n);
           if (!parent || parent === b.node || ctx.scopes.binding(n, b.name) !== b) return undefined;
           if (notReference(n, parent)) return undefined;
+          if (
+            assignable &&
+            ((parent.type === "AssignmentExpression" && parent.left === n) ||
+              parent.type === "UpdateExpression")
+          )
+            return undefined;
           if (!useKeeps(ctx, n, { owner, binding: b, shown, name, exports })) stays = false;
           return undefined;
         },
