@@ -202,18 +202,35 @@ export function methodOf(
   };
   if (cls && kind !== "object") {
     if (b.violations.length) return undefined;
+    // The last definition of a name wins, and a static field wins over any static method or
+    // accessor (fields are defined once the methods are): fixture inline/yield-point-duplicate-members.
+    let method: t.ClassMethod | undefined;
+    let accessor = false;
+    let field: t.ClassProperty | undefined;
     for (const member of cls.body.body) {
       const key = (member as { key?: Node; computed?: boolean; static?: boolean }).key;
       if (!(member as { static?: boolean }).static || !key) continue;
-      if (keyName(member as { key: Node; computed?: boolean }) !== m) continue;
-      if (member.type === "ClassMethod" && member.kind === "method") return member;
-      if (member.type === "ClassProperty") return fromValue(member.value as Node | null);
+      const name = keyName(member as { key: Node; computed?: boolean });
+      // `static [k]() {}` may be any name.
+      if (name === undefined && (member as { computed?: boolean }).computed) return undefined;
+      if (name !== m) continue;
+      if (member.type === "ClassMethod") {
+        method = member.kind === "method" ? member : undefined;
+        accessor = member.kind !== "method";
+      } else if (member.type === "ClassProperty") field = member;
+      else return undefined;
     }
-    return undefined;
+    if (field) return fromValue(field.value as Node | null);
+    return accessor ? undefined : method;
   }
   if (init?.type !== "ObjectExpression" || b.kind !== "const" || kind === "static") return undefined;
-  for (const p of init.properties) {
-    if (p.type === "SpreadElement" || keyName(p as { key: Node; computed?: boolean }) !== m) continue;
+  // The last entry of a name wins; a spread or a computed key after it may replace it.
+  for (let i = init.properties.length - 1; i >= 0; i--) {
+    const p = init.properties[i]!;
+    if (p.type === "SpreadElement") return undefined;
+    const name = keyName(p as { key: Node; computed?: boolean });
+    if (name === undefined && (p as { computed?: boolean }).computed) return undefined;
+    if (name !== m) continue;
     if (p.type === "ObjectMethod") return p.kind === "method" ? p : undefined;
     return fromValue(p.value as Node);
   }
