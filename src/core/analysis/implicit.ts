@@ -272,8 +272,23 @@ function convertedBy(ctx: Ctx, n: Node): Converted[] {
       if (ctx.tree.parent(n)?.type === "TaggedTemplateExpression") return [];
       return n.expressions.map((e) => primitive(e as Node));
     case "BinaryExpression":
-      if (!CONVERTING.has(n.operator) || n.left.type === "PrivateName") return [];
+      if (n.left.type === "PrivateName") return [];
+      // `x in o` makes `x` a key (fixture worker/arg-write-conversion-forms).
+      if (n.operator === "in") return [primitive(n.left as Node, false)];
+      if (!CONVERTING.has(n.operator)) return [];
       return [primitive(n.left as Node, n.operator === "+"), primitive(n.right as Node, n.operator === "+")];
+    // A computed key is made a key (`cache[x]`, `{ [x]: 1 }`), which runs `x`'s `toString` or
+    // `[Symbol.toPrimitive]`; of an operand of unknown class only where the build tells its class
+    // (`xs[i]` is most often a number), as under `-` (fixture worker/arg-write-conversion-forms).
+    case "MemberExpression":
+    case "OptionalMemberExpression":
+    case "ObjectProperty":
+    case "ObjectMethod": {
+      const key = (
+        n.type === "MemberExpression" || n.type === "OptionalMemberExpression" ? n.property : n.key
+      ) as Node;
+      return n.computed && key.type !== "PrivateName" && !isLiteralKey(key) ? [primitive(key, false)] : [];
+    }
     case "AssignmentExpression":
       if (n.operator === "=" || !CONVERTING.has(n.operator.slice(0, -1))) return [];
       return [
@@ -311,19 +326,36 @@ export function implicitCalls(ctx: Ctx, n: Node): Implicit | undefined {
   const declares = declaresOf(ctx);
   const member = n.type === "MemberExpression" || n.type === "OptionalMemberExpression";
   // Most files declare neither: nothing of theirs runs implicitly, and the walks stay as cheap.
-  if (member ? !declares.accessors : !declares.conversions) return undefined;
-  if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
-    const access = accessOf(ctx, n);
-    const name = memberKeyName(ctx, { key: n.property as Node, computed: n.computed });
-    if (access === undefined || name === undefined) return undefined;
-    const holder = holderOf(ctx, n.object as Node);
-    // A member of an object the build cannot tell runs no getter the build knows of: not the
-    // safe side here (every member read would be), a limit docs/semantics.md names.
-    if (holder === undefined || holder === "unknown") return undefined;
-    if (access !== "set") out.fns.push(...membersOf(ctx, holder, [name], "get").fns);
-    if (access !== "get") out.fns.push(...membersOf(ctx, holder, [name], "set").fns);
-  } else for (const c of convertedBy(ctx, n)) convert(ctx, c.operand, c.hint, out, 0, c.safe);
+  if (member && declares.accessors)
+    accessorsRun(ctx, n as t.MemberExpression | t.OptionalMemberExpression, out);
+  // `cache[x]`: a computed key is converted too.
+  if (declares.conversions)
+    for (const c of convertedBy(ctx, n)) convert(ctx, c.operand, c.hint, out, 0, c.safe);
   return out.fns.length || out.unknown ? out : undefined;
+}
+
+/** The getter or setter a member read or write runs, where the object is one the module shows. */
+function accessorsRun(ctx: Ctx, n: t.MemberExpression | t.OptionalMemberExpression, out: Implicit): void {
+  const access = accessOf(ctx, n);
+  const name = memberKeyName(ctx, { key: n.property as Node, computed: n.computed });
+  if (access === undefined || name === undefined) return;
+  const holder = holderOf(ctx, n.object as Node);
+  // A member of an object the build cannot tell runs no getter the build knows of: not the
+  // safe side here (every member read would be), a limit docs/semantics.md names.
+  if (holder === undefined || holder === "unknown") return;
+  if (access !== "set") out.fns.push(...membersOf(ctx, holder, [name], "get").fns);
+  if (access !== "get") out.fns.push(...membersOf(ctx, holder, [name], "set").fns);
+}
+
+/** A key written as a literal (`o["a"]`, `o[0]`, `` o[`a`] ``): converted to nothing of the module's. */
+function isLiteralKey(key: Node): boolean {
+  const k = strip(key);
+  return (
+    k.type === "StringLiteral" ||
+    k.type === "NumericLiteral" ||
+    k.type === "BigIntLiteral" ||
+    (k.type === "TemplateLiteral" && k.expressions.length === 0)
+  );
 }
 
 /**
