@@ -1597,8 +1597,19 @@ export function checkModuleLevelWorkerCalls(
   if (inWorkers.size === 0) return;
   for (const call of ctx.tree.calls) {
     if (ctx.tree.functionParent(call)) continue;
-    // Instance field initialisers run when an object is made, not when the module is imported.
-    if (ctx.tree.findParent(call, (p) => p.type === "ClassProperty" && !p.static)) continue;
+    // Instance field initialisers, public or private, run when an object is made, not when the
+    // module is imported (fixture diagnostics/sa305-private-instance-field).
+    if (
+      ctx.tree.findParent(
+        call,
+        (p) =>
+          (p.type === "ClassProperty" ||
+            p.type === "ClassPrivateProperty" ||
+            p.type === "ClassAccessorProperty") &&
+          !p.static,
+      )
+    )
+      continue;
     const r = resolveCallee(ctx, index, call);
     const fn = r?.fn;
     if (!r || !fn || !inWorkers.has(fn)) continue;
