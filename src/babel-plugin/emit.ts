@@ -3,6 +3,7 @@ import type { Plan } from "../core/analysis/analyse.js";
 import {
   type CallEdit,
   type CallNode,
+  keptCheck,
   type OwnCheck,
   ownCheckOf,
   referenceOf,
@@ -49,7 +50,7 @@ function rename(
   own?: { check: OwnCheck; imports: Imports; loc?: string },
 ): void {
   const t = ctx.t;
-  if (own && to !== own.check.name) {
+  if (own && (to !== own.check.name || own.check.kept !== undefined)) {
     // `this.m()` → `(this.mSync?.[_sa.OF] === (_obj = this.m) ? this : _sa.viaOf(this, _obj, "m",
     // "mSync", "sync")).mSync()`: a subclass's override is dispatched (fixture
     // methods/this-override), and `this.m` is read once, before the arguments, as the call reads
@@ -61,7 +62,9 @@ function rename(
     const self = (): t.Expression =>
       object.type === "ThisExpression" ? t.thisExpression() : t.cloneNode(object as t.Identifier);
     const base = (): t.Expression | t.Super => (object.type === "Super" ? t.super() : self());
-    const variant = member(t, base(), to);
+    // A sync-kind method kept as itself (attack25 F19): its async variant points back at it.
+    const kept = check.kept;
+    const variant = member(t, base(), kept ?? to);
     // `?.`: a receiver without `mSync` (a borrowed method, `outer.call(other)`, a mixin) reads
     // `undefined` and takes the dispatch, which calls that receiver's own `m` (attack17 F8;
     // fixture methods/this-borrowed-receiver).
@@ -73,7 +76,7 @@ function rename(
     );
     const tmp = imports.temp();
     const read = t.assignmentExpression("=", t.identifier(tmp), member(t, base(), check.name));
-    const mode = t.stringLiteral(variantKind(check.kind));
+    const mode = t.stringLiteral(kept !== undefined ? "sync" : variantKind(check.kind));
     // The call's place: the fallback throws there if the override gives a promise.
     const at = own.loc !== undefined ? [t.stringLiteral(own.loc)] : [];
     // The variant if the member is still the function, else one that dispatches on what it read
@@ -81,7 +84,8 @@ function rename(
     const chosen = (): t.ConditionalExpression =>
       t.conditionalExpression(
         t.binaryExpression("===", expected, read),
-        member(t, base(), to),
+        // Kept as itself, the method is what the check read.
+        kept !== undefined ? t.identifier(tmp) : member(t, base(), to),
         runtimeCall(ctx, imports, "viaFn", [t.identifier(tmp), t.stringLiteral(check.name), mode, ...at]),
       );
     if (shapeKind === "call-apply" || shapeKind === "bind") {
@@ -579,13 +583,14 @@ class SyncMapper {
         const call = node as CallNode;
         let out: t.Expression = node;
         if (r.shape.kind === "dispatch") out = toDispatch(this.ctx, call, "callSync", this.imports);
+        // A sync-kind method keeps its own name, checked still to be the method (attack25 F19).
         else if (r.fn)
           rename(
             this.ctx,
             call,
             r.shape.kind,
             r.fn.kind === "async" ? r.fn.variant : r.fn.name,
-            ownCheck(r.shape, this.imports),
+            ownCheck(keptCheck(r, true) ?? r.shape, this.imports),
           );
         else if (r.ext?.fact.kind === "async") {
           const via = viaMarker(this.ctx.plan.ctx, orig!, r, "sync");

@@ -4,6 +4,7 @@ import type { Plan } from "../core/analysis/analyse.js";
 import {
   type CallEdit,
   type CallNode,
+  keptCheck,
   type OwnCheck,
   ownCheckOf,
   referenceOf,
@@ -336,7 +337,7 @@ class Editor {
 
   /** Renames what a call reaches, by its shape. */
   rename(call: CallNode, shapeKind: Shape["kind"], to: string, own?: OwnCheck, loc?: string): void {
-    if (own && to !== own.name) {
+    if (own && (to !== own.name || own.kept !== undefined)) {
       // `this.m()` → `(this.mSync?.[_sa.OF] === (_obj = this.m) ? this : _sa.viaOf(this, _obj, "m",
       // "mSync", "sync")).mSync()`: a subclass's override is dispatched (fixture
       // methods/this-override), and `this.m` is read once, before the arguments. `C.m()` checks
@@ -345,7 +346,11 @@ class Editor {
       const object = ref.object as Node;
       const rt = this.imports.runtime();
       const tmp = this.imports.temp();
-      const mode = variantKind(own.kind);
+      // A sync-kind method kept as itself (attack25 F19): its async variant points back at it,
+      // and the fast path calls what the check read.
+      const kept = own.kept;
+      const mode = kept !== undefined ? "sync" : variantKind(own.kind);
+      const check = kept ?? to;
       // The call's place: the fallback throws there if the override gives a promise.
       const at = loc !== undefined ? `, ${JSON.stringify(loc)}` : "";
       const name = JSON.stringify(own.name);
@@ -358,7 +363,7 @@ class Editor {
         this.ms.update(
           s(ref),
           e(ref),
-          `(${self}${dot(to)}?.[${rt}.OF] === (${tmp} = ${self}${dot(own.name)}) ? ${self}${dot(to)} : ${rt}.viaFn(${tmp}, ${name}, "${mode}"${at}))`,
+          `(${self}${dot(check)}?.[${rt}.OF] === (${tmp} = ${self}${dot(own.name)}) ? ${kept !== undefined ? tmp : self + dot(to)} : ${rt}.viaFn(${tmp}, ${name}, "${mode}"${at}))`,
         );
         return;
       }
@@ -368,7 +373,7 @@ class Editor {
         this.ms.update(
           s(ref),
           e(ref),
-          `(super${dot(to)}?.[${rt}.OF] === (${tmp} = super${dot(own.name)}) ? super${dot(to)} : ${rt}.viaFn(${tmp}, ${name}, "${mode}"${at})).call`,
+          `(super${dot(check)}?.[${rt}.OF] === (${tmp} = super${dot(own.name)}) ? ${kept !== undefined ? tmp : `super${dot(to)}`} : ${rt}.viaFn(${tmp}, ${name}, "${mode}"${at})).call`,
         );
         this.ms.appendLeft(argsOpen(this.code, call), call.arguments.length ? "this, " : "this");
         return;
@@ -377,7 +382,7 @@ class Editor {
       this.ms.update(
         s(object),
         e(object),
-        `(${self}${dot(to)}?.[${rt}.OF] === (${tmp} = ${self}${dot(own.name)}) ? ${self} : ${rt}.viaOf(${self}, ${tmp}, ${name}, ${JSON.stringify(to)}, "${mode}"${at}))`,
+        `(${self}${dot(check)}?.[${rt}.OF] === (${tmp} = ${self}${dot(own.name)}) ? ${self} : ${rt}.viaOf(${self}, ${tmp}, ${name}, ${JSON.stringify(to)}, "${mode}"${at}))`,
       );
     }
     if (shapeKind === "choice") {
@@ -550,12 +555,13 @@ class SyncCopy {
         const r = this.fn.leafCallees.get(node)!;
         const call = node as CallNode;
         if (r.shape.kind === "dispatch") this.ed.dispatch(call, "callSync");
+        // A sync-kind method keeps its own name, checked still to be the method (attack25 F19).
         else if (r.fn)
           this.ed.rename(
             call,
             r.shape.kind,
             r.fn.kind === "async" ? r.fn.variant : r.fn.name,
-            ownCheckOf(r.shape),
+            ownCheckOf(keptCheck(r, true) ?? r.shape),
           );
         else if (r.ext?.fact.kind === "async") {
           const via = viaMarker(this.plan.ctx, node, r, "sync");

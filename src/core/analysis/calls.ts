@@ -84,6 +84,27 @@ export type Shape =
 export interface OwnCheck {
   name: string;
   kind: FunctionKind;
+  /**
+   * A sync-kind `this.m()` kept as itself in sync code (the call is `direct`): the variant whose
+   * `OF` is compared (`this.mAsync?.[_sa.OF] === (_obj = this.m)`), the call then `this.m()`
+   * itself. An async override in a subclass (annotated or not) would otherwise hand sync code a
+   * promise; the fallback dispatches for the value (attack25 F19; fixture
+   * methods/this-override-sync-kind).
+   */
+  kept?: string;
+}
+
+/**
+ * The check a sync-kind member call kept as itself (`direct`) in sync code carries: the same
+ * still-the-method check as a renamed one, reading the async variant's `OF` (OwnCheck.kept).
+ */
+export function keptCheck(r: Resolved, inSync: boolean): Shape | undefined {
+  const shape = r.shape;
+  const own = ownCheckOf(shape);
+  if (!inSync || !own || own.kind !== "sync") return undefined;
+  if (shape.kind !== "member" && shape.kind !== "call-apply" && shape.kind !== "bind") return undefined;
+  const kept = r.fn ? r.fn.variant : r.ext?.variantRef();
+  return kept === undefined ? undefined : { ...shape, own: { ...own, kept } };
 }
 
 /** The still-the-function check a call's shape carries (a member, also under `.call`/`.apply`/`.bind`). */
@@ -2257,9 +2278,14 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     const variantName = r.fn?.variant ?? r.ext?.fact.variant;
     let target: string;
     switch (d.target) {
-      case "self":
+      case "self": {
         target = r.fn?.name ?? calleeName;
+        // A sync-kind `this.m()`, `super.m()`, `C.m()` (or a namespace's member) sync code keeps:
+        // checked that the member is still the method, as a renamed call is (attack25 F19).
+        const kept = keptCheck(r, ctxt.in === "sync");
+        if (kept) edits.set(call, { shape: kept, to: ownCheckOf(kept)!.name, loc });
         break;
+      }
       case "sync":
       case "async": {
         target = variantName!;
