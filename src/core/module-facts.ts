@@ -26,6 +26,11 @@ export interface ExportFact {
   quiet?: true;
   /** An inline sync variant that blocks on a worker in what it calls (`check --deny sync-worker`). */
   blocksOnWorker?: true;
+  /**
+   * Why an async function may never finish (a loop around its awaits, a wait for an event): a
+   * discarded call of it in an importer's sync code is SA207 (attack25 F15).
+   */
+  unbounded?: string;
   /** Where the function was found, for reports: a path relative to the root, or a package. */
   from: string;
   /**

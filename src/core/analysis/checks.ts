@@ -21,7 +21,7 @@ import type { WorkerRead } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isMutator, isReader } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
-import { GLOBAL_OBJECTS } from "./twin-callee.js";
+import { GLOBAL_OBJECTS, importedCallee } from "./twin-callee.js";
 import { isNodeRequire, memberName, strip, type treeView } from "./view.js";
 import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
 import {
@@ -1648,6 +1648,7 @@ function unbounded(ctx: Ctx, fn: SaFunction, seen: Set<SaFunction> = new Set()):
   ctx.tree.walk(fn.fn.body as Node, (n) => {
     if (why || isFunction(n)) return false;
     if (n.type === "ForOfStatement" && n.await) why = `a \`for await\` loop at ${locOf(ctx, n)}`;
+    if (n.type === "AwaitExpression") why = eventWait(ctx, n.argument as Node);
     if (n.type !== "WhileStatement" && n.type !== "DoWhileStatement" && n.type !== "ForStatement")
       return undefined;
     const test = n.test ? strip(n.test) : undefined;
@@ -1661,13 +1662,83 @@ function unbounded(ctx: Ctx, fn: SaFunction, seen: Set<SaFunction> = new Set()):
     return undefined;
   });
   if (why) return why;
-  // Awaited smartasync functions of this module run to their end too.
+  // Awaited smartasync functions of this module run to their end too, and those of another
+  // module whose build said so (its fact's `unbounded`).
   for (const r of fn.leafCallees.values()) {
+    if (r.ext?.fact.kind === "async" && r.ext.fact.unbounded)
+      return `it awaits \`${r.ext.fact.name}\`, which has ${r.ext.fact.unbounded}`;
     if (r.fn?.kind !== "async" || seen.has(r.fn)) continue;
     const inner = unbounded(ctx, r.fn, seen);
     if (inner) return `it awaits \`${r.fn.display}\`, which has ${inner}`;
   }
   return undefined;
+}
+
+/** Why an async function may never finish, for the fact its importers read (SA207 at their calls). */
+export function unboundedWhy(ctx: Ctx, fn: SaFunction): string | undefined {
+  return fn.kind === "async" ? unbounded(ctx, fn) : undefined;
+}
+
+const EVENTS = new Set(["events", "node:events"]);
+const LISTEN = new Set([
+  "on",
+  "once",
+  "addListener",
+  "prependListener",
+  "prependOnceListener",
+  "addEventListener",
+]);
+
+/**
+ * An awaited wait for an event (attack25 F15): `once(emitter, "close")` of Node's `events`
+ * (imported under any name, or as `events.once`), or `new Promise((resolve) => x.on(ev, resolve))`
+ * — a promise its executor settles only from a listener. Nothing bounds when the event comes,
+ * and the sync variant blocks the thread whose own work (a server it started) would fire it.
+ */
+function eventWait(ctx: Ctx, value: Node): string | undefined {
+  const v = strip(value);
+  const say = (n: Node): string => {
+    const written = sourceOf(ctx, n).replace(/\s+/g, " ");
+    const short = written.length <= 50 ? written : callText(ctx, n as t.CallExpression | t.NewExpression);
+    return `a wait for an event, \`${short}\` at ${locOf(ctx, n)}`;
+  };
+  if (v.type === "CallExpression") {
+    const f = importedCallee(ctx, v.callee as Node, true);
+    if (f && EVENTS.has(f.module) && f.path[f.path.length - 1] === "once") return say(v);
+    return undefined;
+  }
+  if (v.type !== "NewExpression" || v.callee.type !== "Identifier" || v.callee.name !== "Promise")
+    return undefined;
+  if (ctx.scopes.binding(v, "Promise")) return undefined;
+  const exec = v.arguments[0] ? strip(v.arguments[0] as Node) : undefined;
+  if (!exec || (exec.type !== "ArrowFunctionExpression" && exec.type !== "FunctionExpression"))
+    return undefined;
+  const settle = exec.params.slice(0, 2).filter((p): p is t.Identifier => p.type === "Identifier");
+  if (settle.length === 0) return undefined;
+  const names = new Set(settle.map((p) => p.name));
+  // Settled elsewhere in the executor (`resolve()` at once, a timer): not only by the event.
+  let other = false;
+  let listened = false;
+  ctx.tree.walk(exec.body as Node, (n) => {
+    if (n.type !== "Identifier" || !names.has(n.name)) return undefined;
+    // Handed to a listener as it is (`x.on("close", resolve)`), or called inside a function
+    // that is (`x.once("done", () => resolve(v))`).
+    const parent = ctx.tree.parent(n);
+    let handed: Node | undefined = n;
+    if (parent?.type === "CallExpression" && parent.callee === n) {
+      handed = ctx.tree.findParent(n, (q) => isFunction(q));
+      if (handed === exec) handed = undefined;
+    }
+    const holder = handed ? ctx.tree.parent(handed) : undefined;
+    const key =
+      holder?.type === "CallExpression" && holder.arguments.includes(handed as t.Expression)
+        ? memberName(holder.callee as Node)
+        : undefined;
+    if (key !== undefined && LISTEN.has(key)) listened = true;
+    else other = true;
+    return undefined;
+  });
+  return listened && !other ? say(v) : undefined;
 }
 
 /**
@@ -1683,17 +1754,25 @@ export function checkUnboundedDiscards(ctx: Ctx, index: Index, edits: Map<Node, 
     if (!edit) continue;
     const r = resolveCallee(ctx, index, call);
     const fn = r?.fn;
-    if (fn?.kind !== "async" || edit.to !== fn.variant) continue;
+    // A function of another module: its build's verdict, in its fact (attack25 F15).
+    const ext = fn ? undefined : r?.ext;
+    if (ext) {
+      if (ext.fact.kind !== "async" || !ext.fact.unbounded || edit.to !== ext.variantRef()) continue;
+    } else if (fn?.kind !== "async" || edit.to !== fn.variant) continue;
     view ??= callView(ctx, index);
     const c = classifyCall(view, call as Node);
     if (c.context !== "discarded" || c.in !== "sync") continue;
-    if (!verdicts.has(fn)) verdicts.set(fn, unbounded(ctx, fn));
-    const why = verdicts.get(fn);
+    let why = ext?.fact.unbounded;
+    if (fn) {
+      if (!verdicts.has(fn)) verdicts.set(fn, unbounded(ctx, fn));
+      why = verdicts.get(fn);
+    }
     if (!why) continue;
     // The call as written, when it is short enough to quote whole (`void drain(3)`).
     const written = sourceOf(ctx, call).replace(/\s+/g, " ");
     const quoted = written.length <= 40 ? written : callText(ctx, call);
-    warn(ctx, "SA207", call, MSG.unboundedDiscard(quoted, fn.display, fn.variant, why));
+    const [name, variant] = fn ? [fn.display, fn.variant] : [ext!.fact.name, ext!.fact.variant];
+    warn(ctx, "SA207", call, MSG.unboundedDiscard(quoted, name, variant, why));
   }
 }
 

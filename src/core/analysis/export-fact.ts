@@ -13,6 +13,8 @@ export interface ExportFactHow {
   blocks?: boolean;
   /** Why importers' calls of it are not followed (SA206). */
   unfollowed?: string;
+  /** Why it may never finish (checks.ts `unboundedWhy`): SA207 at importers' discarded calls. */
+  unbounded?: string;
 }
 
 /**
@@ -46,6 +48,7 @@ export function exportFactOf(
       : {}),
     // What the body does with each parameter: decided with the strategies (param-uses.ts).
     ...(withStrategies && fn.params?.length ? { params: [...fn.params] } : {}),
+    ...(withStrategies && how.unbounded !== undefined ? { unbounded: how.unbounded } : {}),
     from,
     ...(how.unfollowed !== undefined ? { unfollowed: how.unfollowed } : {}),
   };

@@ -5,6 +5,7 @@ import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
 import { blockingExports, exportedImportedBlocking, exportedPlainUnits, rebound } from "./calls.js";
+import { unboundedWhy } from "./checks.js";
 import type { Ctx } from "./ctx.js";
 import { exportFactOf } from "./export-fact.js";
 import { ownExportNames } from "./export-names.js";
@@ -195,6 +196,7 @@ function ownFacts(
         variant: exportedVariant(name, f.name, f.variant, f.kind, how.options, f.explicitVariant),
         blocks: how.blocks?.(f),
         ...(unfollowed !== undefined ? { unfollowed } : {}),
+        ...(how.withStrategies ? unboundedOf(ctx, f) : {}),
       }),
     );
   }
@@ -479,4 +481,10 @@ function writtenTwice(s: AnalysedModule, name: string, f: SaFunction): string | 
       : `${s.ctx.fileName} may replace its export \`${name}\` at line ${line} (under a condition, or in a function), so which function importers get is decided at run time`;
   }
   return `${s.ctx.fileName} exports \`${name}\` twice (\`${f.name}\` and ${other}), so which one importers get depends on the order its statements run in`;
+}
+
+/** The `unbounded` of a function's fact, where its body shows one (SA207 at importers' calls). */
+function unboundedOf(ctx: Ctx, f: SaFunction): { unbounded?: string } {
+  const why = unboundedWhy(ctx, f);
+  return why === undefined ? {} : { unbounded: why };
 }
