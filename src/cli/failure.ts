@@ -75,3 +75,25 @@ export function smartasyncFailure(
   }
   return fail("smartasync", code, detail, loc);
 }
+
+/**
+ * Where the code frame of a compiler's error points, as `line:col`: the `>` line's number and the
+ * first `^` under it. A Babel plugin that refuses the user's code (preset-typescript's "Namespaces
+ * exporting non-const are not supported by Babel") throws with a frame and no `loc` (attack25
+ * F18); undefined where the text has no frame.
+ */
+export function frameLocation(detail: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI escapes (a coloured frame)
+  const lines = detail.replace(/\u001b\[[0-9;]*m/g, "").split("\n");
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const at = /^> *(\d+) \|/.exec(lines[i]!);
+    if (!at) continue;
+    const gutter = at[0].length;
+    const marker = lines[i + 1]!;
+    const caret = marker.indexOf("^");
+    if (!/^ *\|/.test(marker) || caret < gutter) return `${at[1]}:1`;
+    // The gutter is as wide on both lines; the frame keeps the source line's characters as they are.
+    return `${at[1]}:${caret - gutter}`;
+  }
+  return undefined;
+}

@@ -14,7 +14,7 @@ import type { Report } from "../core/report.js";
 import { syntaxOf } from "../core/syntax.js";
 import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } from "./babel-loader.js";
 import { escapeControls, hasTerminalControls } from "./escape.js";
-import { errorText, type Fail, failer, smartasyncFailure, stripFile } from "./failure.js";
+import { errorText, type Fail, failer, frameLocation, smartasyncFailure, stripFile } from "./failure.js";
 import { describeFsError, displayPath, isTypeScript, readSource } from "./files.js";
 import { inputMapNote } from "./input-map.js";
 import { transformFileSwc } from "./transform-swc.js";
@@ -263,6 +263,10 @@ function classify(e: unknown, file: string, path: string, fail: Fail): Transform
     const loc = err.loc ? `${path}:${err.loc.line}:${err.loc.column + 1}` : path;
     return fail("syntax", "syntax-error", detail, loc);
   }
+  // Another plugin or preset refusing the user's code (preset-typescript's `export let` in a
+  // namespace) shows where in its code frame: the user's error, located, not ours (attack25 F18).
+  const framed = code === "BABEL_TRANSFORM_ERROR" ? frameLocation(detail) : undefined;
+  if (framed !== undefined) return fail("syntax", "syntax-error", detail, `${path}:${framed}`);
   if (/^\[BABEL\]/.test(errorText(e)) || code === "BABEL_UNKNOWN_PLUGIN_PROPERTY") {
     return fail("config", "config-error", detail);
   }

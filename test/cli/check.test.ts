@@ -446,6 +446,37 @@ describe("smartasync check", () => {
     expect(gh.stdout).toContain("::error file=a.js,line=1,col=1,title=SA101::unexpected `inline`");
   });
 
+  it("a Babel preset refusing the user's code is the user's error, located at its code frame (attack25 F18)", () => {
+    // preset-typescript throws "Namespaces exporting non-const are not supported by Babel" with a
+    // code frame and no `loc`: it was `internal-error`, unlocated.
+    const t = tree("check-preset-error", {
+      "src/cfg.ts": `export namespace Cfg {\n  export let mode = "dev";\n}\n`,
+      "src/tab.ts": `export namespace Tab {\n\texport var x = 1;\n}\n`,
+    });
+    const r = cli(["check", "src", "--compiler", "babel", "--format", "json"], t);
+    expect(r.status).toBe(1);
+    const findings = JSON.parse(r.stdout).findings.map(
+      (f: { code: string; loc: string; message: string }) => [f.code, f.loc, f.message],
+    );
+    expect(findings).toEqual([
+      [
+        "syntax-error",
+        "src/cfg.ts:2:10",
+        "Namespaces exporting non-const are not supported by Babel. Change to const or see: https://babeljs.io/docs/en/babel-plugin-transform-typescript",
+      ],
+      [
+        "syntax-error",
+        "src/tab.ts:2:9",
+        "Namespaces exporting non-const are not supported by Babel. Change to const or see: https://babeljs.io/docs/en/babel-plugin-transform-typescript",
+      ],
+    ]);
+    expect(r.stderr).toContain('> 2 |   export let mode = "dev";');
+    const gh = cli(["check", "src", "--compiler", "babel", "--format", "github"], t);
+    expect(gh.stdout).toContain(
+      "::error file=src/cfg.ts,line=2,col=10,title=syntax-error::Namespaces exporting",
+    );
+  });
+
   it("exit 2 for usage errors: a missing path, an unknown option, an unknown compiler", () => {
     expect(cli(["check", "missing"], dir)).toMatchObject({
       status: 2,
