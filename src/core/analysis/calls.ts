@@ -19,6 +19,7 @@ import { type HeldName, opaqueRoute, storedFunction } from "./opaque.js";
 import { outsideEffectOf, provenQuiet } from "./outside.js";
 import { provenPrimitive } from "./primitive.js";
 import { returnsPrimitive } from "./return-type.js";
+import { runtimeLocals } from "./runtime-names.js";
 import type { Binding, Scopes } from "./scope.js";
 import { patternNames } from "./scope.js";
 import { CALLS_ITS_ARGUMENTS, isBuiltinMethodName } from "./sync-table.js";
@@ -1388,6 +1389,10 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     !scopes.binding(callee, object.name)
   )
     return undefined;
+  // The receiver a previous pass wrote for a sync-kind method kept as itself, `(this.mAsync?.[OF]
+  // === (_obj = this.m) ? this : _sa.viaOf(…)).m(x)`: already checked, called as it stands
+  // (attack25 F19; test/idempotence.test.ts over fixture methods/this-override-sync-kind).
+  if (isKeptCheck(ctx, object)) return undefined;
   const kinds = index.methodKinds.get(prop);
   if (kinds) {
     // A dispatch call passes the receiver itself: through `(0, obj.m)` or `(obj.m as T)` the
@@ -2660,4 +2665,21 @@ function withLastName(text: string, name: string): string {
   let k = text.length;
   while (k > 0 && /[\w$]/.test(text[k - 1]!)) k--;
   return k < text.length ? text.slice(0, k) + name : text;
+}
+
+/** `cond ? this : _sa.viaOf(…)`: the receiver of a kept sync-kind method call a previous pass wrote. */
+function isKeptCheck(ctx: Ctx, object: Node): boolean {
+  const o = strip(object);
+  if (o.type !== "ConditionalExpression") return false;
+  const alt = strip(o.alternate as Node);
+  if (alt.type !== "CallExpression") return false;
+  const callee = strip(alt.callee as Node);
+  return (
+    callee.type === "MemberExpression" &&
+    !callee.computed &&
+    callee.property.type === "Identifier" &&
+    callee.property.name === "viaOf" &&
+    callee.object.type === "Identifier" &&
+    runtimeLocals(ctx).has(callee.object.name)
+  );
 }
