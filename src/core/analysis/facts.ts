@@ -126,9 +126,13 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
   // extends Base`, `return new Base()`, a parameter typed by an `import type`): their method
   // names are carried with its own, on through the imports, so a module further on dispatches
   // `sub.load()` (attack25 F14, fixture modules/inherited-method-through-import).
+  // A name the module exports as its own function comes back only through an import cycle (the
+  // other module hands this module's namespace on, `escapedNamespaces`): importers reach it as
+  // an export, and the graph, entered at this module, does not see it (fixture
+  // modules/cycle-dispatch-unmarked).
   for (const { specifier } of how.imports()) {
     const more = how.methodsOf(specifier);
-    if (more) addKinds(methods, more);
+    if (more) for (const [m, kinds] of more) if (!local.has(m)) addKinds(methods, new Map([[m, kinds]]));
   }
   // A re-exported smartasync function whose variant name the module also declares itself
   // (`export * from "./a"; export function loadSync() {}`) or re-exports from a module where
