@@ -53,10 +53,10 @@ for (const [mode, make] of Object.entries(makers)) {
     test("has the methods the library documents", () => {
       const keys = Object.keys(make("demo", options())).sort();
       const documented = ["clearCaches", "clearLoadCache", "clearSearchCache", "load", "search"];
-      // The async object also carries the generated variants (`l.searchSync`, as on any object
-      // of annotated methods); the sync one has the documented names only.
-      const generated = mode === "async" ? ["loadSync", "searchSync"] : [];
-      assert.deepEqual(keys, [...documented, ...generated].sort());
+      // The async object also carries the generated variants (`l.searchSync`), defined not
+      // enumerable, as on any object literal of annotated methods: both list the documented names.
+      assert.deepEqual(keys, documented);
+      if (mode === "async") assert.equal(typeof make("demo", options()).searchSync, "function");
     });
 
     test("search walks up to the nearest config", async () => {
