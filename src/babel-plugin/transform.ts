@@ -400,9 +400,10 @@ function emitPlan(
   for (const [node, edit] of plan.edits) applyEdit(ectx, node as t.CallExpression, edit, imports);
 
   // `// @smartasync factory`: its sync twin, a copy of the factory as compiled above.
+  const spreads = new Set(plan.factories.length ? checkedSpreads(plan) : []);
   for (const factory of plan.factories) {
     if (factory.processed) continue;
-    inserts.add(factory.stmt, [factoryTwin(t, factory, variants, wrappers)]);
+    inserts.add(factory.stmt, [factoryTwin(t, factory, variants, wrappers, spreads)]);
   }
 
   // `export { f } from "./a"` → `export { f, fSync } from "./a"`; exports of an imported `f`.
@@ -561,9 +562,17 @@ function factoryTwin(
   factory: SaFactory,
   variants: Map<SaFunction, t.Node>,
   wrappers: Map<t.Node, t.Node>,
+  spreads: ReadonlySet<t.Node>,
 ): t.Statement {
   const map = new Map<t.Node, t.Node>();
   const copy = cloneWithMap(factory.fn, map);
+  // The twin's objects gain no variant (their methods are the sync ones under their own names):
+  // a spread keeps what its source holds, unchecked, as SWC's twin, built from the source text,
+  // writes it (fixture methods/factory-twin-spread).
+  for (const spread of spreads) {
+    const mine = map.get(spread) as t.SpreadElement | undefined;
+    if (mine?.argument.type === "CallExpression") mine.argument = mine.argument.arguments[0] as t.Expression;
+  }
   for (const { holder, replaced, kept } of twinObjects(factory)) {
     const object = map.get(holder) as t.ObjectExpression;
     const wrapper = wrappers.get(holder);
