@@ -27,7 +27,7 @@ import { CALLS_ITS_ARGUMENTS } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { twinByName, twinSuggestion } from "./twin-by-name.js";
 import { calledFunction, calledWith, globalCallee, importedCallee } from "./twin-callee.js";
-import { iifeReturns, iifeValueSlots, memberName, soleMapCallback, strip } from "./view.js";
+import { iifeReturns, memberName, soleMapCallback, strip } from "./view.js";
 import { functionOf, functionOfBinding } from "./writes.js";
 
 /**
@@ -47,15 +47,16 @@ function leavesOf(
   const node = strip(value);
   // `return ((x) => ok(x))(k)`: the IIFE's call gives what its function returns, each a leaf of
   // the await or return around the call (attack25 F08, fixture inline/iife-returned-call).
-  const given = iifeValueSlots(node);
-  if (given) {
-    for (const s of given) leavesOf(ctx, index, s.holder[s.key] as Node, returned, strictReturns, out, owner);
+  const iife = iifeReturns(node);
+  if (iife && iife.tried.length === 0) {
+    for (const s of iife.slots)
+      leavesOf(ctx, index, s.holder[s.key] as Node, returned, strictReturns, out, owner);
     return;
   }
   // One that returns from inside a `try`: its `catch` or `finally` would see a mapped call end (or
   // a guard fail), where the async function's promise settles after it. A promise returned there
   // takes the worker, which runs it as written; a value keeps the check of the IIFE's result.
-  const tried = iifeReturns(node)?.tried ?? [];
+  const tried = iife?.tried ?? [];
   if (tried.length > 0) {
     const inside = new Map<Node, AwaitFact>();
     for (const v of tried) leavesOf(ctx, index, v, returned, strictReturns, inside, owner);
