@@ -22,7 +22,7 @@ import { type Binding, isReference, patternNames } from "./scope.js";
 import { isMutator, isReader } from "./sync-table.js";
 import { isFunction, type Node } from "./tree.js";
 import { GLOBAL_OBJECTS, importedCallee } from "./twin-callee.js";
-import { isNodeRequire, memberName, strip, type treeView } from "./view.js";
+import { globalName, isNodeRequire, memberName, strip, type treeView } from "./view.js";
 import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
 import {
   forEachWrite,
@@ -1309,7 +1309,7 @@ export function sharedState(
           follow.push({ f: g, name: via ?? implicitName(ctx, g) });
         }
       // `Reflect.get(globalThis, "appMode")` is `globalThis["appMode"]` (attack25 F17).
-      const reflected = reflectGet(n);
+      const reflected = reflectGet(ctx, n);
       if (n.type === "MemberExpression" || reflected) {
         const m = n as t.MemberExpression;
         const [object, property, computed] = reflected ?? [m.object as Node, m.property as Node, m.computed];
@@ -1814,33 +1814,30 @@ export function refuseWorkerArgumentWrites(ctx: Ctx, fn: SaFunction): void {
 
 /**
  * Whether `n` names the global object: `globalThis`, `global`, `self`, `window` as the globals,
- * or a `const` holding one of them (`const g = globalThis`, attack25 F17).
+ * or a `const` holding one of them (`const g = globalThis`, attack25 F17; view.ts `globalName`,
+ * the one reading of a global through its second names).
  */
 function globalObject(ctx: Ctx, n: Node): boolean {
   if (n.type !== "Identifier") return false;
-  const b = ctx.scopes.binding(n, n.name);
-  if (!b) return GLOBAL_OBJECTS.has(n.name);
-  return aliasOf(ctx, n) !== "";
+  const name = globalName(ctx.scopes, n);
+  return name !== undefined && GLOBAL_OBJECTS.has(name);
 }
 
-/** ` (\`g\` is \`globalThis\`)` for an alias of the global object, else "". */
+/** ` (\`g\` is \`globalThis\`)` for a second name of the global object, else "". */
 function aliasOf(ctx: Ctx, n: Node): string {
-  if (n.type !== "Identifier") return "";
-  const b = ctx.scopes.binding(n, n.name);
-  if (b?.kind !== "const" || b.violations.length > 0 || b.node.type !== "VariableDeclarator") return "";
-  const init = b.node.init ? strip(b.node.init as Node) : undefined;
-  if (b.node.id.type !== "Identifier" || init?.type !== "Identifier" || !GLOBAL_OBJECTS.has(init.name))
-    return "";
-  return ctx.scopes.binding(init, init.name) ? "" : ` (\`${n.name}\` is \`${init.name}\`)`;
+  if (n.type !== "Identifier" || !ctx.scopes.binding(n, (n as t.Identifier).name)) return "";
+  const name = globalName(ctx.scopes, n);
+  return name !== undefined && GLOBAL_OBJECTS.has(name)
+    ? ` (\`${(n as t.Identifier).name}\` is \`${name}\`)`
+    : "";
 }
 
-/** `Reflect.get(o, k)` as [o, k, computed]; undefined for any other node. */
-function reflectGet(n: Node): [Node, Node, true] | undefined {
+/** `Reflect.get(o, k)` (also through a second name of `Reflect`) as [o, k, computed]; undefined for any other node. */
+function reflectGet(ctx: Ctx, n: Node): [Node, Node, true] | undefined {
   if (n.type !== "CallExpression" || n.arguments.length < 2) return undefined;
   const callee = strip(n.callee as Node);
   if (callee.type !== "MemberExpression" || memberName(callee) !== "get") return undefined;
-  const o = strip(callee.object as Node);
-  if (o.type !== "Identifier" || o.name !== "Reflect") return undefined;
+  if (globalName(ctx.scopes, callee.object as Node) !== "Reflect") return undefined;
   const [obj, key] = n.arguments as Node[];
   if (obj!.type === "SpreadElement" || key!.type === "SpreadElement") return undefined;
   return [obj!, key!, true];
