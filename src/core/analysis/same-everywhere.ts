@@ -1767,12 +1767,9 @@ function importedObject(
 }
 
 /**
- * attack25 F10: what `const cfg = require("./cfg.json")` (or `require("./state.cjs")`, or a member
- * of one: `require("./state.cjs").settings`) holds is one object that every `require` of the file
- * in this thread gets, and any module may change its members (`require("./cfg.json").mode = …`:
- * a CommonJS module's exports are not read-only as an ES module's are); a worker's import makes
- * its own. A JSON file's object is data; a CommonJS module's exports object is, where the module
- * reads a member of it as a value (`state.mode`), not only calls its functions (`lib.f()`).
+ * attack25 F11: what `const { settings } = await import("./state.mjs")` takes at the top level is
+ * an object a module of the program exports to every importer, which may change its members; a
+ * worker's import makes its own. Read as data only (`settings.mode`), as `requiredObject`.
  */
 function dynamicImportObject(ctx: Ctx, b: Binding): string | undefined {
   if (b.scope !== ctx.scopes.program || b.node.type !== "VariableDeclarator" || !b.node.init)
@@ -1805,6 +1802,14 @@ function usedAsData(ctx: Ctx, b: Binding): boolean {
   return data;
 }
 
+/**
+ * attack25 F10: what `const cfg = require("./cfg.json")` (or `require("./state.cjs")`, or a member
+ * of one: `require("./state.cjs").settings`) holds is one object that every `require` of the file
+ * in this thread gets, and any module may change its members (`require("./cfg.json").mode = …`:
+ * a CommonJS module's exports are not read-only as an ES module's are); a worker's import makes
+ * its own. A JSON file's object is data; a CommonJS module's exports object is, where the module
+ * reads a member of it as a value (`state.mode`), not only calls its functions (`lib.f()`).
+ */
 function requiredObject(ctx: Ctx, b: Binding): string | undefined {
   if (b.node.type !== "VariableDeclarator" || b.node.id.type !== "Identifier" || !b.node.init)
     return undefined;
