@@ -820,32 +820,32 @@ export class ModuleGraph {
   ): boolean {
     for (const { specifier, kind } of imports) {
       if (kind === "dynamic") continue;
-      let r: Resolution | undefined;
-      try {
-        r = resolveSeen(specifier, from);
-      } catch {
-        r = undefined;
-      }
-      if (!r) continue;
-      if (r.kind === "package") {
-        if (hasFacts(packageSeen(specifier, from, r))) return true;
-        continue;
-      }
-      if (this.shapes.inProgress(r.path) || this.facts.inProgress(r.path)) {
-        taintFacts();
-        return true;
-      }
-      if (hasFacts(withStrategies ? this.factsOf(r.path) : this.shapeOf(r.path, 0))) return true;
+      const read = this.imported(specifier, from, withStrategies);
+      if (read === "cycle" || (read !== undefined && hasFacts(read))) return true;
     }
     return false;
   }
 
   /**
    * The smartasync method names of the module `specifier` names from `from` (its shape, which
-   * carries its own imports' in turn: facts.ts `FactsHow.methodsOf`). A module still being
-   * computed (an import cycle) gives none, and what is computed meanwhile is not kept in the store.
+   * carries its own imports' in turn: facts.ts `FactsHow.methodsOf`); none from a module still
+   * being computed (an import cycle).
    */
   private methodsOf(specifier: string, from: string): Map<string, Set<FunctionKind>> | undefined {
+    const read = this.imported(specifier, from, false);
+    return read === "cycle" ? undefined : read?.methods;
+  }
+
+  /**
+   * What an import of `specifier` from `from` reads of its module: a package's facts, a file's
+   * shape (its facts `withStrategies`), "cycle" for a module still being computed (what is
+   * computed meanwhile is not kept in the store), undefined where it resolves to nothing.
+   */
+  private imported(
+    specifier: string,
+    from: string,
+    withStrategies: boolean,
+  ): ModuleFacts | "cycle" | undefined {
     let r: Resolution | undefined;
     try {
       r = resolveSeen(specifier, from);
@@ -853,13 +853,12 @@ export class ModuleGraph {
       r = undefined;
     }
     if (!r) return undefined;
-    if (r.kind === "package") return packageSeen(specifier, from, r).methods;
-    if (r.path === from) return undefined;
+    if (r.kind === "package") return packageSeen(specifier, from, r);
     if (this.shapes.inProgress(r.path) || this.facts.inProgress(r.path)) {
       taintFacts();
-      return undefined;
+      return "cycle";
     }
-    return this.shapeOf(r.path, 0).methods;
+    return withStrategies ? this.factsOf(r.path) : this.shapeOf(r.path, 0);
   }
 
   shapeOf(path: string, depth: number): ModuleFacts {
