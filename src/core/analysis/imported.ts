@@ -326,15 +326,23 @@ export class ImportedFns {
     for (const [source, kind] of this.sources()) {
       if (hasFacts(this.factsOf(source, kind))) return true;
     }
-    // A type-only import counts for its methods alone (`methodKinds`).
-    for (const source of this.typeSources()) if (this.factsOf(source).methods.size > 0) return true;
+    // A type-only or dynamic import counts for its methods alone (`methodKinds`).
+    for (const source of this.methodSources()) if (this.factsOf(source).methods.size > 0) return true;
     return false;
   }
 
-  /** The sources of `import type … from` declarations (no value at run time). */
-  private *typeSources(): Generator<string> {
+  /**
+   * Sources read for their method names alone: `import type … from` (no value at run time) and
+   * `import("…")` (its functions are read where they are called). Objects of the classes they
+   * annotate reach this file all the same: a parameter typed `r: Repo`, `new (await
+   * import("./repo.js")).Repo()` (fixtures typescript/type-import-method-dispatch,
+   * modules/inherited-method-through-import).
+   */
+  private *methodSources(): Generator<string> {
     for (const s of this.ctx.program.body)
       if (s.type === "ImportDeclaration" && s.importKind === "type") yield s.source.value;
+    if (!this.ctx.code.includes("import(") && !/import\s+\(/.test(this.ctx.code)) return;
+    for (const i of this.scanned ?? scanImports(this.ctx.code)) if (i.kind === "dynamic") yield i.specifier;
   }
 
   /**
@@ -347,10 +355,10 @@ export class ImportedFns {
     for (const [source, kind] of this.sources()) {
       addKinds(out, this.factsOf(source, kind).methods);
     }
-    // `import type { Repo }` brings no value, but an object of that class reaches this file
-    // (a parameter typed `r: Repo`): its methods are dispatched as a value import's are
-    // (attack25 F16, fixture typescript/type-import-method-dispatch).
-    for (const source of this.typeSources()) addKinds(out, this.factsOf(source).methods);
+    // `import type { Repo }` brings no value, `import("./repo.js")` none the file names, but an
+    // object of that class reaches this file: its methods are dispatched as a value import's are
+    // (attack25 F16).
+    for (const source of this.methodSources()) addKinds(out, this.factsOf(source).methods);
     addKinds(out, escaped ? this.escapedNamespaces() : this.namespaceExports());
     return out;
   }
