@@ -6,7 +6,7 @@ import { constructorHas } from "./sync-table.js";
 import { isFunction, type Node, stackChildren } from "./tree.js";
 import { importedCallee } from "./twin-callee.js";
 import { requireSource, strip } from "./view.js";
-import { methodsStay } from "./writes.js";
+import { keptMethod, methodsStay } from "./writes.js";
 
 /**
  * The "prove" pass of an inline sync variant (docs/semantics.md, "Proven or guarded"): what a
@@ -128,6 +128,11 @@ export function knownAsyncCall(ctx: Ctx, call: t.CallExpression | t.OptionalCall
     if (obj.type === "Identifier" && obj.name === "Promise" && isGlobal(ctx, obj, "Promise")) return true;
   }
   if (privateAsyncMethod(ctx, callee)) return true;
+  // `await utils.sleep(1)`, `await Timing.delay(1)`: a method of a `const` object literal or a
+  // static one of a class, the module never replacing it, declared `async` or returning a promise
+  // on every path (attack25 F13; fixture worker/awaited-promise-helpers).
+  const shown = keptMethod(ctx, callee);
+  if (shown && !shown.generator && (shown.async || returnsPromise(ctx, shown))) return true;
   // `(async () => …)()`: an async IIFE.
   if ((callee.type === "ArrowFunctionExpression" || callee.type === "FunctionExpression") && callee.async)
     return true;
