@@ -52,10 +52,45 @@ describe("cross-module facts", () => {
     writeFileSync(lib, "// @smartasync\nexport function f() { return 1 }\n");
     const later = new Date(Date.now() + 5_000);
     utimesSync(lib, later, later);
+    // Stamped once per compiled file (core/compile-run.ts), so seen by the next compile even in
+    // the same synchronous run.
     const second = transform(entry, src, options);
     expect(second.calls).toMatchObject([{ strategy: "direct", target: "f" }]);
     expect(second.code).not.toContain("fSync");
     expect(graph.facts.reads).toBe(2);
+  });
+
+  it("checks a module of an installed package by the package's package.json (core/managed.ts)", () => {
+    const options = { root: join(dir, "m") };
+    const pkg = join(dir, "m/node_modules/shop");
+    mkdirSync(join(pkg, "lib"), { recursive: true });
+    writeFileSync(join(pkg, "package.json"), '{ "name": "shop", "main": "lib/index.js" }\n');
+    const lib = join(pkg, "lib/index.js");
+    writeFileSync(lib, "// @smartasync\nexport async function f() { return 1 }\n");
+    // A file of the package compiled by a bundler, importing a module of its own package.
+    const entry = join(pkg, "lib/main.js");
+    const src = 'import { f } from "./index.js";\nexport const v = () => f() + 1;\n';
+    expect(transform(entry, src, options).calls).toMatchObject([
+      { strategy: "sync-inline", target: "fSync" },
+    ]);
+    const graph = moduleGraphFor(8, options)!;
+    const reads = graph.facts.reads;
+
+    // Edited by hand, its package.json unchanged: the package counts as unchanged (as a bundler's
+    // managed paths do), so the facts are kept and the file is not read again.
+    writeFileSync(lib, "// @smartasync\nexport function f() { return 1 }\n");
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(lib, later, later);
+    expect(transform(entry, src, options).calls).toMatchObject([
+      { strategy: "sync-inline", target: "fSync" },
+    ]);
+    expect(graph.facts.reads).toBe(reads);
+
+    // An install rewrites package.json: the package's modules are stamped again, one by one.
+    const evenLater = new Date(Date.now() + 10_000);
+    utimesSync(join(pkg, "package.json"), evenLater, evenLater);
+    expect(transform(entry, src, options).calls).toMatchObject([{ strategy: "direct", target: "f" }]);
+    expect(graph.facts.reads).toBe(reads + 1);
   });
 
   it("reads a module once for 500 files that import it", () => {

@@ -1,6 +1,7 @@
 import type { PluginAPI, PluginObject, PluginPass } from "@babel/core";
 import { resolveFileOptions } from "../compile/options.js";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
+import { startCompile } from "../core/compile-run.js";
 import { MSG } from "../core/messages.js";
 import { hasFacts, type ModuleFacts } from "../core/module-facts.js";
 import { type Options as ResolvedOptions, validateOptions } from "../core/options.js";
@@ -100,6 +101,7 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
     name: "smartasync",
     visitor: {
       Program(path, state) {
+        startCompile();
         let result: { report: Report; exports?: ModuleFacts; urlCallees?: string[] };
         const filename = state.filename ?? state.file.opts.filename ?? undefined;
         const options = filename ? resolveFileOptions(filename, rawOptions, PLUGIN_OPTIONS) : base;

@@ -4,6 +4,7 @@
  * printing of the same code. Loaded by index.ts when the Babel engine is asked for.
  */
 import { withoutBomBeforeHashbang } from "../core/chars.js";
+import { startCompile } from "../core/compile-run.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
 import { emptyReport, type Report } from "../core/report.js";
@@ -32,6 +33,7 @@ export async function compileBabel(req: CompileRequest, options: Options): Promi
   const [babel, plugin] = await babelModules;
   const major = Number(babel.version.split(".")[0]);
   // The plugin's module graph exists once Babel has run it for these options.
+  startCompile();
   if (nothingToDo(req.code, req.filename, options, plugin.moduleGraphFor(major, options)))
     return result(options, { report: emptyReport("") });
   // The same per-file limits as the SWC engine, for a file that must be parsed.

@@ -18,6 +18,7 @@
 import { readFileSync, type Stats, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { escapeControls } from "../core/escape.js";
+import { packageStampOf } from "../core/managed.js";
 import { type Options, OptionsError, validateOptions } from "../core/options.js";
 
 export const CONFIG_FILE = "smartasync.config.json";
@@ -44,6 +45,11 @@ export function loadProjectOptions(dir: string): ProjectOptions {
   const start = resolve(dir);
   const remembered = burst?.get(start);
   if (remembered) return remembered;
+  // A folder of an installed package keeps its answer while the package is unchanged
+  // (core/managed.ts): a bundler compiling dependencies walks each of their folders once.
+  const pkg = packageStampOf(start);
+  const kept = pkg === undefined ? undefined : installed.get(start);
+  if (kept && kept.stamp === pkg) return kept.value;
   const walked: string[] = [];
   const value = walk(start, walked);
   if (!burst) {
@@ -52,8 +58,12 @@ export function loadProjectOptions(dir: string): ProjectOptions {
   }
   // Every folder the walk passed has the same answer.
   for (const d of walked) burst.set(d, value);
+  if (pkg !== undefined) installed.set(start, { stamp: pkg, value });
   return value;
 }
+
+/** `loadProjectOptions`' answers for folders of installed packages, with their package's stamp. */
+const installed = new Map<string, { stamp: string; value: ProjectOptions }>();
 
 /**
  * The walk's answers by folder, for one synchronous run of JavaScript (a burst: a loop of

@@ -1,7 +1,9 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { mayContainAnnotation, mayContainTypedForm } from "./annotation.js";
+import { currentCompile } from "./compile-run.js";
 import { type ScannedReExport, scanModule } from "./import-scan.js";
+import { packageStampOf } from "./managed.js";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
 
 /**
@@ -240,7 +242,18 @@ export const UNREADABLE = "cannot be read";
  * changed, and 500 files importing one module read it once (test cross-module/cache).
  */
 export class FactsCache {
-  private readonly entries = new Map<string, { mtimeMs: number; size: number; facts: ModuleFacts }>();
+  private readonly entries = new Map<
+    string,
+    { mtimeMs: number; size: number; facts: ModuleFacts; package?: string | undefined }
+  >();
+  /**
+   * The facts already stamped and checked in the compile running now (compile-run.ts), by path:
+   * a module is stamped once per compiled file, not once per lookup of it (the analysis of one
+   * file asks for the same module many times). Never longer: a host that writes a module and then
+   * compiles its importer, in one synchronous run, gets the module as written.
+   */
+  private fresh = new Map<string, ModuleFacts>();
+  private freshIn = -1;
   /** How many times a file was actually read and analysed (for tests and benches). */
   reads = 0;
 
@@ -256,32 +269,50 @@ export class FactsCache {
     /** Whether kept facts still hold: what computing them read of other modules is unchanged. */
     valid?: (facts: ModuleFacts) => boolean,
   ): ModuleFacts {
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (!st) return { ...EMPTY_FACTS, problem: UNREADABLE };
+    if (this.freshIn !== currentCompile()) {
+      this.fresh.clear();
+      this.freshIn = currentCompile();
+    }
+    const known = this.fresh.get(path);
+    if (known) return known;
     const hit = this.entries.get(path);
     // A module being computed counts as empty for an import cycle back to it, whatever route the
     // cycle took (the callers that care taint the facts first): computing it again would loop
     // (attack23 F2: `import * as self from "./lib.js"`, read by held.ts for escaped namespaces).
     if (hit?.mtimeMs === -1) return hit.facts;
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && (!valid || valid(hit.facts)))
-      return hit.facts;
+    // A module of an installed package holds while the package does (managed.ts).
+    const pkg = packageStampOf(path);
+    if (hit && pkg !== undefined && hit.package === pkg && (!valid || valid(hit.facts)))
+      return this.checkedNow(path, hit.facts);
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) return { ...EMPTY_FACTS, problem: UNREADABLE };
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && (!valid || valid(hit.facts))) {
+      hit.package = pkg;
+      return this.checkedNow(path, hit.facts);
+    }
     if (stored) {
       this.entries.set(path, { mtimeMs: -1, size: -1, facts: EMPTY_FACTS });
       let facts: ModuleFacts | undefined;
       try {
         facts = stored(st);
       } finally {
-        if (facts) this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts });
+        if (facts) this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts, package: pkg });
         else this.entries.delete(path);
       }
-      if (facts) return facts;
+      if (facts) return this.checkedNow(path, facts);
     }
     this.reads++;
     const source = readFileSync(path, "utf8");
     // Recursion guard: a module being computed counts as empty for cyclic imports of it.
     this.entries.set(path, { mtimeMs: -1, size: -1, facts: EMPTY_FACTS });
     const facts = compute(source, st);
-    this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts });
+    this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts, package: pkg });
+    return this.checkedNow(path, facts);
+  }
+
+  /** `facts`, remembered as `path`'s until the compile running now ends (`fresh`). */
+  private checkedNow(path: string, facts: ModuleFacts): ModuleFacts {
+    this.fresh.set(path, facts);
     return facts;
   }
 
@@ -292,6 +323,7 @@ export class FactsCache {
 
   clear(): void {
     this.entries.clear();
+    this.fresh.clear();
   }
 }
 

@@ -7,6 +7,7 @@ import { analyse, type ParsedFile, planChanges } from "../core/analysis/analyse.
 import type { Located } from "../core/analysis/ctx.js";
 import { ModuleGraph } from "../core/analysis/module-graph.js";
 import { babelErrorMessage } from "../core/code-frame.js";
+import { startCompile } from "../core/compile-run.js";
 import type { ScannedImport } from "../core/import-scan.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
@@ -208,6 +209,7 @@ export function compile(
         .join("/")
     : "<input>";
   const graph = graphFor(options, options.root ?? input.root, input.ownOptions);
+  startCompile();
   // Fast path (compile/fast-path.ts): nothing to do → no parse at all.
   if (nothingToDo(code, filename, options, graph, input.codeImports))
     return { report: finishReport(emptyReport(fileName)) };
