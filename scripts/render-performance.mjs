@@ -94,8 +94,9 @@ const stamp = (iso) => (iso.length > 16 ? `${iso.slice(0, 10)} ${iso.slice(11, 1
 const RUNTIME = [
   [/^direct sync call$/, "direct sync call", "Sync call"],
   [/^direct method call/, "direct method call obj.findSync(x)", "Dispatch"],
-  [/\(dispatch\)$/, 'callSync(obj, "find", [x]) (dispatch)', "Dispatch"],
-  [/\(unmarked\)$/, 'callSync(obj, "plain", [x]) (unmarked)', "Dispatch"],
+  [/\(dispatch\)$/, 'callSyncOf(obj, obj.find, "find", [x]) (dispatch, as compiled)', "Dispatch"],
+  [/\(unmarked\)$/, 'callSyncOf(obj, obj.plain, "plain", [x]) (unmarked, as compiled)', "Dispatch"],
+  [/\(by name\)$/, 'callSync(obj, "find", [x]) (by name, written by hand)', "Dispatch"],
   [/^await of/, "await of an async function", "Await"],
   [/^synckit/, "synckit createSyncFn round trip", "Blocking call (sync-worker)"],
   [/^runSync/, "runSync round trip", "Blocking call (sync-worker)"],

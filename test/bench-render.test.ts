@@ -76,14 +76,14 @@ const SAMPLE = {
       row("direct sync call", 1.1),
       row("direct method call obj.findSync(x)", 1.0),
       row(
-        "callSync(obj, 'find', [x]) (dispatch)",
+        "callSyncOf(obj, obj.find, 'find', [x]) (dispatch)",
         25,
         "direct method call obj.findSync(x)",
         1.0,
         "< 20 ns over direct",
       ),
       row(
-        "callSync(obj, 'plain', [x]) (unmarked)",
+        "callSyncOf(obj, obj.plain, 'plain', [x]) (unmarked)",
         15,
         "direct method call obj.findSync(x)",
         1.0,
@@ -458,9 +458,9 @@ describe("render-performance", () => {
     const md = mod.renderMarkdown(SAMPLE, sectionsTemplate());
     const goals = md.slice(md.indexOf("<!-- render:goals -->"), md.indexOf("<!-- /render:goals -->"));
     const line = (start: string) => goals.split("\n").find((l) => l.startsWith(`| ${start}`)) ?? "";
-    expect(line('callSync(obj, "find"')).toContain("+24.0 ns");
-    expect(line('callSync(obj, "find"')).toContain("**not met**"); // 24 ns over direct > 20 ns
-    expect(line('callSync(obj, "plain"')).toMatch(/\| met +\|$/);
+    expect(line('callSyncOf(obj, obj.find, "find"')).toContain("+24.0 ns");
+    expect(line('callSyncOf(obj, obj.find, "find"')).toContain("**not met**"); // 24 ns over direct > 20 ns
+    expect(line('callSyncOf(obj, obj.plain, "plain"')).toMatch(/\| met +\|$/);
     expect(line("runSync round trip")).toContain("1.05×");
     expect(line("smartasync/swc on the annotated file")).toContain("6.50×");
     expect(line("smartasync/swc on the annotated file")).toContain("**not met**; stretch not met");
