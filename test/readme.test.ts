@@ -239,22 +239,24 @@ describe("README: figures", () => {
   const vs = (name: string) => cell(runtime, name, 3);
   const first = (s: string): string => s.split(" ")[0]!;
   const plusNs = (s: string): string => /\+([\d.]+ ns)/.exec(s)![1]!;
+  // "an 18.8 µs", "a 19.3 µs": the article English gives the figure as read aloud.
+  const an = (figure: string): string => `${/^(8|11|18|8\d)\b/.test(figure) ? "an" : "a"} ${figure}`;
 
   it("are the ones docs/performance.md was rendered with", () => {
     const expected = [
       `an inline sync variant costs ${first(goal("sync-inline variant addSync"))} a hand-written`,
-      `is an ${perCall("runSync round trip")} round trip (synckit: ${perCall("synckit createSyncFn round trip")})`,
+      `is ${an(perCall("runSync round trip"))} round trip (synckit: ${perCall("synckit createSyncFn round trip")})`,
       `round-trips in ${perCall("offload round trip")}, ${vs("offload round trip")} piscina's time`,
-      `dispatch adds ${plusNs(goal('callSync(obj, "find", [x]) (dispatch)'))} to a call`,
+      `dispatch adds ${plusNs(goal('callSyncOf(obj, obj.find, "find", [x]) (dispatch, as compiled)'))} to a call`,
       `is ${first(goal("Babel plugin on files with no annotation: its own time"))} of Babel's`,
       `in ${goal("smartasync/swc ÷ Babel + smartasync, annotated file")} the Babel path's time`,
       `at ${goal("smartasync/swc on the annotated file ÷ plain SWC")} plain SWC there and`,
       `${goal("smartasync/swc on files with no annotation ÷ plain SWC (SWC arms alone)")} plain SWC on files without annotations`,
       // How to decide
       `nothing extra: ${first(goal("sync-inline variant addSync"))} a hand-written sync function`,
-      `an ${perCall("runSync round trip")} round trip plus the function's own time`,
+      `${an(perCall("runSync round trip"))} round trip plus the function's own time`,
       `a ${perCall("offload round trip")} round trip (${perCall("offload, 1000 in flight (per task)")} per task with 1000 in flight)`,
-      `${plusNs(goal('callSync(obj, "find", [x]) (dispatch)'))} over a direct call`,
+      `${plusNs(goal('callSyncOf(obj, obj.find, "find", [x]) (dispatch, as compiled)'))} over a direct call`,
       // Dependencies, and why
       `(${vs("runSync round trip")} synckit's round trip)`,
       `${vs("offload round trip")} of piscina's time one task at a time (tinypool: ${vs("tinypool run() round trip")})`,
