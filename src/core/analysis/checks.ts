@@ -864,8 +864,12 @@ function exportedLocal(program: t.Program, name: string): string | undefined {
         )
           return sp.local.name;
     }
-    if (name === "default" && s.type === "ExportDefaultDeclaration" && s.declaration.type === "Identifier")
-      return s.declaration.name;
+    if (name === "default" && s.type === "ExportDefaultDeclaration") {
+      const d = s.declaration;
+      if (d.type === "Identifier") return d.name;
+      // `export default function conf() {}` binds `conf` in the module (attack25 F12's `conf()`).
+      if ((d.type === "FunctionDeclaration" || d.type === "ClassDeclaration") && d.id) return d.id.name;
+    }
   }
   // CommonJS: `module.exports = { cache }`, `exports.cache = cache`.
   for (const [local, use] of indexExports(program)) if (exportedNames(use).includes(name)) return local;

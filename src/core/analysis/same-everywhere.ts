@@ -13,12 +13,14 @@ import {
   guarded,
   importTarget,
   isImportBinding,
+  methodCalled,
   stateKind,
   stateRoot,
   watchState,
 } from "./checks.js";
 import { type Ctx, keyName, locOf, sourceOf } from "./ctx.js";
 import { builtinModuleImport, provenPrimitive } from "./primitive.js";
+import { functionCalled, returnedState } from "./returned-state.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { shownClasses } from "./sync-proof.js";
 import { isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
@@ -1000,6 +1002,15 @@ function subject(ctx: Ctx, b: Binding, read: WorkerRead | undefined): "object" |
 }
 
 /**
+ * A module-level `const` holding an object the module made (not a primitive, not a frozen literal
+ * of primitives, not a package's handle): what returned-state.ts counts as state a function of
+ * the module may hand its callers.
+ */
+export function moduleObject(ctx: Ctx, b: Binding): boolean {
+  return subject(ctx, b, undefined) === "object";
+}
+
+/**
  * Whether a binding is a handle, once per binding: `handleCalls` asks it of every name a call of
  * the module uses, and `madeByLibrary` may read a function's body to answer.
  */
@@ -1767,6 +1778,47 @@ function importedObject(
 }
 
 /**
+ * attack25 F12: a function of another module of the program that returns state of its module
+ * (`getSettings()` returning `const settings`, `Cfg.current()` returning `static #s`, `first()`
+ * returning `list[0]`; returned-state.ts), called by the worker function or a function of its
+ * module it calls. Every caller in this thread gets that one object and may change it
+ * (`getSettings().mode = "prod"`); the worker's import of that module makes its own. The first
+ * such call of the import is named (fixture diagnostics/sa315-accessor-function).
+ */
+function importedAccessor(
+  ctx: Ctx,
+  b: Binding,
+  read: WorkerRead,
+  reached: ReadonlySet<Node>,
+): string | undefined {
+  if (!programImport(ctx, b)) return undefined;
+  const ns = b.node.type === "ImportNamespaceSpecifier";
+  let found: string | undefined;
+  for (const f of reached) {
+    ctx.tree.walk(f, (n) => {
+      if (found !== undefined) return false;
+      if (n.type !== "Identifier" || !isReference(n, ctx.tree) || ctx.scopes.binding(n, n.name) !== b)
+        return undefined;
+      const p = ctx.tree.parent(n);
+      const called = (p?.type === "CallExpression" || p?.type === "OptionalCallExpression") && p.callee === n;
+      const method = called ? undefined : methodCalled(ctx, n);
+      if (!called && method === undefined) return undefined;
+      const fn = functionCalled(ctx, n, b, method);
+      const st = fn && returnedState(fn.ctx, fn.fn, moduleObject);
+      const target = st && importTarget(ctx, n, b);
+      if (!st || !target) return undefined;
+      const call = ctx.tree.parent(ns || !called ? (p as Node) : n) as Node;
+      const through = read.via ? ` through \`${read.via}()\`` : "";
+      const which = ns || called ? "called" : `whose \`${method}()\` is called`;
+      found = `${target.from}${through}, ${which} at ${locOf(ctx, call)}, which returns ${st.what} of that module at ${st.loc}${st.via ? ` (${st.via})` : ""}: one object every caller in this thread gets and may change`;
+      return undefined;
+    });
+    if (found !== undefined) break;
+  }
+  return found;
+}
+
+/**
  * attack25 F11: what `const { settings } = await import("./state.mjs")` takes at the top level is
  * an object a module of the program exports to every importer, which may change its members; a
  * worker's import makes its own. Read as data only (`settings.mode`), as `requiredObject`.
@@ -1848,7 +1900,7 @@ export function sameEverywhere(
   for (const [b, read] of reads) {
     if (named.has(b)) continue;
     if (isImportBinding(ctx, b)) {
-      const f = importedObject(ctx, b, read, workers);
+      const f = importedObject(ctx, b, read, workers) ?? importedAccessor(ctx, b, read, reached);
       if (f) unproven.push(f);
       continue;
     }
