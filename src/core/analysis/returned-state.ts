@@ -242,6 +242,9 @@ function memberState(
       const what = moduleState(ctx, b, q);
       // `list.length`: a number, of an array or a string alike.
       if (!what || path[path.length - 1] === "length") return undefined;
+      // `TABLE[mode]` of `const TABLE = { dev: 1 }`: every member a primitive (whether the
+      // literal stays so is the proof of the object read, same-everywhere.ts).
+      if (path.length === 1 && init && primitiveMembers(ctx, init)) return undefined;
       // `settings.mode` of `const settings = { mode: "dev" }`: the literal shows a primitive.
       const shown = literalAt(init, path);
       if (shown && (provenPrimitive(ctx, shown) || isFunction(shown))) return undefined;

@@ -9,6 +9,7 @@ import {
 } from "./arg-escape.js";
 import {
   functionLabel,
+  functionReached,
   GLOBAL_OBJECTS,
   guarded,
   importTarget,
@@ -574,6 +575,16 @@ class Prover {
       if (u.kind !== "read" && u.kind !== "may-write" && cur !== start) {
         const v = literalAt(ctx, start, cur);
         if (v !== undefined && provenPrimitive(ctx, v)) return undefined;
+        // `TABLE[mode]`, `NAMES.length` of a literal of primitives: a primitive (or a built-in of
+        // the prototype), whichever member it is (fixture diagnostics/sa315-accessor-function).
+        const m = strip(cur);
+        if (
+          (m.type === "MemberExpression" || m.type === "OptionalMemberExpression") &&
+          strip(m.object as Node) === start &&
+          start.type === "Identifier" &&
+          this.flat(start as t.Identifier)
+        )
+          return undefined;
       }
       switch (u.kind) {
         case "read":
@@ -1804,16 +1815,58 @@ function importedAccessor(
       const method = called ? undefined : methodCalled(ctx, n);
       if (!called && method === undefined) return undefined;
       const fn = functionCalled(ctx, n, b, method);
-      const st = fn && returnedState(fn.ctx, fn.fn, moduleObject);
-      const target = st && importTarget(ctx, n, b);
-      if (!st || !target) return undefined;
+      if (!fn) return undefined;
+      const st = returnedState(fn.ctx, fn.fn, moduleObject);
+      const reads = st ? undefined : objectReadThere(fn.ctx, fn.fn);
+      const target = (st || reads) && importTarget(ctx, n, b);
+      if (!target) return undefined;
       const call = ctx.tree.parent(ns || !called ? (p as Node) : n) as Node;
       const through = read.via ? ` through \`${read.via}()\`` : "";
       const which = ns || called ? "called" : `whose \`${method}()\` is called`;
-      found = `${target.from}${through}, ${which} at ${locOf(ctx, call)}, which returns ${st.what} of that module at ${st.loc}${st.via ? ` (${st.via})` : ""}: one object every caller in this thread gets and may change`;
+      found = st
+        ? `${target.from}${through}, ${which} at ${locOf(ctx, call)}, which returns ${st.what} of that module at ${st.loc}${st.via ? ` (${st.via})` : ""}: one object every caller in this thread gets and may change`
+        : `${target.from}${through}, ${which} at ${locOf(ctx, call)}, which reads ${reads}`;
       return undefined;
     });
     if (found !== undefined) break;
+  }
+  return found;
+}
+
+/** How many functions of its module `objectReadThere` follows from an imported function. */
+const MAX_READ_FUNCTIONS = 16;
+
+/**
+ * attack25 F12: the first module-level object an imported function (or a function of its module
+ * it calls) reads that its module's own uses do not prove the same in every thread — the one
+ * `getSettings()` hands out, read as `settings.mode` by `getMode()` — by the proof this file makes
+ * of the worker module's own values. Writes there are SA302's (`importedFunctionState`).
+ */
+function objectReadThere(other: Ctx, start: t.Function): string | undefined {
+  const prover = new Prover(other, new Set());
+  const top = other.scopes.program;
+  const seen = new Set<t.Function>([start]);
+  const queue: t.Function[] = [start];
+  const asked = new Set<Binding>();
+  let found: string | undefined;
+  for (let i = 0; i < queue.length && i < MAX_READ_FUNCTIONS && found === undefined; i++) {
+    other.tree.walk(queue[i] as Node, (n) => {
+      if (found !== undefined) return false;
+      if (n.type !== "Identifier" || !isReference(n, other.tree)) return undefined;
+      const b = other.scopes.binding(n, n.name);
+      if (!b || b.scope !== top || isImportBinding(other, b)) return undefined;
+      const next = functionReached(other, n, b);
+      if (next && !seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+      if (asked.has(b) || !moduleObject(other, b)) return undefined;
+      asked.add(b);
+      const f = prover.binding(b, "object");
+      if (f?.kind === "unproven")
+        found = `\`const ${b.name}\` of that module (${locOf(other, b.node)}), which ${f.what} (${f.loc})`;
+      return undefined;
+    });
   }
   return found;
 }
