@@ -400,15 +400,57 @@ export function instanceMethod(ctx: Ctx, callee: Node): t.Function | "unknown" |
   const holder = holderOf(ctx, c.object as Node);
   if (holder === undefined || holder === "unknown" || "obj" in holder || holder.static) return undefined;
   if (name === undefined) return "unknown";
-  const found = membersOf(ctx, holder, [name], "method");
-  if (found.fns.length) return found.fns[0];
-  if (found.unknown) return "unknown";
-  // A field of the instance (`handler = …`) may hold any function.
-  for (const member of holder.cls.body.body)
-    if (member.type === "ClassProperty" && !member.static && memberKeyName(ctx, member as never) === name)
-      return "unknown";
+  // The member JavaScript takes (r16a, after r15b's `methodOf`): a field of the instance, which a
+  // constructor defines over any method of the name (the class's own after its parents'), else
+  // the last method of the name in the nearest class that has one; a getter there, or a computed
+  // key that may be the name, is not followed. Fixture inline/promise-all-map-duplicate-method.
+  const chain: ClassNode[] = [];
+  let unknownParent = false;
+  for (let cur: ClassNode | undefined = holder.cls, i = 0; cur && i <= MAX_LINKS; i++) {
+    chain.push(cur);
+    const parent: Node | undefined = cur.superClass ? strip(cur.superClass as Node) : undefined;
+    if (!parent) break;
+    // A built-in parent (`extends Error`, `extends Map`) runs no code of the module.
+    if (parent.type === "Identifier" && globalName(ctx.scopes, parent) !== undefined) break;
+    const pb: Binding | undefined =
+      parent.type === "Identifier" ? ctx.scopes.binding(parent, parent.name) : undefined;
+    cur = pb ? classOfBinding(pb) : undefined;
+    if (!cur) unknownParent = true;
+  }
+  const own = (cls: ClassNode) =>
+    cls.body.body.filter((m) => (m as { key?: Node }).key && !(m as { static?: boolean }).static);
+  for (const cls of chain) {
+    let field: t.ClassProperty | undefined;
+    for (const member of own(cls))
+      if (member.type === "ClassProperty" && memberKeyName(ctx, member as never) === name) field = member;
+    if (field) {
+      const value = field.value ? strip(field.value as Node) : undefined;
+      // A field of the instance (`handler = …`) may hold any function but one the class shows.
+      return value && isFunction(value) ? (value as t.Function) : "unknown";
+    }
+  }
+  for (const cls of chain) {
+    let method: t.Function | "unknown" | undefined;
+    for (const member of own(cls)) {
+      const key = memberKeyName(ctx, member as { key: Node; computed?: boolean });
+      if (key === undefined && mayBeAnyName(member as { key: Node; computed?: boolean })) return "unknown";
+      if (key !== name || member.type === "ClassProperty") continue;
+      method = member.type === "ClassMethod" && member.kind === "method" ? member : "unknown";
+    }
+    if (method) return method;
+  }
+  if (unknownParent) return "unknown";
   // No such member: an `Object.prototype` method (`hasOwnProperty`), or a TypeError.
   return undefined;
+}
+
+/** `[k]() {}`: a computed key that may be any name (not a well-known symbol, `[Symbol.iterator]`). */
+export function mayBeAnyName(member: { key: Node; computed?: boolean }): boolean {
+  if (!member.computed) return false;
+  const k = strip(member.key);
+  if (k.type !== "MemberExpression") return true;
+  const o = strip(k.object as Node);
+  return !(o.type === "Identifier" && o.name === "Symbol");
 }
 
 const conversionsMemo = new WeakMap<Ctx, t.Function[]>();

@@ -4,7 +4,7 @@ import { canonicalCallee } from "../twins.js";
 import { PURE_GLOBALS, PURE_STATICS } from "./arg-escape.js";
 import type { CallNode } from "./calls.js";
 import { type Ctx, keyName } from "./ctx.js";
-import { implicitlyRun, instanceMethod, thisClass } from "./implicit.js";
+import { implicitlyRun, instanceMethod, mayBeAnyName, thisClass } from "./implicit.js";
 import { memoByFunction } from "./memo.js";
 import { provenPrimitive } from "./primitive.js";
 import { type Binding, isReference } from "./scope.js";
@@ -590,6 +590,7 @@ function unfollowed(
       }
       // `ops.write(…)` of `const ops = { write: fs.writeFileSync }`: the entry's value.
       const entry = tableEntry(b, name);
+      if (entry === "unknown") return UNFOLLOWED;
       if (entry) return valueOutside(ctx, entry, follow, depth + 1);
       // `store.save()` of `const store = new Store()`, a class of the module.
       const cls = instanceClass(ctx, b);
@@ -624,13 +625,21 @@ function builtinName(name: string): boolean {
 }
 
 /** The value of `o.m` for a `const` object literal `o` whose entry `m` is not a function. */
-function tableEntry(b: Binding, m: string): Node | undefined {
+// The entry JavaScript takes: the last of the name; a spread or a computed key after it may
+// replace it, and a getter of the name runs code for the value — neither is followed ("unknown").
+// r16a: the first entry was read, so `{ say: (s) => s, say: console.log }` was proven quiet
+// (fixture worker/offload-outside-duplicate-members).
+function tableEntry(b: Binding, m: string): Node | "unknown" | undefined {
   const n = b.node;
   const init = n.type === "VariableDeclarator" && n.init ? strip(n.init) : undefined;
   if (b.kind !== "const" || init?.type !== "ObjectExpression") return undefined;
-  for (const p of init.properties) {
-    if (p.type === "SpreadElement" || keyName(p as { key: Node; computed?: boolean }) !== m) continue;
-    return p.type === "ObjectProperty" ? (p.value as Node) : undefined;
+  for (let i = init.properties.length - 1; i >= 0; i--) {
+    const p = init.properties[i]!;
+    if (p.type === "SpreadElement") return "unknown";
+    const name = keyName(p as { key: Node; computed?: boolean });
+    if (name === undefined && mayBeAnyName(p as { key: Node; computed?: boolean })) return "unknown";
+    if (name !== m) continue;
+    return p.type === "ObjectProperty" ? (p.value as Node) : "unknown";
   }
   return undefined;
 }
@@ -670,17 +679,32 @@ function classMethodOutside(
   depth: number,
 ): string | undefined {
   for (let cur: ClassNode | undefined = cls, i = depth; cur && i <= MAX_LINKS; i++) {
+    // The member JavaScript takes: the last definition of the name, and a field (static, or of
+    // the instance) over any method or accessor wherever it stands — fields are defined once the
+    // methods are (r16a: the first was read; fixture worker/offload-outside-duplicate-members).
+    let method: Node | undefined;
+    let field: t.ClassProperty | undefined;
     for (const member of cur.body.body) {
       const key = (member as { key?: Node }).key;
       if (!key || (member as { static?: boolean }).static !== isStatic) continue;
-      if (keyName(member as { key: Node; computed?: boolean }) !== m) continue;
-      if (member.type === "ClassMethod" && member.kind === "method") {
-        follow(member);
+      const name = keyName(member as { key: Node; computed?: boolean });
+      // `[k]() {}` may be any name.
+      if (name === undefined && mayBeAnyName(member as { key: Node; computed?: boolean })) return UNFOLLOWED;
+      if (name !== m) continue;
+      if (member.type === "ClassProperty") field = member;
+      else method = member as Node;
+    }
+    if (field) {
+      const value = field.value ? strip(field.value as Node) : undefined;
+      if (value && isFunction(value)) {
+        follow(value as t.Function);
         return undefined;
       }
-      const value = member.type === "ClassProperty" && member.value ? strip(member.value as Node) : undefined;
-      if (value && isFunction(value)) {
-        follow(value);
+      return UNFOLLOWED;
+    }
+    if (method) {
+      if (method.type === "ClassMethod" && method.kind === "method") {
+        follow(method);
         return undefined;
       }
       return UNFOLLOWED;

@@ -239,18 +239,11 @@ function destructuredFrom(ctx: Ctx, b: Binding): Binding | undefined {
       (p) => p.type === "ObjectProperty" && patternNames(p.value as Node).some((id) => id.name === b.name),
     ) as t.ObjectProperty | undefined;
     const key = prop && !prop.computed ? keyOf(prop.key as Node) : undefined;
-    const value =
-      key === undefined
-        ? undefined
-        : (lit.properties.find(
-            (p) => p.type === "ObjectProperty" && !p.computed && keyOf(p.key as Node) === key,
-          ) as t.ObjectProperty | undefined);
-    if (
-      prop &&
-      strip(prop.value as Node).type === "Identifier" &&
-      value &&
-      provenPrimitive(ctx, value.value as Node)
-    )
+    // The entry JavaScript takes: the last of the name (r16a, after r15b's `methodOf`; the first
+    // was read, so `{ cfg: 0, cfg: { retries: 1 } }` gave a "copy of a primitive"). Fixture
+    // diagnostics/sa302-destructured-member.
+    const value = key === undefined ? undefined : literalValue(lit, key);
+    if (prop && strip(prop.value as Node).type === "Identifier" && value && provenPrimitive(ctx, value))
       return undefined;
   }
   return rb;
