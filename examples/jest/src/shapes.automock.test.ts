@@ -1,6 +1,6 @@
 // jest.mock with automock, for every call spelling (src/shapes.ts): `.call`, `.apply`,
-// `.bind(…)(…)`, `f?.()`, `ns.f?.()` and a tagged template reach the mock with the arguments
-// (and the template's strings) the code under test gave.
+// `.bind(…)(…)`, `f?.()`, `ns.f?.()`, `ns["f"]()`, `ns?.f()` and a tagged template reach the mock
+// with the arguments (and the template's strings) the code under test gave.
 import { loadSettings, type Settings, settingsAt } from "./settings.js";
 import { bothNames, bothNamesNow, nameAt, spellings } from "./shapes.js";
 
@@ -44,7 +44,8 @@ test("the async function awaits the mock's promise through the same spellings", 
 
 test("a promise from the mock where sync code takes the value fails, located, in every spelling", () => {
   load.mockResolvedValue(value);
-  for (const spelled of [spellings.call, spellings.apply, spellings.optional, spellings.namespaceOptional]) {
+  const { call, apply, optional, namespaceOptional, computed, optionalMember } = spellings;
+  for (const spelled of [call, apply, optional, namespaceOptional, computed, optionalMember]) {
     expect(() => spelled("e.json")).toThrow(
       expect.objectContaining({
         code: "SMARTASYNC_MOCK",

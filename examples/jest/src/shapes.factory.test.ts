@@ -15,6 +15,9 @@ test("every call spelling reaches the factory's function, with the receiver the 
   expect(spellings.bind("c")).toBe("factory:c:no receiver");
   expect(spellings.optional("d")).toBe("factory:d:no receiver");
   expect(spellings.namespaceOptional("e")).toBe("factory:e:no receiver");
+  expect(spellings.computed("f")).toBe("factory:f:no receiver");
+  expect(spellings.optionalMember("g")).toBe("factory:g:no receiver");
+  expect(spellings.computedOptional("h")).toBe("factory:h:no receiver");
 });
 
 test("an optional call of a function the factory does not provide short-circuits", () => {

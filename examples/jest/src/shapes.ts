@@ -10,6 +10,13 @@ export const spellings = {
   bind: (path: string) => loadSettings.bind(undefined)(path).name,
   optional: (path: string) => loadSettings?.(path).name,
   namespaceOptional: (path: string) => settings.loadSettings?.(path).name,
+  // biome-ignore-start lint/complexity/useLiteralKeys: the computed spelling is the case under test
+  // biome-ignore-start lint/performance/noDynamicNamespaceImportAccess: as above (a literal key)
+  computed: (path: string) => settings["loadSettings"](path).name,
+  optionalMember: (path: string) => settings?.loadSettings(path).name,
+  computedOptional: (path: string) => settings?.["loadSettings"](path).name,
+  // biome-ignore-end lint/performance/noDynamicNamespaceImportAccess: as above
+  // biome-ignore-end lint/complexity/useLiteralKeys: as above
   tag: (dir: string) => settingsAt`${dir}/settings.json`.name,
 };
 

@@ -187,9 +187,9 @@ export interface ViaMarker {
  * Under the `mockable` option (smartasync/jest), a call of an IMPORTED smartasync function that
  * would be renamed to its variant finds the variant through the callee's marker at run time
  * instead: a test's mock of that module (`jest.mock`: no marker, and maybe no `fSync`) is then
- * called itself. Every spelling of the call does (fixture strategies/mockable-shapes); a
- * computed member (`ns["f"]()`) and an optional member (`ns?.f()`) keep the rename, as do local
- * functions: a module mock cannot reach them.
+ * called itself. Every spelling of the call does (fixtures strategies/mockable-shapes and
+ * mockable-members: a computed member `ns["f"]()` and an optional member `ns?.f()` too); local
+ * functions keep the rename: a module mock cannot reach them.
  */
 export function viaMarker(ctx: Ctx, call: Node, r: Resolved, mode: "sync" | "async"): ViaMarker | undefined {
   if (!ctx.options.mockable || r.fn || !r.ext || r.explicit) return undefined;
@@ -197,11 +197,16 @@ export function viaMarker(ctx: Ctx, call: Node, r: Resolved, mode: "sync" | "asy
   if (kind !== "ident" && kind !== "member" && kind !== "call-apply" && kind !== "bind") return undefined;
   if (ownCheckOf(r.shape)) return undefined;
   const ref = referenceOf(call, kind);
-  if (ref.type !== "Identifier" && !(ref.type === "MemberExpression" && !ref.computed)) return undefined;
+  // A member however spelled — `ns.f`, `ns["f"]`, `ns?.f`, `ns?.["f"]` — names the same export
+  // (the resolver read the key as a name): a rename would reach the real `fSync` by name, past
+  // the mock (fixture strategies/mockable-members).
+  if (ref.type !== "Identifier" && !isMember(ref)) return undefined;
   const loc = locOf(ctx, call);
   const plain = call.type === "CallExpression" && (kind === "ident" || kind === "member");
   if (plain) return { mode, loc };
-  return { mode, loc, pick: { optional: call.type === "OptionalCallExpression" } };
+  // An optional chain (`ns?.f(a)`: an OptionalCallExpression whose own call is not optional)
+  // keeps its shape too; only `f?.(a)` short-circuits on a missing function.
+  return { mode, loc, pick: { optional: call.type === "OptionalCallExpression" && call.optional === true } };
 }
 
 export interface Resolved {
