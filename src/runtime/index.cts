@@ -97,9 +97,25 @@ export function register(moduleUrl: string, fns: Record<string, Function>): void
   }
   for (const [name, fn] of Object.entries(fns)) {
     if (typeof fn !== "function") throw new TypeError(`smartasync: register(): ${name} is not a function`);
+    const had = m.get(name);
+    // The module ran again (a dev server or a watch run evaluated it after an edit): workers
+    // started before hold the version they imported, Node's module cache keyed by URL.
+    if (had !== undefined && had !== fn) generation++;
     m.set(name, fn);
   }
 }
+
+/**
+ * Bumped when a module registers a name again with another function: it was evaluated again,
+ * as Vite's dev server does after an edit and Vitest on each run, while this runtime and its
+ * workers stay. A worker remembers the generation it started in and is given no call once it is
+ * older: a worker imports a module once (Node keys its ES module cache by URL), so it would go
+ * on running the version it imported first while this thread runs the edited one (attack26
+ * F10). The next call starts a fresh worker, which imports the modules as they are now; the old
+ * one ends once work it left running is done (`drain`). A program that evaluates each module
+ * once never bumps it: one compare per call (test/runtime/reload.test.ts).
+ */
+let generation = 0;
 
 function registered(moduleUrl: string, name: string): { url: string; fn: Function } {
   const url = normalizeUrl(moduleUrl);
@@ -407,6 +423,7 @@ function exitListenersOfWorkers(code: number): void {
   const all: [Worker, WorkerInit][] = [];
   if (channel !== undefined) all.push([channel.worker, channel.data]);
   for (const pw of workers) if (!pw.gone) all.push([pw.worker, pw.data]);
+  for (const entry of draining) all.push(entry);
   for (const [w, data] of all) {
     if (Atomics.load(data.busy, 1) !== 1) continue;
     try {
@@ -419,9 +436,37 @@ function exitListenersOfWorkers(code: number): void {
 }
 const EXIT_LISTENERS_MS = 2000;
 
+/**
+ * Workers given no more calls (`generation`) that end once work a function left running there is
+ * done and they have no exit listeners, as an idle pool worker does (retireWhenIdle): in the
+ * meantime they keep the process alive for that work and run those listeners at its exit.
+ */
+const draining = new Map<Worker, WorkerInit>();
+
+function drain(w: Worker, data: WorkerInit): void {
+  draining.set(w, data);
+  w.unref();
+  w.once("exit", () => draining.delete(w));
+  const look = (delay: number) => {
+    setTimeout(() => {
+      if (!draining.has(w) || Atomics.load(data.busy, 1) === 1) return; // ends with the process
+      const busy = Atomics.load(data.busy, 0);
+      if (busy === 0) {
+        draining.delete(w);
+        void w.terminate();
+        return;
+      }
+      if (busy === 1) w.postMessage(LOOK);
+      look(busy === 1 ? Math.min(config.idleTimeoutMs, 10) : config.idleTimeoutMs);
+    }, delay).unref();
+  };
+  look(0);
+}
+
 /** Workers whose slot is not 0: not asked since their last answer (1), or with work running (2). */
 function unsettled(): [Worker, WorkerInit][] {
   const out: [Worker, WorkerInit][] = [];
+  for (const [w, data] of draining) if (isBusy(data)) out.push([w, data]);
   // A worker that is dying stays here until its exit: its last message may be the error.
   if (channel !== undefined && isBusy(channel.data)) out.push([channel.worker, channel.data]);
   for (const pw of workers) if (!pw.gone && isBusy(pw.data)) out.push([pw.worker, pw.data]);
@@ -536,6 +581,8 @@ interface Channel {
   heard: Heard;
   /** Functions this channel's worker knows by key: url -> name -> key (WireRequest). */
   keys: Map<string, Map<string, number>>;
+  /** The registry's `generation` when the worker started. */
+  generation: number;
 }
 let channel: Channel | undefined;
 
@@ -543,7 +590,7 @@ function openChannel(name: string): Channel {
   const { port1, port2 } = new MessageChannel();
   const state = new Int32Array(new SharedArrayBuffer(4 * STATE.size));
   const { worker, data, heard } = spawn("sync", name, { port: port2, state }, [port2]);
-  const ch: Channel = { worker, port: port1, state, data, heard, keys: new Map() };
+  const ch: Channel = { worker, port: port1, state, data, heard, keys: new Map(), generation };
   // Its answers come on port1; on the worker's own port only an error of work left running.
   worker.on("message", (res: Response) => {
     if (res.u !== undefined) reportBackground(res);
@@ -594,8 +641,15 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
   if (init !== undefined && importing().has(url)) throw reentrantError(name, url);
   const sent = sendArgs(args, name);
   let ch = channel;
-  if (ch === undefined || Atomics.load(ch.state, STATE.dead) !== 0) {
-    if (ch !== undefined) void closeChannel(ch);
+  if (ch === undefined || Atomics.load(ch.state, STATE.dead) !== 0 || ch.generation !== generation) {
+    if (ch !== undefined) {
+      if (ch.generation !== generation && Atomics.load(ch.state, STATE.dead) === 0) {
+        // A module was evaluated again since this worker started: it may hold an older version.
+        channel = undefined;
+        ch.port.close();
+        drain(ch.worker, ch.data);
+      } else void closeChannel(ch);
+    }
     ch = openChannel(name);
   }
   const id = ++seq;
@@ -712,6 +766,8 @@ interface PoolWorker {
   gone: boolean;
   /** The code the running function passed to `process.exit` (onReply). */
   quit?: number | string;
+  /** The registry's `generation` when the worker started. */
+  generation: number;
 }
 
 const workers = new Set<PoolWorker>();
@@ -728,6 +784,7 @@ function startPoolWorker(name: string): PoolWorker {
     task: undefined,
     timer: undefined,
     gone: false,
+    generation,
   };
   const w = pw.worker;
   w.on("message", (res: Response) => onReply(pw, res));
@@ -802,6 +859,12 @@ function dispatch(pw: PoolWorker, t: Task): void {
 }
 
 function goIdle(pw: PoolWorker): void {
+  if (pw.generation !== generation) {
+    // Its modules may be older than this thread's (`generation`): not given another task.
+    retire(pw, undefined);
+    drain(pw.worker, pw.data);
+    return;
+  }
   if (qHead < queue.length) {
     dispatch(pw, nextTask());
     return;
@@ -874,7 +937,11 @@ function onReply(pw: PoolWorker, res: Response): void {
 function pump(): void {
   while (qHead < queue.length) {
     const pw = idle.pop();
-    if (pw !== undefined) {
+    if (pw !== undefined && pw.generation !== generation) {
+      retire(pw, undefined); // clears its idle timer; the loop goes on in pump() called by retire
+      drain(pw.worker, pw.data);
+      return;
+    } else if (pw !== undefined) {
       if (pw.timer !== undefined) clearTimeout(pw.timer);
       dispatch(pw, nextTask());
     } else if (workers.size < poolSize()) {
@@ -989,6 +1056,11 @@ export async function shutdown(): Promise<void> {
     pw.worker.ref();
     waits.push(pw.worker.terminate());
   }
+  for (const w of draining.keys()) {
+    w.ref();
+    waits.push(w.terminate());
+  }
+  draining.clear();
   await Promise.allSettled(waits);
 }
 

@@ -87,4 +87,33 @@ describe("the dev server (Vite serve, Vitest)", () => {
       else process.env.SMARTASYNC_WORKER_IMPORT = before;
     }
   });
+
+  it("after an edit, a worker variant runs the edited module as the page's code does (attack26 F10)", async () => {
+    const { server, warnings } = await devServer();
+    // `slow` is a worker variant in sync code (runSync, the blocking worker); `cpu` is offloaded
+    // when awaited (the pool). The second request comes right after the edit: both workers warm.
+    const lib = (v: string) =>
+      writeFileSync(
+        join(dir, "src/versions.js"),
+        `export const ver = "${v}";\n// @smartasync\nexport async function slow(x) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "${v}:" + x;\n}\n// @smartasync\nexport function cpu(x) {\n  return "${v}-cpu:" + x;\n}\n`,
+      );
+    writeFileSync(
+      join(dir, "src/main.js"),
+      'import { cpu, slow, ver } from "./versions.js";\nexport function main() {\n  return ver + " | " + slow(1);\n}\nexport async function amain() {\n  return await cpu(1);\n}\n',
+    );
+    const request = async () => {
+      const m = await server.ssrLoadModule(join(dir, "src/main.js"));
+      return `${m.main()} | ${await m.amain()}`;
+    };
+    try {
+      lib("v1");
+      expect(await request()).toBe("v1 | v1:1 | v1-cpu:1");
+      lib("v2");
+      server.moduleGraph.invalidateAll(); // what the file watcher does on the edit (watch is off here)
+      expect(await request()).toBe("v2 | v2:1 | v2-cpu:1");
+      expect(warnings).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
 });
