@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { MANIFEST_FIELD, packageTargets } from "../module-facts.js";
 import { isLocalSpecifier, resolveImport } from "../resolve.js";
 import type { ParseModule } from "./module-graph.js";
+import { builtinName, NodeOrigins } from "./node-origin.js";
 import type { Node } from "./tree.js";
 
 /**
@@ -17,6 +18,12 @@ export interface ExportNames {
   async: ReadonlySet<string>;
   /** CommonJS: a default import is `module.exports`, so `lib.x` reaches the export `x`. */
   commonjs: boolean;
+  /**
+   * Exports that are visibly one of Node's own functions, by name (`exec` →
+   * `promisify(child_process.exec)`, `execSync` → `child_process.execSync`; node-origin.ts): a
+   * pair of them is not taken for twins by name (attack26 F07).
+   */
+  node: ReadonlyMap<string, string>;
 }
 
 /** How deep `export * from "./x"` chains inside a package are followed. */
@@ -58,6 +65,8 @@ function both(a: ExportNames, b: ExportNames): ExportNames {
     names: new Set([...a.names].filter((n) => b.names.has(n))),
     async: new Set([...a.async, ...b.async]),
     commonjs: a.commonjs && b.commonjs,
+    // Visibly a Node function where either entry says so: twin-by-name.ts then looks closer.
+    node: new Map([...a.node, ...b.node]),
   };
 }
 
@@ -103,6 +112,14 @@ function exportsObject(n: Node): "exports" | "module.exports" | undefined {
 function read(parse: ParseModule, program: { body: Node[] }, path: string, depth: number): ExportNames {
   const names = new Set<string>();
   const async = new Set<string>();
+  const node = new Map<string, string>();
+  const origins = new NodeOrigins(program.body);
+  /** An export and the Node function its value visibly is, if any (the last write wins). */
+  const add = (name: string, origin: string | undefined): void => {
+    names.add(name);
+    if (origin) node.set(name, origin);
+    else node.delete(name);
+  };
   let commonjs = false;
   // After `module.exports = …`, the `exports` binding still points at the old object: its
   // assignments no longer export anything.
@@ -113,12 +130,12 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
         if (stmt.exportKind === "type") break;
         const d = stmt.declaration as Node | null | undefined;
         if (d?.type === "FunctionDeclaration" || d?.type === "ClassDeclaration") {
-          if (d.id) names.add(d.id.name);
+          if (d.id) add(d.id.name, undefined);
           if (d.type === "FunctionDeclaration" && d.async && d.id) async.add(d.id.name);
         } else if (d?.type === "VariableDeclaration") {
           for (const v of d.declarations) {
             if (v.id.type !== "Identifier") continue;
-            names.add(v.id.name);
+            add(v.id.name, d.kind === "const" ? origins.of(v.id) : undefined);
             const init = v.init as Node | null | undefined;
             if (
               (init?.type === "ArrowFunctionExpression" || init?.type === "FunctionExpression") &&
@@ -130,25 +147,34 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
         for (const s of stmt.specifiers as Node[]) {
           if (s.type === "ExportSpecifier" && s.exportKind !== "type") {
             const e = s.exported as Node;
-            names.add(e.type === "Identifier" ? e.name : (e as { value: string }).value);
-          } else if (s.type === "ExportNamespaceSpecifier") names.add((s.exported as { name: string }).name);
+            const local = s.local as Node;
+            const from = stmt.source ? builtinName(stmt.source.value) : undefined;
+            const localName = local.type === "Identifier" ? local.name : (local as { value: string }).value;
+            // `export { execSync } from "node:child_process"`, or `export { exec }` of a local.
+            const origin = stmt.source ? (from ? `${from}.${localName}` : undefined) : origins.of(local);
+            add(e.type === "Identifier" ? e.name : (e as { value: string }).value, origin);
+          } else if (s.type === "ExportNamespaceSpecifier")
+            add((s.exported as { name: string }).name, undefined);
         }
         break;
       }
       case "ExportDefaultDeclaration":
-        names.add("default");
+        add("default", undefined);
         break;
       case "ExportAllDeclaration": {
         const exported = (stmt as { exported?: Node | null }).exported;
         if (exported) {
-          names.add(exported.type === "Identifier" ? exported.name : (exported as { value: string }).value);
+          add(
+            exported.type === "Identifier" ? exported.name : (exported as { value: string }).value,
+            undefined,
+          );
           break;
         }
         if (depth >= MAX_EXPORT_DEPTH || !isLocalSpecifier(stmt.source.value)) break;
         const r = resolveImport(stmt.source.value, path);
         const inner = r?.kind === "file" ? namesOfFile(parse, r.path, depth + 1) : undefined;
         // `export *` leaves out the default export.
-        for (const n of inner?.names ?? []) if (n !== "default") names.add(n);
+        for (const n of inner?.names ?? []) if (n !== "default") add(n, inner?.node.get(n));
         for (const n of inner?.async ?? []) if (n !== "default") async.add(n);
         break;
       }
@@ -161,12 +187,14 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
             commonjs = true;
             replaced = true;
             names.clear();
+            node.clear();
             const right = e.right as Node;
             if (right.type === "ObjectExpression") {
               for (const p of right.properties as Node[]) {
                 if (p.type !== "ObjectProperty" && p.type !== "ObjectMethod") continue;
                 const k = keyOf(p.key as Node, p.computed);
-                if (k !== undefined) names.add(k);
+                if (k !== undefined)
+                  add(k, p.type === "ObjectProperty" ? origins.of(p.value as Node) : undefined);
               }
             }
             break;
@@ -176,7 +204,7 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
             const k = keyOf(left.property as Node, left.computed);
             if (obj && k !== undefined && (obj === "module.exports" || !replaced)) {
               commonjs = true;
-              names.add(k);
+              add(k, origins.of(e.right as Node));
             }
           }
         } else if (e.type === "CallExpression") {
@@ -195,7 +223,7 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
             const obj = exportsObject(target);
             if (obj && (obj === "module.exports" || !replaced)) {
               commonjs = true;
-              if (key.value !== "__esModule") names.add(key.value);
+              if (key.value !== "__esModule") add(key.value, undefined);
             }
           }
         }
@@ -205,7 +233,7 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
         break;
     }
   }
-  return { names, async, commonjs };
+  return { names, async, commonjs, node };
 }
 
 /** For tests and watch mode. */

@@ -158,7 +158,7 @@ function outcome(r: Resolution | undefined): string {
 
 function namesDigest(n: ExportNames | undefined): string {
   if (!n) return "-";
-  return JSON.stringify([[...n.names].sort(), [...n.async].sort(), n.commonjs]);
+  return JSON.stringify([[...n.names].sort(), [...n.async].sort(), n.commonjs, [...n.node].sort()]);
 }
 
 /** `resolveImport`, noted for the computation running now. */

@@ -38,6 +38,41 @@ function exportsOf(ctx: Ctx, imported: ImportedCallee): { name: string; exports:
   return { name: imported.path[0]!, exports };
 }
 
+/**
+ * Node pairs whose promise form (`promisify(m.x)`) and sync form (`m.xSync`) take the same
+ * arguments and give the same value. Every other pair of Node's own functions is not taken for
+ * twins by name, whatever a helper module calls them (attack26 F07; fixture
+ * twins/by-name-node-functions): `promisify(child_process.exec)` resolves to
+ * `{ stdout, stderr }` where `execSync` returns stdout, `promisify(fs.read)` to
+ * `{ bytesRead, buffer }` where `readSync` returns the count, `fs.promises.readFile` refuses a
+ * file descriptor `readFileSync` reads. The build sees both sides there, so it does not take the
+ * name's word for it.
+ */
+const SAME_NODE_PAIRS = new Set(
+  [
+    "gzip",
+    "gunzip",
+    "deflate",
+    "inflate",
+    "deflateRaw",
+    "inflateRaw",
+    "unzip",
+    "brotliCompress",
+    "brotliDecompress",
+  ].map((f) => `promisify(zlib.${f}) zlib.${f}Sync`),
+);
+
+/**
+ * Why `x` and `xSync` of `exports` are not twins though both are exported: both are visibly
+ * Node's own functions, not a pair known to mean the same.
+ */
+function nodeMismatch(exports: ExportNames, name: string, twin: string): string | undefined {
+  const a = exports.node.get(name);
+  const b = exports.node.get(twin);
+  if (!a || !b || SAME_NODE_PAIRS.has(`${a} ${b}`)) return undefined;
+  return `both are Node's own functions, whose results or arguments differ: ${name} is ${a}, ${twin} is ${b}`;
+}
+
 /** The hand-written twin of an imported callee, found by name; undefined when not proven. */
 export function twinByName(ctx: Ctx, imported: ImportedCallee): ResolvedTwin | undefined {
   if (!enabledFor(ctx, imported.module)) return undefined;
@@ -47,6 +82,7 @@ export function twinByName(ctx: Ctx, imported: ImportedCallee): ResolvedTwin | u
   if (!found.exports.names.has(found.name) || !found.exports.names.has(twin)) return undefined;
   // `export async function xSync`: named like a twin, visibly not one.
   if (found.exports.async.has(twin)) return undefined;
+  if (nodeMismatch(found.exports, found.name, twin)) return undefined;
   return { module: imported.module, name: twin };
 }
 
@@ -63,8 +99,13 @@ export function twinSuggestion(
   const twin = `${name}${ctx.options.syncSuffix}`;
   const found = exportsOf(ctx, imported);
   const has = (found?.exports.names.has(twin) ?? false) && !found?.exports.async.has(twin);
-  const target = has ? JSON.stringify(twin) : `{ "module": "…", "name": "…" }`;
+  // An `xSync` that is Node's own function of another result is not suggested either.
+  const mismatch =
+    found && has && found.exports.names.has(name) ? nodeMismatch(found.exports, name, twin) : undefined;
+  const target = has && !mismatch ? JSON.stringify(twin) : `{ "module": "…", "name": "…" }`;
   const entry = `{ ${JSON.stringify(imported.module)}: { ${JSON.stringify(name)}: ${target} } }`;
+  if (mismatch)
+    return { entry, sameModule: `${imported.module} exports ${twin}; it is not a twin by name: ${mismatch}` };
   if (!has) return { entry, sameModule: undefined };
   const why = enabledFor(ctx, imported.module)
     ? `it is not a twin by name because ${imported.module} does not export ${name} itself`
