@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { mayContainAnnotation, mayContainTypedForm } from "./annotation.js";
@@ -429,6 +430,19 @@ export interface Manifest {
    * call blocks on a worker (`BlockingFact`), so `check --deny sync-worker` sees importers' calls.
    */
   blocking?: Record<string, Record<string, Omit<BlockingFact, "from">>>;
+  /**
+   * Beside `files`: compiled file → `fileStamp` of it as `smartasync build` wrote it. An entry of
+   * `files` is taken only while its file still has that stamp (attack26 F04): a file rebuilt or
+   * rewritten since (another build into the same out-dir, a tool run over it) is not what the
+   * manifest describes, and calls into it stay plain with SA204 rather than call a variant the
+   * file may no longer have. A manifest written by hand has no stamps and is taken at its word.
+   */
+  stamps?: Record<string, string>;
+}
+
+/** The stamp of a compiled file in its package's manifest: a digest of its bytes. */
+export function fileStamp(path: string): string {
+  return `sha256-${createHash("sha256").update(readFileSync(path)).digest("base64")}`;
 }
 
 export const MANIFEST_FIELD = "smartasync";
@@ -476,6 +490,15 @@ export function manifestPath(dir: string, field: string): string | { problem: st
   return path;
 }
 
+/** Whether `path` still has the stamp its manifest gives it; an unreadable file has none. */
+function sameStamp(path: string, stamp: string): boolean {
+  try {
+    return fileStamp(path) === stamp;
+  } catch {
+    return false;
+  }
+}
+
 /** Facts of a package subpath from its manifest; a package without one is plain JavaScript. */
 export function factsFromManifest(
   name: string,
@@ -488,8 +511,9 @@ export function factsFromManifest(
   if (typeof named !== "string") return { ...EMPTY_FACTS, problem: named.problem };
   const field = named;
   let manifest: Manifest;
+  let where: string | { problem: string };
   try {
-    const where = manifestPath(dir, field);
+    where = manifestPath(dir, field);
     if (typeof where !== "string") return { ...EMPTY_FACTS, problem: where.problem };
     manifest = JSON.parse(readFileSync(where, "utf8")) as Manifest;
   } catch {
@@ -511,6 +535,12 @@ export function factsFromManifest(
         .join("/");
       table = manifest.files[rel];
       key = rel;
+      const stamp = manifest.stamps?.[rel];
+      if (table && typeof stamp === "string" && !sameStamp(join(dirname(where), rel), stamp))
+        return {
+          ...EMPTY_FACTS,
+          problem: `has a smartasync manifest (${field}) written for another ${rel} than the one it holds now (the file changed after the manifest was written: build the package again with smartasync build)`,
+        };
     }
   }
   const from = subpath === "." ? name : `${name}${subpath.slice(1)}`;

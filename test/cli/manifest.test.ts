@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { factsFromManifest } from "../../src/core/module-facts.js";
-import { cli, tree } from "./helpers.js";
+import { factsFromManifest, fileStamp } from "../../src/core/module-facts.js";
+import { cli, node, ROOT, tree } from "./helpers.js";
 
 it("smartasync build writes the package manifest, and importers read it through package.json exports", () => {
   const dir = tree("build-manifest", {
@@ -39,6 +39,12 @@ it("smartasync build writes the package manifest, and importers read it through 
       "index.js": { greet, count },
     },
     methods: { get: ["async"] },
+    // Each described file's bytes as written: importers take an entry only while they match (attack26 F04).
+    stamps: {
+      "count.js": fileStamp(join(dir, "dist/count.js")),
+      "greet.js": fileStamp(join(dir, "dist/greet.js")),
+      "index.js": fileStamp(join(dir, "dist/index.js")),
+    },
   });
   const pkg = {
     name: "lib",
@@ -263,4 +269,82 @@ it("the manifest holds a module's facts by the rule importers of its source read
       .map((c) => `${c.loc.replace(/^.*?:/, "")} ${c.target}${c.reason ? ` ${c.reason}` : ""}`);
   expect(calls(built.stdout)).toEqual(["5:11 loadSync", "5:24 load SA206"]);
   expect(calls(built.stdout)).toEqual(calls(source.stdout));
+});
+
+it("a manifest never outlives what it describes: a build with nothing to say empties it, and a file changed since is not trusted (attack26 F04)", () => {
+  const v1 = `// @smartasync\nexport async function load(x) {\n  return "v1:" + x;\n}\n`;
+  // v2: \`load\` is a plain function now; the old hand-written \`loadSync\` is kept for old callers.
+  const v2 = `export function load(x) {\n  return "v2:" + x;\n}\nexport function loadSync(x) {\n  return "WRONG: deprecated loadSync";\n}\n`;
+  const dir = tree("build-manifest-stale", {
+    "src/index.js": v1,
+    "app/src/main.js": `import { load } from "lib";\nconsole.log("sync:", load(1));\n`,
+    "app/node_modules/lib/package.json": JSON.stringify({
+      name: "lib",
+      type: "module",
+      main: "./dist/index.js",
+      smartasync: { manifest: "./dist/smartasync.manifest.json" },
+    }),
+  });
+  const lib = join(dir, "app/node_modules/lib");
+  // The built library and app import smartasync's runtime, as installed beside them.
+  symlinkSync(ROOT, join(dir, "app/node_modules/smartasync"), "dir");
+  const manifest = () => JSON.parse(readFileSync(join(lib, "dist/smartasync.manifest.json"), "utf8"));
+  const buildLib = () => {
+    const r = cli(["build", "src", "--out-dir", "app/node_modules/lib/dist"], dir, { SMARTASYNC_CACHE: "0" });
+    expect(r.status, r.stderr).toBe(0);
+  };
+  /** Builds the app with each compiler and runs it: what it prints, and the build's warnings. */
+  const app = () =>
+    ["babel", "swc"].map((compiler) => {
+      const b = cli(
+        ["build", "src", "--out-dir", `out-${compiler}`, "--compiler", compiler],
+        join(dir, "app"),
+        {
+          SMARTASYNC_CACHE: "0",
+        },
+      );
+      expect(b.status, b.stderr).toBe(0);
+      const run = node(`out-${compiler}/main.js`, join(dir, "app"));
+      expect(run.stderr).toBe("");
+      return { stdout: run.stdout, sa204: /SA204/.test(b.stdout + b.stderr) };
+    });
+
+  buildLib();
+  expect(manifest().files).toEqual({
+    "index.js": { load: expect.objectContaining({ variant: "loadSync" }) },
+  });
+  expect(app()).toEqual([
+    { stdout: "sync: v1:1\n", sa204: false },
+    { stdout: "sync: v1:1\n", sa204: false },
+  ]);
+
+  // The next build exports no smartasync function: the manifest it left is rewritten empty, so
+  // importers call \`load\` itself (as the plain program does), not the deprecated \`loadSync\`.
+  writeFileSync(join(dir, "src/index.js"), v2);
+  buildLib();
+  expect(manifest()).toEqual({ version: 1, files: {}, stamps: {} });
+  expect(app()).toEqual([
+    { stdout: "sync: v2:1\n", sa204: false },
+    { stdout: "sync: v2:1\n", sa204: false },
+  ]);
+
+  // A manifest whose file changed after it was written (another tool's build into the same
+  // out-dir, an edit by hand) is not taken for it: the call stays plain, with SA204 saying why.
+  writeFileSync(join(dir, "src/index.js"), v1);
+  buildLib();
+  writeFileSync(join(lib, "dist/index.js"), v2);
+  expect(app()).toEqual([
+    { stdout: "sync: v2:1\n", sa204: true },
+    { stdout: "sync: v2:1\n", sa204: true },
+  ]);
+  const check = cli(["check", "src"], join(dir, "app"), { SMARTASYNC_CACHE: "0" });
+  expect(check.stdout).toContain(
+    "written for another index.js than the one it holds now (the file changed after the manifest was written: build the package again with smartasync build)",
+  );
+  // Without a stamp (a manifest written by hand), the entry is taken at its word.
+  const unstamped = manifest();
+  delete unstamped.stamps;
+  writeFileSync(join(lib, "dist/smartasync.manifest.json"), JSON.stringify(unstamped));
+  const pkg = JSON.parse(readFileSync(join(lib, "package.json"), "utf8"));
+  expect(factsFromManifest("lib", lib, ".", pkg).exports.get("load")).toMatchObject({ variant: "loadSync" });
 });
