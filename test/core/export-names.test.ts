@@ -82,6 +82,38 @@ const local = write(
   "local.ts",
   "export async function load(): Promise<number> { return 1 } export function loadSync() { return 1 }",
 );
+write(
+  "helpers.mjs",
+  `import * as cp from "node:child_process";
+import { execFileSync as efs } from "child_process";
+import util, { promisify as p } from "node:util";
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const fs = await import("node:fs");
+let later = cp.spawnSync;
+const { readSync: rs } = require("fs");
+export const exec = p(cp.exec), execSync = cp["execSync"];
+export { efs as execFileSync, later, rs as readSync };
+export const execFile = util.promisify(require("node:child_process").execFile);
+export { statSync } from "node:fs";
+export { copy } from "./more.js";
+export const dyn = fs.readFile;
+export function handSync() {}
+export const bound = cp.exec.bind(cp);`,
+);
+write(
+  "helpers.cjs",
+  `function require(m) { return {}; }
+exports.shadowed = require("fs").readFileSync;
+module.exports.early = 1;`,
+);
+write(
+  "helpers2.cjs",
+  `const cp = require("node:child_process");
+module.exports = { exec: require("util").promisify(cp.exec), execSync: cp.execSync, hand() {} };
+exports.ignored = cp.exec;
+module.exports.spawn = cp.spawn;`,
+);
 
 for (const [name, parse] of [
   ["babel", babel],
@@ -118,6 +150,27 @@ for (const [name, parse] of [
       expect(names("fs")).toBeUndefined();
       expect(names("node:fs")).toBeUndefined();
       expect(names("./missing.js")).toBeUndefined();
+    });
+
+    it("notes which of Node's own functions an export visibly is (attack26 F07), never a guess", () => {
+      clearExportNames();
+      const node = (specifier: string) =>
+        Object.fromEntries(exportNamesOf(parse, specifier, from)?.node ?? []);
+      expect(node("./helpers.mjs")).toEqual({
+        exec: "promisify(child_process.exec)",
+        execSync: "child_process.execSync",
+        execFileSync: "child_process.execFileSync",
+        readSync: "fs.readSync",
+        execFile: "promisify(child_process.execFile)",
+        statSync: "fs.statSync",
+      });
+      // A `require` the module declares itself is not Node's.
+      expect(node("./helpers.cjs")).toEqual({});
+      expect(node("./helpers2.cjs")).toEqual({
+        exec: "promisify(child_process.exec)",
+        execSync: "child_process.execSync",
+        spawn: "child_process.spawn",
+      });
     });
 
     it("reads a relative TypeScript file, and again once it changes", () => {

@@ -17,8 +17,28 @@ export function builtinName(specifier: string): string | undefined {
 /** The module-level bindings of a program that may lead to a built-in: imports and `const`s. */
 export class NodeOrigins {
   private readonly bindings = new Map<string, () => string | undefined>();
+  /**
+   * A `require` the module declares itself: `require("fs")` is then not Node's, unless it is
+   * `const require = createRequire(import.meta.url)` of `node:module`.
+   */
+  private readonly ownRequire: Node | "other" | undefined;
 
   constructor(body: readonly Node[]) {
+    let ownRequire: Node | "other" | undefined;
+    for (const stmt of body) {
+      const decl =
+        stmt.type === "ExportNamedDeclaration" ? (stmt.declaration as Node | null | undefined) : stmt;
+      if (
+        (decl?.type === "FunctionDeclaration" || decl?.type === "ClassDeclaration") &&
+        decl.id?.name === "require"
+      )
+        ownRequire = "other";
+      if (decl?.type === "VariableDeclaration")
+        for (const v of decl.declarations)
+          if (v.id.type === "Identifier" && v.id.name === "require")
+            ownRequire = decl.kind === "const" && v.init ? (v.init as Node) : "other";
+    }
+    this.ownRequire = ownRequire;
     for (const stmt of body) {
       if (stmt.type === "ImportDeclaration" && stmt.importKind !== "type") {
         const m = builtinName(stmt.source.value);
@@ -67,6 +87,16 @@ export class NodeOrigins {
     });
   }
 
+  private nodeRequire(): boolean {
+    const own = this.ownRequire;
+    if (own === undefined) return true;
+    return (
+      own !== "other" &&
+      own.type === "CallExpression" &&
+      this.of(own.callee as Node) === "module.createRequire"
+    );
+  }
+
   /** The Node function `expr` visibly is (`child_process.execSync`), or undefined. */
   of(expr: Node): string | undefined {
     switch (expr.type) {
@@ -88,7 +118,7 @@ export class NodeOrigins {
         const callee = expr.callee as Node;
         if (expr.arguments.length !== 1 || !arg) return undefined;
         // `require("node:child_process")`
-        if (callee.type === "Identifier" && callee.name === "require" && !this.bindings.has("require"))
+        if (callee.type === "Identifier" && callee.name === "require" && this.nodeRequire())
           return arg.type === "StringLiteral" ? builtinName(arg.value) : undefined;
         // `promisify(cp.exec)`, `util.promisify(require("child_process").exec)`
         if (this.of(callee) !== "util.promisify") return undefined;
