@@ -490,10 +490,23 @@ export function manifestPath(dir: string, field: string): string | { problem: st
   return path;
 }
 
+/**
+ * Stamps of the package files importers checked, by path, while the file's size and mtime stay
+ * the same: each lookup of a package reads its manifest, and hashing the file it describes at
+ * every lookup would cost a read of that file each time.
+ */
+const stamps = new Map<string, { size: number; mtimeMs: number; stamp: string }>();
+
 /** Whether `path` still has the stamp its manifest gives it; an unreadable file has none. */
 function sameStamp(path: string, stamp: string): boolean {
   try {
-    return fileStamp(path) === stamp;
+    const st = statSync(path);
+    let hit = stamps.get(path);
+    if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs) {
+      hit = { size: st.size, mtimeMs: st.mtimeMs, stamp: fileStamp(path) };
+      stamps.set(path, hit);
+    }
+    return hit.stamp === stamp;
   } catch {
     return false;
   }
