@@ -59,6 +59,15 @@ export function node(file: string, cwd: string): Run {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * A package manifest without its `stamps` (digests of the files it describes, which are each
+ * compiler's own output): what the Babel and SWC builds must agree on.
+ */
+export function manifestFacts(text: string): unknown {
+  const { stamps: _stamps, ...facts } = JSON.parse(text) as Record<string, unknown>;
+  return facts;
+}
+
 /** Output with its timings masked (`0.42 s`, `12.3 ms`), so two runs compare equal. */
 export function untimed(text: string): string {
   return text.replace(/\d+(\.\d+)? (m?s)\b/g, "N $2");
