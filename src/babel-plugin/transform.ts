@@ -303,7 +303,9 @@ function emitPlan(
           const prop = t.objectProperty(nameNode(as), t.identifier(fn.variant), false, as === fn.variant);
           c.obj.properties.splice(c.obj.properties.indexOf(propertyHolding(c.obj, c.ref)) + 1, 0, prop);
           if (sync) sync.pushedInto(paths.get(c.obj)!, "properties", prop);
-        } else {
+        } else if (c.kind === "define")
+          inserts.add(c.stmt, [definedGetter(t, c.target, as, t.identifier(fn.variant))]);
+        else {
           inserts.add(c.stmt, [
             t.expressionStatement(
               t.assignmentExpression(
@@ -425,32 +427,14 @@ function emitPlan(
       if (sync) sync.pushedInto(paths.get(r.obj)!, "properties", prop);
     } else if (r.kind === "getter")
       inserts.add(r.stmt, [
-        t.expressionStatement(
-          t.callExpression(t.memberExpression(t.identifier("Object"), t.identifier("defineProperty")), [
-            t.cloneNode(r.target),
-            t.stringLiteral(r.exported),
-            t.objectExpression([
-              t.objectProperty(t.identifier("enumerable"), t.booleanLiteral(true)),
-              t.objectProperty(
-                t.identifier("get"),
-                t.functionExpression(
-                  null,
-                  [],
-                  t.blockStatement([
-                    t.returnStatement(
-                      t.memberExpression(
-                        t.identifier(r.object),
-                        nameNode(r.local),
-                        !isIdentifierName(r.local),
-                      ),
-                    ),
-                  ]),
-                ),
-              ),
-            ]),
-          ]),
+        definedGetter(
+          t,
+          r.target,
+          r.exported,
+          t.memberExpression(t.identifier(r.object), nameNode(r.local), !isIdentifierName(r.local)),
         ),
       ]);
+    else if (r.kind === "define") inserts.add(r.stmt, [definedGetter(t, r.target, r.exported, local())]);
     else
       inserts.add(r.stmt, [
         t.expressionStatement(
@@ -490,6 +474,32 @@ function emitPlan(
   // generated imports and variants are made known to them (fixture contexts/ts-wrappers, Babel 7).
   sync?.finish();
   return imports.runtimeUsed();
+}
+
+/**
+ * `Object.defineProperty(<target>, "<exported>", { enumerable: true, get: function () { return
+ * <value>; } })`: a variant's export beside a getter export, read as late as the name's, in the
+ * form Node's CommonJS export scan finds for an ES importer (fixture modules/cjs-define-property-exports).
+ */
+function definedGetter(
+  t: typeof import("@babel/core").types,
+  target: t.Expression,
+  exported: string,
+  value: t.Expression,
+): t.Statement {
+  return t.expressionStatement(
+    t.callExpression(t.memberExpression(t.identifier("Object"), t.identifier("defineProperty")), [
+      t.cloneNode(target),
+      t.stringLiteral(exported),
+      t.objectExpression([
+        t.objectProperty(t.identifier("enumerable"), t.booleanLiteral(true)),
+        t.objectProperty(
+          t.identifier("get"),
+          t.functionExpression(null, [], t.blockStatement([t.returnStatement(value)])),
+        ),
+      ]),
+    ]),
+  );
 }
 
 /**

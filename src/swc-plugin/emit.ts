@@ -1294,6 +1294,15 @@ function dropNamespaceExportAnnotations(ms: MagicString, plan: Plan): void {
   });
 }
 
+/**
+ * `Object.defineProperty(<target>, "<exported>", { enumerable: true, get: function () { return
+ * <value>; } })`: a variant's export beside a getter export, read as late as the name's, in the
+ * form Node's CommonJS export scan finds for an ES importer (fixture modules/cjs-define-property-exports).
+ */
+function definedGetter(target: string, exported: string, value: string): string {
+  return `Object.defineProperty(${target}, ${JSON.stringify(exported)}, { enumerable: true, get: function () { return ${value}; } });`;
+}
+
 /** After a statement: a new line, then `text`. */
 function after(ms: MagicString, stmt: Node, text: string): void {
   ms.appendLeft(e(stmt), `\n${text}`);
@@ -1342,7 +1351,9 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
             e(propertyHolding(c.obj, c.ref)),
             `, ${as === fn.variant ? as : `${quoted(as)}: ${fn.variant}`}`,
           );
-        } else {
+        } else if (c.kind === "define")
+          after(ms, c.stmt, definedGetter(code.slice(s(c.target), e(c.target)), as, fn.variant));
+        else {
           const member = isIdentifierName(as) ? `.${as}` : `[${JSON.stringify(as)}]`;
           after(ms, c.stmt, `${code.slice(s(c.target), e(c.target))}${member} = ${fn.variant};`);
         }
@@ -1411,9 +1422,11 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
       after(
         ms,
         r.stmt,
-        `Object.defineProperty(${code.slice(s(r.target), e(r.target))}, ${JSON.stringify(r.exported)}, { enumerable: true, get: function () { return ${r.object}${member}; } });`,
+        definedGetter(code.slice(s(r.target), e(r.target)), r.exported, `${r.object}${member}`),
       );
-    } else {
+    } else if (r.kind === "define")
+      after(ms, r.stmt, definedGetter(code.slice(s(r.target), e(r.target)), r.exported, r.local));
+    else {
       const member = isIdentifierName(r.exported) ? `.${r.exported}` : `[${JSON.stringify(r.exported)}]`;
       after(ms, r.stmt, `${code.slice(s(r.target), e(r.target))}${member} = ${r.local};`);
     }

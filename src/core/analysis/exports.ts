@@ -33,6 +33,12 @@ export interface ExportUse {
   cjs: (
     | { kind: "object"; obj: t.ObjectExpression; exported: string; ref: t.Identifier }
     | { kind: "assign"; stmt: t.Statement; exported: string; target: t.Expression; ref: t.Identifier }
+    /**
+     * `Object.defineProperty(exports, "g", { get() { return f; } })` (or `value: f`; also
+     * `Object.defineProperties`, `Reflect.defineProperty`, on `module.exports` too): the variant
+     * gets a getter of its own after the statement (attack26 F12).
+     */
+    | { kind: "define"; stmt: t.Statement; exported: string; target: t.Expression; ref: t.Identifier }
   )[];
   /** `export const { f } = ns` (or `= require("./a")`): the pattern that binds and exports it. */
   patterns: { pattern: t.ObjectPattern; exported: string; ref: t.Identifier }[];
@@ -163,6 +169,17 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
       use(s.expression.name).exportEquals = true;
     if (s.type !== "ExpressionStatement") continue;
     const e = s.expression;
+    // Object.defineProperty(exports, "g", { get() { return f; } }) and its other spellings: SWC's
+    // and tsc's CommonJS output, and a hand-written read-only export (attack26 F12, fixture
+    // modules/cjs-define-property-exports).
+    for (const d of definedExports(e as Node))
+      use(d.ref.name).cjs.push({
+        kind: "define",
+        stmt: s,
+        exported: d.exported,
+        target: d.target,
+        ref: d.ref,
+      });
     // Object.assign(module.exports, { f }), Object.assign(exports, { f })
     if (
       e.type === "CallExpression" &&
@@ -215,6 +232,63 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
     }
   }
   return out;
+}
+
+/**
+ * The module's own names a defining call exports: `Object.defineProperty(<exports>, "g", D)`,
+ * `Reflect.defineProperty(…)` and `Object.defineProperties(<exports>, { g: D })`, `<exports>`
+ * being `exports` or `module.exports`, where the descriptor `D` holds a name itself (`value: f`)
+ * or by a getter that returns it (`get() { return f; }`, `get: function () { return f; }`,
+ * `get: () => f`). A getter that does anything else is not an export the text proves.
+ */
+function definedExports(e: Node): { target: t.Expression; exported: string; ref: t.Identifier }[] {
+  if (e.type !== "CallExpression" || e.callee.type !== "MemberExpression" || e.callee.computed) return [];
+  const base = e.callee.object as Node;
+  const method = memberName(e.callee as Node);
+  if (base.type !== "Identifier") return [];
+  const [target, key, desc] = e.arguments as Node[];
+  if (!target || !isExportsObject(target)) return [];
+  const out: { target: t.Expression; exported: string; ref: t.Identifier }[] = [];
+  const add = (exported: string | undefined, d: Node | undefined): void => {
+    const ref = d && descriptorName(d);
+    if (exported !== undefined && ref) out.push({ target: target as t.Expression, exported, ref });
+  };
+  if (method === "defineProperty" && (base.name === "Object" || base.name === "Reflect"))
+    add(key?.type === "StringLiteral" ? key.value : undefined, desc);
+  else if (method === "defineProperties" && base.name === "Object" && key?.type === "ObjectExpression")
+    for (const p of key.properties as Node[])
+      if (p.type === "ObjectProperty" && !p.computed)
+        add(
+          p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : undefined,
+          p.value as Node,
+        );
+  return out;
+}
+
+/** The name a property descriptor holds: `{ value: f }`, or a getter that returns `f`. */
+function descriptorName(desc: Node): t.Identifier | undefined {
+  if (desc.type !== "ObjectExpression") return undefined;
+  let found: Node | undefined;
+  for (const p of desc.properties as Node[]) {
+    if ((p.type !== "ObjectProperty" && p.type !== "ObjectMethod") || p.computed) continue;
+    const key = p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : "";
+    if (key === "value" && p.type === "ObjectProperty") found = p.value as Node;
+    else if (key === "get" && (p.type === "ObjectProperty" || p.kind === "method"))
+      found = getterValue(p.type === "ObjectMethod" ? p : (p.value as Node));
+    else continue;
+  }
+  return found?.type === "Identifier" ? (found as t.Identifier) : undefined;
+}
+
+/** What a getter returns, where it only returns (`get() { return x; }`, `() => x`). */
+function getterValue(fn: Node): Node | undefined {
+  if (fn.type !== "ObjectMethod" && fn.type !== "FunctionExpression" && fn.type !== "ArrowFunctionExpression")
+    return undefined;
+  if (fn.params.length || fn.async || fn.generator) return undefined;
+  const b = fn.body as Node;
+  if (b.type !== "BlockStatement") return b;
+  const only = b.body.length === 1 ? (b.body[0] as Node) : undefined;
+  return only?.type === "ReturnStatement" ? ((only.argument as Node | null) ?? undefined) : undefined;
 }
 
 /**
