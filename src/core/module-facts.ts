@@ -235,6 +235,21 @@ export function quietProblems(
   );
 }
 
+/**
+ * The problem of a bare specifier that names no installed package (resolve.ts
+ * `uninstalledPackage`): most often an alias a bundler or test runner resolves (`@/lib.js` of
+ * Vite's `resolve.alias`, Jest's `moduleNameMapper`), which smartasync does not see (attack26
+ * F11). Said only for a call in sync code (`syncOnlyProblem`), where following it would change
+ * what the call gives: an import of a host's virtual module called from async code stays quiet.
+ */
+export const UNINSTALLED =
+  "cannot be found: no package of that name is installed (an alias your bundler or test runner resolves, as `resolve.alias` or `moduleNameMapper` make, is not seen by smartasync); import it by a relative path, or map it in tsconfig.json `compilerOptions.paths`, which smartasync follows";
+
+/** Whether a problem is SA204 only at a call in sync code (`UNINSTALLED`). */
+export function syncOnlyProblem(why: string): boolean {
+  return why === UNINSTALLED;
+}
+
 /** The problem of a file that vanished or cannot be read. */
 export const UNREADABLE = "cannot be read";
 

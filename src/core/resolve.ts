@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { isBuiltin } from "node:module";
 import { dirname, isAbsolute, join, resolve as resolvePath, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -443,6 +444,25 @@ function resolveUncached(specifier: string, fromDir: string, kind: LoadKind): Re
   const rest = specifier.slice(name.length);
   const subpath = rest ? `.${rest}` : ".";
   return viaSelf(name, subpath, fromDir, kind) ?? findPackage(name, subpath, fromDir);
+}
+
+/**
+ * The package name of a bare specifier that names nothing Node could load from `from` (attack26
+ * F11): not a built-in, not a URL-like host module (`virtual:x`, `bun:sqlite`), and no
+ * `node_modules/<name>` in any folder up the tree — what a bundler's or test runner's alias
+ * (`@/lib.js`, `~/lib`) is, which the host resolves and smartasync does not see. Undefined
+ * otherwise, and under Yarn Plug'n'Play (no `node_modules` to look in). Asked only of a
+ * specifier `resolveImport` did not resolve.
+ */
+export function uninstalledPackage(specifier: string, from: string): string | undefined {
+  if (specifier.startsWith(".") || specifier.startsWith("#") || isAbsolute(specifier)) return undefined;
+  if (isBuiltin(specifier) || /^[a-z][\w+.-]*:/i.test(specifier)) return undefined;
+  const parts = specifier.split("/");
+  const name = specifier.startsWith("@") && parts.length > 1 ? parts.slice(0, 2).join("/") : parts[0]!;
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "node_modules", name)) || existsSync(join(dir, ".pnp.cjs"))) return undefined;
+    if (dirname(dir) === dir) return name;
+  }
 }
 
 /** For tests and watch mode: forget what the file system said. */

@@ -10,6 +10,7 @@ import {
   type PickedHolder,
   problemOf,
   quietProblems,
+  syncOnlyProblem,
 } from "../module-facts.js";
 import { identifierHint, isIdentifierName } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
@@ -170,6 +171,9 @@ export class ImportedFns {
   ): void {
     const why = problemOf(facts, name);
     if (!why || this.warned.has(source)) return;
+    // A bare name no package has (a host's alias, attack26 F11): only a call in sync code is
+    // one whose value following it would change; async code gets the promise either way.
+    if (syncOnlyProblem(why) && !inSyncCode(this.ctx, call)) return;
     this.warned.add(source);
     this.quiet ??= quietProblems(this.ctx.filename, this.ctx.code, this.ctx.options.runtime);
     if (this.quiet) return;
@@ -1056,4 +1060,17 @@ export class ImportedFns {
 function importedName(b: t.ImportSpecifier | t.ImportDefaultSpecifier): string {
   if (b.type === "ImportDefaultSpecifier") return "default";
   return b.imported.type === "Identifier" ? b.imported.name : b.imported.value;
+}
+
+/**
+ * Whether `n` runs in sync code: its nearest function is neither async nor an async generator,
+ * or it is top-level code not awaited at once (`await load()` at the top of an ES module).
+ */
+function inSyncCode(ctx: Ctx, n: Node): boolean {
+  let child = n;
+  for (let p = ctx.tree.parent(n); p; child = p, p = ctx.tree.parent(p)) {
+    if (isFunction(p)) return !(p as t.Function).async;
+    if (p.type === "AwaitExpression" && p.argument === child) return false;
+  }
+  return true;
 }

@@ -15,6 +15,7 @@ import {
   hasFacts,
   inNodeModules,
   type ModuleFacts,
+  UNINSTALLED,
   UNREADABLE,
 } from "../module-facts.js";
 import type { Options } from "../options.js";
@@ -26,6 +27,7 @@ import {
   type Resolution,
   resolveImport,
   selfReferenceMiss,
+  uninstalledPackage,
 } from "../resolve.js";
 import type { FunctionKind } from "../strategy.js";
 import type { ParsedFile } from "./analyse.js";
@@ -192,13 +194,20 @@ function sameForImporters(a: ModuleFacts, b: ModuleFacts): boolean {
 /**
  * The facts of an import that resolves to nothing: a problem (SA204 when a call goes through it)
  * for the project's own files — relative, `#` imports, and a package self-reference whose
- * `"exports"` lead nowhere (attack 15, F24) — and nothing for a package that is not installed.
+ * `"exports"` lead nowhere (attack 15, F24), and a bare name no installed package has (a host's
+ * alias) — and nothing for an import that Node might still load (a built-in, `virtual:x`).
  * Code under node_modules never asked for smartasync: its self-references stay quiet.
  */
 function unresolved(specifier: string, from: string): ModuleFacts {
   if (isLocalSpecifier(specifier)) return { ...EMPTY_FACTS, problem: "cannot be found" };
-  const self = inNodeModules(from) ? undefined : selfReferenceMiss(specifier, from);
-  return self ? { ...EMPTY_FACTS, problem: self } : EMPTY_FACTS;
+  if (inNodeModules(from)) return EMPTY_FACTS;
+  const self = selfReferenceMiss(specifier, from);
+  if (self) return { ...EMPTY_FACTS, problem: self };
+  // A name no package has, from the project's own files: a host's alias (attack26 F11, fixture
+  // diagnostics/sa204-unresolved-bare-specifier), said at a call in sync code.
+  return uninstalledPackage(specifier, from) === undefined
+    ? EMPTY_FACTS
+    : { ...EMPTY_FACTS, problem: UNINSTALLED };
 }
 
 /** A package's facts from its manifest, noted for the computation running now. */
