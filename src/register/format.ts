@@ -4,11 +4,11 @@
  * syntax detection for a package without `"type"`), applied to TypeScript as Node 22.7+ applies
  * them when it strips types itself.
  */
-import { readFileSync, statSync } from "node:fs";
-import { dirname, join, sep } from "node:path";
+import { sep } from "node:path";
 import vm from "node:vm";
+import { type DeclaredKind, declaredKind } from "../core/package-type.js";
 
-export type Format = "module" | "commonjs";
+export type Format = DeclaredKind;
 
 /** Extensions the hook compiles: TypeScript always, JavaScript when smartasync changes it. */
 export const TS_EXTENSIONS = [".ts", ".mts", ".cts", ".tsx"];
@@ -35,40 +35,13 @@ export function inNodeModules(path: string): boolean {
 const types = new Map<string, string | undefined>();
 
 /**
- * The `"type"` field of the nearest package.json above `dir` (`undefined` when that
- * package.json has none, or there is none). Read once per directory per thread.
- */
-export function packageType(dir: string): string | undefined {
-  if (types.has(dir)) return types.get(dir);
-  let type: string | undefined;
-  const file = join(dir, "package.json");
-  if (statSync(file, { throwIfNoEntry: false })?.isFile()) {
-    try {
-      const pkg = JSON.parse(readFileSync(file, "utf8")) as { type?: unknown };
-      type = typeof pkg.type === "string" ? pkg.type : undefined;
-    } catch {
-      type = undefined; // Node reports an unreadable package.json itself, when it reads it
-    }
-  } else {
-    const up = dirname(dir);
-    type = up === dir ? undefined : packageType(up);
-  }
-  types.set(dir, type);
-  return type;
-}
-
-/**
  * The format fixed by the file's name and package, or `undefined` when Node would detect it
- * from the code (a `.js`/`.ts` file in a package without `"type"`).
+ * from the code (a `.js`/`.ts` file in a package without `"type"`): the rule every host applies
+ * (core/package-type.ts), the package.json reads kept for the thread (the hook compiles a file
+ * once).
  */
 export function declaredFormat(path: string): Format | undefined {
-  const ext = extensionOf(path);
-  if (ext === ".mts" || ext === ".mjs") return "module";
-  if (ext === ".cts" || ext === ".cjs") return "commonjs";
-  const type = packageType(dirname(path));
-  if (type === "module") return "module";
-  if (type === "commonjs") return "commonjs";
-  return undefined;
+  return declaredKind(path, types);
 }
 
 /** Errors of code that compiles only as an ES module (Node's own list, lib/internal/modules/helpers). */

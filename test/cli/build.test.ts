@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, MALFORMED, tree } from "./helpers.js";
+import { cli, MALFORMED, node, ROOT, tree } from "./helpers.js";
 
 const MAIN_TS = `import { readFile } from "node:fs/promises";
 
@@ -224,6 +224,46 @@ export async function both(s: Store): Promise<string> {
         });
         expect(run.stderr, compiler).toBe("");
         expect(run.stdout, compiler).toBe(`true ${extra}\n`);
+      }
+    }
+  });
+
+  it('a plain `.js`/`.ts` script runs as the nearest package.json\'s `"type"` says, under either compiler (attack26 F01)', () => {
+    // A script with no import/export, require or module.exports is CommonJS in a `"type":
+    // "commonjs"` package: an ES `import` of the runtime made the built file die at load. The
+    // nearest package.json decides.
+    const script = (what: string) =>
+      `// @smartasync\nasync function twice(x) {\n  return x * 2;\n}\nfunction main() {\n  console.log("${what}", twice(21), this === undefined ? "module" : "commonjs");\n}\nmain.call(this);\n`;
+    const dir = tree("build-type-commonjs", {
+      "package.json": `{ "type": "commonjs" }\n`,
+      "src/main.js": script("js"),
+      "src/typed.ts": script("ts")
+        .replace("twice(x)", "twice(x: number)")
+        .replace("main()", "main(this: unknown)"),
+      "src/esm/package.json": `{ "type": "module" }\n`,
+      "src/esm/main.js": script("esm js"),
+      "src/esm/legacy/package.json": `{ "type": "commonjs" }\n`,
+      "src/esm/legacy/main.js": script("legacy js"),
+    });
+    // The tree is a package of its own: smartasync is installed, as in a user's project.
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(ROOT, join(dir, "node_modules", "smartasync"), "dir");
+    const expected: [string, string][] = [
+      ["main.js", "js 42 commonjs"],
+      ["typed.js", "ts 42 commonjs"],
+      ["esm/main.js", "esm js 42 module"],
+      ["esm/legacy/main.js", "legacy js 42 commonjs"],
+    ];
+    for (const compiler of ["babel", "swc"]) {
+      const out = `out-${compiler}`;
+      const r = cli(["build", "src", "--out-dir", out, "--compiler", compiler], dir);
+      expect(r.stderr, compiler).toBe("");
+      expect(r.status, compiler).toBe(0);
+      // package.json files are copied beside the outputs, so each output keeps its package's type.
+      for (const [file, line] of expected) {
+        const run = node(join(dir, out, file), dir);
+        expect(run.stderr, `${compiler} ${file}`).toBe("");
+        expect(run.stdout, `${compiler} ${file}`).toBe(`${line}\n`);
       }
     }
   });

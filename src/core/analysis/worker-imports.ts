@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, posix, relative } from "node:path";
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
+import { declaredKindNow } from "../package-type.js";
 import { emptyReport } from "../report.js";
 import { resolveImport } from "../resolve.js";
 import { type Ctx, createCtx, warn } from "./ctx.js";
@@ -458,11 +459,14 @@ export function isCommonJsSource(program: t.Program, filename: string | undefine
         s.importKind !== "type" &&
         s.moduleReference.type === "TSExternalModuleReference"),
   );
-  return (
-    program.sourceType === "script" ||
-    /\.c[jt]s$/.test(filename ?? "") ||
-    (!hasEsm && (tsCommonJs || /\b(require\s*\(|module\.exports|exports\.)/.test(code)))
-  );
+  if (program.sourceType === "script" || /\.c[jt]s$/.test(filename ?? "")) return true;
+  if (hasEsm) return false;
+  if (tsCommonJs || /\b(require\s*\(|module\.exports|exports\.)/.test(code)) return true;
+  // A file without `import`/`export`, `require` or `module.exports` (a plain Node script) is
+  // CommonJS where the nearest package.json says `"type": "commonjs"`, as Node runs it
+  // (core/package-type.ts, the rule `smartasync/register` follows too): an ES `import` of the
+  // runtime there made the built file die at load (attack26 F01, fixture cjs/type-commonjs-script).
+  return filename !== undefined && /\.[jt]sx?$/.test(filename) && declaredKindNow(filename) === "commonjs";
 }
 
 /** Specifiers a module imports when it is evaluated: static imports, re-exports, top-level `require`. */

@@ -1,0 +1,68 @@
+/**
+ * The module kind Node gives a file by its name and package — one rule for every host: the
+ * analysis (whether generated imports are `require` calls, core/analysis/worker-imports.ts) and
+ * `smartasync/register` (which format it compiles a file to, register/format.ts).
+ *
+ * `.mjs`/`.mts` are ES modules and `.cjs`/`.cts` CommonJS; `.js`/`.jsx`/`.ts`/`.tsx` follow the
+ * `"type"` of the nearest package.json (the first one found from the file's folder upward, even
+ * without a `"type"`); without one, Node decides by the code.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+export type DeclaredKind = "module" | "commonjs";
+
+/**
+ * The `"type"` field of the nearest package.json above `dir` (`undefined` when that
+ * package.json has none, or there is none). `memo` keeps the answers by folder for as long as
+ * the caller wants them (register: its thread; the analysis: one synchronous run, so a watch
+ * session sees an edit of `"type"`).
+ */
+export function packageType(dir: string, memo: Map<string, string | undefined>): string | undefined {
+  if (memo.has(dir)) return memo.get(dir);
+  let type: string | undefined;
+  const file = join(dir, "package.json");
+  if (statSync(file, { throwIfNoEntry: false })?.isFile()) {
+    try {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { type?: unknown };
+      type = typeof pkg.type === "string" ? pkg.type : undefined;
+    } catch {
+      type = undefined; // Node reports an unreadable package.json itself, when it reads it
+    }
+  } else {
+    const up = dirname(dir);
+    type = up === dir ? undefined : packageType(up, memo);
+  }
+  memo.set(dir, type);
+  return type;
+}
+
+/**
+ * The kind fixed by the file's name and package, or `undefined` when Node would decide by the
+ * code (a `.js`/`.ts` file in a package without `"type"`).
+ */
+export function declaredKind(path: string, memo: Map<string, string | undefined>): DeclaredKind | undefined {
+  if (/\.m[jt]s$/.test(path)) return "module";
+  if (/\.c[jt]s$/.test(path)) return "commonjs";
+  const type = packageType(resolve(dirname(path)), memo);
+  if (type === "module") return "module";
+  if (type === "commonjs") return "commonjs";
+  return undefined;
+}
+
+let burst: Map<string, string | undefined> | undefined;
+
+/**
+ * `declaredKind` with the package.json reads kept for one synchronous run of JavaScript (a build
+ * compiling many files of one folder), forgotten at the next microtask: an edit of `"type"`
+ * between two compiles of a watch session is seen (as compile/options.ts does for the options).
+ */
+export function declaredKindNow(path: string): DeclaredKind | undefined {
+  if (!burst) {
+    burst = new Map();
+    queueMicrotask(() => {
+      burst = undefined;
+    });
+  }
+  return declaredKind(path, burst);
+}
