@@ -102,6 +102,26 @@ function walk(start: string, walked: string[]): ProjectOptions {
 }
 
 /**
+ * The files whose presence and text decide the project options of the files in `dir`: both
+ * candidates of each folder the walk of `loadProjectOptions` looks in, to the first folder that
+ * holds either — one created closer, or the one found edited or deleted, changes the options.
+ * For the hosts that keep a module's output between builds (the bundler plugins' caches,
+ * unplugin/cached-modules.ts; attack26 F02).
+ */
+export function optionsFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const config = join(d, CONFIG_FILE);
+    const pkg = join(d, "package.json");
+    files.push(config, pkg);
+    const found =
+      statSync(config, { throwIfNoEntry: false })?.isFile() ||
+      statSync(pkg, { throwIfNoEntry: false })?.isFile();
+    if (found || dirname(d) === d) return files;
+  }
+}
+
+/**
  * smartasync's options for one file: the project's (`loadProjectOptions` of its folder; none
  * without a filename), then the host's own on top, key by key (a key the host gives replaces
  * that key's whole value; `undefined` values count as not given). `host` names the host's

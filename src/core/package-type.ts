@@ -66,3 +66,18 @@ export function declaredKindNow(path: string): DeclaredKind | undefined {
   }
   return declaredKind(path, burst);
 }
+
+/**
+ * The package.json paths that decide the `"type"` files in `dir` get: one per folder from `dir`
+ * upward, to the first that exists (a package.json created closer, or that one edited or deleted,
+ * changes the answer). For the hosts that keep a module's output between builds (the bundler
+ * plugins' caches, unplugin/cached-modules.ts).
+ */
+export function packageTypeFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const file = join(d, "package.json");
+    files.push(file);
+    if (statSync(file, { throwIfNoEntry: false })?.isFile() || dirname(d) === d) return files;
+  }
+}

@@ -7,11 +7,17 @@
  * its import gained `// @smartasync` would still hand a Promise to sync code (attack 16, F13). So
  * a transform records a stamp of what the facts of its imports are made of — each local module it
  * reaches through its imports (register/deps.ts `reachedModules`, the set smartasync/register's
- * cache is keyed by, and the files the plugin watches) and their folders' package.json files —
- * and a cached module whose stamp reads otherwise now is transformed again.
+ * cache is keyed by, and the files the plugin watches) and, for the module and each of those, the
+ * files that decide its options (`smartasync.config.json`, package.json's `"smartasync"`) and its
+ * module kind (package.json's `"type"`) — and a cached module whose stamp reads otherwise now is
+ * transformed again. An edit of a module's own options file renames its variants: kept from the
+ * cache, it exported the old names while a re-transformed importer called the new ones, an
+ * unrelated hand-written function of that name among them (attack26 F02).
  */
 import { statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
+import { optionsFiles } from "../compile/options.js";
+import { packageTypeFiles } from "../core/package-type.js";
 import { type Freshness, type Reached, reachedModules } from "../register/deps.js";
 
 /** More than this many files reached: no stamp, the module is always transformed again. */
@@ -32,22 +38,37 @@ function stat(path: string): string {
 }
 
 /**
- * The stamp of what `filename`'s imports' facts are made of (see above): the text hash of each
- * module (read once a build: `reachedModules`), `unreadable` for one that is gone, and the size
- * and modification time of their folders' package.json. `undefined` past MAX_FILES files.
+ * The files that decide the options and module kind of the modules in `folders` (see above), the
+ * absent ones included (one created there changes the answer): the plugin watches them and
+ * stamps them.
+ */
+export function settingsFiles(folders: Iterable<string>): Set<string> {
+  const files = new Set<string>();
+  for (const folder of folders) {
+    for (const f of optionsFiles(folder)) files.add(f);
+    for (const f of packageTypeFiles(folder)) files.add(f);
+  }
+  return files;
+}
+
+/** The folders of `filename` and of the modules it reaches. */
+export function foldersOf(filename: string, reached: Reached): Set<string> {
+  const folders = new Set<string>([dirname(filename)]);
+  for (const file of reached.files) folders.add(dirname(file));
+  return folders;
+}
+
+/**
+ * The stamp of what `filename`'s output is made of besides its own text (see above): the text
+ * hash of each module it reaches (read once a build: `reachedModules`), `unreadable` for one that
+ * is gone, and the size and modification time of each settings file of their folders and its own
+ * (`-` for one that does not exist). `undefined` past MAX_FILES files.
  */
 export function dependencyStamp(filename: string, reached: Reached): string | undefined {
   if (reached.files.length > MAX_FILES) return undefined;
-  const folders = new Set<string>([dirname(filename)]);
   const parts: string[] = [];
-  for (const file of reached.files) {
-    parts.push(`${file}=${reached.hashes.get(file)}`);
-    folders.add(dirname(file));
-  }
-  for (const folder of folders) {
-    const pkg = join(folder, "package.json");
-    parts.push(`${pkg}=${stat(pkg)}`);
-  }
+  for (const file of reached.files) parts.push(`${file}=${reached.hashes.get(file)}`);
+  for (const file of settingsFiles(foldersOf(filename, reached))) parts.push(`${file}=${stat(file)}`);
   return parts.sort().join("\n");
 }
 

@@ -57,7 +57,13 @@ import {
   webpackSubdirectory,
   workerFunctions,
 } from "./bundles.js";
-import { dependencies, dependencyStamp, transformCachedAgain } from "./cached-modules.js";
+import {
+  dependencies,
+  dependencyStamp,
+  foldersOf,
+  settingsFiles,
+  transformCachedAgain,
+} from "./cached-modules.js";
 import {
   finish,
   layout,
@@ -94,6 +100,8 @@ class BuildState {
   root = process.cwd();
   /** The tool's own root: Vite's `root`, webpack's `context`, esbuild's `absWorkingDir`, else the working directory. */
   toolRoot = process.cwd();
+  /** Vite's dev server: invalidate the modules that watch `file`, and their importers. */
+  invalidateImporters: ((file: string) => void) | undefined;
   /** Dev server or Vitest: modules are served from their source files, not from an output file. */
   serve = false;
   /**
@@ -205,6 +213,8 @@ class BuildState {
 
 // `[\s\S]`, not `.`: every start succeeds at once (`.*$` retried from each `?`/`#` before a line break).
 const QUERY = /[?#][\s\S]*$/;
+/** The files that decide a module's options and module kind (cached-modules.ts, `settingsFiles`). */
+const SETTINGS_FILE = /(^|[\\/])(smartasync\.config|package)\.json$/;
 
 /** The output options the plugin reads (Rollup's, Rolldown's). */
 interface OutputShape {
@@ -516,6 +526,11 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         // reaches changes (watch mode, dev server), not only one it imports itself.
         const deps = dependencies(code, filename, state.fresh);
         for (const dep of deps.files) this.addWatchFile(dep);
+        // So does an edit of the options files of this module and of those it reaches (their
+        // variant names, attack26 F02) and of the package.json that gives each its `"type"`:
+        // webpack keeps a module until a file it depends on changes, and the dev
+        // server and watch modes rebuild on a watched file's change.
+        for (const file of settingsFiles(foldersOf(filename, deps))) this.addWatchFile(file);
         const { report } = out;
         const browser = forBrowser(this, state);
         // A worker file's build (esbuild) compiles modules the user's build compiles too: their
@@ -607,8 +622,12 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       state.fresh = new Set();
     },
 
-    watchChange(id) {
+    watchChange(id, change) {
       state.fresh.delete(id.replace(QUERY, ""));
+      // Vite's dev server invalidates the importers of a watched file when it changes, not when
+      // it is created or deleted: a module whose options file was deleted kept its old variant
+      // names while an importer edited since called the new ones (attack26 F02).
+      if (change?.event !== "update" && SETTINGS_FILE.test(id)) state.invalidateImporters?.(id);
     },
 
     buildEnd() {
@@ -616,6 +635,14 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
     },
 
     vite: {
+      configureServer(server) {
+        state.invalidateImporters = (file) => {
+          const graphs = server.environments
+            ? Object.values(server.environments).map((e) => e.moduleGraph)
+            : [server.moduleGraph];
+          for (const graph of graphs) graph.onFileChange(file);
+        };
+      },
       configResolved(config) {
         state.setRoot(config.root);
         state.serve = config.command === "serve";

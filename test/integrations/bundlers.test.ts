@@ -1029,9 +1029,19 @@ describe("the transform", () => {
     const { transform, watched } = transformOf();
     const main = `import { load } from "./lib.js";\nimport { x } from "./plain";\nimport { join } from "node:path";\nexport const y = x;\n`;
     await transform(main, join(dir, "src/main.js"));
-    expect(watched).toEqual(
+    expect(watched.slice(0, 4)).toEqual(
       ["lib.js", "plain.js", "deeper.js", "deepest.js"].map((f) => join(dir, "src", f)),
     );
+    // Then the files that decide their options and module kind, absent ones too, up to the
+    // nearest folder that holds one (this repository's package.json; attack26 F02).
+    expect(watched.slice(4)).toEqual(
+      expect.arrayContaining([
+        join(dir, "src/smartasync.config.json"),
+        join(dir, "src/package.json"),
+        join(ROOT, "package.json"),
+      ]),
+    );
+    expect(watched).not.toContain(join(ROOT, "..", "package.json"));
   });
 
   it("does not parse a file without an annotation that imports nothing smartasync knows (both engines)", async () => {

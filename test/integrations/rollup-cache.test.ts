@@ -31,7 +31,7 @@ async function build(
 ): Promise<{ cache?: RollupCache; stdout: string }> {
   const bundle = await rollup({
     input: join(dir, "src/main.mjs"),
-    cache: cache ?? false,
+    cache: cache ?? true,
     external: [/^node:/, /^smartasync/],
     plugins: [rollupPlugin({ engine })],
     onwarn() {},
