@@ -60,6 +60,11 @@ function callable(fn: unknown, loc: string): (...args: unknown[]) => unknown {
 
 /** The `mode` variant `f`'s marker names, if `f` is a marked function of the other colour. */
 function markedVariant(f: (...args: unknown[]) => unknown, mode: "sync" | "async"): Function | undefined {
+  // A test runner's mock function (Jest's and Vitest's both say `_isMockFunction`) is the test's
+  // word: called itself. Vitest's automock and `vi.spyOn` copy the original's marker onto it, and
+  // a mock of its variant beside it (attack26 F08: sync code got the automocked variant's
+  // `undefined`, not the value the test gave `mockReturnValue`).
+  if ((f as { _isMockFunction?: unknown })._isMockFunction === true) return undefined;
   const m = (f as unknown as Record<symbol, SmartAsyncMarker | undefined>)[SMARTASYNC];
   if (m === undefined) return undefined;
   const variant =

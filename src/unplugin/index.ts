@@ -37,6 +37,7 @@ import {
 } from "../compile/budget.js";
 import { enableFactsStore } from "../compile/facts-store.js";
 import { type CompileRequest, compileFile, resolveFileOptions } from "../compile/index.js";
+import { loadProjectOptions } from "../compile/options.js";
 import { parserFor } from "../compile/parser.js";
 import type { TaskOutcome, TaskResult } from "../compile/task.js";
 import { escapeControls, escapeNamed, hasTerminalControls } from "../core/escape.js";
@@ -100,6 +101,12 @@ class BuildState {
   root = process.cwd();
   /** The tool's own root: Vite's `root`, webpack's `context`, esbuild's `absWorkingDir`, else the working directory. */
   toolRoot = process.cwd();
+  /**
+   * Vitest: calls of imported smartasync functions go through the callee's marker (the
+   * `mockable` option, unless the project or the plugin says otherwise), so that `vi.mock` and
+   * `vi.spyOn` of their module are honoured, as under smartasync/jest (attack26 F08).
+   */
+  vitest = false;
   /** Vite's dev server: invalidate the modules that watch `file`, and their importers. */
   invalidateImporters: ((file: string) => void) | undefined;
   /** Dev server or Vitest: modules are served from their source files, not from an output file. */
@@ -213,6 +220,15 @@ class BuildState {
 
 // `[\s\S]`, not `.`: every start succeeds at once (`.*$` retried from each `?`/`#` before a line break).
 const QUERY = /[?#][\s\S]*$/;
+/**
+ * The plugin's `smartasync` options for a file under Vitest: `mockable` on unless the plugin or
+ * the file's project options file sets it (as smartasync/jest does; attack26 F08).
+ */
+function underVitest(given: PluginOptions["smartasync"], filename: string): PluginOptions["smartasync"] {
+  const mockable = given?.mockable ?? loadProjectOptions(dirname(filename)).given.mockable ?? true;
+  return { ...given, mockable };
+}
+
 /** The files that decide a module's options and module kind (cached-modules.ts, `settingsFiles`). */
 const SETTINGS_FILE = /(^|[\\/])(smartasync\.config|package)\.json$/;
 
@@ -508,7 +524,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             code,
             filename,
             engine: options.engine,
-            options: rawOptions?.smartasync,
+            options: state.vitest ? underVitest(rawOptions?.smartasync, filename) : rawOptions?.smartasync,
             host: HOST,
             cjsOutput: state.cjsOutput,
             root: state.toolRoot,
@@ -646,6 +662,8 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       configResolved(config) {
         state.setRoot(config.root);
         state.serve = config.command === "serve";
+        // Vitest runs Vite in its own mode ("test"), in a process it marks (VITEST).
+        state.vitest = config.mode === "test" && process.env.VITEST !== undefined;
         state.client = !config.build.ssr;
         state.library = Boolean(config.build.lib);
         if (state.serve) state.workerHooks = useRegisterInWorkers();

@@ -41,6 +41,40 @@ describe("examples/bundlers/vitest", () => {
   });
 });
 
+describe("Vitest's mocks (attack26 F08)", () => {
+  it("vi.mock (automock and factory) and vi.spyOn of a module with an annotated function are called by sync code", () => {
+    // Under Vitest the plugin turns `mockable` on, as smartasync/jest does: a sync call of an
+    // imported smartasync function finds its variant through the callee's marker, and a mock
+    // function (automocked, from a factory, a spy) is called itself. Automock and spyOn copy the
+    // original's marker onto the mock: sync code got the automocked variant's `undefined`.
+    const dir = join(ROOT, ".tmp", "vitest-mocks");
+    rmSync(dir, { recursive: true, force: true });
+    const files: Record<string, string> = {
+      "vitest.config.js": `import smartasync from "smartasync/vite";\nimport { defineConfig } from "vitest/config";\nexport default defineConfig({ plugins: [smartasync()] });\n`,
+      "src/lib.js": `// @smartasync\nexport async function load(x) {\n  return "real:" + x;\n}\n`,
+      "src/app.js": `import { load } from "./lib.js";\nimport * as lib from "./lib.js";\nexport function viaName(x) {\n  const v = load(x);\n  return \`\${v}\`;\n}\nexport function viaNs(x) {\n  const v = lib.load(x);\n  return \`\${v}\`;\n}\n`,
+      "test/real.test.js": `import { expect, test } from "vitest";\nimport { viaName, viaNs } from "../src/app.js";\ntest("real", () => {\n  expect([viaName(1), viaNs(2)]).toEqual(["real:1", "real:2"]);\n});\n`,
+      "test/automock.test.js": `import { expect, test, vi } from "vitest";\nimport { viaName, viaNs } from "../src/app.js";\nimport { load } from "../src/lib.js";\nvi.mock("../src/lib.js");\ntest("automock", () => {\n  vi.mocked(load).mockReturnValue("MOCK");\n  expect([viaName(1), viaNs(2)]).toEqual(["MOCK", "MOCK"]);\n});\n`,
+      "test/factory.test.js": `import { expect, test, vi } from "vitest";\nimport { viaName, viaNs } from "../src/app.js";\nvi.mock("../src/lib.js", () => ({ load: vi.fn(() => "FACTORY") }));\ntest("factory", () => {\n  expect([viaName(1), viaNs(2)]).toEqual(["FACTORY", "FACTORY"]);\n});\n`,
+      "test/spy.test.js": `import { expect, test, vi } from "vitest";\nimport * as lib from "../src/lib.js";\nimport { viaName, viaNs } from "../src/app.js";\ntest("spy", () => {\n  vi.spyOn(lib, "load").mockReturnValue("SPY");\n  expect([viaName(1), viaNs(2)]).toEqual(["SPY", "SPY"]);\n});\n`,
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(join(dir, file, ".."), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    }
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
+    for (const k of Object.keys(env)) if (k.startsWith("VITEST") || k === "NODE_OPTIONS") delete env[k];
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--root", dir, "--reporter", "verbose"],
+      { cwd: ROOT, encoding: "utf8", env, timeout: 90_000 },
+    );
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.status, out).toBe(0);
+    expect(out).toMatch(/Tests\s+4 passed \(4\)/);
+  });
+});
+
 describe("the dev server (Vite serve, Vitest)", () => {
   const dir = join(ROOT, ".tmp", "bundlers-tests", "vite-dev");
   const LIB = `// @smartasync\nexport async function slow(x) {\n  await new Promise((r) => setTimeout(r, 1));\n  return x * 2;\n}\n\n// @smartasync\nexport async function fast(x) {\n  return x + 1;\n}\n\nexport function useBoth() {\n  const a = fast(1);\n  const b = slow(2);\n  return [a + 0, b + 0];\n}\n`;
