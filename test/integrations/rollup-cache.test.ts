@@ -7,7 +7,7 @@
  * build without the cache.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type RollupCache, rollup } from "rollup";
 import { describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ import rollupPlugin from "../../src/unplugin/rollup.js";
 type Engine = "babel" | "swc";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-// Inside the repository, so that `smartasync/runtime` resolves to it (package self-reference).
+// Inside the repository, like the other integration tests' trees.
 const TMP = join(ROOT, ".tmp", "rollup-cache-tests");
 
 const lib = (annotated: boolean) =>
@@ -52,6 +52,12 @@ function project(engine: Engine, name: string, annotated: boolean, suffix: strin
   writeFileSync(join(dir, "src/main.mjs"), MAIN);
   writeFileSync(join(dir, "src/lib/load.mjs"), lib(annotated));
   writeFileSync(join(dir, "src/lib/package.json"), JSON.stringify({ smartasync: { syncSuffix: suffix } }));
+  // A package of its own, smartasync installed in it as in a user's project: a self-reference of
+  // this repository would make the runtime a local module that every transformed output imports,
+  // and Rollup's cached modules would always be transformed again, whatever the stamp says.
+  writeFileSync(join(dir, "package.json"), `{ "name": "rollup-cache-case", "private": true }\n`);
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  symlinkSync(ROOT, join(dir, "node_modules", "smartasync"), "dir");
   return dir;
 }
 
