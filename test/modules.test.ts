@@ -3,12 +3,13 @@
  * once for many importers; package manifests round-trip.
  */
 import { mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as babel from "@babel/core";
 import { afterAll, describe, expect, it } from "vitest";
 import smartasync, { moduleGraphFor } from "../src/babel-plugin/index.js";
 import { buildFileManifest, buildManifest, factsFromManifest } from "../src/core/module-facts.js";
 import { resolveImport } from "../src/core/resolve.js";
+import { transformSync as swcTransformSync } from "../src/swc-plugin/index.js";
 import { type Case, listCases, ROOT, transformCase } from "./harness.js";
 import { transformCaseSwc } from "./swc/harness-swc.js";
 
@@ -185,6 +186,126 @@ describe("cross-module facts", () => {
     const back = factsFromManifest("lib", join(dir, "d"), ".", { smartasync: { manifest: "./m.json" } });
     expect(back.exports.get("greet")).toEqual({ ...facts.exports.get("greet"), from: "lib" });
     expect(factsFromManifest("lib", join(dir, "d"), ".", {}).exports.size).toBe(0);
+  });
+});
+
+/**
+ * attack26 F03: a resolution holds only while what it was made of holds, in one process (a
+ * watch session, a dev server, the API): a package.json `"imports"` remap, a tsconfig.json
+ * `paths` remap, a file that now wins resolution. Each is seen by the next compile, in the same
+ * synchronous run too (stamps taken once per compiled file), whether the compiled file itself
+ * resolves the import or a module it imports does (a barrel's kept facts re-check their
+ * resolutions). The edits keep each file's size, so a later modification time marks them.
+ */
+describe("a resolution holds while what it was made of holds (attack26 F03)", () => {
+  const touch = (file: string, text: string, step: number): void => {
+    writeFileSync(file, text);
+    const later = new Date(Date.now() + step * 5_000);
+    utimesSync(file, later, later);
+  };
+  const annotated = "// @smartasync\nexport async function load(x) { return x; }\n";
+  const plain = "export function load(x) { return x; }\nexport function loadSync(x) { return -1; }\n";
+  const line = (code: string): string =>
+    code
+      .split("\n")
+      .find((l) => l.includes("console.log"))
+      ?.trim() ?? "";
+  const hosts: [string, (file: string, code: string) => string][] = [
+    ["babel", (file, code) => transform(file, code, { root: dirname(file) }).code],
+    [
+      "swc",
+      (file, code) =>
+        swcTransformSync(code, { filename: file, swcrc: false, jsc: { target: "es2022" }, smartasync: {} })
+          .code,
+    ],
+  ];
+  // Each row: a project, the import, the edit that moves it from the annotated file to the plain one.
+  const rows: [string, Record<string, string>, string, (root: string, step: number) => void][] = [
+    [
+      'package.json "imports" remap',
+      { "package.json": JSON.stringify({ type: "module", imports: { "#lib": "./src/a.js" } }) },
+      "#lib",
+      (root, step) =>
+        touch(
+          join(root, "package.json"),
+          JSON.stringify({ type: "module", imports: { "#lib": "./src/b.js" } }),
+          step,
+        ),
+    ],
+    [
+      'package.json "imports" condition remap',
+      { "package.json": JSON.stringify({ type: "module", imports: { "#lib": { import: "./src/a.js" } } }) },
+      "#lib",
+      (root, step) =>
+        touch(
+          join(root, "package.json"),
+          JSON.stringify({ type: "module", imports: { "#lib": { import: "./src/b.js" } } }),
+          step,
+        ),
+    ],
+    [
+      "tsconfig.json paths remap",
+      {
+        "package.json": JSON.stringify({ type: "module" }),
+        "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@lib": ["./src/a.js"] } } }),
+      },
+      "@lib",
+      (root, step) =>
+        touch(
+          join(root, "tsconfig.json"),
+          JSON.stringify({ compilerOptions: { paths: { "@lib": ["./src/b.js"] } } }),
+          step,
+        ),
+    ],
+    [
+      "a tsconfig.json added nearer",
+      {
+        "package.json": JSON.stringify({ type: "module" }),
+        "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@lib": ["./src/a.js"] } } }),
+      },
+      "@lib",
+      (root, step) =>
+        touch(
+          join(root, "src/tsconfig.json"),
+          JSON.stringify({ compilerOptions: { paths: { "@lib": ["./b.js"] } } }),
+          step,
+        ),
+    ],
+    [
+      "a .js added beside the .ts a ./c.js import led to",
+      { "package.json": JSON.stringify({ type: "module" }), "src/c.ts": annotated },
+      "./c.js",
+      (root, step) => touch(join(root, "src/c.js"), plain, step),
+    ],
+    [
+      "an extensionless import: a .ts added where the .js came later in the order",
+      { "package.json": JSON.stringify({ type: "module" }), "src/c.js": annotated },
+      "./c",
+      (root, step) => touch(join(root, "src/c.ts"), plain, step),
+    ],
+  ];
+  let n = 0;
+  describe.each(hosts)("%s", (host, compile) => {
+    describe.each([
+      ["imported by the compiled file", false],
+      ["behind a barrel (kept facts)", true],
+    ])("%s", (_, barrel) => {
+      it.each(rows)("%s", (_name, files, specifier, edit) => {
+        const root = join(dir, "f03", `${host}-${n++}`);
+        mkdirSync(join(root, "src"), { recursive: true });
+        writeFileSync(join(root, "src/a.js"), annotated);
+        writeFileSync(join(root, "src/b.js"), plain);
+        for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
+        const from = barrel ? "./barrel.js" : specifier;
+        if (barrel) writeFileSync(join(root, "src/barrel.js"), `export * from "${specifier}";\n`);
+        const main = join(root, "src/main.js");
+        const code = `import * as lib from "${from}";\nfunction main() { console.log("sync:", lib.load(1)); }\nmain();\n`;
+        writeFileSync(main, code);
+        expect(line(compile(main, code))).toBe('console.log("sync:", lib.loadSync(1));');
+        edit(root, 1);
+        expect(line(compile(main, code))).toBe('console.log("sync:", lib.load(1));');
+      });
+    });
   });
 });
 

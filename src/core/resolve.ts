@@ -1,12 +1,22 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, isAbsolute, join, resolve as resolvePath, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { currentCompile } from "./compile-run.js";
 
 /**
  * Where an import leads (DESIGN §3.6): a source file, resolved like Node and TypeScript do, or
  * an installed package. Pure file-system lookups, cached per directory: every file of a build
  * asks the same questions.
+ *
+ * A resolution holds only while what it was made of holds (attack26 F03: a package.json
+ * `"imports"` remap, a `tsconfig.json` `paths` remap, a `./c.js` added beside the `c.ts` an
+ * import led to, each missed by the next compile of a watch session). So the caches of the
+ * project's own files last one compile (compile-run.ts: one compiled file, or one synchronous
+ * run): every file stat is taken once per compile, and a package.json or tsconfig.json is parsed
+ * again only when its stat changed (`readJson`). What a file under `node_modules` asks is kept
+ * for the process, as managed.ts keeps that code (an install rewrites the package's
+ * `package.json`; a bundler makes the same assumption of its managed paths).
  */
 export type Resolution =
   | { kind: "file"; path: string }
@@ -21,13 +31,76 @@ const JS_TO_TS: Record<string, string[]> = {
   ".jsx": [".tsx"],
 };
 
+/** What resolutions are made of, remembered for as long as they hold (see above). */
+interface Caches {
+  stats: Map<string, Stats | null>;
+  tsconfig: Map<string, TsPaths | null>;
+  imports: Map<string, { dir: string; imports: Record<string, unknown> } | null>;
+  scope: Map<string, { dir: string; json: Record<string, unknown> } | null>;
+  packages: Map<string, PackageResolution | null>;
+  files: Map<string, string>;
+}
+
+function newCaches(): Caches {
+  return {
+    stats: new Map(),
+    tsconfig: new Map(),
+    imports: new Map(),
+    scope: new Map(),
+    packages: new Map(),
+    files: new Map(),
+  };
+}
+
+/** For a file under `node_modules`: kept for the process. */
+const managed = newCaches();
+/** For the project's own files: the compile running now (`perCompileIn`). */
+let perCompile = newCaches();
+let perCompileIn = -1;
+/** The caches of the resolution running now (resolveImport sets it; resolutions never interleave). */
+let caches = managed;
+
+function cachesFor(fromDir: string): Caches {
+  if (/[\\/]node_modules(?:[\\/]|$)/.test(fromDir)) return managed;
+  const now = currentCompile();
+  if (perCompileIn !== now) {
+    perCompile = newCaches();
+    perCompileIn = now;
+  }
+  return perCompile;
+}
+
 // `throwIfNoEntry: false`: most probes miss, and a thrown ENOENT costs far more than the stat.
+function statOf(p: string): Stats | null {
+  let st = caches.stats.get(p);
+  if (st === undefined) {
+    st = statSync(p, { throwIfNoEntry: false }) ?? null;
+    caches.stats.set(p, st);
+  }
+  return st;
+}
+
 function isFile(p: string): boolean {
-  return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+  return statOf(p)?.isFile() ?? false;
 }
 
 function isDir(p: string): boolean {
-  return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  return statOf(p)?.isDirectory() ?? false;
+}
+
+/** Parsed JSON files by path, with the stat they were read at: parsed again when it changes. */
+const jsonFiles = new Map<string, { mtimeMs: number; size: number; ino: number; value: unknown }>();
+
+/** The JSON of `file` (`strip` for tsconfig.json's comments); throws where it does not parse. */
+function readJson(file: string, strip?: (text: string) => string): unknown {
+  const st = statOf(file);
+  const kept = jsonFiles.get(file);
+  if (st && kept && kept.mtimeMs === st.mtimeMs && kept.size === st.size && kept.ino === st.ino)
+    return kept.value;
+  const text = readFileSync(file, "utf8");
+  const value = JSON.parse(strip ? strip(text) : text) as unknown;
+  if (st) jsonFiles.set(file, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino, value });
+  return value;
 }
 
 function asFile(base: string): string | undefined {
@@ -55,7 +128,7 @@ function packageMain(dir: string): string | undefined {
   const file = join(dir, "package.json");
   if (!isFile(file)) return undefined;
   try {
-    const main = (JSON.parse(readFileSync(file, "utf8")) as { main?: unknown }).main;
+    const main = (readJson(file) as { main?: unknown }).main;
     return typeof main === "string" ? main : undefined;
   } catch {
     return undefined;
@@ -66,8 +139,6 @@ interface TsPaths {
   baseUrl: string;
   paths: [pattern: string, targets: string[]][];
 }
-
-const tsconfigCache = new Map<string, TsPaths | null>();
 
 function stripJsonComments(text: string): string {
   return (
@@ -81,13 +152,13 @@ function stripJsonComments(text: string): string {
 
 /** `compilerOptions.paths` of the nearest tsconfig.json (no `extends` chain: the common case). */
 function tsPaths(dir: string): TsPaths | null {
-  const cached = tsconfigCache.get(dir);
+  const cached = caches.tsconfig.get(dir);
   if (cached !== undefined) return cached;
   let found: TsPaths | null = null;
   const file = join(dir, "tsconfig.json");
   if (isFile(file)) {
     try {
-      const json = JSON.parse(stripJsonComments(readFileSync(file, "utf8"))) as {
+      const json = readJson(file, stripJsonComments) as {
         compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> };
       };
       const co = json.compilerOptions ?? {};
@@ -99,7 +170,7 @@ function tsPaths(dir: string): TsPaths | null {
     const up = dirname(dir);
     found = up === dir ? null : tsPaths(up);
   }
-  tsconfigCache.set(dir, found);
+  caches.tsconfig.set(dir, found);
   return found;
 }
 
@@ -124,18 +195,16 @@ function viaPaths(specifier: string, fromDir: string): string | undefined {
 
 type PackageResolution = Extract<Resolution, { kind: "package" }>;
 
-const packageCache = new Map<string, PackageResolution | null>();
-
 function findPackage(name: string, subpath: string, fromDir: string): PackageResolution | undefined {
   const key = `${fromDir}\0${name}`;
-  let pkg = packageCache.get(key);
+  let pkg = caches.packages.get(key);
   if (pkg === undefined) {
     pkg = null;
     for (let dir = fromDir; ; dir = dirname(dir)) {
       const candidate = join(dir, "node_modules", name, "package.json");
       if (isFile(candidate)) {
         try {
-          const packageJson = JSON.parse(readFileSync(candidate, "utf8")) as Record<string, unknown>;
+          const packageJson = readJson(candidate) as Record<string, unknown>;
           pkg = { kind: "package", name, dir: dirname(candidate), subpath: ".", packageJson };
         } catch {
           pkg = null;
@@ -144,12 +213,10 @@ function findPackage(name: string, subpath: string, fromDir: string): PackageRes
       }
       if (dirname(dir) === dir) break;
     }
-    packageCache.set(key, pkg);
+    caches.packages.set(key, pkg);
   }
   return pkg ? { ...pkg, subpath } : undefined;
 }
-
-const fileCache = new Map<string, string>();
 
 /** Resolves `specifier` as imported from the file `from`; undefined for built-ins and misses. */
 export function resolveImport(
@@ -159,19 +226,23 @@ export function resolveImport(
 ): Resolution | undefined {
   if (specifier.startsWith("node:")) return undefined;
   const fromDir = dirname(from);
+  caches = cachesFor(fromDir);
   // Every file of a directory asks the same questions: remember hits, re-check that they exist.
   const key = `${fromDir}\0${kind}\0${specifier}`;
   // The caller stats the file anyway (FactsCache) and calls forgetResolution() if it is gone.
-  const known = fileCache.get(key);
+  const known = caches.files.get(key);
   if (known !== undefined) return { kind: "file", path: known };
   const r = resolveUncached(specifier, fromDir, kind);
-  if (r?.kind === "file") fileCache.set(key, r.path);
+  if (r?.kind === "file") caches.files.set(key, r.path);
   return r;
 }
 
 /** Drops a remembered resolution whose file has disappeared. */
 export function forgetResolution(specifier: string, from: string, kind: LoadKind = "import"): void {
-  fileCache.delete(`${dirname(from)}\0${kind}\0${specifier}`);
+  const c = cachesFor(dirname(from));
+  c.files.delete(`${dirname(from)}\0${kind}\0${specifier}`);
+  // Its stats too: the next resolution looks at the file system again.
+  c.stats.clear();
 }
 
 /**
@@ -198,20 +269,18 @@ const CONDITIONS: Record<LoadKind, ReadonlySet<string>> = {
   require: new Set(["require", "node", "node-addons", "default", ...(MODULE_SYNC ? ["module-sync"] : [])]),
 };
 
-const importsCache = new Map<string, { dir: string; imports: Record<string, unknown> } | null>();
-
 /**
  * The `"imports"` field of the package scope of `dir`: the nearest package.json above it (a
  * package.json without the field ends the search too, as in Node).
  */
 function packageImports(dir: string): { dir: string; imports: Record<string, unknown> } | null {
-  const cached = importsCache.get(dir);
+  const cached = caches.imports.get(dir);
   if (cached !== undefined) return cached;
   let found: { dir: string; imports: Record<string, unknown> } | null = null;
   const file = join(dir, "package.json");
   if (isFile(file)) {
     try {
-      const imports = (JSON.parse(readFileSync(file, "utf8")) as { imports?: unknown }).imports;
+      const imports = (readJson(file) as { imports?: unknown }).imports;
       if (typeof imports === "object" && imports !== null && !Array.isArray(imports))
         found = { dir, imports: imports as Record<string, unknown> };
     } catch {
@@ -221,7 +290,7 @@ function packageImports(dir: string): { dir: string; imports: Record<string, unk
     const up = dirname(dir);
     found = up === dir ? null : packageImports(up);
   }
-  importsCache.set(dir, found);
+  caches.imports.set(dir, found);
   return found;
 }
 
@@ -273,17 +342,15 @@ function mapEntry(
   return best ? { key: best.key, target: map[best.key], rest: best.rest } : undefined;
 }
 
-const scopeCache = new Map<string, { dir: string; json: Record<string, unknown> } | null>();
-
 /** The nearest package.json at or above `dir`, read (null where there is none or it is unreadable). */
 function packageScope(dir: string): { dir: string; json: Record<string, unknown> } | null {
-  const cached = scopeCache.get(dir);
+  const cached = caches.scope.get(dir);
   if (cached !== undefined) return cached;
   let found: { dir: string; json: Record<string, unknown> } | null = null;
   const file = join(dir, "package.json");
   if (isFile(file)) {
     try {
-      const json = JSON.parse(readFileSync(file, "utf8")) as unknown;
+      const json = readJson(file);
       if (typeof json === "object" && json !== null && !Array.isArray(json))
         found = { dir, json: json as Record<string, unknown> };
     } catch {
@@ -293,7 +360,7 @@ function packageScope(dir: string): { dir: string; json: Record<string, unknown>
     const up = dirname(dir);
     found = up === dir ? null : packageScope(up);
   }
-  scopeCache.set(dir, found);
+  caches.scope.set(dir, found);
   return found;
 }
 
@@ -327,6 +394,7 @@ export function selfReferenceMiss(specifier: string, from: string): string | und
   const parts = specifier.split("/");
   const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
   const subpath = specifier.length > name.length ? `.${specifier.slice(name.length)}` : ".";
+  caches = cachesFor(dirname(from));
   const scope = packageScope(dirname(from));
   if (!scope || scope.json.name !== name || scope.json.exports === undefined) return undefined;
   if (viaSelf(name, subpath, dirname(from), "import") || viaSelf(name, subpath, dirname(from), "require"))
@@ -467,9 +535,7 @@ export function uninstalledPackage(specifier: string, from: string): string | un
 
 /** For tests and watch mode: forget what the file system said. */
 export function clearResolveCache(): void {
-  tsconfigCache.clear();
-  importsCache.clear();
-  scopeCache.clear();
-  packageCache.clear();
-  fileCache.clear();
+  for (const c of [managed, perCompile])
+    for (const m of Object.values(c) as Map<string, unknown>[]) m.clear();
+  jsonFiles.clear();
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
+import { currentCompile } from "../compile-run.js";
 import { type ScannedImport, scanModule } from "../import-scan.js";
 import { planSyncVariant } from "../inline.js";
 import {
@@ -123,11 +124,11 @@ const uncleanFacts = new WeakSet<ModuleFacts>();
  * What computing facts kept in memory read of other modules (clean facts only): a graph lives
  * for a watch session or a process's builds, and a module's facts change when a module it
  * re-exports from changes, its own text unchanged (attack 16, F13: a barrel's facts kept after
- * the module behind it lost its annotation). Checked once per synchronous run (`checked`).
+ * the module behind it lost its annotation). Checked once per compile (`checked`).
  */
 const depsOf = new WeakMap<ModuleFacts, readonly Dep[]>();
 let checked = new WeakSet<ModuleFacts>();
-let forgetChecked = false;
+let checkedIn = -1;
 const digests = new WeakMap<ModuleFacts, string>();
 
 function observe(dep: Dep): void {
@@ -955,25 +956,25 @@ export class ModuleGraph {
   /** Whether facts kept in memory still hold (depsOf); facts without a record are kept as before. */
   private readonly stillValid = (facts: ModuleFacts): boolean => {
     const deps = depsOf.get(facts);
-    if (deps === undefined || deps.length === 0 || checked.has(facts)) return true;
-    checked.add(facts);
-    if (!forgetChecked) {
-      forgetChecked = true;
-      queueMicrotask(() => {
-        checked = new WeakSet();
-        forgetChecked = false;
-      });
+    if (deps === undefined || deps.length === 0) return true;
+    // Once per compile (compile-run.ts), as the stamps: a host that edits a package.json and
+    // compiles again in one synchronous run sees the edit (attack26 F03).
+    if (checkedIn !== currentCompile()) {
+      checked = new WeakSet();
+      checkedIn = currentCompile();
     }
+    if (checked.has(facts)) return true;
+    checked.add(facts);
     const check: Recorder = { deps: [], unclean: false };
     recording.push(check);
     let holds = true;
     try {
-      // Resolutions (`r`) are not asked again here: each is a walk of the file system, which cost
-      // Babel's annotated real-file bench about 20% (bench/real-files.mjs, 1.35× against 1.12×
-      // plain Babel). The facts of the modules they led to are (`f`), so an edit behind a barrel
-      // is seen; a new file that changes where an import resolves is seen by the on-disk store
-      // between processes, and in one process when the importer's own facts are computed again.
-      holds = deps.every((d) => "r" in d || this.stillHolds(d));
+      // A resolution (`r`) is asked again (attack26 F03: a package.json `"imports"` remap, a
+      // tsconfig.json `paths` remap, a `./c.js` added beside the `c.ts` it led to): resolve.ts
+      // answers from the stats of the compile running now, so that is one walk per import and
+      // compile. Not for an importer under node_modules: its resolutions hold while its package
+      // does (managed.ts), and its facts are kept by that package's stamp already.
+      holds = deps.every((d) => ("r" in d && inNodeModules(d.r[1])) || this.stillHolds(d));
     } catch {
       holds = false;
     } finally {
