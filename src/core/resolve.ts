@@ -23,6 +23,12 @@ export type Resolution =
   | { kind: "package"; name: string; dir: string; subpath: string; packageJson: Record<string, unknown> };
 
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+/**
+ * A `require()` probes as Node's CommonJS loader does, `.js` first, then the TypeScript
+ * extensions in the order `smartasync/register` adds them (attack26 F06: `require("./store")`
+ * with `store.js` and `store.ts` side by side loads `store.js`); the rest last, for bundlers.
+ */
+const REQUIRE_EXTENSIONS = [".js", ".ts", ".cts", ".mts", ".tsx", ".jsx", ".mjs", ".cjs"];
 /** TS ESM writes `./lib.js` for a `./lib.ts` on disk (fixture modules/js-written-ts-on-disk). */
 const JS_TO_TS: Record<string, string[]> = {
   ".js": [".ts", ".tsx"],
@@ -103,7 +109,7 @@ function readJson(file: string, strip?: (text: string) => string): unknown {
   return value;
 }
 
-function asFile(base: string): string | undefined {
+function asFile(base: string, kind: LoadKind = "import"): string | undefined {
   if (isFile(base)) return base;
   const ext = /\.[cm]?jsx?$/.exec(base)?.[0];
   if (ext) {
@@ -112,14 +118,17 @@ function asFile(base: string): string | undefined {
       if (isFile(p)) return p;
     }
   }
-  for (const e of EXTENSIONS) if (isFile(base + e)) return base + e;
+  const extensions = kind === "require" ? REQUIRE_EXTENSIONS : EXTENSIONS;
+  for (const e of extensions) if (isFile(base + e)) return base + e;
   if (isDir(base)) {
     // A directory is its package.json's `main` (`require("..")` from a package's bin/), else its index.
     const main = packageMain(base);
     const viaMain =
-      main === undefined || resolvePath(base, main) === base ? undefined : asFile(resolvePath(base, main));
+      main === undefined || resolvePath(base, main) === base
+        ? undefined
+        : asFile(resolvePath(base, main), kind);
     if (viaMain) return viaMain;
-    for (const e of EXTENSIONS) if (isFile(join(base, `index${e}`))) return join(base, `index${e}`);
+    for (const e of extensions) if (isFile(join(base, `index${e}`))) return join(base, `index${e}`);
   }
   return undefined;
 }
@@ -502,7 +511,8 @@ function resolveUncached(specifier: string, fromDir: string, kind: LoadKind): Re
   if (specifier.startsWith("#")) return viaImports(specifier, fromDir, kind);
   if (specifier.startsWith(".") || isAbsolute(specifier)) {
     const url = kind === "import" && specifier.startsWith(".") ? esmPath(specifier, fromDir) : undefined;
-    const path = (url === undefined ? undefined : asFile(url)) ?? asFile(resolvePath(fromDir, specifier));
+    const path =
+      (url === undefined ? undefined : asFile(url)) ?? asFile(resolvePath(fromDir, specifier), kind);
     return path ? { kind: "file", path } : undefined;
   }
   const mapped = viaPaths(specifier, fromDir);
