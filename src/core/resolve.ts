@@ -477,7 +477,7 @@ function importTarget(
   }
   if (typeof target === "object" && target !== null) {
     for (const [condition, t] of Object.entries(target)) {
-      if (!CONDITIONS[kind].has(condition)) continue;
+      if (!CONDITIONS[kind].has(condition) && condition !== extraCondition) continue;
       const r = importTarget(t, rest, dir, kind);
       if (r) return r;
     }
@@ -540,6 +540,69 @@ export function uninstalledPackage(specifier: string, from: string): string | un
   for (let dir = dirname(from); ; dir = dirname(dir)) {
     if (existsSync(join(dir, "node_modules", name)) || existsSync(join(dir, ".pnp.cjs"))) return undefined;
     if (dirname(dir) === dir) return name;
+  }
+}
+
+/** A condition of the program's own (conditionsOf) matched for one resolution, beside Node's. */
+let extraCondition: string | undefined;
+
+/**
+ * The conditions besides Node's that the `"imports"` entry, or the package self-reference's
+ * `"exports"` entry, `specifier` meets lists (`development`, `browser`, … nested ones too; not
+ * `types`, which no runtime matches): a program run with `node --conditions=development`, or a
+ * bundler with its own conditions, may load another file (attack26 F05). Empty for any other
+ * specifier.
+ */
+export function conditionsOf(specifier: string, from: string): string[] {
+  const fromDir = dirname(from);
+  caches = cachesFor(fromDir);
+  let target: unknown;
+  if (specifier.startsWith("#")) {
+    const scope = packageImports(fromDir);
+    if (!scope || specifier === "#" || specifier.startsWith("#/")) return [];
+    target = mapEntry(scope.imports, specifier)?.target;
+  } else if (!specifier.startsWith(".") && !isAbsolute(specifier)) {
+    const parts = specifier.split("/");
+    const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+    const subpath = specifier.length > name.length ? `.${specifier.slice(name.length)}` : ".";
+    const scope = packageScope(fromDir);
+    if (!scope || scope.json.name !== name || scope.json.exports === undefined) return [];
+    const exports = scope.json.exports;
+    const subpaths =
+      typeof exports === "object" &&
+      exports !== null &&
+      !Array.isArray(exports) &&
+      Object.keys(exports).some((k) => k.startsWith("."));
+    if (subpaths) target = mapEntry(exports as Record<string, unknown>, subpath)?.target;
+    else if (subpath === ".") target = exports;
+  }
+  const found = new Set<string>();
+  const collect = (t: unknown): void => {
+    if (Array.isArray(t)) for (const x of t) collect(x);
+    else if (typeof t === "object" && t !== null)
+      for (const [condition, x] of Object.entries(t)) {
+        if (!CONDITIONS.import.has(condition) && !CONDITIONS.require.has(condition) && condition !== "types")
+          found.add(condition);
+        collect(x);
+      }
+  };
+  collect(target);
+  return [...found];
+}
+
+/** `resolveImport` with `condition` matched too (conditionsOf), not cached. */
+export function resolveUnderCondition(
+  specifier: string,
+  from: string,
+  kind: LoadKind,
+  condition: string,
+): Resolution | undefined {
+  caches = cachesFor(dirname(from));
+  extraCondition = condition;
+  try {
+    return resolveUncached(specifier, dirname(from), kind);
+  } finally {
+    extraCondition = undefined;
   }
 }
 

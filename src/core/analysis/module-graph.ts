@@ -22,11 +22,13 @@ import {
 import type { Options } from "../options.js";
 import { emptyReport } from "../report.js";
 import {
+  conditionsOf,
   forgetResolution,
   isLocalSpecifier,
   type LoadKind,
   type Resolution,
   resolveImport,
+  resolveUnderCondition,
   selfReferenceMiss,
   uninstalledPackage,
 } from "../resolve.js";
@@ -88,7 +90,13 @@ export interface FactsStore {
  * argument of a function the module offloads that reaches it (`exportWrites`).
  */
 export type Dep =
-  | { r: [string, string, string] | [string, string, string, "require"] }
+  | {
+      r:
+        | [string, string, string]
+        | [string, string, string, "require"]
+        // Resolved with a condition of the program's own matched (attack26 F05).
+        | [string, string, string, LoadKind, string];
+    }
   | { s: [string, string, "1" | "0"] }
   | { w: [string, string, string] }
   | { f: [string, "s" | "f", string] }
@@ -165,16 +173,31 @@ function namesDigest(n: ExportNames | undefined): string {
 }
 
 /** `resolveImport`, noted for the computation running now. */
-function resolveSeen(specifier: string, from: string, kind: LoadKind = "import"): Resolution | undefined {
+function resolveSeen(
+  specifier: string,
+  from: string,
+  kind: LoadKind = "import",
+  condition?: string,
+): Resolution | undefined {
   let r: Resolution | undefined;
   try {
-    r = resolveImport(specifier, from, kind);
+    r =
+      condition === undefined
+        ? resolveImport(specifier, from, kind)
+        : resolveUnderCondition(specifier, from, kind, condition);
   } catch (e) {
     taintFacts();
     throw e;
   }
   if (recording.length > 0)
-    observe({ r: kind === "require" ? [specifier, from, outcome(r), kind] : [specifier, from, outcome(r)] });
+    observe({
+      r:
+        condition !== undefined
+          ? [specifier, from, outcome(r), kind, condition]
+          : kind === "require"
+            ? [specifier, from, outcome(r), kind]
+            : [specifier, from, outcome(r)],
+    });
   return r;
 }
 
@@ -373,6 +396,70 @@ export class ModuleGraph {
     phase: "shape" | "facts" = "facts",
     /** A `require()` call: loaded as one, whatever compiles the file. */
     kind?: "require",
+  ): ModuleFacts {
+    const facts = this.ofImportByKind(specifier, from, phase, kind);
+    if (facts.problem !== undefined || specifier.startsWith(".") || isAbsolute(specifier)) return facts;
+    return this.underConditions(specifier, from, phase, kind ?? "import", facts);
+  }
+
+  /**
+   * `facts`, unless a condition of the program's own in the package.json entry `specifier` meets
+   * (`node --conditions=development`, a bundler's `browser`) leads to a file with other smartasync
+   * functions: the build cannot tell which conditions the program runs with, so that is the
+   * import's problem (SA204 when a call goes through it), as for import and require targets
+   * (attack26 F05; fixture modules/package-conditions-custom).
+   */
+  private underConditions(
+    specifier: string,
+    from: string,
+    phase: "shape" | "facts",
+    kind: LoadKind,
+    facts: ModuleFacts,
+  ): ModuleFacts {
+    let conditions: string[];
+    try {
+      conditions = conditionsOf(specifier, from);
+    } catch {
+      return facts;
+    }
+    if (conditions.length === 0) return facts;
+    let base: Resolution | undefined;
+    try {
+      base = resolveSeen(specifier, from, kind);
+    } catch {
+      return facts;
+    }
+    for (const condition of conditions) {
+      let r: Resolution | undefined;
+      try {
+        r = resolveSeen(specifier, from, kind, condition);
+      } catch {
+        continue;
+      }
+      // A branch that leads nowhere fails in Node too, under that condition.
+      if (!r || outcome(r) === outcome(base)) continue;
+      const other =
+        r.kind === "package"
+          ? packageSeen(specifier, from, r)
+          : phase === "shape"
+            ? this.shapeOf(r.path, 0)
+            : this.factsOf(r.path);
+      if (sameForImporters(facts, other)) continue;
+      const file = (x: Resolution | undefined): string =>
+        x?.kind === "file" ? relative(dirname(from), x.path).split("\\").join("/") : x ? x.name : "no file";
+      return {
+        ...EMPTY_FACTS,
+        problem: `leads to ${file(r)} under the "${condition}" condition and to ${file(base)} without it (its package.json conditions), which give different smartasync functions, and the build cannot tell which conditions the program runs with (node --conditions, a bundler's conditions); point every condition at files compiled from one source, or import the file by a relative path`,
+      };
+    }
+    return facts;
+  }
+
+  private ofImportByKind(
+    specifier: string,
+    from: string,
+    phase: "shape" | "facts",
+    kind: "require" | undefined,
   ): ModuleFacts {
     if (kind) return this.ofImportAs(specifier, from, phase, kind);
     const asImport = this.ofImportAs(specifier, from, phase, "import");
@@ -1001,8 +1088,8 @@ export class ModuleGraph {
       return (this.exportStartsAt(path, name) ? "1" : "0") === was;
     }
     if ("r" in d) {
-      const [specifier, from, was, kind] = d.r;
-      return outcome(resolveSeen(specifier, from, kind)) === was;
+      const [specifier, from, was, kind, condition] = d.r;
+      return outcome(resolveSeen(specifier, from, kind, condition)) === was;
     }
     if ("n" in d) {
       const [specifier, from, was] = d.n;
