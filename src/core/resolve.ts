@@ -379,6 +379,18 @@ function packageScope(dir: string): { dir: string; json: Record<string, unknown>
  * Only where the nearest package.json names the package and has `"exports"`, as in Node.
  */
 function viaSelf(name: string, subpath: string, fromDir: string, kind: LoadKind): Resolution | undefined {
+  const self = selfExports(name, fromDir);
+  if (!self) return undefined;
+  const { scope, exports } = self;
+  if (self.subpaths) return viaMap(exports as Record<string, unknown>, subpath, scope.dir, kind);
+  return subpath === "." ? importTarget(exports, undefined, scope.dir, kind) : undefined;
+}
+
+/**
+ * The `"exports"` of the package `fromDir` is in when it is named `name` (a self-reference), and
+ * whether it maps subpaths (keys starting with `.`) or is the package's one entry.
+ */
+function selfExports(name: string, fromDir: string) {
   const scope = packageScope(fromDir);
   if (!scope || scope.json.name !== name || scope.json.exports === undefined) return undefined;
   const exports = scope.json.exports;
@@ -387,8 +399,7 @@ function viaSelf(name: string, subpath: string, fromDir: string, kind: LoadKind)
     exports !== null &&
     !Array.isArray(exports) &&
     Object.keys(exports).some((k) => k.startsWith("."));
-  if (subpaths) return viaMap(exports as Record<string, unknown>, subpath, scope.dir, kind);
-  return subpath === "." ? importTarget(exports, undefined, scope.dir, kind) : undefined;
+  return { scope, exports, subpaths };
 }
 
 /**
@@ -565,16 +576,10 @@ export function conditionsOf(specifier: string, from: string): string[] {
     const parts = specifier.split("/");
     const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
     const subpath = specifier.length > name.length ? `.${specifier.slice(name.length)}` : ".";
-    const scope = packageScope(fromDir);
-    if (!scope || scope.json.name !== name || scope.json.exports === undefined) return [];
-    const exports = scope.json.exports;
-    const subpaths =
-      typeof exports === "object" &&
-      exports !== null &&
-      !Array.isArray(exports) &&
-      Object.keys(exports).some((k) => k.startsWith("."));
-    if (subpaths) target = mapEntry(exports as Record<string, unknown>, subpath)?.target;
-    else if (subpath === ".") target = exports;
+    const self = selfExports(name, fromDir);
+    if (!self) return [];
+    if (self.subpaths) target = mapEntry(self.exports as Record<string, unknown>, subpath)?.target;
+    else if (subpath === ".") target = self.exports;
   }
   const found = new Set<string>();
   const collect = (t: unknown): void => {

@@ -158,3 +158,16 @@ export function builtinModuleImport(ctx: Ctx, b: Binding): boolean {
     isBuiltin(cur.arguments[0].value)
   );
 }
+
+/** An object or array literal whose members are all primitives: a copy of it shares nothing. */
+export function primitiveMembers(ctx: Ctx, lit: Node): boolean {
+  if (lit.type === "ObjectExpression")
+    return lit.properties.every(
+      (p) => p.type === "ObjectProperty" && !p.computed && provenPrimitive(ctx, p.value as Node),
+    );
+  if (lit.type === "ArrayExpression")
+    return lit.elements.every(
+      (x) => x != null && x.type !== "SpreadElement" && provenPrimitive(ctx, x as Node),
+    );
+  return false;
+}

@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import { importTarget, isImportBinding, stateKind } from "./checks.js";
 import { type Ctx, keyName, locOf } from "./ctx.js";
-import { provenPrimitive } from "./primitive.js";
+import { primitiveMembers, provenPrimitive } from "./primitive.js";
 import type { Binding } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, strip } from "./view.js";
@@ -165,18 +165,6 @@ function spreadState(ctx: Ctx, fn: t.Function, arg: Node, q: Q): ReturnedState |
   }
   const found = valueState(ctx, fn, arg, q);
   return found && { ...found, what: `the members of ${found.what}` };
-}
-
-function primitiveMembers(ctx: Ctx, lit: Node): boolean {
-  if (lit.type === "ObjectExpression")
-    return lit.properties.every(
-      (p) => p.type === "ObjectProperty" && !p.computed && provenPrimitive(ctx, p.value as Node),
-    );
-  if (lit.type === "ArrayExpression")
-    return lit.elements.every(
-      (x) => x != null && x.type !== "SpreadElement" && provenPrimitive(ctx, x as Node),
-    );
-  return false;
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   watchState,
 } from "./checks.js";
 import { type Ctx, keyName, locOf, sourceOf } from "./ctx.js";
-import { builtinModuleImport, provenPrimitive } from "./primitive.js";
+import { builtinModuleImport, primitiveMembers, provenPrimitive } from "./primitive.js";
 import { functionCalled, returnedState } from "./returned-state.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { shownClasses } from "./sync-proof.js";
@@ -276,19 +276,6 @@ function importedFunction(ctx: Ctx, id: t.Identifier): { other: Ctx; fn: t.Funct
   const target = importTarget(ctx, id, b);
   const fn = target && functionOfBinding(target.there);
   return target && fn ? { other: target.other, fn } : undefined;
-}
-
-/** An object or array literal whose members are all primitives: a copy of it shares nothing. */
-function primitiveMembers(ctx: Ctx, lit: Node): boolean {
-  if (lit.type === "ObjectExpression")
-    return lit.properties.every(
-      (p) => p.type === "ObjectProperty" && !p.computed && provenPrimitive(ctx, p.value as Node),
-    );
-  if (lit.type === "ArrayExpression")
-    return lit.elements.every(
-      (x) => x != null && x.type !== "SpreadElement" && provenPrimitive(ctx, x as Node),
-    );
-  return false;
 }
 
 /** `Object.freeze(literal)` (the global's): whether its members are all primitives too. */
