@@ -175,8 +175,10 @@ const calls = await group(
       name: "callSyncOf(obj, obj.find, 'find', [x]) (dispatch)",
       batch(n) {
         let s = 0;
-        let t;
-        for (let i = 0; i < n; i++) s += sa.callSyncOf((t = obj), t.find, "find", [i], "bench.js:1:1");
+        for (let i = 0; i < n; i++) {
+          const t = obj;
+          s += sa.callSyncOf(t, t.find, "find", [i], "bench.js:1:1");
+        }
         sink += s;
       },
     },
@@ -184,8 +186,10 @@ const calls = await group(
       name: "callSyncOf(obj, obj.plain, 'plain', [x]) (unmarked)",
       batch(n) {
         let s = 0;
-        let t;
-        for (let i = 0; i < n; i++) s += sa.callSyncOf((t = obj), t.plain, "plain", [i], "bench.js:1:1");
+        for (let i = 0; i < n; i++) {
+          const t = obj;
+          s += sa.callSyncOf(t, t.plain, "plain", [i], "bench.js:1:1");
+        }
         sink += s;
       },
     },
