@@ -19,7 +19,7 @@
  * has), webpack an added entry at the top of output.path, esbuild a second build
  * (esbuild-workers.ts); bundles.ts checks the rest.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -109,6 +109,13 @@ class BuildState {
   vitest = false;
   /** Vite's dev server: invalidate the modules that watch `file`, and their importers. */
   invalidateImporters: ((file: string) => void) | undefined;
+  /**
+   * Dev server or Vitest: the options files that do not exist yet, by path, and the modules whose
+   * options they would decide. Vite takes a watched file for an import of the module, and one
+   * that does not exist fails the page ("Failed to resolve import"): such files are kept here
+   * instead, and their creation invalidates those modules (`watchChange`).
+   */
+  readonly missingSettings = new Map<string, Set<string>>();
   /** Dev server or Vitest: modules are served from their source files, not from an output file. */
   serve = false;
   /**
@@ -546,7 +553,12 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         // variant names, attack26 F02) and of the package.json that gives each its `"type"`:
         // webpack keeps a module until a file it depends on changes, and the dev
         // server and watch modes rebuild on a watched file's change.
-        for (const file of settingsFiles(foldersOf(filename, deps))) this.addWatchFile(file);
+        for (const file of settingsFiles(foldersOf(filename, deps))) {
+          if (state.serve && !existsSync(file)) {
+            const modules = state.missingSettings.get(file) ?? new Set<string>();
+            state.missingSettings.set(file, modules.add(filename));
+          } else this.addWatchFile(file);
+        }
         const { report } = out;
         const browser = forBrowser(this, state);
         // A worker file's build (esbuild) compiles modules the user's build compiles too: their
@@ -643,7 +655,12 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       // Vite's dev server invalidates the importers of a watched file when it changes, not when
       // it is created or deleted: a module whose options file was deleted kept its old variant
       // names while an importer edited since called the new ones (attack26 F02).
-      if (change?.event !== "update" && SETTINGS_FILE.test(id)) state.invalidateImporters?.(id);
+      if (change?.event !== "update" && SETTINGS_FILE.test(id)) {
+        state.invalidateImporters?.(id);
+        const file = id.replace(QUERY, "");
+        for (const module of state.missingSettings.get(file) ?? []) state.invalidateImporters?.(module);
+        if (change?.event === "create") state.missingSettings.delete(file);
+      }
     },
 
     buildEnd() {
