@@ -94,6 +94,25 @@ describe("cross-module facts", () => {
     expect(graph.facts.reads).toBe(reads + 1);
   });
 
+  it("resolves again what a file of an installed package imports once the package changes", () => {
+    const options = { root: join(dir, "m2") };
+    const pkg = join(dir, "m2/node_modules/shop");
+    mkdirSync(join(pkg, "lib"), { recursive: true });
+    writeFileSync(join(pkg, "package.json"), '{ "name": "shop" }\n');
+    writeFileSync(join(pkg, "lib/store.js"), "// @smartasync\nexport async function f() { return 1 }\n");
+    const entry = join(pkg, "lib/main.js");
+    const src = 'import { f } from "./store";\nexport const v = () => f() + 1;\n';
+    expect(transform(entry, src, options).calls).toMatchObject([
+      { strategy: "sync-inline", target: "fSync" },
+    ]);
+    // An install brings a store.ts, which an extensionless import now finds first, and rewrites
+    // package.json: what the package's files import is resolved again.
+    writeFileSync(join(pkg, "lib/store.ts"), "export function f() { return 1 }\n");
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(pkg, "package.json"), later, later);
+    expect(transform(entry, src, options).calls).toEqual([]);
+  });
+
   it("reads a module once for 500 files that import it", () => {
     const options = { root: join(dir, "b") };
     mkdirSync(join(dir, "b"), { recursive: true });

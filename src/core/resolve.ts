@@ -3,6 +3,7 @@ import { isBuiltin } from "node:module";
 import { dirname, isAbsolute, join, resolve as resolvePath, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { currentCompile } from "./compile-run.js";
+import { packageFolderOf, packageStampOf } from "./managed.js";
 
 /**
  * Where an import leads (DESIGN §3.6): a source file, resolved like Node and TypeScript do, or
@@ -15,8 +16,8 @@ import { currentCompile } from "./compile-run.js";
  * project's own files last one compile (compile-run.ts: one compiled file, or one synchronous
  * run): every file stat is taken once per compile, and a package.json or tsconfig.json is parsed
  * again only when its stat changed (`readJson`). What a file under `node_modules` asks is kept
- * for the process, as managed.ts keeps that code (an install rewrites the package's
- * `package.json`; a bundler makes the same assumption of its managed paths).
+ * while its package's `package.json` stamp holds, as managed.ts keeps that code (an install
+ * rewrites the package's `package.json`; a bundler makes the same assumption of its managed paths).
  */
 export type Resolution =
   | { kind: "file"; path: string }
@@ -58,16 +59,28 @@ function newCaches(): Caches {
   };
 }
 
-/** For a file under `node_modules`: kept for the process. */
-const managed = newCaches();
+/**
+ * For a file under `node_modules`: kept while its package is unchanged (managed.ts: its
+ * `package.json` stamp), by package folder; a file under `node_modules` outside any package
+ * folder shares `managedElse`, kept for the process.
+ */
+const managed = new Map<string, { stamp: string | undefined; caches: Caches }>();
+const managedElse = newCaches();
 /** For the project's own files: the compile running now (`perCompileIn`). */
 let perCompile = newCaches();
 let perCompileIn = -1;
 /** The caches of the resolution running now (resolveImport sets it; resolutions never interleave). */
-let caches = managed;
+let caches = managedElse;
 
 function cachesFor(fromDir: string): Caches {
-  if (/[\\/]node_modules(?:[\\/]|$)/.test(fromDir)) return managed;
+  if (/[\\/]node_modules(?:[\\/]|$)/.test(fromDir)) {
+    const folder = packageFolderOf(fromDir);
+    if (folder === undefined) return managedElse;
+    const stamp = packageStampOf(fromDir);
+    let kept = managed.get(folder);
+    if (!kept || kept.stamp !== stamp) managed.set(folder, (kept = { stamp, caches: newCaches() }));
+    return kept.caches;
+  }
   const now = currentCompile();
   if (perCompileIn !== now) {
     perCompile = newCaches();
@@ -613,7 +626,7 @@ export function resolveUnderCondition(
 
 /** For tests and watch mode: forget what the file system said. */
 export function clearResolveCache(): void {
-  for (const c of [managed, perCompile])
+  for (const c of [managedElse, perCompile, ...[...managed.values()].map((m) => m.caches)])
     for (const m of Object.values(c) as Map<string, unknown>[]) m.clear();
   jsonFiles.clear();
 }
