@@ -77,9 +77,11 @@ function cachesFor(fromDir: string): Caches {
     const folder = packageFolderOf(fromDir);
     if (folder === undefined) return managedElse;
     const stamp = packageStampOf(fromDir);
-    let kept = managed.get(folder);
-    if (!kept || kept.stamp !== stamp) managed.set(folder, (kept = { stamp, caches: newCaches() }));
-    return kept.caches;
+    const kept = managed.get(folder);
+    if (kept && kept.stamp === stamp) return kept.caches;
+    const caches = newCaches();
+    managed.set(folder, { stamp, caches });
+    return caches;
   }
   const now = currentCompile();
   if (perCompileIn !== now) {
