@@ -113,6 +113,108 @@ describe("cross-module facts", () => {
     expect(transform(entry, src, options).calls).toEqual([]);
   });
 
+  it("parses no module of an import cycle that reaches no annotation (third-party chunks)", () => {
+    // Bundled packages' chunks import each other (vite's dist/node/chunks): before, each module
+    // of a cycle was parsed whole to read its exports, ten times plain SWC's time on a cold build.
+    const options = { root: join(dir, "cy") };
+    const pkg = join(dir, "cy/node_modules/chunky");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "package.json"), '{ "name": "chunky", "type": "module", "main": "a.js" }\n');
+    writeFileSync(
+      join(pkg, "a.js"),
+      'import { b } from "./b.js";\nexport const a = () => b();\nexport { b };\n',
+    );
+    writeFileSync(join(pkg, "b.js"), 'import { c } from "./c.js";\nexport const b = () => c();\n');
+    writeFileSync(
+      join(pkg, "c.js"),
+      'import { a } from "./a.js";\nimport "node:fs";\nexport const c = () => 1;\nexport { a };\n',
+    );
+    // A file of the package compiled by a bundler (files of installed packages are read by their
+    // relative imports; a bare import of a package reads its manifest only).
+    const entry = join(pkg, "main.js");
+    const src = 'import { a, b } from "./a.js";\nexport const v = () => a() + b();\n';
+    for (const run of [
+      (file: string, code: string) => transform(file, code, options).calls,
+      (file: string, code: string) =>
+        (
+          swcTransformSync(code, { filename: file, swcrc: false, smartasync: options }) as unknown as {
+            smartasync: { calls: Calls };
+          }
+        ).smartasync.calls,
+    ])
+      expect(run(entry, src)).toEqual([]);
+    expect(moduleGraphFor(8, options)!.parsedWhole).toBe(0);
+
+    // An annotation the cycle reaches is followed as before: the module that exports it again
+    // is read whole, and the call is rewritten.
+    writeFileSync(join(pkg, "d.js"), "// @smartasync\nexport async function load() { return 1 }\n");
+    writeFileSync(
+      join(pkg, "c.js"),
+      'import { a } from "./a.js";\nimport { load } from "./d.js";\nexport const c = () => 1;\nexport { a, load };\n',
+    );
+    writeFileSync(
+      join(pkg, "a.js"),
+      'import { b, load } from "./b.js";\nexport const a = () => b();\nexport { b, load };\n',
+    );
+    writeFileSync(
+      join(pkg, "b.js"),
+      'import { c, load } from "./c.js";\nexport const b = () => c();\nexport { load };\n',
+    );
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(pkg, "package.json"), later, later);
+    const calls = transform(
+      entry,
+      'import { load } from "./a.js";\nexport const v = () => load() + 1;\n',
+      options,
+    ).calls;
+    expect(calls).toMatchObject([{ strategy: "sync-inline", target: "loadSync" }]);
+  });
+
+  it("an import cycle's facts follow an edit of a module they re-export from (a watch session)", () => {
+    for (const [name, run] of [
+      [
+        "babel",
+        (file: string, code: string, options: Record<string, unknown>) =>
+          transform(file, code, options).calls,
+      ],
+      [
+        "swc",
+        (file: string, code: string, options: Record<string, unknown>) =>
+          (
+            swcTransformSync(code, { filename: file, swcrc: false, smartasync: options }) as unknown as {
+              smartasync: { calls: Calls };
+            }
+          ).smartasync.calls,
+      ],
+    ] as const) {
+      const root = join(dir, `cycle-edit-${name}`);
+      mkdirSync(root, { recursive: true });
+      const options = { root };
+      writeFileSync(
+        join(root, "a.js"),
+        'import { b, load } from "./b.js";\nexport const a = () => b();\nexport { b, load };\n',
+      );
+      writeFileSync(
+        join(root, "b.js"),
+        'import { a } from "./a.js";\nexport const b = () => 1;\nexport const load = () => 2;\nexport { a };\n',
+      );
+      const entry = join(root, "main.js");
+      const src = 'import { load } from "./a.js";\nexport const v = () => load() + 1;\n';
+      expect(run(entry, src, options)).toEqual([]);
+      // b.js now re-exports an annotated function; a.js, unchanged, exports it again. Before, the
+      // facts of a.js, read through the cycle, were kept unchecked: the call stayed plain and
+      // sync code got a Promise until the process restarted.
+      writeFileSync(join(root, "c.js"), "// @smartasync\nexport async function load() { return 1 }\n");
+      writeFileSync(
+        join(root, "b.js"),
+        'import { a } from "./a.js";\nexport const b = () => 1;\nexport { load } from "./c.js";\nexport { a };\n',
+      );
+      const later = new Date(Date.now() + 5_000);
+      utimesSync(join(root, "b.js"), later, later);
+      expect(run(entry, src, options), name).toMatchObject([{ strategy: "sync-inline", target: "loadSync" }]);
+    }
+  });
+
   it("reads a module once for 500 files that import it", () => {
     const options = { root: join(dir, "b") };
     mkdirSync(join(dir, "b"), { recursive: true });

@@ -31,6 +31,7 @@
  * so no file can stall it (SECURITY.md, test/security/redos.test.ts).
  */
 import { isRegexSpace } from "./chars.js";
+import { currentCompile } from "./compile-run.js";
 
 export type ImportKind =
   /** `import … from "x"`, `import "x"`, `export … from "x"`. */
@@ -239,15 +240,15 @@ export interface ScannedReExport {
 
 /** What the text of a module says about its imports and exports, read with `scanModule`. */
 export interface ModuleScan {
-  imports: ScannedImport[];
-  reExports: ScannedReExport[];
+  readonly imports: readonly ScannedImport[];
+  readonly reExports: readonly ScannedReExport[];
   /**
    * It may export something it imports, directly or held by a value: a local export list
    * (`export { f }`), any `export default`, `export const/let/var/function/class`, `export = …`,
    * or CommonJS exports (`module.exports`, `exports.f =`). Without that, a module with no
    * annotation can export nothing smartasync but what its re-exports carry.
    */
-  mayExportBindings: boolean;
+  readonly mayExportBindings: boolean;
   /**
    * The names the module exports itself, at its top level (`export function f`, `export const
    * f`, `export class C`, `export { a as b }`, `export default` as "default"): in ES semantics
@@ -424,14 +425,29 @@ function standsAlone(s: string, at: number, length: number): boolean {
 export function scanModule(source: string): ModuleScan {
   if (!source.includes("import") && !source.includes("export") && !source.includes("require"))
     return { imports: [], reExports: [], mayExportBindings: false, ownExports: new Set() };
+  // A module's text is scanned for its shape, for its facts and for what an import cycle reaches
+  // (module-graph.ts), often in one compile: once is enough. Kept for the compile running now.
+  const epoch = currentCompile();
+  if (scannedIn !== epoch) {
+    scanned.clear();
+    scannedIn = epoch;
+  }
+  const kept = scanned.get(source);
+  if (kept) return kept;
   const st = scan(source, true);
-  return {
+  const out: ModuleScan = {
     imports: st.imports,
     reExports: st.reExports!,
     mayExportBindings: st.mayExportBindings,
     ownExports: st.ownExports,
   };
+  scanned.set(source, out);
+  return out;
 }
+
+/** `scanModule`'s answers in the compile `scannedIn`, by text. */
+const scanned = new Map<string, ModuleScan>();
+let scannedIn = -1;
 
 /**
  * The scan. A file that makes a `require` under another name (`const req =

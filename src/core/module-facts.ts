@@ -404,7 +404,7 @@ export type ReExport = ScannedReExport;
  * carry no annotation and so are never parsed (the fast path of DESIGN §9 depends on not parsing
  * them). A re-export written inside a comment, a string or a template literal is not one.
  */
-export function scanReExports(source: string): ReExport[] {
+export function scanReExports(source: string): readonly ReExport[] {
   return scanModule(source).reExports;
 }
 

@@ -5,6 +5,7 @@ import { mayContainAnnotation } from "../annotation.js";
 import { currentCompile } from "../compile-run.js";
 import { type ScannedImport, scanModule } from "../import-scan.js";
 import { planSyncVariant } from "../inline.js";
+import { packageFolderOf, packageStampOf } from "../managed.js";
 import {
   EMPTY_FACTS,
   FactsCache,
@@ -125,6 +126,11 @@ export function useFactsStore(s: FactsStore | undefined): void {
 interface Recorder {
   deps: Dep[];
   unclean: boolean;
+  /**
+   * While everything read lies in installed packages (managed.ts): their folders and stamps, so
+   * the facts hold while those stamps do (`seals`); undefined once anything else was read.
+   */
+  seal?: Map<string, string> | undefined;
 }
 const recording: Recorder[] = [];
 const uncleanFacts = new WeakSet<ModuleFacts>();
@@ -139,8 +145,62 @@ let checked = new WeakSet<ModuleFacts>();
 let checkedIn = -1;
 const digests = new WeakMap<ModuleFacts, string>();
 
-function observe(dep: Dep): void {
-  recording[recording.length - 1]?.deps.push(dep);
+/**
+ * Facts of a module of an installed package that read nothing outside installed packages: texts,
+ * resolutions made in them, their other modules' facts (sealed in turn), other packages'
+ * manifests. They hold while those packages' stamps do (managed.ts: one stat of a package.json
+ * per compile), and their record is not walked again once per compile. Walked, it was most of
+ * what a third-party file compiled as it is cost beyond SWC (docs/performance.md, "Files as they
+ * are").
+ */
+const seals = new WeakMap<ModuleFacts, ReadonlyMap<string, string>>();
+
+function observe(dep: Dep, facts?: ModuleFacts, packageDir?: string): void {
+  const r = recording[recording.length - 1];
+  if (!r) return;
+  r.deps.push(dep);
+  if (r.seal !== undefined && !sealWith(r.seal, dep, facts, packageDir)) r.seal = undefined;
+}
+
+/** The folder and stamp of the installed package `path` lies in, added to `seal`; false if none. */
+function sealPackage(seal: Map<string, string>, path: string): boolean {
+  const folder = packageFolderOf(path);
+  const stamp = folder === undefined ? undefined : packageStampOf(folder);
+  if (folder === undefined || stamp === undefined) return false;
+  const had = seal.get(folder);
+  seal.set(folder, stamp);
+  return had === undefined || had === stamp;
+}
+
+/** Adds what `dep` read to `seal`; false when it reads outside installed packages. */
+function sealWith(
+  seal: Map<string, string>,
+  dep: Dep,
+  facts: ModuleFacts | undefined,
+  packageDir: string | undefined,
+): boolean {
+  // A resolution made in an installed package holds while that package does (`stillValid`
+  // skips them); one that leads out of it is followed by an `f` or `p` record.
+  if ("r" in dep) return sealPackage(seal, dep.r[1]);
+  if ("p" in dep)
+    return packageDir !== undefined && sealPackage(seal, dep.p[1]) && sealPackage(seal, packageDir);
+  if ("f" in dep) {
+    const theirs = facts === undefined ? undefined : seals.get(facts);
+    if (theirs === undefined) return false;
+    for (const [folder, stamp] of theirs) {
+      const had = seal.get(folder);
+      if (had !== undefined && had !== stamp) return false;
+      seal.set(folder, stamp);
+    }
+    return true;
+  }
+  return false;
+}
+
+/** Whether sealed facts still hold: every package they read has the stamp it had. */
+function sealHolds(seal: ReadonlyMap<string, string>): boolean {
+  for (const [folder, stamp] of seal) if (packageStampOf(folder) !== stamp) return false;
+  return true;
 }
 
 /** The computation running now read something the store cannot check (see Recorder). */
@@ -237,7 +297,7 @@ function unresolved(specifier: string, from: string): ModuleFacts {
 /** A package's facts from its manifest, noted for the computation running now. */
 function packageSeen(specifier: string, from: string, r: Resolution & { kind: "package" }): ModuleFacts {
   const f = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
-  if (recording.length > 0) observe({ p: [specifier, from, digest(f)] });
+  if (recording.length > 0) observe({ p: [specifier, from, digest(f)] }, undefined, r.dir);
   return f;
 }
 
@@ -294,9 +354,14 @@ class RunMemo<T> {
 export class ModuleGraph {
   readonly shapes = new FactsCache();
   readonly facts = new FactsCache();
+  /** How many imported modules were parsed whole for their facts (for tests and benches). */
+  parsedWhole = 0;
   private readonly scanned = new Map<string, Scanned>();
   /** The index of a scanned module's functions (`exportStarts`), built once per scan. */
   private readonly indexes = new WeakMap<Scanned, Index>();
+  /** Modules found to reach nothing smartasync (`cycleReaches`), in the compile `reachesNothingIn`. */
+  private reachesNothing = new Set<string>();
+  private reachesNothingIn = -1;
   /** The parse of a module read lazily for its exports (`lazyScan`), by path, with its text. */
   private readonly parsedForStarts = new Map<string, { source: string; file: ParsedFile }>();
   /** Scans whose functions `compute` analysed with strategies (written onto them). */
@@ -740,6 +805,7 @@ export class ModuleGraph {
     const cached = this.scanned.get(path);
     if (cached && cached.ctx.code === source) return cached;
     let parsed: ParsedFile;
+    this.parsedWhole++;
     try {
       parsed = this.parse(source, path);
     } catch {
@@ -918,8 +984,67 @@ export class ModuleGraph {
     for (const { specifier, kind } of imports) {
       if (kind === "dynamic") continue;
       const read = this.imported(specifier, from, withStrategies);
-      if (read === "cycle" || (read !== undefined && hasFacts(read))) return true;
+      if (read === "cycle" ? this.cycleReaches(specifier, from) : read !== undefined && hasFacts(read))
+        return true;
     }
+    return false;
+  }
+
+  /**
+   * Whether the module an import cycle leads back to (`specifier` from `from`, still being
+   * computed) reaches anything smartasync: an annotated text, or a package with facts, through
+   * static imports and `require`s, read from the texts alone. Before, a cycle counted as yes and
+   * each module in one was parsed whole: third-party code that never asked for smartasync, parsed
+   * because its chunks import each other (28 modules of a cold build of the real-file bench, ten
+   * times plain SWC's time; docs/performance.md "Cold builds"). An annotation anywhere in reach
+   * still leads to the parse, as before. What was found to reach nothing is kept for the compile
+   * running now (the texts are stamped once per compile, compile-run.ts).
+   */
+  private cycleReaches(specifier: string, from: string): boolean {
+    let r: Resolution | undefined;
+    try {
+      r = resolveSeen(specifier, from);
+    } catch {
+      return true;
+    }
+    if (r?.kind !== "file") return true;
+    const epoch = currentCompile();
+    if (this.reachesNothingIn !== epoch) {
+      this.reachesNothing = new Set();
+      this.reachesNothingIn = epoch;
+    }
+    const seen = new Set<string>([r.path]);
+    const todo = [r.path];
+    for (let at = todo.pop(); at !== undefined; at = todo.pop()) {
+      if (this.reachesNothing.has(at)) continue;
+      // Another folder's options (its own runtime name), or a module that cannot be read: the
+      // parse decides, as before.
+      if (this.graphOf(at) !== this) return true;
+      let source: string;
+      try {
+        source = readFileSync(at, "utf8");
+      } catch {
+        return true;
+      }
+      if (mayContainAnnotation(source, this.options.runtime)) return true;
+      for (const next of scanModule(source).imports) {
+        if (next.kind === "dynamic") continue;
+        let to: Resolution | undefined;
+        try {
+          to = resolveSeen(next.specifier, at);
+        } catch {
+          return true;
+        }
+        if (to?.kind === "package") {
+          if (hasFacts(packageSeen(next.specifier, at, to))) return true;
+        } else if (to && !seen.has(to.path)) {
+          seen.add(to.path);
+          todo.push(to.path);
+        }
+      }
+    }
+    // Nothing in reach of the first: nothing in reach of any it reached either.
+    for (const p of seen) this.reachesNothing.add(p);
     return false;
   }
 
@@ -993,7 +1118,7 @@ export class ModuleGraph {
   private seen(path: string, phase: "s" | "f", facts: ModuleFacts): ModuleFacts {
     if (recording.length > 0) {
       if (uncleanFacts.has(facts)) taintFacts();
-      observe({ f: [path, phase, digest(facts)] });
+      observe({ f: [path, phase, digest(facts)] }, facts);
     }
     return facts;
   }
@@ -1044,6 +1169,8 @@ export class ModuleGraph {
   private readonly stillValid = (facts: ModuleFacts): boolean => {
     const deps = depsOf.get(facts);
     if (deps === undefined || deps.length === 0) return true;
+    const seal = seals.get(facts);
+    if (seal !== undefined) return sealHolds(seal);
     // Once per compile (compile-run.ts), as the stamps: a host that edits a package.json and
     // compiles again in one synchronous run sees the edit (attack26 F03).
     if (checkedIn !== currentCompile()) {
@@ -1067,7 +1194,9 @@ export class ModuleGraph {
     } finally {
       recording.pop();
     }
-    if (!holds || check.unclean) {
+    // Facts of an import cycle read a module in the middle of being computed again when checked:
+    // they hold if what they read holds.
+    if (!holds || (check.unclean && !uncleanFacts.has(facts))) {
       checked.delete(facts);
       return false;
     }
@@ -1124,7 +1253,8 @@ export class ModuleGraph {
         return hit;
       }
     }
-    const rec: Recorder = { deps: [], unclean: false };
+    const seal = new Map<string, string>();
+    const rec: Recorder = { deps: [], unclean: false, seal: sealPackage(seal, path) ? seal : undefined };
     recording.push(rec);
     let facts: ModuleFacts;
     try {
@@ -1132,18 +1262,21 @@ export class ModuleGraph {
     } finally {
       recording.pop();
     }
+    // Unclean facts are checked against what they read as clean ones are, in memory: kept
+    // unchecked, a module of an import cycle kept what a module it re-exports from no longer
+    // exports, or missed what it now does, for as long as the process lived (a watch session; test
+    // in test/modules.test.ts "an import cycle's facts follow an edit").
+    depsOf.set(facts, rec.deps);
+    if (rec.seal !== undefined) seals.set(facts, rec.seal);
     if (rec.unclean) {
       uncleanFacts.add(facts);
       taintFacts();
-    } else {
-      depsOf.set(facts, rec.deps);
-      if (s && key !== undefined && h !== undefined) {
-        s.write(key, { facts: factsToJson(facts), deps: rec.deps });
-        // The stamp's text hash only leads to a stored entry (kept): for unclean facts, which are
-        // never stored, it would be a file that spares nothing (half the records of a cold build
-        // of webpack's lib, whose require cycles leave most of its facts unclean).
-        s.rememberText(path, st, h);
-      }
+    } else if (s && key !== undefined && h !== undefined) {
+      s.write(key, { facts: factsToJson(facts), deps: rec.deps });
+      // The stamp's text hash only leads to a stored entry (kept): for unclean facts, which are
+      // never stored, it would be a file that spares nothing (half the records of a cold build
+      // of webpack's lib, whose require cycles leave most of its facts unclean).
+      s.rememberText(path, st, h);
     }
     return facts;
   }
