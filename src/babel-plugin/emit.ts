@@ -19,7 +19,7 @@ import { holderCalls, spreadChecks } from "../core/analysis/literal-variants.js"
 import type { LoopCopy } from "../core/analysis/loop-copy.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFunction } from "../core/analysis/model.js";
-import { iifeValueSlots, TRANSPARENT, valueLeaves } from "../core/analysis/view.js";
+import { iifeFunction, iifeValueSlots, TRANSPARENT, valueLeaves } from "../core/analysis/view.js";
 import { type AwaitFact, twinCheckHelper } from "../core/inline.js";
 import { isIdentifierName } from "../core/naming.js";
 import { variantKind } from "../core/strategy.js";
@@ -545,8 +545,23 @@ class SyncMapper {
   }
 
   map(node: t.Expression): t.Expression {
-    const t = this.ctx.t;
     if (this.done.has(node)) return node;
+    const orig = this.origOf.get(node);
+    const out = this.mapOne(node);
+    if (!orig) return out;
+    // A call an IIFE returns from inside its `try`, made after it; the IIFE's value settled
+    // (core forms.ts `iifeDeferrals`, fixture inline/iife-return-in-try).
+    if (this.fn.iifeLater?.has(orig))
+      return located(laterCall(this.ctx, this.fn, orig, out, this.imports), node.loc);
+    if (this.fn.iifeSettled?.has(orig)) {
+      this.done.add(node);
+      return located(runtimeCall(this.ctx, this.imports, "settled", [out]), node.loc);
+    }
+    return out;
+  }
+
+  private mapOne(node: t.Expression): t.Expression {
+    const t = this.ctx.t;
     const rec = node as unknown as Record<string, t.Expression>;
     if (TRANSPARENT.has(node.type)) {
       rec.expression = this.map(rec.expression);
@@ -568,9 +583,25 @@ class SyncMapper {
       return node;
     }
     // An IIFE's call gives what its function returns: each of those is mapped (core view.ts).
-    const given = iifeValueSlots(node);
+    const orig0 = this.origOf.get(node);
+    const given = iifeValueSlots(node, orig0 && this.fn.iifeTried?.has(orig0) ? new Set([node]) : undefined);
     if (given) {
       for (const s of given) s.holder[s.key] = this.map(s.holder[s.key] as t.Expression);
+      // Its `catch` around a checked argument (a twin's) rethrows the check's error first, as the
+      // function's own do (fixture inline/iife-return-in-try).
+      if (orig0 && this.fn.iifeTried?.has(orig0)) {
+        this.done.add(node);
+        rewriteTree(
+          iifeFunction(node)!.body,
+          (n) => {
+            const o = this.origOf.get(n);
+            if (n.type === "CatchClause" && o && this.fn.guardCatches?.has(o))
+              rethrowFirst(this.ctx, this.fn, n, this.imports);
+            return undefined;
+          },
+          true,
+        );
+      }
       return node;
     }
     const orig = this.origOf.get(node);
@@ -1030,19 +1061,46 @@ function deferLeaves(
   mapper: SyncMapper,
   imports: Imports,
 ): void {
-  const t = ctx.t;
-  for (const leaf of valueLeaves(node)) {
+  for (const leaf of valueLeaves(node, [], copyTried(fn, origOf, node))) {
     const orig = origOf.get(leaf);
     if (!orig || !deferred.has(orig)) continue;
     const mapped = mapper.map(leaf as t.Expression);
-    // A twin (`_fs.readFileSync`) is a plain function: it needs no receiver either.
-    const plain = (callee: t.Node) => callee.type === "Identifier" || fn.leaves.get(orig)?.kind === "twin";
-    const args =
-      mapped.type === "CallExpression" && plain(mapped.callee)
-        ? [mapped.callee as t.Expression, ...(mapped.arguments as t.Expression[])]
-        : [t.arrowFunctionExpression([], mapped)];
-    replaceIn(leaf, located(runtimeCall(ctx, imports, "later", args), leaf.loc), ret);
+    replaceIn(leaf, located(laterCall(ctx, fn, orig, mapped, imports), leaf.loc), ret);
   }
+}
+
+/** The copies of `fn.iifeTried`'s IIFEs under `node` (valueLeaves' `follow` on the copy). */
+function copyTried(fn: SaFunction, origOf: Map<t.Node, t.Node>, node: t.Node): Set<t.Node> | undefined {
+  if (!fn.iifeTried?.size) return undefined;
+  const out = new Set<t.Node>();
+  rewriteTree(
+    node,
+    (n) => {
+      const o = origOf.get(n);
+      if (o && fn.iifeTried!.has(o)) out.add(n);
+      return undefined;
+    },
+    false,
+  );
+  return out;
+}
+
+/** `fSync(a, b)` → `later(fSync, a, b)`; any other mapped call → `later(() => …)`. */
+function laterCall(
+  ctx: EmitCtx,
+  fn: SaFunction,
+  orig: t.Node,
+  mapped: t.Expression,
+  imports: Imports,
+): t.Expression {
+  const t = ctx.t;
+  // A twin (`_fs.readFileSync`) is a plain function: it needs no receiver either.
+  const plain = (callee: t.Node) => callee.type === "Identifier" || fn.leaves.get(orig)?.kind === "twin";
+  const args =
+    mapped.type === "CallExpression" && plain(mapped.callee)
+      ? [mapped.callee as t.Expression, ...(mapped.arguments as t.Expression[])]
+      : [t.arrowFunctionExpression([], mapped)];
+  return runtimeCall(ctx, imports, "later", args);
 }
 
 /**

@@ -340,6 +340,9 @@ export const WHY = {
   /** An IIFE whose function returns from inside a `try` (view.ts `iifeValueSlots`). */
   iifeInTry: (text: string) =>
     `awaits ${text}${AT}, an immediately invoked function that returns from inside a \`try\` with a \`catch\` or \`finally\`, which would see the end of a call the sync variant makes in place of the promise it returns`,
+  /** An IIFE whose `finally` returns, discarding a call returned in its `try` (leaves.ts). */
+  iifeFinallyReturns: (text: string) =>
+    `awaits ${text}${AT}, an immediately invoked function whose \`finally\` returns, discarding a call its \`try\` returned, which the async function had started and the sync variant would make after the \`try\``,
   /** A parameter's default that is a promise in the async function, used otherwise than awaited (param-defaults.ts). */
   defaultPromise: (name: string) =>
     `gives \`${name}\`${AT} a promise as its default value, which the function uses otherwise than awaiting or returning it, or before which it runs code whose order an inline copy taking the value at once would change`,

@@ -24,7 +24,7 @@ import type { SaFactory, SaFunction } from "../core/analysis/model.js";
 import { reusableNamespace } from "../core/analysis/namespaces.js";
 import { moduleUrlCallees } from "../core/analysis/runtime-names.js";
 import { isFunction, type Node, type Tree } from "../core/analysis/tree.js";
-import { valueLeaves } from "../core/analysis/view.js";
+import { iifeFunction, valueLeaves } from "../core/analysis/view.js";
 import { parseAnnotation } from "../core/annotation.js";
 import { twinCheckHelper } from "../core/inline.js";
 import { isIdentifierName } from "../core/naming.js";
@@ -543,7 +543,24 @@ class SyncCopy {
 
   /** Maps each leaf of a value (`valueLeaves`: through wrappers, `?:`, `&&`/`||`/`??`, a sequence's last). */
   private map(node: Node): void {
-    for (const leaf of valueLeaves(node)) this.mapLeaf(leaf);
+    const iifes: Node[] = [];
+    for (const leaf of valueLeaves(node, [], this.fn.iifeTried, iifes)) {
+      this.mapLeaf(leaf);
+      // A call an IIFE returns from inside its `try`, made after it; the IIFE's value settled
+      // (core forms.ts `iifeDeferrals`, fixture inline/iife-return-in-try).
+      if (this.fn.iifeLater?.has(leaf)) this.deferLeaf(leaf);
+    }
+    for (const iife of iifes) {
+      if (this.fn.iifeSettled?.has(iife)) this.ed.wrap(iife, `${this.imports.runtime()}.settled(`, ")");
+      // Its `catch` around a checked argument (a twin's) rethrows the check's error first, as the
+      // function's own do (fixture inline/iife-return-in-try).
+      if (this.fn.iifeTried?.has(iife))
+        this.plan.ctx.tree.walk(iifeFunction(iife)!.body as Node, (n) => {
+          if (isFunction(n)) return false;
+          if (n.type === "CatchClause" && this.fn.guardCatches?.has(n)) this.rethrowFirst(n);
+          return undefined;
+        });
+    }
   }
 
   private mapLeaf(node: Node): void {
@@ -778,7 +795,7 @@ class SyncCopy {
    * (fixture inline/return-in-try).
    */
   private defer(node: Node, deferred: Set<Node>): void {
-    for (const leaf of valueLeaves(node)) if (deferred.has(leaf)) this.deferLeaf(leaf);
+    for (const leaf of valueLeaves(node, [], this.fn.iifeTried)) if (deferred.has(leaf)) this.deferLeaf(leaf);
   }
 
   private deferLeaf(node: Node): void {

@@ -8,7 +8,7 @@ import { type CallNode, type Index, resolveCallee, unknownMethodDispatch } from 
 import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
 import { undispatchable } from "./dispatch-plan.js";
 import { interleaving, runsToEnd } from "./effects.js";
-import { deferredReturns } from "./forms.js";
+import { deferredReturns, iifeDeferrals, promisedLeaf } from "./forms.js";
 import { asyncLimitKind, limitedMap } from "./limiters.js";
 import { planLoopCopies } from "./loop-copy.js";
 import type { SaFunction } from "./model.js";
@@ -53,15 +53,36 @@ function leavesOf(
       leavesOf(ctx, index, s.holder[s.key] as Node, returned, strictReturns, out, owner);
     return;
   }
-  // One that returns from inside a `try`: its `catch` or `finally` would see a mapped call end (or
-  // a guard fail), where the async function's promise settles after it. A promise returned there
-  // takes the worker, which runs it as written; a value keeps the check of the IIFE's result.
+  // One that returns from inside a `try`: there the async function's promise settles after the
+  // `try` is left, so its `catch` never sees the call fail and its `finally` runs first. A call
+  // the copy can make later (forms.ts `promisedLeaf`) is made after the IIFE's `try`
+  // (`_sa.later`, settled where the IIFE's value is taken: forms.ts `iifeDeferrals`), a value
+  // proven plain is the same in both, and one the copy cannot map gives its own reason: the IIFE
+  // is followed (fixture inline/iife-return-in-try). A `finally` that returns would discard a call
+  // the async function had already started; a value the copy only checks would be checked inside
+  // the `try` its `catch` sees: those keep the check of the IIFE's result, or take the worker.
   const tried = iife?.tried ?? [];
   if (tried.length > 0) {
     const inside = new Map<Node, AwaitFact>();
     for (const v of tried) leavesOf(ctx, index, v, returned, strictReturns, inside, owner);
-    if ([...inside.values()].some((f) => f.kind !== "not-promise" && f.kind !== "guarded")) {
-      out.set(node, { kind: "unmappable", why: WHY.iifeInTry(guardText(ctx, node)) });
+    const facts = [...inside];
+    const later = facts.some(([n, f]) => promisedLeaf(owner, n, f));
+    const follows = facts.every(
+      ([n, f]) => f.kind === "not-promise" || f.kind === "unmappable" || promisedLeaf(owner, n, f),
+    );
+    if (follows && !(later && iife!.finallyReturns)) {
+      owner.iifeTried ??= new Set();
+      owner.iifeTried.add(node);
+      for (const s of iife!.slots) {
+        const value = s.holder[s.key] as Node;
+        if (!tried.includes(value)) leavesOf(ctx, index, value, returned, strictReturns, out, owner);
+      }
+      for (const [n, f] of inside) out.set(n, f);
+      return;
+    }
+    if (facts.some(([, f]) => f.kind !== "not-promise" && f.kind !== "guarded")) {
+      const why = later && iife!.finallyReturns ? WHY.iifeFinallyReturns : WHY.iifeInTry;
+      out.set(node, { kind: "unmappable", why: why(guardText(ctx, node)) });
       return;
     }
   }
@@ -1461,10 +1482,21 @@ export function analyseBody(ctx: Ctx, index: Index, fn: SaFunction): void {
   // inline/guard-through-finally). An empty `finally` completes normally: the error goes on; a
   // returned call the copy makes after the `try` (`return _sa.later(fSync, a)`, forms.ts) fails
   // after the `finally` has run (inline/return-in-try).
+  // Calls an IIFE returns from inside its `try`, made after it (forms.ts); one that cannot be
+  // settled there (a `Promise.all` callback's `return` inside its own `try`) gives a reason.
+  const iifeLater = iifeDeferrals(ctx, fn);
+  if (iifeLater.later.size) fn.iifeLater = iifeLater.later;
+  if (iifeLater.settle.size) fn.iifeSettled = iifeLater.settle;
+  for (const value of iifeLater.stuck)
+    fn.located.push({
+      fact: { kind: "unmappable", why: WHY.iifeInTry(guardText(ctx, value)) },
+      loc: locOf(ctx, value),
+      text: sourceOf(ctx, value),
+    });
   let deferred: Set<Node> | undefined;
   const later = (node: Node): boolean => {
     deferred ??= deferredReturns(ctx, fn);
-    return deferred.has(node);
+    return deferred.has(node) || iifeLater.later.has(node);
   };
   const holdsGuard = (node: Node): void => {
     for (let c = node, p = ctx.tree.parent(node); p && c !== body; c = p, p = ctx.tree.parent(p)) {

@@ -95,6 +95,17 @@ export interface SaFunction {
    */
   guardFinallies?: Set<Node>;
   /**
+   * IIFE calls among the body's awaited or returned values that return from inside a `try` with a
+   * `catch` or `finally` and are followed all the same (leaves.ts; view.ts `valueLeaves`' `follow`).
+   */
+  iifeTried?: Set<Node>;
+  /**
+   * Of those, the calls their `try` returns that the inline copy makes later (`_sa.later`), and
+   * the IIFE calls whose value it settles (`_sa.settled`): forms.ts `iifeDeferrals`.
+   */
+  iifeLater?: Set<Node>;
+  iifeSettled?: Set<Node>;
+  /**
    * `for await` loops over an array (a literal, a parameter, a `const` of an array literal): the
    * inline copy iterates the array with each element guarded (runtime `syncElements`).
    */
@@ -159,6 +170,9 @@ type ProvenFields =
   | "guardCatches"
   | "guardCatchName"
   | "guardFinallies"
+  | "iifeTried"
+  | "iifeLater"
+  | "iifeSettled"
   | "guardHeldName"
   | "forAwaits"
   | "startGuards"

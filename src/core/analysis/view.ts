@@ -149,20 +149,23 @@ export function constantKey(scopes: Scopes, key: Node, depth = 0): string | null
  * `?:`, both operands of `&&`/`||`/`??` and a sequence's last expression (`c ? f() : (g(), h())`
  * → `f()`, `h()`), in source order, appended to `out`. A returned value's leaves, for the
  * analysis and both emitters alike (leaves.ts walks awaited values itself: a `&&` operand's
- * leaf there has a fact of its own).
+ * leaf there has a fact of its own). `follow`: the IIFEs returning from inside a `try` that the
+ * function's analysis follows (SaFunction `iifeTried`); `iifes` gets each IIFE followed.
  */
-export function valueLeaves(n: Node, out: Node[] = []): Node[] {
+export function valueLeaves(n: Node, out: Node[] = [], follow?: ReadonlySet<Node>, iifes?: Node[]): Node[] {
   const v = strip(n);
-  const given = iifeValueSlots(v);
-  if (given) for (const s of given) valueLeaves(s.holder[s.key] as Node, out);
-  else if (v.type === "ConditionalExpression") {
-    valueLeaves(v.consequent, out);
-    valueLeaves(v.alternate, out);
+  const given = iifeValueSlots(v, follow);
+  if (given) {
+    iifes?.push(v);
+    for (const s of given) valueLeaves(s.holder[s.key] as Node, out, follow, iifes);
+  } else if (v.type === "ConditionalExpression") {
+    valueLeaves(v.consequent, out, follow, iifes);
+    valueLeaves(v.alternate, out, follow, iifes);
   } else if (v.type === "LogicalExpression") {
-    valueLeaves(v.left, out);
-    valueLeaves(v.right, out);
+    valueLeaves(v.left, out, follow, iifes);
+    valueLeaves(v.right, out, follow, iifes);
   } else if (v.type === "SequenceExpression")
-    valueLeaves(v.expressions[v.expressions.length - 1] as Node, out);
+    valueLeaves(v.expressions[v.expressions.length - 1] as Node, out, follow, iifes);
   else out.push(v);
   return out;
 }
@@ -199,47 +202,55 @@ export function iifeFunction(call: Node): t.ArrowFunctionExpression | t.Function
  * other node, and for an IIFE that is async or a generator (its call gives a promise or an
  * iterator, whatever it returns) or whose `return` stands inside a `try` with a `catch` or
  * `finally` (which would see a mapped call's failure, where the async function's promise settles
- * after it).
+ * after it) unless `follow` has it: the analysis follows one whose calls returned there it can
+ * make after the IIFE's `try` (leaves.ts; fixture inline/iife-return-in-try).
  */
-export function iifeValueSlots(call: Node): ValueSlot[] | undefined {
+export function iifeValueSlots(call: Node, follow?: ReadonlySet<Node>): ValueSlot[] | undefined {
   const given = iifeReturns(call);
-  return given && given.tried.length === 0 ? given.slots : undefined;
+  return given && (given.tried.length === 0 || follow?.has(call)) ? given.slots : undefined;
 }
 
 /**
  * The value places of an IIFE's function (`iifeValueSlots`), and the values it returns from inside
- * a `try` with a `catch` or `finally` (`tried`, where `slots` has them too).
+ * a `try` with a `catch` or `finally` (`tried`, where `slots` has them too). `finallyReturns`: a
+ * `finally` of its own body holds a `return` of its own, which discards what the `try` returned.
  */
-export function iifeReturns(call: Node): { slots: ValueSlot[]; tried: Node[] } | undefined {
+export function iifeReturns(
+  call: Node,
+): { slots: ValueSlot[]; tried: Node[]; finallyReturns: boolean } | undefined {
   const callee = iifeFunction(call);
   if (callee === undefined) return undefined;
   const body = callee.body as Node;
   const slots: ValueSlot[] = [];
   const tried: Node[] = [];
+  let finallyReturns = false;
   if (body.type !== "BlockStatement") {
     slots.push({ holder: callee as unknown as Record<string, unknown>, key: "body" });
-    return { slots, tried };
+    return { slots, tried, finallyReturns };
   }
-  const visit = (n: Node, inTry: boolean): void => {
+  // Every statement form a `return` can stand in (blocks, `if`, `switch`, labelled statements,
+  // loops, `try`): only `try` changes what sees the returned value's end.
+  const visit = (n: Node, inTry: boolean, inFinally: boolean): void => {
     if (isFunction(n)) return;
     if (n.type === "ReturnStatement") {
+      if (inFinally) finallyReturns = true;
       if (!n.argument) return;
       slots.push({ holder: n as unknown as Record<string, unknown>, key: "argument" });
       if (inTry) tried.push(n.argument as Node);
       return;
     }
     if (n.type === "TryStatement") {
-      visit(n.block as Node, inTry || n.handler != null || n.finalizer != null);
-      if (n.handler) visit(n.handler as Node, inTry || n.finalizer != null);
-      if (n.finalizer) visit(n.finalizer as Node, inTry);
+      visit(n.block as Node, inTry || n.handler != null || n.finalizer != null, inFinally);
+      if (n.handler) visit(n.handler as Node, inTry || n.finalizer != null, inFinally);
+      if (n.finalizer) visit(n.finalizer as Node, inTry, true);
       return;
     }
     const children: Node[] = [];
     pushChildren(n, children);
-    for (const c of children) visit(c, inTry);
+    for (const c of children) visit(c, inTry, inFinally);
   };
-  for (const st of (body as t.BlockStatement).body) visit(st as Node, false);
-  return { slots, tried };
+  for (const st of (body as t.BlockStatement).body) visit(st as Node, false, false);
+  return { slots, tried, finallyReturns };
 }
 
 /** Assignment operators that store the right-hand value itself (the others compute with it). */
