@@ -383,8 +383,20 @@ export function checkSpreads(
 ): void {
   const t = ctx.t;
   for (const c of spreadChecks(ctx.plan.ctx, list)) {
-    const spread = (map ? map.get(c.spread as t.Node) : c.spread) as t.SpreadElement | undefined;
-    if (!spread) continue;
+    const at = (map ? map.get(c.spread as t.Node) : c.spread) as t.Node | undefined;
+    if (!at) continue;
+    if (c.key) {
+      // `[k]: v` → `[_sa.keyOf(k, ["load", "loadSync"], true, "file:line:col")]: v`.
+      const member = at as t.ObjectProperty | t.ObjectMethod;
+      member.key = runtimeCall(ctx, imports, "keyOf", [
+        member.key as t.Expression,
+        t.arrayExpression(c.pairs.map((p) => t.stringLiteral(p))),
+        t.booleanLiteral(c.after),
+        t.stringLiteral(c.loc),
+      ]);
+      continue;
+    }
+    const spread = at as t.SpreadElement;
     spread.argument = runtimeCall(ctx, imports, "spreadOf", [
       spread.argument,
       t.arrayExpression(c.pairs.map((p) => t.stringLiteral(p))),

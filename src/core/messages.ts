@@ -46,6 +46,8 @@ export const MSG = {
     where === "after"
       ? `the spread of \`${source}\` after \`${fn}\` copies its own \`${fn}\` or \`${variant}\` over the annotated method or its generated variant \`${variant}\` (the object would hold one function of one pair and one of another). Move the spread before the method, or leave the member out of \`${source}\`.`
       : `\`${fn}\` would gain the method \`${variant}\`, which would replace the \`${variant}\` the object ${where === "proto" ? "inherits from" : "copies from"} \`${source}\` (whose own code calling \`this.${variant}()\` would then run \`${fn}\`). Rename one of them, or name the variant explicitly with a word of the annotation (\`// @smartasync sync=…\`).`,
+  literalReplaced: (variant: string, fn: string, name: string) =>
+    `the object literal defines \`${name}\` again after the annotated method \`${fn}\`: the object holds that one, not the method, and its marker would pair it with \`${variant}\`, the method's variant. Remove one of them, or annotate the one the object keeps.`,
   /** SA212: a module namespace that holds generated exports, reflected on (namespace-reflection.ts). */
   namespaceReflection: (ns: string, source: string, own: string[], generated: string[], how: string) =>
     `\`${how.replace("ns", ns)}\` lists every export of "${source}", which also exports the generated ${generated.map((g) => `\`${g}\``).join(", ")} (a module namespace cannot hide an export, as an object literal's generated variants are hidden). Name the exports you mean (\`const { ${own.join(", ")}, … } = ${ns}\`, or an object of them), or leave out the generated ${generated.length > 1 ? "names" : "name"} where you list them.`,

@@ -58,6 +58,7 @@ export {
   getMarker,
   hide,
   isSmartAsync,
+  keyOf,
   type MarkOptions,
   mark,
   OF,

@@ -1082,6 +1082,7 @@ export const ownVariant = portable.ownVariant;
 export const ownVariantOf = portable.ownVariantOf;
 export const hide = portable.hide;
 export const spreadOf = portable.spreadOf;
+export const keyOf = portable.keyOf;
 export const viaOf = portable.viaOf;
 export const viaFn = portable.viaFn;
 export const bound = portable.bound;

@@ -35,6 +35,7 @@ export const {
   ownVariantOf,
   hide,
   spreadOf,
+  keyOf,
   viaOf,
   viaFn,
   bound,

@@ -316,6 +316,30 @@ export function spreadOf<T>(src: T, pairs: readonly string[], after: boolean, lo
   return src;
 }
 
+/**
+ * A computed key of an object literal with annotated methods that the build cannot read, checked
+ * where it runs: `{ async load() …, [_sa.keyOf(k, ["load", "loadSync"], true, loc)]: v }` gives the
+ * key back, converted once (`k`'s `toString` runs once, as the literal's own conversion would).
+ * After a method (`after` true) it must name neither the method nor its variant: the object would
+ * hold another `load` that the marker pairs with the method's variant, or another `loadSync`;
+ * before all of them (`after` false), not the variant, which the generated one would replace
+ * (fixture methods/object-literal-later-key).
+ */
+export function keyOf(key: unknown, pairs: readonly string[], after: boolean, loc: string): PropertyKey {
+  const k = Reflect.ownKeys({ [key as PropertyKey]: 0 })[0] as PropertyKey;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const name = pairs[i];
+    const variant = pairs[i + 1];
+    if (k !== variant && !(after && k === name)) continue;
+    throw located(
+      `smartasync: the computed key at ${loc} is ${String(k)}, the name of the annotated method ${name} or of its generated variant ${variant}: the object would hold a function of another pair under it, which sync code calling ${name} would reach in the method's place. Give the member another name, or annotate the one the object keeps.`,
+      "SMARTASYNC_VARIANT_NAME",
+      loc,
+    );
+  }
+  return k;
+}
+
 /** `await obj[name](...args)`: the async variant of a sync smartasync function if there is one. */
 export function callAsync(obj: unknown, name: PropertyKey, args: unknown[]): unknown {
   return callAsyncOf(obj, (obj as Obj)[name], name, args);

@@ -1099,8 +1099,8 @@ function ownVariants(plan: Plan, list: readonly SaFunction[], rt: string, self: 
 function checkSpreads(plan: Plan, list: readonly SaFunction[], ed: Editor, rt: string): void {
   for (const c of spreadChecks(plan.ctx, list))
     ed.wrap(
-      (c.spread as t.SpreadElement).argument as Node,
-      `${rt}.spreadOf(`,
+      (c.key ? (c.spread as t.ObjectProperty).key : (c.spread as t.SpreadElement).argument) as Node,
+      `${rt}.${c.key ? "keyOf" : "spreadOf"}(`,
       `, ${JSON.stringify(c.pairs)}, ${c.after}, ${JSON.stringify(c.loc)})`,
     );
 }

@@ -4,6 +4,7 @@ import { type Ctx, fail, keyName, locOf } from "./ctx.js";
 import { inheritedChecks } from "./inherited.js";
 import type { SaFunction } from "./model.js";
 import type { Node } from "./tree.js";
+import { constantKey, strip } from "./view.js";
 
 /**
  * The generated variant of an object literal's annotated method (`loadSync` of `load`) is a new
@@ -36,9 +37,14 @@ export interface HolderCall {
   args: HolderArg[];
 }
 
-/** The check a spread of a literal with annotated methods gets: `...(_sa.spreadOf(src, pairs, after, loc))`. */
+/**
+ * The check a spread of a literal with annotated methods gets: `...(_sa.spreadOf(src, pairs, after,
+ * loc))`; with `key`, the check a computed key the build cannot read gets: `[_sa.keyOf(k, pairs,
+ * after, loc)]` (`spread` is then the member).
+ */
 export interface SpreadCheck {
   spread: Node;
+  key?: true;
   /** `[name, variant, name, variant, …]`: the annotated methods the spread stands before or after. */
   pairs: string[];
   after: boolean;
@@ -85,7 +91,31 @@ export function spreadChecks(ctx: Ctx, list: readonly SaFunction[]): SpreadCheck
     }
     if (pairs.length) out.push({ spread: p, pairs, after, loc: locOf(ctx, p) });
   }
+  // A computed key the build cannot read may name the method or its variant: checked when the
+  // literal is made, as a spread's source (fixture methods/object-literal-later-key).
+  for (const p of props) {
+    const c = p as { computed?: boolean; key?: Node };
+    if (p.type === "SpreadElement" || !c.computed || !c.key || ownKey(ctx, p) !== undefined) continue;
+    if (c.key.type === "NumericLiteral" || c.key.type === "BigIntLiteral") continue;
+    const at = props.indexOf(p);
+    const pairs: string[] = [];
+    let after = false;
+    for (const fn of list) {
+      if (fn.member === p) continue;
+      after ||= props.indexOf(fn.member!) < at;
+      pairs.push(fn.name, fn.variant);
+    }
+    if (pairs.length) out.push({ spread: p, key: true, pairs, after, loc: locOf(ctx, p) });
+  }
   return out;
+}
+
+/** The key a literal's member certainly has: a static name, or a computed key the source fixes. */
+function ownKey(ctx: Ctx, p: Node): string | null | undefined {
+  const c = p as { computed?: boolean; key?: Node };
+  if (!c.key) return undefined;
+  if (!c.computed) return keyName(p as { key: Node; computed?: boolean });
+  return constantKey(ctx.scopes, strip(c.key));
 }
 
 /** SA103 where the literal's own `__proto__` or spread source is a `const` literal of the file that clashes. */
@@ -100,6 +130,13 @@ export function checkLiteralSources(ctx: Ctx, fn: SaFunction): void {
   }
   const props = obj.properties as Node[];
   const mine = props.indexOf(fn.member!);
+  // A member after the method under its name (a property, a method, an accessor, a computed key
+  // the source fixes): the object holds that one, and the marker would give it the annotated
+  // method's variant, which sync code would then call in its place (fixture
+  // methods/object-literal-later-key). One under the variant's name is SA103 already (checks.ts).
+  for (const p of props.slice(mine + 1))
+    if (p.type !== "SpreadElement" && ownKey(ctx, p) === fn.name)
+      fail(ctx, "SA103", p, MSG.literalReplaced(fn.variant, fn.display, fn.name));
   for (const p of props) {
     if (p.type !== "SpreadElement") continue;
     const where = props.indexOf(p) > mine ? "after" : "before";

@@ -523,7 +523,17 @@ export const CALLS_ITS_ARGUMENTS: ReadonlyMap<string, number> = new Map([
  * marker and sleep helpers run to their end (src/runtime/index.cts).
  */
 export const SYNC_RUNTIME_FUNCTIONS: SyncEntry = {
-  names: ["smartasync", "mark", "getMarker", "isSmartAsync", "sleepSync", "canBlock", "hide", "spreadOf"],
+  names: [
+    "smartasync",
+    "mark",
+    "getMarker",
+    "isSmartAsync",
+    "sleepSync",
+    "canBlock",
+    "hide",
+    "spreadOf",
+    "keyOf",
+  ],
   source: "src/runtime/index.cts, src/runtime/wrapper.cts",
 };
 
