@@ -129,7 +129,13 @@ export function iifeDeferrals(
       return [visit(v.consequent, under), visit(v.alternate, under)].some(Boolean);
     if (v.type === "LogicalExpression") return [visit(v.left, under), visit(v.right, under)].some(Boolean);
     if (v.type === "SequenceExpression") return visit(v.expressions[v.expressions.length - 1] as Node, under);
-    if (!under || !promisedLeaf(fn, v, fn.leaves.get(v))) return false;
+    // `Promise.all([…])`'s elements are taken as awaited ones: an IIFE there is settled in place
+    // (inside the call made later, when the combinator itself is).
+    const fact = fn.leaves.get(v);
+    if (fact?.kind === "combinator")
+      for (const el of ((v as t.CallExpression).arguments[0] as t.ArrayExpression).elements)
+        if (el) visit(el as Node, false);
+    if (!under || !promisedLeaf(fn, v, fact)) return false;
     later.add(v);
     return true;
   };
