@@ -14,10 +14,23 @@
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import { BoundedMap } from "./bounded.js";
 import { currentCompile } from "./compile-run.js";
 
+/**
+ * How many paths `folders` keeps: a session that meets more (a dev server or watch build over
+ * months of edits, test/modules.test.ts) drops the least recently asked, which costs one
+ * `packageFolderOf` (string work, no file read) when asked again.
+ */
+export const FOLDERS_KEPT = 10_000;
+
 /** `packageFolderOf` by path (a function of the text alone, asked for every lookup of a module). */
-const folders = new Map<string, string | undefined>();
+const folders = new BoundedMap<string, string | undefined>(FOLDERS_KEPT);
+
+/** How many paths `folders` holds now (for tests). */
+export function foldersKept(): number {
+  return folders.size;
+}
 
 /** The stamps taken in the compile running now, by package folder (`undefined`: no package.json). */
 const stamps = new Map<string, string | undefined>();
