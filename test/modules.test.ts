@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import * as babel from "@babel/core";
 import { afterAll, describe, expect, it } from "vitest";
 import smartasync, { moduleGraphFor } from "../src/babel-plugin/index.js";
+import { startCompile } from "../src/core/compile-run.js";
 import { buildFileManifest, buildManifest, factsFromManifest } from "../src/core/module-facts.js";
 import { resolveImport } from "../src/core/resolve.js";
 import { transformSync as swcTransformSync } from "../src/swc-plugin/index.js";
@@ -307,6 +308,37 @@ describe("cross-module facts", () => {
     const back = factsFromManifest("lib", join(dir, "d"), ".", { smartasync: { manifest: "./m.json" } });
     expect(back.exports.get("greet")).toEqual({ ...facts.exports.get("greet"), from: "lib" });
     expect(factsFromManifest("lib", join(dir, "d"), ".", {}).exports.size).toBe(0);
+  });
+
+  it("reads an installed package's manifest once while its package.json holds (core/managed.ts)", () => {
+    const pkg = join(dir, "mf/node_modules/greet");
+    mkdirSync(join(pkg, "lib"), { recursive: true });
+    const packageJson = { name: "greet", main: "lib/index.js", smartasync: { manifest: "./lib/m.json" } };
+    writeFileSync(join(pkg, "package.json"), JSON.stringify(packageJson));
+    writeFileSync(join(pkg, "lib/index.js"), "export async function greet() {}\n");
+    const entry = (variant: string) => ({
+      greet: { name: "greet", kind: "async", variant, syncStrategy: "inline" },
+    });
+    writeFileSync(
+      join(pkg, "lib/m.json"),
+      JSON.stringify({ version: 1, files: { "index.js": entry("greetSync") } }),
+    );
+    const variant = () => {
+      startCompile();
+      return factsFromManifest("greet", pkg, ".", packageJson).exports.get("greet")?.variant;
+    };
+    expect(variant()).toBe("greetSync");
+    // Rewritten by hand, its package.json unchanged: the package counts as unchanged, as its
+    // modules do (docs/modules.md, "Caching"), and the manifest is not read again.
+    writeFileSync(
+      join(pkg, "lib/m.json"),
+      JSON.stringify({ version: 1, files: { "index.js": entry("greetNow") } }),
+    );
+    expect(variant()).toBe("greetSync");
+    // An install rewrites package.json: read again.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(pkg, "package.json"), later, later);
+    expect(variant()).toBe("greetNow");
   });
 });
 

@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { mayContainAnnotation, mayContainTypedForm } from "./annotation.js";
+import { BoundedMap } from "./bounded.js";
 import { currentCompile } from "./compile-run.js";
 import { type ScannedReExport, scanModule } from "./import-scan.js";
-import { packageStampOf } from "./managed.js";
+import { packageFolderOf, packageStampOf } from "./managed.js";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
 
 /**
@@ -510,7 +511,7 @@ export function manifestPath(dir: string, field: string): string | { problem: st
  * the same: each lookup of a package reads its manifest, and hashing the file it describes at
  * every lookup would cost a read of that file each time.
  */
-const stamps = new Map<string, { size: number; mtimeMs: number; stamp: string }>();
+const stamps = new BoundedMap<string, { size: number; mtimeMs: number; stamp: string }>(4096);
 
 /** Whether `path` still has the stamp its manifest gives it; an unreadable file has none. */
 function sameStamp(path: string, stamp: string): boolean {
@@ -527,6 +528,85 @@ function sameStamp(path: string, stamp: string): boolean {
   }
 }
 
+/** A package's manifest as read (where it is and its JSON), or why it cannot be used. */
+type ManifestRead = { where: string; manifest: Manifest } | { problem: string };
+
+/**
+ * Manifests of installed packages, by the package's real folder and the path its package.json
+ * names, while the package's stamp holds (managed.ts: an install rewrites package.json), with
+ * whether each file they describe still has its stamp. Every import of a package asks for its
+ * manifest — each file that imports it, in each phase, as an import and as a `require` — and
+ * reading it again each time (two real paths, the read, the JSON) was about a third of the
+ * compile of a small file importing a package that ships one (docs/performance.md, "A package's
+ * manifest"). A linked package (its real folder outside node_modules) is read at every lookup.
+ */
+const manifestsRead = new BoundedMap<
+  string,
+  { stamp: string; read: ManifestRead; same: Map<string, boolean> }
+>(256);
+
+/** The real folder of each package folder, asked once per compile (compile-run.ts). */
+const realFolders = new Map<string, string | undefined>();
+let realIn = -1;
+
+function realFolderOf(dir: string): string | undefined {
+  if (realIn !== currentCompile()) {
+    realFolders.clear();
+    realIn = currentCompile();
+  }
+  if (realFolders.has(dir)) return realFolders.get(dir);
+  let real: string | undefined;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    real = undefined;
+  }
+  realFolders.set(dir, real);
+  return real;
+}
+
+function readManifest(dir: string, field: string): ManifestRead {
+  try {
+    const where = manifestPath(dir, field);
+    if (typeof where !== "string") return { problem: where.problem };
+    return { where, manifest: JSON.parse(readFileSync(where, "utf8")) as Manifest };
+  } catch {
+    return { problem: `names a smartasync manifest (${field}) that cannot be read` };
+  }
+}
+
+/** `readManifest`, kept for an installed package while its stamp holds (`manifestsRead`). */
+function manifestOfPackage(
+  dir: string,
+  field: string,
+): { read: ManifestRead; same: (path: string, stamp: string) => boolean } {
+  const real = realFolderOf(dir);
+  const pkg =
+    real !== undefined && packageFolderOf(join(real, "package.json")) === real
+      ? packageStampOf(join(real, "package.json"))
+      : undefined;
+  if (pkg === undefined) return { read: readManifest(dir, field), same: sameStamp };
+  const key = `${real}\0${field}`;
+  let kept = manifestsRead.get(key);
+  if (kept?.stamp !== pkg) {
+    kept = { stamp: pkg, read: readManifest(dir, field), same: new Map() };
+    manifestsRead.set(key, kept);
+  }
+  const same = kept.same;
+  return {
+    read: kept.read,
+    same: (path, stamp) => {
+      const k = `${path}\0${stamp}`;
+      let answer = same.get(k);
+      if (answer === undefined) {
+        answer = sameStamp(path, stamp);
+        same.set(k, answer);
+      }
+      return answer;
+    },
+  };
+}
+
 /** Facts of a package subpath from its manifest; a package without one is plain JavaScript. */
 export function factsFromManifest(
   name: string,
@@ -538,15 +618,9 @@ export function factsFromManifest(
   if (named === undefined) return EMPTY_FACTS;
   if (typeof named !== "string") return { ...EMPTY_FACTS, problem: named.problem };
   const field = named;
-  let manifest: Manifest;
-  let where: string | { problem: string };
-  try {
-    where = manifestPath(dir, field);
-    if (typeof where !== "string") return { ...EMPTY_FACTS, problem: where.problem };
-    manifest = JSON.parse(readFileSync(where, "utf8")) as Manifest;
-  } catch {
-    return { ...EMPTY_FACTS, problem: `names a smartasync manifest (${field}) that cannot be read` };
-  }
+  const { read, same } = manifestOfPackage(dir, field);
+  if ("problem" in read) return { ...EMPTY_FACTS, problem: read.problem };
+  const { where, manifest } = read;
   if (
     manifest.version !== 1 ||
     (typeof manifest.exports !== "object" && typeof manifest.files !== "object")
@@ -564,7 +638,7 @@ export function factsFromManifest(
       table = manifest.files[rel];
       key = rel;
       const stamp = manifest.stamps?.[rel];
-      if (table && typeof stamp === "string" && !sameStamp(join(dirname(where), rel), stamp))
+      if (table && typeof stamp === "string" && !same(join(dirname(where), rel), stamp))
         return {
           ...EMPTY_FACTS,
           problem: `has a smartasync manifest (${field}) written for another ${rel} than the one it holds now (the file changed after the manifest was written: build the package again with smartasync build)`,
