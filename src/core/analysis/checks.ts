@@ -998,6 +998,17 @@ export function importTarget(ctx: Ctx, ref: t.Identifier, b: Binding): ImportTar
   return r === undefined ? undefined : targetIn(ctx, r.source, r.name, r.shown);
 }
 
+/**
+ * The binding a namespace import's member `name` is, where no member expression names it
+ * (`const { getSettings: g } = lib`; fixture diagnostics/sa315-accessor-routes).
+ */
+export function namespaceMember(ctx: Ctx, b: Binding, name: string): ImportTarget | undefined {
+  if (!ctx.filename || b.node.type !== "ImportNamespaceSpecifier") return undefined;
+  const decl = ctx.tree.parent(b.node);
+  if (decl?.type !== "ImportDeclaration" || decl.importKind === "type") return undefined;
+  return targetIn(ctx, decl.source.value, name, `${b.name}.${name}`);
+}
+
 function targetIn(ctx: Ctx, source: string, name: string, shown: string): ImportTarget | undefined {
   const found = exportTarget(ctx, source, name, new Set(), 0);
   if (!found) return undefined;

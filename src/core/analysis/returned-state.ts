@@ -1,10 +1,11 @@
 import type { types as t } from "@babel/core";
-import { importTarget, isImportBinding, stateKind } from "./checks.js";
+import { importedFrom, importTarget, isImportBinding, stateKind } from "./checks.js";
 import { type Ctx, keyName, locOf } from "./ctx.js";
 import { primitiveMembers, provenPrimitive } from "./primitive.js";
 import type { Binding } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, strip } from "./view.js";
+import { fileOf, importedCtx } from "./worker-imports.js";
 import { functionOfBinding, methodOf } from "./writes.js";
 
 /**
@@ -27,6 +28,11 @@ export interface ReturnedState {
   loc: string;
   /** Where a function it calls returns it (`return getSettings()`): that function and the place. */
   via?: string;
+  /**
+   * The module the state is of, where a call on the way crossed into another one (`get()` of
+   * ./relay.js returning ./settings.js's `getSettings()`; fixture diagnostics/sa315-accessor-routes).
+   */
+  owner?: Ctx;
 }
 
 /** How many functions one question follows (a call returning what another function returns). */
@@ -136,6 +142,7 @@ function valueState(ctx: Ctx, fn: t.Function, expr: Node, q: Q): ReturnedState |
           what: inner.what,
           loc: locOf(ctx, expr),
           via: `what \`${calleeText(e as t.CallExpression)}()\` returns at ${inner.loc}${inner.via ? `, ${inner.via}` : ""}`,
+          owner: inner.owner ?? (called.ctx !== ctx ? called.ctx : undefined),
         };
       return readerState(ctx, e as t.CallExpression, expr, q);
     }
@@ -279,7 +286,7 @@ function literalAt(init: Node | undefined, path: (string | undefined)[]): Node |
 }
 
 /** The function a call runs, where the build reads it: of the module, or of an import. */
-function calledFunction(ctx: Ctx, call: t.CallExpression): { ctx: Ctx; fn: t.Function } | undefined {
+function calledFunction(ctx: Ctx, call: t.CallExpression): CalledFunction | undefined {
   const callee = strip(call.callee as Node);
   let ref: t.Identifier | undefined;
   let method: string | undefined;
@@ -305,19 +312,57 @@ export function functionCalled(
   ref: t.Identifier,
   b: Binding,
   method: string | undefined,
-): { ctx: Ctx; fn: t.Function } | undefined {
+): CalledFunction | undefined {
   if (!isImportBinding(ctx, b)) {
     const fn = method === undefined ? functionOfBinding(b) : methodOf(ctx, b, method);
     return fn && { ctx, fn };
   }
   const target = importTarget(ctx, ref, b);
-  if (!target) return undefined;
+  if (!target) return anonymousDefault(ctx, ref, b, method);
   const ns = b.node.type === "ImportNamespaceSpecifier";
   const fn =
     method === undefined || ns
       ? functionOfBinding(target.there)
       : methodOf(target.other, target.there, method);
   return fn && { ctx: target.other, fn };
+}
+
+/** A function the build reads, of `ctx`'s module or another; `from`: how an import of it is named. */
+export interface CalledFunction {
+  ctx: Ctx;
+  fn: t.Function;
+  from?: string;
+}
+
+/**
+ * `export default function () { … }` (or an arrow) of the module an import names (`import conf
+ * from …; conf()`, `ns.default()`): no binding there to follow, the function is the export itself
+ * (fixture diagnostics/sa315-accessor-routes).
+ */
+function anonymousDefault(
+  ctx: Ctx,
+  ref: t.Identifier,
+  b: Binding,
+  method: string | undefined,
+): CalledFunction | undefined {
+  const ns = b.node.type === "ImportNamespaceSpecifier";
+  if (!ctx.filename || (method !== undefined && !ns)) return undefined;
+  const r = importedFrom(ctx, ref, b);
+  if (r?.name !== "default") return undefined;
+  const path = fileOf(r.source, ctx.filename, ctx.options.runtime);
+  const other = path === undefined ? undefined : importedCtx(ctx, path);
+  if (!other) return undefined;
+  for (const s of other.program.body as Node[]) {
+    if (s.type !== "ExportDefaultDeclaration") continue;
+    const d = strip(s.declaration as Node);
+    if (!isFunction(d) || (d.type === "FunctionDeclaration" && d.id)) return undefined;
+    return {
+      ctx: other,
+      fn: d as t.Function,
+      from: `\`${r.shown}\` imported from \`${r.source}\` (its anonymous default export)`,
+    };
+  }
+  return undefined;
 }
 
 /** Reader methods that give one of a container's members (`m.get(k)`, `list.at(0)`, `list.find(p)`). */

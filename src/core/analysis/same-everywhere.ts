@@ -15,13 +15,14 @@ import {
   importTarget,
   isImportBinding,
   methodCalled,
+  namespaceMember,
   stateKind,
   stateRoot,
   watchState,
 } from "./checks.js";
 import { type Ctx, keyName, locOf, sourceOf } from "./ctx.js";
 import { builtinModuleImport, primitiveMembers, provenPrimitive } from "./primitive.js";
-import { functionCalled, returnedState } from "./returned-state.js";
+import { type CalledFunction, functionCalled, returnedState } from "./returned-state.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { shownClasses } from "./sync-proof.js";
 import { isMutator, isReader, SYNC_ARRAY_METHODS } from "./sync-table.js";
@@ -1783,34 +1784,154 @@ function importedAccessor(
   reached: ReadonlySet<Node>,
 ): string | undefined {
   if (!programImport(ctx, b)) return undefined;
-  const ns = b.node.type === "ImportNamespaceSpecifier";
   let found: string | undefined;
   for (const f of reached) {
     ctx.tree.walk(f, (n) => {
       if (found !== undefined) return false;
       if (n.type !== "Identifier" || !isReference(n, ctx.tree) || ctx.scopes.binding(n, n.name) !== b)
         return undefined;
-      const p = ctx.tree.parent(n);
-      const called = (p?.type === "CallExpression" || p?.type === "OptionalCallExpression") && p.callee === n;
-      const method = called ? undefined : methodCalled(ctx, n);
-      if (!called && method === undefined) return undefined;
-      const fn = functionCalled(ctx, n, b, method);
-      if (!fn) return undefined;
-      const st = returnedState(fn.ctx, fn.fn, moduleObject);
-      const reads = st ? undefined : objectReadThere(fn.ctx, fn.fn);
-      const target = (st || reads) && importTarget(ctx, n, b);
-      if (!target) return undefined;
-      const call = ctx.tree.parent(ns || !called ? (p as Node) : n) as Node;
-      const through = read.via ? ` through \`${read.via}()\`` : "";
-      const which = ns || called ? "called" : `whose \`${method}()\` is called`;
-      found = st
-        ? `${target.from}${through}, ${which} at ${locOf(ctx, call)}, which returns ${st.what} of that module at ${st.loc}${st.via ? ` (${st.via})` : ""}: one object every caller in this thread gets and may change`
-        : `${target.from}${through}, ${which} at ${locOf(ctx, call)}, which reads ${reads}`;
+      found = accessorAt(ctx, n, b, read, reached);
       return undefined;
     });
     if (found !== undefined) break;
   }
   return found;
+}
+
+/**
+ * A module-level `const` of the worker's module holding an imported function (`const top =
+ * getSettings`, `const { getSettings: g } = lib`): its calls in the reached functions are calls of
+ * that function (fixture diagnostics/sa315-accessor-routes).
+ */
+function aliasedAccessor(
+  ctx: Ctx,
+  b: Binding,
+  read: WorkerRead,
+  reached: ReadonlySet<Node>,
+): string | undefined {
+  const d = b.node;
+  if (b.scope !== ctx.scopes.program || d.type !== "VariableDeclarator" || !d.init) return undefined;
+  let ref = strip(d.init as Node);
+  if (ref.type === "MemberExpression") ref = strip(ref.object as Node);
+  if (ref.type !== "Identifier") return undefined;
+  const imp = ctx.scopes.binding(ref, ref.name);
+  if (!imp || !isImportBinding(ctx, imp) || !programImport(ctx, imp)) return undefined;
+  return accessorAt(ctx, ref, imp, read, reached, b);
+}
+
+/** How an imported function is reached from one reference `n` of its import `b`, and the call. */
+interface AccessorCall {
+  fn: CalledFunction;
+  call: Node;
+  /** `called`, `whose \`current()\` is called`, `held in \`g\`, which is called`. */
+  which: string;
+}
+
+/**
+ * What the imported function one reference `n` of `b` leads to returns, where it is state of its
+ * module (or reads an object there nothing proves the same): the reference called (`getSettings()`,
+ * `Cfg.current()`, `ns.f()`), or held in a `const` first that is called in the reached functions
+ * (`const g = getSettings; g()`, `const g = ns.getSettings`, `const { getSettings: g } = ns`).
+ * `only`: the one alias asked about (a module-level `const`, `aliasedAccessor`).
+ */
+function accessorAt(
+  ctx: Ctx,
+  n: t.Identifier,
+  b: Binding,
+  read: WorkerRead,
+  reached: ReadonlySet<Node>,
+  only?: Binding,
+): string | undefined {
+  const hit = accessorCall(ctx, n, b, reached, only);
+  if (!hit) return undefined;
+  const { fn } = hit;
+  const st = returnedState(fn.ctx, fn.fn, moduleObject);
+  const reads = st ? undefined : objectReadThere(fn.ctx, fn.fn);
+  if (!st && !reads) return undefined;
+  const from = fn.from ?? importTarget(ctx, n, b)?.from;
+  if (!from) return undefined;
+  const through = read.via ? ` through \`${read.via}()\`` : "";
+  // A chain into a third module (`get()` of ./relay.js returning ./settings.js's state) names it.
+  const owner = st?.owner && st.owner !== fn.ctx ? st.owner.fileName : "that module";
+  return st
+    ? `${from}${through}, ${hit.which} at ${locOf(ctx, hit.call)}, which returns ${st.what} of ${owner} at ${st.loc}${st.via ? ` (${st.via})` : ""}: one object every caller in this thread gets and may change`
+    : `${from}${through}, ${hit.which} at ${locOf(ctx, hit.call)}, which reads ${reads}`;
+}
+
+function accessorCall(
+  ctx: Ctx,
+  n: t.Identifier,
+  b: Binding,
+  reached: ReadonlySet<Node>,
+  only?: Binding,
+): AccessorCall | undefined {
+  const ns = b.node.type === "ImportNamespaceSpecifier";
+  const p = ctx.tree.parent(n) as Node;
+  const called = (p?.type === "CallExpression" || p?.type === "OptionalCallExpression") && p.callee === n;
+  const method = called ? undefined : methodCalled(ctx, n);
+  if (called || method !== undefined) {
+    if (only) return undefined;
+    const fn = functionCalled(ctx, n, b, method);
+    if (!fn) return undefined;
+    const call = ctx.tree.parent(ns || !called ? p : n) as Node;
+    return { fn, call, which: ns || called ? "called" : `whose \`${method}()\` is called` };
+  }
+  // `const g = getSettings`, `const g = ns.getSettings` (a namespace's member: no `this` to lose).
+  const member = (p.type === "MemberExpression" && p.object === n && ns ? p : undefined) as
+    | t.MemberExpression
+    | undefined;
+  const held = member ? (ctx.tree.parent(member as Node) as Node) : p;
+  if (held?.type !== "VariableDeclarator" || !held.init) return undefined;
+  if (strip(held.init as Node) !== (member ?? n)) return undefined;
+  const aliases: [t.Identifier, () => CalledFunction | undefined][] = [];
+  if (held.id.type === "Identifier") {
+    if (ns && !member) return undefined;
+    const m = member ? memberName(member as Node) : undefined;
+    if (member && m === undefined) return undefined;
+    aliases.push([held.id, () => functionCalled(ctx, n, b, m)]);
+  } else if (held.id.type === "ObjectPattern" && ns && !member) {
+    for (const prop of held.id.properties) {
+      if (prop.type !== "ObjectProperty" || prop.computed || prop.value.type !== "Identifier") continue;
+      const key = keyName(prop as { key: Node; computed?: boolean });
+      if (key === undefined) continue;
+      aliases.push([
+        prop.value,
+        () => {
+          const target = namespaceMember(ctx, b, key);
+          const fn = target && functionOfBinding(target.there);
+          return fn && { ctx: target.other, fn, from: target.from };
+        },
+      ]);
+    }
+  }
+  for (const [id, resolve] of aliases) {
+    const alias = ctx.scopes.binding(id, id.name);
+    // Reassigned, the name may hold another function by the time it is called.
+    if (!alias || alias.violations.length > 0 || (only && alias !== only)) continue;
+    const call = callOf(ctx, alias, reached);
+    const fn = call && resolve();
+    if (call && fn) return { fn, call, which: `held in \`${id.name}\`, which is called` };
+  }
+  return undefined;
+}
+
+/** The first call of the function a binding holds (`g()`) in the reached functions. */
+function callOf(ctx: Ctx, alias: Binding, reached: ReadonlySet<Node>): Node | undefined {
+  let call: Node | undefined;
+  for (const f of reached) {
+    ctx.tree.walk(f, (q) => {
+      if (call) return false;
+      if (
+        (q.type !== "CallExpression" && q.type !== "OptionalCallExpression") ||
+        q.callee.type !== "Identifier"
+      )
+        return undefined;
+      if (ctx.scopes.binding(q.callee, q.callee.name) === alias) call = q;
+      return undefined;
+    });
+    if (call) break;
+  }
+  return call;
 }
 
 /** How many functions of its module `objectReadThere` follows from an imported function. */
@@ -1935,6 +2056,12 @@ export function sameEverywhere(
     if (isImportBinding(ctx, b)) {
       const f = importedObject(ctx, b, read, workers) ?? importedAccessor(ctx, b, read, reached);
       if (f) unproven.push(f);
+      continue;
+    }
+    // `const top = getSettings` at the top level, called by the worker function.
+    const aliased = aliasedAccessor(ctx, b, read, reached);
+    if (aliased) {
+      unproven.push(aliased);
       continue;
     }
     // attack25 F11: `const { settings } = await import("./state.mjs")`.
