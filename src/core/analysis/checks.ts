@@ -1647,9 +1647,36 @@ export function checkModuleLevelWorkerCalls(
   }
 }
 
-/** Why an async function may never finish, if its body shows it (a loop around awaits …). */
-function unbounded(ctx: Ctx, fn: SaFunction, seen: Set<SaFunction> = new Set()): string | undefined {
+/**
+ * Why an async function may never finish, if its body shows it (a loop around awaits …), or a
+ * function of the module it awaits, or (attack27: `await waitClosed(server)`) a plain helper it
+ * awaits or returns the promise of (`helperWait`). `cross`: helpers of other modules of the program
+ * too — asked at this module's own calls, not for the fact importers read (it keeps to the
+ * module's own text, which is what its cache is checked against).
+ */
+function unbounded(
+  ctx: Ctx,
+  fn: SaFunction,
+  seen: Set<SaFunction> = new Set(),
+  cross = false,
+): string | undefined {
   seen.add(fn);
+  const why = bodyUnbounded(ctx, fn.fn);
+  if (why) return why;
+  // Awaited smartasync functions of this module run to their end too, and those of another
+  // module whose build said so (its fact's `unbounded`).
+  for (const r of fn.leafCallees.values()) {
+    if (r.ext?.fact.kind === "async" && r.ext.fact.unbounded)
+      return `it awaits \`${r.ext.fact.name}\`, which has ${r.ext.fact.unbounded}`;
+    if (r.fn?.kind !== "async" || seen.has(r.fn)) continue;
+    const inner = unbounded(ctx, r.fn, seen, cross);
+    if (inner) return `it awaits \`${r.fn.display}\`, which has ${inner}`;
+  }
+  return helperWaits(ctx, fn.fn, new Set([fn.fn]), 0, cross);
+}
+
+/** What in a function's own body may never end: a `for await`, a loop around awaits, an awaited event wait. */
+function bodyUnbounded(ctx: Ctx, f: t.Function): string | undefined {
   let why: string | undefined;
   const hasAwait = (n: Node): boolean => {
     let found = false;
@@ -1660,7 +1687,7 @@ function unbounded(ctx: Ctx, fn: SaFunction, seen: Set<SaFunction> = new Set()):
     });
     return found;
   };
-  ctx.tree.walk(fn.fn.body as Node, (n) => {
+  ctx.tree.walk(f.body as Node, (n) => {
     if (why || isFunction(n)) return false;
     if (n.type === "ForOfStatement" && n.await) why = `a \`for await\` loop at ${locOf(ctx, n)}`;
     if (n.type === "AwaitExpression") why = eventWait(ctx, n.argument as Node);
@@ -1676,17 +1703,99 @@ function unbounded(ctx: Ctx, fn: SaFunction, seen: Set<SaFunction> = new Set()):
     else if (hasAwait(n)) why = `a \`${word}\` loop around its awaits at ${locOf(ctx, n)}`;
     return undefined;
   });
-  if (why) return why;
-  // Awaited smartasync functions of this module run to their end too, and those of another
-  // module whose build said so (its fact's `unbounded`).
-  for (const r of fn.leafCallees.values()) {
-    if (r.ext?.fact.kind === "async" && r.ext.fact.unbounded)
-      return `it awaits \`${r.ext.fact.name}\`, which has ${r.ext.fact.unbounded}`;
-    if (r.fn?.kind !== "async" || seen.has(r.fn)) continue;
-    const inner = unbounded(ctx, r.fn, seen);
-    if (inner) return `it awaits \`${r.fn.display}\`, which has ${inner}`;
+  return why;
+}
+
+/** How many plain helpers deep SA207 follows an await (`stop` → `waitClosed` → `closing` …). */
+const MAX_HELPER_DEPTH = 4;
+
+/**
+ * attack27: an awaited call (or a returned one: the caller awaits the promise) of a plain function
+ * — one without an annotation, of this module or, with `cross`, of another module of the program
+ * (`await waitClosed(server)` from ./net.js) — whose body may never end: its own event wait, loop
+ * or `for await`, an event wait it returns (`return once(server, "close")`), or one of its own
+ * helpers', up to MAX_HELPER_DEPTH functions (fixture diagnostics/sa207-event-wait-helper).
+ */
+function helperWaits(
+  ctx: Ctx,
+  f: t.Function,
+  visited: Set<t.Function>,
+  depth: number,
+  cross: boolean,
+): string | undefined {
+  const waited: Node[] = [];
+  if (f.body.type !== "BlockStatement") waited.push(f.body as Node);
+  ctx.tree.walk(f.body as Node, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === "AwaitExpression" || (n.type === "ReturnStatement" && n.argument))
+      waited.push(n.argument as Node);
+    return undefined;
+  });
+  for (const value of waited) {
+    const call = strip(value);
+    // A returned event wait of a helper (`return once(server, "close")`); the function itself
+    // awaits what it returns only where it is async, and its own awaits were asked already.
+    if (depth > 0 && value !== f.body) {
+      const own = eventWait(ctx, call);
+      if (own && !isAwaited(ctx, value)) return own;
+    }
+    if (call.type !== "CallExpression") continue;
+    const helper = plainHelper(ctx, call, cross);
+    if (!helper || visited.has(helper.fn) || depth + 1 > MAX_HELPER_DEPTH) continue;
+    visited.add(helper.fn);
+    const inner =
+      bodyUnbounded(helper.ctx, helper.fn) ??
+      (helper.fn.body.type !== "BlockStatement"
+        ? eventWait(helper.ctx, helper.fn.body as Node)
+        : undefined) ??
+      helperWaits(helper.ctx, helper.fn, visited, depth + 1, cross);
+    if (inner) {
+      const written = sourceOf(ctx, call).replace(/\s+/g, " ");
+      const shown = written.length <= 40 ? written : callText(ctx, call);
+      const then = inner.startsWith("it awaits ") ? inner.slice("it ".length) : `has ${inner}`;
+      return `it awaits \`${shown}\` at ${locOf(ctx, call)}, which ${then}`;
+    }
   }
   return undefined;
+}
+
+/** Whether `value` is the argument of an `await` (asked by `bodyUnbounded` already). */
+function isAwaited(ctx: Ctx, value: Node): boolean {
+  return ctx.tree.parent(value)?.type === "AwaitExpression";
+}
+
+/**
+ * The function a call runs, where the build reads it: a function of this module, or (with
+ * `cross`) one another module of the program exports (by name, default, or a namespace's member).
+ * An annotated one is asked too: what it awaits in turn may be a plain helper its fact leaves out.
+ */
+function plainHelper(
+  ctx: Ctx,
+  call: t.CallExpression,
+  cross: boolean,
+): { ctx: Ctx; fn: t.Function } | undefined {
+  const callee = strip(call.callee as Node);
+  let ref: t.Identifier | undefined;
+  if (callee.type === "Identifier") ref = callee;
+  else if (callee.type === "MemberExpression") {
+    const o = strip(callee.object as Node);
+    if (o.type === "Identifier") ref = o;
+  }
+  if (!ref) return undefined;
+  const b = ctx.scopes.binding(ref, ref.name);
+  if (!b || b.scope !== ctx.scopes.program) return undefined;
+  let found: { ctx: Ctx; fn: t.Function } | undefined;
+  if (!isImportBinding(ctx, b)) {
+    const fn = ref === callee ? functionOfBinding(b) : undefined;
+    found = fn && { ctx, fn };
+  } else if (cross) {
+    const ns = b.node.type === "ImportNamespaceSpecifier";
+    if ((ref === callee) === ns) return undefined;
+    const target = importTarget(ctx, ref, b);
+    const fn = target && functionOfBinding(target.there);
+    found = fn && target && { ctx: target.other, fn };
+  }
+  return found;
 }
 
 /** Why an async function may never finish, for the fact its importers read (SA207 at their calls). */
@@ -1779,7 +1888,7 @@ export function checkUnboundedDiscards(ctx: Ctx, index: Index, edits: Map<Node, 
     if (c.context !== "discarded" || c.in !== "sync") continue;
     let why = ext?.fact.unbounded;
     if (fn) {
-      if (!verdicts.has(fn)) verdicts.set(fn, unbounded(ctx, fn));
+      if (!verdicts.has(fn)) verdicts.set(fn, unbounded(ctx, fn, new Set(), true));
       why = verdicts.get(fn);
     }
     if (!why) continue;
