@@ -1385,8 +1385,14 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
   }
 
   // The module's error classes, registered after their declarations (core error-classes.ts).
-  for (const c of plan.errorClasses)
-    after(ms, c.stmt, `${rt()}.register(${imports.moduleUrl()}, { ${c.name} });`);
+  for (const c of plan.errorClasses) {
+    const text = `${rt()}.register(${imports.moduleUrl()}, { ${c.name} });`;
+    // An imported class is registered after its import, below the runtime's import that
+    // `imports.flush` adds after the leading imports (appended left of the same place), as Babel
+    // places them (fixture worker/error-class-imported).
+    if (c.stmt.type === "ImportDeclaration") ms.appendRight(e(c.stmt), `\n${text}`);
+    else after(ms, c.stmt, text);
+  }
 
   // Methods are marked (and registered) where their class or object is created.
   for (const [holder, list] of holders) {

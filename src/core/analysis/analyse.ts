@@ -33,7 +33,7 @@ import {
 } from "./checks.js";
 import { collectFunctions } from "./collect.js";
 import { at, type Ctx, createBoundCtx, fail, type Located, locOf, sourceOf, warn } from "./ctx.js";
-import { type ErrorClass, errorClassesToRegister } from "./error-classes.js";
+import { type ErrorClass, errorClassesToRegister, importedErrorClassesToRegister } from "./error-classes.js";
 import { type ExportUse, indexExports, type ReExportVariant, reExportVariants } from "./exports.js";
 import { factoryReport, resolveFactories } from "./factories.js";
 import { factsOfFile } from "./facts.js";
@@ -570,7 +570,10 @@ function plan(
       inWorkers,
       // Only beside functions this pass compiles: a second pass over the output registers nothing
       // again (the generated `register` calls are found by `registeredNames` too).
-      errorClasses: [...inWorkers].some((f) => !f.processed) ? errorClassesToRegister(ctx) : [],
+      // The imported ones first: they are registered after their imports, above the module's own.
+      errorClasses: [...inWorkers].some((f) => !f.processed)
+        ? [...importedErrorClassesToRegister(ctx), ...errorClassesToRegister(ctx)]
+        : [],
       edits,
       exportIndex,
       reExports,

@@ -6,6 +6,7 @@ import { registerLocals, runtimeLocals } from "./runtime-names.js";
 import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
 import { memberName, strip } from "./view.js";
+import { importsReach } from "./worker-imports.js";
 
 /**
  * attack25 F04: an error of a user class crosses a thread as its built-in base class with the
@@ -57,6 +58,73 @@ export function errorClassesToRegister(ctx: Ctx): ErrorClass[] {
     }
   }
   return out;
+}
+
+/**
+ * attack27: the error classes the module imports from other modules of the program and
+ * constructs (`import { NotFound } from "./errors.js"; … throw new NotFound(k)`), which nothing
+ * registers there: registered here, under this module's URL, right after the import (ES imports
+ * are evaluated before the module's body; a `require` before the statement after it). Both
+ * threads run the registration: the worker imports this module, and the caller holds its
+ * function. Not where the class's module imports this one back (an import cycle): this module
+ * may run first, before the class is declared there (SA306 says to register it there instead).
+ * Fixture worker/error-class-imported.
+ */
+export function importedErrorClassesToRegister(ctx: Ctx): ErrorClass[] {
+  const out: ErrorClass[] = [];
+  const registered = registeredNames(ctx);
+  const seen = new Set<Binding>();
+  ctx.tree.walk(ctx.program as Node, (n) => {
+    if (n.type !== "NewExpression") return undefined;
+    const callee = strip(n.callee as Node);
+    if (callee.type !== "Identifier" || registered.has(callee.name)) return undefined;
+    const b = ctx.scopes.binding(callee, callee.name);
+    if (!b || seen.has(b)) return undefined;
+    seen.add(b);
+    const stmt = importStatement(ctx, b);
+    if (stmt && importedToRegister(ctx, callee, b) === "register") out.push({ name: callee.name, stmt });
+    return undefined;
+  });
+  return out;
+}
+
+/** The top-level statement that declares an import binding (an `import`, a `const … = require(…)`). */
+function importStatement(ctx: Ctx, b: Binding): Node | undefined {
+  if (b.scope !== ctx.scopes.program || !isImportBinding(ctx, b)) return undefined;
+  if (b.node.type === "ImportNamespaceSpecifier") return undefined;
+  const stmt = ctx.tree.parent(b.node);
+  if (stmt?.type === "ImportDeclaration") return stmt;
+  if (
+    stmt?.type === "VariableDeclaration" &&
+    ctx.tree.parent(stmt)?.type === "Program" &&
+    stmt.kind === "const"
+  )
+    return stmt;
+  return undefined;
+}
+
+/**
+ * What the build does with an error class imported from another module of the program:
+ * `register` it here, `cycle` (its module imports this one back: SA306), `there` (its module
+ * registers it), or undefined (not an error class the build reads, or no module of the program).
+ */
+function importedToRegister(
+  ctx: Ctx,
+  ref: t.Identifier,
+  b: Binding,
+): "register" | "cycle" | "there" | undefined {
+  const from = importedFrom(ctx, ref, b);
+  if (!from || !ctx.filename || (!from.source.startsWith(".") && !from.source.startsWith("/")))
+    return undefined;
+  const target = importTarget(ctx, ref, b);
+  const there = target && classOf(target.there);
+  if (!target || !there || !isErrorClass(target.other, there, 0)) return undefined;
+  if (registeredNames(target.other).has(target.there.name)) return "there";
+  // Unknown (no module graph to ask) is a cycle: a registration that may run before the class
+  // is declared throws.
+  if (!ctx.graph || !target.other.filename || importsReach(ctx, target.other.filename, ctx.filename))
+    return "cycle";
+  return "register";
 }
 
 /** `class C …` and `const C = class …` of a statement, by name. */
@@ -167,9 +235,15 @@ export function unregisteredErrorClass(ctx: Ctx, made: Node): string | undefined
   const target = importTarget(ctx, callee, b);
   const there = target && classOf(target.there);
   if (!target || !there?.superClass) return undefined;
+  const todo = importStatement(ctx, b) ? importedToRegister(ctx, callee, b) : undefined;
+  // Registered by this build after the import (`importedErrorClassesToRegister`), or there.
+  if (todo === "register" || todo === "there" || registeredNames(ctx).has(name)) return undefined;
   if (registeredNames(target.other).has(target.there.name)) return undefined;
+  // A module with annotations registers its own error classes where its functions run in workers.
   if (isErrorClass(target.other, there, 0) && mayContainAnnotation(target.other.code, ctx.options.runtime))
     return undefined;
+  if (todo === "cycle")
+    return `${target.from} is not registered there, and the build does not register it here: that module imports this one back (an import cycle), so this module may run before the class is declared: ${write(`in \`${from.source}\``)}`;
   return `${target.from} is not registered there: ${write(`in \`${from.source}\``)}`;
 }
 
