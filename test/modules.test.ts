@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import smartasync, { moduleGraphFor } from "../src/babel-plugin/index.js";
 import { startCompile } from "../src/core/compile-run.js";
 import { buildFileManifest, buildManifest, factsFromManifest } from "../src/core/module-facts.js";
-import { resolveImport } from "../src/core/resolve.js";
+import { clearResolveCache, resolveImport } from "../src/core/resolve.js";
 import { transformSync as swcTransformSync } from "../src/swc-plugin/index.js";
 import { type Case, listCases, ROOT, transformCase } from "./harness.js";
 import { transformCaseSwc } from "./swc/harness-swc.js";
@@ -247,6 +247,51 @@ describe("cross-module facts", () => {
     expect(resolveImport("node:fs", from)).toBeUndefined();
   });
 
+  it("reads tsconfig.json `paths` through `extends` as TypeScript does (attack26 F11)", () => {
+    const root = join(dir, "ts-extends");
+    const dollar = "$";
+    const files: Record<string, string> = {
+      "src/a.ts": "",
+      "src/b.ts": "",
+      "app/lib/c.ts": "",
+      // A package's root tsconfig.json (`"extends": "@tsconfig/node20"`) gives `paths` relative to
+      // its own folder (no `baseUrl`); a later entry of an `extends` array wins.
+      "node_modules/@tsconfig/node20/package.json": JSON.stringify({ name: "@tsconfig/node20" }),
+      "node_modules/@tsconfig/node20/tsconfig.json": JSON.stringify({
+        compilerOptions: { paths: { "@pkg": ["../../../src/a.ts"], "@both": ["../../../src/a.ts"] } },
+      }),
+      "config/later.json": JSON.stringify({
+        // `${configDir}`: the folder of the tsconfig.json the chain starts from (TypeScript 5.5).
+        compilerOptions: {
+          paths: { "@both": [`${dollar}{configDir}/../src/b.ts`], "~/*": [`${dollar}{configDir}/lib/*`] },
+        },
+      }),
+      "app/tsconfig.json": `{ "extends": ["@tsconfig/node20", "../config/later"], /* TS allows comments */ }`,
+      // `baseUrl` from a base, relative to the base; `paths` from the child, relative to that `baseUrl`.
+      "config/base-url.json": JSON.stringify({ compilerOptions: { baseUrl: "../src" } }),
+      "other/tsconfig.json": JSON.stringify({
+        extends: "../config/base-url.json",
+        compilerOptions: { paths: { "@b": ["b.ts"] } },
+      }),
+    };
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, name)), { recursive: true });
+      writeFileSync(join(root, name), text);
+    }
+    const app = join(root, "app/main.ts");
+    // The later base's `paths` replace the package's whole: `@pkg` is gone.
+    expect(resolveImport("@pkg", app)).toBeUndefined();
+    expect(resolveImport("@both", app)).toEqual({ kind: "file", path: join(root, "src/b.ts") });
+    expect(resolveImport("~/c.js", app)).toEqual({ kind: "file", path: join(root, "app/lib/c.ts") });
+    expect(resolveImport("@b", join(root, "other/x.ts"))).toEqual({
+      kind: "file",
+      path: join(root, "src/b.ts"),
+    });
+    writeFileSync(join(root, "app/tsconfig.json"), JSON.stringify({ extends: "@tsconfig/node20" }));
+    clearResolveCache();
+    expect(resolveImport("@pkg", app)).toEqual({ kind: "file", path: join(root, "src/a.ts") });
+  });
+
   it("reads a relative import as Node does, a URL; a require as a path (attack 21, F5)", () => {
     mkdirSync(join(dir, "e/d #1 50%"), { recursive: true });
     writeFileSync(join(dir, "e/d #1 50%/wörk.cjs"), "");
@@ -425,6 +470,21 @@ describe("a resolution holds while what it was made of holds (attack26 F03)", ()
         ),
     ],
     [
+      "tsconfig.json paths remap in the base it extends",
+      {
+        "package.json": JSON.stringify({ type: "module" }),
+        "tsconfig.json": JSON.stringify({ extends: "./config/base.json" }),
+        "config/base.json": JSON.stringify({ compilerOptions: { paths: { "@lib": ["../src/a.js"] } } }),
+      },
+      "@lib",
+      (root, step) =>
+        touch(
+          join(root, "config/base.json"),
+          JSON.stringify({ compilerOptions: { paths: { "@lib": ["../src/b.js"] } } }),
+          step,
+        ),
+    ],
+    [
       "a .js added beside the .ts a ./c.js import led to",
       { "package.json": JSON.stringify({ type: "module" }), "src/c.ts": annotated },
       "./c.js",
@@ -448,7 +508,10 @@ describe("a resolution holds while what it was made of holds (attack26 F03)", ()
         mkdirSync(join(root, "src"), { recursive: true });
         writeFileSync(join(root, "src/a.js"), annotated);
         writeFileSync(join(root, "src/b.js"), plain);
-        for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
+        for (const [name, text] of Object.entries(files)) {
+          mkdirSync(dirname(join(root, name)), { recursive: true });
+          writeFileSync(join(root, name), text);
+        }
         const from = barrel ? "./barrel.js" : specifier;
         if (barrel) writeFileSync(join(root, "src/barrel.js"), `export * from "${specifier}";\n`);
         const main = join(root, "src/main.js");

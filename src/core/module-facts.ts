@@ -244,7 +244,7 @@ export function quietProblems(
  * what the call gives: an import of a host's virtual module called from async code stays quiet.
  */
 export const UNINSTALLED =
-  "cannot be found: no package of that name is installed (an alias your bundler or test runner resolves, as `resolve.alias` or `moduleNameMapper` make, is not seen by smartasync); import it by a relative path, or map it in `compilerOptions.paths` of the nearest tsconfig.json itself (smartasync follows those, not those of a file it `extends`)";
+  "cannot be found: no package of that name is installed (an alias your bundler or test runner resolves, as `resolve.alias` or `moduleNameMapper` make, is not seen by smartasync); import it by a relative path, or map it in `compilerOptions.paths` of your tsconfig.json (followed, through `extends` too)";
 
 /** Whether a problem is SA204 only at a call in sync code (`UNINSTALLED`). */
 export function syncOnlyProblem(why: string): boolean {

@@ -174,7 +174,14 @@ function stripJsonComments(text: string): string {
   );
 }
 
-/** `compilerOptions.paths` of the nearest tsconfig.json (no `extends` chain: the common case). */
+/**
+ * `compilerOptions.paths` of the nearest tsconfig.json, read as TypeScript reads it: through its
+ * `extends` chain (a relative file, a package's `@tsconfig/node20/tsconfig.json`, an array of
+ * them, later ones winning), `paths` and `baseUrl` each taken from the nearest config that sets
+ * them, `baseUrl` relative to the file that sets it, `paths` without one relative to the file
+ * that sets them, `${configDir}` the folder of the nearest tsconfig.json (fixture
+ * modules/tsconfig-paths-extends: an app whose `paths` live in a shared base).
+ */
 function tsPaths(dir: string): TsPaths | null {
   const cached = caches.tsconfig.get(dir);
   if (cached !== undefined) return cached;
@@ -182,11 +189,9 @@ function tsPaths(dir: string): TsPaths | null {
   const file = join(dir, "tsconfig.json");
   if (isFile(file)) {
     try {
-      const json = readJson(file, stripJsonComments) as {
-        compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> };
-      };
-      const co = json.compilerOptions ?? {};
-      if (co.paths) found = { baseUrl: resolvePath(dir, co.baseUrl ?? "."), paths: Object.entries(co.paths) };
+      const co = tsCompilerOptions(file, dir, 0);
+      if (co.paths)
+        found = { baseUrl: co.baseUrl ?? co.pathsDir ?? dir, paths: Object.entries(co.paths.value) };
     } catch {
       found = null;
     }
@@ -196,6 +201,90 @@ function tsPaths(dir: string): TsPaths | null {
   }
   caches.tsconfig.set(dir, found);
   return found;
+}
+
+interface TsOptions {
+  /** The absolute `baseUrl`, where a config of the chain sets it. */
+  baseUrl?: string;
+  /** `paths`, with the folder of the config that set them (their base without a `baseUrl`). */
+  paths?: { value: Record<string, string[]> };
+  pathsDir?: string;
+}
+
+/** TypeScript's placeholder for the folder of the tsconfig.json a chain starts from (5.5). */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript's placeholder, not a template.
+const CONFIG_DIR = "${configDir}";
+
+/** TypeScript stops an `extends` chain this deep too (a cycle otherwise). */
+const MAX_EXTENDS = 32;
+
+/** The `baseUrl` and `paths` `file` gives, through its `extends` chain (see tsPaths). */
+function tsCompilerOptions(file: string, configDir: string, depth: number): TsOptions {
+  if (depth > MAX_EXTENDS) return {};
+  const json = readJson(file, stripJsonComments) as {
+    extends?: unknown;
+    compilerOptions?: { baseUrl?: unknown; paths?: unknown };
+  };
+  const out: TsOptions = {};
+  const bases =
+    typeof json.extends === "string" ? [json.extends] : Array.isArray(json.extends) ? json.extends : [];
+  for (const base of bases) {
+    if (typeof base !== "string") continue;
+    const baseFile = tsconfigFile(base, dirname(file));
+    if (!baseFile) continue;
+    const inherited = tsCompilerOptions(baseFile, configDir, depth + 1);
+    if (inherited.baseUrl !== undefined) out.baseUrl = inherited.baseUrl;
+    if (inherited.paths !== undefined) {
+      out.paths = inherited.paths;
+      out.pathsDir = inherited.pathsDir;
+    }
+  }
+  const co = json.compilerOptions ?? {};
+  const here = (p: string): string => resolvePath(dirname(file), p.split(CONFIG_DIR).join(configDir));
+  if (typeof co.baseUrl === "string") out.baseUrl = here(co.baseUrl);
+  if (typeof co.paths === "object" && co.paths !== null && !Array.isArray(co.paths)) {
+    const paths: Record<string, string[]> = {};
+    for (const [pattern, targets] of Object.entries(co.paths))
+      if (Array.isArray(targets))
+        paths[pattern] = targets
+          .filter((t): t is string => typeof t === "string")
+          .map((t) => t.split(CONFIG_DIR).join(configDir));
+    out.paths = { value: paths };
+    out.pathsDir = dirname(file);
+  }
+  return out;
+}
+
+/**
+ * The file an `extends` names from `dir`, as TypeScript finds it: a path (`.json` added where it
+ * has none), else a package's file (`@tsconfig/node20/tsconfig.json`), its package.json
+ * `"tsconfig"` or its `tsconfig.json` (`@tsconfig/node20`), from the nearest `node_modules` up.
+ */
+function tsconfigFile(name: string, dir: string): string | undefined {
+  const withJson = (p: string): string | undefined =>
+    isFile(p) ? p : !p.endsWith(".json") && isFile(`${p}.json`) ? `${p}.json` : undefined;
+  if (name.startsWith("./") || name.startsWith("../") || isAbsolute(name))
+    return withJson(resolvePath(dir, name));
+  const parts = name.split("/");
+  const pkg = name.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+  const sub = name.slice(pkg.length + 1);
+  for (let d = dir; ; d = dirname(d)) {
+    const root = join(d, "node_modules", pkg);
+    if (isDir(root)) {
+      if (sub) return withJson(join(root, sub));
+      let field: unknown;
+      try {
+        field = (readJson(join(root, "package.json")) as { tsconfig?: unknown }).tsconfig;
+      } catch {
+        field = undefined;
+      }
+      return (
+        (typeof field === "string" ? withJson(join(root, field)) : undefined) ??
+        withJson(join(root, "tsconfig.json"))
+      );
+    }
+    if (dirname(d) === d) return undefined;
+  }
 }
 
 function viaPaths(specifier: string, fromDir: string): string | undefined {
