@@ -193,9 +193,23 @@ function readFolder(dir: string, config: string | undefined, pkg: string | undef
   return { ...chosen, given: withRoot(chosen.given, dir) };
 }
 
-/** A relative `root` in a file means "from this file's folder", as for any path in package.json. */
+/**
+ * A relative `root` in a file means "from this file's folder", as for any path in package.json;
+ * so does a relative alias target of `resolve.alias` (`"@": "./src"`, fixture modules/resolve-alias).
+ */
 function withRoot(given: Partial<Options>, dir: string): Partial<Options> {
-  return typeof given.root === "string" ? { ...given, root: resolve(dir, given.root) } : given;
+  let out = typeof given.root === "string" ? { ...given, root: resolve(dir, given.root) } : given;
+  if (given.resolve !== undefined) {
+    // Validated already (validatedLayer): its normal form, an array of `{ find, replacement }`.
+    const normal = validateOptions({ resolve: given.resolve }).resolve;
+    const alias = normal.alias.map((a) =>
+      typeof a.replacement === "string" && /^\.\.?(?:[\\/]|$)/.test(a.replacement)
+        ? { ...a, replacement: resolve(dir, a.replacement) }
+        : a,
+    );
+    out = { ...out, resolve: { ...normal, alias } };
+  }
+  return out;
 }
 
 function parseJson(path: string): { text: string; value: unknown } {

@@ -244,7 +244,7 @@ export function quietProblems(
  * what the call gives: an import of a host's virtual module called from async code stays quiet.
  */
 export const UNINSTALLED =
-  "cannot be found: no package of that name is installed (an alias your bundler or test runner resolves, as `resolve.alias` or `moduleNameMapper` make, is not seen by smartasync); import it by a relative path, or map it in `compilerOptions.paths` of your tsconfig.json (followed, through `extends` too)";
+  "cannot be found: no package of that name is installed (an alias of your bundler or test runner that smartasync was not given: smartasync/vite, webpack, esbuild and jest pass theirs on, other hosts take smartasync's `resolve.alias` option); give it in `resolve.alias`, map it in `compilerOptions.paths` of your tsconfig.json (followed, through `extends` too), or import it by a relative path";
 
 /** Whether a problem is SA204 only at a call in sync code (`UNINSTALLED`). */
 export function syncOnlyProblem(why: string): boolean {

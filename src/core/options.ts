@@ -1,6 +1,7 @@
 import { unknownOption } from "./did-you-mean.js";
 import { escapeControls } from "./escape.js";
 import type { Unproven } from "./inline.js";
+import type { AliasEntry, HostResolve } from "./resolve.js";
 
 /** A sync twin: the export `name` of `module` (default: the awaited API's own module). */
 export interface TwinTarget {
@@ -44,6 +45,13 @@ export interface Options {
    * may lack `fSync`) is called itself. `smartasync/jest` turns it on; off elsewhere.
    */
   mockable: boolean;
+  /**
+   * What the host resolves beyond Node (docs/modules.md, "Aliases and conditions"): its aliases
+   * (`@/lib.js`) and the conditions the program runs with (`development`), followed by the module
+   * graph instead of SA204. The bundler plugins, `smartasync/jest`, `smartasync/register` and the
+   * CLI's `--conditions` fill it from their own configuration where it is not given.
+   */
+  resolve: HostResolve;
 }
 
 export const DEFAULT_OPTIONS: Options = {
@@ -56,6 +64,7 @@ export const DEFAULT_OPTIONS: Options = {
   root: undefined,
   unproven: "guard",
   mockable: false,
+  resolve: { alias: [], conditions: [] },
 };
 
 const KEYS = Object.keys(DEFAULT_OPTIONS) as (keyof Options)[];
@@ -126,6 +135,78 @@ function checkTwinsByName(value: unknown): TwinsByNameOption {
   return { exclude: [...exclude] as string[] };
 }
 
+const RESOLVE_SHAPE =
+  '`resolve` must be { "alias": { "@": "/abs/src" } or [{ "find": "@", "replacement": "/abs/src" }, …], "conditions": ["development", …] }';
+
+/**
+ * `resolve`: `alias` as an object (key → path, in order) or an array of `{ find, replacement }`
+ * where `find` is a string, a RegExp or `{ "regex": "^@/(.*)$", "flags": "" }` (JSON has no
+ * RegExp), kept as the latter; `conditions` a list of condition names.
+ */
+function checkResolve(value: unknown): HostResolve {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new OptionsError(`${RESOLVE_SHAPE}, got ${JSON.stringify(value)}`);
+  const out: HostResolve = { alias: [], conditions: [] };
+  for (const [k, v] of Object.entries(value)) {
+    if (k === "conditions") {
+      if (!Array.isArray(v) || v.some((c) => typeof c !== "string" || c === ""))
+        throw new OptionsError(
+          `\`resolve.conditions\` must be an array of condition names, got ${JSON.stringify(v)}`,
+        );
+      out.conditions = [...new Set(v as string[])];
+    } else if (k === "alias") {
+      out.alias = checkAlias(v);
+    } else throw new OptionsError(`\`resolve\` has unknown key \`${k}\`; ${RESOLVE_SHAPE}`);
+  }
+  return out;
+}
+
+function checkAlias(value: unknown): AliasEntry[] {
+  const target = (where: string, r: unknown): string | null => {
+    if (r === null || (typeof r === "string" && r !== "")) return r;
+    throw new OptionsError(`${where} must be a path or module specifier string, got ${JSON.stringify(r)}`);
+  };
+  if (typeof value === "object" && value !== null && !Array.isArray(value))
+    return Object.entries(value).map(([find, r]) => {
+      if (find === "") throw new OptionsError("`resolve.alias` has an empty key");
+      return { find, replacement: target(`\`resolve.alias[${JSON.stringify(find)}]\``, r) };
+    });
+  if (!Array.isArray(value))
+    throw new OptionsError(`\`resolve.alias\` must be an object or an array, got ${JSON.stringify(value)}`);
+  return value.map((e, i) => {
+    const where = `\`resolve.alias[${i}]\``;
+    if (typeof e !== "object" || e === null || Array.isArray(e))
+      throw new OptionsError(`${where} must be { "find": …, "replacement": … }, got ${JSON.stringify(e)}`);
+    for (const k of Object.keys(e))
+      if (k !== "find" && k !== "replacement") throw new OptionsError(`${where} has unknown key \`${k}\``);
+    const { find, replacement } = e as { find?: unknown; replacement?: unknown };
+    const r = target(`${where}.replacement`, replacement);
+    if (typeof find === "string" && find !== "") return { find, replacement: r };
+    if (find instanceof RegExp) return { find: { regex: find.source, flags: find.flags }, replacement: r };
+    if (typeof find === "object" && find !== null) {
+      const { regex, flags } = find as { regex?: unknown; flags?: unknown };
+      const keys = Object.keys(find).filter((k) => k !== "regex" && k !== "flags");
+      if (
+        typeof regex === "string" &&
+        (flags === undefined || typeof flags === "string") &&
+        keys.length === 0
+      ) {
+        try {
+          new RegExp(regex, flags);
+        } catch (err) {
+          throw new OptionsError(
+            `${where}.find is not a valid regular expression: ${(err as Error).message}`,
+          );
+        }
+        return { find: flags ? { regex, flags } : { regex }, replacement: r };
+      }
+    }
+    throw new OptionsError(
+      `${where}.find must be a string, a RegExp or { "regex": "…", "flags": "…" }, got ${JSON.stringify(find)}`,
+    );
+  });
+}
+
 /** Validates user options before any traversal; unknown keys get a "did you mean". */
 export function validateOptions(input: unknown): Options {
   if (input === undefined || input === null) return { ...DEFAULT_OPTIONS };
@@ -170,6 +251,9 @@ export function validateOptions(input: unknown): Options {
         break;
       case "twinsByName":
         out.twinsByName = checkTwinsByName(value);
+        break;
+      case "resolve":
+        out.resolve = checkResolve(value);
         break;
       case "unproven":
         if (value !== "guard" && value !== "worker")

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
-import { dirname, isAbsolute, join, resolve as resolvePath, sep } from "node:path";
+import { dirname, isAbsolute, join, relative as relativePath, resolve as resolvePath, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { currentCompile } from "./compile-run.js";
 import { packageFolderOf, packageStampOf } from "./managed.js";
@@ -22,6 +22,90 @@ import { packageFolderOf, packageStampOf } from "./managed.js";
 export type Resolution =
   | { kind: "file"; path: string }
   | { kind: "package"; name: string; dir: string; subpath: string; packageJson: Record<string, unknown> };
+
+/**
+ * What the host resolves that Node does not (the `resolve` option, core/options.ts): its aliases,
+ * in order, the first that matches winning (Vite's `resolve.alias`, webpack's `resolve.alias`,
+ * esbuild's `alias`, Jest's `moduleNameMapper`), and the conditions the program runs with besides
+ * Node's own (`node --conditions`, a bundler's `resolve.conditions`).
+ */
+export interface HostResolve {
+  alias: AliasEntry[];
+  conditions: string[];
+}
+
+/**
+ * An alias: `find` a string (the specifier itself, or its prefix before a `/`, as Vite and
+ * webpack match) or a regular expression (its source and flags: the options are JSON), and what
+ * replaces the match (`$1` for a group). `replacement: null` is an alias the host follows in a
+ * way smartasync cannot (a custom resolver, several candidate files): an import through it is
+ * SA204 naming the alias.
+ */
+export interface AliasEntry {
+  find: string | { regex: string; flags?: string };
+  replacement: string | null;
+}
+
+/** The host's resolution settings for the resolution running now (resolveImport sets it). */
+let host: HostResolve | undefined;
+/** Each settings object's cache key (its JSON), computed once. */
+const hostKeys = new WeakMap<HostResolve, string>();
+
+function hostKey(h: HostResolve | undefined): string {
+  if (!h || (h.alias.length === 0 && h.conditions.length === 0)) return "";
+  let k = hostKeys.get(h);
+  if (k === undefined) {
+    k = JSON.stringify(h);
+    hostKeys.set(h, k);
+  }
+  return k;
+}
+
+/** The alias `specifier` matches, and what it becomes (undefined where the alias is opaque). */
+function aliasMatch(
+  specifier: string,
+  h: HostResolve | undefined,
+): { entry: AliasEntry; name: string; to: string | undefined } | undefined {
+  if (!h) return undefined;
+  for (const entry of h.alias) {
+    const { find } = entry;
+    if (typeof find === "string") {
+      if (specifier !== find && !specifier.startsWith(find.endsWith("/") ? find : `${find}/`)) continue;
+      const to = entry.replacement === null ? undefined : entry.replacement + specifier.slice(find.length);
+      return { entry, name: find, to };
+    }
+    let re: RegExp;
+    try {
+      re = new RegExp(find.regex, (find.flags ?? "").replace(/[gy]/g, ""));
+    } catch {
+      continue;
+    }
+    if (!re.test(specifier)) continue;
+    const to = entry.replacement === null ? undefined : specifier.replace(re, entry.replacement);
+    return { entry, name: `/${find.regex}/${find.flags ?? ""}`, to };
+  }
+  return undefined;
+}
+
+/**
+ * Why an import through one of the host's aliases leads nowhere, where it is one: an alias
+ * smartasync cannot follow, or one whose target names no file (attack26 F11). Undefined for any
+ * other specifier.
+ */
+export function aliasMiss(specifier: string, from: string, h: HostResolve | undefined): string | undefined {
+  const m = aliasMatch(specifier, h);
+  if (!m) return undefined;
+  if (m.to === undefined)
+    return `goes through the alias "${m.name}" of your build tool, which resolves it in a way smartasync cannot follow (a custom resolver, or more than one candidate); give the alias one target path, or import the file by a relative path`;
+  // An absolute target (a path the host resolved, or one an options file made so) is shown from
+  // the importing file: a report holds no machine's paths.
+  let to = m.to;
+  if (isAbsolute(to)) {
+    to = relativePath(dirname(from), to).split(sep).join("/");
+    if (!to.startsWith(".")) to = `./${to}`;
+  }
+  return `goes through the alias "${m.name}" (the \`resolve.alias\` of smartasync's options, or your build tool's), to "${to}", which names no file; fix the alias, or import the file by a relative path`;
+}
 
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 /**
@@ -336,24 +420,38 @@ export function resolveImport(
   specifier: string,
   from: string,
   kind: LoadKind = "import",
+  /** The host's aliases and conditions (the `resolve` option); none: Node's resolution. */
+  settings?: HostResolve,
 ): Resolution | undefined {
   if (specifier.startsWith("node:")) return undefined;
   const fromDir = dirname(from);
   caches = cachesFor(fromDir);
   // Every file of a directory asks the same questions: remember hits, re-check that they exist.
-  const key = `${fromDir}\0${kind}\0${specifier}`;
+  // Under the host's settings too: another alias table or condition list is another resolution.
+  const key = `${fromDir}\0${kind}\0${specifier}\0${hostKey(settings)}`;
   // The caller stats the file anyway (FactsCache) and calls forgetResolution() if it is gone.
   const known = caches.files.get(key);
   if (known !== undefined) return { kind: "file", path: known };
-  const r = resolveUncached(specifier, fromDir, kind);
+  host = settings;
+  let r: Resolution | undefined;
+  try {
+    r = resolveUncached(specifier, fromDir, kind);
+  } finally {
+    host = undefined;
+  }
   if (r?.kind === "file") caches.files.set(key, r.path);
   return r;
 }
 
 /** Drops a remembered resolution whose file has disappeared. */
-export function forgetResolution(specifier: string, from: string, kind: LoadKind = "import"): void {
+export function forgetResolution(
+  specifier: string,
+  from: string,
+  kind: LoadKind = "import",
+  settings?: HostResolve,
+): void {
   const c = cachesFor(dirname(from));
-  c.files.delete(`${dirname(from)}\0${kind}\0${specifier}`);
+  c.files.delete(`${dirname(from)}\0${kind}\0${specifier}\0${hostKey(settings)}`);
   // Its stats too: the next resolution looks at the file system again.
   c.stats.clear();
 }
@@ -513,7 +611,11 @@ function selfExports(name: string, fromDir: string) {
  * `dist/` not built yet). Said at the import as SA204 (attack 15, F24), never a silent plain
  * call. Undefined for any other specifier, and for one that resolves.
  */
-export function selfReferenceMiss(specifier: string, from: string): string | undefined {
+export function selfReferenceMiss(
+  specifier: string,
+  from: string,
+  settings?: HostResolve,
+): string | undefined {
   if (specifier.startsWith(".") || specifier.startsWith("#") || isAbsolute(specifier)) return undefined;
   const parts = specifier.split("/");
   const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
@@ -521,8 +623,13 @@ export function selfReferenceMiss(specifier: string, from: string): string | und
   caches = cachesFor(dirname(from));
   const scope = packageScope(dirname(from));
   if (!scope || scope.json.name !== name || scope.json.exports === undefined) return undefined;
-  if (viaSelf(name, subpath, dirname(from), "import") || viaSelf(name, subpath, dirname(from), "require"))
-    return undefined;
+  host = settings;
+  try {
+    if (viaSelf(name, subpath, dirname(from), "import") || viaSelf(name, subpath, dirname(from), "require"))
+      return undefined;
+  } finally {
+    host = undefined;
+  }
   const self = `is a self-reference through this package's "exports"`;
   const exports = scope.json.exports;
   const subpaths =
@@ -543,7 +650,12 @@ export function selfReferenceMiss(specifier: string, from: string): string | und
     else if (Array.isArray(t)) for (const x of t) collect(x);
     else if (typeof t === "object" && t !== null)
       for (const [condition, x] of Object.entries(t))
-        if (CONDITIONS.import.has(condition) || CONDITIONS.require.has(condition)) collect(x);
+        if (
+          CONDITIONS.import.has(condition) ||
+          CONDITIONS.require.has(condition) ||
+          settings?.conditions.includes(condition)
+        )
+          collect(x);
   };
   collect(entry.target);
   if (targets.length === 0) {
@@ -581,7 +693,7 @@ function importTarget(
     )
       return undefined;
     // A bare package name (`"#dep": "some-package"`): found like any import of it.
-    return resolveUncached(filled, dir, kind);
+    return resolveAliased(filled, dir, kind);
   }
   if (Array.isArray(target)) {
     for (const t of target) {
@@ -592,7 +704,12 @@ function importTarget(
   }
   if (typeof target === "object" && target !== null) {
     for (const [condition, t] of Object.entries(target)) {
-      if (!CONDITIONS[kind].has(condition) && condition !== extraCondition) continue;
+      if (
+        !CONDITIONS[kind].has(condition) &&
+        condition !== extraCondition &&
+        !host?.conditions.includes(condition)
+      )
+        continue;
       const r = importTarget(t, rest, dir, kind);
       if (r) return r;
     }
@@ -623,6 +740,20 @@ function esmPath(specifier: string, fromDir: string): string | undefined {
 }
 
 function resolveUncached(specifier: string, fromDir: string, kind: LoadKind): Resolution | undefined {
+  const alias = isAbsolute(specifier) ? undefined : aliasMatch(specifier, host);
+  if (alias) {
+    // The host replaces the match and resolves what it gets once, without its aliases again: an
+    // absolute path, a path relative to the working directory (as esbuild and
+    // babel-plugin-module-resolver read one), or a package (`react` → `preact/compat`).
+    const to = alias.to;
+    if (to === undefined) return undefined;
+    const relative = to === "." || to === ".." || to.startsWith("./") || to.startsWith("../");
+    return resolveAliased(relative ? resolvePath(to) : to, fromDir, kind);
+  }
+  return resolveAliased(specifier, fromDir, kind);
+}
+
+function resolveAliased(specifier: string, fromDir: string, kind: LoadKind): Resolution | undefined {
   if (specifier.startsWith("#")) return viaImports(specifier, fromDir, kind);
   if (specifier.startsWith(".") || isAbsolute(specifier)) {
     const url = kind === "import" && specifier.startsWith(".") ? esmPath(specifier, fromDir) : undefined;
@@ -668,7 +799,7 @@ let extraCondition: string | undefined;
  * bundler with its own conditions, may load another file (attack26 F05). Empty for any other
  * specifier.
  */
-export function conditionsOf(specifier: string, from: string): string[] {
+export function conditionsOf(specifier: string, from: string, settings?: HostResolve): string[] {
   const fromDir = dirname(from);
   caches = cachesFor(fromDir);
   let target: unknown;
@@ -690,7 +821,14 @@ export function conditionsOf(specifier: string, from: string): string[] {
     if (Array.isArray(t)) for (const x of t) collect(x);
     else if (typeof t === "object" && t !== null)
       for (const [condition, x] of Object.entries(t)) {
-        if (!CONDITIONS.import.has(condition) && !CONDITIONS.require.has(condition) && condition !== "types")
+        // A condition the program is known to run with (the `resolve.conditions` option) is
+        // matched as Node's own are: its branch is followed (fixture modules/conditions-known).
+        if (
+          !CONDITIONS.import.has(condition) &&
+          !CONDITIONS.require.has(condition) &&
+          condition !== "types" &&
+          !settings?.conditions.includes(condition)
+        )
           found.add(condition);
         collect(x);
       }
@@ -705,13 +843,16 @@ export function resolveUnderCondition(
   from: string,
   kind: LoadKind,
   condition: string,
+  settings?: HostResolve,
 ): Resolution | undefined {
   caches = cachesFor(dirname(from));
   extraCondition = condition;
+  host = settings;
   try {
     return resolveUncached(specifier, dirname(from), kind);
   } finally {
     extraCondition = undefined;
+    host = undefined;
   }
 }
 

@@ -34,6 +34,29 @@ describe("validateOptions", () => {
     expect(() => validateOptions({ twins: [] })).toThrow(/`twins` must be an object/);
   });
 
+  it("validates resolve: aliases in their normal form, conditions (attack26 F11)", () => {
+    expect(validateOptions(undefined).resolve).toEqual({ alias: [], conditions: [] });
+    expect(validateOptions({ resolve: { alias: { "@": "/src", "~": null } } }).resolve.alias).toEqual([
+      { find: "@", replacement: "/src" },
+      { find: "~", replacement: null },
+    ]);
+    expect(
+      validateOptions({ resolve: { alias: [{ find: /^@\/(.*)$/i, replacement: "/src/$1" }] } }).resolve.alias,
+    ).toEqual([{ find: { regex: "^@\\/(.*)$", flags: "i" }, replacement: "/src/$1" }]);
+    expect(validateOptions({ resolve: { conditions: ["development", "development"] } }).resolve).toEqual({
+      alias: [],
+      conditions: ["development"],
+    });
+    expect(() => validateOptions({ resolve: { alias: 1 } })).toThrow(
+      /`resolve.alias` must be an object or an array/,
+    );
+    expect(() =>
+      validateOptions({ resolve: { alias: [{ find: { regex: "(" }, replacement: "x" }] } }),
+    ).toThrow(/not a valid regular expression/);
+    expect(() => validateOptions({ resolve: { conditions: "development" } })).toThrow(/`resolve.conditions`/);
+    expect(() => validateOptions({ resolve: { aliases: {} } })).toThrow(/unknown key `aliases`/);
+  });
+
   it("validates twinsByName", () => {
     expect(validateOptions(undefined).twinsByName).toBe(true);
     expect(validateOptions({ twinsByName: false }).twinsByName).toBe(false);

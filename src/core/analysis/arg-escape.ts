@@ -1383,7 +1383,9 @@ function ownExport(ctx: Ctx, b: Binding): t.Function | undefined {
   if (decl?.type !== "ImportDeclaration" || !from || !decl.source.value.startsWith(".")) return undefined;
   const name = spec.type === "ImportDefaultSpecifier" ? "default" : importedName(b);
   if (name === undefined) return undefined;
-  const r = ctx.graph ? ctx.graph.resolve(decl.source.value, from) : resolveImport(decl.source.value, from);
+  const r = ctx.graph
+    ? ctx.graph.resolve(decl.source.value, from)
+    : resolveImport(decl.source.value, from, "import", ctx.options.resolve);
   if (r?.kind !== "file" || resolvePath(r.path) !== resolvePath(from)) return undefined;
   const bound = (id: t.Identifier): t.Function | undefined => {
     const own = ctx.scopes.binding(id, id.name);

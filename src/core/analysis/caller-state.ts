@@ -219,7 +219,7 @@ function unboundKey(ctx: Ctx, ref: t.Identifier, b: Binding): string | undefined
   if (!r) return undefined;
   let path: string | undefined;
   try {
-    const to = resolveImport(r.source, ctx.filename!);
+    const to = resolveImport(r.source, ctx.filename!, "import", ctx.options.resolve);
     path = to?.kind === "file" ? to.path : undefined;
   } catch {
     path = undefined;

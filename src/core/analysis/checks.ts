@@ -1037,7 +1037,7 @@ function exportTarget(
   depth: number,
 ): { other: Ctx; there: Binding; via: string[] } | undefined {
   if (depth > MAX_REEXPORT_DEPTH || !from.filename) return undefined;
-  const path = fileOf(source, from.filename, from.options.runtime);
+  const path = fileOf(source, from.filename, from.options.runtime, from.options.resolve);
   const other = path === undefined ? undefined : importedCtx(from, path);
   if (!other || seen.has(`${path}\0${name}`)) return undefined;
   seen.add(`${path}\0${name}`);

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FIELD, packageTargets } from "../module-facts.js";
-import { isLocalSpecifier, resolveImport } from "../resolve.js";
+import { type HostResolve, isLocalSpecifier, resolveImport } from "../resolve.js";
 import type { ParseModule } from "./module-graph.js";
 import { builtinName, NodeOrigins } from "./node-origin.js";
 import type { Node } from "./tree.js";
@@ -36,10 +36,15 @@ const cache = new Map<string, { mtimeMs: number; size: number; names: ExportName
  * read (not found, a built-in, unparsable) or the module is smartasync's own business (a package
  * with a manifest: its facts say what it holds).
  */
-export function exportNamesOf(parse: ParseModule, specifier: string, from: string): ExportNames | undefined {
+export function exportNamesOf(
+  parse: ParseModule,
+  specifier: string,
+  from: string,
+  settings?: HostResolve,
+): ExportNames | undefined {
   let r: ReturnType<typeof resolveImport>;
   try {
-    r = resolveImport(specifier, from);
+    r = resolveImport(specifier, from, "import", settings);
   } catch {
     return undefined;
   }

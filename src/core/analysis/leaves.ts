@@ -1304,7 +1304,7 @@ function pMapAggregate(ctx: Ctx, call: CallNode): string | undefined {
     ? undefined
     : ctx.graph
       ? ctx.graph.resolve("p-map", ctx.filename)
-      : resolveImport("p-map", ctx.filename);
+      : resolveImport("p-map", ctx.filename, "import", ctx.options.resolve);
   const version = found?.kind === "package" ? found.packageJson.version : undefined;
   if (typeof version !== "string") return `the version of p-map cannot be read from ${ctx.fileName}`;
   const major = Number.parseInt(version, 10);

@@ -23,8 +23,10 @@ import {
 import type { Options } from "../options.js";
 import { emptyReport } from "../report.js";
 import {
+  aliasMiss,
   conditionsOf,
   forgetResolution,
+  type HostResolve,
   isLocalSpecifier,
   type LoadKind,
   type Resolution,
@@ -234,6 +236,7 @@ function namesDigest(n: ExportNames | undefined): string {
 
 /** `resolveImport`, noted for the computation running now. */
 function resolveSeen(
+  settings: HostResolve,
   specifier: string,
   from: string,
   kind: LoadKind = "import",
@@ -243,8 +246,8 @@ function resolveSeen(
   try {
     r =
       condition === undefined
-        ? resolveImport(specifier, from, kind)
-        : resolveUnderCondition(specifier, from, kind, condition);
+        ? resolveImport(specifier, from, kind, settings)
+        : resolveUnderCondition(specifier, from, kind, condition, settings);
   } catch (e) {
     taintFacts();
     throw e;
@@ -282,10 +285,13 @@ function sameForImporters(a: ModuleFacts, b: ModuleFacts): boolean {
  * alias) — and nothing for an import that Node might still load (a built-in, `virtual:x`).
  * Code under node_modules never asked for smartasync: its self-references stay quiet.
  */
-function unresolved(specifier: string, from: string): ModuleFacts {
+function unresolved(specifier: string, from: string, settings: HostResolve): ModuleFacts {
+  // Through one of the host's aliases (the `resolve` option): said naming the alias (attack26 F11).
+  const alias = aliasMiss(specifier, from, settings);
+  if (alias !== undefined && !inNodeModules(from)) return { ...EMPTY_FACTS, problem: alias };
   if (isLocalSpecifier(specifier)) return { ...EMPTY_FACTS, problem: "cannot be found" };
   if (inNodeModules(from)) return EMPTY_FACTS;
-  const self = selfReferenceMiss(specifier, from);
+  const self = selfReferenceMiss(specifier, from, settings);
   if (self) return { ...EMPTY_FACTS, problem: self };
   // A name no package has, from the project's own files: a host's alias (attack26 F11, fixture
   // diagnostics/sa204-unresolved-bare-specifier), said at a call in sync code.
@@ -434,7 +440,7 @@ export class ModuleGraph {
    * computation running now: a stored entry is checked against it.
    */
   resolve(specifier: string, from: string): Resolution | undefined {
-    return resolveSeen(specifier, from);
+    return resolveSeen(this.options.resolve, specifier, from);
   }
 
   /**
@@ -443,7 +449,7 @@ export class ModuleGraph {
    * it calls exports a `…Sync`, so a stored entry is checked against them.
    */
   exportNames(specifier: string, from: string): ExportNames | undefined {
-    const names = exportNamesOf(this.parse, specifier, from);
+    const names = exportNamesOf(this.parse, specifier, from, this.options.resolve);
     if (recording.length > 0) observe({ n: [specifier, from, namesDigest(names)] });
     return names;
   }
@@ -483,21 +489,21 @@ export class ModuleGraph {
   ): ModuleFacts {
     let conditions: string[];
     try {
-      conditions = conditionsOf(specifier, from);
+      conditions = conditionsOf(specifier, from, this.options.resolve);
     } catch {
       return facts;
     }
     if (conditions.length === 0) return facts;
     let base: Resolution | undefined;
     try {
-      base = resolveSeen(specifier, from, kind);
+      base = resolveSeen(this.options.resolve, specifier, from, kind);
     } catch {
       return facts;
     }
     for (const condition of conditions) {
       let r: Resolution | undefined;
       try {
-        r = resolveSeen(specifier, from, kind, condition);
+        r = resolveSeen(this.options.resolve, specifier, from, kind, condition);
       } catch {
         continue;
       }
@@ -532,8 +538,8 @@ export class ModuleGraph {
     let i: Resolution | undefined;
     let r: Resolution | undefined;
     try {
-      i = resolveSeen(specifier, from, "import");
-      r = resolveSeen(specifier, from, "require");
+      i = resolveSeen(this.options.resolve, specifier, from, "import");
+      r = resolveSeen(this.options.resolve, specifier, from, "require");
     } catch {
       return asImport;
     }
@@ -553,21 +559,21 @@ export class ModuleGraph {
   private ofImportAs(specifier: string, from: string, phase: "shape" | "facts", kind: LoadKind): ModuleFacts {
     let r: Resolution | undefined;
     try {
-      r = resolveSeen(specifier, from, kind);
+      r = resolveSeen(this.options.resolve, specifier, from, kind);
     } catch {
       r = undefined;
     }
-    if (!r) return unresolved(specifier, from);
+    if (!r) return unresolved(specifier, from, this.options.resolve);
     if (r.kind === "package") return packageSeen(specifier, from, r);
     const facts = phase === "shape" ? this.shapeOf(r.path, 0) : this.factsOf(r.path);
     if (facts.problem === UNREADABLE) {
       // A remembered resolution whose file is gone: resolve once more (the file may have moved).
       taintFacts();
-      forgetResolution(specifier, from, kind);
-      const again = resolveImport(specifier, from, kind);
+      forgetResolution(specifier, from, kind, this.options.resolve);
+      const again = resolveImport(specifier, from, kind, this.options.resolve);
       if (again?.kind === "file" && again.path !== r.path)
         return phase === "shape" ? this.shapeOf(again.path, 0) : this.factsOf(again.path);
-      if (!again) return unresolved(specifier, from);
+      if (!again) return unresolved(specifier, from, this.options.resolve);
     }
     return facts;
   }
@@ -582,7 +588,7 @@ export class ModuleGraph {
   exportStarts(specifier: string, from: string, name: string): boolean {
     let r: Resolution | undefined;
     try {
-      r = resolveSeen(specifier, from);
+      r = resolveSeen(this.options.resolve, specifier, from);
     } catch {
       return false;
     }
@@ -654,7 +660,7 @@ export class ModuleGraph {
   ): ExportWrites | undefined {
     let r: Resolution | undefined;
     try {
-      r = resolveSeen(specifier, from);
+      r = resolveSeen(this.options.resolve, specifier, from);
     } catch {
       return `\`${specifier}\` cannot be resolved`;
     }
@@ -914,7 +920,7 @@ export class ModuleGraph {
     // A chain cut here would read differently entered elsewhere: not kept in the store.
     if (depth >= MAX_REEXPORT_DEPTH && reExports.length > 0) taintFacts();
     const targetOf = (re: ReExportRule): ModuleFacts => {
-      const r = resolveSeen(re.from, path);
+      const r = resolveSeen(this.options.resolve, re.from, path);
       if (r?.kind === "file") {
         if (this.shapes.inProgress(r.path)) {
           taintFacts();
@@ -1070,7 +1076,7 @@ export class ModuleGraph {
   ): ModuleFacts | "cycle" | undefined {
     let r: Resolution | undefined;
     try {
-      r = resolveSeen(specifier, from);
+      r = resolveSeen(this.options.resolve, specifier, from);
     } catch {
       r = undefined;
     }
@@ -1218,7 +1224,7 @@ export class ModuleGraph {
     }
     if ("r" in d) {
       const [specifier, from, was, kind, condition] = d.r;
-      return outcome(resolveSeen(specifier, from, kind, condition)) === was;
+      return outcome(resolveSeen(this.options.resolve, specifier, from, kind, condition)) === was;
     }
     if ("n" in d) {
       const [specifier, from, was] = d.n;
@@ -1226,7 +1232,7 @@ export class ModuleGraph {
     }
     if ("p" in d) {
       const [specifier, from, was] = d.p;
-      const r = resolveSeen(specifier, from);
+      const r = resolveSeen(this.options.resolve, specifier, from);
       return r?.kind === "package" && digest(packageSeen(specifier, from, r)) === was;
     }
     const [path, phase, was] = d.f;

@@ -4,7 +4,7 @@ import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
 import { declaredKindNow } from "../package-type.js";
 import { emptyReport } from "../report.js";
-import { resolveImport } from "../resolve.js";
+import { type HostResolve, resolveImport } from "../resolve.js";
 import { type Ctx, createCtx, warn } from "./ctx.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { FS_READS } from "./outside.js";
@@ -609,7 +609,7 @@ export function importsReach(from: Ctx, start: string, target: string): boolean 
     const path = queue[i]!;
     if (path === target) return true;
     for (const spec of moduleAt(graph, path)?.imports ?? []) {
-      const next = fileOf(spec, path, from.options.runtime);
+      const next = fileOf(spec, path, from.options.runtime, from.options.resolve);
       if (next !== undefined && !seen.has(next)) {
         seen.add(next);
         queue.push(next);
@@ -623,11 +623,16 @@ export function importsReach(from: Ctx, start: string, target: string): boolean 
 const MAX_MODULES = 2000;
 
 /** The program's own module file an import names (not a package, not the runtime), if any. */
-export function fileOf(specifier: string, from: string, runtime: string): string | undefined {
+export function fileOf(
+  specifier: string,
+  from: string,
+  runtime: string,
+  settings?: HostResolve,
+): string | undefined {
   if (specifier === runtime || specifier.startsWith(`${runtime}/`)) return undefined;
   let r: ReturnType<typeof resolveImport>;
   try {
-    r = resolveImport(specifier, from);
+    r = resolveImport(specifier, from, "import", settings);
   } catch {
     return undefined;
   }
@@ -653,7 +658,7 @@ export function checkWorkerImports(ctx: Ctx): void {
   const seen = new Set<string>([self]);
   const queue: { path: string; chain: string[]; at: Node }[] = [];
   for (const { specifier, at } of staticImports(ctx.program)) {
-    const path = fileOf(specifier, self, runtime);
+    const path = fileOf(specifier, self, runtime, ctx.options.resolve);
     if (!path || seen.has(path)) continue;
     seen.add(path);
     queue.push({ path, chain: [show(path)], at });
@@ -665,7 +670,7 @@ export function checkWorkerImports(ctx: Ctx): void {
     if (m.lines.length)
       warn(ctx, "SA303", at, MSG.importedEffects(chain, m.lines, runtime, m.cjs, m.declarations));
     for (const specifier of m.imports) {
-      const next = fileOf(specifier, path, runtime);
+      const next = fileOf(specifier, path, runtime, ctx.options.resolve);
       if (!next || seen.has(next)) continue;
       seen.add(next);
       queue.push({ path: next, chain: [...chain, show(next)], at });
