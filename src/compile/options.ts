@@ -20,6 +20,7 @@ import { dirname, join, resolve } from "node:path";
 import { escapeControls } from "../core/escape.js";
 import { packageStampOf } from "../core/managed.js";
 import { type Options, OptionsError, validateOptions } from "../core/options.js";
+import type { HostResolve } from "../core/resolve.js";
 
 export const CONFIG_FILE = "smartasync.config.json";
 
@@ -340,4 +341,32 @@ function keyOffset(text: string, key: string, from: number): number {
     }
   }
   return -1;
+}
+
+/**
+ * The host's `smartasync` options for `filename` with what the host itself resolves beyond Node
+ * (its aliases and conditions, read from its own configuration: the bundler plugins,
+ * smartasync/jest, smartasync/register, the CLI's `--conditions`) added as the `resolve` option,
+ * after those of the file's project options, unless the host's options set `resolve` themselves
+ * (docs/modules.md, "Aliases and conditions").
+ */
+export function withHostResolve<T extends object>(
+  given: T | undefined,
+  host: HostResolve | undefined,
+  filename: string,
+): T | undefined {
+  if (!host || (host.alias.length === 0 && host.conditions.length === 0)) return given;
+  if ((given as { resolve?: unknown } | undefined)?.resolve !== undefined) return given;
+  let project: HostResolve | undefined;
+  try {
+    project = loadProjectOptions(dirname(filename)).given.resolve;
+  } catch {
+    // A bad options file is the compile's SA104: said there.
+    return given;
+  }
+  const resolve: HostResolve = {
+    alias: [...(project?.alias ?? []), ...host.alias],
+    conditions: [...new Set([...(project?.conditions ?? []), ...host.conditions])],
+  };
+  return { ...given, resolve } as T;
 }

@@ -742,13 +742,10 @@ function esmPath(specifier: string, fromDir: string): string | undefined {
 function resolveUncached(specifier: string, fromDir: string, kind: LoadKind): Resolution | undefined {
   const alias = isAbsolute(specifier) ? undefined : aliasMatch(specifier, host);
   if (alias) {
-    // The host replaces the match and resolves what it gets once, without its aliases again: an
-    // absolute path, a path relative to the working directory (as esbuild and
-    // babel-plugin-module-resolver read one), or a package (`react` → `preact/compat`).
-    const to = alias.to;
-    if (to === undefined) return undefined;
-    const relative = to === "." || to === ".." || to.startsWith("./") || to.startsWith("../");
-    return resolveAliased(relative ? resolvePath(to) : to, fromDir, kind);
+    // The host replaces the match and resolves what it gets once, from the importing file,
+    // without its aliases again: an absolute path, a relative one (Vite and Jest read one from the
+    // importer: `"^(\\.{1,2}/.*)\\.js$": "$1"`), or a package (`react` → `preact/compat`).
+    return alias.to === undefined ? undefined : resolveAliased(alias.to, fromDir, kind);
   }
   return resolveAliased(specifier, fromDir, kind);
 }

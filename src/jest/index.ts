@@ -18,12 +18,19 @@ import { cacheKey, compileFile, useCompiler } from "../register/compile.js";
 import type { Format } from "../register/format.js";
 import * as transform from "../register/transform.js";
 import { WORKER_IMPORT_ENV } from "../runtime/internal.cjs";
+import { jestResolve } from "../unplugin/host-resolve.js";
 
 /** The part of Jest's `TransformOptions` this transformer reads. */
 export interface JestTransformOptions {
   /** Jest runs test files as ES modules (`--experimental-vm-modules` and an ESM config). */
   supportsStaticESM?: boolean;
   instrument?: boolean;
+  /**
+   * The project's normalised config: its `moduleNameMapper` (regular expression, target) pairs
+   * and the test environment's `customExportConditions` become smartasync's `resolve` option
+   * (attack26 F11: an import through `@/lib` followed as Jest maps it, not SA204).
+   */
+  config?: { moduleNameMapper?: unknown; testEnvironmentOptions?: { customExportConditions?: unknown } };
 }
 
 export interface TransformedSource {
@@ -47,7 +54,14 @@ process.env[WORKER_IMPORT_ENV] ??= new URL("../register/index.js", import.meta.u
 
 function settings(options: JestTransformOptions) {
   const format: Format = options.supportsStaticESM ? "module" : "commonjs";
-  return { sourceMaps: true as const, format, jest: true, fresh: true, cache: false };
+  return {
+    sourceMaps: true as const,
+    format,
+    jest: true,
+    fresh: true,
+    cache: false,
+    resolve: jestResolve(options.config ?? {}),
+  };
 }
 
 const transformer: SmartAsyncJestTransformer = {

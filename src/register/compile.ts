@@ -5,9 +5,10 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { resolveFileOptions } from "../compile/options.js";
+import { resolveFileOptions, withHostResolve } from "../compile/options.js";
 import { buildStamp } from "../compile/stamp.js";
 import { escapeErrorMessage } from "../core/escape.js";
+import type { HostResolve } from "../core/resolve.js";
 import { type Entry, readEntry, writeEntry } from "./cache.js";
 import { dependencyFingerprint, hash } from "./deps.js";
 import { declaredFormat, type Format } from "./format.js";
@@ -64,6 +65,11 @@ export interface CompileSettings {
   cache?: boolean;
   /** For Jest: every file compiled (ES syntax to CommonJS), `jest.mock(…)` hoisted. */
   jest?: boolean;
+  /**
+   * What the host resolves beyond Node: Jest's `moduleNameMapper`, the conditions Node runs
+   * with (`--conditions`), given to smartasync as its `resolve` option (attack26 F11/F05).
+   */
+  resolve?: HostResolve;
 }
 
 export interface Compiled {
@@ -81,7 +87,7 @@ export interface Compiled {
  * settings, and the compilers' versions.
  */
 export function cacheKey(path: string, text: string, settings: CompileSettings): string {
-  const options = resolveFileOptions(path, undefined, "");
+  const options = resolveFileOptions(path, withHostResolve(undefined, settings.resolve, path), "");
   return hash(
     JSON.stringify([
       compilerStamp(),

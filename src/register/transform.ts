@@ -6,10 +6,11 @@
 import { dirname } from "node:path";
 import { enableFactsStore } from "../compile/facts-store.js";
 import { checkLimits } from "../compile/limits.js";
-import { loadProjectOptions } from "../compile/options.js";
+import { loadProjectOptions, withHostResolve } from "../compile/options.js";
 import { compileFileSync } from "../compile/swc.js";
 import type { CompileResult } from "../compile/types.js";
 import { requirePeer } from "../core/peers.js";
+import type { HostResolve } from "../core/resolve.js";
 import { checkingEveryFile } from "../swc-plugin/every-file.js";
 import { type Options, transformSync } from "../swc-plugin/index.js";
 import { declaredFormat, detectFormat, extensionOf, type Format, isTypeScript } from "./format.js";
@@ -26,7 +27,11 @@ export function swcOptionsFor(
   format: Format,
   sourceMaps: "inline" | true,
   jest = false,
+  /** What the host resolves beyond Node (Jest's `moduleNameMapper`, `--conditions`). */
+  hostResolve?: HostResolve,
 ): Options {
+  const given = jest ? { mockable: loadProjectOptions(dirname(path)).given.mockable ?? true } : undefined;
+  const smartasync = withHostResolve(given, hostResolve, path);
   const ext = extensionOf(path);
   const ts = isTypeScript(path);
   return {
@@ -36,7 +41,7 @@ export function swcOptionsFor(
     // Under Jest, calls of imported smartasync functions go through the callee's marker, so that
     // `jest.mock` of their module is honoured (core/analysis/calls.ts, viaMarker); a project can
     // still say `"mockable": false`.
-    ...(jest ? { smartasync: { mockable: loadProjectOptions(dirname(path)).given.mockable ?? true } } : {}),
+    ...(smartasync ? { smartasync } : {}),
     sourceMaps,
     isModule: format === "module" ? true : "unknown",
     jsc: {
@@ -81,7 +86,7 @@ export function formatOf(path: string, source: string, hint?: Format): Format {
 }
 
 /** Does smartasync change this JavaScript file? (TypeScript is always compiled: Node cannot strip it.) */
-function smartasyncChanges(path: string, source: string, format: Format): boolean {
+function smartasyncChanges(path: string, source: string, format: Format, hostResolve?: HostResolve): boolean {
   const ext = extensionOf(path);
   let result: CompileResult;
   try {
@@ -95,6 +100,7 @@ function smartasyncChanges(path: string, source: string, format: Format): boolea
       isModule: format === "module" ? true : "unknown",
       cjsOutput: format === "commonjs",
       root: process.cwd(),
+      options: withHostResolve(undefined, hostResolve, path),
     });
   } catch (e) {
     const code = (e as { code?: unknown } | null)?.code;
@@ -111,18 +117,24 @@ function smartasyncChanges(path: string, source: string, format: Format): boolea
 export function compileUncached(
   path: string,
   text: string,
-  settings: { sourceMaps: "inline" | true; format?: Format; hint?: Format; jest?: boolean },
+  settings: {
+    sourceMaps: "inline" | true;
+    format?: Format;
+    hint?: Format;
+    jest?: boolean;
+    resolve?: HostResolve;
+  },
 ): { format: Format; code: string | null; map?: string } {
   const format = settings.format ?? formatOf(path, text, settings.hint);
   // Jest needs every file it hands over in its format (ES syntax becomes CommonJS).
-  if (!settings.jest && !isTypeScript(path) && !smartasyncChanges(path, text, format)) {
+  if (!settings.jest && !isTypeScript(path) && !smartasyncChanges(path, text, format, settings.resolve)) {
     return { format, code: null };
   }
   // Every file SWC compiles here is held to the per-file limits first, one smartasync leaves as
   // it is too: a located SA901, not the end of the process (swc-plugin/every-file.ts).
   const out = transformSync(
     text,
-    checkingEveryFile(swcOptionsFor(path, format, settings.sourceMaps, settings.jest)),
+    checkingEveryFile(swcOptionsFor(path, format, settings.sourceMaps, settings.jest, settings.resolve)),
   );
   return { format, code: out.code, map: out.map };
 }

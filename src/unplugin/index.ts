@@ -37,11 +37,12 @@ import {
 } from "../compile/budget.js";
 import { enableFactsStore } from "../compile/facts-store.js";
 import { type CompileRequest, compileFile, resolveFileOptions } from "../compile/index.js";
-import { loadProjectOptions } from "../compile/options.js";
+import { loadProjectOptions, withHostResolve } from "../compile/options.js";
 import { parserFor } from "../compile/parser.js";
 import type { TaskOutcome, TaskResult } from "../compile/task.js";
 import { escapeControls, escapeNamed, hasTerminalControls } from "../core/escape.js";
 import type { Report } from "../core/report.js";
+import type { HostResolve } from "../core/resolve.js";
 import { WORKER_IMPORT_ENV } from "../runtime/internal.cjs";
 import { browserError, browserProblems, browserRuntimeFile, WORKER_ONLY } from "./browser.js";
 import {
@@ -74,6 +75,7 @@ import {
   WorkerFiles,
   workerFileOptions,
 } from "./esbuild-workers.js";
+import { esbuildResolve, viteResolve, webpackResolve } from "./host-resolve.js";
 import {
   DEFAULT_INCLUDE,
   type PluginOptions,
@@ -118,6 +120,11 @@ class BuildState {
   readonly missingSettings = new Map<string, Set<string>>();
   /** Dev server or Vitest: modules are served from their source files, not from an output file. */
   serve = false;
+  /**
+   * The tool's aliases and conditions (host-resolve.ts), given to each file's compile as the
+   * `resolve` option (attack26 F11: an import through `@/lib.js` followed, not SA204).
+   */
+  hostResolve: HostResolve | undefined;
   /**
    * Vite: the build is for the browser (no `build.ssr`), as far as the configuration says; each
    * hook asks its environment first (`consumer`), since one dev server serves both.
@@ -531,7 +538,11 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             code,
             filename,
             engine: options.engine,
-            options: state.vitest ? underVitest(rawOptions?.smartasync, filename) : rawOptions?.smartasync,
+            options: withHostResolve(
+              state.vitest ? underVitest(rawOptions?.smartasync, filename) : rawOptions?.smartasync,
+              state.hostResolve,
+              filename,
+            ),
             host: HOST,
             cjsOutput: state.cjsOutput,
             root: state.toolRoot,
@@ -683,6 +694,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         state.vitest = config.mode === "test" && process.env.VITEST !== undefined;
         state.client = !config.build.ssr;
         state.library = Boolean(config.build.lib);
+        state.hostResolve = viteResolve(config, state.client);
         if (state.serve) state.workerHooks = useRegisterInWorkers();
         else state.outputs(viteOutputs(config.build));
       },
@@ -737,6 +749,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       // module looks for it (`__dirname`, which webpack leaves to Node for node targets).
       // Read once webpack has applied its defaults (after the plugins), before modules are built.
       compiler.hooks.afterEnvironment.tap("smartasync", () => {
+        state.hostResolve = webpackResolve(compiler.options.resolve);
         const node = compiler.options.node;
         const toNode = (mode: unknown) => mode === false || mode === "eval-only";
         const plainNode = node === false || (toNode(node?.__filename) && toNode(node?.__dirname));
@@ -834,6 +847,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       setup(build) {
         const o = build.initialOptions;
         state.setRoot(o.absWorkingDir ?? process.cwd());
+        state.hostResolve = esbuildResolve(o, process.cwd());
         // esbuild's `cjs` and `iife` output has no `import.meta`.
         const format = o.format ?? (o.bundle && o.platform === "node" ? "cjs" : o.bundle ? "iife" : "esm");
         state.cjsOutput = format !== "esm";

@@ -11,7 +11,7 @@
  *    channel, what it does with functions that run in workers, the engines, the fast path.
  */
 import { type SpawnOptions, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import * as esbuild from "esbuild";
@@ -393,6 +393,117 @@ describe("reports", () => {
       outputs.push(r.stdout);
     }
     expect(outputs).toEqual(["43 4\n", "43 4\n"]);
+  });
+});
+
+/**
+ * attack26 F11/F05: each tool's aliases and conditions are smartasync's too (host-resolve.ts):
+ * a call in sync code through `@/lib.js`, and through a package.json `"imports"` entry under a
+ * condition the tool sets, is followed to the annotated function (its sync variant), not SA204.
+ */
+describe("the tool's aliases and conditions are followed (docs/integrations.md)", () => {
+  const files = (specifier: string) => ({
+    "package.json": JSON.stringify({
+      type: "module",
+      imports: { "#store": { "dev-store": "./src/store-dev.js", default: "./src/store.js" } },
+    }),
+    "src/lib.js": '// @smartasync\nexport async function load(x) {\n  await null;\n  return "lib:" + x;\n}\n',
+    "src/store-dev.js":
+      '// @smartasync\nexport async function load(x) {\n  await null;\n  return "dev:" + x;\n}\n',
+    "src/store.js": 'export function load(x) {\n  return "plain:" + x;\n}\n',
+    "src/main.js": `import { load } from "${specifier}";\nimport { load as store } from "#store";\nconsole.log(load(1), store(2));\n`,
+  });
+  // The tree's own package.json (for `"imports"`) ends the self-reference the other trees use.
+  const withRuntime = (dir: string): string => {
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(ROOT, join(dir, "node_modules/smartasync"), "dir");
+    return dir;
+  };
+  const followed = (reports: Report[]) => {
+    const main = reports.find((r) => r.file.endsWith("main.js"));
+    expect(main?.diagnostics).toEqual([]);
+    expect(main?.calls.map((c) => `${c.callee} ${c.target} ${(c as { from?: string }).from}`)).toEqual([
+      "load loadSync src/lib.js",
+      "load loadSync src/store-dev.js",
+    ]);
+  };
+
+  it("Vite: resolve.alias ({ find: RegExp }) and ssr.resolve.conditions", async () => {
+    const dir = withRuntime(tree("host-resolve-vite", files("@/lib.js")));
+    const reports: Report[] = [];
+    await viteBuild({
+      root: dir,
+      configFile: false,
+      logLevel: "silent",
+      plugins: [vitePlugin({ onReport: (r: Report) => reports.push(r) })],
+      resolve: { alias: [{ find: /^@\/(.*)$/, replacement: `${join(dir, "src")}/$1` }] },
+      ssr: { resolve: { conditions: ["dev-store"] } },
+      build: { ssr: "src/main.js", outDir: "ssr" },
+    });
+    followed(reports);
+    const r = await run(["ssr/main.js"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("lib:1 dev:2\n");
+  });
+
+  it("webpack: resolve.alias and resolve.conditionNames", async () => {
+    const dir = withRuntime(tree("host-resolve-webpack", files("@/lib.js")));
+    const reports: Report[] = [];
+    const stats = await webpackBuild({
+      context: dir,
+      entry: "./src/main.js",
+      output: { path: join(dir, "dist"), filename: "main.cjs" },
+      resolve: {
+        alias: { "@": join(dir, "src") },
+        conditionNames: ["dev-store", "import", "node", "default"],
+      },
+      plugins: [webpackPlugin({ onReport: (r: Report) => reports.push(r) })],
+    });
+    expect(stats.toJson({ all: false, errors: true }).errors).toEqual([]);
+    followed(reports);
+    const r = await run(["dist/main.cjs"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("lib:1 dev:2\n");
+  });
+
+  it("esbuild: alias (a relative target, from absWorkingDir) and conditions", async () => {
+    const dir = withRuntime(tree("host-resolve-esbuild", files("app-src/lib.js")));
+    const reports: Report[] = [];
+    const out = await esbuild.build({
+      absWorkingDir: dir,
+      entryPoints: [join(dir, "src/main.js")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: join(dir, "dist/main.js"),
+      external: ["smartasync/runtime"],
+      logLevel: "silent",
+      alias: { "app-src": "./src" },
+      conditions: ["dev-store"],
+      plugins: [esbuildPlugin({ onReport: (r: Report) => reports.push(r) })],
+    });
+    expect(out.errors).toEqual([]);
+    followed(reports);
+    const r = await run(["dist/main.js"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("lib:1 dev:2\n");
+  });
+
+  it("an alias the tool resolves its own way (a custom resolver) is SA204 naming it", async () => {
+    const dir = tree("host-resolve-custom", files("@/lib.js"));
+    const reports: Report[] = [];
+    await viteBuild({
+      root: dir,
+      configFile: false,
+      logLevel: "silent",
+      plugins: [vitePlugin({ onReport: (r: Report) => reports.push(r) })],
+      resolve: {
+        alias: [{ find: "@", replacement: join(dir, "src"), customResolver: (id: string) => id }],
+      },
+      ssr: { resolve: { conditions: ["dev-store"] } },
+      build: { ssr: "src/main.js", outDir: "ssr" },
+    });
+    const main = reports.find((r) => r.file.endsWith("main.js"));
+    expect(main?.diagnostics.map((d) => `${d.code} ${d.message.includes('the alias "@"')}`)).toEqual([
+      "SA204 true",
+    ]);
   });
 });
 

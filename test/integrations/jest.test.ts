@@ -89,6 +89,33 @@ describe("smartasync/jest", () => {
     expect(status, out).toBe(0);
   });
 
+  it("follows the project's moduleNameMapper aliases (attack26 F11), relative ones from the importer", () => {
+    const dir = join(scratch, "mapper");
+    mkdirSync(join(dir, "src"), { recursive: true });
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "mapper", private: true, type: "module" }),
+    );
+    writeFileSync(
+      join(dir, "jest.config.js"),
+      `export default {\n  transform: { "\\\\.[cm]?[jt]sx?$": "smartasync/jest" },\n  moduleNameMapper: { "^@/(.*)$": "<rootDir>/src/$1", "^(\\\\.{1,2}/.*)\\\\.js$": "$1" },\n};\n`,
+    );
+    const lib = (name: string) =>
+      `// @smartasync\nexport async function ${name}(x: number): Promise<string> {\n  await null;\n  return "${name}:" + x;\n}\n`;
+    writeFileSync(join(dir, "src/lib.ts"), lib("load"));
+    writeFileSync(join(dir, "src/near.ts"), lib("near"));
+    writeFileSync(
+      join(dir, "src/alias.test.ts"),
+      `import { load } from "@/lib";\nimport { near } from "./near.js";\n\nfunction both(): string {\n  return \`\${load(1)} \${near(2)}\`;\n}\n\ntest("a sync call through a moduleNameMapper alias gets the value", () => {\n  expect(both()).toBe("load:1 near:2");\n});\n`,
+    );
+    const { status, out } = runJest(dir, "mapper");
+    expect(out).toMatch(/Tests: +1 passed, 1 total/);
+    expect(out).not.toContain("SA204");
+    expect(status, out).toBe(0);
+  });
+
   it("runs under Jest's ESM mode too (ES module output)", () => {
     const dir = copyOfExample("esm");
     // `jest.mock` does not apply to ES modules (Jest's ESM mode has jest.unstable_mockModule).

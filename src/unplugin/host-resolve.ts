@@ -1,0 +1,157 @@
+/**
+ * What each bundler resolves beyond Node, read from its own configuration into smartasync's
+ * `resolve` option (docs/integrations.md#aliases-and-conditions; attack26 F11/F05): its aliases
+ * and the conditions it matches. An alias smartasync cannot follow the way the tool does (a custom
+ * resolver, several candidates, a relative target the tool reads from each importer) is kept with
+ * `replacement: null`, so an import through it is SA204 naming the alias, not a silent plain call.
+ */
+import { resolve } from "node:path";
+import type { AliasEntry, HostResolve } from "../core/resolve.js";
+
+/** Node's own conditions: matched anyway (core/resolve.ts), not worth a place in the option. */
+const NODE_CONDITIONS = new Set(["import", "require", "node", "node-addons", "default", "module-sync"]);
+
+function conditions(list: readonly unknown[]): string[] {
+  return [
+    ...new Set(list.filter((c): c is string => typeof c === "string" && c !== "" && !NODE_CONDITIONS.has(c))),
+  ];
+}
+
+function regexEntry(find: RegExp, replacement: string | null): AliasEntry {
+  return {
+    find: find.flags ? { regex: find.source, flags: find.flags } : { regex: find.source },
+    replacement,
+  };
+}
+
+/**
+ * A target smartasync reads as the tool does: absolute, a package, or (`relative`: Vite, Jest)
+ * a path from the importing file; else not followed.
+ */
+function pathTarget(target: unknown, relative: boolean): string | null {
+  if (typeof target !== "string" || target === "") return null;
+  return target.startsWith(".") && !relative ? null : target;
+}
+
+/**
+ * Vite's resolved `resolve.alias` (an array of `{ find, replacement, customResolver }`) and
+ * conditions: `resolve.conditions` (Vite 6's `development|production` placeholder filled in), the
+ * mode's own (`development` or `production`, which Vite always matches) and `browser` for a
+ * client build. A relative replacement is read from the importing file, as Vite reads it.
+ */
+export function viteResolve(
+  config: {
+    resolve?: { alias?: unknown; conditions?: unknown };
+    ssr?: { resolve?: { conditions?: unknown } };
+    isProduction?: boolean;
+  },
+  client: boolean,
+): HostResolve {
+  const alias: AliasEntry[] = [];
+  const list = config.resolve?.alias;
+  const entries = Array.isArray(list)
+    ? (list as { find?: unknown; replacement?: unknown; customResolver?: unknown }[])
+    : typeof list === "object" && list !== null
+      ? Object.entries(list).map(([find, replacement]) => ({ find, replacement, customResolver: undefined }))
+      : [];
+  for (const e of entries) {
+    const replacement = e.customResolver ? null : pathTarget(e.replacement, true);
+    if (e.find instanceof RegExp) alias.push(regexEntry(e.find, replacement));
+    else if (typeof e.find === "string" && e.find !== "") alias.push({ find: e.find, replacement });
+  }
+  const mode = config.isProduction ? "production" : "development";
+  // An SSR build matches the SSR environment's conditions.
+  const own = client
+    ? config.resolve?.conditions
+    : (config.ssr?.resolve?.conditions ?? config.resolve?.conditions);
+  const given = Array.isArray(own) ? (own as unknown[]) : [];
+  return {
+    alias,
+    conditions: conditions([
+      ...given.map((c) => (c === "development|production" ? mode : c)),
+      mode,
+      ...(client ? ["browser"] : []),
+    ]),
+  };
+}
+
+/**
+ * webpack's `resolve.alias` (an object, a `name$` key matching the specifier only, or an array
+ * of `{ name, alias, onlyModule }`) and `resolve.conditionNames` (its defaults applied). An alias
+ * to `false` (an empty module), to several paths or to a relative path is not followed.
+ */
+export function webpackResolve(
+  resolveOptions: { alias?: unknown; conditionNames?: unknown } | undefined,
+): HostResolve {
+  const alias: AliasEntry[] = [];
+  const raw = resolveOptions?.alias;
+  const entries: { name: string; alias: unknown; onlyModule?: boolean }[] = Array.isArray(raw)
+    ? (raw as { name: string; alias: unknown; onlyModule?: boolean }[])
+    : typeof raw === "object" && raw !== null
+      ? Object.entries(raw).map(([name, a]) =>
+          name.endsWith("$") ? { name: name.slice(0, -1), alias: a, onlyModule: true } : { name, alias: a },
+        )
+      : [];
+  for (const e of entries) {
+    if (typeof e.name !== "string" || e.name === "") continue;
+    const replacement = pathTarget(
+      Array.isArray(e.alias) && e.alias.length === 1 ? e.alias[0] : e.alias,
+      false,
+    );
+    if (e.onlyModule)
+      alias.push({ find: { regex: `^${e.name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$` }, replacement });
+    else alias.push({ find: e.name, replacement });
+  }
+  const names = Array.isArray(resolveOptions?.conditionNames)
+    ? (resolveOptions.conditionNames as unknown[])
+    : [];
+  return { alias, conditions: conditions(names) };
+}
+
+/**
+ * esbuild's `alias` (a package name, matched itself or before a `/`; a relative target is read
+ * from `absWorkingDir`, as esbuild reads it) and `conditions`.
+ */
+export function esbuildResolve(
+  options: { alias?: Record<string, string>; conditions?: string[]; absWorkingDir?: string },
+  cwd: string,
+): HostResolve {
+  const alias: AliasEntry[] = Object.entries(options.alias ?? {}).map(([find, to]) => ({
+    find,
+    replacement:
+      typeof to !== "string" || to === ""
+        ? null
+        : to.startsWith("./") || to.startsWith("../")
+          ? resolve(options.absWorkingDir ?? cwd, to)
+          : to,
+  }));
+  return { alias, conditions: conditions(options.conditions ?? []) };
+}
+
+/**
+ * Jest's normalised `moduleNameMapper` (pairs of a regular expression's source and a target with
+ * `$1`…, `<rootDir>` already filled in): a target of one file is followed, several are not; and
+ * the test environment's `customExportConditions`.
+ */
+export function jestResolve(config: {
+  moduleNameMapper?: unknown;
+  testEnvironmentOptions?: { customExportConditions?: unknown };
+}): HostResolve {
+  const alias: AliasEntry[] = [];
+  const pairs = Array.isArray(config.moduleNameMapper) ? (config.moduleNameMapper as unknown[]) : [];
+  for (const pair of pairs) {
+    if (!Array.isArray(pair) || typeof pair[0] !== "string") continue;
+    try {
+      new RegExp(pair[0]);
+    } catch {
+      continue;
+    }
+    const to = Array.isArray(pair[1]) && pair[1].length === 1 ? pair[1][0] : pair[1];
+    alias.push({
+      find: { regex: pair[0] },
+      replacement: pathTarget(to, true),
+    });
+  }
+  const custom = config.testEnvironmentOptions?.customExportConditions;
+  return { alias, conditions: conditions(Array.isArray(custom) ? custom : []) };
+}
