@@ -242,10 +242,11 @@ export function buildCommand(): Command {
         jobs: opts.jobs,
         fileTimeout: opts.fileTimeout,
         label: "build",
-        options: { cwd, compiler: opts.compiler, moduleFacts: true },
+        options: { cwd, compiler: opts.compiler, moduleFacts: true, conditions: opts.conditions },
         optionsFor: (file) => ({
           cwd,
           compiler: opts.compiler,
+          conditions: opts.conditions,
           moduleFacts: true,
           sourceMaps: opts.sourceMaps,
           sourceFileName: relative(dirname(outFile(file)), file)

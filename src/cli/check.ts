@@ -324,7 +324,12 @@ export function checkCommand(): Command {
       jobs: opts.jobs,
       fileTimeout: opts.fileTimeout,
       label: "check",
-      options: { cwd, compiler: opts.compiler, highlightCode: colourEnabled(process.stderr) },
+      options: {
+        cwd,
+        compiler: opts.compiler,
+        conditions: opts.conditions,
+        highlightCode: colourEnabled(process.stderr),
+      },
     });
     const summary = summarise(outcomes, performance.now() - t0);
     for (const o of outcomes) if (!o.ok) printFailure(o);

@@ -11,6 +11,8 @@ import type { TransformFailure } from "./transform-file.js";
 export interface CommonOptions {
   /** `--compiler`; after `checkCompiler`, the compiler picked for the project. */
   compiler: "babel" | "swc";
+  /** `--conditions a,b`: the conditions the program runs with (docs/cli.md). */
+  conditions?: string[];
   /** `--verbose`: say on stderr which compiler was picked and why, and where the options come from. */
   verbose?: boolean;
   jobs?: number;
@@ -24,6 +26,16 @@ function parseSeconds(value: string): number {
   if (value.trim() === "" || !Number.isFinite(n) || n < 0)
     throw new InvalidArgumentError("must be a number of seconds >= 0");
   return n;
+}
+
+function parseConditions(value: string, previous: string[] | undefined): string[] {
+  const list = value
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
+  if (list.length === 0)
+    throw new InvalidArgumentError("must name at least one condition, e.g. development,browser");
+  return [...new Set([...(previous ?? []), ...list])];
 }
 
 function parseJobs(value: string): number {
@@ -55,6 +67,12 @@ export function addCommonOptions(cmd: Command): Command {
         "--file-timeout <seconds>",
         "time budget of one file: a file that takes longer is stopped and reported (timeout-error) while the others go on; files then compile in a worker (0: no budget, compiled in this thread)",
       ).argParser(parseSeconds),
+    )
+    .addOption(
+      new Option(
+        "--conditions <list>",
+        'conditions the program runs with besides Node\'s own (as `node --conditions`, or your bundler\'s), comma-separated: a package.json "imports" or self-reference "exports" branch under one is followed instead of SA204 (smartasync\'s `resolve.conditions` option)',
+      ).argParser(parseConditions),
     )
     .option(
       "--cwd <dir>",

@@ -78,6 +78,7 @@ export function inspectCommand(): Command {
       options: {
         cwd,
         compiler: opts.compiler,
+        conditions: opts.conditions,
         highlightCode: colourEnabled(process.stderr),
       },
     });

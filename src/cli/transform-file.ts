@@ -7,6 +7,7 @@
 import { extname } from "node:path";
 import smartasyncPlugin from "../babel-plugin/index.js";
 import { enableFactsStore } from "../compile/facts-store.js";
+import { setRunConditions } from "../compile/options.js";
 import type { SourceMapJson } from "../compile/types.js";
 import { withoutBomBeforeHashbang } from "../core/chars.js";
 import type { ModuleFacts } from "../core/module-facts.js";
@@ -42,6 +43,8 @@ export interface TransformOptions {
   keepSource?: boolean;
   /** Colour Babel's code frames. */
   highlightCode?: boolean;
+  /** `--conditions`: the conditions the program runs with, as the `resolve.conditions` option. */
+  conditions?: string[];
 }
 
 /** A source map, as plain JSON (the compile service's type). */
@@ -111,6 +114,8 @@ function handlesTypescript(item: ItemLike): boolean {
 
 /** Transforms one file with the chosen compiler. Never throws: every failure comes back as a `TransformFailure`. */
 export function transformFile(file: string, opts: TransformOptions): Promise<TransformOutcome> {
+  // Every file of one command has the same; set here, so a `--jobs` worker has them too.
+  setRunConditions(opts.conditions);
   // Imported modules' facts kept on disk: for the other workers of this run and the next run.
   enableFactsStore();
   return opts.compiler === "swc" ? transformFileSwc(file, opts) : transformFileBabel(file, opts);

@@ -128,11 +128,14 @@ export function optionsFiles(dir: string): string[] {
  * that key's whole value; `undefined` values count as not given). `host` names the host's
  * layer in messages (`opts.smartasync`, `the Babel plugin's options`).
  */
-export function resolveFileOptions(
-  filename: string | undefined,
-  hostOptions: unknown,
-  host: string,
-): Options {
+export function resolveFileOptions(filename: string | undefined, given: unknown, host: string): Options {
+  // The CLI's `--conditions` (setRunConditions), as the `resolve` option under the host's own.
+  const hostOptions =
+    runResolve &&
+    filename !== undefined &&
+    (given === undefined || (typeof given === "object" && given !== null))
+      ? withHostResolve(given as object | undefined, runResolve, filename)
+      : given;
   const project = filename === undefined ? NONE : loadProjectOptions(dirname(filename));
   if (project.file === undefined) return checked(hostOptions, host);
   if (hostOptions === undefined || hostOptions === null) return checked(project.given, project.where);
@@ -369,4 +372,16 @@ export function withHostResolve<T extends object>(
     conditions: [...new Set([...(project?.conditions ?? []), ...host.conditions])],
   };
   return { ...given, resolve } as T;
+}
+
+/** The conditions of `smartasync build/inspect/check --conditions` (setRunConditions). */
+let runResolve: HostResolve | undefined;
+
+/**
+ * The conditions the program runs with, given on the command line (`--conditions a,b`): every
+ * file's options get them in `resolve.conditions` (docs/cli.md). Set per file compiled, in the
+ * thread that compiles it (a `--jobs` worker too); `[]` clears them.
+ */
+export function setRunConditions(conditions: readonly string[] | undefined): void {
+  runResolve = conditions?.length ? { alias: [], conditions: [...conditions] } : undefined;
 }

@@ -10,6 +10,7 @@ import { buildStamp } from "../compile/stamp.js";
 import { escapeErrorMessage } from "../core/escape.js";
 import type { HostResolve } from "../core/resolve.js";
 import { type Entry, readEntry, writeEntry } from "./cache.js";
+import { processResolve } from "./conditions.js";
 import { dependencyFingerprint, hash } from "./deps.js";
 import { declaredFormat, type Format } from "./format.js";
 import type * as Transform from "./transform.js";
@@ -87,7 +88,8 @@ export interface Compiled {
  * settings, and the compilers' versions.
  */
 export function cacheKey(path: string, text: string, settings: CompileSettings): string {
-  const options = resolveFileOptions(path, withHostResolve(undefined, settings.resolve, path), "");
+  const resolve = settings.jest || settings.resolve ? settings.resolve : processResolve();
+  const options = resolveFileOptions(path, withHostResolve(undefined, resolve, path), "");
   return hash(
     JSON.stringify([
       compilerStamp(),
@@ -117,7 +119,10 @@ export function compileFile(path: string, settings: CompileSettings, source?: st
   }
 }
 
-function compileOrThrow(path: string, settings: CompileSettings, source?: string): Compiled {
+function compileOrThrow(path: string, given: CompileSettings, source?: string): Compiled {
+  // Outside Jest, the conditions this process runs with (`node -C development`): Node follows
+  // their branches, so does the build (register/conditions.ts). Jest passes its own.
+  const settings = given.jest || given.resolve ? given : { ...given, resolve: processResolve() };
   const text = source ?? readFileSync(path, "utf8");
   const useCache = settings.cache !== false;
   const key = useCache ? cacheKey(path, text, settings) : "";

@@ -16,6 +16,7 @@ import { MAX_EXPORT_DEPTH } from "../core/analysis/export-names.js";
 import { scanImports, scanModule } from "../core/import-scan.js";
 import { MANIFEST_FIELD, manifestOf, manifestPath, packageTargets } from "../core/module-facts.js";
 import { isLocalSpecifier, resolveImport } from "../core/resolve.js";
+import { processResolve } from "./conditions.js";
 
 export function hash(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
@@ -141,7 +142,7 @@ function reExporter(path: string, fresh: Freshness): { hash: string; next: strin
     const next: string[] = [];
     for (const re of scanModule(text).reExports) {
       if (!isLocalSpecifier(re.from)) continue;
-      const f = resolveImport(re.from, path);
+      const f = resolveImport(re.from, path, "import", processResolve());
       if (f?.kind === "file") next.push(f.path);
     }
     entry = { stamp, hash: hash(text), next };
@@ -172,7 +173,8 @@ function info(path: string, source: string | undefined, fresh: Freshness): FileI
   for (const specifier of specifiersOf(text)) {
     let r: ReturnType<typeof resolveImport>;
     try {
-      r = resolveImport(specifier, path);
+      // Under this process's conditions (`node -C development`), as the compile resolves it.
+      r = resolveImport(specifier, path, "import", processResolve());
     } catch {
       r = undefined;
     }

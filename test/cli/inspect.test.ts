@@ -37,6 +37,43 @@ describe("smartasync inspect", () => {
     expect(r.stdout).not.toContain("\u001b[");
   });
 
+  it("--conditions a,b: a package.json branch under a named condition is followed, not SA204 (attack26 F05)", () => {
+    const root = tree("inspect-conditions", {
+      "package.json": JSON.stringify({
+        type: "module",
+        imports: {
+          "#store": { development: "./store-dev.js", default: "./store.js" },
+          "#browser": { browser: "./store-dev.js", default: "./store.js" },
+        },
+      }),
+      "store-dev.js": "// @smartasync\nexport async function load(x) {\n  await null;\n  return x;\n}\n",
+      "store.js": "export function load(x) {\n  return x;\n}\n",
+      "main.js":
+        'import { load as a } from "#store";\nimport { load as b } from "#browser";\nexport function main() {\n  return a(1) + b(2);\n}\n',
+    });
+    const seen = (args: string[]) => {
+      for (const compiler of ["babel", "swc"]) {
+        const r = cli(["inspect", "main.js", "--format", "json", "--compiler", compiler, ...args], root);
+        expect(r.status, r.stderr).toBe(0);
+        const [report] = JSON.parse(r.stdout);
+        const got = [
+          ...report.calls.map((c: { target: string }) => c.target),
+          ...report.diagnostics.map((d: { code: string; loc: string }) => `${d.code} ${d.loc}`),
+        ];
+        if (compiler === "swc") expect(got).toEqual(seen.last);
+        seen.last = got;
+      }
+      return seen.last;
+    };
+    seen.last = [] as string[];
+    expect(seen([])).toEqual(["SA204 main.js:1:1", "SA204 main.js:2:1"]);
+    expect(seen(["--conditions", "development"])).toEqual(["loadSync", "SA204 main.js:2:1"]);
+    expect(seen(["--conditions", "development,browser"])).toEqual(["loadSync", "loadSync"]);
+    expect(cli(["inspect", "main.js", "--conditions", ","], root).stderr).toContain(
+      "must name at least one condition",
+    );
+  });
+
   it("--format json prints the plugin's reports, one per file", () => {
     const r = cli(["inspect", "src/app.js", "src/plain.ts", "--format", "json"], dir);
     expect(r.status).toBe(0);

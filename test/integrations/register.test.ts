@@ -147,6 +147,47 @@ describe("node --import smartasync/register", () => {
     expect(entries(cache)).toEqual(written);
   });
 
+  it("follows a package.json branch under the conditions Node runs with (-C, --conditions=, NODE_OPTIONS)", () => {
+    // attack26 F05: with the condition known, the build follows the branch Node loads, so the
+    // call in sync code gets store-dev.js's sync variant, with no SA204 at the import.
+    const dir = join(scratch, "conditions");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({
+        type: "module",
+        imports: { "#store": { development: "./store-dev.js", default: "./store.js" } },
+      }),
+    );
+    writeFileSync(
+      join(dir, "store-dev.js"),
+      '// @smartasync\nexport async function load(x) {\n  await null;\n  return "dev:" + x;\n}\n',
+    );
+    writeFileSync(join(dir, "store.js"), 'export function load(x) {\n  return "plain:" + x;\n}\n');
+    writeFileSync(join(dir, "main.js"), 'import { load } from "#store";\nconsole.log(load(1));\n');
+    const runs: [string, string[], Record<string, string>?][] = [
+      ["-C", ["-C", "development", "--import", "smartasync/register", "main.js"]],
+      ["--conditions=", ["--conditions=development", "--import", "smartasync/register", "main.js"]],
+      [
+        "NODE_OPTIONS",
+        ["--import", "smartasync/register", "main.js"],
+        { NODE_OPTIONS: "--conditions=development" },
+      ],
+    ];
+    for (const [name, args, extra] of runs) {
+      const r = node(dir, args, join(scratch, `cache-conditions-${name}`), extra);
+      expect(r.stdout, name).toBe("dev:1\n");
+      expect(r.stderr, name).not.toContain("SA204");
+      expect(r.status, name).toBe(0);
+    }
+    // Without the condition Node loads store.js: a plain function.
+    expect(
+      node(dir, ["--import", "smartasync/register", "main.js"], join(scratch, "cache-conditions-none"))
+        .stdout,
+    ).toBe("plain:1\n");
+  });
+
   it("compiles an importer again when an imported module's annotation changes", () => {
     const dir = copyOfExample("edit");
     const cache = join(scratch, "cache-edit");

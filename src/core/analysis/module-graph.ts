@@ -520,7 +520,7 @@ export class ModuleGraph {
         x?.kind === "file" ? relative(dirname(from), x.path).split("\\").join("/") : x ? x.name : "no file";
       return {
         ...EMPTY_FACTS,
-        problem: `leads to ${file(r)} under the "${condition}" condition and to ${file(base)} without it (its package.json conditions), which give different smartasync functions, and the build cannot tell which conditions the program runs with (node --conditions, a bundler's conditions); point every condition at files compiled from one source, or import the file by a relative path`,
+        problem: `leads to ${file(r)} under the "${condition}" condition and to ${file(base)} without it (its package.json conditions), which give different smartasync functions, and the build cannot tell which conditions the program runs with (node --conditions, a bundler's conditions); give them in smartasync's resolve.conditions option (the CLI's --conditions; smartasync/register and the bundler plugins pass theirs on), point every condition at files compiled from one source, or import the file by a relative path`,
       };
     }
     return facts;
