@@ -1009,7 +1009,7 @@ export class ModuleGraph {
   private cycleReaches(specifier: string, from: string): boolean {
     let r: Resolution | undefined;
     try {
-      r = resolveSeen(specifier, from);
+      r = resolveSeen(this.options.resolve, specifier, from);
     } catch {
       return true;
     }
@@ -1037,7 +1037,7 @@ export class ModuleGraph {
         if (next.kind === "dynamic") continue;
         let to: Resolution | undefined;
         try {
-          to = resolveSeen(next.specifier, at);
+          to = resolveSeen(this.options.resolve, next.specifier, at);
         } catch {
           return true;
         }
