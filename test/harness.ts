@@ -129,18 +129,12 @@ export function normaliseError(message: string, dir: string): string {
 }
 
 /** Output file extension for executing a case: CommonJS output runs as `.cjs`. */
-function declaresType(dir: string): boolean {
-  const pkg = join(dir, "package.json");
-  return (
-    existsSync(pkg) && typeof (JSON.parse(readFileSync(pkg, "utf8")) as { type?: unknown }).type === "string"
-  );
-}
-
 export function execExtension(c: Case): string {
   if (c.harness.commonjs || /\.c[jt]s$/.test(c.input)) return ".cjs";
-  // A case whose own package.json says `"type"` runs its `.js`/`.ts` input as a `.js`, which
-  // Node reads by that type, as a build's output (fixture cjs/type-commonjs-script).
-  if (/\.[jt]s$/.test(c.input) && declaresType(c.dir)) return ".js";
+  // A case with its own package.json runs its `.js`/`.ts` input as a `.js`, which Node reads
+  // by that package's `"type"` (fixture cjs/type-commonjs-script) or, without one, by its code
+  // (fixture cjs/typeless-script), as a build's output.
+  if (/\.[jt]s$/.test(c.input) && existsSync(join(c.dir, "package.json"))) return ".js";
   return ".mjs";
 }
 

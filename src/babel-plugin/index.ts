@@ -97,6 +97,12 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
   // declaration emit; it says so through Babel's `caller` (not a user option).
   const forDeclarations =
     api.caller((c) => (c as { name?: string } | undefined)?.name === DECLARATIONS_CALLER) === true;
+  // A caller that reads ES modules itself (babel-loader, @rollup/plugin-babel, the bundler
+  // plugins' Babel engine) bundles the output: a `.js` file of a package without `"type"` is an
+  // ES module there. Any other (the CLI, @babel/cli, @babel/register) writes it for Node, which
+  // reads it by its code (fixture cjs/typeless-script).
+  const bundler =
+    api.caller((c) => (c as { supportsStaticESM?: boolean } | undefined)?.supportsStaticESM) === true;
   const plugin = {
     name: "smartasync",
     visitor: {
@@ -108,7 +114,15 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
         const shared = sharedFor(options);
         try {
           shared.root = rootOf(state.file, options);
-          result = transformProgram(api.types, path, state.file, options, shared.graph, forDeclarations);
+          result = transformProgram(
+            api.types,
+            path,
+            state.file,
+            options,
+            shared.graph,
+            forDeclarations,
+            bundler,
+          );
         } catch (e) {
           if (
             typeof (e as { code?: unknown }).code === "string" &&

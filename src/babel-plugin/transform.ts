@@ -620,6 +620,8 @@ export function transformProgram(
   graph?: ModuleGraph,
   /** For `.d.ts` emit (`smartasync build`): keep `smartasync(...)` wrappers, whose type is the point. */
   keepWrappers = false,
+  /** A bundler reads the output (core/analysis/analyse.ts `bundler`). */
+  bundler = false,
 ): { report: Report; exports?: ModuleFacts; urlCallees?: string[] } {
   const plugins = (file.opts.plugins ?? []) as { key?: string }[];
   const analysis = analyse({
@@ -630,6 +632,7 @@ export function transformProgram(
     options,
     graph,
     cjsTransform: plugins.some((p) => p.key === "transform-modules-commonjs"),
+    bundler,
     error: (message, node) => codeFrameError(file, node as t.Node | null, message),
   });
   // Alone in its pass nothing reads Babel's scopes after this visitor (the generator does not):

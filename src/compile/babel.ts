@@ -78,7 +78,8 @@ export async function compileBabel(req: CompileRequest, options: Options): Promi
     presets: userPresets as never,
     caller: {
       name: "smartasync-compile",
-      supportsStaticESM: true,
+      // Read by the plugin too: a caller that supports ES modules is a bundler (req.bundler).
+      supportsStaticESM: req.bundler !== false,
       supportsDynamicImport: true,
       supportsTopLevelAwait: true,
     },

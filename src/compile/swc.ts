@@ -29,6 +29,7 @@ export function compileFileSync(req: CompileRequest): CompileResult {
     // `import`/`export`, which TypeScript turns into CommonJS.)
     isModule: (req.isModule ?? (syntaxOf(req.filename).commonjs ? "commonjs" : true)) as never,
     cjsOutput: req.cjsOutput,
+    bundler: req.bundler === true,
     root: options.root ?? req.root,
     // The engine holds the file to the limits after its fast path: a file smartasync does not
     // parse is left alone however it nests.

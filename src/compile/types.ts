@@ -37,6 +37,11 @@ export interface CompileRequest {
   resolved?: Options;
   /** The module URL in the output is `__filename` (the output runs as CommonJS). */
   cjsOutput: boolean;
+  /**
+   * A bundler reads the output, which takes a `.js` file of a package without `"type"` for an
+   * ES module whatever its code (the unplugin hosts). Default: Node reads it, by its code.
+   */
+  bundler?: boolean;
   /** Directory the report's paths are relative to, unless smartasync's `root` says otherwise. */
   root: string;
   /** SWC engine: how to parse (default: by extension). */

@@ -9,6 +9,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import vm from "node:vm";
 
 export type DeclaredKind = "module" | "commonjs";
 
@@ -79,5 +80,49 @@ export function packageTypeFiles(dir: string): string[] {
     const file = join(d, "package.json");
     files.push(file);
     if (statSync(file, { throwIfNoEntry: false })?.isFile() || dirname(d) === d) return files;
+  }
+}
+
+/** Errors of code that compiles only as an ES module (Node's own list, lib/internal/modules/helpers). */
+const MODULE_ONLY = [
+  "Cannot use import statement outside a module",
+  "Unexpected token 'export'",
+  "Cannot use 'import.meta' outside a module",
+];
+/** Errors that an ES module would not give: Node retries such code as a module. */
+const RETRY_AS_MODULE = [
+  "Identifier 'module' has already been declared",
+  "Identifier 'exports' has already been declared",
+  "Identifier 'require' has already been declared",
+  "Identifier '__filename' has already been declared",
+  "Identifier '__dirname' has already been declared",
+  "await is only valid in async functions and the top level bodies of modules",
+];
+
+/**
+ * Node's module syntax detection (unflagged in 20.19 and 22.7): code that does not compile as
+ * a CommonJS function body because of `import`/`export` statements or `import.meta` is an ES
+ * module; so is code that fails only on a CommonJS name declared again or a top-level `await`
+ * and compiles as a module body. Anything else is CommonJS. `js` is JavaScript (types already
+ * stripped). A syntax error of another kind means CommonJS, where Node then reports it.
+ */
+export function detectKind(js: string): DeclaredKind {
+  try {
+    vm.compileFunction(js, ["exports", "require", "module", "__filename", "__dirname"]);
+    return "commonjs";
+  } catch (e) {
+    const message = String((e as Error)?.message);
+    if ((e as Error)?.name !== "SyntaxError") return "commonjs";
+    if (MODULE_ONLY.includes(message)) return "module";
+    if (!RETRY_AS_MODULE.includes(message)) return "commonjs";
+    try {
+      // A module body is strict code in which `await` may stand at the top level: an async
+      // function body in strict mode accepts the same statements (without import/export,
+      // which would have failed above).
+      new vm.Script(`"use strict";(async function () {\n${js}\n})`);
+      return "module";
+    } catch {
+      return "commonjs";
+    }
   }
 }

@@ -34,6 +34,8 @@ export interface EngineInput {
   isModule: boolean | "unknown" | "commonjs";
   /** SWC's `module.type` makes the output CommonJS (then the module URL is `__filename`). */
   cjsOutput: boolean;
+  /** A bundler reads the output (core/analysis/analyse.ts `bundler`); default: Node. */
+  bundler?: boolean;
   /** Directory report paths are relative to. */
   root: string;
   /** `checkLimits` was applied to `code` already. */
@@ -233,6 +235,7 @@ export function compile(
       options,
       graph,
       cjsTransform: input.cjsOutput,
+      bundler: input.bundler === true,
       facts: input.facts !== false,
       error,
     });

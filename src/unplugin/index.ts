@@ -545,6 +545,9 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             ),
             host: HOST,
             cjsOutput: state.cjsOutput,
+            // The bundler reads every file as an ES module: a plain script of a package without
+            // "type" gets an ES import of the runtime (as before the Node rule of attack26 F01).
+            bundler: true,
             root: state.toolRoot,
             ...(options.swc.parser ? { parser: options.swc.parser } : {}),
             babel: options.babel,

@@ -268,6 +268,44 @@ export async function both(s: Store): Promise<string> {
     }
   });
 
+  it('a plain `.js`/`.ts` script of a package without `"type"` runs as Node reads it, by its code, under either compiler (attack26 F01, a package without "type")', () => {
+    // Node reads such a file as CommonJS unless its code is module code (a top-level `await`
+    // here): an ES `import` of the runtime made it an ES module, strict, `this` undefined.
+    const script = (what: string) =>
+      `// @smartasync\nasync function twice(x) {\n  return x * 2;\n}\nfunction sloppy() {\n  return typeof this;\n}\nfunction main(self) {\n  console.log("${what}", twice(21), typeof self, sloppy());\n}\nmain(this);\n`;
+    const dir = tree("build-typeless", {
+      "package.json": `{ "name": "typeless" }\n`,
+      "src/main.js": script("js"),
+      "src/typed.ts": script("ts")
+        .replace("twice(x)", "twice(x: number)")
+        .replace("sloppy()", "sloppy(this: unknown)")
+        .replace("main(self)", "main(self: unknown)"),
+      "src/tla.js": `${script("tla")}await null;\n`,
+    });
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(ROOT, join(dir, "node_modules", "smartasync"), "dir");
+    const expected: [string, string][] = [
+      ["main.js", "js 42 object object"],
+      ["typed.js", "ts 42 object object"],
+      ["tla.js", "tla 42 undefined undefined"],
+    ];
+    for (const compiler of ["babel", "swc"]) {
+      const out = `out-${compiler}`;
+      const r = cli(["build", "src", "--out-dir", out, "--compiler", compiler], dir);
+      expect(r.stderr, compiler).toBe("");
+      expect(r.status, compiler).toBe(0);
+      for (const [file, line] of expected) {
+        const run = node(join(dir, out, file), dir);
+        // Node may warn that it read a file of a package without "type" as an ES module.
+        expect(
+          run.stderr.replace(/^\(node:\d+\) \[MODULE_TYPELESS_PACKAGE_JSON\][\s\S]*$/, ""),
+          `${compiler} ${file}`,
+        ).toBe("");
+        expect(run.stdout, `${compiler} ${file}`).toBe(`${line}\n`);
+      }
+    }
+  });
+
   it("a link to a file of the tree is placed as a link to that file's output: one module, as Node loads it", () => {
     // Node loads a module by its real path, so `./alias.js` and `./lib.js` are one module with one
     // state; compiled as a second file it was a second module (attack20 F9: plain 2, built 0).

@@ -56,7 +56,7 @@ import { sameEverywhere, type WorkerRead } from "./same-everywhere.js";
 import type { Binding } from "./scope.js";
 import { threadBound } from "./thread-bound.js";
 import { type Node, requiresOpaquely } from "./tree.js";
-import { checkWorkerImports, isCommonJsSource } from "./worker-imports.js";
+import { checkWorkerImports, isCommonJsSource, type ModuleHost } from "./worker-imports.js";
 
 /** A parsed file in Babel's shape: the program and every comment, in source order. */
 export interface ParsedFile {
@@ -88,6 +88,11 @@ export interface AnalysisInput {
   scannedImports?: readonly ScannedImport[];
   /** A CommonJS transform runs after smartasync (Babel's plugin, SWC's `module.type`). */
   cjsTransform: boolean;
+  /**
+   * A bundler reads the output (worker-imports.ts `ModuleHost`): a `.js` file of a package
+   * without `"type"` is an ES module whatever its code. Default: Node reads it.
+   */
+  bundler?: boolean;
   /**
    * `false`: the caller never reads `Analysis.exports` (`smartasync/swc`'s transform functions,
    * but `transformWithFacts`), so the file's facts are not computed: 3% of the annotated real
@@ -152,8 +157,8 @@ export interface Analysis {
   plan?: Plan;
 }
 
-export function moduleKind(ctx: Ctx, cjsTransform: boolean): ModuleKind {
-  const cjsInput = isCommonJsSource(ctx.program, ctx.filename, ctx.code);
+export function moduleKind(ctx: Ctx, cjsTransform: boolean, host: ModuleHost = "node"): ModuleKind {
+  const cjsInput = isCommonJsSource(ctx.program, ctx.filename, ctx.code, host);
   return { cjsInput, cjsOutput: cjsInput || cjsTransform };
 }
 
@@ -466,7 +471,10 @@ function checkWorkers(input: AnalysisInput, bound: Bound, proven: Proven): void 
     if (processOnly.length) warn(ctx, "SA314", at(fn.loc), MSG.processOnly(fn.display, processOnly, where));
   }
   if (inWorkers.size) {
-    checkTopLevelEffects(ctx, isCommonJsSource(ctx.program, ctx.filename, ctx.code));
+    checkTopLevelEffects(
+      ctx,
+      isCommonJsSource(ctx.program, ctx.filename, ctx.code, input.bundler ? "bundler" : "node"),
+    );
     checkWorkerImports(ctx);
   }
 }
@@ -579,7 +587,7 @@ function plan(
       reExports,
       imported,
       names,
-      module: moduleKind(ctx, input.cjsTransform),
+      module: moduleKind(ctx, input.cjsTransform, input.bundler ? "bundler" : "node"),
     },
   };
 }

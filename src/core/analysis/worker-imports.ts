@@ -2,7 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, posix, relative } from "node:path";
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
-import { declaredKindNow } from "../package-type.js";
+import { type DeclaredKind, declaredKindNow, detectKind } from "../package-type.js";
 import { emptyReport } from "../report.js";
 import { type HostResolve, resolveImport } from "../resolve.js";
 import { type Ctx, createCtx, warn } from "./ctx.js";
@@ -439,8 +439,26 @@ function hasStaticBlock(s: t.Statement): boolean {
   return decl.body.body.some((m) => m.type === "StaticBlock" && m.body.length > 0);
 }
 
-/** Whether a file's own syntax is CommonJS (generated imports are `require` calls there). */
-export function isCommonJsSource(program: t.Program, filename: string | undefined, code: string): boolean {
+/**
+ * Who reads the output: Node (the CLI's build, `smartasync/register`, a Babel or SWC run that
+ * writes files for Node), which gives a `.js` file of a package without `"type"` the kind its
+ * code has (module syntax detection), or a bundler (the unplugin hosts, a Babel caller that
+ * `supportsStaticESM`), which reads such a file as an ES module.
+ */
+export type ModuleHost = "node" | "bundler";
+
+/**
+ * Whether a file's own syntax is CommonJS (generated imports are `require` calls there). `host`
+ * matters only for a file of a package without `"type"` that has no module syntax of either
+ * kind: such a file exports nothing, so its facts (facts.ts, module-graph.ts) are the same under
+ * both hosts, and only the file's own compile asks with its host.
+ */
+export function isCommonJsSource(
+  program: t.Program,
+  filename: string | undefined,
+  code: string,
+  host: ModuleHost = "node",
+): boolean {
   const hasEsm = program.body.some(
     (s) =>
       s.type === "ImportDeclaration" ||
@@ -466,7 +484,52 @@ export function isCommonJsSource(program: t.Program, filename: string | undefine
   // CommonJS where the nearest package.json says `"type": "commonjs"`, as Node runs it
   // (core/package-type.ts, the rule `smartasync/register` follows too): an ES `import` of the
   // runtime there made the built file die at load (attack26 F01, fixture cjs/type-commonjs-script).
-  return filename !== undefined && /\.[jt]sx?$/.test(filename) && declaredKindNow(filename) === "commonjs";
+  if (filename === undefined || !/\.[jt]sx?$/.test(filename)) return false;
+  const declared = declaredKindNow(filename);
+  if (declared !== undefined) return declared === "commonjs";
+  // A package without `"type"`: Node reads the file by its code, and code without module syntax
+  // is CommonJS (sloppy mode, top-level `this` is `module.exports`). An ES `import` of the
+  // runtime made Node read the built file as an ES module: strict, `this` undefined, another
+  // program (attack26 F01, a package without "type", fixture cjs/typeless-script). A bundler reads it as an ES module.
+  return host === "node" && nodeKindOf(program, filename, code) === "commonjs";
+}
+
+const detected = new WeakMap<t.Program, DeclaredKind>();
+
+/**
+ * Node's module syntax detection on a file without `import`/`export` (core/package-type.ts
+ * `detectKind`, Node's own compile of the text, for JavaScript); on TypeScript, whose text does
+ * not compile, the same rule on the tree: `import.meta`, a top-level `await`, or a top-level
+ * `let`/`const`/`class` named as a CommonJS wrapper's parameter make an ES module.
+ */
+function nodeKindOf(program: t.Program, filename: string, code: string): DeclaredKind {
+  let kind = detected.get(program);
+  if (kind === undefined) {
+    kind = /\.jsx?$/.test(filename) ? detectKind(code) : moduleByTree(program) ? "module" : "commonjs";
+    detected.set(program, kind);
+  }
+  return kind;
+}
+
+const WRAPPER_NAMES = new Set(["exports", "require", "module", "__filename", "__dirname"]);
+
+function moduleByTree(program: t.Program): boolean {
+  for (const s of program.body) {
+    const decl = s.type === "VariableDeclaration" && s.kind !== "var" ? s : undefined;
+    if (decl?.declarations.some((d) => d.id.type === "Identifier" && WRAPPER_NAMES.has(d.id.name)))
+      return true;
+    if (s.type === "ClassDeclaration" && s.id && WRAPPER_NAMES.has(s.id.name)) return true;
+  }
+  let found = false;
+  const walk = (n: Node, top: boolean): void => {
+    if (found) return;
+    if (n.type === "MetaProperty" && n.meta.name === "import") found = true;
+    else if (top && (n.type === "AwaitExpression" || (n.type === "ForOfStatement" && n.await))) found = true;
+    const inner = top && !isFunction(n) && n.type !== "ClassBody";
+    forEachChild(n, (c) => walk(c, inner));
+  };
+  walk(program, true);
+  return found;
 }
 
 /** Specifiers a module imports when it is evaluated: static imports, re-exports, top-level `require`. */
