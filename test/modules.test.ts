@@ -216,6 +216,30 @@ describe("cross-module facts", () => {
     }
   });
 
+  it('computes again the kept facts of a module whose package.json changes its "type"', () => {
+    // lib.js has no module syntax of its own: CommonJS in a `"type": "commonjs"` package, where
+    // it hands out its `module` (what it exports at run time is then not what its text says:
+    // SA206 at the call), an ES module in a `"type": "module"` one, where `module` is nobody's
+    // and `load` is exported. Its text and modification time stay the same.
+    const options = { root: join(dir, "k") };
+    mkdirSync(join(dir, "k"), { recursive: true });
+    const pkg = join(dir, "k/package.json");
+    writeFileSync(pkg, '{ "type": "commonjs" }\n');
+    writeFileSync(
+      join(dir, "k/lib.js"),
+      '// @smartasync\nasync function load(x) { return x }\nObject.defineProperty(exports, "load", { enumerable: true, value: load });\nglobalThis.held = typeof module === "object" ? module : undefined;\n',
+    );
+    const entry = join(dir, "k/main.mjs");
+    const src = 'import { load } from "./lib.js";\nexport const v = () => load(1) + 1;\n';
+    const cjs = [{ strategy: "direct", target: "load", reason: "SA206" }];
+    const esm = [{ strategy: "sync-inline", target: "loadSync" }];
+    expect(transform(entry, src, options).calls).toMatchObject(cjs);
+    writeFileSync(pkg, '{ "type": "module" }\n');
+    expect(transform(entry, src, options).calls).toMatchObject(esm);
+    writeFileSync(pkg, '{ "type": "commonjs" }\n');
+    expect(transform(entry, src, options).calls).toMatchObject(cjs);
+  });
+
   it("reads a module once for 500 files that import it", () => {
     const options = { root: join(dir, "b") };
     mkdirSync(join(dir, "b"), { recursive: true });

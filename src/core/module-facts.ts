@@ -6,6 +6,7 @@ import { BoundedMap } from "./bounded.js";
 import { currentCompile } from "./compile-run.js";
 import { type ScannedReExport, scanModule } from "./import-scan.js";
 import { packageFolderOf, packageStampOf } from "./managed.js";
+import { declaredKindNow } from "./package-type.js";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
 
 /**
@@ -258,10 +259,26 @@ export const UNREADABLE = "cannot be read";
  * Facts cached by path and modification time: repeated builds and watch mode re-read only what
  * changed, and 500 files importing one module read it once (test cross-module/cache).
  */
+/**
+ * What of a module's kind its text does not say: the `"type"` of its package for a `.js`/`.ts`
+ * file (`""` for none, or for a name that fixes the kind). Part of a kept entry's stamp
+ * (FactsCache) and of a stored one's key (module-graph.ts `storeKey`).
+ */
+export function kindOf(path: string): string {
+  return /\.[jt]sx?$/.test(path) ? (declaredKindNow(path) ?? "") : "";
+}
+
 export class FactsCache {
   private readonly entries = new Map<
     string,
-    { mtimeMs: number; size: number; facts: ModuleFacts; package?: string | undefined }
+    {
+      mtimeMs: number;
+      size: number;
+      facts: ModuleFacts;
+      package?: string | undefined;
+      /** The `"type"` the module's package.json gave it then (`kindOf`). */
+      kind?: string;
+    }
   >();
   /**
    * The facts already stamped and checked in the compile running now (compile-run.ts), by path:
@@ -303,7 +320,17 @@ export class FactsCache {
       return this.checkedNow(path, hit.facts);
     const st = statSync(path, { throwIfNoEntry: false });
     if (!st) return { ...EMPTY_FACTS, problem: UNREADABLE };
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && (!valid || valid(hit.facts))) {
+    // A `.js`/`.ts` file's kind is its package.json's `"type"` (package-type.ts), which its
+    // modification time does not stamp: kept facts of a module whose kind changed are computed
+    // again (CommonJS exports are read, an ES module's `exports` is nobody's; test/modules.test.ts).
+    const kind = kindOf(path);
+    if (
+      hit &&
+      hit.mtimeMs === st.mtimeMs &&
+      hit.size === st.size &&
+      hit.kind === kind &&
+      (!valid || valid(hit.facts))
+    ) {
       hit.package = pkg;
       return this.checkedNow(path, hit.facts);
     }
@@ -313,7 +340,7 @@ export class FactsCache {
       try {
         facts = stored(st);
       } finally {
-        if (facts) this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts, package: pkg });
+        if (facts) this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts, package: pkg, kind });
         else this.entries.delete(path);
       }
       if (facts) return this.checkedNow(path, facts);
@@ -323,7 +350,7 @@ export class FactsCache {
     // Recursion guard: a module being computed counts as empty for cyclic imports of it.
     this.entries.set(path, { mtimeMs: -1, size: -1, facts: EMPTY_FACTS });
     const facts = compute(source, st);
-    this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts, package: pkg });
+    this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts, package: pkg, kind });
     return this.checkedNow(path, facts);
   }
 

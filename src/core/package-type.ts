@@ -10,6 +10,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import vm from "node:vm";
+import { currentCompile } from "./compile-run.js";
 
 export type DeclaredKind = "module" | "commonjs";
 
@@ -51,21 +52,19 @@ export function declaredKind(path: string, memo: Map<string, string | undefined>
   return undefined;
 }
 
-let burst: Map<string, string | undefined> | undefined;
+let burst: { run: number; memo: Map<string, string | undefined> } | undefined;
 
 /**
- * `declaredKind` with the package.json reads kept for one synchronous run of JavaScript (a build
- * compiling many files of one folder), forgotten at the next microtask: an edit of `"type"`
- * between two compiles of a watch session is seen (as compile/options.ts does for the options).
+ * `declaredKind` with the package.json reads kept for the compile running now (compile-run.ts:
+ * one compiled file, or one synchronous run of a caller that is no host): the analysis asks for
+ * many files of one folder, and an edit of `"type"` between two compiles — of a watch session,
+ * or one synchronous run that writes package.json and compiles again — is seen (as
+ * compile/options.ts does for the options; module-facts.ts keeps facts by it).
  */
 export function declaredKindNow(path: string): DeclaredKind | undefined {
-  if (!burst) {
-    burst = new Map();
-    queueMicrotask(() => {
-      burst = undefined;
-    });
-  }
-  return declaredKind(path, burst);
+  const run = currentCompile();
+  if (burst?.run !== run) burst = { run, memo: new Map() };
+  return declaredKind(path, burst.memo);
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   factsToJson,
   hasFacts,
   inNodeModules,
+  kindOf,
   type ModuleFacts,
   UNINSTALLED,
   UNREADABLE,
@@ -1130,7 +1131,8 @@ export class ModuleGraph {
   }
 
   private storeKey(path: string, textHash: string, withStrategies: boolean): string {
-    return `${this.cacheTag}\0${this.key}\0${this.rootOf(path)}\0${path}\0${withStrategies ? "f" : "s"}\0${textHash}`;
+    // The `"type"` of its package too: the same text is another module under another one.
+    return `${this.cacheTag}\0${this.key}\0${this.rootOf(path)}\0${path}\0${withStrategies ? "f" : "s"}\0${textHash}\0${kindOf(path)}`;
   }
 
   /** The store's facts of an unchanged file, found by its stamp (its text not read). */

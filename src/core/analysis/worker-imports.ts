@@ -477,21 +477,27 @@ export function isCommonJsSource(
         s.importKind !== "type" &&
         s.moduleReference.type === "TSExternalModuleReference"),
   );
-  if (program.sourceType === "script" || /\.c[jt]s$/.test(filename ?? "")) return true;
+  if (/\.c[jt]s$/.test(filename ?? "")) return true;
   if (hasEsm) return false;
   if (tsCommonJs || /\b(require\s*\(|module\.exports|exports\.)/.test(code)) return true;
   // A file without `import`/`export`, `require` or `module.exports` (a plain Node script) is
   // CommonJS where the nearest package.json says `"type": "commonjs"`, as Node runs it
   // (core/package-type.ts, the rule `smartasync/register` follows too): an ES `import` of the
   // runtime there made the built file die at load (attack26 F01, fixture cjs/type-commonjs-script).
-  if (filename === undefined || !/\.[jt]sx?$/.test(filename)) return false;
-  const declared = declaredKindNow(filename);
+  // An ES module where it says `"module"`, though a parser that guesses (`sourceType:
+  // "unambiguous"`, the module graph's) calls it a script: its facts follow an edit of `"type"`
+  // (module-facts.ts, test/modules.test.ts).
+  const declared =
+    filename !== undefined && /\.[mc]?[jt]sx?$/.test(filename) ? declaredKindNow(filename) : undefined;
   if (declared !== undefined) return declared === "commonjs";
+  const script = program.sourceType === "script";
+  if (filename === undefined || !/\.[jt]sx?$/.test(filename) || host === "bundler") return script;
   // A package without `"type"`: Node reads the file by its code, and code without module syntax
   // is CommonJS (sloppy mode, top-level `this` is `module.exports`). An ES `import` of the
   // runtime made Node read the built file as an ES module: strict, `this` undefined, another
-  // program (attack26 F01, a package without "type", fixture cjs/typeless-script). A bundler reads it as an ES module.
-  return host === "node" && nodeKindOf(program, filename, code) === "commonjs";
+  // program (attack26 F01, a package without "type", fixture cjs/typeless-script). A bundler
+  // reads it as an ES module (unless its parser was told it is a script).
+  return script || nodeKindOf(program, filename, code) === "commonjs";
 }
 
 const detected = new WeakMap<t.Program, DeclaredKind>();
