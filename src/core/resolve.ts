@@ -109,11 +109,14 @@ export function aliasMiss(specifier: string, from: string, h: HostResolve | unde
 
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 /**
- * A `require()` probes as Node's CommonJS loader does, `.js` first, then the TypeScript
- * extensions in the order `smartasync/register` adds them (attack26 F06: `require("./store")`
- * with `store.js` and `store.ts` side by side loads `store.js`); the rest last, for bundlers.
+ * A `require()` probes as Node's CommonJS loader does, `.js`, `.json`, `.node` first (its own
+ * extensions, in its order), then the TypeScript extensions in the order `smartasync/register`
+ * adds them (attack26 F06: `require("./store")` with `store.js` and `store.ts` side by side loads
+ * `store.js`; `require("./data")` with `data.json` beside a `data.cts` loads the JSON, fixture
+ * modules/require-json-before-ts); the rest last, for bundlers. A `.json` or `.node` module holds
+ * no smartasync function: its text has no annotation, so the graph never parses it.
  */
-const REQUIRE_EXTENSIONS = [".js", ".ts", ".cts", ".mts", ".tsx", ".jsx", ".mjs", ".cjs"];
+const REQUIRE_EXTENSIONS = [".js", ".json", ".node", ".ts", ".cts", ".mts", ".tsx", ".jsx", ".mjs", ".cjs"];
 /** TS ESM writes `./lib.js` for a `./lib.ts` on disk (fixture modules/js-written-ts-on-disk). */
 const JS_TO_TS: Record<string, string[]> = {
   ".js": [".ts", ".tsx"],
