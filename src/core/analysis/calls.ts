@@ -833,7 +833,7 @@ function calledArgument(call: CallNode): Node | undefined {
  */
 function getterOfFile(ctx: Ctx, m: t.MemberExpression | t.OptionalMemberExpression): Node | undefined {
   const name = memberName(m as Node);
-  if (name === undefined || (m.computed && m.property.type !== "StringLiteral")) return undefined;
+  if (name === undefined) return undefined;
   const p = ctx.tree.parent(m as Node);
   if (p?.type === "AssignmentExpression" && p.left === m) return undefined;
   if (p?.type === "UpdateExpression") return undefined;

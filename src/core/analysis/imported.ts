@@ -23,7 +23,7 @@ import type { Binding, Scopes } from "./scope.js";
 import { dottedPath, isReference } from "./scope.js";
 import { peelCallee, strip } from "./transparent.js";
 import { isFunction, type Node, stackChildren, type Tree } from "./tree.js";
-import { consumerOf, memberName, requireSource, writtenTargets } from "./view.js";
+import { consumerOf, memberName, requireSource, staticString, writtenTargets } from "./view.js";
 
 /** A smartasync function this file imports, as a call site reaches it. */
 export interface ImportedRef {
@@ -417,7 +417,7 @@ export class ImportedFns {
           const member =
             (p?.type === "MemberExpression" || p?.type === "OptionalMemberExpression") &&
             key === "object" &&
-            (!p.computed || p.property.type === "StringLiteral");
+            (!p.computed || staticString(p.property as Node) !== undefined);
           const declared = p?.type === "VariableDeclarator" && key === "init";
           if (!member && !declared && p?.type !== "ExportSpecifier") escapes = true;
           return undefined;

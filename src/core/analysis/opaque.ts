@@ -147,7 +147,7 @@ function throughOpaqueRequire(ctx: Ctx, callee: Node): Unfollowed | undefined {
 function lookedUp(callee: Node): boolean {
   if (callee.type === "CallExpression" || callee.type === "OptionalCallExpression") return true;
   if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return false;
-  if (callee.computed && (callee.property as Node).type !== "StringLiteral") return true;
+  if (callee.computed && staticString(callee.property as Node) === undefined) return true;
   const object = peel(callee.object as Node);
   if (object.type !== "CallExpression") return false;
   const c = peel(object.callee as Node);

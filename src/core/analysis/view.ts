@@ -306,8 +306,8 @@ export function memberName(node: Node): string | undefined {
   const m = node as { computed?: boolean; property?: Node };
   if (!m.property) return undefined;
   if (!m.computed && m.property.type === "Identifier") return m.property.name;
-  if (m.computed && m.property.type === "StringLiteral") return m.property.value;
-  return undefined;
+  // `ns["f"]` and `` ns[`f`] ``, a template without substitutions (strategies/mockable-members).
+  return m.computed ? staticString(m.property) : undefined;
 }
 
 /**
