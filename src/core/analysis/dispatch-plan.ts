@@ -2,6 +2,7 @@ import type { types as t } from "@babel/core";
 import type { CallNode } from "./calls.js";
 import { strip } from "./transparent.js";
 import type { Node } from "./tree.js";
+import { memberName } from "./view.js";
 
 /**
  * A dispatched method call, `obj.m(a)` → `_sa.callSyncOf(_obj = obj, _obj.m, "m", [a])` (the
@@ -185,12 +186,9 @@ export interface DispatchTemps {
   fresh(base: string): string;
 }
 
-/** The method name a dispatched call names (`obj.m`, `obj["m"]`, `obj?.m`). */
+/** The method name a dispatched call names (`obj.m`, `obj["m"]`, `` obj[`m`] ``, `obj?.m`). */
 export function dispatchedName(call: CallNode): string {
-  const callee = call.callee as t.MemberExpression;
-  return callee.computed
-    ? (callee.property as t.StringLiteral).value
-    : (callee.property as t.Identifier).name;
+  return memberName(call.callee as Node) ?? "";
 }
 
 /**
