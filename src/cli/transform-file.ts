@@ -11,6 +11,7 @@ import { setRunConditions } from "../compile/options.js";
 import type { SourceMapJson } from "../compile/types.js";
 import { withoutBomBeforeHashbang } from "../core/chars.js";
 import type { ModuleFacts } from "../core/module-facts.js";
+import { readAsCommonJsScript } from "../core/package-type.js";
 import type { Report } from "../core/report.js";
 import { syntaxOf } from "../core/syntax.js";
 import { type BabelCore, loadBabel, loadPresetTypescript, MissingPackageError } from "./babel-loader.js";
@@ -186,6 +187,8 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
   // colour code in it is Babel's, and the rest of the text can be escaped (common.ts).
   const highlight = (opts.highlightCode ?? false) && !hasTerminalControls(source);
   const mapNote = inputMapNote(source, file, opts);
+  // A file Node runs as a CommonJS script is parsed as one (core/package-type.ts).
+  const script = readAsCommonJsScript(file, source);
   let result: Awaited<ReturnType<BabelCore["transformAsync"]>>;
   try {
     result = await babel.transformAsync(withoutBomBeforeHashbang(source), {
@@ -196,8 +199,13 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
       plugins: plugins as never,
       presets: presets as never,
       parserOpts: {
-        // A `.cjs` may `return` at the top level, as Node allows (attack23 F9; the SWC path too).
-        ...(syntaxOf(file).commonjs ? { allowReturnOutsideFunction: true } : {}),
+        // A `.cjs` may `return` at the top level, as Node allows (attack23 F9; the SWC path too);
+        // so may a `.js` Node runs as CommonJS, in sloppy mode (attack27 F09).
+        ...(script
+          ? { allowReturnOutsideFunction: true, allowNewTargetOutsideFunction: true }
+          : syntaxOf(file).commonjs
+            ? { allowReturnOutsideFunction: true }
+            : {}),
         ...(options.parserOpts ?? {}),
         plugins: parserPlugins as never,
       },
@@ -206,7 +214,7 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
       // the TypeScript preset compiles to `require`/`module.exports` (docs/modules.md, routes).
       sourceType:
         (options.sourceType as "module" | "script" | "unambiguous" | undefined) ??
-        (ext === ".cjs" ? "script" : ext === ".cts" ? "unambiguous" : "module"),
+        (script || ext === ".cjs" ? "script" : ext === ".cts" ? "unambiguous" : "module"),
       sourceMaps: opts.sourceMaps ?? false,
       sourceFileName: opts.sourceFileName ?? path,
       highlightCode: highlight,

@@ -8,6 +8,7 @@
 import { extname } from "node:path";
 import { escapeControls } from "../core/escape.js";
 import { hasFacts, type ModuleFacts } from "../core/module-facts.js";
+import { readAsCommonJsScript } from "../core/package-type.js";
 import type { Report } from "../core/report.js";
 import { syntaxOf } from "../core/syntax.js";
 import { checkingEveryFile } from "../swc-plugin/every-file.js";
@@ -31,7 +32,7 @@ import type {
  * as the Babel path allows it), `esnext` (only types are stripped), JSX kept, import attributes
  * kept, `.cjs` parsed as a CommonJS script (top-level `return` allowed), `.cts` compiled to CommonJS as TypeScript compiles it.
  */
-export function swcDefaults(file: string): SwcOptions {
+export function swcDefaults(file: string, source = ""): SwcOptions {
   const ext = extname(file);
   const typescript = /^\.[cm]?tsx?$/.test(ext);
   // A `.cts` is CommonJS that may be written with TypeScript's module forms (`import x =
@@ -42,7 +43,12 @@ export function swcDefaults(file: string): SwcOptions {
     swcrc: false,
     // `.cjs` is CommonJS: a top-level `return` is legal there, as Node wraps it in a function
     // (attack23 F9); SWC's "commonjs" parses a script that allows it.
-    isModule: cts ? "unknown" : syntaxOf(file).commonjs ? "commonjs" : true,
+    // So is a `.js` Node runs as a CommonJS script, in sloppy mode (attack27 F09).
+    isModule: cts
+      ? "unknown"
+      : syntaxOf(file).commonjs || readAsCommonJsScript(file, source)
+        ? "commonjs"
+        : true,
     ...(cts ? { module: { type: "commonjs" as const } } : {}),
     jsc: {
       parser: typescript
@@ -64,6 +70,8 @@ export function swcOptionsFor(
   file: string,
   opts: TransformOptions,
   config: SwcModules["config"],
+  /** The file's text: whether Node runs it as a CommonJS script decides how it is parsed. */
+  source = "",
 ): { options: SwcOptions; swcrc?: string } {
   const base: SwcOptions = {
     filename: file,
@@ -79,7 +87,9 @@ export function swcOptionsFor(
     // A `.swcrc` SWC will refuse, or one that ignores this file: SWC says so in its own words.
     return { options: base };
   }
-  return swcrc === undefined ? { options: { ...base, ...swcDefaults(file) } } : { options: base, swcrc };
+  return swcrc === undefined
+    ? { options: { ...base, ...swcDefaults(file, source) } }
+    : { options: base, swcrc };
 }
 
 /** Transforms one file with `smartasync/swc`. Never throws: every failure comes back as a `TransformFailure`. */
@@ -98,7 +108,7 @@ export async function transformFileSwc(file: string, opts: TransformOptions): Pr
   } catch (e) {
     return fail("config", "config-error", errorText(e));
   }
-  const { options, swcrc } = swcOptionsFor(file, opts, swc.config);
+  const { options, swcrc } = swcOptionsFor(file, opts, swc.config, source);
   const mapNote = inputMapNote(source, file, opts);
   if (mapNote) options.inputSourceMap = false;
   const keep = opts.keepSource ? { source } : {};

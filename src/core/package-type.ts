@@ -125,3 +125,19 @@ export function detectKind(js: string): DeclaredKind {
     }
   }
 }
+
+/**
+ * Whether a JavaScript file is read for Node as a CommonJS script: Node runs it as CommonJS (a
+ * `.cjs`, or a `.js`/`.jsx` whose package says `"commonjs"` or nothing) and its text is no module
+ * code (`detectKind`: one with `import`/`export`, which a compiler turns into `require`, is read
+ * as a module). Such a file is parsed as Node compiles it, inside a function and in sloppy mode:
+ * `with`, legacy octal, a top-level `return` and `new.target` are legal there (attack27 F09, F10:
+ * `var mode = 0644` failed `smartasync build` as "not allowed in strict mode", and register left a
+ * file with `if (require.main !== module) return;` uncompiled). TypeScript is left to its own
+ * reading (its text does not compile as it stands).
+ */
+export function readAsCommonJsScript(path: string, js: string): boolean {
+  if (!/\.(?:c?js|jsx)$/.test(path)) return false;
+  if (declaredKindNow(path) === "module") return false;
+  return detectKind(js) === "commonjs";
+}

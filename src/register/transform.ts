@@ -9,6 +9,7 @@ import { checkLimits } from "../compile/limits.js";
 import { loadProjectOptions, withHostResolve } from "../compile/options.js";
 import { compileFileSync } from "../compile/swc.js";
 import type { CompileResult } from "../compile/types.js";
+import { readAsCommonJsScript } from "../core/package-type.js";
 import { requirePeer } from "../core/peers.js";
 import type { HostResolve } from "../core/resolve.js";
 import { checkingEveryFile } from "../swc-plugin/every-file.js";
@@ -29,6 +30,8 @@ export function swcOptionsFor(
   jest = false,
   /** What the host resolves beyond Node (Jest's `moduleNameMapper`, `--conditions`). */
   hostResolve?: HostResolve,
+  /** The file's text: a CommonJS script is parsed as Node compiles it (`isModuleFor`). */
+  text = "",
 ): Options {
   const given = jest ? { mockable: loadProjectOptions(dirname(path)).given.mockable ?? true } : undefined;
   const smartasync = withHostResolve(given, hostResolve, path);
@@ -43,7 +46,7 @@ export function swcOptionsFor(
     // still say `"mockable": false`.
     ...(smartasync ? { smartasync } : {}),
     sourceMaps,
-    isModule: format === "module" ? true : "unknown",
+    isModule: isModuleFor(path, text, format),
     jsc: {
       parser: ts
         ? { syntax: "typescript", tsx: ext === ".tsx" }
@@ -59,6 +62,17 @@ export function swcOptionsFor(
         ? { type: "commonjs", ignoreDynamic: true, exportInteropAnnotation: true }
         : { type: "es6" },
   };
+}
+
+/**
+ * SWC's `isModule` for a file Node runs in `format`: a CommonJS script is parsed as Node compiles
+ * it, with a top-level `return` and `new.target` (core/package-type.ts): parsed as `"unknown"`,
+ * `if (require.main !== module) return;` failed, and the file was left to Node uncompiled, its
+ * sync callers given Promises (attack27 F10).
+ */
+function isModuleFor(path: string, text: string, format: Format): Options["isModule"] {
+  if (format === "module") return true;
+  return readAsCommonJsScript(path, text) ? "commonjs" : "unknown";
 }
 
 /** TypeScript without its types (no smartasync), to detect the format from the code as Node does. */
@@ -97,7 +111,7 @@ function smartasyncChanges(path: string, source: string, format: Format, hostRes
       filename: path,
       engine: "swc",
       parser: { syntax: "ecmascript", jsx: ext === ".jsx" },
-      isModule: format === "module" ? true : "unknown",
+      isModule: isModuleFor(path, source, format),
       cjsOutput: format === "commonjs",
       root: process.cwd(),
       options: withHostResolve(undefined, hostResolve, path),
@@ -134,7 +148,9 @@ export function compileUncached(
   // it is too: a located SA901, not the end of the process (swc-plugin/every-file.ts).
   const out = transformSync(
     text,
-    checkingEveryFile(swcOptionsFor(path, format, settings.sourceMaps, settings.jest, settings.resolve)),
+    checkingEveryFile(
+      swcOptionsFor(path, format, settings.sourceMaps, settings.jest, settings.resolve, text),
+    ),
   );
   return { format, code: out.code, map: out.map };
 }

@@ -306,6 +306,38 @@ export async function both(s: Store): Promise<string> {
     }
   });
 
+  it("a `.js` Node runs as CommonJS is parsed as Node compiles it: sloppy mode, a top-level `return` and `new.target` (attack27 F09)", () => {
+    // `with`, legacy octal and a top-level `return` are legal in a CommonJS `.js`; both compilers
+    // parsed every `.js` as strict module code and the build failed, even for files with nothing
+    // to change. A `.js` of the same package written with `import` (compiled to `require`) is
+    // still read as a module.
+    const dir = tree("build-cjs-sloppy", {
+      "package.json": `{ "type": "commonjs" }\n`,
+      "src/plain.js": `var mode = 0644;\nmodule.exports = { mode };\n`,
+      "src/main.js": `const { readFileSync } = require("node:fs");\nconst { mode } = require("./plain.js");\n// @smartasync\nasync function size(p) {\n  return readFileSync(p, "utf8").length;\n}\nfunction main() {\n  var scope = { n: 8 };\n  const big = size(__filename) > 0;\n  with (scope) {\n    console.log(big, n, mode, typeof new.target);\n  }\n}\nmain();\nif (require.main === module) return;\nconsole.log("imported");\n`,
+      "typeless/package.json": `{ "name": "typeless" }\n`,
+      "typeless/src/main.js": `var mode = 010;\nconsole.log(mode, typeof new.target);\n`,
+    });
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(ROOT, join(dir, "node_modules", "smartasync"), "dir");
+    for (const compiler of ["babel", "swc"]) {
+      const out = `out-${compiler}`;
+      const r = cli(["build", "src", "--out-dir", out, "--compiler", compiler], dir);
+      expect(r.stderr, compiler).toBe("");
+      expect(r.status, compiler).toBe(0);
+      const run = node(join(dir, out, "main.js"), dir);
+      expect(run.stderr, compiler).toBe("");
+      expect(run.stdout, compiler).toBe("true 8 420 undefined\n");
+      const typeless = cli(
+        ["build", "typeless/src", "--out-dir", `typeless/${out}`, "--compiler", compiler],
+        dir,
+      );
+      expect(typeless.stderr, compiler).toBe("");
+      expect(typeless.status, compiler).toBe(0);
+      expect(node(join(dir, "typeless", out, "main.js"), dir).stdout, compiler).toBe("8 undefined\n");
+    }
+  });
+
   it("a link to a file of the tree is placed as a link to that file's output: one module, as Node loads it", () => {
     // Node loads a module by its real path, so `./alias.js` and `./lib.js` are one module with one
     // state; compiled as a second file it was a second module (attack20 F9: plain 2, built 0).

@@ -188,6 +188,40 @@ describe("node --import smartasync/register", () => {
     ).toBe("plain:1\n");
   });
 
+  it("compiles a CommonJS script with a top-level `return` or `new.target`, sloppy mode kept (attack27 F10)", () => {
+    // `if (require.main !== module) return;` is legal CommonJS; parsed as a module-or-script, it
+    // failed, and register left the file to Node uncompiled: its sync caller got a Promise.
+    const dir = join(scratch, "cjs-script");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    const body = [
+      'const { readFile } = require("node:fs/promises");',
+      "// @smartasync",
+      "async function load(p) {",
+      '  const t = await readFile(p, "utf8");',
+      "  return t.length;",
+      "}",
+      "function report() {",
+      "  const n = load(__filename);",
+      '  console.log(typeof n === "number" ? "value" : "got a Promise", typeof new.target, 010);',
+      "}",
+      "report();",
+      "if (require.main === module) return;",
+      'console.log("required");',
+      "",
+    ].join("\n");
+    writeFileSync(join(dir, "main.cjs"), body);
+    mkdirSync(join(dir, "lib"));
+    writeFileSync(join(dir, "lib/package.json"), '{ "type": "commonjs" }\n');
+    writeFileSync(join(dir, "lib/main.js"), body);
+    for (const entry of ["main.cjs", "lib/main.js"]) {
+      const r = node(dir, ["--import", "smartasync/register", entry], join(scratch, "cache-cjs-script"));
+      expect(r.stderr, entry).toBe("");
+      expect(r.stdout, entry).toBe("value undefined 8\n");
+      expect(r.status, entry).toBe(0);
+    }
+  });
+
   it("compiles an importer again when an imported module's annotation changes", () => {
     const dir = copyOfExample("edit");
     const cache = join(scratch, "cache-edit");
