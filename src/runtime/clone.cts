@@ -214,6 +214,10 @@ interface Walk {
    * to say where it is (locate).
    */
   proxies: boolean;
+  /** The Buffers walked (the codec carries them; `bufferPlan` decides over which memory). */
+  bufs: Buffer[] | undefined;
+  /** The typed arrays, DataViews and ArrayBuffers walked: the clone sends their whole memory. */
+  views: object[] | undefined;
 }
 
 export function isError(v: unknown): v is Error {
@@ -298,6 +302,11 @@ function check(v: unknown, w: Walk): void {
     if (leaf !== undefined) {
       const extra = leafExtra(v, leaf);
       if (extra !== undefined) throw new Refusal(extra);
+      // A Buffer over the same memory must stay a view of it (attack27 F01): noted for bufferPlan.
+      if (ArrayBuffer.isView(v) || leaf.endsWith("ArrayBuffer")) {
+        if (w.views === undefined) w.views = [v];
+        else w.views.push(v);
+      }
     } else if (isError(v)) {
       w.codec = true;
       checkError(v, w);
@@ -306,8 +315,11 @@ function check(v: unknown, w: Walk): void {
       const extra = leafExtra(v, "URL");
       if (extra !== undefined) throw new Refusal(extra);
       w.codec = true;
-    } else if (p === bufferProto) w.codec = true;
-    else throw new Refusal(instanceWhy(v, p));
+    } else if (p === bufferProto) {
+      w.codec = true;
+      if (w.bufs === undefined) w.bufs = [v as Buffer];
+      else w.bufs.push(v as Buffer);
+    } else throw new Refusal(instanceWhy(v, p));
   }
 }
 
@@ -568,14 +580,72 @@ function encodeUnlocked(v: object, p: object | null, copies: Map<object, unknown
     return u;
   }
   if (p === bufferProto) {
-    const b = v as Buffer;
-    // A copy of its own bytes: a small Buffer is a view of Node's shared 8 KB pool, and sending the
-    // view would send the whole pool (other data of this thread) with it.
-    const u = { [TAG]: "b", v: new Uint8Array(b) };
+    // Not reached through sendArgs/sendValue, where bufferPlan chose each Buffer's form first.
+    const u = { [TAG]: "b", v: new Uint8Array(v as Buffer) };
     copies.set(v, u);
     return u;
   }
   return v; // a leaf the clone copies as it is
+}
+
+/**
+ * The wire form of each Buffer of a value, over which memory (attack27 F01: a Buffer and another
+ * view of its memory stopped sharing it). A Buffer whose memory crosses anyway — the
+ * `ArrayBuffer` itself, or a typed array or `DataView` over it, is in the value (the clone sends
+ * a view's whole buffer), or it is a `SharedArrayBuffer` — is carried as a view of that memory,
+ * its `byteOffset` and length kept. Otherwise only its own bytes cross (a small Buffer is a view
+ * of Node's 8 KiB pool: sending the pool would send other data of this thread with it): Buffers
+ * over overlapping bytes of one memory share one copy of the span they cover, each at its offset
+ * in it, so a write through one shows through the other (`b` and `b.subarray(1)`); Buffers over
+ * bytes that do not overlap get copies of their own (nothing written through one can show
+ * through the other; only `a.buffer === b.buffer` differs). Fixture worker/buffer-views-cross.
+ */
+function bufferPlan(w: Walk, copies: Map<object, unknown>): void {
+  const bufs = w.bufs;
+  if (bufs === undefined) return;
+  // A non-extensible Buffer is re-locked on arrival, as `encode` does for other built-ins.
+  const carry = (b: Buffer, v: Uint8Array) => {
+    const u = { [TAG]: "b", v };
+    const lock = lockOf(b);
+    copies.set(b, lock === undefined ? u : { [TAG]: "L", p: u, l: lock });
+  };
+  const whole = new Set<ArrayBufferLike>();
+  for (const x of w.views ?? [])
+    whole.add(ArrayBuffer.isView(x) ? (x as ArrayBufferView).buffer : (x as ArrayBufferLike));
+  const own = new Map<ArrayBufferLike, Buffer[]>();
+  for (const b of bufs) {
+    const ab = b.buffer;
+    if (whole.has(ab) || (typeof SharedArrayBuffer === "function" && ab instanceof SharedArrayBuffer))
+      carry(b, new Uint8Array(ab, b.byteOffset, b.length));
+    else {
+      const group = own.get(ab);
+      if (group === undefined) own.set(ab, [b]);
+      else group.push(b);
+    }
+  }
+  for (const group of own.values()) {
+    if (group.length === 1) {
+      carry(group[0]!, new Uint8Array(group[0]!));
+      continue;
+    }
+    group.sort((a, b) => a.byteOffset - b.byteOffset);
+    // Runs of overlapping Buffers (by offset): each run shares one copy of the bytes it covers.
+    for (let i = 0; i < group.length; ) {
+      const start = group[i]!.byteOffset;
+      let end = start + group[i]!.length;
+      let j = i + 1;
+      while (j < group.length && group[j]!.byteOffset < end) {
+        end = Math.max(end, group[j]!.byteOffset + group[j]!.length);
+        j++;
+      }
+      const span = new Uint8Array(group[i]!.buffer, start, end - start).slice().buffer;
+      for (let k = i; k < j; k++) {
+        const b = group[k]!;
+        carry(b, new Uint8Array(span, b.byteOffset - start, b.length));
+      }
+      i = j;
+    }
+  }
 }
 
 function encodeError(err: Error, copies: Map<object, unknown>): EncodedError {
@@ -838,7 +908,14 @@ export function uncloneable(message: string, valuePath?: string): TypeError {
  * located error for a value that would arrive changed.
  */
 export function sendArgs(args: unknown[], fn: string, proxies = false): { args: unknown[]; c: boolean } {
-  const w: Walk = { seen: undefined, seenSet: undefined, codec: false, proxies };
+  const w: Walk = {
+    seen: undefined,
+    seenSet: undefined,
+    codec: false,
+    proxies,
+    bufs: undefined,
+    views: undefined,
+  };
   for (let i = 0; i < args.length; i++) {
     const x = args[i];
     if (typeof x === "object" ? x === null : typeof x !== "function" && typeof x !== "symbol") continue;
@@ -852,6 +929,7 @@ export function sendArgs(args: unknown[], fn: string, proxies = false): { args: 
   }
   if (!w.codec) return { args, c: false };
   const copies = new Map<object, unknown>();
+  bufferPlan(w, copies);
   return { args: args.map((x) => encode(x, copies)), c: true };
 }
 
@@ -868,7 +946,14 @@ export function sendValue(
   // A primitive result (the usual case) needs no walk.
   if (typeof v !== "object" ? typeof v !== "function" && typeof v !== "symbol" : v === null)
     return { v, c: false };
-  const w: Walk = { seen: undefined, seenSet: undefined, codec: false, proxies };
+  const w: Walk = {
+    seen: undefined,
+    seenSet: undefined,
+    codec: false,
+    proxies,
+    bufs: undefined,
+    views: undefined,
+  };
   try {
     check(v, w);
   } catch (err) {
@@ -881,7 +966,10 @@ export function sendValue(
       path,
     );
   }
-  return w.codec ? { v: encode(v, new Map()), c: true } : { v, c: false };
+  if (!w.codec) return { v, c: false };
+  const copies = new Map<object, unknown>();
+  bufferPlan(w, copies);
+  return { v: encode(v, copies), c: true };
 }
 
 /** Rebuilds what the codec carried (only called for a message that used it). */

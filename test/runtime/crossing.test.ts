@@ -296,6 +296,56 @@ describe("the codec carries faithfully what the clone alone would change", () =>
   });
 });
 
+describe("Buffers and other views of one memory stay views of one memory (attack27 F01)", () => {
+  it("a Buffer beside a DataView, a typed array or its ArrayBuffer is a view of the memory they send", async () => {
+    const pooled = Buffer.from("hello");
+    const ab = new ArrayBuffer(4);
+    const value = {
+      buf: pooled,
+      view: new DataView(pooled.buffer, pooled.byteOffset, pooled.length),
+      ab,
+      part: Buffer.from(ab, 1, 2),
+    };
+    for (const got of await roundTrip(value)) {
+      expect(got.buf.buffer).toBe(got.view.buffer);
+      expect(got.buf.byteOffset).toBe(got.view.byteOffset);
+      got.view.setUint8(0, 72);
+      expect(got.buf.toString()).toBe("Hello");
+      expect(got.part.buffer).toBe(got.ab);
+      new Uint8Array(got.ab)[1] = 5;
+      expect([got.part.byteOffset, got.part.length, got.part[0]]).toEqual([1, 2, 5]);
+    }
+  });
+
+  it("Buffers over overlapping bytes share one copy of them; Buffers apart get their own bytes only", async () => {
+    const b = Buffer.from("abcd");
+    const x = Buffer.from("hi");
+    const y = Buffer.from("yo");
+    for (const got of await roundTrip({ b, s: b.subarray(1, 3), t: b.subarray(2), x, y })) {
+      expect(Buffer.isBuffer(got.s)).toBe(true);
+      expect(got.s.buffer).toBe(got.b.buffer);
+      expect(got.t.buffer).toBe(got.b.buffer);
+      // Only the span the Buffers cover crosses, not the 8 KiB pool they were cut from.
+      expect(got.b.buffer.byteLength).toBe(4);
+      expect([got.s.byteOffset - got.b.byteOffset, got.t.byteOffset - got.b.byteOffset]).toEqual([1, 2]);
+      got.s[1] = 0x43;
+      expect([got.b.toString(), got.t.toString()]).toEqual(["abCd", "Cd"]);
+      expect([got.x.toString(), got.y.toString()]).toEqual(["hi", "yo"]);
+      expect(got.x.buffer.byteLength).toBe(2);
+    }
+  });
+
+  it("a Buffer over a SharedArrayBuffer stays shared memory", async () => {
+    const shared = Buffer.from(new SharedArrayBuffer(3));
+    for (const got of await roundTrip({ shared })) {
+      expect(Buffer.isBuffer(got.shared)).toBe(true);
+      got.shared[0] = 9;
+      expect(shared[0]).toBe(9);
+      shared[0] = 0;
+    }
+  });
+});
+
 describe("attack18: what the codec kept or dropped unseen", () => {
   it("a non-enumerable extra key of an array is refused; a read-only one stays read-only (F1)", async () => {
     const hidden = [1, 2];
