@@ -78,6 +78,9 @@ const ACCESSOR =
   "is a getter/setter: the copy would hold only its current value (read it into a plain property first)";
 const HIDDEN =
   "is a non-enumerable property, which the copy would drop (make it enumerable, or copy it to a plain property)";
+const HIDDEN_ELEMENT =
+  "is a non-enumerable array element, which the copy would turn into a hole (define it enumerable, or pass a copy of the array: [...array])";
+const isEnumerable = Object.prototype.propertyIsEnumerable;
 const symbolKey = (s: symbol) =>
   `has the symbol-keyed property [${String(s)}], which the copy would drop (use a string key)`;
 
@@ -367,6 +370,11 @@ function checkArray(a: unknown[], w: Walk): void {
   if (Object.isExtensible(a) && Object.getOwnPropertyDescriptor(a, "length")!.writable !== true)
     w.codec = true;
   if (keys.length === n + 1 && (n === 0 || keys[n - 1] === String(n - 1))) {
+    // A non-enumerable element would arrive as a hole (attack27 F02). `Object.keys` lists the
+    // enumerable ones at a fraction of a descriptor per element; only a shortfall is located.
+    if (n > 0 && Object.keys(a).length !== n)
+      for (let i = 0; i < n; i++)
+        if (!isEnumerable.call(a, i)) throw within(new Refusal(HIDDEN_ELEMENT), index(i));
     for (let i = 0; i < n; i++) {
       const x = a[i];
       if (typeof x === "object" ? x !== null : typeof x === "function" || typeof x === "symbol") {
@@ -382,7 +390,9 @@ function checkArray(a: unknown[], w: Walk): void {
     for (const k of keys) {
       if (k === "length") continue;
       const isIndex = /^(?:0|[1-9]\d*)$/.test(k);
-      if (!isIndex) {
+      if (isIndex) {
+        if (!isEnumerable.call(a, k)) throw within(new Refusal(HIDDEN_ELEMENT), index(k));
+      } else {
         const d = Object.getOwnPropertyDescriptor(a, k)!;
         if (d.get !== undefined || d.set !== undefined) throw within(new Refusal(ACCESSOR), key(k));
         if (!d.enumerable) throw within(new Refusal(HIDDEN), key(k));

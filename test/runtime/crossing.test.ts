@@ -346,6 +346,36 @@ describe("Buffers and other views of one memory stay views of one memory (attack
   });
 });
 
+describe("a non-enumerable array element is refused, not turned into a hole (attack27 F02)", () => {
+  const hide = <T>(a: T[], i: number, value: T): T[] =>
+    Object.defineProperty(a, i, { value, enumerable: false, writable: true, configurable: true });
+
+  it("in a packed array, a nested one, a holey one and one with extra keys, on both paths", async () => {
+    const holey: string[] = [];
+    holey[3] = "d";
+    const extra = Object.assign(["x", "y"], { note: "n" });
+    expect((await refused([hide(["p", "q"], 0, "p")])).path).toBe("args[0][0]");
+    expect((await refused([{ rows: [hide(["a", "b"], 1, "B")] }])).path).toBe("args[0].rows[0][1]");
+    expect((await refused([hide(holey, 1, "b")])).path).toBe("args[0][1]");
+    const { path, message } = await refused([hide(extra, 1, "Y")]);
+    expect(path).toBe("args[0][1]");
+    expect(message).toContain("is a non-enumerable array element, which the copy would turn into a hole");
+  });
+
+  it("a result with one is refused in the worker", () => {
+    expect(() => sendValue(hide(["a", "b"], 0, "first"), "table", false)).toThrow(
+      /table returned a value that cannot be sent back from its worker: result\[0\] is a non-enumerable array element/,
+    );
+  });
+
+  it("frozen and sealed arrays (enumerable, read-only elements) still cross", async () => {
+    for (const got of await roundTrip({ f: Object.freeze(["x", "y"]), s: Object.seal([1, 2]) })) {
+      expect([...got.f, ...got.s]).toEqual(["x", "y", 1, 2]);
+      expect(Object.isFrozen(got.f)).toBe(true);
+    }
+  });
+});
+
 describe("attack18: what the codec kept or dropped unseen", () => {
   it("a non-enumerable extra key of an array is refused; a read-only one stays read-only (F1)", async () => {
     const hidden = [1, 2];
