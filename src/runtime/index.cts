@@ -268,11 +268,14 @@ function spawn(
         "Run the program from a file (node main.mjs) instead of -e or standard input.",
     );
   }
+  // With its code, as every failure of smartasync's own: an inline copy's `catch` lets it pass
+  // rather than turn it into the user's fallback value (attack27 F17).
   if (depth + 1 > config.maxNesting) {
-    throw new Error(
-      `smartasync: cannot start a worker for ${name}: it would be nested ${depth + 1} deep, beyond ` +
-        `maxNesting (${config.maxNesting}). A worker function that needs another worker should await ` +
-        `the async function instead, or raise the bound with configure({ maxNesting }).`,
+    throw startError(
+      name,
+      `it would be nested ${depth + 1} deep, beyond maxNesting (${config.maxNesting}). A worker ` +
+        "function that needs another worker should await the async function instead, or raise the " +
+        "bound with configure({ maxNesting }).",
     );
   }
   if (!waitsForWorkers) {

@@ -206,6 +206,20 @@ describe("nesting", () => {
       expect(err?.message).toMatch(
         /cannot start a worker for deep: it would be nested 3 deep, beyond maxNesting \(2\)/,
       );
+      // Coded as smartasync's own failures are, across the workers it went through too: an
+      // inline copy's `catch` lets it pass (attack27 F17).
+      expect((err as Error & { code?: string }).code).toBe("SMARTASYNC_WORKER_START");
+      // One worker of the calling thread, started afresh, under a bound of 0.
+      await sa.shutdown();
+      sa.configure({ maxNesting: 0 });
+      let local: (Error & { code?: string }) | undefined;
+      try {
+        sa.runSync(url, "add", [1, 1]);
+      } catch (e) {
+        local = e as Error & { code?: string };
+      }
+      expect(local?.code).toBe("SMARTASYNC_WORKER_START");
+      sa.configure({ maxNesting: 2 });
       expect(sa.runSync(url, "add", [1, 1])).toBe(2);
     } finally {
       await sa.shutdown();
