@@ -11,6 +11,7 @@ import {
   importTarget,
   isImportBinding,
   isKnownGlobal,
+  replacedGlobal,
   stateRoot,
 } from "./checks.js";
 import { type Ctx, callText, locOf, sourceOf, warn } from "./ctx.js";
@@ -71,9 +72,7 @@ export function checkCallerState(ctx: Ctx, index: Index, edits: Map<Node, CallEd
       there ? uses.bindings.has(there.there) : uses.keys.has(unboundKey(ctx, id, imp) ?? "");
     for (const [name, w] of globalWrites(ctx, uses.globals))
       if (w.by || topCounts)
-        changes.push(
-          `the global \`${name}\`, which ${w.by ?? "this module's top-level code"} replaces at ${w.loc} (\`${w.text}\`); a worker's own globalThis keeps the original`,
-        );
+        changes.push(replacedGlobal(name, "", w, w.by ?? "this module's top-level code"));
     if (uses.bindings.size || uses.keys.size) {
       // A closed function writes an import through its name: the names of those the function
       // reads are watched (lazy.ts `exactOnClosed`), and module objects (`ns.config`), whose

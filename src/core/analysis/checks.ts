@@ -554,6 +554,81 @@ export interface GlobalWrite {
   text: string;
   /** `installStub()`; undefined at the module's top level. */
   by?: string;
+  /** A fake clock's call (`vi.useFakeTimers`): it replaces `Date` and the timers, not an assignment. */
+  clock?: string;
+}
+
+/**
+ * The fake clocks of the test runners (attack27 F04, fixture diagnostics/sa302-fake-clock): each
+ * replaces `Date` (and the timers, unless told which) on the calling thread's globalThis only, so
+ * a worker function reads the real clock. `node:test`'s `mock.timers.enable` (also `t.mock.…`),
+ * Vitest's `vi.useFakeTimers` / `vi.setSystemTime`, Jest's `jest.useFakeTimers` /
+ * `jest.setSystemTime`, sinon's `sinon.useFakeTimers` and @sinonjs/fake-timers' `install`.
+ */
+const FAKE_CLOCK_TEXT = /\b(?:useFakeTimers|setSystemTime|enable|install)\b/;
+const CLOCK_GLOBALS = [
+  "Date",
+  "setTimeout",
+  "clearTimeout",
+  "setInterval",
+  "clearInterval",
+  "setImmediate",
+  "clearImmediate",
+];
+
+/** The globals a call of a fake clock replaces (its literal `apis`/`toFake` list, else all), or undefined. */
+function fakeClockOf(call: Node): { api: string; names: string[] } | undefined {
+  const callee = strip((call as t.CallExpression).callee as Node);
+  if (callee.type !== "MemberExpression") return undefined;
+  const method = memberName(callee);
+  const obj = strip(callee.object as Node);
+  const objText =
+    obj.type === "Identifier" ? obj.name : obj.type === "MemberExpression" ? memberName(obj) : undefined;
+  const api =
+    (method === "useFakeTimers" && (objText === "vi" || objText === "jest" || objText === "sinon")) ||
+    (method === "setSystemTime" && (objText === "vi" || objText === "jest"))
+      ? `${objText}.${method}`
+      : method === "enable" &&
+          objText === "timers" &&
+          obj.type === "MemberExpression" &&
+          memberName(obj) === "timers" &&
+          (() => {
+            const m = strip(obj.object as Node);
+            return (
+              (m.type === "Identifier" && m.name === "mock") ||
+              (m.type === "MemberExpression" && memberName(m) === "mock")
+            );
+          })()
+        ? "mock.timers.enable"
+        : method === "install" && (objText === "FakeTimers" || objText === "fakeTimers")
+          ? `${objText}.install`
+          : undefined;
+  if (!api) return undefined;
+  if (method === "setSystemTime") return { api, names: ["Date"] };
+  // `{ apis: ["Date"] }` (node:test), `{ toFake: ["Date"] }` (Vitest, sinon), Jest's `doNotFake`
+  // is not read: all.
+  const arg = (call as t.CallExpression).arguments[0] as Node | undefined;
+  const opts = arg && strip(arg);
+  if (opts?.type === "ObjectExpression") {
+    for (const p of (opts as t.ObjectExpression).properties as Node[]) {
+      if (p.type !== "ObjectProperty") continue;
+      const key = keyName(p as { key: Node; computed?: boolean });
+      const v = strip((p as t.ObjectProperty).value as Node);
+      if ((key !== "apis" && key !== "toFake") || v.type !== "ArrayExpression") continue;
+      const listed = ((v as t.ArrayExpression).elements as Node[]).map((e) =>
+        e?.type === "StringLiteral" ? (e as t.StringLiteral).value : undefined,
+      );
+      if (listed.every((n) => n !== undefined)) return { api, names: listed as string[] };
+    }
+  }
+  return { api, names: CLOCK_GLOBALS };
+}
+
+/** What SA302 says of a replaced global a worker function reads (`through`: how it is reached). */
+export function replacedGlobal(name: string, through: string, w: GlobalWrite, by: string): string {
+  if (w.clock)
+    return `the global \`${name}\`${through}, which the fake clock \`${w.clock}\` of ${by} replaces at ${w.loc} (\`${w.text}\`); a worker reads the real clock: keep the function on the calling thread while time is faked (\`// @smartasync same-thread\` on a sync function, no annotation or an inline variant on an async one), or pass the time as an argument`;
+  return `the global \`${name}\`${through}, which ${by} replaces at ${w.loc} (\`${w.text}\`); a worker's own globalThis keeps the original`;
 }
 
 /**
@@ -567,23 +642,40 @@ export function globalWrites(ctx: Ctx, names: ReadonlySet<string>): Map<string, 
   if (names.size === 0) return out;
   const wanted = new Set<string>();
   for (const m of ctx.code.matchAll(GLOBAL_ASSIGN)) if (names.has(m[2]!)) wanted.add(m[2]!);
-  if (wanted.size === 0) return out;
-  ctx.tree.walk(ctx.program as Node, (n) => {
-    if (n.type !== "AssignmentExpression") return undefined;
-    const left = strip(n.left as Node);
-    if (left.type !== "MemberExpression") return undefined;
-    const name = memberName(left);
-    const o = strip(left.object);
-    if (name === undefined || !wanted.has(name) || out.has(name)) return undefined;
-    if (o.type !== "Identifier" || !GLOBAL_OBJECTS.has(o.name) || ctx.scopes.binding(o, o.name))
+  if (wanted.size)
+    ctx.tree.walk(ctx.program as Node, (n) => {
+      if (n.type !== "AssignmentExpression") return undefined;
+      const left = strip(n.left as Node);
+      if (left.type !== "MemberExpression") return undefined;
+      const name = memberName(left);
+      const o = strip(left.object);
+      if (name === undefined || !wanted.has(name) || out.has(name)) return undefined;
+      if (o.type !== "Identifier" || !GLOBAL_OBJECTS.has(o.name) || ctx.scopes.binding(o, o.name))
+        return undefined;
+      const inside = ctx.tree.findParent(n, (p) => isFunction(p));
+      const text = sourceOf(ctx, n).replace(/\s+/g, " ");
+      out.set(name, {
+        loc: locOf(ctx, n),
+        text: text.length > 48 ? `${text.slice(0, 45)}...` : text,
+        ...(inside ? { by: functionLabel(ctx, inside) } : {}),
+      });
       return undefined;
+    });
+  if (!FAKE_CLOCK_TEXT.test(ctx.code)) return out;
+  ctx.tree.walk(ctx.program as Node, (n) => {
+    if (n.type !== "CallExpression") return undefined;
+    const clock = fakeClockOf(n);
+    if (!clock) return undefined;
     const inside = ctx.tree.findParent(n, (p) => isFunction(p));
     const text = sourceOf(ctx, n).replace(/\s+/g, " ");
-    out.set(name, {
-      loc: locOf(ctx, n),
-      text: text.length > 48 ? `${text.slice(0, 45)}...` : text,
-      ...(inside ? { by: functionLabel(ctx, inside) } : {}),
-    });
+    for (const name of clock.names)
+      if (names.has(name) && !out.has(name))
+        out.set(name, {
+          loc: locOf(ctx, n),
+          text: text.length > 48 ? `${text.slice(0, 45)}...` : text,
+          clock: clock.api,
+          ...(inside ? { by: functionLabel(ctx, inside) } : {}),
+        });
     return undefined;
   });
   return out;
@@ -1525,7 +1617,7 @@ export function sharedState(
     if (w.by)
       say(
         { kind: "replaced", subject: name, via: globalsRead.get(name) },
-        `the global \`${name}\`${through(globalsRead.get(name))}, which ${w.by} replaces at ${w.loc} (\`${w.text}\`); a worker's own globalThis keeps the original`,
+        replacedGlobal(name, through(globalsRead.get(name)), w, w.by),
       );
   for (const [b, { entry, via, by }] of readChanged)
     if (
