@@ -31,7 +31,10 @@ export function linksOf(markdown: string): string[] {
   for (const line of markdown.split("\n")) {
     if (/^\s*(```|~~~)/.test(line)) fence = !fence;
     if (fence) continue;
-    const text = line.replace(/`[^`]*`/g, (code) => (code.includes("](") ? "" : code));
+    // A double-backtick span first: it may hold single backticks (``lib[`f`](x)``).
+    const text = line
+      .replace(/``.+?``/g, (code) => (code.includes("](") ? "" : code))
+      .replace(/`[^`]*`/g, (code) => (code.includes("](") ? "" : code));
     for (const m of text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) out.push(m[1]!);
     const def = /^\s{0,3}\[[^\]]+\]:\s*(\S+)/.exec(line); // a reference definition, `[name]: target`
     if (def) out.push(def[1]!);

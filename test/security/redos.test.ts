@@ -91,6 +91,18 @@ const CONSTRUCTED: { call: string; why: string; pattern?: string; flags?: string
     why: "the `test`/`exclude` patterns of the user's own .swcrc, applied to file names as SWC applies them",
   },
   {
+    call: "src/core/options.ts: new RegExp(regex, flags)",
+    why: "the `find` pattern of a `resolve.alias` entry of the user's own options, compiled once to check it (an invalid one is a located options error), as the host compiles it",
+  },
+  {
+    call: 'src/core/resolve.ts: new RegExp(find.regex, (find.flags ?? "").replace(/[gy]/g, ""))',
+    why: "the `find` pattern of a `resolve.alias` entry the user or the host's configuration wrote, matched against import specifiers as the host matches them (the same pattern the host runs)",
+  },
+  {
+    call: "src/unplugin/host-resolve.ts: new RegExp(pair[0])",
+    why: "a key of Jest's `moduleNameMapper`, a pattern of the user's Jest configuration, read as Jest reads it",
+  },
+  {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the call's source text, quoted
     call: "src/unplugin/index.ts: new RegExp(`^${escaped}$`)",
     why: "a glob of the plugin's own include/exclude options with every metacharacter escaped: a literal string, anchored",
