@@ -373,7 +373,8 @@ export function ownVariantStatements(
 /**
  * The run-time checks of an object literal's spreads (core `spreadChecks`): `...base` becomes
  * `...(_sa.spreadOf(base, ["load", "loadSync"], false, "file:line:col"))`, in the original or, with
- * `map`, in a copy of it.
+ * `map`, in a copy of it; and of a class's or object literal's computed keys: `[k]` becomes
+ * `[_sa.keyOf(k, …)]`.
  */
 export function checkSpreads(
   ctx: EmitCtx,
@@ -386,8 +387,9 @@ export function checkSpreads(
     const at = (map ? map.get(c.spread as t.Node) : c.spread) as t.Node | undefined;
     if (!at) continue;
     if (c.key) {
-      // `[k]: v` → `[_sa.keyOf(k, ["load", "loadSync"], true, "file:line:col")]: v`.
-      const member = at as t.ObjectProperty | t.ObjectMethod;
+      // `[k]: v` → `[_sa.keyOf(k, ["load", "loadSync"], true, "file:line:col")]: v`; a class
+      // member's key alike.
+      const member = at as t.ObjectProperty | t.ObjectMethod | t.ClassMethod | t.ClassProperty;
       member.key = runtimeCall(ctx, imports, "keyOf", [
         member.key as t.Expression,
         t.arrayExpression(c.pairs.map((p) => t.stringLiteral(p))),

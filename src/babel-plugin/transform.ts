@@ -523,11 +523,14 @@ function nodesToSync(plan: Plan): t.Node[] {
   return out;
 }
 
-/** The spreads of object literals that get a run-time check (core/analysis/literal-variants.ts). */
+/**
+ * The spreads of object literals, and the computed keys of classes and object literals, that get
+ * a run-time check (core/analysis/literal-variants.ts).
+ */
 function checkedSpreads(plan: Plan): t.Node[] {
   const byHolder = new Map<t.Node, SaFunction[]>();
   for (const fn of plan.fns)
-    if (!fn.processed && fn.form === "object-method")
+    if (!fn.processed && (fn.form === "object-method" || fn.form === "class-method"))
       byHolder.set(fn.holder!, [...(byHolder.get(fn.holder!) ?? []), fn]);
   return [...byHolder.values()].flatMap((list) =>
     spreadChecks(plan.ctx, list).map((c) => c.spread as t.Node),
@@ -580,8 +583,12 @@ function factoryTwin(
   // a spread keeps what its source holds, unchecked, as SWC's twin, built from the source text,
   // writes it (fixture methods/factory-twin-spread).
   for (const spread of spreads) {
-    const mine = map.get(spread) as t.SpreadElement | undefined;
-    if (mine?.argument.type === "CallExpression") mine.argument = mine.argument.arguments[0] as t.Expression;
+    const mine = map.get(spread) as (t.SpreadElement & { key?: t.Expression }) | undefined;
+    // A checked computed key (`[_sa.keyOf(k, …)]`) is `[k]` again, as a spread is.
+    if (mine?.type !== "SpreadElement") {
+      if (mine?.key?.type === "CallExpression") mine.key = mine.key.arguments[0] as t.Expression;
+    } else if (mine.argument.type === "CallExpression")
+      mine.argument = mine.argument.arguments[0] as t.Expression;
   }
   for (const { holder, replaced, kept } of twinObjects(factory)) {
     const object = map.get(holder) as t.ObjectExpression;

@@ -317,13 +317,14 @@ export function spreadOf<T>(src: T, pairs: readonly string[], after: boolean, lo
 }
 
 /**
- * A computed key of an object literal with annotated methods that the build cannot read, checked
- * where it runs: `{ async load() …, [_sa.keyOf(k, ["load", "loadSync"], true, loc)]: v }` gives the
- * key back, converted once (`k`'s `toString` runs once, as the literal's own conversion would).
- * After a method (`after` true) it must name neither the method nor its variant: the object would
- * hold another `load` that the marker pairs with the method's variant, or another `loadSync`;
- * before all of them (`after` false), not the variant, which the generated one would replace
- * (fixture methods/object-literal-later-key).
+ * A computed key of a class or object literal with annotated methods that the build cannot read,
+ * checked where it runs: `{ async load() …, [_sa.keyOf(k, ["load", "loadSync"], true, loc)]: v }`
+ * gives the key back, converted once (`k`'s `toString` runs once, as the member's own conversion
+ * would). After a method (`after` true; a class field always is) it must name neither the method
+ * nor its variant: the class or object would hold another `load` that the marker pairs with the
+ * method's variant, or another `loadSync`; before all of them (`after` false), not the variant,
+ * which the generated one would replace (fixtures methods/object-literal-later-key,
+ * methods/computed-key-variant-clash; attack27 F03).
  */
 export function keyOf(key: unknown, pairs: readonly string[], after: boolean, loc: string): PropertyKey {
   const k = Reflect.ownKeys({ [key as PropertyKey]: 0 })[0] as PropertyKey;
@@ -332,7 +333,7 @@ export function keyOf(key: unknown, pairs: readonly string[], after: boolean, lo
     const variant = pairs[i + 1];
     if (k !== variant && !(after && k === name)) continue;
     throw located(
-      `smartasync: the computed key at ${loc} is ${String(k)}, the name of the annotated method ${name} or of its generated variant ${variant}: the object would hold a function of another pair under it, which sync code calling ${name} would reach in the method's place. Give the member another name, or annotate the one the object keeps.`,
+      `smartasync: the computed key at ${loc} is ${String(k)}, the name of the annotated method ${name} or of its generated variant ${variant}: the class or object would hold a function of another pair under it, which sync code calling ${name} would reach in the method's place. Give the member another name, or annotate the one the object keeps.`,
       "SMARTASYNC_VARIANT_NAME",
       loc,
     );

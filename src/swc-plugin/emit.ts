@@ -1095,7 +1095,7 @@ function ownVariants(plan: Plan, list: readonly SaFunction[], rt: string, self: 
   );
 }
 
-/** The run-time checks of an object literal's spreads (core `spreadChecks`, as the Babel adapter's `checkSpreads`). */
+/** The run-time checks of an object literal's spreads and a class's or literal's computed keys (core `spreadChecks`, as the Babel adapter's `checkSpreads`). */
 function checkSpreads(plan: Plan, list: readonly SaFunction[], ed: Editor, rt: string): void {
   for (const c of spreadChecks(plan.ctx, list))
     ed.wrap(

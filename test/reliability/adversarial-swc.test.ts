@@ -139,6 +139,41 @@ describe("annotations (SWC)", () => {
     const r = both(src, FILE, { syncSuffix: "Blocking" });
     expect(r.code).toContain("fBlocking()");
   });
+
+  // attack27 F03: a key the source spells in brackets is the plain name, whatever the member form
+  // (fixtures diagnostics/sa103-computed-key, sa103-computed-key-template); a private name is
+  // never a variant's; a key computed at run time is checked when the holder is made, by the one
+  // helper `keyOf` (fixture methods/computed-key-variant-clash).
+  it("a bracketed literal key naming the variant is SA103 in every member form; a private name is not", () => {
+    const cls = (member: string) =>
+      `export class S {\n  // @smartasync\n  async get(k) { return k; }\n  ${member}\n}\n`;
+    const obj = (member: string) =>
+      `export const o = {\n  // @smartasync\n  async get(k) { return k; },\n  ${member}\n};\n`;
+    for (const src of [
+      cls('["getSync"](k) { return 1; }'),
+      cls("[`getSync`](k) { return 1; }"),
+      cls('get ["getSync"]() { return 1; }'),
+      cls('set ["getSync"](v) {}'),
+      cls('["getSync"] = () => 1;'),
+      cls('static ["getSync"]() { return 1; }'),
+      cls("async *[`getSync`]() {}"),
+      obj('["getSync"]: () => 1,'),
+      obj("[`getSync`]() { return 1; },"),
+      obj('get ["getSync"]() { return 1; },'),
+    ])
+      expectLocated(bothFail(src), "SA103", 4, 3);
+    // A `const` the source fixes is the name it holds too.
+    expectLocated(bothFail(`const K = "getSync";\n${cls("[K]() { return 1; }")}`), "SA103", 5, 3);
+    for (const member of ["#getSync() { return 1; }", "#getSync = 1;", '["get" + N]() { return 1; }']) {
+      const r = both(cls(member));
+      expect(r.error, member).toBeUndefined();
+    }
+    // One run-time helper for classes and object literals; an object's key is wrapped once.
+    const code = both(cls('["get" + N]() { return 1; }')).code;
+    expect(code).toContain('keyOf("get" + N');
+    expect(both(obj('["get" + N]: 1,')).code.match(/keyOf\(/g)).toHaveLength(1);
+    expect(both(cls("[Symbol.iterator]() {}")).code).not.toContain("keyOf");
+  });
 });
 
 describe("names and scopes (SWC)", () => {

@@ -5,7 +5,17 @@ import { exportedVariant } from "../naming.js";
 import type { FunctionKind } from "../strategy.js";
 import { argumentEscapes, argumentWrite, describeArgumentWrite, sameThreadWhy } from "./arg-escape.js";
 import { type CallEdit, callView, type Index, resolveCallee } from "./calls.js";
-import { at as atPos, type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
+import {
+  at as atPos,
+  type Ctx,
+  callText,
+  fail,
+  keyName,
+  literalKeyName,
+  locOf,
+  sourceOf,
+  warn,
+} from "./ctx.js";
 import { ownExportNames } from "./export-names.js";
 import {
   type ExportUse,
@@ -187,8 +197,11 @@ export function checkClash(ctx: Ctx, fn: SaFunction): void {
   }
   for (const m of members(fn)) {
     const member = m as { key?: Node; computed?: boolean };
-    if (!member.key || member.computed) continue;
-    if (keyName(member as { key: Node }) === fn.variant)
+    // A bracketed literal or `const` (`["loadSync"]`, `` [`loadSync`] ``) is the plain name
+    // (attack27 F03, fixture diagnostics/sa103-computed-key); a key computed at run time is
+    // checked where the class or object is made (literal-variants.ts `spreadChecks`).
+    if (!member.key) continue;
+    if (literalKeyName(ctx, member as { key: Node; computed?: boolean }) === fn.variant)
       fail(ctx, "SA103", m, MSG.clash(fn.variant, fn.display, option, isMethodLike(m)));
   }
 }

@@ -4,6 +4,7 @@ import type { Options } from "../options.js";
 import type { Report } from "../report.js";
 import { Scopes } from "./scope.js";
 import { type Closing, type Node, Tree } from "./tree.js";
+import { constantKey, strip } from "./view.js";
 
 export type Located = { loc?: t.SourceLocation | null; start?: number | null; end?: number | null };
 
@@ -103,6 +104,19 @@ export function keyName(node: { key: Node; computed?: boolean }): string | undef
   if (node.key.type === "Identifier") return node.key.name;
   if (node.key.type === "StringLiteral") return node.key.value;
   return undefined;
+}
+
+/**
+ * The key a class or object member certainly has, computed or not: `loadSync`, `"loadSync"`,
+ * `["loadSync"]`, `` [`loadSync`] `` and `[K]` (`const K = "loadSync"`) all name `loadSync`, so a
+ * bracketed literal is SA103 as `loadSync() {}` is (attack27 F03, fixtures
+ * diagnostics/sa103-computed-key, sa103-computed-key-template); `null` for a number, `@@iterator`
+ * for `Symbol.iterator`; undefined for a key computed at run time (checked where the class or
+ * object is made, literal-variants.ts `spreadChecks`) and a private name, which no variant takes.
+ */
+export function literalKeyName(ctx: Ctx, node: { key: Node; computed?: boolean }): string | null | undefined {
+  if (!node.computed) return keyName(node);
+  return constantKey(ctx.scopes, strip(node.key));
 }
 
 /** A context whose tree and scopes are built on first use, by one walk; nothing bound. */

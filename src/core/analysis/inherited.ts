@@ -1,6 +1,6 @@
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
-import { type Ctx, fail, keyName, locOf } from "./ctx.js";
+import { type Ctx, fail, literalKeyName, locOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import type { Node } from "./tree.js";
 
@@ -64,8 +64,12 @@ function readBase(ctx: Ctx, fn: SaFunction): "free" | "unknown" | { clash: strin
     let method = false;
     for (const m of (cls as t.ClassDeclaration).body.body as Node[]) {
       const member = m as { key?: Node; computed?: boolean; static?: boolean };
-      if (!member.key || member.computed || !!member.static !== fn.isStatic) continue;
-      const key = keyName(member as { key: Node });
+      if (!member.key || !!member.static !== fn.isStatic) continue;
+      // A bracketed literal is the plain name; a key computed at run time leaves the check to
+      // the class when it is made, `ownVariant` (attack27 F03, fixture
+      // methods/computed-key-variant-clash).
+      const key = literalKeyName(ctx, member as { key: Node; computed?: boolean });
+      if (key === undefined && member.computed) return "unknown";
       if (key === fn.variant) variant = true;
       else if (key === fn.name) method = true;
     }

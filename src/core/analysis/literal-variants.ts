@@ -1,10 +1,9 @@
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
-import { type Ctx, fail, keyName, locOf } from "./ctx.js";
+import { type Ctx, fail, keyName, literalKeyName, locOf } from "./ctx.js";
 import { inheritedChecks } from "./inherited.js";
 import type { SaFunction } from "./model.js";
 import type { Node } from "./tree.js";
-import { constantKey, strip } from "./view.js";
 
 /**
  * The generated variant of an object literal's annotated method (`loadSync` of `load`) is a new
@@ -39,8 +38,8 @@ export interface HolderCall {
 
 /**
  * The check a spread of a literal with annotated methods gets: `...(_sa.spreadOf(src, pairs, after,
- * loc))`; with `key`, the check a computed key the build cannot read gets: `[_sa.keyOf(k, pairs,
- * after, loc)]` (`spread` is then the member).
+ * loc))`; with `key`, the check a computed key the build cannot read gets, in a class or an object
+ * literal: `[_sa.keyOf(k, pairs, after, loc)]` (`spread` is then the member).
  */
 export interface SpreadCheck {
   spread: Node;
@@ -71,10 +70,16 @@ export function holderCalls(ctx: Ctx, list: readonly SaFunction[]): HolderCall[]
   return out;
 }
 
-/** The spreads of the literal of `list` that need a run-time check (those the file does not show). */
+/**
+ * The spreads of the literal of `list` that need a run-time check (those the file does not show),
+ * and the computed keys the build cannot read of the class or object literal of `list`.
+ */
 export function spreadChecks(ctx: Ctx, list: readonly SaFunction[]): SpreadCheck[] {
-  if (list[0]?.form !== "object-method") return [];
-  const props = (list[0].holder as t.ObjectExpression).properties as Node[];
+  const first = list[0];
+  if (first?.form === "class-method")
+    return keyChecks(ctx, list, (first.holder as t.Class).body.body as Node[]);
+  if (first?.form !== "object-method") return [];
+  const props = (first.holder as t.ObjectExpression).properties as Node[];
   const out: SpreadCheck[] = [];
   for (const p of props) {
     if (p.type !== "SpreadElement") continue;
@@ -91,18 +96,35 @@ export function spreadChecks(ctx: Ctx, list: readonly SaFunction[]): SpreadCheck
     }
     if (pairs.length) out.push({ spread: p, pairs, after, loc: locOf(ctx, p) });
   }
-  // A computed key the build cannot read may name the method or its variant: checked when the
-  // literal is made, as a spread's source (fixture methods/object-literal-later-key).
-  for (const p of props) {
-    const c = p as { computed?: boolean; key?: Node };
-    if (p.type === "SpreadElement" || !c.computed || !c.key || ownKey(ctx, p) !== undefined) continue;
-    if (c.key.type === "NumericLiteral" || c.key.type === "BigIntLiteral") continue;
-    const at = props.indexOf(p);
+  out.push(...keyChecks(ctx, list, props));
+  return out;
+}
+
+/**
+ * A computed key the build cannot read (`["load" + SUFFIX]`) may name an annotated method or its
+ * variant: checked when the class or object literal is made, `[_sa.keyOf(k, pairs, after, loc)]`
+ * (fixtures methods/object-literal-later-key, methods/computed-key-variant-clash; attack27 F03).
+ * `after` follows the member's position: a member after a method replaces it or its variant, one
+ * before it is replaced by them (only its variant's name is a clash then). A class field is
+ * defined on the instance (a static one once the class's methods exist) whatever its place, so it
+ * stands after them all. A class member is checked against the methods of its own side (`static`
+ * or not). A key the source fixes (`["loadSync"]`, a `const`, `Symbol.iterator`) is read at build
+ * time instead (checks.ts `checkClash`, SA103).
+ */
+function keyChecks(ctx: Ctx, list: readonly SaFunction[], members: readonly Node[]): SpreadCheck[] {
+  const out: SpreadCheck[] = [];
+  for (const p of members) {
+    const c = p as { computed?: boolean; key?: Node; static?: boolean };
+    if (p.type === "SpreadElement" || !c.computed || !c.key) continue;
+    if (literalKeyName(ctx, c as { key: Node; computed?: boolean }) !== undefined) continue;
+    const at = members.indexOf(p);
+    const field = p.type === "ClassProperty";
     const pairs: string[] = [];
     let after = false;
     for (const fn of list) {
-      if (fn.member === p) continue;
-      after ||= props.indexOf(fn.member!) < at;
+      if (fn.member === p || (fn.form === "class-method" && !!c.static !== fn.isStatic)) continue;
+      // One key stands after some methods and before others: the stricter check for all.
+      after ||= field || members.indexOf(fn.member!) < at;
       pairs.push(fn.name, fn.variant);
     }
     if (pairs.length) out.push({ spread: p, key: true, pairs, after, loc: locOf(ctx, p) });
@@ -113,9 +135,7 @@ export function spreadChecks(ctx: Ctx, list: readonly SaFunction[]): SpreadCheck
 /** The key a literal's member certainly has: a static name, or a computed key the source fixes. */
 function ownKey(ctx: Ctx, p: Node): string | null | undefined {
   const c = p as { computed?: boolean; key?: Node };
-  if (!c.key) return undefined;
-  if (!c.computed) return keyName(p as { key: Node; computed?: boolean });
-  return constantKey(ctx.scopes, strip(c.key));
+  return c.key ? literalKeyName(ctx, c as { key: Node; computed?: boolean }) : undefined;
 }
 
 /** SA103 where the literal's own `__proto__` or spread source is a `const` literal of the file that clashes. */
