@@ -3,6 +3,7 @@ import { importTarget, isImportBinding, stateKind } from "./checks.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import { unregisteredErrorClass } from "./error-classes.js";
 import type { SaFunction } from "./model.js";
+import { processPath, processRead } from "./process-names.js";
 import type { Binding } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { memberName, strip } from "./view.js";
@@ -578,25 +579,29 @@ const MAIN_THREAD_EVENTS = new Set([
 const LISTEN = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
 const IPC = new Set(["send", "connected", "disconnect", "channel"]);
 
-/** What `n` uses that only the calling thread's process has (SA314), or undefined. */
+/**
+ * What `n` uses that only the calling thread's process has (SA314), or undefined. The process and
+ * its members are read however the program spells them (attack27 F13: `import { stdin } from
+ * "node:process"`, `proc.on("SIGTERM", …)` of `import proc from "node:process"`, `const { send }
+ * = process`, `globalThis.process.send`; process-names.ts). A spelling other than
+ * `process.<member>` is quoted with the member it is.
+ */
 function processUse(ctx: Ctx, n: Node): { what: string; why: string } | undefined {
+  const as = (path: string, written: Node): string => {
+    const text = sourceOf(ctx, written).replace(/\s+/g, "");
+    return text === path ? `\`${path}\`` : `\`${text}\` (\`${path}\`)`;
+  };
   if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
     const callee = strip(n.callee as Node);
-    if (!callee.type.endsWith("MemberExpression")) return undefined;
-    const o = strip((callee as t.MemberExpression).object as Node);
-    const method = memberName(callee);
+    const path = processPath(ctx, callee);
+    const method = path?.startsWith("process.") ? path.slice("process.".length) : undefined;
     const event = n.arguments[0] ? strip(n.arguments[0] as Node) : undefined;
-    if (
-      !isGlobal(ctx, o, "process") ||
-      method === undefined ||
-      !LISTEN.has(method) ||
-      event?.type !== "StringLiteral"
-    )
-      return undefined;
+    if (method === undefined || !LISTEN.has(method) || event?.type !== "StringLiteral") return undefined;
     const name = event.value;
     if (!/^SIG[A-Z0-9]+$/.test(name) && !MAIN_THREAD_EVENTS.has(name)) return undefined;
+    const text = sourceOf(ctx, callee).replace(/\s+/g, "");
     return {
-      what: `registers \`process.${method}("${name}", …)\``,
+      what: `registers \`${text}("${name}", …)\`${text === path ? "" : ` (\`${path}\`)`}`,
       why:
         name === "message" || name === "disconnect"
           ? "the IPC channel of a forked child is the main thread's: a worker's process never gets the event"
@@ -605,30 +610,36 @@ function processUse(ctx: Ctx, n: Node): { what: string; why: string } | undefine
             : `the process emits \`${name}\` on its main thread: a handler registered in a worker never runs for it`,
     };
   }
-  if (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") return undefined;
-  const o = strip(n.object as Node);
-  const key = memberName(n);
-  if (key === undefined) return undefined;
-  if (isGlobal(ctx, o, "require") && key === "main")
-    return {
-      what: "reads `require.main`",
-      why: "undefined in a worker: its main module is smartasync's worker",
-    };
-  if (!isGlobal(ctx, o, "process")) return undefined;
+  if (n.type === "MemberExpression" || n.type === "OptionalMemberExpression") {
+    const o = strip(n.object as Node);
+    if (isGlobal(ctx, o, "require") && memberName(n) === "main")
+      return {
+        what: "reads `require.main`",
+        why: "undefined in a worker: its main module is smartasync's worker",
+      };
+  }
+  const path = processRead(ctx, n);
+  if (path === undefined || !path.startsWith("process.")) return undefined;
+  const key = path.slice("process.".length);
   if (key === "mainModule")
     return {
-      what: "reads `process.mainModule`",
+      what: `reads ${as(path, n)}`,
       why: "undefined in a worker: its main module is smartasync's worker",
     };
   if (key === "stdin")
     return {
-      what: "reads `process.stdin`",
+      what: `reads ${as(path, n)}`,
       why: "a worker's standard input is empty: what is piped to the process goes to the main thread",
     };
   if (IPC.has(key))
     return {
-      what: `uses \`process.${key}\``,
+      what: `uses ${as(path, n)}`,
       why: "the IPC channel of a forked child is the main thread's: a worker's process has none",
+    };
+  if (key === "setUncaughtExceptionCaptureCallback")
+    return {
+      what: `uses ${as(path, n)}`,
+      why: "the process captures the uncaught exceptions of its main thread there: one set in a worker never sees them",
     };
   return undefined;
 }

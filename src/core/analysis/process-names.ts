@@ -1,0 +1,105 @@
+import type { types as t } from "@babel/core";
+import type { Ctx } from "./ctx.js";
+import type { Binding } from "./scope.js";
+import { isReference } from "./scope.js";
+import type { Node } from "./tree.js";
+import { globalName, memberName, strip } from "./view.js";
+
+/**
+ * How a program names Node's `process` object and its members (attack27 F13, fixture
+ * diagnostics/sa314-process-spellings): the one reading the SA314 check uses, so that every
+ * spelling of `process.stdin` is the same use —
+ * - the global: `process`, `globalThis.process` (`global.`, `self.`), a `const` second name of
+ *   one of them (`const p = process`), view.ts `globalName`;
+ * - the module: `import proc from "node:process"`, `import * as proc from "process"`,
+ *   `const proc = require("node:process")`;
+ * - a member of either: `proc.stdin`, `process["stdin"]`, `globalThis.process?.send`;
+ * - a member taken out by name: `import { stdin } from "node:process"`, `const { stdin } =
+ *   process` (also `{ stdin: input }`), `const stdin = process.stdin`.
+ * Returns `"process"` for the object, `"process.<member>"` for a member, else undefined. Only
+ * `const`s and imports are followed: a `let` may hold anything by the time it is read.
+ */
+export function processPath(ctx: Ctx, n: Node, depth = 0): string | undefined {
+  if (depth > 8) return undefined;
+  const v = strip(n);
+  if (v.type === "Identifier") {
+    const b = ctx.scopes.binding(v, v.name);
+    if (!b) return v.name === "process" ? "process" : undefined;
+    return bindingPath(ctx, b, v.name, depth);
+  }
+  if (v.type === "CallExpression") return requiredProcess(ctx, v) ? "process" : undefined;
+  if (v.type !== "MemberExpression" && v.type !== "OptionalMemberExpression") return undefined;
+  // `globalThis.process`: the member `process` of the global object.
+  if (globalName(ctx.scopes, v) === "process") return "process";
+  const o = strip(v.object as Node);
+  const key = memberName(v);
+  if (key === undefined) return undefined;
+  if (processPath(ctx, o, depth + 1) !== "process") return undefined;
+  // `processModule.default` of `import * as processModule from "process"` is the object itself.
+  return key === "default" ? "process" : `process.${key}`;
+}
+
+/** The process path a binding holds: an import of the process module, or a `const` of one. */
+function bindingPath(ctx: Ctx, b: Binding, local: string, depth: number): string | undefined {
+  const d = b.node;
+  if (
+    d.type === "ImportDefaultSpecifier" ||
+    d.type === "ImportNamespaceSpecifier" ||
+    d.type === "ImportSpecifier"
+  ) {
+    const decl = ctx.tree.parent(d);
+    if (decl?.type !== "ImportDeclaration" || !PROCESS_MODULES.has(decl.source.value)) return undefined;
+    if (d.type !== "ImportSpecifier") return "process";
+    const name = d.imported.type === "Identifier" ? d.imported.name : d.imported.value;
+    return name === "default" ? "process" : `process.${name}`;
+  }
+  if (b.kind !== "const" || d.type !== "VariableDeclarator" || !d.init) return undefined;
+  const init = d.init as Node;
+  if (d.id.type === "Identifier") return processPath(ctx, init, depth + 1);
+  if (d.id.type !== "ObjectPattern") return undefined;
+  // `const { stdin } = process`, `const { stdin: input } = proc`: the member named by the key.
+  if (processPath(ctx, init, depth + 1) !== "process") return undefined;
+  for (const p of d.id.properties) {
+    if (p.type !== "ObjectProperty" || p.computed) continue;
+    const value = p.value.type === "AssignmentPattern" ? p.value.left : p.value;
+    if (value.type !== "Identifier" || value.name !== local) continue;
+    const key =
+      p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : undefined;
+    return key === undefined ? undefined : `process.${key}`;
+  }
+  return undefined;
+}
+
+const PROCESS_MODULES = new Set(["process", "node:process"]);
+
+/** `require("node:process")` (or `"process"`) with the global `require`. */
+function requiredProcess(ctx: Ctx, n: t.CallExpression): boolean {
+  const callee = strip(n.callee as Node);
+  const arg = n.arguments[0] ? strip(n.arguments[0] as Node) : undefined;
+  return (
+    callee.type === "Identifier" &&
+    callee.name === "require" &&
+    !ctx.scopes.binding(callee, "require") &&
+    arg?.type === "StringLiteral" &&
+    PROCESS_MODULES.has(arg.value)
+  );
+}
+
+/**
+ * The process path `n` names where it is read as a whole: a member expression, or an identifier
+ * that is a reference (not the name a declaration gives: `const { stdin } = process` names
+ * `stdin` where it is used, not where it is declared).
+ */
+export function processRead(ctx: Ctx, n: Node): string | undefined {
+  if (n.type === "Identifier") {
+    if (!isReference(n as t.Identifier, ctx.tree)) return undefined;
+    const link = ctx.tree.link(n);
+    // The value of `{ stdin }` in a pattern is a declaration's name, which isReference passes.
+    if (link?.parent.type === "ObjectProperty" && ctx.tree.parent(link.parent)?.type === "ObjectPattern")
+      return undefined;
+    const path = processPath(ctx, n);
+    return path?.startsWith("process.") ? path : undefined;
+  }
+  if (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") return undefined;
+  return processPath(ctx, n);
+}
