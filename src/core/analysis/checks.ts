@@ -555,11 +555,54 @@ export { GLOBAL_OBJECTS };
 
 /**
  * `globalThis.x = …` (or `global.`, `window.`, `self.`, compound and logical forms) in a file's
- * text: a superset (`x.global.y = 1`, `globalThis.a == b` match too), which the walk below
- * narrows on the tree. No lookaround: test/security/redos.test.ts proves every regex linear.
+ * text: a superset (`x.global.y = 1`, `globalThis.a == b` match too), which the walk narrows on
+ * the tree. No lookaround: test/security/redos.test.ts proves every regex linear.
  */
 const GLOBAL_ASSIGN =
   /\b(globalThis|global|window|self)\s*\.\s*([A-Za-z_$][\w$]*)\s*(?:\*\*|<<|>>>|>>|&&|\|\||\?\?|[-+*/%&|^])?=/g;
+/** `Object.assign(…)`, `defineProperties(…)`: any name the file mentions may be a key written. */
+const GLOBAL_ASSIGN_CALL = /\b(?:assign|defineProperties)\s*\(/;
+/** An assignment operator at the start of a text (`==` is told apart by the character after it). */
+const WRITE_OPERATOR = /^(?:\*\*|<<|>>>|>>|&&|\|\||\?\?|[-+*/%&|^])?=/;
+/** Test runners' calls that put a stub on an object's key (`vi.spyOn(globalThis, "fetch")`). */
+const RUNNER_REPLACES = new Set(["spyOn", "replaceProperty", "stub", "replace"]);
+
+/**
+ * The names of `names` the text may write as globals (globalWrites): a member assignment of the
+ * global object, the name as a string (`globalThis["fetch"] =`, `Reflect.set(…, "fetch", …)`,
+ * `vi.stubGlobal("fetch", …)`), an assignment to the bare name (`fetch = stub`), or any name
+ * the file mentions where it calls `Object.assign`/`defineProperties`. A superset the walk
+ * narrows; a file writing none is not walked.
+ */
+function globalWriteNames(code: string, names: ReadonlySet<string>): Set<string> {
+  const wanted = new Set<string>();
+  for (const m of code.matchAll(GLOBAL_ASSIGN)) if (names.has(m[2]!)) wanted.add(m[2]!);
+  const assigns = GLOBAL_ASSIGN_CALL.test(code);
+  for (const name of names) {
+    if (wanted.has(name)) continue;
+    let at = code.indexOf(name);
+    while (at >= 0) {
+      const before = code[at - 1];
+      // A bounded look after the name: a file naming it often is not copied whole each time.
+      const after = code.slice(at + name.length, at + name.length + 64).trimStart();
+      const op = WRITE_OPERATOR.exec(after)?.[0];
+      // `fetch = stub`, `g.fetch = stub` (`g` a second name of globalThis, the walk tells).
+      const word = !/[\w$]/.test(before ?? "") && !/^[\w$]/.test(after);
+      if (
+        before === '"' ||
+        before === "'" ||
+        before === "`" ||
+        (word && before !== "." && assigns) ||
+        (word && op !== undefined && after[op.length] !== "=")
+      ) {
+        wanted.add(name);
+        break;
+      }
+      at = code.indexOf(name, at + name.length);
+    }
+  }
+  return wanted;
+}
 
 /** A place the program replaces a global (`globalThis.fetch = stub`), and the function doing it, if any. */
 export interface GlobalWrite {
@@ -645,33 +688,66 @@ export function replacedGlobal(name: string, through: string, w: GlobalWrite, by
 }
 
 /**
- * The first assignment of each of `names` as a property of the global object (`globalThis.fetch
- * = stub`, `global.x =`, `window.x =`, `self.x =`) in the module, found from its text first, so
- * that only a file that writes such a global is walked (issue 14, #20). The walk enters every
- * function: where one was left closed, the analysis runs again on the whole tree.
+ * The first write of each of `names` as a global (issue 14, #20; attack27 F14, fixture
+ * diagnostics/sa302-replaced-global-spellings) in the module, every way a program writes one:
+ * - an assignment to a member of the global object, named or by key (`globalThis.fetch = stub`,
+ *   `global.x =`, `window.x =`, `self.x =`, `globalThis["fetch"] =`, through a `const` naming
+ *   it), or to the free name (`fetch = stub`);
+ * - `Object.assign(globalThis, { fetch })`, `Object.defineProperties(globalThis, { fetch: … })`;
+ * - `Reflect.set`, `Object.defineProperty`, `Reflect.defineProperty(globalThis, "fetch", …)`;
+ * - a test runner's stub: Vitest's `vi.stubGlobal("fetch", …)`, `spyOn(globalThis, "fetch")`
+ *   (Vitest, Jest), `jest.replaceProperty`, sinon's `stub`/`replace(globalThis, "fetch", …)`.
+ * The names are found in the text first (globalWriteNames), so that only a file that may write
+ * such a global is walked. The walk enters every function: where one was left closed, the
+ * analysis runs again on the whole tree.
  */
 export function globalWrites(ctx: Ctx, names: ReadonlySet<string>): Map<string, GlobalWrite> {
   const out = new Map<string, GlobalWrite>();
   if (names.size === 0) return out;
-  const wanted = new Set<string>();
-  for (const m of ctx.code.matchAll(GLOBAL_ASSIGN)) if (names.has(m[2]!)) wanted.add(m[2]!);
+  const wanted = globalWriteNames(ctx.code, names);
+  const found = (name: string | undefined, n: Node): void => {
+    if (name === undefined || !wanted.has(name) || out.has(name)) return;
+    const inside = ctx.tree.findParent(n, (p) => isFunction(p));
+    const text = sourceOf(ctx, n).replace(/\s+/g, " ");
+    out.set(name, {
+      loc: locOf(ctx, n),
+      text: text.length > 48 ? `${text.slice(0, 45)}...` : text,
+      ...(inside ? { by: functionLabel(ctx, inside) } : {}),
+    });
+  };
   if (wanted.size)
     ctx.tree.walk(ctx.program as Node, (n) => {
-      if (n.type !== "AssignmentExpression") return undefined;
-      const left = strip(n.left as Node);
-      if (left.type !== "MemberExpression") return undefined;
-      const name = memberName(left);
-      const o = strip(left.object);
-      if (name === undefined || !wanted.has(name) || out.has(name)) return undefined;
-      if (o.type !== "Identifier" || !GLOBAL_OBJECTS.has(o.name) || ctx.scopes.binding(o, o.name))
+      if (n.type === "AssignmentExpression") {
+        const left = strip(n.left as Node);
+        if (left.type === "Identifier") {
+          if (!ctx.scopes.binding(left, left.name)) found(left.name, n);
+        } else if (left.type === "MemberExpression" && globalObject(ctx, strip(left.object as Node)))
+          found(memberName(left), n);
         return undefined;
-      const inside = ctx.tree.findParent(n, (p) => isFunction(p));
-      const text = sourceOf(ctx, n).replace(/\s+/g, " ");
-      out.set(name, {
-        loc: locOf(ctx, n),
-        text: text.length > 48 ? `${text.slice(0, 45)}...` : text,
-        ...(inside ? { by: functionLabel(ctx, inside) } : {}),
-      });
+      }
+      if (n.type !== "CallExpression") return undefined;
+      const callee = strip(n.callee as Node);
+      if (callee.type !== "MemberExpression") return undefined;
+      const method = memberName(callee);
+      const args = n.arguments.map((a) => strip(a as Node));
+      const owner = globalName(ctx.scopes, callee.object as Node);
+      const keyAt = (i: number): string | undefined =>
+        args[i]?.type === "StringLiteral" ? (args[i] as t.StringLiteral).value : undefined;
+      const onGlobal = args[0] !== undefined && globalObject(ctx, args[0]);
+      if (method === "stubGlobal") found(keyAt(0), n);
+      else if (
+        onGlobal &&
+        ((owner === "Reflect" && (method === "set" || method === "defineProperty")) ||
+          (owner === "Object" && method === "defineProperty") ||
+          (method !== undefined && RUNNER_REPLACES.has(method)))
+      )
+        found(keyAt(1), n);
+      else if (onGlobal && owner === "Object" && (method === "assign" || method === "defineProperties"))
+        for (const a of args.slice(1))
+          if (a.type === "ObjectExpression")
+            for (const p of a.properties)
+              if (p.type === "ObjectProperty" || p.type === "ObjectMethod")
+                found(keyName(p as { key: Node; computed?: boolean }), n);
       return undefined;
     });
   if (!FAKE_CLOCK_TEXT.test(ctx.code)) return out;
