@@ -1506,7 +1506,9 @@ export function sharedState(
         }
       // `Reflect.get(globalThis, "appMode")` is `globalThis["appMode"]` (attack25 F17).
       const reflected = reflectGet(ctx, n);
-      if (n.type === "MemberExpression" || reflected) {
+      // `globalThis?.appConfig`, `globalThis?.["appConfig"]`: the same reads (attack27 F15).
+      const member = n.type === "MemberExpression" || n.type === "OptionalMemberExpression";
+      if (member || reflected) {
         const m = n as t.MemberExpression;
         const [object, property, computed] = reflected ?? [m.object as Node, m.property as Node, m.computed];
         if (computed && globalObject(ctx, strip(object))) {
@@ -1525,7 +1527,24 @@ export function sharedState(
           return undefined;
         }
       }
-      if (n.type === "MemberExpression" && n.computed) return undefined;
+      if (member && n.computed) return undefined;
+      if (n.type === "VariableDeclarator" && n.id.type === "ObjectPattern" && n.init) {
+        // `const { appConfig } = globalThis`: each key a global read (attack27 F15, fixture
+        // diagnostics/sa302-global-spellings).
+        const o = strip(n.init as Node);
+        if (o.type === "Identifier" && globalObject(ctx, o))
+          for (const p of n.id.properties) {
+            const key =
+              p.type === "ObjectProperty" ? keyName(p as { key: Node; computed?: boolean }) : undefined;
+            if (key === undefined) continue;
+            if (!isKnownGlobal(key))
+              say(
+                { kind: "global", subject: `${o.name}.${key}`, via },
+                `the global \`${key}\` destructured from \`${o.name}\`${aliasOf(ctx, o)}, which a worker's own globalThis lacks${through(via)}`,
+              );
+            else if (!globalsRead.has(key)) globalsRead.set(key, via);
+          }
+      }
       if (n.type === "MemberExpression" && isImportMeta(strip(n.object))) {
         // `import.meta.mode`, which a function of the module sets: the worker's import has its
         // own `import.meta` (attack 18, F6). Top-level code sets it in the worker's import too.
@@ -1553,7 +1572,7 @@ export function sharedState(
             `\`process.${n.property.name}\`, a property the program set on this thread's process object, which a worker's own lacks${through(via)}`,
           );
       }
-      if (n.type === "MemberExpression" && !n.computed && n.property.type === "Identifier") {
+      if (member && !n.computed && n.property.type === "Identifier") {
         // `globalThis.appConfig`: a global of this thread (below); also through an alias of the
         // global object (`const g = globalThis; … g.appConfig`, attack25 F17).
         const o = strip(n.object);
