@@ -24,6 +24,21 @@ export interface ExportNames {
    * pair of them is not taken for twins by name (attack26 F07).
    */
   node: ReadonlyMap<string, string>;
+  /**
+   * How an ES module's text binds its exports, for `exportOrigin`: absent for CommonJS (its
+   * exports are properties, not bindings).
+   */
+  links?: ExportLinks;
+}
+
+/** An ES module's export entries as ECMA-262 reads them (local, indirect, star). */
+export interface ExportLinks {
+  /** Names bound by the module itself (declarations, `export { local }` of its own bindings). */
+  own: ReadonlySet<string>;
+  /** Exported name → [specifier, imported name or "*" for a namespace]. */
+  indirect: ReadonlyMap<string, readonly [string, string]>;
+  /** The specifiers of its `export * from`, in order. */
+  stars: readonly string[];
 }
 
 /** How deep `export * from "./x"` chains inside a package are followed. */
@@ -126,6 +141,27 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
     else node.delete(name);
   };
   let commonjs = false;
+  const own = new Set<string>();
+  const indirect = new Map<string, readonly [string, string]>();
+  const stars: string[] = [];
+  /** A declaration whose names this reading does not list: its links prove nothing. */
+  let opaque = false;
+  /** An import binding re-exported by `export { x }` is an indirect export, as in ECMA-262. */
+  const imports = new Map<string, readonly [string, string]>();
+  for (const stmt of program.body) {
+    if (stmt.type !== "ImportDeclaration" || stmt.importKind === "type") continue;
+    for (const sp of stmt.specifiers as Node[]) {
+      const imported =
+        sp.type === "ImportSpecifier"
+          ? (sp.imported as Node).type === "Identifier"
+            ? (sp.imported as { name: string }).name
+            : (sp.imported as { value: string }).value
+          : sp.type === "ImportDefaultSpecifier"
+            ? "default"
+            : "*";
+      imports.set((sp as { local: { name: string } }).local.name, [stmt.source.value, imported]);
+    }
+  }
   // After `module.exports = …`, the `exports` binding still points at the old object: its
   // assignments no longer export anything.
   let replaced = false;
@@ -134,12 +170,24 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
       case "ExportNamedDeclaration": {
         if (stmt.exportKind === "type") break;
         const d = stmt.declaration as Node | null | undefined;
+        if (
+          d &&
+          !/^(?:FunctionDeclaration|ClassDeclaration|VariableDeclaration|TSInterfaceDeclaration|TSTypeAliasDeclaration|TSDeclareFunction)$/.test(
+            d.type,
+          )
+        )
+          opaque = true;
         if (d?.type === "FunctionDeclaration" || d?.type === "ClassDeclaration") {
           if (d.id) add(d.id.name, undefined);
+          if (d.id) own.add(d.id.name);
           if (d.type === "FunctionDeclaration" && d.async && d.id) async.add(d.id.name);
         } else if (d?.type === "VariableDeclaration") {
           for (const v of d.declarations) {
-            if (v.id.type !== "Identifier") continue;
+            if (v.id.type !== "Identifier") {
+              opaque = true;
+              continue;
+            }
+            own.add(v.id.name);
             add(v.id.name, d.kind === "const" ? origins.of(v.id) : undefined);
             const init = v.init as Node | null | undefined;
             if (
@@ -157,24 +205,31 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
             const localName = local.type === "Identifier" ? local.name : (local as { value: string }).value;
             // `export { execSync } from "node:child_process"`, or `export { exec }` of a local.
             const origin = stmt.source ? (from ? `${from}.${localName}` : undefined) : origins.of(local);
-            add(e.type === "Identifier" ? e.name : (e as { value: string }).value, origin);
-          } else if (s.type === "ExportNamespaceSpecifier")
+            const exportedName = e.type === "Identifier" ? e.name : (e as { value: string }).value;
+            add(exportedName, origin);
+            const via = stmt.source ? ([stmt.source.value, localName] as const) : imports.get(localName);
+            if (via) indirect.set(exportedName, via);
+            else own.add(exportedName);
+          } else if (s.type === "ExportNamespaceSpecifier") {
             add((s.exported as { name: string }).name, undefined);
+            if (stmt.source) indirect.set((s.exported as { name: string }).name, [stmt.source.value, "*"]);
+          }
         }
         break;
       }
       case "ExportDefaultDeclaration":
         add("default", undefined);
+        own.add("default");
         break;
       case "ExportAllDeclaration": {
         const exported = (stmt as { exported?: Node | null }).exported;
         if (exported) {
-          add(
-            exported.type === "Identifier" ? exported.name : (exported as { value: string }).value,
-            undefined,
-          );
+          const name = exported.type === "Identifier" ? exported.name : (exported as { value: string }).value;
+          add(name, undefined);
+          indirect.set(name, [stmt.source.value, "*"]);
           break;
         }
+        stars.push(stmt.source.value);
         if (depth >= MAX_EXPORT_DEPTH || !isLocalSpecifier(stmt.source.value)) break;
         const r = resolveImport(stmt.source.value, path);
         const inner = r?.kind === "file" ? namesOfFile(parse, r.path, depth + 1) : undefined;
@@ -238,7 +293,57 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
         break;
     }
   }
-  return { names, async, commonjs, node };
+  return { names, async, commonjs, node, ...(commonjs || opaque ? {} : { links: { own, indirect, stars } }) };
+}
+
+/**
+ * What `name` exported by the ES module at `path` is bound to, as ECMA-262's ResolveExport reads
+ * the texts: `file\0name` of the module that binds it, `null` where the module does not export
+ * it (a star that leads back into the resolution adds nothing: attack28 F05, an `export *` cycle
+ * is no ambiguity), "ambiguous", or undefined where the texts do not prove it (a package, a
+ * CommonJS module, a file that cannot be read, a chain deeper than MAX_EXPORT_DEPTH).
+ */
+export function exportOrigin(
+  parse: ParseModule,
+  path: string,
+  name: string,
+  settings: HostResolve | undefined,
+  seen: Set<string>,
+  depth = 0,
+): string | null | undefined {
+  const key = `${path}\0${name}`;
+  if (seen.has(key)) return null;
+  seen.add(key);
+  if (depth > MAX_EXPORT_DEPTH) return undefined;
+  const links = namesOfFile(parse, path, 0)?.links;
+  if (!links) return undefined;
+  if (links.own.has(name)) return key;
+  const fileOf = (specifier: string): string | undefined => {
+    try {
+      const r = resolveImport(specifier, path, "import", settings);
+      return r?.kind === "file" ? r.path : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const via = links.indirect.get(name);
+  if (via) {
+    const target = fileOf(via[0]);
+    if (target === undefined) return undefined;
+    return via[1] === "*" ? `${target}\0*` : exportOrigin(parse, target, via[1], settings, seen, depth + 1);
+  }
+  if (name === "default") return null;
+  let found: string | null = null;
+  for (const specifier of links.stars) {
+    const target = fileOf(specifier);
+    if (target === undefined) return undefined;
+    const o = exportOrigin(parse, target, name, settings, seen, depth + 1);
+    if (o === undefined || o === "ambiguous") return o;
+    if (o === null) continue;
+    if (found !== null && found !== o) return "ambiguous";
+    found = o;
+  }
+  return found;
 }
 
 /** For tests and watch mode. */

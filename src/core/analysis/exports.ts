@@ -662,9 +662,14 @@ export function excludeAmbiguousStars(
   stars: readonly { re: ReExportRule; target: ModuleFacts }[],
   shadowed: (name: string) => boolean,
   namesOf: (from: string) => ReadonlySet<string> | undefined,
+  /**
+   * What a star's target binds `name` to, read from the texts (export-names.ts `exportOrigin`):
+   * a module in an import cycle has no facts yet, so its names would read as other bindings.
+   */
+  starOrigin?: (from: string, name: string) => string | null | undefined,
 ): void {
   if (stars.length < 2) return;
-  const first = new Map<string, { from: string; origin: unknown }>();
+  const first = new Map<string, { from: string; origin: unknown; variant: boolean }>();
   for (const { re, target } of stars) {
     // The variants a target's smartasync functions export beside them (compiled, `a.js` exports
     // `loadSync` too): one clashing with another star's name leaves the function unreachable.
@@ -693,10 +698,23 @@ export function excludeAmbiguousStars(
           : target.namespaces?.get(name);
       const seen = first.get(name);
       if (!seen) {
-        first.set(name, { from: re.from, origin });
+        first.set(name, { from: re.from, origin, variant: ofFact !== undefined });
         continue;
       }
       if ((seen.origin !== undefined && seen.origin === origin) || seen.from === re.from) continue;
+      // Names as the texts bind them (a variant is no name of a text): the same binding, or a
+      // star that gives none (it leads back into this module: attack28 F05), is no ambiguity.
+      if (starOrigin && !seen.variant && ofFact === undefined) {
+        const a = starOrigin(seen.from, name);
+        const b = a === undefined || a === "ambiguous" ? undefined : starOrigin(re.from, name);
+        if (a !== undefined && b !== undefined && b !== "ambiguous") {
+          if (b === null || a === b) continue;
+          if (a === null) {
+            first.set(name, { from: re.from, origin, variant: false });
+            continue;
+          }
+        }
+      }
       // A variant made ambiguous: the function it belongs to cannot be followed through here
       // (attack24 F03: `a.js`'s `load` beside `b.js`'s own `loadSync`).
       for (const [k, f] of into.exports) {

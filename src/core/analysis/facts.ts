@@ -79,6 +79,8 @@ export interface FactsHow {
   esCount: number;
   /** Every name a re-exported module exports (a plain module's too), as far as its text proves. */
   namesOf: (from: string) => ReadonlySet<string> | undefined;
+  /** What a re-exported module binds a name to, by the texts (`exportOrigin`); absent: not read. */
+  starOrigin?: (from: string, name: string) => string | null | undefined;
   /** The module's imports of every kind (static, type-only, `require`, `import()`), by its text. */
   imports: () => readonly ScannedImport[];
   /** The smartasync method names of the module an import names (`methods` of its facts). */
@@ -121,7 +123,7 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
     carryReExport(into, re, target, how.options, how.shadowed);
     if (i < how.esCount && !re.names && re.namespace === undefined) stars.push({ re, target });
   }
-  excludeAmbiguousStars(into, stars, how.shadowed, how.namesOf);
+  excludeAmbiguousStars(into, stars, how.shadowed, how.namesOf, how.starOrigin);
   // Objects of the classes an import annotates reach importers through this module (`class Sub
   // extends Base`, `return new Base()`, a parameter typed by an `import type`): their method
   // names are carried with its own, on through the imports, so a module further on dispatches
@@ -306,6 +308,9 @@ export function factsOfFile(
       targetOf: (re) => imported.factsOf(re.from),
       esCount: es.length,
       namesOf: (from) => (filename ? ctx.graph?.exportNames(from, filename)?.names : undefined),
+      ...(filename && ctx.graph
+        ? { starOrigin: (from: string, name: string) => ctx.graph?.starOrigin(from, name, filename) }
+        : {}),
       imports: () => scanned().imports,
       methodsOf: (specifier) => imported.factsOf(specifier).methods,
       ownExports: () => scanned().ownExports,

@@ -42,7 +42,7 @@ import { sameThreadWhy } from "./arg-escape.js";
 import { buildIndex, exportedPlainUnits, type Index, markSyncBodyBlocks } from "./calls.js";
 import { collectFunctions } from "./collect.js";
 import { type Ctx, createBoundCtx } from "./ctx.js";
-import { type ExportNames, exportNamesOf } from "./export-names.js";
+import { type ExportNames, exportNamesOf, exportOrigin } from "./export-names.js";
 import { type ExportWrites, exportWritesOf, functionWrites, writesDigest } from "./export-writes.js";
 import {
   cjsReExports,
@@ -91,7 +91,8 @@ export interface FactsStore {
  * the project starts async work (`s`: path, export name, `1` or `0`), asked by an inline copy
  * that calls it (`exportStarts`), and what a function a module of the project exports does to its
  * arguments (`w`: path, `new:` and the member path asked, the answer's `writesDigest`), asked by an
- * argument of a function the module offloads that reaches it (`exportWrites`).
+ * argument of a function the module offloads that reaches it (`exportWrites`); and what a
+ * star's target binds a name to by the texts (`o`: specifier, importer, name, `starOrigin`).
  */
 export type Dep =
   | {
@@ -105,7 +106,9 @@ export type Dep =
   | { w: [string, string, string] }
   | { f: [string, "s" | "f", string] }
   | { p: [string, string, string] }
-  | { n: [string, string, string] };
+  | { n: [string, string, string] }
+  /** `starOrigin`: specifier, importer, name, what the texts bind it to. */
+  | { o: [string, string, string, string] };
 
 export interface StoredFacts {
   facts: FactsJson;
@@ -453,6 +456,21 @@ export class ModuleGraph {
     const names = exportNamesOf(this.parse, specifier, from, this.options.resolve);
     if (recording.length > 0) observe({ n: [specifier, from, namesDigest(names)] });
     return names;
+  }
+
+  /**
+   * What the module `specifier` names from `from` (an `export *` of `from`) binds `name` to, by
+   * the texts (export-names.ts `exportOrigin`, with `from` itself in the resolution: a star
+   * leading back into it gives nothing), noted for the computation running now.
+   */
+  starOrigin(specifier: string, name: string, from: string): string | null | undefined {
+    const r = resolveSeen(this.options.resolve, specifier, from);
+    const o =
+      r?.kind === "file"
+        ? exportOrigin(this.parse, r.path, name, this.options.resolve, new Set([`${from}\0${name}`]))
+        : undefined;
+    if (recording.length > 0) observe({ o: [specifier, from, name, String(o)] });
+    return o;
   }
 
   /**
@@ -958,6 +976,7 @@ export class ModuleGraph {
       problems,
       esCount: text.reExports.length,
       namesOf: (from) => this.exportNames(from, path)?.names,
+      starOrigin: (from, name) => this.starOrigin(from, name, path),
       imports: () => text.imports,
       methodsOf: (specifier) => this.methodsOf(specifier, path),
     });
@@ -1231,6 +1250,10 @@ export class ModuleGraph {
     if ("n" in d) {
       const [specifier, from, was] = d.n;
       return namesDigest(this.exportNames(specifier, from)) === was;
+    }
+    if ("o" in d) {
+      const [specifier, from, name, was] = d.o;
+      return String(this.starOrigin(specifier, name, from)) === was;
     }
     if ("p" in d) {
       const [specifier, from, was] = d.p;
