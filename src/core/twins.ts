@@ -65,6 +65,9 @@ const RULES: Record<string, ArgRules> = {
   // Node 20's promise API walks a recursive listing in another order than readdirSync (attack
   // 16, F4; fixture twins/readdir-recursive): the first match of a search would differ.
   readdir: { options: { index: 1, promiseOnly: ["recursive"] } },
+  // The promise API's error for a missing path comes from `stat`, `rmdirSync`'s from `lstat`
+  // (attack29 F04).
+  rmdir: { options: { index: 1, promiseOnly: ["recursive"] } },
 };
 
 /** An awaited callee as the adapter resolved it: an import of `module`, then member `path`. */
@@ -81,7 +84,9 @@ export interface ImportedCallee {
 // fs/promises functions whose fs.*Sync twin takes the same arguments and returns the same
 // value. `open` is left out on purpose: it resolves to a FileHandle, openSync returns a number;
 // so is `realpath`: the promise API resolves with realpath(3), `realpathSync` in JavaScript, and
-// they differ on special files (`/dev/stdin`).
+// they differ on special files (`/dev/stdin`); so is `opendir`: its `Dir` is used through promise
+// methods, and under Node 20 `opendirSync`'s error names no path (attack29 F04, fixture
+// twins/opendir-rmdir-not-twinned).
 const FS_PROMISES = [
   "access",
   "appendFile",
@@ -95,7 +100,6 @@ const FS_PROMISES = [
   "lutimes",
   "mkdir",
   "mkdtemp",
-  "opendir",
   "readdir",
   "readFile",
   "readlink",
