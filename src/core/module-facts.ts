@@ -7,6 +7,7 @@ import { currentCompile } from "./compile-run.js";
 import { type ScannedReExport, scanModule } from "./import-scan.js";
 import { packageFolderOf, packageStampOf } from "./managed.js";
 import { declaredKindNow } from "./package-type.js";
+import { mapEntry } from "./resolve.js";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
 
 /**
@@ -755,7 +756,15 @@ export function packageTarget(
 ): string | undefined {
   const pick = (v: unknown): string | undefined => {
     if (typeof v === "string") return v;
-    if (v && typeof v === "object" && !Array.isArray(v)) {
+    // A fallback array: the first target that is one (Node takes the first valid target).
+    if (Array.isArray(v)) {
+      for (const each of v) {
+        const hit = pick(each);
+        if (hit) return hit;
+      }
+      return undefined;
+    }
+    if (v && typeof v === "object") {
       for (const c of conditions) {
         const hit = pick((v as Record<string, unknown>)[c]);
         if (hit) return hit;
@@ -771,7 +780,11 @@ export function packageTarget(
     ) {
       return subpath === "." ? pick(exp) : undefined;
     }
-    return pick((exp as Record<string, unknown>)[subpath]);
+    // Exact keys, else the `*` pattern with the longest prefix, `*` replaced in the target as
+    // Node does (`"./sub/*": "./dist/sub/*.js"`; fixture modules/package-exports-pattern).
+    const entry = mapEntry(exp as Record<string, unknown>, subpath);
+    const target = entry ? pick(entry.target) : undefined;
+    return target !== undefined && entry?.rest !== undefined ? target.replaceAll("*", entry.rest) : target;
   }
   if (subpath === ".") return typeof packageJson.main === "string" ? packageJson.main : "index.js";
   return `${subpath}`;

@@ -535,8 +535,12 @@ function viaMap(
   return entry ? importTarget(entry.target, entry.rest, dir, kind) : undefined;
 }
 
-/** The entry of a subpath map `key` matches (exact, else the longest `*` prefix), and its `*` text. */
-function mapEntry(
+/**
+ * The entry of a subpath map `key` matches (exact, else the longest `*` prefix), and its `*`
+ * text: the one matching rule for `"imports"`, a self-reference's `"exports"` and an installed
+ * package's (module-facts.ts `packageTarget`; attack29 F02).
+ */
+export function mapEntry(
   map: Record<string, unknown>,
   specifier: string,
 ): { key: string; target: unknown; rest: string | undefined } | undefined {
