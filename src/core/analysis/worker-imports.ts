@@ -129,7 +129,15 @@ export function topLevelEffects(
       continue;
     }
     if (QUIET.has(s.type)) continue;
-    if (s.type === "ExportDefaultDeclaration" && s.declaration.type !== "CallExpression") continue;
+    // `export default (console.log(…), x)` runs its expression at import as an initializer does
+    // (attack29 F14); a default function or class is only made.
+    if (s.type === "ExportDefaultDeclaration" && s.declaration.type !== "CallExpression") {
+      if (isFunction(s.declaration as Node) || s.declaration.type === "ClassDeclaration") continue;
+      if (s.declaration.type.startsWith("TS")) continue;
+      effects ??= new OutsideEffects(program, code);
+      if (effects.inExpression(s.declaration as Node)) out.push(s);
+      continue;
+    }
     if (
       s.type === "IfStatement" &&
       s.test.start != null &&
@@ -272,6 +280,11 @@ class OutsideEffects {
     );
   }
 
+  /** Whether a top-level expression's code acts outside the module (`export default …`). */
+  inExpression(n: Node): boolean {
+    return this.acts(n, 0);
+  }
+
   /** Whether evaluating `n` (not the functions it only makes) calls something that acts outside. */
   private acts(n: Node, depth: number): boolean {
     let found = false;
@@ -352,6 +365,19 @@ class OutsideEffects {
     const callee = strip(call.callee as Node);
     // `mkdirSync(dir, { recursive: true })` is set-up that does nothing the second time.
     if (recursiveMkdir(call)) return false;
+    // An immediately invoked function (`const t = (() => { console.log(…); return 1 })()`, also
+    // through `.call`/`.apply`) runs its body here (attack29 F14).
+    const invoked =
+      isFunction(callee) && call.type === "CallExpression"
+        ? callee
+        : callee.type === "MemberExpression" &&
+            !callee.computed &&
+            callee.property.type === "Identifier" &&
+            (callee.property.name === "call" || callee.property.name === "apply") &&
+            isFunction(strip(callee.object as Node))
+          ? strip(callee.object as Node)
+          : undefined;
+    if (invoked) return depth < 4 && this.acts((invoked as t.Function).body as Node, depth + 1);
     if (callee.type === "Identifier") {
       const imp = this.imports.get(callee.name);
       if (imp) return actingExport(imp.module, imp.name);
