@@ -66,6 +66,7 @@ import {
   settingsFiles,
   transformCachedAgain,
 } from "./cached-modules.js";
+import { Dependents, invalidateFully } from "./dev-server.js";
 import {
   finish,
   layout,
@@ -111,6 +112,13 @@ class BuildState {
   vitest = false;
   /** Vite's dev server: invalidate the modules that watch `file`, and their importers. */
   invalidateImporters: ((file: string) => void) | undefined;
+  /** Vite's dev server: have the modules of these files transformed again when next requested. */
+  invalidateFully: ((files: Iterable<string>) => void) | undefined;
+  /**
+   * Dev server or Vitest: the modules whose output read the facts of each file, invalidated fully
+   * when it changes (dev-server.ts: Vite would only soft-invalidate a file's static importers).
+   */
+  readonly dependents = new Dependents();
   /**
    * Dev server or Vitest: the options files that do not exist yet, by path, and the modules whose
    * options they would decide. Vite takes a watched file for an import of the module, and one
@@ -563,6 +571,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         // reaches changes (watch mode, dev server), not only one it imports itself.
         const deps = dependencies(code, filename, state.fresh);
         for (const dep of deps.files) this.addWatchFile(dep);
+        if (state.serve) state.dependents.record(filename, deps.files);
         // So does an edit of the options files of this module and of those it reaches (their
         // variant names, attack26 F02) and of the package.json that gives each its `"type"`:
         // webpack keeps a module until a file it depends on changes, and the dev
@@ -666,6 +675,9 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
 
     watchChange(id, change) {
       state.fresh.delete(id.replace(QUERY, ""));
+      // Before Vite's own invalidation, which would only soft-invalidate a static importer of the
+      // file: its kept output would call the file's functions as they were (attack28 F09).
+      state.invalidateFully?.(state.dependents.of(id.replace(QUERY, "")));
       // Vite's dev server invalidates the importers of a watched file when it changes, not when
       // it is created or deleted: a module whose options file was deleted kept its old variant
       // names while an importer edited since called the new ones (attack26 F02).
@@ -683,12 +695,14 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
 
     vite: {
       configureServer(server) {
-        state.invalidateImporters = (file) => {
-          const graphs = server.environments
+        const graphs = () =>
+          server.environments
             ? Object.values(server.environments).map((e) => e.moduleGraph)
             : [server.moduleGraph];
-          for (const graph of graphs) graph.onFileChange(file);
+        state.invalidateImporters = (file) => {
+          for (const graph of graphs()) graph.onFileChange(file);
         };
+        state.invalidateFully = (files) => invalidateFully(graphs(), files);
       },
       configResolved(config) {
         state.setRoot(config.root);
