@@ -151,3 +151,113 @@ describe("the dev server (Vite serve, Vitest)", () => {
     }
   });
 });
+
+describe("the dev server follows edits of the modules a file reaches (attack28 F09)", () => {
+  // Vite only soft-invalidates a static importer of an edited file (its kept output evaluated
+  // again, not transformed again): before the plugin invalidated it fully (unplugin/dev-server.ts),
+  // a direct import's function annotated left the importer's plain call (sync code got a
+  // Promise), the annotation removed left its call of `loadSync` (a crash), and a barrel kept its
+  // re-exports without `loadSync` after the module behind it was annotated (a crash).
+  const MAIN = (from: string) =>
+    `import { load } from "${from}";\nexport function report() {\n  const v = load();\n  return typeof v === "string" ? v : "got a Promise";\n}\n`;
+  const PLAIN = (value: string) => `export function load() {\n  return "${value}";\n}\n`;
+  const ANNOTATED = (prefix: string) =>
+    `import { readFile } from "node:fs/promises";\n// @smartasync\nexport async function load() {\n  return "${prefix}:" + (await readFile(new URL("./data.txt", import.meta.url), "utf8")).trim();\n}\n`;
+  const BARREL = (from: string) => `export { load } from "${from}";\n`;
+
+  interface Case {
+    name: string;
+    files: Record<string, string>;
+    /** What `report()` gives first. */
+    first: string;
+    /** Each edit: the file and its new text, and what `report()` gives then (what a fresh server gives). */
+    steps: { file: string; text: string; value: string }[];
+  }
+  const CASES: Case[] = [
+    {
+      name: "a module main.js imports directly: its function annotated, then plain again",
+      files: { "main.js": MAIN("./names.js"), "names.js": PLAIN("plain") },
+      first: "plain",
+      steps: [
+        { file: "names.js", text: ANNOTATED("annotated"), value: "annotated:hi" },
+        { file: "names.js", text: PLAIN("plain again"), value: "plain again" },
+      ],
+    },
+    {
+      name: "the barrel main.js imports re-pointed to a module with the annotated function, and back",
+      files: {
+        "main.js": MAIN("./lib.js"),
+        "lib.js": BARREL("./c.js"),
+        "c.js": PLAIN("plain c"),
+        "c2.js": ANNOTATED("c2"),
+      },
+      first: "plain c",
+      steps: [
+        { file: "lib.js", text: BARREL("./c2.js"), value: "c2:hi" },
+        { file: "lib.js", text: BARREL("./c.js"), value: "plain c" },
+      ],
+    },
+    {
+      name: "the module behind the barrel annotated, then plain again",
+      files: { "main.js": MAIN("./lib.js"), "lib.js": BARREL("./c.js"), "c.js": PLAIN("plain c") },
+      first: "plain c",
+      steps: [
+        { file: "c.js", text: ANNOTATED("c"), value: "c:hi" },
+        { file: "c.js", text: PLAIN("plain again"), value: "plain again" },
+      ],
+    },
+  ];
+
+  describe.each([false, true])("hmr: %s", (hmr) => {
+    it.each(CASES)(
+      "$name",
+      async (c) => {
+        const dir = join(
+          ROOT,
+          ".tmp",
+          "bundlers-tests",
+          "vite-dev-reached",
+          `${hmr}-${c.name.replace(/\W+/g, "-")}`,
+        );
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir, { recursive: true });
+        for (const [file, text] of Object.entries({ ...c.files, "data.txt": "hi\n" }))
+          writeFileSync(join(dir, file), text);
+        const server = await createServer({
+          root: dir,
+          configFile: false,
+          logLevel: "silent",
+          appType: "custom",
+          server: { middlewareMode: true, hmr, watch: {} },
+          plugins: [vitePlugin()],
+        });
+        const report = async () => {
+          try {
+            return ((await server.ssrLoadModule("/main.js")) as { report(): string }).report();
+          } catch (e) {
+            return `ERR ${(e as Error).message}`;
+          }
+        };
+        try {
+          expect(await report()).toBe(c.first);
+          const graph = server.environments.ssr.moduleGraph;
+          // Whether the server keeps an output of the file: the edit is seen once it does not (at
+          // most 60 s). Asking for its output (transformRequest) would tell the module runner its
+          // module is unchanged: it would keep the module it evaluated before the edit.
+          const kept = (file: string) =>
+            [...(graph.getModulesByFile(join(dir, file)) ?? [])].some((m) => m.transformResult);
+          for (const step of c.steps) {
+            expect(kept(step.file)).toBe(true);
+            writeFileSync(join(dir, step.file), step.text);
+            for (let n = 0; n < 120 && kept(step.file); n++) await new Promise((r) => setTimeout(r, 500));
+            expect(kept(step.file)).toBe(false);
+            expect(await report(), `after editing ${step.file}`).toBe(step.value);
+          }
+        } finally {
+          await server.close();
+        }
+      },
+      120_000,
+    );
+  });
+});
