@@ -173,18 +173,23 @@ describe("the dev server follows edits of the modules a file reaches (attack28 F
     /** Each edit: the file and its new text, and what `report()` gives then (what a fresh server gives). */
     steps: { file: string; text: string; value: string }[];
   }
+  // Each direction from a server started on the state before the edit (an importer left stale by
+  // one edit would be right again after the edit back).
   const CASES: Case[] = [
     {
-      name: "a module main.js imports directly: its function annotated, then plain again",
+      name: "a module main.js imports directly: its function annotated",
       files: { "main.js": MAIN("./names.js"), "names.js": PLAIN("plain") },
       first: "plain",
-      steps: [
-        { file: "names.js", text: ANNOTATED("annotated"), value: "annotated:hi" },
-        { file: "names.js", text: PLAIN("plain again"), value: "plain again" },
-      ],
+      steps: [{ file: "names.js", text: ANNOTATED("annotated"), value: "annotated:hi" }],
     },
     {
-      name: "the barrel main.js imports re-pointed to a module with the annotated function, and back",
+      name: "a module main.js imports directly: the annotation removed",
+      files: { "main.js": MAIN("./names.js"), "names.js": ANNOTATED("annotated") },
+      first: "annotated:hi",
+      steps: [{ file: "names.js", text: PLAIN("plain"), value: "plain" }],
+    },
+    {
+      name: "the barrel main.js imports re-pointed to a module with the annotated function",
       files: {
         "main.js": MAIN("./lib.js"),
         "lib.js": BARREL("./c.js"),
@@ -192,19 +197,33 @@ describe("the dev server follows edits of the modules a file reaches (attack28 F
         "c2.js": ANNOTATED("c2"),
       },
       first: "plain c",
-      steps: [
-        { file: "lib.js", text: BARREL("./c2.js"), value: "c2:hi" },
-        { file: "lib.js", text: BARREL("./c.js"), value: "plain c" },
-      ],
+      steps: [{ file: "lib.js", text: BARREL("./c2.js"), value: "c2:hi" }],
     },
     {
-      name: "the module behind the barrel annotated, then plain again",
+      name: "the barrel main.js imports re-pointed away from a module with the annotated function",
+      files: {
+        "main.js": MAIN("./lib.js"),
+        "lib.js": BARREL("./c2.js"),
+        "c.js": PLAIN("plain c"),
+        "c2.js": ANNOTATED("c2"),
+      },
+      first: "c2:hi",
+      steps: [{ file: "lib.js", text: BARREL("./c.js"), value: "plain c" }],
+    },
+    {
+      name: "the module behind the barrel: its function annotated, then plain again",
       files: { "main.js": MAIN("./lib.js"), "lib.js": BARREL("./c.js"), "c.js": PLAIN("plain c") },
       first: "plain c",
       steps: [
         { file: "c.js", text: ANNOTATED("c"), value: "c:hi" },
         { file: "c.js", text: PLAIN("plain again"), value: "plain again" },
       ],
+    },
+    {
+      name: "the module behind the barrel: the annotation removed",
+      files: { "main.js": MAIN("./lib.js"), "lib.js": BARREL("./c.js"), "c.js": ANNOTATED("c") },
+      first: "c:hi",
+      steps: [{ file: "c.js", text: PLAIN("plain"), value: "plain" }],
     },
   ];
 
@@ -260,4 +279,65 @@ describe("the dev server follows edits of the modules a file reaches (attack28 F
       120_000,
     );
   });
+});
+
+describe("Vitest's watch mode follows edits of the modules a test reaches (attack28 F09)", () => {
+  it("a direct import's annotation removed and another's added, a barrel re-pointed and back, the module behind it annotated and back", () => {
+    // The real Vitest in a child process (startVitest in watch mode, as `vitest` in a terminal):
+    // each edit is written once the run before it has ended, and each run prints what the code
+    // under test returns. Before the plugin invalidated the importers fully, the first run after
+    // an edit printed "got a Promise" or failed on a missing `loadSync` (unplugin/dev-server.ts).
+    const dir = join(ROOT, ".tmp", "vitest-watch-reached");
+    rmSync(dir, { recursive: true, force: true });
+    const plain = (value: string) => `export function load() {\n  return "${value}";\n}\n`;
+    const annotated = (prefix: string) =>
+      `import { readFile } from "node:fs/promises";\n// @smartasync\nexport async function load() {\n  return "${prefix}:" + (await readFile(new URL("./data.txt", import.meta.url), "utf8")).trim();\n}\n`;
+    const barrel = (from: string) => `export { load } from "${from}";\n`;
+    const files: Record<string, string> = {
+      "vitest.config.js": `import smartasync from "smartasync/vite";\nimport { defineConfig } from "vitest/config";\nexport default defineConfig({ plugins: [smartasync()], test: { include: ["a.test.js"] } });\n`,
+      "a.test.js": `import { test } from "vitest";\nimport { report } from "./main.js";\ntest("report", () => {\n  console.log("REPORT: " + report());\n});\n`,
+      "main.js": `import { load } from "./lib.js";\nimport { load as fetchName } from "./names.js";\nimport { load as other } from "./other.js";\nconst shown = (v) => (typeof v === "string" ? v : "got a Promise");\nexport function report() {\n  const a = load();\n  const b = fetchName();\n  const c = other();\n  return [shown(a), shown(b), shown(c)].join(" | ");\n}\n`,
+      "lib.js": barrel("./c.js"),
+      "c.js": plain("plain c"),
+      "c2.js": annotated("c2"),
+      "names.js": annotated("n"),
+      "other.js": plain("other"),
+      "data.txt": "hi\n",
+      "drive.mjs": `import { writeFileSync } from "node:fs";\nimport { startVitest } from "vitest/node";\nlet ended;\nconst reporter = {\n  onUserConsoleLog: (log) => process.stdout.write(log.content),\n  onTestRunEnd: (_modules, errors) => {\n    for (const e of errors) process.stdout.write("ERROR: " + e.message + "\\n");\n    ended?.();\n  },\n};\nconst vitest = await startVitest("test", [], { watch: true, reporters: [reporter] });\nfor (const [file, text] of JSON.parse(process.argv[2])) {\n  const run = new Promise((r) => (ended = r));\n  writeFileSync(file, text);\n  await run;\n}\nawait vitest.close();\nprocess.exit(0);\n`,
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(join(dir, file, ".."), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    }
+    // The first edit of each file is from the state the run started on: a direct import's annotation
+    // removed (names.js) and added (other.js), a barrel re-pointed, the module behind it annotated.
+    const edits = [
+      ["names.js", plain("plain n")],
+      ["other.js", annotated("o")],
+      ["lib.js", barrel("./c2.js")],
+      ["lib.js", barrel("./c.js")],
+      ["c.js", annotated("c")],
+      ["c.js", plain("plain again")],
+    ];
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
+    for (const k of Object.keys(env)) if (k.startsWith("VITEST") || k === "NODE_OPTIONS") delete env[k];
+    const r = spawnSync(process.execPath, ["drive.mjs", JSON.stringify(edits)], {
+      cwd: dir,
+      encoding: "utf8",
+      env,
+      timeout: 120_000,
+    });
+    const out = `${r.stdout}${r.stderr}`;
+    expect(r.status, out).toBe(0);
+    const reports = out.split("\n").filter((l) => /^(REPORT|ERROR):/.test(l));
+    expect(reports, out).toEqual([
+      "REPORT: plain c | n:hi | other",
+      "REPORT: plain c | plain n | other",
+      "REPORT: plain c | plain n | o:hi",
+      "REPORT: c2:hi | plain n | o:hi",
+      "REPORT: plain c | plain n | o:hi",
+      "REPORT: c:hi | plain n | o:hi",
+      "REPORT: plain again | plain n | o:hi",
+    ]);
+  }, 150_000);
 });
