@@ -206,6 +206,29 @@ function ownFacts(
       }),
     );
   }
+  // An annotated function exported only by a write under a condition or in a function (`if
+  // (typeof module !== "undefined") module.exports.load = load`, the UMD guard): whether
+  // importers get it is decided at run time, so their calls stay plain with SA206, never
+  // silently (attack29 F12, fixture cjs/conditional-export).
+  if (how.commonjs && byName.size > 0) {
+    if (replaced === null) replaced = moduleAsValue(ctx);
+    for (const f of byName.values()) {
+      const only = new Map<string, number>();
+      laterExportWrites(ctx, f.name, only);
+      for (const [name, line] of only) {
+        if (exported.has(name) || exports.has(name)) continue;
+        exports.set(
+          name,
+          exportFactOf(f, ctx.fileName, how.withStrategies, {
+            variant: exportedVariant(name, f.name, f.variant, f.kind, how.options, f.explicitVariant),
+            unfollowed:
+              replaced ??
+              `${ctx.fileName} exports \`${name}\` only at line ${line}, under a condition or in a function, so whether importers get it is decided at run time`,
+          }),
+        );
+      }
+    }
+  }
   // `import { f } from "./a"; export { f }`: the facts of `./a`'s `f` (fixture modules/export-imported).
   for (const e of exportedImports(ctx, imported, uses))
     if (!exports.has(e.exported)) exports.set(e.exported, { ...e.ref.fact, variant: e.variant });
@@ -404,11 +427,14 @@ function moduleAsValue(ctx: Ctx): string | undefined {
  * at run time, so the name's value is not proven: exported name → line of the first such write.
  * A write of `fn` itself (`exports.load = load` again) changes nothing and is not one.
  */
-function laterExportWrites(ctx: Ctx, fn: string): Map<string, number> {
+function laterExportWrites(ctx: Ctx, fn: string, same?: Map<string, number>): Map<string, number> {
   const out = new Map<string, number>();
   const note = (name: string | undefined, at: Node, value: Node | undefined): void => {
     if (name === undefined || out.has(name)) return;
-    if (value?.type === "Identifier" && value.name === fn) return;
+    if (value?.type === "Identifier" && value.name === fn) {
+      if (!same?.has(name)) same?.set(name, at.loc?.start.line ?? 0);
+      return;
+    }
     out.set(name, at.loc?.start.line ?? 0);
   };
   const exportsObject = (n: Node): boolean =>
