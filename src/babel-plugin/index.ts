@@ -101,8 +101,13 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
   // plugins' Babel engine) bundles the output: a `.js` file of a package without `"type"` is an
   // ES module there. Any other (the CLI, @babel/cli, @babel/register) writes it for Node, which
   // reads it by its code (fixture cjs/typeless-script).
+  // The bundler plugins' Babel engine under webpack says `smartasyncModuleHost: "node"`: webpack
+  // reads such a file by its code, as Node does (attack28 F13).
   const bundler =
-    api.caller((c) => (c as { supportsStaticESM?: boolean } | undefined)?.supportsStaticESM) === true;
+    api.caller((c) => {
+      const caller = c as { supportsStaticESM?: boolean; smartasyncModuleHost?: string } | undefined;
+      return caller?.supportsStaticESM === true && caller.smartasyncModuleHost !== "node";
+    }) === true;
   const plugin = {
     name: "smartasync",
     visitor: {

@@ -80,6 +80,10 @@ export async function compileBabel(req: CompileRequest, options: Options): Promi
       name: "smartasync-compile",
       // Read by the plugin too: a caller that supports ES modules is a bundler (req.bundler).
       supportsStaticESM: req.bundler !== false,
+      // A bundler that reads a plain script as Node does (webpack, attack28 F13) keeps ES modules
+      // for the rest of the file: the plugin reads this, not `supportsStaticESM` (a user's
+      // preset-env would turn every module into CommonJS).
+      ...(req.bundler === "by-syntax" ? { smartasyncModuleHost: "node" } : {}),
       supportsDynamicImport: true,
       supportsTopLevelAwait: true,
     },

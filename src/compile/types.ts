@@ -39,9 +39,11 @@ export interface CompileRequest {
   cjsOutput: boolean;
   /**
    * A bundler reads the output, which takes a `.js` file of a package without `"type"` for an
-   * ES module whatever its code (the unplugin hosts). Default: Node reads it, by its code.
+   * ES module whatever its code (the unplugin hosts). `"by-syntax"`: a bundler that reads such a
+   * file as Node does, CommonJS without module syntax (webpack's `javascript/auto`: attack28 F13),
+   * so its runtime import is a `require` there. Default: Node reads it, by its code.
    */
-  bundler?: boolean;
+  bundler?: boolean | "by-syntax";
   /** Directory the report's paths are relative to, unless smartasync's `root` says otherwise. */
   root: string;
   /** SWC engine: how to parse (default: by extension). */

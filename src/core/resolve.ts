@@ -290,6 +290,46 @@ function tsPaths(dir: string): TsPaths | null {
   return found;
 }
 
+/**
+ * The tsconfig.json files `tsPaths` reads for a bare import from `fromDir`: one per folder from
+ * `fromDir` upward to the first that exists (one created closer changes the answer), then the
+ * bases that one `extends`, as deep as it reads them. For the hosts that keep a module's output
+ * between builds (unplugin/cached-modules.ts: attack28 F08, a `paths` edit in a base under
+ * webpack's persistent cache).
+ */
+export function tsconfigFiles(fromDir: string): string[] {
+  caches = cachesFor(fromDir);
+  const files: string[] = [];
+  let dir = fromDir;
+  for (;;) {
+    const file = join(dir, "tsconfig.json");
+    files.push(file);
+    if (isFile(file)) break;
+    const up = dirname(dir);
+    if (up === dir) return files;
+    dir = up;
+  }
+  const chain = (file: string, depth: number): void => {
+    if (depth > MAX_EXTENDS) return;
+    let json: { extends?: unknown };
+    try {
+      json = readJson(file, stripJsonComments) as { extends?: unknown };
+    } catch {
+      return;
+    }
+    const bases =
+      typeof json.extends === "string" ? [json.extends] : Array.isArray(json.extends) ? json.extends : [];
+    for (const base of bases) {
+      const baseFile = typeof base === "string" ? tsconfigFile(base, dirname(file)) : undefined;
+      if (baseFile === undefined || files.includes(baseFile)) continue;
+      files.push(baseFile);
+      chain(baseFile, depth + 1);
+    }
+  };
+  chain(files[files.length - 1]!, 0);
+  return files;
+}
+
 interface TsOptions {
   /** The absolute `baseUrl`, where a config of the chain sets it. */
   baseUrl?: string;

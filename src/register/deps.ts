@@ -9,13 +9,14 @@
  * The bundler plugin watches the same set of modules (`reachedModules`, unplugin/cached-modules.ts).
  */
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { isBuiltin } from "node:module";
+import { dirname, isAbsolute, join } from "node:path";
 import { resolveFileOptions } from "../compile/options.js";
 import { MAX_EXPORT_DEPTH } from "../core/analysis/export-names.js";
 import { scanImports, scanModule } from "../core/import-scan.js";
 import { MANIFEST_FIELD, manifestOf, manifestPath, packageTargets } from "../core/module-facts.js";
-import { isLocalSpecifier, resolveImport } from "../core/resolve.js";
+import { isLocalSpecifier, resolveImport, tsconfigFiles } from "../core/resolve.js";
 import { processResolve } from "./conditions.js";
 
 export function hash(text: string | Buffer): string {
@@ -54,6 +55,11 @@ interface FileInfo {
   stamp: string;
   /** What each specifier leads to: a local file, a package's fingerprint, or nothing. */
   edges: { file?: string; pkg?: string }[];
+  /**
+   * The files resolving the specifiers read besides the modules (`readFiles`), by real path, with
+   * their stamps then: an edit of one of them resolves the file's specifiers again.
+   */
+  read: Map<string, string>;
 }
 
 /**
@@ -63,26 +69,71 @@ interface FileInfo {
  * for fresh answers.
  */
 const files = new Map<string, FileInfo | null>();
-const packages = new Map<string, string>();
+const packages = new Map<string, { fp: string; read: string[]; stamps: string }>();
 
-function packageFingerprint(name: string, dir: string, packageJson: Record<string, unknown>): string {
-  const key = `${dir}`;
-  let fp = packages.get(key);
-  if (fp === undefined) {
-    const field = manifestOf(packageJson);
-    let manifest = typeof field === "object" ? "old-form" : "-";
-    if (typeof field === "string") {
-      // Only a manifest inside the package is read, as the analysis reads it (module-facts.ts).
-      const where = manifestPath(dir, field);
-      try {
-        manifest = typeof where === "string" ? hash(readFileSync(where)) : "refused";
-      } catch {
-        manifest = "unreadable";
-      }
-    }
-    fp = `${name}@${String(packageJson.version)}:${dir}:${manifest}`;
-    packages.set(key, fp);
+/** Per thread: the stamp of each file of a `read` list, taken again as `fresh` says. */
+const readStamps = new Map<string, string>();
+
+/**
+ * A file's stamp for `read`: its change time and inode too, since an install gives every file
+ * the same modification time (compile/stamp.ts) and may keep its size.
+ */
+function readStamp(path: string, fresh: Freshness): string {
+  const again = looksAgain(path, fresh);
+  const known = readStamps.get(path);
+  if (known !== undefined && !again) return known;
+  const st = statSync(path, { throwIfNoEntry: false });
+  const stamp = st ? `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}` : "missing";
+  readStamps.set(path, stamp);
+  return stamp;
+}
+
+/** The real path of `path` where it exists (a linked package's files outside `node_modules`). */
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
+}
+
+function stampsOf(paths: readonly string[], fresh: Freshness): string {
+  return paths.map((p) => readStamp(p, fresh)).join("\n");
+}
+
+/**
+ * A package's fingerprint: its name, version, folder and manifest (attack28 F01, F07: an install
+ * that adds a manifest changes its importers' output). `read` gets its package.json and manifest.
+ */
+function packageFingerprint(
+  name: string,
+  dir: string,
+  packageJson: Record<string, unknown>,
+  fresh: Freshness,
+  read: string[],
+): string {
+  const key = `${dir}`;
+  const kept = packages.get(key);
+  if (kept !== undefined && stampsOf(kept.read, fresh) === kept.stamps) {
+    read.push(...kept.read);
+    return kept.fp;
+  }
+  const own = [real(join(dir, "package.json"))];
+  const field = manifestOf(packageJson);
+  let manifest = typeof field === "object" ? "old-form" : "-";
+  if (typeof field === "string") {
+    // Only a manifest inside the package is read, as the analysis reads it (module-facts.ts).
+    const where = manifestPath(dir, field);
+    if (typeof where === "string") own.push(real(where));
+    try {
+      manifest = typeof where === "string" ? hash(readFileSync(where)) : "refused";
+    } catch {
+      manifest = "unreadable";
+    }
+  }
+  const fp = `${name}@${String(packageJson.version)}:${dir}:${manifest}`;
+  packages.set(key, { fp, read: own, stamps: stampsOf(own, fresh) });
+  read.push(...own);
   return fp;
 }
 
@@ -101,6 +152,7 @@ function exportText(
   r: { dir: string; subpath: string; packageJson: Record<string, unknown> },
   from: string,
   fresh: Freshness,
+  read: string[],
 ): string {
   if (r.packageJson[MANIFEST_FIELD] !== undefined) return "";
   const parts: string[] = [];
@@ -122,6 +174,7 @@ function exportText(
     for (const file of level) {
       if (seen.has(file)) continue;
       seen.add(file);
+      read.push(real(file));
       const e = reExporter(file, fresh);
       parts.push(e?.hash ?? "unreadable");
       if (e) next.push(...e.next);
@@ -158,10 +211,26 @@ function stampOf(path: string): string {
   return st ? `${st.mtimeMs}:${st.size}` : "missing";
 }
 
+/** A bare specifier (a package, or a tsconfig.json `paths` entry), not a built-in. */
+function isBare(specifier: string): boolean {
+  return !isLocalSpecifier(specifier) && !isAbsolute(specifier) && !isBuiltin(specifier);
+}
+
+/** Whether what `hit` read to resolve its specifiers reads the same now (`fresh` says when to look). */
+function readHolds(hit: FileInfo, fresh: Freshness): boolean {
+  for (const [file, stamp] of hit.read) if (readStamp(file, fresh) !== stamp) return false;
+  return true;
+}
+
 function info(path: string, source: string | undefined, fresh: Freshness): FileInfo | null {
   let hit = files.get(path);
   const stamp = looksAgain(path, fresh) ? stampOf(path) : undefined;
-  if (hit !== undefined && (stamp === undefined || (hit?.stamp ?? "missing") === stamp)) return hit;
+  if (
+    hit !== undefined &&
+    (stamp === undefined || (hit?.stamp ?? "missing") === stamp) &&
+    (hit === null || readHolds(hit, fresh))
+  )
+    return hit;
   let text: string;
   try {
     text = source ?? readFileSync(path, "utf8");
@@ -170,7 +239,10 @@ function info(path: string, source: string | undefined, fresh: Freshness): FileI
     return null;
   }
   const edges: FileInfo["edges"] = [];
+  const read: string[] = [];
+  let bare = false;
   for (const specifier of specifiersOf(text)) {
+    bare ||= isBare(specifier);
     let r: ReturnType<typeof resolveImport>;
     try {
       // Under this process's conditions (`node -C development`), as the compile resolves it.
@@ -180,20 +252,27 @@ function info(path: string, source: string | undefined, fresh: Freshness): FileI
     }
     if (r?.kind === "file") edges.push({ file: r.path });
     else if (r?.kind === "package")
-      edges.push({ pkg: `${packageFingerprint(r.name, r.dir, r.packageJson)}${exportText(r, path, fresh)}` });
+      edges.push({
+        pkg: `${packageFingerprint(r.name, r.dir, r.packageJson, fresh, read)}${exportText(r, path, fresh, read)}`,
+      });
     else edges.push({ pkg: `missing:${specifier}` });
   }
-  hit = { hash: hash(text), stamp: stamp ?? stampOf(path), edges };
+  // A bare specifier is looked up in tsconfig.json `paths` first (core/resolve.ts): an edit of
+  // them, or of a base they are in, leads it elsewhere (attack28 F08).
+  if (bare) for (const f of tsconfigFiles(dirname(path))) read.push(real(f));
+  const stamps = new Map<string, string>();
+  for (const f of read) stamps.set(f, readStamp(f, fresh));
+  hit = { hash: hash(text), stamp: stamp ?? stampOf(path), edges, read: stamps };
   files.set(path, hit);
   return hit;
 }
 
 /** The edges of the file being compiled, from the text the caller holds (never memoised stale). */
-function infoOfText(path: string, source: string): FileInfo {
+function infoOfText(path: string, source: string, fresh: Freshness): FileInfo {
   const known = files.get(path);
-  if (known && known.hash === hash(source)) return known;
+  if (known && known.hash === hash(source) && readHolds(known, fresh)) return known;
   files.delete(path);
-  return info(path, source, false) as FileInfo;
+  return info(path, source, fresh) as FileInfo;
 }
 
 /**
@@ -209,12 +288,23 @@ function optionsOf(path: string): string {
   }
 }
 
-/** The local modules a file reaches, in the order met; their text hashes; its packages' fingerprints. */
+/**
+ * The local modules a file reaches, in the order met; their text hashes; its packages'
+ * fingerprints; what resolving their specifiers read besides.
+ */
 export interface Reached {
   files: string[];
   /** Each reached file's text hash, `unreadable` for one that cannot be read. */
   hashes: Map<string, string>;
   packages: string[];
+  /**
+   * By real path, the files their resolution read besides the modules, whose edit can change the
+   * output: each imported package's package.json and manifest (and, for one without a manifest,
+   * the files it exports from), and the tsconfig.json files whose `paths` a bare specifier is
+   * looked up in, through `extends` (the absent ones closer included). A bundler keeping the
+   * output between builds depends on them (unplugin/cached-modules.ts; attack28 F01, F04, F07, F08).
+   */
+  read: string[];
 }
 
 /**
@@ -227,11 +317,14 @@ export function reachedModules(path: string, source?: string, fresh: Freshness =
   const seen = new Set<string>([path]);
   const packages: string[] = [];
   const hashes = new Map<string, string>();
+  const read = new Set<string>();
   const queue = [path];
   for (let i = 0; i < queue.length; i++) {
-    const fi = i === 0 && source !== undefined ? infoOfText(path, source) : info(queue[i], undefined, fresh);
+    const fi =
+      i === 0 && source !== undefined ? infoOfText(path, source, fresh) : info(queue[i], undefined, fresh);
     if (i > 0) hashes.set(queue[i], fi?.hash ?? "unreadable");
     if (!fi) continue;
+    for (const f of fi.read.keys()) read.add(f);
     for (const e of fi.edges) {
       if (e.pkg !== undefined) packages.push(e.pkg);
       else if (e.file !== undefined && !seen.has(e.file)) {
@@ -240,7 +333,7 @@ export function reachedModules(path: string, source?: string, fresh: Freshness =
       }
     }
   }
-  return { files: queue.slice(1), packages, hashes };
+  return { files: queue.slice(1), packages, hashes, read: [...read] };
 }
 
 /**
@@ -260,4 +353,5 @@ export function clearDependencyCache(): void {
   files.clear();
   packages.clear();
   reExporters.clear();
+  readStamps.clear();
 }

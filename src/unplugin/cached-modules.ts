@@ -9,8 +9,11 @@
  * reaches through its imports (register/deps.ts `reachedModules`, the set smartasync/register's
  * cache is keyed by, and the files the plugin watches) and, for the module and each of those, the
  * files that decide its options (`smartasync.config.json`, package.json's `"smartasync"`) and its
- * module kind (package.json's `"type"`) — and a cached module whose stamp reads otherwise now is
- * transformed again. An edit of a module's own options file renames its variants: kept from the
+ * module kind (package.json's `"type"`), and what resolving their imports read: each imported
+ * package's version, package.json and manifest (attack28 F01: an install adding a manifest kept
+ * the plain call) and the tsconfig.json files of `paths` (F08) — and a cached module whose stamp
+ * reads otherwise now is transformed again. webpack keeps a module by its file dependencies, in
+ * its persistent cache across processes too: the same files (`watchedFiles`) are those (F07). An edit of a module's own options file renames its variants: kept from the
  * cache, it exported the old names while a re-transformed importer called the new ones, an
  * unrelated hand-written function of that name among them (attack26 F02).
  */
@@ -61,15 +64,29 @@ export function foldersOf(filename: string, reached: Reached): Set<string> {
 /**
  * The stamp of what `filename`'s output is made of besides its own text (see above): the text
  * hash of each module it reaches (read once a build: `reachedModules`), `unreadable` for one that
- * is gone, and the size and modification time of each settings file of their folders and its own
- * (`-` for one that does not exist). `undefined` past MAX_FILES files.
+ * is gone, the fingerprint of each package they import (its version and manifest: attack28 F01,
+ * an install adding a manifest), and the size and modification time of each settings file of
+ * their folders and its own and of each file their resolution read (`reached.read`: package.json,
+ * manifest, tsconfig.json; `-` for one that does not exist). `undefined` past MAX_FILES files.
  */
 export function dependencyStamp(filename: string, reached: Reached): string | undefined {
-  if (reached.files.length > MAX_FILES) return undefined;
+  if (reached.files.length + reached.read.length > MAX_FILES) return undefined;
   const parts: string[] = [];
   for (const file of reached.files) parts.push(`${file}=${reached.hashes.get(file)}`);
-  for (const file of settingsFiles(foldersOf(filename, reached))) parts.push(`${file}=${stat(file)}`);
+  for (const pkg of new Set(reached.packages)) parts.push(`package:${pkg}`);
+  for (const file of watchedFiles(filename, reached)) parts.push(`${file}=${stat(file)}`);
   return parts.sort().join("\n");
+}
+
+/**
+ * The files besides the modules that a module's output depends on (see above), which the plugin
+ * watches (webpack: its file dependencies, kept with its persistent cache; attack28 F07, F08):
+ * the settings files of its folder and of the modules it reaches, and what their resolution read.
+ */
+export function watchedFiles(filename: string, reached: Reached): Set<string> {
+  const files = settingsFiles(foldersOf(filename, reached));
+  for (const file of reached.read) files.add(file);
+  return files;
 }
 
 /** Rollup's hook: transform a cached module again when its stamp reads otherwise now. */

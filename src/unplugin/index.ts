@@ -59,13 +59,7 @@ import {
   webpackSubdirectory,
   workerFunctions,
 } from "./bundles.js";
-import {
-  dependencies,
-  dependencyStamp,
-  foldersOf,
-  settingsFiles,
-  transformCachedAgain,
-} from "./cached-modules.js";
+import { dependencies, dependencyStamp, transformCachedAgain, watchedFiles } from "./cached-modules.js";
 import { Dependents, invalidateFully } from "./dev-server.js";
 import {
   finish,
@@ -553,9 +547,12 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
             ),
             host: HOST,
             cjsOutput: state.cjsOutput,
-            // The bundler reads every file as an ES module: a plain script of a package without
-            // "type" gets an ES import of the runtime (as before the Node rule of attack26 F01).
-            bundler: true,
+            // Rollup, Vite and esbuild read every file as an ES module: a plain script of a
+            // package without "type" gets an ES import of the runtime (as before the Node rule of
+            // attack26 F01). webpack reads it by its code, as Node does (`javascript/auto`: no
+            // import/export, CommonJS, sloppy): an ES import made it a strict ES module, so it
+            // gets the `require` Node hosts give it (attack28 F13).
+            bundler: framework === "webpack" ? "by-syntax" : true,
             root: state.toolRoot,
             ...(options.swc.parser ? { parser: options.swc.parser } : {}),
             babel: options.babel,
@@ -573,10 +570,13 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         for (const dep of deps.files) this.addWatchFile(dep);
         if (state.serve) state.dependents.record(filename, deps.files);
         // So does an edit of the options files of this module and of those it reaches (their
-        // variant names, attack26 F02) and of the package.json that gives each its `"type"`:
-        // webpack keeps a module until a file it depends on changes, and the dev
-        // server and watch modes rebuild on a watched file's change.
-        for (const file of settingsFiles(foldersOf(filename, deps))) {
+        // variant names, attack26 F02), of the package.json that gives each its `"type"`, and of
+        // what their imports' resolution read: an imported package's package.json and manifest
+        // (an install or a linked package's rebuild adding one, attack28 F01, F04, F07), the
+        // tsconfig.json files of `paths` (F08). webpack keeps a module until a file it depends
+        // on changes (across processes with its persistent cache), and the dev server and watch
+        // modes rebuild on a watched file's change.
+        for (const file of watchedFiles(filename, deps)) {
           if (state.serve && !existsSync(file)) {
             const modules = state.missingSettings.get(file) ?? new Set<string>();
             state.missingSettings.set(file, modules.add(filename));
@@ -681,9 +681,11 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       // Vite's dev server invalidates the importers of a watched file when it changes, not when
       // it is created or deleted: a module whose options file was deleted kept its old variant
       // names while an importer edited since called the new ones (attack26 F02).
-      if (change?.event !== "update" && SETTINGS_FILE.test(id)) {
+      const file = id.replace(QUERY, "");
+      // A missing file a module's output depends on is a settings file or one its imports'
+      // resolution read (a tsconfig.json created closer: attack28 F08).
+      if (change?.event !== "update" && (SETTINGS_FILE.test(id) || state.missingSettings.has(file))) {
         state.invalidateImporters?.(id);
-        const file = id.replace(QUERY, "");
         for (const module of state.missingSettings.get(file) ?? []) state.invalidateImporters?.(module);
         if (change?.event === "create") state.missingSettings.delete(file);
       }
