@@ -132,12 +132,13 @@ describe("Rollup's cache: an imported package's manifest is part of the importer
 });
 
 describe("Vite's dev server: a linked workspace package rebuilt with a manifest (attack28 F04)", () => {
-  it("compiles the importer again, which then calls the sync variant", async () => {
-    const dir = tree("vite-linked", {
+  /** A dev server on a project whose `dep` is the linked `ws-dep`; `rebuild` then main.js's answer. */
+  async function served(name: string, v1: Record<string, string>, rebuild: (ws: string) => void) {
+    const dir = tree(name, {
       "package.json": '{ "type": "module" }\n',
       "main.js": `import { load } from "dep";\nexport function report() {\n  const v = load();\n  return typeof v === "string" ? v : "got a Promise";\n}\n`,
     });
-    write(join(dir, "ws-dep"), DEP_V1);
+    write(join(dir, "ws-dep"), v1);
     symlinkSync(join(dir, "ws-dep"), join(dir, "node_modules/dep"), "dir");
     const server = await createServer({
       root: dir,
@@ -149,19 +150,41 @@ describe("Vite's dev server: a linked workspace package rebuilt with a manifest 
     });
     try {
       const report = async () => ((await server.ssrLoadModule("/main.js")) as { report(): string }).report();
-      expect(await report()).toBe("v1 plain");
-      write(join(dir, "ws-dep"), depV2("1.0.0"));
+      const first = await report();
+      rebuild(join(dir, "ws-dep"));
       // The watcher reports the rebuilt files when it sees them: ask until main.js changes.
-      // Before: main.js was never compiled again, however long: its output for dep@1 stayed.
       let now = await report();
       for (let i = 0; i < 120 && now !== "v2 sync"; i++) {
         await new Promise((r) => setTimeout(r, 250));
         now = await report();
       }
-      expect(now).toBe("v2 sync");
+      return [first, now];
     } finally {
       await server.close();
     }
+  }
+
+  it("its package.json gains the manifest: the importer is compiled again", async () => {
+    const [first, now] = await served("vite-linked", DEP_V1, (ws) => write(ws, depV2("1.0.0")));
+    expect(first).toBe("v1 plain");
+    // Before: main.js was never compiled again, however long: its output for dep@1 stayed.
+    expect(now).toBe("v2 sync");
+  }, 120_000);
+
+  it("only its dist/ (code and manifest) is rebuilt, package.json untouched", async () => {
+    const v2 = depV2("1.0.0");
+    const v1 = {
+      "package.json": v2["package.json"]!,
+      "dist/index.js": DEP_V1["index.js"],
+      "dist/smartasync.manifest.json": `${JSON.stringify({ version: 1, files: {} })}\n`,
+    };
+    const [first, now] = await served("vite-linked-dist", v1, (ws) => {
+      const { "package.json": _, ...dist } = v2;
+      write(ws, dist);
+    });
+    expect(first).toBe("v1 plain");
+    // Before: "got a Promise" (dep's new code ran; main.js kept its plain call).
+    expect(now).toBe("v2 sync");
   }, 120_000);
 });
 
