@@ -275,5 +275,9 @@ compiler.run((err, stats) => {
     // Before: the runtime's ES import made webpack read the file as an ES module (strict):
     // "X true \"\"". Node, and webpack without smartasync, run it sloppy.
     expect(await build(dir)).toBe('X false "anon"\n');
+    // The Babel engine the same.
+    write(dir, { "build.mjs": BUILD("{}").replace("smartasync()", 'smartasync({ engine: "babel" })') });
+    rmSync(join(dir, ".wpcache"), { recursive: true, force: true });
+    expect(await build(dir)).toBe('X false "anon"\n');
   }, 180_000);
 });
