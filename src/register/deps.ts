@@ -90,12 +90,26 @@ function readStamp(path: string, fresh: Freshness): string {
 
 /** The real path of `path` where it exists (a linked package's files outside `node_modules`). */
 function real(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
+  let r = reals.get(path);
+  if (r === undefined) {
+    try {
+      r = realpathSync(path);
+    } catch {
+      return path; // missing: asked again, it may be created
+    }
+    reals.set(path, r);
   }
+  return r;
 }
+
+/**
+ * Per thread: real paths of files that exist. Kept for the session, a link changed while it runs
+ * is missed; a new install (another package.json) still is not.
+ */
+const reals = new Map<string, string>();
+
+/** Under `node_modules`: an installed package, changed as a whole by an install (core/managed.ts). */
+const INSTALLED = /[\\/]node_modules[\\/]/;
 
 function stampsOf(paths: readonly string[], fresh: Freshness): string {
   return paths.map((p) => readStamp(p, fresh)).join("\n");
@@ -155,6 +169,10 @@ function exportText(
   read: string[],
 ): string {
   if (r.packageJson[MANIFEST_FIELD] !== undefined) return "";
+  // An installed package changes by an install, which rewrites its package.json (in `read`
+  // already; webpack checks its `managedPaths` by the same): its files are watched only for a
+  // linked one (real path outside node_modules), edited in place.
+  const linked = !INSTALLED.test(real(r.dir));
   const parts: string[] = [];
   const seen = new Set<string>();
   let level: string[] = [];
@@ -174,7 +192,7 @@ function exportText(
     for (const file of level) {
       if (seen.has(file)) continue;
       seen.add(file);
-      read.push(real(file));
+      if (linked) read.push(real(file));
       const e = reExporter(file, fresh);
       parts.push(e?.hash ?? "unreadable");
       if (e) next.push(...e.next);
@@ -354,4 +372,5 @@ export function clearDependencyCache(): void {
   packages.clear();
   reExporters.clear();
   readStamps.clear();
+  reals.clear();
 }
