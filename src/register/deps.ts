@@ -56,7 +56,7 @@ interface FileInfo {
   /** What each specifier leads to: a local file, a package's fingerprint, or nothing. */
   edges: { file?: string; pkg?: string }[];
   /**
-   * The files resolving the specifiers read besides the modules (`readFiles`), by real path, with
+   * The files resolving the specifiers read besides the modules (`Reached.read`), by real path, with
    * their stamps then: an edit of one of them resolves the file's specifiers again.
    */
   read: Map<string, string>;
@@ -317,8 +317,8 @@ export interface Reached {
   packages: string[];
   /**
    * By real path, the files their resolution read besides the modules, whose edit can change the
-   * output: each imported package's package.json and manifest (and, for one without a manifest,
-   * the files it exports from), and the tsconfig.json files whose `paths` a bare specifier is
+   * output: each imported package's package.json and manifest (and, for a linked one without a
+   * manifest, the files it exports from), and the tsconfig.json files whose `paths` a bare specifier is
    * looked up in, through `extends` (the absent ones closer included). A bundler keeping the
    * output between builds depends on them (unplugin/cached-modules.ts; attack28 F01, F04, F07, F08).
    */
