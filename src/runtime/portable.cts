@@ -27,12 +27,14 @@ export interface MarkOptions {
 }
 
 /**
- * Puts the marker on `fn` and returns `fn`. Plain assignments, not `Object.defineProperty`: a
- * factory's object literal marks its annotated methods on every call, and on a function
- * `defineProperty` is a runtime call of ~0.25 µs where a plain store is ~10 ns (a factory with two
- * annotated methods cost 4.7× the hand-written one). The keys are symbols, so `Object.keys`,
- * `for…in` and `JSON.stringify` still do not see them; the marker object is not frozen either
- * (~0.07 µs each): it is read, never written, by the runtime.
+ * Puts the marker on `fn` and returns `fn`. The keys are symbols, and not enumerable: a
+ * program that logs an annotated function (`console.log(load)`, `util.inspect`, an object
+ * holding it) prints what it prints uncompiled, and `Object.assign` does not copy the marker
+ * onto a wrapper (attack29 F13). `Object.defineProperty` on a function costs about 0.3 µs where a
+ * plain store is ~10 ns: paid once for a function of a module, and by a factory for each
+ * annotated method of the object it returns, as `hide` is (docs/performance.md, "Object
+ * literals"). The marker object is not frozen (~0.07 µs each): it is read, never written, by the
+ * runtime.
  */
 export function mark<F extends Function>(fn: F, opts: MarkOptions): F {
   if (typeof fn !== "function") throw new TypeError("smartasync: mark() expects a function");
@@ -51,15 +53,11 @@ export function mark<F extends Function>(fn: F, opts: MarkOptions): F {
 }
 
 /**
- * `target[key] = value`; where the store is refused (the key was defined read-only, e.g. by an
- * older runtime's `mark`), redefined. A non-extensible function still fails, as it must.
+ * `target[key] = value`, not enumerable (see `mark`); a key an older runtime's `mark` defined is
+ * redefined. A non-extensible function still fails, as it must.
  */
 function put(target: Function, key: symbol, value: unknown): void {
-  try {
-    (target as unknown as Record<symbol, unknown>)[key] = value;
-  } catch {
-    Object.defineProperty(target, key, { value, writable: true, enumerable: false, configurable: true });
-  }
+  Object.defineProperty(target, key, { value, writable: true, enumerable: false, configurable: true });
 }
 
 /** The key on a generated variant that holds the function it is a variant of (see `mark`). */
