@@ -413,6 +413,8 @@ function checkArray(a: unknown[], w: Walk): void {
 const ERROR_OWN = new Set(["stack", "message", "name", "cause"]);
 
 function checkError(e: Error, w: Walk): void {
+  const state = heldState(e);
+  if (state !== undefined) throw new Refusal(state);
   for (const f of ["name", "message", "stack"] as const) {
     let x: unknown;
     try {
@@ -431,6 +433,117 @@ function checkError(e: Error, w: Walk): void {
   // Non-enumerable own properties too (the codec carries them as non-enumerable).
   for (const k of Object.getOwnPropertyNames(e))
     if (!ERROR_OWN.has(k) && !(aggregate && k === "errors")) field(e, k, w);
+}
+
+/**
+ * attack27 F06: the state of an error the copy cannot carry. The codec rebuilds an error on its
+ * class's prototype with its own properties, but a class's private members (`#status`, `#check()`)
+ * are not properties: the copy lacks them, so the class's getters throw there and `#status in
+ * err` is false. Nor does the copy find state a class keeps elsewhere keyed by the instance
+ * (`meta.set(this, …)` in a module `WeakMap`, as TypeScript and Babel lower `#status`). Nothing
+ * can set a private field from outside its class, so such an error is refused, as any value that
+ * would arrive changed is. Read from the source text of each user class of the error's chain
+ * (private names are declared in the class body; strings and comments skipped), once per class.
+ * Fixture worker/error-private-state.
+ */
+function heldState(e: Error): string | undefined {
+  let own: unknown;
+  try {
+    own = (e as { constructor?: unknown }).constructor;
+  } catch {
+    return undefined;
+  }
+  if (typeof own !== "function" || Object.getPrototypeOf(e) !== own.prototype) own = undefined;
+  // The classes from the error's own up to the first built-in (a global: Error, DOMException …).
+  for (let c = own as Function | undefined, n = 0; typeof c === "function" && n < 32; n++) {
+    if (c === Function.prototype || (c.name && (globalThis as Record<string, unknown>)[c.name] === c)) break;
+    let why = stateOf.get(c);
+    if (why === undefined) {
+      why = classState(c);
+      stateOf.set(c, why);
+    }
+    if (why !== null) {
+      const name = className(Object.getPrototypeOf(e) as object);
+      const of = c === own ? "which" : `whose base class ${c.name || "(anonymous)"}`;
+      return `is an instance of ${name}, ${of} ${why}: a copy to another thread cannot carry that (its methods would not find it there); keep that state in an ordinary property (\`this.status = status\`)`;
+    }
+    c = Object.getPrototypeOf(c) as Function | undefined;
+  }
+  return undefined;
+}
+
+/** What each class's source says of state outside its instances' own properties (null: none). */
+const stateOf = new WeakMap<Function, string | null>();
+
+/** `.get(this)`, `.has(this, …)`, `.set(this, …)` on a collection, not `Reflect`/`super`'s. */
+const KEYED_BY_THIS = /([\w$]+)\s*\.\s*(get|has|set)\s*\(\s*this\s*([,)])/g;
+/** The helpers Babel and TypeScript lower `#field` and `#method()` to. */
+const LOWERED_PRIVATE = /\b_*classPrivate(?:Field|Method|Getter|Setter)\w*|\b__classPrivateField\w*/;
+
+function classState(c: Function): string | null {
+  let text: string;
+  try {
+    text = Function.prototype.toString.call(c);
+  } catch {
+    return null;
+  }
+  const code = codeOnly(text);
+  const priv = /#[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*/.exec(code);
+  if (priv !== null) return `keeps state in the private member ${priv[0]}`;
+  for (const m of code.matchAll(KEYED_BY_THIS))
+    if (m[1] !== "Reflect" && m[1] !== "super")
+      return `keeps state in \`${m[1]}\`, keyed by the instance (\`${m[1]}.${m[2]}(this${m[3] === "," ? ", …" : ""})\`)`;
+  const lowered = LOWERED_PRIVATE.exec(code);
+  if (lowered !== null) return `keeps state in private members (compiled to \`${lowered[0]}\`)`;
+  return null;
+}
+
+/** A keyword a regular expression literal may follow (`return /x/`). */
+const AFTER_KEYWORD =
+  /(?:^|[^\w$])(?:return|typeof|case|do|else|in|of|new|delete|void|throw|yield|await)\s*$/;
+
+/**
+ * The source with its strings, template literals, regular expression literals and comments
+ * blanked (a `#` or `.get(this)` in them is not code). A `/` after a value (an identifier, a
+ * number, `)` or `]`, not a keyword such as `return`) is a division; elsewhere it opens a regular
+ * expression.
+ */
+function codeOnly(s: string): string {
+  let out = "";
+  let last = ""; // the last character of code that is not a space
+  for (let i = 0; i < s.length; ) {
+    const ch = s[i]!;
+    if (ch === "/" && s[i + 1] === "/") {
+      const end = s.indexOf("\n", i);
+      i = end < 0 ? s.length : end;
+    } else if (ch === "/" && s[i + 1] === "*") {
+      const end = s.indexOf("*/", i + 2);
+      i = end < 0 ? s.length : end + 2;
+      out += " ";
+    } else if (
+      ch === '"' ||
+      ch === "'" ||
+      ch === "`" ||
+      (ch === "/" && (!/[\w$)\]]/.test(last) || AFTER_KEYWORD.test(out.slice(-12))))
+    ) {
+      // A template's `${…}` is skipped with it: a private name used there is declared outside.
+      let j = i + 1;
+      let inClass = false;
+      while (j < s.length && (s[j] !== ch || inClass)) {
+        if (ch === "/" && s[j] === "[") inClass = true;
+        else if (ch === "/" && s[j] === "]") inClass = false;
+        j += s[j] === "\\" ? 2 : 1;
+      }
+      i = j + 1;
+      out += '""';
+      last = '"';
+    } else {
+      out += ch;
+      if (ch.trim() !== "") last = ch;
+      i++;
+    }
+  }
+  return out;
 }
 
 function isAggregate(e: Error): boolean {

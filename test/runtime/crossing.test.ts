@@ -376,6 +376,41 @@ describe("a non-enumerable array element is refused, not turned into a hole (att
   });
 });
 
+describe("attack27 F06: an error whose class keeps state outside its own properties", () => {
+  // Made from source text, as the program's module would declare them (no transform lowers them).
+  const made = (body: string) =>
+    new Function(`return class E extends Error { ${body} }`)() as new () => Error;
+  const why = (body: string): string | undefined => {
+    try {
+      sendValue(new (made(body))(), "f", true);
+      return undefined;
+    } catch (err) {
+      return (err as Err).message;
+    }
+  };
+
+  it("a private field or method, or a lookup keyed by the instance, is refused with its name", () => {
+    expect(why("#status = 1; get status() { return this.#status; }")).toContain(
+      "f threw Error: , which cannot be sent back from its worker: error is an instance of E, which keeps state in the private member #status",
+    );
+    expect(why("#check() {} static is(e) { return #check in e; }")).toContain("private member #check");
+    expect(why("get s() { return meta.get(this); }")).toContain(
+      "keeps state in `meta`, keyed by the instance (`meta.get(this)`)",
+    );
+    expect(why("get s() { return _classPrivateFieldGet2(_s, this); }")).toContain(
+      "compiled to `_classPrivateFieldGet2`",
+    );
+    // Hidden by a string, a regular expression or a comment before it, it is still found.
+    expect(why(`static r = /'/; s = "'"; /* ' */ #a;`)).toContain("private member #a");
+  });
+
+  it("a # in a string, a template, a regular expression or a comment is not private state", () => {
+    const body = `m = "#a" + \`#b\${"#c"}\`; r = /#d/; /* #e */ // #f
+      x = 1 / 2 / 3; g() { return Reflect.get(this, "x") + super.toString(); }`;
+    expect(why(body)).toBeUndefined();
+  });
+});
+
 describe("attack18: what the codec kept or dropped unseen", () => {
   it("a non-enumerable extra key of an array is refused; a read-only one stays read-only (F1)", async () => {
     const hidden = [1, 2];
