@@ -488,8 +488,14 @@ function classState(c: Function): string | null {
     return null;
   }
   const code = codeOnly(text);
-  const priv = /#[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*/.exec(code);
-  if (priv !== null) return `keeps state in the private member ${priv[0]}`;
+  // A private name declared `static` is the class's own state, not its instances'.
+  for (const [priv] of code.matchAll(/#[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*/g))
+    if (
+      !new RegExp(
+        `\\bstatic\\s+(?:async\\s+|get\\s+|set\\s+|\\*\\s*)?${priv.replace(/\$/g, "\\$")}(?![\\w$])`,
+      ).test(code)
+    )
+      return `keeps state in the private member ${priv}`;
   for (const m of code.matchAll(KEYED_BY_THIS))
     if (m[1] !== "Reflect" && m[1] !== "super")
       return `keeps state in \`${m[1]}\`, keyed by the instance (\`${m[1]}.${m[2]}(this${m[3] === "," ? ", …" : ""})\`)`;

@@ -406,7 +406,8 @@ describe("attack27 F06: an error whose class keeps state outside its own propert
 
   it("a # in a string, a template, a regular expression or a comment is not private state", () => {
     const body = `m = "#a" + \`#b\${"#c"}\`; r = /#d/; /* #e */ // #f
-      x = 1 / 2 / 3; g() { return Reflect.get(this, "x") + super.toString(); }`;
+      x = 1 / 2 / 3; g() { return Reflect.get(this, "x") + super.toString(); }
+      static #made = 0; static get #count() { return 1; } static next() { return ++E.#made + E.#count; }`;
     expect(why(body)).toBeUndefined();
   });
 });

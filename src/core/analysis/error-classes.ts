@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import { mayContainAnnotation } from "../annotation.js";
 import { importedFrom, importTarget, isImportBinding } from "./checks.js";
-import type { Ctx } from "./ctx.js";
+import { type Ctx, locOf } from "./ctx.js";
 import { registerLocals, runtimeLocals } from "./runtime-names.js";
 import type { Binding } from "./scope.js";
 import type { Node } from "./tree.js";
@@ -250,4 +250,86 @@ export function unregisteredErrorClass(ctx: Ctx, made: Node): string | undefined
 function shownSuper(cls: t.Class): string {
   const s = strip(cls.superClass as Node);
   return s.type === "Identifier" ? s.name : "its base class";
+}
+
+/**
+ * attack27 F06: `new C(…)` thrown or rejected by a worker or offloaded function (or a function it
+ * calls) where `C`, or a class it extends (through classes the build reads), keeps state the copy
+ * that crosses cannot carry — a private member (`#status`, `#check()`), or a module-level
+ * `WeakMap`/`Map` its methods look up with `this` (`meta.get(this)`) — the runtime refuses such an
+ * error when it crosses (clone.cts, `heldState`): the clause naming the class and the state,
+ * else undefined. Only error classes (an instance of another class is refused anyway, SA306 or
+ * not). Fixture diagnostics/sa306-error-private-state.
+ */
+export function heldStateClass(ctx: Ctx, made: Node): string | undefined {
+  const n = strip(made);
+  if (n.type !== "NewExpression") return undefined;
+  const callee = strip(n.callee as Node);
+  if (callee.type !== "Identifier") return undefined;
+  const first = classAt(ctx, callee);
+  if (!first || !isErrorClass(first.ctx, first.cls, 0)) return undefined;
+  for (let cur: Found | undefined = first, depth = 0; cur && depth < 8; depth++) {
+    const why = classHeldState(cur.ctx, cur.cls);
+    if (why !== undefined) {
+      const who = cur === first ? `\`${callee.name}\`` : `\`${callee.name}\` extends \`${cur.name}\`, which`;
+      return `${who} ${why}: the copy of the error that crosses to the caller cannot carry that, so the runtime refuses it (SMARTASYNC_UNCLONEABLE); keep that state in an ordinary property (\`this.status = status\`)`;
+    }
+    const s: Node | undefined = cur.cls.superClass ? strip(cur.cls.superClass as Node) : undefined;
+    cur = s?.type === "Identifier" ? classAt(cur.ctx, s) : undefined;
+  }
+  return undefined;
+}
+
+interface Found {
+  ctx: Ctx;
+  cls: t.Class;
+  name: string;
+}
+
+/** The class `ref` names: of its module, or imported from another module of the program. */
+function classAt(ctx: Ctx, ref: t.Identifier): Found | undefined {
+  const b = ctx.scopes.binding(ref, ref.name);
+  if (!b) return undefined;
+  const cls = classOf(b);
+  if (cls) return { ctx, cls, name: ref.name };
+  if (!isImportBinding(ctx, b)) return undefined;
+  const target = importTarget(ctx, ref, b);
+  const there = target && classOf(target.there);
+  return there ? { ctx: target.other, cls: there, name: ref.name } : undefined;
+}
+
+/** What a class keeps outside its instances' own properties (`heldStateClass`), else undefined. */
+function classHeldState(ctx: Ctx, cls: t.Class): string | undefined {
+  for (const m of cls.body.body as Node[]) {
+    const k = (m as { key?: Node }).key;
+    if (k?.type !== "PrivateName" || (m as { static?: boolean }).static) continue;
+    const kind = m.type === "ClassPrivateMethod" ? "method" : "field";
+    return `has the private ${kind} \`#${k.id.name}\``;
+  }
+  let found: string | undefined;
+  ctx.tree.walk(cls.body as Node, (n) => {
+    if (found !== undefined) return false;
+    if (n.type !== "CallExpression" || strip(n.arguments[0] as Node)?.type !== "ThisExpression")
+      return undefined;
+    const callee = strip(n.callee as Node);
+    const name = callee.type === "MemberExpression" ? memberName(callee) : undefined;
+    if (name !== "get" && name !== "has" && name !== "set") return undefined;
+    const o = strip((callee as t.MemberExpression).object as Node);
+    if (o.type !== "Identifier") return undefined;
+    const b = ctx.scopes.binding(o, o.name);
+    const kind = b && b.scope === ctx.scopes.program ? keyedCollection(b) : undefined;
+    if (kind)
+      found = `keeps state in the module's \`${kind}\` \`${o.name}\`, keyed by the instance (\`${o.name}.${name}(this${n.arguments.length > 1 ? ", …" : ""})\` at ${locOf(ctx, n)})`;
+    return undefined;
+  });
+  return found;
+}
+
+/** `WeakMap`, `Map`, … when a binding is made by `new` of one, else undefined. */
+export function keyedCollection(b: Binding): "WeakMap" | "WeakSet" | "Map" | "Set" | undefined {
+  if (b.node.type !== "VariableDeclarator" || !b.node.init) return undefined;
+  const init = strip(b.node.init as Node);
+  if (init.type !== "NewExpression" || init.callee.type !== "Identifier") return undefined;
+  const c = init.callee.name;
+  return c === "WeakMap" || c === "WeakSet" || c === "Map" || c === "Set" ? c : undefined;
 }

@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import { importTarget, isImportBinding, stateKind } from "./checks.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
-import { unregisteredErrorClass } from "./error-classes.js";
+import { heldStateClass, keyedCollection, unregisteredErrorClass } from "./error-classes.js";
 import type { SaFunction } from "./model.js";
 import { processPath, processRead } from "./process-names.js";
 import type { Binding } from "./scope.js";
@@ -75,12 +75,27 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
       if (n.type === "CallExpression" || n.type === "OptionalCallExpression") {
         const callee = strip(n.callee as Node);
         const name = callee.type.endsWith("MemberExpression") ? memberName(callee) : undefined;
+        // attack27 F16: `Object.is(role, ADMIN)`, `ADMINS.includes(role)` of a module array of
+        // objects: the comparison above, spelt as a call.
+        if (crossing) {
+          const same = identityCall(here, n);
+          if (same)
+            items.push(
+              `compares with \`${same}\` in \`${shown(here, n, 48)}\` at ${locOf(here, n)}${through} (a module object: what arrives from the caller is a copy, never this object)`,
+            );
+        }
         // attack25 F04: a rejection crosses back as a throw does.
         const rejected = rejectedValue(here, n);
         const cls = rejected && unregisteredErrorClass(here, rejected);
         if (cls)
           items.push(
             `rejects with \`${shown(here, rejected!, 48)}\` at ${locOf(here, n)}${through} (${cls})`,
+          );
+        // attack27 F06: an error whose class keeps state the copy cannot carry (`#status`).
+        const held = rejected && heldStateClass(here, rejected);
+        if (held)
+          items.push(
+            `rejects with \`${shown(here, rejected!, 48)}\` at ${locOf(here, n)}${through} (${held})`,
           );
         if (name === "getStore" && n.arguments.length === 0)
           items.push(
@@ -93,7 +108,25 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
             items.push(
               `looks up \`${sourceOf(here, n)}\` at ${locOf(here, n)}${through} (a WeakMap/WeakSet of the module, keyed by identity: a copy is never found)`,
             );
+          else if (b && b.scope === top && !primitiveKey(n.arguments[0] as Node | undefined)) {
+            // attack27 F16: a Map or Set of the module whose keys the build sees are objects
+            // (`new Map([[ADMIN, "all"]])`, `admins.add(ADMIN)`) is the same identity lookup.
+            const key = objectKey(here, b);
+            if (key)
+              items.push(
+                `looks up \`${sourceOf(here, n)}\` at ${locOf(here, n)}${through} (a ${key.kind} of the module keyed by objects, such as \`${key.shown}\`: an object argument arrives as a copy, which is never found there)`,
+              );
+          }
         }
+        return undefined;
+      }
+      // attack27 F16: the same comparison spelt `case ADMIN:` of a `switch`.
+      if (crossing && n.type === "SwitchCase" && n.test) {
+        const side = moduleObject(here, strip(n.test as Node));
+        if (side)
+          items.push(
+            `compares with \`${side}\` in \`case ${side}:\` at ${locOf(here, n)}${through} (a module object: what arrives from the caller is a copy, never this object)`,
+          );
         return undefined;
       }
       if (crossing && n.type === "BinaryExpression" && /^[!=]==?$/.test(n.operator)) {
@@ -145,6 +178,9 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
             );
           const cls = unregisteredErrorClass(here, part);
           if (cls) items.push(`throws \`${shown(here, part, 48)}\` at ${locOf(here, n)}${through} (${cls})`);
+          const held = heldStateClass(here, part);
+          if (held)
+            items.push(`throws \`${shown(here, part, 48)}\` at ${locOf(here, n)}${through} (${held})`);
         }
         return undefined;
       }
@@ -849,6 +885,90 @@ function madeObject(init: Node): boolean {
     arg !== undefined &&
     madeObject(strip(arg as Node))
   );
+}
+
+/**
+ * The module object a call compares an argument with by identity: `Object.is(x, ADMIN)`, or
+ * `includes`/`indexOf`/`lastIndexOf` of a module-level array literal an element of which is an
+ * object (`ADMINS.includes(role)`, `[ADMIN, OWNER].includes(role)`), with a key not written as
+ * a primitive.
+ */
+function identityCall(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): string | undefined {
+  const callee = strip(call.callee as Node);
+  if (!callee.type.endsWith("MemberExpression")) return undefined;
+  const name = memberName(callee);
+  const o = strip((callee as t.MemberExpression).object as Node);
+  if (name === "is" && isGlobal(ctx, o, "Object")) {
+    for (const a of call.arguments.slice(0, 2)) {
+      const side = a.type === "SpreadElement" ? undefined : moduleObject(ctx, strip(a as Node));
+      if (side) return side;
+    }
+    return undefined;
+  }
+  if (name !== "includes" && name !== "indexOf" && name !== "lastIndexOf") return undefined;
+  if (primitiveKey(call.arguments[0] as Node | undefined)) return undefined;
+  let list: t.ArrayExpression | undefined;
+  if (o.type === "ArrayExpression") list = o;
+  else if (o.type === "Identifier") {
+    const b = ctx.scopes.binding(o, o.name);
+    const init =
+      b && b.scope === ctx.scopes.program && b.kind === "const" ? objectBinding(ctx, b) : undefined;
+    list = init && arrayOf(init);
+  }
+  for (const e of list ? elements(list) : []) {
+    const side = moduleObject(ctx, e);
+    if (side) return side;
+    if (e.type === "ObjectExpression" || e.type === "NewExpression") return shown(ctx, e, 32);
+  }
+  return undefined;
+}
+
+/** A key written as a primitive (`rights.get("admin")`): found in a copy as in the original. */
+function primitiveKey(k: Node | undefined): boolean {
+  const x = k && strip(k);
+  return (
+    x === undefined ||
+    x.type === "StringLiteral" ||
+    x.type === "NumericLiteral" ||
+    x.type === "BooleanLiteral" ||
+    x.type === "NullLiteral" ||
+    x.type === "BigIntLiteral" ||
+    x.type === "TemplateLiteral"
+  );
+}
+
+/**
+ * attack27 F16: a module-level `Map`/`Set` an object key of which the build sees — in its
+ * initializer (`new Map([[ADMIN, "all"]])`, `new Set([ADMIN])`) or in a top-level
+ * `rights.set(ADMIN, …)` / `admins.add(ADMIN)` — where the key is an object literal, `new …`, or
+ * a module-level object (of this module or imported). One keyed by strings is not named.
+ */
+function objectKey(ctx: Ctx, b: Binding): { kind: "Map" | "Set"; shown: string } | undefined {
+  const kind = keyedCollection(b);
+  if ((kind !== "Map" && kind !== "Set") || b.node.type !== "VariableDeclarator") return undefined;
+  const keys: Node[] = [];
+  const init = strip(b.node.init as Node) as t.NewExpression;
+  const list = init.arguments[0] ? strip(init.arguments[0] as Node) : undefined;
+  if (list?.type === "ArrayExpression")
+    for (const e of list.elements) {
+      const x = e && e.type !== "SpreadElement" ? strip(e as Node) : undefined;
+      if (kind === "Set" && x) keys.push(x);
+      else if (x?.type === "ArrayExpression" && x.elements[0] && x.elements[0].type !== "SpreadElement")
+        keys.push(strip(x.elements[0] as Node));
+    }
+  for (const stmt of ctx.program.body as Node[]) {
+    const call = stmt.type === "ExpressionStatement" ? strip(stmt.expression as Node) : undefined;
+    if (call?.type !== "CallExpression" || !call.arguments[0]) continue;
+    const callee = strip(call.callee as Node);
+    if (callee.type !== "MemberExpression" || memberName(callee) !== (kind === "Map" ? "set" : "add"))
+      continue;
+    const o = strip(callee.object as Node);
+    if (o.type === "Identifier" && ctx.scopes.binding(o, o.name) === b)
+      keys.push(strip(call.arguments[0] as Node));
+  }
+  for (const k of keys)
+    if (madeObject(k) || moduleObject(ctx, k) !== undefined) return { kind, shown: shown(ctx, k, 32) };
+  return undefined;
 }
 
 function weakCollection(b: Binding): boolean {
