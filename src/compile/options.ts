@@ -358,7 +358,15 @@ export function withHostResolve<T extends object>(
   host: HostResolve | undefined,
   filename: string,
 ): T | undefined {
-  if (!host || (host.alias.length === 0 && host.conditions.length === 0)) return given;
+  if (
+    !host ||
+    (host.alias.length === 0 &&
+      host.conditions.length === 0 &&
+      host.mainFields === undefined &&
+      host.extensions === undefined &&
+      !host.browserField)
+  )
+    return given;
   if ((given as { resolve?: unknown } | undefined)?.resolve !== undefined) return given;
   let project: HostResolve | undefined;
   try {
@@ -371,6 +379,12 @@ export function withHostResolve<T extends object>(
     alias: [...(project?.alias ?? []), ...host.alias],
     conditions: [...new Set([...(project?.conditions ?? []), ...host.conditions])],
   };
+  // The project's own, where its options file gives them; else the tool's (attack28 F06/F11/F12).
+  const mainFields = project?.mainFields ?? host.mainFields;
+  if (mainFields) resolve.mainFields = mainFields;
+  const extensions = project?.extensions ?? host.extensions;
+  if (extensions) resolve.extensions = extensions;
+  if (project?.browserField ?? host.browserField) resolve.browserField = true;
   return { ...given, resolve } as T;
 }
 

@@ -641,6 +641,8 @@ export function factsFromManifest(
   dir: string,
   subpath: string,
   packageJson: Record<string, unknown>,
+  /** The file the subpath leads to, where a host enters the package elsewhere than Node (resolve.ts `hostPackageEntry`). */
+  entry?: string,
 ): ModuleFacts {
   const named = manifestOf(packageJson);
   if (named === undefined) return EMPTY_FACTS;
@@ -655,10 +657,11 @@ export function factsFromManifest(
   ) {
     return { ...EMPTY_FACTS, problem: "has a smartasync manifest of an unknown version" };
   }
+  // A table by subpath describes the subpath whichever file a host enters it by.
   let table = manifest.exports?.[subpath];
   let key = subpath;
   if (!table && manifest.files) {
-    const target = packageTarget(packageJson, subpath);
+    const target = entry ?? packageTarget(packageJson, subpath);
     if (target) {
       const rel = relative(dirname(join(dir, field)), join(dir, target))
         .split("\\")

@@ -136,12 +136,15 @@ function checkTwinsByName(value: unknown): TwinsByNameOption {
 }
 
 const RESOLVE_SHAPE =
-  '`resolve` must be { "alias": { "@": "/abs/src" } or [{ "find": "@", "replacement": "/abs/src" }, …], "conditions": ["development", …] }';
+  '`resolve` must be { "alias": { "@": "/abs/src" } or [{ "find": "@", "replacement": "/abs/src" }, …], "conditions": ["development", …], "mainFields": ["module", "main"], "extensions": [".js", ".ts", …], "browserField": true }';
 
 /**
  * `resolve`: `alias` as an object (key → path, in order) or an array of `{ find, replacement }`
  * where `find` is a string, a RegExp or `{ "regex": "^@/(.*)$", "flags": "" }` (JSON has no
- * RegExp), kept as the latter; `conditions` a list of condition names.
+ * RegExp), kept as the latter; `conditions` a list of condition names; `mainFields` the
+ * package.json fields a package without `"exports"` is entered by, `extensions` the extensions
+ * tried, in order, `browserField` whether the package.json `"browser"` map is followed (attack28
+ * F06, F12, F11).
  */
 function checkResolve(value: unknown): HostResolve {
   if (typeof value !== "object" || value === null || Array.isArray(value))
@@ -156,6 +159,22 @@ function checkResolve(value: unknown): HostResolve {
       out.conditions = [...new Set(v as string[])];
     } else if (k === "alias") {
       out.alias = checkAlias(v);
+    } else if (k === "mainFields") {
+      if (!Array.isArray(v) || v.some((c) => typeof c !== "string" || c === ""))
+        throw new OptionsError(
+          `\`resolve.mainFields\` must be an array of package.json field names, got ${JSON.stringify(v)}`,
+        );
+      out.mainFields = [...new Set(v as string[])];
+    } else if (k === "extensions") {
+      if (!Array.isArray(v) || v.some((c) => typeof c !== "string" || !/^\.[^\\/]+$/.test(c)))
+        throw new OptionsError(
+          `\`resolve.extensions\` must be an array of extensions such as ".js", got ${JSON.stringify(v)}`,
+        );
+      out.extensions = [...new Set(v as string[])];
+    } else if (k === "browserField") {
+      if (typeof v !== "boolean")
+        throw new OptionsError(`\`resolve.browserField\` must be true or false, got ${JSON.stringify(v)}`);
+      if (v) out.browserField = true;
     } else throw new OptionsError(`\`resolve\` has unknown key \`${k}\`; ${RESOLVE_SHAPE}`);
   }
   return out;

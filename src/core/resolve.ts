@@ -1,6 +1,14 @@
 import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
-import { dirname, isAbsolute, join, relative as relativePath, resolve as resolvePath, sep } from "node:path";
+import {
+  dirname,
+  isAbsolute,
+  join,
+  posix,
+  relative as relativePath,
+  resolve as resolvePath,
+  sep,
+} from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { currentCompile } from "./compile-run.js";
 import { packageFolderOf, packageStampOf } from "./managed.js";
@@ -32,6 +40,36 @@ export type Resolution =
 export interface HostResolve {
   alias: AliasEntry[];
   conditions: string[];
+  /**
+   * The package.json fields a package without `"exports"` is entered by, in order, where the
+   * host reads others than Node's `"main"` (Vite's and webpack's `resolve.mainFields`, esbuild's
+   * `mainFields`: `"module"`, `"browser"`; attack28 F06). Unset: Node's `"main"`.
+   */
+  mainFields?: string[];
+  /**
+   * The extensions tried, in order, for a specifier naming no file as written (Vite's and
+   * webpack's `resolve.extensions`, esbuild's `resolveExtensions`; attack28 F12: Vite tries `.js`
+   * before `.ts`). Unset: Node's and TypeScript's order (EXTENSIONS, REQUIRE_EXTENSIONS).
+   */
+  extensions?: string[];
+  /**
+   * The package.json `"browser"` file map is followed (a client build: attack28 F11), as the
+   * host follows it: a file or package of the importer's package replaced by another, or by an
+   * empty module (`false`).
+   */
+  browserField?: boolean;
+}
+
+/** Whether `h` resolves as Node does (no alias, condition or field of a host's own). */
+function nodeLike(h: HostResolve | undefined): boolean {
+  return (
+    !h ||
+    (h.alias.length === 0 &&
+      h.conditions.length === 0 &&
+      h.mainFields === undefined &&
+      h.extensions === undefined &&
+      h.browserField !== true)
+  );
 }
 
 /**
@@ -52,7 +90,7 @@ let host: HostResolve | undefined;
 const hostKeys = new WeakMap<HostResolve, string>();
 
 function hostKey(h: HostResolve | undefined): string {
-  if (!h || (h.alias.length === 0 && h.conditions.length === 0)) return "";
+  if (nodeLike(h) || !h) return "";
   let k = hostKeys.get(h);
   if (k === undefined) {
     k = JSON.stringify(h);
@@ -220,10 +258,13 @@ function asFile(base: string, kind: LoadKind = "import"): string | undefined {
       if (isFile(p)) return p;
     }
   }
-  const extensions = kind === "require" ? REQUIRE_EXTENSIONS : EXTENSIONS;
+  // The host's order where it has its own (Vite: `.js` before `.ts`, attack28 F12, fixture
+  // modules/host-extensions-order).
+  const extensions = host?.extensions ?? (kind === "require" ? REQUIRE_EXTENSIONS : EXTENSIONS);
   for (const e of extensions) if (isFile(base + e)) return base + e;
   if (isDir(base)) {
-    // A directory is its package.json's `main` (`require("..")` from a package's bin/), else its index.
+    // A directory is its package.json's `main` (`require("..")` from a package's bin/), else its
+    // index; for a host with its own `mainFields`, the first of them that names a file.
     const main = packageMain(base);
     const viaMain =
       main === undefined || resolvePath(base, main) === base
@@ -239,10 +280,175 @@ function packageMain(dir: string): string | undefined {
   const file = join(dir, "package.json");
   if (!isFile(file)) return undefined;
   try {
-    const main = (readJson(file) as { main?: unknown }).main;
-    return typeof main === "string" ? main : undefined;
+    const json = readJson(file) as Record<string, unknown>;
+    if (host?.mainFields) return hostMain(json, host).target;
+    return typeof json.main === "string" ? json.main : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The entry a host with its own `mainFields` reads in a package.json without `"exports"`, as
+ * Vite, webpack and esbuild read it: the first of the fields that names a file (`"browser"` as a
+ * string, or its map's `"."`), else `"main"`, else `index.js`; then, where the host follows the
+ * `"browser"` map, what the map puts in its place (`false`: an empty module, `target` null).
+ */
+function hostMain(
+  json: Record<string, unknown>,
+  h: HostResolve,
+): { target: string | undefined; field: string } {
+  let target: string | undefined;
+  let field = "main";
+  for (const f of h.mainFields ?? []) {
+    let v = json[f];
+    if (f === "browser" && typeof v === "object" && v !== null && !Array.isArray(v))
+      v = (v as Record<string, unknown>)["."];
+    if (typeof v === "string" && v !== "") {
+      target = v;
+      field = f;
+      break;
+    }
+  }
+  if (target === undefined && typeof json.main === "string" && json.main !== "") target = json.main;
+  target ??= "index.js";
+  if (h.browserField && isMap(json.browser)) {
+    const mapped = browserMapped(json.browser, [target]);
+    if (mapped === false) return { target: undefined, field: "browser" };
+    if (typeof mapped === "string") return { target: mapped, field: "browser" };
+  }
+  return { target, field };
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * What a package.json `"browser"` map puts in place of one of `paths` (relative to the package,
+ * or a bare specifier), as Vite matches its keys: the same path once normalised, or the key
+ * without its `.js` or `/index.js`. A string, `false` (an empty module), or undefined: not mapped.
+ */
+function browserMapped(map: Record<string, unknown>, paths: readonly string[]): string | false | undefined {
+  const norm = (p: string): string => posix.normalize(p.split(sep).join("/"));
+  for (const p of paths) {
+    const path = norm(p);
+    for (const [key, value] of Object.entries(map)) {
+      const k = norm(key);
+      if (
+        k === path ||
+        (k.endsWith(".js") && k.slice(0, -3) === path) ||
+        (k.endsWith("/index.js") && k.slice(0, -9) === path)
+      )
+        return value === false ? false : typeof value === "string" && value !== "" ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The importer's package.json `"browser"` map applied to `specifier`, for a host that follows it
+ * (a client build, attack28 F11): a relative import is matched by the path it names and by the
+ * file it found, a bare one by its name (fixture modules/host-browser-field). A Resolution, null
+ * for `false` (an empty module), undefined where the map says nothing.
+ */
+function viaBrowserMap(
+  specifier: string,
+  found: string | undefined,
+  fromDir: string,
+  kind: LoadKind,
+): Resolution | null | undefined {
+  if (!host?.browserField) return undefined;
+  const scope = packageScope(fromDir);
+  if (!scope || !isMap(scope.json.browser)) return undefined;
+  const local = specifier.startsWith(".") || isAbsolute(specifier);
+  const inScope = (p: string): string => `./${relativePath(scope.dir, p).split(sep).join("/")}`;
+  const paths = local
+    ? [inScope(resolvePath(fromDir, specifier)), ...(found ? [inScope(found)] : [])]
+    : [specifier];
+  const mapped = browserMapped(scope.json.browser, paths);
+  if (mapped === undefined) return undefined;
+  if (mapped === false) return null;
+  if (mapped.startsWith(".")) {
+    const file = asFile(resolvePath(scope.dir, mapped), kind);
+    return file ? { kind: "file", path: file } : null;
+  }
+  return resolveAliased(mapped, fromDir, kind, false) ?? null;
+}
+
+/**
+ * Why an import leads nowhere in a build that follows package.json `"browser"` maps, where it is
+ * one the importer's map replaces by an empty module (`false`) or by a file that does not exist.
+ */
+export function browserMiss(
+  specifier: string,
+  from: string,
+  settings: HostResolve | undefined,
+): string | undefined {
+  if (!settings?.browserField) return undefined;
+  caches = cachesFor(dirname(from));
+  host = settings;
+  try {
+    const r = viaBrowserMap(specifier, undefined, dirname(from), "import");
+    return r === null
+      ? `is replaced by an empty module or a missing file in this browser build (the "browser" field of its package.json); import the file the browser build loads`
+      : undefined;
+  } finally {
+    host = undefined;
+  }
+}
+
+/**
+ * Where a package without `"exports"` is entered by a host with its own `mainFields` or
+ * `"browser"` map, where that is another file than Node's `"main"` (attack28 F06/F11): both,
+ * each with its file (undefined where it names none), and the field the host read. Undefined
+ * where the host enters it as Node does.
+ */
+export function hostPackageEntry(
+  r: Extract<Resolution, { kind: "package" }>,
+  from: string,
+  settings: HostResolve | undefined,
+):
+  | {
+      node: { target: string; file: string | undefined };
+      host: { target: string | undefined; file: string | undefined; field: string };
+    }
+  | undefined {
+  if (!settings || (settings.mainFields === undefined && !settings.browserField)) return undefined;
+  if (r.packageJson.exports !== undefined) return undefined;
+  caches = cachesFor(dirname(from));
+  host = settings;
+  try {
+    const nodeTarget =
+      r.subpath === "."
+        ? typeof r.packageJson.main === "string" && r.packageJson.main !== ""
+          ? r.packageJson.main
+          : "index.js"
+        : r.subpath;
+    let hostSide: { target: string | undefined; field: string };
+    if (r.subpath === ".")
+      hostSide = settings.mainFields
+        ? hostMain(r.packageJson, settings)
+        : hostMain(r.packageJson, { ...settings, mainFields: [] });
+    else {
+      const mapped =
+        settings.browserField && isMap(r.packageJson.browser)
+          ? browserMapped(r.packageJson.browser, [r.subpath])
+          : undefined;
+      hostSide =
+        mapped === undefined
+          ? { target: r.subpath, field: "main" }
+          : { target: mapped === false ? undefined : mapped, field: "browser" };
+    }
+    // Node's own reading, without the host's extensions: what a build leaving the package
+    // external loads.
+    const hostFile = hostSide.target === undefined ? undefined : asFile(resolvePath(r.dir, hostSide.target));
+    host = undefined;
+    const nodeFile = asFile(resolvePath(r.dir, nodeTarget));
+    if (hostFile === nodeFile && hostSide.target !== undefined) return undefined;
+    return { node: { target: nodeTarget, file: nodeFile }, host: { ...hostSide, file: hostFile } };
+  } finally {
+    host = undefined;
   }
 }
 
@@ -797,14 +1003,23 @@ function resolveUncached(specifier: string, fromDir: string, kind: LoadKind): Re
   return resolveAliased(specifier, fromDir, kind);
 }
 
-function resolveAliased(specifier: string, fromDir: string, kind: LoadKind): Resolution | undefined {
+function resolveAliased(
+  specifier: string,
+  fromDir: string,
+  kind: LoadKind,
+  browserMap = true,
+): Resolution | undefined {
   if (specifier.startsWith("#")) return viaImports(specifier, fromDir, kind);
   if (specifier.startsWith(".") || isAbsolute(specifier)) {
     const url = kind === "import" && specifier.startsWith(".") ? esmPath(specifier, fromDir) : undefined;
     const path =
       (url === undefined ? undefined : asFile(url)) ?? asFile(resolvePath(fromDir, specifier), kind);
+    const browser = browserMap ? viaBrowserMap(specifier, path, fromDir, kind) : undefined;
+    if (browser !== undefined) return browser ?? undefined;
     return path ? { kind: "file", path } : undefined;
   }
+  const browser = browserMap ? viaBrowserMap(specifier, undefined, fromDir, kind) : undefined;
+  if (browser !== undefined) return browser ?? undefined;
   const mapped = viaPaths(specifier, fromDir);
   if (mapped) return { kind: "file", path: mapped };
   const parts = specifier.split("/");

@@ -41,8 +41,9 @@ function pathTarget(target: unknown, relative: boolean): string | null {
  */
 export function viteResolve(
   config: {
-    resolve?: { alias?: unknown; conditions?: unknown };
+    resolve?: { alias?: unknown; conditions?: unknown; mainFields?: unknown; extensions?: unknown };
     ssr?: { resolve?: { conditions?: unknown } };
+    environments?: Record<string, { resolve?: { mainFields?: unknown; extensions?: unknown } }>;
     isProduction?: boolean;
   },
   client: boolean,
@@ -65,6 +66,13 @@ export function viteResolve(
     ? config.resolve?.conditions
     : (config.ssr?.resolve?.conditions ?? config.resolve?.conditions);
   const given = Array.isArray(own) ? (own as unknown[]) : [];
+  // The build's environment's `mainFields` and `extensions` (Vite 6+: `environments.client`,
+  // `environments.ssr`; before, `resolve`), defaults applied by Vite: `browser, module, …` for a
+  // client build, `module, …` for SSR, and `.mjs .js .mts .ts …` (attack28 F06, F12). The
+  // `"browser"` map is followed where `browser` is among the main fields, as Vite follows it (F11).
+  const env = config.environments?.[client ? "client" : "ssr"]?.resolve ?? config.resolve;
+  const mainFields = strings(env?.mainFields ?? config.resolve?.mainFields);
+  const extensions = strings(env?.extensions ?? config.resolve?.extensions);
   return {
     alias,
     conditions: conditions([
@@ -72,6 +80,29 @@ export function viteResolve(
       mode,
       ...(client ? ["browser"] : []),
     ]),
+    ...fields(mainFields, extensions, mainFields?.includes("browser") === true),
+  };
+}
+
+/** A list of non-empty strings, or undefined where `v` is none. */
+function strings(v: unknown): string[] | undefined {
+  return Array.isArray(v) && v.every((x) => typeof x === "string" && x !== "") ? (v as string[]) : undefined;
+}
+
+/**
+ * The host's `mainFields`, `extensions` and `"browser"` map, as the `resolve` option keeps them:
+ * `mainFields` only where they read another field than Node's `"main"` first, extensions only
+ * those smartasync checks the syntax of (a `.json` or `.css` file holds no smartasync function).
+ */
+function fields(
+  mainFields: string[] | undefined,
+  extensions: string[] | undefined,
+  browserField: boolean,
+): Pick<HostResolve, "mainFields" | "extensions" | "browserField"> {
+  return {
+    ...(mainFields && mainFields.length > 0 && mainFields[0] !== "main" ? { mainFields } : {}),
+    ...(extensions && extensions.length > 0 ? { extensions } : {}),
+    ...(browserField ? { browserField: true } : {}),
   };
 }
 
@@ -81,7 +112,18 @@ export function viteResolve(
  * to `false` (an empty module), to several paths or to a relative path is not followed.
  */
 export function webpackResolve(
-  resolveOptions: { alias?: unknown; conditionNames?: unknown } | undefined,
+  resolveOptions:
+    | {
+        alias?: unknown;
+        conditionNames?: unknown;
+        mainFields?: unknown;
+        extensions?: unknown;
+        aliasFields?: unknown;
+        byDependency?: {
+          [type: string]: { mainFields?: unknown; extensions?: unknown; aliasFields?: unknown };
+        };
+      }
+    | undefined,
 ): HostResolve {
   const alias: AliasEntry[] = [];
   const raw = resolveOptions?.alias;
@@ -105,7 +147,27 @@ export function webpackResolve(
   const names = Array.isArray(resolveOptions?.conditionNames)
     ? (resolveOptions.conditionNames as unknown[])
     : [];
-  return { alias, conditions: conditions(names) };
+  // What an ES import resolves with: webpack's defaults by target sit in `byDependency.esm`
+  // (`module` before `main`, `browser` first and the `"browser"` map for a web target; its
+  // extensions), a `"..."` standing for the top-level value, which a value of yours replaces
+  // (attack28 F06, F11, F12).
+  const esm = resolveOptions?.byDependency?.esm;
+  const merged = (key: "mainFields" | "extensions" | "aliasFields"): unknown[] | undefined => {
+    const top = resolveOptions?.[key];
+    const own = esm?.[key] ?? top;
+    if (!Array.isArray(own)) return undefined;
+    return own.flatMap((x: unknown) => (x === "..." ? (Array.isArray(top) ? top : []) : [x]));
+  };
+  const aliasFields = merged("aliasFields") ?? [];
+  return {
+    alias,
+    conditions: conditions(names),
+    ...fields(
+      strings(merged("mainFields")),
+      strings(merged("extensions")),
+      aliasFields.some((f) => f === "browser" || (Array.isArray(f) && f.length === 1 && f[0] === "browser")),
+    ),
+  };
 }
 
 /**
@@ -113,7 +175,14 @@ export function webpackResolve(
  * from `absWorkingDir`, as esbuild reads it) and `conditions`.
  */
 export function esbuildResolve(
-  options: { alias?: Record<string, string>; conditions?: string[]; absWorkingDir?: string },
+  options: {
+    alias?: Record<string, string>;
+    conditions?: string[];
+    absWorkingDir?: string;
+    mainFields?: string[];
+    resolveExtensions?: string[];
+    platform?: string;
+  },
   cwd: string,
 ): HostResolve {
   const alias: AliasEntry[] = Object.entries(options.alias ?? {}).map(([find, to]) => ({
@@ -125,7 +194,23 @@ export function esbuildResolve(
           ? resolve(options.absWorkingDir ?? cwd, to)
           : to,
   }));
-  return { alias, conditions: conditions(options.conditions ?? []) };
+  // esbuild's `mainFields` (its default by platform: `browser, module, main` for the browser,
+  // the default platform, `main, module` for node, none for neutral), `resolveExtensions`
+  // (`.tsx .ts .jsx .js .css .json`) and, for the browser, the `"browser"` map (attack28 F06,
+  // F11, F12).
+  const platform = options.platform ?? "browser";
+  const mainFields =
+    options.mainFields ??
+    (platform === "browser" ? ["browser", "module", "main"] : platform === "node" ? ["main", "module"] : []);
+  return {
+    alias,
+    conditions: conditions(options.conditions ?? []),
+    ...fields(
+      strings(mainFields),
+      strings(options.resolveExtensions ?? [".tsx", ".ts", ".jsx", ".js", ".css", ".json"]),
+      platform === "browser",
+    ),
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FIELD, packageTargets } from "../module-facts.js";
-import { type HostResolve, isLocalSpecifier, resolveImport } from "../resolve.js";
+import { type HostResolve, hostPackageEntry, isLocalSpecifier, resolveImport } from "../resolve.js";
 import type { ParseModule } from "./module-graph.js";
 import { builtinName, NodeOrigins } from "./node-origin.js";
 import type { Node } from "./tree.js";
@@ -70,7 +70,10 @@ export function exportNamesOf(
   // cannot tell which one the call meets, so only what both export counts (fixture
   // twins/by-name-dual-package).
   let all: ExportNames | undefined;
-  for (const target of packageTargets(r.packageJson, r.subpath)) {
+  // The file a host enters the package by (its mainFields, attack28 F06) counts too.
+  const hostTarget = hostPackageEntry(r, from, settings)?.host.target;
+  const targets = packageTargets(r.packageJson, r.subpath);
+  for (const target of hostTarget === undefined ? targets : [...new Set([...targets, hostTarget])]) {
     const file = resolveImport(join(r.dir, target), from);
     const names = file?.kind === "file" ? namesOfFile(parse, file.path, 0) : undefined;
     if (!names) return undefined;

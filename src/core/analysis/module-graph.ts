@@ -17,6 +17,7 @@ import {
   hasFacts,
   inNodeModules,
   kindOf,
+  MANIFEST_FIELD,
   type ModuleFacts,
   UNINSTALLED,
   UNREADABLE,
@@ -25,9 +26,11 @@ import type { Options } from "../options.js";
 import { emptyReport } from "../report.js";
 import {
   aliasMiss,
+  browserMiss,
   conditionsOf,
   forgetResolution,
   type HostResolve,
+  hostPackageEntry,
   isLocalSpecifier,
   type LoadKind,
   type Resolution,
@@ -293,6 +296,11 @@ function unresolved(specifier: string, from: string, settings: HostResolve): Mod
   // Through one of the host's aliases (the `resolve` option): said naming the alias (attack26 F11).
   const alias = aliasMiss(specifier, from, settings);
   if (alias !== undefined && !inNodeModules(from)) return { ...EMPTY_FACTS, problem: alias };
+  if (isLocalSpecifier(specifier) || !inNodeModules(from)) {
+    // Replaced by nothing through the package.json "browser" map of a client build (attack28 F11).
+    const browser = browserMiss(specifier, from, settings);
+    if (browser !== undefined) return { ...EMPTY_FACTS, problem: browser };
+  }
   if (isLocalSpecifier(specifier)) return { ...EMPTY_FACTS, problem: "cannot be found" };
   if (inNodeModules(from)) return EMPTY_FACTS;
   const self = selfReferenceMiss(specifier, from, settings);
@@ -305,10 +313,62 @@ function unresolved(specifier: string, from: string, settings: HostResolve): Mod
 }
 
 /** A package's facts from its manifest, noted for the computation running now. */
-function packageSeen(specifier: string, from: string, r: Resolution & { kind: "package" }): ModuleFacts {
-  const f = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
+function packageSeen(
+  specifier: string,
+  from: string,
+  r: Resolution & { kind: "package" },
+  options: Options,
+): ModuleFacts {
+  const f = packageFacts(from, r, options);
   if (recording.length > 0) observe({ p: [specifier, from, digest(f)] }, undefined, r.dir);
   return f;
+}
+
+/**
+ * A package's facts from its manifest; where the host enters a package without `"exports"` by
+ * another file than Node's `"main"` (its `mainFields`, its `"browser"` map: attack28 F06/F11),
+ * both are read, for a build may bundle the package or leave it to Node (Vite's SSR externals,
+ * webpack's `externals`, esbuild's `external`): followed where they give the same smartasync
+ * functions, else SA204 at the import naming both files (fixture modules/host-main-fields). A
+ * file of a package without a manifest gives none, unless its text holds an annotation: then
+ * its functions are not known to the importer, and differ from a plain file's.
+ */
+function packageFacts(from: string, r: Resolution & { kind: "package" }, options: Options): ModuleFacts {
+  const facts = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
+  const entry = hostPackageEntry(r, from, options.resolve);
+  if (!entry) return facts;
+  const withManifest = r.packageJson[MANIFEST_FIELD] !== undefined;
+  const annotated = (file: string | undefined): boolean => {
+    if (file === undefined) return false;
+    try {
+      return mayContainAnnotation(readFileSync(file, "utf8"), options.runtime);
+    } catch {
+      return false;
+    }
+  };
+  const read = (side: { target: string | undefined; file: string | undefined }): ModuleFacts =>
+    side.target === undefined
+      ? EMPTY_FACTS
+      : withManifest
+        ? factsFromManifest(r.name, r.dir, r.subpath, r.packageJson, side.target)
+        : annotated(side.file)
+          ? { ...EMPTY_FACTS, problem: "annotated" }
+          : EMPTY_FACTS;
+  const node = withManifest && entry.node.file !== undefined ? facts : read(entry.node);
+  const host = read(entry.host);
+  // Both plain, or both annotated without a manifest (Node's reading alone says no more).
+  if (sameForImporters(node, host) && node.problem === host.problem) return withManifest ? host : facts;
+  const file = (f: string | undefined, target: string | undefined): string =>
+    f === undefined
+      ? target === undefined
+        ? "an empty module"
+        : `"${target}", which names no file`
+      : relative(dirname(from), f).split("\\").join("/");
+  const how = entry.host.field === "browser" ? `its "browser" field` : `its "${entry.host.field}" field`;
+  return {
+    ...EMPTY_FACTS,
+    problem: `leads your build tool (${how}: its mainFields or browser map) to ${file(entry.host.file, entry.host.target)} and Node (its "main", what a build leaving the package external loads) to ${file(entry.node.file, entry.node.target)}, which give different smartasync functions${withManifest ? "" : " (one holds @smartasync functions, and the package ships no smartasync manifest saying which)"}; point both fields at files compiled from one source with a manifest for each (smartasync build), or import the file by a relative path`,
+  };
 }
 
 /** Parses an imported module with the compiler at hand (Babel's parser, or SWC lowered). */
@@ -530,7 +590,7 @@ export class ModuleGraph {
       if (!r || outcome(r) === outcome(base)) continue;
       const other =
         r.kind === "package"
-          ? packageSeen(specifier, from, r)
+          ? packageSeen(specifier, from, r, this.options)
           : phase === "shape"
             ? this.shapeOf(r.path, 0)
             : this.factsOf(r.path);
@@ -583,7 +643,7 @@ export class ModuleGraph {
       r = undefined;
     }
     if (!r) return unresolved(specifier, from, this.options.resolve);
-    if (r.kind === "package") return packageSeen(specifier, from, r);
+    if (r.kind === "package") return packageSeen(specifier, from, r, this.options);
     const facts = phase === "shape" ? this.shapeOf(r.path, 0) : this.factsOf(r.path);
     if (facts.problem === UNREADABLE) {
       // A remembered resolution whose file is gone: resolve once more (the file may have moved).
@@ -947,7 +1007,7 @@ export class ModuleGraph {
         }
         return withStrategies ? this.factsOf(r.path) : this.shapeOf(r.path, depth + 1);
       }
-      if (r?.kind === "package") return packageSeen(re.from, path, r);
+      if (r?.kind === "package") return packageSeen(re.from, path, r, this.options);
       if (isLocalSpecifier(re.from) && !quiet) {
         // Named re-exports concern their names only; `export *` any name not found elsewhere.
         if (re.names)
@@ -1062,7 +1122,7 @@ export class ModuleGraph {
           return true;
         }
         if (to?.kind === "package") {
-          if (hasFacts(packageSeen(next.specifier, at, to))) return true;
+          if (hasFacts(packageSeen(next.specifier, at, to, this.options))) return true;
         } else if (to && !seen.has(to.path)) {
           seen.add(to.path);
           todo.push(to.path);
@@ -1101,7 +1161,7 @@ export class ModuleGraph {
       r = undefined;
     }
     if (!r) return undefined;
-    if (r.kind === "package") return packageSeen(specifier, from, r);
+    if (r.kind === "package") return packageSeen(specifier, from, r, this.options);
     if (this.shapes.inProgress(r.path) || this.facts.inProgress(r.path)) {
       taintFacts();
       return "cycle";
@@ -1258,7 +1318,7 @@ export class ModuleGraph {
     if ("p" in d) {
       const [specifier, from, was] = d.p;
       const r = resolveSeen(this.options.resolve, specifier, from);
-      return r?.kind === "package" && digest(packageSeen(specifier, from, r)) === was;
+      return r?.kind === "package" && digest(packageSeen(specifier, from, r, this.options)) === was;
     }
     const [path, phase, was] = d.f;
     return digest(phase === "s" ? this.shapeOf(path, 0) : this.factsOf(path)) === was;
