@@ -515,6 +515,123 @@ describe("the tool's aliases and conditions are followed (docs/integrations.md)"
   });
 });
 
+describe("the tool's mainFields, browser map and extensions are followed (attack28 F06, F11, F12)", () => {
+  // A linked package whose "module" file holds a smartasync function its "main" file lacks (F06):
+  // SA204 at the import, for the build may bundle either; `./lib` with lib.js and lib.ts side by
+  // side, read in the tool's extension order (F12); `./node.js`, which the "browser" map of a
+  // client build swaps for browser.js (F11).
+  const asyncFn = (value: string) =>
+    `// @smartasync\nexport async function load() {\n  await null;\n  return "${value}";\n}\n`;
+  const setUp = (name: string): string => {
+    const dir = tree(name, {
+      "package.json": JSON.stringify({ type: "module", browser: { "./src/node.js": "./src/browser.js" } }),
+      "ws-dep/package.json": JSON.stringify({
+        name: "dep",
+        version: "1.0.0",
+        main: "./legacy.cjs",
+        module: "./src/index.js",
+      }),
+      "ws-dep/legacy.cjs": 'exports.load = async function load() {\n  return "legacy";\n};\n',
+      "ws-dep/src/index.js": asyncFn("esm"),
+      "src/lib.js": asyncFn("js"),
+      "src/lib.ts": 'export async function load(): Promise<string> {\n  return "ts";\n}\n',
+      "src/node.js": 'export async function load() {\n  return "node";\n}\n',
+      "src/browser.js": asyncFn("browser"),
+      "src/main.js":
+        'import { load as dep } from "dep";\nimport { load as lib } from "./lib";\nimport { load as swapped } from "./node.js";\nconst show = (v) => (typeof v === "string" ? v : "promise");\nconsole.log(show(dep()), show(lib()), show(swapped()));\n',
+    });
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(ROOT, join(dir, "node_modules/smartasync"), "dir");
+    symlinkSync(join(dir, "ws-dep"), join(dir, "node_modules/dep"), "dir");
+    return dir;
+  };
+  const seen = (reports: Report[]) => {
+    const main = reports.find((r) => r.file.endsWith("main.js"));
+    return {
+      diagnostics: main?.diagnostics.map((d) => `${d.code} ${/"module" field/.test(d.message)} ${d.loc}`),
+      calls: main?.calls.map((c) => `${c.callee} ${c.target} ${(c as { from?: string }).from}`),
+    };
+  };
+  const depSA204 = ["SA204 true src/main.js:1:1"];
+
+  it("Vite SSR build: module before main (SA204), .js before .ts (followed)", async () => {
+    const dir = setUp("host-fields-vite-ssr");
+    const reports: Report[] = [];
+    await viteBuild({
+      root: dir,
+      configFile: false,
+      logLevel: "silent",
+      plugins: [vitePlugin({ onReport: (r: Report) => reports.push(r) })],
+      build: { ssr: "src/main.js", outDir: "ssr" },
+    });
+    expect(seen(reports)).toEqual({ diagnostics: depSA204, calls: ["load loadSync src/lib.js"] });
+    // Vite bundled the "module" file: the call SA204 named stays plain, as it says.
+    expect(readFileSync(join(dir, "ssr/main.js"), "utf8")).toContain('"esm"');
+    const r = await run(["ssr/main.js"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("promise js promise\n");
+  });
+
+  it("Vite client build: the browser map swaps node.js for browser.js (followed)", async () => {
+    const dir = setUp("host-fields-vite-client");
+    const reports: Report[] = [];
+    await viteBuild({
+      root: dir,
+      configFile: false,
+      logLevel: "silent",
+      plugins: [vitePlugin({ onReport: (r: Report) => reports.push(r) })],
+      build: { outDir: "client", rollupOptions: { input: join(dir, "src/main.js") } },
+    });
+    expect(seen(reports)).toEqual({
+      diagnostics: depSA204,
+      calls: ["load loadSync src/lib.js", "load loadSync src/browser.js"],
+    });
+    const out = readdirSync(join(dir, "client/assets")).find((f) => f.endsWith(".js"));
+    const r = await run([join(dir, "client/assets", String(out))], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("promise js browser\n");
+  });
+
+  it("webpack (target node): module before main by default (SA204), resolve.extensions in order", async () => {
+    const dir = setUp("host-fields-webpack");
+    const reports: Report[] = [];
+    const stats = await webpackBuild({
+      context: dir,
+      target: "node",
+      entry: "./src/main.js",
+      output: { path: join(dir, "dist"), filename: "main.cjs" },
+      resolve: { extensions: [".js", ".ts"] },
+      // An extensionless import in a `"type": "module"` package, as webpack allows it there.
+      module: { rules: [{ test: /\.js$/, resolve: { fullySpecified: false } }] },
+      plugins: [webpackPlugin({ onReport: (r: Report) => reports.push(r) })],
+    });
+    expect(stats.toJson({ all: false, errors: true }).errors).toEqual([]);
+    expect(seen(reports)).toEqual({ diagnostics: depSA204, calls: ["load loadSync src/lib.js"] });
+    const r = await run(["dist/main.cjs"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("promise js promise\n");
+  });
+
+  it("esbuild: mainFields (SA204) and its default resolveExtensions (.ts before .js)", async () => {
+    const dir = setUp("host-fields-esbuild");
+    const reports: Report[] = [];
+    const out = await esbuild.build({
+      absWorkingDir: dir,
+      entryPoints: [join(dir, "src/main.js")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: join(dir, "dist/main.js"),
+      external: ["smartasync/runtime"],
+      logLevel: "silent",
+      mainFields: ["module", "main"],
+      plugins: [esbuildPlugin({ onReport: (r: Report) => reports.push(r) })],
+    });
+    expect(out.errors).toEqual([]);
+    // esbuild bundles lib.ts, whose load is plain: so is the call.
+    expect(seen(reports)).toEqual({ diagnostics: depSA204, calls: [] });
+    const r = await run(["dist/main.js"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("promise promise promise\n");
+  });
+});
+
 describe("warnings and errors, in each tool's own channel", () => {
   const files = {
     "src/lib.js": INLINE_LIB,
