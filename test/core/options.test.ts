@@ -57,6 +57,27 @@ describe("validateOptions", () => {
     expect(() => validateOptions({ resolve: { aliases: {} } })).toThrow(/unknown key `aliases`/);
   });
 
+  it("validates resolve's mainFields, extensions and browserField (attack28 F06, F12, F11)", () => {
+    expect(
+      validateOptions({
+        resolve: { mainFields: ["module", "main", "module"], extensions: [".js", ".ts"], browserField: true },
+      }).resolve,
+    ).toEqual({
+      alias: [],
+      conditions: [],
+      mainFields: ["module", "main"],
+      extensions: [".js", ".ts"],
+      browserField: true,
+    });
+    expect(validateOptions({ resolve: { browserField: false } }).resolve).toEqual({
+      alias: [],
+      conditions: [],
+    });
+    expect(() => validateOptions({ resolve: { mainFields: "module" } })).toThrow(/`resolve.mainFields`/);
+    expect(() => validateOptions({ resolve: { extensions: ["js"] } })).toThrow(/`resolve.extensions`/);
+    expect(() => validateOptions({ resolve: { browserField: "yes" } })).toThrow(/`resolve.browserField`/);
+  });
+
   it("validates twinsByName", () => {
     expect(validateOptions(undefined).twinsByName).toBe(true);
     expect(validateOptions({ twinsByName: false }).twinsByName).toBe(false);
