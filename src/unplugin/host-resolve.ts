@@ -71,7 +71,10 @@ export function viteResolve(
   // client build, `module, …` for SSR, and `.mjs .js .mts .ts …` (attack28 F06, F12). The
   // `"browser"` map is followed where `browser` is among the main fields, as Vite follows it (F11).
   const env = config.environments?.[client ? "client" : "ssr"]?.resolve ?? config.resolve;
-  const mainFields = strings(env?.mainFields ?? config.resolve?.mainFields);
+  // Vite 5 has one list for both; its SSR build leaves `browser` out.
+  const mainFields = strings(env?.mainFields ?? config.resolve?.mainFields)?.filter(
+    (f) => client || f !== "browser",
+  );
   const extensions = strings(env?.extensions ?? config.resolve?.extensions);
   return {
     alias,

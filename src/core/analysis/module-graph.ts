@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
+import { BoundedMap } from "../bounded.js";
 import { currentCompile } from "../compile-run.js";
 import { type ScannedImport, scanModule } from "../import-scan.js";
 import { planSyncVariant } from "../inline.js";
@@ -325,6 +326,28 @@ function packageSeen(
 }
 
 /**
+ * Whether a package file's text holds an annotation, while its size and mtime stay the same:
+ * every import of a package the host enters by another field asks (packageFacts).
+ */
+const annotatedFiles = new BoundedMap<string, { size: number; mtimeMs: number; value: boolean }>(1024);
+
+function annotatedFile(path: string, runtime: string): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return false;
+  const key = `${runtime}\0${path}`;
+  const kept = annotatedFiles.get(key);
+  if (kept && kept.size === st.size && kept.mtimeMs === st.mtimeMs) return kept.value;
+  let value = false;
+  try {
+    value = mayContainAnnotation(readFileSync(path, "utf8"), runtime);
+  } catch {
+    value = false;
+  }
+  annotatedFiles.set(key, { size: st.size, mtimeMs: st.mtimeMs, value });
+  return value;
+}
+
+/**
  * A package's facts from its manifest; where the host enters a package without `"exports"` by
  * another file than Node's `"main"` (its `mainFields`, its `"browser"` map: attack28 F06/F11),
  * both are read, for a build may bundle the package or leave it to Node (Vite's SSR externals,
@@ -338,14 +361,8 @@ function packageFacts(from: string, r: Resolution & { kind: "package" }, options
   const entry = hostPackageEntry(r, from, options.resolve);
   if (!entry) return facts;
   const withManifest = r.packageJson[MANIFEST_FIELD] !== undefined;
-  const annotated = (file: string | undefined): boolean => {
-    if (file === undefined) return false;
-    try {
-      return mayContainAnnotation(readFileSync(file, "utf8"), options.runtime);
-    } catch {
-      return false;
-    }
-  };
+  const annotated = (file: string | undefined): boolean =>
+    file !== undefined && annotatedFile(file, options.runtime);
   const read = (side: { target: string | undefined; file: string | undefined }): ModuleFacts =>
     side.target === undefined
       ? EMPTY_FACTS
