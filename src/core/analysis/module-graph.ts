@@ -381,10 +381,13 @@ function packageFacts(from: string, r: Resolution & { kind: "package" }, options
         ? "an empty module"
         : `"${target}", which names no file`
       : relative(dirname(from), f).split("\\").join("/");
-  const how = entry.host.field === "browser" ? `its "browser" field` : `its "${entry.host.field}" field`;
+  const how =
+    entry.host.field === "browser"
+      ? `its package.json "browser" field (the tool's browser map)`
+      : `its package.json "${entry.host.field}" field (the tool's mainFields)`;
   return {
     ...EMPTY_FACTS,
-    problem: `leads your build tool (${how}: its mainFields or browser map) to ${file(entry.host.file, entry.host.target)} and Node (its "main", what a build leaving the package external loads) to ${file(entry.node.file, entry.node.target)}, which give different smartasync functions${withManifest ? "" : " (one holds @smartasync functions, and the package ships no smartasync manifest saying which)"}; point both fields at files compiled from one source with a manifest for each (smartasync build), or import the file by a relative path`,
+    problem: `leads your build tool, through ${how}, to ${file(entry.host.file, entry.host.target)} and Node, through "main" (what a build leaving the package external loads), to ${file(entry.node.file, entry.node.target)}, which give different smartasync functions${withManifest ? "" : " (one holds @smartasync functions, and the package ships no smartasync manifest saying which)"}; point both fields at files compiled from one source with a manifest for each (smartasync build), or import the file by a relative path`,
   };
 }
 
