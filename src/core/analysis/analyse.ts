@@ -459,7 +459,8 @@ function checkWorkers(input: AnalysisInput, bound: Bound, proven: Proven): void 
     );
     const shared = [...state.entries, ...changed];
     if (shared.length) warn(ctx, "SA302", at(fn.loc), MSG.sharedState(fn.display, shared, where));
-    if (unproven.length) warn(ctx, "SA315", at(fn.loc), MSG.notSameEverywhere(fn.display, unproven, where));
+    const notProven = [...state.unproven, ...unproven];
+    if (notProven.length) warn(ctx, "SA315", at(fn.loc), MSG.notSameEverywhere(fn.display, notProven, where));
     // A package's object that code of this thread calls methods of: the build cannot tell a
     // database file every thread reaches from an in-memory one each worker makes anew (SA316).
     if (handles.length) warn(ctx, "SA316", at(fn.loc), MSG.handleChanged(fn.display, handles, where));

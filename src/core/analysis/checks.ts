@@ -966,10 +966,72 @@ function perThreadName(ctx: Ctx, n: Node): string | undefined {
  * `node:worker_threads` (F7). A callback the initializer hands to a call runs at import too
  * (`Array.from({ length: 8 }, () => Math.random())`, attack 18 F7); a function it only holds does not.
  */
-function variesPerThread(ctx: Ctx, b: Binding): string | undefined {
+function variesPerThread(ctx: Ctx, b: Binding): Varies | undefined {
   if (b.node.type !== "VariableDeclarator" || !b.node.init) return undefined;
-  let found: string | undefined;
-  ctx.tree.walk(b.node.init as Node, (n) => {
+  return variesIn(ctx, b.node.init as Node, 0, new Set([b.node]));
+}
+
+/** Why a module-level value varies per thread (SA302), or that the build stopped following it (SA315). */
+type Varies = { varies: string } | { unproven: string };
+
+/**
+ * How many module-level `const`s and plain functions of the module deep `variesIn` follows what
+ * an initializer reads (`const input = readFileSync(0); const nums = input.split("\n")`, `const cfg
+ * = loadCfg()`): attack27 F11, as SA207 follows helpers (`MAX_HELPER_DEPTH`).
+ */
+const MAX_VARIES_DEPTH = 4;
+
+/**
+ * `variesPerThread` of the code `root` (an initializer, or the body of a function it calls at
+ * import): a call that varies per run, a file read, a per-thread value — in it, in the
+ * initializer of a module-level binding it reads (`const nums = input.trim()…` of `const input =
+ * readFileSync(0, "utf8")`), or in a plain function of the module it calls (`const cfg =
+ * loadCfg()`, `const RUN_ID = makeId()`), followed MAX_VARIES_DEPTH steps; one more step to take
+ * past that is not proven (fixture diagnostics/sa302-derived-const).
+ */
+function variesIn(ctx: Ctx, root: Node, depth: number, seen: Set<Node>): Varies | undefined {
+  let found: Varies | undefined;
+  const top = ctx.scopes.program;
+  /** The module-level binding `n` reads, followed into its initializer or its body. */
+  const follow = (n: t.Identifier): void => {
+    const b = ctx.scopes.binding(n, n.name);
+    if (!b || b.scope !== top || b.kind === "module") return;
+    const p = ctx.tree.parent(n);
+    const called = (p?.type === "CallExpression" || p?.type === "NewExpression") && p.callee === n;
+    const fn = functionOfBinding(b);
+    // A function only held (`{ handler }`) runs nothing at import; one called does.
+    const next = fn
+      ? called
+        ? (fn.body as Node)
+        : undefined
+      : b.node.type === "VariableDeclarator"
+        ? (b.node.init as Node | null)
+        : undefined;
+    if (!next || seen.has(b.node)) return;
+    seen.add(b.node);
+    if (depth + 1 > MAX_VARIES_DEPTH) {
+      found = {
+        unproven: `computed at import through more than ${MAX_VARIES_DEPTH} module-level \`const\`s and functions (\`${n.name}\` at ${locOf(ctx, n)}), which the build does not follow: each worker's import computes its own`,
+      };
+      return;
+    }
+    const inner = variesIn(ctx, next, depth + 1, seen);
+    if (!inner) return;
+    const step = fn ? `by \`${n.name}()\`` : `from \`${declaredAs(b)} ${n.name}\``;
+    found =
+      "varies" in inner
+        ? {
+            varies: `computed at import ${step}, ${
+              fn
+                ? inner.varies
+                    .replace(/^computed at import by /, "which calls ")
+                    .replace(/^computed at import from /, "which reads ")
+                : inner.varies.replace(/^computed at import /, "which is computed at import ")
+            }`,
+          }
+        : inner;
+  };
+  ctx.tree.walk(root, (n) => {
     if (found !== undefined) return false;
     if (isFunction(n)) {
       const p = ctx.tree.parent(n);
@@ -980,8 +1042,14 @@ function variesPerThread(ctx: Ctx, b: Binding): string | undefined {
     }
     const thread = perThreadName(ctx, n);
     if (thread !== undefined) {
-      found = `computed at import from \`${thread}\` of \`node:worker_threads\`, which is another value in each worker`;
+      found = {
+        varies: `computed at import from \`${thread}\` of \`node:worker_threads\`, which is another value in each worker`,
+      };
       return false;
+    }
+    if (n.type === "Identifier") {
+      if (isReference(n, ctx.tree)) follow(n);
+      return undefined;
     }
     if (n.type !== "CallExpression" && n.type !== "NewExpression") return undefined;
     const callee = strip(n.callee as Node);
@@ -992,9 +1060,13 @@ function variesPerThread(ctx: Ctx, b: Binding): string | undefined {
           ? memberName(callee)
           : undefined;
     if (name !== undefined && VARYING.has(name))
-      found = `computed at import by \`${callText(ctx, n)}\`, which gives each worker another value`;
+      found = {
+        varies: `computed at import by \`${callText(ctx, n)}\`, which gives each worker another value`,
+      };
     else if (name !== undefined && READS_FILES.has(name))
-      found = `computed at import by \`${callText(ctx, n)}\`, which each worker runs again at its own import, after the program may have changed what it reads`;
+      found = {
+        varies: `computed at import by \`${callText(ctx, n)}\`, which each worker runs again at its own import, after the program may have changed what it reads`,
+      };
     return undefined;
   });
   return found;
@@ -1449,6 +1521,8 @@ export function sharedState(
     named.add(key.subject);
     if (key.kind === "mutates") mutated.add(key.subject);
   };
+  /** SA315's entries: a value whose making the build stopped following (`variesIn`). */
+  const unproven = new Set<string>();
   const top = ctx.scopes.program;
   const changed = objectsWrittenByFunctions(ctx);
   /**
@@ -1620,11 +1694,15 @@ export function sharedState(
           method === undefined &&
           memberRead(ctx, n);
         if (kind === "object" || kind === "handle" || member) watchState(ctx, b);
-        const varies = kind === "value" || kind === "handle" ? variesPerThread(ctx, b) : undefined;
-        if (varies)
+        // An object too (`const files = new Set(readdirSync("."))`, attack27 F11): the proof of
+        // same-everywhere.ts reads its uses, not what made it.
+        const varies =
+          kind === "value" || kind === "handle" || kind === "object" ? variesPerThread(ctx, b) : undefined;
+        if (varies && "varies" in varies)
           // `const instanceId = randomUUID()`: each worker imports the module and computes its own
           // (attack 15, F15).
-          say({ kind: "varies", subject: b, via }, `\`const ${n.name}\`, ${varies}${through(via)}`);
+          say({ kind: "varies", subject: b, via }, `\`const ${n.name}\`, ${varies.varies}${through(via)}`);
+        else if (varies) unproven.add(`\`const ${n.name}\`${through(via)}, ${varies.unproven}`);
         // A namespace (`ns.f()`, `lib.f()` of `const lib = require(…)`) names the binding itself.
         const namespace =
           b.node.type === "ImportNamespaceSpecifier" ||
@@ -1734,7 +1812,7 @@ export function sharedState(
       (by === undefined || !seen.has(by as t.Function))
     )
       say({ kind: "changed", subject: b, via }, entry);
-  return { entries: [...entries.values()], named, reached: seen };
+  return { entries: [...entries.values()], named, reached: seen, unproven: [...unproven] };
 }
 
 /**
@@ -1772,6 +1850,8 @@ export interface SharedState {
    * they do runs where the function runs, in the worker too (same-everywhere.ts `handleCalls`).
    */
   reached: ReadonlySet<t.Function>;
+  /** SA315's entries this walk finds: a value made at import through more than the build follows. */
+  unproven: string[];
 }
 
 /** SA303 for the module's own top-level code (its imports: worker-imports.ts). */
