@@ -6,6 +6,7 @@ import type { SaFunction } from "./model.js";
 import { processPath, processRead } from "./process-names.js";
 import type { Binding } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
+import { calledWith } from "./twin-callee.js";
 import { memberName, strip } from "./view.js";
 import { functionOfBinding } from "./writes.js";
 
@@ -97,7 +98,7 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
           items.push(
             `rejects with \`${shown(here, rejected!, 48)}\` at ${locOf(here, n)}${through} (${held})`,
           );
-        if (name === "getStore" && n.arguments.length === 0)
+        if (storeRead(here, n))
           items.push(
             `reads \`${sourceOf(here, n)}\` at ${locOf(here, n)}${through} (an AsyncLocalStorage store: undefined in a worker, outside the caller's \`run()\`)`,
           );
@@ -211,6 +212,65 @@ export function threadBound(ctx: Ctx, fn: SaFunction): { bound: string[]; proces
     });
   }
   return { bound: [...new Set(items)], processOnly: [...new Set(processOnly)] };
+}
+
+/** How many `const` second names and imports `storeRead` follows (`const read = ctx.getStore.bind(ctx)`). */
+const MAX_STORE_ALIASES = 4;
+
+/**
+ * Whether a call reads an `AsyncLocalStorage` store: `getStore()` with no argument, however it is
+ * run — `ctx.getStore()`, `ctx.getStore.call(ctx)`, `.apply(ctx)`, `Reflect.apply(ctx.getStore,
+ * ctx, [])`, `ctx.getStore.bind(ctx)()` (twin-callee.ts `calledWith`, the one reading of those
+ * spellings) — or a `const` second name of it, of this module or imported from another module of
+ * the program (`const read = ctx.getStore.bind(ctx)`, `const { getStore } = ctx`): attack27 F12,
+ * fixture diagnostics/sa306-store-spellings.
+ */
+function storeRead(ctx: Ctx, call: t.CallExpression | t.OptionalCallExpression): boolean {
+  const { fn, args } = calledWith(ctx, call);
+  return (args === undefined || args.length === 0) && namesGetStore(ctx, fn, 0);
+}
+
+/** Whether `n` is the `getStore` method of some object, as written or through second names. */
+function namesGetStore(ctx: Ctx, n: Node, depth: number): boolean {
+  const e = strip(n);
+  if (depth > MAX_STORE_ALIASES) return false;
+  if (e.type === "MemberExpression" || e.type === "OptionalMemberExpression")
+    return memberName(e) === "getStore";
+  if (e.type === "CallExpression") {
+    // `ctx.getStore.bind(ctx)`: calling it runs `getStore`.
+    const callee = strip(e.callee as Node);
+    return (
+      (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") &&
+      memberName(callee) === "bind" &&
+      namesGetStore(ctx, callee.object as Node, depth + 1)
+    );
+  }
+  if (e.type !== "Identifier") return false;
+  const b = ctx.scopes.binding(e, e.name);
+  if (!b) return false;
+  if (isImportBinding(ctx, b)) {
+    // `import { read } from "./context.js"` of `export const read = ctx.getStore.bind(ctx)`.
+    const target = importTarget(ctx, e, b);
+    const d = target?.there.node;
+    if (!target || d?.type !== "VariableDeclarator" || d.id.type !== "Identifier" || !d.init) return false;
+    return target.there.kind === "const" && namesGetStore(target.other, d.init as Node, depth + 1);
+  }
+  const d = b.node;
+  if (b.kind !== "const" || d.type !== "VariableDeclarator" || !d.init) return false;
+  if (d.id.type === "Identifier") return namesGetStore(ctx, d.init as Node, depth + 1);
+  // `const { getStore } = ctx`, `const { getStore: read } = ctx`.
+  return (
+    d.id.type === "ObjectPattern" &&
+    d.id.properties.some(
+      (p) =>
+        p.type === "ObjectProperty" &&
+        !p.computed &&
+        strip(p.value as Node).type === "Identifier" &&
+        (p.value as t.Identifier).name === e.name &&
+        ((p.key.type === "Identifier" && p.key.name === "getStore") ||
+          (p.key.type === "StringLiteral" && p.key.value === "getStore")),
+    )
+  );
 }
 
 /**
