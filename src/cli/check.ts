@@ -147,8 +147,9 @@ export function checkFindings(outcomes: TransformOutcome[], deny: DenyRules): Ch
         items.push({
           code: "sync-worker",
           severity: "error",
-          message:
-            c.strategy === "explicit"
+          message: c.value
+            ? `${c.target} ${c.reason ?? "used as a value"}, denied by --deny sync-worker`
+            : c.strategy === "explicit"
               ? `explicit call of ${c.target}, which runs on a worker or blocks on one further on, denied by --deny sync-worker`
               : `call of ${c.callee} uses ${c.strategy} (→ ${c.target}), which blocks on a worker further on, denied by --deny sync-worker`,
           loc: c.loc,

@@ -39,6 +39,12 @@ export interface CallReport {
    */
   blocksOnWorker?: true;
   /**
+   * Not a call: a hand-written variant used as a value here (`us.map(fetchJsonSync)`,
+   * `Reflect.apply(fetchJsonSync, …)`, kept or passed on), listed as an `explicit` call at the
+   * reference because it blocks on a worker wherever it is called (attack27 F08).
+   */
+  value?: true;
+  /**
    * An offloaded call of a function whose effects outside JS memory (a file written or read,
    * output, `process`, another module's function) the build sees, or cannot rule out (a function
    * of another module): they happen when a pool thread runs it, after the caller has moved on.

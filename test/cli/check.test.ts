@@ -265,6 +265,49 @@ describe("smartasync check", () => {
     expect(r.stdout).not.toContain("h.js:10:");
   });
 
+  it("--deny sync-worker fails on a worker variant used as a value: handed to a built-in, Reflect.apply (attack27 F08)", () => {
+    const app = tree("check-explicit-worker-value", {
+      "src/lib/remote.js": `import { smartasync } from "smartasync/runtime";\n\n// @smartasync\nexport async function fetchJson(u) {\n  await new Promise((r) => setImmediate(r));\n  return { u };\n}\n\nexport const fetchTyped = smartasync(async (u) => {\n  await new Promise((r) => setImmediate(r));\n  return u;\n});\n\n// @smartasync\nexport async function local(u) {\n  return u;\n}\n`,
+      "src/server/b.js": `import { fetchJsonSync } from "../lib/remote.js";\nexport function viaMap(us) { return us.map(fetchJsonSync); }\n`,
+      "src/app/main.js": `import { viaMap } from "../server/b.js";\nconsole.log(viaMap(["x"]));\n`,
+      "src/server/d.js": `import { fetchJsonSync, fetchTyped, localSync } from "../lib/remote.js";\nexport function viaReflect(u) { return Reflect.apply(fetchJsonSync, null, [u]); }\nexport function viaForEach(u) { [u].forEach(fetchJsonSync); [u].forEach(fetchTyped.sync); }\nexport function inline(us) { return us.map(localSync); }\n`,
+    });
+    // Only the consumer files are checked (the library stands for a package with a manifest).
+    const r = cli(["check", "src/server", "--deny", "sync-worker"], app);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      "src/server/b.js:2:44: denied (sync-worker) sync-worker: fetchJsonSync used as a value (`us.map(fetchJsonSync)`): it blocks on a worker wherever it is called, denied by --deny sync-worker",
+    );
+    expect(r.stdout).toContain(
+      "src/server/d.js:2:54: denied (sync-worker) sync-worker: fetchJsonSync used as a value (`Reflect.apply(fetchJsonSync, null, [u])`): it blocks on a worker wherever it is called, denied by --deny sync-worker",
+    );
+    expect(r.stdout).toContain(
+      "src/server/d.js:3:45: denied (sync-worker) sync-worker: fetchJsonSync used as a value",
+    );
+    expect(r.stdout).toMatch(
+      /src\/server\/d\.js:3:\d+: denied \(sync-worker\) sync-worker: \S+ used as a value \(`\[u\]\.forEach\(fetchTyped\.sync\)`\)/,
+    );
+    // An inline variant handed on blocks on nothing.
+    expect(r.stdout).not.toContain("d.js:4:");
+    expect(r.stdout).toMatch(/smartasync check: failed: 0 errors, 4 denied/);
+    // A plain function that hands the variant to a built-in blocks when called: its importer's
+    // call is denied too (its module's `blocking` fact).
+    const main = cli(["check", "src/app", "--deny", "sync-worker"], app);
+    expect(main.stdout).toContain(
+      "src/app/main.js:2:13: denied (sync-worker) sync-worker: call of viaMap uses direct (→ viaMap), which blocks on a worker further on, denied by --deny sync-worker",
+    );
+    // inspect lists each as an explicit call.
+    const [report] = JSON.parse(cli(["inspect", "src/server/b.js", "--format", "json"], app).stdout);
+    expect(report.calls).toEqual([
+      expect.objectContaining({
+        strategy: "explicit",
+        context: "handed-on",
+        target: "fetchJsonSync",
+        blocksOnWorker: true,
+      }),
+    ]);
+  });
+
   it("--deny dispatch fails on a dispatched call inside an inline variant (attack18 F3)", () => {
     const app = tree("check-dispatch-in-inline", {
       "src/client.js": `export class Client {\n  // @smartasync\n  async get(u) {\n    await new Promise((r) => setTimeout(r, 5));\n    return "got " + u;\n  }\n}\n`,

@@ -21,7 +21,7 @@ import { provenPrimitive } from "./primitive.js";
 import { returnsPrimitive } from "./return-type.js";
 import { runtimeLocals } from "./runtime-names.js";
 import type { Binding, Scopes } from "./scope.js";
-import { patternNames } from "./scope.js";
+import { isReference, patternNames } from "./scope.js";
 import { CALLS_ITS_ARGUMENTS, isBuiltinMethodName } from "./sync-table.js";
 import { peelCallee } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
@@ -39,6 +39,7 @@ import {
   constantKey,
   consumerOf,
   globalName,
+  isAsyncFunction,
   isExportsObject,
   isModuleExports,
   MAX_CONST_ALIASES,
@@ -482,6 +483,22 @@ export function markSyncBodyBlocks(
           const f = isFunction(cb) ? plainFn(cb) : plainFnOfFile(ctx, cb);
           if (f) builds.push(f);
           else if (imported?.blockingOf(cb, false)) ext = true;
+        }
+        // A hand-written variant handed to such a built-in (`us.map(fetchJsonSync)`) or run
+        // through `Reflect.apply(fetchJsonSync, …)` runs that variant here (attack27 F08).
+        const run = calledWith(ctx, n as CallNode);
+        for (const v of [cb, run.layers > 0 ? run.fn : undefined]) {
+          const rv =
+            v === undefined || isFunction(v) ? undefined : lookupReference(ctx, index, peelCallee(v), false);
+          if (
+            rv &&
+            !("unfollowed" in rv) &&
+            rv.explicit &&
+            rv.choice !== "self" &&
+            rv.shape.kind !== "dispatch" &&
+            (rv.fn?.kind ?? rv.ext?.fact.kind) === "async"
+          )
+            mine.push({ r: rv, kind: "async" });
         }
         const r = resolveCallee(ctx, index, n as CallNode);
         const kind = r?.fn?.kind ?? r?.ext?.fact.kind;
@@ -2399,6 +2416,8 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     }
   }
   const calls: Node[] = ctx.tree.tagged.length ? [...ctx.tree.calls, ...ctx.tree.tagged] : ctx.tree.calls;
+  /** The calls whose callee the lookup resolved (reported by `visit`): `explicitValues` skips their callees. */
+  const looked = new Set<Node>();
   if (ctx.tree.tagged.length) calls.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
   /**
    * A call (or `new`) of another module's plain function (or class) whose body blocks on a worker
@@ -2447,9 +2466,144 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         continue;
       }
     }
+    if (r) looked.add(call);
     visit(call, r);
   }
+  explicitValues(ctx, index, looked);
   return edits;
+}
+
+/** How many `const` second names deep `explicitValues` finds the names of a variant (`const f = fetchJsonSync`). */
+const MAX_VALUE_ALIASES = 4;
+
+/**
+ * attack27 F08: a hand-written sync variant that runs on a worker (or blocks on one further on)
+ * used as a value rather than called here — handed to a built-in (`us.map(fetchJsonSync)`,
+ * `[u].forEach(fetchJsonSync)`), run through `Reflect.apply(fetchJsonSync, …)`, stored, passed
+ * on — blocks on that worker wherever it is called, which may be code the build does not see. Each
+ * such reference is listed as an `explicit` call, context `handed-on`, marked `blocksOnWorker`,
+ * where it is written, so `check --deny sync-worker` denies it (fixture
+ * worker/explicit-variant-as-value). Calls this file's lookup reports already (`fetchJsonSync(u)`,
+ * `.call`/`.apply`/`.bind(…)(…)`, a `const` second name's call) and the `const` second name's
+ * own declaration (its uses are the references) are not listed again.
+ */
+function explicitValues(ctx: Ctx, index: Index, looked: ReadonlySet<Node>): void {
+  const names = new Set<string>();
+  for (const f of index.byName.values()) if (f.kind === "async") names.add(f.variant);
+  for (const s of ctx.program.body as Node[]) {
+    if (s.type === "ImportDeclaration" && hasFacts(ctx.imported?.factsOf(s.source.value) ?? EMPTY_FACTS))
+      for (const sp of s.specifiers) names.add(sp.local.name);
+    if (s.type === "VariableDeclaration")
+      for (const d of s.declarations)
+        if (d.init && requireSource(ctx.scopes, peelCallee(d.init as Node)) !== undefined)
+          for (const id of patternNames(d.id as Node)) names.add(id.name);
+  }
+  if (names.size === 0) return;
+  const refs: t.Identifier[] = [];
+  const declarators: t.VariableDeclarator[] = [];
+  ctx.tree.walk(
+    ctx.program,
+    (n) => {
+      if (n.type === "Identifier") refs.push(n);
+      else if (n.type === "VariableDeclarator" && n.init) declarators.push(n);
+      return undefined;
+    },
+    // A closed function mentions none of these names (lazy.ts); a second name it mentions sends
+    // the file to the whole tree (`exactOnClosed` checks the aliases of smartasync names).
+    true,
+  );
+  // Second names (`const f = fetchJsonSync`, `const { fetchJsonSync: g } = lib`), a few deep.
+  for (let i = 0; i < MAX_VALUE_ALIASES; i++) {
+    const before = names.size;
+    for (const d of declarators) {
+      let root = peelCallee(d.init as Node);
+      while (isMember(root)) root = peelCallee(root.object as Node);
+      if (root.type === "CallExpression") {
+        const c = peelCallee(root.callee as Node);
+        if (isMember(c) && memberName(c) === "bind") root = peelCallee(c.object as Node);
+        while (isMember(root)) root = peelCallee(root.object as Node);
+      }
+      if (root.type === "Identifier" && names.has(root.name))
+        for (const id of patternNames(d.id as Node)) names.add(id.name);
+    }
+    if (names.size === before) break;
+  }
+  const { tree } = ctx;
+  for (const id of refs) {
+    if (!names.has(id.name) || !isReference(id, tree)) continue;
+    const p = tree.parent(id);
+    if (p?.type === "ExportSpecifier") continue;
+    // A name a pattern binds or assigns (`const { sync } = typed`): its own uses are the references.
+    if (
+      (p?.type === "ObjectProperty" && tree.parent(p)?.type === "ObjectPattern") ||
+      p?.type === "ArrayPattern" ||
+      p?.type === "RestElement" ||
+      (p?.type === "AssignmentPattern" && p.left === id)
+    )
+      continue;
+    // `lib.fetchJsonSync`, `typed.sync` of a namespace or a typed form: the member is the value.
+    const at: Node =
+      p &&
+      isMember(p) &&
+      p.object === id &&
+      !p.computed &&
+      memberName(p) !== "call" &&
+      memberName(p) !== "apply" &&
+      memberName(p) !== "bind"
+        ? p
+        : id;
+    const r = lookupReference(ctx, index, at, false);
+    if (!r || "unfollowed" in r || !r.explicit || r.choice === "self" || r.shape.kind === "dispatch")
+      continue;
+    if (!explicitBlocks(r)) continue;
+    if (calledHere(ctx, at, looked)) continue;
+    const holder = tree.parent(at);
+    // `const f = fetchJsonSync`: `f`'s own uses are listed (or reported as its calls).
+    if (holder?.type === "VariableDeclarator" && holder.init === at && holder.id.type === "Identifier") {
+      const b = ctx.scopes.binding(holder.id, holder.id.name);
+      if (b?.kind === "const" && b.violations.length === 0) continue;
+    }
+    const name = r.fn?.display ?? r.ext!.fact.name;
+    const variant = r.fn?.variant ?? r.ext!.fact.variant;
+    const use = holder && holder.type !== "Program" ? holder : at;
+    const written = sourceOf(ctx, use).replace(/\s+/g, " ");
+    const fn = tree.functionParent(at);
+    ctx.report.calls.push({
+      callee: name,
+      loc: locOf(ctx, at),
+      context: "handed-on",
+      in: fn && isAsyncFunction(fn as Node, ctx.program) ? "async" : "sync",
+      strategy: "explicit",
+      target: variant,
+      ...(r.ext ? { from: r.ext.fact.from } : {}),
+      reason: `used as a value (\`${written.length > 60 ? `${written.slice(0, 57)}...` : written}\`): it blocks on a worker wherever it is called`,
+      blocksOnWorker: true,
+      value: true,
+    } as CallReport);
+  }
+}
+
+/**
+ * Whether the value at `at` is the function a call this file's lookup resolved runs: its callee,
+ * seen through `.call`/`.apply`/`.bind(…)(…)`, parentheses and `(0, f)`.
+ */
+function calledHere(ctx: Ctx, at: Node, looked: ReadonlySet<Node>): boolean {
+  let cur = at;
+  for (let i = 0; i < 8; i++) {
+    const p = ctx.tree.parent(cur);
+    if (!p) return false;
+    if ((p.type === "CallExpression" || p.type === "OptionalCallExpression") && p.callee === cur) {
+      if (looked.has(p)) return true;
+      cur = p;
+    } else if (isMember(p) && p.object === cur) {
+      const m = memberName(p);
+      if (m !== "call" && m !== "apply" && m !== "bind") return false;
+      cur = p;
+    } else if (TRANSPARENT.has(p.type) || (p.type === "SequenceExpression" && p.expressions.at(-1) === cur))
+      cur = p;
+    else return false;
+  }
+  return false;
 }
 
 /**
