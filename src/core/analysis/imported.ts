@@ -22,7 +22,7 @@ import type { Names } from "./names.js";
 import type { Binding, Scopes } from "./scope.js";
 import { dottedPath, isReference } from "./scope.js";
 import { peelCallee, strip } from "./transparent.js";
-import { isFunction, type Node, stackChildren, type Tree } from "./tree.js";
+import { isFunction, lowerBound, type Node, stackChildren, type Tree, wordsIn } from "./tree.js";
 import { consumerOf, memberName, requireSource, staticString, writtenTargets } from "./view.js";
 
 /** A smartasync function this file imports, as a call site reaches it. */
@@ -269,6 +269,7 @@ export class ImportedFns {
       }
     if (required.size) this.requiredThrough(required, through);
     if (!through.size && !required.size) return;
+    this.throughSkipped(through.keys());
     const stack: Node[] = [this.ctx.program as Node];
     while (stack.length) {
       const n = stack.pop()!;
@@ -296,6 +297,25 @@ export class ImportedFns {
       }
       // Source order: the first call through an import is the one the warning names.
       stackChildren(n, stack);
+    }
+  }
+
+  /**
+   * A parse with function bodies left out (swc-plugin/skim.ts) shows them empty, and the walk of
+   * `reportProblems` reads the program itself: a call through one of `names` in a skipped body
+   * would go unseen. The skim keeps the bodies that name an import's bindings, not always those
+   * naming what a `require` binds (`const { load } = require("@app/lib")` called in a function
+   * that names neither: SA204 lost under smartasync/swc and smartasync/jest, attack28 F03, fixture
+   * diagnostics/sa204-required-alias-in-function). Where one of them is in a skipped body, this
+   * throws, and the file is analysed again on its whole tree (analyse.ts `analyse`).
+   */
+  private throughSkipped(names: Iterable<string>): void {
+    const skipped = this.ctx.closing?.skipped;
+    if (!skipped?.starts.length) return;
+    for (const { at } of wordsIn(this.ctx.code, names)) {
+      const k = lowerBound(skipped.starts, at + 1) - 1;
+      if (k >= 0 && at < skipped.ends[k]!)
+        throw new Error(`a call through an import with a problem may lie in a skipped body (offset ${at})`);
     }
   }
 
