@@ -206,12 +206,22 @@ function withRoot(given: Partial<Options>, dir: string): Partial<Options> {
   if (given.resolve !== undefined) {
     // Validated already (validatedLayer): its normal form, an array of `{ find, replacement }`.
     const normal = validateOptions({ resolve: given.resolve }).resolve;
+    const fromHere = (p: string): string => (/^\.\.?(?:[\\/]|$)/.test(p) ? resolve(dir, p) : p);
     const alias = normal.alias.map((a) =>
-      typeof a.replacement === "string" && /^\.\.?(?:[\\/]|$)/.test(a.replacement)
-        ? { ...a, replacement: resolve(dir, a.replacement) }
-        : a,
+      typeof a.replacement === "string"
+        ? { ...a, replacement: fromHere(a.replacement) }
+        : Array.isArray(a.replacement)
+          ? { ...a, replacement: a.replacement.map(fromHere) }
+          : a,
     );
-    out = { ...out, resolve: { ...normal, alias } };
+    // A relative folder of `resolve.modules` (`"./src"`) too; a name (`"src"`) is looked for in
+    // every folder up from the importing file.
+    const modules = normal.modules?.map(fromHere);
+    const resolver = normal.resolver === undefined ? undefined : fromHere(normal.resolver);
+    out = {
+      ...out,
+      resolve: { ...normal, alias, ...(modules ? { modules } : {}), ...(resolver ? { resolver } : {}) },
+    };
   }
   return out;
 }
@@ -364,7 +374,9 @@ export function withHostResolve<T extends object>(
       host.conditions.length === 0 &&
       host.mainFields === undefined &&
       host.extensions === undefined &&
-      !host.browserField)
+      !host.browserField &&
+      !host.modules?.length &&
+      !host.resolver)
   )
     return given;
   if ((given as { resolve?: unknown } | undefined)?.resolve !== undefined) return given;
@@ -375,9 +387,11 @@ export function withHostResolve<T extends object>(
     // A bad options file is the compile's SA104: said there.
     return given;
   }
+  const modules = [...new Set([...(project?.modules ?? []), ...(host.modules ?? [])])];
   const resolve: HostResolve = {
     alias: [...(project?.alias ?? []), ...host.alias],
     conditions: [...new Set([...(project?.conditions ?? []), ...host.conditions])],
+    ...(modules.length ? { modules } : {}),
   };
   // The project's own, where its options file gives them; else the tool's (attack28 F06/F11/F12).
   const mainFields = project?.mainFields ?? host.mainFields;
@@ -385,6 +399,8 @@ export function withHostResolve<T extends object>(
   const extensions = project?.extensions ?? host.extensions;
   if (extensions) resolve.extensions = extensions;
   if (project?.browserField ?? host.browserField) resolve.browserField = true;
+  const resolver = host.resolver ?? project?.resolver;
+  if (resolver !== undefined) resolve.resolver = resolver;
   return { ...given, resolve } as T;
 }
 

@@ -248,9 +248,21 @@ export function quietProblems(
 export const UNINSTALLED =
   "cannot be found: no package of that name is installed (an alias of your bundler or test runner that smartasync was not given: smartasync/vite, webpack, esbuild and jest pass theirs on, other hosts take smartasync's `resolve.alias` option); give it in `resolve.alias`, map it in `compilerOptions.paths` of your tsconfig.json (followed, through `extends` too), or import it by a relative path";
 
+const VIA_RESOLVER =
+  "cannot be found: no package of that name is installed, and your test runner resolves it with its own resolver";
+
+/**
+ * `UNINSTALLED` where the host resolves imports with a resolver of its own (Jest's `resolver`,
+ * the `resolve.resolver` option): the message names it, as it is what loads the module (attack28
+ * F03). `shown`: its path from the importing file.
+ */
+export function uninstalledViaResolver(shown: string): string {
+  return `${VIA_RESOLVER} "${shown}", which smartasync cannot follow; give the module in \`resolve.alias\` (a \`moduleNameMapper\` entry), or import it by a relative path`;
+}
+
 /** Whether a problem is SA204 only at a call in sync code (`UNINSTALLED`). */
 export function syncOnlyProblem(why: string): boolean {
-  return why === UNINSTALLED;
+  return why === UNINSTALLED || why.startsWith(VIA_RESOLVER);
 }
 
 /** The problem of a file that vanished or cannot be read. */

@@ -136,15 +136,17 @@ function checkTwinsByName(value: unknown): TwinsByNameOption {
 }
 
 const RESOLVE_SHAPE =
-  '`resolve` must be { "alias": { "@": "/abs/src" } or [{ "find": "@", "replacement": "/abs/src" }, …], "conditions": ["development", …], "mainFields": ["module", "main"], "extensions": [".js", ".ts", …], "browserField": true }';
+  '`resolve` must be { "alias": { "@": "/abs/src" } or [{ "find": "@", "replacement": "/abs/src" }, …], "conditions": ["development", …], "mainFields": ["module", "main"], "extensions": [".js", ".ts", …], "browserField": true, "modules": ["node_modules", "src"], "resolver": "./resolver.cjs" }';
 
 /**
  * `resolve`: `alias` as an object (key → path, in order) or an array of `{ find, replacement }`
  * where `find` is a string, a RegExp or `{ "regex": "^@/(.*)$", "flags": "" }` (JSON has no
- * RegExp), kept as the latter; `conditions` a list of condition names; `mainFields` the
- * package.json fields a package without `"exports"` is entered by, `extensions` the extensions
- * tried, in order, `browserField` whether the package.json `"browser"` map is followed (attack28
- * F06, F12, F11).
+ * RegExp), kept as the latter, and a replacement a path, a list of paths (tried in order) or
+ * `null`; `conditions` a list of condition names; `mainFields` the package.json fields a package
+ * without `"exports"` is entered by, `extensions` the extensions tried, in order, `browserField`
+ * whether the package.json `"browser"` map is followed (attack28 F06, F12, F11); `modules` the
+ * folders a bare specifier is looked for in, `resolver` the host's own resolver
+ * (core/resolve.ts `HostResolve`).
  */
 function checkResolve(value: unknown): HostResolve {
   if (typeof value !== "object" || value === null || Array.isArray(value))
@@ -175,15 +177,32 @@ function checkResolve(value: unknown): HostResolve {
       if (typeof v !== "boolean")
         throw new OptionsError(`\`resolve.browserField\` must be true or false, got ${JSON.stringify(v)}`);
       if (v) out.browserField = true;
+    } else if (k === "modules") {
+      if (!Array.isArray(v) || v.length === 0 || v.some((m) => typeof m !== "string" || m === ""))
+        throw new OptionsError(
+          `\`resolve.modules\` must be a non-empty array of folder names or paths, got ${JSON.stringify(v)}`,
+        );
+      out.modules = [...new Set(v as string[])];
+    } else if (k === "resolver") {
+      if (typeof v !== "string" || v === "")
+        throw new OptionsError(
+          `\`resolve.resolver\` must name the host's resolver (a path or a name), got ${JSON.stringify(v)}`,
+        );
+      out.resolver = v;
     } else throw new OptionsError(`\`resolve\` has unknown key \`${k}\`; ${RESOLVE_SHAPE}`);
   }
   return out;
 }
 
 function checkAlias(value: unknown): AliasEntry[] {
-  const target = (where: string, r: unknown): string | null => {
+  const target = (where: string, r: unknown): string | string[] | null => {
     if (r === null || (typeof r === "string" && r !== "")) return r;
-    throw new OptionsError(`${where} must be a path or module specifier string, got ${JSON.stringify(r)}`);
+    // Candidates tried in order (Jest's `moduleNameMapper` to an array, attack28 F02).
+    if (Array.isArray(r) && r.length > 0 && r.every((x) => typeof x === "string" && x !== ""))
+      return [...(r as string[])];
+    throw new OptionsError(
+      `${where} must be a path or module specifier string, or a non-empty list of them, got ${JSON.stringify(r)}`,
+    );
   };
   if (typeof value === "object" && value !== null && !Array.isArray(value))
     return Object.entries(value).map(([find, r]) => {

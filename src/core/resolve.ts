@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import {
+  basename,
   dirname,
   isAbsolute,
   join,
@@ -58,6 +59,18 @@ export interface HostResolve {
    * empty module (`false`).
    */
   browserField?: boolean;
+  /**
+   * Where a bare specifier is looked for, in order (Jest's `moduleDirectories` then its
+   * `modulePaths`, webpack's `resolve.modules`): a folder name is looked for in the importing
+   * file's folder and each folder above it, as `node_modules` is (`"src"`: `require("mylib")` is
+   * `src/mylib.js`), an absolute path is that folder. Absent: `node_modules` alone, as Node.
+   */
+  modules?: string[];
+  /**
+   * The host resolves imports with a resolver of its own (Jest's `resolver`: a path, or a name):
+   * a bare specifier smartasync finds nowhere is SA204 naming it (attack28 F03).
+   */
+  resolver?: string;
 }
 
 /** Whether `h` resolves as Node does (no alias, condition or field of a host's own). */
@@ -68,7 +81,9 @@ function nodeLike(h: HostResolve | undefined): boolean {
       h.conditions.length === 0 &&
       h.mainFields === undefined &&
       h.extensions === undefined &&
-      h.browserField !== true)
+      h.browserField !== true &&
+      !h.modules?.length &&
+      !h.resolver)
   );
 }
 
@@ -81,7 +96,11 @@ function nodeLike(h: HostResolve | undefined): boolean {
  */
 export interface AliasEntry {
   find: string | { regex: string; flags?: string };
-  replacement: string | null;
+  /**
+   * A list: candidates tried in order, the first that names a file winning (Jest's
+   * `moduleNameMapper` to an array of paths, attack28 F02).
+   */
+  replacement: string | string[] | null;
 }
 
 /** The host's resolution settings for the resolution running now (resolveImport sets it). */
@@ -99,17 +118,28 @@ function hostKey(h: HostResolve | undefined): string {
   return k;
 }
 
-/** The alias `specifier` matches, and what it becomes (undefined where the alias is opaque). */
+/** An alias's candidates, in order (one for a plain replacement). */
+function candidates(replacement: string | readonly string[]): readonly string[] {
+  return typeof replacement === "string" ? [replacement] : replacement;
+}
+
+/**
+ * The alias `specifier` matches, and what it becomes: the candidates in order (undefined where
+ * the alias is opaque).
+ */
 function aliasMatch(
   specifier: string,
   h: HostResolve | undefined,
-): { entry: AliasEntry; name: string; to: string | undefined } | undefined {
+): { entry: AliasEntry; name: string; to: string[] | undefined } | undefined {
   if (!h) return undefined;
   for (const entry of h.alias) {
     const { find } = entry;
     if (typeof find === "string") {
       if (specifier !== find && !specifier.startsWith(find.endsWith("/") ? find : `${find}/`)) continue;
-      const to = entry.replacement === null ? undefined : entry.replacement + specifier.slice(find.length);
+      const to =
+        entry.replacement === null
+          ? undefined
+          : candidates(entry.replacement).map((r) => r + specifier.slice(find.length));
       return { entry, name: find, to };
     }
     let re: RegExp;
@@ -119,7 +149,10 @@ function aliasMatch(
       continue;
     }
     if (!re.test(specifier)) continue;
-    const to = entry.replacement === null ? undefined : specifier.replace(re, entry.replacement);
+    const to =
+      entry.replacement === null
+        ? undefined
+        : candidates(entry.replacement).map((r) => specifier.replace(re, r));
     return { entry, name: `/${find.regex}/${find.flags ?? ""}`, to };
   }
   return undefined;
@@ -137,12 +170,27 @@ export function aliasMiss(specifier: string, from: string, h: HostResolve | unde
     return `goes through the alias "${m.name}" of your build tool, which resolves it in a way smartasync cannot follow (a custom resolver, or more than one candidate); give the alias one target path, or import the file by a relative path`;
   // An absolute target (a path the host resolved, or one an options file made so) is shown from
   // the importing file: a report holds no machine's paths.
-  let to = m.to;
-  if (isAbsolute(to)) {
-    to = relativePath(dirname(from), to).split(sep).join("/");
-    if (!to.startsWith(".")) to = `./${to}`;
-  }
-  return `goes through the alias "${m.name}" (the \`resolve.alias\` of smartasync's options, or your build tool's), to "${to}", which names no file; fix the alias, or import the file by a relative path`;
+  const shown = m.to.map((to) => {
+    if (!isAbsolute(to)) return `"${to}"`;
+    const rel = relativePath(dirname(from), to).split(sep).join("/");
+    return `"${rel.startsWith(".") ? rel : `./${rel}`}"`;
+  });
+  const target =
+    shown.length === 1
+      ? `to ${shown[0]}, which names no file`
+      : `to ${shown.join(", ")}, none of which names a file`;
+  return `goes through the alias "${m.name}" (the \`resolve.alias\` of smartasync's options, or your build tool's), ${target}; fix the alias, or import the file by a relative path`;
+}
+
+/**
+ * The host's own resolver (`HostResolve.resolver`) as a report shows it: an absolute path from
+ * the importing file (a report holds no machine's paths), a name as it is.
+ */
+export function resolverShown(from: string, h: HostResolve | undefined): string | undefined {
+  const r = h?.resolver;
+  if (r === undefined || !isAbsolute(r)) return r;
+  const rel = relativePath(dirname(from), r).split(sep).join("/");
+  return rel.startsWith(".") ? rel : `./${rel}`;
 }
 
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
@@ -998,7 +1046,13 @@ function resolveUncached(specifier: string, fromDir: string, kind: LoadKind): Re
     // The host replaces the match and resolves what it gets once, from the importing file,
     // without its aliases again: an absolute path, a relative one (Vite and Jest read one from the
     // importer: `"^(\\.{1,2}/.*)\\.js$": "$1"`), or a package (`react` → `preact/compat`).
-    return alias.to === undefined ? undefined : resolveAliased(alias.to, fromDir, kind);
+    // Candidates in order, the first that resolves winning, as Jest tries a mapper's array.
+    if (alias.to === undefined) return undefined;
+    for (const to of alias.to) {
+      const r = resolveAliased(to, fromDir, kind);
+      if (r) return r;
+    }
+    return undefined;
   }
   return resolveAliased(specifier, fromDir, kind);
 }
@@ -1026,7 +1080,62 @@ function resolveAliased(
   const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
   const rest = specifier.slice(name.length);
   const subpath = rest ? `.${rest}` : ".";
-  return viaSelf(name, subpath, fromDir, kind) ?? findPackage(name, subpath, fromDir);
+  const modules = host?.modules;
+  return (
+    viaSelf(name, subpath, fromDir, kind) ??
+    (modules?.length && !isBuiltin(specifier)
+      ? viaModules(specifier, name, subpath, fromDir, kind, modules)
+      : findPackage(name, subpath, fromDir))
+  );
+}
+
+/**
+ * A bare specifier looked for in the host's module folders (`HostResolve.modules`), as Jest looks
+ * for it (jest-resolve's `nodeModulesPaths`): in the importing file's folder and each one above
+ * it, each folder name of the list in order; then each absolute folder. Under `node_modules` it is
+ * a package, its manifest read as Node would find it; in any other folder, a file of the project
+ * (`require("mylib")` → `src/mylib.js`, or a folder's `main` or `index`: attack28 F03, test
+ * test/integrations/jest.test.ts).
+ */
+function viaModules(
+  specifier: string,
+  name: string,
+  subpath: string,
+  fromDir: string,
+  kind: LoadKind,
+  modules: readonly string[],
+): Resolution | undefined {
+  const inFolder = (folder: string): Resolution | undefined => {
+    if (!isDir(folder)) return undefined;
+    const path = asFile(join(folder, specifier), kind);
+    return path ? { kind: "file", path } : undefined;
+  };
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    for (const m of modules) {
+      if (isAbsolute(m)) continue;
+      const r = m === "node_modules" ? packageIn(dir, name, subpath) : inFolder(join(dir, m));
+      if (r) return r;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  for (const m of modules) {
+    if (!isAbsolute(m)) continue;
+    const r = basename(m) === "node_modules" ? packageIn(dirname(m), name, subpath) : inFolder(m);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+/** The package `name` in `dir/node_modules`, if it is there. */
+function packageIn(dir: string, name: string, subpath: string): PackageResolution | undefined {
+  const candidate = join(dir, "node_modules", name, "package.json");
+  if (!isFile(candidate)) return undefined;
+  try {
+    const packageJson = readJson(candidate) as Record<string, unknown>;
+    return { kind: "package", name, dir: dirname(candidate), subpath, packageJson };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -13,7 +13,7 @@
  * hooks (this module asks the runtime to load them in its workers).
  */
 import { fileURLToPath } from "node:url";
-import { escapeErrorMessage } from "../core/escape.js";
+import { escapeControls, escapeErrorMessage } from "../core/escape.js";
 import { cacheKey, compileFile, useCompiler } from "../register/compile.js";
 import type { Format } from "../register/format.js";
 import * as transform from "../register/transform.js";
@@ -26,11 +26,18 @@ export interface JestTransformOptions {
   supportsStaticESM?: boolean;
   instrument?: boolean;
   /**
-   * The project's normalised config: its `moduleNameMapper` (regular expression, target) pairs
-   * and the test environment's `customExportConditions` become smartasync's `resolve` option
-   * (attack26 F11: an import through `@/lib` followed as Jest maps it, not SA204).
+   * The project's normalised config: its `moduleNameMapper` (regular expression, target or
+   * targets) pairs, `moduleDirectories`, `modulePaths` and the test environment's
+   * `customExportConditions` become smartasync's `resolve` option (attack26 F11, attack28
+   * F02/F03: an import through `@/lib` or `mylib` followed as Jest resolves it, not SA204).
    */
-  config?: { moduleNameMapper?: unknown; testEnvironmentOptions?: { customExportConditions?: unknown } };
+  config?: {
+    moduleNameMapper?: unknown;
+    moduleDirectories?: unknown;
+    modulePaths?: unknown;
+    resolver?: unknown;
+    testEnvironmentOptions?: { customExportConditions?: unknown };
+  };
 }
 
 export interface TransformedSource {
@@ -76,6 +83,12 @@ const transformer: SmartAsyncJestTransformer = {
   },
   process(sourceText, sourcePath, options) {
     const c = compileFile(sourcePath, settings(options), sourceText);
+    // Warnings on stderr, which Jest shows (from its workers too), once per compile: Jest keeps
+    // the output in its cache after. Without them an import Jest resolves and smartasync cannot
+    // follow was SA204 nowhere, unless `strict` (attack28 F03/F10). Escaped: a specifier in the
+    // message comes from the file (core/escape.ts).
+    for (const w of c.warnings ?? [])
+      process.stderr.write(`smartasync: ${escapeControls(`${w.loc}: warning ${w.code}: ${w.message}`)}\n`);
     return { code: c.code ?? sourceText, map: c.map ?? null };
   },
 };

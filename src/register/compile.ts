@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { resolveFileOptions, withHostResolve } from "../compile/options.js";
 import { buildStamp } from "../compile/stamp.js";
+import type { Diagnostic } from "../core/diagnostics.js";
 import { escapeErrorMessage } from "../core/escape.js";
 import type { HostResolve } from "../core/resolve.js";
 import { type Entry, readEntry, writeEntry } from "./cache.js";
@@ -80,6 +81,11 @@ export interface Compiled {
   /** With `sourceMaps: true`: the map of `code`. */
   map?: string;
   fromCache: boolean;
+  /**
+   * smartasync's warnings (SA204 …) of a file compiled now (none from the cache): Jest prints
+   * them, as a bundler does (a warning-only SA204 was seen nowhere, attack28 F03).
+   */
+  warnings?: Diagnostic[];
 }
 
 /**
@@ -131,7 +137,13 @@ function compileOrThrow(path: string, given: CompileSettings, source?: string): 
   const out = loadCompiler().compileUncached(path, text, settings);
   const code = out.code !== null && out.map !== undefined ? joinMap(out.code, out.map) : out.code;
   if (useCache) writeEntry({ key, format: out.format, code } satisfies Entry);
-  return { format: out.format, code: out.code, map: out.map, fromCache: false };
+  return {
+    format: out.format,
+    code: out.code,
+    map: out.map,
+    fromCache: false,
+    ...(out.warnings ? { warnings: out.warnings } : {}),
+  };
 }
 
 // A separate map is stored after the code, behind a marker line, so one entry holds both.

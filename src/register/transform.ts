@@ -9,6 +9,7 @@ import { checkLimits } from "../compile/limits.js";
 import { loadProjectOptions, withHostResolve } from "../compile/options.js";
 import { compileFileSync } from "../compile/swc.js";
 import type { CompileResult } from "../compile/types.js";
+import type { Diagnostic } from "../core/diagnostics.js";
 import { readAsCommonJsScript } from "../core/package-type.js";
 import { requirePeer } from "../core/peers.js";
 import type { HostResolve } from "../core/resolve.js";
@@ -138,7 +139,7 @@ export function compileUncached(
     jest?: boolean;
     resolve?: HostResolve;
   },
-): { format: Format; code: string | null; map?: string } {
+): { format: Format; code: string | null; map?: string; warnings?: Diagnostic[] } {
   const format = settings.format ?? formatOf(path, text, settings.hint);
   // Jest needs every file it hands over in its format (ES syntax becomes CommonJS).
   if (!settings.jest && !isTypeScript(path) && !smartasyncChanges(path, text, format, settings.resolve)) {
@@ -152,5 +153,6 @@ export function compileUncached(
       swcOptionsFor(path, format, settings.sourceMaps, settings.jest, settings.resolve, text),
     ),
   );
-  return { format, code: out.code, map: out.map };
+  const warnings = out.smartasync.diagnostics.filter((d) => d.severity === "warning");
+  return { format, code: out.code, map: out.map, ...(warnings.length ? { warnings } : {}) };
 }

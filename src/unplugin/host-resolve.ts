@@ -217,12 +217,17 @@ export function esbuildResolve(
 }
 
 /**
- * Jest's normalised `moduleNameMapper` (pairs of a regular expression's source and a target with
- * `$1`…, `<rootDir>` already filled in): a target of one file is followed, several are not; and
- * the test environment's `customExportConditions`.
+ * Jest's normalised config: its `moduleNameMapper` (pairs of a regular expression's source and a
+ * target with `$1`…, `<rootDir>` already filled in; a target of several paths is tried in order,
+ * the first that names a file winning, as Jest tries them: attack28 F02), the folders it looks
+ * for a bare specifier in (`moduleDirectories`, then `modulePaths`: attack28 F03) and the test
+ * environment's `customExportConditions`.
  */
 export function jestResolve(config: {
   moduleNameMapper?: unknown;
+  moduleDirectories?: unknown;
+  modulePaths?: unknown;
+  resolver?: unknown;
   testEnvironmentOptions?: { customExportConditions?: unknown };
 }): HostResolve {
   const alias: AliasEntry[] = [];
@@ -234,12 +239,28 @@ export function jestResolve(config: {
     } catch {
       continue;
     }
-    const to = Array.isArray(pair[1]) && pair[1].length === 1 ? pair[1][0] : pair[1];
+    const list = Array.isArray(pair[1]) ? (pair[1] as unknown[]) : [pair[1]];
+    const targets = list.map((t) => pathTarget(t, true));
     alias.push({
       find: { regex: pair[0] },
-      replacement: pathTarget(to, true),
+      replacement:
+        targets.length === 0 || targets.some((t) => t === null)
+          ? null
+          : targets.length === 1
+            ? targets[0]!
+            : (targets as string[]),
     });
   }
   const custom = config.testEnvironmentOptions?.customExportConditions;
-  return { alias, conditions: conditions(Array.isArray(custom) ? custom : []) };
+  const out: HostResolve = { alias, conditions: conditions(Array.isArray(custom) ? custom : []) };
+  // Jest's default, `["node_modules"]`, is Node's own lookup: nothing to give.
+  const folders = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((m): m is string => typeof m === "string" && m !== "") : [];
+  const dirs = folders(config.moduleDirectories);
+  const paths = folders(config.modulePaths);
+  const modules = [...(dirs.length ? dirs : ["node_modules"]), ...paths];
+  if (modules.length !== 1 || modules[0] !== "node_modules") out.modules = [...new Set(modules)];
+  // A custom resolver: what smartasync cannot find is SA204 naming it (attack28 F03).
+  if (typeof config.resolver === "string" && config.resolver !== "") out.resolver = config.resolver;
+  return out;
 }

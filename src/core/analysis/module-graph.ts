@@ -22,6 +22,7 @@ import {
   type ModuleFacts,
   UNINSTALLED,
   UNREADABLE,
+  uninstalledViaResolver,
 } from "../module-facts.js";
 import type { Options } from "../options.js";
 import { emptyReport } from "../report.js";
@@ -36,6 +37,7 @@ import {
   type LoadKind,
   type Resolution,
   resolveImport,
+  resolverShown,
   resolveUnderCondition,
   selfReferenceMiss,
   uninstalledPackage,
@@ -308,9 +310,10 @@ function unresolved(specifier: string, from: string, settings: HostResolve): Mod
   if (self) return { ...EMPTY_FACTS, problem: self };
   // A name no package has, from the project's own files: a host's alias (attack26 F11, fixture
   // diagnostics/sa204-unresolved-bare-specifier), said at a call in sync code.
-  return uninstalledPackage(specifier, from) === undefined
-    ? EMPTY_FACTS
-    : { ...EMPTY_FACTS, problem: UNINSTALLED };
+  if (uninstalledPackage(specifier, from) === undefined) return EMPTY_FACTS;
+  // The host's own resolver loads it (Jest's `resolver`): named (attack28 F03).
+  const resolver = resolverShown(from, settings);
+  return { ...EMPTY_FACTS, problem: resolver ? uninstalledViaResolver(resolver) : UNINSTALLED };
 }
 
 /** A package's facts from its manifest, noted for the computation running now. */
