@@ -78,6 +78,32 @@ describe("validateOptions", () => {
     expect(() => validateOptions({ resolve: { browserField: "yes" } })).toThrow(/`resolve.browserField`/);
   });
 
+  it("validates resolve: alias candidates, module folders, the host's resolver (attack28 F02/F03)", () => {
+    expect(
+      validateOptions({
+        resolve: { alias: { "@app": ["/a", "/b"] }, modules: ["node_modules", "src", "src"] },
+      }).resolve,
+    ).toEqual({
+      alias: [{ find: "@app", replacement: ["/a", "/b"] }],
+      conditions: [],
+      modules: ["node_modules", "src"],
+    });
+    expect(validateOptions({ resolve: { resolver: "/r.cjs" } }).resolve).toEqual({
+      alias: [],
+      conditions: [],
+      resolver: "/r.cjs",
+    });
+    expect(() => validateOptions({ resolve: { alias: { "@": [] } } })).toThrow(/non-empty list/);
+    expect(() => validateOptions({ resolve: { alias: [{ find: "@", replacement: ["/a", 1] }] } })).toThrow(
+      /`resolve.alias\[0\]`.replacement must be/,
+    );
+    expect(() => validateOptions({ resolve: { modules: [] } })).toThrow(
+      /`resolve.modules` must be a non-empty array/,
+    );
+    expect(() => validateOptions({ resolve: { modules: "src" } })).toThrow(/`resolve.modules`/);
+    expect(() => validateOptions({ resolve: { resolver: "" } })).toThrow(/`resolve.resolver`/);
+  });
+
   it("validates twinsByName", () => {
     expect(validateOptions(undefined).twinsByName).toBe(true);
     expect(validateOptions({ twinsByName: false }).twinsByName).toBe(false);
