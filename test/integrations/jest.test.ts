@@ -116,6 +116,84 @@ describe("smartasync/jest", () => {
     expect(status, out).toBe(0);
   });
 
+  /** A CommonJS project in the scratch folder: `files` by path, smartasync linked in. */
+  function project(name: string, files: Record<string, string>): string {
+    const dir = join(scratch, name);
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, ".."), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+  // An annotated async function whose sync variant is inline, and a sync caller that prints what
+  // it got: the value where the call was followed, a promise where it stayed plain.
+  const asyncLib = (tag: string) =>
+    `// @smartasync\nasync function load() {\n  await null;\n  return "${tag}";\n}\nmodule.exports = { load };\n`;
+  const reporter = (specifier: string, label: string) =>
+    `const { load } = require("${specifier}");\nfunction report() {\n  const v = load();\n  return "${label}:" + (typeof v === "string" ? v : "got a Promise");\n}\nmodule.exports = { report };\n`;
+
+  it("follows what Jest resolves: a moduleNameMapper array, moduleDirectories, modulePaths (attack28 F02/F03)", () => {
+    const dir = project("lookup", {
+      "package.json": JSON.stringify({ name: "lookup", private: true, smartasync: { strict: true } }),
+      "jest.config.js": `module.exports = {\n  transform: { "\\\\.[cm]?[jt]sx?$": "smartasync/jest" },\n  moduleNameMapper: { "^@app/(.*)$": ["<rootDir>/src/nope/$1", "<rootDir>/src/real/$1"] },\n  moduleDirectories: ["node_modules", "src"],\n  modulePaths: ["<rootDir>/shared"],\n};\n`,
+      "src/real/lib.js": asyncLib("mapped"),
+      "src/mylib.js": asyncLib("directory"),
+      "shared/pathlib.js": asyncLib("path"),
+      "src/a.js": reporter("@app/lib", "array"),
+      "src/b.js": reporter("mylib", "moduleDirectories"),
+      "src/c.js": reporter("pathlib", "modulePaths"),
+      "test/lookup.test.js": `test("each import is followed as Jest resolves it", () => {\n  expect([require("../src/a").report(), require("../src/b").report(), require("../src/c").report()]).toEqual(["array:mapped", "moduleDirectories:directory", "modulePaths:path"]);\n});\n`,
+    });
+    const { status, out } = runJest(dir, "lookup");
+    expect(out).not.toContain("SA204");
+    expect(out).toMatch(/Tests: +1 passed, 1 total/);
+    expect(status, out).toBe(0);
+  });
+
+  it("says SA204 where Jest resolves what smartasync cannot follow: a custom resolver, a test file's own conditions (attack28 F03/F10)", () => {
+    const files = {
+      "package.json": JSON.stringify({
+        name: "unfollowed",
+        private: true,
+        imports: { "#lib": { custom: "./src/c2.js", default: "./src/c.js" } },
+      }),
+      "jest.config.js": `module.exports = {\n  transform: { "\\\\.[cm]?[jt]sx?$": "smartasync/jest" },\n  resolver: "<rootDir>/resolver.cjs",\n};\n`,
+      "resolver.cjs": `module.exports = (request, options) =>\n  options.defaultResolver(request.startsWith("@app/") ? options.rootDir + "/src/real/" + request.slice(5) + ".js" : request, options);\n`,
+      "src/real/lib.js": asyncLib("resolved"),
+      "src/c2.js": asyncLib("custom"),
+      "src/c.js": `exports.load = function load() {\n  return "plain";\n};\n`,
+      "src/a.js": reporter("@app/lib", "resolver"),
+      "src/b.js": reporter("#lib", "conditions"),
+      "test/resolver.test.js": `test("r", () => {\n  console.log(require("../src/a").report());\n});\n`,
+      // Jest's per-file docblock (written in two pieces: Vitest reads such a docblock in this file).
+      "test/conditions.test.js": `/**\n * @jest-${"environment-options"} {"customExportConditions": ["custom", "node"]}\n */\ntest("c", () => {\n  console.log(require("../src/b").report());\n});\n`,
+    };
+    // Warnings: on stderr, and the calls stay plain (the promise, as the uncompiled code gives).
+    const dir = project("unfollowed", files);
+    const warned = runJest(dir, "unfollowed");
+    expect(warned.out).toMatch(
+      /smartasync: src\/a\.js:1:7: warning SA204: `load\(\)` \(line 3\) is called through the imported module "@app\/lib", which cannot be found: no package of that name is installed, and your test runner resolves it with its own resolver "\.\.\/resolver\.cjs"/,
+    );
+    expect(warned.out).toMatch(
+      /smartasync: src\/b\.js:1:7: warning SA204: `load\(\)` \(line 3\) is called through the imported module "#lib", which leads to c2\.js under the "custom" condition/,
+    );
+    expect(warned.out).toContain("resolver:got a Promise");
+    expect(warned.out).toContain("conditions:got a Promise");
+    expect(warned.status, warned.out).toBe(0);
+    // Under `strict`, each is an error: the test files fail to run.
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ ...JSON.parse(files["package.json"]), smartasync: { strict: true } }),
+    );
+    const strict = runJest(dir, "unfollowed-strict");
+    expect(strict.out).toMatch(/src\/a\.js: SA204: `load\(\)`[^\n]*its own resolver "\.\.\/resolver\.cjs"/);
+    expect(strict.out).toMatch(/src\/b\.js: SA204: `load\(\)`[^\n]*under the "custom" condition/);
+    expect(strict.out).toMatch(/Test Suites: +2 failed, 2 total/);
+    expect(strict.status).toBe(1);
+  });
+
   it("runs under Jest's ESM mode too (ES module output)", () => {
     const dir = copyOfExample("esm");
     // `jest.mock` does not apply to ES modules (Jest's ESM mode has jest.unstable_mockModule).
