@@ -281,7 +281,8 @@ export function buildIndex(ctx: Ctx, fns: SaFunction[]): Index {
 
 /**
  * Built-in globals that are never instances of annotated classes, so a method call on one is
- * never dispatched (`JSON.parse(text)` where some annotated method is named `parse`; fixture
+ * never dispatched. Not `globalThis`: a program may hold a smartasync function on it
+ * (`globalThis.gl = load; globalThis.gl(5)`), which is dispatched as `o.gl()` is (attack29 F01) (`JSON.parse(text)` where some annotated method is named `parse`; fixture
  * strategies/dispatch-globals). What their calls return is proven in analysis/prove.ts.
  */
 const SYNC_GLOBALS = new Set([
@@ -312,15 +313,7 @@ const SYNC_GLOBALS = new Set([
   "isFinite",
 ]);
 
-const BUILTIN_RECEIVERS = new Set([
-  ...SYNC_GLOBALS,
-  "console",
-  "Promise",
-  "process",
-  "globalThis",
-  "Atomics",
-  "Intl",
-]);
+const BUILTIN_RECEIVERS = new Set([...SYNC_GLOBALS, "console", "Promise", "process", "Atomics", "Intl"]);
 
 /**
  * The class whose `this` (and `super`) `n` sees, through arrow functions, and whether that is the
@@ -1066,6 +1059,19 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
       if (r && "unfollowed" in r) return r;
     }
   }
+  // `Object(f)(x)`, `Object.freeze(f)(x)`, `f.valueOf()(x)`: the call gives `f` back, a second
+  // name called at once (attack29 F01).
+  const same = tagged ? undefined : sameValueOf(ctx.scopes, callee);
+  const viaSame =
+    same &&
+    calledAsValue(
+      ctx,
+      index,
+      same,
+      (name) =>
+        `the function called is \`${name}\` given back by a call (\`${sourceOf(ctx, callee).slice(0, 40)}\`); call \`${name}\` itself so its variant can be chosen`,
+    );
+  if (viaSame) return viaSame;
   if (callee.type === "CallExpression" || callee.type === "OptionalCallExpression") {
     // `Function.prototype.bind.call(f, t)(…)`, `Function.prototype.call.bind(f)(t, …)`.
     const invoked = tagged
@@ -1694,6 +1700,28 @@ function writtenValues(ctx: Ctx, binding: Binding): { w: Written; at: Node }[] {
     const loop = decl && ctx.tree.parent(decl);
     if (loop?.type === "ForOfStatement" && loop.left === decl) eachOf(d.id as Node, loop.right as Node, d);
   }
+  // A parameter is written by its default (`function s(f = load)`, `({ f = load } = {})`) and,
+  // of a function called where it is written (`((f) => f(4))(load)`, `(([f]) => f(4))([load])`),
+  // by the argument in its place (fixture diagnostics/sa206-value-forms, attack29 F01).
+  if (binding.kind === "param") {
+    add(d, undefined, d);
+    const fn = ctx.tree.parent(d);
+    const k = fn && isFunction(fn) ? (fn.params as Node[]).indexOf(d) : -1;
+    let at = k >= 0 ? ctx.tree.parent(fn!) : undefined;
+    let callee: Node | undefined = fn;
+    while (at && TRANSPARENT.has(at.type)) {
+      callee = at;
+      at = ctx.tree.parent(at);
+    }
+    if (at?.type === "CallExpression" && at.callee === callee) {
+      const args = at.arguments as Node[];
+      const spread = args.findIndex((a) => a.type === "SpreadElement");
+      if (spread < 0 || spread > k) {
+        const arg = args[k];
+        if (arg) add(d, { expr: arg }, at);
+      }
+    }
+  }
   for (const v of ctx.scopes.openWrites(binding)) {
     if (v.type === "AssignmentExpression") add(v.left as Node, { expr: v.right as Node }, v);
     else if (v.type === "ForOfStatement") eachOf(v.left as Node, v.right as Node, v);
@@ -1701,10 +1729,54 @@ function writtenValues(ctx: Ctx, binding: Binding): { w: Written; at: Node }[] {
   return out;
 }
 
+/** Of two answers for the branches of a choice, the one that is a smartasync function not named explicitly. */
+function either(a: Lookup, b: Lookup): Lookup {
+  const wanted = (r: Lookup) =>
+    r !== undefined && ("unfollowed" in r || (!r.explicit && r.shape.kind !== "dispatch"));
+  return wanted(a) ? a : wanted(b) ? b : (a ?? b);
+}
+
+const SAME_OBJECT_METHODS = new Set(["freeze", "seal", "preventExtensions"]);
+
+/**
+ * The argument of a call that gives back the very function it is handed: `Object(f)` (a function
+ * is an object: `Object` returns it), `Object.freeze(f)`, `Object.seal(f)`,
+ * `Object.preventExtensions(f)`, and `f.valueOf()`. Its value is a second name for `f` as `f`
+ * itself would be (attack29 F01).
+ */
+function sameValueOf(scopes: Scopes, e: Node): Node | undefined {
+  if (e.type !== "CallExpression") return undefined;
+  const c = peelCallee(e.callee as Node);
+  const arg = e.arguments[0] as Node | undefined;
+  const first = arg && arg.type !== "SpreadElement" ? arg : undefined;
+  if (c.type === "Identifier") return globalName(scopes, c) === "Object" ? first : undefined;
+  if (!isMember(c)) return undefined;
+  const prop = memberName(c);
+  if (prop === "valueOf" && e.arguments.length === 0) return c.object as Node;
+  if (
+    prop !== undefined &&
+    SAME_OBJECT_METHODS.has(prop) &&
+    globalName(scopes, c.object as Node) === "Object"
+  )
+    return first;
+  return undefined;
+}
+
 /** The smartasync function a written value may be, as `lookupReference` finds it. */
 function writtenRef(ctx: Ctx, index: Index, w: Written, depth: number): Resolved | Unfollowed | undefined {
   const refOf = (n: Node): Resolved | Unfollowed | undefined => {
     let e = peelCallee(n);
+    // An expression that hands a function on gives the write that function, as the name itself
+    // would: a branch of `c ? f : g`, either side of `f || g`, `f ?? g`, `c && f`, the value of an
+    // assignment `(h = f)`, and the calls that return their argument (`Object(f)`,
+    // `Object.freeze(f)`, `f.valueOf()`). "Every write form of the language gives the
+    // declaration's answer" (fixture diagnostics/sa206-value-forms, attack29 F01).
+    if (e.type === "ConditionalExpression")
+      return either(refOf(e.consequent as Node), refOf(e.alternate as Node));
+    if (e.type === "LogicalExpression") return either(refOf(e.left as Node), refOf(e.right as Node));
+    if (e.type === "AssignmentExpression") return refOf(e.right as Node);
+    const same = sameValueOf(ctx.scopes, e);
+    if (same) return refOf(same);
     if (e.type === "CallExpression") {
       const c = peelCallee(e.callee as Node);
       if (!isMember(c) || memberName(c) !== "bind") return undefined;

@@ -37,8 +37,21 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
   const out = new Map<string, Set<FunctionKind>>();
   cache.set(ctx, { fns, out });
   const byBinding = bindingsOf(ctx, fns);
-  if (byBinding.size === 0 && !ctx.imported) return out;
-  const kindOf = (value: Node) => heldFunction(ctx, byBinding, value)?.kind;
+  if (byBinding.size === 0 && !ctx.imported && !fns.some((f) => f.holder)) return out;
+  const methods = methodKindsOf(ctx, fns);
+  const kindsOf = (value: Node): Iterable<FunctionKind> | undefined => {
+    const kind = heldFunction(ctx, byBinding, value)?.kind;
+    if (kind) return [kind];
+    // `{ fn: base.load }`, `get fn() { return base.load }`, `static handler = Store.sload`, `{ run:
+    // inst.get }`: a member read whose name is a method that may be smartasync (annotated here,
+    // or in a module the file imports) holds that method, marker and all, as surely as `{ fetch:
+    // load }` holds `load`; so `o.fn()` dispatches on it (fixture modules/held-method-member,
+    // attack29 F09). A plain function of that name is called as it is by the dispatch.
+    const v = strip(value);
+    const prop =
+      v.type === "MemberExpression" || v.type === "OptionalMemberExpression" ? memberName(v) : undefined;
+    return prop === undefined ? undefined : methods.get(prop);
+  };
   ctx.tree.walk(
     ctx.program as Node,
     (n) => {
@@ -121,10 +134,10 @@ export function heldMembers(ctx: Ctx, fns: SaFunction[]): Map<string, Set<Functi
       if (!held) return undefined;
       // Through type-only wrappers too (`{ load: load as Loader }`, `{ load: load! }`).
       const value = strip(held);
-      const kind = name === undefined ? undefined : kindOf(value);
-      if (kind === undefined || name === undefined) return undefined;
+      const found = name === undefined ? undefined : kindsOf(value);
+      if (found === undefined || name === undefined) return undefined;
       const kinds = out.get(name) ?? new Set<FunctionKind>();
-      kinds.add(kind);
+      for (const kind of found) kinds.add(kind);
       out.set(name, kinds);
       return undefined;
       // A holding property names the function (or an imported one): a closed function mentions none.
@@ -147,6 +160,14 @@ export function exportedMethods(
 ): Map<string, Set<FunctionKind>> {
   const out = new Map(heldMembers(ctx, fns));
   if (imported) addKinds(out, imported.escapedNamespaces());
+  return out;
+}
+
+/** The kinds of the methods that may be smartasync, by name: the file's annotated ones and its imports'. */
+function methodKindsOf(ctx: Ctx, fns: SaFunction[]): Map<string, Set<FunctionKind>> {
+  const out = new Map<string, Set<FunctionKind>>();
+  for (const f of fns) if (f.holder) addKinds(out, new Map([[f.name, new Set([f.kind])]]));
+  if (ctx.imported) addKinds(out, ctx.imported.methodKinds());
   return out;
 }
 
