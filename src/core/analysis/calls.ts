@@ -281,8 +281,7 @@ export function buildIndex(ctx: Ctx, fns: SaFunction[]): Index {
 
 /**
  * Built-in globals that are never instances of annotated classes, so a method call on one is
- * never dispatched. Not `globalThis`: a program may hold a smartasync function on it
- * (`globalThis.gl = load; globalThis.gl(5)`), which is dispatched as `o.gl()` is (attack29 F01) (`JSON.parse(text)` where some annotated method is named `parse`; fixture
+ * never dispatched (`JSON.parse(text)` where some annotated method is named `parse`; fixture
  * strategies/dispatch-globals). What their calls return is proven in analysis/prove.ts.
  */
 const SYNC_GLOBALS = new Set([
@@ -313,6 +312,9 @@ const SYNC_GLOBALS = new Set([
   "isFinite",
 ]);
 
+// Not `globalThis`: a program may hold a smartasync function on it (`globalThis.gl = load;
+// globalThis.gl(5)`), which is dispatched as `o.gl()` is (fixture diagnostics/sa206-value-forms,
+// attack29 F01).
 const BUILTIN_RECEIVERS = new Set([...SYNC_GLOBALS, "console", "Promise", "process", "Atomics", "Intl"]);
 
 /**
