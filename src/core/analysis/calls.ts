@@ -1882,6 +1882,65 @@ function aliasOf(ctx: Ctx, index: Index, binding: Binding, depth: number): Unfol
 }
 
 /**
+ * The smartasync function a module-level name the module exports may hold under that other name
+ * (`export const fetchIt = load`, `export let later; later = load`, `export var v = load`,
+ * `export const { load: p } = { load }`, `export const c = cond ? load : null`, `const alias =
+ * load; module.exports = { alias }`): every write form `aliasOf` reads for a call of the name in
+ * the file, so an importer's call of the export is SA206 as a call of the second name here would
+ * be (fixture modules/exported-second-name, attack29 F11). Undefined for the file's own function
+ * (followed) and for an import (its module's facts).
+ */
+export function exportedSecondName(
+  ctx: Ctx,
+  index: Index,
+  binding: Binding,
+): { name: string; kind: FunctionKind; from?: string; fn?: SaFunction; line: number } | undefined {
+  if (binding.kind === "module" || binding.kind === "hoisted" || index.byBinding.has(binding))
+    return undefined;
+  const u = aliasOf(ctx, index, binding, 1) ?? takenOut(index, binding);
+  if (!u || u.maybe) return undefined;
+  const kind = u.kind ?? (u.kinds ? [...u.kinds][0] : undefined);
+  if (!kind) return undefined;
+  const fn = index.byName.get(u.name);
+  return {
+    name: u.name,
+    kind,
+    ...(u.from !== undefined ? { from: u.from } : {}),
+    ...(fn && fn.kind === kind ? { fn } : {}),
+    line: binding.node.loc?.start.line ?? 0,
+  };
+}
+
+/**
+ * The smartasync function an exported expression may be (`export default c ? load : null`,
+ * `module.exports = lib.load`, `module.exports = Object(load)`), read as a write of it is by
+ * `aliasOf` (attack29 F11).
+ */
+export function exportedValueOf(
+  ctx: Ctx,
+  index: Index,
+  value: Node,
+): { name: string; kind: FunctionKind; from?: string; fn?: SaFunction } | undefined {
+  const r = writtenRef(ctx, index, { expr: value }, 1);
+  if (!r || ("unfollowed" in r && r.maybe)) return undefined;
+  if ("unfollowed" in r) {
+    const kind = r.kind ?? (r.kinds ? [...r.kinds][0] : undefined);
+    const fn = index.byName.get(r.name);
+    return kind
+      ? {
+          name: r.name,
+          kind,
+          ...(r.from !== undefined ? { from: r.from } : {}),
+          ...(fn?.kind === kind ? { fn } : {}),
+        }
+      : undefined;
+  }
+  if (r.explicit || r.shape.kind === "dispatch") return undefined;
+  if (r.fn) return { name: r.fn.display, kind: r.fn.kind, fn: r.fn };
+  return r.ext ? { name: r.ext.fact.name, kind: r.ext.fact.kind, from: r.ext.fact.from } : undefined;
+}
+
+/**
  * `const { load } = api` then `load()`, where `load` names a method that may be smartasync (an
  * annotated method, or a function an object holds, analysis/held.ts): the object is gone at the
  * call, so nothing can dispatch on it. Reported, never silently plain (fixture

@@ -10,7 +10,7 @@ import { exportFactOf } from "./export-fact.js";
 import { addKinds } from "./held.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
 import type { SaFunction } from "./model.js";
-import { forEachChild, type Node } from "./tree.js";
+import { forEachChild, isFunction, type Node } from "./tree.js";
 import { isExportsObject, isModuleExports, memberName, requireSource, strip } from "./view.js";
 
 /** How deep re-export chains are followed; deeper chains are treated as plain JavaScript. */
@@ -161,8 +161,15 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
       const u = use(s.declaration.name);
       u.isDefault = true;
       u.defaultDecl = s;
-    } else if (s.type === "ExportDefaultDeclaration" && s.declaration.type === "MemberExpression")
-      values?.push({ exported: "default", value: s.declaration });
+    } else if (
+      s.type === "ExportDefaultDeclaration" &&
+      !isFunction(s.declaration as Node) &&
+      s.declaration.type !== "ClassDeclaration" &&
+      s.declaration.type !== "TSInterfaceDeclaration" &&
+      s.declaration.type !== "TSDeclareFunction"
+    )
+      // `export default lib.load`, `export default c ? load : null`: the value of an expression.
+      values?.push({ exported: "default", value: s.declaration as Node });
     // TypeScript's `export = { f }` is `module.exports = { f }`.
     if (s.type === "TSExportAssignment" && s.expression.type === "ObjectExpression") object(s.expression);
     if (s.type === "TSExportAssignment" && s.expression.type === "Identifier")
@@ -195,6 +202,10 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
     if (e.type !== "AssignmentExpression") continue;
     const { left, right } = e;
     if (isModuleExports(left) && right.type === "ObjectExpression") object(right);
+    // `module.exports = lib.load`, `= c ? load : null`: the module is the value of an expression
+    // (fixture modules/exported-second-name, attack29 F11).
+    else if (isModuleExports(left) && right.type !== "Identifier")
+      values?.push({ exported: "default", value: right });
     // module.exports = f: the module is the function, its ESM default; the variant goes on it
     // as a property (`module.exports.fSync = fSync`), which Node's CommonJS export scan also sees.
     if (isModuleExports(left) && right.type === "Identifier")

@@ -4,7 +4,15 @@ import type { BlockingFact, ExportFact, ModuleFacts, PickedHolder } from "../mod
 import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
-import { blockingExports, exportedImportedBlocking, exportedPlainUnits, rebound } from "./calls.js";
+import {
+  blockingExports,
+  buildIndex,
+  exportedImportedBlocking,
+  exportedPlainUnits,
+  exportedSecondName,
+  exportedValueOf,
+  rebound,
+} from "./calls.js";
 import { unboundedWhy } from "./checks.js";
 import type { Ctx } from "./ctx.js";
 import { exportFactOf } from "./export-fact.js";
@@ -30,6 +38,7 @@ import {
 import { addKinds, exportedMethods, pickedHolders } from "./held.js";
 import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
+import { patternNames } from "./scope.js";
 import type { Node } from "./tree.js";
 import { tsNamespaceExports } from "./ts-namespaces.js";
 import { isExportsObject, memberName, strip } from "./view.js";
@@ -166,6 +175,68 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
   };
 }
 
+/**
+ * Exports of a module-level name that may hold a smartasync function under that other name,
+ * however it was written (`export const fetchIt = load`, `export let later; later = load`, `export
+ * const { load: p } = { load }`, `export const c = cond ? load : null`, `const alias = load;
+ * module.exports = { alias }`): importers get a fact that says why their calls are not followed
+ * (SA206), as a call of that name in the module is (fixture modules/exported-second-name, attack29
+ * F11).
+ */
+function secondNameExports(
+  ctx: Ctx,
+  fns: SaFunction[],
+  uses: Map<string, ExportUse>,
+  values: ValueExport[],
+): Map<string, ExportFact> {
+  const out = new Map<string, ExportFact>();
+  const locals = new Map<string, string[]>();
+  const add = (local: string, exported: string[]) =>
+    locals.set(local, [...(locals.get(local) ?? []), ...exported]);
+  for (const s of ctx.program.body as Node[])
+    if (s.type === "ExportNamedDeclaration" && s.declaration?.type === "VariableDeclaration")
+      for (const d of s.declaration.declarations)
+        for (const id of patternNames(d.id as Node)) add(id.name, [id.name]);
+  for (const [local, use] of uses) add(local, exportedNames(use));
+  if (locals.size === 0 && values.length === 0) return out;
+  const index = buildIndex(ctx, fns);
+  const set = (name: string, held: NonNullable<ReturnType<typeof exportedValueOf>>, unfollowed: string) =>
+    out.set(
+      name,
+      held.fn
+        ? exportFactOf(held.fn, ctx.fileName, false, { unfollowed })
+        : {
+            name: held.name,
+            kind: held.kind,
+            variant: held.name,
+            from: held.from ?? ctx.fileName,
+            unfollowed,
+          },
+    );
+  for (const [local, names] of locals) {
+    const b = ctx.scopes.program.bindings.get(local);
+    const held = b ? exportedSecondName(ctx, index, b) : undefined;
+    if (held)
+      for (const name of names)
+        set(
+          name,
+          held,
+          `it is exported as \`${name}\`, a second name the module gives it (\`${local}\`, line ${held.line}), without its variant; export the function by its own name`,
+        );
+  }
+  // `export default c ? load : null`, `module.exports = lib.load`: the value of an expression.
+  for (const { exported, value } of values) {
+    const held = out.has(exported) ? undefined : exportedValueOf(ctx, index, value);
+    if (held)
+      set(
+        exported,
+        held,
+        `it is exported as \`${exported}\`, the value of an expression (line ${value.loc?.start.line ?? 0}), without its variant; export the function by its own name`,
+      );
+  }
+  return out;
+}
+
 /** The facts of a module's own declarations and exports, re-exports aside (moduleFactsOf). */
 function ownFacts(
   m: AnalysedModule,
@@ -239,6 +310,8 @@ function ownFacts(
   for (const [name, fact] of valueExportFacts(imported, values))
     if (!exports.has(name)) exports.set(name, fact);
   for (const [name, fact] of reassignedExportFacts(ctx, fns, imported, uses))
+    if (!exports.has(name)) exports.set(name, fact);
+  for (const [name, fact] of secondNameExports(ctx, fns, uses, values))
     if (!exports.has(name)) exports.set(name, fact);
   addKinds(methods, exportedMethods(ctx, fns, imported));
   // Literals holding a smartasync function at a place picked at run time: a built package's
