@@ -30,7 +30,7 @@ it("runs the typed form with types stripped and no smartasync plugin", () => {
     [
       "remote 2 21 14",
       "remote 1 remote 4 7",
-      "smartasync: a call of a smartasync function returned a promise, and its .length was read as if it were the value. This file was not compiled with the smartasync plugin, so a plain call cannot know it is in sync code: put `await` before the call, or call `.sync(...)` on the function for the value.",
+      "smartasync: a call of a smartasync function returned a promise, and its .length was read as if it were the value. Either this file was not compiled with the smartasync plugin, or the plugin did not take this `smartasync(...)` as the typed form (only a `const` bound to the call is), so a plain call cannot know it is in sync code: put `await` before the call, or call `.sync(...)` on the function for the value.",
       "",
     ].join("\n"),
   );

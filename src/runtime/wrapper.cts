@@ -92,9 +92,14 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 
 const PROMISE_KEYS = new Set<PropertyKey>(["then", "catch", "finally", "constructor"]);
 
-/** Why a plain call gave a promise: the uncompiled form, or compiled code that was not rewritten. */
+/**
+ * Why a plain call gave a promise: the uncompiled form, or compiled code that was not rewritten.
+ * The wrapper itself also stays in a compiled file where the call is not the typed form (the
+ * function passed on as an argument, in an array), so the message names both (attack29 F10: it
+ * blamed a missing compile on a compiled file).
+ */
 const NOT_COMPILED =
-  "This file was not compiled with the smartasync plugin, so a plain call cannot know it is in sync code";
+  "Either this file was not compiled with the smartasync plugin, or the plugin did not take this `smartasync(...)` as the typed form (only a `const` bound to the call is), so a plain call cannot know it is in sync code";
 const NOT_REWRITTEN =
   "The smartasync compiler did not rewrite this call (code it did not compile, a call it reported with SA206, or a promise used as a value in async code)";
 

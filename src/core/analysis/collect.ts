@@ -7,7 +7,7 @@ import { type Ctx, callText, fail, keyName, posOf, sourceOf, warn } from "./ctx.
 import type { Form, SaFactory, SaFunction } from "./model.js";
 import { proofOf } from "./prove.js";
 import { declaredReturnKind, type ReturnScan, returnedPromise, returnedValues } from "./return-type.js";
-import { strip } from "./transparent.js";
+import { strip, TRANSPARENT } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
 import { TYPED_ARRAYS } from "./typed-arrays.js";
 import { consumerOf } from "./view.js";
@@ -557,6 +557,31 @@ function wrapped(ctx: Ctx, decl: t.VariableDeclaration, w: Wrappers): SaFunction
 }
 
 /**
+ * Where a wrapper call the typed form did not take (`wrapped`) gives its function a name a
+ * caller reaches it by, which the build would not follow (attack29 F10): an object property's
+ * value, a class field, `export default`, an assignment (`exports.load = smartasync(…)`), one of
+ * several declarators. Undefined elsewhere (`typeof smartasync(fn)`, an argument): no name.
+ */
+function unboundWrapperPosition(ctx: Ctx, call: Node): string | undefined {
+  let n = call;
+  let parent = ctx.tree.parent(n);
+  while (parent && TRANSPARENT.has(parent.type)) {
+    n = parent;
+    parent = ctx.tree.parent(n);
+  }
+  if (!parent) return undefined;
+  if (parent.type === "ObjectProperty" && parent.value === n) return "the value of an object property";
+  if ((parent.type === "ClassProperty" || parent.type === "ClassPrivateProperty") && parent.value === n)
+    return "the value of a class field";
+  if (parent.type === "ExportDefaultDeclaration") return "`export default`";
+  if (parent.type === "AssignmentExpression" && parent.right === n)
+    return "the value of an assignment (`exports.load = …`, `obj.load = …`)";
+  if (parent.type === "VariableDeclarator" && parent.init === n)
+    return "one of several names declared together";
+  return undefined;
+}
+
+/**
  * For each comment, the offset of the first token after it, past whitespace and further
  * comments. Computed once from the last comment back, so a run of N comments costs N steps, not
  * N² (security review: 20,000 stray `// @smartasync` lines took 7.8 s).
@@ -934,6 +959,8 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
     leading.set(next, list);
   }
   const claimed = new Set<Comment>();
+  // The wrapper calls the typed form took (`wrapped`), met again as the walk goes into them.
+  const wrapperCalls = new Set<Node>();
   ctx.tree.walk(
     ctx.program,
     (n) => {
@@ -942,6 +969,7 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
       if (anyWrapper && n.type === "VariableDeclaration") {
         const fn = wrapped(ctx, n, wrappers);
         if (fn) {
+          wrapperCalls.add(fn.wrapper as Node);
           if (mine) {
             for (const c of mine) claimed.add(c);
             warn(ctx, "SA106", n, MSG.duplicate());
@@ -949,6 +977,27 @@ export function collectFunctions(ctx: Ctx, factories: SaFactory[] = []): SaFunct
           found.push(fn);
           return undefined;
         }
+      }
+      // The wrapper anywhere else that names its function: the callers the name reaches would
+      // get the wrapper's promise in sync code, unrewritten and unreported (attack29 F10;
+      // fixtures diagnostics/sa102-typed-form-*).
+      if (
+        anyWrapper &&
+        n.type === "CallExpression" &&
+        !wrapperCalls.has(n) &&
+        isWrapper(ctx, n.callee as Node, wrappers)
+      ) {
+        const where = unboundWrapperPosition(ctx, n);
+        if (where !== undefined)
+          fail(
+            ctx,
+            "SA102",
+            n,
+            MSG.notAnnotatable(
+              `this \`smartasync(...)\` call as ${where}`,
+              "The typed form is a `const` bound to the call: write `const load = smartasync(async (id) => ...)` and use `load` there, or annotate a method with `// @smartasync`.",
+            ),
+          );
       }
       if (!mine) return undefined;
       for (const c of mine) claimed.add(c);
