@@ -104,7 +104,9 @@ export function transformCase(
       babelrc: false,
       configFile: false,
       highlightCode: false,
-      sourceType: /\.c[jt]s$/.test(file) ? "script" : "module",
+      // As the CLI (cli/transform-file.ts): a `.cts` with `export =` or exports inside a namespace
+      // is read as a module (fixture typescript/export-equals-namespace).
+      sourceType: /\.cjs$/.test(file) ? "script" : /\.cts$/.test(file) ? "unambiguous" : "module",
       // A `.cjs` may `return` at the top level, as Node allows (fixture modules/cjs-top-level-return).
       parserOpts: {
         allowReturnOutsideFunction: /\.cjs$/.test(file),

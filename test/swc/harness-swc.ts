@@ -16,7 +16,9 @@ export function transformCaseSwc(c: Case, source?: string, file = c.input): Outc
       cwd: c.dir,
       swcrc: false,
       configFile: false,
-      isModule: !/\.c[jt]s$/.test(file),
+      // A `.cts` with `export =` or exports inside a namespace is a module (fixture
+      // typescript/export-equals-namespace), as the Babel harness reads it.
+      isModule: /\.cjs$/.test(file) ? false : /\.cts$/.test(file) ? "unknown" : true,
       // As the CLI and the register hook compile: `with { type: "json" }` is kept.
       jsc: {
         parser: { ...parserFor(file), ...c.harness.swcParser } as never,

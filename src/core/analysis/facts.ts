@@ -307,6 +307,12 @@ function ownFacts(
   // `export namespace Api {…}`, `export import Inner = Api`, `export import load = Api.load`.
   for (const [name, facts] of ts.namespaces) if (!namespaces.has(name)) namespaces.set(name, facts);
   for (const [name, fact] of ts.aliases) if (!exports.has(name)) exports.set(name, fact);
+  // `export = Tools` (a namespace): its members are the module's (attack29 F07).
+  if (ts.exportEquals) {
+    for (const [name, fact] of ts.exportEquals.exports) if (!exports.has(name)) exports.set(name, fact);
+    for (const [name, facts] of ts.exportEquals.namespaces ?? [])
+      if (!namespaces.has(name)) namespaces.set(name, facts);
+  }
   for (const [name, fact] of valueExportFacts(imported, values))
     if (!exports.has(name)) exports.set(name, fact);
   for (const [name, fact] of reassignedExportFacts(ctx, fns, imported, uses))

@@ -24,6 +24,11 @@ export interface TsNamespaceExports {
   aliases: Map<string, ExportFact>;
   /** Statements inside namespace bodies: their functions are not module exports by name. */
   inside: Set<Node>;
+  /**
+   * `export = Tools` of a namespace of this file: the module object is the namespace, so its
+   * members are the module's exports (`import T = require(…)`; `T.fetchIt()`: attack29 F07).
+   */
+  exportEquals?: ModuleFacts;
 }
 
 /**
@@ -331,7 +336,15 @@ export function tsNamespaceExports(ctx: Ctx, fns: SaFunction[], withStrategies =
             : `\`${alias}\` is exported as a TypeScript alias (\`export import ${alias} = ${last}\`), without its variant; export it with \`export { ${last} as ${alias} }\`, which carries the variant`,
       });
   }
-  return { namespaces, aliases, inside };
+  // `export = Tools`: TypeScript's CommonJS emit assigns the namespace object to
+  // `module.exports` (fixture typescript/export-equals-namespace).
+  let exportEquals: ModuleFacts | undefined;
+  for (const st of ctx.program.body as Node[]) {
+    if (st.type !== "TSExportAssignment" || st.expression.type !== "Identifier") continue;
+    const ns = all.get(st.expression.name);
+    if (ns && hasAny(ns)) exportEquals = ns;
+  }
+  return { namespaces, aliases, inside, ...(exportEquals ? { exportEquals } : {}) };
 }
 
 function hasAny(f: ModuleFacts): boolean {
