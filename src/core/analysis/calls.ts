@@ -1249,6 +1249,22 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
           syncStrategy: inner.syncPlan?.strategy,
         };
     }
+    // A bare name in one block of a merged namespace that another block exports (scope.ts
+    // `mergedSiblingExports`): the member `NS.ping`, which TypeScript's emit reads, with no
+    // variant under the bare name; reported where sync code wants the value, never a silent
+    // promise (attack29 F06, fixture typescript/namespace-merged-bare-name-sync).
+    if (binding?.node.type === "ExportNamedDeclaration") {
+      const sibling = [...index.bindingOf.keys()].find((f) => f.stmt === binding.node && f.name === name);
+      const owner = ctx.tree.parent(ctx.tree.parent(binding.node) ?? binding.node);
+      const ns = owner?.type === "TSModuleDeclaration" ? dottedPath(owner.id as Node)?.join(".") : undefined;
+      if (sibling)
+        return {
+          unfollowed: `\`${name}\` here is the member another block of the merged namespace exports (line ${binding.node.loc?.start.line ?? 0}), whose variant has no bare name in this block; call it as a member (\`${ns ?? "NS"}.${name}(…)\`), which is followed`,
+          name: sibling.display,
+          kind: sibling.kind,
+          syncStrategy: sibling.syncPlan?.strategy,
+        };
+    }
     if (binding && depth < 4)
       return (
         explicitAlias(ctx, index, binding, depth + 1) ??
