@@ -2,8 +2,9 @@ import type { types as t } from "@babel/core";
 import type { Ctx } from "./ctx.js";
 import type { Binding } from "./scope.js";
 import { isReference } from "./scope.js";
+import { peelCallee } from "./transparent.js";
 import type { Node } from "./tree.js";
-import { globalName, memberName, strip } from "./view.js";
+import { constantKey, globalName, globalPath, memberKey, strip } from "./view.js";
 
 /**
  * How a program names Node's `process` object and its members (attack27 F13, fixture
@@ -15,29 +16,49 @@ import { globalName, memberName, strip } from "./view.js";
  *   `const proc = require("node:process")`;
  * - a member of either: `proc.stdin`, `process["stdin"]`, `globalThis.process?.send`;
  * - a member taken out by name: `import { stdin } from "node:process"`, `const { stdin } =
- *   process` (also `{ stdin: input }`), `const stdin = process.stdin`.
+ *   process` (also `{ stdin: input }`), `const stdin = process.stdin`;
+ * - attack29 F05 (fixture diagnostics/sa314-process-keys): a computed key the source fixes, a
+ *   `const` bound to a string included (`const k = "stdin"; process[k]`, view.ts `constantKey`),
+ *   the object out of a sequence (`(0, process).stdin`), `process` taken out of the global object
+ *   (`const { process: pr } = globalThis`, `const g = globalThis; g.process`) and
+ *   `Reflect.get(process, "stdin")` (`Reflect.get(globalThis, "process")`).
  * Returns `"process"` for the object, `"process.<member>"` for a member, else undefined. Only
  * `const`s and imports are followed: a `let` may hold anything by the time it is read.
  */
 export function processPath(ctx: Ctx, n: Node, depth = 0): string | undefined {
   if (depth > 8) return undefined;
-  const v = strip(n);
+  // `(0, process)` is `process`: a sequence's value is its last expression.
+  const v = peelCallee(n);
   if (v.type === "Identifier") {
     const b = ctx.scopes.binding(v, v.name);
     if (!b) return v.name === "process" ? "process" : undefined;
     return bindingPath(ctx, b, v.name, depth);
   }
-  if (v.type === "CallExpression") return requiredProcess(ctx, v) ? "process" : undefined;
+  if (v.type === "CallExpression") {
+    if (requiredProcess(ctx, v)) return "process";
+    // `Reflect.get(process, "stdin")` reads the member as `process.stdin` does.
+    const [o, k] = v.arguments as Node[];
+    if (globalPath(ctx.scopes, v.callee as Node) !== "Reflect.get" || !o || !k) return undefined;
+    const key = constantKey(ctx.scopes, strip(k));
+    return typeof key === "string" ? memberOf(ctx, o, key, depth) : undefined;
+  }
   if (v.type !== "MemberExpression" && v.type !== "OptionalMemberExpression") return undefined;
   // `globalThis.process`: the member `process` of the global object.
   if (globalName(ctx.scopes, v) === "process") return "process";
-  const o = strip(v.object as Node);
-  const key = memberName(v);
-  if (key === undefined) return undefined;
+  const key = memberKey(ctx.scopes, v);
+  return typeof key === "string" ? memberOf(ctx, v.object as Node, key, depth) : undefined;
+}
+
+/** The process path of member `key` of `o`: of the process object, or `process` of the global one. */
+function memberOf(ctx: Ctx, o: Node, key: string, depth: number): string | undefined {
+  if (key === "process" && GLOBAL_OBJECTS.has(globalName(ctx.scopes, peelCallee(o)) ?? "")) return "process";
   if (processPath(ctx, o, depth + 1) !== "process") return undefined;
   // `processModule.default` of `import * as processModule from "process"` is the object itself.
   return key === "default" ? "process" : `process.${key}`;
 }
+
+/** The names of the global object (`globalThis.process` is `process`). */
+const GLOBAL_OBJECTS = new Set(["globalThis", "global", "self"]);
 
 /** The process path a binding holds: an import of the process module, or a `const` of one. */
 function bindingPath(ctx: Ctx, b: Binding, local: string, depth: number): string | undefined {
@@ -57,15 +78,15 @@ function bindingPath(ctx: Ctx, b: Binding, local: string, depth: number): string
   const init = d.init as Node;
   if (d.id.type === "Identifier") return processPath(ctx, init, depth + 1);
   if (d.id.type !== "ObjectPattern") return undefined;
-  // `const { stdin } = process`, `const { stdin: input } = proc`: the member named by the key.
-  if (processPath(ctx, init, depth + 1) !== "process") return undefined;
+  // `const { stdin } = process`, `const { stdin: input } = proc`: the member named by the key;
+  // `const { process: pr } = globalThis`: the process (attack29 F05).
   for (const p of d.id.properties) {
-    if (p.type !== "ObjectProperty" || p.computed) continue;
+    if (p.type !== "ObjectProperty") continue;
     const value = p.value.type === "AssignmentPattern" ? p.value.left : p.value;
     if (value.type !== "Identifier" || value.name !== local) continue;
     const key =
-      p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : undefined;
-    return key === undefined ? undefined : `process.${key}`;
+      !p.computed && p.key.type === "Identifier" ? p.key.name : constantKey(ctx.scopes, strip(p.key as Node));
+    return typeof key === "string" ? memberOf(ctx, init, key, depth) : undefined;
   }
   return undefined;
 }
@@ -100,6 +121,8 @@ export function processRead(ctx: Ctx, n: Node): string | undefined {
     const path = processPath(ctx, n);
     return path?.startsWith("process.") ? path : undefined;
   }
-  if (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") return undefined;
+  // `Reflect.get(process, "stdin")` (attack29 F05): processPath reads no other call as a member.
+  if (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression" && n.type !== "CallExpression")
+    return undefined;
   return processPath(ctx, n);
 }

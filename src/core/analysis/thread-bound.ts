@@ -7,7 +7,7 @@ import { processPath, processRead } from "./process-names.js";
 import type { Binding } from "./scope.js";
 import { isFunction, type Node } from "./tree.js";
 import { calledWith } from "./twin-callee.js";
-import { memberName, strip } from "./view.js";
+import { constantKey, memberName, strip } from "./view.js";
 import { functionOfBinding } from "./writes.js";
 
 /**
@@ -691,10 +691,12 @@ function processUse(ctx: Ctx, n: Node): { what: string; why: string } | undefine
     const callee = strip(n.callee as Node);
     const path = processPath(ctx, callee);
     const method = path?.startsWith("process.") ? path.slice("process.".length) : undefined;
-    const event = n.arguments[0] ? strip(n.arguments[0] as Node) : undefined;
-    if (method === undefined || !LISTEN.has(method) || event?.type !== "StringLiteral") return undefined;
-    const name = event.value;
-    if (!/^SIG[A-Z0-9]+$/.test(name) && !MAIN_THREAD_EVENTS.has(name)) return undefined;
+    // The event as the source fixes it: a string, a template without substitutions, a `const`
+    // bound to one (attack29 F05: `const ev = "SIGUSR2"; process.once(ev, …)`).
+    const event = n.arguments[0] ? constantKey(ctx.scopes, strip(n.arguments[0] as Node)) : undefined;
+    const name = method !== undefined && LISTEN.has(method) && typeof event === "string" ? event : undefined;
+    if (name === undefined || (!/^SIG[A-Z0-9]+$/.test(name) && !MAIN_THREAD_EVENTS.has(name)))
+      return n.type === "CallExpression" ? readUse(ctx, n, as) : undefined;
     const text = sourceOf(ctx, callee).replace(/\s+/g, "");
     return {
       what: `registers \`${text}("${name}", …)\`${text === path ? "" : ` (\`${path}\`)`}`,
@@ -714,6 +716,15 @@ function processUse(ctx: Ctx, n: Node): { what: string; why: string } | undefine
         why: "undefined in a worker: its main module is smartasync's worker",
       };
   }
+  return readUse(ctx, n, as);
+}
+
+/** A main-thread-only member of `process` that `n` reads (`process.stdin`, `Reflect.get(process, "stdin")`). */
+function readUse(
+  ctx: Ctx,
+  n: Node,
+  as: (path: string, written: Node) => string,
+): { what: string; why: string } | undefined {
   const path = processRead(ctx, n);
   if (path === undefined || !path.startsWith("process.")) return undefined;
   const key = path.slice("process.".length);
