@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { APP, cli, MALFORMED, PLAIN, tree, untimed } from "./helpers.js";
 
@@ -192,6 +194,34 @@ describe("smartasync check", () => {
       expect(r.stdout).not.toContain("calm");
       expect(r.stdout).toMatch(/failed: 0 errors, 2 denied/);
     }
+  });
+
+  it("--deny sync-worker fails on a call of another module's plain function that blocks on a worker through a parameter default or a class constructed in place (attack29 F03)", () => {
+    const app = tree("check-imported-plain-default-inplace", {
+      "src/lib/remote.js": `// @smartasync\nexport async function h(u) {\n  await new Promise((r) => setTimeout(r, 1));\n  return "remote " + u;\n}\n`,
+      // No annotation: plain exports only, two that block and one whose default does not.
+      "src/lib/helpers.js": `import { h } from "./remote.js";\n\nexport function viaDefault(u, v = h(u)) {\n  return v;\n}\n\nexport function viaNew(u) {\n  return new (class {\n    constructor() {\n      this.v = h(u);\n    }\n  })().v;\n}\n\nexport function calm(u, v = "calm " + u) {\n  return v;\n}\n`,
+      "src/server/handler.js": `import { calm, viaDefault, viaNew } from "../lib/helpers.js";\n\nexport function a() {\n  return viaDefault("/a");\n}\n\nexport function b() {\n  return viaNew("/b");\n}\n\nexport function quiet() {\n  return calm("/q");\n}\n`,
+    });
+    expect(cli(["check", "src/server"], app).status).toBe(0);
+    for (const compiler of ["babel", "swc"]) {
+      const r = cli(["check", "src/server", "--deny", "sync-worker", "--compiler", compiler], app);
+      expect(r.status).toBe(1);
+      for (const [at, name] of [
+        ["4:10", "viaDefault"],
+        ["8:10", "viaNew"],
+      ])
+        expect(r.stdout).toContain(
+          `src/server/handler.js:${at}: denied (sync-worker) sync-worker: call of ${name} uses direct (→ ${name}), which blocks on a worker further on, denied by --deny sync-worker`,
+        );
+      expect(r.stdout).not.toContain("calm");
+      expect(r.stdout).toMatch(/failed: 0 errors, 2 denied/);
+    }
+    // The library's own build lists both under `blocking` in its manifest.
+    const lib = cli(["build", "src/lib", "--out-dir", "dist"], app);
+    expect(lib.status).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(app, "dist/smartasync.manifest.json"), "utf8"));
+    expect(Object.keys(manifest.blocking["helpers.js"]).sort()).toEqual(["viaDefault", "viaNew"]);
   });
 
   it("--deny sync-worker fails on a generator iterated, a subclass's inherited method, a CommonJS helper and a nested namespace's function of another module that block on a worker (attack23 F6)", () => {

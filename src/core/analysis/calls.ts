@@ -452,7 +452,10 @@ export function markSyncBodyBlocks(
       ctx.tree.walk(root, (n) => {
         if (isFunction(n)) return false;
         if (n.type === "NewExpression") {
-          const c = classOfFile(ctx, n.callee as Node);
+          // A class constructed in place (`new (class { constructor() { this.v = h(u) } })()`,
+          // attack29 F03) runs its construction here as a named one does.
+          const callee = strip(n.callee as Node);
+          const c = callee.type === "ClassExpression" ? callee : classOfFile(ctx, callee);
           if (c) builds.push(c);
           else if (importedBlocking(ctx, imported, n)) ext = true;
           return undefined;
@@ -528,7 +531,7 @@ export function markSyncBodyBlocks(
   const classUnits = new Map<Node, Unit>();
   const todo: Node[] = [...exportedPlain.values()];
   for (const f of sync) {
-    const got = scan([f.fn.body as Node]);
+    const got = scan(runsOnCall(f.fn));
     fnUnits.set(f, got);
     todo.push(...got.builds);
   }
@@ -539,7 +542,7 @@ export function markSyncBodyBlocks(
       // tree left it closed (then it mentions nothing smartasync).
       const got = ctx.tree.isClosed(c)
         ? { calls: [], builds: [], ext: false }
-        : scan([(c as t.Function).body as Node]);
+        : scan(runsOnCall(c as t.Function));
       classUnits.set(c, got);
       todo.push(...got.builds);
       continue;
@@ -584,6 +587,14 @@ export function markSyncBodyBlocks(
     }
   }
   blockingUnits.set(ctx, blockingClasses);
+}
+
+/**
+ * What a call of `f` runs of its own: its parameters' defaults, then its body (attack29 F03:
+ * `(u, v = h(u)) => v` blocks where `h(u)` does; fixture cli check-deny-sync-worker).
+ */
+function runsOnCall(f: t.Function): Node[] {
+  return [...(f.params as Node[]), f.body as Node];
 }
 
 /**
