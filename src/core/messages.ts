@@ -51,6 +51,12 @@ export const MSG = {
   /** SA212: a module namespace that holds generated exports, reflected on (namespace-reflection.ts). */
   namespaceReflection: (ns: string, source: string, own: string[], generated: string[], how: string) =>
     `\`${how.replace("ns", ns)}\` lists every export of "${source}", which also exports the generated ${generated.map((g) => `\`${g}\``).join(", ")} (a module namespace cannot hide an export, as an object literal's generated variants are hidden). Name the exports you mean (\`const { ${own.join(", ")}, … } = ${ns}\`, or an object of them), or leave out the generated ${generated.length > 1 ? "names" : "name"} where you list them.`,
+  /**
+   * SA212, attack29 F13: a module namespace that holds generated exports, used as a value other
+   * than by a member read (namespace-reflection.ts `valueUse`).
+   */
+  namespaceValue: (ns: string, source: string, own: string[], generated: string[], how: string) =>
+    `\`${how}\` uses the namespace of "${source}" as a value, and it also holds the generated ${generated.map((g) => `\`${g}\``).join(", ")}: what lists it, or is given it, sees ${generated.length > 1 ? "them" : "it"} (a module namespace cannot hide an export, as an object literal's generated variants are hidden). Read the members you mean (\`${ns}.${own[0]}\`, \`const { ${own.join(", ")}, … } = ${ns}\`), or pass an object of them.`,
   exportClash: (fn: string, exported: string, as: string, option: string) =>
     `\`${fn}\` is exported as \`${exported}\`, so its variant is exported as \`${as}\`, but the module already exports that name (an ES module that exports a name twice does not load; in CommonJS one export would replace the other). If that export is a hand-written twin of \`${fn}\`, delete it: the annotation exports \`${as}\` from \`${fn}\` (docs/migrating.md). Otherwise rename one of the exports, or choose another suffix with the \`${option}\` option.`,
   reExportClash: (exported: string, as: string) =>

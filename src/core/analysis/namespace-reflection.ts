@@ -1,10 +1,10 @@
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
-import { type Ctx, warn } from "./ctx.js";
+import { type Ctx, sourceOf, warn } from "./ctx.js";
 import type { ImportedFns } from "./imported.js";
-import { isReference } from "./scope.js";
+import { type Binding, isReference } from "./scope.js";
 import type { Node } from "./tree.js";
-import { consumerOf, memberName } from "./view.js";
+import { constantKey, consumerOf, memberName, staticString, strip } from "./view.js";
 
 /** The calls that list an object's own keys or values (`Object.keys(ns)`, `JSON.stringify(ns)`). */
 const LISTING: Record<string, ReadonlySet<string>> = {
@@ -27,37 +27,141 @@ const LISTING: Record<string, ReadonlySet<string>> = {
  * exports a smartasync function also see its generated `loadSync`, which the source's namespace
  * does not hold (attack F01; fixture diagnostics/sa212-namespace-reflection). Warned at the
  * reflection, naming the generated exports; only for a namespace whose module's facts name one.
+ *
+ * attack29 F13 (fixture diagnostics/sa212-namespace-value): the namespace object used as a value
+ * in any other way than a member read or a destructuring of named members is warned too — passed
+ * to a function (`listExports(ns)`: what it does with the object the build does not see), kept in
+ * a `let` or a property, an object rest taken from it (`const { load, ...rest } = ns`), `in`. A
+ * `const` second name (`const alias = ns`) is followed: its uses are the namespace's. The value of
+ * `await import("./lib.js")` is the same namespace, read the same way.
  */
 export function reflectedNamespaces(ctx: Ctx, imported: ImportedFns): void {
   for (const s of ctx.program.body) {
     if (s.type !== "ImportDeclaration" || s.importKind === "type") continue;
     const spec = s.specifiers.find((x) => x.type === "ImportNamespaceSpecifier");
     if (!spec) continue;
-    const followed = [...imported.factsOf(s.source.value).exports].filter(
-      ([, f]) => !f.unfollowed && f.variant,
-    );
-    const generated = followed.map(([, f]) => f.variant);
-    const own = followed.map(([exported]) => exported);
-    if (generated.length === 0) continue;
-    const { tree, scopes } = ctx;
-    const name = spec.local.name;
-    const b = scopes.binding(spec.local as Node, name);
-    if (!b) continue;
-    tree.watched.add(name);
-    tree.walk(
-      tree.program,
-      (n) => {
-        if (n.type !== "Identifier" || n.name !== name || !isReference(n, tree)) return undefined;
-        if (scopes.binding(n, name) !== b) return undefined;
-        const how = reflection(ctx, n);
-        if (how) warn(ctx, "SA212", n, MSG.namespaceReflection(name, s.source.value, own, generated, how));
-        return undefined;
-      },
-      true,
-    );
+    const module = generatedOf(imported, s.source.value);
+    if (!module) continue;
+    const b = ctx.scopes.binding(spec.local as Node, spec.local.name);
+    if (b) usesOf(ctx, b, module, 0);
   }
+  dynamicImports(ctx, imported);
 }
 
+/** What SA212 names of a module: its source, its exports, the variants generated for them. */
+interface Generated {
+  source: string;
+  own: string[];
+  generated: string[];
+}
+
+function generatedOf(imported: ImportedFns, source: string): Generated | undefined {
+  const followed = [...imported.factsOf(source).exports].filter(([, f]) => !f.unfollowed && f.variant);
+  if (followed.length === 0) return undefined;
+  return { source, own: followed.map(([e]) => e), generated: followed.map(([, f]) => f.variant!) };
+}
+
+/** Each reference of a namespace binding (or a `const` second name of one), asked `valueUse`. */
+function usesOf(ctx: Ctx, b: Binding, module: Generated, depth: number): void {
+  const { tree, scopes } = ctx;
+  const name = b.name;
+  tree.watched.add(name);
+  tree.walk(
+    tree.program,
+    (n) => {
+      if (n.type !== "Identifier" || n.name !== name || !isReference(n, tree)) return undefined;
+      if (scopes.binding(n, name) !== b) return undefined;
+      use(ctx, n, name, module, depth);
+      return undefined;
+    },
+    true,
+  );
+}
+
+/** Warns where the namespace value `n` is reflected on or given away; follows a `const` alias. */
+function use(ctx: Ctx, n: Node, shownAs: string, module: Generated, depth: number): void {
+  const { source, own, generated } = module;
+  const listed = reflection(ctx, n);
+  if (listed) warn(ctx, "SA212", n, MSG.namespaceReflection(shownAs, source, own, generated, listed));
+  const used = listed === undefined ? valueUse(ctx, n, module, depth) : undefined;
+  if (used) warn(ctx, "SA212", n, MSG.namespaceValue(shownAs, source, own, generated, used));
+}
+
+/**
+ * The code through which the namespace value `n` leaves the build's sight, quoted (attack29
+ * F13: `listExports(lib)`, `{ load, ...rest } = lib`, `"loadSync" in lib`), or undefined for a member
+ * read, a destructuring of named members, `typeof` and a comparison — or a `const` alias, whose
+ * references are followed instead.
+ */
+function valueUse(ctx: Ctx, n: Node, module: Generated, depth: number): string | undefined {
+  const { tree, scopes } = ctx;
+  const { outer, parent: p } = consumerOf(tree, n);
+  const key = tree.link(outer)?.key;
+  if (p === undefined) return undefined;
+  if ((p.type === "MemberExpression" || p.type === "OptionalMemberExpression") && key === "object")
+    return undefined;
+  if (p.type === "UnaryExpression" && (p.operator === "typeof" || p.operator === "void")) return undefined;
+  if (p.type === "BinaryExpression" && /^[!=]==?$/.test(p.operator)) return undefined;
+  if (p.type === "ExpressionStatement" || p.type === "AwaitExpression") return undefined;
+  const pattern =
+    p.type === "VariableDeclarator" && key === "init"
+      ? (p.id as Node)
+      : p.type === "AssignmentExpression" && key === "right" && p.operator === "="
+        ? (p.left as Node)
+        : undefined;
+  if (pattern?.type === "ObjectPattern")
+    return pattern.properties.some((x) => x.type === "RestElement") ? short(ctx, p) : undefined;
+  if (pattern?.type === "Identifier" && p.type === "VariableDeclarator") {
+    const b = scopes.binding(pattern, pattern.name);
+    // `const alias = ns`: the alias's uses are the namespace's (depth bounds a chain of them).
+    if (b?.kind === "const" && !b.violations.length && depth < 8) {
+      usesOf(ctx, b, module, depth + 1);
+      return undefined;
+    }
+  }
+  if ((p.type === "CallExpression" || p.type === "NewExpression") && key === "arguments") {
+    // `vi.spyOn(ns, "load")`, `Reflect.get(ns, "load")`: one member named, not the object listed.
+    const args = p.arguments as Node[];
+    const named = args[0] === outer && args[1] ? constantKey(scopes, strip(args[1])) : undefined;
+    if (typeof named === "string" && !module.generated.includes(named)) return undefined;
+  }
+  return short(ctx, p);
+}
+
+/** Code as a message quotes it: on one line, at most 48 characters. */
+function short(ctx: Ctx, n: Node): string {
+  const text = sourceOf(ctx, n).replace(/\s+/g, " ");
+  return text.length > 48 ? `${text.slice(0, 47)}…` : text;
+}
+
+/**
+ * `await import("./lib.js")` of a module with generated exports: the namespace, read as a
+ * namespace binding's reference is (attack29 F13). The text is searched first; the walk then
+ * enters closed functions (an answer depending on one is taken again on the whole tree).
+ */
+function dynamicImports(ctx: Ctx, imported: ImportedFns): void {
+  const modules = new Map<string, Generated>();
+  for (const m of ctx.code.matchAll(/\bimport\s*\(\s*(["'`])([^"'`]+)\1\s*\)/g)) {
+    const source = m[2]!;
+    if (modules.has(source)) continue;
+    const g = generatedOf(imported, source);
+    if (g) modules.set(source, g);
+  }
+  if (modules.size === 0) return;
+  ctx.tree.walk(ctx.tree.program, (n) => {
+    const source =
+      n.type === "ImportExpression"
+        ? staticString(n.source as Node)
+        : n.type === "CallExpression" && n.callee.type === "Import"
+          ? staticString(n.arguments[0] as Node)
+          : undefined;
+    const module = source === undefined ? undefined : modules.get(source);
+    if (!module) return undefined;
+    const { parent } = consumerOf(ctx.tree, n);
+    if (parent?.type === "AwaitExpression") use(ctx, parent, `await import("${source}")`, module, 0);
+    return undefined;
+  });
+}
 /** How `n` (a namespace's reference) is reflected on: the reflection's text, or undefined. */
 function reflection(ctx: Ctx, n: Node): string | undefined {
   const { tree, scopes } = ctx;
