@@ -124,6 +124,19 @@ function valueUse(ctx: Ctx, n: Node, module: Generated, depth: number): string |
     const args = p.arguments as Node[];
     const named = args[0] === outer && args[1] ? constantKey(scopes, strip(args[1])) : undefined;
     if (typeof named === "string" && !module.generated.includes(named)) return undefined;
+    // `ns.load.bind(ns, 5)`, `ns.load.call(ns, 1)`: the namespace as its own member's `this`.
+    const callee = strip(p.callee as Node);
+    const fn = callee.type === "MemberExpression" ? strip(callee.object as Node) : undefined;
+    const own = fn?.type === "MemberExpression" ? strip(fn.object as Node) : undefined;
+    if (
+      args[0] === outer &&
+      ["bind", "call", "apply"].includes(memberName(callee) ?? "") &&
+      own?.type === "Identifier" &&
+      n.type === "Identifier" &&
+      own.name === (n as t.Identifier).name &&
+      scopes.binding(own, own.name) === scopes.binding(n, (n as t.Identifier).name)
+    )
+      return undefined;
   }
   return short(ctx, p);
 }
