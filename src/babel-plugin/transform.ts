@@ -450,11 +450,27 @@ function emitPlan(
   // copy asks for `loadUserSync`), after the paths above were found: its holder is looked up now
   // (fixture modules/named-import-in-copy-with-plugins, attack19 F7).
   const holderPath = (node: t.Node) => paths.get(node) ?? pathsOf(program, new Set([node]), plan).get(node)!;
+  // A namespace import takes no named specifiers (`import load, * as ns, { loadSync }` does not
+  // parse): its variants come in by a declaration of their own, from the same module, after it
+  // (fixture modules/namespace-beside-default, attack29 F17).
+  const ownImports = new Map<t.ImportDeclaration, t.ImportDeclaration>();
   for (const v of plan.imported.pending) {
     if (v.holder.kind === "import") {
       const spec = t.importSpecifier(t.identifier(v.local), nameNode(v.imported));
-      v.holder.decl.specifiers.push(spec);
-      if (sync) sync.pushedInto(holderPath(v.holder.decl), "specifiers", spec);
+      const decl = v.holder.decl;
+      if (decl.specifiers.some((s) => s.type === "ImportNamespaceSpecifier")) {
+        const own = ownImports.get(decl);
+        if (own) own.specifiers.push(spec);
+        else {
+          const added = t.importDeclaration([spec], t.cloneNode(decl.source));
+          ownImports.set(decl, added);
+          paths.set(decl, holderPath(decl));
+          inserts.add(decl, [added]);
+        }
+        continue;
+      }
+      decl.specifiers.push(spec);
+      if (sync) sync.pushedInto(holderPath(decl), "specifiers", spec);
     } else {
       const prop = t.objectProperty(
         nameNode(v.imported),
@@ -462,7 +478,11 @@ function emitPlan(
         false,
         v.imported === v.local,
       );
-      v.holder.pattern.properties.push(prop);
+      // Before a rest element, which must stay last, and whose object must not gain the variant
+      // (fixtures modules/destructured-rest, cjs/destructured-rest; attack29 F16).
+      const props = v.holder.pattern.properties;
+      const rest = props.findIndex((p) => p.type === "RestElement");
+      props.splice(rest < 0 ? props.length : rest, 0, prop);
       // The new name is bound by the declaration the pattern is in.
       if (sync) sync.redeclared(holderPath(v.holder.pattern), v.local);
     }

@@ -1454,17 +1454,35 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
       after(ms, r.stmt, `${code.slice(s(r.target), e(r.target))}${member} = ${r.local};`);
     }
   }
+  // A namespace import takes no named specifiers: the variants it would gain come in by a
+  // declaration of their own after it (fixture modules/namespace-beside-default, attack29 F17).
+  const ownImports = new Map<t.ImportDeclaration, string[]>();
   for (const v of plan.imported.pending) {
     const alias = (sep: string) =>
       v.local === v.imported ? v.imported : `${quoted(v.imported)}${sep}${v.local}`;
     if (v.holder.kind === "require") {
-      ms.appendLeft(e(v.holder.pattern.properties.at(-1)!), `, ${alias(": ")}`);
+      // Before a rest element, which must stay last (fixtures modules/destructured-rest,
+      // cjs/destructured-rest; attack29 F16).
+      const props = v.holder.pattern.properties;
+      const rest = props.find((p) => p.type === "RestElement");
+      if (rest) ms.appendRight(s(rest), `${alias(": ")}, `);
+      else ms.appendLeft(e(props.at(-1)!), `, ${alias(": ")}`);
       continue;
     }
     const specs = v.holder.decl.specifiers;
+    if (specs.some((x) => x.type === "ImportNamespaceSpecifier")) {
+      const list = ownImports.get(v.holder.decl) ?? [];
+      list.push(alias(" as "));
+      ownImports.set(v.holder.decl, list);
+      continue;
+    }
     const named = specs.filter((x) => x.type === "ImportSpecifier");
     if (named.length) ms.appendLeft(e(named.at(-1)!), `, ${alias(" as ")}`);
     else ms.appendLeft(e(specs.at(-1)!), `, { ${alias(" as ")} }`);
+  }
+  for (const [decl, list] of ownImports) {
+    const source = code.slice(s(decl.source), e(decl.source));
+    ms.appendLeft(e(decl), `\nimport { ${list.join(", ")} } from ${source};`);
   }
   main.finish();
   imports.flush(ms, code);

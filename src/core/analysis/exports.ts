@@ -901,6 +901,10 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
       const prior = reExported.get(as);
       if (prior !== undefined && (prior.from !== fact.from || prior.name !== fact.name))
         fail(ctx, "SA103", sp, MSG.reExportClash(exported, as));
+      // The same function by a second route (`export { default }` and `export { default as
+      // load }` of one module): its variant is exported once, by the first (fixture
+      // modules/barrel-same-default-twice, attack29 F18).
+      if (prior !== undefined) continue;
       if (names.has(as) || declared(as)) continue;
       names.add(as);
       reExported.set(as, fact);

@@ -493,6 +493,30 @@ export class ImportedFns {
   }
 
   /**
+   * The import declaration a variant of `decl`'s module joins. A namespace import takes no named
+   * specifiers (`import load, * as ns from "./lib"`): the emitters give its variants a
+   * declaration of their own after it, and a second pass finds them in that one, the first
+   * import of the same module that takes named specifiers (fixture
+   * modules/namespace-beside-default, attack29 F17).
+   */
+  private variantHome(decl: t.ImportDeclaration): t.ImportDeclaration {
+    if (!decl.specifiers.some((sp) => sp.type === "ImportNamespaceSpecifier")) return decl;
+    for (const s of this.ctx.program.body)
+      if (
+        s.type === "ImportDeclaration" &&
+        s.source.value === decl.source.value &&
+        s.importKind !== "type" &&
+        s.importKind !== "typeof" &&
+        !s.phase &&
+        !s.attributes?.length &&
+        s.specifiers.length > 0 &&
+        !s.specifiers.some((sp) => sp.type === "ImportNamespaceSpecifier")
+      )
+        return s;
+    return decl;
+  }
+
+  /**
    * `export const { load } = ns`: the pattern binds (and so exports) the variant under `local`
    * too. A pattern that binds it already (a previous pass) is left alone; a `local` the file
    * binds otherwise is not taken (the variant is then not exported through this pattern).
@@ -958,7 +982,7 @@ export class ImportedFns {
         decl,
         importedName(b),
         "ident",
-        { kind: "import", decl },
+        { kind: "import", decl: this.variantHome(decl) },
         callee,
       );
     }
