@@ -941,7 +941,11 @@ export function reExportVariants(ctx: Ctx, imported: ImportedFns): ReExportVaria
     // attack 16, F24: `export { read } from "./lib"` and `export default read` of the same
     // import would export `readSync` twice, and a module with a duplicate export does not load.
     if (prior !== undefined) {
-      if (prior === e.ref.fact) continue;
+      // One function under two export names of its module (`export { default } from "./lib"`
+      // beside `import { load } from "./lib"; export { load }`, lib's default being `load`): its
+      // variant is exported once (fixture modules/barrel-same-default-twice, attack29 F18).
+      if (prior === e.ref.fact || (prior.from === e.ref.fact.from && prior.name === e.ref.fact.name))
+        continue;
       const v = e.via;
       const node =
         v.kind === "specifier"
