@@ -66,7 +66,10 @@ export class ScopeSync {
   redeclared(pattern: NodePath, name: string): void {
     this.declared.add(name);
     const declaration = pattern.findParent((p) => p.isVariableDeclaration());
-    if (declaration) this.redeclare.push(declaration);
+    // `export const { load: l2, ...others } = ns`: the new name is referenced by the export too
+    // (fixture modules/destructured-rest).
+    const exported = declaration?.parentPath?.isExportNamedDeclaration() ? declaration.parentPath : undefined;
+    if (declaration) this.redeclare.push(exported ?? declaration);
   }
 
   /** `node` was pushed into the list `key` (`specifiers`, `body.body`) of `parent`'s node. */
