@@ -1124,6 +1124,21 @@ function lookupRoutes(ctx: Ctx, index: Index, call: Node): Lookup {
 }
 
 /**
+ * The names of the file's imports of smartasync modules and of its top-level `require`s: where
+ * an imported smartasync function (or its variant) can be reached by name.
+ */
+function addImportedRoots(ctx: Ctx, names: Set<string>): void {
+  for (const s of ctx.program.body as Node[]) {
+    if (s.type === "ImportDeclaration" && hasFacts(ctx.imported?.factsOf(s.source.value) ?? EMPTY_FACTS))
+      for (const sp of s.specifiers) names.add(sp.local.name);
+    if (s.type === "VariableDeclaration")
+      for (const d of s.declarations)
+        if (d.init && requireSource(ctx.scopes, peelCallee(d.init as Node)) !== undefined)
+          for (const id of patternNames(d.id as Node)) names.add(id.name);
+  }
+}
+
+/**
  * The smartasync function a stored value names, for opaque.ts. Only names that may lead to one
  * are looked up (the file's annotated functions, imports of smartasync modules, top-level
  * `require`s): a binding lookup watches its name, which would reopen closed functions (lazy.ts).
@@ -1132,14 +1147,7 @@ function held(ctx: Ctx, index: Index): HeldName {
   let names = rootNames.get(ctx);
   if (!names) {
     names = new Set(index.byName.keys());
-    for (const s of ctx.program.body as Node[]) {
-      if (s.type === "ImportDeclaration" && hasFacts(ctx.imported?.factsOf(s.source.value) ?? EMPTY_FACTS))
-        for (const sp of s.specifiers) names.add(sp.local.name);
-      if (s.type === "VariableDeclaration")
-        for (const d of s.declarations)
-          if (d.init && requireSource(ctx.scopes, peelCallee(d.init as Node)) !== undefined)
-            for (const id of patternNames(d.id as Node)) names.add(id.name);
-    }
+    addImportedRoots(ctx, names);
     rootNames.set(ctx, names);
   }
   const known = names;
@@ -2650,14 +2658,7 @@ const MAX_VALUE_ALIASES = 4;
 function explicitValues(ctx: Ctx, index: Index, looked: ReadonlySet<Node>): void {
   const names = new Set<string>();
   for (const f of index.byName.values()) if (f.kind === "async") names.add(f.variant);
-  for (const s of ctx.program.body as Node[]) {
-    if (s.type === "ImportDeclaration" && hasFacts(ctx.imported?.factsOf(s.source.value) ?? EMPTY_FACTS))
-      for (const sp of s.specifiers) names.add(sp.local.name);
-    if (s.type === "VariableDeclaration")
-      for (const d of s.declarations)
-        if (d.init && requireSource(ctx.scopes, peelCallee(d.init as Node)) !== undefined)
-          for (const id of patternNames(d.id as Node)) names.add(id.name);
-  }
+  addImportedRoots(ctx, names);
   if (names.size === 0) return;
   const refs: t.Identifier[] = [];
   const declarators: t.VariableDeclarator[] = [];
