@@ -7,7 +7,7 @@ import { currentCompile } from "./compile-run.js";
 import { type ScannedReExport, scanModule } from "./import-scan.js";
 import { packageFolderOf, packageStampOf } from "./managed.js";
 import { declaredKindNow } from "./package-type.js";
-import { mapEntry } from "./resolve.js";
+import { mainEntry, mapEntry } from "./resolve.js";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
 
 /**
@@ -801,8 +801,7 @@ export function packageTarget(
     const target = entry ? pick(entry.target) : undefined;
     return target !== undefined && entry?.rest !== undefined ? target.replaceAll("*", entry.rest) : target;
   }
-  if (subpath === ".") return typeof packageJson.main === "string" ? packageJson.main : "index.js";
-  return `${subpath}`;
+  return mainEntry(packageJson, subpath);
 }
 
 /** A manifest keyed by compiled file, as `smartasync build` writes it. */

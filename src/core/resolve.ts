@@ -447,6 +447,16 @@ export function browserMiss(
 }
 
 /**
+ * The file Node enters a package without `"exports"` by for a subpath: `"main"` (an empty one
+ * counts as none) or `index.js` for the package itself, the subpath as written otherwise. The one
+ * reading for module-facts.ts `packageTarget` and `hostPackageEntry`.
+ */
+export function mainEntry(packageJson: Record<string, unknown>, subpath: string): string {
+  if (subpath !== ".") return subpath;
+  return typeof packageJson.main === "string" && packageJson.main !== "" ? packageJson.main : "index.js";
+}
+
+/**
  * Where a package without `"exports"` is entered by a host with its own `mainFields` or
  * `"browser"` map, where that is another file than Node's `"main"` (attack28 F06/F11): both,
  * each with its file (undefined where it names none), and the field the host read. Undefined
@@ -467,12 +477,7 @@ export function hostPackageEntry(
   caches = cachesFor(dirname(from));
   host = settings;
   try {
-    const nodeTarget =
-      r.subpath === "."
-        ? typeof r.packageJson.main === "string" && r.packageJson.main !== ""
-          ? r.packageJson.main
-          : "index.js"
-        : r.subpath;
+    const nodeTarget = mainEntry(r.packageJson, r.subpath);
     let hostSide: { target: string | undefined; field: string };
     if (r.subpath === ".")
       hostSide = settings.mainFields
@@ -571,10 +576,8 @@ export function tsconfigFiles(fromDir: string): string[] {
     } catch {
       return;
     }
-    const bases =
-      typeof json.extends === "string" ? [json.extends] : Array.isArray(json.extends) ? json.extends : [];
-    for (const base of bases) {
-      const baseFile = typeof base === "string" ? tsconfigFile(base, dirname(file)) : undefined;
+    for (const base of extendsOf(json)) {
+      const baseFile = tsconfigFile(base, dirname(file));
       if (baseFile === undefined || files.includes(baseFile)) continue;
       files.push(baseFile);
       chain(baseFile, depth + 1);
@@ -596,6 +599,16 @@ interface TsOptions {
 // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript's placeholder, not a template.
 const CONFIG_DIR = "${configDir}";
 
+/** The configs a tsconfig.json `extends` (a name or a list of names), in order. */
+function extendsOf(json: { extends?: unknown }): string[] {
+  const e = json.extends;
+  return typeof e === "string"
+    ? [e]
+    : Array.isArray(e)
+      ? e.filter((b): b is string => typeof b === "string")
+      : [];
+}
+
 /** TypeScript stops an `extends` chain this deep too (a cycle otherwise). */
 const MAX_EXTENDS = 32;
 
@@ -607,10 +620,7 @@ function tsCompilerOptions(file: string, configDir: string, depth: number): TsOp
     compilerOptions?: { baseUrl?: unknown; paths?: unknown };
   };
   const out: TsOptions = {};
-  const bases =
-    typeof json.extends === "string" ? [json.extends] : Array.isArray(json.extends) ? json.extends : [];
-  for (const base of bases) {
-    if (typeof base !== "string") continue;
+  for (const base of extendsOf(json)) {
     const baseFile = tsconfigFile(base, dirname(file));
     if (!baseFile) continue;
     const inherited = tsCompilerOptions(baseFile, configDir, depth + 1);
