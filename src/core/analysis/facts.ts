@@ -508,13 +508,39 @@ function moduleAsValue(ctx: Ctx): string | undefined {
  */
 function laterExportWrites(ctx: Ctx, fn: string, same?: Map<string, number>): Map<string, number> {
   const out = new Map<string, number>();
-  const note = (name: string | undefined, at: Node, value: Node | undefined): void => {
-    if (name === undefined || out.has(name)) return;
-    if (value?.type === "Identifier" && value.name === fn) {
-      if (!same?.has(name)) same?.set(name, at.loc?.start.line ?? 0);
-      return;
+  for (const w of exportWritesOf(ctx)) {
+    if (out.has(w.name)) continue;
+    if (w.value === fn) {
+      if (!same?.has(w.name)) same?.set(w.name, w.line);
+      continue;
     }
-    out.set(name, at.loc?.start.line ?? 0);
+    out.set(w.name, w.line);
+  }
+  return out;
+}
+
+/** A write of a CommonJS export name outside the top-level export statements (laterExportWrites). */
+interface ExportWrite {
+  name: string;
+  line: number;
+  /** The name of the value written, where it is an identifier. */
+  value?: string;
+}
+
+/** The module's export writes, in tree order, walked once per tree (asked per function and name). */
+const exportWrites = new WeakMap<Ctx["tree"], ExportWrite[]>();
+
+function exportWritesOf(ctx: Ctx): ExportWrite[] {
+  const kept = exportWrites.get(ctx.tree);
+  if (kept) return kept;
+  const writes: ExportWrite[] = [];
+  const note = (name: string | undefined, at: Node, value: Node | undefined): void => {
+    if (name === undefined) return;
+    writes.push({
+      name,
+      line: at.loc?.start.line ?? 0,
+      ...(value?.type === "Identifier" ? { value: value.name } : {}),
+    });
   };
   const exportsObject = (n: Node): boolean =>
     isExportsObject(n) && !ctx.scopes.binding(n, n.type === "Identifier" ? "exports" : "module");
@@ -572,7 +598,8 @@ function laterExportWrites(ctx: Ctx, fn: string, same?: Map<string, number>): Ma
     },
     true,
   );
-  return out;
+  exportWrites.set(ctx.tree, writes);
+  return writes;
 }
 
 /**
