@@ -4,7 +4,16 @@ import type { Binding } from "./scope.js";
 import { isReference } from "./scope.js";
 import { peelCallee } from "./transparent.js";
 import type { Node } from "./tree.js";
-import { constantKey, globalName, globalPath, memberKey, strip } from "./view.js";
+import {
+  constantKey,
+  globalName,
+  globalPath,
+  isCreateRequire,
+  memberKey,
+  requireSource,
+  staticString,
+  strip,
+} from "./view.js";
 
 /**
  * How a program names Node's `process` object and its members (attack27 F13, fixture
@@ -21,7 +30,10 @@ import { constantKey, globalName, globalPath, memberKey, strip } from "./view.js
  *   `const` bound to a string included (`const k = "stdin"; process[k]`, view.ts `constantKey`),
  *   the object out of a sequence (`(0, process).stdin`), `process` taken out of the global object
  *   (`const { process: pr } = globalThis`, `const g = globalThis; g.process`) and
- *   `Reflect.get(process, "stdin")` (`Reflect.get(globalThis, "process")`).
+ *   `Reflect.get(process, "stdin")` (`Reflect.get(globalThis, "process")`);
+ * - the module loaded by a `require` that `createRequire` made (`const req =
+ *   createRequire(import.meta.url); req("node:process")`, or called in place) and by
+ *   `await import("node:process")` (fixture diagnostics/sa314-process-loaders).
  * Returns `"process"` for the object, `"process.<member>"` for a member, else undefined. Only
  * `const`s and imports are followed: a `let` may hold anything by the time it is read.
  */
@@ -34,6 +46,9 @@ export function processPath(ctx: Ctx, n: Node, depth = 0): string | undefined {
     if (!b) return v.name === "process" ? "process" : undefined;
     return bindingPath(ctx, b, v.name, depth);
   }
+  // `await import("node:process")`: the namespace, whose `default` is the process and whose named
+  // exports are its members — read as the process (memberOf reads `default` as the object).
+  if (v.type === "AwaitExpression" && importsProcess(strip(v.argument as Node))) return "process";
   if (v.type === "CallExpression") {
     if (requiredProcess(ctx, v)) return "process";
     // `Reflect.get(process, "stdin")` reads the member as `process.stdin` does.
@@ -93,17 +108,29 @@ function bindingPath(ctx: Ctx, b: Binding, local: string, depth: number): string
 
 const PROCESS_MODULES = new Set(["process", "node:process"]);
 
-/** `require("node:process")` (or `"process"`) with the global `require`. */
+/**
+ * `require("node:process")` (or `"process"`) with CommonJS's `require`, a `const` one
+ * `createRequire` made (view.ts `requireSource`), or one made in place
+ * (`createRequire(import.meta.url)("process")`).
+ */
 function requiredProcess(ctx: Ctx, n: t.CallExpression): boolean {
   const callee = strip(n.callee as Node);
-  const arg = n.arguments[0] ? strip(n.arguments[0] as Node) : undefined;
-  return (
-    callee.type === "Identifier" &&
-    callee.name === "require" &&
-    !ctx.scopes.binding(callee, "require") &&
-    arg?.type === "StringLiteral" &&
-    PROCESS_MODULES.has(arg.value)
-  );
+  const source =
+    callee.type === "CallExpression" && isCreateRequire(ctx.scopes, callee.callee as Node)
+      ? staticString(n.arguments[0] as Node | undefined)
+      : requireSource(ctx.scopes, n as Node);
+  return source !== undefined && PROCESS_MODULES.has(source);
+}
+
+/** `import("node:process")` (or `"process"`), either shape a parser gives a dynamic import. */
+function importsProcess(n: Node): boolean {
+  const source =
+    n.type === "ImportExpression"
+      ? staticString(n.source as Node)
+      : n.type === "CallExpression" && n.callee.type === "Import"
+        ? staticString(n.arguments[0] as Node | undefined)
+        : undefined;
+  return source !== undefined && PROCESS_MODULES.has(source);
 }
 
 /**

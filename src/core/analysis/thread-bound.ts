@@ -733,7 +733,8 @@ function readUse(
       what: `reads ${as(path, n)}`,
       why: "undefined in a worker: its main module is smartasync's worker",
     };
-  if (key === "stdin")
+  // `process.openStdin()` is the old name of `process.stdin` (fixture diagnostics/sa314-process-loaders).
+  if (key === "stdin" || key === "openStdin")
     return {
       what: `reads ${as(path, n)}`,
       why: "a worker's standard input is empty: what is piped to the process goes to the main thread",
