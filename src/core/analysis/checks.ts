@@ -30,6 +30,7 @@ import { runtimeLocals } from "./runtime-names.js";
 import type { WorkerRead } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isMutator, isReader } from "./sync-table.js";
+import { peelCallee } from "./transparent.js";
 import { isFunction, type Node } from "./tree.js";
 import { GLOBAL_OBJECTS, importedCallee } from "./twin-callee.js";
 import { globalName, isNodeRequire, memberName, strip, type treeView } from "./view.js";
@@ -1585,17 +1586,18 @@ export function sharedState(
       if (member || reflected) {
         const m = n as t.MemberExpression;
         const [object, property, computed] = reflected ?? [m.object as Node, m.property as Node, m.computed];
-        if (computed && globalObject(ctx, strip(object))) {
+        // `(0, globalThis)["appConfig"]`: the global object out of a sequence is the same.
+        if (computed && globalObject(ctx, peelCallee(object))) {
           // `globalThis["appMode"]`, `globalThis[Symbol.for("app.config")]`: a global of this
           // thread read by key (attack 15, F2); a key naming a built-in is every thread's.
           const key = property.type === "StringLiteral" ? property.value : undefined;
           if (key === undefined || !isKnownGlobal(key)) {
             const global = reflected
               ? sourceOf(ctx, n)
-              : `${sourceOf(ctx, object)}[${sourceOf(ctx, property)}]`;
+              : `${strip(object).type === "SequenceExpression" ? `(${sourceOf(ctx, object)})` : sourceOf(ctx, object)}[${sourceOf(ctx, property)}]`;
             say(
               { kind: "global", subject: global, via },
-              `the global \`${global}\`${aliasOf(ctx, strip(object))}, which a worker's own globalThis lacks${through(via)}`,
+              `the global \`${global}\`${aliasOf(ctx, peelCallee(object))}, which a worker's own globalThis lacks${through(via)}`,
             );
           }
           return undefined;
@@ -1605,7 +1607,7 @@ export function sharedState(
       if (n.type === "VariableDeclarator" && n.id.type === "ObjectPattern" && n.init) {
         // `const { appConfig } = globalThis`: each key a global read (attack27 F15, fixture
         // diagnostics/sa302-global-spellings).
-        const o = strip(n.init as Node);
+        const o = peelCallee(n.init as Node);
         if (o.type === "Identifier" && globalObject(ctx, o))
           for (const p of n.id.properties) {
             const key =
@@ -1648,8 +1650,9 @@ export function sharedState(
       }
       if (member && !n.computed && n.property.type === "Identifier") {
         // `globalThis.appConfig`: a global of this thread (below); also through an alias of the
-        // global object (`const g = globalThis; … g.appConfig`, attack25 F17).
-        const o = strip(n.object);
+        // global object (`const g = globalThis; … g.appConfig`, attack25 F17), or one out of a
+        // sequence (`(0, globalThis).appConfig`, fixture diagnostics/sa302-global-spellings).
+        const o = peelCallee(n.object as Node);
         if (o.type === "Identifier" && globalObject(ctx, o)) {
           if (!isKnownGlobal(n.property.name))
             say(

@@ -50,10 +50,10 @@ export function globalName(scopes: Scopes, n: Node, depth = 0): string | undefin
       : undefined;
   }
   if (v.type !== "MemberExpression" && v.type !== "OptionalMemberExpression") return undefined;
-  const o = strip(v.object as Node);
-  return o.type === "Identifier" && GLOBAL_OBJECTS.has(o.name) && !scopes.binding(o, o.name)
-    ? memberName(v)
-    : undefined;
+  // The object is the global object however named: `globalThis`, `(0, globalThis)`, a `const`
+  // bound to it (`const g = globalThis; g.appConfig`; fixture diagnostics/sa302-global-spellings).
+  const o = peelCallee(v.object as Node);
+  return GLOBAL_OBJECTS.has(globalName(scopes, o, depth + 1) ?? "") ? memberName(v) : undefined;
 }
 
 /** How many `const` second names deep a name is followed (`const b = a; const c = b; …`). */
