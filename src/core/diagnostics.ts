@@ -69,6 +69,11 @@ export const CODES = {
     title:
       "a module namespace that holds generated exports is listed (keys, entries, for…in, spread, JSON): it lists them too",
   },
+  SA213: {
+    severity: "warning",
+    title:
+      "an object or class that holds an annotated method is listed with its non-enumerable properties (getOwnPropertyNames, getOwnPropertyDescriptors, Reflect.ownKeys): the listing holds the generated variants too",
+  },
   SA301: { severity: "error", title: "sync variant needs a worker, but the function cannot run in one" },
   SA302: { severity: "warning", title: "worker or offloaded function uses module-level mutable state" },
   SA303: { severity: "warning", title: "module with worker or offloaded functions has top-level effects" },

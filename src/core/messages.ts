@@ -57,6 +57,14 @@ export const MSG = {
    */
   namespaceValue: (ns: string, source: string, own: string[], generated: string[], how: string) =>
     `\`${how}\` uses the namespace of "${source}" as a value, and it also holds the generated ${generated.map((g) => `\`${g}\``).join(", ")}: what lists it, or is given it, sees ${generated.length > 1 ? "them" : "it"} (a module namespace cannot hide an export, as an object literal's generated variants are hidden). Read the members you mean (\`${ns}.${own[0]}\`, \`const { ${own.join(", ")}, … } = ${ns}\`), or pass an object of them.`,
+  /** SA213, attack29 F08: an object of the file holding annotated methods, listed with its non-enumerable properties (object-reflection.ts). */
+  objectReflection: (
+    how: string,
+    object: string,
+    generated: string[],
+    side: "own" | "static" | "prototype",
+  ) =>
+    `\`${how}\` lists the non-enumerable properties of \`${object}\` too, and ${side === "prototype" ? "the prototype" : side === "static" ? "the class" : "the object"} also holds the generated ${generated.map((g) => `\`${g}\``).join(", ")}, which the source's does not: a generated variant is a real property, hidden only from what lists enumerable ones. Name the methods you mean${side === "own" ? ", list them with `Object.keys` (which does not see an object literal's variants)" : ""}, or leave out the generated ${generated.length > 1 ? "names" : "name"} where you list them.`,
   exportClash: (fn: string, exported: string, as: string, option: string) =>
     `\`${fn}\` is exported as \`${exported}\`, so its variant is exported as \`${as}\`, but the module already exports that name (an ES module that exports a name twice does not load; in CommonJS one export would replace the other). If that export is a hand-written twin of \`${fn}\`, delete it: the annotation exports \`${as}\` from \`${fn}\` (docs/migrating.md). Otherwise rename one of the exports, or choose another suffix with the \`${option}\` option.`,
   reExportClash: (exported: string, as: string) =>

@@ -48,6 +48,7 @@ import type { ProvenFunction, SaFactory, SaFunction } from "./model.js";
 import type { ModuleGraph } from "./module-graph.js";
 import { Names } from "./names.js";
 import { reflectedNamespaces } from "./namespace-reflection.js";
+import { reflectedVariants } from "./object-reflection.js";
 import { provenQuiet } from "./outside.js";
 import { paramUses } from "./param-uses.js";
 import { pollingLoops } from "./polling.js";
@@ -323,6 +324,9 @@ function collect(input: AnalysisInput, bound: Bound): Collected | undefined {
   if (graph) reflectedNamespaces(ctx, imported);
   const factories: SaFactory[] = [];
   const fns = annotated ? collectFunctions(ctx, factories) : [];
+  // SA213: an object or class of the file holding annotated methods, listed with its
+  // non-enumerable properties (object-reflection.ts; attack29 F08).
+  reflectedVariants(ctx, fns);
   const index = buildIndex(ctx, fns);
   addKinds(index.methodKinds, imported.methodKinds());
   const exportIndex = indexExports(ctx.program);
