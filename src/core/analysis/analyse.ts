@@ -138,7 +138,7 @@ export interface Plan {
 
 /**
  * Whether applying the plan edits the file: a function or factory not compiled yet, a call to
- * rewrite, a re-export to widen. A file compiled already (a second pass over smartasync's
+ * rewrite, a re-export to widen, a variant to import. A file compiled already (a second pass over smartasync's
  * output) has none, and is then handed on untouched by every emitter: the compilers' own
  * printing of it is the output, so the second pass is a no-op.
  */
@@ -147,7 +147,9 @@ export function planChanges(plan: Plan): boolean {
     plan.fns.some((f) => !f.processed) ||
     plan.factories.some((f) => !f.processed) ||
     plan.edits.size > 0 ||
-    plan.reExports.length > 0
+    plan.reExports.length > 0 ||
+    // A variant that joins a pattern with no call rewritten (imported.ts `completeRest`).
+    plan.imported.pending.length > 0
   );
 }
 

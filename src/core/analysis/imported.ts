@@ -530,6 +530,25 @@ export class ImportedFns {
   }
 
   /**
+   * A declaration that takes an object rest out of a module object whose module generates
+   * variants (`const { load, ...rest } = ns`; fixture modules/destructured-rest): every generated
+   * variant joins the pattern before the rest element (`{ load, loadSync, ...rest }`, added as a
+   * variant import is, so the emitters place it), and the rest then holds what it holds
+   * uncompiled. Read by SA212 (namespace-reflection.ts), which warns where this is false: a
+   * pattern that is not a declaration's (`({ load, ...rest } = ns)` would assign an undeclared
+   * name), or an exported one, whose new names would be exports the source does not have.
+   */
+  completeRest(declarator: t.VariableDeclarator, variants: readonly string[]): boolean {
+    const pattern = declarator.id;
+    if (pattern.type !== "ObjectPattern") return false;
+    const decl = this.ctx.tree.parent(declarator as Node);
+    if (decl?.type !== "VariableDeclaration") return false;
+    if (this.ctx.tree.parent(decl)?.type === "ExportNamedDeclaration") return false;
+    for (const v of variants) this.localFor({ kind: "require", pattern }, v);
+    return true;
+  }
+
+  /**
    * The plain function (or, for `construct`, also the class) of another module a callee names
    * (`remoteText` of `import { remoteText }`, `H.remoteText` of a module object) whose call blocks
    * on a worker, as that module's facts say (`blocking`, attack20 F7). A class called without

@@ -31,7 +31,9 @@ const LISTING: Record<string, ReadonlySet<string>> = {
  * attack29 F13 (fixture diagnostics/sa212-namespace-value): the namespace object used as a value
  * in any other way than a member read or a destructuring of named members is warned too — passed
  * to a function (`listExports(ns)`: what it does with the object the build does not see), kept in
- * a `let` or a property, an object rest taken from it (`const { load, ...rest } = ns`), `in`. A
+ * a `let` or a property, an object rest an assignment or an exported pattern takes from it, `in`
+ * (a declaration's object rest, `const { load, ...rest } = ns`, gets every generated variant in
+ * its pattern before the rest: imported.ts `completeRest`, not warned). A
  * `const` second name (`const alias = ns`) is followed: its uses are the namespace's. The value of
  * `await import("./lib.js")` is the same namespace, read the same way.
  */
@@ -43,7 +45,7 @@ export function reflectedNamespaces(ctx: Ctx, imported: ImportedFns): void {
     const module = generatedOf(imported, s.source.value);
     if (!module) continue;
     const b = ctx.scopes.binding(spec.local as Node, spec.local.name);
-    if (b) usesOf(ctx, b, module, 0);
+    if (b) usesOf(ctx, imported, b, module, 0);
   }
   dynamicImports(ctx, imported);
 }
@@ -62,7 +64,7 @@ function generatedOf(imported: ImportedFns, source: string): Generated | undefin
 }
 
 /** Each reference of a namespace binding (or a `const` second name of one), asked `valueUse`. */
-function usesOf(ctx: Ctx, b: Binding, module: Generated, depth: number): void {
+function usesOf(ctx: Ctx, imported: ImportedFns, b: Binding, module: Generated, depth: number): void {
   const { tree, scopes } = ctx;
   const name = b.name;
   tree.watched.add(name);
@@ -71,7 +73,7 @@ function usesOf(ctx: Ctx, b: Binding, module: Generated, depth: number): void {
     (n) => {
       if (n.type !== "Identifier" || n.name !== name || !isReference(n, tree)) return undefined;
       if (scopes.binding(n, name) !== b) return undefined;
-      use(ctx, n, name, module, depth);
+      use(ctx, imported, n, name, module, depth);
       return undefined;
     },
     true,
@@ -79,11 +81,18 @@ function usesOf(ctx: Ctx, b: Binding, module: Generated, depth: number): void {
 }
 
 /** Warns where the namespace value `n` is reflected on or given away; follows a `const` alias. */
-function use(ctx: Ctx, n: Node, shownAs: string, module: Generated, depth: number): void {
+function use(
+  ctx: Ctx,
+  imported: ImportedFns,
+  n: Node,
+  shownAs: string,
+  module: Generated,
+  depth: number,
+): void {
   const { source, own, generated } = module;
   const listed = reflection(ctx, n);
   if (listed) warn(ctx, "SA212", n, MSG.namespaceReflection(shownAs, source, own, generated, listed));
-  const used = listed === undefined ? valueUse(ctx, n, module, depth) : undefined;
+  const used = listed === undefined ? valueUse(ctx, imported, n, module, depth) : undefined;
   if (used) warn(ctx, "SA212", n, MSG.namespaceValue(shownAs, source, own, generated, used));
 }
 
@@ -93,7 +102,13 @@ function use(ctx: Ctx, n: Node, shownAs: string, module: Generated, depth: numbe
  * read, a destructuring of named members, `typeof` and a comparison — or a `const` alias, whose
  * references are followed instead.
  */
-function valueUse(ctx: Ctx, n: Node, module: Generated, depth: number): string | undefined {
+function valueUse(
+  ctx: Ctx,
+  imported: ImportedFns,
+  n: Node,
+  module: Generated,
+  depth: number,
+): string | undefined {
   const { tree, scopes } = ctx;
   const { outer, parent: p } = consumerOf(tree, n);
   const key = tree.link(outer)?.key;
@@ -109,13 +124,18 @@ function valueUse(ctx: Ctx, n: Node, module: Generated, depth: number): string |
       : p.type === "AssignmentExpression" && key === "right" && p.operator === "="
         ? (p.left as Node)
         : undefined;
+  // An object rest: a declaration's pattern gets every generated variant before the rest
+  // (imported.ts `completeRest`), so the rest is what it is uncompiled; any other is warned.
   if (pattern?.type === "ObjectPattern")
-    return pattern.properties.some((x) => x.type === "RestElement") ? short(ctx, p) : undefined;
+    return pattern.properties.some((x) => x.type === "RestElement") &&
+      !(p.type === "VariableDeclarator" && imported.completeRest(p as t.VariableDeclarator, module.generated))
+      ? short(ctx, p)
+      : undefined;
   if (pattern?.type === "Identifier" && p.type === "VariableDeclarator") {
     const b = scopes.binding(pattern, pattern.name);
     // `const alias = ns`: the alias's uses are the namespace's (depth bounds a chain of them).
     if (b?.kind === "const" && !b.violations.length && depth < 8) {
-      usesOf(ctx, b, module, depth + 1);
+      usesOf(ctx, imported, b, module, depth + 1);
       return undefined;
     }
   }
@@ -172,7 +192,8 @@ function dynamicImports(ctx: Ctx, imported: ImportedFns): void {
     const module = source === undefined ? undefined : modules.get(source);
     if (!module) return undefined;
     const { parent } = consumerOf(ctx.tree, n);
-    if (parent?.type === "AwaitExpression") use(ctx, parent, `await import("${source}")`, module, 0);
+    if (parent?.type === "AwaitExpression")
+      use(ctx, imported, parent, `await import("${source}")`, module, 0);
     return undefined;
   });
 }
