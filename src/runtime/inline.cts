@@ -2,7 +2,7 @@
  * Helpers that inline sync variants call (DESIGN §3.4). Kept tiny: they run on the hot path of
  * every such variant.
  */
-import { invalidArgType, located } from "./portable.cjs";
+import { invalidArgType, located, markHandled } from "./portable.cjs";
 
 /** `await Promise.allSettled([a(), b()])` in a sync copy: each element settles on its own, in order. */
 export function settle<T>(run: () => T): PromiseSettledResult<T> {
@@ -24,7 +24,11 @@ export function settle<T>(run: () => T): PromiseSettledResult<T> {
  */
 export function guard<T>(value: T, variant: string, loc: string, text: string): T {
   if (value !== null && (typeof value === "object" || typeof value === "function")) {
-    if (typeof (value as { then?: unknown }).then === "function") throw guardError(variant, loc, text);
+    if (typeof (value as { then?: unknown }).then === "function") {
+      // Handled: the error below reports it (portable.cts `markHandled`).
+      markHandled(value);
+      throw guardError(variant, loc, text);
+    }
   }
   return value;
 }
@@ -55,7 +59,10 @@ function guardError(variant: string, loc: string, text: string): Error {
  */
 export function started<T>(value: T, variant: string, loc: string, text: string): T {
   if (value !== null && (typeof value === "object" || typeof value === "function")) {
-    if (typeof (value as { then?: unknown }).then === "function") throw startedError(variant, loc, text);
+    if (typeof (value as { then?: unknown }).then === "function") {
+      markHandled(value);
+      throw startedError(variant, loc, text);
+    }
   }
   return value;
 }
@@ -259,10 +266,21 @@ export function allSync<T>(values: Iterable<T>, variant: string, loc: string, te
   const out = Array.from(values);
   for (let i = 0; i < out.length; i++) {
     const v = out[i];
-    if (v instanceof Failed) throw v.error;
-    guard(v, variant, loc, text);
+    if (v instanceof Failed || isThenable(v)) fail(out, v, variant, loc, text);
   }
   return out;
+}
+
+/**
+ * A failed element of `allSync`/`allDone`: its error, or the guard's. `Promise.all` would have
+ * handled every promise of the array, so none is left to reject later, unhandled, past the
+ * caller's `catch` (fixture inline/guard-refused-promise-handled).
+ */
+function fail(values: unknown[], v: unknown, variant: string, loc: string, text: string): never {
+  for (const x of values) if (isThenable(x)) markHandled(x);
+  if (v instanceof Failed) throw v.error;
+  guard(v, variant, loc, text);
+  throw new Error("unreachable: the guard refuses a thenable");
 }
 
 const ARRAY_MAP = Array.prototype.map;
@@ -332,8 +350,7 @@ function lazyInput(variant: string, loc: string, text: string): Error {
 export function allDone<T>(values: (T | Failed)[], variant: string, loc: string, text: string): T[] {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v instanceof Failed) throw v.error;
-    guard(v, variant, loc, text);
+    if (v instanceof Failed || isThenable(v)) fail(values, v, variant, loc, text);
   }
   return values as T[];
 }
@@ -610,6 +627,7 @@ export function expectValue<T>(value: T, variant: string): T {
     (typeof value === "object" || typeof value === "function") &&
     typeof (value as { then?: unknown }).then === "function"
   ) {
+    markHandled(value);
     throw new TypeError(
       `smartasync: ${variant} returned a promise from a call smartasync could not see into. Write \`return await <call>\` in the async function so the call is mapped (or gets a worker variant), or mark the callee @smartasync.`,
     );

@@ -6,7 +6,7 @@
  * at all — is called itself, as the test wrote it. Only compiled this way under the `mockable`
  * option (docs/semantics.md, "Options"); production builds call `fSync` directly.
  */
-import { located, ofFn, SMARTASYNC, type SmartAsyncMarker } from "./portable.cjs";
+import { located, markHandled, ofFn, SMARTASYNC, type SmartAsyncMarker } from "./portable.cjs";
 
 function mockError(message: string, loc: string): Error {
   return located(message, "SMARTASYNC_MOCK", loc);
@@ -79,9 +79,11 @@ function notAPromise(f: Function, out: unknown, loc: string): void {
     out !== null &&
     (typeof out === "object" || typeof out === "function") &&
     typeof (out as { then?: unknown }).then === "function"
-  )
+  ) {
+    markHandled(out);
     throw mockError(
       `smartasync: ${f.name || "the function"} called at ${loc} returned a promise where sync code takes its value: it has no smartasync marker (a mock or a replacement of a smartasync function). Make the mock return the value (\`mockReturnValue\`, not \`mockResolvedValue\`), or await the call.`,
       loc,
     );
+  }
 }

@@ -134,8 +134,13 @@ export function callSyncOf(
     return Reflect.apply(m.sync, obj, args);
   const value = Reflect.apply(fn, obj, args);
   if (loc !== undefined && value !== null && (typeof value === "object" || typeof value === "function")) {
-    if (typeof (value as { then?: unknown }).then === "function" && (m !== undefined || stubLike(fn, value)))
+    if (
+      typeof (value as { then?: unknown }).then === "function" &&
+      (m !== undefined || stubLike(fn, value))
+    ) {
+      markHandled(value);
       throw dispatchError(obj, name, loc, m);
+    }
   }
   return value;
 }
@@ -155,6 +160,26 @@ function stubLike(fn: unknown, value: object): boolean {
   // A bound function prints as native code too: it is the program's function it binds.
   const f = fn as Function;
   return !fnText.call(f).endsWith("{ [native code] }") || f.name.startsWith("bound ");
+}
+
+const PROMISE_THEN = Promise.prototype.then;
+const IGNORE = (): void => {};
+
+/**
+ * A guard that refuses a thenable (it throws instead of waiting for it) marks it handled: the
+ * guard's own error already reports the call, loudly, where the caller sees it, and the promise
+ * the copy started must not reject later as an unhandled rejection that kills the process past
+ * the caller's `catch` (attack29, suspected: `return [fail(6)][0]` inside `try`; fixture
+ * inline/guard-refused-promise-handled). Only a native promise can be an unhandled rejection;
+ * `Promise.prototype.then` refuses any other value before it runs any of its code, so a
+ * library's own thenable is not touched (its `then` may start work).
+ */
+export function markHandled(value: unknown): void {
+  try {
+    PROMISE_THEN.call(value, undefined, IGNORE);
+  } catch {
+    // not a native promise
+  }
 }
 
 /**

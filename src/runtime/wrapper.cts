@@ -6,7 +6,7 @@
  * Needs no Node itself: `typedForm` takes the worker paths of the runtime that exports it (the
  * Node runtime's in index.cts, the browser runtime's in browser.ts).
  */
-import { mark } from "./portable.cjs";
+import { mark, markHandled } from "./portable.cjs";
 
 /** What the uncompiled typed form needs from the runtime that exports it. */
 export interface WorkerPaths {
@@ -116,6 +116,8 @@ function guarded<T>(p: Promise<T>, name: string, why = NOT_COMPILED): Promise<T>
         return typeof v === "function" ? v.bind(target) : v;
       }
       const call = name ? `\`${name}(...)\`` : "a call of a smartasync function";
+      // This error reports the call: the promise must not also reject later, unhandled.
+      markHandled(target);
       throw new TypeError(
         `smartasync: ${call} returned a promise, and its .${String(prop)} was read as if it were the value. ` +
           `${why}: put \`await\` before the call, or call \`.sync(...)\` on the function for the value.`,
