@@ -257,7 +257,7 @@ export function buildCommand(): Command {
           followSymlinks: opts.followSymlinks ?? false,
         }),
         // Each file is written where it is compiled (a worker under --jobs / the budget).
-        outputFor: (file) => ({ outDir, target: outFile(file) }),
+        outputFor: (file) => ({ outDir, target: outFile(file), source: file }),
       },
     );
     const modules: BuiltModule[] = [];

@@ -9,6 +9,7 @@
  * (the project's options file) instead of the Babel config's. It then needs `@babel/core`; without it
  * the build skips the declarations with a note, as it does without `typescript`.
  */
+import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import smartasyncPlugin, { DECLARATIONS_CALLER } from "../babel-plugin/index.js";
@@ -147,10 +148,13 @@ export async function emitDeclarations(
       : getSourceFile(f, lang, onError, create);
   };
   const written: string[] = [];
-  host.writeFile = (f, text) => {
-    // Into the out-dir without following a symbolic link (out-dir.ts).
+  host.writeFile = (f, text, _bom, _onError, from) => {
+    // Into the out-dir without following a symbolic link (out-dir.ts), with the permission bits
+    // of the source it declares, without execute (a `.d.ts` is never run; write-built.ts).
     try {
-      writeOutput(outDir, resolve(f), text);
+      const source = from?.length === 1 ? from[0]!.fileName : undefined;
+      const mode = source !== undefined ? statSync(source).mode & 0o666 : undefined;
+      writeOutput(outDir, resolve(f), text, mode);
       written.push(f);
     } catch (e) {
       problems.push(`${relative(cwd, f)}: cannot write: ${(e as Error).message}`);

@@ -17,6 +17,7 @@
  */
 import { randomBytes } from "node:crypto";
 import {
+  chmodSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -203,7 +204,9 @@ export interface Written {
 
 /**
  * Writes `data` to `file` under `outDir` without following a symbolic link: a fresh file
- * beside it, renamed over it (a link at `file` is replaced, its target untouched).
+ * beside it, renamed over it (a link at `file` is replaced, its target untouched). `mode`, the
+ * permission bits of the source the file comes from, is set exactly (not narrowed by the umask,
+ * as a copy with its modes kept would be); without it, a new file's default.
  */
 export function writeOutput(outDir: string, file: string, data: string | Buffer, mode?: number): Written {
   if (!within(file, outDir)) throw new LinkedFolderError(`${file}: outside --out-dir`);
@@ -211,7 +214,8 @@ export function writeOutput(outDir: string, file: string, data: string | Buffer,
   const before = lstatSync(file, { throwIfNoEntry: false });
   const tmp = join(dirname(file), tempName());
   try {
-    writeFileSync(tmp, data, { flag: "wx", ...(mode !== undefined ? { mode } : {}) });
+    writeFileSync(tmp, data, { flag: "wx" });
+    if (mode !== undefined) chmodSync(tmp, mode);
     renameSync(tmp, file);
   } catch (e) {
     try {

@@ -6,6 +6,7 @@
  * report is kept afterwards (the code and map are dropped once written). The CLI's thread prints
  * what comes back, in input order.
  */
+import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { describeFsError } from "./files.js";
 import { writeOutput } from "./out-dir.js";
@@ -15,6 +16,8 @@ import type { TransformOutcome } from "./transform-file.js";
 export interface OutputPlan {
   outDir: string;
   target: string;
+  /** The source file, whose permission bits the outputs keep. */
+  source: string;
 }
 
 /** What became of a compiled file's outputs. */
@@ -40,14 +43,18 @@ export function writeBuilt(
   const written: WriteResult = { ok: false, replacedLinks: [] };
   let code = o.code.endsWith("\n") ? o.code : `${o.code}\n`;
   try {
+    // The compiled file keeps its source's permission bits: a `#!/usr/bin/env node` script stays
+    // executable (attack29, suspected: it came out -rw-r--r--; test/cli/build-modes.test.ts), a
+    // private one private. Its map holds the source too: the same bits, without execute.
+    const mode = statSync(plan.source).mode & 0o777;
     if (o.map) {
       const mapFile = `${target}.map`;
       const map = { ...o.map, file: basename(target) };
-      if (writeOutput(outDir, mapFile, `${JSON.stringify(map)}\n`).replacedLink)
+      if (writeOutput(outDir, mapFile, `${JSON.stringify(map)}\n`, mode & 0o666).replacedLink)
         written.replacedLinks.push(mapFile);
       code += `//# sourceMappingURL=${encodeURI(basename(mapFile))}\n`;
     }
-    if (writeOutput(outDir, target, code).replacedLink) written.replacedLinks.push(target);
+    if (writeOutput(outDir, target, code, mode).replacedLink) written.replacedLinks.push(target);
     written.ok = true;
   } catch (e) {
     written.error = { file: target, reason: describeFsError(e) };
