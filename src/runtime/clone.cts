@@ -978,10 +978,15 @@ function decodeError(enc: EncodedError, memo: Map<object, unknown>): Error {
   if (!enc.so) delete (err as { stack?: string }).stack;
   else if (!shown("stack"))
     Object.defineProperty(err, "stack", { ...hidden, value: enc.stack ?? `${enc.name}: ${enc.message}` });
+  // In the order the constructor makes them: `new AggregateError(errors, message, { cause })`
+  // defines message, cause, then errors. The copy's constructor made `errors` already, so it is
+  // taken out and defined again after the cause (attack29, suspected: the own keys came out
+  // `stack, message, errors, cause`; test/runtime/crossing.test.ts).
+  const cause = enc.hasCause && !shown("cause");
+  if (cause && enc.errors !== undefined) delete (err as { errors?: unknown }).errors;
+  if (cause) Object.defineProperty(err, "cause", { ...hidden, value: decode(enc.cause, memo) });
   if (enc.errors !== undefined)
     Object.defineProperty(err, "errors", { ...hidden, value: decode(enc.errors, memo) });
-  if (enc.hasCause && !shown("cause"))
-    Object.defineProperty(err, "cause", { ...hidden, value: decode(enc.cause, memo) });
   for (const k of Object.keys(enc.props)) {
     const x = decode(enc.props[k], memo);
     if (ERROR_OWN.has(k))

@@ -446,6 +446,33 @@ describe("attack18: what the codec kept or dropped unseen", () => {
     }
   });
 
+  it("an AggregateError's own keys come in the order this Node's constructor makes them (attack29, suspected)", async () => {
+    // Node 20 and 22 alike: `stack, message, cause, errors` (message, then cause, then errors);
+    // the copy had its `errors` before its `cause`. Compared with what the running Node makes,
+    // not a written list, so a Node that orders them otherwise is followed too.
+    const made = {
+      all: new AggregateError([new Error("a"), "b"], "agg", { cause: 1 }),
+      noMessage: new AggregateError([1], undefined, { cause: 2 }),
+      noCause: new AggregateError([], "m"),
+      bare: new AggregateError([]),
+      causeUndefined: new AggregateError([3], "u", { cause: undefined }),
+    };
+    expect(Reflect.ownKeys(made.all)).toEqual(["stack", "message", "cause", "errors"]);
+    for (const got of await roundTrip(made)) {
+      for (const [k, e] of Object.entries(made)) {
+        const g = got[k as keyof typeof made];
+        expect(g, k).toBeInstanceOf(AggregateError);
+        expect(Reflect.ownKeys(g), k).toEqual(Reflect.ownKeys(e));
+        expect(g.errors, k).toEqual(e.errors);
+        expect(g.cause, k).toEqual(e.cause);
+      }
+    }
+    // Thrown in the worker, the same.
+    const thrown = (await sa.offload(url, "failSync", ["aggregateCause"]).catch((x) => x)) as AggregateError;
+    expect(Reflect.ownKeys(thrown)).toEqual(Reflect.ownKeys(new AggregateError([], "m", { cause: 0 })));
+    expect(thrown.cause).toBe("why");
+  });
+
   it("a frozen Map, Date or error and a non-extensible Set arrive locked; a deleted stack stays deleted (F15)", async () => {
     const gone = new Error("d");
     delete (gone as { stack?: string }).stack;
