@@ -1944,7 +1944,7 @@ function unbounded(
   cross = false,
 ): string | undefined {
   seen.add(fn);
-  const why = bodyUnbounded(ctx, fn.fn);
+  const why = bodyUnbounded(ctx, fn.fn) ?? recursesAfterAwait(ctx, fn);
   if (why) return why;
   // Awaited smartasync functions of this module run to their end too, and those of another
   // module whose build said so (its fact's `unbounded`).
@@ -1956,6 +1956,41 @@ function unbounded(
     if (inner) return `it awaits \`${r.fn.display}\`, which has ${inner}`;
   }
   return helperWaits(ctx, fn.fn, new Set([fn.fn]), 0, cross);
+}
+
+/**
+ * A loop written as recursion (attack29, suspected): the function awaits, then awaits or returns
+ * a call of itself (`async function serve() { await sleep(1000); return serve(); }`). Each call
+ * waits and starts the next, as a loop around its awaits does, and the sync variant runs the
+ * chain to its end before it returns (fixture diagnostics/sa207-recursion). A call of itself
+ * made before any await is not one: the chain then runs at once, bounded by the stack. Only
+ * direct recursion: `a` awaiting `b` awaiting `a` is not followed (`unbounded` stops at a function
+ * it has seen).
+ */
+function recursesAfterAwait(ctx: Ctx, fn: SaFunction): string | undefined {
+  const self = selfCalls(fn);
+  if (self.length === 0) return undefined;
+  const awaits: Node[] = [];
+  ctx.tree.walk(fn.fn.body as Node, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type === "AwaitExpression") awaits.push(n);
+    return undefined;
+  });
+  for (const call of self) {
+    // An await that ends before the call: its own (`await serve()`) ends after it starts.
+    if (!awaits.some((a) => (a.end ?? Number.POSITIVE_INFINITY) <= (call.start ?? 0))) continue;
+    const written = sourceOf(ctx, call).replace(/\s+/g, " ");
+    const shown = written.length <= 40 ? written : callText(ctx, call as t.CallExpression);
+    return `a call of itself after its awaits, \`${shown}\` at ${locOf(ctx, call)}`;
+  }
+  return undefined;
+}
+
+/** The calls of `fn` itself among its awaited and returned values (direct recursion), in source order. */
+export function selfCalls(fn: SaFunction): Node[] {
+  const out: Node[] = [];
+  for (const [leaf, r] of fn.leafCallees) if (r.fn === fn) out.push(leaf);
+  return out.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
 }
 
 /** What in a function's own body may never end: a `for await`, a loop around awaits, an awaited event wait. */

@@ -4,7 +4,7 @@ import { type AwaitFact, WHY } from "../inline.js";
 import { MSG } from "../messages.js";
 import { RUNTIME_MODULE } from "../twins.js";
 import { argumentWrite } from "./arg-escape.js";
-import { importTarget } from "./checks.js";
+import { importTarget, selfCalls } from "./checks.js";
 import { type Ctx, locOf, sourceOf } from "./ctx.js";
 import type { SaFunction } from "./model.js";
 import { objectMayChange } from "./same-everywhere.js";
@@ -66,6 +66,25 @@ export function pollingLoops(ctx: Ctx, fn: SaFunction): SleepWarning[] {
       });
     } else {
       out.push({ at: awaitNode, message: MSG.pollingLoop(fn.display, quoted, what, locOf(ctx, loop)) });
+    }
+  }
+  const recursion = recursionVerdict(ctx, fn);
+  if (recursion) {
+    const { verdict, sleep, call } = recursion;
+    for (const p of verdict.parts) named.add(p);
+    const quoted = quote(ctx, sleep);
+    const what = verdict.parts.join(", ");
+    if (verdict.localsOnly && fn.reachable && !argumentWrite(ctx, fn.fn, false)) {
+      fn.located.push({
+        fact: { kind: "unmappable", why: WHY.polling(what, quoted) },
+        loc: locOf(ctx, sleep),
+        text: quoted,
+      });
+    } else {
+      const written = sourceOf(ctx, call).replace(/\s+/g, " ");
+      const shown = written.length <= 40 ? written : "the call";
+      const loop = `a call of itself, \`${shown}\` at ${locOf(ctx, call)}`;
+      out.push({ at: sleep, message: MSG.pollingLoop(fn.display, quoted, what, loop) });
     }
   }
   const after = readsAfterSleep(ctx, fn, answered, named);
@@ -281,20 +300,88 @@ function pollVerdict(ctx: Ctx, fn: SaFunction, loop: Loop): Verdict | undefined 
   if (test && !alwaysTrue(test)) tests.push(test);
   const label = ctx.tree.parent(loop)?.type === "LabeledStatement" ? ctx.tree.parent(loop) : undefined;
   const labelName = label ? (label as t.LabeledStatement).label.name : undefined;
-  // What the loop itself runs: a call other than the sleep, or a write of a name or a member.
-  let calls = false;
-  let memberWrites = false;
-  const written = new Set<Binding>();
   // The test is read below as a condition; what runs each time round is the body and the update.
   const runs = [
     loop.body as Node,
     ...(loop.type === "ForStatement" && loop.update ? [loop.update as Node] : []),
   ];
+  const ran = whatRuns(ctx, fn, runs, new Set(), (exit) => {
+    if (leaves(ctx, loop, exit, labelName)) tests.push(...guardsOf(ctx, loop, exit));
+  });
+  // A loop that calls anything may change anything (a call runs code, callbacks included).
+  if (ran.calls || tests.length === 0) return undefined;
+  return conditionParts(ctx, fn, tests, ran);
+}
+
+/**
+ * A polling loop written as recursion (attack29, suspected): `async function poll(n) { if (flag
+ * || n === 0) return flag; await sleep(10); return poll(n - 1); }`. After the sleep the function
+ * calls itself (a returned or awaited call of its own), so its body is the loop's: its exit
+ * conditions are the tests that decide whether a `return` or `throw` without that call runs, and
+ * whether the call is made; the rule is then the loop's (fixture diagnostics/sa309-recursion).
+ * Only direct recursion (`poll` calling `poll`), as SA207's.
+ */
+function recursionVerdict(
+  ctx: Ctx,
+  fn: SaFunction,
+): { verdict: Verdict; sleep: Node; call: Node } | undefined {
+  const self = selfCalls(fn);
+  if (self.length === 0) return undefined;
+  const sleeps: Node[] = [];
+  for (const [leaf, fact] of fn.leaves) if (isSleepFact(fact)) sleeps.push(awaitOf(ctx, leaf));
+  sleeps.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+  const call = self.find((c) => sleeps.some((z) => (z.end ?? 0) <= (c.start ?? 0)));
+  if (!call) return undefined;
+  // The sleep named: the last one before the call.
+  let sleep = sleeps[0]!;
+  for (const z of sleeps) if ((z.end ?? 0) <= (call.start ?? 0)) sleep = z;
+  const body = fn.fn.body as Node;
+  const tests: Node[] = [];
+  const selfSet = new Set(self);
+  for (const c of self) tests.push(...guardsOf(ctx, fn.fn, c));
+  const ran = whatRuns(ctx, fn, [body], selfSet, (exit) => {
+    // A `break` leaves a loop of the body, not the function.
+    if (exit.type !== "BreakStatement" && !self.some((c) => within(c, exit)))
+      tests.push(...guardsOf(ctx, fn.fn, exit));
+  });
+  if (ran.calls || tests.length === 0) return undefined;
+  const verdict = conditionParts(ctx, fn, tests, ran);
+  return verdict && { verdict, sleep, call };
+}
+
+function within(inner: Node, outer: Node): boolean {
+  return (inner.start ?? 0) >= (outer.start ?? 0) && (inner.end ?? 0) <= (outer.end ?? 0);
+}
+
+interface Runs {
+  /** A call other than the sleep (or the function's own recursive call). */
+  calls: boolean;
+  /** A write of a member (`o.x = …`, `delete o.x`): members are not told apart. */
+  memberWrites: boolean;
+  /** The names written. */
+  written: Set<Binding>;
+}
+
+/**
+ * What `runs` (a loop's body and update, or a recursive function's body) does each time round:
+ * its calls other than the sleep and `allowed` (the recursive call), its writes; each `break`,
+ * `return` or `throw` is handed to `exit`.
+ */
+function whatRuns(
+  ctx: Ctx,
+  fn: SaFunction,
+  runs: Node[],
+  allowed: ReadonlySet<Node>,
+  exit: (n: Node) => void,
+): Runs {
+  let calls = false;
+  let memberWrites = false;
+  const written = new Set<Binding>();
   for (const r of runs)
     ctx.tree.walk(r, (n) => {
       if (isFunction(n)) return false;
       if (n.type === "CallExpression" || n.type === "OptionalCallExpression" || n.type === "NewExpression") {
-        if (!isSleep(fn, n)) calls = true;
+        if (!isSleep(fn, n) && !allowed.has(n)) calls = true;
       } else if (n.type === "TaggedTemplateExpression") calls = true;
       else if (n.type === "AssignmentExpression" || n.type === "UpdateExpression") {
         const target = (n.type === "AssignmentExpression" ? n.left : n.argument) as Node;
@@ -305,7 +392,7 @@ function pollVerdict(ctx: Ctx, fn: SaFunction, loop: Loop): Verdict | undefined 
         if (target.type !== "Identifier") memberWrites = true;
       } else if (n.type === "UnaryExpression" && n.operator === "delete") memberWrites = true;
       else if (n.type === "BreakStatement" || n.type === "ReturnStatement" || n.type === "ThrowStatement") {
-        if (leaves(ctx, loop, n, labelName)) tests.push(...guardsOf(ctx, loop, n));
+        exit(n);
       } else if (n.type === "ForInStatement" || n.type === "ForOfStatement") {
         if (n.left.type !== "VariableDeclaration")
           for (const id of patternNames(n.left as Node)) {
@@ -316,11 +403,16 @@ function pollVerdict(ctx: Ctx, fn: SaFunction, loop: Loop): Verdict | undefined 
       }
       return undefined;
     });
-  // A loop that calls anything may change anything (a call runs code, callbacks included).
-  if (calls || tests.length === 0) return undefined;
-  // Each part of a condition that other code may change while the loop runs: one such part is
-  // enough for another result (`while (!done && i < 10)` runs ten times where the async
-  // function stops when a callback sets `done`).
+  return { calls, memberWrites, written };
+}
+
+/**
+ * Each part of the exit conditions `tests` that other code may change while the loop runs: one
+ * such part is enough for another result (`while (!done && i < 10)` runs ten times where the
+ * async function stops when a callback sets `done`).
+ */
+function conditionParts(ctx: Ctx, fn: SaFunction, tests: Node[], ran: Runs): Verdict | undefined {
+  const { written, memberWrites } = ran;
   const parts: string[] = [];
   let localsOnly = true;
   const add = (text: string, local: boolean) => {
@@ -385,8 +477,8 @@ function leaves(ctx: Ctx, loop: Loop, exit: Node, label: string | undefined): bo
   return true;
 }
 
-/** The tests of the `if`s, `?:`s and `&&`/`||` that decide whether `exit` runs. */
-function guardsOf(ctx: Ctx, loop: Loop, exit: Node): Node[] {
+/** The tests of the `if`s, `?:`s and `&&`/`||` inside `loop` (a loop, or a function) that decide whether `exit` runs. */
+function guardsOf(ctx: Ctx, loop: Node, exit: Node): Node[] {
   const out: Node[] = [];
   let child = exit;
   for (let n = ctx.tree.parent(exit); n && n !== loop; child = n, n = ctx.tree.parent(n)) {
