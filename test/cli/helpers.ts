@@ -13,7 +13,12 @@ export interface Run {
   stderr: string;
 }
 
-export function cli(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Run {
+export function cli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+  timeout = 60_000,
+): Run {
   const base = { ...process.env };
   // The tests decide about colour and CI themselves.
   delete base.FORCE_COLOR;
@@ -23,7 +28,7 @@ export function cli(args: string[], cwd: string, env: Record<string, string | un
     cwd,
     encoding: "utf8",
     env: { ...base, ...env },
-    timeout: 60_000,
+    timeout,
     // `inspect fixtures -f json` prints more than spawnSync's default 1 MB (which cuts it short).
     maxBuffer: 64 * 1024 * 1024,
   });

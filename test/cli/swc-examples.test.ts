@@ -38,8 +38,9 @@ describe("the same reports from both compilers", () => {
     // accepts them. Not a difference of smartasync's: that case is compared by the fixture suites.
     rmSync(join(dir, "fixtures/typescript/import-equals-require"), { recursive: true });
     rmSync(join(dir, "fixtures/typescript/export-equals-namespace"), { recursive: true });
-    const babel = cli(["inspect", "fixtures", "-f", "json"], dir);
-    const swc = cli(["inspect", "fixtures", "-f", "json", "--compiler", "swc"], dir);
+    // One run over the whole tree took 150 s at load 18 (2,513 files): past cli()'s default limit.
+    const babel = cli(["inspect", "fixtures", "-f", "json"], dir, {}, 300_000);
+    const swc = cli(["inspect", "fixtures", "-f", "json", "--compiler", "swc"], dir, {}, 300_000);
     const b = reports(babel.stdout);
     const s = reports(swc.stdout);
     expect(b.length).toBeGreaterThan(200);
@@ -50,9 +51,9 @@ describe("the same reports from both compilers", () => {
     expect(summary(swc.stderr)).toMatch(/^smartasync inspect: \d+ files \(\d+ failed\), /);
     expect(summary(swc.stderr)).toBe(summary(babel.stderr));
     expect(swc.status).toBe(babel.status);
-    // Two CLI runs over the whole fixture tree (55 s at load 20): a finite limit above vitest's
-    // 60 s default, which the tree's growth reached.
-  }, 240_000);
+    // Two CLI runs over the whole fixture tree (55 s at load 20, 150 s each at load 18 with the
+    // tree of 2,513 files): a finite limit above both.
+  }, 660_000);
 });
 
 describe("examples/sync-cli with --compiler swc", () => {
