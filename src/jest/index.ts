@@ -13,10 +13,11 @@
  * hooks (this module asks the runtime to load them in its workers).
  */
 import { fileURLToPath } from "node:url";
-import { escapeControls, escapeErrorMessage } from "../core/escape.js";
+import { escapeErrorMessage } from "../core/escape.js";
 import { cacheKey, compileFile, useCompiler } from "../register/compile.js";
 import type { Format } from "../register/format.js";
 import * as transform from "../register/transform.js";
+import { warningLine } from "../register/warnings.js";
 import { WORKER_IMPORT_ENV } from "../runtime/internal.cjs";
 import { jestResolve } from "../unplugin/host-resolve.js";
 
@@ -87,8 +88,7 @@ const transformer: SmartAsyncJestTransformer = {
     // the output in its cache after. Without them an import Jest resolves and smartasync cannot
     // follow was SA204 nowhere, unless `strict` (attack28 F03/F10). Escaped: a specifier in the
     // message comes from the file (core/escape.ts).
-    for (const w of c.warnings ?? [])
-      process.stderr.write(`smartasync: ${escapeControls(`${w.loc}: warning ${w.code}: ${w.message}`)}\n`);
+    for (const w of c.warnings ?? []) process.stderr.write(`${warningLine(w)}\n`);
     return { code: c.code ?? sourceText, map: c.map ?? null };
   },
 };

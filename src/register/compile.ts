@@ -7,10 +7,9 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { resolveFileOptions, withHostResolve } from "../compile/options.js";
 import { buildStamp } from "../compile/stamp.js";
-import type { Diagnostic } from "../core/diagnostics.js";
 import { escapeErrorMessage } from "../core/escape.js";
 import type { HostResolve } from "../core/resolve.js";
-import { type Entry, readEntry, writeEntry } from "./cache.js";
+import { type Entry, readEntry, type StoredWarning, writeEntry } from "./cache.js";
 import { processResolve } from "./conditions.js";
 import { dependencyFingerprint, hash } from "./deps.js";
 import { declaredFormat, type Format } from "./format.js";
@@ -82,10 +81,11 @@ export interface Compiled {
   map?: string;
   fromCache: boolean;
   /**
-   * smartasync's warnings (SA204 …) of a file compiled now (none from the cache): Jest prints
-   * them, as a bundler does (a warning-only SA204 was seen nowhere, attack28 F03).
+   * smartasync's warnings (SA204 …) of the file, compiled now or kept with the cache entry: Jest
+   * and the hook print them (register/warnings.ts), as a bundler does (a warning-only SA204 was
+   * seen nowhere, attack28 F03).
    */
-  warnings?: Diagnostic[];
+  warnings?: StoredWarning[];
 }
 
 /**
@@ -133,16 +133,24 @@ function compileOrThrow(path: string, given: CompileSettings, source?: string): 
   const useCache = settings.cache !== false;
   const key = useCache ? cacheKey(path, text, settings) : "";
   const hit = useCache ? readEntry(key) : undefined;
-  if (hit) return { format: hit.format, ...splitMap(hit.code, settings), fromCache: true };
+  if (hit)
+    return {
+      format: hit.format,
+      ...splitMap(hit.code, settings),
+      fromCache: true,
+      ...(hit.warnings ? { warnings: hit.warnings } : {}),
+    };
   const out = loadCompiler().compileUncached(path, text, settings);
   const code = out.code !== null && out.map !== undefined ? joinMap(out.code, out.map) : out.code;
-  if (useCache) writeEntry({ key, format: out.format, code } satisfies Entry);
+  const warnings = out.warnings?.map(({ code, message, loc }) => ({ code, message, loc }));
+  if (useCache)
+    writeEntry({ key, format: out.format, code, ...(warnings ? { warnings } : {}) } satisfies Entry);
   return {
     format: out.format,
     code: out.code,
     map: out.map,
     fromCache: false,
-    ...(out.warnings ? { warnings: out.warnings } : {}),
+    ...(warnings ? { warnings } : {}),
   };
 }
 

@@ -7,6 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { compileFile, OWN_DIST } from "./compile.js";
 import { type Format, inNodeModules, isJavaScript, isTypeScript } from "./format.js";
+import { printWarnings, quietThread } from "./warnings.js";
 
 // Node's hook types (the @types/node of Node 20 does not name the synchronous ones).
 export interface ResolveContext {
@@ -96,6 +97,8 @@ function loaded(path: string, node: LoadResult | undefined): LoadResult | undefi
   } else {
     c = compileFile(path, { sourceMaps: "inline" });
   }
+  // Its warnings, from the compile or the cache entry (register/warnings.ts).
+  printWarnings(c.warnings);
   const code = c.code as string;
   const source = c.format === "commonjs" ? withRealRequire(code) : code;
   return { format: c.format, source, shortCircuit: true };
@@ -140,6 +143,16 @@ export function loadSync(url: string, context: LoadContext, next: Next<LoadConte
 }
 
 // ——— asynchronous (module.register: Node's hooks thread) ———
+
+/** What `module.register` hands the hooks thread (index.ts). */
+export interface HooksData {
+  /** The registering thread is a smartasync worker: print no warnings (register/warnings.ts). */
+  quiet?: boolean;
+}
+
+export function initialize(data: HooksData | undefined): void {
+  if (data?.quiet) quietThread();
+}
 
 export async function resolve(
   specifier: string,

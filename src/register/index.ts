@@ -13,12 +13,14 @@
  * hooks once.
  */
 import * as nodeModule from "node:module";
+import { isMainThread, workerData } from "node:worker_threads";
 import { assertPeer } from "../core/peers.js";
-import { WORKER_IMPORT_ENV } from "../runtime/internal.cjs";
+import { WORKER_IMPORT_ENV, WORKER_KEY } from "../runtime/internal.cjs";
 import { useCompiler } from "./compile.js";
-import { loadSync, resolveSync } from "./hooks.js";
+import { type HooksData, loadSync, resolveSync } from "./hooks.js";
 import { installRequireHook } from "./require-hook.js";
 import type * as Transform from "./transform.js";
+import { quietThread } from "./warnings.js";
 
 const INSTALLED = Symbol.for("smartasync.register");
 
@@ -35,6 +37,10 @@ export function install(): HookPath {
   // Every file this hook compiles goes through @swc/core: say so now, not at the first import.
   assertPeer("@swc/core", "smartasync/register");
   const registerHooks = (nodeModule as unknown as { registerHooks?: RegisterHooks }).registerHooks;
+  // A smartasync worker imports the module of the function it runs, which the calling thread
+  // loaded already and printed the warnings of: it prints none (docs/register.md#warnings).
+  const quiet = !isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_KEY] === true;
+  if (quiet) quietThread();
   let path: HookPath;
   if (typeof registerHooks === "function") {
     // In-thread hooks would also see the compiler's own modules load: load it before them.
@@ -42,7 +48,7 @@ export function install(): HookPath {
     registerHooks({ resolve: resolveSync, load: loadSync });
     path = "registerHooks";
   } else {
-    nodeModule.register(new URL("./hooks.js", import.meta.url));
+    nodeModule.register(new URL("./hooks.js", import.meta.url), { data: { quiet } satisfies HooksData });
     installRequireHook();
     path = "register";
   }

@@ -11,6 +11,7 @@ import Module from "node:module";
 import { compileFile, OWN_DIST } from "./compile.js";
 import { inNodeModules } from "./format.js";
 import { typeScriptAlternatives } from "./hooks.js";
+import { printWarnings } from "./warnings.js";
 
 interface CjsModule {
   _compile(code: string, filename: string): unknown;
@@ -27,6 +28,7 @@ export function installRequireHook(): void {
   // `"type": "module"` package, included: the classic loader cannot wait for an ES module).
   const ts: Handler = (module, filename) => {
     const c = compileFile(filename, { sourceMaps: "inline", format: "commonjs" });
+    printWarnings(c.warnings);
     module._compile(c.code as string, filename);
   };
   for (const ext of [".ts", ".cts", ".mts", ".tsx"]) M._extensions[ext] = ts;
@@ -39,6 +41,7 @@ export function installRequireHook(): void {
       if (!inNodeModules(filename) && !filename.startsWith(OWN_DIST)) {
         const c = compileFile(filename, { sourceMaps: "inline" });
         if (c.code !== null && c.format === "commonjs") {
+          printWarnings(c.warnings);
           module._compile(c.code, filename);
           return;
         }
