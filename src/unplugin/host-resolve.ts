@@ -34,6 +34,17 @@ function pathTarget(target: unknown, relative: boolean): string | null {
 }
 
 /**
+ * A target, or a list of them tried in order, the first that names a file winning (Jest's
+ * `moduleNameMapper` to an array of paths, attack28 F02; webpack's `resolve.alias` to an array,
+ * its fallbacks): one candidate, the list, or `null` where one of them is not followed.
+ */
+function pathTargets(value: unknown, relative: boolean): AliasEntry["replacement"] {
+  const targets = (Array.isArray(value) ? (value as unknown[]) : [value]).map((t) => pathTarget(t, relative));
+  if (targets.length === 0 || targets.some((t) => t === null)) return null;
+  return targets.length === 1 ? targets[0]! : (targets as string[]);
+}
+
+/**
  * Vite's resolved `resolve.alias` (an array of `{ find, replacement, customResolver }`) and
  * conditions: `resolve.conditions` (Vite 6's `development|production` placeholder filled in), the
  * mode's own (`development` or `production`, which Vite always matches) and `browser` for a
@@ -112,7 +123,8 @@ function fields(
 /**
  * webpack's `resolve.alias` (an object, a `name$` key matching the specifier only, or an array
  * of `{ name, alias, onlyModule }`) and `resolve.conditionNames` (its defaults applied). An alias
- * to `false` (an empty module), to several paths or to a relative path is not followed.
+ * to several paths is their candidate list; one to `false` (an empty module) or to a relative
+ * path (alone or in a list) is not followed.
  */
 export function webpackResolve(
   resolveOptions:
@@ -139,10 +151,9 @@ export function webpackResolve(
       : [];
   for (const e of entries) {
     if (typeof e.name !== "string" || e.name === "") continue;
-    const replacement = pathTarget(
-      Array.isArray(e.alias) && e.alias.length === 1 ? e.alias[0] : e.alias,
-      false,
-    );
+    // An array is webpack's fallbacks, tried in order (the first that resolves wins): followed as
+    // Jest's candidate lists are (test/integrations/bundlers.test.ts).
+    const replacement = pathTargets(e.alias, false);
     if (e.onlyModule)
       alias.push({ find: { regex: `^${e.name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$` }, replacement });
     else alias.push({ find: e.name, replacement });
@@ -239,17 +250,7 @@ export function jestResolve(config: {
     } catch {
       continue;
     }
-    const list = Array.isArray(pair[1]) ? (pair[1] as unknown[]) : [pair[1]];
-    const targets = list.map((t) => pathTarget(t, true));
-    alias.push({
-      find: { regex: pair[0] },
-      replacement:
-        targets.length === 0 || targets.some((t) => t === null)
-          ? null
-          : targets.length === 1
-            ? targets[0]!
-            : (targets as string[]),
-    });
+    alias.push({ find: { regex: pair[0] }, replacement: pathTargets(pair[1], true) });
   }
   const custom = config.testEnvironmentOptions?.customExportConditions;
   const out: HostResolve = { alias, conditions: conditions(Array.isArray(custom) ? custom : []) };

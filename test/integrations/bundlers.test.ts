@@ -472,6 +472,30 @@ describe("the tool's aliases and conditions are followed (docs/integrations.md)"
     expect(`${r.stdout}${r.stderr}`).toBe("lib:1 dev:2\n");
   });
 
+  it("webpack: resolve.alias to an array (fallbacks, the first that resolves wins)", async () => {
+    // `@` is tried in `overrides/` first, which has no lib.js, then in `src/`: the call in sync
+    // code is followed to src/lib.js's variant, as Jest's moduleNameMapper arrays are; it was
+    // SA204 (an alias "to several paths").
+    const dir = withRuntime(tree("host-resolve-webpack-array", files("@/lib.js")));
+    mkdirSync(join(dir, "overrides"));
+    writeFileSync(join(dir, "overrides/other.js"), "export const other = 1;\n");
+    const reports: Report[] = [];
+    const stats = await webpackBuild({
+      context: dir,
+      entry: "./src/main.js",
+      output: { path: join(dir, "dist"), filename: "main.cjs" },
+      resolve: {
+        alias: { "@": [join(dir, "overrides"), join(dir, "src")] },
+        conditionNames: ["dev-store", "import", "node", "default"],
+      },
+      plugins: [webpackPlugin({ onReport: (r: Report) => reports.push(r) })],
+    });
+    expect(stats.toJson({ all: false, errors: true }).errors).toEqual([]);
+    followed(reports);
+    const r = await run(["dist/main.cjs"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("lib:1 dev:2\n");
+  });
+
   it("esbuild: alias (a relative target, from absWorkingDir) and conditions", async () => {
     const dir = withRuntime(tree("host-resolve-esbuild", files("app-src/lib.js")));
     const reports: Report[] = [];
