@@ -226,15 +226,44 @@ function secondNameExports(
   }
   // `export default c ? load : null`, `module.exports = lib.load`: the value of an expression.
   for (const { exported, value } of values) {
-    const held = out.has(exported) ? undefined : exportedValueOf(ctx, index, value);
+    if (out.has(exported)) continue;
+    const held = exportedValueOf(ctx, index, value);
     if (held)
       set(
         exported,
         held,
         `it is exported as \`${exported}\`, the value of an expression (line ${value.loc?.start.line ?? 0}), without its variant; export the function by its own name`,
       );
+    // `exports.alias = exports.load` (`module.exports.` either side): a second name read back from
+    // the module's own exports, whatever `exports.load` holds by then: as `export const alias =
+    // load`, its importers' calls are SA206, never silently plain (fixture cjs/exports-member-alias).
+    const v = strip(value);
+    const key =
+      !held && v.type === "MemberExpression" && isExportsObject(v.object as Node) ? memberName(v) : undefined;
+    const fn = key === undefined ? undefined : exportedOwn(fns, uses, key);
+    if (fn)
+      set(
+        exported,
+        { name: fn.display, kind: fn.kind, fn },
+        `it is exported as \`${exported}\`, a second name the module gives it (\`${exportsText(v)}.${key}\`, line ${value.loc?.start.line ?? 0}), without its variant; export the function by its own name (\`exports.${exported} = ${fn.name}\`)`,
+      );
   }
   return out;
+}
+
+/** The module's own smartasync function exported under `name` (`exports.load = load`, `export { f as load }`). */
+function exportedOwn(fns: SaFunction[], uses: Map<string, ExportUse>, name: string): SaFunction | undefined {
+  for (const f of fns) {
+    if (f.form !== "function" && f.form !== "const") continue;
+    if ((f.exportDecl && declaredExportName(f) === name) || exportedNames(uses.get(f.name)).includes(name))
+      return f;
+  }
+  return undefined;
+}
+
+/** `exports` or `module.exports`, as the member `v` of the exports object names it. */
+function exportsText(v: Node): string {
+  return (v as t.MemberExpression).object.type === "Identifier" ? "exports" : "module.exports";
 }
 
 /** The facts of a module's own declarations and exports, re-exports aside (moduleFactsOf). */
