@@ -182,6 +182,12 @@ export interface ModuleFacts {
   moduleExports?: boolean;
   /** Exported name → the smartasync function its literal holds at a place picked at run time. */
   picked?: Map<string, PickedHolder>;
+  /**
+   * A global the module sets to a smartasync function (`globalThis.gl = load`, `global.`,
+   * `window.`, `self.`) → that function, its `unfollowed` saying where: an importer's bare `gl()`
+   * is SA206, never a silent promise (analysis/global-names.ts).
+   */
+  globals?: Map<string, ExportFact>;
 }
 
 export const EMPTY_FACTS: ModuleFacts = { exports: new Map(), methods: new Map() };
@@ -193,7 +199,8 @@ export function hasFacts(facts: ModuleFacts): boolean {
     facts.methods.size > 0 ||
     (facts.blocking?.size ?? 0) > 0 ||
     (facts.namespaces?.size ?? 0) > 0 ||
-    (facts.picked?.size ?? 0) > 0
+    (facts.picked?.size ?? 0) > 0 ||
+    (facts.globals?.size ?? 0) > 0
   );
 }
 
@@ -405,6 +412,7 @@ export interface FactsJson {
   x?: true;
   pk?: [string, PickedHolder][];
   b?: [string, BlockingFact][];
+  g?: [string, ExportFact][];
 }
 
 export function factsToJson(f: ModuleFacts): FactsJson {
@@ -419,6 +427,7 @@ export function factsToJson(f: ModuleFacts): FactsJson {
     ...(f.moduleExports ? { x: true as const } : {}),
     ...(f.picked ? { pk: [...f.picked] } : {}),
     ...(f.blocking ? { b: [...f.blocking] } : {}),
+    ...(f.globals ? { g: [...f.globals] } : {}),
   };
 }
 
@@ -434,6 +443,7 @@ export function factsFromJson(j: FactsJson): ModuleFacts {
     ...(j.x ? { moduleExports: true } : {}),
     ...(j.pk ? { picked: new Map(j.pk) } : {}),
     ...(j.b ? { blocking: new Map(j.b) } : {}),
+    ...(j.g ? { globals: new Map(j.g) } : {}),
   };
 }
 

@@ -89,7 +89,7 @@
  * the whole file and analyses it again (analyse.ts), so the answer is always the whole file's.
  */
 
-import { lowerBound, wordsIn } from "../core/analysis/tree.js";
+import { globalNamesIn, lowerBound, wordsIn } from "../core/analysis/tree.js";
 import { type AnnotationParse, mayContainMisspelling, parseAnnotation } from "../core/annotation.js";
 import { isWideSpace } from "../core/chars.js";
 import { type ScannedImport, scanImports } from "../core/import-scan.js";
@@ -975,6 +975,8 @@ function wordsOf(s: Scan, input: SkimInput): { words: Set<string>; imports?: Sca
     words.add(name + options.asyncSuffix);
   };
   for (const name of s.names) withVariants(name);
+  // Globals the file may set (`globalThis.gl = load`): their bare calls are SA206 (global-names.ts).
+  for (const g of globalNamesIn(input.code)) words.add(g);
   let imports: ScannedImport[] | undefined;
   if (input.factsOf) {
     let any = false;
@@ -990,6 +992,8 @@ function wordsOf(s: Scan, input: SkimInput): { words: Set<string>; imports?: Sca
       if (!hasFacts(facts) && !hasProblem(facts)) continue;
       any = true;
       for (const m of facts.methods.keys()) withVariants(m);
+      // A bare call of a global the import sets to a smartasync function (global-names.ts).
+      for (const g of facts.globals?.keys() ?? []) words.add(g);
     }
     if (any) {
       words.add("require");

@@ -10,6 +10,7 @@ import { type ArgumentSlot, argumentOf, argumentUse, passedThrough, placeOf } fr
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { inOptionalChain, undispatchable } from "./dispatch-plan.js";
 import { type ExportUse, exportedNames } from "./exports.js";
+import { globalFunctionsOf } from "./global-names.js";
 import { addKinds, heldMembers, heldUnfollowed, pickedFrom } from "./held.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
 import { isLimiter } from "./limiters.js";
@@ -1282,6 +1283,19 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
           name: sibling.display,
           kind: sibling.kind,
           syncStrategy: sibling.syncPlan?.strategy,
+        };
+    }
+    // A bare global that this module, or one it imports, sets to a smartasync function
+    // (`globalThis.gl = load`; fixture modules/global-second-name): a name without its variant.
+    if (!binding) {
+      const g =
+        globalFunctionsOf(ctx, [...index.bindingOf.keys()]).get(name) ?? ctx.imported?.globalFunction(name);
+      if (g?.unfollowed)
+        return {
+          unfollowed: g.unfollowed,
+          name: g.name,
+          kind: g.kind,
+          ...(g.from !== ctx.fileName ? { from: g.from } : {}),
         };
     }
     if (binding && depth < 4)

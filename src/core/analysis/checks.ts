@@ -31,7 +31,7 @@ import type { WorkerRead } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isMutator, isReader } from "./sync-table.js";
 import { peelCallee } from "./transparent.js";
-import { isFunction, type Node } from "./tree.js";
+import { GLOBAL_ASSIGN, isFunction, type Node } from "./tree.js";
 import { GLOBAL_OBJECTS, importedCallee } from "./twin-callee.js";
 import { globalName, isNodeRequire, memberName, strip, type treeView } from "./view.js";
 import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
@@ -554,13 +554,6 @@ export function functionLabel(ctx: Ctx, fn: Node): string {
 
 export { GLOBAL_OBJECTS };
 
-/**
- * `globalThis.x = …` (or `global.`, `window.`, `self.`, compound and logical forms) in a file's
- * text: a superset (`x.global.y = 1`, `globalThis.a == b` match too), which the walk narrows on
- * the tree. No lookaround: test/security/redos.test.ts proves every regex linear.
- */
-const GLOBAL_ASSIGN =
-  /\b(globalThis|global|window|self)\s*\.\s*([A-Za-z_$][\w$]*)\s*(?:\*\*|<<|>>>|>>|&&|\|\||\?\?|[-+*/%&|^])?=/g;
 /** `Object.assign(…)`, `defineProperties(…)`: any name the file mentions may be a key written. */
 const GLOBAL_ASSIGN_CALL = /\b(?:assign|defineProperties)\s*\(/;
 /** An assignment operator at the start of a text (`==` is told apart by the character after it). */
@@ -2259,7 +2252,7 @@ export function refuseWorkerArgumentWrites(ctx: Ctx, fn: SaFunction): void {
  * or a `const` holding one of them (`const g = globalThis`, attack25 F17; view.ts `globalName`,
  * the one reading of a global through its second names).
  */
-function globalObject(ctx: Ctx, n: Node): boolean {
+export function globalObject(ctx: Ctx, n: Node): boolean {
   if (n.type !== "Identifier") return false;
   const name = globalName(ctx.scopes, n);
   return name !== undefined && GLOBAL_OBJECTS.has(name);

@@ -35,6 +35,7 @@ import {
   type ValueExport,
   valueExportFacts,
 } from "./exports.js";
+import { globalFunctionsOf } from "./global-names.js";
 import { addKinds, exportedMethods, pickedHolders } from "./held.js";
 import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
@@ -116,6 +117,8 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
   /** Names re-exported by name from a module where they are not a variant (`export { loadSync } from "./other"`). */
   const foreign = new Set<string>();
   if (file) ownFacts(file, how, { exports, methods, namespaces, picked, blocking }, local);
+  // Globals it sets to a smartasync function: importers' bare calls of them are SA206 (global-names.ts).
+  const globals = file ? globalFunctionsOf(file.ctx, file.fns) : new Map<string, ExportFact>();
   const into: Carrying = {
     exports,
     methods,
@@ -167,11 +170,13 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
     // A module with nothing smartasync for importers has the empty facts, whatever its module
     // system: the compile's fast path reports none for it (facts-one-rule, fixture
     // cjs/re-exported-module-object's setup.cjs).
-    ...(how.commonjs && (exports.size || methods.size || namespaces.size || picked.size || blocking.size)
+    ...(how.commonjs &&
+    (exports.size || methods.size || namespaces.size || picked.size || blocking.size || globals.size)
       ? { commonjs: true }
       : {}),
     ...(picked.size ? { picked } : {}),
     ...(blocking.size ? { blocking } : {}),
+    ...(globals.size ? { globals } : {}),
   };
 }
 

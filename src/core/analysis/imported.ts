@@ -818,6 +818,26 @@ export class ImportedFns {
   }
 
   /**
+   * The smartasync function a module this file imports (or requires) sets the global `name` to
+   * (`globalThis.gl = load`, its facts' `globals`): a bare `gl()` here is SA206 (global-names.ts).
+   */
+  globalFunction(name: string): ExportFact | undefined {
+    for (const [source, kind] of this.sources()) {
+      const g = this.factsOf(source, kind).globals?.get(name);
+      if (g) return g;
+    }
+    return undefined;
+  }
+
+  /** The global names the imported modules set to smartasync functions (the fast path's words). */
+  globalNames(): Set<string> {
+    const out = new Set<string>();
+    for (const [source, kind] of this.sources())
+      for (const name of this.factsOf(source, kind).globals?.keys() ?? []) out.add(name);
+    return out;
+  }
+
+  /**
    * The smartasync function an imported array or object literal holds at a place a call picks
    * at run time (`handlers` of `import { handlers }` for `export const handlers = [load]`, also
    * `ns.handlers` of `import * as ns`): calls through it are reported (fixture

@@ -24,7 +24,7 @@ import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { closedWrite } from "./scope.js";
 import { peelCallee } from "./transparent.js";
-import { type Closing, forEachChild, type Node, requiresOpaquely, wordsIn } from "./tree.js";
+import { type Closing, forEachChild, globalNamesIn, type Node, requiresOpaquely, wordsIn } from "./tree.js";
 
 /** A `Closing` plus the words it was made from (checked again after the analysis). */
 export interface LazyClosing extends Closing {
@@ -151,6 +151,10 @@ export function closingFor(
       if (hasFacts(facts) || hasProblem(facts)) anyFacts = true;
     }
   }
+  // A bare call of a global this module or an import sets to a smartasync function
+  // (`globalThis.gl = load`: global-names.ts) is seen, as are the writes.
+  if (anyFacts || forced.length > 0) for (const g of globalNamesIn(code)) words.add(g);
+  if (anyFacts) for (const g of imported.globalNames()) words.add(g);
   // A module required by a computed path may be smartasync too (opaque.ts): its calls are seen.
   // So is one loaded by a `require` made under another name (`const req = createRequire(…)`).
   if (anyFacts || requiresOpaquely(code))

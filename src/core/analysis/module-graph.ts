@@ -283,6 +283,7 @@ function sameForImporters(a: ModuleFacts, b: ModuleFacts): boolean {
       // Which namespaces are objects another module may write (their calls are checked).
       [...(f.namespaces ?? [])].map(([n, ns]) => [n, !!ns.tsNamespace, !!ns.moduleExports]).sort(),
       [...(f.picked?.keys() ?? [])].sort(),
+      [...(f.globals?.keys() ?? [])].sort(),
       f.problem !== undefined,
     ]);
   return shape(a) === shape(b);
@@ -1072,6 +1073,7 @@ export class ModuleGraph {
       ...(facts.commonjs ? { commonjs: true } : {}),
       ...(facts.picked ? { picked: facts.picked } : {}),
       ...(facts.blocking ? { blocking: facts.blocking } : {}),
+      ...(facts.globals ? { globals: facts.globals } : {}),
     };
   }
 

@@ -379,6 +379,24 @@ function hitsOf(code: string, word: string): readonly number[] {
   return hits;
 }
 
+/**
+ * `globalThis.x = …` (or `global.`, `window.`, `self.`, compound and logical forms) in a file's
+ * text: a superset (`x.global.y = 1`, `globalThis.a == b` match too), which the walk narrows on
+ * the tree. No lookaround: test/security/redos.test.ts proves every regex linear.
+ */
+export const GLOBAL_ASSIGN =
+  /\b(globalThis|global|window|self)\s*\.\s*([A-Za-z_$][\w$]*)\s*(?:\*\*|<<|>>>|>>|&&|\|\||\?\?|[-+*/%&|^])?=/g;
+
+/**
+ * The names `code` may set on the global object (GLOBAL_ASSIGN: a superset the walk narrows):
+ * the fast paths watch their bare calls (analysis/global-names.ts).
+ */
+export function globalNamesIn(code: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of code.matchAll(GLOBAL_ASSIGN)) out.add(m[2]!);
+  return out;
+}
+
 let opaqueText: string | undefined;
 let opaqueAnswer = false;
 

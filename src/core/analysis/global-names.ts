@@ -1,0 +1,60 @@
+/**
+ * Globals a module sets to a smartasync function (`globalThis.gl = load`, `global.gl =`,
+ * `window.gl =`, `self.gl =`): a bare `gl(5)` — in that module, or in a module that imports it —
+ * calls the function under a name that has no variant, so it stays a plain call, and sync code
+ * that wants its value gets a promise. The call is SA206 there, never a silent promise (fixture
+ * modules/global-second-name). The module's facts carry them (`ModuleFacts.globals`), so an
+ * importer's call is told too; a call of the member (`globalThis.gl(5)`) is dispatched as
+ * `o.gl()` is (calls.ts).
+ */
+import type { ExportFact } from "../module-facts.js";
+import { buildIndex, exportedValueOf } from "./calls.js";
+import { globalObject } from "./checks.js";
+import type { Ctx } from "./ctx.js";
+import { locOf, sourceOf } from "./ctx.js";
+import { exportFactOf } from "./export-fact.js";
+import type { SaFunction } from "./model.js";
+import { globalNamesIn, type Node } from "./tree.js";
+import { memberName, strip } from "./view.js";
+
+const kept = new WeakMap<Ctx, Map<string, ExportFact>>();
+
+/**
+ * Each global the module sets (plain `=`, anywhere in it) to one of its smartasync functions or
+ * an imported one, with a fact whose `unfollowed` says where; the first write of a name counts.
+ */
+export function globalFunctionsOf(ctx: Ctx, fns: SaFunction[]): Map<string, ExportFact> {
+  let out = kept.get(ctx);
+  if (out) return out;
+  out = new Map();
+  kept.set(ctx, out);
+  const names = globalNamesIn(ctx.code);
+  if (names.size === 0) return out;
+  const index = buildIndex(ctx, fns);
+  const found = out;
+  ctx.tree.walk(ctx.program as Node, (n) => {
+    if (n.type !== "AssignmentExpression" || n.operator !== "=") return undefined;
+    const left = strip(n.left as Node);
+    if (left.type !== "MemberExpression" || !globalObject(ctx, strip(left.object as Node))) return undefined;
+    const name = memberName(left);
+    if (name === undefined || !names.has(name) || found.has(name)) return undefined;
+    const held = exportedValueOf(ctx, index, n.right as Node);
+    if (!held) return undefined;
+    const text = sourceOf(ctx, n as Node).replace(/\s+/g, " ");
+    const unfollowed = `\`${name}\` is a global set to \`${held.name}\` at ${locOf(ctx, n as Node)} (\`${text.length > 48 ? `${text.slice(0, 45)}...` : text}\`), a name without its variant; call \`${held.name}\` itself (import it) so its variant can be chosen`;
+    found.set(
+      name,
+      held.fn
+        ? exportFactOf(held.fn, ctx.fileName, false, { unfollowed })
+        : {
+            name: held.name,
+            kind: held.kind,
+            variant: held.name,
+            from: held.from ?? ctx.fileName,
+            unfollowed,
+          },
+    );
+    return undefined;
+  });
+  return out;
+}
