@@ -32,29 +32,37 @@ export function globalFunctionsOf(ctx: Ctx, fns: SaFunction[]): Map<string, Expo
   if (names.size === 0) return out;
   const index = buildIndex(ctx, fns);
   const found = out;
-  ctx.tree.walk(ctx.program as Node, (n) => {
-    if (n.type !== "AssignmentExpression" || n.operator !== "=") return undefined;
-    const left = strip(n.left as Node);
-    if (left.type !== "MemberExpression" || !globalObject(ctx, strip(left.object as Node))) return undefined;
-    const name = memberName(left);
-    if (name === undefined || !names.has(name) || found.has(name)) return undefined;
-    const held = exportedValueOf(ctx, index, n.right as Node);
-    if (!held) return undefined;
-    const text = sourceOf(ctx, n as Node).replace(/\s+/g, " ");
-    const unfollowed = `\`${name}\` is a global set to \`${held.name}\` at ${locOf(ctx, n as Node)} (\`${text.length > 48 ? `${text.slice(0, 45)}...` : text}\`), a name without its variant; call \`${held.name}\` itself (import it) so its variant can be chosen`;
-    found.set(
-      name,
-      held.fn
-        ? exportFactOf(held.fn, ctx.fileName, false, { unfollowed })
-        : {
-            name: held.name,
-            kind: held.kind,
-            variant: held.name,
-            from: held.from ?? ctx.fileName,
-            unfollowed,
-          },
-    );
-    return undefined;
-  });
+  // Closed functions are passed over, not re-opened (closedOk): a function that writes one of
+  // `names` mentions it, and the fast paths keep every function mentioning one open (lazy.ts
+  // `closingFor`, skim.ts), so a file with a global write is not analysed twice.
+  ctx.tree.walk(
+    ctx.program as Node,
+    (n) => {
+      if (n.type !== "AssignmentExpression" || n.operator !== "=") return undefined;
+      const left = strip(n.left as Node);
+      if (left.type !== "MemberExpression" || !globalObject(ctx, strip(left.object as Node)))
+        return undefined;
+      const name = memberName(left);
+      if (name === undefined || !names.has(name) || found.has(name)) return undefined;
+      const held = exportedValueOf(ctx, index, n.right as Node);
+      if (!held) return undefined;
+      const text = sourceOf(ctx, n as Node).replace(/\s+/g, " ");
+      const unfollowed = `\`${name}\` is a global set to \`${held.name}\` at ${locOf(ctx, n as Node)} (\`${text.length > 48 ? `${text.slice(0, 45)}...` : text}\`), a name without its variant; call \`${held.name}\` itself (import it) so its variant can be chosen`;
+      found.set(
+        name,
+        held.fn
+          ? exportFactOf(held.fn, ctx.fileName, false, { unfollowed })
+          : {
+              name: held.name,
+              kind: held.kind,
+              variant: held.name,
+              from: held.from ?? ctx.fileName,
+              unfollowed,
+            },
+      );
+      return undefined;
+    },
+    true,
+  );
   return out;
 }
