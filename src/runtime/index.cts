@@ -7,11 +7,12 @@
 // cannot `require` an ES module without a flag, and a dual build would give a program that
 // does both two runtimes (docs/runtime.md, "How it ships"). Browser builds get browser.ts
 // instead, bundled into one ES module by scripts/build.mjs.
-import { promises as fsPromises } from "node:fs";
+import { promises as fsPromises, writeSync } from "node:fs";
 import { findSourceMap } from "node:module";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { inspect } from "node:util";
 import {
   isMainThread,
   MessageChannel,
@@ -483,20 +484,62 @@ function running(w: Worker): boolean {
 }
 
 /**
- * An error of work a function left running in its worker after it answered: this thread's own
- * uncaught exception or unhandled rejection, with the worker's stack and where it ran, as on
- * one thread (the process fails with it unless the program handles such errors).
+ * An error no code of a worker caught (worker.ts, crash): this thread's own uncaught exception
+ * or unhandled rejection, with the worker's stack and where it ran, as on one thread (the process
+ * fails with it unless the program handles such errors). The worker goes on.
  */
 function reportBackground(res: Response): void {
-  const v = res.c === true ? receive(res.v) : res.v;
-  if (isError(v) && res.f !== undefined && Object.hasOwn(v, "stack")) {
-    setStack(v, `${typeof v.stack === "string" ? v.stack : errorLine(v)}\n${boundary(res.f[1], res.f[0])}`);
-  }
+  const v = backgroundError(res);
   if (res.u === 2) void Promise.reject(v);
   else
     process.nextTick(() => {
       throw v;
     });
+}
+
+function backgroundError(res: Response): unknown {
+  const v = res.c === true ? receive(res.v) : res.v;
+  if (isError(v) && res.f !== undefined && Object.hasOwn(v, "stack")) {
+    setStack(v, `${typeof v.stack === "string" ? v.stack : errorLine(v)}\n${boundary(res.f[1], res.f[0])}`);
+  }
+  return v;
+}
+
+/**
+ * The same, come while this thread is blocked in runSync (the blocking worker had a call in
+ * flight, attack30 F10): on one thread the program's handler would run now, not after the call,
+ * and the call would go on. So the handlers run now, while the call goes on in its worker
+ * (`uncaughtExceptionMonitor`, then `uncaughtException`, as Node emits them; an unhandled
+ * rejection goes to `unhandledRejection` listeners, and without any is raised as an uncaught
+ * exception, as Node's default `--unhandled-rejections=throw` does). Without a handler the
+ * process ends with it now, as it would on one thread: the error on standard error, exit code 1
+ * (its `exit` listeners run). Never thrown into the runSync caller: that call did not fail.
+ */
+function raiseNow(res: Response): void {
+  const v = backgroundError(res);
+  try {
+    if (res.u === 2 && process.listenerCount("unhandledRejection") > 0) {
+      const p = Promise.reject(v);
+      p.catch(ignore);
+      process.emit("unhandledRejection", v, p);
+      return;
+    }
+    const origin = res.u === 2 ? "unhandledRejection" : "uncaughtException";
+    const emit = process.emit.bind(process) as (event: string, ...args: unknown[]) => boolean;
+    emit("uncaughtExceptionMonitor", v, origin);
+    if (process.listenerCount("uncaughtException") > 0) {
+      emit("uncaughtException", v, origin);
+      return;
+    }
+  } catch (thrown) {
+    // A handler that throws: that error is this thread's own uncaught exception.
+    process.nextTick(() => {
+      throw thrown;
+    });
+    return;
+  }
+  writeSync(2, `${inspect(v)}\n\nNode.js ${process.version}\n`);
+  process.exit(1);
 }
 
 /**
@@ -697,6 +740,10 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
     Atomics.store(state, STATE.wake, 0);
     for (let got = receiveMessageOnPort(ch.port); got !== undefined; got = receiveMessageOnPort(ch.port)) {
       const res = got.message as Response;
+      if (res.u !== undefined) {
+        raiseNow(res);
+        continue;
+      }
       if (res.id === id) {
         // The blocking worker writes its output to the file descriptors itself: nothing to wait for.
         if (res.q !== undefined) process.exit(res.q);

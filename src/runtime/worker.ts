@@ -329,8 +329,9 @@ function handle(msg: WireRequest | typeof LOOK): void {
   );
 }
 
-// A worker that dies answers its in-flight calls first, so the caller gets an error rather
-// than waiting for its timeout; the flag tells a later caller to start a fresh worker.
+// A worker that exits (process.exit in a function) answers its in-flight calls first, so the
+// caller gets an error rather than waiting for its timeout; the flag tells a later caller to
+// start a fresh worker.
 function failAll(make: (name: string) => unknown): void {
   for (const [id, name] of [...inflight]) fail(id, make(name));
 }
@@ -361,34 +362,47 @@ let lastUrl: string | undefined;
 let lastName: string | undefined;
 
 /**
- * An error no code of the worker caught. During a call, the call fails with it. After the call
- * answered (work it left running: attack 14, #17), the calling thread gets it as its own uncaught
- * exception or unhandled rejection, as it would on one thread: the process fails with it.
+ * An error no code of the worker caught: the calling thread's own uncaught exception or unhandled
+ * rejection, as it would be on one thread, never a call's. On one thread such an error does not
+ * reject the call that is running (it is not in that call's promise chain), and the worker
+ * cannot tell whose work threw: the call in flight, or work an earlier call left running
+ * (attack30 F10: a timer of call 1 firing during call 2 failed call 2 with call 1's error, into
+ * its `catch`, unseen by the program's handler). So it is sent to the calling thread, where the
+ * program's handlers run (without one the process ends with it), and this worker goes on with
+ * the calls and the work it runs, as one thread goes on after its handler ran: dying would lose
+ * the work other calls left running here (F10: a timer's output never appeared) and fail the
+ * next call given to it (attack30 F09: "the worker exited with code 1 while running a task").
+ * While a call is in flight on the blocking worker its caller is parked in Atomics.wait and
+ * reads only the channel: the error goes there, and the caller raises it at once (index.cts,
+ * raiseNow); otherwise the caller's event loop takes it (reportBackground).
  */
 function crash(kind: 1 | 2): (err: unknown) => void {
   return (err) => {
-    if (!dead) {
-      markDead();
-      if (inflight.size > 0) failAll(() => err);
-      else {
-        const name = lastName ?? "a function";
-        let out: { v: unknown; c: boolean };
-        try {
-          out = sendValue(err, name, true);
-        } catch (refusal) {
-          out = sendValue(refusal, name, true);
-        }
-        const msg: Response = { id: 0, ok: false, v: out.v, u: kind };
-        if (out.c) msg.c = true;
-        if (lastUrl !== undefined) msg.f = [lastUrl, name];
-        try {
-          postToParent(msg);
-        } catch {
-          postToParent({ id: 0, ok: false, v: new Error(`${errorLine(err)}`), u: kind });
-        }
-      }
+    if (dead) return; // process.exit is under way
+    const name = lastName ?? "a function";
+    let out: { v: unknown; c: boolean };
+    try {
+      out = sendValue(err, name, true);
+    } catch (refusal) {
+      out = sendValue(refusal, name, true);
     }
-    realExit(1);
+    const msg: Response = { id: 0, ok: false, v: out.v, u: kind };
+    if (out.c) msg.c = true;
+    if (lastUrl !== undefined) msg.f = [lastUrl, name];
+    const blocked = sync && inflight.size > 0;
+    const to = (m: Response) => {
+      if (!blocked) postToParent(m);
+      else {
+        port!.postMessage(m);
+        Atomics.store(state!, STATE.wake, 1);
+        Atomics.notify(state!, STATE.wake);
+      }
+    };
+    try {
+      to(msg);
+    } catch {
+      to({ id: 0, ok: false, v: new Error(`${errorLine(err)}`), u: kind });
+    }
   };
 }
 process.on("uncaughtException", crash(1));

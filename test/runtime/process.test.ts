@@ -204,6 +204,55 @@ describe("work a function leaves running in its worker (attack 14, #16, #17)", (
   }
 });
 
+describe("an error no code of the worker caught is the calling process's own, never a call's (attack30 F09, F10)", () => {
+  const run = (...args: string[]) => runNode(["late-error.mjs", ...args], { timeout: 20_000 });
+
+  it("offload: a late error reaches the handler; the next call runs on a worker that goes on (F09)", () => {
+    const r = run("pool", "handled");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("schedule 6\nuncaught handler: late failure of schedule\ndouble 42\nend\n");
+  });
+
+  it("runSync: one call's late error does not take another call's work with it (F10)", () => {
+    const r = run("lost", "handled");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    // The second call's timer still fires: its worker did not die of the first call's error.
+    expect(r.stdout).toContain("late log of abcdef\n");
+    expect(r.stdout).toContain("uncaught handler: late failure of abc\n");
+    expect(r.stdout).toMatch(/^first 3\n/);
+    expect(r.stdout).toContain("second 6\n");
+    expect(r.stdout).toMatch(/end\n$/);
+  });
+
+  it("runSync: an error that comes while another call is in flight goes to the handler at once, not into that call (F10)", () => {
+    const thrown = run("throw", "handled");
+    expect(thrown.stderr).toBe("");
+    expect(thrown.status).toBe(0);
+    expect(thrown.stdout).toBe("first 3\nuncaught handler: late failure of abc\nsecond 6\nend\n");
+    const rejected = run("reject", "handled");
+    expect(rejected.stderr).toBe("");
+    expect(rejected.status).toBe(0);
+    expect(rejected.stdout).toBe("first 3\nrejection handler: late rejection of abc\nsecond 6\nend\n");
+  });
+
+  it("runSync: without a handler, such an error ends the process then, with code 1, as on one thread", () => {
+    for (const [how, line] of [
+      ["throw", "Error: late failure of abc"],
+      ["reject", "Error: late rejection of abc"],
+    ] as const) {
+      const r = run(how);
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(1);
+      // Nothing after the error ran: the call in flight never returned into its caller's catch.
+      expect(r.stdout).toBe("first 3\n");
+      expect(r.stderr).toContain(line);
+      expect(r.stderr).toMatch(/at <smartasync worker> get \(file:\/\/\/.*late-error\.mjs\)/);
+    }
+  });
+});
+
 describe("a terminal (attack 14, #19)", () => {
   // `script` gives the program a pseudo-terminal (util-linux). Skipped, and said to be, where it
   // is missing on a developer's machine; in CI (`CI` set) a missing `script` fails the test, so
