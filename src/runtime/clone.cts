@@ -260,6 +260,8 @@ function check(v: unknown, w: Walk): void {
   if (w.proxies && types.isProxy(v)) throw new Refusal(PROXY);
   const p = Object.getPrototypeOf(v) as object | null;
   if (p === Object.prototype || p === null) {
+    // An error with a null prototype (attack30 F01): named as such, not by its hidden `stack`.
+    if (p === null && types.isNativeError(v)) throw new Refusal(outsideWhy(p));
     // A frozen, sealed or non-extensible object would arrive unlocked: the codec re-locks it.
     if (p === null || !Object.isExtensible(v)) w.codec = true;
     checkProps(v as Record<string, unknown>, w);
@@ -311,6 +313,8 @@ function check(v: unknown, w: Walk): void {
         else w.views.push(v);
       }
     } else if (isError(v)) {
+      const why = errorShapeWhy(v, p);
+      if (why !== undefined) throw new Refusal(why);
       w.codec = true;
       checkError(v, w);
     } else if (p === URL.prototype) {
@@ -344,8 +348,11 @@ function checkProps(o: Record<string, unknown>, w: Walk): void {
     const k = keys[i]!;
     if (k === TAG) w.codec = true;
     const d = Object.getOwnPropertyDescriptor(o, k)!;
-    if (d.get !== undefined || d.set !== undefined) throw within(new Refusal(ACCESSOR), key(k));
-    if (!d.enumerable) throw within(new Refusal(HIDDEN), key(k));
+    if (d.get !== undefined || d.set !== undefined || !d.enumerable) {
+      // An error whose prototype was set to Object.prototype has a hidden `stack` (attack30 F01).
+      if (types.isNativeError(o)) throw new Refusal(outsideWhy(Object.getPrototypeOf(o)));
+      throw within(new Refusal(d.enumerable ? ACCESSOR : HIDDEN), key(k));
+    }
     // A read-only or non-configurable property would arrive writable (fixture: frozen config).
     if (!d.writable || !d.configurable) w.codec = true;
     const x = d.value;
@@ -408,6 +415,78 @@ function checkArray(a: unknown[], w: Walk): void {
   }
   // Not looked for on arrays (the cost of getOwnPropertySymbols per array, and of a descriptor
   // per element): a symbol-keyed property, and a getter defined on an index.
+}
+
+/** This realm's built-in error prototypes (Error … AggregateError, DOMException). */
+let errorProtos: Set<object> | undefined;
+function builtinErrorProtos(): Set<object> {
+  if (errorProtos !== undefined) return errorProtos;
+  const protos = new Set<object>(Object.values(BUILTIN_ERRORS).map((C) => C.prototype as object));
+  if (typeof DOMException === "function") protos.add(DOMException.prototype);
+  errorProtos = protos;
+  return protos;
+}
+
+function outsideWhy(p: object | null): string {
+  return (
+    `is an error whose prototype is ${p === null ? "null" : "Object.prototype"}: the copy would be an ` +
+    "Error of the other thread (pass its fields, e.g. { message, stack }, as plain data)"
+  );
+}
+
+/**
+ * attack30 F01: the codec rebuilds an error as its built-in class (or a registered class) of the
+ * receiving thread, so it carries only an error whose prototype chain is exactly that: class
+ * prototypes (`C.prototype` of their own `constructor` C) down to a built-in error prototype of
+ * this realm. Anything else arrived as this realm's plain built-in error, silently: a mixin
+ * object put in by `Object.setPrototypeOf(err, { hint })` (`instanceof Error` false before,
+ * true after; `hint` gone), an error of another realm (`vm.runInNewContext`: `instanceof
+ * TypeError` false before, true after), an object that inherits from `Error.prototype` without
+ * being an error (`Object.create(Error.prototype)`: arrived as a real Error). A class of the
+ * program keeps its documented path: registered, it arrives as itself; not registered, as its
+ * base class with a warning (a function-style class, `Legacy.prototype = Object.create(…)`, too).
+ * Only errors get here, never the hot path.
+ */
+function errorShapeWhy(v: object, p: object): string | undefined {
+  const builtin = builtinErrorProtos();
+  let user = false;
+  for (
+    let q: object | null = p, n = 0;
+    q !== null && n < 64;
+    q = Object.getPrototypeOf(q) as object | null, n++
+  ) {
+    if (builtin.has(q)) {
+      if (user || types.isNativeError(v) || (typeof DOMException === "function" && v instanceof DOMException))
+        return undefined;
+      const name = className(q);
+      return (
+        `is not an error but an object that inherits from ${name}.prototype (made by Object.create, not by ` +
+        `an error constructor): the copy would be a real ${name} (create it with new ${name}(…))`
+      );
+    }
+    const d = Object.getOwnPropertyDescriptor(q, "constructor");
+    // Node's own errors (ERR_OUT_OF_RANGE …) have prototypes whose `constructor` is a getter:
+    // they crossed as their built-in class with `code` and `name`, and still do.
+    if (d !== undefined && d.get !== undefined) continue;
+    const c = d?.value as unknown;
+    if (typeof c !== "function" || c.prototype !== q)
+      return (
+        "is an error whose prototype is not an error class's (an object put in by Object.setPrototypeOf or " +
+        "Object.create): the copy would be a plain Error of the other thread without that prototype, so " +
+        "`instanceof` and what the error inherits from it would change (throw an instance of an error " +
+        "class instead: class HintError extends Error { … })"
+      );
+    if (c.name in BUILTIN_ERRORS && (globalThis as Record<string, unknown>)[c.name] !== c)
+      return (
+        `is an error from another realm (a vm context): the copy would be this realm's ${c.name}, so ` +
+        "`instanceof` would change (create the error in this realm, or pass its message as a string)"
+      );
+    user = true;
+  }
+  return (
+    "is an error whose prototype chain does not lead to an error class of this realm: the copy would " +
+    "be a plain Error of the other thread (pass its fields, e.g. { message, stack }, as plain data)"
+  );
 }
 
 const ERROR_OWN = new Set(["stack", "message", "name", "cause"]);
@@ -621,9 +700,7 @@ function builtinErrorName(err: Error): string {
   // DOMException (AbortError, TimeoutError, DataCloneError …) keeps its class and `code`.
   if (typeof DOMException === "function" && err instanceof DOMException) return "DOMException";
   for (const C of ERROR_ORDER) if (err instanceof C) return C.name;
-  // An error from another realm: trust its name when it names a built-in class.
-  const n = (err as { name?: unknown }).name;
-  if (!(err instanceof Error) && typeof n === "string" && n in BUILTIN_ERRORS) return n;
+  // An error of another realm never gets here: it is refused (errorShapeWhy, attack30 F01).
   return "Error";
 }
 

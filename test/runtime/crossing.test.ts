@@ -3,6 +3,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serialize } from "node:v8";
+import { runInNewContext } from "node:vm";
 import * as sa from "smartasync/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendValue } from "../../src/runtime/clone.cjs";
@@ -292,6 +293,68 @@ describe("the codec carries faithfully what the clone alone would change", () =>
       expect(Object.hasOwn(got.proto, "__proto__")).toBe(true);
       expect(Object.getPrototypeOf(got.proto)).toBe(Object.prototype);
       expect(got.views[0]!.buffer).toBe(got.views[1]!.buffer);
+    }
+  });
+});
+
+describe("an error whose prototype is not its class's is refused with its path, both ways (attack30 F01)", () => {
+  const MIXIN =
+    "is an error whose prototype is not an error class's (an object put in by Object.setPrototypeOf or " +
+    "Object.create): the copy would be a plain Error of the other thread without that prototype";
+  const FOREIGN =
+    "is an error from another realm (a vm context): the copy would be this realm's TypeError, so " +
+    "`instanceof` would change";
+
+  it("as an argument: a mixin prototype, another realm's error, a null prototype, Object.create(Error.prototype)", async () => {
+    const mixed = Object.setPrototypeOf(new Error("m"), { hint: "retry later" });
+    const m = await refused([1, { cause: mixed }]);
+    expect(m.path).toBe("args[1].cause");
+    expect(m.message).toContain(`args[1].cause ${MIXIN}`);
+    const f = await refused([runInNewContext('new TypeError("from a vm context")')]);
+    expect(f.path).toBe("args[0]");
+    expect(f.message).toContain(`args[0] ${FOREIGN}`);
+    // Named as an error with a null prototype, not by its hidden `stack` (args[0].stack).
+    const n = await refused([[Object.setPrototypeOf(new Error("n"), null)]]);
+    expect(n.path).toBe("args[0][0]");
+    expect(n.message).toContain("args[0][0] is an error whose prototype is null");
+    const o = await refused([Object.setPrototypeOf(new Error("o"), Object.prototype)]);
+    expect(o.path).toBe("args[0]");
+    expect(o.message).toContain("args[0] is an error whose prototype is Object.prototype");
+    const c = await refused([Object.create(Error.prototype)]);
+    expect(c.message).toContain(
+      "args[0] is not an error but an object that inherits from Error.prototype (made by Object.create",
+    );
+  });
+
+  it("as a result or a thrown value, in the worker", async () => {
+    let e = {} as Err;
+    try {
+      sa.runSync(url, "returnOddError", ["mixin"]);
+    } catch (err) {
+      e = err as Err;
+    }
+    expect(e.code).toBe("SMARTASYNC_UNCLONEABLE");
+    expect(e.valuePath).toBe("result.v");
+    expect(e.message).toContain(`result.v ${MIXIN}`);
+    const t = (await sa.offload(url, "throwOddErrorSync", ["foreign"]).catch((x: unknown) => x)) as Err;
+    expect(t.code).toBe("SMARTASYNC_UNCLONEABLE");
+    expect(t.valuePath).toBe("error");
+    expect(t.message).toContain(`error ${FOREIGN}`);
+    // Classes still cross as before: built-in, a registered or unregistered class, Node's own.
+    expect(sa.runSync(url, "returnOddError", ["plain"])).toMatchObject({ v: expect.any(RangeError) });
+  });
+
+  it("Node's own errors still cross as their built-in class with their code", async () => {
+    let range: unknown;
+    try {
+      Buffer.alloc(-1);
+    } catch (err) {
+      range = err;
+    }
+    for (const got of await roundTrip({ range, abort: AbortSignal.abort().reason })) {
+      expect(got.range).toBeInstanceOf(RangeError);
+      expect((got.range as Err).code).toBe("ERR_OUT_OF_RANGE");
+      expect(got.abort).toBeInstanceOf(DOMException);
     }
   });
 });
