@@ -292,7 +292,7 @@ function spawn(
     sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true,
     argv: [...process.argv],
     deprecation: deprecationFlags(),
-    busy: new Int32Array(new SharedArrayBuffer(8)),
+    busy: new Int32Array(new SharedArrayBuffer(12)),
     tty: [ttyFacts(process.stdout), ttyFacts(process.stderr)],
     ...extra,
   };
@@ -380,7 +380,9 @@ function ttyFacts(stream: NodeJS.WriteStream): TtyFacts | undefined {
 
 /** Whether a worker has work left running that a function started (worker.ts, `busy`). */
 function isBusy(data: WorkerInit): boolean {
-  return Atomics.load(data.busy, 0) !== 0;
+  // An error it posted and this thread has not taken yet counts: the worker itself may be idle
+  // by then (it goes on after such an error), and the process must not end before raising it.
+  return Atomics.load(data.busy, 0) !== 0 || Atomics.load(data.busy, 2) !== 0;
 }
 
 let waitsForWorkers = false;
@@ -488,7 +490,8 @@ function running(w: Worker): boolean {
  * or unhandled rejection, with the worker's stack and where it ran, as on one thread (the process
  * fails with it unless the program handles such errors). The worker goes on.
  */
-function reportBackground(res: Response): void {
+function reportBackground(res: Response, data: WorkerInit): void {
+  Atomics.sub(data.busy, 2, 1);
   const v = backgroundError(res);
   if (res.u === 2) void Promise.reject(v);
   else
@@ -515,7 +518,8 @@ function backgroundError(res: Response): unknown {
  * process ends with it now, as it would on one thread: the error on standard error, exit code 1
  * (its `exit` listeners run). Never thrown into the runSync caller: that call did not fail.
  */
-function raiseNow(res: Response): void {
+function raiseNow(res: Response, data: WorkerInit): void {
+  Atomics.sub(data.busy, 2, 1);
   const v = backgroundError(res);
   try {
     if (res.u === 2 && process.listenerCount("unhandledRejection") > 0) {
@@ -639,7 +643,7 @@ function openChannel(name: string): Channel {
   const ch: Channel = { worker, port: port1, state, data, heard, keys: new Map(), generation };
   // Its answers come on port1; on the worker's own port only an error of work left running.
   worker.on("message", (res: Response) => {
-    if (res.u !== undefined) reportBackground(res);
+    if (res.u !== undefined) reportBackground(res, data);
   });
   const drop = () => {
     if (channel === ch) channel = undefined;
@@ -659,6 +663,15 @@ function closeChannel(ch: Channel): Promise<unknown> {
   if (channel === ch) channel = undefined;
   ch.port.close();
   return ch.worker.terminate();
+}
+
+/** Answers read by a runSync that runs inside another's wait (raiseNow), for that other. */
+const aside = new Map<number, Response>();
+
+function answer(res: Response, name: string, url: string): unknown {
+  // The blocking worker writes its output to the file descriptors itself: nothing to wait for.
+  if (res.q !== undefined) process.exit(res.q);
+  return settleResponse(res, name, url, res.ok ? undefined : callerFrames());
 }
 
 /**
@@ -710,9 +723,13 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
   const state = ch.state;
   Atomics.store(state, STATE.wake, 0);
   Atomics.store(state, STATE.connect, 0); // a connection left over from an earlier call is not this one's
+  // From before the post (the worker may not have taken the request yet when an error of earlier
+  // work comes): such an error must come here, where this blocked thread reads (worker.ts, crash).
+  Atomics.add(state, STATE.waiting, 1);
   try {
     ch.worker.postMessage(req);
   } catch (err) {
+    Atomics.sub(state, STATE.waiting, 1);
     throw postFailure(args, name, err);
   }
   if (known === undefined) {
@@ -731,48 +748,54 @@ export function runSync(moduleUrl: string, name: string, args: unknown[]): unkno
   // options object measured 1.4-1.6x synckit's instead of ~1.0x (docs/performance.md).
   const deadline = performance.now() + limit;
   let remaining = limit;
-  for (;;) {
-    // Wait first: the worker posts its answer, then sets the wake flag (cleared before the
-    // post above), so the wait returns at once for an answer already there. The flag is cleared
-    // before each read: an answer posted after the read sets it again, and the next wait
-    // returns at once. Reading before the first wait cost an empty read on every call.
-    Atomics.wait(state, STATE.wake, 0, remaining);
-    Atomics.store(state, STATE.wake, 0);
-    for (let got = receiveMessageOnPort(ch.port); got !== undefined; got = receiveMessageOnPort(ch.port)) {
-      const res = got.message as Response;
-      if (res.u !== undefined) {
-        raiseNow(res);
-        continue;
+  try {
+    for (;;) {
+      // Wait first: the worker posts its answer, then sets the wake flag (cleared before the
+      // post above), so the wait returns at once for an answer already there. The flag is cleared
+      // before each read: an answer posted after the read sets it again, and the next wait
+      // returns at once. Reading before the first wait cost an empty read on every call.
+      Atomics.wait(state, STATE.wake, 0, remaining);
+      Atomics.store(state, STATE.wake, 0);
+      for (let got = receiveMessageOnPort(ch.port); got !== undefined; got = receiveMessageOnPort(ch.port)) {
+        const res = got.message as Response;
+        if (res.u !== undefined) {
+          raiseNow(res, ch.data);
+          // A handler that called runSync itself may have read this call's answer (kept aside).
+          const kept = aside.get(id);
+          if (kept === undefined) continue;
+          aside.delete(id);
+          return answer(kept, name, url);
+        }
+        if (res.id === id) return answer(res, name, url);
+        // The answer of a call this one runs inside (a handler raiseNow ran called runSync): kept
+        // for it. A call that timed out closed its channel, so no stale answer comes here.
+        aside.set(res.id, res);
       }
-      if (res.id === id) {
-        // The blocking worker writes its output to the file descriptors itself: nothing to wait for.
-        if (res.q !== undefined) process.exit(res.q);
-        return settleResponse(res, name, url, res.ok ? undefined : callerFrames());
+      if (Atomics.load(state, STATE.connect) !== 0) {
+        // The worker opened a loopback connection: to a server of this (blocked) thread?
+        const port = Atomics.exchange(state, STATE.connect, 0);
+        if (ownServerOn(port)) {
+          void closeChannel(ch);
+          throw deadlockError(name, url, port);
+        }
       }
-      // a stale answer (of a call that timed out): keep reading
-    }
-    if (Atomics.load(state, STATE.connect) !== 0) {
-      // The worker opened a loopback connection: to a server of this (blocked) thread?
-      const port = Atomics.exchange(state, STATE.connect, 0);
-      if (ownServerOn(port)) {
+      remaining = deadline - performance.now();
+      if (remaining <= 0) {
         void closeChannel(ch);
-        throw deadlockError(name, url, port);
+        throw timeoutError(
+          name,
+          url,
+          limit,
+          "syncTimeoutMs",
+          Atomics.load(state, STATE.started) === 0
+            ? "its worker never started running (a flag or module hook the worker inherits may stop it: " +
+                "see the process's standard error), and was terminated"
+            : "its worker was terminated (a new one starts on the next call)",
+        );
       }
     }
-    remaining = deadline - performance.now();
-    if (remaining <= 0) {
-      void closeChannel(ch);
-      throw timeoutError(
-        name,
-        url,
-        limit,
-        "syncTimeoutMs",
-        Atomics.load(state, STATE.started) === 0
-          ? "its worker never started running (a flag or module hook the worker inherits may stop it: " +
-              "see the process's standard error), and was terminated"
-          : "its worker was terminated (a new one starts on the next call)",
-      );
-    }
+  } finally {
+    Atomics.sub(state, STATE.waiting, 1);
   }
 }
 
@@ -938,7 +961,7 @@ function retireWhenIdle(pw: PoolWorker, delay: number = config.idleTimeoutMs): v
       pw.timer = undefined;
       return;
     }
-    const busy = Atomics.load(pw.data.busy, 0);
+    const busy = Atomics.load(pw.data.busy, 0) | Atomics.load(pw.data.busy, 2);
     if (busy === 0) {
       retire(pw, undefined, true);
       return;
@@ -959,8 +982,18 @@ function nextTask(): Task {
 }
 
 function onReply(pw: PoolWorker, res: Response): void {
+  if (res.o !== undefined) {
+    // The worker's output, in the order it wrote it to both streams (worker.ts, attack30 F08).
+    const t = res.t as string | Uint8Array;
+    // Bytes as a Buffer, as Node's own route hands them to the stream (a program's capture of
+    // `process.stdout.write` may call `chunk.toString()`).
+    (res.o === 2 ? process.stderr : process.stdout).write(
+      typeof t === "string" ? t : Buffer.from(t.buffer, t.byteOffset, t.byteLength),
+    );
+    return;
+  }
   if (res.u !== undefined) {
-    reportBackground(res);
+    reportBackground(res, pw.data);
     return;
   }
   const t = pw.task;

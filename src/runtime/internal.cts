@@ -125,6 +125,9 @@ export interface Response {
   u?: 1 | 2;
   /** With `u`: the URL and name of the function that ran last in that worker. */
   f?: [string, string];
+  /** A pool worker's write to its stdout (1) or stderr (2), `t` the text (attack30 F08). */
+  o?: 1 | 2;
+  t?: string | Uint8Array;
 }
 
 /**
@@ -146,9 +149,11 @@ const IMPORTING = Symbol.for("smartasync.importing");
 /**
  * Slots of the blocking channel's shared Int32Array. wake: set by the worker after it posts an
  * answer; dead: the worker is exiting; connect: the port of a loopback connection the worker
- * opened (the blocked caller checks whether it is its own server); started: worker.ts ran.
+ * opened (the blocked caller checks whether it is its own server); started: worker.ts ran;
+ * waiting: how many runSync calls of the calling thread wait on this channel (from before the
+ * request is posted: the worker reads it to send an uncaught error where a blocked caller reads).
  */
-export const STATE = { wake: 0, dead: 1, connect: 2, started: 3, size: 4 } as const;
+export const STATE = { wake: 0, dead: 1, connect: 2, started: 3, waiting: 4, size: 5 } as const;
 
 /** workerData given to every smartasync worker. */
 export interface WorkerInit {
@@ -171,6 +176,7 @@ export interface WorkerInit {
    * registered `process.on("exit")` listeners in the worker, 2 once the worker ran them at the
    * caller's exit.
    */
+  /** Slot 2: errors of the worker (Response.u) posted to the calling thread and not yet taken there. */
   busy: Int32Array;
   /** The calling thread's stdout and stderr when they are terminals (what a worker sees). */
   tty: [TtyFacts | undefined, TtyFacts | undefined];

@@ -389,7 +389,7 @@ function crash(kind: 1 | 2): (err: unknown) => void {
     const msg: Response = { id: 0, ok: false, v: out.v, u: kind };
     if (out.c) msg.c = true;
     if (lastUrl !== undefined) msg.f = [lastUrl, name];
-    const blocked = sync && inflight.size > 0;
+    const blocked = sync && (inflight.size > 0 || Atomics.load(state!, STATE.waiting) > 0);
     const to = (m: Response) => {
       if (!blocked) postToParent(m);
       else {
@@ -398,6 +398,8 @@ function crash(kind: 1 | 2): (err: unknown) => void {
         Atomics.notify(state!, STATE.wake);
       }
     };
+    // Counted until the calling thread takes it (index.cts, isBusy): it must not end first.
+    Atomics.add(busy, 2, 1);
     try {
       to(msg);
     } catch {
@@ -411,18 +413,26 @@ process.on("unhandledRejection", crash(2));
 // Output of the blocking channel's worker goes straight to the process's file descriptors:
 // the default route passes through the caller's event loop, which is blocked, so the text
 // would appear after the caller continued.
-if (sync && process.env.SMARTASYNC_WORKER_STDIO !== "inherit") {
+// A pool worker's output goes to the calling thread's `process.stdout`/`stderr` as messages on
+// the port its answers take, one per write: in the order written across both streams, and
+// before the answer (attack30 F08). Node's default route relays each stream on its own, and a
+// stream waits for the calling thread to take one chunk before it sends the next, so a line
+// on stderr overtook the lines written before it on stdout when both go to one file (`2>&1`).
+// The calling thread writes them to its own stream objects, as the default route does (a
+// program that captures its `process.stdout` captures them too).
+if (process.env.SMARTASYNC_WORKER_STDIO !== "inherit") {
   for (const [stream, fd] of [
     [process.stdout, 1],
     [process.stderr, 2],
   ] as const) {
     stream.write = ((chunk: string | Uint8Array, enc?: unknown, cb?: unknown) => {
       const callback = typeof enc === "function" ? enc : cb;
+      const text =
+        typeof chunk === "string" && (typeof enc !== "string" || enc === "utf8" || enc === "utf-8");
       const buf =
-        typeof chunk === "string"
-          ? Buffer.from(chunk, typeof enc === "string" ? (enc as BufferEncoding) : "utf8")
-          : chunk;
-      writeAll(fd, buf);
+        typeof chunk === "string" ? (text ? chunk : Buffer.from(chunk, enc as BufferEncoding)) : chunk;
+      if (sync) writeAll(fd, typeof buf === "string" ? Buffer.from(buf, "utf8") : buf);
+      else postToParent({ id: 0, ok: true, v: undefined, o: fd, t: buf });
       if (typeof callback === "function") process.nextTick(callback as () => void);
       return true;
     }) as typeof stream.write;

@@ -94,6 +94,27 @@ describe("what a worker writes, and how it starts", () => {
     }
   });
 
+  it("an offloaded function's stdout and stderr keep the order it wrote them in, in one file (attack30 F08)", () => {
+    const expected =
+      "before\nstep 0\nstep 1\nstep 2\nwarning: done with 3 steps\nbytes\nafter 3\n" +
+      "step 0\nstep 1\nwarning: done with 2 steps\nbytes\nagain 2\n";
+    for (let run = 0; run < 3; run++) {
+      // Both streams into one pipe, as `node main.mjs 2>&1` gives them.
+      const r = spawnSync("sh", ["-c", `"${process.execPath}" pool-output-order.mjs 2>&1`], {
+        cwd: fixtures,
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(r.status, r.stdout).toBe(0);
+      expect(r.stdout).toBe(expected);
+    }
+    // A program that captures its process.stdout sees the worker's lines (the calling thread
+    // writes them to its own stream objects).
+    const c = runNode(["pool-output-order.mjs", "capture"]);
+    expect(c.status, c.stderr).toBe(0);
+    expect(c.stderr).toContain(`captured ${JSON.stringify(expected.replace(/warning: .*\n/g, ""))}`);
+  });
+
   it("output of blocking calls is never lost when the program ends right after them", () => {
     for (let run = 0; run < 3; run++) {
       const r = runNode(["sync-output.mjs"]);
