@@ -440,7 +440,7 @@ function outsideWhy(p: object | null): string {
  * prototypes (`C.prototype` of their own `constructor` C) down to a built-in error prototype of
  * this realm. Anything else arrived as this realm's plain built-in error, silently: a mixin
  * object put in by `Object.setPrototypeOf(err, { hint })` (`instanceof Error` false before,
- * true after; `hint` gone), an error of another realm (`vm.runInNewContext`: `instanceof
+ * true after; `hint` gone), an error of another realm (made in a `vm` context: `instanceof
  * TypeError` false before, true after), an object that inherits from `Error.prototype` without
  * being an error (`Object.create(Error.prototype)`: arrived as a real Error). A class of the
  * program keeps its documented path: registered, it arrives as itself; not registered, as its
