@@ -255,6 +255,40 @@ function declared(
 }
 
 /** A method named by a string that is not an identifier (`'a-b'()`): its variant could not be named. */
+/**
+ * Refuses a method of a class that carries a decorator (on the class or on any member, static or
+ * not; parameter decorators exist only as legacy decorators, which run after the class is defined).
+ * Under TC39 decorators (SWC `decoratorVersion` "2022-03"/"2023-11", Babel's 2023-11 transform) the
+ * static block holding the marker runs after the class decorator and after the initializers a
+ * member decorator adds, so a decorator that replaces the method (returns a subclass, patches the
+ * prototype, or replaces `this.prototype.get` from a sibling's initializer) would have the
+ * *replacement* marked with the original's variant, and a sync caller would run the original
+ * (attack31 F03; fixtures diagnostics/sa102-decorated-class and sa102-decorated-sibling). Legacy
+ * decorators run after the marker, which the guard then catches, but the source does not say
+ * which transform will run.
+ */
+function decoratedClass(ctx: Ctx, method: t.ClassMethod, at: Node): void {
+  const body = ctx.tree.parent(method);
+  const cls = body && ctx.tree.parent(body);
+  if (body?.type !== "ClassBody" || !cls) return;
+  const decorated = (n: Node) => (n as { decorators?: t.Decorator[] | null }).decorators?.[0];
+  const own = decorated(cls);
+  const member = own ? undefined : (body as t.ClassBody).body.find((m) => m !== method && decorated(m));
+  const dec = own ?? (member && decorated(member));
+  if (!dec) return;
+  const name = dec.expression.type === "Identifier" ? `\`@${dec.expression.name}\`` : "a decorator";
+  const where = `line ${dec.loc?.start.line ?? 0}`;
+  fail(
+    ctx,
+    "SA102",
+    at,
+    MSG.notAnnotatable(
+      own ? "a method of a decorated class" : "a method of a class with a decorated member",
+      `${own ? "The class" : "A member of the class"} has ${name} (${where}): a decorator may replace the method before the marker runs, and a sync caller would then run the original's variant. Move the work into an undecorated class (or a module-level function) that this one calls.`,
+    ),
+  );
+}
+
 function notIdentifier(ctx: Ctx, name: string, at: Node): void {
   if (isIdentifierName(name)) return;
   fail(
@@ -384,6 +418,7 @@ function target(ctx: Ctx, node: Node, comment: Comment): SaFunction {
         ),
       );
     }
+    if (decl.type === "ClassMethod") decoratedClass(ctx, decl, at);
     checkFunctionShape(ctx, decl, at);
     const name = keyName(decl);
     if (name === undefined) {
