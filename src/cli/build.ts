@@ -31,6 +31,7 @@ import {
   linksLeavingSrc,
   linksWithinTree,
   replacedNote,
+  rerootedImports,
   sweepStaleTemps,
   type Written,
 } from "./out-dir.js";
@@ -213,6 +214,12 @@ export function buildCommand(): Command {
           ),
         );
       }
+    }
+    // A followed link is compiled at its place in <src>: a relative import that resolves
+    // elsewhere from there than from the file's real path is refused (rerootedImports).
+    if (opts.followSymlinks) {
+      const rerooted = rerootedImports(linksLeavingSrc(srcDir, tree.code), cwdNow);
+      if (rerooted.length > 0) throw new UsageErrors(rerooted);
     }
     // A link to another file of the tree is one module with it under Node (real paths): placed
     // as a link to that file's output, not compiled again into a second module (attack20 F9).

@@ -31,6 +31,8 @@ import {
 } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { abandoned } from "../compile/stale-temps.js";
+import { scanImports } from "../core/import-scan.js";
+import { type Resolution, resolveImport } from "../core/resolve.js";
 import { displayPath, NotRegularFileError } from "./files.js";
 
 /** `child` is `parent` or lies under it (both absolute, normalised). */
@@ -55,6 +57,59 @@ export function linksLeavingSrc(srcDir: string, files: string[]): { file: string
     if (!within(real, root)) out.push({ file, target: real });
   }
   return out;
+}
+
+/**
+ * The relative imports of followed links (`--follow-symlinks`) that would change meaning in the
+ * output: Node runs the source by its real path, so `./dep.js` in `src/ext.js -> ../shared/ext.js`
+ * is `shared/dep.js`; build writes the compiled file at the link's place (`out/ext.js`), where
+ * `./dep.js` is the output of `src/dep.js`, another module (attack31 F13; test/cli/build.test.ts
+ * "--follow-symlinks"). One line each: the link, where its specifier is written, and both files.
+ * A specifier that resolves from neither place fails the same way in both, and is left alone.
+ */
+export function rerootedImports(links: { file: string; target: string }[], cwd: string): string[] {
+  const out: string[] = [];
+  const realOf = (r: Resolution | undefined): string | undefined => {
+    if (r?.kind !== "file") return undefined;
+    try {
+      return realpathSync(r.path);
+    } catch {
+      return r.path;
+    }
+  };
+  for (const { file, target } of links) {
+    let text: string;
+    try {
+      text = readFileSync(target, "utf8");
+    } catch {
+      continue; // reading it reports why
+    }
+    const seen = new Set<string>();
+    for (const { specifier, kind } of scanImports(text)) {
+      if (!specifier.startsWith("./") && !specifier.startsWith("../")) continue;
+      if (seen.has(specifier)) continue;
+      seen.add(specifier);
+      const how = kind === "require" ? "require" : "import";
+      const there = realOf(resolveImport(specifier, target, how));
+      const here = realOf(resolveImport(specifier, file, how));
+      if (there === here || (there === undefined && here === undefined)) continue;
+      const at = specifierLine(text, specifier);
+      const shown = (f: string | undefined) => (f === undefined ? "no file" : displayPath(f, cwd));
+      out.push(
+        `${displayPath(file, cwd)}${at ? `:${at}` : ""}: "${specifier}" is ${shown(there)} from where the link leads (${displayPath(target, cwd)}), as Node resolves it, but ${shown(here)} from the link's place, where build writes the compiled file; link the folder that holds both, or import a path that leads to the same file from both places`,
+      );
+    }
+  }
+  return out;
+}
+
+/** The line where `specifier` is first written as a string (1-based), or 0 when not found. */
+function specifierLine(text: string, specifier: string): number {
+  for (const q of ['"', "'", "`"]) {
+    const i = text.indexOf(q + specifier + q);
+    if (i >= 0) return text.slice(0, i).split("\n").length;
+  }
+  return 0;
 }
 
 /**

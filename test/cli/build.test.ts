@@ -1,5 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, MALFORMED, node, ROOT, tree } from "./helpers.js";
@@ -369,6 +377,37 @@ export async function both(s: Store): Promise<string> {
         compiler,
       ).toEqual([]);
     }
+  });
+
+  it("--follow-symlinks refuses a followed file whose relative import would lead elsewhere from its new place", () => {
+    // Node runs `src/ext.js -> ../shared/ext.js` by its real path, so its `./dep.js` is
+    // shared/dep.js; compiled at out/ext.js it would be out/dep.js, the compiled src/dep.js
+    // (attack31 F13: plain `1 via shared/dep.js`, built `1 via src/dep.js`).
+    const ext = `import { who } from "./dep.js";\n// @smartasync\nexport async function load(x) {\n  await null;\n  return x + " via " + who;\n}\n`;
+    const dir = tree("build-follow-rerooted", {
+      "package.json": `{ "type": "module" }\n`,
+      "shared/dep.js": `export const who = "shared/dep.js";\n`,
+      "shared/ext.js": ext,
+      "shared/alone.js": `import { readFile } from "./missing.js";\nexport const n = 1;\n`,
+      "src/dep.js": `export const who = "src/dep.js";\n`,
+      "src/main.js": `import { load } from "./ext.js";\nimport { n } from "./alone.js";\nconsole.log(await load(1), n);\n`,
+    });
+    symlinkSync("../shared/ext.js", join(dir, "src/ext.js"));
+    // Resolves from neither place: it fails alike in both, not refused.
+    symlinkSync("../shared/alone.js", join(dir, "src/alone.js"));
+    for (const compiler of ["babel", "swc"]) {
+      const r = cli(["build", "src", "--out-dir", "out", "--compiler", compiler, "--follow-symlinks"], dir);
+      expect(r.status, compiler).toBe(2);
+      expect(r.stderr, compiler).toBe(
+        `smartasync: src/ext.js:1: "./dep.js" is shared/dep.js from where the link leads (shared/ext.js), as Node resolves it, but src/dep.js from the link's place, where build writes the compiled file; link the folder that holds both, or import a path that leads to the same file from both places\n`,
+      );
+      expect(existsSync(join(dir, "out/ext.js")), compiler).toBe(false);
+    }
+    // Where the import leads to the same file from both places, the link is followed.
+    writeFileSync(join(dir, "shared/ext.js"), ext.replace("./dep.js", "../src/dep.js"));
+    const ok = cli(["build", "src", "--out-dir", "out", "--follow-symlinks"], dir);
+    expect(ok.stderr).toBe("");
+    expect(ok.status).toBe(0);
   });
 
   it("writes nothing for a file that fails, builds the others, exit 1", () => {
