@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as babel8 from "@babel/core";
@@ -54,6 +55,42 @@ describe("smartasync/babel", () => {
     expect(cjs).not.toContain("import.meta");
     expect(cjs).toContain('require("smartasync/runtime")');
   });
+
+  // Node runs UMD output as CommonJS, and Babel's UMD transform keeps `import.meta.url` as its
+  // CommonJS one does: the module could not load (attack31 F07). Runs where
+  // @babel/plugin-transform-modules-umd (Babel 8) is installed as a dev dependency.
+  const umd = (() => {
+    try {
+      return require(require.resolve("@babel/plugin-transform-modules-umd", { paths: [ROOT] }));
+    } catch {
+      return undefined;
+    }
+  })();
+  it.skipIf(umd === undefined)(
+    "uses __filename when Babel's UMD transform runs after it, and the output runs",
+    () => {
+      // A timer's promise: the sync caller's variant runs in a worker, which loads this module by its URL.
+      const src = `// @smartasync\nexport async function later(x) {\n  await new Promise((r) => setTimeout(r, 1));\n  return x * 2;\n}\nexport function cli() {\n  const v = later(21);\n  console.log(v);\n}\n`;
+      const out = babel8.transformSync(src, { ...base, plugins: [smartasync, umd.default ?? umd] })!.code!;
+      expect(out).toContain("__filename");
+      expect(out).not.toContain("import.meta");
+      // Under the package root: `smartasync/runtime` resolves to this checkout (self-reference).
+      const dir = join(ROOT, ".tmp", "babel-plugin-umd");
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      try {
+        writeFileSync(join(dir, "lib.cjs"), out);
+        const run = spawnSync(process.execPath, ["-e", 'require("./lib.cjs").cli()'], {
+          cwd: dir,
+          encoding: "utf8",
+        });
+        expect(run.stderr).toBe("");
+        expect(run.stdout).toBe("42\n");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("leaves files without annotations byte-identical to Babel without the plugin", () => {
     // Real-world sources from installed packages (not generated code), JS and TS declarations.

@@ -638,6 +638,9 @@ function factoryTwin(
   return factory.exportDecl ? t.exportNamedDeclaration(decl, []) : decl;
 }
 
+/** Babel's module transforms whose output Node runs as CommonJS. */
+const CJS_TRANSFORMS = new Set(["transform-modules-commonjs", "transform-modules-umd"]);
+
 /** The whole pass: the core's analysis (collect, decide, plan), then Babel's edits. */
 export function transformProgram(
   t: typeof import("@babel/core").types,
@@ -658,7 +661,10 @@ export function transformProgram(
     fileName: reportPath(file, options),
     options,
     graph,
-    cjsTransform: plugins.some((p) => p.key === "transform-modules-commonjs"),
+    // UMD output runs as CommonJS under Node, and Babel's UMD transform leaves `import.meta.url`
+    // in place as its CommonJS one does, so generated code uses `__filename` as under SWC's
+    // `module.type: "umd"` (attack31 F07; test/babel-plugin.test.ts "UMD").
+    cjsTransform: plugins.some((p) => CJS_TRANSFORMS.has(p.key ?? "")),
     bundler,
     error: (message, node) => codeFrameError(file, node as t.Node | null, message),
   });
