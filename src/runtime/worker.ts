@@ -246,7 +246,12 @@ async function load(url: string, name: string): Promise<Function> {
     // copy of the module did not make (`require.main === module ? smartasync(…) : null`).
     const typedForm = name.startsWith("smartasync#")
       ? "; a smartasync(...) wrapper is found again by its source text when the worker loads the module, and this one was not made there (made only on the main thread, under require.main, isMainThread or a flag?): make it unconditionally"
-      : "";
+      : reg.get(url) === undefined
+        ? // The calling thread registered it (the caller checks), this copy registered nothing:
+          // the worker read the source the calling thread compiled on the fly (attack31 F05:
+          // `@babel/register`), since worker threads get no require hook of their own.
+          `: this worker loaded the module and it registered no smartasync function, so it ran the uncompiled source; the calling thread compiles it on the fly (@babel/register, a require hook or loader), which a worker thread does not inherit when the program installed it in code: preload the hook's module with \`node -r\` (workers run the same preloads), or set ${WORKER_IMPORT_ENV} to its URL (docs/runtime.md "Hooks in workers")`
+        : "";
     throw Object.assign(new Error(`smartasync: ${name} is not registered by ${url}${typedForm}`), {
       code: "SMARTASYNC_NOT_REGISTERED",
     });
