@@ -949,6 +949,10 @@ export function inlineCopy(
     copy,
     (n) => {
       const o = origOf.get(n);
+      // `arguments.callee` of a sloppy-mode function: the function, as in the plain program
+      // (core arguments-callee.ts; fixture inline/arguments-callee-sloppy).
+      const callee = o && fn.calleeReads?.get(o);
+      if (callee) return located(ctx.t.identifier(callee), n.loc);
       const edit = o ? edits.get(o) : undefined;
       if (edit && !fn.leaves.has(o!)) applyEdit(ctx, n as CallNode, edit, imports);
       return undefined;

@@ -1,11 +1,13 @@
 import type { NodePath, types as t } from "@babel/core";
 import type { Plan } from "../core/analysis/analyse.js";
-import { reusableNamespace } from "../core/analysis/namespaces.js";
+import { importedFirst, reusableNamespace } from "../core/analysis/namespaces.js";
 
 /** Generated namespace imports, one per module, reusing the file's own where it has one. */
 export class Imports {
   private readonly spaces = new Map<string, string>();
   private readonly added: t.Statement[] = [];
+  /** Imports of the runtime and of built-in modules, placed before the file's own (`importedFirst`). */
+  private readonly first: t.Statement[] = [];
 
   constructor(
     private readonly t: typeof import("@babel/core").types,
@@ -35,7 +37,7 @@ export class Imports {
           t.variableDeclarator(id, loaded ? t.objectExpression([t.spreadElement(required)]) : required),
         ])
       : t.importDeclaration([t.importNamespaceSpecifier(id)], t.stringLiteral(source));
-    this.added.push(decl);
+    (importedFirst(this.plan.ctx, source) ? this.first : this.added).push(decl);
     this.spaces.set(key, id.name);
     return id.name;
   }
@@ -88,18 +90,35 @@ export class Imports {
       : t.memberExpression(t.metaProperty(t.identifier("import"), t.identifier("meta")), t.identifier("url"));
   }
 
-  /** Inserts the generated imports after the file's leading imports and directives; returns them. */
+  /**
+   * Inserts the generated imports: those of the runtime and of built-in modules before the file's
+   * leading imports (below the comments that lead them), the others after them; without leading
+   * imports, all at the top. Returns them.
+   */
   flush(): t.Statement[] {
-    if (this.added.length === 0) return [];
+    const first = this.first.splice(0);
+    const rest = this.added.splice(0);
+    if (first.length + rest.length === 0) return [];
     const body = this.program.get("body") as NodePath<t.Statement>[];
     let last: NodePath<t.Statement> | undefined;
     for (const s of body) {
       if (s.isImportDeclaration()) last = s;
       else break;
     }
-    const nodes = this.added.splice(0);
-    if (last) last.insertAfter(nodes);
-    else this.program.unshiftContainer("body", nodes);
-    return nodes;
+    if (!last) {
+      this.program.unshiftContainer("body", [...first, ...rest]);
+      return [...first, ...rest];
+    }
+    if (rest.length) last.insertAfter(rest);
+    if (first.length) {
+      const lead = body[0]!;
+      // The file's leading comments stay at its top, above the generated imports, as SWC's
+      // insertion at the first import's start leaves them; an import TypeScript elides later
+      // would otherwise hand them to the generated one as trailing comments.
+      first[0]!.leadingComments = lead.node.leadingComments;
+      lead.node.leadingComments = null;
+      lead.insertBefore(first);
+    }
+    return [...first, ...rest];
   }
 }

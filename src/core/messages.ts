@@ -96,6 +96,8 @@ export const MSG = {
   },
   factoryInner: (factory: string, fn: string) =>
     `\`${fn}\` is annotated inside the factory \`${factory}\`, but not as a method of an object it returns (\`return { … }\`): the factory's sync twin is a copy of it, which would need a pair of its own. Move \`${fn}\` out of the factory (to module level), or make it a method of the returned object.`,
+  factoryPromiseUse: (factory: string, twin: string, call: string, method: string) =>
+    `\`${call}\` in the factory \`${factory}\` uses the promise of its annotated async method \`${method}\`, but the twin \`${twin}\` copies this code as written, where \`${method}\` is the sync variant and gives the value: there it would fail (or hand a sync caller a promise). Annotate the method that makes this call (\`// @smartasync\` on an async method that awaits \`${call}\`: the twin then holds its sync variant), or make the call from outside the factory.`,
   factoryEmpty: (factory: string) =>
     `\`@smartasync factory\` on \`${factory}\`: it returns no object literal with an annotated async method, so its twin would be the same function. Annotate the methods of the object it returns (\`return { /* @smartasync */ async load() {…} }\`), or remove \`factory\`.`,
   factoryExportList: (factory: string, twin: string) =>

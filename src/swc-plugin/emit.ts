@@ -21,7 +21,7 @@ import { holderCalls, spreadChecks } from "../core/analysis/literal-variants.js"
 import type { LoopCopy } from "../core/analysis/loop-copy.js";
 import { markerPlace } from "../core/analysis/marker-place.js";
 import type { SaFactory, SaFunction } from "../core/analysis/model.js";
-import { reusableNamespace } from "../core/analysis/namespaces.js";
+import { importedFirst, reusableNamespace } from "../core/analysis/namespaces.js";
 import { moduleUrlCallees } from "../core/analysis/runtime-names.js";
 import { isFunction, type Node, type Tree } from "../core/analysis/tree.js";
 import { iifeFunction, valueLeaves } from "../core/analysis/view.js";
@@ -47,6 +47,8 @@ const e = (n: Node): number => n.end!;
 class TextImports {
   private readonly spaces = new Map<string, string>();
   private readonly added: string[] = [];
+  /** Imports of the runtime and of built-in modules, placed before the file's own (`importedFirst`). */
+  private readonly first: string[] = [];
 
   constructor(private readonly plan: Plan) {}
 
@@ -62,7 +64,7 @@ class TextImports {
     }
     const id = this.plan.names.uid(hint);
     const lit = JSON.stringify(source);
-    this.added.push(
+    (importedFirst(this.plan.ctx, source) ? this.first : this.added).push(
       this.plan.module.cjsInput
         ? loaded
           ? `const ${id} = { ...require(${lit}) };`
@@ -108,19 +110,29 @@ class TextImports {
     return this.plan.module.cjsOutput ? "__filename" : "import.meta.url";
   }
 
-  /** After the file's leading imports, else after its directives or hashbang, else at the top. */
+  /**
+   * The runtime's and built-in modules' imports before the file's leading imports (after the
+   * comments that lead them), the others after them; without leading imports, all at the top,
+   * after the directives or hashbang (Babel's `Imports.flush`).
+   */
   flush(ms: MagicString, code: string): void {
-    if (this.added.length === 0) return;
-    const text = this.added.join("\n");
     const program = this.plan.ctx.tree.program;
     let last: Node | undefined;
     for (const st of program.body) {
       if (st.type === "ImportDeclaration") last = st;
       else break;
     }
-    last ??= program.directives.at(-1);
     if (last) {
-      ms.appendLeft(e(last), `\n${text}`);
+      if (this.first.length) ms.prependLeft(s(program.body[0] as Node), `${this.first.join("\n")}\n`);
+      if (this.added.length) ms.appendLeft(e(last), `\n${this.added.join("\n")}`);
+      return;
+    }
+    const all = [...this.first, ...this.added];
+    if (all.length === 0) return;
+    const text = all.join("\n");
+    const directive = program.directives.at(-1);
+    if (directive) {
+      ms.appendLeft(e(directive), `\n${text}`);
       return;
     }
     // After a hashbang line, which a BOM may precede (test/reliability/adversarial-swc).
@@ -911,6 +923,9 @@ class SyncCopy {
       const [call, edit] = edits[i];
       if (e(call) <= to && !fn.leaves.has(call)) this.ed.apply(call as CallNode, edit);
     }
+    // `arguments.callee` of a sloppy-mode function: the function, as in the plain program
+    // (core arguments-callee.ts; fixture inline/arguments-callee-sloppy).
+    for (const [m, name] of fn.calleeReads ?? []) ms.update(s(m), e(m), name);
     const body = f.body as Node;
     const deferred = deferredReturns(plan.ctx, fn);
     // A parameter's default the copy takes the awaited value of (core param-defaults.ts).

@@ -8,6 +8,7 @@ import { type ModuleFacts, quietProblems } from "../module-facts.js";
 import type { Options } from "../options.js";
 import { emptyReport, finishReport, type Report } from "../report.js";
 import { sameThreadWhy } from "./arg-escape.js";
+import { argumentsCallee } from "./arguments-callee.js";
 import { planAutobinds } from "./autobind.js";
 import { checkCallerState } from "./caller-state.js";
 import {
@@ -405,6 +406,7 @@ function prove(bound: Bound, collected: Collected, resolved: Resolved): Proven {
     if (fn.kind === "async") {
       analyseBody(ctx, index, fn);
       statementForms(ctx, fn);
+      argumentsCallee(ctx, fn);
       const sleeps = pollingLoops(ctx, fn);
       fn.syncPlan = planSyncVariant(fn.located, ctx.options.unproven);
       // SA309 is about the blocking sleep of an inline copy: a worker variant sleeps on its own thread.

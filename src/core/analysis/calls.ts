@@ -10,6 +10,7 @@ import { type ArgumentSlot, argumentOf, argumentUse, passedThrough, placeOf } fr
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { inOptionalChain, undispatchable } from "./dispatch-plan.js";
 import { type ExportUse, exportedNames } from "./exports.js";
+import { refusePromiseUse } from "./factories.js";
 import { globalFunctionsOf } from "./global-names.js";
 import { addKinds, heldMembers, heldUnfollowed, pickedFrom } from "./held.js";
 import type { ImportedFns, ImportedRef } from "./imported.js";
@@ -2518,6 +2519,7 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         );
         break;
     }
+    if (r.fn) refusePromiseUse(ctx, call, r.fn, ctxt.context, text);
     const entry: CallReport = { callee: calleeName, loc, ...ctxt, strategy: d.strategy, target, ...from };
     // A sync variant that is an inline copy blocking on a worker further on, here or in another
     // module: the call blocks there too, which `check --deny sync-worker` must see (attack18 F16).

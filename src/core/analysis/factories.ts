@@ -54,10 +54,13 @@ export function resolveFactories(ctx: Ctx, factories: SaFactory[], fns: SaFuncti
       }
       fail(ctx, "SA102", at(fn.loc), MSG.factoryInner(factory.name, fn.display));
     }
-    if (replacedMethods(factory).length === 0)
-      fail(ctx, "SA102", at(factory.loc), MSG.factoryEmpty(factory.name));
+    const replaced = replacedMethods(factory);
+    if (replaced.length === 0) fail(ctx, "SA102", at(factory.loc), MSG.factoryEmpty(factory.name));
     const taken = ctx.scopes.binding(factory.stmt, factory.variant);
-    if (!taken) continue;
+    if (!taken) {
+      for (const fn of replaced) fn.factory = factory;
+      continue;
+    }
     if ([...factory.holders.values()].every((list) => list.every((fn) => fn.processed))) {
       factory.processed = true;
       continue;
@@ -105,4 +108,27 @@ export function factoryReport(ctx: Ctx, factory: SaFactory) {
     twin: factory.variant,
     methods: methods.map((fn) => fn.name),
   };
+}
+
+/**
+ * A call of a factory's annotated async method that uses its promise (`awaited`: `await`,
+ * `.then`/`.catch`/`.finally`, an element of `Promise.all([…])`) in code the twin copies as
+ * written — another member of the returned object, an annotated sync method, the factory's own
+ * code (attack30 F06). In the twin the method's key holds its sync variant, which gives the
+ * value: `this.load(a).catch(…)` would fail there with `.catch is not a function`, or hand a sync
+ * caller a promise. The build refuses the factory there (SA102; fixture
+ * diagnostics/sa102-factory-promise-use). The annotated async methods' own bodies are not copied:
+ * their sync variants are.
+ */
+export function refusePromiseUse(
+  ctx: Ctx,
+  call: Node,
+  callee: SaFunction,
+  context: string,
+  text: string,
+): void {
+  const factory = callee.factory;
+  if (factory === undefined || context !== "awaited" || !ctx.tree.within(call, factory.fn as Node)) return;
+  if (replacedMethods(factory).some((fn) => ctx.tree.within(call, fn.fn as Node))) return;
+  fail(ctx, "SA102", call, MSG.factoryPromiseUse(factory.name, factory.variant, text, callee.name));
 }

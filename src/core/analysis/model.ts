@@ -18,6 +18,11 @@ export interface SaFunction {
   fn: t.Function;
   /** Statement after which variants of a function/const form are inserted (the export, if any). */
   stmt: t.Statement | undefined;
+  /**
+   * The factory whose twin holds this async method's sync variant under its key (factories.ts):
+   * code of the factory that uses the method's promise is refused (`refusePromiseUse`).
+   */
+  factory?: SaFactory;
   /** The class method, object method or object property carrying a method. */
   member: Node | undefined;
   /** The class (declaration or expression) or object expression holding a method. */
@@ -122,6 +127,11 @@ export interface SaFunction {
    * value (the pattern's `right`), whose leaves are in `leaves`.
    */
   syncDefaults?: Set<Node>;
+  /**
+   * Reads of the function's own `arguments.callee` its inline copy replaces by the name given, the
+   * function itself (arguments-callee.ts; fixture inline/arguments-callee-sloppy).
+   */
+  calleeReads?: Map<Node, string>;
   /**
    * Async callbacks of `await Promise.all(xs.map(async (x) => …))`: their bodies are part of the
    * function's own body for the leaves and the inline copy, which makes them sync.

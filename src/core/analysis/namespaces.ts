@@ -1,4 +1,16 @@
+import { isBuiltin } from "node:module";
 import type { Ctx } from "./ctx.js";
+
+/**
+ * Whether a generated import of `source` goes before the file's own imports: the runtime's and a
+ * built-in module's, whose evaluation nothing in the program can observe, so that a variant
+ * called while an import cycle is still evaluating (before the module's later imports ran) finds
+ * them initialised (attack30 F02; fixture modules/cycle-runtime-first). An import of any other
+ * module stays after the file's own: moving it would change the order user modules evaluate in.
+ */
+export function importedFirst(ctx: Ctx, source: string): boolean {
+  return source === ctx.options.runtime || isBuiltin(source);
+}
 
 /**
  * The local name of the file's own `import * as ns from source`, when generated code may use it:
