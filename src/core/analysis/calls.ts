@@ -2368,6 +2368,8 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
     const decided = method ? { ...ctxt, method } : ctxt;
     const text = quoteCall(ctx, call);
     const loc = locOf(ctx, call);
+    if (ctxt.context === "awaited")
+      refusePromiseUse(ctx, index.byOwner, call, "unfollowed" in found ? undefined : found.fn, text);
     if ("unfollowed" in found) {
       if (found.maybe && (ctxt.context !== "value" || ctxt.in !== "sync")) return;
       // Plain is right where the source's own call is wanted; where a variant is, say why not.
@@ -2519,7 +2521,6 @@ export function planCalls(ctx: Ctx, index: Index, generated: Set<Node> = new Set
         );
         break;
     }
-    if (r.fn) refusePromiseUse(ctx, call, r.fn, ctxt.context, text);
     const entry: CallReport = { callee: calleeName, loc, ...ctxt, strategy: d.strategy, target, ...from };
     // A sync variant that is an inline copy blocking on a worker further on, here or in another
     // module: the call blocks there too, which `check --deny sync-worker` must see (attack18 F16).

@@ -4,7 +4,7 @@ import { isFunctionBinding } from "./checks.js";
 import { at, type Ctx, fail, locOf } from "./ctx.js";
 import type { SaFactory, SaFunction } from "./model.js";
 import { isFunction, type Node } from "./tree.js";
-import { strip } from "./view.js";
+import { memberName, strip } from "./view.js";
 
 /**
  * `return (x as T)` → `x`: what a return gives, through parentheses and type assertions, and
@@ -118,17 +118,40 @@ export function factoryReport(ctx: Ctx, factory: SaFactory) {
  * value: `this.load(a).catch(…)` would fail there with `.catch is not a function`, or hand a sync
  * caller a promise. The build refuses the factory there (SA102; fixture
  * diagnostics/sa102-factory-promise-use). The annotated async methods' own bodies are not copied:
- * their sync variants are.
+ * their sync variants are. `resolved`: the function the call was resolved to, if any; a
+ * `this.load()` of a sibling member is dispatched by name, and found here by its object.
  */
 export function refusePromiseUse(
   ctx: Ctx,
+  byOwner: ReadonlyMap<Node, ReadonlyMap<string, SaFunction>>,
   call: Node,
-  callee: SaFunction,
-  context: string,
+  resolved: SaFunction | undefined,
   text: string,
 ): void {
-  const factory = callee.factory;
-  if (factory === undefined || context !== "awaited" || !ctx.tree.within(call, factory.fn as Node)) return;
+  const callee = resolved ?? siblingMethod(ctx, byOwner, call);
+  const factory = callee?.factory;
+  if (factory === undefined || !ctx.tree.within(call, factory.fn as Node)) return;
   if (replacedMethods(factory).some((fn) => ctx.tree.within(call, fn.fn as Node))) return;
-  fail(ctx, "SA102", call, MSG.factoryPromiseUse(factory.name, factory.variant, text, callee.name));
+  fail(ctx, "SA102", call, MSG.factoryPromiseUse(factory.name, factory.variant, text, callee!.name));
+}
+
+/** `this.m(…)` in a method of an object literal (or an arrow in one): that object's annotated `m`. */
+function siblingMethod(
+  ctx: Ctx,
+  byOwner: ReadonlyMap<Node, ReadonlyMap<string, SaFunction>>,
+  call: Node,
+): SaFunction | undefined {
+  if (call.type !== "CallExpression" && call.type !== "OptionalCallExpression") return undefined;
+  const callee = strip(call.callee as Node);
+  if (callee.type !== "MemberExpression" && callee.type !== "OptionalMemberExpression") return undefined;
+  if (strip(callee.object as Node).type !== "ThisExpression") return undefined;
+  const name = memberName(callee);
+  if (name === undefined) return undefined;
+  let f: Node | undefined = ctx.tree.functionParent(call);
+  while (f?.type === "ArrowFunctionExpression") f = ctx.tree.functionParent(f);
+  if (f === undefined) return undefined;
+  const member = f.type === "ObjectMethod" ? f : ctx.tree.parent(f);
+  if (member?.type !== "ObjectMethod" && member?.type !== "ObjectProperty") return undefined;
+  const holder = ctx.tree.parent(member);
+  return holder?.type === "ObjectExpression" ? byOwner.get(holder)?.get(name) : undefined;
 }
