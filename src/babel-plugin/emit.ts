@@ -414,6 +414,8 @@ export function checkSpreads(
  */
 class SyncMapper {
   private readonly done = new WeakSet<t.Node>();
+  /** Mapping an element of a sequential `Promise.all`/`allSettled` copy: its calls are armed. */
+  private inElement = false;
   /** Loops to write before a statement of the copy (core loop-copy.ts), by original statement. */
   readonly loops = new Map<t.Node, t.Statement[]>();
   constructor(
@@ -574,6 +576,28 @@ class SyncMapper {
     return out;
   }
 
+  /**
+   * An element's call: `calling(…)` around its last argument (`...calling()` after a spread or
+   * with none; a tagged template's last substitution, or its tag), so that what throws before
+   * the call is made is not held as the element's rejection (runtime `armed`, attack30 F07).
+   */
+  private arm(node: t.Expression): void {
+    const t = this.ctx.t;
+    const calling = (args: t.Expression[]) => runtimeCall(this.ctx, this.imports, "calling", args);
+    if (node.type === "TaggedTemplateExpression") {
+      const subs = node.quasi.expressions as t.Expression[];
+      if (subs.length > 0) subs[subs.length - 1] = calling([subs[subs.length - 1]!]);
+      else node.tag = calling([node.tag]);
+      return;
+    }
+    if (node.type !== "CallExpression" && node.type !== "OptionalCallExpression") return;
+    const args = node.arguments;
+    const last = args[args.length - 1];
+    if (last === undefined || last.type === "SpreadElement" || last.type === "ArgumentPlaceholder")
+      args.push(t.spreadElement(calling([])));
+    else args[args.length - 1] = calling([last as t.Expression]);
+  }
+
   private mapOne(node: t.Expression): t.Expression {
     const t = this.ctx.t;
     const rec = node as unknown as Record<string, t.Expression>;
@@ -626,6 +650,8 @@ class SyncMapper {
       case "smartasync": {
         const r = this.fn.leafCallees.get(orig!)!;
         const call = node as CallNode;
+        // Before the call is rewritten (a dispatch takes its arguments into an array).
+        if (this.inElement && !fact.atCall) this.arm(node);
         let out: t.Expression = node;
         if (r.shape.kind === "dispatch") out = toDispatch(this.ctx, call, "callSync", this.imports);
         // A sync-kind method keeps its own name, checked still to be the method (attack25 F19).
@@ -700,28 +726,38 @@ class SyncMapper {
             ...where,
           ]);
         }
+        // After the checks: a check's failure is the copy's own, never the element's.
+        if (this.inElement) this.arm(node);
         // A twin by name: its result is checked like any unproven value.
         if (fact.guard) return this.guardOf(node, fact.guard);
         return node;
       }
       case "combinator": {
         const arr = (node as CallNode).arguments[0] as t.ArrayExpression;
+        const outer = this.inElement;
+        this.inElement = true;
         const elements = (arr.elements as t.Expression[]).map((e) => this.map(e));
-        // all: every element runs, an error is held until the others have (`attempt`), and
-        // `allOf` throws the first by index, as the array is evaluated before Promise.all sees
-        // a rejection.
-        if (fact.name === "all")
-          return runtimeCall(this.ctx, this.imports, "allOf", [
-            t.arrayExpression(
-              elements.map((e) =>
-                runtimeCall(this.ctx, this.imports, "attempt", [t.arrowFunctionExpression([], e)]),
-              ),
+        this.inElement = outer;
+        // all: every element runs, and a call's error is held until the others have
+        // (`attemptCall`); `allOf` throws the first by index, as the array is evaluated before
+        // Promise.all sees a rejection. Only the call's own failure is held: each call's last
+        // argument is `calling(…)`, what throws before it (the callee, an argument) throws at
+        // once, as while the async function builds the array (attack30 F07).
+        if (fact.name === "all") {
+          const all = t.arrayExpression(
+            elements.map((e) =>
+              runtimeCall(this.ctx, this.imports, "attemptCall", [t.arrowFunctionExpression([], e)]),
             ),
+          );
+          // `Promise.all` inside an element: its rejection is that element's.
+          return runtimeCall(this.ctx, this.imports, "allOf", [
+            outer ? runtimeCall(this.ctx, this.imports, "calling", [all]) : all,
           ]);
+        }
         // allSettled: each element settles on its own, in order (the report says sequential).
         return t.arrayExpression(
           elements.map((e) =>
-            runtimeCall(this.ctx, this.imports, "settle", [t.arrowFunctionExpression([], e)]),
+            runtimeCall(this.ctx, this.imports, "settleCall", [t.arrowFunctionExpression([], e)]),
           ),
         );
       }

@@ -13,7 +13,18 @@ export type AwaitFact =
    * unannotated async one), a sync-kind callee (it may return a promise) — checked like any
    * unproven value.
    */
-  | { kind: "smartasync"; callee: string; guard?: GuardSite; worker?: WorkerCall }
+  | {
+      kind: "smartasync";
+      callee: string;
+      guard?: GuardSite;
+      worker?: WorkerCall;
+      /**
+       * A sync smartasync function (not dispatched): called as written, and in the async
+       * function too its throw is at the call, not a rejection; an element of a sequential
+       * `Promise.all` copy does not hold it (attack30 F07).
+       */
+      atCall?: true;
+    }
   /**
    * A call of an API with a known sync twin; `checks` are the arguments the build could not
    * prove mean the same to the twin, checked at run time like a guard.

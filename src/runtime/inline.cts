@@ -4,7 +4,11 @@
  */
 import { invalidArgType, located, markHandled } from "./portable.cjs";
 
-/** `await Promise.allSettled([a(), b()])` in a sync copy: each element settles on its own, in order. */
+/**
+ * `await Promise.allSettled([a(), b()])` in a sync copy, as earlier builds emitted it: each
+ * element settles on its own, in order, whatever threw. Kept so packages built with those
+ * versions keep working; builds now emit `settleCall`.
+ */
 export function settle<T>(run: () => T): PromiseSettledResult<T> {
   try {
     return { status: "fulfilled", value: run() };
@@ -12,6 +16,48 @@ export function settle<T>(run: () => T): PromiseSettledResult<T> {
     // A guard's failure is not the element's rejection: the async function never sees it.
     rethrowGuard(reason);
     return { status: "rejected", reason };
+  }
+}
+
+/**
+ * Set while an element of a sequential `Promise.all`/`allSettled` copy makes its call: the
+ * call's last argument is `calling(arg)` (or `...calling()` after a spread, or with none), so it
+ * is set once the callee and every argument have been evaluated. In the async function only the
+ * call's own failure is the element's rejection; an argument (or the callee) that throws throws
+ * while the array is built, before `Promise.all` sees any element, and the elements after it
+ * never run (attack30 F07, fixture inline/promise-all-argument-throws). `attemptCall` and
+ * `settleCall` hold an error only when it is set, and give an enclosing element its value back
+ * when they end (a call in an argument may run another copy's elements).
+ */
+let armed = false;
+
+/** The last argument of an element's call (see `armed`): from here on, a throw is the call's. */
+export function calling<T>(value: T): T;
+export function calling(): readonly [];
+export function calling(...value: unknown[]): unknown {
+  armed = true;
+  return value.length === 0 ? NO_ARGS : value[0];
+}
+
+const NO_ARGS: readonly [] = Object.freeze([]) as readonly [];
+
+/**
+ * `await Promise.allSettled([a(), b()])` in a sync copy: `[settleCall(() => aSync(calling(x))),
+ * …]`. Each element settles on its own, in order; what throws before its call is made throws out
+ * of the array, as in the async function (see `armed`).
+ */
+export function settleCall<T>(run: () => T): PromiseSettledResult<T> {
+  const outer = armed;
+  armed = false;
+  try {
+    return { status: "fulfilled", value: run() };
+  } catch (reason) {
+    if (!armed) throw reason;
+    // A guard's failure is not the element's rejection: the async function never sees it.
+    rethrowGuard(reason);
+    return { status: "rejected", reason };
+  } finally {
+    armed = outer;
   }
 }
 
@@ -192,6 +238,8 @@ export function twinData<T>(value: T, twin: string, loc: string): T {
  * code cannot make one.
  */
 class Failed {
+  /** `attemptCall`'s: the element's promise in the async function, unhandled until `allOf` takes it. */
+  orphan?: Promise<never>;
   constructor(readonly error: unknown) {}
 }
 
@@ -226,9 +274,9 @@ export function caught<A extends unknown[], R>(cb: (...args: A) => R): (...args:
 }
 
 /**
- * One element of `Promise.all([a(), b()])` in a sync copy: `allOf([attempt(() => aSync()), …])`.
- * The array evaluates every element before `Promise.all` sees a rejection, so an element's error
- * is held until the others have run (`caught`).
+ * One element of `Promise.all([a(), b()])` in a sync copy, as earlier builds emitted it
+ * (`allOf([attempt(() => aSync(x)), …])`): whatever the element throws is held. Kept so packages
+ * built with those versions keep working; builds now emit `attemptCall`.
  */
 export function attempt<T>(run: () => T): T | Failed {
   try {
@@ -239,11 +287,46 @@ export function attempt<T>(run: () => T): T | Failed {
   }
 }
 
+/**
+ * One element of `Promise.all([a(), b()])` in a sync copy:
+ * `allOf([attemptCall(() => aSync(calling(x))), …])`. The array evaluates every element before
+ * `Promise.all` sees a rejection, so the call's error is held until the others have run; what
+ * throws before the call is made (the callee, an argument: `armed` is not set yet) throws at
+ * once, as it does while the async function builds the array (attack30 F07). A held error is
+ * also a rejected promise, left unhandled unless `allOf` takes it: where a later element throws
+ * at once, the async function's earlier rejected element never reaches `Promise.all`, and Node
+ * reports it as an unhandled rejection in both.
+ */
+export function attemptCall<T>(run: () => T): T | Failed {
+  const outer = armed;
+  armed = false;
+  try {
+    return run();
+  } catch (error) {
+    if (!armed) throw error;
+    rethrowGuard(error);
+    const held = new Failed(error);
+    held.orphan = Promise.reject(error);
+    return held;
+  } finally {
+    armed = outer;
+  }
+}
+
 /** `await Promise.all([a(), b()])` in a sync copy: the values, or the first error by index. */
 export function allOf<T>(values: (T | Failed)[]): T[] {
-  for (const v of values) if (v instanceof Failed) throw v.error;
+  let first: Failed | undefined;
+  for (const v of values)
+    if (v instanceof Failed) {
+      // Handed to Promise.all in the async function: handled, whichever rejects it.
+      v.orphan?.catch(ignore);
+      first ??= v;
+    }
+  if (first) throw first.error;
   return values as T[];
 }
+
+function ignore(): void {}
 
 /**
  * `await Promise.all(xs.map(async (x) => …))` in a sync copy:

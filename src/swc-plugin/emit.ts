@@ -433,7 +433,10 @@ class Editor {
     const callee = call.callee as t.MemberExpression;
     const plan = dispatchPlan(call, helper, this.imports, loc);
     this.begins(call);
-    const { before, mid, link, between, end } = printDispatch(plan, this.imports.runtime());
+    const printed = printDispatch(plan, this.imports.runtime());
+    const { before, mid, link, between } = printed;
+    // An armed call with no argument (SyncCopy `arm`): `...calling()` in the arguments' array.
+    const end = `${this.takeArm()}${printed.end}`;
     // A callee in parentheses (`(api.load)(x)`, fixture contexts/parenthesized-member-callee):
     // its `(` goes with it, the `)` falls in the range replaced after the object below.
     const from = objectOuterEnd(this.code, call, callee.object);
@@ -485,7 +488,7 @@ class Editor {
     const typeArgs = (call as { typeArguments?: Node | null }).typeArguments;
     const from = typeArgs ? s(typeArgs) : open - 1;
     const head = `, ${JSON.stringify(via.mode)}, [`;
-    const tail = `], ${JSON.stringify(via.loc)})`;
+    const tail = `${this.takeArm()}], ${JSON.stringify(via.loc)})`;
     if (call.arguments.length === 0) {
       this.ms.update(from, e(call), `${head}${tail}`);
       return;
@@ -512,6 +515,18 @@ class Editor {
     else if (edit.via) this.variantCall(call, edit.shape.kind, edit.via);
     else if (edit.shape.kind === "dispatch") this.dispatch(call, edit.to, edit.loc);
     else this.rename(call, edit.shape.kind, edit.to, ownCheckOf(edit.shape), edit.loc);
+  }
+
+  /**
+   * `...calling()` for the next call written with no argument, where its arguments go (SyncCopy
+   * `arm`); left for the caller to place in the call's own parentheses when not taken.
+   */
+  armText: string | undefined;
+
+  private takeArm(): string {
+    const text = this.armText ?? "";
+    this.armText = undefined;
+    return text;
   }
 
   wrap(n: Node, before: string, after: string): void {
@@ -543,6 +558,10 @@ class SyncCopy {
   private readonly held: (t.ArrowFunctionExpression | t.FunctionExpression)[] = [];
   /** Loops of the loop form (core loop-copy.ts), written once the walk has mapped their bodies. */
   private readonly loops: { loop: LoopCopy; site: string; text: string }[] = [];
+  /** Mapping an element of a sequential `Promise.all`/`allSettled` copy: its calls are armed. */
+  private inElement = false;
+  /** Armed calls with no argument written: `...calling()` is their only one. */
+  private readonly armedBare = new Set<Node>();
 
   constructor(
     private readonly plan: Plan,
@@ -575,6 +594,38 @@ class SyncCopy {
     }
   }
 
+  /**
+   * An element's call: `calling(…)` around its last argument (`, ...calling()` after a spread), so
+   * that what throws before the call is made is not held as the element's rejection (runtime
+   * `armed`, attack30 F07). A call with no argument gets `...calling()` as its only one: the text
+   * is returned for the caller to place (a dispatch writes its own parentheses). A tagged
+   * template's last substitution is wrapped; one without any, its tag (`armTag`, once renamed).
+   */
+  private arm(node: Node): string | undefined {
+    const rt = this.imports.runtime();
+    if (node.type === "TaggedTemplateExpression") {
+      const subs = node.quasi.expressions as Node[];
+      if (subs.length === 0) return "";
+      this.ed.wrap(subs[subs.length - 1]!, `${rt}.calling(`, ")");
+      return undefined;
+    }
+    if (node.type !== "CallExpression" && node.type !== "OptionalCallExpression") return undefined;
+    const last = node.arguments[node.arguments.length - 1] as Node | undefined;
+    if (last === undefined) {
+      this.armedBare.add(node);
+      return `...${rt}.calling()`;
+    }
+    if (last.type === "SpreadElement") this.ed.ms.appendLeft(e(last), `, ...${rt}.calling()`);
+    else this.ed.wrap(last, `${rt}.calling(`, ")");
+    return undefined;
+  }
+
+  private armTag(node: Node): void {
+    const tag = (node as t.TaggedTemplateExpression).tag as Node;
+    if ((node as t.TaggedTemplateExpression).quasi.expressions.length === 0)
+      this.ed.wrap(tag, `${this.imports.runtime()}.calling(`, ")");
+  }
+
   private mapLeaf(node: Node): void {
     const fact = this.fn.leaves.get(node);
     if (!fact) return;
@@ -583,6 +634,10 @@ class SyncCopy {
       case "smartasync": {
         const r = this.fn.leafCallees.get(node)!;
         const call = node as CallNode;
+        // Before the call is rewritten: a dispatch writes its own text where a bare call's
+        // arguments would be (`armText`).
+        const arm = this.inElement && !fact.atCall ? this.arm(node) : undefined;
+        this.ed.armText = arm;
         if (r.shape.kind === "dispatch") this.ed.dispatch(call, "callSync");
         // A sync-kind method keeps its own name, checked still to be the method (attack25 F19).
         else if (r.fn)
@@ -599,6 +654,10 @@ class SyncCopy {
           // source's own calls (fixture cjs/stubbed-from-another-file).
           else this.ed.rename(call, r.shape.kind, r.ext.variantRef(), ownCheckOf(r.shape));
         }
+        // Not taken by a dispatch or a `callVariant`: a bare call's parentheses hold it.
+        if (this.ed.armText !== undefined) this.ed.ms.prependRight(e(call) - 1, this.ed.armText);
+        this.ed.armText = undefined;
+        if (node.type === "TaggedTemplateExpression" && arm !== undefined) this.armTag(node);
         if (fact.guard) this.guardOf(node, fact.guard);
         return;
       }
@@ -637,6 +696,11 @@ class SyncCopy {
               c.kind === "options" ? `, ${JSON.stringify(c.promiseOnly)}, ${where}` : `, ${where}`,
             );
         }
+        // After the checks: a check's failure is the copy's own, never the element's.
+        if (this.inElement) {
+          const bare = this.arm(node);
+          if (bare !== undefined) this.ed.ms.prependRight(e(call) - 1, bare);
+        }
         // A twin by name: its result is checked like any unproven value.
         if (fact.guard) this.guardOf(node, fact.guard);
         return;
@@ -647,14 +711,26 @@ class SyncCopy {
         this.ed.begins(call);
         this.ed.ms.remove(s(call), s(arr));
         this.ed.ms.remove(e(arr), e(call));
+        const outer = this.inElement;
+        this.inElement = true;
         for (const el of arr.elements as Node[]) {
           this.map(el);
           // allSettled: each element settles on its own, in order (the report says sequential).
-          // all: every element runs, an error is held until the others have (`attempt`), and
-          // `allOf` throws the first by index.
-          this.ed.wrap(el, `${rt()}.${fact.name === "allSettled" ? "settle" : "attempt"}(() => `, ")");
+          // all: every element runs, and a call's error is held until the others have
+          // (`attemptCall`); `allOf` throws the first by index. Only the call's own failure is
+          // held: each call's last argument is `calling(…)`, what throws before it (the callee,
+          // an argument) throws at once, as while the async function builds the array (attack30
+          // F07).
+          this.ed.wrap(
+            el,
+            `${rt()}.${fact.name === "allSettled" ? "settleCall" : "attemptCall"}(() => `,
+            ")",
+          );
         }
-        if (fact.name === "all") this.ed.wrap(arr, `${rt()}.allOf(`, ")");
+        this.inElement = outer;
+        // `Promise.all` inside an element: its rejection is that element's.
+        if (fact.name === "all")
+          this.ed.wrap(arr, `${rt()}.allOf(${outer ? `${rt()}.calling(` : ""}`, outer ? "))" : ")");
         return;
       }
       case "mapAll": {
@@ -826,7 +902,7 @@ class SyncCopy {
       const open = argsOpen(this.plan.ctx.code, call) - 1;
       this.ed.begins(call);
       this.ed.ms.prependRight(s(call), `${rt}.later(`);
-      this.ed.ms.update(open, open + 1, call.arguments.length ? ", " : "");
+      this.ed.ms.update(open, open + 1, call.arguments.length || this.armedBare.has(call) ? ", " : "");
       return;
     }
     this.ed.wrap(node, `${rt}.later(() => `, ")");

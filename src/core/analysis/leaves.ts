@@ -904,7 +904,9 @@ function factOf(
       return {
         kind: "smartasync",
         callee: r.fn?.display ?? r.ext?.fact.name ?? "?",
-        ...(kind === "sync" ? { guard: { loc: locOf(ctx, node), text: guardText(ctx, node) } } : {}),
+        ...(kind === "sync"
+          ? { guard: { loc: locOf(ctx, node), text: guardText(ctx, node) }, atCall: true as const }
+          : {}),
       };
     }
   }
@@ -970,6 +972,7 @@ function factOf(
             }
           : {}),
         ...(worker ? { worker } : {}),
+        ...(kind === "sync" && r.shape.kind !== "dispatch" ? { atCall: true as const } : {}),
       };
     }
     const callee = call.callee as Node;
