@@ -105,6 +105,16 @@ export function offloadHeldBack(
             fnName,
             busy.find((e) => e !== cur && !parallel(e)) ?? busy.find((e) => e !== cur)!,
           );
+        // attack30 F05: what the array evaluates after its first call must not throw. In the
+        // plain program that call's throw stops the array there; offloaded, it only rejects
+        // later, so a later argument's throw (`g(cfg.limits.max)` of an undefined `cfg.limits`,
+        // `big + 1` of a BigInt) would be the error the `await` sees, and the first call's
+        // rejection an unhandled one.
+        const first = p.elements.findIndex((e) => e != null && busy.includes(e as Node));
+        for (const e of p.elements.slice(first + 1) as (Node | null)[]) {
+          const risky = e == null ? undefined : mayThrow(ctx, e, busy.includes(e));
+          if (risky) return laterThrowReason(ctx, fnName, risky);
+        }
         cur = tree.parent(p)!;
         continue;
       }
@@ -140,6 +150,10 @@ export function offloadHeldBack(
           // `Promise.all(xs.map((x) => g(x)))`: the calls run in parallel, as in an array literal.
           const all = mappedInAll(ctx, use, self);
           if (all === undefined || !parallel(returned as Node)) return mappedReason(ctx, fnName, use);
+          // attack30 F05: each element's call is made after the earlier ones: its arguments
+          // must not throw (`crunch(j.n)` over a `null` element), as in an array literal.
+          const risky = mayThrow(ctx, returned as Node, true);
+          if (risky) return laterThrowReason(ctx, fnName, risky);
           cur = all;
           continue;
         }
@@ -162,6 +176,76 @@ function combinatorReason(fnName: string, combinator: string): string {
 /** F21, F30: another element that runs code or may be a promise settling first. */
 function besideReason(ctx: Ctx, fnName: string, other: Node): string {
   return `an element of \`Promise.all([...])\` beside \`${shownOf(ctx, other)}\` at ${locOf(ctx, other)}: in the plain program \`${fnName}\` runs (and throws) while the array is built, in the order written, and a throw stops the elements after it; offloaded, every element would run (and act) and the first to fail in time would be the error`;
+}
+
+/** attack30 F05: code the array runs after an earlier offloaded call that may throw. */
+function laterThrowReason(ctx: Ctx, fnName: string, risky: Node): string {
+  return `\`${shownOf(ctx, risky)}\` at ${locOf(ctx, risky)} runs after an earlier call of \`${fnName}\` in \`Promise.all\` and may throw: in the plain program that call's throw stops the array before it runs; offloaded, it would run, and its error would reach the \`await\` first`;
+}
+
+/**
+ * attack30 F05: the part of a later element that may throw while the array is built, or
+ * undefined. An offloaded call's callee (a name or a namespace member) and arguments, or a
+ * literal-like element, must be values that cannot throw (`cannotThrow`).
+ */
+function mayThrow(ctx: Ctx, element: Node, call: boolean): Node | undefined {
+  const c = strip(element);
+  if (!call) return cannotThrow(ctx, c) ? undefined : c;
+  if (c.type !== "CallExpression" && c.type !== "OptionalCallExpression") return c;
+  const callee = strip(c.callee as Node);
+  const plainCallee =
+    callee.type === "Identifier" ||
+    ((callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") &&
+      !callee.computed &&
+      strip(callee.object as Node).type === "Identifier");
+  if (!plainCallee) return callee;
+  return (c.arguments as Node[]).find((a) => !cannotThrow(ctx, a));
+}
+
+/**
+ * A value whose evaluation cannot throw: a literal, a template or array of such, an operator on
+ * such but with a BigInt anywhere (`1n + 1`, `+1n`) or `in`/`instanceof`, a function expression,
+ * `this`, `undefined`, and a name declared before the read in the same function (or a
+ * parameter, a `var`, a function, an import). A member read is not (an undefined object, a
+ * getter), nor an operator on a name (a BigInt, a `valueOf` that throws).
+ */
+function cannotThrow(ctx: Ctx, value: Node): boolean {
+  const n = strip(value);
+  switch (n.type) {
+    case "ThisExpression":
+      return true;
+    case "Identifier": {
+      if (n.name === "undefined") return true;
+      const b = ctx.scopes.binding(n, n.name);
+      if (b === undefined) return false;
+      if (b.kind === "param" || b.kind === "var" || b.kind === "hoisted" || b.kind === "module") return true;
+      // `let`/`const`: read after its declaration in the same function, never in its dead zone.
+      const tree = ctx.tree;
+      return (
+        (b.node.start ?? Number.POSITIVE_INFINITY) < (n.start ?? 0) &&
+        tree.functionParent(b.node) === tree.functionParent(n)
+      );
+    }
+    case "UnaryExpression":
+    case "BinaryExpression":
+    case "LogicalExpression":
+    case "ConditionalExpression":
+    case "TemplateLiteral":
+    case "ArrayExpression": {
+      if (!isConstant(ctx, n)) return false;
+      let bigint = false;
+      let relation = false;
+      ctx.tree.walk(n, (x) => {
+        if (x.type === "BigIntLiteral") bigint = true;
+        if (x.type === "BinaryExpression" && (x.operator === "in" || x.operator === "instanceof"))
+          relation = true;
+        return isFunction(x) ? false : undefined;
+      });
+      return !relation && !bigint;
+    }
+    default:
+      return isConstant(ctx, n);
+  }
 }
 
 /** F20: a callback of `xs.map(…)` (or any function given to a call) calls `fnName` once per run. */
