@@ -650,8 +650,10 @@ class SyncMapper {
       case "smartasync": {
         const r = this.fn.leafCallees.get(orig!)!;
         const call = node as CallNode;
-        // Before the call is rewritten (a dispatch takes its arguments into an array).
-        if (this.inElement && !fact.atCall) this.arm(node);
+        // Before the call is rewritten (a dispatch takes its arguments into an array); a tagged
+        // template's tag once renamed (below).
+        const armed = this.inElement && !fact.atCall;
+        if (armed && node.type !== "TaggedTemplateExpression") this.arm(node);
         let out: t.Expression = node;
         if (r.shape.kind === "dispatch") out = toDispatch(this.ctx, call, "callSync", this.imports);
         // A sync-kind method keeps its own name, checked still to be the method (attack25 F19).
@@ -677,6 +679,7 @@ class SyncMapper {
               ownCheck(r.shape, this.imports),
             );
         }
+        if (armed && node.type === "TaggedTemplateExpression") this.arm(node);
         if (fact.guard) return this.guardOf(out, fact.guard);
         return out;
       }
