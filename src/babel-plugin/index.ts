@@ -7,6 +7,7 @@ import { hasFacts, type ModuleFacts } from "../core/module-facts.js";
 import { type Options as ResolvedOptions, validateOptions } from "../core/options.js";
 import type { Report } from "../core/report.js";
 import { codeFrameError } from "./errors.js";
+import { type BuildCaller, babelReading, type Locating, PLUGIN_MARK } from "./host-config.js";
 import { babelModuleParser } from "./parse.js";
 import { rootOf, transformProgram } from "./transform.js";
 
@@ -25,6 +26,8 @@ const PLUGIN_OPTIONS = "the Babel plugin's options";
 const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
 /** Per Babel major and host options: the graphs by options, which read each other's modules (module-graph.ts). */
 const families = new Map<string, Map<string, ModuleGraph>>();
+/** Per host layer: the file being compiled now (whose config entry says where the plugin came from). */
+const compiling = new Map<string, { self: string | undefined }>();
 
 /** The module graph the plugin uses for these options (tests and tools read its counters). */
 export function moduleGraphFor(babelMajor: number, options: unknown): ModuleGraph | undefined {
@@ -66,16 +69,40 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
   // you mean"); each file's are the project's options file under them (compile/options.ts).
   const base = validateOptions(rawOptions);
   const major = api.version.split(".")[0];
+  // `smartasync build` says through Babel's `caller` where it loads each file's config from and
+  // which folder it compiles (host-config.ts); read as the plugin is made, per caller.
+  let build: BuildCaller | undefined;
+  let service = false;
+  api.caller((c) => {
+    const caller = c as (BuildCaller & { name?: string }) | undefined;
+    service = caller?.name === "smartasync-compile";
+    if (caller?.smartasyncConfigCwd !== undefined)
+      build = {
+        smartasyncConfigCwd: caller.smartasyncConfigCwd,
+        smartasyncCompiles: caller.smartasyncCompiles,
+      };
+    return `${caller?.name ?? ""}\0${caller?.smartasyncConfigCwd ?? ""}\0${caller?.smartasyncCompiles ?? ""}`;
+  });
+  const loadPartial = (api as unknown as { loadPartialConfigSync?: Parameters<typeof babelReading>[0] })
+    .loadPartialConfigSync;
   // One module graph per Babel major and options, shared by every plugin instance: imported
   // modules are read once per build (and per watch session), and re-read only when they change.
   // Each file's imports are read with the options that file is compiled with here: its own
-  // project's under this plugin's (modules/options-per-package).
-  const ownOptions = (file: string) => resolveFileOptions(file, rawOptions, PLUGIN_OPTIONS);
-  // The graphs of one host layer form a family; a graph is never shared with another layer,
-  // which would read imported files with that layer's options.
-  const layer = `${major}\0${JSON.stringify(rawOptions ?? null)}`;
-  const sharedFor = (options: ResolvedOptions) => {
+  // project's under the options the host gives it (modules/options-per-package), which Babel
+  // resolves per file (`overrides`, `.babelrc`, `env`), or as not compiled where the host skips
+  // it (`ignore`, the plugin turned off: attack31 F01/F02).
+  const ownOptionsAt = (at: Locating, holder: { self: string | undefined }) => (file: string) => {
+    const reading = babelReading(loadPartial?.bind(api), at, holder.self, rawOptions, file);
+    return "notCompiled" in reading ? reading : resolveFileOptions(file, reading.options, PLUGIN_OPTIONS);
+  };
+  const sharedFor = (options: ResolvedOptions, at: Locating, self: string | undefined) => {
+    // The graphs of one host layer (these options, located the same way) form a family; a graph
+    // is never shared with another layer, which would read imported files with that layer's options.
+    const layer = `${major}\0${JSON.stringify(rawOptions ?? null)}\0${JSON.stringify(at)}`;
     const key = `${layer}\0${JSON.stringify(options)}`;
+    const now = compiling.get(layer) ?? { self };
+    compiling.set(layer, now);
+    now.self = self;
     let entry = graphs.get(key);
     if (!entry) {
       const holder = { root: process.cwd(), graph: undefined as unknown as ModuleGraph };
@@ -83,7 +110,13 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
       families.set(layer, family);
       let graph = family.get(JSON.stringify(options));
       if (!graph) {
-        graph = new ModuleGraph(babelModuleParser(api), options, () => holder.root, ownOptions, family);
+        graph = new ModuleGraph(
+          babelModuleParser(api),
+          options,
+          () => holder.root,
+          ownOptionsAt(at, now),
+          family,
+        );
         // Facts read by this Babel's parser, should the host keep them on disk (compile/facts-store.ts).
         graph.cacheTag = `babel${major}`;
       }
@@ -115,8 +148,28 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
         startCompile();
         let result: { report: Report; exports?: ModuleFacts; urlCallees?: string[] };
         const filename = state.filename ?? state.file.opts.filename ?? undefined;
+        // `transformFromAstSync(ast, undefined, …)`: the analysis reads the text (annotations,
+        // positions); without it the file would be left as it is while importers, which read it
+        // from disk, call its variants (attack31 F12). Its comments tell whether it matters.
+        if (!state.file.code) {
+          const tag = (state.file.ast.comments ?? []).find((c) => /@smartasync/i.test(c.value));
+          if (tag)
+            throw codeFrameError(
+              state.file,
+              tag as never,
+              "smartasync needs the source text of this file, and was given its AST alone (Babel's `transformFromAst` without `code`): pass the code as the second argument, or use `transform`/`transformFile`",
+            );
+        }
         const options = filename ? resolveFileOptions(filename, rawOptions, PLUGIN_OPTIONS) : base;
-        const shared = sharedFor(options);
+        const opts = state.file.opts as Partial<Locating>;
+        const at: Locating = {
+          cwd: opts.cwd ?? process.cwd(),
+          root: opts.root ?? opts.cwd ?? process.cwd(),
+          envName: opts.envName,
+          ...(build ? { cli: build } : {}),
+          ...(service ? { noConfig: true } : {}),
+        };
+        const shared = sharedFor(options, at, filename ?? undefined);
         try {
           shared.root = rootOf(state.file, options);
           result = transformProgram(
@@ -160,3 +213,5 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
   } satisfies PluginObject<PluginPass>;
   return plugin;
 }
+// A config item of this plugin is known by it (host-config.ts), whatever path loaded it.
+Object.defineProperty(smartasync, PLUGIN_MARK, { value: true });

@@ -261,6 +261,7 @@ export function buildCommand(): Command {
             .join("/"),
           highlightCode: colourEnabled(process.stderr),
           inputMapRoot: srcDir,
+          compiles: srcDir,
           followSymlinks: opts.followSymlinks ?? false,
         }),
         // Each file is written where it is compiled (a worker under --jobs / the budget).

@@ -5,6 +5,7 @@
  * and out, so it can run in a worker (the CLI's pool, pool-worker.ts), the same shape from both compilers.
  */
 import { extname } from "node:path";
+import { type ItemLike, isSmartasyncItem } from "../babel-plugin/host-config.js";
 import smartasyncPlugin from "../babel-plugin/index.js";
 import { enableFactsStore } from "../compile/facts-store.js";
 import { setRunConditions } from "../compile/options.js";
@@ -46,6 +47,11 @@ export interface TransformOptions {
   highlightCode?: boolean;
   /** `--conditions`: the conditions the program runs with, as the `resolve.conditions` option. */
   conditions?: string[];
+  /**
+   * `build`: the folder it compiles. A module imported from outside it is not compiled, so its
+   * importers call it as it is (attack31 F14).
+   */
+  compiles?: string;
 }
 
 /** A source map, as plain JSON (the compile service's type). */
@@ -93,21 +99,6 @@ export interface TransformFailure {
 export type TransformOutcome = TransformSuccess | TransformFailure;
 
 const TS_PLUGIN = /(preset-typescript|plugin-transform-typescript|plugin-syntax-typescript)/;
-const OUR_PLUGIN = /smartasync[\\/](dist|src)[\\/]babel-plugin[\\/]index\.[jt]s$/;
-
-interface ItemLike {
-  value?: unknown;
-  name?: string;
-  file?: { request?: string; resolved?: string };
-}
-
-function isSmartasyncItem(item: ItemLike): boolean {
-  return (
-    item.value === smartasyncPlugin ||
-    item.file?.request === "smartasync/babel" ||
-    (item.file?.resolved !== undefined && OUR_PLUGIN.test(item.file.resolved))
-  );
-}
 
 function handlesTypescript(item: ItemLike): boolean {
   return item.file?.resolved !== undefined && TS_PLUGIN.test(item.file.resolved);
@@ -196,6 +187,13 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
       babelrc: false,
       configFile: false,
       filename: file,
+      // The plugin loads an imported file's config as this file's is loaded here, and knows which
+      // files this command compiles (babel-plugin/host-config.ts: attack31 F01/F02/F14).
+      caller: {
+        name: "smartasync-cli",
+        smartasyncConfigCwd: opts.cwd,
+        ...(opts.compiles === undefined ? {} : { smartasyncCompiles: opts.compiles }),
+      } as never,
       plugins: plugins as never,
       presets: presets as never,
       parserOpts: {

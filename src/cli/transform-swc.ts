@@ -11,7 +11,7 @@ import { hasFacts, type ModuleFacts } from "../core/module-facts.js";
 import { readAsCommonJsScript } from "../core/package-type.js";
 import type { Report } from "../core/report.js";
 import { syntaxOf } from "../core/syntax.js";
-import { checkingEveryFile } from "../swc-plugin/every-file.js";
+import { checkingEveryFile, compilingFolder } from "../swc-plugin/every-file.js";
 import type { Options as SwcOptions } from "../swc-plugin/index.js";
 import { errorText, type Fail, failer, smartasyncFailure } from "./failure.js";
 import { describeFsError, displayPath, readSource } from "./files.js";
@@ -119,7 +119,8 @@ export async function transformFileSwc(file: string, opts: TransformOptions): Pr
     // them is a located SA901 and the others go on (swc-plugin/every-file.ts).
     ({ output: out, exports: facts } = await swc.frontEnd.transformWithFacts(
       source,
-      checkingEveryFile(options),
+      // The folder `build` compiles: a module imported from outside it is not (attack31 F14).
+      compilingFolder(checkingEveryFile(options), opts.compiles),
     ));
   } catch (e) {
     if (/ignored by \.swcrc/.test(errorText(e))) {

@@ -39,9 +39,15 @@ export function compileFileSync(req: CompileRequest): CompileResult {
     facts: req.facts !== false,
     // An imported file is read with the options it is compiled with: its own project's under
     // the host's (modules/options-per-package).
+    // One the host does not compile is read as it is (attack31 F02).
     ownOptions: {
-      layer: JSON.stringify(req.options ?? null),
-      of: (file) => resolveFileOptions(file, req.options, req.host ?? "the host's options"),
+      layer: `${JSON.stringify(req.options ?? null)}\0${req.compiles?.key ?? ""}`,
+      of: (file) => {
+        const why = req.compiles?.notCompiled(file);
+        return why !== undefined
+          ? { notCompiled: why }
+          : resolveFileOptions(file, req.options, req.host ?? "the host's options");
+      },
     },
   });
   return result(

@@ -12,7 +12,7 @@
  * (compile/options.ts; `.swcrc` rejects unknown keys, so they cannot live there).
  */
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import type { ModuleConfig, ParserConfig, Options as SwcOptions } from "@swc/core";
 
 /** SWC's `isModule`: `"commonjs"` parses a CommonJS script (top-level `return` allowed). */
@@ -60,6 +60,36 @@ export function absoluteFilename(opts: SwcOptions): string | undefined {
 
 // ——— SWC's configuration ———
 
+/** SWC refuses the file by a `test`/`exclude` rule: not compiled at all. */
+class Excluded extends Error {
+  constructor(
+    message: string,
+    /** What excludes it, for an importer's message. */
+    readonly by: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Why SWC, given these options for the importer, does not compile `file` (another file of the
+ * build, named as the importer is: absolute or from `root`), or undefined: a `test`/`exclude`
+ * rule of the options or of its `.swcrc` (attack31 F02). A configuration SWC cannot read is the
+ * file's own compile's to report.
+ */
+export function excludedBy(opts: SwcOptions, file: string): string | undefined {
+  const given = opts.filename;
+  const root = resolve(opts.root ?? process.cwd());
+  const filename =
+    given !== undefined && !isAbsolute(given) ? relative(root, file).split(sep).join("/") : file;
+  try {
+    readSwcConfig({ ...opts, filename });
+    return undefined;
+  } catch (e) {
+    return e instanceof Excluded ? `excluded by ${e.by}` : undefined;
+  }
+}
+
 /**
  * What SWC will apply to this file. Throws when SWC itself would refuse the configuration (a
  * `.swcrc` it cannot read, a file its `test`/`exclude` ignore, `rootMode: "upward"` finding
@@ -73,7 +103,10 @@ export function readSwcConfig(
   const name = opts.filename || undefined;
   // Top-level `test`/`exclude` in the programmatic options filter the file first.
   if (name !== undefined && !entryMatches(opts as RcEntry, name)) {
-    throw new Error(`${name} is excluded by the \`test\`/\`exclude\` options`);
+    throw new Excluded(
+      `${name} is excluded by the \`test\`/\`exclude\` options`,
+      "the `test`/`exclude` options",
+    );
   }
   const configFile = locateConfigFile(opts, filename);
   const entry = selectEntry(configFile === undefined ? undefined : loadRc(configFile), name);
@@ -222,7 +255,7 @@ function selectEntry(rc: RcEntry | RcEntry[] | undefined, name: string | undefin
   if (name === undefined) return rc !== undefined && !Array.isArray(rc) ? rc : {};
   const entries = rc === undefined ? DEFAULT_RC : Array.isArray(rc) ? rc : [rc];
   const entry = entries.find((e) => entryMatches(e, name));
-  if (!entry) throw new Error(`no .swcrc entry applies to ${name}`);
+  if (!entry) throw new Excluded(`no .swcrc entry applies to ${name}`, "its `.swcrc` (`test`/`exclude`)");
   return entry;
 }
 

@@ -5,7 +5,7 @@ import { lenientParserFor, parserFor } from "../compile/parser.js";
 import type { SourceMapJson } from "../compile/types.js";
 import { analyse, type ParsedFile, planChanges } from "../core/analysis/analyse.js";
 import type { Located } from "../core/analysis/ctx.js";
-import { ModuleGraph } from "../core/analysis/module-graph.js";
+import { type FileReading, ModuleGraph } from "../core/analysis/module-graph.js";
 import { babelErrorMessage } from "../core/code-frame.js";
 import { startCompile } from "../core/compile-run.js";
 import type { ScannedImport } from "../core/import-scan.js";
@@ -75,7 +75,7 @@ const families = new Map<string, Map<string, ModuleGraph>>();
 /** How another file of the build gets its options: the host's layer (as JSON) over its project's. */
 export interface OwnOptions {
   layer: string;
-  of: (file: string) => Options;
+  of: (file: string) => FileReading;
 }
 
 /**

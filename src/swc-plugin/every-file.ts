@@ -23,3 +23,17 @@ export function checkingEveryFile<T extends object>(opts: T): T {
 export function checksEveryFile(opts: object | undefined): boolean {
   return opts !== undefined && (opts as { [EVERY_FILE]?: unknown })[EVERY_FILE] === true;
 }
+
+/** The folder `smartasync build` compiles (a symbol key, as `EVERY_FILE`: attack31 F14). */
+const COMPILES: unique symbol = Symbol("smartasync: the folder the build compiles");
+
+/** `opts`, marked with the folder the host compiles: an imported file outside it is not compiled. */
+export function compilingFolder<T extends object>(opts: T, dir: string | undefined): T {
+  return dir === undefined ? opts : { ...opts, [COMPILES]: dir };
+}
+
+/** The folder a host of smartasync's own said it compiles (`compilingFolder`), if any. */
+export function compiledFolder(opts: object | undefined): string | undefined {
+  const dir = (opts as { [COMPILES]?: unknown } | undefined)?.[COMPILES];
+  return typeof dir === "string" ? dir : undefined;
+}

@@ -11,7 +11,7 @@
 
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import remapping from "@jridgewell/remapping";
 import type { Options as SwcOptions, Output as SwcOutput } from "@swc/core";
 import { checkLimits } from "../compile/limits.js";
@@ -25,9 +25,9 @@ import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
 import { requirePeer } from "../core/peers.js";
 import type { Report } from "../core/report.js";
-import { absoluteFilename, readSwcConfig, type SwcFileConfig } from "./config.js";
+import { absoluteFilename, excludedBy, readSwcConfig, type SwcFileConfig } from "./config.js";
 import type { EditMap } from "./engine.js";
-import { checksEveryFile } from "./every-file.js";
+import { checksEveryFile, compiledFolder } from "./every-file.js";
 
 export type { Report } from "../core/report.js";
 
@@ -164,6 +164,7 @@ function prepare(src: string, opts: Options | undefined, facts: boolean): Plan {
     result = compileFileSync({
       ...engineInput(src, filename, options, opts?.smartasync, config, swcOpts, everyFile, codeImports),
       facts,
+      compiles: compilesOf(swcOpts, compiledFolder(opts)),
     });
   } catch (error) {
     if (isOwnDiagnostic(error)) throw error;
@@ -268,6 +269,41 @@ function finish(out: SwcOutput, plan: Extract<Plan, { ok: true }>): Output {
   if (!c.inline) return { ...out, map, smartasync: plan.report };
   const url = `data:application/json;base64,${Buffer.from(map).toString("base64")}`;
   return { code: `${out.code}\n//# sourceMappingURL=${url}`, map: undefined, smartasync: plan.report };
+}
+
+/**
+ * Which other files these options do not compile: those a `test`/`exclude` rule leaves out (the
+ * options' or their `.swcrc`'s), and with `smartasync build` those outside the folder it compiles
+ * (attack31 F02/F14). A build script that gives one file other `opts.smartasync` than another is
+ * not known here (docs/swc.md).
+ */
+function compilesOf(swcOpts: SwcOptions, folder: string | undefined): CompileRequest["compiles"] {
+  const { filename, cwd, root, rootMode, swcrc, configFile, test, exclude } = swcOpts as SwcOptions & {
+    test?: unknown;
+    exclude?: unknown;
+  };
+  const key = JSON.stringify([
+    filename !== undefined && isAbsolute(filename),
+    cwd,
+    root,
+    rootMode,
+    swcrc,
+    configFile,
+    test,
+    exclude,
+    folder,
+  ]);
+  return {
+    key,
+    notCompiled: (file) => {
+      if (folder !== undefined) {
+        const r = relative(folder, file);
+        if (r === "" || r.split(/[\\/]/)[0] === ".." || isAbsolute(r))
+          return "outside the folder `smartasync build` compiles";
+      }
+      return excludedBy(swcOpts, file);
+    },
+  };
 }
 
 /** The user's options without `smartasync`: SWC rejects unknown keys. The caller's object is not changed. */

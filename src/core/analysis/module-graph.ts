@@ -399,6 +399,23 @@ function packageFacts(from: string, r: Resolution & { kind: "package" }, options
 export type ParseModule = (source: string, path: string) => ParsedFile;
 
 /**
+ * A file the host does not compile with smartasync (attack31 F01/F02/F14): a Babel config's
+ * `ignore`/`only` or an override turning the plugin off, an `.swcrc` `exclude`, a file outside the
+ * folder `smartasync build` compiles. `reason` is the host's word for it ("ignored by the Babel
+ * config").
+ */
+export interface NotCompiled {
+  notCompiled: string;
+}
+
+/** How a host answers for another file of the build: its options, or why it is not compiled. */
+export type FileReading = Options | NotCompiled;
+
+function isNotCompiled(x: object): x is NotCompiled {
+  return typeof (x as { notCompiled?: unknown }).notCompiled === "string";
+}
+
+/**
  * A module read and analysed apart from the file being compiled; what it imports is read as
  * shapes (`ctx.imported`), and with strategies only where its facts carry them (compute).
  */
@@ -471,8 +488,11 @@ export class ModuleGraph {
    * them still meet the same graph (and its in-progress marks).
    */
   private readonly family: Map<string, ModuleGraph>;
-  /** A folder's options key and graph, once asked (options are per folder), as compile/options.ts's walk. */
-  private readonly byFolder = new RunMemo<ModuleGraph | string>();
+  /**
+   * A file's graph, once asked: options are per folder in the project's files, but per file in a
+   * host's config (Babel's `overrides`, `ignore`: attack31 F01).
+   */
+  private readonly byFile = new RunMemo<ModuleGraph | string | NotCompiled>();
   private readonly key: string;
   /**
    * Which parser reads modules (`swc`, `babel7`, …): set by a host whose facts may be kept in the
@@ -489,9 +509,10 @@ export class ModuleGraph {
      * The options a file is compiled with in this build (its own project's file under the host's
      * options, compile/options.ts): an imported module's variant names and strategies are those
      * of its own options, which may differ from the importer's (another package's `"smartasync"`
-     * field, fixture modules/options-per-package). Without it, every file has `options`.
+     * field, fixture modules/options-per-package), or why the host does not compile it at all.
+     * Without it, every file has `options`.
      */
-    private readonly ownOptions?: (file: string) => Options,
+    private readonly ownOptions?: (file: string) => FileReading,
     family?: Map<string, ModuleGraph>,
   ) {
     this.key = JSON.stringify(options);
@@ -499,16 +520,20 @@ export class ModuleGraph {
     this.family.set(this.key, this);
   }
 
-  /** The graph that reads `path`: this one, one of other options, or why the options fail. */
-  private graphOf(path: string): ModuleGraph | string {
+  /**
+   * The graph that reads `path`: this one, one of other options, why the options fail, or why the
+   * host does not compile it.
+   */
+  private graphOf(path: string): ModuleGraph | string | NotCompiled {
     if (!this.ownOptions) return this;
     const ownOptions = this.ownOptions;
     // Remembered for one synchronous run only, as the options walk is (compile/options.ts): a
     // folder's options may change between builds (attack 16, F13: Rollup's cache, `syncSuffix`
     // edited between two builds). Options are read without reading modules: never a cycle.
-    const hit = this.byFolder.get(dirname(path), () => {
+    const hit = this.byFile.get(path, () => {
       try {
         const own = ownOptions(path);
+        if (isNotCompiled(own)) return own;
         const key = JSON.stringify(own);
         let g = this.family.get(key);
         if (!g) {
@@ -521,6 +546,28 @@ export class ModuleGraph {
       }
     });
     return hit === "cycle" ? this : hit.value;
+  }
+
+  /**
+   * The graph that reads `path`'s plain code (what an export starts or writes): a module the host
+   * does not compile is plain code as it is, read here.
+   */
+  private readerOf(path: string): ModuleGraph | string {
+    const g = this.graphOf(path);
+    return typeof g === "object" && isNotCompiled(g) ? this : g;
+  }
+
+  /**
+   * A module the host does not compile exports none of the variants its text would get: one whose
+   * facts name smartasync functions is a problem for its importers (SA204, the call stays plain),
+   * one without any is plain code either way (attack31 F02, fixture-free: test/babel/host-config).
+   */
+  private notCompiled(facts: ModuleFacts, why: NotCompiled): ModuleFacts {
+    if (!hasFacts(facts)) return facts;
+    return {
+      ...EMPTY_FACTS,
+      problem: `is not compiled by smartasync (${why.notCompiled}); have the build compile it with smartasync, or remove its @smartasync annotations`,
+    };
   }
 
   /**
@@ -700,7 +747,7 @@ export class ModuleGraph {
   }
 
   private exportStartsAt(path: string, name: string): boolean {
-    const g = this.graphOf(path);
+    const g = this.readerOf(path);
     if (typeof g === "string") return false;
     if (g !== this) return g.exportStartsAt(path, name);
     const got = this.startsSeen.get(`${path}\0${name}`, () => this.computeStarts(path, name));
@@ -778,7 +825,7 @@ export class ModuleGraph {
     names: readonly string[],
     construct: boolean,
   ): ExportWrites | undefined {
-    const g = this.graphOf(path);
+    const g = this.readerOf(path);
     if (typeof g === "string") return `its module ${g}`;
     if (g !== this) return g.exportWritesAt(path, names, construct);
     const name = `${construct ? "new:" : ""}${names.join(".")}`;
@@ -1130,7 +1177,7 @@ export class ModuleGraph {
       if (this.reachesNothing.has(at)) continue;
       // Another folder's options (its own runtime name), or a module that cannot be read: the
       // parse decides, as before.
-      if (this.graphOf(at) !== this) return true;
+      if (this.readerOf(at) !== this) return true;
       let source: string;
       try {
         source = readFileSync(at, "utf8");
@@ -1197,32 +1244,46 @@ export class ModuleGraph {
   shapeOf(path: string, depth: number): ModuleFacts {
     const g = this.graphOf(path);
     if (typeof g === "string") return this.seen(path, "s", { ...EMPTY_FACTS, problem: g });
-    if (g !== this) return g.shapeOf(path, depth);
+    if (g instanceof ModuleGraph)
+      return g === this ? this.seen(path, "s", this.shapeHere(path, depth)) : g.shapeOf(path, depth);
+    return this.seen(path, "s", this.notCompiled(this.shapeHere(path, depth), g));
+  }
+
+  /** `path`'s shape read by this graph (not noted: the caller notes what it returns). */
+  private shapeHere(path: string, depth: number): ModuleFacts {
     if (this.shapes.inProgress(path)) taintFacts();
-    const facts = this.shapes.get(
+    return this.shapes.get(
       path,
       (source, st) => this.computeKept(path, source, st, depth, false),
       this.kept(path, false),
       this.stillValid,
     );
-    return this.seen(path, "s", facts);
   }
 
   factsOf(path: string): ModuleFacts {
     const g = this.graphOf(path);
     if (typeof g === "string") return this.seen(path, "f", { ...EMPTY_FACTS, problem: g });
-    if (g !== this) return g.factsOf(path);
+    if (g instanceof ModuleGraph) {
+      if (g !== this) return g.factsOf(path);
+      // Still being computed (an import cycle): its shape, noted as such.
+      if (this.facts.inProgress(path)) return this.seen(path, "s", this.factsHere(path));
+      return this.seen(path, "f", this.factsHere(path));
+    }
+    return this.seen(path, "f", this.notCompiled(this.factsHere(path), g));
+  }
+
+  /** `path`'s facts read by this graph (its shape within a cycle; the caller notes what it returns). */
+  private factsHere(path: string): ModuleFacts {
     if (this.facts.inProgress(path)) {
       taintFacts();
-      return this.shapeOf(path, 0);
+      return this.shapeHere(path, 0);
     }
-    const facts = this.facts.get(
+    return this.facts.get(
       path,
       (source, st) => this.computeKept(path, source, st, 0, true),
       this.kept(path, true),
       this.stillValid,
     );
-    return this.seen(path, "f", facts);
   }
 
   /** Notes a module's facts read by the computation running now (and its uncleanness). */
