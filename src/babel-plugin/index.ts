@@ -26,8 +26,12 @@ const PLUGIN_OPTIONS = "the Babel plugin's options";
 const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
 /** Per Babel major and host options: the graphs by options, which read each other's modules (module-graph.ts). */
 const families = new Map<string, Map<string, ModuleGraph>>();
-/** Per host layer: the file being compiled now (whose config entry says where the plugin came from). */
-const compiling = new Map<string, { self: string | undefined }>();
+/**
+ * Per host layer: the file being compiled now (whose config entry says where the plugin came
+ * from) and where its config is looked for. Not part of the layer's key: a graph per project
+ * folder would keep every test's or watch root's modules alive (an OOM in test/idempotence).
+ */
+const compiling = new Map<string, { self: string | undefined; at: Locating }>();
 
 /** The module graph the plugin uses for these options (tests and tools read its counters). */
 export function moduleGraphFor(babelMajor: number, options: unknown): ModuleGraph | undefined {
@@ -91,18 +95,19 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
   // project's under the options the host gives it (modules/options-per-package), which Babel
   // resolves per file (`overrides`, `.babelrc`, `env`), or as not compiled where the host skips
   // it (`ignore`, the plugin turned off: attack31 F01/F02).
-  const ownOptionsAt = (at: Locating, holder: { self: string | undefined }) => (file: string) => {
-    const reading = babelReading(loadPartial?.bind(api), at, holder.self, rawOptions, file);
+  const ownOptionsAt = (now: { self: string | undefined; at: Locating }) => (file: string) => {
+    const reading = babelReading(loadPartial?.bind(api), now.at, now.self, rawOptions, file);
     return "notCompiled" in reading ? reading : resolveFileOptions(file, reading.options, PLUGIN_OPTIONS);
   };
   const sharedFor = (options: ResolvedOptions, at: Locating, self: string | undefined) => {
     // The graphs of one host layer (these options, located the same way) form a family; a graph
     // is never shared with another layer, which would read imported files with that layer's options.
-    const layer = `${major}\0${JSON.stringify(rawOptions ?? null)}\0${JSON.stringify(at)}`;
+    const layer = `${major}\0${JSON.stringify(rawOptions ?? null)}`;
     const key = `${layer}\0${JSON.stringify(options)}`;
-    const now = compiling.get(layer) ?? { self };
+    const now = compiling.get(layer) ?? { self, at };
     compiling.set(layer, now);
     now.self = self;
+    now.at = at;
     let entry = graphs.get(key);
     if (!entry) {
       const holder = { root: process.cwd(), graph: undefined as unknown as ModuleGraph };
@@ -114,7 +119,7 @@ export default function smartasync(babelApi: BabelApi, rawOptions: unknown): Bab
           babelModuleParser(api),
           options,
           () => holder.root,
-          ownOptionsAt(at, now),
+          ownOptionsAt(now),
           family,
         );
         // Facts read by this Babel's parser, should the host keep them on disk (compile/facts-store.ts).

@@ -71,6 +71,12 @@ export { parserFor };
 const graphs = new Map<string, { root: string; graph: ModuleGraph }>();
 /** Per host layer: the graphs by options, which read each other's modules (core/analysis/module-graph.ts). */
 const families = new Map<string, Map<string, ModuleGraph>>();
+/**
+ * Per host layer: how the file compiled now reads the others (its `.swcrc`, the folder the build
+ * compiles). Not part of the layer's key: a graph per project folder would keep every test's or
+ * watch root's modules alive.
+ */
+const readers = new Map<string, { of: OwnOptions["of"] | undefined }>();
 
 /** How another file of the build gets its options: the host's layer (as JSON) over its project's. */
 export interface OwnOptions {
@@ -87,6 +93,9 @@ export function graphFor(options: Options, root: string, own?: OwnOptions): Modu
   // which would read imported files with that layer's options.
   const layer = own?.layer ?? "";
   const key = `${layer}\0${JSON.stringify(options)}`;
+  const reader = readers.get(layer) ?? { of: own?.of };
+  readers.set(layer, reader);
+  reader.of = own?.of;
   let entry = graphs.get(key);
   if (!entry) {
     const holder = { root, graph: undefined as unknown as ModuleGraph };
@@ -112,7 +121,7 @@ export function graphFor(options: Options, root: string, own?: OwnOptions): Modu
         },
         options,
         () => holder.root,
-        own?.of,
+        own ? (file) => (reader.of ?? own.of)(file) : undefined,
         family,
       );
       // Facts read by SWC's parser, should the host keep them on disk (compile/facts-store.ts).
