@@ -1,5 +1,6 @@
 import { blocksOnWorker } from "../inline.js";
 import type { ExportFact } from "../module-facts.js";
+import type { FunctionKind } from "../strategy.js";
 import type { SaFunction } from "./model.js";
 
 /** What an export of a function says beyond the function itself. */
@@ -52,4 +53,19 @@ export function exportFactOf(
     from,
     ...(how.unfollowed !== undefined ? { unfollowed: how.unfollowed } : {}),
   };
+}
+
+/**
+ * The fact of an export that holds a smartasync function under a second name (`export const
+ * alias = load`, `exports.alias = exports.load`, `globalThis.gl = load`): importers' calls of it
+ * are SA206 with `unfollowed` as the reason. One shape for facts.ts and global-names.ts.
+ */
+export function unfollowedFactOf(
+  held: { name: string; kind: FunctionKind; from?: string; fn?: SaFunction },
+  from: string,
+  unfollowed: string,
+): ExportFact {
+  return held.fn
+    ? exportFactOf(held.fn, from, false, { unfollowed })
+    : { name: held.name, kind: held.kind, variant: held.name, from: held.from ?? from, unfollowed };
 }

@@ -15,7 +15,7 @@ import {
 } from "./calls.js";
 import { unboundedWhy } from "./checks.js";
 import type { Ctx } from "./ctx.js";
-import { exportFactOf } from "./export-fact.js";
+import { exportFactOf, unfollowedFactOf } from "./export-fact.js";
 import { ownExportNames } from "./export-names.js";
 import {
   type Carrying,
@@ -206,18 +206,7 @@ function secondNameExports(
   if (locals.size === 0 && values.length === 0) return out;
   const index = buildIndex(ctx, fns);
   const set = (name: string, held: NonNullable<ReturnType<typeof exportedValueOf>>, unfollowed: string) =>
-    out.set(
-      name,
-      held.fn
-        ? exportFactOf(held.fn, ctx.fileName, false, { unfollowed })
-        : {
-            name: held.name,
-            kind: held.kind,
-            variant: held.name,
-            from: held.from ?? ctx.fileName,
-            unfollowed,
-          },
-    );
+    out.set(name, unfollowedFactOf(held, ctx.fileName, unfollowed));
   for (const [local, names] of locals) {
     const b = ctx.scopes.program.bindings.get(local);
     const held = b ? exportedSecondName(ctx, index, b) : undefined;

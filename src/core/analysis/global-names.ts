@@ -12,7 +12,7 @@ import { buildIndex, exportedValueOf } from "./calls.js";
 import { globalObject } from "./checks.js";
 import type { Ctx } from "./ctx.js";
 import { locOf, sourceOf } from "./ctx.js";
-import { exportFactOf } from "./export-fact.js";
+import { unfollowedFactOf } from "./export-fact.js";
 import type { SaFunction } from "./model.js";
 import { globalNamesIn, type Node } from "./tree.js";
 import { memberName, strip } from "./view.js";
@@ -48,18 +48,7 @@ export function globalFunctionsOf(ctx: Ctx, fns: SaFunction[]): Map<string, Expo
       if (!held) return undefined;
       const text = sourceOf(ctx, n as Node).replace(/\s+/g, " ");
       const unfollowed = `\`${name}\` is a global set to \`${held.name}\` at ${locOf(ctx, n as Node)} (\`${text.length > 48 ? `${text.slice(0, 45)}...` : text}\`), a name without its variant; call \`${held.name}\` itself (import it) so its variant can be chosen`;
-      found.set(
-        name,
-        held.fn
-          ? exportFactOf(held.fn, ctx.fileName, false, { unfollowed })
-          : {
-              name: held.name,
-              kind: held.kind,
-              variant: held.name,
-              from: held.from ?? ctx.fileName,
-              unfollowed,
-            },
-      );
+      found.set(name, unfollowedFactOf(held, ctx.fileName, unfollowed));
       return undefined;
     },
     true,
