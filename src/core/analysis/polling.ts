@@ -46,6 +46,20 @@ export function pollingLoops(ctx: Ctx, fn: SaFunction): SleepWarning[] {
   // What those loops read: said once, at the loop (`while (!ready) …; return ready`).
   const named = new Set<string>();
   const out: SleepWarning[] = [];
+  // A poller found (a loop, or a call of itself after the sleep, fixture diagnostics/sa309-recursion):
+  // the worker variant where it reads only locals, else SA309 at the await naming `where`.
+  const decide = (verdict: Verdict, awaitNode: Node, where: () => string): void => {
+    for (const p of verdict.parts) named.add(p);
+    const quoted = quote(ctx, awaitNode);
+    const what = verdict.parts.join(", ");
+    if (verdict.localsOnly && fn.reachable && !argumentWrite(ctx, fn.fn, false))
+      fn.located.push({
+        fact: { kind: "unmappable", why: WHY.polling(what, quoted) },
+        loc: locOf(ctx, awaitNode),
+        text: quoted,
+      });
+    else out.push({ at: awaitNode, message: MSG.pollingLoop(fn.display, quoted, what, where()) });
+  };
   for (const [leaf, fact] of fn.leaves) {
     if (!isSleepFact(fact)) continue;
     const loop = enclosingLoop(ctx, fn, leaf);
@@ -54,38 +68,15 @@ export function pollingLoops(ctx: Ctx, fn: SaFunction): SleepWarning[] {
     const verdict = pollVerdict(ctx, fn, loop);
     if (!verdict) continue;
     answered.add(loop);
-    for (const p of verdict.parts) named.add(p);
-    const awaitNode = awaitOf(ctx, leaf);
-    const quoted = quote(ctx, awaitNode);
-    const what = verdict.parts.join(", ");
-    if (verdict.localsOnly && fn.reachable && !argumentWrite(ctx, fn.fn, false)) {
-      fn.located.push({
-        fact: { kind: "unmappable", why: WHY.polling(what, quoted) },
-        loc: locOf(ctx, awaitNode),
-        text: quoted,
-      });
-    } else {
-      out.push({ at: awaitNode, message: MSG.pollingLoop(fn.display, quoted, what, locOf(ctx, loop)) });
-    }
+    decide(verdict, awaitOf(ctx, leaf), () => locOf(ctx, loop));
   }
   const recursion = recursionVerdict(ctx, fn);
   if (recursion) {
     const { verdict, sleep, call } = recursion;
-    for (const p of verdict.parts) named.add(p);
-    const quoted = quote(ctx, sleep);
-    const what = verdict.parts.join(", ");
-    if (verdict.localsOnly && fn.reachable && !argumentWrite(ctx, fn.fn, false)) {
-      fn.located.push({
-        fact: { kind: "unmappable", why: WHY.polling(what, quoted) },
-        loc: locOf(ctx, sleep),
-        text: quoted,
-      });
-    } else {
+    decide(verdict, sleep, () => {
       const written = sourceOf(ctx, call).replace(/\s+/g, " ");
-      const shown = written.length <= 40 ? written : "the call";
-      const loop = `a call of itself, \`${shown}\` at ${locOf(ctx, call)}`;
-      out.push({ at: sleep, message: MSG.pollingLoop(fn.display, quoted, what, loop) });
-    }
+      return `a call of itself, \`${written.length <= 40 ? written : "the call"}\` at ${locOf(ctx, call)}`;
+    });
   }
   const after = readsAfterSleep(ctx, fn, answered, named);
   if (after) {
