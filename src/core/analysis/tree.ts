@@ -393,7 +393,11 @@ export const GLOBAL_ASSIGN =
  */
 export function globalNamesIn(code: string): Set<string> {
   const out = new Set<string>();
-  for (const m of code.matchAll(GLOBAL_ASSIGN)) out.add(m[2]!);
+  // `global.Object === Object` (lodash's and vite's global test) is a comparison: the `=` the
+  // regex ends on is the first of `==`. Each watched name opens every function mentioning it, and
+  // `Object` is in most of them (the annotated real-file bench took 1.4× longer).
+  for (const m of code.matchAll(GLOBAL_ASSIGN))
+    if (code.charCodeAt(m.index + m[0].length) !== 61 /* = */) out.add(m[2]!);
   return out;
 }
 
