@@ -1290,7 +1290,8 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
     // (`globalThis.gl = load`; fixture modules/global-second-name): a name without its variant.
     if (!binding) {
       const g =
-        globalFunctionsOf(ctx, [...index.bindingOf.keys()]).get(name) ?? ctx.imported?.globalFunction(name);
+        globalFunctionsOf(ctx, [...index.bindingOf.keys()], { buildIndex, exportedValueOf }).get(name) ??
+        ctx.imported?.globalFunction(name);
       if (g?.unfollowed)
         return {
           unfollowed: g.unfollowed,

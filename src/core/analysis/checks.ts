@@ -31,8 +31,8 @@ import type { WorkerRead } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isMutator, isReader } from "./sync-table.js";
 import { peelCallee } from "./transparent.js";
-import { GLOBAL_ASSIGN, isFunction, type Node } from "./tree.js";
-import { GLOBAL_OBJECTS, importedCallee } from "./twin-callee.js";
+import { GLOBAL_ASSIGN, isFunction, isFunctionBinding, type Node } from "./tree.js";
+import { GLOBAL_OBJECTS, globalObject, importedCallee } from "./twin-callee.js";
 import { globalName, isNodeRequire, memberName, strip, type treeView } from "./view.js";
 import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
 import {
@@ -144,17 +144,6 @@ export function generatedVariant(ctx: Ctx, fn: SaFunction): Node | undefined {
     const key = (m as { key?: Node }).key;
     return key?.type === "Identifier" && key.name === fn.variant;
   });
-}
-
-/**
- * A name bound to a function (a declaration, or a `const` of a function): most likely the
- * hand-written twin the annotation replaces, so SA103 suggests deleting it (the migration step).
- */
-export function isFunctionBinding(node: Node): boolean {
-  if (node.type === "FunctionDeclaration") return true;
-  if (node.type !== "VariableDeclarator" || !node.init) return false;
-  const init = node.init as Node;
-  return init.type === "ArrowFunctionExpression" || init.type === "FunctionExpression";
 }
 
 /** A method, or a property holding a function, of a class or an object. */
@@ -2245,17 +2234,6 @@ export function refuseWorkerArgumentWrites(ctx: Ctx, fn: SaFunction): void {
       atPos(fn.loc),
       MSG.workerMutatesArgument(fn.display, describeArgumentWrite(w), fn.syncPlan.reasons),
     );
-}
-
-/**
- * Whether `n` names the global object: `globalThis`, `global`, `self`, `window` as the globals,
- * or a `const` holding one of them (`const g = globalThis`, attack25 F17; view.ts `globalName`,
- * the one reading of a global through its second names).
- */
-export function globalObject(ctx: Ctx, n: Node): boolean {
-  if (n.type !== "Identifier") return false;
-  const name = globalName(ctx.scopes, n);
-  return name !== undefined && GLOBAL_OBJECTS.has(name);
 }
 
 /** ` (\`g\` is \`globalThis\`)` for a second name of the global object, else "". */

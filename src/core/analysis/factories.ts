@@ -1,9 +1,8 @@
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
-import { isFunctionBinding } from "./checks.js";
 import { at, type Ctx, fail, locOf } from "./ctx.js";
 import type { SaFactory, SaFunction } from "./model.js";
-import { isFunction, type Node } from "./tree.js";
+import { isFunction, isFunctionBinding, type Node } from "./tree.js";
 import { memberName, strip } from "./view.js";
 
 /**

@@ -118,7 +118,9 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
   const foreign = new Set<string>();
   if (file) ownFacts(file, how, { exports, methods, namespaces, picked, blocking }, local);
   // Globals it sets to a smartasync function: importers' bare calls of them are SA206 (global-names.ts).
-  const globals = file ? globalFunctionsOf(file.ctx, file.fns) : new Map<string, ExportFact>();
+  const globals = file
+    ? globalFunctionsOf(file.ctx, file.fns, { buildIndex, exportedValueOf })
+    : new Map<string, ExportFact>();
   const into: Carrying = {
     exports,
     methods,

@@ -978,3 +978,14 @@ export class Tree {
     }
   }
 }
+
+/**
+ * A name bound to a function (a declaration, or a `const` of a function): most likely the
+ * hand-written twin the annotation replaces, so SA103 suggests deleting it (the migration step).
+ */
+export function isFunctionBinding(node: Node): boolean {
+  if (node.type === "FunctionDeclaration") return true;
+  if (node.type !== "VariableDeclarator" || !node.init) return false;
+  const init = node.init as Node;
+  return init.type === "ArrowFunctionExpression" || init.type === "FunctionExpression";
+}

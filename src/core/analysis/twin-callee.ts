@@ -2,7 +2,7 @@ import type { types as t } from "@babel/core";
 import { type ImportedCallee, isTwinModule } from "../twins.js";
 import type { Ctx } from "./ctx.js";
 import type { Node } from "./tree.js";
-import { constAliasOf, memberName, requireSource, strip } from "./view.js";
+import { constAliasOf, globalName, memberName, requireSource, strip } from "./view.js";
 
 /** How many `const` aliases are followed (`const a = fs.promises; const b = a; …`). */
 const MAX_ALIASES = 8;
@@ -213,4 +213,15 @@ function follow(
     }
   }
   return undefined;
+}
+
+/**
+ * Whether `n` names the global object: `globalThis`, `global`, `self`, `window` as the globals,
+ * or a `const` holding one of them (`const g = globalThis`, attack25 F17; view.ts `globalName`,
+ * the one reading of a global through its second names).
+ */
+export function globalObject(ctx: Ctx, n: Node): boolean {
+  if (n.type !== "Identifier") return false;
+  const name = globalName(ctx.scopes, n);
+  return name !== undefined && GLOBAL_OBJECTS.has(name);
 }
