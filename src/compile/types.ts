@@ -74,9 +74,8 @@ export interface CompileRequest {
   /**
    * Which other files the host does not compile (an `.swcrc` `exclude`, outside the folder
    * `smartasync build` compiles: attack31 F02/F14): why not, or undefined for a compiled one.
-   * `key` tells hosts that answer differently apart (the graphs' layer).
    */
-  compiles?: { key: string; notCompiled: (file: string) => string | undefined };
+  compiles?: { notCompiled: (file: string) => string | undefined };
 }
 
 export interface CompileResult {

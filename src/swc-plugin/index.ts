@@ -278,23 +278,7 @@ function finish(out: SwcOutput, plan: Extract<Plan, { ok: true }>): Output {
  * not known here (docs/swc.md).
  */
 function compilesOf(swcOpts: SwcOptions, folder: string | undefined): CompileRequest["compiles"] {
-  const { filename, cwd, root, rootMode, swcrc, configFile, test, exclude } = swcOpts as SwcOptions & {
-    test?: unknown;
-    exclude?: unknown;
-  };
-  const key = JSON.stringify([
-    filename !== undefined && isAbsolute(filename),
-    cwd,
-    root,
-    rootMode,
-    swcrc,
-    configFile,
-    test,
-    exclude,
-    folder,
-  ]);
   return {
-    key,
     notCompiled: (file) => {
       if (folder !== undefined) {
         const r = relative(folder, file);
