@@ -25,9 +25,13 @@
 // leaves .js files alone: Babel's own work is that of bench/real-files.mjs, and the figures
 // compare with its `configFile: false` ones); `--cjs` adds `@babel/plugin-transform-modules-commonjs`.
 //
+// `--base <checkout>`: a third folder whose `node_modules/smartasync` links to another checkout
+// (built: its dist/), run in the same rounds — build against build, with the ratio new ÷ base per
+// round.
+//
 // Run: node bench/babel-config.mjs [--quick] [--rounds N] [--files N] [--only real|whole] [--cjs]
-// (`npm run bench:babel-config`; part of `npm run bench`). Needs dist/. `--only` or `--cjs` prints the figures without writing
-// the results file.
+// [--base <checkout>] (`npm run bench:babel-config`; part of `npm run bench`). Needs dist/.
+// `--only`, `--cjs` or `--base` prints the figures without writing the results file.
 import {
   cpSync,
   existsSync,
@@ -69,8 +73,15 @@ const config = (withPlugin) => ({
     ...(withPlugin ? ["smartasync/babel"] : []),
   ],
 });
-const ARMS = ["babel", "babel+smartasync"];
-const projects = { babel: join(BASE, "babel"), "babel+smartasync": join(BASE, "smartasync") };
+const base = arg("--base", undefined);
+const ARMS = ["babel", "babel+smartasync", ...(base ? ["base"] : [])];
+const projects = {
+  babel: join(BASE, "babel"),
+  "babel+smartasync": join(BASE, "smartasync"),
+  ...(base ? { base: join(BASE, "base") } : {}),
+};
+/** The checkout each folder's `node_modules/smartasync` links to. */
+const linked = (arm) => (arm === "base" ? base : ROOT);
 
 // ——— the projects ———
 rmSync(BASE, { recursive: true, force: true });
@@ -88,7 +99,7 @@ for (const [arm, dir] of Object.entries(projects)) {
   mkdirSync(join(dir, "node_modules"), { recursive: true });
   writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: "bench-project", private: true })}\n`);
   writeFileSync(join(dir, "babel.config.json"), `${JSON.stringify(config(arm !== "babel"), null, 2)}\n`);
-  symlinkSync(ROOT, join(dir, "node_modules", "smartasync"));
+  symlinkSync(linked(arm), join(dir, "node_modules", "smartasync"));
   const roots = new Set(installed.files.map((f) => rootOfListed(f.rel)));
   for (const r of roots) {
     cpSync(join(ROOT, r), join(dir, inProject(r)), {
@@ -138,13 +149,14 @@ const between = () => new Promise((done) => setImmediate(done));
  * pass over these files (`first`); the others after the warm-up are the rounds.
  */
 async function pass(files, variants) {
-  const totals = Object.fromEntries(variants.map((v) => [v, { [ARMS[0]]: [], [ARMS[1]]: [] }]));
-  const first = Object.fromEntries(variants.map((v) => [v, { [ARMS[0]]: 0, [ARMS[1]]: 0 }]));
+  const zero = (x) => () => Object.fromEntries(ARMS.map((a) => [a, x()]));
+  const totals = Object.fromEntries(variants.map((v) => [v, zero(() => [])()]));
+  const first = Object.fromEntries(variants.map((v) => [v, zero(() => 0)()]));
   for (let r = -warm; r < rounds; r++) {
-    const sum = Object.fromEntries(variants.map((v) => [v, { [ARMS[0]]: 0, [ARMS[1]]: 0 }]));
+    const sum = Object.fromEntries(variants.map((v) => [v, zero(() => 0)()]));
     for (const [i, f] of files.entries()) {
       for (const [k, v] of variants.entries()) {
-        for (const a of balancedOrder(2, i + r + k)) {
+        for (const a of balancedOrder(ARMS.length, i + r + k)) {
           const t0 = performance.now();
           compile(ARMS[a], f.rel, f.variants[v]);
           sum[v][ARMS[a]] += performance.now() - t0;
@@ -159,10 +171,17 @@ async function pass(files, variants) {
     variants.map((v) => [
       v,
       {
-        totalMs: { [ARMS[0]]: summary(totals[v][ARMS[0]]), [ARMS[1]]: summary(totals[v][ARMS[1]]) },
+        totalMs: Object.fromEntries(ARMS.map((a) => [a, summary(totals[v][a])])),
         ratio: summary(pairedRatios(totals[v][ARMS[1]], totals[v][ARMS[0]])),
         perRound: pairedRatios(totals[v][ARMS[1]], totals[v][ARMS[0]]),
         firstPass: { ...first[v], ratio: first[v][ARMS[1]] / first[v][ARMS[0]] },
+        ...(base
+          ? {
+              baseRatio: summary(pairedRatios(totals[v].base, totals[v][ARMS[0]])),
+              newOverBase: summary(pairedRatios(totals[v][ARMS[1]], totals[v].base)),
+              newOverBasePerRound: pairedRatios(totals[v][ARMS[1]], totals[v].base),
+            }
+          : {}),
       },
     ]),
   );
@@ -171,9 +190,11 @@ async function pass(files, variants) {
 // Each file must compile in both arms, and the annotated variant must be analysed there.
 for (const f of realFiles) {
   for (const arm of ARMS) compile(arm, f.rel, f.variants.plain);
-  const r = compile("babel+smartasync", f.rel, f.variants.annotated);
-  if (!r.metadata.smartasync?.functions.some((fn) => fn.name === "smartasyncBenchStep"))
-    throw new Error(`babel-config: ${f.rel}: the appended function is not in the report`);
+  for (const arm of ARMS.slice(1)) {
+    const r = compile(arm, f.rel, f.variants.annotated);
+    if (!r.metadata.smartasync?.functions.some((fn) => fn.name === "smartasyncBenchStep"))
+      throw new Error(`babel-config: ${f.rel}: the appended function is not in the report (${arm})`);
+  }
 }
 // (That check compiled every real file once: the real files' first pass is not a fresh process.)
 const t0 = performance.now();
@@ -205,7 +226,26 @@ for (const [name, p] of [
   ]);
 }
 console.log(table(rows));
-if (only || cjs) process.exit(0);
+if (base) {
+  console.log("\nbuild against build (base: the checkout given)");
+  const brows = [["files", "base ÷ babel", "new ÷ babel", "new ÷ base", "new ÷ base per round"]];
+  for (const [name, p] of [
+    ["real files, as they are", real?.plain],
+    ["real files, annotated", real?.annotated],
+    [`whole project (${wholeFiles.length} files)`, whole?.asBuilt],
+  ]) {
+    if (!p) continue;
+    brows.push([
+      name,
+      x(p.baseRatio),
+      x(p.ratio),
+      x(p.newOverBase),
+      p.newOverBasePerRound.map((r) => r.toFixed(2)).join(" "),
+    ]);
+  }
+  console.log(table(brows));
+}
+if (only || cjs || base) process.exit(0);
 writeResults("babel-config", {
   machine: startMachine,
   command: `node bench/babel-config.mjs${quick ? " --quick" : ""}${args.includes("--rounds") ? ` --rounds ${rounds}` : ""}${args.includes("--files") ? ` --files ${treeFiles}` : ""}`,
