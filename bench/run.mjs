@@ -27,7 +27,15 @@ const source = {
     .filter(Boolean)
     .map((l) => l.slice(3)),
 };
-const benches = ["runtime.mjs", "babel.mjs", "swc.mjs", "real-files.mjs", "libraries.mjs", "jobs.mjs"];
+const benches = [
+  "runtime.mjs",
+  "babel.mjs",
+  "swc.mjs",
+  "real-files.mjs",
+  "babel-config.mjs",
+  "libraries.mjs",
+  "jobs.mjs",
+];
 const started = machine();
 for (const bench of benches) {
   console.log(`\n=== bench/${bench}`);

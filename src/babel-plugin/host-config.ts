@@ -103,8 +103,19 @@ function stampOf(files: (string | undefined)[]): string {
     .join("\0");
 }
 
+/**
+ * A `Locating`'s text, made once: the Babel plugin makes one per compiled file (index.ts
+ * `Program`) and asks for every module the file imports with it.
+ */
+const locatingKeys = new WeakMap<Locating, string>();
+
 function partialFor(load: LoadPartial, at: Locating, file: string): Partial | null {
-  const key = `${JSON.stringify(at)}\0${file}`;
+  let where = locatingKeys.get(at);
+  if (where === undefined) {
+    where = JSON.stringify(at);
+    locatingKeys.set(at, where);
+  }
+  const key = `${where}\0${file}`;
   const hit = partials.get(key);
   if (hit) {
     const v = hit.value;
@@ -148,13 +159,28 @@ export function babelReading(
     if (mine?.options === false) return { notCompiled: "the Babel config turns smartasync/babel off for it" };
     return { options: mine?.options };
   }
-  const own = self === undefined ? undefined : partialFor(load, at, self);
-  const fromConfig = own?.options.plugins?.find(isSmartasyncItem);
-  if (!fromConfig || fromConfig.options === false || !sameOptions(fromConfig.options, raw))
-    return { options: raw };
+  if (!fromConfigFile(load, at, self, raw)) return { options: raw };
   if (!mine) return { notCompiled: "the Babel config does not apply smartasync/babel to it" };
   if (mine.options === false) return { notCompiled: "the Babel config turns smartasync/babel off for it" };
   return { options: mine.options };
+}
+
+/**
+ * Whether the plugin running on `self` is the entry of `self`'s config file (with these options),
+ * not one the host passed itself. Answered once per compiled file: `at` is made per compiled file
+ * and Babel loaded that file's config once, at the start of its compile; the question is asked
+ * for every module the file imports.
+ */
+const selfReadings = new WeakMap<Locating, { self: string | undefined; fromConfig: boolean }>();
+
+function fromConfigFile(load: LoadPartial, at: Locating, self: string | undefined, raw: unknown): boolean {
+  const kept = selfReadings.get(at);
+  if (kept !== undefined && kept.self === self) return kept.fromConfig;
+  const own = self === undefined ? undefined : partialFor(load, at, self);
+  const entry = own?.options.plugins?.find(isSmartasyncItem);
+  const fromConfig = entry !== undefined && entry.options !== false && sameOptions(entry.options, raw);
+  selfReadings.set(at, { self, fromConfig });
+  return fromConfig;
 }
 
 function sameOptions(a: unknown, b: unknown): boolean {

@@ -293,11 +293,26 @@ interface State {
 }
 
 /** Every module specifier `source` names in an import, re-export, `import(…)` or `require(…)`, in order. */
-export function scanImports(source: string): ScannedImport[] {
+export function scanImports(source: string): readonly ScannedImport[] {
   // Cheap exit for the common file that imports nothing at all.
   if (!source.includes("import") && !source.includes("from") && !source.includes("require")) return [];
-  return scan(source, false).imports;
+  // The Babel plugin's analysis asks for the compiled file's imports up to four times a compile
+  // (its `require` calls, then `import(…)` for each question about method names: imported.ts);
+  // a 1.4 MB vite chunk was scanned four times (bench/babel-config.mjs's profile). The answer
+  // depends on the text alone: the last one is kept (one text, so a loop over a build's outputs
+  // keeps none of the others alive).
+  if (source !== lastImports.source) {
+    lastImports.imports = scan(source, false).imports;
+    lastImports.source = source;
+  }
+  return lastImports.imports;
 }
+
+/** `scanImports`' last answer (callers only read it: `readonly`). */
+const lastImports: { source: string | undefined; imports: readonly ScannedImport[] } = {
+  source: undefined,
+  imports: [],
+};
 
 /**
  * The three words an import is written with, wherever they are spelt, and `createRequire`, which

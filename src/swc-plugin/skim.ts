@@ -126,7 +126,7 @@ export interface Skim {
   /** Offsets of names given a default in a `const`/`let`/`var` pattern (`const { a = 1 } = o`): no write. */
   defaults: number[];
   /** `scanImports` of the file, when the skim made it (the analysis needs it too). */
-  imports?: ScannedImport[];
+  imports?: readonly ScannedImport[];
 }
 
 export interface SkimInput {
@@ -965,7 +965,7 @@ function smartTags(code: string): number[] {
 }
 
 /** The words a skipped function must not mention (see the module comment). */
-function wordsOf(s: Scan, input: SkimInput): { words: Set<string>; imports?: ScannedImport[] } {
+function wordsOf(s: Scan, input: SkimInput): { words: Set<string>; imports?: readonly ScannedImport[] } {
   const { options } = input;
   const words = new Set<string>(["eval"]);
   if (input.isModule !== true && !s.moduleSyntax && !s.strict) words.add("with");
@@ -977,7 +977,7 @@ function wordsOf(s: Scan, input: SkimInput): { words: Set<string>; imports?: Sca
   for (const name of s.names) withVariants(name);
   // Globals the file may set (`globalThis.gl = load`): their bare calls are SA206 (global-names.ts).
   for (const g of globalNamesIn(input.code)) words.add(g);
-  let imports: ScannedImport[] | undefined;
+  let imports: readonly ScannedImport[] | undefined;
   if (input.factsOf) {
     let any = false;
     // The nesting pass's imports stand for the scan's (a superset: more words, never fewer),

@@ -184,6 +184,18 @@ describe("the import scanner finds what the parser finds", () => {
     }
   });
 
+  // scanImports keeps its last answer (the Babel plugin's analysis asks up to four times a
+  // compile): another text, or the same text again after another, gets its own imports.
+  it("each text its own imports, asked in turn", () => {
+    const a = 'import x from "./a.js";\nrequire("./ra.js");\n';
+    const b = 'import("./b.js");\nexport * from "./rb.js";\n';
+    expect(specifiers(a)).toEqual(parsed(a));
+    expect(specifiers(b)).toEqual(parsed(b));
+    expect(specifiers(a)).toEqual(parsed(a));
+    expect(scanImports(a)).toBe(scanImports(a));
+    expect(specifiers(a)).not.toEqual(specifiers(b));
+  });
+
   it("TypeScript assertions `<T>x` stay code (no closing tag of that name)", () => {
     const code = 'const a = <T>b;\nconst c = <Map<string, number>>d;\nimport e from "./e.js";\n';
     expect(specifiers(code)).toEqual(["static ./e.js"]);
