@@ -9,10 +9,11 @@ import { join } from "node:path";
 import * as babel from "@babel/core";
 import presetTs from "@babel/preset-typescript";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
+import swc from "@swc/core";
 import MagicString from "magic-string";
 import { describe, expect, it } from "vitest";
 import smartasync from "../src/babel-plugin/index.js";
-import { transformSync as swcTransform } from "../src/swc-plugin/index.js";
+import { transformSync as swcTransform, transform as swcTransformAsync } from "../src/swc-plugin/index.js";
 import { ROOT } from "./harness.js";
 
 // Non-ASCII text before the call: SWC's spans are UTF-8 bytes, maps count UTF-16 columns.
@@ -95,6 +96,49 @@ describe("source maps point at the rewritten call as written", () => {
         ...CALL,
       });
     }
+  });
+
+  it("SWC: an `inputSourceMap` text SWC cannot read fails the file with SWC's own error, as plain SWC does", async () => {
+    // It was left out silently on an edited file (suspected in attack31); a stale comment URL
+    // SWC skips is still skipped (attack19 F11). Real @swc/core gives the expected error.
+    const base = { filename: "/virtual/app.ts", swcrc: false, sourceMaps: true as const };
+    const parser = { jsc: { parser: { syntax: "typescript" as const }, target: "es2022" as const } };
+    /** SWC's error text without its native backtrace, or "ok". */
+    const outcome = (fn: () => unknown): string => {
+      try {
+        fn();
+        return "ok";
+      } catch (e) {
+        return (e as Error).message.replace(/\n*Stack backtrace:[\s\S]*$/, "");
+      }
+    };
+    const decodes = JSON.stringify({ version: 3, sources: ["a.ts"], mappings: "AAAA" });
+    for (const given of [
+      "{not json",
+      "./app.ts.map",
+      "",
+      "null",
+      '{"version":3,"sources":["a"],"mappings":"!!!"}',
+    ]) {
+      const opts = { ...base, ...parser, inputSourceMap: given };
+      const expected = outcome(() => swc.transformSync(SOURCE, opts));
+      expect(expected, given).toMatch(/failed to read input source map/);
+      expect(
+        outcome(() => swcTransform(SOURCE, opts)),
+        given,
+      ).toBe(expected);
+      const async = await swcTransformAsync(SOURCE, opts).then(
+        () => "ok",
+        (e: Error) => e.message.replace(/\n*Stack backtrace:[\s\S]*$/, ""),
+      );
+      expect(async, given).toBe(expected);
+      // Without source maps SWC does not read it: neither does smartasync.
+      expect(outcome(() => swcTransform(SOURCE, { ...opts, sourceMaps: false }))).toBe("ok");
+    }
+    // A map SWC reads is composed as before; a bad comment URL is skipped by both.
+    expect(outcome(() => swcTransform(SOURCE, { ...base, ...parser, inputSourceMap: decodes }))).toBe("ok");
+    const stale = `${SOURCE}//# sourceMappingURL=data:application/json,%7Bnot\n`;
+    expect(outcome(() => swcTransform(stale, { ...base, ...parser }))).toBe("ok");
   });
 });
 

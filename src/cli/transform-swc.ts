@@ -49,7 +49,10 @@ export function swcDefaults(file: string, source = ""): SwcOptions {
       : syntaxOf(file).commonjs || readAsCommonJsScript(file, source)
         ? "commonjs"
         : true,
-    ...(cts ? { module: { type: "commonjs" as const } } : {}),
+    // With the annotation Node's CommonJS named-exports detection reads (`0 && (module.exports =
+    // { a: null, … })`): SWC's `_export(exports, { get a() … })` alone is not recognised, so an
+    // `.mts` importing the output by name failed at load, where tsc's output loads (attack31 F11).
+    ...(cts ? { module: { type: "commonjs" as const, exportInteropAnnotation: true } } : {}),
     jsc: {
       parser: typescript
         ? { syntax: "typescript", tsx: ext === ".tsx" }

@@ -28,6 +28,10 @@ export const CODES = {
     title:
       "a call of an async smartasync function passed from sync code to a parameter that uses it as a promise: it would get the value",
   },
+  SA110: {
+    severity: "error",
+    title: "the file is compiled as a script whose output is an ES module: the runtime cannot be brought in",
+  },
   SA201: { severity: "warning", title: "floating promise: async smartasync call neither awaited nor used" },
   SA202: { severity: "warning", title: "call in a callback of an unknown function: context cannot be known" },
   SA203: { severity: "hint", title: "blocking call in async code: await it to offload" },

@@ -220,6 +220,9 @@ export const MSG = {
   /** SA210: a sync-code call's value handed where the build does not follow it (context.ts `flowUnproven`). */
   flowUnproven: (call: string, why: string, variant: string) =>
     `\`${call}\` is in sync code, so its sync variant \`${variant}\` runs here and gives the value, where the plain call gives a promise; that value is ${why}, where code written for the plain program may use it as a promise (a race, a timeout, a \`.then\`) and would get the value. If the value is meant, call the variant by name, \`${variant}(…)\` (no warning); if the promise is meant, wrap the call in \`Promise.resolve(…)\`, which keeps it plain.`,
+  /** SA110: the file is compiled as a script whose output runs as an ES module (analyse.ts `refuseUnimportable`). */
+  unimportableScript: (option: string) =>
+    `the file is compiled as a script (\`${option}\`) and its output runs as an ES module (the nearest package.json says \`"type": "module"\`, or the file is \`.mjs\`), so smartasync cannot bring in its runtime: a script takes no \`import\`, and an ES module has no \`require\`. Compile it as a module (\`isModule: true\` or \`"unknown"\`), or, if the output runs as CommonJS, say so (\`module: { type: "commonjs" }\`, or \`isModule: "commonjs"\`).`,
   /** SA109: a call's value passed from sync code to a parameter used as a promise (param-uses.ts). */
   promiseArgument: (
     arg: string,

@@ -244,6 +244,13 @@ export function compile(
       options,
       graph,
       cjsTransform: input.cjsOutput,
+      // SWC's parser reads a script here: the runtime cannot come in by an `import` (attack31 F04).
+      script:
+        input.isModule === false
+          ? { kind: "script", option: "isModule: false" }
+          : input.isModule === "commonjs"
+            ? { kind: "commonjs", option: 'isModule: "commonjs"' }
+            : undefined,
       bundler: input.bundler === true,
       facts: input.facts !== false,
       error,

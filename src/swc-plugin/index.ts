@@ -173,6 +173,12 @@ function prepare(src: string, opts: Options | undefined, facts: boolean): Plan {
   const { report, exports } = result;
   if (result.code === undefined) return { ok: true, code: src, swcOpts, original: swcOpts, report, exports };
   if (!config.sourceMaps) return { ok: true, code: result.code, swcOpts, original: swcOpts, report, exports };
+  // A map the user hands over as text is SWC's to refuse: SWC fails a file whose
+  // `inputSourceMap` is not one it reads (not JSON, a path, mappings that do not decode), while
+  // the edited text goes to SWC with `inputSourceMap: false` and the composition below left it
+  // out silently (suspected in attack31). SWC reads it alone, on an empty program.
+  const refused = refusedInputMap(swcOpts.inputSourceMap);
+  if (refused !== undefined) return { ok: false, error: refused, swcOpts };
   // SWC chains an input map by the *output* column (measured: a call after a stripped type
   // annotation mapped 8 columns early, test/source-maps.test.ts), so the maps are composed here:
   // SWC maps its output to the edited text, ours maps that to the input, the user's (if any)
@@ -184,6 +190,17 @@ function prepare(src: string, opts: Options | undefined, facts: boolean): Plan {
   };
   const edited: SwcOptions = { ...swcOpts, sourceMaps: true, inputSourceMap: false };
   return { ok: true, code: result.code, swcOpts: edited, original: swcOpts, report, exports, compose };
+}
+
+/** SWC's error for a user-given `inputSourceMap` text it does not read, or undefined. */
+function refusedInputMap(given: SwcOptions["inputSourceMap"]): unknown {
+  if (typeof given !== "string") return undefined;
+  try {
+    swc.transformSync("", { swcrc: false, configFile: false, sourceMaps: true, inputSourceMap: given });
+    return undefined;
+  } catch (e) {
+    return e;
+  }
 }
 
 /** How the final map is made from SWC's map of the edited text. */

@@ -210,6 +210,25 @@ export async function both(s: Store): Promise<string> {
     }
   });
 
+  it("a `.cts` written with `import`/`export` is imported by name from an `.mts`, under either compiler", () => {
+    // Node's named-exports detection of a CommonJS module did not read SWC's `_export(exports,
+    // { get load() … })`: `import { load } from "./lib.cjs"` died at link time (attack31 F11);
+    // `tsc`'s output of the same `.cts` loads.
+    const dir = tree("build-cts-named-from-mts", {
+      "src/lib.cts": `import { readFileSync } from "node:fs";\n// @smartasync\nexport async function load(x: number): Promise<string> {\n  await null;\n  return "load:" + x;\n}\nexport const size = readFileSync(__filename, "utf8").length > 0;\n`,
+      "src/main.mts": `import { load, loadSync, size } from "./lib.cjs";\nfunction main(): string {\n  return load(1) as unknown as string;\n}\nconsole.log(main(), loadSync(2), size, typeof load);\n`,
+    });
+    for (const compiler of ["babel", "swc"]) {
+      const out = `out-${compiler}`;
+      const r = cli(["build", "src", "--out-dir", out, "--no-declarations", "--compiler", compiler], dir);
+      expect(r.stderr, compiler).toBe("");
+      expect(r.status, compiler).toBe(0);
+      const run = spawnSync(process.execPath, [join(dir, out, "main.mjs")], { encoding: "utf8" });
+      expect(run.stderr, compiler).toBe("");
+      expect(run.stdout, compiler).toBe("load:1 load:2 true function\n");
+    }
+  });
+
   it("a `.cjs` with a top-level `return` builds under either compiler, and its importers run", () => {
     // Node wraps CommonJS in a function, so `return` at the top is legal there; both compilers
     // refused it as a syntax error and the importer died with "Cannot find module" (attack23 F9).

@@ -91,6 +91,12 @@ export interface AnalysisInput {
   /** A CommonJS transform runs after smartasync (Babel's plugin, SWC's `module.type`). */
   cjsTransform: boolean;
   /**
+   * The compiler parses the file as a script because its options say so (not a guess): a
+   * CommonJS script (`"commonjs"`: SWC's `isModule: "commonjs"`), or a plain script (`option`
+   * names the setting, SWC's `isModule: false`). A script takes no `import` declaration.
+   */
+  script?: { kind: "script" | "commonjs"; option: string };
+  /**
    * A bundler reads the output (worker-imports.ts `ModuleHost`): a `.js` file of a package
    * without `"type"` is an ES module whatever its code. Default: Node reads it.
    */
@@ -113,6 +119,12 @@ export interface ModuleKind {
   cjsInput: boolean;
   /** The output will be CommonJS: the module's URL is `__filename` (DESIGN §10). */
   cjsOutput: boolean;
+  /**
+   * The compiler's option that makes the file a script whose output runs as an ES module: it
+   * can take neither an `import` (a script) nor a `require` (not defined there), so a plan that
+   * changes the file is refused (SA110).
+   */
+  unimportable?: string;
 }
 
 /** Everything an emitter needs to apply the decisions; nodes are those of the parsed file. */
@@ -161,8 +173,21 @@ export interface Analysis {
   plan?: Plan;
 }
 
-export function moduleKind(ctx: Ctx, cjsTransform: boolean, host: ModuleHost = "node"): ModuleKind {
-  const cjsInput = isCommonJsSource(ctx.program, ctx.filename, ctx.code, host);
+export function moduleKind(
+  ctx: Ctx,
+  cjsTransform: boolean,
+  host: ModuleHost = "node",
+  script?: AnalysisInput["script"],
+): ModuleKind {
+  let cjsInput = isCommonJsSource(ctx.program, ctx.filename, ctx.code, host);
+  // A file the compiler is told is a script cannot take the runtime by an `import` (SWC refused
+  // the edited text, reported as SA901 in a `"type": "module"` package: attack31 F04). A CommonJS
+  // script, or a script whose output a CommonJS transform makes CommonJS, takes a `require`; a
+  // script that stays an ES module (Node reads it by the package's `"type"`) takes neither.
+  if (script && !cjsInput) {
+    if (script.kind === "commonjs" || cjsTransform) cjsInput = true;
+    else return { cjsInput, cjsOutput: false, unimportable: script.option };
+  }
   return { cjsInput, cjsOutput: cjsInput || cjsTransform };
 }
 
@@ -577,7 +602,7 @@ function plan(
     });
   }
   if (factories.length) report.factories = factories.map((f) => factoryReport(ctx, f));
-  return {
+  const analysis: Analysis & { plan: Plan } = {
     report: finishReport(report),
     exports,
     plan: {
@@ -596,9 +621,23 @@ function plan(
       reExports,
       imported,
       names,
-      module: moduleKind(ctx, input.cjsTransform, input.bundler ? "bundler" : "node"),
+      module: moduleKind(ctx, input.cjsTransform, input.bundler ? "bundler" : "node", input.script),
     },
   };
+  refuseUnimportable(analysis.plan);
+  return analysis;
+}
+
+/**
+ * SA110: a plan that changes a file which can import nothing (`ModuleKind.unimportable`), at the
+ * first function it compiles (whose marker needs the runtime), else its first rewritten call.
+ */
+function refuseUnimportable(plan: Plan): void {
+  const option = plan.module.unimportable;
+  if (option === undefined || !planChanges(plan)) return;
+  const fn = plan.fns.find((f) => !f.processed) ?? plan.factories.find((f) => !f.processed);
+  const first = fn ? at(fn.loc) : ([...plan.edits.keys()][0] ?? plan.ctx.program.body[0] ?? plan.ctx.program);
+  fail(plan.ctx, "SA110", first as Located, MSG.unimportableScript(option));
 }
 
 /**
