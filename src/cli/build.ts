@@ -158,6 +158,7 @@ export function buildCommand(): Command {
     // Links to folders: placed as links in the output, followed, or refused (out-dir.ts).
     const folders = await folderLinks(
       srcDir,
+      outDir,
       tree.folderLinks,
       opts.followSymlinks ?? false,
       srcArg,

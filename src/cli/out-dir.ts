@@ -90,12 +90,19 @@ export interface FolderLinks {
  */
 export async function folderLinks(
   srcDir: string,
+  outDir: string,
   links: string[],
   follow: boolean,
   srcArg: string,
   cwd: string,
 ): Promise<FolderLinks> {
   const root = realpathSync(srcDir);
+  let outReal = outDir;
+  try {
+    outReal = realpathSync(outDir);
+  } catch {
+    // not made yet: nothing of it can be walked
+  }
   const out: FolderLinks = { placed: new Map(), code: [], other: [], refused: [] };
   // The real folders holding the link: <src>, and each followed folder on the way to it.
   const queue = links.map((link) => ({ link, chain: [root] }));
@@ -126,6 +133,13 @@ export async function folderLinks(
     if (chain.some((walked) => within(walked, real))) {
       out.refused.push(
         `${shown}: a symbolic link to ${real}, a folder it lies in; build does not follow a link loop`,
+      );
+      continue;
+    }
+    // A followed link into the out-dir would build the last build's output into this one.
+    if (within(real, outReal) || within(outReal, real)) {
+      out.refused.push(
+        `${shown}: a symbolic link to ${real}, which holds or lies in the out-dir; build does not read its own output`,
       );
       continue;
     }

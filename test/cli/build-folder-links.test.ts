@@ -75,7 +75,7 @@ describe("build: links to folders", () => {
     });
   }
 
-  it("a link build cannot place is refused, located: to a folder it skips, or a loop under --follow-symlinks", () => {
+  it("a link build cannot place is refused, located: to a folder it skips; under --follow-symlinks a loop, or the out-dir", () => {
     const dir = project("build-folder-link-refused", {
       "src/main.js": "export const a = 1;\n",
       "src/.cache/v/x.js": "export const x = 1;\n",
@@ -101,6 +101,18 @@ describe("build: links to folders", () => {
       `smartasync: src/ext/again: a symbolic link to ${join(loop, "shared")}, a folder it lies in; build does not follow a link loop\n`,
     );
     expect(existsSync(join(loop, "out"))).toBe(false);
+
+    // Followed into the out-dir, a build would read the last build's output.
+    const prev = project("build-folder-link-out-dir", {
+      "src/main.js": "export const a = 1;\n",
+      "out/old.js": "1;\n",
+    });
+    symlinkSync("../out", join(prev, "src/prev"), "dir");
+    const p = cli(["build", "src", "--out-dir", "out", "--follow-symlinks"], prev);
+    expect(p.status).toBe(2);
+    expect(p.stderr).toBe(
+      `smartasync: src/prev: a symbolic link to ${join(prev, "out")}, which holds or lies in the out-dir; build does not read its own output\n`,
+    );
   });
 
   it("a link named as a folder build skips (node_modules, a dot-folder) is skipped as that folder is", () => {
