@@ -3,7 +3,7 @@
  * TypeScript stripped, source maps beside each output, every other file copied unchanged.
  * Never writes into the source tree; writes nothing for a file that fails (exit 1 at the end).
  */
-import { existsSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { Command } from "commander";
@@ -24,8 +24,10 @@ import { UsageError, UsageErrors } from "./errors.js";
 import { oneLine } from "./escape.js";
 import { describeFsError, displayPath, walk } from "./files.js";
 import { formatSummary, summarise } from "./findings.js";
+import { isOwnInputMap } from "./input-map.js";
 import {
   copyOutput,
+  folderLinks,
   linkedOutputFolders,
   linkOutput,
   linksLeavingSrc,
@@ -135,7 +137,7 @@ export function buildCommand(): Command {
     )
     .option(
       "--follow-symlinks",
-      "read files in <src> that are symbolic links leading outside it (by default such a link is refused)",
+      "read files in <src> that are symbolic links leading outside it, and walk the folders such links lead to, building their files at the link's place (by default such a link is refused)",
     );
   addCommonOptions(cmd);
   return cmd.action(async (srcArg: string, opts: BuildOptions) => {
@@ -153,6 +155,18 @@ export function buildCommand(): Command {
       throw new UsageError(`${srcArg}: not a directory (build compiles a source tree)`);
     checkDirs(srcDir, outDir, srcArg, opts.outDir);
     const tree = await walk(srcDir);
+    // Links to folders: placed as links in the output, followed, or refused (out-dir.ts).
+    const folders = await folderLinks(
+      srcDir,
+      outDir,
+      tree.folderLinks,
+      opts.followSymlinks ?? false,
+      srcArg,
+      process.cwd(),
+    );
+    if (folders.refused.length > 0) throw new UsageErrors(folders.refused);
+    tree.code = [...tree.code, ...folders.code].sort();
+    tree.other = [...tree.other, ...folders.other].sort();
     if (tree.code.length === 0)
       throw new UsageError(`${srcArg}: no .js .mjs .cjs .jsx .ts .tsx .mts .cts files in this directory`);
 
@@ -169,37 +183,72 @@ export function buildCommand(): Command {
         );
       } else taken.set(target, f);
     }
+    const folderPlace = (link: string): string => join(outDir, relative(srcDir, link));
+    for (const link of folders.placed.keys()) {
+      const before = taken.get(folderPlace(link));
+      if (before !== undefined)
+        clashes.push(
+          `${displayPath(link, process.cwd())}: would be placed at ${displayPath(folderPlace(link), process.cwd())}, where ${displayPath(before, process.cwd())} is written`,
+        );
+    }
     // A copied file where build writes a file of its own (a source map, a declaration file, the
     // package manifest) would silently replace it or be replaced by it, whichever came last:
     // refused before anything is written, naming both (docs/cli.md).
-    const own = new Map<string, { what: string; instead: string }>();
+    // A source's own map beside it (`a.js.map`, named by `a.js`'s `sourceMappingURL`) is its
+    // input map: read into the built map, not copied (attack31 F08). Any other `.map` at the
+    // place of a compiled file's map is refused, with or without --no-source-maps: it would
+    // replace build's map, or lie beside a compiled file it does not describe.
+    const mapPlaces = new Map(tree.code.map((c) => [`${outFile(c)}.map`, c]));
+    const inputMaps = new Set<string>();
+    for (const f of tree.other) {
+      const code = f.endsWith(".map") ? mapPlaces.get(join(outDir, relative(srcDir, f))) : undefined;
+      if (code === undefined) continue;
+      let text: string;
+      try {
+        text = readFileSync(code, "utf8");
+      } catch {
+        continue; // compiling it reports why
+      }
+      if (isOwnInputMap(text, code, f, srcDir, opts.followSymlinks ?? false)) inputMaps.add(f);
+    }
+    const own = new Map<string, { where: string; instead: string }>();
     for (const f of tree.code) {
       const shown = displayPath(f, process.cwd());
-      if (opts.sourceMaps)
-        own.set(`${outFile(f)}.map`, {
-          what: `the source map of ${shown}`,
-          instead: "or pass --no-source-maps",
-        });
+      own.set(
+        `${outFile(f)}.map`,
+        opts.sourceMaps
+          ? {
+              where: `where build writes the source map of ${shown}`,
+              instead: `or name it in ${shown} (\`//# sourceMappingURL=\`) to chain it into the built map`,
+            }
+          : {
+              where: `beside ${displayPath(outFile(f), process.cwd())}, compiled from ${shown}, which it would not describe`,
+              instead: `or name it in ${shown} (\`//# sourceMappingURL=\`): a source's own map is not copied`,
+            },
+      );
       const decl = declarationName(relative(srcDir, f));
       if (opts.declarations && decl !== undefined)
         own.set(join(outDir, decl), {
-          what: `the declarations of ${shown}`,
+          where: `where build writes the declarations of ${shown}`,
           instead: "or pass --no-declarations",
         });
     }
     own.set(join(outDir, MANIFEST_FILE), {
-      what: "the package manifest (when a compiled module exports a smartasync function)",
+      where: "where build writes the package manifest (when a compiled module exports a smartasync function)",
       instead: "build writes that name itself",
     });
     for (const f of tree.other) {
+      if (inputMaps.has(f)) continue;
       const target = join(outDir, relative(srcDir, f));
       const clash = own.get(target);
       if (clash) {
         clashes.push(
-          `${displayPath(f, process.cwd())}: would be copied to ${displayPath(target, process.cwd())}, where build writes ${clash.what}; rename or remove it, ${clash.instead}`,
+          `${displayPath(f, process.cwd())}: would be copied to ${displayPath(target, process.cwd())}, ${clash.where}; rename or remove it, ${clash.instead}`,
         );
       }
     }
+    // Not copied from here on (read as input maps, or not at all under --no-source-maps).
+    tree.other = tree.other.filter((f) => !inputMaps.has(f));
     if (clashes.length > 0) throw new UsageErrors(clashes);
 
     // Read side: a link in <src> that leads outside it is read only when asked (out-dir.ts).
@@ -237,7 +286,12 @@ export function buildCommand(): Command {
       );
     }
     // Temporary files a build killed mid-write left in the folders written now (out-dir.ts).
-    sweepStaleTemps(new Set([outDir, ...[...taken.keys()].map((t) => dirname(t))]));
+    sweepStaleTemps(
+      new Set([
+        outDir,
+        ...[...taken.keys(), ...[...folders.placed.keys()].map(folderPlace)].map((t) => dirname(t)),
+      ]),
+    );
     const noteLink = (w: Written, file: string): void => {
       if (w.replacedLink) process.stderr.write(`smartasync build: ${oneLine(replacedNote(file))}\n`);
     };
@@ -328,6 +382,18 @@ export function buildCommand(): Command {
         places.push([join(outDir, decl), join(outDir, toDecl)]);
       try {
         for (const [at, target] of places) linkOutput(outDir, at, target);
+        linkedCount++;
+      } catch (e) {
+        process.stderr.write(
+          `smartasync: ${oneLine(displayPath(link, cwdNow))}: cannot place its link: ${oneLine(describeFsError(e))}\n`,
+        );
+        exitWith(EXIT_FINDINGS);
+      }
+    }
+    // A link to a folder of the tree leads to that folder's output (out-dir.ts, folderLinks).
+    for (const [link, rel] of folders.placed) {
+      try {
+        linkOutput(outDir, folderPlace(link), join(outDir, rel));
         linkedCount++;
       } catch (e) {
         process.stderr.write(

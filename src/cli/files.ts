@@ -2,7 +2,8 @@
  * Turns the paths given on the command line (files, directories, globs) into a sorted list of
  * absolute source files. Directories are walked for code files, skipping node_modules, dist,
  * .git and every dot-folder; globs go through tinyglobby with the same folders ignored. Neither
- * follows a link to a folder; both keep links to files.
+ * follows a link to a folder; both keep links to files. The walk lists the links to folders it
+ * met, for `build` to place in its output (out-dir.ts, `folderLinks`).
  */
 import {
   closeSync,
@@ -38,7 +39,8 @@ export function displayPath(file: string, cwd: string): string {
   return (rel === "" ? "." : rel).split(sep).join("/");
 }
 
-function skippedDir(name: string): boolean {
+/** node_modules, dist, .git and dot-folders: never walked. */
+export function skippedDir(name: string): boolean {
   return SKIPPED_DIRS.has(name) || name.startsWith(".");
 }
 
@@ -47,11 +49,13 @@ export interface Tree {
   code: string[];
   /** Every other file (build copies them). */
   other: string[];
+  /** Symbolic links to folders, not walked (a link named as a skipped folder is not listed). */
+  folderLinks: string[];
 }
 
 /** Every file under `dir`, skipping node_modules, dist, .git and dot-folders. Symlinked folders are not followed. */
 export async function walk(dir: string): Promise<Tree> {
-  const tree: Tree = { code: [], other: [] };
+  const tree: Tree = { code: [], other: [], folderLinks: [] };
   const visit = async (d: string): Promise<void> => {
     const entries = await readdir(d, { withFileTypes: true });
     for (const e of entries) {
@@ -62,7 +66,10 @@ export async function walk(dir: string): Promise<Tree> {
         if (e.isSymbolicLink()) {
           // A link to a folder is not followed; a dangling link is kept so reading it reports why.
           const target = await stat(p).catch(() => undefined);
-          if (target?.isDirectory()) continue;
+          if (target?.isDirectory()) {
+            if (!skippedDir(e.name)) tree.folderLinks.push(p);
+            continue;
+          }
         }
         (isCodeFile(p) ? tree.code : tree.other).push(p);
       }
@@ -71,6 +78,7 @@ export async function walk(dir: string): Promise<Tree> {
   await visit(dir);
   tree.code.sort();
   tree.other.sort();
+  tree.folderLinks.sort();
   return tree;
 }
 

@@ -70,6 +70,52 @@ export function refusedInputMap(
   return undefined;
 }
 
+/**
+ * Whether `map`, a file beside the source `file` (`a.js.map` beside `a.js`), is that source's
+ * own input map: the last `sourceMappingURL` the source names leads to it, and build may read it
+ * (`refusedInputMap`). Such a map is read into the built map, never copied: a copy would
+ * describe the source, not the compiled file beside it (attack31 F08).
+ */
+export function isOwnInputMap(
+  source: string,
+  file: string,
+  map: string,
+  root: string,
+  follow: boolean,
+): boolean {
+  const url = mapUrls(source).at(-1);
+  if (url === undefined || url.startsWith("data:")) return false;
+  let decoded = url;
+  try {
+    decoded = decodeURIComponent(url);
+  } catch {
+    // as written
+  }
+  if (resolve(dirname(file), decoded) !== map && resolve(dirname(file), url) !== map) return false;
+  return refusedInputMap(source, file, root, follow) === undefined;
+}
+
+const MAP_COMMENT = "sourceMappingURL=";
+
+/**
+ * `code` without the `//# sourceMappingURL=…` comment that ends it, if any: the compiled file
+ * names only the map build writes beside it, or none (`--no-source-maps`) — never the map its
+ * source named, which describes the source (attack31 F08: `out/a.js` kept `//# sourceMappingURL=
+ * a.js.map` for a copied map of `src/a.js`). Scanned by hand from the last mention: no regex.
+ */
+export function withoutMapComment(code: string): string {
+  const at = code.lastIndexOf(MAP_COMMENT);
+  if (at < 4) return code;
+  const lead = code.slice(at - 4, at);
+  if (lead !== "//# " && lead !== "//@ ") return code;
+  let end = at + MAP_COMMENT.length;
+  while (end < code.length && !/\s/.test(code[end]!)) end++;
+  if (code.slice(end).trim() !== "") return code;
+  let start = at - 4;
+  while (start > 0 && (code[start - 1] === " " || code[start - 1] === "\t")) start--;
+  return `${code.slice(0, start).trimEnd()}\n`;
+}
+
 /** `build`'s note for a file whose input map is not read, or undefined (see `inputMapRoot`). */
 export function inputMapNote(
   source: string,

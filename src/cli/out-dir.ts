@@ -12,8 +12,11 @@
  *   a link: it is the folder the user named.
  * - **Reading** `<src>`: a file that is a symbolic link (or lies under a linked folder) is read
  *   only if it resolves inside `<src>`; one that leads outside is refused before anything is
- *   compiled, unless `--follow-symlinks` says to follow it. Linked folders are not walked
- *   (files.ts).
+ *   compiled, unless `--follow-symlinks` says to follow it. A link to a folder is never dropped
+ *   (attack31 F06: the built program could not find the modules under it): one to a folder
+ *   build compiles is placed in the output as a link to that folder's output; one leading
+ *   outside `<src>` is refused, or with `--follow-symlinks` walked, its files built at their
+ *   place under the link (`folderLinks`).
  */
 import { randomBytes } from "node:crypto";
 import {
@@ -33,7 +36,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { abandoned } from "../compile/stale-temps.js";
 import { scanImports } from "../core/import-scan.js";
 import { type Resolution, resolveImport } from "../core/resolve.js";
-import { displayPath, NotRegularFileError } from "./files.js";
+import { describeFsError, displayPath, NotRegularFileError, skippedDir, type Tree, walk } from "./files.js";
 
 /** `child` is `parent` or lies under it (both absolute, normalised). */
 export function within(child: string, parent: string): boolean {
@@ -56,6 +59,103 @@ export function linksLeavingSrc(srcDir: string, files: string[]): { file: string
     }
     if (!within(real, root)) out.push({ file, target: real });
   }
+  return out;
+}
+
+/** What becomes of the links to folders in `<src>` (`folderLinks`). */
+export interface FolderLinks {
+  /** Link → the folder of `<src>` it leads to (relative to `<src>`'s real path; "" for `<src>`). */
+  placed: Map<string, string>;
+  /** The files of followed folders (`--follow-symlinks`), named at their place under the link. */
+  code: string[];
+  other: string[];
+  /** One message a link that can be neither placed nor followed. */
+  refused: string[];
+}
+
+/**
+ * The links to folders a walk of `<src>` met (files.ts). Node resolves an import through such a
+ * link (`./lib-link/a.js`), so the built tree needs one too (attack31 F06: the link was
+ * dropped without a word and the built program failed with ERR_MODULE_NOT_FOUND):
+ * - a link to a folder of `<src>` that build compiles is placed as a link to that folder's
+ *   output (`out/lib-link -> lib`): one module per file, as Node loads it by its real path;
+ * - a link to a folder build skips (under node_modules, dist, .git or a dot-folder) is refused:
+ *   there is no output for it to lead to;
+ * - a link leading outside `<src>` is refused as a file's link is, unless `--follow-symlinks`:
+ *   then its folder is walked and its files built at their place under the link, as a followed
+ *   file is (rerootedImports checks their imports). A link kept as is would lead the built
+ *   program to the uncompiled files, whose generated variants its callers import.
+ * A followed folder's links are handled the same way; one leading back to a folder it lies in
+ * is refused (it would be walked for ever). test/cli/build-folder-links.test.ts.
+ */
+export async function folderLinks(
+  srcDir: string,
+  outDir: string,
+  links: string[],
+  follow: boolean,
+  srcArg: string,
+  cwd: string,
+): Promise<FolderLinks> {
+  const root = realpathSync(srcDir);
+  let outReal = outDir;
+  try {
+    outReal = realpathSync(outDir);
+  } catch {
+    // not made yet: nothing of it can be walked
+  }
+  const out: FolderLinks = { placed: new Map(), code: [], other: [], refused: [] };
+  // The real folders holding the link: <src>, and each followed folder on the way to it.
+  const queue = links.map((link) => ({ link, chain: [root] }));
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const { link, chain } = next;
+    const shown = displayPath(link, cwd);
+    let real: string;
+    try {
+      real = realpathSync(link);
+    } catch {
+      continue; // gone meanwhile: nothing to place
+    }
+    if (within(real, root)) {
+      const rel = relative(root, real);
+      if (rel.split(sep).some((part) => part !== "" && skippedDir(part))) {
+        out.refused.push(
+          `${shown}: a symbolic link to ${displayPath(real, cwd)}, a folder build does not compile (node_modules, dist, .git and dot-folders are skipped), so the built tree has nothing for it to lead to; link a folder build compiles, or remove it`,
+        );
+      } else out.placed.set(link, rel);
+      continue;
+    }
+    if (!follow) {
+      out.refused.push(
+        `${shown}: a symbolic link to ${real}, outside ${srcArg}; build reads only files inside the source directory (pass --follow-symlinks to read its files)`,
+      );
+      continue;
+    }
+    if (chain.some((walked) => within(walked, real))) {
+      out.refused.push(
+        `${shown}: a symbolic link to ${real}, a folder it lies in; build does not follow a link loop`,
+      );
+      continue;
+    }
+    // A followed link into the out-dir would build the last build's output into this one.
+    if (within(real, outReal) || within(outReal, real)) {
+      out.refused.push(
+        `${shown}: a symbolic link to ${real}, which holds or lies in the out-dir; build does not read its own output`,
+      );
+      continue;
+    }
+    let tree: Tree;
+    try {
+      tree = await walk(link);
+    } catch (e) {
+      out.refused.push(`${shown}: ${describeFsError(e)}`);
+      continue;
+    }
+    out.code.push(...tree.code);
+    out.other.push(...tree.other);
+    queue.push(...tree.folderLinks.map((l) => ({ link: l, chain: [...chain, real] })));
+  }
+  out.code.sort();
+  out.other.sort();
   return out;
 }
 

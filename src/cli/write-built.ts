@@ -9,6 +9,7 @@
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { describeFsError } from "./files.js";
+import { withoutMapComment } from "./input-map.js";
 import { writeOutput } from "./out-dir.js";
 import type { TransformOutcome } from "./transform-file.js";
 
@@ -41,7 +42,8 @@ export function writeBuilt(
   if (!o.ok) return o;
   const { target, outDir } = plan;
   const written: WriteResult = { ok: false, replacedLinks: [] };
-  let code = o.code.endsWith("\n") ? o.code : `${o.code}\n`;
+  // The source's own `sourceMappingURL` comment, if the compiler kept it, named the source's map.
+  let code = withoutMapComment(o.code.endsWith("\n") ? o.code : `${o.code}\n`);
   try {
     // The compiled file keeps its source's permission bits: a `#!/usr/bin/env node` script stays
     // executable (attack29, suspected: it came out -rw-r--r--; test/cli/build-modes.test.ts), a

@@ -14,6 +14,8 @@
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import type { ModuleConfig, ParserConfig, Options as SwcOptions } from "@swc/core";
+import { OptionsError } from "../core/options.js";
+import { RustRegexError, rustRegExp } from "./rust-regex.js";
 
 /** SWC's `isModule`: `"commonjs"` parses a CommonJS script (top-level `return` allowed). */
 export type IsModule = boolean | "unknown" | "commonjs";
@@ -102,14 +104,14 @@ export function readSwcConfig(
 ): SwcFileConfig {
   const name = opts.filename || undefined;
   // Top-level `test`/`exclude` in the programmatic options filter the file first.
-  if (name !== undefined && !entryMatches(opts as RcEntry, name)) {
+  if (name !== undefined && !entryMatches(opts as RcEntry, name, undefined)) {
     throw new Excluded(
       `${name} is excluded by the \`test\`/\`exclude\` options`,
       "the `test`/`exclude` options",
     );
   }
   const configFile = locateConfigFile(opts, filename);
-  const entry = selectEntry(configFile === undefined ? undefined : loadRc(configFile), name);
+  const entry = selectEntry(configFile === undefined ? undefined : loadRc(configFile), name, configFile);
 
   // Programmatic options win over the `.swcrc`, each key as a whole: a `jsc.parser` given in
   // the options replaces the `.swcrc`'s parser entirely (flags are not merged).
@@ -251,10 +253,14 @@ function stripJsonComments(text: string): string {
  * it (none → SWC refuses the file); without a `.swcrc`, SWC's built-in entries by extension.
  * Without a filename an object `.swcrc` applies as it is and an array one not at all.
  */
-function selectEntry(rc: RcEntry | RcEntry[] | undefined, name: string | undefined): RcEntry {
+function selectEntry(
+  rc: RcEntry | RcEntry[] | undefined,
+  name: string | undefined,
+  configFile: string | undefined,
+): RcEntry {
   if (name === undefined) return rc !== undefined && !Array.isArray(rc) ? rc : {};
   const entries = rc === undefined ? DEFAULT_RC : Array.isArray(rc) ? rc : [rc];
-  const entry = entries.find((e) => entryMatches(e, name));
+  const entry = entries.find((e) => entryMatches(e, name, configFile));
   if (!entry) throw new Excluded(`no .swcrc entry applies to ${name}`, "its `.swcrc` (`test`/`exclude`)");
   return entry;
 }
@@ -271,11 +277,23 @@ const DEFAULT_RC: RcEntry[] = [
   { test: "\\.ts$", jsc: { parser: { syntax: "typescript", tsx: false } } },
 ];
 
-/** `exclude` first, then `test`; both match the filename as given (not resolved). */
-function entryMatches(entry: RcEntry, name: string): boolean {
+/**
+ * `exclude` first, then `test`; both match the filename as given (not resolved). `configFile`:
+ * the `.swcrc` the entry comes from (undefined: the programmatic options), where a pattern
+ * smartasync cannot read as SWC does is reported.
+ */
+function entryMatches(entry: RcEntry, name: string, configFile: string | undefined): boolean {
   const subject = sep === "\\" ? name.replaceAll("\\", "/") : name;
-  if (entry.exclude !== undefined && matcherMatches(entry.exclude, subject)) return false;
-  if (entry.test !== undefined) return matcherMatches(entry.test, subject);
+  const matches = (key: "test" | "exclude"): boolean => {
+    try {
+      return matcherMatches(entry[key], subject);
+    } catch (e) {
+      if (e instanceof UnreadablePattern) throw patternError(e, key, configFile);
+      throw e;
+    }
+  };
+  if (entry.exclude !== undefined && matches("exclude")) return false;
+  if (entry.test !== undefined) return matches("test");
   return true;
 }
 
@@ -287,22 +305,59 @@ function matcherMatches(matcher: unknown, subject: string): boolean {
   throw new Error(`unexpected \`test\`/\`exclude\` value ${JSON.stringify(matcher)}`);
 }
 
-const regexCache = new Map<string, RegExp>();
+class UnreadablePattern extends Error {
+  constructor(
+    readonly pattern: string,
+    readonly why: string,
+  ) {
+    super(why);
+  }
+}
 
 /**
- * SWC's patterns are Rust regexes. For paths the two dialects agree, except Rust's leading
- * inline flags (`(?i)…`), which Node 20 does not parse (they become JavaScript flags), and
- * `(?P<name>…)`. A pattern JavaScript cannot read throws (the caller then defers to SWC).
+ * SA104 for a pattern with no sure JavaScript reading, located at the pattern in the `.swcrc`
+ * (its first spelling as JSON writes it; the file alone when written otherwise).
+ */
+function patternError(e: UnreadablePattern, key: string, configFile: string | undefined): OptionsError {
+  const quoted = JSON.stringify(e.pattern);
+  let where = "the options";
+  if (configFile !== undefined) {
+    where = configFile;
+    try {
+      const text = readFileSync(configFile, "utf8");
+      const at = text.indexOf(quoted);
+      if (at >= 0) {
+        const before = text.slice(0, at).split("\n");
+        where += `:${before.length}:${before.at(-1)!.length + 1}`;
+      }
+    } catch {
+      // gone meanwhile: the file's name says enough
+    }
+  }
+  return new OptionsError(
+    `${where}: the \`${key}\` pattern ${quoted} cannot be read as SWC reads it (a Rust regex): ${e.why}; write it with syntax both read alike`,
+  );
+}
+
+const regexCache = new Map<string, RegExp | UnreadablePattern>();
+
+/**
+ * SWC's patterns are Rust regexes, read here with Rust's grammar and written as a JavaScript
+ * regex of the same meaning (rust-regex.ts: `[[:alpha:]]`, `[a-z--x]`, `\z`, Unicode `\d`…);
+ * a pattern without a sure translation throws `UnreadablePattern` (attack31 F09).
  */
 function rustRegex(source: string): RegExp {
   let re = regexCache.get(source);
   if (!re) {
-    const m = /^\(\?([ims]+)\)/.exec(source);
-    // Rust also spells a named group `(?P<name>…)`; JavaScript only `(?<name>…)`.
-    const body = (m ? source.slice(m[0].length) : source).replaceAll("(?P<", "(?<");
-    re = new RegExp(body, m?.[1]);
+    try {
+      re = rustRegExp(source);
+    } catch (e) {
+      if (!(e instanceof RustRegexError)) throw e;
+      re = new UnreadablePattern(source, e.message);
+    }
     regexCache.set(source, re);
   }
+  if (re instanceof UnreadablePattern) throw re;
   return re;
 }
 

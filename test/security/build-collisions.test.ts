@@ -33,7 +33,7 @@ describe("a copied file never replaces one build writes", () => {
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr.split("\n").filter((l) => l !== "")).toEqual([
         "smartasync: src/a.d.ts: would be copied to out/a.d.ts, where build writes the declarations of src/a.ts; rename or remove it, or pass --no-declarations",
-        "smartasync: src/a.js.map: would be copied to out/a.js.map, where build writes the source map of src/a.ts; rename or remove it, or pass --no-source-maps",
+        "smartasync: src/a.js.map: would be copied to out/a.js.map, where build writes the source map of src/a.ts; rename or remove it, or name it in src/a.ts (`//# sourceMappingURL=`) to chain it into the built map",
         "smartasync: src/lib/c.d.mts: would be copied to out/lib/c.d.mts, where build writes the declarations of src/lib/c.mts; rename or remove it, or pass --no-declarations",
         "smartasync: src/smartasync.manifest.json: would be copied to out/smartasync.manifest.json, where build writes the package manifest (when a compiled module exports a smartasync function); rename or remove it, build writes that name itself",
       ]);
@@ -41,17 +41,20 @@ describe("a copied file never replaces one build writes", () => {
     });
   }
 
-  it("--no-source-maps --no-declarations: the maps and declarations are copied, the manifest still refused", () => {
+  it("--no-source-maps --no-declarations: the declarations are copied; the manifest, and a map beside a compiled file it does not describe, still refused", () => {
     const dir = tree("security-build-collisions-opts", { ...SOURCES, ...PLANTED });
     const r = cli(["build", "src", "-o", "out", "--no-source-maps", "--no-declarations"], dir);
     expect(r.status).toBe(2);
+    // The map would lie beside out/a.js, which it does not describe (attack31 F08: it was copied).
     expect(r.stderr).toBe(
-      "smartasync: src/smartasync.manifest.json: would be copied to out/smartasync.manifest.json, where build writes the package manifest (when a compiled module exports a smartasync function); rename or remove it, build writes that name itself\n",
+      "smartasync: src/a.js.map: would be copied to out/a.js.map, beside out/a.js, compiled from src/a.ts, which it would not describe; rename or remove it, or name it in src/a.ts (`//# sourceMappingURL=`): a source's own map is not copied\n" +
+        "smartasync: src/smartasync.manifest.json: would be copied to out/smartasync.manifest.json, where build writes the package manifest (when a compiled module exports a smartasync function); rename or remove it, build writes that name itself\n",
     );
     rmSync(join(dir, "src/smartasync.manifest.json"));
+    rmSync(join(dir, "src/a.js.map"));
     const ok = cli(["build", "src", "-o", "out", "--no-source-maps", "--no-declarations"], dir);
     expect(ok.status, ok.stderr).toBe(0);
-    expect(readFileSync(join(dir, "out/a.js.map"), "utf8")).toBe(PLANTED["src/a.js.map"]);
+    expect(existsSync(join(dir, "out/a.js.map"))).toBe(false);
     expect(readFileSync(join(dir, "out/a.d.ts"), "utf8")).toBe(PLANTED["src/a.d.ts"]);
     // The generated manifest, not a copy.
     expect(

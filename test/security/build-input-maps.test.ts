@@ -32,7 +32,7 @@ const fn = (name: string) => `// @smartasync\nexport async function ${name}() { 
 
 for (const compiler of ["babel", "swc"] as const) {
   describe(`build --compiler ${compiler}: input source maps`, () => {
-    it("ignores a map outside <src> (relative, absolute, through a folder link), with a note; uses one inside", () => {
+    it("ignores a map outside <src> (relative, absolute), with a note; uses one inside; a folder link leading out is refused", () => {
       const dir = tree(`security-input-maps-${compiler}`, {
         "package.json": '{ "name": "p3", "type": "module" }\n',
         "other-project/dist/app.js.map": outsideMap,
@@ -40,17 +40,15 @@ for (const compiler of ["babel", "swc"] as const) {
         "src/w.js": `${fn("w")}/*# sourceMappingURL=../other-project/dist/app.js.map */\n`,
         "src/z.js": `${fn("z")}//# sourceMappingURL=maps/z.js.map\n`,
         "src/maps/z.js.map": insideMap,
-        "src/v.js": `${fn("v")}//# sourceMappingURL=lnk/app.js.map\n`,
         "src/e.js": `${fn("e")}//# sourceMappingURL=../\u001b]0;T\u0007.map\n`,
       });
       const abs = join(dir, "other-project/dist/app.js.map");
       // y.js names the outside map by its absolute path.
       writeFileSync(join(dir, "src/y.js"), `${fn("y")}//# sourceMappingURL=${abs}\n`);
-      symlinkSync("../other-project/dist", join(dir, "src/lnk"), "dir");
       const r = cli(["build", "src", "--out-dir", "out", "--compiler", compiler], dir);
       expect(r.stderr).not.toContain("\u001b");
       expect(r.status).toBe(0);
-      for (const f of ["x", "w", "y", "v"]) {
+      for (const f of ["x", "w", "y"]) {
         const map = readFileSync(join(dir, `out/${f}.js.map`), "utf8");
         expect(map, f).not.toContain(SECRET);
         expect(map, f).not.toContain("/home/dev/private");
@@ -67,6 +65,15 @@ for (const compiler of ["babel", "swc"] as const) {
       expect(z.sources).toHaveLength(1);
       expect(z.sources[0]).toMatch(/original-inside\.ts$/);
       expect(r.stderr).not.toContain("src/z.js:");
+      // A map named through a link to a folder outside <src>: the link is refused, so nothing
+      // is read through it (attack31 F06: build no longer drops such a link without a word).
+      writeFileSync(join(dir, "src/v.js"), `${fn("v")}//# sourceMappingURL=lnk/app.js.map\n`);
+      symlinkSync("../other-project/dist", join(dir, "src/lnk"), "dir");
+      const linked = cli(["build", "src", "--out-dir", "out-linked", "--compiler", compiler], dir);
+      expect(linked.status).toBe(2);
+      expect(linked.stderr).toBe(
+        `smartasync: src/lnk: a symbolic link to ${join(dir, "other-project/dist")}, outside src; build reads only files inside the source directory (pass --follow-symlinks to read its files)\n`,
+      );
     });
   });
 }

@@ -87,8 +87,12 @@ const CONSTRUCTED: { call: string; why: string; pattern?: string; flags?: string
     why: "the scan's fixed stops (literals proven here) with the names a file binds to createRequire appended, each an identifier with every metacharacter escaped: one more literal alternative, still a plain search",
   },
   {
-    call: "src/swc-plugin/config.ts: new RegExp(body, m?.[1])",
-    why: "the `test`/`exclude` patterns of the user's own .swcrc, applied to file names as SWC applies them",
+    call: 'src/swc-plugin/rust-regex.ts: new RegExp(source, p.caseless ? "iu" : "u")',
+    why: "the `test`/`exclude` patterns of the user's own .swcrc, read as the Rust regexes SWC reads and applied to file names as SWC applies them",
+  },
+  {
+    call: 'src/swc-plugin/rust-regex.ts: new RegExp(atom, "u")',
+    why: "one Unicode property escape (`\\p{Name}`), compiled only to learn whether JavaScript knows the name a .swcrc pattern uses: no repetition, nothing to backtrack",
   },
   {
     call: "src/core/options.ts: new RegExp(regex, flags)",
