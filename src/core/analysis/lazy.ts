@@ -24,7 +24,8 @@ import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { closedWrite } from "./scope.js";
 import { peelCallee } from "./transparent.js";
-import { type Closing, forEachChild, globalNamesIn, type Node, requiresOpaquely, wordsIn } from "./tree.js";
+import { globalNamesIn } from "./global-text.js";
+import { type Closing, forEachChild, type Node, requiresOpaquely, wordsIn } from "./tree.js";
 
 /** A `Closing` plus the words it was made from (checked again after the analysis). */
 export interface LazyClosing extends Closing {
