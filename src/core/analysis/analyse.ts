@@ -39,8 +39,8 @@ import { type ErrorClass, errorClassesToRegister, importedErrorClassesToRegister
 import { type ExportUse, indexExports, type ReExportVariant, reExportVariants } from "./exports.js";
 import { factoryReport, resolveFactories } from "./factories.js";
 import { factsOfFile } from "./facts.js";
-import { globalFunctionsOf } from "./global-names.js";
 import { statementForms } from "./forms.js";
+import { globalFunctionsOf } from "./global-names.js";
 import { addKinds } from "./held.js";
 import { ImportedFns } from "./imported.js";
 import { checkInherited } from "./inherited.js";
