@@ -5,9 +5,9 @@
  * in that module, or in a module that imports it — calls the function under a name that has no
  * variant, so it stays a plain call, and sync code that wants its value gets a promise. The call
  * is SA206 there, never a silent promise (fixtures modules/global-second-name,
- * modules/global-second-name-spellings). The module's facts carry them (`ModuleFacts.globals`),
- * so an importer's call is told too; a call of the member (`globalThis.gl(5)`) is dispatched as
- * `o.gl()` is (calls.ts). A global whose name is computed at run time (`globalThis[k] = load`)
+ * modules/global-second-name-spellings). The module's facts carry them (`ModuleFacts.globals`,
+ * with those its imports set: facts.ts), so an importer's call is told too, however far on; a
+ * call of the member (`globalThis.gl(5)`) is dispatched as `o.gl()` is (calls.ts). A global whose name is computed at run time (`globalThis[k] = load`)
  * is SA206 at the write: which bare calls reach it cannot be told (fixture
  * modules/global-second-name-computed).
  */
