@@ -168,6 +168,8 @@ export const MSG = {
       ? // A limit, not a bug: the analysis recurses, and V8's stack ends (test/reliability, depth).
         `this file nests deeper than smartasync can analyse (${message}). Split the deepest expression into smaller ones; raising Node's stack (\`node --stack-size=…\`) also helps.`
       : `internal error in smartasync: ${message}. Please report it with this file.`,
+  globalUnnamed: (write: string, fn: string) =>
+    `\`${write}\` sets a global whose name is computed at run time to the smartasync function \`${fn}\`: a bare call of that global, here or in a module that imports this one, calls it by a name without its variant, which gives a promise where sync code wants the value, and the build cannot tell which calls those are. Instead, call \`${fn}\` itself (import it), or write the global's name (\`globalThis.name = ${fn}\`) so its bare calls are reported.`,
   notFollowed: (call: string, why: string) => {
     const { reason, advice } = splitAdvice(why);
     return `\`${call}\` calls a smartasync function by a route smartasync does not follow (${reason}), so it stays a plain call, which gives a promise where this code wants the value. ${advice ? `Instead, ${advice}.` : "Call the function by its own name, or call its variant explicitly."}`;

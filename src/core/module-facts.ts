@@ -497,6 +497,12 @@ export interface Manifest {
    */
   blocking?: Record<string, Record<string, Omit<BlockingFact, "from">>>;
   /**
+   * Of a subpath (or of a file, beside `files`): global name → the smartasync function the
+   * module sets that global to (`globalThis.gl = load`), so importers' bare calls of it are
+   * reported (SA206) as for the package's source.
+   */
+  globals?: Record<string, FactTable>;
+  /**
    * Beside `files`: compiled file → `fileStamp` of it as `smartasync build` wrote it. An entry of
    * `files` is taken only while its file still has that stamp (attack26 F04): a file rebuilt or
    * rewritten since (another build into the same out-dir, a tool run over it) is not what the
@@ -746,12 +752,22 @@ export function factsFromManifest(
     if (typeof b?.name !== "string") continue;
     blocking.set(exported, { name: b.name, ...(b.class === true ? { class: true as const } : {}), from });
   }
+  const globals = new Map<string, ExportFact>();
+  for (const [global, g] of Object.entries(manifest.globals?.[key] ?? {})) {
+    // A manifest is a dependency's file: only well-formed entries are taken, each a name without
+    // its variant (`unfollowed` says why).
+    if (typeof g?.name !== "string" || (g.kind !== "sync" && g.kind !== "async")) continue;
+    if (typeof g.unfollowed !== "string") continue;
+    const variant = typeof g.variant === "string" ? g.variant : g.name;
+    globals.set(global, { name: g.name, kind: g.kind, variant, unfollowed: g.unfollowed, from });
+  }
   return {
     exports: factsOf(table),
     methods,
     ...(namespaces.size ? { namespaces } : {}),
     ...(picked.size ? { picked } : {}),
     ...(blocking.size ? { blocking } : {}),
+    ...(globals.size ? { globals } : {}),
   };
 }
 
@@ -825,6 +841,7 @@ export function buildFileManifest(files: Record<string, ModuleFacts>): Manifest 
     ...(byFile.nested ? { nested: byFile.nested } : {}),
     ...(byFile.picked ? { picked: byFile.picked } : {}),
     ...(byFile.blocking ? { blocking: byFile.blocking } : {}),
+    ...(byFile.globals ? { globals: byFile.globals } : {}),
   };
 }
 
@@ -870,6 +887,10 @@ export function buildManifest(entries: Record<string, ModuleFacts>): Manifest {
       manifest.blocking[subpath] = Object.fromEntries(
         [...facts.blocking].map(([exported, { from: _from, ...rest }]) => [exported, rest]),
       );
+    }
+    if (facts.globals?.size) {
+      manifest.globals ??= {};
+      manifest.globals[subpath] = tableOf({ exports: facts.globals, methods: new Map() });
     }
     for (const [m, kinds] of facts.methods)
       methods[m] = [...new Set([...(methods[m] ?? []), ...kinds])].sort();

@@ -89,7 +89,8 @@
  * the whole file and analyses it again (analyse.ts), so the answer is always the whole file's.
  */
 
-import { globalNamesIn, lowerBound, wordsIn } from "../core/analysis/tree.js";
+import { globalNamesIn } from "../core/analysis/global-text.js";
+import { lowerBound, wordsIn } from "../core/analysis/tree.js";
 import { type AnnotationParse, mayContainMisspelling, parseAnnotation } from "../core/annotation.js";
 import { isWideSpace } from "../core/chars.js";
 import { type ScannedImport, scanImports } from "../core/import-scan.js";

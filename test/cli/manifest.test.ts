@@ -120,6 +120,50 @@ it("a built package's manifest carries its element-held exports: importers get S
   expect(warnings(built.stdout)).toEqual(warnings(source.stdout));
 });
 
+it("a built package's manifest carries the globals it sets to smartasync functions: importers' bare calls get SA206 as importers of the source do", () => {
+  // `globalThis.gl = load` (and `Reflect.set(globalThis, "gr", load)`) in the package's entry: a
+  // bare `gl(1)` of an importer is a name without the variant (issue 13), whether the importer
+  // reads the package's source or its build (the manifest's `globals`); once the build's
+  // manifest did not carry them, and the call of a built package's global was silently plain.
+  const lib = {
+    "src/index.js": `// @smartasync\nexport async function load(x) {\n  return x;\n}\nglobalThis.gl = load;\nReflect.set(globalThis, "gr", load);\n`,
+  };
+  const main = (from: string) =>
+    `import "${from}";\nexport function main() {\n  return [gl(1), gr(2)].join(",");\n}\n`;
+  const dir = tree("build-manifest-globals", {
+    ...lib,
+    "app/src/main.js": main("lib"),
+    "app/node_modules/lib/package.json": JSON.stringify({
+      name: "lib",
+      type: "module",
+      exports: { ".": "./dist/index.js" },
+      smartasync: { manifest: "./dist/smartasync.manifest.json" },
+    }),
+    "source/main.js": main("../src/index.js"),
+  });
+  const r = cli(["build", "src", "--out-dir", "app/node_modules/lib/dist"], dir);
+  expect(r.status, r.stderr).toBe(0);
+  const manifest = JSON.parse(
+    readFileSync(join(dir, "app/node_modules/lib/dist/smartasync.manifest.json"), "utf8"),
+  );
+  expect(Object.keys(manifest.globals?.["index.js"] ?? {}).sort()).toEqual(["gl", "gr"]);
+  expect(manifest.globals["index.js"].gl).toMatchObject({ name: "load", kind: "async" });
+  const pkg = JSON.parse(readFileSync(join(dir, "app/node_modules/lib/package.json"), "utf8"));
+  const facts = factsFromManifest("lib", join(dir, "app/node_modules/lib"), ".", pkg);
+  expect(facts.globals?.get("gl")).toMatchObject({ name: "load", kind: "async", from: "lib" });
+
+  const warnings = (out: string) =>
+    out
+      .split("\n")
+      .filter((l) => l.includes("warning SA206"))
+      .map((l) => l.replace(/^\S+:(\d+:\d+): /, "$1: ").replace(/ at \S+:\d+:\d+ /, " at … "));
+  const built = cli(["check", "src"], join(dir, "app"));
+  const source = cli(["check", "source"], dir);
+  expect(built.status, built.stdout).toBe(0);
+  expect(warnings(built.stdout).map((l) => l.slice(0, 10))).toEqual(["3:11: warn", "3:18: warn"]);
+  expect(warnings(built.stdout)).toEqual(warnings(source.stdout));
+});
+
 it("the manifest of a CommonJS barrel lists what importers of its source see: functions, element-held literals, namespaces", () => {
   // One rule carries a re-export's facts (core/analysis/exports.ts, carryReExport) for importers
   // and for the manifest; the manifest once dropped a barrel's `picked` and `namespaces`.

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { globalNamesIn } from "../../src/core/analysis/tree.js";
+import { globalNamesIn, globalWriteNames, globalWritesIn } from "../../src/core/analysis/global-text.js";
 
 // The names a file may set on the global object, read from its text before any tree: each one
 // is watched by the fast paths (every function mentioning it is analysed), so a comparison must
-// not count as a write (vite's and lodash's `global.Object === Object` made `Object` watched).
+// not count as a write (vite's and lodash's `global.Object === Object` made `Object` watched),
+// and a file with no spelling of a write is never walked (`unnamed` false, no names).
 describe("globalNamesIn", () => {
   it("reads assignments, compound and logical ones included", () => {
     const code = "globalThis.gl = load; global.a += 1; window.b ||= f; self.c ??= g; self . d=1";
@@ -14,5 +15,60 @@ describe("globalNamesIn", () => {
     const code =
       "if (global.Object === Object) x(); self.key == 1; self.k != 2; window.w !== 3; self.n <= 4; g(self.m);";
     expect([...globalNamesIn(code)]).toEqual([]);
+    expect(globalWritesIn(code).unnamed).toBe(false);
+  });
+
+  it("reads keys written as strings and templates, and through `(0, globalThis)`", () => {
+    const code =
+      "globalThis[\"gk\"] = load; globalThis[ `gt` ] = load; self['gs'] ||= f; (0, globalThis).g0 = f;";
+    expect([...globalNamesIn(code)].sort()).toEqual(["g0", "gk", "gs", "gt"]);
+  });
+
+  it("reads a `const` second name of the global object, not a member read into one", () => {
+    const code = "const g = globalThis; g.gc = load; g['gd'] = load; const h = globalThis.process; h.x = 1;";
+    expect([...globalNamesIn(code)].sort()).toEqual(["gc", "gd"]);
+  });
+
+  it("reads Reflect.set, defineProperty, assign, defineProperties and stubGlobal", () => {
+    const code = [
+      'Reflect.set(globalThis, "gr", load);',
+      "Object.defineProperty(global, 'gd', { value: load });",
+      "Object.assign(globalThis, { ga: load, load, m() {} });",
+      'Object.defineProperties(window, { gp: { value: load, get: () => "x)" } }); after(1);',
+      'vi.stubGlobal("gv", load);',
+    ].join("\n");
+    const names = globalNamesIn(code);
+    for (const n of ["gr", "gd", "ga", "load", "m", "gp", "gv"]) expect(names.has(n), n).toBe(true);
+    // The object's `)` inside a string does not end the call early; the call's `)` does.
+    expect(names.has("after")).toBe(false);
+  });
+
+  it("does not read calls on other objects, or reads of keys", () => {
+    const code =
+      'map.set(key, "v"); Object.assign(target, { a: 1 }); Object.defineProperty(exports, "b", {}); const v = globalThis[k]; f(globalThis["c"]); if (globalThis[Symbol.for("x")] === y) z();';
+    expect([...globalNamesIn(code)]).toEqual([]);
+    expect(globalWritesIn(code).unnamed).toBe(false);
+  });
+
+  it("marks a write under a key it cannot read, so the walk looks", () => {
+    for (const code of [
+      "globalThis[k] = load;",
+      "globalThis[names[0]] ??= load;",
+      "Reflect.set(globalThis, k, load);",
+      "Object.assign(globalThis, lib);",
+    ])
+      expect(globalWritesIn(code).unnamed, code).toBe(true);
+  });
+});
+
+// SA302's question of the same text: which of the built-ins a worker reads the file may replace.
+describe("globalWriteNames", () => {
+  it("reads the spellings globalNamesIn reads, and the built-in's name as a string or a bare write", () => {
+    const names = new Set(["fetch", "Date", "URL", "Math"]);
+    expect([...globalWriteNames('Reflect.set(globalThis, "fetch", f); Date = D;', names)].sort()).toEqual([
+      "Date",
+      "fetch",
+    ]);
+    expect([...globalWriteNames("if (global.Math === Math) x(); new URL(u);", names)]).toEqual([]);
   });
 });

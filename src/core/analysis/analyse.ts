@@ -15,6 +15,7 @@ import {
   buildIndex,
   type CallEdit,
   exportedPlainUnits,
+  exportedValueOf,
   type Index,
   markSyncBodyBlocks,
   planCalls,
@@ -39,6 +40,7 @@ import { type ExportUse, indexExports, type ReExportVariant, reExportVariants } 
 import { factoryReport, resolveFactories } from "./factories.js";
 import { factsOfFile } from "./facts.js";
 import { statementForms } from "./forms.js";
+import { globalFunctionsOf } from "./global-names.js";
 import { addKinds } from "./held.js";
 import { ImportedFns } from "./imported.js";
 import { checkInherited } from "./inherited.js";
@@ -557,6 +559,9 @@ function checkCalls(bound: Bound, collected: Collected, proven: Proven, classifi
   checkModuleLevelWorkerCalls(ctx, index, inWorkers, edits);
   checkUnboundedDiscards(ctx, index, edits);
   checkCallerState(ctx, index, edits);
+  // A global set to a smartasync function under a computed name is SA206 at the write, reported
+  // whether or not the file calls a bare global (fixture modules/global-second-name-computed).
+  globalFunctionsOf(ctx, fns, { buildIndex, exportedValueOf });
   for (const fn of fns) checkExportClash(ctx, fn, exportIndex.get(fn.name));
   // A factory exported by a list (`export { createLoader }`) would leave its twin unexported.
   for (const f of factories)

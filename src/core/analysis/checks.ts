@@ -24,6 +24,8 @@ import {
   MAX_REEXPORT_DEPTH,
   specifierNames,
 } from "./exports.js";
+import { forEachGlobalWrite } from "./global-names.js";
+import { globalWriteNames } from "./global-text.js";
 import { implicitCalls, implicitName } from "./implicit.js";
 import type { SaFunction } from "./model.js";
 import { runtimeLocals } from "./runtime-names.js";
@@ -31,7 +33,7 @@ import type { WorkerRead } from "./same-everywhere.js";
 import { type Binding, isReference, patternNames } from "./scope.js";
 import { isMutator, isReader } from "./sync-table.js";
 import { peelCallee } from "./transparent.js";
-import { GLOBAL_ASSIGN, isFunction, isFunctionBinding, type Node } from "./tree.js";
+import { isFunction, isFunctionBinding, type Node } from "./tree.js";
 import { GLOBAL_OBJECTS, globalObject, importedCallee } from "./twin-callee.js";
 import { globalName, isNodeRequire, memberName, strip, type treeView } from "./view.js";
 import { declarationOf, fileOf, importedCtx, topLevelEffects, WORKER_GUARD } from "./worker-imports.js";
@@ -543,50 +545,6 @@ export function functionLabel(ctx: Ctx, fn: Node): string {
 
 export { GLOBAL_OBJECTS };
 
-/** `Object.assign(…)`, `defineProperties(…)`: any name the file mentions may be a key written. */
-const GLOBAL_ASSIGN_CALL = /\b(?:assign|defineProperties)\s*\(/;
-/** An assignment operator at the start of a text (`==` is told apart by the character after it). */
-const WRITE_OPERATOR = /^(?:\*\*|<<|>>>|>>|&&|\|\||\?\?|[-+*/%&|^])?=/;
-/** Test runners' calls that put a stub on an object's key (`vi.spyOn(globalThis, "fetch")`). */
-const RUNNER_REPLACES = new Set(["spyOn", "replaceProperty", "stub", "replace"]);
-
-/**
- * The names of `names` the text may write as globals (globalWrites): a member assignment of the
- * global object, the name as a string (`globalThis["fetch"] =`, `Reflect.set(…, "fetch", …)`,
- * `vi.stubGlobal("fetch", …)`), an assignment to the bare name (`fetch = stub`), or any name
- * the file mentions where it calls `Object.assign`/`defineProperties`. A superset the walk
- * narrows; a file writing none is not walked.
- */
-function globalWriteNames(code: string, names: ReadonlySet<string>): Set<string> {
-  const wanted = new Set<string>();
-  for (const m of code.matchAll(GLOBAL_ASSIGN)) if (names.has(m[2]!)) wanted.add(m[2]!);
-  const assigns = GLOBAL_ASSIGN_CALL.test(code);
-  for (const name of names) {
-    if (wanted.has(name)) continue;
-    let at = code.indexOf(name);
-    while (at >= 0) {
-      const before = code[at - 1];
-      // A bounded look after the name: a file naming it often is not copied whole each time.
-      const after = code.slice(at + name.length, at + name.length + 64).trimStart();
-      const op = WRITE_OPERATOR.exec(after)?.[0];
-      // `fetch = stub`, `g.fetch = stub` (`g` a second name of globalThis, the walk tells).
-      const word = !/[\w$]/.test(before ?? "") && !/^[\w$]/.test(after);
-      if (
-        before === '"' ||
-        before === "'" ||
-        before === "`" ||
-        (word && before !== "." && assigns) ||
-        (word && op !== undefined && after[op.length] !== "=")
-      ) {
-        wanted.add(name);
-        break;
-      }
-      at = code.indexOf(name, at + name.length);
-    }
-  }
-  return wanted;
-}
-
 /** A place the program replaces a global (`globalThis.fetch = stub`), and the function doing it, if any. */
 export interface GlobalWrite {
   loc: string;
@@ -680,8 +638,9 @@ export function replacedGlobal(name: string, through: string, w: GlobalWrite, by
  * - `Reflect.set`, `Object.defineProperty`, `Reflect.defineProperty(globalThis, "fetch", …)`;
  * - a test runner's stub: Vitest's `vi.stubGlobal("fetch", …)`, `spyOn(globalThis, "fetch")`
  *   (Vitest, Jest), `jest.replaceProperty`, sinon's `stub`/`replace(globalThis, "fetch", …)`.
- * The names are found in the text first (globalWriteNames), so that only a file that may write
- * such a global is walked. The walk enters every function: where one was left closed, the
+ * The names are found in the text first (global-text.ts `globalWriteNames`), so that only a
+ * file that may write such a global is walked; the walk is global-names.ts `forEachGlobalWrite`,
+ * the one reading of these spellings on the tree. The walk enters every function: where one was left closed, the
  * analysis runs again on the whole tree.
  */
 export function globalWrites(ctx: Ctx, names: ReadonlySet<string>): Map<string, GlobalWrite> {
@@ -698,41 +657,8 @@ export function globalWrites(ctx: Ctx, names: ReadonlySet<string>): Map<string, 
       ...(inside ? { by: functionLabel(ctx, inside) } : {}),
     });
   };
-  if (wanted.size)
-    ctx.tree.walk(ctx.program as Node, (n) => {
-      if (n.type === "AssignmentExpression") {
-        const left = strip(n.left as Node);
-        if (left.type === "Identifier") {
-          if (!ctx.scopes.binding(left, left.name)) found(left.name, n);
-        } else if (left.type === "MemberExpression" && globalObject(ctx, strip(left.object as Node)))
-          found(memberName(left), n);
-        return undefined;
-      }
-      if (n.type !== "CallExpression") return undefined;
-      const callee = strip(n.callee as Node);
-      if (callee.type !== "MemberExpression") return undefined;
-      const method = memberName(callee);
-      const args = n.arguments.map((a) => strip(a as Node));
-      const owner = globalName(ctx.scopes, callee.object as Node);
-      const keyAt = (i: number): string | undefined =>
-        args[i]?.type === "StringLiteral" ? (args[i] as t.StringLiteral).value : undefined;
-      const onGlobal = args[0] !== undefined && globalObject(ctx, args[0]);
-      if (method === "stubGlobal") found(keyAt(0), n);
-      else if (
-        onGlobal &&
-        ((owner === "Reflect" && (method === "set" || method === "defineProperty")) ||
-          (owner === "Object" && method === "defineProperty") ||
-          (method !== undefined && RUNNER_REPLACES.has(method)))
-      )
-        found(keyAt(1), n);
-      else if (onGlobal && owner === "Object" && (method === "assign" || method === "defineProperties"))
-        for (const a of args.slice(1))
-          if (a.type === "ObjectExpression")
-            for (const p of a.properties)
-              if (p.type === "ObjectProperty" || p.type === "ObjectMethod")
-                found(keyName(p as { key: Node; computed?: boolean }), n);
-      return undefined;
-    });
+  // Every function entered (not closedOk): where one was left closed, the analysis runs again.
+  if (wanted.size) forEachGlobalWrite(ctx, ({ name, node }) => found(name, node), false);
   if (!FAKE_CLOCK_TEXT.test(ctx.code)) return out;
   ctx.tree.walk(ctx.program as Node, (n) => {
     if (n.type !== "CallExpression") return undefined;

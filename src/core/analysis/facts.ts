@@ -95,6 +95,8 @@ export interface FactsHow {
   imports: () => readonly ScannedImport[];
   /** The smartasync method names of the module an import names (`methods` of its facts). */
   methodsOf: (specifier: string) => Map<string, Set<FunctionKind>> | undefined;
+  /** The globals the module an import names sets to smartasync functions (`globals` of its facts). */
+  globalsOf: (specifier: string) => Map<string, ExportFact> | undefined;
 }
 
 /**
@@ -118,9 +120,10 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
   const foreign = new Set<string>();
   if (file) ownFacts(file, how, { exports, methods, namespaces, picked, blocking }, local);
   // Globals it sets to a smartasync function: importers' bare calls of them are SA206 (global-names.ts).
-  const globals = file
-    ? globalFunctionsOf(file.ctx, file.fns, { buildIndex, exportedValueOf })
-    : new Map<string, ExportFact>();
+  // A copy: the imports' globals are added below, and the module's own map is global-names.ts's.
+  const globals = new Map(
+    file ? globalFunctionsOf(file.ctx, file.fns, { buildIndex, exportedValueOf }) : undefined,
+  );
   const into: Carrying = {
     exports,
     methods,
@@ -146,9 +149,14 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
   // other module hands this module's namespace on, `escapedNamespaces`): importers reach it as
   // an export, and the graph, entered at this module, does not see it (fixture
   // modules/cycle-dispatch-unmarked).
+  // So do the globals an import sets to a smartasync function, itself or through its own imports:
+  // running this module runs it, so a bare `gl()` of a module that imports this one (and of one
+  // further on) calls the global without its variant, SA206 as for a direct import (issue 13,
+  // fixture modules/global-second-name-indirect). The first setting of a name counts.
   for (const { specifier } of how.imports()) {
     const more = how.methodsOf(specifier);
     if (more) for (const [m, kinds] of more) if (!local.has(m)) addKinds(methods, new Map([[m, kinds]]));
+    for (const [name, g] of how.globalsOf(specifier) ?? []) if (!globals.has(name)) globals.set(name, g);
   }
   // A re-exported smartasync function whose variant name the module also declares itself
   // (`export * from "./a"; export function loadSync() {}`) or re-exports from a module where
@@ -440,6 +448,7 @@ export function factsOfFile(
         : {}),
       imports: () => scanned().imports,
       methodsOf: (specifier) => imported.factsOf(specifier).methods,
+      globalsOf: (specifier) => imported.factsOf(specifier).globals,
       ownExports: () => scanned().ownExports,
       shadowed: (name) => {
         shadowing ??= shadowingNames(

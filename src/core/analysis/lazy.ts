@@ -20,11 +20,12 @@ import { hasFacts, hasProblem } from "../module-facts.js";
 import type { Index } from "./calls.js";
 import { tokensAfter } from "./collect.js";
 import { type Ctx, keyName } from "./ctx.js";
+import { globalNamesIn } from "./global-text.js";
 import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { closedWrite } from "./scope.js";
 import { peelCallee } from "./transparent.js";
-import { type Closing, forEachChild, globalNamesIn, type Node, requiresOpaquely, wordsIn } from "./tree.js";
+import { type Closing, forEachChild, type Node, requiresOpaquely, wordsIn } from "./tree.js";
 
 /** A `Closing` plus the words it was made from (checked again after the analysis). */
 export interface LazyClosing extends Closing {

@@ -9,6 +9,7 @@ import { planSyncVariant } from "../inline.js";
 import { packageFolderOf, packageStampOf } from "../managed.js";
 import {
   EMPTY_FACTS,
+  type ExportFact,
   FactsCache,
   type FactsJson,
   type FileStamp,
@@ -1110,6 +1111,7 @@ export class ModuleGraph {
       starOrigin: (from, name) => this.starOrigin(from, name, path),
       imports: () => text.imports,
       methodsOf: (specifier) => this.methodsOf(specifier, path),
+      globalsOf: (specifier) => this.globalsOf(specifier, path),
     });
     return {
       exports: facts.exports,
@@ -1214,6 +1216,15 @@ export class ModuleGraph {
   private methodsOf(specifier: string, from: string): Map<string, Set<FunctionKind>> | undefined {
     const read = this.imported(specifier, from, false);
     return read === "cycle" ? undefined : read?.methods;
+  }
+
+  /**
+   * The globals the module `specifier` names from `from` sets to smartasync functions, its
+   * imports' included (facts.ts `FactsHow.globalsOf`); none from a module still being computed.
+   */
+  private globalsOf(specifier: string, from: string): Map<string, ExportFact> | undefined {
+    const read = this.imported(specifier, from, false);
+    return read === "cycle" ? undefined : read?.globals;
   }
 
   /**

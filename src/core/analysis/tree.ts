@@ -379,28 +379,6 @@ function hitsOf(code: string, word: string): readonly number[] {
   return hits;
 }
 
-/**
- * `globalThis.x = …` (or `global.`, `window.`, `self.`, compound and logical forms) in a file's
- * text: a superset (`x.global.y = 1`, `globalThis.a == b` match too), which the walk narrows on
- * the tree. No lookaround: test/security/redos.test.ts proves every regex linear.
- */
-export const GLOBAL_ASSIGN =
-  /\b(globalThis|global|window|self)\s*\.\s*([A-Za-z_$][\w$]*)\s*(?:\*\*|<<|>>>|>>|&&|\|\||\?\?|[-+*/%&|^])?=/g;
-
-/**
- * The names `code` may set on the global object (GLOBAL_ASSIGN: a superset the walk narrows):
- * the fast paths watch their bare calls (analysis/global-names.ts).
- */
-export function globalNamesIn(code: string): Set<string> {
-  const out = new Set<string>();
-  // `global.Object === Object` (lodash's and vite's global test) is a comparison: the `=` the
-  // regex ends on is the first of `==`. Each watched name opens every function mentioning it, and
-  // `Object` is in most of them (the annotated real-file bench took 1.4× longer).
-  for (const m of code.matchAll(GLOBAL_ASSIGN))
-    if (code.charCodeAt(m.index + m[0].length) !== 61 /* = */) out.add(m[2]!);
-  return out;
-}
-
 let opaqueText: string | undefined;
 let opaqueAnswer = false;
 
