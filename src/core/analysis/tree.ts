@@ -387,11 +387,24 @@ function hitsOf(code: string, word: string): readonly number[] {
 export const GLOBAL_ASSIGN =
   /\b(globalThis|global|window|self)\s*\.\s*([A-Za-z_$][\w$]*)\s*(?:\*\*|<<|>>>|>>|&&|\|\||\?\?|[-+*/%&|^])?=/g;
 
+let globalsText: string | undefined;
+let globalsAnswer: ReadonlySet<string> = new Set();
+
 /**
  * The names `code` may set on the global object (GLOBAL_ASSIGN: a superset the walk narrows):
- * the fast paths watch their bare calls (analysis/global-names.ts).
+ * the fast paths watch their bare calls (analysis/global-names.ts). Kept for the last text asked
+ * about: one annotated file asks three times (the skim, the closing, the global functions), each
+ * a search of the whole text.
  */
-export function globalNamesIn(code: string): Set<string> {
+export function globalNamesIn(code: string): ReadonlySet<string> {
+  if (code !== globalsText) {
+    globalsAnswer = globalNamesSearch(code);
+    globalsText = code;
+  }
+  return globalsAnswer;
+}
+
+function globalNamesSearch(code: string): Set<string> {
   const out = new Set<string>();
   // `global.Object === Object` (lodash's and vite's global test) is a comparison: the `=` the
   // regex ends on is the first of `==`. Each watched name opens every function mentioning it, and
