@@ -170,12 +170,7 @@ function parse(
                 return facts;
               }
             : undefined,
-          // The nesting pass reads no JSX text (the skim runs only where the parser reads none)
-          // and no Flow: its imports stand for the file's in ECMAScript and TypeScript only.
-          codeImports:
-            input.parser.syntax === "ecmascript" || input.parser.syntax === "typescript"
-              ? codeImports
-              : undefined,
+          codeImports,
         })
       : undefined;
   if (!skimmed) return full();
@@ -197,6 +192,18 @@ function parse(
       return whole;
     },
   };
+}
+
+/**
+ * The nesting pass's imports where they stand for the file's (every import a tokenizer finds is
+ * among them): it reads no JSX text, and no Flow, so in ECMAScript and TypeScript without JSX only.
+ */
+function notedImports(
+  input: EngineInput,
+  imports: readonly ScannedImport[] | undefined,
+): readonly ScannedImport[] | undefined {
+  const { syntax, jsx, tsx } = input.parser;
+  return (syntax === "ecmascript" || syntax === "typescript") && !jsx && !tsx ? imports : undefined;
 }
 
 function isDiagnostic(e: unknown): boolean {
@@ -227,7 +234,10 @@ export function compile(
   // A file that must be parsed is held to the per-file limits first (SA901, located), unless
   // the caller held it to them already (smartasync/swc, which also hands it to SWC).
   // The imports that pass meets in code go to the skim (the caller's when it ran the pass).
-  const codeImports = input.limitsChecked ? input.codeImports : checkLimits(code, filename);
+  const codeImports = notedImports(
+    input,
+    input.limitsChecked ? input.codeImports : checkLimits(code, filename),
+  );
   // Facts of imports, read once for the skim and the analysis.
   const importFacts = new Map<string, ModuleFacts>();
   const parsed = parse(input, graph, importFacts, codeImports);
@@ -238,6 +248,7 @@ export function compile(
       parsed,
       importFacts,
       scannedImports: parsed.imports,
+      codeImports,
       code,
       filename,
       fileName,

@@ -90,6 +90,12 @@ export interface AnalysisInput {
   importFacts?: Map<string, ModuleFacts>;
   /** `scanImports(code)`, when the caller made it already (swc-plugin/skim.ts). */
   scannedImports?: readonly ScannedImport[];
+  /**
+   * The imports the nesting pass met in code, when it was sure of its reading and the file holds
+   * no JSX (compile/depth.ts `PassNotes`): every import `scanImports` finds is among them, so
+   * where none of them leads anywhere the text need not be scanned (imported.ts `noneNoted`).
+   */
+  codeImports?: readonly ScannedImport[];
   /** A CommonJS transform runs after smartasync (Babel's plugin, SWC's `module.type`). */
   cjsTransform: boolean;
   /**
@@ -304,7 +310,14 @@ function bind(input: AnalysisInput, lazy: boolean): Bound {
   // The bind step: what the context holds read-only, decided before its tree is built.
   const { ctx, bound } = createBoundCtx(init, (fresh) => {
     const names = new Names(fresh);
-    const imported = new ImportedFns(fresh, names, "facts", input.importFacts, input.scannedImports);
+    const imported = new ImportedFns(
+      fresh,
+      names,
+      "facts",
+      input.importFacts,
+      input.scannedImports,
+      input.codeImports,
+    );
     const closing = lazy ? closingFor(fresh, imported, input.parsed.skipped) : undefined;
     // A program with skipped bodies is read only with closed functions (analyse: whole tree).
     if (!closing && input.parsed.skipped) throw new Error("a skimmed parse needs closed functions");

@@ -136,6 +136,8 @@ export class ImportedFns {
     known?: Map<string, ModuleFacts>,
     /** `scanImports` of the file's text, when the caller made it already. */
     private readonly scanned?: readonly ScannedImport[],
+    /** The nesting pass's imports, a superset of the scan's (analyse.ts `AnalysisInput.codeImports`). */
+    private readonly noted?: readonly ScannedImport[],
   ) {
     this.facts = new Map(known);
   }
@@ -223,9 +225,12 @@ export class ImportedFns {
     // Scanned once per file: the fast path and method dispatch both ask.
     // `...require(` (a spread: `{ ...require("./lib") }`) is a call too; `x.require(` is not.
     // So is `req("./x")` of `const req = createRequire(…)` (attack 21, F6).
+    // Where no `require` the nesting pass noted leads anywhere, neither does any the scan finds:
+    // every reader of these sources passes one with no facts and no problem by.
     this.required ??=
-      /(?:^|[^\w$.]|\.\.\.)require\s*\(/.test(this.ctx.code) || this.ctx.code.includes("createRequire")
-        ? (this.scanned ?? scanImports(this.ctx.code))
+      !this.noneNoted("require", (f) => !hasFacts(f) && !hasProblem(f)) &&
+      (/(?:^|[^\w$.]|\.\.\.)require\s*\(/.test(this.ctx.code) || this.ctx.code.includes("createRequire"))
+        ? this.scan()
             .filter((i) => i.kind === "require")
             .map((i) => i.specifier)
         : [];
@@ -365,8 +370,50 @@ export class ImportedFns {
   private *methodSources(): Generator<string> {
     for (const s of this.ctx.program.body)
       if (s.type === "ImportDeclaration" && s.importKind === "type") yield s.source.value;
-    if (!this.ctx.code.includes("import(") && !/import\s+\(/.test(this.ctx.code)) return;
-    for (const i of this.scanned ?? scanImports(this.ctx.code)) if (i.kind === "dynamic") yield i.specifier;
+    yield* this.dynamicSources();
+  }
+
+  private dynamic?: string[];
+
+  /** The specifiers of `import("…")`, found once per file (methodKinds is asked several times). */
+  private dynamicSources(): string[] {
+    const code = this.ctx.code;
+    // Every reader of these sources reads their methods alone.
+    this.dynamic ??=
+      this.noneNoted("dynamic", (f) => f.methods.size === 0) ||
+      (!code.includes("import(") && !/import\s+\(/.test(code))
+        ? []
+        : this.scan()
+            .filter((i) => i.kind === "dynamic")
+            .map((i) => i.specifier);
+    return this.dynamic;
+  }
+
+  private scannedHere?: readonly ScannedImport[];
+
+  /** `scanImports` of the file's text: the caller's, or made once here. */
+  private scan(): readonly ScannedImport[] {
+    this.scannedHere ??= this.scanned ?? scanImports(this.ctx.code);
+    return this.scannedHere;
+  }
+
+  /**
+   * Whether every import of `kind` the nesting pass noted has facts that say nothing (`empty`):
+   * those notes hold every import `scanImports` would find (compile/depth.ts `PassNotes`,
+   * test/compile/pass-imports.test.ts), so then none the scan finds says anything either, and the
+   * scan of the whole text is not made. On the annotated real-file bench it was 4% of
+   * `smartasync/swc`'s time: vite's `build.js` names `import(` only in strings, Babel 7's CommonJS
+   * files `require` modules with nothing smartasync (docs/performance.md, "2026-12-07, evening").
+   * Not where the scan reads more than the pass: `req("./x")` of `createRequire`.
+   */
+  private noneNoted(kind: "require" | "dynamic", empty: (facts: ModuleFacts) => boolean): boolean {
+    const noted = this.noted;
+    if (noted === undefined || this.scanned !== undefined || this.ctx.code.includes("createRequire"))
+      return false;
+    for (const i of noted)
+      if (i.kind === kind && !empty(this.factsOf(i.specifier, kind === "require" ? kind : undefined)))
+        return false;
+    return true;
   }
 
   /**
