@@ -14,7 +14,7 @@ import {
   rebound,
 } from "./calls.js";
 import { unboundedWhy } from "./checks.js";
-import type { Ctx } from "./ctx.js";
+import { type Ctx, keyName } from "./ctx.js";
 import { exportFactOf, unfollowedFactOf } from "./export-fact.js";
 import { ownExportNames } from "./export-names.js";
 import {
@@ -39,7 +39,7 @@ import { globalFunctionsOf } from "./global-names.js";
 import { addKinds, exportedMethods, pickedHolders } from "./held.js";
 import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
-import { patternNames } from "./scope.js";
+import { type Binding, patternNames } from "./scope.js";
 import type { Node } from "./tree.js";
 import { tsNamespaceExports } from "./ts-namespaces.js";
 import { isExportsObject, memberName, strip } from "./view.js";
@@ -219,6 +219,17 @@ function secondNameExports(
           held,
           `it is exported as \`${name}\`, a second name the module gives it (\`${local}\`, line ${held.line}), without its variant; export the function by its own name`,
         );
+    // `const l = exports.load; module.exports.a = l`, `const { load: a } = exports; exports.a = a`:
+    // a name read back from the module's own exports (fixture cjs/exports-alias-through-local).
+    const read = !held && b ? ownExportOfBinding(b) : undefined;
+    const fn = read && exportedOwn(fns, uses, read.key);
+    if (read && fn)
+      for (const name of names)
+        set(
+          name,
+          { name: fn.display, kind: fn.kind, fn },
+          `it is exported as \`${name}\`, a second name the module gives it (\`${local}\`, read from \`${read.text}\` at line ${read.line}), without its variant; export the function by its own name (\`exports.${name} = ${fn.name}\`)`,
+        );
   }
   // `export default c ? load : null`, `module.exports = lib.load`: the value of an expression.
   for (const { exported, value } of values) {
@@ -230,21 +241,62 @@ function secondNameExports(
         held,
         `it is exported as \`${exported}\`, the value of an expression (line ${value.loc?.start.line ?? 0}), without its variant; export the function by its own name`,
       );
-    // `exports.alias = exports.load` (`module.exports.` either side): a second name read back from
-    // the module's own exports, whatever `exports.load` holds by then: as `export const alias =
-    // load`, its importers' calls are SA206, never silently plain (fixture cjs/exports-member-alias).
-    const v = strip(value);
-    const key =
-      !held && v.type === "MemberExpression" && isExportsObject(v.object as Node) ? memberName(v) : undefined;
-    const fn = key === undefined ? undefined : exportedOwn(fns, uses, key);
-    if (fn)
+    // `exports.alias = exports.load` (`module.exports.` either side, a literal key, `Object.assign(exports,
+    // { alias: exports.load })`, `Object.defineProperty(exports, "alias", { value: exports.load })`,
+    // `.bind(…)` of it): a second name read back from the module's own exports, whatever
+    // `exports.load` holds by then: as `export const alias = load`, its importers' calls are
+    // SA206, never silently plain (fixtures cjs/exports-member-alias, cjs/exports-computed-alias,
+    // cjs/exports-alias-assign-define).
+    const read = held ? undefined : ownExportRead(value);
+    const fn = read && exportedOwn(fns, uses, read.key);
+    if (read && fn)
       set(
         exported,
         { name: fn.display, kind: fn.kind, fn },
-        `it is exported as \`${exported}\`, a second name the module gives it (\`${exportsText(v)}.${key}\`, line ${value.loc?.start.line ?? 0}), without its variant; export the function by its own name (\`exports.${exported} = ${fn.name}\`)`,
+        `it is exported as \`${exported}\`, a second name the module gives it (\`${read.text}\`, line ${value.loc?.start.line ?? 0}), without its variant; export the function by its own name (\`exports.${exported} = ${fn.name}\`)`,
       );
   }
   return out;
+}
+
+/** A read of the module's own export (`exports.load`, `module.exports["load"]`, `exports.load.bind(x)`): its key, as written. */
+function ownExportRead(value: Node): { key: string; text: string } | undefined {
+  let v = strip(value);
+  // `exports.load.bind(null)`: the same function under another name, as `load.bind(null)` is.
+  if (
+    v.type === "CallExpression" &&
+    (v.callee as Node).type === "MemberExpression" &&
+    memberName(v.callee as Node) === "bind"
+  )
+    v = strip((v.callee as t.MemberExpression).object as Node);
+  if (v.type !== "MemberExpression" || !isExportsObject(v.object as Node)) return undefined;
+  const key = memberName(v);
+  return key === undefined ? undefined : { key, text: `${exportsText(v)}.${key}` };
+}
+
+/**
+ * The export a module-level name is given from the module's own exports where it is declared:
+ * `const l = exports.load`, `const { load: l } = module.exports` (fixture
+ * cjs/exports-alias-through-local).
+ */
+function ownExportOfBinding(b: Binding): { key: string; text: string; line: number } | undefined {
+  const d = b.node;
+  if (d.type !== "VariableDeclarator" || !d.init) return undefined;
+  const line = d.loc?.start.line ?? 0;
+  if (d.id.type === "Identifier") {
+    const read = ownExportRead(d.init as Node);
+    return read && { ...read, line };
+  }
+  const init = strip(d.init as Node);
+  if (d.id.type !== "ObjectPattern" || !isExportsObject(init)) return undefined;
+  for (const p of d.id.properties) {
+    if (p.type !== "ObjectProperty") continue;
+    const v = (p.value.type === "AssignmentPattern" ? p.value.left : p.value) as Node;
+    const key = keyName(p as { key: Node; computed?: boolean });
+    if (v.type === "Identifier" && v.name === b.name && key !== undefined)
+      return { key, text: `${init.type === "Identifier" ? "exports" : "module.exports"}.${key}`, line };
+  }
+  return undefined;
 }
 
 /** The module's own smartasync function exported under `name` (`exports.load = load`, `export { f as load }`). */
