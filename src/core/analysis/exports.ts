@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import { type ScannedReExport, scanModule } from "../import-scan.js";
 import { MSG } from "../messages.js";
-import type { BlockingFact, ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
+import type { BlockingFact, ExportFact, ListedHolder, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant, variantName } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
@@ -599,6 +599,8 @@ export interface Carrying {
   problems?: Map<string, string>;
   /** Names re-exported from a module where they are no function's variant. */
   foreign?: Set<string>;
+  /** Exported objects and classes holding annotated methods (`ModuleFacts.listed`, SA213). */
+  listed?: Map<string, ListedHolder>;
 }
 
 /**
@@ -633,6 +635,9 @@ export function carryReExport(
       if (carried(name) && !into.picked.has(name)) into.picked.set(name, p);
     for (const [name, b] of target.blocking ?? [])
       if (carried(name) && !into.blocking.has(name)) into.blocking.set(name, b);
+    if (into.listed)
+      for (const [name, l] of target.listed ?? [])
+        if (carried(name) && !into.listed.has(name)) into.listed.set(name, l);
     // A namespace the target exports by name (`export * as ns`, `module.exports = { ns }`) is
     // one of its names, which a star carries too (ES: `export *` re-exports it).
     for (const [name, ns] of target.namespaces ?? [])
@@ -649,6 +654,8 @@ export function carryReExport(
     if (p) into.picked.set(exported, p);
     const b = target.blocking?.get(imported);
     if (b) into.blocking.set(exported, b);
+    const l = target.listed?.get(imported);
+    if (l) into.listed?.set(exported, l);
     // The static methods of a class re-exported under another name (`Util.len` → `U.len`).
     for (const [name, m] of target.blocking ?? [])
       if (name.startsWith(`${imported}.`)) into.blocking.set(`${exported}${name.slice(imported.length)}`, m);

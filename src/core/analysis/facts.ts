@@ -1,6 +1,6 @@
 import type { types as t } from "@babel/core";
 import { type ScannedImport, scanModule } from "../import-scan.js";
-import type { BlockingFact, ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
+import type { BlockingFact, ExportFact, ListedHolder, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
@@ -39,6 +39,7 @@ import { globalFunctionsOf } from "./global-names.js";
 import { addKinds, exportedMethods, pickedHolders } from "./held.js";
 import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
+import { exportedListed } from "./object-reflection.js";
 import { type Binding, patternNames } from "./scope.js";
 import type { Node } from "./tree.js";
 import { tsNamespaceExports } from "./ts-namespaces.js";
@@ -116,7 +117,8 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
   const local = new Set<string>();
   /** Names re-exported by name from a module where they are not a variant (`export { loadSync } from "./other"`). */
   const foreign = new Set<string>();
-  if (file) ownFacts(file, how, { exports, methods, namespaces, picked, blocking }, local);
+  const listed = new Map<string, ListedHolder>();
+  if (file) ownFacts(file, how, { exports, methods, namespaces, picked, blocking, listed }, local);
   // Globals it sets to a smartasync function: importers' bare calls of them are SA206 (global-names.ts).
   const globals = file
     ? globalFunctionsOf(file.ctx, file.fns, { buildIndex, exportedValueOf })
@@ -128,6 +130,7 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
     namespaces,
     blocking,
     foreign,
+    listed,
     ...(how.problems ? { problems: how.problems } : {}),
   };
   // ES `export *`s giving one name from different bindings leave it out (attack 17, F7).
@@ -179,6 +182,7 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
     ...(picked.size ? { picked } : {}),
     ...(blocking.size ? { blocking } : {}),
     ...(globals.size ? { globals } : {}),
+    ...(listed.size ? { listed } : {}),
   };
 }
 
@@ -318,11 +322,13 @@ function exportsText(v: Node): string {
 function ownFacts(
   m: AnalysedModule,
   how: FactsHow,
-  into: Pick<Carrying, "exports" | "methods" | "namespaces" | "picked" | "blocking">,
+  into: Pick<Carrying, "exports" | "methods" | "namespaces" | "picked" | "blocking"> & {
+    listed: Map<string, ListedHolder>;
+  },
   local: Set<string>,
 ): void {
   const { ctx, fns, uses, values, imported } = m;
-  const { exports, methods, namespaces, picked, blocking } = into;
+  const { exports, methods, namespaces, picked, blocking, listed } = into;
   const ts = tsNamespaceExports(ctx, fns, how.withStrategies);
   // A function annotated inside a TypeScript namespace is reached through the namespace (below),
   // not by its name; a later declaration of a name is the one exported.
@@ -397,6 +403,10 @@ function ownFacts(
   for (const [name, fact] of secondNameExports(ctx, fns, uses, values))
     if (!exports.has(name)) exports.set(name, fact);
   addKinds(methods, exportedMethods(ctx, fns, imported));
+  // Its exported objects and classes holding annotated methods: an importer's listing of their
+  // properties is SA213 (object-reflection.ts).
+  for (const [name, l] of exportedListed(ctx, fns, (local) => exportedNames(uses.get(local))))
+    listed.set(name, l);
   // Literals holding a smartasync function at a place picked at run time: a built package's
   // manifest carries them, so its importers get SA206 as importers of its source do.
   for (const [name, p] of pickedHolders(ctx, fns, (l) => exportedNames(uses.get(l)))) picked.set(name, p);
