@@ -866,11 +866,19 @@ export class ImportedFns {
   /**
    * The object literal or class holding annotated methods that an import is (`Store` of `import
    * { Store }` for `export class Store`, `ns.Store` of `import * as ns`, `require("./s.cjs").Store`,
-   * `const { Store } = require("./s.cjs")`): its generated variants, for SA213 where this file
-   * lists its properties (object-reflection.ts; fixture diagnostics/sa213-imported-reflection).
+   * `const { Store } = require("./s.cjs")`, `require("./solo.cjs")` of `module.exports = Solo`):
+   * its generated variants, for SA213 where this file lists its properties (object-reflection.ts;
+   * fixtures diagnostics/sa213-imported-reflection, diagnostics/sa213-required-reflection).
    */
   listedHolder(node: Node): ListedHolder | undefined {
     const n = peelCallee(node);
+    // `require("./solo.cjs")` of a CommonJS module that is the class (`module.exports = Solo`);
+    // an ES module's `require` gives its namespace, never its default.
+    const whole = requireSource(this.ctx.scopes, n);
+    if (whole !== undefined) {
+      const facts = this.factsOf(whole, "require");
+      return facts.commonjs ? facts.listed?.get("default") : undefined;
+    }
     if (n.type === "Identifier") {
       const binding = this.ctx.scopes.binding(n, n.name);
       const b = binding?.node;
