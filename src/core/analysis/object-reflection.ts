@@ -35,9 +35,9 @@ const MAX_DEPTH = 12;
 /**
  * SA213 (attack29 F08; fixtures diagnostics/sa213-object-reflection,
  * diagnostics/sa213-plain-object-reflection, diagnostics/sa213-imported-reflection,
- * diagnostics/sa213-prototype-chain): `Object.getOwnPropertyNames`,
- * `Object.getOwnPropertyDescriptors` and `Reflect.ownKeys` list non-enumerable properties, so
- * a router that registers every method of a controller by them (`Object.getOwnPropertyNames(
+ * diagnostics/sa213-required-reflection, diagnostics/sa213-prototype-chain):
+ * `Object.getOwnPropertyNames`, `Object.getOwnPropertyDescriptors` and `Reflect.ownKeys` list
+ * non-enumerable properties, so a router that registers every method of a controller by them (`Object.getOwnPropertyNames(
  * Store.prototype)`, the usual way to list a class's methods) registers the generated
  * `getSync` too, which the source's object does not hold. A variant cannot be hidden from them,
  * so the rule is prove or warn: warned at the reflection whose argument the build follows to an
