@@ -587,6 +587,56 @@ describe("a package manifest carries the plain exports that block on a worker", 
   });
 });
 
+describe("a package manifest carries the exported objects and classes holding annotated methods (SA213)", () => {
+  it("both manifest forms, read back with the package as `from`; malformed entries skipped", () => {
+    const facts = {
+      exports: new Map(),
+      methods: new Map(),
+      listed: new Map([
+        [
+          "Store",
+          {
+            name: "Store",
+            class: true as const,
+            own: ["openSync"],
+            prototype: ["getSync"],
+            from: "src/store.js",
+          },
+        ],
+        ["api", { name: "api", own: ["loadSync"], prototype: [], from: "src/store.js" }],
+      ]),
+    };
+    const byPath = buildManifest({ ".": facts });
+    expect(byPath.listed).toEqual({
+      ".": {
+        Store: { name: "Store", class: true, own: ["openSync"], prototype: ["getSync"] },
+        api: { name: "api", own: ["loadSync"], prototype: [] },
+      },
+    });
+    const byFile = buildFileManifest({ "index.js": facts });
+    expect(byFile.listed).toEqual({ "index.js": byPath.listed!["."] });
+    mkdirSync(join(dir, "lst/dist"), { recursive: true });
+    writeFileSync(
+      join(dir, "lst/a.json"),
+      JSON.stringify({ ...byPath, listed: { ".": { ...byPath.listed!["."], bad: { own: ["x"] } } } }),
+    );
+    writeFileSync(join(dir, "lst/dist/b.json"), JSON.stringify(byFile));
+    for (const [field, pkg] of [
+      ["./a.json", {}],
+      ["./dist/b.json", { main: "./dist/index.js" }],
+    ] as const) {
+      const back = factsFromManifest("lib", join(dir, "lst"), ".", {
+        ...pkg,
+        smartasync: { manifest: field },
+      });
+      expect([...(back.listed ?? new Map())]).toEqual([
+        ["Store", { name: "Store", class: true, own: ["openSync"], prototype: ["getSync"], from: "lib" }],
+        ["api", { name: "api", own: ["loadSync"], prototype: [], from: "lib" }],
+      ]);
+    }
+  });
+});
+
 describe("routes (docs/modules.md)", () => {
   it("TypeScript's `export = f` is reported at importers' calls (SA206), in both compilers", () => {
     // Not a fixture: Babel compiles `export =` only to CommonJS, and the fixture tree is also

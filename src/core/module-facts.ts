@@ -149,6 +149,24 @@ export interface BlockingFact {
   from: string;
 }
 
+/**
+ * An object literal or class a module exports that holds annotated methods: the variants the
+ * build adds to it, which `Object.getOwnPropertyNames` and its kin list in an importer too
+ * (SA213, analysis/object-reflection.ts).
+ */
+export interface ListedHolder {
+  /** The object or class as its module names it (`Store`, `api`). */
+  name: string;
+  /** A class: `own` is its statics', `prototype` its methods'. */
+  class?: true;
+  /** The variants on the object itself (an object literal's, a class's static ones). */
+  own: string[];
+  /** A class's variants on its prototype. */
+  prototype: string[];
+  /** Where it was found, for reports. */
+  from: string;
+}
+
 export interface ModuleFacts {
   /** Exported name (or `default`) → the smartasync function behind it, re-exports followed. */
   exports: Map<string, ExportFact>;
@@ -188,6 +206,8 @@ export interface ModuleFacts {
    * is SA206, never a silent promise (analysis/global-names.ts).
    */
   globals?: Map<string, ExportFact>;
+  /** Exported name → the object literal or class it is, holding annotated methods (SA213 in importers). */
+  listed?: Map<string, ListedHolder>;
 }
 
 export const EMPTY_FACTS: ModuleFacts = { exports: new Map(), methods: new Map() };
@@ -413,6 +433,7 @@ export interface FactsJson {
   pk?: [string, PickedHolder][];
   b?: [string, BlockingFact][];
   g?: [string, ExportFact][];
+  l?: [string, ListedHolder][];
 }
 
 export function factsToJson(f: ModuleFacts): FactsJson {
@@ -428,6 +449,7 @@ export function factsToJson(f: ModuleFacts): FactsJson {
     ...(f.picked ? { pk: [...f.picked] } : {}),
     ...(f.blocking ? { b: [...f.blocking] } : {}),
     ...(f.globals ? { g: [...f.globals] } : {}),
+    ...(f.listed ? { l: [...f.listed] } : {}),
   };
 }
 
@@ -444,6 +466,7 @@ export function factsFromJson(j: FactsJson): ModuleFacts {
     ...(j.pk ? { picked: new Map(j.pk) } : {}),
     ...(j.b ? { blocking: new Map(j.b) } : {}),
     ...(j.g ? { globals: new Map(j.g) } : {}),
+    ...(j.l ? { listed: new Map(j.l) } : {}),
   };
 }
 
@@ -502,6 +525,12 @@ export interface Manifest {
    * reported (SA206) as for the package's source.
    */
   globals?: Record<string, FactTable>;
+  /**
+   * Of a subpath (or of a file, beside `files`): exported name → the object literal or class
+   * holding annotated methods it is, with the variants the build adds to it (`ListedHolder`), so
+   * importers' listings of its properties are SA213 as for the package's source.
+   */
+  listed?: Record<string, Record<string, Omit<ListedHolder, "from">>>;
   /**
    * Beside `files`: compiled file → `fileStamp` of it as `smartasync build` wrote it. An entry of
    * `files` is taken only while its file still has that stamp (attack26 F04): a file rebuilt or
@@ -761,6 +790,20 @@ export function factsFromManifest(
     const variant = typeof g.variant === "string" ? g.variant : g.name;
     globals.set(global, { name: g.name, kind: g.kind, variant, unfollowed: g.unfollowed, from });
   }
+  const listed = new Map<string, ListedHolder>();
+  const names = (v: unknown): string[] =>
+    Array.isArray(v) ? v.filter((k): k is string => typeof k === "string") : [];
+  for (const [exported, l] of Object.entries(manifest.listed?.[key] ?? {})) {
+    // A manifest is a dependency's file: only well-formed entries are taken.
+    if (typeof l?.name !== "string") continue;
+    listed.set(exported, {
+      name: l.name,
+      ...(l.class === true ? { class: true as const } : {}),
+      own: names(l.own),
+      prototype: names(l.prototype),
+      from,
+    });
+  }
   return {
     exports: factsOf(table),
     methods,
@@ -768,6 +811,7 @@ export function factsFromManifest(
     ...(picked.size ? { picked } : {}),
     ...(blocking.size ? { blocking } : {}),
     ...(globals.size ? { globals } : {}),
+    ...(listed.size ? { listed } : {}),
   };
 }
 
@@ -842,6 +886,7 @@ export function buildFileManifest(files: Record<string, ModuleFacts>): Manifest 
     ...(byFile.picked ? { picked: byFile.picked } : {}),
     ...(byFile.blocking ? { blocking: byFile.blocking } : {}),
     ...(byFile.globals ? { globals: byFile.globals } : {}),
+    ...(byFile.listed ? { listed: byFile.listed } : {}),
   };
 }
 
@@ -891,6 +936,12 @@ export function buildManifest(entries: Record<string, ModuleFacts>): Manifest {
     if (facts.globals?.size) {
       manifest.globals ??= {};
       manifest.globals[subpath] = tableOf({ exports: facts.globals, methods: new Map() });
+    }
+    if (facts.listed?.size) {
+      manifest.listed ??= {};
+      manifest.listed[subpath] = Object.fromEntries(
+        [...facts.listed].map(([exported, { from: _from, ...rest }]) => [exported, rest]),
+      );
     }
     for (const [m, kinds] of facts.methods)
       methods[m] = [...new Set([...(methods[m] ?? []), ...kinds])].sort();

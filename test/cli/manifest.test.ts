@@ -31,6 +31,7 @@ it("smartasync build writes the package manifest, and importers read it through 
     syncStrategy: "worker",
     params: [{ use: "promise", what: "`Promise.resolve(name)`", at: "src/greet.js:3:22" }],
   };
+  const Box = { name: "Box", class: true, own: [], prototype: ["getSync"] };
   expect(manifest).toEqual({
     version: 1,
     files: {
@@ -39,6 +40,9 @@ it("smartasync build writes the package manifest, and importers read it through 
       "index.js": { greet, count },
     },
     methods: { get: ["async"] },
+    // The exported class holding an annotated method, with the variant its prototype gets: an
+    // importer's `Object.getOwnPropertyNames(Box.prototype)` is SA213 as for the source.
+    listed: { "count.js": { Box }, "index.js": { Box } },
     // Each described file's bytes as written: importers take an entry only while they match (attack26 F04).
     stamps: {
       "count.js": fileStamp(join(dir, "dist/count.js")),
@@ -67,6 +71,7 @@ it("smartasync build writes the package manifest, and importers read it through 
   expect(loose).toMatchObject({ asyncStrategy: "offload" });
   expect(loose).not.toHaveProperty("quiet");
   expect(root.methods.get("get")).toEqual(new Set(["async"]));
+  expect(root.listed?.get("Box")).toEqual({ ...Box, from: "lib" });
 });
 
 it("a built package's manifest carries its element-held exports: importers get SA206 as importers of the source do", () => {

@@ -369,7 +369,7 @@ function collect(input: AnalysisInput, bound: Bound): Collected | undefined {
   const fns = annotated ? collectFunctions(ctx, factories) : [];
   // SA213: an object or class of the file holding annotated methods, listed with its
   // non-enumerable properties (object-reflection.ts; attack29 F08).
-  reflectedVariants(ctx, fns);
+  reflectedVariants(ctx, fns, graph ? imported : undefined);
   const index = buildIndex(ctx, fns);
   addKinds(index.methodKinds, imported.methodKinds());
   const exportIndex = indexExports(ctx.program);

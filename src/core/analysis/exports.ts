@@ -1,7 +1,7 @@
 import type { types as t } from "@babel/core";
 import { type ScannedReExport, scanModule } from "../import-scan.js";
 import { MSG } from "../messages.js";
-import type { BlockingFact, ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
+import type { BlockingFact, ExportFact, ListedHolder, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant, variantName } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
@@ -180,13 +180,17 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
     // and tsc's CommonJS output, and a hand-written read-only export (attack26 F12, fixture
     // modules/cjs-define-property-exports).
     for (const d of definedExports(e as Node))
-      use(d.ref.name).cjs.push({
-        kind: "define",
-        stmt: s,
-        exported: d.exported,
-        target: d.target,
-        ref: d.ref,
-      });
+      if (d.value.type === "Identifier")
+        use(d.value.name).cjs.push({
+          kind: "define",
+          stmt: s,
+          exported: d.exported,
+          target: d.target,
+          ref: d.value,
+        });
+      // `{ value: exports.load }`, `{ get: () => lib.load }`: the value of an expression, as
+      // `exports.g = lib.load` (fixture cjs/exports-alias-assign-define).
+      else values?.push({ exported: d.exported, value: d.value });
     // Object.assign(module.exports, { f }), Object.assign(exports, { f })
     if (
       e.type === "CallExpression" &&
@@ -216,31 +220,20 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
         target: left as t.Expression,
         ref: right,
       });
-    if (
-      values &&
-      left.type === "MemberExpression" &&
-      !left.computed &&
-      left.property.type === "Identifier" &&
-      isExportsObject(left.object) &&
-      right.type !== "Identifier"
-    )
-      values.push({ exported: left.property.name, value: right });
-    // exports.g = f; module.exports.g = f
-    if (
-      left.type === "MemberExpression" &&
-      !left.computed &&
-      left.property.type === "Identifier" &&
-      isExportsObject(left.object) &&
-      right.type === "Identifier"
-    ) {
+    // exports.g = f; module.exports.g = f; a literal key too (`exports["g"] = f`, `` exports[`g`] ``),
+    // the same export (fixture cjs/exports-computed-alias).
+    if (left.type !== "MemberExpression" || !isExportsObject(left.object)) continue;
+    const exported = memberName(left);
+    if (exported === undefined) continue;
+    if (right.type !== "Identifier") values?.push({ exported, value: right });
+    else
       use(right.name).cjs.push({
         kind: "assign",
         stmt: s,
-        exported: left.property.name,
+        exported,
         target: left.object as t.Expression,
         ref: right,
       });
-    }
   }
   return out;
 }
@@ -252,17 +245,17 @@ export function indexExports(program: t.Program, values?: ValueExport[]): Map<st
  * or by a getter that returns it (`get() { return f; }`, `get: function () { return f; }`,
  * `get: () => f`). A getter that does anything else is not an export the text proves.
  */
-function definedExports(e: Node): { target: t.Expression; exported: string; ref: t.Identifier }[] {
+function definedExports(e: Node): { target: t.Expression; exported: string; value: Node }[] {
   if (e.type !== "CallExpression" || e.callee.type !== "MemberExpression" || e.callee.computed) return [];
   const base = e.callee.object as Node;
   const method = memberName(e.callee as Node);
   if (base.type !== "Identifier") return [];
   const [target, key, desc] = e.arguments as Node[];
   if (!target || !isExportsObject(target)) return [];
-  const out: { target: t.Expression; exported: string; ref: t.Identifier }[] = [];
+  const out: { target: t.Expression; exported: string; value: Node }[] = [];
   const add = (exported: string | undefined, d: Node | undefined): void => {
-    const ref = d && descriptorName(d);
-    if (exported !== undefined && ref) out.push({ target: target as t.Expression, exported, ref });
+    const value = d && descriptorValue(d);
+    if (exported !== undefined && value) out.push({ target: target as t.Expression, exported, value });
   };
   if (method === "defineProperty" && (base.name === "Object" || base.name === "Reflect"))
     add(key?.type === "StringLiteral" ? key.value : undefined, desc);
@@ -276,19 +269,33 @@ function definedExports(e: Node): { target: t.Expression; exported: string; ref:
   return out;
 }
 
-/** The name a property descriptor holds: `{ value: f }`, or a getter that returns `f`. */
-function descriptorName(desc: Node): t.Identifier | undefined {
+/**
+ * What a property descriptor holds: `{ value: f }`, or what a getter that only returns gives
+ * (`get() { return f; }`). A getter's other expressions are left out (`get: () => lib_1.x` is
+ * tsc's re-export, `cjsReExports`), but for a read of the module's own exports (`get: () =>
+ * exports.load`), a second name of its function (fixture cjs/exports-alias-assign-define).
+ */
+function descriptorValue(desc: Node): Node | undefined {
   if (desc.type !== "ObjectExpression") return undefined;
   let found: Node | undefined;
+  let getter = false;
   for (const p of desc.properties as Node[]) {
     if ((p.type !== "ObjectProperty" && p.type !== "ObjectMethod") || p.computed) continue;
     const key = p.key.type === "Identifier" ? p.key.name : p.key.type === "StringLiteral" ? p.key.value : "";
-    if (key === "value" && p.type === "ObjectProperty") found = p.value as Node;
-    else if (key === "get" && (p.type === "ObjectProperty" || p.kind === "method"))
+    if (key === "value" && p.type === "ObjectProperty") {
+      found = p.value as Node;
+      getter = false;
+    } else if (key === "get" && (p.type === "ObjectProperty" || p.kind === "method")) {
       found = getterValue(p.type === "ObjectMethod" ? p : (p.value as Node));
-    else continue;
+      getter = true;
+    }
   }
-  return found?.type === "Identifier" ? (found as t.Identifier) : undefined;
+  if (!found || found.type === "Identifier" || !getter) return found;
+  const v = strip(found);
+  return (v.type === "MemberExpression" || v.type === "OptionalMemberExpression") &&
+    isExportsObject(v.object as Node)
+    ? found
+    : undefined;
 }
 
 /** What a getter returns, where it only returns (`get() { return x; }`, `() => x`). */
@@ -592,6 +599,8 @@ export interface Carrying {
   problems?: Map<string, string>;
   /** Names re-exported from a module where they are no function's variant. */
   foreign?: Set<string>;
+  /** Exported objects and classes holding annotated methods (`ModuleFacts.listed`, SA213). */
+  listed?: Map<string, ListedHolder>;
 }
 
 /**
@@ -626,6 +635,9 @@ export function carryReExport(
       if (carried(name) && !into.picked.has(name)) into.picked.set(name, p);
     for (const [name, b] of target.blocking ?? [])
       if (carried(name) && !into.blocking.has(name)) into.blocking.set(name, b);
+    if (into.listed)
+      for (const [name, l] of target.listed ?? [])
+        if (carried(name) && !into.listed.has(name)) into.listed.set(name, l);
     // A namespace the target exports by name (`export * as ns`, `module.exports = { ns }`) is
     // one of its names, which a star carries too (ES: `export *` re-exports it).
     for (const [name, ns] of target.namespaces ?? [])
@@ -642,6 +654,8 @@ export function carryReExport(
     if (p) into.picked.set(exported, p);
     const b = target.blocking?.get(imported);
     if (b) into.blocking.set(exported, b);
+    const l = target.listed?.get(imported);
+    if (l) into.listed?.set(exported, l);
     // The static methods of a class re-exported under another name (`Util.len` → `U.len`).
     for (const [name, m] of target.blocking ?? [])
       if (name.startsWith(`${imported}.`)) into.blocking.set(`${exported}${name.slice(imported.length)}`, m);

@@ -1,6 +1,6 @@
 import type { types as t } from "@babel/core";
 import { type ScannedImport, scanModule } from "../import-scan.js";
-import type { BlockingFact, ExportFact, ModuleFacts, PickedHolder } from "../module-facts.js";
+import type { BlockingFact, ExportFact, ListedHolder, ModuleFacts, PickedHolder } from "../module-facts.js";
 import { exportedVariant } from "../naming.js";
 import type { Options } from "../options.js";
 import type { FunctionKind } from "../strategy.js";
@@ -14,7 +14,7 @@ import {
   rebound,
 } from "./calls.js";
 import { unboundedWhy } from "./checks.js";
-import type { Ctx } from "./ctx.js";
+import { type Ctx, keyName } from "./ctx.js";
 import { exportFactOf, unfollowedFactOf } from "./export-fact.js";
 import { ownExportNames } from "./export-names.js";
 import {
@@ -39,7 +39,8 @@ import { globalFunctionsOf } from "./global-names.js";
 import { addKinds, exportedMethods, pickedHolders } from "./held.js";
 import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
-import { patternNames } from "./scope.js";
+import { exportedListed } from "./object-reflection.js";
+import { type Binding, patternNames } from "./scope.js";
 import type { Node } from "./tree.js";
 import { tsNamespaceExports } from "./ts-namespaces.js";
 import { isExportsObject, memberName, strip } from "./view.js";
@@ -118,7 +119,8 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
   const local = new Set<string>();
   /** Names re-exported by name from a module where they are not a variant (`export { loadSync } from "./other"`). */
   const foreign = new Set<string>();
-  if (file) ownFacts(file, how, { exports, methods, namespaces, picked, blocking }, local);
+  const listed = new Map<string, ListedHolder>();
+  if (file) ownFacts(file, how, { exports, methods, namespaces, picked, blocking, listed }, local);
   // Globals it sets to a smartasync function: importers' bare calls of them are SA206 (global-names.ts).
   // A copy: the imports' globals are added below, and the module's own map is global-names.ts's.
   const globals = new Map(
@@ -131,6 +133,7 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
     namespaces,
     blocking,
     foreign,
+    listed,
     ...(how.problems ? { problems: how.problems } : {}),
   };
   // ES `export *`s giving one name from different bindings leave it out (attack 17, F7).
@@ -187,6 +190,7 @@ export function moduleFactsOf(file: AnalysedModule | undefined, how: FactsHow): 
     ...(picked.size ? { picked } : {}),
     ...(blocking.size ? { blocking } : {}),
     ...(globals.size ? { globals } : {}),
+    ...(listed.size ? { listed } : {}),
   };
 }
 
@@ -227,6 +231,17 @@ function secondNameExports(
           held,
           `it is exported as \`${name}\`, a second name the module gives it (\`${local}\`, line ${held.line}), without its variant; export the function by its own name`,
         );
+    // `const l = exports.load; module.exports.a = l`, `const { load: a } = exports; exports.a = a`:
+    // a name read back from the module's own exports (fixture cjs/exports-alias-through-local).
+    const read = !held && b ? ownExportOfBinding(b) : undefined;
+    const fn = read && exportedOwn(fns, uses, read.key);
+    if (read && fn)
+      for (const name of names)
+        set(
+          name,
+          { name: fn.display, kind: fn.kind, fn },
+          `it is exported as \`${name}\`, a second name the module gives it (\`${local}\`, read from \`${read.text}\` at line ${read.line}), without its variant; export the function by its own name (\`exports.${name} = ${fn.name}\`)`,
+        );
   }
   // `export default c ? load : null`, `module.exports = lib.load`: the value of an expression.
   for (const { exported, value } of values) {
@@ -238,21 +253,62 @@ function secondNameExports(
         held,
         `it is exported as \`${exported}\`, the value of an expression (line ${value.loc?.start.line ?? 0}), without its variant; export the function by its own name`,
       );
-    // `exports.alias = exports.load` (`module.exports.` either side): a second name read back from
-    // the module's own exports, whatever `exports.load` holds by then: as `export const alias =
-    // load`, its importers' calls are SA206, never silently plain (fixture cjs/exports-member-alias).
-    const v = strip(value);
-    const key =
-      !held && v.type === "MemberExpression" && isExportsObject(v.object as Node) ? memberName(v) : undefined;
-    const fn = key === undefined ? undefined : exportedOwn(fns, uses, key);
-    if (fn)
+    // `exports.alias = exports.load` (`module.exports.` either side, a literal key, `Object.assign(exports,
+    // { alias: exports.load })`, `Object.defineProperty(exports, "alias", { value: exports.load })`,
+    // `.bind(…)` of it): a second name read back from the module's own exports, whatever
+    // `exports.load` holds by then: as `export const alias = load`, its importers' calls are
+    // SA206, never silently plain (fixtures cjs/exports-member-alias, cjs/exports-computed-alias,
+    // cjs/exports-alias-assign-define).
+    const read = held ? undefined : ownExportRead(value);
+    const fn = read && exportedOwn(fns, uses, read.key);
+    if (read && fn)
       set(
         exported,
         { name: fn.display, kind: fn.kind, fn },
-        `it is exported as \`${exported}\`, a second name the module gives it (\`${exportsText(v)}.${key}\`, line ${value.loc?.start.line ?? 0}), without its variant; export the function by its own name (\`exports.${exported} = ${fn.name}\`)`,
+        `it is exported as \`${exported}\`, a second name the module gives it (\`${read.text}\`, line ${value.loc?.start.line ?? 0}), without its variant; export the function by its own name (\`exports.${exported} = ${fn.name}\`)`,
       );
   }
   return out;
+}
+
+/** A read of the module's own export (`exports.load`, `module.exports["load"]`, `exports.load.bind(x)`): its key, as written. */
+function ownExportRead(value: Node): { key: string; text: string } | undefined {
+  let v = strip(value);
+  // `exports.load.bind(null)`: the same function under another name, as `load.bind(null)` is.
+  if (
+    v.type === "CallExpression" &&
+    (v.callee as Node).type === "MemberExpression" &&
+    memberName(v.callee as Node) === "bind"
+  )
+    v = strip((v.callee as t.MemberExpression).object as Node);
+  if (v.type !== "MemberExpression" || !isExportsObject(v.object as Node)) return undefined;
+  const key = memberName(v);
+  return key === undefined ? undefined : { key, text: `${exportsText(v)}.${key}` };
+}
+
+/**
+ * The export a module-level name is given from the module's own exports where it is declared:
+ * `const l = exports.load`, `const { load: l } = module.exports` (fixture
+ * cjs/exports-alias-through-local).
+ */
+function ownExportOfBinding(b: Binding): { key: string; text: string; line: number } | undefined {
+  const d = b.node;
+  if (d.type !== "VariableDeclarator" || !d.init) return undefined;
+  const line = d.loc?.start.line ?? 0;
+  if (d.id.type === "Identifier") {
+    const read = ownExportRead(d.init as Node);
+    return read && { ...read, line };
+  }
+  const init = strip(d.init as Node);
+  if (d.id.type !== "ObjectPattern" || !isExportsObject(init)) return undefined;
+  for (const p of d.id.properties) {
+    if (p.type !== "ObjectProperty") continue;
+    const v = (p.value.type === "AssignmentPattern" ? p.value.left : p.value) as Node;
+    const key = keyName(p as { key: Node; computed?: boolean });
+    if (v.type === "Identifier" && v.name === b.name && key !== undefined)
+      return { key, text: `${init.type === "Identifier" ? "exports" : "module.exports"}.${key}`, line };
+  }
+  return undefined;
 }
 
 /** The module's own smartasync function exported under `name` (`exports.load = load`, `export { f as load }`). */
@@ -274,11 +330,13 @@ function exportsText(v: Node): string {
 function ownFacts(
   m: AnalysedModule,
   how: FactsHow,
-  into: Pick<Carrying, "exports" | "methods" | "namespaces" | "picked" | "blocking">,
+  into: Pick<Carrying, "exports" | "methods" | "namespaces" | "picked" | "blocking"> & {
+    listed: Map<string, ListedHolder>;
+  },
   local: Set<string>,
 ): void {
   const { ctx, fns, uses, values, imported } = m;
-  const { exports, methods, namespaces, picked, blocking } = into;
+  const { exports, methods, namespaces, picked, blocking, listed } = into;
   const ts = tsNamespaceExports(ctx, fns, how.withStrategies);
   // A function annotated inside a TypeScript namespace is reached through the namespace (below),
   // not by its name; a later declaration of a name is the one exported.
@@ -353,6 +411,10 @@ function ownFacts(
   for (const [name, fact] of secondNameExports(ctx, fns, uses, values))
     if (!exports.has(name)) exports.set(name, fact);
   addKinds(methods, exportedMethods(ctx, fns, imported));
+  // Its exported objects and classes holding annotated methods: an importer's listing of their
+  // properties is SA213 (object-reflection.ts).
+  for (const [name, l] of exportedListed(ctx, fns, (local) => exportedNames(uses.get(local))))
+    listed.set(name, l);
   // Literals holding a smartasync function at a place picked at run time: a built package's
   // manifest carries them, so its importers get SA206 as importers of its source do.
   for (const [name, p] of pickedHolders(ctx, fns, (l) => exportedNames(uses.get(l)))) picked.set(name, p);

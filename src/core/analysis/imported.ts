@@ -6,6 +6,7 @@ import {
   type ExportFact,
   hasFacts,
   hasProblem,
+  type ListedHolder,
   type ModuleFacts,
   type PickedHolder,
   problemOf,
@@ -907,6 +908,55 @@ export class ImportedFns {
     const prop = memberName(n);
     const o = prop === undefined ? undefined : this.moduleObject(n.object as Node);
     return o?.facts.picked?.get(prop!);
+  }
+
+  /**
+   * The object literal or class holding annotated methods that an import is (`Store` of `import
+   * { Store }` for `export class Store`, `ns.Store` of `import * as ns`, `require("./s.cjs").Store`,
+   * `const { Store } = require("./s.cjs")`, `require("./solo.cjs")` of `module.exports = Solo`):
+   * its generated variants, for SA213 where this file lists its properties (object-reflection.ts;
+   * fixtures diagnostics/sa213-imported-reflection, diagnostics/sa213-required-reflection).
+   */
+  listedHolder(node: Node): ListedHolder | undefined {
+    const n = peelCallee(node);
+    // `require("./solo.cjs")` of a CommonJS module that is the class (`module.exports = Solo`);
+    // an ES module's `require` gives its namespace, never its default.
+    const whole = requireSource(this.ctx.scopes, n);
+    if (whole !== undefined) {
+      const facts = this.factsOf(whole, "require");
+      return facts.commonjs ? facts.listed?.get("default") : undefined;
+    }
+    if (n.type === "Identifier") {
+      const binding = this.ctx.scopes.binding(n, n.name);
+      const b = binding?.node;
+      if (
+        binding?.kind === "module" &&
+        (b?.type === "ImportSpecifier" || b?.type === "ImportDefaultSpecifier")
+      ) {
+        const decl = this.ctx.tree.parent(b) as t.ImportDeclaration;
+        return this.factsOf(decl.source.value).listed?.get(importedName(b));
+      }
+      // `const { Store } = require("./store.cjs")` (or of a name bound to a module object).
+      if (
+        binding?.kind !== "const" ||
+        b?.type !== "VariableDeclarator" ||
+        b.id.type !== "ObjectPattern" ||
+        !b.init
+      )
+        return undefined;
+      const o = this.moduleObject(b.init as Node);
+      if (!o) return undefined;
+      for (const p of b.id.properties) {
+        if (p.type !== "ObjectProperty" || p.value.type !== "Identifier" || p.value.name !== n.name) continue;
+        const key = keyName(p as { key: Node; computed?: boolean });
+        return key === undefined ? undefined : o.facts.listed?.get(key);
+      }
+      return undefined;
+    }
+    if (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") return undefined;
+    const prop = memberName(n);
+    const o = prop === undefined ? undefined : this.moduleObject(n.object as Node);
+    return o?.facts.listed?.get(prop!);
   }
 
   /**

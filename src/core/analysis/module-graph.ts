@@ -285,6 +285,7 @@ function sameForImporters(a: ModuleFacts, b: ModuleFacts): boolean {
       [...(f.namespaces ?? [])].map(([n, ns]) => [n, !!ns.tsNamespace, !!ns.moduleExports]).sort(),
       [...(f.picked?.keys() ?? [])].sort(),
       [...(f.globals?.keys() ?? [])].sort(),
+      [...(f.listed ?? [])].map(([n, l]) => [n, l.own, l.prototype]).sort(),
       f.problem !== undefined,
     ]);
   return shape(a) === shape(b);
@@ -1123,6 +1124,7 @@ export class ModuleGraph {
       ...(facts.picked ? { picked: facts.picked } : {}),
       ...(facts.blocking ? { blocking: facts.blocking } : {}),
       ...(facts.globals ? { globals: facts.globals } : {}),
+      ...(facts.listed ? { listed: facts.listed } : {}),
     };
   }
 
