@@ -62,6 +62,40 @@ describe("cross-module facts", () => {
     expect(graph.facts.reads).toBe(2);
   });
 
+  it.each(["babel", "swc"] as const)(
+    "re-reads an imported file replaced by a text of the same size, its modification time kept (%s; attack33 F07)",
+    (engine) => {
+      // `cp -p`, `rsync -a`, `tar x`: the same size and modification time, another text. The
+      // change time says so; a stamp too young to name one text has its text checked.
+      const options = { root: join(dir, `cp-p-${engine}`) };
+      mkdirSync(options.root, { recursive: true });
+      const lib = join(options.root, "lib.js");
+      const entry = join(options.root, "main.js");
+      const src = 'import { loadB } from "./lib.js";\nexport const v = () => loadB("x") + 1;\n';
+      const compile = (): Calls =>
+        engine === "babel"
+          ? transform(entry, src, options).calls
+          : (
+              swcTransformSync(src, { filename: entry, swcrc: false, smartasync: options }) as unknown as {
+                smartasync: { calls: Calls };
+              }
+            ).smartasync.calls;
+      const kept = new Date("2026-01-01T00:00:00Z");
+      const A =
+        "// @smartasync\nexport async function loadA() { return 42; }\nexport async function loadB() { return 7; }\n";
+      const B =
+        "export async function loadA() { return 42; }\n// @smartasync\nexport async function loadB() { return 7; }\n";
+      expect(A.length).toBe(B.length);
+      writeFileSync(lib, A);
+      utimesSync(lib, kept, kept);
+      expect(compile()).toEqual([]);
+      writeFileSync(lib, B);
+      utimesSync(lib, kept, kept);
+      // Before: loadB stayed plain (the facts of A), a Promise in sync code.
+      expect(compile()).toMatchObject([{ strategy: "sync-inline", target: "loadBSync", from: "lib.js" }]);
+    },
+  );
+
   it("checks a module of an installed package by the package's package.json (core/managed.ts)", () => {
     const options = { root: join(dir, "m") };
     const pkg = join(dir, "m/node_modules/shop");

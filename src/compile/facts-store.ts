@@ -18,15 +18,12 @@
 import { createHash } from "node:crypto";
 import type { FactsStore, StoredFacts } from "../core/analysis/module-graph.js";
 import { useFactsStore } from "../core/analysis/module-graph.js";
-import type { FileStamp } from "../core/module-facts.js";
+import { type FileStamp, RACY_MS } from "../core/module-facts.js";
 import { cacheDir, readRecord, writeRecord } from "./cache.js";
 import { buildStamp } from "./stamp.js";
 
 /** Bump when the facts' shape or the graph's rules change in a way the build stamp misses. */
 const FACTS_VERSION = "facts1";
-
-/** A stamp this recent (ms) is not trusted to name one text. */
-export const RACY_MS = 1000;
 
 /** The folder below the cache's root that holds the facts (the compiled files are beside it). */
 const AREA = "facts";

@@ -10,6 +10,7 @@
  */
 
 import type { Report } from "../core/report.js";
+import type { HostResolve } from "../core/resolve.js";
 import { register } from "../runtime/index.js";
 import { enableFactsStore } from "./facts-store.js";
 import { compileFile } from "./index.js";
@@ -18,6 +19,11 @@ import type { CompileRequest, SourceMapJson } from "./types.js";
 /** What the plugins read of a compile. */
 export interface TaskResult {
   report: Report;
+  /**
+   * The `resolve` option the file was compiled with: the plugins resolve the modules it reaches
+   * under it, as the analysis did (register/deps.ts `reachedModules`, attack33 F02).
+   */
+  resolve: HostResolve;
   code?: string;
   map?: SourceMapJson;
   urlCallees?: string[];
@@ -39,7 +45,7 @@ export async function compileTask(req: CompileRequest): Promise<TaskOutcome> {
   enableFactsStore();
   try {
     const out = await compileFile(req);
-    const value: TaskResult = { report: out.report };
+    const value: TaskResult = { report: out.report, resolve: out.options.resolve };
     if (out.code !== undefined) {
       value.code = out.code;
       // The SWC engine makes its map when read; the plugins always read it.

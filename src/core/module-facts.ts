@@ -296,8 +296,9 @@ export function syncOnlyProblem(why: string): boolean {
 export const UNREADABLE = "cannot be read";
 
 /**
- * Facts cached by path and modification time: repeated builds and watch mode re-read only what
- * changed, and 500 files importing one module read it once (test cross-module/cache).
+ * Facts cached by path and stamp (modification and change times, size, inode; a young stamp's
+ * text checked): repeated builds and watch mode re-read only what changed, and 500 files
+ * importing one module read it once (test cross-module/cache).
  */
 /**
  * What of a module's kind its text does not say: the `"type"` of its package for a `.js`/`.ts`
@@ -308,16 +309,43 @@ export function kindOf(path: string): string {
   return /\.[jt]sx?$/.test(path) ? (declaredKindNow(path) ?? "") : "";
 }
 
+/**
+ * A file stamp this recent (ms) is not trusted to name one text: a second write within the file
+ * system's clock tick could keep it and change the text (the CLI's facts store does not remember
+ * one, compile/facts-store.ts; FactsCache checks the text of a module whose stamp was this young).
+ */
+export const RACY_MS = 1000;
+
+/** Whether `st` was this recent when read (`RACY_MS`); a stamp in the future is too. */
+function young(st: { mtimeMs: number; ctimeMs: number }): boolean {
+  return Date.now() - Math.max(st.mtimeMs, st.ctimeMs) < RACY_MS;
+}
+
+const textHash = (text: string): string => createHash("sha1").update(text).digest("base64");
+
 export class FactsCache {
   private readonly entries = new Map<
     string,
     {
       mtimeMs: number;
+      /**
+       * Change time and inode besides the modification time and size: a file replaced by a text
+       * of the same size with its modification time kept (`cp -p`, `rsync -a`, `tar x`) has
+       * another change time, or inode (attack33 F07: its importer was compiled by the old facts).
+       */
+      ctimeMs: number;
+      ino: number;
       size: number;
       facts: ModuleFacts;
       package?: string | undefined;
       /** The `"type"` the module's package.json gave it then (`kindOf`). */
       kind?: string;
+      /**
+       * The hash of the text the facts were computed from, where its stamp was young then
+       * (`RACY_MS`): the stamp alone does not name that text, so a hit reads it again until the
+       * stamp is old (a second write within one clock tick, same size, keeps every stamp field).
+       */
+      youngText?: string;
     }
   >();
   /**
@@ -367,20 +395,27 @@ export class FactsCache {
     if (
       hit &&
       hit.mtimeMs === st.mtimeMs &&
+      hit.ctimeMs === st.ctimeMs &&
+      hit.ino === st.ino &&
       hit.size === st.size &&
       hit.kind === kind &&
+      this.sameText(path, hit, st) &&
       (!valid || valid(hit.facts))
     ) {
       hit.package = pkg;
       return this.checkedNow(path, hit.facts);
     }
+    const stamp = { mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, size: st.size };
+    const guard = { mtimeMs: -1, ctimeMs: -1, ino: -1, size: -1, facts: EMPTY_FACTS };
     if (stored) {
-      this.entries.set(path, { mtimeMs: -1, size: -1, facts: EMPTY_FACTS });
+      this.entries.set(path, guard);
       let facts: ModuleFacts | undefined;
       try {
         facts = stored(st);
       } finally {
-        if (facts) this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts, package: pkg, kind });
+        // A young stamp is not kept (its text was not read here to check it later): the next
+        // compile asks the store again, which does not trust a young stamp either.
+        if (facts && !young(st)) this.entries.set(path, { ...stamp, facts, package: pkg, kind });
         else this.entries.delete(path);
       }
       if (facts) return this.checkedNow(path, facts);
@@ -388,10 +423,37 @@ export class FactsCache {
     this.reads++;
     const source = readFileSync(path, "utf8");
     // Recursion guard: a module being computed counts as empty for cyclic imports of it.
-    this.entries.set(path, { mtimeMs: -1, size: -1, facts: EMPTY_FACTS });
+    this.entries.set(path, guard);
     const facts = compute(source, st);
-    this.entries.set(path, { mtimeMs: st.mtimeMs, size: st.size, facts, package: pkg, kind });
+    this.entries.set(path, {
+      ...stamp,
+      facts,
+      package: pkg,
+      kind,
+      ...(young(st) ? { youngText: textHash(source) } : {}),
+    });
     return this.checkedNow(path, facts);
+  }
+
+  /**
+   * Whether a kept entry's text is the file's now: always where its stamp was old when the text
+   * was read; else the file is read and hashed, and once its stamp is old the check is dropped.
+   */
+  private sameText(
+    path: string,
+    hit: { youngText?: string },
+    st: { mtimeMs: number; ctimeMs: number },
+  ): boolean {
+    if (hit.youngText === undefined) return true;
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      return false;
+    }
+    if (textHash(text) !== hit.youngText) return false;
+    if (!young(st)) delete hit.youngText;
+    return true;
   }
 
   /** `facts`, remembered as `path`'s until the compile running now ends (`fresh`). */

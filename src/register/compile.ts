@@ -105,7 +105,9 @@ export function cacheKey(path: string, text: string, settings: CompileSettings):
       settings.format ?? declaredFormat(path) ?? settings.hint ?? "detect",
       hash(text),
       options,
-      dependencyFingerprint(path, text, settings.fresh === true),
+      // Resolved as the compile resolves them (Jest's moduleNameMapper, an alias in the
+      // "smartasync" field): a module reached through one is in the key (attack33 F01, F02).
+      dependencyFingerprint(path, text, settings.fresh === true, options.resolve),
     ]),
   );
 }

@@ -16,8 +16,31 @@ import { resolveFileOptions } from "../compile/options.js";
 import { MAX_EXPORT_DEPTH } from "../core/analysis/export-names.js";
 import { scanImports, scanModule } from "../core/import-scan.js";
 import { MANIFEST_FIELD, manifestOf, manifestPath, packageTargets } from "../core/module-facts.js";
-import { isLocalSpecifier, resolveImport, tsconfigFiles } from "../core/resolve.js";
+import { type HostResolve, isLocalSpecifier, resolveImport, tsconfigFiles } from "../core/resolve.js";
 import { processResolve } from "./conditions.js";
+
+/**
+ * How the analysis resolves the imports of the file compiled and of every module it reaches: the
+ * file's `resolve` option (the host's aliases, `moduleNameMapper`, `moduleDirectories`, conditions;
+ * core/analysis/module-graph.ts resolves each module's imports under the compiled file's options).
+ * Undefined: Node's resolution under this process's conditions. The reached set must be resolved
+ * the same way, or a module the analysis read through `@/lib.js` is in no cache key and no watch
+ * list (attack33 F02, F01: the importer kept its plain call after lib.js was annotated).
+ */
+export type ResolveSettings = HostResolve | undefined;
+
+/** Each settings object's key in the per-thread caches below (its JSON), computed once. */
+const settingsKeys = new WeakMap<HostResolve, string>();
+
+function settingsKey(settings: ResolveSettings): string {
+  if (settings === undefined) return "";
+  let k = settingsKeys.get(settings);
+  if (k === undefined) {
+    k = JSON.stringify(settings);
+    settingsKeys.set(settings, k);
+  }
+  return k;
+}
 
 export function hash(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
@@ -167,6 +190,7 @@ function exportText(
   from: string,
   fresh: Freshness,
   read: string[],
+  settings: ResolveSettings,
 ): string {
   if (r.packageJson[MANIFEST_FIELD] !== undefined) return "";
   // An installed package changes by an install, which rewrites its package.json (in `read`
@@ -193,7 +217,7 @@ function exportText(
       if (seen.has(file)) continue;
       seen.add(file);
       if (linked) read.push(real(file));
-      const e = reExporter(file, fresh);
+      const e = reExporter(file, fresh, settings);
       parts.push(e?.hash ?? "unreadable");
       if (e) next.push(...e.next);
     }
@@ -202,8 +226,13 @@ function exportText(
   return `:${hash(parts.join("\n"))}`;
 }
 
-function reExporter(path: string, fresh: Freshness): { hash: string; next: string[] } | null {
-  const hit = reExporters.get(path);
+function reExporter(
+  path: string,
+  fresh: Freshness,
+  settings: ResolveSettings,
+): { hash: string; next: string[] } | null {
+  const key = `${settingsKey(settings)}\0${path}`;
+  const hit = reExporters.get(key);
   if (hit !== undefined && (!looksAgain(path, fresh) || (hit?.stamp ?? "missing") === stampOf(path)))
     return hit;
   let entry: { stamp: string; hash: string; next: string[] } | null = null;
@@ -213,14 +242,14 @@ function reExporter(path: string, fresh: Freshness): { hash: string; next: strin
     const next: string[] = [];
     for (const re of scanModule(text).reExports) {
       if (!isLocalSpecifier(re.from)) continue;
-      const f = resolveImport(re.from, path, "import", processResolve());
+      const f = resolveImport(re.from, path, "import", settings ?? processResolve());
       if (f?.kind === "file") next.push(f.path);
     }
     entry = { stamp, hash: hash(text), next };
   } catch {
     entry = null;
   }
-  reExporters.set(path, entry);
+  reExporters.set(key, entry);
   return entry;
 }
 
@@ -240,8 +269,14 @@ function readHolds(hit: FileInfo, fresh: Freshness): boolean {
   return true;
 }
 
-function info(path: string, source: string | undefined, fresh: Freshness): FileInfo | null {
-  let hit = files.get(path);
+function info(
+  path: string,
+  source: string | undefined,
+  fresh: Freshness,
+  settings: ResolveSettings,
+): FileInfo | null {
+  const key = `${settingsKey(settings)}\0${path}`;
+  let hit = files.get(key);
   const stamp = looksAgain(path, fresh) ? stampOf(path) : undefined;
   if (
     hit !== undefined &&
@@ -253,27 +288,29 @@ function info(path: string, source: string | undefined, fresh: Freshness): FileI
   try {
     text = source ?? readFileSync(path, "utf8");
   } catch {
-    files.set(path, null);
+    files.set(key, null);
     return null;
   }
   const edges: FileInfo["edges"] = [];
   const read: string[] = [];
+  // As the compile resolves: under the file's `resolve` option (its host's aliases, mapped
+  // names, module folders, conditions), else this process's conditions (`node -C development`).
+  const how = settings ?? processResolve();
   let bare = false;
   for (const specifier of specifiersOf(text)) {
     bare ||= isBare(specifier);
-    let r: ReturnType<typeof resolveImport>;
-    try {
-      // Under this process's conditions (`node -C development`), as the compile resolves it.
-      r = resolveImport(specifier, path, "import", processResolve());
-    } catch {
-      r = undefined;
+    // Both kinds: the analysis reads an import of a CommonJS module as a `require()` too, whose
+    // `"exports"` conditions may lead elsewhere (module-graph.ts `ofImport`).
+    const asImport = resolveQuietly(specifier, path, "import", how);
+    const asRequire = resolveQuietly(specifier, path, "require", how);
+    for (const r of sameTarget(asImport, asRequire) ? [asImport] : [asImport, asRequire]) {
+      if (r?.kind === "file") edges.push({ file: r.path });
+      else if (r?.kind === "package")
+        edges.push({
+          pkg: `${packageFingerprint(r.name, r.dir, r.packageJson, fresh, read)}${exportText(r, path, fresh, read, settings)}`,
+        });
+      else edges.push({ pkg: `missing:${specifier}` });
     }
-    if (r?.kind === "file") edges.push({ file: r.path });
-    else if (r?.kind === "package")
-      edges.push({
-        pkg: `${packageFingerprint(r.name, r.dir, r.packageJson, fresh, read)}${exportText(r, path, fresh, read)}`,
-      });
-    else edges.push({ pkg: `missing:${specifier}` });
   }
   // A bare specifier is looked up in tsconfig.json `paths` first (core/resolve.ts): an edit of
   // them, or of a base they are in, leads it elsewhere (attack28 F08).
@@ -281,16 +318,36 @@ function info(path: string, source: string | undefined, fresh: Freshness): FileI
   const stamps = new Map<string, string>();
   for (const f of read) stamps.set(f, readStamp(f, fresh));
   hit = { hash: hash(text), stamp: stamp ?? stampOf(path), edges, read: stamps };
-  files.set(path, hit);
+  files.set(key, hit);
   return hit;
 }
 
+function resolveQuietly(
+  specifier: string,
+  from: string,
+  kind: "import" | "require",
+  how: ResolveSettings,
+): ReturnType<typeof resolveImport> {
+  try {
+    return resolveImport(specifier, from, kind, how);
+  } catch {
+    return undefined;
+  }
+}
+
+function sameTarget(a: ReturnType<typeof resolveImport>, b: ReturnType<typeof resolveImport>): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.kind === "file") return b.kind === "file" && a.path === b.path;
+  return b.kind === "package" && a.dir === b.dir && a.subpath === b.subpath;
+}
+
 /** The edges of the file being compiled, from the text the caller holds (never memoised stale). */
-function infoOfText(path: string, source: string, fresh: Freshness): FileInfo {
-  const known = files.get(path);
+function infoOfText(path: string, source: string, fresh: Freshness, settings: ResolveSettings): FileInfo {
+  const key = `${settingsKey(settings)}\0${path}`;
+  const known = files.get(key);
   if (known && known.hash === hash(source) && readHolds(known, fresh)) return known;
-  files.delete(path);
-  return info(path, source, fresh) as FileInfo;
+  files.delete(key);
+  return info(path, source, fresh, settings) as FileInfo;
 }
 
 /**
@@ -329,9 +386,16 @@ export interface Reached {
  * What `path`'s output depends on outside its own text: each local module it reaches through its
  * imports (the transitive closure), and a fingerprint of each package it or they import. `source`
  * is the file's text when the caller has read it already (it may be newer than what was read
- * before); `fresh` says when to look at each file's stamp again (`Freshness`).
+ * before); `fresh` says when to look at each file's stamp again (`Freshness`); `settings` is the
+ * compiled file's `resolve` option (`ResolveSettings`), under which every import of the set is
+ * resolved, as the analysis resolves them.
  */
-export function reachedModules(path: string, source?: string, fresh: Freshness = false): Reached {
+export function reachedModules(
+  path: string,
+  source?: string,
+  fresh: Freshness = false,
+  settings?: ResolveSettings,
+): Reached {
   const seen = new Set<string>([path]);
   const packages: string[] = [];
   const hashes = new Map<string, string>();
@@ -339,7 +403,9 @@ export function reachedModules(path: string, source?: string, fresh: Freshness =
   const queue = [path];
   for (let i = 0; i < queue.length; i++) {
     const fi =
-      i === 0 && source !== undefined ? infoOfText(path, source, fresh) : info(queue[i], undefined, fresh);
+      i === 0 && source !== undefined
+        ? infoOfText(path, source, fresh, settings)
+        : info(queue[i], undefined, fresh, settings);
     if (i > 0) hashes.set(queue[i], fi?.hash ?? "unreadable");
     if (!fi) continue;
     for (const f of fi.read.keys()) read.add(f);
@@ -359,8 +425,13 @@ export function reachedModules(path: string, source?: string, fresh: Freshness =
  * local module it reaches (path, content and options) and each package it imports (version and
  * manifest).
  */
-export function dependencyFingerprint(path: string, source?: string, fresh: Freshness = false): string {
-  const { files, packages, hashes } = reachedModules(path, source, fresh);
+export function dependencyFingerprint(
+  path: string,
+  source?: string,
+  fresh: Freshness = false,
+  settings?: ResolveSettings,
+): string {
+  const { files, packages, hashes } = reachedModules(path, source, fresh, settings);
   const parts = [...packages, ...files.map((f) => `${f}\0${hashes.get(f)}\0${optionsOf(f)}`)];
   parts.sort();
   return hash(parts.join("\n"));

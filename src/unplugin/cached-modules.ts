@@ -21,14 +21,24 @@ import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import { optionsFiles } from "../compile/options.js";
 import { packageTypeFiles } from "../core/package-type.js";
-import { type Freshness, type Reached, reachedModules } from "../register/deps.js";
+import { type Freshness, type Reached, type ResolveSettings, reachedModules } from "../register/deps.js";
 
 /** More than this many files reached: no stamp, the module is always transformed again. */
 const MAX_FILES = 2000;
 
-/** What a module's output depends on (see above), each file read again as `fresh` says. */
-export function dependencies(code: string, filename: string, fresh: Freshness): Reached {
-  return reachedModules(filename, code, fresh);
+/**
+ * What a module's output depends on (see above), each file read again as `fresh` says; its
+ * imports resolved under `settings`, the `resolve` option the module was compiled with, as the
+ * analysis resolved them: a module reached through the tool's alias (`@/lib.js`) is watched and
+ * stamped too (attack33 F02).
+ */
+export function dependencies(
+  code: string,
+  filename: string,
+  fresh: Freshness,
+  settings: ResolveSettings,
+): Reached {
+  return reachedModules(filename, code, fresh, settings);
 }
 
 function stat(path: string): string {
@@ -96,8 +106,11 @@ export function transformCachedAgain(
   meta: Record<string, unknown>,
   fresh: Freshness,
 ): boolean {
-  const recorded = (meta.smartasync as { stamp?: string } | undefined)?.stamp;
+  const kept = meta.smartasync as { stamp?: string; resolve?: ResolveSettings } | undefined;
+  const recorded = kept?.stamp;
   if (recorded === undefined) return true;
   const filename = id.split("?")[0]!;
-  return dependencyStamp(filename, dependencies(code, filename, fresh)) !== recorded;
+  // The `resolve` option it was compiled with, kept with the stamp: an edit of the options that
+  // give it (the settings files) changes the stamp by itself.
+  return dependencyStamp(filename, dependencies(code, filename, fresh, kept?.resolve)) !== recorded;
 }

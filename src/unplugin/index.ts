@@ -36,7 +36,12 @@ import {
   withinBudget,
 } from "../compile/budget.js";
 import { enableFactsStore } from "../compile/facts-store.js";
-import { type CompileRequest, compileFile, resolveFileOptions } from "../compile/index.js";
+import {
+  type CompileRequest,
+  type CompileResult,
+  compileFile,
+  resolveFileOptions,
+} from "../compile/index.js";
 import { loadProjectOptions, withHostResolve } from "../compile/options.js";
 import { parserFor } from "../compile/parser.js";
 import type { TaskOutcome, TaskResult } from "../compile/task.js";
@@ -399,7 +404,12 @@ function warn(
 }
 
 /** What the transform hook reads of a compile, in this thread or from the budget's worker. */
-type Compiled = Pick<TaskResult, "report" | "code" | "map" | "urlCallees">;
+type Compiled = Pick<TaskResult, "report" | "code" | "map" | "urlCallees" | "resolve">;
+
+/** A compile of this thread as the transform hook reads it (its map left unread until asked). */
+function compiledHere(out: CompileResult): Compiled {
+  return Object.assign(out, { resolve: out.options.resolve });
+}
 
 /**
  * The per-file budget (`fileTimeout`; SECURITY.md, "How long one file may take"): each file is
@@ -454,7 +464,7 @@ class FileBudget {
         throw overBudget(req.filename ?? "<input>", this.ms);
       }
       // The worker itself failed (it crashed, or could not start): compile the file here.
-      return compileFile(req);
+      return compiledHere(await compileFile(req));
     }
     if (!outcome.ok) throw thrownAgain(outcome.error);
     return outcome.value;
@@ -559,14 +569,16 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
           };
           // Imported modules' facts kept on disk for the next build (compile/facts-store.ts).
           enableFactsStore();
-          out = budget ? await budget.compile(req) : await compileFile(req);
+          out = budget ? await budget.compile(req) : compiledHere(await compileFile(req));
         } catch (e) {
           return fail(this, state, syntaxOrOwn(e, filename, options), filename, code);
         }
         // A call's rewrite depends on what the modules it imports declare, and on what those
         // re-export or start from further modules: compile this file again when any module it
         // reaches changes (watch mode, dev server), not only one it imports itself.
-        const deps = dependencies(code, filename, state.fresh);
+        // Resolved under the `resolve` option the file was compiled with (the tool's aliases
+        // among them), as the analysis resolved them (attack33 F02).
+        const deps = dependencies(code, filename, state.fresh, out.resolve);
         for (const dep of deps.files) this.addWatchFile(dep);
         if (state.serve) state.dependents.record(filename, deps.files);
         // So does an edit of the options files of this module and of those it reaches (their
@@ -663,7 +675,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         // Rollup's cache keeps a module whose code is unchanged: what it read of other modules
         // is stamped for `shouldTransformCachedModule` (cached-modules.ts).
         const stamp = framework === "rollup" ? dependencyStamp(filename, deps) : undefined;
-        const meta = stamp === undefined ? {} : { meta: { smartasync: { stamp } } };
+        const meta = stamp === undefined ? {} : { meta: { smartasync: { stamp, resolve: out.resolve } } };
         if (result === undefined) return framework === "rollup" ? { code, map: null, ...meta } : null;
         return { code: result, map: map as never, ...meta };
       },

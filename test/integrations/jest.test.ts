@@ -152,6 +152,40 @@ describe("smartasync/jest", () => {
     expect(status, out).toBe(0);
   });
 
+  it("transforms an importer again when a module it reaches through moduleNameMapper, moduleDirectories or customExportConditions gains its annotation (attack33 F01)", () => {
+    const plainLib = (tag: string) =>
+      `async function load() {\n  await null;\n  return "${tag}";\n}\nmodule.exports = { load };\n`;
+    const dir = project("routes-cache", {
+      "package.json": JSON.stringify({
+        name: "routes-cache",
+        private: true,
+        imports: { "#lib": { custom: "./src/custom.js", default: "./src/plain.js" } },
+      }),
+      "jest.config.js": `module.exports = {\n  transform: { "\\\\.[cm]?[jt]sx?$": "smartasync/jest" },\n  moduleNameMapper: { "^@app/(.*)$": "<rootDir>/src/real/$1" },\n  moduleDirectories: ["node_modules", "src"],\n  testEnvironmentOptions: { customExportConditions: ["node", "node-addons", "custom"] },\n};\n`,
+      "src/real/lib.js": plainLib("mapped"),
+      "src/mylib.js": plainLib("directory"),
+      "src/custom.js": plainLib("condition"),
+      "src/plain.js": plainLib("default"),
+      "src/a.js": reporter("@app/lib", "mapper"),
+      "src/b.js": reporter("mylib", "moduleDirectories"),
+      "src/c.js": reporter("#lib", "conditions"),
+      "test/routes.test.js": `test("each import is followed as Jest resolves it", () => {\n  expect([require("../src/a").report(), require("../src/b").report(), require("../src/c").report()]).toEqual(["mapper:mapped", "moduleDirectories:directory", "conditions:condition"]);\n});\n`,
+    });
+    const first = runJest(dir, "routes-cache");
+    // Not annotated yet: plain calls, a Promise each.
+    expect(first.out).toContain('"mapper:got a Promise"');
+    expect(first.out).toContain('"moduleDirectories:got a Promise"');
+    expect(first.out).toContain('"conditions:got a Promise"');
+    expect(first.status).toBe(1);
+    // Only the imported modules change: a.js, b.js, c.js keep their text (Jest's cache has them).
+    writeFileSync(join(dir, "src/real/lib.js"), asyncLib("mapped"));
+    writeFileSync(join(dir, "src/mylib.js"), asyncLib("directory"));
+    writeFileSync(join(dir, "src/custom.js"), asyncLib("condition"));
+    const second = runJest(dir, "routes-cache");
+    expect(second.out).toMatch(/Tests: +1 passed, 1 total/);
+    expect(second.status, second.out).toBe(0);
+  });
+
   it("says SA204 where Jest resolves what smartasync cannot follow: a custom resolver, a test file's own conditions (attack28 F03/F10)", () => {
     const files = {
       "package.json": JSON.stringify({

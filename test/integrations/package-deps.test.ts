@@ -1,7 +1,8 @@
 /**
  * What an importer's output is made of besides the modules it reaches: the package.json and
  * manifest of each package it imports, and the tsconfig.json files whose `paths` its bare
- * imports are looked up in (register/deps.ts `Reached.read`). A tool that keeps a module's output
+ * imports are looked up in (register/deps.ts `Reached.read`), and the modules reached through
+ * the tool's own aliases (attack33 F02). A tool that keeps a module's output
  * between builds must build it again when one of them changes (attack28 F01, F04, F07, F08), and
  * webpack must read a plain script as it would without smartasync (F13). Each case with the real
  * tool: Rollup's cache and Vite's dev server in this process, webpack's persistent cache in a
@@ -215,6 +216,22 @@ compiler.run((err, stats) => {
     return run(["dist/main.cjs"], dir);
   }
 
+  it("a module imported through webpack's resolve.alias gains its annotation (attack33 F02)", async () => {
+    const lib = (annotated: boolean) =>
+      `${annotated ? "// @smartasync\n" : ""}export async function load() {\n  return "lib async";\n}\n`;
+    const dir = tree("webpack-alias", {
+      "package.json": '{ "type": "module" }\n',
+      "build.mjs": BUILD(`{ alias: { "@": here("src") } }`),
+      "src/main.js": MAIN.replace('"dep"', '"@/lib.js"'),
+      "src/lib.js": lib(false),
+    });
+    expect(await build(dir)).toBe("got a Promise\n");
+    write(dir, { "src/lib.js": lib(true) });
+    // Before: webpack restored main.js's plain call from its cache ("got a Promise"): lib.js, reached
+    // through the alias, was not among main.js's file dependencies.
+    expect(await build(dir)).toBe("lib async\n");
+  }, 180_000);
+
   it("an installed package upgraded to a version with a manifest (attack28 F07)", async () => {
     const dir = tree("webpack-install", {
       "package.json": '{ "type": "module" }\n',
@@ -280,4 +297,41 @@ compiler.run((err, stats) => {
     rmSync(join(dir, ".wpcache"), { recursive: true, force: true });
     expect(await build(dir)).toBe('X false "anon"\n');
   }, 180_000);
+});
+
+describe("Vite's dev server: a module imported through resolve.alias gains its annotation (attack33 F02)", () => {
+  it("the importer is compiled again", async () => {
+    const lib = (annotated: boolean) =>
+      `${annotated ? "// @smartasync\n" : ""}export async function load() {\n  return "lib async";\n}\n`;
+    const dir = tree("vite-alias", {
+      "package.json": '{ "type": "module" }\n',
+      "src/main.js": `import { load } from "@/lib.js";\nexport function report() {\n  const v = load();\n  return typeof v === "string" ? v : "got a Promise";\n}\n`,
+      "src/lib.js": lib(false),
+    });
+    const server = await createServer({
+      root: dir,
+      configFile: false,
+      logLevel: "silent",
+      appType: "custom",
+      server: { middlewareMode: true, hmr: false },
+      resolve: { alias: { "@": join(dir, "src") } },
+      plugins: [vitePlugin()],
+    });
+    try {
+      const report = async () =>
+        ((await server.ssrLoadModule("/src/main.js")) as { report(): string }).report();
+      expect(await report()).toBe("got a Promise");
+      write(dir, { "src/lib.js": lib(true) });
+      // The watcher reports the edit when it sees it: ask until main.js changes (at most 30 s).
+      let now = await report();
+      for (let i = 0; i < 120 && now !== "lib async"; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        now = await report();
+      }
+      // Before: main.js was never compiled again, its plain call kept: "got a Promise".
+      expect(now).toBe("lib async");
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

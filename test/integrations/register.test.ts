@@ -269,6 +269,41 @@ describe("node --import smartasync/register", () => {
     expect(r.stdout).toBe("value: [object Promise]\n");
   });
 
+  it("compiles an importer again when a module it imports through a `resolve.alias` gains its annotation (attack33 F02)", () => {
+    // `@/lib.js`: an alias given to smartasync in package.json and to Node by a resolve hook. The
+    // cache key resolved the imports as Node does, found no `@/lib.js`, and kept main's plain call.
+    const dir = join(scratch, "alias-import");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    mkdirSync(join(dir, "src"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(
+      join(dir, "package.json"),
+      '{ "type": "module", "smartasync": { "resolve": { "alias": { "@": "./src" } } } }\n',
+    );
+    writeFileSync(
+      join(dir, "alias-hooks.mjs"),
+      'const src = new URL("./src/", import.meta.url).href;\nexport async function resolve(spec, ctx, next) {\n  return next(spec.startsWith("@/") ? src + spec.slice(2) : spec, ctx);\n}\n',
+    );
+    writeFileSync(
+      join(dir, "alias.mjs"),
+      'import { register } from "node:module";\nregister("./alias-hooks.mjs", import.meta.url);\n',
+    );
+    const lib = (annotated: boolean) =>
+      `${annotated ? "// @smartasync" : "// (not annotated)"}\nexport async function load(n) {\n  return n * 2;\n}\n`;
+    writeFileSync(join(dir, "src/lib.js"), lib(false));
+    writeFileSync(
+      join(dir, "src/main.js"),
+      'import { load } from "@/lib.js";\nconsole.log("main:", String(load(21) + 1));\n',
+    );
+    const cache = join(scratch, "cache-alias-import");
+    const args = ["--import", "./alias.mjs", "--import", "smartasync/register", "src/main.js"];
+    expect(node(dir, args, cache, { SMARTASYNC_WARNINGS: "0" }).stdout).toBe("main: [object Promise]1\n");
+    writeFileSync(join(dir, "src/lib.js"), lib(true));
+    const r = node(dir, args, cache, { SMARTASYNC_WARNINGS: "0" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("main: 43\n");
+  });
+
   it("ignores corrupt cache entries and writes them again", () => {
     const cache = join(scratch, "cache-corrupt");
     expectExampleOutput(node(example, MAIN, cache));

@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type RollupCache, rollup } from "rollup";
+import { type Plugin, type RollupCache, rollup } from "rollup";
 import { describe, expect, it } from "vitest";
 import rollupPlugin from "../../src/unplugin/rollup.js";
 
@@ -23,6 +23,12 @@ const lib = (annotated: boolean) =>
   `import { setTimeout as sleep } from "node:timers/promises";\n${annotated ? "// @smartasync" : "// (not annotated)"}\nexport async function load(x) {\n  await sleep(1);\n  return x * 10;\n}\n`;
 const MAIN = `import { load } from "./lib/load.mjs";\nimport { isWorker } from "smartasync/runtime";\nif (!isWorker) console.log("value:", String(load(2)));\n`;
 
+/** A plugin resolving `@/x` to `src/x` of `dir`, as @rollup/plugin-alias would. */
+const atAlias = (dir: string): Plugin => ({
+  name: "at-alias",
+  resolveId: (s: string) => (s.startsWith("@/") ? join(dir, "src", s.slice(2)) : null),
+});
+
 async function build(
   engine: Engine,
   dir: string,
@@ -33,7 +39,7 @@ async function build(
     input: join(dir, "src/main.mjs"),
     cache: cache ?? true,
     external: [/^node:/, /^smartasync/],
-    plugins: [rollupPlugin({ engine })],
+    plugins: [rollupPlugin({ engine }), atAlias(dir)],
     onwarn() {},
   });
   await bundle.write({ dir: join(dir, out), format: "es" });
@@ -82,6 +88,25 @@ describe.each(["swc", "babel"] as const)(
         join(dir, "src/lib/package.json"),
         JSON.stringify({ smartasync: { syncSuffix: "Blocking" } }),
       );
+      const second = await build(engine, dir, "out2", first.cache);
+      expect(second.stdout).toBe("value: 20\n");
+    }, 120_000);
+
+    it("a module imported through an alias gains // @smartasync (attack33 F02)", async () => {
+      // The alias given to smartasync in package.json ("resolve.alias"), to Rollup by a plugin.
+      const dir = project(engine, "alias", false, "Sync");
+      writeFileSync(
+        join(dir, "package.json"),
+        JSON.stringify({
+          name: "rollup-cache-case",
+          private: true,
+          smartasync: { resolve: { alias: { "@": "./src" } } },
+        }),
+      );
+      writeFileSync(join(dir, "src/main.mjs"), MAIN.replace("./lib/load.mjs", "@/lib/load.mjs"));
+      const first = await build(engine, dir, "out1");
+      expect(first.stdout).toBe("value: [object Promise]\n");
+      writeFileSync(join(dir, "src/lib/load.mjs"), lib(true));
       const second = await build(engine, dir, "out2", first.cache);
       expect(second.stdout).toBe("value: 20\n");
     }, 120_000);
