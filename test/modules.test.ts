@@ -2,7 +2,7 @@
  * Cross-module facts (DESIGN §3.6): cached by path and mtime, re-read when a file changes, read
  * once for many importers; package manifests round-trip.
  */
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as babel from "@babel/core";
 import { afterAll, describe, expect, it } from "vitest";
@@ -453,6 +453,60 @@ describe("cross-module facts", () => {
  * resolves the import or a module it imports does (a barrel's kept facts re-check their
  * resolutions). The edits keep each file's size, so a later modification time marks them.
  */
+describe("a package linked from outside node_modules is the project's source (attack33 F03)", () => {
+  it("in Babel 7, Babel 8 and SWC: the linked package's file with its own options; an installed copy without a manifest is SA204", () => {
+    const ws = join(dir, "workspace");
+    const lib = join(ws, "packages/lib");
+    mkdirSync(join(lib, "src"), { recursive: true });
+    mkdirSync(join(ws, "node_modules/@m"), { recursive: true });
+    writeFileSync(
+      join(lib, "package.json"),
+      '{ "name": "@m/lib", "type": "module", "exports": { ".": "./src/index.js" }, "smartasync": { "syncSuffix": "Blocking" } }',
+    );
+    const annotated = "// @smartasync\nexport async function load(n) {\n  return n * 2;\n}\n";
+    writeFileSync(join(lib, "src/index.js"), annotated);
+    symlinkSync(lib, join(ws, "node_modules/@m/lib"), "dir");
+    const app = join(ws, "packages/app");
+    mkdirSync(app, { recursive: true });
+    const main = 'import { load } from "@m/lib";\nexport function main() {\n  return load(21) + 1;\n}\n';
+    writeFileSync(join(app, "main.js"), main);
+    const seen = (c: Case) =>
+      [transformCase(c, 7), transformCase(c, 8), transformCaseSwc(c)].map((o) => [
+        o.error,
+        o.report?.calls.map((k) => `${k.strategy} ${k.target}`),
+        o.report?.diagnostics.map(
+          (d) => `${d.code} ${d.message.includes("src/index.js holds @smartasync functions")}`,
+        ),
+      ]);
+    const linked = seen({ name: "ws", dir: app, input: join(app, "main.js"), options: {}, harness: {} });
+    for (const each of linked) expect(each).toEqual([undefined, ["sync-inline loadBlocking"], []]);
+
+    // The same package installed (a folder under node_modules), no manifest: plain, said.
+    const inst = join(dir, "installed");
+    const copy = join(inst, "node_modules/@m/lib");
+    mkdirSync(join(copy, "src"), { recursive: true });
+    writeFileSync(
+      join(copy, "package.json"),
+      '{ "name": "@m/lib", "type": "module", "exports": { ".": "./src/index.js" } }',
+    );
+    writeFileSync(join(copy, "src/index.js"), annotated);
+    writeFileSync(join(inst, "main.js"), main);
+    const installed = seen({
+      name: "inst",
+      dir: inst,
+      input: join(inst, "main.js"),
+      options: {},
+      harness: {},
+    });
+    for (const each of installed) expect(each).toEqual([undefined, [], ["SA204 true"]]);
+    // Without an annotation in its entry, it is plain JavaScript, as before.
+    writeFileSync(join(copy, "src/index.js"), "export async function load(n) {\n  return n * 2;\n}\n");
+    utimesSync(join(copy, "package.json"), new Date(Date.now() + 9_000), new Date(Date.now() + 9_000));
+    const plain = seen({ name: "inst", dir: inst, input: join(inst, "main.js"), options: {}, harness: {} });
+    for (const each of plain) expect(each).toEqual([undefined, [], []]);
+  });
+});
+
 describe("a resolution holds while what it was made of holds (attack26 F03)", () => {
   const touch = (file: string, text: string, step: number): void => {
     writeFileSync(file, text);

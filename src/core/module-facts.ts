@@ -793,6 +793,34 @@ export function factsFromManifest(
           ...EMPTY_FACTS,
           problem: `has a smartasync manifest (${field}) written for another ${rel} than the one it holds now (the file changed after the manifest was written: build the package again with smartasync build)`,
         };
+      if (!table) {
+        // An entry the manifest does not describe (attack33 F08: a root `index.js` that is
+        // `export * from "./dist/index.js"`): its re-exports are followed into files it does.
+        const followed = followUndescribed(
+          join(dir, target),
+          dirname(where),
+          manifest.files,
+          same,
+          manifest.stamps,
+        );
+        if (followed !== undefined && "problem" in followed) {
+          // Named from the package's folder, as its package.json names them.
+          const shown = (p: string) => relative(dir, p).split("\\").join("/");
+          const other = shown(join(dirname(where), followed.file));
+          const why =
+            followed.problem === "stale"
+              ? `re-exports ${other}, which changed after the manifest was written; build the package again with smartasync build`
+              : `reaches ${other}, which the manifest describes, otherwise than by a re-export (\`export … from\`) the build follows; export it with \`export … from\` in the entry, or make the entry a file smartasync build compiled`;
+          return {
+            ...EMPTY_FACTS,
+            problem: `has a smartasync manifest (${field}) that does not describe ${shown(join(dir, target))}, the file it is entered by, which ${why}`,
+          };
+        }
+        if (followed) {
+          table = followed.table;
+          if (followed.key !== undefined) key = followed.key;
+        }
+      }
     }
   }
   const from = subpath === "." ? name : `${name}${subpath.slice(1)}`;
@@ -875,6 +903,88 @@ export function factsFromManifest(
     ...(globals.size ? { globals } : {}),
     ...(listed.size ? { listed } : {}),
   };
+}
+
+/** How deep re-exports of a file a manifest does not describe are followed into files it does. */
+const UNDESCRIBED_DEPTH = 8;
+
+/**
+ * The exports a package file the manifest does not describe carries from files it does, through
+ * its re-exports (`export * from`, `export { a as b } from`, relative, inside the manifest's
+ * folder's package), as deep as UNDESCRIBED_DEPTH: the table, and the described file's key where
+ * the whole table is that one file's (`export *` of one file: its namespaces and blocking
+ * entries come along). A problem where a described file is reached otherwise (an import the file
+ * exports again, `export * as ns`) or one it re-exports changed since (`stale`); undefined where
+ * no described file is reached (a plain file).
+ */
+function followUndescribed(
+  file: string,
+  base: string,
+  files: Record<string, FactTable>,
+  same: (path: string, stamp: string) => boolean,
+  stamps?: Record<string, string>,
+  depth = 0,
+  seen = new Set<string>(),
+):
+  | { table: FactTable; key: string | undefined }
+  | { problem: "stale" | "unfollowed"; file: string }
+  | undefined {
+  const relOf = (p: string) => relative(base, p).split("\\").join("/");
+  if (depth > UNDESCRIBED_DEPTH || seen.has(file)) return undefined;
+  seen.add(file);
+  let source: string;
+  try {
+    source = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  const scan = scanModule(source);
+  const table: FactTable = {};
+  let key: string | undefined;
+  let reached = false;
+  const target = (from: string): string | undefined =>
+    from.startsWith("./") || from.startsWith("../") ? resolve(dirname(file), from) : undefined;
+  for (const re of scan.reExports) {
+    const path = target(re.from);
+    if (path === undefined) continue;
+    const rel = relOf(path);
+    let sub: FactTable | undefined;
+    let subKey: string | undefined;
+    if (Object.hasOwn(files, rel)) {
+      const stamp = stamps?.[rel];
+      if (typeof stamp === "string" && !same(path, stamp)) return { problem: "stale", file: rel };
+      sub = files[rel];
+      subKey = rel;
+    } else {
+      const deeper = followUndescribed(path, base, files, same, stamps, depth + 1, seen);
+      if (deeper && "problem" in deeper) return deeper;
+      sub = deeper?.table;
+      subKey = deeper?.key;
+    }
+    if (!sub) continue;
+    if (re.namespace !== undefined) return { problem: "unfollowed", file: subKey ?? rel };
+    reached = true;
+    if (re.names === undefined) {
+      // `export *` carries no `default`, and never over a name the module exports itself.
+      for (const [name, fact] of Object.entries(sub))
+        if (name !== "default" && !scan.ownExports.has(name) && !Object.hasOwn(table, name))
+          table[name] = fact;
+      key = scan.reExports.length === 1 && scan.ownExports.size === 0 ? subKey : undefined;
+    } else {
+      for (const [exported, imported] of re.names)
+        if (Object.hasOwn(sub, imported)) table[exported] = sub[imported];
+    }
+  }
+  // A described file imported and exported again as a binding (`import { load } from
+  // "./dist/index.js"; export { load }`): not followed, said.
+  if (scan.mayExportBindings)
+    for (const i of scan.imports) {
+      if (scan.reExports.some((re) => re.from === i.specifier)) continue;
+      const path = target(i.specifier);
+      if (path !== undefined && Object.hasOwn(files, relOf(path)))
+        return { problem: "unfollowed", file: relOf(path) };
+    }
+  return reached ? { table, key } : undefined;
 }
 
 const IMPORT_FIRST = ["import", "node", "default", "require"];

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, type Stats, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import {
   basename,
@@ -1091,12 +1091,54 @@ function resolveAliased(
   const rest = specifier.slice(name.length);
   const subpath = rest ? `.${rest}` : ".";
   const modules = host?.modules;
-  return (
-    viaSelf(name, subpath, fromDir, kind) ??
-    (modules?.length && !isBuiltin(specifier)
+  const self = viaSelf(name, subpath, fromDir, kind);
+  if (self) return self;
+  const pkg =
+    modules?.length && !isBuiltin(specifier)
       ? viaModules(specifier, name, subpath, fromDir, kind, modules)
-      : findPackage(name, subpath, fromDir))
-  );
+      : findPackage(name, subpath, fromDir);
+  return pkg?.kind === "package" ? asLinkedSource(pkg, kind) : pkg;
+}
+
+/**
+ * A package whose real folder lies outside every `node_modules` — a workspace package, an
+ * `npm link` — is the project's own source (attack33 F03): its subpath leads to the file in that
+ * real folder, found through its `"exports"` (the host's conditions too) or `"main"`, and read as
+ * a relative import's file is, with that package's own options. Unless it ships a smartasync
+ * manifest (or names one in the refused string form): then the manifest is what importers read,
+ * as for an installed copy. A subpath that leads to no file stays the package (as before).
+ */
+function asLinkedSource(pkg: PackageResolution, kind: LoadKind): Resolution {
+  const field = pkg.packageJson.smartasync;
+  if (typeof field === "string" || (isMap(field) && field.manifest !== undefined)) return pkg;
+  // smartasync itself, linked for its own tests or a local checkout: its runtime is no source of
+  // the program, whatever its texts say about annotations.
+  if (pkg.name === "smartasync") return pkg;
+  let real: string;
+  try {
+    real = realpathSync(pkg.dir);
+  } catch {
+    return pkg;
+  }
+  if (/[\\/]node_modules(?:[\\/]|$)/.test(real)) return pkg;
+  const exports = pkg.packageJson.exports;
+  let r: Resolution | undefined;
+  if (exports !== undefined) {
+    const subpaths = isMap(exports) && Object.keys(exports).some((k) => k.startsWith("."));
+    r = subpaths
+      ? viaMap(exports, pkg.subpath, real, kind)
+      : pkg.subpath === "."
+        ? importTarget(exports, undefined, real, kind)
+        : undefined;
+  } else {
+    const target =
+      pkg.subpath === "." && host?.mainFields
+        ? hostMain(pkg.packageJson, host).target
+        : mainEntry(pkg.packageJson, pkg.subpath);
+    const path = target === undefined ? undefined : asFile(resolvePath(real, target), kind);
+    r = path ? { kind: "file", path } : undefined;
+  }
+  return r?.kind === "file" ? r : pkg;
 }
 
 /**

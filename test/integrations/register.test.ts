@@ -188,6 +188,107 @@ describe("node --import smartasync/register", () => {
     ).toBe("plain:1\n");
   });
 
+  it("reads a workspace package as the project's source; an annotated installed package without a manifest is SA204 (attack33 F03)", () => {
+    // npm workspaces: node_modules/@m/lib is a link to packages/lib, whose "exports" is its
+    // annotated source and whose own options name the variants `…Blocking`. The call in sync code
+    // gets the variant, as the same import written as a relative path does.
+    const ws = join(scratch, "workspace");
+    mkdirSync(join(ws, "node_modules/@m"), { recursive: true });
+    symlinkSync(root, join(ws, "node_modules/smartasync"), "dir");
+    writeFileSync(
+      join(ws, "package.json"),
+      '{ "private": true, "type": "module", "workspaces": ["packages/*"] }',
+    );
+    const lib = join(ws, "packages/lib");
+    mkdirSync(join(lib, "src"), { recursive: true });
+    writeFileSync(
+      join(lib, "package.json"),
+      '{ "name": "@m/lib", "type": "module", "exports": { ".": "./src/index.ts" }, "smartasync": { "syncSuffix": "Blocking" } }',
+    );
+    writeFileSync(
+      join(lib, "src/index.ts"),
+      "// @smartasync\nexport async function load(n: number): Promise<number> {\n  return n * 2;\n}\n",
+    );
+    symlinkSync(lib, join(ws, "node_modules/@m/lib"), "dir");
+    const app = join(ws, "packages/app");
+    mkdirSync(join(app, "src"), { recursive: true });
+    writeFileSync(join(app, "package.json"), '{ "name": "@m/app", "type": "module" }');
+    const main =
+      'import { load } from "@m/lib";\nconst v = load(21);\nconsole.log(typeof v, String((v as any) + 1));\n';
+    writeFileSync(join(app, "src/main.ts"), main);
+    const linked = node(app, MAIN, join(scratch, "cache-workspace"));
+    expect(linked.stderr).toBe("");
+    expect(linked.stdout).toBe("number 43\n");
+
+    // The same package copied under node_modules (installed, no manifest): its calls stay plain,
+    // said at the import, never silent.
+    const inst = join(scratch, "installed");
+    mkdirSync(join(inst, "node_modules/@m"), { recursive: true });
+    symlinkSync(root, join(inst, "node_modules/smartasync"), "dir");
+    writeFileSync(join(inst, "package.json"), '{ "type": "module" }');
+    const copy = join(inst, "node_modules/@m/lib");
+    mkdirSync(join(copy, "src"), { recursive: true });
+    writeFileSync(
+      join(copy, "package.json"),
+      '{ "name": "@m/lib", "type": "module", "exports": { ".": "./src/index.js" } }',
+    );
+    writeFileSync(
+      join(copy, "src/index.js"),
+      "// @smartasync\nexport async function load(n) {\n  return n * 2;\n}\n",
+    );
+    mkdirSync(join(inst, "src"));
+    writeFileSync(join(inst, "src/main.ts"), main);
+    const installed = node(inst, MAIN, join(scratch, "cache-installed"));
+    expect(installed.stderr).toContain("SA204");
+    expect(installed.stderr).toContain(
+      "is the package @m/lib, whose src/index.js holds @smartasync functions",
+    );
+    expect(installed.stdout).toBe("object [object Promise]1\n");
+  });
+
+  it("follows a package entry the manifest does not describe through its re-exports into files it does (attack33 F08)", () => {
+    // @m/lib ships a manifest for dist/ (smartasync build), but its "exports" entry is a root
+    // index.js that re-exports dist: the call follows it to dist's variant.
+    const dir = join(scratch, "shim");
+    const lib = join(dir, "node_modules/@m/lib");
+    mkdirSync(join(lib, "src"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
+    writeFileSync(
+      join(lib, "package.json"),
+      '{ "name": "@m/lib", "type": "module", "exports": { ".": "./index.js" }, "smartasync": { "manifest": "./dist/smartasync.manifest.json" } }',
+    );
+    writeFileSync(
+      join(lib, "src/index.js"),
+      "// @smartasync\nexport async function load(n) {\n  return n * 2;\n}\n",
+    );
+    const built = spawnSync(
+      process.execPath,
+      [join(root, "dist/cli/bin.js"), "build", "src", "--out-dir", "dist", "--no-declarations"],
+      { cwd: lib, encoding: "utf8", env: env(join(scratch, "cache-shim-build")) },
+    );
+    expect(built.status, built.stderr).toBe(0);
+    writeFileSync(join(lib, "index.js"), 'export * from "./dist/index.js";\n');
+    writeFileSync(
+      join(dir, "main.ts"),
+      'import { load } from "@m/lib";\nconst v = load(21);\nconsole.log(typeof v, String((v as any) + 1));\n',
+    );
+    const r = node(dir, ["--import", "smartasync/register", "main.ts"], join(scratch, "cache-shim"));
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("number 43\n");
+    // The entry imports dist and exports the binding again: not followed, said.
+    writeFileSync(join(lib, "index.js"), 'import { load } from "./dist/index.js";\nexport { load };\n');
+    const bound = node(
+      dir,
+      ["--import", "smartasync/register", "main.ts"],
+      join(scratch, "cache-shim-bound"),
+    );
+    expect(bound.stderr).toContain("SA204");
+    expect(bound.stderr).toContain(
+      "does not describe index.js, the file it is entered by, which reaches dist/index.js",
+    );
+  });
+
   it("compiles a CommonJS script with a top-level `return` or `new.target`, sloppy mode kept (attack27 F10)", () => {
     // `if (require.main !== module) return;` is legal CommonJS; parsed as a module-or-script, it
     // failed, and register left the file to Node uncompiled: its sync caller got a Promise.

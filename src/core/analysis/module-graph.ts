@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
 import { BoundedMap } from "../bounded.js";
 import { currentCompile } from "../compile-run.js";
@@ -21,6 +21,7 @@ import {
   kindOf,
   MANIFEST_FIELD,
   type ModuleFacts,
+  packageTargets,
   UNINSTALLED,
   UNREADABLE,
   uninstalledViaResolver,
@@ -363,10 +364,12 @@ function annotatedFile(path: string, runtime: string): boolean {
  * its functions are not known to the importer, and differ from a plain file's.
  */
 function packageFacts(from: string, r: Resolution & { kind: "package" }, options: Options): ModuleFacts {
-  const facts = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
+  const withManifest = r.packageJson[MANIFEST_FIELD] !== undefined;
+  const facts = withManifest
+    ? factsFromManifest(r.name, r.dir, r.subpath, r.packageJson)
+    : unlistedAnnotations(r, options);
   const entry = hostPackageEntry(r, from, options.resolve);
   if (!entry) return facts;
-  const withManifest = r.packageJson[MANIFEST_FIELD] !== undefined;
   const annotated = (file: string | undefined): boolean =>
     file !== undefined && annotatedFile(file, options.runtime);
   const read = (side: { target: string | undefined; file: string | undefined }): ModuleFacts =>
@@ -395,6 +398,26 @@ function packageFacts(from: string, r: Resolution & { kind: "package" }, options
     ...EMPTY_FACTS,
     problem: `leads your build tool, through ${how}, to ${file(entry.host.file, entry.host.target)} and Node, through "main" (what a build leaving the package external loads), to ${file(entry.node.file, entry.node.target)}, which give different smartasync functions${withManifest ? "" : " (one holds @smartasync functions, and the package ships no smartasync manifest saying which)"}; point both fields at files compiled from one source with a manifest for each (smartasync build), or import the file by a relative path`,
   };
+}
+
+/**
+ * An installed package without a manifest is plain JavaScript to importers, unless a file its
+ * subpath leads to (by `import` or by `require`) holds an annotation (attack33 F03: annotated
+ * source under `node_modules`, or a build without its manifest): its functions have variants the
+ * importer cannot know, so a call through it is SA204 naming the file, never a silent plain call.
+ * The runtime's own package is left out: its texts speak of annotations without being any.
+ */
+function unlistedAnnotations(r: Resolution & { kind: "package" }, options: Options): ModuleFacts {
+  if (r.name === "smartasync" || options.runtime.startsWith(`${r.name}/`)) return EMPTY_FACTS;
+  for (const target of packageTargets(r.packageJson, r.subpath)) {
+    const file = join(r.dir, target);
+    if (!annotatedFile(file, options.runtime)) continue;
+    return {
+      ...EMPTY_FACTS,
+      problem: `is the package ${r.name}, whose ${relative(r.dir, file).split("\\").join("/")} holds @smartasync functions, and it ships no smartasync manifest saying which; build it with smartasync build and name the manifest in its package.json "smartasync" field, or, for your own package, link it from outside node_modules (a workspace, npm link)`,
+    };
+  }
+  return EMPTY_FACTS;
 }
 
 /** Parses an imported module with the compiler at hand (Babel's parser, or SWC lowered). */
