@@ -219,6 +219,8 @@ interface Caches {
   scope: Map<string, { dir: string; json: Record<string, unknown> } | null>;
   packages: Map<string, PackageResolution | null>;
   files: Map<string, string>;
+  /** A package folder's real path (null: none), as `packages` is kept (asLinkedSource). */
+  reals: Map<string, string | null>;
 }
 
 function newCaches(): Caches {
@@ -229,6 +231,7 @@ function newCaches(): Caches {
     scope: new Map(),
     packages: new Map(),
     files: new Map(),
+    reals: new Map(),
   };
 }
 
@@ -1114,13 +1117,18 @@ function asLinkedSource(pkg: PackageResolution, kind: LoadKind): Resolution {
   // smartasync itself, linked for its own tests or a local checkout: its runtime is no source of
   // the program, whatever its texts say about annotations.
   if (pkg.name === "smartasync") return pkg;
-  let real: string;
-  try {
-    real = realpathSync(pkg.dir);
-  } catch {
-    return pkg;
+  // Kept as the package's resolution is: a realpath of every bare import on each compile was 7%
+  // of the files-as-they-are path's own time (bench/compare-builds.mjs --as-is --stub-swc).
+  let real = caches.reals.get(pkg.dir);
+  if (real === undefined) {
+    try {
+      real = realpathSync(pkg.dir);
+    } catch {
+      real = null;
+    }
+    caches.reals.set(pkg.dir, real);
   }
-  if (/[\\/]node_modules(?:[\\/]|$)/.test(real)) return pkg;
+  if (real === null || /[\\/]node_modules(?:[\\/]|$)/.test(real)) return pkg;
   const exports = pkg.packageJson.exports;
   let r: Resolution | undefined;
   if (exports !== undefined) {
