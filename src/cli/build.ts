@@ -35,6 +35,7 @@ import {
   sweepStaleTemps,
   type Written,
 } from "./out-dir.js";
+import { urlOfPath } from "./map-url.js";
 import { type BuiltModule, writePackageManifest } from "./package-manifest.js";
 import { runFiles } from "./run-files.js";
 import type { WriteResult } from "./write-built.js";
@@ -256,9 +257,12 @@ export function buildCommand(): Command {
           conditions: opts.conditions,
           moduleFacts: true,
           sourceMaps: opts.sourceMaps,
-          sourceFileName: relative(dirname(outFile(file)), file)
-            .split(sep)
-            .join("/"),
+          // A URL relative to the map (`100%.js` is `100%25.js`): attack32 F03.
+          sourceFileName: urlOfPath(
+            relative(dirname(outFile(file)), file)
+              .split(sep)
+              .join("/"),
+          ),
           highlightCode: colourEnabled(process.stderr),
           inputMapRoot: srcDir,
           compiles: srcDir,

@@ -2,9 +2,12 @@
  * Where `build` says things are, when the input is not plain LF text of a plain tree (attack32):
  * an input map's `sources` are relative to the map's own folder and `sourceRoot` (F08: they were
  * copied unrebased into a map written in a deeper --out-dir, or resolved from the JS file instead
- * of a map in a subfolder), and a byte-order mark is no column (F07). Real CLI, both compilers.
+ * of a map in a subfolder), a byte-order mark is no column (F07), and what build writes as URLs
+ * (the `sourceMappingURL` comment, `sources`) is escaped as URLs (F03), a `\\` in a Linux file
+ * name included (F02). Real CLI, both compilers.
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join, resolve } from "node:path";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import MagicString from "magic-string";
@@ -86,6 +89,35 @@ for (const compiler of ["babel", "swc"] as const) {
       expect(found.map((d) => `${d.code} ${d.loc}`)).toEqual([`SA201 src/app.js:1:${at}`]);
       const b = cli(["build", "src", "--out-dir", "out", "--compiler", compiler], dir);
       expect(b.status).toBe(0);
+    });
+
+    it("file names with URL characters are escaped in the comment and the sources (F03, F02)", () => {
+      const names = ["#1", "v?2", "x:y", "100%", "a b", "back\\slash"];
+      const dir = tree(`source-map-urls-${compiler}`, {
+        "package.json": '{ "name": "p", "type": "module" }\n',
+        "src/back/slash.js": "export const other = 1;\n",
+        ...Object.fromEntries(names.map((n) => [`src/${n}.js`, JS])),
+      });
+      const r = cli(["build", "src", "--out-dir", "out", "--compiler", compiler], dir);
+      expect(r.stderr).toBe("");
+      for (const n of names) {
+        const file = join(dir, `out/${n}.js`);
+        // Both are URLs relative to the file holding them: read so, they name the right files.
+        const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(file, "utf8"))![1]!;
+        const mapFile = fileURLToPath(new URL(url, pathToFileURL(file)));
+        expect(mapFile, n).toBe(`${file}.map`);
+        const map = JSON.parse(readFileSync(mapFile, "utf8")) as { sources: string[] };
+        expect(fileURLToPath(new URL(map.sources[0]!, pathToFileURL(mapFile))), n).toBe(
+          join(dir, `src/${n}.js`),
+        );
+      }
+      // The report names the file with the backslash, not src/back/slash.js.
+      const c = cli(["check", "src/back\\slash.js", "-f", "json", "--compiler", compiler], dir);
+      const reports = (JSON.parse(c.stdout) as { reports: { file: string; functions: { loc: string }[] }[] })
+        .reports;
+      expect(reports.map((x) => [x.file, x.functions[0]?.loc])).toEqual([
+        ["src/back\\slash.js", "src/back\\slash.js:2:1"],
+      ]);
     });
   });
 }
