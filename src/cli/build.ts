@@ -24,6 +24,7 @@ import { UsageError, UsageErrors } from "./errors.js";
 import { oneLine } from "./escape.js";
 import { describeFsError, displayPath, walk } from "./files.js";
 import { formatSummary, summarise } from "./findings.js";
+import { urlOfPath } from "./map-url.js";
 import {
   copyOutput,
   linkedOutputFolders,
@@ -35,7 +36,6 @@ import {
   sweepStaleTemps,
   type Written,
 } from "./out-dir.js";
-import { urlOfPath } from "./map-url.js";
 import { type BuiltModule, writePackageManifest } from "./package-manifest.js";
 import { runFiles } from "./run-files.js";
 import type { WriteResult } from "./write-built.js";
