@@ -242,8 +242,6 @@ export class LineIndex {
   /** The line of the last answer: the lowering asks about nearby places in turn. */
   private cursor = 0;
   private readonly recent: (Position | undefined)[] = new Array(1024);
-  /** 1 when the text starts with a byte-order mark: no column for Node, SWC or an editor (attack32 F07). */
-  private readonly bom: number;
 
   /**
    * Only the line starts, found by the engine's own search for `\n` where the text has no other
@@ -252,7 +250,6 @@ export class LineIndex {
    */
   constructor(source: string) {
     const starts = this.starts;
-    this.bom = source.charCodeAt(0) === 0xfeff ? 1 : 0;
     if (!OTHER_BREAKS.test(source)) {
       for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) starts.push(i + 1);
       return;
@@ -287,8 +284,7 @@ export class LineIndex {
     const hit = this.recent[slot];
     if (hit !== undefined && hit.index === index) return hit;
     const line = this.lineOf(index);
-    const column = index - this.starts[line]! - (line === 0 && index > 0 ? this.bom : 0);
-    const pos = { line: line + 1, column, index };
+    const pos = { line: line + 1, column: index - this.starts[line]!, index };
     this.recent[slot] = pos;
     return pos;
   }
