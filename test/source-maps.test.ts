@@ -331,3 +331,49 @@ describe("a throw inside each kind of variant maps to the line that threw", () =
     variantLinesMapped(r.code, r.map!);
   });
 });
+
+/**
+ * smartasync's own map of its edits counted lines by `\n` alone, SWC's by `\r` too: composed, a
+ * file with `\r` line ends mapped every frame to 2:1 (attack32 F05), one stray `\r` lost the
+ * columns after it; U+2028 ends a line for Node too. A byte-order mark is no column (F07).
+ * Positions are as Node counts them: every line terminator, no BOM.
+ */
+describe("SWC: lines and columns as Node counts them, whatever ends the lines", () => {
+  const swcOpts = {
+    filename: "/virtual/app.ts",
+    swcrc: false,
+    sourceMaps: true,
+    jsc: { parser: { syntax: "typescript" as const }, target: "es2022" as const },
+    smartasync: {},
+  };
+  const lf = SOURCE.split("\n");
+  const cases: [string, string, { line: number; column: number }][] = [
+    ["CR", lf.join("\r"), CALL],
+    ["CRLF", lf.join("\r\n"), CALL],
+    [
+      "one stray CR (a pasted header line)",
+      `// pasted\r${SOURCE}`,
+      { line: CALL.line + 1, column: CALL.column },
+    ],
+    ["a U+2028 in a comment", `/* a\u2028b */\n${SOURCE}`, { line: CALL.line + 2, column: CALL.column }],
+    ["CR and a U+2029", `/* a\u2029b */\r${lf.join("\r")}`, { line: CALL.line + 2, column: CALL.column }],
+    ["a BOM", `\uFEFF${SOURCE}`, CALL],
+  ];
+  for (const [label, code, call] of cases) {
+    it(label, () => {
+      const r = swcTransform(code, swcOpts);
+      expect(r.code).toContain("loadSync(21)");
+      const pos = original(r.code, r.map!, "loadSync(21)");
+      expect({ source: pos.source, line: pos.line, column: pos.column }).toEqual({
+        source: "/virtual/app.ts",
+        ...call,
+      });
+      // An untouched line (the first: `const note`), its column not shifted by a BOM.
+      const note = original(r.code, r.map!, "note");
+      expect({ line: note.line, column: note.column }).toEqual({
+        line: call.line - CALL.line + 1,
+        column: 6,
+      });
+    });
+  }
+});

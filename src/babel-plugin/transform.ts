@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { relative, sep } from "node:path";
 import type { File, NodePath, types as t } from "@babel/core";
 import { analyse, type Plan, planChanges } from "../core/analysis/analyse.js";
 import { propertyHolding, variantExports } from "../core/analysis/exports.js";
@@ -34,7 +34,7 @@ export function rootOf(file: File, options: Options): string {
 export function reportPath(file: File, options: Options): string {
   const filename = file.opts.filename;
   if (!filename) return "<input>";
-  return relative(rootOf(file, options), filename).split("\\").join("/");
+  return relative(rootOf(file, options), filename).split(sep).join("/");
 }
 
 /**

@@ -25,6 +25,7 @@ import { oneLine } from "./escape.js";
 import { describeFsError, displayPath, walk } from "./files.js";
 import { formatSummary, summarise } from "./findings.js";
 import { isOwnInputMap } from "./input-map.js";
+import { urlOfPath } from "./map-url.js";
 import {
   copyOutput,
   folderLinks,
@@ -310,9 +311,12 @@ export function buildCommand(): Command {
           conditions: opts.conditions,
           moduleFacts: true,
           sourceMaps: opts.sourceMaps,
-          sourceFileName: relative(dirname(outFile(file)), file)
-            .split(sep)
-            .join("/"),
+          // A URL relative to the map (`100%.js` is `100%25.js`): attack32 F03.
+          sourceFileName: urlOfPath(
+            relative(dirname(outFile(file)), file)
+              .split(sep)
+              .join("/"),
+          ),
           highlightCode: colourEnabled(process.stderr),
           inputMapRoot: srcDir,
           compiles: srcDir,

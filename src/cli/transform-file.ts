@@ -4,13 +4,14 @@
  * (transform-swc.ts) — and return `{ code, map, report }` or a structured error. Plain data in
  * and out, so it can run in a worker (the CLI's pool, pool-worker.ts), the same shape from both compilers.
  */
-import { extname } from "node:path";
+import { dirname, extname, posix } from "node:path";
 import { type ItemLike, isSmartasyncItem } from "../babel-plugin/host-config.js";
 import smartasyncPlugin from "../babel-plugin/index.js";
 import { enableFactsStore } from "../compile/facts-store.js";
 import { setRunConditions } from "../compile/options.js";
 import type { SourceMapJson } from "../compile/types.js";
-import { withoutBomBeforeHashbang } from "../core/chars.js";
+import { withoutBom } from "../core/chars.js";
+import { namedInputMap, rebaseSources } from "../core/input-map.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import { readAsCommonJsScript } from "../core/package-type.js";
 import type { Report } from "../core/report.js";
@@ -182,7 +183,7 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
   const script = readAsCommonJsScript(file, source);
   let result: Awaited<ReturnType<BabelCore["transformAsync"]>>;
   try {
-    result = await babel.transformAsync(withoutBomBeforeHashbang(source), {
+    result = await babel.transformAsync(withoutBom(source), {
       ...options,
       babelrc: false,
       configFile: false,
@@ -217,7 +218,7 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
       sourceFileName: opts.sourceFileName ?? path,
       highlightCode: highlight,
       compact: compactFor(options, source),
-      ...(mapNote ? { inputSourceMap: false } : {}),
+      ...(mapNote ? { inputSourceMap: false } : inputMapFor(source, file, opts)),
     });
   } catch (e) {
     const failure = classify(e, file, path, fail);
@@ -245,6 +246,33 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
     ...(mapNote ? { notes: [mapNote] } : {}),
     ...keep(opts, source),
   };
+}
+
+/**
+ * The input map Babel chains, read here when `build` writes the map elsewhere: Babel copies the
+ * input map's `sources` as written, which are relative to the input map (not to the map `build`
+ * writes in --out-dir), so they are rebased to the output's folder — the folder
+ * `sourceFileName` is relative to (attack32 F08). Nothing found: Babel's own reading stands.
+ */
+function inputMapFor(source: string, file: string, opts: TransformOptions): { inputSourceMap?: never } {
+  if (!opts.sourceMaps || opts.sourceFileName === undefined) return {};
+  const named = namedInputMap(source, file);
+  if (named?.dir === undefined) return {};
+  let rebased: { sources?: unknown; mappings?: unknown } | null;
+  try {
+    rebased = JSON.parse(rebaseSources(named.text, named.dir, dirname(file))) as typeof rebased;
+  } catch {
+    return {}; // not a map: Babel discards it itself
+  }
+  if (typeof rebased !== "object" || rebased === null || typeof rebased.mappings !== "string") return {};
+  if (!Array.isArray(rebased.sources)) return { inputSourceMap: rebased as never };
+  const out = posix.dirname(opts.sourceFileName);
+  const sources = rebased.sources.map((s: unknown) =>
+    typeof s === "string" && !posix.isAbsolute(s) && !/^[a-z][a-z0-9+.-]*:/i.test(s)
+      ? posix.normalize(posix.join(out, s))
+      : s,
+  );
+  return { inputSourceMap: { ...rebased, sources } as never };
 }
 
 /**

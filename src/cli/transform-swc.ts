@@ -261,11 +261,33 @@ function lineTerminators(source: string, line: number, column: number): { line: 
   return { line: esLine, column: offset - start + 1 };
 }
 
+/**
+ * Whether SWC's frame draws the UTF-16 unit `c` two columns wide: East Asian wide and fullwidth
+ * characters of the BMP (CJK, kana, Hangul, fullwidth forms). A character past the BMP is two
+ * units, each counted once: two columns, as SWC draws an emoji. Counted as one, every column after
+ * a CJK character on the line was one too far right (attack32 F06).
+ */
+function isWide(c: number): boolean {
+  return (
+    (c >= 0x1100 && c <= 0x115f) ||
+    (c >= 0x2e80 && c <= 0x303e) ||
+    (c >= 0x3041 && c <= 0x33ff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0xa000 && c <= 0xa4cf) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xfe30 && c <= 0xfe4f) ||
+    (c >= 0xff00 && c <= 0xff60) ||
+    (c >= 0xffe0 && c <= 0xffe6)
+  );
+}
+
 /** The index in `text` of the character SWC drew at display column `visual` (tabs to stops of 4). */
 function realColumn(text: string, visual: number): number {
   let at = 0;
   for (let i = 0; i < text.length; i++) {
-    const width = text[i] === "\t" ? 4 - (at % 4) : 1;
+    const width = text[i] === "\t" ? 4 - (at % 4) : isWide(text.charCodeAt(i)) ? 2 : 1;
     if (at + width > visual) return i;
     at += width;
   }

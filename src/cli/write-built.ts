@@ -10,6 +10,7 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { describeFsError } from "./files.js";
 import { withoutMapComment } from "./input-map.js";
+import { urlOfName } from "./map-url.js";
 import { writeOutput } from "./out-dir.js";
 import type { TransformOutcome } from "./transform-file.js";
 
@@ -54,7 +55,7 @@ export function writeBuilt(
       const map = { ...o.map, file: basename(target) };
       if (writeOutput(outDir, mapFile, `${JSON.stringify(map)}\n`, mode & 0o666).replacedLink)
         written.replacedLinks.push(mapFile);
-      code += `//# sourceMappingURL=${encodeURI(basename(mapFile))}\n`;
+      code += `//# sourceMappingURL=${urlOfName(basename(mapFile))}\n`;
     }
     if (writeOutput(outDir, target, code, mode).replacedLink) written.replacedLinks.push(target);
     written.ok = true;

@@ -3,7 +3,7 @@
  * smartasync plugin (and the syntax plugins the extension needs), so the output is Babel's
  * printing of the same code. Loaded by index.ts when the Babel engine is asked for.
  */
-import { withoutBomBeforeHashbang } from "../core/chars.js";
+import { withoutBom } from "../core/chars.js";
 import { startCompile } from "../core/compile-run.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options } from "../core/options.js";
@@ -51,7 +51,7 @@ export async function compileBabel(req: CompileRequest, options: Options): Promi
   const syntax: unknown[] = [];
   if (/\.[cm]?tsx?$/.test(filename)) syntax.push("typescript");
   if (/\.[jt]sx$/.test(filename)) syntax.push("jsx");
-  const out = await babel.transformAsync(withoutBomBeforeHashbang(req.code), {
+  const out = await babel.transformAsync(withoutBom(req.code), {
     babelrc: false,
     configFile: false,
     sourceType: "unambiguous",

@@ -783,7 +783,7 @@ export function factsFromManifest(
     const target = entry ?? packageTarget(packageJson, subpath);
     if (target) {
       const rel = relative(dirname(join(dir, field)), join(dir, target))
-        .split("\\")
+        .split(sep)
         .join("/");
       table = manifest.files[rel];
       key = rel;

@@ -32,7 +32,7 @@ import { variantKind } from "../core/strategy.js";
 import { syntaxOf } from "../core/syntax.js";
 import { RUNTIME_MODULE } from "../core/twins.js";
 import { hashbangEnd, skipTrivia } from "./offsets.js";
-import { encodeMappings, type Lines, Pieces } from "./splice.js";
+import { encodeMappings, type Lines, Pieces, recount } from "./splice.js";
 
 /**
  * The SWC adapter's output side: the core's plan applied as text edits to the original source
@@ -1580,8 +1580,9 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
   let map: Emitted["map"] | undefined;
   const text = ms.toString();
   const all = piecesOf(plan);
+  const expanded = all.expand(text);
   return {
-    code: all.expand(text),
+    code: expanded,
     urlCallees: moduleUrlCallees(plan.ctx)(imports.runtimeUsed()),
     // Built on first use: a build without source maps never pays for one (about 40% of emit).
     get map() {
@@ -1592,7 +1593,7 @@ export function emit(plan: Plan, code: string, filename: string | undefined): Em
         sources: [source],
         sourcesContent: [code],
         names: [],
-        mappings: encodeMappings(all.splice(text, own.mappings as Lines)),
+        mappings: encodeMappings(recount(all.splice(text, own.mappings as Lines), expanded, code)),
       };
       return map;
     },

@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { relative, sep } from "node:path";
 import { nothingToDo } from "../compile/fast-path.js";
 import { checkLimits } from "../compile/limits.js";
 import { lenientParserFor, parserFor } from "../compile/parser.js";
@@ -223,7 +223,7 @@ export function compile(
   const { code, filename, options } = input;
   const fileName = filename
     ? relative(options.root ?? input.root, filename)
-        .split("\\")
+        .split(sep)
         .join("/")
     : "<input>";
   const graph = graphFor(options, options.root ?? input.root, input.ownOptions);

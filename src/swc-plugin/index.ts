@@ -20,6 +20,7 @@ import { compileFileSync } from "../compile/swc.js";
 import type { CompileRequest, CompileResult } from "../compile/types.js";
 import { escapeControls } from "../core/escape.js";
 import type { ScannedImport } from "../core/import-scan.js";
+import { namedInputMap, rebaseSources } from "../core/input-map.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
@@ -212,10 +213,6 @@ interface Compose {
   inline: boolean;
 }
 
-// The comment's URL first, then what kind it is (one pattern over the file's tail: linear).
-const MAP_URL = /\/\/[#@] sourceMappingURL=(\S+)\s*$/;
-const DATA_URL = /^data:application\/json[^,]*?(;base64)?,/;
-
 /** The input's own map, as SWC would find it (`inputSourceMap` string, else the file's comment). */
 function inputMapOf(src: string, opts: SwcOptions, filename: string | undefined): string | undefined {
   const map = inputMapText(src, opts, filename);
@@ -241,21 +238,10 @@ function inputMapText(src: string, opts: SwcOptions, filename: string | undefine
   const given = opts.inputSourceMap;
   if (typeof given === "string") return given;
   if (given === false) return undefined;
-  const url = MAP_URL.exec(src.slice(-100_000))?.[1];
-  if (url === undefined) return undefined;
-  const data = DATA_URL.exec(url);
-  if (data) {
-    const body = url.slice(data[0].length);
-    return data[1] ? Buffer.from(body, "base64").toString("utf8") : decodeURIComponent(body);
-  }
-  if (!url.startsWith("data:") && filename) {
-    try {
-      return readFileSync(resolve(dirname(filename), url), "utf8");
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
+  const named = namedInputMap(src, filename);
+  if (named === undefined) return undefined;
+  // The composition resolves the input map's sources from the edited file's folder (attack32 F08).
+  return named.dir && filename ? rebaseSources(named.text, named.dir, dirname(filename)) : named.text;
 }
 
 function finish(out: SwcOutput, plan: Extract<Plan, { ok: true }>): Output {

@@ -1,4 +1,5 @@
 import type MagicString from "magic-string";
+import { countsAlike, LineTable } from "../core/lines.js";
 
 /**
  * Text the SWC emitter inserts that has a source map of its own: an inline sync copy is the
@@ -164,4 +165,35 @@ export function encodeMappings(lines: Lines): string {
     rows.push(parts.join(","));
   }
   return rows.join(";");
+}
+
+/**
+ * The edits' mappings (MagicString counts lines by `\n` alone) recounted as their readers count
+ * them: the generated side as SWC reads the edited text (`\r\n` and a lone `\r` end a line too;
+ * a leading BOM is dropped), the original side as Node and every report count the input (also
+ * U+2028 and U+2029). Before this a `\r`-only file mapped every frame to 2:1 (attack32 F05), and a
+ * BOM put line 1 one column right (F07): test/source-maps.test.ts.
+ */
+export function recount(lines: Lines, generated: string, original: string): Lines {
+  if (countsAlike(generated) && countsAlike(original)) return lines;
+  const lfGen = new LineTable(generated, "lf");
+  const swcGen = new LineTable(generated, "swc", { bom: true });
+  const lfOrig = new LineTable(original, "lf");
+  const esOrig = new LineTable(original, "ecmascript", { bom: true });
+  const out: Lines = [];
+  for (let r = 0; r < lines.length; r++) {
+    for (const g of lines[r]!) {
+      const at = swcGen.position(lfGen.offset(r, g[0]));
+      out[at.line] ??= [];
+      const row = out[at.line]!;
+      if (g.length === 1) {
+        row.push([at.column]);
+        continue;
+      }
+      const from = esOrig.position(lfOrig.offset(g[2], g[3]));
+      row.push([at.column, g[1], from.line, from.column]);
+    }
+  }
+  for (let i = 0; i < out.length; i++) out[i] ??= [];
+  return out;
 }

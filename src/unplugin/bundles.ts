@@ -19,7 +19,7 @@
  * Each tool's adapter (index.ts) lists its chunks; the rules and their texts are here.
  */
 import { readFileSync } from "node:fs";
-import { relative } from "node:path";
+import { relative, sep } from "node:path";
 import type { Report } from "../core/report.js";
 
 export interface WorkerModule {
@@ -172,7 +172,7 @@ export function checkChunks(
   why: string,
 ): BundleProblem[] {
   const problems: BundleProblem[] = [];
-  const rel = (f: string) => relative(root, f).split("\\").join("/");
+  const rel = (f: string) => relative(root, f).split(sep).join("/");
   for (const chunk of chunks) {
     const mods = chunk.modules.filter((m) => workers.has(m));
     if (mods.length === 0) continue;

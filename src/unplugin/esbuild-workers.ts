@@ -16,7 +16,7 @@
  * when the entry is unguarded).
  */
 import { createHash } from "node:crypto";
-import { basename, dirname, extname, relative, resolve } from "node:path";
+import { basename, dirname, extname, relative, resolve, sep } from "node:path";
 import remapping from "@jridgewell/remapping";
 import type { BuildOptions, BuildResult, OutputFile, Plugin } from "esbuild";
 import MagicString from "magic-string";
@@ -49,7 +49,7 @@ export class WorkerFiles {
     let name = this.names.get(file);
     if (name === undefined) {
       const hash = createHash("sha256")
-        .update(relative(this.root, file).split("\\").join("/"))
+        .update(relative(this.root, file).split(sep).join("/"))
         .digest("hex")
         .slice(0, 8);
       name = `${basename(file, extname(file))}-${hash}${this.ext}`;

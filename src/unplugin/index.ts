@@ -224,7 +224,7 @@ class BuildState {
 
   /** How messages may quote a module's file: its path, and relative to either root. */
   namesOf(filename: string): string[] {
-    const rel = (from: string) => relative(from, filename).split("\\").join("/");
+    const rel = (from: string) => relative(from, filename).split(sep).join("/");
     return [filename, rel(this.root), rel(this.toolRoot)];
   }
 
@@ -384,7 +384,7 @@ function warn(
   const pos = loc ? splitLoc(loc) : undefined;
   // One line each, every control character escaped (a name or specifier from the sources).
   const where = escapeControls(
-    `${relative(state.root, id).split("\\").join("/")}${pos ? `:${pos.line}:${pos.column}` : ""}`,
+    `${relative(state.root, id).split(sep).join("/")}${pos ? `:${pos.line}:${pos.column}` : ""}`,
   );
   message = escapeControls(message);
   code = escapeControls(code);

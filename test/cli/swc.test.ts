@@ -153,6 +153,32 @@ describe("a syntax error after U+2028 / U+2029", () => {
   });
 });
 
+describe("a syntax error after wide characters on its line", () => {
+  // SWC's frame draws CJK, Hangul and fullwidth characters two columns wide; read back as one, the
+  // column came out one too far right per such character (attack32 F06). An emoji (two UTF-16
+  // units), an astral CJK character and a tab around them too.
+  const lines = [
+    'const s = "日"; const x = ;',
+    'const s = "한국ｆｕ"; const x = ;',
+    'const s = "🎉𠀀日\t本é"; const x = ;',
+  ];
+  const dir = tree(
+    "swc-wide-characters",
+    Object.fromEntries(lines.map((l, i) => [`src/a${i}.js`, `${l}\n`])),
+  );
+
+  it("is reported at the same column by both compilers", () => {
+    const r = both(["check", "src", "--format", "github"], dir);
+    const where = (out: string) =>
+      [...out.matchAll(/file=src\/(a\d)\.js,line=(\d+),col=(\d+),title=syntax-error/g)].map((m) =>
+        m.slice(1).join(":"),
+      );
+    const expected = lines.map((l, i) => `a${i}:1:${l.indexOf(" ;") + 2}`);
+    expect(where(r.babel.stdout)).toEqual(expected);
+    expect(where(r.swc.stdout)).toEqual(expected);
+  });
+});
+
 const MAIN_TS = `import { readFile } from "node:fs/promises";
 
 // @smartasync

@@ -3,7 +3,7 @@ import { parseAnnotation, type VariantNames } from "../annotation.js";
 import { type AnonymousAt, MSG, UNREACHABLE } from "../messages.js";
 import { isIdentifierName, variantName } from "../naming.js";
 import { variantKind } from "../strategy.js";
-import { type Ctx, callText, fail, keyName, posOf, sourceOf, warn } from "./ctx.js";
+import { type Ctx, callText, fail, keyName, posIn, sourceOf, warn } from "./ctx.js";
 import type { Form, SaFactory, SaFunction } from "./model.js";
 import { proofOf } from "./prove.js";
 import { declaredReturnKind, type ReturnScan, returnedPromise, returnedValues } from "./return-type.js";
@@ -163,7 +163,7 @@ function base(ctx: Ctx, init: BaseInit): SaFunction {
     member: init.member,
     holder: init.holder,
     isStatic: init.isStatic ?? false,
-    loc: posOf(init.at) ?? { line: 0, column: 0 },
+    loc: posIn(ctx, init.at) ?? { line: 0, column: 0 },
     variant: variantName(init.name, kind, ctx.options),
     reachable: init.reachable,
     unreachableWhy: init.unreachableWhy,
@@ -768,7 +768,7 @@ function factoryTarget(ctx: Ctx, node: Node, comment: Comment, names: VariantNam
     fn,
     stmt: node as t.Statement,
     exportDecl,
-    loc: posOf(node) ?? { line: 0, column: 0 },
+    loc: posIn(ctx, node) ?? { line: 0, column: 0 },
     variant,
     holders: new Map(),
   };

@@ -51,8 +51,19 @@ export function posOf(node: Located): Position | undefined {
   return start ? { line: start.line, column: start.column + 1 } : undefined;
 }
 
+/**
+ * The position of `node` as Node, SWC and editors count it: a byte-order mark at the start of the
+ * file is no column of line 1, where the parsers' locations count it (attack32 F07).
+ */
+export function posIn(ctx: Ctx, node: Located): Position | undefined {
+  const pos = posOf(node);
+  return pos && pos.line === 1 && pos.column > 1 && ctx.code.charCodeAt(0) === 0xfeff
+    ? { line: 1, column: pos.column - 1 }
+    : pos;
+}
+
 export function locOf(ctx: Ctx, node: Located): string {
-  return formatLoc(ctx.fileName, posOf(node));
+  return formatLoc(ctx.fileName, posIn(ctx, node));
 }
 
 /** A location-only stand-in for a node, for diagnostics at a remembered position. */

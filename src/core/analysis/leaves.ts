@@ -5,7 +5,7 @@ import { resolveImport } from "../resolve.js";
 import { findTwin, type ImportedCallee, isTwinModule, type ResolvedTwin } from "../twins.js";
 import { argumentWrite, describeArgumentWrite } from "./arg-escape.js";
 import { type CallNode, type Index, resolveCallee, unknownMethodDispatch } from "./calls.js";
-import { type Ctx, callText, keyName, locOf, posOf, sourceOf, warn } from "./ctx.js";
+import { type Ctx, callText, keyName, locOf, posIn, sourceOf, warn } from "./ctx.js";
 import { undispatchable } from "./dispatch-plan.js";
 import { interleaving, runsToEnd } from "./effects.js";
 import { deferredReturns, iifeDeferrals, promisedLeaf } from "./forms.js";
@@ -1155,7 +1155,7 @@ function factOf(
     const imported = importedCallee(ctx, (node as CallNode).callee as Node, true);
     const hint = imported ? twinSuggestion(ctx, imported) : undefined;
     if (!hint) return { kind: "unmappable", why: WHY.unknownCall(text) };
-    const pos = posOf(node);
+    const pos = posIn(ctx, node);
     return {
       kind: "unmappable",
       why: WHY.unknownImport(text, hint.entry, hint.sameModule),

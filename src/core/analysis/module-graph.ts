@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative } from "node:path";
+import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { mayContainAnnotation } from "../annotation.js";
 import { BoundedMap } from "../bounded.js";
 import { currentCompile } from "../compile-run.js";
@@ -389,7 +389,7 @@ function packageFacts(from: string, r: Resolution & { kind: "package" }, options
       ? target === undefined
         ? "an empty module"
         : `"${target}", which names no file`
-      : relative(dirname(from), f).split("\\").join("/");
+      : relative(dirname(from), f).split(sep).join("/");
   const how =
     entry.host.field === "browser"
       ? `its package.json "browser" field (the tool's browser map)`
@@ -692,7 +692,7 @@ export class ModuleGraph {
             : this.factsOf(r.path);
       if (sameForImporters(facts, other)) continue;
       const file = (x: Resolution | undefined): string =>
-        x?.kind === "file" ? relative(dirname(from), x.path).split("\\").join("/") : x ? x.name : "no file";
+        x?.kind === "file" ? relative(dirname(from), x.path).split(sep).join("/") : x ? x.name : "no file";
       return {
         ...EMPTY_FACTS,
         problem: `leads to ${file(r)} under the "${condition}" condition and to ${file(base)} without it (its package.json conditions), which give different smartasync functions, and the build cannot tell which conditions the program runs with (node --conditions, a bundler's conditions); give them in smartasync's resolve.conditions option (the CLI's --conditions; smartasync/register and the bundler plugins pass theirs on), point every condition at files compiled from one source, or import the file by a relative path`,
@@ -724,7 +724,7 @@ export class ModuleGraph {
     if (!i) return asRequire;
     if (sameForImporters(asImport, asRequire)) return asImport;
     const file = (x: Resolution | undefined): string =>
-      x?.kind === "file" ? relative(dirname(from), x.path).split("\\").join("/") : "no file";
+      x?.kind === "file" ? relative(dirname(from), x.path).split(sep).join("/") : "no file";
     return {
       ...EMPTY_FACTS,
       problem: `leads an import to ${file(i)} and a require() to ${file(r)} (its package.json conditions), which give different smartasync functions, and the build cannot tell which one this call meets; point both conditions at files compiled from one source, or import the file by a relative path`,
@@ -979,7 +979,7 @@ export class ModuleGraph {
   }
 
   private report(path: string): string {
-    return relative(this.rootOf(path), path).split("\\").join("/");
+    return relative(this.rootOf(path), path).split(sep).join("/");
   }
 
   private scan(path: string, source: string): Scanned | string {

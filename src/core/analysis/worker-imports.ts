@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { dirname, posix, relative } from "node:path";
+import { dirname, posix, relative, sep } from "node:path";
 import type { types as t } from "@babel/core";
 import { MSG } from "../messages.js";
 import { type DeclaredKind, declaredKindNow, detectKind } from "../package-type.js";
@@ -669,7 +669,7 @@ export function importedCtx(from: Ctx, path: string): Ctx | undefined {
   try {
     const code = readFileSync(path, "utf8");
     const parsed = graph.parse(code, path);
-    const rel = relative(dirname(from.filename), path).split("\\").join("/");
+    const rel = relative(dirname(from.filename), path).split(sep).join("/");
     const fileName = posix.normalize(posix.join(posix.dirname(from.fileName), rel));
     ctx = createCtx({
       options: from.options,
@@ -747,7 +747,7 @@ export function checkWorkerImports(ctx: Ctx): void {
   if (!graph || !self) return;
   const runtime = ctx.options.runtime;
   const show = (path: string): string => {
-    const rel = relative(dirname(self), path).split("\\").join("/");
+    const rel = relative(dirname(self), path).split(sep).join("/");
     return rel.startsWith(".") ? rel : `./${rel}`;
   };
   const seen = new Set<string>([self]);
