@@ -1139,11 +1139,11 @@ function asLinkedSource(pkg: PackageResolution, kind: LoadKind): Resolution {
         ? importTarget(exports, undefined, real, kind)
         : undefined;
   } else {
-    const target =
-      pkg.subpath === "." && host?.mainFields
-        ? hostMain(pkg.packageJson, host).target
-        : mainEntry(pkg.packageJson, pkg.subpath);
-    const path = target === undefined ? undefined : asFile(resolvePath(real, target), kind);
+    // A host with its own main fields or `"browser"` map may enter the package by another file
+    // than Node's `"main"` (attack28 F06/F11): it stays a package, read both ways
+    // (module-graph.ts `packageFacts`: SA204 where they differ; test/integrations/bundlers).
+    if (host?.mainFields !== undefined || host?.browserField) return pkg;
+    const path = asFile(resolvePath(real, mainEntry(pkg.packageJson, pkg.subpath)), kind);
     r = path ? { kind: "file", path } : undefined;
   }
   return r?.kind === "file" ? r : pkg;
