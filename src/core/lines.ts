@@ -44,15 +44,20 @@ export class LineTable {
 
   /** The 0-based line and column of `offset`. */
   position(offset: number): { line: number; column: number } {
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    const column = offset - starts[lo]!;
+    const lo = lineAt(this.starts, offset);
+    const column = offset - this.starts[lo]!;
     return { line: lo, column: lo === 0 ? Math.max(0, column - this.bom) : column };
   }
+}
+
+/** The index of the last of the ascending `starts` at or before `offset` (0 if none): its line. */
+export function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

@@ -7,6 +7,8 @@
  * program span and the text itself, so both numbering schemes give the same UTF-16 indices.
  */
 
+import { lineAt } from "../core/lines.js";
+
 export interface Position {
   line: number;
   column: number;
@@ -263,13 +265,7 @@ export class LineIndex {
     const starts = this.starts;
     const c = this.cursor;
     if (starts[c]! <= index && (c + 1 >= starts.length || starts[c + 1]! > index)) return c;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lineAt(starts, index);
     this.cursor = lo;
     return lo;
   }
