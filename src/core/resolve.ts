@@ -29,8 +29,29 @@ import { packageFolderOf, packageStampOf } from "./managed.js";
  * rewrites the package's `package.json`; a bundler makes the same assumption of its managed paths).
  */
 export type Resolution =
-  | { kind: "file"; path: string }
-  | { kind: "package"; name: string; dir: string; subpath: string; packageJson: Record<string, unknown> };
+  | {
+      kind: "file";
+      path: string;
+      /**
+       * The package with a smartasync manifest whose linked folder holds `path`, a file the
+       * manifest does not describe that the load reaches under its own conditions (asLinkedSource).
+       */
+      undescribedOf?: PackageResolution;
+    }
+  | {
+      kind: "package";
+      name: string;
+      dir: string;
+      subpath: string;
+      packageJson: Record<string, unknown>;
+      /**
+       * The file the package's `"exports"` lead this load to, under its conditions (`import` or
+       * `require`, and the program's own: `node -C development`, a bundler's), where the package
+       * ships a smartasync manifest: the file whose entry importers read (attack33 F04: the
+       * manifest of `dist` is not `src`'s, nor a `require()`'s `dist/cjs`).
+       */
+      file?: string;
+    };
 
 /**
  * What the host resolves that Node does not (the `resolve` option, core/options.ts): its aliases,
@@ -749,7 +770,8 @@ export function resolveImport(
   } finally {
     host = undefined;
   }
-  if (r?.kind === "file") caches.files.set(key, r.path);
+  // A linked package's file off its manifest keeps its package (asLinkedSource): not kept as a path.
+  if (r?.kind === "file" && r.undescribedOf === undefined) caches.files.set(key, r.path);
   return r;
 }
 
@@ -1112,32 +1134,34 @@ function resolveAliased(
  * as for an installed copy. A subpath that leads to no file stays the package (as before).
  */
 function asLinkedSource(pkg: PackageResolution, kind: LoadKind): Resolution {
-  const field = pkg.packageJson.smartasync;
-  if (typeof field === "string" || (isMap(field) && field.manifest !== undefined)) return pkg;
   // smartasync itself, linked for its own tests or a local checkout: its runtime is no source of
   // the program, whatever its texts say about annotations.
   if (pkg.name === "smartasync") return pkg;
-  // Kept as the package's resolution is: a realpath of every bare import on each compile was 7%
-  // of the files-as-they-are path's own time (bench/compare-builds.mjs --as-is --stub-swc).
-  let real = caches.reals.get(pkg.dir);
-  if (real === undefined) {
-    try {
-      real = realpathSync(pkg.dir);
-    } catch {
-      real = null;
+  const field = pkg.packageJson.smartasync;
+  const real = realFolder(pkg.dir);
+  const linked = real !== null && !/[\\/]node_modules(?:[\\/]|$)/.test(real);
+  if (typeof field === "string" || (isMap(field) && field.manifest !== undefined)) {
+    const file = exportsFile(pkg, pkg.dir, kind);
+    if (file === undefined) return pkg;
+    // A linked package's file that the load reaches only under its own conditions (`-C
+    // development` → `src`, a `require()` → `dist/cjs`), outside the manifest's folder, is not
+    // what the manifest describes: it is the project's own source, read as such, in its real
+    // folder (attack33 F04). The file Node's plain `import` reaches keeps the manifest (a root
+    // shim re-exporting `dist`, attack33 F08, is followed into it: module-facts.ts
+    // `followUndescribed`).
+    if (linked && typeof field !== "string" && typeof field.manifest === "string") {
+      const folder = dirname(resolvePath(pkg.dir, field.manifest));
+      if (!file.startsWith(folder + sep) && file !== plainImportFile(pkg))
+        return { kind: "file", path: join(real, relativePath(pkg.dir, file)), undescribedOf: pkg };
     }
-    caches.reals.set(pkg.dir, real);
+    return { ...pkg, file };
   }
-  if (real === null || /[\\/]node_modules(?:[\\/]|$)/.test(real)) return pkg;
+  if (!linked) return pkg;
   const exports = pkg.packageJson.exports;
   let r: Resolution | undefined;
   if (exports !== undefined) {
-    const subpaths = isMap(exports) && Object.keys(exports).some((k) => k.startsWith("."));
-    r = subpaths
-      ? viaMap(exports, pkg.subpath, real, kind)
-      : pkg.subpath === "."
-        ? importTarget(exports, undefined, real, kind)
-        : undefined;
+    const path = exportsFile(pkg, real, kind);
+    r = path === undefined ? undefined : { kind: "file", path };
   } else {
     // A host with its own main fields or `"browser"` map may enter the package by another file
     // than Node's `"main"` (attack28 F06/F11): it stays a package, read both ways
@@ -1147,6 +1171,49 @@ function asLinkedSource(pkg: PackageResolution, kind: LoadKind): Resolution {
     r = path ? { kind: "file", path } : undefined;
   }
   return r?.kind === "file" ? r : pkg;
+}
+
+/**
+ * A package folder's real path, or null, kept as the package's resolution is: a realpath of
+ * every bare import on each compile was 7% of the files-as-they-are path's own time
+ * (bench/compare-builds.mjs --as-is --stub-swc).
+ */
+function realFolder(dir: string): string | null {
+  let real = caches.reals.get(dir);
+  if (real === undefined) {
+    try {
+      real = realpathSync(dir);
+    } catch {
+      real = null;
+    }
+    caches.reals.set(dir, real);
+  }
+  return real;
+}
+
+/** The file a package's `"exports"` lead a load of `kind` to from `dir`, under the load's conditions. */
+function exportsFile(pkg: PackageResolution, dir: string, kind: LoadKind): string | undefined {
+  const exports = pkg.packageJson.exports;
+  if (exports === undefined) return undefined;
+  const subpaths = isMap(exports) && Object.keys(exports).some((k) => k.startsWith("."));
+  const r = subpaths
+    ? viaMap(exports, pkg.subpath, dir, kind)
+    : pkg.subpath === "."
+      ? importTarget(exports, undefined, dir, kind)
+      : undefined;
+  return r?.kind === "file" ? r.path : undefined;
+}
+
+/** What a plain `import` reaches (Node's conditions only): the file a manifest is read for by default. */
+function plainImportFile(pkg: PackageResolution): string | undefined {
+  const kept = { host, extraCondition };
+  host = undefined;
+  extraCondition = undefined;
+  try {
+    return exportsFile(pkg, pkg.dir, "import");
+  } finally {
+    ({ host, extraCondition } = kept);
+  }
 }
 
 /**

@@ -93,7 +93,11 @@ function loaded(path: string, node: LoadResult | undefined): LoadResult | undefi
     const format = asFormat(node.format);
     if (format === undefined) return undefined; // JSON, WASM, …: not ours
     c = compileFile(path, { sourceMaps: "inline", hint: format }, toText(node.source));
-    if (c.code === null) return undefined;
+    if (c.code === null) {
+      // Left to Node as it is, with its warnings (a call SA204 keeps plain).
+      printWarnings(c.warnings);
+      return undefined;
+    }
   } else {
     c = compileFile(path, { sourceMaps: "inline" });
   }

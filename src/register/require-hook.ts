@@ -40,6 +40,8 @@ export function installRequireHook(): void {
     M._extensions[ext] = (module, filename) => {
       if (!inNodeModules(filename) && !filename.startsWith(OWN_DIST)) {
         const c = compileFile(filename, { sourceMaps: "inline" });
+        // Left to Node's handler as it is, with its warnings (a call SA204 keeps plain).
+        if (c.code === null) printWarnings(c.warnings);
         if (c.code !== null && c.format === "commonjs") {
           printWarnings(c.warnings);
           module._compile(c.code, filename);

@@ -100,8 +100,16 @@ export function formatOf(path: string, source: string, hint?: Format): Format {
   return detectFormat(isTypeScript(path) ? stripped(path, source) : source);
 }
 
-/** Does smartasync change this JavaScript file? (TypeScript is always compiled: Node cannot strip it.) */
-function smartasyncChanges(path: string, source: string, format: Format, hostResolve?: HostResolve): boolean {
+/**
+ * Does smartasync change this JavaScript file, and what does it warn of? (TypeScript is always
+ * compiled: Node cannot strip it.)
+ */
+function smartasyncChanges(
+  path: string,
+  source: string,
+  format: Format,
+  hostResolve?: HostResolve,
+): { changes: boolean; warnings: Diagnostic[] } {
   const ext = extensionOf(path);
   let result: CompileResult;
   try {
@@ -120,9 +128,12 @@ function smartasyncChanges(path: string, source: string, format: Format, hostRes
   } catch (e) {
     const code = (e as { code?: unknown } | null)?.code;
     if (typeof code === "string" && /^SA\d{3}$/.test(code)) throw e;
-    return false; // a syntax error: Node reports it in its own words
+    return { changes: false, warnings: [] }; // a syntax error: Node reports it in its own words
   }
-  return result.code !== undefined;
+  return {
+    changes: result.code !== undefined,
+    warnings: result.diagnostics.filter((d) => d.severity === "warning"),
+  };
 }
 
 /**
@@ -142,8 +153,11 @@ export function compileUncached(
 ): { format: Format; code: string | null; map?: string; warnings?: Diagnostic[] } {
   const format = settings.format ?? formatOf(path, text, settings.hint);
   // Jest needs every file it hands over in its format (ES syntax becomes CommonJS).
-  if (!settings.jest && !isTypeScript(path) && !smartasyncChanges(path, text, format, settings.resolve)) {
-    return { format, code: null };
+  if (!settings.jest && !isTypeScript(path)) {
+    const seen = smartasyncChanges(path, text, format, settings.resolve);
+    // Left as it is, its warnings still said (a plain call SA204 keeps plain: attack33 F04).
+    if (!seen.changes)
+      return { format, code: null, ...(seen.warnings.length ? { warnings: seen.warnings } : {}) };
   }
   // Every file SWC compiles here is held to the per-file limits first, one smartasync leaves as
   // it is too: a located SA901, not the end of the process (swc-plugin/every-file.ts).

@@ -246,6 +246,118 @@ describe("node --import smartasync/register", () => {
     expect(installed.stdout).toBe("object [object Promise]1\n");
   });
 
+  it("reads a package's manifest for the file the load reaches under its conditions, not Node's plain import (attack33 F04)", () => {
+    const build = (cwd: string, from: string, to: string, cache: string): void => {
+      const r = spawnSync(
+        process.execPath,
+        [join(root, "dist/cli/bin.js"), "build", from, "--out-dir", to, "--no-declarations"],
+        { cwd, encoding: "utf8", env: env(join(scratch, cache)) },
+      );
+      expect(r.status, r.stderr).toBe(0);
+    };
+    // A workspace package whose "development" condition leads to its sources and "default" to
+    // the dist smartasync build wrote; the source's `load` became async since. Under `-C
+    // development` Node runs src: the call gets src's variant (dist's manifest said "direct").
+    const ws = join(scratch, "f04-dev");
+    mkdirSync(join(ws, "node_modules/@m"), { recursive: true });
+    symlinkSync(root, join(ws, "node_modules/smartasync"), "dir");
+    writeFileSync(join(ws, "package.json"), '{ "private": true, "type": "module" }');
+    const lib = join(ws, "packages/lib");
+    mkdirSync(join(lib, "src"), { recursive: true });
+    writeFileSync(
+      join(lib, "package.json"),
+      '{ "name": "@m/lib", "type": "module", "exports": { ".": { "development": "./src/index.ts", "default": "./dist/index.js" } }, "smartasync": { "manifest": "./dist/smartasync.manifest.json" } }',
+    );
+    writeFileSync(
+      join(lib, "src/index.ts"),
+      "// @smartasync\nexport function load(n: number): number {\n  return n * 2;\n}\n",
+    );
+    build(lib, "src", "dist", "cache-f04-build");
+    writeFileSync(
+      join(lib, "src/index.ts"),
+      "// @smartasync\nexport async function load(n: number): Promise<number> {\n  await null;\n  return n * 2;\n}\n",
+    );
+    symlinkSync(lib, join(ws, "node_modules/@m/lib"), "dir");
+    const main =
+      'import { load } from "@m/lib";\nconst v = load(21);\nconsole.log(typeof v, String((v as any) + 1));\n';
+    writeFileSync(join(ws, "main.ts"), main);
+    const dev = node(
+      ws,
+      ["-C", "development", "--import", "smartasync/register", "main.ts"],
+      join(scratch, "cache-f04-dev"),
+    );
+    expect(dev.stderr).toBe("");
+    expect(dev.stdout).toBe("number 43\n");
+    const plain = node(ws, ["--import", "smartasync/register", "main.ts"], join(scratch, "cache-f04-plain"));
+    expect(plain.stdout).toBe("number 43\n");
+
+    // A dual package: the manifest describes dist/esm; a require() meets dist/cjs, a CommonJS
+    // build another tool made (no variants). An ES importer gets esm's variant; a CommonJS one
+    // is SA204 naming the file, never `loadSync is not a function`.
+    const dual = join(scratch, "f04-dual");
+    mkdirSync(join(dual, "node_modules/@m"), { recursive: true });
+    symlinkSync(root, join(dual, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dual, "package.json"), '{ "private": true, "type": "module" }');
+    const dlib = join(dual, "packages/lib");
+    mkdirSync(join(dlib, "src"), { recursive: true });
+    mkdirSync(join(dlib, "dist/cjs"), { recursive: true });
+    writeFileSync(
+      join(dlib, "package.json"),
+      '{ "name": "@m/lib", "type": "module", "exports": { ".": { "import": "./dist/esm/index.js", "require": "./dist/cjs/index.cjs" } }, "smartasync": { "manifest": "./dist/esm/smartasync.manifest.json" } }',
+    );
+    writeFileSync(
+      join(dlib, "src/index.js"),
+      "// @smartasync\nexport async function load(n) {\n  return n * 2;\n}\n",
+    );
+    build(dlib, "src", "dist/esm", "cache-f04-dual-build");
+    writeFileSync(
+      join(dlib, "dist/cjs/index.cjs"),
+      "async function load(n) {\n  return n * 2;\n}\nmodule.exports = { load };\n",
+    );
+    symlinkSync(dlib, join(dual, "node_modules/@m/lib"), "dir");
+    writeFileSync(
+      join(dual, "main.mjs"),
+      'import { load } from "@m/lib";\nconsole.log(String(load(21) + 1));\n',
+    );
+    writeFileSync(
+      join(dual, "main.cjs"),
+      'const { load } = require("@m/lib");\nfunction main() {\n  return load(21) + 1;\n}\nconsole.log(String(main()));\n',
+    );
+    const esm = node(dual, ["--import", "smartasync/register", "main.mjs"], join(scratch, "cache-f04-esm"));
+    expect(esm.stderr).toBe("");
+    expect(esm.stdout).toBe("43\n");
+    const cjs = node(dual, ["--import", "smartasync/register", "main.cjs"], join(scratch, "cache-f04-cjs"));
+    expect(cjs.stderr).toContain("SA204");
+    expect(cjs.stderr).toContain("lead this load under its conditions to packages/lib/dist/cjs/index.cjs");
+    expect(cjs.stdout).toBe("[object Promise]1\n");
+
+    // The same package installed, its CommonJS side built by smartasync too, into its own folder
+    // with its own manifest: a require() reads that manifest. Without it, SA204 naming the file.
+    const inst = join(scratch, "f04-installed");
+    const copy = join(inst, "node_modules/@m/lib");
+    mkdirSync(join(copy, "src/cjs"), { recursive: true });
+    mkdirSync(join(copy, "src/esm"), { recursive: true });
+    symlinkSync(root, join(inst, "node_modules/smartasync"), "dir");
+    writeFileSync(join(inst, "package.json"), '{ "type": "module" }');
+    writeFileSync(join(copy, "package.json"), readFileSync(join(dlib, "package.json")));
+    writeFileSync(join(copy, "src/esm/index.js"), readFileSync(join(dlib, "src/index.js")));
+    writeFileSync(
+      join(copy, "src/cjs/index.cjs"),
+      "// @smartasync\nasync function load(n) {\n  return n * 2;\n}\nmodule.exports = { load };\n",
+    );
+    build(copy, "src/esm", "dist/esm", "cache-f04-inst-build");
+    build(copy, "src/cjs", "dist/cjs", "cache-f04-inst-build");
+    writeFileSync(join(inst, "main.cjs"), readFileSync(join(dual, "main.cjs")));
+    const both = node(inst, ["--import", "smartasync/register", "main.cjs"], join(scratch, "cache-f04-both"));
+    expect(both.stderr).toBe("");
+    expect(both.stdout).toBe("43\n");
+    rmSync(join(copy, "dist/cjs/smartasync.manifest.json"));
+    const one = node(inst, ["--import", "smartasync/register", "main.cjs"], join(scratch, "cache-f04-one"));
+    expect(one.stderr).toContain("SA204");
+    expect(one.stderr).toContain("does not describe dist/cjs/index.cjs, the file this load reaches");
+    expect(one.stdout).toBe("[object Promise]1\n");
+  });
+
   it("follows a package entry the manifest does not describe through its re-exports into files it does (attack33 F08)", () => {
     // @m/lib ships a manifest for dist/ (smartasync build), but its "exports" entry is a root
     // index.js that re-exports dist: the call follows it to dist's variant.

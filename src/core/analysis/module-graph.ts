@@ -20,6 +20,7 @@ import {
   inNodeModules,
   kindOf,
   MANIFEST_FIELD,
+  MANIFEST_FILE,
   type ModuleFacts,
   packageTargets,
   UNINSTALLED,
@@ -238,7 +239,15 @@ function outcome(r: Resolution | undefined): string {
   if (!r) return "-";
   // A package's version too: the analysis reads it (p-map's, leaves.ts), and an upgrade in place
   // keeps the folder.
-  return r.kind === "file" ? `f:${r.path}` : `p:${r.dir}\0${r.subpath}\0${String(r.packageJson.version)}`;
+  return r.kind === "file"
+    ? `f:${r.path}`
+    : `p:${r.dir}\0${r.subpath}\0${String(r.packageJson.version)}\0${r.file ?? ""}`;
+}
+
+/** The file a resolution reaches, named from the importing file (undefined: none known). */
+function reachedName(r: Resolution | undefined, from: string): string | undefined {
+  const path = r?.kind === "file" ? r.path : r?.file;
+  return path === undefined ? undefined : relative(dirname(from), path).split(sep).join("/");
 }
 
 function namesDigest(n: ExportNames | undefined): string {
@@ -365,9 +374,7 @@ function annotatedFile(path: string, runtime: string): boolean {
  */
 function packageFacts(from: string, r: Resolution & { kind: "package" }, options: Options): ModuleFacts {
   const withManifest = r.packageJson[MANIFEST_FIELD] !== undefined;
-  const facts = withManifest
-    ? factsFromManifest(r.name, r.dir, r.subpath, r.packageJson)
-    : unlistedAnnotations(r, options);
+  const facts = withManifest ? reachedFacts(r, options) : unlistedAnnotations(r, options);
   const entry = hostPackageEntry(r, from, options.resolve);
   if (!entry) return facts;
   const annotated = (file: string | undefined): boolean =>
@@ -398,6 +405,51 @@ function packageFacts(from: string, r: Resolution & { kind: "package" }, options
     ...EMPTY_FACTS,
     problem: `leads your build tool, through ${how}, to ${file(entry.host.file, entry.host.target)} and Node, through "main" (what a build leaving the package external loads), to ${file(entry.node.file, entry.node.target)}, which give different smartasync functions${withManifest ? "" : " (one holds @smartasync functions, and the package ships no smartasync manifest saying which)"}; point both fields at files compiled from one source with a manifest for each (smartasync build), or import the file by a relative path`,
   };
+}
+
+/**
+ * A package's facts from its manifest for the file the load reaches (`r.file`: through
+ * `"exports"` under its conditions, resolve.ts), not the file a plain `import` would. A file the
+ * manifest does not describe that holds `@smartasync` — the `src` a `development` condition leads
+ * to, a `require()`'s `dist/cjs` — is read from the manifest its own build wrote beside it (the
+ * nearest `smartasync.manifest.json` above it in the package), else its calls are SA204: its
+ * functions have variants the importer cannot know (attack33 F04; test/modules.test.ts).
+ */
+function reachedFacts(r: Resolution & { kind: "package" }, options: Options): ModuleFacts {
+  if (r.file === undefined) return factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
+  const entry = relative(r.dir, r.file).split(sep).join("/");
+  const facts = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson, entry);
+  if (facts.problem !== undefined || hasFacts(facts) || !annotatedFile(r.file, options.runtime)) return facts;
+  const field = r.packageJson[MANIFEST_FIELD];
+  const named = isRecord(field) && typeof field.manifest === "string" ? field.manifest : undefined;
+  const own = buildManifestAbove(r.file, r.dir, named === undefined ? undefined : join(r.dir, named));
+  if (own !== undefined && isRecord(field)) {
+    const json = { ...r.packageJson, [MANIFEST_FIELD]: { ...field, manifest: own } };
+    const beside = factsFromManifest(r.name, r.dir, r.subpath, json, entry);
+    if (beside.problem !== undefined || hasFacts(beside)) return beside;
+  }
+  return {
+    ...EMPTY_FACTS,
+    problem: `is the package ${r.name}, whose smartasync manifest${named === undefined ? "" : ` (${named})`} does not describe ${entry}, the file this load reaches under its conditions (its package.json "exports"), and that file holds @smartasync functions; build it with smartasync build too (the manifest written beside it is read), or point that condition at files the manifest describes`,
+  };
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/**
+ * The `./`-relative path of the nearest `smartasync.manifest.json` above `file` inside the
+ * package folder `dir`, other than the one package.json names (`named`).
+ */
+function buildManifestAbove(file: string, dir: string, named: string | undefined): string | undefined {
+  for (let at = dirname(file); at.startsWith(dir); at = dirname(at)) {
+    const candidate = join(at, MANIFEST_FILE);
+    if (candidate !== named && statSync(candidate, { throwIfNoEntry: false })?.isFile())
+      return `./${relative(dir, candidate).split(sep).join("/")}`;
+    if (at === dir || dirname(at) === at) break;
+  }
+  return undefined;
 }
 
 /**
@@ -692,7 +744,7 @@ export class ModuleGraph {
             : this.factsOf(r.path);
       if (sameForImporters(facts, other)) continue;
       const file = (x: Resolution | undefined): string =>
-        x?.kind === "file" ? relative(dirname(from), x.path).split(sep).join("/") : x ? x.name : "no file";
+        reachedName(x, from) ?? (x?.kind === "package" ? x.name : "no file");
       return {
         ...EMPTY_FACTS,
         problem: `leads to ${file(r)} under the "${condition}" condition and to ${file(base)} without it (its package.json conditions), which give different smartasync functions, and the build cannot tell which conditions the program runs with (node --conditions, a bundler's conditions); give them in smartasync's resolve.conditions option (the CLI's --conditions; smartasync/register and the bundler plugins pass theirs on), point every condition at files compiled from one source, or import the file by a relative path`,
@@ -709,7 +761,8 @@ export class ModuleGraph {
   ): ModuleFacts {
     if (kind) return this.ofImportAs(specifier, from, phase, kind);
     const asImport = this.ofImportAs(specifier, from, phase, "import");
-    if (specifier.startsWith(".") || isAbsolute(specifier)) return asImport;
+    // An `.mjs`/`.mts` file is an ES module whatever compiles it: its imports are never require()s.
+    if (specifier.startsWith(".") || isAbsolute(specifier) || /\.m[jt]s$/.test(from)) return asImport;
     let i: Resolution | undefined;
     let r: Resolution | undefined;
     try {
@@ -723,8 +776,7 @@ export class ModuleGraph {
     const asRequire = this.ofImportAs(specifier, from, phase, "require");
     if (!i) return asRequire;
     if (sameForImporters(asImport, asRequire)) return asImport;
-    const file = (x: Resolution | undefined): string =>
-      x?.kind === "file" ? relative(dirname(from), x.path).split(sep).join("/") : "no file";
+    const file = (x: Resolution | undefined): string => reachedName(x, from) ?? "no file";
     return {
       ...EMPTY_FACTS,
       problem: `leads an import to ${file(i)} and a require() to ${file(r)} (its package.json conditions), which give different smartasync functions, and the build cannot tell which one this call meets; point both conditions at files compiled from one source, or import the file by a relative path`,
@@ -741,6 +793,17 @@ export class ModuleGraph {
     if (!r) return unresolved(specifier, from, this.options.resolve);
     if (r.kind === "package") return packageSeen(specifier, from, r, this.options);
     const facts = phase === "shape" ? this.shapeOf(r.path, 0) : this.factsOf(r.path);
+    if (r.undescribedOf !== undefined && facts.problem === undefined && !hasFacts(facts)) {
+      // A linked package's file off its manifest (a `require()`'s `dist/cjs` a tool other than
+      // smartasync built) with no smartasync function, where the manifest gives the plain
+      // import's file some: a build without its variants, not a plain module (attack33 F04).
+      const pkg = r.undescribedOf;
+      if (hasFacts(factsFromManifest(pkg.name, pkg.dir, pkg.subpath, pkg.packageJson)))
+        return {
+          ...EMPTY_FACTS,
+          problem: `is the package ${pkg.name}, whose "exports" lead this load under its conditions to ${reachedName(r, from)}, a file its smartasync manifest does not describe and that holds no @smartasync function, while the manifest gives smartasync functions to the file a plain import reaches; build that file with smartasync build too, or point that condition at files the manifest describes`,
+        };
+    }
     if (facts.problem === UNREADABLE) {
       // A remembered resolution whose file is gone: resolve once more (the file may have moved).
       taintFacts();
