@@ -7,7 +7,7 @@
  * Two readers had two rules: the compile API read `a%20b.js.map` as a file of that name while
  * `build` decoded it, and `build` writes escaped names (`a b.js` gets `a%20b.js.map`:
  * test/cli/source-map-paths.test.ts), so a built file fed to another host lost its map
- * (test/source-maps-escaped.test.ts). The rules (docs/source-maps.md, "Input source maps"):
+ * (test/source-maps-escaped.test.ts). The rules (docs/swc.md, "Which map a file names"):
  * - the comment is the text's last `sourceMappingURL=`, and counts only as a comment at the end
  *   of the text: `//#`, `//@`, `/*# … *\/` or `/*@ … *\/`, blanks after the sigil, nothing but
  *   white space after it (a mention in a string, or a comment with code after it, names no map:
