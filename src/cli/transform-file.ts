@@ -12,6 +12,7 @@ import { setRunConditions } from "../compile/options.js";
 import type { SourceMapJson } from "../compile/types.js";
 import { withoutBom } from "../core/chars.js";
 import { namedInputMap, rebaseSources } from "../core/input-map.js";
+import { isPathLike } from "../core/map-comment.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import { readAsCommonJsScript } from "../core/package-type.js";
 import type { Report } from "../core/report.js";
@@ -249,28 +250,31 @@ async function transformFileBabel(file: string, opts: TransformOptions): Promise
 }
 
 /**
- * The input map Babel chains, read here when `build` writes the map elsewhere: Babel copies the
- * input map's `sources` as written, which are relative to the input map (not to the map `build`
- * writes in --out-dir), so they are rebased to the output's folder — the folder
- * `sourceFileName` is relative to (attack32 F08). Nothing found: Babel's own reading stands.
+ * The input map Babel chains, read here by the one reader (core/map-comment.ts): Babel reads the
+ * comment's URL as a file name (`a%20b.js.map`, not the `a b.js.map` it names, which `build`
+ * itself writes for `a b.js`), so the map goes to Babel as an object, or `false` when the
+ * comment names none that can be read: Babel reads no other (Babel 7 reads such a comment
+ * anywhere in the file, one before the code too, which `build`'s check of the map's place,
+ * input-map.ts, would not have seen). Babel copies the input map's `sources` as written, which
+ * are relative to the input map (not to the map `build` writes in --out-dir), so they are
+ * rebased to the output's folder — the folder `sourceFileName` is relative to (attack32 F08).
  */
 function inputMapFor(source: string, file: string, opts: TransformOptions): { inputSourceMap?: never } {
-  if (!opts.sourceMaps || opts.sourceFileName === undefined) return {};
+  if (!opts.sourceMaps) return {};
   const named = namedInputMap(source, file);
-  if (named?.dir === undefined) return {};
+  if (named?.dir === undefined) return { inputSourceMap: false as never };
   let rebased: { sources?: unknown; mappings?: unknown } | null;
   try {
     rebased = JSON.parse(rebaseSources(named.text, named.dir, dirname(file))) as typeof rebased;
   } catch {
-    return {}; // not a map: Babel discards it itself
+    return { inputSourceMap: false as never }; // not a map: Babel discards it too
   }
-  if (typeof rebased !== "object" || rebased === null || typeof rebased.mappings !== "string") return {};
+  if (typeof rebased !== "object" || rebased === null || typeof rebased.mappings !== "string")
+    return { inputSourceMap: false as never };
   if (!Array.isArray(rebased.sources)) return { inputSourceMap: rebased as never };
-  const out = posix.dirname(opts.sourceFileName);
+  const out = posix.dirname(opts.sourceFileName ?? ".");
   const sources = rebased.sources.map((s: unknown) =>
-    typeof s === "string" && !posix.isAbsolute(s) && !/^[a-z][a-z0-9+.-]*:/i.test(s)
-      ? posix.normalize(posix.join(out, s))
-      : s,
+    typeof s === "string" && !posix.isAbsolute(s) && isPathLike(s) ? posix.normalize(posix.join(out, s)) : s,
   );
   return { inputSourceMap: { ...rebased, sources } as never };
 }

@@ -7,44 +7,25 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { isPathLike, lastMapComment, mapTarget } from "./map-comment.js";
 
-// The comment's URL first, then what kind it is (one pattern over the file's tail: linear).
-const MAP_URL = /\/\/[#@] sourceMappingURL=(\S+)\s*$/;
-const DATA_URL = /^data:application\/json[^,]*?(;base64)?,/;
-/** A URL with a scheme (`webpack:`, `file:`): not a path to rebase (a drive letter `C:\` is one). */
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-
-/** The input's own map: its text and the folder its `sources` are relative to, or undefined. */
+/**
+ * The input's own map: its text and the folder its `sources` are relative to, or undefined.
+ * Which comment and which file: the one reader, core/map-comment.ts.
+ */
 export function namedInputMap(
   src: string,
   filename: string | undefined,
 ): { text: string; dir?: string } | undefined {
-  const url = MAP_URL.exec(src.slice(-100_000))?.[1];
-  if (url === undefined) return undefined;
-  const data = DATA_URL.exec(url);
-  const here = filename ? dirname(filename) : undefined;
-  if (data) {
-    const body = url.slice(data[0].length);
-    try {
-      return {
-        text: data[1] ? Buffer.from(body, "base64").toString("utf8") : decodeURIComponent(body),
-        dir: here,
-      };
-    } catch {
-      return undefined;
-    }
-  }
-  if (url.startsWith("data:") || here === undefined) return undefined;
-  const file = resolve(here, url);
+  const comment = lastMapComment(src);
+  const target = comment && mapTarget(comment.url, filename);
+  if (target === undefined) return undefined;
+  if ("text" in target) return { text: target.text, dir: filename ? dirname(filename) : undefined };
   try {
-    return { text: readFileSync(file, "utf8"), dir: dirname(file) };
+    return { text: readFileSync(target.file, "utf8"), dir: dirname(target.file) };
   } catch {
     return undefined;
   }
-}
-
-function isPath(p: string): boolean {
-  return !SCHEME.test(p) || /^[a-z]:[\\/]/i.test(p);
 }
 
 /**
@@ -61,10 +42,10 @@ export function rebaseSources(text: string, from: string, to: string): string {
   }
   if (typeof map !== "object" || map === null || !Array.isArray(map.sources)) return text;
   const root = typeof map.sourceRoot === "string" ? map.sourceRoot : "";
-  if (!isPath(root)) return text;
+  if (!isPathLike(root)) return text;
   if (from === to && root === "") return text;
   const sources = map.sources.map((s: unknown) =>
-    typeof s === "string" && isPath(s) && !isAbsolute(s)
+    typeof s === "string" && isPathLike(s) && !isAbsolute(s)
       ? relative(to, resolve(from, root, s))
           .split(sep)
           .join("/")

@@ -21,6 +21,7 @@ import type { CompileRequest, CompileResult } from "../compile/types.js";
 import { escapeControls } from "../core/escape.js";
 import type { ScannedImport } from "../core/import-scan.js";
 import { namedInputMap, rebaseSources } from "../core/input-map.js";
+import { lastMapComment, namedMapFile } from "../core/map-comment.js";
 import { MSG } from "../core/messages.js";
 import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
@@ -172,7 +173,10 @@ function prepare(src: string, opts: Options | undefined, facts: boolean): Plan {
     return { ok: false, error, swcOpts };
   }
   const { report, exports } = result;
-  if (result.code === undefined) return { ok: true, code: src, swcOpts, original: swcOpts, report, exports };
+  if (result.code === undefined) {
+    const own = config.sourceMaps ? urlReading(src, swcOpts, filename) : swcOpts;
+    return { ok: true, code: src, swcOpts: own, original: swcOpts, report, exports };
+  }
   if (!config.sourceMaps) return { ok: true, code: result.code, swcOpts, original: swcOpts, report, exports };
   // A map the user hands over as text is SWC's to refuse: SWC fails a file whose
   // `inputSourceMap` is not one it reads (not JSON, a path, mappings that do not decode), while
@@ -191,6 +195,22 @@ function prepare(src: string, opts: Options | undefined, facts: boolean): Plan {
   };
   const edited: SwcOptions = { ...swcOpts, sourceMaps: true, inputSourceMap: false };
   return { ok: true, code: result.code, swcOpts: edited, original: swcOpts, report, exports, compose };
+}
+
+/**
+ * A file smartasync leaves as it is goes to SWC as it came, and SWC reads the input map itself,
+ * taking the comment's URL as a file name. Where that is another file than the URL names
+ * (`a%20b.js.map` names `a b.js.map`: core/map-comment.ts), the map the URL names is handed
+ * over (or none), so a file reads the same map whether smartasync edits it or not
+ * (test/source-maps-escaped.test.ts); everywhere else SWC's own reading stands, byte for byte.
+ */
+function urlReading(src: string, swcOpts: SwcOptions, filename: string | undefined): SwcOptions {
+  const given = swcOpts.inputSourceMap;
+  if ((given !== undefined && given !== true) || filename === undefined) return swcOpts;
+  const url = lastMapComment(src)?.url;
+  const file = namedMapFile(src, filename);
+  if (url === undefined || file === undefined || file === resolve(dirname(filename), url)) return swcOpts;
+  return { ...swcOpts, inputSourceMap: inputMapOf(src, swcOpts, filename) ?? false };
 }
 
 /** SWC's error for a user-given `inputSourceMap` text it does not read, or undefined. */

@@ -4,10 +4,10 @@
  * relative or an absolute path, had its `sourcesContent` and `sources` copied into the built
  * map). Real files, the real CLI, Babel and SWC.
  */
-import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, tree } from "../cli/helpers.js";
+import { cli, ROOT, tree } from "../cli/helpers.js";
 
 const SECRET = "outside-secret-from-another-project";
 const outsideMap = JSON.stringify({
@@ -29,6 +29,26 @@ const insideMap = JSON.stringify({
   mappings: "AAAA;AACA;AACA",
 });
 const fn = (name: string) => `// @smartasync\nexport async function ${name}() { return 1; }\n`;
+
+describe("build --compiler babel under the project's Babel 7: input source maps", () => {
+  it("a comment before the code, which Babel 7 reads too, reads no map outside <src>", () => {
+    // Babel 7 takes a `sourceMappingURL` comment anywhere in the file; build's one reader only
+    // the one ending it (core/map-comment.ts), so build hands Babel the map, or none, itself.
+    const dir = tree("security-input-maps-babel7", {
+      "package.json": '{ "name": "p7", "type": "module" }\n',
+      "other-project/dist/app.js.map": outsideMap,
+      "src/x.js": `${fn("x")}//# sourceMappingURL=../other-project/dist/app.js.map\nexport const after = 1;\n`,
+    });
+    mkdirSync(join(dir, "node_modules/@babel"), { recursive: true });
+    symlinkSync(join(ROOT, "node_modules/babel7-core"), join(dir, "node_modules/@babel/core"), "dir");
+    const r = cli(["build", "src", "--out-dir", "out", "--compiler", "babel"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const map = readFileSync(join(dir, "out/x.js.map"), "utf8");
+    expect(map).not.toContain(SECRET);
+    expect(JSON.parse(map).sources).toEqual(["../src/x.js"]);
+  });
+});
 
 for (const compiler of ["babel", "swc"] as const) {
   describe(`build --compiler ${compiler}: input source maps`, () => {
