@@ -677,24 +677,36 @@ export class ModuleGraph {
     kind: LoadKind,
     facts: ModuleFacts,
   ): ModuleFacts {
-    if (this.options.resolve.tsconfigPaths === true) return facts;
+    const problem = this.pathsProblem(specifier, from, phase, kind, facts);
+    return problem === undefined ? facts : { ...EMPTY_FACTS, problem };
+  }
+
+  /** Why `facts`, read through tsconfig.json `paths`, are not what the runtime loads (underPaths). */
+  private pathsProblem(
+    specifier: string,
+    from: string,
+    phase: "shape" | "facts",
+    kind: LoadKind,
+    facts: ModuleFacts,
+  ): string | undefined {
+    if (this.options.resolve.tsconfigPaths === true) return undefined;
     let base: Resolution | undefined;
     let node: Resolution | undefined;
     try {
-      if (!pathsMapped(specifier, from)) return facts;
+      if (!pathsMapped(specifier, from)) return undefined;
       base = resolveSeen(this.options.resolve, specifier, from, kind);
       node = resolveSeen(this.options.resolve, specifier, from, kind, WITHOUT_PATHS);
     } catch {
-      return facts;
+      return undefined;
     }
-    if (!node || outcome(node) === outcome(base)) return facts;
+    if (!node || outcome(node) === outcome(base)) return undefined;
     const other =
       node.kind === "package"
         ? packageSeen(specifier, from, node, this.options)
         : phase === "shape"
           ? this.shapeOf(node.path, 0)
           : this.factsOf(node.path);
-    if (sameForImporters(facts, other) && other.problem === undefined) return facts;
+    if (sameForImporters(facts, other) && other.problem === undefined) return undefined;
     const path = (p: string): string => relative(dirname(from), p).split(sep).join("/");
     const file = (x: Resolution | undefined): string => {
       if (x?.kind === "file") return path(x.path);
@@ -702,10 +714,7 @@ export class ModuleGraph {
       const entry = packageTargets(x.packageJson, x.subpath)[0];
       return entry === undefined ? `the package ${x.name}` : path(join(x.dir, entry));
     };
-    return {
-      ...EMPTY_FACTS,
-      problem: `is mapped by tsconfig.json "paths" to ${file(base)}, while Node (and a bundler without a tsconfig-paths plugin), which ignores "paths", loads ${file(node)}: they give different smartasync functions; if the program runs where "paths" are followed (tsx, Bun, esbuild bundling, vite-tsconfig-paths, SWC's jsc.paths), say so in smartasync's resolve.tsconfigPaths option, else build the package with smartasync (smartasync build, a manifest) so both give the same functions, or import the file by a relative path`,
-    };
+    return `is mapped by tsconfig.json "paths" to ${file(base)}, while Node (and a bundler without a tsconfig-paths plugin), which ignores "paths", loads ${file(node)}: they give different smartasync functions; if the program runs where "paths" are followed (tsx, Bun, esbuild bundling, vite-tsconfig-paths, SWC's jsc.paths), say so in smartasync's resolve.tsconfigPaths option, else build the package with smartasync (smartasync build, a manifest) so both give the same functions, or import the file by a relative path`;
   }
 
   /**
@@ -1161,7 +1170,15 @@ export class ModuleGraph {
           taintFacts();
           return EMPTY_FACTS;
         }
-        return withStrategies ? this.factsOf(r.path) : this.shapeOf(r.path, depth + 1);
+        const target = withStrategies ? this.factsOf(r.path) : this.shapeOf(r.path, depth + 1);
+        // Re-exported through tsconfig.json `paths` the runtime may not follow (attack33 F06): each
+        // name the mapped file gives is said at an importer's call, as for an import of it.
+        const why = quiet
+          ? undefined
+          : this.pathsProblem(re.from, path, withStrategies ? "facts" : "shape", "import", target);
+        if (why === undefined) return target;
+        const names = [...target.exports.keys(), ...target.methods.keys()];
+        return { ...EMPTY_FACTS, problem: why, problems: new Map(names.map((n) => [n, why])) };
       }
       if (r?.kind === "package") return packageSeen(re.from, path, r, this.options);
       if (isLocalSpecifier(re.from) && !quiet) {
