@@ -350,6 +350,32 @@ describe("cross-module facts", () => {
     expect(resolveImport("@pkg", app)).toEqual({ kind: "file", path: join(root, "src/a.ts") });
   });
 
+  it('follows tsconfig.json "paths" under SWC\'s jsc.paths, which rewrites the import to what they name (attack33 F06)', () => {
+    // The layout of fixtures/modules/tsconfig-paths-differ-from-node: SA204 there (Node loads the
+    // package's dist); SWC with `jsc.paths` writes the mapped file into the output instead.
+    const root = join(ROOT, "fixtures/modules/tsconfig-paths-differ-from-node");
+    const filename = join(root, "input.ts");
+    const src =
+      'import { load } from "@m/lib";\nexport const v = () => (load(1) as unknown as number) + 1;\n';
+    const compile = (jsc: Record<string, unknown>) =>
+      swcTransformSync(src, {
+        filename,
+        swcrc: false,
+        jsc: { parser: { syntax: "typescript" }, target: "es2022", ...jsc },
+      }) as unknown as {
+        code: string;
+        smartasync: { calls: Calls; diagnostics: { code: string }[] };
+      };
+    const plain = compile({});
+    expect(plain.smartasync.diagnostics.map((d) => d.code)).toEqual(["SA204"]);
+    expect(plain.code).toContain('from "@m/lib"');
+    const mapped = compile({ baseUrl: root, paths: { "@m/lib": ["./lib/src/index.ts"] } });
+    expect(mapped.smartasync.diagnostics).toEqual([]);
+    expect(mapped.smartasync.calls).toMatchObject([{ strategy: "sync-inline", target: "loadSync" }]);
+    // SWC itself rewrote the specifier: the output loads lib's source, which has `loadSync`.
+    expect(mapped.code).toMatch(/import \{ loadSync \} from "\.\/lib\/src(\/index(\.ts)?)?"/);
+  });
+
   it("reads a relative import as Node does, a URL; a require as a path (attack 21, F5)", () => {
     mkdirSync(join(dir, "e/d #1 50%"), { recursive: true });
     writeFileSync(join(dir, "e/d #1 50%/wörk.cjs"), "");

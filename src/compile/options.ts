@@ -376,7 +376,8 @@ export function withHostResolve<T extends object>(
       host.extensions === undefined &&
       !host.browserField &&
       !host.modules?.length &&
-      !host.resolver)
+      !host.resolver &&
+      !host.tsconfigPaths)
   )
     return given;
   if ((given as { resolve?: unknown } | undefined)?.resolve !== undefined) return given;
@@ -401,6 +402,7 @@ export function withHostResolve<T extends object>(
   if (project?.browserField ?? host.browserField) resolve.browserField = true;
   const resolver = host.resolver ?? project?.resolver;
   if (resolver !== undefined) resolve.resolver = resolver;
+  if (project?.tsconfigPaths || host.tsconfigPaths) resolve.tsconfigPaths = true;
   return { ...given, resolve } as T;
 }
 

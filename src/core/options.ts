@@ -136,7 +136,7 @@ function checkTwinsByName(value: unknown): TwinsByNameOption {
 }
 
 const RESOLVE_SHAPE =
-  '`resolve` must be { "alias": { "@": "/abs/src" } or [{ "find": "@", "replacement": "/abs/src" }, …], "conditions": ["development", …], "mainFields": ["module", "main"], "extensions": [".js", ".ts", …], "browserField": true, "modules": ["node_modules", "src"], "resolver": "./resolver.cjs" }';
+  '`resolve` must be { "alias": { "@": "/abs/src" } or [{ "find": "@", "replacement": "/abs/src" }, …], "conditions": ["development", …], "mainFields": ["module", "main"], "extensions": [".js", ".ts", …], "browserField": true, "modules": ["node_modules", "src"], "resolver": "./resolver.cjs", "tsconfigPaths": true }';
 
 /**
  * `resolve`: `alias` as an object (key → path, in order) or an array of `{ find, replacement }`
@@ -145,7 +145,8 @@ const RESOLVE_SHAPE =
  * `null`; `conditions` a list of condition names; `mainFields` the package.json fields a package
  * without `"exports"` is entered by, `extensions` the extensions tried, in order, `browserField`
  * whether the package.json `"browser"` map is followed (attack28 F06, F12, F11); `modules` the
- * folders a bare specifier is looked for in, `resolver` the host's own resolver
+ * folders a bare specifier is looked for in, `resolver` the host's own resolver, `tsconfigPaths`
+ * whether the program runs where tsconfig.json `paths` are followed (attack33 F06)
  * (core/resolve.ts `HostResolve`).
  */
 function checkResolve(value: unknown): HostResolve {
@@ -189,6 +190,10 @@ function checkResolve(value: unknown): HostResolve {
           `\`resolve.resolver\` must name the host's resolver (a path or a name), got ${JSON.stringify(v)}`,
         );
       out.resolver = v;
+    } else if (k === "tsconfigPaths") {
+      if (typeof v !== "boolean")
+        throw new OptionsError(`\`resolve.tsconfigPaths\` must be true or false, got ${JSON.stringify(v)}`);
+      if (v) out.tsconfigPaths = true;
     } else throw new OptionsError(`\`resolve\` has unknown key \`${k}\`; ${RESOLVE_SHAPE}`);
   }
   return out;

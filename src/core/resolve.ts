@@ -92,6 +92,13 @@ export interface HostResolve {
    * a bare specifier smartasync finds nowhere is SA204 naming it (attack28 F03).
    */
   resolver?: string;
+  /**
+   * The program runs where tsconfig.json `compilerOptions.paths` are followed (tsx, Bun, SWC's
+   * `jsc.paths`, esbuild when bundling, Vite with vite-tsconfig-paths). Unset: they are the type
+   * checker's, and the runtime (Node, plain Vite) resolves the specifier its own way: where that
+   * leads to a file with other smartasync functions, SA204 (attack33 F06).
+   */
+  tsconfigPaths?: boolean;
 }
 
 /** Whether `h` resolves as Node does (no alias, condition or field of a host's own). */
@@ -104,7 +111,8 @@ function nodeLike(h: HostResolve | undefined): boolean {
       h.extensions === undefined &&
       h.browserField !== true &&
       !h.modules?.length &&
-      !h.resolver)
+      !h.resolver &&
+      h.tsconfigPaths !== true)
   );
 }
 
@@ -1109,7 +1117,7 @@ function resolveAliased(
   }
   const browser = browserMap ? viaBrowserMap(specifier, undefined, fromDir, kind) : undefined;
   if (browser !== undefined) return browser ?? undefined;
-  const mapped = viaPaths(specifier, fromDir);
+  const mapped = pathsOff ? undefined : viaPaths(specifier, fromDir);
   if (mapped) return { kind: "file", path: mapped };
   const parts = specifier.split("/");
   const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
@@ -1347,6 +1355,42 @@ export function resolveUnderCondition(
     return resolveUncached(specifier, dirname(from), kind);
   } finally {
     extraCondition = undefined;
+    host = undefined;
+  }
+}
+
+/** tsconfig.json `paths` are left out of the resolution running now (resolveWithoutPaths). */
+let pathsOff = false;
+
+/**
+ * Whether tsconfig.json `compilerOptions.paths` map the bare specifier `specifier` from `from`
+ * to a file: the analysis follows them, as TypeScript does, where the runtime may not.
+ */
+export function pathsMapped(specifier: string, from: string): boolean {
+  if (specifier.startsWith(".") || specifier.startsWith("#") || isAbsolute(specifier)) return false;
+  const fromDir = dirname(from);
+  caches = cachesFor(fromDir);
+  return viaPaths(specifier, fromDir) !== undefined;
+}
+
+/**
+ * `resolveImport` as a runtime that ignores tsconfig.json `paths` resolves it — Node under
+ * smartasync/register, Vite without a tsconfig-paths plugin: through `node_modules`, a package's
+ * `"exports"`, the host's aliases (attack33 F06) —, not cached.
+ */
+export function resolveWithoutPaths(
+  specifier: string,
+  from: string,
+  kind: LoadKind,
+  settings?: HostResolve,
+): Resolution | undefined {
+  caches = cachesFor(dirname(from));
+  pathsOff = true;
+  host = settings;
+  try {
+    return resolveUncached(specifier, dirname(from), kind);
+  } finally {
+    pathsOff = false;
     host = undefined;
   }
 }

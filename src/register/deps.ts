@@ -16,7 +16,14 @@ import { resolveFileOptions } from "../compile/options.js";
 import { MAX_EXPORT_DEPTH } from "../core/analysis/export-names.js";
 import { scanImports, scanModule } from "../core/import-scan.js";
 import { MANIFEST_FIELD, manifestOf, manifestPath, packageTargets } from "../core/module-facts.js";
-import { type HostResolve, isLocalSpecifier, resolveImport, tsconfigFiles } from "../core/resolve.js";
+import {
+  type HostResolve,
+  isLocalSpecifier,
+  pathsMapped,
+  resolveImport,
+  resolveWithoutPaths,
+  tsconfigFiles,
+} from "../core/resolve.js";
 import { processResolve } from "./conditions.js";
 
 /**
@@ -303,7 +310,20 @@ function info(
     // `"exports"` conditions may lead elsewhere (module-graph.ts `ofImport`).
     const asImport = resolveQuietly(specifier, path, "import", how);
     const asRequire = resolveQuietly(specifier, path, "require", how);
-    for (const r of sameTarget(asImport, asRequire) ? [asImport] : [asImport, asRequire]) {
+    const targets = sameTarget(asImport, asRequire) ? [asImport] : [asImport, asRequire];
+    // What a runtime that ignores tsconfig.json `paths` loads, which the analysis reads too where
+    // they map the specifier (module-graph.ts `underPaths`, attack33 F06): its edit decides.
+    if (!how?.tsconfigPaths && isBare(specifier) && mappedQuietly(specifier, path))
+      for (const kind of ["import", "require"] as const) {
+        let r: ReturnType<typeof resolveImport>;
+        try {
+          r = resolveWithoutPaths(specifier, path, kind, how);
+        } catch {
+          r = undefined;
+        }
+        if (r && !targets.some((t) => sameTarget(t, r))) targets.push(r);
+      }
+    for (const r of targets) {
       if (r?.kind === "file") edges.push({ file: r.path });
       else if (r?.kind === "package")
         edges.push({
@@ -332,6 +352,14 @@ function resolveQuietly(
     return resolveImport(specifier, from, kind, how);
   } catch {
     return undefined;
+  }
+}
+
+function mappedQuietly(specifier: string, from: string): boolean {
+  try {
+    return pathsMapped(specifier, from);
+  } catch {
+    return false;
   }
 }
 

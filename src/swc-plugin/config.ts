@@ -36,13 +36,18 @@ export interface SwcFileConfig {
   inlineMap: boolean;
   /** SWC puts the sources into the map (`inlineSourcesContent`, default true). */
   inlineSourcesContent: boolean;
+  /**
+   * SWC rewrites imports by `jsc.paths` (options or `.swcrc`): the output loads what tsconfig.json
+   * `paths` name, so the analysis follows them (attack33 F06, `resolve.tsconfigPaths`).
+   */
+  jscPaths: boolean;
 }
 
 /** The parts of a `.swcrc` entry this module reads; SWC validates the rest itself. */
 interface RcEntry {
   test?: unknown;
   exclude?: unknown;
-  jsc?: { parser?: Partial<ParserConfig> };
+  jsc?: { parser?: Partial<ParserConfig>; paths?: unknown };
   module?: ModuleConfig;
   isModule?: IsModule;
   sourceMaps?: boolean | string;
@@ -140,7 +145,13 @@ export function readSwcConfig(
     sourceMaps: sourceMaps === true || typeof sourceMaps === "string",
     inlineMap: sourceMaps === "inline",
     inlineSourcesContent: opts.inlineSourcesContent ?? entry.inlineSourcesContent ?? true,
+    jscPaths: hasPaths(opts.jsc?.paths ?? entry.jsc?.paths),
   };
+}
+
+/** A `jsc.paths` table with at least one entry. */
+function hasPaths(paths: unknown): boolean {
+  return typeof paths === "object" && paths !== null && Object.keys(paths).length > 0;
 }
 
 /**

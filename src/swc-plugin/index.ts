@@ -162,9 +162,15 @@ function prepare(src: string, opts: Options | undefined, facts: boolean): Plan {
   let result: CompileResult;
   try {
     config = readSwcConfig(swcOpts, filename);
+    // SWC rewrites imports by `jsc.paths`: the output loads what tsconfig.json `paths` name, so
+    // they are followed, not SA204 (attack33 F06; docs/modules.md).
+    const used =
+      config.jscPaths && !options.resolve.tsconfigPaths
+        ? { ...options, resolve: { ...options.resolve, tsconfigPaths: true } }
+        : options;
     // The compile service's SWC engine (src/compile), with the options and limits settled here.
     result = compileFileSync({
-      ...engineInput(src, filename, options, opts?.smartasync, config, swcOpts, everyFile, codeImports),
+      ...engineInput(src, filename, used, opts?.smartasync, config, swcOpts, everyFile, codeImports),
       facts,
       compiles: compilesOf(swcOpts, compiledFolder(opts)),
     });

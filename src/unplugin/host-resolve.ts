@@ -52,7 +52,14 @@ function pathTargets(value: unknown, relative: boolean): AliasEntry["replacement
  */
 export function viteResolve(
   config: {
-    resolve?: { alias?: unknown; conditions?: unknown; mainFields?: unknown; extensions?: unknown };
+    resolve?: {
+      alias?: unknown;
+      conditions?: unknown;
+      mainFields?: unknown;
+      extensions?: unknown;
+      tsconfigPaths?: unknown;
+    };
+    plugins?: readonly unknown[];
     ssr?: { resolve?: { conditions?: unknown } };
     environments?: Record<string, { resolve?: { mainFields?: unknown; extensions?: unknown } }>;
     isProduction?: boolean;
@@ -95,6 +102,12 @@ export function viteResolve(
       ...(client ? ["browser"] : []),
     ]),
     ...fields(mainFields, extensions, mainFields?.includes("browser") === true),
+    // tsconfig.json `paths`, followed by Vite's own `resolve.tsconfigPaths` (Vite 8) or the
+    // vite-tsconfig-paths plugin; else they are the type checker's (attack33 F06).
+    ...(config.resolve?.tsconfigPaths === true ||
+    config.plugins?.some((p) => (p as { name?: unknown } | null)?.name === "vite-tsconfig-paths")
+      ? { tsconfigPaths: true }
+      : {}),
   };
 }
 
@@ -196,6 +209,10 @@ export function esbuildResolve(
     mainFields?: string[];
     resolveExtensions?: string[];
     platform?: string;
+    bundle?: boolean;
+    external?: string[];
+    tsconfig?: string;
+    tsconfigRaw?: unknown;
   },
   cwd: string,
 ): HostResolve {
@@ -224,6 +241,17 @@ export function esbuildResolve(
       strings(options.resolveExtensions ?? [".tsx", ".ts", ".jsx", ".js", ".css", ".json"]),
       platform === "browser",
     ),
+    // A bundle follows the nearest tsconfig.json's `paths` (with `packages: "external"` too,
+    // which esbuild applies after them, measured with esbuild 0.28), but an `external` entry
+    // keeps an import as written before they are read, and `tsconfig`/`tsconfigRaw` put another
+    // file's in their place: then they are not known to be followed (attack33 F06). smartasync's
+    // own runtime, often external, is no target of them.
+    ...(options.bundle === true &&
+    (options.external ?? []).every((e) => e === "smartasync" || e.startsWith("smartasync/")) &&
+    options.tsconfig === undefined &&
+    options.tsconfigRaw === undefined
+      ? { tsconfigPaths: true }
+      : {}),
   };
 }
 

@@ -78,6 +78,21 @@ describe("validateOptions", () => {
     expect(() => validateOptions({ resolve: { browserField: "yes" } })).toThrow(/`resolve.browserField`/);
   });
 
+  it("validates resolve.tsconfigPaths (attack33 F06)", () => {
+    expect(validateOptions({ resolve: { tsconfigPaths: true } }).resolve).toEqual({
+      alias: [],
+      conditions: [],
+      tsconfigPaths: true,
+    });
+    expect(validateOptions({ resolve: { tsconfigPaths: false } }).resolve).toEqual({
+      alias: [],
+      conditions: [],
+    });
+    expect(() => validateOptions({ resolve: { tsconfigPaths: "yes" } })).toThrow(
+      /`resolve.tsconfigPaths` must be true or false, got "yes"/,
+    );
+  });
+
   it("validates resolve: alias candidates, module folders, the host's resolver (attack28 F02/F03)", () => {
     expect(
       validateOptions({

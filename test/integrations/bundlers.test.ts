@@ -656,6 +656,93 @@ describe("the tool's mainFields, browser map and extensions are followed (attack
   });
 });
 
+describe('tsconfig.json "paths", followed where the tool follows them (attack33 F06)', () => {
+  // A workspace: the app's tsconfig.json maps "@m/lib" to lib's annotated source; the link's
+  // "exports" lead to lib's dist, built without smartasync (no `loadSync`).
+  const setUp = (name: string): string => {
+    const dir = tree(name, {
+      "package.json": JSON.stringify({ type: "module" }),
+      "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@m/lib": ["./lib/src/index.ts"] } } }),
+      "lib/package.json": JSON.stringify({
+        name: "@m/lib",
+        version: "1.0.0",
+        type: "module",
+        exports: { ".": { types: "./src/index.ts", default: "./dist/index.js" } },
+      }),
+      "lib/src/index.ts":
+        "// @smartasync\nexport async function load(n: number): Promise<number> {\n  return n * 2;\n}\n",
+      "lib/dist/index.js": "export async function load(n) {\n  return n * 2;\n}\n",
+      "src/main.ts":
+        'import { load } from "@m/lib";\nconst v = load(21);\nconsole.log(typeof v, String((v as any) + 1));\n',
+    });
+    mkdirSync(join(dir, "node_modules/@m"), { recursive: true });
+    symlinkSync(ROOT, join(dir, "node_modules/smartasync"), "dir");
+    symlinkSync(join(dir, "lib"), join(dir, "node_modules/@m/lib"), "dir");
+    return dir;
+  };
+  const seen = (reports: Report[]) => {
+    const main = reports.find((r) => r.file.endsWith("main.ts"));
+    return [
+      ...(main?.diagnostics.map(
+        (d) => `${d.code} ${d.message.includes('mapped by tsconfig.json "paths"')}`,
+      ) ?? []),
+      ...(main?.calls.map((c) => `${c.callee} ${c.target} ${(c as { from?: string }).from}`) ?? []),
+    ];
+  };
+  const vite = async (dir: string, tsconfigPaths: boolean) => {
+    const reports: Report[] = [];
+    await viteBuild({
+      root: dir,
+      configFile: false,
+      logLevel: "silent",
+      plugins: [vitePlugin({ onReport: (r: Report) => reports.push(r) })],
+      resolve: { tsconfigPaths },
+      build: { ssr: "src/main.ts", outDir: "ssr" },
+    });
+    return reports;
+  };
+
+  it("Vite SSR build without resolve.tsconfigPaths: SA204, and the build loads dist as it says", async () => {
+    const dir = setUp("paths-vite-plain");
+    expect(seen(await vite(dir, false))).toEqual(["SA204 true"]);
+    const r = await run(["ssr/main.js"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("object [object Promise]1\n");
+  });
+
+  it("Vite with resolve.tsconfigPaths: followed to lib's source, bundled", async () => {
+    const dir = setUp("paths-vite-followed");
+    expect(seen(await vite(dir, true))).toEqual(["load loadSync lib/src/index.ts"]);
+    const r = await run(["ssr/main.js"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("number 43\n");
+  });
+
+  it("esbuild bundling: followed; an external entry keeps the import as written: SA204", async () => {
+    const dir = setUp("paths-esbuild");
+    const build = async (external: string[]) => {
+      const reports: Report[] = [];
+      const out = await esbuild.build({
+        absWorkingDir: dir,
+        entryPoints: [join(dir, "src/main.ts")],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        outfile: join(dir, "dist/main.js"),
+        external: ["smartasync/runtime", ...external],
+        logLevel: "silent",
+        plugins: [esbuildPlugin({ onReport: (r: Report) => reports.push(r) })],
+      });
+      expect(out.errors).toEqual([]);
+      return seen(reports);
+    };
+    expect(await build([])).toEqual(["load loadSync lib/src/index.ts"]);
+    let r = await run(["dist/main.js"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("number 43\n");
+    expect(await build(["@m/lib"])).toEqual(["SA204 true"]);
+    r = await run(["dist/main.js"], dir);
+    expect(`${r.stdout}${r.stderr}`).toBe("object [object Promise]1\n");
+  });
+});
+
 describe("warnings and errors, in each tool's own channel", () => {
   const files = {
     "src/lib.js": INLINE_LIB,

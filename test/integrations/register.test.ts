@@ -358,6 +358,63 @@ describe("node --import smartasync/register", () => {
     expect(one.stdout).toBe("[object Promise]1\n");
   });
 
+  it('says SA204 where tsconfig.json "paths" lead to a package\'s source and Node to its dist (attack33 F06)', () => {
+    // The app's tsconfig.json maps "@m/lib" to lib's annotated source (for the type checker); Node
+    // ignores "paths" and loads the workspace link's "exports", lib's dist, built without
+    // smartasync: no `loadSync` there. The call stays plain, as in the program without
+    // smartasync, and the import is said, never rewritten to a variant dist lacks.
+    const ws = join(scratch, "paths-workspace");
+    mkdirSync(join(ws, "node_modules/@m"), { recursive: true });
+    symlinkSync(root, join(ws, "node_modules/smartasync"), "dir");
+    writeFileSync(
+      join(ws, "package.json"),
+      '{ "private": true, "type": "module", "workspaces": ["packages/*"] }',
+    );
+    const lib = join(ws, "packages/lib");
+    mkdirSync(join(lib, "src"), { recursive: true });
+    mkdirSync(join(lib, "dist"));
+    writeFileSync(
+      join(lib, "package.json"),
+      '{ "name": "@m/lib", "version": "1.0.0", "type": "module", "exports": { ".": { "types": "./src/index.ts", "default": "./dist/index.js" } } }',
+    );
+    writeFileSync(
+      join(lib, "src/index.ts"),
+      "// @smartasync\nexport async function load(n: number): Promise<number> {\n  return n * 2;\n}\n",
+    );
+    writeFileSync(join(lib, "dist/index.js"), "export async function load(n) {\n  return n * 2;\n}\n");
+    symlinkSync(lib, join(ws, "node_modules/@m/lib"), "dir");
+    const app = join(ws, "packages/app");
+    mkdirSync(join(app, "src"), { recursive: true });
+    writeFileSync(join(app, "package.json"), '{ "name": "@m/app", "private": true, "type": "module" }');
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      '{ "compilerOptions": { "strict": true, "module": "nodenext", "paths": { "@m/lib": ["../lib/src/index.ts"] } } }',
+    );
+    writeFileSync(
+      join(app, "src/main.ts"),
+      'import { load } from "@m/lib";\nconst v = load(21);\nconsole.log("typeof", typeof v, String((v as any) + 1));\n',
+    );
+    // Compiled, then from the cache: the same program and the same warning.
+    for (const run of ["compiled", "cached"]) {
+      const r = node(app, MAIN, join(scratch, "cache-paths"));
+      expect(r.stdout, run).toBe("typeof object [object Promise]1\n");
+      expect(r.status, run).toBe(0);
+      expect(r.stderr, run).toContain("SA204");
+      expect(r.stderr, run).toContain(
+        'is mapped by tsconfig.json "paths" to ../../lib/src/index.ts, while Node (and a bundler without a tsconfig-paths plugin), which ignores "paths", loads ../../lib/dist/index.js',
+      );
+    }
+    // dist built keeping the annotation (tsc keeps comments): Node's file is compiled too and
+    // gives the same functions as the source "paths" name, so the call gets the variant.
+    writeFileSync(
+      join(lib, "dist/index.js"),
+      "// @smartasync\nexport async function load(n) {\n  return n * 2;\n}\n",
+    );
+    const same = node(app, MAIN, join(scratch, "cache-paths"));
+    expect(same.stderr).toBe("");
+    expect(same.stdout).toBe("typeof number 43\n");
+  });
+
   it("follows a package entry the manifest does not describe through its re-exports into files it does (attack33 F08)", () => {
     // @m/lib ships a manifest for dist/ (smartasync build), but its "exports" entry is a root
     // index.js that re-exports dist: the call follows it to dist's variant.

@@ -38,10 +38,12 @@ import {
   hostPackageEntry,
   isLocalSpecifier,
   type LoadKind,
+  pathsMapped,
   type Resolution,
   resolveImport,
   resolverShown,
   resolveUnderCondition,
+  resolveWithoutPaths,
   selfReferenceMiss,
   uninstalledPackage,
 } from "../resolve.js";
@@ -255,6 +257,12 @@ function namesDigest(n: ExportNames | undefined): string {
   return JSON.stringify([[...n.names].sort(), [...n.async].sort(), n.commonjs, [...n.node].sort()]);
 }
 
+/**
+ * In a dependency's condition slot: resolved as a runtime that ignores tsconfig.json `paths`
+ * does (resolveWithoutPaths). No package.json condition holds a NUL.
+ */
+const WITHOUT_PATHS = "\0without-paths";
+
 /** `resolveImport`, noted for the computation running now. */
 function resolveSeen(
   settings: HostResolve,
@@ -268,7 +276,9 @@ function resolveSeen(
     r =
       condition === undefined
         ? resolveImport(specifier, from, kind, settings)
-        : resolveUnderCondition(specifier, from, kind, condition, settings);
+        : condition === WITHOUT_PATHS
+          ? resolveWithoutPaths(specifier, from, kind, settings)
+          : resolveUnderCondition(specifier, from, kind, condition, settings);
   } catch (e) {
     taintFacts();
     throw e;
@@ -697,7 +707,66 @@ export class ModuleGraph {
   ): ModuleFacts {
     const facts = this.ofImportByKind(specifier, from, phase, kind);
     if (facts.problem !== undefined || specifier.startsWith(".") || isAbsolute(specifier)) return facts;
+    const mapped = this.underPaths(specifier, from, phase, kind ?? "import", facts);
+    if (mapped.problem !== undefined) return mapped;
     return this.underConditions(specifier, from, phase, kind ?? "import", facts);
+  }
+
+  /**
+   * `facts`, unless tsconfig.json `paths` lead `specifier` to a file with other smartasync
+   * functions than the one the runtime loads without them (attack33 F06: `"@m/lib":
+   * ["../lib/src"]`, lib's annotated source, while Node and plain Vite load the package's built
+   * `dist` through `node_modules` and its `"exports"`). `paths` are the type checker's: where the
+   * host is not known to follow them (the `resolve.tsconfigPaths` option, SWC's `jsc.paths`),
+   * that is the import's problem (SA204 when a call goes through it), never a variant the loaded
+   * file may lack. A runtime that finds no file without them fails the plain program too: `paths`
+   * are followed (fixture modules/tsconfig-paths).
+   */
+  private underPaths(
+    specifier: string,
+    from: string,
+    phase: "shape" | "facts",
+    kind: LoadKind,
+    facts: ModuleFacts,
+  ): ModuleFacts {
+    const problem = this.pathsProblem(specifier, from, phase, kind, facts);
+    return problem === undefined ? facts : { ...EMPTY_FACTS, problem };
+  }
+
+  /** Why `facts`, read through tsconfig.json `paths`, are not what the runtime loads (underPaths). */
+  private pathsProblem(
+    specifier: string,
+    from: string,
+    phase: "shape" | "facts",
+    kind: LoadKind,
+    facts: ModuleFacts,
+  ): string | undefined {
+    if (this.options.resolve.tsconfigPaths === true) return undefined;
+    let base: Resolution | undefined;
+    let node: Resolution | undefined;
+    try {
+      if (!pathsMapped(specifier, from)) return undefined;
+      base = resolveSeen(this.options.resolve, specifier, from, kind);
+      node = resolveSeen(this.options.resolve, specifier, from, kind, WITHOUT_PATHS);
+    } catch {
+      return undefined;
+    }
+    if (!node || outcome(node) === outcome(base)) return undefined;
+    const other =
+      node.kind === "package"
+        ? packageSeen(specifier, from, node, this.options)
+        : phase === "shape"
+          ? this.shapeOf(node.path, 0)
+          : this.factsOf(node.path);
+    if (sameForImporters(facts, other) && other.problem === undefined) return undefined;
+    const path = (p: string): string => relative(dirname(from), p).split(sep).join("/");
+    const file = (x: Resolution | undefined): string => {
+      if (x?.kind === "file") return path(x.path);
+      if (!x) return "no file";
+      const entry = packageTargets(x.packageJson, x.subpath)[0];
+      return entry === undefined ? `the package ${x.name}` : path(join(x.dir, entry));
+    };
+    return `is mapped by tsconfig.json "paths" to ${file(base)}, while Node (and a bundler without a tsconfig-paths plugin), which ignores "paths", loads ${file(node)}: they give different smartasync functions; if the program runs where "paths" are followed (tsx, Bun, esbuild bundling, vite-tsconfig-paths, SWC's jsc.paths), say so in smartasync's resolve.tsconfigPaths option, else build the package with smartasync (smartasync build, a manifest) so both give the same functions, or import the file by a relative path`;
   }
 
   /**
@@ -1164,7 +1233,15 @@ export class ModuleGraph {
           taintFacts();
           return EMPTY_FACTS;
         }
-        return withStrategies ? this.factsOf(r.path) : this.shapeOf(r.path, depth + 1);
+        const target = withStrategies ? this.factsOf(r.path) : this.shapeOf(r.path, depth + 1);
+        // Re-exported through tsconfig.json `paths` the runtime may not follow (attack33 F06): each
+        // name the mapped file gives is said at an importer's call, as for an import of it.
+        const why = quiet
+          ? undefined
+          : this.pathsProblem(re.from, path, withStrategies ? "facts" : "shape", "import", target);
+        if (why === undefined) return target;
+        const names = [...target.exports.keys(), ...target.methods.keys()];
+        return { ...EMPTY_FACTS, problem: why, problems: new Map(names.map((n) => [n, why])) };
       }
       if (r?.kind === "package") return packageSeen(re.from, path, r, this.options);
       if (isLocalSpecifier(re.from) && !quiet) {
