@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import smartasync, { moduleGraphFor } from "../src/babel-plugin/index.js";
 import { startCompile } from "../src/core/compile-run.js";
 import { buildFileManifest, buildManifest, factsFromManifest } from "../src/core/module-facts.js";
-import { clearResolveCache, resolveImport } from "../src/core/resolve.js";
+import { clearResolveCache, rememberedResolutions, resolveImport } from "../src/core/resolve.js";
 import { transformSync as swcTransformSync } from "../src/swc-plugin/index.js";
 import { type Case, listCases, ROOT, transformCase } from "./harness.js";
 import { transformCaseSwc } from "./swc/harness-swc.js";
@@ -915,5 +915,89 @@ describe("a module required by a computed path (docs/modules.md, CommonJS routes
     const computed = messages("const req = createRequire(import.meta.url);");
     expect(computed).toHaveLength(1);
     expect(computed[0]).toContain("a module the build cannot name");
+  });
+});
+
+/**
+ * Issue 16: a resolution of a project file's import is remembered across compiles while the
+ * stamps of the folders it probed, the JSON files it read and the links it met hold (core/resolve.ts
+ * `remember`). A stamp younger than RACY_MS stands for nothing, so the projects here are made,
+ * then left for longer than that before the first compile: the second compile answers from
+ * what was remembered, and each edit is seen by the next compile all the same.
+ */
+describe("a resolution remembered across compiles still sees each edit (issue 16)", () => {
+  const annotated = "// @smartasync\nexport async function load(x) { return x; }\n";
+  const plain = "export function load(x) { return x; }\nexport function loadSync(x) { return -1; }\n";
+  const rows: [string, Record<string, string>, string, (root: string) => void][] = [
+    [
+      "a .js added beside the .ts a ./c.js import led to",
+      { "src/c.ts": annotated },
+      "./c.js",
+      (root) => writeFileSync(join(root, "src/c.js"), plain),
+    ],
+    [
+      "the file an import led to deleted, a later extension left",
+      { "src/c.ts": annotated, "src/c.js": plain },
+      "./c",
+      (root) => rmSync(join(root, "src/c.ts")),
+    ],
+    [
+      "a file added in front of the folder's index an import led to",
+      { "src/c/index.js": annotated },
+      "./c",
+      (root) => writeFileSync(join(root, "src/c.ts"), plain),
+    ],
+    [
+      'package.json "imports" remap, its size kept',
+      { "package.json": JSON.stringify({ type: "module", imports: { "#lib": "./src/a.js" } }) },
+      "#lib",
+      (root) =>
+        writeFileSync(
+          join(root, "package.json"),
+          JSON.stringify({ type: "module", imports: { "#lib": "./src/b.js" } }),
+        ),
+    ],
+    [
+      "a dangling link that now leads to a file",
+      { "src/c.ts": annotated },
+      "./c.js",
+      (root) => writeFileSync(join(root, "elsewhere/c.js"), plain),
+    ],
+  ];
+  const made: { root: string; specifier: string; edit: (root: string) => void; code: string }[] = [];
+  for (const [i, [, files, specifier, edit]] of rows.entries()) {
+    const root = join(dir, "remembered", String(i));
+    mkdirSync(join(root, "src"), { recursive: true });
+    mkdirSync(join(root, "elsewhere"), { recursive: true });
+    if (!files["package.json"]) writeFileSync(join(root, "package.json"), JSON.stringify({ type: "module" }));
+    writeFileSync(join(root, "src/a.js"), annotated);
+    writeFileSync(join(root, "src/b.js"), plain);
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, name)), { recursive: true });
+      writeFileSync(join(root, name), text);
+    }
+    if (i === 4) symlinkSync(join(root, "elsewhere/c.js"), join(root, "src/c.js"));
+    const code = `import * as lib from "${specifier}";\nfunction main() { console.log("sync:", lib.load(1)); }\nmain();\n`;
+    writeFileSync(join(root, "src/main.js"), code);
+    made.push({ root, specifier, edit, code });
+  }
+  // Older than RACY_MS (core/compile-run.ts) before the first compile.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1_300);
+  const line = (code: string): string =>
+    code
+      .split("\n")
+      .find((l) => l.includes("console.log"))
+      ?.trim() ?? "";
+  it.each(rows.map((r, i) => [r[0], i] as const))("%s", (_name, i) => {
+    const { root, edit, code } = made[i]!;
+    const main = join(root, "src/main.js");
+    const compile = (): string => line(transform(main, code, { root }).code);
+    expect(compile()).toBe('console.log("sync:", lib.loadSync(1));');
+    const before = rememberedResolutions();
+    expect(compile()).toBe('console.log("sync:", lib.loadSync(1));');
+    // The second compile was answered by what the first remembered.
+    expect(rememberedResolutions()).toBeGreaterThan(before);
+    edit(root);
+    expect(compile()).toBe('console.log("sync:", lib.load(1));');
   });
 });

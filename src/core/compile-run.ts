@@ -29,3 +29,11 @@ export function currentCompile(): number {
   }
   return compiles;
 }
+
+/**
+ * A file stamp this recent (ms) is not trusted to name one text: a second write within the file
+ * system's clock tick could keep it and change the text (the CLI's facts store does not remember
+ * one, compile/facts-store.ts; FactsCache checks the text of a module whose stamp was this young).
+ * The same for a folder's stamp standing for the names it holds (resolve.ts `remembered`).
+ */
+export const RACY_MS = 1000;

@@ -3,7 +3,7 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { mayContainAnnotation, mayContainTypedForm } from "./annotation.js";
 import { BoundedMap } from "./bounded.js";
-import { currentCompile } from "./compile-run.js";
+import { currentCompile, RACY_MS } from "./compile-run.js";
 import { type ScannedReExport, scanModule } from "./import-scan.js";
 import { packageFolderOf, packageStampOf } from "./managed.js";
 import { declaredKindNow } from "./package-type.js";
@@ -309,12 +309,8 @@ export function kindOf(path: string): string {
   return /\.[jt]sx?$/.test(path) ? (declaredKindNow(path) ?? "") : "";
 }
 
-/**
- * A file stamp this recent (ms) is not trusted to name one text: a second write within the file
- * system's clock tick could keep it and change the text (the CLI's facts store does not remember
- * one, compile/facts-store.ts; FactsCache checks the text of a module whose stamp was this young).
- */
-export const RACY_MS = 1000;
+// RACY_MS lives in compile-run.ts (resolve.ts reads it too, and this module imports resolve.ts).
+export { RACY_MS };
 
 /** Whether `st` was this recent when read (`RACY_MS`); a stamp in the future is too. */
 function young(st: { mtimeMs: number; ctimeMs: number }): boolean {

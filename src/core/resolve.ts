@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync, type Stats, statSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, realpathSync, type Stats, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import {
   basename,
@@ -11,7 +11,7 @@ import {
   sep,
 } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { currentCompile } from "./compile-run.js";
+import { currentCompile, RACY_MS } from "./compile-run.js";
 import { packageFolderOf, packageStampOf } from "./managed.js";
 
 /**
@@ -250,6 +250,8 @@ interface Caches {
   files: Map<string, string>;
   /** A package folder's real path (null: none), as `packages` is kept (asLinkedSource). */
   reals: Map<string, string | null>;
+  /** `lstat` of probed paths, while a resolution is `remembered` (symbolic links among them). */
+  links: Map<string, Stats | null>;
 }
 
 function newCaches(): Caches {
@@ -261,6 +263,7 @@ function newCaches(): Caches {
     packages: new Map(),
     files: new Map(),
     reals: new Map(),
+    links: new Map(),
   };
 }
 
@@ -274,6 +277,8 @@ const managedElse = newCaches();
 /** For the project's own files: the compile running now (`perCompileIn`). */
 let perCompile = newCaches();
 let perCompileIn = -1;
+/** When `perCompile` was made (Date.now()): every stat it holds was taken since. */
+let perCompileMade = 0;
 /** The caches of the resolution running now (resolveImport sets it; resolutions never interleave). */
 let caches = managedElse;
 
@@ -292,6 +297,7 @@ function cachesFor(fromDir: string): Caches {
   if (perCompileIn !== now) {
     perCompile = newCaches();
     perCompileIn = now;
+    perCompileMade = Date.now();
   }
   return perCompile;
 }
@@ -303,7 +309,193 @@ function statOf(p: string): Stats | null {
     st = statSync(p, { throwIfNoEntry: false }) ?? null;
     caches.stats.set(p, st);
   }
+  if (witness !== undefined) witnessProbe(witness, p, st);
   return st;
+}
+
+/*
+ * Resolutions of the project's own files, remembered across compiles while what they read holds
+ * (issue 16: asking every recorded resolution again each compile, stat by stat, was the largest
+ * part of a warm compile's own time on a 300-file tree, docs/performance.md). A resolution reads
+ * which names folders hold (each probe: `./x`, `./x.ts`, `./x.js`, …, a `node_modules/<name>`
+ * up the tree), the JSON of package.json and tsconfig.json files, and the real path of a linked
+ * package. So it is kept with its *witnesses*, checked once per compile (`holds`):
+ *
+ * - the stamp (modification and change time, inode, size, kind) of each folder it probed in: a
+ *   name added, removed or renamed in a folder changes its stamp, and a folder replaced or
+ *   reached through another link has another inode;
+ * - a probed name that is a symbolic link is stat'ed itself (its folder's stamp does not say
+ *   where it leads), and so is a dangling one;
+ * - the stamp of each JSON file read (its text, not its name, is what it gives), and each real
+ *   path, found again.
+ *
+ * A stamp younger than `RACY_MS` when the compile's stats began is no witness: a second change
+ * within the file system's clock tick keeps it (the folder of a file just written is compiled as
+ * before, resolved afresh each compile until its stamp is old). The check is one stat per
+ * witness per compile, from the compile's own stats: a host that adds `./c.js` beside the `c.ts`
+ * an import led to and compiles again, in one synchronous run, still sees it (attack26 F03).
+ */
+interface Witness {
+  dirs: Map<string, Stats | null>;
+  /** Probed names that are symbolic links (or dangling ones): what their stat gave. */
+  links: Map<string, Stats | null>;
+  jsons: Map<string, Stats | null>;
+  reals: Map<string, string | null>;
+  /** False once something was read that no stamp can stand for now (a young stamp). */
+  ok: boolean;
+}
+
+interface Remembered {
+  r: Resolution | undefined;
+  dirs: [string, Stats | null][];
+  links: [string, Stats | null][];
+  jsons: [string, Stats | null][];
+  reals: [string, string | null][];
+  /** The compile that last found its witnesses unchanged. */
+  checkedIn: number;
+}
+
+/** How many resolutions `remembered` keeps; past it, they are all dropped (made again as asked). */
+const REMEMBERED_KEPT = 50_000;
+/**
+ * By the importer's folder (the one string `importerDir` gives for it, whose hash V8 keeps: a
+ * key made anew for each of the thousands of checks a compile makes was most of their cost),
+ * then by kind, specifier, the host's settings and the condition.
+ */
+const remembered = new Map<string, Map<string, Remembered>>();
+let rememberedCount = 0;
+/** An importer's folder by its path, one string each (see `remembered`); a function of the text. */
+const importerDirs = new Map<string, string>();
+
+function importerDir(from: string): string {
+  let dir = importerDirs.get(from);
+  if (dir === undefined) {
+    if (importerDirs.size >= REMEMBERED_KEPT) importerDirs.clear();
+    dir = dirname(from);
+    importerDirs.set(from, dir);
+  }
+  return dir;
+}
+/** The witnesses of the resolution being made (a project file's, `remember`); else undefined. */
+let witness: Witness | undefined;
+/** How many resolutions `remembered` gave without resolving (for tests). */
+let rememberedHits = 0;
+
+/** How many resolutions were answered by `remembered` since the process began (for tests). */
+export function rememberedResolutions(): number {
+  return rememberedHits;
+}
+
+function statRaw(p: string): Stats | null {
+  let st = caches.stats.get(p);
+  if (st === undefined) {
+    st = statSync(p, { throwIfNoEntry: false }) ?? null;
+    caches.stats.set(p, st);
+  }
+  return st;
+}
+
+/** Whether two stats name the same thing, unchanged (its stamp): both missing, or alike. */
+function sameStamp(a: Stats | null, b: Stats | null): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    a.mtimeMs === b.mtimeMs &&
+    a.ctimeMs === b.ctimeMs &&
+    a.ino === b.ino &&
+    a.size === b.size &&
+    a.isDirectory() === b.isDirectory() &&
+    a.isFile() === b.isFile()
+  );
+}
+
+/** What a resolution reads of a probed name: none, a file, a folder, something else. */
+function kindOfStat(st: Stats | null): string {
+  return st === null ? "-" : st.isFile() ? "f" : st.isDirectory() ? "d" : "o";
+}
+
+/** A stamp too recent to stand for what was read under it (`RACY_MS`, above). */
+function tooYoung(st: Stats | null): boolean {
+  return st !== null && Math.max(st.mtimeMs, st.ctimeMs) > perCompileMade - RACY_MS;
+}
+
+/** Notes the folder of the probed path `p` (and `p` itself where it is a symbolic link). */
+function witnessProbe(w: Witness, p: string, st: Stats | null): void {
+  const dir = dirname(p);
+  if (dir !== p && !w.dirs.has(dir)) {
+    const d = statRaw(dir);
+    if (tooYoung(d)) w.ok = false;
+    w.dirs.set(dir, d);
+  }
+  let l = caches.links.get(p);
+  if (l === undefined) {
+    l = lstatSync(p, { throwIfNoEntry: false }) ?? null;
+    caches.links.set(p, l);
+  }
+  if (l?.isSymbolicLink()) w.links.set(p, st);
+  // A missing name that is there all the same (a dangling link, or created since the stat).
+  else if ((st === null) !== (l === null)) w.ok = false;
+}
+
+/** Whether a remembered resolution's witnesses are as they were (once per compile). */
+function holds(m: Remembered): boolean {
+  if (m.checkedIn === perCompileIn) return true;
+  for (const [d, st] of m.dirs) if (!sameStamp(statRaw(d), st)) return false;
+  for (const [p, st] of m.links) if (kindOfStat(statRaw(p)) !== kindOfStat(st)) return false;
+  for (const [f, st] of m.jsons) if (!sameStamp(statRaw(f), st)) return false;
+  for (const [d, real] of m.reals) if (realOf(d) !== real) return false;
+  m.checkedIn = perCompileIn;
+  return true;
+}
+
+/**
+ * `resolve()` for a project file's import, remembered by `key` while its witnesses hold. Only
+ * with the compile's own caches (`perCompile`): what a file under `node_modules` asks is kept by
+ * its package's stamp already.
+ */
+function remember(
+  fromDir: string,
+  key: string,
+  resolve: () => Resolution | undefined,
+): Resolution | undefined {
+  if (caches !== perCompile) return resolve();
+  let inDir = remembered.get(fromDir);
+  const kept = inDir?.get(key);
+  if (kept !== undefined && holds(kept)) {
+    rememberedHits++;
+    return kept.r;
+  }
+  const w: Witness = { dirs: new Map(), links: new Map(), jsons: new Map(), reals: new Map(), ok: true };
+  witness = w;
+  let r: Resolution | undefined;
+  try {
+    r = resolve();
+  } finally {
+    witness = undefined;
+  }
+  if (kept !== undefined) {
+    inDir?.delete(key);
+    rememberedCount--;
+  }
+  if (!w.ok) return r;
+  if (rememberedCount >= REMEMBERED_KEPT) {
+    remembered.clear();
+    rememberedCount = 0;
+    inDir = undefined;
+  }
+  if (inDir === undefined) {
+    inDir = new Map();
+    remembered.set(fromDir, inDir);
+  }
+  rememberedCount++;
+  inDir.set(key, {
+    r,
+    dirs: [...w.dirs],
+    links: [...w.links],
+    jsons: [...w.jsons],
+    reals: [...w.reals],
+    checkedIn: perCompileIn,
+  });
+  return r;
 }
 
 function isFile(p: string): boolean {
@@ -320,6 +512,10 @@ const jsonFiles = new Map<string, { mtimeMs: number; size: number; ino: number; 
 /** The JSON of `file` (`strip` for tsconfig.json's comments); throws where it does not parse. */
 function readJson(file: string, strip?: (text: string) => string): unknown {
   const st = statOf(file);
+  if (witness !== undefined) {
+    if (tooYoung(st)) witness.ok = false;
+    witness.jsons.set(file, st);
+  }
   const kept = jsonFiles.get(file);
   if (st && kept && kept.mtimeMs === st.mtimeMs && kept.size === st.size && kept.ino === st.ino)
     return kept.value;
@@ -561,7 +757,8 @@ function stripJsonComments(text: string): string {
  * modules/tsconfig-paths-extends: an app whose `paths` live in a shared base).
  */
 function tsPaths(dir: string): TsPaths | null {
-  const cached = caches.tsconfig.get(dir);
+  // While a resolution is witnessed, what it reads is read again (from the compile's stats).
+  const cached = witness === undefined ? caches.tsconfig.get(dir) : undefined;
   if (cached !== undefined) return cached;
   let found: TsPaths | null = null;
   const file = join(dir, "tsconfig.json");
@@ -733,7 +930,7 @@ type PackageResolution = Extract<Resolution, { kind: "package" }>;
 
 function findPackage(name: string, subpath: string, fromDir: string): PackageResolution | undefined {
   const key = `${fromDir}\0${name}`;
-  let pkg = caches.packages.get(key);
+  let pkg = witness === undefined ? caches.packages.get(key) : undefined;
   if (pkg === undefined) {
     pkg = null;
     for (let dir = fromDir; ; dir = dirname(dir)) {
@@ -763,8 +960,17 @@ export function resolveImport(
   settings?: HostResolve,
 ): Resolution | undefined {
   if (specifier.startsWith("node:")) return undefined;
-  const fromDir = dirname(from);
+  const fromDir = importerDir(from);
   caches = cachesFor(fromDir);
+  if (caches === perCompile)
+    return remember(fromDir, `${kind}\0${specifier}\0${hostKey(settings)}`, () => {
+      host = settings;
+      try {
+        return resolveUncached(specifier, fromDir, kind);
+      } finally {
+        host = undefined;
+      }
+    });
   // Every file of a directory asks the same questions: remember hits, re-check that they exist.
   // Under the host's settings too: another alias table or condition list is another resolution.
   const key = `${fromDir}\0${kind}\0${specifier}\0${hostKey(settings)}`;
@@ -792,6 +998,7 @@ export function forgetResolution(
 ): void {
   const c = cachesFor(dirname(from));
   c.files.delete(`${dirname(from)}\0${kind}\0${specifier}\0${hostKey(settings)}`);
+  if (remembered.get(dirname(from))?.delete(`${kind}\0${specifier}\0${hostKey(settings)}`)) rememberedCount--;
   // Its stats too: the next resolution looks at the file system again.
   c.stats.clear();
 }
@@ -825,7 +1032,7 @@ const CONDITIONS: Record<LoadKind, ReadonlySet<string>> = {
  * package.json without the field ends the search too, as in Node).
  */
 function packageImports(dir: string): { dir: string; imports: Record<string, unknown> } | null {
-  const cached = caches.imports.get(dir);
+  const cached = witness === undefined ? caches.imports.get(dir) : undefined;
   if (cached !== undefined) return cached;
   let found: { dir: string; imports: Record<string, unknown> } | null = null;
   const file = join(dir, "package.json");
@@ -899,7 +1106,7 @@ export function mapEntry(
 
 /** The nearest package.json at or above `dir`, read (null where there is none or it is unreadable). */
 function packageScope(dir: string): { dir: string; json: Record<string, unknown> } | null {
-  const cached = caches.scope.get(dir);
+  const cached = witness === undefined ? caches.scope.get(dir) : undefined;
   if (cached !== undefined) return cached;
   let found: { dir: string; json: Record<string, unknown> } | null = null;
   const file = join(dir, "package.json");
@@ -1133,6 +1340,19 @@ function resolveAliased(
   return pkg?.kind === "package" ? asLinkedSource(pkg, kind) : pkg;
 }
 
+function realOf(dir: string): string | null {
+  let real = caches.reals.get(dir);
+  if (real === undefined) {
+    try {
+      real = realpathSync(dir);
+    } catch {
+      real = null;
+    }
+    caches.reals.set(dir, real);
+  }
+  return real;
+}
+
 /**
  * A package whose real folder lies outside every `node_modules` — a workspace package, an
  * `npm link` — is the project's own source (attack33 F03): its subpath leads to the file in that
@@ -1146,7 +1366,10 @@ function asLinkedSource(pkg: PackageResolution, kind: LoadKind): Resolution {
   // the program, whatever its texts say about annotations.
   if (pkg.name === "smartasync") return pkg;
   const field = pkg.packageJson.smartasync;
-  const real = realFolder(pkg.dir);
+  // Kept as the package's resolution is: a realpath of every bare import on each compile was 7%
+  // of the files-as-they-are path's own time (bench/compare-builds.mjs --as-is --stub-swc).
+  const real = realOf(pkg.dir);
+  if (witness !== undefined) witness.reals.set(pkg.dir, real);
   const linked = real !== null && !/[\\/]node_modules(?:[\\/]|$)/.test(real);
   if (typeof field === "string" || (isMap(field) && field.manifest !== undefined)) {
     const file = exportsFile(pkg, pkg.dir, kind);
@@ -1179,24 +1402,6 @@ function asLinkedSource(pkg: PackageResolution, kind: LoadKind): Resolution {
     r = path ? { kind: "file", path } : undefined;
   }
   return r?.kind === "file" ? r : pkg;
-}
-
-/**
- * A package folder's real path, or null, kept as the package's resolution is: a realpath of
- * every bare import on each compile was 7% of the files-as-they-are path's own time
- * (bench/compare-builds.mjs --as-is --stub-swc).
- */
-function realFolder(dir: string): string | null {
-  let real = caches.reals.get(dir);
-  if (real === undefined) {
-    try {
-      real = realpathSync(dir);
-    } catch {
-      real = null;
-    }
-    caches.reals.set(dir, real);
-  }
-  return real;
 }
 
 /** The file a package's `"exports"` lead a load of `kind` to from `dir`, under the load's conditions. */
@@ -1348,15 +1553,18 @@ export function resolveUnderCondition(
   condition: string,
   settings?: HostResolve,
 ): Resolution | undefined {
-  caches = cachesFor(dirname(from));
-  extraCondition = condition;
-  host = settings;
-  try {
-    return resolveUncached(specifier, dirname(from), kind);
-  } finally {
-    extraCondition = undefined;
-    host = undefined;
-  }
+  const fromDir = importerDir(from);
+  caches = cachesFor(fromDir);
+  return remember(fromDir, `${kind}\0${specifier}\0${hostKey(settings)}\0\0${condition}`, () => {
+    extraCondition = condition;
+    host = settings;
+    try {
+      return resolveUncached(specifier, fromDir, kind);
+    } finally {
+      extraCondition = undefined;
+      host = undefined;
+    }
+  });
 }
 
 /** tsconfig.json `paths` are left out of the resolution running now (resolveWithoutPaths). */
@@ -1400,4 +1608,6 @@ export function clearResolveCache(): void {
   for (const c of [managedElse, perCompile, ...[...managed.values()].map((m) => m.caches)])
     for (const m of Object.values(c) as Map<string, unknown>[]) m.clear();
   jsonFiles.clear();
+  remembered.clear();
+  rememberedCount = 0;
 }
