@@ -1096,9 +1096,15 @@ export function mapEntry(
     if (star < 0 || key.indexOf("*", star + 1) >= 0) continue;
     const prefix = key.slice(0, star);
     const suffix = key.slice(star + 1);
-    if (specifier.length < key.length - 1 || !specifier.startsWith(prefix) || !specifier.endsWith(suffix))
+    // The `*` stands for one character at least, as Node matches it.
+    if (specifier.length < key.length || !specifier.startsWith(prefix) || !specifier.endsWith(suffix))
       continue;
-    if (best && best.key.indexOf("*") >= prefix.length) continue;
+    // Node's order of keys (PATTERN_KEY_COMPARE): the longer text before the `*` wins, then the
+    // longer key — `"./*.js"` before `"./*"` (attack34 F01).
+    if (best) {
+      const bestStar = best.key.indexOf("*");
+      if (bestStar > star || (bestStar === star && best.key.length >= key.length)) continue;
+    }
     best = { key, rest: specifier.slice(prefix.length, specifier.length - suffix.length) };
   }
   return best ? { key: best.key, target: map[best.key], rest: best.rest } : undefined;
@@ -1371,8 +1377,13 @@ function asLinkedSource(pkg: PackageResolution, kind: LoadKind): Resolution {
   const real = realOf(pkg.dir);
   if (witness !== undefined) witness.reals.set(pkg.dir, real);
   const linked = real !== null && !/[\\/]node_modules(?:[\\/]|$)/.test(real);
+  // A host with its own main fields or `"browser"` map may enter a package without `"exports"`
+  // by another file than Node's `"main"` (attack28 F06/F11): it stays a package, read both ways
+  // (module-graph.ts `packageFacts`: SA204 where they differ; test/integrations/bundlers).
+  const hostEntered =
+    pkg.packageJson.exports === undefined && (host?.mainFields !== undefined || host?.browserField === true);
   if (typeof field === "string" || (isMap(field) && field.manifest !== undefined)) {
-    const file = exportsFile(pkg, pkg.dir, kind);
+    const file = hostEntered ? undefined : packageFile(pkg, pkg.dir, kind);
     if (file === undefined) return pkg;
     // A linked package's file that the load reaches only under its own conditions (`-C
     // development` → `src`, a `require()` → `dist/cjs`), outside the manifest's folder, is not
@@ -1387,21 +1398,49 @@ function asLinkedSource(pkg: PackageResolution, kind: LoadKind): Resolution {
     }
     return { ...pkg, file };
   }
-  if (!linked) return pkg;
-  const exports = pkg.packageJson.exports;
-  let r: Resolution | undefined;
-  if (exports !== undefined) {
-    const path = exportsFile(pkg, real, kind);
-    r = path === undefined ? undefined : { kind: "file", path };
-  } else {
-    // A host with its own main fields or `"browser"` map may enter the package by another file
-    // than Node's `"main"` (attack28 F06/F11): it stays a package, read both ways
-    // (module-graph.ts `packageFacts`: SA204 where they differ; test/integrations/bundlers).
-    if (host?.mainFields !== undefined || host?.browserField) return pkg;
-    const path = asFile(resolvePath(real, mainEntry(pkg.packageJson, pkg.subpath)), kind);
-    r = path ? { kind: "file", path } : undefined;
+  if (hostEntered) return pkg;
+  if (!linked) {
+    // The file Node loads, whose text says whether the package holds smartasync functions
+    // (module-graph.ts `unlistedAnnotations`: a `"main"` without its extension, a folder, a
+    // condition of the program's own; attack34 F03, F05).
+    const file = packageFile(pkg, pkg.dir, kind);
+    return file === undefined ? pkg : { ...pkg, file };
   }
-  return r?.kind === "file" ? r : pkg;
+  const path = packageFile(pkg, real, kind);
+  return path === undefined ? pkg : { kind: "file", path };
+}
+
+/**
+ * The file a load of `kind` reaches in a package (from its folder `dir`), as Node finds it:
+ * through `"exports"` under the load's conditions, else the legacy `"main"` for the package
+ * itself (Node's own probes, never a TypeScript file beside it: attack34 F03), else the subpath
+ * as a path.
+ */
+function packageFile(pkg: PackageResolution, dir: string, kind: LoadKind): string | undefined {
+  if (pkg.packageJson.exports !== undefined) return exportsFile(pkg, dir, kind);
+  // Where Node's probes find nothing, a runtime that loads TypeScript may (`"main": "src/index"`
+  // beside `index.ts`, run by a TypeScript loader): the project's probes.
+  return (
+    (pkg.subpath === "." ? legacyMainFile(dir, pkg.packageJson) : undefined) ??
+    asFile(resolvePath(dir, mainEntry(pkg.packageJson, pkg.subpath)), kind)
+  );
+}
+
+/**
+ * Node's legacy main resolution: `main`, with `.js`, `.json`, `.node`, as a folder's `index`
+ * of those, else the package's own `index` of those (what Node loads when `main` names
+ * nothing: attack34 F05 `"main": "./dist"`).
+ */
+function legacyMainFile(dir: string, packageJson: Record<string, unknown>): string | undefined {
+  const tries: string[] = [];
+  if (typeof packageJson.main === "string" && packageJson.main !== "") {
+    const main = resolvePath(dir, packageJson.main);
+    tries.push(main, `${main}.js`, `${main}.json`, `${main}.node`);
+    for (const e of [".js", ".json", ".node"]) tries.push(join(main, `index${e}`));
+  }
+  for (const e of [".js", ".json", ".node"]) tries.push(join(dir, `index${e}`));
+  for (const t of tries) if (isFile(t)) return t;
+  return undefined;
 }
 
 /** The file a package's `"exports"` lead a load of `kind` to from `dir`, under the load's conditions. */
@@ -1423,7 +1462,7 @@ function plainImportFile(pkg: PackageResolution): string | undefined {
   host = undefined;
   extraCondition = undefined;
   try {
-    return exportsFile(pkg, pkg.dir, "import");
+    return packageFile(pkg, pkg.dir, "import");
   } finally {
     ({ host, extraCondition } = kept);
   }

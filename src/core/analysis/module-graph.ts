@@ -429,15 +429,18 @@ function reachedFacts(r: Resolution & { kind: "package" }, options: Options): Mo
   if (r.file === undefined) return factsFromManifest(r.name, r.dir, r.subpath, r.packageJson);
   const entry = relative(r.dir, r.file).split(sep).join("/");
   const facts = factsFromManifest(r.name, r.dir, r.subpath, r.packageJson, entry);
-  if (facts.problem !== undefined || hasFacts(facts) || !annotatedFile(r.file, options.runtime)) return facts;
+  if (facts.problem !== undefined || hasFacts(facts)) return facts;
   const field = r.packageJson[MANIFEST_FIELD];
   const named = isRecord(field) && typeof field.manifest === "string" ? field.manifest : undefined;
+  // Asked whatever the file's text says: SWC's output of a build keeps no `// @smartasync` line
+  // (attack34 F04).
   const own = buildManifestAbove(r.file, r.dir, named === undefined ? undefined : join(r.dir, named));
   if (own !== undefined && isRecord(field)) {
     const json = { ...r.packageJson, [MANIFEST_FIELD]: { ...field, manifest: own } };
     const beside = factsFromManifest(r.name, r.dir, r.subpath, json, entry);
     if (beside.problem !== undefined || hasFacts(beside)) return beside;
   }
+  if (!annotatedFile(r.file, options.runtime)) return facts;
   return {
     ...EMPTY_FACTS,
     problem: `is the package ${r.name}, whose smartasync manifest${named === undefined ? "" : ` (${named})`} does not describe ${entry}, the file this load reaches under its conditions (its package.json "exports"), and that file holds @smartasync functions; build it with smartasync build too (the manifest written beside it is read), or point that condition at files the manifest describes`,
@@ -471,8 +474,10 @@ function buildManifestAbove(file: string, dir: string, named: string | undefined
  */
 function unlistedAnnotations(r: Resolution & { kind: "package" }, options: Options): ModuleFacts {
   if (r.name === "smartasync" || options.runtime.startsWith(`${r.name}/`)) return EMPTY_FACTS;
-  for (const target of packageTargets(r.packageJson, r.subpath)) {
-    const file = join(r.dir, target);
+  const files = new Set(packageTargets(r.packageJson, r.subpath).map((t) => join(r.dir, t)));
+  // The file this load reaches under its conditions, as Node finds it (resolve.ts).
+  if (r.file !== undefined) files.add(r.file);
+  for (const file of files) {
     if (!annotatedFile(file, options.runtime)) continue;
     return {
       ...EMPTY_FACTS,
