@@ -89,7 +89,7 @@
  * the whole file and analyses it again (analyse.ts), so the answer is always the whole file's.
  */
 
-import { globalNamesIn } from "../core/analysis/global-text.js";
+import { freeWritesIn, globalNamesIn } from "../core/analysis/global-text.js";
 import { lowerBound, wordsIn } from "../core/analysis/tree.js";
 import { type AnnotationParse, mayContainMisspelling, parseAnnotation } from "../core/annotation.js";
 import { isWideSpace } from "../core/chars.js";
@@ -1001,6 +1001,8 @@ function wordsOf(s: Scan, input: SkimInput): { words: Set<string>; imports?: rea
       for (const name of s.importNames) words.add(name);
     }
   }
+  // A bare global written a watched value (`gl = load`, sloppy code): its bare calls are SA206.
+  for (const g of freeWritesIn(input.code, words)) words.add(g);
   return { words, imports };
 }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { globalNamesIn, globalWriteNames, globalWritesIn } from "../../src/core/analysis/global-text.js";
+import {
+  freeWritesIn,
+  globalNamesIn,
+  globalWriteNames,
+  globalWritesIn,
+} from "../../src/core/analysis/global-text.js";
 
 // The names a file may set on the global object, read from its text before any tree: each one
 // is watched by the fast paths (every function mentioning it is analysed), so a comparison must
@@ -27,6 +32,11 @@ describe("globalNamesIn", () => {
   it("reads a `const` second name of the global object, not a member read into one", () => {
     const code = "const g = globalThis; g.gc = load; g['gd'] = load; const h = globalThis.process; h.x = 1;";
     expect([...globalNamesIn(code)].sort()).toEqual(["gc", "gd"]);
+  });
+
+  it("reads a `let` or `var` second name of the global object too", () => {
+    const code = "var g = globalThis; g.gv = load; let w = global; w.gw = load;";
+    expect([...globalNamesIn(code)].sort()).toEqual(["gv", "gw"]);
   });
 
   it("reads Reflect.set, defineProperty, assign, defineProperties and stubGlobal", () => {
@@ -70,5 +80,23 @@ describe("globalWriteNames", () => {
       "fetch",
     ]);
     expect([...globalWriteNames("if (global.Math === Math) x(); new URL(u);", names)]).toEqual([]);
+  });
+});
+
+// A bare name written a watched value (`gl = load` in sloppy code: a global): its bare calls are
+// watched too (fixture cjs/sloppy-global-second-name).
+describe("freeWritesIn", () => {
+  const watched = new Set(["load", "lib", "eval"]);
+  it("reads a bare name written a watched name, a member of one, or a name found so", () => {
+    const code = "gl = load; gm = lib.load; g2 =gl; a = b = load; gp = (load);";
+    expect([...freeWritesIn(code, watched)].sort()).toEqual(["a", "b", "g2", "gl", "gm", "gp"]);
+  });
+  it("does not read comparisons, arrows, members, declarations, calls' results or other values", () => {
+    const code =
+      "if (x == load) f(); y === load; k => load; o.p = load; let d = load; const c = load; var v = load; r = load(1); n = other; e = eval; s += load;";
+    expect([...freeWritesIn(code, watched)]).toEqual([]);
+  });
+  it("reads every bare write where no values are given (the walk narrows)", () => {
+    expect([...freeWritesIn("a = b; c = d.e; f = 1;")].sort()).toEqual(["a", "c"]);
   });
 });

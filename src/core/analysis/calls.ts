@@ -9,7 +9,7 @@ import { type Decision, decide, decideDispatch, type FunctionKind } from "../str
 import { type ArgumentSlot, argumentOf, argumentUse, passedThrough, placeOf } from "./call-argument.js";
 import { type Ctx, callText, fail, keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { inOptionalChain, undispatchable } from "./dispatch-plan.js";
-import { type ExportUse, exportedNames } from "./exports.js";
+import { type ExportUse, exportedNames, indexExports } from "./exports.js";
 import { refusePromiseUse } from "./factories.js";
 import { globalFunctionsOf } from "./global-names.js";
 import { addKinds, heldMembers, heldUnfollowed, pickedFrom } from "./held.js";
@@ -380,6 +380,8 @@ export interface Unfollowed {
    * path, a function looked up at run time): reported only where sync code uses its value.
    */
   maybe?: true;
+  /** The line of the write that gives a second name (aliasOf): `b3 = load` after `let b3`. */
+  line?: number;
 }
 
 type Lookup = Resolved | Unfollowed | undefined;
@@ -1318,7 +1320,7 @@ function lookupReference(ctx: Ctx, index: Index, callee: Node, plain: boolean, d
   const held = heldBy(ctx, index, object, prop, callee.computed, depth);
   if (held) return held;
   if (prop === undefined) return computedMember(ctx, index, callee);
-  const notFollowed = heldUnfollowed(ctx, object, prop);
+  const notFollowed = heldUnfollowed(ctx, object, prop) ?? ownExportCalled(ctx, index, object, prop);
   if (notFollowed) return notFollowed;
   if (object.type === "Identifier" && (prop === "sync" || prop === "async")) {
     // Asked of the object, a node of the tree (writtenRef's made member has no parent).
@@ -1927,6 +1929,34 @@ function aliasOf(ctx: Ctx, index: Index, binding: Binding, depth: number): Unfol
       name,
       kind: r.fn?.kind ?? r.ext!.fact.kind,
       ...(r.ext ? { from: r.ext.fact.from } : {}),
+      line: at.loc?.start.line ?? 0,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * `exports.load(1)`, `module.exports.load(2)` in the CommonJS module that exports its smartasync
+ * `load` so, or `l(3)` of `const l = exports.load` (writtenRef reads the member): the function
+ * read back from the module's own exports, which names no variant here (an importer's
+ * `lib.load()` reaches `lib.loadSync`, whose export the compile adds; in the module the member may
+ * be called before that line runs). Reported where sync code wants the value, never a silent
+ * promise (fixture cjs/exports-own-call).
+ */
+function ownExportCalled(ctx: Ctx, index: Index, object: Node, prop: string): Unfollowed | undefined {
+  if (!isExportsObject(object)) return undefined;
+  const root = object.type === "Identifier" ? object : ((object as t.MemberExpression).object as Node);
+  if (ctx.scopes.binding(root, (root as t.Identifier).name)) return undefined;
+  for (const [local, use] of indexExports(ctx.program)) {
+    if (!use.cjs.some((c) => c.exported === prop)) continue;
+    const fn = index.byName.get(local);
+    if (!fn || (fn.form !== "function" && fn.form !== "const")) continue;
+    const text = object.type === "Identifier" ? "exports" : "module.exports";
+    return {
+      unfollowed: `\`${text}.${prop}\` is the module's own export of \`${fn.display}\`, read back from its exports, a name without its variant here; call \`${fn.name}\` itself so its variant can be chosen`,
+      name: fn.display,
+      kind: fn.kind,
+      ...(fn.syncPlan ? { syncStrategy: fn.syncPlan.strategy } : {}),
     };
   }
   return undefined;
@@ -1958,7 +1988,9 @@ export function exportedSecondName(
     kind,
     ...(u.from !== undefined ? { from: u.from } : {}),
     ...(fn && fn.kind === kind ? { fn } : {}),
-    line: binding.node.loc?.start.line ?? 0,
+    // The write that gives it (`let b3; b3 = exports.load = load`: line 14, not the `let`;
+    // fixture cjs/exports-alias-later-write).
+    line: u.line ?? binding.node.loc?.start.line ?? 0,
   };
 }
 

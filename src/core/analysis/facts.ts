@@ -223,7 +223,11 @@ function secondNameExports(
     out.set(name, unfollowedFactOf(held, ctx.fileName, unfollowed));
   for (const [local, names] of locals) {
     const b = ctx.scopes.program.bindings.get(local);
-    const held = b ? exportedSecondName(ctx, index, b) : undefined;
+    // A read of the module's own export is told as one first (below): calls.ts reads
+    // `exports.load` as an unfollowed member too (`ownExportCalled`), with a vaguer reason.
+    const read = b ? ownExportOfBinding(b) : undefined;
+    const fn = read && exportedOwn(fns, uses, read.key);
+    const held = b && !fn ? exportedSecondName(ctx, index, b) : undefined;
     if (held)
       for (const name of names)
         set(
@@ -233,8 +237,6 @@ function secondNameExports(
         );
     // `const l = exports.load; module.exports.a = l`, `const { load: a } = exports; exports.a = a`:
     // a name read back from the module's own exports (fixture cjs/exports-alias-through-local).
-    const read = !held && b ? ownExportOfBinding(b) : undefined;
-    const fn = read && exportedOwn(fns, uses, read.key);
     if (read && fn)
       for (const name of names)
         set(
@@ -246,7 +248,9 @@ function secondNameExports(
   // `export default c ? load : null`, `module.exports = lib.load`: the value of an expression.
   for (const { exported, value } of values) {
     if (out.has(exported)) continue;
-    const held = exportedValueOf(ctx, index, value);
+    const read = ownExportRead(value);
+    const fn = read && exportedOwn(fns, uses, read.key);
+    const held = fn ? undefined : exportedValueOf(ctx, index, value);
     if (held)
       set(
         exported,
@@ -259,8 +263,6 @@ function secondNameExports(
     // `exports.load` holds by then: as `export const alias = load`, its importers' calls are
     // SA206, never silently plain (fixtures cjs/exports-member-alias, cjs/exports-computed-alias,
     // cjs/exports-alias-assign-define).
-    const read = held ? undefined : ownExportRead(value);
-    const fn = read && exportedOwn(fns, uses, read.key);
     if (read && fn)
       set(
         exported,
@@ -287,26 +289,36 @@ function ownExportRead(value: Node): { key: string; text: string } | undefined {
 }
 
 /**
- * The export a module-level name is given from the module's own exports where it is declared:
- * `const l = exports.load`, `const { load: l } = module.exports` (fixture
- * cjs/exports-alias-through-local).
+ * The export a module-level name is given from the module's own exports, where it is declared
+ * (`const l = exports.load`, `const { load: l } = module.exports`: fixture
+ * cjs/exports-alias-through-local) or by a later write (`let l; l = exports.load`, `({ load: l } =
+ * exports)`: fixture cjs/exports-alias-later-write); the first such write counts.
  */
 function ownExportOfBinding(b: Binding): { key: string; text: string; line: number } | undefined {
   const d = b.node;
-  if (d.type !== "VariableDeclarator" || !d.init) return undefined;
-  const line = d.loc?.start.line ?? 0;
-  if (d.id.type === "Identifier") {
-    const read = ownExportRead(d.init as Node);
-    return read && { ...read, line };
+  const writes: [Node, Node, Node][] = [];
+  if (d.type === "VariableDeclarator" && d.init) writes.push([d.id as Node, d.init as Node, d]);
+  for (const v of b.violations)
+    if (v.type === "AssignmentExpression" && v.operator === "=")
+      writes.push([v.left as Node, v.right as Node, v]);
+  for (const [id, value, at] of writes) {
+    const read = ownExportReadTo(b.name, id, value);
+    if (read) return { ...read, line: at.loc?.start.line ?? 0 };
   }
-  const init = strip(d.init as Node);
-  if (d.id.type !== "ObjectPattern" || !isExportsObject(init)) return undefined;
-  for (const p of d.id.properties) {
+  return undefined;
+}
+
+/** `l = exports.load`, `{ load: l } = module.exports`: the own export `name` is given by `id = value`. */
+function ownExportReadTo(name: string, id: Node, value: Node): { key: string; text: string } | undefined {
+  if (id.type === "Identifier") return id.name === name ? ownExportRead(value) : undefined;
+  const init = strip(value);
+  if (id.type !== "ObjectPattern" || !isExportsObject(init)) return undefined;
+  for (const p of (id as t.ObjectPattern).properties) {
     if (p.type !== "ObjectProperty") continue;
     const v = (p.value.type === "AssignmentPattern" ? p.value.left : p.value) as Node;
     const key = keyName(p as { key: Node; computed?: boolean });
-    if (v.type === "Identifier" && v.name === b.name && key !== undefined)
-      return { key, text: `${init.type === "Identifier" ? "exports" : "module.exports"}.${key}`, line };
+    if (v.type === "Identifier" && v.name === name && key !== undefined)
+      return { key, text: `${init.type === "Identifier" ? "exports" : "module.exports"}.${key}` };
   }
   return undefined;
 }

@@ -1,7 +1,8 @@
 /**
  * Globals a module sets to a smartasync function (`globalThis.gl = load`, `global.gl =`,
  * `window.gl =`, `self.gl =`, `globalThis["gl"] =`, `Object.assign(globalThis, { gl: load })`,
- * `Reflect.set(globalThis, "gl", load)`, … every spelling global-text.ts reads): a bare `gl(5)` —
+ * `Reflect.set(globalThis, "gl", load)`, `var g = globalThis; g.gl = load`, the free name `gl =
+ * load` of sloppy code, … every spelling global-text.ts reads): a bare `gl(5)` —
  * in that module, or in a module that imports it — calls the function under a name that has no
  * variant, so it stays a plain call, and sync code that wants its value gets a promise. The call
  * is SA206 there, never a silent promise (fixtures modules/global-second-name,
@@ -18,7 +19,7 @@ import type { buildIndex, exportedValueOf } from "./calls.js";
 import type { Ctx } from "./ctx.js";
 import { keyName, locOf, sourceOf, warn } from "./ctx.js";
 import { unfollowedFactOf } from "./export-fact.js";
-import { mayWriteGlobals } from "./global-text.js";
+import { freeWritesIn, mayWriteGlobals } from "./global-text.js";
 import type { SaFunction } from "./model.js";
 import { peelCallee } from "./transparent.js";
 import type { Node } from "./tree.js";
@@ -61,7 +62,8 @@ function describedValue(d: Node | undefined): Node | undefined {
  * left closed are passed over.
  */
 export function forEachGlobalWrite(ctx: Ctx, visit: (w: GlobalWriteSite) => void, closedOk: boolean): void {
-  const onGlobal = (n: Node | undefined): boolean => n !== undefined && globalObject(ctx, peelCallee(n));
+  const onGlobal = (n: Node | undefined): boolean =>
+    n !== undefined && (globalObject(ctx, peelCallee(n)) || declaredGlobal(ctx, peelCallee(n)));
   ctx.tree.walk(
     ctx.program as Node,
     (n) => {
@@ -115,6 +117,20 @@ export function forEachGlobalWrite(ctx: Ctx, visit: (w: GlobalWriteSite) => void
   );
 }
 
+/**
+ * `var g = globalThis; g.gl = load`, `let g = global`: a name declared to the global object. What
+ * it is given later is not asked (a closed function writing it would send the file to a whole
+ * analysis): a write through it counts as one of a global, a superset where it may be one
+ * (fixture cjs/sloppy-global-second-name).
+ */
+function declaredGlobal(ctx: Ctx, n: Node): boolean {
+  if (n.type !== "Identifier") return false;
+  const b = ctx.scopes.binding(n, n.name);
+  if (!b || (b.kind !== "let" && b.kind !== "var") || b.node.type !== "VariableDeclarator") return false;
+  const d = b.node as t.VariableDeclarator;
+  return d.id.type === "Identifier" && d.init != null && globalObject(ctx, peelCallee(d.init as Node));
+}
+
 const kept = new WeakMap<Ctx, Map<string, ExportFact>>();
 
 /**
@@ -134,7 +150,7 @@ export function globalFunctionsOf(
   out = new Map();
   kept.set(ctx, out);
   // The text first: a file with no spelling of a global write is not walked.
-  if (!mayWriteGlobals(ctx.code)) return out;
+  if (!mayWriteGlobals(ctx.code) && freeWritesIn(ctx.code).size === 0) return out;
   const index = calls.buildIndex(ctx, fns);
   const found = out;
   // Closed functions are passed over, not re-opened (closedOk): a function that writes a global
@@ -142,11 +158,13 @@ export function globalFunctionsOf(
   // `closingFor`, skim.ts), so a file with a global write is not analysed twice.
   forEachGlobalWrite(
     ctx,
-    ({ name, node, value, free }) => {
-      // A free name's write (`gl = load`, sloppy code only) is not one the text reads: left out.
-      // A name the walk finds and the text did not (a spelling it does not read) counts too: one
-      // more call told, where a closed function's call of it may go unseen.
-      if (free || !value || (name !== undefined && found.has(name))) return;
+    ({ name, node, value }) => {
+      // A free name's write (`gl = load`: a global in sloppy code, or on a global that exists)
+      // counts as `globalThis.gl = load` does; the fast paths watch its name by the text
+      // (global-text.ts `freeWritesIn`; fixture cjs/sloppy-global-second-name). A name the walk
+      // finds and the text did not (a spelling it does not read) counts too: one more call told,
+      // where a closed function's call of it may go unseen.
+      if (!value || (name !== undefined && found.has(name))) return;
       const held = calls.exportedValueOf(ctx, index, value);
       if (!held) return;
       const text = sourceOf(ctx, node).replace(/\s+/g, " ");

@@ -8,8 +8,8 @@
  * Every spelling of a write is read (issue 13; fixtures modules/global-second-name,
  * modules/global-second-name-spellings, diagnostics/sa302-replaced-global-spellings):
  * `globalThis.x =` (also `global.`, `window.`, `self.`, compound and logical), `globalThis["x"] =`,
- * `` globalThis[`x`] = ``, the same through `(0, globalThis)` or a `const` naming the global
- * object (`const g = globalThis; g.x =`), `Reflect.set`/`Reflect.defineProperty`/
+ * `` globalThis[`x`] = ``, the same through `(0, globalThis)` or a name declared to the global
+ * object (`const g = globalThis; g.x =`, `var g = globalThis`), `Reflect.set`/`Reflect.defineProperty`/
  * `Object.defineProperty(globalThis, "x", …)`, `Object.assign`/`Object.defineProperties(globalThis,
  * { x … })` and `vi.stubGlobal("x", …)`. A superset the walk narrows on the tree; a file with none
  * of these spellings is never walked. A key the text cannot read (`globalThis[k] =`) makes the
@@ -24,12 +24,12 @@
 const GLOBAL_WORD = /\b(?:globalThis|global|window|self)\b/g;
 
 /**
- * `const g = ` (also `= (0, `) just before a name of the global object: `g` names it too (view.ts
+ * `const g = ` (also `let`, `var`, `= (0, `) just before a name of the global object: `g` names it too (view.ts
  * `globalName` reads it so on the tree). Matched on the text just before the name, so that the
  * pattern stays small enough for the linearity proof; whether a member follows (`= globalThis.x`)
  * is looked at after it.
  */
-const CONST_BEFORE = /\bconst\s+([\w$]+)\s*=[\s(]*(?:0\s*,\s*)?$/;
+const CONST_BEFORE = /\b(?:const|let|var)\s+([\w$]+)\s*=[\s(]*(?:0\s*,\s*)?$/;
 
 /**
  * What follows a name of the global object in a write: `.x`, `["x"]`, `` [`x`] `` (group 1 or 2),
@@ -248,4 +248,62 @@ export function globalWriteNames(code: string, names: ReadonlySet<string>): Set<
     }
   }
   return wanted;
+}
+
+/**
+ * The bare names `code` may assign (`gl = load`: a global where `gl` is declared nowhere, in
+ * sloppy code or on a global that exists; fixture cjs/sloppy-global-second-name) a value whose
+ * text starts with one of `values` (the words the fast paths watch: a smartasync function's
+ * name, an import's; not `eval`, which they watch for another reason), or with a name found so
+ * (`g2 = gl`); every such name where `values` is undefined. Not a call's result (`x = load(1)`)
+ * nor a declaration (`let x = load`). A superset the walk narrows (global-names.ts
+ * `forEachGlobalWrite`, `free`). Read by hand, one pass over the `=`s, each look bounded (the
+ * two small regexes are anchored: test/security/redos.test.ts).
+ */
+export function freeWritesIn(code: string, values?: ReadonlySet<string>): Set<string> {
+  const pairs: [string, string][] = [];
+  for (let i = code.indexOf("="); i >= 0; i = code.indexOf("=", i + 1)) {
+    const next = code[i + 1];
+    if (next === "=" || next === ">") {
+      i++;
+      continue;
+    }
+    // `==`, `!=`, `<=`, `+=`, …: not a plain write.
+    let b = i - 1;
+    while (b >= 0 && b > i - 64 && (code[b] === " " || code[b] === "\t")) b--;
+    if (!identChar(code, b)) continue;
+    let start = b;
+    while (start > 0 && b - start < 64 && identChar(code, start - 1)) start--;
+    const before = start > 0 ? code[start - 1] : undefined;
+    if (before === "." || /\d/.test(code[start]!)) continue;
+    let a = i + 1;
+    while (a < code.length && a < i + 64 && (code[a] === " " || code[a] === "\t" || code[a] === "(")) a++;
+    let end = a;
+    while (end < code.length && end - a < 64 && identChar(code, end)) end++;
+    if (end === a || /\d/.test(code[a]!)) continue;
+    // `x = load(1)` holds what the call gives; `let x = load` declares `x`.
+    let c = end;
+    while (c < code.length && c < end + 64 && (code[c] === " " || code[c] === "\t")) c++;
+    if (code[c] === "(") continue;
+    let w = start - 1;
+    while (w >= 0 && w > start - 64 && (code[w] === " " || code[w] === "\t" || code[w] === "\n")) w--;
+    const keyword = code.slice(Math.max(0, w - 4), w + 1);
+    if (/(?:^|[^\w$])(?:const|let|var)$/.test(keyword)) continue;
+    pairs.push([code.slice(start, b + 1), code.slice(a, end)]);
+  }
+  const out = new Set<string>();
+  if (!values) {
+    for (const [name] of pairs) out.add(name);
+    return out;
+  }
+  // `a = b = load` reads `a = b` first: look again while a pass finds a name.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, value] of pairs)
+      if (!out.has(name) && value !== "eval" && (values.has(value) || out.has(value))) {
+        out.add(name);
+        grew = true;
+      }
+  }
+  return out;
 }

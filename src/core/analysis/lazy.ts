@@ -20,7 +20,7 @@ import { hasFacts, hasProblem } from "../module-facts.js";
 import type { Index } from "./calls.js";
 import { tokensAfter } from "./collect.js";
 import { type Ctx, keyName } from "./ctx.js";
-import { globalNamesIn } from "./global-text.js";
+import { freeWritesIn, globalNamesIn } from "./global-text.js";
 import type { ImportedFns } from "./imported.js";
 import type { SaFunction } from "./model.js";
 import { closedWrite } from "./scope.js";
@@ -162,6 +162,9 @@ export function closingFor(
     for (const w of requireWords(code)) if (!lastMakers!.makers.has(w)) words.add(w);
   // Before any tree: every namespace import's exports count, used as a value or not.
   for (const m of imported.methodKinds(false).keys()) withVariants(m);
+  // A bare global written one of those (`gl = load`, sloppy code): its bare calls are SA206
+  // (global-names.ts; fixture cjs/sloppy-global-second-name).
+  for (const g of freeWritesIn(code, words)) words.add(g);
   const hits = wordsIn(code, words).map((h) => h.at);
   return { code, hits, forced, words, skipped };
 }
