@@ -717,6 +717,17 @@ export class ModuleGraph {
     return this.underConditions(specifier, from, phase, kind ?? "import", facts);
   }
 
+  /** The facts of a module another resolution of `specifier` reaches (a package's, or a file's). */
+  private factsOfResolved(
+    r: Resolution,
+    specifier: string,
+    from: string,
+    phase: "shape" | "facts",
+  ): ModuleFacts {
+    if (r.kind === "package") return packageSeen(specifier, from, r, this.options);
+    return phase === "shape" ? this.shapeOf(r.path, 0) : this.factsOf(r.path);
+  }
+
   /**
    * `facts`, unless tsconfig.json `paths` lead `specifier` to a file with other smartasync
    * functions than the one the runtime loads without them (attack33 F06: `"@m/lib":
@@ -757,20 +768,10 @@ export class ModuleGraph {
       return undefined;
     }
     if (!node || outcome(node) === outcome(base)) return undefined;
-    const other =
-      node.kind === "package"
-        ? packageSeen(specifier, from, node, this.options)
-        : phase === "shape"
-          ? this.shapeOf(node.path, 0)
-          : this.factsOf(node.path);
+    const other = this.factsOfResolved(node, specifier, from, phase);
     if (sameForImporters(facts, other) && other.problem === undefined) return undefined;
-    const path = (p: string): string => relative(dirname(from), p).split(sep).join("/");
-    const file = (x: Resolution | undefined): string => {
-      if (x?.kind === "file") return path(x.path);
-      if (!x) return "no file";
-      const entry = packageTargets(x.packageJson, x.subpath)[0];
-      return entry === undefined ? `the package ${x.name}` : path(join(x.dir, entry));
-    };
+    const file = (x: Resolution | undefined): string =>
+      reachedName(x, from) ?? (x?.kind === "package" ? `the package ${x.name}` : "no file");
     return `is mapped by tsconfig.json "paths" to ${file(base)}, while Node (and a bundler without a tsconfig-paths plugin), which ignores "paths", loads ${file(node)}: they give different smartasync functions; if the program runs where "paths" are followed (tsx, Bun, esbuild bundling, vite-tsconfig-paths, SWC's jsc.paths), say so in smartasync's resolve.tsconfigPaths option, else build the package with smartasync (smartasync build, a manifest) so both give the same functions, or import the file by a relative path`;
   }
 
@@ -810,12 +811,7 @@ export class ModuleGraph {
       }
       // A branch that leads nowhere fails in Node too, under that condition.
       if (!r || outcome(r) === outcome(base)) continue;
-      const other =
-        r.kind === "package"
-          ? packageSeen(specifier, from, r, this.options)
-          : phase === "shape"
-            ? this.shapeOf(r.path, 0)
-            : this.factsOf(r.path);
+      const other = this.factsOfResolved(r, specifier, from, phase);
       if (sameForImporters(facts, other)) continue;
       const file = (x: Resolution | undefined): string =>
         reachedName(x, from) ?? (x?.kind === "package" ? x.name : "no file");
