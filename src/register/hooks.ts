@@ -4,8 +4,10 @@
  * asynchronous, run on Node's hooks thread (`module.register`, the Node 20 path: this module
  * is its URL). The logic is the same; only the calls to `next` differ.
  */
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { compileFile, OWN_DIST } from "./compile.js";
+import { flagSet, processNodeArgs } from "./conditions.js";
 import { type Format, inNodeModules, isJavaScript, isTypeScript } from "./format.js";
 import { printWarnings, quietThread } from "./warnings.js";
 
@@ -61,8 +63,36 @@ function target(url: string): string | undefined {
   const path = fileURLToPath(url);
   if (path.startsWith(OWN_DIST)) return undefined;
   if (isTypeScript(path)) return path;
-  if (isJavaScript(path) && !inNodeModules(path)) return path;
+  if (isJavaScript(path)) return javaScriptTarget(path);
   return undefined;
+}
+
+/** Node keeps the linked path of a module (`--preserve-symlinks`, NODE_PRESERVE_SYMLINKS=1). */
+const preserving =
+  process.env.NODE_PRESERVE_SYMLINKS === "1" ||
+  flagSet(processNodeArgs(), "--preserve-symlinks") ||
+  flagSet(processNodeArgs(), "--preserve-symlinks-main");
+let ownDistReal: string | undefined;
+
+/**
+ * The file to compile for a `.js` Node loads from `path`, or `undefined` to leave it to Node
+ * (installed packages ship compiled JavaScript). With symlinks preserved, Node names a workspace
+ * package by its link (`node_modules/wlib/index.js`) while the analysis of its importers read it
+ * at its real place (`packages/wlib/index.js`) and called the variants it has there: the test is
+ * made on the real path, and that is what is compiled (attack34 F09: the file was left to Node
+ * and the importer's `loadSync` import failed).
+ */
+export function javaScriptTarget(path: string): string | undefined {
+  if (!inNodeModules(path)) return path;
+  if (!preserving) return undefined;
+  let real: string;
+  try {
+    real = realpathSync(path);
+    ownDistReal ??= realpathSync(OWN_DIST);
+  } catch {
+    return undefined; // Node reports a file it cannot read itself
+  }
+  return inNodeModules(real) || real.startsWith(ownDistReal) ? undefined : real;
 }
 
 function toText(source: LoadResult["source"]): string | undefined {
