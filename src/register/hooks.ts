@@ -117,15 +117,19 @@ function asFormat(format: string | null | undefined): Format | undefined {
  * (`createRequire(__filename)`, on its first line so the source map's lines stay right); under
  * Node's CommonJS loader that is the `require` it had.
  */
-function loaded(path: string, node: LoadResult | undefined): LoadResult | undefined {
+function loaded(path: string, node: LoadResult | undefined, offThread = false): LoadResult | undefined {
   let c: ReturnType<typeof compileFile>;
   if (node !== undefined) {
     const format = asFormat(node.format);
     if (format === undefined) return undefined; // JSON, WASM, …: not ours
     c = compileFile(path, { sourceMaps: "inline", hint: format }, toText(node.source));
     if (c.code === null) {
-      // Left to Node as it is, with its warnings (a call SA204 keeps plain).
-      printWarnings(c.warnings);
+      // Left to Node as it is, with its warnings (a call SA204 keeps plain). Not from Node's
+      // hooks thread for a CommonJS file Node gave no source: Node runs such a file with its
+      // CommonJS loader in the importing thread, whose `require` hook prints them
+      // (require-hook.ts); printed here too they came twice (attack34 F11, Node 20).
+      const classic = offThread && format === "commonjs" && toText(node.source) === undefined;
+      if (!classic) printWarnings(c.warnings);
       return undefined;
     }
   } else {
@@ -217,5 +221,5 @@ export async function load(
   if (path === undefined) return next(url, context);
   if (isTypeScript(path)) return loaded(path, undefined) as LoadResult;
   const node = await next(url, context);
-  return loaded(path, node) ?? node;
+  return loaded(path, node, true) ?? node;
 }

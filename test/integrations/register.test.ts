@@ -805,6 +805,33 @@ describe("node --import smartasync/register", () => {
     expect(silent.stderr).toBe("");
   });
 
+  it("prints a CommonJS file's warnings once when an ES module imports it, and of a CommonJS entry point (attack34 F11)", () => {
+    // On Node 20 both Node's hooks thread (the import) and the CommonJS loader that then runs the
+    // file in the main thread (the `require` hook) compiled it, and each printed the SA206.
+    const dir = join(scratch, "warnings-cjs");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "package.json"), "{}\n");
+    writeFileSync(
+      join(dir, "lib.js"),
+      "// @smartasync\nasync function load(x) { return x * 2; }\nmodule.exports = { load };\n",
+    );
+    writeFileSync(
+      join(dir, "other.cjs"),
+      'const lib = require("./lib");\nconst fns = [lib.load];\nmodule.exports = () => fns[0](1) instanceof Promise;\n',
+    );
+    writeFileSync(join(dir, "main.mjs"), 'import f from "./other.cjs";\nconsole.log(f());\n');
+    const sa206 = /^smartasync: other\.cjs:3:24: warning SA206: /;
+    for (const file of ["main.mjs", "other.cjs"])
+      for (const run of ["cold", "warm"]) {
+        const r = node(dir, ["--import", "smartasync/register", file], join(scratch, "cache-warnings-cjs"));
+        const lines = r.stderr.trimEnd().split("\n");
+        expect(lines, `${file} ${run}`).toHaveLength(1);
+        expect(lines[0], `${file} ${run}`).toMatch(sa206);
+        expect(r.stdout, `${file} ${run}`).toBe(file === "main.mjs" ? "true\n" : "");
+      }
+  });
+
   it("writes nothing with SMARTASYNC_CACHE=0", () => {
     const cache = join(scratch, "cache-off");
     expectExampleOutput(node(example, MAIN, cache, { SMARTASYNC_CACHE: "0" }));
