@@ -5,15 +5,9 @@
  * them when it strips types itself.
  */
 import { sep } from "node:path";
-import { type DeclaredKind, declaredKind, detectKind, setTypelessDefault } from "../core/package-type.js";
-import { processDefaultType } from "./conditions.js";
+import { type DeclaredKind, declaredKind, detectKind } from "../core/package-type.js";
 
 export type Format = DeclaredKind;
-
-// Node's `--experimental-default-type` decides the files of a package without `"type"` in this
-// process, so it decides the build's reading of them too (attack34 F10). Set here, where every
-// part of the hook (and the compiler it loads) takes its format rules from.
-setTypelessDefault(processDefaultType());
 
 /** Extensions the hook compiles: TypeScript always, JavaScript when smartasync changes it. */
 export const TS_EXTENSIONS = [".ts", ".mts", ".cts", ".tsx"];

@@ -6,8 +6,9 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { setTypelessDefault } from "../core/package-type.js";
 import { compileFile, OWN_DIST } from "./compile.js";
-import { flagSet, processNodeArgs } from "./conditions.js";
+import { flagSet, processDefaultType, processNodeArgs } from "./conditions.js";
 import { type Format, inNodeModules, isJavaScript, isTypeScript } from "./format.js";
 import { printWarnings, quietThread } from "./warnings.js";
 
@@ -34,6 +35,11 @@ export interface LoadResult {
   shortCircuit?: boolean;
 }
 type Next<C, R> = (specifier: string, context?: C) => R;
+
+// Node's `--experimental-default-type` decides the files of a package without `"type"` in this
+// process, so it decides the build's reading of them too (attack34 F10). Set here, in each thread
+// that runs the hooks (not by smartasync/jest, whose files Jest loads whatever Node's flags say).
+setTypelessDefault(processDefaultType());
 
 /** TypeScript's ESM convention: `./x.js` names the `./x.ts` on disk. */
 const JS_TO_TS: Record<string, string[]> = {
