@@ -49,7 +49,23 @@ export function declaredKind(path: string, memo: Map<string, string | undefined>
   const type = packageType(resolve(dirname(path)), memo);
   if (type === "module") return "module";
   if (type === "commonjs") return "commonjs";
+  // Node's `--experimental-default-type` (Node 20 and 22): a package without `"type"` gets the
+  // flag's kind, by no detection; under `node_modules` a `module` default leaves CommonJS (Node's
+  // get_format rule). Only a host that runs in the program's own process knows the flag.
+  if (typelessDefault === "commonjs") return "commonjs";
+  if (typelessDefault === "module") return /[\\/]node_modules[\\/]/.test(path) ? "commonjs" : "module";
   return undefined;
+}
+
+let typelessDefault: DeclaredKind | undefined;
+
+/**
+ * The kind Node gives files of a package without `"type"` in this process
+ * (`--experimental-default-type`), set by `smartasync/register` from Node's flags (attack34 F10:
+ * under `=module` it read a plain script as CommonJS and wrote `require(…)` into an ES module).
+ */
+export function setTypelessDefault(kind: DeclaredKind | undefined): void {
+  typelessDefault = kind;
 }
 
 let burst: { run: number; memo: Map<string, string | undefined> } | undefined;

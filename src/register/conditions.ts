@@ -4,28 +4,91 @@
  * its `resolve.conditions`, so an `"imports"` or self-reference `"exports"` branch under one is
  * followed as Node follows it, not SA204 (attack26 F05; docs/register.md).
  */
+import type { DeclaredKind as Format } from "../core/package-type.js";
 import type { HostResolve } from "../core/resolve.js";
 
-/** The values of `--conditions`/`-C` in `args`, in order. */
-export function conditionsIn(args: readonly string[]): string[] {
+/**
+ * The values of Node's option `name` (and of its `short` form) in `args`, in order: `--name=v`
+ * or `--name v`, an `_` in a long name read as `-` (Node's option parser does the same).
+ */
+export function flagValues(args: readonly string[], name: string, short?: string): string[] {
   const found: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--") break;
-    const eq = /^(?:--conditions|-C)=(.*)$/s.exec(a);
-    if (eq) found.push(eq[1]!);
-    else if ((a === "--conditions" || a === "-C") && i + 1 < args.length) found.push(args[++i]!);
+    const at = a.indexOf("=");
+    const head = at < 0 ? a : a.slice(0, at);
+    const flag = head.startsWith("--") ? head.replaceAll("_", "-") : head;
+    if (flag !== name && (short === undefined || flag !== short)) continue;
+    if (at >= 0) found.push(a.slice(at + 1));
+    else if (i + 1 < args.length) found.push(args[++i]!);
   }
-  return found.filter((c) => c !== "");
+  return found;
 }
 
-/** NODE_OPTIONS split as Node splits it: on white space, a double-quoted part kept whole. */
+/** Whether Node's boolean option `name` is on in `args` (`--name`, `--name_with_underscores`). */
+export function flagSet(args: readonly string[], name: string): boolean {
+  for (const a of args) {
+    if (a === "--") return false;
+    if (a.startsWith("--") && a.replaceAll("_", "-") === name) return true;
+  }
+  return false;
+}
+
+/** The values of `--conditions`/`-C` in `args`, in order. */
+export function conditionsIn(args: readonly string[]): string[] {
+  return flagValues(args, "--conditions", "-C").filter((c) => c !== "");
+}
+
+/**
+ * NODE_OPTIONS split exactly as Node splits it (ParseNodeOptionsEnvVar in node's
+ * src/node_options.cc): a space (only a space, not a tab) ends an argument outside double
+ * quotes; a double quote anywhere in a word opens or closes a quoted part and is dropped, so
+ * `--conditions="development"` and `--conditions=dev"elopment"` are both `development`
+ * (attack34 F06); a backslash escapes the next character inside quotes only (outside it stays a
+ * backslash). An argument starts at its first kept character, so `""` alone adds none. Text
+ * Node refuses (an unterminated quote, a trailing backslash in one) makes Node exit before any
+ * hook runs: what this returns for it is never used.
+ */
 export function nodeOptionsArgs(text: string | undefined): string[] {
   if (!text) return [];
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:"((?:\\.|[^"\\])*)"|(\S+))/g))
-    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2]!);
+  let quoted = false;
+  let fresh = true;
+  for (let i = 0; i < text.length; i++) {
+    let c = text[i]!;
+    if (c === "\\" && quoted) {
+      if (i + 1 === text.length) break;
+      c = text[++i]!;
+    } else if (c === " " && !quoted) {
+      fresh = true;
+      continue;
+    } else if (c === '"') {
+      quoted = !quoted;
+      continue;
+    }
+    if (fresh) out.push(c);
+    else out[out.length - 1] += c;
+    fresh = false;
+  }
   return out;
+}
+
+/**
+ * This process's Node options: NODE_OPTIONS, then the command line's (Node reads them in this
+ * order, so of a flag given twice the command line's value is the later one).
+ */
+export function processNodeArgs(): string[] {
+  return [...nodeOptionsArgs(process.env.NODE_OPTIONS), ...process.execArgv];
+}
+
+/**
+ * `--experimental-default-type` of this process (Node 20 and 22; its last value counts), the
+ * kind Node gives files of a package without `"type"` (core/package-type.ts, attack34 F10).
+ */
+export function processDefaultType(): Format | undefined {
+  const v = flagValues(processNodeArgs(), "--experimental-default-type").at(-1);
+  return v === "module" || v === "commonjs" ? v : undefined;
 }
 
 let kept: HostResolve | undefined;
@@ -33,12 +96,7 @@ let kept: HostResolve | undefined;
 /** This process's conditions as a `resolve` option (read once: they do not change while it runs). */
 export function processResolve(): HostResolve | undefined {
   if (kept === undefined) {
-    const conditions = [
-      ...new Set([
-        ...conditionsIn(process.execArgv),
-        ...conditionsIn(nodeOptionsArgs(process.env.NODE_OPTIONS)),
-      ]),
-    ];
+    const conditions = [...new Set(conditionsIn(processNodeArgs()))];
     kept = { alias: [], conditions };
   }
   return kept.conditions.length ? kept : undefined;

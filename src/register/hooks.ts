@@ -4,8 +4,11 @@
  * asynchronous, run on Node's hooks thread (`module.register`, the Node 20 path: this module
  * is its URL). The logic is the same; only the calls to `next` differ.
  */
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { setTypelessDefault } from "../core/package-type.js";
 import { compileFile, OWN_DIST } from "./compile.js";
+import { flagSet, processDefaultType, processNodeArgs } from "./conditions.js";
 import { type Format, inNodeModules, isJavaScript, isTypeScript } from "./format.js";
 import { printWarnings, quietThread } from "./warnings.js";
 
@@ -32,6 +35,11 @@ export interface LoadResult {
   shortCircuit?: boolean;
 }
 type Next<C, R> = (specifier: string, context?: C) => R;
+
+// Node's `--experimental-default-type` decides the files of a package without `"type"` in this
+// process, so it decides the build's reading of them too (attack34 F10). Set here, in each thread
+// that runs the hooks (not by smartasync/jest, whose files Jest loads whatever Node's flags say).
+setTypelessDefault(processDefaultType());
 
 /** TypeScript's ESM convention: `./x.js` names the `./x.ts` on disk. */
 const JS_TO_TS: Record<string, string[]> = {
@@ -61,8 +69,36 @@ function target(url: string): string | undefined {
   const path = fileURLToPath(url);
   if (path.startsWith(OWN_DIST)) return undefined;
   if (isTypeScript(path)) return path;
-  if (isJavaScript(path) && !inNodeModules(path)) return path;
+  if (isJavaScript(path)) return javaScriptTarget(path);
   return undefined;
+}
+
+/** Node keeps the linked path of a module (`--preserve-symlinks`, NODE_PRESERVE_SYMLINKS=1). */
+const preserving =
+  process.env.NODE_PRESERVE_SYMLINKS === "1" ||
+  flagSet(processNodeArgs(), "--preserve-symlinks") ||
+  flagSet(processNodeArgs(), "--preserve-symlinks-main");
+let ownDistReal: string | undefined;
+
+/**
+ * The file to compile for a `.js` Node loads from `path`, or `undefined` to leave it to Node
+ * (installed packages ship compiled JavaScript). With symlinks preserved, Node names a workspace
+ * package by its link (`node_modules/wlib/index.js`) while the analysis of its importers read it
+ * at its real place (`packages/wlib/index.js`) and called the variants it has there: the test is
+ * made on the real path, and that is what is compiled (attack34 F09: the file was left to Node
+ * and the importer's `loadSync` import failed).
+ */
+export function javaScriptTarget(path: string): string | undefined {
+  if (!inNodeModules(path)) return path;
+  if (!preserving) return undefined;
+  let real: string;
+  try {
+    real = realpathSync(path);
+    ownDistReal ??= realpathSync(OWN_DIST);
+  } catch {
+    return undefined; // Node reports a file it cannot read itself
+  }
+  return inNodeModules(real) || real.startsWith(ownDistReal) ? undefined : real;
 }
 
 function toText(source: LoadResult["source"]): string | undefined {
@@ -87,15 +123,19 @@ function asFormat(format: string | null | undefined): Format | undefined {
  * (`createRequire(__filename)`, on its first line so the source map's lines stay right); under
  * Node's CommonJS loader that is the `require` it had.
  */
-function loaded(path: string, node: LoadResult | undefined): LoadResult | undefined {
+function loaded(path: string, node: LoadResult | undefined, offThread = false): LoadResult | undefined {
   let c: ReturnType<typeof compileFile>;
   if (node !== undefined) {
     const format = asFormat(node.format);
     if (format === undefined) return undefined; // JSON, WASM, …: not ours
     c = compileFile(path, { sourceMaps: "inline", hint: format }, toText(node.source));
     if (c.code === null) {
-      // Left to Node as it is, with its warnings (a call SA204 keeps plain).
-      printWarnings(c.warnings);
+      // Left to Node as it is, with its warnings (a call SA204 keeps plain). Not from Node's
+      // hooks thread for a CommonJS file Node gave no source: Node runs such a file with its
+      // CommonJS loader in the importing thread, whose `require` hook prints them
+      // (require-hook.ts); printed here too they came twice (attack34 F11, Node 20).
+      const classic = offThread && format === "commonjs" && toText(node.source) === undefined;
+      if (!classic) printWarnings(c.warnings);
       return undefined;
     }
   } else {
@@ -187,5 +227,5 @@ export async function load(
   if (path === undefined) return next(url, context);
   if (isTypeScript(path)) return loaded(path, undefined) as LoadResult;
   const node = await next(url, context);
-  return loaded(path, node) ?? node;
+  return loaded(path, node, true) ?? node;
 }

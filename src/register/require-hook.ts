@@ -9,8 +9,7 @@
  */
 import Module from "node:module";
 import { compileFile, OWN_DIST } from "./compile.js";
-import { inNodeModules } from "./format.js";
-import { typeScriptAlternatives } from "./hooks.js";
+import { javaScriptTarget, typeScriptAlternatives } from "./hooks.js";
 import { printWarnings } from "./warnings.js";
 
 interface CjsModule {
@@ -38,8 +37,9 @@ export function installRequireHook(): void {
     const original = M._extensions[ext];
     if (typeof original !== "function") continue;
     M._extensions[ext] = (module, filename) => {
-      if (!inNodeModules(filename) && !filename.startsWith(OWN_DIST)) {
-        const c = compileFile(filename, { sourceMaps: "inline" });
+      const path = filename.startsWith(OWN_DIST) ? undefined : javaScriptTarget(filename);
+      if (path !== undefined) {
+        const c = compileFile(path, { sourceMaps: "inline" });
         // Left to Node's handler as it is, with its warnings (a call SA204 keeps plain).
         if (c.code === null) printWarnings(c.warnings);
         if (c.code !== null && c.format === "commonjs") {

@@ -174,6 +174,17 @@ describe("node --import smartasync/register", () => {
         ["--import", "smartasync/register", "main.js"],
         { NODE_OPTIONS: "--conditions=development" },
       ],
+      // attack34 F06: Node drops the double quotes anywhere in a NODE_OPTIONS word.
+      [
+        "NODE_OPTIONS quoted",
+        ["--import", "smartasync/register", "main.js"],
+        { NODE_OPTIONS: '--conditions="development"' },
+      ],
+      [
+        "NODE_OPTIONS inner quotes",
+        ["--import", "smartasync/register", "main.js"],
+        { NODE_OPTIONS: '--conditions=dev"elopment"' },
+      ],
     ];
     for (const [name, args, extra] of runs) {
       const r = node(dir, args, join(scratch, `cache-conditions-${name}`), extra);
@@ -187,6 +198,72 @@ describe("node --import smartasync/register", () => {
         .stdout,
     ).toBe("plain:1\n");
   });
+
+  it("compiles a linked workspace package Node names by its link (--preserve-symlinks, NODE_PRESERVE_SYMLINKS=1; attack34 F09)", () => {
+    // The importer's analysis reads node_modules/wlib at its real place, packages/wlib, and
+    // calls loadSync; with symlinks preserved Node hands the hook node_modules/wlib/index.js,
+    // which must be compiled all the same (it was left to Node: no export named 'loadSync').
+    const dir = join(scratch, "preserve-symlinks");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    mkdirSync(join(dir, "packages/wlib"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    symlinkSync("../packages/wlib", join(dir, "node_modules/wlib"), "dir");
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
+    writeFileSync(
+      join(dir, "packages/wlib/package.json"),
+      '{ "name": "wlib", "type": "module", "exports": "./index.js" }',
+    );
+    writeFileSync(
+      join(dir, "packages/wlib/index.js"),
+      "// @smartasync\nexport async function load(x) {\n  return x * 2;\n}\n",
+    );
+    writeFileSync(join(dir, "main.js"), 'import { load } from "wlib";\nconsole.log(load(21) + 1);\n');
+    const runs: [string, string[], Record<string, string>?][] = [
+      ["--preserve-symlinks", ["--preserve-symlinks", "--import", "smartasync/register", "main.js"]],
+      [
+        "NODE_PRESERVE_SYMLINKS",
+        ["--import", "smartasync/register", "main.js"],
+        { NODE_PRESERVE_SYMLINKS: "1" },
+      ],
+      ["links followed", ["--import", "smartasync/register", "main.js"]],
+    ];
+    for (const [name, args, extra] of runs) {
+      const r = node(dir, args, join(scratch, `cache-preserve-${name}`), extra);
+      expect(r.stderr, name).toBe("");
+      expect(r.stdout, name).toBe("43\n");
+    }
+  });
+
+  it.skipIf(Number(process.versions.node.split(".")[0]) > 22)(
+    'reads a script of a package without "type" as Node\'s --experimental-default-type says (attack34 F10)',
+    () => {
+      // Under `=module` Node runs the plain script as an ES module: the runtime is imported, not
+      // required (`require is not defined in ES module scope`); `require` stays undefined.
+      const dir = join(scratch, "default-type");
+      mkdirSync(join(dir, "node_modules"), { recursive: true });
+      symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+      writeFileSync(join(dir, "package.json"), "{}");
+      writeFileSync(
+        join(dir, "main.js"),
+        "// @smartasync\nasync function load(x) { return x * 2; }\nfunction run() { return load(21) + 1; }\nconsole.log(run(), typeof require);\n",
+      );
+      const runs: [string, string[], Record<string, string>?, string?][] = [
+        ["flag", ["--experimental-default-type=module", "--import", "smartasync/register", "main.js"]],
+        [
+          "NODE_OPTIONS",
+          ["--import", "smartasync/register", "main.js"],
+          { NODE_OPTIONS: "--experimental-default-type=module" },
+        ],
+        ["none", ["--import", "smartasync/register", "main.js"], undefined, "43 function\n"],
+      ];
+      for (const [name, args, extra, out] of runs) {
+        const r = node(dir, args, join(scratch, `cache-default-type-${name}`), extra);
+        expect(r.stdout, name).toBe(out ?? "43 undefined\n");
+        expect(r.stderr, name).not.toContain("Error");
+        expect(r.status, name).toBe(0);
+      }
+    },
+  );
 
   it("reads a workspace package as the project's source; an annotated installed package without a manifest is SA204 (attack33 F03)", () => {
     // npm workspaces: node_modules/@m/lib is a link to packages/lib, whose "exports" is its
@@ -726,6 +803,33 @@ describe("node --import smartasync/register", () => {
     const silent = node(dir, args, cache, { SMARTASYNC_WARNINGS: "0" });
     expect(silent.stdout).toBe("true 3 true\n");
     expect(silent.stderr).toBe("");
+  });
+
+  it("prints a CommonJS file's warnings once when an ES module imports it, and of a CommonJS entry point (attack34 F11)", () => {
+    // On Node 20 both Node's hooks thread (the import) and the CommonJS loader that then runs the
+    // file in the main thread (the `require` hook) compiled it, and each printed the SA206.
+    const dir = join(scratch, "warnings-cjs");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "package.json"), "{}\n");
+    writeFileSync(
+      join(dir, "lib.js"),
+      "// @smartasync\nasync function load(x) { return x * 2; }\nmodule.exports = { load };\n",
+    );
+    writeFileSync(
+      join(dir, "other.cjs"),
+      'const lib = require("./lib");\nconst fns = [lib.load];\nmodule.exports = () => fns[0](1) instanceof Promise;\n',
+    );
+    writeFileSync(join(dir, "main.mjs"), 'import f from "./other.cjs";\nconsole.log(f());\n');
+    const sa206 = /^smartasync: other\.cjs:3:24: warning SA206: /;
+    for (const file of ["main.mjs", "other.cjs"])
+      for (const run of ["cold", "warm"]) {
+        const r = node(dir, ["--import", "smartasync/register", file], join(scratch, "cache-warnings-cjs"));
+        const lines = r.stderr.trimEnd().split("\n");
+        expect(lines, `${file} ${run}`).toHaveLength(1);
+        expect(lines[0], `${file} ${run}`).toMatch(sa206);
+        expect(r.stdout, `${file} ${run}`).toBe(file === "main.mjs" ? "true\n" : "");
+      }
   });
 
   it("writes nothing with SMARTASYNC_CACHE=0", () => {
