@@ -397,7 +397,7 @@ function exportedFromFile(path: string, settings: HostResolve): readonly string[
   }
   const scan = scanModule(source);
   const next = new Set<string>();
-  const add = (specifier: string, kind: LoadKind): void => {
+  const add = (specifier: string, kind: LoadKind, reExport: boolean): void => {
     let r: Resolution | undefined;
     try {
       r = resolveImport(specifier, path, kind, settings);
@@ -406,17 +406,31 @@ function exportedFromFile(path: string, settings: HostResolve): readonly string[
     }
     if (r?.kind === "file") next.add(r.path);
     // `export * from "dep"`: the dependency is read by the same rule, where it ships no
-    // manifest (one with a manifest is read from it wherever it is imported directly).
-    else if (r?.kind === "package" && r.packageJson[MANIFEST_FIELD] === undefined && !ownPackage(r.name))
+    // manifest (one with a manifest is read from it wherever it is imported directly). Another
+    // package a file merely imports is not walked: a CommonJS file `require`s its dependencies
+    // beside its `module.exports`, and following them all would read whole dependency trees
+    // (issue 16: bench/compare-builds.mjs's installed files).
+    else if (
+      reExport &&
+      r?.kind === "package" &&
+      r.packageJson[MANIFEST_FIELD] === undefined &&
+      !ownPackage(r.name)
+    )
       for (const target of packageTargets(r.packageJson, r.subpath)) next.add(join(r.dir, target));
   };
-  for (const re of scan.reExports) add(re.from, "import");
+  for (const re of scan.reExports) add(re.from, "import", true);
   if (scan.mayExportBindings)
     for (const i of scan.imports)
-      if (i.kind !== "dynamic") add(i.specifier, i.kind === "require" ? "require" : "import");
+      if (i.kind !== "dynamic" && !isBare(i.specifier))
+        add(i.specifier, i.kind === "require" ? "require" : "import", false);
   const out = [...next];
   exportedFrom.set(key, { size: st.size, mtimeMs: st.mtimeMs, next: out });
   return out;
+}
+
+/** A specifier naming a package (not `./`, `../`, `#…`, an absolute path or a URL). */
+function isBare(specifier: string): boolean {
+  return !isLocalSpecifier(specifier) && !isAbsolute(specifier) && !specifier.includes(":");
 }
 
 function ownPackage(name: string): boolean {
