@@ -468,8 +468,7 @@ function annotatedThrough(entry: string, options: Options): string | undefined {
   const key = `${options.runtime}\0${hostKey(options.resolve)}\0${entry}`;
   const kept = walks.get(key);
   if (
-    kept &&
-    kept.stamps.every(([dir, stamp]) => packageStampOf(join(dir, "package.json")) === stamp) &&
+    kept?.stamps.every(([dir, stamp]) => packageStampOf(join(dir, "package.json")) === stamp) &&
     kept.files.every(([f, size, mtimeMs]) => {
       const now = statStamp(f);
       return now !== undefined && now[0] === size && now[1] === mtimeMs;
