@@ -41,7 +41,7 @@ export function compileFileSync(req: CompileRequest): CompileResult {
     // the host's (modules/options-per-package).
     // One the host does not compile is read as it is (attack31 F02).
     ownOptions: {
-      layer: JSON.stringify(req.options ?? null),
+      layer: `${req.compiles?.layer ?? ""}${JSON.stringify(req.options ?? null)}`,
       of: (file) => {
         const why = req.compiles?.notCompiled(file);
         return why !== undefined

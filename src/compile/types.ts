@@ -75,7 +75,14 @@ export interface CompileRequest {
    * Which other files the host does not compile (an `.swcrc` `exclude`, outside the folder
    * `smartasync build` compiles: attack31 F02/F14): why not, or undefined for a compiled one.
    */
-  compiles?: { notCompiled: (file: string) => string | undefined };
+  compiles?: {
+    notCompiled: (file: string) => string | undefined;
+    /**
+     * Names a host's own rule for the files it leaves (`smartasync/register`'s), so that the
+     * graphs reading other files under it are not another host's (engine.ts `graphFor`).
+     */
+    layer?: string;
+  };
 }
 
 export interface CompileResult {

@@ -137,7 +137,7 @@ let host: HostResolve | undefined;
 /** Each settings object's cache key (its JSON), computed once. */
 const hostKeys = new WeakMap<HostResolve, string>();
 
-function hostKey(h: HostResolve | undefined): string {
+export function hostKey(h: HostResolve | undefined): string {
   if (nodeLike(h) || !h) return "";
   let k = hostKeys.get(h);
   if (k === undefined) {

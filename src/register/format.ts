@@ -31,6 +31,18 @@ export function inNodeModules(path: string): boolean {
   return path.includes(`${sep}node_modules${sep}`);
 }
 
+/**
+ * Why the hook never compiles `path` (docs/register.md: JavaScript inside `node_modules`), or
+ * undefined: a TypeScript file it compiles, or an installed one, importing such a file is read
+ * as importing the plain code Node runs — SA204 where that file holds annotations, never a call
+ * of a variant it does not have (attack34 F08).
+ */
+export function leftToNode(path: string): string | undefined {
+  return isJavaScript(path) && inNodeModules(path)
+    ? "JavaScript inside node_modules, which smartasync/register runs as it is"
+    : undefined;
+}
+
 const types = new Map<string, string | undefined>();
 
 /**

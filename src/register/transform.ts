@@ -13,9 +13,16 @@ import type { Diagnostic } from "../core/diagnostics.js";
 import { readAsCommonJsScript } from "../core/package-type.js";
 import { requirePeer } from "../core/peers.js";
 import type { HostResolve } from "../core/resolve.js";
-import { checkingEveryFile } from "../swc-plugin/every-file.js";
+import { checkingEveryFile, leavingFiles } from "../swc-plugin/every-file.js";
 import { type Options, transformSync } from "../swc-plugin/index.js";
-import { declaredFormat, detectFormat, extensionOf, type Format, isTypeScript } from "./format.js";
+import {
+  declaredFormat,
+  detectFormat,
+  extensionOf,
+  type Format,
+  isTypeScript,
+  leftToNode,
+} from "./format.js";
 
 const swc = requirePeer<typeof import("@swc/core")>("@swc/core", "smartasync/register");
 
@@ -124,6 +131,8 @@ function smartasyncChanges(
       cjsOutput: format === "commonjs",
       root: process.cwd(),
       options: withHostResolve(undefined, hostResolve, path),
+      // What it imports from node_modules' JavaScript is what Node runs (attack34 F08).
+      compiles: { notCompiled: leftToNode, layer: "leaves" },
     });
   } catch (e) {
     const code = (e as { code?: unknown } | null)?.code;
@@ -161,12 +170,12 @@ export function compileUncached(
   }
   // Every file SWC compiles here is held to the per-file limits first, one smartasync leaves as
   // it is too: a located SA901, not the end of the process (swc-plugin/every-file.ts).
-  const out = transformSync(
-    text,
-    checkingEveryFile(
-      swcOptionsFor(path, format, settings.sourceMaps, settings.jest, settings.resolve, text),
-    ),
+  const options = checkingEveryFile(
+    swcOptionsFor(path, format, settings.sourceMaps, settings.jest, settings.resolve, text),
   );
+  // The hook never compiles JavaScript inside node_modules: a `.ts` anywhere importing one reads
+  // it as what Node runs (attack34 F08). Jest's own `transformIgnorePatterns` decide there.
+  const out = transformSync(text, settings.jest ? options : leavingFiles(options, leftToNode));
   const warnings = out.smartasync.diagnostics.filter((d) => d.severity === "warning");
   return { format, code: out.code, map: out.map, ...(warnings.length ? { warnings } : {}) };
 }

@@ -32,6 +32,23 @@ export function compilingFolder<T extends object>(opts: T, dir: string | undefin
   return dir === undefined ? opts : { ...opts, [COMPILES]: dir };
 }
 
+/**
+ * Files a host of smartasync's own runs as they are, with why (`smartasync/register`: JavaScript
+ * inside `node_modules`, attack34 F08): an import of one is read as the plain code Node runs.
+ */
+const LEAVES: unique symbol = Symbol("smartasync: files the host runs as they are");
+
+/** `opts`, marked with the files the host leaves as they are (`leaves`: why, or undefined). */
+export function leavingFiles<T extends object>(opts: T, leaves: (file: string) => string | undefined): T {
+  return { ...opts, [LEAVES]: leaves };
+}
+
+/** The files a host of smartasync's own said it leaves as they are (`leavingFiles`), if any. */
+export function leftFiles(opts: object | undefined): ((file: string) => string | undefined) | undefined {
+  const leaves = (opts as { [LEAVES]?: unknown } | undefined)?.[LEAVES];
+  return typeof leaves === "function" ? (leaves as (file: string) => string | undefined) : undefined;
+}
+
 /** The folder a host of smartasync's own said it compiles (`compilingFolder`), if any. */
 export function compiledFolder(opts: object | undefined): string | undefined {
   const dir = (opts as { [COMPILES]?: unknown } | undefined)?.[COMPILES];

@@ -29,7 +29,7 @@ import { requirePeer } from "../core/peers.js";
 import type { Report } from "../core/report.js";
 import { absoluteFilename, excludedBy, readSwcConfig, type SwcFileConfig } from "./config.js";
 import type { EditMap } from "./engine.js";
-import { checksEveryFile, compiledFolder } from "./every-file.js";
+import { checksEveryFile, compiledFolder, leftFiles } from "./every-file.js";
 
 export type { Report } from "../core/report.js";
 
@@ -172,7 +172,7 @@ function prepare(src: string, opts: Options | undefined, facts: boolean): Plan {
     result = compileFileSync({
       ...engineInput(src, filename, used, opts?.smartasync, config, swcOpts, everyFile, codeImports),
       facts,
-      compiles: compilesOf(swcOpts, compiledFolder(opts)),
+      compiles: compilesOf(swcOpts, compiledFolder(opts), leftFiles(opts)),
     });
   } catch (error) {
     if (isOwnDiagnostic(error)) throw error;
@@ -306,9 +306,16 @@ function finish(out: SwcOutput, plan: Extract<Plan, { ok: true }>): Output {
  * (attack31 F02/F14). A build script that gives one file other `opts.smartasync` than another is
  * not known here (docs/swc.md).
  */
-function compilesOf(swcOpts: SwcOptions, folder: string | undefined): CompileRequest["compiles"] {
+function compilesOf(
+  swcOpts: SwcOptions,
+  folder: string | undefined,
+  leaves: ((file: string) => string | undefined) | undefined,
+): CompileRequest["compiles"] {
   return {
+    ...(leaves ? { layer: "leaves" } : {}),
     notCompiled: (file) => {
+      const left = leaves?.(file);
+      if (left !== undefined) return left;
       if (folder !== undefined) {
         const r = relative(folder, file);
         if (r === "" || r.split(/[\\/]/)[0] === ".." || isAbsolute(r))

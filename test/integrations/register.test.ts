@@ -323,6 +323,109 @@ describe("node --import smartasync/register", () => {
     expect(installed.stdout).toBe("object [object Promise]1\n");
   });
 
+  it("follows an installed package's barrel entry to the annotated file it exports from: SA204, never a silent Promise (attack34 F02)", () => {
+    const ANN = "// @smartasync\nexport async function load(x) {\n  return x * 2;\n}\n";
+    const ANNC = "// @smartasync\nasync function load(x) {\n  return x * 2;\n}\nmodule.exports = { load };\n";
+    const esm = { type: "module", exports: "./index.js" };
+    const layouts: [string, object, Record<string, string>][] = [
+      ["export *", esm, { "index.js": 'export * from "./impl.js";\n', "impl.js": ANN }],
+      ["export { load } from", esm, { "index.js": 'export { load } from "./impl.js";\n', "impl.js": ANN }],
+      [
+        "import then export",
+        esm,
+        { "index.js": 'import { load } from "./impl.js";\nexport { load };\n', "impl.js": ANN },
+      ],
+      [
+        "module.exports = require",
+        { main: "index.js" },
+        { "index.js": 'module.exports = require("./impl.js");\n', "impl.js": ANNC },
+      ],
+      [
+        "tsc's __exportStar",
+        { main: "index.js" },
+        {
+          "index.js":
+            '"use strict";\nvar __exportStar = function (m, exports) { for (var p in m) if (p !== "default") exports[p] = m[p]; };\nObject.defineProperty(exports, "__esModule", { value: true });\n__exportStar(require("./impl"), exports);\n',
+          "impl.js": ANNC,
+        },
+      ],
+      [
+        'export * from "dep"',
+        esm,
+        {
+          "index.js": 'export * from "dep";\n',
+          "node_modules/dep/package.json": '{ "name": "dep", "type": "module", "exports": "./i.js" }',
+          "node_modules/dep/i.js": ANN,
+        },
+      ],
+    ];
+    layouts.forEach(([name, pkg, files], i) => {
+      const dir = join(scratch, `barrel-${i}`);
+      mkdirSync(join(dir, "node_modules/lib"), { recursive: true });
+      symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+      writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
+      writeFileSync(join(dir, "node_modules/lib/package.json"), JSON.stringify({ name: "lib", ...pkg }));
+      for (const [f, text] of Object.entries(files)) {
+        mkdirSync(join(dir, "node_modules/lib", f, ".."), { recursive: true });
+        writeFileSync(join(dir, "node_modules/lib", f), text);
+      }
+      writeFileSync(
+        join(dir, "main.mjs"),
+        'import { load } from "lib";\nfunction run() { const v = load(21); return v + 1; }\nconsole.log(String(run()));\n',
+      );
+      const r = node(
+        dir,
+        ["--import", "smartasync/register", "main.mjs"],
+        join(scratch, `cache-barrel-${i}`),
+      );
+      expect(r.stderr, name).toContain("main.mjs:1:1: warning SA204");
+      expect(r.stderr, name).toContain("is the package lib, whose index.js exports from ");
+      expect(r.stdout, name).toBe("[object Promise]1\n");
+    });
+  });
+
+  it("reads a .js inside node_modules, which it never compiles, as the plain code Node runs: SA204, never a variant it lacks (attack34 F08)", () => {
+    const dir = join(scratch, "installed-ts");
+    mkdirSync(join(dir, "node_modules/tspkg/src"), { recursive: true });
+    mkdirSync(join(dir, "node_modules/jslib"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
+    const ANN = "// @smartasync\nexport async function load(x) {\n  return x * 2;\n}\n";
+    // A package shipping TypeScript (compiled: ".ts anywhere") that imports an annotated `.js`
+    // beside it (never compiled: ".js inside node_modules").
+    writeFileSync(
+      join(dir, "node_modules/tspkg/package.json"),
+      '{ "name": "tspkg", "type": "module", "exports": "./src/index.ts" }',
+    );
+    writeFileSync(
+      join(dir, "node_modules/tspkg/src/index.ts"),
+      'import { load } from "./util.js";\nexport function total(): number { const v = load(21); return (v as any) + 1; }\n',
+    );
+    writeFileSync(join(dir, "node_modules/tspkg/src/util.js"), ANN);
+    writeFileSync(
+      join(dir, "main.ts"),
+      'import { total } from "tspkg";\nconsole.log("total() =", total());\n',
+    );
+    const ts = node(dir, ["--import", "smartasync/register", "main.ts"], join(scratch, "cache-installed-ts"));
+    expect(ts.stderr).not.toContain("does not provide an export named");
+    expect(ts.stderr).toContain("main.ts:1:1: warning SA204");
+    expect(ts.stdout).toBe("total() = [object Promise]1\n");
+
+    // The project's own file importing such a `.js` by a relative path: read as Node runs it.
+    writeFileSync(join(dir, "node_modules/jslib/package.json"), '{ "name": "jslib", "type": "module" }');
+    writeFileSync(join(dir, "node_modules/jslib/index.js"), ANN);
+    writeFileSync(
+      join(dir, "rel.js"),
+      'import { load } from "./node_modules/jslib/index.js";\nfunction run() { const v = load(21); return v + 1; }\nconsole.log("run() =", run());\n',
+    );
+    const rel = node(dir, ["--import", "smartasync/register", "rel.js"], join(scratch, "cache-installed-ts"));
+    expect(rel.stderr).not.toContain("does not provide an export named");
+    expect(rel.stderr).toContain(
+      'rel.js:1:1: warning SA204: `load()` (line 2) is called through the imported module "./node_modules/jslib/index.js", which is not compiled by smartasync (JavaScript inside node_modules, which smartasync/register runs as it is)',
+    );
+    expect(rel.stdout).toBe("run() = [object Promise]1\n");
+  });
+
   it("reads a package's manifest for the file the load reaches under its conditions, not Node's plain import (attack33 F04)", () => {
     const build = (cwd: string, from: string, to: string, cache: string): void => {
       const r = spawnSync(

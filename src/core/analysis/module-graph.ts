@@ -35,6 +35,7 @@ import {
   conditionsOf,
   forgetResolution,
   type HostResolve,
+  hostKey,
   hostPackageEntry,
   isLocalSpecifier,
   type LoadKind,
@@ -374,6 +375,139 @@ function annotatedFile(path: string, runtime: string): boolean {
 }
 
 /**
+ * What a package file may export from other files, resolved once while its size and mtime stay
+ * the same: its re-exports (`export * from`, `export { load } from`), and, where it may export
+ * what it imports (`import { load } from …; export { load }`, `module.exports = require(…)`,
+ * tsc's `__exportStar(require(…), exports)`), its static imports and `require()`s (attack34 F02).
+ * Dynamic `import()`s export nothing.
+ */
+const exportedFrom = new BoundedMap<string, { size: number; mtimeMs: number; next: readonly string[] }>(4096);
+
+function exportedFromFile(path: string, settings: HostResolve): readonly string[] {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st?.isFile()) return [];
+  const key = `${hostKey(settings)}\0${path}`;
+  const kept = exportedFrom.get(key);
+  if (kept && kept.size === st.size && kept.mtimeMs === st.mtimeMs) return kept.next;
+  let source = "";
+  try {
+    source = readFileSync(path, "utf8");
+  } catch {
+    source = "";
+  }
+  const scan = scanModule(source);
+  const next = new Set<string>();
+  const add = (specifier: string, kind: LoadKind, reExport: boolean): void => {
+    let r: Resolution | undefined;
+    try {
+      r = resolveImport(specifier, path, kind, settings);
+    } catch {
+      r = undefined;
+    }
+    if (r?.kind === "file") next.add(r.path);
+    // `export * from "dep"`: the dependency is read by the same rule, where it ships no
+    // manifest (one with a manifest is read from it wherever it is imported directly). Another
+    // package a file merely imports is not walked: a CommonJS file `require`s its dependencies
+    // beside its `module.exports`, and following them all would read whole dependency trees
+    // (issue 16: bench/compare-builds.mjs's installed files).
+    else if (
+      reExport &&
+      r?.kind === "package" &&
+      r.packageJson[MANIFEST_FIELD] === undefined &&
+      !ownPackage(r.name)
+    )
+      for (const target of packageTargets(r.packageJson, r.subpath)) next.add(join(r.dir, target));
+  };
+  for (const re of scan.reExports) add(re.from, "import", true);
+  if (scan.mayExportBindings)
+    for (const i of scan.imports)
+      if (i.kind !== "dynamic" && !isBare(i.specifier))
+        add(i.specifier, i.kind === "require" ? "require" : "import", false);
+  const out = [...next];
+  exportedFrom.set(key, { size: st.size, mtimeMs: st.mtimeMs, next: out });
+  return out;
+}
+
+/** A specifier naming a package (not `./`, `../`, `#…`, an absolute path or a URL). */
+function isBare(specifier: string): boolean {
+  return !isLocalSpecifier(specifier) && !isAbsolute(specifier) && !specifier.includes(":");
+}
+
+function ownPackage(name: string): boolean {
+  return name === "smartasync" || name.startsWith("smartasync/");
+}
+
+/**
+ * The walks of `annotatedThrough`, by entry: a barrel (lodash-es's index.js re-exports some 600
+ * files) is read once per process, not once per compile (issue 16). An answer holds while the
+ * entry's stamp and the stamps of the installed packages it read hold (an install changes a
+ * package as a whole: core/managed.ts); files read outside `node_modules` (a linked package)
+ * are checked each by their own stamp.
+ */
+const walks = new BoundedMap<
+  string,
+  {
+    stamps: readonly [string, string | undefined][];
+    files: readonly [string, number, number][];
+    found: string | undefined;
+  }
+>(256);
+
+function statStamp(path: string): [number, number] | undefined {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st ? [st.size, st.mtimeMs] : undefined;
+}
+
+/**
+ * The first file holding an annotation that a package's entry exports from — itself, or a file
+ * its re-exports and exported imports lead to, as deep as re-export chains are followed
+ * (MAX_REEXPORT_DEPTH) — or undefined: plain JavaScript (attack34 F02, fixture
+ * modules/package-barrel-unlisted).
+ */
+function annotatedThrough(entry: string, options: Options): string | undefined {
+  const key = `${options.runtime}\0${hostKey(options.resolve)}\0${entry}`;
+  const kept = walks.get(key);
+  if (
+    kept?.stamps.every(([dir, stamp]) => packageStampOf(join(dir, "package.json")) === stamp) &&
+    kept.files.every(([f, size, mtimeMs]) => {
+      const now = statStamp(f);
+      return now !== undefined && now[0] === size && now[1] === mtimeMs;
+    })
+  )
+    return kept.found;
+  const packages = new Map<string, string | undefined>();
+  const files: [string, number, number][] = [];
+  const seen = new Set<string>();
+  const note = (file: string): void => {
+    const dir = packageFolderOf(file);
+    if (dir !== undefined && packageStampOf(file) !== undefined) {
+      if (!packages.has(dir)) packages.set(dir, packageStampOf(file));
+      return;
+    }
+    const now = statStamp(file);
+    if (now) files.push([file, now[0], now[1]]);
+  };
+  let found: string | undefined;
+  const visit = (file: string, depth: number): void => {
+    if (found !== undefined || seen.has(file)) return;
+    seen.add(file);
+    note(file);
+    if (annotatedFile(file, options.runtime)) {
+      found = file;
+      return;
+    }
+    if (depth >= MAX_REEXPORT_DEPTH) return;
+    for (const next of exportedFromFile(file, options.resolve)) visit(next, depth + 1);
+  };
+  // The entry is stamped by itself too: a package's own package.json need not change with it.
+  const own = statStamp(entry);
+  if (own) files.push([entry, own[0], own[1]]);
+  visit(entry, 0);
+  walks.set(key, { stamps: [...packages], files, found });
+  return found;
+}
+
+/**
  * A package's facts from its manifest; where the host enters a package without `"exports"` by
  * another file than Node's `"main"` (its `mainFields`, its `"browser"` map: attack28 F06/F11),
  * both are read, for a build may bundle the package or leave it to Node (Vite's SSR externals,
@@ -388,7 +522,7 @@ function packageFacts(from: string, r: Resolution & { kind: "package" }, options
   const entry = hostPackageEntry(r, from, options.resolve);
   if (!entry) return facts;
   const annotated = (file: string | undefined): boolean =>
-    file !== undefined && annotatedFile(file, options.runtime);
+    file !== undefined && annotatedThrough(file, options) !== undefined;
   const read = (side: { target: string | undefined; file: string | undefined }): ModuleFacts =>
     side.target === undefined
       ? EMPTY_FACTS
@@ -474,14 +608,18 @@ function buildManifestAbove(file: string, dir: string, named: string | undefined
  */
 function unlistedAnnotations(r: Resolution & { kind: "package" }, options: Options): ModuleFacts {
   if (r.name === "smartasync" || options.runtime.startsWith(`${r.name}/`)) return EMPTY_FACTS;
+  const shown = (f: string) => relative(r.dir, f).split("\\").join("/");
   const files = new Set(packageTargets(r.packageJson, r.subpath).map((t) => join(r.dir, t)));
   // The file this load reaches under its conditions, as Node finds it (resolve.ts).
   if (r.file !== undefined) files.add(r.file);
   for (const file of files) {
-    if (!annotatedFile(file, options.runtime)) continue;
+    const found = annotatedThrough(file, options);
+    if (found === undefined) continue;
+    // A barrel's entry names the file it exports from (attack34 F02).
+    const whose = found === file ? shown(file) : `${shown(file)} exports from ${shown(found)}, which`;
     return {
       ...EMPTY_FACTS,
-      problem: `is the package ${r.name}, whose ${relative(r.dir, file).split("\\").join("/")} holds @smartasync functions, and it ships no smartasync manifest saying which; build it with smartasync build and name the manifest in its package.json "smartasync" field, or, for your own package, link it from outside node_modules (a workspace, npm link)`,
+      problem: `is the package ${r.name}, whose ${whose} holds @smartasync functions, and it ships no smartasync manifest saying which; build it with smartasync build and name the manifest in its package.json "smartasync" field, or, for your own package, link it from outside node_modules (a workspace, npm link)`,
     };
   }
   return EMPTY_FACTS;
