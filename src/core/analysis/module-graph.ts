@@ -574,7 +574,9 @@ function reachedFacts(r: Resolution & { kind: "package" }, options: Options): Mo
     const beside = factsFromManifest(r.name, r.dir, r.subpath, json, entry);
     if (beside.problem !== undefined || hasFacts(beside)) return beside;
   }
-  if (!annotatedFile(r.file, options.runtime)) return facts;
+  // A barrel of the build re-exporting an annotated file counts as the file itself does, by the
+  // rule for packages without a manifest (unlistedAnnotations, attack34 F02).
+  if (annotatedThrough(r.file, options) === undefined) return facts;
   return {
     ...EMPTY_FACTS,
     problem: `is the package ${r.name}, whose smartasync manifest${named === undefined ? "" : ` (${named})`} does not describe ${entry}, the file this load reaches under its conditions (its package.json "exports"), and that file holds @smartasync functions; build it with smartasync build too (the manifest written beside it is read), or point that condition at files the manifest describes`,
