@@ -415,8 +415,11 @@ function exportedFromFile(path: string, settings: HostResolve): readonly string[
       r?.kind === "package" &&
       r.packageJson[MANIFEST_FIELD] === undefined &&
       !ownPackage(r.name)
-    )
+    ) {
       for (const target of packageTargets(r.packageJson, r.subpath)) next.add(join(r.dir, target));
+      // The file Node finds (a `"main"` without its extension, a folder: resolve.ts `packageFile`).
+      if (r.file !== undefined) next.add(r.file);
+    }
   };
   for (const re of scan.reExports) add(re.from, "import", true);
   if (scan.mayExportBindings)
