@@ -525,6 +525,29 @@ function readJson(file: string, strip?: (text: string) => string): unknown {
   return value;
 }
 
+/** Package.json objects with `"exports": null`, by the object read: the same object without it. */
+const withoutNullExports = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * A package.json read as Node reads it (throws where it does not parse; not an object: not a
+ * package.json): `"exports": null` is no `"exports"` at all, Node then loads `"main"` or
+ * `index.js` (attack35 F13: a TypeError in every rule that took `null` for a map).
+ */
+function readPackageJson(file: string): Record<string, unknown> {
+  const json = readJson(file);
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw new Error(`${file} is not a JSON object`);
+  const record = json as Record<string, unknown>;
+  if (record.exports !== null) return record;
+  let kept = withoutNullExports.get(record);
+  if (kept === undefined) {
+    const { exports: _null, ...rest } = record;
+    kept = rest;
+    withoutNullExports.set(record, kept);
+  }
+  return kept;
+}
+
 function asFile(base: string, kind: LoadKind = "import"): string | undefined {
   if (isFile(base)) return base;
   const ext = /\.[cm]?jsx?$/.exec(base)?.[0];
@@ -556,7 +579,7 @@ function packageMain(dir: string): string | undefined {
   const file = join(dir, "package.json");
   if (!isFile(file)) return undefined;
   try {
-    const json = readJson(file) as Record<string, unknown>;
+    const json = readPackageJson(file);
     if (host?.mainFields) return hostMain(json, host).target;
     return typeof json.main === "string" ? json.main : undefined;
   } catch {
@@ -937,7 +960,7 @@ function findPackage(name: string, subpath: string, fromDir: string): PackageRes
       const candidate = join(dir, "node_modules", name, "package.json");
       if (isFile(candidate)) {
         try {
-          const packageJson = readJson(candidate) as Record<string, unknown>;
+          const packageJson = readPackageJson(candidate);
           pkg = { kind: "package", name, dir: dirname(candidate), subpath: ".", packageJson };
         } catch {
           pkg = null;
@@ -1038,7 +1061,7 @@ function packageImports(dir: string): { dir: string; imports: Record<string, unk
   const file = join(dir, "package.json");
   if (isFile(file)) {
     try {
-      const imports = (readJson(file) as { imports?: unknown }).imports;
+      const imports = readPackageJson(file).imports;
       if (typeof imports === "object" && imports !== null && !Array.isArray(imports))
         found = { dir, imports: imports as Record<string, unknown> };
     } catch {
@@ -1118,9 +1141,7 @@ function packageScope(dir: string): { dir: string; json: Record<string, unknown>
   const file = join(dir, "package.json");
   if (isFile(file)) {
     try {
-      const json = readJson(file);
-      if (typeof json === "object" && json !== null && !Array.isArray(json))
-        found = { dir, json: json as Record<string, unknown> };
+      found = { dir, json: readPackageJson(file) };
     } catch {
       found = null;
     }
@@ -1510,7 +1531,7 @@ function packageIn(dir: string, name: string, subpath: string): PackageResolutio
   const candidate = join(dir, "node_modules", name, "package.json");
   if (!isFile(candidate)) return undefined;
   try {
-    const packageJson = readJson(candidate) as Record<string, unknown>;
+    const packageJson = readPackageJson(candidate);
     return { kind: "package", name, dir: dirname(candidate), subpath, packageJson };
   } catch {
     return undefined;
