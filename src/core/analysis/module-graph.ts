@@ -871,8 +871,10 @@ export class ModuleGraph {
     phase: "shape" | "facts" = "facts",
     /** A `require()` call: loaded as one, whatever compiles the file. */
     kind?: "require",
+    /** A CommonJS transform runs after smartasync: an import may become a `require()`. */
+    cjsTransform = false,
   ): ModuleFacts {
-    const facts = this.ofImportByKind(specifier, from, phase, kind);
+    const facts = this.ofImportByKind(specifier, from, phase, kind, cjsTransform);
     if (facts.problem !== undefined || specifier.startsWith(".") || isAbsolute(specifier)) return facts;
     const mapped = this.underPaths(specifier, from, phase, kind ?? "import", facts);
     if (mapped.problem !== undefined) return mapped;
@@ -990,11 +992,15 @@ export class ModuleGraph {
     from: string,
     phase: "shape" | "facts",
     kind: "require" | undefined,
+    cjsTransform: boolean,
   ): ModuleFacts {
     if (kind) return this.ofImportAs(specifier, from, phase, kind);
     const asImport = this.ofImportAs(specifier, from, phase, "import");
-    // An `.mjs`/`.mts` file is an ES module whatever compiles it: its imports are never require()s.
-    if (specifier.startsWith(".") || isAbsolute(specifier) || /\.m[jt]s$/.test(from)) return asImport;
+    // An `.mjs`/`.mts` file is an ES module, its imports never require()s — unless this compile
+    // makes it CommonJS (smartasync/register on Node 20 compiles an `.mts` a CommonJS module
+    // requires to CommonJS): then both are read as for any file (attack35 F09).
+    if (specifier.startsWith(".") || isAbsolute(specifier) || (!cjsTransform && /\.m[jt]s$/.test(from)))
+      return asImport;
     let i: Resolution | undefined;
     let r: Resolution | undefined;
     try {
