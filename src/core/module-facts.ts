@@ -7,7 +7,7 @@ import { currentCompile, RACY_MS } from "./compile-run.js";
 import { type ScannedReExport, scanModule } from "./import-scan.js";
 import { packageFolderOf, packageStampOf } from "./managed.js";
 import { declaredKindNow } from "./package-type.js";
-import { mainEntry, mapEntry } from "./resolve.js";
+import { mainEntry, mapEntry, targetPath } from "./resolve.js";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
 
 /**
@@ -1063,6 +1063,14 @@ export function packageTargets(packageJson: Record<string, unknown>, subpath: st
   return [...out];
 }
 
+/**
+ * An `"exports"` target as the path Node reads it as, a URL for an import and a require() alike
+ * (resolve.ts `targetPath`; attack35 F01).
+ */
+function asPath(target: string | undefined): string | undefined {
+  return target === undefined ? undefined : targetPath(target);
+}
+
 /** The file a package subpath leads to, through `exports` (ESM conditions first) or `main`. */
 export function packageTarget(
   packageJson: Record<string, unknown>,
@@ -1093,15 +1101,20 @@ export function packageTarget(
       typeof exp === "string" ||
       (typeof exp === "object" && exp && !Object.keys(exp).some((k) => k.startsWith(".")))
     ) {
-      return subpath === "." ? pick(exp) : undefined;
+      return subpath === "." ? asPath(pick(exp)) : undefined;
     }
     // Exact keys, else the `*` pattern with the longest prefix, `*` replaced in the target as
     // Node does (`"./sub/*": "./dist/sub/*.js"`; fixture modules/package-exports-pattern).
     const entry = mapEntry(exp as Record<string, unknown>, subpath);
     const target = entry ? pick(entry.target) : undefined;
-    return target !== undefined && entry?.rest !== undefined ? target.replaceAll("*", entry.rest) : target;
+    return asPath(
+      target !== undefined && entry?.rest !== undefined ? target.replaceAll("*", entry.rest) : target,
+    );
   }
-  return mainEntry(packageJson, subpath);
+  // Node's ES module loader reads `"main"` as a URL, its CommonJS loader as a path (resolve.ts
+  // `legacyMainFile`).
+  const main = mainEntry(packageJson, subpath);
+  return conditions[0] === "import" && subpath === "." ? targetPath(main) : main;
 }
 
 /** A manifest keyed by compiled file, as `smartasync build` writes it. */

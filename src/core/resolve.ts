@@ -1257,7 +1257,10 @@ function importTarget(
   if (typeof target === "string") {
     const filled = rest === undefined ? target : target.split("*").join(rest);
     if (filled.startsWith("./")) {
-      const path = resolvePath(dir, filled);
+      // A URL relative to the package.json, for an import and a require() alike (attack35 F01:
+      // `"./a%20b.js"` is `a b.js`, `"./q.js?v=2"` is `q.js`).
+      const path = targetFile(filled, dir);
+      if (path === undefined) return undefined;
       // Never outside the package (`./x/../../y`), as Node refuses `..` segments.
       if (!path.startsWith(dir + sep) || filled.split(/[\\/]/).includes("..")) return undefined;
       const file = asFile(path);
@@ -1306,15 +1309,41 @@ function importTarget(
  * stay paths: this module's own callers pass file paths that way.
  */
 function esmPath(specifier: string, fromDir: string): string | undefined {
-  // No escape, query or fragment, and nothing a URL rewrites: the path reading is the same.
-  if (!/[%?#\\]/.test(specifier)) return undefined;
+  return isUrlPlain(specifier) ? undefined : urlPath(specifier, fromDir);
+}
+
+/** Nothing a URL reading changes: no escape, query, fragment or backslash. */
+function isUrlPlain(text: string): boolean {
+  return !/[%?#\\]/.test(text);
+}
+
+/** `text` read as a URL relative to the folder `dir`, as a path; undefined where Node fails. */
+function urlPath(text: string, dir: string): string | undefined {
   try {
-    const url = new URL(specifier, pathToFileURL(join(fromDir, "/")));
+    const url = new URL(text, pathToFileURL(join(dir, "/")));
     if (/%2f|%5c/i.test(url.pathname)) return undefined;
     return fileURLToPath(url);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A package's `"exports"` or `"imports"` target (`./…`), or its `"main"` under an import, as the
+ * file Node reads it as: a URL relative to the package.json (new URL(target, package.json's URL)),
+ * its escapes decoded, its `?query` and `#fragment` no part of the path; undefined where Node
+ * fails (an encoded `/`, a malformed escape). A `require()` reads `"main"` as a path.
+ */
+export function targetFile(target: string, dir: string): string | undefined {
+  return isUrlPlain(target) ? resolvePath(dir, target) : urlPath(target, dir);
+}
+
+/** `targetFile` as a `./`-relative path with `/` (module-facts.ts `packageTarget`), undefined where it fails. */
+export function targetPath(target: string): string | undefined {
+  if (isUrlPlain(target)) return target;
+  const base = resolvePath(sep, "package");
+  const file = urlPath(target, base);
+  return file === undefined ? undefined : `./${relativePath(base, file).split(sep).join("/")}`;
 }
 
 function resolveUncached(specifier: string, fromDir: string, kind: LoadKind): Resolution | undefined {
@@ -1442,7 +1471,7 @@ function packageFile(pkg: PackageResolution, dir: string, kind: LoadKind): strin
   // Where Node's probes find nothing, a runtime that loads TypeScript may (`"main": "src/index"`
   // beside `index.ts`, run by a TypeScript loader): the project's probes.
   return (
-    (pkg.subpath === "." ? legacyMainFile(dir, pkg.packageJson) : undefined) ??
+    (pkg.subpath === "." ? legacyMainFile(dir, pkg.packageJson, kind) : undefined) ??
     asFile(resolvePath(dir, mainEntry(pkg.packageJson, pkg.subpath)), kind)
   );
 }
@@ -1452,12 +1481,21 @@ function packageFile(pkg: PackageResolution, dir: string, kind: LoadKind): strin
  * of those, else the package's own `index` of those (what Node loads when `main` names
  * nothing: attack34 F05 `"main": "./dist"`).
  */
-function legacyMainFile(dir: string, packageJson: Record<string, unknown>): string | undefined {
+function legacyMainFile(
+  dir: string,
+  packageJson: Record<string, unknown>,
+  kind: LoadKind,
+): string | undefined {
   const tries: string[] = [];
-  if (typeof packageJson.main === "string" && packageJson.main !== "") {
-    const main = resolvePath(dir, packageJson.main);
-    tries.push(main, `${main}.js`, `${main}.json`, `${main}.node`);
-    for (const e of [".js", ".json", ".node"]) tries.push(join(main, `index${e}`));
+  const written = packageJson.main;
+  if (typeof written === "string" && written !== "") {
+    // Node's ES module loader reads `"main"` as a URL (`./dist/index.js?v=2` is dist/index.js,
+    // `%20` a space: attack35 F01), its CommonJS loader as a path.
+    const main = kind === "import" ? targetFile(`./${written}`, dir) : resolvePath(dir, written);
+    if (main !== undefined) {
+      tries.push(main, `${main}.js`, `${main}.json`, `${main}.node`);
+      for (const e of [".js", ".json", ".node"]) tries.push(join(main, `index${e}`));
+    }
   }
   for (const e of [".js", ".json", ".node"]) tries.push(join(dir, `index${e}`));
   for (const t of tries) if (isFile(t)) return t;
