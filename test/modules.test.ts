@@ -439,6 +439,56 @@ describe("cross-module facts", () => {
     expect(factsFromManifest("lib", join(dir, "d"), ".", {}).exports.size).toBe(0);
   });
 
+  it.each([
+    ["null", null, "that is not a JSON object"],
+    ["an array", [], "that is not a JSON object"],
+    [
+      "a null fact",
+      { version: 1, files: { "index.js": { load: null } } },
+      'entry "load" of index.js is not an object',
+    ],
+    [
+      "a fact without its variant",
+      { version: 1, files: { "index.js": { load: { kind: "async" } } } },
+      'entry "load" of index.js lacks its "name", "kind" ("sync" or "async") or "variant"',
+    ],
+    [
+      "an unknown strategy",
+      {
+        version: 1,
+        files: {
+          "index.js": { load: { name: "load", kind: "async", variant: "loadSync", syncStrategy: "x" } },
+        },
+      },
+      'entry "load" of index.js has an unknown "syncStrategy"',
+    ],
+    ["a table that is a string", { version: 1, files: { "index.js": "load" } }, "index.js is not an object"],
+    [
+      "methods not a list",
+      { version: 1, files: { "index.js": {} }, methods: { get: 1 } },
+      'methods entry "get"',
+    ],
+    [
+      "a null picked table",
+      { version: 1, files: { "index.js": {} }, picked: { "index.js": null } },
+      "picked of index.js",
+    ],
+  ])(
+    "a malformed manifest (%s) is the package's problem, named, never a crash (attack35 F14)",
+    (_, manifest, why) => {
+      const root = join(dir, "malformed", _.replaceAll(" ", "-"));
+      mkdirSync(root, { recursive: true });
+      writeFileSync(join(root, "index.js"), "export async function load() {}\n");
+      writeFileSync(join(root, "m.json"), JSON.stringify(manifest));
+      const facts = factsFromManifest("pk", root, ".", {
+        exports: "./index.js",
+        smartasync: { manifest: "./m.json" },
+      });
+      expect(facts.exports.size).toBe(0);
+      expect(facts.problem).toContain(why);
+    },
+  );
+
   it("reads an installed package's manifest once while its package.json holds (core/managed.ts)", () => {
     const pkg = join(dir, "mf/node_modules/greet");
     mkdirSync(join(pkg, "lib"), { recursive: true });

@@ -34,7 +34,16 @@ export async function compileBabel(req: CompileRequest, options: Options): Promi
   const major = Number(babel.version.split(".")[0]);
   // The plugin's module graph exists once Babel has run it for these options.
   startCompile();
-  if (nothingToDo(req.code, req.filename, options, plugin.moduleGraphFor(major, options)))
+  if (
+    nothingToDo(
+      req.code,
+      req.filename,
+      options,
+      plugin.moduleGraphFor(major, options),
+      undefined,
+      req.cjsOutput,
+    )
+  )
     return result(options, { report: emptyReport("") });
   // The same per-file limits as the SWC engine, for a file that must be parsed.
   if (!req.limitsChecked) checkLimits(req.code, req.filename);

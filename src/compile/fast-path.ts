@@ -27,6 +27,8 @@ export function nothingToDo(
   options: Options,
   graph: ModuleGraph | undefined,
   codeImports?: readonly ScannedImport[],
+  /** A CommonJS transform runs after smartasync: imports are read as the analysis reads them. */
+  cjsTransform = false,
 ): boolean {
   // Every `@smart…` word (the tag itself among them: one search for the rare `@`, no search
   // for the tag of its own).
@@ -46,7 +48,7 @@ export function nothingToDo(
   if (!quiet && (mayRequireOpaquely(code) || mayMakeRequire(code))) return false;
   // The typed form, `smartasync(…)` imported from the runtime, is asked with the imports: the
   // analysis reads it only through an import of the runtime, which is among the candidates.
-  return !importsAnythingKnown(code, filename, graph, options.runtime, codeImports, quiet);
+  return !importsAnythingKnown(code, filename, graph, options.runtime, codeImports, quiet, cjsTransform);
 }
 
 /** The typed form's call, as core/annotation.ts `mayContainAnnotation` looks for it. */
@@ -73,6 +75,7 @@ function importsAnythingKnown(
   runtime: string,
   codeImports: readonly ScannedImport[] | undefined,
   quiet: boolean,
+  cjsTransform: boolean,
 ): boolean {
   const leadAnywhere = (imports: readonly ScannedImport[]): boolean => {
     for (const { specifier, kind } of imports) {
@@ -81,7 +84,13 @@ function importsAnythingKnown(
         continue;
       }
       if (kind === "dynamic") continue;
-      const facts = graph.ofImport(specifier, filename, "facts", kind === "require" ? kind : undefined);
+      const facts = graph.ofImport(
+        specifier,
+        filename,
+        "facts",
+        kind === "require" ? kind : undefined,
+        cjsTransform,
+      );
       if (hasFacts(facts)) return true;
       // A `require` of a module with a problem too, as an `import` of it (attack23 F9: the
       // analysis's `reportProblems` reads `const lib = require(…)` routes).

@@ -7,7 +7,7 @@ import { currentCompile, RACY_MS } from "./compile-run.js";
 import { type ScannedReExport, scanModule } from "./import-scan.js";
 import { packageFolderOf, packageStampOf } from "./managed.js";
 import { declaredKindNow } from "./package-type.js";
-import { mainEntry, mapEntry } from "./resolve.js";
+import { mainEntry, mapEntry, targetPath } from "./resolve.js";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
 
 /**
@@ -712,7 +712,11 @@ function readManifest(dir: string, field: string): ManifestRead {
   try {
     const where = manifestPath(dir, field);
     if (typeof where !== "string") return { problem: where.problem };
-    return { where, manifest: JSON.parse(readFileSync(where, "utf8")) as Manifest };
+    const manifest = JSON.parse(readFileSync(where, "utf8")) as unknown;
+    // A dependency's file: `null`, an array or a number is no manifest (attack35 F14).
+    if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest))
+      return { problem: `names a smartasync manifest (${field}) that is not a JSON object` };
+    return { where, manifest: manifest as Manifest };
   } catch {
     return { problem: `names a smartasync manifest (${field}) that cannot be read` };
   }
@@ -819,10 +823,63 @@ export function factsFromManifest(
       }
     }
   }
-  const from = subpath === "." ? name : `${name}${subpath.slice(1)}`;
-  const factsOf = (t: FactTable | undefined) =>
+  try {
+    return tablesOf(manifest, table, key, subpath === "." ? name : `${name}${subpath.slice(1)}`);
+  } catch (e) {
+    // A dependency's file written by hand or by another tool (attack35 F14: `"load": null`, a
+    // fact without its variant): its calls are SA204 naming the entry, never a crash of the
+    // build nor a call of a variant the package may not have.
+    if (!(e instanceof MalformedManifest)) throw e;
+    return {
+      ...EMPTY_FACTS,
+      problem: `has a smartasync manifest (${field}) whose ${e.message}; build the package again with smartasync build`,
+    };
+  }
+}
+
+/** An optional object of a manifest (`{}` where absent); anything else is malformed. */
+function record<T extends object>(v: T | undefined, where: string): Partial<T> {
+  if (v === undefined) return {};
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new MalformedManifest(`${where} is not an object`);
+  return v;
+}
+
+/** A manifest entry smartasync build would not write (`factsFromManifest`). */
+class MalformedManifest extends Error {}
+
+const FACT_KINDS: ReadonlySet<unknown> = new Set(["sync", "async"]);
+
+/** A table of a manifest, each fact checked: the fields importers' rewrites rely on, well-typed. */
+function checkedTable(t: unknown, where: string): FactTable {
+  if (t === undefined) return {};
+  if (typeof t !== "object" || t === null || Array.isArray(t))
+    throw new MalformedManifest(`${where} is not an object of exported names`);
+  for (const [exported, fact] of Object.entries(t)) {
+    const f = fact as Partial<Record<keyof ExportFact, unknown>> | null;
+    const bad =
+      typeof f !== "object" || f === null || Array.isArray(f)
+        ? "is not an object"
+        : typeof f.name !== "string" || !FACT_KINDS.has(f.kind) || typeof f.variant !== "string"
+          ? `lacks its "name", "kind" ("sync" or "async") or "variant"`
+          : f.syncStrategy !== undefined && f.syncStrategy !== "inline" && f.syncStrategy !== "worker"
+            ? `has an unknown "syncStrategy"`
+            : f.asyncStrategy !== undefined &&
+                f.asyncStrategy !== "offload" &&
+                f.asyncStrategy !== "same-thread"
+              ? `has an unknown "asyncStrategy"`
+              : undefined;
+    if (bad !== undefined)
+      throw new MalformedManifest(`entry ${JSON.stringify(exported)} of ${where} ${bad}`);
+  }
+  return t as FactTable;
+}
+
+/** The facts of one table of `manifest` (`key`: its subpath or file) and the tables beside it. */
+function tablesOf(manifest: Manifest, table: FactTable | undefined, key: string, from: string): ModuleFacts {
+  const factsOf = (t: unknown, where = key) =>
     new Map(
-      Object.entries(t ?? {}).map(([exported, fact]) => {
+      Object.entries(checkedTable(t, where)).map(([exported, fact]) => {
         const { params: raw, quiet, ...rest } = fact;
         const params = paramUsesFrom(raw);
         // A dependency's file: `quiet` is taken only as written by smartasync (`true`).
@@ -833,10 +890,14 @@ export function factsFromManifest(
       }),
     );
   const methods = new Map<string, Set<FunctionKind>>();
-  for (const [m, kinds] of Object.entries(manifest.methods ?? {})) methods.set(m, new Set(kinds));
-  const nsTables = Object.entries(manifest.namespaces?.[key] ?? {});
+  for (const [m, kinds] of Object.entries(record(manifest.methods, "methods"))) {
+    if (!Array.isArray(kinds) || !kinds.every((k) => FACT_KINDS.has(k)))
+      throw new MalformedManifest(`methods entry ${JSON.stringify(m)} is not a list of "sync" and "async"`);
+    methods.set(m, new Set(kinds));
+  }
+  const nsTables = Object.entries(record(manifest.namespaces?.[key], `namespaces of ${key}`));
   const namespaces = new Map<string, ModuleFacts>(
-    nsTables.map(([ns, t]) => [ns, { exports: factsOf(t), methods: new Map() }]),
+    nsTables.map(([ns, t]) => [ns, { exports: factsOf(t, `namespace ${ns} of ${key}`), methods: new Map() }]),
   );
   for (const n of Array.isArray(manifest.nested?.[key]) ? manifest.nested[key] : []) {
     // A manifest is a dependency's file: only well-formed entries are taken.
@@ -851,10 +912,11 @@ export function factsFromManifest(
       facts.namespaces ??= new Map();
       at = facts.namespaces;
     }
-    for (const [exported, fact] of factsOf(n.exports)) facts!.exports.set(exported, fact);
+    for (const [exported, fact] of factsOf(n.exports, `nested namespace of ${key}`))
+      facts!.exports.set(exported, fact);
   }
   const picked = new Map<string, PickedHolder>();
-  for (const [exported, p] of Object.entries(manifest.picked?.[key] ?? {})) {
+  for (const [exported, p] of Object.entries(record(manifest.picked?.[key], "picked of " + key))) {
     // A manifest is a dependency's file: only well-formed entries are taken.
     if (typeof p?.name !== "string" || (p.kind !== "sync" && p.kind !== "async")) continue;
     const keys = Array.isArray(p.keys) ? p.keys.filter((k): k is string => typeof k === "string") : [];
@@ -862,13 +924,13 @@ export function factsFromManifest(
     picked.set(exported, { name: p.name, kind: p.kind, array: p.array === true, keys, from, ...returned });
   }
   const blocking = new Map<string, BlockingFact>();
-  for (const [exported, b] of Object.entries(manifest.blocking?.[key] ?? {})) {
+  for (const [exported, b] of Object.entries(record(manifest.blocking?.[key], "blocking of " + key))) {
     // A manifest is a dependency's file: only well-formed entries are taken.
     if (typeof b?.name !== "string") continue;
     blocking.set(exported, { name: b.name, ...(b.class === true ? { class: true as const } : {}), from });
   }
   const globals = new Map<string, ExportFact>();
-  for (const [global, g] of Object.entries(manifest.globals?.[key] ?? {})) {
+  for (const [global, g] of Object.entries(record(manifest.globals?.[key], "globals of " + key))) {
     // A manifest is a dependency's file: only well-formed entries are taken, each a name without
     // its variant (`unfollowed` says why).
     if (typeof g?.name !== "string" || (g.kind !== "sync" && g.kind !== "async")) continue;
@@ -879,7 +941,7 @@ export function factsFromManifest(
   const listed = new Map<string, ListedHolder>();
   const names = (v: unknown): string[] =>
     Array.isArray(v) ? v.filter((k): k is string => typeof k === "string") : [];
-  for (const [exported, l] of Object.entries(manifest.listed?.[key] ?? {})) {
+  for (const [exported, l] of Object.entries(record(manifest.listed?.[key], "listed of " + key))) {
     // A manifest is a dependency's file: only well-formed entries are taken.
     if (typeof l?.name !== "string") continue;
     listed.set(exported, {
@@ -1001,6 +1063,14 @@ export function packageTargets(packageJson: Record<string, unknown>, subpath: st
   return [...out];
 }
 
+/**
+ * An `"exports"` target as the path Node reads it as, a URL for an import and a require() alike
+ * (resolve.ts `targetPath`; attack35 F01).
+ */
+function asPath(target: string | undefined): string | undefined {
+  return target === undefined ? undefined : targetPath(target);
+}
+
 /** The file a package subpath leads to, through `exports` (ESM conditions first) or `main`. */
 export function packageTarget(
   packageJson: Record<string, unknown>,
@@ -1031,15 +1101,20 @@ export function packageTarget(
       typeof exp === "string" ||
       (typeof exp === "object" && exp && !Object.keys(exp).some((k) => k.startsWith(".")))
     ) {
-      return subpath === "." ? pick(exp) : undefined;
+      return subpath === "." ? asPath(pick(exp)) : undefined;
     }
     // Exact keys, else the `*` pattern with the longest prefix, `*` replaced in the target as
     // Node does (`"./sub/*": "./dist/sub/*.js"`; fixture modules/package-exports-pattern).
     const entry = mapEntry(exp as Record<string, unknown>, subpath);
     const target = entry ? pick(entry.target) : undefined;
-    return target !== undefined && entry?.rest !== undefined ? target.replaceAll("*", entry.rest) : target;
+    return asPath(
+      target !== undefined && entry?.rest !== undefined ? target.replaceAll("*", entry.rest) : target,
+    );
   }
-  return mainEntry(packageJson, subpath);
+  // Node's ES module loader reads `"main"` as a URL, its CommonJS loader as a path (resolve.ts
+  // `legacyMainFile`).
+  const main = mainEntry(packageJson, subpath);
+  return conditions[0] === "import" && subpath === "." ? targetPath(main) : main;
 }
 
 /** A manifest keyed by compiled file, as `smartasync build` writes it. */

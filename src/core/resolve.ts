@@ -525,6 +525,29 @@ function readJson(file: string, strip?: (text: string) => string): unknown {
   return value;
 }
 
+/** Package.json objects with `"exports": null`, by the object read: the same object without it. */
+const withoutNullExports = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * A package.json read as Node reads it (throws where it does not parse; not an object: not a
+ * package.json): `"exports": null` is no `"exports"` at all, Node then loads `"main"` or
+ * `index.js` (attack35 F13: a TypeError in every rule that took `null` for a map).
+ */
+function readPackageJson(file: string): Record<string, unknown> {
+  const json = readJson(file);
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw new Error(`${file} is not a JSON object`);
+  const record = json as Record<string, unknown>;
+  if (record.exports !== null) return record;
+  let kept = withoutNullExports.get(record);
+  if (kept === undefined) {
+    const { exports: _null, ...rest } = record;
+    kept = rest;
+    withoutNullExports.set(record, kept);
+  }
+  return kept;
+}
+
 function asFile(base: string, kind: LoadKind = "import"): string | undefined {
   if (isFile(base)) return base;
   const ext = /\.[cm]?jsx?$/.exec(base)?.[0];
@@ -556,7 +579,7 @@ function packageMain(dir: string): string | undefined {
   const file = join(dir, "package.json");
   if (!isFile(file)) return undefined;
   try {
-    const json = readJson(file) as Record<string, unknown>;
+    const json = readPackageJson(file);
     if (host?.mainFields) return hostMain(json, host).target;
     return typeof json.main === "string" ? json.main : undefined;
   } catch {
@@ -937,7 +960,7 @@ function findPackage(name: string, subpath: string, fromDir: string): PackageRes
       const candidate = join(dir, "node_modules", name, "package.json");
       if (isFile(candidate)) {
         try {
-          const packageJson = readJson(candidate) as Record<string, unknown>;
+          const packageJson = readPackageJson(candidate);
           pkg = { kind: "package", name, dir: dirname(candidate), subpath: ".", packageJson };
         } catch {
           pkg = null;
@@ -1038,7 +1061,7 @@ function packageImports(dir: string): { dir: string; imports: Record<string, unk
   const file = join(dir, "package.json");
   if (isFile(file)) {
     try {
-      const imports = (readJson(file) as { imports?: unknown }).imports;
+      const imports = readPackageJson(file).imports;
       if (typeof imports === "object" && imports !== null && !Array.isArray(imports))
         found = { dir, imports: imports as Record<string, unknown> };
     } catch {
@@ -1118,9 +1141,7 @@ function packageScope(dir: string): { dir: string; json: Record<string, unknown>
   const file = join(dir, "package.json");
   if (isFile(file)) {
     try {
-      const json = readJson(file);
-      if (typeof json === "object" && json !== null && !Array.isArray(json))
-        found = { dir, json: json as Record<string, unknown> };
+      found = { dir, json: readPackageJson(file) };
     } catch {
       found = null;
     }
@@ -1236,7 +1257,10 @@ function importTarget(
   if (typeof target === "string") {
     const filled = rest === undefined ? target : target.split("*").join(rest);
     if (filled.startsWith("./")) {
-      const path = resolvePath(dir, filled);
+      // A URL relative to the package.json, for an import and a require() alike (attack35 F01:
+      // `"./a%20b.js"` is `a b.js`, `"./q.js?v=2"` is `q.js`).
+      const path = targetFile(filled, dir);
+      if (path === undefined) return undefined;
       // Never outside the package (`./x/../../y`), as Node refuses `..` segments.
       if (!path.startsWith(dir + sep) || filled.split(/[\\/]/).includes("..")) return undefined;
       const file = asFile(path);
@@ -1285,15 +1309,41 @@ function importTarget(
  * stay paths: this module's own callers pass file paths that way.
  */
 function esmPath(specifier: string, fromDir: string): string | undefined {
-  // No escape, query or fragment, and nothing a URL rewrites: the path reading is the same.
-  if (!/[%?#\\]/.test(specifier)) return undefined;
+  return isUrlPlain(specifier) ? undefined : urlPath(specifier, fromDir);
+}
+
+/** Nothing a URL reading changes: no escape, query, fragment or backslash. */
+function isUrlPlain(text: string): boolean {
+  return !/[%?#\\]/.test(text);
+}
+
+/** `text` read as a URL relative to the folder `dir`, as a path; undefined where Node fails. */
+function urlPath(text: string, dir: string): string | undefined {
   try {
-    const url = new URL(specifier, pathToFileURL(join(fromDir, "/")));
+    const url = new URL(text, pathToFileURL(join(dir, "/")));
     if (/%2f|%5c/i.test(url.pathname)) return undefined;
     return fileURLToPath(url);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A package's `"exports"` or `"imports"` target (`./…`), or its `"main"` under an import, as the
+ * file Node reads it as: a URL relative to the package.json (new URL(target, package.json's URL)),
+ * its escapes decoded, its `?query` and `#fragment` no part of the path; undefined where Node
+ * fails (an encoded `/`, a malformed escape). A `require()` reads `"main"` as a path.
+ */
+export function targetFile(target: string, dir: string): string | undefined {
+  return isUrlPlain(target) ? resolvePath(dir, target) : urlPath(target, dir);
+}
+
+/** `targetFile` as a `./`-relative path with `/` (module-facts.ts `packageTarget`), undefined where it fails. */
+export function targetPath(target: string): string | undefined {
+  if (isUrlPlain(target)) return target;
+  const base = resolvePath(sep, "package");
+  const file = urlPath(target, base);
+  return file === undefined ? undefined : `./${relativePath(base, file).split(sep).join("/")}`;
 }
 
 function resolveUncached(specifier: string, fromDir: string, kind: LoadKind): Resolution | undefined {
@@ -1421,7 +1471,7 @@ function packageFile(pkg: PackageResolution, dir: string, kind: LoadKind): strin
   // Where Node's probes find nothing, a runtime that loads TypeScript may (`"main": "src/index"`
   // beside `index.ts`, run by a TypeScript loader): the project's probes.
   return (
-    (pkg.subpath === "." ? legacyMainFile(dir, pkg.packageJson) : undefined) ??
+    (pkg.subpath === "." ? legacyMainFile(dir, pkg.packageJson, kind) : undefined) ??
     asFile(resolvePath(dir, mainEntry(pkg.packageJson, pkg.subpath)), kind)
   );
 }
@@ -1431,12 +1481,21 @@ function packageFile(pkg: PackageResolution, dir: string, kind: LoadKind): strin
  * of those, else the package's own `index` of those (what Node loads when `main` names
  * nothing: attack34 F05 `"main": "./dist"`).
  */
-function legacyMainFile(dir: string, packageJson: Record<string, unknown>): string | undefined {
+function legacyMainFile(
+  dir: string,
+  packageJson: Record<string, unknown>,
+  kind: LoadKind,
+): string | undefined {
   const tries: string[] = [];
-  if (typeof packageJson.main === "string" && packageJson.main !== "") {
-    const main = resolvePath(dir, packageJson.main);
-    tries.push(main, `${main}.js`, `${main}.json`, `${main}.node`);
-    for (const e of [".js", ".json", ".node"]) tries.push(join(main, `index${e}`));
+  const written = packageJson.main;
+  if (typeof written === "string" && written !== "") {
+    // Node's ES module loader reads `"main"` as a URL (`./dist/index.js?v=2` is dist/index.js,
+    // `%20` a space: attack35 F01), its CommonJS loader as a path.
+    const main = kind === "import" ? targetFile(`./${written}`, dir) : resolvePath(dir, written);
+    if (main !== undefined) {
+      tries.push(main, `${main}.js`, `${main}.json`, `${main}.node`);
+      for (const e of [".js", ".json", ".node"]) tries.push(join(main, `index${e}`));
+    }
   }
   for (const e of [".js", ".json", ".node"]) tries.push(join(dir, `index${e}`));
   for (const t of tries) if (isFile(t)) return t;
@@ -1510,7 +1569,7 @@ function packageIn(dir: string, name: string, subpath: string): PackageResolutio
   const candidate = join(dir, "node_modules", name, "package.json");
   if (!isFile(candidate)) return undefined;
   try {
-    const packageJson = readJson(candidate) as Record<string, unknown>;
+    const packageJson = readPackageJson(candidate);
     return { kind: "package", name, dir: dirname(candidate), subpath, packageJson };
   } catch {
     return undefined;

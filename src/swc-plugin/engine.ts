@@ -164,7 +164,7 @@ function parse(
                 const key = kind ? `${kind}\0${specifier}` : specifier;
                 let facts = importFacts.get(key);
                 if (!facts) {
-                  facts = graph.ofImport(specifier, filename, "facts", kind);
+                  facts = graph.ofImport(specifier, filename, "facts", kind, input.cjsOutput);
                   importFacts.set(key, facts);
                 }
                 return facts;
@@ -229,7 +229,7 @@ export function compile(
   const graph = graphFor(options, options.root ?? input.root, input.ownOptions);
   startCompile();
   // Fast path (compile/fast-path.ts): nothing to do → no parse at all.
-  if (nothingToDo(code, filename, options, graph, input.codeImports))
+  if (nothingToDo(code, filename, options, graph, input.codeImports, input.cjsOutput))
     return { report: finishReport(emptyReport(fileName)) };
   // A file that must be parsed is held to the per-file limits first (SA901, located), unless
   // the caller held it to them already (smartasync/swc, which also hands it to SWC).

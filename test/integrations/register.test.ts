@@ -935,6 +935,59 @@ describe("node --import smartasync/register", () => {
       }
   });
 
+  it("an .mts a CommonJS module requires: its imports read as require()s where register compiles it to CommonJS (attack35 F09)", () => {
+    // Node 20: the require hook compiles lib.mts to CommonJS, so `import { load } from "dual"`
+    // becomes require("dual"), which reaches cjs/index.cjs (no loadSync): its imports were read
+    // as imports only, `load(1)` became `loadSync(1)`, a TypeError. Now SA204 naming both files.
+    const dir = join(scratch, "mts-required");
+    const dual = join(dir, "node_modules/dual");
+    mkdirSync(join(dual, "esm"), { recursive: true });
+    mkdirSync(join(dual, "cjs"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "package.json"), "{}\n");
+    writeFileSync(
+      join(dual, "package.json"),
+      JSON.stringify({
+        name: "dual",
+        version: "1.0.0",
+        exports: { ".": { import: "./esm/index.js", require: "./cjs/index.cjs" } },
+        smartasync: { manifest: "./esm/smartasync.manifest.json" },
+      }),
+    );
+    writeFileSync(join(dual, "esm/package.json"), '{ "type": "module" }\n');
+    writeFileSync(
+      join(dual, "esm/index.js"),
+      'export async function load(x) { return "esm" + x; }\nexport function loadSync(x) { return "esm" + x; }\n',
+    );
+    writeFileSync(
+      join(dual, "esm/smartasync.manifest.json"),
+      JSON.stringify({
+        version: 1,
+        files: {
+          "index.js": { load: { name: "load", kind: "async", variant: "loadSync", syncStrategy: "inline" } },
+        },
+      }),
+    );
+    writeFileSync(
+      join(dual, "cjs/index.cjs"),
+      'async function load(x) { return "cjs" + x; }\nexports.load = load;\n',
+    );
+    writeFileSync(
+      join(dir, "lib.mts"),
+      'import { load } from "dual";\nexport function run(): void { const v = load(1); console.log(typeof v); }\n',
+    );
+    writeFileSync(join(dir, "main.cjs"), 'require("./lib.mts").run();\n');
+    const r = node(dir, ["--import", "smartasync/register", "main.cjs"], join(scratch, "cache-mts-required"));
+    expect(r.stderr).not.toContain("TypeError");
+    expect(r.status).toBe(0);
+    if (expectedPath === "register") {
+      expect(r.stderr).toMatch(
+        /^smartasync: lib\.mts:1:1: warning SA204: `load\(\)` \(line 2\) is called through the imported module "dual", which leads an import to node_modules\/dual\/esm\/index\.js and a require\(\) to node_modules\/dual\/cjs\/index\.cjs /,
+      );
+      expect(r.stdout).toBe("object\n");
+    }
+  });
+
   it("writes nothing with SMARTASYNC_CACHE=0", () => {
     const cache = join(scratch, "cache-off");
     expectExampleOutput(node(example, MAIN, cache, { SMARTASYNC_CACHE: "0" }));

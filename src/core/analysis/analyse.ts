@@ -305,6 +305,7 @@ function bind(input: AnalysisInput, lazy: boolean): Bound {
     program: input.parsed.program,
     comments: input.parsed.comments,
     graph,
+    cjsTransform: input.cjsTransform,
     error: input.error,
   };
   // The bind step: what the context holds read-only, decided before its tree is built.

@@ -24,6 +24,11 @@ export interface Ctx {
   readonly scopes: Scopes;
   /** Every comment of the file, in source order. */
   readonly comments: readonly t.Comment[];
+  /**
+   * A CommonJS transform runs after smartasync (`AnalysisInput.cjsTransform`): the file's imports
+   * may become `require()`s whatever its extension (module-graph.ts `ofImport`; attack35 F09).
+   */
+  readonly cjsTransform?: boolean;
   /** Facts of imported modules (absent when a module is scanned on its own). */
   readonly graph?: import("./module-graph.js").ModuleGraph;
   /** Smartasync functions imported into this file, by local binding (decided by the bind step). */

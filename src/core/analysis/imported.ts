@@ -151,7 +151,7 @@ export class ImportedFns {
       const filename = this.ctx.filename;
       f =
         filename && this.ctx.graph
-          ? this.ctx.graph.ofImport(source, filename, this.phase, kind)
+          ? this.ctx.graph.ofImport(source, filename, this.phase, kind, this.ctx.cjsTransform === true)
           : { exports: new Map(), methods: new Map() };
       this.facts.set(key, f);
     }

@@ -22,6 +22,7 @@ import {
   MANIFEST_FIELD,
   MANIFEST_FILE,
   type ModuleFacts,
+  packageTarget,
   packageTargets,
   UNINSTALLED,
   UNREADABLE,
@@ -579,11 +580,34 @@ function reachedFacts(r: Resolution & { kind: "package" }, options: Options): Mo
   }
   // A barrel of the build re-exporting an annotated file counts as the file itself does, by the
   // rule for packages without a manifest (unlistedAnnotations, attack34 F02).
-  if (annotatedThrough(r.file, options) === undefined) return facts;
+  if (annotatedThrough(r.file, options) === undefined) {
+    // Another tool's build of the same package (a `require()`'s `cjs/index.cjs` with only the
+    // async `load`), where the manifest gives the plain import's file smartasync functions: a
+    // build without their variants, not a plain module — SA204, as for a linked copy (attack35
+    // F03; fixture modules/package-dual-plain-build).
+    if (entry !== plainEntry(r) && hasFacts(factsFromManifest(r.name, r.dir, r.subpath, r.packageJson)))
+      return { ...EMPTY_FACTS, problem: undescribedBuild(r.name, entry) };
+    return facts;
+  }
   return {
     ...EMPTY_FACTS,
     problem: `is the package ${r.name}, whose smartasync manifest${named === undefined ? "" : ` (${named})`} does not describe ${entry}, the file this load reaches under its conditions (its package.json "exports"), and that file holds @smartasync functions; build it with smartasync build too (the manifest written beside it is read), or point that condition at files the manifest describes`,
   };
+}
+
+/**
+ * The problem of a package file a load reaches under its conditions that the package's manifest
+ * does not describe and that holds no `@smartasync` function, where the manifest gives the plain
+ * import's file some: installed (reachedFacts) or linked (ofImportAs) alike.
+ */
+function undescribedBuild(name: string, shown: string): string {
+  return `is the package ${name}, whose "exports" lead this load under its conditions to ${shown}, a file its smartasync manifest does not describe and that holds no @smartasync function, while the manifest gives smartasync functions to the file a plain import reaches; build that file with smartasync build too, or point that condition at files the manifest describes`;
+}
+
+/** The `./`-less path, from the package folder, of the file a plain `import` of the subpath reaches. */
+function plainEntry(r: Resolution & { kind: "package" }): string | undefined {
+  const target = packageTarget(r.packageJson, r.subpath);
+  return target === undefined ? undefined : relative(r.dir, join(r.dir, target)).split(sep).join("/");
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -852,8 +876,10 @@ export class ModuleGraph {
     phase: "shape" | "facts" = "facts",
     /** A `require()` call: loaded as one, whatever compiles the file. */
     kind?: "require",
+    /** A CommonJS transform runs after smartasync: an import may become a `require()`. */
+    cjsTransform = false,
   ): ModuleFacts {
-    const facts = this.ofImportByKind(specifier, from, phase, kind);
+    const facts = this.ofImportByKind(specifier, from, phase, kind, cjsTransform);
     if (facts.problem !== undefined || specifier.startsWith(".") || isAbsolute(specifier)) return facts;
     const mapped = this.underPaths(specifier, from, phase, kind ?? "import", facts);
     if (mapped.problem !== undefined) return mapped;
@@ -971,11 +997,15 @@ export class ModuleGraph {
     from: string,
     phase: "shape" | "facts",
     kind: "require" | undefined,
+    cjsTransform: boolean,
   ): ModuleFacts {
     if (kind) return this.ofImportAs(specifier, from, phase, kind);
     const asImport = this.ofImportAs(specifier, from, phase, "import");
-    // An `.mjs`/`.mts` file is an ES module whatever compiles it: its imports are never require()s.
-    if (specifier.startsWith(".") || isAbsolute(specifier) || /\.m[jt]s$/.test(from)) return asImport;
+    // An `.mjs`/`.mts` file is an ES module, its imports never require()s — unless this compile
+    // makes it CommonJS (smartasync/register on Node 20 compiles an `.mts` a CommonJS module
+    // requires to CommonJS): then both are read as for any file (attack35 F09).
+    if (specifier.startsWith(".") || isAbsolute(specifier) || (!cjsTransform && /\.m[jt]s$/.test(from)))
+      return asImport;
     let i: Resolution | undefined;
     let r: Resolution | undefined;
     try {
@@ -1014,7 +1044,7 @@ export class ModuleGraph {
       if (hasFacts(factsFromManifest(pkg.name, pkg.dir, pkg.subpath, pkg.packageJson)))
         return {
           ...EMPTY_FACTS,
-          problem: `is the package ${pkg.name}, whose "exports" lead this load under its conditions to ${reachedName(r, from)}, a file its smartasync manifest does not describe and that holds no @smartasync function, while the manifest gives smartasync functions to the file a plain import reaches; build that file with smartasync build too, or point that condition at files the manifest describes`,
+          problem: undescribedBuild(pkg.name, reachedName(r, from) ?? r.path),
         };
     }
     if (facts.problem === UNREADABLE) {
