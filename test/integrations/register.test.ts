@@ -265,6 +265,41 @@ describe("node --import smartasync/register", () => {
     },
   );
 
+  it.skipIf(!(process.features as { require_module?: boolean }).require_module)(
+    "compiles an ES module that require() loads: .mjs, a .js of a type-module folder, a detected one (attack35 F10)",
+    () => {
+      // Node 20 loads require(esm) with its CommonJS loader's handler, not the hooks: the module
+      // ran as written (its own call gave a Promise) and a `.cjs` importer's `loadSync` was undefined.
+      const dir = join(scratch, "require-esm");
+      mkdirSync(join(dir, "node_modules"), { recursive: true });
+      mkdirSync(join(dir, "m"));
+      symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+      writeFileSync(join(dir, "package.json"), '{ "name": "require-esm" }');
+      writeFileSync(join(dir, "m/package.json"), '{ "type": "module" }');
+      const lib =
+        '// @smartasync\nasync function load(x) { return "v" + x; }\nexport function run() { const v = load(1); console.log(typeof v, v); }\n';
+      for (const f of ["lib.mjs", "m/lib.js", "detect.js"]) writeFileSync(join(dir, f), lib);
+      writeFileSync(
+        join(dir, "a.mjs"),
+        '// @smartasync\nexport async function load(x) { return "v" + x; }\n',
+      );
+      writeFileSync(
+        join(dir, "calls.cjs"),
+        'const { load } = require("./a.mjs");\nfunction main() { const v = load(1); console.log(typeof v, v); }\nmain();\n',
+      );
+      for (const f of ["lib.mjs", "m/lib.js", "detect.js"])
+        writeFileSync(join(dir, `main-${f.replace("/", "-")}.cjs`), `require("./${f}").run();\n`);
+      for (const f of ["main-lib.mjs.cjs", "main-m-lib.js.cjs", "main-detect.js.cjs", "calls.cjs"]) {
+        const r = node(dir, ["--import", "smartasync/register", f], join(scratch, "cache-require-esm"), {
+          SMARTASYNC_CACHE: "0",
+        });
+        expect(r.stderr, f).not.toContain("Error");
+        expect(r.stdout, f).toBe("string v1\n");
+        expect(r.status, f).toBe(0);
+      }
+    },
+  );
+
   it("reads a workspace package as the project's source; an annotated installed package without a manifest is SA204 (attack33 F03)", () => {
     // npm workspaces: node_modules/@m/lib is a link to packages/lib, whose "exports" is its
     // annotated source and whose own options name the variants `…Blocking`. The call in sync code
