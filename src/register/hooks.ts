@@ -8,8 +8,8 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { setTypelessDefault } from "../core/package-type.js";
 import { compileFile, OWN_DIST } from "./compile.js";
-import { flagSet, processDefaultType, processNodeArgs } from "./conditions.js";
-import { type Format, inNodeModules, isJavaScript, isTypeScript } from "./format.js";
+import { processDefaultType } from "./conditions.js";
+import { type Format, inNodeModules, isJavaScript, isTypeScript, preservingSymlinks } from "./format.js";
 import { printWarnings, quietThread } from "./warnings.js";
 
 // Node's hook types (the @types/node of Node 20 does not name the synchronous ones).
@@ -73,11 +73,6 @@ function target(url: string): string | undefined {
   return undefined;
 }
 
-/** Node keeps the linked path of a module (`--preserve-symlinks`, NODE_PRESERVE_SYMLINKS=1). */
-const preserving =
-  process.env.NODE_PRESERVE_SYMLINKS === "1" ||
-  flagSet(processNodeArgs(), "--preserve-symlinks") ||
-  flagSet(processNodeArgs(), "--preserve-symlinks-main");
 let ownDistReal: string | undefined;
 
 /**
@@ -90,7 +85,7 @@ let ownDistReal: string | undefined;
  */
 export function javaScriptTarget(path: string): string | undefined {
   if (!inNodeModules(path)) return path;
-  if (!preserving) return undefined;
+  if (!preservingSymlinks) return undefined;
   let real: string;
   try {
     real = realpathSync(path);

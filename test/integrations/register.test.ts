@@ -300,6 +300,46 @@ describe("node --import smartasync/register", () => {
     },
   );
 
+  it("reads a project file that links into node_modules as the plain code Node loads at its real path: SA204 (attack35 F06)", () => {
+    // Node loads src/vendor.js at node_modules/lib/index.js, which the hook leaves as it is: the
+    // importer called `loadSync` (no such export); with symlinks preserved the link is compiled.
+    const dir = join(scratch, "link-into-node-modules");
+    mkdirSync(join(dir, "node_modules/lib"), { recursive: true });
+    mkdirSync(join(dir, "src"));
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "package.json"), '{ "name": "app", "type": "module" }');
+    writeFileSync(
+      join(dir, "node_modules/lib/package.json"),
+      '{ "name": "lib", "type": "module", "exports": "./index.js" }',
+    );
+    writeFileSync(
+      join(dir, "node_modules/lib/index.js"),
+      '// @smartasync\nexport async function load(x) { return "lib:" + x; }\n',
+    );
+    symlinkSync("../node_modules/lib/index.js", join(dir, "src/vendor.js"));
+    writeFileSync(
+      join(dir, "src/main.js"),
+      'import { load } from "./vendor.js";\nfunction main() { const v = load(1); console.log(typeof v); }\nmain();\n',
+    );
+    const plain = node(
+      dir,
+      ["--import", "smartasync/register", "src/main.js"],
+      join(scratch, "cache-link-nm"),
+    );
+    expect(plain.stdout).toBe("object\n");
+    expect(plain.stderr).toMatch(
+      /^smartasync: src\/main\.js:\d+:\d+: warning SA204: .*a link into node_modules/,
+    );
+    expect(plain.status).toBe(0);
+    const kept = node(
+      dir,
+      ["--preserve-symlinks", "--import", "smartasync/register", "src/main.js"],
+      join(scratch, "cache-link-nm-preserved"),
+    );
+    expect(kept.stderr).toBe("");
+    expect(kept.stdout).toBe("string\n");
+  });
+
   it("reads a workspace package as the project's source; an annotated installed package without a manifest is SA204 (attack33 F03)", () => {
     // npm workspaces: node_modules/@m/lib is a link to packages/lib, whose "exports" is its
     // annotated source and whose own options name the variants `…Blocking`. The call in sync code
