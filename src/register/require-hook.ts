@@ -9,7 +9,7 @@
  */
 import Module from "node:module";
 import { compileFile, OWN_DIST } from "./compile.js";
-import { javaScriptTarget, typeScriptAlternatives } from "./hooks.js";
+import { javaScriptTarget, linkResolve, typeScriptAlternatives } from "./hooks.js";
 import { printWarnings } from "./warnings.js";
 
 interface CjsModule {
@@ -42,7 +42,8 @@ export function installRequireHook(): void {
     M._extensions[ext] = (module, filename) => {
       const path = filename.startsWith(OWN_DIST) ? undefined : javaScriptTarget(filename);
       if (path !== undefined) {
-        const c = compileFile(path, { sourceMaps: "inline" });
+        const resolve = linkResolve(filename, path);
+        const c = compileFile(path, { sourceMaps: "inline", ...(resolve ? { resolve } : {}) });
         // Left to Node's handler as it is, with its warnings (a call SA204 keeps plain).
         if (c.code === null) printWarnings(c.warnings);
         if (c.code !== null && c.format === "commonjs") {

@@ -234,6 +234,47 @@ describe("node --import smartasync/register", () => {
     }
   });
 
+  it("resolves a linked package's bare imports from its link under --preserve-symlinks, as Node does (attack35 F04)", () => {
+    // wlib (real folder linked/wlib) imports "dep": Node under --preserve-symlinks loads the
+    // app's dep (async load, a manifest), without the flag linked/node_modules/dep (plain sync
+    // load). The hook compiles wlib at its real path and decided "dep" from there both times.
+    const dir = join(scratch, "preserve-symlinks-deps");
+    const files: Record<string, string> = {
+      "app/package.json": '{ "name": "app", "type": "module" }',
+      "app/main.js": 'import { run } from "wlib";\nrun();\n',
+      "app/node_modules/dep/package.json":
+        '{ "name": "dep", "type": "module", "exports": "./index.js", "smartasync": { "manifest": "./smartasync.manifest.json" } }',
+      "app/node_modules/dep/index.js":
+        'export async function load(x) { return "async-dep:" + x; }\nexport function loadSync(x) { return "async-dep:" + x; }\n',
+      "app/node_modules/dep/smartasync.manifest.json":
+        '{"version":1,"files":{"index.js":{"load":{"name":"load","kind":"async","variant":"loadSync","syncStrategy":"inline","params":[{"use":"value"}]}}}}',
+      "linked/node_modules/dep/package.json": '{ "name": "dep", "type": "module", "exports": "./index.js" }',
+      "linked/node_modules/dep/index.js": 'export function load(x) { return "sync-dep:" + x; }\n',
+      "linked/wlib/package.json": '{ "name": "wlib", "type": "module", "exports": "./index.js" }',
+      "linked/wlib/index.js":
+        'import { load } from "dep";\nexport function run() { const v = load(1); console.log(typeof v, v); }\n',
+    };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(join(dir, f, ".."), { recursive: true });
+      writeFileSync(join(dir, f), text);
+    }
+    symlinkSync(root, join(dir, "app/node_modules/smartasync"), "dir");
+    symlinkSync("../../linked/wlib", join(dir, "app/node_modules/wlib"), "dir");
+    const cache = join(scratch, "cache-preserve-deps"); // one cache for both: each keeps its own entry
+    for (const run of ["cold", "warm"]) {
+      const kept = node(
+        join(dir, "app"),
+        ["--preserve-symlinks", "--import", "smartasync/register", "main.js"],
+        cache,
+      );
+      expect(kept.stderr, run).toBe("");
+      expect(kept.stdout, run).toBe("string async-dep:1\n");
+      const followed = node(join(dir, "app"), ["--import", "smartasync/register", "main.js"], cache);
+      expect(followed.stderr, run).toBe("");
+      expect(followed.stdout, run).toBe("string sync-dep:1\n");
+    }
+  });
+
   it.skipIf(Number(process.versions.node.split(".")[0]) > 22)(
     'reads a script of a package without "type" as Node\'s --experimental-default-type says (attack34 F10)',
     () => {
