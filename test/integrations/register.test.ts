@@ -1051,6 +1051,25 @@ describe("node --import smartasync/register", () => {
       }
   });
 
+  it("says why it cannot compile under node --no-addons, not SWC's raw binding error (attack35 F05)", () => {
+    const dir = join(scratch, "no-addons");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
+    writeFileSync(
+      join(dir, "main.js"),
+      "// @smartasync\nasync function load(x) { return x * 2; }\nfunction run() { return load(21) + 1; }\nconsole.log(run());\n",
+    );
+    const r = node(
+      dir,
+      ["--no-addons", "--import", "smartasync/register", "main.js"],
+      join(scratch, "cache-no-addons"),
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("smartasync/register cannot compile under `node --no-addons`");
+  });
+
   it("writes nothing with SMARTASYNC_CACHE=0", () => {
     const cache = join(scratch, "cache-off");
     expectExampleOutput(node(example, MAIN, cache, { SMARTASYNC_CACHE: "0" }));
