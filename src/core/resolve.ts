@@ -1044,6 +1044,21 @@ export type LoadKind = "import" | "require";
  */
 const MODULE_SYNC = (process.features as { require_module?: boolean }).require_module === true;
 
+/**
+ * Conditions Node matches by default that a flag of the program's own run turns off:
+ * `node-addons` (`node --no-addons`), `module-sync` (`--no-experimental-require-module`). The
+ * build cannot tell how the program will run, so an `"imports"`/self-reference branch under one
+ * is also resolved without it (conditionsOf), SA204 where the two give different functions
+ * (attack35 F05; fixture modules/conditions-switchable).
+ */
+const SWITCHABLE: ReadonlySet<string> = new Set(["node-addons", "module-sync"]);
+
+/**
+ * In the list conditionsOf returns, before a name: resolve without that condition of Node's own
+ * (resolveUnderCondition). No package.json condition holds a NUL.
+ */
+export const WITHOUT_CONDITION = "\0without:";
+
 /** The conditions Node matches for an import and for a `require()`, as it does (with `node-addons`). */
 const CONDITIONS: Record<LoadKind, ReadonlySet<string>> = {
   import: new Set(["import", "node", "node-addons", "default", ...(MODULE_SYNC ? ["module-sync"] : [])]),
@@ -1286,7 +1301,7 @@ function importTarget(
   if (typeof target === "object" && target !== null) {
     for (const [condition, t] of Object.entries(target)) {
       if (
-        !CONDITIONS[kind].has(condition) &&
+        (!CONDITIONS[kind].has(condition) || condition === droppedCondition) &&
         condition !== extraCondition &&
         !host?.conditions.includes(condition)
       )
@@ -1517,13 +1532,14 @@ function exportsFile(pkg: PackageResolution, dir: string, kind: LoadKind): strin
 
 /** What a plain `import` reaches (Node's conditions only): the file a manifest is read for by default. */
 function plainImportFile(pkg: PackageResolution): string | undefined {
-  const kept = { host, extraCondition };
+  const kept = { host, extraCondition, droppedCondition };
   host = undefined;
   extraCondition = undefined;
+  droppedCondition = undefined;
   try {
     return packageFile(pkg, pkg.dir, "import");
   } finally {
-    ({ host, extraCondition } = kept);
+    ({ host, extraCondition, droppedCondition } = kept);
   }
 }
 
@@ -1597,6 +1613,8 @@ export function uninstalledPackage(specifier: string, from: string): string | un
 
 /** A condition of the program's own (conditionsOf) matched for one resolution, beside Node's. */
 let extraCondition: string | undefined;
+/** A condition of Node's own left out of the resolution running now (SWITCHABLE). */
+let droppedCondition: string | undefined;
 
 /**
  * The conditions besides Node's that the `"imports"` entry, or the package self-reference's
@@ -1636,6 +1654,8 @@ export function conditionsOf(specifier: string, from: string, settings?: HostRes
           !settings?.conditions.includes(condition)
         )
           found.add(condition);
+        else if (SWITCHABLE.has(condition) && !settings?.conditions.includes(condition))
+          found.add(WITHOUT_CONDITION + condition);
         collect(x);
       }
   };
@@ -1654,12 +1674,14 @@ export function resolveUnderCondition(
   const fromDir = importerDir(from);
   caches = cachesFor(fromDir);
   return remember(fromDir, `${kind}\0${specifier}\0${hostKey(settings)}\0\0${condition}`, () => {
-    extraCondition = condition;
+    if (condition.startsWith(WITHOUT_CONDITION)) droppedCondition = condition.slice(WITHOUT_CONDITION.length);
+    else extraCondition = condition;
     host = settings;
     try {
       return resolveUncached(specifier, fromDir, kind);
     } finally {
       extraCondition = undefined;
+      droppedCondition = undefined;
       host = undefined;
     }
   });

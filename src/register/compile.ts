@@ -10,7 +10,7 @@ import { buildStamp } from "../compile/stamp.js";
 import { escapeErrorMessage } from "../core/escape.js";
 import type { HostResolve } from "../core/resolve.js";
 import { type Entry, readEntry, type StoredWarning, writeEntry } from "./cache.js";
-import { processResolve } from "./conditions.js";
+import { flagSet, processNodeArgs, processResolve } from "./conditions.js";
 import { dependencyFingerprint, hash } from "./deps.js";
 import { declaredFormat, type Format } from "./format.js";
 import type * as Transform from "./transform.js";
@@ -35,7 +35,18 @@ export function useCompiler(module: typeof Transform): void {
 }
 
 function loadCompiler(): typeof Transform {
-  compiler ??= require("./transform.js") as typeof Transform;
+  try {
+    compiler ??= require("./transform.js") as typeof Transform;
+  } catch (e) {
+    // `node --no-addons` refuses every native addon, SWC's binding too: said as such, not as
+    // SWC's raw "Failed to load native binding" (attack35 F05).
+    if (flagSet(processNodeArgs(), "--no-addons"))
+      throw new Error(
+        "smartasync/register cannot compile under `node --no-addons`: SWC, its compiler, is a native addon. Run without --no-addons (files compiled before are taken from the cache), or build with `smartasync build` and run the output",
+        { cause: e },
+      );
+    throw e;
+  }
   return compiler;
 }
 

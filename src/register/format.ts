@@ -4,8 +4,10 @@
  * syntax detection for a package without `"type"`), applied to TypeScript as Node 22.7+ applies
  * them when it strips types itself.
  */
+import { realpathSync } from "node:fs";
 import { sep } from "node:path";
 import { type DeclaredKind, declaredKind, detectKind } from "../core/package-type.js";
+import { flagSet, processNodeArgs } from "./conditions.js";
 
 export type Format = DeclaredKind;
 
@@ -38,9 +40,39 @@ export function inNodeModules(path: string): boolean {
  * of a variant it does not have (attack34 F08).
  */
 export function leftToNode(path: string): string | undefined {
-  return isJavaScript(path) && inNodeModules(path)
-    ? "JavaScript inside node_modules, which smartasync/register runs as it is"
+  if (!isJavaScript(path)) return undefined;
+  if (inNodeModules(path)) return "JavaScript inside node_modules, which smartasync/register runs as it is";
+  // A project file that is a link into node_modules (`src/vendor.js -> ../node_modules/lib/index.js`)
+  // is loaded by Node at its real path, which the hook leaves as it is: read as that plain code
+  // (attack35 F06: the importer called a `loadSync` the file never had). With symlinks
+  // preserved Node loads it at the link, which the hook compiles.
+  if (preservingSymlinks) return undefined;
+  const real = realPathOf(path);
+  return real !== undefined && inNodeModules(real)
+    ? `a link into node_modules: Node loads ${real}, which smartasync/register runs as it is`
     : undefined;
+}
+
+/** Node keeps the linked path of a module (`--preserve-symlinks`, NODE_PRESERVE_SYMLINKS=1). */
+export const preservingSymlinks =
+  process.env.NODE_PRESERVE_SYMLINKS === "1" ||
+  flagSet(processNodeArgs(), "--preserve-symlinks") ||
+  flagSet(processNodeArgs(), "--preserve-symlinks-main");
+
+const reals = new Map<string, string | undefined>();
+
+/** `path` with its links resolved (kept: an import's file is asked about on every compile), if it exists. */
+function realPathOf(path: string): string | undefined {
+  if (reals.has(path)) return reals.get(path);
+  let real: string | undefined;
+  try {
+    real = realpathSync(path);
+  } catch {
+    real = undefined;
+  }
+  if (reals.size > 10_000) reals.clear();
+  reals.set(path, real);
+  return real;
 }
 
 const types = new Map<string, string | undefined>();

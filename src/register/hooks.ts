@@ -5,11 +5,13 @@
  * is its URL). The logic is the same; only the calls to `next` differ.
  */
 import { realpathSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTypelessDefault } from "../core/package-type.js";
+import type { HostResolve } from "../core/resolve.js";
 import { compileFile, OWN_DIST } from "./compile.js";
-import { flagSet, processDefaultType, processNodeArgs } from "./conditions.js";
-import { type Format, inNodeModules, isJavaScript, isTypeScript } from "./format.js";
+import { processDefaultType, processResolve } from "./conditions.js";
+import { type Format, inNodeModules, isJavaScript, isTypeScript, preservingSymlinks } from "./format.js";
 import { printWarnings, quietThread } from "./warnings.js";
 
 // Node's hook types (the @types/node of Node 20 does not name the synchronous ones).
@@ -73,11 +75,6 @@ function target(url: string): string | undefined {
   return undefined;
 }
 
-/** Node keeps the linked path of a module (`--preserve-symlinks`, NODE_PRESERVE_SYMLINKS=1). */
-const preserving =
-  process.env.NODE_PRESERVE_SYMLINKS === "1" ||
-  flagSet(processNodeArgs(), "--preserve-symlinks") ||
-  flagSet(processNodeArgs(), "--preserve-symlinks-main");
 let ownDistReal: string | undefined;
 
 /**
@@ -90,7 +87,7 @@ let ownDistReal: string | undefined;
  */
 export function javaScriptTarget(path: string): string | undefined {
   if (!inNodeModules(path)) return path;
-  if (!preserving) return undefined;
+  if (!preservingSymlinks) return undefined;
   let real: string;
   try {
     real = realpathSync(path);
@@ -99,6 +96,25 @@ export function javaScriptTarget(path: string): string | undefined {
     return undefined; // Node reports a file it cannot read itself
   }
   return inNodeModules(real) || real.startsWith(ownDistReal) ? undefined : real;
+}
+
+/**
+ * How a linked file that Node names by its link (`named`, under `--preserve-symlinks`) and the
+ * hook compiles at its real path (`real`) resolves its bare imports: as Node does, from the
+ * link's folder — `node_modules` folders of the link's path, in Node's order, given as the
+ * compile's module folders — not from the real folder (attack35 F04: a workspace package's
+ * `import "dep"` was decided on `packages/node_modules/dep` while Node loaded the app's `dep`).
+ * `undefined`: the file is not such a link.
+ */
+export function linkResolve(named: string, real: string): HostResolve | undefined {
+  if (named === real) return undefined;
+  const modules: string[] = [];
+  for (let dir = dirname(named); ; dir = dirname(dir)) {
+    if (!dir.endsWith(`${sep}node_modules`)) modules.push(join(dir, "node_modules"));
+    if (dirname(dir) === dir) break;
+  }
+  const own = processResolve();
+  return { alias: own?.alias ?? [], conditions: own?.conditions ?? [], modules };
 }
 
 function toText(source: LoadResult["source"]): string | undefined {
@@ -123,12 +139,21 @@ function asFormat(format: string | null | undefined): Format | undefined {
  * (`createRequire(__filename)`, on its first line so the source map's lines stay right); under
  * Node's CommonJS loader that is the `require` it had.
  */
-function loaded(path: string, node: LoadResult | undefined, offThread = false): LoadResult | undefined {
+function loaded(
+  path: string,
+  node: LoadResult | undefined,
+  offThread = false,
+  resolve?: HostResolve,
+): LoadResult | undefined {
   let c: ReturnType<typeof compileFile>;
   if (node !== undefined) {
     const format = asFormat(node.format);
     if (format === undefined) return undefined; // JSON, WASM, …: not ours
-    c = compileFile(path, { sourceMaps: "inline", hint: format }, toText(node.source));
+    c = compileFile(
+      path,
+      { sourceMaps: "inline", hint: format, ...(resolve ? { resolve } : {}) },
+      toText(node.source),
+    );
     if (c.code === null) {
       // Left to Node as it is, with its warnings (a call SA204 keeps plain). Not from Node's
       // hooks thread for a CommonJS file Node gave no source: Node runs such a file with its
@@ -183,7 +208,7 @@ export function loadSync(url: string, context: LoadContext, next: Next<LoadConte
   if (path === undefined) return next(url, context);
   if (isTypeScript(path)) return loaded(path, undefined) as LoadResult;
   const node = next(url, context);
-  return loaded(path, node) ?? node;
+  return loaded(path, node, false, linkResolve(fileURLToPath(url), path)) ?? node;
 }
 
 // ——— asynchronous (module.register: Node's hooks thread) ———
@@ -227,5 +252,5 @@ export async function load(
   if (path === undefined) return next(url, context);
   if (isTypeScript(path)) return loaded(path, undefined) as LoadResult;
   const node = await next(url, context);
-  return loaded(path, node, true) ?? node;
+  return loaded(path, node, true, linkResolve(fileURLToPath(url), path)) ?? node;
 }

@@ -9,12 +9,15 @@
  */
 import Module from "node:module";
 import { compileFile, OWN_DIST } from "./compile.js";
-import { javaScriptTarget, typeScriptAlternatives } from "./hooks.js";
+import { javaScriptTarget, linkResolve, typeScriptAlternatives } from "./hooks.js";
 import { printWarnings } from "./warnings.js";
 
 interface CjsModule {
-  _compile(code: string, filename: string): unknown;
+  _compile(code: string, filename: string, format?: "module"): unknown;
 }
+
+/** Node can `require()` an ES module (20.19+ and 22.12+ by default; off with `--no-experimental-require-module`). */
+const requireModule = (process.features as { require_module?: boolean }).require_module === true;
 type Handler = (module: CjsModule, filename: string) => void;
 interface ModuleInternals {
   _extensions: Record<string, Handler>;
@@ -39,12 +42,23 @@ export function installRequireHook(): void {
     M._extensions[ext] = (module, filename) => {
       const path = filename.startsWith(OWN_DIST) ? undefined : javaScriptTarget(filename);
       if (path !== undefined) {
-        const c = compileFile(path, { sourceMaps: "inline" });
+        const resolve = linkResolve(filename, path);
+        const c = compileFile(path, { sourceMaps: "inline", ...(resolve ? { resolve } : {}) });
         // Left to Node's handler as it is, with its warnings (a call SA204 keeps plain).
         if (c.code === null) printWarnings(c.warnings);
         if (c.code !== null && c.format === "commonjs") {
           printWarnings(c.warnings);
           module._compile(c.code, filename);
+          return;
+        }
+        // An ES module reached by `require()` (Node 20.19+: require(esm); `.mjs`, a `.js` of a
+        // `"type": "module"` package or one Node detects as ESM) is loaded by this handler, not
+        // by the hooks: given to Node's `_compile` as the module it is, compiled, as the
+        // analysis of its importers expected (attack35 F10: left to Node, its calls gave a
+        // Promise, and its importer's `loadSync` was undefined).
+        if (c.code !== null && c.format === "module" && requireModule) {
+          printWarnings(c.warnings);
+          module._compile(c.code, filename, "module");
           return;
         }
       }

@@ -234,6 +234,47 @@ describe("node --import smartasync/register", () => {
     }
   });
 
+  it("resolves a linked package's bare imports from its link under --preserve-symlinks, as Node does (attack35 F04)", () => {
+    // wlib (real folder linked/wlib) imports "dep": Node under --preserve-symlinks loads the
+    // app's dep (async load, a manifest), without the flag linked/node_modules/dep (plain sync
+    // load). The hook compiles wlib at its real path and decided "dep" from there both times.
+    const dir = join(scratch, "preserve-symlinks-deps");
+    const files: Record<string, string> = {
+      "app/package.json": '{ "name": "app", "type": "module" }',
+      "app/main.js": 'import { run } from "wlib";\nrun();\n',
+      "app/node_modules/dep/package.json":
+        '{ "name": "dep", "type": "module", "exports": "./index.js", "smartasync": { "manifest": "./smartasync.manifest.json" } }',
+      "app/node_modules/dep/index.js":
+        'export async function load(x) { return "async-dep:" + x; }\nexport function loadSync(x) { return "async-dep:" + x; }\n',
+      "app/node_modules/dep/smartasync.manifest.json":
+        '{"version":1,"files":{"index.js":{"load":{"name":"load","kind":"async","variant":"loadSync","syncStrategy":"inline","params":[{"use":"value"}]}}}}',
+      "linked/node_modules/dep/package.json": '{ "name": "dep", "type": "module", "exports": "./index.js" }',
+      "linked/node_modules/dep/index.js": 'export function load(x) { return "sync-dep:" + x; }\n',
+      "linked/wlib/package.json": '{ "name": "wlib", "type": "module", "exports": "./index.js" }',
+      "linked/wlib/index.js":
+        'import { load } from "dep";\nexport function run() { const v = load(1); console.log(typeof v, v); }\n',
+    };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(join(dir, f, ".."), { recursive: true });
+      writeFileSync(join(dir, f), text);
+    }
+    symlinkSync(root, join(dir, "app/node_modules/smartasync"), "dir");
+    symlinkSync("../../linked/wlib", join(dir, "app/node_modules/wlib"), "dir");
+    const cache = join(scratch, "cache-preserve-deps"); // one cache for both: each keeps its own entry
+    for (const run of ["cold", "warm"]) {
+      const kept = node(
+        join(dir, "app"),
+        ["--preserve-symlinks", "--import", "smartasync/register", "main.js"],
+        cache,
+      );
+      expect(kept.stderr, run).toBe("");
+      expect(kept.stdout, run).toBe("string async-dep:1\n");
+      const followed = node(join(dir, "app"), ["--import", "smartasync/register", "main.js"], cache);
+      expect(followed.stderr, run).toBe("");
+      expect(followed.stdout, run).toBe("string sync-dep:1\n");
+    }
+  });
+
   it.skipIf(Number(process.versions.node.split(".")[0]) > 22)(
     'reads a script of a package without "type" as Node\'s --experimental-default-type says (attack34 F10)',
     () => {
@@ -264,6 +305,81 @@ describe("node --import smartasync/register", () => {
       }
     },
   );
+
+  it.skipIf(!(process.features as { require_module?: boolean }).require_module)(
+    "compiles an ES module that require() loads: .mjs, a .js of a type-module folder, a detected one (attack35 F10)",
+    () => {
+      // Node 20 loads require(esm) with its CommonJS loader's handler, not the hooks: the module
+      // ran as written (its own call gave a Promise) and a `.cjs` importer's `loadSync` was undefined.
+      const dir = join(scratch, "require-esm");
+      mkdirSync(join(dir, "node_modules"), { recursive: true });
+      mkdirSync(join(dir, "m"));
+      symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+      writeFileSync(join(dir, "package.json"), '{ "name": "require-esm" }');
+      writeFileSync(join(dir, "m/package.json"), '{ "type": "module" }');
+      const lib =
+        '// @smartasync\nasync function load(x) { return "v" + x; }\nexport function run() { const v = load(1); console.log(typeof v, v); }\n';
+      for (const f of ["lib.mjs", "m/lib.js", "detect.js"]) writeFileSync(join(dir, f), lib);
+      writeFileSync(
+        join(dir, "a.mjs"),
+        '// @smartasync\nexport async function load(x) { return "v" + x; }\n',
+      );
+      writeFileSync(
+        join(dir, "calls.cjs"),
+        'const { load } = require("./a.mjs");\nfunction main() { const v = load(1); console.log(typeof v, v); }\nmain();\n',
+      );
+      for (const f of ["lib.mjs", "m/lib.js", "detect.js"])
+        writeFileSync(join(dir, `main-${f.replace("/", "-")}.cjs`), `require("./${f}").run();\n`);
+      for (const f of ["main-lib.mjs.cjs", "main-m-lib.js.cjs", "main-detect.js.cjs", "calls.cjs"]) {
+        const r = node(dir, ["--import", "smartasync/register", f], join(scratch, "cache-require-esm"), {
+          SMARTASYNC_CACHE: "0",
+        });
+        expect(r.stderr, f).not.toContain("Error");
+        expect(r.stdout, f).toBe("string v1\n");
+        expect(r.status, f).toBe(0);
+      }
+    },
+  );
+
+  it("reads a project file that links into node_modules as the plain code Node loads at its real path: SA204 (attack35 F06)", () => {
+    // Node loads src/vendor.js at node_modules/lib/index.js, which the hook leaves as it is: the
+    // importer called `loadSync` (no such export); with symlinks preserved the link is compiled.
+    const dir = join(scratch, "link-into-node-modules");
+    mkdirSync(join(dir, "node_modules/lib"), { recursive: true });
+    mkdirSync(join(dir, "src"));
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "package.json"), '{ "name": "app", "type": "module" }');
+    writeFileSync(
+      join(dir, "node_modules/lib/package.json"),
+      '{ "name": "lib", "type": "module", "exports": "./index.js" }',
+    );
+    writeFileSync(
+      join(dir, "node_modules/lib/index.js"),
+      '// @smartasync\nexport async function load(x) { return "lib:" + x; }\n',
+    );
+    symlinkSync("../node_modules/lib/index.js", join(dir, "src/vendor.js"));
+    writeFileSync(
+      join(dir, "src/main.js"),
+      'import { load } from "./vendor.js";\nfunction main() { const v = load(1); console.log(typeof v); }\nmain();\n',
+    );
+    const plain = node(
+      dir,
+      ["--import", "smartasync/register", "src/main.js"],
+      join(scratch, "cache-link-nm"),
+    );
+    expect(plain.stdout).toBe("object\n");
+    expect(plain.stderr).toMatch(
+      /^smartasync: src\/main\.js:\d+:\d+: warning SA204: .*a link into node_modules/,
+    );
+    expect(plain.status).toBe(0);
+    const kept = node(
+      dir,
+      ["--preserve-symlinks", "--import", "smartasync/register", "src/main.js"],
+      join(scratch, "cache-link-nm-preserved"),
+    );
+    expect(kept.stderr).toBe("");
+    expect(kept.stdout).toBe("string\n");
+  });
 
   it("reads a workspace package as the project's source; an annotated installed package without a manifest is SA204 (attack33 F03)", () => {
     // npm workspaces: node_modules/@m/lib is a link to packages/lib, whose "exports" is its
@@ -986,6 +1102,25 @@ describe("node --import smartasync/register", () => {
       );
       expect(r.stdout).toBe("object\n");
     }
+  });
+
+  it("says why it cannot compile under node --no-addons, not SWC's raw binding error (attack35 F05)", () => {
+    const dir = join(scratch, "no-addons");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
+    writeFileSync(
+      join(dir, "main.js"),
+      "// @smartasync\nasync function load(x) { return x * 2; }\nfunction run() { return load(21) + 1; }\nconsole.log(run());\n",
+    );
+    const r = node(
+      dir,
+      ["--no-addons", "--import", "smartasync/register", "main.js"],
+      join(scratch, "cache-no-addons"),
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("smartasync/register cannot compile under `node --no-addons`");
   });
 
   it("writes nothing with SMARTASYNC_CACHE=0", () => {

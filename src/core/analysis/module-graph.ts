@@ -48,6 +48,7 @@ import {
   resolveWithoutPaths,
   selfReferenceMiss,
   uninstalledPackage,
+  WITHOUT_CONDITION,
 } from "../resolve.js";
 import type { FunctionKind } from "../strategy.js";
 import type { ParsedFile } from "./analyse.js";
@@ -984,6 +985,14 @@ export class ModuleGraph {
       if (sameForImporters(facts, other)) continue;
       const file = (x: Resolution | undefined): string =>
         reachedName(x, from) ?? (x?.kind === "package" ? x.name : "no file");
+      if (condition.startsWith(WITHOUT_CONDITION)) {
+        const name = condition.slice(WITHOUT_CONDITION.length);
+        const flag = name === "node-addons" ? "node --no-addons" : "node --no-experimental-require-module";
+        return {
+          ...EMPTY_FACTS,
+          problem: `leads to ${file(base)} under Node's "${name}" condition and to ${file(r)} when the program runs without it (${flag}), which give different smartasync functions, and the build cannot tell how the program runs; point both branches at files compiled from one source, or import the file by a relative path`,
+        };
+      }
       return {
         ...EMPTY_FACTS,
         problem: `leads to ${file(r)} under the "${condition}" condition and to ${file(base)} without it (its package.json conditions), which give different smartasync functions, and the build cannot tell which conditions the program runs with (node --conditions, a bundler's conditions); give them in smartasync's resolve.conditions option (the CLI's --conditions; smartasync/register and the bundler plugins pass theirs on), point every condition at files compiled from one source, or import the file by a relative path`,
