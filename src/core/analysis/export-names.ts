@@ -1,7 +1,14 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FIELD, packageTargets } from "../module-facts.js";
-import { type HostResolve, hostPackageEntry, isLocalSpecifier, resolveImport } from "../resolve.js";
+import {
+  type HostResolve,
+  hostPackageEntry,
+  isLocalSpecifier,
+  pathsMapped,
+  resolveImport,
+  resolveWithoutPaths,
+} from "../resolve.js";
 import type { ParseModule } from "./module-graph.js";
 import { builtinName, NodeOrigins } from "./node-origin.js";
 import type { Node } from "./tree.js";
@@ -66,12 +73,34 @@ export function exportNamesOf(
   settings?: HostResolve,
 ): ExportNames | undefined {
   let r: ReturnType<typeof resolveImport>;
+  let node: ReturnType<typeof resolveImport>;
   try {
     r = resolveImport(specifier, from, "import", settings);
+    // tsconfig.json `paths` are the type checker's unless the host follows them: Node loads what
+    // the specifier names without them, so a twin counts where both files export it. Read from
+    // `paths` alone, `findSync` of lib/src was called where Node loads dist/ without it, a
+    // TypeError (attack35 F15; fixture twins/by-name-tsconfig-paths).
+    node =
+      r && settings?.tsconfigPaths !== true && pathsMapped(specifier, from)
+        ? resolveWithoutPaths(specifier, from, "import", settings)
+        : undefined;
   } catch {
     return undefined;
   }
   if (!r) return undefined;
+  const mapped = namesOfResolved(parse, r, from, settings);
+  if (node === undefined || mapped === undefined) return mapped;
+  const unmapped = namesOfResolved(parse, node, from, settings);
+  return unmapped && both(mapped, unmapped);
+}
+
+/** exportNamesOf for a resolution made. */
+function namesOfResolved(
+  parse: ParseModule,
+  r: NonNullable<ReturnType<typeof resolveImport>>,
+  from: string,
+  settings: HostResolve | undefined,
+): ExportNames | undefined {
   if (r.kind !== "package") return namesOfFile(parse, r.path, 0);
   if (r.packageJson[MANIFEST_FIELD] !== undefined) return undefined;
   // A dual package: what `import` reaches and what `require` reaches may differ, and the build
@@ -98,6 +127,10 @@ function both(a: ExportNames, b: ExportNames): ExportNames {
     commonjs: a.commonjs && b.commonjs,
     // Visibly a Node function where either entry says so: twin-by-name.ts then looks closer.
     node: new Map([...a.node, ...b.node]),
+    // Hidden from an importer where either entry hides it (attack35 F07).
+    ...(a.esHidden || b.esHidden
+      ? { esHidden: new Set([...(a.esHidden ?? []), ...(b.esHidden ?? [])]) }
+      : {}),
   };
 }
 
