@@ -228,3 +228,64 @@ describe("the Babel plugin under the user's Babel", () => {
     }
   });
 });
+
+/**
+ * attack35 F08: a map comment followed by another comment (`//# sourceURL=x.js`, a linter's note)
+ * still names the map, as Node and plain SWC read it; `smartasync/swc` dropped it for an edited
+ * file. attack35 F12: a map's `sources` are URLs, `orig/app%20x.ts` names `orig/app x.ts` (the
+ * form `build` writes): register named the escaped one, a file that does not exist, in stack
+ * traces.
+ */
+describe("comments after the map comment; escaped sources", () => {
+  it("a comment after the map comment does not hide it; code after it does", () => {
+    const url = (text: string) => lastMapComment(text)?.url ?? null;
+    expect(url("x;\n//# sourceMappingURL=a.js.map\n//# sourceURL=x.js\n")).toBe("a.js.map");
+    expect(url("x;\n//# sourceMappingURL=a.js.map\n// end")).toBe("a.js.map");
+    expect(url("x;\n//# sourceMappingURL=a.js.map\n/* end */\n/* more\n */\n")).toBe("a.js.map");
+    expect(url("x;\n//# sourceMappingURL=a.js.map\n/* end */ y;\n")).toBeNull();
+    expect(url("x;\n//# sourceMappingURL=a.js.map\n/* end\n")).toBeNull();
+    expect(url("x;\n//# sourceMappingURL=a.js.map\n// end\ny;\n")).toBeNull();
+  });
+
+  it("smartasync/swc: an edited file whose map comment has `//# sourceURL=` after it keeps its map", () => {
+    const dir = tree("map-comment-then-comment", {
+      "package.json": '{ "name": "p", "type": "module" }\n',
+      "orig/app.ts": ORIGINAL,
+      "src/a.js": `${body(true)}//# sourceMappingURL=a.js.map\n//# sourceURL=a.js\n`,
+      "src/a.js.map": mapOf(true, "a.js.map"),
+    });
+    const file = join(dir, "src/a.js");
+    const r = swcTransform(readFileSync(file, "utf8"), {
+      filename: file,
+      swcrc: false,
+      configFile: false,
+      sourceMaps: true,
+      jsc: { parser: { syntax: "ecmascript" }, target: "es2022" },
+    });
+    expect(r.code).toContain("loadSync(2)");
+    const at = traced(r.code, r.map!, dirname(file), "loadSync(2)");
+    expect(at).toEqual({ source: join(dir, "orig/app.ts"), line: CALL_LINE });
+  });
+
+  it("register: an escaped source (`app%20x.ts`) is named as the file it is (`app x.ts`)", () => {
+    const map = JSON.parse(mapOf(true, "a.js.map")) as { sources: string[] };
+    const dir = tree("escaped-sources-register", {
+      "package.json": '{ "name": "p", "type": "module" }\n',
+      "orig/app x.ts": ORIGINAL,
+      "src/a.js": `${body(true)}//# sourceMappingURL=a.js.map\n`,
+      "src/a.js.map": JSON.stringify({ ...map, sources: ["../orig/app%20x.ts"] }),
+      "main.mjs": 'import { run } from "./src/a.js";\ntry { run(); } catch (e) { console.log(e.stack); }\n',
+    });
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(ROOT, join(dir, "node_modules/smartasync"), "dir");
+    const r = spawnSync(process.execPath, ["--import", "smartasync/register", join(dir, "main.mjs")], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, SMARTASYNC_CACHE_DIR: join(dir, ".cache"), NODE_OPTIONS: "" },
+    });
+    expect(r.stderr).toBe("");
+    const frame = r.stdout.split("\n").find((l) => l.includes("loadSync"));
+    expect(frame, r.stdout).toContain(`${join(dir, "orig/app x.ts")}:${THROW_LINE}:`);
+  });
+});

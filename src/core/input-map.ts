@@ -28,9 +28,26 @@ export function namedInputMap(
   }
 }
 
+/** An escaped separator: `%2F` decodes to no path segment of the name (as map-comment.ts reads it). */
+const ESCAPED_SEPARATOR = /%2f|%5c/i;
+
+/**
+ * A map's source (a URL relative to the map) as the path it names: `main%20x.ts` is `main x.ts`,
+ * as Node reads it and as `build` writes it. Register named `main%20x.ts` in stack traces, a file
+ * that does not exist (attack35 F12). A `%` that decodes to no path (`100%.ts`, `%2F`) stays.
+ */
+function unescaped(s: string): string {
+  if (!s.includes("%") || ESCAPED_SEPARATOR.test(s)) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /**
  * The map's `sources` made relative to `to` (a folder) from the folder `from` the map is relative
- * to, its path `sourceRoot` folded in; URLs (`webpack://…`) and a URL `sourceRoot` stay as they are.
+ * to, its path `sourceRoot` folded in, escapes decoded (`main%20x.ts` names `main x.ts`); URLs (`webpack://…`) and a URL `sourceRoot` stay as they are.
  * Text that is no JSON map comes back unchanged (the caller decides what an unreadable map is).
  */
 export function rebaseSources(text: string, from: string, to: string): string {
@@ -43,10 +60,11 @@ export function rebaseSources(text: string, from: string, to: string): string {
   if (typeof map !== "object" || map === null || !Array.isArray(map.sources)) return text;
   const root = typeof map.sourceRoot === "string" ? map.sourceRoot : "";
   if (!isPathLike(root)) return text;
-  if (from === to && root === "") return text;
+  const escaped = map.sources.some((s: unknown) => typeof s === "string" && s.includes("%"));
+  if (from === to && root === "" && !escaped) return text;
   const sources = map.sources.map((s: unknown) =>
     typeof s === "string" && isPathLike(s) && !isAbsolute(s)
-      ? relative(to, resolve(from, root, s))
+      ? relative(to, resolve(from, unescaped(root), unescaped(s)))
           .split(sep)
           .join("/")
       : s,

@@ -10,8 +10,9 @@
  * (test/source-maps-escaped.test.ts). The rules (docs/swc.md, "Which map a file names"):
  * - the comment is the text's last `sourceMappingURL=`, and counts only as a comment at the end
  *   of the text: `//#`, `//@`, `/*# … *\/` or `/*@ … *\/`, blanks after the sigil, nothing but
- *   white space after it (a mention in a string, or a comment with code after it, names no map:
- *   what SWC reads too);
+ *   white space and comments after it (a mention in a string, or a comment with code after it,
+ *   names no map: what SWC reads too; `//# sourceURL=x.js` after it does not hide it: attack35
+ *   F08);
  * - the URL is the run of characters after `=` up to white space (or a quote: a comment that ends
  *   in a quote is the end of a string, and names no map);
  * - `data:application/json` (or `text/json`), base64 or escaped: the map is that text;
@@ -83,8 +84,34 @@ export function lastMapComment(text: string): MapComment | undefined {
     if (!text.startsWith("*/", end)) return undefined;
     end += 2;
   }
-  for (let i = end; i < text.length; i++) if (!isRegexSpace(text.charCodeAt(i))) return undefined;
+  if (!onlyComments(text, end)) return undefined;
   return { url, start: sigil - 3, end };
+}
+
+/**
+ * Whether `text` from `i` holds nothing but white space and comments: a map comment followed by
+ * another comment (`//# sourceURL=x.js`, a linter's note) still names the map, as Node and SWC
+ * read it; `smartasync/swc` dropped the map of an edited file there (attack35 F08).
+ */
+function onlyComments(text: string, i: number): boolean {
+  while (i < text.length) {
+    if (isRegexSpace(text.charCodeAt(i))) i++;
+    else if (text.startsWith("//", i)) {
+      while (
+        i < text.length &&
+        text[i] !== "\n" &&
+        text[i] !== "\r" &&
+        text[i] !== "\u2028" &&
+        text[i] !== "\u2029"
+      )
+        i++;
+    } else if (text.startsWith("/*", i)) {
+      const close = text.indexOf("*/", i + 2);
+      if (close < 0) return false;
+      i = close + 2;
+    } else return false;
+  }
+  return true;
 }
 
 /**

@@ -784,8 +784,8 @@ function tsPaths(dir: string): TsPaths | null {
   const cached = witness === undefined ? caches.tsconfig.get(dir) : undefined;
   if (cached !== undefined) return cached;
   let found: TsPaths | null = null;
-  const file = join(dir, "tsconfig.json");
-  if (isFile(file)) {
+  const file = configIn(dir);
+  if (file !== undefined) {
     try {
       const co = tsCompilerOptions(file, dir, 0);
       if (co.paths)
@@ -802,8 +802,21 @@ function tsPaths(dir: string): TsPaths | null {
 }
 
 /**
- * The tsconfig.json files `tsPaths` reads for a bare import from `fromDir`: one per folder from
- * `fromDir` upward to the first that exists (one created closer changes the answer), then the
+ * A folder's config: its tsconfig.json, else its jsconfig.json — as esbuild, Bun, TypeScript's
+ * editor service and vite-tsconfig-paths read them. Reading tsconfig.json alone, an esbuild
+ * bundle followed jsconfig.json's `paths` to a smartasync file while the analysis took Node's
+ * plain one: sync code got a Promise (attack35 F11; fixture modules/jsconfig-paths).
+ */
+function configIn(dir: string): string | undefined {
+  const ts = join(dir, "tsconfig.json");
+  if (isFile(ts)) return ts;
+  const js = join(dir, "jsconfig.json");
+  return isFile(js) ? js : undefined;
+}
+
+/**
+ * The tsconfig.json (and jsconfig.json) files `tsPaths` reads for a bare import from `fromDir`: both
+ * names in each folder from `fromDir` upward to the first that has one (one created closer changes the answer), then the
  * bases that one `extends`, as deep as it reads them. For the hosts that keep a module's output
  * between builds (unplugin/cached-modules.ts: attack28 F08, a `paths` edit in a base under
  * webpack's persistent cache).
@@ -812,10 +825,12 @@ export function tsconfigFiles(fromDir: string): string[] {
   caches = cachesFor(fromDir);
   const files: string[] = [];
   let dir = fromDir;
+  let file: string | undefined;
   for (;;) {
-    const file = join(dir, "tsconfig.json");
-    files.push(file);
-    if (isFile(file)) break;
+    // Both names: a tsconfig.json created beside a jsconfig.json takes its place.
+    files.push(join(dir, "tsconfig.json"), join(dir, "jsconfig.json"));
+    file = configIn(dir);
+    if (file !== undefined) break;
     const up = dirname(dir);
     if (up === dir) return files;
     dir = up;
@@ -835,7 +850,7 @@ export function tsconfigFiles(fromDir: string): string[] {
       chain(baseFile, depth + 1);
     }
   };
-  chain(files[files.length - 1]!, 0);
+  chain(file, 0);
   return files;
 }
 
@@ -1699,6 +1714,15 @@ export function pathsMapped(specifier: string, from: string): boolean {
   const fromDir = dirname(from);
   caches = cachesFor(fromDir);
   return viaPaths(specifier, fromDir) !== undefined;
+}
+
+/** The name of the config whose `paths` apply to `from`: tsconfig.json or jsconfig.json (configIn). */
+export function pathsConfigName(from: string): string {
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    const file = configIn(dir);
+    if (file !== undefined) return basename(file);
+    if (dirname(dir) === dir) return "tsconfig.json";
+  }
 }
 
 /**

@@ -76,9 +76,11 @@ export interface ImportedCallee {
   path: string[];
   /**
    * How the module was reached: a default import leads to `module.exports` of a CommonJS module
-   * only, where an ES module's default export is one value (twins by name read this).
+   * only, where an ES module's default export is one value (twins by name read this). "es": a
+   * named or namespace import, which sees of a CommonJS module only the names Node's export
+   * scanner finds (attack35 F07).
    */
-  via?: "default";
+  via?: "default" | "es";
 }
 
 // fs/promises functions whose fs.*Sync twin takes the same arguments and returns the same

@@ -1,7 +1,14 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MANIFEST_FIELD, packageTargets } from "../module-facts.js";
-import { type HostResolve, hostPackageEntry, isLocalSpecifier, resolveImport } from "../resolve.js";
+import {
+  type HostResolve,
+  hostPackageEntry,
+  isLocalSpecifier,
+  pathsMapped,
+  resolveImport,
+  resolveWithoutPaths,
+} from "../resolve.js";
 import type { ParseModule } from "./module-graph.js";
 import { builtinName, NodeOrigins } from "./node-origin.js";
 import type { Node } from "./tree.js";
@@ -24,6 +31,14 @@ export interface ExportNames {
    * pair of them is not taken for twins by name (attack26 F07).
    */
   node: ReadonlyMap<string, string>;
+  /**
+   * CommonJS exports Node's export scanner (cjs-module-lexer) does not find, which an ES module's
+   * named or namespace import therefore does not see: a getter of another form than
+   * `get: function () { return x; }` or `get() { return x.y; }` (`get: () => x`), a descriptor
+   * with other keys, and the properties of `module.exports = { … }` after the first whose value
+   * is no plain name (attack35 F07).
+   */
+  esHidden?: ReadonlySet<string>;
   /**
    * How an ES module's text binds its exports, for `exportOrigin`: absent for CommonJS (its
    * exports are properties, not bindings).
@@ -58,12 +73,34 @@ export function exportNamesOf(
   settings?: HostResolve,
 ): ExportNames | undefined {
   let r: ReturnType<typeof resolveImport>;
+  let node: ReturnType<typeof resolveImport>;
   try {
     r = resolveImport(specifier, from, "import", settings);
+    // tsconfig.json `paths` are the type checker's unless the host follows them: Node loads what
+    // the specifier names without them, so a twin counts where both files export it. Read from
+    // `paths` alone, `findSync` of lib/src was called where Node loads dist/ without it, a
+    // TypeError (attack35 F15; fixture twins/by-name-tsconfig-paths).
+    node =
+      r && settings?.tsconfigPaths !== true && pathsMapped(specifier, from)
+        ? resolveWithoutPaths(specifier, from, "import", settings)
+        : undefined;
   } catch {
     return undefined;
   }
   if (!r) return undefined;
+  const mapped = namesOfResolved(parse, r, from, settings);
+  if (node === undefined || mapped === undefined) return mapped;
+  const unmapped = namesOfResolved(parse, node, from, settings);
+  return unmapped && both(mapped, unmapped);
+}
+
+/** exportNamesOf for a resolution made. */
+function namesOfResolved(
+  parse: ParseModule,
+  r: NonNullable<ReturnType<typeof resolveImport>>,
+  from: string,
+  settings: HostResolve | undefined,
+): ExportNames | undefined {
   if (r.kind !== "package") return namesOfFile(parse, r.path, 0);
   if (r.packageJson[MANIFEST_FIELD] !== undefined) return undefined;
   // A dual package: what `import` reaches and what `require` reaches may differ, and the build
@@ -90,6 +127,10 @@ function both(a: ExportNames, b: ExportNames): ExportNames {
     commonjs: a.commonjs && b.commonjs,
     // Visibly a Node function where either entry says so: twin-by-name.ts then looks closer.
     node: new Map([...a.node, ...b.node]),
+    // Hidden from an importer where either entry hides it (attack35 F07).
+    ...(a.esHidden || b.esHidden
+      ? { esHidden: new Set([...(a.esHidden ?? []), ...(b.esHidden ?? [])]) }
+      : {}),
   };
 }
 
@@ -136,6 +177,7 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
   const names = new Set<string>();
   const async = new Set<string>();
   const node = new Map<string, string>();
+  const esHidden = new Set<string>();
   const origins = new NodeOrigins(program.body);
   /** An export and the Node function its value visibly is, if any (the last write wins). */
   const add = (name: string, origin: string | undefined): void => {
@@ -251,13 +293,23 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
             replaced = true;
             names.clear();
             node.clear();
+            esHidden.clear();
             const right = e.right as Node;
             if (right.type === "ObjectExpression") {
+              // Node's scanner reads the literal's keys until a value that is no plain name.
+              let scanned = true;
               for (const p of right.properties as Node[]) {
                 if (p.type !== "ObjectProperty" && p.type !== "ObjectMethod") continue;
                 const k = keyOf(p.key as Node, p.computed);
                 if (k !== undefined)
                   add(k, p.type === "ObjectProperty" ? origins.of(p.value as Node) : undefined);
+                const plain = p.type === "ObjectProperty" && !p.computed && p.value.type === "Identifier";
+                if (
+                  k !== undefined &&
+                  (!scanned || p.computed || (p.type === "ObjectMethod" && (p.async || p.generator)))
+                )
+                  esHidden.add(k);
+                if (!plain) scanned = false;
               }
             }
             break;
@@ -268,6 +320,7 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
             if (obj && k !== undefined && (obj === "module.exports" || !replaced)) {
               commonjs = true;
               add(k, origins.of(e.right as Node));
+              esHidden.delete(k);
             }
           }
         } else if (e.type === "CallExpression") {
@@ -287,6 +340,8 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
             if (obj && (obj === "module.exports" || !replaced)) {
               commonjs = true;
               if (key.value !== "__esModule") add(key.value, undefined);
+              if (scannedDescriptor(e.arguments[2] as Node | undefined)) esHidden.delete(key.value);
+              else esHidden.add(key.value);
             }
           }
         }
@@ -296,7 +351,65 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
         break;
     }
   }
-  return { names, async, commonjs, node, ...(commonjs || opaque ? {} : { links: { own, indirect, stars } }) };
+  return {
+    names,
+    async,
+    commonjs,
+    node,
+    ...(commonjs && esHidden.size > 0 ? { esHidden } : {}),
+    ...(commonjs || opaque ? {} : { links: { own, indirect, stars } }),
+  };
+}
+
+/** `x`, `x.y` or `x["y"]`: what a getter Node's export scanner reads may return. */
+function isPlainRead(n: Node | null | undefined): boolean {
+  if (!n) return false;
+  if (n.type === "Identifier") return true;
+  return (
+    n.type === "MemberExpression" &&
+    n.object.type === "Identifier" &&
+    (n.computed ? n.property.type === "StringLiteral" : n.property.type === "Identifier")
+  );
+}
+
+/** A getter body `{ return <plain read>; }`, with no parameters. */
+function plainGetter(params: Node[], body: Node): boolean {
+  if (params.length > 0 || body.type !== "BlockStatement" || body.body.length !== 1) return false;
+  const only = body.body[0] as Node;
+  return only.type === "ReturnStatement" && isPlainRead(only.argument as Node | null);
+}
+
+/**
+ * Whether Node's export scanner (cjs-module-lexer, checked against it) finds an
+ * `Object.defineProperty(exports, "x", D)` export: D is `{ value: … }` or
+ * `{ get: function () { return a.b; } }` / `{ get() { return a; } }`, with `enumerable: true`
+ * before it or not. Any other descriptor (`get: () => f`, `writable: true`) hides the name from
+ * an ES importer, though `require()` gets it (attack35 F07).
+ */
+function scannedDescriptor(d: Node | undefined): boolean {
+  if (d?.type !== "ObjectExpression") return false;
+  const props = d.properties as Node[];
+  let i = 0;
+  const keyName = (p: Node): string | undefined =>
+    (p.type === "ObjectProperty" || p.type === "ObjectMethod") && !p.computed && p.key.type === "Identifier"
+      ? p.key.name
+      : undefined;
+  const first = props[0];
+  if (
+    first?.type === "ObjectProperty" &&
+    keyName(first) === "enumerable" &&
+    first.value.type === "BooleanLiteral" &&
+    first.value.value === true
+  )
+    i = 1;
+  if (props.length !== i + 1) return false;
+  const p = props[i] as Node;
+  if (p.type === "ObjectProperty" && keyName(p) === "value") return true;
+  if (p.type === "ObjectProperty" && keyName(p) === "get" && p.value.type === "FunctionExpression")
+    return !p.value.async && !p.value.generator && plainGetter(p.value.params, p.value.body);
+  if (p.type === "ObjectMethod" && p.kind === "method" && keyName(p) === "get")
+    return !p.async && !p.generator && plainGetter(p.params, p.body);
+  return false;
 }
 
 /**

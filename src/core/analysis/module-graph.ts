@@ -40,6 +40,7 @@ import {
   hostPackageEntry,
   isLocalSpecifier,
   type LoadKind,
+  pathsConfigName,
   pathsMapped,
   type Resolution,
   resolveImport,
@@ -942,7 +943,7 @@ export class ModuleGraph {
     if (sameForImporters(facts, other) && other.problem === undefined) return undefined;
     const file = (x: Resolution | undefined): string =>
       reachedName(x, from) ?? (x?.kind === "package" ? `the package ${x.name}` : "no file");
-    return `is mapped by tsconfig.json "paths" to ${file(base)}, while Node (and a bundler without a tsconfig-paths plugin), which ignores "paths", loads ${file(node)}: they give different smartasync functions; if the program runs where "paths" are followed (tsx, Bun, esbuild bundling, vite-tsconfig-paths, SWC's jsc.paths), say so in smartasync's resolve.tsconfigPaths option, else build the package with smartasync (smartasync build, a manifest) so both give the same functions, or import the file by a relative path`;
+    return `is mapped by ${pathsConfigName(from)} "paths" to ${file(base)}, while Node (and a bundler without a tsconfig-paths plugin), which ignores "paths", loads ${file(node)}: they give different smartasync functions; if the program runs where "paths" are followed (tsx, Bun, esbuild bundling, vite-tsconfig-paths, SWC's jsc.paths), say so in smartasync's resolve.tsconfigPaths option, else build the package with smartasync (smartasync build, a manifest) so both give the same functions, or import the file by a relative path`;
   }
 
   /**

@@ -80,6 +80,11 @@ export function twinByName(ctx: Ctx, imported: ImportedCallee): ResolvedTwin | u
   if (!found) return undefined;
   const twin = `${found.name}${ctx.options.syncSuffix}`;
   if (!found.exports.names.has(found.name) || !found.exports.names.has(twin)) return undefined;
+  // An ES import of a CommonJS module sees the names Node's export scanner finds, not every
+  // property: `Object.defineProperty(exports, "findSync", { get: () => findSync })` is none of
+  // them, and the twin, read from the module's namespace (a default import's too), was
+  // `undefined` there (attack35 F07; fixture twins/by-name-cjs-hidden).
+  if (imported.via !== undefined && found.exports.esHidden?.has(twin)) return undefined;
   // `export async function xSync`: named like a twin, visibly not one.
   if (found.exports.async.has(twin)) return undefined;
   if (nodeMismatch(found.exports, found.name, twin)) return undefined;
@@ -98,6 +103,14 @@ export function twinSuggestion(
   const name = imported.path[0]!;
   const twin = `${name}${ctx.options.syncSuffix}`;
   const found = exportsOf(ctx, imported);
+  // A twin an import cannot see is no suggestion: the `twins` entry would read it as undefined
+  // (a pair of Node's own functions is said to be one first: fixture twins/by-name-node-functions).
+  const mismatched = found?.exports.names.has(name) && nodeMismatch(found.exports, name, twin);
+  if (imported.via !== undefined && found?.exports.esHidden?.has(twin) && !mismatched)
+    return {
+      entry: `{ ${JSON.stringify(imported.module)}: { ${JSON.stringify(name)}: { "module": "…", "name": "…" } } }`,
+      sameModule: `${imported.module} sets ${twin} in a form Node's CommonJS export scanner does not read (a getter such as \`get: () => ${twin}\`), so an import does not see it, only require() does`,
+    };
   const has = (found?.exports.names.has(twin) ?? false) && !found?.exports.async.has(twin);
   // An `xSync` that is Node's own function of another result is not suggested either.
   const mismatch =

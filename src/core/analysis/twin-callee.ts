@@ -186,11 +186,11 @@ function follow(
     if ((ctx.tree.parent(b) as t.ImportDeclaration).importKind === "type") return undefined;
     if (b.type === "ImportSpecifier") {
       const name = b.imported.type === "Identifier" ? b.imported.name : b.imported.value;
-      return { module: source, path: [name, ...members] };
+      return { module: source, path: [name, ...members], via: "es" };
     }
     return b.type === "ImportDefaultSpecifier"
       ? { module: source, path: members, via: "default" }
-      : { module: source, path: members };
+      : { module: source, path: members, via: "es" };
   }
   if (b.type !== "VariableDeclarator" || binding.kind !== "const" || !b.init) return undefined;
   // const fs = require("fs"); const fsp = fs.promises
