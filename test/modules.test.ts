@@ -129,6 +129,37 @@ describe("cross-module facts", () => {
     expect(graph.facts.reads).toBe(reads + 1);
   });
 
+  it("sees an installed file edited twice within RACY_MS at the same size and mtime (review: annotatedThrough)", () => {
+    const options = { root: join(dir, "racy-annotated") };
+    const pkg = join(dir, "racy-annotated/node_modules/lib");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "package.json"), '{ "name": "lib", "type": "module" }\n');
+    const index = join(pkg, "index.js");
+    // The same size: only the first comment differs.
+    writeFileSync(index, "// not-smart!!\nexport async function load(x) { return x; }\n");
+    const stamp = new Date();
+    utimesSync(index, stamp, stamp);
+    const entry = join(dir, "racy-annotated/main.js");
+    const src = 'import { load } from "lib";\nexport function run() { return load(1); }\n';
+    const codes = (): string[] => {
+      const r = babel.transformSync(src, {
+        filename: entry,
+        cwd: dir,
+        babelrc: false,
+        configFile: false,
+        plugins: [[smartasync, options]],
+      })!;
+      const meta = r.metadata as unknown as { smartasync: { diagnostics: { code: string }[] } };
+      return meta.smartasync.diagnostics.map((d) => d.code);
+    };
+    expect(codes()).toEqual([]);
+    writeFileSync(index, "// @smartasync\nexport async function load(x) { return x; }\n");
+    utimesSync(index, stamp, stamp);
+    // A stamp this young names no text: the file is read again, its annotation seen (SA204: an
+    // installed package without a manifest whose file holds @smartasync).
+    expect(codes()).toEqual(["SA204"]);
+  });
+
   it("resolves again what a file of an installed package imports once the package changes", () => {
     const options = { root: join(dir, "m2") };
     const pkg = join(dir, "m2/node_modules/shop");

@@ -313,7 +313,7 @@ export function kindOf(path: string): string {
 export { RACY_MS };
 
 /** Whether `st` was this recent when read (`RACY_MS`); a stamp in the future is too. */
-function young(st: { mtimeMs: number; ctimeMs: number }): boolean {
+export function young(st: { mtimeMs: number; ctimeMs: number }): boolean {
   return Date.now() - Math.max(st.mtimeMs, st.ctimeMs) < RACY_MS;
 }
 

@@ -27,6 +27,7 @@ import {
   UNINSTALLED,
   UNREADABLE,
   uninstalledViaResolver,
+  young,
 } from "../module-facts.js";
 import type { Options } from "../options.js";
 import { emptyReport } from "../report.js";
@@ -373,7 +374,9 @@ function annotatedFile(path: string, runtime: string): boolean {
   } catch {
     value = false;
   }
-  annotatedFiles.set(key, { size: st.size, mtimeMs: st.mtimeMs, value });
+  // A stamp under RACY_MS old does not name the text read under it (a second edit of the same
+  // size within the clock's step): asked again next time, as the facts cache does.
+  if (!young(st)) annotatedFiles.set(key, { size: st.size, mtimeMs: st.mtimeMs, value });
   return value;
 }
 
@@ -459,9 +462,10 @@ const walks = new BoundedMap<
   }
 >(256);
 
-function statStamp(path: string): [number, number] | undefined {
+/** A file's size and mtime; `young` where the stamp is too recent to stand for its text (RACY_MS). */
+function statStamp(path: string): [number, number, boolean] | undefined {
   const st = statSync(path, { throwIfNoEntry: false });
-  return st ? [st.size, st.mtimeMs] : undefined;
+  return st ? [st.size, st.mtimeMs, young(st)] : undefined;
 }
 
 /**
@@ -483,6 +487,7 @@ function annotatedThrough(entry: string, options: Options): string | undefined {
     return kept.found;
   const packages = new Map<string, string | undefined>();
   const files: [string, number, number][] = [];
+  let racy = false;
   const seen = new Set<string>();
   const note = (file: string): void => {
     const dir = packageFolderOf(file);
@@ -492,6 +497,7 @@ function annotatedThrough(entry: string, options: Options): string | undefined {
     }
     const now = statStamp(file);
     if (now) files.push([file, now[0], now[1]]);
+    if (now?.[2]) racy = true;
   };
   let found: string | undefined;
   const visit = (file: string, depth: number): void => {
@@ -508,8 +514,9 @@ function annotatedThrough(entry: string, options: Options): string | undefined {
   // The entry is stamped by itself too: a package's own package.json need not change with it.
   const own = statStamp(entry);
   if (own) files.push([entry, own[0], own[1]]);
+  if (own?.[2]) racy = true;
   visit(entry, 0);
-  walks.set(key, { stamps: [...packages], files, found });
+  if (!racy) walks.set(key, { stamps: [...packages], files, found });
   return found;
 }
 
