@@ -624,7 +624,9 @@ describe("node --import smartasync/register", () => {
     expect(esm.stdout).toBe("43\n");
     const cjs = node(dual, ["--import", "smartasync/register", "main.cjs"], join(scratch, "cache-f04-cjs"));
     expect(cjs.stderr).toContain("SA204");
-    expect(cjs.stderr).toContain("lead this load under its conditions to packages/lib/dist/cjs/index.cjs");
+    expect(cjs.stderr).toContain(
+      'leads this load under its conditions (its package.json "exports") to packages/lib/dist/cjs/index.cjs',
+    );
     expect(cjs.stdout).toBe("[object Promise]1\n");
 
     // The same package installed, its CommonJS side built by smartasync too, into its own folder

@@ -595,12 +595,12 @@ function reachedFacts(r: Resolution & { kind: "package" }, options: Options): Mo
     // build without their variants, not a plain module — SA204, as for a linked copy (attack35
     // F03; fixture modules/package-dual-plain-build).
     if (entry !== plainEntry(r) && hasFacts(factsFromManifest(r.name, r.dir, r.subpath, r.packageJson)))
-      return { ...EMPTY_FACTS, problem: undescribedBuild(r.name, entry) };
+      return { ...EMPTY_FACTS, problem: undescribedBuild(r.name, r.packageJson, entry) };
     return facts;
   }
   return {
     ...EMPTY_FACTS,
-    problem: `is the package ${r.name}, whose smartasync manifest${named === undefined ? "" : ` (${named})`} does not describe ${entry}, the file this load reaches under its conditions (its package.json "exports"), and that file holds @smartasync functions; build it with smartasync build too (the manifest written beside it is read), or point that condition at files the manifest describes`,
+    problem: `is the package ${r.name}, whose smartasync manifest${named === undefined ? "" : ` (${named})`} does not describe ${entry}, the file this load reaches ${leadBy(r.packageJson)}, and that file holds @smartasync functions; build it with smartasync build too (the manifest written beside it is read), or point ${pointed(r.packageJson)} at files the manifest describes`,
   };
 }
 
@@ -609,8 +609,23 @@ function reachedFacts(r: Resolution & { kind: "package" }, options: Options): Mo
  * does not describe and that holds no `@smartasync` function, where the manifest gives the plain
  * import's file some: installed (reachedFacts) or linked (ofImportAs) alike.
  */
-function undescribedBuild(name: string, shown: string): string {
-  return `is the package ${name}, whose "exports" lead this load under its conditions to ${shown}, a file its smartasync manifest does not describe and that holds no @smartasync function, while the manifest gives smartasync functions to the file a plain import reaches; build that file with smartasync build too, or point that condition at files the manifest describes`;
+function undescribedBuild(name: string, packageJson: Record<string, unknown>, shown: string): string {
+  return `is the package ${name}, which leads this load ${leadBy(packageJson)} to ${shown}, a file its smartasync manifest does not describe and that holds no @smartasync function, while the manifest gives smartasync functions to the file a plain import reaches; build that file with smartasync build too, or point ${pointed(packageJson)} at files the manifest describes`;
+}
+
+/**
+ * How a package leads a load to its file, as a report says it: its `"exports"` under the load's
+ * conditions, or its legacy `"main"` (read as a URL by an import, a path by a require()).
+ */
+function leadBy(packageJson: Record<string, unknown>): string {
+  return packageJson.exports === undefined
+    ? 'through its package.json "main"'
+    : 'under its conditions (its package.json "exports")';
+}
+
+/** What a report asks the package's author to point at other files (`leadBy`). */
+function pointed(packageJson: Record<string, unknown>): string {
+  return packageJson.exports === undefined ? '"main"' : "that condition";
 }
 
 /** The `./`-less path, from the package folder, of the file a plain `import` of the subpath reaches. */
@@ -1061,7 +1076,7 @@ export class ModuleGraph {
       if (hasFacts(factsFromManifest(pkg.name, pkg.dir, pkg.subpath, pkg.packageJson)))
         return {
           ...EMPTY_FACTS,
-          problem: undescribedBuild(pkg.name, reachedName(r, from) ?? r.path),
+          problem: undescribedBuild(pkg.name, pkg.packageJson, reachedName(r, from) ?? r.path),
         };
     }
     if (facts.problem === UNREADABLE) {
