@@ -101,12 +101,16 @@ export interface HostResolve {
   tsconfigPaths?: boolean;
 }
 
-/** Whether `h` resolves as Node does (no alias, condition or field of a host's own). */
+/**
+ * Whether `h` resolves as Node does (no alias, condition or field of a host's own). Conditions
+ * Node matches by default that a flag may turn off (`SWITCHABLE`), listed by a host that knows
+ * they are on (smartasync/register, running the program itself), leave it Node's.
+ */
 function nodeLike(h: HostResolve | undefined): boolean {
   return (
     !h ||
     (h.alias.length === 0 &&
-      h.conditions.length === 0 &&
+      h.conditions.every((c) => SWITCHABLE.has(c) && CONDITIONS.import.has(c)) &&
       h.mainFields === undefined &&
       h.extensions === undefined &&
       h.browserField !== true &&
@@ -138,7 +142,9 @@ let host: HostResolve | undefined;
 const hostKeys = new WeakMap<HostResolve, string>();
 
 export function hostKey(h: HostResolve | undefined): string {
-  if (nodeLike(h) || !h) return "";
+  if (!h) return "";
+  // Node's own switchable conditions known on decide `"imports"` branches (conditionsOf).
+  if (nodeLike(h)) return h.conditions.length ? `node:${h.conditions.join(",")}` : "";
   let k = hostKeys.get(h);
   if (k === undefined) {
     k = JSON.stringify(h);

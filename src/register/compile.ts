@@ -34,7 +34,22 @@ export function useCompiler(module: typeof Transform): void {
   compiler = module;
 }
 
+/**
+ * Whether this Node can `require()` an ES module (Node >= 20.19, >= 22.12; off under
+ * `--no-experimental-require-module`). Without it the compiler half is loaded by `import()`
+ * where a thread can wait for it (hooks.ts `initialize`), and the synchronous in-thread hooks
+ * are not used (index.ts).
+ */
+export const REQUIRE_ESM = (process.features as { require_module?: boolean }).require_module === true;
+
 function loadCompiler(): typeof Transform {
+  if (compiler === undefined && !REQUIRE_ESM)
+    // The `require` hook of a Node that cannot require() an ES module: the compiler (an ES module
+    // with @swc/core) cannot be loaded synchronously here. Said, not Node's ERR_REQUIRE_ESM from
+    // inside smartasync.
+    throw new Error(
+      "smartasync/register cannot compile a file that require() loads while Node runs with `--no-experimental-require-module`: its compiler is an ES module, which this thread cannot load synchronously then. Run without that flag, import the file instead, or build with `smartasync build` and run the output",
+    );
   try {
     compiler ??= require("./transform.js") as typeof Transform;
   } catch (e) {

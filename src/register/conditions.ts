@@ -93,10 +93,19 @@ export function processDefaultType(): Format | undefined {
 
 let kept: HostResolve | undefined;
 
-/** This process's conditions as a `resolve` option (read once: they do not change while it runs). */
+/**
+ * This process's conditions as a `resolve` option (read once: they do not change while it runs).
+ * Node's own conditions that a flag turns off are listed where this process has them on: the
+ * program runs on this very Node, so an `"imports"` branch under `module-sync` (on where Node can
+ * `require()` an ES module and `--no-experimental-require-module` is not given) or `node-addons`
+ * (register cannot run under `--no-addons`) is followed as Node follows it, not SA204.
+ */
 export function processResolve(): HostResolve | undefined {
   if (kept === undefined) {
-    const conditions = [...new Set(conditionsIn(processNodeArgs()))];
+    const own: string[] = [];
+    if (!flagSet(processNodeArgs(), "--no-addons")) own.push("node-addons");
+    if ((process.features as { require_module?: boolean }).require_module === true) own.push("module-sync");
+    const conditions = [...new Set([...conditionsIn(processNodeArgs()), ...own])];
     kept = { alias: [], conditions };
   }
   return kept.conditions.length ? kept : undefined;

@@ -9,7 +9,7 @@ import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTypelessDefault } from "../core/package-type.js";
 import type { HostResolve } from "../core/resolve.js";
-import { compileFile, OWN_DIST } from "./compile.js";
+import { compileFile, OWN_DIST, REQUIRE_ESM, useCompiler } from "./compile.js";
 import { processDefaultType, processResolve } from "./conditions.js";
 import { type Format, inNodeModules, isJavaScript, isTypeScript, preservingSymlinks } from "./format.js";
 import { printWarnings, quietThread } from "./warnings.js";
@@ -148,10 +148,13 @@ function loaded(
   let c: ReturnType<typeof compileFile>;
   if (node !== undefined) {
     const format = asFormat(node.format);
-    if (format === undefined) return undefined; // JSON, WASM, …: not ours
+    // No format yet: a `.js` of a package without "type" that `require()` loads on Node 22+
+    // (Node detects its syntax after this hook; attack35 F10 there): detected as Node would.
+    const undecided = (node.format === undefined || node.format === null) && isJavaScript(path);
+    if (format === undefined && !undecided) return undefined; // JSON, WASM, …: not ours
     c = compileFile(
       path,
-      { sourceMaps: "inline", hint: format, ...(resolve ? { resolve } : {}) },
+      { sourceMaps: "inline", ...(format ? { hint: format } : {}), ...(resolve ? { resolve } : {}) },
       toText(node.source),
     );
     if (c.code === null) {
@@ -219,8 +222,11 @@ export interface HooksData {
   quiet?: boolean;
 }
 
-export function initialize(data: HooksData | undefined): void {
+export async function initialize(data: HooksData | undefined): Promise<void> {
   if (data?.quiet) quietThread();
+  // This thread waits for what it loads: without require(esm) (`--no-experimental-require-module`)
+  // the compiler half is loaded here, as compile.ts's `require` cannot.
+  if (!REQUIRE_ESM) useCompiler(await import("./transform.js"));
 }
 
 export async function resolve(

@@ -16,7 +16,7 @@ import * as nodeModule from "node:module";
 import { isMainThread, workerData } from "node:worker_threads";
 import { assertPeer } from "../core/peers.js";
 import { WORKER_IMPORT_ENV, WORKER_KEY } from "../runtime/internal.cjs";
-import { useCompiler } from "./compile.js";
+import { REQUIRE_ESM, useCompiler } from "./compile.js";
 import { type HooksData, loadSync, resolveSync } from "./hooks.js";
 import { installRequireHook } from "./require-hook.js";
 import type * as Transform from "./transform.js";
@@ -42,7 +42,9 @@ export function install(): HookPath {
   const quiet = !isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_KEY] === true;
   if (quiet) quietThread();
   let path: HookPath;
-  if (typeof registerHooks === "function") {
+  // Synchronous hooks need the compiler loaded synchronously, by require(esm): where Node runs
+  // without it (`--no-experimental-require-module`), the hooks thread's asynchronous hooks.
+  if (typeof registerHooks === "function" && REQUIRE_ESM) {
     // In-thread hooks would also see the compiler's own modules load: load it before them.
     useCompiler(nodeModule.createRequire(import.meta.url)("./transform.js") as typeof Transform);
     registerHooks({ resolve: resolveSync, load: loadSync });

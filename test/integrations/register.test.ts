@@ -1106,6 +1106,47 @@ describe("node --import smartasync/register", () => {
     }
   });
 
+  it("follows node-addons and module-sync branches as this Node runs them: it is the program's Node (attack35 F05)", () => {
+    // A build that cannot tell how the program runs keeps these calls plain with SA204 (fixture
+    // modules/conditions-switchable); register runs the program itself and knows.
+    const dir = join(scratch, "switchable");
+    cpSync(join(root, "fixtures/modules/conditions-switchable"), dir, {
+      recursive: true,
+      filter: (f) => !/output\.|report\.json|stdout\.txt/.test(f),
+    });
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    writeFileSync(join(dir, "req.cjs"), 'require("./plain.cjs");\n');
+    writeFileSync(join(dir, "plain.cjs"), "module.exports = 1;\n");
+    const cache = join(scratch, "cache-switchable");
+    const on = node(dir, ["--import", "smartasync/register", "input.js"], cache);
+    expect(on.stderr).toBe("");
+    expect(on.stdout).toBe("addons plain:1\nsync plain:2\nself plain:3\nsame async:4\n");
+    // `module-sync` off: a condition this Node does not match. Register passes only the
+    // conditions it knows on, so this branch stays SA204 (safe: the call is plain), and the
+    // program still loads — it crashed in smartasync's own require() of its compiler.
+    const off = node(
+      dir,
+      ["--no-experimental-require-module", "--import", "smartasync/register", "input.js"],
+      cache,
+    );
+    expect(off.status).toBe(0);
+    expect(off.stderr).toMatch(
+      /SA204: `viaSync\(\)` \(line 12\) is called through the imported module "#sync"/,
+    );
+    expect(off.stdout).toBe("addons plain:1\nsync Promise { <pending> }\nself plain:3\nsame async:4\n");
+    // A file require() loads cannot be compiled then (the compiler is an ES module): said.
+    const req = node(
+      dir,
+      ["--no-experimental-require-module", "--import", "smartasync/register", "req.cjs"],
+      cache,
+    );
+    expect(req.status).not.toBe(0);
+    expect(req.stderr).toContain(
+      "smartasync/register cannot compile a file that require() loads while Node runs with `--no-experimental-require-module`",
+    );
+  });
+
   it("says why it cannot compile under node --no-addons, not SWC's raw binding error (attack35 F05)", () => {
     const dir = join(scratch, "no-addons");
     mkdirSync(join(dir, "node_modules"), { recursive: true });
