@@ -42,7 +42,7 @@ export function useCompiler(module: typeof Transform): void {
  */
 export const REQUIRE_ESM = (process.features as { require_module?: boolean }).require_module === true;
 
-function loadCompiler(): typeof Transform {
+export function loadCompiler(): typeof Transform {
   if (compiler === undefined && !REQUIRE_ESM)
     // The `require` hook of a Node that cannot require() an ES module: the compiler (an ES module
     // with @swc/core) cannot be loaded synchronously here. Said, not Node's ERR_REQUIRE_ESM from

@@ -16,10 +16,10 @@ import * as nodeModule from "node:module";
 import { isMainThread, workerData } from "node:worker_threads";
 import { assertPeer } from "../core/peers.js";
 import { WORKER_IMPORT_ENV, WORKER_KEY } from "../runtime/internal.cjs";
-import { REQUIRE_ESM, useCompiler } from "./compile.js";
+import { loadCompiler, REQUIRE_ESM } from "./compile.js";
+import { flagSet, processNodeArgs } from "./conditions.js";
 import { type HooksData, loadSync, resolveSync } from "./hooks.js";
 import { installRequireHook } from "./require-hook.js";
-import type * as Transform from "./transform.js";
 import { quietThread } from "./warnings.js";
 
 const INSTALLED = Symbol.for("smartasync.register");
@@ -46,7 +46,9 @@ export function install(): HookPath {
   // without it (`--no-experimental-require-module`), the hooks thread's asynchronous hooks.
   if (typeof registerHooks === "function" && REQUIRE_ESM) {
     // In-thread hooks would also see the compiler's own modules load: load it before them.
-    useCompiler(nodeModule.createRequire(import.meta.url)("./transform.js") as typeof Transform);
+    // Not under `node --no-addons`, where SWC cannot load: files compiled before come from the
+    // cache, and a miss says why it cannot compile (compile.ts loadCompiler).
+    if (!flagSet(processNodeArgs(), "--no-addons")) loadCompiler();
     registerHooks({ resolve: resolveSync, load: loadSync });
     path = "registerHooks";
   } else {
