@@ -99,6 +99,21 @@ export interface HostResolve {
    * leads to a file with other smartasync functions, SA204 (attack33 F06).
    */
   tsconfigPaths?: boolean;
+  /**
+   * The `paths` table the host applies itself, in place of the tsconfig.json one (SWC's
+   * `jsc.paths` with its `jsc.baseUrl`): the analysis follows this table, not the one on disk
+   * (attack35 F02: tsconfig.json mapped `@lib/*` to a plain file, `jsc.paths` to a smartasync
+   * one; the output imported the latter while the call stayed as written). Set with
+   * `tsconfigPaths`.
+   */
+  paths?: HostPaths;
+}
+
+/** A `paths` table as the host applies it: patterns and targets as in tsconfig.json. */
+export interface HostPaths {
+  /** The absolute folder the targets are relative to, as the host resolves its base URL. */
+  baseUrl: string;
+  table: Record<string, string[]>;
 }
 
 /** Whether `h` resolves as Node does (no alias, condition or field of a host's own). */
@@ -112,7 +127,8 @@ function nodeLike(h: HostResolve | undefined): boolean {
       h.browserField !== true &&
       !h.modules?.length &&
       !h.resolver &&
-      h.tsconfigPaths !== true)
+      h.tsconfigPaths !== true &&
+      h.paths === undefined)
   );
 }
 
@@ -946,22 +962,48 @@ function tsconfigFile(name: string, dir: string): string | undefined {
 }
 
 function viaPaths(specifier: string, fromDir: string): string | undefined {
-  const cfg = tsPaths(fromDir);
+  const own = host?.paths;
+  const cfg = own ? { baseUrl: own.baseUrl, paths: Object.entries(own.table) } : tsPaths(fromDir);
   if (!cfg) return undefined;
-  for (const [pattern, targets] of cfg.paths) {
-    const star = pattern.indexOf("*");
-    let rest: string | undefined;
-    if (star < 0) rest = pattern === specifier ? "" : undefined;
-    else if (specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1))) {
-      rest = specifier.slice(star, specifier.length - (pattern.length - star - 1));
-    }
-    if (rest === undefined) continue;
-    for (const t of targets) {
-      const hit = asFile(resolvePath(cfg.baseUrl, t.replace("*", rest)));
-      if (hit) return hit;
-    }
+  const match = pathsMatch(cfg.paths, specifier);
+  if (!match) return undefined;
+  for (const t of match.targets) {
+    const hit = asFile(resolvePath(cfg.baseUrl, t.replace("*", match.rest)));
+    if (hit) return hit;
   }
   return undefined;
+}
+
+/**
+ * The pattern of a `paths` table `specifier` takes, as TypeScript, esbuild and SWC choose it: the
+ * pattern equal to it, else among the `prefix*suffix` ones it matches the one with the longest
+ * prefix (`"@lib/x"` takes `"@lib/*"` over `"*"`, whichever comes first); what `*` stands for.
+ */
+function pathsMatch(
+  paths: readonly [pattern: string, targets: string[]][],
+  specifier: string,
+): { targets: string[]; rest: string } | undefined {
+  let best: { targets: string[]; rest: string } | undefined;
+  let bestPrefix = -1;
+  for (const [pattern, targets] of paths) {
+    const star = pattern.indexOf("*");
+    if (star < 0) {
+      if (pattern === specifier) return { targets, rest: "" };
+      continue;
+    }
+    const prefix = pattern.slice(0, star);
+    const suffix = pattern.slice(star + 1);
+    if (
+      prefix.length > bestPrefix &&
+      specifier.length >= prefix.length + suffix.length &&
+      specifier.startsWith(prefix) &&
+      specifier.endsWith(suffix)
+    ) {
+      best = { targets, rest: specifier.slice(star, specifier.length - suffix.length) };
+      bestPrefix = prefix.length;
+    }
+  }
+  return best;
 }
 
 type PackageResolution = Extract<Resolution, { kind: "package" }>;
