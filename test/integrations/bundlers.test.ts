@@ -743,6 +743,57 @@ describe('tsconfig.json "paths", followed where the tool follows them (attack33 
   });
 });
 
+describe("a paths table esbuild is given in place of tsconfig.json's (attack35 F02)", () => {
+  // tsconfig.json maps `@lib/*` to a plain file, the table esbuild is given to an annotated one:
+  // the bundle loads the latter, so the call is its sync variant's.
+  it("esbuild tsconfigRaw (from absWorkingDir, an object or its text) and tsconfig: that table is followed", async () => {
+    const dir = tree("paths-esbuild-given", {
+      "package.json": JSON.stringify({ type: "module" }),
+      "tsconfig.json": JSON.stringify({
+        compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["./src/libA/*"] } },
+      }),
+      "config/tsconfig.b.json": JSON.stringify({
+        compilerOptions: { baseUrl: "../src", paths: { "@lib/*": ["./libB/*"] } },
+      }),
+      "src/libA/x.ts": 'export function load(x: number) { return "sync:" + x; }\n',
+      "src/libB/x.ts": '// @smartasync\nexport async function load(x: number) { return "annotated:" + x; }\n',
+      "src/main.ts": 'import { load } from "@lib/x.js";\nconst v = load(1);\nconsole.log(typeof v, v);\n',
+    });
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(ROOT, join(dir, "node_modules/smartasync"), "dir");
+    const build = async (given: Record<string, unknown>) => {
+      const reports: Report[] = [];
+      const out = await esbuild.build({
+        absWorkingDir: dir,
+        entryPoints: [join(dir, "src/main.ts")],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        outfile: join(dir, "dist/main.js"),
+        external: ["smartasync/runtime"],
+        logLevel: "silent",
+        plugins: [esbuildPlugin({ onReport: (r: Report) => reports.push(r) })],
+        ...given,
+      });
+      expect(out.errors).toEqual([]);
+      const main = reports.find((r) => r.file.endsWith("main.ts"));
+      const r = await run(["dist/main.js"], dir);
+      return [
+        ...(main?.diagnostics.map((d) => d.code) ?? []),
+        ...(main?.calls.map((c) => `${c.target} ${(c as { from?: string }).from}`) ?? []),
+        `${r.stdout}${r.stderr}`,
+      ];
+    };
+    const raw = { compilerOptions: { baseUrl: "./src", paths: { "@lib/*": ["./libB/*"] } } };
+    const followed = ["loadSync src/libB/x.ts", "string annotated:1\n"];
+    expect(await build({ tsconfigRaw: raw })).toEqual(followed);
+    expect(await build({ tsconfigRaw: JSON.stringify(raw) })).toEqual(followed);
+    expect(await build({ tsconfig: "config/tsconfig.b.json" })).toEqual(followed);
+    // The file on disk, for contrast: its plain file, a plain call.
+    expect(await build({})).toEqual(["string sync:1\n"]);
+  });
+});
+
 describe("warnings and errors, in each tool's own channel", () => {
   const files = {
     "src/lib.js": INLINE_LIB,
