@@ -794,6 +794,59 @@ describe("a paths table esbuild is given in place of tsconfig.json's (attack35 F
   });
 });
 
+describe("a linked workspace package under esbuild's preserveSymlinks (attack34 F09)", () => {
+  // node_modules/wlib -> ../packages/wlib: with symlinks kept, esbuild names the package's file
+  // node_modules/wlib/index.js. It is the project's source (its real path is outside
+  // node_modules), so it is compiled: the importer's `loadSync` exists. An installed package
+  // (a real folder under node_modules) stays excluded: SA204, a plain call.
+  it("compiles the linked package's file, decided on its real path; an installed one stays excluded", async () => {
+    const dir = tree("linked-preserve-symlinks-esbuild", {
+      "package.json": JSON.stringify({ name: "app", type: "module" }),
+      "main.js":
+        'import { load } from "wlib";\nimport { load as other } from "installed";\nconst v = load(21);\nconst w = other(1);\nconsole.log("run() =", v + 1, typeof w);\n',
+      "packages/wlib/package.json": JSON.stringify({
+        name: "wlib",
+        version: "1.0.0",
+        type: "module",
+        exports: "./index.js",
+      }),
+      "packages/wlib/index.js": "// @smartasync\nexport async function load(x) { return x * 2; }\n",
+      "node_modules/installed/package.json": JSON.stringify({
+        name: "installed",
+        version: "1.0.0",
+        type: "module",
+        exports: "./index.js",
+      }),
+      "node_modules/installed/index.js": "// @smartasync\nexport async function load(x) { return x; }\n",
+    });
+    symlinkSync(ROOT, join(dir, "node_modules/smartasync"), "dir");
+    symlinkSync("../packages/wlib", join(dir, "node_modules/wlib"), "dir");
+    for (const preserveSymlinks of [false, true]) {
+      const reports: Report[] = [];
+      const out = await esbuild.build({
+        absWorkingDir: dir,
+        entryPoints: [join(dir, "main.js")],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        outfile: join(dir, "out/main.mjs"),
+        external: ["smartasync"],
+        preserveSymlinks,
+        logLevel: "silent",
+        plugins: [esbuildPlugin({ onReport: (r: Report) => reports.push(r) })],
+      });
+      expect(out.errors).toEqual([]);
+      const main = reports.find((r) => r.file.endsWith("main.js"));
+      expect(main?.calls.map((c) => `${c.callee} ${c.target}`)).toEqual(["load loadSync"]);
+      expect(main?.diagnostics.map((d) => `${d.code} ${d.message.includes("installed")}`)).toEqual([
+        "SA204 true",
+      ]);
+      const r = await run(["out/main.mjs"], dir);
+      expect(`${r.stdout}${r.stderr}`).toBe("run() = 43 object\n");
+    }
+  });
+});
+
 describe("warnings and errors, in each tool's own channel", () => {
   const files = {
     "src/lib.js": INLINE_LIB,
