@@ -766,6 +766,8 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         state.client = !config.build.ssr;
         state.library = Boolean(config.build.lib);
         state.hostResolve = viteResolve(config, state.client);
+        // Read by a filter in JavaScript only (Vite with Rollup): Rolldown matches it itself.
+        state.linksKept = config.resolve.preserveSymlinks === true;
         if (state.serve) state.workerHooks = useRegisterInWorkers();
         else state.outputs(viteOutputs(config.build));
       },
@@ -821,6 +823,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       // Read once webpack has applied its defaults (after the plugins), before modules are built.
       compiler.hooks.afterEnvironment.tap("smartasync", () => {
         state.hostResolve = webpackResolve(compiler.options.resolve);
+        state.linksKept = compiler.options.resolve.symlinks === false;
         const node = compiler.options.node;
         const toNode = (mode: unknown) => mode === false || mode === "eval-only";
         const plainNode = node === false || (toNode(node?.__filename) && toNode(node?.__dirname));
