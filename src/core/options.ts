@@ -197,7 +197,9 @@ function checkResolve(value: unknown): HostResolve {
         throw new OptionsError(`\`resolve.tsconfigPaths\` must be true or false, got ${JSON.stringify(v)}`);
       if (v) out.tsconfigPaths = true;
     } else if (k === "paths") {
+      // The host applies a table: `paths` are followed (that one), never the type checker's alone.
       out.paths = checkPaths(v);
+      out.tsconfigPaths = true;
     } else throw new OptionsError(`\`resolve\` has unknown key \`${k}\`; ${RESOLVE_SHAPE}`);
   }
   return out;

@@ -101,7 +101,8 @@ export interface HostResolve {
   tsconfigPaths?: boolean;
   /**
    * The `paths` table the host applies itself, in place of the tsconfig.json one (SWC's
-   * `jsc.paths` with its `jsc.baseUrl`): the analysis follows this table, not the one on disk
+   * `jsc.paths` with its `jsc.baseUrl`, the config of esbuild's `tsconfig` or `tsconfigRaw`
+   * option): the analysis follows this table, not the one on disk
    * (attack35 F02: tsconfig.json mapped `@lib/*` to a plain file, `jsc.paths` to a smartasync
    * one; the output imported the latter while the call stayed as written). Set with
    * `tsconfigPaths`.

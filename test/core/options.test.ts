@@ -101,6 +101,13 @@ describe("validateOptions", () => {
       tsconfigPaths: true,
       paths,
     });
+    // A table the host applies is followed: `tsconfigPaths` with it.
+    expect(validateOptions({ resolve: { paths } }).resolve).toEqual({
+      alias: [],
+      conditions: [],
+      tsconfigPaths: true,
+      paths,
+    });
     for (const bad of [
       { baseUrl: "./app", table: {} },
       { baseUrl: "/abs", table: { "@lib/*": "./src" } },
