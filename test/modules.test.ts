@@ -2,7 +2,8 @@
  * Cross-module facts (DESIGN §3.6): cached by path and mtime, re-read when a file changes, read
  * once for many importers; package manifests round-trip.
  */
-import { mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as babel from "@babel/core";
 import { afterAll, describe, expect, it } from "vitest";
@@ -405,6 +406,97 @@ describe("cross-module facts", () => {
     expect(mapped.smartasync.calls).toMatchObject([{ strategy: "sync-inline", target: "loadSync" }]);
     // SWC itself rewrote the specifier: the output loads lib's source, which has `loadSync`.
     expect(mapped.code).toMatch(/import \{ loadSync \} from "\.\/lib\/src(\/index(\.ts)?)?"/);
+  });
+
+  it("follows SWC's own jsc.paths table (with its baseUrl), not tsconfig.json's (attack35 F02)", () => {
+    // tsconfig.json maps `@lib/*` to plain files, jsc.paths to annotated ones: SWC writes the
+    // latter into the output, so the call must be the sync variant's, through a re-export too.
+    const root = join(dir, "jsc-paths-table");
+    const files: Record<string, string> = {
+      "package.json": JSON.stringify({ type: "module" }),
+      "tsconfig.json": JSON.stringify({
+        compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["./src/libA/*"] } },
+      }),
+      "src/libA/x.ts": 'export function load(x: number) { return "sync:" + x; }\n',
+      "src/libA/y.ts": 'export function load(x: number) { return "sync-y:" + x; }\n',
+      "src/libB/x.ts": '// @smartasync\nexport async function load(x: number) { return "annotated:" + x; }\n',
+      "src/libB/y.ts": 'export { load } from "@lib/x.js";\n',
+      "src/main.ts":
+        'import { load } from "@lib/x.js";\nimport { load as viaY } from "@lib/y.js";\nconsole.log(typeof load(1), load(1), viaY(2));\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, name)), { recursive: true });
+      writeFileSync(join(root, name), text);
+    }
+    // The output imports the runtime (dist/, built by the suite's setup) by its name.
+    mkdirSync(join(root, "node_modules"), { recursive: true });
+    symlinkSync(ROOT, join(root, "node_modules", "smartasync"), "dir");
+    const compileAll = (jsc: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
+      const out: Record<string, { calls: Calls; diagnostics: { code: string }[] }> = {};
+      for (const name of [
+        "src/main.ts",
+        "src/libA/x.ts",
+        "src/libA/y.ts",
+        "src/libB/x.ts",
+        "src/libB/y.ts",
+      ]) {
+        const filename = join(root, name);
+        const r = swcTransformSync(readFileSync(filename, "utf8"), {
+          filename,
+          ...extra,
+          jsc: { parser: { syntax: "typescript" }, target: "es2022", ...jsc },
+          module: { type: "es6" },
+        }) as unknown as { code: string; smartasync: { calls: Calls; diagnostics: { code: string }[] } };
+        const to = join(root, "out", name.replace(/\.ts$/, ".js"));
+        mkdirSync(dirname(to), { recursive: true });
+        writeFileSync(to, r.code);
+        out[name] = r.smartasync;
+      }
+      return out;
+    };
+    const run = () => execFileSync(process.execPath, [join(root, "out/src/main.js")], { encoding: "utf8" });
+    const given = compileAll({ baseUrl: root, paths: { "@lib/*": ["./src/libB/*"] } }, { swcrc: false });
+    expect(given["src/main.ts"]!.diagnostics).toEqual([]);
+    expect(given["src/main.ts"]!.calls).toMatchObject([
+      { strategy: "sync-inline", target: "loadSync" },
+      { strategy: "sync-inline", target: "loadSync" },
+      { strategy: "sync-inline", target: "loadSync" },
+    ]);
+    expect(readFileSync(join(root, "out/src/main.js"), "utf8")).toContain('from "./libB/x.js"');
+    expect(run()).toBe("string annotated:1 annotated:2\n");
+
+    // The same table from a .swcrc, whose relative baseUrl SWC reads from the .swcrc's folder.
+    writeFileSync(
+      join(root, "src/.swcrc"),
+      JSON.stringify({ jsc: { baseUrl: "./libB", paths: { "@lib/*": ["./*"] } } }),
+    );
+    const rc = compileAll({}, { root, swcrc: true, configFile: join(root, "src/.swcrc") });
+    expect(rc["src/main.ts"]!.diagnostics).toEqual([]);
+    expect(rc["src/main.ts"]!.calls).toMatchObject([
+      { target: "loadSync" },
+      { target: "loadSync" },
+      { target: "loadSync" },
+    ]);
+    expect(run()).toBe("string annotated:1 annotated:2\n");
+
+    // The pattern with the longest prefix wins, whichever comes first (as SWC and TypeScript pick).
+    const table = { "*": ["./src/libA/*"], "@lib/*": ["./src/libB/*"] };
+    expect(
+      resolveImport("@lib/x.js", join(root, "src/main.ts"), "import", {
+        alias: [],
+        conditions: [],
+        tsconfigPaths: true,
+        paths: { baseUrl: root, table },
+      }),
+    ).toEqual({ kind: "file", path: join(root, "src/libB/x.ts") });
+
+    // A table leading to the plain files: plain calls, as the output loads.
+    const plain = compileAll(
+      { baseUrl: join(root, "src"), paths: { "@lib/*": ["./libA/*"] } },
+      { swcrc: false },
+    );
+    expect(plain["src/main.ts"]!.calls).toEqual([]);
+    expect(run()).toBe("string sync:1 sync-y:2\n");
   });
 
   it("reads a relative import as Node does, a URL; a require as a path (attack 21, F5)", () => {

@@ -377,7 +377,8 @@ export function withHostResolve<T extends object>(
       !host.browserField &&
       !host.modules?.length &&
       !host.resolver &&
-      !host.tsconfigPaths)
+      !host.tsconfigPaths &&
+      !host.paths)
   )
     return given;
   if ((given as { resolve?: unknown } | undefined)?.resolve !== undefined) return given;
@@ -403,6 +404,9 @@ export function withHostResolve<T extends object>(
   const resolver = host.resolver ?? project?.resolver;
   if (resolver !== undefined) resolve.resolver = resolver;
   if (project?.tsconfigPaths || host.tsconfigPaths) resolve.tsconfigPaths = true;
+  // The table the tool applies is the one its output follows (attack35 F02).
+  const paths = host.paths ?? project?.paths;
+  if (paths) resolve.paths = paths;
   return { ...given, resolve } as T;
 }
 

@@ -1,7 +1,8 @@
+import { isAbsolute } from "node:path";
 import { unknownOption } from "./did-you-mean.js";
 import { escapeControls } from "./escape.js";
 import type { Unproven } from "./inline.js";
-import type { AliasEntry, HostResolve } from "./resolve.js";
+import type { AliasEntry, HostPaths, HostResolve } from "./resolve.js";
 
 /** A sync twin: the export `name` of `module` (default: the awaited API's own module). */
 export interface TwinTarget {
@@ -136,7 +137,7 @@ function checkTwinsByName(value: unknown): TwinsByNameOption {
 }
 
 const RESOLVE_SHAPE =
-  '`resolve` must be { "alias": { "@": "/abs/src" } or [{ "find": "@", "replacement": "/abs/src" }, …], "conditions": ["development", …], "mainFields": ["module", "main"], "extensions": [".js", ".ts", …], "browserField": true, "modules": ["node_modules", "src"], "resolver": "./resolver.cjs", "tsconfigPaths": true }';
+  '`resolve` must be { "alias": { "@": "/abs/src" } or [{ "find": "@", "replacement": "/abs/src" }, …], "conditions": ["development", …], "mainFields": ["module", "main"], "extensions": [".js", ".ts", …], "browserField": true, "modules": ["node_modules", "src"], "resolver": "./resolver.cjs", "tsconfigPaths": true, "paths": { "baseUrl": "/abs/dir", "table": { "@lib/*": ["./src/lib/*"] } } }';
 
 /**
  * `resolve`: `alias` as an object (key → path, in order) or an array of `{ find, replacement }`
@@ -146,7 +147,8 @@ const RESOLVE_SHAPE =
  * without `"exports"` is entered by, `extensions` the extensions tried, in order, `browserField`
  * whether the package.json `"browser"` map is followed (attack28 F06, F12, F11); `modules` the
  * folders a bare specifier is looked for in, `resolver` the host's own resolver, `tsconfigPaths`
- * whether the program runs where tsconfig.json `paths` are followed (attack33 F06)
+ * whether the program runs where tsconfig.json `paths` are followed (attack33 F06), `paths` the
+ * table the host applies in their place (attack35 F02)
  * (core/resolve.ts `HostResolve`).
  */
 function checkResolve(value: unknown): HostResolve {
@@ -194,9 +196,32 @@ function checkResolve(value: unknown): HostResolve {
       if (typeof v !== "boolean")
         throw new OptionsError(`\`resolve.tsconfigPaths\` must be true or false, got ${JSON.stringify(v)}`);
       if (v) out.tsconfigPaths = true;
+    } else if (k === "paths") {
+      // The host applies a table: `paths` are followed (that one), never the type checker's alone.
+      out.paths = checkPaths(v);
+      out.tsconfigPaths = true;
     } else throw new OptionsError(`\`resolve\` has unknown key \`${k}\`; ${RESOLVE_SHAPE}`);
   }
   return out;
+}
+
+/**
+ * `resolve.paths`: the `paths` table the host applies in place of tsconfig.json's, with the
+ * absolute folder its targets are relative to (smartasync/swc gives SWC's `jsc.paths` so).
+ */
+function checkPaths(value: unknown): HostPaths {
+  const shape = `\`resolve.paths\` must be { "baseUrl": "/abs/dir", "table": { "@lib/*": ["./src/lib/*"] } }, got ${JSON.stringify(value)}`;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new OptionsError(shape);
+  const { baseUrl, table, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || typeof baseUrl !== "string" || !isAbsolute(baseUrl))
+    throw new OptionsError(shape);
+  if (typeof table !== "object" || table === null || Array.isArray(table)) throw new OptionsError(shape);
+  const out: Record<string, string[]> = {};
+  for (const [pattern, targets] of Object.entries(table)) {
+    if (!Array.isArray(targets) || targets.some((t) => typeof t !== "string")) throw new OptionsError(shape);
+    out[pattern] = [...(targets as string[])];
+  }
+  return { baseUrl, table: out };
 }
 
 function checkAlias(value: unknown): AliasEntry[] {

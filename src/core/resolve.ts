@@ -99,6 +99,22 @@ export interface HostResolve {
    * leads to a file with other smartasync functions, SA204 (attack33 F06).
    */
   tsconfigPaths?: boolean;
+  /**
+   * The `paths` table the host applies itself, in place of the tsconfig.json one (SWC's
+   * `jsc.paths` with its `jsc.baseUrl`, the config of esbuild's `tsconfig` or `tsconfigRaw`
+   * option): the analysis follows this table, not the one on disk
+   * (attack35 F02: tsconfig.json mapped `@lib/*` to a plain file, `jsc.paths` to a smartasync
+   * one; the output imported the latter while the call stayed as written). Set with
+   * `tsconfigPaths`.
+   */
+  paths?: HostPaths;
+}
+
+/** A `paths` table as the host applies it: patterns and targets as in tsconfig.json. */
+export interface HostPaths {
+  /** The absolute folder the targets are relative to, as the host resolves its base URL. */
+  baseUrl: string;
+  table: Record<string, string[]>;
 }
 
 /**
@@ -116,7 +132,8 @@ function nodeLike(h: HostResolve | undefined): boolean {
       h.browserField !== true &&
       !h.modules?.length &&
       !h.resolver &&
-      h.tsconfigPaths !== true)
+      h.tsconfigPaths !== true &&
+      h.paths === undefined)
   );
 }
 
@@ -888,13 +905,19 @@ const MAX_EXTENDS = 32;
 /** The `baseUrl` and `paths` `file` gives, through its `extends` chain (see tsPaths). */
 function tsCompilerOptions(file: string, configDir: string, depth: number): TsOptions {
   if (depth > MAX_EXTENDS) return {};
-  const json = readJson(file, stripJsonComments) as {
-    extends?: unknown;
-    compilerOptions?: { baseUrl?: unknown; paths?: unknown };
-  };
+  return tsOptionsOf(readJson(file, stripJsonComments) as TsJson, dirname(file), configDir, depth);
+}
+
+interface TsJson {
+  extends?: unknown;
+  compilerOptions?: { baseUrl?: unknown; paths?: unknown };
+}
+
+/** tsCompilerOptions for a config's JSON, read as a file in `dir`. */
+function tsOptionsOf(json: TsJson, dir: string, configDir: string, depth: number): TsOptions {
   const out: TsOptions = {};
   for (const base of extendsOf(json)) {
-    const baseFile = tsconfigFile(base, dirname(file));
+    const baseFile = tsconfigFile(base, dir);
     if (!baseFile) continue;
     const inherited = tsCompilerOptions(baseFile, configDir, depth + 1);
     if (inherited.baseUrl !== undefined) out.baseUrl = inherited.baseUrl;
@@ -904,7 +927,7 @@ function tsCompilerOptions(file: string, configDir: string, depth: number): TsOp
     }
   }
   const co = json.compilerOptions ?? {};
-  const here = (p: string): string => resolvePath(dirname(file), p.split(CONFIG_DIR).join(configDir));
+  const here = (p: string): string => resolvePath(dir, p.split(CONFIG_DIR).join(configDir));
   if (typeof co.baseUrl === "string") out.baseUrl = here(co.baseUrl);
   if (typeof co.paths === "object" && co.paths !== null && !Array.isArray(co.paths)) {
     const paths: Record<string, string[]> = {};
@@ -914,9 +937,33 @@ function tsCompilerOptions(file: string, configDir: string, depth: number): TsOp
           .filter((t): t is string => typeof t === "string")
           .map((t) => t.split(CONFIG_DIR).join(configDir));
     out.paths = { value: paths };
-    out.pathsDir = dirname(file);
+    out.pathsDir = dir;
   }
   return out;
+}
+
+/**
+ * The `paths` table a tool applies from a config it is given instead of the nearest
+ * tsconfig.json (esbuild's `tsconfig` file, or its `tsconfigRaw` read as a file in `dir`, its
+ * working directory: measured with esbuild 0.28), read as TypeScript reads one (tsPaths): no
+ * `paths`, an empty table — the tool applies none. A config that does not read is the tool's error.
+ */
+export function givenConfigPaths(config: { file: string } | { json: unknown; dir: string }): HostPaths {
+  const dir = "file" in config ? dirname(config.file) : config.dir;
+  caches = cachesFor(dir);
+  let co: TsOptions = {};
+  try {
+    if ("file" in config) co = tsCompilerOptions(config.file, dir, 0);
+    else {
+      const json = typeof config.json === "string" ? JSON.parse(stripJsonComments(config.json)) : config.json;
+      if (typeof json === "object" && json !== null) co = tsOptionsOf(json as TsJson, dir, dir, 0);
+    }
+  } catch {
+    co = {};
+  }
+  return co.paths
+    ? { baseUrl: co.baseUrl ?? co.pathsDir ?? dir, table: co.paths.value }
+    : { baseUrl: co.baseUrl ?? dir, table: {} };
 }
 
 /**
@@ -952,22 +999,48 @@ function tsconfigFile(name: string, dir: string): string | undefined {
 }
 
 function viaPaths(specifier: string, fromDir: string): string | undefined {
-  const cfg = tsPaths(fromDir);
+  const own = host?.paths;
+  const cfg = own ? { baseUrl: own.baseUrl, paths: Object.entries(own.table) } : tsPaths(fromDir);
   if (!cfg) return undefined;
-  for (const [pattern, targets] of cfg.paths) {
-    const star = pattern.indexOf("*");
-    let rest: string | undefined;
-    if (star < 0) rest = pattern === specifier ? "" : undefined;
-    else if (specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1))) {
-      rest = specifier.slice(star, specifier.length - (pattern.length - star - 1));
-    }
-    if (rest === undefined) continue;
-    for (const t of targets) {
-      const hit = asFile(resolvePath(cfg.baseUrl, t.replace("*", rest)));
-      if (hit) return hit;
-    }
+  const match = pathsMatch(cfg.paths, specifier);
+  if (!match) return undefined;
+  for (const t of match.targets) {
+    const hit = asFile(resolvePath(cfg.baseUrl, t.replace("*", match.rest)));
+    if (hit) return hit;
   }
   return undefined;
+}
+
+/**
+ * The pattern of a `paths` table `specifier` takes, as TypeScript, esbuild and SWC choose it: the
+ * pattern equal to it, else among the `prefix*suffix` ones it matches the one with the longest
+ * prefix (`"@lib/x"` takes `"@lib/*"` over `"*"`, whichever comes first); what `*` stands for.
+ */
+function pathsMatch(
+  paths: readonly [pattern: string, targets: string[]][],
+  specifier: string,
+): { targets: string[]; rest: string } | undefined {
+  let best: { targets: string[]; rest: string } | undefined;
+  let bestPrefix = -1;
+  for (const [pattern, targets] of paths) {
+    const star = pattern.indexOf("*");
+    if (star < 0) {
+      if (pattern === specifier) return { targets, rest: "" };
+      continue;
+    }
+    const prefix = pattern.slice(0, star);
+    const suffix = pattern.slice(star + 1);
+    if (
+      prefix.length > bestPrefix &&
+      specifier.length >= prefix.length + suffix.length &&
+      specifier.startsWith(prefix) &&
+      specifier.endsWith(suffix)
+    ) {
+      best = { targets, rest: specifier.slice(star, specifier.length - suffix.length) };
+      bestPrefix = prefix.length;
+    }
+  }
+  return best;
 }
 
 type PackageResolution = Extract<Resolution, { kind: "package" }>;

@@ -15,6 +15,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import type { ModuleConfig, ParserConfig, Options as SwcOptions } from "@swc/core";
 import { OptionsError } from "../core/options.js";
+import type { HostPaths } from "../core/resolve.js";
 import { RustRegexError, rustRegExp } from "./rust-regex.js";
 
 /** SWC's `isModule`: `"commonjs"` parses a CommonJS script (top-level `return` allowed). */
@@ -37,17 +38,18 @@ export interface SwcFileConfig {
   /** SWC puts the sources into the map (`inlineSourcesContent`, default true). */
   inlineSourcesContent: boolean;
   /**
-   * SWC rewrites imports by `jsc.paths` (options or `.swcrc`): the output loads what tsconfig.json
-   * `paths` name, so the analysis follows them (attack33 F06, `resolve.tsconfigPaths`).
+   * SWC rewrites imports by `jsc.paths` (options or `.swcrc`): the output loads what that table
+   * names, from `jsc.baseUrl`, so the analysis follows it, not tsconfig.json's (attack33 F06,
+   * attack35 F02; `resolve.tsconfigPaths`, `resolve.paths`). Undefined: no `jsc.paths`.
    */
-  jscPaths: boolean;
+  jscPaths: HostPaths | undefined;
 }
 
 /** The parts of a `.swcrc` entry this module reads; SWC validates the rest itself. */
 interface RcEntry {
   test?: unknown;
   exclude?: unknown;
-  jsc?: { parser?: Partial<ParserConfig>; paths?: unknown };
+  jsc?: { parser?: Partial<ParserConfig>; paths?: unknown; baseUrl?: unknown };
   module?: ModuleConfig;
   isModule?: IsModule;
   sourceMaps?: boolean | string;
@@ -145,13 +147,31 @@ export function readSwcConfig(
     sourceMaps: sourceMaps === true || typeof sourceMaps === "string",
     inlineMap: sourceMaps === "inline",
     inlineSourcesContent: opts.inlineSourcesContent ?? entry.inlineSourcesContent ?? true,
-    jscPaths: hasPaths(opts.jsc?.paths ?? entry.jsc?.paths),
+    jscPaths: jscPaths(opts, entry, configFile),
   };
 }
 
-/** A `jsc.paths` table with at least one entry. */
-function hasPaths(paths: unknown): boolean {
-  return typeof paths === "object" && paths !== null && Object.keys(paths).length > 0;
+/**
+ * The `jsc.paths` table SWC applies, with its base: the options' table else the `.swcrc`'s (a
+ * whole), the options' `jsc.baseUrl` else the `.swcrc`'s, which SWC reads from the `.swcrc`'s
+ * folder (measured with @swc/core 1.16; a relative or missing one in the options, SWC refuses).
+ */
+function jscPaths(opts: SwcOptions, entry: RcEntry, configFile: string | undefined): HostPaths | undefined {
+  const paths: unknown = opts.jsc?.paths ?? entry.jsc?.paths;
+  if (typeof paths !== "object" || paths === null || Object.keys(paths).length === 0) return undefined;
+  const table: Record<string, string[]> = {};
+  for (const [pattern, targets] of Object.entries(paths))
+    if (Array.isArray(targets)) table[pattern] = targets.filter((t): t is string => typeof t === "string");
+  const own = opts.jsc?.baseUrl;
+  const rc = entry.jsc?.baseUrl;
+  const baseUrl =
+    typeof own === "string" && own !== ""
+      ? resolve(own)
+      : typeof rc === "string" && rc !== "" && configFile !== undefined
+        ? resolve(dirname(configFile), rc)
+        : // SWC refuses the file without a base: the folder smartasync reads it from is moot.
+          resolve(opts.root ?? process.cwd());
+  return { baseUrl, table };
 }
 
 /**

@@ -15,7 +15,7 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import remapping from "@jridgewell/remapping";
 import type { Options as SwcOptions, Output as SwcOutput } from "@swc/core";
 import { checkLimits } from "../compile/limits.js";
-import { resolveFileOptions } from "../compile/options.js";
+import { resolveFileOptions, withHostResolve } from "../compile/options.js";
 import { compileFileSync } from "../compile/swc.js";
 import type { CompileRequest, CompileResult } from "../compile/types.js";
 import { escapeControls } from "../core/escape.js";
@@ -27,6 +27,7 @@ import type { ModuleFacts } from "../core/module-facts.js";
 import type { Options as ResolvedOptions } from "../core/options.js";
 import { requirePeer } from "../core/peers.js";
 import type { Report } from "../core/report.js";
+import type { HostPaths } from "../core/resolve.js";
 import { absoluteFilename, excludedBy, readSwcConfig, type SwcFileConfig } from "./config.js";
 import type { EditMap } from "./engine.js";
 import { checksEveryFile, compiledFolder, leftFiles } from "./every-file.js";
@@ -162,15 +163,17 @@ function prepare(src: string, opts: Options | undefined, facts: boolean): Plan {
   let result: CompileResult;
   try {
     config = readSwcConfig(swcOpts, filename);
-    // SWC rewrites imports by `jsc.paths`: the output loads what tsconfig.json `paths` name, so
-    // they are followed, not SA204 (attack33 F06; docs/modules.md).
+    // SWC rewrites imports by `jsc.paths`: the output loads what that table names, so it is
+    // followed, not SA204 (attack33 F06) and not tsconfig.json's (attack35 F02; docs/modules.md),
+    // for this file and the files it imports, which SWC compiles with the same options.
+    const layer = config.jscPaths
+      ? withJscPaths(opts?.smartasync, config.jscPaths, filename)
+      : opts?.smartasync;
     const used =
-      config.jscPaths && !options.resolve.tsconfigPaths
-        ? { ...options, resolve: { ...options.resolve, tsconfigPaths: true } }
-        : options;
+      layer === opts?.smartasync ? options : resolveFileOptions(filename, layer, "opts.smartasync");
     // The compile service's SWC engine (src/compile), with the options and limits settled here.
     result = compileFileSync({
-      ...engineInput(src, filename, used, opts?.smartasync, config, swcOpts, everyFile, codeImports),
+      ...engineInput(src, filename, used, layer, config, swcOpts, everyFile, codeImports),
       facts,
       compiles: compilesOf(swcOpts, compiledFolder(opts), leftFiles(opts)),
     });
@@ -331,6 +334,18 @@ function withoutOwn(opts: Options | undefined): SwcOptions {
   if (!opts) return {};
   const { smartasync: _, ...rest } = opts;
   return rest;
+}
+
+/**
+ * smartasync's options layer with SWC's `jsc.paths` as the `resolve` the host applies
+ * (`tsconfigPaths` and `paths`): on the layer's own `resolve` where it gives one, else over the
+ * project's (withHostResolve), as a bundler's resolution is added.
+ */
+function withJscPaths(given: unknown, paths: HostPaths, filename: string | undefined): unknown {
+  const layer = (typeof given === "object" && given !== null ? given : {}) as { resolve?: object };
+  if (layer.resolve !== undefined || filename === undefined)
+    return { ...layer, resolve: { ...layer.resolve, tsconfigPaths: true, paths } };
+  return withHostResolve(layer, { alias: [], conditions: [], tsconfigPaths: true, paths }, filename);
 }
 
 function engineInput(

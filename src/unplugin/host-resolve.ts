@@ -6,7 +6,7 @@
  * `replacement: null`, so an import through it is SA204 naming the alias, not a silent plain call.
  */
 import { resolve } from "node:path";
-import type { AliasEntry, HostResolve } from "../core/resolve.js";
+import { type AliasEntry, givenConfigPaths, type HostPaths, type HostResolve } from "../core/resolve.js";
 
 /** Node's own conditions: matched anyway (core/resolve.ts), not worth a place in the option. */
 const NODE_CONDITIONS = new Set(["import", "require", "node", "node-addons", "default", "module-sync"]);
@@ -243,16 +243,31 @@ export function esbuildResolve(
     ),
     // A bundle follows the nearest tsconfig.json's `paths` (with `packages: "external"` too,
     // which esbuild applies after them, measured with esbuild 0.28), but an `external` entry
-    // keeps an import as written before they are read, and `tsconfig`/`tsconfigRaw` put another
-    // file's in their place: then they are not known to be followed (attack33 F06). smartasync's
-    // own runtime, often external, is no target of them.
+    // keeps an import as written before they are read: then they are not known to be followed
+    // (attack33 F06). smartasync's own runtime, often external, is no target of them.
     ...(options.bundle === true &&
-    (options.external ?? []).every((e) => e === "smartasync" || e.startsWith("smartasync/")) &&
-    options.tsconfig === undefined &&
-    options.tsconfigRaw === undefined
-      ? { tsconfigPaths: true }
+    (options.external ?? []).every((e) => e === "smartasync" || e.startsWith("smartasync/"))
+      ? { tsconfigPaths: true, ...esbuildPaths(options, cwd) }
       : {}),
   };
+}
+
+/**
+ * The `paths` table esbuild applies in place of the nearest tsconfig.json's: that of the
+ * `tsconfig` file it is given, or of `tsconfigRaw` (an object or its text), whose relative
+ * `baseUrl`, `paths` and `extends` esbuild reads from `absWorkingDir` (measured with esbuild 0.28;
+ * without `paths` there, it applies none). Given both, esbuild refuses the build.
+ */
+function esbuildPaths(
+  options: { absWorkingDir?: string; tsconfig?: string; tsconfigRaw?: unknown },
+  cwd: string,
+): { paths?: HostPaths } {
+  const dir = options.absWorkingDir ?? cwd;
+  if (options.tsconfigRaw !== undefined)
+    return { paths: givenConfigPaths({ json: options.tsconfigRaw, dir }) };
+  if (typeof options.tsconfig === "string")
+    return { paths: givenConfigPaths({ file: resolve(dir, options.tsconfig) }) };
+  return {};
 }
 
 /**

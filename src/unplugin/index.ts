@@ -19,10 +19,10 @@
  * has), webpack an added entry at the top of output.path, esbuild a second build
  * (esbuild-workers.ts); bundles.ts checks the rest.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { PluginBuild } from "esbuild";
 import MagicString from "magic-string";
 import type { EmittedChunk } from "rollup";
@@ -77,6 +77,7 @@ import {
 } from "./esbuild-workers.js";
 import { esbuildResolve, viteResolve, webpackResolve } from "./host-resolve.js";
 import {
+  DEFAULT_EXCLUDE,
   DEFAULT_INCLUDE,
   type PluginOptions,
   type ResolvedPluginOptions,
@@ -132,6 +133,11 @@ class BuildState {
    * `resolve` option (attack26 F11: an import through `@/lib.js` followed, not SA204).
    */
   hostResolve: HostResolve | undefined;
+  /**
+   * The tool names a linked file by its link, not its real path (esbuild's `preserveSymlinks`):
+   * the default `exclude` is then decided on the real path (NodeModulesExclude).
+   */
+  linksKept = false;
   /**
    * Vite: the build is for the browser (no `build.ssr`), as far as the configuration says; each
    * hook asks its environment first (`consumer`), since one dev server serves both.
@@ -241,6 +247,35 @@ class BuildState {
 
 // `[\s\S]`, not `.`: every start succeeds at once (`.*$` retried from each `?`/`#` before a line break).
 const QUERY = /[?#][\s\S]*$/;
+
+/** smartasync's own code (its `src/` or `dist/`): never the project's, however it is linked. */
+const OWN_CODE = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * The default `exclude`, `node_modules`, decided on the file's real path where the tool names a
+ * linked file by its link (`BuildState.linksKept`): a workspace package linked from outside
+ * `node_modules` is the project's source, which the analysis of its importers reads for its
+ * variants, so it is compiled (attack34 F09: with esbuild's `preserveSymlinks`, importers were
+ * rewritten to `loadSync` while the package's file was left alone, and esbuild failed with "No
+ * matching export"). A RegExp, as the tools' filters take, whose `test` their filters call.
+ */
+class NodeModulesExclude extends RegExp {
+  constructor(private readonly state: BuildState) {
+    super(DEFAULT_EXCLUDE.source);
+  }
+
+  override test(id: string): boolean {
+    if (!super.test(id)) return false;
+    if (!this.state.linksKept) return true;
+    let real: string;
+    try {
+      real = realpathSync(id.replace(QUERY, ""));
+    } catch {
+      return true;
+    }
+    return DEFAULT_EXCLUDE.test(real) || real.startsWith(OWN_CODE);
+  }
+}
 /**
  * The plugin's `smartasync` options for a file under Vitest: `mockable` on unless the plugin or
  * the file's project options file sets it (as smartasync/jest does; attack26 F08).
@@ -536,7 +571,12 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         }),
 
     transform: {
-      filter: { id: { include: options.include, exclude: options.exclude } },
+      filter: {
+        id: {
+          include: options.include,
+          exclude: rawOptions?.exclude === undefined ? [new NodeModulesExclude(state)] : options.exclude,
+        },
+      },
       async handler(code, id) {
         if (id.startsWith("\0") || id.includes("\0")) return null;
         const filename = id.replace(QUERY, "");
@@ -726,6 +766,8 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         state.client = !config.build.ssr;
         state.library = Boolean(config.build.lib);
         state.hostResolve = viteResolve(config, state.client);
+        // Read by a filter in JavaScript only (Vite with Rollup): Rolldown matches it itself.
+        state.linksKept = config.resolve.preserveSymlinks === true;
         if (state.serve) state.workerHooks = useRegisterInWorkers();
         else state.outputs(viteOutputs(config.build));
       },
@@ -781,6 +823,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
       // Read once webpack has applied its defaults (after the plugins), before modules are built.
       compiler.hooks.afterEnvironment.tap("smartasync", () => {
         state.hostResolve = webpackResolve(compiler.options.resolve);
+        state.linksKept = compiler.options.resolve.symlinks === false;
         const node = compiler.options.node;
         const toNode = (mode: unknown) => mode === false || mode === "eval-only";
         const plainNode = node === false || (toNode(node?.__filename) && toNode(node?.__dirname));
@@ -879,6 +922,7 @@ export const unplugin: UnpluginInstance<PluginOptions | undefined, false> = crea
         const o = build.initialOptions;
         state.setRoot(o.absWorkingDir ?? process.cwd());
         state.hostResolve = esbuildResolve(o, process.cwd());
+        state.linksKept = o.preserveSymlinks === true;
         // esbuild's `cjs` and `iife` output has no `import.meta`.
         const format = o.format ?? (o.bundle && o.platform === "node" ? "cjs" : o.bundle ? "iife" : "esm");
         state.cjsOutput = format !== "esm";

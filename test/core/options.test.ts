@@ -93,6 +93,30 @@ describe("validateOptions", () => {
     );
   });
 
+  it("validates resolve.paths, the host's own paths table (attack35 F02)", () => {
+    const paths = { baseUrl: "/abs/app", table: { "@lib/*": ["./src/libB/*"] } };
+    expect(validateOptions({ resolve: { tsconfigPaths: true, paths } }).resolve).toEqual({
+      alias: [],
+      conditions: [],
+      tsconfigPaths: true,
+      paths,
+    });
+    // A table the host applies is followed: `tsconfigPaths` with it.
+    expect(validateOptions({ resolve: { paths } }).resolve).toEqual({
+      alias: [],
+      conditions: [],
+      tsconfigPaths: true,
+      paths,
+    });
+    for (const bad of [
+      { baseUrl: "./app", table: {} },
+      { baseUrl: "/abs", table: { "@lib/*": "./src" } },
+      { baseUrl: "/abs", table: [] },
+      { baseUrl: "/abs", table: {}, extra: 1 },
+    ])
+      expect(() => validateOptions({ resolve: { paths: bad } })).toThrow(/`resolve.paths` must be/);
+  });
+
   it("validates resolve: alias candidates, module folders, the host's resolver (attack28 F02/F03)", () => {
     expect(
       validateOptions({
