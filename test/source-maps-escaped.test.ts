@@ -17,7 +17,7 @@ import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import MagicString from "magic-string";
 import { describe, expect, it, vi } from "vitest";
 import smartasync from "../src/babel-plugin/index.js";
-import { namedInputMap } from "../src/core/input-map.js";
+import { namedInputMap, rebaseSources } from "../src/core/input-map.js";
 import { lastMapComment, mapTarget } from "../src/core/map-comment.js";
 import { transformSync as swcTransform } from "../src/swc-plugin/index.js";
 import { cli, ROOT, tree } from "./cli/helpers.js";
@@ -104,6 +104,18 @@ describe("the one reader: which comment, which map", () => {
     expect(url("/*# sourceMappingURL=a.js.map\n")).toBeNull();
     // The last mention decides: an earlier comment is not read past a later mention.
     expect(url('//# sourceMappingURL=a.js.map\n"sourceMappingURL=";\n')).toBeNull();
+  });
+
+  it("reads a map's sources as URLs relative to the map: no query, fragment, `\\` a separator (attack36 F07)", () => {
+    const sources = (list: string[]) =>
+      (
+        JSON.parse(
+          rebaseSources(JSON.stringify({ version: 3, sources: list, mappings: "" }), "/p/out", "/p/out"),
+        ) as { sources: string[] }
+      ).sources;
+    expect(
+      sources(["../ts/lib.ts?v=1", "../ts/lib.ts#frag", "..\\ts\\lib.ts", "../ts/a%23b.ts?x#y"]),
+    ).toEqual(["../ts/lib.ts", "../ts/lib.ts", "../ts/lib.ts", "../ts/a#b.ts"]);
   });
 
   it("reads the URL relative to the file's URL; a malformed escape names the file as written", () => {
