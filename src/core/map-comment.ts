@@ -69,6 +69,18 @@ function isLineEnd(c: number): boolean {
  */
 export function lastMapComment(text: string): MapComment | undefined {
   if (!text.includes(MARK)) return undefined;
+  // `build` asks up to four times per file (which map, refused?, own map?, the comment to drop),
+  // and the tokenizer reads the whole text (about 22 ms a MB): the last answer is kept.
+  if (text === memo.text) return memo.comment;
+  const comment = readLastMapComment(text);
+  memo.text = text;
+  memo.comment = comment;
+  return comment;
+}
+
+const memo: { text?: string; comment?: MapComment } = {};
+
+function readLastMapComment(text: string): MapComment | undefined {
   let found: MapComment | undefined;
   let last = -1;
   for (const start of [...new Set(lineComments(text))].sort((a, b) => a - b)) {
