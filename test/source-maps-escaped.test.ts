@@ -12,12 +12,13 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import vm from "node:vm";
 import * as babel from "@babel/core";
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import MagicString from "magic-string";
 import { describe, expect, it, vi } from "vitest";
 import smartasync from "../src/babel-plugin/index.js";
-import { namedInputMap } from "../src/core/input-map.js";
+import { namedInputMap, rebaseSources } from "../src/core/input-map.js";
 import { lastMapComment, mapTarget } from "../src/core/map-comment.js";
 import { transformSync as swcTransform } from "../src/swc-plugin/index.js";
 import { cli, ROOT, tree } from "./cli/helpers.js";
@@ -88,22 +89,72 @@ function traced(code: string, map: string | object, mapDir: string, needle: stri
 }
 
 describe("the one reader: which comment, which map", () => {
-  it("reads the last comment at the end of the text, `//#`, `//@`, `/*# */`, blanks after it", () => {
+  it("reads the comment Node applies: the last `//#`/`//@` comment, wherever it stands (attack36 F12, F08)", () => {
     const url = (text: string) => lastMapComment(text)?.url ?? null;
     expect(url("x;\n//# sourceMappingURL=a.js.map\n")).toBe("a.js.map");
     expect(url("x;\n//@ sourceMappingURL=a.js.map")).toBe("a.js.map");
     expect(url("x;\n//#\tsourceMappingURL=a.js.map \t\r\n\n")).toBe("a.js.map");
-    expect(url("x;\n/*# sourceMappingURL=a.js.map */\n")).toBe("a.js.map");
-    expect(url("x;\n/*@ sourceMappingURL=a.js.map\n*/")).toBe("a.js.map");
     expect(url("//# sourceMappingURL=old.js.map\nx;\n//# sourceMappingURL=new.js.map\n")).toBe("new.js.map");
-    // Code after it, a mention in a string, no sigil, an empty URL: no map.
-    expect(url("//# sourceMappingURL=a.js.map\nx;\n")).toBeNull();
+    // Code after it does not hide it (F08); a later mention that is no comment does not either (F12).
+    expect(url("//# sourceMappingURL=a.js.map\nvoid 0;\n")).toBe("a.js.map");
+    const good = "x;\n//# sourceMappingURL=a.js.map\n";
+    expect(url(`${good}/* old: //# sourceMappingURL=stale.js.map */\n`)).toBe("a.js.map");
+    expect(url(`${good}/*# sourceMappingURL=stale.js.map */\n`)).toBe("a.js.map");
+    expect(url(`${good}// was: sourceMappingURL=stale.js.map\n`)).toBe("a.js.map");
+    expect(url(`${good}// # sourceMappingURL=stale.js.map\n`)).toBe("a.js.map");
+    expect(url(`${good}//#sourceMappingURL=stale.js.map\n`)).toBe("a.js.map");
+    expect(url(`${good}//#  sourceMappingURL=stale.js.map\n`)).toBe("a.js.map");
+    expect(url(`${good}const s = "//# sourceMappingURL=stale.js.map";\n`)).toBe("a.js.map");
+    expect(url(`${good}const t = \`\n//# sourceMappingURL=stale.js.map\n\`;\n`)).toBe("a.js.map");
+    expect(url(`${good}/*\n//# sourceMappingURL=stale.js.map\n*/\n`)).toBe("a.js.map");
+    expect(url(`${good}//# sourceURL=a.js\n`)).toBe("a.js.map");
+    // A later comment that V8 reads but finds no URL in empties it: no map, as in Node.
+    expect(url(`${good}//# sourceMappingURL=\n`)).toBeNull();
+    expect(url(`${good}//# sourceMappingURL=stale.js.map x\n`)).toBeNull();
+    // Block comments, a mention in a string, no sigil: no map (V8 reads none of them).
+    expect(url("x;\n/*# sourceMappingURL=a.js.map */\n")).toBeNull();
     expect(url('const s = "//# sourceMappingURL=a.js.map";\n')).toBeNull();
     expect(url("// sourceMappingURL=a.js.map\n")).toBeNull();
-    expect(url("//# sourceMappingURL=\n")).toBeNull();
-    expect(url("/*# sourceMappingURL=a.js.map\n")).toBeNull();
-    // The last mention decides: an earlier comment is not read past a later mention.
-    expect(url('//# sourceMappingURL=a.js.map\n"sourceMappingURL=";\n')).toBeNull();
+  });
+
+  it("agrees with V8's own reading (what Node applies) on every form", () => {
+    const good = "x;\n//# sourceMappingURL=a.js.map\n";
+    const texts = [
+      good,
+      `${good}void 0;\n`,
+      `${good}/* old: //# sourceMappingURL=stale.js.map */\n`,
+      `${good}/*# sourceMappingURL=stale.js.map */\n`,
+      `${good}// was: sourceMappingURL=stale.js.map\n`,
+      `${good}//#sourceMappingURL=stale.js.map\n`,
+      `${good}//#  sourceMappingURL=stale.js.map\n`,
+      `${good}//@ sourceMappingURL=stale.js.map\n`,
+      `${good}//# sourceMappingURL=\n`,
+      `${good}//# sourceMappingURL= b.js.map \n`,
+      `${good}//# sourceMappingURL=stale.js.map x\n`,
+      `${good}//# sourceMappingURL="stale.js.map"\n`,
+      `${good}var s = '//# sourceMappingURL=stale.js.map';\n`,
+      `${good}var t = \`\n//# sourceMappingURL=stale.js.map\n\`;\n`,
+      `${good}var r = /\\/\\/# sourceMappingURL=x/;\n`,
+      "x;\n//# sourceMappingURL=a.js.map\u2028void 0;\n",
+      "x;\n/*# sourceMappingURL=a.js.map */\n",
+      "x;\n//#\tsourceMappingURL=a.js.map\r\n",
+    ];
+    for (const text of texts) {
+      const v8 = new vm.Script(text).sourceMapURL as string | undefined;
+      expect(lastMapComment(text)?.url, JSON.stringify(text)).toBe(v8);
+    }
+  });
+
+  it("reads a map's sources as URLs relative to the map: no query, fragment, `\\` a separator (attack36 F07)", () => {
+    const sources = (list: string[]) =>
+      (
+        JSON.parse(
+          rebaseSources(JSON.stringify({ version: 3, sources: list, mappings: "" }), "/p/out", "/p/out"),
+        ) as { sources: string[] }
+      ).sources;
+    expect(
+      sources(["../ts/lib.ts?v=1", "../ts/lib.ts#frag", "..\\ts\\lib.ts", "../ts/a%23b.ts?x#y"]),
+    ).toEqual(["../ts/lib.ts", "../ts/lib.ts", "../ts/lib.ts", "../ts/a#b.ts"]);
   });
 
   it("reads the URL relative to the file's URL; a malformed escape names the file as written", () => {
@@ -237,14 +288,13 @@ describe("the Babel plugin under the user's Babel", () => {
  * traces.
  */
 describe("comments after the map comment; escaped sources", () => {
-  it("a comment after the map comment does not hide it; code after it does", () => {
+  it("a comment after the map comment does not hide it; code after it does not either (attack36 F08)", () => {
     const url = (text: string) => lastMapComment(text)?.url ?? null;
     expect(url("x;\n//# sourceMappingURL=a.js.map\n//# sourceURL=x.js\n")).toBe("a.js.map");
     expect(url("x;\n//# sourceMappingURL=a.js.map\n// end")).toBe("a.js.map");
     expect(url("x;\n//# sourceMappingURL=a.js.map\n/* end */\n/* more\n */\n")).toBe("a.js.map");
-    expect(url("x;\n//# sourceMappingURL=a.js.map\n/* end */ y;\n")).toBeNull();
-    expect(url("x;\n//# sourceMappingURL=a.js.map\n/* end\n")).toBeNull();
-    expect(url("x;\n//# sourceMappingURL=a.js.map\n// end\ny;\n")).toBeNull();
+    expect(url("x;\n//# sourceMappingURL=a.js.map\n/* end */ y;\n")).toBe("a.js.map");
+    expect(url("x;\n//# sourceMappingURL=a.js.map\n// end\ny;\n")).toBe("a.js.map");
   });
 
   it("smartasync/swc: an edited file whose map comment has `//# sourceURL=` after it keeps its map", () => {
@@ -287,5 +337,94 @@ describe("comments after the map comment; escaped sources", () => {
     expect(r.stderr).toBe("");
     const frame = r.stdout.split("\n").find((l) => l.includes("loadSync"));
     expect(frame, r.stdout).toContain(`${join(dir, "orig/app x.ts")}:${THROW_LINE}:`);
+  });
+});
+
+/**
+ * attack36 F12, F08, F07: the comment Node reads (a later mention in a block comment, code after
+ * the comment) and a map whose `sources` carry a query, a fragment or `\`: register's stack
+ * trace names the original file and line, and `build` chains the map (it refused to copy "a map
+ * the file does name" and exited 2).
+ */
+describe("the comment and the sources Node reads (attack36)", () => {
+  const STALE = JSON.stringify({
+    version: 3,
+    sources: ["../orig/WRONG.ts"],
+    names: [],
+    mappings: "AAAA",
+    file: "x.js",
+  });
+  const good = "//# sourceMappingURL=app.js.map\n";
+  const CASES: [string, string, string][] = [
+    ["block-mention", `${good}/* old: //# sourceMappingURL=stale.js.map */\n`, "../orig/app.ts"],
+    ["block-map", `${good}/*# sourceMappingURL=stale.js.map */\n`, "../orig/app.ts"],
+    ["line-mention", `${good}// was: sourceMappingURL=stale.js.map\n`, "../orig/app.ts"],
+    ["code-after", `${good}void 0;\n`, "../orig/app.ts"],
+    ["query", good, "../orig/app.ts?v=1"],
+    ["fragment", good, "../orig/app.ts#frag"],
+    ["backslash", good, "..\\orig\\app.ts"],
+  ];
+  const projectOf = (name: string) =>
+    tree(`attack36-maps-${name}`, {
+      "package.json": '{ "name": "p", "type": "module" }\n',
+      "orig/app.ts": ORIGINAL,
+      ...Object.fromEntries(
+        CASES.flatMap(([c, tail, source]) => [
+          [`src/${c}.js`, `${body(true)}${tail}`],
+          [
+            `src/${c}.js.map`,
+            JSON.stringify({ ...JSON.parse(mapOf(true, "app.js.map")), sources: [source] }),
+          ],
+        ]),
+      ),
+      "src/stale.js.map": STALE,
+    });
+
+  it("register: the stack trace names the original file and line", () => {
+    const dir = projectOf("register");
+    for (const [c] of CASES) {
+      const f = join(dir, "src", `${c}.js`);
+      writeFileSync(f, readFileSync(f, "utf8").replace(`=app.js.map`, `=${c}.js.map`));
+    }
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    symlinkSync(ROOT, join(dir, "node_modules/smartasync"), "dir");
+    const main = join(dir, "main.mjs");
+    writeFileSync(
+      main,
+      CASES.map(
+        ([c], i) =>
+          `import { run as r${i} } from "./src/${c}.js";\ntry { r${i}(); } catch (e) { console.log(${JSON.stringify(c)}, e.stack.split("\\n").find((l) => l.includes("loadSync"))); }\n`,
+      ).join(""),
+    );
+    const r = spawnSync(process.execPath, ["--enable-source-maps", "--import", "smartasync/register", main], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, SMARTASYNC_CACHE_DIR: join(dir, ".cache"), NODE_OPTIONS: "" },
+    });
+    expect(r.stderr).toBe("");
+    const lines = r.stdout.trim().split("\n");
+    expect(lines.map((l) => l.split(" ")[0])).toEqual(CASES.map(([c]) => c));
+    for (const line of lines) expect(line).toContain(`(${join(dir, "orig/app.ts")}:${THROW_LINE}:`);
+  });
+
+  it("build: the map the comment names is chained, the code after it kept", () => {
+    const dir = projectOf("build");
+    for (const [c] of CASES) {
+      const f = join(dir, "src", `${c}.js`);
+      writeFileSync(f, readFileSync(f, "utf8").replace(`=app.js.map`, `=${c}.js.map`));
+    }
+    const r = cli(["build", "src", "--out-dir", "build/out"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    for (const [c] of CASES) {
+      const file = join(dir, "build/out", `${c}.js`);
+      const code = readFileSync(file, "utf8");
+      const map = JSON.parse(readFileSync(`${file}.map`, "utf8")) as { sources: string[] };
+      const at = traced(code, map, dirname(file), "loadSync(2)");
+      expect({ c, ...at }).toEqual({ c, source: join(dir, "orig/app.ts"), line: CALL_LINE });
+      expect(code.trimEnd().endsWith(`//# sourceMappingURL=${c}.js.map`), c).toBe(true);
+      if (c === "code-after") expect(code).toContain("void 0;");
+    }
   });
 });

@@ -72,6 +72,9 @@ export function withoutMapComment(code: string): string {
   if (comment === undefined) return code;
   let start = comment.start;
   while (start > 0 && (code[start - 1] === " " || code[start - 1] === "\t")) start--;
+  // Code after the comment (`void 0;`, attack36 F08: Node reads the comment there too) stays.
+  const rest = code.slice(comment.end);
+  if (rest.trim() !== "") return `${code.slice(0, start)}${rest}`;
   return `${code.slice(0, start).trimEnd()}\n`;
 }
 

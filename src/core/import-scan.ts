@@ -127,12 +127,35 @@ function isLineEnd(c: number): boolean {
   return c === NEWLINE || c === CR || c === 0x2028 || c === 0x2029;
 }
 
+/**
+ * Where each `//` comment the scan passes over starts, while `lineComments` runs one (else
+ * undefined): every comment is passed over here, so this is the tokenizer's own view of which
+ * `//` are comments (not text in a string, template, regex or JSX).
+ */
+let recording: number[] | undefined;
+
+/**
+ * The start of every `//` comment in `source`, as this scanner tokenizes it: what
+ * core/map-comment.ts reads a map comment from, so that `//# sourceMappingURL=…` in a string, a
+ * template or a block comment is no comment (as in V8), with the blind spot described above.
+ */
+export function lineComments(source: string): number[] {
+  recording = [];
+  try {
+    scanPass(source, false, undefined);
+    return recording;
+  } finally {
+    recording = undefined;
+  }
+}
+
 /** Index after the whitespace and comments starting at `i`. */
 function skipTrivia(s: string, i: number): number {
   for (;;) {
     const c = s.charCodeAt(i);
     if (isSpace(c)) i++;
     else if (c === SLASH && s.charCodeAt(i + 1) === SLASH) {
+      recording?.push(i);
       i += 2;
       while (i < s.length && !isLineEnd(s.charCodeAt(i))) i++;
     } else if (c === SLASH && s.charCodeAt(i + 1) === STAR) {

@@ -46,6 +46,20 @@ function unescaped(s: string): string {
 }
 
 /**
+ * A path-like source (or `sourceRoot`) as the URL parser reads it relative to the map: a `?query`
+ * or `#fragment` is no part of the path, and `\` is a separator (`../ts/lib.ts?v=1`,
+ * `..\\ts\\lib.ts` name `ts/lib.ts`, as Node's stack traces say; register named files that do
+ * not exist: attack36 F07). Escapes are decoded after (`%23` stays a `#` of the name).
+ */
+function urlPath(s: string): string {
+  const cut = s.search(/[?#]/);
+  return unescaped((cut < 0 ? s : s.slice(0, cut)).replaceAll("\\", "/"));
+}
+
+/** Whether reading `s` as a URL changes it (an escape, a query, a fragment, a backslash). */
+const URL_SYNTAX = /[%?#\\]/;
+
+/**
  * The map's `sources` made relative to `to` (a folder) from the folder `from` the map is relative
  * to, its path `sourceRoot` folded in, escapes decoded (`main%20x.ts` names `main x.ts`); URLs (`webpack://…`) and a URL `sourceRoot` stay as they are.
  * Text that is no JSON map comes back unchanged (the caller decides what an unreadable map is).
@@ -60,11 +74,11 @@ export function rebaseSources(text: string, from: string, to: string): string {
   if (typeof map !== "object" || map === null || !Array.isArray(map.sources)) return text;
   const root = typeof map.sourceRoot === "string" ? map.sourceRoot : "";
   if (!isPathLike(root)) return text;
-  const escaped = map.sources.some((s: unknown) => typeof s === "string" && s.includes("%"));
+  const escaped = map.sources.some((s: unknown) => typeof s === "string" && URL_SYNTAX.test(s));
   if (from === to && root === "" && !escaped) return text;
   const sources = map.sources.map((s: unknown) =>
     typeof s === "string" && isPathLike(s) && !isAbsolute(s)
-      ? relative(to, resolve(from, unescaped(root), unescaped(s)))
+      ? relative(to, resolve(from, urlPath(root), urlPath(s)))
           .split(sep)
           .join("/")
       : s,

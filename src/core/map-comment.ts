@@ -8,13 +8,15 @@
  * `build` decoded it, and `build` writes escaped names (`a b.js` gets `a%20b.js.map`:
  * test/cli/source-map-paths.test.ts), so a built file fed to another host lost its map
  * (test/source-maps-escaped.test.ts). The rules (docs/swc.md, "Which map a file names"):
- * - the comment is the text's last `sourceMappingURL=`, and counts only as a comment at the end
- *   of the text: `//#`, `//@`, `/*# … *\/` or `/*@ … *\/`, blanks after the sigil, nothing but
- *   white space and comments after it (a mention in a string, or a comment with code after it,
- *   names no map: what SWC reads too; `//# sourceURL=x.js` after it does not hide it: attack35
- *   F08);
- * - the URL is the run of characters after `=` up to white space (or a quote: a comment that ends
- *   in a quote is the end of a string, and names no map);
+ * - the comment is the one Node applies (`--enable-source-maps`), which is V8's reading: every
+ *   `//# sourceMappingURL=…` or `//@ …` *comment* (one blank after the sigil) replaces the one
+ *   before it, so the last one decides, wherever it stands (code after it does not hide it:
+ *   attack36 F08); a mention in a string, a template or a block comment is no comment
+ *   (`/* old: //# sourceMappingURL=stale.js.map *\/` after the real one hid it: attack36 F12),
+ *   nor is `/*# sourceMappingURL=… *\/` (V8 reads no block comment), `//#sourceMappingURL=` or
+ *   `// # …`. Which `//` is a comment: the tokenizer of core/import-scan.ts;
+ * - the URL is the run of characters after `=` (and blanks) up to white space; a last comment
+ *   with nothing there, or more than blanks after it, names no map (V8 empties it);
  * - `data:application/json` (or `text/json`), base64 or escaped: the map is that text;
  * - any other URL is read as a URL relative to the file's own `file:` URL, as Node reads it
  *   (`--enable-source-maps`): escapes decoded (`a%20b.js.map` is `a b.js.map`), a `?query` or
@@ -27,7 +29,8 @@
  */
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isRegexSpace } from "./chars.js";
+import { isWideSpace } from "./chars.js";
+import { lineComments } from "./import-scan.js";
 
 const MARK = "sourceMappingURL=";
 // An inline map: its media type, then whether it is base64 (anchored, one lazy class: linear).
@@ -41,77 +44,74 @@ export interface MapComment {
   url: string;
   /** The comment's `//` or `/*`. */
   start: number;
-  /** Just after the URL (a line comment) or the closing `*\/` (a block comment). */
+  /** The comment's end: the end of its line, before the line terminator. */
   end: number;
 }
 
 /** What a map comment names: the map's text (a `data:` URL), or a file; undefined: no map. */
 export type MapTarget = { text: string } | { file: string };
 
-function isBlank(c: string | undefined): boolean {
-  return c === " " || c === "\t";
-}
-
-/** Whether the URL ends at `i`: white space, a quote (the mention was in a string), a block's end. */
-function endsUrl(text: string, i: number, block: boolean): boolean {
-  const c = text[i];
+/** V8's white space in a magic comment: ECMAScript's WhiteSpace (not a line terminator). */
+function isSpace(c: number): boolean {
   return (
-    isRegexSpace(text.charCodeAt(i)) ||
-    c === '"' ||
-    c === "'" ||
-    c === "`" ||
-    (block && text.startsWith("*/", i))
+    c === 0x09 || c === 0x0b || c === 0x0c || c === 0x20 || (isWideSpace(c) && c !== 0x2028 && c !== 0x2029)
   );
 }
 
-/** The text's map comment (rules above), scanned by hand from the last `sourceMappingURL=`. */
-export function lastMapComment(text: string): MapComment | undefined {
-  const at = text.lastIndexOf(MARK);
-  if (at < 0) return undefined;
-  let sigil = at;
-  while (sigil > 0 && isBlank(text[sigil - 1])) sigil--;
-  if (sigil === at || sigil < 3) return undefined;
-  if (text[sigil - 1] !== "#" && text[sigil - 1] !== "@") return undefined;
-  const opener = text.slice(sigil - 3, sigil - 1);
-  if (opener !== "//" && opener !== "/*") return undefined;
-  const block = opener === "/*";
-  let end = at + MARK.length;
-  while (end < text.length && !endsUrl(text, end, block)) end++;
-  const url = text.slice(at + MARK.length, end);
-  if (url === "") return undefined;
-  if (block) {
-    while (end < text.length && isRegexSpace(text.charCodeAt(end))) end++;
-    if (!text.startsWith("*/", end)) return undefined;
-    end += 2;
-  }
-  if (!onlyComments(text, end)) return undefined;
-  return { url, start: sigil - 3, end };
+function isLineEnd(c: number): boolean {
+  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
 }
 
 /**
- * Whether `text` from `i` holds nothing but white space and comments: a map comment followed by
- * another comment (`//# sourceURL=x.js`, a linter's note) still names the map, as Node and SWC
- * read it; `smartasync/swc` dropped the map of an edited file there (attack35 F08).
+ * The text's map comment, as V8 reads it for Node (rules above): each `//#`/`//@` comment naming
+ * `sourceMappingURL=` replaces the one before, so the last decides, and one whose URL is empty or
+ * followed by more than blanks names no map. Undefined: no map comment, or such a last one.
  */
-function onlyComments(text: string, i: number): boolean {
-  while (i < text.length) {
-    if (isRegexSpace(text.charCodeAt(i))) i++;
-    else if (text.startsWith("//", i)) {
-      while (
-        i < text.length &&
-        text[i] !== "\n" &&
-        text[i] !== "\r" &&
-        text[i] !== "\u2028" &&
-        text[i] !== "\u2029"
-      )
-        i++;
-    } else if (text.startsWith("/*", i)) {
-      const close = text.indexOf("*/", i + 2);
-      if (close < 0) return false;
-      i = close + 2;
-    } else return false;
+export function lastMapComment(text: string): MapComment | undefined {
+  if (!text.includes(MARK)) return undefined;
+  // `build` asks up to four times per file (which map, refused?, own map?, the comment to drop),
+  // and the tokenizer reads the whole text (about 22 ms a MB): the last answer is kept.
+  if (text === memo.text) return memo.comment;
+  const comment = readLastMapComment(text);
+  memo.text = text;
+  memo.comment = comment;
+  return comment;
+}
+
+const memo: { text?: string; comment?: MapComment } = {};
+
+function readLastMapComment(text: string): MapComment | undefined {
+  let found: MapComment | undefined;
+  let last = -1;
+  for (const start of [...new Set(lineComments(text))].sort((a, b) => a - b)) {
+    if (start <= last) continue;
+    const read = magicComment(text, start);
+    if (read === undefined) continue;
+    last = start;
+    found = read.url === "" ? undefined : read;
   }
-  return true;
+  return found;
+}
+
+/**
+ * The `//` comment at `start` read as V8's scanner reads a magic comment: `#` or `@`, one white
+ * space, the name up to white space or `=`, then `=`; undefined when it is no `sourceMappingURL=`
+ * comment (`//#  sourceMappingURL=`, `// # …`, `//#sourceMappingURL=`: Node ignores these too).
+ * The URL: after blanks, up to white space; anything but blanks after it empties it.
+ */
+function magicComment(text: string, start: number): MapComment | undefined {
+  const sigil = text[start + 2];
+  if ((sigil !== "#" && sigil !== "@") || !isSpace(text.charCodeAt(start + 3))) return undefined;
+  let i = start + 4;
+  if (!text.startsWith(MARK, i)) return undefined;
+  i += MARK.length;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  const from = i;
+  while (i < text.length && !isSpace(text.charCodeAt(i)) && !isLineEnd(text.charCodeAt(i))) i++;
+  const to = i;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  const url = i < text.length && !isLineEnd(text.charCodeAt(i)) ? "" : text.slice(from, to);
+  return { url, start, end: i };
 }
 
 /**

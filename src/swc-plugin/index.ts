@@ -208,17 +208,22 @@ function prepare(src: string, opts: Options | undefined, facts: boolean): Plan {
 
 /**
  * A file smartasync leaves as it is goes to SWC as it came, and SWC reads the input map itself,
- * taking the comment's URL as a file name. Where that is another file than the URL names
- * (`a%20b.js.map` names `a b.js.map`: core/map-comment.ts), the map the URL names is handed
- * over (or none), so a file reads the same map whether smartasync edits it or not
+ * taking the text's last `sourceMappingURL=` and its URL as a file name. Where that is not the
+ * comment Node reads, or another file than the URL names (`a%20b.js.map` names `a b.js.map`:
+ * core/map-comment.ts), the map the one reader names is handed over (or none), so a file reads the same map whether smartasync edits it or not
  * (test/source-maps-escaped.test.ts); everywhere else SWC's own reading stands, byte for byte.
  */
 function urlReading(src: string, swcOpts: SwcOptions, filename: string | undefined): SwcOptions {
   const given = swcOpts.inputSourceMap;
   if ((given !== undefined && given !== true) || filename === undefined) return swcOpts;
-  const url = lastMapComment(src)?.url;
+  const comment = lastMapComment(src);
+  const mention = src.lastIndexOf("sourceMappingURL=");
+  if (mention < 0) return swcOpts;
+  // SWC takes the text's last `sourceMappingURL=` wherever it stands (in a block comment after
+  // the real one: attack36 F12); where that is not the comment Node reads, ours is handed over.
+  const same = comment !== undefined && mention > comment.start && mention < comment.end;
   const file = namedMapFile(src, filename);
-  if (url === undefined || file === undefined || file === resolve(dirname(filename), url)) return swcOpts;
+  if (same && (file === undefined || file === resolve(dirname(filename), comment.url))) return swcOpts;
   return { ...swcOpts, inputSourceMap: inputMapOf(src, swcOpts, filename) ?? false };
 }
 
