@@ -493,6 +493,36 @@ describe("cross-module facts", () => {
       },
       'entry "load" of index.js has an unknown "syncStrategy"',
     ],
+    [
+      "a variant that is the function (attack36 F03)",
+      { version: 1, files: { "index.js": { load: { name: "load", kind: "async", variant: "load" } } } },
+      `entry "load" of index.js has "variant" "load", the function's own name`,
+    ],
+    [
+      "a variant that is no identifier (attack36 F03)",
+      { version: 1, files: { "index.js": { load: { name: "load", kind: "async", variant: "load-Sync" } } } },
+      'has "variant" "load-Sync", a name smartasync build never gives a variant',
+    ],
+    [
+      "an empty variant (attack36 F03)",
+      { version: 1, files: { "index.js": { load: { name: "load", kind: "async", variant: "" } } } },
+      'has "variant" "", a name smartasync build never gives a variant',
+    ],
+    [
+      "a __proto__ variant (attack36 F03)",
+      { version: 1, files: { "index.js": { load: { name: "load", kind: "async", variant: "__proto__" } } } },
+      'has "variant" "__proto__", a name smartasync build never gives a variant',
+    ],
+    [
+      "a sync function with a syncStrategy (attack36 F03)",
+      {
+        version: 1,
+        files: {
+          "index.js": { load: { name: "load", kind: "sync", variant: "loadAsync", syncStrategy: "inline" } },
+        },
+      },
+      'is a sync function with a "syncStrategy"',
+    ],
     ["a table that is a string", { version: 1, files: { "index.js": "load" } }, "index.js is not an object"],
     [
       "methods not a list",
@@ -519,6 +549,23 @@ describe("cross-module facts", () => {
       expect(facts.problem).toContain(why);
     },
   );
+
+  it("takes the variant of a function exported under a string, the one non-identifier variant a build writes (attack36 F03)", () => {
+    const root = join(dir, "string-export");
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, "index.js"), "export {};\n");
+    const fact = { name: "load", kind: "async", variant: "a-bSync", syncStrategy: "inline" };
+    writeFileSync(
+      join(root, "m.json"),
+      JSON.stringify({ version: 1, files: { "index.js": { "a-b": fact } } }),
+    );
+    const facts = factsFromManifest("pk", root, ".", {
+      exports: "./index.js",
+      smartasync: { manifest: "./m.json" },
+    });
+    expect(facts.problem).toBeUndefined();
+    expect(facts.exports.get("a-b")?.variant).toBe("a-bSync");
+  });
 
   it("reads an installed package's manifest once while its package.json holds (core/managed.ts)", () => {
     const pkg = join(dir, "mf/node_modules/greet");
