@@ -2,6 +2,7 @@
  * Cross-module facts (DESIGN §3.6): cached by path and mtime, re-read when a file changes, read
  * once for many importers; package manifests round-trip.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as babel from "@babel/core";
@@ -159,6 +160,38 @@ describe("cross-module facts", () => {
     // installed package without a manifest whose file holds @smartasync).
     expect(codes()).toEqual(["SA204"]);
   });
+
+  it.each(["[]", '"x"', "5", "true"])(
+    "reads a package.json that is %s as the Node running the build does (attack36 F14)",
+    (json) => {
+      const root = join(dir, "objectless", String(json.length) + json.replace(/\W/g, ""));
+      const pkg = join(root, "node_modules/lib");
+      mkdirSync(pkg, { recursive: true });
+      writeFileSync(join(pkg, "package.json"), json);
+      writeFileSync(join(pkg, "index.js"), "// @smartasync\nexport async function load(x) { return x; }\n");
+      // This Node, asked: Node 20 reads it as `{}` and loads index.js; Node 22 refuses it.
+      const loads =
+        spawnSync(process.execPath, ["--input-type=module", "-e", 'await import("lib")'], { cwd: root })
+          .status === 0;
+      const r = babel.transformSync(
+        'import { load } from "lib";\nexport function run() { return load(1); }\n',
+        {
+          filename: join(root, "main.mjs"),
+          cwd: root,
+          babelrc: false,
+          configFile: false,
+          plugins: [[smartasync, { root }]],
+        },
+      )!;
+      const meta = r.metadata as unknown as {
+        smartasync: { diagnostics: { code: string; message: string }[] };
+      };
+      // Loaded: an installed package without a manifest whose file holds @smartasync (SA204);
+      // refused: the program fails in Node itself, at its start.
+      expect(resolveImport("lib", join(root, "main.mjs"))?.kind).toBe(loads ? "package" : undefined);
+      if (loads) expect(meta.smartasync.diagnostics.map((d) => d.code)).toEqual(["SA204"]);
+    },
+  );
 
   it("resolves again what a file of an installed package imports once the package changes", () => {
     const options = { root: join(dir, "m2") };

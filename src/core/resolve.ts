@@ -539,8 +539,17 @@ const withoutNullExports = new WeakMap<object, Record<string, unknown>>();
  * package.json): `"exports": null` is no `"exports"` at all, Node then loads `"main"` or
  * `index.js` (attack35 F13: a TypeError in every rule that took `null` for a map).
  */
+/** Whether this Node reads a package.json that is JSON but no object as `{}` (Node 20 and older). */
+const OBJECTLESS_PACKAGE_JSON = Number(process.versions.node.split(".")[0]) < 22;
+
 function readPackageJson(file: string): Record<string, unknown> {
   const json = readJson(file);
+  // Node 20 reads a package.json that is JSON but no object (`[]`, `"x"`, `5`, `true`) as `{}`
+  // and loads the package's index.js; Node 22 refuses it (ERR_INVALID_PACKAGE_CONFIG), as it and
+  // every Node refuse `null`. The Node running the build is the one followed (attack36 F14:
+  // `[]` hid an index.js holding `@smartasync` from SA204).
+  if (json !== null && (typeof json !== "object" || Array.isArray(json)) && OBJECTLESS_PACKAGE_JSON)
+    return {};
   if (typeof json !== "object" || json === null || Array.isArray(json))
     throw new Error(`${file} is not a JSON object`);
   const record = json as Record<string, unknown>;
