@@ -1141,7 +1141,9 @@ export function packageTarget(
   // Node's ES module loader reads `"main"` as a URL, its CommonJS loader as a path (resolve.ts
   // `legacyMainFile`).
   const main = mainEntry(packageJson, subpath);
-  return conditions[0] === "import" && subpath === "." ? targetPath(main) : main;
+  if (conditions[0] !== "import") return main;
+  // A deep subpath too, where it names a file as a URL (resolve.ts `packageFile`, attack36 F13).
+  return subpath === "." ? targetPath(main) : (targetPath(main) ?? main);
 }
 
 /** A manifest keyed by compiled file, as `smartasync build` writes it. */

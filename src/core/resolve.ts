@@ -1515,8 +1515,13 @@ function packageFile(pkg: PackageResolution, dir: string, kind: LoadKind): strin
   if (pkg.packageJson.exports !== undefined) return exportsFile(pkg, dir, kind);
   // Where Node's probes find nothing, a runtime that loads TypeScript may (`"main": "src/index"`
   // beside `index.ts`, run by a TypeScript loader): the project's probes.
+  // A deep subpath is a URL to Node's ES module loader too (new URL(subpath, package.json's
+  // URL): `lib/dist/index.js?v=2` and `lib/dist/%69ndex.js` are dist/index.js, attack36 F13), a
+  // path to a `require()`; where it names no file as a URL, the path (as for a relative import).
+  const url = kind === "import" && pkg.subpath !== "." ? esmPath(pkg.subpath, dir) : undefined;
   return (
     (pkg.subpath === "." ? legacyMainFile(dir, pkg.packageJson, kind) : undefined) ??
+    (url === undefined ? undefined : asFile(url, kind)) ??
     asFile(resolvePath(dir, mainEntry(pkg.packageJson, pkg.subpath)), kind)
   );
 }
