@@ -1077,9 +1077,10 @@ const MODULE_SYNC = (process.features as { require_module?: boolean }).require_m
 /**
  * Conditions Node matches by default that a flag of the program's own run turns off:
  * `node-addons` (`node --no-addons`), `module-sync` (`--no-experimental-require-module`). The
- * build cannot tell how the program will run, so an `"imports"`/self-reference branch under one
- * is also resolved without it (conditionsOf), SA204 where the two give different functions
- * (attack35 F05; fixture modules/conditions-switchable).
+ * build cannot tell how the program will run, so an `"imports"`, self-reference or installed
+ * package's `"exports"` branch under one is also resolved without it (conditionsOf), SA204 where
+ * the two give different functions (attack35 F05, attack36 F11; fixtures
+ * modules/conditions-switchable, modules/package-module-sync-switchable).
  */
 const SWITCHABLE: ReadonlySet<string> = new Set(["node-addons", "module-sync"]);
 
@@ -1655,13 +1656,15 @@ let droppedCondition: string | undefined;
  * The conditions besides Node's that the `"imports"` entry, or the package self-reference's
  * `"exports"` entry, `specifier` meets lists (`development`, `browser`, … nested ones too; not
  * `types`, which no runtime matches): a program run with `node --conditions=development`, or a
- * bundler with its own conditions, may load another file (attack26 F05). Empty for any other
- * specifier.
+ * bundler with its own conditions, may load another file (attack26 F05). For an installed
+ * package's `"exports"`, only Node's own switchable conditions (SWITCHABLE, as
+ * WITHOUT_CONDITION + name). Empty for any other specifier.
  */
 export function conditionsOf(specifier: string, from: string, settings?: HostResolve): string[] {
   const fromDir = dirname(from);
   caches = cachesFor(fromDir);
   let target: unknown;
+  let installed = false;
   if (specifier.startsWith("#")) {
     const scope = packageImports(fromDir);
     if (!scope || specifier === "#" || specifier.startsWith("#/")) return [];
@@ -1671,9 +1674,16 @@ export function conditionsOf(specifier: string, from: string, settings?: HostRes
     const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
     const subpath = specifier.length > name.length ? `.${specifier.slice(name.length)}` : ".";
     const self = selfExports(name, fromDir);
-    if (!self) return [];
-    if (self.subpaths) target = mapEntry(self.exports as Record<string, unknown>, subpath)?.target;
-    else if (subpath === ".") target = self.exports;
+    // An installed package's `"exports"`: only Node's own switchable conditions, whose branches a
+    // flag of the program's run takes away (attack36 F11: `"module-sync"` before `"default"`,
+    // the other branch another tool's build). Conditions of the program's own there are read as
+    // before.
+    const exports = self ? self.exports : findPackage(name, subpath, fromDir)?.packageJson.exports;
+    if (exports === undefined) return [];
+    installed = !self;
+    const subpaths = isMap(exports) && Object.keys(exports).some((k) => k.startsWith("."));
+    if (subpaths) target = mapEntry(exports as Record<string, unknown>, subpath)?.target;
+    else if (subpath === ".") target = exports;
   }
   const found = new Set<string>();
   const collect = (t: unknown): void => {
@@ -1687,9 +1697,9 @@ export function conditionsOf(specifier: string, from: string, settings?: HostRes
           !CONDITIONS.require.has(condition) &&
           condition !== "types" &&
           !settings?.conditions.includes(condition)
-        )
-          found.add(condition);
-        else if (SWITCHABLE.has(condition) && !settings?.conditions.includes(condition))
+        ) {
+          if (!installed) found.add(condition);
+        } else if (SWITCHABLE.has(condition) && !settings?.conditions.includes(condition))
           found.add(WITHOUT_CONDITION + condition);
         collect(x);
       }
