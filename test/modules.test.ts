@@ -2,7 +2,7 @@
  * Cross-module facts (DESIGN §3.6): cached by path and mtime, re-read when a file changes, read
  * once for many importers; package manifests round-trip.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as babel from "@babel/core";
@@ -160,6 +160,38 @@ describe("cross-module facts", () => {
     // installed package without a manifest whose file holds @smartasync).
     expect(codes()).toEqual(["SA204"]);
   });
+
+  it.each(["[]", '"x"', "5", "true"])(
+    "reads a package.json that is %s as the Node running the build does (attack36 F14)",
+    (json) => {
+      const root = join(dir, "objectless", String(json.length) + json.replace(/\W/g, ""));
+      const pkg = join(root, "node_modules/lib");
+      mkdirSync(pkg, { recursive: true });
+      writeFileSync(join(pkg, "package.json"), json);
+      writeFileSync(join(pkg, "index.js"), "// @smartasync\nexport async function load(x) { return x; }\n");
+      // This Node, asked: Node 20 reads it as `{}` and loads index.js; Node 22 refuses it.
+      const loads =
+        spawnSync(process.execPath, ["--input-type=module", "-e", 'await import("lib")'], { cwd: root })
+          .status === 0;
+      const r = babel.transformSync(
+        'import { load } from "lib";\nexport function run() { return load(1); }\n',
+        {
+          filename: join(root, "main.mjs"),
+          cwd: root,
+          babelrc: false,
+          configFile: false,
+          plugins: [[smartasync, { root }]],
+        },
+      )!;
+      const meta = r.metadata as unknown as {
+        smartasync: { diagnostics: { code: string; message: string }[] };
+      };
+      // Loaded: an installed package without a manifest whose file holds @smartasync (SA204);
+      // refused: the program fails in Node itself, at its start.
+      expect(resolveImport("lib", join(root, "main.mjs"))?.kind).toBe(loads ? "package" : undefined);
+      if (loads) expect(meta.smartasync.diagnostics.map((d) => d.code)).toEqual(["SA204"]);
+    },
+  );
 
   it("resolves again what a file of an installed package imports once the package changes", () => {
     const options = { root: join(dir, "m2") };
@@ -585,6 +617,36 @@ describe("cross-module facts", () => {
       },
       'entry "load" of index.js has an unknown "syncStrategy"',
     ],
+    [
+      "a variant that is the function (attack36 F03)",
+      { version: 1, files: { "index.js": { load: { name: "load", kind: "async", variant: "load" } } } },
+      `entry "load" of index.js has "variant" "load", the function's own name`,
+    ],
+    [
+      "a variant that is no identifier (attack36 F03)",
+      { version: 1, files: { "index.js": { load: { name: "load", kind: "async", variant: "load-Sync" } } } },
+      'has "variant" "load-Sync", a name smartasync build never gives a variant',
+    ],
+    [
+      "an empty variant (attack36 F03)",
+      { version: 1, files: { "index.js": { load: { name: "load", kind: "async", variant: "" } } } },
+      'has "variant" "", a name smartasync build never gives a variant',
+    ],
+    [
+      "a __proto__ variant (attack36 F03)",
+      { version: 1, files: { "index.js": { load: { name: "load", kind: "async", variant: "__proto__" } } } },
+      'has "variant" "__proto__", a name smartasync build never gives a variant',
+    ],
+    [
+      "a sync function with a syncStrategy (attack36 F03)",
+      {
+        version: 1,
+        files: {
+          "index.js": { load: { name: "load", kind: "sync", variant: "loadAsync", syncStrategy: "inline" } },
+        },
+      },
+      'is a sync function with a "syncStrategy"',
+    ],
     ["a table that is a string", { version: 1, files: { "index.js": "load" } }, "index.js is not an object"],
     [
       "methods not a list",
@@ -611,6 +673,23 @@ describe("cross-module facts", () => {
       expect(facts.problem).toContain(why);
     },
   );
+
+  it("takes the variant of a function exported under a string, the one non-identifier variant a build writes (attack36 F03)", () => {
+    const root = join(dir, "string-export");
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, "index.js"), "export {};\n");
+    const fact = { name: "load", kind: "async", variant: "a-bSync", syncStrategy: "inline" };
+    writeFileSync(
+      join(root, "m.json"),
+      JSON.stringify({ version: 1, files: { "index.js": { "a-b": fact } } }),
+    );
+    const facts = factsFromManifest("pk", root, ".", {
+      exports: "./index.js",
+      smartasync: { manifest: "./m.json" },
+    });
+    expect(facts.problem).toBeUndefined();
+    expect(facts.exports.get("a-b")?.variant).toBe("a-bSync");
+  });
 
   it("reads an installed package's manifest once while its package.json holds (core/managed.ts)", () => {
     const pkg = join(dir, "mf/node_modules/greet");

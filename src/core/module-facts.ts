@@ -6,6 +6,7 @@ import { BoundedMap } from "./bounded.js";
 import { currentCompile, RACY_MS } from "./compile-run.js";
 import { type ScannedReExport, scanModule } from "./import-scan.js";
 import { packageFolderOf, packageStampOf } from "./managed.js";
+import { isIdentifierName } from "./naming.js";
 import { declaredKindNow } from "./package-type.js";
 import { mainEntry, mapEntry, targetPath } from "./resolve.js";
 import type { FunctionKind, SyncStrategy } from "./strategy.js";
@@ -850,25 +851,51 @@ class MalformedManifest extends Error {}
 
 const FACT_KINDS: ReadonlySet<unknown> = new Set(["sync", "async"]);
 
+/** Why a manifest's fact (exported as `exported`) is not one smartasync build writes. */
+function factProblem(
+  exported: string,
+  f: Partial<Record<keyof ExportFact, unknown>> | null,
+): string | undefined {
+  if (typeof f !== "object" || f === null || Array.isArray(f)) return "is not an object";
+  if (typeof f.name !== "string" || !FACT_KINDS.has(f.kind) || typeof f.variant !== "string")
+    return `lacks its "name", "kind" ("sync" or "async") or "variant"`;
+  const variant = f.variant;
+  // attack36 F03: a variant named as the function itself is the function (sync code would get its
+  // Promise); one that is no name the build gives a variant makes an import of a name the file
+  // lacks (a link-time SyntaxError) or, `__proto__`, a CommonJS `{ __proto__: … }` that sets
+  // the prototype. The build names a variant `name` + suffix (identifier characters), or by the
+  // annotation (an identifier); only a function exported under a string (`export { f as "a-b" }`)
+  // has a variant that is no identifier, its exported name + suffix.
+  if (variant === exported || variant === f.name)
+    return `has "variant" ${JSON.stringify(variant)}, the function's own name`;
+  if (
+    variant === "__proto__" ||
+    (!isIdentifierName(variant) &&
+      (isIdentifierName(exported) ||
+        !variant.startsWith(exported) ||
+        !/^[\w$]+$/.test(variant.slice(exported.length))))
+  )
+    return `has "variant" ${JSON.stringify(variant)}, a name smartasync build never gives a variant`;
+  // A fact's strategy is its variant's: `syncStrategy` for an async function, `asyncStrategy`
+  // for a sync one; the other names a variant the function does not have.
+  if (f.kind === "sync" && f.syncStrategy !== undefined)
+    return `is a sync function with a "syncStrategy" (the strategy of an async function's sync variant)`;
+  if (f.kind === "async" && f.asyncStrategy !== undefined)
+    return `is an async function with an "asyncStrategy" (the strategy of a sync function's async variant)`;
+  if (f.syncStrategy !== undefined && f.syncStrategy !== "inline" && f.syncStrategy !== "worker")
+    return `has an unknown "syncStrategy"`;
+  if (f.asyncStrategy !== undefined && f.asyncStrategy !== "offload" && f.asyncStrategy !== "same-thread")
+    return `has an unknown "asyncStrategy"`;
+  return undefined;
+}
+
 /** A table of a manifest, each fact checked: the fields importers' rewrites rely on, well-typed. */
 function checkedTable(t: unknown, where: string): FactTable {
   if (t === undefined) return {};
   if (typeof t !== "object" || t === null || Array.isArray(t))
     throw new MalformedManifest(`${where} is not an object of exported names`);
   for (const [exported, fact] of Object.entries(t)) {
-    const f = fact as Partial<Record<keyof ExportFact, unknown>> | null;
-    const bad =
-      typeof f !== "object" || f === null || Array.isArray(f)
-        ? "is not an object"
-        : typeof f.name !== "string" || !FACT_KINDS.has(f.kind) || typeof f.variant !== "string"
-          ? `lacks its "name", "kind" ("sync" or "async") or "variant"`
-          : f.syncStrategy !== undefined && f.syncStrategy !== "inline" && f.syncStrategy !== "worker"
-            ? `has an unknown "syncStrategy"`
-            : f.asyncStrategy !== undefined &&
-                f.asyncStrategy !== "offload" &&
-                f.asyncStrategy !== "same-thread"
-              ? `has an unknown "asyncStrategy"`
-              : undefined;
+    const bad = factProblem(exported, fact as Partial<Record<keyof ExportFact, unknown>> | null);
     if (bad !== undefined)
       throw new MalformedManifest(`entry ${JSON.stringify(exported)} of ${where} ${bad}`);
   }
@@ -1114,7 +1141,9 @@ export function packageTarget(
   // Node's ES module loader reads `"main"` as a URL, its CommonJS loader as a path (resolve.ts
   // `legacyMainFile`).
   const main = mainEntry(packageJson, subpath);
-  return conditions[0] === "import" && subpath === "." ? targetPath(main) : main;
+  if (conditions[0] !== "import") return main;
+  // A deep subpath too, where it names a file as a URL (resolve.ts `packageFile`, attack36 F13).
+  return subpath === "." ? targetPath(main) : (targetPath(main) ?? main);
 }
 
 /** A manifest keyed by compiled file, as `smartasync build` writes it. */

@@ -556,8 +556,17 @@ const withoutNullExports = new WeakMap<object, Record<string, unknown>>();
  * package.json): `"exports": null` is no `"exports"` at all, Node then loads `"main"` or
  * `index.js` (attack35 F13: a TypeError in every rule that took `null` for a map).
  */
+/** Whether this Node reads a package.json that is JSON but no object as `{}` (Node 20 and older). */
+const OBJECTLESS_PACKAGE_JSON = Number(process.versions.node.split(".")[0]) < 22;
+
 function readPackageJson(file: string): Record<string, unknown> {
   const json = readJson(file);
+  // Node 20 reads a package.json that is JSON but no object (`[]`, `"x"`, `5`, `true`) as `{}`
+  // and loads the package's index.js; Node 22 refuses it (ERR_INVALID_PACKAGE_CONFIG), as it and
+  // every Node refuse `null`. The Node running the build is the one followed (attack36 F14:
+  // `[]` hid an index.js holding `@smartasync` from SA204).
+  if (json !== null && (typeof json !== "object" || Array.isArray(json)) && OBJECTLESS_PACKAGE_JSON)
+    return {};
   if (typeof json !== "object" || json === null || Array.isArray(json))
     throw new Error(`${file} is not a JSON object`);
   const record = json as Record<string, unknown>;
@@ -1141,9 +1150,10 @@ const MODULE_SYNC = (process.features as { require_module?: boolean }).require_m
 /**
  * Conditions Node matches by default that a flag of the program's own run turns off:
  * `node-addons` (`node --no-addons`), `module-sync` (`--no-experimental-require-module`). The
- * build cannot tell how the program will run, so an `"imports"`/self-reference branch under one
- * is also resolved without it (conditionsOf), SA204 where the two give different functions
- * (attack35 F05; fixture modules/conditions-switchable).
+ * build cannot tell how the program will run, so an `"imports"`, self-reference or installed
+ * package's `"exports"` branch under one is also resolved without it (conditionsOf), SA204 where
+ * the two give different functions (attack35 F05, attack36 F11; fixtures
+ * modules/conditions-switchable, modules/package-module-sync-switchable).
  */
 const SWITCHABLE: ReadonlySet<string> = new Set(["node-addons", "module-sync"]);
 
@@ -1579,8 +1589,13 @@ function packageFile(pkg: PackageResolution, dir: string, kind: LoadKind): strin
   if (pkg.packageJson.exports !== undefined) return exportsFile(pkg, dir, kind);
   // Where Node's probes find nothing, a runtime that loads TypeScript may (`"main": "src/index"`
   // beside `index.ts`, run by a TypeScript loader): the project's probes.
+  // A deep subpath is a URL to Node's ES module loader too (new URL(subpath, package.json's
+  // URL): `lib/dist/index.js?v=2` and `lib/dist/%69ndex.js` are dist/index.js, attack36 F13), a
+  // path to a `require()`; where it names no file as a URL, the path (as for a relative import).
+  const url = kind === "import" && pkg.subpath !== "." ? esmPath(pkg.subpath, dir) : undefined;
   return (
     (pkg.subpath === "." ? legacyMainFile(dir, pkg.packageJson, kind) : undefined) ??
+    (url === undefined ? undefined : asFile(url, kind)) ??
     asFile(resolvePath(dir, mainEntry(pkg.packageJson, pkg.subpath)), kind)
   );
 }
@@ -1714,13 +1729,15 @@ let droppedCondition: string | undefined;
  * The conditions besides Node's that the `"imports"` entry, or the package self-reference's
  * `"exports"` entry, `specifier` meets lists (`development`, `browser`, … nested ones too; not
  * `types`, which no runtime matches): a program run with `node --conditions=development`, or a
- * bundler with its own conditions, may load another file (attack26 F05). Empty for any other
- * specifier.
+ * bundler with its own conditions, may load another file (attack26 F05). For an installed
+ * package's `"exports"`, only Node's own switchable conditions (SWITCHABLE, as
+ * WITHOUT_CONDITION + name). Empty for any other specifier.
  */
 export function conditionsOf(specifier: string, from: string, settings?: HostResolve): string[] {
   const fromDir = dirname(from);
   caches = cachesFor(fromDir);
   let target: unknown;
+  let installed = false;
   if (specifier.startsWith("#")) {
     const scope = packageImports(fromDir);
     if (!scope || specifier === "#" || specifier.startsWith("#/")) return [];
@@ -1730,9 +1747,16 @@ export function conditionsOf(specifier: string, from: string, settings?: HostRes
     const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
     const subpath = specifier.length > name.length ? `.${specifier.slice(name.length)}` : ".";
     const self = selfExports(name, fromDir);
-    if (!self) return [];
-    if (self.subpaths) target = mapEntry(self.exports as Record<string, unknown>, subpath)?.target;
-    else if (subpath === ".") target = self.exports;
+    // An installed package's `"exports"`: only Node's own switchable conditions, whose branches a
+    // flag of the program's run takes away (attack36 F11: `"module-sync"` before `"default"`,
+    // the other branch another tool's build). Conditions of the program's own there are read as
+    // before.
+    const exports = self ? self.exports : findPackage(name, subpath, fromDir)?.packageJson.exports;
+    if (exports === undefined) return [];
+    installed = !self;
+    const subpaths = isMap(exports) && Object.keys(exports).some((k) => k.startsWith("."));
+    if (subpaths) target = mapEntry(exports as Record<string, unknown>, subpath)?.target;
+    else if (subpath === ".") target = exports;
   }
   const found = new Set<string>();
   const collect = (t: unknown): void => {
@@ -1746,9 +1770,9 @@ export function conditionsOf(specifier: string, from: string, settings?: HostRes
           !CONDITIONS.require.has(condition) &&
           condition !== "types" &&
           !settings?.conditions.includes(condition)
-        )
-          found.add(condition);
-        else if (SWITCHABLE.has(condition) && !settings?.conditions.includes(condition))
+        ) {
+          if (!installed) found.add(condition);
+        } else if (SWITCHABLE.has(condition) && !settings?.conditions.includes(condition))
           found.add(WITHOUT_CONDITION + condition);
         collect(x);
       }

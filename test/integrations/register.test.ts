@@ -1147,6 +1147,31 @@ describe("node --import smartasync/register", () => {
     );
   });
 
+  it("follows an installed package's module-sync/node-addons branches as this Node runs them (attack36 F11)", () => {
+    // The build alone keeps these calls plain with SA204 (fixture
+    // modules/package-module-sync-switchable); register knows which this Node has on.
+    const dir = join(scratch, "switchable-installed");
+    cpSync(join(root, "fixtures/modules/package-module-sync-switchable"), dir, {
+      recursive: true,
+      filter: (f) => !/output\.|report\.json|stdout\.txt/.test(f),
+    });
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    const cache = join(scratch, "cache-switchable-installed");
+    const on = node(dir, ["--import", "smartasync/register", "input.js"], cache);
+    expect(on.stderr).toBe("");
+    expect(on.stdout).toBe("sync string\naddons string\n");
+    // `module-sync` off: this run loads the other branch, another tool's build without
+    // `findSync`, read as the module it is: the call stays plain, as in the plain program (a
+    // build's output that took the branch as always on called `findSync` there: a TypeError).
+    const off = node(
+      dir,
+      ["--no-experimental-require-module", "--import", "smartasync/register", "input.js"],
+      cache,
+    );
+    expect(off.status).toBe(0);
+    expect(off.stdout).toBe("sync object\naddons string\n");
+  });
+
   it("says why it cannot compile under node --no-addons, not SWC's raw binding error (attack35 F05)", () => {
     const dir = join(scratch, "no-addons");
     mkdirSync(join(dir, "node_modules"), { recursive: true });
