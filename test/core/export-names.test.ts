@@ -2,6 +2,7 @@
  * Twins by name read a plain module's exports from its text (src/core/analysis/export-names.ts):
  * only names the text proves exported, with both compilers' parsers, never a guess.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -115,6 +116,75 @@ exports.ignored = cp.exec;
 module.exports.spawn = cp.spawn;`,
 );
 
+// CommonJS forms Node's export scanner (cjs-module-lexer) reads or stops at (attack36 F10): what an
+// ES importer of each sees is asked of this very Node, in a child process.
+const LEXER_CASES = [
+  "module.exports = { find, 0: VERSION, findSync };",
+  "module.exports = { find, \\u0066indSync };",
+  "exports.find = find; exports.f\\u0069ndSync = findSync;",
+  "module.exports.f\\u0069ndSync = findSync; exports.find = find;",
+  'exports["f\\u0069ndSync"] = findSync; exports.find = find;',
+  "module.exports = { find, f\\u0069ndSync };",
+  "module.exports = { find, get findSync() { return findSync; } };",
+  "module.exports = { find, findSync() {} };",
+  "module.exports = { find, async findSync() {} };",
+  "module.exports = { find: g , findSync };",
+  "module.exports = { find: g, findSync };",
+  "module.exports = { find: g/*c*/, findSync };",
+  "module.exports = { find /*c*/, findSync };",
+  "module.exports = { find: impl.x, findSync };",
+  "module.exports = { find: 1, findSync };",
+  "module.exports = { find: \\u0067, findSync };",
+  'module.exports = { find, "findSync": findSync };',
+  'module.exports = { find, "f\\u0069ndSync": findSync };',
+  "module.exports = { find, 'findSync': g };",
+  "module.exports = { find, ...impl, findSync };",
+  "module.exports = { find, ...impl.x, findSync };",
+  "module.exports = { find, findSync: function () {} };",
+  "module.exports = { find, findSync: (g) };",
+  "module.exports = ({ find, findSync });",
+  "module.exports = { find, [`findSync`]: findSync };",
+  "module.exports = { find, findSync: impl.findSync };",
+];
+const lexerFiles = LEXER_CASES.map((line, i) =>
+  write(
+    `lexer/c${i}.cjs`,
+    `function find() {} function findSync() {} function g() {} const VERSION = 1, impl = {};\n${line}\n`,
+  ),
+);
+const seenByNode: string[][] = JSON.parse(
+  execFileSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `const out = []; for (const f of ${JSON.stringify(lexerFiles)}) out.push(Object.keys(await import(f))); console.log(JSON.stringify(out));`,
+    ],
+    { encoding: "utf8" },
+  ),
+);
+
+// Two stars binding `findSync` differently (ambiguous: left out), the same `same` through both
+// (one binding: kept), `own` declared here shadows the stars, and a CommonJS star's getter.
+write(
+  "stars/index.js",
+  `export async function find() {}
+export * from "./a.js";
+export * from "./b.js";
+export * from "./impl.cjs";
+export const own = 1;`,
+);
+write(
+  "stars/a.js",
+  `export function findSync() {} export { same } from "./same.js"; export const own = 2, one = 1;`,
+);
+write("stars/b.js", `export function findSync() {} export * from "./same.js"; export const own = 3;`);
+write("stars/same.js", "export const same = 1;");
+write(
+  "stars/impl.cjs",
+  `exports.seen = 1; Object.defineProperty(exports, "hidden", { enumerable: true, get: () => 1 });`,
+);
+
 for (const [name, parse] of [
   ["babel", babel],
   ["swc", swc],
@@ -171,6 +241,30 @@ for (const [name, parse] of [
         execSync: "child_process.execSync",
         spawn: "child_process.spawn",
       });
+    });
+
+    it("gives an ES importer what Node's export scanner finds, no more (attack36 F10)", () => {
+      clearExportNames();
+      const got = LEXER_CASES.map((line, i) => {
+        const r = exportNamesOf(parse, `./lexer/c${i}.cjs`, from);
+        return `${line} → ${r?.names.has("findSync") === true && !r.esHidden?.has("findSync")}`;
+      });
+      const want = seenByNode.map((keys, i) => `${LEXER_CASES[i]} → ${keys.includes("findSync")}`);
+      expect(got).toEqual(want);
+      // The ones Node does not see are still there for require().
+      expect(exportNamesOf(parse, "./lexer/c0.cjs", from)?.names.has("findSync")).toBe(true);
+      expect(exportNamesOf(parse, "./lexer/c0.cjs", from)?.esHidden?.get("findSync")).toContain(
+        "at `0: VERSION`",
+      );
+    });
+
+    it("leaves out an ambiguous `export *` name, and a star's scanner-hidden one (attack36 F01, F02)", () => {
+      clearExportNames();
+      clearResolveCache();
+      const r = exportNamesOf(parse, "./stars/index.js", from);
+      expect([...(r?.names ?? [])].sort()).toEqual(["find", "one", "own", "same", "seen"]);
+      expect([...(r?.unseen?.keys() ?? [])].sort()).toEqual(["findSync", "hidden"]);
+      expect(r?.unseen?.get("findSync")).toContain('`export *` of "./a.js" and "./b.js"');
     });
 
     it("reads a relative TypeScript file, and again once it changes", () => {

@@ -33,12 +33,21 @@ export interface ExportNames {
   node: ReadonlyMap<string, string>;
   /**
    * CommonJS exports Node's export scanner (cjs-module-lexer) does not find, which an ES module's
-   * named or namespace import therefore does not see: a getter of another form than
+   * named or namespace import therefore does not see, each with the words saying why (they follow
+   * the module's name in a reason): a getter of another form than
    * `get: function () { return x; }` or `get() { return x.y; }` (`get: () => x`), a descriptor
-   * with other keys, and the properties of `module.exports = { … }` after the first whose value
-   * is no plain name (attack35 F07).
+   * with other keys (attack35 F07), a name written with a `\u` escape, and the keys of
+   * `module.exports = { … }` from the first the scanner stops at (a value that is no plain name,
+   * a numeric or computed key: attack36 F10; `scannedLiteralKeys`).
    */
-  esHidden?: ReadonlySet<string>;
+  esHidden?: ReadonlyMap<string, string>;
+  /**
+   * Names an ES module's text re-exports by `export *` that no importer (`import` or `require`)
+   * sees, with why: two stars binding it differently (ECMA-262 leaves an ambiguous star name out
+   * of the namespace, attack36 F01), or a star of a CommonJS module whose scanner-hidden property
+   * it is (attack36 F02). Not in `names`.
+   */
+  unseen?: ReadonlyMap<string, string>;
   /**
    * How an ES module's text binds its exports, for `exportOrigin`: absent for CommonJS (its
    * exports are properties, not bindings).
@@ -129,8 +138,9 @@ function both(a: ExportNames, b: ExportNames): ExportNames {
     node: new Map([...a.node, ...b.node]),
     // Hidden from an importer where either entry hides it (attack35 F07).
     ...(a.esHidden || b.esHidden
-      ? { esHidden: new Set([...(a.esHidden ?? []), ...(b.esHidden ?? [])]) }
+      ? { esHidden: new Map([...(a.esHidden ?? []), ...(b.esHidden ?? [])]) }
       : {}),
+    ...(a.unseen || b.unseen ? { unseen: new Map([...(a.unseen ?? []), ...(b.unseen ?? [])]) } : {}),
   };
 }
 
@@ -144,7 +154,7 @@ function namesOfFile(parse: ParseModule, path: string, depth: number): ExportNam
   let names: ExportNames | undefined;
   try {
     const source = readFileSync(path, "utf8");
-    names = read(parse, parse(source, path).program as unknown as { body: Node[] }, path, depth);
+    names = read(parse, parse(source, path).program as unknown as { body: Node[] }, path, depth, source);
   } catch {
     names = undefined;
   }
@@ -173,11 +183,22 @@ function exportsObject(n: Node): "exports" | "module.exports" | undefined {
   return undefined;
 }
 
-function read(parse: ParseModule, program: { body: Node[] }, path: string, depth: number): ExportNames {
+function read(
+  parse: ParseModule,
+  program: { body: Node[] },
+  path: string,
+  depth: number,
+  source?: string,
+): ExportNames {
   const names = new Set<string>();
   const async = new Set<string>();
   const node = new Map<string, string>();
-  const esHidden = new Set<string>();
+  const esHidden = new Map<string, string>();
+  const unseen = new Map<string, string>();
+  /** A name `export *` brings → the files of the stars that bring it (attack36 F01). */
+  const starFiles = new Map<string, string[]>();
+  /** Star specifiers by file, for reasons. */
+  const starSpecifier = new Map<string, string>();
   const origins = new NodeOrigins(program.body);
   /** An export and the Node function its value visibly is, if any (the last write wins). */
   const add = (name: string, origin: string | undefined): void => {
@@ -278,9 +299,30 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
         if (depth >= MAX_EXPORT_DEPTH || !isLocalSpecifier(stmt.source.value)) break;
         const r = resolveImport(stmt.source.value, path);
         const inner = r?.kind === "file" ? namesOfFile(parse, r.path, depth + 1) : undefined;
-        // `export *` leaves out the default export.
-        for (const n of inner?.names ?? []) if (n !== "default") add(n, inner?.node.get(n));
-        for (const n of inner?.async ?? []) if (n !== "default") async.add(n);
+        if (!inner || r?.kind !== "file") break;
+        const star = `\`export * from ${JSON.stringify(stmt.source.value)}\``;
+        starSpecifier.set(r.path, stmt.source.value);
+        // `export *` leaves out the default export. A star of a CommonJS module gives the names
+        // Node's export scanner finds, not a property it hides (attack36 F02), and a name the
+        // star's module does not give its importers is not given here either.
+        for (const n of inner.names) {
+          if (n === "default") continue;
+          const hidden = inner.commonjs ? inner.esHidden?.get(n) : undefined;
+          if (hidden !== undefined) {
+            unseen.set(
+              n,
+              `re-exports ${n} by ${star}, whose module ${hidden.slice(0, hidden.indexOf(", so an import"))}`,
+            );
+            continue;
+          }
+          add(n, inner.node.get(n));
+          const files = starFiles.get(n);
+          if (files) files.push(r.path);
+          else starFiles.set(n, [r.path]);
+        }
+        for (const [n, why] of inner.unseen ?? [])
+          unseen.set(n, `re-exports ${n} by ${star}, whose module ${why}`);
+        for (const n of inner.async) if (n !== "default") async.add(n);
         break;
       }
       case "ExpressionStatement": {
@@ -296,20 +338,17 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
             esHidden.clear();
             const right = e.right as Node;
             if (right.type === "ObjectExpression") {
-              // Node's scanner reads the literal's keys until a value that is no plain name.
-              let scanned = true;
+              const seen = scannedLiteralKeys(right, source);
               for (const p of right.properties as Node[]) {
                 if (p.type !== "ObjectProperty" && p.type !== "ObjectMethod") continue;
                 const k = keyOf(p.key as Node, p.computed);
-                if (k !== undefined)
-                  add(k, p.type === "ObjectProperty" ? origins.of(p.value as Node) : undefined);
-                const plain = p.type === "ObjectProperty" && !p.computed && p.value.type === "Identifier";
-                if (
-                  k !== undefined &&
-                  (!scanned || p.computed || (p.type === "ObjectMethod" && (p.async || p.generator)))
-                )
-                  esHidden.add(k);
-                if (!plain) scanned = false;
+                if (k === undefined) continue;
+                add(k, p.type === "ObjectProperty" ? origins.of(p.value as Node) : undefined);
+                if (!seen.keys.has(k))
+                  esHidden.set(
+                    k,
+                    `sets ${k} where Node's CommonJS export scanner has stopped reading \`module.exports = { … }\` (${seen.stop ? `at \`${seen.stop}\`: it reads keys that are names or strings, each with a plain name for value, no \\u escape` : "a parenthesized object"}), so an import does not see it, only require() does`,
+                  );
               }
             }
             break;
@@ -320,7 +359,14 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
             if (obj && k !== undefined && (obj === "module.exports" || !replaced)) {
               commonjs = true;
               add(k, origins.of(e.right as Node));
-              esHidden.delete(k);
+              // `exports.f\u0069ndSync = …`: the scanner reads no escape (attack36 F10).
+              const property = left.property as Node;
+              if (!left.computed && !unescaped(property, source))
+                esHidden.set(
+                  k,
+                  `sets ${k} as \`${textOf(property, source)}\`, a name with a \\u escape Node's CommonJS export scanner does not read, so an import does not see it, only require() does`,
+                );
+              else esHidden.delete(k);
             }
           }
         } else if (e.type === "CallExpression") {
@@ -341,7 +387,11 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
               commonjs = true;
               if (key.value !== "__esModule") add(key.value, undefined);
               if (scannedDescriptor(e.arguments[2] as Node | undefined)) esHidden.delete(key.value);
-              else esHidden.add(key.value);
+              else
+                esHidden.set(
+                  key.value,
+                  `sets ${key.value} in a form Node's CommonJS export scanner does not read (a getter such as \`get: () => ${key.value}\`), so an import does not see it, only require() does`,
+                );
             }
           }
         }
@@ -351,14 +401,119 @@ function read(parse: ParseModule, program: { body: Node[] }, path: string, depth
         break;
     }
   }
+  // A name two stars bring is exported only where both lead to one same binding (ECMA-262
+  // ResolveExport): otherwise it is ambiguous, and Node leaves it out of the namespace, so the
+  // importer gets undefined (attack36 F01; fixture twins/by-name-star-ambiguous). What the texts
+  // do not prove the same (a CommonJS star, an unreadable file) counts as ambiguous: no twin.
+  // The module's own and indirect exports come first, whatever stars say.
+  for (const [n, files] of starFiles) {
+    if (own.has(n) || indirect.has(n) || files.length < 2) continue;
+    const origins = files.map((f) => exportOrigin(parse, f, n, undefined, new Set([`${path}\0${n}`])));
+    if (origins.every((o) => typeof o === "string" && o !== "ambiguous" && o === origins[0])) continue;
+    const specs = files.map((f) => JSON.stringify(starSpecifier.get(f))).join(" and ");
+    unseen.set(
+      n,
+      `gets ${n} from \`export *\` of ${specs}, which do not bind it to one same export: an ambiguous star name, which Node leaves out of the module, so no import sees it`,
+    );
+  }
+  for (const n of unseen.keys()) {
+    if (own.has(n) || indirect.has(n)) unseen.delete(n);
+    else names.delete(n);
+  }
   return {
     names,
     async,
     commonjs,
     node,
     ...(commonjs && esHidden.size > 0 ? { esHidden } : {}),
+    ...(unseen.size > 0 ? { unseen } : {}),
     ...(commonjs || opaque ? {} : { links: { own, indirect, stars } }),
   };
+}
+
+/** The text of `n` in `source`, or undefined without one. */
+function textOf(n: Node, source: string | undefined): string | undefined {
+  return source === undefined || typeof n.start !== "number" || typeof n.end !== "number"
+    ? undefined
+    : source.slice(n.start, n.end);
+}
+
+/** An identifier written as its name (no `\u` escape): Node's export scanner reads no escape. */
+function unescaped(n: Node, source: string | undefined): boolean {
+  if (n.type !== "Identifier") return true;
+  const text = textOf(n, source);
+  return text === undefined || text === n.name;
+}
+
+/** An identifier's first character as the scanner takes one (ASCII; anything else: not sure). */
+function identifierStart(c: string | undefined): boolean {
+  return c !== undefined && /^[A-Za-z_$]$/.test(c);
+}
+
+/**
+ * The keys of `module.exports = { … }` Node's export scanner (cjs-module-lexer's
+ * tryParseLiteralExports, checked against Node 20, 22 and 24) gives an ES importer, and the text
+ * of the property where it stops (attack36 F10; fixture twins/by-name-cjs-literal-stop). It reads
+ * in order: a key that is a name or a string (`find`, `"find"`), shorthand or with a value; a
+ * `...name` spread; and stops at anything else — a numeric or computed key, a name with a `\u`
+ * escape, an accessor, an async or generator method, a spread of more than a name. A key whose
+ * value starts with a name is given (`find: impl.find`, `find() {}`), and the reading goes on
+ * only when that value is a plain name followed at once by `,` or `}`. Without the text, or where
+ * unsure, a key is not given: then the twin is not taken, never wrongly taken.
+ */
+function scannedLiteralKeys(obj: Node, source: string | undefined): { keys: Set<string>; stop?: string } {
+  const keys = new Set<string>();
+  if (
+    obj.type !== "ObjectExpression" ||
+    source === undefined ||
+    (obj.extra as { parenthesized?: boolean } | undefined)?.parenthesized
+  )
+    return { keys };
+  const stopAt = (p: Node): { keys: Set<string>; stop?: string } => {
+    const text = (textOf(p, source) ?? "").replace(/\s+/g, " ");
+    return { keys, stop: text.length > 40 ? `${text.slice(0, 39)}…` : text };
+  };
+  const plainName = (v: Node): boolean =>
+    v.type === "Identifier" &&
+    unescaped(v, source) &&
+    !(v.extra as { parenthesized?: boolean } | undefined)?.parenthesized &&
+    textOf(v, source) !== undefined;
+  for (const p of obj.properties) {
+    if (p.type === "SpreadElement") {
+      const a = p.argument as Node;
+      const required =
+        a.type === "CallExpression" &&
+        a.callee.type === "Identifier" &&
+        a.callee.name === "require" &&
+        a.arguments.length === 1 &&
+        a.arguments[0].type === "StringLiteral";
+      if (plainName(a) || required) continue;
+      return stopAt(p);
+    }
+    if (p.computed) return stopAt(p);
+    const key = p.key as Node;
+    let k: string | undefined;
+    if (key.type === "Identifier" && unescaped(key, source) && textOf(key, source) !== undefined)
+      k = key.name;
+    else if (key.type === "StringLiteral" && p.type === "ObjectProperty") k = key.value;
+    if (k === undefined) return stopAt(p);
+    if (p.type === "ObjectMethod") {
+      if (p.kind === "method" && !p.async && !p.generator && key.type === "Identifier") keys.add(k);
+      return stopAt(p);
+    }
+    if (p.type !== "ObjectProperty") return stopAt(p);
+    const v = p.value as Node;
+    if (p.shorthand && key.type === "Identifier") {
+      keys.add(k);
+      continue;
+    }
+    const parenthesized = (v.extra as { parenthesized?: boolean } | undefined)?.parenthesized;
+    if (parenthesized || typeof v.start !== "number" || !identifierStart(source[v.start])) return stopAt(p);
+    keys.add(k);
+    const next = typeof v.end === "number" ? source[v.end] : undefined;
+    if (!plainName(v) || (next !== "," && next !== "}")) return stopAt(p);
+  }
+  return { keys };
 }
 
 /** `x`, `x.y` or `x["y"]`: what a getter Node's export scanner reads may return. */

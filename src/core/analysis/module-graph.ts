@@ -259,7 +259,14 @@ function reachedName(r: Resolution | undefined, from: string): string | undefine
 
 function namesDigest(n: ExportNames | undefined): string {
   if (!n) return "-";
-  return JSON.stringify([[...n.names].sort(), [...n.async].sort(), n.commonjs, [...n.node].sort()]);
+  return JSON.stringify([
+    [...n.names].sort(),
+    [...n.async].sort(),
+    n.commonjs,
+    [...n.node].sort(),
+    [...(n.esHidden ?? [])].sort(),
+    [...(n.unseen ?? [])].sort(),
+  ]);
 }
 
 /**

@@ -106,10 +106,15 @@ export function twinSuggestion(
   // A twin an import cannot see is no suggestion: the `twins` entry would read it as undefined
   // (a pair of Node's own functions is said to be one first: fixture twins/by-name-node-functions).
   const mismatched = found?.exports.names.has(name) && nodeMismatch(found.exports, name, twin);
-  if (imported.via !== undefined && found?.exports.esHidden?.has(twin) && !mismatched)
+  // Why no importer sees it: an ambiguous `export *` name, a hidden property through a star
+  // (attack36 F01, F02), or, for an import, a property Node's scanner does not read.
+  const hidden =
+    (found && !found.exports.names.has(twin) ? found.exports.unseen?.get(twin) : undefined) ??
+    (imported.via !== undefined ? found?.exports.esHidden?.get(twin) : undefined);
+  if (hidden !== undefined && !mismatched)
     return {
       entry: `{ ${JSON.stringify(imported.module)}: { ${JSON.stringify(name)}: { "module": "…", "name": "…" } } }`,
-      sameModule: `${imported.module} sets ${twin} in a form Node's CommonJS export scanner does not read (a getter such as \`get: () => ${twin}\`), so an import does not see it, only require() does`,
+      sameModule: `${imported.module} ${hidden}`,
     };
   const has = (found?.exports.names.has(twin) ?? false) && !found?.exports.async.has(twin);
   // An `xSync` that is Node's own function of another result is not suggested either.
