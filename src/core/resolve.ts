@@ -88,6 +88,15 @@ export interface HostResolve {
    */
   modules?: string[];
   /**
+   * The compiled file is read at its real path (`real`) while Node loads it by a link's name
+   * (`named`, a workspace package under `--preserve-symlinks`: smartasync/register). Node
+   * resolves its relative imports from the link's folder, so they are resolved from there too,
+   * then read at their real path as the hook compiles them (attack36 F04: `../shared/x.js` of
+   * a linked package was read beside its real folder, a plain file, while Node loaded the
+   * annotated one beside the link).
+   */
+  linked?: { real: string; named: string };
+  /**
    * The host resolves imports with a resolver of its own (Jest's `resolver`: a path, or a name):
    * a bare specifier smartasync finds nowhere is SA204 naming it (attack28 F03).
    */
@@ -1004,6 +1013,11 @@ export function resolveImport(
   settings?: HostResolve,
 ): Resolution | undefined {
   if (specifier.startsWith("node:")) return undefined;
+  const linked = settings?.linked;
+  if (linked !== undefined && from === linked.real && specifier.startsWith(".")) {
+    const r = resolveImport(specifier, linked.named, kind, settings);
+    return r?.kind === "file" ? { ...r, path: linkedFileTarget(r.path) } : r;
+  }
   const fromDir = importerDir(from);
   caches = cachesFor(fromDir);
   if (caches === perCompile)
@@ -1031,6 +1045,22 @@ export function resolveImport(
   // A linked package's file off its manifest keeps its package (asLinkedSource): not kept as a path.
   if (r?.kind === "file" && r.undescribedOf === undefined) caches.files.set(key, r.path);
   return r;
+}
+
+/**
+ * The file a relative import of a linked file (`HostResolve.linked`) reaches, where the hook
+ * compiles it: a path under `node_modules` whose real file lies outside every `node_modules` is
+ * read at that real path (register/hooks.ts `javaScriptTarget`); an installed one as it is named.
+ */
+function linkedFileTarget(path: string): string {
+  if (!/[\\/]node_modules[\\/]/.test(path)) return path;
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return path;
+  }
+  return /[\\/]node_modules[\\/]/.test(real) ? path : real;
 }
 
 /** Drops a remembered resolution whose file has disappeared. */

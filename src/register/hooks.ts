@@ -103,7 +103,8 @@ export function javaScriptTarget(path: string): string | undefined {
  * hook compiles at its real path (`real`) resolves its bare imports: as Node does, from the
  * link's folder — `node_modules` folders of the link's path, in Node's order, given as the
  * compile's module folders — not from the real folder (attack35 F04: a workspace package's
- * `import "dep"` was decided on `packages/node_modules/dep` while Node loaded the app's `dep`).
+ * `import "dep"` was decided on `packages/node_modules/dep` while Node loaded the app's `dep`),
+ * and its relative imports from the link's path (`HostResolve.linked`).
  * `undefined`: the file is not such a link.
  */
 export function linkResolve(named: string, real: string): HostResolve | undefined {
@@ -114,7 +115,9 @@ export function linkResolve(named: string, real: string): HostResolve | undefine
     if (dirname(dir) === dir) break;
   }
   const own = processResolve();
-  return { alias: own?.alias ?? [], conditions: own?.conditions ?? [], modules };
+  // Its relative imports too (attack36 F04: `../shared/x.js` leaving the package is, for Node,
+  // beside the link): the compile is told the name Node loads it by.
+  return { alias: own?.alias ?? [], conditions: own?.conditions ?? [], modules, linked: { real, named } };
 }
 
 function toText(source: LoadResult["source"]): string | undefined {
