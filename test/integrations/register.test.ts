@@ -1147,6 +1147,38 @@ describe("node --import smartasync/register", () => {
     }
   });
 
+  it("require() tries .ts .cts .mts .tsx after Node's own extensions, then a folder's index, on both paths (attack36 F06)", () => {
+    // Node 22+ (registerHooks): the resolve hook added no extension to a require(), so
+    // require("./lib") with only lib.ts was "Cannot find module"; Node 20's require hook adds
+    // them to Node's CommonJS loader. The same answers on both paths, in Node 20's order.
+    const dir = join(scratch, "require-extensions");
+    const files: Record<string, string> = {
+      "package.json": "{}\n",
+      "lib.ts": "// @smartasync\nexport async function load(x: number): Promise<number> { return x * 2; }\n",
+      "d/index.ts": "exports.v = 2;\n",
+      "c.cts": 'exports.v = "cts";\n',
+      "both.ts": 'exports.v = "file";\n',
+      "both/index.js": 'exports.v = "folder";\n',
+      "js.js": 'exports.v = "js";\n',
+      "js.ts": 'exports.v = "ts";\n',
+      "main.cjs":
+        'const { load } = require("./lib");\nconsole.log(load(21) + 1, require("./d").v, require("./c").v, require("./both").v, require("./js").v, require("./d/").v);\n',
+    };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(join(dir, f, ".."), { recursive: true });
+      writeFileSync(join(dir, f), text);
+    }
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    const r = node(
+      dir,
+      ["--import", "smartasync/register", "main.cjs"],
+      join(scratch, "cache-require-extensions"),
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("43 2 cts file js 2\n");
+  });
+
   it("follows node-addons and module-sync branches as this Node runs them: it is the program's Node (attack35 F05)", () => {
     // A build that cannot tell how the program runs keeps these calls plain with SA204 (fixture
     // modules/conditions-switchable); register runs the program itself and knows.
