@@ -403,6 +403,8 @@ export function withHostResolve<T extends object>(
   const resolver = host.resolver ?? project?.resolver;
   if (resolver !== undefined) resolve.resolver = resolver;
   if (project?.tsconfigPaths || host.tsconfigPaths) resolve.tsconfigPaths = true;
+  // The tool's own rule for which importers (attack36 F09), unless the project says they all are.
+  if (host.pathsFor && !project?.tsconfigPaths) resolve.pathsFor = host.pathsFor;
   // The register hook's own (attack36 F04): the file is loaded by Node under a link's name.
   if (host.linked) resolve.linked = host.linked;
   return { ...given, resolve } as T;

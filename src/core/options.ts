@@ -165,6 +165,13 @@ function checkResolve(value: unknown): HostResolve {
       out.linked = { real: l.real, named: l.named };
       continue;
     }
+    // smartasync/vite's own (Vite 8's resolve.tsconfigPaths: attack36 F09), not offered either.
+    if (k === "pathsFor") {
+      if (v !== "vite")
+        throw new OptionsError(`\`resolve.pathsFor\` must be "vite", got ${JSON.stringify(v)}`);
+      out.pathsFor = v;
+      continue;
+    }
     if (k === "conditions") {
       if (!Array.isArray(v) || v.some((c) => typeof c !== "string" || c === ""))
         throw new OptionsError(

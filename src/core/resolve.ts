@@ -108,6 +108,14 @@ export interface HostResolve {
    * leads to a file with other smartasync functions, SA204 (attack33 F06).
    */
   tsconfigPaths?: boolean;
+  /**
+   * With `tsconfigPaths`: which importers the host follows `paths` for. `"vite"`, Vite 8's own
+   * `resolve.tsconfigPaths`: a tsconfig.json's only (never a jsconfig.json's), and for a
+   * JavaScript importer only where that tsconfig.json sets `compilerOptions.allowJs` (attack36
+   * F09, measured with Vite 8.3 and 8.4); elsewhere they are the type checker's, as without
+   * `tsconfigPaths`. Unset: every importer, either file.
+   */
+  pathsFor?: "vite";
 }
 
 /**
@@ -875,6 +883,8 @@ interface TsOptions {
   /** `paths`, with the folder of the config that set them (their base without a `baseUrl`). */
   paths?: { value: Record<string, string[]> };
   pathsDir?: string;
+  /** `compilerOptions.allowJs`, where a config of the chain sets it (HostResolve `pathsFor`). */
+  allowJs?: boolean;
 }
 
 /** TypeScript's placeholder for the folder of the tsconfig.json a chain starts from (5.5). */
@@ -899,7 +909,7 @@ function tsCompilerOptions(file: string, configDir: string, depth: number): TsOp
   if (depth > MAX_EXTENDS) return {};
   const json = readJson(file, stripJsonComments) as {
     extends?: unknown;
-    compilerOptions?: { baseUrl?: unknown; paths?: unknown };
+    compilerOptions?: { baseUrl?: unknown; paths?: unknown; allowJs?: unknown };
   };
   const out: TsOptions = {};
   for (const base of extendsOf(json)) {
@@ -907,6 +917,7 @@ function tsCompilerOptions(file: string, configDir: string, depth: number): TsOp
     if (!baseFile) continue;
     const inherited = tsCompilerOptions(baseFile, configDir, depth + 1);
     if (inherited.baseUrl !== undefined) out.baseUrl = inherited.baseUrl;
+    if (inherited.allowJs !== undefined) out.allowJs = inherited.allowJs;
     if (inherited.paths !== undefined) {
       out.paths = inherited.paths;
       out.pathsDir = inherited.pathsDir;
@@ -915,6 +926,7 @@ function tsCompilerOptions(file: string, configDir: string, depth: number): TsOp
   const co = json.compilerOptions ?? {};
   const here = (p: string): string => resolvePath(dirname(file), p.split(CONFIG_DIR).join(configDir));
   if (typeof co.baseUrl === "string") out.baseUrl = here(co.baseUrl);
+  if (typeof co.allowJs === "boolean") out.allowJs = co.allowJs;
   if (typeof co.paths === "object" && co.paths !== null && !Array.isArray(co.paths)) {
     const paths: Record<string, string[]> = {};
     for (const [pattern, targets] of Object.entries(co.paths))
@@ -1750,6 +1762,31 @@ export function pathsMapped(specifier: string, from: string): boolean {
   const fromDir = dirname(from);
   caches = cachesFor(fromDir);
   return viaPaths(specifier, fromDir) !== undefined;
+}
+
+/**
+ * Whether the host follows tsconfig.json `paths` for imports of the file `from` (HostResolve
+ * `tsconfigPaths`, `pathsFor`): where it does not, they are the type checker's, and an import
+ * they lead elsewhere than the host's own resolution is SA204 (module-graph.ts `pathsProblem`).
+ */
+export function pathsFollowed(h: HostResolve | undefined, from: string): boolean {
+  if (h?.tsconfigPaths !== true) return false;
+  if (h.pathsFor !== "vite") return true;
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    const file = configIn(dir);
+    if (file !== undefined) {
+      // Vite reads no jsconfig.json, and a tsconfig.json's `paths` for a JavaScript importer only
+      // with `allowJs` (attack36 F09: it bundled node_modules' build where smartasync followed them).
+      if (basename(file) !== "tsconfig.json") return false;
+      if (!/\.[cm]?jsx?$/.test(from)) return true;
+      try {
+        return tsCompilerOptions(file, dir, 0).allowJs === true;
+      } catch {
+        return false;
+      }
+    }
+    if (dirname(dir) === dir) return false;
+  }
 }
 
 /** The name of the config whose `paths` apply to `from`: tsconfig.json or jsconfig.json (configIn). */
