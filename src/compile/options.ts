@@ -407,6 +407,10 @@ export function withHostResolve<T extends object>(
   // The table the tool applies is the one its output follows (attack35 F02).
   const paths = host.paths ?? project?.paths;
   if (paths) resolve.paths = paths;
+  // The tool's own rule for which importers (attack36 F09), unless the project says they all are.
+  if (host.pathsFor && !project?.tsconfigPaths) resolve.pathsFor = host.pathsFor;
+  // The register hook's own (attack36 F04): the file is loaded by Node under a link's name.
+  if (host.linked) resolve.linked = host.linked;
   return { ...given, resolve } as T;
 }
 

@@ -156,6 +156,24 @@ function checkResolve(value: unknown): HostResolve {
     throw new OptionsError(`${RESOLVE_SHAPE}, got ${JSON.stringify(value)}`);
   const out: HostResolve = { alias: [], conditions: [] };
   for (const [k, v] of Object.entries(value)) {
+    // smartasync/register's own (a file Node loads by a link's name: attack36 F04), not a user
+    // setting: checked, not offered in RESOLVE_SHAPE.
+    if (k === "linked") {
+      const l = v as { real?: unknown; named?: unknown } | null;
+      if (typeof l !== "object" || l === null || typeof l.real !== "string" || typeof l.named !== "string")
+        throw new OptionsError(
+          `\`resolve.linked\` must be { "real": path, "named": path }, got ${JSON.stringify(v)}`,
+        );
+      out.linked = { real: l.real, named: l.named };
+      continue;
+    }
+    // smartasync/vite's own (Vite 8's resolve.tsconfigPaths: attack36 F09), not offered either.
+    if (k === "pathsFor") {
+      if (v !== "vite")
+        throw new OptionsError(`\`resolve.pathsFor\` must be "vite", got ${JSON.stringify(v)}`);
+      out.pathsFor = v;
+      continue;
+    }
     if (k === "conditions") {
       if (!Array.isArray(v) || v.some((c) => typeof c !== "string" || c === ""))
         throw new OptionsError(

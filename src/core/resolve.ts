@@ -88,6 +88,15 @@ export interface HostResolve {
    */
   modules?: string[];
   /**
+   * The compiled file is read at its real path (`real`) while Node loads it by a link's name
+   * (`named`, a workspace package under `--preserve-symlinks`: smartasync/register). Node
+   * resolves its relative imports from the link's folder, so they are resolved from there too,
+   * then read at their real path as the hook compiles them (attack36 F04: `../shared/x.js` of
+   * a linked package was read beside its real folder, a plain file, while Node loaded the
+   * annotated one beside the link).
+   */
+  linked?: { real: string; named: string };
+  /**
    * The host resolves imports with a resolver of its own (Jest's `resolver`: a path, or a name):
    * a bare specifier smartasync finds nowhere is SA204 naming it (attack28 F03).
    */
@@ -99,6 +108,14 @@ export interface HostResolve {
    * leads to a file with other smartasync functions, SA204 (attack33 F06).
    */
   tsconfigPaths?: boolean;
+  /**
+   * With `tsconfigPaths`: which importers the host follows `paths` for. `"vite"`, Vite 8's own
+   * `resolve.tsconfigPaths`: a tsconfig.json's only (never a jsconfig.json's), and for a
+   * JavaScript importer only where that tsconfig.json sets `compilerOptions.allowJs` (attack36
+   * F09, measured with Vite 8.3 and 8.4); elsewhere they are the type checker's, as without
+   * `tsconfigPaths`. Unset: every importer, either file.
+   */
+  pathsFor?: "vite";
   /**
    * The `paths` table the host applies itself, in place of the tsconfig.json one (SWC's
    * `jsc.paths` with its `jsc.baseUrl`, the config of esbuild's `tsconfig` or `tsconfigRaw`
@@ -133,7 +150,8 @@ function nodeLike(h: HostResolve | undefined): boolean {
       !h.modules?.length &&
       !h.resolver &&
       h.tsconfigPaths !== true &&
-      h.paths === undefined)
+      h.paths === undefined &&
+      h.linked === undefined)
   );
 }
 
@@ -892,6 +910,8 @@ interface TsOptions {
   /** `paths`, with the folder of the config that set them (their base without a `baseUrl`). */
   paths?: { value: Record<string, string[]> };
   pathsDir?: string;
+  /** `compilerOptions.allowJs`, where a config of the chain sets it (HostResolve `pathsFor`). */
+  allowJs?: boolean;
 }
 
 /** TypeScript's placeholder for the folder of the tsconfig.json a chain starts from (5.5). */
@@ -919,7 +939,7 @@ function tsCompilerOptions(file: string, configDir: string, depth: number): TsOp
 
 interface TsJson {
   extends?: unknown;
-  compilerOptions?: { baseUrl?: unknown; paths?: unknown };
+  compilerOptions?: { baseUrl?: unknown; paths?: unknown; allowJs?: unknown };
 }
 
 /** tsCompilerOptions for a config's JSON, read as a file in `dir`. */
@@ -930,6 +950,7 @@ function tsOptionsOf(json: TsJson, dir: string, configDir: string, depth: number
     if (!baseFile) continue;
     const inherited = tsCompilerOptions(baseFile, configDir, depth + 1);
     if (inherited.baseUrl !== undefined) out.baseUrl = inherited.baseUrl;
+    if (inherited.allowJs !== undefined) out.allowJs = inherited.allowJs;
     if (inherited.paths !== undefined) {
       out.paths = inherited.paths;
       out.pathsDir = inherited.pathsDir;
@@ -938,6 +959,7 @@ function tsOptionsOf(json: TsJson, dir: string, configDir: string, depth: number
   const co = json.compilerOptions ?? {};
   const here = (p: string): string => resolvePath(dir, p.split(CONFIG_DIR).join(configDir));
   if (typeof co.baseUrl === "string") out.baseUrl = here(co.baseUrl);
+  if (typeof co.allowJs === "boolean") out.allowJs = co.allowJs;
   if (typeof co.paths === "object" && co.paths !== null && !Array.isArray(co.paths)) {
     const paths: Record<string, string[]> = {};
     for (const [pattern, targets] of Object.entries(co.paths))
@@ -1086,6 +1108,11 @@ export function resolveImport(
   settings?: HostResolve,
 ): Resolution | undefined {
   if (specifier.startsWith("node:")) return undefined;
+  const linked = settings?.linked;
+  if (linked !== undefined && from === linked.real && specifier.startsWith(".")) {
+    const r = resolveImport(specifier, linked.named, kind, settings);
+    return r?.kind === "file" ? { ...r, path: linkedFileTarget(r.path) } : r;
+  }
   const fromDir = importerDir(from);
   caches = cachesFor(fromDir);
   if (caches === perCompile)
@@ -1113,6 +1140,22 @@ export function resolveImport(
   // A linked package's file off its manifest keeps its package (asLinkedSource): not kept as a path.
   if (r?.kind === "file" && r.undescribedOf === undefined) caches.files.set(key, r.path);
   return r;
+}
+
+/**
+ * The file a relative import of a linked file (`HostResolve.linked`) reaches, where the hook
+ * compiles it: a path under `node_modules` whose real file lies outside every `node_modules` is
+ * read at that real path (register/hooks.ts `javaScriptTarget`); an installed one as it is named.
+ */
+function linkedFileTarget(path: string): string {
+  if (!/[\\/]node_modules[\\/]/.test(path)) return path;
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return path;
+  }
+  return /[\\/]node_modules[\\/]/.test(real) ? path : real;
 }
 
 /** Drops a remembered resolution whose file has disappeared. */
@@ -1817,6 +1860,31 @@ export function pathsMapped(specifier: string, from: string): boolean {
   const fromDir = dirname(from);
   caches = cachesFor(fromDir);
   return viaPaths(specifier, fromDir) !== undefined;
+}
+
+/**
+ * Whether the host follows tsconfig.json `paths` for imports of the file `from` (HostResolve
+ * `tsconfigPaths`, `pathsFor`): where it does not, they are the type checker's, and an import
+ * they lead elsewhere than the host's own resolution is SA204 (module-graph.ts `pathsProblem`).
+ */
+export function pathsFollowed(h: HostResolve | undefined, from: string): boolean {
+  if (h?.tsconfigPaths !== true) return false;
+  if (h.pathsFor !== "vite") return true;
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    const file = configIn(dir);
+    if (file !== undefined) {
+      // Vite reads no jsconfig.json, and a tsconfig.json's `paths` for a JavaScript importer only
+      // with `allowJs` (attack36 F09: it bundled node_modules' build where smartasync followed them).
+      if (basename(file) !== "tsconfig.json") return false;
+      if (!/\.[cm]?jsx?$/.test(from)) return true;
+      try {
+        return tsCompilerOptions(file, dir, 0).allowJs === true;
+      } catch {
+        return false;
+      }
+    }
+    if (dirname(dir) === dir) return false;
+  }
 }
 
 /** The name of the config whose `paths` apply to `from`: tsconfig.json or jsconfig.json (configIn). */

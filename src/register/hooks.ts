@@ -60,6 +60,45 @@ export function typeScriptAlternatives(specifier: string): string[] {
   return (JS_TO_TS[m[2]] ?? []).map((ts) => m[1] + ts + (m[3] ?? ""));
 }
 
+/**
+ * The extensions smartasync/register adds to what a `require()` tries, after Node's own `.js`
+ * `.json` `.node`, in the order the Node 20 path registers them (require-hook.ts) and the
+ * analysis probes them (core/resolve.ts `REQUIRE_EXTENSIONS`).
+ */
+const REQUIRE_TS = [".ts", ".cts", ".mts", ".tsx"];
+
+/**
+ * What a `require()` of a path (`./lib`, `../d`, an absolute one) tries beyond Node's own
+ * probes: the path with each TypeScript extension (`file`), then its folder's `index` with each
+ * (`index`), as Node's CommonJS loader does once the extensions are registered (attack36 F06:
+ * on Node 22 the `registerHooks` path added none, and `require("./lib")` with only `lib.ts` was
+ * "Cannot find module").
+ */
+export function requireAlternatives(specifier: string): { file: string[]; index: string[] } {
+  if (!/^(?:\.{1,2}(?:\/|$)|\/|file:)/.test(specifier)) return { file: [], index: [] };
+  const folderOnly = /(?:^|\/)\.{0,2}$/.test(specifier); // ".", "..", "./d/": no file of that name
+  const dir = specifier.endsWith("/") ? specifier : `${specifier}/`;
+  return {
+    file: folderOnly ? [] : REQUIRE_TS.map((e) => specifier + e),
+    index: REQUIRE_TS.map((e) => `${dir}index${e}`),
+  };
+}
+
+/** The path `specifier` names from `parentURL` (a `require()` of a path), or undefined. */
+function namedPath(specifier: string, parentURL: string | undefined): string | undefined {
+  try {
+    if (specifier.startsWith("file:")) return fileURLToPath(specifier);
+    if (specifier.startsWith("/")) return specifier;
+    return parentURL?.startsWith("file:") ? fileURLToPath(new URL(specifier, parentURL)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRequire(context: ResolveContext): boolean {
+  return context.conditions?.includes("require") === true;
+}
+
 function notFound(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
@@ -103,7 +142,8 @@ export function javaScriptTarget(path: string): string | undefined {
  * hook compiles at its real path (`real`) resolves its bare imports: as Node does, from the
  * link's folder — `node_modules` folders of the link's path, in Node's order, given as the
  * compile's module folders — not from the real folder (attack35 F04: a workspace package's
- * `import "dep"` was decided on `packages/node_modules/dep` while Node loaded the app's `dep`).
+ * `import "dep"` was decided on `packages/node_modules/dep` while Node loaded the app's `dep`),
+ * and its relative imports from the link's path (`HostResolve.linked`).
  * `undefined`: the file is not such a link.
  */
 export function linkResolve(named: string, real: string): HostResolve | undefined {
@@ -114,7 +154,9 @@ export function linkResolve(named: string, real: string): HostResolve | undefine
     if (dirname(dir) === dir) break;
   }
   const own = processResolve();
-  return { alias: own?.alias ?? [], conditions: own?.conditions ?? [], modules };
+  // Its relative imports too (attack36 F04: `../shared/x.js` leaving the package is, for Node,
+  // beside the link): the compile is told the name Node loads it by.
+  return { alias: own?.alias ?? [], conditions: own?.conditions ?? [], modules, linked: { real, named } };
 }
 
 function toText(source: LoadResult["source"]): string | undefined {
@@ -186,24 +228,52 @@ export function withRealRequire(code: string): string {
 
 // ——— synchronous (module.registerHooks) ———
 
+/** The first of `specifiers` that `next` resolves, or undefined. */
+function firstResolved(
+  specifiers: readonly string[],
+  context: ResolveContext,
+  next: Next<ResolveContext, ResolveResult>,
+): ResolveResult | undefined {
+  for (const alt of specifiers) {
+    try {
+      return next(alt, context);
+    } catch {
+      // try the next alternative
+    }
+  }
+  return undefined;
+}
+
 export function resolveSync(
   specifier: string,
   context: ResolveContext,
   next: Next<ResolveContext, ResolveResult>,
 ): ResolveResult {
+  // A `require()` tries the TypeScript extensions as on the Node 20 path, where they are
+  // registered with Node's CommonJS loader (attack36 F06): after Node's own, but before the
+  // folder of that name (`lib.ts` beside a `lib/` folder is what Node 20 loads).
+  const alts = isRequire(context) ? requireAlternatives(specifier) : undefined;
+  let found: ResolveResult;
   try {
-    return next(specifier, context);
+    found = next(specifier, context);
   } catch (e) {
     if (!notFound(e)) throw e;
-    for (const alt of typeScriptAlternatives(specifier)) {
-      try {
-        return next(alt, context);
-      } catch {
-        // try the next alternative
-      }
-    }
+    const alt =
+      (alts && firstResolved([...alts.file, ...alts.index], context, next)) ??
+      firstResolved(typeScriptAlternatives(specifier), context, next);
+    if (alt) return alt;
     throw e;
   }
+  if (alts?.file.length) {
+    // Node found the folder (its `index.js`, its package.json `main`): a file of that name with
+    // a TypeScript extension comes first, as it does for Node 20's loader.
+    const named = namedPath(specifier, context.parentURL);
+    const path = named !== undefined && found.url.startsWith("file:") ? fileURLToPath(found.url) : undefined;
+    if (path !== undefined && named !== undefined && path.startsWith(named + sep)) {
+      return firstResolved(alts.file, context, next) ?? found;
+    }
+  }
+  return found;
 }
 
 export function loadSync(url: string, context: LoadContext, next: Next<LoadContext, LoadResult>): LoadResult {

@@ -103,11 +103,13 @@ export function viteResolve(
     ]),
     ...fields(mainFields, extensions, mainFields?.includes("browser") === true),
     // tsconfig.json `paths`, followed by Vite's own `resolve.tsconfigPaths` (Vite 8) or the
-    // vite-tsconfig-paths plugin; else they are the type checker's (attack33 F06).
-    ...(config.resolve?.tsconfigPaths === true ||
-    config.plugins?.some((p) => (p as { name?: unknown } | null)?.name === "vite-tsconfig-paths")
+    // vite-tsconfig-paths plugin; else they are the type checker's (attack33 F06). Vite's own
+    // reads no jsconfig.json, and a JavaScript importer's only with `allowJs` (attack36 F09).
+    ...(config.plugins?.some((p) => (p as { name?: unknown } | null)?.name === "vite-tsconfig-paths")
       ? { tsconfigPaths: true }
-      : {}),
+      : config.resolve?.tsconfigPaths === true
+        ? { tsconfigPaths: true, pathsFor: "vite" as const }
+        : {}),
   };
 }
 

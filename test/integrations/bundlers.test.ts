@@ -716,6 +716,66 @@ describe('tsconfig.json "paths", followed where the tool follows them (attack33 
     expect(`${r.stdout}${r.stderr}`).toBe("number 43\n");
   });
 
+  it("Vite's resolve.tsconfigPaths for a .js importer: a tsconfig.json's with allowJs only, never a jsconfig.json's (attack36 F09)", async () => {
+    // Vite 8 follows `paths` for a JavaScript file only where the tsconfig.json sets allowJs, and
+    // reads no jsconfig.json: smartasync followed them for every importer, called lib's
+    // `loadSync`, which the dist Vite bundled lacks. Now SA204 where Vite does not follow them.
+    const paths = { "@m/lib": ["./lib/src/index.ts"] };
+    const cases: [string, string, object, string[], string][] = [
+      [
+        "tsconfig.json",
+        "plain",
+        { compilerOptions: { paths } },
+        ["SA204 true"],
+        "object [object Promise]1\n",
+      ],
+      [
+        "jsconfig.json",
+        "jsconfig",
+        { compilerOptions: { paths } },
+        ["SA204 true"],
+        "object [object Promise]1\n",
+      ],
+      [
+        "tsconfig.json",
+        "allowjs",
+        { compilerOptions: { allowJs: true, paths } },
+        ["load loadSync lib/src/index.ts"],
+        "number 43\n",
+      ],
+    ];
+    for (const [config, name, json, expected, printed] of cases) {
+      const dir = setUp(`paths-vite-js-${name}`);
+      rmSync(join(dir, "tsconfig.json"));
+      writeFileSync(join(dir, config), JSON.stringify(json));
+      writeFileSync(
+        join(dir, "src/main.js"),
+        'import { load } from "@m/lib";\nconst v = load(21);\nconsole.log(typeof v, String(v + 1));\n',
+      );
+      const reports: Report[] = [];
+      await viteBuild({
+        root: dir,
+        configFile: false,
+        logLevel: "silent",
+        plugins: [vitePlugin({ onReport: (r: Report) => reports.push(r) })],
+        resolve: { tsconfigPaths: true },
+        build: { ssr: "src/main.js", outDir: "ssr" },
+      });
+      const main = reports.find((r) => r.file.endsWith("main.js"));
+      expect(
+        [
+          ...(main?.diagnostics.map(
+            (d) => `${d.code} ${d.message.includes(`mapped by ${config} "paths"`)}`,
+          ) ?? []),
+          ...(main?.calls.map((c) => `${c.callee} ${c.target} ${(c as { from?: string }).from}`) ?? []),
+        ],
+        name,
+      ).toEqual(expected);
+      const r = await run(["ssr/main.js"], dir);
+      expect(`${r.stdout}${r.stderr}`, name).toBe(printed);
+    }
+  });
+
   it("esbuild bundling: followed; an external entry keeps the import as written: SA204", async () => {
     const dir = setUp("paths-esbuild");
     const build = async (external: string[]) => {

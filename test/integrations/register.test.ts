@@ -275,6 +275,47 @@ describe("node --import smartasync/register", () => {
     }
   });
 
+  it("resolves a linked package's relative imports from its link under --preserve-symlinks, as Node does (attack36 F04)", () => {
+    // wlib (real folder packages/wlib) imports "../shared/x.js": Node under --preserve-symlinks
+    // loads it beside the link, app/node_modules/shared (→ packages/shared2: an async find, the
+    // hook compiles it), without the flag packages/shared (a plain find). The hook read it
+    // beside the real folder both times: `find` stayed plain and its value was a Promise.
+    const dir = join(scratch, "preserve-symlinks-relative");
+    const files: Record<string, string> = {
+      "app/package.json": '{ "name": "app", "type": "module" }',
+      "app/main.js": 'import { use } from "wlib";\nconsole.log(use());\n',
+      "packages/shared/package.json": '{ "name": "shared", "type": "module" }',
+      "packages/shared/x.js": 'export function find(x) { return "plain-real:" + x; }\n',
+      "packages/shared2/package.json": '{ "name": "shared", "type": "module" }',
+      "packages/shared2/x.js":
+        '// @smartasync\nexport async function find(x) { await null; return "sa-link:" + x; }\n',
+      "packages/wlib/package.json": '{ "name": "wlib", "type": "module", "main": "index.js" }',
+      "packages/wlib/index.js":
+        'import { find } from "../shared/x.js";\nexport function use() { const v = find("a"); return typeof v + " " + v; }\n',
+    };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(join(dir, f, ".."), { recursive: true });
+      writeFileSync(join(dir, f), text);
+    }
+    mkdirSync(join(dir, "app/node_modules"));
+    symlinkSync(root, join(dir, "app/node_modules/smartasync"), "dir");
+    symlinkSync("../../packages/wlib", join(dir, "app/node_modules/wlib"), "dir");
+    symlinkSync("../../packages/shared2", join(dir, "app/node_modules/shared"), "dir");
+    const cache = join(scratch, "cache-preserve-relative"); // one cache for both: each keeps its own entry
+    for (const run of ["cold", "warm"]) {
+      const kept = node(
+        join(dir, "app"),
+        ["--preserve-symlinks", "--import", "smartasync/register", "main.js"],
+        cache,
+      );
+      expect(kept.stderr, run).toBe("");
+      expect(kept.stdout, run).toBe("string sa-link:a\n");
+      const followed = node(join(dir, "app"), ["--import", "smartasync/register", "main.js"], cache);
+      expect(followed.stderr, run).toBe("");
+      expect(followed.stdout, run).toBe("string plain-real:a\n");
+    }
+  });
+
   it.skipIf(Number(process.versions.node.split(".")[0]) > 22)(
     'reads a script of a package without "type" as Node\'s --experimental-default-type says (attack34 F10)',
     () => {
@@ -1104,6 +1145,38 @@ describe("node --import smartasync/register", () => {
       );
       expect(r.stdout).toBe("object\n");
     }
+  });
+
+  it("require() tries .ts .cts .mts .tsx after Node's own extensions, then a folder's index, on both paths (attack36 F06)", () => {
+    // Node 22+ (registerHooks): the resolve hook added no extension to a require(), so
+    // require("./lib") with only lib.ts was "Cannot find module"; Node 20's require hook adds
+    // them to Node's CommonJS loader. The same answers on both paths, in Node 20's order.
+    const dir = join(scratch, "require-extensions");
+    const files: Record<string, string> = {
+      "package.json": "{}\n",
+      "lib.ts": "// @smartasync\nexport async function load(x: number): Promise<number> { return x * 2; }\n",
+      "d/index.ts": "exports.v = 2;\n",
+      "c.cts": 'exports.v = "cts";\n',
+      "both.ts": 'exports.v = "file";\n',
+      "both/index.js": 'exports.v = "folder";\n',
+      "js.js": 'exports.v = "js";\n',
+      "js.ts": 'exports.v = "ts";\n',
+      "main.cjs":
+        'const { load } = require("./lib");\nconsole.log(load(21) + 1, require("./d").v, require("./c").v, require("./both").v, require("./js").v, require("./d/").v);\n',
+    };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(join(dir, f, ".."), { recursive: true });
+      writeFileSync(join(dir, f), text);
+    }
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(root, join(dir, "node_modules/smartasync"), "dir");
+    const r = node(
+      dir,
+      ["--import", "smartasync/register", "main.cjs"],
+      join(scratch, "cache-require-extensions"),
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("43 2 cts file js 2\n");
   });
 
   it("follows node-addons and module-sync branches as this Node runs them: it is the program's Node (attack35 F05)", () => {

@@ -5,6 +5,7 @@ import {
   type HostResolve,
   hostPackageEntry,
   isLocalSpecifier,
+  pathsFollowed,
   pathsMapped,
   resolveImport,
   resolveWithoutPaths,
@@ -90,7 +91,7 @@ export function exportNamesOf(
     // `paths` alone, `findSync` of lib/src was called where Node loads dist/ without it, a
     // TypeError (attack35 F15; fixture twins/by-name-tsconfig-paths).
     node =
-      r && settings?.tsconfigPaths !== true && pathsMapped(specifier, from)
+      r && pathsMapped(specifier, from) && !pathsFollowed(settings, from)
         ? resolveWithoutPaths(specifier, from, "import", settings)
         : undefined;
   } catch {

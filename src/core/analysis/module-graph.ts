@@ -42,6 +42,7 @@ import {
   isLocalSpecifier,
   type LoadKind,
   pathsConfigName,
+  pathsFollowed,
   pathsMapped,
   type Resolution,
   resolveImport,
@@ -957,11 +958,13 @@ export class ModuleGraph {
     kind: LoadKind,
     facts: ModuleFacts,
   ): string | undefined {
-    if (this.options.resolve.tsconfigPaths === true) return undefined;
+    const settings = this.options.resolve;
+    if (settings.tsconfigPaths === true && settings.pathsFor === undefined) return undefined;
     let base: Resolution | undefined;
     let node: Resolution | undefined;
     try {
-      if (!pathsMapped(specifier, from)) return undefined;
+      // Asked only of a mapped import: whether the host follows them may read the config.
+      if (!pathsMapped(specifier, from) || pathsFollowed(settings, from)) return undefined;
       base = resolveSeen(this.options.resolve, specifier, from, kind);
       node = resolveSeen(this.options.resolve, specifier, from, kind, WITHOUT_PATHS);
     } catch {
@@ -972,7 +975,7 @@ export class ModuleGraph {
     if (sameForImporters(facts, other) && other.problem === undefined) return undefined;
     const file = (x: Resolution | undefined): string =>
       reachedName(x, from) ?? (x?.kind === "package" ? `the package ${x.name}` : "no file");
-    return `is mapped by ${pathsConfigName(from)} "paths" to ${file(base)}, while Node (and a bundler without a tsconfig-paths plugin), which ignores "paths", loads ${file(node)}: they give different smartasync functions; if the program runs where "paths" are followed (tsx, Bun, esbuild bundling, vite-tsconfig-paths, SWC's jsc.paths), say so in smartasync's resolve.tsconfigPaths option, else build the package with smartasync (smartasync build, a manifest) so both give the same functions, or import the file by a relative path`;
+    return `is mapped by ${pathsConfigName(from)} "paths" to ${file(base)}, while Node (and a bundler without a tsconfig-paths plugin), which ignores "paths", loads ${file(node)}: they give different smartasync functions; if the program runs where "paths" are followed (tsx, Bun, esbuild bundling, vite-tsconfig-paths, SWC's jsc.paths), say so in smartasync's resolve.tsconfigPaths option, else build the package with smartasync (smartasync build, a manifest) so both give the same functions, or import the file by a relative path${settings.pathsFor === "vite" ? " (Vite's resolve.tsconfigPaths follows a tsconfig.json's \"paths\" only, for a JavaScript file only with compilerOptions.allowJs)" : ""}`;
   }
 
   /**
