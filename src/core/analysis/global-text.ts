@@ -261,6 +261,36 @@ export function globalWriteNames(code: string, names: ReadonlySet<string>): Set<
  * two small regexes are anchored: test/security/redos.test.ts).
  */
 export function freeWritesIn(code: string, values?: ReadonlySet<string>): Set<string> {
+  const pairs = writePairs(code);
+  const out = new Set<string>();
+  if (!values) {
+    for (const [name] of pairs) out.add(name);
+    return out;
+  }
+  // `a = b = load` reads `a = b` first: look again while a pass finds a name.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, value] of pairs)
+      if (!out.has(name) && value !== "eval" && (values.has(value) || out.has(value))) {
+        out.add(name);
+        grew = true;
+      }
+  }
+  return out;
+}
+
+let pairsText: string | undefined;
+let pairsFound: readonly (readonly [string, string])[] = [];
+
+/**
+ * The `name = value` pairs `freeWritesIn` reads (see there), remembered for the last text: one
+ * compile asks of the same text three or four times (the skim, the closing, the global functions
+ * twice), each a pass over every `=` of the file (2.6% of `smartasync/swc`'s samples on the
+ * appended real files before: docs/performance.md, "(2026-12-08)"). The pairs depend on the
+ * text alone; the caller's `values` are applied to them afresh on every call.
+ */
+function writePairs(code: string): readonly (readonly [string, string])[] {
+  if (code === pairsText) return pairsFound;
   const pairs: [string, string][] = [];
   for (let i = code.indexOf("="); i >= 0; i = code.indexOf("=", i + 1)) {
     const next = code[i + 1];
@@ -291,19 +321,7 @@ export function freeWritesIn(code: string, values?: ReadonlySet<string>): Set<st
     if (/(?:^|[^\w$])(?:const|let|var)$/.test(keyword)) continue;
     pairs.push([code.slice(start, b + 1), code.slice(a, end)]);
   }
-  const out = new Set<string>();
-  if (!values) {
-    for (const [name] of pairs) out.add(name);
-    return out;
-  }
-  // `a = b = load` reads `a = b` first: look again while a pass finds a name.
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [name, value] of pairs)
-      if (!out.has(name) && value !== "eval" && (values.has(value) || out.has(value))) {
-        out.add(name);
-        grew = true;
-      }
-  }
-  return out;
+  pairsText = code;
+  pairsFound = pairs;
+  return pairs;
 }
