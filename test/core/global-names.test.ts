@@ -7,6 +7,7 @@ import {
   globalWords,
   globalWritesIn,
 } from "../../src/core/analysis/global-text.js";
+import { memberWrapperIn } from "../../src/core/analysis/collect.js";
 
 // The names a file may set on the global object, read from its text before any tree: each one
 // is watched by the fast paths (every function mentioning it is analysed), so a comparison must
@@ -130,13 +131,17 @@ describe("globalWords", () => {
     let seed = 16;
     const next = () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed;
+      // The high bits: an LCG's low bits repeat with a short period.
+      return seed >>> 16;
     };
+    let found = 0;
     for (let k = 0; k < 20_000; k++) {
       let text = "";
       for (let n = next() % 9; n > 0; n--) text += parts[next() % parts.length];
       expect(globalWords(text), text).toEqual(byRegex(text));
+      found += byRegex(text).length;
     }
+    expect(found).toBeGreaterThan(2000);
   });
 
   it("finds what the regex finds on a real file, in text order", () => {
@@ -144,5 +149,31 @@ describe("globalWords", () => {
     const text = `${code}\nself.a = window.b || global.c || globalThis.d; $self; self_; globalThisX; xglobal;`;
     expect(globalWords(text)).toEqual(byRegex(text));
     expect(globalWords(text).length).toBeGreaterThan(10);
+  });
+});
+
+// The wrapper named as a member (`sa.smartasync`, `x["smartasync"]`) is read around each
+// `smartasync` by hand (issue 16); the answer must be the regex's.
+describe("memberWrapperIn", () => {
+  const REGEX = /\.\s*smartasync\b|\[\s*["'`]smartasync["'`]\s*\]/;
+
+  it("answers as the regex does, on texts made of the word and its neighbours", () => {
+    const parts = ["smartasync", ".", "[", "]", '"', "'", "`", " ", "\n", "\u00a0", "_", "x", "9", "$", "é"];
+    let seed = 16;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      // The high bits: an LCG's low bits repeat with a short period.
+      return seed >>> 16;
+    };
+    let found = 0;
+    for (let k = 0; k < 40_000; k++) {
+      let text = "";
+      for (let n = next() % 8; n > 0; n--) text += parts[next() % parts.length];
+      const expected = REGEX.test(text);
+      if (expected) found++;
+      expect(memberWrapperIn(text), text).toBe(expected);
+    }
+    // Both answers occur often enough to tell the two apart.
+    expect(found).toBeGreaterThan(500);
   });
 });

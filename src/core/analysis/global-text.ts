@@ -17,6 +17,8 @@
  * No lookaround, no backreference: test/security/redos.test.ts proves every regex linear.
  */
 
+import { isRegexWordChar } from "../chars.js";
+
 /**
  * Where the names of the global object stand in `code`, as `[start, end)` pairs in text order:
  * every match of `/\b(?:globalThis|global|window|self)\b/g`, `globalThis` tried before `global`
@@ -31,21 +33,16 @@ export function globalWords(code: string): [number, number][] {
   for (const word of ["global", "window", "self"]) {
     const before = found.length;
     for (let i = code.indexOf(word); i >= 0; i = code.indexOf(word, i + 1)) {
-      if (i > 0 && regexWordChar(code.charCodeAt(i - 1))) continue;
+      if (i > 0 && isRegexWordChar(code.charCodeAt(i - 1))) continue;
       const end = i + word.length;
-      if (word === "global" && code.startsWith("This", end) && !regexWordChar(code.charCodeAt(end + 4)))
+      if (word === "global" && code.startsWith("This", end) && !isRegexWordChar(code.charCodeAt(end + 4)))
         found.push([i, end + 4]);
-      else if (!regexWordChar(code.charCodeAt(end))) found.push([i, end]);
+      else if (!isRegexWordChar(code.charCodeAt(end))) found.push([i, end]);
     }
     // Each list is in text order; three short lists are merged by a sort only when two have hits.
     if (before > 0 && found.length > before) found.sort((a, b) => a[0] - b[0]);
   }
   return found;
-}
-
-/** A character of `\w` as a regex without the `u` flag reads it (`NaN`, past the end, is none). */
-function regexWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 /**
