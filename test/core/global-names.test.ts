@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { memberWrapperIn } from "../../src/core/analysis/collect.js";
 import {
   freeWritesIn,
   globalNamesIn,
-  globalWriteNames,
   globalWords,
+  globalWriteNames,
   globalWritesIn,
 } from "../../src/core/analysis/global-text.js";
-import { memberWrapperIn } from "../../src/core/analysis/collect.js";
 
 // The names a file may set on the global object, read from its text before any tree: each one
 // is watched by the fast paths (every function mentioning it is analysed), so a comparison must
