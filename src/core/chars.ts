@@ -31,6 +31,11 @@ export function isWideSpace(c: number): boolean {
   );
 }
 
+/** A regex's `\w` without the `u` flag (`[A-Za-z0-9_]`; `NaN`, read past a text's end, is none). */
+export function isRegexWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
 /** A regex's `\s` (ECMAScript's WhiteSpace and LineTerminator). */
 export function isRegexSpace(c: number): boolean {
   return (c >= 0x09 && c <= 0x0d) || c === 0x20 || isWideSpace(c);

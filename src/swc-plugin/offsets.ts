@@ -7,7 +7,7 @@
  * program span and the text itself, so both numbering schemes give the same UTF-16 indices.
  */
 
-import { lineAt } from "../core/lines.js";
+import { hasOtherBreaks, lineAt } from "../core/lines.js";
 
 export interface Position {
   line: number;
@@ -235,9 +235,6 @@ export class Gaps {
   }
 }
 
-/** Line terminators other than `\n` (a `\r` alone or before `\n` counts once). */
-const OTHER_BREAKS = /[\r\u2028\u2029]/;
-
 /** Line starts for Babel-style `loc` positions (line 1-based, column 0-based UTF-16). */
 export class LineIndex {
   private readonly starts: number[] = [0];
@@ -252,7 +249,7 @@ export class LineIndex {
    */
   constructor(source: string) {
     const starts = this.starts;
-    if (!OTHER_BREAKS.test(source)) {
+    if (!hasOtherBreaks(source)) {
       for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) starts.push(i + 1);
       return;
     }

@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { memberWrapperIn } from "../../src/core/analysis/collect.js";
 import {
   freeWritesIn,
   globalNamesIn,
+  globalWords,
   globalWriteNames,
   globalWritesIn,
 } from "../../src/core/analysis/global-text.js";
@@ -98,5 +101,79 @@ describe("freeWritesIn", () => {
   });
   it("reads every bare write where no values are given (the walk narrows)", () => {
     expect([...freeWritesIn("a = b; c = d.e; f = 1;")].sort()).toEqual(["a", "c"]);
+  });
+});
+
+// The names of the global object are found by `indexOf` and a hand-made `\b` (issue 16: the
+// regex's pass was 1.6% of smartasync/swc's time on real files); they must be the regex's matches.
+describe("globalWords", () => {
+  const REGEX = /\b(?:globalThis|global|window|self)\b/g;
+  const byRegex = (code: string) => [...code.matchAll(REGEX)].map((m) => [m.index, m.index + m[0].length]);
+
+  it("finds what the regex finds, on texts made of the names and their neighbours", () => {
+    const parts = [
+      "global",
+      "This",
+      "globalThis",
+      "window",
+      "self",
+      "_",
+      "$",
+      "a",
+      "9",
+      " ",
+      ".",
+      "\n",
+      "é",
+      "(",
+    ];
+    // A fixed generator (no Math.random): the same 20,000 texts every run.
+    let seed = 16;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      // The high bits: an LCG's low bits repeat with a short period.
+      return seed >>> 16;
+    };
+    let found = 0;
+    for (let k = 0; k < 20_000; k++) {
+      let text = "";
+      for (let n = next() % 9; n > 0; n--) text += parts[next() % parts.length];
+      expect(globalWords(text), text).toEqual(byRegex(text));
+      found += byRegex(text).length;
+    }
+    expect(found).toBeGreaterThan(2000);
+  });
+
+  it("finds what the regex finds on a real file, in text order", () => {
+    const code = readFileSync(new URL("../../src/core/analysis/global-text.ts", import.meta.url), "utf8");
+    const text = `${code}\nself.a = window.b || global.c || globalThis.d; $self; self_; globalThisX; xglobal;`;
+    expect(globalWords(text)).toEqual(byRegex(text));
+    expect(globalWords(text).length).toBeGreaterThan(10);
+  });
+});
+
+// The wrapper named as a member (`sa.smartasync`, `x["smartasync"]`) is read around each
+// `smartasync` by hand (issue 16); the answer must be the regex's.
+describe("memberWrapperIn", () => {
+  const REGEX = /\.\s*smartasync\b|\[\s*["'`]smartasync["'`]\s*\]/;
+
+  it("answers as the regex does, on texts made of the word and its neighbours", () => {
+    const parts = ["smartasync", ".", "[", "]", '"', "'", "`", " ", "\n", "\u00a0", "_", "x", "9", "$", "é"];
+    let seed = 16;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      // The high bits: an LCG's low bits repeat with a short period.
+      return seed >>> 16;
+    };
+    let found = 0;
+    for (let k = 0; k < 40_000; k++) {
+      let text = "";
+      for (let n = next() % 8; n > 0; n--) text += parts[next() % parts.length];
+      const expected = REGEX.test(text);
+      if (expected) found++;
+      expect(memberWrapperIn(text), text).toBe(expected);
+    }
+    // Both answers occur often enough to tell the two apart.
+    expect(found).toBeGreaterThan(500);
   });
 });

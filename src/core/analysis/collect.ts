@@ -1,5 +1,6 @@
 import type { types as t } from "@babel/core";
 import { parseAnnotation, type VariantNames } from "../annotation.js";
+import { isRegexSpace, isRegexWordChar } from "../chars.js";
 import { type AnonymousAt, MSG, UNREACHABLE } from "../messages.js";
 import { isIdentifierName, variantName } from "../naming.js";
 import { variantKind } from "../strategy.js";
@@ -532,8 +533,39 @@ function wrapperNames(ctx: Ctx): Wrappers {
       }
     }
   }
-  const member = /\.\s*smartasync\b|\[\s*["'`]smartasync["'`]\s*\]/.test(ctx.code);
-  return { names, objects, member };
+  return { names, objects, member: memberWrapperIn(ctx.code) };
+}
+
+/**
+ * Whether `code` names the wrapper as a member: exactly
+ * `/\.\s*smartasync\b|\[\s*["'`]smartasync["'`]\s*\]/.test(code)`, read around each `smartasync`
+ * the native `indexOf` finds (every match holds the word). The regex's pass over the whole text
+ * was most of `wrapperNames`' time, 0.55% of `smartasync/swc`'s samples on the appended real
+ * files (docs/performance.md, "(2026-12-08)"); test/core/global-names.test.ts compares the two.
+ */
+export function memberWrapperIn(code: string): boolean {
+  const n = code.length;
+  for (let at = code.indexOf("smartasync"); at >= 0; at = code.indexOf("smartasync", at + 1)) {
+    const end = at + 10;
+    let before = at - 1;
+    while (before >= 0 && isRegexSpace(code.charCodeAt(before))) before--;
+    // `.smartasync`, `. smartasync`, a word boundary after it.
+    if (code.charCodeAt(before) === 46 && !isRegexWordChar(code.charCodeAt(end))) return true;
+    // `["smartasync"]`, `[ 'smartasync' ]` (either quote on either side).
+    if (!isQuote(code.charCodeAt(at - 1)) || !isQuote(code.charCodeAt(end))) continue;
+    let open = at - 2;
+    while (open >= 0 && isRegexSpace(code.charCodeAt(open))) open--;
+    if (code.charCodeAt(open) !== 91) continue;
+    let close = end + 1;
+    while (close < n && isRegexSpace(code.charCodeAt(close))) close++;
+    if (code.charCodeAt(close) === 93) return true;
+  }
+  return false;
+}
+
+/** `"`, `'` or a backtick. */
+function isQuote(c: number): boolean {
+  return c === 34 || c === 39 || c === 96;
 }
 
 /** Whether a callee is the runtime's wrapper (`smartasync`, `sa.smartasync`, `require(…).smartasync`). */

@@ -17,11 +17,33 @@
  * No lookaround, no backreference: test/security/redos.test.ts proves every regex linear.
  */
 
+import { isRegexWordChar } from "../chars.js";
+
 /**
- * The names of the global object where a text search starts. `\b` on both sides: `globalThis`
- * is tried before `global`, and `x.global.y = 1` matches too (a superset).
+ * Where the names of the global object stand in `code`, as `[start, end)` pairs in text order:
+ * every match of `/\b(?:globalThis|global|window|self)\b/g`, `globalThis` tried before `global`
+ * (`x.global.y = 1` counts too: a superset). Found by `indexOf` of each name and the regex's own
+ * `\b` (`[A-Za-z0-9_]` on one side only) checked by hand: the regex over the whole text was 1.6%
+ * of `smartasync/swc`'s samples on the appended real files, once a file (docs/performance.md,
+ * "(2026-12-08)"). The matches cannot overlap (each starts after a character no word holds), so
+ * the three lists merged in order are the regex's.
  */
-const GLOBAL_WORD = /\b(?:globalThis|global|window|self)\b/g;
+export function globalWords(code: string): [number, number][] {
+  const found: [number, number][] = [];
+  for (const word of ["global", "window", "self"]) {
+    const before = found.length;
+    for (let i = code.indexOf(word); i >= 0; i = code.indexOf(word, i + 1)) {
+      if (i > 0 && isRegexWordChar(code.charCodeAt(i - 1))) continue;
+      const end = i + word.length;
+      if (word === "global" && code.startsWith("This", end) && !isRegexWordChar(code.charCodeAt(end + 4)))
+        found.push([i, end + 4]);
+      else if (!isRegexWordChar(code.charCodeAt(end))) found.push([i, end]);
+    }
+    // Each list is in text order; three short lists are merged by a sort only when two have hits.
+    if (before > 0 && found.length > before) found.sort((a, b) => a[0] - b[0]);
+  }
+  return found;
+}
 
 /**
  * `const g = ` (also `let`, `var`, `= (0, `) just before a name of the global object: `g` names it too (view.ts
@@ -78,8 +100,7 @@ export function globalWritesIn(code: string): GlobalWritesText {
   const names = new Set<string>();
   let unnamed = false;
   /** Where a name of the global object (or a second name of it) starts and ends. */
-  const hits: [number, number][] = [];
-  for (const m of code.matchAll(GLOBAL_WORD)) hits.push([m.index, m.index + m[0].length]);
+  const hits = globalWords(code);
   const aliases = new Set<string>();
   for (const [start, end] of hits) {
     const alias = CONST_BEFORE.exec(code.slice(Math.max(0, start - LOOK_BACK), start))?.[1];
@@ -121,7 +142,8 @@ export function globalWritesIn(code: string): GlobalWritesText {
     } else if (code[rest] === "{") wordsOfCall(code, rest, names);
     else unnamed = true;
   }
-  for (const m of code.matchAll(STUB_GLOBAL)) names.add(m[1]!);
+  // Most texts name no `stubGlobal`: one `indexOf` rather than the regex's pass.
+  if (code.includes("stubGlobal")) for (const m of code.matchAll(STUB_GLOBAL)) names.add(m[1]!);
   lastText = code;
   lastWrites = { names, unnamed };
   return lastWrites;
@@ -261,6 +283,36 @@ export function globalWriteNames(code: string, names: ReadonlySet<string>): Set<
  * two small regexes are anchored: test/security/redos.test.ts).
  */
 export function freeWritesIn(code: string, values?: ReadonlySet<string>): Set<string> {
+  const pairs = writePairs(code);
+  const out = new Set<string>();
+  if (!values) {
+    for (const [name] of pairs) out.add(name);
+    return out;
+  }
+  // `a = b = load` reads `a = b` first: look again while a pass finds a name.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, value] of pairs)
+      if (!out.has(name) && value !== "eval" && (values.has(value) || out.has(value))) {
+        out.add(name);
+        grew = true;
+      }
+  }
+  return out;
+}
+
+let pairsText: string | undefined;
+let pairsFound: readonly (readonly [string, string])[] = [];
+
+/**
+ * The `name = value` pairs `freeWritesIn` reads (see there), remembered for the last text: one
+ * compile asks of the same text three or four times (the skim, the closing, the global functions
+ * twice), each a pass over every `=` of the file (2.6% of `smartasync/swc`'s samples on the
+ * appended real files before: docs/performance.md, "(2026-12-08)"). The pairs depend on the
+ * text alone; the caller's `values` are applied to them afresh on every call.
+ */
+function writePairs(code: string): readonly (readonly [string, string])[] {
+  if (code === pairsText) return pairsFound;
   const pairs: [string, string][] = [];
   for (let i = code.indexOf("="); i >= 0; i = code.indexOf("=", i + 1)) {
     const next = code[i + 1];
@@ -291,19 +343,7 @@ export function freeWritesIn(code: string, values?: ReadonlySet<string>): Set<st
     if (/(?:^|[^\w$])(?:const|let|var)$/.test(keyword)) continue;
     pairs.push([code.slice(start, b + 1), code.slice(a, end)]);
   }
-  const out = new Set<string>();
-  if (!values) {
-    for (const [name] of pairs) out.add(name);
-    return out;
-  }
-  // `a = b = load` reads `a = b` first: look again while a pass finds a name.
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [name, value] of pairs)
-      if (!out.has(name) && value !== "eval" && (values.has(value) || out.has(value))) {
-        out.add(name);
-        grew = true;
-      }
-  }
-  return out;
+  pairsText = code;
+  pairsFound = pairs;
+  return pairs;
 }
