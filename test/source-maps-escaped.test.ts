@@ -138,6 +138,15 @@ describe("the one reader: which comment, which map", () => {
       "x;\n//# sourceMappingURL=a.js.map\u2028void 0;\n",
       "x;\n/*# sourceMappingURL=a.js.map */\n",
       "x;\n//#\tsourceMappingURL=a.js.map\r\n",
+      // The ending comment read without the tokenizer (map-comment.ts endingMapComment), and
+      // endings it leaves to the tokenizer.
+      "x;\n  //# sourceMappingURL=a.js.map  \n\n",
+      "var t = `\n`;\n//# sourceMappingURL=a.js.map",
+      "/*\n*/\n//@ sourceMappingURL=a.js.map\n",
+      "var s = 'a'; //# sourceMappingURL=a.js.map\n",
+      "x;\n//# sourceMappingURL=a`b.js.map\n",
+      "x; /*\n//# sourceMappingURL=a.js.map */\n",
+      "var t = `\n//# sourceMappingURL=stale.js.map\n`;\n",
     ];
     for (const text of texts) {
       const v8 = new vm.Script(text).sourceMapURL as string | undefined;

@@ -72,13 +72,35 @@ export function lastMapComment(text: string): MapComment | undefined {
   // `build` asks up to four times per file (which map, refused?, own map?, the comment to drop),
   // and the tokenizer reads the whole text (about 22 ms a MB): the last answer is kept.
   if (text === memo.text) return memo.comment;
-  const comment = readLastMapComment(text);
+  const comment = endingMapComment(text) ?? readLastMapComment(text);
   memo.text = text;
   memo.comment = comment;
   return comment;
 }
 
 const memo: { text?: string; comment?: MapComment } = {};
+
+/**
+ * The common case without the tokenizer (issue 16: most built files end so): the text's last
+ * `sourceMappingURL=` begins a `//#`/`//@` comment alone on its line, whose URL holds no quote,
+ * backtick or `*\/`, and only white space follows it. Such a line is no string, template, regular
+ * expression or block comment in a text that parses: each of those would be left open at the
+ * end of the text. Undefined: not this case (the tokenizer decides), or no map.
+ */
+function endingMapComment(text: string): MapComment | undefined {
+  const mark = text.lastIndexOf(MARK);
+  const start = mark - 4;
+  if (start < 0 || text.charCodeAt(start) !== 0x2f || text.charCodeAt(start + 1) !== 0x2f) return undefined;
+  for (let i = start - 1; i >= 0 && !isLineEnd(text.charCodeAt(i)); i--)
+    if (!isSpace(text.charCodeAt(i))) return undefined;
+  const read = magicComment(text, start);
+  if (read === undefined || read.url === "" || /["'`]|\*\//.test(read.url)) return undefined;
+  for (let i = read.end; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isSpace(c) && !isLineEnd(c)) return undefined;
+  }
+  return read;
+}
 
 function readLastMapComment(text: string): MapComment | undefined {
   let found: MapComment | undefined;
